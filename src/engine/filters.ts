@@ -1,0 +1,74 @@
+/**
+ * Reconstruction filters (CONVENTIONS.md §1, "FBP scale").
+ *
+ * Every filter is the frequency response of the discrete Ram-Lak kernel
+ * (h[0] = 1/4, h[odd k] = −1/(πk)², 0 at even k ≠ 0) on the zero-padded row length,
+ * multiplied by a window. Frequencies f are in cycles per pixel, |f| ≤ 0.5.
+ */
+import { fft, nextPowerOfTwo } from './fft/cpuFft.ts';
+
+export const FILTER_NAMES = ['ram-lak', 'shepp-logan', 'cosine', 'hamming', 'hann', 'radial'] as const;
+export type FilterName = (typeof FILTER_NAMES)[number];
+
+export interface FilterSpec {
+  name: FilterName;
+  /** IMOD-style radial filter: cutoff and Gaussian falloff σ, both in cycles/pixel. */
+  cutoff?: number;
+  falloff?: number;
+}
+
+/** IMOD's (eTomo's) default radial filter parameters. */
+export const RADIAL_DEFAULTS = { cutoff: 0.35, falloff: 0.035 };
+
+export function isFilterName(name: string): name is FilterName {
+  return (FILTER_NAMES as readonly string[]).includes(name);
+}
+
+/** Padded row length for filtering: a power of two ≥ 2·nx, so the circular convolution never wraps. */
+export function paddedLength(nx: number): number {
+  return nextPowerOfTwo(2 * nx);
+}
+
+/** Window multiplying the Ram-Lak response at |f| (cycles/pixel). */
+export function filterWindow(spec: FilterSpec, f: number): number {
+  const a = Math.abs(f);
+  switch (spec.name) {
+    case 'ram-lak':
+      return 1;
+    case 'shepp-logan':
+      return a === 0 ? 1 : Math.sin(Math.PI * a) / (Math.PI * a);
+    case 'cosine':
+      return Math.cos(Math.PI * a);
+    case 'hamming':
+      return 0.54 + 0.46 * Math.cos(2 * Math.PI * a);
+    case 'hann':
+      return 0.5 + 0.5 * Math.cos(2 * Math.PI * a);
+    case 'radial': {
+      const cutoff = spec.cutoff ?? RADIAL_DEFAULTS.cutoff;
+      const falloff = spec.falloff ?? RADIAL_DEFAULTS.falloff;
+      if (a <= cutoff) return 1;
+      return falloff > 0 ? Math.exp(-((a - cutoff) ** 2) / (2 * falloff * falloff)) : 0;
+    }
+  }
+}
+
+/** Frequency (cycles/sample) of DFT bin j of length n. */
+export function binFrequency(j: number, n: number): number {
+  return (j <= n / 2 ? j : j - n) / n;
+}
+
+/** Real frequency response, length `length` (DFT bin order), of the windowed Ram-Lak filter. */
+export function filterResponse(spec: FilterSpec, length: number): Float32Array {
+  const re = new Float64Array(length);
+  const im = new Float64Array(length);
+  re[0] = 0.25;
+  for (let k = 1; k < length / 2; k += 2) {
+    const h = -1 / (Math.PI * k) ** 2;
+    re[k] = h;
+    re[length - k] = h;
+  }
+  fft(re, im);
+  const response = new Float32Array(length);
+  for (let j = 0; j < length; j++) response[j] = re[j] * filterWindow(spec, binFrequency(j, length));
+  return response;
+}

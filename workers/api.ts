@@ -1,0 +1,135 @@
+/**
+ * The contract between the UI and the engine worker (exposed with comlink).
+ * Only plain, structured-cloneable data crosses it. The worker owns the tilt series and
+ * results; the UI asks for what it draws (one tilt, one slice), so large volumes are
+ * never copied wholesale into the page.
+ */
+import type { FilterSpec } from '../src/engine/filters.ts';
+import type { Progress } from '../src/engine/types.ts';
+
+export type MethodName = 'fbp' | 'sirt';
+
+/** Parameters every reconstruction shares. */
+export interface CommonParams {
+  /** Tomogram thickness nz in (binned) pixels. */
+  thickness: number;
+  /** Integer binning of the tilts in x and y before reconstruction (1 = none). */
+  binning: number;
+  /** Negate every tilt angle (data from a tool with the opposite sign convention). */
+  invertAngles: boolean;
+}
+
+export interface FbpParams extends CommonParams {
+  filter: FilterSpec;
+}
+
+export interface SirtParams extends CommonParams {
+  iterations: number;
+  /** Relaxation λ of x ← x + λ·C·Aᵀ·R·(b − A·x). */
+  relaxation: number;
+  /** Clamp negative voxels to zero after every update. */
+  positivity: boolean;
+}
+
+export type MethodRequest =
+  | { method: 'fbp'; params?: Partial<FbpParams> }
+  | { method: 'sirt'; params?: Partial<SirtParams> };
+
+export type PhantomName = 'spheres' | 'mixed' | 'filaments' | 'blobs' | 'cell';
+
+export interface DemoOptions {
+  phantom: PhantomName;
+  /** Volume size [nx, ny, nz]; the tilts are nx × ny. */
+  size: [number, number, number];
+  /** Tilt angles in degrees, stack order. */
+  tiltAngles: number[];
+  /** Gaussian noise at this SNR in dB (CONVENTIONS.md §3); omit for noise-free. */
+  snrDb?: number;
+  seed: number;
+}
+
+export interface DatasetSummary {
+  id: string;
+  /** File name(s) or "Simulated demo (…)". */
+  name: string;
+  source: 'file' | 'demo';
+  nx: number;
+  ny: number;
+  nTilts: number;
+  /** MRC mode of the stack, or null for simulated data. */
+  mode: number | null;
+  /** Human readable data type, e.g. "uint8 (IMOD)", "int16", "float32". */
+  dtype: string;
+  /** Å per pixel; 0 when unknown. */
+  pixelSize: number;
+  tiltAngles: number[];
+  angleMin: number;
+  angleMax: number;
+  /** min, max, mean of the stack's data. */
+  stats: { min: number; max: number; mean: number };
+  /** True for simulated data: a ground-truth volume exists in the worker. */
+  hasGroundTruth: boolean;
+  /** Non-fatal remarks: header statistics wrong, angle file pixel size ignored, … */
+  warnings: string[];
+}
+
+export interface ResultSummary {
+  id: string;
+  datasetId: string;
+  method: MethodName | 'ground-truth';
+  /** E.g. "FBP (hann, thickness 64, bin 1)". */
+  label: string;
+  params: FbpParams | SirtParams | null;
+  nx: number;
+  ny: number;
+  nz: number;
+  pixelSize: number;
+  stats: { min: number; max: number; mean: number; std: number };
+  elapsedMs: number;
+  /** SIRT: relative reprojection residual ‖b − A·x‖/‖b‖ after each iteration. */
+  residuals?: number[];
+}
+
+export interface GpuInfo {
+  vendor: string;
+  architecture: string;
+  description: string;
+  isFallbackAdapter: boolean;
+  maxBufferSize: number;
+  maxStorageBufferBindingSize: number;
+}
+
+export type SliceAxis = 'xy' | 'xz' | 'yz';
+
+/** One 2-D section of a volume, x fastest; width × height. */
+export interface Slice {
+  width: number;
+  height: number;
+  data: Float32Array;
+}
+
+export interface EngineWorkerApi {
+  /** Open the WebGPU device (adapter limits requested). Throws a clear error without WebGPU. */
+  init(): Promise<GpuInfo>;
+  /** Read an MRC stack (.mrc/.st/.ali/.mrcs, optionally .gz) and its angles (.tlt/.rawtlt/.mdoc). */
+  loadFiles(files: File[]): Promise<DatasetSummary>;
+  /** Simulate the built-in demo tilt series; the ground truth is kept as a result. */
+  loadDemo(options?: Partial<DemoOptions>): Promise<{ dataset: DatasetSummary; groundTruth: ResultSummary }>;
+  /** Projection `index` of a dataset, nx × ny. */
+  getTilt(datasetId: string, index: number): Promise<Slice>;
+  /** Run a method; progress arrives through the callback (wrap it with comlink.proxy). */
+  run(
+    jobId: string,
+    datasetId: string,
+    request: MethodRequest,
+    onProgress: (progress: Progress) => void,
+  ): Promise<ResultSummary>;
+  /** Cancel a running job; its run() rejects with a "Cancelled" error. */
+  cancel(jobId: string): void;
+  getSlice(resultId: string, axis: SliceAxis, index: number): Promise<Slice>;
+  /** Values at the given percentiles (0–100) of a result, for contrast. */
+  percentiles(resultId: string, percentiles: number[]): Promise<number[]>;
+  /** The result as MRC bytes (float32, full header, label naming method and parameters). */
+  exportMrc(resultId: string): Promise<Uint8Array>;
+  deleteResult(resultId: string): void;
+}
