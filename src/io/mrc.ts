@@ -1,0 +1,668 @@
+/**
+ * The MRC2014 codec: the one place WedgeLab reads and writes .mrc/.st/.ali/.rec/.map files
+ * (CONVENTIONS.md §2). The reference reader is python `mrcfile`; we follow its strict and
+ * permissive behaviour, plus two things real tomography data needs that mrcfile lacks:
+ * IMOD's unsigned-byte rule for mode 0, and byte-order inference when the machine stamp is
+ * missing.
+ *
+ * Layout: a 1024-byte header, then an extended header of `nsymbt` bytes (kept verbatim, never
+ * interpreted), then the data, x fastest, then y, then section. Every voxel is converted to
+ * float32 in file order; axis order (mapc/mapr/maps) is reported, not applied.
+ *
+ * Units: cell dimensions (cella) and origins are in Å; the pixel size along an axis is
+ * cella / m (grid sampling mx, my, mz), NOT cella / n: the two differ for maps that cover only
+ * part of their unit cell (EMD-3001).
+ *
+ * Files can be 1 GB, so conversion works on typed-array views of the input and DataView loops,
+ * with no per-voxel allocation. The data offset 1024 + nsymbt need not be a multiple of the
+ * element size, and typed-array views require aligned offsets, so unaligned data goes
+ * through DataView instead.
+ */
+import { Gunzip, gunzipSync } from 'fflate';
+import { halfTable } from './float16.ts';
+
+export type MrcDtype = 'int8' | 'uint8' | 'int16' | 'float32' | 'uint16' | 'float16' | 'uint4';
+
+export interface MrcHeader {
+  nx: number;
+  ny: number;
+  nz: number;
+  mode: number;
+  nxstart: number;
+  nystart: number;
+  nzstart: number;
+  mx: number;
+  my: number;
+  mz: number;
+  /** Cell dimensions, Å. */
+  cella: [number, number, number];
+  /** Cell angles, degrees. */
+  cellb: [number, number, number];
+  mapc: number;
+  mapr: number;
+  maps: number;
+  dmin: number;
+  dmax: number;
+  dmean: number;
+  rms: number;
+  ispg: number;
+  nsymbt: number;
+  exttyp: string;
+  nversion: number;
+  /** Å. */
+  origin: [number, number, number];
+  /** Bytes 208..211, normally 'MAP ' (NUL bytes dropped). */
+  mapId: string;
+  littleEndian: boolean;
+  /** True when bytes 212–213 hold a recognised stamp (44 44, 44 41 or 11 11). */
+  machineStampValid: boolean;
+  imodStamp: number;
+  imodFlags: number;
+  /** The first nlabl labels, trimmed. */
+  labels: string[];
+}
+
+export interface MrcFile {
+  header: MrcHeader;
+  /** nsymbt bytes, kept byte for byte. */
+  extendedHeader: Uint8Array;
+  dtype: MrcDtype;
+  /** Converted values, file order: x fastest, then y, then section. */
+  data: Float32Array;
+  /** cella / (mx, my, mz), Å; 0 where m or cella is 0. */
+  pixelSize: [number, number, number];
+  /** Permissive-mode remarks and harmless oddities (header statistics, axis order, inferred byte order). */
+  warnings: string[];
+}
+
+export class MrcError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MrcError';
+  }
+}
+
+export interface MrcInfo {
+  nx: number;
+  ny: number;
+  nz: number;
+  mode: number;
+  dtype: MrcDtype;
+  endianness: 'little' | 'big';
+  pixelSize: [number, number, number];
+  extendedHeaderBytes: number;
+  min: number;
+  max: number;
+  mean: number;
+}
+
+const HEADER_BYTES = 1024;
+/** 'IMOD' read as a 32-bit integer in the file's byte order; IMOD writes it at byte 152. */
+const IMOD_STAMP = 1146047817;
+/** Bit 0 of the IMOD flags (byte 156): mode-0 bytes are signed. Clear ⇒ unsigned. */
+const IMOD_FLAG_SIGNED_BYTES = 1;
+/** Modes the MRC2014 spec defines (3 and 4 are valid but complex, so we refuse them later). */
+const KNOWN_MODES = new Set([0, 1, 2, 3, 4, 6, 12, 101]);
+/** Largest dimension we accept as "sane" when guessing the byte order (byte-swapped small ints exceed it). */
+const MAX_SANE_DIMENSION = 1 << 24;
+const NATIVE_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+// Header byte offsets (MRC2014, CCP-EM). Each field is 4 bytes.
+const OFF = {
+  nx: 0, ny: 4, nz: 8, mode: 12,
+  nxstart: 16, nystart: 20, nzstart: 24,
+  mx: 28, my: 32, mz: 36,
+  cella: 40, cellb: 52,
+  mapc: 64, mapr: 68, maps: 72,
+  dmin: 76, dmax: 80, dmean: 84,
+  ispg: 88, nsymbt: 92,
+  exttyp: 104, nversion: 108,
+  imodStamp: 152, imodFlags: 156,
+  origin: 196, map: 208, machst: 212, rms: 216, nlabl: 220, labels: 224,
+} as const;
+const LABEL_BYTES = 80;
+const MAX_LABELS = 10;
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------------------------
+
+export function readMrc(bytes: Uint8Array, options: { permissive?: boolean; name?: string } = {}): MrcFile {
+  const permissive = options.permissive ?? false;
+  const prefix = options.name ? `${options.name}: ` : '';
+  const fail = (message: string): never => {
+    throw new MrcError(prefix + message);
+  };
+  const warnings: string[] = [];
+  // Strict mode refuses what permissive mode only remarks on.
+  const problem = (message: string): void => {
+    if (permissive) warnings.push(message);
+    else fail(`${message} (reading permissively would accept this)`);
+  };
+
+  bytes = inflateIfGzip(bytes, prefix);
+  if (bytes.length < HEADER_BYTES) {
+    fail(`file is ${bytes.length} bytes, shorter than the ${HEADER_BYTES}-byte MRC header: not an MRC file, or cut short`);
+  }
+
+  const order = decideByteOrder(bytes, bytes.length, permissive, warnings, fail);
+  const header = parseHeader(bytes, order.littleEndian, order.stampValid);
+  const { nx, ny, nz, nsymbt } = header;
+
+  if (!header.mapId.startsWith('MAP')) {
+    // mrcfile checks only the first three bytes: the MRC2014 paper writes 'MAP' and some writers leave byte 211 NUL.
+    problem(`map ID at bytes 208–211 is ${printable(bytes.subarray(OFF.map, OFF.map + 4))}, expected "MAP "`);
+  }
+  if (!(nx > 0 && ny > 0 && nz > 0)) {
+    fail(`header gives non-positive size nx × ny × nz = ${nx} × ${ny} × ${nz}`);
+  }
+  const dtype = dtypeOf(header, fail);
+  if (nsymbt < 0) fail(`extended header size nsymbt = ${nsymbt} is negative`);
+  const afterHeader = bytes.length - HEADER_BYTES;
+  if (nsymbt > afterHeader) {
+    fail(`truncated MRC file: header says the extended header is ${nsymbt} bytes, but only ${afterHeader} bytes follow the ${HEADER_BYTES}-byte header`);
+  }
+
+  const dataOffset = HEADER_BYTES + nsymbt;
+  const rowBytes = dtype === 'uint4' ? Math.ceil(nx / 2) : nx * BYTES_PER_VALUE[dtype];
+  const needed = rowBytes * ny * nz;
+  const available = bytes.length - dataOffset;
+  const what = `header says ${nx} × ${ny} × ${nz} of ${dtype} = ${needed} bytes after the ${HEADER_BYTES}-byte header${nsymbt ? ` and ${nsymbt}-byte extended header` : ''}`;
+  if (available < needed) {
+    // No data to invent, so this is an error even when reading permissively.
+    fail(`truncated MRC data: ${what}, but only ${available} follow`);
+  }
+  if (available > needed) {
+    problem(`data size mismatch: ${what}, but ${available} follow (${available - needed} extra bytes ignored)`);
+  }
+
+  let data: Float32Array;
+  try {
+    data = new Float32Array(nx * ny * nz);
+  } catch {
+    return fail(`${nx} × ${ny} × ${nz} voxels is too large to hold in memory as float32`);
+  }
+  decodeData(bytes.subarray(dataOffset, dataOffset + needed), header, dtype, data);
+
+  const stats = dataStats(data);
+  const statsRemark = headerStatsRemark(header, stats);
+  if (statsRemark) warnings.push(statsRemark); // a warning in both modes: the data itself is fine
+  if (header.mapc !== 1 || header.mapr !== 2 || header.maps !== 3) {
+    warnings.push(
+      `axis order mapc/mapr/maps = ${header.mapc},${header.mapr},${header.maps}, not 1,2,3: ` +
+        'data is kept in file order (columns, rows, sections), not permuted to x, y, z',
+    );
+  }
+
+  return {
+    header,
+    extendedHeader: bytes.slice(HEADER_BYTES, dataOffset),
+    dtype,
+    data,
+    pixelSize: pixelSizeOf(header),
+    warnings,
+  };
+}
+
+/**
+ * Header only (the first 1024 bytes; gzip is inflated just far enough). Nothing is validated
+ * beyond the length, so a file with an unsupported mode can still be inspected. Byte order
+ * follows the same inference as readMrc.
+ */
+export function readMrcHeader(bytes: Uint8Array): MrcHeader {
+  let totalLength: number | null = bytes.length;
+  if (isGzip(bytes)) {
+    bytes = gunzipHead(bytes, HEADER_BYTES);
+    totalLength = null; // unknown without inflating everything
+  }
+  if (bytes.length < HEADER_BYTES) {
+    throw new MrcError(`file is ${bytes.length} bytes, shorter than the ${HEADER_BYTES}-byte MRC header: not an MRC file, or cut short`);
+  }
+  const order = decideByteOrder(bytes, totalLength, true, [], (m) => {
+    throw new MrcError(m);
+  });
+  return parseHeader(bytes, order.littleEndian, order.stampValid);
+}
+
+/** Summary for display: statistics come from the data, never from the header. */
+export function mrcInfo(file: MrcFile): MrcInfo {
+  const { header } = file;
+  const stats = dataStats(file.data);
+  return {
+    nx: header.nx,
+    ny: header.ny,
+    nz: header.nz,
+    mode: header.mode,
+    dtype: file.dtype,
+    endianness: header.littleEndian ? 'little' : 'big',
+    pixelSize: [...file.pixelSize],
+    extendedHeaderBytes: file.extendedHeader.length,
+    min: stats.min,
+    max: stats.max,
+    mean: stats.mean,
+  };
+}
+
+const BYTES_PER_VALUE: Record<Exclude<MrcDtype, 'uint4'>, number> = {
+  int8: 1,
+  uint8: 1,
+  int16: 2,
+  uint16: 2,
+  float16: 2,
+  float32: 4,
+};
+
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+function inflateIfGzip(bytes: Uint8Array, prefix: string): Uint8Array {
+  if (!isGzip(bytes)) return bytes;
+  try {
+    return gunzipSync(bytes);
+  } catch (err) {
+    throw new MrcError(`${prefix}gzip data could not be inflated: ${(err as Error).message}`);
+  }
+}
+
+/** Inflate only until `want` bytes are out, feeding 64 KiB of compressed input at a time. */
+function gunzipHead(bytes: Uint8Array, want: number): Uint8Array {
+  const head = new Uint8Array(want);
+  let got = 0;
+  const stream = new Gunzip((chunk) => {
+    const take = Math.min(chunk.length, want - got);
+    head.set(chunk.subarray(0, take), got);
+    got += take;
+  });
+  try {
+    const step = 1 << 16;
+    for (let i = 0; i < bytes.length && got < want; i += step) {
+      stream.push(bytes.subarray(i, i + step), i + step >= bytes.length);
+    }
+  } catch (err) {
+    throw new MrcError(`gzip data could not be inflated: ${(err as Error).message}`);
+  }
+  return head.subarray(0, got);
+}
+
+/**
+ * Byte order from the machine stamp (bytes 212–213): 44 44 or 44 41 little-endian, 11 11
+ * big-endian. A zero or unknown stamp (common in older IMOD and FEI files) is replaced by
+ * whichever order gives a known mode and sane sizes; a stamp contradicted by the mode
+ * (seen in the wild, mrcfile notes) is overridden only when reading permissively.
+ */
+function decideByteOrder(
+  bytes: Uint8Array,
+  totalLength: number | null,
+  permissive: boolean,
+  warnings: string[],
+  fail: (message: string) => never,
+): { littleEndian: boolean; stampValid: boolean } {
+  const s0 = bytes[OFF.machst];
+  const s1 = bytes[OFF.machst + 1];
+  const stamped = s0 === 0x44 && (s1 === 0x44 || s1 === 0x41) ? true : s0 === 0x11 && s1 === 0x11 ? false : null;
+  const stampText = printHex(bytes.subarray(OFF.machst, OFF.machst + 4));
+
+  if (stamped === null) {
+    const little = plausibility(bytes, true, totalLength);
+    const big = plausibility(bytes, false, totalLength);
+    const littleEndian = little >= big; // little-endian is by far the commoner, so it wins ties
+    const zero = s0 === 0 && s1 === 0;
+    warnings.push(
+      `machine stamp ${stampText} is ${zero ? 'zero' : 'not a known stamp'}; ` +
+        `inferred ${littleEndian ? 'little' : 'big'}-endian from the mode and sizes`,
+    );
+    return { littleEndian, stampValid: false };
+  }
+
+  const modeAs = (le: boolean) => new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES).getInt32(OFF.mode, le);
+  const mode = modeAs(stamped);
+  const otherMode = modeAs(!stamped);
+  if (!KNOWN_MODES.has(mode) && KNOWN_MODES.has(otherMode)) {
+    const message =
+      `machine stamp ${stampText} says ${stamped ? 'little' : 'big'}-endian, but the mode then reads as ${mode}; ` +
+      `${stamped ? 'big' : 'little'}-endian gives mode ${otherMode}`;
+    if (!permissive) fail(`${message} (reading permissively would use ${stamped ? 'big' : 'little'}-endian)`);
+    warnings.push(`${message}, so the stamp is ignored`);
+    return { littleEndian: !stamped, stampValid: true };
+  }
+  return { littleEndian: stamped, stampValid: true };
+}
+
+/** How believable the header is in one byte order: 0 impossible, higher is better. */
+function plausibility(bytes: Uint8Array, littleEndian: boolean, totalLength: number | null): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
+  const int = (offset: number) => view.getInt32(offset, littleEndian);
+  const mode = int(OFF.mode);
+  const dims = [int(OFF.nx), int(OFF.ny), int(OFF.nz)];
+  const nsymbt = int(OFF.nsymbt);
+  if (!KNOWN_MODES.has(mode)) return 0;
+  if (!dims.every((n) => n > 0 && n < MAX_SANE_DIMENSION)) return 0;
+  if (nsymbt < 0 || nsymbt >= MAX_SANE_DIMENSION * 16) return 0;
+  if (totalLength === null) return 1;
+  const bits = mode === 101 ? 4 : mode === 0 ? 8 : mode === 4 ? 64 : mode === 2 || mode === 3 ? 32 : 16;
+  const rowBytes = Math.ceil((dims[0] * bits) / 8);
+  const expected = HEADER_BYTES + nsymbt + rowBytes * dims[1] * dims[2];
+  return expected === totalLength ? 3 : expected < totalLength ? 2 : 1;
+}
+
+function parseHeader(bytes: Uint8Array, littleEndian: boolean, machineStampValid: boolean): MrcHeader {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, HEADER_BYTES);
+  const int = (offset: number) => view.getInt32(offset, littleEndian);
+  const float = (offset: number) => tidyFloat32(view.getFloat32(offset, littleEndian));
+  const triple = (offset: number): [number, number, number] => [float(offset), float(offset + 4), float(offset + 8)];
+
+  const nlabl = Math.max(0, Math.min(MAX_LABELS, int(OFF.nlabl)));
+  const labels: string[] = [];
+  for (let i = 0; i < nlabl; i++) {
+    const start = OFF.labels + i * LABEL_BYTES;
+    labels.push(latin1(bytes.subarray(start, start + LABEL_BYTES)).trim());
+  }
+  return {
+    nx: int(OFF.nx),
+    ny: int(OFF.ny),
+    nz: int(OFF.nz),
+    mode: int(OFF.mode),
+    nxstart: int(OFF.nxstart),
+    nystart: int(OFF.nystart),
+    nzstart: int(OFF.nzstart),
+    mx: int(OFF.mx),
+    my: int(OFF.my),
+    mz: int(OFF.mz),
+    cella: triple(OFF.cella),
+    cellb: triple(OFF.cellb),
+    mapc: int(OFF.mapc),
+    mapr: int(OFF.mapr),
+    maps: int(OFF.maps),
+    dmin: float(OFF.dmin),
+    dmax: float(OFF.dmax),
+    dmean: float(OFF.dmean),
+    rms: float(OFF.rms),
+    ispg: int(OFF.ispg),
+    nsymbt: int(OFF.nsymbt),
+    exttyp: latin1(bytes.subarray(OFF.exttyp, OFF.exttyp + 4)).trim(),
+    nversion: int(OFF.nversion),
+    origin: triple(OFF.origin),
+    mapId: latin1(bytes.subarray(OFF.map, OFF.map + 4)),
+    littleEndian,
+    machineStampValid,
+    imodStamp: int(OFF.imodStamp),
+    imodFlags: int(OFF.imodFlags),
+    labels,
+  };
+}
+
+function dtypeOf(header: MrcHeader, fail: (message: string) => never): MrcDtype {
+  switch (header.mode) {
+    case 0: {
+      // IMOD writes unsigned bytes in mode 0 and says so with its stamp and a clear bit 0 of
+      // its flags; real tilt series depend on this (read as signed, the image wraps around).
+      const imodUnsigned = header.imodStamp === IMOD_STAMP && (header.imodFlags & IMOD_FLAG_SIGNED_BYTES) === 0;
+      return imodUnsigned ? 'uint8' : 'int8';
+    }
+    case 1:
+      return 'int16';
+    case 2:
+      return 'float32';
+    case 6:
+      return 'uint16';
+    case 12:
+      return 'float16';
+    case 101:
+      return 'uint4';
+    case 3:
+    case 4:
+      return fail(
+        `MRC mode ${header.mode} (complex ${header.mode === 3 ? 'int16' : 'float32'}, Fourier-space data) is not supported: ` +
+          'WedgeLab reads real images, modes 0, 1, 2, 6, 12 and 101',
+      );
+    default:
+      return fail(
+        `unknown MRC mode ${header.mode}: expected 0 (int8/uint8), 1 (int16), 2 (float32), 6 (uint16), 12 (float16) or 101 (4-bit)`,
+      );
+  }
+}
+
+/** Convert `src` (exactly the data block) into `out`, honouring byte order and alignment. */
+function decodeData(src: Uint8Array, header: MrcHeader, dtype: MrcDtype, out: Float32Array): void {
+  const n = out.length;
+  const le = header.littleEndian;
+  const native = le === NATIVE_LITTLE_ENDIAN;
+  const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  const aligned = (width: number) => native && src.byteOffset % width === 0;
+
+  // Plain loops, not out.set(typedArray): V8's converting set() is several times slower.
+  switch (dtype) {
+    case 'int8': {
+      const bytes = new Int8Array(src.buffer, src.byteOffset, n);
+      for (let i = 0; i < n; i++) out[i] = bytes[i];
+      return;
+    }
+    case 'uint8':
+      for (let i = 0; i < n; i++) out[i] = src[i];
+      return;
+    case 'int16':
+      if (aligned(2)) {
+        const shorts = new Int16Array(src.buffer, src.byteOffset, n);
+        for (let i = 0; i < n; i++) out[i] = shorts[i];
+      } else {
+        for (let i = 0; i < n; i++) out[i] = view.getInt16(2 * i, le);
+      }
+      return;
+    case 'uint16':
+      if (aligned(2)) {
+        const shorts = new Uint16Array(src.buffer, src.byteOffset, n);
+        for (let i = 0; i < n; i++) out[i] = shorts[i];
+      } else {
+        for (let i = 0; i < n; i++) out[i] = view.getUint16(2 * i, le);
+      }
+      return;
+    case 'float16': {
+      const table = halfTable();
+      if (aligned(2)) {
+        const halves = new Uint16Array(src.buffer, src.byteOffset, n);
+        for (let i = 0; i < n; i++) out[i] = table[halves[i]];
+      } else {
+        for (let i = 0; i < n; i++) out[i] = table[view.getUint16(2 * i, le)];
+      }
+      return;
+    }
+    case 'float32':
+      // Copying bytes into the output's own (aligned) buffer sidesteps the alignment problem.
+      if (native) new Uint8Array(out.buffer, out.byteOffset, 4 * n).set(src);
+      else for (let i = 0; i < n; i++) out[i] = view.getFloat32(4 * i, le);
+      return;
+    case 'uint4': {
+      // Two unsigned 4-bit values per byte, the first (left) pixel in the low nibble; each row
+      // starts on a byte boundary, so an odd nx leaves the last high nibble of a row unused
+      // (IMOD/SerialEM packing for K2/K3 counting data).
+      const { nx } = header;
+      const rows = header.ny * header.nz;
+      const rowBytes = Math.ceil(nx / 2);
+      let k = 0;
+      for (let r = 0; r < rows; r++) {
+        const base = r * rowBytes;
+        for (let x = 0; x < nx; x++) {
+          const byte = src[base + (x >> 1)];
+          out[k++] = x & 1 ? byte >> 4 : byte & 0x0f;
+        }
+      }
+      return;
+    }
+  }
+}
+
+interface Stats {
+  min: number;
+  max: number;
+  mean: number;
+  /** Population standard deviation (what the header's rms field holds). */
+  std: number;
+}
+
+/** One pass, float64 accumulators. NaNs are skipped so one bad voxel does not hide the rest. */
+function dataStats(data: Float32Array): Stats {
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  let count = 0;
+  const n = data.length;
+  for (let i = 0; i < n; i++) {
+    const v = data[i];
+    if (v !== v) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+    count++;
+  }
+  if (count === 0) return { min: NaN, max: NaN, mean: NaN, std: NaN };
+  const mean = sum / count;
+  let squares = 0;
+  for (let i = 0; i < n; i++) {
+    const v = data[i];
+    if (v === v) squares += (v - mean) * (v - mean);
+  }
+  return { min, max, mean, std: Math.sqrt(squares / count) };
+}
+
+/**
+ * Compare header dmin/dmax/dmean/rms with the data, following the MRC2014 "not set"
+ * conventions (dmax < dmin, dmean < min(dmin, dmax), rms < 0; we also treat rms = 0 as unset,
+ * since IMOD and FEI write 0). Returns a warning text or null.
+ */
+function headerStatsRemark(header: MrcHeader, stats: Stats): string | null {
+  const range = stats.max - stats.min;
+  const off = (headerValue: number, real: number, relative: number) =>
+    Math.abs(headerValue - real) > relative * Math.abs(real) + 1e-5 * Math.max(range, Math.abs(real));
+  const wrong: string[] = [];
+  if (header.dmin < header.dmax) {
+    if (off(header.dmin, stats.min, 0)) wrong.push(`dmin ${short(header.dmin)} but data min ${short(stats.min)}`);
+    if (off(header.dmax, stats.max, 0)) wrong.push(`dmax ${short(header.dmax)} but data max ${short(stats.max)}`);
+  }
+  if (header.dmean > Math.min(header.dmin, header.dmax) && off(header.dmean, stats.mean, 0.01)) {
+    wrong.push(`dmean ${short(header.dmean)} but data mean ${short(stats.mean)}`);
+  }
+  if (header.rms > 0 && off(header.rms, stats.std, 0.01)) {
+    wrong.push(`rms ${short(header.rms)} but data std ${short(stats.std)}`);
+  }
+  if (wrong.length === 0) return null;
+  return `header statistics do not match the data (${wrong.join('; ')}); statistics are taken from the data`;
+}
+
+function pixelSizeOf(header: MrcHeader): [number, number, number] {
+  const per = (cell: number, m: number) => (m > 0 && cell > 0 ? cell / m : 0);
+  return [per(header.cella[0], header.mx), per(header.cella[1], header.my), per(header.cella[2], header.mz)];
+}
+
+/**
+ * The shortest decimal that rounds to the same float32: header fields are float32, and
+ * 17.93 reads better than 17.930000305175781. Writing it back as float32 gives the same bits.
+ */
+function tidyFloat32(value: number): number {
+  if (!Number.isFinite(value) || value === 0) return value;
+  for (let digits = 1; digits < 9; digits++) {
+    const candidate = Number(value.toPrecision(digits));
+    if (Math.fround(candidate) === value) return candidate;
+  }
+  return value;
+}
+
+function short(value: number): string {
+  return String(Number(value.toPrecision(6)));
+}
+
+function latin1(bytes: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) text += String.fromCharCode(bytes[i]);
+  return text;
+}
+
+function printable(bytes: Uint8Array): string {
+  let text = '';
+  for (const b of bytes) text += b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  return `"${text}"`;
+}
+
+function printHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Mode 2 (float32), little-endian, with a complete MRC2014 header that passes
+ * `mrcfile.validate`: 'MAP ', stamp 44 44 00 00, nversion 20141, mx/my/mz = nx/ny/nz,
+ * cella = n × pixelSize (Å), cellb 90°, axis order 1,2,3, statistics from the data, and
+ * labels (the first names WedgeLab; the caller adds the method and its parameters).
+ *
+ * ispg is 1 (a single volume, e.g. a tomogram) unless `stack` is set, in which case it is 0
+ * (an image stack, e.g. a tilt series), as MRC2014 and mrcfile distinguish them.
+ */
+export function writeMrc(
+  volume: { nx: number; ny: number; nz: number; data: Float32Array; pixelSize: number },
+  options: { labels?: string[]; stack?: boolean } = {},
+): Uint8Array {
+  const { nx, ny, nz, data, pixelSize } = volume;
+  for (const [name, n] of [['nx', nx], ['ny', ny], ['nz', nz]] as const) {
+    if (!Number.isInteger(n) || n < 1) throw new MrcError(`writeMrc: ${name} must be a positive integer, got ${n}`);
+  }
+  const count = nx * ny * nz;
+  if (data.length !== count) {
+    throw new MrcError(`writeMrc: data has ${data.length} values, but ${nx} × ${ny} × ${nz} = ${count}`);
+  }
+  if (!Number.isFinite(pixelSize) || pixelSize < 0) {
+    throw new MrcError(`writeMrc: pixel size must be a finite number of Å ≥ 0, got ${pixelSize}`);
+  }
+
+  const out = new Uint8Array(HEADER_BYTES + 4 * count);
+  const view = new DataView(out.buffer);
+  const setInt = (offset: number, v: number) => view.setInt32(offset, v, true);
+  const setFloat = (offset: number, v: number) => view.setFloat32(offset, v, true);
+
+  setInt(OFF.nx, nx);
+  setInt(OFF.ny, ny);
+  setInt(OFF.nz, nz);
+  setInt(OFF.mode, 2);
+  // nxstart/nystart/nzstart stay 0.
+  setInt(OFF.mx, nx);
+  setInt(OFF.my, ny);
+  setInt(OFF.mz, nz);
+  [nx, ny, nz].forEach((n, i) => setFloat(OFF.cella + 4 * i, n * pixelSize));
+  [90, 90, 90].forEach((angle, i) => setFloat(OFF.cellb + 4 * i, angle));
+  setInt(OFF.mapc, 1);
+  setInt(OFF.mapr, 2);
+  setInt(OFF.maps, 3);
+  const stats = dataStats(data);
+  setFloat(OFF.dmin, stats.min);
+  setFloat(OFF.dmax, stats.max);
+  setFloat(OFF.dmean, stats.mean);
+  setFloat(OFF.rms, stats.std);
+  setInt(OFF.ispg, options.stack ? 0 : 1);
+  // nsymbt 0, exttyp blank (zeros), origin 0.
+  setInt(OFF.nversion, 20141);
+  out.set([0x4d, 0x41, 0x50, 0x20], OFF.map); // 'MAP '
+  out.set([0x44, 0x44, 0x00, 0x00], OFF.machst); // little-endian
+
+  const labels = headerLabels(options.labels ?? []);
+  setInt(OFF.nlabl, labels.length);
+  labels.forEach((label, i) => {
+    const start = OFF.labels + i * LABEL_BYTES;
+    out.fill(0x20, start, start + LABEL_BYTES);
+    for (let c = 0; c < label.length; c++) out[start + c] = label.charCodeAt(c);
+  });
+
+  if (NATIVE_LITTLE_ENDIAN) new Float32Array(out.buffer, HEADER_BYTES, count).set(data);
+  else for (let i = 0; i < count; i++) setFloat(HEADER_BYTES + 4 * i, data[i]);
+  return out;
+}
+
+/** Printable ASCII, ≤ 80 chars each, no blanks, ≤ 10 in all, the first naming WedgeLab. */
+function headerLabels(callerLabels: string[]): string[] {
+  const clean = callerLabels
+    .map((label) => label.replace(/[^\x20-\x7e]/g, '?').trim().slice(0, LABEL_BYTES).trimEnd())
+    .filter((label) => label.length > 0);
+  if (!(clean[0] ?? '').startsWith('WedgeLab')) clean.unshift('WedgeLab');
+  return clean.slice(0, MAX_LABELS);
+}
