@@ -4,36 +4,10 @@
  * results; the UI asks for what it draws (one tilt, one slice), so large volumes are
  * never copied wholesale into the page.
  */
-import type { FilterSpec } from '../src/engine/filters.ts';
+import type { FbpParams, MethodName, MethodRequest, SirtParams } from '../src/engine/methods/params.ts';
 import type { Progress } from '../src/engine/types.ts';
 
-export type MethodName = 'fbp' | 'sirt';
-
-/** Parameters every reconstruction shares. */
-export interface CommonParams {
-  /** Tomogram thickness nz in (binned) pixels. */
-  thickness: number;
-  /** Integer binning of the tilts in x and y before reconstruction (1 = none). */
-  binning: number;
-  /** Negate every tilt angle (data from a tool with the opposite sign convention). */
-  invertAngles: boolean;
-}
-
-export interface FbpParams extends CommonParams {
-  filter: FilterSpec;
-}
-
-export interface SirtParams extends CommonParams {
-  iterations: number;
-  /** Relaxation λ of x ← x + λ·C·Aᵀ·R·(b − A·x). */
-  relaxation: number;
-  /** Clamp negative voxels to zero after every update. */
-  positivity: boolean;
-}
-
-export type MethodRequest =
-  | { method: 'fbp'; params?: Partial<FbpParams> }
-  | { method: 'sirt'; params?: Partial<SirtParams> };
+export type { CommonParams, FbpParams, MethodName, MethodRequest, SirtParams } from '../src/engine/methods/params.ts';
 
 export type PhantomName = 'spheres' | 'mixed' | 'filaments' | 'blobs' | 'cell';
 

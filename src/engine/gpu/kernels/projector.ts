@@ -1,0 +1,140 @@
+/**
+ * The projector pair on the GPU, for one slab of rows along the tilt axis (see ../../geometry.ts).
+ *
+ * Layouts (x fastest): a slab's tilts are [tilt][row][detector pixel]; its volume is
+ * [z][row][x]. Back-projection gathers per voxel; forward projection gathers per detector
+ * pixel over the voxels whose hat weight reaches it, using the same float expressions for
+ * u and the weights, so the pair is transposed to float precision (⟨Ax, y⟩ = ⟨x, Aᵀy⟩).
+ */
+import { bindGroup, dispatchSize, encodeDispatch, FLAT_INDEX_WGSL, pipelineSet, uniformBuffer } from '../buffers.ts';
+import type { GpuContext } from '../device.ts';
+
+const GROUP = 64;
+
+const WGSL = /* wgsl */ `
+struct Params { nx: u32, ny: u32, nz: u32, nTilts: u32, nDet: u32, weight: f32, pad0: u32, pad1: u32 };
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> trig: array<vec2<f32>>;   // (cos θ, sin θ) per tilt
+@group(0) @binding(2) var<storage, read_write> tilts: array<f32>;  // [tilt][row][pixel]
+@group(0) @binding(3) var<storage, read_write> volume: array<f32>; // [z][row][x]
+${FLAT_INDEX_WGSL}
+
+// Fractional detector index of voxel column (x, z) at a tilt: u = x·cos θ + z·sin θ, centred.
+fn detectorT(x: u32, zs: f32, c: f32) -> f32 {
+  let xc = f32(x) - f32(p.nx - 1u) * 0.5;
+  return xc * c + zs + f32(p.nDet - 1u) * 0.5;
+}
+
+fn zSin(z: u32, s: f32) -> f32 {
+  return (f32(z) - f32(p.nz - 1u) * 0.5) * s;
+}
+
+@compute @workgroup_size(${GROUP})
+fn backProject(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let idx = flatIndex(wid, nwg, lid, ${GROUP}u);
+  if (idx >= p.nx * p.ny * p.nz) { return; }
+  let x = idx % p.nx;
+  let y = (idx / p.nx) % p.ny;
+  let z = idx / (p.nx * p.ny);
+  var sum = 0.0;
+  for (var k = 0u; k < p.nTilts; k++) {
+    let cs = trig[k];
+    let t = detectorT(x, zSin(z, cs.y), cs.x);
+    let t0 = floor(t);
+    let w1 = t - t0;
+    let i = i32(t0);
+    let base = i32((k * p.ny + y) * p.nDet);
+    if (i >= 0 && i < i32(p.nDet)) { sum += (1.0 - w1) * tilts[base + i]; }
+    if (i + 1 >= 0 && i + 1 < i32(p.nDet)) { sum += w1 * tilts[base + i + 1]; }
+  }
+  volume[idx] = p.weight * sum;
+}
+
+@compute @workgroup_size(${GROUP})
+fn forwardProject(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let idx = flatIndex(wid, nwg, lid, ${GROUP}u);
+  if (idx >= p.nDet * p.ny * p.nTilts) { return; }
+  let i = i32(idx % p.nDet);
+  let y = (idx / p.nDet) % p.ny;
+  let k = idx / (p.nDet * p.ny);
+  let cs = trig[k];
+  let halfX = f32(p.nx - 1u) * 0.5;
+  let ui = f32(i) - f32(p.nDet - 1u) * 0.5;
+  var acc = 0.0;
+  for (var z = 0u; z < p.nz; z++) {
+    let zs = zSin(z, cs.y);
+    // Voxel columns with |u(x) − u_i| < 1, widened by one for rounding; the weights decide.
+    let a = (ui - zs - 1.0) / cs.x + halfX;
+    let b = (ui - zs + 1.0) / cs.x + halfX;
+    let x0 = max(i32(floor(min(a, b))) - 1, 0);
+    let x1 = min(i32(ceil(max(a, b))) + 1, i32(p.nx) - 1);
+    let row = (z * p.ny + y) * p.nx;
+    for (var x = x0; x <= x1; x++) {
+      let t = detectorT(u32(x), zs, cs.x);
+      let t0 = floor(t);
+      let w1 = t - t0;
+      let i0 = i32(t0);
+      if (i0 == i) { acc += (1.0 - w1) * volume[row + u32(x)]; }
+      else if (i0 + 1 == i) { acc += w1 * volume[row + u32(x)]; }
+    }
+  }
+  tilts[idx] = acc;
+}
+`;
+
+const ENTRIES = ['backProject', 'forwardProject'] as const;
+const BINDINGS = ['uniform', 'read-only-storage', 'storage', 'storage'] as const;
+const pipelineCache = new WeakMap<GPUDevice, Record<(typeof ENTRIES)[number], GPUComputePipeline>>();
+
+export interface SlabShape {
+  nx: number;
+  /** Rows in this slab (along the tilt axis). */
+  ny: number;
+  nz: number;
+  nTilts: number;
+  /** Detector width; equals nx for reconstructions. */
+  nDet: number;
+}
+
+/**
+ * Projector bound to one slab's buffers: `trig` (cos, sin per tilt), `tilts` and `volume`.
+ * `weight` scales back-projection (π/N for FBP, 1 for the plain adjoint).
+ */
+export class SlabProjector {
+  private readonly params: GPUBuffer;
+  private readonly group: GPUBindGroup;
+
+  constructor(
+    private readonly gpu: GpuContext,
+    private readonly shape: SlabShape,
+    trig: GPUBuffer,
+    tilts: GPUBuffer,
+    volume: GPUBuffer,
+    weight = 1,
+  ) {
+    const words = new ArrayBuffer(32);
+    new Uint32Array(words).set([shape.nx, shape.ny, shape.nz, shape.nTilts, shape.nDet]);
+    new Float32Array(words)[5] = weight;
+    this.params = uniformBuffer(gpu, words, 'projector.params');
+    const p = pipelineSet(pipelineCache, gpu, WGSL, 'projector', ENTRIES, BINDINGS);
+    this.group = bindGroup(gpu, p.backProject, [this.params, trig, tilts, volume], 'projector');
+  }
+
+  /** volume ← weight · Aᵀ tilts */
+  encodeBackProject(encoder: GPUCommandEncoder): void {
+    const { nx, ny, nz } = this.shape;
+    const p = pipelineSet(pipelineCache, this.gpu, WGSL, 'projector', ENTRIES, BINDINGS);
+    encodeDispatch(encoder, p.backProject, this.group, dispatchSize(this.gpu, nx * ny * nz, GROUP));
+  }
+
+  /** tilts ← A volume */
+  encodeForwardProject(encoder: GPUCommandEncoder): void {
+    const { nDet, ny, nTilts } = this.shape;
+    const p = pipelineSet(pipelineCache, this.gpu, WGSL, 'projector', ENTRIES, BINDINGS);
+    encodeDispatch(encoder, p.forwardProject, this.group, dispatchSize(this.gpu, nDet * ny * nTilts, GROUP));
+  }
+
+  destroy(): void {
+    this.params.destroy();
+  }
+}

@@ -1,0 +1,47 @@
+/** Preparing a tilt series for reconstruction: binning, and checks on angles and values. */
+import type { TiltSeries } from '../types.ts';
+
+/** Average b × b pixel blocks; the remainder at the right/bottom edge is dropped. Pixel size grows by b. */
+export function binTiltSeries(ts: TiltSeries, b: number): TiltSeries {
+  if (b === 1) return ts;
+  const nx = Math.floor(ts.nx / b);
+  const ny = Math.floor(ts.ny / b);
+  const data = new Float32Array(nx * ny * ts.nTilts);
+  const scale = 1 / (b * b);
+  for (let k = 0; k < ts.nTilts; k++) {
+    for (let y = 0; y < ny; y++) {
+      const outRow = (k * ny + y) * nx;
+      for (let dy = 0; dy < b; dy++) {
+        const inRow = (k * ts.ny + y * b + dy) * ts.nx;
+        for (let x = 0; x < nx; x++) {
+          let sum = 0;
+          for (let dx = 0; dx < b; dx++) sum += ts.data[inRow + x * b + dx];
+          data[outRow + x] += sum * scale;
+        }
+      }
+    }
+  }
+  return { ...ts, nx, ny, data, pixelSize: ts.pixelSize * b };
+}
+
+/** Angles must be finite and short of ±90°, where a parallel-beam tilt would see the slab edge-on. */
+export function validateTiltAngles(tiltAngles: readonly number[]): void {
+  if (tiltAngles.length === 0) throw new Error('the tilt series has no tilt angles');
+  tiltAngles.forEach((a, k) => {
+    if (!Number.isFinite(a) || Math.abs(a) >= 89) {
+      throw new Error(`tilt angle ${k + 1} is ${a}°: angles must be finite and within ±89°`);
+    }
+  });
+}
+
+/** NaN or infinite pixels would spread through every voxel they touch: refuse them by name. */
+export function validateFinite(ts: TiltSeries): void {
+  const plane = ts.nx * ts.ny;
+  for (let i = 0; i < ts.data.length; i++) {
+    if (!Number.isFinite(ts.data[i])) {
+      const k = Math.floor(i / plane);
+      const y = Math.floor((i % plane) / ts.nx);
+      throw new Error(`the tilt series holds a non-finite value (${ts.data[i]}) in projection ${k + 1} at x ${i % ts.nx}, y ${y}`);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+/** Forward projection of any volume at any tilt angles on the GPU (the simulator, SIRT checks, cross-validation). */
+import { readFloats, storageBuffer, uploadBuffer } from '../gpu/buffers.ts';
+import { assertDeviceAlive, type GpuContext } from '../gpu/device.ts';
+import { SlabProjector } from '../gpu/kernels/projector.ts';
+import { tiltTrig } from '../geometry.ts';
+import { throwIfAborted, type TiltSeries, type Volume } from '../types.ts';
+import { allocateVolume, planSlabsForDevice, placeSlabTilts, placeSlabVolume, slabTilts, slabVolume, type RunOptions } from './slabs.ts';
+
+/** Project `volume` at `tiltAngles` (degrees); the detector is volume.nx wide. */
+export async function forwardProjectGpu(
+  gpu: GpuContext,
+  volume: Volume,
+  tiltAngles: readonly number[],
+  options: RunOptions & { invertAngles?: boolean } = {},
+): Promise<TiltSeries> {
+  const { nx, ny, nz } = volume;
+  const nTilts = tiltAngles.length;
+  const tiltBytes = nTilts * nx * 4;
+  const volumeBytes = nx * nz * 4;
+  const slabs = planSlabsForDevice(gpu, ny, 2 * tiltBytes + volumeBytes, Math.max(tiltBytes, volumeBytes), options.memoryBudgetBytes);
+  const out: TiltSeries = { nx, ny, nTilts, data: new Float32Array(nx * ny * nTilts), tiltAngles: [...tiltAngles], pixelSize: volume.pixelSize };
+  const trig = uploadBuffer(gpu, tiltTrig(tiltAngles, options.invertAngles), 'reproject.trig');
+  try {
+    for (const [index, slab] of slabs.entries()) {
+      throwIfAborted(options.signal);
+      assertDeviceAlive(gpu);
+      options.onProgress?.({ fraction: index / slabs.length, message: `Projecting rows ${slab.y0}–${slab.y0 + slab.ny - 1} of ${ny}` });
+      const slabVol = uploadBuffer(gpu, slabVolume(volume, slab), 'reproject.volume');
+      const tilts = storageBuffer(gpu, nTilts * slab.ny * nx * 4, 'reproject.tilts');
+      const projector = new SlabProjector(gpu, { nx, ny: slab.ny, nz, nTilts, nDet: nx }, trig, tilts, slabVol);
+      try {
+        const encoder = gpu.device.createCommandEncoder({ label: 'reproject' });
+        projector.encodeForwardProject(encoder);
+        gpu.device.queue.submit([encoder.finish()]);
+        placeSlabTilts(out, slab, await readFloats(gpu, tilts, nTilts * slab.ny * nx));
+      } finally {
+        for (const resource of [slabVol, tilts, projector]) resource.destroy();
+      }
+    }
+  } finally {
+    trig.destroy();
+  }
+  return out;
+}
+
+/** Unweighted back-projection Aᵀ of a tilt series into an nx × ny × nz volume (the adjoint of forwardProjectGpu). */
+export async function backProjectGpu(
+  gpu: GpuContext,
+  ts: TiltSeries,
+  nz: number,
+  options: RunOptions & { invertAngles?: boolean } = {},
+): Promise<Volume> {
+  const { nx, ny, nTilts } = ts;
+  const tiltBytes = nTilts * nx * 4;
+  const volumeBytes = nx * nz * 4;
+  const slabs = planSlabsForDevice(gpu, ny, tiltBytes + 2 * volumeBytes, Math.max(tiltBytes, volumeBytes), options.memoryBudgetBytes);
+  const volume = allocateVolume(nx, ny, nz, ts.pixelSize);
+  const trig = uploadBuffer(gpu, tiltTrig(ts.tiltAngles, options.invertAngles), 'backproject.trig');
+  try {
+    for (const slab of slabs) {
+      throwIfAborted(options.signal);
+      assertDeviceAlive(gpu);
+      const tilts = uploadBuffer(gpu, slabTilts(ts, slab), 'backproject.tilts');
+      const slabVol = storageBuffer(gpu, nx * slab.ny * nz * 4, 'backproject.volume');
+      const projector = new SlabProjector(gpu, { nx, ny: slab.ny, nz, nTilts, nDet: nx }, trig, tilts, slabVol);
+      try {
+        const encoder = gpu.device.createCommandEncoder({ label: 'backproject' });
+        projector.encodeBackProject(encoder);
+        gpu.device.queue.submit([encoder.finish()]);
+        placeSlabVolume(volume, slab, await readFloats(gpu, slabVol, nx * slab.ny * nz));
+      } finally {
+        for (const resource of [tilts, slabVol, projector]) resource.destroy();
+      }
+    }
+  } finally {
+    trig.destroy();
+  }
+  return volume;
+}

@@ -1,0 +1,87 @@
+/**
+ * Slabs along the tilt axis. Every detector row y sees only tomogram row y, so a slab of
+ * rows [y0, y0 + n) needs only the same rows of every tilt: GPU memory stays bounded by
+ * the slab, whatever the tomogram's size.
+ */
+import { formatBytes } from '../gpu/buffers.ts';
+import type { GpuContext } from '../gpu/device.ts';
+import { planSlabs, type Slab } from '../geometry.ts';
+import type { ProgressCallback, TiltSeries, Volume } from '../types.ts';
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+  /** GPU memory one slab may use; defaults to DEFAULT_MEMORY_BUDGET or less when the device allows less. */
+  memoryBudgetBytes?: number;
+}
+
+/** WebGPU cannot report free device memory; 384 MiB per slab leaves room on any discrete or integrated GPU. */
+export const DEFAULT_MEMORY_BUDGET = 384 * 2 ** 20;
+
+/**
+ * Slabs for ny rows when one row costs `bytesPerRow` in total and its largest single buffer
+ * `largestBufferBytesPerRow`, within the memory budget and the device's binding limit.
+ */
+export function planSlabsForDevice(
+  gpu: GpuContext,
+  ny: number,
+  bytesPerRow: number,
+  largestBufferBytesPerRow: number,
+  budget = DEFAULT_MEMORY_BUDGET,
+): Slab[] {
+  const byBudget = Math.floor(Math.min(budget, gpu.limits.maxBufferSize * 2) / bytesPerRow);
+  const byBinding = Math.floor(Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize) / largestBufferBytesPerRow);
+  const rows = Math.min(byBudget, byBinding, ny);
+  if (rows < 1) {
+    throw new Error(
+      `one row of this tomogram needs ${formatBytes(bytesPerRow)} of GPU memory, more than the ${formatBytes(budget)} allowed ` +
+        `(largest buffer ${formatBytes(largestBufferBytesPerRow)}, device binding limit ${formatBytes(gpu.limits.maxStorageBufferBindingSize)}): ` +
+        'reduce the thickness or bin the tilts',
+    );
+  }
+  return planSlabs(ny, rows);
+}
+
+/** The slab's rows of every tilt, as [tilt][row][x]. */
+export function slabTilts(ts: TiltSeries, slab: Slab): Float32Array {
+  const out = new Float32Array(ts.nTilts * slab.ny * ts.nx);
+  for (let k = 0; k < ts.nTilts; k++) {
+    const from = (k * ts.ny + slab.y0) * ts.nx;
+    out.set(ts.data.subarray(from, from + slab.ny * ts.nx), k * slab.ny * ts.nx);
+  }
+  return out;
+}
+
+/** Write [tilt][row][x] slab data back into a tilt series' data. */
+export function placeSlabTilts(ts: TiltSeries, slab: Slab, data: Float32Array): void {
+  for (let k = 0; k < ts.nTilts; k++) {
+    ts.data.set(data.subarray(k * slab.ny * ts.nx, (k + 1) * slab.ny * ts.nx), (k * ts.ny + slab.y0) * ts.nx);
+  }
+}
+
+/** The slab's rows of a volume, as [z][row][x]. */
+export function slabVolume(volume: Volume, slab: Slab): Float32Array {
+  const out = new Float32Array(volume.nz * slab.ny * volume.nx);
+  for (let z = 0; z < volume.nz; z++) {
+    const from = volume.nx * (slab.y0 + volume.ny * z);
+    out.set(volume.data.subarray(from, from + slab.ny * volume.nx), z * slab.ny * volume.nx);
+  }
+  return out;
+}
+
+/** Write [z][row][x] slab data into a volume. */
+export function placeSlabVolume(volume: Volume, slab: Slab, data: Float32Array): void {
+  for (let z = 0; z < volume.nz; z++) {
+    volume.data.set(data.subarray(z * slab.ny * volume.nx, (z + 1) * slab.ny * volume.nx), volume.nx * (slab.y0 + volume.ny * z));
+  }
+}
+
+/** Allocate the output volume, with a clear error when even the CPU copy cannot be had. */
+export function allocateVolume(nx: number, ny: number, nz: number, pixelSize: number): Volume {
+  const voxels = nx * ny * nz;
+  try {
+    return { nx, ny, nz, pixelSize, data: new Float32Array(voxels) };
+  } catch {
+    throw new Error(`a ${nx} × ${ny} × ${nz} tomogram needs ${formatBytes(voxels * 4)} of memory, more than this page can allocate: bin the tilts or reduce the thickness`);
+  }
+}
