@@ -24,12 +24,12 @@ export function binTiltSeries(ts: TiltSeries, b: number): TiltSeries {
   return { ...ts, nx, ny, data, pixelSize: ts.pixelSize * b };
 }
 
-/** Angles must be finite and short of ±90°, where a parallel-beam tilt would see the slab edge-on. */
+/** Angles must be finite and strictly inside ±90°: at 90° a parallel-beam tilt sees the slab edge-on and the projector is undefined. */
 export function validateTiltAngles(tiltAngles: readonly number[]): void {
   if (tiltAngles.length === 0) throw new Error('the tilt series has no tilt angles');
   tiltAngles.forEach((a, k) => {
-    if (!Number.isFinite(a) || Math.abs(a) >= 89) {
-      throw new Error(`tilt angle ${k + 1} is ${a}°: angles must be finite and within ±89°`);
+    if (!Number.isFinite(a) || Math.abs(a) >= 90) {
+      throw new Error(`tilt angle ${k + 1} is ${a}°: angles must be finite and strictly between −90° and 90°`);
     }
   });
 }

@@ -1,0 +1,26 @@
+// The WGSL kernels against the TypeScript references, in real Chromium WebGPU (SwiftShader here).
+import { expect, test, type Page } from '@playwright/test';
+import type { KernelCheckResult } from '../src/engine/gpu/kernelChecks.ts';
+import { KERNEL_CHECKS } from '../src/engine/gpu/kernelChecks.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+let results: KernelCheckResult[] = [];
+
+test.beforeAll(async ({ browser }) => {
+  const page: Page = await browser.newPage();
+  await page.goto('/e2e/gpu-kernels.html');
+  await page.waitForFunction(() => window.kernelResults !== undefined, undefined, { timeout: 120_000 });
+  const published = await page.evaluate(() => window.kernelResults);
+  await page.close();
+  if (!Array.isArray(published)) throw new Error(`kernel checks did not run: ${JSON.stringify(published)}`);
+  results = published;
+});
+
+for (const check of KERNEL_CHECKS) {
+  test(`Chromium WebGPU: ${check.name}`, () => {
+    const result = results.find((r) => r.name === check.name);
+    expect(result, 'check ran').toBeDefined();
+    expect(result!.relativeError).toBeLessThanOrEqual(result!.tolerance);
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * `wedgelab` command line: the same engine as the workbench, in Node through Dawn.
+ * Bad input ends with a non-zero exit and one line naming the problem.
+ */
+import { readFile } from 'node:fs/promises';
+import { closeNodeGpu } from '../engine/gpu/node.ts';
+import { mrcInfo, readMrc } from '../io/mrc.ts';
+import { RespawnWithSoftwareGpu, respawnWithSoftwareGpu } from './gpu.ts';
+import { benchCommand } from './bench.ts';
+import { reconCommand } from './recon.ts';
+import { simulateCommand } from './simulate.ts';
+import { parseOptions, UsageError } from './options.ts';
+
+const USAGE = `usage:
+  wedgelab info FILE.mrc
+  wedgelab recon --tilts STACK.mrc --angles FILE.tlt --method fbp|sirt [--filter NAME] [--thickness NZ]
+                 [--iterations K] [--relaxation L] [--positivity] [--bin B] [--invert-angles] --out TOMO.mrc
+  wedgelab simulate --phantom spheres|mixed|filaments|blobs|cell --size NX,NY,NZ
+                 --angles MIN,MAX,STEP | --angle-file F [--dose-symmetric] [--snr-db S] [--seed K] [--pixel-size A] --out-dir DIR
+  wedgelab bench [--quick] [--out-dir DIR]`;
+
+async function infoCommand(args: string[]): Promise<void> {
+  const { positionals } = parseOptions(args, {});
+  if (positionals.length !== 1) throw new UsageError('info takes one MRC file');
+  const file = readMrc(new Uint8Array(await readFile(positionals[0])), { permissive: true, name: positionals[0] });
+  process.stdout.write(`${JSON.stringify(mrcInfo(file))}\n`);
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  info: infoCommand,
+  recon: reconCommand,
+  simulate: simulateCommand,
+  bench: benchCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    process.stderr.write(`${name && name !== '--help' ? `wedgelab: unknown command "${name}"\n` : ''}${USAGE}\n`);
+    return name === '--help' ? 0 : 2;
+  }
+  try {
+    await command(args);
+    return 0;
+  } catch (error) {
+    if (error instanceof RespawnWithSoftwareGpu) return respawnWithSoftwareGpu();
+    const message = (error as Error).message ?? String(error);
+    process.stderr.write(`wedgelab ${name}: ${message}\n`);
+    if (error instanceof UsageError) process.stderr.write(`${USAGE}\n`);
+    return error instanceof UsageError ? 2 : 1;
+  } finally {
+    closeNodeGpu();
+  }
+}

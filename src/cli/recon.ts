@@ -1,0 +1,82 @@
+/** `wedgelab recon`: reconstruct a tilt series file into a tomogram MRC. */
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { isFilterName } from '../engine/filters.ts';
+import { reconstruct } from '../engine/methods/index.ts';
+import type { MethodRequest } from '../engine/methods/params.ts';
+import type { Progress } from '../engine/types.ts';
+import { writeMrc } from '../io/mrc.ts';
+import { readTiltSeriesFiles } from '../io/tiltSeriesFiles.ts';
+import { openCliGpu } from './gpu.ts';
+import { intOption, numberOption, parseOptions, requireOption, UsageError } from './options.ts';
+
+const OPTIONS = {
+  tilts: { type: 'string' },
+  angles: { type: 'string' },
+  method: { type: 'string' },
+  filter: { type: 'string' },
+  cutoff: { type: 'string' },
+  falloff: { type: 'string' },
+  thickness: { type: 'string' },
+  iterations: { type: 'string' },
+  relaxation: { type: 'string' },
+  positivity: { type: 'boolean' },
+  bin: { type: 'string' },
+  'invert-angles': { type: 'boolean' },
+  out: { type: 'string' },
+  quiet: { type: 'boolean' },
+} as const;
+
+function methodRequest(values: Record<string, unknown>): MethodRequest {
+  const method = requireOption(values, 'method');
+  const common = {
+    thickness: intOption(values, 'thickness'),
+    binning: intOption(values, 'bin'),
+    invertAngles: values['invert-angles'] === true ? true : undefined,
+  };
+  if (method === 'fbp') {
+    const name = (values.filter as string | undefined) ?? 'ram-lak';
+    if (!isFilterName(name)) throw new UsageError(`unknown filter "${name}": use ram-lak, shepp-logan, cosine, hamming, hann or radial`);
+    const filter = { name, cutoff: numberOption(values, 'cutoff'), falloff: numberOption(values, 'falloff') };
+    return { method, params: { ...common, filter } };
+  }
+  if (method === 'sirt') {
+    const positivity = values.positivity === true ? true : undefined;
+    return { method, params: { ...common, iterations: intOption(values, 'iterations'), relaxation: numberOption(values, 'relaxation'), positivity } };
+  }
+  throw new UsageError(`unknown method "${method}": use fbp or sirt`);
+}
+
+/** Drop undefined entries so that method defaults apply. */
+function defined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+function progressPrinter(quiet: boolean): (p: Progress) => void {
+  let last = -1;
+  return (p) => {
+    const percent = Math.floor(p.fraction * 100);
+    if (quiet || percent === last) return;
+    last = percent;
+    process.stderr.write(`\r${percent.toString().padStart(3)}% ${p.message.padEnd(60)}`);
+  };
+}
+
+export async function reconCommand(args: string[]): Promise<void> {
+  const { values } = parseOptions(args, OPTIONS);
+  const tiltsPath = requireOption(values, 'tilts');
+  const anglesPath = requireOption(values, 'angles');
+  const outPath = requireOption(values, 'out');
+  const request = methodRequest(values);
+  request.params = defined(request.params ?? {});
+  const read = async (path: string) => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) });
+  const loaded = readTiltSeriesFiles([await read(tiltsPath), await read(anglesPath)]);
+  for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
+  const gpu = await openCliGpu();
+  const started = performance.now();
+  const result = await reconstruct(gpu, loaded.tiltSeries, request, { onProgress: progressPrinter(values.quiet === true) });
+  const seconds = (performance.now() - started) / 1000;
+  await writeFile(outPath, writeMrc(result.volume, { labels: [result.label, `from ${loaded.stackName}`] }));
+  const { nx, ny, nz } = result.volume;
+  process.stderr.write(`${values.quiet ? '' : '\n'}${result.label}: ${nx}×${ny}×${nz} in ${seconds.toFixed(2)} s on ${gpu.description} → ${outPath}\n`);
+}

@@ -1,0 +1,36 @@
+/** One entry point for every reconstruction method: defaults, checks, binning, then the method. */
+import type { GpuContext } from '../gpu/device.ts';
+import type { TiltSeries, Volume } from '../types.ts';
+import { reconstructFbp } from './fbp.ts';
+import { describeFbp, describeSirt, fbpDefaults, sirtDefaults, validateCommon, type FbpParams, type MethodRequest, type SirtParams } from './params.ts';
+import { binTiltSeries, validateFinite, validateTiltAngles } from './preprocess.ts';
+import { reconstructSirt } from './sirt.ts';
+import type { RunOptions } from './slabs.ts';
+
+export interface Reconstruction {
+  volume: Volume;
+  /** Complete parameters, defaults filled in. */
+  params: FbpParams | SirtParams;
+  /** Method and parameters in one line, for result lists and MRC labels. */
+  label: string;
+  residuals?: number[];
+}
+
+/** Fill defaults from the unbinned series, bin, validate, and run the requested method. */
+export async function reconstruct(gpu: GpuContext, ts: TiltSeries, request: MethodRequest, options: RunOptions = {}): Promise<Reconstruction> {
+  validateTiltAngles(ts.tiltAngles);
+  validateFinite(ts);
+  if (request.method === 'fbp') {
+    const params = fbpDefaults(ts, request.params);
+    validateCommon(ts, params);
+    const volume = await reconstructFbp(gpu, binTiltSeries(ts, params.binning), params, options);
+    return { volume, params, label: describeFbp(params) };
+  }
+  if (request.method === 'sirt') {
+    const params = sirtDefaults(ts, request.params);
+    validateCommon(ts, params);
+    const { volume, residuals } = await reconstructSirt(gpu, binTiltSeries(ts, params.binning), params, options);
+    return { volume, params, label: describeSirt(params), residuals };
+  }
+  throw new Error(`unknown method "${(request as { method: string }).method}": use fbp or sirt`);
+}
