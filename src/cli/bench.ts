@@ -1,0 +1,113 @@
+/**
+ * `wedgelab bench` (npm run bench): FBP and SIRT timings on this machine's GPU (or SwiftShader),
+ * with scikit-image's iradon timed in the same run as the reference. Writes bench/out/bench.json
+ * and a Markdown table (also printed).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { reconstruct } from '../engine/methods/index.ts';
+import type { MethodRequest } from '../engine/methods/params.ts';
+import { DEFAULT_MEMORY_BUDGET } from '../engine/methods/slabs.ts';
+import { Rng } from '../engine/sim/random.ts';
+import { tiltRange } from '../engine/sim/tiltScheme.ts';
+import type { TiltSeries } from '../engine/types.ts';
+import { openCliGpu } from './gpu.ts';
+import { parseOptions } from './options.ts';
+
+interface Case {
+  size: [number, number, number];
+  nTilts: number;
+  request: MethodRequest;
+}
+
+interface Row {
+  method: string;
+  size: string;
+  nTilts: number;
+  seconds: number;
+  /** Million voxel-tilt updates per second: nx·ny·nz·nTilts per pass (SIRT: 2 passes per iteration). */
+  mUpdatesPerSecond: number;
+  gpuBudgetMiB: number;
+  referenceSeconds: number | null;
+  referenceName: string;
+  speedup: number | null;
+}
+
+function randomTiltSeries(nx: number, ny: number, nTilts: number): TiltSeries {
+  const rng = new Rng(7);
+  const data = new Float32Array(nx * ny * nTilts);
+  for (let i = 0; i < data.length; i++) data[i] = rng.uniform(0, 1);
+  return { nx, ny, nTilts, data, tiltAngles: tiltRange(-60, 60, 120 / (nTilts - 1)), pixelSize: 1 };
+}
+
+/** scikit-image iradon on a few slices, extrapolated to ny slices; null when python3-skimage is missing. */
+function iradonSeconds(nx: number, ny: number, nTilts: number, slices: number): number | null {
+  try {
+    const out = execFileSync('/usr/bin/python3', [join(process.cwd(), 'bench/iradon_reference.py'), String(nx), String(nTilts), String(slices)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    return (JSON.parse(out) as { secondsPerSlice: number }).secondsPerSlice * ny;
+  } catch {
+    return null;
+  }
+}
+
+function table(rows: Row[], machine: string): string {
+  const head = '| method | size (nx×ny×nz) | tilts | time (s) | M updates/s | GPU slab budget (MiB) | reference | reference time (s) | speed-up |\n|---|---|---|---|---|---|---|---|---|';
+  const fmt = (v: number | null, d = 2) => (v === null ? 'n/a' : v.toFixed(d));
+  const body = rows.map(
+    (r) => `| ${r.method} | ${r.size} | ${r.nTilts} | ${fmt(r.seconds)} | ${fmt(r.mUpdatesPerSecond, 0)} | ${r.gpuBudgetMiB} | ${r.referenceName} | ${fmt(r.referenceSeconds)} | ${fmt(r.speedup, 1)}× |`,
+  );
+  return [`Machine: ${machine}`, '', head, ...body].join('\n');
+}
+
+export async function benchCommand(args: string[]): Promise<void> {
+  const { values } = parseOptions(args, { quick: { type: 'boolean' }, 'out-dir': { type: 'string' } });
+  const quick = values.quick === true;
+  const outDir = (values['out-dir'] as string | undefined) ?? 'bench/out';
+  const gpu = await openCliGpu();
+  const sizes: [number, number, number][] = quick ? [[128, 128, 64]] : [[256, 256, 128], [512, 512, 256]];
+  const cases: Case[] = sizes.flatMap((size) => [
+    { size, nTilts: 61, request: { method: 'fbp', params: { thickness: size[2], filter: { name: 'ram-lak' } } } },
+    { size, nTilts: 61, request: { method: 'sirt', params: { thickness: size[2], iterations: quick ? 3 : 5 } } },
+  ]);
+  const rows: Row[] = [];
+  const referenceCache = new Map<string, number | null>();
+  for (const c of cases) {
+    const [nx, ny, nz] = c.size;
+    const ts = randomTiltSeries(nx, ny, c.nTilts);
+    await reconstruct(gpu, randomTiltSeries(nx, 2, c.nTilts), c.request); // compile pipelines outside the timing
+    const started = performance.now();
+    await reconstruct(gpu, ts, c.request);
+    const seconds = (performance.now() - started) / 1000;
+    const passes = c.request.method === 'sirt' ? 2 * (c.request.params?.iterations ?? 1) : 1;
+    const updates = nx * ny * nz * c.nTilts * passes;
+    const key = `${nx}x${ny}x${c.nTilts}`;
+    if (!referenceCache.has(key)) referenceCache.set(key, iradonSeconds(nx, ny, c.nTilts, quick ? 4 : 8));
+    const fbpReference = referenceCache.get(key) ?? null;
+    // iradon is FBP: for SIRT, compare one SIRT iteration pair with one FBP (same back-projection work per pass).
+    const referenceSeconds = fbpReference === null ? null : fbpReference * passes;
+    rows.push({
+      method: c.request.method === 'sirt' ? `SIRT ${c.request.params?.iterations} it` : 'FBP ram-lak',
+      size: `${nx}×${ny}×${nz}`,
+      nTilts: c.nTilts,
+      seconds,
+      mUpdatesPerSecond: updates / seconds / 1e6,
+      gpuBudgetMiB: DEFAULT_MEMORY_BUDGET / 2 ** 20,
+      referenceSeconds,
+      referenceName: c.request.method === 'sirt' ? `skimage iradon × ${passes} passes` : 'skimage iradon',
+      speedup: referenceSeconds === null ? null : referenceSeconds / seconds,
+    });
+    process.stderr.write(`${rows[rows.length - 1].method} ${rows[rows.length - 1].size}: ${seconds.toFixed(2)} s\n`);
+  }
+  const machine = `${gpu.description}${gpu.isFallbackAdapter ? ' (software fallback adapter)' : ''}; host ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; peak host RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
+  await mkdir(outDir, { recursive: true });
+  const report = { date: new Date().toISOString(), machine, gpu: { description: gpu.description, vendor: gpu.vendor, architecture: gpu.architecture, fallback: gpu.isFallbackAdapter }, rows };
+  await writeFile(join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
+  const markdown = table(rows, machine);
+  await writeFile(join(outDir, 'bench.md'), `${markdown}\n`);
+  process.stdout.write(`${markdown}\n`);
+}
