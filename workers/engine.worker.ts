@@ -31,9 +31,15 @@ let counter = 0;
 
 const nextId = (prefix: string) => `${prefix}${++counter}`;
 
-function gpu(): Promise<GpuContext> {
-  gpuPromise ??= openGpu(navigator.gpu);
-  // A failed open is not cached: the next call tries again (e.g. after a lost device).
+/**
+ * The device, opened on first use. A failed open is not kept, and a lost device is replaced on
+ * the next call: the run that met the loss fails with a message naming it, while the tilt
+ * series and results (CPU copies) stay intact.
+ */
+async function gpu(): Promise<GpuContext> {
+  const current = gpuPromise && (await gpuPromise.catch(() => null));
+  if (current && !current.lostReason) return current;
+  gpuPromise = openGpu(navigator.gpu);
   gpuPromise.catch(() => (gpuPromise = null));
   return gpuPromise;
 }
