@@ -6,22 +6,13 @@
  */
 import type { FbpParams, MethodName, MethodRequest, SirtParams } from '../src/engine/methods/params.ts';
 import type { Progress } from '../src/engine/types.ts';
+import type { SimulationOptions as DemoOptions } from '../src/engine/sim/index.ts';
+import type { SliceAxis } from '../src/engine/volume.ts';
 
 export type { CommonParams, FbpParams, MethodName, MethodRequest, SirtParams } from '../src/engine/methods/params.ts';
 
-export type PhantomName = 'spheres' | 'mixed' | 'filaments' | 'blobs' | 'cell';
-
-export interface DemoOptions {
-  phantom: PhantomName;
-  /** Volume size [nx, ny, nz]; the tilts are nx × ny. */
-  size: [number, number, number];
-  /** Tilt angles in degrees, stack order. */
-  tiltAngles: number[];
-  /** Gaussian noise at this SNR in dB (CONVENTIONS.md §3); omit for noise-free. */
-  snrDb?: number;
-  seed: number;
-}
-
+/** Options of the simulated demo: the simulator's own options. */
+export type { PhantomName, SimulationOptions as DemoOptions } from '../src/engine/sim/index.ts';
 export interface DatasetSummary {
   id: string;
   /** File name(s) or "Simulated demo (…)". */
@@ -73,9 +64,9 @@ export interface GpuInfo {
   maxStorageBufferBindingSize: number;
 }
 
-export type SliceAxis = 'xy' | 'xz' | 'yz';
+export type { SliceAxis };
 
-/** One 2-D section of a volume, x fastest; width × height. */
+/** One 2-D section of a volume, x fastest: XY is nx × ny, XZ is nx × nz, YZ is ny × nz (rows along z). */
 export interface Slice {
   width: number;
   height: number;

@@ -168,7 +168,7 @@ const api: EngineWorkerApi = {
         out.volume,
       );
     } catch (error) {
-      if (error instanceof CancelledError) throw new Error('Cancelled: the run was stopped by the user; nothing was kept');
+      if (error instanceof CancelledError) throw new Error('Cancelled: the run was stopped by the user; nothing was kept', { cause: error });
       throw error;
     } finally {
       jobs.delete(jobId);

@@ -1,0 +1,73 @@
+// The wedgelab command line end to end, as a user runs it: real processes, real files.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { readMrc } from '../io/mrc.ts';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'wedgelab-cli-'));
+
+async function wedgelab(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['bin/wedgelab.js', ...args], { env, encoding: 'utf8' });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('wedgelab CLI', () => {
+  it('simulates, reports info, and reconstructs with FBP and SIRT', async () => {
+    const sim = await wedgelab(['simulate', '--phantom', 'spheres', '--size', '48,40,16', '--angles', '-60,60,5', '--snr-db', '10', '--seed', '3', '--pixel-size', '7', '--out-dir', dir]);
+    expect(sim.stderr).toBe('');
+    expect(sim.code).toBe(0);
+    const files = JSON.parse(sim.stdout) as { tiltSeries: string; tiltAngles: string; groundTruth: string };
+    expect(readFileSync(files.tiltAngles, 'utf8').trim().split('\n')).toHaveLength(25);
+
+    const info = JSON.parse((await wedgelab(['info', files.tiltSeries])).stdout);
+    expect(info).toMatchObject({ nx: 48, ny: 40, nz: 25, mode: 2, dtype: 'float32', endianness: 'little', extendedHeaderBytes: 0 });
+    expect(info.pixelSize[0]).toBeCloseTo(7, 5);
+
+    for (const method of ['fbp', 'sirt']) {
+      const out = join(dir, `${method}.mrc`);
+      const recon = await wedgelab(['recon', '--tilts', files.tiltSeries, '--angles', files.tiltAngles, '--method', method, '--thickness', '16', '--iterations', '3', '--quiet', '--out', out]);
+      expect(recon.code, recon.stderr).toBe(0);
+      const tomogram = readMrc(new Uint8Array(readFileSync(out)));
+      expect([tomogram.header.nx, tomogram.header.ny, tomogram.header.nz]).toEqual([48, 40, 16]);
+      expect(tomogram.header.labels.join(' ')).toContain(method.toUpperCase());
+      expect(tomogram.pixelSize[0]).toBeCloseTo(7, 4);
+    }
+  });
+
+  it('falls back to SwiftShader by itself when the loader path is not set', async () => {
+    const env = { ...process.env };
+    delete env.LD_LIBRARY_PATH;
+    delete env.VK_ICD_FILENAMES;
+    const sim = await wedgelab(['simulate', '--phantom', 'blobs', '--size', '16,8,8', '--angles', '-30,30,30', '--out-dir', join(dir, 'fallback')], env);
+    expect(sim.code, sim.stderr).toBe(0);
+  });
+
+  it('ends bad input with one line naming the problem', async () => {
+    const truncated = join(dir, 'truncated.mrc');
+    const full = readFileSync(join(dir, 'tilt_series.mrc'));
+    writeFileSync(truncated, full.subarray(0, 5000));
+    const bad = await wedgelab(['recon', '--tilts', truncated, '--angles', join(dir, 'tilt_series.tlt'), '--method', 'fbp', '--out', join(dir, 'x.mrc')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/truncated/i);
+
+    const wrongCount = join(dir, 'short.tlt');
+    writeFileSync(wrongCount, '-10\n0\n10\n');
+    const mismatch = await wedgelab(['recon', '--tilts', join(dir, 'tilt_series.mrc'), '--angles', wrongCount, '--method', 'fbp', '--out', join(dir, 'x.mrc')]);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stderr).toMatch(/3 angles.*25 sections/);
+
+    const info = await wedgelab(['info', join(dir, 'missing.mrc')]);
+    expect(info.code).toBe(1);
+    expect(info.stderr).toMatch(/missing\.mrc/);
+  });
+});

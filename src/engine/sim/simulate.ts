@@ -1,0 +1,57 @@
+/**
+ * The demo data: phantom → projections → noise.
+ *
+ * The projector is injected so the engine can pass its WebGPU projector; the default is the CPU
+ * reference (geometry of CONVENTIONS.md §1). The phantom and the noise draw from different
+ * streams derived from the one seed, so changing the SNR never changes the specimen.
+ */
+import type { PhantomName } from '../../../workers/api.ts';
+import { forwardProjectCpu } from '../reference/projector.ts';
+import type { TiltSeries, Volume } from '../types.ts';
+import { addGaussianNoise } from './noise.ts';
+import { makePhantom } from './phantoms.ts';
+import { deriveSeed } from './random.ts';
+import { tiltRange } from './tiltScheme.ts';
+
+export interface SimulationOptions {
+  phantom: PhantomName;
+  /** [nx, ny, nz] voxels; the tilts are nx × ny pixels, nz is the specimen thickness. */
+  size: [number, number, number];
+  /** Degrees, stack order. */
+  tiltAngles: number[];
+  /** Gaussian noise at this SNR in dB (CONVENTIONS.md §3); undefined = noise-free. */
+  snrDb?: number;
+  seed: number;
+  /** Å per pixel of the tilts and voxel of the ground truth; 0 or undefined = unknown. */
+  pixelSize?: number;
+}
+
+export const DEMO_DEFAULTS: SimulationOptions = {
+  phantom: 'cell',
+  size: [256, 256, 64],
+  tiltAngles: tiltRange(-60, 60, 2),
+  snrDb: 5,
+  seed: 1,
+  pixelSize: 8,
+};
+
+export type Projector = (volume: Volume, tiltAngles: number[]) => Promise<TiltSeries> | TiltSeries;
+
+/** Stream of the noise's random numbers (the phantom uses PHANTOM_STREAM = 1). */
+export const NOISE_STREAM = 2;
+
+export async function simulateTiltSeries(
+  options: SimulationOptions,
+  project: Projector = forwardProjectCpu,
+): Promise<{ groundTruth: Volume; tiltSeries: TiltSeries; noiseFree: TiltSeries }> {
+  const { phantom, size, tiltAngles, snrDb, seed } = options;
+  const pixelSize = options.pixelSize ?? 0;
+  if (tiltAngles.length === 0) throw new Error('Simulation needs at least one tilt angle');
+  const groundTruth = makePhantom(phantom, size[0], size[1], size[2], seed, pixelSize);
+  const projected = await project(groundTruth, [...tiltAngles]);
+  const noiseFree: TiltSeries = { ...projected, tiltAngles: [...tiltAngles], pixelSize };
+  const data =
+    snrDb === undefined ? noiseFree.data.slice() : addGaussianNoise(noiseFree.data, snrDb, deriveSeed(seed, NOISE_STREAM));
+  const tiltSeries: TiltSeries = { ...noiseFree, data, tiltAngles: [...tiltAngles] };
+  return { groundTruth, tiltSeries, noiseFree };
+}
