@@ -6,7 +6,7 @@ import * as Comlink from 'comlink';
 import { openGpu, type GpuContext } from '../src/engine/gpu/device.ts';
 import { reconstruct } from '../src/engine/methods/index.ts';
 import { forwardProjectGpu } from '../src/engine/methods/projection.ts';
-import { DEMO_DEFAULTS, simulateTiltSeries } from '../src/engine/sim/simulate.ts';
+import { DEMO_DEFAULTS, DEMO_DEFAULTS_SOFTWARE_GPU, simulateTiltSeries } from '../src/engine/sim/simulate.ts';
 import { CancelledError, type TiltSeries, type Volume } from '../src/engine/types.ts';
 import { percentiles, volumeSlice, volumeStats } from '../src/engine/volume.ts';
 import { writeMrc } from '../src/io/mrc.ts';
@@ -123,7 +123,7 @@ const api: EngineWorkerApi = {
 
   async loadDemo(options: Partial<DemoOptions> = {}) {
     const g = await gpu();
-    const sim = { ...DEMO_DEFAULTS, ...options };
+    const sim = { ...(g.isFallbackAdapter ? DEMO_DEFAULTS_SOFTWARE_GPU : DEMO_DEFAULTS), ...options };
     const started = performance.now();
     const { groundTruth, tiltSeries } = await simulateTiltSeries(sim, (volume, angles) => forwardProjectGpu(g, volume, angles));
     const [nx, ny, nz] = sim.size;

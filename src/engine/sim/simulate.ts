@@ -35,6 +35,16 @@ export const DEMO_DEFAULTS: SimulationOptions = {
   pixelSize: 8,
 };
 
+/**
+ * The demo on a software adapter (SwiftShader): a quarter of the voxels and 41 tilts, so that
+ * simulating and reconstructing stay within seconds on a CPU. Same phantom family and seed.
+ */
+export const DEMO_DEFAULTS_SOFTWARE_GPU: SimulationOptions = {
+  ...DEMO_DEFAULTS,
+  size: [128, 128, 32],
+  tiltAngles: tiltRange(-60, 60, 3),
+};
+
 export type Projector = (volume: Volume, tiltAngles: number[]) => Promise<TiltSeries> | TiltSeries;
 
 /** Stream of the noise's random numbers (the phantom uses PHANTOM_STREAM = 1). */

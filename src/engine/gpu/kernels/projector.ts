@@ -63,11 +63,12 @@ fn forwardProject(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups
   var acc = 0.0;
   for (var z = 0u; z < p.nz; z++) {
     let zs = zSin(z, cs.y);
-    // Voxel columns with |u(x) − u_i| < 1, widened by one for rounding; the weights decide.
+    // Only voxel columns with |u(x) − u_i| < 1 reach pixel i; columns at the boundary of
+    // this range have weight ≈ 0, so rounding there changes nothing. The weights decide.
     let a = (ui - zs - 1.0) / cs.x + halfX;
     let b = (ui - zs + 1.0) / cs.x + halfX;
-    let x0 = max(i32(floor(min(a, b))) - 1, 0);
-    let x1 = min(i32(ceil(max(a, b))) + 1, i32(p.nx) - 1);
+    let x0 = max(i32(ceil(min(a, b))), 0);
+    let x1 = min(i32(floor(max(a, b))), i32(p.nx) - 1);
     let row = (z * p.ny + y) * p.nx;
     for (var x = x0; x <= x1; x++) {
       let t = detectorT(u32(x), zs, cs.x);
