@@ -1,0 +1,220 @@
+/**
+ * End-to-end: the page against the real engine worker, in chromium with WebGPU on
+ * SwiftShader. One page for the whole file (the demo simulation takes a while on a software
+ * adapter), so the tests run in order, like one user's session.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { parseMrcHeader, tiltAngles, tiltSeriesStack, writeMrc, writeTlt } from './fixtures.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+let page: Page;
+const pageErrors: string[] = [];
+
+/** Spread (max − min) of the grey levels drawn on a WebGL canvas (it uses preserveDrawingBuffer). */
+async function canvasSpread(testId: string): Promise<number> {
+  return page.getByTestId(testId).evaluate((canvas: HTMLCanvasElement) => {
+    if (!canvas.width || !canvas.height) return 0;
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const ctx = copy.getContext('2d');
+    if (!ctx) return 0;
+    ctx.drawImage(canvas, 0, 0);
+    const pixels = ctx.getImageData(0, 0, copy.width, copy.height).data;
+    let min = 255;
+    let max = 0;
+    for (let i = 0; i < pixels.length; i += 4) {
+      const g = pixels[i];
+      if (g < min) min = g;
+      if (g > max) max = g;
+    }
+    return max - min;
+  });
+}
+
+async function expectSlicesDrawn(): Promise<void> {
+  for (const axis of ['xy', 'xz', 'yz']) {
+    await expect.poll(() => canvasSpread(`slice-${axis}`), { message: `slice-${axis} shows structure` }).toBeGreaterThan(40);
+  }
+}
+
+async function setParams(params: Record<string, string>): Promise<void> {
+  for (const [testId, value] of Object.entries(params)) {
+    const input = page.getByTestId(testId);
+    await input.fill(value);
+    await input.blur();
+  }
+}
+
+async function selectedResultLabel(): Promise<string> {
+  return (await page.locator('[data-testid=result-item][aria-selected=true] [data-testid=result-label]').textContent()) ?? '';
+}
+
+function stackFiles(name: string, stackBytes: Buffer, angles: number[]) {
+  return [
+    { name: `${name}.mrc`, mimeType: 'application/octet-stream', buffer: stackBytes },
+    { name: `${name}.tlt`, mimeType: 'text/plain', buffer: writeTlt(angles) },
+  ];
+}
+
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+});
+
+test.afterAll(async () => {
+  await page.close();
+});
+
+test('the demo loads at start and FBP reconstructs it', async () => {
+  await page.goto('/');
+  await expect(page).toHaveTitle('WedgeLab');
+  await expect(page.getByTestId('gpu-status')).toContainText('WebGPU');
+  await expect(page.getByTestId('dataset-summary')).toBeVisible({ timeout: 150_000 });
+  await expect(page.getByTestId('dataset-summary')).toContainText('Simulated demo');
+  await expect(page.getByTestId('result-item').filter({ hasText: 'Ground truth' })).toHaveCount(1);
+  await expect(page.getByTestId('tilt-angle')).toHaveText(/°/);
+
+  await page.getByTestId('method-select').selectOption('fbp');
+  await setParams({ 'binning-input': '2', 'thickness-input': '24' });
+  const before = await page.getByTestId('result-item').count();
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('result-item')).toHaveCount(before + 1);
+  await expect(page.getByTestId('result-item').last()).toContainText('FBP');
+  const demo = await page.evaluate(() => window.wedgelab.datasets()[0]);
+  await expect(page.getByTestId('result-item').last()).toContainText(`${Math.floor(demo.nx / 2)} × ${Math.floor(demo.ny / 2)} × 24`);
+  expect(await selectedResultLabel()).toContain('FBP');
+  await expectSlicesDrawn();
+  await expect(page.getByTestId('voxel-readout')).toContainText(/x \d+/);
+  expect(pageErrors).toEqual([]);
+});
+
+test('SIRT with 3 iterations shows a residual plot', async () => {
+  await page.getByTestId('method-select').selectOption('sirt');
+  await setParams({ 'iterations-input': '3', 'binning-input': '2', 'thickness-input': '24' });
+  const before = await page.getByTestId('result-item').count();
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('result-item')).toHaveCount(before + 1);
+  expect(await selectedResultLabel()).toContain('SIRT');
+  const plot = page.getByTestId('result-details').getByTestId('residual-plot');
+  await expect(plot).toBeVisible();
+  await expect(plot).toContainText('3 iterations');
+  await expect(plot.locator('polyline')).toHaveCount(1);
+  await expectSlicesDrawn();
+});
+
+test('a dropped MRC stack + .tlt loads, reconstructs and exports', async () => {
+  const stack = writeMrc(tiltSeriesStack(64, 64, tiltAngles(-60, 60, 6)));
+  await page.getByTestId('file-input').setInputFiles(stackFiles('fixture', stack, tiltAngles(-60, 60, 6)));
+  await expect(page.getByTestId('dataset-size')).toHaveText('64 × 64 × 21');
+  await expect(page.getByTestId('dataset-summary')).toContainText('fixture.mrc');
+  await expect(page.getByTestId('dataset-summary')).toContainText('(21)');
+  await expect(page.getByTestId('thickness-input')).toHaveValue('16');
+
+  await page.getByTestId('method-select').selectOption('fbp');
+  await setParams({ 'binning-input': '1', 'thickness-input': '16' });
+  const before = await page.getByTestId('result-item').count();
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('result-item')).toHaveCount(before + 1);
+  await expect(page.getByTestId('result-item').last()).toContainText('64 × 64 × 16');
+  await expectSlicesDrawn();
+
+  const exported = await page.evaluate(async () => {
+    const results = window.wedgelab.results();
+    const last = results[results.length - 1];
+    const bytes = await window.wedgelab.exportMrc(last.id);
+    return { length: bytes.length, header: Array.from(bytes.subarray(0, 1024)) };
+  });
+  const header = parseMrcHeader(Uint8Array.from(exported.header));
+  expect(header).toMatchObject({ nx: 64, ny: 64, nz: 16, mode: 2, map: 'MAP ' });
+  expect(exported.length).toBeGreaterThanOrEqual(1024 + 64 * 64 * 16 * 4);
+
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-mrc').click();
+  expect((await download).suggestedFilename()).toBe('fixture_fbp.mrc');
+  const png = page.waitForEvent('download');
+  await page.getByTestId('export-png').click();
+  expect((await png).suggestedFilename()).toMatch(/\.png$/);
+});
+
+test('files dropped anywhere on the page load too', async () => {
+  const angles = tiltAngles(-50, 50, 10);
+  const files = stackFiles('dropped', writeMrc(tiltSeriesStack(32, 32, angles)), angles).map((f) => ({
+    name: f.name,
+    base64: f.buffer.toString('base64'),
+  }));
+  const dataTransfer = await page.evaluateHandle((list) => {
+    const dt = new DataTransfer();
+    for (const { name, base64 } of list) dt.items.add(new File([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], name));
+    return dt;
+  }, files);
+  await page.dispatchEvent('body', 'dragenter', { dataTransfer });
+  await expect(page.getByTestId('drop-overlay')).toBeVisible();
+  await page.dispatchEvent('body', 'drop', { dataTransfer });
+  await expect(page.getByTestId('drop-overlay')).toHaveCount(0);
+  await expect(page.getByTestId('dataset-size')).toHaveText('32 × 32 × 11');
+  await expect(page.getByTestId('dataset-summary')).toContainText('dropped.mrc');
+  // Back to the 64 × 64 fixture for the next test.
+  const fixture = page.locator('[data-testid=dataset-select] option', { hasText: 'fixture.mrc' }).first();
+  await page.getByTestId('dataset-select').selectOption((await fixture.getAttribute('value')) ?? '');
+  await expect(page.getByTestId('dataset-size')).toHaveText('64 × 64 × 21');
+});
+
+test('corrupt files show an error and keep what was loaded', async () => {
+  const angles = tiltAngles(-60, 60, 6);
+  const full = writeMrc(tiltSeriesStack(64, 64, angles));
+  const resultsBefore = await page.getByTestId('result-item').count();
+  const selectedBefore = await selectedResultLabel();
+
+  // A stack cut short.
+  await page.getByTestId('file-input').setInputFiles(stackFiles('truncated', full.subarray(0, 1024 + 64 * 64 * 4 * 10), angles));
+  await expect(page.getByTestId('error-message')).toContainText(/truncated/i);
+  await expect(page.getByTestId('error-message')).toContainText('truncated.mrc');
+  await page.getByTestId('error-dismiss').click();
+  await expect(page.getByTestId('error-message')).toHaveCount(0);
+
+  // An angle file with one angle too few.
+  await page.getByTestId('file-input').setInputFiles(stackFiles('mismatch', full, angles.slice(0, 20)));
+  await expect(page.getByTestId('error-message')).toContainText(/20 angles/);
+  await expect(page.getByTestId('error-message')).toContainText(/21 sections/);
+
+  // Everything from before is still there and viewable.
+  await expect(page.getByTestId('dataset-size')).toHaveText('64 × 64 × 21');
+  await expect(page.getByTestId('dataset-summary')).toContainText('fixture.mrc');
+  await expect(page.getByTestId('result-item')).toHaveCount(resultsBefore);
+  expect(await selectedResultLabel()).toBe(selectedBefore);
+  await page.getByTestId('result-item').filter({ hasText: 'Ground truth' }).click();
+  await expect(page.getByTestId('result-item').filter({ hasText: 'Ground truth' })).toHaveAttribute('aria-selected', 'true');
+  await page.getByTestId('result-item').last().click();
+  await expectSlicesDrawn();
+  await page.getByTestId('error-dismiss').click();
+});
+
+test('a long SIRT run can be cancelled and the page stays usable', async () => {
+  const demoOption = page.locator('[data-testid=dataset-select] option', { hasText: 'Simulated demo' }).first();
+  await page.getByTestId('dataset-select').selectOption((await demoOption.getAttribute('value')) ?? '');
+  await expect(page.getByTestId('dataset-summary')).toContainText('Simulated demo');
+  await page.getByTestId('method-select').selectOption('sirt');
+  await setParams({ 'iterations-input': '500', 'binning-input': '2', 'thickness-input': '24' });
+  const before = await page.getByTestId('result-item').count();
+
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('progress')).toBeVisible();
+  await expect(page.getByTestId('run-button')).toBeDisabled();
+  // The page stays responsive while the worker computes: a result can be selected.
+  await page.getByTestId('result-item').first().click();
+  await expect(page.getByTestId('result-item').first()).toHaveAttribute('aria-selected', 'true');
+  await page.getByTestId('cancel-button').click();
+  await expect(page.getByTestId('run-note')).toContainText(/cancelled/i);
+  await expect(page.getByTestId('progress')).toHaveCount(0);
+  await expect(page.getByTestId('result-item')).toHaveCount(before);
+  await expect(page.getByTestId('error-message')).toHaveCount(0);
+
+  // And the engine still works afterwards.
+  await page.getByTestId('method-select').selectOption('fbp');
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('result-item')).toHaveCount(before + 1);
+  await expectSlicesDrawn();
+  expect(pageErrors).toEqual([]);
+});

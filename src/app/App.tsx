@@ -1,0 +1,41 @@
+import { useEffect } from 'react';
+import { useAppStore } from './state/store.ts';
+import { HeaderBar } from './components/HeaderBar.tsx';
+import { ErrorBanner } from './components/ErrorBanner.tsx';
+import { DropZone } from './components/DropZone.tsx';
+import { WebGpuMissing } from './components/WebGpuMissing.tsx';
+import { DataPanel } from './components/data/DataPanel.tsx';
+import { MethodPanel } from './components/method/MethodPanel.tsx';
+import { RunControls } from './components/method/RunControls.tsx';
+import { ResultList } from './components/results/ResultList.tsx';
+import { SliceViewer } from './components/viewer/SliceViewer.tsx';
+
+export function App() {
+  const gpu = useAppStore((s) => s.gpu);
+  const start = useAppStore((s) => s.start);
+
+  useEffect(() => {
+    void start();
+  }, [start]);
+
+  if (gpu.status === 'unavailable') return <WebGpuMissing reason={gpu.message} />;
+
+  return (
+    <div className="app">
+      <HeaderBar />
+      <ErrorBanner />
+      <div className="workspace">
+        <aside className="sidebar">
+          <DataPanel />
+          <MethodPanel />
+          <RunControls />
+          <ResultList />
+        </aside>
+        <main className="main">
+          <SliceViewer />
+        </main>
+      </div>
+      <DropZone />
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+import { useEffect, useState } from 'react';
+import { useAppStore } from '../state/store.ts';
+
+function hasFiles(event: DragEvent): boolean {
+  return Array.from(event.dataTransfer?.types ?? []).includes('Files');
+}
+
+/** Full-window drop target: shows a hint while files are dragged over the page. */
+export function DropZone() {
+  const [dragging, setDragging] = useState(false);
+  const loadFiles = useAppStore((s) => s.loadFiles);
+
+  useEffect(() => {
+    let depth = 0;
+    const onEnter = (event: DragEvent): void => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      depth += 1;
+      setDragging(true);
+    };
+    const onOver = (event: DragEvent): void => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      if (event.dataTransfer) event.dataTransfer.dropEffect = 'copy';
+    };
+    const onLeave = (event: DragEvent): void => {
+      if (!hasFiles(event)) return;
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) setDragging(false);
+    };
+    const onDrop = (event: DragEvent): void => {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      depth = 0;
+      setDragging(false);
+      const files = Array.from(event.dataTransfer?.files ?? []);
+      if (files.length) void loadFiles(files).catch(() => undefined);
+    };
+    window.addEventListener('dragenter', onEnter);
+    window.addEventListener('dragover', onOver);
+    window.addEventListener('dragleave', onLeave);
+    window.addEventListener('drop', onDrop);
+    return () => {
+      window.removeEventListener('dragenter', onEnter);
+      window.removeEventListener('dragover', onOver);
+      window.removeEventListener('dragleave', onLeave);
+      window.removeEventListener('drop', onDrop);
+    };
+  }, [loadFiles]);
+
+  if (!dragging) return null;
+  return (
+    <div className="drop-overlay" data-testid="drop-overlay">
+      <div className="drop-card">
+        <div className="drop-title">Drop to load a tilt series</div>
+        <div className="drop-hint">MRC stack (.mrc .st .ali .mrcs, optionally .gz) together with its angles (.tlt .rawtlt .mdoc)</div>
+      </div>
+    </div>
+  );
+}

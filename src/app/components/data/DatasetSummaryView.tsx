@@ -1,0 +1,38 @@
+import type { DatasetSummary } from '../../../../workers/api.ts';
+import { formatAngle, formatNumber, formatSize } from '../../util/format.ts';
+
+export function DatasetSummaryView({ dataset }: { dataset: DatasetSummary }) {
+  const { nx, ny, nTilts, mode, dtype, pixelSize, angleMin, angleMax, tiltAngles, stats, warnings } = dataset;
+  return (
+    <div className="dataset-summary" data-testid="dataset-summary">
+      <div className="dataset-name" title={dataset.name}>
+        {dataset.name}
+      </div>
+      <dl className="kv">
+        <dt>Size</dt>
+        <dd data-testid="dataset-size">{formatSize(nx, ny, nTilts)}</dd>
+        <dt>Data</dt>
+        <dd>
+          {mode === null ? 'simulated' : `mode ${mode}`} · {dtype}
+        </dd>
+        <dt>Pixel</dt>
+        <dd>{pixelSize > 0 ? `${formatNumber(pixelSize, 4)} Å` : 'unknown'}</dd>
+        <dt>Angles</dt>
+        <dd>
+          {formatAngle(angleMin)} … {formatAngle(angleMax)} ({tiltAngles.length})
+        </dd>
+        <dt>Values</dt>
+        <dd>
+          {formatNumber(stats.min)} … {formatNumber(stats.max)}, mean {formatNumber(stats.mean)}
+        </dd>
+      </dl>
+      {warnings.length > 0 && (
+        <ul className="warnings" data-testid="dataset-warnings">
+          {warnings.map((w) => (
+            <li key={w}>⚠ {w}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,137 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { DatasetSummary, Slice } from '../../../../workers/api.ts';
+import { errorMessage, getEngine } from '../../engineClient.ts';
+import { formatAngle, formatNumber, samplePercentiles } from '../../util/format.ts';
+
+const AUTO_PERCENTILES = [0.5, 99.5];
+const tiltCache = new Map<string, Slice>();
+
+function fetchTilt(datasetId: string, index: number): Promise<Slice> {
+  const key = `${datasetId}|${index}`;
+  const hit = tiltCache.get(key);
+  if (hit) return Promise.resolve(hit);
+  return getEngine()
+    .getTilt(datasetId, index)
+    .then((slice) => {
+      tiltCache.set(key, slice);
+      if (tiltCache.size > 32) tiltCache.delete(tiltCache.keys().next().value as string);
+      return slice;
+    });
+}
+
+function drawTilt(canvas: HTMLCanvasElement, slice: Slice, lo: number, hi: number): void {
+  const { width, height, data } = slice;
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const image = ctx.createImageData(width, height);
+  const scale = hi > lo ? 255 / (hi - lo) : 0;
+  for (let y = 0; y < height; y++) {
+    // Row 0 at the bottom, as in the slice viewer (and IMOD).
+    const out = (height - 1 - y) * width;
+    for (let x = 0; x < width; x++) {
+      const g = Math.max(0, Math.min(255, (data[y * width + x] - lo) * scale));
+      const o = (out + x) * 4;
+      image.data[o] = g;
+      image.data[o + 1] = g;
+      image.data[o + 2] = g;
+      image.data[o + 3] = 255;
+    }
+  }
+  ctx.putImageData(image, 0, 0);
+}
+
+function closestToZero(angles: number[]): number {
+  let best = 0;
+  angles.forEach((a, i) => {
+    if (Math.abs(a) < Math.abs(angles[best])) best = i;
+  });
+  return best;
+}
+
+export function TiltBrowser({ dataset }: { dataset: DatasetSummary }) {
+  const [index, setIndex] = useState(() => closestToZero(dataset.tiltAngles));
+  const [loaded, setLoaded] = useState<{ index: number; slice: Slice } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [auto, setAuto] = useState(true);
+  const [manual, setManual] = useState({ lo: dataset.stats.min, hi: dataset.stats.max });
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+
+  useEffect(() => {
+    let live = true;
+    fetchTilt(dataset.id, index).then(
+      (slice) => {
+        if (!live) return;
+        setLoaded({ index, slice });
+        setError(null);
+      },
+      (e: unknown) => live && setError(errorMessage(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [dataset.id, index]);
+
+  const slice = loaded?.slice ?? null;
+  const autoWindow = useMemo(() => (slice ? samplePercentiles(slice.data, AUTO_PERCENTILES) : null), [slice]);
+  const [lo, hi] = auto && autoWindow ? autoWindow : [manual.lo, manual.hi];
+
+  useEffect(() => {
+    if (slice && canvasRef.current) drawTilt(canvasRef.current, slice, lo, hi);
+  }, [slice, lo, hi]);
+
+  const { min, max } = dataset.stats;
+  const step = max > min ? (max - min) / 500 : 1;
+  const n = dataset.nTilts;
+
+  return (
+    <div className="tilt-browser" data-testid="tilt-browser">
+      <div className="tilt-head">
+        <span>
+          Tilt {index + 1}/{n}
+        </span>
+        <span className="tilt-angle" data-testid="tilt-angle">
+          {formatAngle(dataset.tiltAngles[index] ?? 0)}
+        </span>
+      </div>
+      <input
+        type="range"
+        min={0}
+        max={n - 1}
+        value={index}
+        onChange={(e) => setIndex(Number(e.target.value))}
+        data-testid="tilt-slider"
+        aria-label="Projection"
+      />
+      <div className="tilt-canvas-box">
+        <canvas ref={canvasRef} data-testid="tilt-canvas" />
+        {error && <div className="overlay-note">{error}</div>}
+      </div>
+      <div className="tilt-contrast">
+        <label className="check">
+          <input type="checkbox" checked={auto} onChange={(e) => {
+              // Manual contrast starts from the window the auto contrast was showing.
+              if (!e.target.checked && autoWindow) setManual({ lo: autoWindow[0], hi: autoWindow[1] });
+              setAuto(e.target.checked);
+            }} data-testid="tilt-auto-contrast" /> Auto contrast
+          (0.5–99.5 %)
+        </label>
+        {!auto && (
+          <>
+            <label className="range-field">
+              <span>min</span>
+              <input type="range" min={min} max={max} step={step} value={manual.lo} onChange={(e) => setManual({ ...manual, lo: Number(e.target.value) })} />
+              <span className="num">{formatNumber(manual.lo, 3)}</span>
+            </label>
+            <label className="range-field">
+              <span>max</span>
+              <input type="range" min={min} max={max} step={step} value={manual.hi} onChange={(e) => setManual({ ...manual, hi: Number(e.target.value) })} />
+              <span className="num">{formatNumber(manual.hi, 3)}</span>
+            </label>
+          </>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,42 @@
+import type { MethodName } from '../../../../workers/api.ts';
+import { useAppStore } from '../../state/store.ts';
+import { Section } from '../Section.tsx';
+import { NumberField } from '../NumberField.tsx';
+import { FbpFields } from './FbpFields.tsx';
+import { SirtFields } from './SirtFields.tsx';
+
+function CommonFields({ disabled }: { disabled: boolean }) {
+  const common = useAppStore((s) => s.form.common);
+  const update = useAppStore((s) => s.updateCommon);
+  return (
+    <>
+      <div className="field-row">
+        <NumberField label="Thickness" unit="px" integer min={1} max={4096} value={common.thickness} onChange={(thickness) => update({ thickness })} disabled={disabled} testId="thickness-input" title="Tomogram thickness nz, in binned pixels" />
+        <NumberField label="Binning" integer min={1} max={16} value={common.binning} onChange={(binning) => update({ binning })} disabled={disabled} testId="binning-input" />
+      </div>
+      <label className="check" title="Negate every tilt angle (data from a tool with the opposite sign convention)">
+        <input type="checkbox" checked={common.invertAngles} disabled={disabled} onChange={(e) => update({ invertAngles: e.target.checked })} data-testid="invert-angles" />
+        Invert tilt angles
+      </label>
+    </>
+  );
+}
+
+export function MethodPanel() {
+  const method = useAppStore((s) => s.form.method);
+  const setMethod = useAppStore((s) => s.setMethod);
+  const running = useAppStore((s) => s.job !== null);
+  return (
+    <Section title="Method">
+      <label className="field">
+        <span className="field-label">Method</span>
+        <select value={method} onChange={(e) => setMethod(e.target.value as MethodName)} data-testid="method-select" disabled={running}>
+          <option value="fbp">FBP: filtered back-projection</option>
+          <option value="sirt">SIRT: iterative</option>
+        </select>
+      </label>
+      {method === 'fbp' ? <FbpFields disabled={running} /> : <SirtFields disabled={running} />}
+      <CommonFields disabled={running} />
+    </Section>
+  );
+}

@@ -1,0 +1,75 @@
+import type { ResultSummary } from '../../../../workers/api.ts';
+import { useAppStore } from '../../state/store.ts';
+import { formatSeconds, formatSize } from '../../util/format.ts';
+import { Section } from '../Section.tsx';
+
+export function resultTitle(result: ResultSummary): string {
+  return result.method === 'ground-truth' ? 'Ground truth' : result.label;
+}
+
+function ResultItem({ result, selected }: { result: ResultSummary; selected: boolean }) {
+  const select = useAppStore((s) => s.selectResult);
+  const remove = useAppStore((s) => s.deleteResult);
+  return (
+    <li
+      className={`result-item ${selected ? 'selected' : ''} method-${result.method}`}
+      data-testid="result-item"
+      data-result-id={result.id}
+      aria-selected={selected}
+      onClick={() => select(result.id)}
+      title={result.label}
+    >
+      <span className="result-label" data-testid="result-label">
+        {resultTitle(result)}
+      </span>
+      <span className="result-meta">
+        <span>{formatSize(result.nx, result.ny, result.nz)}</span>
+        <span>{result.method === 'ground-truth' ? 'simulated' : formatSeconds(result.elapsedMs)}</span>
+      </span>
+      <button
+        type="button"
+        className="ghost icon-button"
+        aria-label={`Delete ${resultTitle(result)}`}
+        title="Delete this result"
+        data-testid="result-delete"
+        onClick={(e) => {
+          e.stopPropagation();
+          void remove(result.id);
+        }}
+      >
+        ✕
+      </button>
+    </li>
+  );
+}
+
+export function ResultList() {
+  const results = useAppStore((s) => s.results);
+  const datasets = useAppStore((s) => s.datasets);
+  const selectedId = useAppStore((s) => s.selectedResultId);
+  const groups = datasets
+    .map((dataset) => ({ dataset, items: results.filter((r) => r.datasetId === dataset.id) }))
+    .filter((g) => g.items.length > 0);
+  const orphans = results.filter((r) => !datasets.some((d) => d.id === r.datasetId));
+  if (orphans.length) groups.push({ dataset: { id: '', name: 'Other' } as (typeof datasets)[number], items: orphans });
+
+  return (
+    <Section title="Results" aside={<span className="count">{results.length}</span>}>
+      <div data-testid="result-list" className="result-list">
+        {groups.length === 0 && <div className="empty">No results yet: press Reconstruct.</div>}
+        {groups.map(({ dataset, items }) => (
+          <div key={dataset.id} className="result-group">
+            <div className="result-group-name" title={dataset.name}>
+              {dataset.name}
+            </div>
+            <ul>
+              {items.map((r) => (
+                <ResultItem key={r.id} result={r} selected={r.id === selectedId} />
+              ))}
+            </ul>
+          </div>
+        ))}
+      </div>
+    </Section>
+  );
+}

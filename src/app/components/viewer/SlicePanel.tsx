@@ -1,0 +1,105 @@
+import { useEffect, useRef, type Ref } from 'react';
+import type { SliceAxis } from '../../../../workers/api.ts';
+import { AXIS_COLORS } from '../../viewer/axes.ts';
+import type { SlicePoint, SliceRenderer } from '../../viewer/types.ts';
+
+interface SlicePanelProps {
+  axis: SliceAxis;
+  renderer: SliceRenderer;
+  canvasRef: Ref<HTMLCanvasElement>;
+  /** E.g. "z". */
+  normalName: string;
+  index: number;
+  count: number;
+  onIndex: (index: number) => void;
+  /** Pointer over (or off, with null) a slice point; `set` when the cursor should move there. */
+  onPoint: (axis: SliceAxis, point: SlicePoint | null, set: boolean) => void;
+  enabled: boolean;
+}
+
+type Drag = { kind: 'pan'; x: number; y: number } | { kind: 'cursor' } | null;
+
+export function SlicePanel({ axis, renderer, canvasRef, normalName, index, count, onIndex, onPoint, enabled }: SlicePanelProps) {
+  const boxRef = useRef<HTMLDivElement>(null);
+  const drag = useRef<Drag>(null);
+
+  // Wheel zoom needs a non-passive listener to stop the page from scrolling.
+  useEffect(() => {
+    const box = boxRef.current;
+    if (!box) return;
+    const onWheel = (event: WheelEvent): void => {
+      event.preventDefault();
+      const rect = box.getBoundingClientRect();
+      renderer.zoomAt(axis, event.clientX - rect.left, event.clientY - rect.top, Math.exp(-event.deltaY * 0.0015));
+    };
+    box.addEventListener('wheel', onWheel, { passive: false });
+    return () => box.removeEventListener('wheel', onWheel);
+  }, [renderer, axis]);
+
+  const local = (event: React.PointerEvent): [number, number] => {
+    const rect = event.currentTarget.getBoundingClientRect();
+    return [event.clientX - rect.left, event.clientY - rect.top];
+  };
+
+  return (
+    <div className="slice-panel" style={{ '--axis-color': AXIS_COLORS[axis] } as React.CSSProperties}>
+      <div className="slice-panel-head">
+        <span className="slice-name">{axis.toUpperCase()}</span>
+        <span className="slice-index">
+          {normalName} = {enabled ? index : '–'}
+          {enabled ? ` / ${count - 1}` : ''}
+        </span>
+        <input
+          type="range"
+          min={0}
+          max={Math.max(0, count - 1)}
+          value={index}
+          disabled={!enabled}
+          onChange={(e) => onIndex(Number(e.target.value))}
+          data-testid={`slider-${axis}`}
+          aria-label={`${axis.toUpperCase()} slice (${normalName})`}
+        />
+      </div>
+      <div
+        ref={boxRef}
+        className="slice-canvas-box"
+        data-testid={`slice-${axis}-box`}
+        onPointerDown={(event) => {
+          const [px, py] = local(event);
+          const panning = event.button === 1 || (event.button === 0 && (event.shiftKey || event.ctrlKey || event.metaKey || event.altKey));
+          if (panning) {
+            event.preventDefault();
+            drag.current = { kind: 'pan', x: event.clientX, y: event.clientY };
+          } else if (event.button === 0) {
+            drag.current = { kind: 'cursor' };
+            onPoint(axis, renderer.pick(axis, px, py), true);
+          } else return;
+          event.currentTarget.setPointerCapture(event.pointerId);
+        }}
+        onPointerMove={(event) => {
+          const [px, py] = local(event);
+          const state = drag.current;
+          if (state?.kind === 'pan') {
+            renderer.panBy(axis, event.clientX - state.x, event.clientY - state.y);
+            drag.current = { kind: 'pan', x: event.clientX, y: event.clientY };
+            return;
+          }
+          onPoint(axis, renderer.pick(axis, px, py), state?.kind === 'cursor');
+        }}
+        onPointerUp={(event) => {
+          drag.current = null;
+          if (event.currentTarget.hasPointerCapture(event.pointerId)) event.currentTarget.releasePointerCapture(event.pointerId);
+        }}
+        onPointerLeave={() => {
+          if (!drag.current) onPoint(axis, null, false);
+        }}
+        onAuxClick={(e) => e.preventDefault()}
+        onContextMenu={(e) => {
+          if (drag.current) e.preventDefault();
+        }}
+      >
+        <canvas ref={canvasRef} data-testid={`slice-${axis}`} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+/**
+ * window.wedgelab: automation hook. Every call goes through the store's actions, exactly
+ * like the buttons, so the page updates as if a user had clicked.
+ */
+import type { DatasetSummary, DemoOptions, MethodRequest, ResultSummary } from '../../workers/api.ts';
+import { useAppStore } from './state/store.ts';
+
+export interface WedgeLabScripting {
+  /** Load an MRC stack and its angle file(s). */
+  load(files: File[]): Promise<DatasetSummary>;
+  loadDemo(options?: Partial<DemoOptions>): Promise<DatasetSummary>;
+  /** Reconstruct the currently selected dataset; resolves with the new result's id. */
+  run(request: MethodRequest): Promise<string>;
+  results(): ResultSummary[];
+  exportMrc(id: string): Promise<Uint8Array>;
+  datasets(): DatasetSummary[];
+}
+
+declare global {
+  interface Window {
+    wedgelab: WedgeLabScripting;
+  }
+}
+
+export function installScriptingHook(): void {
+  const store = useAppStore;
+  window.wedgelab = {
+    load: (files) => store.getState().loadFiles(Array.from(files)),
+    loadDemo: (options) => store.getState().loadDemo(options),
+    run: (request) => store.getState().run(request.method, request.params),
+    results: () => [...store.getState().results],
+    exportMrc: (id) => store.getState().exportMrc(id),
+    datasets: () => [...store.getState().datasets],
+  };
+}

@@ -1,0 +1,326 @@
+/**
+ * The application store (zustand). All engine calls go through these typed actions, so the
+ * buttons, the drop zone and the scripting hook (window.wedgelab) share one code path.
+ */
+import { create } from 'zustand';
+import type {
+  CommonParams,
+  DatasetSummary,
+  DemoOptions,
+  GpuInfo,
+  MethodName,
+  MethodRequest,
+  ResultSummary,
+} from '../../../workers/api.ts';
+import type { FilterSpec } from '../../engine/filters.ts';
+import type { Progress } from '../../engine/types.ts';
+import { errorMessage, getEngine, isCancellation, onWorkerError, progressProxy } from '../engineClient.ts';
+import { sliceCache } from '../viewer/sliceCache.ts';
+import { downloadBlob, exportFileName } from '../util/download.ts';
+import { buildRequest, defaultForm, type MethodForm, type SirtOptions } from './methodForm.ts';
+
+export type GpuState =
+  | { status: 'pending' }
+  | { status: 'ready'; info: GpuInfo }
+  | { status: 'unavailable'; message: string };
+
+export interface JobState {
+  jobId: string;
+  datasetId: string;
+  method: MethodName;
+  label: string;
+  progress: Progress;
+  startedAt: number;
+  cancelling: boolean;
+}
+
+export interface RunNote {
+  kind: 'done' | 'cancelled' | 'failed';
+  text: string;
+}
+
+export interface AppError {
+  id: number;
+  message: string;
+}
+
+export interface AppState {
+  gpu: GpuState;
+  /** A load in progress ("Simulating demo…", "Reading files…"), or null. */
+  loading: string | null;
+  datasets: DatasetSummary[];
+  selectedDatasetId: string | null;
+  /** Suggested thickness per dataset (the demo's nz, else round(nx/4)). */
+  thicknessDefaults: Record<string, number>;
+  results: ResultSummary[];
+  selectedResultId: string | null;
+  form: MethodForm;
+  job: JobState | null;
+  runNote: RunNote | null;
+  error: AppError | null;
+}
+
+export interface AppActions {
+  /** Open the WebGPU device in the worker, then simulate the demo. */
+  start(): Promise<void>;
+  loadDemo(options?: Partial<DemoOptions>): Promise<DatasetSummary>;
+  loadFiles(files: File[]): Promise<DatasetSummary>;
+  selectDataset(id: string): void;
+  setMethod(method: MethodName): void;
+  updateCommon(patch: Partial<CommonParams>): void;
+  setFilter(filter: FilterSpec): void;
+  updateSirt(patch: Partial<SirtOptions>): void;
+  /** Run a method on the selected dataset; resolves with the new result's id. */
+  run(method?: MethodName, overrides?: MethodRequest['params']): Promise<string>;
+  cancelRun(): void;
+  selectResult(id: string | null): void;
+  deleteResult(id: string): Promise<void>;
+  exportMrc(id: string): Promise<Uint8Array>;
+  downloadMrc(id: string): Promise<void>;
+  showError(message: string): void;
+  dismissError(): void;
+}
+
+export type AppStore = AppState & AppActions;
+
+let errorCounter = 0;
+let jobCounter = 0;
+/** start() runs once per page, even when React's StrictMode mounts the app twice. */
+let startPromise: Promise<void> | null = null;
+
+function completedResiduals(residuals: number[]): number[] {
+  let n = residuals.length;
+  while (n > 0 && residuals[n - 1] === 0) n--;
+  return residuals.slice(0, n);
+}
+
+function defaultThickness(dataset: DatasetSummary, groundTruth?: ResultSummary): number {
+  if (groundTruth) return groundTruth.nz;
+  return Math.max(1, Math.round(dataset.nx / 4));
+}
+
+export const useAppStore = create<AppStore>()((set, get) => {
+  /** Add (or replace) a dataset and make it the current one. */
+  function addDataset(dataset: DatasetSummary, groundTruth?: ResultSummary): void {
+    const thickness = defaultThickness(dataset, groundTruth);
+    set((state) => ({
+      datasets: [...state.datasets.filter((d) => d.id !== dataset.id), dataset],
+      selectedDatasetId: dataset.id,
+      thicknessDefaults: { ...state.thicknessDefaults, [dataset.id]: thickness },
+      form: { ...state.form, common: { ...state.form.common, thickness } },
+      results: groundTruth ? [...state.results.filter((r) => r.id !== groundTruth.id), groundTruth] : state.results,
+      selectedResultId: groundTruth ? groundTruth.id : state.selectedResultId,
+    }));
+  }
+
+  function fail(message: string): void {
+    set({ error: { id: ++errorCounter, message } });
+  }
+
+  async function startOnce(): Promise<void> {
+    onWorkerError((message) => {
+      if (get().gpu.status === 'pending') set({ gpu: { status: 'unavailable', message } });
+      else fail(message);
+    });
+    if (!('gpu' in navigator) || !navigator.gpu) {
+      set({ gpu: { status: 'unavailable', message: 'This browser does not expose WebGPU (navigator.gpu is missing).' } });
+      return;
+    }
+    try {
+      const info = await getEngine().init();
+      set({ gpu: { status: 'ready', info } });
+    } catch (error) {
+      set({ gpu: { status: 'unavailable', message: errorMessage(error) } });
+      return;
+    }
+    try {
+      await get().loadDemo();
+    } catch {
+      // The error banner already says what went wrong; the page stays usable for files.
+    }
+  }
+
+  return {
+    gpu: { status: 'pending' },
+    loading: null,
+    datasets: [],
+    selectedDatasetId: null,
+    thicknessDefaults: {},
+    results: [],
+    selectedResultId: null,
+    form: defaultForm(),
+    job: null,
+    runNote: null,
+    error: null,
+
+    start() {
+      startPromise ??= startOnce();
+      return startPromise;
+    },
+    async loadDemo(options) {
+      set({ loading: 'Simulating demo…' });
+      try {
+        const { dataset, groundTruth } = await getEngine().loadDemo(options);
+        addDataset(dataset, groundTruth);
+        return dataset;
+      } catch (error) {
+        fail(`Could not simulate the demo: ${errorMessage(error)}`);
+        throw error;
+      } finally {
+        set({ loading: null });
+      }
+    },
+
+    async loadFiles(files) {
+      if (files.length === 0) {
+        const message = 'No files given: drop an MRC tilt series together with its .tlt/.rawtlt/.mdoc angles';
+        fail(message);
+        throw new Error(message);
+      }
+      set({ loading: `Reading ${files.map((f) => f.name).join(', ')}…` });
+      try {
+        // The previous dataset and results stay until this one succeeds.
+        const dataset = await getEngine().loadFiles(files);
+        addDataset(dataset);
+        return dataset;
+      } catch (error) {
+        fail(`Could not load ${files.map((f) => f.name).join(' + ')}: ${errorMessage(error)}`);
+        throw error;
+      } finally {
+        set({ loading: null });
+      }
+    },
+
+    selectDataset(id) {
+      const state = get();
+      if (!state.datasets.some((d) => d.id === id)) return;
+      const thickness = state.thicknessDefaults[id] ?? state.form.common.thickness;
+      set({ selectedDatasetId: id, form: { ...state.form, common: { ...state.form.common, thickness } } });
+    },
+
+    setMethod(method) {
+      set((state) => ({ form: { ...state.form, method } }));
+    },
+    updateCommon(patch) {
+      set((state) => ({ form: { ...state.form, common: { ...state.form.common, ...patch } } }));
+    },
+    setFilter(filter) {
+      set((state) => ({ form: { ...state.form, filter } }));
+    },
+    updateSirt(patch) {
+      set((state) => ({ form: { ...state.form, sirt: { ...state.form.sirt, ...patch } } }));
+    },
+
+    async run(method, overrides) {
+      const state = get();
+      if (state.job) throw new Error('A reconstruction is already running; cancel it or wait for it to finish');
+      const datasetId = state.selectedDatasetId;
+      if (!datasetId) {
+        const message = 'Load a tilt series (or the demo) before reconstructing';
+        fail(message);
+        throw new Error(message);
+      }
+      const request = buildRequest(state.form, method ?? state.form.method, overrides);
+      const jobId = `job-${++jobCounter}-${Date.now().toString(36)}`;
+      const label = request.method === 'fbp' ? 'FBP' : 'SIRT';
+      set({
+        job: {
+          jobId,
+          datasetId,
+          method: request.method,
+          label,
+          progress: { fraction: 0, message: `Starting ${label}…` },
+          startedAt: performance.now(),
+          cancelling: false,
+        },
+        runNote: null,
+      });
+      const onProgress = progressProxy((progress: Progress) => {
+        const job = get().job;
+        if (!job || job.jobId !== jobId) return;
+        // The worker sends all K slots, not-yet-computed iterations as 0: keep the computed ones.
+        const residuals = progress.residuals ? completedResiduals(progress.residuals) : job.progress.residuals;
+        set({ job: { ...job, progress: { ...progress, residuals } } });
+      });
+      try {
+        const result = await getEngine().run(jobId, datasetId, request, onProgress);
+        set((s) => ({
+          results: [...s.results.filter((r) => r.id !== result.id), result],
+          selectedResultId: result.id,
+          job: null,
+          runNote: { kind: 'done', text: `${result.label}: done in ${(result.elapsedMs / 1000).toFixed(2)} s` },
+        }));
+        return result.id;
+      } catch (error) {
+        if (isCancellation(error)) {
+          set({ job: null, runNote: { kind: 'cancelled', text: `${label} cancelled; nothing was added` } });
+        } else {
+          const message = errorMessage(error);
+          set({ job: null, runNote: { kind: 'failed', text: `${label} failed: ${message}` } });
+          fail(`${label} failed: ${message}`);
+        }
+        throw error;
+      }
+    },
+
+    cancelRun() {
+      const job = get().job;
+      if (!job || job.cancelling) return;
+      set({ job: { ...job, cancelling: true, progress: { ...job.progress, message: 'Cancelling…' } } });
+      void getEngine()
+        .cancel(job.jobId)
+        .catch((error: unknown) => fail(`Could not cancel: ${errorMessage(error)}`));
+    },
+
+    selectResult(id) {
+      set({ selectedResultId: id });
+    },
+
+    async deleteResult(id) {
+      const before = get();
+      const index = before.results.findIndex((r) => r.id === id);
+      if (index < 0) return;
+      const remaining = before.results.filter((r) => r.id !== id);
+      const nextSelected =
+        before.selectedResultId === id ? (remaining[Math.min(index, remaining.length - 1)]?.id ?? null) : before.selectedResultId;
+      set({ results: remaining, selectedResultId: nextSelected });
+      sliceCache.forget(id);
+      try {
+        await getEngine().deleteResult(id);
+      } catch (error) {
+        fail(`Could not free the result in the engine: ${errorMessage(error)}`);
+      }
+    },
+
+    async exportMrc(id) {
+      try {
+        return await getEngine().exportMrc(id);
+      } catch (error) {
+        fail(`Export failed: ${errorMessage(error)}`);
+        throw error;
+      }
+    },
+
+    async downloadMrc(id) {
+      const state = get();
+      const result = state.results.find((r) => r.id === id);
+      if (!result) return;
+      const bytes = await get().exportMrc(id);
+      const dataset = state.datasets.find((d) => d.id === result.datasetId);
+      downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), exportFileName(dataset?.name ?? 'result', result.method, 'mrc'));
+    },
+
+    showError(message) {
+      fail(message);
+    },
+    dismissError() {
+      set({ error: null });
+    },
+  };
+});
+
+/** Selectors used by several components. */
+export const selectDataset = (state: AppState): DatasetSummary | null =>
+  state.datasets.find((d) => d.id === state.selectedDatasetId) ?? null;
+export const selectResult = (state: AppState): ResultSummary | null =>
+  state.results.find((r) => r.id === state.selectedResultId) ?? null;
