@@ -87,34 +87,48 @@ export async function reconstructSirt(gpu: GpuContext, ts: TiltSeries, params: S
   const volumeBytes = nx * nz * 4;
   const slabs = planSlabsForDevice(gpu, ny, 3 * tiltBytes + 4 * volumeBytes, Math.max(tiltBytes, volumeBytes), options.memoryBudgetBytes);
   const volume = allocateVolume(nx, ny, nz, ts.pixelSize);
-  const residual2 = new Float64Array(K);
-  let norm2 = 0;
+  // Squared residuals per iteration over the slabs done, and over the slab in progress.
+  const done = new Float64Array(K);
+  const current = new Float64Array(K);
+  let normDone = 0;
+  let normCurrent = 0;
   const trig = uploadBuffer(gpu, tiltTrig(ts.tiltAngles, params.invertAngles), 'sirt.trig');
+  /** ‖b − A·x‖/‖b‖ over the rows seen so far: iterations done in this slab include it, later ones only earlier slabs. */
+  const curve = (itDone: number): number[] =>
+    Array.from(done, (r, j) => (j < itDone ? Math.sqrt((r + current[j]) / (normDone + normCurrent || 1)) : Math.sqrt(r / (normDone || 1)))).slice(
+      0,
+      normDone > 0 ? K : itDone,
+    );
   const report = (index: number, it: number, slab: Slab) => {
-    const residuals = Array.from(residual2, (r) => Math.sqrt(r / (norm2 || 1)));
     const rows = `rows ${slab.y0}–${slab.y0 + slab.ny - 1} of ${ny}`;
-    options.onProgress?.({ fraction: (index + it / K) / slabs.length, message: `SIRT: iteration ${it}/${K}, ${rows}`, residuals });
+    options.onProgress?.({ fraction: (index + it / K) / slabs.length, message: `SIRT: iteration ${it}/${K}, ${rows}`, residuals: curve(it) });
   };
   try {
     for (const [index, slab] of slabs.entries()) {
       const tilts = slabTilts(ts, slab);
-      for (const v of tilts) norm2 += v * v;
+      normCurrent = 0;
+      current.fill(0);
+      for (const v of tilts) normCurrent += v * v;
       const state = new SirtSlab(gpu, { nx, ny: slab.ny, nz, nTilts, nDet: nx }, trig, tilts, params);
       try {
         await state.iterate(true); // x₀ = 0: the first residual is ‖b‖, known already
         for (let it = 1; it <= K; it++) {
           throwIfAborted(options.signal);
           assertDeviceAlive(gpu);
-          residual2[it - 1] += await state.iterate(it < K);
+          current[it - 1] = await state.iterate(it < K);
           report(index, it, slab);
         }
         placeSlabVolume(volume, slab, await readFloats(gpu, state.x, nx * slab.ny * nz));
       } finally {
         state.destroy();
       }
+      for (let j = 0; j < K; j++) done[j] += current[j];
+      normDone += normCurrent;
+      normCurrent = 0;
+      current.fill(0);
     }
   } finally {
     trig.destroy();
   }
-  return { volume, residuals: Array.from(residual2, (r) => Math.sqrt(r / (norm2 || 1))) };
+  return { volume, residuals: curve(K) };
 }
