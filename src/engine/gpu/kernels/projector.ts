@@ -10,6 +10,8 @@ import { bindGroup, dispatchSize, encodeDispatch, FLAT_INDEX_WGSL, pipelineSet, 
 import type { GpuContext } from '../device.ts';
 
 const GROUP = 64;
+/** Voxels along z per back-projection thread. */
+const ZB = 4;
 
 const WGSL = /* wgsl */ `
 struct Params { nx: u32, ny: u32, nz: u32, nTilts: u32, nDet: u32, weight: f32, pad0: u32, pad1: u32 };
@@ -29,25 +31,34 @@ fn zSin(z: u32, s: f32) -> f32 {
   return (f32(z) - f32(p.nz - 1u) * 0.5) * s;
 }
 
+// One thread per (x, row) and ZB consecutive z: the tilt loop and x·cos θ are shared by ZB voxels.
 @compute @workgroup_size(${GROUP})
 fn backProject(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let idx = flatIndex(wid, nwg, lid, ${GROUP}u);
-  if (idx >= p.nx * p.ny * p.nz) { return; }
+  let zBlocks = (p.nz + ${ZB - 1}u) / ${ZB}u;
+  if (idx >= p.nx * p.ny * zBlocks) { return; }
   let x = idx % p.nx;
   let y = (idx / p.nx) % p.ny;
-  let z = idx / (p.nx * p.ny);
-  var sum = 0.0;
+  let z0 = (idx / (p.nx * p.ny)) * ${ZB}u;
+  let last = i32(p.nDet) - 1;
+  var sum: array<f32, ${ZB}>;
   for (var k = 0u; k < p.nTilts; k++) {
     let cs = trig[k];
-    let t = detectorT(x, zSin(z, cs.y), cs.x);
-    let t0 = floor(t);
-    let w1 = t - t0;
-    let i = i32(t0);
     let base = i32((k * p.ny + y) * p.nDet);
-    if (i >= 0 && i < i32(p.nDet)) { sum += (1.0 - w1) * tilts[base + i]; }
-    if (i + 1 >= 0 && i + 1 < i32(p.nDet)) { sum += w1 * tilts[base + i + 1]; }
+    for (var j = 0u; j < ${ZB}u; j++) {
+      let t = detectorT(x, zSin(z0 + j, cs.y), cs.x);
+      let t0 = floor(t);
+      let w1 = t - t0;
+      let i = i32(t0);
+      // Zero outside the row, without branches: clamp the read, drop its weight.
+      let w0 = select(0.0, 1.0 - w1, i >= 0 && i <= last);
+      let wb = select(0.0, w1, i + 1 >= 0 && i + 1 <= last);
+      sum[j] += w0 * tilts[base + clamp(i, 0, last)] + wb * tilts[base + clamp(i + 1, 0, last)];
+    }
   }
-  volume[idx] = p.weight * sum;
+  for (var j = 0u; j < ${ZB}u; j++) {
+    if (z0 + j < p.nz) { volume[x + p.nx * (y + p.ny * (z0 + j))] = p.weight * sum[j]; }
+  }
 }
 
 @compute @workgroup_size(${GROUP})
@@ -59,7 +70,8 @@ fn forwardProject(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups
   let k = idx / (p.nDet * p.ny);
   let cs = trig[k];
   let halfX = f32(p.nx - 1u) * 0.5;
-  let ui = f32(i) - f32(p.nDet - 1u) * 0.5;
+  let fi = f32(i);
+  let ui = fi - f32(p.nDet - 1u) * 0.5;
   var acc = 0.0;
   for (var z = 0u; z < p.nz; z++) {
     let zs = zSin(z, cs.y);
@@ -71,12 +83,9 @@ fn forwardProject(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups
     let x1 = min(i32(floor(max(a, b))), i32(p.nx) - 1);
     let row = (z * p.ny + y) * p.nx;
     for (var x = x0; x <= x1; x++) {
+      // The back-projector's interpolation weight of pixel i, 1 − |t − i|, without branches.
       let t = detectorT(u32(x), zs, cs.x);
-      let t0 = floor(t);
-      let w1 = t - t0;
-      let i0 = i32(t0);
-      if (i0 == i) { acc += (1.0 - w1) * volume[row + u32(x)]; }
-      else if (i0 + 1 == i) { acc += w1 * volume[row + u32(x)]; }
+      acc += max(0.0, 1.0 - abs(t - fi)) * volume[row + u32(x)];
     }
   }
   tilts[idx] = acc;
@@ -125,7 +134,7 @@ export class SlabProjector {
   encodeBackProject(encoder: GPUCommandEncoder): void {
     const { nx, ny, nz } = this.shape;
     const p = pipelineSet(pipelineCache, this.gpu, WGSL, 'projector', ENTRIES, BINDINGS);
-    encodeDispatch(encoder, p.backProject, this.group, dispatchSize(this.gpu, nx * ny * nz, GROUP));
+    encodeDispatch(encoder, p.backProject, this.group, dispatchSize(this.gpu, nx * ny * Math.ceil(nz / ZB), GROUP));
   }
 
   /** tilts ← A volume */
