@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { binTiltSeries, validateFinite, validateTiltAngles } from './preprocess.ts';
+import { describeFbp, describeSirt, fbpDefaults, sirtDefaults, validateCommon } from './params.ts';
+
+const ts = { nx: 5, ny: 4, nTilts: 2, data: Float32Array.from({ length: 40 }, (_, i) => i), tiltAngles: [-30, 30], pixelSize: 2 };
+
+describe('preparing a tilt series', () => {
+  it('bins by averaging blocks and drops the remainder', () => {
+    const binned = binTiltSeries(ts, 2);
+    expect([binned.nx, binned.ny, binned.pixelSize]).toEqual([2, 2, 4]);
+    // Projection 0, block (0,0): pixels 0, 1, 5, 6.
+    expect(binned.data[0]).toBeCloseTo((0 + 1 + 5 + 6) / 4, 6);
+    // Projection 1, block (1,1): rows 2–3, columns 2–3 of the second section.
+    expect(binned.data[7]).toBeCloseTo((32 + 33 + 37 + 38) / 4, 6);
+  });
+
+  it('names non-finite pixels and impossible angles', () => {
+    const bad = { ...ts, data: ts.data.slice() };
+    bad.data[27] = NaN;
+    expect(() => validateFinite(bad)).toThrow(/projection 2 at x 2, y 1/);
+    expect(() => validateTiltAngles([0, 90])).toThrow(/tilt angle 2 is 90°/);
+    expect(() => validateTiltAngles([])).toThrow(/no tilt angles/);
+  });
+
+  it('fills defaults and describes parameters in one line', () => {
+    const fbp = fbpDefaults({ nx: 512 }, { binning: 2 });
+    expect(fbp).toMatchObject({ thickness: 64, binning: 2, invertAngles: false, filter: { name: 'ram-lak' } });
+    expect(describeFbp({ ...fbp, filter: { name: 'radial', cutoff: 0.3, falloff: 0.05 } })).toBe('FBP (radial 0.3/0.05, thickness 64, bin 2)');
+    expect(describeSirt(sirtDefaults({ nx: 100 }, { positivity: true }))).toBe('SIRT (20 it, λ 1, positivity, thickness 25, bin 1)');
+    expect(() => validateCommon(ts, { ...fbp, binning: 8 })).toThrow(/binning 8 leaves no image/);
+    expect(() => validateCommon(ts, { ...fbp, binning: 1, thickness: 0 })).toThrow(/thickness/);
+  });
+});
