@@ -73,6 +73,19 @@ export interface Slice {
   data: Float32Array;
 }
 
+export interface DisplayVolume {
+  nx: number;
+  ny: number;
+  nz: number;
+  /** x fastest, z slowest. */
+  data: Float32Array;
+  /** Each display voxel averages factor³ voxels of the result. */
+  factor: number;
+  /** Size of the full-resolution result. */
+  fullSize: [number, number, number];
+  pixelSize: number;
+}
+
 export interface EngineWorkerApi {
   /** Open the WebGPU device (adapter limits requested). Throws a clear error without WebGPU. */
   init(): Promise<GpuInfo>;
@@ -92,6 +105,11 @@ export interface EngineWorkerApi {
   /** Cancel a running job; its run() rejects with a "Cancelled" error. */
   cancel(jobId: string): void;
   getSlice(resultId: string, axis: SliceAxis, index: number): Promise<Slice>;
+  /**
+   * A whole result for 3-D display, averaged down by the smallest integer factor that brings it
+   * to at most maxVoxels (the display pyramid); `factor` 1 is full resolution.
+   */
+  getVolume(resultId: string, maxVoxels: number): Promise<DisplayVolume>;
   /** Values at the given percentiles (0–100) of a result, for contrast. */
   percentiles(resultId: string, percentiles: number[]): Promise<number[]>;
   /** The result as MRC bytes (float32, full header, label naming method and parameters). */

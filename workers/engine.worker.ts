@@ -8,10 +8,10 @@ import { reconstruct } from '../src/engine/methods/index.ts';
 import { forwardProjectGpu } from '../src/engine/methods/projection.ts';
 import { DEMO_DEFAULTS, DEMO_DEFAULTS_SOFTWARE_GPU, simulateTiltSeries } from '../src/engine/sim/simulate.ts';
 import { CancelledError, type TiltSeries, type Volume } from '../src/engine/types.ts';
-import { percentiles, volumeSlice, volumeStats } from '../src/engine/volume.ts';
+import { downsampleVolume, percentiles, pyramidFactor, volumeSlice, volumeStats } from '../src/engine/volume.ts';
 import { writeMrc } from '../src/io/mrc.ts';
 import { readTiltSeriesFiles } from '../src/io/tiltSeriesFiles.ts';
-import type { DatasetSummary, DemoOptions, EngineWorkerApi, GpuInfo, MethodRequest, ResultSummary, Slice, SliceAxis } from './api.ts';
+import type { DatasetSummary, DemoOptions, DisplayVolume, EngineWorkerApi, GpuInfo, MethodRequest, ResultSummary, Slice, SliceAxis } from './api.ts';
 
 interface Dataset {
   summary: DatasetSummary;
@@ -181,6 +181,16 @@ const api: EngineWorkerApi = {
 
   async getSlice(resultId: string, axis: SliceAxis, index: number): Promise<Slice> {
     return transferSlice(volumeSlice(resultOf(resultId).volume, axis, index));
+  },
+
+  async getVolume(resultId: string, maxVoxels: number): Promise<DisplayVolume> {
+    const { volume } = resultOf(resultId);
+    const factor = pyramidFactor(volume, maxVoxels);
+    const shown = downsampleVolume(volume, factor);
+    // At full resolution the result's own array is copied, never handed over: the worker keeps it.
+    const data = factor === 1 ? shown.data.slice() : shown.data;
+    const out: DisplayVolume = { nx: shown.nx, ny: shown.ny, nz: shown.nz, data, factor, fullSize: [volume.nx, volume.ny, volume.nz], pixelSize: shown.pixelSize };
+    return Comlink.transfer(out, [data.buffer]);
   },
 
   async percentiles(resultId: string, ps: number[]): Promise<number[]> {

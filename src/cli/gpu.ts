@@ -4,7 +4,7 @@
  * whose library path must be set before the process starts.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import type { GpuContext } from '../engine/gpu/device.ts';
 import { openNodeGpu } from '../engine/gpu/node.ts';
 
@@ -15,12 +15,25 @@ const FALLBACK_FLAG = 'WEDGELAB_SOFTWARE_GPU';
 /** Thrown when this process should be replaced by one with the software GPU's environment. */
 export class RespawnWithSoftwareGpu extends Error {}
 
+/** GPU device nodes (NVIDIA, or DRM render nodes of AMD/Intel): without any, Dawn can only find SwiftShader. */
+function hasGpuDeviceNode(): boolean {
+  if (existsSync('/dev/nvidia0') || existsSync('/dev/dxg')) return true;
+  try {
+    return readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));
+  } catch {
+    return process.platform !== 'linux';
+  }
+}
+
 export async function openCliGpu(): Promise<GpuContext> {
+  const canFallBack = process.env[FALLBACK_FLAG] !== '1' && existsSync(SWIFTSHADER_ICD);
+  // No GPU at all: go straight to the software driver rather than let Dawn fail noisily first.
+  if (canFallBack && !process.env.VK_ICD_FILENAMES && !hasGpuDeviceNode()) throw new RespawnWithSoftwareGpu();
   try {
     return await openNodeGpu();
   } catch (error) {
-    if (process.env[FALLBACK_FLAG] !== '1' && existsSync(SWIFTSHADER_ICD)) throw new RespawnWithSoftwareGpu();
-    const hint = existsSync(SWIFTSHADER_ICD) ? '' : ' (no GPU found, and no software fallback: install Debian\'s chromium for SwiftShader)';
+    if (canFallBack) throw new RespawnWithSoftwareGpu();
+    const hint = existsSync(SWIFTSHADER_ICD) ? '' : " (no GPU found, and no software fallback: install Debian's chromium for SwiftShader)";
     throw new Error(`${(error as Error).message}${hint}`, { cause: error });
   }
 }

@@ -53,3 +53,31 @@ export function volumeSlice(volume: Volume, axis: SliceAxis, index: number): { w
   for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) out[z * ny + y] = data[index + nx * (y + ny * z)];
   return { width: ny, height: nz, data: out };
 }
+
+/** Smallest integer factor that brings the volume to at most maxVoxels voxels. */
+export function pyramidFactor(volume: Pick<Volume, 'nx' | 'ny' | 'nz'>, maxVoxels: number): number {
+  let f = 1;
+  while (Math.ceil(volume.nx / f) * Math.ceil(volume.ny / f) * Math.ceil(volume.nz / f) > maxVoxels) f++;
+  return f;
+}
+
+/** Average f × f × f blocks (partial blocks at the far edges average what they hold). */
+export function downsampleVolume(volume: Volume, f: number): Volume {
+  if (f === 1) return volume;
+  const nx = Math.ceil(volume.nx / f);
+  const ny = Math.ceil(volume.ny / f);
+  const nz = Math.ceil(volume.nz / f);
+  const sums = new Float32Array(nx * ny * nz);
+  const counts = new Uint16Array(nx * ny * nz);
+  for (let z = 0; z < volume.nz; z++)
+    for (let y = 0; y < volume.ny; y++) {
+      const row = volume.nx * (y + volume.ny * z);
+      const out = nx * (Math.floor(y / f) + ny * Math.floor(z / f));
+      for (let x = 0; x < volume.nx; x++) {
+        sums[out + Math.floor(x / f)] += volume.data[row + x];
+        counts[out + Math.floor(x / f)]++;
+      }
+    }
+  for (let i = 0; i < sums.length; i++) sums[i] /= counts[i];
+  return { nx, ny, nz, data: sums, pixelSize: volume.pixelSize * f };
+}
