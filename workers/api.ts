@@ -86,6 +86,75 @@ export interface DisplayVolume {
   pixelSize: number;
 }
 
+/** FSC between two volumes (CONVENTIONS.md §3); frequencies in cycles/voxel. */
+export interface FscReport {
+  labelA: string;
+  labelB: string;
+  shells: number[];
+  fsc: number[];
+  /** Directional FSC on the measured and missing Fourier regions of A's tilt series (when A comes from one). */
+  fscMeasured?: number[];
+  fscMissing?: number[];
+  /** The same split with the simpler wedge cone. */
+  fscWedge?: number[];
+  fscWedgeMissing?: number[];
+  /** First crossings below 0.143 and 0.5 in cycles/voxel, null if none. */
+  res0143: number | null;
+  res05: number | null;
+  /** Å per voxel (0 = unknown): resolution in Å is pixelSize / frequency. */
+  pixelSize: number;
+}
+
+/** Scores of a result against the ground truth of its simulated tilt series. */
+export interface GroundTruthScores {
+  resultId: string;
+  label: string;
+  /** After the affine fit x' = αx + β of the result to the ground truth. */
+  psnr: number;
+  ssim: number;
+  fsc: FscReport;
+}
+
+export type FourierPlane = 'kx-kz' | 'kx-ky' | 'ky-kz';
+
+/** A central section of |F| (log10(1 + |F|)), zero frequency at the centre pixel (width/2, height/2). */
+export interface FourierSection {
+  plane: FourierPlane;
+  width: number;
+  height: number;
+  data: Float32Array;
+  /** Frequency step per pixel along width and height, in cycles/voxel (1/n of the axis). */
+  step: [number, number];
+  pixelSize: number;
+  /** Tilt angles of the result's tilt series (degrees), for the measured planes and wedge overlay; empty if none. */
+  tiltAngles: number[];
+}
+
+export interface HeldOutView {
+  index: number;
+  angle: number;
+  nmse: number;
+  corr: number;
+  measured: Slice;
+  predicted: Slice;
+}
+
+export interface CrossValidationSummary {
+  label: string;
+  scores: HeldOutView[];
+  meanNmse: number;
+  meanCorr: number;
+}
+
+export interface OddEvenSummary {
+  label: string;
+  shells: number[];
+  fsc: number[];
+  res0143: number | null;
+  res05: number | null;
+  pixelSize: number;
+}
+
 export interface EngineWorkerApi {
   /** Open the WebGPU device (adapter limits requested). Throws a clear error without WebGPU. */
   init(): Promise<GpuInfo>;
@@ -112,6 +181,29 @@ export interface EngineWorkerApi {
   getVolume(resultId: string, maxVoxels: number): Promise<DisplayVolume>;
   /** Values at the given percentiles (0–100) of a result, for contrast. */
   percentiles(resultId: string, percentiles: number[]): Promise<number[]>;
+  /** FSC of two results of the same size. */
+  fsc(resultIdA: string, resultIdB: string): Promise<FscReport>;
+  /** PSNR, SSIM and FSC against the dataset's ground truth; throws for data without one. */
+  groundTruthScores(resultId: string): Promise<GroundTruthScores>;
+  /** Central section of the result's 3-D Fourier transform (computed on the GPU, cached per result). */
+  fourierSection(resultId: string, plane: FourierPlane): Promise<FourierSection>;
+  /** A new result A − B (same size), listed like any other. */
+  difference(resultIdA: string, resultIdB: string): Promise<ResultSummary>;
+  /** Forward projection of a result at one angle (degrees), nx × ny. */
+  reproject(resultId: string, angle: number): Promise<Slice>;
+  /** Reconstruct from even and from odd tilts, then FSC of the halves. */
+  oddEven(jobId: string, datasetId: string, request: MethodRequest, onProgress: (progress: Progress) => void): Promise<OddEvenSummary>;
+  /**
+   * Held-out-tilt cross-validation: `heldOut` is "0" (nearest tilt), "±15" (a pair), "12,-30" (a list)
+   * or "every:K"; one reconstruction without them, then predicted vs measured projections.
+   */
+  crossValidate(
+    jobId: string,
+    datasetId: string,
+    request: MethodRequest,
+    heldOut: string,
+    onProgress: (progress: Progress) => void,
+  ): Promise<CrossValidationSummary>;
   /** The result as MRC bytes (float32, full header, label naming method and parameters). */
   exportMrc(resultId: string): Promise<Uint8Array>;
   deleteResult(resultId: string): void;

@@ -27,7 +27,7 @@ interface Row {
   size: string;
   nTilts: number;
   seconds: number;
-  /** Million voxel-tilt updates per second: nx·ny·nz·nTilts per pass (SIRT: 2 passes per iteration). */
+  /** Million voxel-tilt updates per second: nx·ny·nz·nTilts per projector pass (SIRT: 2K + 3 passes). */
   mUpdatesPerSecond: number;
   gpuBudgetMiB: number;
   referenceSeconds: number | null;
@@ -83,7 +83,8 @@ export async function benchCommand(args: string[]): Promise<void> {
     const started = performance.now();
     await reconstruct(gpu, ts, c.request);
     const seconds = (performance.now() - started) / 1000;
-    const passes = c.request.method === 'sirt' ? 2 * (c.request.params?.iterations ?? 1) : 1;
+    // SIRT with K iterations runs K + 2 forward and K + 1 back-projections (weights, updates, final residual).
+    const passes = c.request.method === 'sirt' ? 2 * (c.request.params?.iterations ?? 1) + 3 : 1;
     const updates = nx * ny * nz * c.nTilts * passes;
     const key = `${nx}x${ny}x${c.nTilts}`;
     if (!referenceCache.has(key)) referenceCache.set(key, iradonSeconds(nx, ny, c.nTilts, quick ? 4 : 8));

@@ -1,0 +1,41 @@
+/** Odd/even FSC (CONVENTIONS.md §3): reconstruct from even- and from odd-indexed tilts, FSC of the halves. */
+import type { GpuContext } from '../gpu/device.ts';
+import { reconstruct } from '../methods/index.ts';
+import type { MethodRequest } from '../methods/params.ts';
+import type { RunOptions } from '../methods/slabs.ts';
+import { fsc, resolutionAt } from '../metrics/fsc.ts';
+import type { TiltSeries } from '../types.ts';
+import { oddEvenIndices, subsetTilts } from './tiltSubsets.ts';
+
+export interface OddEvenReport {
+  label: string;
+  /** Shell frequencies in cycles/voxel. */
+  shells: number[];
+  fsc: number[];
+  /** Frequencies (cycles/voxel) where the FSC first falls below 0.143 and 0.5; null if it never does. */
+  res0143: number | null;
+  res05: number | null;
+  /** Å per voxel of the halves; 0 when unknown. */
+  pixelSize: number;
+}
+
+export async function oddEvenFsc(gpu: GpuContext, ts: TiltSeries, request: MethodRequest, options: RunOptions = {}): Promise<OddEvenReport> {
+  if (ts.nTilts < 4) throw new Error(`odd/even FSC needs at least 4 tilts (this series has ${ts.nTilts})`);
+  const { even, odd } = oddEvenIndices(ts.nTilts);
+  const half = (indices: number[], from: number) =>
+    reconstruct(gpu, subsetTilts(ts, indices), request, {
+      ...options,
+      onProgress: (p) => options.onProgress?.({ ...p, fraction: (from + p.fraction) / 2, message: `${from ? 'odd' : 'even'} tilts: ${p.message}` }),
+    });
+  const a = await half(even, 0);
+  const b = await half(odd, 1);
+  const curves = fsc(a.volume, b.volume);
+  return {
+    label: `odd/even FSC, ${a.label}`,
+    shells: curves.shells,
+    fsc: curves.fsc,
+    res0143: resolutionAt(curves, 0.143),
+    res05: resolutionAt(curves, 0.5),
+    pixelSize: a.volume.pixelSize,
+  };
+}

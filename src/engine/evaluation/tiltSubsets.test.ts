@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { heldOutTilts, oddEvenIndices, remainingIndices, subsetTilts } from './tiltSubsets.ts';
+
+// Dose-symmetric order: stack order is not angle order.
+const angles = [0, 3, -3, -6, 6, 9, -9, -12, 12];
+
+describe('tilt subsets', () => {
+  it('holds out the tilt nearest an angle, a ± pair, a list, or every K-th', () => {
+    expect(heldOutTilts(angles, '0')).toEqual([0]);
+    expect(heldOutTilts(angles, '±6')).toEqual([4, 3]);
+    expect(heldOutTilts(angles, '+-9')).toEqual([5, 6]);
+    expect(heldOutTilts(angles, '3,-12')).toEqual([1, 7]);
+    // Angle order −12 −9 −6 −3 0 3 6 9 12; every 3rd from rank 1: −9, 0, 9.
+    expect(heldOutTilts(angles, 'every:3').sort()).toEqual([0, 5, 6].sort());
+    expect(() => heldOutTilts(angles, 'every:1')).toThrow(/K ≥ 2/);
+    expect(() => heldOutTilts([0, 10], '0')).toThrow(/too few/);
+    expect(() => heldOutTilts(angles, 'zero')).toThrow(/use an angle/);
+  });
+
+  it('splits odd and even tilts and extracts subsets', () => {
+    expect(oddEvenIndices(5)).toEqual({ even: [0, 2, 4], odd: [1, 3] });
+    expect(remainingIndices(5, [1, 3])).toEqual([0, 2, 4]);
+    const ts = { nx: 2, ny: 1, nTilts: 3, data: Float32Array.from([1, 2, 3, 4, 5, 6]), tiltAngles: [-10, 0, 10], pixelSize: 1 };
+    const sub = subsetTilts(ts, [2, 0]);
+    expect(Array.from(sub.data)).toEqual([5, 6, 1, 2]);
+    expect(sub.tiltAngles).toEqual([10, -10]);
+    expect(sub.nTilts).toBe(2);
+  });
+});

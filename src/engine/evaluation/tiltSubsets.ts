@@ -1,0 +1,59 @@
+/** Choosing and extracting subsets of a tilt series: held-out tilts for cross-validation, odd/even halves. */
+import type { TiltSeries } from '../types.ts';
+
+/** The tilts at the given stack indices, in the given order. */
+export function subsetTilts(ts: TiltSeries, indices: readonly number[]): TiltSeries {
+  const plane = ts.nx * ts.ny;
+  const data = new Float32Array(indices.length * plane);
+  indices.forEach((k, j) => data.set(ts.data.subarray(k * plane, (k + 1) * plane), j * plane));
+  return { ...ts, nTilts: indices.length, data, tiltAngles: indices.map((k) => ts.tiltAngles[k]) };
+}
+
+/** Stack indices not in `dropped`. */
+export function remainingIndices(nTilts: number, dropped: readonly number[]): number[] {
+  const drop = new Set(dropped);
+  return Array.from({ length: nTilts }, (_, k) => k).filter((k) => !drop.has(k));
+}
+
+function nearestTilt(tiltAngles: readonly number[], angle: number): number {
+  let best = 0;
+  tiltAngles.forEach((a, k) => {
+    if (Math.abs(a - angle) < Math.abs(tiltAngles[best] - angle)) best = k;
+  });
+  return best;
+}
+
+/**
+ * Which tilts to hold out: "0" (the tilt nearest 0°), "±15" or "+-15" (the tilts nearest +15° and −15°),
+ * a plain angle list "12,-30", or "every:K" (every K-th tilt in angle order, starting from the second,
+ * so the extreme tilts stay in). Throws with the spec named when nothing sensible remains.
+ */
+export function heldOutTilts(tiltAngles: readonly number[], spec: string): number[] {
+  const text = spec.trim();
+  let indices: number[];
+  const every = /^every:(\d+)$/i.exec(text);
+  const pair = /^(±|\+-|\+\/-)\s*(\d+(\.\d+)?)$/.exec(text);
+  if (every) {
+    const K = Number(every[1]);
+    if (K < 2) throw new Error(`held-out tilts "${spec}": every:K needs K ≥ 2`);
+    const byAngle = tiltAngles.map((a, k) => [a, k] as const).sort((p, q) => p[0] - q[0]);
+    indices = byAngle.filter((_, rank) => rank % K === 1).map(([, k]) => k);
+  } else if (pair) {
+    const a = Number(pair[2]);
+    indices = [...new Set([nearestTilt(tiltAngles, a), nearestTilt(tiltAngles, -a)])];
+  } else {
+    const angles = text.split(',').map(Number);
+    if (text === '' || angles.some((a) => !Number.isFinite(a))) throw new Error(`held-out tilts "${spec}": use an angle (0), a pair (±15), a list (12,-30) or every:K`);
+    indices = [...new Set(angles.map((a) => nearestTilt(tiltAngles, a)))];
+  }
+  if (indices.length === 0 || tiltAngles.length - indices.length < 2) {
+    throw new Error(`held-out tilts "${spec}" leave ${tiltAngles.length - indices.length} of ${tiltAngles.length} tilts: too few to reconstruct`);
+  }
+  return indices;
+}
+
+/** Even-indexed and odd-indexed tilts in stack order (CONVENTIONS.md §3, odd/even FSC). */
+export function oddEvenIndices(nTilts: number): { even: number[]; odd: number[] } {
+  const all = Array.from({ length: nTilts }, (_, k) => k);
+  return { even: all.filter((k) => k % 2 === 0), odd: all.filter((k) => k % 2 === 1) };
+}
