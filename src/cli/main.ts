@@ -7,6 +7,7 @@ import { closeNodeGpu } from '../engine/gpu/node.ts';
 import { mrcInfo, readMrc } from '../io/mrc.ts';
 import { RespawnWithSoftwareGpu, respawnWithSoftwareGpu } from './gpu.ts';
 import { benchCommand } from './bench.ts';
+import { metricsCommand } from './metrics.ts';
 import { reconCommand } from './recon.ts';
 import { simulateCommand } from './simulate.ts';
 import { parseOptions, UsageError } from './options.ts';
@@ -17,6 +18,7 @@ const USAGE = `usage:
                  [--iterations K] [--relaxation L] [--positivity] [--bin B] [--invert-angles] --out TOMO.mrc
   wedgelab simulate --phantom spheres|mixed|filaments|blobs|cell --size NX,NY,NZ
                  --angles MIN,MAX,STEP | --angle-file F [--dose-symmetric] [--snr-db S] [--seed K] [--pixel-size A] --out-dir DIR
+  wedgelab metrics --a A.mrc --b B.mrc [--angles F.tlt] [--invert-angles] [--json]
   wedgelab bench [--quick] [--out-dir DIR]`;
 
 async function infoCommand(args: string[]): Promise<void> {
@@ -30,6 +32,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   info: infoCommand,
   recon: reconCommand,
   simulate: simulateCommand,
+  metrics: metricsCommand,
   bench: benchCommand,
 };
 

@@ -1,0 +1,105 @@
+// `wedgelab metrics` called in-process on MRC files written with writeMrc; stdout captured.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { fsc, psnr, resolutionAt, ssim3d } from '../engine/metrics/index.ts';
+import { Rng } from '../engine/sim/random.ts';
+import type { Volume } from '../engine/types.ts';
+import { writeMrc } from '../io/mrc.ts';
+import { metricsCommand } from './metrics.ts';
+import { UsageError } from './options.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'wedgelab-metrics-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => vi.restoreAllMocks());
+
+function smooth(nx: number, ny: number, nz: number, seed: number, noise: number, pixelSize: number): Volume {
+  const rng = new Rng(seed);
+  const data = new Float32Array(nx * ny * nz);
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++) data[x + nx * (y + ny * z)] = Math.sin(x / 2.5) * Math.cos(y / 3) + Math.sin(z / 2) + rng.normal(0, noise);
+  return { nx, ny, nz, data, pixelSize };
+}
+
+function save(name: string, volume: Volume): string {
+  const path = join(dir, name);
+  writeFileSync(path, writeMrc(volume));
+  return path;
+}
+
+async function run(args: string[]): Promise<{ stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  await metricsCommand(args);
+  vi.restoreAllMocks();
+  return { stdout, stderr };
+}
+
+describe('wedgelab metrics', () => {
+  it('reports FSC, directional FSC, PSNR, SSIM and resolution in Å as one JSON object', async () => {
+    const truth = smooth(24, 20, 16, 1, 0.3, 4.5);
+    const result = { ...smooth(24, 20, 16, 2, 0.6, 4.5), data: smooth(24, 20, 16, 2, 0.6, 4.5).data.map((v) => 3 * v - 1) };
+    const angles = join(dir, 'angles.tlt');
+    writeFileSync(angles, Array.from({ length: 21 }, (_, i) => (-60 + 6 * i).toFixed(2)).join('\n'));
+    const { stdout, stderr } = await run(['--a', save('a.mrc', result), '--b', save('b.mrc', truth), '--angles', angles, '--json']);
+    expect(stderr).toBe('');
+    expect(stdout.trim().split('\n')).toHaveLength(1);
+    const report = JSON.parse(stdout);
+    const curves = fsc(result, truth, Array.from({ length: 21 }, (_, i) => -60 + 6 * i));
+    expect(report.shells).toEqual(curves.shells);
+    expect(report.fsc).toEqual(curves.fsc);
+    for (const key of ['fscMeasured', 'fscMissing', 'fscWedge'] as const) expect(report[key]).toEqual(curves[key]);
+    expect(report.psnr).toBeCloseTo(psnr(result, truth), 10);
+    expect(report.ssim).toBeCloseTo(ssim3d(result, truth), 10);
+    expect(report.resolutionUnit).toBe('Å');
+    const f = resolutionAt(curves, 0.143);
+    expect(f).not.toBeNull();
+    expect(report.res0143).toBeCloseTo(4.5 / (f as number), 4);
+    expect(report.res05).toBeCloseTo(4.5 / (resolutionAt(curves, 0.5) as number), 4);
+    expect(report.res0143).toBeLessThan(report.res05);
+  });
+
+  it('works in voxels without a pixel size and leaves the directional curves out without angles', async () => {
+    const truth = smooth(16, 14, 12, 3, 0.3, 0);
+    const result = smooth(16, 14, 12, 4, 0.5, 0);
+    const report = JSON.parse((await run(['--a', save('c.mrc', result), '--b', save('d.mrc', truth), '--json'])).stdout);
+    expect(report.resolutionUnit).toBe('voxel');
+    expect(report.fscMissing).toBeUndefined();
+    expect(report.fscWedge).toBeUndefined();
+    expect(report.res05).toBeCloseTo(1 / (resolutionAt(fsc(result, truth), 0.5) as number), 6);
+  });
+
+  it('writes null for infinite PSNR and for a curve that never drops below', async () => {
+    const v = smooth(12, 12, 12, 5, 0.3, 2);
+    const path = save('same.mrc', v);
+    const report = JSON.parse((await run(['--a', path, '--b', path, '--json'])).stdout);
+    expect(report.psnr).toBeNull();
+    expect(report.ssim).toBeCloseTo(1, 10);
+    expect(report.res0143).toBeNull();
+    expect(report.fsc.every((x: number) => Math.abs(x - 1) < 1e-9)).toBe(true);
+  });
+
+  it('prints a readable table without --json', async () => {
+    const v = smooth(12, 12, 12, 5, 0.3, 2);
+    const { stdout } = await run(['--a', save('e.mrc', v), '--b', save('f.mrc', smooth(12, 12, 12, 6, 0.3, 2))]);
+    expect(stdout).toMatch(/PSNR \(after affine fit\): [\d.]+ dB/);
+    expect(stdout).toContain('FSC resolution');
+  });
+
+  it('names both sizes when they differ, and requires --a and --b', async () => {
+    const a = save('g.mrc', smooth(12, 12, 12, 7, 0.3, 1));
+    const b = save('h.mrc', smooth(12, 12, 13, 7, 0.3, 1));
+    await expect(run(['--a', a, '--b', b, '--json'])).rejects.toThrow('g.mrc is 12×12×12 but h.mrc is 12×12×13');
+    await expect(run(['--a', a, '--json'])).rejects.toThrow(UsageError);
+  });
+});

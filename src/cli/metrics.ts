@@ -1,0 +1,103 @@
+/**
+ * `wedgelab metrics`: compare two volumes (CONVENTIONS.md §3). FSC between A and B (with tilt
+ * angles: also over the measured and missing regions and the two sides of the wedge cone),
+ * PSNR and SSIM of A against B as ground truth after an affine fit of A to B, and the FSC
+ * resolution at 0.143 and 0.5.
+ *
+ * JSON numbers that are not finite are written as null: psnr is null for a perfect fit (infinite
+ * PSNR), res0143/res05 are null when the FSC never drops below the threshold, and ssim is null
+ * when a dimension is below the 11-voxel Gaussian window.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { fsc, psnr, resolutionAt, ssim3d, SSIM_RADIUS } from '../engine/metrics/index.ts';
+import type { Volume } from '../engine/types.ts';
+import { readAngleFile } from '../io/angles.ts';
+import { readMrc } from '../io/mrc.ts';
+import { parseOptions, requireOption } from './options.ts';
+
+const OPTIONS = {
+  a: { type: 'string' },
+  b: { type: 'string' },
+  angles: { type: 'string' },
+  'invert-angles': { type: 'boolean' },
+  json: { type: 'boolean' },
+} as const;
+
+async function readVolume(path: string): Promise<Volume> {
+  const file = readMrc(new Uint8Array(await readFile(path)), { permissive: true, name: basename(path) });
+  for (const warning of file.warnings) process.stderr.write(`warning: ${basename(path)}: ${warning}\n`);
+  const { nx, ny, nz } = file.header;
+  return { nx, ny, nz, data: file.data, pixelSize: file.pixelSize[0] };
+}
+
+const size = (v: Volume) => `${v.nx}×${v.ny}×${v.nz}`;
+const finiteOrNull = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);
+
+export async function metricsCommand(args: string[]): Promise<void> {
+  const { values } = parseOptions(args, OPTIONS);
+  const aPath = requireOption(values, 'a');
+  const bPath = requireOption(values, 'b');
+  const a = await readVolume(aPath);
+  const b = await readVolume(bPath);
+  if (a.nx !== b.nx || a.ny !== b.ny || a.nz !== b.nz) {
+    throw new Error(`${basename(aPath)} is ${size(a)} but ${basename(bPath)} is ${size(b)}: the volumes must have the same size`);
+  }
+  let tiltAngles: number[] | undefined;
+  if (values.angles !== undefined) {
+    const anglesPath = requireOption(values, 'angles');
+    tiltAngles = readAngleFile(anglesPath, await readFile(anglesPath, 'utf8')).tiltAngles;
+    if (values['invert-angles'] === true) tiltAngles = tiltAngles.map((t) => -t);
+  }
+
+  const curves = fsc(a, b, tiltAngles);
+  const pixelSize = a.pixelSize > 0 ? a.pixelSize : 0;
+  const resolutionUnit = pixelSize > 0 ? 'Å' : 'voxel';
+  // Resolution = 1 / frequency (cycles/voxel) × pixel size; a crossing at frequency 0 has none.
+  const resolution = (threshold: number) => {
+    const f = resolutionAt(curves, threshold);
+    return f === null || f <= 0 ? null : (pixelSize > 0 ? pixelSize : 1) / f;
+  };
+  const window = 2 * SSIM_RADIUS + 1;
+  let ssim: number | null = null;
+  if (Math.min(a.nx, a.ny, a.nz) >= window) ssim = ssim3d(a, b);
+  else process.stderr.write(`warning: SSIM needs every dimension ≥ ${window} voxels, and the volumes are ${size(a)}; ssim is null\n`);
+
+  const report = {
+    a: aPath,
+    b: bPath,
+    size: [a.nx, a.ny, a.nz],
+    pixelSize,
+    shells: curves.shells,
+    counts: curves.counts,
+    fsc: curves.fsc,
+    ...(tiltAngles
+      ? { fscMeasured: curves.fscMeasured, fscMissing: curves.fscMissing, fscWedge: curves.fscWedge, fscWedgeMissing: curves.fscWedgeMissing }
+      : {}),
+    psnr: finiteOrNull(psnr(a, b)),
+    ssim: finiteOrNull(ssim),
+    fit: 'PSNR and SSIM after a least-squares affine fit of A to B (B is the ground truth)',
+    res0143: resolution(0.143),
+    res05: resolution(0.5),
+    resolutionUnit,
+  };
+
+  if (values.json === true) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    return;
+  }
+  const fmt = (v: number | null, digits: number) => (v === null ? '—' : v.toFixed(digits));
+  const unit = resolutionUnit === 'Å' ? ' Å' : ' voxels';
+  const lines = [
+    `${basename(aPath)} vs ${basename(bPath)} (ground truth), ${size(a)}${pixelSize > 0 ? `, ${pixelSize} Å/voxel` : ''}`,
+    `FSC resolution: ${fmt(report.res0143, 2)}${report.res0143 === null ? '' : unit} at 0.143, ${fmt(report.res05, 2)}${report.res05 === null ? '' : unit} at 0.5`,
+    `PSNR (after affine fit): ${report.psnr === null ? '∞' : `${report.psnr.toFixed(2)} dB`}`,
+    `SSIM (after affine fit): ${fmt(report.ssim, 4)}`,
+    `shell  freq     FSC${tiltAngles ? '      measured missing  wedge    wedge-missing' : ''}`,
+    ...curves.shells.map((s, r) => {
+      const cols = [curves.fsc[r], ...(tiltAngles ? [curves.fscMeasured, curves.fscMissing, curves.fscWedge, curves.fscWedgeMissing].map((c) => c?.[r] ?? 0) : [])];
+      return `${String(r).padStart(5)}  ${s.toFixed(4)}  ${cols.map((v) => v.toFixed(4).padStart(7)).join('  ')}`;
+    }),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,35 @@
+/** The metrics engine (CONVENTIONS.md §3): Fourier transforms, FSC, PSNR/SSIM, cross-validation. */
+export { dft3d, dft3dPair, fft3d, frequency, LineFft, mirrorIndex, packedPairDft } from './fourier.ts';
+export type { Spectrum } from './fourier.ts';
+export {
+  fsc,
+  inWedgeCone,
+  isMeasured,
+  largestDimension,
+  measuredMask,
+  measuredMaskXZ,
+  resolutionAt,
+  roundHalfEven,
+  shellIndex,
+  wedgeAngle,
+  wedgeMask,
+  wedgeMaskXZ,
+} from './fsc.ts';
+export type { FscCurves } from './fsc.ts';
+export {
+  affineFit,
+  applyAffine,
+  gaussianKernel,
+  psnr,
+  reflectIndex,
+  ssim3d,
+  SSIM_K1,
+  SSIM_K2,
+  SSIM_RADIUS,
+  SSIM_SIGMA,
+  SSIM_TRUNCATE,
+  structuralSimilarity3d,
+} from './quality.ts';
+export type { AffineFit } from './quality.ts';
+export { oddEvenSplit, projectionScores } from './crossValidation.ts';
+export type { ProjectionScores } from './crossValidation.ts';

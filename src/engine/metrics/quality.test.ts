@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../sim/random.ts';
+import type { Volume } from '../types.ts';
+import { affineFit, applyAffine, gaussianKernel, psnr, reflectIndex, ssim3d, SSIM_RADIUS, structuralSimilarity3d } from './quality.ts';
+
+function noiseVolume(nx: number, ny: number, nz: number, seed: number): Volume {
+  const rng = new Rng(seed);
+  return { nx, ny, nz, pixelSize: 0, data: Float32Array.from({ length: nx * ny * nz }, () => rng.normal()) };
+}
+
+describe('affine fit', () => {
+  it('recovers α and β exactly for an affine relation', () => {
+    const x = Float64Array.from({ length: 50 }, (_, i) => Math.sin(i));
+    const g = x.map((v) => 2.5 * v - 7);
+    const fit = affineFit(x, g);
+    expect(fit.alpha).toBeCloseTo(2.5, 12);
+    expect(fit.beta).toBeCloseTo(-7, 12);
+    expect(Math.max(...applyAffine(x, fit).map((v, i) => Math.abs(v - g[i])))).toBeLessThan(1e-12);
+  });
+
+  it('falls back to the mean of g for a constant x', () => {
+    expect(affineFit([3, 3, 3], [1, 2, 6])).toEqual({ alpha: 0, beta: 3 });
+  });
+});
+
+describe('PSNR', () => {
+  it('is +Infinity for a perfect fit, and huge when the result is an affine map of the truth', () => {
+    const g = noiseVolume(12, 12, 12, 1);
+    expect(psnr(g, g)).toBe(Infinity);
+    const scaled = { ...g, data: g.data.map((v) => 2 * v + 3) };
+    // Only float32 rounding of 2x + 3 is left.
+    expect(psnr(scaled, g)).toBeGreaterThan(120);
+    const constant = { ...g, data: new Float32Array(g.data.length).fill(5) };
+    expect(psnr(g, constant)).toBe(Infinity);
+  });
+
+  it('follows 10·log10(L² / MSE) after the fit', () => {
+    // g = 0, 1, 0, 1 …, x = g with every fourth value off by 1: the fit then has a known residual.
+    const g = Float64Array.from({ length: 400 }, (_, i) => i % 2);
+    const x = g.map((v, i) => v + (i % 4 === 0 ? 1 : 0));
+    const fit = affineFit(x, g);
+    const mse = applyAffine(x, fit).reduce((s, v, i) => s + (v - g[i]) ** 2, 0) / g.length;
+    expect(psnr(x, g)).toBeCloseTo(10 * Math.log10(1 / mse), 10);
+    expect(psnr(x, g)).toBeLessThan(20);
+  });
+});
+
+describe('SSIM', () => {
+  it('uses scipy’s 11-tap Gaussian and reflect borders', () => {
+    expect(SSIM_RADIUS).toBe(5);
+    const w = gaussianKernel(1.5, 5);
+    expect(w).toHaveLength(11);
+    expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 15);
+    expect(w[5] / w[4]).toBeCloseTo(Math.exp(0.5 / 2.25), 14);
+    // d c b a | a b c d | d c b a
+    expect([-4, -3, -2, -1, 0, 3, 4, 5, 6, 7, 8].map((i) => reflectIndex(i, 4))).toEqual([3, 2, 1, 0, 0, 3, 3, 2, 1, 0, 0]);
+    expect(reflectIndex(-3, 1)).toBe(0);
+  });
+
+  it('is 1 for identical volumes and for affine images of the truth', () => {
+    const g = noiseVolume(16, 14, 12, 3);
+    expect(ssim3d(g, g)).toBeCloseTo(1, 12);
+    expect(ssim3d({ ...g, data: g.data.map((v) => -0.5 * v + 10) }, g)).toBeCloseTo(1, 6);
+  });
+
+  it('drops for noise and is symmetric without the fit', () => {
+    const g = noiseVolume(16, 14, 12, 3);
+    const x = noiseVolume(16, 14, 12, 4);
+    expect(Math.abs(ssim3d(x, g))).toBeLessThan(0.1);
+    const noisy = { ...g, data: g.data.map((v, i) => v + 0.5 * x.data[i]) };
+    const s = ssim3d(noisy, g);
+    expect(s).toBeGreaterThan(0.5);
+    expect(s).toBeLessThan(0.95);
+    expect(structuralSimilarity3d(g.data, noisy.data, g, 4)).toBeCloseTo(structuralSimilarity3d(noisy.data, g.data, g, 4), 12);
+  });
+
+  it('gives the same answer whatever the slab split, and as a naive whole-volume filter', () => {
+    const [nx, ny, nz] = [16, 13, 23];
+    const a = noiseVolume(nx, ny, nz, 5);
+    const b = { ...a, data: a.data.map((v, i) => v + Math.sin(i)) };
+    const want = naiveSsim(a.data, b.data, nx, ny, nz, 6);
+    for (const slabDepth of [undefined, 1, 3, 7, 22, 23, 40]) {
+      expect(structuralSimilarity3d(a.data, b.data, a, 6, { slabDepth })).toBeCloseTo(want, 12);
+    }
+  });
+
+  it('needs every dimension ≥ 11', () => {
+    const g = noiseVolume(16, 14, 10, 3);
+    expect(() => ssim3d(g, g)).toThrow(/≥ 11/);
+    expect(() => ssim3d(noiseVolume(16, 14, 12, 1), noiseVolume(16, 14, 13, 1))).toThrow(/16×14×12 and 16×14×13/);
+  });
+});
+
+/** Straightforward SSIM: filter whole volumes axis by axis (reflect), crop 5, average. */
+function naiveSsim(a: Float32Array, b: Float32Array, nx: number, ny: number, nz: number, L: number): number {
+  const w = gaussianKernel(1.5, 5);
+  const filter = (src: Float64Array) => {
+    let cur = src;
+    for (const axis of [0, 1, 2]) {
+      const out = new Float64Array(cur.length);
+      const n = [nx, ny, nz][axis];
+      const stride = [1, nx, nx * ny][axis];
+      for (let z = 0; z < nz; z++)
+        for (let y = 0; y < ny; y++)
+          for (let x = 0; x < nx; x++) {
+            const c = [x, y, z][axis];
+            const i = x + nx * (y + ny * z);
+            let s = 0;
+            for (let t = -5; t <= 5; t++) s += w[t + 5] * cur[i + (reflectIndex(c + t, n) - c) * stride];
+            out[i] = s;
+          }
+      cur = out;
+    }
+    return cur;
+  };
+  const A = Float64Array.from(a);
+  const B = Float64Array.from(b);
+  const [ux, uy, uxx, uyy, uxy] = [A, B, A.map((v) => v * v), B.map((v) => v * v), A.map((v, i) => v * B[i])].map(filter);
+  const C1 = (0.01 * L) ** 2;
+  const C2 = (0.03 * L) ** 2;
+  let sum = 0;
+  let count = 0;
+  for (let z = 5; z < nz - 5; z++)
+    for (let y = 5; y < ny - 5; y++)
+      for (let x = 5; x < nx - 5; x++) {
+        const i = x + nx * (y + ny * z);
+        const vx = uxx[i] - ux[i] ** 2;
+        const vy = uyy[i] - uy[i] ** 2;
+        const vxy = uxy[i] - ux[i] * uy[i];
+        sum += ((2 * ux[i] * uy[i] + C1) * (2 * vxy + C2)) / ((ux[i] ** 2 + uy[i] ** 2 + C1) * (vx + vy + C2));
+        count++;
+      }
+  return sum / count;
+}
