@@ -41,7 +41,7 @@ export interface DatasetSummary {
 export interface ResultSummary {
   id: string;
   datasetId: string;
-  method: MethodName | 'ground-truth';
+  method: MethodName | 'ground-truth' | 'difference';
   /** E.g. "FBP (hann, thickness 64, bin 1)". */
   label: string;
   params: FbpParams | SirtParams | null;

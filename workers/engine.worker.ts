@@ -4,14 +4,36 @@
  */
 import * as Comlink from 'comlink';
 import { openGpu, type GpuContext } from '../src/engine/gpu/device.ts';
+import { crossValidate } from '../src/engine/evaluation/crossValidation.ts';
+import { oddEvenFsc } from '../src/engine/evaluation/oddEven.ts';
+import { heldOutTilts } from '../src/engine/evaluation/tiltSubsets.ts';
 import { reconstruct } from '../src/engine/methods/index.ts';
+import { dft3d, type Spectrum } from '../src/engine/metrics/fourier.ts';
+import { fourierSection } from '../src/engine/metrics/fourierSection.ts';
+import { fsc, resolutionAt } from '../src/engine/metrics/fsc.ts';
+import { psnr, ssim3d } from '../src/engine/metrics/quality.ts';
 import { forwardProjectGpu } from '../src/engine/methods/projection.ts';
 import { DEMO_DEFAULTS, DEMO_DEFAULTS_SOFTWARE_GPU, simulateTiltSeries } from '../src/engine/sim/simulate.ts';
-import { CancelledError, type TiltSeries, type Volume } from '../src/engine/types.ts';
+import { CancelledError, type Progress, type TiltSeries, type Volume } from '../src/engine/types.ts';
 import { downsampleVolume, percentiles, pyramidFactor, volumeSlice, volumeStats } from '../src/engine/volume.ts';
 import { writeMrc } from '../src/io/mrc.ts';
 import { readTiltSeriesFiles } from '../src/io/tiltSeriesFiles.ts';
-import type { DatasetSummary, DemoOptions, DisplayVolume, EngineWorkerApi, GpuInfo, MethodRequest, ResultSummary, Slice, SliceAxis } from './api.ts';
+import type {
+  CrossValidationSummary,
+  DatasetSummary,
+  DemoOptions,
+  DisplayVolume,
+  EngineWorkerApi,
+  FourierPlane,
+  FscReport,
+  GpuInfo,
+  GroundTruthScores,
+  MethodRequest,
+  OddEvenSummary,
+  ResultSummary,
+  Slice,
+  SliceAxis,
+} from './api.ts';
 
 interface Dataset {
   summary: DatasetSummary;
@@ -26,6 +48,8 @@ interface Result {
 const datasets = new Map<string, Dataset>();
 const results = new Map<string, Result>();
 const jobs = new Map<string, AbortController>();
+/** 3-D spectra of results, computed on first use for Fourier sections. */
+const spectra = new Map<string, Spectrum>();
 let gpuPromise: Promise<GpuContext> | null = null;
 let counter = 0;
 
@@ -84,6 +108,58 @@ function addResult(fields: Omit<ResultSummary, 'id' | 'nx' | 'ny' | 'nz' | 'pixe
   };
   results.set(summary.id, { summary, volume });
   return summary;
+}
+
+/**
+ * Run a cancellable job: the AbortController is kept under jobId so that cancel() reaches it, and a
+ * cancellation surfaces as one clear message.
+ */
+async function withJob<T>(jobId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  jobs.set(jobId, controller);
+  try {
+    return await work(controller.signal);
+  } catch (error) {
+    if (error instanceof CancelledError) throw new Error('Cancelled: the run was stopped by the user; nothing was kept', { cause: error });
+    throw error;
+  } finally {
+    jobs.delete(jobId);
+  }
+}
+
+/** Tilt angles as the result's reconstruction used them (for the measured region), or none. */
+function anglesOf(result: Result): number[] | undefined {
+  const dataset = datasets.get(result.summary.datasetId);
+  if (!dataset) return undefined;
+  const invert = result.summary.params?.invertAngles ?? false;
+  return dataset.tiltSeries.tiltAngles.map((a) => (invert ? -a : a));
+}
+
+function fscReport(a: Result, b: Result): FscReport {
+  const [va, vb] = [a.volume, b.volume];
+  if (va.nx !== vb.nx || va.ny !== vb.ny || va.nz !== vb.nz) {
+    throw new Error(`FSC needs volumes of one size: ${a.summary.label} is ${va.nx}×${va.ny}×${va.nz}, ${b.summary.label} is ${vb.nx}×${vb.ny}×${vb.nz}`);
+  }
+  const curves = fsc(va, vb, anglesOf(a));
+  return {
+    labelA: a.summary.label,
+    labelB: b.summary.label,
+    shells: curves.shells,
+    fsc: curves.fsc,
+    fscMeasured: curves.fscMeasured,
+    fscMissing: curves.fscMissing,
+    fscWedge: curves.fscWedge,
+    fscWedgeMissing: curves.fscWedgeMissing,
+    res0143: resolutionAt(curves, 0.143),
+    res05: resolutionAt(curves, 0.5),
+    pixelSize: va.pixelSize,
+  };
+}
+
+function groundTruthOf(datasetId: string): Result {
+  const truth = [...results.values()].find((r) => r.summary.datasetId === datasetId && r.summary.method === 'ground-truth');
+  if (!truth) throw new Error('this tilt series has no ground truth: only simulated data can be scored with PSNR and SSIM');
+  return truth;
 }
 
 /** Slices cross the worker boundary by transfer: the copy made for the slice is handed over, not cloned again. */
@@ -157,22 +233,67 @@ const api: EngineWorkerApi = {
 
   async run(jobId: string, datasetId: string, request: MethodRequest, onProgress): Promise<ResultSummary> {
     const dataset = datasetOf(datasetId);
-    const controller = new AbortController();
-    jobs.set(jobId, controller);
     const started = performance.now();
-    try {
-      const g = await gpu();
-      const out = await reconstruct(g, dataset.tiltSeries, request, { signal: controller.signal, onProgress: (p) => void onProgress(p) });
+    return withJob(jobId, async (signal) => {
+      const out = await reconstruct(await gpu(), dataset.tiltSeries, request, { signal, onProgress: (p) => void onProgress(p) });
       return addResult(
         { datasetId, method: request.method, label: out.label, params: out.params, elapsedMs: performance.now() - started, residuals: out.residuals },
         out.volume,
       );
-    } catch (error) {
-      if (error instanceof CancelledError) throw new Error('Cancelled: the run was stopped by the user; nothing was kept', { cause: error });
-      throw error;
-    } finally {
-      jobs.delete(jobId);
+    });
+  },
+
+  async oddEven(jobId: string, datasetId: string, request: MethodRequest, onProgress: (p: Progress) => void): Promise<OddEvenSummary> {
+    const dataset = datasetOf(datasetId);
+    return withJob(jobId, async (signal) => oddEvenFsc(await gpu(), dataset.tiltSeries, request, { signal, onProgress: (p) => void onProgress(p) }));
+  },
+
+  async crossValidate(jobId, datasetId, request, heldOut, onProgress): Promise<CrossValidationSummary> {
+    const { tiltSeries } = datasetOf(datasetId);
+    const indices = heldOutTilts(tiltSeries.tiltAngles, heldOut);
+    return withJob(jobId, async (signal) => {
+      const report = await crossValidate(await gpu(), tiltSeries, request, indices, { signal, onProgress: (p) => void onProgress(p) });
+      const slice = (data: Float32Array): Slice => ({ width: report.nx, height: report.ny, data });
+      const scores = report.scores.map((s) => ({ index: s.index, angle: s.angle, nmse: s.nmse, corr: s.corr, measured: slice(s.measured), predicted: slice(s.predicted) }));
+      const buffers = scores.flatMap((s) => [s.measured.data.buffer, s.predicted.data.buffer]);
+      return Comlink.transfer({ label: report.label, scores, meanNmse: report.meanNmse, meanCorr: report.meanCorr }, buffers);
+    });
+  },
+
+  async fsc(resultIdA: string, resultIdB: string): Promise<FscReport> {
+    return fscReport(resultOf(resultIdA), resultOf(resultIdB));
+  },
+
+  async groundTruthScores(resultId: string): Promise<GroundTruthScores> {
+    const result = resultOf(resultId);
+    const truth = groundTruthOf(result.summary.datasetId);
+    const report = fscReport(result, truth);
+    return { resultId, label: result.summary.label, psnr: psnr(result.volume, truth.volume), ssim: ssim3d(result.volume, truth.volume), fsc: report };
+  },
+
+  async fourierSection(resultId: string, plane: FourierPlane) {
+    const result = resultOf(resultId);
+    let spectrum = spectra.get(resultId);
+    if (!spectrum) spectra.set(resultId, (spectrum = dft3d(result.volume)));
+    const section = fourierSection(spectrum, plane);
+    const out = { ...section, plane, pixelSize: result.volume.pixelSize, tiltAngles: anglesOf(result) ?? [] };
+    return Comlink.transfer(out, [section.data.buffer]);
+  },
+
+  async difference(resultIdA: string, resultIdB: string): Promise<ResultSummary> {
+    const [a, b] = [resultOf(resultIdA), resultOf(resultIdB)];
+    if (a.volume.data.length !== b.volume.data.length || a.volume.nx !== b.volume.nx || a.volume.ny !== b.volume.ny) {
+      throw new Error(`A − B needs volumes of one size: ${a.summary.label} and ${b.summary.label} differ`);
     }
+    const data = a.volume.data.map((v, i) => v - b.volume.data[i]);
+    const label = `${a.summary.label} − ${b.summary.label}`;
+    return addResult({ datasetId: a.summary.datasetId, method: 'difference', label, params: null, elapsedMs: 0 }, { ...a.volume, data });
+  },
+
+  async reproject(resultId: string, angle: number): Promise<Slice> {
+    const { volume, summary } = resultOf(resultId);
+    const projection = await forwardProjectGpu(await gpu(), volume, [angle], { invertAngles: summary.params?.invertAngles ?? false });
+    return transferSlice({ width: projection.nx, height: projection.ny, data: projection.data });
   },
 
   cancel(jobId: string): void {
@@ -206,6 +327,7 @@ const api: EngineWorkerApi = {
 
   deleteResult(resultId: string): void {
     results.delete(resultId);
+    spectra.delete(resultId);
   },
 };
 

@@ -3,9 +3,10 @@ import type { GpuContext } from '../gpu/device.ts';
 import { reconstruct } from '../methods/index.ts';
 import type { MethodRequest } from '../methods/params.ts';
 import type { RunOptions } from '../methods/slabs.ts';
+import { oddEvenSplit } from '../metrics/crossValidation.ts';
 import { fsc, resolutionAt } from '../metrics/fsc.ts';
 import type { TiltSeries } from '../types.ts';
-import { oddEvenIndices, subsetTilts } from './tiltSubsets.ts';
+import { subsetTilts } from './tiltSubsets.ts';
 
 export interface OddEvenReport {
   label: string;
@@ -21,7 +22,7 @@ export interface OddEvenReport {
 
 export async function oddEvenFsc(gpu: GpuContext, ts: TiltSeries, request: MethodRequest, options: RunOptions = {}): Promise<OddEvenReport> {
   if (ts.nTilts < 4) throw new Error(`odd/even FSC needs at least 4 tilts (this series has ${ts.nTilts})`);
-  const { even, odd } = oddEvenIndices(ts.nTilts);
+  const { even, odd } = oddEvenSplit(ts.tiltAngles);
   const half = (indices: number[], from: number) =>
     reconstruct(gpu, subsetTilts(ts, indices), request, {
       ...options,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heldOutTilts, oddEvenIndices, remainingIndices, subsetTilts } from './tiltSubsets.ts';
+import { heldOutTilts, remainingIndices, subsetTilts } from './tiltSubsets.ts';
 
 // Dose-symmetric order: stack order is not angle order.
 const angles = [0, 3, -3, -6, 6, 9, -9, -12, 12];
@@ -17,8 +17,7 @@ describe('tilt subsets', () => {
     expect(() => heldOutTilts(angles, 'zero')).toThrow(/use an angle/);
   });
 
-  it('splits odd and even tilts and extracts subsets', () => {
-    expect(oddEvenIndices(5)).toEqual({ even: [0, 2, 4], odd: [1, 3] });
+  it('extracts subsets', () => {
     expect(remainingIndices(5, [1, 3])).toEqual([0, 2, 4]);
     const ts = { nx: 2, ny: 1, nTilts: 3, data: Float32Array.from([1, 2, 3, 4, 5, 6]), tiltAngles: [-10, 0, 10], pixelSize: 1 };
     const sub = subsetTilts(ts, [2, 0]);

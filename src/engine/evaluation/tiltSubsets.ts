@@ -51,9 +51,3 @@ export function heldOutTilts(tiltAngles: readonly number[], spec: string): numbe
   }
   return indices;
 }
-
-/** Even-indexed and odd-indexed tilts in stack order (CONVENTIONS.md §3, odd/even FSC). */
-export function oddEvenIndices(nTilts: number): { even: number[]; odd: number[] } {
-  const all = Array.from({ length: nTilts }, (_, k) => k);
-  return { even: all.filter((k) => k % 2 === 0), odd: all.filter((k) => k % 2 === 1) };
-}
