@@ -7,6 +7,7 @@ import { closeNodeGpu } from '../engine/gpu/node.ts';
 import { mrcInfo, readMrc } from '../io/mrc.ts';
 import { RespawnWithSoftwareGpu, respawnWithSoftwareGpu } from './gpu.ts';
 import { benchCommand } from './bench.ts';
+import { cvCommand, oddEvenCommand } from './evaluate.ts';
 import { metricsCommand } from './metrics.ts';
 import { reconCommand } from './recon.ts';
 import { simulateCommand } from './simulate.ts';
@@ -15,10 +16,12 @@ import { parseOptions, UsageError } from './options.ts';
 const USAGE = `usage:
   wedgelab info FILE.mrc
   wedgelab recon --tilts STACK.mrc --angles FILE.tlt --method fbp|sirt [--filter NAME] [--thickness NZ]
-                 [--iterations K] [--relaxation L] [--positivity] [--bin B] [--invert-angles] --out TOMO.mrc
+                 [--iterations K] [--relaxation L] [--positivity] [--bin B] [--invert-angles] [--subtract-mean] --out TOMO.mrc
   wedgelab simulate --phantom spheres|mixed|filaments|blobs|cell --size NX,NY,NZ
                  --angles MIN,MAX,STEP | --angle-file F [--dose-symmetric] [--snr-db S] [--seed K] [--pixel-size A] --out-dir DIR
   wedgelab metrics --a A.mrc --b B.mrc [--angles F.tlt] [--invert-angles] [--json]
+  wedgelab cv --tilts STACK.mrc --angles F.tlt --method fbp|sirt [method options] [--drop 0|±15|every:K] [--json]
+  wedgelab oddeven --tilts STACK.mrc --angles F.tlt --method fbp|sirt [method options] [--json]
   wedgelab bench [--quick] [--out-dir DIR]`;
 
 async function infoCommand(args: string[]): Promise<void> {
@@ -33,6 +36,8 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   recon: reconCommand,
   simulate: simulateCommand,
   metrics: metricsCommand,
+  cv: cvCommand,
+  oddeven: oddEvenCommand,
   bench: benchCommand,
 };
 

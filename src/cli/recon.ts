@@ -6,11 +6,12 @@ import { reconstruct } from '../engine/methods/index.ts';
 import type { MethodRequest } from '../engine/methods/params.ts';
 import type { Progress } from '../engine/types.ts';
 import { writeMrc } from '../io/mrc.ts';
-import { readTiltSeriesFiles } from '../io/tiltSeriesFiles.ts';
+import { readTiltSeriesFiles, type LoadedTiltSeries } from '../io/tiltSeriesFiles.ts';
 import { openCliGpu } from './gpu.ts';
 import { intOption, numberOption, parseOptions, requireOption, UsageError } from './options.ts';
 
-const OPTIONS = {
+/** Options of every command that runs a reconstruction method (recon, cv, oddeven). */
+export const METHOD_OPTIONS = {
   tilts: { type: 'string' },
   angles: { type: 'string' },
   method: { type: 'string' },
@@ -23,16 +24,20 @@ const OPTIONS = {
   positivity: { type: 'boolean' },
   bin: { type: 'string' },
   'invert-angles': { type: 'boolean' },
-  out: { type: 'string' },
+  'subtract-mean': { type: 'boolean' },
   quiet: { type: 'boolean' },
 } as const;
 
-function methodRequest(values: Record<string, unknown>): MethodRequest {
+const OPTIONS = { ...METHOD_OPTIONS, out: { type: 'string' } } as const;
+
+/** The method and its parameters from the command line; unset (undefined) parameters take the method's defaults. */
+export function methodRequest(values: Record<string, unknown>): MethodRequest {
   const method = requireOption(values, 'method');
   const common = {
     thickness: intOption(values, 'thickness'),
     binning: intOption(values, 'bin'),
     invertAngles: values['invert-angles'] === true ? true : undefined,
+    subtractMean: values['subtract-mean'] === true ? true : undefined,
   };
   if (method === 'fbp') {
     const name = (values.filter as string | undefined) ?? 'ram-lak';
@@ -47,12 +52,7 @@ function methodRequest(values: Record<string, unknown>): MethodRequest {
   throw new UsageError(`unknown method "${method}": use fbp or sirt`);
 }
 
-/** Drop undefined entries so that method defaults apply. */
-function defined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
-function progressPrinter(quiet: boolean): (p: Progress) => void {
+export function progressPrinter(quiet: boolean): (p: Progress) => void {
   let last = -1;
   return (p) => {
     const percent = Math.floor(p.fraction * 100);
@@ -62,16 +62,21 @@ function progressPrinter(quiet: boolean): (p: Progress) => void {
   };
 }
 
+/** Read a stack and its angle file from disk; warnings go to stderr. */
+export async function readTiltSeriesPaths(tiltsPath: string, anglesPath: string): Promise<LoadedTiltSeries> {
+  const read = async (path: string) => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) });
+  const loaded = readTiltSeriesFiles([await read(tiltsPath), await read(anglesPath)]);
+  for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
+  return loaded;
+}
+
 export async function reconCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, OPTIONS);
   const tiltsPath = requireOption(values, 'tilts');
   const anglesPath = requireOption(values, 'angles');
   const outPath = requireOption(values, 'out');
   const request = methodRequest(values);
-  request.params = defined(request.params ?? {});
-  const read = async (path: string) => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) });
-  const loaded = readTiltSeriesFiles([await read(tiltsPath), await read(anglesPath)]);
-  for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
+  const loaded = await readTiltSeriesPaths(tiltsPath, anglesPath);
   const gpu = await openCliGpu();
   const started = performance.now();
   const result = await reconstruct(gpu, loaded.tiltSeries, request, { onProgress: progressPrinter(values.quiet === true) });

@@ -22,7 +22,7 @@ export const DEFAULT_SIRT: SirtOptions = { iterations: 20, relaxation: 1, positi
 export function defaultForm(thickness = 64): MethodForm {
   return {
     method: 'fbp',
-    common: { thickness, binning: 1, invertAngles: false },
+    common: { thickness, binning: 1, invertAngles: false, subtractMean: false },
     filter: { ...DEFAULT_FILTER },
     sirt: { ...DEFAULT_SIRT },
   };

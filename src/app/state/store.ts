@@ -17,6 +17,7 @@ import type { Progress } from '../../engine/types.ts';
 import { errorMessage, getEngine, isCancellation, onWorkerError, progressProxy } from '../engineClient.ts';
 import { sliceCache } from '../viewer/sliceCache.ts';
 import { downloadBlob, exportFileName } from '../util/download.ts';
+import { defaultThickness as engineDefaultThickness } from '../../engine/methods/params.ts';
 import { buildRequest, defaultForm, type MethodForm, type SirtOptions } from './methodForm.ts';
 
 export type GpuState =
@@ -95,8 +96,12 @@ function completedResiduals(residuals: number[]): number[] {
 }
 
 function defaultThickness(dataset: DatasetSummary, groundTruth?: ResultSummary): number {
-  if (groundTruth) return groundTruth.nz;
-  return Math.max(1, Math.round(dataset.nx / 4));
+  return groundTruth ? groundTruth.nz : engineDefaultThickness(dataset);
+}
+
+/** Real stacks often carry a large constant offset: subtract tilt means by default for files, not for simulations. */
+function defaultSubtractMean(dataset: DatasetSummary | undefined): boolean {
+  return dataset?.source === 'file';
 }
 
 export const useAppStore = create<AppStore>()((set, get) => {
@@ -107,7 +112,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
       datasets: [...state.datasets.filter((d) => d.id !== dataset.id), dataset],
       selectedDatasetId: dataset.id,
       thicknessDefaults: { ...state.thicknessDefaults, [dataset.id]: thickness },
-      form: { ...state.form, common: { ...state.form.common, thickness } },
+      form: { ...state.form, common: { ...state.form.common, thickness, subtractMean: defaultSubtractMean(dataset) } },
       results: groundTruth ? [...state.results.filter((r) => r.id !== groundTruth.id), groundTruth] : state.results,
       selectedResultId: groundTruth ? groundTruth.id : state.selectedResultId,
     }));
@@ -195,7 +200,8 @@ export const useAppStore = create<AppStore>()((set, get) => {
       const state = get();
       if (!state.datasets.some((d) => d.id === id)) return;
       const thickness = state.thicknessDefaults[id] ?? state.form.common.thickness;
-      set({ selectedDatasetId: id, form: { ...state.form, common: { ...state.form.common, thickness } } });
+      const subtractMean = defaultSubtractMean(state.datasets.find((d) => d.id === id));
+      set({ selectedDatasetId: id, form: { ...state.form, common: { ...state.form.common, thickness, subtractMean } } });
     },
 
     setMethod(method) {

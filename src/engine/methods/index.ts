@@ -2,8 +2,18 @@
 import type { GpuContext } from '../gpu/device.ts';
 import type { TiltSeries, Volume } from '../types.ts';
 import { reconstructFbp } from './fbp.ts';
-import { describeFbp, describeSirt, fbpDefaults, sirtDefaults, validateCommon, type FbpParams, type MethodRequest, type SirtParams } from './params.ts';
-import { binTiltSeries, validateFinite, validateTiltAngles } from './preprocess.ts';
+import {
+  describeFbp,
+  describeSirt,
+  fbpDefaults,
+  sirtDefaults,
+  validateCommon,
+  type CommonParams,
+  type FbpParams,
+  type MethodRequest,
+  type SirtParams,
+} from './params.ts';
+import { binTiltSeries, subtractTiltMeans, validateFinite, validateTiltAngles } from './preprocess.ts';
 import { reconstructSirt } from './sirt.ts';
 import type { RunOptions } from './slabs.ts';
 
@@ -16,6 +26,12 @@ export interface Reconstruction {
   residuals?: number[];
 }
 
+/** Binning, then the optional mean subtraction: what every method reconstructs from. */
+function prepare(ts: TiltSeries, params: CommonParams): TiltSeries {
+  const binned = binTiltSeries(ts, params.binning);
+  return params.subtractMean ? subtractTiltMeans(binned) : binned;
+}
+
 /** Fill defaults from the unbinned series, bin, validate, and run the requested method. */
 export async function reconstruct(gpu: GpuContext, ts: TiltSeries, request: MethodRequest, options: RunOptions = {}): Promise<Reconstruction> {
   validateTiltAngles(ts.tiltAngles);
@@ -23,13 +39,13 @@ export async function reconstruct(gpu: GpuContext, ts: TiltSeries, request: Meth
   if (request.method === 'fbp') {
     const params = fbpDefaults(ts, request.params);
     validateCommon(ts, params);
-    const volume = await reconstructFbp(gpu, binTiltSeries(ts, params.binning), params, options);
+    const volume = await reconstructFbp(gpu, prepare(ts, params), params, options);
     return { volume, params, label: describeFbp(params) };
   }
   if (request.method === 'sirt') {
     const params = sirtDefaults(ts, request.params);
     validateCommon(ts, params);
-    const { volume, residuals } = await reconstructSirt(gpu, binTiltSeries(ts, params.binning), params, options);
+    const { volume, residuals } = await reconstructSirt(gpu, prepare(ts, params), params, options);
     return { volume, params, label: describeSirt(params), residuals };
   }
   throw new Error(`unknown method "${(request as { method: string }).method}": use fbp or sirt`);

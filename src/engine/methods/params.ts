@@ -10,6 +10,13 @@ export interface CommonParams {
   binning: number;
   /** Negate every tilt angle (data from a tool with the opposite sign convention). */
   invertAngles: boolean;
+  /**
+   * Subtract each tilt's mean before reconstructing. Off by default (it changes the density scale of
+   * simulated data); on for real stacks with a large constant offset (e.g. int16 near −32 700), whose
+   * zero-padded edges otherwise swamp the tomogram with streaks: no volume in a finite slab can produce
+   * a constant offset in every tilt, since ray lengths change with the angle.
+   */
+  subtractMean: boolean;
 }
 
 export interface FbpParams extends CommonParams {
@@ -41,6 +48,7 @@ function commonDefaults(tiltSeries: Pick<TiltSeries, 'nx'>, partial: Partial<Com
     binning,
     thickness: partial.thickness ?? defaultThickness(tiltSeries, binning),
     invertAngles: partial.invertAngles ?? false,
+    subtractMean: partial.subtractMean ?? false,
   };
 }
 
@@ -58,7 +66,7 @@ export function sirtDefaults(tiltSeries: Pick<TiltSeries, 'nx'>, partial: Partia
 }
 
 function describeCommon(p: CommonParams): string {
-  return `thickness ${p.thickness}, bin ${p.binning}${p.invertAngles ? ', angles inverted' : ''}`;
+  return `thickness ${p.thickness}, bin ${p.binning}${p.invertAngles ? ', angles inverted' : ''}${p.subtractMean ? ', mean subtracted' : ''}`;
 }
 
 /** One line naming the method and its parameters: result labels and MRC labels. */

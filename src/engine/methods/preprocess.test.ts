@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binTiltSeries, validateFinite, validateTiltAngles } from './preprocess.ts';
+import { binTiltSeries, subtractTiltMeans, validateFinite, validateTiltAngles } from './preprocess.ts';
 import { describeFbp, describeSirt, fbpDefaults, sirtDefaults, validateCommon } from './params.ts';
 
 const ts = { nx: 5, ny: 4, nTilts: 2, data: Float32Array.from({ length: 40 }, (_, i) => i), tiltAngles: [-30, 30], pixelSize: 2 };
@@ -14,6 +14,13 @@ describe('preparing a tilt series', () => {
     expect(binned.data[7]).toBeCloseTo((32 + 33 + 37 + 38) / 4, 6);
   });
 
+  it('subtracts the mean of each tilt', () => {
+    const centred = subtractTiltMeans(ts);
+    expect(centred.data[0]).toBeCloseTo(0 - 9.5, 5);
+    expect(centred.data[20]).toBeCloseTo(20 - 29.5, 5);
+    expect(ts.data[0]).toBe(0);
+  });
+
   it('names non-finite pixels and impossible angles', () => {
     const bad = { ...ts, data: ts.data.slice() };
     bad.data[27] = NaN;
@@ -24,7 +31,7 @@ describe('preparing a tilt series', () => {
 
   it('fills defaults and describes parameters in one line', () => {
     const fbp = fbpDefaults({ nx: 512 }, { binning: 2 });
-    expect(fbp).toMatchObject({ thickness: 64, binning: 2, invertAngles: false, filter: { name: 'ram-lak' } });
+    expect(fbp).toMatchObject({ thickness: 64, binning: 2, invertAngles: false, subtractMean: false, filter: { name: 'ram-lak' } });
     expect(describeFbp({ ...fbp, filter: { name: 'radial', cutoff: 0.3, falloff: 0.05 } })).toBe('FBP (radial 0.3/0.05, thickness 64, bin 2)');
     expect(describeSirt(sirtDefaults({ nx: 100 }, { positivity: true }))).toBe('SIRT (20 it, λ 1, positivity, thickness 25, bin 1)');
     expect(() => validateCommon(ts, { ...fbp, binning: 8 })).toThrow(/binning 8 leaves no image/);

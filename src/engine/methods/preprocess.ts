@@ -45,3 +45,17 @@ export function validateFinite(ts: TiltSeries): void {
     }
   }
 }
+
+/** A copy with each projection's mean subtracted (see CommonParams.subtractMean). */
+export function subtractTiltMeans(ts: TiltSeries): TiltSeries {
+  const plane = ts.nx * ts.ny;
+  const data = new Float32Array(ts.data.length);
+  for (let k = 0; k < ts.nTilts; k++) {
+    const tilt = ts.data.subarray(k * plane, (k + 1) * plane);
+    let sum = 0;
+    for (const v of tilt) sum += v;
+    const mean = sum / plane;
+    for (let i = 0; i < plane; i++) data[k * plane + i] = tilt[i] - mean;
+  }
+  return { ...ts, data };
+}

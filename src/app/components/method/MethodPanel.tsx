@@ -18,6 +18,10 @@ function CommonFields({ disabled }: { disabled: boolean }) {
         <input type="checkbox" checked={common.invertAngles} disabled={disabled} onChange={(e) => update({ invertAngles: e.target.checked })} data-testid="invert-angles" />
         Invert tilt angles
       </label>
+      <label className="check" title="Subtract each tilt's mean first: removes the streaks a large constant offset (e.g. int16 data near −32 700) leaves after zero-padding. On by default for files.">
+        <input type="checkbox" checked={common.subtractMean} disabled={disabled} onChange={(e) => update({ subtractMean: e.target.checked })} data-testid="subtract-mean" />
+        Subtract tilt means
+      </label>
     </>
   );
 }
