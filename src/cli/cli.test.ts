@@ -43,6 +43,22 @@ describe('wedgelab CLI', () => {
     }
   });
 
+  it('scores a method by held-out tilts and odd/even FSC', async () => {
+    const common = ['--tilts', join(dir, 'tilt_series.mrc'), '--angles', join(dir, 'tilt_series.tlt'), '--method', 'fbp', '--thickness', '16', '--json'];
+    const cv = await wedgelab(['cv', ...common, '--drop', '±15']);
+    expect(cv.code, cv.stderr).toBe(0);
+    const report = JSON.parse(cv.stdout) as { perAngle: { angle: number; nmse: number; corr: number }[]; meanCorr: number };
+    expect(report.perAngle.map((s) => s.angle)).toEqual([15, -15]);
+    // Noise at 10 dB and a thin slab: the held-out projections are still predicted well.
+    expect(report.meanCorr).toBeGreaterThan(0.7);
+    const oddEven = await wedgelab(['oddeven', ...common]);
+    expect(oddEven.code, oddEven.stderr).toBe(0);
+    const curve = JSON.parse(oddEven.stdout) as { shells: number[]; fsc: number[]; resolutionUnit: string };
+    expect(curve.shells).toHaveLength(curve.fsc.length);
+    expect(curve.fsc[2]).toBeGreaterThan(0.5);
+    expect(curve.resolutionUnit).toBe('Å');
+  });
+
   it('falls back to SwiftShader by itself when the loader path is not set', async () => {
     const env = { ...process.env };
     delete env.LD_LIBRARY_PATH;
