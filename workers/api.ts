@@ -6,6 +6,7 @@
  */
 import type { FbpParams, MethodName, MethodRequest, SirtParams } from '../src/engine/methods/params.ts';
 import type { Progress } from '../src/engine/types.ts';
+import type { OddEvenReport } from '../src/engine/evaluation/oddEven.ts';
 import type { SimulationOptions as DemoOptions } from '../src/engine/sim/index.ts';
 import type { SliceAxis } from '../src/engine/volume.ts';
 
@@ -146,14 +147,8 @@ export interface CrossValidationSummary {
   meanCorr: number;
 }
 
-export interface OddEvenSummary {
-  label: string;
-  shells: number[];
-  fsc: number[];
-  res0143: number | null;
-  res05: number | null;
-  pixelSize: number;
-}
+/** Odd/even FSC: the engine's report as it is. */
+export type OddEvenSummary = OddEvenReport;
 
 export interface EngineWorkerApi {
   /** Open the WebGPU device (adapter limits requested). Throws a clear error without WebGPU. */
