@@ -8,6 +8,7 @@ import { reconstructFbp } from '../methods/fbp.ts';
 import { fbpDefaults, sirtDefaults } from '../methods/params.ts';
 import { backProjectGpu, forwardProjectGpu } from '../methods/projection.ts';
 import { reconstructSirt } from '../methods/sirt.ts';
+import { fsc, measuredMask } from '../metrics/fsc.ts';
 import { fbpCpu, filterRowsCpu } from '../reference/filter.ts';
 import { backProjectCpu, forwardProjectCpu } from '../reference/projector.ts';
 import { sirtCpu } from '../reference/sirt.ts';
@@ -15,6 +16,8 @@ import { Rng } from '../sim/random.ts';
 import type { TiltSeries, Volume } from '../types.ts';
 import { readFloats, uploadBuffer } from './buffers.ts';
 import type { GpuContext } from './device.ts';
+import { fft3dCpu, fft3dGpu, Fft3dPlan } from './kernels/fft3d.ts';
+import { fscGpu } from './kernels/fscShells.ts';
 import { RowFilterPlan } from './kernels/rowFilter.ts';
 
 export interface KernelCheckResult {
@@ -142,6 +145,80 @@ export const KERNEL_CHECKS: KernelCheck[] = [
       return result(this.name, Math.max(relativeError(actual.volume.data, expected.volume.data), residualError), 1e-3);
     },
   },
+  // 3-D FFT: mixed radix (12 = 4·3, 10 = 2·5, 7, 9 = 3·3, 5), powers of two, and Bluestein
+  // (19, 23: prime factors above 13) with tiny work buffers so that its line chunking runs too.
+  ...(
+    [
+      [12, 10, 7, {}],
+      [16, 9, 5, {}],
+      [16, 8, 4, {}],
+      [19, 6, 23, { bluesteinChunkBytes: 4096 }],
+    ] as const
+  ).map(([nx, ny, nz, options]): KernelCheck => ({
+    name: `3-D FFT vs CPU FFT, forward, ${nx} × ${ny} × ${nz}${'bluesteinChunkBytes' in options ? ' (Bluestein, chunked)' : ''}`,
+    async run(gpu) {
+      const volume = randomVolume(nx, ny, nz, 81 + nx);
+      const actual = await fft3dGpu(gpu, volume, options);
+      const re = Float64Array.from(volume.data);
+      const im = new Float64Array(re.length);
+      fft3dCpu(re, im, nx, ny, nz);
+      return result(this.name, Math.max(relativeError(actual.re, re), relativeError(actual.im, im)), 1e-4);
+    },
+  })),
+  ...(
+    [
+      [12, 10, 7, {}],
+      [17, 8, 13, { bluesteinChunkBytes: 2048 }],
+    ] as const
+  ).map(([nx, ny, nz, options]): KernelCheck => ({
+    name: `3-D FFT inverse vs CPU, and forward → inverse round trip, complex ${nx} × ${ny} × ${nz}`,
+    async run(gpu) {
+      const n = nx * ny * nz;
+      const input = randomArray(2 * n, new Rng(91 + nx));
+      const buffer = uploadBuffer(gpu, input, 'check.fft3d');
+      const copy = uploadBuffer(gpu, input, 'check.fft3d.copy');
+      const plan = new Fft3dPlan(gpu, nx, ny, nz, options);
+      const encoder = gpu.device.createCommandEncoder();
+      plan.encode(encoder, buffer, true);
+      plan.encode(encoder, copy, false);
+      plan.encode(encoder, copy, true);
+      gpu.device.queue.submit([encoder.finish()]);
+      const inverse = await readFloats(gpu, buffer, 2 * n);
+      const roundTrip = await readFloats(gpu, copy, 2 * n);
+      plan.destroy();
+      buffer.destroy();
+      copy.destroy();
+      const re = Float64Array.from({ length: n }, (_, i) => input[2 * i]);
+      const im = Float64Array.from({ length: n }, (_, i) => input[2 * i + 1]);
+      fft3dCpu(re, im, nx, ny, nz, true);
+      const expected = new Float64Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        expected[2 * i] = re[i];
+        expected[2 * i + 1] = im[i];
+      }
+      return result(this.name, Math.max(relativeError(inverse, expected), relativeError(roundTrip, input)), 1e-4);
+    },
+  })),
+  // FSC: every curve and every shell count against metrics/fsc.ts (float64); counts must match exactly.
+  ...([false, true] as const).map(
+    (masked): KernelCheck => ({
+      name: `FSC on the GPU vs CPU (metrics/fsc.ts), two correlated random 14 × 11 × 9 volumes${masked ? ', measured/missing mask from 9 tilts' : ''}`,
+      async run(gpu) {
+        const a = randomVolume(14, 11, 9, 101);
+        const b = randomVolume(14, 11, 9, 102);
+        for (let i = 0; i < b.data.length; i++) b.data[i] = 0.7 * a.data[i] + 0.5 * b.data[i];
+        const angles = [-60, -45, -30, -15, 0, 15, 30, 45, 60];
+        const expected = masked ? fsc(a, b, angles) : fsc(a, b);
+        const actual = await fscGpu(gpu, a, b, masked ? measuredMask(a, angles) : undefined);
+        const compare = (x?: number[], y?: number[]) => (x && y ? relativeError(x, y) : Infinity);
+        const curves = masked ? (['fsc', 'fscMeasured', 'fscMissing'] as const) : (['fsc'] as const);
+        const exactly = masked ? (['shells', 'counts', 'countsMeasured', 'countsMissing'] as const) : (['shells', 'counts'] as const);
+        const exact = exactly.every((key) => compare(actual[key], expected[key]) === 0);
+        const error = Math.max(...curves.map((key) => compare(actual[key], expected[key])));
+        return result(this.name, exact ? error : Infinity, 1e-4);
+      },
+    }),
+  ),
 ];
 
 export async function runKernelChecks(gpu: GpuContext): Promise<KernelCheckResult[]> {

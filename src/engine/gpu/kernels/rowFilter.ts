@@ -4,12 +4,13 @@
  *
  * Two real rows are packed into one complex row (row 2r in the real part, row 2r+1 in the
  * imaginary part): the response is real and even, so both survive the round trip unmixed,
- * and the work halves. The FFT is radix-2 Stockham (self-sorting, out of place, one dispatch
- * per stage) over storage buffers, so any L that fits in memory works, whatever the
- * workgroup-storage limit.
+ * and the work halves. The FFT is the shared Stockham one (./stockham.ts: self-sorting, out of
+ * place, one dispatch per stage) over storage buffers, so any L that fits in memory works,
+ * whatever the workgroup-storage limit.
  */
-import { bindGroup, dispatchSize, encodeDispatch, FLAT_INDEX_WGSL, pipelineSet, storageBuffer, uniformBuffer, uploadBuffer } from '../buffers.ts';
+import { bindGroup, dispatchSize, FLAT_INDEX_WGSL, pipelineSet, storageBuffer, uniformBuffer, uploadBuffer } from '../buffers.ts';
 import type { GpuContext } from '../device.ts';
+import { bindPingPong, encodePasses, StockhamFft, type GpuPass } from './stockham.ts';
 
 const GROUP = 64;
 
@@ -19,7 +20,7 @@ struct Params { nRows: u32, nx: u32, L: u32, nPairs: u32, ns: u32, inverse: u32,
 @group(0) @binding(1) var<storage, read_write> rows: array<f32>;
 @group(0) @binding(2) var<storage, read_write> src: array<vec2<f32>>;
 @group(0) @binding(3) var<storage, read_write> dst: array<vec2<f32>>;
-@group(0) @binding(4) var<storage, read> table: array<f32>;   // response (L) then twiddles e^{-2πi m/L}, m < L/2, as (cos, sin)
+@group(0) @binding(4) var<storage, read> table: array<f32>;   // response (L)
 ${FLAT_INDEX_WGSL}
 
 // rows → src: zero-padded complex pairs.
@@ -35,27 +36,6 @@ fn pack(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     if (2u * r + 1u < p.nRows) { v.y = rows[(2u * r + 1u) * p.nx + j]; }
   }
   dst[idx] = v;
-}
-
-// One radix-2 Stockham stage: sub-transforms of length ns are merged into length 2·ns.
-@compute @workgroup_size(${GROUP})
-fn stage(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let idx = flatIndex(wid, nwg, lid, ${GROUP}u);
-  let half = p.L / 2u;
-  if (idx >= p.nPairs * half) { return; }
-  let r = idx / half;
-  let j = idx % half;
-  let k = j % p.ns;
-  let base = r * p.L;
-  let a = src[base + j];
-  let b = src[base + j + half];
-  let m = k * (half / p.ns);
-  var w = vec2<f32>(table[p.L + 2u * m], table[p.L + 2u * m + 1u]);
-  if (p.inverse == 1u) { w.y = -w.y; }
-  let bw = vec2<f32>(b.x * w.x - b.y * w.y, b.x * w.y + b.y * w.x);
-  let d = (j / p.ns) * p.ns * 2u + k;
-  dst[base + d] = a + bw;
-  dst[base + d + p.ns] = a - bw;
 }
 
 @compute @workgroup_size(${GROUP})
@@ -78,25 +58,13 @@ fn unpack(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
 }
 `;
 
-const ENTRIES = ['pack', 'stage', 'applyResponse', 'unpack'] as const;
+const ENTRIES = ['pack', 'applyResponse', 'unpack'] as const;
 type Entry = (typeof ENTRIES)[number];
 const BINDINGS = ['uniform', 'storage', 'storage', 'storage', 'read-only-storage'] as const;
 const pipelineCache = new WeakMap<GPUDevice, Record<Entry, GPUComputePipeline>>();
 
 function pipelines(gpu: GpuContext): Record<Entry, GPUComputePipeline> {
   return pipelineSet(pipelineCache, gpu, WGSL, 'rowFilter', ENTRIES, BINDINGS);
-}
-
-/** Response followed by the twiddle table, both as f32 (computed in float64 for accuracy). */
-function filterTable(response: Float32Array): Float32Array {
-  const L = response.length;
-  const table = new Float32Array(L + L);
-  table.set(response);
-  for (let m = 0; m < L / 2; m++) {
-    table[L + 2 * m] = Math.cos((-2 * Math.PI * m) / L);
-    table[L + 2 * m + 1] = Math.sin((-2 * Math.PI * m) / L);
-  }
-  return table;
 }
 
 /** Bytes of GPU work memory needed to filter nRows rows padded to L. */
@@ -110,14 +78,15 @@ export function rowFilterWorkBytes(nRows: number, L: number): number {
  */
 export class RowFilterPlan {
   private readonly buffers: GPUBuffer[] = [];
-  private readonly passes: { entry: Entry; group: GPUBindGroup; invocations: number }[] = [];
+  private readonly passes: GpuPass[] = [];
+  private readonly fft: StockhamFft;
 
-  constructor(private readonly gpu: GpuContext, rows: GPUBuffer, nRows: number, nx: number, response: Float32Array) {
+  constructor(gpu: GpuContext, rows: GPUBuffer, nRows: number, nx: number, response: Float32Array) {
     const L = response.length;
     if (L < nx || (L & (L - 1)) !== 0) throw new Error(`filter length ${L} must be a power of two ≥ nx = ${nx}`);
     const nPairs = Math.ceil(nRows / 2);
     const work = [storageBuffer(gpu, nPairs * L * 8, 'rowFilter.workA'), storageBuffer(gpu, nPairs * L * 8, 'rowFilter.workB')];
-    const table = uploadBuffer(gpu, filterTable(response), 'rowFilter.table');
+    const table = uploadBuffer(gpu, response, 'rowFilter.table');
     this.buffers.push(...work, table);
     const params = (ns: number, inverse: number, scale = 1): GPUBuffer => {
       const words = new ArrayBuffer(32);
@@ -131,17 +100,17 @@ export class RowFilterPlan {
     let current = 0; // index of the work buffer holding the data
     const add = (entry: Entry, uniforms: GPUBuffer, invocations: number): void => {
       const group = bindGroup(gpu, p[entry], [uniforms, rows, work[current], work[1 - current], table], `rowFilter.${entry}`);
-      this.passes.push({ entry, group, invocations });
+      this.passes.push({ pipeline: p[entry], group, workgroups: dispatchSize(gpu, invocations, GROUP) });
     };
+    const fft = (this.fft = new StockhamFft(gpu, L));
     const base = params(1, 0);
     // pack writes into work[1 - current]; every later pass reads `current` and writes the other.
     add('pack', base, nPairs * L);
     current = 1 - current;
     for (const inverse of [0, 1]) {
-      for (let ns = 1; ns < L; ns *= 2) {
-        add('stage', params(ns, inverse), (nPairs * L) / 2);
-        current = 1 - current;
-      }
+      const stages = bindPingPong(gpu, fft.steps({ stride: 1, outer: nPairs }, inverse === 1), work[current], work[1 - current]);
+      this.passes.push(...stages.passes);
+      if (stages.result !== work[current]) current = 1 - current;
       if (inverse === 0) {
         add('applyResponse', base, nPairs * L);
         current = 1 - current;
@@ -151,11 +120,11 @@ export class RowFilterPlan {
   }
 
   encode(encoder: GPUCommandEncoder): void {
-    const p = pipelines(this.gpu);
-    for (const pass of this.passes) encodeDispatch(encoder, p[pass.entry], pass.group, dispatchSize(this.gpu, pass.invocations, GROUP));
+    encodePasses(encoder, this.passes);
   }
 
   destroy(): void {
     for (const buffer of this.buffers) buffer.destroy();
+    this.fft.destroy();
   }
 }
