@@ -8,7 +8,7 @@ import { crossValidate } from '../src/engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../src/engine/evaluation/oddEven.ts';
 import { heldOutTilts } from '../src/engine/evaluation/tiltSubsets.ts';
 import { reconstruct } from '../src/engine/methods/index.ts';
-import { dft3d, type Spectrum } from '../src/engine/metrics/fourier.ts';
+import { fft3dGpu } from '../src/engine/gpu/kernels/fft3d.ts';
 import { fourierSection } from '../src/engine/metrics/fourierSection.ts';
 import { fsc, resolutionAt } from '../src/engine/metrics/fsc.ts';
 import { psnr, ssim3d } from '../src/engine/metrics/quality.ts';
@@ -48,8 +48,8 @@ interface Result {
 const datasets = new Map<string, Dataset>();
 const results = new Map<string, Result>();
 const jobs = new Map<string, AbortController>();
-/** 3-D spectra of results, computed on first use for Fourier sections. */
-const spectra = new Map<string, Spectrum>();
+/** 3-D spectra of results (GPU FFT), computed on first use for Fourier sections. */
+const spectra = new Map<string, { nx: number; ny: number; nz: number; re: Float32Array; im: Float32Array }>();
 let gpuPromise: Promise<GpuContext> | null = null;
 let counter = 0;
 
@@ -274,7 +274,11 @@ const api: EngineWorkerApi = {
   async fourierSection(resultId: string, plane: FourierPlane) {
     const result = resultOf(resultId);
     let spectrum = spectra.get(resultId);
-    if (!spectrum) spectra.set(resultId, (spectrum = dft3d(result.volume)));
+    if (!spectrum) {
+      const { nx, ny, nz } = result.volume;
+      spectrum = { nx, ny, nz, ...(await fft3dGpu(await gpu(), result.volume)) };
+      spectra.set(resultId, spectrum);
+    }
     const section = fourierSection(spectrum, plane);
     const out = { ...section, plane, pixelSize: result.volume.pixelSize, tiltAngles: anglesOf(result) ?? [] };
     return Comlink.transfer(out, [section.data.buffer]);

@@ -9,12 +9,14 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { reconstruct } from '../engine/methods/index.ts';
 import type { MethodRequest } from '../engine/methods/params.ts';
+import { benchFft, FFT_BENCH_QUICK_SIZES, FFT_BENCH_SIZES, type FftBenchRow } from '../engine/gpu/fftBench.ts';
 import { DEFAULT_MEMORY_BUDGET } from '../engine/methods/slabs.ts';
 import { Rng } from '../engine/sim/random.ts';
 import { tiltRange } from '../engine/sim/tiltScheme.ts';
+import type { GpuContext } from '../engine/gpu/device.ts';
 import type { TiltSeries } from '../engine/types.ts';
 import { openCliGpu } from './gpu.ts';
-import { parseOptions } from './options.ts';
+import { parseOptions, UsageError } from './options.ts';
 
 interface Case {
   size: [number, number, number];
@@ -64,11 +66,13 @@ function table(rows: Row[], machine: string): string {
   return [`Machine: ${machine}`, '', head, ...body].join('\n');
 }
 
-export async function benchCommand(args: string[]): Promise<void> {
-  const { values } = parseOptions(args, { quick: { type: 'boolean' }, 'out-dir': { type: 'string' } });
-  const quick = values.quick === true;
-  const outDir = (values['out-dir'] as string | undefined) ?? 'bench/out';
-  const gpu = await openCliGpu();
+function fftTable(rows: FftBenchRow[]): string {
+  const head = '| work | size | GPU (s) | CPU reference (s) | ratio | note |\n|---|---|---|---|---|---|';
+  return [head, ...rows.map((r) => `| ${r.what} | ${r.size} | ${r.gpuSeconds.toFixed(3)} | ${r.cpuSeconds.toFixed(3)} | ${r.ratio.toFixed(1)}× | ${r.note} |`)].join('\n');
+}
+
+/** FBP and SIRT against scikit-image. */
+async function benchReconstruction(gpu: GpuContext, quick: boolean): Promise<Row[]> {
   const sizes: [number, number, number][] = quick ? [[128, 128, 64]] : [[256, 256, 128], [512, 512, 256]];
   const cases: Case[] = sizes.flatMap((size) => [
     { size, nTilts: 61, request: { method: 'fbp', params: { thickness: size[2], filter: { name: 'ram-lak' } } } },
@@ -104,11 +108,25 @@ export async function benchCommand(args: string[]): Promise<void> {
     });
     process.stderr.write(`${rows[rows.length - 1].method} ${rows[rows.length - 1].size}: ${seconds.toFixed(2)} s\n`);
   }
+  return rows;
+}
+
+/** `wedgelab bench [--quick] [--only recon|fft] [--out-dir DIR]` */
+export async function benchCommand(args: string[]): Promise<void> {
+  const { values } = parseOptions(args, { quick: { type: 'boolean' }, only: { type: 'string' }, 'out-dir': { type: 'string' } });
+  const quick = values.quick === true;
+  const only = values.only as string | undefined;
+  if (only !== undefined && only !== 'recon' && only !== 'fft') throw new UsageError(`--only takes recon or fft (got "${only}")`);
+  const outDir = (values['out-dir'] as string | undefined) ?? 'bench/out';
+  const gpu = await openCliGpu();
+  const rows = only === 'fft' ? [] : await benchReconstruction(gpu, quick);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const fftRows = only === 'recon' ? [] : await benchFft(gpu, quick ? FFT_BENCH_QUICK_SIZES : FFT_BENCH_SIZES, { log });
   const machine = `${gpu.description}${gpu.isFallbackAdapter ? ' (software fallback adapter)' : ''}; host ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; peak host RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
   await mkdir(outDir, { recursive: true });
-  const report = { date: new Date().toISOString(), machine, gpu: { description: gpu.description, vendor: gpu.vendor, architecture: gpu.architecture, fallback: gpu.isFallbackAdapter }, rows };
+  const report = { date: new Date().toISOString(), machine, gpu: { description: gpu.description, vendor: gpu.vendor, architecture: gpu.architecture, fallback: gpu.isFallbackAdapter }, rows, fft: fftRows };
   await writeFile(join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
-  const markdown = table(rows, machine);
+  const markdown = [rows.length ? table(rows, machine) : `Machine: ${machine}`, fftRows.length ? `\n3-D FFT and FSC\n\n${fftTable(fftRows)}` : ''].join('\n');
   await writeFile(join(outDir, 'bench.md'), `${markdown}\n`);
   process.stdout.write(`${markdown}\n`);
 }

@@ -1,5 +1,4 @@
 /** Central sections of a 3-D spectrum for display: log10(1 + |F|), zero frequency at the centre pixel. */
-import type { Spectrum } from './fourier.ts';
 
 export type FourierPlane = 'kx-kz' | 'kx-ky' | 'ky-kz';
 
@@ -17,7 +16,10 @@ function centredPosition(j: number, n: number): number {
 }
 
 /** kx–kz (ky = 0): width nx, height nz; kx–ky (kz = 0): nx × ny; ky–kz (kx = 0): ny × nz. */
-export function fourierSection(spectrum: Spectrum, plane: FourierPlane): Section {
+export function fourierSection(
+  spectrum: { nx: number; ny: number; nz: number; re: ArrayLike<number>; im: ArrayLike<number> },
+  plane: FourierPlane,
+): Section {
   const { nx, ny, nz, re, im } = spectrum;
   const [nu, nv] = plane === 'kx-kz' ? [nx, nz] : plane === 'kx-ky' ? [nx, ny] : [ny, nz];
   const index = (u: number, v: number): number =>
