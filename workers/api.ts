@@ -99,6 +99,12 @@ export interface FscReport {
   /** The same split with the simpler wedge cone. */
   fscWedge?: number[];
   fscWedgeMissing?: number[];
+  /** Fourier voxels per shell in each region: a shell with none has no FSC value there (reported as 0). */
+  counts: number[];
+  countsMeasured?: number[];
+  countsMissing?: number[];
+  countsWedge?: number[];
+  countsWedgeMissing?: number[];
   /** First crossings below 0.143 and 0.5 in cycles/voxel, null if none. */
   res0143: number | null;
   res05: number | null;

@@ -8,7 +8,8 @@ import { DataPanel } from './components/data/DataPanel.tsx';
 import { MethodPanel } from './components/method/MethodPanel.tsx';
 import { RunControls } from './components/method/RunControls.tsx';
 import { ResultList } from './components/results/ResultList.tsx';
-import { SliceViewer } from './components/viewer/SliceViewer.tsx';
+import { MainView } from './components/view3d/MainView.tsx';
+import { CompareHost } from './compare/CompareHost.tsx';
 
 export function App() {
   const gpu = useAppStore((s) => s.gpu);
@@ -32,7 +33,9 @@ export function App() {
           <ResultList />
         </aside>
         <main className="main">
-          <SliceViewer />
+          <CompareHost>
+            <MainView />
+          </CompareHost>
         </main>
       </div>
       <DropZone />

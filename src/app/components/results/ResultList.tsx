@@ -2,6 +2,7 @@ import type { ResultSummary } from '../../../../workers/api.ts';
 import { useAppStore } from '../../state/store.ts';
 import { formatSeconds, formatSize } from '../../util/format.ts';
 import { Section } from '../Section.tsx';
+import { CompareCheck } from '../../compare/CompareCheck.tsx';
 
 export function resultTitle(result: ResultSummary): string {
   return result.method === 'ground-truth' ? 'Ground truth' : result.label;
@@ -20,6 +21,7 @@ function ResultItem({ result, selected }: { result: ResultSummary; selected: boo
       title={result.label}
     >
       <span className="result-label" data-testid="result-label">
+        <CompareCheck resultId={result.id} title={resultTitle(result)} />
         {resultTitle(result)}
       </span>
       <span className="result-meta">

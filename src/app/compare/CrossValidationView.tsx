@@ -1,0 +1,192 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { CrossValidationSummary, HeldOutView, Slice } from '../../../workers/api.ts';
+import { heldOutTilts } from '../../engine/evaluation/tiltSubsets.ts';
+import { errorMessage } from '../engineClient.ts';
+import { useCompareStore } from '../state/compareStore.ts';
+import { useAppStore, selectDataset } from '../state/store.ts';
+import { downloadBlob, exportFileName } from '../util/download.ts';
+import { formatAngle, formatNumber, samplePercentiles } from '../util/format.ts';
+import { standardise, windowToRgba } from './colormap.ts';
+import { crossValidationCsv } from './csv.ts';
+import { EvalProgress } from './EvalProgress.tsx';
+import { composePng } from './exportImage.ts';
+import { crossValidationPlotSpec } from './figures.ts';
+import { useFormDescription } from './OddEvenView.tsx';
+import { SvgFigure } from './SvgFigure.tsx';
+
+/** Draw a (standardised) projection into a canvas at its own size, v up. */
+function drawProjection(canvas: HTMLCanvasElement, slice: Slice, data: Float32Array, lo: number, hi: number): void {
+  canvas.width = slice.width;
+  canvas.height = slice.height;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const pixels = windowToRgba(data, slice.width, slice.height, lo, hi);
+  ctx.putImageData(new ImageData(pixels as Uint8ClampedArray<ArrayBuffer>, slice.width, slice.height), 0, 0);
+}
+
+/** Measured and predicted projection of one held-out tilt, standardised, in one shared grey window. */
+function HeldOutPair({ view, title }: { view: HeldOutView; title: string }) {
+  const measuredRef = useRef<HTMLCanvasElement>(null);
+  const predictedRef = useRef<HTMLCanvasElement>(null);
+  const showError = useAppStore((s) => s.showError);
+  const images = useMemo(() => {
+    const measured = standardise(view.measured.data);
+    const predicted = standardise(view.predicted.data);
+    const [a, b] = samplePercentiles(measured, [1, 99]);
+    const [c, d] = samplePercentiles(predicted, [1, 99]);
+    return { measured, predicted, lo: Math.min(a, c), hi: Math.max(b, d) };
+  }, [view]);
+  useEffect(() => {
+    if (measuredRef.current) drawProjection(measuredRef.current, view.measured, images.measured, images.lo, images.hi);
+    if (predictedRef.current) drawProjection(predictedRef.current, view.predicted, images.predicted, images.lo, images.hi);
+  }, [view, images]);
+
+  const exportPng = async (): Promise<void> => {
+    const m = measuredRef.current;
+    const p = predictedRef.current;
+    if (!m || !p) return;
+    try {
+      const blob = await composePng(
+        [
+          { canvas: m, label: `measured ${formatAngle(view.angle)}` },
+          { canvas: p, label: `predicted (NMSE ${formatNumber(view.nmse, 3)}, r ${formatNumber(view.corr, 3)})` },
+        ],
+        2,
+        title,
+      );
+      downloadBlob(blob, `${title.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_${view.angle}.png`);
+    } catch (error) {
+      showError(`PNG export failed: ${errorMessage(error)}`);
+    }
+  };
+
+  return (
+    <div className="heldout-pair">
+      <div className="heldout-images">
+        <figure>
+          <canvas ref={measuredRef} data-testid="cv-measured" />
+          <figcaption>measured, {formatAngle(view.angle)}</figcaption>
+        </figure>
+        <figure>
+          <canvas ref={predictedRef} data-testid="cv-predicted" />
+          <figcaption>predicted: reprojection of the reconstruction without it</figcaption>
+        </figure>
+      </div>
+      <div className="heldout-foot">
+        <span>
+          NMSE <b data-testid="cv-nmse">{formatNumber(view.nmse, 4)}</b> · correlation <b data-testid="cv-corr">{formatNumber(view.corr, 4)}</b>
+        </span>
+        <span className="hint">both standardised (mean 0, sd 1), one grey window {formatNumber(images.lo, 3)} … {formatNumber(images.hi, 3)}</span>
+        <span className="spacer" />
+        <button type="button" className="small" onClick={() => void exportPng()} data-testid="export-cv-images-png">
+          PNG
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function ScoreTable({ summary, selected, onSelect }: { summary: CrossValidationSummary; selected: number; onSelect: (i: number) => void }) {
+  return (
+    <table className="compare-table" data-testid="cv-table">
+      <thead>
+        <tr>
+          <th>Held-out tilt</th>
+          <th>Index</th>
+          <th>NMSE</th>
+          <th>Correlation</th>
+        </tr>
+      </thead>
+      <tbody>
+        {summary.scores.map((s, i) => (
+          <tr key={s.index} className={i === selected ? 'selected' : ''} onClick={() => onSelect(i)} data-testid="cv-row">
+            <td>{formatAngle(s.angle)}</td>
+            <td>{s.index}</td>
+            <td>{formatNumber(s.nmse, 4)}</td>
+            <td>{formatNumber(s.corr, 4)}</td>
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <td colSpan={2}>mean</td>
+          <td data-testid="cv-mean-nmse">{formatNumber(summary.meanNmse, 4)}</td>
+          <td data-testid="cv-mean-corr">{formatNumber(summary.meanCorr, 4)}</td>
+        </tr>
+      </tfoot>
+    </table>
+  );
+}
+
+/** Held-out-tilt cross-validation of the method panel's settings: scores without ground truth. */
+export function CrossValidationView() {
+  const job = useCompareStore((s) => s.cv);
+  const spec = useCompareStore((s) => s.heldOut);
+  const setSpec = useCompareStore((s) => s.setHeldOut);
+  const run = useCompareStore((s) => s.runCrossValidation);
+  const cancel = useCompareStore((s) => s.cancelCrossValidation);
+  const dataset = useAppStore(selectDataset);
+  const canRun = useAppStore((s) => s.selectedDatasetId !== null && s.gpu.status === 'ready');
+  const description = useFormDescription();
+  const [selected, setSelected] = useState(0);
+
+  // Preview the held-out tilts with the engine's own parser.
+  const preview = useMemo(() => {
+    if (!dataset) return { ok: false, text: 'no tilt series' };
+    try {
+      const indices = heldOutTilts(dataset.tiltAngles, spec);
+      return { ok: true, text: `holds out ${indices.map((k) => formatAngle(dataset.tiltAngles[k])).join(', ')} (${indices.length} of ${dataset.nTilts})` };
+    } catch (error) {
+      return { ok: false, text: errorMessage(error) };
+    }
+  }, [dataset, spec]);
+
+  const summary = job.result;
+  const plotSpec = useMemo(() => (summary ? crossValidationPlotSpec(summary) : null), [summary]);
+  const view = summary ? summary.scores[Math.min(selected, summary.scores.length - 1)] : null;
+  const stem = exportFileName(dataset?.name ?? 'dataset', 'heldout_cv', 'x').replace(/\.x$/, '');
+
+  return (
+    <div className="compare-section">
+      <div className="compare-toolbar">
+        <label className="field inline" title='"0": the tilt nearest 0°; "±15": the pair nearest ±15°; "12,-30": a list; "every:5": every 5th tilt by angle'>
+          <span className="field-label">Held out</span>
+          <input type="text" className="text-input" value={spec} onChange={(e) => setSpec(e.target.value)} data-testid="cv-heldout" spellCheck={false} size={10} />
+        </label>
+        <button
+          type="button"
+          className="primary small"
+          disabled={!canRun || job.jobId !== null || !preview.ok}
+          onClick={() => {
+            setSelected(0);
+            void run();
+          }}
+          data-testid="cv-button"
+        >
+          Run CV
+        </button>
+        <span className={preview.ok ? 'muted' : 'invalid'} data-testid="cv-preview">
+          {preview.text}
+        </span>
+      </div>
+      <div className="muted">{description}</div>
+      <EvalProgress job={job} onCancel={cancel} name="cv" />
+      {summary && plotSpec && view && (
+        <>
+          <div className="figure-row">
+            <SvgFigure spec={plotSpec} testId="cv-plot" name="cv" fileStem={stem} csv={() => crossValidationCsv(summary)} />
+            <div className="figure-side">
+              <ScoreTable summary={summary} selected={Math.min(selected, summary.scores.length - 1)} onSelect={setSelected} />
+              <p className="hint">
+                One reconstruction without the held-out tilts, reprojected at their angles. NMSE = ‖p̂ − p‖²/‖p‖² after standardising both to
+                mean 0, sd 1 (= 2·(1 − r)); lower is better. Click a row to see its projections.
+              </p>
+            </div>
+          </div>
+          <HeldOutPair view={view} title={summary.label} />
+        </>
+      )}
+      {!summary && !job.jobId && !job.note && <div className="compare-empty">Uses the Method panel&apos;s current method and settings on the selected tilt series.</div>}
+    </div>
+  );
+}

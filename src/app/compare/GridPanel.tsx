@@ -1,0 +1,166 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { ResultSummary, Slice, SliceAxis } from '../../../workers/api.ts';
+import { errorMessage } from '../engineClient.ts';
+import { useAppStore } from '../state/store.ts';
+import type { LinkedVoxel } from '../state/compareStore.ts';
+import { formatNumber } from '../util/format.ts';
+import { AXIS_COLORS, PLANE_NORMAL_TO, axisLayout, valueAt, voxelAt, type VolumeDims, type Voxel } from '../viewer/axes.ts';
+import { sliceCache } from '../viewer/sliceCache.ts';
+import type { PanelView } from '../viewer/viewMath.ts';
+import { resultTitle } from '../components/results/ResultList.tsx';
+import { mapVoxel, PLANE_NORMAL } from './linking.ts';
+import { createPlaneRenderer, type PlaneRenderer } from './planeRenderer.ts';
+
+interface GridPanelProps {
+  result: ResultSummary;
+  plane: SliceAxis;
+  /** The linked cursor and the pointer (if over any panel), in any panel's voxels. */
+  cursor: LinkedVoxel;
+  hover: LinkedVoxel | null;
+  window: [number, number] | null;
+  view: PanelView;
+  onPoint: (voxel: LinkedVoxel | null, set: boolean) => void;
+  onView: (view: PanelView) => void;
+  /** Hands the renderer up for the grid's PNG export. */
+  register: (id: string, renderer: PlaneRenderer | null) => void;
+}
+
+type Drag = { kind: 'pan'; x: number; y: number } | { kind: 'cursor' } | null;
+
+/** One result's slice in the comparison grid: linked cursor, slice, zoom and pan. */
+export function GridPanel({ result, plane, cursor, hover, window, view, onPoint, onView, register }: GridPanelProps) {
+  const [renderer] = useState(createPlaneRenderer);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const boxRef = useRef<HTMLDivElement>(null);
+  const drag = useRef<Drag>(null);
+  const dims = useMemo<VolumeDims>(() => ({ nx: result.nx, ny: result.ny, nz: result.nz }), [result.nx, result.ny, result.nz]);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    renderer.attach(canvas);
+    register(result.id, renderer);
+    return () => {
+      register(result.id, null);
+      renderer.detach();
+    };
+  }, [renderer, register, result.id]);
+
+  const voxel = useMemo(() => mapVoxel(cursor.voxel, cursor.dims, dims), [cursor, dims]);
+  const normal = PLANE_NORMAL[plane];
+  const index = voxel[normal];
+
+  const [loaded, setLoaded] = useState<{ key: string; index: number; slice: Slice } | null>(null);
+  useEffect(() => {
+    let live = true;
+    const key = `${result.id}|${plane}`;
+    sliceCache.get(result.id, plane, index).then(
+      (slice) => {
+        if (!live) return;
+        renderer.setSlice(slice);
+        setLoaded({ key, index, slice });
+      },
+      (error: unknown) => live && useAppStore.getState().showError(`Could not read ${resultTitle(result)} ${plane.toUpperCase()} ${index}: ${errorMessage(error)}`),
+    );
+    return () => {
+      live = false;
+    };
+  }, [renderer, result, plane, index]);
+  const current = loaded && loaded.key === `${result.id}|${plane}` ? loaded : null;
+
+  const layout = useMemo(() => axisLayout(plane, dims, current?.slice), [plane, dims, current?.slice]);
+  useEffect(() => {
+    renderer.setCrosshair(
+      { u: voxel[layout.u], v: voxel[layout.v] },
+      { vertical: AXIS_COLORS[PLANE_NORMAL_TO[layout.u]], horizontal: AXIS_COLORS[PLANE_NORMAL_TO[layout.v]] },
+    );
+  }, [renderer, voxel, layout]);
+  useEffect(() => {
+    if (window) renderer.setWindow(window[0], window[1]);
+    else renderer.setWindow(result.stats.mean - 2.5 * result.stats.std, result.stats.mean + 2.5 * result.stats.std);
+  }, [renderer, window, result.stats.mean, result.stats.std]);
+  useEffect(() => renderer.setView(view), [renderer, view]);
+
+  // Wheel zoom needs a non-passive listener; the zoomed view is shared with every panel.
+  const onViewRef = useRef(onView);
+  useEffect(() => {
+    onViewRef.current = onView;
+  }, [onView]);
+  useEffect(() => {
+    const box = boxRef.current;
+    if (!box) return;
+    const onWheel = (event: WheelEvent): void => {
+      event.preventDefault();
+      const rect = box.getBoundingClientRect();
+      const next = renderer.zoomed(event.clientX - rect.left, event.clientY - rect.top, Math.exp(-event.deltaY * 0.0015));
+      if (next) onViewRef.current(next);
+    };
+    box.addEventListener('wheel', onWheel, { passive: false });
+    return () => box.removeEventListener('wheel', onWheel);
+  }, [renderer]);
+
+  const pointVoxel = (event: React.PointerEvent<HTMLDivElement>): LinkedVoxel | null => {
+    const rect = event.currentTarget.getBoundingClientRect();
+    const point = renderer.pick(event.clientX - rect.left, event.clientY - rect.top);
+    const picked = point ? voxelAt(layout, point, index, dims) : null;
+    return picked ? { voxel: picked, dims } : null;
+  };
+
+  const shown: Voxel = hover ? mapVoxel(hover.voxel, hover.dims, dims) : voxel;
+  const value = current && current.index === shown[normal] ? valueAt(current.slice, layout, shown) : null;
+
+  return (
+    <div className={`compare-panel method-${result.method}`} data-testid="compare-panel" data-result-id={result.id}>
+      <div className="compare-panel-head">
+        <span className="compare-panel-title" title={result.label}>
+          {resultTitle(result)}
+        </span>
+        <span className="compare-panel-value" data-testid="compare-value" title={`${hover ? 'pointer' : 'cursor'} x ${shown.x} y ${shown.y} z ${shown.z}`}>
+          {value === null ? '…' : formatNumber(value, 5)}
+        </span>
+      </div>
+      <div
+        ref={boxRef}
+        className="compare-canvas-box"
+        onPointerDown={(event) => {
+          const panning = event.button === 1 || (event.button === 0 && (event.shiftKey || event.ctrlKey || event.metaKey || event.altKey));
+          if (panning) {
+            event.preventDefault();
+            drag.current = { kind: 'pan', x: event.clientX, y: event.clientY };
+          } else if (event.button === 0) {
+            drag.current = { kind: 'cursor' };
+            onPoint(pointVoxel(event), true);
+          } else return;
+          event.currentTarget.setPointerCapture(event.pointerId);
+        }}
+        onPointerMove={(event) => {
+          const state = drag.current;
+          if (state?.kind === 'pan') {
+            onView(renderer.panned(event.clientX - state.x, event.clientY - state.y));
+            drag.current = { kind: 'pan', x: event.clientX, y: event.clientY };
+            return;
+          }
+          onPoint(pointVoxel(event), state?.kind === 'cursor');
+        }}
+        onPointerUp={(event) => {
+          drag.current = null;
+          if (event.currentTarget.hasPointerCapture(event.pointerId)) event.currentTarget.releasePointerCapture(event.pointerId);
+        }}
+        onPointerLeave={() => {
+          if (!drag.current) onPoint(null, false);
+        }}
+        onAuxClick={(e) => e.preventDefault()}
+      >
+        <canvas ref={canvasRef} data-testid="compare-canvas" />
+      </div>
+      <div className="compare-panel-foot">
+        <span>
+          {plane.toUpperCase()} {normal} = {index}
+        </span>
+        <span className="window-range" title="Grey-level window: black … white">
+          {window ? `${formatNumber(window[0], 3)} … ${formatNumber(window[1], 3)}` : ''}
+        </span>
+      </div>
+    </div>
+  );
+}

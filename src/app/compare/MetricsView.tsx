@@ -1,0 +1,119 @@
+import { useEffect, useMemo } from 'react';
+import { useCompareStore, type MetricEntry } from '../state/compareStore.ts';
+import { exportFileName } from '../util/download.ts';
+import { formatNumber } from '../util/format.ts';
+import { resultTitle } from '../components/results/ResultList.tsx';
+import { metricsCsv, metricsJson, PSNR_NOTE, type MetricsRow } from './csv.ts';
+import { downloadText } from './exportImage.ts';
+import { useCompareDataset, useDatasetResults } from './hooks.ts';
+import { formatResolution } from './units.ts';
+
+/** PSNR (after the affine fit), SSIM and FSC resolution of every result against the ground truth. */
+export function MetricsView() {
+  const dataset = useCompareDataset();
+  const results = useDatasetResults(dataset?.id ?? null);
+  const metrics = useCompareStore((s) => s.metrics);
+  const compute = useCompareStore((s) => s.computeMetrics);
+  const truth = results.find((r) => r.method === 'ground-truth') ?? null;
+  const scored = useMemo(() => results.filter((r) => r.method !== 'ground-truth' && r.method !== 'difference'), [results]);
+  const sameSize = (r: (typeof results)[number]) => truth !== null && r.nx === truth.nx && r.ny === truth.ny && r.nz === truth.nz;
+  const eligible = scored.filter(sameSize).map((r) => r.id);
+  const eligibleKey = eligible.join('|');
+
+  // Score new results as soon as the table is shown (each one once).
+  useEffect(() => {
+    if (dataset?.hasGroundTruth && eligibleKey) void compute(eligibleKey.split('|'));
+  }, [dataset?.hasGroundTruth, eligibleKey, compute]);
+
+  const rows: (MetricsRow & { entry: MetricEntry | undefined })[] = scored.map((r) => {
+    const entry = metrics[r.id];
+    const scores = entry?.status === 'done' ? entry.scores : null;
+    const error = !sameSize(r)
+      ? `size ${r.nx}×${r.ny}×${r.nz} differs from the ground truth${truth ? ` (${truth.nx}×${truth.ny}×${truth.nz})` : ''}`
+      : entry?.status === 'failed'
+        ? entry.error
+        : undefined;
+    return {
+      resultId: r.id,
+      label: resultTitle(r),
+      psnr: scores?.psnr ?? null,
+      ssim: scores?.ssim ?? null,
+      res0143: scores?.fsc.res0143 ?? null,
+      res05: scores?.fsc.res05 ?? null,
+      pixelSize: scores?.fsc.pixelSize ?? r.pixelSize,
+      error,
+      entry,
+    };
+  });
+
+  if (!dataset) return <div className="compare-empty">No tilt series loaded.</div>;
+  if (!dataset.hasGroundTruth) {
+    return (
+      <div className="compare-empty" data-testid="metrics-no-truth">
+        This tilt series has no ground truth. Score methods with the odd/even FSC or held-out-tilt cross-validation instead.
+      </div>
+    );
+  }
+  const stem = exportFileName(dataset.name, 'metrics', 'x').replace(/\.x$/, '');
+  const pending = rows.some((r) => r.entry?.status === 'pending');
+  const plain = rows.map((r) => ({ ...r, entry: undefined }));
+
+  return (
+    <div className="compare-section">
+      <div className="compare-toolbar">
+        <button type="button" className="small" disabled={pending || eligible.length === 0} onClick={() => void compute(eligible, true)} data-testid="metrics-button">
+          {pending ? 'Scoring…' : 'Recompute'}
+        </button>
+        <span className="spacer" />
+        <button type="button" className="small" disabled={rows.length === 0 || pending} onClick={() => downloadText(metricsCsv(plain), `${stem}.csv`, 'text/csv')} data-testid="export-metrics-csv">
+          CSV
+        </button>
+        <button
+          type="button"
+          className="small"
+          disabled={rows.length === 0 || pending}
+          onClick={() => downloadText(metricsJson(plain, dataset.name), `${stem}.json`, 'application/json')}
+          data-testid="export-metrics-json"
+        >
+          JSON
+        </button>
+      </div>
+      <table className="compare-table metrics" data-testid="metrics-table">
+        <thead>
+          <tr>
+            <th>Result</th>
+            <th title={PSNR_NOTE}>PSNR (dB)*</th>
+            <th>SSIM</th>
+            <th>FSC 0.143</th>
+            <th>FSC 0.5</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {rows.length === 0 && (
+            <tr>
+              <td colSpan={6} className="muted">
+                No reconstructions of this tilt series yet.
+              </td>
+            </tr>
+          )}
+          {rows.map((r) => (
+            <tr key={r.resultId} data-testid="metrics-row" data-result-id={r.resultId}>
+              <td title={r.label}>{r.label}</td>
+              <td data-testid="metrics-psnr">{r.psnr === null ? '' : formatNumber(r.psnr, 4)}</td>
+              <td data-testid="metrics-ssim">{r.ssim === null ? '' : formatNumber(r.ssim, 4)}</td>
+              <td>{r.psnr === null ? '' : formatResolution(r.res0143, r.pixelSize)}</td>
+              <td>{r.psnr === null ? '' : formatResolution(r.res05, r.pixelSize)}</td>
+              <td className={r.error ? 'invalid' : 'muted'}>{r.entry?.status === 'pending' ? 'scoring…' : (r.error ?? '')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="hint" data-testid="metrics-note">
+        * PSNR after the least-squares affine fit x′ = αx + β of each result to the ground truth (a method&apos;s arbitrary scale does not
+        count); PSNR = 10·log₁₀(L²/MSE), L = max(g) − min(g). SSIM: 3-D, Gaussian window σ = 1.5 voxels, on the fitted result. Resolution: first
+        crossing of the FSC against the ground truth.
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,59 @@
+import { useMemo } from 'react';
+import { useCompareStore } from '../state/compareStore.ts';
+import { useAppStore } from '../state/store.ts';
+import { exportFileName } from '../util/download.ts';
+import { oddEvenCsv } from './csv.ts';
+import { EvalProgress } from './EvalProgress.tsx';
+import { formDescription } from './formLabel.ts';
+import { oddEvenPlotSpec } from './figures.ts';
+import { SvgFigure } from './SvgFigure.tsx';
+import { formatResolution } from './units.ts';
+
+/** The method panel's settings as a one-line description. */
+export function useFormDescription(): string {
+  return formDescription(useAppStore((s) => s.form));
+}
+
+/** Odd/even FSC of the method panel's settings: reconstruct from even and from odd tilts, FSC of the halves. */
+export function OddEvenView() {
+  const job = useCompareStore((s) => s.oddEven);
+  const run = useCompareStore((s) => s.runOddEven);
+  const cancel = useCompareStore((s) => s.cancelOddEven);
+  const datasetName = useAppStore((s) => s.datasets.find((d) => d.id === s.selectedDatasetId)?.name ?? null);
+  const canRun = useAppStore((s) => s.selectedDatasetId !== null && s.gpu.status === 'ready');
+  const description = useFormDescription();
+  const summary = job.result;
+  const spec = useMemo(() => (summary ? oddEvenPlotSpec(summary) : null), [summary]);
+
+  return (
+    <div className="compare-section">
+      <div className="compare-toolbar">
+        <button type="button" className="primary small" disabled={!canRun || job.jobId !== null} onClick={() => void run()} data-testid="oddeven-button">
+          Odd/even FSC
+        </button>
+        <span className="muted" title="Change these in the Method panel">
+          {description} · {datasetName ?? 'no tilt series'}
+        </span>
+      </div>
+      <EvalProgress job={job} onCancel={cancel} name="oddeven" />
+      {summary && spec && (
+        <div className="figure-row">
+          <SvgFigure spec={spec} testId="oddeven-plot" name="oddeven" fileStem={exportFileName(datasetName ?? 'dataset', 'oddeven_fsc', 'x').replace(/\.x$/, '')} csv={() => oddEvenCsv(summary)} />
+          <div className="figure-side">
+            <dl className="kv">
+              <dt>FSC = 0.143</dt>
+              <dd data-testid="oddeven-res-0143">{formatResolution(summary.res0143, summary.pixelSize)}</dd>
+              <dt>FSC = 0.5</dt>
+              <dd data-testid="oddeven-res-05">{formatResolution(summary.res05, summary.pixelSize)}</dd>
+            </dl>
+            <p className="hint">
+              The tilts are split by stack index (even: 0, 2, 4, …; odd: 1, 3, 5, …), each half is reconstructed with the settings shown, and the
+              FSC of the two halves is taken. Each half has half the tilts, so the curve measures the consistency of the method at that sampling.
+            </p>
+          </div>
+        </div>
+      )}
+      {!summary && !job.jobId && !job.note && <div className="compare-empty">Uses the Method panel&apos;s current method and settings on the selected tilt series.</div>}
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import type { CrossValidationSummary, FscReport } from '../../../workers/api.ts';
+import { crossValidationCsv, csvCell, fscCsv, metricsCsv, metricsJson, toCsv } from './csv.ts';
+
+const rowsOf = (csv: string): string[][] =>
+  csv
+    .trim()
+    .split('\n')
+    .filter((l) => !l.startsWith('#'))
+    .map((l) => l.split(','));
+
+describe('CSV builders', () => {
+  it('quotes only where needed and writes numbers at full precision', () => {
+    expect(csvCell('plain')).toBe('plain');
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell(0.1 + 0.2)).toBe('0.30000000000000004');
+    expect(csvCell(NaN)).toBe('');
+    expect(csvCell(Infinity)).toBe('inf');
+    expect(csvCell(null)).toBe('');
+    expect(toCsv(['a', 'b'], [[1, 'x']], ['note'])).toBe('# note\na,b\n1,x\n');
+  });
+
+  it('writes every FSC curve with frequencies in cycles/voxel and 1/Å and the resolution', () => {
+    const report: FscReport = {
+      labelA: 'FBP (cosine)',
+      labelB: 'Ground truth',
+      shells: [0, 0.25, 0.5],
+      fsc: [1, 0.6, 0.1],
+      fscMeasured: [1, 0.8, 0.2],
+      fscMissing: [1, 0.3, 0],
+      res0143: 0.45,
+      res05: 0.3,
+      pixelSize: 8,
+    };
+    const rows = rowsOf(fscCsv(report));
+    expect(rows[0]).toEqual(['shell', 'frequency_cycles_per_voxel', 'frequency_per_A', 'resolution_A', 'fsc', 'fsc_measured', 'fsc_missing']);
+    expect(rows[2]).toEqual(['1', '0.25', '0.03125', '32', '0.6', '0.8', '0.3']);
+    expect(rows[1][3]).toBe(''); // shell 0: no finite resolution
+    expect(rows).toHaveLength(4);
+    expect(fscCsv({ ...report, pixelSize: 0 })).toContain('resolution_voxels');
+  });
+
+  it('writes cross-validation scores per angle and the means', () => {
+    const summary = {
+      label: 'FBP',
+      scores: [
+        { index: 3, angle: -15, nmse: 0.2, corr: 0.9 },
+        { index: 7, angle: 15, nmse: 0.4, corr: 0.8 },
+      ],
+      meanNmse: 0.3,
+      meanCorr: 0.85,
+    } as unknown as CrossValidationSummary;
+    const rows = rowsOf(crossValidationCsv(summary));
+    expect(rows[0]).toEqual(['tilt_index', 'angle_deg', 'nmse', 'correlation']);
+    expect(rows[1]).toEqual(['3', '-15', '0.2', '0.9']);
+    expect(rows[3]).toEqual(['mean', '', '0.3', '0.85']);
+  });
+
+  it('writes metrics as CSV and JSON, saying PSNR follows the affine fit', () => {
+    const rows = [
+      { resultId: 'r2', label: 'FBP, "hann"', psnr: 21.5, ssim: 0.61, res0143: 0.25, res05: 0.125, pixelSize: 8 },
+      { resultId: 'r3', label: 'SIRT', psnr: null, ssim: null, res0143: null, res05: null, pixelSize: 8, error: 'size differs' },
+    ];
+    const csv = metricsCsv(rows);
+    expect(csv).toMatch(/^# PSNR after the least-squares affine fit/);
+    expect(csv).toContain('psnr_db_after_affine_fit');
+    expect(csv).toContain('r2,"FBP, ""hann""",21.5,0.61,32,64,0.25,0.125,');
+    const json = JSON.parse(metricsJson(rows, 'demo'));
+    expect(json.note).toMatch(/affine fit/);
+    expect(json.results[0]).toMatchObject({ id: 'r2', psnrDb: 21.5, ssim: 0.61, fsc0143: { frequency: 0.25, resolution: 32 }, resolutionUnit: 'Å' });
+    expect(json.results[1]).toMatchObject({ psnrDb: null, error: 'size differs' });
+  });
+});

@@ -1,0 +1,117 @@
+/** CSV and JSON builders for the comparison exports. Pure, no DOM. */
+import type { CrossValidationSummary, FscReport, OddEvenSummary } from '../../../workers/api.ts';
+import { resolutionLength } from './units.ts';
+
+export type Cell = string | number | boolean | null | undefined;
+
+/** One CSV cell (RFC 4180): numbers at full precision, empty for null/NaN, quotes where needed. */
+export function csvCell(value: Cell): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : Number.isNaN(value) ? '' : value > 0 ? 'inf' : '-inf';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Header plus rows, CRLF-free ("\n"), with a trailing newline. `comments` become leading "# …" lines. */
+export function toCsv(header: string[], rows: Cell[][], comments: string[] = []): string {
+  const lines = [...comments.map((c) => `# ${c.replace(/[\r\n]+/g, ' ')}`), header.map(csvCell).join(','), ...rows.map((r) => r.map(csvCell).join(','))];
+  return `${lines.join('\n')}\n`;
+}
+
+function frequencyColumns(shell: number, pixelSize: number): Cell[] {
+  return [shell, pixelSize > 0 ? shell / pixelSize : null, resolutionLength(shell, pixelSize)];
+}
+
+const FREQUENCY_HEADER = ['frequency_cycles_per_voxel', 'frequency_per_A', 'resolution'];
+
+/** Every FSC curve of a report, one row per shell; absent directional curves are left out. */
+export function fscCsv(report: FscReport): string {
+  const curves: [string, number[] | undefined][] = [
+    ['fsc', report.fsc],
+    ['fsc_measured', report.fscMeasured],
+    ['fsc_missing', report.fscMissing],
+    ['fsc_wedge_measured', report.fscWedge],
+    ['fsc_wedge_missing', report.fscWedgeMissing],
+  ];
+  const present = curves.filter((c): c is [string, number[]] => Array.isArray(c[1]) && c[1].length > 0);
+  const unit = report.pixelSize > 0 ? 'A' : 'voxels';
+  return toCsv(
+    ['shell', ...FREQUENCY_HEADER.map((h) => (h === 'resolution' ? `resolution_${unit}` : h)), ...present.map(([name]) => name)],
+    report.shells.map((s, r) => [r, ...frequencyColumns(s, report.pixelSize), ...present.map(([, values]) => values[r])]),
+    [`FSC of "${report.labelA}" vs "${report.labelB}" (CONVENTIONS.md section 3)`, `pixel size ${report.pixelSize > 0 ? `${report.pixelSize} A` : 'unknown'}`],
+  );
+}
+
+export function oddEvenCsv(summary: OddEvenSummary): string {
+  const unit = summary.pixelSize > 0 ? 'A' : 'voxels';
+  return toCsv(
+    ['shell', ...FREQUENCY_HEADER.map((h) => (h === 'resolution' ? `resolution_${unit}` : h)), 'fsc_odd_even'],
+    summary.shells.map((s, r) => [r, ...frequencyColumns(s, summary.pixelSize), summary.fsc[r]]),
+    [summary.label, `pixel size ${summary.pixelSize > 0 ? `${summary.pixelSize} A` : 'unknown'}`],
+  );
+}
+
+/** One row per held-out tilt, then the means. */
+export function crossValidationCsv(summary: CrossValidationSummary): string {
+  return toCsv(
+    ['tilt_index', 'angle_deg', 'nmse', 'correlation'],
+    [...summary.scores.map((s) => [s.index, s.angle, s.nmse, s.corr]), ['mean', null, summary.meanNmse, summary.meanCorr]],
+    [summary.label, 'NMSE = |p_hat - p|^2/|p|^2 after standardising both to mean 0, std 1; Pearson correlation'],
+  );
+}
+
+export interface MetricsRow {
+  resultId: string;
+  label: string;
+  /** After the affine fit x' = αx + β to the ground truth. */
+  psnr: number | null;
+  ssim: number | null;
+  /** Frequencies (cycles/voxel) of the FSC against ground truth at 0.143 and 0.5. */
+  res0143: number | null;
+  res05: number | null;
+  pixelSize: number;
+  error?: string;
+}
+
+export const PSNR_NOTE = "PSNR after the least-squares affine fit x' = a*x + b of each result to the ground truth";
+
+export function metricsCsv(rows: MetricsRow[]): string {
+  const unit = rows.some((r) => r.pixelSize > 0) ? 'A' : 'voxels';
+  return toCsv(
+    ['result_id', 'result', 'psnr_db_after_affine_fit', 'ssim', `resolution_fsc0143_${unit}`, `resolution_fsc05_${unit}`, 'frequency_fsc0143_cycles_per_voxel', 'frequency_fsc05_cycles_per_voxel', 'error'],
+    rows.map((r) => [
+      r.resultId,
+      r.label,
+      r.psnr,
+      r.ssim,
+      resolutionLength(r.res0143, r.pixelSize),
+      resolutionLength(r.res05, r.pixelSize),
+      r.res0143,
+      r.res05,
+      r.error ?? null,
+    ]),
+    [PSNR_NOTE, 'SSIM: 3-D, Gaussian window sigma 1.5, data range of the ground truth; resolution from the FSC against ground truth'],
+  );
+}
+
+export function metricsJson(rows: MetricsRow[], datasetName: string): string {
+  const finite = (v: number | null): number | null => (v !== null && Number.isFinite(v) ? v : null);
+  return `${JSON.stringify(
+    {
+      dataset: datasetName,
+      note: PSNR_NOTE,
+      results: rows.map((r) => ({
+        id: r.resultId,
+        label: r.label,
+        psnrDb: finite(r.psnr),
+        ssim: finite(r.ssim),
+        fsc0143: { frequency: r.res0143, resolution: resolutionLength(r.res0143, r.pixelSize) },
+        fsc05: { frequency: r.res05, resolution: resolutionLength(r.res05, r.pixelSize) },
+        resolutionUnit: r.pixelSize > 0 ? 'Å' : 'voxels',
+        ...(r.error ? { error: r.error } : {}),
+      })),
+    },
+    null,
+    2,
+  )}\n`;
+}

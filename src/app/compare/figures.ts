@@ -1,0 +1,115 @@
+/** Plot specifications of the comparison figures (FSC, odd/even, cross-validation). Pure. */
+import type { CrossValidationSummary, FscReport, OddEvenSummary } from '../../../workers/api.ts';
+import type { PlotSeries, PlotSpec, ReferenceLine } from './plotSvg.ts';
+import { frequencyUnit } from './units.ts';
+
+export const FSC_THRESHOLDS: ReferenceLine[] = [
+  { value: 0.5, label: '0.5', color: '#c9a227' },
+  { value: 0.143, label: '0.143', color: '#d06a6a' },
+];
+
+export const CURVE_COLORS = {
+  full: '#4aa3ff',
+  measured: '#4fd18b',
+  missing: '#ff8a5c',
+  oddEven: '#c38cff',
+  nmse: '#ff8a5c',
+  corr: '#4aa3ff',
+};
+
+/**
+ * A directional FSC with its empty shells as gaps. The worker reports 0 for a shell without
+ * voxels in the region (the low shells of the missing region, which lie wholly in the measured
+ * planes); an FSC of exactly 0 does not otherwise occur with real data, so exact zeros are taken
+ * as empty shells: not drawn, and never a "first crossing".
+ */
+export function emptyShellsAsGaps(values: number[]): number[] {
+  return values.map((v) => (v === 0 ? NaN : v));
+}
+
+/** Which FSC curves a report holds, named as in CONVENTIONS.md §3. */
+export function fscSeries(report: FscReport, xScale: number): PlotSeries[] {
+  const x = report.shells.map((s) => s * xScale);
+  const series: PlotSeries[] = [{ name: 'FSC (all)', x, y: report.fsc, color: CURVE_COLORS.full, width: 2 }];
+  const add = (name: string, values: number[] | undefined, color: string, dash?: string): void => {
+    if (values) series.push({ name, x, y: emptyShellsAsGaps(values), color, dash });
+  };
+  add('measured region', report.fscMeasured, CURVE_COLORS.measured);
+  add('missing region', report.fscMissing, CURVE_COLORS.missing);
+  add('wedge cone: measured', report.fscWedge, CURVE_COLORS.measured, '5 3');
+  add('wedge cone: missing', report.fscWedgeMissing, CURVE_COLORS.missing, '5 3');
+  return series;
+}
+
+function fscYDomain(curves: number[][]): [number, number] {
+  let lo = 0;
+  for (const c of curves) for (const v of c) if (Number.isFinite(v)) lo = Math.min(lo, v);
+  return [Math.max(-1, Math.min(-0.05, Math.floor(lo * 10) / 10)), 1.02];
+}
+
+export function fscPlotSpec(report: FscReport, width = 620, height = 320): PlotSpec {
+  const unit = frequencyUnit(report.pixelSize);
+  const series = fscSeries(report, unit.scale);
+  const nyquist = report.shells.length ? report.shells[report.shells.length - 1] * unit.scale : 0.5 * unit.scale;
+  const res = [report.res0143, report.res05].filter((f): f is number => f !== null).map((f) => ({ value: f * unit.scale, label: '', color: '#5b6773' }));
+  return {
+    id: 'fsc',
+    width,
+    height,
+    title: `FSC: ${report.labelA} vs ${report.labelB}`,
+    xLabel: `spatial frequency (${unit.label})`,
+    yLabel: 'FSC',
+    series,
+    xDomain: [0, nyquist],
+    yDomain: fscYDomain(series.map((s) => s.y)),
+    hLines: FSC_THRESHOLDS,
+    vLines: res,
+  };
+}
+
+export function oddEvenPlotSpec(summary: OddEvenSummary, width = 620, height = 300): PlotSpec {
+  const unit = frequencyUnit(summary.pixelSize);
+  const x = summary.shells.map((s) => s * unit.scale);
+  const nyquist = x.length ? x[x.length - 1] : 0.5 * unit.scale;
+  return {
+    id: 'oddeven',
+    width,
+    height,
+    title: summary.label,
+    xLabel: `spatial frequency (${unit.label})`,
+    yLabel: 'FSC (odd vs even tilts)',
+    series: [{ name: 'odd/even FSC', x, y: summary.fsc, color: CURVE_COLORS.oddEven, width: 2 }],
+    xDomain: [0, nyquist],
+    yDomain: fscYDomain([summary.fsc]),
+    hLines: FSC_THRESHOLDS,
+    vLines: [summary.res0143, summary.res05].filter((f): f is number => f !== null).map((f) => ({ value: f * unit.scale, label: '', color: '#5b6773' })),
+  };
+}
+
+/** NMSE and correlation per held-out angle, sorted by angle. */
+export function crossValidationPlotSpec(summary: CrossValidationSummary, width = 620, height = 260): PlotSpec {
+  const sorted = [...summary.scores].sort((a, b) => a.angle - b.angle);
+  const angles = sorted.map((s) => s.angle);
+  const nmse = sorted.map((s) => s.nmse);
+  const corr = sorted.map((s) => s.corr);
+  const finite = [...nmse, ...corr].filter(Number.isFinite);
+  const lo = Math.min(0, ...finite);
+  const hi = Math.max(1, ...finite);
+  const aLo = Math.min(...angles, 0);
+  const aHi = Math.max(...angles, 0);
+  const pad = Math.max(3, (aHi - aLo) * 0.05);
+  return {
+    id: 'cv',
+    width,
+    height,
+    title: `Held-out tilts: ${summary.label}`,
+    xLabel: 'held-out tilt angle (°)',
+    yLabel: 'NMSE  /  correlation',
+    series: [
+      { name: `NMSE (mean ${summary.meanNmse.toFixed(3)})`, x: angles, y: nmse, color: CURVE_COLORS.nmse, markers: true },
+      { name: `correlation (mean ${summary.meanCorr.toFixed(3)})`, x: angles, y: corr, color: CURVE_COLORS.corr, markers: true },
+    ],
+    xDomain: [aLo - pad, aHi + pad],
+    yDomain: [lo, hi * 1.05],
+  };
+}

@@ -1,0 +1,64 @@
+/** Small React hooks shared by the comparison views. */
+import { useEffect, useMemo, useState } from 'react';
+import type { DatasetSummary, ResultSummary } from '../../../workers/api.ts';
+import { errorMessage, getEngine } from '../engineClient.ts';
+import { useAppStore } from '../state/store.ts';
+import { useCompareStore } from '../state/compareStore.ts';
+
+/** The results of one tilt series, in list order. */
+export function useDatasetResults(datasetId: string | null): ResultSummary[] {
+  const results = useAppStore((s) => s.results);
+  return useMemo(() => (datasetId ? results.filter((r) => r.datasetId === datasetId) : []), [results, datasetId]);
+}
+
+/** The tilt series the figures are about: the one selected in the sidebar, else that of the picked results. */
+export function useCompareDataset(): DatasetSummary | null {
+  const selection = useCompareStore((s) => s.selection);
+  return useAppStore((s) => {
+    const id = s.selectedDatasetId ?? s.results.find((r) => selection.includes(r.id))?.datasetId;
+    return s.datasets.find((d) => d.id === id) ?? null;
+  });
+}
+
+/** The picked results that still exist, in pick order. */
+export function useSelectedResults(): ResultSummary[] {
+  const selection = useCompareStore((s) => s.selection);
+  const results = useAppStore((s) => s.results);
+  return useMemo(
+    () => selection.map((id) => results.find((r) => r.id === id)).filter((r): r is ResultSummary => r !== undefined),
+    [selection, results],
+  );
+}
+
+const windowRequests = new Map<string, Promise<[number, number]>>();
+
+function percentileWindow(resultId: string): Promise<[number, number]> {
+  let request = windowRequests.get(resultId);
+  if (!request) {
+    request = getEngine()
+      .percentiles(resultId, [1, 99])
+      .then(([lo, hi]) => [lo, hi] as [number, number]);
+    windowRequests.set(resultId, request);
+    request.catch(() => windowRequests.delete(resultId));
+  }
+  return request;
+}
+
+/** The 1st–99th percentile grey windows of some results (each asked of the worker once). */
+export function usePercentileWindows(resultIds: string[]): Record<string, [number, number]> {
+  const [windows, setWindows] = useState<Record<string, [number, number]>>({});
+  const key = resultIds.join('|');
+  useEffect(() => {
+    let live = true;
+    for (const id of key ? key.split('|') : []) {
+      percentileWindow(id).then(
+        (window) => live && setWindows((w) => (w[id] ? w : { ...w, [id]: window })),
+        (error: unknown) => live && useAppStore.getState().showError(`Could not compute percentiles: ${errorMessage(error)}`),
+      );
+    }
+    return () => {
+      live = false;
+    };
+  }, [key]);
+  return windows;
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { FscReport } from '../../../workers/api.ts';
+import { crossValidationPlotSpec, fscPlotSpec, fscSeries } from './figures.ts';
+import { buildPlotSvg, escapeXml, pathData } from './plotSvg.ts';
+
+describe('SVG plots', () => {
+  it('breaks lines at non-finite points', () => {
+    const id = (v: number) => v;
+    expect(pathData([0, 1, 2, 3], [0, 1, NaN, 3], id, id)).toBe('M0 0L1 1M3 3');
+    expect(pathData([], [], id, id)).toBe('');
+  });
+
+  it('escapes labels', () => {
+    expect(escapeXml('a<b & "c"')).toBe('a&lt;b &amp; &quot;c&quot;');
+  });
+
+  it('builds a standalone SVG with one path per series, thresholds and a clip path of its own', () => {
+    const svg = buildPlotSvg({
+      id: 'test',
+      width: 300,
+      height: 200,
+      xLabel: 'x <unit>',
+      yLabel: 'y',
+      series: [
+        { name: 'a', x: [0, 1, 2], y: [1, 0.5, 0], color: '#fff' },
+        { name: 'b', x: [0, 1, 2], y: [0.2, 0.3, 0.4], color: '#f00', dash: '4 2' },
+      ],
+      hLines: [{ value: 0.143, label: '0.143', color: '#888' }],
+    });
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="300" height="200"')).toBe(true);
+    expect(svg.match(/<path /g)).toHaveLength(2);
+    expect(svg).toContain('clipPath id="test-area"');
+    expect(svg).toContain('x &lt;unit&gt;');
+    expect(svg).toContain('>0.143<');
+    expect(svg).toContain('stroke-dasharray="4 2"');
+    expect(svg.endsWith('</svg>')).toBe(true);
+  });
+
+  it('plots every FSC curve of a report against 1/Å, with both thresholds', () => {
+    const report: FscReport = {
+      labelA: 'A',
+      labelB: 'B',
+      shells: [0, 0.25, 0.5],
+      fsc: [1, 0.6, 0.1],
+      fscMeasured: [1, 0.8, 0.2],
+      fscMissing: [1, 0.3, -0.3],
+      fscWedge: [1, 0.8, 0.2],
+      fscWedgeMissing: [1, 0.3, 0],
+      res0143: 0.45,
+      res05: 0.3,
+      pixelSize: 8,
+    };
+    // Empty shells (reported as exactly 0) of the directional curves are gaps.
+    expect(fscSeries({ ...report, fscMissing: [0, 0.3, -0.3] }, 1)[2].y).toEqual([NaN, 0.3, -0.3]);
+    expect(fscSeries(report, 1).map((s) => s.name)).toEqual(['FSC (all)', 'measured region', 'missing region', 'wedge cone: measured', 'wedge cone: missing']);
+    const spec = fscPlotSpec(report);
+    expect(spec.xLabel).toBe('spatial frequency (1/Å)');
+    expect(spec.xDomain).toEqual([0, 0.0625]);
+    expect(spec.yDomain?.[0]).toBeLessThanOrEqual(-0.3);
+    expect(spec.hLines?.map((l) => l.value)).toEqual([0.5, 0.143]);
+    expect(buildPlotSvg(spec).match(/<path /g)).toHaveLength(5);
+    expect(fscPlotSpec({ ...report, pixelSize: 0, fscMeasured: undefined }).xLabel).toBe('spatial frequency (cycles/voxel)');
+  });
+
+  it('plots cross-validation scores sorted by angle', () => {
+    const spec = crossValidationPlotSpec({
+      label: 'FBP',
+      scores: [
+        { index: 9, angle: 15, nmse: 0.4, corr: 0.8 },
+        { index: 1, angle: -15, nmse: 0.2, corr: 0.9 },
+      ],
+      meanNmse: 0.3,
+      meanCorr: 0.85,
+    } as never);
+    expect(spec.series[0].x).toEqual([-15, 15]);
+    expect(spec.series[0].y).toEqual([0.2, 0.4]);
+    expect(spec.series[1].y).toEqual([0.9, 0.8]);
+  });
+});

@@ -1,0 +1,29 @@
+/** Frequency and resolution units of the comparison views (CONVENTIONS.md §3). Pure. */
+
+export interface FrequencyUnit {
+  /** Multiply a frequency in cycles/voxel by this to get the displayed unit. */
+  scale: number;
+  /** "1/Å" or "cycles/voxel". */
+  label: string;
+  /** Whether the pixel size is known (resolution in Å, else in voxels). */
+  physical: boolean;
+}
+
+/** 1/Å when the pixel size (Å per voxel) is known, else cycles/voxel. */
+export function frequencyUnit(pixelSize: number): FrequencyUnit {
+  return pixelSize > 0 ? { scale: 1 / pixelSize, label: '1/Å', physical: true } : { scale: 1, label: 'cycles/voxel', physical: false };
+}
+
+/** Resolution (a length) of a frequency in cycles/voxel: Å when the pixel size is known, else voxels. Null/0 → null. */
+export function resolutionLength(frequency: number | null, pixelSize: number): number | null {
+  if (frequency === null || !(frequency > 0) || !Number.isFinite(frequency)) return null;
+  return (pixelSize > 0 ? pixelSize : 1) / frequency;
+}
+
+/** "24.3 Å", "3.04 voxels", or "—" (never crosses). */
+export function formatResolution(frequency: number | null, pixelSize: number): string {
+  const length = resolutionLength(frequency, pixelSize);
+  if (length === null) return '—';
+  const text = length >= 100 ? length.toFixed(0) : length >= 10 ? length.toFixed(1) : length.toFixed(2);
+  return `${text} ${pixelSize > 0 ? 'Å' : 'voxels'}`;
+}

@@ -1,0 +1,275 @@
+/**
+ * The method-comparison workspace (issue #3): which results are compared, the linked grid view,
+ * and the figures computed by the worker (FSC, Fourier sections, odd/even, cross-validation,
+ * ground-truth scores). Engine calls go through getEngine(), like the app store's.
+ */
+import { create } from 'zustand';
+import type {
+  CrossValidationSummary,
+  FourierPlane,
+  FscReport,
+  GroundTruthScores,
+  OddEvenSummary,
+  ResultSummary,
+  SliceAxis,
+} from '../../../workers/api.ts';
+import type { Progress } from '../../engine/types.ts';
+import { formDescription } from '../compare/formLabel.ts';
+import { toggleSelection } from '../compare/linking.ts';
+import { errorMessage, getEngine, isCancellation, progressProxy } from '../engineClient.ts';
+import type { VolumeDims, Voxel } from '../viewer/axes.ts';
+import { IDENTITY_VIEW, type PanelView } from '../viewer/viewMath.ts';
+import { buildRequest } from './methodForm.ts';
+import { useAppStore } from './store.ts';
+
+/** The main area: the viewer (slices or 3D, its own modes) or the comparison. */
+export type MainArea = 'viewer' | 'compare';
+export type CompareTab = 'grid' | 'fourier' | 'fsc' | 'oddeven' | 'cv' | 'metrics';
+
+/** A voxel together with the size of the volume it belongs to (panels may differ in size). */
+export interface LinkedVoxel {
+  voxel: Voxel;
+  dims: VolumeDims;
+}
+
+/** A long worker job of the comparison (odd/even, cross-validation) and what it produced. */
+export interface EvalJob<T> {
+  jobId: string | null;
+  /** What runs, e.g. "FBP (cosine), thickness 32". */
+  label: string;
+  progress: Progress | null;
+  cancelling: boolean;
+  result: T | null;
+  /** "cancelled" or an error message of the last attempt. */
+  note: { kind: 'cancelled' | 'failed'; text: string } | null;
+}
+
+export type MetricEntry =
+  | { status: 'pending' }
+  | { status: 'done'; scores: GroundTruthScores }
+  | { status: 'failed'; error: string };
+
+export interface CompareState {
+  mainArea: MainArea;
+  tab: CompareTab;
+  /** Result ids in the comparison, in the order picked (2–6 shown in the grid). */
+  selection: string[];
+  plane: SliceAxis;
+  /** Linked cursor of the grid; null = the centre of the first panel. */
+  cursor: LinkedVoxel | null;
+  /** Linked zoom/pan of the grid. */
+  view: PanelView;
+  sharedContrast: boolean;
+  fourierResultId: string | null;
+  fourierPlane: FourierPlane;
+  fourierTilts: boolean;
+  fourierWedge: boolean;
+  fscA: string | null;
+  fscB: string | null;
+  fsc: { busy: boolean; report: FscReport | null; error: string | null; key: string | null };
+  differenceBusy: boolean;
+  oddEven: EvalJob<OddEvenSummary>;
+  heldOut: string;
+  cv: EvalJob<CrossValidationSummary>;
+  /** Ground-truth scores per result id. */
+  metrics: Record<string, MetricEntry>;
+}
+
+export interface CompareActions {
+  setMainArea(area: MainArea): void;
+  setTab(tab: CompareTab): void;
+  toggleSelected(id: string): void;
+  setSelection(ids: string[]): void;
+  setPlane(plane: SliceAxis): void;
+  setCursor(cursor: LinkedVoxel | null): void;
+  setView(view: PanelView): void;
+  setSharedContrast(shared: boolean): void;
+  setFourier(patch: Partial<Pick<CompareState, 'fourierResultId' | 'fourierPlane' | 'fourierTilts' | 'fourierWedge'>>): void;
+  setFscPair(a: string | null, b: string | null): void;
+  computeFsc(): Promise<void>;
+  /** A − B as a new result: listed in the results and added to the comparison. */
+  makeDifference(a: string, b: string): Promise<ResultSummary | null>;
+  runOddEven(): Promise<void>;
+  cancelOddEven(): void;
+  setHeldOut(spec: string): void;
+  runCrossValidation(): Promise<void>;
+  cancelCrossValidation(): void;
+  /** Score the given results against the ground truth (one after another, skipping scored ones). */
+  computeMetrics(ids: string[], force?: boolean): Promise<void>;
+}
+
+export type CompareStore = CompareState & CompareActions;
+
+const idleJob = <T>(): EvalJob<T> => ({ jobId: null, label: '', progress: null, cancelling: false, result: null, note: null });
+let jobCounter = 0;
+
+function describeForm(): { datasetId: string; label: string } | null {
+  const app = useAppStore.getState();
+  return app.selectedDatasetId ? { datasetId: app.selectedDatasetId, label: formDescription(app.form) } : null;
+}
+
+export const useCompareStore = create<CompareStore>()((set, get) => {
+  /** Run an odd/even or cross-validation job in the slot `key`, with progress and cancel. */
+  async function runEval<T>(key: 'oddEven' | 'cv', start: (jobId: string, datasetId: string, onProgress: (p: Progress) => void) => Promise<T>) {
+    if (get()[key].jobId) return;
+    const what = describeForm();
+    if (!what) {
+      useAppStore.getState().showError('Load a tilt series (or the demo) first');
+      return;
+    }
+    const jobId = `${key}-${++jobCounter}-${Date.now().toString(36)}`;
+    const previous = get()[key] as EvalJob<T>;
+    set({ [key]: { ...previous, jobId, label: what.label, progress: { fraction: 0, message: 'Starting…' }, cancelling: false, note: null } });
+    const onProgress = progressProxy((progress: Progress) => {
+      const job = get()[key];
+      if (job.jobId !== jobId) return;
+      set({ [key]: { ...job, progress: job.cancelling ? { ...progress, message: 'Cancelling…' } : progress } });
+    });
+    try {
+      const result = await start(jobId, what.datasetId, onProgress);
+      set({ [key]: { ...get()[key], jobId: null, progress: null, cancelling: false, result, note: null } });
+    } catch (error) {
+      const cancelled = isCancellation(error);
+      set({
+        [key]: {
+          ...get()[key],
+          jobId: null,
+          progress: null,
+          cancelling: false,
+          note: cancelled ? { kind: 'cancelled', text: 'Cancelled; the previous figure (if any) is kept' } : { kind: 'failed', text: errorMessage(error) },
+        },
+      });
+    }
+  }
+
+  function cancelEval(key: 'oddEven' | 'cv'): void {
+    const job = get()[key];
+    if (!job.jobId || job.cancelling) return;
+    set({ [key]: { ...job, cancelling: true, progress: job.progress ? { ...job.progress, message: 'Cancelling…' } : null } });
+    void getEngine()
+      .cancel(job.jobId)
+      .catch((error: unknown) => useAppStore.getState().showError(`Could not cancel: ${errorMessage(error)}`));
+  }
+
+  return {
+    mainArea: 'viewer',
+    tab: 'grid',
+    selection: [],
+    plane: 'xy',
+    cursor: null,
+    view: { ...IDENTITY_VIEW },
+    sharedContrast: false,
+    fourierResultId: null,
+    fourierPlane: 'kx-kz',
+    fourierTilts: true,
+    fourierWedge: true,
+    fscA: null,
+    fscB: null,
+    fsc: { busy: false, report: null, error: null, key: null },
+    differenceBusy: false,
+    oddEven: idleJob(),
+    heldOut: '±15',
+    cv: idleJob(),
+    metrics: {},
+
+    setMainArea(mainArea) {
+      set({ mainArea });
+    },
+    setTab(tab) {
+      set({ tab });
+    },
+    toggleSelected(id) {
+      set((s) => ({ selection: toggleSelection(s.selection, id, useAppStore.getState().results) }));
+    },
+    setSelection(ids) {
+      set({ selection: ids });
+    },
+    setPlane(plane) {
+      set({ plane });
+    },
+    setCursor(cursor) {
+      set({ cursor });
+    },
+    setView(view) {
+      set({ view });
+    },
+    setSharedContrast(sharedContrast) {
+      set({ sharedContrast });
+    },
+    setFourier(patch) {
+      set(patch);
+    },
+    setFscPair(fscA, fscB) {
+      set((s) => ({ fscA, fscB, fsc: { ...s.fsc, error: null } }));
+    },
+
+    async computeFsc() {
+      const { fscA, fscB } = get();
+      if (!fscA || !fscB) return;
+      const key = `${fscA}|${fscB}`;
+      set((s) => ({ fsc: { ...s.fsc, busy: true, error: null } }));
+      try {
+        const report = await getEngine().fsc(fscA, fscB);
+        set({ fsc: { busy: false, report, error: null, key } });
+      } catch (error) {
+        set((s) => ({ fsc: { ...s.fsc, busy: false, error: `FSC failed: ${errorMessage(error)}` } }));
+      }
+    },
+
+    async makeDifference(a, b) {
+      set({ differenceBusy: true });
+      try {
+        const result = await getEngine().difference(a, b);
+        // The app store has no "add result" action; results are plain data, so append it here.
+        useAppStore.setState((s) => ({ results: [...s.results.filter((r) => r.id !== result.id), result] }));
+        set((s) => {
+          const kept = s.selection.filter((id) => id !== result.id);
+          return { selection: [...kept.slice(Math.max(0, kept.length - 5)), result.id] };
+        });
+        return result;
+      } catch (error) {
+        useAppStore.getState().showError(`Difference failed: ${errorMessage(error)}`);
+        return null;
+      } finally {
+        set({ differenceBusy: false });
+      }
+    },
+
+    runOddEven() {
+      const request = buildRequest(useAppStore.getState().form);
+      return runEval('oddEven', (jobId, datasetId, onProgress) => getEngine().oddEven(jobId, datasetId, request, onProgress));
+    },
+    cancelOddEven() {
+      cancelEval('oddEven');
+    },
+    setHeldOut(heldOut) {
+      set({ heldOut });
+    },
+    runCrossValidation() {
+      const request = buildRequest(useAppStore.getState().form);
+      const spec = get().heldOut;
+      return runEval('cv', (jobId, datasetId, onProgress) => getEngine().crossValidate(jobId, datasetId, request, spec, onProgress));
+    },
+    cancelCrossValidation() {
+      cancelEval('cv');
+    },
+
+    async computeMetrics(ids, force = false) {
+      const todo = ids.filter((id) => {
+        const entry = get().metrics[id];
+        return force ? entry?.status !== 'pending' : !entry;
+      });
+      if (todo.length === 0) return;
+      set((s) => ({ metrics: { ...s.metrics, ...Object.fromEntries(todo.map((id) => [id, { status: 'pending' } as MetricEntry])) } }));
+      for (const id of todo) {
+        let entry: MetricEntry;
+        try {
+          entry = { status: 'done', scores: await getEngine().groundTruthScores(id) };
+        } catch (error) {
+          entry = { status: 'failed', error: errorMessage(error) };
+        }
+        set((s) => ({ metrics: { ...s.metrics, [id]: entry } }));
+      }
+    },
+  };
+});
