@@ -42,6 +42,7 @@ describe('SVG plots', () => {
       labelB: 'B',
       shells: [0, 0.25, 0.5],
       fsc: [1, 0.6, 0.1],
+      counts: [1, 6, 12],
       fscMeasured: [1, 0.8, 0.2],
       fscMissing: [1, 0.3, -0.3],
       fscWedge: [1, 0.8, 0.2],
