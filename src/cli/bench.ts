@@ -15,6 +15,7 @@ import { Rng } from '../engine/sim/random.ts';
 import { tiltRange } from '../engine/sim/tiltScheme.ts';
 import type { GpuContext } from '../engine/gpu/device.ts';
 import type { TiltSeries } from '../engine/types.ts';
+import { benchRender, type RenderBenchRow } from './benchRender.ts';
 import { openCliGpu } from './gpu.ts';
 import { parseOptions, UsageError } from './options.ts';
 
@@ -111,22 +112,36 @@ async function benchReconstruction(gpu: GpuContext, quick: boolean): Promise<Row
   return rows;
 }
 
-/** `wedgelab bench [--quick] [--only recon|fft] [--out-dir DIR]` */
+function renderTable(rows: RenderBenchRow[]): string {
+  const head = '| volume | mode | fps while turning | drawn as |\n|---|---|---|---|';
+  return [head, ...rows.map((r) => `| ${r.size} | ${r.mode} | ${r.fps.toFixed(1)} | ${r.display.replace(/\n/g, ' ')} |`)].join('\n');
+}
+
+const PARTS = ['recon', 'fft', 'render'] as const;
+
+/** `wedgelab bench [--quick] [--only recon|fft|render] [--out-dir DIR]` */
 export async function benchCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, { quick: { type: 'boolean' }, only: { type: 'string' }, 'out-dir': { type: 'string' } });
   const quick = values.quick === true;
   const only = values.only as string | undefined;
-  if (only !== undefined && only !== 'recon' && only !== 'fft') throw new UsageError(`--only takes recon or fft (got "${only}")`);
+  if (only !== undefined && !(PARTS as readonly string[]).includes(only)) throw new UsageError(`--only takes ${PARTS.join(', ')} (got "${only}")`);
+  const part = (name: (typeof PARTS)[number]) => only === undefined || only === name;
   const outDir = (values['out-dir'] as string | undefined) ?? 'bench/out';
   const gpu = await openCliGpu();
-  const rows = only === 'fft' ? [] : await benchReconstruction(gpu, quick);
+  const rows = part('recon') ? await benchReconstruction(gpu, quick) : [];
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const fftRows = only === 'recon' ? [] : await benchFft(gpu, quick ? FFT_BENCH_QUICK_SIZES : FFT_BENCH_SIZES, { log });
+  const fftRows = part('fft') ? await benchFft(gpu, quick ? FFT_BENCH_QUICK_SIZES : FFT_BENCH_SIZES, { log }) : [];
+  const renderSizes: [number, number, number][] = quick ? [[128, 128, 128]] : [[128, 128, 128], [256, 256, 256], [512, 512, 256]];
+  const renderRows = part('render') ? await benchRender(renderSizes, { softwareGpu: gpu.isFallbackAdapter, log }) : [];
   const machine = `${gpu.description}${gpu.isFallbackAdapter ? ' (software fallback adapter)' : ''}; host ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; peak host RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
   await mkdir(outDir, { recursive: true });
-  const report = { date: new Date().toISOString(), machine, gpu: { description: gpu.description, vendor: gpu.vendor, architecture: gpu.architecture, fallback: gpu.isFallbackAdapter }, rows, fft: fftRows };
+  const report = { date: new Date().toISOString(), machine, gpu: { description: gpu.description, vendor: gpu.vendor, architecture: gpu.architecture, fallback: gpu.isFallbackAdapter }, rows, fft: fftRows, render: renderRows };
   await writeFile(join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
-  const markdown = [rows.length ? table(rows, machine) : `Machine: ${machine}`, fftRows.length ? `\n3-D FFT and FSC\n\n${fftTable(fftRows)}` : ''].join('\n');
+  const markdown = [
+    rows.length ? table(rows, machine) : `Machine: ${machine}`,
+    fftRows.length ? `\n3-D FFT and FSC\n\n${fftTable(fftRows)}` : '',
+    renderRows.length ? `\n3-D view (chromium)\n\n${renderTable(renderRows)}` : '',
+  ].join('\n');
   await writeFile(join(outDir, 'bench.md'), `${markdown}\n`);
   process.stdout.write(`${markdown}\n`);
 }
