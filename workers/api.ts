@@ -7,6 +7,7 @@
 import type { FbpParams, MethodName, MethodRequest, SirtParams } from '../src/engine/methods/params.ts';
 import type { Progress } from '../src/engine/types.ts';
 import type { OddEvenReport } from '../src/engine/evaluation/oddEven.ts';
+import type { FscCurves } from '../src/engine/metrics/fsc.ts';
 import type { SimulationOptions as DemoOptions } from '../src/engine/sim/index.ts';
 import type { SliceAxis } from '../src/engine/volume.ts';
 
@@ -87,24 +88,14 @@ export interface DisplayVolume {
   pixelSize: number;
 }
 
-/** FSC between two volumes (CONVENTIONS.md §3); frequencies in cycles/voxel. */
-export interface FscReport {
+/**
+ * FSC between two volumes (CONVENTIONS.md §3): the engine's curves (frequencies in cycles/voxel;
+ * directional curves when A comes from a tilt series; per-region shell counts, a shell with none
+ * has no FSC value there), with labels and resolutions.
+ */
+export interface FscReport extends FscCurves {
   labelA: string;
   labelB: string;
-  shells: number[];
-  fsc: number[];
-  /** Directional FSC on the measured and missing Fourier regions of A's tilt series (when A comes from one). */
-  fscMeasured?: number[];
-  fscMissing?: number[];
-  /** The same split with the simpler wedge cone. */
-  fscWedge?: number[];
-  fscWedgeMissing?: number[];
-  /** Fourier voxels per shell in each region: a shell with none has no FSC value there (reported as 0). */
-  counts: number[];
-  countsMeasured?: number[];
-  countsMissing?: number[];
-  countsWedge?: number[];
-  countsWedgeMissing?: number[];
   /** First crossings below 0.143 and 0.5 in cycles/voxel, null if none. */
   res0143: number | null;
   res05: number | null;

@@ -142,19 +142,9 @@ function fscReport(a: Result, b: Result): FscReport {
   }
   const curves = fsc(va, vb, anglesOf(a));
   return {
+    ...curves,
     labelA: a.summary.label,
     labelB: b.summary.label,
-    shells: curves.shells,
-    fsc: curves.fsc,
-    fscMeasured: curves.fscMeasured,
-    fscMissing: curves.fscMissing,
-    fscWedge: curves.fscWedge,
-    fscWedgeMissing: curves.fscWedgeMissing,
-    counts: curves.counts,
-    countsMeasured: curves.countsMeasured,
-    countsMissing: curves.countsMissing,
-    countsWedge: curves.countsWedge,
-    countsWedgeMissing: curves.countsWedgeMissing,
     res0143: resolutionAt(curves, 0.143),
     res05: resolutionAt(curves, 0.5),
     pixelSize: va.pixelSize,

@@ -9,7 +9,8 @@
  * spread runs of 64 neighbouring lines, so that cache reuse matches the full transform's) and the shell sums on a subset of z planes, then scaled to the whole volume; the row's
  * note says so.
  */
-import { fft3dCpu, fft3dGpu, Fft3dPlan } from './kernels/fft3d.ts';
+import { fft3d as fft3dCpu } from '../metrics/fourier.ts';
+import { fft3dGpu, Fft3dPlan } from './kernels/fft3d.ts';
 import { fscGpu } from './kernels/fscShells.ts';
 import { fft } from '../fft/cpuFft.ts';
 import { roundHalfEven } from '../metrics/fsc.ts';

@@ -16,7 +16,8 @@ import { Rng } from '../sim/random.ts';
 import type { TiltSeries, Volume } from '../types.ts';
 import { readFloats, uploadBuffer } from './buffers.ts';
 import type { GpuContext } from './device.ts';
-import { fft3dCpu, fft3dGpu, Fft3dPlan } from './kernels/fft3d.ts';
+import { fft3d as fft3dCpu } from '../metrics/fourier.ts';
+import { fft3dGpu, Fft3dPlan } from './kernels/fft3d.ts';
 import { fscGpu } from './kernels/fscShells.ts';
 import { RowFilterPlan } from './kernels/rowFilter.ts';
 

@@ -24,7 +24,7 @@
  * Limits. The volume must fit one storage binding (maxStorageBufferBindingSize, 1 GiB on
  * SwiftShader, often 2–4 GiB on real GPUs); larger volumes fail with an error naming both.
  */
-import { fft as fftLine, ifft as ifftLine } from '../../fft/cpuFft.ts';
+import { fft as fftLine } from '../../fft/cpuFft.ts';
 import type { Volume } from '../../types.ts';
 import { dispatchSize, FLAT_INDEX_WGSL, formatBytes, pipelineSet, readFloats, storageBuffer, uniformBuffer, uploadBuffer } from '../buffers.ts';
 import { assertDeviceAlive, type GpuContext } from '../device.ts';
@@ -437,35 +437,3 @@ export async function fft3dGpu(gpu: GpuContext, volume: Volume, options: Fft3dOp
   }
 }
 
-/**
- * CPU reference of the same transform, in float64 with ../../fft/cpuFft.ts along each axis
- * (the kernel checks and the bench use it). Split re/im, in place.
- */
-export function fft3dCpu(re: Float64Array, im: Float64Array, nx: number, ny: number, nz: number, inverse = false): void {
-  const line = inverse ? ifftLine : fftLine;
-  const axes: [number, number, number, number][] = [
-    // n, stride, outer count, outer step
-    [nx, 1, ny * nz, nx],
-    [ny, nx, nz, nx * ny],
-    [nz, nx * ny, 1, 0],
-  ];
-  for (const [n, stride, outer, step] of axes) {
-    if (n === 1) continue;
-    const lr = new Float64Array(n);
-    const li = new Float64Array(n);
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < stride; i++) {
-        const base = o * step + i;
-        for (let j = 0; j < n; j++) {
-          lr[j] = re[base + j * stride];
-          li[j] = im[base + j * stride];
-        }
-        line(lr, li);
-        for (let j = 0; j < n; j++) {
-          re[base + j * stride] = lr[j];
-          im[base + j * stride] = li[j];
-        }
-      }
-    }
-  }
-}
