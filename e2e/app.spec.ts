@@ -4,7 +4,7 @@
  * adapter), so the tests run in order, like one user's session.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { parseMrcHeader, tiltAngles, tiltSeriesStack, writeMrc, writeTlt } from './fixtures.ts';
+import { parseMrcHeader, simulatedStack, tiltAngles, writeTlt } from './fixtures.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -105,7 +105,7 @@ test('SIRT with 3 iterations shows a residual plot', async () => {
 });
 
 test('a dropped MRC stack + .tlt loads, reconstructs and exports', async () => {
-  const stack = writeMrc(tiltSeriesStack(64, 64, tiltAngles(-60, 60, 6)));
+  const stack = await simulatedStack(64, 64, tiltAngles(-60, 60, 6));
   await page.getByTestId('file-input').setInputFiles(stackFiles('fixture', stack, tiltAngles(-60, 60, 6)));
   await expect(page.getByTestId('dataset-size')).toHaveText('64 × 64 × 21');
   await expect(page.getByTestId('dataset-summary')).toContainText('fixture.mrc');
@@ -140,7 +140,7 @@ test('a dropped MRC stack + .tlt loads, reconstructs and exports', async () => {
 
 test('files dropped anywhere on the page load too', async () => {
   const angles = tiltAngles(-50, 50, 10);
-  const files = stackFiles('dropped', writeMrc(tiltSeriesStack(32, 32, angles)), angles).map((f) => ({
+  const files = stackFiles('dropped', await simulatedStack(32, 32, angles), angles).map((f) => ({
     name: f.name,
     base64: f.buffer.toString('base64'),
   }));
@@ -163,7 +163,7 @@ test('files dropped anywhere on the page load too', async () => {
 
 test('corrupt files show an error and keep what was loaded', async () => {
   const angles = tiltAngles(-60, 60, 6);
-  const full = writeMrc(tiltSeriesStack(64, 64, angles));
+  const full = await simulatedStack(64, 64, angles);
   const resultsBefore = await page.getByTestId('result-item').count();
   const selectedBefore = await selectedResultLabel();
 
