@@ -33,6 +33,18 @@ export interface Progress {
   message: string;
   /** Optional per-iteration figures, e.g. SIRT's relative reprojection residual. */
   residuals?: number[];
+  /** Optional training loss per optimisation step, e.g. the coordinate network's. */
+  loss?: number[];
+  /** Optional live XZ section of the slab being fitted (nx × nz, x fastest), in the data's units. */
+  preview?: SlabPreview;
+}
+
+/** The XZ section at tomogram row `row` while a method still works on its slab. */
+export interface SlabPreview {
+  row: number;
+  nx: number;
+  nz: number;
+  data: Float32Array;
 }
 
 export type ProgressCallback = (progress: Progress) => void;

@@ -131,11 +131,11 @@ export function encodeDispatch(
   encoder: GPUCommandEncoder,
   pipeline: GPUComputePipeline,
   group: GPUBindGroup,
-  workgroups: [number, number],
+  workgroups: [number, number] | [number, number, number],
 ): void {
   const pass = encoder.beginComputePass();
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, group);
-  pass.dispatchWorkgroups(workgroups[0], workgroups[1]);
+  pass.dispatchWorkgroups(workgroups[0], workgroups[1], workgroups[2] ?? 1);
   pass.end();
 }

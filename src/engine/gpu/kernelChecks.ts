@@ -14,7 +14,11 @@ import { backProjectCpu, forwardProjectCpu } from '../reference/projector.ts';
 import { sirtCpu } from '../reference/sirt.ts';
 import { Rng } from '../sim/random.ts';
 import type { TiltSeries, Volume } from '../types.ts';
-import { readFloats, uploadBuffer } from './buffers.ts';
+import { readFloats, storageBuffer, uploadBuffer } from './buffers.ts';
+import { CoordnetSlab } from '../methods/coordnet.ts';
+import { gridCoords, initSiren, sirenBackwardCpu, sirenForwardCpu, sirenStepCpu, type SirenGrid, type SirenShape } from '../reference/siren.ts';
+import { tiltTrig } from '../geometry.ts';
+import { SirenNetwork } from './kernels/siren.ts';
 import type { GpuContext } from './device.ts';
 import { fft3d as fft3dCpu } from '../metrics/fourier.ts';
 import { fft3dGpu, Fft3dPlan } from './kernels/fft3d.ts';
@@ -93,6 +97,105 @@ const filterChecks: KernelCheck[] = FILTER_NAMES.map((name) => ({
     return result(this.name, relativeError(actual, filterRowsCpu(rows, nRows, nx, response)), 1e-4);
   },
 }));
+
+/** The network's forward pass and gradient for ∂L/∂voxel = dOut, from the GPU. */
+async function sirenGradientGpu(gpu: GpuContext, shape: SirenShape, grid: SirenGrid, theta: Float32Array, dOut: Float32Array, chunk: number) {
+  const voxels = grid.nx * grid.ny * grid.nz;
+  const volume = storageBuffer(gpu, voxels * 4, 'check.siren.volume');
+  const gVolume = uploadBuffer(gpu, dOut, 'check.siren.dOut');
+  const network = new SirenNetwork(gpu, shape, grid, volume, gVolume, chunk);
+  network.load(theta);
+  const encoder = gpu.device.createCommandEncoder();
+  network.encodeForward(encoder);
+  network.encodeBackward(encoder);
+  gpu.device.queue.submit([encoder.finish()]);
+  const out = await readFloats(gpu, volume, voxels);
+  const grad = await readFloats(gpu, network.grad, network.count);
+  network.destroy();
+  volume.destroy();
+  gVolume.destroy();
+  return { out, grad };
+}
+
+/** Coordinate network: GPU backward vs finite differences and vs the CPU backward; whole optimisation steps vs the CPU reference. */
+const sirenChecks: KernelCheck[] = [
+  {
+    name: 'SIREN forward and backward vs float64 forward and central finite differences, W 8, L 2, 50 voxels in 4 chunks',
+    async run(gpu) {
+      const shape: SirenShape = { width: 8, layers: 2, omega0: 30 };
+      const grid: SirenGrid = { nx: 5, ny: 2, nz: 5, rowStep: 1 };
+      const theta = initSiren(shape, 7);
+      const dOut = randomArray(50, new Rng(8));
+      const { out, grad } = await sirenGradientGpu(gpu, shape, grid, theta, dOut, 16);
+      const coords = gridCoords(grid);
+      const t = Float64Array.from(theta);
+      const loss = () => dot(sirenForwardCpu(shape, t, coords).out, dOut);
+      const h = 1e-5;
+      const expected = Array.from(t, (value, j) => {
+        t[j] = value + h;
+        const plus = loss();
+        t[j] = value - h;
+        const minus = loss();
+        t[j] = value;
+        return (plus - minus) / (2 * h);
+      });
+      return result(this.name, Math.max(relativeError(grad, expected), relativeError(out, sirenForwardCpu(shape, t, coords).out)), 1e-3);
+    },
+  },
+  {
+    name: 'SIREN vs the float64 backward, W 80, L 2 (partial tiles, split voxel sums), 700 voxels in 2 chunks',
+    async run(gpu) {
+      const shape: SirenShape = { width: 80, layers: 2, omega0: 30 };
+      const grid: SirenGrid = { nx: 14, ny: 5, nz: 10, rowStep: 0.25 };
+      const theta = initSiren(shape, 17);
+      const dOut = randomArray(700, new Rng(18));
+      const { out, grad } = await sirenGradientGpu(gpu, shape, grid, theta, dOut, 512);
+      const coords = gridCoords(grid);
+      const errors = [relativeError(grad, sirenBackwardCpu(shape, theta, coords, dOut)), relativeError(out, sirenForwardCpu(shape, theta, coords).out)];
+      return result(this.name, Math.max(...errors), 1e-3);
+    },
+  },
+  {
+    name: 'coordinate network: 2 steps (forward, projection, L1 + TV, back-projection, backward, Adam) vs CPU, 9 × 3 × 6 from 7 tilts',
+    async run(gpu) {
+      const shape: SirenShape = { width: 8, layers: 2, omega0: 30 };
+      const grid: SirenGrid = { nx: 9, ny: 3, nz: 6, rowStep: 0.5 };
+      const angles = randomAngles(7, new Rng(71), 60);
+      const phantom = randomVolume(9, 3, 6, 72);
+      for (let i = 0; i < phantom.data.length; i++) phantom.data[i] = 0.05 * (phantom.data[i] + 1);
+      const tilts = forwardProjectCpu(phantom, angles).data;
+      const theta = initSiren(shape, 73);
+      const trig = uploadBuffer(gpu, tiltTrig(angles), 'check.trig');
+      const slab = new CoordnetSlab(gpu, shape, grid, trig, tilts, 7, 0.05, 64);
+      slab.network.load(theta);
+      const state = { theta: Float64Array.from(theta), m: new Float64Array(theta.length), v: new Float64Array(theta.length), t: 0 };
+      const lossGpu: number[] = [];
+      const lossCpu: number[] = [];
+      const gradsCpu: Float64Array[] = [];
+      let afterFirst: Float32Array = new Float32Array(0);
+      let thetaFirst = new Float64Array(0);
+      for (const [s, lr] of [1e-3, 5e-4].entries()) {
+        lossGpu.push(await slab.step(lr, s + 1));
+        const cpu = sirenStepCpu(shape, state, grid, tilts, angles, 0.05, lr);
+        lossCpu.push(cpu.loss);
+        gradsCpu.push(cpu.grad);
+        if (s === 0) {
+          afterFirst = await readFloats(gpu, slab.network.theta, slab.network.count);
+          thetaFirst = state.theta.slice();
+        }
+      }
+      const grad = await readFloats(gpu, slab.network.grad, slab.network.count);
+      slab.destroy();
+      trig.destroy();
+      // Adam's first step moves each weight by ±lr whatever |g|: compare the moves where g is clearly non-zero
+      // (the second step's moves cancel partly in m and amplify float32 rounding, so its gradient is compared instead).
+      const maxG = Math.max(...gradsCpu[0].map(Math.abs));
+      const move = (t: ArrayLike<number>) => Array.from(theta, (t0, i) => (Math.abs(gradsCpu[0][i]) > 1e-3 * maxG ? t[i] - t0 : 0));
+      const errors = [relativeError(lossGpu, lossCpu), relativeError(grad, gradsCpu[1]), relativeError(move(afterFirst), move(thetaFirst))];
+      return result(this.name, Math.max(...errors), 1e-3);
+    },
+  },
+];
 
 export const KERNEL_CHECKS: KernelCheck[] = [
   ...filterChecks,
@@ -220,6 +323,7 @@ export const KERNEL_CHECKS: KernelCheck[] = [
       },
     }),
   ),
+  ...sirenChecks,
 ];
 
 export async function runKernelChecks(gpu: GpuContext): Promise<KernelCheckResult[]> {

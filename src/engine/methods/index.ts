@@ -1,14 +1,18 @@
 /** One entry point for every reconstruction method: defaults, checks, binning, then the method. */
 import type { GpuContext } from '../gpu/device.ts';
 import type { TiltSeries, Volume } from '../types.ts';
+import { reconstructCoordnet } from './coordnet.ts';
 import { reconstructFbp } from './fbp.ts';
 import {
+  coordnetDefaults,
+  describeCoordnet,
   describeFbp,
   describeSirt,
   fbpDefaults,
   sirtDefaults,
   validateCommon,
   type CommonParams,
+  type CoordnetParams,
   type FbpParams,
   type MethodRequest,
   type SirtParams,
@@ -20,10 +24,12 @@ import type { RunOptions } from './slabs.ts';
 export interface Reconstruction {
   volume: Volume;
   /** Complete parameters, defaults filled in. */
-  params: FbpParams | SirtParams;
+  params: FbpParams | SirtParams | CoordnetParams;
   /** Method and parameters in one line, for result lists and MRC labels. */
   label: string;
   residuals?: number[];
+  /** Training loss per step (coordinate network). */
+  loss?: number[];
 }
 
 /** Binning, then the optional mean subtraction: what every method reconstructs from. */
@@ -48,5 +54,11 @@ export async function reconstruct(gpu: GpuContext, ts: TiltSeries, request: Meth
     const { volume, residuals } = await reconstructSirt(gpu, prepare(ts, params), params, options);
     return { volume, params, label: describeSirt(params), residuals };
   }
-  throw new Error(`unknown method "${(request as { method: string }).method}": use fbp or sirt`);
+  if (request.method === 'coordnet') {
+    const params = coordnetDefaults(ts, request.params);
+    validateCommon(ts, params);
+    const { volume, losses } = await reconstructCoordnet(gpu, prepare(ts, params), params, options);
+    return { volume, params, label: describeCoordnet(params, ts), loss: losses };
+  }
+  throw new Error(`unknown method "${(request as { method: string }).method}": use fbp, sirt or coordnet`);
 }

@@ -31,11 +31,34 @@ export interface SirtParams extends CommonParams {
   positivity: boolean;
 }
 
-export type MethodName = 'fbp' | 'sirt';
+/** Unsupervised coordinate network (SIREN), fitted slab by slab to the tilts (papers/README.md §2). */
+export interface CoordnetParams extends CommonParams {
+  /** Hidden width W of the MLP. */
+  width: number;
+  /** Hidden W→W layers L (besides 3→W and W→1). */
+  layers: number;
+  /** Rows per slab along the tilt axis; each slab has its own network. */
+  slabRows: number;
+  /** Adam steps of the first slab, and of every later slab (initialised from its neighbour). */
+  stepsFirst: number;
+  stepsNext: number;
+  /** Learning rate [start, end], decayed log-linearly over the slab's steps. */
+  lrFirst: [number, number];
+  lrNext: [number, number];
+  /** Weight of the anisotropic TV term (0: none). */
+  tv: number;
+  /** ω0 of the sine activations. */
+  omega0: number;
+  /** Seed of the first network's initialisation. */
+  seed: number;
+}
+
+export type MethodName = 'fbp' | 'sirt' | 'coordnet';
 
 export type MethodRequest =
   | { method: 'fbp'; params?: Partial<FbpParams> }
-  | { method: 'sirt'; params?: Partial<SirtParams> };
+  | { method: 'sirt'; params?: Partial<SirtParams> }
+  | { method: 'coordnet'; params?: Partial<CoordnetParams> };
 
 /** A thickness of a quarter of the width is a common starting point for a lamella or cell edge. */
 export function defaultThickness(tiltSeries: Pick<TiltSeries, 'nx'>, binning = 1): number {
@@ -65,6 +88,37 @@ export function sirtDefaults(tiltSeries: Pick<TiltSeries, 'nx'>, partial: Partia
   };
 }
 
+export function coordnetDefaults(tiltSeries: Pick<TiltSeries, 'nx'>, partial: Partial<CoordnetParams> = {}): CoordnetParams {
+  return {
+    ...commonDefaults(tiltSeries, partial),
+    width: partial.width ?? 256,
+    layers: partial.layers ?? 4,
+    slabRows: partial.slabRows ?? 8,
+    stepsFirst: partial.stepsFirst ?? 2000,
+    stepsNext: partial.stepsNext ?? 400,
+    lrFirst: partial.lrFirst ?? [1e-3, 1e-4],
+    lrNext: partial.lrNext ?? [1e-4, 1e-5],
+    tv: partial.tv ?? 0,
+    omega0: partial.omega0 ?? 30,
+    seed: partial.seed ?? 1,
+  };
+}
+
+/** Weights and biases of the network: 3→W, L × (W→W), W→1. */
+export function coordnetParamCount(p: Pick<CoordnetParams, 'width' | 'layers'>): number {
+  return 4 * p.width + p.layers * p.width * (p.width + 1) + p.width + 1;
+}
+
+/**
+ * Network parameters per measurement of one slab (nTilts × slabRows × nx, after binning):
+ * above 1 the network can fit noise and the missing wedge freely; the paper runs at about 1/8.
+ */
+export function coordnetRatio(p: CoordnetParams, tiltSeries: Pick<TiltSeries, 'nx' | 'ny' | 'nTilts'>): number {
+  const nx = Math.floor(tiltSeries.nx / p.binning);
+  const rows = Math.min(p.slabRows, Math.max(1, Math.floor(tiltSeries.ny / p.binning)));
+  return coordnetParamCount(p) / (tiltSeries.nTilts * rows * nx);
+}
+
 function describeCommon(p: CommonParams): string {
   return `thickness ${p.thickness}, bin ${p.binning}${p.invertAngles ? ', angles inverted' : ''}${p.subtractMean ? ', mean subtracted' : ''}`;
 }
@@ -78,6 +132,31 @@ export function describeFbp(p: FbpParams): string {
 
 export function describeSirt(p: SirtParams): string {
   return `SIRT (${p.iterations} it, λ ${p.relaxation}${p.positivity ? ', positivity' : ''}, ${describeCommon(p)})`;
+}
+
+export function describeCoordnet(p: CoordnetParams, tiltSeries?: Pick<TiltSeries, 'nx' | 'ny' | 'nTilts'>): string {
+  const ratio = tiltSeries ? `, params/measurements ${coordnetRatio(p, tiltSeries).toPrecision(2)}` : '';
+  const lr = (r: [number, number]) => `${r[0]}→${r[1]}`;
+  return (
+    `Coordinate network (SIREN ${p.width}×${p.layers}, ω0 ${p.omega0}, slab ${p.slabRows}, ` +
+    `${p.stepsFirst}/${p.stepsNext} steps, lr ${lr(p.lrFirst)}/${lr(p.lrNext)}${p.tv > 0 ? `, TV ${p.tv}` : ''}, seed ${p.seed}${ratio}, ${describeCommon(p)})`
+  );
+}
+
+export function validateCoordnet(p: CoordnetParams): void {
+  const whole = (name: string, v: number, min: number) => {
+    if (!Number.isInteger(v) || v < min) throw new Error(`${name} must be a whole number ≥ ${min} (got ${v})`);
+  };
+  whole('width', p.width, 1);
+  whole('layers', p.layers, 0);
+  whole('slab rows', p.slabRows, 1);
+  whole('steps (first slab)', p.stepsFirst, 1);
+  whole('steps (later slabs)', p.stepsNext, 0);
+  for (const [name, [a, b]] of [['learning rate (first slab)', p.lrFirst], ['learning rate (later slabs)', p.lrNext]] as const) {
+    if (!(a > 0 && b > 0 && Number.isFinite(a) && Number.isFinite(b))) throw new Error(`${name} must be positive (got ${a} → ${b})`);
+  }
+  if (!(p.tv >= 0)) throw new Error(`TV weight must be ≥ 0 (got ${p.tv})`);
+  if (!(p.omega0 > 0)) throw new Error(`ω0 must be positive (got ${p.omega0})`);
 }
 
 /** Check parameter sanity before any GPU work; messages name the parameter and the bound. */

@@ -13,6 +13,12 @@ export interface RunOptions {
   onProgress?: ProgressCallback;
   /** GPU memory one slab may use; defaults to DEFAULT_MEMORY_BUDGET or less when the device allows less. */
   memoryBudgetBytes?: number;
+  /**
+   * Methods that finish the tomogram slab by slab (the coordinate network) call this after each
+   * slab with the volume being filled in place and the rows done so far, so that a caller can
+   * show them, and keep them if the run is cancelled later.
+   */
+  onSlabDone?: (volume: Volume, rowsDone: number) => void;
 }
 
 /** WebGPU cannot report free device memory; 384 MiB per slab leaves room on any discrete or integrated GPU. */
