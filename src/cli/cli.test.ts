@@ -59,6 +59,23 @@ describe('wedgelab CLI', () => {
     expect(curve.resolutionUnit).toBe('Å');
   });
 
+  it('fits a coordinate network with the options given, and refuses a bad learning rate', async () => {
+    const small = join(dir, 'coordnet');
+    const sim = await wedgelab(['simulate', '--phantom', 'spheres', '--size', '24,8,8', '--angles', '-60,60,10', '--out-dir', small]);
+    expect(sim.code, sim.stderr).toBe(0);
+    const common = ['--tilts', join(small, 'tilt_series.mrc'), '--angles', join(small, 'tilt_series.tlt'), '--method', 'coordnet', '--thickness', '8'];
+    const net = ['--width', '16', '--layers', '1', '--slab', '4', '--steps-first', '4', '--steps-next', '2', '--tv', '0.1', '--quiet'];
+    const out = join(small, 'coordnet.mrc');
+    const recon = await wedgelab(['recon', ...common, ...net, '--lr', '1e-3,1e-4', '--out', out]);
+    expect(recon.code, recon.stderr).toBe(0);
+    const tomogram = readMrc(new Uint8Array(readFileSync(out)));
+    expect([tomogram.header.nx, tomogram.header.ny, tomogram.header.nz]).toEqual([24, 8, 8]);
+    expect(tomogram.header.labels.join(' ')).toContain('SIREN 16x1, w0 30, slab 4');
+    const bad = await wedgelab(['recon', ...common, ...net, '--lr', '-1', '--out', out]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr.split('\n')[0]).toBe('wedgelab recon: --lr takes a positive rate or START,END (got "-1")');
+  });
+
   it('falls back to SwiftShader by itself when the loader path is not set', async () => {
     const env = { ...process.env };
     delete env.LD_LIBRARY_PATH;

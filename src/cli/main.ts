@@ -15,14 +15,16 @@ import { parseOptions, UsageError } from './options.ts';
 
 const USAGE = `usage:
   wedgelab info FILE.mrc
-  wedgelab recon --tilts STACK.mrc --angles FILE.tlt --method fbp|sirt [--filter NAME] [--thickness NZ]
+  wedgelab recon --tilts STACK.mrc --angles FILE.tlt --method fbp|sirt|coordnet [--filter NAME] [--thickness NZ]
                  [--iterations K] [--relaxation L] [--positivity] [--bin B] [--invert-angles] [--subtract-mean] --out TOMO.mrc
+                 coordnet: [--width 256] [--layers 4] [--slab 8] [--steps-first 2000] [--steps-next 400]
+                 [--lr 1e-3[,1e-4]] [--lr-next 1e-4[,1e-5]] [--tv 0] [--omega0 30] [--seed 1]
   wedgelab simulate --phantom spheres|mixed|filaments|blobs|cell --size NX,NY,NZ
                  --angles MIN,MAX,STEP | --angle-file F [--dose-symmetric] [--snr-db S] [--seed K] [--pixel-size A] --out-dir DIR
   wedgelab metrics --a A.mrc --b B.mrc [--angles F.tlt] [--invert-angles] [--json]
-  wedgelab cv --tilts STACK.mrc --angles F.tlt --method fbp|sirt [method options] [--drop 0|±15|every:K] [--json]
-  wedgelab oddeven --tilts STACK.mrc --angles F.tlt --method fbp|sirt [method options] [--json]
-  wedgelab bench [--quick] [--out-dir DIR]`;
+  wedgelab cv --tilts STACK.mrc --angles F.tlt --method fbp|sirt|coordnet [method options] [--drop 0|±15|every:K] [--json]
+  wedgelab oddeven --tilts STACK.mrc --angles F.tlt --method fbp|sirt|coordnet [method options] [--json]
+  wedgelab bench [--quick] [--only recon|fft|render|coordnet] [--out-dir DIR]`;
 
 async function infoCommand(args: string[]): Promise<void> {
   const { positionals } = parseOptions(args, {});

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { isFilterName } from '../engine/filters.ts';
 import { reconstruct } from '../engine/methods/index.ts';
-import type { MethodRequest } from '../engine/methods/params.ts';
+import type { CoordnetParams, MethodRequest } from '../engine/methods/params.ts';
 import type { Progress } from '../engine/types.ts';
 import { writeMrc } from '../io/mrc.ts';
 import { readTiltSeriesFiles, type LoadedTiltSeries } from '../io/tiltSeriesFiles.ts';
@@ -22,6 +22,16 @@ export const METHOD_OPTIONS = {
   iterations: { type: 'string' },
   relaxation: { type: 'string' },
   positivity: { type: 'boolean' },
+  width: { type: 'string' },
+  layers: { type: 'string' },
+  slab: { type: 'string' },
+  'steps-first': { type: 'string' },
+  'steps-next': { type: 'string' },
+  lr: { type: 'string' },
+  'lr-next': { type: 'string' },
+  tv: { type: 'string' },
+  omega0: { type: 'string' },
+  seed: { type: 'string' },
   bin: { type: 'string' },
   'invert-angles': { type: 'boolean' },
   'subtract-mean': { type: 'boolean' },
@@ -49,7 +59,32 @@ export function methodRequest(values: Record<string, unknown>): MethodRequest {
     const positivity = values.positivity === true ? true : undefined;
     return { method, params: { ...common, iterations: intOption(values, 'iterations'), relaxation: numberOption(values, 'relaxation'), positivity } };
   }
-  throw new UsageError(`unknown method "${method}": use fbp or sirt`);
+  if (method === 'coordnet') return { method, params: { ...common, ...coordnetOptions(values) } };
+  throw new UsageError(`unknown method "${method}": use fbp, sirt or coordnet`);
+}
+
+/** `--lr 1e-3` starts the paper's tenfold log decay there; `--lr 1e-3,1e-5` sets both ends. */
+function learningRateOption(values: Record<string, unknown>, name: string): [number, number] | undefined {
+  const text = values[name] as string | undefined;
+  if (text === undefined) return undefined;
+  const parts = text.split(',').map(Number);
+  if (parts.length > 2 || parts.some((v) => !(v > 0))) throw new UsageError(`--${name} takes a positive rate or START,END (got "${text}")`);
+  return [parts[0], parts[1] ?? parts[0] / 10];
+}
+
+function coordnetOptions(values: Record<string, unknown>): Partial<CoordnetParams> {
+  return {
+    width: intOption(values, 'width'),
+    layers: intOption(values, 'layers'),
+    slabRows: intOption(values, 'slab'),
+    stepsFirst: intOption(values, 'steps-first'),
+    stepsNext: intOption(values, 'steps-next'),
+    lrFirst: learningRateOption(values, 'lr'),
+    lrNext: learningRateOption(values, 'lr-next'),
+    tv: numberOption(values, 'tv'),
+    omega0: numberOption(values, 'omega0'),
+    seed: intOption(values, 'seed'),
+  };
 }
 
 export function progressPrinter(quiet: boolean): (p: Progress) => void {

@@ -429,6 +429,14 @@ describe('writeMrc', () => {
     expect(f.pixelSize).toEqual([2.5, 2.5, 2.5]);
   });
 
+  it('spells symbols in ASCII and continues long labels on the next ones', () => {
+    const long = `Coordinate network (SIREN 256×4, ω0 30, lr 1e-3→1e-4, ${'x'.repeat(30)} ${'word '.repeat(20)}end)`;
+    const labels = readMrc(writeMrc(vol, { labels: [long] })).header.labels;
+    expect(labels[0]).toBe('WedgeLab');
+    expect(labels.slice(1).every((l) => l.length <= 80)).toBe(true);
+    expect(labels.slice(1).join(' ')).toBe(long.replace('×', 'x').replace('ω', 'w').replace('→', '->'));
+  });
+
   it('writes a complete MRC2014 header', () => {
     const bytes = writeMrc(vol, { labels: ['SIRT 20 iterations'] });
     expect(bytes.length).toBe(1024 + 4 * 60);
@@ -462,12 +470,13 @@ describe('writeMrc', () => {
     expect(readMrc(writeMrc(vol, { stack: true })).header.ispg).toBe(0);
   });
 
-  it('labels: WedgeLab first (not doubled), printable ASCII, 80 characters, at most 10', () => {
+  it('labels: WedgeLab first (not doubled), printable ASCII, 80 characters (longer ones continued), at most 10', () => {
     const h = readMrc(writeMrc(vol, { labels: ['x'.repeat(100), '', 'é∞ ok', ...Array.from({ length: 12 }, (_, i) => `l${i}`)] })).header;
     expect(h.labels).toHaveLength(10);
     expect(h.labels[0]).toBe('WedgeLab');
     expect(h.labels[1]).toBe('x'.repeat(80));
-    expect(h.labels[2]).toBe('?? ok');
+    expect(h.labels[2]).toBe('x'.repeat(20));
+    expect(h.labels[3]).toBe('?? ok');
     expect(readMrc(writeMrc(vol, { labels: ['WedgeLab 0.1 WBP'] })).header.labels).toEqual(['WedgeLab 0.1 WBP']);
     expect(readMrc(writeMrc(vol)).header.labels).toEqual(['WedgeLab']);
   });

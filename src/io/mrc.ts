@@ -658,10 +658,27 @@ export function writeMrc(
   return out;
 }
 
-/** Printable ASCII, ≤ 80 chars each, no blanks, ≤ 10 in all, the first naming WedgeLab. */
+/** ASCII spellings of the symbols our labels use; anything else non-ASCII becomes '?'. */
+const LABEL_ASCII: Record<string, string> = { '×': 'x', '→': '->', 'ω': 'w', 'λ': 'lambda', '±': '+/-', 'Å': 'A', '°': ' deg', '–': '-', '—': '-' };
+
+/** A label cut at spaces into pieces of at most 80 characters (a long word is cut where it must). */
+function wrapLabel(label: string): string[] {
+  const pieces: string[] = [];
+  let rest = label;
+  while (rest.length > LABEL_BYTES) {
+    const space = rest.lastIndexOf(' ', LABEL_BYTES);
+    const cut = space > 0 ? space : LABEL_BYTES;
+    pieces.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  return [...pieces, rest];
+}
+
+/** Printable ASCII, ≤ 80 chars each (longer ones continue on the next label), no blanks, ≤ 10 in all, the first naming WedgeLab. */
 function headerLabels(callerLabels: string[]): string[] {
   const clean = callerLabels
-    .map((label) => label.replace(/[^\x20-\x7e]/g, '?').trim().slice(0, LABEL_BYTES).trimEnd())
+    .map((label) => label.replace(/[^\x20-\x7e]/g, (c) => LABEL_ASCII[c] ?? '?').trim())
+    .flatMap(wrapLabel)
     .filter((label) => label.length > 0);
   if (!(clean[0] ?? '').startsWith('WedgeLab')) clean.unshift('WedgeLab');
   return clean.slice(0, MAX_LABELS);
