@@ -16,6 +16,7 @@ import { tiltRange } from '../engine/sim/tiltScheme.ts';
 import type { GpuContext } from '../engine/gpu/device.ts';
 import type { TiltSeries } from '../engine/types.ts';
 import { benchRender, type RenderBenchRow } from './benchRender.ts';
+import { benchCoordnet, COORDNET_BENCH_SIZES, type CoordnetBenchRow } from '../engine/methods/coordnetBench.ts';
 import { openCliGpu } from './gpu.ts';
 import { parseOptions, UsageError } from './options.ts';
 
@@ -117,9 +118,19 @@ function renderTable(rows: RenderBenchRow[]): string {
   return [head, ...rows.map((r) => `| ${r.size} | ${r.mode} | ${r.fps.toFixed(1)} | ${r.display.replace(/\n/g, ' ')} |`)].join('\n');
 }
 
-const PARTS = ['recon', 'fft', 'render'] as const;
+function coordnetTable(rows: CoordnetBenchRow[]): string {
+  const head =
+    '| tomogram | tilts | slab voxels | s per step | first slab (2000 steps) | whole run (min) | CPU reference s per step | GFLOP/s | note |\n|---|---|---|---|---|---|---|---|---|';
+  const body = rows.map(
+    (r) =>
+      `| ${r.size} | ${r.nTilts} | ${r.slabVoxels} | ${r.stepSeconds.toPrecision(3)} | ${(r.firstSlabSeconds / 60).toPrecision(3)} min | ${r.totalMinutes.toPrecision(3)} | ${r.cpuStepSeconds.toPrecision(3)} | ${r.gigaFlopPerSecond.toPrecision(3)} | ${r.note} |`,
+  );
+  return [head, ...body].join('\n');
+}
 
-/** `wedgelab bench [--quick] [--only recon|fft|render] [--out-dir DIR]` */
+const PARTS = ['recon', 'fft', 'render', 'coordnet'] as const;
+
+/** `wedgelab bench [--quick] [--only recon|fft|render|coordnet] [--out-dir DIR]` */
 export async function benchCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, { quick: { type: 'boolean' }, only: { type: 'string' }, 'out-dir': { type: 'string' } });
   const quick = values.quick === true;
@@ -133,14 +144,16 @@ export async function benchCommand(args: string[]): Promise<void> {
   const fftRows = part('fft') ? await benchFft(gpu, quick ? FFT_BENCH_QUICK_SIZES : FFT_BENCH_SIZES, { log }) : [];
   const renderSizes: [number, number, number][] = quick ? [[128, 128, 128]] : [[128, 128, 128], [256, 256, 256], [512, 512, 256]];
   const renderRows = part('render') ? await benchRender(renderSizes, { softwareGpu: gpu.isFallbackAdapter, log }) : [];
+  const coordnetRows = part('coordnet') ? await benchCoordnet(gpu, quick ? [64] : COORDNET_BENCH_SIZES, { log }) : [];
   const machine = `${gpu.description}${gpu.isFallbackAdapter ? ' (software fallback adapter)' : ''}; host ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; peak host RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
   await mkdir(outDir, { recursive: true });
-  const report = { date: new Date().toISOString(), machine, gpu: { description: gpu.description, vendor: gpu.vendor, architecture: gpu.architecture, fallback: gpu.isFallbackAdapter }, rows, fft: fftRows, render: renderRows };
+  const report = { date: new Date().toISOString(), machine, gpu: { description: gpu.description, vendor: gpu.vendor, architecture: gpu.architecture, fallback: gpu.isFallbackAdapter }, rows, fft: fftRows, render: renderRows, coordnet: coordnetRows };
   await writeFile(join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = [
     rows.length ? table(rows, machine) : `Machine: ${machine}`,
     fftRows.length ? `\n3-D FFT and FSC\n\n${fftTable(fftRows)}` : '',
     renderRows.length ? `\n3-D view (chromium)\n\n${renderTable(renderRows)}` : '',
+    coordnetRows.length ? `\nCoordinate network (SIREN 256×4, slabs of 8 rows)\n\n${coordnetTable(coordnetRows)}` : '',
   ].join('\n');
   await writeFile(join(outDir, 'bench.md'), `${markdown}\n`);
   process.stdout.write(`${markdown}\n`);

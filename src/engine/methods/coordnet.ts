@@ -118,6 +118,13 @@ export class CoordnetSlab {
   }
 }
 
+/** Voxels per network chunk for a slab: what the memory budget leaves after the slab's tilts and grids. */
+export function slabChunkVoxels(gpu: GpuContext, shape: SirenShape, grid: SirenGrid, nTilts: number, budgetBytes: number): number {
+  const pixels = grid.nx * grid.ny * nTilts;
+  const voxels = grid.nx * grid.ny * grid.nz;
+  return sirenChunkVoxels(gpu, shape, voxels, Math.max(budgetBytes - 4 * (2 * pixels + 2 * voxels), 0));
+}
+
 /** lr at step s of `steps`, from lr[0] to lr[1] log-linearly. */
 export function learningRate(lr: [number, number], s: number, steps: number): number {
   return lr[0] * (lr[1] / lr[0]) ** (steps > 1 ? s / (steps - 1) : 0);
@@ -162,8 +169,7 @@ export async function reconstructCoordnet(gpu: GpuContext, ts: TiltSeries, param
       const tilts = slabTilts(ts, slab);
       for (let i = 0; i < tilts.length; i++) tilts[i] = (tilts[i] - offset) / scale;
       const grid: SirenGrid = { nx, ny: slab.ny, nz, rowStep: 1 / Math.max(1, params.slabRows - 1) };
-      const slabBytes = 4 * (2 * nx * slab.ny * nTilts + 2 * nx * slab.ny * nz);
-      const chunk = sirenChunkVoxels(gpu, shape, nx * slab.ny * nz, Math.max(budget - slabBytes, 0));
+      const chunk = slabChunkVoxels(gpu, shape, grid, nTilts, budget);
       const state = new CoordnetSlab(gpu, shape, grid, trig, tilts, nTilts, params.tv, chunk);
       try {
         state.network.load(theta);

@@ -81,10 +81,8 @@ interface Forward {
   out: Float64Array;
   /** Pre-activations u = ω0·(W·h + b) of every sine layer, [n][out]. */
   u: Float64Array[];
-}
-
-function inputOf(coords: Float64Array, u: Float64Array[], l: number, n: number, i: number, nIn: number): number {
-  return l === 0 ? coords[3 * n + i] : Math.sin(u[l - 1][n * nIn + i]);
+  /** Inputs of every layer, [n][in]: the coordinates, then h = sin(u) of each sine layer. */
+  h: Float64Array[];
 }
 
 export function sirenForwardCpu(shape: SirenShape, theta: ArrayLike<number>, coords: Float64Array): Forward {
@@ -92,22 +90,27 @@ export function sirenForwardCpu(shape: SirenShape, theta: ArrayLike<number>, coo
   const dims = layerDims(shape);
   const offsets = layerOffsets(shape);
   const u: Float64Array[] = [];
+  const h: Float64Array[] = [coords];
   const out = new Float64Array(n);
   dims.forEach(([nIn, nOut], l) => {
     const last = l === dims.length - 1;
     const z = new Float64Array(n * nOut);
+    const input = h[l];
     for (let v = 0; v < n; v++) {
       for (let o = 0; o < nOut; o++) {
         const row = offsets[l] + o * (nIn + 1);
         let a = theta[row + nIn];
-        for (let i = 0; i < nIn; i++) a += theta[row + i] * inputOf(coords, u, l, v, i, nIn);
+        for (let i = 0; i < nIn; i++) a += theta[row + i] * input[v * nIn + i];
         if (last) out[v] = a;
         else z[v * nOut + o] = shape.omega0 * a;
       }
     }
-    if (!last) u.push(z);
+    if (!last) {
+      u.push(z);
+      h.push(z.map(Math.sin));
+    }
   });
-  return { out, u };
+  return { out, u, h };
 }
 
 /** ∂(Σ_n dOut[n]·out[n])/∂θ. */
@@ -115,7 +118,7 @@ export function sirenBackwardCpu(shape: SirenShape, theta: ArrayLike<number>, co
   const n = coords.length / 3;
   const dims = layerDims(shape);
   const offsets = layerOffsets(shape);
-  const { u } = sirenForwardCpu(shape, theta, coords);
+  const { u, h } = sirenForwardCpu(shape, theta, coords);
   const grad = new Float64Array(offsets.at(-1)!);
   let delta = Float64Array.from(dOut); // ∂L/∂a of the current layer, [n][out]
   for (let l = dims.length - 1; l >= 0; l--) {
@@ -124,7 +127,7 @@ export function sirenBackwardCpu(shape: SirenShape, theta: ArrayLike<number>, co
       const row = offsets[l] + o * (nIn + 1);
       for (let v = 0; v < n; v++) {
         const d = delta[v * nOut + o];
-        for (let i = 0; i < nIn; i++) grad[row + i] += d * inputOf(coords, u, l, v, i, nIn);
+        for (let i = 0; i < nIn; i++) grad[row + i] += d * h[l][v * nIn + i];
         grad[row + nIn] += d;
       }
     }

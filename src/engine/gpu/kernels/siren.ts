@@ -12,8 +12,9 @@
  *   forward:  u_l[n][o]      = ω0·(Σ_i h_{l−1}[n][i]·W_l[o][i] + b_l[o])
  *   delta:    δ_{l−1}[n][i]  = (Σ_o δ_l[n][o]·W_l[o][i])·ω0·cos(u_{l−1}[n][i])
  *   gradient: ∂W_l[o][i]     = Σ_n δ_l[n][o]·h_{l−1}[n][i]   (i = in: the bias, h = 1)
- * A workgroup of 16 × 16 threads computes a 64 × 64 tile of C, 4 × 4 per thread, staging 16-deep
- * slices of A and B in workgroup memory. The gradient's sum over voxels is split over S
+ * A workgroup of 8 × 8 threads computes a 32 × 32 tile of C, 4 × 4 per thread in registers,
+ * staging 16-deep slices of A and B in workgroup memory (64-thread groups also ran 4× faster
+ * than 256-thread ones on SwiftShader, where barriers are costly). The gradient's sum over voxels is split over S
  * workgroup layers (split-K) so that even a 256 × 257 weight matrix keeps a large GPU busy; the
  * S partial sums are then added into the gradient (no float atomics in WGSL).
  */
@@ -42,7 +43,10 @@ function gemmEntry(name: string, dims: { m: string; n: string; k: string }, spli
   let n0 = wid.x * ${TILE}u;
   let kBegin = ${split ? 'wid.z * p.kPerSplit' : '0u'};
   let kEnd = ${split ? `min(${dims.k}, kBegin + p.kPerSplit)` : dims.k};
-  var acc: array<vec4<f32>, 4>;`;
+  var acc0 = vec4(0.0);
+  var acc1 = vec4(0.0);
+  var acc2 = vec4(0.0);
+  var acc3 = vec4(0.0);`;
   const loop = /* wgsl */ `
   for (var k0 = kBegin; k0 < kEnd; k0 += ${DEPTH}u) {
     for (var r = 0u; r < ${(TILE * DEPTH) / (THREADS * THREADS)}u; r++) {
@@ -62,13 +66,18 @@ function gemmEntry(name: string, dims: { m: string; n: string; k: string }, spli
     workgroupBarrier();
     for (var kk = 0u; kk < ${DEPTH}u; kk++) {
       let bv = vec4(sb[kk][lid.x * 4u], sb[kk][lid.x * 4u + 1u], sb[kk][lid.x * 4u + 2u], sb[kk][lid.x * 4u + 3u]);
-      for (var i = 0u; i < 4u; i++) { acc[i] += sa[kk][lid.y * 4u + i] * bv; }
+      let r = lid.y * 4u;
+      acc0 += sa[kk][r] * bv;
+      acc1 += sa[kk][r + 1u] * bv;
+      acc2 += sa[kk][r + 2u] * bv;
+      acc3 += sa[kk][r + 3u] * bv;
     }
     workgroupBarrier();
   }`;
   return /* wgsl */ `
 @compute @workgroup_size(${THREADS}, ${THREADS})
 fn ${name}(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) li: u32) {${range}${loop}
+  let acc = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
   for (var i = 0u; i < 4u; i++) {
     for (var j = 0u; j < 4u; j++) {
       let m = m0 + lid.y * 4u + i;
