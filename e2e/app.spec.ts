@@ -6,51 +6,15 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { parseMrcHeader, simulatedStack, tiltAngles, writeTlt } from './fixtures.ts';
+import * as helpers from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
 let page: Page;
 const pageErrors: string[] = [];
-
-/** Spread (max − min) of the grey levels drawn on a WebGL canvas (it uses preserveDrawingBuffer). */
-async function canvasSpread(testId: string): Promise<number> {
-  return page.getByTestId(testId).evaluate((canvas: HTMLCanvasElement) => {
-    if (!canvas.width || !canvas.height) return 0;
-    const copy = document.createElement('canvas');
-    copy.width = canvas.width;
-    copy.height = canvas.height;
-    const ctx = copy.getContext('2d');
-    if (!ctx) return 0;
-    ctx.drawImage(canvas, 0, 0);
-    const pixels = ctx.getImageData(0, 0, copy.width, copy.height).data;
-    let min = 255;
-    let max = 0;
-    for (let i = 0; i < pixels.length; i += 4) {
-      const g = pixels[i];
-      if (g < min) min = g;
-      if (g > max) max = g;
-    }
-    return max - min;
-  });
-}
-
-async function expectSlicesDrawn(): Promise<void> {
-  for (const axis of ['xy', 'xz', 'yz']) {
-    await expect.poll(() => canvasSpread(`slice-${axis}`), { message: `slice-${axis} shows structure` }).toBeGreaterThan(40);
-  }
-}
-
-async function setParams(params: Record<string, string>): Promise<void> {
-  for (const [testId, value] of Object.entries(params)) {
-    const input = page.getByTestId(testId);
-    await input.fill(value);
-    await input.blur();
-  }
-}
-
-async function selectedResultLabel(): Promise<string> {
-  return (await page.locator('[data-testid=result-item][aria-selected=true] [data-testid=result-label]').textContent()) ?? '';
-}
+const expectSlicesDrawn = () => helpers.expectSlicesDrawn(page);
+const setParams = (params: Record<string, string>) => helpers.setParams(page, params);
+const selectedResultLabel = () => helpers.selectedResultLabel(page);
 
 function stackFiles(name: string, stackBytes: Buffer, angles: number[]) {
   return [

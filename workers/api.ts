@@ -4,14 +4,14 @@
  * results; the UI asks for what it draws (one tilt, one slice), so large volumes are
  * never copied wholesale into the page.
  */
-import type { FbpParams, MethodName, MethodRequest, SirtParams } from '../src/engine/methods/params.ts';
+import type { CoordnetParams, FbpParams, MethodName, MethodRequest, SirtParams } from '../src/engine/methods/params.ts';
 import type { Progress } from '../src/engine/types.ts';
 import type { OddEvenReport } from '../src/engine/evaluation/oddEven.ts';
 import type { FscCurves } from '../src/engine/metrics/fsc.ts';
 import type { SimulationOptions as DemoOptions } from '../src/engine/sim/index.ts';
 import type { SliceAxis } from '../src/engine/volume.ts';
 
-export type { CommonParams, FbpParams, MethodName, MethodRequest, SirtParams } from '../src/engine/methods/params.ts';
+export type { CommonParams, CoordnetParams, FbpParams, MethodName, MethodRequest, SirtParams } from '../src/engine/methods/params.ts';
 
 /** Options of the simulated demo: the simulator's own options. */
 export type { PhantomName, SimulationOptions as DemoOptions } from '../src/engine/sim/index.ts';
@@ -46,7 +46,7 @@ export interface ResultSummary {
   method: MethodName | 'ground-truth' | 'difference';
   /** E.g. "FBP (hann, thickness 64, bin 1)". */
   label: string;
-  params: FbpParams | SirtParams | null;
+  params: FbpParams | SirtParams | CoordnetParams | null;
   nx: number;
   ny: number;
   nz: number;
@@ -55,6 +55,19 @@ export interface ResultSummary {
   elapsedMs: number;
   /** SIRT: relative reprojection residual ‖b − A·x‖/‖b‖ after each iteration. */
   residuals?: number[];
+  /** Coordinate network: training loss per step, all slabs in turn. */
+  loss?: number[];
+  /**
+   * Set while a slab-by-slab method (the coordinate network) is still filling the result, or when
+   * its run stopped part way: rows 0 … rowsDone − 1 along y (the tilt axis) are fitted, the rest are 0.
+   * Absent on a complete result.
+   */
+  partial?: PartialState;
+}
+
+export interface PartialState {
+  rowsDone: number;
+  state: 'running' | 'cancelled' | 'failed';
 }
 
 export interface GpuInfo {
@@ -156,14 +169,21 @@ export interface EngineWorkerApi {
   loadDemo(options?: Partial<DemoOptions>): Promise<{ dataset: DatasetSummary; groundTruth: ResultSummary }>;
   /** Projection `index` of a dataset, nx × ny. */
   getTilt(datasetId: string, index: number): Promise<Slice>;
-  /** Run a method; progress arrives through the callback (wrap it with comlink.proxy). */
+  /**
+   * Run a method; progress arrives through the callback (wrap it with comlink.proxy). Methods that
+   * finish the tomogram slab by slab (the coordinate network) also report the result while it fills:
+   * `onPartialResult` gets its summary (`partial` set, one id throughout) after every finished slab,
+   * and once more, marked cancelled or failed, before run() rejects; a complete run resolves with the
+   * same id, `partial` unset. Each report is acknowledged before the next, so they arrive in order.
+   */
   run(
     jobId: string,
     datasetId: string,
     request: MethodRequest,
     onProgress: (progress: Progress) => void,
+    onPartialResult?: (summary: ResultSummary) => void,
   ): Promise<ResultSummary>;
-  /** Cancel a running job; its run() rejects with a "Cancelled" error. */
+  /** Cancel a running job; its run() rejects with a "Cancelled" error (a partial result, if any, is kept). */
   cancel(jobId: string): void;
   getSlice(resultId: string, axis: SliceAxis, index: number): Promise<Slice>;
   /**

@@ -8,6 +8,7 @@ import { crossValidate } from '../src/engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../src/engine/evaluation/oddEven.ts';
 import { heldOutTilts } from '../src/engine/evaluation/tiltSubsets.ts';
 import { reconstruct } from '../src/engine/methods/index.ts';
+import { coordnetDefaults, describeCoordnet } from '../src/engine/methods/params.ts';
 import { fft3dGpu } from '../src/engine/gpu/kernels/fft3d.ts';
 import { fourierSection } from '../src/engine/metrics/fourierSection.ts';
 import { fsc, resolutionAt } from '../src/engine/metrics/fsc.ts';
@@ -30,10 +31,12 @@ import type {
   GroundTruthScores,
   MethodRequest,
   OddEvenSummary,
+  PartialState,
   ResultSummary,
   Slice,
   SliceAxis,
 } from './api.ts';
+import { fittedSample, partialLabel } from './partialResult.ts';
 
 interface Dataset {
   summary: DatasetSummary;
@@ -96,31 +99,96 @@ function addDataset(summary: Omit<DatasetSummary, 'id' | 'angleMin' | 'angleMax'
   return full;
 }
 
-function addResult(fields: Omit<ResultSummary, 'id' | 'nx' | 'ny' | 'nz' | 'pixelSize' | 'stats'>, volume: Volume): ResultSummary {
+type ResultFields = Omit<ResultSummary, 'id' | 'nx' | 'ny' | 'nz' | 'pixelSize' | 'stats'>;
+
+/** Register (or, under an existing id, replace) a result. */
+function putResult(fields: ResultFields, volume: Volume, id = nextId('r')): ResultSummary {
   const summary: ResultSummary = {
     ...fields,
-    id: nextId('r'),
+    id,
     nx: volume.nx,
     ny: volume.ny,
     nz: volume.nz,
     pixelSize: volume.pixelSize,
-    stats: volumeStats(volume.data),
+    stats: volumeStats(shownData({ summary: fields, volume })),
   };
   results.set(summary.id, { summary, volume });
   return summary;
+}
+
+/** The voxels statistics and contrast look at: of a partial result, its fitted rows only. */
+function shownData({ summary, volume }: { summary: Pick<ResultSummary, 'partial'>; volume: Volume }): Float32Array {
+  return summary.partial ? fittedSample(volume, summary.partial.rowsDone) : volume.data;
+}
+
+/**
+ * Parameters and label as reconstruct() fills them in, for a result reported before it returns
+ * (only the coordinate network finishes slab by slab and reports one).
+ */
+function describeRequest(ts: TiltSeries, request: MethodRequest): Pick<ResultSummary, 'params' | 'label'> {
+  if (request.method !== 'coordnet') return { params: null, label: request.method };
+  const params = coordnetDefaults(ts, request.params);
+  return { params, label: describeCoordnet(params, ts) };
+}
+
+/**
+ * The result of a run that finishes slab by slab, kept while it fills: registered at the first
+ * finished slab, refreshed after each, then completed or marked cancelled/failed, so that a stopped
+ * run keeps what it fitted. Each change is reported to the page; the reports are chained (each
+ * acknowledged before the next is sent), so they arrive in order and before run() settles.
+ */
+class GrowingResult {
+  private entry: Result | null = null;
+  private reported: Promise<unknown> = Promise.resolve();
+  /** The latest loss curve from the progress reports, so that a stopped run keeps it too. */
+  loss?: number[];
+
+  constructor(
+    private readonly fields: () => ResultFields,
+    private readonly report?: (summary: ResultSummary) => void,
+  ) {}
+
+  get id(): string | undefined {
+    return this.entry?.summary.id;
+  }
+
+  /** Register or refresh the result with `partial` rows fitted. */
+  update(volume: Volume, partial: PartialState): ResultSummary {
+    const fields = this.fields();
+    const summary = putResult({ ...fields, label: partialLabel(fields.label, partial, volume.ny), loss: this.loss, partial }, volume, this.id);
+    this.entry = { summary, volume };
+    // A page that cannot take the report must not fail the reconstruction.
+    this.reported = this.reported.then(() => this.report?.(summary)).catch(() => undefined);
+    return summary;
+  }
+
+  /** The complete run: the result under the same id as its partial reports, if there were any. */
+  async complete(fields: ResultFields, volume: Volume): Promise<ResultSummary> {
+    await this.reported;
+    return putResult(fields, volume, this.id);
+  }
+
+  /** A stopped run: keep the rows fitted so far, marked cancelled or failed. Null when none were. */
+  async stop(state: 'cancelled' | 'failed'): Promise<ResultSummary | null> {
+    const entry = this.entry;
+    if (!entry?.summary.partial) return null;
+    const summary = this.update(entry.volume, { rowsDone: entry.summary.partial.rowsDone, state });
+    await this.reported;
+    return summary;
+  }
 }
 
 /**
  * Run a cancellable job: the AbortController is kept under jobId so that cancel() reaches it, and a
  * cancellation surfaces as one clear message.
  */
-async function withJob<T>(jobId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withJob<T>(jobId: string, work: (signal: AbortSignal) => Promise<T>, kept?: () => string | null): Promise<T> {
   const controller = new AbortController();
   jobs.set(jobId, controller);
   try {
     return await work(controller.signal);
   } catch (error) {
-    if (error instanceof CancelledError) throw new Error('Cancelled: the run was stopped by the user; nothing was kept', { cause: error });
+    if (error instanceof CancelledError) throw new Error(`Cancelled: the run was stopped by the user; ${kept?.() ?? 'nothing was kept'}`, { cause: error });
     throw error;
   } finally {
     jobs.delete(jobId);
@@ -212,7 +280,7 @@ const api: EngineWorkerApi = {
       },
       tiltSeries,
     );
-    const truth = addResult(
+    const truth = putResult(
       { datasetId: dataset.id, method: 'ground-truth', label: 'Ground truth', params: null, elapsedMs: performance.now() - started },
       groundTruth,
     );
@@ -226,16 +294,30 @@ const api: EngineWorkerApi = {
     return transferSlice({ width: ts.nx, height: ts.ny, data: ts.data.slice(index * plane, (index + 1) * plane) });
   },
 
-  async run(jobId: string, datasetId: string, request: MethodRequest, onProgress): Promise<ResultSummary> {
-    const dataset = datasetOf(datasetId);
+  async run(jobId: string, datasetId: string, request: MethodRequest, onProgress, onPartialResult): Promise<ResultSummary> {
+    const { tiltSeries } = datasetOf(datasetId);
     const started = performance.now();
-    return withJob(jobId, async (signal) => {
-      const out = await reconstruct(await gpu(), dataset.tiltSeries, request, { signal, onProgress: (p) => void onProgress(p) });
-      return addResult(
-        { datasetId, method: request.method, label: out.label, params: out.params, elapsedMs: performance.now() - started, residuals: out.residuals },
-        out.volume,
-      );
-    });
+    const elapsedMs = () => performance.now() - started;
+    const growing = new GrowingResult(() => ({ datasetId, method: request.method, ...describeRequest(tiltSeries, request), elapsedMs: elapsedMs() }), onPartialResult);
+    let kept: ResultSummary | null = null;
+    const work = async (signal: AbortSignal) => {
+      try {
+        const out = await reconstruct(await gpu(), tiltSeries, request, {
+          signal,
+          onProgress: (p) => {
+            if (p.loss) growing.loss = p.loss;
+            void onProgress(p);
+          },
+          onSlabDone: (volume, rowsDone) => void growing.update(volume, { rowsDone, state: 'running' }),
+        });
+        const { label, params, residuals, loss } = out;
+        return await growing.complete({ datasetId, method: request.method, label, params, elapsedMs: elapsedMs(), residuals, loss }, out.volume);
+      } catch (error) {
+        kept = await growing.stop(error instanceof CancelledError ? 'cancelled' : 'failed');
+        throw error;
+      }
+    };
+    return withJob(jobId, work, () => kept && `kept ${kept.label}`);
   },
 
   async oddEven(jobId: string, datasetId: string, request: MethodRequest, onProgress: (p: Progress) => void): Promise<OddEvenSummary> {
@@ -286,7 +368,7 @@ const api: EngineWorkerApi = {
     }
     const data = a.volume.data.map((v, i) => v - b.volume.data[i]);
     const label = `${a.summary.label} − ${b.summary.label}`;
-    return addResult({ datasetId: a.summary.datasetId, method: 'difference', label, params: null, elapsedMs: 0 }, { ...a.volume, data });
+    return putResult({ datasetId: a.summary.datasetId, method: 'difference', label, params: null, elapsedMs: 0 }, { ...a.volume, data });
   },
 
   async reproject(resultId: string, angle: number): Promise<Slice> {
@@ -314,7 +396,7 @@ const api: EngineWorkerApi = {
   },
 
   async percentiles(resultId: string, ps: number[]): Promise<number[]> {
-    return percentiles(resultOf(resultId).volume.data, ps);
+    return percentiles(shownData(resultOf(resultId)), ps);
   },
 
   async exportMrc(resultId: string): Promise<Uint8Array> {

@@ -40,10 +40,12 @@ export function onWorkerError(listener: (message: string) => void): () => void {
   return () => workerErrorListeners.delete(listener);
 }
 
-/** A progress callback the worker can call across the thread boundary. */
-export function progressProxy(callback: (progress: Progress) => void): ((progress: Progress) => void) & Comlink.ProxyMarked {
+/** A callback the worker can call across the thread boundary (progress, partial results). */
+export function workerCallback<T>(callback: (value: T) => void): ((value: T) => void) & Comlink.ProxyMarked {
   return Comlink.proxy(callback);
 }
+
+export const progressProxy = (callback: (progress: Progress) => void) => workerCallback(callback);
 
 /** Comlink re-creates thrown errors in the page; pull a readable message out of anything. */
 export function errorMessage(error: unknown): string {

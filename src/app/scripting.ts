@@ -9,7 +9,10 @@ export interface WedgeLabScripting {
   /** Load an MRC stack and its angle file(s). */
   load(files: File[]): Promise<DatasetSummary>;
   loadDemo(options?: Partial<DemoOptions>): Promise<DatasetSummary>;
-  /** Reconstruct the currently selected dataset; resolves with the new result's id. */
+  /**
+   * Reconstruct the currently selected dataset; resolves with the new result's id. A cancelled
+   * coordinate-network run rejects, and the slabs it finished stay in results(), `partial` set.
+   */
   run(request: MethodRequest): Promise<string>;
   results(): ResultSummary[];
   exportMrc(id: string): Promise<Uint8Array>;

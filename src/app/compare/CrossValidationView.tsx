@@ -6,7 +6,8 @@ import { useCompareStore } from '../state/compareStore.ts';
 import { useAppStore, selectDataset } from '../state/store.ts';
 import { downloadBlob, exportFileName } from '../util/download.ts';
 import { formatAngle, formatNumber, samplePercentiles } from '../util/format.ts';
-import { standardise, windowToRgba } from './colormap.ts';
+import { drawGrey } from '../util/canvas.ts';
+import { standardise } from './colormap.ts';
 import { crossValidationCsv } from './csv.ts';
 import { EvalProgress } from './EvalProgress.tsx';
 import { composePng } from './exportImage.ts';
@@ -16,12 +17,7 @@ import { SvgFigure } from './SvgFigure.tsx';
 
 /** Draw a (standardised) projection into a canvas at its own size, v up. */
 function drawProjection(canvas: HTMLCanvasElement, slice: Slice, data: Float32Array, lo: number, hi: number): void {
-  canvas.width = slice.width;
-  canvas.height = slice.height;
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return;
-  const pixels = windowToRgba(data, slice.width, slice.height, lo, hi);
-  ctx.putImageData(new ImageData(pixels as Uint8ClampedArray<ArrayBuffer>, slice.width, slice.height), 0, 0);
+  drawGrey(canvas, data, slice.width, slice.height, lo, hi);
 }
 
 /** Measured and predicted projection of one held-out tilt, standardised, in one shared grey window. */

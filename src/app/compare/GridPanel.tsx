@@ -3,6 +3,7 @@ import type { ResultSummary, Slice, SliceAxis } from '../../../workers/api.ts';
 import { errorMessage } from '../engineClient.ts';
 import { useAppStore } from '../state/store.ts';
 import type { LinkedVoxel } from '../state/compareStore.ts';
+import { rowsFilled } from '../state/results.ts';
 import { formatNumber } from '../util/format.ts';
 import { AXIS_COLORS, PLANE_NORMAL_TO, axisLayout, valueAt, voxelAt, type VolumeDims, type Voxel } from '../viewer/axes.ts';
 import { sliceCache } from '../viewer/sliceCache.ts';
@@ -54,7 +55,7 @@ export function GridPanel({ result, plane, cursor, hover, window, view, onPoint,
   useEffect(() => {
     let live = true;
     const key = `${result.id}|${plane}`;
-    sliceCache.get(result.id, plane, index).then(
+    sliceCache.get(result.id, plane, index, rowsFilled(result)).then(
       (slice) => {
         if (!live) return;
         renderer.setSlice(slice);

@@ -1,5 +1,10 @@
 /** The method panel's settings in one line, for the odd/even and cross-validation views. Pure. */
-import type { MethodForm } from '../state/methodForm.ts';
+import type { CoordnetOptions, MethodForm } from '../state/methodForm.ts';
+
+/** The coordinate network's main settings, e.g. "SIREN 256×4, slab 8, 2000/400 steps, TV 0.01". */
+export function coordnetSummary(p: CoordnetOptions): string {
+  return `SIREN ${p.width}×${p.layers}, slab ${p.slabRows}, ${p.stepsFirst}/${p.stepsNext} steps${p.tv > 0 ? `, TV ${p.tv}` : ''}`;
+}
 
 export function formDescription(form: MethodForm): string {
   const common = `thickness ${form.common.thickness}, bin ${form.common.binning}${form.common.invertAngles ? ', angles inverted' : ''}`;
@@ -8,6 +13,7 @@ export function formDescription(form: MethodForm): string {
     const filter = f.name === 'radial' ? `radial ${f.cutoff ?? ''}/${f.falloff ?? ''}` : f.name;
     return `FBP (${filter}), ${common}`;
   }
+  if (form.method === 'coordnet') return `Coordinate network (${coordnetSummary(form.coordnet)}), ${common}`;
   const s = form.sirt;
   return `SIRT (${s.iterations} iteration${s.iterations === 1 ? '' : 's'}, λ ${s.relaxation}${s.positivity ? ', positivity' : ''}), ${common}`;
 }

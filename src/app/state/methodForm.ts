@@ -1,7 +1,8 @@
 /** The method panel's form and how it becomes a worker request. Plain data, no React. */
 import type { FilterSpec } from '../../engine/filters.ts';
 import { RADIAL_DEFAULTS } from '../../engine/filters.ts';
-import type { CommonParams, FbpParams, MethodName, MethodRequest, SirtParams } from '../../../workers/api.ts';
+import { coordnetDefaults } from '../../engine/methods/params.ts';
+import type { CommonParams, CoordnetParams, FbpParams, MethodName, MethodRequest, SirtParams } from '../../../workers/api.ts';
 
 export interface SirtOptions {
   iterations: number;
@@ -9,15 +10,28 @@ export interface SirtOptions {
   positivity: boolean;
 }
 
+/** The coordinate network's own settings (the common ones live in `common`). */
+export type CoordnetOptions = Omit<CoordnetParams, keyof CommonParams>;
+
 export interface MethodForm {
   method: MethodName;
   common: CommonParams;
   filter: FilterSpec;
   sirt: SirtOptions;
+  coordnet: CoordnetOptions;
 }
+
+/** Short names for buttons, progress and notes. */
+export const METHOD_NAMES: Record<MethodName, string> = { fbp: 'FBP', sirt: 'SIRT', coordnet: 'Coordinate network' };
 
 export const DEFAULT_FILTER: FilterSpec = { name: 'cosine' };
 export const DEFAULT_SIRT: SirtOptions = { iterations: 20, relaxation: 1, positivity: false };
+
+/** The engine's defaults (the paper's), less the common parameters. */
+export function defaultCoordnet(): CoordnetOptions {
+  const { width, layers, slabRows, stepsFirst, stepsNext, lrFirst, lrNext, tv, omega0, seed } = coordnetDefaults({ nx: 1 });
+  return { width, layers, slabRows, stepsFirst, stepsNext, lrFirst, lrNext, tv, omega0, seed };
+}
 
 export function defaultForm(thickness = 64): MethodForm {
   return {
@@ -25,6 +39,7 @@ export function defaultForm(thickness = 64): MethodForm {
     common: { thickness, binning: 1, invertAngles: false, subtractMean: false },
     filter: { ...DEFAULT_FILTER },
     sirt: { ...DEFAULT_SIRT },
+    coordnet: defaultCoordnet(),
   };
 }
 
@@ -45,10 +60,17 @@ export function sirtParams(form: MethodForm): SirtParams {
   return { ...form.common, ...form.sirt };
 }
 
+export function coordnetParams(form: MethodForm): CoordnetParams {
+  return { ...form.common, ...form.coordnet };
+}
+
 /** The request for the form's method; `overrides` (from scripting) win over the form. */
 export function buildRequest(form: MethodForm, method: MethodName = form.method, overrides?: MethodRequest['params']): MethodRequest {
   if (method === 'fbp') {
     return { method: 'fbp', params: { ...fbpParams(form), ...(overrides as Partial<FbpParams> | undefined) } };
+  }
+  if (method === 'coordnet') {
+    return { method: 'coordnet', params: { ...coordnetParams(form), ...(overrides as Partial<CoordnetParams> | undefined) } };
   }
   return { method: 'sirt', params: { ...sirtParams(form), ...(overrides as Partial<SirtParams> | undefined) } };
 }

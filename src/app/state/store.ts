@@ -14,11 +14,13 @@ import type {
 } from '../../../workers/api.ts';
 import type { FilterSpec } from '../../engine/filters.ts';
 import type { Progress } from '../../engine/types.ts';
-import { errorMessage, getEngine, isCancellation, onWorkerError, progressProxy } from '../engineClient.ts';
+import { errorMessage, getEngine, isCancellation, onWorkerError, progressProxy, workerCallback } from '../engineClient.ts';
 import { sliceCache } from '../viewer/sliceCache.ts';
 import { downloadBlob, exportFileName } from '../util/download.ts';
 import { defaultThickness as engineDefaultThickness } from '../../engine/methods/params.ts';
-import { buildRequest, defaultForm, type MethodForm, type SirtOptions } from './methodForm.ts';
+import { fittedRowsText } from '../../../workers/partialResult.ts';
+import { buildRequest, defaultForm, METHOD_NAMES, type CoordnetOptions, type MethodForm, type SirtOptions } from './methodForm.ts';
+import { upsertResult } from './results.ts';
 
 export type GpuState =
   | { status: 'pending' }
@@ -29,10 +31,13 @@ export interface JobState {
   jobId: string;
   datasetId: string;
   method: MethodName;
+  request: MethodRequest;
   label: string;
   progress: Progress;
   startedAt: number;
   cancelling: boolean;
+  /** The result a slab-by-slab run (coordinate network) fills, listed once its first slab is done. */
+  resultId?: string;
 }
 
 export interface RunNote {
@@ -71,6 +76,7 @@ export interface AppActions {
   updateCommon(patch: Partial<CommonParams>): void;
   setFilter(filter: FilterSpec): void;
   updateSirt(patch: Partial<SirtOptions>): void;
+  updateCoordnet(patch: Partial<CoordnetOptions>): void;
   /** Run a method on the selected dataset; resolves with the new result's id. */
   run(method?: MethodName, overrides?: MethodRequest['params']): Promise<string>;
   cancelRun(): void;
@@ -216,6 +222,9 @@ export const useAppStore = create<AppStore>()((set, get) => {
     updateSirt(patch) {
       set((state) => ({ form: { ...state.form, sirt: { ...state.form.sirt, ...patch } } }));
     },
+    updateCoordnet(patch) {
+      set((state) => ({ form: { ...state.form, coordnet: { ...state.form.coordnet, ...patch } } }));
+    },
 
     async run(method, overrides) {
       const state = get();
@@ -228,12 +237,13 @@ export const useAppStore = create<AppStore>()((set, get) => {
       }
       const request = buildRequest(state.form, method ?? state.form.method, overrides);
       const jobId = `job-${++jobCounter}-${Date.now().toString(36)}`;
-      const label = request.method === 'fbp' ? 'FBP' : 'SIRT';
+      const label = METHOD_NAMES[request.method];
       set({
         job: {
           jobId,
           datasetId,
           method: request.method,
+          request,
           label,
           progress: { fraction: 0, message: `Starting ${label}…` },
           startedAt: performance.now(),
@@ -246,24 +256,40 @@ export const useAppStore = create<AppStore>()((set, get) => {
         if (!job || job.jobId !== jobId) return;
         // The worker sends all K slots, not-yet-computed iterations as 0: keep the computed ones.
         const residuals = progress.residuals ? completedResiduals(progress.residuals) : job.progress.residuals;
-        set({ job: { ...job, progress: { ...progress, residuals } } });
+        // The slab preview comes with every few reports only: keep the latest until the next.
+        const preview = progress.preview ?? job.progress.preview;
+        set({ job: { ...job, progress: { ...progress, residuals, preview } } });
+      });
+      // A slab-by-slab run lists its result as it fills; it is shown when its first slab is done,
+      // afterwards the user's selection stands.
+      const onPartialResult = workerCallback((summary: ResultSummary) => {
+        const job = get().job;
+        if (!job || job.jobId !== jobId) return;
+        set((s) => ({
+          results: upsertResult(s.results, summary),
+          selectedResultId: job.resultId ? s.selectedResultId : summary.id,
+          job: { ...job, resultId: summary.id },
+        }));
       });
       try {
-        const result = await getEngine().run(jobId, datasetId, request, onProgress);
+        const result = await getEngine().run(jobId, datasetId, request, onProgress, onPartialResult);
         set((s) => ({
-          results: [...s.results.filter((r) => r.id !== result.id), result],
+          results: upsertResult(s.results, result),
           selectedResultId: result.id,
           job: null,
           runNote: { kind: 'done', text: `${result.label}: done in ${(result.elapsedMs / 1000).toFixed(2)} s` },
         }));
         return result.id;
       } catch (error) {
+        // What a stopped slab-by-slab run kept (reported, marked cancelled or failed, before the error).
+        const kept = get().results.find((r) => r.id === get().job?.resultId && r.partial);
+        const keptText = kept?.partial ? `; ${fittedRowsText(kept.partial, kept.ny)} are kept` : '';
         if (isCancellation(error)) {
-          set({ job: null, runNote: { kind: 'cancelled', text: `${label} cancelled; nothing was added` } });
+          set({ job: null, runNote: { kind: 'cancelled', text: `${label} cancelled${keptText || '; nothing was added'}` } });
         } else {
           const message = errorMessage(error);
-          set({ job: null, runNote: { kind: 'failed', text: `${label} failed: ${message}` } });
-          fail(`${label} failed: ${message}`);
+          set({ job: null, runNote: { kind: 'failed', text: `${label} failed: ${message}${keptText}` } });
+          fail(`${label} failed: ${message}${keptText}`);
         }
         throw error;
       }

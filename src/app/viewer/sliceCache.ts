@@ -1,6 +1,8 @@
 /**
  * A small LRU cache of volume slices fetched from the worker, with in-flight requests
  * shared, so scrubbing a slider or panning back and forth does not re-ask the worker.
+ * Slices are keyed on the result's rows filled too (state/results.ts), so a result that is
+ * still filling slab by slab is asked again once it has more.
  */
 import type { Slice, SliceAxis } from '../../../workers/api.ts';
 import { getEngine } from '../engineClient.ts';
@@ -11,16 +13,16 @@ class SliceCache {
   private readonly entries = new Map<string, Slice>();
   private readonly pending = new Map<string, Promise<Slice>>();
 
-  private static key(resultId: string, axis: SliceAxis, index: number): string {
-    return `${resultId}|${axis}|${index}`;
+  private static key(resultId: string, axis: SliceAxis, index: number, rowsFilled: number): string {
+    return `${resultId}|${axis}|${index}|${rowsFilled}`;
   }
 
-  peek(resultId: string, axis: SliceAxis, index: number): Slice | undefined {
-    return this.entries.get(SliceCache.key(resultId, axis, index));
+  peek(resultId: string, axis: SliceAxis, index: number, rowsFilled: number): Slice | undefined {
+    return this.entries.get(SliceCache.key(resultId, axis, index, rowsFilled));
   }
 
-  get(resultId: string, axis: SliceAxis, index: number): Promise<Slice> {
-    const key = SliceCache.key(resultId, axis, index);
+  get(resultId: string, axis: SliceAxis, index: number, rowsFilled: number): Promise<Slice> {
+    const key = SliceCache.key(resultId, axis, index, rowsFilled);
     const hit = this.entries.get(key);
     if (hit) {
       // Refresh its place in the LRU order.

@@ -6,6 +6,7 @@
 import type { DisplayVolume } from '../../../workers/api.ts';
 import { getEngine } from '../engineClient.ts';
 import { useAppStore } from '../state/store.ts';
+import { rowsFilled } from '../state/results.ts';
 
 const MAX_ENTRIES = 4;
 const entries = new Map<string, Promise<DisplayVolume>>();
@@ -35,8 +36,12 @@ export function forgetVolumes(resultId: string): void {
   for (const key of [...entries.keys()]) if (key.startsWith(`${resultId}|`)) entries.delete(key);
 }
 
+/** Drop deleted results, and results whose data grew (a partial result filling slab by slab). */
 useAppStore.subscribe((state, previous) => {
   if (state.results === previous.results) return;
-  const live = new Set(state.results.map((r) => r.id));
-  for (const r of previous.results) if (!live.has(r.id)) forgetVolumes(r.id);
+  const now = new Map(state.results.map((r) => [r.id, r]));
+  for (const r of previous.results) {
+    const current = now.get(r.id);
+    if (!current || rowsFilled(current) !== rowsFilled(r)) forgetVolumes(r.id);
+  }
 });

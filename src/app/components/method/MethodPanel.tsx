@@ -2,6 +2,7 @@ import type { MethodName } from '../../../../workers/api.ts';
 import { useAppStore } from '../../state/store.ts';
 import { Section } from '../Section.tsx';
 import { NumberField } from '../NumberField.tsx';
+import { CoordnetFields } from './CoordnetFields.tsx';
 import { FbpFields } from './FbpFields.tsx';
 import { SirtFields } from './SirtFields.tsx';
 
@@ -37,9 +38,12 @@ export function MethodPanel() {
         <select value={method} onChange={(e) => setMethod(e.target.value as MethodName)} data-testid="method-select" disabled={running}>
           <option value="fbp">FBP: filtered back-projection</option>
           <option value="sirt">SIRT: iterative</option>
+          <option value="coordnet">Coordinate network: SIREN fitted to the tilts</option>
         </select>
       </label>
-      {method === 'fbp' ? <FbpFields disabled={running} /> : <SirtFields disabled={running} />}
+      {method === 'fbp' && <FbpFields disabled={running} />}
+      {method === 'sirt' && <SirtFields disabled={running} />}
+      {method === 'coordnet' && <CoordnetFields disabled={running} />}
       <CommonFields disabled={running} />
     </Section>
   );

@@ -1,5 +1,11 @@
-import { ResidualPlot } from '../ResidualPlot.tsx';
+import { useEffect, useMemo, useRef } from 'react';
+import { coordnetDefaults } from '../../../engine/methods/params.ts';
+import type { SlabPreview } from '../../../engine/types.ts';
+import { LossPlot, ResidualPlot } from '../CurvePlot.tsx';
+import { METHOD_NAMES } from '../../state/methodForm.ts';
 import { useAppStore } from '../../state/store.ts';
+import { drawGrey } from '../../util/canvas.ts';
+import { samplePercentiles } from '../../util/format.ts';
 
 function JobProgress() {
   const job = useAppStore((s) => s.job);
@@ -13,13 +19,48 @@ function JobProgress() {
           <div className="progress-fill" style={{ width: `${percent}%` }} />
         </div>
         <div className="progress-text">
-          <span className="progress-message">{job.progress.message}</span>
+          <span className="progress-message" data-testid="progress-message">
+            {job.progress.message}
+          </span>
           <span className="progress-percent">{percent} %</span>
         </div>
       </div>
+      <TrainingMonitor />
       <button type="button" className="danger small" onClick={cancel} disabled={job.cancelling} data-testid="cancel-button">
         {job.cancelling ? 'Cancelling…' : 'Cancel'}
       </button>
+    </div>
+  );
+}
+
+/** The XZ section of the slab being fitted, 1st–99th percentile grey window. */
+function SlabPreviewImage({ preview }: { preview: SlabPreview }) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [lo, hi] = useMemo(() => samplePercentiles(preview.data, [1, 99]), [preview]);
+  useEffect(() => {
+    if (canvas.current) drawGrey(canvas.current, preview.data, preview.nx, preview.nz, lo, hi);
+  }, [preview, lo, hi]);
+  return (
+    <figure className="slab-preview" data-testid="slab-preview">
+      <figcaption>
+        Slab being fitted: XZ at y = {preview.row}
+      </figcaption>
+      <canvas ref={canvas} data-testid="slab-preview-canvas" />
+    </figure>
+  );
+}
+
+/** A coordinate-network run as it trains: the loss so far and the current slab's section. */
+function TrainingMonitor() {
+  const job = useAppStore((s) => s.job);
+  if (job?.request.method !== 'coordnet') return null;
+  const { loss, preview } = job.progress;
+  // Filled in as the engine fills them, for the slab marks (the thickness default plays no part).
+  const params = coordnetDefaults({ nx: 1 }, job.request.params);
+  return (
+    <div className="training-monitor" data-testid="training-monitor">
+      {loss && loss.length > 0 && <LossPlot loss={loss} params={params} live />}
+      {preview && <SlabPreviewImage preview={preview} />}
     </div>
   );
 }
@@ -33,7 +74,7 @@ export function RunControls() {
   return (
     <div className="run-controls">
       <button type="button" className="primary" disabled={!canRun || running} onClick={() => void run().catch(() => undefined)} data-testid="run-button">
-        Reconstruct ({method === 'fbp' ? 'FBP' : 'SIRT'})
+        Reconstruct ({METHOD_NAMES[method]})
       </button>
       <JobProgress />
       {note && !running && (

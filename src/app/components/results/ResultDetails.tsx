@@ -1,7 +1,8 @@
 import type { ResultSummary } from '../../../../workers/api.ts';
 import { useAppStore, selectResult } from '../../state/store.ts';
 import { formatNumber } from '../../util/format.ts';
-import { ResidualPlot } from '../ResidualPlot.tsx';
+import { coordnetSummary } from '../../compare/formLabel.ts';
+import { LossPlot, ResidualPlot } from '../CurvePlot.tsx';
 import { resultTitle } from './ResultList.tsx';
 
 function paramText(result: ResultSummary): string | null {
@@ -12,13 +13,15 @@ function paramText(result: ResultSummary): string | null {
   if ('filter' in p) {
     const f = p.filter;
     parts.unshift(f.name === 'radial' ? `radial ${f.cutoff ?? ''}/${f.falloff ?? ''}` : f.name);
+  } else if ('width' in p) {
+    parts.unshift(coordnetSummary(p));
   } else {
     parts.unshift(`${p.iterations} it, λ ${p.relaxation}${p.positivity ? ', positivity' : ''}`);
   }
   return parts.join(', ');
 }
 
-/** The selected result: what it is, its parameters and statistics, and SIRT's residual curve. */
+/** The selected result: what it is, its parameters and statistics, and SIRT's residual or the network's loss curve. */
 export function ResultDetails() {
   const result = useAppStore(selectResult);
   const datasetName = useAppStore((s) => (result ? (s.datasets.find((d) => d.id === result.datasetId)?.name ?? '') : ''));
@@ -53,6 +56,7 @@ export function ResultDetails() {
         </dd>
       </dl>
       {result.residuals && result.residuals.length > 0 && <ResidualPlot residuals={result.residuals} />}
+      {result.loss && result.loss.length > 0 && result.params && 'stepsFirst' in result.params && <LossPlot loss={result.loss} params={result.params} />}
     </div>
   );
 }

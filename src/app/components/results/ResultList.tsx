@@ -1,5 +1,6 @@
 import type { ResultSummary } from '../../../../workers/api.ts';
 import { useAppStore } from '../../state/store.ts';
+import { partialText } from '../../../../workers/partialResult.ts';
 import { formatSeconds, formatSize } from '../../util/format.ts';
 import { Section } from '../Section.tsx';
 import { CompareCheck } from '../../compare/CompareCheck.tsx';
@@ -11,11 +12,14 @@ export function resultTitle(result: ResultSummary): string {
 function ResultItem({ result, selected }: { result: ResultSummary; selected: boolean }) {
   const select = useAppStore((s) => s.selectResult);
   const remove = useAppStore((s) => s.deleteResult);
+  // A result still filling belongs to its run: it goes when the run is cancelled, not before.
+  const filling = result.partial?.state === 'running';
   return (
     <li
-      className={`result-item ${selected ? 'selected' : ''} method-${result.method}`}
+      className={`result-item ${selected ? 'selected' : ''} method-${result.method}${result.partial ? ` partial-${result.partial.state}` : ''}`}
       data-testid="result-item"
       data-result-id={result.id}
+      data-partial={result.partial?.state}
       aria-selected={selected}
       onClick={() => select(result.id)}
       title={result.label}
@@ -27,13 +31,16 @@ function ResultItem({ result, selected }: { result: ResultSummary; selected: boo
       <span className="result-meta">
         <span>{formatSize(result.nx, result.ny, result.nz)}</span>
         <span>{result.method === 'ground-truth' ? 'simulated' : formatSeconds(result.elapsedMs)}</span>
+        {/* The label says it too, but it is cut short in the list. */}
+        {result.partial && <span className="result-partial" data-testid="result-partial">{partialText(result.partial, result.ny)}</span>}
       </span>
       <button
         type="button"
         className="ghost icon-button"
         aria-label={`Delete ${resultTitle(result)}`}
-        title="Delete this result"
+        title={filling ? 'Still being fitted: cancel the run first' : 'Delete this result'}
         data-testid="result-delete"
+        disabled={filling}
         onClick={(e) => {
           e.stopPropagation();
           void remove(result.id);

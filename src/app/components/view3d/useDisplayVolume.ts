@@ -16,6 +16,7 @@ import {
 } from '../../volume3d/pyramid.ts';
 import type { VolumeData } from '../../volume3d/types.ts';
 import { fetchDisplayVolume } from '../../volume3d/volumeCache.ts';
+import { rowsFilled } from '../../state/results.ts';
 
 export interface DisplayVolumeState {
   status: 'loading' | 'ready' | 'error';
@@ -48,7 +49,9 @@ export function useDisplayVolume(result: ResultSummary, detail: Box3 | null, for
   const overview = useMemo(() => overviewRequest([nx, ny, nz], limits), [nx, ny, nz, limits]);
   const plan = useMemo(() => (detail ? planDetail([nx, ny, nz], detail, limits, overview.factor) : null), [detail, nx, ny, nz, limits, overview.factor]);
   const maxVoxels = plan ? plan.fetchMaxVoxels : overview.maxVoxels;
-  const key = plan ? `${result.id}|${maxVoxels}|${plan.region.start}|${plan.region.end}` : `${result.id}|${maxVoxels}`;
+  // Rows filled: a result still filling slab by slab is fetched again as it grows.
+  const base = `${result.id}|${rowsFilled(result)}|${maxVoxels}`;
+  const key = plan ? `${base}|${plan.region.start}|${plan.region.end}` : base;
   const [fetched, setFetched] = useState<Fetched | null>(null);
   const [failure, setFailure] = useState<{ key: string; message: string } | null>(null);
 

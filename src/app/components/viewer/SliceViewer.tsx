@@ -7,6 +7,7 @@ import { AXIS_COLORS, PLANE_NORMAL_TO, axisLayout, centreVoxel, clampVoxel, dimO
 import { createOrthoRenderer } from '../../viewer/orthoRenderer.ts';
 import { SLICE_AXES, type SlicePoint } from '../../viewer/types.ts';
 import { formatNumber } from '../../util/format.ts';
+import { rowsFilled } from '../../state/results.ts';
 import { LiveResiduals } from '../method/RunControls.tsx';
 import { ResultDetails } from '../results/ResultDetails.tsx';
 import { SlicePanel } from './SlicePanel.tsx';
@@ -38,16 +39,19 @@ export function SliceViewer() {
   const dims = useMemo(() => ({ nx, ny, nz }), [nx, ny, nz]);
   const stored = useViewerStore((s) => (resultId ? s.cursors[resultId] : undefined));
   const setStoredCursor = useViewerStore((s) => s.setCursor);
-  const cursor = useMemo(() => stored ?? centreVoxel(dims), [stored, dims]);
+  // Until the user moves it, the cursor sits in the middle of the rows that hold data, so the
+  // slices of a result still filling slab by slab show what is fitted.
+  const filled = result ? rowsFilled(result) : 1;
+  const cursor = useMemo(() => stored ?? centreVoxel({ ...dims, ny: Math.max(1, filled) }), [stored, dims, filled]);
 
   useEffect(() => {
     renderer.clearSlices();
     renderer.resetViews();
   }, [renderer, resultId]);
 
-  const xy = useAxisSlice(renderer, resultId, 'xy', cursor.z);
-  const xz = useAxisSlice(renderer, resultId, 'xz', cursor.y);
-  const yz = useAxisSlice(renderer, resultId, 'yz', cursor.x);
+  const xy = useAxisSlice(renderer, resultId, filled, 'xy', cursor.z);
+  const xz = useAxisSlice(renderer, resultId, filled, 'xz', cursor.y);
+  const yz = useAxisSlice(renderer, resultId, filled, 'yz', cursor.x);
   const yzWidth = yz?.slice.width;
   const yzHeight = yz?.slice.height;
   const layouts = useMemo(
@@ -74,7 +78,7 @@ export function SliceViewer() {
   const contrast = useViewerStore((s) => s.contrast);
   const pctLow = contrast.mode === 'percentile' ? contrast.low : null;
   const pctHigh = contrast.mode === 'percentile' ? contrast.high : null;
-  const pctKey = resultId && pctLow !== null ? `${resultId}|${pctLow}|${pctHigh}` : null;
+  const pctKey = resultId && pctLow !== null ? `${resultId}|${filled}|${pctLow}|${pctHigh}` : null;
   const [pctWindow, setPctWindow] = useState<{ key: string; lo: number; hi: number } | null>(null);
   useEffect(() => {
     if (!resultId || pctLow === null || pctHigh === null || !pctKey) return;

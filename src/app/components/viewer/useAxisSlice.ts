@@ -11,14 +11,14 @@ export interface LoadedSlice {
   slice: Slice;
 }
 
-/** Fetch (through the cache) the slice `index` of `axis` and hand it to the renderer. */
-export function useAxisSlice(renderer: SliceRenderer, resultId: string | null, axis: SliceAxis, index: number): LoadedSlice | null {
+/** Fetch (through the cache) the slice `index` of `axis` and hand it to the renderer; again when `rowsFilled` grows. */
+export function useAxisSlice(renderer: SliceRenderer, resultId: string | null, rowsFilled: number, axis: SliceAxis, index: number): LoadedSlice | null {
   const [loaded, setLoaded] = useState<LoadedSlice | null>(null);
   useEffect(() => {
     if (!resultId) return;
     let live = true;
     const key = `${resultId}|${axis}`;
-    sliceCache.get(resultId, axis, index).then(
+    sliceCache.get(resultId, axis, index, rowsFilled).then(
       (slice) => {
         if (!live) return;
         renderer.setSlice(axis, slice);
@@ -31,6 +31,6 @@ export function useAxisSlice(renderer: SliceRenderer, resultId: string | null, a
     return () => {
       live = false;
     };
-  }, [renderer, resultId, axis, index]);
+  }, [renderer, resultId, rowsFilled, axis, index]);
   return loaded && resultId && loaded.key === `${resultId}|${axis}` ? loaded : null;
 }

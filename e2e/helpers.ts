@@ -1,0 +1,43 @@
+/** Page helpers shared by the end-to-end specs. */
+import { expect, type Page } from '@playwright/test';
+
+/** Spread (max − min) of the grey levels drawn on a canvas (WebGL ones use preserveDrawingBuffer). */
+export async function canvasSpread(page: Page, testId: string): Promise<number> {
+  return page.getByTestId(testId).evaluate((canvas: HTMLCanvasElement) => {
+    if (!canvas.width || !canvas.height) return 0;
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const ctx = copy.getContext('2d');
+    if (!ctx) return 0;
+    ctx.drawImage(canvas, 0, 0);
+    const pixels = ctx.getImageData(0, 0, copy.width, copy.height).data;
+    let min = 255;
+    let max = 0;
+    for (let i = 0; i < pixels.length; i += 4) {
+      const g = pixels[i];
+      if (g < min) min = g;
+      if (g > max) max = g;
+    }
+    return max - min;
+  });
+}
+
+export async function expectSlicesDrawn(page: Page): Promise<void> {
+  for (const axis of ['xy', 'xz', 'yz']) {
+    await expect.poll(() => canvasSpread(page, `slice-${axis}`), { message: `slice-${axis} shows structure` }).toBeGreaterThan(40);
+  }
+}
+
+/** Type values into inputs by test id, committing each by leaving the field. */
+export async function setParams(page: Page, params: Record<string, string>): Promise<void> {
+  for (const [testId, value] of Object.entries(params)) {
+    const input = page.getByTestId(testId);
+    await input.fill(value);
+    await input.blur();
+  }
+}
+
+export async function selectedResultLabel(page: Page): Promise<string> {
+  return (await page.locator('[data-testid=result-item][aria-selected=true] [data-testid=result-label]').textContent()) ?? '';
+}
