@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { create, globals } from 'webgpu';
 import { reconstruct } from '../methods/index.ts';
+import type { MethodRequest } from '../methods/params.ts';
 import { forwardProjectCpu } from '../reference/projector.ts';
 import { GpuUnavailableError, openGpu } from './device.ts';
 
@@ -16,8 +17,13 @@ describe('lost device', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     const volume = { nx: 8, ny: 4, nz: 4, pixelSize: 1, data: new Float32Array(128).fill(1) };
     const tiltSeries = forwardProjectCpu(volume, [-30, 0, 30]);
-    for (const method of ['fbp', 'sirt', 'coordnet'] as const) {
-      const run = reconstruct(gpu, tiltSeries, { method, params: { thickness: 4, width: 8, layers: 1, stepsFirst: 2, iterations: 2 } });
+    const requests: MethodRequest[] = [
+      { method: 'fbp', params: { thickness: 4 } },
+      { method: 'sirt', params: { thickness: 4, iterations: 2 } },
+      { method: 'coordnet', params: { thickness: 4, width: 8, layers: 1, stepsFirst: 2 } },
+    ];
+    for (const request of requests) {
+      const run = reconstruct(gpu, tiltSeries, request);
       await expect(run).rejects.toBeInstanceOf(GpuUnavailableError);
       await expect(run).rejects.toThrow(/the WebGPU device was lost \(destroyed\)/);
     }
