@@ -76,6 +76,24 @@ describe('wedgelab CLI', () => {
     expect(bad.stderr.split('\n')[0]).toBe('wedgelab recon: --lr takes a positive rate or START,END (got "-1")');
   });
 
+  it('writes a seeded training set of varied simulations with a manifest', async () => {
+    const out = join(dir, 'training');
+    const made = await wedgelab(['training-set', '--count', '2', '--min-size', '16', '--max-size', '32', '--seed', '4', '--out-dir', out]);
+    expect(made.code, made.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { dir: string; size: number[]; range: number; step: number; tiltAngles: number[]; snrDb: number }[];
+    expect(manifest).toHaveLength(2);
+    for (const example of manifest) {
+      expect(example.range).toBeGreaterThanOrEqual(37);
+      expect(example.range).toBeLessThanOrEqual(70);
+      expect(Math.abs(example.snrDb)).toBeLessThanOrEqual(10);
+      const truth = readMrc(new Uint8Array(readFileSync(join(out, example.dir, 'ground_truth.mrc'))));
+      expect([truth.header.nx, truth.header.ny, truth.header.nz]).toEqual(example.size);
+      const stack = readMrc(new Uint8Array(readFileSync(join(out, example.dir, 'tilt_series.mrc'))));
+      expect(stack.header.nz).toBe(example.tiltAngles.length);
+      expect(readFileSync(join(out, example.dir, 'tilt_series.tlt'), 'utf8').trim().split('\n')).toHaveLength(example.tiltAngles.length);
+    }
+  });
+
   it('falls back to SwiftShader by itself when the loader path is not set', async () => {
     const env = { ...process.env };
     delete env.LD_LIBRARY_PATH;

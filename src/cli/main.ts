@@ -10,6 +10,7 @@ import { benchCommand } from './bench.ts';
 import { cvCommand, oddEvenCommand } from './evaluate.ts';
 import { metricsCommand } from './metrics.ts';
 import { reconCommand } from './recon.ts';
+import { trainingSetCommand } from './trainingSet.ts';
 import { simulateCommand } from './simulate.ts';
 import { parseOptions, UsageError } from './options.ts';
 
@@ -19,8 +20,9 @@ const USAGE = `usage:
                  [--iterations K] [--relaxation L] [--positivity] [--bin B] [--invert-angles] [--subtract-mean] --out TOMO.mrc
                  coordnet: [--width 256] [--layers 4] [--slab 8] [--steps-first 2000] [--steps-next 400]
                  [--lr 1e-3[,1e-4]] [--lr-next 1e-4[,1e-5]] [--tv 0] [--omega0 30] [--seed 1]
-  wedgelab simulate --phantom spheres|mixed|filaments|blobs|cell --size NX,NY,NZ
+  wedgelab simulate --phantom spheres|mixed|filaments|blobs|cell|lamella --size NX,NY,NZ
                  --angles MIN,MAX,STEP | --angle-file F [--dose-symmetric] [--snr-db S] [--seed K] [--pixel-size A] --out-dir DIR
+  wedgelab training-set --count N --out-dir DIR [--phantom lamella] [--min-size 64] [--max-size 160] [--seed K]
   wedgelab metrics --a A.mrc --b B.mrc [--angles F.tlt] [--invert-angles] [--json]
   wedgelab cv --tilts STACK.mrc --angles F.tlt --method fbp|sirt|coordnet [method options] [--drop 0|±15|every:K] [--json]
   wedgelab oddeven --tilts STACK.mrc --angles F.tlt --method fbp|sirt|coordnet [method options] [--json]
@@ -36,6 +38,7 @@ async function infoCommand(args: string[]): Promise<void> {
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   info: infoCommand,
   recon: reconCommand,
+  'training-set': trainingSetCommand,
   simulate: simulateCommand,
   metrics: metricsCommand,
   cv: cvCommand,

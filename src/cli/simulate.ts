@@ -3,7 +3,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { forwardProjectGpu } from '../engine/methods/projection.ts';
 import { PHANTOM_NAMES, type PhantomName } from '../engine/sim/phantoms.ts';
-import { simulateTiltSeries } from '../engine/sim/simulate.ts';
+import { simulateTiltSeries, type SimulationOptions } from '../engine/sim/simulate.ts';
+import type { GpuContext } from '../engine/gpu/device.ts';
 import { doseSymmetric, parseAngleSpec, tiltRange } from '../engine/sim/tiltScheme.ts';
 import { formatTlt, readAngleFile } from '../io/angles.ts';
 import { writeMrc } from '../io/mrc.ts';
@@ -44,6 +45,19 @@ async function tiltAngles(values: Record<string, unknown>): Promise<number[]> {
     : angles;
 }
 
+/** Simulate on the GPU and write ground_truth.mrc, tilt_series.mrc and tilt_series.tlt into outDir. */
+export async function writeSimulation(gpu: GpuContext, options: SimulationOptions, outDir: string) {
+  const { groundTruth, tiltSeries } = await simulateTiltSeries(options, (volume, angles) => forwardProjectGpu(gpu, volume, angles));
+  await mkdir(outDir, { recursive: true });
+  const describe = `simulate ${options.phantom} ${options.size.join('x')} seed ${options.seed}${options.snrDb === undefined ? ' noise-free' : ` snr ${options.snrDb} dB`}`;
+  const files = { groundTruth: join(outDir, 'ground_truth.mrc'), tiltSeries: join(outDir, 'tilt_series.mrc'), tiltAngles: join(outDir, 'tilt_series.tlt') };
+  await writeFile(files.groundTruth, writeMrc(groundTruth, { labels: [`ground truth: ${describe}`] }));
+  const stack = { nx: tiltSeries.nx, ny: tiltSeries.ny, nz: tiltSeries.nTilts, data: tiltSeries.data, pixelSize: tiltSeries.pixelSize };
+  await writeFile(files.tiltSeries, writeMrc(stack, { labels: [`tilt series: ${describe}`], stack: true }));
+  await writeFile(files.tiltAngles, formatTlt(tiltSeries.tiltAngles));
+  return { ...files, nTilts: tiltSeries.nTilts };
+}
+
 export async function simulateCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, OPTIONS);
   const phantom = requireOption(values, 'phantom');
@@ -58,14 +72,6 @@ export async function simulateCommand(args: string[]): Promise<void> {
     seed: intOption(values, 'seed') ?? 1,
     pixelSize: numberOption(values, 'pixel-size') ?? 1,
   };
-  const gpu = await openCliGpu();
-  const { groundTruth, tiltSeries } = await simulateTiltSeries(options, (volume, angles) => forwardProjectGpu(gpu, volume, angles));
-  await mkdir(outDir, { recursive: true });
-  const describe = `simulate ${phantom} ${size.join('x')} seed ${options.seed}${options.snrDb === undefined ? ' noise-free' : ` snr ${options.snrDb} dB`}`;
-  const files = { groundTruth: join(outDir, 'ground_truth.mrc'), tiltSeries: join(outDir, 'tilt_series.mrc'), tiltAngles: join(outDir, 'tilt_series.tlt') };
-  await writeFile(files.groundTruth, writeMrc(groundTruth, { labels: [`ground truth: ${describe}`] }));
-  const stack = { nx: tiltSeries.nx, ny: tiltSeries.ny, nz: tiltSeries.nTilts, data: tiltSeries.data, pixelSize: tiltSeries.pixelSize };
-  await writeFile(files.tiltSeries, writeMrc(stack, { labels: [`tilt series: ${describe}`], stack: true }));
-  await writeFile(files.tiltAngles, formatTlt(tiltSeries.tiltAngles));
-  process.stdout.write(`${JSON.stringify({ ...files, nTilts: tiltSeries.nTilts, size })}\n`);
+  const files = await writeSimulation(await openCliGpu(), options, outDir);
+  process.stdout.write(`${JSON.stringify({ ...files, size })}\n`);
 }

@@ -49,10 +49,25 @@ describe('makePhantom', () => {
   it('fills a decent fraction of a realistic volume (objects scale with size)', () => {
     for (const name of PHANTOM_NAMES) {
       const v = makePhantom(name, 128, 128, 32, 3);
-      const frac = v.data.reduce((n, x) => n + (x > 0 ? 1 : 0), 0) / v.data.length;
+      // The lamella's ice (≤ 0.3) fills most of the slab: count the objects in it.
+      const floor = name === 'lamella' ? 0.35 : 0;
+      const frac = v.data.reduce((n, x) => n + (x > floor ? 1 : 0), 0) / v.data.length;
       expect(frac, name).toBeGreaterThan(0.02);
       expect(frac, name).toBeLessThan(0.5);
     }
+  });
+
+  it('lamella: ice of varying thickness fills most of the slab', () => {
+    const v = makePhantom('lamella', 96, 80, 32, 4);
+    const iceDepth: number[] = [];
+    for (const [x, y] of [[10, 10], [85, 10], [10, 69], [85, 69], [48, 40]]) {
+      let depth = 0;
+      for (let z = 0; z < v.nz; z++) depth += v.data[x + v.nx * (y + v.ny * z)] > 0 ? 1 : 0;
+      iceDepth.push(depth);
+    }
+    expect(Math.min(...iceDepth)).toBeGreaterThan(0.6 * (v.nz - 4));
+    expect(Math.max(...iceDepth) - Math.min(...iceDepth)).toBeGreaterThan(0);
+    expect(v.data.reduce((m, x) => Math.max(m, x), 0)).toBeLessThan(10);
   });
 
   it('cell contains dense gold beads', () => {

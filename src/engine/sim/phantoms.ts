@@ -12,6 +12,7 @@ import { Occupancy, segmentDistance2 } from './occupancy.ts';
 import { deriveSeed, Rng } from './random.ts';
 import {
   boxSdf,
+  coverage,
   cylinderSdf,
   ellipsoidSdf,
   MARGIN,
@@ -24,7 +25,7 @@ import {
   type Vec3,
 } from './raster.ts';
 
-export const PHANTOM_NAMES = ['spheres', 'mixed', 'filaments', 'blobs', 'cell'] as const;
+export const PHANTOM_NAMES = ['spheres', 'mixed', 'filaments', 'blobs', 'cell', 'lamella'] as const;
 export type PhantomName = (typeof PHANTOM_NAMES)[number];
 
 /** Stream of the phantom's random numbers (the noise uses another one, see simulate.ts). */
@@ -107,6 +108,49 @@ function vesicle(s: Scene, rLo: number, rHi: number, density: number): number {
   const outer = s.radius(rLo, rHi);
   const wall = Math.min(s.rng.uniform(2, 3.5), outer);
   return s.place(outer, (c) => stampSdf(s.vol, c, outer, density, shellSdf(outer - wall / 2, wall / 2)));
+}
+
+/**
+ * Vesicle with a lipid-bilayer profile: two dense leaflets (each ~1.2 voxels thick) 2.8 voxels
+ * apart around a fainter hydrophobic core, about 4 nm across at 8–9 Å/voxel.
+ */
+function bilayerVesicle(s: Scene, rLo: number, rHi: number, density: number): number {
+  const outer = s.radius(Math.max(rLo, 5), rHi);
+  const mid = outer - 2.2;
+  return s.place(outer, (c) => {
+    for (const r of [mid - 1.4, mid + 1.4]) stampSdf(s.vol, c, outer, density, shellSdf(r, 0.6));
+    stampSdf(s.vol, c, outer, 0.35 * density, shellSdf(mid, 0.8));
+  });
+}
+
+/**
+ * Vitreous ice filling the slab between two surfaces whose gap (the local ice thickness) varies
+ * smoothly across x and y, from about 70 % to 95 % of the available depth, along a random
+ * direction plus a broad bump. Objects displace the ice: where the specimen already has density
+ * ρ, ice adds density·(1 − min(1, ρ)). Zero within the border margin like every phantom.
+ */
+function iceSlab(s: Scene, density: number): void {
+  const { vol, rng } = s;
+  const { nx, ny, nz, data } = vol;
+  const depth = nz - 1 - 2 * MARGIN;
+  const angle = rng.uniform(0, 2 * Math.PI);
+  const [gx, gy] = [Math.cos(angle), Math.sin(angle)];
+  const [bx, by, bw] = [rng.uniform(0, nx), rng.uniform(0, ny), rng.uniform(0.3, 0.6) * Math.max(nx, ny)];
+  const centre = (nz - 1) / 2 + rng.uniform(-0.05, 0.05) * depth;
+  for (let y = MARGIN; y < ny - MARGIN; y++) {
+    for (let x = MARGIN; x < nx - MARGIN; x++) {
+      const ramp = ((x / nx - 0.5) * gx + (y / ny - 0.5) * gy) * 0.5 + 0.5; // 0 … 1 across the field
+      const bump = Math.exp(-((x - bx) ** 2 + (y - by) ** 2) / (2 * bw * bw));
+      const half = (depth / 2) * (0.7 + 0.2 * ramp + 0.05 * bump);
+      const lo = Math.max(MARGIN, centre - half);
+      const hi = Math.min(nz - 1 - MARGIN, centre + half);
+      for (let z = MARGIN; z < nz - MARGIN; z++) {
+        const cov = Math.min(coverage(lo - z), coverage(z - hi));
+        const i = x + nx * (y + ny * z);
+        if (cov > 0) data[i] += density * cov * (1 - Math.min(1, data[i]));
+      }
+    }
+  }
 }
 
 /** Colloidal gold bead: a small, very dense solid sphere. */
@@ -280,6 +324,17 @@ export function makePhantom(name: PhantomName, nx: number, ny: number, nz: numbe
       for (let i = 0; i < beads; i++) goldBead(s);
       s.fill(0.03, () => filament(s, s.rng.uniform() < 0.4, 0.8));
       s.fill(0.04, () => blobCluster(s, 0.8));
+      break;
+    }
+    case 'lamella': {
+      // The training family of the learned methods: membranes, filaments, protein clusters of
+      // several sizes and densities, a few gold beads, all in ice of varying thickness.
+      s.fill(0.06, () => bilayerVesicle(s, 6, 30, 1));
+      s.fill(0.03, () => filament(s, s.rng.uniform() < 0.4, s.rng.uniform(0.6, 1)));
+      s.fill(0.06, () => blobCluster(s, s.rng.uniform(0.4, 1.2)));
+      const beads = s.rng.int(0, 3);
+      for (let i = 0; i < beads; i++) goldBead(s);
+      iceSlab(s, s.rng.uniform(0.1, 0.3));
       break;
     }
     default:
