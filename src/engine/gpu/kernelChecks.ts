@@ -17,13 +17,20 @@ import type { TiltSeries, Volume } from '../types.ts';
 import { readFloats, storageBuffer, uploadBuffer } from './buffers.ts';
 import { CoordnetSlab } from '../methods/coordnet.ts';
 import { gridCoords, initSiren, sirenBackwardCpu, sirenForwardCpu, sirenStepCpu, type SirenGrid, type SirenShape } from '../reference/siren.ts';
-import { tiltTrig } from '../geometry.ts';
+import { planSlabs, tiltTrig } from '../geometry.ts';
 import { SirenNetwork } from './kernels/siren.ts';
 import type { GpuContext } from './device.ts';
 import { fft3d as fft3dCpu } from '../metrics/fourier.ts';
 import { fft3dGpu, Fft3dPlan } from './kernels/fft3d.ts';
 import { fscGpu } from './kernels/fscShells.ts';
 import { RowFilterPlan } from './kernels/rowFilter.ts';
+import { PatchExtractor } from './kernels/patches.ts';
+import { extractPatchesCpu, type PatchGrid, type PatchSource } from '../reference/patches.ts';
+import { InverseWavelet3d } from './kernels/wavelet3d.ts';
+import { halfGridOrigin, halfLength, idwt3Cpu } from '../reference/wavelet3d.ts';
+import { slabVolume } from '../methods/slabs.ts';
+import { reconstructLocalnet } from '../methods/localnet.ts';
+import { reconstructLocalnetCpu, type TinyLocalnetCard } from '../reference/localnet.ts';
 
 export interface KernelCheckResult {
   name: string;
@@ -197,6 +204,115 @@ const sirenChecks: KernelCheck[] = [
   },
 ];
 
+/**
+ * CryoLithe patch extraction vs the CPU reference: random tilt counts and angles, non-square detectors,
+ * odd and even P, voxel and bior3.1 half grids, points off the detector's sides and ends, a source holding
+ * only some rows, batches split at odd places and a short last batch padded with zeros.
+ */
+const patchChecks: KernelCheck[] = (
+  [
+    { name: 'voxel grid wider than the detector, source rows 2–8 of 9', seed: 201, nDet: 23, nyDet: 9, rows: [2, 7], patch: 5, half: false },
+    { name: 'bior3.1 half grid of a 18 × 7 × 6 volume, even P', seed: 202, nDet: 18, nyDet: 7, rows: [0, 7], patch: 4, half: true },
+  ] as const
+).map(
+  (c): KernelCheck => ({
+    name: `patch extraction vs CPU, ${c.name}, P ${c.patch}`,
+    async run(gpu) {
+      const rng = new Rng(c.seed);
+      const nTilts = rng.int(3, 9);
+      const [rowOffset, nRows] = c.rows;
+      const source: PatchSource = { nTilts, nDet: c.nDet, nRows, rowOffset, nyDet: c.nyDet, data: randomArray(nTilts * nRows * c.nDet, rng) };
+      // The voxel grid spans x −13…13 (the detector −11…11) on rows 4–6 and z −3…3; the half grid covers the whole volume.
+      const grid: PatchGrid = c.half
+        ? { gx: halfLength(18), gy: halfLength(7), gz: halfLength(6), origin: [halfGridOrigin(18), halfGridOrigin(7), halfGridOrigin(6)], step: [2, 2, 2] }
+        : { gx: 27, gy: 3, gz: 7, origin: [-13, 0, -3], step: [1, 1, 1] };
+      const trig = tiltTrig(randomAngles(nTilts, rng, 70));
+      const total = grid.gx * grid.gy * grid.gz;
+      const batch = Math.ceil(total / 3) + 5;
+      const trigBuffer = uploadBuffer(gpu, trig, 'check.patches.trig');
+      const tilts = uploadBuffer(gpu, source.data, 'check.patches.tilts');
+      const extractor = new PatchExtractor(gpu, source, grid, c.patch, batch, trigBuffer, tilts);
+      const errors: number[] = [];
+      for (let start = 0; start < total; start += batch) {
+        const count = Math.min(batch, total - start);
+        const encoder = gpu.device.createCommandEncoder();
+        extractor.encode(encoder, start, count);
+        gpu.device.queue.submit([encoder.finish()]);
+        const actual = await readFloats(gpu, extractor.patches, batch * nTilts * c.patch * c.patch);
+        errors.push(relativeError(actual, extractPatchesCpu(source, trig, grid, c.patch, start, count, batch)));
+      }
+      for (const b of [extractor, trigBuffer, tilts]) b.destroy();
+      return result(this.name, Math.max(...errors), 1e-5);
+    },
+  }),
+);
+
+/** Inverse bior3.1 on the GPU vs the CPU reference: whole volume, and slabs holding only the half rows they need. */
+const waveletChecks: KernelCheck[] = [
+  {
+    name: 'inverse 3-D bior3.1 wavelet vs CPU, random coefficients of a 9 × 7 × 6 volume, whole and in 3 slabs',
+    async run(gpu) {
+      const [nx, ny, nz] = [9, 7, 6];
+      const [mx, my, mz] = [halfLength(nx), halfLength(ny), halfLength(nz)];
+      const coeffs = { mx, my, mz, data: randomArray(mx * my * mz * 8, new Rng(301)) };
+      const expected = idwt3Cpu(coeffs, nx, ny, nz);
+      const errors: number[] = [];
+      for (const slabs of [[{ y0: 0, ny }], planSlabs(ny, 3)]) {
+        for (const slab of slabs) {
+          const ky0 = Math.floor(slab.y0 / 2);
+          const myHeld = Math.min(my, Math.floor((slab.y0 + slab.ny - 1) / 2) + 2) - ky0;
+          // The half rows this slab holds: [kz][ky0 … ky0 + myHeld)[kx][band].
+          const held = new Float32Array(mz * myHeld * mx * 8);
+          for (let kz = 0; kz < mz; kz++) {
+            const from = (kz * my + ky0) * mx * 8;
+            held.set(coeffs.data.subarray(from, from + myHeld * mx * 8), kz * myHeld * mx * 8);
+          }
+          const input = uploadBuffer(gpu, held, 'check.wavelet.coeffs');
+          const output = storageBuffer(gpu, nx * slab.ny * nz * 4, 'check.wavelet.volume');
+          const inverse = new InverseWavelet3d(gpu, { nx, ny: slab.ny, nz, y0: slab.y0, mx, myHeld, mz, ky0 }, input, output);
+          const encoder = gpu.device.createCommandEncoder();
+          inverse.encode(encoder);
+          gpu.device.queue.submit([encoder.finish()]);
+          const actual = await readFloats(gpu, output, nx * slab.ny * nz);
+          errors.push(relativeError(actual, slabVolume(expected, slab)));
+          for (const b of [inverse, input, output]) b.destroy();
+        }
+      }
+      return result(this.name, Math.max(...errors), 1e-5);
+    },
+  },
+];
+
+/** A file of models/tiny: from the disk in Node, from the dev server in a page. */
+async function tinyModelFile(name: 'tiny_wavelet.onnx' | 'tiny_wavelet.json'): Promise<Uint8Array> {
+  const url = new URL(`../../../models/tiny/${name}`, import.meta.url);
+  if (url.protocol === 'file:') return new Uint8Array(process.getBuiltinModule('node:fs').readFileSync(url));
+  return new Uint8Array(await (await fetch(url)).arrayBuffer());
+}
+
+/**
+ * The whole local-model pipeline (normalise, filter, patches, onnxruntime-web, inverse wavelet) with the tiny
+ * wavelet model vs its CPU evaluation. In a page both model backends run: wasm, and WebGPU on the shared
+ * device (GPU patch buffer in, GPU output out); WGSL sin/cos are specified to 2^-11 only, hence its looser
+ * tolerance. In Node onnxruntime-web's WebGPU backend does not run (onnx/session.ts), so both checks use wasm.
+ */
+const localnetChecks: KernelCheck[] = (['wasm', 'webgpu'] as const).map(
+  (backend): KernelCheck => ({
+    name: `local model pipeline (tiny bior3.1 wavelet model, onnxruntime-web ${backend === 'wasm' ? 'wasm' : 'WebGPU, wasm in Node'}) vs CPU, 12 × 5 × 4 from 4 tilts`,
+    async run(gpu) {
+      const { LocalModel, isNode } = await import('../onnx/session.ts');
+      const wasmUrl = isNode() ? undefined : (await import('../onnx/wasmUrl.browser.ts')).ORT_WASM_URL;
+      const card = JSON.parse(new TextDecoder().decode(await tinyModelFile('tiny_wavelet.json'))) as TinyLocalnetCard;
+      const model = await LocalModel.open(gpu, await tinyModelFile('tiny_wavelet.onnx'), { backend: isNode() ? 'wasm' : backend, wasmUrl });
+      const ts = randomTilts(12, 5, 4, 401);
+      const params = { thickness: 4, binning: 1, invertAngles: false, subtractMean: false, batchSize: 29 };
+      const actual = await reconstructLocalnet(gpu, ts, params, model, { memoryBudgetBytes: 8 * 1024 });
+      await model.release();
+      return result(this.name, relativeError(actual.data, reconstructLocalnetCpu(card, ts, 4).data), backend === 'wasm' ? 1e-4 : 1e-3);
+    },
+  }),
+);
+
 export const KERNEL_CHECKS: KernelCheck[] = [
   ...filterChecks,
   {
@@ -324,6 +440,9 @@ export const KERNEL_CHECKS: KernelCheck[] = [
     }),
   ),
   ...sirenChecks,
+  ...patchChecks,
+  ...waveletChecks,
+  ...localnetChecks,
 ];
 
 export async function runKernelChecks(gpu: GpuContext): Promise<KernelCheckResult[]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binTiltSeries, subtractTiltMeans, validateFinite, validateTiltAngles } from './preprocess.ts';
+import { binTiltSeries, stackMeanStd, subtractTiltMeans, validateFinite, validateTiltAngles } from './preprocess.ts';
 import { describeFbp, describeSirt, fbpDefaults, sirtDefaults, validateCommon } from './params.ts';
 
 const ts = { nx: 5, ny: 4, nTilts: 2, data: Float32Array.from({ length: 40 }, (_, i) => i), tiltAngles: [-30, 30], pixelSize: 2 };
@@ -19,6 +19,15 @@ describe('preparing a tilt series', () => {
     expect(centred.data[0]).toBeCloseTo(0 - 9.5, 5);
     expect(centred.data[20]).toBeCloseTo(20 - 29.5, 5);
     expect(ts.data[0]).toBe(0);
+  });
+
+  it('takes one mean and std over the whole stack, exact with a large offset, 1 for a constant stack', () => {
+    // 0 … 39: mean 19.5, population variance (40² − 1)/12.
+    expect(stackMeanStd(ts).mean).toBeCloseTo(19.5, 10);
+    expect(stackMeanStd(ts).std).toBeCloseTo(Math.sqrt((40 * 40 - 1) / 12), 10);
+    const offset = { ...ts, data: ts.data.map((v) => v - 32700) };
+    expect(stackMeanStd(offset).std).toBeCloseTo(Math.sqrt((40 * 40 - 1) / 12), 10);
+    expect(stackMeanStd({ ...ts, data: new Float32Array(40).fill(7) })).toEqual({ mean: 7, std: 1 });
   });
 
   it('names non-finite pixels and impossible angles', () => {

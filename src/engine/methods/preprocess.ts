@@ -59,3 +59,18 @@ export function subtractTiltMeans(ts: TiltSeries): TiltSeries {
   }
   return { ...ts, data };
 }
+
+/**
+ * One mean and standard deviation over the whole stack (float64 sums), as CryoLithe normalises its input
+ * before filtering: one global scale, so relative intensities between tilts and rows are kept.
+ */
+export function stackMeanStd(ts: TiltSeries): { mean: number; std: number } {
+  let sum = 0;
+  for (const v of ts.data) sum += v;
+  const mean = sum / ts.data.length;
+  // Two passes: stacks with a large offset (int16 near −32 700) would lose the variance in Σv² − n·mean².
+  let sumSq = 0;
+  for (const v of ts.data) sumSq += (v - mean) * (v - mean);
+  const std = Math.sqrt(sumSq / ts.data.length);
+  return { mean, std: std > 0 ? std : 1 };
+}
