@@ -105,8 +105,11 @@ const filterChecks: KernelCheck[] = FILTER_NAMES.map((name) => ({
   },
 }));
 
-/** The network's forward pass and gradient for ∂L/∂voxel = dOut, from the GPU. */
-async function sirenGradientGpu(gpu: GpuContext, shape: SirenShape, grid: SirenGrid, theta: Float32Array, dOut: Float32Array, chunk: number) {
+/** A random network (width W, 2 hidden layers) on a grid: its forward pass and gradient for a random ∂L/∂voxel, from the GPU. */
+async function sirenCaseGpu(gpu: GpuContext, width: number, grid: SirenGrid, seed: number, chunk: number) {
+  const shape: SirenShape = { width, layers: 2, omega0: 30 };
+  const theta = initSiren(shape, seed);
+  const dOut = randomArray(grid.nx * grid.ny * grid.nz, new Rng(seed + 1));
   const voxels = grid.nx * grid.ny * grid.nz;
   const volume = storageBuffer(gpu, voxels * 4, 'check.siren.volume');
   const gVolume = uploadBuffer(gpu, dOut, 'check.siren.dOut');
@@ -121,7 +124,7 @@ async function sirenGradientGpu(gpu: GpuContext, shape: SirenShape, grid: SirenG
   network.destroy();
   volume.destroy();
   gVolume.destroy();
-  return { out, grad };
+  return { shape, theta, dOut, coords: gridCoords(grid), out, grad };
 }
 
 /** Coordinate network: GPU backward vs finite differences and vs the CPU backward; whole optimisation steps vs the CPU reference. */
@@ -129,12 +132,7 @@ const sirenChecks: KernelCheck[] = [
   {
     name: 'SIREN forward and backward vs float64 forward and central finite differences, W 8, L 2, 50 voxels in 4 chunks',
     async run(gpu) {
-      const shape: SirenShape = { width: 8, layers: 2, omega0: 30 };
-      const grid: SirenGrid = { nx: 5, ny: 2, nz: 5, rowStep: 1 };
-      const theta = initSiren(shape, 7);
-      const dOut = randomArray(50, new Rng(8));
-      const { out, grad } = await sirenGradientGpu(gpu, shape, grid, theta, dOut, 16);
-      const coords = gridCoords(grid);
+      const { shape, theta, dOut, coords, out, grad } = await sirenCaseGpu(gpu, 8, { nx: 5, ny: 2, nz: 5, rowStep: 1 }, 7, 16);
       const t = Float64Array.from(theta);
       const loss = () => dot(sirenForwardCpu(shape, t, coords).out, dOut);
       const h = 1e-5;
@@ -152,12 +150,7 @@ const sirenChecks: KernelCheck[] = [
   {
     name: 'SIREN vs the float64 backward, W 80, L 2 (partial tiles, split voxel sums), 700 voxels in 2 chunks',
     async run(gpu) {
-      const shape: SirenShape = { width: 80, layers: 2, omega0: 30 };
-      const grid: SirenGrid = { nx: 14, ny: 5, nz: 10, rowStep: 0.25 };
-      const theta = initSiren(shape, 17);
-      const dOut = randomArray(700, new Rng(18));
-      const { out, grad } = await sirenGradientGpu(gpu, shape, grid, theta, dOut, 512);
-      const coords = gridCoords(grid);
+      const { shape, theta, dOut, coords, out, grad } = await sirenCaseGpu(gpu, 80, { nx: 14, ny: 5, nz: 10, rowStep: 0.25 }, 17, 512);
       const errors = [relativeError(grad, sirenBackwardCpu(shape, theta, coords, dOut)), relativeError(out, sirenForwardCpu(shape, theta, coords).out)];
       return result(this.name, Math.max(...errors), 1e-3);
     },
