@@ -218,5 +218,11 @@ export interface EngineWorkerApi {
   ): Promise<CrossValidationSummary>;
   /** The result as MRC bytes (float32, full header, label naming method and parameters). */
   exportMrc(resultId: string): Promise<Uint8Array>;
+  /**
+   * Destroy the GPU device, as a driver reset or a crashed GPU process would: the run in flight
+   * fails naming the loss, the data and results stay, and the next job opens a new device.
+   * For tests and for checking recovery on a real setup.
+   */
+  loseDevice(): Promise<void>;
   deleteResult(resultId: string): void;
 }

@@ -231,6 +231,13 @@ function transferSlice(slice: Slice): Slice {
 }
 
 const api: EngineWorkerApi = {
+  async loseDevice(): Promise<void> {
+    const current = gpuPromise && (await gpuPromise.catch(() => null));
+    if (!current) return;
+    current.device.destroy();
+    await current.device.lost;
+  },
+
   async init(): Promise<GpuInfo> {
     const g = await gpu();
     return {

@@ -3,6 +3,7 @@
  * like the buttons, so the page updates as if a user had clicked.
  */
 import type { DatasetSummary, DemoOptions, MethodRequest, ResultSummary } from '../../workers/api.ts';
+import { getEngine } from './engineClient.ts';
 import { useAppStore } from './state/store.ts';
 
 export interface WedgeLabScripting {
@@ -17,6 +18,8 @@ export interface WedgeLabScripting {
   results(): ResultSummary[];
   exportMrc(id: string): Promise<Uint8Array>;
   datasets(): DatasetSummary[];
+  /** Destroy the engine's GPU device (see EngineWorkerApi.loseDevice): checks recovery from a lost device. */
+  loseDevice(): Promise<void>;
 }
 
 declare global {
@@ -34,5 +37,6 @@ export function installScriptingHook(): void {
     results: () => [...store.getState().results],
     exportMrc: (id) => store.getState().exportMrc(id),
     datasets: () => [...store.getState().datasets],
+    loseDevice: () => getEngine().loseDevice(),
   };
 }

@@ -27,6 +27,18 @@ export function uniformBuffer(gpu: GpuContext, words: ArrayBuffer, label: string
 }
 
 /** Copy `floatCount` floats from a storage buffer back to the CPU. */
+/**
+ * A read-back that fails because the device went away says so: WebGPU itself only reports that the
+ * buffer "was unmapped before mapping was resolved", and the device's lost promise may settle a
+ * moment after the failed read.
+ */
+async function rethrowIfLost(gpu: GpuContext, error: unknown): Promise<never> {
+  if (!gpu.lostReason) await Promise.race([gpu.device.lost, new Promise((resolve) => setTimeout(resolve, 100))]);
+  await Promise.resolve(); // let the lost handler (device.ts) record the reason
+  assertDeviceAlive(gpu);
+  throw error;
+}
+
 export async function readFloats(gpu: GpuContext, source: GPUBuffer, floatCount: number, offsetFloats = 0): Promise<Float32Array> {
   assertDeviceAlive(gpu);
   const byteLength = floatCount * 4;
@@ -34,7 +46,7 @@ export async function readFloats(gpu: GpuContext, source: GPUBuffer, floatCount:
   const encoder = gpu.device.createCommandEncoder();
   encoder.copyBufferToBuffer(source, offsetFloats * 4, staging, 0, byteLength);
   gpu.device.queue.submit([encoder.finish()]);
-  await staging.mapAsync(GPUMapMode.READ);
+  await staging.mapAsync(GPUMapMode.READ).catch((error: unknown) => rethrowIfLost(gpu, error));
   const out = new Float32Array(staging.getMappedRange(0, byteLength).slice(0));
   staging.unmap();
   staging.destroy();
