@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { filterResponse, paddedLength } from '../engine/filters.ts';
+import { tiltTrig } from '../engine/geometry.ts';
+import { relativeError } from '../engine/gpu/kernelChecks.ts';
+import { stackMeanStd } from '../engine/methods/preprocess.ts';
+import { filterRowsCpu } from '../engine/reference/filter.ts';
+import { extractPatchesCpu } from '../engine/reference/patches.ts';
 import { readMrc } from '../io/mrc.ts';
+import { readTiltSeriesFiles } from '../io/tiltSeriesFiles.ts';
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'wedgelab-cli-'));
@@ -18,6 +25,16 @@ async function wedgelab(args: string[], env: NodeJS.ProcessEnv = process.env) {
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
+}
+
+/** A .npy file as training-patches writes it: format 1.0, little-endian float32 or int32. */
+function readNpy(path: string): { shape: number[]; data: Float32Array | Int32Array } {
+  const bytes = readFileSync(path);
+  const headerLength = bytes.readUInt16LE(8);
+  const header = bytes.subarray(10, 10 + headerLength).toString('latin1');
+  const shape = (/'shape': \(([^)]*)\)/.exec(header)?.[1] ?? '').split(',').filter((s) => s.trim()).map(Number);
+  const body = bytes.buffer.slice(bytes.byteOffset + 10 + headerLength, bytes.byteOffset + bytes.length);
+  return { shape, data: header.includes("'<f4'") ? new Float32Array(body) : new Int32Array(body) };
 }
 
 describe('wedgelab CLI', () => {
@@ -41,6 +58,11 @@ describe('wedgelab CLI', () => {
       expect(tomogram.header.labels.join(' ')).toContain(method.toUpperCase());
       expect(tomogram.pixelSize[0]).toBeCloseTo(7, 4);
     }
+
+    // The local model's path itself is covered by methods/localnet.test.ts and onnx/trainedModel.test.ts: its first
+    // onnxruntime-web run in a fresh CLI process takes ~30 s on this machine, too slow for this suite.
+    const localnet = ['recon', '--tilts', files.tiltSeries, '--angles', files.tiltAngles, '--method', 'localnet', '--out', join(dir, 'localnet.mrc')];
+    expect((await wedgelab(localnet)).stderr.split('\n')[0]).toBe('wedgelab recon: --model is required');
   });
 
   it('scores a method by held-out tilts and odd/even FSC', async () => {
@@ -91,6 +113,40 @@ describe('wedgelab CLI', () => {
       const stack = readMrc(new Uint8Array(readFileSync(join(out, example.dir, 'tilt_series.mrc'))));
       expect(stack.header.nz).toBe(example.tiltAngles.length);
       expect(readFileSync(join(out, example.dir, 'tilt_series.tlt'), 'utf8').trim().split('\n')).toHaveLength(example.tiltAngles.length);
+    }
+
+    // Patches at random voxels, as the local model sees them, and targets on the scale reconstructLocalnet restores.
+    const patchDir = join(dir, 'patches');
+    const cut = await wedgelab(['training-patches', '--set', out, '--points', '30', '--patch', '5', '--seed', '2', '--out-dir', patchDir]);
+    expect(cut.code, cut.stderr).toBe(0);
+    const example = manifest[0];
+    const loaded = readTiltSeriesFiles(['tilt_series.mrc', 'tilt_series.tlt'].map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(out, example.dir, name))) }))).tiltSeries;
+    const truth = readMrc(new Uint8Array(readFileSync(join(out, example.dir, 'ground_truth.mrc'))));
+    const patches = readNpy(join(patchDir, example.dir, 'patches.npy'));
+    const points = readNpy(join(patchDir, example.dir, 'points.npy'));
+    const targets = readNpy(join(patchDir, example.dir, 'targets.npy'));
+    const n = targets.shape[0];
+    expect(n).toBeGreaterThanOrEqual(30);
+    expect(patches.shape).toEqual([n, loaded.nTilts, 5, 5]);
+    expect(Array.from(readNpy(join(patchDir, example.dir, 'angles.npy')).data)).toEqual(loaded.tiltAngles.map(Math.fround));
+    // The CPU reference of the same preparation at the same voxels.
+    const { nx, ny, nz } = truth.header;
+    const { mean, std } = stackMeanStd(loaded);
+    const filtered = filterRowsCpu(
+      loaded.data.map((v) => (v - mean) / std),
+      loaded.nTilts * ny,
+      nx,
+      filterResponse({ name: 'cosine' }, paddedLength(nx)),
+    );
+    const source = { data: filtered, nTilts: loaded.nTilts, nDet: nx, nRows: ny, rowOffset: 0, nyDet: ny };
+    const truthMean = truth.data.reduce((a, b) => a + b, 0) / truth.data.length;
+    for (const i of [0, n - 1]) {
+      const [x, y, z] = points.data.subarray(3 * i, 3 * i + 3);
+      const grid = { gx: 1, gy: 1, gz: 1, origin: [x - (nx - 1) / 2, y - (ny - 1) / 2, z - (nz - 1) / 2] as [number, number, number], step: [1, 1, 1] as [number, number, number] };
+      const expected = extractPatchesCpu(source, tiltTrig(loaded.tiltAngles), grid, 5, 0, 1);
+      const per = loaded.nTilts * 25;
+      expect(relativeError(patches.data.subarray(i * per, (i + 1) * per) as Float32Array, expected)).toBeLessThan(1e-4);
+      expect(targets.data[i]).toBeCloseTo((truth.data[(z * ny + y) * nx + x] - truthMean) / std, 4);
     }
   });
 

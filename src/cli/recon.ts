@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { isFilterName } from '../engine/filters.ts';
 import { reconstruct } from '../engine/methods/index.ts';
-import type { CoordnetParams, MethodRequest } from '../engine/methods/params.ts';
+import type { CoordnetParams, LocalnetRequest, MethodRequest } from '../engine/methods/params.ts';
 import type { Progress } from '../engine/types.ts';
 import { writeMrc } from '../io/mrc.ts';
 import { readTiltSeriesFiles, type LoadedTiltSeries } from '../io/tiltSeriesFiles.ts';
@@ -38,17 +38,22 @@ export const METHOD_OPTIONS = {
   quiet: { type: 'boolean' },
 } as const;
 
-const OPTIONS = { ...METHOD_OPTIONS, out: { type: 'string' } } as const;
+const OPTIONS = { ...METHOD_OPTIONS, out: { type: 'string' }, model: { type: 'string' }, batch: { type: 'string' } } as const;
 
-/** The method and its parameters from the command line; unset (undefined) parameters take the method's defaults. */
-export function methodRequest(values: Record<string, unknown>): MethodRequest {
-  const method = requireOption(values, 'method');
-  const common = {
+/** Parameters every method shares; unset ones stay undefined. */
+function commonOptions(values: Record<string, unknown>) {
+  return {
     thickness: intOption(values, 'thickness'),
     binning: intOption(values, 'bin'),
     invertAngles: values['invert-angles'] === true ? true : undefined,
     subtractMean: values['subtract-mean'] === true ? true : undefined,
   };
+}
+
+/** The method and its parameters from the command line; unset (undefined) parameters take the method's defaults. */
+export function methodRequest(values: Record<string, unknown>): MethodRequest {
+  const method = requireOption(values, 'method');
+  const common = commonOptions(values);
   if (method === 'fbp') {
     const name = (values.filter as string | undefined) ?? 'ram-lak';
     if (!isFilterName(name)) throw new UsageError(`unknown filter "${name}": use ram-lak, shepp-logan, cosine, hamming, hann or radial`);
@@ -61,6 +66,12 @@ export function methodRequest(values: Record<string, unknown>): MethodRequest {
   }
   if (method === 'coordnet') return { method, params: { ...common, ...coordnetOptions(values) } };
   throw new UsageError(`unknown method "${method}": use fbp, sirt or coordnet`);
+}
+
+/** `--method localnet --model FILE.onnx [--batch N]`: recon only (cv and oddeven take the workbench's methods). */
+async function localnetRequest(values: Record<string, unknown>): Promise<LocalnetRequest> {
+  const path = requireOption(values, 'model');
+  return { method: 'localnet', params: { ...commonOptions(values), batchSize: intOption(values, 'batch') }, model: new Uint8Array(await readFile(path)), modelName: basename(path) };
 }
 
 /** `--lr 1e-3` starts the paper's tenfold log decay there; `--lr 1e-3,1e-5` sets both ends. */
@@ -110,7 +121,7 @@ export async function reconCommand(args: string[]): Promise<void> {
   const tiltsPath = requireOption(values, 'tilts');
   const anglesPath = requireOption(values, 'angles');
   const outPath = requireOption(values, 'out');
-  const request = methodRequest(values);
+  const request = values.method === 'localnet' ? await localnetRequest(values) : methodRequest(values);
   const loaded = await readTiltSeriesPaths(tiltsPath, anglesPath);
   const gpu = await openCliGpu();
   const started = performance.now();

@@ -3,17 +3,23 @@ import type { GpuContext } from '../gpu/device.ts';
 import type { TiltSeries, Volume } from '../types.ts';
 import { reconstructCoordnet } from './coordnet.ts';
 import { reconstructFbp } from './fbp.ts';
+import { reconstructLocalnet } from './localnet.ts';
+import { LocalModel } from '../onnx/session.ts';
 import {
   coordnetDefaults,
   describeCoordnet,
   describeFbp,
+  describeLocalnet,
   describeSirt,
   fbpDefaults,
+  localnetDefaults,
   sirtDefaults,
   validateCommon,
   type CommonParams,
   type CoordnetParams,
+  type EngineRequest,
   type FbpParams,
+  type LocalnetParams,
   type MethodRequest,
   type SirtParams,
 } from './params.ts';
@@ -21,10 +27,10 @@ import { binTiltSeries, subtractTiltMeans, validateFinite, validateTiltAngles } 
 import { reconstructSirt } from './sirt.ts';
 import type { RunOptions } from './slabs.ts';
 
-export interface Reconstruction {
+export interface Reconstruction<P = FbpParams | SirtParams | CoordnetParams> {
   volume: Volume;
   /** Complete parameters, defaults filled in. */
-  params: FbpParams | SirtParams | CoordnetParams;
+  params: P;
   /** Method and parameters in one line, for result lists and MRC labels. */
   label: string;
   residuals?: number[];
@@ -39,7 +45,19 @@ function prepare(ts: TiltSeries, params: CommonParams): TiltSeries {
 }
 
 /** Fill defaults from the unbinned series, bin, validate, and run the requested method. */
-export async function reconstruct(gpu: GpuContext, ts: TiltSeries, request: MethodRequest, options: RunOptions = {}): Promise<Reconstruction> {
+export async function reconstruct(gpu: GpuContext, ts: TiltSeries, request: MethodRequest, options?: RunOptions): Promise<Reconstruction>;
+export async function reconstruct(
+  gpu: GpuContext,
+  ts: TiltSeries,
+  request: EngineRequest,
+  options?: RunOptions,
+): Promise<Reconstruction<FbpParams | SirtParams | CoordnetParams | LocalnetParams>>;
+export async function reconstruct(
+  gpu: GpuContext,
+  ts: TiltSeries,
+  request: EngineRequest,
+  options: RunOptions = {},
+): Promise<Reconstruction<FbpParams | SirtParams | CoordnetParams | LocalnetParams>> {
   validateTiltAngles(ts.tiltAngles);
   validateFinite(ts);
   if (request.method === 'fbp') {
@@ -60,5 +78,16 @@ export async function reconstruct(gpu: GpuContext, ts: TiltSeries, request: Meth
     const { volume, losses } = await reconstructCoordnet(gpu, prepare(ts, params), params, options);
     return { volume, params, label: describeCoordnet(params, ts), loss: losses };
   }
-  throw new Error(`unknown method "${(request as { method: string }).method}": use fbp, sirt or coordnet`);
+  if (request.method === 'localnet') {
+    const params = localnetDefaults(ts, request.params);
+    validateCommon(ts, params);
+    const model = await LocalModel.open(gpu, request.model, { wasmUrl: request.wasmUrl });
+    try {
+      const volume = await reconstructLocalnet(gpu, prepare(ts, params), params, model, options);
+      return { volume, params, label: describeLocalnet(params, { ...model, name: request.modelName }) };
+    } finally {
+      await model.release();
+    }
+  }
+  throw new Error(`unknown method "${(request as { method: string }).method}": use fbp, sirt, coordnet or localnet`);
 }

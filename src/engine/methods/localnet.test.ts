@@ -9,7 +9,8 @@ import { LocalModel } from '../onnx/session.ts';
 import { localnetCpu, reconstructLocalnetCpu, type TinyLocalnetCard } from '../reference/localnet.ts';
 import { Rng } from '../sim/random.ts';
 import { CancelledError, type TiltSeries } from '../types.ts';
-import { reconstructLocalnet, type LocalnetParams } from './localnet.ts';
+import { reconstructLocalnet } from './localnet.ts';
+import type { LocalnetParams } from './params.ts';
 
 const tiny = (variant: 'voxel' | 'wavelet') => ({
   bytes: readFileSync(new URL(`../../../models/tiny/tiny_${variant}.onnx`, import.meta.url)),

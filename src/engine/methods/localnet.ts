@@ -8,6 +8,8 @@
  *    8 outputs: 8× fewer model queries), the P × P patch of every tilt around (u, v) is cut on the GPU
  *    (gpu/kernels/patches.ts) and fed to the model (onnx/session.ts) in batches.
  * 3. Voxel outputs are the tomogram; sub-band outputs go through the inverse wavelet (gpu/kernels/wavelet3d.ts).
+ *    Either way the result is multiplied by the stack's std, back to its units: models are trained to give
+ *    (ground truth − its mean) / std (cli/trainingPatches.ts).
  *
  * Slabs along the tilt axis as in FBP (slabs.ts): a slab of tomogram rows needs the same detector rows
  * plus a halo of ⌊P/2⌋ + 1 rows on either side, which its patches reach; the halo rows are filtered with the
@@ -25,15 +27,9 @@ import type { LocalModel } from '../onnx/session.ts';
 import { patchReach, type PatchGrid } from '../reference/patches.ts';
 import { halfGridOrigin, halfLength } from '../reference/wavelet3d.ts';
 import { throwIfAborted, type TiltSeries, type Volume } from '../types.ts';
-import type { CommonParams } from './params.ts';
+import type { LocalnetParams } from './params.ts';
 import { stackMeanStd } from './preprocess.ts';
 import { allocateVolume, DEFAULT_MEMORY_BUDGET, placeSlabVolume, planSlabsForDevice, slabTilts, type RunOptions } from './slabs.ts';
-
-/** Parameters of the local learned reconstruction (to be registered in params.ts with the method). */
-export interface LocalnetParams extends CommonParams {
-  /** Points per model call; 0 = as many as the memory budget and the device's binding limit allow. */
-  batchSize: number;
-}
 
 /**
  * The model's own activations per point, in units of the point's patch bytes. CryoLithe's set-MLP widens
@@ -88,6 +84,60 @@ function batchSize(gpu: GpuContext, requested: number, perPoint: number, budget:
 }
 
 /**
+ * What every slab of a run shares: the stack's one mean and std, the filter, the angles the model is given
+ * and the (cos θ, sin θ) of every tilt on the GPU (destroy `trig` when done).
+ */
+export interface LocalnetInput {
+  mean: number;
+  std: number;
+  response: Float32Array;
+  angles: Float32Array;
+  trig: GPUBuffer;
+}
+
+export function prepareLocalnetInput(gpu: GpuContext, ts: TiltSeries, invertAngles: boolean): LocalnetInput {
+  const { mean, std } = stackMeanStd(ts);
+  return {
+    mean,
+    std,
+    response: filterResponse({ name: 'cosine' }, paddedLength(ts.nx)),
+    angles: Float32Array.from(ts.tiltAngles, (a) => (invertAngles ? -a : a)),
+    trig: uploadBuffer(gpu, tiltTrig(ts.tiltAngles, invertAngles), 'localnet.trig'),
+  };
+}
+
+/** A patch extractor over the normalised, filtered detector rows that `grid`'s patches reach. */
+export interface SlabPatches {
+  extractor: PatchExtractor;
+  destroy(): void;
+}
+
+/**
+ * Normalise (one global mean and std) and filter the detector rows `grid` reaches, on the GPU (the filter
+ * is submitted here), and make an extractor of `batch` points over them. The one preparation shared by
+ * reconstruction and `wedgelab training-patches`, so that training sees exactly the model's inputs.
+ */
+export function slabPatches(gpu: GpuContext, ts: TiltSeries, input: LocalnetInput, grid: PatchGrid, patch: number, batch: number): SlabPatches {
+  const { nx, ny, nTilts } = ts;
+  const { r0, r1 } = sourceRows(grid, patch, ny);
+  const rows = slabTilts(ts, { y0: r0, ny: r1 - r0 });
+  for (let i = 0; i < rows.length; i++) rows[i] = (rows[i] - input.mean) / input.std;
+  const tilts = uploadBuffer(gpu, rows, 'localnet.tilts');
+  const filter = new RowFilterPlan(gpu, tilts, nTilts * (r1 - r0), nx, input.response);
+  const source = { nTilts, nDet: nx, nRows: r1 - r0, rowOffset: r0, nyDet: ny };
+  const extractor = new PatchExtractor(gpu, source, grid, patch, batch, input.trig, tilts);
+  const encoder = gpu.device.createCommandEncoder({ label: 'localnet.filter' });
+  filter.encode(encoder);
+  gpu.device.queue.submit([encoder.finish()]);
+  return {
+    extractor,
+    destroy: () => {
+      for (const resource of [tilts, filter, extractor]) resource.destroy();
+    },
+  };
+}
+
+/**
  * Reconstruct an already binned tilt series with a local model; the tomogram is nx × ny × thickness.
  * The variant follows the model: 1 output per point → voxels, 8 → bior3.1 sub-bands on the half grid.
  */
@@ -96,10 +146,7 @@ export async function reconstructLocalnet(gpu: GpuContext, ts: TiltSeries, param
   const nz = params.thickness;
   const wavelet = model.outputs === 8;
   const budget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET;
-  const { mean, std } = stackMeanStd(ts);
   const L = paddedLength(nx);
-  const response = filterResponse({ name: 'cosine' }, L);
-  const angles = Float32Array.from(ts.tiltAngles, (a) => (params.invertAngles ? -a : a));
 
   // Per tomogram row: its tilt rows, their filter work, the output row and (wavelet) its coefficients.
   const tiltBytes = nTilts * nx * 4;
@@ -117,17 +164,12 @@ export async function reconstructLocalnet(gpu: GpuContext, ts: TiltSeries, param
   let pointsDone = 0;
 
   const volume = allocateVolume(nx, ny, nz, ts.pixelSize);
-  const trig = uploadBuffer(gpu, tiltTrig(ts.tiltAngles, params.invertAngles), 'localnet.trig');
+  const input = prepareLocalnetInput(gpu, ts, params.invertAngles);
   try {
     for (const plan of plans) {
       const { slab, grid } = plan;
-      const { r0, r1 } = sourceRows(grid, model.patch, ny);
-      const rows = slabTilts(ts, { y0: r0, ny: r1 - r0 });
-      for (let i = 0; i < rows.length; i++) rows[i] = (rows[i] - mean) / std;
-      const tilts = uploadBuffer(gpu, rows, 'localnet.tilts');
-      const filter = new RowFilterPlan(gpu, tilts, nTilts * (r1 - r0), nx, response);
-      const source = { nTilts, nDet: nx, nRows: r1 - r0, rowOffset: r0, nyDet: ny };
-      const extractor = new PatchExtractor(gpu, source, grid, model.patch, batch, trig, tilts);
+      const prepared = slabPatches(gpu, ts, input, grid, model.patch, batch);
+      const { extractor } = prepared;
       const slabVolume = storageBuffer(gpu, nx * slab.ny * nz * 4, 'localnet.volume');
       // The model writes voxels straight into the slab volume, or sub-bands into their own buffer.
       const outputs = wavelet ? storageBuffer(gpu, plan.points * 8 * 4, 'localnet.coefficients') : slabVolume;
@@ -135,9 +177,6 @@ export async function reconstructLocalnet(gpu: GpuContext, ts: TiltSeries, param
         ? new InverseWavelet3d(gpu, { nx, ny: slab.ny, nz, y0: slab.y0, mx: grid.gx, myHeld: grid.gy, mz: grid.gz, ky0: plan.ky0 }, outputs, slabVolume)
         : null;
       try {
-        let encoder = gpu.device.createCommandEncoder({ label: 'localnet.filter' });
-        filter.encode(encoder);
-        gpu.device.queue.submit([encoder.finish()]);
         for (let start = 0; start < plan.points; start += batch) {
           throwIfAborted(options.signal);
           assertDeviceAlive(gpu);
@@ -146,25 +185,29 @@ export async function reconstructLocalnet(gpu: GpuContext, ts: TiltSeries, param
             message: `Local model (${model.backend}): rows ${slab.y0}–${slab.y0 + slab.ny - 1} of ${ny}, ${wavelet ? 'half-grid points' : 'voxels'} ${start}–${Math.min(plan.points, start + batch) - 1} of ${plan.points}`,
           });
           const count = Math.min(batch, plan.points - start);
-          encoder = gpu.device.createCommandEncoder({ label: 'localnet.patches' });
+          const encoder = gpu.device.createCommandEncoder({ label: 'localnet.patches' });
           extractor.encode(encoder, start, count);
           gpu.device.queue.submit([encoder.finish()]);
-          await model.run(extractor.patches, batch, angles, outputs, start * model.outputs, count);
+          await model.run(extractor.patches, batch, input.angles, outputs, start * model.outputs, count);
           pointsDone += count;
         }
         if (inverse) {
-          encoder = gpu.device.createCommandEncoder({ label: 'localnet.inverseWavelet' });
+          const encoder = gpu.device.createCommandEncoder({ label: 'localnet.inverseWavelet' });
           inverse.encode(encoder);
           gpu.device.queue.submit([encoder.finish()]);
         }
-        placeSlabVolume(volume, slab, await readFloats(gpu, slabVolume, nx * slab.ny * nz));
+        // Back to the stack's units: the model maps normalised inputs to voxels divided by the stack's std.
+        const values = await readFloats(gpu, slabVolume, nx * slab.ny * nz);
+        for (let i = 0; i < values.length; i++) values[i] *= input.std;
+        placeSlabVolume(volume, slab, values);
         options.onSlabDone?.(volume, slab.y0 + slab.ny);
       } finally {
-        for (const resource of new Set([tilts, filter, extractor, slabVolume, outputs, inverse])) resource?.destroy();
+        prepared.destroy();
+        for (const resource of new Set([slabVolume, outputs, inverse])) resource?.destroy();
       }
     }
   } finally {
-    trig.destroy();
+    input.trig.destroy();
   }
   options.onProgress?.({ fraction: 1, message: 'Local model done' });
   return volume;

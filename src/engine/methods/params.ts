@@ -53,12 +53,35 @@ export interface CoordnetParams extends CommonParams {
   seed: number;
 }
 
+/** Local learned reconstruction with a pretrained ONNX model (CryoLithe layout, methods/localnet.ts). */
+export interface LocalnetParams extends CommonParams {
+  /** Points per model call; 0 = as many as the memory budget and the device's binding limit allow. */
+  batchSize: number;
+}
+
+/** The workbench's methods. */
 export type MethodName = 'fbp' | 'sirt' | 'coordnet';
 
 export type MethodRequest =
   | { method: 'fbp'; params?: Partial<FbpParams> }
   | { method: 'sirt'; params?: Partial<SirtParams> }
   | { method: 'coordnet'; params?: Partial<CoordnetParams> };
+
+/**
+ * The local model, so far reachable from the CLI only (it needs a model file; the workbench's forms do not
+ * offer it yet). `model`: the ONNX file's bytes; `modelName` goes into the label; `wasmUrl` as for
+ * LocalModel.open in a browser.
+ */
+export interface LocalnetRequest {
+  method: 'localnet';
+  params?: Partial<LocalnetParams>;
+  model: Uint8Array;
+  modelName?: string;
+  wasmUrl?: string;
+}
+
+/** Every request the engine takes. */
+export type EngineRequest = MethodRequest | LocalnetRequest;
 
 /** A thickness of a quarter of the width is a common starting point for a lamella or cell edge. */
 export function defaultThickness(tiltSeries: Pick<TiltSeries, 'nx'>, binning = 1): number {
@@ -104,6 +127,10 @@ export function coordnetDefaults(tiltSeries: Pick<TiltSeries, 'nx'>, partial: Pa
   };
 }
 
+export function localnetDefaults(tiltSeries: Pick<TiltSeries, 'nx'>, partial: Partial<LocalnetParams> = {}): LocalnetParams {
+  return { ...commonDefaults(tiltSeries, partial), batchSize: partial.batchSize ?? 0 };
+}
+
 /** Weights and biases of the network: 3→W, L × (W→W), W→1. */
 export function coordnetParamCount(p: Pick<CoordnetParams, 'width' | 'layers'>): number {
   return 4 * p.width + p.layers * p.width * (p.width + 1) + p.width + 1;
@@ -141,6 +168,11 @@ export function describeCoordnet(p: CoordnetParams, tiltSeries?: Pick<TiltSeries
     `Coordinate network (SIREN ${p.width}×${p.layers}, ω0 ${p.omega0}, slab ${p.slabRows}, ` +
     `${p.stepsFirst}/${p.stepsNext} steps, lr ${lr(p.lrFirst)}/${lr(p.lrNext)}${p.tv > 0 ? `, TV ${p.tv}` : ''}, seed ${p.seed}${ratio}, ${describeCommon(p)})`
   );
+}
+
+export function describeLocalnet(p: LocalnetParams, model: { name?: string; patch: number; outputs: number; backend: string }): string {
+  const variant = model.outputs === 8 ? 'wavelet' : 'voxel';
+  return `Local model (${model.name ?? 'ONNX'}, P ${model.patch}, ${variant}, ${model.backend}, ${describeCommon(p)})`;
 }
 
 export function validateCoordnet(p: CoordnetParams): void {

@@ -81,8 +81,9 @@ export function localnetCpu(card: TinyLocalnetCard, patches: Float32Array, batch
 
 /**
  * The whole pipeline on the CPU: normalise the stack (one mean and std), filter every row (cosine-windowed
- * ramp, zero-padded), patches at every voxel (outputs 1) or bior3.1 half-grid point (outputs 8), the network,
- * and for the wavelet variant the inverse transform. The tomogram is nx × ny × nz.
+ * ramp, zero-padded), patches at every voxel (outputs 1) or bior3.1 half-grid point (outputs 8), the network
+ * (outputs times the std: back to the stack's units), and for the wavelet variant the inverse transform.
+ * The tomogram is nx × ny × nz.
  */
 export function reconstructLocalnetCpu(card: TinyLocalnetCard, ts: TiltSeries, nz: number, invertAngles = false): Volume {
   const { nx, ny, nTilts } = ts;
@@ -103,7 +104,8 @@ export function reconstructLocalnetCpu(card: TinyLocalnetCard, ts: TiltSeries, n
     : { gx: nx, gy: ny, gz: nz, origin: [-(nx - 1) / 2, -(ny - 1) / 2, -(nz - 1) / 2], step: [1, 1, 1] };
   const points = grid.gx * grid.gy * grid.gz;
   const patches = extractPatchesCpu(source, tiltTrig(ts.tiltAngles, invertAngles), grid, card.patch, 0, points);
-  const values = Float32Array.from(localnetCpu(card, patches, points, angles));
+  // Times the stack's std: the model maps normalised inputs to voxels in units of that std.
+  const values = Float32Array.from(localnetCpu(card, patches, points, angles), (v) => v * std);
   if (!wavelet) return { nx, ny, nz, data: values, pixelSize: ts.pixelSize };
   return idwt3Cpu({ mx: grid.gx, my: grid.gy, mz: grid.gz, data: values }, nx, ny, nz, ts.pixelSize);
 }

@@ -1,0 +1,110 @@
+#!/usr/bin/python3
+"""Render a model's card (README.md) from what train.py and validate.py wrote next to it.
+
+  /usr/bin/python3 models/localnet/card.py models/localnet/lamella_p11
+
+Reads card.json and loss.csv (train.py) and, when present, validation.md (validate.py). train.py and
+validate.py call this at their end; run it by hand after editing the card's text here.
+"""
+import csv
+import json
+import os
+import sys
+
+COMMANDS = """node bin/wedgelab.js training-set --count 16 --min-size 64 --max-size 112 --seed 1 --out-dir /tmp/lnet/train
+node bin/wedgelab.js training-patches --set /tmp/lnet/train --points 8192 --patch 11 --seed 1 --out-dir /tmp/lnet/patches
+/usr/bin/python3 models/localnet/train.py --data /tmp/lnet/patches --out {out}
+/usr/bin/python3 models/localnet/validate.py --model {out}/model.onnx"""
+
+
+def write_card(model_dir):
+    with open(os.path.join(model_dir, "card.json")) as f:
+        c = json.load(f)
+    with open(os.path.join(model_dir, "loss.csv")) as f:
+        rows = list(csv.DictReader(f))
+    out = os.path.relpath(model_dir, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    every = max(1, len(rows) // 8)
+    loss = "\n".join(f"| {r['step']} | {r['seconds']} | {float(r['lr']):.1e} | {float(r['train_rel_mse']):.3f} | {float(r['val_rel_mse']):.3f} |"
+                     for i, r in enumerate(rows) if i % every == every - 1 or i == len(rows) - 1)
+    validation_path = os.path.join(model_dir, "validation.md")
+    validation = open(validation_path).read() if os.path.exists(validation_path) else "Not run yet (`validate.py`).\n"
+    P, F, H, G, C = c["patch"], c["features"], c["hidden"], c["rowFeatures"], c["combineHidden"]
+    macs = ", ".join(f"{int(v) / 1e3:.0f} k at {t} tilts" for t, v in c["macsPerVoxel"].items())
+    text = f"""# {os.path.basename(model_dir)}: local reconstruction model, voxel variant (CryoLithe layout)
+
+A first trained model for `wedgelab recon --method localnet --model {out}/model.onnx`. Small on purpose:
+trained in {c['seconds'] / 60:.0f} minutes on 2 CPU cores, on {len(c['trainExamples'])} simulated lamellae. It has seen
+simulations only (Gaussian noise, no CTF, no real detector), and its validation below is on five small
+simulated volumes: read it as a check of the pipeline, not as evidence about real data.
+
+## Interface and conventions
+
+As every local model here (models/tiny/README.md): inputs `patches` float32 [batch, nTilts, {P}, {P}] and
+`angles` float32 [nTilts] in degrees; output `out` float32 [batch, 1], one voxel. ONNX opset 17, exported by
+torch 1.13.
+
+- **Filter**: the patches are cut from tilts filtered along x with the cosine-windowed ramp, zero-padded to
+  a power of two ≥ 2·nx (what `reconstructLocalnet` does).
+- **Normalisation**: the whole stack by one mean and std. The output is the voxel's (ground truth − volume
+  mean) divided by that std; `reconstructLocalnet` multiplies it back by the std, so tomograms come in the
+  stack's density units, without the volume's mean (the ramp filter removes it and the network has no biases).
+- **Tilt angles** in degrees as in the .tlt, CONVENTIONS.md §1 signs.
+
+## Architecture
+
+Bias-free, ReLU, without residual skips; P = {P}, F = {F}, H = {H}, G = {G}, C = {C}:
+
+```
+pe[t, 2i] = sin(θ_t / 1000^(2i/F)),  pe[t, 2i+1] = cos(θ_t / 1000^(2i/F))   argument reduced to [−π, π]
+for each patch row s (own weights):  h = (patch row · W1[s]) ⊙ pe[t]      P → F
+                                     h = relu(h · W2[s])                   F → H
+                                     h = mean over tilts
+                                     f_s = relu(h · W3[s])                 H → G
+out = relu([f_0 … f_(P−1)] · Wc1) · Wc2                                     P·G → C → 1
+```
+
+Parameters: {c['parameters']:,}. Multiply–accumulates per voxel: {macs}. In Node, onnxruntime-web's wasm
+backend (one thread) runs it at roughly 0.2–0.5 GMAC/s here, so a 64 × 64 × 32 tomogram from 41 tilts takes
+about a minute; a WebGPU backend in a browser should be much faster (not measured).
+
+## Training
+
+- **Data**: `wedgelab training-set` (phantom 'lamella', seed 1, 16 examples, x and y 64–112, z 24–64, ±40…70° in
+  1–4° steps, sequential or dose-symmetric, −10…+10 dB), then `wedgelab training-patches` (≥ 8192 points per
+  example on random rows, P = {P}): {c['trainPoints']:,} points from {len(c['trainExamples'])} examples for
+  training; {', '.join(c['heldOutExamples'])} held out for the validation loss.
+- **Steps**: {c['steps']:,} Adam steps of {c['batch']} points from one example each, learning rate cosine-decayed
+  {c['lr'][0]:g} → {c['lr'][1]:g}; MSE loss; with probability ½ each step drops 0–30 random tilts (≥ 10 kept),
+  as CryoLithe. Seed {c['seed']}; {c['seconds']:.0f} s on 2 CPU cores (torch 1.13).
+- **Commands** (deterministic for the same thread count):
+
+```
+{COMMANDS.format(out=out)}
+```
+
+## Loss
+
+Relative MSE: the mean squared error divided by the mean squared target (predicting 0 scores 1). Training:
+the average over the steps since the previous row; validation: the held-out examples' first 2048 points
+each, all tilts. Full curve in `loss.csv`.
+
+| step | seconds | lr | train | validation |
+|---|---|---|---|---|
+{loss}
+
+## Validation (`validate.py`: held-out simulations, never used for training or tuning)
+
+64 × 64 × 32 volumes, 3° steps, seeds 9001–9005. PSNR and SSIM as `wedgelab metrics` computes them (after a
+least-squares affine fit to the ground truth); FSC over the wedge cone's missing side (`fscWedgeMissing`),
+mean over shells 0 < f ≤ 0.25 cycles/voxel. FBP with the CLI's default ram-lak filter, and with the cosine
+filter the model's inputs get. "model s": wall seconds of `wedgelab recon` with the model (onnxruntime-web
+wasm, one thread, SwiftShader for the patches; the machine was not idle, so indicative only). One seed per
+case; no regularised baseline (SIRT, low-passed FBP) was run.
+
+{validation}"""
+    with open(os.path.join(model_dir, "README.md"), "w") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    write_card(sys.argv[1])

@@ -1,0 +1,202 @@
+#!/usr/bin/python3
+"""Train a CryoLithe-layout local reconstruction model (voxel variant) on patches cut by the engine.
+
+One seeded command regenerates a model (CPU, deterministic for a given thread count):
+
+  node bin/wedgelab.js training-set --count 16 --min-size 64 --max-size 112 --seed 1 --out-dir /tmp/lnet/train
+  node bin/wedgelab.js training-patches --set /tmp/lnet/train --points 8192 --patch 11 --seed 1 --out-dir /tmp/lnet/patches
+  /usr/bin/python3 models/localnet/train.py --data /tmp/lnet/patches --out models/localnet/lamella_p11
+
+Data (from `wedgelab training-patches`; no geometry here): per example patches [N, nTilts, P, P] cut from the
+normalised, cosine-ramp-filtered tilts exactly as reconstructLocalnet cuts them, angles [nTilts] in degrees,
+and targets [N] = (ground truth − its mean) / stack std, the scale reconstructLocalnet multiplies back.
+
+Network (bias-free, ReLU; layout of models/tiny/make_tiny.py, which the ONNX interface follows):
+  pe[t, 2i] = sin(θ_t / 1000^(2i/F)), pe[t, 2i+1] = cos(θ_t / 1000^(2i/F)), argument reduced to [−π, π]
+  per patch row s (own weights): h = (row · W1[s]) ⊙ pe[t]; h = relu(h · W2[s]); mean over tilts; relu(· W3[s])
+  out = relu(concat_s · Wc1) · Wc2
+Training: each step takes one example (chosen ∝ its points) and a batch of its points; with probability 1/2
+it drops 0–30 random tilts (at least 10 kept), as CryoLithe does, so the model sees varied tilt sets. MSE
+loss (PSNR is what we score), Adam with a cosine decay from 1e-3 to 1e-5: CryoLithe's constant 1e-4 is for
+days of GPU training; with minutes of CPU a larger start converges faster (and the decay settles it).
+The last two examples of the set are held out for the validation loss (same distribution, not the test).
+
+Writes into --out: model.onnx (opset 17, inputs patches/angles, output out [batch, 1]), loss.csv,
+card.json (sizes, parameters, MACs per voxel, data, steps, losses), fixture.json (a small input and
+torch's output for it, for the engine's check in src/engine/onnx/trainedModel.test.ts) and README.md, the
+card (card.py; validate.py adds the validation table).
+"""
+import argparse
+import glob
+import json
+import math
+import os
+import time
+
+import numpy as np
+import torch
+from torch import nn
+
+from card import write_card
+
+
+class LocalNet(nn.Module):
+    def __init__(self, P, F, H, G, C, n_out, seed):
+        super().__init__()
+        gen = torch.Generator().manual_seed(seed)
+
+        def he(*shape):  # He-normal on the input dimension (second to last)
+            return nn.Parameter(torch.randn(*shape, generator=gen) * math.sqrt(2.0 / shape[-2]))
+
+        self.P, self.F = P, F
+        self.W1 = he(P, 1, P, F)  # leading patch-row index; the 1 broadcasts over the batch
+        self.W2 = he(P, 1, F, H)
+        self.W3 = he(P, H, G)
+        self.Wc1 = he(P * G, C)
+        self.Wc2 = he(C, n_out)
+        j = torch.arange(F)
+        self.register_buffer("inv_freq", 1000.0 ** (-(2 * (j // 2)).float() / F))
+        self.register_buffer("even", (j % 2 == 0).float())
+
+    def encoding(self, angles):
+        """[T, F]: sin on even columns, cos on odd ones, the argument reduced to [−π, π] in float32."""
+        arg = angles[:, None] * self.inv_freq
+        two_pi = 2 * math.pi
+        arg = arg - torch.round(arg / two_pi) * two_pi
+        return torch.sin(arg) * self.even + torch.cos(arg) * (1 - self.even)
+
+    def forward(self, patches, angles):
+        rows = patches.permute(2, 0, 1, 3)  # [P, B, T, P]: one batched MatMul per patch row
+        h = torch.matmul(rows, self.W1) * self.encoding(angles)
+        h = torch.relu(torch.matmul(h, self.W2)).mean(dim=2)  # [P, B, H]
+        h = torch.relu(torch.matmul(h, self.W3))  # [P, B, G]
+        flat = h.permute(1, 0, 2).reshape(-1, self.P * self.W3.shape[2])
+        return torch.matmul(torch.relu(torch.matmul(flat, self.Wc1)), self.Wc2)
+
+
+def macs_per_voxel(P, F, H, G, C, n_out, n_tilts):
+    """Multiply–accumulates of one voxel (the encoding, shared by all voxels, not counted)."""
+    per_tilt_row = P * F + F + F * H  # W1, ⊙ pe, W2
+    return n_tilts * P * per_tilt_row + P * H * G + P * G * C + C * n_out
+
+
+def load(data_dir):
+    examples = []
+    for d in sorted(glob.glob(os.path.join(data_dir, "example_*"))):
+        examples.append({
+            "name": os.path.basename(d),
+            "patches": torch.from_numpy(np.load(os.path.join(d, "patches.npy"))),
+            "angles": torch.from_numpy(np.load(os.path.join(d, "angles.npy"))),
+            "targets": torch.from_numpy(np.load(os.path.join(d, "targets.npy"))),
+        })
+    if len(examples) < 3:
+        raise SystemExit(f"need at least 3 examples in {data_dir}")
+    return examples
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--steps", type=int, default=7000)
+    ap.add_argument("--batch", type=int, default=256)
+    ap.add_argument("--features", type=int, default=16)  # F
+    ap.add_argument("--hidden", type=int, default=16)  # H
+    ap.add_argument("--row-features", type=int, default=8)  # G
+    ap.add_argument("--combine", type=int, default=32)  # C
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--lr-end", type=float, default=1e-5)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--eval-every", type=int, default=250)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    os.makedirs(args.out, exist_ok=True)
+
+    examples = load(args.data)
+    train, held = examples[:-2], examples[-2:]
+    P = train[0]["patches"].shape[2]
+    F, H, G, C = args.features, args.hidden, args.row_features, args.combine
+    model = LocalNet(P, F, H, G, C, 1, args.seed)
+    n_params = sum(p.numel() for p in model.parameters())
+    opt = torch.optim.Adam(model.parameters(), lr=args.lr)
+    weights = np.array([len(e["targets"]) for e in train], float)
+    weights /= weights.sum()
+    # Fixed validation points: the first 2048 of each held-out example (rows are already random).
+    val = [(e["patches"][:2048], e["angles"], e["targets"][:2048]) for e in held]
+    val_var = float(np.mean([float((t ** 2).mean()) for _, _, t in val]))
+
+    def val_loss():
+        with torch.no_grad():
+            return float(np.mean([float(((model(p, a)[:, 0] - t) ** 2).mean()) for p, a, t in val]))
+
+    rows, started, running = [], time.time(), []
+    for step in range(1, args.steps + 1):
+        lr = args.lr_end + 0.5 * (args.lr - args.lr_end) * (1 + math.cos(math.pi * (step - 1) / args.steps))
+        for group in opt.param_groups:
+            group["lr"] = lr
+        e = train[rng.choice(len(train), p=weights)]
+        idx = torch.from_numpy(rng.choice(len(e["targets"]), size=args.batch, replace=False))
+        T = len(e["angles"])
+        keep = np.arange(T)
+        if rng.random() < 0.5:
+            drop = rng.integers(0, min(30, T - 10) + 1)
+            keep = np.sort(rng.choice(T, size=T - drop, replace=False))
+        keep = torch.from_numpy(keep)
+        pred = model(e["patches"][idx][:, keep], e["angles"][keep])[:, 0]
+        loss = ((pred - e["targets"][idx]) ** 2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        # Relative to the target's mean square (predicting 0 scores 1), so examples of any SNR weigh alike in the log.
+        running.append(float(loss) / float((e["targets"][idx] ** 2).mean()))
+        if step % args.eval_every == 0 or step == args.steps:
+            row = {"step": step, "seconds": round(time.time() - started, 1), "lr": lr, "train_rel_mse": float(np.mean(running)), "val_rel_mse": val_loss() / val_var}
+            running = []
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+
+    with open(os.path.join(args.out, "loss.csv"), "w") as f:
+        f.write("step,seconds,lr,train_rel_mse,val_rel_mse\n")
+        for r in rows:
+            f.write(f"{r['step']},{r['seconds']},{r['lr']:.3e},{r['train_rel_mse']:.5f},{r['val_rel_mse']:.5f}\n")
+
+    model.eval()
+    onnx_path = os.path.join(args.out, "model.onnx")
+    dummy = (torch.zeros(2, 5, P, P), torch.linspace(-60, 60, 5))
+    torch.onnx.export(
+        model, dummy, onnx_path, input_names=["patches", "angles"], output_names=["out"], opset_version=17,
+        dynamic_axes={"patches": {0: "batch", 1: "nTilts"}, "angles": {0: "nTilts"}, "out": {0: "batch"}},
+    )
+
+    # A small fixture: torch's float32 output for seeded random patches, for the engine's check.
+    frng = np.random.default_rng(7)
+    fx_patches = (frng.standard_normal((4, 9, P, P)) * 0.08).astype(np.float32)
+    fx_angles = np.linspace(-57, 63, 9).astype(np.float32)
+    with torch.no_grad():
+        fx_out = model(torch.from_numpy(fx_patches), torch.from_numpy(fx_angles)).numpy()
+    with open(os.path.join(args.out, "fixture.json"), "w") as f:
+        json.dump({"shape": list(fx_patches.shape), "patches": [float(v) for v in fx_patches.ravel()],
+                   "angles": [float(v) for v in fx_angles], "out": [float(v) for v in fx_out.ravel()]}, f)
+        f.write("\n")
+
+    card = {
+        "variant": "voxel", "patch": P, "features": F, "hidden": H, "rowFeatures": G, "combineHidden": C, "outputs": 1,
+        "parameters": n_params,
+        "macsPerVoxel": {str(t): macs_per_voxel(P, F, H, G, C, 1, t) for t in (41, 61, 121)},
+        "trainExamples": [e["name"] for e in train], "heldOutExamples": [e["name"] for e in held],
+        "trainPoints": int(sum(len(e["targets"]) for e in train)),
+        "steps": args.steps, "batch": args.batch, "lr": [args.lr, args.lr_end], "seed": args.seed,
+        "seconds": rows[-1]["seconds"], "final": rows[-1],
+    }
+    with open(os.path.join(args.out, "card.json"), "w") as f:
+        json.dump(card, f, indent=1)
+        f.write("\n")
+    write_card(args.out)
+    print(json.dumps(card))
+
+
+if __name__ == "__main__":
+    main()
