@@ -67,6 +67,25 @@ fn flatIndex(wid: vec3<u32>, nwg: vec3<u32>, lid: u32, groupSize: u32) -> u32 {
   return (wid.y * nwg.x + wid.x) * groupSize + lid;
 }`;
 
+/**
+ * WGSL snippet: `sumToPartial(lid, value, group)` adds `value` over a workgroup of `groupSize`
+ * invocations (a power of two) in workgroup memory and writes the sum to `partials[group]`. Every
+ * invocation must call it (it holds barriers); the module declares the `partials` storage array.
+ */
+export function workgroupSumWgsl(groupSize: number): string {
+  return /* wgsl */ `
+var<workgroup> scratch: array<f32, ${groupSize}>;
+fn sumToPartial(lid: u32, value: f32, group: u32) {
+  scratch[lid] = value;
+  workgroupBarrier();
+  for (var stride = ${groupSize / 2}u; stride > 0u; stride = stride / 2u) {
+    if (lid < stride) { scratch[lid] += scratch[lid + stride]; }
+    workgroupBarrier();
+  }
+  if (lid == 0u) { partials[group] = scratch[0]; }
+}`;
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
   if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;

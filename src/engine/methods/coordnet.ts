@@ -8,7 +8,8 @@
  * with lo, hi its 0.1 and 99.9 percentiles; the offset lo is dropped (no finite slab can
  * project to a constant), the volume is multiplied back by hi − lo at the end.
  * Coordinates run over [0, 1] per axis in each slab: x/(nx − 1), row/(slabRows − 1), z/(nz − 1).
- * A cancelled run throws CancelledError, like SIRT: reconstruct() returns whole volumes only.
+ * A cancelled run throws CancelledError, like SIRT; the slabs it finished were already handed to
+ * RunOptions.onSlabDone, so a caller can keep them.
  */
 import { readFloats, storageBuffer, uploadBuffer } from '../gpu/buffers.ts';
 import { assertDeviceAlive, type GpuContext } from '../gpu/device.ts';
@@ -18,6 +19,7 @@ import { SirenNetwork, sirenChunkVoxels } from '../gpu/kernels/siren.ts';
 import { planSlabs, tiltTrig } from '../geometry.ts';
 import { initSiren, type SirenGrid, type SirenShape } from '../reference/siren.ts';
 import { throwIfAborted, type TiltSeries, type Volume } from '../types.ts';
+import { percentiles } from '../volume.ts';
 import { validateCoordnet, type CoordnetParams } from './params.ts';
 import { allocateVolume, DEFAULT_MEMORY_BUDGET, placeSlabVolume, slabTilts, type RunOptions } from './slabs.ts';
 
@@ -29,13 +31,8 @@ export interface CoordnetResult {
 
 /** The one affine map of the whole stack to about [0, 1]: b ↦ (b − offset)/scale. */
 export function tiltScaling(data: Float32Array): { offset: number; scale: number } {
-  const stride = Math.max(1, Math.floor(data.length / 2 ** 20));
-  const sample = new Float32Array(Math.ceil(data.length / stride));
-  for (let i = 0, j = 0; i < data.length; i += stride) sample[j++] = data[i];
-  sample.sort();
-  const at = (q: number) => sample[Math.min(sample.length - 1, Math.round(q * (sample.length - 1)))];
-  const offset = at(0.001);
-  const range = at(0.999) - offset;
+  const [offset, top] = percentiles(data, [0.1, 99.9]);
+  const range = top - offset;
   return { offset, scale: range > 0 ? range : Math.max(1e-30, Math.abs(offset)) };
 }
 
@@ -95,9 +92,8 @@ export class CoordnetSlab {
     this.network.encodeBackward(encoder);
     this.network.encodeAdam(encoder, lr, t);
     this.gpu.device.queue.submit([encoder.finish()]);
-    const data = sum(await readFloats(this.gpu, this.l1.partials, this.l1.partialCount)) / this.pixels;
-    const tvValue = this.tv ? sum(await readFloats(this.gpu, this.tv.partials, this.tv.partialCount)) : 0;
-    return data + tvValue;
+    const [l1, tv] = await Promise.all([this.l1, this.tv].map((op) => (op ? readFloats(this.gpu, op.partials, op.partialCount) : null)));
+    return sum(l1!) / this.pixels + (tv ? sum(tv) : 0);
   }
 
   /** The voxel grid of the latest step's forward pass, [z][row][x]. */

@@ -4,7 +4,7 @@
  *   tvGradient: g += tv/V·∂(Σ_p Σ_axis |x(p + e) − x(p)|)/∂x; partials get tv/V·Σ |differences|.
  * Volumes are [z][row][x], as everywhere (projector.ts).
  */
-import { bindGroup, dispatchSize, encodeDispatch, FLAT_INDEX_WGSL, pipelineSet, storageBuffer, uniformBuffer } from '../buffers.ts';
+import { bindGroup, dispatchSize, encodeDispatch, FLAT_INDEX_WGSL, pipelineSet, storageBuffer, uniformBuffer, workgroupSumWgsl } from '../buffers.ts';
 import type { GpuContext } from '../device.ts';
 
 const GROUP = 256;
@@ -16,17 +16,7 @@ struct Params { n: u32, nx: u32, ny: u32, nz: u32, scale: f32, pad0: u32, pad1: 
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read_write> partials: array<f32>;
 ${FLAT_INDEX_WGSL}
-var<workgroup> scratch: array<f32, ${GROUP}>;
-
-fn reduce(lid: u32, value: f32, group: u32) {
-  scratch[lid] = value;
-  workgroupBarrier();
-  for (var s = ${GROUP / 2}u; s > 0u; s >>= 1u) {
-    if (lid < s) { scratch[lid] += scratch[lid + s]; }
-    workgroupBarrier();
-  }
-  if (lid == 0u) { partials[group] = scratch[0]; }
-}
+${workgroupSumWgsl(GROUP)}
 
 // a = A·x on entry, b = measured tilts; scale = 1/count.
 @compute @workgroup_size(${GROUP})
@@ -37,7 +27,7 @@ fn l1Residual(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
     r = a[i] - b[i];
     a[i] = sign(r) * p.scale;
   }
-  reduce(lid, abs(r), wid.y * nwg.x + wid.x);
+  sumToPartial(lid, abs(r), wid.y * nwg.x + wid.x);
 }
 
 // a = gradient (added to), b = the voxel grid; scale = tv/V.
@@ -64,7 +54,7 @@ fn tvGradient(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
     }
     a[i] += p.scale * g;
   }
-  reduce(lid, p.scale * value, wid.y * nwg.x + wid.x);
+  sumToPartial(lid, p.scale * value, wid.y * nwg.x + wid.x);
 }
 `;
 

@@ -2,7 +2,7 @@
  * Element-wise steps of SIRT, x ← x + λ·C·Aᵀ·R·(b − A·x) (C, R: inverse column and row sums
  * of the projector), plus the residual norm. All buffers hold one slab.
  */
-import { bindGroup, dispatchSize, encodeDispatch, FLAT_INDEX_WGSL, pipelineSet, storageBuffer, uniformBuffer } from '../buffers.ts';
+import { bindGroup, dispatchSize, encodeDispatch, FLAT_INDEX_WGSL, pipelineSet, storageBuffer, uniformBuffer, workgroupSumWgsl } from '../buffers.ts';
 import type { GpuContext } from '../device.ts';
 
 const GROUP = 256;
@@ -15,7 +15,7 @@ struct Params { n: u32, positivity: u32, relaxation: f32, pad: u32 };
 @group(0) @binding(3) var<storage, read_write> c: array<f32>;
 @group(0) @binding(4) var<storage, read_write> partials: array<f32>;
 ${FLAT_INDEX_WGSL}
-var<workgroup> scratch: array<f32, ${GROUP}>;
+${workgroupSumWgsl(GROUP)}
 
 // a ← 1/a where a > ε, else 0 (rays or voxels the geometry never touches).
 @compute @workgroup_size(${GROUP})
@@ -41,13 +41,7 @@ fn residual(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg:
     r = b[i] - a[i];
     a[i] = r * c[i];
   }
-  scratch[lid] = r * r;
-  workgroupBarrier();
-  for (var stride = ${GROUP / 2}u; stride > 0u; stride = stride / 2u) {
-    if (lid < stride) { scratch[lid] += scratch[lid + stride]; }
-    workgroupBarrier();
-  }
-  if (lid == 0u) { partials[wid.y * nwg.x + wid.x] = scratch[0]; }
+  sumToPartial(lid, r * r, wid.y * nwg.x + wid.x);
 }
 
 // x = a, gradient = b, C = c: x ← x + λ·C·g, clamped at 0 with positivity.
