@@ -4,14 +4,15 @@
  * results; the UI asks for what it draws (one tilt, one slice), so large volumes are
  * never copied wholesale into the page.
  */
-import type { CoordnetParams, FbpParams, MethodName, MethodRequest, SirtParams } from '../src/engine/methods/params.ts';
+import type { MethodName, MethodParams, MethodRequest } from '../src/engine/methods/params.ts';
 import type { Progress } from '../src/engine/types.ts';
 import type { OddEvenReport } from '../src/engine/evaluation/oddEven.ts';
 import type { FscCurves } from '../src/engine/metrics/fsc.ts';
 import type { SimulationOptions as DemoOptions } from '../src/engine/sim/index.ts';
 import type { SliceAxis } from '../src/engine/volume.ts';
 
-export type { CommonParams, CoordnetParams, FbpParams, MethodName, MethodRequest, SirtParams } from '../src/engine/methods/params.ts';
+export type { CommonParams, CoordnetParams, FbpParams, LocalnetParams, MethodName, MethodParams, MethodRequest, SirtParams } from '../src/engine/methods/params.ts';
+export type { ShippedModel } from '../src/engine/onnx/catalogue.ts';
 
 /** Options of the simulated demo: the simulator's own options. */
 export type { PhantomName, SimulationOptions as DemoOptions } from '../src/engine/sim/index.ts';
@@ -46,7 +47,7 @@ export interface ResultSummary {
   method: MethodName | 'ground-truth' | 'difference';
   /** E.g. "FBP (hann, thickness 64, bin 1)". */
   label: string;
-  params: FbpParams | SirtParams | CoordnetParams | null;
+  params: MethodParams | null;
   nx: number;
   ny: number;
   nz: number;

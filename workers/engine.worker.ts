@@ -19,6 +19,8 @@ import { CancelledError, type Progress, type TiltSeries, type Volume } from '../
 import { downsampleVolume, percentiles, pyramidFactor, volumeSlice, volumeStats } from '../src/engine/volume.ts';
 import { writeMrc } from '../src/io/mrc.ts';
 import { readTiltSeriesFiles } from '../src/io/tiltSeriesFiles.ts';
+import { shippedModel, unknownModelError, type ModelLibrary } from '../src/engine/onnx/catalogue.ts';
+import { ORT_WASM_URL } from '../src/engine/onnx/wasmUrl.browser.ts';
 import type {
   CrossValidationSummary,
   DatasetSummary,
@@ -57,6 +59,32 @@ let gpuPromise: Promise<GpuContext> | null = null;
 let counter = 0;
 
 const nextId = (prefix: string) => `${prefix}${++counter}`;
+
+/** The shipped local models (models/), bundled by Vite as assets; fetched on first use, then kept. */
+const MODEL_URLS = import.meta.glob('../models/localnet/*/model.onnx', { query: '?url', import: 'default', eager: true }) as Record<string, string>;
+const modelBytes = new Map<string, Promise<Uint8Array>>();
+
+async function fetchModel(name: string): Promise<Uint8Array> {
+  const shipped = shippedModel(name);
+  const url = shipped && MODEL_URLS[`../models/${shipped.file}`];
+  if (!url) throw unknownModelError(name);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`the model ${name} could not be read (${url}: HTTP ${response.status})`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+const models: ModelLibrary = {
+  wasmUrl: ORT_WASM_URL,
+  load(name) {
+    let bytes = modelBytes.get(name);
+    if (!bytes) {
+      bytes = fetchModel(name);
+      modelBytes.set(name, bytes);
+      bytes.catch(() => modelBytes.delete(name));
+    }
+    return bytes;
+  },
+};
 
 /**
  * The device, opened on first use. A failed open is not kept, and a lost device is replaced on
@@ -311,6 +339,7 @@ const api: EngineWorkerApi = {
       try {
         const out = await reconstruct(await gpu(), tiltSeries, request, {
           signal,
+          models,
           onProgress: (p) => {
             if (p.loss) growing.loss = p.loss;
             void onProgress(p);
@@ -329,14 +358,14 @@ const api: EngineWorkerApi = {
 
   async oddEven(jobId: string, datasetId: string, request: MethodRequest, onProgress: (p: Progress) => void): Promise<OddEvenSummary> {
     const dataset = datasetOf(datasetId);
-    return withJob(jobId, async (signal) => oddEvenFsc(await gpu(), dataset.tiltSeries, request, { signal, onProgress: (p) => void onProgress(p) }));
+    return withJob(jobId, async (signal) => oddEvenFsc(await gpu(), dataset.tiltSeries, request, { signal, models, onProgress: (p) => void onProgress(p) }));
   },
 
   async crossValidate(jobId, datasetId, request, heldOut, onProgress): Promise<CrossValidationSummary> {
     const { tiltSeries } = datasetOf(datasetId);
     const indices = heldOutTilts(tiltSeries.tiltAngles, heldOut);
     return withJob(jobId, async (signal) => {
-      const report = await crossValidate(await gpu(), tiltSeries, request, indices, { signal, onProgress: (p) => void onProgress(p) });
+      const report = await crossValidate(await gpu(), tiltSeries, request, indices, { signal, models, onProgress: (p) => void onProgress(p) });
       const slice = (data: Float32Array): Slice => ({ width: report.nx, height: report.ny, data });
       const scores = report.scores.map((s) => ({ index: s.index, angle: s.angle, nmse: s.nmse, corr: s.corr, measured: slice(s.measured), predicted: slice(s.predicted) }));
       const buffers = scores.flatMap((s) => [s.measured.data.buffer, s.predicted.data.buffer]);

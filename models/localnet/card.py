@@ -12,9 +12,18 @@ import os
 import sys
 
 COMMANDS = """node bin/wedgelab.js training-set --count 16 --min-size 64 --max-size 112 --seed 1 --out-dir /tmp/lnet/train
-node bin/wedgelab.js training-patches --set /tmp/lnet/train --points 8192 --patch 11 --seed 1 --out-dir /tmp/lnet/patches
-/usr/bin/python3 models/localnet/train.py --data /tmp/lnet/patches --out {out}
+node bin/wedgelab.js training-patches --set /tmp/lnet/train --points 8192 --patch 11 --seed 1{variant_flag} --out-dir /tmp/lnet/{patches}
+/usr/bin/python3 models/localnet/train.py --data /tmp/lnet/{patches} --out {out}
 /usr/bin/python3 models/localnet/validate.py --model {out}/model.onnx"""
+
+# What differs between the variants' cards.
+VARIANTS = {
+    "voxel": {"output": "[batch, 1], one voxel", "last": "1", "point": "voxel", "flag": "", "patches": "patches",
+              "target": "The output is the voxel's (ground truth − volume mean) divided by that std"},
+    "wavelet": {"output": "[batch, 8], the bior3.1 sub-bands at a half-grid point (reference/wavelet3d.ts order)", "last": "8",
+                "point": "half-grid point (8 voxels' worth)", "flag": " --variant wavelet", "patches": "wpatches",
+                "target": "The outputs are the 8 sub-band coefficients ('zero' mode) of (ground truth − volume mean) / that std, and the inverse transform assembles the voxels"},
+}
 
 
 def write_card(model_dir):
@@ -30,9 +39,11 @@ def write_card(model_dir):
     validation = open(validation_path).read() if os.path.exists(validation_path) else "Not run yet (`validate.py`).\n"
     P, F, H, G, C = c["patch"], c["features"], c["hidden"], c["rowFeatures"], c["combineHidden"]
     macs = ", ".join(f"{int(v) / 1e3:.0f} k at {t} tilts" for t, v in c["macsPerVoxel"].items())
-    text = f"""# {os.path.basename(model_dir)}: local reconstruction model, voxel variant (CryoLithe layout)
+    v = VARIANTS[c.get("variant", "voxel")]
+    text = f"""# {os.path.basename(model_dir)}: local reconstruction model, {c.get("variant", "voxel")} variant (CryoLithe layout)
 
-A first trained model for `wedgelab recon --method localnet --model {out}/model.onnx`. Small on purpose:
+A trained model for `wedgelab recon --method localnet --model {out}/model.onnx` and the workbench's
+"Local network" method. Small on purpose:
 trained in {c['seconds'] / 60:.0f} minutes on 2 CPU cores, on {len(c['trainExamples'])} simulated lamellae. It has seen
 simulations only (Gaussian noise, no CTF, no real detector), and its validation below is on five small
 simulated volumes: read it as a check of the pipeline, not as evidence about real data.
@@ -40,13 +51,12 @@ simulated volumes: read it as a check of the pipeline, not as evidence about rea
 ## Interface and conventions
 
 As every local model here (models/tiny/README.md): inputs `patches` float32 [batch, nTilts, {P}, {P}] and
-`angles` float32 [nTilts] in degrees; output `out` float32 [batch, 1], one voxel. ONNX opset 17, exported by
+`angles` float32 [nTilts] in degrees; output `out` float32 {v['output']}. ONNX opset 17, exported by
 torch 1.13.
 
 - **Filter**: the patches are cut from tilts filtered along x with the cosine-windowed ramp, zero-padded to
   a power of two ≥ 2·nx (what `reconstructLocalnet` does).
-- **Normalisation**: the whole stack by one mean and std. The output is the voxel's (ground truth − volume
-  mean) divided by that std; `reconstructLocalnet` multiplies it back by the std, so tomograms come in the
+- **Normalisation**: the whole stack by one mean and std. {v['target']}; `reconstructLocalnet` multiplies it back by the std, so tomograms come in the
   stack's density units, without the volume's mean (the ramp filter removes it and the network has no biases).
 - **Tilt angles** in degrees as in the .tlt, CONVENTIONS.md §1 signs.
 
@@ -60,10 +70,10 @@ for each patch row s (own weights):  h = (patch row · W1[s]) ⊙ pe[t]      P �
                                      h = relu(h · W2[s])                   F → H
                                      h = mean over tilts
                                      f_s = relu(h · W3[s])                 H → G
-out = relu([f_0 … f_(P−1)] · Wc1) · Wc2                                     P·G → C → 1
+out = relu([f_0 … f_(P−1)] · Wc1) · Wc2                                     P·G → C → {v['last']}
 ```
 
-Parameters: {c['parameters']:,}. Multiply–accumulates per voxel: {macs}. In Node, onnxruntime-web's wasm
+Parameters: {c['parameters']:,}. Multiply–accumulates per voxel (a model call per {v['point']}): {macs}. In Node, onnxruntime-web's wasm
 backend (one thread) runs it at roughly 0.2–0.5 GMAC/s here, so a 64 × 64 × 32 tomogram from 41 tilts takes
 about a minute; a WebGPU backend in a browser should be much faster (not measured).
 
@@ -79,7 +89,7 @@ about a minute; a WebGPU backend in a browser should be much faster (not measure
 - **Commands** (deterministic for the same thread count):
 
 ```
-{COMMANDS.format(out=out)}
+{COMMANDS.format(out=out, variant_flag=v['flag'], patches=v['patches'])}
 ```
 
 ## Loss

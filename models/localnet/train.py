@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Train a CryoLithe-layout local reconstruction model (voxel variant) on patches cut by the engine.
+"""Train a CryoLithe-layout local reconstruction model (voxel or wavelet variant) on patches cut by the engine.
 
 One seeded command regenerates a model (CPU, deterministic for a given thread count):
 
@@ -7,9 +7,14 @@ One seeded command regenerates a model (CPU, deterministic for a given thread co
   node bin/wedgelab.js training-patches --set /tmp/lnet/train --points 8192 --patch 11 --seed 1 --out-dir /tmp/lnet/patches
   /usr/bin/python3 models/localnet/train.py --data /tmp/lnet/patches --out models/localnet/lamella_p11
 
+The wavelet variant: the same set, `training-patches … --variant wavelet --out-dir /tmp/lnet/wpatches`, then
+`train.py --data /tmp/lnet/wpatches --out models/localnet/lamella_p11_wavelet` (the variant follows the data).
+
 Data (from `wedgelab training-patches`; no geometry here): per example patches [N, nTilts, P, P] cut from the
 normalised, cosine-ramp-filtered tilts exactly as reconstructLocalnet cuts them, angles [nTilts] in degrees,
-and targets [N] = (ground truth − its mean) / stack std, the scale reconstructLocalnet multiplies back.
+and targets [N] = (ground truth − its mean) / stack std, the scale reconstructLocalnet multiplies back; or,
+for the wavelet variant, targets [N, 8]: that volume's bior3.1 sub-bands at half-grid points (the model
+predicts all 8 at once, 8× fewer queries per tomogram; its MSE is over the coefficients).
 
 Network (bias-free, ReLU; layout of models/tiny/make_tiny.py, which the ONNX interface follows):
   pe[t, 2i] = sin(θ_t / 1000^(2i/F)), pe[t, 2i+1] = cos(θ_t / 1000^(2i/F)), argument reduced to [−π, π]
@@ -21,7 +26,7 @@ loss (PSNR is what we score), Adam with a cosine decay from 1e-3 to 1e-5: CryoLi
 days of GPU training; with minutes of CPU a larger start converges faster (and the decay settles it).
 The last two examples of the set are held out for the validation loss (same distribution, not the test).
 
-Writes into --out: model.onnx (opset 17, inputs patches/angles, output out [batch, 1]), loss.csv,
+Writes into --out: model.onnx (opset 17, inputs patches/angles, output out [batch, 1 or 8]), loss.csv,
 card.json (sizes, parameters, MACs per voxel, data, steps, losses), fixture.json (a small input and
 torch's output for it, for the engine's check in src/engine/onnx/trainedModel.test.ts) and README.md, the
 card (card.py; validate.py adds the validation table).
@@ -77,7 +82,8 @@ class LocalNet(nn.Module):
 def macs_per_voxel(P, F, H, G, C, n_out, n_tilts):
     """Multiply–accumulates of one voxel (the encoding, shared by all voxels, not counted)."""
     per_tilt_row = P * F + F + F * H  # W1, ⊙ pe, W2
-    return n_tilts * P * per_tilt_row + P * H * G + P * G * C + C * n_out
+    per_point = n_tilts * P * per_tilt_row + P * H * G + P * G * C + C * n_out
+    return per_point / n_out  # a wavelet point gives 8 voxels' worth of coefficients
 
 
 def load(data_dir):
@@ -87,7 +93,7 @@ def load(data_dir):
             "name": os.path.basename(d),
             "patches": torch.from_numpy(np.load(os.path.join(d, "patches.npy"))),
             "angles": torch.from_numpy(np.load(os.path.join(d, "angles.npy"))),
-            "targets": torch.from_numpy(np.load(os.path.join(d, "targets.npy"))),
+            "targets": torch.from_numpy(np.load(os.path.join(d, "targets.npy"))).reshape(len(np.load(os.path.join(d, "points.npy"))), -1),
         })
     if len(examples) < 3:
         raise SystemExit(f"need at least 3 examples in {data_dir}")
@@ -118,8 +124,12 @@ def main():
     examples = load(args.data)
     train, held = examples[:-2], examples[-2:]
     P = train[0]["patches"].shape[2]
+    n_out = train[0]["targets"].shape[1]  # 1: voxel variant, 8: wavelet variant
+    if n_out not in (1, 8):
+        raise SystemExit(f"targets have {n_out} values per point: expected 1 (voxels) or 8 (sub-bands)")
+    variant = "voxel" if n_out == 1 else "wavelet"
     F, H, G, C = args.features, args.hidden, args.row_features, args.combine
-    model = LocalNet(P, F, H, G, C, 1, args.seed)
+    model = LocalNet(P, F, H, G, C, n_out, args.seed)
     n_params = sum(p.numel() for p in model.parameters())
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     weights = np.array([len(e["targets"]) for e in train], float)
@@ -130,7 +140,7 @@ def main():
 
     def val_loss():
         with torch.no_grad():
-            return float(np.mean([float(((model(p, a)[:, 0] - t) ** 2).mean()) for p, a, t in val]))
+            return float(np.mean([float(((model(p, a) - t) ** 2).mean()) for p, a, t in val]))
 
     rows, started, running = [], time.time(), []
     for step in range(1, args.steps + 1):
@@ -145,7 +155,7 @@ def main():
             drop = rng.integers(0, min(30, T - 10) + 1)
             keep = np.sort(rng.choice(T, size=T - drop, replace=False))
         keep = torch.from_numpy(keep)
-        pred = model(e["patches"][idx][:, keep], e["angles"][keep])[:, 0]
+        pred = model(e["patches"][idx][:, keep], e["angles"][keep])
         loss = ((pred - e["targets"][idx]) ** 2).mean()
         opt.zero_grad()
         loss.backward()
@@ -183,9 +193,9 @@ def main():
         f.write("\n")
 
     card = {
-        "variant": "voxel", "patch": P, "features": F, "hidden": H, "rowFeatures": G, "combineHidden": C, "outputs": 1,
+        "variant": variant, "patch": P, "features": F, "hidden": H, "rowFeatures": G, "combineHidden": C, "outputs": n_out,
         "parameters": n_params,
-        "macsPerVoxel": {str(t): macs_per_voxel(P, F, H, G, C, 1, t) for t in (41, 61, 121)},
+        "macsPerVoxel": {str(t): round(macs_per_voxel(P, F, H, G, C, n_out, t)) for t in (41, 61, 121)},
         "trainExamples": [e["name"] for e in train], "heldOutExamples": [e["name"] for e in held],
         "trainPoints": int(sum(len(e["targets"]) for e in train)),
         "steps": args.steps, "batch": args.batch, "lr": [args.lr, args.lr_end], "seed": args.seed,

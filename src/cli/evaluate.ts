@@ -4,6 +4,7 @@ import { oddEvenFsc } from '../engine/evaluation/oddEven.ts';
 import { heldOutTilts } from '../engine/evaluation/tiltSubsets.ts';
 import { openCliGpu } from './gpu.ts';
 import { parseOptions, requireOption } from './options.ts';
+import { cliModelLibrary } from './models.ts';
 import { METHOD_OPTIONS, methodRequest, progressPrinter, readTiltSeriesPaths } from './recon.ts';
 
 const OPTIONS = { ...METHOD_OPTIONS, drop: { type: 'string' }, json: { type: 'boolean' } } as const;
@@ -21,7 +22,7 @@ async function setUp(args: string[]) {
 export async function cvCommand(args: string[]): Promise<void> {
   const { values, request, ts, gpu, onProgress } = await setUp(args);
   const heldOut = heldOutTilts(ts.tiltAngles, (values.drop as string | undefined) ?? '0');
-  const report = await crossValidate(gpu, ts, request, heldOut, { onProgress });
+  const report = await crossValidate(gpu, ts, request, heldOut, { onProgress, models: cliModelLibrary });
   const perAngle = report.scores.map(({ index, angle, nmse, corr }) => ({ index, angle, nmse, corr }));
   const out = { label: report.label, perAngle, meanNmse: report.meanNmse, meanCorr: report.meanCorr };
   if (values.json) process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -34,7 +35,7 @@ export async function cvCommand(args: string[]): Promise<void> {
 
 export async function oddEvenCommand(args: string[]): Promise<void> {
   const { values, request, ts, gpu, onProgress } = await setUp(args);
-  const report = await oddEvenFsc(gpu, ts, request, { onProgress });
+  const report = await oddEvenFsc(gpu, ts, request, { onProgress, models: cliModelLibrary });
   const toResolution = (f: number | null) => (f === null ? null : report.pixelSize > 0 ? report.pixelSize / f : 1 / f);
   const out = {
     label: report.label,

@@ -17,18 +17,20 @@ import { parseOptions, UsageError } from './options.ts';
 
 const USAGE = `usage:
   wedgelab info FILE.mrc
-  wedgelab recon --tilts STACK.mrc --angles FILE.tlt --method fbp|sirt|coordnet|localnet [--filter NAME] [--thickness NZ]
+  wedgelab recon --tilts STACK.mrc --angles FILE.tlt --method fbp|sirt|coordnet|localnet|localnet-wavelet [--filter NAME] [--thickness NZ]
                  [--iterations K] [--relaxation L] [--positivity] [--bin B] [--invert-angles] [--subtract-mean] --out TOMO.mrc
                  coordnet: [--width 256] [--layers 4] [--slab 8] [--steps-first 2000] [--steps-next 400]
                  [--lr 1e-3[,1e-4]] [--lr-next 1e-4[,1e-5]] [--tv 0] [--omega0 30] [--seed 1]
-                 localnet: --model FILE.onnx [--batch N]   (a local model, models/localnet; recon only)
+                 localnet, localnet-wavelet: [--model NAME|FILE.onnx] [--batch N]   (shipped: lamella-p11 (voxel, the
+                 default), lamella-p11-wavelet (wavelet's default); the variant follows the model)
   wedgelab simulate --phantom spheres|mixed|filaments|blobs|cell|lamella --size NX,NY,NZ
                  --angles MIN,MAX,STEP | --angle-file F [--dose-symmetric] [--snr-db S] [--seed K] [--pixel-size A] --out-dir DIR
   wedgelab training-set --count N --out-dir DIR [--phantom lamella] [--min-size 64] [--max-size 160] [--seed K]
-  wedgelab training-patches --set DIR --out-dir OUT [--points 4096] [--patch 11] [--seed K]   (≥ N points per example, whole rows)
+  wedgelab training-patches --set DIR --out-dir OUT [--points 4096] [--patch 11] [--variant voxel|wavelet] [--seed K]
+                                     (≥ N points per example, whole rows; wavelet: half-grid points, 8 sub-band targets)
   wedgelab metrics --a A.mrc --b B.mrc [--angles F.tlt] [--invert-angles] [--json]
-  wedgelab cv --tilts STACK.mrc --angles F.tlt --method fbp|sirt|coordnet [method options] [--drop 0|±15|every:K] [--json]
-  wedgelab oddeven --tilts STACK.mrc --angles F.tlt --method fbp|sirt|coordnet [method options] [--json]
+  wedgelab cv --tilts STACK.mrc --angles F.tlt --method METHOD [method options] [--drop 0|±15|every:K] [--json]
+  wedgelab oddeven --tilts STACK.mrc --angles F.tlt --method METHOD [method options] [--json]
   wedgelab bench [--quick] [--only recon|fft|render|coordnet] [--out-dir DIR]`;
 
 async function infoCommand(args: string[]): Promise<void> {

@@ -3,11 +3,13 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { isFilterName } from '../engine/filters.ts';
 import { reconstruct } from '../engine/methods/index.ts';
-import type { CoordnetParams, LocalnetRequest, MethodRequest } from '../engine/methods/params.ts';
+import type { CoordnetParams, MethodRequest } from '../engine/methods/params.ts';
+import { DEFAULT_LOCAL_MODEL } from '../engine/onnx/catalogue.ts';
 import type { Progress } from '../engine/types.ts';
 import { writeMrc } from '../io/mrc.ts';
 import { readTiltSeriesFiles, type LoadedTiltSeries } from '../io/tiltSeriesFiles.ts';
 import { openCliGpu } from './gpu.ts';
+import { cliModelLibrary } from './models.ts';
 import { intOption, numberOption, parseOptions, requireOption, UsageError } from './options.ts';
 
 /** Options of every command that runs a reconstruction method (recon, cv, oddeven). */
@@ -35,10 +37,12 @@ export const METHOD_OPTIONS = {
   bin: { type: 'string' },
   'invert-angles': { type: 'boolean' },
   'subtract-mean': { type: 'boolean' },
+  model: { type: 'string' },
+  batch: { type: 'string' },
   quiet: { type: 'boolean' },
 } as const;
 
-const OPTIONS = { ...METHOD_OPTIONS, out: { type: 'string' }, model: { type: 'string' }, batch: { type: 'string' } } as const;
+const OPTIONS = { ...METHOD_OPTIONS, out: { type: 'string' } } as const;
 
 /** Parameters every method shares; unset ones stay undefined. */
 function commonOptions(values: Record<string, unknown>) {
@@ -65,13 +69,12 @@ export function methodRequest(values: Record<string, unknown>): MethodRequest {
     return { method, params: { ...common, iterations: intOption(values, 'iterations'), relaxation: numberOption(values, 'relaxation'), positivity } };
   }
   if (method === 'coordnet') return { method, params: { ...common, ...coordnetOptions(values) } };
-  throw new UsageError(`unknown method "${method}": use fbp, sirt or coordnet`);
-}
-
-/** `--method localnet --model FILE.onnx [--batch N]`: recon only (cv and oddeven take the workbench's methods). */
-async function localnetRequest(values: Record<string, unknown>): Promise<LocalnetRequest> {
-  const path = requireOption(values, 'model');
-  return { method: 'localnet', params: { ...commonOptions(values), batchSize: intOption(values, 'batch') }, model: new Uint8Array(await readFile(path)), modelName: basename(path) };
+  if (method === 'localnet' || method === 'localnet-wavelet') {
+    // The variant follows the model; `localnet-wavelet` only changes which shipped model is the default.
+    const model = (values.model as string | undefined) ?? DEFAULT_LOCAL_MODEL[method === 'localnet' ? 'voxel' : 'wavelet'];
+    return { method: 'localnet', params: { ...common, model, batchSize: intOption(values, 'batch') } };
+  }
+  throw new UsageError(`unknown method "${method}": use fbp, sirt, coordnet, localnet or localnet-wavelet`);
 }
 
 /** `--lr 1e-3` starts the paper's tenfold log decay there; `--lr 1e-3,1e-5` sets both ends. */
@@ -121,11 +124,11 @@ export async function reconCommand(args: string[]): Promise<void> {
   const tiltsPath = requireOption(values, 'tilts');
   const anglesPath = requireOption(values, 'angles');
   const outPath = requireOption(values, 'out');
-  const request = values.method === 'localnet' ? await localnetRequest(values) : methodRequest(values);
+  const request = methodRequest(values);
   const loaded = await readTiltSeriesPaths(tiltsPath, anglesPath);
   const gpu = await openCliGpu();
   const started = performance.now();
-  const result = await reconstruct(gpu, loaded.tiltSeries, request, { onProgress: progressPrinter(values.quiet === true) });
+  const result = await reconstruct(gpu, loaded.tiltSeries, request, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
   const seconds = (performance.now() - started) / 1000;
   await writeFile(outPath, writeMrc(result.volume, { labels: [result.label, `from ${loaded.stackName}`] }));
   const { nx, ny, nz } = result.volume;

@@ -1,6 +1,9 @@
 /**
- * `wedgelab training-patches`: the local model's inputs and targets at random voxels of every example of a
+ * `wedgelab training-patches`: the local model's inputs and targets at random points of every example of a
  * training set (`wedgelab training-set`), cut by the engine itself, so Python never re-implements geometry.
+ * Points are voxels (voxel variant) or points of the bior3.1 half grid (`--variant wavelet`), whose targets
+ * are the 8 sub-band coefficients of the scaled ground truth (reference/wavelet3d.ts, 'zero' mode as
+ * CryoLithe trains), at the half-grid positions reconstructLocalnet asks the model about.
  *
  * Inputs are prepared exactly as reconstructLocalnet prepares them (methods/localnet.ts: prepareLocalnetInput
  * and slabPatches: one global mean/std, cosine-ramp filter, patch kernel). Targets follow the same scale
@@ -8,17 +11,22 @@
  * (ground truth − its mean) / stack std. The mean goes because the ramp filter removes each row's mean and
  * a bias-free network cannot add a constant back; the metrics fit offset and scale anyway.
  *
- * Sampling: random rows y (without repetition), and in each row's x–z plane a lattice with random offsets
- * and a stride that gives about 256 points, so each row costs one small extraction. Per example in OUT/<dir>/:
+ * Sampling: random rows y of the target grid (without repetition), and in each row's x–z plane a lattice
+ * with random offsets and a stride that gives about 256 points, so each row costs one small extraction.
+ * Per example in OUT/<dir>/:
  *   patches.npy  float32 [N, nTilts, P, P]   angles.npy  float32 [nTilts], degrees, stack order
- *   targets.npy  float32 [N]                  points.npy  int32 [N, 3], (x, y, z) voxel indices
+ *   targets.npy  float32 [N] (voxel) or [N, 8] (wavelet)
+ *   points.npy   int32 [N, 3], (x, y, z) indices on the voxel grid or the half grid
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFloats } from '../engine/gpu/buffers.ts';
-import { prepareLocalnetInput, slabPatches } from '../engine/methods/localnet.ts';
+import type { GpuContext } from '../engine/gpu/device.ts';
+import { prepareLocalnetInput, slabPatches, type LocalnetInput } from '../engine/methods/localnet.ts';
 import type { PatchGrid } from '../engine/reference/patches.ts';
+import { dwt3Cpu, halfGridOrigin } from '../engine/reference/wavelet3d.ts';
 import { Rng } from '../engine/sim/random.ts';
+import type { TiltSeries, Volume } from '../engine/types.ts';
 import { readMrc } from '../io/mrc.ts';
 import { openCliGpu } from './gpu.ts';
 import { intOption, parseOptions, requireOption, UsageError } from './options.ts';
@@ -29,11 +37,35 @@ const OPTIONS = {
   points: { type: 'string' },
   patch: { type: 'string' },
   seed: { type: 'string' },
+  variant: { type: 'string' },
   'out-dir': { type: 'string' },
 } as const;
 
 /** Points per row plane the lattice aims at. */
 const POINTS_PER_ROW = 256;
+
+/** The points a model variant is asked about, and its targets there: values [z][y][x][outputs]. */
+interface TargetGrid {
+  size: [number, number, number];
+  /** Centred coordinates of point (0, 0, 0), and the spacing (1: voxels, 2: half grid). */
+  origin: [number, number, number];
+  step: number;
+  outputs: number;
+  values: Float32Array;
+}
+
+/** Targets in the model's scale: (ground truth − its mean) / stack std, or that volume's sub-bands. */
+function targetGrid(truth: Volume, std: number, variant: 'voxel' | 'wavelet'): TargetGrid {
+  const { nx, ny, nz } = truth;
+  let mean = 0;
+  for (const v of truth.data) mean += v / truth.data.length;
+  const scaled: Volume = { ...truth, data: truth.data.map((v) => (v - mean) / std) };
+  if (variant === 'voxel') {
+    return { size: [nx, ny, nz], origin: [-(nx - 1) / 2, -(ny - 1) / 2, -(nz - 1) / 2], step: 1, outputs: 1, values: scaled.data };
+  }
+  const c = dwt3Cpu(scaled, 'zero');
+  return { size: [c.mx, c.my, c.mz], origin: [halfGridOrigin(nx), halfGridOrigin(ny), halfGridOrigin(nz)], step: 2, outputs: 8, values: c.data };
+}
 
 /** A NumPy .npy file (format 1.0, little-endian, C order) of float32 or int32 values. */
 export function npyBytes(data: Float32Array | Int32Array, shape: number[]): Uint8Array {
@@ -57,68 +89,89 @@ export async function trainingPatchesCommand(args: string[]): Promise<void> {
   const wanted = intOption(values, 'points') ?? 4096;
   const patch = intOption(values, 'patch') ?? 11;
   if (!(wanted >= 1 && patch >= 1)) throw new UsageError(`need --points ≥ 1 and --patch ≥ 1 (got ${wanted}, ${patch})`);
+  const variant = values.variant ?? 'voxel';
+  if (variant !== 'voxel' && variant !== 'wavelet') throw new UsageError(`--variant is voxel or wavelet (got ${variant})`);
   const manifest = JSON.parse(await readFile(join(setDir, 'manifest.json'), 'utf8')) as { dir: string }[];
   const rng = new Rng(intOption(values, 'seed') ?? 1);
   const gpu = await openCliGpu();
   for (const { dir } of manifest) {
     const ts = (await readTiltSeriesPaths(join(setDir, dir, 'tilt_series.mrc'), join(setDir, dir, 'tilt_series.tlt'))).tiltSeries;
-    const truth = readMrc(new Uint8Array(await readFile(join(setDir, dir, 'ground_truth.mrc'))));
-    const { nx, ny, nz } = truth.header;
+    const mrc = readMrc(new Uint8Array(await readFile(join(setDir, dir, 'ground_truth.mrc'))));
+    const { nx, ny, nz } = mrc.header;
     if (nx !== ts.nx || ny !== ts.ny) throw new Error(`${dir}: ground truth ${nx}×${ny} does not match the tilts' ${ts.nx}×${ts.ny}`);
-    let truthMean = 0;
-    for (const v of truth.data) truthMean += v / truth.data.length;
-
-    const stride = Math.max(1, Math.round(Math.sqrt((nx * nz) / POINTS_PER_ROW)));
-    const rowOrder = Array.from({ length: ny }, (_, i) => i);
     const input = prepareLocalnetInput(gpu, ts, false);
-    const patches: Float32Array[] = [];
-    const targets: number[] = [];
-    const points: number[] = [];
+    let sample: ExampleSample;
     try {
-      for (let k = 0; k < ny && targets.length < wanted; k++) {
-        // Partial Fisher–Yates: the k-th random row.
-        const j = rng.int(k, ny - 1);
-        [rowOrder[k], rowOrder[j]] = [rowOrder[j], rowOrder[k]];
-        const y = rowOrder[k];
-        const [ox, oz] = [rng.int(0, stride - 1), rng.int(0, stride - 1)];
-        const gx = Math.ceil((nx - ox) / stride);
-        const gz = Math.ceil((nz - oz) / stride);
-        const grid: PatchGrid = { gx, gy: 1, gz, origin: [ox - (nx - 1) / 2, y - (ny - 1) / 2, oz - (nz - 1) / 2], step: [stride, 1, stride] };
-        const prepared = slabPatches(gpu, ts, input, grid, patch, gx * gz);
-        try {
-          const encoder = gpu.device.createCommandEncoder({ label: 'trainingPatches' });
-          prepared.extractor.encode(encoder, 0, gx * gz);
-          gpu.device.queue.submit([encoder.finish()]);
-          patches.push(await readFloats(gpu, prepared.extractor.patches, gx * gz * ts.nTilts * patch * patch));
-        } finally {
-          prepared.destroy();
-        }
-        // Grid order: x fastest, then z (gy = 1).
-        for (let iz = 0; iz < gz; iz++) {
-          for (let ix = 0; ix < gx; ix++) {
-            const [x, z] = [ox + ix * stride, oz + iz * stride];
-            points.push(x, y, z);
-            targets.push((truth.data[(z * ny + y) * nx + x] - truthMean) / input.std);
-          }
-        }
-      }
+      const targets = targetGrid({ nx, ny, nz, pixelSize: 1, data: mrc.data }, input.std, variant);
+      sample = await sampleExample(gpu, ts, input, targets, patch, wanted, rng);
     } finally {
       input.trig.destroy();
     }
-    const n = targets.length;
-    const all = new Float32Array(n * ts.nTilts * patch * patch);
-    let offset = 0;
-    for (const part of patches) {
-      all.set(part, offset);
-      offset += part.length;
-    }
+    const n = sample.points.length / 3;
     const out = join(outDir, dir);
     await mkdir(out, { recursive: true });
-    await writeFile(join(out, 'patches.npy'), npyBytes(all, [n, ts.nTilts, patch, patch]));
+    await writeFile(join(out, 'patches.npy'), npyBytes(sample.patches, [n, ts.nTilts, patch, patch]));
     await writeFile(join(out, 'angles.npy'), npyBytes(Float32Array.from(ts.tiltAngles), [ts.nTilts]));
-    await writeFile(join(out, 'targets.npy'), npyBytes(Float32Array.from(targets), [n]));
-    await writeFile(join(out, 'points.npy'), npyBytes(Int32Array.from(points), [n, 3]));
-    process.stderr.write(`${dir}: ${n} points, ${ts.nTilts} tilts, stride ${stride}\n`);
+    await writeFile(join(out, 'targets.npy'), npyBytes(sample.targets, variant === 'voxel' ? [n] : [n, 8]));
+    await writeFile(join(out, 'points.npy'), npyBytes(sample.points, [n, 3]));
+    process.stderr.write(`${dir}: ${n} points, ${ts.nTilts} tilts\n`);
   }
-  process.stdout.write(`${JSON.stringify({ outDir, examples: manifest.length, patch })}\n`);
+  process.stdout.write(`${JSON.stringify({ outDir, examples: manifest.length, patch, variant })}\n`);
+}
+
+interface ExampleSample {
+  patches: Float32Array;
+  targets: Float32Array;
+  points: Int32Array;
+}
+
+/** About `wanted` points of one example: random rows of the target grid, a lattice in each. */
+async function sampleExample(gpu: GpuContext, ts: TiltSeries, input: LocalnetInput, targets: TargetGrid, patch: number, wanted: number, rng: Rng): Promise<ExampleSample> {
+  const [gx, gy, gz] = targets.size;
+  const { origin, step, outputs } = targets;
+  const stride = Math.max(1, Math.round(Math.sqrt((gx * gz) / POINTS_PER_ROW)));
+  const rowOrder = Array.from({ length: gy }, (_, i) => i);
+  const patches: Float32Array[] = [];
+  const values: number[] = [];
+  const points: number[] = [];
+  for (let k = 0; k < gy && points.length / 3 < wanted; k++) {
+    // Partial Fisher–Yates: the k-th random row.
+    const j = rng.int(k, gy - 1);
+    [rowOrder[k], rowOrder[j]] = [rowOrder[j], rowOrder[k]];
+    const y = rowOrder[k];
+    const [ox, oz] = [rng.int(0, stride - 1), rng.int(0, stride - 1)];
+    const [lx, lz] = [Math.ceil((gx - ox) / stride), Math.ceil((gz - oz) / stride)];
+    const grid: PatchGrid = {
+      gx: lx,
+      gy: 1,
+      gz: lz,
+      origin: [origin[0] + ox * step, origin[1] + y * step, origin[2] + oz * step],
+      step: [stride * step, step, stride * step],
+    };
+    const prepared = slabPatches(gpu, ts, input, grid, patch, lx * lz);
+    try {
+      const encoder = gpu.device.createCommandEncoder({ label: 'trainingPatches' });
+      prepared.extractor.encode(encoder, 0, lx * lz);
+      gpu.device.queue.submit([encoder.finish()]);
+      patches.push(await readFloats(gpu, prepared.extractor.patches, lx * lz * ts.nTilts * patch * patch));
+    } finally {
+      prepared.destroy();
+    }
+    // Grid order: x fastest, then z (one row).
+    for (let iz = 0; iz < lz; iz++) {
+      for (let ix = 0; ix < lx; ix++) {
+        const [x, z] = [ox + ix * stride, oz + iz * stride];
+        points.push(x, y, z);
+        const at = ((z * gy + y) * gx + x) * outputs;
+        for (let b = 0; b < outputs; b++) values.push(targets.values[at + b]);
+      }
+    }
+  }
+  const all = new Float32Array(patches.reduce((sum, p) => sum + p.length, 0));
+  let offset = 0;
+  for (const part of patches) {
+    all.set(part, offset);
+    offset += part.length;
+  }
+  return { patches: all, targets: Float32Array.from(values), points: Int32Array.from(points) };
 }

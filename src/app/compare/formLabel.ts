@@ -14,6 +14,7 @@ export function formDescription(form: MethodForm): string {
     return `FBP (${filter}), ${common}`;
   }
   if (form.method === 'coordnet') return `Coordinate network (${coordnetSummary(form.coordnet)}), ${common}`;
+  if (form.method === 'localnet') return `Local network (${form.localnet.model}), ${common}`;
   const s = form.sirt;
   return `SIRT (${s.iterations} iteration${s.iterations === 1 ? '' : 's'}, λ ${s.relaxation}${s.positivity ? ', positivity' : ''}), ${common}`;
 }

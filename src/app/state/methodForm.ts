@@ -1,8 +1,8 @@
 /** The method panel's form and how it becomes a worker request. Plain data, no React. */
 import type { FilterSpec } from '../../engine/filters.ts';
 import { RADIAL_DEFAULTS } from '../../engine/filters.ts';
-import { coordnetDefaults } from '../../engine/methods/params.ts';
-import type { CommonParams, CoordnetParams, FbpParams, MethodName, MethodRequest, SirtParams } from '../../../workers/api.ts';
+import { coordnetDefaults, localnetDefaults } from '../../engine/methods/params.ts';
+import type { CommonParams, CoordnetParams, FbpParams, LocalnetParams, MethodName, MethodRequest, SirtParams } from '../../../workers/api.ts';
 
 export interface SirtOptions {
   iterations: number;
@@ -13,16 +13,20 @@ export interface SirtOptions {
 /** The coordinate network's own settings (the common ones live in `common`). */
 export type CoordnetOptions = Omit<CoordnetParams, keyof CommonParams>;
 
+/** The local network's own settings: which shipped model, and points per model call (0 = automatic). */
+export type LocalnetOptions = Omit<LocalnetParams, keyof CommonParams>;
+
 export interface MethodForm {
   method: MethodName;
   common: CommonParams;
   filter: FilterSpec;
   sirt: SirtOptions;
   coordnet: CoordnetOptions;
+  localnet: LocalnetOptions;
 }
 
 /** Short names for buttons, progress and notes. */
-export const METHOD_NAMES: Record<MethodName, string> = { fbp: 'FBP', sirt: 'SIRT', coordnet: 'Coordinate network' };
+export const METHOD_NAMES: Record<MethodName, string> = { fbp: 'FBP', sirt: 'SIRT', coordnet: 'Coordinate network', localnet: 'Local network' };
 
 export const DEFAULT_FILTER: FilterSpec = { name: 'cosine' };
 export const DEFAULT_SIRT: SirtOptions = { iterations: 20, relaxation: 1, positivity: false };
@@ -33,6 +37,11 @@ export function defaultCoordnet(): CoordnetOptions {
   return { width, layers, slabRows, stepsFirst, stepsNext, lrFirst, lrNext, tv, omega0, seed };
 }
 
+export function defaultLocalnet(): LocalnetOptions {
+  const { model, batchSize } = localnetDefaults({ nx: 1 });
+  return { model, batchSize };
+}
+
 export function defaultForm(thickness = 64): MethodForm {
   return {
     method: 'fbp',
@@ -40,6 +49,7 @@ export function defaultForm(thickness = 64): MethodForm {
     filter: { ...DEFAULT_FILTER },
     sirt: { ...DEFAULT_SIRT },
     coordnet: defaultCoordnet(),
+    localnet: defaultLocalnet(),
   };
 }
 
@@ -71,6 +81,9 @@ export function buildRequest(form: MethodForm, method: MethodName = form.method,
   }
   if (method === 'coordnet') {
     return { method: 'coordnet', params: { ...coordnetParams(form), ...(overrides as Partial<CoordnetParams> | undefined) } };
+  }
+  if (method === 'localnet') {
+    return { method: 'localnet', params: { ...form.common, ...form.localnet, ...(overrides as Partial<LocalnetParams> | undefined) } };
   }
   return { method: 'sirt', params: { ...sirtParams(form), ...(overrides as Partial<SirtParams> | undefined) } };
 }

@@ -19,7 +19,7 @@ import { sliceCache } from '../viewer/sliceCache.ts';
 import { downloadBlob, exportFileName } from '../util/download.ts';
 import { defaultThickness as engineDefaultThickness } from '../../engine/methods/params.ts';
 import { fittedRowsText } from '../../../workers/partialResult.ts';
-import { buildRequest, defaultForm, METHOD_NAMES, type CoordnetOptions, type MethodForm, type SirtOptions } from './methodForm.ts';
+import { buildRequest, defaultForm, METHOD_NAMES, type CoordnetOptions, type LocalnetOptions, type MethodForm, type SirtOptions } from './methodForm.ts';
 import { upsertResult } from './results.ts';
 
 export type GpuState =
@@ -77,6 +77,7 @@ export interface AppActions {
   setFilter(filter: FilterSpec): void;
   updateSirt(patch: Partial<SirtOptions>): void;
   updateCoordnet(patch: Partial<CoordnetOptions>): void;
+  updateLocalnet(patch: Partial<LocalnetOptions>): void;
   /** Run a method on the selected dataset; resolves with the new result's id. */
   run(method?: MethodName, overrides?: MethodRequest['params']): Promise<string>;
   cancelRun(): void;
@@ -224,6 +225,9 @@ export const useAppStore = create<AppStore>()((set, get) => {
     },
     updateCoordnet(patch) {
       set((state) => ({ form: { ...state.form, coordnet: { ...state.form.coordnet, ...patch } } }));
+    },
+    updateLocalnet(patch) {
+      set((state) => ({ form: { ...state.form, localnet: { ...state.form.localnet, ...patch } } }));
     },
 
     async run(method, overrides) {

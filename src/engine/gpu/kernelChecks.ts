@@ -298,7 +298,7 @@ const localnetChecks: KernelCheck[] = (['wasm', 'webgpu'] as const).map(
       const card = JSON.parse(new TextDecoder().decode(await tinyModelFile('tiny_wavelet.json'))) as TinyLocalnetCard;
       const model = await LocalModel.open(gpu, await tinyModelFile('tiny_wavelet.onnx'), { backend: isNode() ? 'wasm' : backend, wasmUrl });
       const ts = randomTilts(12, 5, 4, 401);
-      const params = { thickness: 4, binning: 1, invertAngles: false, subtractMean: false, batchSize: 29 };
+      const params = { thickness: 4, binning: 1, invertAngles: false, subtractMean: false, model: 'tiny_wavelet', batchSize: 29 };
       const actual = await reconstructLocalnet(gpu, ts, params, model, { memoryBudgetBytes: 8 * 1024 });
       await model.release();
       return result(this.name, relativeError(actual.data, reconstructLocalnetCpu(card, ts, 4).data), backend === 'wasm' ? 1e-4 : 1e-3);

@@ -16,18 +16,14 @@ import {
   sirtDefaults,
   validateCommon,
   type CommonParams,
-  type CoordnetParams,
-  type EngineRequest,
-  type FbpParams,
-  type LocalnetParams,
+  type MethodParams,
   type MethodRequest,
-  type SirtParams,
 } from './params.ts';
 import { binTiltSeries, subtractTiltMeans, validateFinite, validateTiltAngles } from './preprocess.ts';
 import { reconstructSirt } from './sirt.ts';
 import type { RunOptions } from './slabs.ts';
 
-export interface Reconstruction<P = FbpParams | SirtParams | CoordnetParams> {
+export interface Reconstruction<P = MethodParams> {
   volume: Volume;
   /** Complete parameters, defaults filled in. */
   params: P;
@@ -45,19 +41,7 @@ function prepare(ts: TiltSeries, params: CommonParams): TiltSeries {
 }
 
 /** Fill defaults from the unbinned series, bin, validate, and run the requested method. */
-export async function reconstruct(gpu: GpuContext, ts: TiltSeries, request: MethodRequest, options?: RunOptions): Promise<Reconstruction>;
-export async function reconstruct(
-  gpu: GpuContext,
-  ts: TiltSeries,
-  request: EngineRequest,
-  options?: RunOptions,
-): Promise<Reconstruction<FbpParams | SirtParams | CoordnetParams | LocalnetParams>>;
-export async function reconstruct(
-  gpu: GpuContext,
-  ts: TiltSeries,
-  request: EngineRequest,
-  options: RunOptions = {},
-): Promise<Reconstruction<FbpParams | SirtParams | CoordnetParams | LocalnetParams>> {
+export async function reconstruct(gpu: GpuContext, ts: TiltSeries, request: MethodRequest, options: RunOptions = {}): Promise<Reconstruction> {
   validateTiltAngles(ts.tiltAngles);
   validateFinite(ts);
   if (request.method === 'fbp') {
@@ -81,10 +65,11 @@ export async function reconstruct(
   if (request.method === 'localnet') {
     const params = localnetDefaults(ts, request.params);
     validateCommon(ts, params);
-    const model = await LocalModel.open(gpu, request.model, { wasmUrl: request.wasmUrl });
+    if (!options.models) throw new Error('the local network needs a model library (the worker or the CLI provides one)');
+    const model = await LocalModel.open(gpu, await options.models.load(params.model), { wasmUrl: options.models.wasmUrl });
     try {
       const volume = await reconstructLocalnet(gpu, prepare(ts, params), params, model, options);
-      return { volume, params, label: describeLocalnet(params, { ...model, name: request.modelName }) };
+      return { volume, params, label: describeLocalnet(params, model) };
     } finally {
       await model.release();
     }

@@ -1,5 +1,6 @@
 /** Parameters of the reconstruction methods, their defaults, and how they are described in labels. */
 import type { FilterSpec } from '../filters.ts';
+import { DEFAULT_LOCAL_MODEL } from '../onnx/catalogue.ts';
 import type { TiltSeries } from '../types.ts';
 
 /** Parameters every reconstruction shares. */
@@ -55,33 +56,23 @@ export interface CoordnetParams extends CommonParams {
 
 /** Local learned reconstruction with a pretrained ONNX model (CryoLithe layout, methods/localnet.ts). */
 export interface LocalnetParams extends CommonParams {
+  /** A shipped model's name (onnx/catalogue.ts) or, where the run can read files (CLI), a path to one. */
+  model: string;
   /** Points per model call; 0 = as many as the memory budget and the device's binding limit allow. */
   batchSize: number;
 }
 
+/** Complete parameters of any method. */
+export type MethodParams = FbpParams | SirtParams | CoordnetParams | LocalnetParams;
+
 /** The workbench's methods. */
-export type MethodName = 'fbp' | 'sirt' | 'coordnet';
+export type MethodName = 'fbp' | 'sirt' | 'coordnet' | 'localnet';
 
 export type MethodRequest =
   | { method: 'fbp'; params?: Partial<FbpParams> }
   | { method: 'sirt'; params?: Partial<SirtParams> }
-  | { method: 'coordnet'; params?: Partial<CoordnetParams> };
-
-/**
- * The local model, so far reachable from the CLI only (it needs a model file; the workbench's forms do not
- * offer it yet). `model`: the ONNX file's bytes; `modelName` goes into the label; `wasmUrl` as for
- * LocalModel.open in a browser.
- */
-export interface LocalnetRequest {
-  method: 'localnet';
-  params?: Partial<LocalnetParams>;
-  model: Uint8Array;
-  modelName?: string;
-  wasmUrl?: string;
-}
-
-/** Every request the engine takes. */
-export type EngineRequest = MethodRequest | LocalnetRequest;
+  | { method: 'coordnet'; params?: Partial<CoordnetParams> }
+  | { method: 'localnet'; params?: Partial<LocalnetParams> };
 
 /** A thickness of a quarter of the width is a common starting point for a lamella or cell edge. */
 export function defaultThickness(tiltSeries: Pick<TiltSeries, 'nx'>, binning = 1): number {
@@ -128,7 +119,7 @@ export function coordnetDefaults(tiltSeries: Pick<TiltSeries, 'nx'>, partial: Pa
 }
 
 export function localnetDefaults(tiltSeries: Pick<TiltSeries, 'nx'>, partial: Partial<LocalnetParams> = {}): LocalnetParams {
-  return { ...commonDefaults(tiltSeries, partial), batchSize: partial.batchSize ?? 0 };
+  return { ...commonDefaults(tiltSeries, partial), model: partial.model ?? DEFAULT_LOCAL_MODEL.voxel, batchSize: partial.batchSize ?? 0 };
 }
 
 /** Weights and biases of the network: 3→W, L × (W→W), W→1. */
@@ -170,9 +161,9 @@ export function describeCoordnet(p: CoordnetParams, tiltSeries?: Pick<TiltSeries
   );
 }
 
-export function describeLocalnet(p: LocalnetParams, model: { name?: string; patch: number; outputs: number; backend: string }): string {
+export function describeLocalnet(p: LocalnetParams, model: { patch: number; outputs: number; backend: string }): string {
   const variant = model.outputs === 8 ? 'wavelet' : 'voxel';
-  return `Local model (${model.name ?? 'ONNX'}, P ${model.patch}, ${variant}, ${model.backend}, ${describeCommon(p)})`;
+  return `Local network (${p.model}, P ${model.patch}, ${variant}, ${model.backend}, ${describeCommon(p)})`;
 }
 
 export function validateCoordnet(p: CoordnetParams): void {

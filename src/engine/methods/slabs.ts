@@ -6,6 +6,7 @@
 import { formatBytes } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { planSlabs, type Slab } from '../geometry.ts';
+import type { ModelLibrary } from '../onnx/catalogue.ts';
 import type { ProgressCallback, TiltSeries, Volume } from '../types.ts';
 
 export interface RunOptions {
@@ -19,6 +20,8 @@ export interface RunOptions {
    * show them, and keep them if the run is cancelled later.
    */
   onSlabDone?: (volume: Volume, rowsDone: number) => void;
+  /** Where the local network finds its models (the worker's bundled files, the CLI's models/ folder). */
+  models?: ModelLibrary;
 }
 
 /** WebGPU cannot report free device memory; 384 MiB per slab leaves room on any discrete or integrated GPU. */

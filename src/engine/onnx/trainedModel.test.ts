@@ -1,31 +1,43 @@
-// The shipped trained local model (models/localnet) in the engine's onnxruntime-web session gives the numbers
-// torch computed for the same input when train.py exported it (fixture.json next to the model).
-import { readFileSync } from 'node:fs';
+// Every shipped trained local model (models/localnet, listed in catalogue.ts) is there, is the variant the
+// catalogue says, and gives in the engine's onnxruntime-web session the numbers torch computed for the same
+// input when train.py exported it (fixture.json next to the model).
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readFloats, storageBuffer, uploadBuffer } from '../gpu/buffers.ts';
 import { relativeError } from '../gpu/kernelChecks.ts';
 import { openNodeGpu } from '../gpu/node.ts';
+import { DEFAULT_LOCAL_MODEL, LOCAL_MODELS, shippedModel } from './catalogue.ts';
 import { LocalModel } from './session.ts';
 
-const dir = new URL('../../../models/localnet/lamella_p11/', import.meta.url);
-
-describe('trained local model (models/localnet/lamella_p11)', () => {
-  it('matches torch on the fixture written at export', async () => {
-    const fixture = JSON.parse(readFileSync(new URL('fixture.json', dir), 'utf8')) as { shape: number[]; patches: number[]; angles: number[]; out: number[] };
-    const [batch, nTilts, patch] = fixture.shape;
-    const gpu = await openNodeGpu();
-    const model = await LocalModel.open(gpu, readFileSync(new URL('model.onnx', dir)));
-    expect([model.patch, model.outputs]).toEqual([patch, 1]);
-    expect(nTilts).toBe(fixture.angles.length);
-    const input = uploadBuffer(gpu, Float32Array.from(fixture.patches), 'test.patches');
-    const target = storageBuffer(gpu, batch * 4, 'test.target');
-    try {
-      await model.run(input, batch, Float32Array.from(fixture.angles), target, 0, batch);
-      expect(relativeError(await readFloats(gpu, target, batch), Float32Array.from(fixture.out))).toBeLessThan(1e-5);
-    } finally {
-      await model.release();
-      input.destroy();
-      target.destroy();
+describe('shipped local models (models/localnet)', () => {
+  it('the defaults are shipped models of their variant, each with its card', () => {
+    for (const [variant, name] of Object.entries(DEFAULT_LOCAL_MODEL)) expect(shippedModel(name)?.variant).toBe(variant);
+    for (const m of LOCAL_MODELS) {
+      const dir = new URL(`../../../models/${m.file.replace(/model\.onnx$/, '')}`, import.meta.url);
+      for (const file of ['model.onnx', 'README.md', 'card.json', 'fixture.json']) expect(existsSync(new URL(file, dir)), `${m.name}: ${file}`).toBe(true);
     }
   });
+
+  for (const m of LOCAL_MODELS) {
+    it(`${m.name} matches torch on the fixture written at export`, async () => {
+      const dir = new URL(`../../../models/${m.file.replace(/model\.onnx$/, '')}`, import.meta.url);
+      const fixture = JSON.parse(readFileSync(new URL('fixture.json', dir), 'utf8')) as { shape: number[]; patches: number[]; angles: number[]; out: number[] };
+      const [batch, nTilts, patch] = fixture.shape;
+      const gpu = await openNodeGpu();
+      const model = await LocalModel.open(gpu, readFileSync(new URL('model.onnx', dir)));
+      const outputs = m.variant === 'voxel' ? 1 : 8;
+      expect([model.patch, model.outputs]).toEqual([patch, outputs]);
+      expect(nTilts).toBe(fixture.angles.length);
+      const input = uploadBuffer(gpu, Float32Array.from(fixture.patches), 'test.patches');
+      const target = storageBuffer(gpu, batch * outputs * 4, 'test.target');
+      try {
+        await model.run(input, batch, Float32Array.from(fixture.angles), target, 0, batch);
+        expect(relativeError(await readFloats(gpu, target, batch * outputs), Float32Array.from(fixture.out))).toBeLessThan(1e-5);
+      } finally {
+        await model.release();
+        input.destroy();
+        target.destroy();
+      }
+    });
+  }
 });

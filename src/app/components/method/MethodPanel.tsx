@@ -4,6 +4,7 @@ import { Section } from '../Section.tsx';
 import { NumberField } from '../NumberField.tsx';
 import { CoordnetFields } from './CoordnetFields.tsx';
 import { FbpFields } from './FbpFields.tsx';
+import { LocalnetFields } from './LocalnetFields.tsx';
 import { SirtFields } from './SirtFields.tsx';
 
 function CommonFields({ disabled }: { disabled: boolean }) {
@@ -39,11 +40,13 @@ export function MethodPanel() {
           <option value="fbp">FBP: filtered back-projection</option>
           <option value="sirt">SIRT: iterative</option>
           <option value="coordnet">Coordinate network: SIREN fitted to the tilts</option>
+          <option value="localnet">Local network: pretrained model on tilt patches</option>
         </select>
       </label>
       {method === 'fbp' && <FbpFields disabled={running} />}
       {method === 'sirt' && <SirtFields disabled={running} />}
       {method === 'coordnet' && <CoordnetFields disabled={running} />}
+      {method === 'localnet' && <LocalnetFields disabled={running} />}
       <CommonFields disabled={running} />
     </Section>
   );

@@ -15,6 +15,8 @@ function paramText(result: ResultSummary): string | null {
     parts.unshift(f.name === 'radial' ? `radial ${f.cutoff ?? ''}/${f.falloff ?? ''}` : f.name);
   } else if ('width' in p) {
     parts.unshift(coordnetSummary(p));
+  } else if ('model' in p) {
+    parts.unshift(`model ${p.model}`);
   } else {
     parts.unshift(`${p.iterations} it, λ ${p.relaxation}${p.positivity ? ', positivity' : ''}`);
   }

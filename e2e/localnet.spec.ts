@@ -1,0 +1,65 @@
+/**
+ * End-to-end: the local network (pretrained CryoLithe-layout models from models/localnet, bundled by Vite) on
+ * the demo, in chromium with WebGPU on SwiftShader: patches cut by WGSL, the model on onnxruntime-web's wasm
+ * backend (the software adapter's choice), the wavelet variant's inverse transform on the GPU. One page.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { expectSlicesDrawn, selectedResultLabel, setParams } from './helpers.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+let page: Page;
+const pageErrors: string[] = [];
+
+test.beforeAll(async ({ browser }) => {
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto('/');
+  await expect(page.getByTestId('dataset-summary')).toContainText('Simulated demo', { timeout: 150_000 });
+});
+
+test.afterAll(async () => {
+  await page.close();
+});
+
+test('the voxel model runs from the method panel and gives a result like any other', async () => {
+  await page.getByTestId('method-select').selectOption('localnet');
+  await expect(page.getByTestId('run-button')).toHaveText('Reconstruct (Local network)');
+  await expect(page.getByTestId('localnet-model-select')).toHaveValue('lamella-p11');
+  // 128 × 128 × 32 on SwiftShader, binned 4: 32 × 32 × 8 voxels, one model call each.
+  await setParams(page, { 'binning-input': '4', 'thickness-input': '8' });
+  await expect(page.getByTestId('localnet-calls')).toContainText('8,192 model calls, 41 patches each');
+  await expect(page.getByTestId('localnet-calls')).toContainText('Software WebGPU adapter');
+  const before = await page.getByTestId('result-item').count();
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-note')).toContainText('done', { timeout: 120_000 });
+  await expect(page.getByTestId('result-item')).toHaveCount(before + 1);
+  await expect(page.getByTestId('result-item').last()).toContainText('32 × 32 × 8');
+  expect(await selectedResultLabel(page)).toMatch(/Local network \(lamella-p11, P 11, voxel, wasm/);
+  await expect(page.getByTestId('result-details')).toContainText('model lamella-p11');
+  await expectSlicesDrawn(page);
+  expect(pageErrors).toEqual([]);
+});
+
+test('the wavelet model beats FBP against the ground truth at full size', async () => {
+  await page.getByTestId('localnet-model-select').selectOption('lamella-p11-wavelet');
+  await setParams(page, { 'binning-input': '1', 'thickness-input': '32' });
+  // The bior3.1 half grid of 128 × 128 × 32: 65 × 65 × 17 points, 8 sub-bands each.
+  await expect(page.getByTestId('localnet-calls')).toContainText('71,825 model calls');
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-note')).toContainText('done', { timeout: 300_000 });
+  expect(await selectedResultLabel(page)).toMatch(/Local network \(lamella-p11-wavelet, P 11, wavelet, wasm/);
+  await expectSlicesDrawn(page);
+  const fbpId = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { binning: 1, thickness: 32, filter: { name: 'cosine' } } }));
+
+  const localnetId = await page.evaluate(() => window.wedgelab.results().find((r) => r.label.includes('lamella-p11-wavelet'))?.id ?? '');
+  for (const id of [localnetId, fbpId]) await page.locator(`[data-testid=result-item][data-result-id="${id}"] [data-testid=compare-check]`).check();
+  await page.getByTestId('view-mode-compare').click();
+  await page.getByTestId('compare-tab-metrics').click();
+  const psnr = async (id: string) => Number(await page.locator(`[data-testid=metrics-row][data-result-id="${id}"] [data-testid=metrics-psnr]`).textContent());
+  await expect(page.locator(`[data-testid=metrics-row][data-result-id="${localnetId}"] [data-testid=metrics-psnr]`)).toHaveText(/\d/, { timeout: 60_000 });
+  await expect(page.locator(`[data-testid=metrics-row][data-result-id="${fbpId}"] [data-testid=metrics-psnr]`)).toHaveText(/\d/, { timeout: 60_000 });
+  expect(await psnr(localnetId)).toBeGreaterThan((await psnr(fbpId)) + 1);
+  await page.getByTestId('compare-exit-slices').click();
+  expect(pageErrors).toEqual([]);
+});

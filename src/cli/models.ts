@@ -1,0 +1,17 @@
+/** The command line's model library: shipped models by name from models/, or any .onnx file by path. */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { shippedModel, unknownModelError, type ModelLibrary } from '../engine/onnx/catalogue.ts';
+
+export const cliModelLibrary: ModelLibrary = {
+  async load(name) {
+    const shipped = shippedModel(name);
+    const path = shipped ? fileURLToPath(new URL(`../../models/${shipped.file}`, import.meta.url)) : name;
+    try {
+      return new Uint8Array(await readFile(path));
+    } catch (error) {
+      if (!shipped && (error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`${unknownModelError(name).message}; nor is there a file ${name}`, { cause: error });
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,49 @@
+/**
+ * The local reconstruction models shipped in models/ (one folder each, with its card), by name. The page
+ * offers these; the CLI takes a name from here or a path to any .onnx file of the same interface.
+ * Patch size and variant are read from the file itself (onnx/session.ts); `variant` here is for choosing.
+ */
+export interface ShippedModel {
+  name: string;
+  variant: 'voxel' | 'wavelet';
+  /** Path under models/. */
+  file: string;
+  /** One line for the model menu. */
+  summary: string;
+}
+
+export const LOCAL_MODELS: readonly ShippedModel[] = [
+  {
+    name: 'lamella-p11',
+    variant: 'voxel',
+    file: 'localnet/lamella_p11/model.onnx',
+    summary: 'voxel variant, 11 × 11 patches, 9 k parameters, trained on simulated lamellae',
+  },
+  {
+    name: 'lamella-p11-wavelet',
+    variant: 'wavelet',
+    file: 'localnet/lamella_p11_wavelet/model.onnx',
+    summary: 'wavelet variant (8× fewer model calls), 11 × 11 patches, trained on simulated lamellae',
+  },
+];
+
+/** The model each variant runs when none is named. */
+export const DEFAULT_LOCAL_MODEL = { voxel: 'lamella-p11', wavelet: 'lamella-p11-wavelet' } as const;
+
+export function shippedModel(name: string): ShippedModel | undefined {
+  return LOCAL_MODELS.find((m) => m.name === name);
+}
+
+/**
+ * Where a run finds a local model's bytes by name: the worker fetches the files Vite bundled, the CLI
+ * reads them from models/ (or any path). `wasmUrl`: onnxruntime-web's .wasm, needed in a browser.
+ */
+export interface ModelLibrary {
+  load(name: string): Promise<Uint8Array>;
+  wasmUrl?: string;
+}
+
+/** The error for a name that is neither shipped nor (where files can be read) a file. */
+export function unknownModelError(name: string): Error {
+  return new Error(`no local model "${name}": the shipped ones are ${LOCAL_MODELS.map((m) => m.name).join(', ')}`);
+}
