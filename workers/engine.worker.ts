@@ -8,7 +8,7 @@ import { crossValidate } from '../src/engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../src/engine/evaluation/oddEven.ts';
 import { heldOutTilts } from '../src/engine/evaluation/tiltSubsets.ts';
 import { reconstruct } from '../src/engine/methods/index.ts';
-import { coordnetDefaults, describeCoordnet } from '../src/engine/methods/params.ts';
+import { localnetDefaults, resolveCoordnet } from '../src/engine/methods/params.ts';
 import { fft3dGpu } from '../src/engine/gpu/kernels/fft3d.ts';
 import { fourierSection } from '../src/engine/metrics/fourierSection.ts';
 import { fsc, resolutionAt } from '../src/engine/metrics/fsc.ts';
@@ -150,13 +150,17 @@ function shownData({ summary, volume }: { summary: Pick<ResultSummary, 'partial'
 }
 
 /**
- * Parameters and label as reconstruct() fills them in, for a result reported before it returns
- * (only the coordinate network finishes slab by slab and reports one).
+ * Parameters and label for a result reported before reconstruct() returns: the methods that finish slab
+ * by slab (the coordinate network, the local network) report one. The local network's full label also
+ * names the patch size and backend, known once the model is open: the completed result has it.
  */
 function describeRequest(ts: TiltSeries, request: MethodRequest): Pick<ResultSummary, 'params' | 'label'> {
-  if (request.method !== 'coordnet') return { params: null, label: request.method };
-  const params = coordnetDefaults(ts, request.params);
-  return { params, label: describeCoordnet(params, ts) };
+  if (request.method === 'coordnet') return resolveCoordnet(ts, request.params);
+  if (request.method === 'localnet') {
+    const params = localnetDefaults(ts, request.params);
+    return { params, label: `Local network (${params.model})` };
+  }
+  return { params: null, label: request.method };
 }
 
 /**

@@ -8,8 +8,10 @@ seeds from --seed 1's stream; these are fixed 9001…), at −5 and 0 dB, ±60°
 and the 'mixed' family, never seen in training, at 0 dB ±60°. Every volume is 64 × 64 × 32 (small: in Node
 the model runs on one wasm thread, well under 1 GMAC/s here). Each is reconstructed with FBP (ram-lak,
 the CLI's default; and cosine, the filter the model's inputs get) and with the model, and scored by
-`wedgelab metrics --json` against the ground truth: PSNR and SSIM after an affine fit, and the FSC over the wedge cone's missing side (fscWedgeMissing), averaged over shells
-0 < f ≤ 0.25 cycles/voxel (where the phantoms carry most of their power).
+`wedgelab metrics --json` against the ground truth: PSNR and SSIM after an affine fit, and the FSC over the wedge
+cone's missing side (fscWedgeMissing), averaged over shells 0 < f ≤ 0.25 cycles/voxel (where the phantoms carry
+most of their power), and shell by shell: how many of those shells the model beats both FBPs at, and its
+smallest margin there. SIRT (20 iterations) is scored alongside as a regularised baseline.
 
 Writes validation.json and validation.md next to the model, and renders its card again (card.py).
 """
@@ -40,9 +42,17 @@ def cli(*args):
 
 def scores(volume, truth, angles):
     m = json.loads(cli("metrics", "--a", volume, "--b", truth, "--angles", angles, "--json"))
-    shells = [i for i, f in enumerate(m["shells"]) if 0 < f <= 0.25]
-    wedge = [m["fscWedgeMissing"][i] for i in shells if m["fscWedgeMissing"][i] is not None]
-    return {"psnr": m["psnr"], "ssim": m["ssim"], "fscWedgeMissing": sum(wedge) / len(wedge)}
+    shells = [i for i, f in enumerate(m["shells"]) if 0 < f <= 0.25 and m["fscWedgeMissing"][i] is not None]
+    wedge = [m["fscWedgeMissing"][i] for i in shells]
+    return {"psnr": m["psnr"], "ssim": m["ssim"], "fscWedgeMissing": sum(wedge) / len(wedge), "wedgeShells": wedge}
+
+
+def shell_margin(row):
+    """Shells (0 < f ≤ 0.25) where the model's missing-side FSC is above both FBPs', and the smallest margin."""
+    model = row["localnet"]["wedgeShells"]
+    best_fbp = [max(a, b) for a, b in zip(row["fbp"]["wedgeShells"], row["fbp-cosine"]["wedgeShells"])]
+    margins = [m - f for m, f in zip(model, best_fbp)]
+    return {"shellsAbove": sum(1 for d in margins if d > 0), "shells": len(margins), "minMargin": min(margins)}
 
 
 def main():
@@ -58,11 +68,13 @@ def main():
         stack, tlt, truth = (os.path.join(d, f) for f in ("tilt_series.mrc", "tilt_series.tlt", "ground_truth.mrc"))
         row = {"case": name}
         for method, extra in (("fbp", ["--method", "fbp"]), ("fbp-cosine", ["--method", "fbp", "--filter", "cosine"]),
+                              ("sirt", ["--method", "sirt", "--iterations", "20"]),
                               ("localnet", ["--method", "localnet", "--model", args.model])):
             out = os.path.join(d, f"{method}.mrc")
             started = time.time()
             cli("recon", "--tilts", stack, "--angles", tlt, "--thickness", str(SIZE[2]), "--quiet", "--out", out, *extra)
             row[method] = {**scores(out, truth, tlt), "seconds": round(time.time() - started, 1)}
+        row["shellCheck"] = shell_margin(row)
         results.append(row)
         print(json.dumps(row), flush=True)
 
@@ -70,11 +82,13 @@ def main():
     with open(os.path.join(here, "validation.json"), "w") as f:
         json.dump(results, f, indent=1)
         f.write("\n")
-    lines = ["| case | PSNR FBP / FBP-cos / model (dB) | SSIM FBP / FBP-cos / model | wedge-missing FSC FBP / FBP-cos / model | model s |",
-             "|---|---|---|---|---|"]
+    lines = ["| case | PSNR FBP / FBP-cos / SIRT / model (dB) | SSIM FBP / FBP-cos / SIRT / model | wedge-missing FSC FBP / FBP-cos / SIRT / model | shells model > both FBPs (min margin) | model s |",
+             "|---|---|---|---|---|---|"]
     for r in results:
-        trip = lambda key, fmt: " / ".join(fmt.format(r[m][key]) for m in ("fbp", "fbp-cosine", "localnet"))
-        lines.append(f"| {r['case']} | {trip('psnr', '{:.2f}')} | {trip('ssim', '{:.3f}')} | {trip('fscWedgeMissing', '{:.3f}')} | {r['localnet']['seconds']} |")
+        four = lambda key, fmt: " / ".join(fmt.format(r[m][key]) for m in ("fbp", "fbp-cosine", "sirt", "localnet"))
+        c = r["shellCheck"]
+        lines.append(f"| {r['case']} | {four('psnr', '{:.2f}')} | {four('ssim', '{:.3f}')} | {four('fscWedgeMissing', '{:.3f}')} | "
+                     f"{c['shellsAbove']}/{c['shells']} ({c['minMargin']:+.3f}) | {r['localnet']['seconds']} |")
     with open(os.path.join(here, "validation.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     write_card(here)

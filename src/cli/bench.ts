@@ -1,7 +1,8 @@
 /**
  * `wedgelab bench` (npm run bench): FBP and SIRT timings on this machine's GPU (or SwiftShader),
- * with scikit-image's iradon timed in the same run as the reference. Writes bench/out/bench.json
- * and a Markdown table (also printed).
+ * with scikit-image's iradon timed in the same run as the reference; the 3-D FFT, the 3-D view, the
+ * coordinate network's step and the local network (patches and model, against FBP). Writes
+ * bench/out/bench.json and a Markdown table (also printed).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -17,6 +18,9 @@ import type { GpuContext } from '../engine/gpu/device.ts';
 import type { TiltSeries } from '../engine/types.ts';
 import { benchRender, type RenderBenchRow } from './benchRender.ts';
 import { benchCoordnet, COORDNET_BENCH_SIZES, type CoordnetBenchRow } from '../engine/methods/coordnetBench.ts';
+import { benchLocalnet, type LocalnetBenchRow } from '../engine/methods/localnetBench.ts';
+import { LOCAL_MODELS } from '../engine/onnx/catalogue.ts';
+import { cliModelLibrary } from './models.ts';
 import { openCliGpu } from './gpu.ts';
 import { parseOptions, UsageError } from './options.ts';
 
@@ -128,9 +132,27 @@ function coordnetTable(rows: CoordnetBenchRow[]): string {
   return [head, ...body].join('\n');
 }
 
-const PARTS = ['recon', 'fft', 'render', 'coordnet'] as const;
+function localnetTable(rows: LocalnetBenchRow[]): string {
+  const head =
+    '| model | backend | tomogram | tilts | model calls | patches (s) | model (s) | voxels/s | FBP (s) | local / FBP | patch CPU reference (s) | note |\n|---|---|---|---|---|---|---|---|---|---|---|---|';
+  const body = rows.map(
+    (r) =>
+      `| ${r.model} (${r.variant}) | ${r.backend} | ${r.size} | ${r.nTilts} | ${r.points.toLocaleString('en')} | ${r.patchSeconds.toPrecision(3)} | ${r.modelSeconds.toPrecision(3)} | ${r.voxelsPerSecond.toPrecision(3)} | ${r.fbpSeconds.toPrecision(3)} | ${r.ratioToFbp.toPrecision(3)}× | ${r.patchCpuSeconds.toPrecision(3)} | ${r.note} |`,
+  );
+  return [head, ...body].join('\n');
+}
 
-/** `wedgelab bench [--quick] [--only recon|fft|render|coordnet] [--out-dir DIR]` */
+/** The shipped local models on 61 tilts; on a software adapter rows of about 16 k model calls are timed and scaled. */
+async function localnetRows(gpu: GpuContext, quick: boolean, log: (line: string) => void): Promise<LocalnetBenchRow[]> {
+  const sizes: [number, number, number][] = quick ? [[64, 64, 32]] : [[128, 128, 128], [256, 256, 128]];
+  const cases = sizes.map((size) => ({ size, tiltSeries: randomTiltSeries(size[0], size[1], 61) }));
+  const models = await Promise.all(LOCAL_MODELS.map(async (m) => ({ name: m.name, bytes: await cliModelLibrary.load(m.name) })));
+  return benchLocalnet(gpu, cases, models, { samplePoints: gpu.isFallbackAdapter || quick ? 16384 : Infinity, log });
+}
+
+const PARTS = ['recon', 'fft', 'render', 'coordnet', 'localnet'] as const;
+
+/** `wedgelab bench [--quick] [--only recon|fft|render|coordnet|localnet] [--out-dir DIR]` */
 export async function benchCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, { quick: { type: 'boolean' }, only: { type: 'string' }, 'out-dir': { type: 'string' } });
   const quick = values.quick === true;
@@ -145,15 +167,17 @@ export async function benchCommand(args: string[]): Promise<void> {
   const renderSizes: [number, number, number][] = quick ? [[128, 128, 128]] : [[128, 128, 128], [256, 256, 256], [512, 512, 256]];
   const renderRows = part('render') ? await benchRender(renderSizes, { softwareGpu: gpu.isFallbackAdapter, log }) : [];
   const coordnetRows = part('coordnet') ? await benchCoordnet(gpu, quick ? [64] : COORDNET_BENCH_SIZES, { log }) : [];
+  const localnet = part('localnet') ? await localnetRows(gpu, quick, log) : [];
   const machine = `${gpu.description}${gpu.isFallbackAdapter ? ' (software fallback adapter)' : ''}; host ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; peak host RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
   await mkdir(outDir, { recursive: true });
-  const report = { date: new Date().toISOString(), machine, gpu: { description: gpu.description, vendor: gpu.vendor, architecture: gpu.architecture, fallback: gpu.isFallbackAdapter }, rows, fft: fftRows, render: renderRows, coordnet: coordnetRows };
+  const report = { date: new Date().toISOString(), machine, gpu: { description: gpu.description, vendor: gpu.vendor, architecture: gpu.architecture, fallback: gpu.isFallbackAdapter }, rows, fft: fftRows, render: renderRows, coordnet: coordnetRows, localnet };
   await writeFile(join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = [
     rows.length ? table(rows, machine) : `Machine: ${machine}`,
     fftRows.length ? `\n3-D FFT and FSC\n\n${fftTable(fftRows)}` : '',
     renderRows.length ? `\n3-D view (chromium)\n\n${renderTable(renderRows)}` : '',
     coordnetRows.length ? `\nCoordinate network (SIREN 256×4, slabs of 8 rows)\n\n${coordnetTable(coordnetRows)}` : '',
+    localnet.length ? `\nLocal network (shipped models; FBP with the cosine filter in the same run)\n\n${localnetTable(localnet)}` : '',
   ].join('\n');
   await writeFile(join(outDir, 'bench.md'), `${markdown}\n`);
   process.stdout.write(`${markdown}\n`);

@@ -11,6 +11,7 @@ import { relativeError } from '../engine/gpu/kernelChecks.ts';
 import { stackMeanStd } from '../engine/methods/preprocess.ts';
 import { filterRowsCpu } from '../engine/reference/filter.ts';
 import { extractPatchesCpu } from '../engine/reference/patches.ts';
+import { dwt3Cpu, halfGridOrigin } from '../engine/reference/wavelet3d.ts';
 import { readMrc } from '../io/mrc.ts';
 import { readTiltSeriesFiles } from '../io/tiltSeriesFiles.ts';
 
@@ -147,6 +148,24 @@ describe('wedgelab CLI', () => {
       const per = loaded.nTilts * 25;
       expect(relativeError(patches.data.subarray(i * per, (i + 1) * per) as Float32Array, expected)).toBeLessThan(1e-4);
       expect(targets.data[i]).toBeCloseTo((truth.data[(z * ny + y) * nx + x] - truthMean) / std, 4);
+    }
+
+    // Wavelet variant: points on the bior3.1 half grid, targets its 8 sub-bands of the same scaled volume.
+    const waveletDir = join(dir, 'wpatches');
+    const cutW = await wedgelab(['training-patches', '--set', out, '--points', '20', '--patch', '5', '--seed', '2', '--variant', 'wavelet', '--out-dir', waveletDir]);
+    expect(cutW.code, cutW.stderr).toBe(0);
+    const [wPatches, wPoints, wTargets] = ['patches', 'points', 'targets'].map((name) => readNpy(join(waveletDir, example.dir, `${name}.npy`)));
+    const m = wTargets.shape[0];
+    expect(wTargets.shape).toEqual([m, 8]);
+    const coefficients = dwt3Cpu({ nx, ny, nz, pixelSize: 1, data: truth.data.map((v) => (v - truthMean) / std) }, 'zero');
+    const origin = [halfGridOrigin(nx), halfGridOrigin(ny), halfGridOrigin(nz)];
+    for (const i of [0, m - 1]) {
+      const [kx, ky, kz] = wPoints.data.subarray(3 * i, 3 * i + 3);
+      const at = ((kz * coefficients.my + ky) * coefficients.mx + kx) * 8;
+      expect(relativeError(wTargets.data.subarray(8 * i, 8 * i + 8) as Float32Array, coefficients.data.subarray(at, at + 8))).toBeLessThan(1e-5);
+      const grid = { gx: 1, gy: 1, gz: 1, origin: [origin[0] + 2 * kx, origin[1] + 2 * ky, origin[2] + 2 * kz] as [number, number, number], step: [2, 2, 2] as [number, number, number] };
+      const per = loaded.nTilts * 25;
+      expect(relativeError(wPatches.data.subarray(i * per, (i + 1) * per) as Float32Array, extractPatchesCpu(source, tiltTrig(loaded.tiltAngles), grid, 5, 0, 1))).toBeLessThan(1e-4);
     }
   });
 

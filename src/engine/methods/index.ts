@@ -6,13 +6,12 @@ import { reconstructFbp } from './fbp.ts';
 import { reconstructLocalnet } from './localnet.ts';
 import { LocalModel } from '../onnx/session.ts';
 import {
-  coordnetDefaults,
-  describeCoordnet,
   describeFbp,
   describeLocalnet,
   describeSirt,
   fbpDefaults,
   localnetDefaults,
+  resolveCoordnet,
   sirtDefaults,
   validateCommon,
   type CommonParams,
@@ -57,10 +56,10 @@ export async function reconstruct(gpu: GpuContext, ts: TiltSeries, request: Meth
     return { volume, params, label: describeSirt(params), residuals };
   }
   if (request.method === 'coordnet') {
-    const params = coordnetDefaults(ts, request.params);
+    const { params, label } = resolveCoordnet(ts, request.params);
     validateCommon(ts, params);
     const { volume, losses } = await reconstructCoordnet(gpu, prepare(ts, params), params, options);
-    return { volume, params, label: describeCoordnet(params, ts), loss: losses };
+    return { volume, params, label, loss: losses };
   }
   if (request.method === 'localnet') {
     const params = localnetDefaults(ts, request.params);

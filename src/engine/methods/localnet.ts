@@ -41,7 +41,7 @@ const ACTIVATION_FACTOR = 8;
 const MAX_AUTO_BATCH = 65536;
 
 /** The points one slab evaluates: the grid, and the tomogram rows its outputs give. */
-interface SlabPlan {
+export interface SlabPlan {
   slab: Slab;
   grid: PatchGrid;
   /** First half row held (wavelet variant). */
@@ -49,7 +49,7 @@ interface SlabPlan {
   points: number;
 }
 
-function slabPlan(slab: Slab, nx: number, ny: number, nz: number, wavelet: boolean): SlabPlan {
+export function slabPlan(slab: Slab, nx: number, ny: number, nz: number, wavelet: boolean): SlabPlan {
   if (!wavelet) {
     const grid: PatchGrid = { gx: nx, gy: slab.ny, gz: nz, origin: [-(nx - 1) / 2, slab.y0 - (ny - 1) / 2, -(nz - 1) / 2], step: [1, 1, 1] };
     return { slab, grid, ky0: 0, points: nx * slab.ny * nz };

@@ -152,6 +152,15 @@ export function describeSirt(p: SirtParams): string {
   return `SIRT (${p.iterations} it, λ ${p.relaxation}${p.positivity ? ', positivity' : ''}, ${describeCommon(p)})`;
 }
 
+/**
+ * The coordinate network's complete parameters and label for a tilt series: reconstruct() uses it, and so
+ * does the worker for the result it shows while the network is still fitting.
+ */
+export function resolveCoordnet(tiltSeries: Pick<TiltSeries, 'nx' | 'ny' | 'nTilts'>, partial?: Partial<CoordnetParams>): { params: CoordnetParams; label: string } {
+  const params = coordnetDefaults(tiltSeries, partial);
+  return { params, label: describeCoordnet(params, tiltSeries) };
+}
+
 export function describeCoordnet(p: CoordnetParams, tiltSeries?: Pick<TiltSeries, 'nx' | 'ny' | 'nTilts'>): string {
   const ratio = tiltSeries ? `, params/measurements ${coordnetRatio(p, tiltSeries).toPrecision(2)}` : '';
   const lr = (r: [number, number]) => `${r[0]}→${r[1]}`;

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Held-out-tilt cross-validation (CONVENTIONS.md §3) and odd/even FSC on real tilt series, every method
+# the CLI runs quickly on them (FBP, SIRT, the local network's shipped models), in one command:
+#   bench/real_cv.sh DIR   (a folder with empiar_10009_128.mrc/.tlt and jason64.ali/.tlt: ../shared/data/real)
+# Tilts ±15° are held out; jason64 (int16 near −32 700) has its tilt means subtracted for every method.
+# Writes bench/out/real-cv/{results.json,table.md}. Nothing here is part of the test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+data="${1:?usage: bench/real_cv.sh DIR_WITH_REAL_TILT_SERIES}"
+out=bench/out/real-cv
+mkdir -p "$out"
+wedgelab() { node bin/wedgelab.js "$@"; }
+series=("empiar_10009_128.mrc empiar_10009_128.tlt" "jason64.ali jason64.tlt --subtract-mean")
+methods=("FBP-cosine --method fbp --filter cosine" "FBP-ram-lak --method fbp" "SIRT-20 --method sirt --iterations 20"
+  "lamella-p11 --method localnet" "lamella-p11-wavelet --method localnet-wavelet")
+echo "[" >"$out/results.json"
+first=1
+table="| tilt series | method | held-out ±15° mean NMSE | mean correlation | odd/even FSC 0.143 resolution | seconds |
+|---|---|---|---|---|---|"
+for s in "${series[@]}"; do
+  read -r stack tlt extra <<<"$s"
+  for m in "${methods[@]}"; do
+    read -r label args <<<"$m"
+    start=$(date +%s)
+    # shellcheck disable=SC2086
+    cv=$(wedgelab cv --tilts "$data/$stack" --angles "$data/$tlt" $args $extra --drop ±15 --json)
+    # shellcheck disable=SC2086
+    oe=$(wedgelab oddeven --tilts "$data/$stack" --angles "$data/$tlt" $args $extra --json)
+    seconds=$(($(date +%s) - start))
+    [ $first = 1 ] || echo "," >>"$out/results.json"
+    first=0
+    echo "{\"series\":\"$stack\",\"method\":\"$label\",\"seconds\":$seconds,\"cv\":$cv,\"oddEven\":$oe}" >>"$out/results.json"
+    row=$(node -e 'const [cv, oe] = [JSON.parse(process.argv[1]), JSON.parse(process.argv[2])];
+      const r = oe.res0143 === null ? "not crossed" : `${oe.res0143.toFixed(1)} ${oe.resolutionUnit}`;
+      process.stdout.write(`${cv.meanNmse.toFixed(3)} | ${cv.meanCorr.toFixed(3)} | ${r}`);' "$cv" "$oe")
+    table+=$'\n'"| $stack | $label | $row | $seconds |"
+    echo "$stack $label: $row ($seconds s)" >&2
+  done
+done
+echo "]" >>"$out/results.json"
+echo "$table" | tee "$out/table.md"
