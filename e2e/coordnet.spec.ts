@@ -4,7 +4,7 @@
  * the file, tests in order.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { canvasSpread, expectSlicesDrawn, selectedResultLabel, setParams } from './helpers.ts';
+import { canvasSpread, expectSlicesDrawn, openDemoPage, selectedResultLabel, setParams } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -43,10 +43,7 @@ async function watchFor(testIds: string[]): Promise<void> {
 }
 
 test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto('/');
-  await expect(page.getByTestId('dataset-summary')).toContainText('Simulated demo', { timeout: 150_000 });
+  page = await openDemoPage(browser, pageErrors);
 });
 
 test.afterAll(async () => {

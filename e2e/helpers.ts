@@ -1,5 +1,5 @@
 /** Page helpers shared by the end-to-end specs. */
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 
 /** Spread (max − min) of the grey levels drawn on a canvas (WebGL ones use preserveDrawingBuffer). */
 export async function canvasSpread(page: Page, testId: string): Promise<number> {
@@ -40,4 +40,13 @@ export async function setParams(page: Page, params: Record<string, string>): Pro
 
 export async function selectedResultLabel(page: Page): Promise<string> {
   return (await page.locator('[data-testid=result-item][aria-selected=true] [data-testid=result-label]').textContent()) ?? '';
+}
+
+/** A workbench page with the simulated demo loaded; its uncaught errors are pushed to `pageErrors`. */
+export async function openDemoPage(browser: Browser, pageErrors: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto('/');
+  await expect(page.getByTestId('dataset-summary')).toContainText('Simulated demo', { timeout: 150_000 });
+  return page;
 }

@@ -4,7 +4,7 @@
  * backend (the software adapter's choice), the wavelet variant's inverse transform on the GPU. One page.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { expectSlicesDrawn, selectedResultLabel, setParams } from './helpers.ts';
+import { expectSlicesDrawn, openDemoPage, selectedResultLabel, setParams } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -12,10 +12,7 @@ let page: Page;
 const pageErrors: string[] = [];
 
 test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.goto('/');
-  await expect(page.getByTestId('dataset-summary')).toContainText('Simulated demo', { timeout: 150_000 });
+  page = await openDemoPage(browser, pageErrors);
 });
 
 test.afterAll(async () => {
