@@ -8,8 +8,9 @@
  * outside the detector. Grid, source rows and layout are defined in ../../reference/patches.ts,
  * the CPU reference this kernel is checked against (kernelChecks.ts).
  *
- * One thread per output float: the writes are contiguous and the few tilt reads per thread hit
- * the same rows as their neighbours'. The output buffer is made with STORAGE | COPY_SRC | COPY_DST,
+ * One thread per patch row (P floats): its columns share the bilinear weights and the index
+ * arithmetic, and read 2·(P + 1) pixels instead of 4·P; neighbouring threads write the next rows, so a
+ * workgroup's writes stay contiguous. The output buffer is made with STORAGE | COPY_SRC | COPY_DST,
  * which is what onnxruntime-web's Tensor.fromGpuBuffer needs, so patches never leave the GPU.
  * Points past `count` (a short last batch) get zeros: the model always runs on full batches.
  */
@@ -43,29 +44,40 @@ fn pixel(k: u32, row: i32, col: i32) -> f32 {
 
 @compute @workgroup_size(${GROUP})
 fn extract(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let idx = flatIndex(wid, nwg, lid, ${GROUP}u);
-  let perPoint = p.nTilts * p.size * p.size;
+  let idx = flatIndex(wid, nwg, lid, ${GROUP}u); // one patch row: [point][tilt][row]
+  let perPoint = p.nTilts * p.size;
   if (idx >= p.batch * perPoint) { return; }
   let point = idx / perPoint;
-  if (point >= p.count) { patches[idx] = 0.0; return; }
-  let c = i32(idx % p.size);
-  let r = i32((idx / p.size) % p.size);
-  let k = (idx / (p.size * p.size)) % p.nTilts;
+  let out = idx * p.size;
+  if (point >= p.count) {
+    for (var c = 0u; c < p.size; c++) { patches[out + c] = 0.0; }
+    return;
+  }
+  let r = i32(idx % p.size);
+  let k = (idx / p.size) % p.nTilts;
   let f = p.start + point;
   let i = vec3<u32>(f % p.gx, (f / p.gx) % p.gy, f / (p.gx * p.gy));
   let xyz = p.origin + p.step * vec3<f32>(i);
   let cs = trig[k];
-  let u = xyz.x * cs.x + xyz.z * cs.y;
-  let tu = u + f32(c - p.half) + p.uCentre;
+  let tu = xyz.x * cs.x + xyz.z * cs.y - f32(p.half) + p.uCentre;
   let tv = xyz.y + f32(r - p.half) + p.vCentre;
+  // Columns are whole pixels apart: one pair of bilinear weights serves the row, and each column
+  // reuses the previous column's right-hand pixels.
   let u0 = floor(tu);
   let v0 = floor(tv);
   let wu = tu - u0;
   let wv = tv - v0;
   let iu = i32(u0);
   let iv = i32(v0);
-  patches[idx] = (1.0 - wv) * ((1.0 - wu) * pixel(k, iv, iu) + wu * pixel(k, iv, iu + 1))
-               + wv * ((1.0 - wu) * pixel(k, iv + 1, iu) + wu * pixel(k, iv + 1, iu + 1));
+  var top = pixel(k, iv, iu);
+  var bottom = pixel(k, iv + 1, iu);
+  for (var c = 0; c < i32(p.size); c++) {
+    let topRight = pixel(k, iv, iu + c + 1);
+    let bottomRight = pixel(k, iv + 1, iu + c + 1);
+    patches[out + u32(c)] = (1.0 - wv) * ((1.0 - wu) * top + wu * topRight) + wv * ((1.0 - wu) * bottom + wu * bottomRight);
+    top = topRight;
+    bottom = bottomRight;
+  }
 }
 `;
 
@@ -119,7 +131,7 @@ export class PatchExtractor {
   encode(encoder: GPUCommandEncoder, start: number, count: number): void {
     new Uint32Array(this.words).set([start, Math.min(count, this.batch)], 2);
     this.gpu.device.queue.writeBuffer(this.params, 0, this.words);
-    encodeDispatch(encoder, this.pipeline, this.group, dispatchSize(this.gpu, this.batch * this.nTilts * this.patch * this.patch, GROUP));
+    encodeDispatch(encoder, this.pipeline, this.group, dispatchSize(this.gpu, this.batch * this.nTilts * this.patch, GROUP));
   }
 
   destroy(): void {
