@@ -18,10 +18,10 @@ node bin/wedgelab.js training-patches --set /tmp/lnet/train --points 8192 --patc
 
 # What differs between the variants' cards.
 VARIANTS = {
-    "voxel": {"output": "[batch, 1], one voxel", "last": "1", "point": "voxel", "flag": "", "patches": "patches",
+    "voxel": {"output": "[batch, 1], one voxel", "last": "1", "point": "one model call per voxel", "flag": "", "patches": "patches",
               "target": "The output is the voxel's (ground truth − volume mean) divided by that std"},
     "wavelet": {"output": "[batch, 8], the bior3.1 sub-bands at a half-grid point (reference/wavelet3d.ts order)", "last": "8",
-                "point": "half-grid point (8 voxels' worth)", "flag": " --variant wavelet", "patches": "wpatches",
+                "point": "one model call per half-grid point, i.e. per 8 voxels", "flag": " --variant wavelet", "patches": "wpatches",
                 "target": "The outputs are the 8 sub-band coefficients ('zero' mode) of (ground truth − volume mean) / that std, and the inverse transform assembles the voxels"},
 }
 
@@ -73,9 +73,10 @@ for each patch row s (own weights):  h = (patch row · W1[s]) ⊙ pe[t]      P �
 out = relu([f_0 … f_(P−1)] · Wc1) · Wc2                                     P·G → C → {v['last']}
 ```
 
-Parameters: {c['parameters']:,}. Multiply–accumulates per voxel (a model call per {v['point']}): {macs}. In Node, onnxruntime-web's wasm
-backend (one thread) runs it at roughly 0.2–0.5 GMAC/s here, so a 64 × 64 × 32 tomogram from 41 tilts takes
-about a minute; a WebGPU backend in a browser should be much faster (not measured).
+Parameters: {c['parameters']:,}. Multiply–accumulates per voxel ({v['point']}): {macs}. In Node,
+onnxruntime-web's wasm backend (one thread) runs these models at roughly 1 GMAC/s on this 2-core machine,
+and the patch kernel on SwiftShader takes about as long again (`npm run bench -- --only localnet`,
+docs/benchmarks.md); the WebGPU backend on a real GPU is not measured (no GPU was lent).
 
 ## Training
 
