@@ -5,6 +5,7 @@
  * never copied wholesale into the page.
  */
 import type { MethodName, MethodParams, MethodRequest } from '../src/engine/methods/params.ts';
+import type { ModelChoice } from '../src/engine/onnx/catalogue.ts';
 import type { Progress } from '../src/engine/types.ts';
 import type { OddEvenReport } from '../src/engine/evaluation/oddEven.ts';
 import type { FscCurves } from '../src/engine/metrics/fsc.ts';
@@ -12,7 +13,7 @@ import type { SimulationOptions as DemoOptions } from '../src/engine/sim/index.t
 import type { SliceAxis } from '../src/engine/volume.ts';
 
 export type { CommonParams, CoordnetParams, FbpParams, LocalnetParams, MethodName, MethodParams, MethodRequest, SirtParams } from '../src/engine/methods/params.ts';
-export type { ShippedModel } from '../src/engine/onnx/catalogue.ts';
+export type { ModelChoice } from '../src/engine/onnx/catalogue.ts';
 
 /** Options of the simulated demo: the simulator's own options. */
 export type { PhantomName, SimulationOptions as DemoOptions } from '../src/engine/sim/index.ts';
@@ -184,6 +185,11 @@ export interface EngineWorkerApi {
     onProgress: (progress: Progress) => void,
     onPartialResult?: (summary: ResultSummary) => void,
   ): Promise<ResultSummary>;
+  /**
+   * Add a local reconstruction model (.onnx of the interface in models/tiny/README.md) for this session,
+   * under its file name; it is opened once to check the interface and read its variant and patch size.
+   */
+  addLocalModel(file: File): Promise<ModelChoice>;
   /** Cancel a running job; its run() rejects with a "Cancelled" error (a partial result, if any, is kept). */
   cancel(jobId: string): void;
   getSlice(resultId: string, axis: SliceAxis, index: number): Promise<Slice>;

@@ -19,7 +19,8 @@ import { CancelledError, type Progress, type TiltSeries, type Volume } from '../
 import { downsampleVolume, percentiles, pyramidFactor, volumeSlice, volumeStats } from '../src/engine/volume.ts';
 import { writeMrc } from '../src/io/mrc.ts';
 import { readTiltSeriesFiles } from '../src/io/tiltSeriesFiles.ts';
-import { shippedModel, unknownModelError, type ModelLibrary } from '../src/engine/onnx/catalogue.ts';
+import { shippedModel, unknownModelError, type ModelChoice, type ModelLibrary } from '../src/engine/onnx/catalogue.ts';
+import { LocalModel } from '../src/engine/onnx/session.ts';
 import { ORT_WASM_URL } from '../src/engine/onnx/wasmUrl.browser.ts';
 import type {
   CrossValidationSummary,
@@ -73,9 +74,14 @@ async function fetchModel(name: string): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
+/** Models the user added from files this session, by file name. */
+const addedModels = new Map<string, Uint8Array>();
+
 const models: ModelLibrary = {
   wasmUrl: ORT_WASM_URL,
   load(name) {
+    const added = addedModels.get(name);
+    if (added) return Promise.resolve(added);
     let bytes = modelBytes.get(name);
     if (!bytes) {
       bytes = fetchModel(name);
@@ -415,6 +421,16 @@ const api: EngineWorkerApi = {
     const { volume, summary } = resultOf(resultId);
     const projection = await forwardProjectGpu(await gpu(), volume, [angle], { invertAngles: summary.params?.invertAngles ?? false });
     return transferSlice({ width: projection.nx, height: projection.ny, data: projection.data });
+  },
+
+  async addLocalModel(file: File): Promise<ModelChoice> {
+    if (shippedModel(file.name)) throw new Error(`${file.name} is the name of a shipped model: rename the file`);
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const model = await LocalModel.open(await gpu(), bytes, { wasmUrl: ORT_WASM_URL });
+    const variant = model.outputs === 8 ? 'wavelet' : 'voxel';
+    await model.release();
+    addedModels.set(file.name, bytes);
+    return { name: file.name, variant, summary: `${variant} variant, ${model.patch} × ${model.patch} patches, from your file (${(bytes.length / 1024).toFixed(0)} KiB)` };
   },
 
   cancel(jobId: string): void {

@@ -10,8 +10,10 @@ import type {
   GpuInfo,
   MethodName,
   MethodRequest,
+  ModelChoice,
   ResultSummary,
 } from '../../../workers/api.ts';
+import { LOCAL_MODELS } from '../../engine/onnx/catalogue.ts';
 import type { FilterSpec } from '../../engine/filters.ts';
 import type { Progress } from '../../engine/types.ts';
 import { errorMessage, getEngine, isCancellation, onWorkerError, progressProxy, workerCallback } from '../engineClient.ts';
@@ -64,6 +66,8 @@ export interface AppState {
   job: JobState | null;
   runNote: RunNote | null;
   error: AppError | null;
+  /** The local network's model menu: the shipped models, then those added from files. */
+  localModels: ModelChoice[];
 }
 
 export interface AppActions {
@@ -78,6 +82,8 @@ export interface AppActions {
   updateSirt(patch: Partial<SirtOptions>): void;
   updateCoordnet(patch: Partial<CoordnetOptions>): void;
   updateLocalnet(patch: Partial<LocalnetOptions>): void;
+  /** Check a local model file in the engine, list it and choose it. */
+  addLocalModel(file: File): Promise<ModelChoice>;
   /** Run a method on the selected dataset; resolves with the new result's id. */
   run(method?: MethodName, overrides?: MethodRequest['params']): Promise<string>;
   cancelRun(): void;
@@ -164,6 +170,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
     job: null,
     runNote: null,
     error: null,
+    localModels: [...LOCAL_MODELS],
 
     start() {
       startPromise ??= startOnce();
@@ -228,6 +235,19 @@ export const useAppStore = create<AppStore>()((set, get) => {
     },
     updateLocalnet(patch) {
       set((state) => ({ form: { ...state.form, localnet: { ...state.form.localnet, ...patch } } }));
+    },
+    async addLocalModel(file) {
+      try {
+        const choice = await getEngine().addLocalModel(file);
+        set((state) => ({
+          localModels: [...state.localModels.filter((m) => m.name !== choice.name), choice],
+          form: { ...state.form, localnet: { ...state.form.localnet, model: choice.name } },
+        }));
+        return choice;
+      } catch (error) {
+        fail(`Could not use ${file.name} as a local model: ${errorMessage(error)}`);
+        throw error;
+      }
     },
 
     async run(method, overrides) {
