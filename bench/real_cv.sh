@@ -15,8 +15,8 @@ methods=("FBP-cosine --method fbp --filter cosine" "FBP-ram-lak --method fbp" "S
   "lamella-p11 --method localnet" "lamella-p11-wavelet --method localnet-wavelet")
 echo "[" >"$out/results.json"
 first=1
-table="| tilt series | method | held-out ±15° mean NMSE | mean correlation | odd/even FSC 0.143 resolution | seconds |
-|---|---|---|---|---|---|"
+table="| tilt series | method | held-out ±15° mean NMSE | mean correlation | odd/even FSC 0.143 resolution | odd/even mean FSC, 0.25–0.5 cycles/voxel | seconds |
+|---|---|---|---|---|---|---|"
 for s in "${series[@]}"; do
   read -r stack tlt extra <<<"$s"
   for m in "${methods[@]}"; do
@@ -32,7 +32,9 @@ for s in "${series[@]}"; do
     echo "{\"series\":\"$stack\",\"method\":\"$label\",\"seconds\":$seconds,\"cv\":$cv,\"oddEven\":$oe}" >>"$out/results.json"
     row=$(node -e 'const [cv, oe] = [JSON.parse(process.argv[1]), JSON.parse(process.argv[2])];
       const r = oe.res0143 === null ? "not crossed" : `${oe.res0143.toFixed(1)} ${oe.resolutionUnit}`;
-      process.stdout.write(`${cv.meanNmse.toFixed(3)} | ${cv.meanCorr.toFixed(3)} | ${r}`);' "$cv" "$oe")
+      const half = oe.fsc.filter((_, i) => oe.shells[i] > 0.25 && oe.shells[i] <= 0.5);
+      const mean = half.reduce((a, b) => a + b, 0) / half.length;
+      process.stdout.write(`${cv.meanNmse.toFixed(3)} | ${cv.meanCorr.toFixed(3)} | ${r} | ${mean.toFixed(3)}`);' "$cv" "$oe")
     table+=$'\n'"| $stack | $label | $row | $seconds |"
     echo "$stack $label: $row ($seconds s)" >&2
   done
