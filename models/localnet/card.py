@@ -37,6 +37,8 @@ def write_card(model_dir):
                      for i, r in enumerate(rows) if i % every == every - 1 or i == len(rows) - 1)
     validation_path = os.path.join(model_dir, "validation.md")
     validation = open(validation_path).read() if os.path.exists(validation_path) else "Not run yet (`validate.py`).\n"
+    real_path = os.path.join(model_dir, "real-cv.md")
+    real = open(real_path).read() if os.path.exists(real_path) else "Not run yet (`bench/real_cv.sh`).\n"
     P, F, H, G, C = c["patch"], c["features"], c["hidden"], c["rowFeatures"], c["combineHidden"]
     macs = ", ".join(f"{int(v) / 1e3:.0f} k at {t} tilts" for t, v in c["macsPerVoxel"].items())
     v = VARIANTS[c.get("variant", "voxel")]
@@ -113,7 +115,13 @@ filter, and with the cosine filter the model's inputs get; SIRT 20 iterations as
 "model s": wall seconds of `wedgelab recon` with the model (onnxruntime-web wasm, one thread, SwiftShader for
 the patches; the machine was not idle, so indicative only). One seed per case.
 
-{validation}"""
+{validation}
+## Real data (`bench/real_cv.sh ../shared/data/real`; never used for training or tuning)
+
+Held-out-tilt cross-validation (tilts nearest ±15° left out; CONVENTIONS.md §3), next to FBP and SIRT;
+jason64 with tilt means subtracted for every method. Odd/even FSC and the discussion: docs/localnet.md.
+
+{real}"""
     with open(os.path.join(model_dir, "README.md"), "w") as f:
         f.write(text)
 
