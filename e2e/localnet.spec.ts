@@ -23,7 +23,9 @@ test.afterAll(async () => {
 test('the voxel model runs from the method panel and gives a result like any other', async () => {
   await page.getByTestId('method-select').selectOption('localnet');
   await expect(page.getByTestId('run-button')).toHaveText('Reconstruct (Local network)');
-  await expect(page.getByTestId('localnet-model-select')).toHaveValue('lamella-p11');
+  // The page starts on the wavelet model (fewer model calls); the voxel model is one choice away.
+  await expect(page.getByTestId('localnet-model-select')).toHaveValue('lamella-p11-wavelet');
+  await page.getByTestId('localnet-model-select').selectOption('lamella-p11');
   // 128 × 128 × 32 on SwiftShader, binned 4: 32 × 32 × 8 voxels, one model call each.
   await setParams(page, { 'binning-input': '4', 'thickness-input': '8' });
   await expect(page.getByTestId('localnet-calls')).toContainText('8,192 model calls, 41 patches each');

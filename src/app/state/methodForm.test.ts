@@ -31,9 +31,9 @@ describe('method form', () => {
 
   it('builds a local-network request for the chosen shipped model', () => {
     const form = { ...defaultForm(16), method: 'localnet' as const };
-    expect(form.localnet).toEqual({ model: 'lamella-p11', batchSize: 0 });
-    const request = buildRequest({ ...form, localnet: { ...form.localnet, model: 'lamella-p11-wavelet' } }, undefined, { batchSize: 512 });
-    expect(request).toEqual({ method: 'localnet', params: { ...form.common, model: 'lamella-p11-wavelet', batchSize: 512 } });
+    expect(form.localnet).toEqual({ model: 'lamella-p11-wavelet', batchSize: 0 });
+    const request = buildRequest({ ...form, localnet: { ...form.localnet, model: 'lamella-p11' } }, undefined, { batchSize: 512 });
+    expect(request).toEqual({ method: 'localnet', params: { ...form.common, model: 'lamella-p11', batchSize: 512 } });
     expect(METHOD_NAMES.localnet).toBe('Local network');
   });
 });
