@@ -1,4 +1,5 @@
 // A lost WebGPU device ends a run with a clear message instead of a hang or garbage.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { create, globals } from 'webgpu';
 import { reconstruct } from '../methods/index.ts';
@@ -7,7 +8,7 @@ import { forwardProjectCpu } from '../reference/projector.ts';
 import { GpuUnavailableError, openGpu } from './device.ts';
 
 describe('lost device', () => {
-  it('fails FBP, SIRT and the coordinate network with a message naming the loss', async () => {
+  it('fails FBP, SIRT, the coordinate and the local network with a message naming the loss', async () => {
     Object.assign(globalThis, globals);
     // A device of its own, not the tests' shared one: this test destroys it.
     const dawn = create([]) as GPU;
@@ -21,9 +22,11 @@ describe('lost device', () => {
       { method: 'fbp', params: { thickness: 4 } },
       { method: 'sirt', params: { thickness: 4, iterations: 2 } },
       { method: 'coordnet', params: { thickness: 4, width: 8, layers: 1, stepsFirst: 2 } },
+      { method: 'localnet', params: { thickness: 4, model: 'tiny_voxel' } },
     ];
+    const models = { load: async () => new Uint8Array(readFileSync(new URL('../../../models/tiny/tiny_voxel.onnx', import.meta.url))) };
     for (const request of requests) {
-      const run = reconstruct(gpu, tiltSeries, request);
+      const run = reconstruct(gpu, tiltSeries, request, { models });
       await expect(run).rejects.toBeInstanceOf(GpuUnavailableError);
       await expect(run).rejects.toThrow(/the WebGPU device was lost \(destroyed\)/);
     }
