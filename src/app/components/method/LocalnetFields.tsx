@@ -1,3 +1,4 @@
+import { useRef } from 'react';
 import { halfLength } from '../../../engine/reference/wavelet3d.ts';
 import { selectDataset, useAppStore } from '../../state/store.ts';
 import { NumberField } from '../NumberField.tsx';
@@ -26,6 +27,7 @@ export function LocalnetFields({ disabled }: { disabled: boolean }) {
   const update = useAppStore((s) => s.updateLocalnet);
   const models = useAppStore((s) => s.localModels);
   const addModel = useAppStore((s) => s.addLocalModel);
+  const fileInput = useRef<HTMLInputElement>(null);
   const onFile = (input: HTMLInputElement) => {
     const file = input.files?.[0];
     input.value = '';
@@ -47,10 +49,16 @@ export function LocalnetFields({ disabled }: { disabled: boolean }) {
       <div className="hint" data-testid="localnet-model-summary">
         {models.find((m) => m.name === localnet.model)?.summary}
       </div>
-      <label className="check" title="A model of the same interface (inputs patches [batch, nTilts, P, P] and angles [nTilts]; output [batch, 1] or [batch, 8]), for this session">
-        <input type="file" accept=".onnx" disabled={disabled} onChange={(e) => onFile(e.target)} data-testid="localnet-model-file" />
-        Add a model (.onnx)
-      </label>
+      <input ref={fileInput} type="file" accept=".onnx" hidden onChange={(e) => onFile(e.target)} data-testid="localnet-model-file" />
+      <button
+        type="button"
+        className="small"
+        disabled={disabled}
+        onClick={() => fileInput.current?.click()}
+        title="A model of the same interface (inputs patches [batch, nTilts, P, P] and angles [nTilts]; output [batch, 1] or [batch, 8]), for this session"
+      >
+        Add a model (.onnx)…
+      </button>
       <div className="field-row">
         <NumberField label="Batch" integer min={0} max={1 << 20} value={localnet.batchSize} onChange={(batchSize) => update({ batchSize })} disabled={disabled} testId="localnet-batch-input" title="Points per model call; 0 sizes batches to the GPU's memory" />
       </div>
