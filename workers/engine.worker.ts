@@ -19,9 +19,7 @@ import { CancelledError, type Progress, type TiltSeries, type Volume } from '../
 import { downsampleVolume, percentiles, pyramidFactor, volumeSlice, volumeStats } from '../src/engine/volume.ts';
 import { writeMrc } from '../src/io/mrc.ts';
 import { readTiltSeriesFiles } from '../src/io/tiltSeriesFiles.ts';
-import { shippedModel, unknownModelError, type ModelChoice, type ModelLibrary } from '../src/engine/onnx/catalogue.ts';
-import { LocalModel } from '../src/engine/onnx/session.ts';
-import { ORT_WASM_URL } from '../src/engine/onnx/wasmUrl.browser.ts';
+import type { ModelChoice } from '../src/engine/onnx/catalogue.ts';
 import type {
   CrossValidationSummary,
   DatasetSummary,
@@ -39,6 +37,7 @@ import type {
   Slice,
   SliceAxis,
 } from './api.ts';
+import { addModelFile, models } from './modelLibrary.ts';
 import { fittedSample, partialLabel } from './partialResult.ts';
 
 interface Dataset {
@@ -60,37 +59,6 @@ let gpuPromise: Promise<GpuContext> | null = null;
 let counter = 0;
 
 const nextId = (prefix: string) => `${prefix}${++counter}`;
-
-/** The shipped local models (models/), bundled by Vite as assets; fetched on first use, then kept. */
-const MODEL_URLS = import.meta.glob('../models/localnet/*/model.onnx', { query: '?url', import: 'default', eager: true }) as Record<string, string>;
-const modelBytes = new Map<string, Promise<Uint8Array>>();
-
-async function fetchModel(name: string): Promise<Uint8Array> {
-  const shipped = shippedModel(name);
-  const url = shipped && MODEL_URLS[`../models/${shipped.file}`];
-  if (!url) throw unknownModelError(name);
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`the model ${name} could not be read (${url}: HTTP ${response.status})`);
-  return new Uint8Array(await response.arrayBuffer());
-}
-
-/** Models the user added from files this session, by file name. */
-const addedModels = new Map<string, Uint8Array>();
-
-const models: ModelLibrary = {
-  wasmUrl: ORT_WASM_URL,
-  load(name) {
-    const added = addedModels.get(name);
-    if (added) return Promise.resolve(added);
-    let bytes = modelBytes.get(name);
-    if (!bytes) {
-      bytes = fetchModel(name);
-      modelBytes.set(name, bytes);
-      bytes.catch(() => modelBytes.delete(name));
-    }
-    return bytes;
-  },
-};
 
 /**
  * The device, opened on first use. A failed open is not kept, and a lost device is replaced on
@@ -424,13 +392,7 @@ const api: EngineWorkerApi = {
   },
 
   async addLocalModel(file: File): Promise<ModelChoice> {
-    if (shippedModel(file.name)) throw new Error(`${file.name} is the name of a shipped model: rename the file`);
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    const model = await LocalModel.open(await gpu(), bytes, { wasmUrl: ORT_WASM_URL });
-    const variant = model.outputs === 8 ? 'wavelet' : 'voxel';
-    await model.release();
-    addedModels.set(file.name, bytes);
-    return { name: file.name, variant, summary: `${variant} variant, ${model.patch} × ${model.patch} patches, from your file (${(bytes.length / 1024).toFixed(0)} KiB)` };
+    return addModelFile(await gpu(), file);
   },
 
   cancel(jobId: string): void {
