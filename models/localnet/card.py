@@ -107,13 +107,13 @@ each, all tilts. Full curve in `loss.csv`.
 
 ## Validation (`validate.py`: held-out simulations, never used for training or tuning)
 
-64 × 64 × 32 volumes, 3° steps, seeds 9001–9005. PSNR and SSIM as `wedgelab metrics` computes them (after a
+64 × 64 × 32 volumes, 3° steps, seeds 9001–9005 (and 9101–9105 where a case has two rows). PSNR and SSIM as `wedgelab metrics` computes them (after a
 least-squares affine fit to the ground truth); FSC over the wedge cone's missing side (`fscWedgeMissing`),
 mean over shells 0 < f ≤ 0.25 cycles/voxel, and shell by shell: the shells (of those) where the model's is
 above both FBPs', and the smallest margin (model − better FBP) over them. FBP with the CLI's default ram-lak
 filter, and with the cosine filter the model's inputs get; SIRT 20 iterations as a regularised baseline.
 "model s": wall seconds of `wedgelab recon` with the model (onnxruntime-web wasm, one thread, SwiftShader for
-the patches; the machine was not idle, so indicative only). One seed per case.
+the patches; the machine was not idle, so indicative only).
 
 {validation}
 ## Real data (`bench/real_cv.sh ../shared/data/real`; never used for training or tuning)
