@@ -11,17 +11,18 @@ import json
 import os
 import sys
 
-COMMANDS = """node bin/wedgelab.js training-set --count 16 --min-size 64 --max-size 112 --seed 1 --out-dir /tmp/lnet/train
-node bin/wedgelab.js training-patches --set /tmp/lnet/train --points 8192 --patch 11 --seed 1{variant_flag} --out-dir /tmp/lnet/{patches}
-/usr/bin/python3 models/localnet/train.py --data /tmp/lnet/{patches} --out {out}
+COMMANDS = """models/localnet/make_model.sh {variant}   # all of the following, seeded:
+node bin/wedgelab.js training-set --count 16 --min-size 64 --max-size 112 --seed 1 --out-dir /tmp/lnet/train
+node bin/wedgelab.js training-patches --set /tmp/lnet/train --points 8192 --patch 11 --seed 1 --variant {variant} --out-dir /tmp/lnet/patches-{variant}
+/usr/bin/python3 models/localnet/train.py --data /tmp/lnet/patches-{variant} --out {out}
 /usr/bin/python3 models/localnet/validate.py --model {out}/model.onnx"""
 
 # What differs between the variants' cards.
 VARIANTS = {
-    "voxel": {"output": "[batch, 1], one voxel", "last": "1", "point": "one model call per voxel", "flag": "", "patches": "patches",
+    "voxel": {"output": "[batch, 1], one voxel", "last": "1", "point": "one model call per voxel",
               "target": "The output is the voxel's (ground truth − volume mean) divided by that std"},
     "wavelet": {"output": "[batch, 8], the bior3.1 sub-bands at a half-grid point (reference/wavelet3d.ts order)", "last": "8",
-                "point": "one model call per half-grid point, i.e. per 8 voxels", "flag": " --variant wavelet", "patches": "wpatches",
+                "point": "one model call per half-grid point, i.e. per 8 voxels",
                 "target": "The outputs are the 8 sub-band coefficients ('zero' mode) of (ground truth − volume mean) / that std, and the inverse transform assembles the voxels"},
 }
 
@@ -92,7 +93,7 @@ docs/benchmarks.md); the WebGPU backend on a real GPU is not measured (no GPU wa
 - **Commands** (deterministic for the same thread count):
 
 ```
-{COMMANDS.format(out=out, variant_flag=v['flag'], patches=v['patches'])}
+{COMMANDS.format(out=out, variant=c.get("variant", "voxel"))}
 ```
 
 ## Loss
