@@ -16,6 +16,7 @@ import { Rng } from '../engine/sim/random.ts';
 import { tiltRange } from '../engine/sim/tiltScheme.ts';
 import type { GpuContext } from '../engine/gpu/device.ts';
 import type { TiltSeries } from '../engine/types.ts';
+import { benchLocalnetPage, type LocalnetPageRow } from './benchLocalnetPage.ts';
 import { benchRender, type RenderBenchRow } from './benchRender.ts';
 import { benchCoordnet, COORDNET_BENCH_SIZES, type CoordnetBenchRow } from '../engine/methods/coordnetBench.ts';
 import { benchLocalnet, type LocalnetBenchRow } from '../engine/methods/localnetBench.ts';
@@ -150,9 +151,17 @@ async function localnetRows(gpu: GpuContext, quick: boolean, log: (line: string)
   return benchLocalnet(gpu, cases, models, { samplePoints: gpu.isFallbackAdapter || quick ? 16384 : Infinity, log });
 }
 
-const PARTS = ['recon', 'fft', 'render', 'coordnet', 'localnet'] as const;
+function localnetPageTable(rows: LocalnetPageRow[]): string {
+  const head = '| model | tomogram | tilts | run (label) | seconds | voxels/s | FBP (s) | local / FBP |\n|---|---|---|---|---|---|---|---|';
+  const body = rows.map(
+    (r) => `| ${r.model} | ${r.size} | ${r.nTilts} | ${r.label} | ${r.seconds.toPrecision(3)} | ${r.voxelsPerSecond.toPrecision(3)} | ${r.fbpSeconds.toPrecision(3)} | ${r.ratioToFbp.toPrecision(3)}× |`,
+  );
+  return [head, ...body].join('\n');
+}
 
-/** `wedgelab bench [--quick] [--only recon|fft|render|coordnet|localnet] [--out-dir DIR]` */
+const PARTS = ['recon', 'fft', 'render', 'coordnet', 'localnet', 'localnet-page'] as const;
+
+/** `wedgelab bench [--quick] [--only recon|fft|render|coordnet|localnet|localnet-page] [--out-dir DIR]` */
 export async function benchCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, { quick: { type: 'boolean' }, only: { type: 'string' }, 'out-dir': { type: 'string' } });
   const quick = values.quick === true;
@@ -168,9 +177,12 @@ export async function benchCommand(args: string[]): Promise<void> {
   const renderRows = part('render') ? await benchRender(renderSizes, { softwareGpu: gpu.isFallbackAdapter, log }) : [];
   const coordnetRows = part('coordnet') ? await benchCoordnet(gpu, quick ? [64] : COORDNET_BENCH_SIZES, { log }) : [];
   const localnet = part('localnet') ? await localnetRows(gpu, quick, log) : [];
+  // In the page, whole runs: on a software adapter only a small tomogram (the voxel model needs ~0.5 ms a voxel there).
+  const pageSizes: [number, number, number][] = quick || gpu.isFallbackAdapter ? [[64, 64, 32]] : [[128, 128, 128], [256, 256, 128], [512, 512, 256]];
+  const localnetPage = part('localnet-page') ? await benchLocalnetPage(pageSizes, { softwareGpu: gpu.isFallbackAdapter, log }) : [];
   const machine = `${gpu.description}${gpu.isFallbackAdapter ? ' (software fallback adapter)' : ''}; host ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; peak host RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
   await mkdir(outDir, { recursive: true });
-  const report = { date: new Date().toISOString(), machine, gpu: { description: gpu.description, vendor: gpu.vendor, architecture: gpu.architecture, fallback: gpu.isFallbackAdapter }, rows, fft: fftRows, render: renderRows, coordnet: coordnetRows, localnet };
+  const report = { date: new Date().toISOString(), machine, gpu: { description: gpu.description, vendor: gpu.vendor, architecture: gpu.architecture, fallback: gpu.isFallbackAdapter }, rows, fft: fftRows, render: renderRows, coordnet: coordnetRows, localnet, localnetPage };
   await writeFile(join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = [
     rows.length ? table(rows, machine) : `Machine: ${machine}`,
@@ -178,6 +190,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     renderRows.length ? `\n3-D view (chromium)\n\n${renderTable(renderRows)}` : '',
     coordnetRows.length ? `\nCoordinate network (SIREN 256×4, slabs of 8 rows)\n\n${coordnetTable(coordnetRows)}` : '',
     localnet.length ? `\nLocal network (shipped models; FBP with the cosine filter in the same run)\n\n${localnetTable(localnet)}` : '',
+    localnetPage.length ? `\nLocal network in the page (chromium; the worker's own backend choice)\n\n${localnetPageTable(localnetPage)}` : '',
   ].join('\n');
   await writeFile(join(outDir, 'bench.md'), `${markdown}\n`);
   process.stdout.write(`${markdown}\n`);

@@ -1,10 +1,10 @@
 /**
  * Frames per second of the 3-D view (issue: volume rendering), measured in the real page:
  * a Vite server and Debian's chromium (WebGPU and WebGL on whatever the machine has),
- * driven by playwright-core. Volumes are noise-free simulated phantoms of the bench sizes;
+ * driven by playwright-core (withWorkbenchPage, which the in-page local-network bench shares). Volumes are noise-free simulated phantoms of the bench sizes;
  * the 3-D view shows them through its display pyramid, whose level is reported per row.
  */
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { createServer } from 'vite';
 
 export interface RenderBenchRow {
@@ -17,16 +17,29 @@ export interface RenderBenchRow {
 
 const CHROMIUM_ARGS = ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-export async function benchRender(sizes: [number, number, number][], options: { softwareGpu: boolean; log: (line: string) => void }): Promise<RenderBenchRow[]> {
+/**
+ * The workbench in Debian's chromium, served by Vite, with the demo loaded: `work` drives the page (the
+ * bench's in-page measurements). On a software adapter chromium is pointed at SwiftShader too.
+ */
+export async function withWorkbenchPage<T>(softwareGpu: boolean, work: (page: Page) => Promise<T>): Promise<T> {
   const server = await createServer({ logLevel: 'silent', server: { port: 5188, strictPort: true, host: '127.0.0.1' } });
   await server.listen();
-  const args = options.softwareGpu ? [...CHROMIUM_ARGS, '--use-webgpu-adapter=swiftshader'] : CHROMIUM_ARGS;
+  const args = softwareGpu ? [...CHROMIUM_ARGS, '--use-webgpu-adapter=swiftshader'] : CHROMIUM_ARGS;
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args });
-  const rows: RenderBenchRow[] = [];
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto('http://127.0.0.1:5188/');
     await page.getByTestId('dataset-summary').waitFor({ timeout: 180_000 });
+    return await work(page);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+export async function benchRender(sizes: [number, number, number][], options: { softwareGpu: boolean; log: (line: string) => void }): Promise<RenderBenchRow[]> {
+  return withWorkbenchPage(options.softwareGpu, async (page) => {
+    const rows: RenderBenchRow[] = [];
     for (const size of sizes) {
       options.log(`render bench ${size.join('×')}: simulating…`);
       // One tilt is enough: only the ground-truth volume is rendered.
@@ -42,9 +55,6 @@ export async function benchRender(sizes: [number, number, number][], options: { 
       }
       await page.getByTestId('view-mode-slices').click();
     }
-  } finally {
-    await browser.close();
-    await server.close();
-  }
-  return rows;
+    return rows;
+  });
 }
