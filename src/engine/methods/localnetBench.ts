@@ -10,7 +10,7 @@
  * 256 × 128 voxels. In Node the model always runs on wasm (onnxruntime-web's WebGPU backend fails on Dawn
  * in Node, onnx/session.ts); the WebGPU backend's figures need the browser.
  */
-import { readFloats, storageBuffer } from '../gpu/buffers.ts';
+import { storageBuffer } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { LocalModel } from '../onnx/session.ts';
 import { extractPatchesCpu } from '../reference/patches.ts';
@@ -86,7 +86,6 @@ async function benchOne(gpu: GpuContext, ts: TiltSeries, nz: number, model: Loca
       patchSeconds += extract;
       modelSeconds += run;
     }
-    await readFloats(gpu, target, 1);
   } finally {
     prepared.destroy();
     target.destroy();
