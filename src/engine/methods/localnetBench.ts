@@ -13,7 +13,7 @@
 import { storageBuffer } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { LocalModel } from '../onnx/session.ts';
-import { extractPatchesCpu } from '../reference/patches.ts';
+import { extractPatchesCpu, type PatchGrid } from '../reference/patches.ts';
 import { tiltTrig } from '../geometry.ts';
 import type { TiltSeries } from '../types.ts';
 import { reconstructFbp } from './fbp.ts';
@@ -53,10 +53,10 @@ const BATCH = 4096;
 /** Points the CPU reference of the patch kernel extracts (it is slow: ~nTilts·P² bilinear reads per point). */
 const CPU_REFERENCE_POINTS = 256;
 
-async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+async function seconds(work: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
-  const out = await work();
-  return [out, (performance.now() - started) / 1000];
+  await work();
+  return (performance.now() - started) / 1000;
 }
 
 /** One model on one tilt series: rows of about `samplePoints` points timed, scaled to the tomogram. */
@@ -73,18 +73,17 @@ async function benchOne(gpu: GpuContext, ts: TiltSeries, nz: number, model: Loca
   const target = storageBuffer(gpu, BATCH * model.outputs * 4, 'bench.localnet.out');
   let [patchSeconds, modelSeconds] = [0, 0];
   try {
-    await model.run(prepared.extractor.patches, BATCH, input.angles, target, 0, 1); // warm up (wasm tiers up)
+    // Warm-up outside the timing: the first wasm run grows onnxruntime's memory for the batch (~3× slower).
+    await model.run(prepared.extractor.patches, BATCH, input.angles, target, 0, 1);
     for (let start = 0; start < plan.points; start += BATCH) {
       const count = Math.min(BATCH, plan.points - start);
-      const [, extract] = await timed(async () => {
+      patchSeconds += await seconds(async () => {
         const encoder = gpu.device.createCommandEncoder({ label: 'bench.localnet.patches' });
         prepared.extractor.encode(encoder, start, count);
         gpu.device.queue.submit([encoder.finish()]);
         await gpu.device.queue.onSubmittedWorkDone();
       });
-      const [, run] = await timed(() => model.run(prepared.extractor.patches, BATCH, input.angles, target, 0, count));
-      patchSeconds += extract;
-      modelSeconds += run;
+      modelSeconds += await seconds(() => model.run(prepared.extractor.patches, BATCH, input.angles, target, 0, count));
     }
   } finally {
     prepared.destroy();
@@ -96,7 +95,7 @@ async function benchOne(gpu: GpuContext, ts: TiltSeries, nz: number, model: Loca
 }
 
 /** The patch kernel's CPU reference on a few points of the same grid, scaled to `points`. */
-function patchCpuSeconds(ts: TiltSeries, grid: Parameters<typeof extractPatchesCpu>[2], patch: number, points: number): number {
+function patchCpuSeconds(ts: TiltSeries, grid: PatchGrid, patch: number, points: number): number {
   // The source is the raw stack here (values do not change the work); the rows are all of the detector.
   const source = { data: ts.data, nTilts: ts.nTilts, nDet: ts.nx, nRows: ts.ny, rowOffset: 0, nyDet: ts.ny };
   const started = performance.now();
@@ -115,7 +114,7 @@ export async function benchLocalnet(
     const nz = size[2];
     const fbp = fbpDefaults(ts, { thickness: nz, filter: { name: 'cosine' } });
     await reconstructFbp(gpu, { ...ts, ny: 2, data: ts.data.subarray(0, ts.nx * 2 * ts.nTilts) }, fbp); // compile outside the timing
-    const [, fbpSeconds] = await timed(() => reconstructFbp(gpu, ts, fbp));
+    const fbpSeconds = await seconds(() => reconstructFbp(gpu, ts, fbp));
     for (const { name, bytes } of models) {
       const model = await LocalModel.open(gpu, bytes);
       try {
