@@ -58,7 +58,8 @@ describe('wedgelab metrics', () => {
     const curves = fsc(result, truth, Array.from({ length: 21 }, (_, i) => -60 + 6 * i));
     expect(report.shells).toEqual(curves.shells);
     expect(report.fsc).toEqual(curves.fsc);
-    for (const key of ['fscMeasured', 'fscMissing', 'fscWedge'] as const) expect(report[key]).toEqual(curves[key]);
+    for (const key of ['fscMeasured', 'fscMissing', 'fscWedge', 'fscWedgeMissing'] as const) expect(report[key]).toEqual(curves[key]);
+    for (const key of ['countsMeasured', 'countsMissing', 'countsWedge', 'countsWedgeMissing'] as const) expect(report[key]).toEqual(curves[key]);
     expect(report.psnr).toBeCloseTo(psnr(result, truth), 10);
     expect(report.ssim).toBeCloseTo(ssim3d(result, truth), 10);
     expect(report.resolutionUnit).toBe('Å');

@@ -72,7 +72,17 @@ export async function metricsCommand(args: string[]): Promise<void> {
     counts: curves.counts,
     fsc: curves.fsc,
     ...(tiltAngles
-      ? { fscMeasured: curves.fscMeasured, fscMissing: curves.fscMissing, fscWedge: curves.fscWedge, fscWedgeMissing: curves.fscWedgeMissing }
+      ? {
+          fscMeasured: curves.fscMeasured,
+          fscMissing: curves.fscMissing,
+          fscWedge: curves.fscWedge,
+          fscWedgeMissing: curves.fscWedgeMissing,
+          // Voxels behind each directional curve: the lowest missing shells hold only a handful.
+          countsMeasured: curves.countsMeasured,
+          countsMissing: curves.countsMissing,
+          countsWedge: curves.countsWedge,
+          countsWedgeMissing: curves.countsWedgeMissing,
+        }
       : {}),
     psnr: finiteOrNull(psnr(a, b)),
     ssim: finiteOrNull(ssim),
