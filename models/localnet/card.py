@@ -7,6 +7,7 @@ Reads card.json and loss.csv (train.py) and, when present, validation.md (valida
 validate.py call this at their end; run it by hand after editing the card's text here.
 """
 import csv
+import glob
 import json
 import os
 import sys
@@ -38,6 +39,9 @@ def write_card(model_dir):
                      for i, r in enumerate(rows) if i % every == every - 1 or i == len(rows) - 1)
     validation_path = os.path.join(model_dir, "validation.md")
     validation = open(validation_path).read() if os.path.exists(validation_path) else "Not run yet (`validate.py`).\n"
+    for larger in sorted(glob.glob(os.path.join(model_dir, "validation-*.md"))):  # validate.py --size …
+        size = os.path.basename(larger)[len("validation-"):-len(".md")].replace("x", " × ")
+        validation += f"\nThe same cases on {size} volumes, one seed each:\n\n" + open(larger).read()
     real_path = os.path.join(model_dir, "real-cv.md")
     real = open(real_path).read() if os.path.exists(real_path) else "Not run yet (`bench/real_cv.sh`).\n"
     P, F, H, G, C = c["patch"], c["features"], c["hidden"], c["rowFeatures"], c["combineHidden"]
@@ -111,7 +115,12 @@ each, all tilts. Full curve in `loss.csv`.
 64 × 64 × 32 volumes, 3° steps, seeds 9001–9005 (and 9101–9105 where a case has two rows). PSNR and SSIM as `wedgelab metrics` computes them (after a
 least-squares affine fit to the ground truth); FSC over the wedge cone's missing side (`fscWedgeMissing`),
 mean over shells 0 < f ≤ 0.25 cycles/voxel, and shell by shell: the shells (of those) where the model's is
-above both FBPs', and the smallest margin (model − better FBP) over them. FBP with the CLI's default ram-lak
+above both FBPs', and the smallest margin (model − better FBP) over them; for each shell where it is not, its
+margin and the shell's number n of independent Fourier coefficients on the missing side (half its voxels, as
+F(−k) = F(k)*). The FSC over n coefficients of two unrelated volumes spreads by about 1/√n (van Heel's σ): the
+lowest missing-side shells of these grids hold 6–9 coefficients (the slab's mean profile along z, which no
+local patch can see), so their FSC is largely chance; the last row averages the simulations' scores and FSC
+curves, shell by shell. FBP with the CLI's default ram-lak
 filter, and with the cosine filter the model's inputs get; SIRT 20 iterations as a regularised baseline.
 "model s": wall seconds of `wedgelab recon` with the model (onnxruntime-web wasm, one thread, SwiftShader for
 the patches; the machine was not idle, so indicative only).

@@ -2,11 +2,12 @@
 """Validate a local model on held-out simulations, against FBP, with the CLI only (no geometry here).
 
   /usr/bin/python3 models/localnet/validate.py --model models/localnet/lamella_p11/model.onnx [--work /tmp/lnet/val]
-  (--tables-only re-renders validation.md and the card from the model's validation.json, running nothing)
+  (--tables-only re-renders validation.md and the card from the model's validation.json, running nothing;
+   --size 128,128,64 --seeds 1 runs the same cases on larger volumes into validation-128x128x64.{json,md})
 
 Cases: 'lamella' (the training family) with seeds never used by the training set (training-set draws its
 seeds from --seed 1's stream; these are fixed: 9001…9005, and 9101…9105 for the second of --seeds 2), at −5 and 0 dB, ±60° and ±45° (3° steps, sequential),
-and the 'mixed' family, never seen in training, at 0 dB ±60°. Every volume is 64 × 64 × 32 (small: in Node
+and the 'mixed' family, never seen in training, at 0 dB ±60°. Every volume is 64 × 64 × 32 by default (small: in Node
 the model runs on one wasm thread, well under 1 GMAC/s here). Each is reconstructed with FBP (ram-lak,
 the CLI's default; and cosine, the filter the model's inputs get) and with the model, and scored by
 `wedgelab metrics --json` against the ground truth: PSNR and SSIM after an affine fit, and the FSC over the wedge
@@ -34,7 +35,7 @@ CASES = [
     ("lamella 0 dB ±45°", "lamella", 0, 45, 9004),
     ("mixed (unseen) 0 dB ±60°", "mixed", 0, 60, 9005),
 ]
-SIZE = (64, 64, 32)
+SIZE = "64,64,32"
 
 
 def cli(*args):
@@ -46,15 +47,45 @@ def scores(volume, truth, angles):
     m = json.loads(cli("metrics", "--a", volume, "--b", truth, "--angles", angles, "--json"))
     shells = [i for i, f in enumerate(m["shells"]) if 0 < f <= 0.25 and m["fscWedgeMissing"][i] is not None]
     wedge = [m["fscWedgeMissing"][i] for i in shells]
-    return {"psnr": m["psnr"], "ssim": m["ssim"], "fscWedgeMissing": sum(wedge) / len(wedge), "wedgeShells": wedge}
+    return {"psnr": m["psnr"], "ssim": m["ssim"], "fscWedgeMissing": sum(wedge) / len(wedge), "wedgeShells": wedge,
+            "wedgeShellFreqs": [m["shells"][i] for i in shells], "wedgeShellVoxels": [m["countsWedgeMissing"][i] for i in shells]}
 
 
 def shell_margin(row):
-    """Shells (0 < f ≤ 0.25) where the model's missing-side FSC is above both FBPs', and the smallest margin."""
-    curves = zip(row["localnet"]["wedgeShells"], row["fbp"]["wedgeShells"], row["fbp-cosine"]["wedgeShells"])
-    # A shell without voxels on the missing side (the lowest, on a small grid) reads exactly 0 for every volume.
-    margins = [m - max(a, b) for m, a, b in curves if (m, a, b) != (0, 0, 0)]
-    return {"shellsAbove": sum(1 for d in margins if d > 0), "shells": len(margins), "minMargin": min(margins)}
+    """Shells (0 < f ≤ 0.25) where the model's missing-side FSC is above both FBPs', the smallest margin, and
+    each miss with its shell's frequency and independent Fourier coefficients n (half its voxels: Friedel
+    pairs). 1/√n is the spread of an FSC between unrelated volumes over n coefficients (van Heel's σ): on a
+    64 × 64 × 32 grid the lowest missing-side shells hold 6–9 coefficients, so their FSC is mostly chance."""
+    m, a, b = (row[k]["wedgeShells"] for k in ("localnet", "fbp", "fbp-cosine"))
+    freqs, voxels = row["localnet"]["wedgeShellFreqs"], row["localnet"]["wedgeShellVoxels"]
+    # A shell without voxels on the missing side (the lowest, on a small grid) has no FSC to compare.
+    used = [i for i in range(len(m)) if voxels[i] > 0]
+    margins = {i: m[i] - max(a[i], b[i]) for i in used}
+    misses = [{"f": round(freqs[i], 4), "margin": round(margins[i], 4), "coefficients": int(voxels[i]) // 2} for i in used if margins[i] <= 0]
+    return {"shellsAbove": len(used) - len(misses), "shells": len(used), "minMargin": min(margins.values()), "misses": misses}
+
+
+def miss_text(check):
+    """The misses as 'f 0.031: −0.110 (n = 9, 1/√n = 0.33)', or '—'."""
+    return "; ".join(f"f {x['f']:.3f}: {x['margin']:+.3f} (n = {x['coefficients']}, 1/√n = {x['coefficients'] ** -0.5:.2f})"
+                     for x in check["misses"]) or "—"
+
+
+def mean_row(results):
+    """The simulations' average, as one more row: scores and missing-side FSC curves averaged shell by shell
+    (the shells' voxels added up, as the average pools their coefficients)."""
+    methods = ("fbp", "fbp-cosine", "sirt", "localnet")
+    mean = lambda values: sum(values) / len(values)
+    row = {"case": f"mean of the {len(results)} simulations"}
+    for k in methods:
+        rows = [r[k] for r in results]
+        row[k] = {key: mean([x[key] for x in rows]) for key in ("psnr", "ssim", "fscWedgeMissing", "seconds")}
+        row[k]["wedgeShells"] = [mean(shell) for shell in zip(*(x["wedgeShells"] for x in rows))]
+    row["localnet"]["wedgeShellFreqs"] = results[0]["localnet"]["wedgeShellFreqs"]
+    row["localnet"]["wedgeShellVoxels"] = [sum(shell) for shell in zip(*(r["localnet"]["wedgeShellVoxels"] for r in results))]
+    row["localnet"]["seconds"] = round(row["localnet"]["seconds"], 1)
+    row["shellCheck"] = shell_margin(row)
+    return row
 
 
 def main():
@@ -63,20 +94,22 @@ def main():
     ap.add_argument("--work", default="/tmp/lnet/val")
     ap.add_argument("--tables-only", action="store_true", help="re-render the tables and card from validation.json")
     ap.add_argument("--seeds", type=int, default=2, help="simulations per case: seeds base, base + 100, …")
+    ap.add_argument("--size", default=SIZE, help="NX,NY,NZ of every simulated volume")
     args = ap.parse_args()
     here = os.path.dirname(os.path.abspath(args.model))
-    results = json.load(open(os.path.join(here, "validation.json"))) if args.tables_only else run_cases(args.model, args.work, args.seeds)
+    stem = "validation" if args.size == SIZE else f"validation-{args.size.replace(',', 'x')}"
+    results = json.load(open(os.path.join(here, f"{stem}.json"))) if args.tables_only else run_cases(args.model, args.work, args.seeds, args.size)
     for row in results:
         row["shellCheck"] = shell_margin(row)
-    write_tables(here, results)
+    write_tables(here, results, stem)
 
 
-def run_cases(model, work, seeds):
+def run_cases(model, work, seeds, size):
     results = []
     for (name, phantom, snr, rng, base), k in itertools.product(CASES, range(seeds)):
         seed = base + 100 * k
-        d = os.path.join(work, f"{phantom}_{snr}dB_{rng}deg_{seed}")
-        cli("simulate", "--phantom", phantom, "--size", ",".join(map(str, SIZE)), "--angles", f"-{rng},{rng},3",
+        d = os.path.join(work, f"{phantom}_{snr}dB_{rng}deg_{seed}_{size.replace(',', 'x')}")
+        cli("simulate", "--phantom", phantom, "--size", size, "--angles", f"-{rng},{rng},3",
             "--snr-db", str(snr), "--seed", str(seed), "--out-dir", d)
         stack, tlt, truth = (os.path.join(d, f) for f in ("tilt_series.mrc", "tilt_series.tlt", "ground_truth.mrc"))
         row = {"case": f"{name}, seed {seed}"}
@@ -85,25 +118,25 @@ def run_cases(model, work, seeds):
                               ("localnet", ["--method", "localnet", "--model", model])):
             out = os.path.join(d, f"{method}.mrc")
             started = time.time()
-            cli("recon", "--tilts", stack, "--angles", tlt, "--thickness", str(SIZE[2]), "--quiet", "--out", out, *extra)
+            cli("recon", "--tilts", stack, "--angles", tlt, "--thickness", size.split(",")[2], "--quiet", "--out", out, *extra)
             row[method] = {**scores(out, truth, tlt), "seconds": round(time.time() - started, 1)}
         results.append(row)
         print(json.dumps(row), flush=True)
     return results
 
 
-def write_tables(here, results):
-    with open(os.path.join(here, "validation.json"), "w") as f:
+def write_tables(here, results, stem):
+    with open(os.path.join(here, f"{stem}.json"), "w") as f:
         json.dump(results, f, indent=1)
         f.write("\n")
-    lines = ["| case | PSNR FBP / FBP-cos / SIRT / model (dB) | SSIM FBP / FBP-cos / SIRT / model | wedge-missing FSC FBP / FBP-cos / SIRT / model | shells model > both FBPs (min margin) | model s |",
-             "|---|---|---|---|---|---|"]
-    for r in results:
+    lines = ["| case | PSNR FBP / FBP-cos / SIRT / model (dB) | SSIM FBP / FBP-cos / SIRT / model | wedge-missing FSC FBP / FBP-cos / SIRT / model | shells model > both FBPs (min margin) | shells where it is not: margin (independent coefficients n) | model s |",
+             "|---|---|---|---|---|---|---|"]
+    for r in results + [mean_row(results)]:
         four = lambda key, fmt: " / ".join(fmt.format(r[m][key]) for m in ("fbp", "fbp-cosine", "sirt", "localnet"))
         c = r["shellCheck"]
         lines.append(f"| {r['case']} | {four('psnr', '{:.2f}')} | {four('ssim', '{:.3f}')} | {four('fscWedgeMissing', '{:.3f}')} | "
-                     f"{c['shellsAbove']}/{c['shells']} ({c['minMargin']:+.3f}) | {r['localnet']['seconds']} |")
-    with open(os.path.join(here, "validation.md"), "w") as f:
+                     f"{c['shellsAbove']}/{c['shells']} ({c['minMargin']:+.3f}) | {miss_text(c)} | {r['localnet']['seconds']} |")
+    with open(os.path.join(here, f"{stem}.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     write_card(here)
     print("\n".join(lines))
