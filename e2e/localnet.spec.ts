@@ -3,6 +3,7 @@
  * the demo, in chromium with WebGPU on SwiftShader: patches cut by WGSL, the model on onnxruntime-web's wasm
  * backend (the software adapter's choice), the wavelet variant's inverse transform on the GPU. One page.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { expectSlicesDrawn, openDemoPage, selectedResultLabel, setParams } from './helpers.ts';
@@ -64,18 +65,20 @@ test('the wavelet model beats FBP against the ground truth at full size', async 
   expect(pageErrors).toEqual([]);
 });
 
-test('a model file of the same interface can be added and run; a bad file is refused by name', async () => {
+test('a model file of the same interface (a converted CryoLithe network) can be added and run; a bad file is refused by name', async () => {
   await page.getByTestId('localnet-model-file').setInputFiles({ name: 'broken.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model') });
   await expect(page.getByTestId('error-message')).toContainText('Could not use broken.onnx as a local model');
   await expect(page.getByTestId('localnet-model-select')).toHaveValue('lamella-p11-wavelet');
   await page.getByTestId('error-dismiss').click();
 
-  await page.getByTestId('localnet-model-file').setInputFiles(fileURLToPath(new URL('../models/tiny/tiny_voxel.onnx', import.meta.url)));
-  await expect(page.getByTestId('localnet-model-select')).toHaveValue('tiny_voxel.onnx');
-  await expect(page.getByTestId('localnet-model-summary')).toContainText('voxel variant, 5 × 5 patches, from your file');
+  // models/localnet/cryolithe/convert.py's output for a random network of the published wavelet layout.
+  const converted = readFileSync(fileURLToPath(new URL('../models/localnet/cryolithe/fixture/wavelet.onnx', import.meta.url)));
+  await page.getByTestId('localnet-model-file').setInputFiles({ name: 'cryolithe-converted.onnx', mimeType: 'application/octet-stream', buffer: converted });
+  await expect(page.getByTestId('localnet-model-select')).toHaveValue('cryolithe-converted.onnx');
+  await expect(page.getByTestId('localnet-model-summary')).toContainText('wavelet variant, 5 × 5 patches, from your file');
   await setParams(page, { 'binning-input': '4', 'thickness-input': '8' });
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('run-note')).toContainText('done', { timeout: 120_000 });
-  expect(await selectedResultLabel(page)).toMatch(/Local network \(tiny_voxel\.onnx, P 5, voxel, wasm/);
+  expect(await selectedResultLabel(page)).toMatch(/Local network \(cryolithe-converted\.onnx, P 5, wavelet, wasm/);
   expect(pageErrors).toEqual([]);
 });
