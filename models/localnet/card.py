@@ -12,11 +12,11 @@ import json
 import os
 import sys
 
-COMMANDS = """models/localnet/make_model.sh {variant}   # all of the following, seeded:
+COMMANDS = """models/localnet/make_model.sh {variant} {patch}   # all of the following, seeded:
 node bin/wedgelab.js training-set --count 16 --min-size 64 --max-size 112 --seed 1 --out-dir /tmp/lnet/train
-node bin/wedgelab.js training-patches --set /tmp/lnet/train --points 8192 --patch 11 --seed 1 --variant {variant} --out-dir /tmp/lnet/patches-{variant}
-/usr/bin/python3 models/localnet/train.py --data /tmp/lnet/patches-{variant} --out {out}
-/usr/bin/python3 models/localnet/validate.py --model {out}/model.onnx"""
+node bin/wedgelab.js training-patches --set /tmp/lnet/train --points 8192 --patch {patch} --seed 1 --variant {variant} --out-dir /tmp/lnet/patches-{variant}-p{patch}
+/usr/bin/python3 models/localnet/train.py --data /tmp/lnet/patches-{variant}-p{patch} --out {out}
+/usr/bin/python3 models/localnet/validate.py --model {out}/model.onnx --work /tmp/lnet/val-{variant}-p{patch}"""
 
 # What differs between the variants' cards.
 VARIANTS = {
@@ -97,7 +97,7 @@ docs/benchmarks.md); the WebGPU backend on a real GPU is not measured (no GPU wa
 - **Commands** (deterministic for the same thread count):
 
 ```
-{COMMANDS.format(out=out, variant=c.get("variant", "voxel"))}
+{COMMANDS.format(out=out, variant=c.get("variant", "voxel"), patch=P)}
 ```
 
 ## Loss

@@ -2,11 +2,11 @@
 """Train a CryoLithe-layout local reconstruction model (voxel or wavelet variant) on patches cut by the engine.
 
 One seeded command regenerates a model (CPU, deterministic for a given thread count; two runs give
-byte-identical ONNX files): `models/localnet/make_model.sh voxel|wavelet`, which runs
+byte-identical ONNX files): `models/localnet/make_model.sh voxel|wavelet [PATCH]`, which runs (PATCH 11)
 
   node bin/wedgelab.js training-set --count 16 --min-size 64 --max-size 112 --seed 1 --out-dir /tmp/lnet/train
-  node bin/wedgelab.js training-patches --set /tmp/lnet/train --points 8192 --patch 11 --seed 1 --variant voxel --out-dir /tmp/lnet/patches-voxel
-  /usr/bin/python3 models/localnet/train.py --data /tmp/lnet/patches-voxel --out models/localnet/lamella_p11
+  node bin/wedgelab.js training-patches --set /tmp/lnet/train --points 8192 --patch 11 --seed 1 --variant voxel --out-dir /tmp/lnet/patches-voxel-p11
+  /usr/bin/python3 models/localnet/train.py --data /tmp/lnet/patches-voxel-p11 --out models/localnet/lamella_p11
 
 and validate.py; with `--variant wavelet` the patches' targets are sub-bands and the same train.py gives the
 wavelet model (models/localnet/lamella_p11_wavelet): the variant follows the data.
