@@ -6,17 +6,11 @@
 // them, and their outputs must be torch's.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readFloats, storageBuffer, uploadBuffer } from '../gpu/buffers.ts';
 import { relativeError } from '../gpu/kernelChecks.ts';
-import { openNodeGpu } from '../gpu/node.ts';
-import { LocalModel } from './session.ts';
+import { runModelOnFixture, type ModelFixture } from './modelFixture.ts';
 
-interface Fixture {
+interface Fixture extends ModelFixture {
   variant: 'voxel' | 'wavelet';
-  shape: [number, number, number, number];
-  patches: number[];
-  angles: number[];
-  out: number[];
 }
 
 const dir = new URL('../../../models/localnet/cryolithe/fixture/', import.meta.url);
@@ -32,24 +26,13 @@ describe('CryoLithe checkpoint converter (models/localnet/cryolithe)', () => {
       expect(fixture.angles.length).toBe(nTilts);
       expect(fixture.out.length).toBe(batch * outputs);
 
-      const gpu = await openNodeGpu();
-      const model = await LocalModel.open(gpu, readFileSync(new URL(`${variant}.onnx`, dir)), { backend: 'wasm' });
-      const input = uploadBuffer(gpu, Float32Array.from(fixture.patches), 'test.patches');
-      const target = storageBuffer(gpu, batch * outputs * 4, 'test.target');
-      try {
-        expect([model.patch, model.outputs]).toEqual([patch, outputs]);
-        await model.run(input, batch, Float32Array.from(fixture.angles), target, 0, batch);
-        const got = await readFloats(gpu, target, batch * outputs);
-        const want = Float32Array.from(fixture.out);
-        expect(relativeError(got, want)).toBeLessThan(1e-5);
-        // The outputs are not degenerate (a wrong band order or zero output would not pass the line above,
-        // but a fixture of zeros would).
-        expect(Math.max(...want.map(Math.abs))).toBeGreaterThan(1e-4);
-      } finally {
-        await model.release();
-        input.destroy();
-        target.destroy();
-      }
+      const run = await runModelOnFixture(readFileSync(new URL(`${variant}.onnx`, dir)), fixture);
+      expect([run.patch, run.outputs]).toEqual([patch, outputs]);
+      const want = Float32Array.from(fixture.out);
+      expect(relativeError(run.got, want)).toBeLessThan(1e-5);
+      // The outputs are not degenerate (a wrong band order or zero output would not pass the line above,
+      // but a fixture of zeros would).
+      expect(Math.max(...want.map(Math.abs))).toBeGreaterThan(1e-4);
     });
   }
 

@@ -3,11 +3,9 @@
 // input when train.py exported it (fixture.json next to the model).
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readFloats, storageBuffer, uploadBuffer } from '../gpu/buffers.ts';
 import { relativeError } from '../gpu/kernelChecks.ts';
-import { openNodeGpu } from '../gpu/node.ts';
 import { DEFAULT_LOCAL_MODEL, LOCAL_MODELS, shippedModel } from './catalogue.ts';
-import { LocalModel } from './session.ts';
+import { runModelOnFixture, type ModelFixture } from './modelFixture.ts';
 
 describe('shipped local models (models/localnet)', () => {
   it('the defaults are shipped models of their variant, each with its card', () => {
@@ -21,23 +19,12 @@ describe('shipped local models (models/localnet)', () => {
   for (const m of LOCAL_MODELS) {
     it(`${m.name} matches torch on the fixture written at export`, async () => {
       const dir = new URL(`../../../models/${m.file.replace(/model\.onnx$/, '')}`, import.meta.url);
-      const fixture = JSON.parse(readFileSync(new URL('fixture.json', dir), 'utf8')) as { shape: number[]; patches: number[]; angles: number[]; out: number[] };
-      const [batch, nTilts, patch] = fixture.shape;
-      const gpu = await openNodeGpu();
-      const model = await LocalModel.open(gpu, readFileSync(new URL('model.onnx', dir)));
-      const outputs = m.variant === 'voxel' ? 1 : 8;
-      expect([model.patch, model.outputs]).toEqual([patch, outputs]);
+      const fixture = JSON.parse(readFileSync(new URL('fixture.json', dir), 'utf8')) as ModelFixture;
+      const [, nTilts, patch] = fixture.shape;
+      const run = await runModelOnFixture(readFileSync(new URL('model.onnx', dir)), fixture);
+      expect([run.patch, run.outputs]).toEqual([patch, m.variant === 'voxel' ? 1 : 8]);
       expect(nTilts).toBe(fixture.angles.length);
-      const input = uploadBuffer(gpu, Float32Array.from(fixture.patches), 'test.patches');
-      const target = storageBuffer(gpu, batch * outputs * 4, 'test.target');
-      try {
-        await model.run(input, batch, Float32Array.from(fixture.angles), target, 0, batch);
-        expect(relativeError(await readFloats(gpu, target, batch * outputs), Float32Array.from(fixture.out))).toBeLessThan(1e-5);
-      } finally {
-        await model.release();
-        input.destroy();
-        target.destroy();
-      }
+      expect(relativeError(run.got, Float32Array.from(fixture.out))).toBeLessThan(1e-5);
     });
   }
 });
