@@ -18,7 +18,7 @@
  *   targets.npy  float32 [N] (voxel) or [N, 8] (wavelet)
  *   points.npy   int32 [N, 3], (x, y, z) indices on the voxel grid or the half grid
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFloats } from '../engine/gpu/buffers.ts';
 import type { GpuContext } from '../engine/gpu/device.ts';
@@ -67,18 +67,26 @@ function targetGrid(truth: Volume, std: number, variant: 'voxel' | 'wavelet'): T
   return { size: [c.mx, c.my, c.mz], origin: [halfGridOrigin(nx), halfGridOrigin(ny), halfGridOrigin(nz)], step: 2, outputs: 8, values: c.data };
 }
 
-/** A NumPy .npy file (format 1.0, little-endian, C order) of float32 or int32 values. */
-export function npyBytes(data: Float32Array | Int32Array, shape: number[]): Uint8Array {
-  const descr = data instanceof Float32Array ? '<f4' : '<i4';
+/**
+ * Write a NumPy .npy file (format 1.0, little-endian, C order) of float32 or int32 values given as
+ * consecutive parts, one after another, so a file may exceed the largest single typed array (wide patches
+ * of a long tilt series pass 4 GiB).
+ */
+export async function writeNpy(path: string, parts: readonly (Float32Array | Int32Array)[], shape: number[]): Promise<void> {
+  const descr = parts[0] instanceof Float32Array ? '<f4' : '<i4';
   const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
   // Magic (6) + version (2) + header length (2) + header, padded with spaces to a multiple of 64, ending in \n.
   const headerLength = Math.ceil((10 + dict.length + 1) / 64) * 64 - 10;
-  const header = dict.padEnd(headerLength - 1, ' ') + '\n';
-  const out = new Uint8Array(10 + headerLength + data.byteLength);
-  out.set([0x93, ...Buffer.from('NUMPY'), 1, 0, headerLength & 0xff, headerLength >> 8]);
-  out.set(Buffer.from(header, 'latin1'), 10);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + headerLength);
-  return out;
+  const header = new Uint8Array(10 + headerLength);
+  header.set([0x93, ...Buffer.from('NUMPY'), 1, 0, headerLength & 0xff, headerLength >> 8]);
+  header.set(Buffer.from(dict.padEnd(headerLength - 1, ' ') + '\n', 'latin1'), 10);
+  const file = await open(path, 'w');
+  try {
+    await file.write(header);
+    for (const part of parts) await file.write(new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
+  } finally {
+    await file.close();
+  }
 }
 
 /** `wedgelab training-patches --set DIR --points N --patch P [--seed 1] --out-dir OUT` */
@@ -110,17 +118,18 @@ export async function trainingPatchesCommand(args: string[]): Promise<void> {
     const n = sample.points.length / 3;
     const out = join(outDir, dir);
     await mkdir(out, { recursive: true });
-    await writeFile(join(out, 'patches.npy'), npyBytes(sample.patches, [n, ts.nTilts, patch, patch]));
-    await writeFile(join(out, 'angles.npy'), npyBytes(Float32Array.from(ts.tiltAngles), [ts.nTilts]));
-    await writeFile(join(out, 'targets.npy'), npyBytes(sample.targets, variant === 'voxel' ? [n] : [n, 8]));
-    await writeFile(join(out, 'points.npy'), npyBytes(sample.points, [n, 3]));
+    await writeNpy(join(out, 'patches.npy'), sample.patches, [n, ts.nTilts, patch, patch]);
+    await writeNpy(join(out, 'angles.npy'), [Float32Array.from(ts.tiltAngles)], [ts.nTilts]);
+    await writeNpy(join(out, 'targets.npy'), [sample.targets], variant === 'voxel' ? [n] : [n, 8]);
+    await writeNpy(join(out, 'points.npy'), [sample.points], [n, 3]);
     process.stderr.write(`${dir}: ${n} points, ${ts.nTilts} tilts\n`);
   }
   process.stdout.write(`${JSON.stringify({ outDir, examples: manifest.length, patch, variant })}\n`);
 }
 
 interface ExampleSample {
-  patches: Float32Array;
+  /** The points' patches, [N, nTilts, P, P], in parts of one row each (written one after another). */
+  patches: Float32Array[];
   targets: Float32Array;
   points: Int32Array;
 }
@@ -167,11 +176,5 @@ async function sampleExample(gpu: GpuContext, ts: TiltSeries, input: LocalnetInp
       }
     }
   }
-  const all = new Float32Array(patches.reduce((sum, p) => sum + p.length, 0));
-  let offset = 0;
-  for (const part of patches) {
-    all.set(part, offset);
-    offset += part.length;
-  }
-  return { patches: all, targets: Float32Array.from(values), points: Int32Array.from(points) };
+  return { patches, targets: Float32Array.from(values), points: Int32Array.from(points) };
 }
