@@ -3,7 +3,8 @@
 
   /usr/bin/python3 models/localnet/validate.py --model models/localnet/lamella_p11/model.onnx [--work /tmp/lnet/val]
   (--tables-only re-renders validation.md and the card from the model's validation.json, running nothing;
-   --size 128,128,64 --seeds 1 runs the same cases on larger volumes into validation-128x128x64.{json,md})
+   --size 128,128,64 --seeds 1 runs the same cases on larger volumes into validation-128x128x64.{json,md};
+   --reuse-baselines takes the FBP and SIRT scores an earlier run saved in --work's case folders)
 
 Cases: 'lamella' (the training family) with seeds never used by the training set (training-set draws its
 seeds from --seed 1's stream; these are fixed: 9001…9005, and 9101…9105 for the second of --seeds 2), at −5 and 0 dB, ±60° and ±45° (3° steps, sequential),
@@ -95,16 +96,19 @@ def main():
     ap.add_argument("--tables-only", action="store_true", help="re-render the tables and card from validation.json")
     ap.add_argument("--seeds", type=int, default=2, help="simulations per case: seeds base, base + 100, …")
     ap.add_argument("--size", default=SIZE, help="NX,NY,NZ of every simulated volume")
+    ap.add_argument("--reuse-baselines", action="store_true",
+                    help="take FBP, FBP-cosine and SIRT scores from an earlier run's case folders in --work (the simulations are seeded, "
+                         "so they are the same volumes), instead of reconstructing them again: when comparing several models")
     args = ap.parse_args()
     here = os.path.dirname(os.path.abspath(args.model))
     stem = "validation" if args.size == SIZE else f"validation-{args.size.replace(',', 'x')}"
-    results = json.load(open(os.path.join(here, f"{stem}.json"))) if args.tables_only else run_cases(args.model, args.work, args.seeds, args.size)
+    results = json.load(open(os.path.join(here, f"{stem}.json"))) if args.tables_only else run_cases(args.model, args.work, args.seeds, args.size, args.reuse_baselines)
     for row in results:
         row["shellCheck"] = shell_margin(row)
     write_tables(here, results, stem)
 
 
-def run_cases(model, work, seeds, size):
+def run_cases(model, work, seeds, size, reuse_baselines):
     results = []
     for (name, phantom, snr, rng, base), k in itertools.product(CASES, range(seeds)):
         seed = base + 100 * k
@@ -116,10 +120,15 @@ def run_cases(model, work, seeds, size):
         for method, extra in (("fbp", ["--method", "fbp"]), ("fbp-cosine", ["--method", "fbp", "--filter", "cosine"]),
                               ("sirt", ["--method", "sirt", "--iterations", "20"]),
                               ("localnet", ["--method", "localnet", "--model", model])):
-            out = os.path.join(d, f"{method}.mrc")
+            out, saved = (os.path.join(d, f"{method}{ext}") for ext in (".mrc", ".scores.json"))
+            if reuse_baselines and method != "localnet" and os.path.exists(saved):
+                row[method] = json.load(open(saved))
+                continue
             started = time.time()
             cli("recon", "--tilts", stack, "--angles", tlt, "--thickness", size.split(",")[2], "--quiet", "--out", out, *extra)
             row[method] = {**scores(out, truth, tlt), "seconds": round(time.time() - started, 1)}
+            with open(saved, "w") as f:
+                json.dump(row[method], f)
         results.append(row)
         print(json.dumps(row), flush=True)
     return results
