@@ -14,8 +14,8 @@ import sys
 
 COMMANDS = """models/localnet/make_model.sh {variant} {patch}   # all of the following, seeded:
 node bin/wedgelab.js training-set --count 16 --min-size 64 --max-size 112 --seed 1 --out-dir /tmp/lnet/train
-node bin/wedgelab.js training-patches --set /tmp/lnet/train --points 8192 --patch {patch} --seed 1 --variant {variant} --out-dir /tmp/lnet/patches-{variant}-p{patch}
-/usr/bin/python3 models/localnet/train.py --data /tmp/lnet/patches-{variant}-p{patch} --out {out}
+node bin/wedgelab.js training-patches --set /tmp/lnet/train --points 8192 --patch {width} --seed 1 --variant {variant} --out-dir /tmp/lnet/patches-{variant}-p{patch}
+/usr/bin/python3 models/localnet/train.py --data /tmp/lnet/patches-{variant}-p{patch} --out {out}{pool_arg}
 /usr/bin/python3 models/localnet/validate.py --model {out}/model.onnx --work /tmp/lnet/val-{variant}-p{patch}"""
 
 # What differs between the variants' cards.
@@ -26,6 +26,18 @@ VARIANTS = {
                 "point": "one model call per half-grid point, i.e. per 8 voxels",
                 "target": "The outputs are the 8 sub-band coefficients ('zero' mode) of (ground truth − volume mean) / that std, and the inverse transform assembles the voxels"},
 }
+
+
+def two_scale_params(K):
+    return f", two scales (pool K = {K})" if K > 1 else ""
+
+
+def two_scale_split(K, P):
+    """The architecture's first lines for a two-scale model: how its input becomes two P × P patches."""
+    if K == 1:
+        return ""
+    return (f"input patch {K * P} × {K * P} → fine: its centre {P} × {P} (1-pixel spacing); coarse: its {K} × {K} block means, {P} × {P}\n"
+            f"(each scale has its own W1, W2, W3 below; the [f_s] of both scales are concatenated)\n")
 
 
 def write_card(model_dir):
@@ -45,6 +57,8 @@ def write_card(model_dir):
     real_path = os.path.join(model_dir, "real-cv.md")
     real = open(real_path).read() if os.path.exists(real_path) else "Not run yet (`bench/real_cv.sh`).\n"
     P, F, H, G, C = c["patch"], c["features"], c["hidden"], c["rowFeatures"], c["combineHidden"]
+    K = c.get("pool", 1)  # > 1: two scales (train.py --pool)
+    width, patch_name = K * P, f"{P}x{K}" if K > 1 else f"{P}"
     macs = ", ".join(f"{int(v) / 1e3:.0f} k at {t} tilts" for t, v in c["macsPerVoxel"].items())
     v = VARIANTS[c.get("variant", "voxel")]
     text = f"""# {os.path.basename(model_dir)}: local reconstruction model, {c.get("variant", "voxel")} variant (CryoLithe layout)
@@ -57,7 +71,7 @@ simulated volumes: read it as a check of the pipeline, not as evidence about rea
 
 ## Interface and conventions
 
-As every local model here (models/tiny/README.md): inputs `patches` float32 [batch, nTilts, {P}, {P}] and
+As every local model here (models/tiny/README.md): inputs `patches` float32 [batch, nTilts, {width}, {width}] and
 `angles` float32 [nTilts] in degrees; output `out` float32 {v['output']}. ONNX opset 17, exported by
 torch 1.13.
 
@@ -69,18 +83,18 @@ torch 1.13.
 
 ## Architecture
 
-Bias-free, ReLU, without residual skips; P = {P}, F = {F}, H = {H}, G = {G}, C = {C}:
+Bias-free, ReLU, without residual skips; P = {P}, F = {F}, H = {H}, G = {G}, C = {C}{two_scale_params(K)}:
 
 ```
 pe[t, 2i] = sin(θ_t / 1000^(2i/F)),  pe[t, 2i+1] = cos(θ_t / 1000^(2i/F))   argument reduced to [−π, π]
-for each patch row s (own weights):  h = (patch row · W1[s]) ⊙ pe[t]      P → F
+{two_scale_split(K, P)}for each patch row s (own weights):  h = (patch row · W1[s]) ⊙ pe[t]      P → F
                                      h = relu(h · W2[s])                   F → H
                                      h = mean over tilts
                                      f_s = relu(h · W3[s])                 H → G
-out = relu([f_0 … f_(P−1)] · Wc1) · Wc2                                     P·G → C → {v['last']}
+out = relu([f_0 … f_(P−1)] · Wc1) · Wc2                                     {"2·" if K > 1 else ""}P·G → C → {v['last']}
 ```
 
-Parameters: {c['parameters']:,}. Multiply–accumulates per voxel ({v['point']}): {macs}. In Node,
+Parameters: {c['parameters']:,}. Multiply–accumulates per voxel ({v['point']}{", the block means' additions counted as MACs" if K > 1 else ""}): {macs}. In Node,
 onnxruntime-web's wasm backend (one thread) runs these models at roughly 1 GMAC/s on this 2-core machine,
 and the patch kernel on SwiftShader takes about as long again (`npm run bench -- --only localnet`,
 docs/benchmarks.md); the WebGPU backend on a real GPU is not measured (no GPU was lent).
@@ -89,7 +103,7 @@ docs/benchmarks.md); the WebGPU backend on a real GPU is not measured (no GPU wa
 
 - **Data**: `wedgelab training-set` (phantom 'lamella', seed 1, 16 examples, x and y 64–112, z 24–64, ±40…70° in
   1–4° steps, sequential or dose-symmetric, −10…+10 dB), then `wedgelab training-patches` (≥ 8192 points per
-  example on random rows, P = {P}): {c['trainPoints']:,} points from {len(c['trainExamples'])} examples for
+  example on random rows, {width} × {width} patches): {c['trainPoints']:,} points from {len(c['trainExamples'])} examples for
   training; {', '.join(c['heldOutExamples'])} held out for the validation loss.
 - **Steps**: {c['steps']:,} Adam steps of {c['batch']} points from one example each, learning rate cosine-decayed
   {c['lr'][0]:g} → {c['lr'][1]:g}; MSE loss; with probability ½ each step drops 0–30 random tilts (≥ 10 kept),
@@ -97,7 +111,7 @@ docs/benchmarks.md); the WebGPU backend on a real GPU is not measured (no GPU wa
 - **Commands** (deterministic for the same thread count):
 
 ```
-{COMMANDS.format(out=out, variant=c.get("variant", "voxel"), patch=P)}
+{COMMANDS.format(out=out, variant=c.get("variant", "voxel"), patch=patch_name, width=width, pool_arg=f" --pool {K}" if K > 1 else "")}
 ```
 
 ## Loss

@@ -2,14 +2,18 @@
 # One seeded command that regenerates a shipped local model from nothing: the simulated training set, the
 # patches cut by the engine, training (torch, CPU or GPU), ONNX export, the card, and the validation.
 #   models/localnet/make_model.sh voxel|wavelet [PATCH] [OUT_DIR] [WORK_DIR]
-# PATCH (default 11) is the patch size P; the model goes to models/localnet/lamella_pP (voxel) or
-# models/localnet/lamella_pP_wavelet (wavelet) unless OUT_DIR is given.
+# PATCH (default 11) is the patch size P, or PxK (K odd) for a two-scale model: patches K·P wide are cut, and
+# the model sees their centre P × P and their K × K block means (train.py --pool). The model goes to
+# models/localnet/lamella_pPATCH (voxel) or models/localnet/lamella_pPATCH_wavelet (wavelet) unless OUT_DIR is given.
 # About 40 min of training on 2 CPU cores at P = 11, then validate.py (tens of minutes on SwiftShader).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-usage="usage: models/localnet/make_model.sh voxel|wavelet [PATCH] [OUT_DIR] [WORK_DIR]"
+usage="usage: models/localnet/make_model.sh voxel|wavelet [PATCH|PATCHxPOOL] [OUT_DIR] [WORK_DIR]"
 variant="${1:?$usage}"
 patch="${2:-11}"
+size="${patch%x*}"
+pool=1
+[[ "$patch" == *x* ]] && pool="${patch#*x}"
 case "$variant" in
   voxel) suffix="" ;;
   wavelet) suffix="_wavelet" ;;
@@ -18,6 +22,6 @@ esac
 out="${3:-models/localnet/lamella_p${patch}${suffix}}"
 work="${4:-/tmp/lnet}"
 node bin/wedgelab.js training-set --count 16 --min-size 64 --max-size 112 --seed 1 --out-dir "$work/train"
-node bin/wedgelab.js training-patches --set "$work/train" --points 8192 --patch "$patch" --seed 1 --variant "$variant" --out-dir "$work/patches-$variant-p$patch"
-/usr/bin/python3 models/localnet/train.py --data "$work/patches-$variant-p$patch" --out "$out"
+node bin/wedgelab.js training-patches --set "$work/train" --points 8192 --patch "$((size * pool))" --seed 1 --variant "$variant" --out-dir "$work/patches-$variant-p$patch"
+/usr/bin/python3 models/localnet/train.py --data "$work/patches-$variant-p$patch" --out "$out" --pool "$pool"
 /usr/bin/python3 models/localnet/validate.py --model "$out/model.onnx" --work "$work/val-$variant-p$patch"

@@ -21,6 +21,10 @@ Network (bias-free, ReLU; layout of models/tiny/make_tiny.py, which the ONNX int
   pe[t, 2i] = sin(θ_t / 1000^(2i/F)), pe[t, 2i+1] = cos(θ_t / 1000^(2i/F)), argument reduced to [−π, π]
   per patch row s (own weights): h = (row · W1[s]) ⊙ pe[t]; h = relu(h · W2[s]); mean over tilts; relu(· W3[s])
   out = relu(concat_s · Wc1) · Wc2
+With --pool K (odd, > 1; patches cut K·P wide, `make_model.sh wavelet 11x3`) the model has two scales: the
+centre P × P of its input, and the P × P means of its K × K blocks (cells K pixels apart, so the patch reaches
+K·P pixels without aliasing), each through its own row set-MLPs, their features concatenated before Wc1. The
+ONNX file takes the whole K·P-wide patch, so the engine cuts it like any other.
 Training: each step takes one example (chosen ∝ its points) and a batch of its points; with probability 1/2
 it drops 0–30 random tilts (at least 10 kept), as CryoLithe does, so the model sees varied tilt sets. MSE
 loss (PSNR is what we score), Adam with a cosine decay from 1e-3 to 1e-5: CryoLithe's constant 1e-4 is for
@@ -47,22 +51,42 @@ from card import write_card
 
 
 class LocalNet(nn.Module):
-    def __init__(self, P, F, H, G, C, n_out, seed):
+    def __init__(self, P, F, H, G, C, n_out, seed, pool=1):
         super().__init__()
         gen = torch.Generator().manual_seed(seed)
 
         def he(*shape):  # He-normal on the input dimension (second to last)
             return nn.Parameter(torch.randn(*shape, generator=gen) * math.sqrt(2.0 / shape[-2]))
 
-        self.P, self.F = P, F
+        self.P, self.F, self.pool = P, F, pool
         self.W1 = he(P, 1, P, F)  # leading patch-row index; the 1 broadcasts over the batch
         self.W2 = he(P, 1, F, H)
         self.W3 = he(P, H, G)
-        self.Wc1 = he(P * G, C)
+        if pool > 1:  # the coarse scale's own row set-MLPs
+            self.V1 = he(P, 1, P, F)
+            self.V2 = he(P, 1, F, H)
+            self.V3 = he(P, H, G)
+        self.Wc1 = he(len(self.row_weights()) * P * G, C)
         self.Wc2 = he(C, n_out)
         j = torch.arange(F)
         self.register_buffer("inv_freq", 1000.0 ** (-(2 * (j // 2)).float() / F))
         self.register_buffer("even", (j % 2 == 0).float())
+
+    def row_weights(self):
+        """(W1, W2, W3) of each scale: the fine one, then (pool > 1) the coarse one."""
+        fine = (self.W1, self.W2, self.W3)
+        return [fine, (self.V1, self.V2, self.V3)] if self.pool > 1 else [fine]
+
+    def split(self, patches):
+        """The model's input [B, T, K·P, K·P] (K = pool) as its scales, each [B, T, P, P]: with K = 1 the patch
+        itself; else the centre P × P (1-pixel spacing) and the K × K block means of the whole input (P × P
+        cells K pixels apart, reaching K·P pixels: the low frequencies of a wider neighbourhood, unaliased)."""
+        if self.pool == 1:
+            return [patches]
+        P, K = self.P, self.pool
+        c = (K - 1) * P // 2
+        B, T = patches.shape[0], patches.shape[1]
+        return [patches[:, :, c:c + P, c:c + P], patches.reshape(B, T, P, K, P, K).mean(dim=(3, 5))]
 
     def encoding(self, angles):
         """[T, F]: sin on even columns, cos on odd ones, the argument reduced to [−π, π] in float32."""
@@ -71,30 +95,45 @@ class LocalNet(nn.Module):
         arg = arg - torch.round(arg / two_pi) * two_pi
         return torch.sin(arg) * self.even + torch.cos(arg) * (1 - self.even)
 
-    def forward(self, patches, angles):
+    def row_features(self, patches, angles, W1, W2, W3):
+        """[B, P·G]: every patch row through its own set-MLP, averaged over tilts."""
         rows = patches.permute(2, 0, 1, 3)  # [P, B, T, P]: one batched MatMul per patch row
-        h = torch.matmul(rows, self.W1) * self.encoding(angles)
-        h = torch.relu(torch.matmul(h, self.W2)).mean(dim=2)  # [P, B, H]
-        h = torch.relu(torch.matmul(h, self.W3))  # [P, B, G]
-        flat = h.permute(1, 0, 2).reshape(-1, self.P * self.W3.shape[2])
+        h = torch.matmul(rows, W1) * self.encoding(angles)
+        h = torch.relu(torch.matmul(h, W2)).mean(dim=2)  # [P, B, H]
+        h = torch.relu(torch.matmul(h, W3))  # [P, B, G]
+        return h.permute(1, 0, 2).reshape(-1, self.P * W3.shape[2])
+
+    def forward_scales(self, scales, angles):
+        feats = [self.row_features(x, angles, *w) for x, w in zip(scales, self.row_weights())]
+        flat = feats[0] if len(feats) == 1 else torch.cat(feats, dim=1)
         return torch.matmul(torch.relu(torch.matmul(flat, self.Wc1)), self.Wc2)
 
+    def forward(self, patches, angles):
+        return self.forward_scales(self.split(patches), angles)
 
-def macs_per_voxel(P, F, H, G, C, n_out, n_tilts):
-    """Multiply–accumulates of one voxel (the encoding, shared by all voxels, not counted)."""
+
+def macs_per_voxel(P, F, H, G, C, n_out, n_tilts, pool=1):
+    """Multiply–accumulates of one voxel (the encoding, shared by all voxels, not counted); with pool > 1 two
+    scales of row set-MLPs, and the block means' additions counted as MACs."""
+    scales = 2 if pool > 1 else 1
     per_tilt_row = P * F + F + F * H  # W1, ⊙ pe, W2
-    per_point = n_tilts * P * per_tilt_row + P * H * G + P * G * C + C * n_out
+    pooling = n_tilts * (pool * P) ** 2 if pool > 1 else 0
+    per_point = scales * (n_tilts * P * per_tilt_row + P * H * G) + scales * P * G * C + C * n_out + pooling
     return per_point / n_out  # a wavelet point gives 8 voxels' worth of coefficients
 
 
-def load(data_dir):
+def load(data_dir, split):
+    """The examples, each with its patches as the model's scales (`split`: LocalNet.split; done once here, in
+    chunks from the memory-mapped file, so a two-scale set's wide patches never sit in memory whole)."""
     examples = []
     for d in sorted(glob.glob(os.path.join(data_dir, "example_*"))):
+        patches = np.load(os.path.join(d, "patches.npy"), mmap_mode="r")
+        chunks = [split(torch.from_numpy(np.array(patches[i:i + 1024]))) for i in range(0, len(patches), 1024)]
         examples.append({
             "name": os.path.basename(d),
-            "patches": torch.from_numpy(np.load(os.path.join(d, "patches.npy"))),
+            "scales": [torch.cat(parts) for parts in zip(*chunks)],
             "angles": torch.from_numpy(np.load(os.path.join(d, "angles.npy"))),
-            "targets": torch.from_numpy(np.load(os.path.join(d, "targets.npy"))).reshape(len(np.load(os.path.join(d, "points.npy"))), -1),
+            "targets": torch.from_numpy(np.load(os.path.join(d, "targets.npy"))).reshape(len(patches), -1),
         })
     if len(examples) < 3:
         raise SystemExit(f"need at least 3 examples in {data_dir}")
@@ -111,6 +150,7 @@ def main():
     ap.add_argument("--hidden", type=int, default=16)  # H
     ap.add_argument("--row-features", type=int, default=8)  # G
     ap.add_argument("--combine", type=int, default=32)  # C
+    ap.add_argument("--pool", type=int, default=1)  # K: 1, or an odd K for two scales from K·P-wide patches
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--lr-end", type=float, default=1e-5)
     ap.add_argument("--seed", type=int, default=1)
@@ -122,26 +162,33 @@ def main():
     rng = np.random.default_rng(args.seed)
     os.makedirs(args.out, exist_ok=True)
 
-    examples = load(args.data)
-    train, held = examples[:-2], examples[-2:]
-    P = train[0]["patches"].shape[2]
-    n_out = train[0]["targets"].shape[1]  # 1: voxel variant, 8: wavelet variant
+    first = sorted(glob.glob(os.path.join(args.data, "example_*")))[:1]
+    if not first:
+        raise SystemExit(f"no examples in {args.data}")
+    width = np.load(os.path.join(first[0], "patches.npy"), mmap_mode="r").shape[2]
+    K = args.pool
+    if K < 1 or K % 2 == 0 or width % K:
+        raise SystemExit(f"--pool must be 1 or odd and divide the patches' width {width} (got {K})")
+    P = width // K
+    n_out = np.load(os.path.join(first[0], "targets.npy")).size // len(np.load(os.path.join(first[0], "points.npy")))
     if n_out not in (1, 8):
         raise SystemExit(f"targets have {n_out} values per point: expected 1 (voxels) or 8 (sub-bands)")
     variant = "voxel" if n_out == 1 else "wavelet"
     F, H, G, C = args.features, args.hidden, args.row_features, args.combine
-    model = LocalNet(P, F, H, G, C, n_out, args.seed)
+    model = LocalNet(P, F, H, G, C, n_out, args.seed, K)
+    examples = load(args.data, model.split)
+    train, held = examples[:-2], examples[-2:]
     n_params = sum(p.numel() for p in model.parameters())
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
     weights = np.array([len(e["targets"]) for e in train], float)
     weights /= weights.sum()
     # Fixed validation points: the first 2048 of each held-out example (rows are already random).
-    val = [(e["patches"][:2048], e["angles"], e["targets"][:2048]) for e in held]
+    val = [([x[:2048] for x in e["scales"]], e["angles"], e["targets"][:2048]) for e in held]
     val_var = float(np.mean([float((t ** 2).mean()) for _, _, t in val]))
 
     def val_loss():
         with torch.no_grad():
-            return float(np.mean([float(((model(p, a) - t) ** 2).mean()) for p, a, t in val]))
+            return float(np.mean([float(((model.forward_scales(x, a) - t) ** 2).mean()) for x, a, t in val]))
 
     rows, started, running = [], time.time(), []
     for step in range(1, args.steps + 1):
@@ -156,7 +203,7 @@ def main():
             drop = rng.integers(0, min(30, T - 10) + 1)
             keep = np.sort(rng.choice(T, size=T - drop, replace=False))
         keep = torch.from_numpy(keep)
-        pred = model(e["patches"][idx][:, keep], e["angles"][keep])
+        pred = model.forward_scales([x[idx][:, keep] for x in e["scales"]], e["angles"][keep])
         loss = ((pred - e["targets"][idx]) ** 2).mean()
         opt.zero_grad()
         loss.backward()
@@ -176,7 +223,7 @@ def main():
 
     model.eval()
     onnx_path = os.path.join(args.out, "model.onnx")
-    dummy = (torch.zeros(2, 5, P, P), torch.linspace(-60, 60, 5))
+    dummy = (torch.zeros(2, 5, width, width), torch.linspace(-60, 60, 5))
     torch.onnx.export(
         model, dummy, onnx_path, input_names=["patches", "angles"], output_names=["out"], opset_version=17,
         dynamic_axes={"patches": {0: "batch", 1: "nTilts"}, "angles": {0: "nTilts"}, "out": {0: "batch"}},
@@ -184,7 +231,7 @@ def main():
 
     # A small fixture: torch's float32 output for seeded random patches, for the engine's check.
     frng = np.random.default_rng(7)
-    fx_patches = (frng.standard_normal((4, 9, P, P)) * 0.08).astype(np.float32)
+    fx_patches = (frng.standard_normal((4, 9, width, width)) * 0.08).astype(np.float32)
     fx_angles = np.linspace(-57, 63, 9).astype(np.float32)
     with torch.no_grad():
         fx_out = model(torch.from_numpy(fx_patches), torch.from_numpy(fx_angles)).numpy()
@@ -194,9 +241,9 @@ def main():
         f.write("\n")
 
     card = {
-        "variant": variant, "patch": P, "features": F, "hidden": H, "rowFeatures": G, "combineHidden": C, "outputs": n_out,
+        "variant": variant, "patch": P, "pool": K, "features": F, "hidden": H, "rowFeatures": G, "combineHidden": C, "outputs": n_out,
         "parameters": n_params,
-        "macsPerVoxel": {str(t): round(macs_per_voxel(P, F, H, G, C, n_out, t)) for t in (41, 61, 121)},
+        "macsPerVoxel": {str(t): round(macs_per_voxel(P, F, H, G, C, n_out, t, K)) for t in (41, 61, 121)},
         "trainExamples": [e["name"] for e in train], "heldOutExamples": [e["name"] for e in held],
         "trainPoints": int(sum(len(e["targets"]) for e in train)),
         "steps": args.steps, "batch": args.batch, "lr": [args.lr, args.lr_end], "seed": args.seed,
