@@ -70,7 +70,7 @@ function sourceRows(grid: PatchGrid, patch: number, nyDet: number): { r0: number
 }
 
 /** Batch size: the user's, or what half the budget holds with the model's activations, within the binding limit. */
-function batchSize(gpu: GpuContext, requested: number, perPoint: number, budget: number, largestSlab: number): number {
+export function batchSize(gpu: GpuContext, requested: number, perPoint: number, budget: number, largestSlab: number): number {
   const byBinding = Math.floor(Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize) / perPoint);
   const auto = Math.floor(budget / 2 / (perPoint * (1 + ACTIVATION_FACTOR)));
   const batch = Math.min(requested > 0 ? requested : Math.min(auto, MAX_AUTO_BATCH), byBinding, largestSlab);

@@ -12,13 +12,15 @@
  */
 import { storageBuffer } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
+import { patchBytesPerPoint } from '../gpu/kernels/patches.ts';
 import { LocalModel } from '../onnx/session.ts';
 import { extractPatchesCpu, type PatchGrid } from '../reference/patches.ts';
 import { tiltTrig } from '../geometry.ts';
 import type { TiltSeries } from '../types.ts';
 import { reconstructFbp } from './fbp.ts';
-import { prepareLocalnetInput, slabPatches, slabPlan } from './localnet.ts';
+import { batchSize, prepareLocalnetInput, slabPatches, slabPlan } from './localnet.ts';
 import { fbpDefaults } from './params.ts';
+import { DEFAULT_MEMORY_BUDGET } from './slabs.ts';
 
 export interface LocalnetBenchRow {
   model: string;
@@ -68,22 +70,24 @@ async function benchOne(gpu: GpuContext, ts: TiltSeries, nz: number, model: Loca
   // Whole rows (even ones for the wavelet variant, whose slabs start on even rows).
   const rows = Math.min(ny, Math.max(wavelet ? 2 : 1, Math.ceil(samplePoints / perRow) * (wavelet ? 2 : 1)));
   const plan = slabPlan({ y0: 0, ny: rows }, nx, ny, nz, wavelet);
+  // BATCH points, fewer where one batch of this model's patches would pass the GPU's binding limit.
+  const batch = batchSize(gpu, BATCH, patchBytesPerPoint(ts.nTilts, model.patch), DEFAULT_MEMORY_BUDGET, plan.points);
   const input = prepareLocalnetInput(gpu, ts, false);
-  const prepared = slabPatches(gpu, ts, input, plan.grid, model.patch, BATCH);
-  const target = storageBuffer(gpu, BATCH * model.outputs * 4, 'bench.localnet.out');
+  const prepared = slabPatches(gpu, ts, input, plan.grid, model.patch, batch);
+  const target = storageBuffer(gpu, batch * model.outputs * 4, 'bench.localnet.out');
   let [patchSeconds, modelSeconds] = [0, 0];
   try {
     // Warm-up outside the timing: the first wasm run grows onnxruntime's memory for the batch (~3× slower).
-    await model.run(prepared.extractor.patches, BATCH, input.angles, target, 0, 1);
-    for (let start = 0; start < plan.points; start += BATCH) {
-      const count = Math.min(BATCH, plan.points - start);
+    await model.run(prepared.extractor.patches, batch, input.angles, target, 0, 1);
+    for (let start = 0; start < plan.points; start += batch) {
+      const count = Math.min(batch, plan.points - start);
       patchSeconds += await seconds(async () => {
         const encoder = gpu.device.createCommandEncoder({ label: 'bench.localnet.patches' });
         prepared.extractor.encode(encoder, start, count);
         gpu.device.queue.submit([encoder.finish()]);
         await gpu.device.queue.onSubmittedWorkDone();
       });
-      modelSeconds += await seconds(() => model.run(prepared.extractor.patches, BATCH, input.angles, target, 0, count));
+      modelSeconds += await seconds(() => model.run(prepared.extractor.patches, batch, input.angles, target, 0, count));
     }
   } finally {
     prepared.destroy();
@@ -91,7 +95,7 @@ async function benchOne(gpu: GpuContext, ts: TiltSeries, nz: number, model: Loca
     input.trig.destroy();
   }
   const scale = whole.points / plan.points;
-  return { points: whole.points, timedPoints: plan.points, patchSeconds: patchSeconds * scale, modelSeconds: modelSeconds * scale, grid: plan.grid };
+  return { points: whole.points, timedPoints: plan.points, batch, patchSeconds: patchSeconds * scale, modelSeconds: modelSeconds * scale, grid: plan.grid };
 }
 
 /** The patch kernel's CPU reference on a few points of the same grid, scaled to `points`. */
@@ -129,7 +133,7 @@ export async function benchLocalnet(
           nTilts: ts.nTilts,
           points: r.points,
           timedPoints: r.timedPoints,
-          batch: BATCH,
+          batch: r.batch,
           patchSeconds: r.patchSeconds,
           modelSeconds: r.modelSeconds,
           voxelsPerSecond: (size[0] * size[1] * size[2]) / total,
