@@ -22,7 +22,8 @@ const USAGE = `usage:
                  coordnet: [--width 256] [--layers 4] [--slab 8] [--steps-first 2000] [--steps-next 400]
                  [--lr 1e-3[,1e-4]] [--lr-next 1e-4[,1e-5]] [--tv 0] [--omega0 30] [--seed 1]
                  localnet, localnet-wavelet: [--model NAME|FILE.onnx] [--batch N]   (shipped: lamella-p11 (voxel, the
-                 default), lamella-p11-wavelet (wavelet's default); the variant follows the model)
+                 default), lamella-p11-wavelet (wavelet's default), lamella-p11x3-wavelet (two scales, 33-pixel
+                 reach); the variant follows the model)
   wedgelab simulate --phantom spheres|mixed|filaments|blobs|cell|lamella --size NX,NY,NZ
                  --angles MIN,MAX,STEP | --angle-file F [--dose-symmetric] [--snr-db S] [--seed K] [--pixel-size A] --out-dir DIR
   wedgelab training-set --count N --out-dir DIR [--phantom lamella] [--min-size 64] [--max-size 160] [--seed K]

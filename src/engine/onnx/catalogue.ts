@@ -25,6 +25,12 @@ export const LOCAL_MODELS: readonly ShippedModel[] = [
     file: 'localnet/lamella_p11_wavelet/model.onnx',
     summary: 'wavelet variant (8× fewer model calls), 11 × 11 patches, trained on simulated lamellae',
   },
+  {
+    name: 'lamella-p11x3-wavelet',
+    variant: 'wavelet',
+    file: 'localnet/lamella_p11x3_wavelet/model.onnx',
+    summary: 'wavelet variant, two scales: 11 × 11 patches and 11 × 11 means of 3 × 3 pixels (33-pixel reach), trained on simulated lamellae',
+  },
 ];
 
 /** A model the page offers: shipped, or added by the user from a file (its name is the file's). */
