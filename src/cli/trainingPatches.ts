@@ -72,7 +72,7 @@ function targetGrid(truth: Volume, std: number, variant: 'voxel' | 'wavelet'): T
  * consecutive parts, one after another, so a file may exceed the largest single typed array (wide patches
  * of a long tilt series pass 4 GiB).
  */
-export async function writeNpy(path: string, parts: readonly (Float32Array | Int32Array)[], shape: number[]): Promise<void> {
+async function writeNpy(path: string, parts: readonly (Float32Array | Int32Array)[], shape: number[]): Promise<void> {
   const descr = parts[0] instanceof Int32Array ? '<i4' : '<f4'; // no parts (no points): float32, the patches' type
   const dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
   // Magic (6) + version (2) + header length (2) + header, padded with spaces to a multiple of 64, ending in \n.
