@@ -132,9 +132,11 @@ mean over shells 0 < f ≤ 0.25 cycles/voxel, and shell by shell: the shells (of
 above both FBPs', and the smallest margin (model − better FBP) over them; for each shell where it is not, its
 margin and the shell's number n of independent Fourier coefficients on the missing side (half its voxels, as
 F(−k) = F(k)*). The FSC over n coefficients of two unrelated volumes spreads by about 1/√n (van Heel's σ): the
-lowest missing-side shells of these grids hold 6–9 coefficients (the slab's mean profile along z, which no
-local patch can see), so their FSC is largely chance; the last row averages the simulations' scores and FSC
-curves, shell by shell. FBP with the CLI's default ram-lak
+lowest missing-side shells of these grids hold 6–9 coefficients, so their FSC is largely chance. After each
+miss, its margin when the model, both FBPs and the ground truth lose their depth profile (each z-plane's
+mean): that is the kx = ky = 0 line of Fourier space, the lamella's ice/vacuum profile along z, which lies in
+the missing wedge at any tilt range and which no local patch sees. The last row averages the simulations'
+scores and FSC curves, shell by shell. FBP with the CLI's default ram-lak
 filter, and with the cosine filter the model's inputs get; SIRT 20 iterations as a regularised baseline.
 "model s": wall seconds of `wedgelab recon` with the model (onnxruntime-web wasm, one thread, SwiftShader for
 the patches; the machine was not idle, so indicative only).
