@@ -3,9 +3,10 @@
  * a Vite server and Debian's chromium (WebGPU and WebGL on whatever the machine has),
  * driven by playwright-core (withWorkbenchPage, which the in-page local-network bench shares). Volumes are noise-free simulated phantoms of the bench sizes;
  * the 3-D view shows them through its display pyramid, whose level is reported per row.
+ * Vite and playwright-core are loaded only when a page bench runs, so that the rest of the command line
+ * runs with the engine's own dependencies alone (as on a lent GPU machine: bench/device/).
  */
-import { chromium, type Page } from 'playwright-core';
-import { createServer } from 'vite';
+import type { Page } from 'playwright-core';
 
 export interface RenderBenchRow {
   size: string;
@@ -22,6 +23,7 @@ const CHROMIUM_ARGS = ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-back
  * bench's in-page measurements). On a software adapter chromium is pointed at SwiftShader too.
  */
 export async function withWorkbenchPage<T>(softwareGpu: boolean, work: (page: Page) => Promise<T>): Promise<T> {
+  const [{ createServer }, { chromium }] = await Promise.all([import('vite'), import('playwright-core')]);
   const server = await createServer({ logLevel: 'silent', server: { port: 5188, strictPort: true, host: '127.0.0.1' } });
   await server.listen();
   const args = softwareGpu ? [...CHROMIUM_ARGS, '--use-webgpu-adapter=swiftshader'] : CHROMIUM_ARGS;
