@@ -51,10 +51,14 @@ function randomTiltSeries(nx: number, ny: number, nTilts: number): TiltSeries {
   return { nx, ny, nTilts, data, tiltAngles: tiltRange(-60, 60, 120 / (nTilts - 1)), pixelSize: 1 };
 }
 
-/** scikit-image iradon on a few slices, extrapolated to ny slices; null when python3-skimage is missing. */
+/**
+ * scikit-image iradon on a few slices, extrapolated to ny slices; null when python3-skimage is missing.
+ * Debian's /usr/bin/python3 holds python3-skimage here; WEDGELAB_PYTHON names another interpreter (the lent
+ * GPU machine's python3, bench/device/run.sh).
+ */
 function iradonSeconds(nx: number, ny: number, nTilts: number, slices: number): number | null {
   try {
-    const out = execFileSync('/usr/bin/python3', [join(process.cwd(), 'bench/iradon_reference.py'), String(nx), String(nTilts), String(slices)], {
+    const out = execFileSync(process.env.WEDGELAB_PYTHON ?? '/usr/bin/python3', [join(process.cwd(), 'bench/iradon_reference.py'), String(nx), String(nTilts), String(slices)], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     });

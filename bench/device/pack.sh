@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Pack what a lent GPU machine (the device tool; nothing can be fetched there) lacks to run the command
+# line's GPU benches: this machine's Node.js, the packages the engine and the command line load at run
+# time, and Vulkan's loader with the GL libraries NVIDIA's Vulkan driver needs. Writes .device-kit/kit.tar.xz
+# (git-ignored, about 45 MiB: the device tool carries at most 64 MiB). Run it here after `npm ci`; then
+# bench/device/run.sh runs on the device machine with `carry: [".device-kit"]`.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage/bin" "$stage/node_modules" "$stage/debs"
+cp "$(command -v node)" "$stage/bin/"
+# bin/wedgelab.js runs the TypeScript through tsx; the engine needs webgpu (Dawn), onnxruntime-web and fflate.
+packages=(tsx esbuild @esbuild/linux-x64 fflate webgpu onnxruntime-web onnxruntime-common flatbuffers guid-typescript long platform protobufjs)
+for p in "${packages[@]}" $(cd node_modules && ls -d @protobufjs/*); do
+  mkdir -p "$stage/node_modules/$(dirname "$p")"
+  cp -r "node_modules/$p" "$stage/node_modules/$p"
+done
+# Only what loads on linux-x64 under `onnxruntime-web/webgpu`: no other platforms' Dawn, no source maps,
+# no wasm builds but the asyncify one.
+rm -rf "$stage"/node_modules/webgpu/dist/{darwin-universal,linux-arm64,win32-arm64,win32-x64}
+find "$stage/node_modules/onnxruntime-web/dist" \( -name '*.map' -o \( -name '*.wasm' ! -name '*.asyncify.wasm' \) \) -delete
+(cd "$stage/debs" && apt-get download libvulkan1 libglvnd0 libegl1 libgl1 libglx0 libopengl0 libgles2 2>/dev/null)
+mkdir -p .device-kit
+tar -C "$stage" -cJf .device-kit/kit.tar.xz .
+du -h .device-kit/kit.tar.xz
