@@ -6,22 +6,12 @@
 # timeout (PART_SECONDS, default 120) so that the whole call ends inside the device's 10-minute limit;
 # BENCH_ARGS adds options (--quick: the small sizes only).
 # Writes to $OUT (bench/out/device when unset): gpu.txt (nvidia-smi), PART.json (bench.json of each part
-# that finished), bench.md (their tables) and bench.log.
+# that finished), bench.md (their tables) and bench.log. Other commands: source bench/device/env.sh.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 out="${OUT:-bench/out/device}"
 mkdir -p "$out"
-kit=/tmp/wedgelab-kit
-mkdir -p "$kit" && tar -C "$kit" -xJf .device-kit/kit.tar.xz
-# The device README's recipe: unpack the Vulkan loader and GL libraries into /, then point the loader
-# at NVIDIA's driver files.
-for f in "$kit"/debs/*.deb; do dpkg -x "$f" /; done
-ldconfig
-export VK_DRIVER_FILES="${VK_DRIVER_FILES:-/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json}"
-export __EGL_VENDOR_LIBRARY_FILENAMES="${__EGL_VENDOR_LIBRARY_FILENAMES:-/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json}"
-[ -e node_modules ] || ln -s "$kit/node_modules" node_modules
-export PATH="$kit/bin:$PATH"
-export WEDGELAB_PYTHON="${WEDGELAB_PYTHON:-$(command -v python3)}"  # scikit-image's iradon, the FBP reference
+source bench/device/env.sh
 { nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv 2>&1 || echo "no nvidia-smi"; } >"$out/gpu.txt"
 : >"$out/bench.md"
 for part in "${@:-recon fft coordnet localnet}"; do
