@@ -2,7 +2,7 @@
 # Pack what a lent GPU machine (the device tool; nothing can be fetched there) lacks to run the command
 # line's GPU benches: this machine's Node.js, the packages the engine and the command line load at run
 # time, and Vulkan's loader with the GL libraries NVIDIA's Vulkan driver needs. Writes .device-kit/kit.tar.xz
-# (git-ignored, about 45 MiB: the device tool carries at most 64 MiB). Run it here after `npm ci`; then
+# (git-ignored, about 43 MiB: the device tool carries at most 64 MiB). Run it here after `npm ci`; then
 # bench/device/run.sh runs on the device machine with `carry: [".device-kit"]`.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

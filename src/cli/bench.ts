@@ -54,7 +54,7 @@ function randomTiltSeries(nx: number, ny: number, nTilts: number): TiltSeries {
 /**
  * scikit-image iradon on a few slices, extrapolated to ny slices; null when python3-skimage is missing.
  * Debian's /usr/bin/python3 holds python3-skimage here; WEDGELAB_PYTHON names another interpreter (the lent
- * GPU machine's python3, bench/device/run.sh).
+ * GPU machine's python3, bench/device/env.sh).
  */
 function iradonSeconds(nx: number, ny: number, nTilts: number, slices: number): number | null {
   try {
