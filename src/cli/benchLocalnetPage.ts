@@ -1,7 +1,7 @@
 /**
  * The local network timed in the real page (`wedgelab bench --only localnet-page`): the worker runs each
- * shipped model with the backend it picks there, onnxruntime-web's WebGPU backend on a real GPU (which the
- * Node bench cannot time: it fails under Dawn in Node) and wasm on a software adapter; FBP (cosine) of the
+ * shipped model with the backend it picks there, onnxruntime-web's WebGPU backend on a real GPU and wasm
+ * on a software adapter; FBP (cosine) of the
  * same simulated 61-tilt series in the same page for the ratio. Times are the results' own elapsed times
  * (worker side, whole runs: patches, model, inverse wavelet, read-back).
  */

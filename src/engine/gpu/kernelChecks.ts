@@ -285,18 +285,18 @@ async function tinyModelFile(name: 'tiny_wavelet.onnx' | 'tiny_wavelet.json'): P
 
 /**
  * The whole local-model pipeline (normalise, filter, patches, onnxruntime-web, inverse wavelet) with the tiny
- * wavelet model vs its CPU evaluation. In a page both model backends run: wasm, and WebGPU on the shared
- * device (GPU patch buffer in, GPU output out); WGSL sin/cos are specified to 2^-11 only, hence its looser
- * tolerance. In Node onnxruntime-web's WebGPU backend does not run (onnx/session.ts), so both checks use wasm.
+ * wavelet model vs its CPU evaluation. Both model backends run, in a page and in Node (Dawn): wasm, and
+ * WebGPU on the shared device (GPU patch buffer in, GPU output out); WGSL sin/cos are specified to 2^-11
+ * only, hence its looser tolerance.
  */
 const localnetChecks: KernelCheck[] = (['wasm', 'webgpu'] as const).map(
   (backend): KernelCheck => ({
-    name: `local model pipeline (tiny bior3.1 wavelet model, onnxruntime-web ${backend === 'wasm' ? 'wasm' : 'WebGPU, wasm in Node'}) vs CPU, 12 × 5 × 4 from 4 tilts`,
+    name: `local model pipeline (tiny bior3.1 wavelet model, onnxruntime-web ${backend === 'wasm' ? 'wasm' : 'WebGPU'}) vs CPU, 12 × 5 × 4 from 4 tilts`,
     async run(gpu) {
       const { LocalModel, isNode } = await import('../onnx/session.ts');
       const wasmUrl = isNode() ? undefined : (await import('../onnx/wasmUrl.browser.ts')).ORT_WASM_URL;
       const card = JSON.parse(new TextDecoder().decode(await tinyModelFile('tiny_wavelet.json'))) as TinyLocalnetCard;
-      const model = await LocalModel.open(gpu, await tinyModelFile('tiny_wavelet.onnx'), { backend: isNode() ? 'wasm' : backend, wasmUrl });
+      const model = await LocalModel.open(gpu, await tinyModelFile('tiny_wavelet.onnx'), { backend, wasmUrl });
       const ts = randomTilts(12, 5, 4, 401);
       const params = { thickness: 4, binning: 1, invertAngles: false, subtractMean: false, model: 'tiny_wavelet', batchSize: 29 };
       const actual = await reconstructLocalnet(gpu, ts, params, model, { memoryBudgetBytes: 8 * 1024 });

@@ -11,10 +11,10 @@
  *   patch buffer with Tensor.fromGpuBuffer and leaves its output on the GPU (preferredOutputLocation
  *   'gpu-buffer'), so neither patches nor outputs travel to the CPU; the output is copied into our buffer.
  * - 'wasm': onnxruntime's CPU backend. Chosen by 'auto' on a fallback adapter (SwiftShader), where ORT's
- *   WebGPU kernels are 30–100× slower than its wasm ones, and in Node: onnxruntime-web's WebGPU backend
- *   fails every run on Dawn ("Invalid argument", with its own device or ours; webgpu 0.6, SwiftShader).
- *   The patches are then read back once per batch and the outputs written back: the one CPU round trip
- *   of the pipeline.
+ *   WebGPU kernels are 30–100× slower than its wasm ones. The patches are then read back once per batch
+ *   and the outputs written back: the one CPU round trip of the pipeline.
+ * Both run in Node too (Dawn), where gpu/node.ts gives ORT's WebGPU backend the `navigator.gpu` and the
+ * shared-memory buffer writes it expects from a page.
  * WebGPU sin/cos are only specified to 2^-11 absolute (SwiftShader's is off by ~2e-4), so on the 'webgpu'
  * backend a model's angle encoding, and with it the output, can differ from a CPU evaluation by ~1e-4.
  *
@@ -63,7 +63,7 @@ export class LocalModel {
 
   static async open(gpu: GpuContext, modelBytes: Uint8Array, options: LocalModelOptions = {}): Promise<LocalModel> {
     const requested = options.backend ?? 'auto';
-    const backend: ModelBackend = requested === 'auto' ? (gpu.isFallbackAdapter || isNode() ? 'wasm' : 'webgpu') : requested;
+    const backend: ModelBackend = requested === 'auto' ? (gpu.isFallbackAdapter ? 'wasm' : 'webgpu') : requested;
     if (options.wasmUrl) ort.env.wasm.wasmPaths = { wasm: options.wasmUrl };
     // Node would start worker threads for wasm; one thread keeps tests and the CLI simple and exit cleanly.
     if (isNode()) ort.env.wasm.numThreads = 1;
