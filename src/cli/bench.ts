@@ -21,6 +21,7 @@ import { benchRender, type RenderBenchRow } from './benchRender.ts';
 import { benchCoordnet, COORDNET_BENCH_SIZES, type CoordnetBenchRow } from '../engine/methods/coordnetBench.ts';
 import { benchLocalnet, type LocalnetBenchRow } from '../engine/methods/localnetBench.ts';
 import { LOCAL_MODELS } from '../engine/onnx/catalogue.ts';
+import type { LocalModelOptions } from '../engine/onnx/session.ts';
 import { cliModelLibrary } from './models.ts';
 import { openCliGpu } from './gpu.ts';
 import { parseOptions, UsageError } from './options.ts';
@@ -148,11 +149,11 @@ function localnetTable(rows: LocalnetBenchRow[]): string {
 }
 
 /** The shipped local models on 61 tilts; on a software adapter rows of about 16 k model calls are timed and scaled. */
-async function localnetRows(gpu: GpuContext, quick: boolean, log: (line: string) => void): Promise<LocalnetBenchRow[]> {
+async function localnetRows(gpu: GpuContext, quick: boolean, backend: LocalModelOptions['backend'], log: (line: string) => void): Promise<LocalnetBenchRow[]> {
   const sizes: [number, number, number][] = quick ? [[64, 64, 32]] : [[128, 128, 128], [256, 256, 128]];
   const cases = sizes.map((size) => ({ size, tiltSeries: randomTiltSeries(size[0], size[1], 61) }));
   const models = await Promise.all(LOCAL_MODELS.map(async (m) => ({ name: m.name, bytes: await cliModelLibrary.load(m.name) })));
-  return benchLocalnet(gpu, cases, models, { samplePoints: gpu.isFallbackAdapter || quick ? 16384 : Infinity, log });
+  return benchLocalnet(gpu, cases, models, { samplePoints: gpu.isFallbackAdapter || quick ? 16384 : Infinity, backend, log });
 }
 
 function localnetPageTable(rows: LocalnetPageRow[]): string {
@@ -164,13 +165,20 @@ function localnetPageTable(rows: LocalnetPageRow[]): string {
 }
 
 const PARTS = ['recon', 'fft', 'render', 'coordnet', 'localnet', 'localnet-page'] as const;
+const MODEL_BACKENDS = ['auto', 'webgpu', 'wasm'] as const satisfies readonly LocalModelOptions['backend'][];
 
-/** `wedgelab bench [--quick] [--only recon|fft|render|coordnet|localnet|localnet-page] [--out-dir DIR]` */
+/**
+ * `wedgelab bench [--quick] [--only recon|fft|render|coordnet|localnet|localnet-page] [--model-backend auto|webgpu|wasm] [--out-dir DIR]`
+ * --model-backend: the local-network bench's onnxruntime-web backend ('auto': WebGPU on a real GPU, wasm on
+ * a software adapter, as in the page).
+ */
 export async function benchCommand(args: string[]): Promise<void> {
-  const { values } = parseOptions(args, { quick: { type: 'boolean' }, only: { type: 'string' }, 'out-dir': { type: 'string' } });
+  const { values } = parseOptions(args, { quick: { type: 'boolean' }, only: { type: 'string' }, 'model-backend': { type: 'string' }, 'out-dir': { type: 'string' } });
   const quick = values.quick === true;
   const only = values.only as string | undefined;
   if (only !== undefined && !(PARTS as readonly string[]).includes(only)) throw new UsageError(`--only takes ${PARTS.join(', ')} (got "${only}")`);
+  const backend = (values['model-backend'] as string | undefined) ?? 'auto';
+  if (!(MODEL_BACKENDS as readonly string[]).includes(backend)) throw new UsageError(`--model-backend takes ${MODEL_BACKENDS.join(', ')} (got "${backend}")`);
   const part = (name: (typeof PARTS)[number]) => only === undefined || only === name;
   const outDir = (values['out-dir'] as string | undefined) ?? 'bench/out';
   const gpu = await openCliGpu();
@@ -180,7 +188,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   const renderSizes: [number, number, number][] = quick ? [[128, 128, 128]] : [[128, 128, 128], [256, 256, 256], [512, 512, 256]];
   const renderRows = part('render') ? await benchRender(renderSizes, { softwareGpu: gpu.isFallbackAdapter, log }) : [];
   const coordnetRows = part('coordnet') ? await benchCoordnet(gpu, quick ? [64] : COORDNET_BENCH_SIZES, { log }) : [];
-  const localnet = part('localnet') ? await localnetRows(gpu, quick, log) : [];
+  const localnet = part('localnet') ? await localnetRows(gpu, quick, backend as LocalModelOptions['backend'], log) : [];
   // In the page, whole runs: on a software adapter only a small tomogram (the voxel model needs ~0.5 ms a voxel there).
   const pageSizes: [number, number, number][] = quick || gpu.isFallbackAdapter ? [[64, 64, 32]] : [[128, 128, 128], [256, 256, 128], [512, 512, 256]];
   const localnetPage = part('localnet-page') ? await benchLocalnetPage(pageSizes, { softwareGpu: gpu.isFallbackAdapter, log }) : [];

@@ -32,7 +32,7 @@ const USAGE = `usage:
   wedgelab metrics --a A.mrc --b B.mrc [--angles F.tlt] [--invert-angles] [--json]
   wedgelab cv --tilts STACK.mrc --angles F.tlt --method METHOD [method options] [--drop 0|±15|every:K] [--json]
   wedgelab oddeven --tilts STACK.mrc --angles F.tlt --method METHOD [method options] [--json]
-  wedgelab bench [--quick] [--only recon|fft|render|coordnet|localnet|localnet-page] [--out-dir DIR]`;
+  wedgelab bench [--quick] [--only recon|fft|render|coordnet|localnet|localnet-page] [--model-backend auto|webgpu|wasm] [--out-dir DIR]`;
 
 async function infoCommand(args: string[]): Promise<void> {
   const { positionals } = parseOptions(args, {});

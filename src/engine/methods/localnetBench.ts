@@ -7,13 +7,13 @@
  * A model call costs the same at any point, so the timing may be sampled: when `samplePoints` is below a
  * tomogram's points, whole rows along the tilt axis holding about that many points are timed and the row
  * scales them up (its note says so). SwiftShader + wasm need ~0.2–0.5 ms per call here, an hour for 256 ×
- * 256 × 128 voxels. In Node the model always runs on wasm (onnxruntime-web's WebGPU backend fails on Dawn
- * in Node, onnx/session.ts); the WebGPU backend's figures need the browser.
+ * 256 × 128 voxels. The model runs on the backend LocalModel picks (WebGPU on a real adapter, wasm on a
+ * fallback one) unless `backend` names one.
  */
 import { storageBuffer } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { patchBytesPerPoint } from '../gpu/kernels/patches.ts';
-import { LocalModel } from '../onnx/session.ts';
+import { LocalModel, type LocalModelOptions } from '../onnx/session.ts';
 import { extractPatchesCpu, type PatchGrid } from '../reference/patches.ts';
 import { tiltTrig } from '../geometry.ts';
 import type { TiltSeries } from '../types.ts';
@@ -111,7 +111,7 @@ export async function benchLocalnet(
   gpu: GpuContext,
   cases: { size: [number, number, number]; tiltSeries: TiltSeries }[],
   models: LocalnetBenchModel[],
-  options: { samplePoints: number; log?: (line: string) => void },
+  options: { samplePoints: number; backend?: LocalModelOptions['backend']; log?: (line: string) => void },
 ): Promise<LocalnetBenchRow[]> {
   const rows: LocalnetBenchRow[] = [];
   for (const { size, tiltSeries: ts } of cases) {
@@ -120,7 +120,7 @@ export async function benchLocalnet(
     await reconstructFbp(gpu, { ...ts, ny: 2, data: ts.data.subarray(0, ts.nx * 2 * ts.nTilts) }, fbp); // compile outside the timing
     const fbpSeconds = await seconds(() => reconstructFbp(gpu, ts, fbp));
     for (const { name, bytes } of models) {
-      const model = await LocalModel.open(gpu, bytes);
+      const model = await LocalModel.open(gpu, bytes, { backend: options.backend });
       try {
         const r = await benchOne(gpu, ts, nz, model, options.samplePoints);
         const total = r.patchSeconds + r.modelSeconds;
