@@ -20,11 +20,14 @@ export interface FixtureRun {
   got: Float32Array;
 }
 
-/** In Node the session runs on onnxruntime-web's wasm backend (session.ts). */
+/**
+ * On onnxruntime-web's wasm backend, whatever the GPU: fixtures check the exported graph against torch to
+ * float tolerance, which WebGPU's sin/cos (2^-11, session.ts) would not meet.
+ */
 export async function runModelOnFixture(onnx: Uint8Array, fixture: ModelFixture): Promise<FixtureRun> {
   const batch = fixture.shape[0];
   const gpu = await openNodeGpu();
-  const model = await LocalModel.open(gpu, onnx);
+  const model = await LocalModel.open(gpu, onnx, { backend: 'wasm' });
   const input = uploadBuffer(gpu, Float32Array.from(fixture.patches), 'test.patches');
   const target = storageBuffer(gpu, batch * model.outputs * 4, 'test.target');
   try {
