@@ -24,7 +24,7 @@ import { LOCAL_MODELS } from '../engine/onnx/catalogue.ts';
 import type { LocalModelOptions } from '../engine/onnx/session.ts';
 import { cliModelLibrary } from './models.ts';
 import { openCliGpu } from './gpu.ts';
-import { parseOptions, UsageError } from './options.ts';
+import { choiceOption, parseOptions } from './options.ts';
 
 interface Case {
   size: [number, number, number];
@@ -175,10 +175,8 @@ const MODEL_BACKENDS = ['auto', 'webgpu', 'wasm'] as const satisfies readonly Lo
 export async function benchCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, { quick: { type: 'boolean' }, only: { type: 'string' }, 'model-backend': { type: 'string' }, 'out-dir': { type: 'string' } });
   const quick = values.quick === true;
-  const only = values.only as string | undefined;
-  if (only !== undefined && !(PARTS as readonly string[]).includes(only)) throw new UsageError(`--only takes ${PARTS.join(', ')} (got "${only}")`);
-  const backend = (values['model-backend'] as string | undefined) ?? 'auto';
-  if (!(MODEL_BACKENDS as readonly string[]).includes(backend)) throw new UsageError(`--model-backend takes ${MODEL_BACKENDS.join(', ')} (got "${backend}")`);
+  const only = choiceOption(values, 'only', PARTS);
+  const backend = choiceOption(values, 'model-backend', MODEL_BACKENDS) ?? 'auto';
   const part = (name: (typeof PARTS)[number]) => only === undefined || only === name;
   const outDir = (values['out-dir'] as string | undefined) ?? 'bench/out';
   const gpu = await openCliGpu();
@@ -188,7 +186,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   const renderSizes: [number, number, number][] = quick ? [[128, 128, 128]] : [[128, 128, 128], [256, 256, 256], [512, 512, 256]];
   const renderRows = part('render') ? await benchRender(renderSizes, { softwareGpu: gpu.isFallbackAdapter, log }) : [];
   const coordnetRows = part('coordnet') ? await benchCoordnet(gpu, quick ? [64] : COORDNET_BENCH_SIZES, { log }) : [];
-  const localnet = part('localnet') ? await localnetRows(gpu, quick, backend as LocalModelOptions['backend'], log) : [];
+  const localnet = part('localnet') ? await localnetRows(gpu, quick, backend, log) : [];
   // In the page, whole runs: on a software adapter only a small tomogram (the voxel model needs ~0.5 ms a voxel there).
   const pageSizes: [number, number, number][] = quick || gpu.isFallbackAdapter ? [[64, 64, 32]] : [[128, 128, 128], [256, 256, 128], [512, 512, 256]];
   const localnetPage = part('localnet-page') ? await benchLocalnetPage(pageSizes, { softwareGpu: gpu.isFallbackAdapter, log }) : [];

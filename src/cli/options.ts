@@ -37,6 +37,14 @@ export function intOption(values: Record<string, unknown>, name: string): number
   return value;
 }
 
+/** One of `choices`, with the option and its choices named in the error. */
+export function choiceOption<C extends string>(values: Record<string, unknown>, name: string, choices: readonly C[]): C | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  if (!(choices as readonly unknown[]).includes(raw)) throw new UsageError(`--${name} takes ${choices.join(', ')} (got "${String(raw)}")`);
+  return raw as C;
+}
+
 export function numberOption(values: Record<string, unknown>, name: string): number | undefined {
   const raw = values[name];
   if (raw === undefined) return undefined;
