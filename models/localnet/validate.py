@@ -65,14 +65,14 @@ def without_depth_profile(volume, out):
         f.set_data(data - data.mean(axis=(1, 2), keepdims=True, dtype="float64").astype(data.dtype))
 
 
-def scores(volume, truth, angles):
+def scores(volume, truth, flat_truth, angles):
+    """Scores against `truth`, and the missing-side FSC against `flat_truth` (the truth without its depth profile)."""
     m = metrics(volume, truth, angles)
     shells = [i for i, f in enumerate(m["shells"]) if 0 < f <= 0.25 and m["fscWedgeMissing"][i] is not None]
     wedge = [m["fscWedgeMissing"][i] for i in shells]
     with tempfile.TemporaryDirectory() as tmp:
-        flat_volume, flat_truth = os.path.join(tmp, "volume.mrc"), os.path.join(tmp, "truth.mrc")
+        flat_volume = os.path.join(tmp, "volume.mrc")
         without_depth_profile(volume, flat_volume)
-        without_depth_profile(truth, flat_truth)
         flat = metrics(flat_volume, flat_truth, angles)["fscWedgeMissing"]
     return {"psnr": m["psnr"], "ssim": m["ssim"], "fscWedgeMissing": sum(wedge) / len(wedge), "wedgeShells": wedge,
             "wedgeShellFreqs": [m["shells"][i] for i in shells], "wedgeShellVoxels": [m["countsWedgeMissing"][i] for i in shells],
@@ -151,6 +151,8 @@ def run_cases(model, work, seeds, size, reuse_baselines):
         cli("simulate", "--phantom", phantom, "--size", size, "--angles", f"-{rng},{rng},3",
             "--snr-db", str(snr), "--seed", str(seed), "--out-dir", d)
         stack, tlt, truth = (os.path.join(d, f) for f in ("tilt_series.mrc", "tilt_series.tlt", "ground_truth.mrc"))
+        flat_truth = os.path.join(d, "ground_truth_no_depth_profile.mrc")  # once per case, for every method
+        without_depth_profile(truth, flat_truth)
         row = {"case": f"{name}, seed {seed}"}
         for method, extra in (("fbp", ["--method", "fbp"]), ("fbp-cosine", ["--method", "fbp", "--filter", "cosine"]),
                               ("sirt", ["--method", "sirt", "--iterations", "20"]),
@@ -163,7 +165,7 @@ def run_cases(model, work, seeds, size, reuse_baselines):
             started = time.time()
             cli("recon", "--tilts", stack, "--angles", tlt, "--thickness", size.split(",")[2], "--quiet", "--out", out, *extra)
             seconds = round(time.time() - started, 1)  # the reconstruction alone, not its scoring
-            row[method] = {**scores(out, truth, tlt), "seconds": seconds}
+            row[method] = {**scores(out, truth, flat_truth, tlt), "seconds": seconds}
             with open(saved, "w") as f:
                 json.dump(row[method], f)
         results.append(row)
