@@ -1,0 +1,94 @@
+/**
+ * End-to-end: the static files in public/ (icon and web-app manifest) are linked from the page
+ * and served, and the page, its workers included, asks nothing of any host but the local server
+ * while it starts and loads the demo.
+ */
+import { expect, test } from '@playwright/test';
+
+const localHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** The URL if it leaves this machine, else null (data: and blob: URLs are in-page). */
+function remote(url: string): string | null {
+  const { protocol, hostname } = new URL(url);
+  if (protocol === 'data:' || protocol === 'blob:') return null;
+  return localHosts.has(hostname) ? null : url;
+}
+
+test('the icon and manifest links resolve, and nothing is fetched from another host', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const remoteRequests: string[] = [];
+  const pageErrors: string[] = [];
+  context.on('request', (request) => {
+    const url = remote(request.url());
+    if (url) remoteRequests.push(url);
+  });
+  const page = await context.newPage();
+  page.on('websocket', (socket) => {
+    const url = remote(socket.url());
+    if (url) remoteRequests.push(url);
+  });
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto('/');
+  await expect(page).toHaveTitle('WedgeLab');
+
+  const links = await page.evaluate(() => ({
+    icon: document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.href ?? null,
+    iconType: document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.type ?? null,
+    manifest: document.querySelector<HTMLLinkElement>('link[rel="manifest"]')?.href ?? null,
+    themeColor: document.querySelector<HTMLMetaElement>('meta[name="theme-color"]')?.content ?? null,
+  }));
+  expect(links.icon).not.toBeNull();
+  expect(links.manifest).not.toBeNull();
+  expect(links.iconType).toBe('image/svg+xml');
+  expect(links.themeColor).toMatch(/^#[0-9a-f]{6}$/i);
+
+  // Fetched by the page itself, from the URLs its links resolve to.
+  const fetched = await page.evaluate(async ({ iconUrl, manifestUrl }) => {
+    const get = async (url: string) => {
+      const response = await fetch(url, { cache: 'no-store' });
+      return { url: response.url, status: response.status, type: response.headers.get('content-type') ?? '', text: await response.text() };
+    };
+    const icon = await get(iconUrl);
+    const manifest = await get(manifestUrl);
+    const svg = new DOMParser().parseFromString(icon.text, 'image/svg+xml').documentElement;
+    type Manifest = { name?: string; icons?: { src: string; sizes?: string; type?: string }[]; theme_color?: string };
+    let parsed: Manifest | null;
+    try {
+      parsed = JSON.parse(manifest.text) as Manifest;
+    } catch {
+      parsed = null;
+    }
+    // Icon sources in a manifest resolve against the manifest's own URL.
+    const manifestIcons = await Promise.all(
+      (parsed?.icons ?? []).map(async (entry) => {
+        const { status, type } = await get(new URL(entry.src, manifest.url).href);
+        return { status, type };
+      }),
+    );
+    return {
+      icon: { status: icon.status, type: icon.type, root: svg.localName, namespace: svg.namespaceURI, parseError: svg.querySelector('parsererror') !== null },
+      manifest: { status: manifest.status, parsed, manifestIcons },
+    };
+  }, { iconUrl: links.icon!, manifestUrl: links.manifest! });
+
+  expect(fetched.icon.status).toBe(200);
+  expect(fetched.icon.type).toContain('image/svg+xml');
+  expect(fetched.icon).toMatchObject({ root: 'svg', namespace: 'http://www.w3.org/2000/svg', parseError: false });
+
+  expect(fetched.manifest.status).toBe(200);
+  expect(fetched.manifest.parsed, 'manifest parses as JSON').not.toBeNull();
+  expect(fetched.manifest.parsed?.name).toBe('WedgeLab');
+  expect(fetched.manifest.parsed?.icons).toContainEqual(expect.objectContaining({ sizes: 'any', type: 'image/svg+xml' }));
+  expect(fetched.manifest.parsed?.theme_color?.toLowerCase()).toBe(links.themeColor?.toLowerCase());
+  expect(fetched.manifest.manifestIcons.length).toBeGreaterThan(0);
+  for (const icon of fetched.manifest.manifestIcons) {
+    expect(icon.status).toBe(200);
+    expect(icon.type).toContain('image/svg+xml');
+  }
+
+  // Let the app start as a user would see it (engine worker, WebGPU, the simulated demo), then look at what it asked for.
+  await expect(page.getByTestId('dataset-summary')).toContainText('Simulated demo', { timeout: 150_000 });
+  expect(remoteRequests, 'requests to hosts other than 127.0.0.1/localhost').toEqual([]);
+  expect(pageErrors).toEqual([]);
+  await context.close();
+});
