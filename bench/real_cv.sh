@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
-# Held-out-tilt cross-validation (CONVENTIONS.md §3) and odd/even FSC on real tilt series, every method
-# the CLI runs quickly on them (FBP, SIRT, the local network's shipped models), in one command:
-#   bench/real_cv.sh DIR   (a folder with empiar_10009_128.mrc/.tlt and jason64.ali/.tlt: ../shared/data/real)
+# Held-out-tilt cross-validation (docs/conventions.md#held-out-tilt-cross-validation) and odd/even FSC
+# on real tilt series, every method the CLI runs quickly on them (FBP, SIRT, the local network's shipped
+# models), in one command:
+#   bench/real_cv.sh DIR              or   WEDGELAB_REAL_DATA=DIR bench/real_cv.sh
+# DIR holds empiar_10009_128.mrc/.tlt and jason64.ali/.tlt, two small real tilt series from the public
+# test data of the Ettention project (github.com/c3di/ettention); they are not shipped here.
 # Tilts ±15° are held out; jason64 (int16 near −32 700) has its tilt means subtracted for every method.
 # Writes bench/out/real-cv/{results.json,table.md}. Nothing here is part of the test suite.
 set -euo pipefail
+usage="usage: bench/real_cv.sh DIR (or WEDGELAB_REAL_DATA=DIR), DIR holding empiar_10009_128.mrc/.tlt and jason64.ali/.tlt"
+data="${1:-${WEDGELAB_REAL_DATA:-}}"
+if [ -z "$data" ]; then
+  echo "bench/real_cv.sh: no data directory given. $usage" >&2
+  exit 2
+fi
+[ -d "$data" ] || { echo "bench/real_cv.sh: $data is not a directory. $usage" >&2; exit 2; }
+data="$(cd "$data" && pwd)" # absolute, as the script works from the repository root
+for f in empiar_10009_128.mrc empiar_10009_128.tlt jason64.ali jason64.tlt; do
+  [ -f "$data/$f" ] || { echo "bench/real_cv.sh: $data/$f is missing. $usage" >&2; exit 2; }
+done
 cd "$(dirname "$0")/.."
-data="${1:?usage: bench/real_cv.sh DIR_WITH_REAL_TILT_SERIES}"
 out=bench/out/real-cv
 mkdir -p "$out"
 wedgelab() { node bin/wedgelab.js "$@"; }

@@ -79,7 +79,7 @@ torch 1.13.
   a power of two ≥ 2·nx (what `reconstructLocalnet` does).
 - **Normalisation**: the whole stack by one mean and std. {v['target']}; `reconstructLocalnet` multiplies it back by the std, so tomograms come in the
   stack's density units, without the volume's mean (the ramp filter removes it and the network has no biases).
-- **Tilt angles** in degrees as in the .tlt, CONVENTIONS.md §1 signs.
+- **Tilt angles** in degrees as in the .tlt, with the signs of docs/conventions.md#projection-and-sign.
 
 ## Architecture
 
@@ -142,9 +142,9 @@ filter, and with the cosine filter the model's inputs get; SIRT 20 iterations as
 the patches; the machine was not idle, so indicative only).
 
 {validation}
-## Real data (`bench/real_cv.sh ../shared/data/real`; never used for training or tuning)
+## Real data (`bench/real_cv.sh DIR`; never used for training or tuning)
 
-Held-out-tilt cross-validation (tilts nearest ±15° left out; CONVENTIONS.md §3), next to FBP and SIRT;
+Held-out-tilt cross-validation (tilts nearest ±15° left out; docs/conventions.md#held-out-tilt-cross-validation), next to FBP and SIRT;
 jason64 with tilt means subtracted for every method. Odd/even FSC and the discussion: docs/localnet.md.
 
 {real}"""

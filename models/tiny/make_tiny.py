@@ -11,7 +11,7 @@ re-reading the saved .onnx), for the TypeScript CPU evaluation in src/engine/ref
 Needs Debian's python3-onnx (1.12, opset ≤ 17) and numpy:  apt-get install -y python3-onnx
 Run: /usr/bin/python3 models/tiny/make_tiny.py   (deterministic: seeded weights)
 
-Network (bias-free, like CryoLithe; see README.md here and papers/README.md §1):
+Network (bias-free, like CryoLithe; see README.md here and docs/background.md#cryolithe):
   inputs  patches [batch, nTilts, P, P] (row s along the tilt axis v, column along u), angles [nTilts] in degrees
   pe[t, 2i] = sin(θ_t / 1000^(2i/F)),  pe[t, 2i+1] = cos(θ_t / 1000^(2i/F))
       (the argument, up to 90 since θ is in degrees, is first reduced to [−π, π] in float32:

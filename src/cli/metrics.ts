@@ -1,5 +1,5 @@
 /**
- * `wedgelab metrics`: compare two volumes (CONVENTIONS.md §3). FSC between A and B (with tilt
+ * `wedgelab metrics`: compare two volumes (docs/conventions.md#metrics). FSC between A and B (with tilt
  * angles: also over the measured and missing regions and the two sides of the wedge cone),
  * PSNR and SSIM of A against B as ground truth after an affine fit of A to B, and the FSC
  * resolution at 0.143 and 0.5.

@@ -1,5 +1,5 @@
 /**
- * Reconstruction filters (CONVENTIONS.md §1, "FBP scale").
+ * Reconstruction filters (docs/conventions.md#filters).
  *
  * Every filter is the frequency response of the discrete Ram-Lak kernel
  * (h[0] = 1/4, h[odd k] = −1/(πk)², 0 at even k ≠ 0) on the zero-padded row length,

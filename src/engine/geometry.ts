@@ -1,5 +1,5 @@
 /**
- * The one home of the tomography geometry (CONVENTIONS.md §1).
+ * The one home of the tomography geometry (docs/conventions.md#geometry).
  *
  * Index i along an axis of length n sits at the centred coordinate c = i − (n − 1)/2.
  * A voxel at centred (x, y, z) lands in the projection at tilt θ at
@@ -64,7 +64,10 @@ export function planSlabs(ny: number, rowsPerSlab: number): Slab[] {
   return slabs;
 }
 
-/** FBP weight per back-projected filtered tilt (CONVENTIONS.md §1, "FBP scale"). */
+/**
+ * FBP weight per back-projected filtered tilt, π/N: with the Ram-Lak filter and N tilts over 180° it
+ * returns the true density (docs/conventions.md#fbp-scale).
+ */
 export function fbpWeight(nTilts: number): number {
   return Math.PI / nTilts;
 }

@@ -1,5 +1,5 @@
 /**
- * Core data types shared by every layer. Conventions (../shared/CONVENTIONS.md §1):
+ * Core data types shared by every layer. Conventions (docs/conventions.md#arrays-and-axes):
  * arrays are x fastest; a tilt series holds one projection per section; a tomogram
  * holds XY sections along z (the beam axis). Lengths are in pixels after binning.
  */

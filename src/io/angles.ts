@@ -1,5 +1,5 @@
 /**
- * Tilt-angle files (CONVENTIONS.md §2). Angles are in degrees and in stack order: entry k
+ * Tilt-angle files (docs/conventions.md#angle-files). Angles are in degrees and in stack order: entry k
  * belongs to section k of the tilt series, whether or not the angles are sorted
  * (dose-symmetric acquisitions are not).
  *

@@ -1,6 +1,6 @@
 /**
  * The MRC2014 codec: the one place WedgeLab reads and writes .mrc/.st/.ali/.rec/.map files
- * (CONVENTIONS.md §2). The reference reader is python `mrcfile`; we follow its strict and
+ * (docs/conventions.md#mrc-files). The reference reader is python `mrcfile`; we follow its strict and
  * permissive behaviour, plus two things real tomography data needs that mrcfile lacks:
  * IMOD's unsigned-byte rule for mode 0, and byte-order inference when the machine stamp is
  * missing.

@@ -38,7 +38,7 @@ export function fscCsv(report: FscReport): string {
   return toCsv(
     ['shell', ...FREQUENCY_HEADER.map((h) => (h === 'resolution' ? `resolution_${unit}` : h)), ...present.map(([name]) => name)],
     report.shells.map((s, r) => [r, ...frequencyColumns(s, report.pixelSize), ...present.map(([, values]) => values[r])]),
-    [`FSC of "${report.labelA}" vs "${report.labelB}" (CONVENTIONS.md section 3)`, `pixel size ${report.pixelSize > 0 ? `${report.pixelSize} A` : 'unknown'}`],
+    [`FSC of "${report.labelA}" vs "${report.labelB}" (definitions: WedgeLab docs/conventions.md#fsc)`, `pixel size ${report.pixelSize > 0 ? `${report.pixelSize} A` : 'unknown'}`],
   );
 }
 

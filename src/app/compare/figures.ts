@@ -27,7 +27,7 @@ export function emptyShellsAsGaps(values: number[]): number[] {
   return values.map((v) => (v === 0 ? NaN : v));
 }
 
-/** Which FSC curves a report holds, named as in CONVENTIONS.md §3. */
+/** Which FSC curves a report holds, named as in docs/conventions.md#measured-and-missing-regions. */
 export function fscSeries(report: FscReport, xScale: number): PlotSeries[] {
   const x = report.shells.map((s) => s * xScale);
   const series: PlotSeries[] = [{ name: 'FSC (all)', x, y: report.fsc, color: CURVE_COLORS.full, width: 2 }];

@@ -1,5 +1,6 @@
 /**
- * Geometry of the Fourier-section overlays (CONVENTIONS.md §1, §3). Pure, no DOM.
+ * Geometry of the Fourier-section overlays (docs/conventions.md#measured-and-missing-regions and
+ * #wedge-cone). Pure, no DOM.
  *
  * A projection at tilt θ integrates along (−sin θ, 0, cos θ), so by the Fourier slice theorem
  * it samples the central plane perpendicular to that direction; in the kx–kz section this is

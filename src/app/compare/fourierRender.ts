@@ -2,7 +2,8 @@
  * Draws a central Fourier section on a 2-D canvas: log magnitude in the inferno colour scale
  * with a colour bar, frequency axes (1/Å when the pixel size is known, else cycles/voxel), and
  * the overlays of the tilt series: the measured central planes and the missing wedge
- * (CONVENTIONS.md §3). Everything lands on the one canvas, so "Export PNG" is the figure.
+ * (docs/conventions.md#measured-and-missing-regions). Everything lands on the one canvas, so
+ * "Export PNG" is the figure.
  */
 import type { FourierSection } from '../../../workers/api.ts';
 import { samplePercentiles } from '../util/format.ts';

@@ -1,4 +1,4 @@
-/** Frequency and resolution units of the comparison views (CONVENTIONS.md §3). Pure. */
+/** Units of the comparison views, pure (docs/conventions.md#frequency-and-resolution-units). */
 
 export interface FrequencyUnit {
   /** Multiply a frequency in cycles/voxel by this to get the displayed unit. */

@@ -1,6 +1,6 @@
 /**
- * Scores without ground truth (CONVENTIONS.md §3): held-out-tilt cross-validation and the
- * odd/even split of a tilt series.
+ * Scores without ground truth: held-out-tilt cross-validation and the odd/even split of a tilt
+ * series (docs/conventions.md#held-out-tilt-cross-validation, #odd-even-fsc).
  */
 
 export interface ProjectionScores {

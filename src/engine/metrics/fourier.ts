@@ -1,5 +1,5 @@
 /**
- * 3-D discrete Fourier transforms of volumes on the CPU (CONVENTIONS.md §3, "Fourier grid").
+ * 3-D discrete Fourier transforms of volumes on the CPU (docs/conventions.md#fourier-grid).
  *
  * Separable: 1-D transforms along x, then y, then z, for any lengths, with the `LineFft` plans of
  * ../fft/cpuFft.ts (twiddles, bit reversal and Bluestein chirp computed once per length, so that

@@ -1,5 +1,5 @@
 /**
- * Fourier shell correlation, whole and directional (CONVENTIONS.md §3).
+ * Fourier shell correlation, whole and directional (docs/conventions.md#fsc).
  *
  * Grid: k ∈ [−0.5, 0.5) cycles/voxel per axis (fourier.ts); shell index round(|k|·n_max) with
  * n_max the largest dimension, so shells are 1/n_max wide and run 0 … floor(n_max/2) (Nyquist).

@@ -1,4 +1,4 @@
-/** The metrics engine (CONVENTIONS.md §3): Fourier transforms, FSC, PSNR/SSIM, cross-validation. */
+/** The metrics engine (docs/conventions.md#metrics): Fourier transforms, FSC, PSNR/SSIM, cross-validation. */
 export { dft3d, dft3dPair, fft3d, frequency, LineFft, mirrorIndex, packedPairDft } from './fourier.ts';
 export type { Spectrum } from './fourier.ts';
 export {

@@ -47,7 +47,7 @@ def load(path, nx, ny, nz):
     return np.fromfile(path, dtype='<f4').reshape(nz, ny, nx).astype(np.float64)
 `;
 
-// The definitions of CONVENTIONS.md §3, written plainly with numpy.
+// The definitions of docs/conventions.md#metrics, written plainly with numpy.
 const FSC_SCRIPT = `${LOAD}
 nx, ny, nz = (int(v) for v in sys.argv[3:6])
 angles = json.loads(sys.argv[6])

@@ -1,5 +1,5 @@
 /**
- * PSNR and SSIM against a ground truth (CONVENTIONS.md §3, "PSNR and SSIM against ground truth").
+ * PSNR and SSIM against a ground truth (docs/conventions.md#psnr-and-ssim).
  *
  * Affine fit first: the result x is replaced by x' = αx + β, the least-squares fit to the
  * truth g, so a method's arbitrary scale and offset do not count. Then, with L = max(g) − min(g):
@@ -238,7 +238,7 @@ export function structuralSimilarity3d(
 }
 
 /**
- * 3-D SSIM of `result` against `truth` (CONVENTIONS.md §3): affine-fit result → x', then
+ * 3-D SSIM of `result` against `truth` (docs/conventions.md#psnr-and-ssim): affine-fit result → x', then
  * structural_similarity(truth, x', data_range = max(truth) − min(truth)). Identical volumes
  * give 1; a constant truth (L = 0) gives NaN, as scikit-image does.
  */

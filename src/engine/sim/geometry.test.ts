@@ -1,5 +1,5 @@
 /**
- * Geometry and sign convention of the projector the simulator uses (CONVENTIONS.md §1):
+ * Geometry and sign convention of the projector the simulator uses (docs/conventions.md#projection-and-sign):
  * a voxel at centred (x, y, z) lands at u = x·cosθ + z·sinθ, v = y, and each projection is the
  * line integral (in voxels). A solid sphere of radius R centred at (cx, cy, cz) projects to the
  * chord length 2·sqrt(R² − (u − uc)² − (y − cy)²) around uc = cx·cosθ + cz·sinθ.

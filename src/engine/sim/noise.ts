@@ -1,5 +1,5 @@
 /**
- * Additive Gaussian noise at a given SNR (CONVENTIONS.md §3):
+ * Additive Gaussian noise at a given SNR (docs/conventions.md#noise-level):
  *   SNR_dB = 10·log10(var(signal) / var(noise)),
  * with var(signal) over the whole noise-free tilt series, i.e. the whole array passed in.
  * Sums run in float64 so that large series do not lose precision.

@@ -2,7 +2,7 @@
  * The demo data: phantom → projections → noise.
  *
  * The projector is injected so the engine can pass its WebGPU projector; the default is the CPU
- * reference (geometry of CONVENTIONS.md §1). The phantom and the noise draw from different
+ * reference (geometry of docs/conventions.md#geometry). The phantom and the noise draw from different
  * streams derived from the one seed, so changing the SNR never changes the specimen.
  */
 import type { PhantomName } from '../../../workers/api.ts';
@@ -19,7 +19,7 @@ export interface SimulationOptions {
   size: [number, number, number];
   /** Degrees, stack order. */
   tiltAngles: number[];
-  /** Gaussian noise at this SNR in dB (CONVENTIONS.md §3); undefined = noise-free. */
+  /** Gaussian noise at this SNR in dB (docs/conventions.md#noise-level); undefined = noise-free. */
   snrDb?: number;
   seed: number;
   /** Å per pixel of the tilts and voxel of the ground truth; 0 or undefined = unknown. */

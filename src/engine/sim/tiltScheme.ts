@@ -1,5 +1,5 @@
 /**
- * Tilt schemes, angles in degrees (CONVENTIONS.md §1: stack order, need not be sorted).
+ * Tilt schemes, angles in degrees, in stack order, which need not be sorted (docs/conventions.md#tilt-angles).
  */
 
 /** Grid angles are rounded to 1e-9° so that e.g. −6 + 7·0.1 prints as 0.7, not 0.7000000000000002. */

@@ -1,5 +1,5 @@
 /**
- * Fourier shell correlation on the GPU (CONVENTIONS.md §3), the same numbers as
+ * Fourier shell correlation on the GPU (docs/conventions.md#fsc), the same numbers as
  * ../../metrics/fsc.ts: shell r = round(|k|·n_max) with exact half-integer ties to the even
  * shell, shells 0 … floor(n_max/2), FSC = Re Σ Fa·conj(Fb) / sqrt(Σ|Fa|² Σ|Fb|²), 0 where a
  * denominator is 0. An optional per-voxel mask (1 = measured, DFT index order, as
