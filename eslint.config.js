@@ -17,4 +17,6 @@ export default tseslint.config(
     },
   },
   { files: ['bin/**/*.js'], languageOptions: { globals: globals.node } },
+  // .dependency-cruiser.cjs: the layering rules run by `npm run lint` after eslint (docs/layering.md).
+  { files: ['*.cjs'], languageOptions: { sourceType: 'commonjs', globals: globals.node } },
 );

@@ -1,31 +1,8 @@
-/**
- * Core data types shared by every layer. Conventions (docs/conventions.md#arrays-and-axes):
- * arrays are x fastest; a tilt series holds one projection per section; a tomogram
- * holds XY sections along z (the beam axis). Lengths are in pixels after binning.
- */
+/** Types shared by the engine and the layers above it: the data (from io), progress and cancellation. */
 
-/** An aligned tilt series: nTilts projections of nx × ny pixels, tilt axis along Y. */
-export interface TiltSeries {
-  nx: number;
-  ny: number;
-  nTilts: number;
-  /** Section k (projection k) starts at k·nx·ny; x fastest. */
-  data: Float32Array;
-  /** Degrees, in stack order: tiltAngles[k] belongs to section k. Need not be sorted. */
-  tiltAngles: number[];
-  /** Å per pixel; 0 when unknown. */
-  pixelSize: number;
-}
+import type { Volume } from '../io/types.ts';
 
-/** A tomogram or any other volume: nx × ny × nz voxels, x fastest, z slowest. */
-export interface Volume {
-  nx: number;
-  ny: number;
-  nz: number;
-  data: Float32Array;
-  /** Å per voxel; 0 when unknown. */
-  pixelSize: number;
-}
+export type { TiltSeries, Volume } from '../io/types.ts';
 
 /** Progress of a long computation: fraction in [0, 1] and a short human message. */
 export interface Progress {

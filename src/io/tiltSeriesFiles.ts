@@ -3,7 +3,7 @@
  * optionally .gz) and one angle file (.tlt/.rawtlt/.mdoc). Every failure names the file
  * and what was expected against what was found.
  */
-import type { TiltSeries } from '../engine/types.ts';
+import type { TiltSeries } from './types.ts';
 import { checkAngleCount, readAngleFile } from './angles.ts';
 import { mrcInfo, readMrc, type MrcDtype } from './mrc.ts';
 

@@ -5,11 +5,10 @@
  * reference (geometry of docs/conventions.md#geometry). The phantom and the noise draw from different
  * streams derived from the one seed, so changing the SNR never changes the specimen.
  */
-import type { PhantomName } from '../../../workers/api.ts';
 import { forwardProjectCpu } from '../reference/projector.ts';
 import type { TiltSeries, Volume } from '../types.ts';
 import { addGaussianNoise } from './noise.ts';
-import { makePhantom } from './phantoms.ts';
+import { makePhantom, type PhantomName } from './phantoms.ts';
 import { deriveSeed } from './random.ts';
 import { tiltRange } from './tiltScheme.ts';
 
