@@ -1,7 +1,7 @@
 // The WGSL kernels against the TypeScript references, in real Chromium WebGPU (SwiftShader here).
 import { expect, test, type Page } from '@playwright/test';
-import type { KernelCheckResult } from '../src/engine/gpu/kernelChecks.ts';
-import { KERNEL_CHECKS } from '../src/engine/gpu/kernelChecks.ts';
+import type { KernelCheckResult } from '../src/engine/checks/kernelChecks.ts';
+import { KERNEL_CHECKS } from '../src/engine/checks/kernelChecks.ts';
 
 test.describe.configure({ mode: 'serial' });
 

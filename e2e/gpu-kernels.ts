@@ -1,6 +1,6 @@
 // Runs the shared kernel suite on the page's WebGPU (Chromium) and publishes the results for Playwright.
 import { openGpu } from '../src/engine/gpu/device.ts';
-import { runKernelChecks, type KernelCheckResult } from '../src/engine/gpu/kernelChecks.ts';
+import { runKernelChecks, type KernelCheckResult } from '../src/engine/checks/kernelChecks.ts';
 
 declare global {
   interface Window {

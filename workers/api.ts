@@ -4,16 +4,17 @@
  * results; the UI asks for what it draws (one tilt, one slice), so large volumes are
  * never copied wholesale into the page.
  */
-import type { MethodName, MethodParams, MethodRequest } from '../src/engine/methods/params.ts';
-import type { ModelChoice } from '../src/engine/onnx/catalogue.ts';
+import type { MethodName, MethodParams, RequestOf } from '../src/engine/methods/registry.ts';
+import type { ModelChoice } from '../src/engine/methods/localnet/models.ts';
 import type { Progress } from '../src/engine/types.ts';
 import type { OddEvenReport } from '../src/engine/evaluation/oddEven.ts';
 import type { FscCurves } from '../src/engine/metrics/fsc.ts';
 import type { SimulationOptions as DemoOptions } from '../src/engine/sim/index.ts';
 import type { SliceAxis } from '../src/engine/volume.ts';
 
-export type { CommonParams, CoordnetParams, FbpParams, LocalnetParams, MethodName, MethodParams, MethodRequest, SirtParams } from '../src/engine/methods/params.ts';
-export type { ModelChoice } from '../src/engine/onnx/catalogue.ts';
+export type { CommonParams } from '../src/engine/methods/common.ts';
+export type { MethodName, MethodParams, MethodRequest, RequestOf } from '../src/engine/methods/registry.ts';
+export type { ModelChoice } from '../src/engine/methods/localnet/models.ts';
 
 /** Options of the simulated demo: the simulator's own options. */
 export type { PhantomName, SimulationOptions as DemoOptions } from '../src/engine/sim/index.ts';
@@ -104,7 +105,7 @@ export interface DisplayVolume {
 }
 
 /**
- * FSC between two volumes (CONVENTIONS.md §3): the engine's curves (frequencies in cycles/voxel;
+ * FSC between two volumes (docs/conventions.md#fsc): the engine's curves (frequencies in cycles/voxel;
  * directional curves when A comes from a tilt series; per-region shell counts, a shell with none
  * has no FSC value there), with labels and resolutions.
  */
@@ -181,7 +182,7 @@ export interface EngineWorkerApi {
   run(
     jobId: string,
     datasetId: string,
-    request: MethodRequest,
+    request: RequestOf<'reconstruction'>,
     onProgress: (progress: Progress) => void,
     onPartialResult?: (summary: ResultSummary) => void,
   ): Promise<ResultSummary>;
@@ -211,7 +212,7 @@ export interface EngineWorkerApi {
   /** Forward projection of a result at one angle (degrees), nx × ny. */
   reproject(resultId: string, angle: number): Promise<Slice>;
   /** Reconstruct from even and from odd tilts, then FSC of the halves. */
-  oddEven(jobId: string, datasetId: string, request: MethodRequest, onProgress: (progress: Progress) => void): Promise<OddEvenSummary>;
+  oddEven(jobId: string, datasetId: string, request: RequestOf<'reconstruction'>, onProgress: (progress: Progress) => void): Promise<OddEvenSummary>;
   /**
    * Held-out-tilt cross-validation: `heldOut` is "0" (nearest tilt), "±15" (a pair), "12,-30" (a list)
    * or "every:K"; one reconstruction without them, then predicted vs measured projections.
@@ -219,7 +220,7 @@ export interface EngineWorkerApi {
   crossValidate(
     jobId: string,
     datasetId: string,
-    request: MethodRequest,
+    request: RequestOf<'reconstruction'>,
     heldOut: string,
     onProgress: (progress: Progress) => void,
   ): Promise<CrossValidationSummary>;

@@ -7,8 +7,7 @@ import { openGpu, type GpuContext } from '../src/engine/gpu/device.ts';
 import { crossValidate } from '../src/engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../src/engine/evaluation/oddEven.ts';
 import { heldOutTilts } from '../src/engine/evaluation/tiltSubsets.ts';
-import { reconstruct } from '../src/engine/methods/index.ts';
-import { localnetDefaults, resolveCoordnet } from '../src/engine/methods/params.ts';
+import { resolveReconstruction, runReconstruction } from '../src/engine/methods/runners.ts';
 import { fft3dGpu } from '../src/engine/gpu/kernels/fft3d.ts';
 import { fourierSection } from '../src/engine/metrics/fourierSection.ts';
 import { fsc, resolutionAt } from '../src/engine/metrics/fsc.ts';
@@ -19,7 +18,7 @@ import { CancelledError, type Progress, type TiltSeries, type Volume } from '../
 import { downsampleVolume, percentiles, pyramidFactor, volumeSlice, volumeStats } from '../src/engine/volume.ts';
 import { writeMrc } from '../src/io/mrc.ts';
 import { readTiltSeriesFiles } from '../src/io/tiltSeriesFiles.ts';
-import type { ModelChoice } from '../src/engine/onnx/catalogue.ts';
+import type { ModelChoice } from '../src/engine/methods/localnet/models.ts';
 import type {
   CrossValidationSummary,
   DatasetSummary,
@@ -30,7 +29,7 @@ import type {
   FscReport,
   GpuInfo,
   GroundTruthScores,
-  MethodRequest,
+  RequestOf,
   OddEvenSummary,
   PartialState,
   ResultSummary,
@@ -121,20 +120,6 @@ function putResult(fields: ResultFields, volume: Volume, id = nextId('r')): Resu
 /** The voxels statistics and contrast look at: of a partial result, its fitted rows only. */
 function shownData({ summary, volume }: { summary: Pick<ResultSummary, 'partial'>; volume: Volume }): Float32Array {
   return summary.partial ? fittedSample(volume, summary.partial.rowsDone) : volume.data;
-}
-
-/**
- * Parameters and label for a result reported before reconstruct() returns: the methods that finish slab
- * by slab (the coordinate network, the local network) report one. The local network's full label also
- * names the patch size and backend, known once the model is open: the completed result has it.
- */
-function describeRequest(ts: TiltSeries, request: MethodRequest): Pick<ResultSummary, 'params' | 'label'> {
-  if (request.method === 'coordnet') return resolveCoordnet(ts, request.params);
-  if (request.method === 'localnet') {
-    const params = localnetDefaults(ts, request.params);
-    return { params, label: `Local network (${params.model})` };
-  }
-  return { params: null, label: request.method };
 }
 
 /**
@@ -307,15 +292,19 @@ const api: EngineWorkerApi = {
     return transferSlice({ width: ts.nx, height: ts.ny, data: ts.data.slice(index * plane, (index + 1) * plane) });
   },
 
-  async run(jobId: string, datasetId: string, request: MethodRequest, onProgress, onPartialResult): Promise<ResultSummary> {
+  async run(jobId: string, datasetId: string, request: RequestOf<'reconstruction'>, onProgress, onPartialResult): Promise<ResultSummary> {
     const { tiltSeries } = datasetOf(datasetId);
+    // Resolved once, here: complete parameters and the label the result carries while it fills (a bad
+    // parameter fails now, before any GPU work).
+    const resolved = resolveReconstruction(tiltSeries, request);
+    const { method } = resolved;
     const started = performance.now();
     const elapsedMs = () => performance.now() - started;
-    const growing = new GrowingResult(() => ({ datasetId, method: request.method, ...describeRequest(tiltSeries, request), elapsedMs: elapsedMs() }), onPartialResult);
+    const growing = new GrowingResult(() => ({ datasetId, method, params: resolved.params, label: resolved.label, elapsedMs: elapsedMs() }), onPartialResult);
     let kept: ResultSummary | null = null;
     const work = async (signal: AbortSignal) => {
       try {
-        const out = await reconstruct(await gpu(), tiltSeries, request, {
+        const out = await runReconstruction(await gpu(), tiltSeries, resolved, {
           signal,
           models,
           onProgress: (p) => {
@@ -325,7 +314,7 @@ const api: EngineWorkerApi = {
           onSlabDone: (volume, rowsDone) => void growing.update(volume, { rowsDone, state: 'running' }),
         });
         const { label, params, residuals, loss } = out;
-        return await growing.complete({ datasetId, method: request.method, label, params, elapsedMs: elapsedMs(), residuals, loss }, out.volume);
+        return await growing.complete({ datasetId, method, label, params, elapsedMs: elapsedMs(), residuals, loss }, out.volume);
       } catch (error) {
         kept = await growing.stop(error instanceof CancelledError ? 'cancelled' : 'failed');
         throw error;
@@ -334,7 +323,7 @@ const api: EngineWorkerApi = {
     return withJob(jobId, work, () => kept && `kept ${kept.label}`);
   },
 
-  async oddEven(jobId: string, datasetId: string, request: MethodRequest, onProgress: (p: Progress) => void): Promise<OddEvenSummary> {
+  async oddEven(jobId: string, datasetId: string, request: RequestOf<'reconstruction'>, onProgress: (p: Progress) => void): Promise<OddEvenSummary> {
     const dataset = datasetOf(datasetId);
     return withJob(jobId, async (signal) => oddEvenFsc(await gpu(), dataset.tiltSeries, request, { signal, models, onProgress: (p) => void onProgress(p) }));
   },

@@ -4,8 +4,9 @@
  * import.meta.glob); the CLI has its own library (src/cli/models.ts).
  */
 import type { GpuContext } from '../src/engine/gpu/device.ts';
-import { shippedModel, unknownModelError, type ModelChoice, type ModelLibrary } from '../src/engine/onnx/catalogue.ts';
-import { LocalModel } from '../src/engine/onnx/session.ts';
+import type { ModelLibrary } from '../src/engine/onnx/library.ts';
+import { shippedModel, unknownModelError, type ModelChoice } from '../src/engine/methods/localnet/models.ts';
+import { LocalModel } from '../src/engine/methods/localnet/model.ts';
 import { ORT_WASM_URL } from '../src/engine/onnx/wasmUrl.browser.ts';
 
 const MODEL_URLS = import.meta.glob('../models/localnet/*/model.onnx', { query: '?url', import: 'default', eager: true }) as Record<string, string>;

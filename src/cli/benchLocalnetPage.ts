@@ -6,7 +6,7 @@
  * (worker side, whole runs: patches, model, inverse wavelet, read-back).
  */
 import type { ResultSummary } from '../../workers/api.ts';
-import { LOCAL_MODELS } from '../engine/onnx/catalogue.ts';
+import { LOCAL_MODELS } from '../engine/methods/localnet/models.ts';
 import { tiltRange } from '../engine/sim/tiltScheme.ts';
 import { withWorkbenchPage } from './benchRender.ts';
 

@@ -7,11 +7,13 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { filterResponse, paddedLength } from '../engine/filters.ts';
 import { tiltTrig } from '../engine/geometry.ts';
-import { relativeError } from '../engine/gpu/kernelChecks.ts';
+import { relativeError } from '../engine/checks/kernelChecks.ts';
 import { stackMeanStd } from '../engine/methods/preprocess.ts';
 import { filterRowsCpu } from '../engine/reference/filter.ts';
 import { extractPatchesCpu } from '../engine/reference/patches.ts';
-import { dwt3Cpu, halfGridOrigin } from '../engine/reference/wavelet3d.ts';
+import { halfGridOrigin } from '../engine/methods/localnet/grid.ts';
+import { dwt3Cpu } from '../engine/reference/wavelet3d.ts';
+import { METHODS, methodChoices, methodFlags } from '../engine/methods/registry.ts';
 import { readMrc } from '../io/mrc.ts';
 import { readTiltSeriesFiles } from '../io/tiltSeriesFiles.ts';
 
@@ -50,13 +52,13 @@ describe('wedgelab CLI', () => {
     expect(info).toMatchObject({ nx: 48, ny: 40, nz: 25, mode: 2, dtype: 'float32', endianness: 'little', extendedHeaderBytes: 0 });
     expect(info.pixelSize[0]).toBeCloseTo(7, 5);
 
-    for (const method of ['fbp', 'sirt']) {
+    for (const [method, own] of [['fbp', ['--filter', 'shepp']], ['sirt', ['--iterations', '3']]] as const) {
       const out = join(dir, `${method}.mrc`);
-      const recon = await wedgelab(['recon', '--tilts', files.tiltSeries, '--angles', files.tiltAngles, '--method', method, '--thickness', '16', '--iterations', '3', '--quiet', '--out', out]);
+      const recon = await wedgelab(['recon', '--tilts', files.tiltSeries, '--angles', files.tiltAngles, '--method', method, '--thickness', '16', ...own, '--quiet', '--out', out]);
       expect(recon.code, recon.stderr).toBe(0);
       const tomogram = readMrc(new Uint8Array(readFileSync(out)));
       expect([tomogram.header.nx, tomogram.header.ny, tomogram.header.nz]).toEqual([48, 40, 16]);
-      expect(tomogram.header.labels.join(' ')).toContain(method.toUpperCase());
+      expect(tomogram.header.labels.join(' ')).toContain(method === 'fbp' ? 'FBP (shepp-logan,' : 'SIRT (3 it,');
       expect(tomogram.pixelSize[0]).toBeCloseTo(7, 4);
     }
 
@@ -175,6 +177,42 @@ describe('wedgelab CLI', () => {
     delete env.VK_ICD_FILENAMES;
     const sim = await wedgelab(['simulate', '--phantom', 'blobs', '--size', '16,8,8', '--angles', '-30,30,30', '--out-dir', join(dir, 'fallback')], env);
     expect(sim.code, sim.stderr).toBe(0);
+  });
+
+  it('prints every method\'s flags with their defaults, all from the registry', async () => {
+    for (const { name } of METHODS) {
+      const help = await wedgelab(['recon', '--method', name, '--help']);
+      expect(help.code, help.stderr).toBe(0);
+      expect(help.stdout.split('\n')[0]).toContain(`--method ${name}`);
+      for (const flag of methodFlags(name)) expect(help.stdout, `${name} --${flag.name}`).toMatch(new RegExp(`--${flag.name}\\b.*\\(default: [^)]+\\)`));
+    }
+    const sirt = (await wedgelab(['recon', '--method', 'sirt', '--help'])).stdout;
+    expect(sirt).toMatch(/--iterations K +iterations \(default: 20\)/);
+    expect((await wedgelab(['recon', '--method', 'localnet-wavelet', '--help'])).stdout).toContain('(default: lamella-p11-wavelet)');
+    const usage = await wedgelab(['--help']);
+    expect(usage.stderr).toContain(`--method ${methodChoices().join('|')}`);
+  });
+
+  it('names the method\'s choices, refuses flags of another method, and takes other tools\' filter names', async () => {
+    const input = ['--tilts', join(dir, 'tilt_series.mrc'), '--angles', join(dir, 'tilt_series.tlt'), '--thickness', '8', '--quiet'];
+    const out = join(dir, 'x.mrc');
+    const unknown = await wedgelab(['recon', ...input, '--method', 'art', '--out', out]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.split('\n')[0]).toBe(`wedgelab recon: unknown method "art": use one of ${methodChoices().join(', ')}`);
+    const foreign = await wedgelab(['recon', ...input, '--method', 'fbp', '--iterations', '5', '--out', out]);
+    expect(foreign.code).toBe(2);
+    expect(foreign.stderr.split('\n')[0]).toBe('wedgelab recon: --iterations is not a flag of fbp: see wedgelab recon --method fbp --help');
+    const cutoff = await wedgelab(['recon', ...input, '--method', 'fbp', '--filter', 'hann', '--cutoff', '0.3', '--out', out]);
+    expect(cutoff.stderr.split('\n')[0]).toBe('wedgelab recon: --cutoff and --falloff belong to the radial filter, not to hann');
+    const negative = await wedgelab(['recon', ...input, '--method', 'fbp', '--filter', 'radial', '--cutoff', '-3', '--out', out]);
+    expect(negative.code).toBe(1);
+    expect(negative.stderr.trim()).toBe("wedgelab recon: the radial filter's cutoff must be in [0, 0.5] cycles/pixel (got -3)");
+    // Other tools' spellings name the same filter as ours: the tomograms agree bit for bit.
+    const ramp = join(dir, 'ramp.mrc');
+    const ramLak = join(dir, 'ram-lak.mrc');
+    expect((await wedgelab(['recon', ...input, '--method', 'fbp', '--filter', 'RamLak', '--out', ramp])).code).toBe(0);
+    expect((await wedgelab(['recon', ...input, '--method', 'fbp', '--filter', 'ram-lak', '--out', ramLak])).code).toBe(0);
+    expect(readMrc(new Uint8Array(readFileSync(ramp))).data).toEqual(readMrc(new Uint8Array(readFileSync(ramLak))).data);
   });
 
   it('ends bad input with one line naming the problem', async () => {

@@ -3,16 +3,18 @@ import { crossValidate } from '../engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../engine/evaluation/oddEven.ts';
 import { heldOutTilts } from '../engine/evaluation/tiltSubsets.ts';
 import { openCliGpu } from './gpu.ts';
-import { parseOptions, requireOption } from './options.ts';
+import { requireFlag } from '../engine/methods/flags.ts';
+import { parseOptions } from './options.ts';
 import { cliModelLibrary } from './models.ts';
-import { METHOD_OPTIONS, methodRequest, progressPrinter, readTiltSeriesPaths } from './recon.ts';
+import { METHOD_OPTIONS, methodRequest } from './methodFlags.ts';
+import { progressPrinter, readTiltSeriesPaths } from './recon.ts';
 
 const OPTIONS = { ...METHOD_OPTIONS, drop: { type: 'string' }, json: { type: 'boolean' } } as const;
 
 async function setUp(args: string[]) {
   const { values } = parseOptions(args, OPTIONS);
-  const request = methodRequest(values);
-  const loaded = await readTiltSeriesPaths(requireOption(values, 'tilts'), requireOption(values, 'angles'));
+  const request = methodRequest(values, 'reconstruction');
+  const loaded = await readTiltSeriesPaths(requireFlag(values, 'tilts'), requireFlag(values, 'angles'));
   const gpu = await openCliGpu();
   // Progress goes to stderr only for people watching: --json output stays clean on stdout.
   return { values, request, ts: loaded.tiltSeries, gpu, onProgress: progressPrinter(values.quiet === true || values.json === true) };

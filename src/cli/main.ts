@@ -10,20 +10,20 @@ import { benchCommand } from './bench.ts';
 import { cvCommand, oddEvenCommand } from './evaluate.ts';
 import { metricsCommand } from './metrics.ts';
 import { reconCommand } from './recon.ts';
+import { commonUsage, methodUsage } from './methodFlags.ts';
+import { METHODS, methodChoices } from '../engine/methods/registry.ts';
 import { trainingPatchesCommand } from './trainingPatches.ts';
 import { trainingSetCommand } from './trainingSet.ts';
 import { simulateCommand } from './simulate.ts';
-import { parseOptions, UsageError } from './options.ts';
+import { UsageError } from '../engine/methods/flags.ts';
+import { parseOptions } from './options.ts';
 
 const USAGE = `usage:
   wedgelab info FILE.mrc
-  wedgelab recon --tilts STACK.mrc --angles FILE.tlt --method fbp|sirt|coordnet|localnet|localnet-wavelet [--filter NAME] [--thickness NZ]
-                 [--iterations K] [--relaxation L] [--positivity] [--bin B] [--invert-angles] [--subtract-mean] --out TOMO.mrc
-                 coordnet: [--width 256] [--layers 4] [--slab 8] [--steps-first 2000] [--steps-next 400]
-                 [--lr 1e-3[,1e-4]] [--lr-next 1e-4[,1e-5]] [--tv 0] [--omega0 30] [--seed 1]
-                 localnet, localnet-wavelet: [--model NAME|FILE.onnx] [--batch N]   (shipped: lamella-p11 (voxel, the
-                 default), lamella-p11-wavelet (wavelet's default), lamella-p11x3-wavelet (two scales, 33-pixel
-                 reach); the variant follows the model)
+  wedgelab recon --tilts STACK.mrc --angles FILE.tlt --method ${methodChoices().join('|')}
+                 ${commonUsage()} --out TOMO.mrc
+${methodUsage('                 ')}
+                 (wedgelab recon --method NAME --help: the method and its flags with their defaults)
   wedgelab simulate --phantom spheres|mixed|filaments|blobs|cell|lamella --size NX,NY,NZ
                  --angles MIN,MAX,STEP | --angle-file F [--dose-symmetric] [--snr-db S] [--seed K] [--pixel-size A] --out-dir DIR
   wedgelab training-set --count N --out-dir DIR [--phantom lamella] [--min-size 64] [--max-size 160] [--seed K]
@@ -32,7 +32,8 @@ const USAGE = `usage:
   wedgelab metrics --a A.mrc --b B.mrc [--angles F.tlt] [--invert-angles] [--json]
   wedgelab cv --tilts STACK.mrc --angles F.tlt --method METHOD [method options] [--drop 0|±15|every:K] [--json]
   wedgelab oddeven --tilts STACK.mrc --angles F.tlt --method METHOD [method options] [--json]
-  wedgelab bench [--quick] [--only recon|fft|render|coordnet|localnet|localnet-page] [--model-backend auto|webgpu|wasm] [--out-dir DIR]`;
+  wedgelab bench [--quick] [--only PART[,PART…]] [--model-backend auto|webgpu|wasm] [--out-dir DIR]
+                 (PART: ${[...METHODS.map((d) => d.name), 'fft', 'render', 'localnet-page'].join(', ')})`;
 
 async function infoCommand(args: string[]): Promise<void> {
   const { positionals } = parseOptions(args, {});

@@ -8,7 +8,7 @@ import { Rng } from '../engine/sim/random.ts';
 import type { Volume } from '../engine/types.ts';
 import { writeMrc } from '../io/mrc.ts';
 import { metricsCommand } from './metrics.ts';
-import { UsageError } from './options.ts';
+import { UsageError } from '../engine/methods/flags.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wedgelab-metrics-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -14,7 +14,8 @@ import { fsc, psnr, resolutionAt, ssim3d, SSIM_RADIUS } from '../engine/metrics/
 import type { Volume } from '../engine/types.ts';
 import { readAngleFile } from '../io/angles.ts';
 import { readMrc } from '../io/mrc.ts';
-import { parseOptions, requireOption } from './options.ts';
+import { requireFlag } from '../engine/methods/flags.ts';
+import { parseOptions } from './options.ts';
 
 const OPTIONS = {
   a: { type: 'string' },
@@ -36,8 +37,8 @@ const finiteOrNull = (v: number | null) => (v !== null && Number.isFinite(v) ? v
 
 export async function metricsCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, OPTIONS);
-  const aPath = requireOption(values, 'a');
-  const bPath = requireOption(values, 'b');
+  const aPath = requireFlag(values, 'a');
+  const bPath = requireFlag(values, 'b');
   const a = await readVolume(aPath);
   const b = await readVolume(bPath);
   if (a.nx !== b.nx || a.ny !== b.ny || a.nz !== b.nz) {
@@ -45,7 +46,7 @@ export async function metricsCommand(args: string[]): Promise<void> {
   }
   let tiltAngles: number[] | undefined;
   if (values.angles !== undefined) {
-    const anglesPath = requireOption(values, 'angles');
+    const anglesPath = requireFlag(values, 'angles');
     tiltAngles = readAngleFile(anglesPath, await readFile(anglesPath, 'utf8')).tiltAngles;
     if (values['invert-angles'] === true) tiltAngles = tiltAngles.map((t) => -t);
   }

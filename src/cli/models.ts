@@ -1,7 +1,8 @@
 /** The command line's model library: shipped models by name from models/, or any .onnx file by path. */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { shippedModel, unknownModelError, type ModelLibrary } from '../engine/onnx/catalogue.ts';
+import type { ModelLibrary } from '../engine/onnx/library.ts';
+import { shippedModel, unknownModelError } from '../engine/methods/localnet/models.ts';
 
 export const cliModelLibrary: ModelLibrary = {
   async load(name) {

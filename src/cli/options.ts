@@ -1,7 +1,6 @@
-/** Command-line option parsing with errors that name the option. */
+/** Command-line option parsing with errors that name the option (the value parsers are the methods' own: engine/methods/flags.ts). */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-
-export class UsageError extends Error {}
+import { UsageError } from '../engine/methods/flags.ts';
 
 /**
  * parseArgs with our usage errors. A value that starts with a minus sign and a digit
@@ -20,35 +19,4 @@ export function parseOptions<T extends ParseArgsConfig['options']>(args: string[
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-}
-
-export function requireOption(values: Record<string, unknown>, name: string): string {
-  const value = values[name];
-  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
-  return value;
-}
-
-/** A whole number option, with the option named in the error. */
-export function intOption(values: Record<string, unknown>, name: string): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isInteger(value)) throw new UsageError(`--${name} must be a whole number (got "${raw}")`);
-  return value;
-}
-
-/** One of `choices`, with the option and its choices named in the error. */
-export function choiceOption<C extends string>(values: Record<string, unknown>, name: string, choices: readonly C[]): C | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  if (!(choices as readonly unknown[]).includes(raw)) throw new UsageError(`--${name} takes ${choices.join(', ')} (got "${String(raw)}")`);
-  return raw as C;
-}
-
-export function numberOption(values: Record<string, unknown>, name: string): number | undefined {
-  const raw = values[name];
-  if (raw === undefined) return undefined;
-  const value = Number(raw);
-  if (!Number.isFinite(value)) throw new UsageError(`--${name} must be a number (got "${raw}")`);
-  return value;
 }

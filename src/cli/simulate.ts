@@ -9,7 +9,8 @@ import { doseSymmetric, parseAngleSpec, tiltRange } from '../engine/sim/tiltSche
 import { formatTlt, readAngleFile } from '../io/angles.ts';
 import { writeMrc } from '../io/mrc.ts';
 import { openCliGpu } from './gpu.ts';
-import { intOption, numberOption, parseOptions, requireOption, UsageError } from './options.ts';
+import { UsageError, intFlag, numberFlag, requireFlag } from '../engine/methods/flags.ts';
+import { parseOptions } from './options.ts';
 
 const OPTIONS = {
   phantom: { type: 'string' },
@@ -36,7 +37,7 @@ async function tiltAngles(values: Record<string, unknown>): Promise<number[]> {
     const path = values['angle-file'] as string;
     return readAngleFile(path, await readFile(path, 'utf8')).tiltAngles;
   }
-  const spec = requireOption(values, 'angles');
+  const spec = requireFlag(values, 'angles');
   if (!values['dose-symmetric']) return parseAngleSpec(spec);
   const angles = parseAngleSpec(spec);
   const step = angles.length > 1 ? angles[1] - angles[0] : 1;
@@ -60,17 +61,17 @@ export async function writeSimulation(gpu: GpuContext, options: SimulationOption
 
 export async function simulateCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, OPTIONS);
-  const phantom = requireOption(values, 'phantom');
+  const phantom = requireFlag(values, 'phantom');
   if (!(PHANTOM_NAMES as readonly string[]).includes(phantom)) throw new UsageError(`unknown phantom "${phantom}": use ${PHANTOM_NAMES.join(', ')}`);
-  const size = parseSize(requireOption(values, 'size'));
-  const outDir = requireOption(values, 'out-dir');
+  const size = parseSize(requireFlag(values, 'size'));
+  const outDir = requireFlag(values, 'out-dir');
   const options = {
     phantom: phantom as PhantomName,
     size,
     tiltAngles: await tiltAngles(values),
-    snrDb: numberOption(values, 'snr-db'),
-    seed: intOption(values, 'seed') ?? 1,
-    pixelSize: numberOption(values, 'pixel-size') ?? 1,
+    snrDb: numberFlag(values, 'snr-db'),
+    seed: intFlag(values, 'seed') ?? 1,
+    pixelSize: numberFlag(values, 'pixel-size') ?? 1,
   };
   const files = await writeSimulation(await openCliGpu(), options, outDir);
   process.stdout.write(`${JSON.stringify({ ...files, size })}\n`);

@@ -22,14 +22,15 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFloats } from '../engine/gpu/buffers.ts';
 import type { GpuContext } from '../engine/gpu/device.ts';
-import { prepareLocalnetInput, slabPatches, type LocalnetInput } from '../engine/methods/localnet.ts';
-import type { PatchGrid } from '../engine/reference/patches.ts';
-import { dwt3Cpu, halfGridOrigin } from '../engine/reference/wavelet3d.ts';
+import { prepareLocalnetInput, slabPatches, type LocalnetInput } from '../engine/methods/localnet/run.ts';
+import { halfGridOrigin, type PatchGrid } from '../engine/methods/localnet/grid.ts';
+import { dwt3Cpu } from '../engine/reference/wavelet3d.ts';
 import { Rng } from '../engine/sim/random.ts';
 import type { TiltSeries, Volume } from '../engine/types.ts';
 import { readMrc } from '../io/mrc.ts';
 import { openCliGpu } from './gpu.ts';
-import { intOption, parseOptions, requireOption, UsageError } from './options.ts';
+import { UsageError, intFlag, requireFlag } from '../engine/methods/flags.ts';
+import { parseOptions } from './options.ts';
 import { readTiltSeriesPaths } from './recon.ts';
 
 const OPTIONS = {
@@ -92,15 +93,15 @@ async function writeNpy(path: string, parts: readonly (Float32Array | Int32Array
 /** `wedgelab training-patches --set DIR --points N --patch P [--seed 1] --out-dir OUT` */
 export async function trainingPatchesCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, OPTIONS);
-  const setDir = requireOption(values, 'set');
-  const outDir = requireOption(values, 'out-dir');
-  const wanted = intOption(values, 'points') ?? 4096;
-  const patch = intOption(values, 'patch') ?? 11;
+  const setDir = requireFlag(values, 'set');
+  const outDir = requireFlag(values, 'out-dir');
+  const wanted = intFlag(values, 'points') ?? 4096;
+  const patch = intFlag(values, 'patch') ?? 11;
   if (!(wanted >= 1 && patch >= 1)) throw new UsageError(`need --points ≥ 1 and --patch ≥ 1 (got ${wanted}, ${patch})`);
   const variant = values.variant ?? 'voxel';
   if (variant !== 'voxel' && variant !== 'wavelet') throw new UsageError(`--variant is voxel or wavelet (got ${variant})`);
   const manifest = JSON.parse(await readFile(join(setDir, 'manifest.json'), 'utf8')) as { dir: string }[];
-  const rng = new Rng(intOption(values, 'seed') ?? 1);
+  const rng = new Rng(intFlag(values, 'seed') ?? 1);
   const gpu = await openCliGpu();
   for (const { dir } of manifest) {
     const ts = (await readTiltSeriesPaths(join(setDir, dir, 'tilt_series.mrc'), join(setDir, dir, 'tilt_series.tlt'))).tiltSeries;

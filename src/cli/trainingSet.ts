@@ -13,7 +13,8 @@ import { Rng } from '../engine/sim/random.ts';
 import type { SimulationOptions } from '../engine/sim/simulate.ts';
 import { doseSymmetric, tiltRange } from '../engine/sim/tiltScheme.ts';
 import { openCliGpu } from './gpu.ts';
-import { intOption, parseOptions, requireOption, UsageError } from './options.ts';
+import { UsageError, intFlag, requireFlag } from '../engine/methods/flags.ts';
+import { parseOptions } from './options.ts';
 import { writeSimulation } from './simulate.ts';
 
 const OPTIONS = {
@@ -57,14 +58,14 @@ export function drawExample(rng: Rng, k: number, phantom: PhantomName, minSize: 
 /** `wedgelab training-set --count N --out-dir DIR [--phantom lamella] [--min-size 64] [--max-size 160] [--seed 1]` */
 export async function trainingSetCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, OPTIONS);
-  const count = intOption(values, 'count') ?? 10;
+  const count = intFlag(values, 'count') ?? 10;
   const phantom = (values.phantom as string | undefined) ?? 'lamella';
   if (!(PHANTOM_NAMES as readonly string[]).includes(phantom)) throw new UsageError(`unknown phantom "${phantom}": use ${PHANTOM_NAMES.join(', ')}`);
-  const minSize = intOption(values, 'min-size') ?? 64;
-  const maxSize = intOption(values, 'max-size') ?? 160;
+  const minSize = intFlag(values, 'min-size') ?? 64;
+  const maxSize = intFlag(values, 'max-size') ?? 160;
   if (!(count >= 1 && minSize >= 16 && maxSize >= minSize)) throw new UsageError(`need --count ≥ 1 and 16 ≤ --min-size ≤ --max-size (got ${count}, ${minSize}, ${maxSize})`);
-  const outDir = requireOption(values, 'out-dir');
-  const rng = new Rng(intOption(values, 'seed') ?? 1);
+  const outDir = requireFlag(values, 'out-dir');
+  const rng = new Rng(intFlag(values, 'seed') ?? 1);
   const gpu = await openCliGpu();
   const manifest: TrainingExample[] = [];
   for (let k = 0; k < count; k++) {

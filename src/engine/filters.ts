@@ -24,6 +24,24 @@ export function isFilterName(name: string): name is FilterName {
   return (FILTER_NAMES as readonly string[]).includes(name);
 }
 
+/** Other tools' spellings (IMOD, ASTRA, scikit-image, TomoPy) of the same filters. */
+const FILTER_ALIASES: Readonly<Record<string, FilterName>> = {
+  ramp: 'ram-lak',
+  ramlak: 'ram-lak',
+  'ram_lak': 'ram-lak',
+  shepp: 'shepp-logan',
+  shepplogan: 'shepp-logan',
+  'shepp_logan': 'shepp-logan',
+  cos: 'cosine',
+  hanning: 'hann',
+};
+
+/** The canonical filter for a name as people type it (any case), or undefined. */
+export function filterByName(name: string): FilterName | undefined {
+  const key = name.trim().toLowerCase();
+  return isFilterName(key) ? key : FILTER_ALIASES[key];
+}
+
 /** Padded row length for filtering: a power of two ≥ 2·nx, so the circular convolution never wraps. */
 export function paddedLength(nx: number): number {
   return nextPowerOfTwo(2 * nx);

@@ -4,7 +4,7 @@ import { useAppStore } from '../state/store.ts';
 import { exportFileName } from '../util/download.ts';
 import { oddEvenCsv } from './csv.ts';
 import { EvalProgress } from './EvalProgress.tsx';
-import { formDescription } from './formLabel.ts';
+import { formDescription } from '../state/methodForm.ts';
 import { oddEvenPlotSpec } from './figures.ts';
 import { SvgFigure } from './SvgFigure.tsx';
 import { formatResolution } from './units.ts';

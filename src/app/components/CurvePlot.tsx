@@ -1,5 +1,4 @@
-import type { CoordnetParams } from '../../../workers/api.ts';
-import { decimate, plotRange, slabStarts } from '../util/curve.ts';
+import { decimate, plotRange } from '../util/curve.ts';
 import { formatNumber } from '../util/format.ts';
 
 const W = 280;
@@ -78,10 +77,9 @@ export function ResidualPlot({ residuals, live = false }: { residuals: number[];
   return <CurvePlot values={residuals} caption={caption} xLabel="iteration" ariaLabel="SIRT residual per iteration" testId="residual-plot" />;
 }
 
-/** The coordinate network's training loss per step, log scale, with a mark where each later slab starts. */
-export function LossPlot({ loss, params, live = false }: { loss: number[]; params: Pick<CoordnetParams, 'stepsFirst' | 'stepsNext'>; live?: boolean }) {
+/** A training loss per step (the coordinate network's), log scale, with a mark where each later stage (slab) starts. */
+export function LossPlot({ loss, marks, live = false }: { loss: number[]; marks: number[]; live?: boolean }) {
   const n = loss.length;
   const caption = `Training loss${live ? ' (live)' : ''}: ${formatNumber(loss[n - 1], 3)} at step ${n}`;
-  const marks = slabStarts(params.stepsFirst, params.stepsNext, n);
   return <CurvePlot values={loss} caption={caption} xLabel="step (marks: next slab)" ariaLabel="Training loss per step" testId="loss-plot" log marks={marks} />;
 }

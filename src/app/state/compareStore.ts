@@ -14,7 +14,7 @@ import type {
   SliceAxis,
 } from '../../../workers/api.ts';
 import type { Progress } from '../../engine/types.ts';
-import { formDescription } from '../compare/formLabel.ts';
+import { formDescription } from './methodForm.ts';
 import { toggleSelection } from '../compare/linking.ts';
 import { errorMessage, getEngine, isCancellation, progressProxy } from '../engineClient.ts';
 import type { VolumeDims, Voxel } from '../viewer/axes.ts';

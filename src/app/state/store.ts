@@ -3,25 +3,15 @@
  * buttons, the drop zone and the scripting hook (window.wedgelab) share one code path.
  */
 import { create } from 'zustand';
-import type {
-  CommonParams,
-  DatasetSummary,
-  DemoOptions,
-  GpuInfo,
-  MethodName,
-  MethodRequest,
-  ModelChoice,
-  ResultSummary,
-} from '../../../workers/api.ts';
-import { LOCAL_MODELS } from '../../engine/onnx/catalogue.ts';
-import type { FilterSpec } from '../../engine/filters.ts';
+import type { CommonParams, DatasetSummary, DemoOptions, GpuInfo, MethodParams, ModelChoice, RequestOf, ResultSummary } from '../../../workers/api.ts';
+import { LOCAL_MODELS } from '../../engine/methods/localnet/models.ts';
 import type { Progress } from '../../engine/types.ts';
 import { errorMessage, getEngine, isCancellation, onWorkerError, progressProxy, workerCallback } from '../engineClient.ts';
 import { sliceCache } from '../viewer/sliceCache.ts';
 import { downloadBlob, exportFileName } from '../util/download.ts';
-import { defaultThickness as engineDefaultThickness } from '../../engine/methods/params.ts';
+import { defaultThickness as engineDefaultThickness } from '../../engine/methods/common.ts';
 import { fittedRowsText } from '../../../workers/partialResult.ts';
-import { buildRequest, defaultForm, METHOD_NAMES, type CoordnetOptions, type LocalnetOptions, type MethodForm, type SirtOptions } from './methodForm.ts';
+import { buildRequest, defaultForm, methodTitle, type MethodForm, type MethodOptions, type ReconstructionName } from './methodForm.ts';
 import { upsertResult } from './results.ts';
 
 export type GpuState =
@@ -32,8 +22,8 @@ export type GpuState =
 export interface JobState {
   jobId: string;
   datasetId: string;
-  method: MethodName;
-  request: MethodRequest;
+  method: ReconstructionName;
+  request: RequestOf<'reconstruction'>;
   label: string;
   progress: Progress;
   startedAt: number;
@@ -76,16 +66,14 @@ export interface AppActions {
   loadDemo(options?: Partial<DemoOptions>): Promise<DatasetSummary>;
   loadFiles(files: File[]): Promise<DatasetSummary>;
   selectDataset(id: string): void;
-  setMethod(method: MethodName): void;
+  setMethod(method: ReconstructionName): void;
   updateCommon(patch: Partial<CommonParams>): void;
-  setFilter(filter: FilterSpec): void;
-  updateSirt(patch: Partial<SirtOptions>): void;
-  updateCoordnet(patch: Partial<CoordnetOptions>): void;
-  updateLocalnet(patch: Partial<LocalnetOptions>): void;
+  /** Change some of one method's own settings. */
+  updateOptions<N extends ReconstructionName>(method: N, patch: Partial<MethodOptions<N>>): void;
   /** Check a local model file in the engine, list it and choose it. */
   addLocalModel(file: File): Promise<ModelChoice>;
   /** Run a method on the selected dataset; resolves with the new result's id. */
-  run(method?: MethodName, overrides?: MethodRequest['params']): Promise<string>;
+  run(method?: ReconstructionName, overrides?: Partial<MethodParams>): Promise<string>;
   cancelRun(): void;
   selectResult(id: string | null): void;
   deleteResult(id: string): Promise<void>;
@@ -224,24 +212,15 @@ export const useAppStore = create<AppStore>()((set, get) => {
     updateCommon(patch) {
       set((state) => ({ form: { ...state.form, common: { ...state.form.common, ...patch } } }));
     },
-    setFilter(filter) {
-      set((state) => ({ form: { ...state.form, filter } }));
-    },
-    updateSirt(patch) {
-      set((state) => ({ form: { ...state.form, sirt: { ...state.form.sirt, ...patch } } }));
-    },
-    updateCoordnet(patch) {
-      set((state) => ({ form: { ...state.form, coordnet: { ...state.form.coordnet, ...patch } } }));
-    },
-    updateLocalnet(patch) {
-      set((state) => ({ form: { ...state.form, localnet: { ...state.form.localnet, ...patch } } }));
+    updateOptions(method, patch) {
+      set((state) => ({ form: { ...state.form, options: { ...state.form.options, [method]: { ...state.form.options[method], ...patch } } } }));
     },
     async addLocalModel(file) {
       try {
         const choice = await getEngine().addLocalModel(file);
         set((state) => ({
           localModels: [...state.localModels.filter((m) => m.name !== choice.name), choice],
-          form: { ...state.form, localnet: { ...state.form.localnet, model: choice.name } },
+          form: { ...state.form, options: { ...state.form.options, localnet: { ...state.form.options.localnet, model: choice.name } } },
         }));
         return choice;
       } catch (error) {
@@ -261,7 +240,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
       }
       const request = buildRequest(state.form, method ?? state.form.method, overrides);
       const jobId = `job-${++jobCounter}-${Date.now().toString(36)}`;
-      const label = METHOD_NAMES[request.method];
+      const label = methodTitle(request.method);
       set({
         job: {
           jobId,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decimate, plotRange, slabStarts } from './curve.ts';
+import { decimate, plotRange } from './curve.ts';
 
 describe('plot geometry', () => {
   it('keeps short curves whole and the envelope of long ones', () => {
@@ -22,11 +22,5 @@ describe('plot geometry', () => {
     expect(plotRange([0.01, 1], true).map((v) => +v.toFixed(3))).toEqual([-2.1, 0.105]);
     expect(plotRange([0, -1, 0.1, 0.1], true).map((v) => +v.toFixed(3))).toEqual([-1.5, -0.5]);
     expect(plotRange([], false)).toEqual([0, 1]);
-  });
-
-  it('marks where each later slab starts', () => {
-    expect(slabStarts(2000, 400, 2900)).toEqual([2000, 2400, 2800]);
-    expect(slabStarts(30, 10, 30)).toEqual([]);
-    expect(slabStarts(30, 0, 100)).toEqual([]);
   });
 });

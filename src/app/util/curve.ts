@@ -41,10 +41,3 @@ export function plotRange(values: number[], log: boolean): [number, number] {
   if (max <= lo) return log ? [lo - 0.5, lo + 0.5] : [lo, lo + 1];
   return [lo, max + (max - lo) * 0.05];
 }
-
-/** The steps (0-based) at which each slab after the first starts, for a loss curve of `total` steps. */
-export function slabStarts(stepsFirst: number, stepsNext: number, total: number): number[] {
-  const starts: number[] = [];
-  for (let s = stepsFirst; stepsNext > 0 && s < total; s += stepsNext) starts.push(s);
-  return starts;
-}

@@ -1,11 +1,11 @@
 /**
- * Held-out-tilt cross-validation (CONVENTIONS.md §3): drop tilts, reconstruct from the rest with
+ * Held-out-tilt cross-validation (docs/conventions.md#held-out-tilt-cross-validation): drop tilts, reconstruct from the rest with
  * any method, project the result at the dropped angles, and score against the measured tilts.
  * It scores a method on real data without ground truth.
  */
 import type { GpuContext } from '../gpu/device.ts';
-import { reconstruct } from '../methods/index.ts';
-import type { MethodRequest } from '../methods/params.ts';
+import { reconstruct } from '../methods/runners.ts';
+import type { RequestOf } from '../methods/registry.ts';
 import { binTiltSeries } from '../methods/preprocess.ts';
 import { forwardProjectGpu } from '../methods/projection.ts';
 import type { RunOptions } from '../methods/slabs.ts';
@@ -39,7 +39,7 @@ export interface CrossValidationReport {
 export async function crossValidate(
   gpu: GpuContext,
   ts: TiltSeries,
-  request: MethodRequest,
+  request: RequestOf<'reconstruction'>,
   heldOut: readonly number[],
   options: RunOptions = {},
 ): Promise<CrossValidationReport> {

@@ -1,7 +1,7 @@
-/** Odd/even FSC (CONVENTIONS.md §3): reconstruct from even- and from odd-indexed tilts, FSC of the halves. */
+/** Odd/even FSC (docs/conventions.md#odd-even-fsc): reconstruct from even- and from odd-indexed tilts, FSC of the halves. */
 import type { GpuContext } from '../gpu/device.ts';
-import { reconstruct } from '../methods/index.ts';
-import type { MethodRequest } from '../methods/params.ts';
+import { reconstruct } from '../methods/runners.ts';
+import type { RequestOf } from '../methods/registry.ts';
 import type { RunOptions } from '../methods/slabs.ts';
 import { oddEvenSplit } from '../metrics/crossValidation.ts';
 import { fsc, resolutionAt } from '../metrics/fsc.ts';
@@ -20,7 +20,7 @@ export interface OddEvenReport {
   pixelSize: number;
 }
 
-export async function oddEvenFsc(gpu: GpuContext, ts: TiltSeries, request: MethodRequest, options: RunOptions = {}): Promise<OddEvenReport> {
+export async function oddEvenFsc(gpu: GpuContext, ts: TiltSeries, request: RequestOf<'reconstruction'>, options: RunOptions = {}): Promise<OddEvenReport> {
   if (ts.nTilts < 4) throw new Error(`odd/even FSC needs at least 4 tilts (this series has ${ts.nTilts})`);
   const { even, odd } = oddEvenSplit(ts.tiltAngles);
   const half = (indices: number[], from: number) =>

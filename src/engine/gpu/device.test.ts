@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { create, globals } from 'webgpu';
-import { reconstruct } from '../methods/index.ts';
-import type { MethodRequest } from '../methods/params.ts';
+import { reconstruct } from '../methods/runners.ts';
+import type { MethodRequest } from '../methods/registry.ts';
 import { forwardProjectCpu } from '../reference/projector.ts';
 import { GpuUnavailableError, openGpu } from './device.ts';
 

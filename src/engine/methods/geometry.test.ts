@@ -1,10 +1,10 @@
 // Geometry of the whole pipeline on Dawn: FBP of full angular coverage returns the density it was
-// projected from (CONVENTIONS.md §1, "FBP scale"), and reprojecting it reproduces the data.
+// projected from (docs/conventions.md#fbp-scale), and reprojecting it reproduces the data.
 import { describe, expect, it } from 'vitest';
 import { openNodeGpu } from '../gpu/node.ts';
 import { centred } from '../geometry.ts';
 import type { Volume } from '../types.ts';
-import { reconstruct } from './index.ts';
+import { reconstruct } from './runners.ts';
 import { forwardProjectGpu } from './projection.ts';
 
 /** A solid ball of density 1 with a one-voxel soft edge, off centre in x and z. */

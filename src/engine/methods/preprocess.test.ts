@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { binTiltSeries, stackMeanStd, subtractTiltMeans, validateFinite, validateTiltAngles } from './preprocess.ts';
-import { describeFbp, describeSirt, fbpDefaults, sirtDefaults, validateCommon } from './params.ts';
+import { validateCommon } from './common.ts';
+import { FBP } from './fbp/base.ts';
+import { methodLabel } from './registry.ts';
+import { SIRT } from './sirt/base.ts';
 
 const ts = { nx: 5, ny: 4, nTilts: 2, data: Float32Array.from({ length: 40 }, (_, i) => i), tiltAngles: [-30, 30], pixelSize: 2 };
 
@@ -39,10 +42,10 @@ describe('preparing a tilt series', () => {
   });
 
   it('fills defaults and describes parameters in one line', () => {
-    const fbp = fbpDefaults({ nx: 512 }, { binning: 2 });
+    const fbp = FBP.defaults({ nx: 512 }, { binning: 2 });
     expect(fbp).toMatchObject({ thickness: 64, binning: 2, invertAngles: false, subtractMean: false, filter: { name: 'ram-lak' } });
-    expect(describeFbp({ ...fbp, filter: { name: 'radial', cutoff: 0.3, falloff: 0.05 } })).toBe('FBP (radial 0.3/0.05, thickness 64, bin 2)');
-    expect(describeSirt(sirtDefaults({ nx: 100 }, { positivity: true }))).toBe('SIRT (20 it, λ 1, positivity, thickness 25, bin 1)');
+    expect(methodLabel('fbp', { ...fbp, filter: { name: 'radial', cutoff: 0.3, falloff: 0.05 } })).toBe('FBP (radial 0.3/0.05, thickness 64, bin 2)');
+    expect(methodLabel('sirt', SIRT.defaults({ nx: 100 }, { positivity: true }))).toBe('SIRT (20 it, λ 1, positivity, thickness 25, bin 1)');
     expect(() => validateCommon(ts, { ...fbp, binning: 8 })).toThrow(/binning 8 leaves no image/);
     expect(() => validateCommon(ts, { ...fbp, binning: 1, thickness: 0 })).toThrow(/thickness/);
   });

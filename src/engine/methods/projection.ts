@@ -1,10 +1,11 @@
 /** Forward projection of any volume at any tilt angles on the GPU (the simulator, SIRT checks, cross-validation). */
 import { readFloats, storageBuffer, uploadBuffer } from '../gpu/buffers.ts';
-import { assertDeviceAlive, type GpuContext } from '../gpu/device.ts';
+import type { GpuContext } from '../gpu/device.ts';
 import { SlabProjector } from '../gpu/kernels/projector.ts';
+import { withGpuScope } from '../gpu/scope.ts';
 import { tiltTrig } from '../geometry.ts';
-import { throwIfAborted, type TiltSeries, type Volume } from '../types.ts';
-import { allocateVolume, planSlabsForDevice, placeSlabTilts, placeSlabVolume, slabTilts, slabVolume, type RunOptions } from './slabs.ts';
+import type { TiltSeries, Volume } from '../types.ts';
+import { allocateVolume, forEachSlab, planSlabsForDevice, placeSlabTilts, placeSlabVolume, slabTilts, slabVolume, type RunOptions } from './slabs.ts';
 
 /** Project `volume` at `tiltAngles` (degrees); the detector is volume.nx wide. */
 export async function forwardProjectGpu(
@@ -19,27 +20,19 @@ export async function forwardProjectGpu(
   const volumeBytes = nx * nz * 4;
   const slabs = planSlabsForDevice(gpu, ny, 2 * tiltBytes + volumeBytes, Math.max(tiltBytes, volumeBytes), options.memoryBudgetBytes);
   const out: TiltSeries = { nx, ny, nTilts, data: new Float32Array(nx * ny * nTilts), tiltAngles: [...tiltAngles], pixelSize: volume.pixelSize };
-  const trig = uploadBuffer(gpu, tiltTrig(tiltAngles, options.invertAngles), 'reproject.trig');
-  try {
-    for (const [index, slab] of slabs.entries()) {
-      throwIfAborted(options.signal);
-      assertDeviceAlive(gpu);
+  await withGpuScope(async (run) => {
+    const trig = run.own(uploadBuffer(gpu, tiltTrig(tiltAngles, options.invertAngles), 'reproject.trig'));
+    await forEachSlab(gpu, slabs, options.signal, async (slab, index, scope) => {
       options.onProgress?.({ fraction: index / slabs.length, message: `Projecting rows ${slab.y0}–${slab.y0 + slab.ny - 1} of ${ny}` });
-      const slabVol = uploadBuffer(gpu, slabVolume(volume, slab), 'reproject.volume');
-      const tilts = storageBuffer(gpu, nTilts * slab.ny * nx * 4, 'reproject.tilts');
-      const projector = new SlabProjector(gpu, { nx, ny: slab.ny, nz, nTilts, nDet: nx }, trig, tilts, slabVol);
-      try {
-        const encoder = gpu.device.createCommandEncoder({ label: 'reproject' });
-        projector.encodeForwardProject(encoder);
-        gpu.device.queue.submit([encoder.finish()]);
-        placeSlabTilts(out, slab, await readFloats(gpu, tilts, nTilts * slab.ny * nx));
-      } finally {
-        for (const resource of [slabVol, tilts, projector]) resource.destroy();
-      }
-    }
-  } finally {
-    trig.destroy();
-  }
+      const slabVol = scope.own(uploadBuffer(gpu, slabVolume(volume, slab), 'reproject.volume'));
+      const tilts = scope.own(storageBuffer(gpu, nTilts * slab.ny * nx * 4, 'reproject.tilts'));
+      const projector = scope.own(new SlabProjector(gpu, { nx, ny: slab.ny, nz, nTilts, nDet: nx }, trig, tilts, slabVol));
+      const encoder = gpu.device.createCommandEncoder({ label: 'reproject' });
+      projector.encodeForwardProject(encoder);
+      gpu.device.queue.submit([encoder.finish()]);
+      placeSlabTilts(out, slab, await readFloats(gpu, tilts, nTilts * slab.ny * nx));
+    });
+  });
   return out;
 }
 
@@ -55,25 +48,17 @@ export async function backProjectGpu(
   const volumeBytes = nx * nz * 4;
   const slabs = planSlabsForDevice(gpu, ny, tiltBytes + 2 * volumeBytes, Math.max(tiltBytes, volumeBytes), options.memoryBudgetBytes);
   const volume = allocateVolume(nx, ny, nz, ts.pixelSize);
-  const trig = uploadBuffer(gpu, tiltTrig(ts.tiltAngles, options.invertAngles), 'backproject.trig');
-  try {
-    for (const slab of slabs) {
-      throwIfAborted(options.signal);
-      assertDeviceAlive(gpu);
-      const tilts = uploadBuffer(gpu, slabTilts(ts, slab), 'backproject.tilts');
-      const slabVol = storageBuffer(gpu, nx * slab.ny * nz * 4, 'backproject.volume');
-      const projector = new SlabProjector(gpu, { nx, ny: slab.ny, nz, nTilts, nDet: nx }, trig, tilts, slabVol);
-      try {
-        const encoder = gpu.device.createCommandEncoder({ label: 'backproject' });
-        projector.encodeBackProject(encoder);
-        gpu.device.queue.submit([encoder.finish()]);
-        placeSlabVolume(volume, slab, await readFloats(gpu, slabVol, nx * slab.ny * nz));
-      } finally {
-        for (const resource of [tilts, slabVol, projector]) resource.destroy();
-      }
-    }
-  } finally {
-    trig.destroy();
-  }
+  await withGpuScope(async (run) => {
+    const trig = run.own(uploadBuffer(gpu, tiltTrig(ts.tiltAngles, options.invertAngles), 'backproject.trig'));
+    await forEachSlab(gpu, slabs, options.signal, async (slab, _index, scope) => {
+      const tilts = scope.own(uploadBuffer(gpu, slabTilts(ts, slab), 'backproject.tilts'));
+      const slabVol = scope.own(storageBuffer(gpu, nx * slab.ny * nz * 4, 'backproject.volume'));
+      const projector = scope.own(new SlabProjector(gpu, { nx, ny: slab.ny, nz, nTilts, nDet: nx }, trig, tilts, slabVol));
+      const encoder = gpu.device.createCommandEncoder({ label: 'backproject' });
+      projector.encodeBackProject(encoder);
+      gpu.device.queue.submit([encoder.finish()]);
+      placeSlabVolume(volume, slab, await readFloats(gpu, slabVol, nx * slab.ny * nz));
+    });
+  });
   return volume;
 }

@@ -4,10 +4,11 @@
  * the slab, whatever the tomogram's size.
  */
 import { formatBytes } from '../gpu/buffers.ts';
-import type { GpuContext } from '../gpu/device.ts';
+import { assertDeviceAlive, type GpuContext } from '../gpu/device.ts';
+import { withGpuScope, type GpuScope } from '../gpu/scope.ts';
 import { planSlabs, type Slab } from '../geometry.ts';
-import type { ModelLibrary } from '../onnx/catalogue.ts';
-import type { ProgressCallback, TiltSeries, Volume } from '../types.ts';
+import type { ModelLibrary } from '../onnx/library.ts';
+import { throwIfAborted, type ProgressCallback, type TiltSeries, type Volume } from '../types.ts';
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -49,6 +50,23 @@ export function planSlabsForDevice(
     );
   }
   return planSlabs(ny, rows);
+}
+
+/**
+ * Run `body` on every slab in turn, each with its own GPU scope (what the body allocates is freed when it
+ * ends), after checking for cancellation and a lost device: the skeleton every slab-by-slab method shares.
+ */
+export async function forEachSlab(
+  gpu: GpuContext,
+  slabs: readonly Slab[],
+  signal: AbortSignal | undefined,
+  body: (slab: Slab, index: number, scope: GpuScope) => Promise<void>,
+): Promise<void> {
+  for (const [index, slab] of slabs.entries()) {
+    throwIfAborted(signal);
+    assertDeviceAlive(gpu);
+    await withGpuScope((scope) => body(slab, index, scope));
+  }
 }
 
 /** The slab's rows of every tilt, as [tilt][row][x]. */

@@ -1,5 +1,5 @@
 /**
- * CPU references for local learned reconstruction (CryoLithe layout, papers/README.md §1):
+ * CPU references for local learned reconstruction (CryoLithe layout, docs/background.md#cryolithe):
  * - localnetCpu: the tiny test network of models/tiny (make_tiny.py, README.md there) in float64, from
  *   the weights card (.json) that make_tiny.py writes beside each .onnx with the same float32 values;
  * - reconstructLocalnetCpu: the whole pipeline with that network (normalise, filter, patches, network,
@@ -10,8 +10,9 @@ import { tiltTrig } from '../geometry.ts';
 import { stackMeanStd } from '../methods/preprocess.ts';
 import type { TiltSeries, Volume } from '../types.ts';
 import { filterRowsCpu } from './filter.ts';
-import { extractPatchesCpu, type PatchGrid } from './patches.ts';
-import { halfGridOrigin, halfLength, idwt3Cpu } from './wavelet3d.ts';
+import { halfGridOrigin, halfLength, type PatchGrid } from '../methods/localnet/grid.ts';
+import { extractPatchesCpu } from './patches.ts';
+import { idwt3Cpu } from './wavelet3d.ts';
 
 interface WeightArray {
   shape: number[];

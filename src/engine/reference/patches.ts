@@ -1,7 +1,7 @@
 /**
- * CPU reference of CryoLithe-style patch extraction (papers/README.md §1): for a point at centred
+ * CPU reference of CryoLithe-style patch extraction (docs/background.md#cryolithe): for a point at centred
  * (x, y, z), the P × P patch of every tilt around its projection (u, v) = (x·cos θ + z·sin θ, y)
- * (CONVENTIONS.md §1; the trig comes from geometry.tiltTrig, so "invert angles" applies as everywhere).
+ * (docs/conventions.md#projection-and-sign; the trig comes from geometry.tiltTrig, so "invert angles" applies as everywhere).
  *
  * Patch layout, as the model input [batch, nTilts, P, P] wants it: [point][tilt][row][col], float32.
  * Row r runs along the tilt axis (v), column c along u; both step 1 detector pixel, offsets
@@ -16,34 +16,7 @@
  * origin −0.5 − (n − 1)/2, step 2 (see reference/wavelet3d.ts, halfGridOrigin).
  */
 
-/** A regular grid of points, in centred detector-pixel coordinates (see above). */
-export interface PatchGrid {
-  gx: number;
-  gy: number;
-  gz: number;
-  origin: [number, number, number];
-  step: [number, number, number];
-}
-
-/**
- * Rows [rowOffset, rowOffset + nRows) of every tilt of a detector nDet wide and nyDet high, as
- * [tilt][row][pixel]: a slab plus the halo of rows its patches reach. Pixels of the detector outside
- * these rows must never be reached (the caller plans the halo), pixels outside the detector read 0.
- */
-export interface PatchSource {
-  data: Float32Array;
-  nTilts: number;
-  nDet: number;
-  nRows: number;
-  rowOffset: number;
-  nyDet: number;
-}
-
-/** Rows (or columns) a patch reaches on either side of its centre, beyond the bilinear neighbour. */
-export function patchReach(patch: number): { before: number; after: number } {
-  const half = Math.floor(patch / 2);
-  return { before: half, after: patch - 1 - half };
-}
+import type { PatchGrid, PatchSource } from '../methods/localnet/grid.ts';
 
 /** Centred coordinate of grid point i along one axis, in float32 as the GPU computes it. */
 export function gridCoord(origin: number, step: number, i: number): number {

@@ -1,9 +1,10 @@
 // The bior3.1 reference against PyWavelets' own numbers, and perfect reconstruction on random volumes.
 import { describe, expect, it } from 'vitest';
-import { relativeError } from '../gpu/kernelChecks.ts';
+import { relativeError } from '../checks/kernelChecks.ts';
 import { Rng } from '../sim/random.ts';
 import fixture from './wavelet3d.fixture.json';
-import { dwt3Cpu, halfLength, idwt3Cpu, type WaveletMode } from './wavelet3d.ts';
+import { halfLength } from '../methods/localnet/grid.ts';
+import { dwt3Cpu, idwt3Cpu, type WaveletMode } from './wavelet3d.ts';
 
 const volume = { nx: fixture.nx, ny: fixture.ny, nz: fixture.nz, pixelSize: 1, data: Float32Array.from(fixture.volume) };
 

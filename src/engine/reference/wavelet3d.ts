@@ -1,7 +1,7 @@
 /**
  * One level of the 3-D bior3.1 wavelet transform, exactly as PyWavelets defines it (pywt.dwtn /
  * pywt.idwtn on the array shaped (nz, ny, nx) that mrcfile gives; checked against pywt 1.1.1 numbers in
- * wavelet3d.test.ts). CryoLithe's wavelet variant (papers/README.md §1) predicts these 8 sub-bands on the
+ * wavelet3d.test.ts). CryoLithe's wavelet variant (docs/background.md#cryolithe) predicts these 8 sub-bands on the
  * half grid and the inverse assembles the volume.
  *
  * 1-D, for a line x of length n, filter length 4 (pywt's non-periodised modes):
@@ -20,16 +20,8 @@
  * volumes are (y, x, z) arrays: its models' channel order is a permutation of this one.)
  * Coefficients are stored as the model emits them: [kz][ky][kx][band], 8 floats per half-grid point.
  */
+import { BIOR31, halfLength } from '../methods/localnet/grid.ts';
 import type { Volume } from '../types.ts';
-
-const R = Math.SQRT2 / 8;
-/** PyWavelets' bior3.1 filter bank (pywt.Wavelet('bior3.1')). */
-export const BIOR31 = {
-  decLo: [-2 * R, 6 * R, 6 * R, -2 * R],
-  decHi: [-R, 3 * R, -3 * R, R],
-  recLo: [R, 3 * R, 3 * R, R],
-  recHi: [-2 * R, -6 * R, 6 * R, 2 * R],
-} as const;
 
 export type WaveletMode = 'zero' | 'symmetric';
 
@@ -39,16 +31,6 @@ export interface WaveletCoefficients {
   my: number;
   mz: number;
   data: Float32Array;
-}
-
-/** Coefficients per axis for n samples. */
-export function halfLength(n: number): number {
-  return Math.floor((n + 3) / 2);
-}
-
-/** Centred coordinate of half-grid point 0 along an axis of n samples; the step is 2. */
-export function halfGridOrigin(n: number): number {
-  return -0.5 - (n - 1) / 2;
 }
 
 function extend(line: Float64Array, i: number, mode: WaveletMode): number {

@@ -1,13 +1,15 @@
-import { coordnetParamCount, coordnetRatio } from '../../../engine/methods/params.ts';
-import { coordnetParams } from '../../state/methodForm.ts';
+import { coordnetRatio } from '../../../engine/methods/coordnet/base.ts';
+import { paramCount } from '../../../engine/methods/coordnet/network.ts';
+import { formParams } from '../../state/methodForm.ts';
 import { selectDataset, useAppStore } from '../../state/store.ts';
 import { formatNumber } from '../../util/format.ts';
 import { NumberField } from '../NumberField.tsx';
+import { useMethodOptions } from './useMethodOptions.ts';
 
 /** lr [start, end] of one kind of slab, decayed log-linearly over its steps. */
 function LearningRate({ which, label, disabled }: { which: 'lrFirst' | 'lrNext'; label: string; disabled: boolean }) {
-  const [start, end] = useAppStore((s) => s.form.coordnet[which]);
-  const update = useAppStore((s) => s.updateCoordnet);
+  const [options, update] = useMethodOptions('coordnet');
+  const [start, end] = options[which];
   const id = which === 'lrFirst' ? 'lr-first' : 'lr-next';
   const set = (range: [number, number]) => update(which === 'lrFirst' ? { lrFirst: range } : { lrNext: range });
   return (
@@ -23,19 +25,18 @@ function ParamRatio() {
   const form = useAppStore((s) => s.form);
   const dataset = useAppStore(selectDataset);
   if (!dataset) return null;
-  const params = coordnetParams(form);
+  const params = formParams(form, 'coordnet');
   const ratio = coordnetRatio(params, dataset);
   return (
     <div className={`hint ${ratio > 1 ? 'warn' : ''}`} data-testid="coordnet-ratio" title="Above 1 the network can fit the noise and fill the missing wedge freely; the paper runs at about 1/8">
-      Parameters / measurements per slab: <strong>{formatNumber(ratio, 2)}</strong> ({coordnetParamCount(params).toLocaleString('en')} weights)
+      Parameters / measurements per slab: <strong>{formatNumber(ratio, 2)}</strong> ({paramCount(params).toLocaleString('en')} weights)
     </div>
   );
 }
 
 /** The coordinate network (SIREN) settings; the defaults are the paper's. */
 export function CoordnetFields({ disabled }: { disabled: boolean }) {
-  const c = useAppStore((s) => s.form.coordnet);
-  const update = useAppStore((s) => s.updateCoordnet);
+  const [c, update] = useMethodOptions('coordnet');
   const software = useAppStore((s) => s.gpu.status === 'ready' && s.gpu.info.isFallbackAdapter);
   return (
     <>

@@ -1,6 +1,6 @@
 import { FILTER_NAMES, RADIAL_DEFAULTS, type FilterName } from '../../../engine/filters.ts';
-import { useAppStore } from '../../state/store.ts';
 import { NumberField } from '../NumberField.tsx';
+import { useMethodOptions } from './useMethodOptions.ts';
 
 const FILTER_LABELS: Record<FilterName, string> = {
   'ram-lak': 'Ram-Lak (ramp)',
@@ -12,8 +12,8 @@ const FILTER_LABELS: Record<FilterName, string> = {
 };
 
 export function FbpFields({ disabled }: { disabled: boolean }) {
-  const filter = useAppStore((s) => s.form.filter);
-  const setFilter = useAppStore((s) => s.setFilter);
+  const [{ filter }, update] = useMethodOptions('fbp');
+  const setFilter = (next: typeof filter) => update({ filter: next });
   return (
     <>
       <label className="field">

@@ -1,17 +1,18 @@
 import { useRef } from 'react';
-import { halfLength } from '../../../engine/reference/wavelet3d.ts';
+import { modelCalls } from '../../../engine/methods/localnet/base.ts';
 import { selectDataset, useAppStore } from '../../state/store.ts';
 import { NumberField } from '../NumberField.tsx';
+import { useMethodOptions } from './useMethodOptions.ts';
 
 /** Model calls the run will make: one per voxel, or one per bior3.1 half-grid point (wavelet variant). */
 function ModelCalls() {
   const dataset = useAppStore(selectDataset);
   const common = useAppStore((s) => s.form.common);
   const software = useAppStore((s) => s.gpu.status === 'ready' && s.gpu.info.isFallbackAdapter);
-  const model = useAppStore((s) => s.localModels.find((m) => m.name === s.form.localnet.model));
+  const model = useAppStore((s) => s.localModels.find((m) => m.name === s.form.options.localnet.model));
   if (!dataset || !model) return null;
   const [nx, ny, nz] = [Math.floor(dataset.nx / common.binning), Math.floor(dataset.ny / common.binning), common.thickness];
-  const calls = model.variant === 'wavelet' ? halfLength(nx) * halfLength(ny) * halfLength(nz) : nx * ny * nz;
+  const calls = modelCalls(model.variant, nx, ny, nz);
   return (
     <div className="hint" data-testid="localnet-calls">
       {calls.toLocaleString('en')} model calls, {dataset.nTilts} patches each.
@@ -23,8 +24,7 @@ function ModelCalls() {
 
 /** The local network: a pretrained model (CryoLithe layout) applied to patches of the filtered tilts. */
 export function LocalnetFields({ disabled }: { disabled: boolean }) {
-  const localnet = useAppStore((s) => s.form.localnet);
-  const update = useAppStore((s) => s.updateLocalnet);
+  const [localnet, update] = useMethodOptions('localnet');
   const models = useAppStore((s) => s.localModels);
   const addModel = useAppStore((s) => s.addLocalModel);
   const fileInput = useRef<HTMLInputElement>(null);

@@ -1,11 +1,9 @@
-import type { MethodName } from '../../../../workers/api.ts';
+import { methodsOfKind } from '../../../engine/methods/registry.ts';
+import type { ReconstructionName } from '../../state/methodForm.ts';
 import { useAppStore } from '../../state/store.ts';
 import { Section } from '../Section.tsx';
 import { NumberField } from '../NumberField.tsx';
-import { CoordnetFields } from './CoordnetFields.tsx';
-import { FbpFields } from './FbpFields.tsx';
-import { LocalnetFields } from './LocalnetFields.tsx';
-import { SirtFields } from './SirtFields.tsx';
+import { METHOD_PANELS } from './panels.ts';
 
 function CommonFields({ disabled }: { disabled: boolean }) {
   const common = useAppStore((s) => s.form.common);
@@ -32,21 +30,20 @@ export function MethodPanel() {
   const method = useAppStore((s) => s.form.method);
   const setMethod = useAppStore((s) => s.setMethod);
   const running = useAppStore((s) => s.job !== null);
+  const Fields = METHOD_PANELS[method];
   return (
     <Section title="Method">
       <label className="field">
         <span className="field-label">Method</span>
-        <select value={method} onChange={(e) => setMethod(e.target.value as MethodName)} data-testid="method-select" disabled={running}>
-          <option value="fbp">FBP: filtered back-projection</option>
-          <option value="sirt">SIRT: iterative</option>
-          <option value="coordnet">Coordinate network: SIREN fitted to the tilts</option>
-          <option value="localnet">Local network: pretrained model on tilt patches</option>
+        <select value={method} onChange={(e) => setMethod(e.target.value as ReconstructionName)} data-testid="method-select" disabled={running}>
+          {methodsOfKind('reconstruction').map((d) => (
+            <option key={d.name} value={d.name}>
+              {d.menuLabel}
+            </option>
+          ))}
         </select>
       </label>
-      {method === 'fbp' && <FbpFields disabled={running} />}
-      {method === 'sirt' && <SirtFields disabled={running} />}
-      {method === 'coordnet' && <CoordnetFields disabled={running} />}
-      {method === 'localnet' && <LocalnetFields disabled={running} />}
+      <Fields disabled={running} />
       <CommonFields disabled={running} />
     </Section>
   );

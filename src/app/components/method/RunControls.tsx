@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useRef } from 'react';
-import { coordnetDefaults } from '../../../engine/methods/params.ts';
+import { methodDefinition } from '../../../engine/methods/registry.ts';
 import type { SlabPreview } from '../../../engine/types.ts';
 import { LossPlot, ResidualPlot } from '../CurvePlot.tsx';
-import { METHOD_NAMES } from '../../state/methodForm.ts';
+import { methodTitle } from '../../state/methodForm.ts';
 import { useAppStore } from '../../state/store.ts';
 import { drawGrey } from '../../util/canvas.ts';
 import { samplePercentiles } from '../../util/format.ts';
@@ -50,16 +50,16 @@ function SlabPreviewImage({ preview }: { preview: SlabPreview }) {
   );
 }
 
-/** A coordinate-network run as it trains: the loss so far and the current slab's section. */
+/** A run that trains (the coordinate network) as it goes: the loss so far and the current slab's section. */
 function TrainingMonitor() {
   const job = useAppStore((s) => s.job);
-  if (job?.request.method !== 'coordnet') return null;
+  if (!job || (!job.progress.loss && !job.progress.preview)) return null;
   const { loss, preview } = job.progress;
-  // Filled in as the engine fills them, for the slab marks (the thickness default plays no part).
-  const params = coordnetDefaults({ nx: 1 }, job.request.params);
+  // The page's requests carry the form's complete parameters, so the stage marks need no defaults.
+  const marks = (steps: number) => methodDefinition(job.method).lossMarks?.(job.request.params as never, steps) ?? [];
   return (
     <div className="training-monitor" data-testid="training-monitor">
-      {loss && loss.length > 0 && <LossPlot loss={loss} params={params} live />}
+      {loss && loss.length > 0 && <LossPlot loss={loss} marks={marks(loss.length)} live />}
       {preview && <SlabPreviewImage preview={preview} />}
     </div>
   );
@@ -74,7 +74,7 @@ export function RunControls() {
   return (
     <div className="run-controls">
       <button type="button" className="primary" disabled={!canRun || running} onClick={() => void run().catch(() => undefined)} data-testid="run-button">
-        Reconstruct ({METHOD_NAMES[method]})
+        Reconstruct ({methodTitle(method)})
       </button>
       <JobProgress />
       {note && !running && (
@@ -86,9 +86,9 @@ export function RunControls() {
   );
 }
 
-/** SIRT's residual curve while it runs (from the progress reports). */
+/** An iterative method's residual curve (SIRT's) while it runs, from the progress reports. */
 export function LiveResiduals() {
-  const residuals = useAppStore((s) => (s.job?.method === 'sirt' ? s.job.progress.residuals : undefined));
+  const residuals = useAppStore((s) => s.job?.progress.residuals);
   if (!residuals || residuals.length === 0) return null;
   return <ResidualPlot residuals={residuals} live />;
 }

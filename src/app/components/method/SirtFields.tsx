@@ -1,14 +1,13 @@
-import { useAppStore } from '../../state/store.ts';
 import { NumberField } from '../NumberField.tsx';
+import { useMethodOptions } from './useMethodOptions.ts';
 
 export function SirtFields({ disabled }: { disabled: boolean }) {
-  const sirt = useAppStore((s) => s.form.sirt);
-  const update = useAppStore((s) => s.updateSirt);
+  const [sirt, update] = useMethodOptions('sirt');
   return (
     <>
       <div className="field-row">
         <NumberField label="Iterations" integer min={1} max={10_000} value={sirt.iterations} onChange={(iterations) => update({ iterations })} disabled={disabled} testId="iterations-input" />
-        <NumberField label="Relaxation λ" min={0.001} max={2} step={0.05} value={sirt.relaxation} onChange={(relaxation) => update({ relaxation })} disabled={disabled} testId="relaxation-input" />
+        <NumberField label="Relaxation λ" min={0.001} max={1.99} step={0.05} value={sirt.relaxation} onChange={(relaxation) => update({ relaxation })} disabled={disabled} testId="relaxation-input" />
       </div>
       <label className="check" title="Clamp negative voxels to zero after every update">
         <input type="checkbox" checked={sirt.positivity} disabled={disabled} onChange={(e) => update({ positivity: e.target.checked })} data-testid="positivity" />

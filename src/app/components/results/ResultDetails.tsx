@@ -1,26 +1,18 @@
 import type { ResultSummary } from '../../../../workers/api.ts';
 import { useAppStore, selectResult } from '../../state/store.ts';
 import { formatNumber } from '../../util/format.ts';
-import { coordnetSummary } from '../../compare/formLabel.ts';
+import { isMethodName, methodDefinition } from '../../../engine/methods/registry.ts';
 import { LossPlot, ResidualPlot } from '../CurvePlot.tsx';
 import { resultTitle } from './ResultList.tsx';
 
+/** The result's parameters in words, from its method's own definition; none for the ground truth and differences. */
 function paramText(result: ResultSummary): string | null {
-  const p = result.params;
-  if (!p) return null;
-  const parts = [`thickness ${p.thickness}`, `bin ${p.binning}`];
-  if (p.invertAngles) parts.push('angles inverted');
-  if ('filter' in p) {
-    const f = p.filter;
-    parts.unshift(f.name === 'radial' ? `radial ${f.cutoff ?? ''}/${f.falloff ?? ''}` : f.name);
-  } else if ('width' in p) {
-    parts.unshift(coordnetSummary(p));
-  } else if ('model' in p) {
-    parts.unshift(`model ${p.model}`);
-  } else {
-    parts.unshift(`${p.iterations} it, λ ${p.relaxation}${p.positivity ? ', positivity' : ''}`);
-  }
-  return parts.join(', ');
+  return result.params && isMethodName(result.method) ? methodDefinition(result.method).paramText(result.params) : null;
+}
+
+/** Where a loss curve's later stages start, by the result's method. */
+function lossMarks(result: ResultSummary, steps: number): number[] {
+  return (result.params && isMethodName(result.method) && methodDefinition(result.method).lossMarks?.(result.params, steps)) || [];
 }
 
 /** The selected result: what it is, its parameters and statistics, and SIRT's residual or the network's loss curve. */
@@ -58,7 +50,7 @@ export function ResultDetails() {
         </dd>
       </dl>
       {result.residuals && result.residuals.length > 0 && <ResidualPlot residuals={result.residuals} />}
-      {result.loss && result.loss.length > 0 && result.params && 'stepsFirst' in result.params && <LossPlot loss={result.loss} params={result.params} />}
+      {result.loss && result.loss.length > 0 && <LossPlot loss={result.loss} marks={lossMarks(result, result.loss.length)} />}
     </div>
   );
 }

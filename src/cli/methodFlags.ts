@@ -1,0 +1,122 @@
+/**
+ * The command line's view of the method registry: the options every method-running command accepts, the
+ * request they make, and the usage and `--method NAME --help` text, all generated from the methods'
+ * own flag declarations, so a new method needs no change here.
+ */
+import type { MethodKind } from '../engine/methods/definition.ts';
+import { readDeclaredFlags, UsageError, type FlagSpec, type FlagValues } from '../engine/methods/flags.ts';
+import {
+  METHODS,
+  methodChoices,
+  kindFlags,
+  methodDefinition,
+  methodFlags,
+  methodForCliName,
+  methodsOfKind,
+  type MethodName,
+  type MethodParams,
+  type RequestOf,
+} from '../engine/methods/registry.ts';
+
+type OptionConfig = Record<string, { type: 'string' } | { type: 'boolean' }>;
+
+/** Every flag any method declares, by name; a name two methods declare with different types is a bug, caught here. */
+function allMethodFlags(): Map<string, FlagSpec<MethodParams>> {
+  const flags = new Map<string, FlagSpec<MethodParams>>();
+  for (const { name } of METHODS) {
+    for (const flag of methodFlags(name)) {
+      const seen = flags.get(flag.name);
+      if (seen && (seen.parse === 'switch') !== (flag.parse === 'switch')) throw new Error(`--${flag.name} is a switch for one method and takes a value for another`);
+      flags.set(flag.name, flag);
+    }
+  }
+  return flags;
+}
+
+/** parseArgs options of the commands that run a method (recon, cv, oddeven): the input, the method, and every method's flags. */
+export const METHOD_OPTIONS = {
+  ...(Object.fromEntries([...allMethodFlags().values()].map((f) => [f.name, { type: f.parse === 'switch' ? 'boolean' : 'string' }])) as OptionConfig),
+  tilts: { type: 'string' },
+  angles: { type: 'string' },
+  method: { type: 'string' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
+
+/** The method named by --method (or an alias), with the error listing every choice. */
+function methodOf(values: FlagValues): { method: MethodName; preset: Partial<MethodParams> } {
+  const name = values.method;
+  if (typeof name !== 'string' || name === '') throw new UsageError(`--method is required: use one of ${methodChoices().join(', ')}`);
+  const found = methodForCliName(name);
+  if (!found) throw new UsageError(`unknown method "${name}": use one of ${methodChoices().join(', ')}`);
+  return found;
+}
+
+/** The method and its parameters from the command line; unset parameters take the method's defaults (the engine fills them). */
+export function methodRequest<K extends MethodKind>(values: FlagValues, kind: K): RequestOf<K> {
+  const { method, preset } = methodOf(values);
+  const definition = methodDefinition(method);
+  if (definition.kind !== kind) throw new UsageError(`${method} is a ${definition.kind} method; this command runs ${kind} methods: ${methodsOfKind(kind).map((d) => d.name).join(', ')}`);
+  const own = methodFlags(method);
+  const foreign = [...allMethodFlags().keys()].filter((name) => values[name] !== undefined && !own.some((f) => f.name === name));
+  if (foreign.length > 0) throw new UsageError(`${foreign.map((n) => `--${n}`).join(', ')} ${foreign.length === 1 ? 'is not a flag' : 'are not flags'} of ${method}: see wedgelab recon --method ${method} --help`);
+  const params = { ...preset, ...readDeclaredFlags(own, values), ...definition.readFlags?.(values) };
+  // Flags left unset read as undefined: drop them, so that the method's defaults apply.
+  return { method, params: Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) } as RequestOf<K>;
+}
+
+function flagUsage(flag: FlagSpec<MethodParams>): string {
+  return `[--${flag.name}${flag.value ? ` ${flag.value}` : ''}]`;
+}
+
+/** The recon usage lines: the shared flags once, then each method's own. */
+export function methodUsage(indent: string): string {
+  const lines = methodsOfKind('reconstruction').map((d) => {
+    const aliases = Object.keys(d.aliases ?? {});
+    return `${indent}${[d.name, ...aliases].join(', ')}: ${d.flags.map(flagUsage).join(' ') || '(no flags of its own)'}`;
+  });
+  return lines.join('\n');
+}
+
+/** The flags shared by every reconstruction method, as usage. */
+export function commonUsage(): string {
+  return kindFlags('reconstruction').map(flagUsage).join(' ');
+}
+
+/** The default a flag sets, in words: its declared text, or the parameter's default value. */
+function defaultText(flag: FlagSpec<MethodParams>, defaults: MethodParams): string {
+  if (flag.defaultText) return flag.defaultText;
+  if (!flag.param) return '';
+  const value = (defaults as unknown as Record<string, unknown>)[flag.param];
+  if (flag.parse === 'switch') return value ? 'on' : 'off';
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+/** Words of `text` in lines of at most `width` characters. */
+function wrap(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line].join('\n');
+}
+
+/** `wedgelab recon --method NAME --help`: what the method is, and each of its flags with its default. */
+export function methodHelp(values: FlagValues): string {
+  const { method, preset } = methodOf(values);
+  const definition = methodDefinition(method);
+  // A 1024-pixel-wide series stands in for "your data" where a default scales with the width (thickness has its own text).
+  const defaults = definition.defaults({ nx: 1024 }, preset);
+  const flags = methodFlags(method);
+  const width = Math.max(...flags.map((f) => `--${f.name}${f.value ? ` ${f.value}` : ''}`.length));
+  const rows = flags.map((f) => {
+    const spelled = `--${f.name}${f.value ? ` ${f.value}` : ''}`.padEnd(width);
+    const fallback = defaultText(f, defaults);
+    return `  ${spelled}  ${f.help}${fallback ? ` (default: ${fallback})` : ''}`;
+  });
+  return [`${definition.title} (--method ${values.method}, a ${definition.kind} method)`, '', wrap(definition.help, 100), '', 'flags:', ...rows].join('\n');
+}

@@ -1,0 +1,106 @@
+/**
+ * What every method's bench entry shares: its contract with `wedgelab bench`, seeded random input, and the
+ * throughput rows of the projector-bound reconstructions (FBP, SIRT) timed against a CPU FBP reference in the
+ * same run. Engine-only; the CLI supplies what only Node can (the reference's process, the model files).
+ */
+import type { GpuContext } from '../gpu/device.ts';
+import type { ModelLibrary } from '../onnx/library.ts';
+import { Rng } from '../sim/random.ts';
+import { tiltRange } from '../sim/tiltScheme.ts';
+import type { TiltSeries } from '../types.ts';
+import type { RequestOf } from './registry.ts';
+import { reconstruct } from './runners.ts';
+import { DEFAULT_MEMORY_BUDGET } from './slabs.ts';
+
+export interface BenchContext {
+  /** Small sizes only. */
+  quick: boolean;
+  log(line: string): void;
+  /** Where model files come from. */
+  models: ModelLibrary;
+  /** onnxruntime-web backend of model benches ('auto': WebGPU on a real GPU, wasm on a software adapter). */
+  modelBackend: 'auto' | 'webgpu' | 'wasm';
+  /** Seconds of an independent CPU FBP (scikit-image's iradon) of `ny` slices nx wide from nTilts, timed on `slices`; null when unavailable. */
+  fbpReferenceSeconds(nx: number, ny: number, nTilts: number, slices: number): number | null;
+}
+
+/** A method's bench: its rows on this machine and their Markdown table. */
+export interface MethodBench<Row> {
+  /** Heading of the method's table in the report. */
+  title: string;
+  run(gpu: GpuContext, context: BenchContext): Promise<Row[]>;
+  table(rows: Row[]): string;
+}
+
+/** Uniform random tilts over ±60° (seeded): timings do not depend on the values. */
+export function randomTiltSeries(nx: number, ny: number, nTilts: number): TiltSeries {
+  const rng = new Rng(7);
+  const data = new Float32Array(nx * ny * nTilts);
+  for (let i = 0; i < data.length; i++) data[i] = rng.uniform(0, 1);
+  return { nx, ny, nTilts, data, tiltAngles: tiltRange(-60, 60, 120 / (nTilts - 1)), pixelSize: 1 };
+}
+
+export interface ThroughputRow {
+  method: string;
+  size: string;
+  nTilts: number;
+  seconds: number;
+  /** Million voxel-tilt updates per second: nx·ny·nz·nTilts per projector pass. */
+  mUpdatesPerSecond: number;
+  gpuBudgetMiB: number;
+  referenceSeconds: number | null;
+  referenceName: string;
+  speedup: number | null;
+}
+
+/** How one projector-bound reconstruction is benched: its request at a size, and its projector passes. */
+export interface ThroughputCase {
+  name: string;
+  request(thickness: number): RequestOf<'reconstruction'>;
+  /** Projector passes of one run (FBP 1); the reference is one FBP per pass. */
+  passes: number;
+}
+
+const THROUGHPUT_SIZES: [number, number, number][] = [
+  [256, 256, 128],
+  [512, 512, 256],
+];
+
+/** Time a reconstruction at the bench sizes (61 tilts), each after a compile run, beside the CPU reference. */
+export async function throughputRows(gpu: GpuContext, context: BenchContext, bench: ThroughputCase): Promise<ThroughputRow[]> {
+  const sizes: [number, number, number][] = context.quick ? [[128, 128, 64]] : THROUGHPUT_SIZES;
+  const rows: ThroughputRow[] = [];
+  const nTilts = 61;
+  for (const [nx, ny, nz] of sizes) {
+    const request = bench.request(nz);
+    await reconstruct(gpu, randomTiltSeries(nx, 2, nTilts), request); // compile pipelines outside the timing
+    const ts = randomTiltSeries(nx, ny, nTilts);
+    const started = performance.now();
+    await reconstruct(gpu, ts, request);
+    const seconds = (performance.now() - started) / 1000;
+    const fbpReference = context.fbpReferenceSeconds(nx, ny, nTilts, context.quick ? 4 : 8);
+    const referenceSeconds = fbpReference === null ? null : fbpReference * bench.passes;
+    rows.push({
+      method: bench.name,
+      size: `${nx}×${ny}×${nz}`,
+      nTilts,
+      seconds,
+      mUpdatesPerSecond: (nx * ny * nz * nTilts * bench.passes) / seconds / 1e6,
+      gpuBudgetMiB: DEFAULT_MEMORY_BUDGET / 2 ** 20,
+      referenceSeconds,
+      referenceName: bench.passes === 1 ? 'skimage iradon' : `skimage iradon × ${bench.passes} passes`,
+      speedup: referenceSeconds === null ? null : referenceSeconds / seconds,
+    });
+    context.log(`${bench.name} ${nx}×${ny}×${nz}: ${seconds.toFixed(2)} s`);
+  }
+  return rows;
+}
+
+export function throughputTable(rows: ThroughputRow[]): string {
+  const head = '| method | size (nx×ny×nz) | tilts | time (s) | M updates/s | GPU slab budget (MiB) | reference | reference time (s) | speed-up |\n|---|---|---|---|---|---|---|---|---|';
+  const fmt = (v: number | null, d = 2) => (v === null ? 'n/a' : v.toFixed(d));
+  const body = rows.map(
+    (r) => `| ${r.method} | ${r.size} | ${r.nTilts} | ${fmt(r.seconds)} | ${fmt(r.mUpdatesPerSecond, 0)} | ${r.gpuBudgetMiB} | ${r.referenceName} | ${fmt(r.referenceSeconds)} | ${fmt(r.speedup, 1)}× |`,
+  );
+  return [head, ...body].join('\n');
+}

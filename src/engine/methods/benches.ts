@@ -1,0 +1,14 @@
+/** Every method's bench entry, keyed by method name: a method without one does not compile. Engine-only. */
+import type { MethodBench } from './benchKit.ts';
+import { COORDNET_BENCH } from './coordnet/bench.ts';
+import { FBP_BENCH } from './fbp/bench.ts';
+import { LOCALNET_BENCH } from './localnet/bench.ts';
+import type { MethodName } from './registry.ts';
+import { SIRT_BENCH } from './sirt/bench.ts';
+
+export const BENCHES: { [N in MethodName]: MethodBench<object> } = {
+  fbp: FBP_BENCH,
+  sirt: SIRT_BENCH,
+  coordnet: COORDNET_BENCH,
+  localnet: LOCALNET_BENCH,
+};

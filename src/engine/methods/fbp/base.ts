@@ -1,0 +1,55 @@
+/** Filtered back-projection: what it is (page-safe). The runner is ./run.ts. */
+import { FILTER_NAMES, filterByName, RADIAL_DEFAULTS, type FilterSpec } from '../../filters.ts';
+import { commonDefaults, describeCommon, type CommonParams } from '../common.ts';
+import type { MethodDefinition } from '../definition.ts';
+import { numberFlag, UsageError, type FlagValues } from '../flags.ts';
+
+export interface FbpParams extends CommonParams {
+  filter: FilterSpec;
+}
+
+function filterText(f: FilterSpec): string {
+  return f.name === 'radial' ? `radial ${f.cutoff ?? RADIAL_DEFAULTS.cutoff}/${f.falloff ?? RADIAL_DEFAULTS.falloff}` : f.name;
+}
+
+/** `--filter NAME` (canonical or another tool's spelling) and, for the radial filter only, `--cutoff`/`--falloff`. */
+function readFilterFlags(values: FlagValues): Partial<FbpParams> {
+  const raw = values.filter as string | undefined;
+  const cutoff = numberFlag(values, 'cutoff');
+  const falloff = numberFlag(values, 'falloff');
+  if (raw === undefined && cutoff === undefined && falloff === undefined) return {};
+  const name = raw === undefined ? 'radial' : filterByName(raw);
+  if (!name) throw new UsageError(`unknown filter "${raw}": use one of ${FILTER_NAMES.join(', ')}`);
+  if (name !== 'radial' && (cutoff !== undefined || falloff !== undefined)) {
+    throw new UsageError(`--cutoff and --falloff belong to the radial filter, not to ${name}`);
+  }
+  return { filter: name === 'radial' ? { name, cutoff, falloff } : { name } };
+}
+
+export const FBP: MethodDefinition<'fbp', 'reconstruction', FbpParams> = {
+  name: 'fbp',
+  kind: 'reconstruction',
+  title: 'FBP',
+  menuLabel: 'FBP: filtered back-projection',
+  help:
+    'Filtered back-projection: every tilt row is filtered with the windowed Ram-Lak filter (zero-padded to a power of two ≥ 2·nx), ' +
+    'then back-projected with linear interpolation and the weight π/N (docs/conventions.md#fbp-scale). Runs on the GPU in slabs of rows.',
+  defaults: (input, partial = {}) => ({ ...commonDefaults(input, partial), filter: partial.filter ?? { name: 'ram-lak' } }),
+  validate(p) {
+    if (p.filter.name !== 'radial') return;
+    const { cutoff = RADIAL_DEFAULTS.cutoff, falloff = RADIAL_DEFAULTS.falloff } = p.filter;
+    if (!(cutoff >= 0 && cutoff <= 0.5)) throw new Error(`the radial filter's cutoff must be in [0, 0.5] cycles/pixel (got ${cutoff})`);
+    if (!(falloff >= 0 && falloff <= 0.5)) throw new Error(`the radial filter's falloff must be in [0, 0.5] cycles/pixel (got ${falloff})`);
+    // Both 0 pass only the zero frequency, which the ramp removes: the tomogram would be all zeros.
+    if (cutoff === 0 && falloff === 0) throw new Error("the radial filter's cutoff and falloff are both 0: it would pass nothing");
+  },
+  paramText: (p) => `${filterText(p.filter)}, ${describeCommon(p)}`,
+  flags: [
+    { name: 'filter', value: 'NAME', parse: 'string', help: `${FILTER_NAMES.join(', ')} (also ramp, ramlak, shepp, hanning, …)`, defaultText: 'ram-lak' },
+    { name: 'cutoff', value: 'F', parse: 'number', help: 'radial filter: cutoff in cycles/pixel', defaultText: String(RADIAL_DEFAULTS.cutoff) },
+    { name: 'falloff', value: 'S', parse: 'number', help: 'radial filter: Gaussian falloff σ in cycles/pixel', defaultText: String(RADIAL_DEFAULTS.falloff) },
+  ],
+  readFlags: readFilterFlags,
+  // The page starts on the cosine window: less noise than the plain ramp on real data.
+  formDefaults: () => ({ filter: { name: 'cosine' } }),
+};

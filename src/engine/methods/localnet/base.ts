@@ -1,0 +1,63 @@
+/**
+ * The local network (CryoLithe-style, docs/background.md#cryolithe): a pretrained ONNX model applied to the
+ * patches of the filtered tilts around each voxel's projections. What it is (page-safe); the runner is ./run.ts.
+ */
+import { commonDefaults, describeCommon, type CommonParams } from '../common.ts';
+import type { MethodDefinition } from '../definition.ts';
+import { halfLength } from './grid.ts';
+import { DEFAULT_LOCAL_MODEL, LOCAL_MODELS, type LocalnetVariant } from './models.ts';
+
+export interface LocalnetParams extends CommonParams {
+  /** A shipped model's name (./models.ts) or, where the run can read files (CLI), a path to one. */
+  model: string;
+  /** Points per model call; 0 = as many as the memory budget and the device's binding limit allow. */
+  batchSize: number;
+}
+
+/** What is known of the model once it is open. */
+export interface LocalnetFacts {
+  /** Patch size P. */
+  patch: number;
+  /** Values per point: 1 (voxel variant) or 8 (wavelet variant, bior3.1 sub-bands). */
+  outputs: number;
+  /** onnxruntime-web's backend that ran it. */
+  backend: string;
+}
+
+export function variantOf(outputs: number): LocalnetVariant {
+  return outputs === 8 ? 'wavelet' : 'voxel';
+}
+
+/** Model calls of a run: one per voxel, or one per bior3.1 half-grid point (wavelet variant). */
+export function modelCalls(variant: LocalnetVariant, nx: number, ny: number, nz: number): number {
+  return variant === 'wavelet' ? halfLength(nx) * halfLength(ny) * halfLength(nz) : nx * ny * nz;
+}
+
+export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetParams, LocalnetFacts> = {
+  name: 'localnet',
+  kind: 'reconstruction',
+  title: 'Local network',
+  menuLabel: 'Local network: pretrained model on tilt patches',
+  help:
+    'Local learned reconstruction: the stack is normalised and ramp-filtered, the P × P patch of every tilt around each ' +
+    "voxel's projection is cut on the GPU and fed to a pretrained ONNX model (voxel variant: one value per voxel; wavelet " +
+    `variant: 8 bior3.1 sub-bands per half-grid point). Shipped models: ${LOCAL_MODELS.map((m) => `${m.name} (${m.variant})`).join(', ')}; ` +
+    'the variant follows the model.',
+  defaults: (input, partial = {}) => ({ ...commonDefaults(input, partial), model: partial.model ?? DEFAULT_LOCAL_MODEL.voxel, batchSize: partial.batchSize ?? 0 }),
+  validate(p) {
+    if (!Number.isInteger(p.batchSize) || p.batchSize < 0) throw new Error(`the batch size must be a whole number ≥ 0, 0 for automatic (got ${p.batchSize})`);
+    if (p.model.trim() === '') throw new Error('the local network needs a model: a shipped name or an .onnx file');
+  },
+  paramText(p, context = {}) {
+    const f = context.facts;
+    const model = f ? `${p.model}, P ${f.patch}, ${variantOf(f.outputs)}, ${f.backend}` : p.model;
+    return `${model}, ${describeCommon(p)}`;
+  },
+  flags: [
+    { name: 'model', value: 'NAME|FILE.onnx', parse: 'string', param: 'model', help: 'a shipped model or an .onnx file of the same interface' },
+    { name: 'batch', value: 'N', parse: 'int', param: 'batchSize', help: 'points per model call (0: sized to the GPU memory)' },
+  ],
+  aliases: { 'localnet-wavelet': { model: DEFAULT_LOCAL_MODEL.wavelet } },
+  // The page starts on the wavelet model: 8× fewer model calls, and it validated at least as well (docs/localnet.md).
+  formDefaults: () => ({ model: DEFAULT_LOCAL_MODEL.wavelet, batchSize: 0 }),
+};

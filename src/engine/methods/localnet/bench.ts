@@ -1,0 +1,178 @@
+/**
+ * Timings of the local network (./localnet.ts) for the bench command: voxels per second of each model,
+ * split into patch extraction (the WGSL kernel, awaited per batch) and the model (onnxruntime-web, with
+ * the patches' read-back on the wasm backend), and FBP of the same tilt series in the same run for the
+ * ratio. The patch kernel's CPU reference (../reference/patches.ts) is timed on a few points too.
+ *
+ * A model call costs the same at any point, so the timing may be sampled: when `samplePoints` is below a
+ * tomogram's points, whole rows along the tilt axis holding about that many points are timed and the row
+ * scales them up (its note says so). SwiftShader + wasm need ~0.2–0.5 ms per call here, an hour for 256 ×
+ * 256 × 128 voxels. The model runs on the backend LocalModel picks (WebGPU on a real adapter, wasm on a
+ * fallback one) unless `backend` names one.
+ */
+import { storageBuffer } from '../../gpu/buffers.ts';
+import type { GpuContext } from '../../gpu/device.ts';
+import { patchBytesPerPoint } from './patches.ts';
+import { LocalModel, type LocalModelOptions } from './model.ts';
+import { extractPatchesCpu } from '../../reference/patches.ts';
+import type { PatchGrid } from './grid.ts';
+import { tiltTrig } from '../../geometry.ts';
+import type { TiltSeries } from '../../types.ts';
+import { reconstructFbp } from '../fbp/run.ts';
+import { batchSize, prepareLocalnetInput, slabPatches, slabPlan } from './run.ts';
+import { FBP } from '../fbp/base.ts';
+import { randomTiltSeries, type MethodBench } from '../benchKit.ts';
+import { DEFAULT_MEMORY_BUDGET } from '../slabs.ts';
+import { LOCAL_MODELS } from './models.ts';
+
+export interface LocalnetBenchRow {
+  model: string;
+  variant: 'voxel' | 'wavelet';
+  backend: string;
+  /** nx×ny×nz of the tomogram. */
+  size: string;
+  nTilts: number;
+  /** Model calls of the whole tomogram (voxels, or half-grid points). */
+  points: number;
+  /** Calls timed (all, or a sample of whole rows). */
+  timedPoints: number;
+  batch: number;
+  /** Whole tomogram, scaled from the timed points. */
+  patchSeconds: number;
+  modelSeconds: number;
+  voxelsPerSecond: number;
+  fbpSeconds: number;
+  /** Local network time / FBP time. */
+  ratioToFbp: number;
+  /** The patch kernel's CPU reference for the same points, scaled the same way. */
+  patchCpuSeconds: number;
+  note: string;
+}
+
+export interface LocalnetBenchModel {
+  name: string;
+  bytes: Uint8Array;
+}
+
+const BATCH = 4096;
+/** Points the CPU reference of the patch kernel extracts (it is slow: ~nTilts·P² bilinear reads per point). */
+const CPU_REFERENCE_POINTS = 256;
+
+async function seconds(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return (performance.now() - started) / 1000;
+}
+
+/** One model on one tilt series: rows of about `samplePoints` points timed, scaled to the tomogram. */
+async function benchOne(gpu: GpuContext, ts: TiltSeries, nz: number, model: LocalModel, samplePoints: number) {
+  const { nx, ny } = ts;
+  const wavelet = model.outputs === 8;
+  const whole = slabPlan({ y0: 0, ny }, nx, ny, nz, wavelet);
+  const perRow = whole.points / whole.grid.gy;
+  // Whole rows (even ones for the wavelet variant, whose slabs start on even rows).
+  const rows = Math.min(ny, Math.max(wavelet ? 2 : 1, Math.ceil(samplePoints / perRow) * (wavelet ? 2 : 1)));
+  const plan = slabPlan({ y0: 0, ny: rows }, nx, ny, nz, wavelet);
+  // BATCH points, fewer where one batch of this model's patches would pass the GPU's binding limit.
+  const batch = batchSize(gpu, BATCH, patchBytesPerPoint(ts.nTilts, model.patch), DEFAULT_MEMORY_BUDGET, plan.points);
+  const input = prepareLocalnetInput(gpu, ts, false);
+  const prepared = slabPatches(gpu, ts, input, plan.grid, model.patch, batch);
+  const target = storageBuffer(gpu, batch * model.outputs * 4, 'bench.localnet.out');
+  let [patchSeconds, modelSeconds] = [0, 0];
+  try {
+    // Warm-up outside the timing: the first wasm run grows onnxruntime's memory for the batch (~3× slower).
+    await model.run(prepared.extractor.patches, batch, input.angles, target, 0, 1);
+    for (let start = 0; start < plan.points; start += batch) {
+      const count = Math.min(batch, plan.points - start);
+      patchSeconds += await seconds(async () => {
+        const encoder = gpu.device.createCommandEncoder({ label: 'bench.localnet.patches' });
+        prepared.extractor.encode(encoder, start, count);
+        gpu.device.queue.submit([encoder.finish()]);
+        await gpu.device.queue.onSubmittedWorkDone();
+      });
+      modelSeconds += await seconds(() => model.run(prepared.extractor.patches, batch, input.angles, target, 0, count));
+    }
+  } finally {
+    prepared.destroy();
+    target.destroy();
+    input.trig.destroy();
+  }
+  const scale = whole.points / plan.points;
+  return { points: whole.points, timedPoints: plan.points, batch, patchSeconds: patchSeconds * scale, modelSeconds: modelSeconds * scale, grid: plan.grid };
+}
+
+/** The patch kernel's CPU reference on a few points of the same grid, scaled to `points`. */
+function patchCpuSeconds(ts: TiltSeries, grid: PatchGrid, patch: number, points: number): number {
+  // The source is the raw stack here (values do not change the work); the rows are all of the detector.
+  const source = { data: ts.data, nTilts: ts.nTilts, nDet: ts.nx, nRows: ts.ny, rowOffset: 0, nyDet: ts.ny };
+  const started = performance.now();
+  extractPatchesCpu(source, tiltTrig(ts.tiltAngles), grid, patch, 0, CPU_REFERENCE_POINTS);
+  return ((performance.now() - started) / 1000) * (points / CPU_REFERENCE_POINTS);
+}
+
+export async function benchLocalnet(
+  gpu: GpuContext,
+  cases: { size: [number, number, number]; tiltSeries: TiltSeries }[],
+  models: LocalnetBenchModel[],
+  options: { samplePoints: number; backend?: LocalModelOptions['backend']; log?: (line: string) => void },
+): Promise<LocalnetBenchRow[]> {
+  const rows: LocalnetBenchRow[] = [];
+  for (const { size, tiltSeries: ts } of cases) {
+    const nz = size[2];
+    const fbp = FBP.defaults(ts, { thickness: nz, filter: { name: 'cosine' } });
+    await reconstructFbp(gpu, { ...ts, ny: 2, data: ts.data.subarray(0, ts.nx * 2 * ts.nTilts) }, fbp); // compile outside the timing
+    const fbpSeconds = await seconds(() => reconstructFbp(gpu, ts, fbp));
+    for (const { name, bytes } of models) {
+      const model = await LocalModel.open(gpu, bytes, { backend: options.backend });
+      try {
+        const r = await benchOne(gpu, ts, nz, model, options.samplePoints);
+        const total = r.patchSeconds + r.modelSeconds;
+        const sampled = r.timedPoints < r.points;
+        rows.push({
+          model: name,
+          variant: model.outputs === 8 ? 'wavelet' : 'voxel',
+          backend: model.backend,
+          size: size.join('×'),
+          nTilts: ts.nTilts,
+          points: r.points,
+          timedPoints: r.timedPoints,
+          batch: r.batch,
+          patchSeconds: r.patchSeconds,
+          modelSeconds: r.modelSeconds,
+          voxelsPerSecond: (size[0] * size[1] * size[2]) / total,
+          fbpSeconds,
+          ratioToFbp: total / fbpSeconds,
+          patchCpuSeconds: patchCpuSeconds(ts, r.grid, model.patch, r.points),
+          note: sampled ? `rows holding ${r.timedPoints.toLocaleString('en')} of ${r.points.toLocaleString('en')} points timed, scaled` : 'whole tomogram timed',
+        });
+        options.log?.(`localnet ${name} ${size.join('×')}: patches ${r.patchSeconds.toFixed(1)} s, model ${r.modelSeconds.toFixed(1)} s${sampled ? ' (scaled)' : ''}`);
+      } finally {
+        await model.release();
+      }
+    }
+  }
+  return rows;
+}
+
+function localnetTable(rows: LocalnetBenchRow[]): string {
+  const head =
+    '| model | backend | tomogram | tilts | model calls | patches (s) | model (s) | voxels/s | FBP (s) | local / FBP | patch CPU reference (s) | note |\n|---|---|---|---|---|---|---|---|---|---|---|---|';
+  const body = rows.map(
+    (r) =>
+      `| ${r.model} (${r.variant}) | ${r.backend} | ${r.size} | ${r.nTilts} | ${r.points.toLocaleString('en')} | ${r.patchSeconds.toPrecision(3)} | ${r.modelSeconds.toPrecision(3)} | ${r.voxelsPerSecond.toPrecision(3)} | ${r.fbpSeconds.toPrecision(3)} | ${r.ratioToFbp.toPrecision(3)}× | ${r.patchCpuSeconds.toPrecision(3)} | ${r.note} |`,
+  );
+  return [head, ...body].join('\n');
+}
+
+/** The shipped models on 61 tilts; on a software adapter rows of about 16 k model calls are timed and scaled. */
+export const LOCALNET_BENCH: MethodBench<LocalnetBenchRow> = {
+  title: 'Local network (shipped models; FBP with the cosine filter in the same run)',
+  async run(gpu, context) {
+    const sizes: [number, number, number][] = context.quick ? [[64, 64, 32]] : [[128, 128, 128], [256, 256, 128]];
+    const cases = sizes.map((size) => ({ size, tiltSeries: randomTiltSeries(size[0], size[1], 61) }));
+    const models = await Promise.all(LOCAL_MODELS.map(async (m) => ({ name: m.name, bytes: await context.models.load(m.name) })));
+    const samplePoints = gpu.isFallbackAdapter || context.quick ? 16384 : Infinity;
+    return benchLocalnet(gpu, cases, models, { samplePoints, backend: context.modelBackend, log: context.log });
+  },
+  table: localnetTable,
+};

@@ -1,0 +1,78 @@
+// Local learned reconstruction on Dawn with the tiny models of models/tiny (onnxruntime-web: wasm on
+// SwiftShader, WebGPU on a real adapter), against the CPU evaluation of the same network and pipeline.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readFloats, storageBuffer, uploadBuffer } from '../../gpu/buffers.ts';
+import { relativeError } from '../../checks/kernelChecks.ts';
+import { openNodeGpu } from '../../gpu/node.ts';
+import { LocalModel } from './model.ts';
+import { localnetCpu, reconstructLocalnetCpu, type TinyLocalnetCard } from '../../reference/localnet.ts';
+import { Rng } from '../../sim/random.ts';
+import { CancelledError, type TiltSeries } from '../../types.ts';
+import { reconstructLocalnet } from './run.ts';
+import type { LocalnetParams } from './base.ts';
+
+const tiny = (variant: 'voxel' | 'wavelet') => ({
+  bytes: readFileSync(new URL(`../../../../models/tiny/tiny_${variant}.onnx`, import.meta.url)),
+  card: JSON.parse(readFileSync(new URL(`../../../../models/tiny/tiny_${variant}.json`, import.meta.url), 'utf8')) as TinyLocalnetCard,
+});
+
+function randomTiltSeries(nx: number, ny: number, nTilts: number, seed: number): TiltSeries {
+  const rng = new Rng(seed);
+  const data = Float32Array.from({ length: nx * ny * nTilts }, () => 3 + rng.normal());
+  const tiltAngles = Array.from({ length: nTilts }, () => rng.uniform(-60, 60));
+  return { nx, ny, nTilts, data, tiltAngles, pixelSize: 2 };
+}
+
+const params = (thickness: number, batchSize: number): LocalnetParams => ({ thickness, binning: 1, invertAngles: false, subtractMean: false, model: 'tiny', batchSize });
+
+describe('local learned reconstruction (Node, Dawn, onnxruntime-web)', () => {
+  it('the tiny model in onnxruntime-web matches its CPU evaluation on random patches', async () => {
+    const gpu = await openNodeGpu();
+    const { bytes, card } = tiny('wavelet');
+    const model = await LocalModel.open(gpu, bytes);
+    expect(model.backend).toBe(gpu.isFallbackAdapter ? 'wasm' : 'webgpu');
+    expect([model.patch, model.outputs]).toEqual([5, 8]);
+    const [batch, count] = [7, 5];
+    const rng = new Rng(4);
+    const patches = Float32Array.from({ length: batch * 6 * 25 }, () => rng.normal());
+    const angles = Float32Array.from({ length: 6 }, () => rng.uniform(-70, 70));
+    const input = uploadBuffer(gpu, patches, 'test.patches');
+    const target = storageBuffer(gpu, (count + 2) * 8 * 4, 'test.target');
+    await model.run(input, batch, angles, target, 16, count);
+    const actual = await readFloats(gpu, target, count * 8, 16);
+    // WebGPU's sin/cos are specified to 2^-11 only (onnx/session.ts): a real GPU runs this on WebGPU.
+    expect(relativeError(actual, localnetCpu(card, patches, batch, Array.from(angles)).subarray(0, count * 8))).toBeLessThan(model.backend === 'wasm' ? 1e-5 : 1e-3);
+    await model.release();
+    input.destroy();
+    target.destroy();
+  });
+
+  for (const variant of ['voxel', 'wavelet'] as const) {
+    it(`${variant} variant: whole pipeline vs CPU, 14 × 7 × 6 from 5 tilts, several slabs and batches`, async () => {
+      const gpu = await openNodeGpu();
+      const { bytes, card } = tiny(variant);
+      const model = await LocalModel.open(gpu, bytes);
+      const ts = randomTiltSeries(14, 7, 5, variant === 'voxel' ? 11 : 12);
+      const slabsSeen = new Set<number>();
+      const actual = await reconstructLocalnet(gpu, ts, { ...params(6, 37), invertAngles: variant === 'wavelet' }, model, {
+        memoryBudgetBytes: 12 * 1024,
+        onSlabDone: (_, rows) => slabsSeen.add(rows),
+      });
+      await model.release();
+      expect(slabsSeen.size).toBeGreaterThan(1);
+      const expected = reconstructLocalnetCpu(card, ts, 6, variant === 'wavelet');
+      expect([actual.nx, actual.ny, actual.nz]).toEqual([14, 7, 6]);
+      expect(relativeError(actual.data, expected.data)).toBeLessThan(model.backend === 'wasm' ? 1e-4 : 1e-3);
+    });
+  }
+
+  it('stops with CancelledError when the signal is aborted', async () => {
+    const gpu = await openNodeGpu();
+    const model = await LocalModel.open(gpu, tiny('voxel').bytes);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(reconstructLocalnet(gpu, randomTiltSeries(8, 3, 3, 5), params(4, 0), model, { signal: controller.signal })).rejects.toThrow(CancelledError);
+    await model.release();
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * The local reconstruction models shipped in models/ (one folder each, with its card), by name. The page
+ * offers these; the CLI takes a name from here or a path to any .onnx file of the same interface.
+ * Patch size and variant are read from the file itself (./model.ts); `variant` here is for choosing.
+ */
+/** One output per voxel, or 8 bior3.1 sub-bands per half-grid point. */
+export type LocalnetVariant = 'voxel' | 'wavelet';
+
+export interface ShippedModel {
+  name: string;
+  variant: LocalnetVariant;
+  /** Path under models/. */
+  file: string;
+  /** One line for the model menu. */
+  summary: string;
+}
+
+export const LOCAL_MODELS: readonly ShippedModel[] = [
+  {
+    name: 'lamella-p11',
+    variant: 'voxel',
+    file: 'localnet/lamella_p11/model.onnx',
+    summary: 'voxel variant, 11 × 11 patches, 9 k parameters, trained on simulated lamellae',
+  },
+  {
+    name: 'lamella-p11-wavelet',
+    variant: 'wavelet',
+    file: 'localnet/lamella_p11_wavelet/model.onnx',
+    summary: 'wavelet variant (8× fewer model calls), 11 × 11 patches, trained on simulated lamellae',
+  },
+  {
+    name: 'lamella-p11x3-wavelet',
+    variant: 'wavelet',
+    file: 'localnet/lamella_p11x3_wavelet/model.onnx',
+    summary: 'wavelet variant, two scales: 11 × 11 patches and 11 × 11 means of 3 × 3 pixels (33-pixel reach), trained on simulated lamellae',
+  },
+];
+
+/** A model the page offers: shipped, or added by the user from a file (its name is the file's). */
+export type ModelChoice = Pick<ShippedModel, 'name' | 'variant' | 'summary'>;
+
+/** The model each variant runs when none is named. */
+export const DEFAULT_LOCAL_MODEL = { voxel: 'lamella-p11', wavelet: 'lamella-p11-wavelet' } as const;
+
+export function shippedModel(name: string): ShippedModel | undefined {
+  return LOCAL_MODELS.find((m) => m.name === name);
+}
+
+/** The error for a name that is neither shipped nor (where files can be read) a file. */
+export function unknownModelError(name: string): Error {
+  return new Error(`no local model "${name}": the shipped ones are ${LOCAL_MODELS.map((m) => m.name).join(', ')}`);
+}

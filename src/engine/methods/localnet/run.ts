@@ -1,0 +1,223 @@
+/**
+ * Local learned reconstruction (CryoLithe, docs/background.md#cryolithe) with a pretrained ONNX model.
+ *
+ * 1. The stack is normalised by one global mean and std (the bias-free network is scale-equivariant, so
+ *    one scale for the whole stack keeps the relative intensities), then every row is filtered along x with
+ *    the cosine-windowed ramp, zero-padded to a power of two ≥ 2·nx (filters.ts).
+ * 2. For every voxel (voxel variant, 1 output) or every point of the bior3.1 half grid (wavelet variant,
+ *    8 outputs: 8× fewer model queries), the P × P patch of every tilt around (u, v) is cut on the GPU
+ *    (gpu/kernels/patches.ts) and fed to the model (onnx/session.ts) in batches.
+ * 3. Voxel outputs are the tomogram; sub-band outputs go through the inverse wavelet (gpu/kernels/wavelet3d.ts).
+ *    Either way the result is multiplied by the stack's std, back to its units: models are trained to give
+ *    (ground truth − its mean) / std (cli/trainingPatches.ts).
+ *
+ * Slabs along the tilt axis as in FBP (slabs.ts): a slab of tomogram rows needs the same detector rows
+ * plus a halo of ⌊P/2⌋ + 1 rows on either side, which its patches reach; the halo rows are filtered with the
+ * slab (rows are filtered independently). The wavelet variant's slabs start at even rows, so each slab's
+ * outputs come from whole half-grid rows (one half row is evaluated by both neighbouring slabs).
+ */
+import { filterResponse, paddedLength } from '../../filters.ts';
+import { tiltTrig, type Slab } from '../../geometry.ts';
+import { formatBytes, readFloats, storageBuffer, uploadBuffer } from '../../gpu/buffers.ts';
+import { assertDeviceAlive, type GpuContext } from '../../gpu/device.ts';
+import { PatchExtractor, patchBytesPerPoint } from './patches.ts';
+import { RowFilterPlan, rowFilterWorkBytes } from '../../gpu/kernels/rowFilter.ts';
+import { halfRowsFor, InverseWavelet3d } from './wavelet3d.ts';
+import { withGpuScope } from '../../gpu/scope.ts';
+import { throwIfAborted, type TiltSeries, type Volume } from '../../types.ts';
+import { stackMeanStd } from '../preprocess.ts';
+import type { ReconstructionRunner } from '../runner.ts';
+import { allocateVolume, DEFAULT_MEMORY_BUDGET, forEachSlab, placeSlabVolume, planSlabsForDevice, slabTilts, type RunOptions } from '../slabs.ts';
+import type { LocalnetFacts, LocalnetParams } from './base.ts';
+import { halfGridOrigin, halfLength, patchReach, type PatchGrid } from './grid.ts';
+import { LocalModel } from './model.ts';
+
+/**
+ * The model's own activations per point, in units of the point's patch bytes. CryoLithe's set-MLP widens
+ * each 21-pixel patch row to 64–128 features per tilt, about 6× a patch; 8× leaves room. Used only to
+ * size automatic batches.
+ */
+const ACTIVATION_FACTOR = 8;
+/** Larger batches gain little and make progress and cancelling coarse. */
+const MAX_AUTO_BATCH = 65536;
+
+/** The points one slab evaluates: the grid, and the tomogram rows its outputs give. */
+export interface SlabPlan {
+  slab: Slab;
+  grid: PatchGrid;
+  /** First half row held (wavelet variant). */
+  ky0: number;
+  points: number;
+}
+
+export function slabPlan(slab: Slab, nx: number, ny: number, nz: number, wavelet: boolean): SlabPlan {
+  if (!wavelet) {
+    const grid: PatchGrid = { gx: nx, gy: slab.ny, gz: nz, origin: [-(nx - 1) / 2, slab.y0 - (ny - 1) / 2, -(nz - 1) / 2], step: [1, 1, 1] };
+    return { slab, grid, ky0: 0, points: nx * slab.ny * nz };
+  }
+  const { first, count } = halfRowsFor(slab.y0, slab.ny);
+  const [gx, gz] = [halfLength(nx), halfLength(nz)];
+  const grid: PatchGrid = { gx, gy: count, gz, origin: [halfGridOrigin(nx), halfGridOrigin(ny) + 2 * first, halfGridOrigin(nz)], step: [2, 2, 2] };
+  return { slab, grid, ky0: first, points: gx * count * gz };
+}
+
+/** Detector rows [r0, r1) that the patches of a grid's rows reach (bilinear neighbours included). */
+function sourceRows(grid: PatchGrid, patch: number, nyDet: number): { r0: number; r1: number } {
+  const { before, after } = patchReach(patch);
+  const centre = (nyDet - 1) / 2;
+  const lo = grid.origin[1] + centre - before;
+  const hi = grid.origin[1] + grid.step[1] * (grid.gy - 1) + centre + after;
+  return { r0: Math.max(0, Math.floor(lo)), r1: Math.min(nyDet, Math.floor(hi) + 2) };
+}
+
+/** Batch size: the user's, or what half the budget holds with the model's activations, within the binding limit. */
+export function batchSize(gpu: GpuContext, requested: number, perPoint: number, budget: number, largestSlab: number): number {
+  const byBinding = Math.floor(Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize) / perPoint);
+  const auto = Math.floor(budget / 2 / (perPoint * (1 + ACTIVATION_FACTOR)));
+  const batch = Math.min(requested > 0 ? requested : Math.min(auto, MAX_AUTO_BATCH), byBinding, largestSlab);
+  if (batch < 1) {
+    throw new Error(
+      `the patches of one point take ${formatBytes(perPoint)}, more than this GPU can hold (budget ${formatBytes(budget)}, ` +
+        `binding limit ${formatBytes(gpu.limits.maxStorageBufferBindingSize)}): bin the tilts or use a model with smaller patches`,
+    );
+  }
+  return batch;
+}
+
+/**
+ * What every slab of a run shares: the stack's one mean and std, the filter, the angles the model is given
+ * and the (cos θ, sin θ) of every tilt on the GPU (destroy `trig` when done).
+ */
+export interface LocalnetInput {
+  mean: number;
+  std: number;
+  response: Float32Array;
+  angles: Float32Array;
+  trig: GPUBuffer;
+}
+
+export function prepareLocalnetInput(gpu: GpuContext, ts: TiltSeries, invertAngles: boolean): LocalnetInput {
+  const { mean, std } = stackMeanStd(ts);
+  return {
+    mean,
+    std,
+    response: filterResponse({ name: 'cosine' }, paddedLength(ts.nx)),
+    angles: Float32Array.from(ts.tiltAngles, (a) => (invertAngles ? -a : a)),
+    trig: uploadBuffer(gpu, tiltTrig(ts.tiltAngles, invertAngles), 'localnet.trig'),
+  };
+}
+
+/** A patch extractor over the normalised, filtered detector rows that `grid`'s patches reach. */
+export interface SlabPatches {
+  extractor: PatchExtractor;
+  destroy(): void;
+}
+
+/**
+ * Normalise (one global mean and std) and filter the detector rows `grid` reaches, on the GPU (the filter
+ * is submitted here), and make an extractor of `batch` points over them. The one preparation shared by
+ * reconstruction and `wedgelab training-patches`, so that training sees exactly the model's inputs.
+ */
+export function slabPatches(gpu: GpuContext, ts: TiltSeries, input: LocalnetInput, grid: PatchGrid, patch: number, batch: number): SlabPatches {
+  const { nx, ny, nTilts } = ts;
+  const { r0, r1 } = sourceRows(grid, patch, ny);
+  const rows = slabTilts(ts, { y0: r0, ny: r1 - r0 });
+  for (let i = 0; i < rows.length; i++) rows[i] = (rows[i] - input.mean) / input.std;
+  const tilts = uploadBuffer(gpu, rows, 'localnet.tilts');
+  const filter = new RowFilterPlan(gpu, tilts, nTilts * (r1 - r0), nx, input.response);
+  const source = { nTilts, nDet: nx, nRows: r1 - r0, rowOffset: r0, nyDet: ny };
+  const extractor = new PatchExtractor(gpu, source, grid, patch, batch, input.trig, tilts);
+  const encoder = gpu.device.createCommandEncoder({ label: 'localnet.filter' });
+  filter.encode(encoder);
+  gpu.device.queue.submit([encoder.finish()]);
+  return {
+    extractor,
+    destroy: () => {
+      for (const resource of [tilts, filter, extractor]) resource.destroy();
+    },
+  };
+}
+
+/**
+ * Reconstruct an already binned tilt series with a local model; the tomogram is nx × ny × thickness.
+ * The variant follows the model: 1 output per point → voxels, 8 → bior3.1 sub-bands on the half grid.
+ */
+export async function reconstructLocalnet(gpu: GpuContext, ts: TiltSeries, params: LocalnetParams, model: LocalModel, options: RunOptions = {}): Promise<Volume> {
+  const { nx, ny, nTilts } = ts;
+  const nz = params.thickness;
+  const wavelet = model.outputs === 8;
+  const budget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET;
+  const L = paddedLength(nx);
+
+  // Per tomogram row: its tilt rows, their filter work, the output row and (wavelet) its coefficients.
+  const tiltBytes = nTilts * nx * 4;
+  const workBytes = rowFilterWorkBytes(nTilts * 2, L) / 2;
+  const volumeBytes = nx * nz * 4;
+  let slabs = planSlabsForDevice(gpu, ny, tiltBytes + workBytes + 3 * volumeBytes, Math.max(tiltBytes, workBytes / 2, 2 * volumeBytes), budget / 2);
+  if (wavelet && slabs.length > 1) {
+    const rows = Math.max(2, slabs[0].ny - (slabs[0].ny % 2));
+    slabs = Array.from({ length: Math.ceil(ny / rows) }, (_, i) => ({ y0: i * rows, ny: Math.min(rows, ny - i * rows) }));
+  }
+  const plans = slabs.map((slab) => slabPlan(slab, nx, ny, nz, wavelet));
+  const perPoint = patchBytesPerPoint(nTilts, model.patch);
+  const batch = batchSize(gpu, params.batchSize, perPoint, budget, Math.max(...plans.map((p) => p.points)));
+  const totalPoints = plans.reduce((sum, p) => sum + p.points, 0);
+  let pointsDone = 0;
+
+  const volume = allocateVolume(nx, ny, nz, ts.pixelSize);
+  await withGpuScope(async (run) => {
+    const input = prepareLocalnetInput(gpu, ts, params.invertAngles);
+    run.own(input.trig);
+    await forEachSlab(gpu, slabs, options.signal, async (slab, index, scope) => {
+      const plan = plans[index];
+      const { grid } = plan;
+      const { extractor } = scope.own(slabPatches(gpu, ts, input, grid, model.patch, batch));
+      const slabVolume = scope.own(storageBuffer(gpu, nx * slab.ny * nz * 4, 'localnet.volume'));
+      // The model writes voxels straight into the slab volume, or sub-bands into their own buffer.
+      const outputs = wavelet ? scope.own(storageBuffer(gpu, plan.points * 8 * 4, 'localnet.coefficients')) : slabVolume;
+      const inverse = wavelet
+        ? scope.own(new InverseWavelet3d(gpu, { nx, ny: slab.ny, nz, y0: slab.y0, mx: grid.gx, myHeld: grid.gy, mz: grid.gz, ky0: plan.ky0 }, outputs, slabVolume))
+        : null;
+      for (let start = 0; start < plan.points; start += batch) {
+        throwIfAborted(options.signal);
+        assertDeviceAlive(gpu);
+        options.onProgress?.({
+          fraction: pointsDone / totalPoints,
+          message: `Local model (${model.backend}): rows ${slab.y0}–${slab.y0 + slab.ny - 1} of ${ny}, ${wavelet ? 'half-grid points' : 'voxels'} ${start}–${Math.min(plan.points, start + batch) - 1} of ${plan.points}`,
+        });
+        const count = Math.min(batch, plan.points - start);
+        const encoder = gpu.device.createCommandEncoder({ label: 'localnet.patches' });
+        extractor.encode(encoder, start, count);
+        gpu.device.queue.submit([encoder.finish()]);
+        await model.run(extractor.patches, batch, input.angles, outputs, start * model.outputs, count);
+        pointsDone += count;
+      }
+      if (inverse) {
+        const encoder = gpu.device.createCommandEncoder({ label: 'localnet.inverseWavelet' });
+        inverse.encode(encoder);
+        gpu.device.queue.submit([encoder.finish()]);
+      }
+      // Back to the stack's units: the model maps normalised inputs to voxels divided by the stack's std.
+      const values = await readFloats(gpu, slabVolume, nx * slab.ny * nz);
+      for (let i = 0; i < values.length; i++) values[i] *= input.std;
+      placeSlabVolume(volume, slab, values);
+      options.onSlabDone?.(volume, slab.y0 + slab.ny);
+    });
+  });
+  options.onProgress?.({ fraction: 1, message: 'Local model done' });
+  return volume;
+}
+
+/** Opens the run's model (from the run's model library), reconstructs, and names the model's patch size, variant and backend. */
+export const LOCALNET_RUNNER: ReconstructionRunner<LocalnetParams, LocalnetFacts> = {
+  async run(gpu, ts, params, options) {
+    if (!options.models) throw new Error('the local network needs a model library (the worker or the CLI provides one)');
+    const model = await LocalModel.open(gpu, await options.models.load(params.model), { wasmUrl: options.models.wasmUrl });
+    try {
+      const volume = await reconstructLocalnet(gpu, ts, params, model, options);
+      return { volume, facts: { patch: model.patch, outputs: model.outputs, backend: model.backend } };
+    } finally {
+      await model.release();
+    }
+  },
+};

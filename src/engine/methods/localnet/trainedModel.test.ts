@@ -1,0 +1,30 @@
+// Every shipped trained local model (models/localnet, listed in catalogue.ts) is there, is the variant the
+// catalogue says, and gives in the engine's onnxruntime-web session the numbers torch computed for the same
+// input when train.py exported it (fixture.json next to the model).
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { relativeError } from '../../checks/kernelChecks.ts';
+import { DEFAULT_LOCAL_MODEL, LOCAL_MODELS, shippedModel } from './models.ts';
+import { runModelOnFixture, type ModelFixture } from './modelFixture.ts';
+
+describe('shipped local models (models/localnet)', () => {
+  it('the defaults are shipped models of their variant, each with its card', () => {
+    for (const [variant, name] of Object.entries(DEFAULT_LOCAL_MODEL)) expect(shippedModel(name)?.variant).toBe(variant);
+    for (const m of LOCAL_MODELS) {
+      const dir = new URL(`../../../../models/${m.file.replace(/model\.onnx$/, '')}`, import.meta.url);
+      for (const file of ['model.onnx', 'README.md', 'card.json', 'fixture.json']) expect(existsSync(new URL(file, dir)), `${m.name}: ${file}`).toBe(true);
+    }
+  });
+
+  for (const m of LOCAL_MODELS) {
+    it(`${m.name} matches torch on the fixture written at export`, async () => {
+      const dir = new URL(`../../../../models/${m.file.replace(/model\.onnx$/, '')}`, import.meta.url);
+      const fixture = JSON.parse(readFileSync(new URL('fixture.json', dir), 'utf8')) as ModelFixture;
+      const [, nTilts, patch] = fixture.shape;
+      const run = await runModelOnFixture(readFileSync(new URL('model.onnx', dir)), fixture);
+      expect([run.patch, run.outputs]).toEqual([patch, m.variant === 'voxel' ? 1 : 8]);
+      expect(nTilts).toBe(fixture.angles.length);
+      expect(relativeError(run.got, Float32Array.from(fixture.out))).toBeLessThan(1e-5);
+    });
+  }
+});

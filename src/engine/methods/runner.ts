@@ -1,0 +1,20 @@
+/** What a runner of each kind of method is: the engine-only contract between the registry and a method's run.ts. */
+import type { GpuContext } from '../gpu/device.ts';
+import type { TiltSeries, Volume } from '../types.ts';
+import type { RunOptions } from './slabs.ts';
+
+/** What a reconstruction runner gives back besides the tomogram. */
+export interface ReconstructionOutput<F> {
+  volume: Volume;
+  /** Per-iteration residuals (SIRT). */
+  residuals?: number[];
+  /** Training loss per step (coordinate network). */
+  loss?: number[];
+  /** What the method learnt while running that its label names (e.g. a model's patch size). */
+  facts?: F;
+}
+
+/** Tilt series → tomogram; the series is already binned and, if asked, mean-subtracted. */
+export interface ReconstructionRunner<P, F> {
+  run(gpu: GpuContext, tiltSeries: TiltSeries, params: P, options: RunOptions): Promise<ReconstructionOutput<F>>;
+}

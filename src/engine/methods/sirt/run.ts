@@ -1,0 +1,133 @@
+/**
+ * SIRT on the GPU: x ← x + λ·C·Aᵀ·R·(b − A·x), with R and C the inverse row and column sums
+ * of the projector A, starting from x = 0. Rows are independent, so each slab runs all of
+ * its iterations on its own; the residual per iteration is summed over the slabs done.
+ */
+import { readFloats, storageBuffer, uploadBuffer } from '../../gpu/buffers.ts';
+import { assertDeviceAlive, type GpuContext } from '../../gpu/device.ts';
+import { SlabProjector, type SlabShape } from '../../gpu/kernels/projector.ts';
+import { GpuScope, withGpuScope } from '../../gpu/scope.ts';
+import { ElementwiseOp } from './ops.ts';
+import { tiltTrig, type Slab } from '../../geometry.ts';
+import { throwIfAborted, type TiltSeries, type Volume } from '../../types.ts';
+import type { ReconstructionRunner } from '../runner.ts';
+import { allocateVolume, forEachSlab, planSlabsForDevice, placeSlabVolume, slabTilts, type RunOptions } from '../slabs.ts';
+import type { SirtParams } from './base.ts';
+
+export interface SirtResult {
+  volume: Volume;
+  /** ‖b − A·x‖/‖b‖ after each iteration, over the whole tomogram. */
+  residuals: number[];
+}
+
+function sumOf(values: Float32Array): number {
+  let sum = 0;
+  for (const v of values) sum += v;
+  return sum;
+}
+
+/** Buffers and bound operations for one slab. */
+class SirtSlab {
+  private readonly scope = new GpuScope();
+  readonly x: GPUBuffer;
+  private readonly forward: SlabProjector;
+  private readonly backward: SlabProjector;
+  private readonly residual: ElementwiseOp;
+  private readonly update: ElementwiseOp;
+
+  constructor(private readonly gpu: GpuContext, shape: SlabShape, trig: GPUBuffer, tilts: Float32Array, params: SirtParams) {
+    const voxels = shape.nx * shape.ny * shape.nz;
+    const pixels = shape.nDet * shape.ny * shape.nTilts;
+    const keep = <T extends { destroy(): void }>(r: T): T => this.scope.own(r);
+    const b = keep(uploadBuffer(gpu, tilts, 'sirt.b'));
+    const projection = keep(storageBuffer(gpu, pixels * 4, 'sirt.Ax'));
+    const rowWeights = keep(storageBuffer(gpu, pixels * 4, 'sirt.R'));
+    const columnWeights = keep(storageBuffer(gpu, voxels * 4, 'sirt.C'));
+    const gradient = keep(storageBuffer(gpu, voxels * 4, 'sirt.g'));
+    this.x = keep(storageBuffer(gpu, voxels * 4, 'sirt.x'));
+    const projector = (t: GPUBuffer, v: GPUBuffer) => keep(new SlabProjector(gpu, shape, trig, t, v));
+    this.forward = projector(projection, this.x);
+    this.backward = projector(projection, gradient);
+    this.residual = keep(new ElementwiseOp(gpu, 'residual', pixels, { a: projection, b, c: rowWeights }));
+    this.update = keep(new ElementwiseOp(gpu, 'update', voxels, { a: this.x, b: gradient, c: columnWeights }, params));
+
+    // R = 1/(A·1) and C = 1/(Aᵀ·1), computed with the projector itself.
+    const encoder = gpu.device.createCommandEncoder({ label: 'sirt.weights' });
+    keep(new ElementwiseOp(gpu, 'fillOnes', voxels, { a: columnWeights })).encode(encoder);
+    projector(rowWeights, columnWeights).encodeForwardProject(encoder);
+    keep(new ElementwiseOp(gpu, 'reciprocal', pixels, { a: rowWeights })).encode(encoder);
+    keep(new ElementwiseOp(gpu, 'fillOnes', pixels, { a: projection })).encode(encoder);
+    projector(projection, columnWeights).encodeBackProject(encoder);
+    keep(new ElementwiseOp(gpu, 'reciprocal', voxels, { a: columnWeights })).encode(encoder);
+    gpu.device.queue.submit([encoder.finish()]);
+  }
+
+  /** Forward-project x and form R·(b − A·x); returns ‖b − A·x‖². With `step`, also update x. */
+  async iterate(step: boolean): Promise<number> {
+    const encoder = this.gpu.device.createCommandEncoder({ label: 'sirt.iteration' });
+    this.forward.encodeForwardProject(encoder);
+    this.residual.encode(encoder);
+    if (step) {
+      this.backward.encodeBackProject(encoder);
+      this.update.encode(encoder);
+    }
+    this.gpu.device.queue.submit([encoder.finish()]);
+    return sumOf(await readFloats(this.gpu, this.residual.partials, this.residual.partialCount));
+  }
+
+  destroy(): void {
+    this.scope.dispose();
+  }
+}
+
+export async function reconstructSirt(gpu: GpuContext, ts: TiltSeries, params: SirtParams, options: RunOptions = {}): Promise<SirtResult> {
+  const { nx, ny, nTilts } = ts;
+  const nz = params.thickness;
+  const K = params.iterations;
+  const tiltBytes = nTilts * nx * 4;
+  const volumeBytes = nx * nz * 4;
+  const slabs = planSlabsForDevice(gpu, ny, 3 * tiltBytes + 4 * volumeBytes, Math.max(tiltBytes, volumeBytes), options.memoryBudgetBytes);
+  const volume = allocateVolume(nx, ny, nz, ts.pixelSize);
+  // Squared residuals per iteration over the slabs done, and over the slab in progress.
+  const done = new Float64Array(K);
+  const current = new Float64Array(K);
+  let normDone = 0;
+  let normCurrent = 0;
+  /** ‖b − A·x‖/‖b‖ over the rows seen so far: iterations done in this slab include it, later ones only earlier slabs. */
+  const curve = (itDone: number): number[] =>
+    Array.from(done, (r, j) => (j < itDone ? Math.sqrt((r + current[j]) / (normDone + normCurrent || 1)) : Math.sqrt(r / (normDone || 1)))).slice(
+      0,
+      normDone > 0 ? K : itDone,
+    );
+  const report = (index: number, it: number, slab: Slab) => {
+    const rows = `rows ${slab.y0}–${slab.y0 + slab.ny - 1} of ${ny}`;
+    options.onProgress?.({ fraction: (index + it / K) / slabs.length, message: `SIRT: iteration ${it}/${K}, ${rows}`, residuals: curve(it) });
+  };
+  await withGpuScope(async (run) => {
+    const trig = run.own(uploadBuffer(gpu, tiltTrig(ts.tiltAngles, params.invertAngles), 'sirt.trig'));
+    await forEachSlab(gpu, slabs, options.signal, async (slab, index, scope) => {
+      const tilts = slabTilts(ts, slab);
+      normCurrent = 0;
+      current.fill(0);
+      for (const v of tilts) normCurrent += v * v;
+      const state = scope.own(new SirtSlab(gpu, { nx, ny: slab.ny, nz, nTilts, nDet: nx }, trig, tilts, params));
+      await state.iterate(true); // x₀ = 0: the first residual is ‖b‖, known already
+      for (let it = 1; it <= K; it++) {
+        throwIfAborted(options.signal);
+        assertDeviceAlive(gpu);
+        current[it - 1] = await state.iterate(it < K);
+        report(index, it, slab);
+      }
+      placeSlabVolume(volume, slab, await readFloats(gpu, state.x, nx * slab.ny * nz));
+      for (let j = 0; j < K; j++) done[j] += current[j];
+      normDone += normCurrent;
+      normCurrent = 0;
+      current.fill(0);
+    });
+  });
+  return { volume, residuals: curve(K) };
+}
+
+export const SIRT_RUNNER: ReconstructionRunner<SirtParams, never> = {
+  run: (gpu, ts, params, options) => reconstructSirt(gpu, ts, params, options),
+};
