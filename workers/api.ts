@@ -50,6 +50,13 @@ export interface ResultSummary {
   /** E.g. "FBP (hann, thickness 64, bin 1)". */
   label: string;
   params: MethodParams | null;
+  /**
+   * Whether the tilt angles were negated for the tomogram (a reconstruction's invertAngles; a refinement and a
+   * difference inherit it): the measured region and reprojections follow the angles as they were used.
+   */
+  invertAngles: boolean;
+  /** A refinement's input, another result of the same data set. */
+  sourceId?: string;
   nx: number;
   ny: number;
   nz: number;
@@ -191,6 +198,11 @@ export interface EngineWorkerApi {
    * under its file name; it is opened once to check the interface and read its variant and patch size.
    */
   addLocalModel(file: File): Promise<ModelChoice>;
+  /**
+   * Refine a result (tomogram → tomogram, e.g. Gaussian smoothing) into a new result of the same data set,
+   * labelled after both ("Gaussian smoothing (σ 1 voxel) ← FBP (…)").
+   */
+  refine(jobId: string, resultId: string, request: RequestOf<'refinement'>, onProgress: (progress: Progress) => void): Promise<ResultSummary>;
   /** Cancel a running job; its run() rejects with a "Cancelled" error (a partial result, if any, is kept). */
   cancel(jobId: string): void;
   getSlice(resultId: string, axis: SliceAxis, index: number): Promise<Slice>;

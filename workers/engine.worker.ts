@@ -7,7 +7,7 @@ import { openGpu, type GpuContext } from '../src/engine/gpu/device.ts';
 import { crossValidate } from '../src/engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../src/engine/evaluation/oddEven.ts';
 import { heldOutTilts } from '../src/engine/evaluation/tiltSubsets.ts';
-import { resolveReconstruction, runReconstruction } from '../src/engine/methods/runners.ts';
+import { resolveReconstruction, resolveRefinement, runReconstruction, runRefinement } from '../src/engine/methods/runners.ts';
 import { fft3dGpu } from '../src/engine/gpu/kernels/fft3d.ts';
 import { fourierSection } from '../src/engine/metrics/fourierSection.ts';
 import { fsc, resolutionAt } from '../src/engine/metrics/fsc.ts';
@@ -190,8 +190,7 @@ async function withJob<T>(jobId: string, work: (signal: AbortSignal) => Promise<
 function anglesOf(result: Result): number[] | undefined {
   const dataset = datasets.get(result.summary.datasetId);
   if (!dataset) return undefined;
-  const invert = result.summary.params?.invertAngles ?? false;
-  return dataset.tiltSeries.tiltAngles.map((a) => (invert ? -a : a));
+  return dataset.tiltSeries.tiltAngles.map((a) => (result.summary.invertAngles ? -a : a));
 }
 
 function fscReport(a: Result, b: Result): FscReport {
@@ -279,7 +278,7 @@ const api: EngineWorkerApi = {
       tiltSeries,
     );
     const truth = putResult(
-      { datasetId: dataset.id, method: 'ground-truth', label: 'Ground truth', params: null, elapsedMs: performance.now() - started },
+      { datasetId: dataset.id, method: 'ground-truth', label: 'Ground truth', params: null, invertAngles: false, elapsedMs: performance.now() - started },
       groundTruth,
     );
     return { dataset, groundTruth: truth };
@@ -300,7 +299,8 @@ const api: EngineWorkerApi = {
     const { method } = resolved;
     const started = performance.now();
     const elapsedMs = () => performance.now() - started;
-    const growing = new GrowingResult(() => ({ datasetId, method, params: resolved.params, label: resolved.label, elapsedMs: elapsedMs() }), onPartialResult);
+    const { invertAngles } = resolved.params;
+    const growing = new GrowingResult(() => ({ datasetId, method, params: resolved.params, label: resolved.label, invertAngles, elapsedMs: elapsedMs() }), onPartialResult);
     let kept: ResultSummary | null = null;
     const work = async (signal: AbortSignal) => {
       try {
@@ -314,13 +314,26 @@ const api: EngineWorkerApi = {
           onSlabDone: (volume, rowsDone) => void growing.update(volume, { rowsDone, state: 'running' }),
         });
         const { label, params, residuals, loss } = out;
-        return await growing.complete({ datasetId, method, label, params, elapsedMs: elapsedMs(), residuals, loss }, out.volume);
+        return await growing.complete({ datasetId, method, label, params, invertAngles, elapsedMs: elapsedMs(), residuals, loss }, out.volume);
       } catch (error) {
         kept = await growing.stop(error instanceof CancelledError ? 'cancelled' : 'failed');
         throw error;
       }
     };
     return withJob(jobId, work, () => kept && `kept ${kept.label}`);
+  },
+
+  async refine(jobId, resultId, request, onProgress): Promise<ResultSummary> {
+    const source = resultOf(resultId);
+    if (source.summary.partial) throw new Error(`${source.summary.label} is not complete: refine a finished result`);
+    const resolved = resolveRefinement(source.volume, request);
+    const started = performance.now();
+    return withJob(jobId, async (signal) => {
+      const out = await runRefinement(await gpu(), source.volume, source.summary.label, resolved, { signal, models, onProgress: (p) => void onProgress(p) });
+      const { datasetId, invertAngles } = source.summary;
+      const fields = { datasetId, method: out.method, label: out.label, params: out.params, invertAngles, sourceId: resultId, loss: out.loss };
+      return putResult({ ...fields, elapsedMs: performance.now() - started }, out.volume);
+    });
   },
 
   async oddEven(jobId: string, datasetId: string, request: RequestOf<'reconstruction'>, onProgress: (p: Progress) => void): Promise<OddEvenSummary> {
@@ -371,12 +384,12 @@ const api: EngineWorkerApi = {
     }
     const data = a.volume.data.map((v, i) => v - b.volume.data[i]);
     const label = `${a.summary.label} − ${b.summary.label}`;
-    return putResult({ datasetId: a.summary.datasetId, method: 'difference', label, params: null, elapsedMs: 0 }, { ...a.volume, data });
+    return putResult({ datasetId: a.summary.datasetId, method: 'difference', label, params: null, invertAngles: a.summary.invertAngles, elapsedMs: 0 }, { ...a.volume, data });
   },
 
   async reproject(resultId: string, angle: number): Promise<Slice> {
     const { volume, summary } = resultOf(resultId);
-    const projection = await forwardProjectGpu(await gpu(), volume, [angle], { invertAngles: summary.params?.invertAngles ?? false });
+    const projection = await forwardProjectGpu(await gpu(), volume, [angle], { invertAngles: summary.invertAngles });
     return transferSlice({ width: projection.nx, height: projection.ny, data: projection.data });
   },
 

@@ -6,6 +6,7 @@ import { DropZone } from './components/DropZone.tsx';
 import { WebGpuMissing } from './components/WebGpuMissing.tsx';
 import { DataPanel } from './components/data/DataPanel.tsx';
 import { MethodPanel } from './components/method/MethodPanel.tsx';
+import { RefinePanel } from './components/method/RefinePanel.tsx';
 import { RunControls } from './components/method/RunControls.tsx';
 import { ResultList } from './components/results/ResultList.tsx';
 import { MainView } from './components/view3d/MainView.tsx';
@@ -31,6 +32,7 @@ export function App() {
           <MethodPanel />
           <RunControls />
           <ResultList />
+          <RefinePanel />
         </aside>
         <main className="main">
           <CompareHost>

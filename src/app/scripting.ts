@@ -2,7 +2,7 @@
  * window.wedgelab: automation hook. Every call goes through the store's actions, exactly
  * like the buttons, so the page updates as if a user had clicked.
  */
-import type { DatasetSummary, DemoOptions, MethodRequest, ResultSummary } from '../../workers/api.ts';
+import type { DatasetSummary, DemoOptions, RequestOf, ResultSummary } from '../../workers/api.ts';
 import { getEngine } from './engineClient.ts';
 import { useAppStore } from './state/store.ts';
 
@@ -14,7 +14,9 @@ export interface WedgeLabScripting {
    * Reconstruct the currently selected dataset; resolves with the new result's id. A cancelled
    * coordinate-network run rejects, and the slabs it finished stay in results(), `partial` set.
    */
-  run(request: MethodRequest): Promise<string>;
+  run(request: RequestOf<'reconstruction'>): Promise<string>;
+  /** Refine a result (e.g. { method: 'gaussian', params: { sigma: 2 } }); resolves with the new result's id. */
+  refine(resultId: string, request: RequestOf<'refinement'>): Promise<string>;
   results(): ResultSummary[];
   exportMrc(id: string): Promise<Uint8Array>;
   datasets(): DatasetSummary[];
@@ -34,6 +36,7 @@ export function installScriptingHook(): void {
     load: (files) => store.getState().loadFiles(Array.from(files)),
     loadDemo: (options) => store.getState().loadDemo(options),
     run: (request) => store.getState().run(request.method, request.params),
+    refine: (resultId, request) => store.getState().refine(resultId, request.method, request.params),
     results: () => [...store.getState().results],
     exportMrc: (id) => store.getState().exportMrc(id),
     datasets: () => [...store.getState().datasets],

@@ -20,17 +20,17 @@ import { openCliGpu } from './gpu.ts';
 import { parseOptions } from './options.ts';
 
 /**
- * scikit-image iradon on a few slices, extrapolated to ny slices; null when python3-skimage is missing.
- * Debian's /usr/bin/python3 holds python3-skimage here; WEDGELAB_PYTHON names another interpreter (the lent
- * GPU machine's python3, bench/device/env.sh).
+ * A reference script of bench/ run with python3, its JSON output parsed; null when python3 or the script's modules
+ * are missing. Debian's /usr/bin/python3 holds python3-skimage here; WEDGELAB_PYTHON names another interpreter (the
+ * lent GPU machine's python3, bench/device/env.sh).
  */
-function iradonSeconds(nx: number, ny: number, nTilts: number, slices: number): number | null {
+function runPython(script: string, args: readonly (string | number)[]): unknown {
   try {
-    const out = execFileSync(process.env.WEDGELAB_PYTHON ?? '/usr/bin/python3', [join(process.cwd(), 'bench/iradon_reference.py'), String(nx), String(nTilts), String(slices)], {
+    const out = execFileSync(process.env.WEDGELAB_PYTHON ?? '/usr/bin/python3', [join(process.cwd(), 'bench', script), ...args.map(String)], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     });
-    return (JSON.parse(out) as { secondsPerSlice: number }).secondsPerSlice * ny;
+    return JSON.parse(out);
   } catch {
     return null;
   }
@@ -65,13 +65,13 @@ function partsOf(only: string | undefined): Part[] {
   return only.split(',').map((name) => choiceFlag({ only: name.trim() }, 'only', PARTS)!);
 }
 
-/** The iradon reference of one size, timed once per run however many methods ask for it. */
-function cachedIradon(): BenchContext['fbpReferenceSeconds'] {
-  const cache = new Map<string, number | null>();
-  return (nx, ny, nTilts, slices) => {
-    const key = `${nx}x${ny}x${nTilts}`;
-    if (!cache.has(key)) cache.set(key, iradonSeconds(nx, ny, nTilts, slices));
-    return cache.get(key) ?? null;
+/** Each reference timed once per run, however many methods ask for it. */
+function cachedPython(): BenchContext['python'] {
+  const cache = new Map<string, unknown>();
+  return (script, args) => {
+    const key = [script, ...args].join(' ');
+    if (!cache.has(key)) cache.set(key, runPython(script, args));
+    return cache.get(key);
   };
 }
 
@@ -93,7 +93,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     log,
     models: cliModelLibrary,
     modelBackend: choiceFlag(values, 'model-backend', MODEL_BACKENDS) ?? 'auto',
-    fbpReferenceSeconds: cachedIradon(),
+    python: cachedPython(),
   };
   const methods: Partial<Record<MethodName, object[]>> = {};
   const sections: string[] = [];

@@ -10,6 +10,7 @@ import { tiltTrig } from '../engine/geometry.ts';
 import { relativeError } from '../engine/checks/kernelChecks.ts';
 import { stackMeanStd } from '../engine/methods/preprocess.ts';
 import { filterRowsCpu } from '../engine/reference/filter.ts';
+import { gaussianSmoothCpu } from '../engine/reference/gaussian.ts';
 import { extractPatchesCpu } from '../engine/reference/patches.ts';
 import { halfGridOrigin } from '../engine/methods/localnet/grid.ts';
 import { dwt3Cpu } from '../engine/reference/wavelet3d.ts';
@@ -61,6 +62,17 @@ describe('wedgelab CLI', () => {
       expect(tomogram.header.labels.join(' ')).toContain(method === 'fbp' ? 'FBP (shepp-logan,' : 'SIRT (3 it,');
       expect(tomogram.pixelSize[0]).toBeCloseTo(7, 4);
     }
+
+    // A refinement of the FBP tomogram: the worker's filter, named after both, as the CPU reference has it.
+    const refined = join(dir, 'fbp_gaussian.mrc');
+    const refine = await wedgelab(['refine', '--in', join(dir, 'fbp.mrc'), '--method', 'gaussian', '--sigma', '1.5', '--quiet', '--out', refined]);
+    expect(refine.code, refine.stderr).toBe(0);
+    const fbp = readMrc(new Uint8Array(readFileSync(join(dir, 'fbp.mrc'))));
+    const smoothed = readMrc(new Uint8Array(readFileSync(refined)));
+    expect(smoothed.header.labels.slice(1, -1).join(' ')).toBe('Gaussian smoothing (sigma 1.5 voxels) <- FBP (shepp-logan, thickness 16, bin 1)');
+    const volume = { nx: 48, ny: 40, nz: 16, data: fbp.data, pixelSize: fbp.pixelSize[0] };
+    expect(relativeError(smoothed.data, gaussianSmoothCpu(volume, 1.5).data)).toBeLessThan(1e-6);
+    expect(smoothed.pixelSize[0]).toBeCloseTo(7, 4);
 
     // The local model's path itself is covered by methods/localnet.test.ts and onnx/trainedModel.test.ts: its first
     // onnxruntime-web run in a fresh CLI process takes ~30 s on this machine, too slow for this suite.
@@ -180,8 +192,8 @@ describe('wedgelab CLI', () => {
   });
 
   it('prints every method\'s flags with their defaults, all from the registry', async () => {
-    for (const { name } of METHODS) {
-      const help = await wedgelab(['recon', '--method', name, '--help']);
+    for (const { name, kind } of METHODS) {
+      const help = await wedgelab([kind === 'refinement' ? 'refine' : 'recon', '--method', name, '--help']);
       expect(help.code, help.stderr).toBe(0);
       expect(help.stdout.split('\n')[0]).toContain(`--method ${name}`);
       for (const flag of methodFlags(name)) expect(help.stdout, `${name} --${flag.name}`).toMatch(new RegExp(`--${flag.name}\\b.*\\(default: [^)]+\\)`));
@@ -190,7 +202,8 @@ describe('wedgelab CLI', () => {
     expect(sirt).toMatch(/--iterations K +iterations \(default: 20\)/);
     expect((await wedgelab(['recon', '--method', 'localnet-wavelet', '--help'])).stdout).toContain('(default: lamella-p11-wavelet)');
     const usage = await wedgelab(['--help']);
-    expect(usage.stderr).toContain(`--method ${methodChoices().join('|')}`);
+    expect(usage.stderr).toContain(`--method ${methodChoices('reconstruction').join('|')}`);
+    expect(usage.stderr).toContain(`wedgelab refine --in TOMO.mrc --method ${methodChoices('refinement').join('|')}`);
   });
 
   it('names the method\'s choices, refuses flags of another method, and takes other tools\' filter names', async () => {
@@ -198,7 +211,11 @@ describe('wedgelab CLI', () => {
     const out = join(dir, 'x.mrc');
     const unknown = await wedgelab(['recon', ...input, '--method', 'art', '--out', out]);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr.split('\n')[0]).toBe(`wedgelab recon: unknown method "art": use one of ${methodChoices().join(', ')}`);
+    expect(unknown.stderr.split('\n')[0]).toBe(`wedgelab recon: unknown reconstruction method "art"; use one of ${methodChoices('reconstruction').join(', ')}`);
+    const refinement = await wedgelab(['recon', ...input, '--method', 'gaussian', '--out', out]);
+    expect(refinement.stderr.split('\n')[0]).toBe(
+      `wedgelab recon: unknown reconstruction method "gaussian": gaussian is a refinement method (wedgelab refine); use one of ${methodChoices('reconstruction').join(', ')}`,
+    );
     const foreign = await wedgelab(['recon', ...input, '--method', 'fbp', '--iterations', '5', '--out', out]);
     expect(foreign.code).toBe(2);
     expect(foreign.stderr.split('\n')[0]).toBe('wedgelab recon: --iterations is not a flag of fbp: see wedgelab recon --method fbp --help');

@@ -9,7 +9,7 @@ import { cliModelLibrary } from './models.ts';
 import { METHOD_OPTIONS, methodRequest } from './methodFlags.ts';
 import { progressPrinter, readTiltSeriesPaths } from './recon.ts';
 
-const OPTIONS = { ...METHOD_OPTIONS, drop: { type: 'string' }, json: { type: 'boolean' } } as const;
+const OPTIONS = { ...METHOD_OPTIONS, tilts: { type: 'string' }, angles: { type: 'string' }, drop: { type: 'string' }, json: { type: 'boolean' } } as const;
 
 async function setUp(args: string[]) {
   const { values } = parseOptions(args, OPTIONS);

@@ -10,6 +10,7 @@ import { benchCommand } from './bench.ts';
 import { cvCommand, oddEvenCommand } from './evaluate.ts';
 import { metricsCommand } from './metrics.ts';
 import { reconCommand } from './recon.ts';
+import { refineCommand } from './refine.ts';
 import { commonUsage, methodUsage } from './methodFlags.ts';
 import { METHODS, methodChoices } from '../engine/methods/registry.ts';
 import { trainingPatchesCommand } from './trainingPatches.ts';
@@ -20,10 +21,12 @@ import { parseOptions } from './options.ts';
 
 const USAGE = `usage:
   wedgelab info FILE.mrc
-  wedgelab recon --tilts STACK.mrc --angles FILE.tlt --method ${methodChoices().join('|')}
-                 ${commonUsage()} --out TOMO.mrc
-${methodUsage('                 ')}
-                 (wedgelab recon --method NAME --help: the method and its flags with their defaults)
+  wedgelab recon --tilts STACK.mrc --angles FILE.tlt --method ${methodChoices('reconstruction').join('|')}
+                 ${commonUsage('reconstruction')} --out TOMO.mrc
+${methodUsage('reconstruction', '                 ')}
+  wedgelab refine --in TOMO.mrc --method ${methodChoices('refinement').join('|')} --out OUT.mrc
+${methodUsage('refinement', '                 ')}
+                 (wedgelab recon|refine --method NAME --help: the method and its flags with their defaults)
   wedgelab simulate --phantom spheres|mixed|filaments|blobs|cell|lamella --size NX,NY,NZ
                  --angles MIN,MAX,STEP | --angle-file F [--dose-symmetric] [--snr-db S] [--seed K] [--pixel-size A] --out-dir DIR
   wedgelab training-set --count N --out-dir DIR [--phantom lamella] [--min-size 64] [--max-size 160] [--seed K]
@@ -45,6 +48,7 @@ async function infoCommand(args: string[]): Promise<void> {
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   info: infoCommand,
   recon: reconCommand,
+  refine: refineCommand,
   'training-set': trainingSetCommand,
   'training-patches': trainingPatchesCommand,
   simulate: simulateCommand,

@@ -33,33 +33,40 @@ function allMethodFlags(): Map<string, FlagSpec<MethodParams>> {
   return flags;
 }
 
-/** parseArgs options of the commands that run a method (recon, cv, oddeven): the input, the method, and every method's flags. */
+/** parseArgs options of the commands that run a method (recon, refine, cv, oddeven): the method, and every method's flags. */
 export const METHOD_OPTIONS = {
   ...(Object.fromEntries([...allMethodFlags().values()].map((f) => [f.name, { type: f.parse === 'switch' ? 'boolean' : 'string' }])) as OptionConfig),
-  tilts: { type: 'string' },
-  angles: { type: 'string' },
   method: { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
 
-/** The method named by --method (or an alias), with the error listing every choice. */
-function methodOf(values: FlagValues): { method: MethodName; preset: Partial<MethodParams> } {
+/** The command each kind of method runs under, for messages. */
+const KIND_COMMANDS: Record<MethodKind, string> = { reconstruction: 'recon', refinement: 'refine', tiltSynthesis: 'synthesize' };
+
+/** The method named by --method (or an alias) among the kind's, with the error listing the kind's choices. */
+function methodOf(values: FlagValues, kind: MethodKind): { method: MethodName; preset: Partial<MethodParams> } {
   const name = values.method;
-  if (typeof name !== 'string' || name === '') throw new UsageError(`--method is required: use one of ${methodChoices().join(', ')}`);
+  const choices = `use one of ${methodChoices(kind).join(', ')}`;
+  if (typeof name !== 'string' || name === '') throw new UsageError(`--method is required: ${choices}`);
   const found = methodForCliName(name);
-  if (!found) throw new UsageError(`unknown method "${name}": use one of ${methodChoices().join(', ')}`);
+  if (!found || methodDefinition(found.method).kind !== kind) {
+    const other = found ? `: ${name} is a ${methodDefinition(found.method).kind} method (wedgelab ${KIND_COMMANDS[methodDefinition(found.method).kind]})` : '';
+    throw new UsageError(`unknown ${kind} method "${name}"${other}; ${choices}`);
+  }
   return found;
 }
 
 /** The method and its parameters from the command line; unset parameters take the method's defaults (the engine fills them). */
 export function methodRequest<K extends MethodKind>(values: FlagValues, kind: K): RequestOf<K> {
-  const { method, preset } = methodOf(values);
+  const { method, preset } = methodOf(values, kind);
   const definition = methodDefinition(method);
-  if (definition.kind !== kind) throw new UsageError(`${method} is a ${definition.kind} method; this command runs ${kind} methods: ${methodsOfKind(kind).map((d) => d.name).join(', ')}`);
   const own = methodFlags(method);
   const foreign = [...allMethodFlags().keys()].filter((name) => values[name] !== undefined && !own.some((f) => f.name === name));
-  if (foreign.length > 0) throw new UsageError(`${foreign.map((n) => `--${n}`).join(', ')} ${foreign.length === 1 ? 'is not a flag' : 'are not flags'} of ${method}: see wedgelab recon --method ${method} --help`);
+  if (foreign.length > 0) {
+    const flags = `${foreign.map((n) => `--${n}`).join(', ')} ${foreign.length === 1 ? 'is not a flag' : 'are not flags'}`;
+    throw new UsageError(`${flags} of ${method}: see wedgelab ${KIND_COMMANDS[kind]} --method ${method} --help`);
+  }
   const params = { ...preset, ...readDeclaredFlags(own, values), ...definition.readFlags?.(values) };
   // Flags left unset read as undefined: drop them, so that the method's defaults apply.
   return { method, params: Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) } as RequestOf<K>;
@@ -69,18 +76,18 @@ function flagUsage(flag: FlagSpec<MethodParams>): string {
   return `[--${flag.name}${flag.value ? ` ${flag.value}` : ''}]`;
 }
 
-/** The recon usage lines: the shared flags once, then each method's own. */
-export function methodUsage(indent: string): string {
-  const lines = methodsOfKind('reconstruction').map((d) => {
+/** Usage lines of a kind's methods, each with its own flags (the kind's shared flags: commonUsage). */
+export function methodUsage(kind: MethodKind, indent: string): string {
+  const lines = methodsOfKind(kind).map((d) => {
     const aliases = Object.keys(d.aliases ?? {});
     return `${indent}${[d.name, ...aliases].join(', ')}: ${d.flags.map(flagUsage).join(' ') || '(no flags of its own)'}`;
   });
   return lines.join('\n');
 }
 
-/** The flags shared by every reconstruction method, as usage. */
-export function commonUsage(): string {
-  return kindFlags('reconstruction').map(flagUsage).join(' ');
+/** The flags shared by every method of a kind, as usage. */
+export function commonUsage(kind: MethodKind): string {
+  return kindFlags(kind).map(flagUsage).join(' ');
 }
 
 /** The default a flag sets, in words: its declared text, or the parameter's default value. */
@@ -105,9 +112,9 @@ function wrap(text: string, width: number): string {
   return [...lines, line].join('\n');
 }
 
-/** `wedgelab recon --method NAME --help`: what the method is, and each of its flags with its default. */
-export function methodHelp(values: FlagValues): string {
-  const { method, preset } = methodOf(values);
+/** `wedgelab recon|refine --method NAME --help`: what the method is, and each of its flags with its default. */
+export function methodHelp(values: FlagValues, kind: MethodKind): string {
+  const { method, preset } = methodOf(values, kind);
   const definition = methodDefinition(method);
   // A 1024-pixel-wide series stands in for "your data" where a default scales with the width (thickness has its own text).
   const defaults = definition.defaults({ nx: 1024 }, preset);

@@ -11,7 +11,7 @@ import { cliModelLibrary } from './models.ts';
 import { requireFlag } from '../engine/methods/flags.ts';
 import { parseOptions } from './options.ts';
 
-const OPTIONS = { ...METHOD_OPTIONS, out: { type: 'string' } } as const;
+const OPTIONS = { ...METHOD_OPTIONS, tilts: { type: 'string' }, angles: { type: 'string' }, out: { type: 'string' } } as const;
 
 export function progressPrinter(quiet: boolean): (p: Progress) => void {
   let last = -1;
@@ -34,7 +34,7 @@ export async function readTiltSeriesPaths(tiltsPath: string, anglesPath: string)
 export async function reconCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, OPTIONS);
   if (values.help) {
-    process.stdout.write(`${methodHelp(values)}\n`);
+    process.stdout.write(`${methodHelp(values, 'reconstruction')}\n`);
     return;
   }
   const tiltsPath = requireFlag(values, 'tilts');

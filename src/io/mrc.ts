@@ -659,7 +659,7 @@ export function writeMrc(
 }
 
 /** ASCII spellings of the symbols our labels use; anything else non-ASCII becomes '?'. */
-const LABEL_ASCII: Record<string, string> = { '×': 'x', '→': '->', 'ω': 'w', 'λ': 'lambda', '±': '+/-', 'Å': 'A', '°': ' deg', '–': '-', '—': '-' };
+const LABEL_ASCII: Record<string, string> = { '×': 'x', '→': '->', '←': '<-', 'ω': 'w', 'λ': 'lambda', 'σ': 'sigma', '±': '+/-', 'Å': 'A', '°': ' deg', '–': '-', '—': '-' };
 
 /** A label cut at spaces into pieces of at most 80 characters (a long word is cut where it must). */
 function wrapLabel(label: string): string[] {

@@ -24,7 +24,7 @@ describe('method form', () => {
   it('builds a complete coordinate-network request, scripting overrides winning', () => {
     const form = { ...defaultForm(24), method: 'coordnet' as const };
     const options = { ...form.options, coordnet: { ...form.options.coordnet, width: 16 } };
-    const request = buildRequest({ ...form, options }, undefined, { layers: 1, lrFirst: [1e-2, 1e-3] });
+    const request = buildRequest({ ...form, options }, form.method, { layers: 1, lrFirst: [1e-2, 1e-3] });
     expect(request).toEqual({
       method: 'coordnet',
       params: { ...form.common, ...form.options.coordnet, width: 16, layers: 1, lrFirst: [1e-2, 1e-3] },
@@ -37,7 +37,7 @@ describe('method form', () => {
     const form = { ...defaultForm(16), method: 'localnet' as const };
     expect(form.options.localnet).toEqual({ model: 'lamella-p11-wavelet', batchSize: 0 });
     const options = { ...form.options, localnet: { ...form.options.localnet, model: 'lamella-p11' } };
-    const request = buildRequest({ ...form, options }, undefined, { batchSize: 512 });
+    const request = buildRequest({ ...form, options }, form.method, { batchSize: 512 });
     expect(request).toEqual({ method: 'localnet', params: { ...form.common, model: 'lamella-p11', batchSize: 512 } });
     expect(methodTitle('localnet')).toBe('Local network');
   });

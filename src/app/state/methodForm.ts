@@ -1,49 +1,54 @@
 /**
- * The method panel's form and how it becomes a worker request. Plain data, no React. The form holds every
- * reconstruction method's settings at once (switching methods keeps them), each method's from its own
- * definition; the parameters all reconstruction methods share live once, in `common`.
+ * The method panels' form and how it becomes a worker request. Plain data, no React. The form holds every
+ * method's settings at once (switching methods keeps them), each method's from its own definition; the
+ * parameters all reconstruction methods share live once, in `common`.
  */
 import type { FormOptions } from '../../engine/methods/definition.ts';
-import { methodDefinition, methodLabel, methodsOfKind, type MethodNameOf, type ParamsOf } from '../../engine/methods/registry.ts';
-import type { CommonParams, MethodParams, RequestOf } from '../../../workers/api.ts';
+import { METHODS, methodDefinition, methodLabel, methodsOfKind, type KindOf, type MethodNameOf, type ParamsOf } from '../../engine/methods/registry.ts';
+import type { CommonParams, MethodName, MethodParams, MethodRequest } from '../../../workers/api.ts';
 
-/** The methods the method panel runs on a tilt series. */
+/** The methods the method panel runs on a tilt series, and those the refine panel applies to a result. */
 export type ReconstructionName = MethodNameOf<'reconstruction'>;
+export type RefinementName = MethodNameOf<'refinement'>;
 
-/** A reconstruction method's own settings in the form (its parameters less the common ones). */
-export type MethodOptions<N extends ReconstructionName> = FormOptions<'reconstruction', ParamsOf<N>>;
+/** A method's own settings in the form (its parameters less its kind's shared ones). */
+export type MethodOptions<N extends MethodName> = FormOptions<KindOf<N>, ParamsOf<N>>;
 
 export interface MethodForm {
+  /** The reconstruction method chosen, and the refinement method chosen. */
   method: ReconstructionName;
+  refinement: RefinementName;
   common: CommonParams;
-  options: { [N in ReconstructionName]: MethodOptions<N> };
+  options: { [N in MethodName]: MethodOptions<N> };
 }
 
 export function defaultForm(thickness = 64): MethodForm {
-  const options = Object.fromEntries(methodsOfKind('reconstruction').map((d) => [d.name, d.formDefaults()])) as unknown as MethodForm['options'];
+  const options = Object.fromEntries(METHODS.map((d) => [d.name, d.formDefaults()])) as unknown as MethodForm['options'];
   return {
     method: 'fbp',
+    refinement: methodsOfKind('refinement')[0].name as RefinementName,
     common: { thickness, binning: 1, invertAngles: false, subtractMean: false },
     options,
   };
 }
 
-/** The form's complete parameters for a method. */
-export function formParams<N extends ReconstructionName>(form: MethodForm, method: N): ParamsOf<N> {
-  return { ...form.common, ...form.options[method] } as ParamsOf<N>;
+/** The form's complete parameters for a method: its kind's shared settings (reconstructions: `common`), then its own. */
+export function formParams<N extends MethodName>(form: MethodForm, method: N): ParamsOf<N> {
+  const shared = methodDefinition(method).kind === 'reconstruction' ? form.common : {};
+  return { ...shared, ...form.options[method] } as ParamsOf<N>;
 }
 
-/** The request for a method (the form's by default); `overrides` (from scripting) win over the form. The engine resolves it. */
-export function buildRequest(form: MethodForm, method: ReconstructionName = form.method, overrides?: Partial<MethodParams>): RequestOf<'reconstruction'> {
-  return { method, params: { ...formParams(form, method), ...overrides } } as RequestOf<'reconstruction'>;
+/** The request for a method; `overrides` (from scripting) win over the form. The engine resolves it. */
+export function buildRequest<N extends MethodName>(form: MethodForm, method: N, overrides?: Partial<MethodParams>): Extract<MethodRequest, { method: N }> {
+  return { method, params: { ...formParams(form, method), ...overrides } } as unknown as Extract<MethodRequest, { method: N }>;
 }
 
-/** The form's method and settings in one line, as its result will be labelled (before the run's own facts). */
+/** The form's reconstruction method and settings in one line, as its result will be labelled (before the run's own facts). */
 export function formDescription(form: MethodForm): string {
   return methodLabel(form.method, formParams(form, form.method));
 }
 
-/** The method's short name, e.g. "FBP". */
-export function methodTitle(method: ReconstructionName): string {
+/** A method's short name, e.g. "FBP". */
+export function methodTitle(method: MethodName): string {
   return methodDefinition(method).title;
 }

@@ -8,6 +8,7 @@ const summary = (id: string, patch: Partial<ResultSummary> = {}): ResultSummary 
   method: 'coordnet',
   label: id,
   params: null,
+  invertAngles: false,
   nx: 8,
   ny: 64,
   nz: 4,

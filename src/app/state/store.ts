@@ -3,7 +3,7 @@
  * buttons, the drop zone and the scripting hook (window.wedgelab) share one code path.
  */
 import { create } from 'zustand';
-import type { CommonParams, DatasetSummary, DemoOptions, GpuInfo, MethodParams, ModelChoice, RequestOf, ResultSummary } from '../../../workers/api.ts';
+import type { CommonParams, DatasetSummary, DemoOptions, GpuInfo, MethodName, MethodParams, MethodRequest, ModelChoice, ResultSummary } from '../../../workers/api.ts';
 import { LOCAL_MODELS } from '../../engine/methods/localnet/models.ts';
 import type { Progress } from '../../engine/types.ts';
 import { errorMessage, getEngine, isCancellation, onWorkerError, progressProxy, workerCallback } from '../engineClient.ts';
@@ -11,7 +11,7 @@ import { sliceCache } from '../viewer/sliceCache.ts';
 import { downloadBlob, exportFileName } from '../util/download.ts';
 import { defaultThickness as engineDefaultThickness } from '../../engine/methods/common.ts';
 import { fittedRowsText } from '../../../workers/partialResult.ts';
-import { buildRequest, defaultForm, methodTitle, type MethodForm, type MethodOptions, type ReconstructionName } from './methodForm.ts';
+import { buildRequest, defaultForm, methodTitle, type MethodForm, type MethodOptions, type ReconstructionName, type RefinementName } from './methodForm.ts';
 import { upsertResult } from './results.ts';
 
 export type GpuState =
@@ -22,8 +22,8 @@ export type GpuState =
 export interface JobState {
   jobId: string;
   datasetId: string;
-  method: ReconstructionName;
-  request: RequestOf<'reconstruction'>;
+  method: MethodName;
+  request: MethodRequest;
   label: string;
   progress: Progress;
   startedAt: number;
@@ -67,13 +67,16 @@ export interface AppActions {
   loadFiles(files: File[]): Promise<DatasetSummary>;
   selectDataset(id: string): void;
   setMethod(method: ReconstructionName): void;
+  setRefinement(method: RefinementName): void;
   updateCommon(patch: Partial<CommonParams>): void;
   /** Change some of one method's own settings. */
-  updateOptions<N extends ReconstructionName>(method: N, patch: Partial<MethodOptions<N>>): void;
+  updateOptions<N extends MethodName>(method: N, patch: Partial<MethodOptions<N>>): void;
   /** Check a local model file in the engine, list it and choose it. */
   addLocalModel(file: File): Promise<ModelChoice>;
   /** Run a method on the selected dataset; resolves with the new result's id. */
   run(method?: ReconstructionName, overrides?: Partial<MethodParams>): Promise<string>;
+  /** Refine a result (the selected one by default) with a refinement method; resolves with the new result's id. */
+  refine(resultId?: string, method?: RefinementName, overrides?: Partial<MethodParams>): Promise<string>;
   cancelRun(): void;
   selectResult(id: string | null): void;
   deleteResult(id: string): Promise<void>;
@@ -146,6 +149,75 @@ export const useAppStore = create<AppStore>()((set, get) => {
     }
   }
 
+  /**
+   * Run one engine job (a reconstruction, a refinement) with progress, cancel and its note; the new result is
+   * listed and selected. A slab-by-slab run also lists its result as it fills (onPartialResult).
+   */
+  async function runJob(
+    datasetId: string,
+    request: MethodRequest,
+    call: (jobId: string, onProgress: ReturnType<typeof progressProxy>, onPartialResult: (summary: ResultSummary) => void) => Promise<ResultSummary>,
+  ): Promise<string> {
+    if (get().job) throw new Error('A run is already in progress; cancel it or wait for it to finish');
+    const jobId = `job-${++jobCounter}-${Date.now().toString(36)}`;
+    const label = methodTitle(request.method);
+    set({
+      job: {
+        jobId,
+        datasetId,
+        method: request.method,
+        request,
+        label,
+        progress: { fraction: 0, message: `Starting ${label}…` },
+        startedAt: performance.now(),
+        cancelling: false,
+      },
+      runNote: null,
+    });
+    const onProgress = progressProxy((progress: Progress) => {
+      const job = get().job;
+      if (!job || job.jobId !== jobId) return;
+      // The worker sends all K slots, not-yet-computed iterations as 0: keep the computed ones.
+      const residuals = progress.residuals ? completedResiduals(progress.residuals) : job.progress.residuals;
+      // The slab preview comes with every few reports only: keep the latest until the next.
+      const preview = progress.preview ?? job.progress.preview;
+      set({ job: { ...job, progress: { ...progress, residuals, preview } } });
+    });
+    // A slab-by-slab run lists its result as it fills; it is shown when its first slab is done,
+    // afterwards the user's selection stands.
+    const onPartialResult = workerCallback((summary: ResultSummary) => {
+      const job = get().job;
+      if (!job || job.jobId !== jobId) return;
+      set((s) => ({
+        results: upsertResult(s.results, summary),
+        selectedResultId: job.resultId ? s.selectedResultId : summary.id,
+        job: { ...job, resultId: summary.id },
+      }));
+    });
+    try {
+      const result = await call(jobId, onProgress, onPartialResult);
+      set((s) => ({
+        results: upsertResult(s.results, result),
+        selectedResultId: result.id,
+        job: null,
+        runNote: { kind: 'done', text: `${result.label}: done in ${(result.elapsedMs / 1000).toFixed(2)} s` },
+      }));
+      return result.id;
+    } catch (error) {
+      // What a stopped slab-by-slab run kept (reported, marked cancelled or failed, before the error).
+      const kept = get().results.find((r) => r.id === get().job?.resultId && r.partial);
+      const keptText = kept?.partial ? `; ${fittedRowsText(kept.partial, kept.ny)} are kept` : '';
+      if (isCancellation(error)) {
+        set({ job: null, runNote: { kind: 'cancelled', text: `${label} cancelled${keptText || '; nothing was added'}` } });
+      } else {
+        const message = errorMessage(error);
+        set({ job: null, runNote: { kind: 'failed', text: `${label} failed: ${message}${keptText}` } });
+        fail(`${label} failed: ${message}${keptText}`);
+      }
+      throw error;
+    }
+  }
+
   return {
     gpu: { status: 'pending' },
     loading: null,
@@ -209,6 +281,9 @@ export const useAppStore = create<AppStore>()((set, get) => {
     setMethod(method) {
       set((state) => ({ form: { ...state.form, method } }));
     },
+    setRefinement(refinement) {
+      set((state) => ({ form: { ...state.form, refinement } }));
+    },
     updateCommon(patch) {
       set((state) => ({ form: { ...state.form, common: { ...state.form.common, ...patch } } }));
     },
@@ -231,7 +306,6 @@ export const useAppStore = create<AppStore>()((set, get) => {
 
     async run(method, overrides) {
       const state = get();
-      if (state.job) throw new Error('A reconstruction is already running; cancel it or wait for it to finish');
       const datasetId = state.selectedDatasetId;
       if (!datasetId) {
         const message = 'Load a tilt series (or the demo) before reconstructing';
@@ -239,63 +313,19 @@ export const useAppStore = create<AppStore>()((set, get) => {
         throw new Error(message);
       }
       const request = buildRequest(state.form, method ?? state.form.method, overrides);
-      const jobId = `job-${++jobCounter}-${Date.now().toString(36)}`;
-      const label = methodTitle(request.method);
-      set({
-        job: {
-          jobId,
-          datasetId,
-          method: request.method,
-          request,
-          label,
-          progress: { fraction: 0, message: `Starting ${label}…` },
-          startedAt: performance.now(),
-          cancelling: false,
-        },
-        runNote: null,
-      });
-      const onProgress = progressProxy((progress: Progress) => {
-        const job = get().job;
-        if (!job || job.jobId !== jobId) return;
-        // The worker sends all K slots, not-yet-computed iterations as 0: keep the computed ones.
-        const residuals = progress.residuals ? completedResiduals(progress.residuals) : job.progress.residuals;
-        // The slab preview comes with every few reports only: keep the latest until the next.
-        const preview = progress.preview ?? job.progress.preview;
-        set({ job: { ...job, progress: { ...progress, residuals, preview } } });
-      });
-      // A slab-by-slab run lists its result as it fills; it is shown when its first slab is done,
-      // afterwards the user's selection stands.
-      const onPartialResult = workerCallback((summary: ResultSummary) => {
-        const job = get().job;
-        if (!job || job.jobId !== jobId) return;
-        set((s) => ({
-          results: upsertResult(s.results, summary),
-          selectedResultId: job.resultId ? s.selectedResultId : summary.id,
-          job: { ...job, resultId: summary.id },
-        }));
-      });
-      try {
-        const result = await getEngine().run(jobId, datasetId, request, onProgress, onPartialResult);
-        set((s) => ({
-          results: upsertResult(s.results, result),
-          selectedResultId: result.id,
-          job: null,
-          runNote: { kind: 'done', text: `${result.label}: done in ${(result.elapsedMs / 1000).toFixed(2)} s` },
-        }));
-        return result.id;
-      } catch (error) {
-        // What a stopped slab-by-slab run kept (reported, marked cancelled or failed, before the error).
-        const kept = get().results.find((r) => r.id === get().job?.resultId && r.partial);
-        const keptText = kept?.partial ? `; ${fittedRowsText(kept.partial, kept.ny)} are kept` : '';
-        if (isCancellation(error)) {
-          set({ job: null, runNote: { kind: 'cancelled', text: `${label} cancelled${keptText || '; nothing was added'}` } });
-        } else {
-          const message = errorMessage(error);
-          set({ job: null, runNote: { kind: 'failed', text: `${label} failed: ${message}${keptText}` } });
-          fail(`${label} failed: ${message}${keptText}`);
-        }
-        throw error;
+      return runJob(datasetId, request, (jobId, onProgress, onPartialResult) => getEngine().run(jobId, datasetId, request, onProgress, onPartialResult));
+    },
+
+    async refine(resultId, method, overrides) {
+      const state = get();
+      const source = state.results.find((r) => r.id === (resultId ?? state.selectedResultId));
+      if (!source) {
+        const message = 'Select a result to refine';
+        fail(message);
+        throw new Error(message);
       }
+      const request = buildRequest(state.form, method ?? state.form.refinement, overrides);
+      return runJob(source.datasetId, request, (jobId, onProgress) => getEngine().refine(jobId, source.id, request, onProgress));
     },
 
     cancelRun() {

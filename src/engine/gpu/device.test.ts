@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { create, globals } from 'webgpu';
 import { reconstruct } from '../methods/runners.ts';
-import type { MethodRequest } from '../methods/registry.ts';
+import type { RequestOf } from '../methods/registry.ts';
 import { forwardProjectCpu } from '../reference/projector.ts';
 import { GpuUnavailableError, openGpu } from './device.ts';
 
@@ -18,7 +18,7 @@ describe('lost device', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     const volume = { nx: 8, ny: 4, nz: 4, pixelSize: 1, data: new Float32Array(128).fill(1) };
     const tiltSeries = forwardProjectCpu(volume, [-30, 0, 30]);
-    const requests: MethodRequest[] = [
+    const requests: RequestOf<'reconstruction'>[] = [
       { method: 'fbp', params: { thickness: 4 } },
       { method: 'sirt', params: { thickness: 4, iterations: 2 } },
       { method: 'coordnet', params: { thickness: 4, width: 8, layers: 1, stepsFirst: 2 } },

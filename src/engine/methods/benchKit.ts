@@ -20,8 +20,17 @@ export interface BenchContext {
   models: ModelLibrary;
   /** onnxruntime-web backend of model benches ('auto': WebGPU on a real GPU, wasm on a software adapter). */
   modelBackend: 'auto' | 'webgpu' | 'wasm';
-  /** Seconds of an independent CPU FBP (scikit-image's iradon) of `ny` slices nx wide from nTilts, timed on `slices`; null when unavailable. */
-  fbpReferenceSeconds(nx: number, ny: number, nTilts: number, slices: number): number | null;
+  /**
+   * The JSON a reference script in bench/ prints, run with the machine's python3 (scikit-image, scipy), once per
+   * script and arguments; null where python or its modules are missing.
+   */
+  python(script: string, args: readonly (string | number)[]): unknown;
+}
+
+/** Seconds of scikit-image's iradon (an independent CPU FBP) for ny slices nx wide from nTilts, timed on `slices`. */
+function fbpReferenceSeconds(context: BenchContext, nx: number, ny: number, nTilts: number, slices: number): number | null {
+  const out = context.python('iradon_reference.py', [nx, nTilts, slices]) as { secondsPerSlice: number } | null;
+  return out === null ? null : out.secondsPerSlice * ny;
 }
 
 /** A method's bench: its rows on this machine and their Markdown table. */
@@ -78,7 +87,7 @@ export async function throughputRows(gpu: GpuContext, context: BenchContext, ben
     const started = performance.now();
     await reconstruct(gpu, ts, request);
     const seconds = (performance.now() - started) / 1000;
-    const fbpReference = context.fbpReferenceSeconds(nx, ny, nTilts, context.quick ? 4 : 8);
+    const fbpReference = fbpReferenceSeconds(context, nx, ny, nTilts, context.quick ? 4 : 8);
     const referenceSeconds = fbpReference === null ? null : fbpReference * bench.passes;
     rows.push({
       method: bench.name,

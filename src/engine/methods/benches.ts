@@ -2,6 +2,7 @@
 import type { MethodBench } from './benchKit.ts';
 import { COORDNET_BENCH } from './coordnet/bench.ts';
 import { FBP_BENCH } from './fbp/bench.ts';
+import { GAUSSIAN_BENCH } from './gaussian/bench.ts';
 import { LOCALNET_BENCH } from './localnet/bench.ts';
 import type { MethodName } from './registry.ts';
 import { SIRT_BENCH } from './sirt/bench.ts';
@@ -11,4 +12,5 @@ export const BENCHES: { [N in MethodName]: MethodBench<object> } = {
   sirt: SIRT_BENCH,
   coordnet: COORDNET_BENCH,
   localnet: LOCALNET_BENCH,
+  gaussian: GAUSSIAN_BENCH,
 };

@@ -20,7 +20,7 @@ describe('method registry', () => {
   const input = { nx: 64, ny: 48, nTilts: 41 };
 
   it('gives every method a label, help, flags, a page form, a runner and a bench', () => {
-    expect(METHODS.map((d) => d.name)).toEqual(['fbp', 'sirt', 'coordnet', 'localnet']);
+    expect(METHODS.map((d) => [d.name, d.kind])).toEqual([['fbp', 'reconstruction'], ['sirt', 'reconstruction'], ['coordnet', 'reconstruction'], ['localnet', 'reconstruction'], ['gaussian', 'refinement']]);
     for (const definition of METHODS) {
       const { name } = definition;
       expect(definition.title, name).not.toBe('');
@@ -55,7 +55,8 @@ describe('method registry', () => {
   });
 
   it('accepts aliases on the command line, presetting parameters', () => {
-    expect(methodChoices()).toEqual(['fbp', 'sirt', 'coordnet', 'localnet', 'localnet-wavelet']);
+    expect(methodChoices('reconstruction')).toEqual(['fbp', 'sirt', 'coordnet', 'localnet', 'localnet-wavelet']);
+    expect(methodChoices('refinement')).toEqual(['gaussian']);
     expect(methodForCliName('localnet-wavelet')).toEqual({ method: 'localnet', preset: { model: 'lamella-p11-wavelet' } });
     expect(methodForCliName('sirt')).toEqual({ method: 'sirt', preset: {} });
     expect(methodForCliName('art')).toBeUndefined();

@@ -4,16 +4,16 @@
  * benches) make the compiler refuse a method that lacks one. Page-safe: definitions only, no runners.
  * Add a method: docs/adding-a-method.md.
  */
-import type { TiltSeries } from '../types.ts';
 import { COMMON_FLAGS, validateCommon, type CommonParams } from './common.ts';
 import { COORDNET } from './coordnet/base.ts';
 import type { DescribeContext, InputShape, KindCommon, MethodDefinition, MethodKind } from './definition.ts';
 import { FBP } from './fbp/base.ts';
+import { GAUSSIAN } from './gaussian/base.ts';
 import type { FlagSpec } from './flags.ts';
 import { LOCALNET } from './localnet/base.ts';
 import { SIRT } from './sirt/base.ts';
 
-export const METHODS = [FBP, SIRT, COORDNET, LOCALNET] as const;
+export const METHODS = [FBP, SIRT, COORDNET, LOCALNET, GAUSSIAN] as const;
 
 type Definitions = (typeof METHODS)[number];
 export type MethodName = Definitions['name'];
@@ -27,11 +27,12 @@ export type MethodNameOf<K extends MethodKind> = { [N in MethodName]: KindOf<N> 
 /** What the page, the CLI and scripts ask for: a method and any of its parameters (the rest take defaults). */
 export type MethodRequest = { [N in MethodName]: { method: N; params?: Partial<ParamsOf<N>> } }[MethodName];
 export type RequestOf<K extends MethodKind> = Extract<MethodRequest, { method: MethodNameOf<K> }>;
-/** Complete parameters of any method. */
+/** Complete parameters of any method, and of any method of one kind. */
 export type MethodParams = ParamsOf<MethodName>;
+export type ParamsOfKind<K extends MethodKind> = ParamsOf<MethodNameOf<K>>;
 
 /** A request resolved once, in the engine: complete parameters, checked, with the label it will carry. */
-export type ResolvedRequest = { [N in MethodName]: { method: N; params: ParamsOf<N>; label: string } }[MethodName];
+export type ResolvedRequest<K extends MethodKind = MethodKind> = { [N in MethodNameOf<K>]: { method: N; params: ParamsOf<N>; label: string } }[MethodNameOf<K>];
 
 /** A definition seen without its own parameter types: for code that treats every method alike. */
 type AnyDefinition = MethodDefinition<MethodName, MethodKind, MethodParams, unknown>;
@@ -81,17 +82,18 @@ export function methodLabel(name: MethodName, params: MethodParams, context?: De
 }
 
 /** Complete and check a request for an input of this size, before any GPU work; the label names the run before it ends. */
-export function resolveRequest(request: MethodRequest, input: InputShape<MethodKind> & Pick<TiltSeries, 'nx' | 'ny'>): ResolvedRequest {
+export function resolveRequest<K extends MethodKind>(request: RequestOf<K>, input: InputShape<K>): ResolvedRequest<K> {
   const definition = methodDefinition(request.method);
   const params = definition.defaults(input, request.params);
   KINDS[definition.kind].validate(input as never, params as never);
   definition.validate(params);
-  return { method: request.method, params, label: methodLabel(request.method, params, { input }) } as ResolvedRequest;
+  return { method: request.method, params, label: methodLabel(request.method, params, { input }) } as ResolvedRequest<K>;
 }
 
-/** Every name `--method` accepts: the methods' own, then their aliases (e.g. localnet-wavelet). */
-export function methodChoices(): string[] {
-  return [...BY_NAME.keys(), ...METHODS.flatMap((d) => Object.keys(d.aliases ?? {}))];
+/** Every name `--method` accepts for a kind's methods: their own, then their aliases (e.g. localnet-wavelet). */
+export function methodChoices(kind: MethodKind): string[] {
+  const ofKind = methodsOfKind(kind);
+  return [...ofKind.map((d) => d.name), ...ofKind.flatMap((d) => Object.keys(d.aliases ?? {}))];
 }
 
 /** The method a command-line name stands for, with the parameters an alias presets; undefined for an unknown name. */

@@ -3,8 +3,8 @@ import type { GpuContext } from '../gpu/device.ts';
 import type { TiltSeries, Volume } from '../types.ts';
 import type { RunOptions } from './slabs.ts';
 
-/** What a reconstruction runner gives back besides the tomogram. */
-export interface ReconstructionOutput<F> {
+/** What a runner that makes a tomogram gives back besides it. */
+export interface VolumeOutput<F> {
   volume: Volume;
   /** Per-iteration residuals (SIRT). */
   residuals?: number[];
@@ -16,5 +16,10 @@ export interface ReconstructionOutput<F> {
 
 /** Tilt series → tomogram; the series is already binned and, if asked, mean-subtracted. */
 export interface ReconstructionRunner<P, F> {
-  run(gpu: GpuContext, tiltSeries: TiltSeries, params: P, options: RunOptions): Promise<ReconstructionOutput<F>>;
+  run(gpu: GpuContext, tiltSeries: TiltSeries, params: P, options: RunOptions): Promise<VolumeOutput<F>>;
+}
+
+/** Tomogram → tomogram: applied to any result (a reconstruction, or another refinement). */
+export interface RefinementRunner<P, F> {
+  run(gpu: GpuContext, tomogram: Volume, params: P, options: RunOptions): Promise<VolumeOutput<F>>;
 }

@@ -4,9 +4,11 @@
  * (resolve once, bin, run, label).
  */
 import type { GpuContext } from '../gpu/device.ts';
+import type { MethodKind } from './definition.ts';
 import type { TiltSeries, Volume } from '../types.ts';
 import { COORDNET_RUNNER } from './coordnet/run.ts';
 import { FBP_RUNNER } from './fbp/run.ts';
+import { GAUSSIAN_RUNNER } from './gaussian/run.ts';
 import { LOCALNET_RUNNER } from './localnet/run.ts';
 import { binTiltSeries, subtractTiltMeans, validateFinite, validateTiltAngles } from './preprocess.ts';
 import {
@@ -16,34 +18,42 @@ import {
   type KindOf,
   type MethodName,
   type MethodNameOf,
-  type MethodParams,
   type ParamsOf,
+  type ParamsOfKind,
   type RequestOf,
   type ResolvedRequest,
 } from './registry.ts';
 import { SIRT_RUNNER } from './sirt/run.ts';
-import type { ReconstructionRunner } from './runner.ts';
+import type { ReconstructionRunner, RefinementRunner } from './runner.ts';
 import type { RunOptions } from './slabs.ts';
 
-type RunnerOf<N extends MethodName> = KindOf<N> extends 'reconstruction' ? ReconstructionRunner<ParamsOf<N>, FactsOf<N>> : never;
+type RunnerOf<N extends MethodName> = KindOf<N> extends 'reconstruction'
+  ? ReconstructionRunner<ParamsOf<N>, FactsOf<N>>
+  : KindOf<N> extends 'refinement'
+    ? RefinementRunner<ParamsOf<N>, FactsOf<N>>
+    : never;
 
 export const RUNNERS: { [N in MethodName]: RunnerOf<N> } = {
   fbp: FBP_RUNNER,
   sirt: SIRT_RUNNER,
   coordnet: COORDNET_RUNNER,
   localnet: LOCALNET_RUNNER,
+  gaussian: GAUSSIAN_RUNNER,
 };
 
-export interface Reconstruction {
-  method: MethodNameOf<'reconstruction'>;
+/** A tomogram a method made, with what names it. */
+export interface MethodResult<K extends MethodKind> {
+  method: MethodNameOf<K>;
   volume: Volume;
   /** Complete parameters, defaults filled in. */
-  params: MethodParams;
+  params: ParamsOfKind<K>;
   /** Method and parameters in one line, for result lists and MRC labels. */
   label: string;
   residuals?: number[];
   loss?: number[];
 }
+
+export type Reconstruction = MethodResult<'reconstruction'>;
 
 /** Binning, then the optional mean subtraction: what every reconstruction method reconstructs from. */
 function prepare(ts: TiltSeries, params: { binning: number; subtractMean: boolean }): TiltSeries {
@@ -52,17 +62,17 @@ function prepare(ts: TiltSeries, params: { binning: number; subtractMean: boolea
 }
 
 /** Check the data, then complete and check the request: everything that can fail before GPU work. */
-export function resolveReconstruction(ts: TiltSeries, request: RequestOf<'reconstruction'>): ResolvedRequest {
+export function resolveReconstruction(ts: TiltSeries, request: RequestOf<'reconstruction'>): ResolvedRequest<'reconstruction'> {
   validateTiltAngles(ts.tiltAngles);
   validateFinite(ts);
-  return resolveRequest(request, ts);
+  return resolveRequest<'reconstruction'>(request, ts);
 }
 
 /** Run a resolved reconstruction request (resolveReconstruction). */
-export async function runReconstruction(gpu: GpuContext, ts: TiltSeries, resolved: ResolvedRequest, options: RunOptions = {}): Promise<Reconstruction> {
+export async function runReconstruction(gpu: GpuContext, ts: TiltSeries, resolved: ResolvedRequest<'reconstruction'>, options: RunOptions = {}): Promise<Reconstruction> {
   const { method, params } = resolved;
   // One cast, here: RUNNERS[method] takes ParamsOf<method>, which `resolved` pairs with it.
-  const runner = RUNNERS[method] as ReconstructionRunner<MethodParams, unknown>;
+  const runner = RUNNERS[method] as unknown as ReconstructionRunner<ParamsOfKind<'reconstruction'>, unknown>;
   const { volume, residuals, loss, facts } = await runner.run(gpu, prepare(ts, params), params, options);
   return { method, volume, params, label: methodLabel(method, params, { input: ts, facts }), residuals, loss };
 }
@@ -70,4 +80,27 @@ export async function runReconstruction(gpu: GpuContext, ts: TiltSeries, resolve
 /** Resolve and run a reconstruction request: the entry point of the CLI, the evaluations and the bench. */
 export async function reconstruct(gpu: GpuContext, ts: TiltSeries, request: RequestOf<'reconstruction'>, options: RunOptions = {}): Promise<Reconstruction> {
   return runReconstruction(gpu, ts, resolveReconstruction(ts, request), options);
+}
+
+/** Complete and check a refinement request for this tomogram: everything that can fail before the work. */
+export function resolveRefinement(tomogram: Volume, request: RequestOf<'refinement'>): ResolvedRequest<'refinement'> {
+  return resolveRequest<'refinement'>(request, tomogram);
+}
+
+/**
+ * Run a resolved refinement on a tomogram; the result is named after both, e.g.
+ * "Gaussian smoothing (σ 1 voxel) ← FBP (cosine, thickness 64, bin 1)".
+ */
+export async function runRefinement(
+  gpu: GpuContext,
+  tomogram: Volume,
+  sourceLabel: string,
+  resolved: ResolvedRequest<'refinement'>,
+  options: RunOptions = {},
+): Promise<MethodResult<'refinement'>> {
+  const { method, params } = resolved;
+  // One cast, as for reconstructions: RUNNERS[method] takes ParamsOf<method>, which `resolved` pairs with it.
+  const runner = RUNNERS[method] as unknown as RefinementRunner<ParamsOfKind<'refinement'>, unknown>;
+  const { volume, loss, facts } = await runner.run(gpu, tomogram, params, options);
+  return { method, volume, params, label: `${methodLabel(method, params, { input: tomogram, facts })} ← ${sourceLabel}`, loss };
 }

@@ -1,17 +1,19 @@
 /**
- * The page's half of each method: the panel that edits its own settings. Keyed by every reconstruction
- * method's name, so a method without a panel does not compile (the registry holds the rest of it).
+ * The page's half of each method: the panel that edits its own settings. Keyed by every method's name, so a
+ * method without a panel does not compile (the registry holds the rest of it).
  */
 import type { ComponentType } from 'react';
-import type { ReconstructionName } from '../../state/methodForm.ts';
+import type { MethodName } from '../../../../workers/api.ts';
 import { CoordnetFields } from './CoordnetFields.tsx';
 import { FbpFields } from './FbpFields.tsx';
+import { GaussianFields } from './GaussianFields.tsx';
 import { LocalnetFields } from './LocalnetFields.tsx';
 import { SirtFields } from './SirtFields.tsx';
 
-export const METHOD_PANELS: { [N in ReconstructionName]: ComponentType<{ disabled: boolean }> } = {
+export const METHOD_PANELS: { [N in MethodName]: ComponentType<{ disabled: boolean }> } = {
   fbp: FbpFields,
   sirt: SirtFields,
   coordnet: CoordnetFields,
   localnet: LocalnetFields,
+  gaussian: GaussianFields,
 };

@@ -1,0 +1,62 @@
+/**
+ * End-to-end: a refinement method applied to a result from the page. The new result is named after both,
+ * listed and selected like any other, and its voxels are the CPU reference's smoothing of its source.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { readMrc } from '../src/io/mrc.ts';
+import { gaussianSmoothCpu } from '../src/engine/reference/gaussian.ts';
+import { expectSlicesDrawn, openDemoPage, selectedResultLabel, setParams } from './helpers.ts';
+
+const pageErrors: string[] = [];
+let page: Page;
+
+test.beforeAll(async ({ browser }) => {
+  page = await openDemoPage(browser, pageErrors);
+});
+
+test.afterAll(async () => {
+  await page.close();
+});
+
+async function exported(id: string) {
+  const bytes = await page.evaluate((resultId) => window.wedgelab.exportMrc(resultId).then((b) => Array.from(b)), id);
+  return readMrc(Uint8Array.from(bytes));
+}
+
+test('Gaussian smoothing refines the selected FBP result into a new result named after both', async () => {
+  const fbpId = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { binning: 4, thickness: 8, filter: { name: 'cosine' } } }));
+  await expect(page.getByTestId('refine-button')).toBeEnabled();
+  await page.getByTestId('refine-method-select').selectOption('gaussian');
+  await setParams(page, { 'sigma-input': '1.5' });
+  const before = await page.getByTestId('result-item').count();
+  await page.getByTestId('refine-button').click();
+  await expect(page.getByTestId('run-note')).toContainText('done');
+  await expect(page.getByTestId('result-item')).toHaveCount(before + 1);
+  expect(await selectedResultLabel(page)).toBe('Gaussian smoothing (σ 1.5 voxels) ← FBP (cosine, thickness 8, bin 4)');
+  await expect(page.getByTestId('result-details')).toContainText('σ 1.5 voxels');
+  await expectSlicesDrawn(page);
+
+  const [result] = await page.evaluate(() => window.wedgelab.results().filter((r) => r.method === 'gaussian'));
+  expect(result).toMatchObject({ sourceId: fbpId, params: { sigma: 1.5 }, invertAngles: false });
+  const source = await exported(fbpId);
+  const smoothed = await exported(result.id);
+  const [nx, ny, nz] = [source.header.nx, source.header.ny, source.header.nz];
+  const reference = gaussianSmoothCpu({ nx, ny, nz, data: source.data, pixelSize: 0 }, 1.5).data;
+  let worst = 0;
+  let scale = 0;
+  reference.forEach((v, i) => {
+    worst = Math.max(worst, Math.abs(smoothed.data[i] - v));
+    scale = Math.max(scale, Math.abs(v));
+  });
+  expect(worst / scale).toBeLessThan(1e-6);
+  expect(pageErrors).toEqual([]);
+});
+
+test('a bad σ from a script ends in one clear message, and the results stay', async () => {
+  const count = await page.evaluate(() => window.wedgelab.results().length);
+  const id = await page.evaluate(() => window.wedgelab.results()[0].id);
+  const message = await page.evaluate((resultId) => window.wedgelab.refine(resultId, { method: 'gaussian', params: { sigma: -1 } }).then(() => 'ran', (e: Error) => e.message), id);
+  expect(message).toMatch(/σ must be in \(0, 32\] voxels \(got -1\)/);
+  await expect(page.getByTestId('error-message')).toContainText('Gaussian smoothing failed');
+  expect(await page.evaluate(() => window.wedgelab.results().length)).toBe(count);
+});
