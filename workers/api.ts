@@ -41,6 +41,8 @@ export interface DatasetSummary {
   hasGroundTruth: boolean;
   /** Non-fatal remarks: header statistics wrong, angle file pixel size ignored, … */
   warnings: string[];
+  /** A series with synthesised tilts: the last `count` tilts in stack order were made by `label` from data set `sourceId`. */
+  synthesized?: { count: number; label: string; sourceId: string };
 }
 
 export interface ResultSummary {
@@ -203,6 +205,16 @@ export interface EngineWorkerApi {
    * labelled after both ("Gaussian smoothing (σ 1 voxel) ← FBP (…)").
    */
   refine(jobId: string, resultId: string, request: RequestOf<'refinement'>, onProgress: (progress: Progress) => void): Promise<ResultSummary>;
+  /**
+   * Synthesise tilts (tilt series → tilt series, e.g. reprojection at new angles) into a new data set: the
+   * series' tilts, then the new ones. A simulated series' ground truth is kept for the new one.
+   */
+  synthesize(
+    jobId: string,
+    datasetId: string,
+    request: RequestOf<'tiltSynthesis'>,
+    onProgress: (progress: Progress) => void,
+  ): Promise<{ dataset: DatasetSummary; groundTruth?: ResultSummary }>;
   /** Cancel a running job; its run() rejects with a "Cancelled" error (a partial result, if any, is kept). */
   cancel(jobId: string): void;
   getSlice(resultId: string, axis: SliceAxis, index: number): Promise<Slice>;

@@ -7,7 +7,7 @@ import { openGpu, type GpuContext } from '../src/engine/gpu/device.ts';
 import { crossValidate } from '../src/engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../src/engine/evaluation/oddEven.ts';
 import { heldOutTilts } from '../src/engine/evaluation/tiltSubsets.ts';
-import { resolveReconstruction, resolveRefinement, runReconstruction, runRefinement } from '../src/engine/methods/runners.ts';
+import { resolveOnTiltSeries, resolveRefinement, runReconstruction, runRefinement, runTiltSynthesis } from '../src/engine/methods/runners.ts';
 import { fft3dGpu } from '../src/engine/gpu/kernels/fft3d.ts';
 import { fourierSection } from '../src/engine/metrics/fourierSection.ts';
 import { fsc, resolutionAt } from '../src/engine/metrics/fsc.ts';
@@ -295,7 +295,7 @@ const api: EngineWorkerApi = {
     const { tiltSeries } = datasetOf(datasetId);
     // Resolved once, here: complete parameters and the label the result carries while it fills (a bad
     // parameter fails now, before any GPU work).
-    const resolved = resolveReconstruction(tiltSeries, request);
+    const resolved = resolveOnTiltSeries<'reconstruction'>(tiltSeries, request);
     const { method } = resolved;
     const started = performance.now();
     const elapsedMs = () => performance.now() - started;
@@ -333,6 +333,33 @@ const api: EngineWorkerApi = {
       const { datasetId, invertAngles } = source.summary;
       const fields = { datasetId, method: out.method, label: out.label, params: out.params, invertAngles, sourceId: resultId, loss: out.loss };
       return putResult({ ...fields, elapsedMs: performance.now() - started }, out.volume);
+    });
+  },
+
+  async synthesize(jobId, datasetId, request, onProgress) {
+    const source = datasetOf(datasetId);
+    const resolved = resolveOnTiltSeries<'tiltSynthesis'>(source.tiltSeries, request);
+    return withJob(jobId, async (signal) => {
+      const out = await runTiltSynthesis(await gpu(), source.tiltSeries, resolved, { signal, models, onProgress: (p) => void onProgress(p) });
+      const stats = volumeStats(out.tiltSeries.data);
+      const { name, source: origin, mode, dtype, hasGroundTruth } = source.summary;
+      const dataset = addDataset(
+        {
+          name: `${name} + ${out.label}`,
+          source: origin,
+          mode,
+          dtype,
+          stats: { min: stats.min, max: stats.max, mean: stats.mean },
+          hasGroundTruth,
+          warnings: [],
+          synthesized: { count: out.added, label: out.label, sourceId: datasetId },
+        },
+        out.tiltSeries,
+      );
+      // The specimen is the same: a simulated series' ground truth scores reconstructions of the new one too.
+      const truth = hasGroundTruth ? groundTruthOf(datasetId) : null;
+      const groundTruth = truth ? putResult({ ...truth.summary, datasetId: dataset.id }, truth.volume) : undefined;
+      return { dataset, groundTruth };
     });
   },
 

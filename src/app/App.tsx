@@ -6,7 +6,7 @@ import { DropZone } from './components/DropZone.tsx';
 import { WebGpuMissing } from './components/WebGpuMissing.tsx';
 import { DataPanel } from './components/data/DataPanel.tsx';
 import { MethodPanel } from './components/method/MethodPanel.tsx';
-import { RefinePanel } from './components/method/RefinePanel.tsx';
+import { KindPanel } from './components/method/KindPanel.tsx';
 import { RunControls } from './components/method/RunControls.tsx';
 import { ResultList } from './components/results/ResultList.tsx';
 import { MainView } from './components/view3d/MainView.tsx';
@@ -32,7 +32,8 @@ export function App() {
           <MethodPanel />
           <RunControls />
           <ResultList />
-          <RefinePanel />
+          <KindPanel kind="refinement" />
+          <KindPanel kind="tiltSynthesis" />
         </aside>
         <main className="main">
           <CompareHost>

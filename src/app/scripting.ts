@@ -17,6 +17,8 @@ export interface WedgeLabScripting {
   run(request: RequestOf<'reconstruction'>): Promise<string>;
   /** Refine a result (e.g. { method: 'gaussian', params: { sigma: 2 } }); resolves with the new result's id. */
   refine(resultId: string, request: RequestOf<'refinement'>): Promise<string>;
+  /** Add tilts to the selected series (e.g. { method: 'reproject', params: { angles: [63, -63] } }); resolves with the new data set's id. */
+  synthesize(request: RequestOf<'tiltSynthesis'>): Promise<string>;
   results(): ResultSummary[];
   exportMrc(id: string): Promise<Uint8Array>;
   datasets(): DatasetSummary[];
@@ -37,6 +39,7 @@ export function installScriptingHook(): void {
     loadDemo: (options) => store.getState().loadDemo(options),
     run: (request) => store.getState().run(request.method, request.params),
     refine: (resultId, request) => store.getState().refine(resultId, request.method, request.params),
+    synthesize: (request) => store.getState().synthesize(request.method, request.params),
     results: () => [...store.getState().results],
     exportMrc: (id) => store.getState().exportMrc(id),
     datasets: () => [...store.getState().datasets],

@@ -191,9 +191,26 @@ describe('wedgelab CLI', () => {
     expect(sim.code, sim.stderr).toBe(0);
   });
 
+  it('adds tilts by reprojection, as a stack and .tlt any method reconstructs', async () => {
+    const out = join(dir, 'synthesized');
+    const input = ['--tilts', join(dir, 'tilt_series.mrc'), '--angles', join(dir, 'tilt_series.tlt')];
+    const made = await wedgelab(['synthesize', ...input, '--method', 'reproject', '--add', '±65,±70', '--iterations', '3', '--thickness', '16', '--quiet', '--out-dir', out]);
+    expect(made.code, made.stderr).toBe(0);
+    const files = JSON.parse(made.stdout) as { tiltSeries: string; tiltAngles: string; nTilts: number; added: number; label: string };
+    expect(files).toMatchObject({ nTilts: 29, added: 4, label: 'Reprojection (±65, ±70°, SIRT 3 it, thickness 16)' });
+    const angles = readFileSync(files.tiltAngles, 'utf8').trim().split('\n').map(Number);
+    expect(angles.slice(-4)).toEqual([65, -65, 70, -70]);
+    const recon = await wedgelab(['recon', '--tilts', files.tiltSeries, '--angles', files.tiltAngles, '--method', 'fbp', '--thickness', '16', '--quiet', '--out', join(out, 'fbp.mrc')]);
+    expect(recon.code, recon.stderr).toBe(0);
+    const missing = await wedgelab(['synthesize', ...input, '--method', 'reproject', '--out-dir', out]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toBe('wedgelab synthesize: no tilt angles to add: name them, e.g. ±63, ±66');
+  });
+
   it('prints every method\'s flags with their defaults, all from the registry', async () => {
     for (const { name, kind } of METHODS) {
-      const help = await wedgelab([kind === 'refinement' ? 'refine' : 'recon', '--method', name, '--help']);
+      const command = { reconstruction: 'recon', refinement: 'refine', tiltSynthesis: 'synthesize' }[kind];
+      const help = await wedgelab([command, '--method', name, '--help']);
       expect(help.code, help.stderr).toBe(0);
       expect(help.stdout.split('\n')[0]).toContain(`--method ${name}`);
       for (const flag of methodFlags(name)) expect(help.stdout, `${name} --${flag.name}`).toMatch(new RegExp(`--${flag.name}\\b.*\\(default: [^)]+\\)`));

@@ -11,6 +11,7 @@ import { cvCommand, oddEvenCommand } from './evaluate.ts';
 import { metricsCommand } from './metrics.ts';
 import { reconCommand } from './recon.ts';
 import { refineCommand } from './refine.ts';
+import { synthesizeCommand } from './synthesize.ts';
 import { commonUsage, methodUsage } from './methodFlags.ts';
 import { METHODS, methodChoices } from '../engine/methods/registry.ts';
 import { trainingPatchesCommand } from './trainingPatches.ts';
@@ -26,7 +27,9 @@ const USAGE = `usage:
 ${methodUsage('reconstruction', '                 ')}
   wedgelab refine --in TOMO.mrc --method ${methodChoices('refinement').join('|')} --out OUT.mrc
 ${methodUsage('refinement', '                 ')}
-                 (wedgelab recon|refine --method NAME --help: the method and its flags with their defaults)
+  wedgelab synthesize --tilts STACK.mrc --angles FILE.tlt --method ${methodChoices('tiltSynthesis').join('|')} --out-dir DIR
+${methodUsage('tiltSynthesis', '                 ')}
+                 (wedgelab recon|refine|synthesize --method NAME --help: the method and its flags with their defaults)
   wedgelab simulate --phantom spheres|mixed|filaments|blobs|cell|lamella --size NX,NY,NZ
                  --angles MIN,MAX,STEP | --angle-file F [--dose-symmetric] [--snr-db S] [--seed K] [--pixel-size A] --out-dir DIR
   wedgelab training-set --count N --out-dir DIR [--phantom lamella] [--min-size 64] [--max-size 160] [--seed K]
@@ -49,6 +52,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   info: infoCommand,
   recon: reconCommand,
   refine: refineCommand,
+  synthesize: synthesizeCommand,
   'training-set': trainingSetCommand,
   'training-patches': trainingPatchesCommand,
   simulate: simulateCommand,

@@ -4,7 +4,7 @@
  * own flag declarations, so a new method needs no change here.
  */
 import type { MethodKind } from '../engine/methods/definition.ts';
-import { readDeclaredFlags, UsageError, type FlagSpec, type FlagValues } from '../engine/methods/flags.ts';
+import { readDeclaredFlags, requireFlag, UsageError, type FlagSpec, type FlagValues } from '../engine/methods/flags.ts';
 import {
   METHODS,
   methodChoices,
@@ -17,6 +17,7 @@ import {
   type MethodParams,
   type RequestOf,
 } from '../engine/methods/registry.ts';
+import { parseOptions } from './options.ts';
 
 type OptionConfig = Record<string, { type: 'string' } | { type: 'boolean' }>;
 
@@ -126,4 +127,22 @@ export function methodHelp(values: FlagValues, kind: MethodKind): string {
     return `  ${spelled}  ${f.help}${fallback ? ` (default: ${fallback})` : ''}`;
   });
   return [`${definition.title} (--method ${values.method}, a ${definition.kind} method)`, '', wrap(definition.help, 100), '', 'flags:', ...rows].join('\n');
+}
+
+/**
+ * A method command's arguments (recon, refine, synthesize): the method's request, the named file arguments (each
+ * required) and all values. With --help it prints the method's help instead and gives null.
+ */
+export function methodCommand<K extends MethodKind, F extends string>(
+  args: string[],
+  kind: K,
+  files: readonly F[],
+): { values: FlagValues; request: RequestOf<K>; paths: Record<F, string> } | null {
+  const { values } = parseOptions(args, { ...METHOD_OPTIONS, ...(Object.fromEntries(files.map((f) => [f, { type: 'string' }])) as OptionConfig) });
+  if (values.help) {
+    process.stdout.write(`${methodHelp(values, kind)}\n`);
+    return null;
+  }
+  const paths = Object.fromEntries(files.map((f) => [f, requireFlag(values, f)])) as Record<F, string>;
+  return { values, request: methodRequest(values, kind), paths };
 }

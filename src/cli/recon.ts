@@ -2,16 +2,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { reconstruct } from '../engine/methods/runners.ts';
-import type { Progress } from '../engine/types.ts';
+import type { Progress, TiltSeries } from '../engine/types.ts';
+import { formatTlt } from '../io/angles.ts';
 import { writeMrc } from '../io/mrc.ts';
 import { readTiltSeriesFiles, type LoadedTiltSeries } from '../io/tiltSeriesFiles.ts';
 import { openCliGpu } from './gpu.ts';
-import { METHOD_OPTIONS, methodHelp, methodRequest } from './methodFlags.ts';
+import { methodCommand } from './methodFlags.ts';
 import { cliModelLibrary } from './models.ts';
-import { requireFlag } from '../engine/methods/flags.ts';
-import { parseOptions } from './options.ts';
-
-const OPTIONS = { ...METHOD_OPTIONS, tilts: { type: 'string' }, angles: { type: 'string' }, out: { type: 'string' } } as const;
 
 export function progressPrinter(quiet: boolean): (p: Progress) => void {
   let last = -1;
@@ -31,17 +28,19 @@ export async function readTiltSeriesPaths(tiltsPath: string, anglesPath: string)
   return loaded;
 }
 
+/** Write a tilt series as an MRC stack and its .tlt (one angle per line, stack order). */
+export async function writeTiltSeriesPaths(ts: TiltSeries, stackPath: string, anglesPath: string, labels: string[]): Promise<void> {
+  const stack = { nx: ts.nx, ny: ts.ny, nz: ts.nTilts, data: ts.data, pixelSize: ts.pixelSize };
+  await writeFile(stackPath, writeMrc(stack, { labels, stack: true }));
+  await writeFile(anglesPath, formatTlt(ts.tiltAngles));
+}
+
 export async function reconCommand(args: string[]): Promise<void> {
-  const { values } = parseOptions(args, OPTIONS);
-  if (values.help) {
-    process.stdout.write(`${methodHelp(values, 'reconstruction')}\n`);
-    return;
-  }
-  const tiltsPath = requireFlag(values, 'tilts');
-  const anglesPath = requireFlag(values, 'angles');
-  const outPath = requireFlag(values, 'out');
-  const request = methodRequest(values, 'reconstruction');
-  const loaded = await readTiltSeriesPaths(tiltsPath, anglesPath);
+  const command = methodCommand(args, 'reconstruction', ['tilts', 'angles', 'out']);
+  if (!command) return;
+  const { values, request, paths } = command;
+  const outPath = paths.out;
+  const loaded = await readTiltSeriesPaths(paths.tilts, paths.angles);
   const gpu = await openCliGpu();
   const started = performance.now();
   const result = await reconstruct(gpu, loaded.tiltSeries, request, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });

@@ -1,16 +1,12 @@
 /** `wedgelab refine`: a refinement method (tomogram → tomogram) applied to a tomogram MRC. */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { requireFlag } from '../engine/methods/flags.ts';
 import { resolveRefinement, runRefinement } from '../engine/methods/runners.ts';
 import { readMrc, writeMrc } from '../io/mrc.ts';
 import { openCliGpu } from './gpu.ts';
-import { METHOD_OPTIONS, methodHelp, methodRequest } from './methodFlags.ts';
+import { methodCommand } from './methodFlags.ts';
 import { cliModelLibrary } from './models.ts';
-import { parseOptions } from './options.ts';
 import { progressPrinter } from './recon.ts';
-
-const OPTIONS = { ...METHOD_OPTIONS, in: { type: 'string' }, out: { type: 'string' } } as const;
 
 /**
  * What made a tomogram, from its MRC labels as WedgeLab writes them: after the 'WedgeLab' stamp, the method and
@@ -23,14 +19,10 @@ function tomogramLabel(labels: readonly string[]): string {
 }
 
 export async function refineCommand(args: string[]): Promise<void> {
-  const { values } = parseOptions(args, OPTIONS);
-  if (values.help) {
-    process.stdout.write(`${methodHelp(values, 'refinement')}\n`);
-    return;
-  }
-  const inPath = requireFlag(values, 'in');
-  const outPath = requireFlag(values, 'out');
-  const request = methodRequest(values, 'refinement');
+  const command = methodCommand(args, 'refinement', ['in', 'out']);
+  if (!command) return;
+  const { values, request } = command;
+  const { in: inPath, out: outPath } = command.paths;
   const file = readMrc(new Uint8Array(await readFile(inPath)), { name: inPath });
   const { nx, ny, nz } = file.header;
   const tomogram = { nx, ny, nz, data: file.data, pixelSize: file.pixelSize[0] };

@@ -6,11 +6,12 @@ import { PHANTOM_NAMES, type PhantomName } from '../engine/sim/phantoms.ts';
 import { simulateTiltSeries, type SimulationOptions } from '../engine/sim/simulate.ts';
 import type { GpuContext } from '../engine/gpu/device.ts';
 import { doseSymmetric, parseAngleSpec, tiltRange } from '../engine/sim/tiltScheme.ts';
-import { formatTlt, readAngleFile } from '../io/angles.ts';
+import { readAngleFile } from '../io/angles.ts';
 import { writeMrc } from '../io/mrc.ts';
 import { openCliGpu } from './gpu.ts';
 import { UsageError, intFlag, numberFlag, requireFlag } from '../engine/methods/flags.ts';
 import { parseOptions } from './options.ts';
+import { writeTiltSeriesPaths } from './recon.ts';
 
 const OPTIONS = {
   phantom: { type: 'string' },
@@ -53,9 +54,7 @@ export async function writeSimulation(gpu: GpuContext, options: SimulationOption
   const describe = `simulate ${options.phantom} ${options.size.join('x')} seed ${options.seed}${options.snrDb === undefined ? ' noise-free' : ` snr ${options.snrDb} dB`}`;
   const files = { groundTruth: join(outDir, 'ground_truth.mrc'), tiltSeries: join(outDir, 'tilt_series.mrc'), tiltAngles: join(outDir, 'tilt_series.tlt') };
   await writeFile(files.groundTruth, writeMrc(groundTruth, { labels: [`ground truth: ${describe}`] }));
-  const stack = { nx: tiltSeries.nx, ny: tiltSeries.ny, nz: tiltSeries.nTilts, data: tiltSeries.data, pixelSize: tiltSeries.pixelSize };
-  await writeFile(files.tiltSeries, writeMrc(stack, { labels: [`tilt series: ${describe}`], stack: true }));
-  await writeFile(files.tiltAngles, formatTlt(tiltSeries.tiltAngles));
+  await writeTiltSeriesPaths(tiltSeries, files.tiltSeries, files.tiltAngles, [`tilt series: ${describe}`]);
   return { ...files, nTilts: tiltSeries.nTilts };
 }
 

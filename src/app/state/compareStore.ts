@@ -236,7 +236,7 @@ export const useCompareStore = create<CompareStore>()((set, get) => {
     },
 
     runOddEven() {
-      const request = buildRequest(useAppStore.getState().form, useAppStore.getState().form.method);
+      const request = buildRequest(useAppStore.getState().form, useAppStore.getState().form.choice.reconstruction);
       return runEval('oddEven', (jobId, datasetId, onProgress) => getEngine().oddEven(jobId, datasetId, request, onProgress));
     },
     cancelOddEven() {
@@ -246,7 +246,7 @@ export const useCompareStore = create<CompareStore>()((set, get) => {
       set({ heldOut });
     },
     runCrossValidation() {
-      const request = buildRequest(useAppStore.getState().form, useAppStore.getState().form.method);
+      const request = buildRequest(useAppStore.getState().form, useAppStore.getState().form.choice.reconstruction);
       const spec = get().heldOut;
       return runEval('cv', (jobId, datasetId, onProgress) => getEngine().crossValidate(jobId, datasetId, request, spec, onProgress));
     },

@@ -3,30 +3,28 @@
  * method's settings at once (switching methods keeps them), each method's from its own definition; the
  * parameters all reconstruction methods share live once, in `common`.
  */
-import type { FormOptions } from '../../engine/methods/definition.ts';
+import type { FormOptions, MethodKind } from '../../engine/methods/definition.ts';
 import { METHODS, methodDefinition, methodLabel, methodsOfKind, type KindOf, type MethodNameOf, type ParamsOf } from '../../engine/methods/registry.ts';
 import type { CommonParams, MethodName, MethodParams, MethodRequest } from '../../../workers/api.ts';
 
-/** The methods the method panel runs on a tilt series, and those the refine panel applies to a result. */
+/** The methods the method panel runs on a tilt series. */
 export type ReconstructionName = MethodNameOf<'reconstruction'>;
-export type RefinementName = MethodNameOf<'refinement'>;
 
 /** A method's own settings in the form (its parameters less its kind's shared ones). */
 export type MethodOptions<N extends MethodName> = FormOptions<KindOf<N>, ParamsOf<N>>;
 
 export interface MethodForm {
-  /** The reconstruction method chosen, and the refinement method chosen. */
-  method: ReconstructionName;
-  refinement: RefinementName;
+  /** The method chosen for each kind: the Method panel's, the Refine panel's, the Add tilts panel's. */
+  choice: { [K in MethodKind]: MethodNameOf<K> };
   common: CommonParams;
   options: { [N in MethodName]: MethodOptions<N> };
 }
 
 export function defaultForm(thickness = 64): MethodForm {
   const options = Object.fromEntries(METHODS.map((d) => [d.name, d.formDefaults()])) as unknown as MethodForm['options'];
+  const first = <K extends MethodKind>(kind: K) => methodsOfKind(kind)[0].name as MethodNameOf<K>;
   return {
-    method: 'fbp',
-    refinement: methodsOfKind('refinement')[0].name as RefinementName,
+    choice: { reconstruction: first('reconstruction'), refinement: first('refinement'), tiltSynthesis: first('tiltSynthesis') },
     common: { thickness, binning: 1, invertAngles: false, subtractMean: false },
     options,
   };
@@ -45,7 +43,8 @@ export function buildRequest<N extends MethodName>(form: MethodForm, method: N, 
 
 /** The form's reconstruction method and settings in one line, as its result will be labelled (before the run's own facts). */
 export function formDescription(form: MethodForm): string {
-  return methodLabel(form.method, formParams(form, form.method));
+  const method = form.choice.reconstruction;
+  return methodLabel(method, formParams(form, method));
 }
 
 /** A method's short name, e.g. "FBP". */

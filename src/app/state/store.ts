@@ -11,7 +11,9 @@ import { sliceCache } from '../viewer/sliceCache.ts';
 import { downloadBlob, exportFileName } from '../util/download.ts';
 import { defaultThickness as engineDefaultThickness } from '../../engine/methods/common.ts';
 import { fittedRowsText } from '../../../workers/partialResult.ts';
-import { buildRequest, defaultForm, methodTitle, type MethodForm, type MethodOptions, type ReconstructionName, type RefinementName } from './methodForm.ts';
+import type { MethodKind } from '../../engine/methods/definition.ts';
+import type { MethodNameOf } from '../../engine/methods/registry.ts';
+import { buildRequest, defaultForm, methodTitle, type MethodForm, type MethodOptions, type ReconstructionName } from './methodForm.ts';
 import { upsertResult } from './results.ts';
 
 export type GpuState =
@@ -66,8 +68,8 @@ export interface AppActions {
   loadDemo(options?: Partial<DemoOptions>): Promise<DatasetSummary>;
   loadFiles(files: File[]): Promise<DatasetSummary>;
   selectDataset(id: string): void;
-  setMethod(method: ReconstructionName): void;
-  setRefinement(method: RefinementName): void;
+  /** Choose the method of a kind (the Method, Refine and Add tilts panels' menus). */
+  setChoice<K extends MethodKind>(kind: K, method: MethodNameOf<K>): void;
   updateCommon(patch: Partial<CommonParams>): void;
   /** Change some of one method's own settings. */
   updateOptions<N extends MethodName>(method: N, patch: Partial<MethodOptions<N>>): void;
@@ -76,7 +78,9 @@ export interface AppActions {
   /** Run a method on the selected dataset; resolves with the new result's id. */
   run(method?: ReconstructionName, overrides?: Partial<MethodParams>): Promise<string>;
   /** Refine a result (the selected one by default) with a refinement method; resolves with the new result's id. */
-  refine(resultId?: string, method?: RefinementName, overrides?: Partial<MethodParams>): Promise<string>;
+  refine(resultId?: string, method?: MethodNameOf<'refinement'>, overrides?: Partial<MethodParams>): Promise<string>;
+  /** Add synthesised tilts to the selected tilt series: a new data set, selected; resolves with its id. */
+  synthesize(method?: MethodNameOf<'tiltSynthesis'>, overrides?: Partial<MethodParams>): Promise<string>;
   cancelRun(): void;
   selectResult(id: string | null): void;
   deleteResult(id: string): Promise<void>;
@@ -149,14 +153,30 @@ export const useAppStore = create<AppStore>()((set, get) => {
     }
   }
 
+  /** The selected data set's id; without one, the error banner says what to load before `doing`. */
+  function selectedDatasetOrFail(doing: string): string {
+    const datasetId = get().selectedDatasetId;
+    if (datasetId) return datasetId;
+    const message = `Load a tilt series (or the demo) before ${doing}`;
+    fail(message);
+    throw new Error(message);
+  }
+
+  /** A finished run's result, listed and selected. */
+  function showResult(result: ResultSummary): { id: string; note: string } {
+    set((s) => ({ results: upsertResult(s.results, result), selectedResultId: result.id }));
+    return { id: result.id, note: `${result.label}: done in ${(result.elapsedMs / 1000).toFixed(2)} s` };
+  }
+
   /**
-   * Run one engine job (a reconstruction, a refinement) with progress, cancel and its note; the new result is
-   * listed and selected. A slab-by-slab run also lists its result as it fills (onPartialResult).
+   * Run one engine job (a reconstruction, a refinement, a tilt synthesis) with progress, cancel and its note;
+   * `finish` shows what it made. A slab-by-slab run also lists its result as it fills (onPartialResult).
    */
-  async function runJob(
+  async function runJob<T>(
     datasetId: string,
     request: MethodRequest,
-    call: (jobId: string, onProgress: ReturnType<typeof progressProxy>, onPartialResult: (summary: ResultSummary) => void) => Promise<ResultSummary>,
+    call: (jobId: string, onProgress: ReturnType<typeof progressProxy>, onPartialResult: (summary: ResultSummary) => void) => Promise<T>,
+    finish: (out: T) => { id: string; note: string },
   ): Promise<string> {
     if (get().job) throw new Error('A run is already in progress; cancel it or wait for it to finish');
     const jobId = `job-${++jobCounter}-${Date.now().toString(36)}`;
@@ -195,14 +215,9 @@ export const useAppStore = create<AppStore>()((set, get) => {
       }));
     });
     try {
-      const result = await call(jobId, onProgress, onPartialResult);
-      set((s) => ({
-        results: upsertResult(s.results, result),
-        selectedResultId: result.id,
-        job: null,
-        runNote: { kind: 'done', text: `${result.label}: done in ${(result.elapsedMs / 1000).toFixed(2)} s` },
-      }));
-      return result.id;
+      const { id, note } = finish(await call(jobId, onProgress, onPartialResult));
+      set({ job: null, runNote: { kind: 'done', text: note } });
+      return id;
     } catch (error) {
       // What a stopped slab-by-slab run kept (reported, marked cancelled or failed, before the error).
       const kept = get().results.find((r) => r.id === get().job?.resultId && r.partial);
@@ -278,11 +293,8 @@ export const useAppStore = create<AppStore>()((set, get) => {
       set({ selectedDatasetId: id, form: { ...state.form, common: { ...state.form.common, thickness, subtractMean } } });
     },
 
-    setMethod(method) {
-      set((state) => ({ form: { ...state.form, method } }));
-    },
-    setRefinement(refinement) {
-      set((state) => ({ form: { ...state.form, refinement } }));
+    setChoice(kind, method) {
+      set((state) => ({ form: { ...state.form, choice: { ...state.form.choice, [kind]: method } } }));
     },
     updateCommon(patch) {
       set((state) => ({ form: { ...state.form, common: { ...state.form.common, ...patch } } }));
@@ -306,14 +318,9 @@ export const useAppStore = create<AppStore>()((set, get) => {
 
     async run(method, overrides) {
       const state = get();
-      const datasetId = state.selectedDatasetId;
-      if (!datasetId) {
-        const message = 'Load a tilt series (or the demo) before reconstructing';
-        fail(message);
-        throw new Error(message);
-      }
-      const request = buildRequest(state.form, method ?? state.form.method, overrides);
-      return runJob(datasetId, request, (jobId, onProgress, onPartialResult) => getEngine().run(jobId, datasetId, request, onProgress, onPartialResult));
+      const datasetId = selectedDatasetOrFail('reconstructing');
+      const request = buildRequest(state.form, method ?? state.form.choice.reconstruction, overrides);
+      return runJob(datasetId, request, (jobId, onProgress, onPartialResult) => getEngine().run(jobId, datasetId, request, onProgress, onPartialResult), showResult);
     },
 
     async refine(resultId, method, overrides) {
@@ -324,8 +331,19 @@ export const useAppStore = create<AppStore>()((set, get) => {
         fail(message);
         throw new Error(message);
       }
-      const request = buildRequest(state.form, method ?? state.form.refinement, overrides);
-      return runJob(source.datasetId, request, (jobId, onProgress) => getEngine().refine(jobId, source.id, request, onProgress));
+      const request = buildRequest(state.form, method ?? state.form.choice.refinement, overrides);
+      return runJob(source.datasetId, request, (jobId, onProgress) => getEngine().refine(jobId, source.id, request, onProgress), showResult);
+    },
+
+    async synthesize(method, overrides) {
+      const state = get();
+      const datasetId = selectedDatasetOrFail('adding tilts to it');
+      const request = buildRequest(state.form, method ?? state.form.choice.tiltSynthesis, overrides);
+      const call = (jobId: string, onProgress: ReturnType<typeof progressProxy>) => getEngine().synthesize(jobId, datasetId, request, onProgress);
+      return runJob(datasetId, request, call, ({ dataset, groundTruth }) => {
+        addDataset(dataset, groundTruth);
+        return { id: dataset.id, note: `${dataset.name}: ${dataset.synthesized?.count ?? 0} tilts added, ${dataset.nTilts} in all` };
+      });
     },
 
     cancelRun() {

@@ -1,4 +1,4 @@
-/** Choosing and extracting subsets of a tilt series: held-out tilts for cross-validation, odd/even halves. */
+/** Choosing, extracting and joining tilts of a series: held-out tilts for cross-validation, odd/even halves, added tilts. */
 import type { TiltSeries } from '../types.ts';
 
 /** The tilts at the given stack indices, in the given order. */
@@ -50,4 +50,13 @@ export function heldOutTilts(tiltAngles: readonly number[], spec: string): numbe
     throw new Error(`held-out tilts "${spec}" leave ${tiltAngles.length - indices.length} of ${tiltAngles.length} tilts: too few to reconstruct`);
   }
   return indices;
+}
+
+/** The series with `added`'s tilts appended after its own (same detector), in stack order. */
+export function appendTilts(ts: TiltSeries, added: TiltSeries): TiltSeries {
+  if (added.nx !== ts.nx || added.ny !== ts.ny) throw new Error(`tilts of ${added.nx} × ${added.ny} cannot join a series of ${ts.nx} × ${ts.ny}`);
+  const data = new Float32Array(ts.data.length + added.data.length);
+  data.set(ts.data);
+  data.set(added.data, ts.data.length);
+  return { ...ts, nTilts: ts.nTilts + added.nTilts, data, tiltAngles: [...ts.tiltAngles, ...added.tiltAngles] };
 }

@@ -5,6 +5,7 @@ import { FBP_BENCH } from './fbp/bench.ts';
 import { GAUSSIAN_BENCH } from './gaussian/bench.ts';
 import { LOCALNET_BENCH } from './localnet/bench.ts';
 import type { MethodName } from './registry.ts';
+import { REPROJECT_BENCH } from './reproject/bench.ts';
 import { SIRT_BENCH } from './sirt/bench.ts';
 
 export const BENCHES: { [N in MethodName]: MethodBench<object> } = {
@@ -13,4 +14,5 @@ export const BENCHES: { [N in MethodName]: MethodBench<object> } = {
   coordnet: COORDNET_BENCH,
   localnet: LOCALNET_BENCH,
   gaussian: GAUSSIAN_BENCH,
+  reproject: REPROJECT_BENCH,
 };

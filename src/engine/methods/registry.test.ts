@@ -20,18 +20,26 @@ describe('method registry', () => {
   const input = { nx: 64, ny: 48, nTilts: 41 };
 
   it('gives every method a label, help, flags, a page form, a runner and a bench', () => {
-    expect(METHODS.map((d) => [d.name, d.kind])).toEqual([['fbp', 'reconstruction'], ['sirt', 'reconstruction'], ['coordnet', 'reconstruction'], ['localnet', 'reconstruction'], ['gaussian', 'refinement']]);
+    expect(METHODS.map((d) => [d.name, d.kind])).toEqual([
+      ['fbp', 'reconstruction'],
+      ['sirt', 'reconstruction'],
+      ['coordnet', 'reconstruction'],
+      ['localnet', 'reconstruction'],
+      ['gaussian', 'refinement'],
+      ['reproject', 'tiltSynthesis'],
+    ]);
     for (const definition of METHODS) {
       const { name } = definition;
       expect(definition.title, name).not.toBe('');
       expect(definition.menuLabel.startsWith(definition.title), name).toBe(true);
       expect(definition.help.length, name).toBeGreaterThan(40);
-      const params = definition.defaults(input);
+      // The page's form holds the method's own settings; with the shared ones they make complete, valid parameters.
+      const defaults = definition.defaults(input);
+      const form = definition.formDefaults() as object;
+      expect(Object.keys({ ...defaults, ...form }).sort(), name).toEqual(Object.keys(defaults).sort());
+      const params = { ...defaults, ...form } as typeof defaults;
       expect(() => methodDefinition(name).validate(params), name).not.toThrow();
       expect(methodLabel(name, params).startsWith(`${definition.title} (`), name).toBe(true);
-      // The page's form holds the method's own settings; with the shared ones they make complete parameters.
-      const form = definition.formDefaults() as object;
-      expect(Object.keys({ ...params, ...form }).sort(), name).toEqual(Object.keys(params).sort());
       for (const flag of methodFlags(name)) {
         expect(flag.help, `${name} --${flag.name}`).not.toBe('');
         expect(flag.param === undefined || flag.param in params, `${name} --${flag.name}`).toBe(true);
@@ -57,6 +65,7 @@ describe('method registry', () => {
   it('accepts aliases on the command line, presetting parameters', () => {
     expect(methodChoices('reconstruction')).toEqual(['fbp', 'sirt', 'coordnet', 'localnet', 'localnet-wavelet']);
     expect(methodChoices('refinement')).toEqual(['gaussian']);
+    expect(methodChoices('tiltSynthesis')).toEqual(['reproject']);
     expect(methodForCliName('localnet-wavelet')).toEqual({ method: 'localnet', preset: { model: 'lamella-p11-wavelet' } });
     expect(methodForCliName('sirt')).toEqual({ method: 'sirt', preset: {} });
     expect(methodForCliName('art')).toBeUndefined();

@@ -11,9 +11,10 @@ import { FBP } from './fbp/base.ts';
 import { GAUSSIAN } from './gaussian/base.ts';
 import type { FlagSpec } from './flags.ts';
 import { LOCALNET } from './localnet/base.ts';
+import { REPROJECT } from './reproject/base.ts';
 import { SIRT } from './sirt/base.ts';
 
-export const METHODS = [FBP, SIRT, COORDNET, LOCALNET, GAUSSIAN] as const;
+export const METHODS = [FBP, SIRT, COORDNET, LOCALNET, GAUSSIAN, REPROJECT] as const;
 
 type Definitions = (typeof METHODS)[number];
 export type MethodName = Definitions['name'];
@@ -82,7 +83,7 @@ export function methodLabel(name: MethodName, params: MethodParams, context?: De
 }
 
 /** Complete and check a request for an input of this size, before any GPU work; the label names the run before it ends. */
-export function resolveRequest<K extends MethodKind>(request: RequestOf<K>, input: InputShape<K>): ResolvedRequest<K> {
+export function resolveRequest<K extends MethodKind>(request: RequestOf<K>, input: InputShape<MethodKind>): ResolvedRequest<K> {
   const definition = methodDefinition(request.method);
   const params = definition.defaults(input, request.params);
   KINDS[definition.kind].validate(input as never, params as never);

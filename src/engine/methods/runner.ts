@@ -23,3 +23,14 @@ export interface ReconstructionRunner<P, F> {
 export interface RefinementRunner<P, F> {
   run(gpu: GpuContext, tomogram: Volume, params: P, options: RunOptions): Promise<VolumeOutput<F>>;
 }
+
+/** What a tilt synthesis gives back: the series with its new tilts appended. */
+export interface TiltSeriesOutput<F> {
+  tiltSeries: TiltSeries;
+  facts?: F;
+}
+
+/** Tilt series → tilt series with added tilts (appended after the measured ones, in stack order). */
+export interface TiltSynthesisRunner<P, F> {
+  run(gpu: GpuContext, tiltSeries: TiltSeries, params: P, options: RunOptions): Promise<TiltSeriesOutput<F>>;
+}

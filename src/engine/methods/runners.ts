@@ -24,14 +24,15 @@ import {
   type ResolvedRequest,
 } from './registry.ts';
 import { SIRT_RUNNER } from './sirt/run.ts';
-import type { ReconstructionRunner, RefinementRunner } from './runner.ts';
+import type { ReconstructionRunner, RefinementRunner, TiltSynthesisRunner } from './runner.ts';
+import { REPROJECT_RUNNER } from './reproject/run.ts';
 import type { RunOptions } from './slabs.ts';
 
 type RunnerOf<N extends MethodName> = KindOf<N> extends 'reconstruction'
   ? ReconstructionRunner<ParamsOf<N>, FactsOf<N>>
   : KindOf<N> extends 'refinement'
     ? RefinementRunner<ParamsOf<N>, FactsOf<N>>
-    : never;
+    : TiltSynthesisRunner<ParamsOf<N>, FactsOf<N>>;
 
 export const RUNNERS: { [N in MethodName]: RunnerOf<N> } = {
   fbp: FBP_RUNNER,
@@ -39,6 +40,7 @@ export const RUNNERS: { [N in MethodName]: RunnerOf<N> } = {
   coordnet: COORDNET_RUNNER,
   localnet: LOCALNET_RUNNER,
   gaussian: GAUSSIAN_RUNNER,
+  reproject: REPROJECT_RUNNER,
 };
 
 /** A tomogram a method made, with what names it. */
@@ -61,14 +63,17 @@ function prepare(ts: TiltSeries, params: { binning: number; subtractMean: boolea
   return params.subtractMean ? subtractTiltMeans(binned) : binned;
 }
 
-/** Check the data, then complete and check the request: everything that can fail before GPU work. */
-export function resolveReconstruction(ts: TiltSeries, request: RequestOf<'reconstruction'>): ResolvedRequest<'reconstruction'> {
+/**
+ * Check a tilt series' data, then complete and check a request on it (a reconstruction, a tilt synthesis):
+ * everything that can fail before GPU work.
+ */
+export function resolveOnTiltSeries<K extends 'reconstruction' | 'tiltSynthesis'>(ts: TiltSeries, request: RequestOf<K>): ResolvedRequest<K> {
   validateTiltAngles(ts.tiltAngles);
   validateFinite(ts);
-  return resolveRequest<'reconstruction'>(request, ts);
+  return resolveRequest<K>(request, ts);
 }
 
-/** Run a resolved reconstruction request (resolveReconstruction). */
+/** Run a resolved reconstruction request (resolveOnTiltSeries). */
 export async function runReconstruction(gpu: GpuContext, ts: TiltSeries, resolved: ResolvedRequest<'reconstruction'>, options: RunOptions = {}): Promise<Reconstruction> {
   const { method, params } = resolved;
   // One cast, here: RUNNERS[method] takes ParamsOf<method>, which `resolved` pairs with it.
@@ -79,7 +84,7 @@ export async function runReconstruction(gpu: GpuContext, ts: TiltSeries, resolve
 
 /** Resolve and run a reconstruction request: the entry point of the CLI, the evaluations and the bench. */
 export async function reconstruct(gpu: GpuContext, ts: TiltSeries, request: RequestOf<'reconstruction'>, options: RunOptions = {}): Promise<Reconstruction> {
-  return runReconstruction(gpu, ts, resolveReconstruction(ts, request), options);
+  return runReconstruction(gpu, ts, resolveOnTiltSeries<'reconstruction'>(ts, request), options);
 }
 
 /** Complete and check a refinement request for this tomogram: everything that can fail before the work. */
@@ -103,4 +108,23 @@ export async function runRefinement(
   const runner = RUNNERS[method] as unknown as RefinementRunner<ParamsOfKind<'refinement'>, unknown>;
   const { volume, loss, facts } = await runner.run(gpu, tomogram, params, options);
   return { method, volume, params, label: `${methodLabel(method, params, { input: tomogram, facts })} ← ${sourceLabel}`, loss };
+}
+
+/** A series with synthesised tilts, with what names them. */
+export interface TiltSynthesis {
+  method: MethodNameOf<'tiltSynthesis'>;
+  /** The input's tilts, then the new ones. */
+  tiltSeries: TiltSeries;
+  /** How many tilts were appended (the last ones in stack order). */
+  added: number;
+  params: ParamsOfKind<'tiltSynthesis'>;
+  label: string;
+}
+
+export async function runTiltSynthesis(gpu: GpuContext, ts: TiltSeries, resolved: ResolvedRequest<'tiltSynthesis'>, options: RunOptions = {}): Promise<TiltSynthesis> {
+  const { method, params } = resolved;
+  // One cast, as for the other kinds.
+  const runner = RUNNERS[method] as unknown as TiltSynthesisRunner<ParamsOfKind<'tiltSynthesis'>, unknown>;
+  const { tiltSeries, facts } = await runner.run(gpu, ts, params, options);
+  return { method, tiltSeries, added: tiltSeries.nTilts - ts.nTilts, params, label: methodLabel(method, params, { input: ts, facts }) };
 }

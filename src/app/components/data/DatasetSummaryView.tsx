@@ -21,6 +21,14 @@ export function DatasetSummaryView({ dataset }: { dataset: DatasetSummary }) {
         <dd>
           {formatAngle(angleMin)} … {formatAngle(angleMax)} ({tiltAngles.length})
         </dd>
+        {dataset.synthesized && (
+          <>
+            <dt>Added</dt>
+            <dd data-testid="dataset-synthesized" title={dataset.synthesized.label}>
+              the last {dataset.synthesized.count} tilts: {dataset.synthesized.label}
+            </dd>
+          </>
+        )}
         <dt>Values</dt>
         <dd>
           {formatNumber(stats.min)} … {formatNumber(stats.max)}, mean {formatNumber(stats.mean)}

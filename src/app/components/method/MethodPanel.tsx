@@ -1,8 +1,7 @@
-import { methodsOfKind } from '../../../engine/methods/registry.ts';
-import type { ReconstructionName } from '../../state/methodForm.ts';
 import { useAppStore } from '../../state/store.ts';
 import { Section } from '../Section.tsx';
 import { NumberField } from '../NumberField.tsx';
+import { MethodSelect } from './MethodSelect.tsx';
 import { METHOD_PANELS } from './panels.ts';
 
 function CommonFields({ disabled }: { disabled: boolean }) {
@@ -27,22 +26,12 @@ function CommonFields({ disabled }: { disabled: boolean }) {
 }
 
 export function MethodPanel() {
-  const method = useAppStore((s) => s.form.method);
-  const setMethod = useAppStore((s) => s.setMethod);
+  const method = useAppStore((s) => s.form.choice.reconstruction);
   const running = useAppStore((s) => s.job !== null);
   const Fields = METHOD_PANELS[method];
   return (
     <Section title="Method">
-      <label className="field">
-        <span className="field-label">Method</span>
-        <select value={method} onChange={(e) => setMethod(e.target.value as ReconstructionName)} data-testid="method-select" disabled={running}>
-          {methodsOfKind('reconstruction').map((d) => (
-            <option key={d.name} value={d.name}>
-              {d.menuLabel}
-            </option>
-          ))}
-        </select>
-      </label>
+      <MethodSelect kind="reconstruction" testId="method-select" disabled={running} />
       <Fields disabled={running} />
       <CommonFields disabled={running} />
     </Section>

@@ -69,7 +69,7 @@ export function RunControls() {
   const run = useAppStore((s) => s.run);
   const running = useAppStore((s) => s.job !== null);
   const canRun = useAppStore((s) => s.selectedDatasetId !== null && s.gpu.status === 'ready');
-  const method = useAppStore((s) => s.form.method);
+  const method = useAppStore((s) => s.form.choice.reconstruction);
   const note = useAppStore((s) => s.runNote);
   return (
     <div className="run-controls">

@@ -8,6 +8,7 @@ import { CoordnetFields } from './CoordnetFields.tsx';
 import { FbpFields } from './FbpFields.tsx';
 import { GaussianFields } from './GaussianFields.tsx';
 import { LocalnetFields } from './LocalnetFields.tsx';
+import { ReprojectFields } from './ReprojectFields.tsx';
 import { SirtFields } from './SirtFields.tsx';
 
 export const METHOD_PANELS: { [N in MethodName]: ComponentType<{ disabled: boolean }> } = {
@@ -16,4 +17,5 @@ export const METHOD_PANELS: { [N in MethodName]: ComponentType<{ disabled: boole
   coordnet: CoordnetFields,
   localnet: LocalnetFields,
   gaussian: GaussianFields,
+  reproject: ReprojectFields,
 };

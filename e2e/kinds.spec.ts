@@ -1,6 +1,7 @@
 /**
- * End-to-end: a refinement method applied to a result from the page. The new result is named after both,
- * listed and selected like any other, and its voxels are the CPU reference's smoothing of its source.
+ * End-to-end: the kinds of method besides reconstruction, from the page. A refinement makes a new result named
+ * after both, whose voxels are the CPU reference's smoothing of its source; a tilt synthesis makes a new data set
+ * with the tilts appended, which keeps the ground truth and reconstructs like any other.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { readMrc } from '../src/io/mrc.ts';
@@ -59,4 +60,25 @@ test('a bad σ from a script ends in one clear message, and the results stay', a
   expect(message).toMatch(/σ must be in \(0, 32\] voxels \(got -1\)/);
   await expect(page.getByTestId('error-message')).toContainText('Gaussian smoothing failed');
   expect(await page.evaluate(() => window.wedgelab.results().length)).toBe(count);
+});
+
+test('reprojection adds tilts to the series: a new data set that keeps its ground truth and reconstructs', async () => {
+  const source = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  await page.getByTestId('synthesize-method-select').selectOption('reproject');
+  await page.getByTestId('add-angles-input').fill('±66, ±72');
+  await page.getByTestId('add-angles-input').blur();
+  await setParams(page, { 'reproject-iterations-input': '3', 'reproject-thickness-input': '16' });
+  await page.getByTestId('synthesize-button').click();
+  await expect(page.getByTestId('run-note')).toContainText('4 tilts added');
+  const added = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  expect(added.nTilts).toBe(source.nTilts + 4);
+  expect(added.tiltAngles.slice(-4)).toEqual([66, -66, 72, -72]);
+  expect(added.synthesized).toEqual({ count: 4, label: 'Reprojection (±66, ±72°, SIRT 3 it, thickness 16)', sourceId: source.id });
+  await expect(page.getByTestId('dataset-synthesized')).toContainText('the last 4 tilts: Reprojection');
+  const truth = await page.evaluate((id) => window.wedgelab.results().filter((r) => r.datasetId === id && r.method === 'ground-truth').length, added.id);
+  expect(truth).toBe(1);
+  const fbp = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { binning: 4, thickness: 8 } }));
+  const result = await page.evaluate((id) => window.wedgelab.results().find((r) => r.id === id)!, fbp);
+  expect(result.datasetId).toBe(added.id);
+  expect(pageErrors).toEqual([]);
 });

@@ -1,0 +1,25 @@
+/** `wedgelab synthesize`: a tilt-synthesis method (tilt series → tilt series with added tilts), written as a new stack and .tlt. */
+import { mkdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { resolveOnTiltSeries, runTiltSynthesis } from '../engine/methods/runners.ts';
+import { openCliGpu } from './gpu.ts';
+import { methodCommand } from './methodFlags.ts';
+import { cliModelLibrary } from './models.ts';
+import { progressPrinter, readTiltSeriesPaths, writeTiltSeriesPaths } from './recon.ts';
+
+export async function synthesizeCommand(args: string[]): Promise<void> {
+  const command = methodCommand(args, 'tiltSynthesis', ['tilts', 'angles', 'out-dir']);
+  if (!command) return;
+  const { values, request, paths } = command;
+  const loaded = await readTiltSeriesPaths(paths.tilts, paths.angles);
+  const outDir = paths['out-dir'];
+  const resolved = resolveOnTiltSeries<'tiltSynthesis'>(loaded.tiltSeries, request);
+  const gpu = await openCliGpu();
+  const out = await runTiltSynthesis(gpu, loaded.tiltSeries, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
+  await mkdir(outDir, { recursive: true });
+  const files = { tiltSeries: join(outDir, 'tilt_series.mrc'), tiltAngles: join(outDir, 'tilt_series.tlt') };
+  const labels = [`tilt series: ${basename(paths.tilts)} + the last ${out.added} tilts by ${out.label}`];
+  await writeTiltSeriesPaths(out.tiltSeries, files.tiltSeries, files.tiltAngles, labels);
+  if (!values.quiet) process.stderr.write('\n');
+  process.stdout.write(`${JSON.stringify({ ...files, nTilts: out.tiltSeries.nTilts, added: out.added, label: out.label })}\n`);
+}
