@@ -6,6 +6,7 @@
 import type { GpuContext } from '../src/engine/gpu/device.ts';
 import type { ModelLibrary } from '../src/engine/onnx/library.ts';
 import { shippedModel, unknownModelError, type ModelChoice } from '../src/engine/methods/localnet/models.ts';
+import { variantOf } from '../src/engine/methods/localnet/base.ts';
 import { LocalModel } from '../src/engine/methods/localnet/model.ts';
 import { ORT_WASM_URL } from '../src/engine/onnx/wasmUrl.browser.ts';
 
@@ -42,7 +43,7 @@ export async function addModelFile(gpu: GpuContext, file: File): Promise<ModelCh
   if (shippedModel(file.name)) throw new Error(`${file.name} is the name of a shipped model: rename the file`);
   const bytes = new Uint8Array(await file.arrayBuffer());
   const model = await LocalModel.open(gpu, bytes, { wasmUrl: ORT_WASM_URL });
-  const variant = model.outputs === 8 ? 'wavelet' : 'voxel';
+  const variant = variantOf(model.outputs);
   await model.release();
   addedModels.set(file.name, bytes);
   return { name: file.name, variant, summary: `${variant} variant, ${model.patch} × ${model.patch} patches, from your file (${(bytes.length / 1024).toFixed(0)} KiB)` };

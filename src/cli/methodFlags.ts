@@ -114,7 +114,7 @@ function wrap(text: string, width: number): string {
 }
 
 /** `wedgelab recon|refine --method NAME --help`: what the method is, and each of its flags with its default. */
-export function methodHelp(values: FlagValues, kind: MethodKind): string {
+function methodHelp(values: FlagValues, kind: MethodKind): string {
   const { method, preset } = methodOf(values, kind);
   const definition = methodDefinition(method);
   // A 1024-pixel-wide series stands in for "your data" where a default scales with the width (thickness has its own text).

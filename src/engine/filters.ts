@@ -20,7 +20,7 @@ export interface FilterSpec {
 /** IMOD's (eTomo's) default radial filter parameters. */
 export const RADIAL_DEFAULTS = { cutoff: 0.35, falloff: 0.035 };
 
-export function isFilterName(name: string): name is FilterName {
+function isFilterName(name: string): name is FilterName {
   return (FILTER_NAMES as readonly string[]).includes(name);
 }
 

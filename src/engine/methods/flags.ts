@@ -58,7 +58,7 @@ export function choiceFlag<C extends string>(values: FlagValues, name: string, c
 }
 
 /** A switch: true when given, undefined (the method's default) when not. */
-export function switchFlag(values: FlagValues, name: string): true | undefined {
+function switchFlag(values: FlagValues, name: string): true | undefined {
   return values[name] === true ? true : undefined;
 }
 

@@ -18,7 +18,7 @@ export const METHODS = [FBP, SIRT, COORDNET, LOCALNET, GAUSSIAN, REPROJECT] as c
 
 type Definitions = (typeof METHODS)[number];
 export type MethodName = Definitions['name'];
-export type DefinitionOf<N extends MethodName> = Extract<Definitions, { name: N }>;
+type DefinitionOf<N extends MethodName> = Extract<Definitions, { name: N }>;
 export type KindOf<N extends MethodName> = DefinitionOf<N>['kind'];
 export type ParamsOf<N extends MethodName> = ReturnType<DefinitionOf<N>['defaults']>;
 export type FactsOf<N extends MethodName> = NonNullable<NonNullable<Parameters<DefinitionOf<N>['paramText']>[1]>['facts']>;
@@ -49,7 +49,7 @@ export function methodDefinition(name: MethodName): AnyDefinition {
 }
 
 /** The definitions of one kind, in registry order. */
-export function methodsOfKind<K extends MethodKind>(kind: K): AnyDefinition[] {
+export function methodsOfKind(kind: MethodKind): AnyDefinition[] {
   return [...BY_NAME.values()].filter((d) => d.kind === kind);
 }
 

@@ -23,6 +23,7 @@ import { batchSize, prepareLocalnetInput, slabPatches, slabPlan } from './run.ts
 import { FBP } from '../fbp/base.ts';
 import { randomTiltSeries, type MethodBench } from '../benchKit.ts';
 import { DEFAULT_MEMORY_BUDGET } from '../slabs.ts';
+import { variantOf } from './base.ts';
 import { LOCAL_MODELS } from './models.ts';
 
 export interface LocalnetBenchRow {
@@ -130,7 +131,7 @@ export async function benchLocalnet(
         const sampled = r.timedPoints < r.points;
         rows.push({
           model: name,
-          variant: model.outputs === 8 ? 'wavelet' : 'voxel',
+          variant: variantOf(model.outputs),
           backend: model.backend,
           size: size.join('×'),
           nTilts: ts.nTilts,
