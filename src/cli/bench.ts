@@ -1,7 +1,8 @@
 /**
  * `wedgelab bench` (npm run bench): every method's own bench entry (methods/benches.ts: FBP and SIRT against
  * scikit-image's iradon timed in the same run, the coordinate network's step, the local network's patches and
- * model against FBP), then the 3-D FFT, the 3-D view and the local network in the page. Writes
+ * model against FBP), then the 3-D FFT, the 3-D view, the local network in the page, and one batch of tiny series
+ * against separate recon calls. Writes
  * bench/out/bench.json and a Markdown table (also printed).
  */
 import { execFileSync } from 'node:child_process';
@@ -13,6 +14,7 @@ import type { BenchContext } from '../engine/methods/benchKit.ts';
 import { BENCHES } from '../engine/methods/benches.ts';
 import { METHODS, type MethodName } from '../engine/methods/registry.ts';
 import { choiceFlag } from '../engine/methods/flags.ts';
+import { batchTable, benchBatch } from './benchBatch.ts';
 import { benchLocalnetPage, type LocalnetPageRow } from './benchLocalnetPage.ts';
 import { benchRender, type RenderBenchRow } from './benchRender.ts';
 import { cliModelLibrary } from './models.ts';
@@ -54,8 +56,8 @@ function localnetPageTable(rows: LocalnetPageRow[]): string {
   return [head, ...body].join('\n');
 }
 
-/** The bench's parts: every method's own bench, then the 3-D FFT, the 3-D view and the local network in the page. */
-const PARTS = [...METHODS.map((d) => d.name), 'fft', 'render', 'localnet-page'] as const;
+/** The bench's parts: every method's own bench, then the 3-D FFT, the 3-D view, the local network in the page and the batch command. */
+const PARTS = [...METHODS.map((d) => d.name), 'fft', 'render', 'localnet-page', 'batch'] as const;
 type Part = (typeof PARTS)[number];
 const MODEL_BACKENDS = ['auto', 'webgpu', 'wasm'] as const satisfies readonly BenchContext['modelBackend'][];
 
@@ -77,7 +79,7 @@ function cachedPython(): BenchContext['python'] {
 
 /**
  * `wedgelab bench [--quick] [--only PART[,PART…]] [--model-backend auto|webgpu|wasm] [--out-dir DIR]`; the parts
- * are the methods' names (each method's own bench entry), fft, render and localnet-page.
+ * are the methods' names (each method's own bench entry), fft, render, localnet-page and batch.
  * --model-backend: the model benches' onnxruntime-web backend ('auto': WebGPU on a real GPU, wasm on a software
  * adapter, as in the page).
  */
@@ -110,10 +112,11 @@ export async function benchCommand(args: string[]): Promise<void> {
   // In the page, whole runs: on a software adapter only a small tomogram (the voxel model needs ~0.5 ms a voxel there).
   const pageSizes: [number, number, number][] = quick || gpu.isFallbackAdapter ? [[64, 64, 32]] : [[128, 128, 128], [256, 256, 128], [512, 512, 256]];
   const localnetPage = parts.has('localnet-page') ? await benchLocalnetPage(pageSizes, { softwareGpu: gpu.isFallbackAdapter, log }) : [];
+  const batch = parts.has('batch') ? await benchBatch(gpu, { quick, log }) : [];
   const machine = `${gpu.description}${gpu.isFallbackAdapter ? ' (software fallback adapter)' : ''}; host ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; peak host RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
   await mkdir(outDir, { recursive: true });
   const gpuInfo = { description: gpu.description, vendor: gpu.vendor, architecture: gpu.architecture, fallback: gpu.isFallbackAdapter };
-  const report = { date: new Date().toISOString(), machine, gpu: gpuInfo, methods, fft: fftRows, render: renderRows, localnetPage };
+  const report = { date: new Date().toISOString(), machine, gpu: gpuInfo, methods, fft: fftRows, render: renderRows, localnetPage, batch };
   await writeFile(join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = [
     `Machine: ${machine}`,
@@ -121,6 +124,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     fftRows.length ? `\n3-D FFT and FSC\n\n${fftTable(fftRows)}` : '',
     renderRows.length ? `\n3-D view (chromium)\n\n${renderTable(renderRows)}` : '',
     localnetPage.length ? `\nLocal network in the page (chromium; the worker's own backend choice)\n\n${localnetPageTable(localnetPage)}` : '',
+    batch.length ? `\nMany series: one batch against separate recon calls (FBP, no scores)\n\n${batchTable(batch)}` : '',
   ].join('\n');
   await writeFile(join(outDir, 'bench.md'), `${markdown}\n`);
   process.stdout.write(`${markdown}\n`);

@@ -1,9 +1,7 @@
 // The wedgelab command line end to end, as a user runs it: real processes, real files.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { filterResponse, paddedLength } from '../engine/filters.ts';
 import { tiltTrig } from '../engine/geometry.ts';
@@ -17,19 +15,9 @@ import { dwt3Cpu } from '../engine/reference/wavelet3d.ts';
 import { METHODS, methodChoices, methodFlags } from '../engine/methods/registry.ts';
 import { readMrc } from '../io/mrc.ts';
 import { readTiltSeriesFiles } from '../io/tiltSeriesFiles.ts';
+import { wedgelab } from './testKit.ts';
 
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'wedgelab-cli-'));
-
-async function wedgelab(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/wedgelab.js', ...args], { env, encoding: 'utf8' });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 /** A .npy file as training-patches writes it: format 1.0, little-endian float32 or int32. */
 function readNpy(path: string): { shape: number[]; data: Float32Array | Int32Array } {

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { closeNodeGpu } from '../engine/gpu/node.ts';
 import { mrcInfo, readMrc } from '../io/mrc.ts';
 import { RespawnWithSoftwareGpu, respawnWithSoftwareGpu } from './gpu.ts';
+import { batchCommand } from './batch/command.ts';
 import { benchCommand } from './bench.ts';
 import { cvCommand, oddEvenCommand } from './evaluate.ts';
 import { metricsCommand } from './metrics.ts';
@@ -38,8 +39,12 @@ ${methodUsage('tiltSynthesis', '                 ')}
   wedgelab metrics --a A.mrc --b B.mrc [--angles F.tlt] [--invert-angles] [--json]
   wedgelab cv --tilts STACK.mrc --angles F.tlt --method METHOD [method options] [--drop 0|±15|every:K] [--json]
   wedgelab oddeven --tilts STACK.mrc --angles F.tlt --method METHOD [method options] [--json]
+  wedgelab batch --list SERIES.tsv|DIR --methods METHOD[,METHOD…] [method options] --out-dir OUT [--jobs N]
+                 [--scores cv,oddeven|none] [--drop 0] [--retry-failed] [--progress bar|json] [--task-index I]
+                 [--slurm [--submit] [--partition P] [--time 4:00:00] [--mem 32G] [--gpus 1] [--throttle K]]
+  wedgelab batch --merge --out-dir OUT
   wedgelab bench [--quick] [--only PART[,PART…]] [--model-backend auto|webgpu|wasm] [--out-dir DIR]
-                 (PART: ${[...METHODS.map((d) => d.name), 'fft', 'render', 'localnet-page'].join(', ')})`;
+                 (PART: ${[...METHODS.map((d) => d.name), 'fft', 'render', 'localnet-page', 'batch'].join(', ')})`;
 
 async function infoCommand(args: string[]): Promise<void> {
   const { positionals } = parseOptions(args, {});
@@ -59,6 +64,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   metrics: metricsCommand,
   cv: cvCommand,
   oddeven: oddEvenCommand,
+  batch: batchCommand,
   bench: benchCommand,
 };
 

@@ -45,9 +45,8 @@ export const METHOD_OPTIONS = {
 /** The command each kind of method runs under, for messages. */
 const KIND_COMMANDS: Record<MethodKind, string> = { reconstruction: 'recon', refinement: 'refine', tiltSynthesis: 'synthesize' };
 
-/** The method named by --method (or an alias) among the kind's, with the error listing the kind's choices. */
-function methodOf(values: FlagValues, kind: MethodKind): { method: MethodName; preset: Partial<MethodParams> } {
-  const name = values.method;
+/** The method a name (from --method or --methods) stands for among the kind's, with the error listing the kind's choices. */
+function methodOf(name: unknown, kind: MethodKind): { method: MethodName; preset: Partial<MethodParams> } {
   const choices = `use one of ${methodChoices(kind).join(', ')}`;
   if (typeof name !== 'string' || name === '') throw new UsageError(`--method is required: ${choices}`);
   const found = methodForCliName(name);
@@ -58,19 +57,34 @@ function methodOf(values: FlagValues, kind: MethodKind): { method: MethodName; p
   return found;
 }
 
-/** The method and its parameters from the command line; unset parameters take the method's defaults (the engine fills them). */
-export function methodRequest<K extends MethodKind>(values: FlagValues, kind: K): RequestOf<K> {
-  const { method, preset } = methodOf(values, kind);
-  const definition = methodDefinition(method);
-  const own = methodFlags(method);
-  const foreign = [...allMethodFlags().keys()].filter((name) => values[name] !== undefined && !own.some((f) => f.name === name));
-  if (foreign.length > 0) {
-    const flags = `${foreign.map((n) => `--${n}`).join(', ')} ${foreign.length === 1 ? 'is not a flag' : 'are not flags'}`;
-    throw new UsageError(`${flags} of ${method}: see wedgelab ${KIND_COMMANDS[kind]} --method ${method} --help`);
-  }
-  const params = { ...preset, ...readDeclaredFlags(own, values), ...definition.readFlags?.(values) };
+/** The flags given that none of `methods` reads: an error, since they would be ignored. */
+function checkFlagsRead(values: FlagValues, methods: readonly MethodName[], kind: MethodKind): void {
+  const read = new Set(methods.flatMap((m) => methodFlags(m).map((f) => f.name)));
+  const foreign = [...allMethodFlags().keys()].filter((name) => values[name] !== undefined && !read.has(name));
+  if (foreign.length === 0) return;
+  const flags = `${foreign.map((n) => `--${n}`).join(', ')} ${foreign.length === 1 ? 'is not a flag' : 'are not flags'}`;
+  throw new UsageError(`${flags} of ${methods.join(' or ')}: see wedgelab ${KIND_COMMANDS[kind]} --method ${methods[0]} --help`);
+}
+
+/** A method's request from the flags it declares; unset parameters take the method's defaults (the engine fills them). */
+function requestFor<K extends MethodKind>(method: MethodName, preset: Partial<MethodParams>, values: FlagValues): RequestOf<K> {
+  const params = { ...preset, ...readDeclaredFlags(methodFlags(method), values), ...methodDefinition(method).readFlags?.(values) };
   // Flags left unset read as undefined: drop them, so that the method's defaults apply.
   return { method, params: Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined)) } as RequestOf<K>;
+}
+
+/** The method of --method and its parameters from the command line. */
+export function methodRequest<K extends MethodKind>(values: FlagValues, kind: K): RequestOf<K> {
+  const { method, preset } = methodOf(values.method, kind);
+  checkFlagsRead(values, [method], kind);
+  return requestFor(method, preset, values);
+}
+
+/** Several methods from one command line (`--methods fbp,sirt`): each reads the flags it declares; a flag none reads is an error. */
+export function methodRequests<K extends MethodKind>(values: FlagValues, kind: K, names: readonly string[]): { name: string; request: RequestOf<K> }[] {
+  const found = names.map((name) => ({ name, ...methodOf(name, kind) }));
+  checkFlagsRead(values, found.map((f) => f.method), kind);
+  return found.map(({ name, method, preset }) => ({ name, request: requestFor<K>(method, preset, values) }));
 }
 
 function flagUsage(flag: FlagSpec<MethodParams>): string {
@@ -115,7 +129,7 @@ function wrap(text: string, width: number): string {
 
 /** `wedgelab recon|refine --method NAME --help`: what the method is, and each of its flags with its default. */
 function methodHelp(values: FlagValues, kind: MethodKind): string {
-  const { method, preset } = methodOf(values, kind);
+  const { method, preset } = methodOf(values.method, kind);
   const definition = methodDefinition(method);
   // A 1024-pixel-wide series stands in for "your data" where a default scales with the width (thickness has its own text).
   const defaults = definition.defaults({ nx: 1024 }, preset);

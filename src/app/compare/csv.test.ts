@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CrossValidationSummary, FscReport } from '../../../workers/api.ts';
-import { crossValidationCsv, csvCell, fscCsv, metricsCsv, metricsJson, toCsv } from './csv.ts';
+import { csvCell, toCsv } from '../../io/csv.ts';
+import { crossValidationCsv, fscCsv, metricsCsv, metricsJson } from './csv.ts';
 
 const rowsOf = (csv: string): string[][] =>
   csv

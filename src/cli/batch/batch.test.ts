@@ -1,0 +1,118 @@
+// `wedgelab batch` on one machine, as a user runs it: tiny simulated series, a broken one, resuming, a task index,
+// and the SLURM scripts it writes.
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { wedgelab } from '../testKit.ts';
+import type { BatchRow } from './rows.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'wedgelab-batch-'));
+const series = join(dir, 'series');
+
+function rows(out: string): BatchRow[] {
+  return JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as BatchRow[];
+}
+
+beforeAll(async () => {
+  for (const seed of [1, 2, 3]) {
+    const sim = await wedgelab(['simulate', '--phantom', 'spheres', '--size', '24,8,8', '--angles', '-60,60,10', '--seed', String(seed), '--out-dir', join(series, `s${seed}`)]);
+    expect(sim.code, sim.stderr).toBe(0);
+  }
+  // A stack cut short, and a stack with one angle too few: each must end as a failed row, the others complete.
+  mkdirSync(join(series, 'cut'));
+  writeFileSync(join(series, 'cut', 'tilt_series.mrc'), readFileSync(join(series, 's1', 'tilt_series.mrc')).subarray(0, 3000));
+  copyFileSync(join(series, 's1', 'tilt_series.tlt'), join(series, 'cut', 'tilt_series.tlt'));
+  mkdirSync(join(series, 'short'));
+  copyFileSync(join(series, 's2', 'tilt_series.mrc'), join(series, 'short', 'tilt_series.mrc'));
+  writeFileSync(join(series, 'short', 'tilt_series.tlt'), readFileSync(join(series, 's2', 'tilt_series.tlt'), 'utf8').trim().split('\n').slice(1).join('\n'));
+});
+
+describe('wedgelab batch', () => {
+  const out = join(dir, 'out');
+  const args = ['batch', '--list', series, '--methods', 'fbp,sirt', '--iterations', '3', '--thickness', '8', '--out-dir', out, '--quiet'];
+
+  it('runs every series and method, records a broken series with its reason, and goes on', async () => {
+    const run = await wedgelab(args);
+    expect(run.code, run.stderr).toBe(0);
+    const table = rows(out);
+    expect(table.map((r) => `${r.series} ${r.method} ${r.status}`)).toEqual([
+      'cut fbp failed',
+      'cut sirt failed',
+      's1 fbp done',
+      's1 sirt done',
+      's2 fbp done',
+      's2 sirt done',
+      's3 fbp done',
+      's3 sirt done',
+      'short fbp failed',
+      'short sirt failed',
+    ]);
+    expect(table[0].error).toMatch(/tilt_series\.mrc: truncated MRC data/);
+    expect(table[8].error).toMatch(/12 angles.*13 sections/);
+    const s1 = table.find((r) => r.series === 's1' && r.method === 'sirt')!;
+    expect(s1).toMatchObject({ output: join('s1', 'sirt.mrc'), label: 'SIRT (3 it, λ 1, thickness 8, bin 1)', version: '0.1.0', resolutionUnit: 'Å' });
+    expect(s1.cvCorr).toBeGreaterThan(0.5);
+    expect(JSON.parse(s1.params!)).toMatchObject({ iterations: 3, thickness: 8 });
+    const csv = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n');
+    expect(csv).toHaveLength(11);
+    expect(csv[0]).toBe('series,method,status,error,output,label,seconds,cvNmse,cvCorr,oddEvenRes0143,oddEvenRes05,resolutionUnit,gpu,version,params,finishedAt');
+    // No half file is left behind: every write went through a temporary name.
+    expect(readdirSync(join(out, 's1')).sort()).toEqual(['fbp.mrc', 'sirt.mrc']);
+  });
+
+  it('is safe to run twice: what is done is skipped, a failure is retried only when asked', async () => {
+    const before = rows(out);
+    const stamp = statSync(join(out, 's1', 'fbp.mrc')).mtimeMs;
+    const again = await wedgelab([...args.filter((a) => a !== '--quiet'), '--progress', 'json']);
+    expect(again.code, again.stderr).toBe(0);
+    const events = again.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event: string });
+    expect(events.map((e) => e.event)).toEqual(Array(10).fill('skipped'));
+    expect(statSync(join(out, 's1', 'fbp.mrc')).mtimeMs).toBe(stamp);
+    expect(rows(out)).toEqual(before);
+    // A removed tomogram is redone; a failed series is retried with --retry-failed.
+    rmSync(join(out, 's2', 'sirt.mrc'));
+    const retried = await wedgelab([...args, '--retry-failed', '--progress', 'json']);
+    const done = retried.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event: string; series: string; method: string });
+    expect(done.filter((e) => e.event === 'done' || e.event === 'failed').map((e) => `${e.series} ${e.method} ${e.event}`).sort()).toEqual([
+      'cut fbp failed',
+      'cut sirt failed',
+      's2 sirt done',
+      'short fbp failed',
+      'short sirt failed',
+    ]);
+  });
+
+  it('runs one series by task index, and refuses what it cannot do before any work', async () => {
+    const single = join(dir, 'single');
+    const one = await wedgelab(['batch', '--list', series, '--methods', 'fbp', '--thickness', '8', '--scores', 'none', '--out-dir', single, '--task-index', '2', '--quiet', '--no-merge']);
+    expect(one.code, one.stderr).toBe(0);
+    expect(readdirSync(join(single, 'rows'))).toEqual(['s2.fbp.json']);
+    expect(existsSync(join(single, 'metrics.csv'))).toBe(false);
+    const merged = await wedgelab(['batch', '--merge', '--out-dir', single]);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(rows(single).map((r) => `${r.series} ${r.method} ${r.status} ${r.label}`)).toEqual(['s2 fbp done FBP (ram-lak, thickness 8, bin 1)']);
+    const outOfRange = await wedgelab(['batch', '--list', series, '--methods', 'fbp', '--out-dir', single, '--task-index', '9']);
+    expect(outOfRange.stderr.split('\n')[0]).toBe('wedgelab batch: --task-index 9: the list has 5 series (0–4)');
+    const foreign = await wedgelab(['batch', '--list', series, '--methods', 'fbp', '--iterations', '3', '--out-dir', single]);
+    expect(foreign.stderr.split('\n')[0]).toBe('wedgelab batch: --iterations is not a flag of fbp: see wedgelab recon --method fbp --help');
+    const refinement = await wedgelab(['batch', '--list', series, '--methods', 'fbp,gaussian', '--out-dir', single]);
+    expect(refinement.stderr.split('\n')[0]).toMatch(/unknown reconstruction method "gaussian": gaussian is a refinement method/);
+  });
+
+  it('writes a SLURM job array over the listed series and a merge job after it', async () => {
+    const cluster = join(dir, 'cluster');
+    const made = await wedgelab(['batch', '--list', series, '--methods', 'fbp', '--thickness', '8', '--out-dir', cluster, '--slurm', '--partition', 'gpu', '--throttle', '4', '--time', '1:00:00']);
+    expect(made.code, made.stderr).toBe(0);
+    const script = readFileSync(join(cluster, 'slurm', 'batch.sbatch'), 'utf8');
+    expect(script).toContain('#SBATCH --array=0-4%4');
+    expect(script).toContain('#SBATCH --gres=gpu:1');
+    expect(script).toContain('#SBATCH --partition=gpu');
+    expect(script).toContain('#SBATCH --time=1:00:00');
+    const command = script.trim().split('\n').at(-1)!;
+    expect(command).toMatch(/^exec \S+ \S+bin\/wedgelab\.js batch --methods fbp --thickness 8 --out-dir \S+cluster --list \S+series\.tsv --no-merge$/);
+    const list = readFileSync(join(cluster, 'slurm', 'series.tsv'), 'utf8').trim().split('\n').slice(1);
+    expect(list.map((line) => line.split('\t')[0])).toEqual(['cut', 's1', 's2', 's3', 'short']);
+    expect(readFileSync(join(cluster, 'slurm', 'merge.sbatch'), 'utf8')).toMatch(/batch --merge --out-dir \S+cluster\n$/);
+  });
+});

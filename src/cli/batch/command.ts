@@ -1,0 +1,235 @@
+/**
+ * `wedgelab batch`: many tilt series, several methods each, unattended and resumable. A series and method is done
+ * when its tomogram and its row exist: both are written under temporary names and renamed when complete, so a
+ * killed run leaves nothing that looks finished, and running the same batch again skips what is done. A failed
+ * series is recorded with its reason and the batch goes on. With --slurm it writes (and with --submit submits) a
+ * job array, one task per series.
+ */
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { crossValidate } from '../../engine/evaluation/crossValidation.ts';
+import { oddEvenFsc } from '../../engine/evaluation/oddEven.ts';
+import { heldOutTilts } from '../../engine/evaluation/tiltSubsets.ts';
+import type { GpuContext } from '../../engine/gpu/device.ts';
+import { choiceFlag, intFlag, requireFlag, UsageError, type FlagValues } from '../../engine/methods/flags.ts';
+import type { RequestOf } from '../../engine/methods/registry.ts';
+import { reconstruct } from '../../engine/methods/runners.ts';
+import type { Progress, TiltSeries } from '../../engine/types.ts';
+import { writeMrc } from '../../io/mrc.ts';
+import { writeFileAtomic } from '../atomicWrite.ts';
+import { openCliGpu } from '../gpu.ts';
+import { METHOD_OPTIONS, methodRequests } from '../methodFlags.ts';
+import { cliModelLibrary } from '../models.ts';
+import { parseOptions } from '../options.ts';
+import { progressPrinter, readTiltSeriesPaths } from '../recon.ts';
+import { mergeRows, readRow, writeRow, type BatchRow } from './rows.ts';
+import { listSeries, type SeriesEntry } from './series.ts';
+import { submitSlurm, writeSlurmScripts, type SlurmOptions } from './slurm.ts';
+
+const OPTIONS = {
+  ...METHOD_OPTIONS,
+  list: { type: 'string' },
+  methods: { type: 'string' },
+  'out-dir': { type: 'string' },
+  jobs: { type: 'string' },
+  progress: { type: 'string' },
+  scores: { type: 'string' },
+  drop: { type: 'string' },
+  'retry-failed': { type: 'boolean' },
+  'task-index': { type: 'string' },
+  merge: { type: 'boolean' },
+  'no-merge': { type: 'boolean' },
+  slurm: { type: 'boolean' },
+  submit: { type: 'boolean' },
+  partition: { type: 'string' },
+  time: { type: 'string' },
+  mem: { type: 'string' },
+  gpus: { type: 'string' },
+  throttle: { type: 'string' },
+} as const;
+
+/** Options that shape the SLURM scripts, not a task's run, and the list (tasks read the scripts' own): left out of the command each task runs. */
+const SLURM_ONLY = new Set(['slurm', 'submit', 'partition', 'time', 'mem', 'gpus', 'throttle', 'task-index', 'progress', 'list']);
+const SWITCHES = new Set(Object.entries(OPTIONS).flatMap(([name, o]) => (o.type === 'boolean' ? [name] : [])));
+
+const SCORES = ['cv', 'oddeven'] as const;
+type Score = (typeof SCORES)[number];
+
+interface Batch {
+  outDir: string;
+  methods: { name: string; request: RequestOf<'reconstruction'> }[];
+  scores: Set<Score>;
+  drop: string;
+  retryFailed: boolean;
+  json: boolean;
+  quiet: boolean;
+  gpu: GpuContext;
+  version: string;
+}
+
+/** The batch's own arguments for its SLURM tasks: without the SLURM options and the list, --out-dir made absolute. */
+function taskArgs(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].startsWith('--') ? args[i].slice(2).split(/=(.*)/s) : [null, undefined];
+    const takesValue = flag !== null && !SWITCHES.has(flag) && inline === undefined;
+    const value = takesValue ? args[++i] : inline;
+    if (flag === null) out.push(args[i]);
+    else if (SLURM_ONLY.has(flag)) continue;
+    else if (flag === 'out-dir') out.push(`--${flag}`, resolve(value ?? ''));
+    else out.push(`--${flag}`, ...(value === undefined ? [] : [value]));
+  }
+  return out;
+}
+
+async function packageVersion(): Promise<string> {
+  const text = await readFile(new URL('../../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+/** A line of progress: a bar on the terminal, or a JSON line on stdout with --progress json. */
+function reporter(batch: Batch, series: string, method: string): (p: Progress) => void {
+  if (batch.json) return (p) => process.stdout.write(`${JSON.stringify({ event: 'progress', series, method, fraction: p.fraction, message: p.message })}\n`);
+  const bar = progressPrinter(batch.quiet);
+  return (p) => bar({ ...p, message: `${series} ${method}: ${p.message}` });
+}
+
+function announce(batch: Batch, event: 'done' | 'failed' | 'skipped', row: Pick<BatchRow, 'series' | 'method'> & Partial<BatchRow>): void {
+  if (batch.json) process.stdout.write(`${JSON.stringify({ event, ...row })}\n`);
+  else if (!batch.quiet || event === 'failed') {
+    const detail = event === 'failed' ? `: ${row.error}` : event === 'done' ? ` in ${row.seconds?.toFixed(2)} s` : ' (already done)';
+    process.stderr.write(`\r${row.series} ${row.method}: ${event}${detail}\n`);
+  }
+}
+
+/** Whether a series and method needs running: not when its row says done and its tomogram is there, nor when it failed (unless retried). */
+async function needsRun(batch: Batch, series: string, method: string): Promise<boolean> {
+  const row = await readRow(batch.outDir, series, method);
+  if (!row) return true;
+  if (row.status === 'failed') return batch.retryFailed;
+  return !(row.output && (await stat(join(batch.outDir, row.output)).catch(() => null)));
+}
+
+/** Reconstruct, write the tomogram, score it; the row of the run. */
+async function runOne(batch: Batch, entry: SeriesEntry, ts: TiltSeries, method: Batch['methods'][number]): Promise<BatchRow> {
+  const onProgress = reporter(batch, entry.name, method.name);
+  const options = { onProgress, models: cliModelLibrary };
+  const started = performance.now();
+  const result = await reconstruct(batch.gpu, ts, method.request, options);
+  const output = join(entry.name, `${method.name}.mrc`);
+  await mkdir(join(batch.outDir, entry.name), { recursive: true });
+  await writeFileAtomic(join(batch.outDir, output), writeMrc(result.volume, { labels: [result.label, `from ${entry.stack}`] }));
+  const seconds = (performance.now() - started) / 1000;
+  const row: BatchRow = { series: entry.name, method: method.name, status: 'done', output, label: result.label, seconds, gpu: batch.gpu.description, version: batch.version, params: JSON.stringify(result.params), finishedAt: '' };
+  if (batch.scores.has('cv')) {
+    const cv = await crossValidate(batch.gpu, ts, method.request, heldOutTilts(ts.tiltAngles, batch.drop), options);
+    Object.assign(row, { cvNmse: cv.meanNmse, cvCorr: cv.meanCorr });
+  }
+  if (batch.scores.has('oddeven')) {
+    const report = await oddEvenFsc(batch.gpu, ts, method.request, options);
+    const length = (f: number | null) => (f === null ? null : report.pixelSize > 0 ? report.pixelSize / f : 1 / f);
+    Object.assign(row, { oddEvenRes0143: length(report.res0143), oddEvenRes05: length(report.res05), resolutionUnit: report.pixelSize > 0 ? 'Å' : 'voxel' });
+  }
+  return row;
+}
+
+/** Every method of one series; a series that cannot be read fails each of its methods with the reason. */
+async function runSeries(batch: Batch, entry: SeriesEntry): Promise<void> {
+  const todo = [];
+  for (const method of batch.methods) {
+    if (await needsRun(batch, entry.name, method.name)) todo.push(method);
+    else announce(batch, 'skipped', { series: entry.name, method: method.name });
+  }
+  if (todo.length === 0) return;
+  let ts: TiltSeries | null = null;
+  let loadError = '';
+  try {
+    ts = (await readTiltSeriesPaths(entry.stack, entry.angles)).tiltSeries;
+  } catch (error) {
+    loadError = (error as Error).message;
+  }
+  for (const method of todo) {
+    let row: BatchRow;
+    try {
+      if (!ts) throw new Error(loadError);
+      row = await runOne(batch, entry, ts, method);
+    } catch (error) {
+      const message = ((error as Error).message ?? String(error)).replace(/\s+/g, ' ');
+      row = { series: entry.name, method: method.name, status: 'failed', error: message, gpu: batch.gpu.description, version: batch.version, finishedAt: '' };
+    }
+    row.finishedAt = new Date().toISOString();
+    await writeRow(batch.outDir, row);
+    announce(batch, row.status, row);
+  }
+}
+
+/** `--jobs N` series at a time (they share the GPU; reading one series overlaps another's GPU work). */
+async function runAll(batch: Batch, entries: SeriesEntry[], jobs: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < entries.length) await runSeries(batch, entries[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, entries.length) }, worker));
+}
+
+function slurmOptions(values: FlagValues): SlurmOptions {
+  return {
+    partition: values.partition as string | undefined,
+    time: (values.time as string | undefined) ?? '4:00:00',
+    mem: (values.mem as string | undefined) ?? '32G',
+    gpus: intFlag(values, 'gpus') ?? 1,
+    throttle: intFlag(values, 'throttle') ?? 0,
+  };
+}
+
+/** The series a task runs: all, or the --task-index'th (SLURM_ARRAY_TASK_ID in an array task), counting from 0. */
+function seriesOfTask(values: FlagValues, entries: SeriesEntry[]): SeriesEntry[] {
+  const fromEnv = process.env.SLURM_ARRAY_TASK_ID;
+  const index = intFlag(values, 'task-index') ?? (fromEnv === undefined ? undefined : intFlag({ 'task-index': fromEnv }, 'task-index'));
+  if (index === undefined) return entries;
+  if (index < 0 || index >= entries.length) throw new UsageError(`--task-index ${index}: the list has ${entries.length} series (0–${entries.length - 1})`);
+  return [entries[index]];
+}
+
+export async function batchCommand(args: string[]): Promise<void> {
+  const { values } = parseOptions(args, OPTIONS);
+  const outDir = resolve(requireFlag(values, 'out-dir'));
+  if (values.merge) {
+    const rows = await mergeRows(outDir);
+    process.stderr.write(`${rows.length} rows → ${join(outDir, 'metrics.csv')}\n`);
+    return;
+  }
+  // The GPU first: without one, the process restarts itself on the software adapter before it reads or says anything.
+  const gpu = values.slurm ? null : await openCliGpu();
+  const entries = await listSeries(requireFlag(values, 'list'));
+  const methods = methodRequests(values, 'reconstruction', requireFlag(values, 'methods').split(',').map((m) => m.trim()));
+  const scoreText = (values.scores as string | undefined) ?? 'cv,oddeven';
+  const scores = new Set(scoreText === 'none' ? [] : scoreText.split(',').map((s) => choiceFlag({ scores: s.trim() }, 'scores', SCORES)!));
+  heldOutTilts([-10, 0, 10], (values.drop as string | undefined) ?? '0'); // a bad --drop fails now, not per series
+  await mkdir(outDir, { recursive: true });
+  if (values.slurm) {
+    const paths = await writeSlurmScripts(outDir, taskArgs(args), entries, slurmOptions(values));
+    process.stderr.write(`SLURM scripts for ${entries.length} series: ${paths.array}, then ${paths.merge}\n`);
+    if (values.submit) {
+      const jobs = await submitSlurm(paths);
+      process.stdout.write(`${JSON.stringify({ ...jobs, series: entries.length })}\n`);
+    }
+    return;
+  }
+  const batch: Batch = {
+    outDir,
+    methods,
+    scores,
+    drop: (values.drop as string | undefined) ?? '0',
+    retryFailed: values['retry-failed'] === true,
+    json: choiceFlag(values, 'progress', ['bar', 'json'] as const) === 'json',
+    quiet: values.quiet === true,
+    gpu: gpu!,
+    version: await packageVersion(),
+  };
+  await runAll(batch, seriesOfTask(values, entries), intFlag(values, 'jobs') ?? 1);
+  if (values['no-merge']) return;
+  const rows = await mergeRows(outDir);
+  const failed = rows.filter((r) => r.status === 'failed').length;
+  process.stderr.write(`${rows.length - failed} done, ${failed} failed → ${join(outDir, 'metrics.csv')}\n`);
+}

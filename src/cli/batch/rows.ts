@@ -1,0 +1,80 @@
+/**
+ * One row per series and method: written to OUT/rows/SERIES.METHOD.json when the run ends (done or failed), so a
+ * row's presence says the run finished; merged into OUT/metrics.csv and OUT/metrics.json.
+ */
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { toCsv } from '../../io/csv.ts';
+import { writeFileAtomic } from '../atomicWrite.ts';
+
+export interface BatchRow {
+  series: string;
+  /** The method as named on the command line (an alias such as localnet-wavelet stays as given). */
+  method: string;
+  status: 'done' | 'failed';
+  /** The reason of a failure, in one line. */
+  error?: string;
+  /** The tomogram, relative to the output folder. */
+  output?: string;
+  label?: string;
+  seconds?: number;
+  /** Held-out-tilt cross-validation: mean NMSE and correlation of the predicted held-out tilts. */
+  cvNmse?: number;
+  cvCorr?: number;
+  /** Odd/even FSC resolution at 0.143 and 0.5, in `resolutionUnit`; null where the curve never crosses. */
+  oddEvenRes0143?: number | null;
+  oddEvenRes05?: number | null;
+  resolutionUnit?: 'Å' | 'voxel';
+  gpu: string;
+  version: string;
+  /** The method's complete parameters, as JSON. */
+  params?: string;
+  finishedAt: string;
+}
+
+const COLUMNS: (keyof BatchRow)[] = [
+  'series',
+  'method',
+  'status',
+  'error',
+  'output',
+  'label',
+  'seconds',
+  'cvNmse',
+  'cvCorr',
+  'oddEvenRes0143',
+  'oddEvenRes05',
+  'resolutionUnit',
+  'gpu',
+  'version',
+  'params',
+  'finishedAt',
+];
+
+export function rowPath(outDir: string, series: string, method: string): string {
+  return join(outDir, 'rows', `${series}.${method}.json`);
+}
+
+export async function writeRow(outDir: string, row: BatchRow): Promise<void> {
+  await mkdir(join(outDir, 'rows'), { recursive: true });
+  await writeFileAtomic(rowPath(outDir, row.series, row.method), `${JSON.stringify(row)}\n`);
+}
+
+export async function readRow(outDir: string, series: string, method: string): Promise<BatchRow | null> {
+  try {
+    return JSON.parse(await readFile(rowPath(outDir, series, method), 'utf8')) as BatchRow;
+  } catch {
+    return null;
+  }
+}
+
+/** Every row written so far into metrics.csv and metrics.json, sorted by series then method; returns them. */
+export async function mergeRows(outDir: string): Promise<BatchRow[]> {
+  const dir = join(outDir, 'rows');
+  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.json'));
+  const rows = await Promise.all(files.map(async (f) => JSON.parse(await readFile(join(dir, f), 'utf8')) as BatchRow));
+  rows.sort((a, b) => a.series.localeCompare(b.series) || a.method.localeCompare(b.method));
+  await writeFileAtomic(join(outDir, 'metrics.csv'), toCsv(COLUMNS, rows.map((r) => COLUMNS.map((c) => r[c]))));
+  await writeFileAtomic(join(outDir, 'metrics.json'), `${JSON.stringify(rows, null, 2)}\n`);
+  return rows;
+}

@@ -1,0 +1,86 @@
+/**
+ * The tilt series of a batch: from a TSV list (name, stack, angle file; paths relative to the list) or from a
+ * folder (its stacks with their angle files beside them, and its subfolders that hold one stack each).
+ * Sorted by name, so that a SLURM array task index means the same series in every task.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from '../../engine/methods/flags.ts';
+import { isAngleFile, isStackFile } from '../../io/tiltSeriesFiles.ts';
+
+export interface SeriesEntry {
+  /** Unique within the batch; names its output folder. */
+  name: string;
+  stack: string;
+  angles: string;
+}
+
+/** A stack's name without its extensions (tilt_series.mrc.gz → tilt_series). */
+function stem(file: string): string {
+  return basename(file).replace(/(\.gz)?$/i, '').replace(/\.[^.]+$/, '');
+}
+
+/** The angle file that goes with a stack in the same folder: STEM.tlt, STEM.rawtlt, STEM.mdoc or STACK.mdoc (SerialEM). */
+function angleFileFor(stack: string, files: readonly string[]): string | undefined {
+  const candidates = ['tlt', 'rawtlt', 'mdoc'].map((ext) => `${stem(stack)}.${ext}`).concat(`${basename(stack)}.mdoc`);
+  return candidates.find((name) => files.includes(name));
+}
+
+async function seriesInFolder(folder: string, name: (stack: string) => string): Promise<{ found: SeriesEntry[]; missing: string[] }> {
+  const files = await readdir(folder);
+  const found: SeriesEntry[] = [];
+  const missing: string[] = [];
+  for (const stack of files.filter(isStackFile)) {
+    const angles = angleFileFor(stack, files);
+    if (angles) found.push({ name: name(stack), stack: join(folder, stack), angles: join(folder, angles) });
+    else missing.push(join(folder, stack));
+  }
+  return { found, missing };
+}
+
+/** A folder: its own stacks (named by their stems) and its subfolders holding one series each (named by the subfolder). */
+async function seriesFromFolder(dir: string): Promise<SeriesEntry[]> {
+  const top = await seriesInFolder(dir, stem);
+  const entries = [...top.found];
+  for (const stack of top.missing) process.stderr.write(`warning: ${stack} has no angle file beside it (.tlt, .rawtlt or .mdoc): left out\n`);
+  for (const sub of await readdir(dir)) {
+    const path = join(dir, sub);
+    if (!(await stat(path)).isDirectory()) continue;
+    // Other stacks beside a subfolder's series (a simulation's ground truth) are not series.
+    const inner = await seriesInFolder(path, () => sub);
+    if (inner.found.length === 1) entries.push(inner.found[0]);
+    else if (inner.found.length > 1) process.stderr.write(`warning: ${path} holds ${inner.found.length} series: left out (list them in a TSV)\n`);
+  }
+  if (entries.length === 0) {
+    throw new UsageError(`no tilt series in ${dir}: a series is a stack (.mrc, .st, .ali, .mrcs) with its angle file beside it (STEM.tlt, .rawtlt or .mdoc)`);
+  }
+  return entries;
+}
+
+/** A TSV list: "name<TAB>stack<TAB>angles" or "stack<TAB>angles" per line; '#' starts a comment. */
+function seriesFromTsv(path: string, text: string): SeriesEntry[] {
+  const base = dirname(path);
+  return text.split(/\r?\n/).flatMap((line, i) => {
+    const content = line.replace(/#.*$/, '').trim();
+    if (content === '') return [];
+    const cells = content.split('\t').map((c) => c.trim());
+    if (cells.length < 2 || cells.length > 3) throw new UsageError(`${path} line ${i + 1}: expected "name<TAB>stack<TAB>angles" or "stack<TAB>angles"`);
+    const [stack, angles] = cells.slice(-2).map((c) => resolve(base, c));
+    if (!isStackFile(stack)) throw new UsageError(`${path} line ${i + 1}: ${cells.at(-2)} is not an MRC stack (.mrc, .st, .ali, .mrcs)`);
+    if (!isAngleFile(angles)) throw new UsageError(`${path} line ${i + 1}: ${cells.at(-1)} is not an angle file (.tlt, .rawtlt, .mdoc)`);
+    return [{ name: cells.length === 3 ? cells[0] : stem(stack), stack, angles }];
+  });
+}
+
+export async function listSeries(list: string): Promise<SeriesEntry[]> {
+  const info = await stat(list).catch(() => null);
+  if (!info) throw new UsageError(`--list ${list}: no such file or folder`);
+  const entries = info.isDirectory() ? await seriesFromFolder(list) : seriesFromTsv(list, await readFile(list, 'utf8'));
+  const names = new Set<string>();
+  for (const entry of entries) {
+    if (!/^[\w.-]+$/.test(entry.name)) throw new UsageError(`series name "${entry.name}" (${entry.stack}): use letters, digits, '.', '_' and '-' only`);
+    if (names.has(entry.name)) throw new UsageError(`two series are named "${entry.name}": give them distinct names in the list`);
+    names.add(entry.name);
+  }
+  return entries.sort((a, b) => a.name.localeCompare(b.name));
+}
