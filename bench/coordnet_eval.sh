@@ -20,7 +20,7 @@ for c in "${cases[@]}"; do
   dir="$out/$name"
   noise=()
   [ "$snr" != 100 ] && noise=(--snr-db "$snr")
-  wedgelab simulate --phantom "$phantom" --size "$size" --angles -60,60,2 "${noise[@]}" --seed 11 --out-dir "$dir" >/dev/null
+  wedgelab simulate --phantom "$phantom" --size "$size" --angles -60,60,2 "${noise[@]}" --seed 11 --out-dir "$dir" --force >/dev/null
   input=(--tilts "$dir/tilt_series.mrc" --angles "$dir/tilt_series.tlt" --thickness "$nz" --quiet)
   runs=("fbp --method fbp --filter ram-lak" "coordnet --method coordnet")
   [ "$snr" != 100 ] && runs+=("coordnet-tv1 --method coordnet --tv 1")
@@ -28,7 +28,7 @@ for c in "${cases[@]}"; do
     read -r label args <<<"$r"
     start=$(date +%s)
     # shellcheck disable=SC2086
-    wedgelab recon "${input[@]}" $args --out "$dir/$label.mrc"
+    wedgelab recon "${input[@]}" $args --force --out "$dir/$label.mrc"
     seconds=$(($(date +%s) - start))
     wedgelab metrics --a "$dir/$label.mrc" --b "$dir/ground_truth.mrc" --angles "$dir/tilt_series.tlt" --json >"$dir/$label.json"
     rows+=("$name $label $seconds $dir/$label.json")

@@ -149,7 +149,7 @@ def run_cases(model, work, seeds, size, reuse_baselines):
         seed = base + 100 * k
         d = os.path.join(work, f"{phantom}_{snr}dB_{rng}deg_{seed}_{size.replace(',', 'x')}")
         cli("simulate", "--phantom", phantom, "--size", size, "--angles", f"-{rng},{rng},3",
-            "--snr-db", str(snr), "--seed", str(seed), "--out-dir", d)
+            "--snr-db", str(snr), "--seed", str(seed), "--out-dir", d, "--force")  # seeded: a rerun writes the same
         stack, tlt, truth = (os.path.join(d, f) for f in ("tilt_series.mrc", "tilt_series.tlt", "ground_truth.mrc"))
         flat_truth = os.path.join(d, "ground_truth_no_depth_profile.mrc")  # once per case, for every method
         without_depth_profile(truth, flat_truth)
@@ -163,7 +163,7 @@ def run_cases(model, work, seeds, size, reuse_baselines):
                 if "wedgeShellsNoDepthProfile" in row[method] or method not in ("fbp", "fbp-cosine"):
                     continue  # (the check compares with the FBPs only; scores saved before the diagnostic lack it)
             started = time.time()
-            cli("recon", "--tilts", stack, "--angles", tlt, "--thickness", size.split(",")[2], "--quiet", "--out", out, *extra)
+            cli("recon", "--tilts", stack, "--angles", tlt, "--thickness", size.split(",")[2], "--quiet", "--force", "--out", out, *extra)
             seconds = round(time.time() - started, 1)  # the reconstruction alone, not its scoring
             row[method] = {**scores(out, truth, flat_truth, tlt), "seconds": seconds}
             with open(saved, "w") as f:

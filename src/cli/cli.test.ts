@@ -190,7 +190,7 @@ describe('wedgelab CLI', () => {
     expect(angles.slice(-4)).toEqual([65, -65, 70, -70]);
     const recon = await wedgelab(['recon', '--tilts', files.tiltSeries, '--angles', files.tiltAngles, '--method', 'fbp', '--thickness', '16', '--quiet', '--out', join(out, 'fbp.mrc')]);
     expect(recon.code, recon.stderr).toBe(0);
-    const missing = await wedgelab(['synthesize', ...input, '--method', 'reproject', '--out-dir', out]);
+    const missing = await wedgelab(['synthesize', ...input, '--method', 'reproject', '--out-dir', join(dir, 'not-made')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim()).toBe('wedgelab synthesize: no tilt angles to add: name them, e.g. ±63, ±66');
   });
@@ -251,6 +251,25 @@ describe('wedgelab CLI', () => {
     const mismatch = await wedgelab(['recon', '--tilts', join(dir, 'tilt_series.mrc'), '--angles', wrongCount, '--method', 'fbp', '--out', join(dir, 'x.mrc')]);
     expect(mismatch.code).toBe(1);
     expect(mismatch.stderr).toMatch(/3 angles.*25 sections/);
+
+    // Outputs are checked before any work: never an input, never an existing file unless --force.
+    const stack = join(dir, 'tilt_series.mrc');
+    const before = readFileSync(stack);
+    const fbpInput = ['recon', '--tilts', stack, '--angles', join(dir, 'tilt_series.tlt'), '--method', 'fbp', '--thickness', '8', '--quiet'];
+    const overInput = await wedgelab([...fbpInput, '--force', '--out', stack]);
+    expect(overInput.code).toBe(1);
+    expect(overInput.stderr.trim()).toBe(`wedgelab recon: ${stack} is also an input (${stack}): name another output`);
+    expect(readFileSync(stack)).toEqual(before);
+    const existing = await wedgelab([...fbpInput, '--out', join(dir, 'fbp.mrc')]);
+    expect(existing.code).toBe(1);
+    expect(existing.stderr.trim()).toBe(`wedgelab recon: ${join(dir, 'fbp.mrc')} exists: add --force to replace it`);
+    const nested = join(dir, 'new', 'folder', 'fbp.mrc');
+    expect((await wedgelab([...fbpInput, '--out', nested])).code).toBe(0);
+    expect((await wedgelab([...fbpInput, '--force', '--out', nested])).code).toBe(0);
+    const intoFile = await wedgelab([...fbpInput, '--out', join(dir, 'fbp.mrc', 'x.mrc')]);
+    expect(intoFile.stderr.trim()).toBe(`wedgelab recon: cannot write ${join(dir, 'fbp.mrc', 'x.mrc')}: ${join(dir, 'fbp.mrc')} is not a folder`);
+    const simulated = await wedgelab(['simulate', '--phantom', 'spheres', '--size', '8,8,8', '--angles', '-30,30,30', '--out-dir', dir]);
+    expect(simulated.stderr.trim()).toBe(`wedgelab simulate: ${join(dir, 'ground_truth.mrc')} exists: add --force to replace it`);
 
     const info = await wedgelab(['info', join(dir, 'missing.mrc')]);
     expect(info.code).toBe(1);

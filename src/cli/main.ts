@@ -24,15 +24,16 @@ import { parseOptions } from './options.ts';
 const USAGE = `usage:
   wedgelab info FILE.mrc
   wedgelab recon --tilts STACK.mrc --angles FILE.tlt --method ${methodChoices('reconstruction').join('|')}
-                 ${commonUsage('reconstruction')} --out TOMO.mrc
+                 ${commonUsage('reconstruction')} --out TOMO.mrc [--force]
 ${methodUsage('reconstruction', '                 ')}
-  wedgelab refine --in TOMO.mrc --method ${methodChoices('refinement').join('|')} --out OUT.mrc
+  wedgelab refine --in TOMO.mrc --method ${methodChoices('refinement').join('|')} --out OUT.mrc [--force]
 ${methodUsage('refinement', '                 ')}
-  wedgelab synthesize --tilts STACK.mrc --angles FILE.tlt --method ${methodChoices('tiltSynthesis').join('|')} --out-dir DIR
+  wedgelab synthesize --tilts STACK.mrc --angles FILE.tlt --method ${methodChoices('tiltSynthesis').join('|')} --out-dir DIR [--force]
 ${methodUsage('tiltSynthesis', '                 ')}
-                 (wedgelab recon|refine|synthesize --method NAME --help: the method and its flags with their defaults)
+                 (wedgelab recon|refine|synthesize --method NAME --help: the method and its flags with their defaults;
+                 outputs are checked before any work: never an input, never an existing file without --force)
   wedgelab simulate --phantom spheres|mixed|filaments|blobs|cell|lamella --size NX,NY,NZ
-                 --angles MIN,MAX,STEP | --angle-file F [--dose-symmetric] [--snr-db S] [--seed K] [--pixel-size A] --out-dir DIR
+                 --angles MIN,MAX,STEP | --angle-file F [--dose-symmetric] [--snr-db S] [--seed K] [--pixel-size A] --out-dir DIR [--force]
   wedgelab training-set --count N --out-dir DIR [--phantom lamella] [--min-size 64] [--max-size 160] [--seed K]
   wedgelab training-patches --set DIR --out-dir OUT [--points 4096] [--patch 11] [--variant voxel|wavelet] [--seed K]
                                      (≥ N points per example, whole rows; wavelet: half-grid points, 8 sub-band targets)

@@ -145,14 +145,16 @@ function methodHelp(values: FlagValues, kind: MethodKind): string {
 
 /**
  * A method command's arguments (recon, refine, synthesize): the method's request, the named file arguments (each
- * required) and all values. With --help it prints the method's help instead and gives null.
+ * required) and all values (--force among them: replace existing outputs). With --help it prints the method's help
+ * instead and gives null.
  */
 export function methodCommand<K extends MethodKind, F extends string>(
   args: string[],
   kind: K,
   files: readonly F[],
 ): { values: FlagValues; request: RequestOf<K>; paths: Record<F, string> } | null {
-  const { values } = parseOptions(args, { ...METHOD_OPTIONS, ...(Object.fromEntries(files.map((f) => [f, { type: 'string' }])) as OptionConfig) });
+  const fileOptions = Object.fromEntries(files.map((f) => [f, { type: 'string' }])) as OptionConfig;
+  const { values } = parseOptions(args, { ...METHOD_OPTIONS, ...fileOptions, force: { type: 'boolean' } });
   if (values.help) {
     process.stdout.write(`${methodHelp(values, kind)}\n`);
     return null;

@@ -1,10 +1,12 @@
 /** `wedgelab refine`: a refinement method (tomogram → tomogram) applied to a tomogram MRC. */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { resolveRefinement, runRefinement } from '../engine/methods/runners.ts';
 import { readMrc, writeMrc } from '../io/mrc.ts';
 import { openCliGpu } from './gpu.ts';
+import { writeFileAtomic } from './atomicWrite.ts';
 import { methodCommand } from './methodFlags.ts';
+import { checkOutputs } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
 import { progressPrinter } from './recon.ts';
 
@@ -23,6 +25,7 @@ export async function refineCommand(args: string[]): Promise<void> {
   if (!command) return;
   const { values, request } = command;
   const { in: inPath, out: outPath } = command.paths;
+  await checkOutputs([outPath], [inPath], values.force === true);
   const file = readMrc(new Uint8Array(await readFile(inPath)), { name: inPath });
   const { nx, ny, nz } = file.header;
   const tomogram = { nx, ny, nz, data: file.data, pixelSize: file.pixelSize[0] };
@@ -32,6 +35,6 @@ export async function refineCommand(args: string[]): Promise<void> {
   const started = performance.now();
   const out = await runRefinement(gpu, tomogram, sourceLabel, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
   const seconds = (performance.now() - started) / 1000;
-  await writeFile(outPath, writeMrc(out.volume, { labels: [out.label, `from ${basename(inPath)}`] }));
+  await writeFileAtomic(outPath, writeMrc(out.volume, { labels: [out.label, `from ${basename(inPath)}`] }));
   process.stderr.write(`${values.quiet ? '' : '\n'}${out.label}: ${nx}×${ny}×${nz} in ${seconds.toFixed(2)} s → ${outPath}\n`);
 }

@@ -1,5 +1,5 @@
 /** `wedgelab simulate`: a ground-truth volume, its tilt series and the .tlt, from the built-in simulator. */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { forwardProjectGpu } from '../engine/methods/projection.ts';
 import { PHANTOM_NAMES, type PhantomName } from '../engine/sim/phantoms.ts';
@@ -11,6 +11,8 @@ import { writeMrc } from '../io/mrc.ts';
 import { openCliGpu } from './gpu.ts';
 import { UsageError, intFlag, numberFlag, requireFlag } from '../engine/methods/flags.ts';
 import { parseOptions } from './options.ts';
+import { writeFileAtomic } from './atomicWrite.ts';
+import { checkOutputs } from './outputs.ts';
 import { writeTiltSeriesPaths } from './recon.ts';
 
 const OPTIONS = {
@@ -23,6 +25,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   'pixel-size': { type: 'string' },
   'out-dir': { type: 'string' },
+  force: { type: 'boolean' },
 } as const;
 
 function parseSize(spec: string): [number, number, number] {
@@ -47,13 +50,18 @@ async function tiltAngles(values: Record<string, unknown>): Promise<number[]> {
     : angles;
 }
 
+/** The files a simulation writes into outDir. */
+function simulationFiles(outDir: string) {
+  return { groundTruth: join(outDir, 'ground_truth.mrc'), tiltSeries: join(outDir, 'tilt_series.mrc'), tiltAngles: join(outDir, 'tilt_series.tlt') };
+}
+
 /** Simulate on the GPU and write ground_truth.mrc, tilt_series.mrc and tilt_series.tlt into outDir. */
 export async function writeSimulation(gpu: GpuContext, options: SimulationOptions, outDir: string) {
   const { groundTruth, tiltSeries } = await simulateTiltSeries(options, (volume, angles) => forwardProjectGpu(gpu, volume, angles));
   await mkdir(outDir, { recursive: true });
   const describe = `simulate ${options.phantom} ${options.size.join('x')} seed ${options.seed}${options.snrDb === undefined ? ' noise-free' : ` snr ${options.snrDb} dB`}`;
-  const files = { groundTruth: join(outDir, 'ground_truth.mrc'), tiltSeries: join(outDir, 'tilt_series.mrc'), tiltAngles: join(outDir, 'tilt_series.tlt') };
-  await writeFile(files.groundTruth, writeMrc(groundTruth, { labels: [`ground truth: ${describe}`] }));
+  const files = simulationFiles(outDir);
+  await writeFileAtomic(files.groundTruth, writeMrc(groundTruth, { labels: [`ground truth: ${describe}`] }));
   await writeTiltSeriesPaths(tiltSeries, files.tiltSeries, files.tiltAngles, [`tilt series: ${describe}`]);
   return { ...files, nTilts: tiltSeries.nTilts };
 }
@@ -64,6 +72,7 @@ export async function simulateCommand(args: string[]): Promise<void> {
   if (!(PHANTOM_NAMES as readonly string[]).includes(phantom)) throw new UsageError(`unknown phantom "${phantom}": use ${PHANTOM_NAMES.join(', ')}`);
   const size = parseSize(requireFlag(values, 'size'));
   const outDir = requireFlag(values, 'out-dir');
+  await checkOutputs(Object.values(simulationFiles(outDir)), [], values.force === true);
   const options = {
     phantom: phantom as PhantomName,
     size,

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { resolveOnTiltSeries, runTiltSynthesis } from '../engine/methods/runners.ts';
 import { openCliGpu } from './gpu.ts';
 import { methodCommand } from './methodFlags.ts';
+import { checkOutputs } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
 import { progressPrinter, readTiltSeriesPaths, writeTiltSeriesPaths } from './recon.ts';
 
@@ -11,13 +12,14 @@ export async function synthesizeCommand(args: string[]): Promise<void> {
   const command = methodCommand(args, 'tiltSynthesis', ['tilts', 'angles', 'out-dir']);
   if (!command) return;
   const { values, request, paths } = command;
-  const loaded = await readTiltSeriesPaths(paths.tilts, paths.angles);
   const outDir = paths['out-dir'];
+  const files = { tiltSeries: join(outDir, 'tilt_series.mrc'), tiltAngles: join(outDir, 'tilt_series.tlt') };
+  await checkOutputs(Object.values(files), [paths.tilts, paths.angles], values.force === true);
+  const loaded = await readTiltSeriesPaths(paths.tilts, paths.angles);
   const resolved = resolveOnTiltSeries<'tiltSynthesis'>(loaded.tiltSeries, request);
   const gpu = await openCliGpu();
   const out = await runTiltSynthesis(gpu, loaded.tiltSeries, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
   await mkdir(outDir, { recursive: true });
-  const files = { tiltSeries: join(outDir, 'tilt_series.mrc'), tiltAngles: join(outDir, 'tilt_series.tlt') };
   const labels = [`tilt series: ${basename(paths.tilts)} + the last ${out.added} tilts by ${out.label}`];
   await writeTiltSeriesPaths(out.tiltSeries, files.tiltSeries, files.tiltAngles, labels);
   if (!values.quiet) process.stderr.write('\n');

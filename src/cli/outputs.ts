@@ -1,0 +1,39 @@
+/**
+ * Checks on a command's outputs, made before any work starts: an output must not be one of the inputs, must not
+ * replace an existing file unless --force, and its folder must be writable (or creatable). A long run is never
+ * thrown away at the end for a path that could have been checked at the start.
+ */
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+
+/** Whether two paths name the same file (the same path, or the same device and inode: links included). */
+async function sameFile(a: string, b: string): Promise<boolean> {
+  if (resolve(a) === resolve(b)) return true;
+  const [sa, sb] = await Promise.all([stat(a).catch(() => null), stat(b).catch(() => null)]);
+  return sa !== null && sb !== null && sa.dev === sb.dev && sa.ino === sb.ino;
+}
+
+/** The nearest folder at or above `path` that exists (where a missing output folder would be created). */
+async function existingAncestor(path: string): Promise<string> {
+  for (let folder = path; ; folder = dirname(folder)) {
+    if (await stat(folder).catch(() => null)) return folder;
+    if (dirname(folder) === folder) return folder;
+  }
+}
+
+export async function checkOutputs(outputs: readonly string[], inputs: readonly string[], force: boolean): Promise<void> {
+  for (const output of outputs) {
+    for (const input of inputs) {
+      if (await sameFile(output, input)) throw new Error(`${output} is also an input (${input}): name another output`);
+    }
+    const existing = await stat(output).catch(() => null);
+    if (existing?.isDirectory()) throw new Error(`${output} is a folder: name a file to write`);
+    if (existing && !force) throw new Error(`${output} exists: add --force to replace it`);
+    const folder = await existingAncestor(dirname(resolve(output)));
+    if (!(await stat(folder)).isDirectory()) throw new Error(`cannot write ${output}: ${folder} is not a folder`);
+    await access(folder, constants.W_OK).catch(() => {
+      throw new Error(`cannot write ${output}: ${folder} is not writable`);
+    });
+  }
+}
