@@ -272,8 +272,28 @@ describe('readMrc: extended header, alignment, gzip', () => {
     expect([h.nx, h.ny, h.nz, h.mode]).toEqual([4, 4, 3, 2]);
   });
 
-  it('reports corrupt gzip as an MrcError', () => {
-    expectMrcError(() => readMrc(new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3])), /gzip data could not be inflated/);
+  it('refuses damaged gzip data instead of reading them as values: CRC, length, a corrupt stream, too short', () => {
+    const plain = buildMrc({ nx: 16, ny: 16, nz: 4, mode: 2, payload: encode(2, Array.from({ length: 1024 }, (_, i) => Math.sin(i))) });
+    const gz = gzipSync(plain);
+    const badCrc = gz.slice();
+    badCrc[gz.length - 8] ^= 0xff;
+    expectMrcError(() => readMrc(badCrc, { name: 'a.mrc.gz' }), 'a.mrc.gz: gzip data fail their CRC-32 check: the file is damaged');
+    const badLength = gz.slice();
+    badLength[gz.length - 4] ^= 0x01;
+    expectMrcError(() => readMrc(badLength), /gzip data end after 5120 bytes, but the gzip trailer says 5121: the file is cut short or damaged/);
+    const corrupt = gz.slice();
+    for (let i = 200; i < 260; i++) corrupt[i] ^= 0x5a;
+    expectMrcError(() => readMrc(corrupt), /gzip data (are corrupt|fail their CRC-32 check|end after)/);
+    expectMrcError(() => readMrc(gz.subarray(0, gz.length - 30)), /gzip data (are corrupt or cut short|end after)/);
+    expectMrcError(() => readMrc(new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3])), /gzip data are 7 bytes, shorter than a gzip header and trailer/);
+  });
+
+  it('never inflates gzip beyond the size the MRC header implies (a small file cannot exhaust memory)', () => {
+    // The header says 8 × 8 × 1 float32 (1280 bytes in all); the stream holds 64 MiB of zeros after it.
+    const header = buildMrc({ nx: 8, ny: 8, nz: 1, mode: 2, payload: new Uint8Array(256) }).subarray(0, 1024);
+    const bomb = gzipSync(Uint8Array.from({ length: 1024 + (64 << 20) }, (_, i) => (i < 1024 ? header[i] : 0)), { level: 9 });
+    expect(bomb.length).toBeLessThan(200_000);
+    expectMrcError(() => readMrc(bomb), /gzip data inflate to more than the 1280 bytes its MRC header implies: refused/);
   });
 });
 

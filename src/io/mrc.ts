@@ -18,7 +18,7 @@
  * element size, and typed-array views require aligned offsets, so unaligned data goes
  * through DataView instead.
  */
-import { Gunzip, gunzipSync } from 'fflate';
+import { Gunzip } from 'fflate';
 import { halfTable } from './float16.ts';
 
 export type MrcDtype = 'int8' | 'uint8' | 'int16' | 'float32' | 'uint16' | 'float16' | 'uint4';
@@ -256,13 +256,61 @@ function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+/** CRC-32 (IEEE 802.3, as gzip uses) of a byte array. */
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const b of bytes) crc = CRC_TABLE[(crc ^ b) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** Bytes a gzipped MRC may inflate to beyond its header's size (trailing bytes some writers leave). */
+const GZIP_SLACK_BYTES = 1 << 20;
+
+/**
+ * Inflate a gzipped MRC, verified: never beyond the size its header implies (plus a little slack), so a small
+ * hostile file cannot exhaust memory; the trailer's CRC-32 and length must match what came out, so a damaged
+ * member is refused, not read as data. One gzip member (what gzip and IMOD write).
+ */
 function inflateIfGzip(bytes: Uint8Array, prefix: string): Uint8Array {
   if (!isGzip(bytes)) return bytes;
+  const fail = (message: string): never => {
+    throw new MrcError(`${prefix}${message}`);
+  };
+  if (bytes.length < 18) fail(`gzip data are ${bytes.length} bytes, shorter than a gzip header and trailer: cut short`);
+  let head: MrcHeader;
   try {
-    return gunzipSync(bytes);
+    head = readMrcHeader(bytes);
   } catch (err) {
-    throw new MrcError(`${prefix}gzip data could not be inflated: ${(err as Error).message}`);
+    return fail((err as Error).message);
   }
+  const limit = impliedFileBytes(head.mode, head.nx, head.ny, head.nz, Math.max(0, head.nsymbt)) + GZIP_SLACK_BYTES;
+  const trailer = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 8, 8);
+  const [crc, size] = [trailer.getUint32(0, true), trailer.getUint32(4, true)];
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const stream = new Gunzip((chunk) => {
+    total += chunk.length;
+    if (total > limit) fail(`gzip data inflate to more than the ${limit - GZIP_SLACK_BYTES} bytes its MRC header implies: refused (a damaged or hostile file)`);
+    chunks.push(chunk);
+  });
+  try {
+    const step = 1 << 20;
+    for (let i = 0; i < bytes.length; i += step) stream.push(bytes.subarray(i, i + step), i + step >= bytes.length);
+  } catch (err) {
+    if (err instanceof MrcError) throw err;
+    fail(`gzip data are corrupt or cut short (${(err as Error).message}): the file is damaged`);
+  }
+  const out = new Uint8Array(total);
+  chunks.reduce((at, chunk) => (out.set(chunk, at), at + chunk.length), 0);
+  if (total % 2 ** 32 !== size) fail(`gzip data end after ${total} bytes, but the gzip trailer says ${size}: the file is cut short or damaged`);
+  if (crc32(out) !== crc) fail('gzip data fail their CRC-32 check: the file is damaged');
+  return out;
 }
 
 /** Inflate only until `want` bytes are out, feeding 64 KiB of compressed input at a time. */
@@ -280,7 +328,7 @@ function gunzipHead(bytes: Uint8Array, want: number): Uint8Array {
       stream.push(bytes.subarray(i, i + step), i + step >= bytes.length);
     }
   } catch (err) {
-    throw new MrcError(`gzip data could not be inflated: ${(err as Error).message}`);
+    throw new MrcError(`gzip data are corrupt or cut short (${(err as Error).message})`);
   }
   return head.subarray(0, got);
 }
@@ -340,10 +388,14 @@ function plausibility(bytes: Uint8Array, littleEndian: boolean, totalLength: num
   if (!dims.every((n) => n > 0 && n < MAX_SANE_DIMENSION)) return 0;
   if (nsymbt < 0 || nsymbt >= MAX_SANE_DIMENSION * 16) return 0;
   if (totalLength === null) return 1;
-  const bits = mode === 101 ? 4 : mode === 0 ? 8 : mode === 4 ? 64 : mode === 2 || mode === 3 ? 32 : 16;
-  const rowBytes = Math.ceil((dims[0] * bits) / 8);
-  const expected = HEADER_BYTES + nsymbt + rowBytes * dims[1] * dims[2];
+  const expected = impliedFileBytes(mode, dims[0], dims[1], dims[2], nsymbt);
   return expected === totalLength ? 3 : expected < totalLength ? 2 : 1;
+}
+
+/** The bytes a file of this header holds: header, extended header, and rows of nx values (4-bit rows padded to bytes). */
+function impliedFileBytes(mode: number, nx: number, ny: number, nz: number, nsymbt: number): number {
+  const bits = mode === 101 ? 4 : mode === 0 ? 8 : mode === 4 ? 64 : mode === 2 || mode === 3 ? 32 : 16;
+  return HEADER_BYTES + nsymbt + Math.ceil((nx * bits) / 8) * ny * nz;
 }
 
 function parseHeader(bytes: Uint8Array, littleEndian: boolean, machineStampValid: boolean): MrcHeader {
