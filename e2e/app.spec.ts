@@ -143,6 +143,16 @@ test('corrupt files show an error and keep what was loaded', async () => {
   await page.getByTestId('file-input').setInputFiles(stackFiles('mismatch', full, angles.slice(0, 20)));
   await expect(page.getByTestId('error-message')).toContainText(/20 angles/);
   await expect(page.getByTestId('error-message')).toContainText(/21 sections/);
+  await page.getByTestId('error-dismiss').click();
+
+  // A NaN pixel, and an angle of 120°: refused at load, naming the file and the place, not at the first run.
+  const nan = Buffer.from(full);
+  nan.writeFloatLE(NaN, 1024 + 4 * (64 * 64 * 3 + 64 * 5 + 7));
+  await page.getByTestId('file-input').setInputFiles(stackFiles('nan', nan, angles));
+  await expect(page.getByTestId('error-message')).toContainText('nan.mrc: the tilt series holds a non-finite value (NaN) in projection 4 at x 7, y 5');
+  await page.getByTestId('error-dismiss').click();
+  await page.getByTestId('file-input').setInputFiles(stackFiles('steep', full, angles.map((a, k) => (k === 0 ? -120 : a))));
+  await expect(page.getByTestId('error-message')).toContainText('steep.tlt: tilt angle 1 is -120°');
 
   // Everything from before is still there and viewable.
   await expect(page.getByTestId('dataset-size')).toHaveText('64 × 64 × 21');

@@ -13,7 +13,7 @@ import { extractPatchesCpu } from '../engine/reference/patches.ts';
 import { halfGridOrigin } from '../engine/methods/localnet/grid.ts';
 import { dwt3Cpu } from '../engine/reference/wavelet3d.ts';
 import { METHODS, methodChoices, methodFlags } from '../engine/methods/registry.ts';
-import { readMrc } from '../io/mrc.ts';
+import { readMrc, writeMrc } from '../io/mrc.ts';
 import { readTiltSeriesFiles } from '../io/tiltSeriesFiles.ts';
 import { wedgelab } from './testKit.ts';
 
@@ -177,6 +177,15 @@ describe('wedgelab CLI', () => {
     delete env.VK_ICD_FILENAMES;
     const sim = await wedgelab(['simulate', '--phantom', 'blobs', '--size', '16,8,8', '--angles', '-30,30,30', '--out-dir', join(dir, 'fallback')], env);
     expect(sim.code, sim.stderr).toBe(0);
+    // The process restarts itself before it reads anything: a file's warning is printed once, not twice.
+    const stack = readFileSync(join(dir, 'fallback', 'tilt_series.mrc'));
+    stack[212] = 0;
+    stack[213] = 0;
+    writeFileSync(join(dir, 'fallback', 'unstamped.mrc'), stack);
+    const input = ['--tilts', join(dir, 'fallback', 'unstamped.mrc'), '--angles', join(dir, 'fallback', 'tilt_series.tlt'), '--method', 'fbp', '--quiet'];
+    const recon = await wedgelab(['recon', ...input, '--out', join(dir, 'fallback', 'fbp.mrc')], env);
+    expect(recon.code, recon.stderr).toBe(0);
+    expect(recon.stderr.match(/machine stamp/g)).toHaveLength(1);
   });
 
   it('adds tilts by reprojection, as a stack and .tlt any method reconstructs', async () => {
@@ -270,6 +279,15 @@ describe('wedgelab CLI', () => {
     expect(intoFile.stderr.trim()).toBe(`wedgelab recon: cannot write ${join(dir, 'fbp.mrc', 'x.mrc')}: ${join(dir, 'fbp.mrc')} is not a folder`);
     const simulated = await wedgelab(['simulate', '--phantom', 'spheres', '--size', '8,8,8', '--angles', '-30,30,30', '--out-dir', dir]);
     expect(simulated.stderr.trim()).toBe(`wedgelab simulate: ${join(dir, 'ground_truth.mrc')} exists: add --force to replace it`);
+
+    // info shows the reader's warnings, and non-finite values apart from the statistics of the others.
+    const odd = writeMrc({ nx: 4, ny: 1, nz: 1, pixelSize: 1, data: Float32Array.from([1, 3, Infinity, NaN]) });
+    odd[212] = 0;
+    odd[213] = 0;
+    writeFileSync(join(dir, 'odd.mrc'), odd);
+    const shown = JSON.parse((await wedgelab(['info', join(dir, 'odd.mrc')])).stdout) as { min: number; max: number; mean: number; nonFinite: number; warnings: string[] };
+    expect(shown).toMatchObject({ min: 1, max: 3, mean: 2, nonFinite: 2 });
+    expect(shown.warnings.join(' ')).toMatch(/machine stamp 00 00 .* is zero; inferred little-endian/);
 
     const info = await wedgelab(['info', join(dir, 'missing.mrc')]);
     expect(info.code).toBe(1);

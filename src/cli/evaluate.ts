@@ -14,8 +14,9 @@ const OPTIONS = { ...METHOD_OPTIONS, tilts: { type: 'string' }, angles: { type: 
 async function setUp(args: string[]) {
   const { values } = parseOptions(args, OPTIONS);
   const request = methodRequest(values, 'reconstruction');
-  const loaded = await readTiltSeriesPaths(requireFlag(values, 'tilts'), requireFlag(values, 'angles'));
+  // The GPU before the files: without one the process restarts on the software adapter, and reads (and warns) once.
   const gpu = await openCliGpu();
+  const loaded = await readTiltSeriesPaths(requireFlag(values, 'tilts'), requireFlag(values, 'angles'));
   // Progress goes to stderr only for people watching: --json output stays clean on stdout.
   return { values, request, ts: loaded.tiltSeries, gpu, onProgress: progressPrinter(values.quiet === true || values.json === true) };
 }

@@ -43,8 +43,9 @@ export async function reconCommand(args: string[]): Promise<void> {
   const { values, request, paths } = command;
   const outPath = paths.out;
   await checkOutputs([outPath], [paths.tilts, paths.angles], values.force === true);
-  const loaded = await readTiltSeriesPaths(paths.tilts, paths.angles);
+  // The GPU before the files: without one the process restarts on the software adapter, and reads (and warns) once.
   const gpu = await openCliGpu();
+  const loaded = await readTiltSeriesPaths(paths.tilts, paths.angles);
   const started = performance.now();
   const result = await reconstruct(gpu, loaded.tiltSeries, request, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
   const seconds = (performance.now() - started) / 1000;

@@ -26,12 +26,13 @@ export async function refineCommand(args: string[]): Promise<void> {
   const { values, request } = command;
   const { in: inPath, out: outPath } = command.paths;
   await checkOutputs([outPath], [inPath], values.force === true);
+  // The GPU before the files: without one the process restarts on the software adapter, and reads (and warns) once.
+  const gpu = await openCliGpu();
   const file = readMrc(new Uint8Array(await readFile(inPath)), { name: inPath });
   const { nx, ny, nz } = file.header;
   const tomogram = { nx, ny, nz, data: file.data, pixelSize: file.pixelSize[0] };
   const sourceLabel = tomogramLabel(file.header.labels) || basename(inPath);
   const resolved = resolveRefinement(tomogram, request);
-  const gpu = await openCliGpu();
   const started = performance.now();
   const out = await runRefinement(gpu, tomogram, sourceLabel, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
   const seconds = (performance.now() - started) / 1000;

@@ -15,9 +15,10 @@ export async function synthesizeCommand(args: string[]): Promise<void> {
   const outDir = paths['out-dir'];
   const files = { tiltSeries: join(outDir, 'tilt_series.mrc'), tiltAngles: join(outDir, 'tilt_series.tlt') };
   await checkOutputs(Object.values(files), [paths.tilts, paths.angles], values.force === true);
+  // The GPU before the files: without one the process restarts on the software adapter, and reads (and warns) once.
+  const gpu = await openCliGpu();
   const loaded = await readTiltSeriesPaths(paths.tilts, paths.angles);
   const resolved = resolveOnTiltSeries<'tiltSynthesis'>(loaded.tiltSeries, request);
-  const gpu = await openCliGpu();
   const out = await runTiltSynthesis(gpu, loaded.tiltSeries, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
   await mkdir(outDir, { recursive: true });
   const labels = [`tilt series: ${basename(paths.tilts)} + the last ${out.added} tilts by ${out.label}`];

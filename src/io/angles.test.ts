@@ -118,3 +118,9 @@ describe('formatTlt', () => {
     expectAngleError(() => formatTlt([NaN]), /cannot write tilt angle NaN/);
   });
 });
+
+describe('angle file errors echo file text safely', () => {
+  it('shows control characters (a terminal escape) as ?', () => {
+    expect(() => parseTlt('10\n\u001b[31mred\u0007\n', 'a.tlt')).toThrow('a.tlt line 2: expected one tilt angle in degrees, found "?[31mred?"');
+  });
+});

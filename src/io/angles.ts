@@ -130,6 +130,8 @@ export function formatTlt(tiltAngles: number[]): string {
     .join('');
 }
 
+/** Text from a file, made safe to echo: at most 40 characters, control characters (terminal escapes) shown as '?'. */
 function clip(text: string): string {
-  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+  const shown = Array.from(text.length > 40 ? text.slice(0, 40) : text, (c) => (c.charCodeAt(0) < 32 || (c.charCodeAt(0) >= 127 && c.charCodeAt(0) < 160) ? '?' : c)).join('');
+  return text.length > 40 ? `${shown}…` : shown;
 }

@@ -91,9 +91,14 @@ export interface MrcInfo {
   endianness: 'little' | 'big';
   pixelSize: [number, number, number];
   extendedHeaderBytes: number;
+  /** Of the finite values (null in JSON when there are none). */
   min: number;
   max: number;
   mean: number;
+  /** NaN and ±Inf values, left out of the statistics. */
+  nonFinite: number;
+  /** What the reader remarked on: byte order inferred, header statistics wrong, extra bytes, … */
+  warnings: string[];
 }
 
 const HEADER_BYTES = 1024;
@@ -240,6 +245,8 @@ export function mrcInfo(file: MrcFile): MrcInfo {
     min: stats.min,
     max: stats.max,
     mean: stats.mean,
+    nonFinite: stats.nonFinite,
+    warnings: [...file.warnings],
   };
 }
 
@@ -544,12 +551,14 @@ function decodeData(src: Uint8Array, header: MrcHeader, dtype: MrcDtype, out: Fl
   }
 }
 
+/** Statistics of the finite values; `nonFinite` counts the NaN and ±Inf ones left out. */
 interface Stats {
   min: number;
   max: number;
   mean: number;
   /** Population standard deviation (what the header's rms field holds). */
   std: number;
+  nonFinite: number;
 }
 
 /** One pass, float64 accumulators. NaNs are skipped so one bad voxel does not hide the rest. */
@@ -561,20 +570,20 @@ function dataStats(data: Float32Array): Stats {
   const n = data.length;
   for (let i = 0; i < n; i++) {
     const v = data[i];
-    if (v !== v) continue;
+    if (!Number.isFinite(v)) continue;
     if (v < min) min = v;
     if (v > max) max = v;
     sum += v;
     count++;
   }
-  if (count === 0) return { min: NaN, max: NaN, mean: NaN, std: NaN };
+  if (count === 0) return { min: NaN, max: NaN, mean: NaN, std: NaN, nonFinite: n };
   const mean = sum / count;
   let squares = 0;
   for (let i = 0; i < n; i++) {
     const v = data[i];
-    if (v === v) squares += (v - mean) * (v - mean);
+    if (Number.isFinite(v)) squares += (v - mean) * (v - mean);
   }
-  return { min, max, mean, std: Math.sqrt(squares / count) };
+  return { min, max, mean, std: Math.sqrt(squares / count), nonFinite: n - count };
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { TiltSeries } from './types.ts';
 import { checkAngleCount, readAngleFile } from './angles.ts';
 import { mrcInfo, readMrc, type MrcDtype } from './mrc.ts';
+import { checkTiltAngles, checkValues, tiltAngleWarnings } from './tiltSeriesChecks.ts';
 
 export interface NamedBytes {
   name: string;
@@ -53,9 +54,21 @@ export function readTiltSeriesFiles(files: NamedBytes[]): LoadedTiltSeries {
     warnings.push(`pixel size ${angles.pixelSize} Å taken from ${angleFile.name} (the MRC header says ${pixelSize || 'nothing'})`);
     pixelSize = angles.pixelSize;
   }
+  const tiltSeries = { nx, ny, nTilts: nz, data: mrc.data, tiltAngles: angles.tiltAngles, pixelSize };
+  // Refused now, at load, rather than at the first run.
+  const named = (file: string, check: () => void) => {
+    try {
+      check();
+    } catch (error) {
+      throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
+    }
+  };
+  named(angleFile.name, () => checkTiltAngles(angles.tiltAngles));
+  named(stack.name, () => checkValues(tiltSeries));
+  warnings.push(...tiltAngleWarnings(angles.tiltAngles).map((w) => `${angleFile.name}: ${w}`));
   const info = mrcInfo(mrc);
   return {
-    tiltSeries: { nx, ny, nTilts: nz, data: mrc.data, tiltAngles: angles.tiltAngles, pixelSize },
+    tiltSeries,
     stackName: stack.name,
     angleName: angleFile.name,
     mode: mrc.header.mode,

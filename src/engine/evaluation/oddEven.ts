@@ -5,6 +5,7 @@ import type { RequestOf } from '../methods/registry.ts';
 import type { RunOptions } from '../methods/slabs.ts';
 import { oddEvenSplit } from '../metrics/crossValidation.ts';
 import { fsc, resolutionAt } from '../metrics/fsc.ts';
+import { MIN_TILTS } from '../../io/tiltSeriesChecks.ts';
 import type { TiltSeries } from '../types.ts';
 import { subsetTilts } from './tiltSubsets.ts';
 
@@ -21,7 +22,8 @@ export interface OddEvenReport {
 }
 
 export async function oddEvenFsc(gpu: GpuContext, ts: TiltSeries, request: RequestOf<'reconstruction'>, options: RunOptions = {}): Promise<OddEvenReport> {
-  if (ts.nTilts < 4) throw new Error(`odd/even FSC needs at least 4 tilts (this series has ${ts.nTilts})`);
+  // Each half is reconstructed on its own: it needs MIN_TILTS tilts.
+  if (ts.nTilts < 2 * MIN_TILTS) throw new Error(`odd/even FSC needs at least ${2 * MIN_TILTS} tilts (this series has ${ts.nTilts})`);
   const { even, odd } = oddEvenSplit(ts.tiltAngles);
   const half = (indices: number[], from: number) =>
     reconstruct(gpu, subsetTilts(ts, indices), request, {

@@ -1,4 +1,5 @@
 /** Choosing, extracting and joining tilts of a series: held-out tilts for cross-validation, odd/even halves, added tilts. */
+import { MIN_TILTS } from '../../io/tiltSeriesChecks.ts';
 import type { TiltSeries } from '../types.ts';
 
 /** The tilts at the given stack indices, in the given order. */
@@ -46,7 +47,7 @@ export function heldOutTilts(tiltAngles: readonly number[], spec: string): numbe
     if (text === '' || angles.some((a) => !Number.isFinite(a))) throw new Error(`held-out tilts "${spec}": use an angle (0), a pair (±15), a list (12,-30) or every:K`);
     indices = [...new Set(angles.map((a) => nearestTilt(tiltAngles, a)))];
   }
-  if (indices.length === 0 || tiltAngles.length - indices.length < 2) {
+  if (indices.length === 0 || tiltAngles.length - indices.length < MIN_TILTS) {
     throw new Error(`held-out tilts "${spec}" leave ${tiltAngles.length - indices.length} of ${tiltAngles.length} tilts: too few to reconstruct`);
   }
   return indices;

@@ -1,4 +1,4 @@
-/** Preparing a tilt series for reconstruction: binning, and checks on angles and values. */
+/** Preparing a tilt series for reconstruction: binning, mean subtraction, one scale for the stack. (Checks on angles and values: io/tiltSeriesChecks.ts.) */
 import type { TiltSeries } from '../types.ts';
 
 /** Average b × b pixel blocks; the remainder at the right/bottom edge is dropped. Pixel size grows by b. */
@@ -22,28 +22,6 @@ export function binTiltSeries(ts: TiltSeries, b: number): TiltSeries {
     }
   }
   return { ...ts, nx, ny, data, pixelSize: ts.pixelSize * b };
-}
-
-/** Angles must be finite and strictly inside ±90°: at 90° a parallel-beam tilt sees the slab edge-on and the projector is undefined. */
-export function validateTiltAngles(tiltAngles: readonly number[]): void {
-  if (tiltAngles.length === 0) throw new Error('the tilt series has no tilt angles');
-  tiltAngles.forEach((a, k) => {
-    if (!Number.isFinite(a) || Math.abs(a) >= 90) {
-      throw new Error(`tilt angle ${k + 1} is ${a}°: angles must be finite and strictly between −90° and 90°`);
-    }
-  });
-}
-
-/** NaN or infinite pixels would spread through every voxel they touch: refuse them by name. */
-export function validateFinite(ts: TiltSeries): void {
-  const plane = ts.nx * ts.ny;
-  for (let i = 0; i < ts.data.length; i++) {
-    if (!Number.isFinite(ts.data[i])) {
-      const k = Math.floor(i / plane);
-      const y = Math.floor((i % plane) / ts.nx);
-      throw new Error(`the tilt series holds a non-finite value (${ts.data[i]}) in projection ${k + 1} at x ${i % ts.nx}, y ${y}`);
-    }
-  }
 }
 
 /** A copy with each projection's mean subtracted (see CommonParams.subtractMean). */

@@ -10,7 +10,8 @@ import { COORDNET_RUNNER } from './coordnet/run.ts';
 import { FBP_RUNNER } from './fbp/run.ts';
 import { GAUSSIAN_RUNNER } from './gaussian/run.ts';
 import { LOCALNET_RUNNER } from './localnet/run.ts';
-import { binTiltSeries, subtractTiltMeans, validateFinite, validateTiltAngles } from './preprocess.ts';
+import { checkTiltAngles, checkValues } from '../../io/tiltSeriesChecks.ts';
+import { binTiltSeries, subtractTiltMeans } from './preprocess.ts';
 import {
   methodLabel,
   resolveRequest,
@@ -68,8 +69,8 @@ function prepare(ts: TiltSeries, params: { binning: number; subtractMean: boolea
  * everything that can fail before GPU work.
  */
 export function resolveOnTiltSeries<K extends 'reconstruction' | 'tiltSynthesis'>(ts: TiltSeries, request: RequestOf<K>): ResolvedRequest<K> {
-  validateTiltAngles(ts.tiltAngles);
-  validateFinite(ts);
+  checkTiltAngles(ts.tiltAngles);
+  checkValues(ts);
   return resolveRequest<K>(request, ts);
 }
 

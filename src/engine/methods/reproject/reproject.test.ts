@@ -34,7 +34,7 @@ describe('reprojection (tilt synthesis)', () => {
   });
 
   it('refuses what it cannot do before any GPU work', () => {
-    const ts = { nx: 8, ny: 2, nTilts: 2, data: new Float32Array(32), tiltAngles: [-30, 30], pixelSize: 1 };
+    const ts = { nx: 8, ny: 2, nTilts: 3, data: new Float32Array(48), tiltAngles: [-30, 0, 30], pixelSize: 1 };
     expect(() => resolveOnTiltSeries<'tiltSynthesis'>(ts, { method: 'reproject' })).toThrow(/no tilt angles to add/);
     expect(() => resolveOnTiltSeries<'tiltSynthesis'>(ts, { method: 'reproject', params: { angles: [90] } })).toThrow(/tilt angle 90° to add/);
     expect(() => resolveOnTiltSeries<'tiltSynthesis'>(ts, { method: 'reproject', params: { angles: [60], iterations: 0 } })).toThrow(/at least 1 iteration/);
