@@ -1,0 +1,84 @@
+// Property-based fuzzing of the readers that take bytes from users: random and mutated inputs must end in the
+// reader's own error (one clear message), never another exception, and never allocate more than the file implies.
+import fc from 'fast-check';
+import { gzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { AngleFileError, readAngleFile } from './angles.ts';
+import { MrcError, readMrc, readMrcHeader, writeMrc } from './mrc.ts';
+
+/** Run `read`; any exception but `expected`'s is a failure of the property. */
+function onlyItsOwnError<T>(read: () => T, expected: new (...args: never[]) => Error): T | null {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof expected) return null;
+    throw error;
+  }
+}
+
+const valid = writeMrc({ nx: 6, ny: 5, nz: 4, pixelSize: 2, data: Float32Array.from({ length: 120 }, (_, i) => Math.cos(i)) }, { labels: ['fuzz'], stack: true });
+
+/** A valid file with some bytes changed: most land in the header, where the parsing is. */
+const mutated = (base: Uint8Array) =>
+  fc.array(fc.tuple(fc.nat({ max: base.length - 1 }), fc.integer({ min: 0, max: 255 }), fc.boolean()), { minLength: 1, maxLength: 12 }).map((edits) => {
+    const bytes = base.slice();
+    for (const [at, value, inHeader] of edits) bytes[inHeader ? at % 1024 : at] = value;
+    return bytes;
+  });
+
+/** Floats a successful read may hold: 4-bit data gives 2 values a byte, nothing gives more. */
+const withinFile = (values: number, bytes: number) => values <= 2 * bytes;
+
+describe('MRC reader under fuzzing', () => {
+  it('random bytes: an MrcError or a file, never another exception', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 4096 }), (bytes) => {
+        for (const permissive of [false, true]) {
+          const file = onlyItsOwnError(() => readMrc(bytes, { permissive }), MrcError);
+          if (file) expect(withinFile(file.data.length, bytes.length)).toBe(true);
+        }
+        onlyItsOwnError(() => readMrcHeader(bytes), MrcError);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a valid file with bytes changed: an MrcError or a file whose size matches its header', () => {
+    fc.assert(
+      fc.property(mutated(valid), fc.boolean(), (bytes, permissive) => {
+        const file = onlyItsOwnError(() => readMrc(bytes, { permissive }), MrcError);
+        if (file) {
+          expect(file.data.length).toBe(file.header.nx * file.header.ny * file.header.nz);
+          expect(withinFile(file.data.length, bytes.length)).toBe(true);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('gzipped, with bytes of the compressed stream changed: an MrcError or the exact file', () => {
+    const gz = gzipSync(valid);
+    fc.assert(
+      fc.property(mutated(gz), (bytes) => {
+        const file = onlyItsOwnError(() => readMrc(bytes), MrcError);
+        // Whatever inflates must pass the CRC: a file read from damaged gzip is the original, or nothing.
+        if (file) expect(file.data).toEqual(readMrc(valid).data);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('angle file readers under fuzzing', () => {
+  const text = fc.string({ unit: fc.oneof(fc.constantFrom('0', '1', '-', '.', 'e', '\n', ' ', '=', '[', ']', 'Z', 'TiltAngle', 'ZValue', 'PixelSpacing'), fc.string({ minLength: 1, maxLength: 1 })), maxLength: 400 });
+
+  it('random text as .tlt or .mdoc: an AngleFileError or finite angles, never another exception', () => {
+    fc.assert(
+      fc.property(text, fc.constantFrom('a.tlt', 'a.rawtlt', 'a.mdoc'), (content, name) => {
+        const read = onlyItsOwnError(() => readAngleFile(name, content), AngleFileError);
+        if (read) expect(read.tiltAngles.every(Number.isFinite)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
