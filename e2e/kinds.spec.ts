@@ -53,6 +53,25 @@ test('Gaussian smoothing refines the selected FBP result into a new result named
   expect(pageErrors).toEqual([]);
 });
 
+test('a script naming an unknown method, or one of another kind, is refused: nothing else runs', async () => {
+  const count = await page.evaluate(() => window.wedgelab.results().length);
+  const refused = await page.evaluate(async () => {
+    const attempt = (run: () => Promise<string>) => run().then(() => 'ran', (e: Error) => e.message);
+    return [
+      await attempt(() => window.wedgelab.run({ method: 'nope' } as never)),
+      await attempt(() => window.wedgelab.run({ method: 'gaussian' } as never)),
+      await attempt(() => window.wedgelab.refine(window.wedgelab.results()[0].id, { method: 'fbp' } as never)),
+    ];
+  });
+  expect(refused).toEqual([
+    'unknown reconstruction method "nope": use one of fbp, sirt, coordnet, localnet',
+    'unknown reconstruction method "gaussian": use one of fbp, sirt, coordnet, localnet',
+    'unknown refinement method "fbp": use one of gaussian',
+  ]);
+  expect(await page.evaluate(() => window.wedgelab.results().length)).toBe(count);
+  await page.getByTestId('error-dismiss').click();
+});
+
 test('a bad σ from a script ends in one clear message, and the results stay', async () => {
   const count = await page.evaluate(() => window.wedgelab.results().length);
   const id = await page.evaluate(() => window.wedgelab.results()[0].id);

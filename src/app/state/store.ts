@@ -12,7 +12,7 @@ import { downloadBlob, exportFileName } from '../util/download.ts';
 import { defaultThickness as engineDefaultThickness } from '../../engine/methods/common.ts';
 import { fittedRowsText } from '../../../workers/partialResult.ts';
 import type { MethodKind } from '../../engine/methods/definition.ts';
-import type { MethodNameOf } from '../../engine/methods/registry.ts';
+import { isMethodName, methodDefinition, methodsOfKind, type MethodNameOf } from '../../engine/methods/registry.ts';
 import { buildRequest, defaultForm, methodTitle, type MethodForm, type MethodOptions, type ReconstructionName } from './methodForm.ts';
 import { upsertResult } from './results.ts';
 
@@ -151,6 +151,14 @@ export const useAppStore = create<AppStore>()((set, get) => {
     } catch {
       // The error banner already says what went wrong; the page stays usable for files.
     }
+  }
+
+  /** A method of the kind by name; a script's unknown name (or one of another kind) is refused, never replaced by the form's. */
+  function methodOrFail<K extends MethodKind>(kind: K, name: string): MethodNameOf<K> {
+    if (isMethodName(name) && methodDefinition(name).kind === kind) return name as MethodNameOf<K>;
+    const message = `unknown ${kind} method "${name}": use one of ${methodsOfKind(kind).map((d) => d.name).join(', ')}`;
+    fail(message);
+    throw new Error(message);
   }
 
   /** The selected data set's id; without one, the error banner says what to load before `doing`. */
@@ -319,7 +327,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
     async run(method, overrides) {
       const state = get();
       const datasetId = selectedDatasetOrFail('reconstructing');
-      const request = buildRequest(state.form, method ?? state.form.choice.reconstruction, overrides);
+      const request = buildRequest(state.form, methodOrFail('reconstruction', method ?? state.form.choice.reconstruction), overrides);
       return runJob(datasetId, request, (jobId, onProgress, onPartialResult) => getEngine().run(jobId, datasetId, request, onProgress, onPartialResult), showResult);
     },
 
@@ -331,14 +339,14 @@ export const useAppStore = create<AppStore>()((set, get) => {
         fail(message);
         throw new Error(message);
       }
-      const request = buildRequest(state.form, method ?? state.form.choice.refinement, overrides);
+      const request = buildRequest(state.form, methodOrFail('refinement', method ?? state.form.choice.refinement), overrides);
       return runJob(source.datasetId, request, (jobId, onProgress) => getEngine().refine(jobId, source.id, request, onProgress), showResult);
     },
 
     async synthesize(method, overrides) {
       const state = get();
       const datasetId = selectedDatasetOrFail('adding tilts to it');
-      const request = buildRequest(state.form, method ?? state.form.choice.tiltSynthesis, overrides);
+      const request = buildRequest(state.form, methodOrFail('tiltSynthesis', method ?? state.form.choice.tiltSynthesis), overrides);
       const call = (jobId: string, onProgress: ReturnType<typeof progressProxy>) => getEngine().synthesize(jobId, datasetId, request, onProgress);
       return runJob(datasetId, request, call, ({ dataset, groundTruth }) => {
         addDataset(dataset, groundTruth);

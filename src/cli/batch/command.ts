@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { crossValidate } from '../../engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../../engine/evaluation/oddEven.ts';
 import { heldOutTilts } from '../../engine/evaluation/tiltSubsets.ts';
+import { tiltRange } from '../../engine/sim/tiltScheme.ts';
 import type { GpuContext } from '../../engine/gpu/device.ts';
 import { choiceFlag, intFlag, requireFlag, UsageError, type FlagValues } from '../../engine/methods/flags.ts';
 import type { RequestOf } from '../../engine/methods/registry.ts';
@@ -205,7 +206,8 @@ export async function batchCommand(args: string[]): Promise<void> {
   const methods = methodRequests(values, 'reconstruction', requireFlag(values, 'methods').split(',').map((m) => m.trim()));
   const scoreText = (values.scores as string | undefined) ?? 'cv,oddeven';
   const scores = new Set(scoreText === 'none' ? [] : scoreText.split(',').map((s) => choiceFlag({ scores: s.trim() }, 'scores', SCORES)!));
-  heldOutTilts([-10, 0, 10], (values.drop as string | undefined) ?? '0'); // a bad --drop fails now, not per series
+  // A --drop that cannot be read fails now, not once per series (checked against a typical ±60°, 3° series).
+  heldOutTilts(tiltRange(-60, 60, 3), (values.drop as string | undefined) ?? '0');
   await mkdir(outDir, { recursive: true });
   if (values.slurm) {
     const paths = await writeSlurmScripts(outDir, taskArgs(args), entries, slurmOptions(values));
