@@ -36,6 +36,7 @@ export function commonDefaults(tiltSeries: Pick<TiltSeries, 'nx'>, partial: Part
 /** Check parameter sanity before any GPU work; messages name the parameter and the bound. */
 export function validateCommon(tiltSeries: Pick<TiltSeries, 'nx' | 'ny'>, p: CommonParams): void {
   if (!Number.isInteger(p.binning) || p.binning < 1) throw new Error(`binning must be a whole number ≥ 1 (got ${p.binning})`);
+  if (tiltSeries.nx < 2) throw new Error(`the tilts are ${tiltSeries.nx} pixel wide: a tomogram needs tilts at least 2 pixels wide (across the tilt axis)`);
   if (Math.floor(tiltSeries.nx / p.binning) < 2 || Math.floor(tiltSeries.ny / p.binning) < 1) {
     throw new Error(`binning ${p.binning} leaves no image of a ${tiltSeries.nx} × ${tiltSeries.ny} tilt series`);
   }

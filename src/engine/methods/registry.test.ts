@@ -57,6 +57,7 @@ describe('method registry', () => {
     });
     expect(() => resolveRequest({ method: 'sirt', params: { iterations: 0 } }, input)).toThrow(/at least 1 iteration/);
     expect(() => resolveRequest({ method: 'fbp', params: { binning: 64 } }, input)).toThrow(/binning 64 leaves no image/);
+    expect(() => resolveRequest({ method: 'fbp' }, { ...input, nx: 1 })).toThrow('the tilts are 1 pixel wide: a tomogram needs tilts at least 2 pixels wide');
     expect(() => resolveRequest({ method: 'coordnet', params: { width: 0 } }, input)).toThrow(/width must be a whole number ≥ 1/);
     expect(() => resolveRequest({ method: 'fbp', params: { filter: { name: 'radial', cutoff: 0, falloff: 0 } } }, input)).toThrow(/pass nothing/);
     expect(resolveRequest({ method: 'coordnet' }, input).label).toContain('params/measurements');
