@@ -203,6 +203,7 @@ export async function batchCommand(args: string[]): Promise<void> {
   // The GPU first: without one, the process restarts itself on the software adapter before it reads or says anything.
   const gpu = values.slurm ? null : await openCliGpu();
   const entries = await listSeries(requireFlag(values, 'list'));
+  if (values.method !== undefined) throw new UsageError('batch takes --methods, a comma list (e.g. fbp,sirt), not --method');
   const methods = methodRequests(values, 'reconstruction', requireFlag(values, 'methods').split(',').map((m) => m.trim()));
   const scoreText = (values.scores as string | undefined) ?? 'cv,oddeven';
   const scores = new Set(scoreText === 'none' ? [] : scoreText.split(',').map((s) => choiceFlag({ scores: s.trim() }, 'scores', SCORES)!));
