@@ -5,7 +5,7 @@
  * are the 8 sub-band coefficients of the scaled ground truth (reference/wavelet3d.ts, 'zero' mode as
  * CryoLithe trains), at the half-grid positions reconstructLocalnet asks the model about.
  *
- * Inputs are prepared exactly as reconstructLocalnet prepares them (methods/localnet.ts: prepareLocalnetInput
+ * Inputs are prepared exactly as reconstructLocalnet prepares them (methods/localnet/run.ts: prepareLocalnetInput
  * and slabPatches: one global mean/std, cosine-ramp filter, patch kernel). Targets follow the same scale
  * convention: reconstructLocalnet multiplies the model's output by the stack's std, so the target is
  * (ground truth − its mean) / stack std. The mean goes because the ramp filter removes each row's mean and

@@ -24,7 +24,7 @@ export function openNodeGpu(): Promise<GpuContext> {
 }
 
 /**
- * What onnxruntime-web's WebGPU backend (onnx/session.ts) needs from Dawn in Node, as a page would give it:
+ * What onnxruntime-web's WebGPU backend (methods/localnet/model.ts) needs from Dawn in Node, as a page would give it:
  * - `navigator.gpu`, which it checks and asks for an adapter once, at its first WebGPU session (Node 20
  *   has no navigator); it is the current Dawn instance;
  * - `queue.writeBuffer` from its wasm memory. That memory is a SharedArrayBuffer (the threaded build), and

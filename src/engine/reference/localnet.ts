@@ -3,7 +3,7 @@
  * - localnetCpu: the tiny test network of models/tiny (make_tiny.py, README.md there) in float64, from
  *   the weights card (.json) that make_tiny.py writes beside each .onnx with the same float32 values;
  * - reconstructLocalnetCpu: the whole pipeline with that network (normalise, filter, patches, network,
- *   inverse wavelet), the reference methods/localnet.ts is tested against on the GPU.
+ *   inverse wavelet), the reference methods/localnet/run.ts is tested against on the GPU.
  */
 import { filterResponse, paddedLength } from '../filters.ts';
 import { tiltTrig } from '../geometry.ts';

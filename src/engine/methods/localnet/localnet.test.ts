@@ -41,7 +41,7 @@ describe('local learned reconstruction (Node, Dawn, onnxruntime-web)', () => {
     const target = storageBuffer(gpu, (count + 2) * 8 * 4, 'test.target');
     await model.run(input, batch, angles, target, 16, count);
     const actual = await readFloats(gpu, target, count * 8, 16);
-    // WebGPU's sin/cos are specified to 2^-11 only (onnx/session.ts): a real GPU runs this on WebGPU.
+    // WebGPU's sin/cos are specified to 2^-11 only (methods/localnet/model.ts): a real GPU runs this on WebGPU.
     expect(relativeError(actual, localnetCpu(card, patches, batch, Array.from(angles)).subarray(0, count * 8))).toBeLessThan(model.backend === 'wasm' ? 1e-5 : 1e-3);
     await model.release();
     input.destroy();

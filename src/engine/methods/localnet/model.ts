@@ -2,7 +2,7 @@
  * A local-reconstruction model (CryoLithe layout) in onnxruntime-web, on the engine's own GPUDevice.
  *
  * Model contract (models/tiny/README.md): inputs `patches` [batch, nTilts, P, P] float32 (the layout
- * of gpu/kernels/patches.ts) and `angles` [nTilts] float32 in degrees; one output [batch, nOut], nOut = 1
+ * of methods/localnet/patches.ts) and `angles` [nTilts] float32 in degrees; one output [batch, nOut], nOut = 1
  * (a voxel) or 8 (bior3.1 sub-bands, reference/wavelet3d.ts). P and nOut are read from the model.
  *
  * Backends (onnxruntime-web 1.30; docs/localnet.md):

@@ -6,8 +6,8 @@
  *    the cosine-windowed ramp, zero-padded to a power of two ≥ 2·nx (filters.ts).
  * 2. For every voxel (voxel variant, 1 output) or every point of the bior3.1 half grid (wavelet variant,
  *    8 outputs: 8× fewer model queries), the P × P patch of every tilt around (u, v) is cut on the GPU
- *    (gpu/kernels/patches.ts) and fed to the model (onnx/session.ts) in batches.
- * 3. Voxel outputs are the tomogram; sub-band outputs go through the inverse wavelet (gpu/kernels/wavelet3d.ts).
+ *    (methods/localnet/patches.ts) and fed to the model (methods/localnet/model.ts) in batches.
+ * 3. Voxel outputs are the tomogram; sub-band outputs go through the inverse wavelet (methods/localnet/wavelet3d.ts).
  *    Either way the result is multiplied by the stack's std, back to its units: models are trained to give
  *    (ground truth − its mean) / std (cli/trainingPatches.ts).
  *
