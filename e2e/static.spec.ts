@@ -1,9 +1,11 @@
 /**
  * End-to-end: the static files in public/ (icon and web-app manifest) are linked from the page
- * and served, and the page, its workers included, asks nothing of any host but the local server
- * while it starts and loads the demo.
+ * and served; the page, its workers included, asks nothing of any host but the local server while it
+ * starts, loads the demo, runs every method and exports; and it is isolated and under a content
+ * security policy that refuses every other origin.
  */
 import { expect, test } from '@playwright/test';
+import { METHODS, type MethodName } from '../src/engine/methods/registry.ts';
 
 const localHosts = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -120,4 +122,49 @@ test('the page is cross-origin isolated and its content security policy refuses 
   expect(attempt.outcome).toBe('blocked');
   expect(attempt.violations).toEqual(['connect-src https://example.org/upload']);
   await page.close();
+});
+
+/** Small settings for every method, so that each runs in seconds on a software adapter; keyed by every method name. */
+const SMALL: Record<MethodName, Record<string, unknown>> = {
+  fbp: { binning: 4, thickness: 8 },
+  sirt: { binning: 4, thickness: 8, iterations: 2 },
+  coordnet: { binning: 4, thickness: 4, width: 4, layers: 1, slabRows: 32, stepsFirst: 2, stepsNext: 1 },
+  localnet: { binning: 4, thickness: 8, model: 'lamella-p11-wavelet' },
+  gaussian: { sigma: 1 },
+  reproject: { angles: [66, -66], thickness: 16, iterations: 2 },
+};
+
+test('every method runs and exports without one request leaving the page\'s origin', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const remoteRequests: string[] = [];
+  context.on('request', (request) => {
+    const url = remote(request.url());
+    if (url) remoteRequests.push(url);
+  });
+  const page = await context.newPage();
+  await page.goto('/');
+  await expect(page.getByTestId('dataset-summary')).toContainText('Simulated demo', { timeout: 150_000 });
+  const kinds = Object.fromEntries(METHODS.map((d) => [d.name, d.kind]));
+  const exported = await page.evaluate(
+    async ({ small, kinds }) => {
+      const bytes: number[] = [];
+      for (const [method, params] of Object.entries(small)) {
+        const request = { method, params } as never;
+        if (kinds[method] === 'reconstruction') {
+          bytes.push((await window.wedgelab.exportMrc(await window.wedgelab.run(request))).length);
+        } else if (kinds[method] === 'refinement') {
+          bytes.push((await window.wedgelab.exportMrc(await window.wedgelab.refine(window.wedgelab.results().at(-1)!.id, request))).length);
+        } else {
+          await window.wedgelab.synthesize(request);
+          bytes.push((await window.wedgelab.exportMrc(await window.wedgelab.run({ method: 'fbp', params: { binning: 4, thickness: 8 } }))).length);
+        }
+      }
+      return bytes;
+    },
+    { small: SMALL, kinds },
+  );
+  expect(exported).toHaveLength(METHODS.length);
+  for (const length of exported) expect(length).toBeGreaterThan(1024);
+  expect(remoteRequests).toEqual([]);
+  await context.close();
 });
