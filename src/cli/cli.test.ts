@@ -15,6 +15,7 @@ import { dwt3Cpu } from '../engine/reference/wavelet3d.ts';
 import { METHODS, methodChoices, methodFlags } from '../engine/methods/registry.ts';
 import { readMrc, writeMrc } from '../io/mrc.ts';
 import { readTiltSeriesFiles } from '../io/tiltSeriesFiles.ts';
+import { KIND_COMMANDS } from './methodFlags.ts';
 import { wedgelab } from './testKit.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wedgelab-cli-'));
@@ -206,8 +207,7 @@ describe('wedgelab CLI', () => {
 
   it('prints every method\'s flags with their defaults, all from the registry', async () => {
     for (const { name, kind } of METHODS) {
-      const command = { reconstruction: 'recon', refinement: 'refine', tiltSynthesis: 'synthesize' }[kind];
-      const help = await wedgelab([command, '--method', name, '--help']);
+      const help = await wedgelab([KIND_COMMANDS[kind], '--method', name, '--help']);
       expect(help.code, help.stderr).toBe(0);
       expect(help.stdout.split('\n')[0]).toContain(`--method ${name}`);
       for (const flag of methodFlags(name)) expect(help.stdout, `${name} --${flag.name}`).toMatch(new RegExp(`--${flag.name}\\b.*\\(default: [^)]+\\)`));

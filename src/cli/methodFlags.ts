@@ -43,15 +43,16 @@ export const METHOD_OPTIONS = {
 } as const;
 
 /** The command each kind of method runs under, for messages. */
-const KIND_COMMANDS: Record<MethodKind, string> = { reconstruction: 'recon', refinement: 'refine', tiltSynthesis: 'synthesize' };
+export const KIND_COMMANDS: Record<MethodKind, string> = { reconstruction: 'recon', refinement: 'refine', tiltSynthesis: 'synthesize' };
 
 /** The method a name (from --method or --methods) stands for among the kind's, with the error listing the kind's choices. */
 function methodOf(name: unknown, kind: MethodKind): { method: MethodName; preset: Partial<MethodParams> } {
   const choices = `use one of ${methodChoices(kind).join(', ')}`;
   if (typeof name !== 'string' || name === '') throw new UsageError(`--method is required: ${choices}`);
   const found = methodForCliName(name);
-  if (!found || methodDefinition(found.method).kind !== kind) {
-    const other = found ? `: ${name} is a ${methodDefinition(found.method).kind} method (wedgelab ${KIND_COMMANDS[methodDefinition(found.method).kind]})` : '';
+  const foundKind = found && methodDefinition(found.method).kind;
+  if (!found || foundKind !== kind) {
+    const other = foundKind ? `: ${name} is a ${foundKind} method (wedgelab ${KIND_COMMANDS[foundKind]})` : '';
     throw new UsageError(`unknown ${kind} method "${name}"${other}; ${choices}`);
   }
   return found;

@@ -2,23 +2,13 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { resolveRefinement, runRefinement } from '../engine/methods/runners.ts';
-import { readMrc, writeMrc } from '../io/mrc.ts';
+import { readMrc, writeMrc, writtenLabel } from '../io/mrc.ts';
 import { openCliGpu } from './gpu.ts';
 import { writeFileAtomic } from './atomicWrite.ts';
 import { methodCommand } from './methodFlags.ts';
 import { checkOutputs } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
 import { progressPrinter } from './recon.ts';
-
-/**
- * What made a tomogram, from its MRC labels as WedgeLab writes them: after the 'WedgeLab' stamp, the method and
- * its parameters (wrapped over labels at spaces) until "from …". Empty for files from other tools.
- */
-function tomogramLabel(labels: readonly string[]): string {
-  if (!labels[0]?.startsWith('WedgeLab')) return '';
-  const end = labels.findIndex((label) => label.startsWith('from '));
-  return labels.slice(1, end < 0 ? undefined : end).join(' ');
-}
 
 export async function refineCommand(args: string[]): Promise<void> {
   const command = methodCommand(args, 'refinement', ['in', 'out']);
@@ -31,7 +21,7 @@ export async function refineCommand(args: string[]): Promise<void> {
   const file = readMrc(new Uint8Array(await readFile(inPath)), { name: inPath });
   const { nx, ny, nz } = file.header;
   const tomogram = { nx, ny, nz, data: file.data, pixelSize: file.pixelSize[0] };
-  const sourceLabel = tomogramLabel(file.header.labels) || basename(inPath);
+  const sourceLabel = writtenLabel(file.header.labels) || basename(inPath);
   const resolved = resolveRefinement(tomogram, request);
   const started = performance.now();
   const out = await runRefinement(gpu, tomogram, sourceLabel, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });

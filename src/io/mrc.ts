@@ -735,6 +735,17 @@ function wrapLabel(label: string): string[] {
   return [...pieces, rest];
 }
 
+/**
+ * The label a WedgeLab file was written with (writeMrc's `labels[0]`, the method and its parameters), read back
+ * from its header: after the 'WedgeLab' stamp, the pieces it was wrapped into, up to "from …". Empty for files
+ * from other tools.
+ */
+export function writtenLabel(labels: readonly string[]): string {
+  if (!labels[0]?.startsWith('WedgeLab')) return '';
+  const end = labels.findIndex((label) => label.startsWith('from '));
+  return labels.slice(1, end < 0 ? undefined : end).join(' ');
+}
+
 /** Printable ASCII, ≤ 80 chars each (longer ones continue on the next label), no blanks, ≤ 10 in all, the first naming WedgeLab. */
 function headerLabels(callerLabels: string[]): string[] {
   const clean = callerLabels

@@ -9,8 +9,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { crossValidate } from '../../engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../../engine/evaluation/oddEven.ts';
-import { heldOutTilts } from '../../engine/evaluation/tiltSubsets.ts';
-import { tiltRange } from '../../engine/sim/tiltScheme.ts';
+import { heldOutTilts, parseHeldOut } from '../../engine/evaluation/tiltSubsets.ts';
 import type { GpuContext } from '../../engine/gpu/device.ts';
 import { choiceFlag, intFlag, requireFlag, UsageError, type FlagValues } from '../../engine/methods/flags.ts';
 import type { RequestOf } from '../../engine/methods/registry.ts';
@@ -200,15 +199,17 @@ export async function batchCommand(args: string[]): Promise<void> {
     process.stderr.write(`${rows.length} rows → ${join(outDir, 'metrics.csv')}\n`);
     return;
   }
-  // The GPU first: without one, the process restarts itself on the software adapter before it reads or says anything.
-  const gpu = values.slurm ? null : await openCliGpu();
-  const entries = await listSeries(requireFlag(values, 'list'));
+  // The arguments first, so a mistake is told at once; then the GPU, before any file is read: without one,
+  // the process restarts itself on the software adapter, and would otherwise read (and warn) twice.
   if (values.method !== undefined) throw new UsageError('batch takes --methods, a comma list (e.g. fbp,sirt), not --method');
   const methods = methodRequests(values, 'reconstruction', requireFlag(values, 'methods').split(',').map((m) => m.trim()));
   const scoreText = (values.scores as string | undefined) ?? 'cv,oddeven';
   const scores = new Set(scoreText === 'none' ? [] : scoreText.split(',').map((s) => choiceFlag({ scores: s.trim() }, 'scores', SCORES)!));
-  // A --drop that cannot be read fails now, not once per series (checked against a typical ±60°, 3° series).
-  heldOutTilts(tiltRange(-60, 60, 3), (values.drop as string | undefined) ?? '0');
+  const drop = (values.drop as string | undefined) ?? '0';
+  parseHeldOut(drop);
+  const list = requireFlag(values, 'list');
+  const gpu = values.slurm ? null : await openCliGpu();
+  const entries = await listSeries(list);
   await mkdir(outDir, { recursive: true });
   if (values.slurm) {
     const paths = await writeSlurmScripts(outDir, taskArgs(args), entries, slurmOptions(values));
@@ -223,7 +224,7 @@ export async function batchCommand(args: string[]): Promise<void> {
     outDir,
     methods,
     scores,
-    drop: (values.drop as string | undefined) ?? '0',
+    drop,
     retryFailed: values['retry-failed'] === true,
     json: choiceFlag(values, 'progress', ['bar', 'json'] as const) === 'json',
     quiet: values.quiet === true,

@@ -26,31 +26,42 @@ function nearestTilt(tiltAngles: readonly number[], angle: number): number {
 
 /**
  * Which tilts to hold out: "0" (the tilt nearest 0°), "±15" or "+-15" (the tilts nearest +15° and −15°),
- * a plain angle list "12,-30", or "every:K" (every K-th tilt in angle order, starting from the second,
- * so the extreme tilts stay in). Throws with the spec named when nothing sensible remains.
+ * a plain angle list "12,-30", or "every:K" (every K-th tilt in angle order, starting from the second:
+ * the most negative tilt always stays in, the most positive one unless (n − 1) mod K = 1). Throws with the
+ * spec named when nothing sensible remains.
  */
 export function heldOutTilts(tiltAngles: readonly number[], spec: string): number[] {
-  const text = spec.trim();
+  const held = parseHeldOut(spec);
   let indices: number[];
-  const every = /^every:(\d+)$/i.exec(text);
-  const pair = /^(±|\+-|\+\/-)\s*(\d+(\.\d+)?)$/.exec(text);
-  if (every) {
-    const K = Number(every[1]);
-    if (K < 2) throw new Error(`held-out tilts "${spec}": every:K needs K ≥ 2`);
+  if ('every' in held) {
     const byAngle = tiltAngles.map((a, k) => [a, k] as const).sort((p, q) => p[0] - q[0]);
-    indices = byAngle.filter((_, rank) => rank % K === 1).map(([, k]) => k);
-  } else if (pair) {
-    const a = Number(pair[2]);
-    indices = [...new Set([nearestTilt(tiltAngles, a), nearestTilt(tiltAngles, -a)])];
+    indices = byAngle.filter((_, rank) => rank % held.every === 1).map(([, k]) => k);
   } else {
-    const angles = text.split(',').map(Number);
-    if (text === '' || angles.some((a) => !Number.isFinite(a))) throw new Error(`held-out tilts "${spec}": use an angle (0), a pair (±15), a list (12,-30) or every:K`);
-    indices = [...new Set(angles.map((a) => nearestTilt(tiltAngles, a)))];
+    indices = [...new Set(held.angles.map((a) => nearestTilt(tiltAngles, a)))];
   }
   if (indices.length === 0 || tiltAngles.length - indices.length < MIN_TILTS) {
     throw new Error(`held-out tilts "${spec}" leave ${tiltAngles.length - indices.length} of ${tiltAngles.length} tilts: too few to reconstruct`);
   }
   return indices;
+}
+
+/**
+ * A held-out spec read on its own, before any series is at hand (heldOutTilts above): every K-th tilt, or the
+ * angles whose nearest tilts are held out (a ± pair is its two angles). Throws with the spec named.
+ */
+export function parseHeldOut(spec: string): { every: number } | { angles: number[] } {
+  const text = spec.trim();
+  const every = /^every:(\d+)$/i.exec(text);
+  if (every) {
+    const K = Number(every[1]);
+    if (K < 2) throw new Error(`held-out tilts "${spec}": every:K needs K ≥ 2`);
+    return { every: K };
+  }
+  const pair = /^(±|\+-|\+\/-)\s*(\d+(\.\d+)?)$/.exec(text);
+  if (pair) return { angles: [Number(pair[2]), -Number(pair[2])] };
+  const angles = text.split(',').map(Number);
+  if (text === '' || angles.some((a) => !Number.isFinite(a))) throw new Error(`held-out tilts "${spec}": use an angle (0), a pair (±15), a list (12,-30) or every:K`);
+  return { angles };
 }
 
 /** The series with `added`'s tilts appended after its own (same detector), in stack order. */
