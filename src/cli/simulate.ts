@@ -1,5 +1,5 @@
 /** `wedgelab simulate`: a ground-truth volume, its tilt series and the .tlt, from the built-in simulator. */
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { forwardProjectGpu } from '../engine/methods/projection.ts';
 import { PHANTOM_NAMES, type PhantomName } from '../engine/sim/phantoms.ts';
@@ -58,7 +58,6 @@ function simulationFiles(outDir: string) {
 /** Simulate on the GPU and write ground_truth.mrc, tilt_series.mrc and tilt_series.tlt into outDir. */
 export async function writeSimulation(gpu: GpuContext, options: SimulationOptions, outDir: string) {
   const { groundTruth, tiltSeries } = await simulateTiltSeries(options, (volume, angles) => forwardProjectGpu(gpu, volume, angles));
-  await mkdir(outDir, { recursive: true });
   const describe = `simulate ${options.phantom} ${options.size.join('x')} seed ${options.seed}${options.snrDb === undefined ? ' noise-free' : ` snr ${options.snrDb} dB`}`;
   const files = simulationFiles(outDir);
   await writeFileAtomic(files.groundTruth, writeMrc(groundTruth, { labels: [`ground truth: ${describe}`] }));

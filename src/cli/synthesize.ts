@@ -1,5 +1,4 @@
 /** `wedgelab synthesize`: a tilt-synthesis method (tilt series → tilt series with added tilts), written as a new stack and .tlt. */
-import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { resolveOnTiltSeries, runTiltSynthesis } from '../engine/methods/runners.ts';
 import { openCliGpu } from './gpu.ts';
@@ -20,7 +19,6 @@ export async function synthesizeCommand(args: string[]): Promise<void> {
   const loaded = await readTiltSeriesPaths(paths.tilts, paths.angles);
   const resolved = resolveOnTiltSeries<'tiltSynthesis'>(loaded.tiltSeries, request);
   const out = await runTiltSynthesis(gpu, loaded.tiltSeries, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
-  await mkdir(outDir, { recursive: true });
   const labels = [`tilt series: ${basename(paths.tilts)} + the last ${out.added} tilts by ${out.label}`];
   await writeTiltSeriesPaths(out.tiltSeries, files.tiltSeries, files.tiltAngles, labels);
   if (!values.quiet) process.stderr.write('\n');

@@ -5,7 +5,7 @@
  * series is recorded with its reason and the batch goes on. With --slurm it writes (and with --submit submits) a
  * job array, one task per series.
  */
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { crossValidate } from '../../engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../../engine/evaluation/oddEven.ts';
@@ -117,7 +117,6 @@ async function runOne(batch: Batch, entry: SeriesEntry, ts: TiltSeries, method: 
   const started = performance.now();
   const result = await reconstruct(batch.gpu, ts, method.request, options);
   const output = join(entry.name, `${method.name}.mrc`);
-  await mkdir(join(batch.outDir, entry.name), { recursive: true });
   await writeFileAtomic(join(batch.outDir, output), writeMrc(result.volume, { labels: [result.label, `from ${entry.stack}`] }));
   const seconds = (performance.now() - started) / 1000;
   const row: BatchRow = { series: entry.name, method: method.name, status: 'done', output, label: result.label, seconds, gpu: batch.gpu.description, version: batch.version, params: JSON.stringify(result.params), finishedAt: '' };
@@ -210,7 +209,6 @@ export async function batchCommand(args: string[]): Promise<void> {
   const list = requireFlag(values, 'list');
   const gpu = values.slurm ? null : await openCliGpu();
   const entries = await listSeries(list);
-  await mkdir(outDir, { recursive: true });
   if (values.slurm) {
     const paths = await writeSlurmScripts(outDir, taskArgs(args), entries, slurmOptions(values));
     process.stderr.write(`SLURM scripts for ${entries.length} series: ${paths.array}, then ${paths.merge}\n`);

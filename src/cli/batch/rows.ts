@@ -2,7 +2,7 @@
  * One row per series and method: written to OUT/rows/SERIES.METHOD.json when the run ends (done or failed), so a
  * row's presence says the run finished; merged into OUT/metrics.csv and OUT/metrics.json.
  */
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toCsv } from '../../io/csv.ts';
 import { writeFileAtomic } from '../atomicWrite.ts';
@@ -56,7 +56,6 @@ export function rowPath(outDir: string, series: string, method: string): string 
 }
 
 export async function writeRow(outDir: string, row: BatchRow): Promise<void> {
-  await mkdir(join(outDir, 'rows'), { recursive: true });
   await writeFileAtomic(rowPath(outDir, row.series, row.method), `${JSON.stringify(row)}\n`);
 }
 

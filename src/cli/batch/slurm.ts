@@ -5,7 +5,6 @@
  * them to sbatch.
  */
 import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -50,7 +49,6 @@ function header(name: string, logs: string, options: SlurmOptions, extra: string
  */
 export async function writeSlurmScripts(outDir: string, args: readonly string[], series: readonly SeriesEntry[], options: SlurmOptions): Promise<{ array: string; merge: string }> {
   const dir = join(resolve(outDir), 'slurm');
-  await mkdir(dir, { recursive: true });
   const list = join(dir, 'series.tsv');
   await writeFileAtomic(list, `# name\tstack\tangles\n${series.map((e) => [e.name, resolve(e.stack), resolve(e.angles)].join('\t')).join('\n')}\n`);
   const command = [process.execPath, WEDGELAB, 'batch', ...args, '--list', list].map(shellWord).join(' ');
