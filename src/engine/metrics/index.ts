@@ -1,4 +1,4 @@
-/** The metrics engine (docs/conventions.md#metrics): Fourier transforms, FSC, PSNR/SSIM, cross-validation. */
+/** The metrics engine (docs/conventions.md#metrics): Fourier transforms, FSC and FRC, PSNR/SSIM, cross-validation. */
 export { dft3d, dft3dPair, fft3d, frequency, LineFft, mirrorIndex, packedPairDft } from './fourier.ts';
 export type { Spectrum } from './fourier.ts';
 export {
@@ -31,5 +31,7 @@ export {
   structuralSimilarity3d,
 } from './quality.ts';
 export type { AffineFit } from './quality.ts';
+export { bandMean, frc } from './frc.ts';
+export type { FrcCurve } from './frc.ts';
 export { oddEvenSplit, projectionScores } from './crossValidation.ts';
 export type { ProjectionScores } from './crossValidation.ts';
