@@ -4,26 +4,64 @@
  * It scores a method on real data without ground truth.
  */
 import type { GpuContext } from '../gpu/device.ts';
-import { reconstruct } from '../methods/runners.ts';
+import type { CommonParams } from '../methods/common.ts';
+import { resolveOnTiltSeries, runReconstruction } from '../methods/runners.ts';
 import type { RequestOf } from '../methods/registry.ts';
 import { binTiltSeries } from '../methods/preprocess.ts';
 import { forwardProjectGpu } from '../methods/projection.ts';
 import type { RunOptions } from '../methods/slabs.ts';
 import { projectionScores } from '../metrics/crossValidation.ts';
-import type { TiltSeries } from '../types.ts';
+import type { TiltSeries, Volume } from '../types.ts';
 import { remainingIndices, subsetTilts } from './tiltSubsets.ts';
 
-export interface HeldOutScore {
-  /** Stack index and angle (degrees) of the held-out tilt. */
+/** Tilt series → tomogram, however made: a registered method, or a test's own (FBP blurred, FBP negated). */
+export type Reconstructor = (tiltSeries: TiltSeries) => Promise<Volume>;
+
+/** A held-out tilt: its stack index and angle (degrees), the measured projection and the reconstruction's. */
+export interface HeldOutProjection {
   index: number;
   angle: number;
+  /** Measured and predicted projections, nx × ny after binning. */
+  measured: Float32Array;
+  predicted: Float32Array;
+}
+
+export interface HeldOutProjections {
+  nx: number;
+  ny: number;
+  tilts: HeldOutProjection[];
+}
+
+/**
+ * Reconstruct without the held-out tilts, then project the tomogram at their angles. `geometry` is how the
+ * reconstructor treats its input: the measured tilts are binned alike, to compare pixel for pixel, and the
+ * projector negates the angles when the reconstruction did.
+ */
+export async function predictHeldOut(
+  gpu: GpuContext,
+  ts: TiltSeries,
+  heldOut: readonly number[],
+  reconstructor: Reconstructor,
+  geometry: Pick<CommonParams, 'binning' | 'invertAngles'>,
+): Promise<HeldOutProjections> {
+  const volume = await reconstructor(subsetTilts(ts, remainingIndices(ts.nTilts, heldOut)));
+  const held = binTiltSeries(subsetTilts(ts, heldOut), geometry.binning);
+  const predicted = await forwardProjectGpu(gpu, volume, held.tiltAngles, { invertAngles: geometry.invertAngles });
+  const plane = held.nx * held.ny;
+  const tilts = heldOut.map((index, j) => ({
+    index,
+    angle: ts.tiltAngles[index],
+    measured: held.data.slice(j * plane, (j + 1) * plane),
+    predicted: predicted.data.slice(j * plane, (j + 1) * plane),
+  }));
+  return { nx: held.nx, ny: held.ny, tilts };
+}
+
+export interface HeldOutScore extends HeldOutProjection {
   /** ‖p̂ − p‖²/‖p‖² after both are standardised to mean 0, std 1. */
   nmse: number;
   /** Pearson correlation of predicted and measured projection. */
   corr: number;
-  /** Measured and predicted projections, nx × ny after binning. */
-  measured: Float32Array;
-  predicted: Float32Array;
 }
 
 export interface CrossValidationReport {
@@ -43,21 +81,26 @@ export async function crossValidate(
   heldOut: readonly number[],
   options: RunOptions = {},
 ): Promise<CrossValidationReport> {
-  const result = await reconstruct(gpu, subsetTilts(ts, remainingIndices(ts.nTilts, heldOut)), request, options);
-  // The measured tilts are binned like the reconstruction's input, so that they compare pixel for pixel.
-  const held = binTiltSeries(subsetTilts(ts, heldOut), result.params.binning);
-  const predicted = await forwardProjectGpu(gpu, result.volume, held.tiltAngles, { invertAngles: result.params.invertAngles });
-  const plane = held.nx * held.ny;
-  const scores = heldOut.map((index, j) => {
-    const measured = held.data.slice(j * plane, (j + 1) * plane);
-    const prediction = predicted.data.slice(j * plane, (j + 1) * plane);
-    return { index, angle: ts.tiltAngles[index], ...projectionScores(prediction, measured), measured, predicted: prediction };
-  });
+  const resolved = resolveOnTiltSeries<'reconstruction'>(ts, request);
+  // The label names what the run learnt (a model's patch size), so it is the finished reconstruction's.
+  let label = resolved.label;
+  const { nx, ny, tilts } = await predictHeldOut(
+    gpu,
+    ts,
+    heldOut,
+    async (remaining) => {
+      const result = await runReconstruction(gpu, remaining, resolved, options);
+      label = result.label;
+      return result.volume;
+    },
+    resolved.params,
+  );
+  const scores = tilts.map((tilt) => ({ ...tilt, ...projectionScores(tilt.predicted, tilt.measured) }));
   const mean = (f: (s: HeldOutScore) => number) => scores.reduce((sum, s) => sum + f(s), 0) / scores.length;
   return {
-    label: `${result.label}, held out ${scores.map((s) => `${s.angle.toFixed(1)}°`).join(' ')}`,
-    nx: held.nx,
-    ny: held.ny,
+    label: `${label}, held out ${scores.map((s) => `${s.angle.toFixed(1)}°`).join(' ')}`,
+    nx,
+    ny,
     scores,
     meanNmse: mean((s) => s.nmse),
     meanCorr: mean((s) => s.corr),

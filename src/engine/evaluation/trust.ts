@@ -1,0 +1,76 @@
+/**
+ * Trust score (docs/trust.md): held-out-tilt cross-validation of a method against FBP on the user's own data.
+ * The held-out tilts are withheld, the rest reconstructed by the method and by FBP (default filter, the
+ * method's thickness, binning, angle sign and mean subtraction), both tomograms reprojected at the held-out
+ * angles (crossValidation.ts), and each prediction compared with the measured tilt ring by ring
+ * (metrics/trust.ts).
+ */
+import type { GpuContext } from '../gpu/device.ts';
+import type { CommonParams } from '../methods/common.ts';
+import { resolveOnTiltSeries, runReconstruction } from '../methods/runners.ts';
+import { methodDefinition, type RequestOf } from '../methods/registry.ts';
+import type { RunOptions } from '../methods/slabs.ts';
+import { compareWithFbp, type TrustScores } from '../metrics/trust.ts';
+import { throwIfAborted, type TiltSeries } from '../types.ts';
+import { predictHeldOut, type Reconstructor } from './crossValidation.ts';
+
+export interface TrustReport extends TrustScores {
+  /** The scored method's label (as its reconstruction without the held-out tilts named itself) and FBP's. */
+  label: string;
+  fbpLabel: string;
+}
+
+/**
+ * Share of the progress bar the scored method takes; FBP, one filtered back-projection, takes the rest. A
+ * learned method is far slower than FBP, so an even split would leave the bar at half for most of the run.
+ */
+const METHOD_SHARE = 0.9;
+
+/** Options whose progress covers [from, to) of the whole, each message prefixed with `stage`. */
+function stageOptions(options: RunOptions, from: number, to: number, stage: string): RunOptions {
+  const { onProgress } = options;
+  return { ...options, onProgress: onProgress && ((p) => onProgress({ ...p, fraction: from + (to - from) * p.fraction, message: `${stage}: ${p.message}` })) };
+}
+
+/**
+ * Score any reconstructor against FBP: `reconstruct` makes the scored tomogram from the series less the
+ * held-out tilts, with the binning and angle sign of `common`, which FBP uses too.
+ */
+export async function scoreAgainstFbp(
+  gpu: GpuContext,
+  ts: TiltSeries,
+  reconstruct: Reconstructor,
+  common: CommonParams,
+  heldOut: readonly number[],
+  options: RunOptions = {},
+): Promise<TrustScores & { fbpLabel: string }> {
+  const { thickness, binning, invertAngles, subtractMean } = common;
+  const fbp = resolveOnTiltSeries<'reconstruction'>(ts, { method: 'fbp', params: { thickness, binning, invertAngles, subtractMean } });
+  const byMethod = await predictHeldOut(gpu, ts, heldOut, reconstruct, common);
+  throwIfAborted(options.signal);
+  const fbpOptions = stageOptions(options, METHOD_SHARE, 1, 'FBP');
+  const byFbp = await predictHeldOut(gpu, ts, heldOut, async (remaining) => (await runReconstruction(gpu, remaining, fbp, fbpOptions)).volume, common);
+  const pairs = byMethod.tilts.map(({ index, angle, measured, predicted }, t) => ({ index, angle, measured, predictedMethod: predicted, predictedFbp: byFbp.tilts[t].predicted }));
+  return { ...compareWithFbp(pairs, byMethod.nx, byMethod.ny), fbpLabel: fbp.label };
+}
+
+/** The trust score of a reconstruction request (a registered method and its parameters) on a tilt series. */
+export async function trustScore(
+  gpu: GpuContext,
+  ts: TiltSeries,
+  request: RequestOf<'reconstruction'>,
+  heldOut: readonly number[],
+  options: RunOptions = {},
+): Promise<TrustReport> {
+  const resolved = resolveOnTiltSeries<'reconstruction'>(ts, request);
+  // The label names what the run learnt (a model's patch size and backend), so it is the finished run's.
+  let label = resolved.label;
+  const methodOptions = stageOptions(options, 0, METHOD_SHARE, methodDefinition(resolved.method).title);
+  const reconstruct: Reconstructor = async (remaining) => {
+    const result = await runReconstruction(gpu, remaining, resolved, methodOptions);
+    label = result.label;
+    return result.volume;
+  };
+  const scores = await scoreAgainstFbp(gpu, ts, reconstruct, resolved.params, heldOut, options);
+  return { ...scores, label };
+}
