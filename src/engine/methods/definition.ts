@@ -55,6 +55,11 @@ export interface MethodDefinition<N extends string, K extends MethodKind, P, F =
   aliases?: Readonly<Record<string, Partial<P>>>;
   /** The page form's settings, with the page's defaults (which may differ from the engine's, e.g. a gentler filter). */
   formDefaults(): FormOptions<K, P>;
+  /**
+   * A learned method (a trained or fitted network): its result can look right and be wrong, so the page and
+   * `wedgelab trust` offer its trust score against FBP (docs/trust.md).
+   */
+  learned?: boolean;
   /** Indices of a loss curve where a new stage starts (the coordinate network's slabs), for the plot's marks. */
   lossMarks?(params: P, steps: number): number[];
 }

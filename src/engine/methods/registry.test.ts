@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BENCHES } from './benches.ts';
-import { METHODS, methodChoices, methodDefinition, methodFlags, methodForCliName, methodLabel, resolveRequest } from './registry.ts';
+import { isLearned, METHODS, methodChoices, methodDefinition, methodFlags, methodForCliName, methodLabel, resolveRequest } from './registry.ts';
 import { RUNNERS } from './runners.ts';
 
 const root = join(import.meta.dirname, '../../..');
@@ -61,6 +61,11 @@ describe('method registry', () => {
     expect(() => resolveRequest({ method: 'coordnet', params: { width: 0 } }, input)).toThrow(/width must be a whole number ≥ 1/);
     expect(() => resolveRequest({ method: 'fbp', params: { filter: { name: 'radial', cutoff: 0, falloff: 0 } } }, input)).toThrow(/pass nothing/);
     expect(resolveRequest({ method: 'coordnet' }, input).label).toContain('params/measurements');
+  });
+
+  it('marks the learned methods, whose results get a trust score', () => {
+    expect(METHODS.filter((d) => isLearned(d.name)).map((d) => d.name)).toEqual(['coordnet', 'localnet']);
+    expect(isLearned('ground-truth')).toBe(false);
   });
 
   it('accepts aliases on the command line, presetting parameters', () => {

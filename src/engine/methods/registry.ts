@@ -48,6 +48,11 @@ export function methodDefinition(name: MethodName): AnyDefinition {
   return BY_NAME.get(name)!;
 }
 
+/** Whether a name (a method's, or a result's such as 'ground-truth') is a learned method's: one a trust score is for. */
+export function isLearned(name: string): boolean {
+  return BY_NAME.get(name)?.learned === true;
+}
+
 /** The definitions of one kind, in registry order. */
 export function methodsOfKind(kind: MethodKind): AnyDefinition[] {
   return [...BY_NAME.values()].filter((d) => d.kind === kind);

@@ -94,6 +94,7 @@ export const COORDNET: MethodDefinition<'coordnet', 'reconstruction', CoordnetPa
   kind: 'reconstruction',
   title: 'Coordinate network',
   menuLabel: 'Coordinate network: SIREN fitted to the tilts',
+  learned: true,
   help:
     'Unsupervised coordinate network: a SIREN maps voxel coordinates to density and is fitted, slab by slab along the tilt axis, ' +
     'so that its projections match the tilts (L1, optional TV; Adam with log-linear decay). The defaults are the paper\'s; ' +
