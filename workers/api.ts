@@ -8,6 +8,7 @@ import type { MethodName, MethodParams, RequestOf } from '../src/engine/methods/
 import type { ModelChoice } from '../src/engine/methods/localnet/models.ts';
 import type { Progress } from '../src/engine/types.ts';
 import type { OddEvenReport } from '../src/engine/evaluation/oddEven.ts';
+import type { TrustReport } from '../src/engine/evaluation/trust.ts';
 import type { FscCurves } from '../src/engine/metrics/fsc.ts';
 import type { SimulationOptions as DemoOptions } from '../src/engine/sim/index.ts';
 import type { SliceAxis } from '../src/engine/volume.ts';
@@ -75,6 +76,13 @@ export interface ResultSummary {
    * Absent on a complete result.
    */
   partial?: PartialState;
+  /** The result's trust score against FBP, once computed (trust()); absent before. */
+  trust?: TrustSummary;
+}
+
+/** A trust score (docs/trust.md): the engine's report, with the held-out spec it was computed for. */
+export interface TrustSummary extends TrustReport {
+  heldOutSpec: string;
 }
 
 export interface PartialState {
@@ -248,6 +256,14 @@ export interface EngineWorkerApi {
     heldOut: string,
     onProgress: (progress: Progress) => void,
   ): Promise<CrossValidationSummary>;
+  /**
+   * Trust score of a reconstruction against FBP (docs/trust.md): its method, with its parameters, and FBP each
+   * reconstruct the result's tilt series without the held-out tilts (`heldOut` as for crossValidate, default
+   * every:4), and their reprojections are compared with the measured tilts per ring. Cancelled with cancel(jobId).
+   * The score is kept with the result: the summary returned, and every later one, carries it, and asking again
+   * for the same held-out tilts returns it without work.
+   */
+  trust(jobId: string, resultId: string, onProgress: (progress: Progress) => void, heldOut?: string): Promise<ResultSummary>;
   /** The result as MRC bytes (float32, full header, label naming method and parameters). */
   exportMrc(resultId: string): Promise<Uint8Array>;
   /**

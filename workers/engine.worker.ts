@@ -7,6 +7,9 @@ import { openGpu, type GpuContext } from '../src/engine/gpu/device.ts';
 import { crossValidate } from '../src/engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../src/engine/evaluation/oddEven.ts';
 import { heldOutTilts } from '../src/engine/evaluation/tiltSubsets.ts';
+import { trustScore } from '../src/engine/evaluation/trust.ts';
+import { DEFAULT_TRUST_HELD_OUT } from '../src/engine/metrics/trust.ts';
+import { isMethodName, methodDefinition } from '../src/engine/methods/registry.ts';
 import { resolveOnTiltSeries, resolveRefinement, runReconstruction, runRefinement, runTiltSynthesis } from '../src/engine/methods/runners.ts';
 import { fft3dGpu } from '../src/engine/gpu/kernels/fft3d.ts';
 import { fourierSection } from '../src/engine/metrics/fourierSection.ts';
@@ -377,6 +380,28 @@ const api: EngineWorkerApi = {
       const scores = report.scores.map((s) => ({ index: s.index, angle: s.angle, nmse: s.nmse, corr: s.corr, measured: slice(s.measured), predicted: slice(s.predicted) }));
       const buffers = scores.flatMap((s) => [s.measured.data.buffer, s.predicted.data.buffer]);
       return Comlink.transfer({ label: report.label, scores, meanNmse: report.meanNmse, meanCorr: report.meanCorr }, buffers);
+    });
+  },
+
+  async trust(jobId, resultId, onProgress, heldOut = DEFAULT_TRUST_HELD_OUT): Promise<ResultSummary> {
+    const { summary } = resultOf(resultId);
+    if (summary.trust?.heldOutSpec === heldOut) return summary;
+    if (summary.partial) throw new Error(`${summary.label} is not complete: score a finished result`);
+    const { method, params } = summary;
+    if (!params || !isMethodName(method) || methodDefinition(method).kind !== 'reconstruction') {
+      throw new Error(`${summary.label} is not a reconstruction: a trust score runs the method again without the held-out tilts`);
+    }
+    const { tiltSeries } = datasetOf(summary.datasetId);
+    const indices = heldOutTilts(tiltSeries.tiltAngles, heldOut);
+    // The result's own method and parameters: params of a reconstruction result are its method's.
+    const request = { method, params } as RequestOf<'reconstruction'>;
+    return withJob(jobId, async (signal) => {
+      const report = await trustScore(await gpu(), tiltSeries, request, indices, { signal, models, onProgress: (p) => void onProgress(p) });
+      const scored: ResultSummary = { ...summary, trust: { ...report, heldOutSpec: heldOut } };
+      // Kept with the result unless it was deleted meanwhile.
+      const entry = results.get(resultId);
+      if (entry) entry.summary = { ...entry.summary, trust: scored.trust };
+      return scored;
     });
   },
 
