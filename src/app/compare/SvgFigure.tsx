@@ -13,10 +13,12 @@ interface SvgFigureProps {
   /** File name without extension. */
   fileStem: string;
   csv?: () => string;
+  /** The figure's data as JSON, where the figure has more to it than its curves (a trust score's verdict). */
+  json?: () => string;
 }
 
-/** A plot (standalone SVG text, so the export is the same picture) with its CSV/SVG/PNG exports. */
-export function SvgFigure({ spec, testId, name, fileStem, csv }: SvgFigureProps) {
+/** A plot (standalone SVG text, so the export is the same picture) with its CSV/JSON/SVG/PNG exports. */
+export function SvgFigure({ spec, testId, name, fileStem, csv, json }: SvgFigureProps) {
   const svg = useMemo(() => buildPlotSvg(spec), [spec]);
   const showError = useAppStore((s) => s.showError);
   const png = async (): Promise<void> => {
@@ -33,6 +35,11 @@ export function SvgFigure({ spec, testId, name, fileStem, csv }: SvgFigureProps)
         {csv && (
           <button type="button" className="small" onClick={() => downloadText(csv(), `${fileStem}.csv`, 'text/csv')} data-testid={`export-${name}-csv`}>
             CSV
+          </button>
+        )}
+        {json && (
+          <button type="button" className="small" onClick={() => downloadText(json(), `${fileStem}.json`, 'application/json')} data-testid={`export-${name}-json`}>
+            JSON
           </button>
         )}
         <button type="button" className="small" onClick={() => downloadText(svg, `${fileStem}.svg`, 'image/svg+xml')} data-testid={`export-${name}-svg`}>

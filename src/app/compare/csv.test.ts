@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CrossValidationSummary, FscReport } from '../../../workers/api.ts';
+import type { CrossValidationSummary, FscReport, TrustSummary } from '../../../workers/api.ts';
 import { csvCell, toCsv } from '../../io/csv.ts';
-import { crossValidationCsv, fscCsv, metricsCsv, metricsJson } from './csv.ts';
+import { crossValidationCsv, fscCsv, metricsCsv, metricsJson, trustCsv } from './csv.ts';
 
 const rowsOf = (csv: string): string[][] =>
   csv
@@ -57,6 +57,31 @@ describe('CSV builders', () => {
     expect(rows[0]).toEqual(['tilt_index', 'angle_deg', 'nmse', 'correlation']);
     expect(rows[1]).toEqual(['3', '-15', '0.2', '0.9']);
     expect(rows[3]).toEqual(['mean', '', '0.3', '0.85']);
+  });
+
+  it('writes a trust score\'s two FRC curves per ring, with what was held out and the verdict', () => {
+    const trust: TrustSummary = {
+      label: 'Local network (lamella-p11)',
+      fbpLabel: 'FBP (ram-lak, thickness 8, bin 4)',
+      heldOutSpec: 'every:4',
+      heldOut: [{ index: 1, angle: -57, summaryMethod: 0.5, summaryFbp: 0.6 }],
+      frequencies: [0, 0.25, 0.5],
+      counts: [1, 8, 12],
+      frcMethod: [1, 0.5, 0.1],
+      frcFbp: [1, 0.6, 0.2],
+      band: 0.25,
+      summaryMethod: 0.5,
+      summaryFbp: 0.6,
+      difference: -0.1,
+      tolerance: 0.01,
+      verdict: 'worse',
+    };
+    const csv = trustCsv(trust);
+    expect(csv).toContain('# held out (every:4): -57 deg (tilt 1)');
+    expect(csv).toContain('difference -0.1, tolerance 0.01: worse than FBP on your data');
+    const rows = rowsOf(csv);
+    expect(rows[0]).toEqual(['ring', 'frequency_cycles_per_pixel', 'pixels', 'frc_method', 'frc_fbp']);
+    expect(rows[2]).toEqual(['1', '0.25', '8', '0.5', '0.6']);
   });
 
   it('writes metrics as CSV and JSON, saying PSNR follows the affine fit', () => {

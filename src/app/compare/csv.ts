@@ -1,5 +1,6 @@
 /** CSV and JSON builders for the comparison exports. Pure, no DOM. */
-import type { CrossValidationSummary, FscReport, OddEvenSummary } from '../../../workers/api.ts';
+import type { CrossValidationSummary, FscReport, OddEvenSummary, TrustSummary } from '../../../workers/api.ts';
+import { verdictText } from '../../engine/metrics/trust.ts';
 import { toCsv, type Cell } from '../../io/csv.ts';
 import { resolutionLength } from './units.ts';
 
@@ -42,6 +43,21 @@ export function crossValidationCsv(summary: CrossValidationSummary): string {
     ['tilt_index', 'angle_deg', 'nmse', 'correlation'],
     [...summary.scores.map((s) => [s.index, s.angle, s.nmse, s.corr]), ['mean', null, summary.meanNmse, summary.meanCorr]],
     [summary.label, 'NMSE = |p_hat - p|^2/|p|^2 after standardising both to mean 0, std 1; Pearson correlation'],
+  );
+}
+
+/** A trust score's curves, one row per ring; what was held out, the band means and the verdict as comments. */
+export function trustCsv(trust: TrustSummary): string {
+  const { summaryMethod, summaryFbp, difference, tolerance } = trust;
+  return toCsv(
+    ['ring', 'frequency_cycles_per_pixel', 'pixels', 'frc_method', 'frc_fbp'],
+    trust.frequencies.map((f, r) => [r, f, trust.counts[r], trust.frcMethod[r], trust.frcFbp[r]]),
+    [
+      `trust score of "${trust.label}" against "${trust.fbpLabel}" (definitions: WedgeLab docs/trust.md)`,
+      `held out (${trust.heldOutSpec}): ${trust.heldOut.map((t) => `${t.angle} deg (tilt ${t.index})`).join(', ')}`,
+      `FRC with the measured tilts, mean over the held-out tilts; band mean over 0 < f <= ${trust.band} cycles/pixel, rings weighted by pixels`,
+      `band means: method ${summaryMethod}, FBP ${summaryFbp}; difference ${difference}, tolerance ${tolerance}: ${verdictText(trust.verdict)}`,
+    ],
   );
 }
 

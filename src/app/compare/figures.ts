@@ -1,5 +1,5 @@
-/** Plot specifications of the comparison figures (FSC, odd/even, cross-validation). Pure. */
-import type { CrossValidationSummary, FscReport, OddEvenSummary } from '../../../workers/api.ts';
+/** Plot specifications of the comparison figures (FSC, odd/even, cross-validation, trust score). Pure. */
+import type { CrossValidationSummary, FscReport, OddEvenSummary, TrustSummary } from '../../../workers/api.ts';
 import type { PlotSeries, PlotSpec, ReferenceLine } from './plotSvg.ts';
 import { frequencyUnit } from './units.ts';
 
@@ -15,6 +15,8 @@ export const CURVE_COLORS = {
   oddEven: '#c38cff',
   nmse: '#ff8a5c',
   corr: '#4aa3ff',
+  trustMethod: '#4aa3ff',
+  trustFbp: '#ff8a5c',
 };
 
 /**
@@ -111,5 +113,26 @@ export function crossValidationPlotSpec(summary: CrossValidationSummary, width =
     ],
     xDomain: [aLo - pad, aHi + pad],
     yDomain: [lo, hi * 1.05],
+  };
+}
+
+/** A trust score's two FRC curves (docs/trust.md) over the binned tilts' frequency, with the summary band's edge. */
+export function trustPlotSpec(trust: TrustSummary, width = 620, height = 280): PlotSpec {
+  const x = trust.frequencies;
+  return {
+    id: 'trust',
+    width,
+    height,
+    // The result's label names the file; in the title it would overrun the plot.
+    title: `Trust vs FBP: FRC with the held-out tilts (${trust.heldOutSpec})`,
+    xLabel: 'spatial frequency (cycles/pixel of the binned tilts)',
+    yLabel: 'FRC with the measured tilt',
+    series: [
+      { name: `this result (band mean ${trust.summaryMethod.toFixed(3)})`, x, y: trust.frcMethod, color: CURVE_COLORS.trustMethod, width: 2 },
+      { name: `FBP (band mean ${trust.summaryFbp.toFixed(3)})`, x, y: trust.frcFbp, color: CURVE_COLORS.trustFbp, dash: '5 3' },
+    ],
+    xDomain: [0, x[x.length - 1]],
+    yDomain: fscYDomain([trust.frcMethod, trust.frcFbp]),
+    vLines: [{ value: trust.band, label: `band ≤ ${trust.band}`, color: '#5b6773' }],
   };
 }

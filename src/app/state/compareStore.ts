@@ -1,7 +1,7 @@
 /**
  * The method-comparison workspace (issue #3): which results are compared, the linked grid view,
  * and the figures computed by the worker (FSC, Fourier sections, odd/even, cross-validation,
- * ground-truth scores). Engine calls go through getEngine(), like the app store's.
+ * ground-truth scores, a learned result's trust score). Engine calls go through getEngine(), like the app store's.
  */
 import { create } from 'zustand';
 import type {
@@ -21,6 +21,7 @@ import type { VolumeDims, Voxel } from '../viewer/axes.ts';
 import { IDENTITY_VIEW, type PanelView } from '../viewer/viewMath.ts';
 import { buildRequest } from './methodForm.ts';
 import { useAppStore } from './store.ts';
+import { upsertResult } from './results.ts';
 
 /** The main area: the viewer (slices or 3D, its own modes) or the comparison. */
 export type MainArea = 'viewer' | 'compare';
@@ -32,7 +33,7 @@ export interface LinkedVoxel {
   dims: VolumeDims;
 }
 
-/** A long worker job of the comparison (odd/even, cross-validation) and what it produced. */
+/** A long worker job of the comparison (odd/even, cross-validation, trust score) and what it produced. */
 export interface EvalJob<T> {
   jobId: string | null;
   /** What runs, e.g. "FBP (cosine), thickness 32". */
@@ -71,6 +72,9 @@ export interface CompareState {
   oddEven: EvalJob<OddEvenSummary>;
   heldOut: string;
   cv: EvalJob<CrossValidationSummary>;
+  /** The trust score being computed, or last computed, and for which result (the score itself is kept on the result). */
+  trust: EvalJob<ResultSummary>;
+  trustResultId: string | null;
   /** Ground-truth scores per result id. */
   metrics: Record<string, MetricEntry>;
 }
@@ -94,6 +98,9 @@ export interface CompareActions {
   setHeldOut(spec: string): void;
   runCrossValidation(): Promise<void>;
   cancelCrossValidation(): void;
+  /** The trust score of a learned result against FBP (docs/trust.md), computed once and kept on the result. */
+  runTrust(resultId: string): Promise<void>;
+  cancelTrust(): void;
   /** Score the given results against the ground truth (one after another, skipping scored ones). */
   computeMetrics(ids: string[], force?: boolean): Promise<void>;
 }
@@ -103,16 +110,20 @@ export type CompareStore = CompareState & CompareActions;
 const idleJob = <T>(): EvalJob<T> => ({ jobId: null, label: '', progress: null, cancelling: false, result: null, note: null });
 let jobCounter = 0;
 
+type EvalKey = 'oddEven' | 'cv' | 'trust';
+
 function describeForm(): { datasetId: string; label: string } | null {
   const app = useAppStore.getState();
   return app.selectedDatasetId ? { datasetId: app.selectedDatasetId, label: formDescription(app.form) } : null;
 }
 
 export const useCompareStore = create<CompareStore>()((set, get) => {
-  /** Run an odd/even or cross-validation job in the slot `key`, with progress and cancel. */
-  async function runEval<T>(key: 'oddEven' | 'cv', start: (jobId: string, datasetId: string, onProgress: (p: Progress) => void) => Promise<T>) {
+  /**
+   * Run an evaluation job in the slot `key`, with progress and cancel: by default of the Method panel's settings
+   * on the selected data set; `what` names another subject (a result, for its trust score).
+   */
+  async function runEval<T>(key: EvalKey, start: (jobId: string, datasetId: string, onProgress: (p: Progress) => void) => Promise<T>, what = describeForm()) {
     if (get()[key].jobId) return;
-    const what = describeForm();
     if (!what) {
       useAppStore.getState().showError('Load a tilt series (or the demo) first');
       return;
@@ -142,7 +153,7 @@ export const useCompareStore = create<CompareStore>()((set, get) => {
     }
   }
 
-  function cancelEval(key: 'oddEven' | 'cv'): void {
+  function cancelEval(key: EvalKey): void {
     const job = get()[key];
     if (!job.jobId || job.cancelling) return;
     set({ [key]: { ...job, cancelling: true, progress: job.progress ? { ...job.progress, message: 'Cancelling…' } : null } });
@@ -170,6 +181,8 @@ export const useCompareStore = create<CompareStore>()((set, get) => {
     oddEven: idleJob(),
     heldOut: '±15',
     cv: idleJob(),
+    trust: idleJob(),
+    trustResultId: null,
     metrics: {},
 
     setMainArea(mainArea) {
@@ -252,6 +265,24 @@ export const useCompareStore = create<CompareStore>()((set, get) => {
     },
     cancelCrossValidation() {
       cancelEval('cv');
+    },
+    runTrust(resultId) {
+      const result = useAppStore.getState().results.find((r) => r.id === resultId);
+      if (!result || get().trust.jobId) return Promise.resolve();
+      set({ trustResultId: resultId });
+      return runEval(
+        'trust',
+        async (jobId, _datasetId, onProgress) => {
+          const scored = await getEngine().trust(jobId, resultId, onProgress);
+          // The score travels with the result; a result deleted meanwhile stays deleted.
+          useAppStore.setState((s) => (s.results.some((r) => r.id === resultId) ? { results: upsertResult(s.results, scored) } : {}));
+          return scored;
+        },
+        { datasetId: result.datasetId, label: result.label },
+      );
+    },
+    cancelTrust() {
+      cancelEval('trust');
     },
 
     async computeMetrics(ids, force = false) {

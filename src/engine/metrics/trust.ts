@@ -86,9 +86,14 @@ export function trustVerdict(difference: number, tolerance: number): TrustVerdic
   return 'same';
 }
 
+/** The verdict in short, for a badge: "better than FBP", "same as FBP", "worse than FBP". */
+export function versusFbp(verdict: TrustVerdict): string {
+  return verdict === 'same' ? 'same as FBP' : `${verdict} than FBP`;
+}
+
 /** The verdict in the user's words. */
 export function verdictText(verdict: TrustVerdict): string {
-  return verdict === 'same' ? 'same as FBP on your data' : `${verdict} than FBP on your data`;
+  return `${versusFbp(verdict)} on your data`;
 }
 
 /** Score both predictions of every held-out tilt against the measured tilt. */

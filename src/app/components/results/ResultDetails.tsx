@@ -1,9 +1,10 @@
 import type { ResultSummary } from '../../../../workers/api.ts';
 import { useAppStore, selectResult } from '../../state/store.ts';
 import { formatNumber } from '../../util/format.ts';
-import { isMethodName, methodDefinition } from '../../../engine/methods/registry.ts';
+import { isLearned, isMethodName, methodDefinition } from '../../../engine/methods/registry.ts';
 import { LossPlot, ResidualPlot } from '../CurvePlot.tsx';
 import { resultTitle } from './ResultList.tsx';
+import { TrustPanel } from './TrustPanel.tsx';
 
 /** The result's parameters in words, from its method's own definition; none for the ground truth and differences. */
 function paramText(result: ResultSummary): string | null {
@@ -15,7 +16,10 @@ function lossMarks(result: ResultSummary, steps: number): number[] {
   return (result.params && isMethodName(result.method) && methodDefinition(result.method).lossMarks?.(result.params, steps)) || [];
 }
 
-/** The selected result: what it is, its parameters and statistics, and SIRT's residual or the network's loss curve. */
+/**
+ * The selected result: what it is, its parameters and statistics, SIRT's residual or the network's loss curve,
+ * and for a finished learned result its trust score against FBP.
+ */
 export function ResultDetails() {
   const result = useAppStore(selectResult);
   const datasetName = useAppStore((s) => (result ? (s.datasets.find((d) => d.id === result.datasetId)?.name ?? '') : ''));
@@ -51,6 +55,7 @@ export function ResultDetails() {
       </dl>
       {result.residuals && result.residuals.length > 0 && <ResidualPlot residuals={result.residuals} />}
       {result.loss && result.loss.length > 0 && <LossPlot loss={result.loss} marks={lossMarks(result, result.loss.length)} />}
+      {isLearned(result.method) && !result.partial && <TrustPanel result={result} />}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { ResultSummary } from '../../../../workers/api.ts';
 import { useAppStore } from '../../state/store.ts';
 import { partialText } from '../../../../workers/partialResult.ts';
+import { verdictText, versusFbp } from '../../../engine/metrics/trust.ts';
 import { formatSeconds, formatSize } from '../../util/format.ts';
 import { Section } from '../Section.tsx';
 import { CompareCheck } from '../../compare/CompareCheck.tsx';
@@ -33,6 +34,11 @@ function ResultItem({ result, selected }: { result: ResultSummary; selected: boo
         <span>{result.method === 'ground-truth' ? 'simulated' : formatSeconds(result.elapsedMs)}</span>
         {/* The label says it too, but it is cut short in the list. */}
         {result.partial && <span className="result-partial" data-testid="result-partial">{partialText(result.partial, result.ny)}</span>}
+        {result.trust && (
+          <span className={`trust-badge verdict-${result.trust.verdict}`} data-testid="trust-badge" title={`Trust score: ${verdictText(result.trust.verdict)} (held-out tilts, FRC)`}>
+            {versusFbp(result.trust.verdict)}
+          </span>
+        )}
       </span>
       <button
         type="button"
