@@ -4,8 +4,8 @@
  * 3-iteration SIRT at the ground truth's size → side by side, Fourier, FSC, ground-truth scores,
  * odd/even FSC and held-out-tilt cross-validation. Reconstructions stay small (FBP, 3 SIRT iterations).
  */
-import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
+import { downloadText } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -54,14 +54,6 @@ async function runMethod(method: 'fbp' | 'sirt', params: Record<string, string>)
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('result-item')).toHaveCount(before + 1);
   return page.evaluate(() => window.wedgelab.results().at(-1)?.id ?? '');
-}
-
-async function downloadText(testId: string): Promise<{ name: string; text: string }> {
-  const download = page.waitForEvent('download');
-  await page.getByTestId(testId).click();
-  const file = await download;
-  const path = await file.path();
-  return { name: file.suggestedFilename(), text: path ? await readFile(path, 'utf8') : '' };
 }
 
 test.beforeAll(async ({ browser }) => {
@@ -170,13 +162,13 @@ test('FSC of FBP against the ground truth: curves, thresholds, resolution, CSV',
   await expect(plot).toContainText('0.143');
   await expect(page.getByTestId('fsc-res-0143')).toHaveText(/Å|—/);
   await shot('compare-fsc');
-  const csv = await downloadText('export-fsc-csv');
+  const csv = await downloadText(page, 'export-fsc-csv');
   expect(csv.name).toMatch(/\.csv$/);
   const lines = csv.text.trim().split('\n').filter((l) => !l.startsWith('#'));
   expect(lines[0]).toContain('fsc_measured');
   expect(lines.length).toBeGreaterThan(10);
   expect(Number(lines[1].split(',')[4])).toBeCloseTo(1, 2);
-  const svg = await downloadText('export-fsc-svg');
+  const svg = await downloadText(page, 'export-fsc-svg');
   expect(svg.text).toMatch(/^<svg xmlns/);
 });
 
@@ -195,10 +187,10 @@ test('ground-truth scores: a row per result with finite PSNR, CSV and JSON', asy
     expect(ssim).toBeLessThanOrEqual(1);
   }
   await shot('compare-metrics');
-  const csv = await downloadText('export-metrics-csv');
+  const csv = await downloadText(page, 'export-metrics-csv');
   expect(csv.text).toContain('psnr_db_after_affine_fit');
   expect(csv.text.trim().split('\n').filter((l) => !l.startsWith('#'))).toHaveLength(3);
-  const json = JSON.parse((await downloadText('export-metrics-json')).text);
+  const json = JSON.parse((await downloadText(page, 'export-metrics-json')).text);
   expect(json.results).toHaveLength(2);
   expect(Number.isFinite(json.results[0].psnrDb)).toBe(true);
 });
@@ -238,7 +230,7 @@ test('held-out-tilt cross-validation: projections, scores per angle, means, CSV'
   for (const id of ['cv-measured', 'cv-predicted']) expect((await canvasStats(page.getByTestId(id))).levels).toBeGreaterThan(20);
   await page.getByTestId('cv-row').nth(1).click();
   await shot('compare-cv');
-  const csv = await downloadText('export-cv-csv');
+  const csv = await downloadText(page, 'export-cv-csv');
   expect(csv.text).toContain('tilt_index,angle_deg,nmse,correlation');
   expect(csv.text).toMatch(/\nmean,,/);
 

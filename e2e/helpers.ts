@@ -1,4 +1,5 @@
 /** Page helpers shared by the end-to-end specs. */
+import { readFile } from 'node:fs/promises';
 import { expect, type Browser, type Page } from '@playwright/test';
 
 /** Spread (max − min) of the grey levels drawn on a canvas (WebGL ones use preserveDrawingBuffer). */
@@ -49,4 +50,13 @@ export async function openDemoPage(browser: Browser, pageErrors: string[]): Prom
   await page.goto('/');
   await expect(page.getByTestId('dataset-summary')).toContainText('Simulated demo', { timeout: 150_000 });
   return page;
+}
+
+/** Click an export button and read back the text file it downloads, with the name it suggests. */
+export async function downloadText(page: Page, testId: string): Promise<{ name: string; text: string }> {
+  const download = page.waitForEvent('download');
+  await page.getByTestId(testId).click();
+  const file = await download;
+  const path = await file.path();
+  return { name: file.suggestedFilename(), text: path ? await readFile(path, 'utf8') : '' };
 }

@@ -1,0 +1,55 @@
+/**
+ * End-to-end: a learned result's trust score against FBP (docs/trust.md), in chromium with WebGPU on SwiftShader.
+ * The local network on the demo at the smallest size the local network's spec runs (bin 4, thickness 8), then
+ * "Trust vs FBP": both reconstruct without every 4th tilt, and the verdict, the band means, the curves and their
+ * exports appear with the result, and its verdict in the results list.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { downloadText, openDemoPage, setParams } from './helpers.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+let page: Page;
+const pageErrors: string[] = [];
+
+test.beforeAll(async ({ browser }) => {
+  page = await openDemoPage(browser, pageErrors);
+});
+
+test.afterAll(async () => {
+  await page.close();
+});
+
+test('a local network result is scored against FBP on held-out tilts, shown and exported', async () => {
+  await page.getByTestId('method-select').selectOption('localnet');
+  await setParams(page, { 'binning-input': '4', 'thickness-input': '8' });
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-note')).toContainText('done', { timeout: 120_000 });
+  const item = page.locator('[data-testid=result-item][aria-selected=true]');
+  const id = await item.getAttribute('data-result-id');
+  // A result that is not learned (the ground truth) offers no trust score.
+  await page.locator('[data-testid=result-item].method-ground-truth').click();
+  await expect(page.getByTestId('result-details')).toBeVisible();
+  await expect(page.getByTestId('trust-button')).toHaveCount(0);
+  await page.locator(`[data-testid=result-item][data-result-id="${id}"]`).click();
+
+  await page.getByTestId('trust-button').click();
+  await expect(page.getByTestId('trust-verdict')).toHaveText(/^(better than|same as|worse than) FBP on your data$/, { timeout: 170_000 });
+  const verdict = (await page.getByTestId('trust-verdict').textContent()) ?? '';
+  await expect(page.getByTestId('trust-summary')).toContainText('10 held-out tilts over 0 < f ≤ 0.25 cycles/pixel');
+  for (const id of ['trust-summary-method', 'trust-summary-fbp']) expect(Number(await page.getByTestId(id).textContent())).toBeGreaterThan(-1);
+  await expect(page.getByTestId('trust-plot').locator('svg path')).not.toHaveCount(0);
+  // The list says it too, where the result is shown.
+  await expect(item.getByTestId('trust-badge')).toHaveText(verdict.replace(' on your data', ''));
+
+  const csv = await downloadText(page, 'export-trust-csv');
+  expect(csv.name).toMatch(/trust.*\.csv$/);
+  expect(csv.text).toContain('ring,frequency_cycles_per_pixel,pixels,frc_method,frc_fbp');
+  // Binned 4, the demo's 128-pixel tilts are 32 wide: rings 0 … 16.
+  expect(csv.text.trim().split('\n').filter((l) => !l.startsWith('#'))).toHaveLength(1 + 17);
+  const json = JSON.parse((await downloadText(page, 'export-trust-json')).text) as { verdict: string; heldOutSpec: string; frcMethod: number[] };
+  expect(verdict).toContain(json.verdict);
+  expect(json).toMatchObject({ heldOutSpec: 'every:4' });
+  expect(json.frcMethod).toHaveLength(17);
+  expect(pageErrors).toEqual([]);
+});
