@@ -1,29 +1,34 @@
-/** `wedgelab cv` and `wedgelab oddeven`: scores for any method on data without ground truth. */
+/** `wedgelab cv`, `wedgelab oddeven` and `wedgelab trust`: scores for any method on data without ground truth. */
 import { crossValidate } from '../engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../engine/evaluation/oddEven.ts';
-import { heldOutTilts } from '../engine/evaluation/tiltSubsets.ts';
+import { heldOutTilts, parseHeldOut } from '../engine/evaluation/tiltSubsets.ts';
+import { trustScore } from '../engine/evaluation/trust.ts';
+import { DEFAULT_TRUST_HELD_OUT, verdictText } from '../engine/metrics/trust.ts';
+import { methodChoices } from '../engine/methods/registry.ts';
 import { openCliGpu } from './gpu.ts';
-import { requireFlag } from '../engine/methods/flags.ts';
+import { requireFlag, type FlagValues } from '../engine/methods/flags.ts';
 import { parseOptions } from './options.ts';
 import { cliModelLibrary } from './models.ts';
-import { METHOD_OPTIONS, methodRequest } from './methodFlags.ts';
+import { learnedChoices, METHOD_OPTIONS, methodHelp, methodRequest } from './methodFlags.ts';
 import { progressPrinter, readTiltSeriesPaths } from './recon.ts';
 
 const OPTIONS = { ...METHOD_OPTIONS, tilts: { type: 'string' }, angles: { type: 'string' }, drop: { type: 'string' }, json: { type: 'boolean' } } as const;
+const TRUST_OPTIONS = { ...METHOD_OPTIONS, tilts: { type: 'string' }, angles: { type: 'string' }, 'held-out': { type: 'string' }, json: { type: 'boolean' } } as const;
 
-async function setUp(args: string[]) {
-  const { values } = parseOptions(args, OPTIONS);
+/** The method's request, the GPU and the tilt series of a scoring command's parsed options. */
+async function setUp(values: FlagValues) {
   const request = methodRequest(values, 'reconstruction');
   // The GPU before the files: without one the process restarts on the software adapter, and reads (and warns) once.
   const gpu = await openCliGpu();
   const loaded = await readTiltSeriesPaths(requireFlag(values, 'tilts'), requireFlag(values, 'angles'));
   // Progress goes to stderr only for people watching: --json output stays clean on stdout.
-  return { values, request, ts: loaded.tiltSeries, gpu, onProgress: progressPrinter(values.quiet === true || values.json === true) };
+  return { request, ts: loaded.tiltSeries, gpu, onProgress: progressPrinter(values.quiet === true || values.json === true) };
 }
 
 /** `--drop 0|±15|every:K|12,-30` (default 0): held-out tilts, one reconstruction, scores per tilt. */
 export async function cvCommand(args: string[]): Promise<void> {
-  const { values, request, ts, gpu, onProgress } = await setUp(args);
+  const { values } = parseOptions(args, OPTIONS);
+  const { request, ts, gpu, onProgress } = await setUp(values);
   const heldOut = heldOutTilts(ts.tiltAngles, (values.drop as string | undefined) ?? '0');
   const report = await crossValidate(gpu, ts, request, heldOut, { onProgress, models: cliModelLibrary });
   const perAngle = report.scores.map(({ index, angle, nmse, corr }) => ({ index, angle, nmse, corr }));
@@ -37,7 +42,8 @@ export async function cvCommand(args: string[]): Promise<void> {
 }
 
 export async function oddEvenCommand(args: string[]): Promise<void> {
-  const { values, request, ts, gpu, onProgress } = await setUp(args);
+  const { values } = parseOptions(args, OPTIONS);
+  const { request, ts, gpu, onProgress } = await setUp(values);
   const report = await oddEvenFsc(gpu, ts, request, { onProgress, models: cliModelLibrary });
   const toResolution = (f: number | null) => (f === null ? null : report.pixelSize > 0 ? report.pixelSize / f : 1 / f);
   const out = {
@@ -50,4 +56,46 @@ export async function oddEvenCommand(args: string[]): Promise<void> {
   };
   if (values.json) process.stdout.write(`${JSON.stringify(out)}\n`);
   else process.stdout.write(`${report.label}\nresolution at 0.143: ${out.res0143 ?? 'never crossed'} ${out.resolutionUnit}; at 0.5: ${out.res05 ?? 'never crossed'} ${out.resolutionUnit}\n`);
+}
+
+const TRUST_HELP = `wedgelab trust --tilts STACK.mrc --angles F.tlt --method METHOD [method options] [--held-out ${DEFAULT_TRUST_HELD_OUT}] [--json]
+
+Trust score of a method against FBP on your data (docs/trust.md): the held-out tilts (default ${DEFAULT_TRUST_HELD_OUT}: every 4th by
+angle, the extremes kept in) are withheld, the rest reconstructed by the method and by FBP (default filter, the same
+thickness, binning, angle sign and mean subtraction), both reprojected at the held-out angles, and each prediction compared with the
+measured tilt by Fourier ring correlation. The verdict compares the mean FRC over 0 < f <= 0.25 cycles/pixel.
+
+METHOD: a learned method, ${learnedChoices().join(', ')}; any reconstruction method (${methodChoices('reconstruction').join(', ')}) is scored alike.
+wedgelab trust --method METHOD --help: the method's flags with their defaults.`;
+
+/** `--held-out SPEC` (default every:4): a method's trust score against FBP, the verdict first, then one row per held-out tilt. */
+export async function trustCommand(args: string[]): Promise<void> {
+  const { values } = parseOptions(args, TRUST_OPTIONS);
+  if (values.help) {
+    process.stdout.write(`${values.method ? methodHelp(values, 'reconstruction') : TRUST_HELP}\n`);
+    return;
+  }
+  const spec = values['held-out'] ?? DEFAULT_TRUST_HELD_OUT;
+  // A bad spec fails now, before the GPU opens and the files are read.
+  parseHeldOut(spec);
+  const { request, ts, gpu, onProgress } = await setUp(values);
+  const report = await trustScore(gpu, ts, request, heldOutTilts(ts.tiltAngles, spec), { onProgress, models: cliModelLibrary });
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ ...report, heldOutSpec: spec })}\n`);
+    return;
+  }
+  const { summaryMethod, summaryFbp, difference, tolerance, band } = report;
+  const sign = difference >= 0 ? '+' : '-';
+  const rows = report.heldOut.map((t) => `${t.angle.toFixed(2).padStart(7)}  ${String(t.index).padStart(5)}  ${t.summaryMethod.toFixed(4).padStart(7)}  ${t.summaryFbp.toFixed(4).padStart(7)}`);
+  process.stdout.write(
+    [
+      `${verdictText(report.verdict)}: mean FRC over 0 < f <= ${band} cycles/pixel ${summaryMethod.toFixed(4)} vs FBP ${summaryFbp.toFixed(4)}, ` +
+        `difference ${sign}${Math.abs(difference).toFixed(4)} (within ±${tolerance.toFixed(4)} is the same)`,
+      `${report.label} vs ${report.fbpLabel}, held out ${spec}`,
+      '  angle   tilt   method      FBP',
+      ...rows,
+      `   mean         ${summaryMethod.toFixed(4).padStart(7)}  ${summaryFbp.toFixed(4).padStart(7)}`,
+      '',
+    ].join('\n'),
+  );
 }

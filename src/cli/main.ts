@@ -8,12 +8,12 @@ import { mrcInfo, readMrc } from '../io/mrc.ts';
 import { RespawnWithSoftwareGpu, respawnWithSoftwareGpu } from './gpu.ts';
 import { batchCommand } from './batch/command.ts';
 import { benchCommand } from './bench.ts';
-import { cvCommand, oddEvenCommand } from './evaluate.ts';
+import { cvCommand, oddEvenCommand, trustCommand } from './evaluate.ts';
 import { metricsCommand } from './metrics.ts';
 import { reconCommand } from './recon.ts';
 import { refineCommand } from './refine.ts';
 import { synthesizeCommand } from './synthesize.ts';
-import { commonUsage, methodUsage } from './methodFlags.ts';
+import { commonUsage, learnedChoices, methodUsage } from './methodFlags.ts';
 import { METHODS, methodChoices } from '../engine/methods/registry.ts';
 import { trainingPatchesCommand } from './trainingPatches.ts';
 import { trainingSetCommand } from './trainingSet.ts';
@@ -40,6 +40,8 @@ ${methodUsage('tiltSynthesis', '                 ')}
   wedgelab metrics --a A.mrc --b B.mrc [--angles F.tlt] [--invert-angles] [--json]
   wedgelab cv --tilts STACK.mrc --angles F.tlt --method METHOD [method options] [--drop 0|±15|every:K] [--json]
   wedgelab oddeven --tilts STACK.mrc --angles F.tlt --method METHOD [method options] [--json]
+  wedgelab trust --tilts STACK.mrc --angles F.tlt --method ${learnedChoices().join('|')}|… [method options] [--held-out every:4] [--json]
+                 (a method's trust score against FBP on held-out tilts; wedgelab trust --help)
   wedgelab batch --list SERIES.tsv|DIR --methods METHOD[,METHOD…] [method options] --out-dir OUT [--jobs N]
                  [--scores cv,oddeven|none] [--drop 0] [--retry-failed] [--progress bar|json] [--task-index I]
                  [--slurm [--submit] [--partition P] [--time 4:00:00] [--mem 32G] [--gpus 1] [--throttle K]]
@@ -65,6 +67,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   metrics: metricsCommand,
   cv: cvCommand,
   oddeven: oddEvenCommand,
+  trust: trustCommand,
   batch: batchCommand,
   bench: benchCommand,
 };

@@ -6,6 +6,7 @@
 import type { MethodKind } from '../engine/methods/definition.ts';
 import { readDeclaredFlags, requireFlag, UsageError, type FlagSpec, type FlagValues } from '../engine/methods/flags.ts';
 import {
+  isLearned,
   METHODS,
   methodChoices,
   kindFlags,
@@ -88,6 +89,11 @@ export function methodRequests<K extends MethodKind>(values: FlagValues, kind: K
   return found.map(({ name, method, preset }) => ({ name, request: requestFor<K>(method, preset, values) }));
 }
 
+/** The `--method` names of learned methods, aliases included: what `wedgelab trust` is for. */
+export function learnedChoices(): string[] {
+  return methodChoices('reconstruction').filter((name) => isLearned(methodForCliName(name)?.method ?? ''));
+}
+
 function flagUsage(flag: FlagSpec<MethodParams>): string {
   return `[--${flag.name}${flag.value ? ` ${flag.value}` : ''}]`;
 }
@@ -128,8 +134,8 @@ function wrap(text: string, width: number): string {
   return [...lines, line].join('\n');
 }
 
-/** `wedgelab recon|refine --method NAME --help`: what the method is, and each of its flags with its default. */
-function methodHelp(values: FlagValues, kind: MethodKind): string {
+/** `wedgelab recon|refine|trust --method NAME --help`: what the method is, and each of its flags with its default. */
+export function methodHelp(values: FlagValues, kind: MethodKind): string {
   const { method, preset } = methodOf(values.method, kind);
   const definition = methodDefinition(method);
   // A 1024-pixel-wide series stands in for "your data" where a default scales with the width (thickness has its own text).
