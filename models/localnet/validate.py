@@ -4,17 +4,25 @@
   /usr/bin/python3 models/localnet/validate.py --model models/localnet/lamella_p11/model.onnx [--work /tmp/lnet/val]
   (--tables-only re-renders validation.md and the card from the model's validation.json, running nothing;
    --size 128,128,64 --seeds 1 runs the same cases on larger volumes into validation-128x128x64.{json,md};
-   --reuse-baselines takes the FBP and SIRT scores an earlier run saved in --work's case folders)
+   --reuse-baselines takes the FBP and SIRT scores an earlier run saved in --work's case folders;
+   --families ellipsoids,shells and --cases TEXT (case names containing TEXT) run a subset, which needs
+   --out-dir DIR: it would otherwise replace the model's whole validation)
 
 Cases: 'lamella' (the training family) with seeds never used by the training set (training-set draws its
 seeds from --seed 1's stream; these are fixed: 9001…9005, and 9101…9105 for the second of --seeds 2), at −5 and 0 dB, ±60° and ±45° (3° steps, sequential),
-and the 'mixed' family, never seen in training, at 0 dB ±60°. Every volume is 64 × 64 × 32 by default (small: in Node
+and the 'mixed' family, never seen in training, at 0 dB ±60°. Two more families come from the independent
+simulator (models/validation/ellipsoids.py: analytic ellipsoids, exact projections, no code shared with the
+training simulator), at the same four noise levels and ranges: 'ellipsoids (independent)', seeds 9201…9204
+(9301…9304), and 'shells in a slab (independent)', seeds 9401…9404 (9501…9504). Every volume is 64 × 64 × 32 by default (small: in Node
 the model runs on one wasm thread, well under 1 GMAC/s here). Each is reconstructed with FBP (ram-lak,
 the CLI's default; and cosine, the filter the model's inputs get) and with the model, and scored by
 `wedgelab metrics --json` against the ground truth: PSNR and SSIM after an affine fit, and the FSC over the wedge
 cone's missing side (fscWedgeMissing), averaged over shells 0 < f ≤ 0.25 cycles/voxel (where the phantoms carry
 most of their power), and shell by shell: how many of those shells the model beats both FBPs at, and its
-smallest margin there. SIRT (20 iterations) is scored alongside as a regularised baseline.
+smallest margin there. SIRT (20 iterations) is scored alongside as a regularised baseline, and so is the cosine
+FBP smoothed by `wedgelab refine --method gaussian` with the σ (of SIGMAS, voxels) that gives the best PSNR
+against the ground truth: an oracle's choice, so a generous baseline. The model's PSNR margin is taken over the
+best of the three FBPs.
 
 Every volume is also scored with its depth profile removed (each z-plane's mean subtracted, from the ground
 truth too): that is exactly the kx = ky = 0 line of Fourier space, which lies inside the missing wedge at every
@@ -22,13 +30,16 @@ tilt range and which no local patch sees (a lamella's ice-vacuum profile along z
 shell the model misses, its margin without that line, to tell those misses from the others. It is a diagnostic:
 the check itself counts every Fourier coefficient.
 
-Writes validation.json and validation.md next to the model, and renders its card again (card.py).
+Writes validation.json and validation.md next to the model (or into --out-dir), and renders its card again
+(card.py; not for --out-dir). Rows of runs before the smoothed FBP show "—" in its columns.
 """
 import argparse
 import itertools
 import json
 import os
+import shutil
 import subprocess
+import sys
 import tempfile
 import time
 
@@ -37,15 +48,27 @@ import mrcfile
 from card import write_card
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+INDEPENDENT = os.path.join(ROOT, "models", "validation", "ellipsoids.py")
 CASES = [
-    # name, phantom, snr dB, range °, seed
+    # name, family, snr dB, range °, seed
     ("lamella −5 dB ±60°", "lamella", -5, 60, 9001),
     ("lamella 0 dB ±60°", "lamella", 0, 60, 9002),
     ("lamella −5 dB ±45°", "lamella", -5, 45, 9003),
     ("lamella 0 dB ±45°", "lamella", 0, 45, 9004),
     ("mixed (unseen) 0 dB ±60°", "mixed", 0, 60, 9005),
+    ("ellipsoids (independent) −5 dB ±60°", "ellipsoids", -5, 60, 9201),
+    ("ellipsoids (independent) 0 dB ±60°", "ellipsoids", 0, 60, 9202),
+    ("ellipsoids (independent) −5 dB ±45°", "ellipsoids", -5, 45, 9203),
+    ("ellipsoids (independent) 0 dB ±45°", "ellipsoids", 0, 45, 9204),
+    ("shells in a slab (independent) −5 dB ±60°", "shells", -5, 60, 9401),
+    ("shells in a slab (independent) 0 dB ±60°", "shells", 0, 60, 9402),
+    ("shells in a slab (independent) −5 dB ±45°", "shells", -5, 45, 9403),
+    ("shells in a slab (independent) 0 dB ±45°", "shells", 0, 45, 9404),
 ]
+FAMILIES = ("lamella", "mixed", "ellipsoids", "shells")
+INDEPENDENT_FAMILIES = {"ellipsoids": "ellipsoids (independent)", "shells": "shells in a slab (independent)"}
 SIZE = "64,64,32"
+SIGMAS = (0.5, 0.75, 1, 1.5, 2, 3)  # Gaussian σ tried on the cosine FBP, voxels
 
 
 def cli(*args):
@@ -105,14 +128,20 @@ def miss_text(check):
     return "; ".join(text(x) for x in check["misses"]) or "—"
 
 
-def mean_row(results):
+def family(row):
+    """The row's family: stored since the independent families; older rows' case names start with it."""
+    return row.get("family") or row["case"].split()[0]
+
+
+def mean_row(results, label):
     """The simulations' average, as one more row: scores and missing-side FSC curves averaged shell by shell
     (the shells' voxels added up, as the average pools their coefficients)."""
-    methods = ("fbp", "fbp-cosine", "sirt", "localnet")
     mean = lambda values: sum(values) / len(values)
-    row = {"case": f"mean of the {len(results)} simulations"}
-    for k in methods:
-        rows = [r[k] for r in results]
+    row = {"case": f"mean of the {len(results)} {label}simulations"}
+    for k in ("fbp", "fbp-cosine", "fbp-smooth", "sirt", "localnet"):
+        rows = [r.get(k) for r in results]
+        if not all(rows):  # runs before the smoothed FBP lack it
+            continue
         row[k] = {key: mean([x[key] for x in rows]) for key in ("psnr", "ssim", "fscWedgeMissing", "seconds")}
         for curve in ("wedgeShells", "wedgeShellsNoDepthProfile"):
             if all(curve in x for x in rows):
@@ -124,6 +153,15 @@ def mean_row(results):
     return row
 
 
+def mean_rows(results):
+    """One mean row for the training simulator's cases (lamella and mixed, as before the independent families),
+    and one per independent family: their scores are on other scales and are not averaged with the others. A
+    group of one simulation (a subset run) has no mean row."""
+    groups = [("", [r for r in results if family(r) not in INDEPENDENT_FAMILIES])]
+    groups += [(f"{name} ", [r for r in results if family(r) == key]) for key, name in INDEPENDENT_FAMILIES.items()]
+    return [mean_row(rows, label) for label, rows in groups if len(rows) > 1]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", required=True)
@@ -131,41 +169,83 @@ def main():
     ap.add_argument("--tables-only", action="store_true", help="re-render the tables and card from validation.json")
     ap.add_argument("--seeds", type=int, default=2, help="simulations per case: seeds base, base + 100, …")
     ap.add_argument("--size", default=SIZE, help="NX,NY,NZ of every simulated volume")
+    ap.add_argument("--families", default=",".join(FAMILIES), help=f"the cases' families to run, of {','.join(FAMILIES)}")
+    ap.add_argument("--cases", default="", help="only the cases whose name contains this text, e.g. '0 dB ±60°'")
+    ap.add_argument("--out-dir", help="write validation.{json,md} here instead of next to the model (and leave its card alone)")
     ap.add_argument("--reuse-baselines", action="store_true",
-                    help="take FBP, FBP-cosine and SIRT scores from an earlier run's case folders in --work (the simulations are seeded, "
+                    help="take FBP, FBP-cosine, smoothed FBP and SIRT scores from an earlier run's case folders in --work (the simulations are seeded, "
                          "so they are the same volumes), instead of reconstructing them again: when comparing several models")
     args = ap.parse_args()
+    families = args.families.split(",")
+    if not set(families) <= set(FAMILIES):
+        ap.error(f"--families takes {','.join(FAMILIES)} (got {args.families})")
+    cases = [c for c in CASES if c[1] in families and args.cases in c[0]]
+    if not cases:
+        ap.error("no case matches --families and --cases")
     here = os.path.dirname(os.path.abspath(args.model))
+    out = os.path.abspath(args.out_dir) if args.out_dir else here
+    if out == here and len(cases) < len(CASES) and not args.tables_only:
+        ap.error("--families or --cases runs a subset: pass --out-dir, so the model's validation is not replaced by it")
+    os.makedirs(out, exist_ok=True)
     stem = "validation" if args.size == SIZE else f"validation-{args.size.replace(',', 'x')}"
-    results = json.load(open(os.path.join(here, f"{stem}.json"))) if args.tables_only else run_cases(args.model, args.work, args.seeds, args.size, args.reuse_baselines)
+    results = json.load(open(os.path.join(out, f"{stem}.json"))) if args.tables_only else run_cases(args.model, args.work, cases, args.seeds, args.size, args.reuse_baselines)
     for row in results:
         row["shellCheck"] = shell_margin(row)
-    write_tables(here, results, stem)
+    write_tables(out, results, stem, card=out == here)
 
 
-def run_cases(model, work, seeds, size, reuse_baselines):
+def simulate(fam, size, rng, snr, seed, d):
+    """Write d/ground_truth.mrc, tilt_series.mrc and tilt_series.tlt: the CLI's simulator for the training
+    simulator's families, the independent one for the others (seeded: a rerun writes the same)."""
+    angles, common = f"-{rng},{rng},3", ["--size", size, "--snr-db", str(snr), "--seed", str(seed), "--out-dir", d]
+    if fam in INDEPENDENT_FAMILIES:
+        subprocess.run([sys.executable, INDEPENDENT, "--family", fam, f"--angles={angles}", *common], check=True)
+    else:
+        cli("simulate", "--phantom", fam, "--angles", angles, *common, "--force")
+
+
+def smoothed_fbp(fbp, truth, flat_truth, tlt, out):
+    """The cosine FBP `fbp` smoothed by the σ of SIGMAS with the best PSNR against `truth`, written to `out`:
+    its scores, σ, and the seconds of that one smoothing."""
+    best = None
+    with tempfile.TemporaryDirectory() as tmp:
+        for sigma in SIGMAS:
+            path = os.path.join(tmp, f"sigma{sigma}.mrc")
+            started = time.time()
+            cli("refine", "--in", fbp, "--method", "gaussian", "--sigma", str(sigma), "--quiet", "--out", path)
+            seconds = round(time.time() - started, 1)
+            psnr = metrics(path, truth, tlt)["psnr"]
+            if best is None or psnr > best[0]:
+                best = (psnr, sigma, seconds)
+        shutil.move(os.path.join(tmp, f"sigma{best[1]}.mrc"), out)
+    return {**scores(out, truth, flat_truth, tlt), "sigma": best[1], "seconds": best[2]}
+
+
+def run_cases(model, work, cases, seeds, size, reuse_baselines):
     results = []
-    for (name, phantom, snr, rng, base), k in itertools.product(CASES, range(seeds)):
+    for (name, fam, snr, rng, base), k in itertools.product(cases, range(seeds)):
         seed = base + 100 * k
-        d = os.path.join(work, f"{phantom}_{snr}dB_{rng}deg_{seed}_{size.replace(',', 'x')}")
-        cli("simulate", "--phantom", phantom, "--size", size, "--angles", f"-{rng},{rng},3",
-            "--snr-db", str(snr), "--seed", str(seed), "--out-dir", d, "--force")  # seeded: a rerun writes the same
+        d = os.path.join(work, f"{fam}_{snr}dB_{rng}deg_{seed}_{size.replace(',', 'x')}")
+        simulate(fam, size, rng, snr, seed, d)
         stack, tlt, truth = (os.path.join(d, f) for f in ("tilt_series.mrc", "tilt_series.tlt", "ground_truth.mrc"))
         flat_truth = os.path.join(d, "ground_truth_no_depth_profile.mrc")  # once per case, for every method
         without_depth_profile(truth, flat_truth)
-        row = {"case": f"{name}, seed {seed}"}
+        row = {"case": f"{name}, seed {seed}", "family": fam}
         for method, extra in (("fbp", ["--method", "fbp"]), ("fbp-cosine", ["--method", "fbp", "--filter", "cosine"]),
-                              ("sirt", ["--method", "sirt", "--iterations", "20"]),
+                              ("fbp-smooth", None), ("sirt", ["--method", "sirt", "--iterations", "20"]),
                               ("localnet", ["--method", "localnet", "--model", model])):
             out, saved = (os.path.join(d, f"{method}{ext}") for ext in (".mrc", ".scores.json"))
             if reuse_baselines and method != "localnet" and os.path.exists(saved):
                 row[method] = json.load(open(saved))
                 if "wedgeShellsNoDepthProfile" in row[method] or method not in ("fbp", "fbp-cosine"):
                     continue  # (the check compares with the FBPs only; scores saved before the diagnostic lack it)
-            started = time.time()
-            cli("recon", "--tilts", stack, "--angles", tlt, "--thickness", size.split(",")[2], "--quiet", "--force", "--out", out, *extra)
-            seconds = round(time.time() - started, 1)  # the reconstruction alone, not its scoring
-            row[method] = {**scores(out, truth, flat_truth, tlt), "seconds": seconds}
+            if method == "fbp-smooth":  # the cosine FBP's file, written just before
+                row[method] = smoothed_fbp(os.path.join(d, "fbp-cosine.mrc"), truth, flat_truth, tlt, out)
+            else:
+                started = time.time()
+                cli("recon", "--tilts", stack, "--angles", tlt, "--thickness", size.split(",")[2], "--quiet", "--force", "--out", out, *extra)
+                seconds = round(time.time() - started, 1)  # the reconstruction alone, not its scoring
+                row[method] = {**scores(out, truth, flat_truth, tlt), "seconds": seconds}
             with open(saved, "w") as f:
                 json.dump(row[method], f)
         results.append(row)
@@ -173,20 +253,28 @@ def run_cases(model, work, seeds, size, reuse_baselines):
     return results
 
 
-def write_tables(here, results, stem):
+def write_tables(here, results, stem, card):
     with open(os.path.join(here, f"{stem}.json"), "w") as f:
         json.dump(results, f, indent=1)
         f.write("\n")
-    lines = ["| case | PSNR FBP / FBP-cos / SIRT / model (dB) | SSIM FBP / FBP-cos / SIRT / model | wedge-missing FSC FBP / FBP-cos / SIRT / model | shells model > both FBPs (min margin) | shells where it is not: margin (independent coefficients n) | model s |",
-             "|---|---|---|---|---|---|---|"]
-    for r in results + [mean_row(results)]:
-        four = lambda key, fmt: " / ".join(fmt.format(r[m][key]) for m in ("fbp", "fbp-cosine", "sirt", "localnet"))
+    lines = ["| case | PSNR FBP / FBP-cos / smoothed FBP-cos (σ) / SIRT / model (dB) | model − best FBP (dB) | SSIM FBP / FBP-cos / smoothed / SIRT / model | wedge-missing FSC FBP / FBP-cos / SIRT / model | shells model > both FBPs (min margin) | shells where it is not: margin (independent coefficients n) | model s |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in results + mean_rows(results):
+        cell = lambda m, key, fmt: fmt.format(r[m][key]) if m in r else "—"  # "—": a run before the smoothed FBP
+        smooth = r.get("fbp-smooth", {})
+        sigma = f" (σ {smooth['sigma']:g})" if "sigma" in smooth else ""  # a mean row has no one σ
+        psnr = " / ".join([cell("fbp", "psnr", "{:.2f}"), cell("fbp-cosine", "psnr", "{:.2f}"), cell("fbp-smooth", "psnr", "{:.2f}") + sigma,
+                           cell("sirt", "psnr", "{:.2f}"), cell("localnet", "psnr", "{:.2f}")])
+        ssim = " / ".join(cell(m, "ssim", "{:.3f}") for m in ("fbp", "fbp-cosine", "fbp-smooth", "sirt", "localnet"))
+        fsc = " / ".join(cell(m, "fscWedgeMissing", "{:.3f}") for m in ("fbp", "fbp-cosine", "sirt", "localnet"))
+        margin = f"{r['localnet']['psnr'] - max(r[m]['psnr'] for m in ('fbp', 'fbp-cosine', 'fbp-smooth')):+.2f}" if smooth else "—"
         c = r["shellCheck"]
-        lines.append(f"| {r['case']} | {four('psnr', '{:.2f}')} | {four('ssim', '{:.3f}')} | {four('fscWedgeMissing', '{:.3f}')} | "
+        lines.append(f"| {r['case']} | {psnr} | {margin} | {ssim} | {fsc} | "
                      f"{c['shellsAbove']}/{c['shells']} ({c['minMargin']:+.3f}) | {miss_text(c)} | {r['localnet']['seconds']} |")
     with open(os.path.join(here, f"{stem}.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
-    write_card(here)
+    if card:
+        write_card(here)
     print("\n".join(lines))
 
 

@@ -1,0 +1,104 @@
+#!/usr/bin/python3
+"""Checks of the independent simulator (ellipsoids.py): /usr/bin/python3 models/validation/test_ellipsoids.py
+
+(src/cli/independentSimulator.test.ts runs this in the vitest suite, and checks the geometry against the
+engine's projector and the CLI's FBP.)
+"""
+import io
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import mrcfile
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import ellipsoids as E  # noqa: E402  (the module sits next to this file, not on the path)
+
+
+def brute_chord(inside, p, d, reach=40.0, steps=400_001):
+    """Length of p + t·d inside `inside` (a predicate on (n, 3) points), by counting samples t ∈ [−reach, reach]."""
+    t = np.linspace(-reach, reach, steps)
+    return np.count_nonzero(inside(p + t[:, None] * d)) * (t[1] - t[0])
+
+
+class Chords(unittest.TestCase):
+    def check(self, shape, p, d):
+        inside = lambda x: np.einsum("ni,ij,nj->n", x - shape["centre"], shape["A"], x - shape["centre"]) <= 1
+        exact = float(E.chord(np.asarray(p) - shape["centre"], shape["A"], np.asarray(d)))
+        self.assertAlmostEqual(exact, brute_chord(inside, np.asarray(p), np.asarray(d)), delta=1e-3)
+        return exact
+
+    def test_sphere(self):
+        # Radius 5 at (1, 2, −3): a ray 3 voxels from the centre crosses 2·sqrt(25 − 9) = 8 voxels.
+        sphere = E.ellipsoid((1, 2, -3), (5, 5, 5), np.eye(3), 1.0)
+        self.assertAlmostEqual(self.check(sphere, (4, 2, 0), (0, 0, 1)), 8.0, places=9)
+        theta = math.radians(35)
+        self.check(sphere, (0.5, 1.0, -2.0), (-math.sin(theta), 0.0, math.cos(theta)))
+        self.assertEqual(self.check(sphere, (7, 2, 0), (0, 0, 1)), 0.0)  # misses
+
+    def test_rotated_ellipsoid(self):
+        rot = E.rotation(np.random.default_rng(5))
+        shape = E.ellipsoid((2, -1, 1), (7, 3, 4.5), rot, -0.7)
+        for angle, p in ((-57, (1.0, 0.5, 0.0)), (0, (3.2, -2.0, 0.0)), (42, (0.0, 0.0, 2.5))):
+            theta = math.radians(angle)
+            self.assertGreater(self.check(shape, p, (-math.sin(theta), 0.0, math.cos(theta))), 0.0)
+
+    def test_slab(self):
+        # Box |x| ≤ 16, −4 ≤ z ≤ 6: thickness/cos θ inside, cut where the ray leaves through an x face.
+        for angle, u in ((0, 3.0), (30, 0.0), (-60, 10.0), (60, 15.5)):
+            theta = math.radians(angle)
+            d = np.array([-math.sin(theta), 0.0, math.cos(theta)])
+            p = u * np.array([math.cos(theta), 0.0, math.sin(theta)])
+            inside = lambda x: (np.abs(x[:, 0]) <= 16) & (x[:, 2] >= -4) & (x[:, 2] <= 6)
+            exact = float(E.slab_chord(np.array([u]), theta, -4.0, 6.0, 16.0)[0])
+            self.assertAlmostEqual(exact, brute_chord(inside, p, d), delta=1e-3)
+        self.assertAlmostEqual(float(E.slab_chord(np.array([0.0]), math.radians(30), -4.0, 6.0, 16.0)[0]), 10 / math.cos(math.radians(30)))
+
+
+class Simulation(unittest.TestCase):
+    def test_mass(self):
+        """At θ = 0 the tilt is the integral over z, so with pixel = voxel its total is ∫ density dV in voxel³:
+        Σ tilt(θ = 0) = Σ ground truth (both discretise the same integral). Tilted, the total stays the same
+        while the whole shadow stays on the detector, as it does here (±60°, objects within the volume)."""
+        for family in ("ellipsoids", "shells"):
+            truth, tilts = E.simulate(family, (48, 40, 24), [-60.0, 0.0, 45.0], None, 3)
+            for total in tilts.sum(axis=(1, 2)):
+                self.assertLess(abs(total / truth.sum() - 1), 0.01, family)
+        # And both equal Σ density · (4/3)π·abc of the ellipsoids.
+        specimen = E.make_specimen("ellipsoids", (48, 40, 24), 3)
+        analytic = sum(s["density"] * 4 / 3 * math.pi * np.prod(s["semiAxes"]) for s in specimen["ellipsoids"])
+        self.assertLess(abs(E.voxelise(specimen, (48, 40, 24)).sum() / analytic - 1), 0.01)
+
+    def test_determinism_and_noise(self):
+        a = E.simulate("shells", (32, 24, 16), [-30.0, 0.0, 30.0], -5.0, 11)
+        b = E.simulate("shells", (32, 24, 16), [-30.0, 0.0, 30.0], -5.0, 11)
+        for x, y in zip(a, b):
+            np.testing.assert_array_equal(x, y)
+        self.assertFalse(np.array_equal(a[0], E.simulate("shells", (32, 24, 16), [0.0], None, 12)[0]))
+        # The SNR changes the noise only, and sets it by docs/conventions.md#noise-level.
+        truth, clean = E.simulate("shells", (32, 24, 16), [-30.0, 0.0, 30.0], None, 11)
+        np.testing.assert_array_equal(truth, a[0])
+        measured = 10 * math.log10(np.var(clean) / np.var(a[1] - clean))
+        self.assertAlmostEqual(measured, -5.0, delta=0.2)
+
+    def test_files(self):
+        with tempfile.TemporaryDirectory() as out:
+            subprocess.run([sys.executable, os.path.join(HERE, "ellipsoids.py"), "--family", "ellipsoids", "--size", "20,18,10",
+                            "--angles", "-6,6,3", "--snr-db", "0", "--seed", "4", "--pixel-size", "8", "--out-dir", out], check=True)
+            with open(os.path.join(out, "tilt_series.tlt")) as f:
+                self.assertEqual(f.read(), "-6.00\n-3.00\n0.00\n3.00\n6.00\n")
+            for name, shape, ispg in (("ground_truth.mrc", (10, 18, 20), 1), ("tilt_series.mrc", (5, 18, 20), 0)):
+                path = os.path.join(out, name)
+                self.assertTrue(mrcfile.validate(path, print_file=io.StringIO()))
+                with mrcfile.open(path) as m:
+                    self.assertEqual((m.data.shape, m.data.dtype, int(m.header.ispg)), (shape, np.float32, ispg))
+                    self.assertEqual((float(m.voxel_size.x), int(m.header.mz)), (8.0, shape[0]))
+
+
+if __name__ == "__main__":
+    unittest.main()
