@@ -4,23 +4,12 @@
  * "Trust vs FBP": both reconstruct without every 4th tilt, and the verdict, the band means, the curves and their
  * exports appear with the result, and its verdict in the results list.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { downloadText, openDemoPage, setParams } from './helpers.ts';
 
-test.describe.configure({ mode: 'serial' });
-
-let page: Page;
-const pageErrors: string[] = [];
-
-test.beforeAll(async ({ browser }) => {
-  page = await openDemoPage(browser, pageErrors);
-});
-
-test.afterAll(async () => {
-  await page.close();
-});
-
-test('a local network result is scored against FBP on held-out tilts, shown and exported', async () => {
+test('a local network result is scored against FBP on held-out tilts, shown and exported', async ({ browser }) => {
+  const pageErrors: string[] = [];
+  const page = await openDemoPage(browser, pageErrors);
   await page.getByTestId('method-select').selectOption('localnet');
   await setParams(page, { 'binning-input': '4', 'thickness-input': '8' });
   await page.getByTestId('run-button').click();
@@ -37,7 +26,7 @@ test('a local network result is scored against FBP on held-out tilts, shown and 
   await expect(page.getByTestId('trust-verdict')).toHaveText(/^(better than|same as|worse than) FBP on your data$/, { timeout: 170_000 });
   const verdict = (await page.getByTestId('trust-verdict').textContent()) ?? '';
   await expect(page.getByTestId('trust-summary')).toContainText('10 held-out tilts over 0 < f ≤ 0.25 cycles/pixel');
-  for (const id of ['trust-summary-method', 'trust-summary-fbp']) expect(Number(await page.getByTestId(id).textContent())).toBeGreaterThan(-1);
+  for (const testId of ['trust-summary-method', 'trust-summary-fbp']) expect(Number(await page.getByTestId(testId).textContent())).toBeGreaterThan(-1);
   await expect(page.getByTestId('trust-plot').locator('svg path')).not.toHaveCount(0);
   // The list says it too, where the result is shown.
   await expect(item.getByTestId('trust-badge')).toHaveText(verdict.replace(' on your data', ''));
@@ -52,4 +41,5 @@ test('a local network result is scored against FBP on held-out tilts, shown and 
   expect(json).toMatchObject({ heldOutSpec: 'every:4' });
   expect(json.frcMethod).toHaveLength(17);
   expect(pageErrors).toEqual([]);
+  await page.close();
 });
