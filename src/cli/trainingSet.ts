@@ -2,9 +2,11 @@
  * `wedgelab training-set`: simulated training pairs for the learned methods, written as MRC by
  * the project's own simulator (the single source of truth for the geometry; the Python training
  * scripts only read these files). Each example draws, from one seeded stream:
- * a non-square size (nx, ny multiples of 8 in [min, max], nz 24–64), a tilt range ±40…±70° in
- * steps of 1–4°, sequential or dose-symmetric order, and Gaussian noise at −10…+10 dB SNR.
- * Random tilt dropout is left to training time, where each step can drop different tilts.
+ * its phantom family (one of --phantom's list), a non-square size (nx, ny multiples of 8 in [min, max],
+ * nz 24–64), a tilt range ±40…±70° in steps of 1–4°, sequential or dose-symmetric order, Gaussian noise at
+ * −10…+10 dB SNR, and for half of the examples a blur and a noise level of their own per tilt
+ * (sim/tiltVariation.ts). Random tilt dropout and inverted contrast are left to training time, where each
+ * step can drop other tilts and flip the sign of its example.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,6 +14,7 @@ import { PHANTOM_NAMES, type PhantomName } from '../engine/sim/phantoms.ts';
 import { Rng } from '../engine/sim/random.ts';
 import type { SimulationOptions } from '../engine/sim/simulate.ts';
 import { doseSymmetric, tiltRange } from '../engine/sim/tiltScheme.ts';
+import { drawTiltVariation } from '../engine/sim/tiltVariation.ts';
 import { openCliGpu } from './gpu.ts';
 import { UsageError, intFlag, requireFlag } from '../engine/methods/flags.ts';
 import { parseOptions } from './options.ts';
@@ -34,13 +37,15 @@ export interface TrainingExample extends SimulationOptions {
 }
 
 /** The k-th example's simulation, drawn from the set's seed. */
-export function drawExample(rng: Rng, k: number, phantom: PhantomName, minSize: number, maxSize: number): TrainingExample {
+export function drawExample(rng: Rng, k: number, phantoms: readonly PhantomName[], minSize: number, maxSize: number): TrainingExample {
+  const phantom = phantoms[rng.int(0, phantoms.length - 1)];
   const side = () => 8 * rng.int(Math.ceil(minSize / 8), Math.floor(maxSize / 8));
   const size: [number, number, number] = [side(), side(), 8 * rng.int(3, 8)];
   const range = rng.int(40, 70);
   const step = rng.int(1, 4);
   const dose = rng.uniform() < 0.5;
   const top = range - (range % step);
+  const tiltAngles = dose ? doseSymmetric(-top, top, step) : tiltRange(-top, top, step);
   return {
     dir: `example_${String(k).padStart(4, '0')}`,
     phantom,
@@ -48,19 +53,22 @@ export function drawExample(rng: Rng, k: number, phantom: PhantomName, minSize: 
     range: top,
     step,
     doseSymmetric: dose,
-    tiltAngles: dose ? doseSymmetric(-top, top, step) : tiltRange(-top, top, step),
+    tiltAngles,
     snrDb: Math.round(rng.uniform(-10, 10) * 10) / 10,
     seed: rng.int(1, 2 ** 30),
     pixelSize: 8,
+    variation: rng.uniform() < 0.5 ? drawTiltVariation(rng, tiltAngles) : undefined,
   };
 }
 
-/** `wedgelab training-set --count N --out-dir DIR [--phantom lamella] [--min-size 64] [--max-size 160] [--seed 1]` */
+/** `wedgelab training-set --count N --out-dir DIR [--phantom lamella[,varied…]] [--min-size 64] [--max-size 160] [--seed 1]` */
 export async function trainingSetCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, OPTIONS);
   const count = intFlag(values, 'count') ?? 10;
-  const phantom = (values.phantom as string | undefined) ?? 'lamella';
-  if (!(PHANTOM_NAMES as readonly string[]).includes(phantom)) throw new UsageError(`unknown phantom "${phantom}": use ${PHANTOM_NAMES.join(', ')}`);
+  const phantoms = ((values.phantom as string | undefined) ?? 'lamella').split(',');
+  for (const phantom of phantoms) {
+    if (!(PHANTOM_NAMES as readonly string[]).includes(phantom)) throw new UsageError(`unknown phantom "${phantom}": use ${PHANTOM_NAMES.join(', ')}`);
+  }
   const minSize = intFlag(values, 'min-size') ?? 64;
   const maxSize = intFlag(values, 'max-size') ?? 160;
   if (!(count >= 1 && minSize >= 16 && maxSize >= minSize)) throw new UsageError(`need --count ≥ 1 and 16 ≤ --min-size ≤ --max-size (got ${count}, ${minSize}, ${maxSize})`);
@@ -69,10 +77,11 @@ export async function trainingSetCommand(args: string[]): Promise<void> {
   const gpu = await openCliGpu();
   const manifest: TrainingExample[] = [];
   for (let k = 0; k < count; k++) {
-    const example = drawExample(rng, k, phantom as PhantomName, minSize, maxSize);
+    const example = drawExample(rng, k, phantoms as PhantomName[], minSize, maxSize);
     await writeSimulation(gpu, example, join(outDir, example.dir));
     manifest.push(example);
-    process.stderr.write(`${example.dir}: ${example.size.join('×')}, ±${example.range}° step ${example.step}, ${example.snrDb} dB\n`);
+    const varied = example.variation ? ', blur and noise vary per tilt' : '';
+    process.stderr.write(`${example.dir}: ${example.phantom} ${example.size.join('×')}, ±${example.range}° step ${example.step}, ${example.snrDb} dB${varied}\n`);
   }
   await writeFile(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
   process.stdout.write(`${JSON.stringify({ outDir, count })}\n`);

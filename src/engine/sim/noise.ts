@@ -26,13 +26,23 @@ export function noiseSigma(signalVariance: number, snrDb: number): number {
   return Math.sqrt(signalVariance / 10 ** (snrDb / 10));
 }
 
-/** A NEW array: data + N(0, σ²) per element, σ from the SNR over all of `data`. +∞ dB adds nothing. */
-export function addGaussianNoise(data: Float32Array, snrDb: number, seed: number): Float32Array {
+/**
+ * A NEW array: data + N(0, σ²) per element, σ from the SNR over all of `data`. +∞ dB adds nothing.
+ * With `tiltScale` (one relative σ per plane of data.length / tiltScale.length values), plane t gets
+ * σ·s_t / rms(s), so that the noise's total power, and with it the series' SNR, stays as asked.
+ */
+export function addGaussianNoise(data: Float32Array, snrDb: number, seed: number, tiltScale?: readonly number[]): Float32Array {
   if (Number.isNaN(snrDb)) throw new Error('SNR (dB) must be a number');
   const sigma = noiseSigma(variance(data), snrDb);
+  const plane = tiltScale ? data.length / tiltScale.length : data.length;
+  if (!Number.isInteger(plane)) throw new RangeError(`addGaussianNoise: ${tiltScale?.length} scales for ${data.length} values`);
+  const rms = tiltScale ? Math.sqrt(tiltScale.reduce((sum, s) => sum + s * s, 0) / tiltScale.length) : 1;
   const out = new Float32Array(data.length);
   const rng = new Rng(seed);
-  for (let i = 0; i < data.length; i++) out[i] = data[i] + sigma * rng.normal();
+  for (let i = 0; i < data.length; i++) {
+    const scale = tiltScale ? tiltScale[Math.floor(i / plane)] / rms : 1;
+    out[i] = data[i] + sigma * scale * rng.normal();
+  }
   return out;
 }
 

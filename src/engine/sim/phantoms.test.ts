@@ -23,15 +23,17 @@ describe('makePhantom', () => {
   ];
 
   for (const name of PHANTOM_NAMES) {
-    it(`${name}: non-empty, finite, ≥ 0, zero on the 2-voxel border`, () => {
+    // 'varied' has objects less dense than their surroundings, so it may go below 0.
+    const floor = name === 'varied' ? -Infinity : 0;
+    it(`${name}: non-empty, finite, ${name === 'varied' ? '' : '≥ 0, '}zero on the 2-voxel border`, () => {
       for (const [nx, ny, nz] of sizes) {
         const v = makePhantom(name, nx, ny, nz, 5, 8);
         expect([v.nx, v.ny, v.nz, v.pixelSize, v.data.length]).toEqual([nx, ny, nz, 8, nx * ny * nz]);
         let nonZero = 0;
         let bad = 0;
         for (const x of v.data) {
-          if (!(Number.isFinite(x) && x >= 0)) bad++;
-          if (x > 0) nonZero++;
+          if (!(Number.isFinite(x) && x >= floor)) bad++;
+          if (x !== 0) nonZero++;
         }
         expect(bad).toBe(0);
         expect(nonZero, `${nx}×${ny}×${nz}`).toBeGreaterThan(0);
@@ -68,6 +70,21 @@ describe('makePhantom', () => {
     expect(Math.min(...iceDepth)).toBeGreaterThan(0.6 * (v.nz - 4));
     expect(Math.max(...iceDepth) - Math.min(...iceDepth)).toBeGreaterThan(0);
     expect(v.data.reduce((m, x) => Math.max(m, x), 0)).toBeLessThan(10);
+  });
+
+  it('varied: both signs across seeds, with and without an ice slab', () => {
+    const volumes = [1, 2, 3, 4, 5, 6].map((seed) => makePhantom('varied', 64, 64, 32, seed));
+    const negative = volumes.filter((v) => v.data.some((x) => x < -0.1)).length;
+    // An ice slab fills whole columns: the share of columns with density at mid-depth tells slab from none.
+    const midDepthFilled = (v: Volume) => {
+      let n = 0;
+      for (let y = 2; y < v.ny - 2; y++) for (let x = 2; x < v.nx - 2; x++) n += v.data[x + v.nx * (y + v.ny * (v.nz >> 1))] !== 0 ? 1 : 0;
+      return n / ((v.nx - 4) * (v.ny - 4));
+    };
+    const slabs = volumes.filter((v) => midDepthFilled(v) > 0.9).length;
+    expect(negative).toBeGreaterThan(0);
+    expect(slabs).toBeGreaterThan(0);
+    expect(slabs).toBeLessThan(volumes.length);
   });
 
   it('cell contains dense gold beads', () => {

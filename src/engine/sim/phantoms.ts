@@ -3,7 +3,8 @@
  *
  * All sizes are in voxels (the pixels of the tilt series), chosen to look plausible at
  * ~8 Å/voxel and clamped so every object fits: each object keeps ≥ MARGIN (2) voxels of
- * exact zeros to the border. Density ≥ 0, background 0, edges anti-aliased (see raster.ts).
+ * exact zeros to the border. Background 0, edges anti-aliased (see raster.ts). Density ≥ 0 in every
+ * family but 'varied', whose objects may be less dense than their surroundings (holes, light compartments).
  * Object counts follow a fill fraction of the volume, so they scale with its size and small
  * test volumes still contain objects. Deterministic for a seed.
  */
@@ -25,7 +26,7 @@ import {
   type Vec3,
 } from './raster.ts';
 
-export const PHANTOM_NAMES = ['spheres', 'mixed', 'filaments', 'blobs', 'cell', 'lamella'] as const;
+export const PHANTOM_NAMES = ['spheres', 'mixed', 'filaments', 'blobs', 'cell', 'lamella', 'varied'] as const;
 export type PhantomName = (typeof PHANTOM_NAMES)[number];
 
 /** Stream of the phantom's random numbers (the noise uses another one, see simulate.ts). */
@@ -125,11 +126,12 @@ function bilayerVesicle(s: Scene, rLo: number, rHi: number, density: number): nu
 
 /**
  * Vitreous ice filling the slab between two surfaces whose gap (the local ice thickness) varies
- * smoothly across x and y, from about 70 % to 95 % of the available depth, along a random
- * direction plus a broad bump. Objects displace the ice: where the specimen already has density
- * ρ, ice adds density·(1 − min(1, ρ)). Zero within the border margin like every phantom.
+ * smoothly across x and y, from `thinnest` to `thinnest` + 25 % of the available depth (lamella:
+ * 70 % to 95 %), along a random direction plus a broad bump. Objects displace the ice: where the
+ * specimen already has density ρ > 0, ice adds density·(1 − min(1, ρ)); a less dense object (ρ < 0)
+ * keeps the ice around it, so it stays ρ below the ice. Zero within the border margin like every phantom.
  */
-function iceSlab(s: Scene, density: number): void {
+function iceSlab(s: Scene, density: number, thinnest = 0.7): void {
   const { vol, rng } = s;
   const { nx, ny, nz, data } = vol;
   const depth = nz - 1 - 2 * MARGIN;
@@ -141,13 +143,13 @@ function iceSlab(s: Scene, density: number): void {
     for (let x = MARGIN; x < nx - MARGIN; x++) {
       const ramp = ((x / nx - 0.5) * gx + (y / ny - 0.5) * gy) * 0.5 + 0.5; // 0 … 1 across the field
       const bump = Math.exp(-((x - bx) ** 2 + (y - by) ** 2) / (2 * bw * bw));
-      const half = (depth / 2) * (0.7 + 0.2 * ramp + 0.05 * bump);
+      const half = (depth / 2) * (thinnest + 0.2 * ramp + 0.05 * bump);
       const lo = Math.max(MARGIN, centre - half);
       const hi = Math.min(nz - 1 - MARGIN, centre + half);
       for (let z = MARGIN; z < nz - MARGIN; z++) {
         const cov = Math.min(coverage(lo - z), coverage(z - hi));
         const i = x + nx * (y + ny * z);
-        if (cov > 0) data[i] += density * cov * (1 - Math.min(1, data[i]));
+        if (cov > 0) data[i] += density * cov * (1 - Math.min(1, Math.max(0, data[i])));
       }
     }
   }
@@ -159,11 +161,14 @@ function goldBead(s: Scene): number {
   return s.place(r, (c) => stampSdf(s.vol, c, r, 6, sphereSdf(r)), 200);
 }
 
-/** One of: solid sphere, hollow sphere, ellipsoid, box/cube, solid or hollow cylinder; random pose and density. */
-function mixedShape(s: Scene): number {
+/**
+ * One of: solid sphere, hollow sphere, ellipsoid, box/cube, solid or hollow cylinder; random pose and
+ * density, of the given sign (−1: less dense than what surrounds it).
+ */
+function mixedShape(s: Scene, sign = 1, rHi = 14): number {
   const { rng } = s;
-  const rb = s.radius(3, 14); // bounding-sphere radius
-  const density = rng.uniform(0.3, 1.5);
+  const rb = s.radius(3, rHi); // bounding-sphere radius
+  const density = sign * rng.uniform(0.3, 1.5);
   const R = randomRotation(rng);
   const kind = rng.int(0, 4);
   let sdf: (x: number, y: number, z: number) => number;
@@ -294,6 +299,38 @@ function blobCluster(s: Scene, ampScale = 1): number {
 }
 
 /**
+ * The learned methods' second training family (issue #15): what a researcher may feed in beyond
+ * lamellae. Per volume it draws how crowded the scene is (2–25 % of the volume, so from isolated
+ * particles to dense crowding), which share of the objects is less dense than its surroundings
+ * (0–50 %: holes, light compartments), up to three empty regions kept free of objects, and an ice
+ * slab (60 % of volumes) from 5 % of the depth to all of it; objects are shapes of every
+ * kind (ellipsoids, shells, boxes, cylinders), membranes, filaments and protein clusters.
+ * Inverted contrast as a whole is left to training, which flips the sign of whole examples.
+ */
+function variedScene(s: Scene): void {
+  const { rng } = s;
+  const crowding = rng.uniform(0.02, 0.25);
+  const lighter = rng.uniform(0, 0.5);
+  const sign = () => (rng.uniform() < lighter ? -1 : 1);
+  const empty = rng.int(0, 3);
+  for (let i = 0; i < empty; i++) {
+    // Reserved in the occupancy only: nothing is placed there, as in the empty stretches of real tomograms.
+    const rb = s.fit * rng.uniform(0.3, 0.7);
+    const c = s.findCentre(rb);
+    if (c) s.occupancy.add(c, c, rb);
+  }
+  s.fill(crowding, () => {
+    const kind = rng.int(0, 5);
+    if (kind <= 1) return mixedShape(s, sign(), kind === 0 ? 14 : 24);
+    if (kind === 2) return bilayerVesicle(s, 6, 30, sign());
+    if (kind === 3) return filament(s, rng.uniform() < 0.4, sign() * rng.uniform(0.6, 1));
+    return blobCluster(s, sign() * rng.uniform(0.4, 1.2));
+  });
+  if (rng.uniform() < 0.3) goldBead(s);
+  if (rng.uniform() < 0.6) iceSlab(s, rng.uniform(0.1, 0.3), rng.uniform(0.05, 0.75));
+}
+
+/**
  * Build phantom `name` of nx × ny × nz voxels (x fastest). pixelSize (Å/voxel, 0 = unknown) is
  * only recorded: sizes are in voxels.
  */
@@ -337,6 +374,9 @@ export function makePhantom(name: PhantomName, nx: number, ny: number, nz: numbe
       iceSlab(s, s.rng.uniform(0.1, 0.3));
       break;
     }
+    case 'varied':
+      variedScene(s);
+      break;
     default:
       throw new Error(`Unknown phantom "${String(name)}"; expected one of ${PHANTOM_NAMES.join(', ')}`);
   }

@@ -11,6 +11,7 @@ import { addGaussianNoise } from './noise.ts';
 import { makePhantom, type PhantomName } from './phantoms.ts';
 import { deriveSeed } from './random.ts';
 import { tiltRange } from './tiltScheme.ts';
+import { blurTilts, type TiltVariation } from './tiltVariation.ts';
 
 export interface SimulationOptions {
   phantom: PhantomName;
@@ -23,6 +24,8 @@ export interface SimulationOptions {
   seed: number;
   /** Å per pixel of the tilts and voxel of the ground truth; 0 or undefined = unknown. */
   pixelSize?: number;
+  /** Per-tilt blur and noise level (training data); undefined = every tilt alike. */
+  variation?: TiltVariation;
 }
 
 export const DEMO_DEFAULTS: SimulationOptions = {
@@ -58,9 +61,12 @@ export async function simulateTiltSeries(
   if (tiltAngles.length === 0) throw new Error('Simulation needs at least one tilt angle');
   const groundTruth = makePhantom(phantom, size[0], size[1], size[2], seed, pixelSize);
   const projected = await project(groundTruth, [...tiltAngles]);
-  const noiseFree: TiltSeries = { ...projected, tiltAngles: [...tiltAngles], pixelSize };
+  const { variation } = options;
+  // The blur is the specimen's and the microscope's, before the detector's noise: "noise-free" is blurred.
+  const signal = variation ? blurTilts(projected.data, projected.nx, projected.ny, variation.blurSigma) : projected.data;
+  const noiseFree: TiltSeries = { ...projected, data: signal, tiltAngles: [...tiltAngles], pixelSize };
   const data =
-    snrDb === undefined ? noiseFree.data.slice() : addGaussianNoise(noiseFree.data, snrDb, deriveSeed(seed, NOISE_STREAM));
+    snrDb === undefined ? noiseFree.data.slice() : addGaussianNoise(noiseFree.data, snrDb, deriveSeed(seed, NOISE_STREAM), variation?.noiseScale);
   const tiltSeries: TiltSeries = { ...noiseFree, data, tiltAngles: [...tiltAngles] };
   return { groundTruth, tiltSeries, noiseFree };
 }
