@@ -2,6 +2,8 @@
  * CPU references for local learned reconstruction (CryoLithe layout, docs/background.md#cryolithe):
  * - localnetCpu: the tiny test network of models/tiny (make_tiny.py, README.md there) in float64, from
  *   the weights card (.json) that make_tiny.py writes beside each .onnx with the same float32 values;
+ * - oddLocalnetCpu: that network as the engine runs a model that is not odd itself, (f(x) − f(−x))/2
+ *   (methods/localnet/model.ts: the polarity guard);
  * - reconstructLocalnetCpu: the whole pipeline with that network (normalise, filter, patches, network,
  *   inverse wavelet), the reference methods/localnet/run.ts is tested against on the GPU.
  */
@@ -80,10 +82,18 @@ export function localnetCpu(card: TinyLocalnetCard, patches: Float32Array, batch
   return out;
 }
 
+/** (f(x) − f(−x))/2 of the tiny network f: what the engine evaluates for a model that is not odd itself. */
+export function oddLocalnetCpu(card: TinyLocalnetCard, patches: Float32Array, batch: number, angles: readonly number[]): Float64Array {
+  const plus = localnetCpu(card, patches, batch, angles);
+  const minus = localnetCpu(card, patches.map((v) => -v), batch, angles);
+  return plus.map((v, i) => 0.5 * (v - minus[i]));
+}
+
 /**
  * The whole pipeline on the CPU: normalise the stack (one mean and std), filter every row (cosine-windowed
  * ramp, zero-padded), patches at every voxel (outputs 1) or bior3.1 half-grid point (outputs 8), the network
- * (outputs times the std: back to the stack's units), and for the wavelet variant the inverse transform.
+ * (its odd part, as the tiny models are not odd; outputs times the std: back to the stack's units), and for
+ * the wavelet variant the inverse transform.
  * The tomogram is nx × ny × nz.
  */
 export function reconstructLocalnetCpu(card: TinyLocalnetCard, ts: TiltSeries, nz: number, invertAngles = false): Volume {
@@ -106,7 +116,7 @@ export function reconstructLocalnetCpu(card: TinyLocalnetCard, ts: TiltSeries, n
   const points = grid.gx * grid.gy * grid.gz;
   const patches = extractPatchesCpu(source, tiltTrig(ts.tiltAngles, invertAngles), grid, card.patch, 0, points);
   // Times the stack's std: the model maps normalised inputs to voxels in units of that std.
-  const values = Float32Array.from(localnetCpu(card, patches, points, angles), (v) => v * std);
+  const values = Float32Array.from(oddLocalnetCpu(card, patches, points, angles), (v) => v * std);
   if (!wavelet) return { nx, ny, nz, data: values, pixelSize: ts.pixelSize };
   return idwt3Cpu({ mx: grid.gx, my: grid.gy, mz: grid.gz, data: values }, nx, ny, nz, ts.pixelSize);
 }

@@ -4,6 +4,7 @@
  */
 import { commonDefaults, describeCommon, type CommonParams } from '../common.ts';
 import type { MethodDefinition } from '../definition.ts';
+import type { Polarity } from '../../polarity.ts';
 import { halfLength } from './grid.ts';
 import { DEFAULT_LOCAL_MODEL, LOCAL_MODELS, type LocalnetVariant } from './models.ts';
 
@@ -22,7 +23,13 @@ export interface LocalnetFacts {
   outputs: number;
   /** onnxruntime-web's backend that ran it. */
   backend: string;
+  /** Whether the model is odd itself; if not, the engine ran its odd part (model.ts). */
+  odd: boolean;
+  /** Which way the stack's contrast runs (engine/polarity.ts); an odd model gives the same structure either way. */
+  polarity: Polarity;
 }
+
+const POLARITY_WORDS: Record<Polarity, string> = { 'dense-bright': 'dense bright', 'dense-dark': 'dense dark', unclear: 'unclear' };
 
 export function variantOf(outputs: number): LocalnetVariant {
   return outputs === 8 ? 'wavelet' : 'voxel';
@@ -51,7 +58,8 @@ export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetPa
   },
   paramText(p, context = {}) {
     const f = context.facts;
-    const model = f ? `${p.model}, P ${f.patch}, ${variantOf(f.outputs)}, ${f.backend}` : p.model;
+    const odd = f?.odd === false ? ', run as its odd part' : '';
+    const model = f ? `${p.model}, P ${f.patch}, ${variantOf(f.outputs)}, ${f.backend}${odd}, contrast ${POLARITY_WORDS[f.polarity]}` : p.model;
     return `${model}, ${describeCommon(p)}`;
   },
   flags: [

@@ -6,7 +6,7 @@ import { readFloats, storageBuffer, uploadBuffer } from '../../gpu/buffers.ts';
 import { relativeError } from '../../checks/kernelChecks.ts';
 import { openNodeGpu } from '../../gpu/node.ts';
 import { LocalModel } from './model.ts';
-import { localnetCpu, reconstructLocalnetCpu, type TinyLocalnetCard } from '../../reference/localnet.ts';
+import { oddLocalnetCpu, reconstructLocalnetCpu, type TinyLocalnetCard } from '../../reference/localnet.ts';
 import { Rng } from '../../sim/random.ts';
 import { CancelledError, type TiltSeries } from '../../types.ts';
 import { reconstructLocalnet } from './run.ts';
@@ -32,7 +32,8 @@ describe('local learned reconstruction (Node, Dawn, onnxruntime-web)', () => {
     const { bytes, card } = tiny('wavelet');
     const model = await LocalModel.open(gpu, bytes);
     expect(model.backend).toBe(gpu.isFallbackAdapter ? 'wasm' : 'webgpu');
-    expect([model.patch, model.outputs]).toEqual([5, 8]);
+    // The tiny models are random networks, not odd: the engine runs their odd part.
+    expect([model.patch, model.outputs, model.odd]).toEqual([5, 8, false]);
     const [batch, count] = [7, 5];
     const rng = new Rng(4);
     const patches = Float32Array.from({ length: batch * 6 * 25 }, () => rng.normal());
@@ -42,7 +43,7 @@ describe('local learned reconstruction (Node, Dawn, onnxruntime-web)', () => {
     await model.run(input, batch, angles, target, 16, count);
     const actual = await readFloats(gpu, target, count * 8, 16);
     // WebGPU's sin/cos are specified to 2^-11 only (methods/localnet/model.ts): a real GPU runs this on WebGPU.
-    expect(relativeError(actual, localnetCpu(card, patches, batch, Array.from(angles)).subarray(0, count * 8))).toBeLessThan(model.backend === 'wasm' ? 1e-5 : 1e-3);
+    expect(relativeError(actual, oddLocalnetCpu(card, patches, batch, Array.from(angles)).subarray(0, count * 8))).toBeLessThan(model.backend === 'wasm' ? 1e-5 : 1e-3);
     await model.release();
     input.destroy();
     target.destroy();
@@ -66,6 +67,20 @@ describe('local learned reconstruction (Node, Dawn, onnxruntime-web)', () => {
       expect(relativeError(actual.data, expected.data)).toBeLessThan(model.backend === 'wasm' ? 1e-4 : 1e-3);
     });
   }
+
+  it('polarity and offset cannot change the structure: −stack gives −tomogram, stack + c the same tomogram', async () => {
+    const gpu = await openNodeGpu();
+    const model = await LocalModel.open(gpu, tiny('wavelet').bytes);
+    const ts = randomTiltSeries(14, 7, 5, 13);
+    const run = (data: Float32Array) => reconstructLocalnet(gpu, { ...ts, data }, params(6, 0), model);
+    const base = await run(ts.data);
+    const negated = await run(ts.data.map((v) => -v));
+    const shifted = await run(ts.data.map((v) => v + 50));
+    await model.release();
+    expect(relativeError(negated.data, base.data.map((v) => -v))).toBeLessThan(1e-5);
+    // The stack's mean is subtracted first; what is left is float32 rounding of values near 53.
+    expect(relativeError(shifted.data, base.data)).toBeLessThan(1e-4);
+  });
 
   it('stops with CancelledError when the signal is aborted', async () => {
     const gpu = await openNodeGpu();

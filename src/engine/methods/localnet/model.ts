@@ -18,6 +18,13 @@
  * WebGPU sin/cos are only specified to 2^-11 absolute (SwiftShader's is off by ~2e-4), so on the 'webgpu'
  * backend a model's angle encoding, and with it the output, can differ from a CPU evaluation by ~1e-4.
  *
+ * Polarity: a model must not fill the wedge with structure of the wrong sign when the data's contrast is
+ * inverted (dense matter dark, as in raw cryo-EM stacks), so every model is run as an odd function of its
+ * patches, g(−x) = −g(x). Models made by models/localnet/train.py are odd by construction; `open` checks
+ * that on random patches (odd: f(x) + f(−x) ≈ 0) and any other model (an older or a user's one) is run as
+ * g(x) = (f(x) − f(−x))/2: two model calls per batch and, on the WebGPU backend, one round trip of the
+ * batch through the CPU. An offset cannot matter either way: the stack's mean is subtracted before the model.
+ *
  * The .wasm (ort-wasm-simd-threaded.asyncify.wasm) never comes from a CDN: in Node (tests, CLI) ORT finds
  * it next to its own module in node_modules; in the browser, pass `wasmUrl` from ./wasmUrl.browser.ts,
  * a Vite `?url` import that bundles the file (Vite's dependency pre-bundling would otherwise move ORT's
@@ -34,10 +41,29 @@ export interface LocalModelOptions {
   backend?: 'auto' | ModelBackend;
   /** URL of ort-wasm-simd-threaded.asyncify.wasm; needed in the browser (see ./wasmUrl.browser.ts). */
   wasmUrl?: string;
+  /** Run a model that is not odd as its odd part (default true); false only to check a graph against its export. */
+  oddPart?: boolean;
 }
 
 export function isNode(): boolean {
   return typeof process !== 'undefined' && Boolean(process.versions?.node);
+}
+
+/** Relative size of f(x) + f(−x) below which a model counts as odd (float32 rounding, and the WebGPU sin/cos). */
+const ODD_TOLERANCE = 1e-3;
+
+/** The values of an output tensor, wherever it lives (a 'gpu-buffer' output is read back and released). */
+async function outputValues(tensor: ort.Tensor): Promise<Float32Array> {
+  return (tensor.location === 'cpu' ? tensor.data : await tensor.getData(true)) as Float32Array;
+}
+
+/** Seeded patches in [−0.25, 0.25) (a normalised, filtered stack's range), from a small linear congruential generator. */
+function probePatches(count: number): Float32Array {
+  let state = 12345;
+  return Float32Array.from({ length: count }, () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 2 ** 33 - 0.25;
+  });
 }
 
 function dimension(meta: ort.InferenceSession.ValueMetadata | undefined, axis: number): number | null {
@@ -57,6 +83,9 @@ export class LocalModel {
     readonly patch: number,
     /** Values per point: 1 (voxel variant) or 8 (wavelet variant). */
     readonly outputs: number,
+    /** Whether the model is odd itself; if not, `run` makes it so (two calls per batch) unless told otherwise. */
+    readonly odd: boolean,
+    private readonly runOddPart: boolean,
   ) {
     this.outputName = session.outputNames[0];
   }
@@ -86,7 +115,26 @@ export class LocalModel {
       await session.release();
       throw new Error(`the model's patches must be [batch, nTilts, P, P] with a fixed P and its output [batch, 1] or [batch, 8] (got P ${patch}, ${outputs} outputs)`);
     }
-    return new LocalModel(gpu, session, backend, patch, outputs);
+    const odd = await LocalModel.isOdd(session, patch, outputs);
+    return new LocalModel(gpu, session, backend, patch, outputs, odd, !odd && (options.oddPart ?? true));
+  }
+
+  /** f(x) + f(−x) ≈ 0 on 4 points × 9 tilts of seeded random patches? */
+  private static async isOdd(session: ort.InferenceSession, patch: number, outputs: number): Promise<boolean> {
+    const dims = [4, 9, patch, patch];
+    const x = probePatches(dims.reduce((a, b) => a * b, 1));
+    const angles = new ort.Tensor('float32', Float32Array.from({ length: 9 }, (_, t) => -60 + 15 * t), [9]);
+    // One call after the other: a session runs one call at a time.
+    const evaluate = async (patches: Float32Array) => outputValues((await session.run({ patches: new ort.Tensor('float32', patches, dims), angles }))[session.outputNames[0]]);
+    const plus = await evaluate(x);
+    const minus = await evaluate(x.map((v) => -v));
+    let scale = 0;
+    let residual = 0;
+    for (let i = 0; i < 4 * outputs; i++) {
+      scale = Math.max(scale, Math.abs(plus[i]));
+      residual = Math.max(residual, Math.abs(plus[i] + minus[i]));
+    }
+    return residual <= ODD_TOLERANCE * scale;
   }
 
   /**
@@ -98,6 +146,7 @@ export class LocalModel {
     const dims = [batch, angles.length, this.patch, this.patch];
     const anglesTensor = new ort.Tensor('float32', angles, [angles.length]);
     const floats = count * this.outputs;
+    if (this.runOddPart) return this.oddPartRun(patches, dims, anglesTensor, target, targetOffset, floats);
     if (this.backend === 'webgpu') {
       const input = ort.Tensor.fromGpuBuffer(patches, { dataType: 'float32', dims });
       const result = await this.session.run({ patches: input, angles: anglesTensor });
@@ -115,6 +164,16 @@ export class LocalModel {
     const data = await readFloats(this.gpu, patches, batch * angles.length * this.patch * this.patch);
     const result = await this.session.run({ patches: new ort.Tensor('float32', data, dims), angles: anglesTensor });
     const out = result[this.outputName].data as Float32Array;
+    this.gpu.device.queue.writeBuffer(target, targetOffset * 4, out.buffer, out.byteOffset, floats * 4);
+  }
+
+  /** (f(x) − f(−x))/2 for a model that is not odd itself: the batch's patches go through the CPU, both signs in turn. */
+  private async oddPartRun(patches: GPUBuffer, dims: number[], angles: ort.Tensor, target: GPUBuffer, targetOffset: number, floats: number): Promise<void> {
+    const x = await readFloats(this.gpu, patches, dims.reduce((a, b) => a * b, 1));
+    const evaluate = async (data: Float32Array) => outputValues((await this.session.run({ patches: new ort.Tensor('float32', data, dims), angles }))[this.outputName]);
+    const plus = await evaluate(x);
+    const minus = await evaluate(x.map((v) => -v));
+    const out = Float32Array.from({ length: floats }, (_, i) => 0.5 * (plus[i] - minus[i]));
     this.gpu.device.queue.writeBuffer(target, targetOffset * 4, out.buffer, out.byteOffset, floats * 4);
   }
 

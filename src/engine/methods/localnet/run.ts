@@ -31,6 +31,7 @@ import { allocateVolume, DEFAULT_MEMORY_BUDGET, forEachSlab, placeSlabVolume, pl
 import type { LocalnetFacts, LocalnetParams } from './base.ts';
 import { halfGridOrigin, halfLength, patchReach, type PatchGrid } from './grid.ts';
 import { LocalModel } from './model.ts';
+import { stackPolarity } from '../../polarity.ts';
 
 /**
  * The model's own activations per point, in units of the point's patch bytes. CryoLithe's set-MLP widens
@@ -208,14 +209,15 @@ export async function reconstructLocalnet(gpu: GpuContext, ts: TiltSeries, param
   return volume;
 }
 
-/** Opens the run's model (from the run's model library), reconstructs, and names the model's patch size, variant and backend. */
+/** Opens the run's model (from the run's model library), reconstructs, and names the model's patch size, variant, backend and the stack's contrast. */
 export const LOCALNET_RUNNER: ReconstructionRunner<LocalnetParams, LocalnetFacts> = {
   async run(gpu, ts, params, options) {
     if (!options.models) throw new Error('the local network needs a model library (the worker or the CLI provides one)');
     const model = await LocalModel.open(gpu, await options.models.load(params.model), { wasmUrl: options.models.wasmUrl });
     try {
       const volume = await reconstructLocalnet(gpu, ts, params, model, options);
-      return { volume, facts: { patch: model.patch, outputs: model.outputs, backend: model.backend } };
+      const { polarity } = stackPolarity(ts);
+      return { volume, facts: { patch: model.patch, outputs: model.outputs, backend: model.backend, odd: model.odd, polarity } };
     } finally {
       await model.release();
     }

@@ -1,0 +1,67 @@
+/**
+ * Which way the data's contrast runs: dense matter bright (the simulator's and the shipped models'
+ * training convention, density ∝ line integral) or dark (raw cryo-EM contrast: protein absorbs and
+ * scatters, so it is darker than the ice in the tilts; tomograms of raw stacks keep that sign).
+ *
+ * The statistic is the skewness of the tilts after a high-pass (each pixel less the mean of its
+ * (2r + 1)² neighbourhood, r ≈ 1/16 of the tilt's side): compact dense objects — particles, membranes,
+ * gold — are a sparse tail on the dense side of an otherwise symmetric (ice, noise) distribution, while
+ * the high-pass removes the ice's thickness gradients that would skew it either way. The skewness is odd
+ * (the skewness of −x is minus that of x), so flipping the data's sign flips the verdict; below 0.1 in
+ * magnitude (noise dilutes the tail) the verdict is 'unclear'.
+ */
+import type { TiltSeries } from './types.ts';
+
+export type Polarity = 'dense-bright' | 'dense-dark' | 'unclear';
+
+/** |skewness| below this calls the polarity unclear. */
+export const POLARITY_THRESHOLD = 0.1;
+
+/** Running mean of `n` samples `stride` apart from `start`, over a window of ±r (clipped at the edges). */
+function boxMeanLine(src: Float64Array, dst: Float64Array, start: number, n: number, stride: number, r: number): void {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < Math.min(r, n); i++, count++) sum += src[start + i * stride];
+  for (let i = 0; i < n; i++) {
+    if (i + r < n) {
+      sum += src[start + (i + r) * stride];
+      count++;
+    }
+    if (i - r - 1 >= 0) {
+      sum -= src[start + (i - r - 1) * stride];
+      count--;
+    }
+    dst[start + i * stride] = sum / count;
+  }
+}
+
+/** The high-passed tilt's moments (2nd, 3rd) about its own mean, summed into `moments`. */
+function addTiltMoments(tilt: Float32Array, nx: number, ny: number, r: number, moments: Float64Array): void {
+  const src = Float64Array.from(tilt);
+  const rows = new Float64Array(src.length);
+  const local = new Float64Array(src.length);
+  for (let y = 0; y < ny; y++) boxMeanLine(src, rows, y * nx, nx, 1, r);
+  for (let x = 0; x < nx; x++) boxMeanLine(rows, local, x, ny, nx, r);
+  let mean = 0;
+  for (let i = 0; i < src.length; i++) mean += src[i] - local[i];
+  mean /= src.length;
+  for (let i = 0; i < src.length; i++) {
+    const d = src[i] - local[i] - mean;
+    moments[0] += d * d;
+    moments[1] += d * d * d;
+  }
+}
+
+/** The stack's high-pass skewness and what it says of the contrast. */
+export function stackPolarity(ts: TiltSeries): { skewness: number; polarity: Polarity } {
+  const { nx, ny, nTilts, data } = ts;
+  const plane = nx * ny;
+  const r = Math.max(2, Math.round(Math.min(nx, ny) / 16));
+  const moments = new Float64Array(2);
+  for (let t = 0; t < nTilts; t++) addTiltMoments(data.subarray(t * plane, (t + 1) * plane), nx, ny, r, moments);
+  const n = nTilts * plane;
+  const variance = moments[0] / n;
+  const skewness = variance > 0 ? moments[1] / n / variance ** 1.5 : 0;
+  const polarity = skewness > POLARITY_THRESHOLD ? 'dense-bright' : skewness < -POLARITY_THRESHOLD ? 'dense-dark' : 'unclear';
+  return { skewness, polarity };
+}
