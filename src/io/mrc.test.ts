@@ -364,6 +364,14 @@ describe('readMrc: errors and warnings', () => {
     }
   });
 
+  it('extremes within 1 % of the range are rounding, not a mismatch', () => {
+    const payload = encode(1, [16, 100, 200, 416]);
+    const rounded = buildMrc({ nx: 4, ny: 1, nz: 1, mode: 1, stats: { dmin: 16.0625, dmax: 415.5, dmean: 183, rms: 0 }, payload });
+    expect(readMrc(rounded).warnings).toEqual([]);
+    const other = buildMrc({ nx: 4, ny: 1, nz: 1, mode: 1, stats: { dmin: 21, dmax: 416, dmean: 183, rms: 0 }, payload });
+    expect(readMrc(other).warnings[0]).toMatch(/dmin 21 but data min 16/);
+  });
+
   it('correct or unset header statistics give no warning', () => {
     const payload = encode(2, [-1, 0, 1, 2]);
     const good = buildMrc({ nx: 4, ny: 1, nz: 1, mode: 2, stats: { dmin: -1, dmax: 2, dmean: 0.5, rms: Math.sqrt(1.25) }, payload });

@@ -595,10 +595,13 @@ function headerStatsRemark(header: MrcHeader, stats: Stats): string | null {
   const range = stats.max - stats.min;
   const off = (headerValue: number, real: number, relative: number) =>
     Math.abs(headerValue - real) > relative * Math.abs(real) + 1e-5 * Math.max(range, Math.abs(real));
+  // Extremes within 1 % of the range are rounding (a tool's dmin of 16.0625 for integer data whose min is 16),
+  // not a header that describes other data.
+  const offExtreme = (headerValue: number, real: number) => Math.abs(headerValue - real) > 0.01 * range + 1e-5 * Math.abs(real);
   const wrong: string[] = [];
   if (header.dmin < header.dmax) {
-    if (off(header.dmin, stats.min, 0)) wrong.push(`dmin ${short(header.dmin)} but data min ${short(stats.min)}`);
-    if (off(header.dmax, stats.max, 0)) wrong.push(`dmax ${short(header.dmax)} but data max ${short(stats.max)}`);
+    if (offExtreme(header.dmin, stats.min)) wrong.push(`dmin ${short(header.dmin)} but data min ${short(stats.min)}`);
+    if (offExtreme(header.dmax, stats.max)) wrong.push(`dmax ${short(header.dmax)} but data max ${short(stats.max)}`);
   }
   if (header.dmean > Math.min(header.dmin, header.dmax) && off(header.dmean, stats.mean, 0.01)) {
     wrong.push(`dmean ${short(header.dmean)} but data mean ${short(stats.mean)}`);
