@@ -16,6 +16,8 @@ describe('frequency and resolution units', () => {
     expect(formatResolution(0.5, 8)).toBe('16.0 Å');
     expect(formatResolution(0.3, 0)).toBe('3.33 voxels');
     expect(formatResolution(0.01, 8)).toBe('800 Å');
-    expect(formatResolution(null, 8)).toBe('—');
+    expect(formatResolution(null, 8)).toBe('beyond Nyquist (16.0 Å)');
+    expect(formatResolution(null, 0)).toBe('beyond Nyquist (2.00 voxels)');
+    expect(formatResolution(0, 8)).toBe('—');
   });
 });

@@ -20,10 +20,17 @@ export function resolutionLength(frequency: number | null, pixelSize: number): n
   return (pixelSize > 0 ? pixelSize : 1) / frequency;
 }
 
-/** "24.3 Å", "3.04 voxels", or "—" (never crosses). */
+/** The cycles/voxel of the Nyquist frequency: a resolution of 2 voxels. */
+const NYQUIST = 0.5;
+
+/**
+ * "24.3 Å", "3.04 voxels", or, when the curve never drops below the threshold (resolutionAt's null), "beyond
+ * Nyquist (16.0 Å)": the data support detail down to the sampling limit, not an unknown resolution.
+ */
 export function formatResolution(frequency: number | null, pixelSize: number): string {
-  const length = resolutionLength(frequency, pixelSize);
+  const length = resolutionLength(frequency ?? NYQUIST, pixelSize);
   if (length === null) return '—';
   const text = length >= 100 ? length.toFixed(0) : length >= 10 ? length.toFixed(1) : length.toFixed(2);
-  return `${text} ${pixelSize > 0 ? 'Å' : 'voxels'}`;
+  const formatted = `${text} ${pixelSize > 0 ? 'Å' : 'voxels'}`;
+  return frequency === null ? `beyond Nyquist (${formatted})` : formatted;
 }
