@@ -25,8 +25,7 @@ mkdir -p "$out"
 wedgelab() { node bin/wedgelab.js "$@"; }
 series=("empiar_10009_128.mrc empiar_10009_128.tlt" "jason64.ali jason64.tlt --subtract-mean")
 methods=("FBP-cosine --method fbp --filter cosine" "FBP-ram-lak --method fbp" "SIRT-20 --method sirt --iterations 20"
-  "lamella-p11 --method localnet" "lamella-p11-wavelet --method localnet-wavelet"
-  "lamella-p11x3-wavelet --method localnet --model lamella-p11x3-wavelet")
+  "broad-p11 --method localnet" "broad-p11-wavelet --method localnet-wavelet")
 echo "[" >"$out/results.json"
 first=1
 table="| tilt series | method | held-out ±15° mean NMSE | mean correlation | odd/even FSC 0.143 resolution | odd/even mean FSC, 0.25–0.5 cycles/voxel | seconds |

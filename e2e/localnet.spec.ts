@@ -25,8 +25,8 @@ test('the voxel model runs from the method panel and gives a result like any oth
   await page.getByTestId('method-select').selectOption('localnet');
   await expect(page.getByTestId('run-button')).toHaveText('Reconstruct (Local network)');
   // The page starts on the wavelet model (fewer model calls); the voxel model is one choice away.
-  await expect(page.getByTestId('localnet-model-select')).toHaveValue('lamella-p11-wavelet');
-  await page.getByTestId('localnet-model-select').selectOption('lamella-p11');
+  await expect(page.getByTestId('localnet-model-select')).toHaveValue('broad-p11-wavelet');
+  await page.getByTestId('localnet-model-select').selectOption('broad-p11');
   // 128 × 128 × 32 on SwiftShader, binned 4: 32 × 32 × 8 voxels, one model call each.
   await setParams(page, { 'binning-input': '4', 'thickness-input': '8' });
   await expect(page.getByTestId('localnet-calls')).toContainText('8,192 model calls, 41 patches each');
@@ -36,24 +36,24 @@ test('the voxel model runs from the method panel and gives a result like any oth
   await expect(page.getByTestId('run-note')).toContainText('done', { timeout: 120_000 });
   await expect(page.getByTestId('result-item')).toHaveCount(before + 1);
   await expect(page.getByTestId('result-item').last()).toContainText('32 × 32 × 8');
-  expect(await selectedResultLabel(page)).toMatch(/Local network \(lamella-p11, P 11, voxel, wasm/);
-  await expect(page.getByTestId('result-details')).toContainText('lamella-p11, thickness 8, bin 4');
+  expect(await selectedResultLabel(page)).toMatch(/Local network \(broad-p11, P 11, voxel, wasm/);
+  await expect(page.getByTestId('result-details')).toContainText('broad-p11, thickness 8, bin 4');
   await expectSlicesDrawn(page);
   expect(pageErrors).toEqual([]);
 });
 
 test('the wavelet model beats FBP against the ground truth at full size', async () => {
-  await page.getByTestId('localnet-model-select').selectOption('lamella-p11-wavelet');
+  await page.getByTestId('localnet-model-select').selectOption('broad-p11-wavelet');
   await setParams(page, { 'binning-input': '1', 'thickness-input': '32' });
   // The bior3.1 half grid of 128 × 128 × 32: 65 × 65 × 17 points, 8 sub-bands each.
   await expect(page.getByTestId('localnet-calls')).toContainText('71,825 model calls');
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('run-note')).toContainText('done', { timeout: 300_000 });
-  expect(await selectedResultLabel(page)).toMatch(/Local network \(lamella-p11-wavelet, P 11, wavelet, wasm/);
+  expect(await selectedResultLabel(page)).toMatch(/Local network \(broad-p11-wavelet, P 11, wavelet, wasm/);
   await expectSlicesDrawn(page);
   const fbpId = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { binning: 1, thickness: 32, filter: { name: 'cosine' } } }));
 
-  const localnetId = await page.evaluate(() => window.wedgelab.results().find((r) => r.label.includes('lamella-p11-wavelet'))?.id ?? '');
+  const localnetId = await page.evaluate(() => window.wedgelab.results().find((r) => r.label.includes('broad-p11-wavelet'))?.id ?? '');
   for (const id of [localnetId, fbpId]) await page.locator(`[data-testid=result-item][data-result-id="${id}"] [data-testid=compare-check]`).check();
   await page.getByTestId('view-mode-compare').click();
   await page.getByTestId('compare-tab-metrics').click();
@@ -68,7 +68,7 @@ test('the wavelet model beats FBP against the ground truth at full size', async 
 test('a model file of the same interface (a converted CryoLithe network) can be added and run; a bad file is refused by name', async () => {
   await page.getByTestId('localnet-model-file').setInputFiles({ name: 'broken.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model') });
   await expect(page.getByTestId('error-message')).toContainText('Could not use broken.onnx as a local model');
-  await expect(page.getByTestId('localnet-model-select')).toHaveValue('lamella-p11-wavelet');
+  await expect(page.getByTestId('localnet-model-select')).toHaveValue('broad-p11-wavelet');
   await page.getByTestId('error-dismiss').click();
 
   // models/localnet/cryolithe/convert.py's output for a random network of the published wavelet layout.

@@ -129,7 +129,7 @@ const SMALL: Record<MethodName, Record<string, unknown>> = {
   fbp: { binning: 4, thickness: 8 },
   sirt: { binning: 4, thickness: 8, iterations: 2 },
   coordnet: { binning: 4, thickness: 4, width: 4, layers: 1, slabRows: 32, stepsFirst: 2, stepsNext: 1 },
-  localnet: { binning: 4, thickness: 8, model: 'lamella-p11-wavelet' },
+  localnet: { binning: 4, thickness: 8, model: 'broad-p11-wavelet' },
   gaussian: { sigma: 1 },
   reproject: { angles: [66, -66], thickness: 16, iterations: 2 },
 };

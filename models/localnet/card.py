@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Render a model's card (README.md) from what train.py and validate.py wrote next to it.
 
-  /usr/bin/python3 models/localnet/card.py models/localnet/lamella_p11
+  /usr/bin/python3 models/localnet/card.py models/localnet/broad_p11
 
 Reads card.json and loss.csv (train.py) and, when present, validation.md (validate.py). train.py and
 validate.py call this at their end; run it by hand after editing the card's text here.
@@ -13,7 +13,7 @@ import os
 import sys
 
 COMMANDS = """models/localnet/make_model.sh {variant} {patch}   # all of the following, seeded:
-node bin/wedgelab.js training-set --count 16 --min-size 64 --max-size 112 --seed 1 --out-dir /tmp/lnet/train
+node bin/wedgelab.js training-set --count 32 --phantom lamella,varied --min-size 64 --max-size 112 --seed 1 --out-dir /tmp/lnet/train
 node bin/wedgelab.js training-patches --set /tmp/lnet/train --points 8192 --patch {width} --seed 1 --variant {variant} --out-dir /tmp/lnet/patches-{variant}-p{patch}
 /usr/bin/python3 models/localnet/train.py --data /tmp/lnet/patches-{variant}-p{patch} --out {out}{pool_arg}
 /usr/bin/python3 models/localnet/validate.py --model {out}/model.onnx --work /tmp/lnet/val-{variant}-p{patch}"""
@@ -65,9 +65,11 @@ def write_card(model_dir):
 
 A trained model for `wedgelab recon --method localnet --model {out}/model.onnx` and the workbench's
 "Local network" method. Small on purpose:
-trained in {c['seconds'] / 60:.0f} minutes on 2 CPU cores, on {len(c['trainExamples'])} simulated lamellae. It has seen
-simulations only (Gaussian noise, no CTF, no real detector), and its validation below is on five small
-simulated volumes: read it as a check of the pipeline, not as evidence about real data.
+trained in {c['seconds'] / 60:.0f} minutes on 2 CPU cores, on {len(c['trainExamples'])} simulated volumes of two families
+(lamellae, and the 'varied' family: objects of both signs, with or without ice, from isolated particles to
+crowding). It has seen simulations only (Gaussian noise, no CTF, no real detector); its validation below
+includes families made by an independent simulator that it never saw, and it is odd in its input, so a stack
+of inverted contrast gives exactly the negated tomogram.
 
 ## Interface and conventions
 
@@ -83,7 +85,9 @@ torch 1.13.
 
 ## Architecture
 
-Bias-free, ReLU, without residual skips; P = {P}, F = {F}, H = {H}, G = {G}, C = {C}{two_scale_params(K)}:
+Bias-free, ReLU, without residual skips; P = {P}, F = {F}, H = {H}, G = {G}, C = {C}{two_scale_params(K)}. The
+exported graph is g(x) = (f(x) − f(−x)) / 2 of the network f below (both signs in one batch): odd by
+construction, so contrast inversion negates the output exactly; it costs two evaluations of f per point.
 
 ```
 pe[t, 2i] = sin(θ_t / 1000^(2i/F)),  pe[t, 2i+1] = cos(θ_t / 1000^(2i/F))   argument reduced to [−π, π]
@@ -92,22 +96,24 @@ pe[t, 2i] = sin(θ_t / 1000^(2i/F)),  pe[t, 2i+1] = cos(θ_t / 1000^(2i/F))   ar
                                      h = mean over tilts
                                      f_s = relu(h · W3[s])                 H → G
 out = relu([f_0 … f_(P−1)] · Wc1) · Wc2                                     {"2·" if K > 1 else ""}P·G → C → {v['last']}
+g(x) = (out(x) − out(−x)) / 2
 ```
 
-Parameters: {c['parameters']:,}. Multiply–accumulates per voxel ({v['point']}{", the block means' additions counted as MACs" if K > 1 else ""}): {macs}. In Node,
+Parameters: {c['parameters']:,}. Multiply–accumulates per voxel ({v['point']}, both evaluations of f{", the block means' additions counted as MACs" if K > 1 else ""}): {macs}. In Node,
 onnxruntime-web's wasm backend (one thread) runs these models at roughly 1 GMAC/s on this 2-core machine,
 and the patch kernel on SwiftShader takes about as long again (`npm run bench -- --only localnet`,
 docs/benchmarks.md); the WebGPU backend on a real GPU is not measured (no GPU was lent).
 
 ## Training
 
-- **Data**: `wedgelab training-set` (phantom 'lamella', seed 1, 16 examples, x and y 64–112, z 24–64, ±40…70° in
-  1–4° steps, sequential or dose-symmetric, −10…+10 dB), then `wedgelab training-patches` (≥ 8192 points per
+- **Data**: `wedgelab training-set` (phantoms 'lamella' and 'varied', seed 1, 32 examples, x and y 64–112, z
+  24–64, ±40…70° in 1–4° steps, sequential or dose-symmetric, −10…+10 dB, half of them with a blur and a noise
+  level of their own per tilt), then `wedgelab training-patches` (≥ 8192 points per
   example on random rows, {width} × {width} patches): {c['trainPoints']:,} points from {len(c['trainExamples'])} examples for
   training; {', '.join(c['heldOutExamples'])} held out for the validation loss.
 - **Steps**: {c['steps']:,} Adam steps of {c['batch']} points from one example each, learning rate cosine-decayed
   {c['lr'][0]:g} → {c['lr'][1]:g}; MSE loss; with probability ½ each step drops 0–30 random tilts (≥ 10 kept),
-  as CryoLithe. Seed {c['seed']}; {c['seconds']:.0f} s on 2 CPU cores (torch 1.13).
+  as CryoLithe, and with probability ½ it flips the sign of patches and targets (inverted contrast). Seed {c['seed']}; {c['seconds']:.0f} s on 2 CPU cores (torch 1.13).
 - **Commands** (deterministic for the same thread count):
 
 ```

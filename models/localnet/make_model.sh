@@ -4,7 +4,7 @@
 #   models/localnet/make_model.sh voxel|wavelet [PATCH] [OUT_DIR] [WORK_DIR]
 # PATCH (default 11) is the patch size P, or PxK (K odd) for a two-scale model: patches K·P wide are cut, and
 # the model sees their centre P × P and their K × K block means (train.py --pool). The model goes to
-# models/localnet/lamella_pPATCH (voxel) or models/localnet/lamella_pPATCH_wavelet (wavelet) unless OUT_DIR is given.
+# models/localnet/broad_pPATCH (voxel) or models/localnet/broad_pPATCH_wavelet (wavelet) unless OUT_DIR is given.
 # About 40 min of training on 2 CPU cores at P = 11, then validate.py (tens of minutes on SwiftShader).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,9 +19,9 @@ case "$variant" in
   wavelet) suffix="_wavelet" ;;
   *) echo "variant is voxel or wavelet (got $variant); $usage" >&2; exit 2 ;;
 esac
-out="${3:-models/localnet/lamella_p${patch}${suffix}}"
+out="${3:-models/localnet/broad_p${patch}${suffix}}"
 work="${4:-/tmp/lnet}"
-node bin/wedgelab.js training-set --count 16 --min-size 64 --max-size 112 --seed 1 --out-dir "$work/train"
+node bin/wedgelab.js training-set --count 32 --phantom lamella,varied --min-size 64 --max-size 112 --seed 1 --out-dir "$work/train"
 node bin/wedgelab.js training-patches --set "$work/train" --points 8192 --patch "$((size * pool))" --seed 1 --variant "$variant" --out-dir "$work/patches-$variant-p$patch"
 /usr/bin/python3 models/localnet/train.py --data "$work/patches-$variant-p$patch" --out "$out" --pool "$pool"
 /usr/bin/python3 models/localnet/validate.py --model "$out/model.onnx" --work "$work/val-$variant-p$patch"

@@ -6,10 +6,10 @@ byte-identical ONNX files): `models/localnet/make_model.sh voxel|wavelet [PATCH]
 
   node bin/wedgelab.js training-set --count 16 --min-size 64 --max-size 112 --seed 1 --out-dir /tmp/lnet/train
   node bin/wedgelab.js training-patches --set /tmp/lnet/train --points 8192 --patch 11 --seed 1 --variant voxel --out-dir /tmp/lnet/patches-voxel-p11
-  /usr/bin/python3 models/localnet/train.py --data /tmp/lnet/patches-voxel-p11 --out models/localnet/lamella_p11
+  /usr/bin/python3 models/localnet/train.py --data /tmp/lnet/patches-voxel-p11 --out models/localnet/broad_p11
 
 and validate.py; with `--variant wavelet` the patches' targets are sub-bands and the same train.py gives the
-wavelet model (models/localnet/lamella_p11_wavelet): the variant follows the data.
+wavelet model (models/localnet/broad_p11_wavelet): the variant follows the data.
 
 Data (from `wedgelab training-patches`; no geometry here): per example patches [N, nTilts, P, P] cut from the
 normalised, cosine-ramp-filtered tilts exactly as reconstructLocalnet cuts them, angles [nTilts] in degrees,
@@ -26,10 +26,18 @@ centre P × P of its input, and the P × P means of its K × K blocks (cells K p
 K·P pixels without aliasing), each through its own row set-MLPs, their features concatenated before Wc1. The
 ONNX file takes the whole K·P-wide patch, so the engine cuts it like any other.
 Training: each step takes one example (chosen ∝ its points) and a batch of its points; with probability 1/2
-it drops 0–30 random tilts (at least 10 kept), as CryoLithe does, so the model sees varied tilt sets. MSE
+it drops 0–30 random tilts (at least 10 kept), as CryoLithe does, so the model sees varied tilt sets, and
+with probability 1/2 it flips the sign of patches and targets (inverted contrast: the stack's normalisation
+maps −stack to exactly −patches, and the target to −target). MSE
 loss (PSNR is what we score), Adam with a cosine decay from 1e-3 to 1e-5: CryoLithe's constant 1e-4 is for
 days of GPU training; with minutes of CPU a larger start converges faster (and the decay settles it).
 The last two examples of the set are held out for the validation loss (same distribution, not the test).
+
+Polarity: the exported model is OddNet(f), g(x) = (f(x) − f(−x)) / 2, odd by construction: a stack of
+inverted contrast gives exactly the negated tomogram, so no polarity can make the model fill the wedge with
+structure of the wrong sign relative to its input. With the sign flips above, the training distribution is
+symmetric, f and −f(−·) are equally good estimators, and their average g is at least as good as f (the MSE
+is convex). The validation loss is g's. The price is two evaluations of f per point.
 
 Writes into --out: model.onnx (opset 17, inputs patches/angles, output out [batch, 1 or 8]), loss.csv,
 card.json (sizes, parameters, MACs per voxel, data, steps, losses), fixture.json (a small input and
@@ -112,6 +120,33 @@ class LocalNet(nn.Module):
         return self.forward_scales(self.split(patches), angles)
 
 
+class OddNet(nn.Module):
+    """g(x) = (f(x) − f(−x)) / 2 for a LocalNet f: odd in its patches, so contrast inversion negates its output
+    exactly. Both signs go through f as one batch."""
+
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward_scales(self, scales, angles):
+        n = scales[0].shape[0]
+        both = self.net.forward_scales([torch.cat([x, -x]) for x in scales], angles)
+        return 0.5 * (both[:n] - both[n:])
+
+    def forward(self, patches, angles):
+        return self.forward_scales(self.net.split(patches), angles)
+
+
+def declare_output_shape(onnx_path, n_out):
+    """Write the output's shape [batch, n_out] into the exported graph: OddNet's slicing of the two signs'
+    batch leaves the exporter's shape inference without n_out, and the engine reads the variant from it."""
+    import onnx
+    graph = onnx.load(onnx_path)
+    graph.graph.output[0].type.tensor_type.shape.dim[1].dim_value = n_out
+    onnx.checker.check_model(graph)
+    onnx.save(graph, onnx_path)
+
+
 def macs_per_voxel(P, F, H, G, C, n_out, n_tilts, pool=1):
     """Multiply–accumulates of one voxel (the encoding, shared by all voxels, not counted); with pool > 1 two
     scales of row set-MLPs, and the block means' additions counted as MACs."""
@@ -119,7 +154,7 @@ def macs_per_voxel(P, F, H, G, C, n_out, n_tilts, pool=1):
     per_tilt_row = P * F + F + F * H  # W1, ⊙ pe, W2
     pooling = n_tilts * (pool * P) ** 2 if pool > 1 else 0
     per_point = scales * (n_tilts * P * per_tilt_row + P * H * G) + scales * P * G * C + C * n_out + pooling
-    return per_point / n_out  # a wavelet point gives 8 voxels' worth of coefficients
+    return 2 * per_point / n_out  # OddNet runs f twice; a wavelet point gives 8 voxels' worth of coefficients
 
 
 def load(data_dir, split):
@@ -176,6 +211,7 @@ def main():
     variant = "voxel" if n_out == 1 else "wavelet"
     F, H, G, C = args.features, args.hidden, args.row_features, args.combine
     model = LocalNet(P, F, H, G, C, n_out, args.seed, K)
+    odd = OddNet(model)
     examples = load(args.data, model.split)
     train, held = examples[:-2], examples[-2:]
     n_params = sum(p.numel() for p in model.parameters())
@@ -188,7 +224,7 @@ def main():
 
     def val_loss():
         with torch.no_grad():
-            return float(np.mean([float(((model.forward_scales(x, a) - t) ** 2).mean()) for x, a, t in val]))
+            return float(np.mean([float(((odd.forward_scales(x, a) - t) ** 2).mean()) for x, a, t in val]))
 
     rows, started, running = [], time.time(), []
     for step in range(1, args.steps + 1):
@@ -203,8 +239,9 @@ def main():
             drop = rng.integers(0, min(30, T - 10) + 1)
             keep = np.sort(rng.choice(T, size=T - drop, replace=False))
         keep = torch.from_numpy(keep)
-        pred = model.forward_scales([x[idx][:, keep] for x in e["scales"]], e["angles"][keep])
-        loss = ((pred - e["targets"][idx]) ** 2).mean()
+        sign = -1.0 if rng.random() < 0.5 else 1.0
+        pred = model.forward_scales([sign * x[idx][:, keep] for x in e["scales"]], e["angles"][keep])
+        loss = ((pred - sign * e["targets"][idx]) ** 2).mean()
         opt.zero_grad()
         loss.backward()
         opt.step()
@@ -221,27 +258,28 @@ def main():
         for r in rows:
             f.write(f"{r['step']},{r['seconds']},{r['lr']:.3e},{r['train_rel_mse']:.5f},{r['val_rel_mse']:.5f}\n")
 
-    model.eval()
+    odd.eval()
     onnx_path = os.path.join(args.out, "model.onnx")
     dummy = (torch.zeros(2, 5, width, width), torch.linspace(-60, 60, 5))
     torch.onnx.export(
-        model, dummy, onnx_path, input_names=["patches", "angles"], output_names=["out"], opset_version=17,
+        odd, dummy, onnx_path, input_names=["patches", "angles"], output_names=["out"], opset_version=17,
         dynamic_axes={"patches": {0: "batch", 1: "nTilts"}, "angles": {0: "nTilts"}, "out": {0: "batch"}},
     )
+    declare_output_shape(onnx_path, n_out)
 
     # A small fixture: torch's float32 output for seeded random patches, for the engine's check.
     frng = np.random.default_rng(7)
     fx_patches = (frng.standard_normal((4, 9, width, width)) * 0.08).astype(np.float32)
     fx_angles = np.linspace(-57, 63, 9).astype(np.float32)
     with torch.no_grad():
-        fx_out = model(torch.from_numpy(fx_patches), torch.from_numpy(fx_angles)).numpy()
+        fx_out = odd(torch.from_numpy(fx_patches), torch.from_numpy(fx_angles)).numpy()
     with open(os.path.join(args.out, "fixture.json"), "w") as f:
         json.dump({"shape": list(fx_patches.shape), "patches": [float(v) for v in fx_patches.ravel()],
                    "angles": [float(v) for v in fx_angles], "out": [float(v) for v in fx_out.ravel()]}, f)
         f.write("\n")
 
     card = {
-        "variant": variant, "patch": P, "pool": K, "features": F, "hidden": H, "rowFeatures": G, "combineHidden": C, "outputs": n_out,
+        "variant": variant, "odd": True, "patch": P, "pool": K, "features": F, "hidden": H, "rowFeatures": G, "combineHidden": C, "outputs": n_out,
         "parameters": n_params,
         "macsPerVoxel": {str(t): round(macs_per_voxel(P, F, H, G, C, n_out, t, K)) for t in (41, 61, 121)},
         "trainExamples": [e["name"] for e in train], "heldOutExamples": [e["name"] for e in held],

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Validate a local model on held-out simulations, against FBP, with the CLI only (no geometry here).
 
-  /usr/bin/python3 models/localnet/validate.py --model models/localnet/lamella_p11/model.onnx [--work /tmp/lnet/val]
+  /usr/bin/python3 models/localnet/validate.py --model models/localnet/broad_p11/model.onnx [--work /tmp/lnet/val]
   (--tables-only re-renders validation.md and the card from the model's validation.json, running nothing;
    --size 128,128,64 --seeds 1 runs the same cases on larger volumes into validation-128x128x64.{json,md};
    --reuse-baselines takes the FBP and SIRT scores an earlier run saved in --work's case folders;
@@ -172,6 +172,7 @@ def main():
     ap.add_argument("--families", default=",".join(FAMILIES), help=f"the cases' families to run, of {','.join(FAMILIES)}")
     ap.add_argument("--cases", default="", help="only the cases whose name contains this text, e.g. '0 dB ±60°'")
     ap.add_argument("--out-dir", help="write validation.{json,md} here instead of next to the model (and leave its card alone)")
+    ap.add_argument("--no-trust", action="store_true", help="skip the trust score (`wedgelab trust`: the model against FBP on held-out tilts)")
     ap.add_argument("--reuse-baselines", action="store_true",
                     help="take FBP, FBP-cosine, smoothed FBP and SIRT scores from an earlier run's case folders in --work (the simulations are seeded, "
                          "so they are the same volumes), instead of reconstructing them again: when comparing several models")
@@ -188,7 +189,7 @@ def main():
         ap.error("--families or --cases runs a subset: pass --out-dir, so the model's validation is not replaced by it")
     os.makedirs(out, exist_ok=True)
     stem = "validation" if args.size == SIZE else f"validation-{args.size.replace(',', 'x')}"
-    results = json.load(open(os.path.join(out, f"{stem}.json"))) if args.tables_only else run_cases(args.model, args.work, cases, args.seeds, args.size, args.reuse_baselines)
+    results = json.load(open(os.path.join(out, f"{stem}.json"))) if args.tables_only else run_cases(args.model, args.work, cases, args.seeds, args.size, args.reuse_baselines, not args.no_trust)
     for row in results:
         row["shellCheck"] = shell_margin(row)
     write_tables(out, results, stem, card=out == here)
@@ -221,7 +222,26 @@ def smoothed_fbp(fbp, truth, flat_truth, tlt, out):
     return {**scores(out, truth, flat_truth, tlt), "sigma": best[1], "seconds": best[2]}
 
 
-def run_cases(model, work, cases, seeds, size, reuse_baselines):
+def trust(model, stack, tlt, thickness):
+    """The trust score of the model on the case's own tilts (`wedgelab trust`, docs/trust.md: FRC of held-out tilts
+    predicted by the model and by FBP, ram-lak), as the page would compute it without a ground truth."""
+    report = json.loads(cli("trust", "--tilts", stack, "--angles", tlt, "--thickness", thickness, "--method", "localnet", "--model", model, "--json"))
+    return {k: report[k] for k in ("verdict", "difference", "tolerance", "summaryMethod", "summaryFbp")}
+
+
+def trust_text(r):
+    """'better (+0.042), agrees': the verdict, the difference of FRC band means, and whether the verdict has the sign of
+    the ground-truth PSNR difference model − FBP (ram-lak, the FBP the trust score runs); 'same' agrees with a
+    difference within 0.5 dB."""
+    t = r.get("trust")
+    if not t:
+        return "—"
+    gain = r["localnet"]["psnr"] - r["fbp"]["psnr"]
+    agrees = {"better": gain > 0, "worse": gain < 0, "same": abs(gain) <= 0.5}[t["verdict"]]
+    return f"{t['verdict']} ({t['difference']:+.3f}), PSNR {gain:+.2f} dB: {'agrees' if agrees else 'DISAGREES'}"
+
+
+def run_cases(model, work, cases, seeds, size, reuse_baselines, with_trust):
     results = []
     for (name, fam, snr, rng, base), k in itertools.product(cases, range(seeds)):
         seed = base + 100 * k
@@ -248,6 +268,8 @@ def run_cases(model, work, cases, seeds, size, reuse_baselines):
                 row[method] = {**scores(out, truth, flat_truth, tlt), "seconds": seconds}
             with open(saved, "w") as f:
                 json.dump(row[method], f)
+        if with_trust:
+            row["trust"] = trust(model, stack, tlt, size.split(",")[2])
         results.append(row)
         print(json.dumps(row), flush=True)
     return results
@@ -257,8 +279,8 @@ def write_tables(here, results, stem, card):
     with open(os.path.join(here, f"{stem}.json"), "w") as f:
         json.dump(results, f, indent=1)
         f.write("\n")
-    lines = ["| case | PSNR FBP / FBP-cos / smoothed FBP-cos (σ) / SIRT / model (dB) | model − best FBP (dB) | SSIM FBP / FBP-cos / smoothed / SIRT / model | wedge-missing FSC FBP / FBP-cos / SIRT / model | shells model > both FBPs (min margin) | shells where it is not: margin (independent coefficients n) | model s |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| case | PSNR FBP / FBP-cos / smoothed FBP-cos (σ) / SIRT / model (dB) | model − best FBP (dB) | SSIM FBP / FBP-cos / smoothed / SIRT / model | wedge-missing FSC FBP / FBP-cos / SIRT / model | shells model > both FBPs (min margin) | shells where it is not: margin (independent coefficients n) | trust vs FBP (FRC difference), against the PSNR difference | model s |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for r in results + mean_rows(results):
         cell = lambda m, key, fmt: fmt.format(r[m][key]) if m in r else "—"  # "—": a run before the smoothed FBP
         smooth = r.get("fbp-smooth", {})
@@ -270,7 +292,7 @@ def write_tables(here, results, stem, card):
         margin = f"{r['localnet']['psnr'] - max(r[m]['psnr'] for m in ('fbp', 'fbp-cosine', 'fbp-smooth')):+.2f}" if smooth else "—"
         c = r["shellCheck"]
         lines.append(f"| {r['case']} | {psnr} | {margin} | {ssim} | {fsc} | "
-                     f"{c['shellsAbove']}/{c['shells']} ({c['minMargin']:+.3f}) | {miss_text(c)} | {r['localnet']['seconds']} |")
+                     f"{c['shellsAbove']}/{c['shells']} ({c['minMargin']:+.3f}) | {miss_text(c)} | {trust_text(r)} | {r['localnet']['seconds']} |")
     with open(os.path.join(here, f"{stem}.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     if card:

@@ -61,7 +61,7 @@ describe('CSV builders', () => {
 
   it('writes a trust score\'s two FRC curves per ring, with what was held out and the verdict', () => {
     const trust: TrustSummary = {
-      label: 'Local network (lamella-p11)',
+      label: 'Local network (broad-p11)',
       fbpLabel: 'FBP (ram-lak, thickness 8, bin 4)',
       heldOutSpec: 'every:4',
       heldOut: [{ index: 1, angle: -57, summaryMethod: 0.5, summaryFbp: 0.6 }],

@@ -17,22 +17,16 @@ export interface ShippedModel {
 
 export const LOCAL_MODELS: readonly ShippedModel[] = [
   {
-    name: 'lamella-p11',
+    name: 'broad-p11',
     variant: 'voxel',
-    file: 'localnet/lamella_p11/model.onnx',
-    summary: 'voxel variant, 11 × 11 patches, 9 k parameters, trained on simulated lamellae',
+    file: 'localnet/broad_p11/model.onnx',
+    summary: 'voxel variant, 11 × 11 patches, 9 k parameters, trained on simulated lamellae and varied scenes of both signs',
   },
   {
-    name: 'lamella-p11-wavelet',
+    name: 'broad-p11-wavelet',
     variant: 'wavelet',
-    file: 'localnet/lamella_p11_wavelet/model.onnx',
-    summary: 'wavelet variant (8× fewer model calls), 11 × 11 patches, trained on simulated lamellae',
-  },
-  {
-    name: 'lamella-p11x3-wavelet',
-    variant: 'wavelet',
-    file: 'localnet/lamella_p11x3_wavelet/model.onnx',
-    summary: 'wavelet variant, two scales: 11 × 11 patches and 11 × 11 means of 3 × 3 pixels (33-pixel reach), trained on simulated lamellae',
+    file: 'localnet/broad_p11_wavelet/model.onnx',
+    summary: 'wavelet variant (8× fewer model calls), 11 × 11 patches, trained on simulated lamellae and varied scenes of both signs',
   },
 ];
 
@@ -40,7 +34,7 @@ export const LOCAL_MODELS: readonly ShippedModel[] = [
 export type ModelChoice = Pick<ShippedModel, 'name' | 'variant' | 'summary'>;
 
 /** The model each variant runs when none is named. */
-export const DEFAULT_LOCAL_MODEL = { voxel: 'lamella-p11', wavelet: 'lamella-p11-wavelet' } as const;
+export const DEFAULT_LOCAL_MODEL = { voxel: 'broad-p11', wavelet: 'broad-p11-wavelet' } as const;
 
 export function shippedModel(name: string): ShippedModel | undefined {
   return LOCAL_MODELS.find((m) => m.name === name);
