@@ -1,6 +1,6 @@
-// Every shipped trained local model (models/localnet, listed in catalogue.ts) is there, is the variant the
+// Every shipped trained local model (models/localnet, listed in models.ts) is there, is the variant the
 // catalogue says, and gives in the engine's onnxruntime-web session the numbers torch computed for the same
-// input when train.py exported it (fixture.json next to the model).
+// input when train.py exported it (fixture.json next to the model), and is odd in its patches.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { relativeError } from '../../checks/kernelChecks.ts';
@@ -22,7 +22,8 @@ describe('shipped local models (models/localnet)', () => {
       const fixture = JSON.parse(readFileSync(new URL('fixture.json', dir), 'utf8')) as ModelFixture;
       const [, nTilts, patch] = fixture.shape;
       const run = await runModelOnFixture(readFileSync(new URL('model.onnx', dir)), fixture);
-      expect([run.patch, run.outputs]).toEqual([patch, m.variant === 'voxel' ? 1 : 8]);
+      // Every shipped model is odd by construction (train.py): inverted contrast negates its output.
+      expect([run.patch, run.outputs, run.odd]).toEqual([patch, m.variant === 'voxel' ? 1 : 8, true]);
       expect(nTilts).toBe(fixture.angles.length);
       expect(relativeError(run.got, Float32Array.from(fixture.out))).toBeLessThan(1e-5);
     });
