@@ -132,8 +132,13 @@ each, all tilts. Full curve in `loss.csv`.
 
 ## Validation (`validate.py`: held-out simulations, never used for training or tuning)
 
-64 × 64 × 32 volumes, 3° steps, seeds 9001–9005 (and 9101–9105 where a case has two rows). PSNR and SSIM as `wedgelab metrics` computes them (after a
-least-squares affine fit to the ground truth); FSC over the wedge cone's missing side (`fscWedgeMissing`),
+64 × 64 × 32 volumes, 3° steps: the training simulator's lamella family (seeds 9001–9004) and its 'mixed'
+family, never trained on (9005); and two families of the independent simulator (models/validation/ellipsoids.py,
+docs/localnet.md#the-independent-validation-simulator), never seen: signed ellipsoids without ice (9201–9204) and
+ellipsoidal shells in a slab (9401–9404), at −5 and 0 dB, ±60° and ±45°. PSNR and SSIM as `wedgelab metrics`
+computes them (after a least-squares affine fit to the ground truth); the smoothed FBP is the cosine FBP through
+a Gaussian whose σ (0.5–3 voxels) was chosen for the best PSNR against the ground truth, an oracle baseline,
+and "model − best FBP" is the model's PSNR less the best of FBP, cosine FBP and smoothed FBP; FSC over the wedge cone's missing side (`fscWedgeMissing`),
 mean over shells 0 < f ≤ 0.25 cycles/voxel, and shell by shell: the shells (of those) where the model's is
 above both FBPs', and the smallest margin (model − better FBP) over them; for each shell where it is not, its
 margin and the shell's number n of independent Fourier coefficients on the missing side (half its voxels, as
@@ -144,6 +149,9 @@ mean): that is the kx = ky = 0 line of Fourier space, the lamella's ice/vacuum p
 the missing wedge at any tilt range and which no local patch sees. The last row averages the simulations'
 scores and FSC curves, shell by shell. FBP with the CLI's default ram-lak
 filter, and with the cosine filter the model's inputs get; SIRT 20 iterations as a regularised baseline.
+"Trust": the trust score the page and `wedgelab trust` compute without ground truth (held-out tilts predicted
+by the model and by ram-lak FBP, FRC band means, docs/trust.md), its verdict and difference, and whether the
+verdict has the sign of the ground-truth PSNR difference model − FBP ('same' agrees within 0.5 dB).
 "model s": wall seconds of `wedgelab recon` with the model (onnxruntime-web wasm, one thread, SwiftShader for
 the patches; the machine was not idle, so indicative only).
 
