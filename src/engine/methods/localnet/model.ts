@@ -66,6 +66,12 @@ function probePatches(count: number): Float32Array {
   });
 }
 
+/** The model's output for patches held on the CPU ([batch, nTilts, P, P] as `dims`). */
+async function evaluateOnCpu(session: ort.InferenceSession, patches: Float32Array, dims: number[], angles: ort.Tensor): Promise<Float32Array> {
+  const result = await session.run({ patches: new ort.Tensor('float32', patches, dims), angles });
+  return outputValues(result[session.outputNames[0]]);
+}
+
 function dimension(meta: ort.InferenceSession.ValueMetadata | undefined, axis: number): number | null {
   if (!meta?.isTensor) return null;
   const d = meta.shape[axis];
@@ -125,9 +131,8 @@ export class LocalModel {
     const x = probePatches(dims.reduce((a, b) => a * b, 1));
     const angles = new ort.Tensor('float32', Float32Array.from({ length: 9 }, (_, t) => -60 + 15 * t), [9]);
     // One call after the other: a session runs one call at a time.
-    const evaluate = async (patches: Float32Array) => outputValues((await session.run({ patches: new ort.Tensor('float32', patches, dims), angles }))[session.outputNames[0]]);
-    const plus = await evaluate(x);
-    const minus = await evaluate(x.map((v) => -v));
+    const plus = await evaluateOnCpu(session, x, dims, angles);
+    const minus = await evaluateOnCpu(session, x.map((v) => -v), dims, angles);
     let scale = 0;
     let residual = 0;
     for (let i = 0; i < 4 * outputs; i++) {
@@ -170,9 +175,8 @@ export class LocalModel {
   /** (f(x) − f(−x))/2 for a model that is not odd itself: the batch's patches go through the CPU, both signs in turn. */
   private async oddPartRun(patches: GPUBuffer, dims: number[], angles: ort.Tensor, target: GPUBuffer, targetOffset: number, floats: number): Promise<void> {
     const x = await readFloats(this.gpu, patches, dims.reduce((a, b) => a * b, 1));
-    const evaluate = async (data: Float32Array) => outputValues((await this.session.run({ patches: new ort.Tensor('float32', data, dims), angles }))[this.outputName]);
-    const plus = await evaluate(x);
-    const minus = await evaluate(x.map((v) => -v));
+    const plus = await evaluateOnCpu(this.session, x, dims, angles);
+    const minus = await evaluateOnCpu(this.session, x.map((v) => -v), dims, angles);
     const out = Float32Array.from({ length: floats }, (_, i) => 0.5 * (plus[i] - minus[i]));
     this.gpu.device.queue.writeBuffer(target, targetOffset * 4, out.buffer, out.byteOffset, floats * 4);
   }
