@@ -6,7 +6,7 @@
 import type { GpuContext } from '../gpu/device.ts';
 import type { CommonParams } from '../methods/common.ts';
 import { resolveOnTiltSeries, runReconstruction } from '../methods/runners.ts';
-import type { RequestOf } from '../methods/registry.ts';
+import type { RequestOf, ResolvedRequest } from '../methods/registry.ts';
 import { binTiltSeries } from '../methods/preprocess.ts';
 import { forwardProjectGpu } from '../methods/projection.ts';
 import type { RunOptions } from '../methods/slabs.ts';
@@ -30,6 +30,20 @@ export interface HeldOutProjections {
   nx: number;
   ny: number;
   tilts: HeldOutProjection[];
+}
+
+/**
+ * A resolved request as a reconstructor, and the label of its last run (which names what the run learnt, a
+ * model's patch size and backend; the resolved label until it has run).
+ */
+export function requestReconstructor(gpu: GpuContext, resolved: ResolvedRequest<'reconstruction'>, options: RunOptions): { reconstruct: Reconstructor; label: () => string } {
+  let label = resolved.label;
+  const reconstruct: Reconstructor = async (remaining) => {
+    const result = await runReconstruction(gpu, remaining, resolved, options);
+    label = result.label;
+    return result.volume;
+  };
+  return { reconstruct, label: () => label };
 }
 
 /**
@@ -82,23 +96,12 @@ export async function crossValidate(
   options: RunOptions = {},
 ): Promise<CrossValidationReport> {
   const resolved = resolveOnTiltSeries<'reconstruction'>(ts, request);
-  // The label names what the run learnt (a model's patch size), so it is the finished reconstruction's.
-  let label = resolved.label;
-  const { nx, ny, tilts } = await predictHeldOut(
-    gpu,
-    ts,
-    heldOut,
-    async (remaining) => {
-      const result = await runReconstruction(gpu, remaining, resolved, options);
-      label = result.label;
-      return result.volume;
-    },
-    resolved.params,
-  );
+  const method = requestReconstructor(gpu, resolved, options);
+  const { nx, ny, tilts } = await predictHeldOut(gpu, ts, heldOut, method.reconstruct, resolved.params);
   const scores = tilts.map((tilt) => ({ ...tilt, ...projectionScores(tilt.predicted, tilt.measured) }));
   const mean = (f: (s: HeldOutScore) => number) => scores.reduce((sum, s) => sum + f(s), 0) / scores.length;
   return {
-    label: `${label}, held out ${scores.map((s) => `${s.angle.toFixed(1)}°`).join(' ')}`,
+    label: `${method.label()}, held out ${scores.map((s) => `${s.angle.toFixed(1)}°`).join(' ')}`,
     nx,
     ny,
     scores,

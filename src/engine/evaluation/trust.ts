@@ -7,12 +7,12 @@
  */
 import type { GpuContext } from '../gpu/device.ts';
 import type { CommonParams } from '../methods/common.ts';
-import { resolveOnTiltSeries, runReconstruction } from '../methods/runners.ts';
+import { resolveOnTiltSeries } from '../methods/runners.ts';
 import { methodDefinition, type RequestOf } from '../methods/registry.ts';
 import type { RunOptions } from '../methods/slabs.ts';
 import { compareWithFbp, type TrustScores } from '../metrics/trust.ts';
 import { throwIfAborted, type TiltSeries } from '../types.ts';
-import { predictHeldOut, type Reconstructor } from './crossValidation.ts';
+import { predictHeldOut, requestReconstructor, type Reconstructor } from './crossValidation.ts';
 
 export interface TrustReport extends TrustScores {
   /** The scored method's label (as its reconstruction without the held-out tilts named itself) and FBP's. */
@@ -49,7 +49,7 @@ export async function scoreAgainstFbp(
   const byMethod = await predictHeldOut(gpu, ts, heldOut, reconstruct, common);
   throwIfAborted(options.signal);
   const fbpOptions = stageOptions(options, METHOD_SHARE, 1, 'FBP');
-  const byFbp = await predictHeldOut(gpu, ts, heldOut, async (remaining) => (await runReconstruction(gpu, remaining, fbp, fbpOptions)).volume, common);
+  const byFbp = await predictHeldOut(gpu, ts, heldOut, requestReconstructor(gpu, fbp, fbpOptions).reconstruct, common);
   const pairs = byMethod.tilts.map(({ index, angle, measured, predicted }, t) => ({ index, angle, measured, predictedMethod: predicted, predictedFbp: byFbp.tilts[t].predicted }));
   return { ...compareWithFbp(pairs, byMethod.nx, byMethod.ny), fbpLabel: fbp.label };
 }
@@ -63,14 +63,7 @@ export async function trustScore(
   options: RunOptions = {},
 ): Promise<TrustReport> {
   const resolved = resolveOnTiltSeries<'reconstruction'>(ts, request);
-  // The label names what the run learnt (a model's patch size and backend), so it is the finished run's.
-  let label = resolved.label;
-  const methodOptions = stageOptions(options, 0, METHOD_SHARE, methodDefinition(resolved.method).title);
-  const reconstruct: Reconstructor = async (remaining) => {
-    const result = await runReconstruction(gpu, remaining, resolved, methodOptions);
-    label = result.label;
-    return result.volume;
-  };
-  const scores = await scoreAgainstFbp(gpu, ts, reconstruct, resolved.params, heldOut, options);
-  return { ...scores, label };
+  const method = requestReconstructor(gpu, resolved, stageOptions(options, 0, METHOD_SHARE, methodDefinition(resolved.method).title));
+  const scores = await scoreAgainstFbp(gpu, ts, method.reconstruct, resolved.params, heldOut, options);
+  return { ...scores, label: method.label() };
 }
