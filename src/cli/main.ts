@@ -24,14 +24,15 @@ import { parseOptions } from './options.ts';
 const USAGE = `usage:
   wedgelab info FILE.mrc
   wedgelab recon --tilts STACK.mrc --angles FILE.tlt --method ${methodChoices('reconstruction').join('|')}
-                 ${commonUsage('reconstruction')} --out TOMO.mrc [--force]
+                 ${commonUsage('reconstruction')} --out TOMO.mrc|TOMO.ome.zarr [--force]
 ${methodUsage('reconstruction', '                 ')}
-  wedgelab refine --in TOMO.mrc --method ${methodChoices('refinement').join('|')} --out OUT.mrc [--force]
+  wedgelab refine --in TOMO.mrc --method ${methodChoices('refinement').join('|')} --out OUT.mrc|OUT.ome.zarr [--force]
 ${methodUsage('refinement', '                 ')}
   wedgelab synthesize --tilts STACK.mrc --angles FILE.tlt --method ${methodChoices('tiltSynthesis').join('|')} --out-dir DIR [--force]
 ${methodUsage('tiltSynthesis', '                 ')}
                  (wedgelab recon|refine|synthesize --method NAME --help: the method and its flags with their defaults;
-                 outputs are checked before any work: never an input, never an existing file without --force)
+                 outputs are checked before any work: never an input, never an existing file without --force;
+                 an --out ending .zarr (TOMO.ome.zarr) is an OME-Zarr folder, any other an MRC file: docs/export.md)
   wedgelab simulate --phantom spheres|mixed|filaments|blobs|cell|lamella --size NX,NY,NZ
                  --angles MIN,MAX,STEP | --angle-file F [--dose-symmetric] [--snr-db S] [--seed K] [--pixel-size A] --out-dir DIR [--force]
   wedgelab training-set --count N --out-dir DIR [--phantom lamella[,varied…]] [--min-size 64] [--max-size 160] [--seed K]

@@ -1,11 +1,33 @@
 /**
  * Checks on a command's outputs, made before any work starts: an output must not be one of the inputs, must not
  * replace an existing file unless --force, and its folder must be writable (or creatable). A long run is never
- * thrown away at the end for a path that could have been checked at the start.
+ * thrown away at the end for a path that could have been checked at the start. And the one writer of a
+ * tomogram output, whose format the path names (docs/export.md).
  */
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { downsampleVolume } from '../engine/volume.ts';
+import { mrcPieces } from '../io/mrc.ts';
+import { omeZarrPyramid, writeOmeZarr } from '../io/omeZarr.ts';
+import type { Volume } from '../io/types.ts';
+import { writeFileAtomic, writeFolderAtomic } from './atomicWrite.ts';
+
+/** A tomogram output path ending .zarr (tomo.ome.zarr, tomo.zarr) names an OME-Zarr folder; any other, an MRC file. */
+export function isOmeZarrPath(path: string): boolean {
+  return /\.zarr\/*$/i.test(path);
+}
+
+/**
+ * Write a tomogram to `path` in the format its name gives: an OME-Zarr folder (its pyramid the 2^level box
+ * averages of the tomogram) or an MRC file streamed in pieces; either replaces the target only once complete.
+ * `labels` are the MRC labels (method and parameters, then the source); the OME-Zarr image is named by them.
+ */
+export async function writeTomogram(path: string, tomogram: Volume, labels: string[]): Promise<void> {
+  if (!isOmeZarrPath(path)) return writeFileAtomic(path, mrcPieces(tomogram, { labels }));
+  const levels = omeZarrPyramid(tomogram).map((_, level) => downsampleVolume(tomogram, 2 ** level));
+  await writeFolderAtomic(path, (folder) => writeOmeZarr(folder, levels, labels.join('; ')));
+}
 
 /** Whether two paths name the same file (the same path, or the same device and inode: links included). */
 async function sameFile(a: string, b: string): Promise<boolean> {
@@ -28,7 +50,7 @@ export async function checkOutputs(outputs: readonly string[], inputs: readonly 
       if (await sameFile(output, input)) throw new Error(`${output} is also an input (${input}): name another output`);
     }
     const existing = await stat(output).catch(() => null);
-    if (existing?.isDirectory()) throw new Error(`${output} is a folder: name a file to write`);
+    if (existing?.isDirectory() && !isOmeZarrPath(output)) throw new Error(`${output} is a folder: name a file to write`);
     if (existing && !force) throw new Error(`${output} exists: add --force to replace it`);
     const folder = await existingAncestor(dirname(resolve(output)));
     if (!(await stat(folder)).isDirectory()) throw new Error(`cannot write ${output}: ${folder} is not a folder`);

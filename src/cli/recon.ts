@@ -4,12 +4,12 @@ import { basename } from 'node:path';
 import { reconstruct } from '../engine/methods/runners.ts';
 import type { Progress, TiltSeries } from '../engine/types.ts';
 import { formatTlt } from '../io/angles.ts';
-import { writeMrc } from '../io/mrc.ts';
+import { mrcPieces } from '../io/mrc.ts';
 import { readTiltSeriesFiles, type LoadedTiltSeries } from '../io/tiltSeriesFiles.ts';
 import { openCliGpu } from './gpu.ts';
 import { writeFileAtomic } from './atomicWrite.ts';
 import { methodCommand } from './methodFlags.ts';
-import { checkOutputs } from './outputs.ts';
+import { checkOutputs, writeTomogram } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
 
 export function progressPrinter(quiet: boolean): (p: Progress) => void {
@@ -33,7 +33,7 @@ export async function readTiltSeriesPaths(tiltsPath: string, anglesPath: string)
 /** Write a tilt series as an MRC stack and its .tlt (one angle per line, stack order). */
 export async function writeTiltSeriesPaths(ts: TiltSeries, stackPath: string, anglesPath: string, labels: string[]): Promise<void> {
   const stack = { nx: ts.nx, ny: ts.ny, nz: ts.nTilts, data: ts.data, pixelSize: ts.pixelSize };
-  await writeFileAtomic(stackPath, writeMrc(stack, { labels, stack: true }));
+  await writeFileAtomic(stackPath, mrcPieces(stack, { labels, stack: true }));
   await writeFileAtomic(anglesPath, formatTlt(ts.tiltAngles));
 }
 
@@ -49,7 +49,7 @@ export async function reconCommand(args: string[]): Promise<void> {
   const started = performance.now();
   const result = await reconstruct(gpu, loaded.tiltSeries, request, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
   const seconds = (performance.now() - started) / 1000;
-  await writeFileAtomic(outPath, writeMrc(result.volume, { labels: [result.label, `from ${loaded.stackName}`] }));
+  await writeTomogram(outPath, result.volume, [result.label, `from ${loaded.stackName}`]);
   const { nx, ny, nz } = result.volume;
   process.stderr.write(`${values.quiet ? '' : '\n'}${result.label}: ${nx}×${ny}×${nz} in ${seconds.toFixed(2)} s on ${gpu.description} → ${outPath}\n`);
 }

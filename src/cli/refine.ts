@@ -2,11 +2,10 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { resolveRefinement, runRefinement } from '../engine/methods/runners.ts';
-import { readMrc, writeMrc, writtenLabel } from '../io/mrc.ts';
+import { readMrc, writtenLabel } from '../io/mrc.ts';
 import { openCliGpu } from './gpu.ts';
-import { writeFileAtomic } from './atomicWrite.ts';
 import { methodCommand } from './methodFlags.ts';
-import { checkOutputs } from './outputs.ts';
+import { checkOutputs, writeTomogram } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
 import { progressPrinter } from './recon.ts';
 
@@ -26,6 +25,6 @@ export async function refineCommand(args: string[]): Promise<void> {
   const started = performance.now();
   const out = await runRefinement(gpu, tomogram, sourceLabel, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
   const seconds = (performance.now() - started) / 1000;
-  await writeFileAtomic(outPath, writeMrc(out.volume, { labels: [out.label, `from ${basename(inPath)}`] }));
+  await writeTomogram(outPath, out.volume, [out.label, `from ${basename(inPath)}`]);
   process.stderr.write(`${values.quiet ? '' : '\n'}${out.label}: ${nx}×${ny}×${nz} in ${seconds.toFixed(2)} s → ${outPath}\n`);
 }

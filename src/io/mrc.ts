@@ -655,6 +655,20 @@ function printHex(bytes: Uint8Array): string {
 // Writing
 // ---------------------------------------------------------------------------------------------
 
+/** What writeMrc and mrcPieces write: a float32 volume (or stack) and its pixel size in Å (0 = unknown). */
+export interface MrcVolume {
+  nx: number;
+  ny: number;
+  nz: number;
+  data: Float32Array;
+  pixelSize: number;
+}
+
+export interface MrcWriteOptions {
+  labels?: string[];
+  stack?: boolean;
+}
+
 /**
  * Mode 2 (float32), little-endian, with a complete MRC2014 header that passes
  * `mrcfile.validate`: 'MAP ', stamp 44 44 00 00, nversion 20141, mx/my/mz = nx/ny/nz,
@@ -664,10 +678,36 @@ function printHex(bytes: Uint8Array): string {
  * ispg is 1 (a single volume, e.g. a tomogram) unless `stack` is set, in which case it is 0
  * (an image stack, e.g. a tilt series), as MRC2014 and mrcfile distinguish them.
  */
-export function writeMrc(
-  volume: { nx: number; ny: number; nz: number; data: Float32Array; pixelSize: number },
-  options: { labels?: string[]; stack?: boolean } = {},
-): Uint8Array {
+export function writeMrc(volume: MrcVolume, options: MrcWriteOptions = {}): Uint8Array {
+  const header = mrcHeader(volume, options);
+  const out = new Uint8Array(HEADER_BYTES + 4 * volume.data.length);
+  out.set(header);
+  out.set(float32Bytes(volume.data, 0, volume.data.length), HEADER_BYTES);
+  return out;
+}
+
+/** Voxels per data piece of mrcPieces: 1 Mi float32 values, 4 MiB. */
+const MRC_PIECE_VALUES = 1 << 20;
+
+/**
+ * The bytes of writeMrc(volume, options) in order, as the 1024-byte header and then pieces of at most 4 MiB of
+ * data, so a file can be written to a stream without a second copy of the volume in memory. Concatenated, the
+ * pieces are byte for byte what writeMrc returns. The header is checked (and its statistics computed) before
+ * the first piece is handed out.
+ */
+export function mrcPieces(volume: MrcVolume, options: MrcWriteOptions = {}): Iterable<Uint8Array> {
+  const header = mrcHeader(volume, options);
+  const { data } = volume;
+  return (function* () {
+    yield header;
+    for (let start = 0; start < data.length; start += MRC_PIECE_VALUES) {
+      yield float32Bytes(data, start, Math.min(data.length, start + MRC_PIECE_VALUES));
+    }
+  })();
+}
+
+/** The 1024-byte MRC2014 header writeMrc writes for `volume` (see writeMrc); the data follow it, float32 little-endian. */
+export function mrcHeader(volume: MrcVolume, options: MrcWriteOptions = {}): Uint8Array {
   const { nx, ny, nz, data, pixelSize } = volume;
   for (const [name, n] of [['nx', nx], ['ny', ny], ['nz', nz]] as const) {
     if (!Number.isInteger(n) || n < 1) throw new MrcError(`writeMrc: ${name} must be a positive integer, got ${n}`);
@@ -680,7 +720,7 @@ export function writeMrc(
     throw new MrcError(`writeMrc: pixel size must be a finite number of Å ≥ 0, got ${pixelSize}`);
   }
 
-  const out = new Uint8Array(HEADER_BYTES + 4 * count);
+  const out = new Uint8Array(HEADER_BYTES);
   const view = new DataView(out.buffer);
   const setInt = (offset: number, v: number) => view.setInt32(offset, v, true);
   const setFloat = (offset: number, v: number) => view.setFloat32(offset, v, true);
@@ -716,9 +756,18 @@ export function writeMrc(
     out.fill(0x20, start, start + LABEL_BYTES);
     for (let c = 0; c < label.length; c++) out[start + c] = label.charCodeAt(c);
   });
+  return out;
+}
 
-  if (NATIVE_LITTLE_ENDIAN) new Float32Array(out.buffer, HEADER_BYTES, count).set(data);
-  else for (let i = 0; i < count; i++) setFloat(HEADER_BYTES + 4 * i, data[i]);
+/**
+ * data[start, end) as float32 little-endian bytes: a view on the array itself on little-endian machines (every
+ * machine WedgeLab runs on), a swapped copy elsewhere.
+ */
+function float32Bytes(data: Float32Array, start: number, end: number): Uint8Array {
+  if (NATIVE_LITTLE_ENDIAN) return new Uint8Array(data.buffer, data.byteOffset + 4 * start, 4 * (end - start));
+  const out = new Uint8Array(4 * (end - start));
+  const view = new DataView(out.buffer);
+  for (let i = start; i < end; i++) view.setFloat32(4 * (i - start), data[i], true);
   return out;
 }
 
