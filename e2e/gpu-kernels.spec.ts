@@ -2,6 +2,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { KernelCheckResult } from '../src/engine/checks/kernelChecks.ts';
 import { KERNEL_CHECKS } from '../src/engine/checks/kernelChecks.ts';
+import { ALIGN_CHECKS } from '../src/engine/align/checks.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -18,6 +19,14 @@ test.beforeAll(async ({ browser }) => {
 });
 
 for (const check of KERNEL_CHECKS) {
+  test(`Chromium WebGPU: ${check.name}`, () => {
+    const result = results.find((r) => r.name === check.name);
+    expect(result, 'check ran').toBeDefined();
+    expect(result!.relativeError).toBeLessThanOrEqual(result!.tolerance);
+  });
+}
+
+for (const check of ALIGN_CHECKS) {
   test(`Chromium WebGPU: ${check.name}`, () => {
     const result = results.find((r) => r.name === check.name);
     expect(result, 'check ran').toBeDefined();
