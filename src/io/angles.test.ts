@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { AngleFileError, checkAngleCount, formatTlt, parseMdoc, parseTlt, readAngleFile } from './angles.ts';
+import { AngleFileError, checkAngleCount, formatTlt, parseMdoc, parseMdocMetadata, parseTlt, readAngleFile } from './angles.ts';
 
 function expectAngleError(fn: () => unknown, pattern: RegExp | string): void {
   let caught: unknown;
@@ -79,6 +79,133 @@ describe('parseMdoc', () => {
     expectAngleError(() => parseMdoc('[ZValue = 0]\nTiltAngle = 1\n[ZValue = 0]\nTiltAngle = 2\n', 'c.mdoc'), 'c.mdoc line 3: [ZValue = 0] appears twice (first at line 1)');
     expectAngleError(() => parseMdoc('[ZValue = 0]\nTiltAngle = 1\n[ZValue = 2]\nTiltAngle = 2\n', 'd.mdoc'), /d\.mdoc: ZValues should run 0, 1, 2, … without gaps, but section 1 is missing/);
     expectAngleError(() => parseMdoc('[ZValue = 0]\nTiltAngle = abc\n', 'e.mdoc'), 'e.mdoc line 2: TiltAngle should be a number, found "abc"');
+  });
+});
+
+// A dose-symmetric series, stack sorted by angle (as newstack leaves it): ZValue order is not acquisition order.
+// Acquired 0°, +30°, −30°, +60°, −60° (DateTime, across midnight); the 60° tilts are dimmer by the longer
+// path, and −60° is dark (a grid bar).
+const DOSE_MDOC = `PixelSpacing = 2.7
+Voltage = 300
+ImageFile = TS_07.mrc
+
+[T = SerialEM: Acquired on Krios G4                   12-Mar-21  23:58:10    ]
+
+[T =     Tilt axis angle = -86.7, binning = 1  spot = 7  camera = 1]
+
+[ZValue = 0]
+TiltAngle = -60.0
+MinMaxMean = 1 80 9
+ExposureDose = 3.1
+DateTime = 13-Mar-21  00:01:05
+
+[ZValue = 1]
+TiltAngle = -30.0
+MinMaxMean = 10 160 86
+ExposureDose = 2.9
+DateTime = 12-Mar-21  23:59:40
+
+[ZValue = 2]
+TiltAngle = 0.0
+MinMaxMean = 20 200 100
+ExposureDose = 3
+RotationAngle = 3.3
+DateTime = 12-Mar-21  23:58:30
+
+[ZValue = 3]
+TiltAngle = 30.0
+MinMaxMean = 10 160 87
+ExposureDose = 3
+DateTime = 12-Mar-21  23:59:05
+
+[ZValue = 4]
+TiltAngle = 60.0
+MinMaxMean = 5 120 52
+ExposureDose = 3.2
+DateTime = 13-Mar-21  00:00:20
+`;
+
+describe('parseMdocMetadata', () => {
+  it('reads pixel size, voltage, tilt axis and doses, each with its source, in acquisition order from DateTime', () => {
+    const meta = parseMdocMetadata(DOSE_MDOC, 'TS_07.mrc.mdoc');
+    expect(meta.tiltAngles).toEqual({ value: [-60, -30, 0, 30, 60], source: 'TS_07.mrc.mdoc: TiltAngle of [ZValue = 0] to [ZValue = 4]' });
+    expect(meta.pixelSize).toEqual({ value: 2.7, source: 'TS_07.mrc.mdoc line 1' });
+    expect(meta.voltage).toEqual({ value: 300, source: 'TS_07.mrc.mdoc line 2' });
+    // The title wins over RotationAngle (which would give 3.3 − 90 = −86.7 here too).
+    expect(meta.tiltAxisAngle).toEqual({ value: -86.7, source: 'TS_07.mrc.mdoc line 7' });
+    expect(meta.exposureDose?.map((d) => d.value)).toEqual([3.1, 2.9, 3, 3, 3.2]);
+    expect(meta.exposureDose?.[0].source).toBe('TS_07.mrc.mdoc line 12 (ExposureDose)');
+    // Acquired as ZValue 2, 3, 1, 4, 0 (the last two after midnight).
+    expect(meta.acquisitionOrder).toMatchObject({ value: [2, 3, 1, 4, 0], from: 'DateTime' });
+    // Before ZValue 2: nothing; 3: 3; 1: 3 + 3; 4: 6 + 2.9; 0: 8.9 + 3.2.
+    const accumulated = meta.accumulatedDose?.value ?? [];
+    [12.1, 6, 0, 3, 8.9].forEach((dose, k) => expect(accumulated[k]).toBeCloseTo(dose, 10));
+    expect(meta.accumulatedDose?.source).toMatch(/in DateTime order/);
+    expect(meta.notes).toEqual([]);
+  });
+
+  it('reports dark tilts with the rule and the line, after allowing for 1/cos θ, and drops nothing', () => {
+    const meta = parseMdocMetadata(DOSE_MDOC, 'TS_07.mrc.mdoc');
+    // mean / cos θ: 18, 99.3, 100, 100.5, 104; median 100. Only −60° (18 % < 25 %) is dark; +60° (52 → 104) is not.
+    expect(meta.darkTilts).toEqual([
+      {
+        section: 0,
+        tiltAngle: -60,
+        reason: 'mean 9 is 18% of the median after allowing for the 1/cos θ path (below 25%): a dark tilt',
+        source: 'TS_07.mrc.mdoc line 11 (MinMaxMean)',
+      },
+    ]);
+    expect(meta.tiltAngles.value).toHaveLength(5);
+  });
+
+  it('falls back to ZValue order, to DoseRate × ExposureTime and to RotationAngle − 90°, and says so', () => {
+    const text = `PixelSpacing = 0.675
+[ZValue = 0]
+TiltAngle = 0
+ExposureDose = 0
+DoseRate = 7.5
+ExposureTime = 0.8
+Binning = 0.5
+RotationAngle = 175.3
+[ZValue = 1]
+TiltAngle = 3
+ExposureDose = 3
+`;
+    const meta = parseMdocMetadata(text, 'b.mdoc');
+    // 7.5 e/pixel/s × 0.8 s on unbinned pixels of 0.675 / 0.5 = 1.35 Å: 6 / 1.8225 = 3.29218 e/Å².
+    expect(meta.exposureDose?.[0].value).toBeCloseTo(3.29218, 4);
+    expect(meta.exposureDose?.[0].source).toBe('b.mdoc lines 5, 6, 1, 7 (DoseRate × ExposureTime ÷ (PixelSpacing/Binning)²)');
+    expect(meta.accumulatedDose?.value[1]).toBeCloseTo(3.29218, 4);
+    expect(meta.acquisitionOrder).toEqual({ value: [0, 1], from: 'ZValue', source: 'b.mdoc: ZValue order' });
+    expect(meta.tiltAxisAngle?.value).toBeCloseTo(85.3, 10);
+    expect(meta.tiltAxisAngle?.source).toBe('b.mdoc line 8 (RotationAngle − 90°)');
+    expect(meta.voltage).toBeNull();
+    expect(meta.notes).toEqual([
+      'b.mdoc: the dose of section 0 is DoseRate × ExposureTime ÷ (PixelSpacing/Binning)², since ExposureDose is missing or 0 there',
+      'b.mdoc: no section has a DateTime, so the tilts are taken as acquired in ZValue order',
+      'b.mdoc: not every section has MinMaxMean, so dark tilts were not looked for',
+    ]);
+  });
+
+  it('leaves unknown doses null, not zero', () => {
+    const meta = parseMdocMetadata('[ZValue = 0]\nTiltAngle = 0\nExposureDose = 2\n[ZValue = 1]\nTiltAngle = 3\nExposureDose = 0\n', 'c.mdoc');
+    expect(meta.exposureDose).toBeNull();
+    expect(meta.accumulatedDose).toBeNull();
+    expect(meta.notes[0]).toBe('c.mdoc: [ZValue = 1] (line 4) has no ExposureDose above 0 nor DoseRate, ExposureTime, PixelSpacing and Binning, so the doses are unknown');
+    expect(meta.tiltAxisAngle).toBeNull();
+    expect(meta.pixelSize).toBeNull();
+  });
+
+  it('names the file and line of a bad value', () => {
+    const section = (extra: string) => `[ZValue = 0]\nTiltAngle = 0\n${extra}\n`;
+    expectAngleError(() => parseMdocMetadata(section('DateTime = yesterday'), 'd.mdoc'), 'd.mdoc line 3: DateTime should read like 12-Mar-21  14:02:33, found "yesterday"');
+    expectAngleError(() => parseMdocMetadata(section('DateTime = 12-Mxr-21  14:02:33'), 'd.mdoc'), /d\.mdoc line 3: DateTime should read like/);
+    expectAngleError(() => parseMdocMetadata(section('ExposureDose = -1'), 'e.mdoc'), 'e.mdoc line 3: ExposureDose should be ≥ 0, found -1');
+    expectAngleError(() => parseMdocMetadata(section('MinMaxMean = 1 2'), 'f.mdoc'), 'f.mdoc line 3: MinMaxMean should be 3 numbers, found "1 2"');
+    expectAngleError(() => parseMdocMetadata(`Voltage = 0\n${section('')}`, 'g.mdoc'), 'g.mdoc line 1: Voltage should be positive, found 0');
+    expectAngleError(() => parseMdocMetadata(`[T = Tilt axis angle = n/a, binning = 1]\n${section('')}`, 'h.mdoc'), 'h.mdoc line 1: Tilt axis angle should be a number, found "n/a"');
+    // The structural checks are parseMdoc's, with its messages.
+    expectAngleError(() => parseMdocMetadata('PixelSpacing = 1\n', 'a.mdoc'), 'a.mdoc has no [ZValue = k] sections, so no tilt angles');
   });
 });
 

@@ -7,6 +7,8 @@
  *  - .mdoc (SerialEM): `[ZValue = k]` sections each holding `TiltAngle = a`; the angle of
  *    section k is the one in `[ZValue = k]`, wherever that block sits in the file.
  *    PixelSpacing (Å) comes from the global header or, failing that, the sections.
+ *    `parseMdocMetadata` reads the rest the tilt series needs (voltage, tilt axis, doses in acquisition
+ *    order, dark tilts), each value with the file and line it came from (docs/metadata.md).
  */
 
 export class AngleFileError extends Error {
@@ -43,19 +45,106 @@ export function parseTlt(text: string, name = 'angle file'): number[] {
   return angles;
 }
 
-export function parseMdoc(text: string, name = 'mdoc file'): MdocInfo {
-  let globalPixel: number | null = null;
-  let sectionPixel: number | null = null;
-  // Current section: null before the first [..] line (the global header).
-  let section: { kind: string; z: number | null; line: number } | null = null;
-  const tiltByZ = new Map<number, number>();
-  const zLine = new Map<number, number>();
+/** A value read from a file, with where it came from (e.g. "TS_01.mrc.mdoc line 9"), for the page to show. */
+export interface Sourced<T> {
+  value: T;
+  source: string;
+}
 
-  const number = (value: string, key: string, line: number): number => {
-    const first = value.trim().split(/\s+/)[0] ?? '';
-    if (!NUMBER.test(first)) throw new AngleFileError(`${name} line ${line}: ${key} should be a number, found "${clip(value.trim())}"`);
-    return Number(first);
-  };
+/** A section the metadata marks as dark (beam blocked, grid bar, lost tracking): to exclude, never dropped silently. */
+export interface DarkTilt {
+  /** Its ZValue, which is its section (projection) in the stack. */
+  section: number;
+  tiltAngle: number;
+  reason: string;
+  source: string;
+}
+
+/**
+ * Everything WedgeLab reads from a SerialEM .mdoc (docs/metadata.md). Per-tilt arrays are in stack order
+ * (index k = [ZValue = k]); null means the file does not say, never zero.
+ */
+export interface MdocMetadata {
+  file: string;
+  /** Degrees, stack order. */
+  tiltAngles: Sourced<number[]>;
+  /** Å per pixel. */
+  pixelSize: Sourced<number> | null;
+  /** Accelerating voltage in kV (global `Voltage`). */
+  voltage: Sourced<number> | null;
+  /**
+   * Degrees, as SerialEM and IMOD state it for the raw stack: from the `[T = … Tilt axis angle = a, …]` title,
+   * else `RotationAngle − 90°` of [ZValue = 0] (SerialEM writes the title from RotationAngle that way, unless
+   * its "rotate axis angle" option added 180°, which the sections do not record).
+   */
+  tiltAxisAngle: Sourced<number> | null;
+  /** Each tilt's own exposure in e/Å², each with its source; null when any tilt's is unknown. */
+  exposureDose: Sourced<number>[] | null;
+  /** e/Å² received before each tilt: the sum of the exposures of the tilts acquired before it; null when unknown. */
+  accumulatedDose: Sourced<number[]> | null;
+  /** Stack indices in acquisition order: by DateTime when every section has one, else by ZValue. */
+  acquisitionOrder: Sourced<number[]> & { from: 'DateTime' | 'ZValue' };
+  /** Sections whose mean says they are dark (rule: DARK_FRACTION), for the loader to exclude and report. */
+  darkTilts: DarkTilt[];
+  /** What the user should know about how values were found (fallbacks, checks skipped). */
+  notes: string[];
+}
+
+/**
+ * A tilt is dark when its mean, divided by cos θ to allow for the 1/cos θ longer path through the specimen,
+ * is below this fraction of the median of the same ratio over all tilts. Real high tilts of thick specimens
+ * stay well above it (a path twice as long through a specimen of one mean free path keeps ~0.37 of the
+ * zero-tilt mean, 0.74 after the correction); a blocked or empty exposure falls far below.
+ */
+export const DARK_FRACTION = 0.25;
+
+interface MdocEntry {
+  value: string;
+  line: number;
+}
+
+interface MdocSection {
+  z: number;
+  line: number;
+  /** Lower-cased key → its last entry in the section. */
+  keys: Map<string, MdocEntry>;
+}
+
+/** The autodoc structure of an .mdoc: global keys, titles and the [ZValue = k] sections in stack order. */
+interface MdocDocument {
+  /** Lower-cased key → its first entry before any section. */
+  global: Map<string, MdocEntry>;
+  /** `[T = …]` titles. */
+  titles: MdocEntry[];
+  /** sections[k] is [ZValue = k]; every one has a TiltAngle. */
+  sections: MdocSection[];
+  /** PixelSpacing of the global header or, failing that, the first section (file order) that has one. */
+  pixelSpacing: MdocEntry | null;
+}
+
+/** The first whitespace-separated field of an mdoc value as a number, or an error naming the file, line and key. */
+function mdocNumber(name: string, entry: MdocEntry, key: string): number {
+  return mdocNumbers(name, entry, key, 1)[0];
+}
+
+/** The first `count` fields of an mdoc value as numbers (e.g. MinMaxMean: 3). */
+function mdocNumbers(name: string, entry: MdocEntry, key: string, count: number): number[] {
+  const fields = entry.value.trim().split(/\s+/).slice(0, count);
+  if (fields.length < count || !fields.every((f) => NUMBER.test(f))) {
+    const expected = count === 1 ? 'a number' : `${count} numbers`;
+    throw new AngleFileError(`${name} line ${entry.line}: ${key} should be ${expected}, found "${clip(entry.value.trim())}"`);
+  }
+  return fields.map(Number);
+}
+
+function readMdocDocument(text: string, name: string): MdocDocument {
+  const global = new Map<string, MdocEntry>();
+  const titles: MdocEntry[] = [];
+  const byZ = new Map<number, MdocSection>();
+  let pixelSpacing: MdocEntry | null = null;
+  let sectionPixel: MdocEntry | null = null;
+  // Current section: null before the first [..] line (the global header); z null for other section types.
+  let section: { z: number | null; keys: Map<string, MdocEntry> | null } | null = null;
 
   splitLines(text).forEach((raw, i) => {
     const lineNo = i + 1;
@@ -63,39 +152,219 @@ export function parseMdoc(text: string, name = 'mdoc file'): MdocInfo {
     if (line === '' || line.startsWith('#')) return;
     const head = /^\[\s*([^=\]]+?)\s*(?:=\s*([^\]]*?))?\s*\]$/.exec(line);
     if (head) {
-      const kind = head[1];
-      let z: number | null = null;
-      if (kind.toLowerCase() === 'zvalue') {
-        z = number(head[2] ?? '', 'ZValue', lineNo);
+      const kind = head[1].toLowerCase();
+      if (kind === 'zvalue') {
+        const z = mdocNumber(name, { value: head[2] ?? '', line: lineNo }, 'ZValue');
         if (!Number.isInteger(z) || z < 0) throw new AngleFileError(`${name} line ${lineNo}: ZValue should be a section index ≥ 0, found ${z}`);
-        if (zLine.has(z)) throw new AngleFileError(`${name} line ${lineNo}: [ZValue = ${z}] appears twice (first at line ${zLine.get(z)})`);
-        zLine.set(z, lineNo);
+        if (byZ.has(z)) throw new AngleFileError(`${name} line ${lineNo}: [ZValue = ${z}] appears twice (first at line ${byZ.get(z)?.line})`);
+        const keys = new Map<string, MdocEntry>();
+        byZ.set(z, { z, line: lineNo, keys });
+        section = { z, keys };
+        return;
       }
-      section = { kind, z, line: lineNo };
+      if (kind === 't') titles.push({ value: head[2] ?? '', line: lineNo });
+      section = { z: null, keys: null };
       return;
     }
     const pair = /^([^=]+?)\s*=\s*(.*)$/.exec(line);
     if (!pair) return; // free text (SerialEM titles and notes) carries nothing we need
     const key = pair[1].toLowerCase();
-    if (key === 'pixelspacing') {
-      const value = number(pair[2], 'PixelSpacing', lineNo);
-      if (section === null) globalPixel ??= value;
-      else if (section.z !== null) sectionPixel ??= value;
-    } else if (key === 'tiltangle' && section !== null && section.z !== null) {
-      tiltByZ.set(section.z, number(pair[2], 'TiltAngle', lineNo));
+    const entry = { value: pair[2], line: lineNo };
+    // The angles and the pixel size are checked wherever they appear, as the file is read.
+    if (key === 'pixelspacing') mdocNumber(name, entry, 'PixelSpacing');
+    if (key === 'tiltangle' && section?.keys) mdocNumber(name, entry, 'TiltAngle');
+    if (section === null) {
+      if (!global.has(key)) global.set(key, entry);
+      if (key === 'pixelspacing') pixelSpacing ??= entry;
+    } else if (section.keys) {
+      section.keys.set(key, entry);
+      if (key === 'pixelspacing') sectionPixel ??= entry;
     }
   });
 
-  if (zLine.size === 0) throw new AngleFileError(`${name} has no [ZValue = k] sections, so no tilt angles`);
-  const zs = [...zLine.keys()].sort((a, b) => a - b);
-  for (const z of zs) {
-    if (!tiltByZ.has(z)) throw new AngleFileError(`${name} line ${zLine.get(z)}: [ZValue = ${z}] has no TiltAngle`);
+  if (byZ.size === 0) throw new AngleFileError(`${name} has no [ZValue = k] sections, so no tilt angles`);
+  const sections = [...byZ.values()].sort((a, b) => a.z - b.z);
+  for (const s of sections) {
+    if (!s.keys.has('tiltangle')) throw new AngleFileError(`${name} line ${s.line}: [ZValue = ${s.z}] has no TiltAngle`);
   }
-  zs.forEach((z, k) => {
-    if (z !== k) throw new AngleFileError(`${name}: ZValues should run 0, 1, 2, … without gaps, but section ${k} is missing`);
+  sections.forEach((s, k) => {
+    if (s.z !== k) throw new AngleFileError(`${name}: ZValues should run 0, 1, 2, … without gaps, but section ${k} is missing`);
   });
-  const pixelSize = globalPixel ?? sectionPixel;
-  return { tiltAngles: zs.map((z) => tiltByZ.get(z) as number), pixelSize: pixelSize && pixelSize > 0 ? pixelSize : null };
+  return { global, titles, sections, pixelSpacing: pixelSpacing ?? sectionPixel };
+}
+
+function tiltAnglesOf(doc: MdocDocument, name: string): number[] {
+  return doc.sections.map((s) => mdocNumber(name, s.keys.get('tiltangle') as MdocEntry, 'TiltAngle'));
+}
+
+/** A positive PixelSpacing in Å; 0 or less means the file does not know it. */
+function pixelSizeOf(doc: MdocDocument, name: string): Sourced<number> | null {
+  if (!doc.pixelSpacing) return null;
+  const value = mdocNumber(name, doc.pixelSpacing, 'PixelSpacing');
+  return value > 0 ? { value, source: `${name} line ${doc.pixelSpacing.line}` } : null;
+}
+
+export function parseMdoc(text: string, name = 'mdoc file'): MdocInfo {
+  const doc = readMdocDocument(text, name);
+  return { tiltAngles: tiltAnglesOf(doc, name), pixelSize: pixelSizeOf(doc, name)?.value ?? null };
+}
+
+/**
+ * Everything an .mdoc says about its tilt series (MdocMetadata), each value with its source. The same
+ * structural checks and messages as parseMdoc; a bad metadata value is an error naming the file and line.
+ */
+export function parseMdocMetadata(text: string, name = 'mdoc file'): MdocMetadata {
+  const doc = readMdocDocument(text, name);
+  const tiltAngles = tiltAnglesOf(doc, name);
+  const pixelSize = pixelSizeOf(doc, name);
+  const notes: string[] = [];
+  const voltageEntry = doc.global.get('voltage');
+  const voltage = voltageEntry ? { value: positive(name, voltageEntry, 'Voltage'), source: `${name} line ${voltageEntry.line}` } : null;
+  const exposureDose = exposureDosesOf(doc, name, notes);
+  const acquisitionOrder = acquisitionOrderOf(doc, name, notes);
+  return {
+    file: name,
+    tiltAngles: { value: tiltAngles, source: `${name}: TiltAngle of [ZValue = 0] to [ZValue = ${tiltAngles.length - 1}]` },
+    pixelSize,
+    voltage,
+    tiltAxisAngle: tiltAxisAngleOf(doc, name),
+    exposureDose,
+    accumulatedDose: exposureDose && {
+      value: accumulate(exposureDose.map((d) => d.value), acquisitionOrder.value),
+      source: `${name}: the exposures of the tilts acquired before each one, in ${acquisitionOrder.from} order`,
+    },
+    acquisitionOrder,
+    darkTilts: darkTiltsOf(doc, name, tiltAngles, notes),
+    notes,
+  };
+}
+
+/** A number > 0 (an error naming the line otherwise). */
+function positive(name: string, entry: MdocEntry, key: string): number {
+  const value = mdocNumber(name, entry, key);
+  if (!(value > 0)) throw new AngleFileError(`${name} line ${entry.line}: ${key} should be positive, found ${value}`);
+  return value;
+}
+
+/** A number ≥ 0 (an error naming the line otherwise). */
+function nonNegative(name: string, entry: MdocEntry, key: string): number {
+  const value = mdocNumber(name, entry, key);
+  if (value < 0) throw new AngleFileError(`${name} line ${entry.line}: ${key} should be ≥ 0, found ${value}`);
+  return value;
+}
+
+/** From a `[T = … Tilt axis angle = a, binning = …]` title (also `TiltAxisAngle = a`), else RotationAngle − 90° of [ZValue = 0]. */
+function tiltAxisAngleOf(doc: MdocDocument, name: string): Sourced<number> | null {
+  for (const title of doc.titles) {
+    const match = /tilt\s*axis\s*angle\s*=\s*([^\s,]*)/i.exec(title.value);
+    if (match) return { value: mdocNumber(name, { value: match[1], line: title.line }, 'Tilt axis angle'), source: `${name} line ${title.line}` };
+  }
+  const rotation = doc.sections[0].keys.get('rotationangle');
+  if (!rotation) return null;
+  let axis = mdocNumber(name, rotation, 'RotationAngle') - 90;
+  if (axis <= -180) axis += 360;
+  if (axis > 180) axis -= 360;
+  return { value: axis, source: `${name} line ${rotation.line} (RotationAngle − 90°)` };
+}
+
+/**
+ * Each tilt's exposure in e/Å²: ExposureDose when > 0; else DoseRate × ExposureTime ÷ (PixelSpacing/Binning)²,
+ * SerialEM's DoseRate being electrons per unbinned camera pixel per second; else unknown, and then null.
+ */
+function exposureDosesOf(doc: MdocDocument, name: string, notes: string[]): Sourced<number>[] | null {
+  const fromRate: number[] = [];
+  const doses: Sourced<number>[] = [];
+  for (const s of doc.sections) {
+    const get = (key: string) => s.keys.get(key);
+    const exposure = get('exposuredose');
+    const dose = exposure ? nonNegative(name, exposure, 'ExposureDose') : 0;
+    if (dose > 0) {
+      doses.push({ value: dose, source: `${name} line ${exposure?.line} (ExposureDose)` });
+      continue;
+    }
+    const [rate, time, pixel, binning] = [get('doserate'), get('exposuretime'), get('pixelspacing') ?? doc.pixelSpacing ?? undefined, get('binning')];
+    if (!rate || !time || !pixel || !binning) {
+      notes.push(`${name}: [ZValue = ${s.z}] (line ${s.line}) has no ExposureDose above 0 nor DoseRate, ExposureTime, PixelSpacing and Binning, so the doses are unknown`);
+      return null;
+    }
+    const values = [nonNegative(name, rate, 'DoseRate'), nonNegative(name, time, 'ExposureTime'), positive(name, pixel, 'PixelSpacing'), positive(name, binning, 'Binning')];
+    if (values[0] === 0 || values[1] === 0) {
+      notes.push(`${name}: [ZValue = ${s.z}] (line ${s.line}) has neither ExposureDose nor DoseRate × ExposureTime above 0, so the doses are unknown`);
+      return null;
+    }
+    const unbinnedPixel = values[2] / values[3];
+    doses.push({ value: (values[0] * values[1]) / (unbinnedPixel * unbinnedPixel), source: `${name} lines ${rate.line}, ${time.line}, ${pixel.line}, ${binning.line} (DoseRate × ExposureTime ÷ (PixelSpacing/Binning)²)` });
+    fromRate.push(s.z);
+  }
+  if (fromRate.length > 0) {
+    notes.push(`${name}: the dose of ${fromRate.length === doc.sections.length ? 'every section' : `section${fromRate.length > 1 ? 's' : ''} ${fromRate.join(', ')}`} is DoseRate × ExposureTime ÷ (PixelSpacing/Binning)², since ExposureDose is missing or 0 there`);
+  }
+  return doses;
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** SerialEM's DateTime, `12-Mar-21  14:02:33` (day-month-year, two- or four-digit year), as ms since 1970 (the clock's own zone). */
+function mdocDateTime(name: string, entry: MdocEntry): number {
+  const match = /^(\d{1,2})-([A-Za-z]{3})-(\d{2}|\d{4})\s+(\d{1,2}):(\d{2}):(\d{2})$/.exec(entry.value.trim());
+  const month = match ? MONTHS.indexOf(match[2].toLowerCase()) : -1;
+  if (!match || month < 0) throw new AngleFileError(`${name} line ${entry.line}: DateTime should read like 12-Mar-21  14:02:33, found "${clip(entry.value.trim())}"`);
+  const year = match[3].length === 2 ? 2000 + Number(match[3]) : Number(match[3]);
+  return Date.UTC(year, month, Number(match[1]), Number(match[4]), Number(match[5]), Number(match[6]));
+}
+
+/** By DateTime when every section has one (ties keep ZValue order), else by ZValue. */
+function acquisitionOrderOf(doc: MdocDocument, name: string, notes: string[]): MdocMetadata['acquisitionOrder'] {
+  const stackOrder = doc.sections.map((s) => s.z);
+  const missing = doc.sections.filter((s) => !s.keys.has('datetime')).map((s) => s.z);
+  if (missing.length > 0) {
+    const which = missing.length === doc.sections.length ? 'no section has a DateTime' : `section${missing.length > 1 ? 's' : ''} ${missing.join(', ')} lack${missing.length > 1 ? '' : 's'} a DateTime`;
+    notes.push(`${name}: ${which}, so the tilts are taken as acquired in ZValue order`);
+    return { value: stackOrder, from: 'ZValue', source: `${name}: ZValue order` };
+  }
+  const times = doc.sections.map((s) => mdocDateTime(name, s.keys.get('datetime') as MdocEntry));
+  const order = [...stackOrder].sort((a, b) => times[a] - times[b] || a - b);
+  return { value: order, from: 'DateTime', source: `${name}: DateTime of every section` };
+}
+
+/** accumulated[k] = Σ dose[j] over the tilts j acquired before k. */
+function accumulate(doses: readonly number[], order: readonly number[]): number[] {
+  const accumulated = new Array<number>(doses.length).fill(0);
+  let sum = 0;
+  for (const k of order) {
+    accumulated[k] = sum;
+    sum += doses[k];
+  }
+  return accumulated;
+}
+
+/** Sections whose mean / cos θ is below DARK_FRACTION of the median of mean / cos θ (MinMaxMean's third value). */
+function darkTiltsOf(doc: MdocDocument, name: string, tiltAngles: readonly number[], notes: string[]): DarkTilt[] {
+  const entries = doc.sections.map((s) => s.keys.get('minmaxmean'));
+  if (entries.some((e) => e === undefined)) {
+    notes.push(`${name}: not every section has MinMaxMean, so dark tilts were not looked for`);
+    return [];
+  }
+  const means = entries.map((e) => mdocNumbers(name, e as MdocEntry, 'MinMaxMean', 3)[2]);
+  const corrected = means.map((m, k) => m / Math.cos((tiltAngles[k] * Math.PI) / 180));
+  const sorted = [...corrected].sort((a, b) => a - b);
+  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  if (!(median > 0) || means.some((m) => m < 0)) {
+    notes.push(`${name}: the MinMaxMean means are not all positive (signed or normalised data), so dark tilts were not looked for`);
+    return [];
+  }
+  const dark: DarkTilt[] = [];
+  corrected.forEach((c, k) => {
+    if (c >= DARK_FRACTION * median) return;
+    const percent = ((100 * c) / median).toFixed(0);
+    dark.push({
+      section: k,
+      tiltAngle: tiltAngles[k],
+      reason: `mean ${means[k]} is ${percent}% of the median after allowing for the 1/cos θ path (below ${100 * DARK_FRACTION}%): a dark tilt`,
+      source: `${name} line ${(entries[k] as MdocEntry).line} (MinMaxMean)`,
+    });
+  });
+  return dark;
 }
 
 /** Dispatch on the extension, case-insensitive: .tlt, .rawtlt, .mdoc. */

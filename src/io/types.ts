@@ -16,6 +16,17 @@ export interface TiltSeries {
   tiltAngles: number[];
   /** Å per pixel; 0 when unknown. */
   pixelSize: number;
+  /**
+   * Electron exposure metadata, when the data came with it (e.g. a SerialEM .mdoc, docs/metadata.md); absent
+   * when unknown, never zero-filled. Per-tilt arrays are in stack order, like tiltAngles: whatever selects or
+   * reorders tilts selects the same entries (evaluation/tiltSubsets.ts).
+   * accumulatedDose: e/Å² the specimen received before tilt k (the tilts acquired earlier); exposureDose:
+   * e/Å² of tilt k's own exposure.
+   */
+  accumulatedDose?: number[];
+  exposureDose?: number[];
+  /** Accelerating voltage in kV, when known (the dose weighting's critical exposures depend on it). */
+  voltage?: number;
 }
 
 /** A tomogram or any other volume: nx × ny × nz voxels, x fastest, z slowest. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heldOutTilts, remainingIndices, subsetTilts } from './tiltSubsets.ts';
+import { appendTilts, heldOutTilts, remainingIndices, subsetTilts } from './tiltSubsets.ts';
 
 // Dose-symmetric order: stack order is not angle order.
 const angles = [0, 3, -3, -6, 6, 9, -9, -12, 12];
@@ -24,5 +24,19 @@ describe('tilt subsets', () => {
     expect(Array.from(sub.data)).toEqual([5, 6, 1, 2]);
     expect(sub.tiltAngles).toEqual([10, -10]);
     expect(sub.nTilts).toBe(2);
+  });
+
+  it('keeps each selected tilt\'s doses, and drops doses that the appended tilts lack', () => {
+    const ts = { nx: 1, ny: 1, nTilts: 3, data: Float32Array.from([1, 2, 3]), tiltAngles: [0, 3, -3], pixelSize: 2, accumulatedDose: [0, 3, 6], exposureDose: [3, 3, 3.5] };
+    const held = subsetTilts(ts, [2, 0]);
+    expect(held.accumulatedDose).toEqual([6, 0]);
+    expect(held.exposureDose).toEqual([3.5, 3]);
+    expect('accumulatedDose' in subsetTilts({ ...ts, accumulatedDose: undefined, exposureDose: undefined }, [1])).toBe(false);
+    const synthesised = { nx: 1, ny: 1, nTilts: 1, data: Float32Array.from([9]), tiltAngles: [60], pixelSize: 2 };
+    const joined = appendTilts(ts, synthesised);
+    expect(joined.tiltAngles).toEqual([0, 3, -3, 60]);
+    expect(joined.accumulatedDose).toBeUndefined();
+    expect(joined.exposureDose).toBeUndefined();
+    expect(appendTilts(ts, { ...synthesised, accumulatedDose: [9.5], exposureDose: [1] }).accumulatedDose).toEqual([0, 3, 6, 9.5]);
   });
 });

@@ -7,7 +7,16 @@ export function subsetTilts(ts: TiltSeries, indices: readonly number[]): TiltSer
   const plane = ts.nx * ts.ny;
   const data = new Float32Array(indices.length * plane);
   indices.forEach((k, j) => data.set(ts.data.subarray(k * plane, (k + 1) * plane), j * plane));
-  return { ...ts, nTilts: indices.length, data, tiltAngles: indices.map((k) => ts.tiltAngles[k]) };
+  const { accumulatedDose, exposureDose, ...rest } = ts;
+  return {
+    ...rest,
+    nTilts: indices.length,
+    data,
+    tiltAngles: indices.map((k) => ts.tiltAngles[k]),
+    // Each kept tilt keeps its own doses (what it received before and during its exposure).
+    ...(accumulatedDose && { accumulatedDose: indices.map((k) => accumulatedDose[k]) }),
+    ...(exposureDose && { exposureDose: indices.map((k) => exposureDose[k]) }),
+  };
 }
 
 /** Stack indices not in `dropped`. */
@@ -70,5 +79,14 @@ export function appendTilts(ts: TiltSeries, added: TiltSeries): TiltSeries {
   const data = new Float32Array(ts.data.length + added.data.length);
   data.set(ts.data);
   data.set(added.data, ts.data.length);
-  return { ...ts, nTilts: ts.nTilts + added.nTilts, data, tiltAngles: [...ts.tiltAngles, ...added.tiltAngles] };
+  const { accumulatedDose, exposureDose, ...rest } = ts;
+  return {
+    ...rest,
+    nTilts: ts.nTilts + added.nTilts,
+    data,
+    tiltAngles: [...ts.tiltAngles, ...added.tiltAngles],
+    // Per-tilt doses survive only when both series carry them: synthesised tilts were never exposed.
+    ...(accumulatedDose && added.accumulatedDose && { accumulatedDose: [...accumulatedDose, ...added.accumulatedDose] }),
+    ...(exposureDose && added.exposureDose && { exposureDose: [...exposureDose, ...added.exposureDose] }),
+  };
 }

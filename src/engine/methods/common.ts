@@ -1,6 +1,7 @@
 /** Parameters every reconstruction method shares, their defaults, checks, words and flags. Page-safe. */
+import { doseWeightingUnavailable } from '../doseWeighting.ts';
 import type { TiltSeries } from '../types.ts';
-import type { FlagSpec } from './flags.ts';
+import { UsageError, type FlagSpec, type FlagValues } from './flags.ts';
 
 export interface CommonParams {
   /** Tomogram thickness nz in (binned) pixels. */
@@ -53,3 +54,46 @@ export const COMMON_FLAGS: readonly FlagSpec<CommonParams>[] = [
   { name: 'invert-angles', parse: 'switch', param: 'invertAngles', help: 'negate every tilt angle (the other sign convention)' },
   { name: 'subtract-mean', parse: 'switch', param: 'subtractMean', help: "subtract each tilt's mean first (stacks with a large offset)" },
 ];
+
+/** The dose weighting option of FBP and SIRT (docs/metadata.md#dose-weighting). */
+export interface DoseWeightingParams {
+  /**
+   * Weight every tilt by the exposure filter for its dose before reconstructing. Resolved parameters hold
+   * true or false when the tilt series can be weighted, and undefined when it cannot (no doses, no pixel
+   * size): the option does not apply there. In a request, undefined asks for the default.
+   */
+  doseWeighting?: boolean;
+}
+
+/** What dose weighting needs to know of the input (the tilt series itself when a request is resolved). */
+type DoseInput = Pick<TiltSeries, 'nx'> & Partial<Pick<TiltSeries, 'nTilts' | 'accumulatedDose' | 'exposureDose' | 'pixelSize' | 'voltage'>>;
+
+/**
+ * On by default when the tilt series can be dose weighted (doses, pixel size and voltage allow it); undefined,
+ * whatever was asked, when it cannot. Resolved parameters thus say what will run, and so does the label.
+ */
+export function doseWeightingDefault(input: DoseInput, partial: DoseWeightingParams): boolean | undefined {
+  return doseWeightingUnavailable(input) === null ? (partial.doseWeighting ?? true) : undefined;
+}
+
+export function describeDoseWeighting(p: DoseWeightingParams): string {
+  return p.doseWeighting === true ? ', dose-weighted' : '';
+}
+
+export const DOSE_WEIGHTING_FLAGS: readonly FlagSpec<DoseWeightingParams>[] = [
+  {
+    name: 'dose-weighting',
+    parse: 'switch',
+    param: 'doseWeighting',
+    help: 'weight each tilt by its accumulated dose (Grant & Grigorieff 2015); needs doses and a pixel size',
+    defaultText: 'on when the tilt series has doses and a pixel size',
+  },
+  { name: 'no-dose-weighting', parse: 'switch', help: 'do not weight the tilts by dose', defaultText: 'off' },
+];
+
+/** `--no-dose-weighting` (the plain switch `--dose-weighting` is read with the declared flags). */
+export function readDoseWeightingFlags(values: FlagValues): Partial<DoseWeightingParams> {
+  if (values['no-dose-weighting'] !== true) return {};
+  if (values['dose-weighting'] === true) throw new UsageError('--dose-weighting and --no-dose-weighting contradict each other: give one');
+  return { doseWeighting: false };
+}

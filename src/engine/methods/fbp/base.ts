@@ -1,10 +1,19 @@
 /** Filtered back-projection: what it is (page-safe). The runner is ./run.ts. */
 import { FILTER_NAMES, filterByName, RADIAL_DEFAULTS, type FilterSpec } from '../../filters.ts';
-import { commonDefaults, describeCommon, type CommonParams } from '../common.ts';
+import {
+  commonDefaults,
+  describeCommon,
+  describeDoseWeighting,
+  DOSE_WEIGHTING_FLAGS,
+  doseWeightingDefault,
+  readDoseWeightingFlags,
+  type CommonParams,
+  type DoseWeightingParams,
+} from '../common.ts';
 import type { MethodDefinition } from '../definition.ts';
 import { numberFlag, UsageError, type FlagValues } from '../flags.ts';
 
-export interface FbpParams extends CommonParams {
+export interface FbpParams extends CommonParams, DoseWeightingParams {
   filter: FilterSpec;
 }
 
@@ -33,8 +42,13 @@ export const FBP: MethodDefinition<'fbp', 'reconstruction', FbpParams> = {
   menuLabel: 'FBP: filtered back-projection',
   help:
     'Filtered back-projection: every tilt row is filtered with the windowed Ram-Lak filter (zero-padded to a power of two ≥ 2·nx), ' +
-    'then back-projected with linear interpolation and the weight π/N (docs/conventions.md#fbp-scale). Runs on the GPU in slabs of rows.',
-  defaults: (input, partial = {}) => ({ ...commonDefaults(input, partial), filter: partial.filter ?? { name: 'ram-lak' } }),
+    'then back-projected with linear interpolation and the weight π/N (docs/conventions.md#fbp-scale). Runs on the GPU in slabs of rows. ' +
+    'Tilts with doses are first dose weighted (docs/metadata.md#dose-weighting).',
+  defaults: (input, partial = {}) => ({
+    ...commonDefaults(input, partial),
+    filter: partial.filter ?? { name: 'ram-lak' },
+    doseWeighting: doseWeightingDefault(input, partial),
+  }),
   validate(p) {
     if (p.filter.name !== 'radial') return;
     const { cutoff = RADIAL_DEFAULTS.cutoff, falloff = RADIAL_DEFAULTS.falloff } = p.filter;
@@ -43,13 +57,15 @@ export const FBP: MethodDefinition<'fbp', 'reconstruction', FbpParams> = {
     // Both 0 pass only the zero frequency, which the ramp removes: the tomogram would be all zeros.
     if (cutoff === 0 && falloff === 0) throw new Error("the radial filter's cutoff and falloff are both 0: it would pass nothing");
   },
-  paramText: (p) => `${filterText(p.filter)}, ${describeCommon(p)}`,
+  paramText: (p) => `${filterText(p.filter)}, ${describeCommon(p)}${describeDoseWeighting(p)}`,
   flags: [
     { name: 'filter', value: 'NAME', parse: 'string', help: `${FILTER_NAMES.join(', ')} (also ramp, ramlak, shepp, hanning, …)`, defaultText: 'ram-lak' },
     { name: 'cutoff', value: 'F', parse: 'number', help: 'radial filter: cutoff in cycles/pixel', defaultText: String(RADIAL_DEFAULTS.cutoff) },
     { name: 'falloff', value: 'S', parse: 'number', help: 'radial filter: Gaussian falloff σ in cycles/pixel', defaultText: String(RADIAL_DEFAULTS.falloff) },
+    ...DOSE_WEIGHTING_FLAGS,
   ],
-  readFlags: readFilterFlags,
-  // The page starts on the cosine window: less noise than the plain ramp on real data.
+  readFlags: (values) => ({ ...readFilterFlags(values), ...readDoseWeightingFlags(values) }),
+  // The page starts on the cosine window: less noise than the plain ramp on real data. Dose weighting is
+  // left to the defaults (on when the data set has doses) until the user sets it.
   formDefaults: () => ({ filter: { name: 'cosine' } }),
 };

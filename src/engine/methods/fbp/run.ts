@@ -4,6 +4,7 @@ import type { GpuContext } from '../../gpu/device.ts';
 import { RowFilterPlan, rowFilterWorkBytes } from '../../gpu/kernels/rowFilter.ts';
 import { SlabProjector } from '../../gpu/kernels/projector.ts';
 import { withGpuScope } from '../../gpu/scope.ts';
+import { doseWeightTiltSeries } from '../../doseWeighting.ts';
 import { fbpWeight, tiltTrig } from '../../geometry.ts';
 import { filterResponse, paddedLength } from '../../filters.ts';
 import type { TiltSeries, Volume } from '../../types.ts';
@@ -11,8 +12,10 @@ import type { ReconstructionRunner } from '../runner.ts';
 import { allocateVolume, forEachSlab, planSlabsForDevice, placeSlabVolume, slabTilts, type RunOptions } from '../slabs.ts';
 import type { FbpParams } from './base.ts';
 
-/** Reconstruct an already binned tilt series; the tomogram is nx × ny × thickness. */
-export async function reconstructFbp(gpu: GpuContext, ts: TiltSeries, params: FbpParams, options: RunOptions = {}): Promise<Volume> {
+/** Reconstruct an already binned tilt series (dose weighted first when params ask); the tomogram is nx × ny × thickness. */
+export async function reconstructFbp(gpu: GpuContext, tiltSeries: TiltSeries, params: FbpParams, options: RunOptions = {}): Promise<Volume> {
+  if (params.doseWeighting) options.onProgress?.({ fraction: 0, message: 'FBP: dose weighting the tilts' });
+  const ts = params.doseWeighting ? doseWeightTiltSeries(tiltSeries) : tiltSeries;
   const { nx, ny, nTilts } = ts;
   const nz = params.thickness;
   const L = paddedLength(nx);

@@ -8,6 +8,7 @@ import { assertDeviceAlive, type GpuContext } from '../../gpu/device.ts';
 import { SlabProjector, type SlabShape } from '../../gpu/kernels/projector.ts';
 import { GpuScope, withGpuScope } from '../../gpu/scope.ts';
 import { ElementwiseOp } from './ops.ts';
+import { doseWeightTiltSeries } from '../../doseWeighting.ts';
 import { tiltTrig, type Slab } from '../../geometry.ts';
 import { throwIfAborted, type TiltSeries, type Volume } from '../../types.ts';
 import type { ReconstructionRunner } from '../runner.ts';
@@ -80,7 +81,10 @@ class SirtSlab {
   }
 }
 
-export async function reconstructSirt(gpu: GpuContext, ts: TiltSeries, params: SirtParams, options: RunOptions = {}): Promise<SirtResult> {
+/** SIRT of an already binned tilt series, dose weighted first when params ask. */
+export async function reconstructSirt(gpu: GpuContext, tiltSeries: TiltSeries, params: SirtParams, options: RunOptions = {}): Promise<SirtResult> {
+  if (params.doseWeighting) options.onProgress?.({ fraction: 0, message: 'SIRT: dose weighting the tilts' });
+  const ts = params.doseWeighting ? doseWeightTiltSeries(tiltSeries) : tiltSeries;
   const { nx, ny, nTilts } = ts;
   const nz = params.thickness;
   const K = params.iterations;

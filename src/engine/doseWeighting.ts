@@ -1,0 +1,126 @@
+/**
+ * Dose weighting (docs/metadata.md#dose-weighting): the exposure filter of Grant & Grigorieff (2015),
+ * "Measuring the optimal exposure for single particle cryo-EM using a 2.6 Å reconstruction of rotavirus
+ * VP6", eLife 4:e06980. Radiation damage fades the signal at spatial frequency k as exp(−N / (2·Ne(k)))
+ * after an exposure of N e/Å², with the critical exposure Ne(k) = a·k^b + c (k in 1/Å) that the paper fits
+ * at 300 kV. Each tilt's 2-D Fourier transform is multiplied by that filter for the exposure the tilt was
+ * recorded at, so tilts taken late in the series count less at high frequency, where they hold only noise.
+ *
+ * Runs on the CPU with the separable FFT of metrics/fourier.ts, two tilts per complex transform (one as the
+ * real part, one as the imaginary part, separated again by the Hermitian symmetry of real images).
+ */
+import { fft3d, frequency, mirrorIndex } from './metrics/fourier.ts';
+import type { TiltSeries } from './types.ts';
+
+/** Ne(k) = a·k^b + c in e/Å², k in 1/Å, at 300 kV (Grant & Grigorieff 2015, fit to their Figure 2). */
+export const CRITICAL_EXPOSURE = { a: 0.245, b: -1.665, c: 2.81 } as const;
+
+/**
+ * Critical exposures at another voltage are those at 300 kV times this factor. The paper gives 0.8 for
+ * 200 kV (damage per electron rises at lower voltage); no other voltage is published, so others are refused.
+ * Without a voltage, 300 kV is assumed (the paper's, and the usual one for tomography).
+ */
+export function voltageScale(voltage: number | undefined): number {
+  if (voltage === undefined || Math.abs(voltage - 300) < 1) return 1;
+  if (Math.abs(voltage - 200) < 1) return 0.8;
+  throw new Error(`dose weighting: critical exposures are published for 300 and 200 kV only, not for ${voltage} kV`);
+}
+
+/** Ne(k) in e/Å² at spatial frequency k in 1/Å; infinite at k = 0 (the mean is never damped). */
+export function criticalExposure(k: number, voltage?: number): number {
+  if (k === 0) return Infinity;
+  const { a, b, c } = CRITICAL_EXPOSURE;
+  return (a * Math.pow(k, b) + c) * voltageScale(voltage);
+}
+
+/** The filter exp(−N / (2·Ne(k))) after an exposure of N e/Å², at k in 1/Å. */
+export function exposureFilter(exposure: number, k: number, voltage?: number): number {
+  return Math.exp(-exposure / (2 * criticalExposure(k, voltage)));
+}
+
+/**
+ * The exposure each tilt is weighted for, in e/Å², stack order: the accumulated dose at the middle of its own
+ * exposure (accumulated before it plus half its own), the average damage over the frames it sums; the
+ * accumulated dose before it alone when its own exposure is unknown. Null without accumulated doses.
+ */
+export function tiltExposures(ts: Pick<TiltSeries, 'accumulatedDose' | 'exposureDose'>): number[] | null {
+  const { accumulatedDose, exposureDose } = ts;
+  if (!accumulatedDose) return null;
+  return accumulatedDose.map((before, k) => before + (exposureDose ? exposureDose[k] / 2 : 0));
+}
+
+/** Why a tilt series cannot be dose weighted, or null when it can. */
+export function doseWeightingUnavailable(ts: Partial<Pick<TiltSeries, 'nTilts' | 'accumulatedDose' | 'exposureDose' | 'pixelSize' | 'voltage'>>): string | null {
+  if (!ts.accumulatedDose) return 'the tilt series has no doses';
+  if (ts.accumulatedDose.length !== ts.nTilts || (ts.exposureDose && ts.exposureDose.length !== ts.nTilts)) {
+    return `the tilt series has ${ts.nTilts} tilts but doses for ${ts.accumulatedDose.length}`;
+  }
+  if (!(ts.pixelSize && ts.pixelSize > 0)) return 'the pixel size is unknown';
+  try {
+    voltageScale(ts.voltage);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return null;
+}
+
+/** 1 / (2·Ne) at every frequency of an nx × ny DFT (0 at the zero frequency), for pixels of `pixelSize` Å. */
+function inverseCriticalMap(nx: number, ny: number, pixelSize: number, voltage: number | undefined): Float64Array {
+  const map = new Float64Array(nx * ny);
+  for (let jy = 0; jy < ny; jy++) {
+    const fy = frequency(jy, ny) / pixelSize;
+    for (let jx = 0; jx < nx; jx++) {
+      const fx = frequency(jx, nx) / pixelSize;
+      map[jx + nx * jy] = 1 / (2 * criticalExposure(Math.hypot(fx, fy), voltage));
+    }
+  }
+  return map;
+}
+
+/**
+ * A copy of the tilt series with every tilt multiplied, in Fourier space, by exp(−N_k / (2·Ne(k))) for its
+ * exposure N_k (tiltExposures). Throws naming what is missing when the series cannot be weighted.
+ */
+export function doseWeightTiltSeries(ts: TiltSeries): TiltSeries {
+  const unavailable = doseWeightingUnavailable(ts);
+  if (unavailable) throw new Error(`dose weighting: ${unavailable}`);
+  const { nx, ny, nTilts } = ts;
+  const exposures = tiltExposures(ts) as number[];
+  const inverseCritical = inverseCriticalMap(nx, ny, ts.pixelSize, ts.voltage);
+  const plane = nx * ny;
+  const out = new Float32Array(ts.data.length);
+  const re = new Float64Array(plane);
+  const im = new Float64Array(plane);
+  const outRe = new Float64Array(plane);
+  const outIm = new Float64Array(plane);
+  for (let k = 0; k < nTilts; k += 2) {
+    // Z = DFT(a + i·b) for tilts a = k and b = k + 1 (b = 0 when k is the last).
+    const pair = k + 1 < nTilts;
+    const a = ts.data.subarray(k * plane, (k + 1) * plane);
+    re.set(a);
+    if (pair) im.set(ts.data.subarray((k + 1) * plane, (k + 2) * plane));
+    else im.fill(0);
+    fft3d(re, im, nx, ny, 1);
+    const doseA = exposures[k];
+    const doseB = pair ? exposures[k + 1] : doseA;
+    // With A = (Z + conj Z(−f))/2 and B = (Z − conj Z(−f))/2i, the filtered Z' = H_a·A + i·H_b·B is
+    // Z·(H_a + H_b)/2 + conj Z(−f)·(H_a − H_b)/2: both filters are real and even in f.
+    for (let jy = 0; jy < ny; jy++) {
+      const my = mirrorIndex(jy, ny);
+      for (let jx = 0; jx < nx; jx++) {
+        const i = jx + nx * jy;
+        const m = mirrorIndex(jx, nx) + nx * my;
+        const ha = Math.exp(-doseA * inverseCritical[i]);
+        const hb = Math.exp(-doseB * inverseCritical[i]);
+        const sum = (ha + hb) / 2;
+        const diff = (ha - hb) / 2;
+        outRe[i] = re[i] * sum + re[m] * diff;
+        outIm[i] = im[i] * sum - im[m] * diff;
+      }
+    }
+    fft3d(outRe, outIm, nx, ny, 1, true);
+    out.set(outRe, k * plane);
+    if (pair) out.set(outIm, (k + 1) * plane);
+  }
+  return { ...ts, data: out };
+}
