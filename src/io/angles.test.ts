@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
 import { AngleFileError, checkAngleCount, formatTlt, parseMdoc, parseMdocMetadata, parseTlt, readAngleFile } from './angles.ts';
 
@@ -191,9 +192,33 @@ ExposureDose = 3
     const meta = parseMdocMetadata('[ZValue = 0]\nTiltAngle = 0\nExposureDose = 2\n[ZValue = 1]\nTiltAngle = 3\nExposureDose = 0\n', 'c.mdoc');
     expect(meta.exposureDose).toBeNull();
     expect(meta.accumulatedDose).toBeNull();
-    expect(meta.notes[0]).toBe('c.mdoc: [ZValue = 1] (line 4) has no ExposureDose above 0 nor DoseRate, ExposureTime, PixelSpacing and Binning, so the doses are unknown');
+    expect(meta.notes[0]).toBe('c.mdoc: [ZValue = 1] (line 4) has no ExposureDose above 0, nor DoseRate, ExposureTime, PixelSpacing, Binning to compute it from the dose rate, so the doses are unknown');
+    // As in a real SerialEM file with an uncalibrated dose: ExposureDose 0 and no DoseRate.
+    const uncalibrated = parseMdocMetadata('PixelSpacing = 5.4\n[ZValue = 0]\nTiltAngle = 0\nExposureDose = 0\nExposureTime = 0.8\nBinning = 4\n', 'u.mdoc');
+    expect(uncalibrated.notes[0]).toBe('u.mdoc: [ZValue = 0] (line 2) has no ExposureDose above 0, nor DoseRate to compute it from the dose rate, so the doses are unknown');
     expect(meta.tiltAxisAngle).toBeNull();
     expect(meta.pixelSize).toBeNull();
+  });
+
+  it('takes ZValue order when some sections lack a DateTime', () => {
+    const text = '[ZValue = 0]\nTiltAngle = 0\nDateTime = 12-Mar-21  14:02:33\n[ZValue = 1]\nTiltAngle = 3\n';
+    expect(parseMdocMetadata(text, 'p.mdoc').notes).toContain('p.mdoc: section 1 lacks a DateTime, so the tilts are taken as acquired in ZValue order');
+  });
+
+  it('gives an AngleFileError or metadata on random text, never another exception', () => {
+    const words = fc.constantFrom('\n', ' ', '=', '[ZValue = 0]', '[ZValue = 1]', 'TiltAngle', 'ExposureDose', 'DoseRate', 'ExposureTime', 'Binning', 'PixelSpacing', 'DateTime', '12-Mar-21 14:02:33', 'MinMaxMean', '[T = Tilt axis angle', 'RotationAngle', 'Voltage', '0', '3', '-1', '.5', 'x');
+    fc.assert(
+      fc.property(fc.array(words, { maxLength: 60 }), (parts) => {
+        try {
+          const meta = parseMdocMetadata(parts.join(''), 'z.mdoc');
+          expect(meta.tiltAngles.value.every(Number.isFinite)).toBe(true);
+          expect(meta.accumulatedDose === null || meta.accumulatedDose.value.every((d) => d >= 0)).toBe(true);
+        } catch (err) {
+          expect(err).toBeInstanceOf(AngleFileError);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('names the file and line of a bad value', () => {

@@ -272,34 +272,45 @@ function tiltAxisAngleOf(doc: MdocDocument, name: string): Sourced<number> | nul
  * SerialEM's DoseRate being electrons per unbinned camera pixel per second; else unknown, and then null.
  */
 function exposureDosesOf(doc: MdocDocument, name: string, notes: string[]): Sourced<number>[] | null {
-  const fromRate: number[] = [];
   const doses: Sourced<number>[] = [];
   for (const s of doc.sections) {
-    const get = (key: string) => s.keys.get(key);
-    const exposure = get('exposuredose');
-    const dose = exposure ? nonNegative(name, exposure, 'ExposureDose') : 0;
-    if (dose > 0) {
-      doses.push({ value: dose, source: `${name} line ${exposure?.line} (ExposureDose)` });
-      continue;
-    }
-    const [rate, time, pixel, binning] = [get('doserate'), get('exposuretime'), get('pixelspacing') ?? doc.pixelSpacing ?? undefined, get('binning')];
-    if (!rate || !time || !pixel || !binning) {
-      notes.push(`${name}: [ZValue = ${s.z}] (line ${s.line}) has no ExposureDose above 0 nor DoseRate, ExposureTime, PixelSpacing and Binning, so the doses are unknown`);
+    const dose = sectionDose(doc, s, name);
+    if (typeof dose === 'string') {
+      notes.push(`${name}: [ZValue = ${s.z}] (line ${s.line}) ${dose}, so the doses are unknown`);
       return null;
     }
-    const values = [nonNegative(name, rate, 'DoseRate'), nonNegative(name, time, 'ExposureTime'), positive(name, pixel, 'PixelSpacing'), positive(name, binning, 'Binning')];
-    if (values[0] === 0 || values[1] === 0) {
-      notes.push(`${name}: [ZValue = ${s.z}] (line ${s.line}) has neither ExposureDose nor DoseRate × ExposureTime above 0, so the doses are unknown`);
-      return null;
-    }
-    const unbinnedPixel = values[2] / values[3];
-    doses.push({ value: (values[0] * values[1]) / (unbinnedPixel * unbinnedPixel), source: `${name} lines ${rate.line}, ${time.line}, ${pixel.line}, ${binning.line} (DoseRate × ExposureTime ÷ (PixelSpacing/Binning)²)` });
-    fromRate.push(s.z);
+    doses.push(dose);
   }
+  const fromRate = doc.sections.filter((_, k) => doses[k].source.includes('DoseRate')).map((s) => s.z);
   if (fromRate.length > 0) {
-    notes.push(`${name}: the dose of ${fromRate.length === doc.sections.length ? 'every section' : `section${fromRate.length > 1 ? 's' : ''} ${fromRate.join(', ')}`} is DoseRate × ExposureTime ÷ (PixelSpacing/Binning)², since ExposureDose is missing or 0 there`);
+    const which = fromRate.length === doc.sections.length ? 'every section' : `section${fromRate.length > 1 ? 's' : ''} ${fromRate.join(', ')}`;
+    notes.push(`${name}: the dose of ${which} is DoseRate × ExposureTime ÷ (PixelSpacing/Binning)², since ExposureDose is missing or 0 there`);
   }
   return doses;
+}
+
+/** One section's exposure with its source, or why it is unknown. */
+function sectionDose(doc: MdocDocument, s: MdocSection, name: string): Sourced<number> | string {
+  const exposure = s.keys.get('exposuredose');
+  if (exposure && nonNegative(name, exposure, 'ExposureDose') > 0) {
+    return { value: mdocNumber(name, exposure, 'ExposureDose'), source: `${name} line ${exposure.line} (ExposureDose)` };
+  }
+  const needed = {
+    DoseRate: s.keys.get('doserate'),
+    ExposureTime: s.keys.get('exposuretime'),
+    PixelSpacing: s.keys.get('pixelspacing') ?? doc.pixelSpacing ?? undefined,
+    Binning: s.keys.get('binning'),
+  };
+  const lacking = Object.entries(needed).filter(([, entry]) => !entry).map(([key]) => key);
+  if (lacking.length > 0) return `has no ExposureDose above 0, nor ${lacking.join(', ')} to compute it from the dose rate`;
+  const { DoseRate: rate, ExposureTime: time, PixelSpacing: pixel, Binning: binning } = needed as Record<keyof typeof needed, MdocEntry>;
+  const electronsPerPixel = nonNegative(name, rate, 'DoseRate') * nonNegative(name, time, 'ExposureTime');
+  if (electronsPerPixel === 0) return 'has neither ExposureDose nor DoseRate × ExposureTime above 0';
+  const unbinnedPixel = positive(name, pixel, 'PixelSpacing') / positive(name, binning, 'Binning');
+  return {
+    value: electronsPerPixel / (unbinnedPixel * unbinnedPixel),
+    source: `${name} lines ${rate.line}, ${time.line}, ${pixel.line}, ${binning.line} (DoseRate × ExposureTime ÷ (PixelSpacing/Binning)²)`,
+  };
 }
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
