@@ -42,6 +42,11 @@ export interface DatasetSummary {
   hasGroundTruth: boolean;
   /** Non-fatal remarks: header statistics wrong, angle file pixel size ignored, … */
   warnings: string[];
+  /**
+   * A stack binned as it was read (the load's `bin` > 1): bin × bin pixel blocks averaged, edge pixels that do not
+   * fill a block dropped; originalNx × originalNy is the size in the file. Absent when loaded as stored.
+   */
+  loadBinning?: { bin: number; originalNx: number; originalNy: number };
   /** A series with synthesised tilts: the last `count` tilts in stack order were made by `label` from data set `sourceId`. */
   synthesized?: { count: number; label: string; sourceId: string };
 }
@@ -88,6 +93,20 @@ export interface TrustSummary extends TrustReport {
 export interface PartialState {
   rowsDone: number;
   state: 'running' | 'cancelled' | 'failed';
+}
+
+/** How loadFiles reads a stack. */
+export interface LoadOptions {
+  /** Average bin × bin pixel blocks of every tilt as it is read (1, 2, 4 or 8 in the page; default 1). */
+  bin?: number;
+  /** Makes the load cancellable with cancel(jobId). */
+  jobId?: string;
+}
+
+/** A load's progress: the share of the stack's sections read, and the file's bytes read so far. */
+export interface LoadProgress {
+  fraction: number;
+  bytesRead: number;
 }
 
 export interface GpuInfo {
@@ -183,8 +202,14 @@ export type OddEvenSummary = OddEvenReport;
 export interface EngineWorkerApi {
   /** Open the WebGPU device (adapter limits requested). Throws a clear error without WebGPU. */
   init(): Promise<GpuInfo>;
-  /** Read an MRC stack (.mrc/.st/.ali/.mrcs, optionally .gz) and its angles (.tlt/.rawtlt/.mdoc). */
-  loadFiles(files: File[]): Promise<DatasetSummary>;
+  /**
+   * Read an MRC stack (.mrc/.st/.ali/.mrcs, optionally .gz) and its angles (.tlt/.rawtlt/.mdoc): the stack section
+   * by section (never the whole file in memory), binned as it is read when options.bin > 1, so a stack of several
+   * GB loads as its binned float32 stack. Progress after every section (wrap the callback with comlink.proxy);
+   * with options.jobId, cancel(jobId) stops the load, which rejects with a "Cancelled" error and adds nothing.
+   * Other files in the drop are ignored (with a warning).
+   */
+  loadFiles(files: File[], options?: LoadOptions, onProgress?: (progress: LoadProgress) => void): Promise<DatasetSummary>;
   /** Simulate the built-in demo tilt series; the ground truth is kept as a result. */
   loadDemo(options?: Partial<DemoOptions>): Promise<{ dataset: DatasetSummary; groundTruth: ResultSummary }>;
   /** Projection `index` of a dataset, nx × ny. */
@@ -223,7 +248,7 @@ export interface EngineWorkerApi {
     request: RequestOf<'tiltSynthesis'>,
     onProgress: (progress: Progress) => void,
   ): Promise<{ dataset: DatasetSummary; groundTruth?: ResultSummary }>;
-  /** Cancel a running job; its run() rejects with a "Cancelled" error (a partial result, if any, is kept). */
+  /** Cancel a running job (or a load); its run() rejects with a "Cancelled" error (a partial result, if any, is kept). */
   cancel(jobId: string): void;
   getSlice(resultId: string, axis: SliceAxis, index: number): Promise<Slice>;
   /**

@@ -32,6 +32,8 @@ import type {
   FscReport,
   GpuInfo,
   GroundTruthScores,
+  LoadOptions,
+  LoadProgress,
   RequestOf,
   OddEvenSummary,
   PartialState,
@@ -243,9 +245,17 @@ const api: EngineWorkerApi = {
     };
   },
 
-  async loadFiles(files: File[]): Promise<DatasetSummary> {
-    const named = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
-    const loaded = readTiltSeriesFiles(named);
+  async loadFiles(files: File[], options: LoadOptions = {}, onProgress?: (progress: LoadProgress) => void): Promise<DatasetSummary> {
+    const load = async (signal?: AbortSignal) => {
+      try {
+        const dropped = files.map((file) => ({ name: file.name, blob: file }));
+        return await readTiltSeriesFiles(dropped, { bin: options.bin, signal, onProgress: onProgress && ((p) => void onProgress(p)) });
+      } catch (error) {
+        if (signal?.aborted) throw new CancelledError();
+        throw error;
+      }
+    };
+    const loaded = options.jobId ? await withJob(options.jobId, load) : await load();
     return addDataset(
       {
         name: `${loaded.stackName} + ${loaded.angleName}`,
@@ -255,6 +265,7 @@ const api: EngineWorkerApi = {
         stats: loaded.stats,
         hasGroundTruth: false,
         warnings: loaded.warnings,
+        ...(loaded.bin > 1 && { loadBinning: { bin: loaded.bin, originalNx: loaded.original.nx, originalNy: loaded.original.ny } }),
       },
       loaded.tiltSeries,
     );

@@ -124,7 +124,7 @@ describe('wedgelab CLI', () => {
     const cut = await wedgelab(['training-patches', '--set', out, '--points', '30', '--patch', '5', '--seed', '2', '--out-dir', patchDir]);
     expect(cut.code, cut.stderr).toBe(0);
     const example = manifest[0];
-    const loaded = readTiltSeriesFiles(['tilt_series.mrc', 'tilt_series.tlt'].map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(out, example.dir, name))) }))).tiltSeries;
+    const loaded = (await readTiltSeriesFiles(['tilt_series.mrc', 'tilt_series.tlt'].map((name) => ({ name, blob: new Blob([readFileSync(join(out, example.dir, name))]) })))).tiltSeries;
     const truth = readMrc(new Uint8Array(readFileSync(join(out, example.dir, 'ground_truth.mrc'))));
     const patches = readNpy(join(patchDir, example.dir, 'patches.npy'));
     const points = readNpy(join(patchDir, example.dir, 'points.npy'));

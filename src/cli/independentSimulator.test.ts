@@ -66,10 +66,10 @@ describe.skipIf(!hasPython)(title, () => {
     python(['models/validation/test_ellipsoids.py']);
   });
 
-  it.each(['ellipsoids', 'shells'] as const)('%s: exact projections agree with the engine projector of the ground truth', (family) => {
+  it.each(['ellipsoids', 'shells'] as const)('%s: exact projections agree with the engine projector of the ground truth', async (family) => {
     const files = simulate(family);
-    const read = (path: string) => ({ name: basename(path), bytes: new Uint8Array(readFileSync(path)) });
-    const loaded = readTiltSeriesFiles([read(files.tilts), read(files.angles)]); // strict, as recon reads
+    const read = (path: string) => ({ name: basename(path), blob: new Blob([readFileSync(path)]) });
+    const loaded = await readTiltSeriesFiles([read(files.tilts), read(files.angles)]); // strict, as recon reads
     expect(loaded.warnings).toEqual([]);
     const projected = forwardProjectCpu(readVolume(files.truth), loaded.tiltSeries.tiltAngles);
     // They differ only by discretisation at edges: 3 × 3 exact sub-rays per pixel against 4³-supersampled voxels

@@ -1,5 +1,5 @@
 /** `wedgelab recon`: reconstruct a tilt series file into a tomogram MRC. */
-import { readFile } from 'node:fs/promises';
+import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
 import { reconstruct } from '../engine/methods/runners.ts';
 import type { Progress, TiltSeries } from '../engine/types.ts';
@@ -22,10 +22,13 @@ export function progressPrinter(quiet: boolean): (p: Progress) => void {
   };
 }
 
-/** Read a stack and its angle file from disk; warnings go to stderr. */
-export async function readTiltSeriesPaths(tiltsPath: string, anglesPath: string): Promise<LoadedTiltSeries> {
-  const read = async (path: string) => ({ name: basename(path), bytes: new Uint8Array(await readFile(path)) });
-  const loaded = readTiltSeriesFiles([await read(tiltsPath), await read(anglesPath)]);
+/**
+ * Read a stack and its angle file from disk, the stack section by section (fs.openAsBlob: never the whole file in
+ * memory) and binned at load by `bin`; warnings go to stderr.
+ */
+export async function readTiltSeriesPaths(tiltsPath: string, anglesPath: string, bin = 1): Promise<LoadedTiltSeries> {
+  const read = async (path: string) => ({ name: basename(path), blob: await openAsBlob(path) });
+  const loaded = await readTiltSeriesFiles([await read(tiltsPath), await read(anglesPath)], { bin });
   for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
   return loaded;
 }
@@ -35,6 +38,20 @@ export async function writeTiltSeriesPaths(ts: TiltSeries, stackPath: string, an
   const stack = { nx: ts.nx, ny: ts.ny, nz: ts.nTilts, data: ts.data, pixelSize: ts.pixelSize };
   await writeFileAtomic(stackPath, mrcPieces(stack, { labels, stack: true }));
   await writeFileAtomic(anglesPath, formatTlt(ts.tiltAngles));
+}
+
+/**
+ * `--bin B` bins at load (each section as it is read: memory for the binned stack only) and the method then runs
+ * at binning 1, with the same tomogram as binning B of a fully loaded stack (the one binning, io/binning.ts).
+ */
+export async function readBinnedAtLoad<R extends { params: { binning: number } }>(tiltsPath: string, anglesPath: string, request: R): Promise<{ loaded: LoadedTiltSeries; binnedRequest: R }> {
+  const loaded = await readTiltSeriesPaths(tiltsPath, anglesPath, request.params.binning);
+  return { loaded, binnedRequest: { ...request, params: { ...request.params, binning: 1 } } };
+}
+
+/** The stack a result came from, with its load-time binning ("tilt.st binned 4 at load"). */
+export function sourceLabel(loaded: LoadedTiltSeries): string {
+  return loaded.bin > 1 ? `${loaded.stackName} binned ${loaded.bin} at load` : loaded.stackName;
 }
 
 export async function reconCommand(args: string[]): Promise<void> {

@@ -132,79 +132,123 @@ const MAX_LABELS = 10;
 // Reading
 // ---------------------------------------------------------------------------------------------
 
-export function readMrc(bytes: Uint8Array, options: { permissive?: boolean; name?: string } = {}): MrcFile {
-  const permissive = options.permissive ?? false;
+export interface MrcReadOptions {
+  /** Accept what mrcfile's permissive mode accepts (with a warning) instead of refusing it. */
+  permissive?: boolean;
+  /** The file's name, put in front of every error. */
+  name?: string;
+}
+
+/** What a checked header says about the data block: enough to decode it all at once or section by section. */
+export interface MrcLayout {
+  header: MrcHeader;
+  dtype: MrcDtype;
+  /** 1024 + nsymbt: where the data start. */
+  dataOffset: number;
+  /** Bytes of one section (nx × ny values; 4-bit rows padded to whole bytes). */
+  sectionBytes: number;
+  /** cella / (mx, my, mz), Å; 0 where m or cella is 0. */
+  pixelSize: [number, number, number];
+  /** Byte-order inference and permissive-mode remarks so far; the data remarks (mrcDataRemarks) come later. */
+  warnings: string[];
+}
+
+/** The one way a read fails or remarks: strict mode refuses what permissive mode only remarks on. */
+function reporter(options: MrcReadOptions, warnings: string[]) {
   const prefix = options.name ? `${options.name}: ` : '';
   const fail = (message: string): never => {
     throw new MrcError(prefix + message);
   };
-  const warnings: string[] = [];
-  // Strict mode refuses what permissive mode only remarks on.
   const problem = (message: string): void => {
-    if (permissive) warnings.push(message);
+    if (options.permissive) warnings.push(message);
     else fail(`${message} (reading permissively would accept this)`);
   };
+  return { prefix, fail, problem };
+}
 
-  bytes = inflateIfGzip(bytes, prefix);
-  if (bytes.length < HEADER_BYTES) {
-    fail(`file is ${bytes.length} bytes, shorter than the ${HEADER_BYTES}-byte MRC header: not an MRC file, or cut short`);
+/**
+ * Check a header (`head`: at least its first 1024 bytes, as stored or inflated) and, when `totalLength` (the
+ * whole file's length, inflated) is known, the data length it implies (mrcDataLengthCheck). Every refusal
+ * and remark of readMrc that needs no data is made here, so the whole-file and the streamed readers agree.
+ */
+export function mrcLayout(head: Uint8Array, totalLength: number | null, options: MrcReadOptions = {}): MrcLayout {
+  const warnings: string[] = [];
+  const { fail, problem } = reporter(options, warnings);
+  if (head.length < HEADER_BYTES) {
+    const length = totalLength ?? head.length;
+    fail(`file is ${length} bytes, shorter than the ${HEADER_BYTES}-byte MRC header: not an MRC file, or cut short`);
   }
-
-  const order = decideByteOrder(bytes, bytes.length, permissive, warnings, fail);
-  const header = parseHeader(bytes, order.littleEndian, order.stampValid);
+  const order = decideByteOrder(head, totalLength, options.permissive ?? false, warnings, fail);
+  const header = parseHeader(head, order.littleEndian, order.stampValid);
   const { nx, ny, nz, nsymbt } = header;
-
   if (!header.mapId.startsWith('MAP')) {
     // mrcfile checks only the first three bytes: the MRC2014 paper writes 'MAP' and some writers leave byte 211 NUL.
-    problem(`map ID at bytes 208–211 is ${printable(bytes.subarray(OFF.map, OFF.map + 4))}, expected "MAP "`);
+    problem(`map ID at bytes 208–211 is ${printable(head.subarray(OFF.map, OFF.map + 4))}, expected "MAP "`);
   }
   if (!(nx > 0 && ny > 0 && nz > 0)) {
     fail(`header gives non-positive size nx × ny × nz = ${nx} × ${ny} × ${nz}`);
   }
   const dtype = dtypeOf(header, fail);
   if (nsymbt < 0) fail(`extended header size nsymbt = ${nsymbt} is negative`);
-  const afterHeader = bytes.length - HEADER_BYTES;
+  const rowBytes = dtype === 'uint4' ? Math.ceil(nx / 2) : nx * BYTES_PER_VALUE[dtype];
+  const layout = { header, dtype, dataOffset: HEADER_BYTES + nsymbt, sectionBytes: rowBytes * ny, pixelSize: pixelSizeOf(header), warnings };
+  if (totalLength !== null) mrcDataLengthCheck(layout, totalLength, options);
+  return layout;
+}
+
+/**
+ * The file's length (inflated) against the header's: too short is an error even when reading permissively (no data
+ * to invent); extra bytes are a problem (refused strictly, a warning permissively, added to layout.warnings).
+ */
+export function mrcDataLengthCheck(layout: MrcLayout, totalLength: number, options: MrcReadOptions = {}): void {
+  const { fail, problem } = reporter(options, layout.warnings);
+  const { header, dtype, dataOffset, sectionBytes } = layout;
+  const { nx, ny, nz, nsymbt } = header;
+  const afterHeader = totalLength - HEADER_BYTES;
   if (nsymbt > afterHeader) {
     fail(`truncated MRC file: header says the extended header is ${nsymbt} bytes, but only ${afterHeader} bytes follow the ${HEADER_BYTES}-byte header`);
   }
-
-  const dataOffset = HEADER_BYTES + nsymbt;
-  const rowBytes = dtype === 'uint4' ? Math.ceil(nx / 2) : nx * BYTES_PER_VALUE[dtype];
-  const needed = rowBytes * ny * nz;
-  const available = bytes.length - dataOffset;
+  const needed = sectionBytes * nz;
+  const available = totalLength - dataOffset;
   const what = `header says ${nx} × ${ny} × ${nz} of ${dtype} = ${needed} bytes after the ${HEADER_BYTES}-byte header${nsymbt ? ` and ${nsymbt}-byte extended header` : ''}`;
-  if (available < needed) {
-    // No data to invent, so this is an error even when reading permissively.
-    fail(`truncated MRC data: ${what}, but only ${available} follow`);
-  }
-  if (available > needed) {
-    problem(`data size mismatch: ${what}, but ${available} follow (${available - needed} extra bytes ignored)`);
-  }
+  if (available < needed) fail(`truncated MRC data: ${what}, but only ${available} follow`);
+  if (available > needed) problem(`data size mismatch: ${what}, but ${available} follow (${available - needed} extra bytes ignored)`);
+}
 
-  let data: Float32Array;
-  try {
-    data = new Float32Array(nx * ny * nz);
-  } catch {
-    return fail(`${nx} × ${ny} × ${nz} voxels is too large to hold in memory as float32`);
-  }
-  decodeData(bytes.subarray(dataOffset, dataOffset + needed), header, dtype, data);
-
-  const stats = dataStats(data);
+/** Remarks on the data once read, the same in both modes (the data itself is fine): header statistics, axis order. */
+export function mrcDataRemarks(header: MrcHeader, stats: MrcStats): string[] {
+  const remarks: string[] = [];
   const statsRemark = headerStatsRemark(header, stats);
-  if (statsRemark) warnings.push(statsRemark); // a warning in both modes: the data itself is fine
+  if (statsRemark) remarks.push(statsRemark);
   if (header.mapc !== 1 || header.mapr !== 2 || header.maps !== 3) {
-    warnings.push(
+    remarks.push(
       `axis order mapc/mapr/maps = ${header.mapc},${header.mapr},${header.maps}, not 1,2,3: ` +
         'data is kept in file order (columns, rows, sections), not permuted to x, y, z',
     );
   }
+  return remarks;
+}
 
+/** The whole file in memory (a browser File's bytes, fs.readFile): every voxel as float32. Large stacks: readMrcStack (mrcStream.ts). */
+export function readMrc(bytes: Uint8Array, options: MrcReadOptions = {}): MrcFile {
+  bytes = inflateIfGzip(bytes, reporter(options, []).prefix);
+  const layout = mrcLayout(bytes, bytes.length, options);
+  const { header, dtype, dataOffset, warnings } = layout;
+  const { nx, ny, nz } = header;
+  let data: Float32Array;
+  try {
+    data = new Float32Array(nx * ny * nz);
+  } catch {
+    return reporter(options, warnings).fail(`${nx} × ${ny} × ${nz} voxels is too large to hold in memory as float32`);
+  }
+  decodeMrcData(bytes.subarray(dataOffset, dataOffset + layout.sectionBytes * nz), header, dtype, data);
+  warnings.push(...mrcDataRemarks(header, dataStats(data)));
   return {
     header,
     extendedHeader: bytes.slice(HEADER_BYTES, dataOffset),
     dtype,
     data,
-    pixelSize: pixelSizeOf(header),
+    pixelSize: layout.pixelSize,
     warnings,
   };
 }
@@ -259,64 +303,115 @@ const BYTES_PER_VALUE: Record<Exclude<MrcDtype, 'uint4'>, number> = {
   float32: 4,
 };
 
-function isGzip(bytes: Uint8Array): boolean {
+export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-/** CRC-32 (IEEE 802.3, as gzip uses) of a byte array. */
+/** CRC-32 (IEEE 802.3, as gzip uses). */
 const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
   let c = n;
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
   return c >>> 0;
 });
 
-function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const b of bytes) crc = CRC_TABLE[(crc ^ b) & 0xff] ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
+/** CRC-32 register after `bytes`, from `crc` (start with 0xffffffff; the checksum is the register ^ 0xffffffff). */
+function crc32Update(crc: number, bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  return crc;
 }
 
 /** Bytes a gzipped MRC may inflate to beyond its header's size (trailing bytes some writers leave). */
 const GZIP_SLACK_BYTES = 1 << 20;
+/** A gzip member's header and trailer take at least this many bytes. */
+const GZIP_MIN_BYTES = 18;
 
 /**
- * Inflate a gzipped MRC, verified: never beyond the size its header implies (plus a little slack), so a small
- * hostile file cannot exhaust memory; the trailer's CRC-32 and length must match what came out, so a damaged
- * member is refused, not read as data. One gzip member (what gzip and IMOD write).
+ * A gzipped MRC inflated piece by piece, verified: never beyond the size its header implies (plus a little slack,
+ * from limitTo), so a small hostile file cannot exhaust memory; the trailer's CRC-32 and length must match what
+ * came out (finish), so a damaged member is refused, not read as data. One gzip member (what gzip and IMOD write).
+ * Used whole (readMrc) and streamed (readMrcStack), so both refuse the same files with the same messages.
  */
+export class MrcGunzip {
+  private readonly stream: Gunzip;
+  private total = 0;
+  private crc = 0xffffffff;
+  private limit = Infinity;
+  /** An error of `onData` (or the limit's), passed on as it is rather than taken for corrupt data. */
+  private ownError: unknown = null;
+
+  constructor(
+    private readonly fail: (message: string) => never,
+    onData: (chunk: Uint8Array) => void,
+  ) {
+    this.stream = new Gunzip((chunk) => {
+      try {
+        this.total += chunk.length;
+        if (this.total > this.limit) {
+          fail(`gzip data inflate to more than the ${this.limit - GZIP_SLACK_BYTES} bytes its MRC header implies: refused (a damaged or hostile file)`);
+        }
+        this.crc = crc32Update(this.crc, chunk);
+        onData(chunk);
+      } catch (error) {
+        this.ownError = error;
+        throw error;
+      }
+    });
+  }
+
+  /** Refuse to inflate beyond the file this header describes. */
+  limitTo(header: MrcHeader): void {
+    this.limit = impliedFileBytes(header.mode, header.nx, header.ny, header.nz, Math.max(0, header.nsymbt)) + GZIP_SLACK_BYTES;
+  }
+
+  /** Compressed bytes in; inflated ones go to onData. `final` on the last piece (it may be empty). */
+  push(chunk: Uint8Array, final: boolean): void {
+    try {
+      this.stream.push(chunk, final);
+    } catch (error) {
+      if (error === this.ownError) throw error;
+      this.fail(`gzip data are corrupt or cut short (${(error as Error).message}): the file is damaged`);
+    }
+  }
+
+  get inflatedBytes(): number {
+    return this.total;
+  }
+
+  /** After the final push: the inflated length and CRC-32 against the trailer (the member's last 8 bytes). */
+  finish(trailer: Uint8Array): void {
+    const view = new DataView(trailer.buffer, trailer.byteOffset, 8);
+    const [crc, size] = [view.getUint32(0, true), view.getUint32(4, true)];
+    if (this.total % 2 ** 32 !== size) this.fail(`gzip data end after ${this.total} bytes, but the gzip trailer says ${size}: the file is cut short or damaged`);
+    if (((this.crc ^ 0xffffffff) >>> 0) !== crc) this.fail('gzip data fail their CRC-32 check: the file is damaged');
+  }
+}
+
+/** A gzip file's length must at least hold a member's header and trailer. */
+export function checkGzipLength(length: number, fail: (message: string) => never): void {
+  if (length < GZIP_MIN_BYTES) fail(`gzip data are ${length} bytes, shorter than a gzip header and trailer: cut short`);
+}
+
+/** Inflate a gzipped MRC whole (see MrcGunzip), or return it as it is. */
 function inflateIfGzip(bytes: Uint8Array, prefix: string): Uint8Array {
   if (!isGzip(bytes)) return bytes;
   const fail = (message: string): never => {
     throw new MrcError(`${prefix}${message}`);
   };
-  if (bytes.length < 18) fail(`gzip data are ${bytes.length} bytes, shorter than a gzip header and trailer: cut short`);
+  checkGzipLength(bytes.length, fail);
   let head: MrcHeader;
   try {
     head = readMrcHeader(bytes);
   } catch (err) {
     return fail((err as Error).message);
   }
-  const limit = impliedFileBytes(head.mode, head.nx, head.ny, head.nz, Math.max(0, head.nsymbt)) + GZIP_SLACK_BYTES;
-  const trailer = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 8, 8);
-  const [crc, size] = [trailer.getUint32(0, true), trailer.getUint32(4, true)];
   const chunks: Uint8Array[] = [];
-  let total = 0;
-  const stream = new Gunzip((chunk) => {
-    total += chunk.length;
-    if (total > limit) fail(`gzip data inflate to more than the ${limit - GZIP_SLACK_BYTES} bytes its MRC header implies: refused (a damaged or hostile file)`);
-    chunks.push(chunk);
-  });
-  try {
-    const step = 1 << 20;
-    for (let i = 0; i < bytes.length; i += step) stream.push(bytes.subarray(i, i + step), i + step >= bytes.length);
-  } catch (err) {
-    if (err instanceof MrcError) throw err;
-    fail(`gzip data are corrupt or cut short (${(err as Error).message}): the file is damaged`);
-  }
-  const out = new Uint8Array(total);
+  const inflater = new MrcGunzip(fail, (chunk) => chunks.push(chunk));
+  inflater.limitTo(head);
+  const step = 1 << 20;
+  for (let i = 0; i < bytes.length; i += step) inflater.push(bytes.subarray(i, i + step), i + step >= bytes.length);
+  const out = new Uint8Array(inflater.inflatedBytes);
   chunks.reduce((at, chunk) => (out.set(chunk, at), at + chunk.length), 0);
-  if (total % 2 ** 32 !== size) fail(`gzip data end after ${total} bytes, but the gzip trailer says ${size}: the file is cut short or damaged`);
-  if (crc32(out) !== crc) fail('gzip data fail their CRC-32 check: the file is damaged');
+  inflater.finish(bytes.subarray(bytes.length - 8));
   return out;
 }
 
@@ -482,8 +577,11 @@ function dtypeOf(header: MrcHeader, fail: (message: string) => never): MrcDtype 
   }
 }
 
-/** Convert `src` (exactly the data block) into `out`, honouring byte order and alignment. */
-function decodeData(src: Uint8Array, header: MrcHeader, dtype: MrcDtype, out: Float32Array): void {
+/**
+ * Convert `src` (whole rows of the data block: all of it, or some sections) into `out` (as many values), honouring
+ * byte order and alignment.
+ */
+export function decodeMrcData(src: Uint8Array, header: MrcHeader, dtype: MrcDtype, out: Float32Array): void {
   const n = out.length;
   const le = header.littleEndian;
   const native = le === NATIVE_LITTLE_ENDIAN;
@@ -536,7 +634,7 @@ function decodeData(src: Uint8Array, header: MrcHeader, dtype: MrcDtype, out: Fl
       // starts on a byte boundary, so an odd nx leaves the last high nibble of a row unused
       // (IMOD/SerialEM packing for K2/K3 counting data).
       const { nx } = header;
-      const rows = header.ny * header.nz;
+      const rows = n / nx;
       const rowBytes = Math.ceil(nx / 2);
       let k = 0;
       for (let r = 0; r < rows; r++) {
@@ -552,7 +650,7 @@ function decodeData(src: Uint8Array, header: MrcHeader, dtype: MrcDtype, out: Fl
 }
 
 /** Statistics of the finite values; `nonFinite` counts the NaN and ±Inf ones left out. */
-interface Stats {
+export interface MrcStats {
   min: number;
   max: number;
   mean: number;
@@ -561,16 +659,17 @@ interface Stats {
   nonFinite: number;
 }
 
-/** One pass, float64 accumulators. NaNs are skipped so one bad voxel does not hide the rest. */
-function dataStats(data: Float32Array): Stats {
+/** Two passes (mean, then spread), float64 accumulators. NaNs are skipped so one bad voxel does not hide the rest. */
+export function dataStats(data: Float32Array): MrcStats {
   let min = Infinity;
   let max = -Infinity;
   let sum = 0;
   let count = 0;
   const n = data.length;
+  // \`v - v === 0\` is the finiteness test (NaN and ±Inf give NaN): several times faster than Number.isFinite here.
   for (let i = 0; i < n; i++) {
     const v = data[i];
-    if (!Number.isFinite(v)) continue;
+    if (v - v !== 0) continue;
     if (v < min) min = v;
     if (v > max) max = v;
     sum += v;
@@ -580,10 +679,31 @@ function dataStats(data: Float32Array): Stats {
   const mean = sum / count;
   let squares = 0;
   for (let i = 0; i < n; i++) {
-    const v = data[i];
-    if (Number.isFinite(v)) squares += (v - mean) * (v - mean);
+    const d = data[i] - mean;
+    if (d - d === 0) squares += d * d;
   }
   return { min, max, mean, std: Math.sqrt(squares / count), nonFinite: n - count };
+}
+
+/**
+ * The statistics of two blocks of values together, from each block's own (Chan, Golub & LeVeque's pairwise update
+ * of the mean and the sum of squared deviations), so a stack read section by section gets what dataStats gives
+ * for all of it, to rounding.
+ */
+export function mergeStats(a: MrcStats, b: MrcStats, countA: number, countB: number): MrcStats {
+  const [na, nb] = [countA - a.nonFinite, countB - b.nonFinite];
+  if (nb === 0) return { ...a, nonFinite: a.nonFinite + b.nonFinite };
+  if (na === 0) return { ...b, nonFinite: a.nonFinite + b.nonFinite };
+  const n = na + nb;
+  const delta = b.mean - a.mean;
+  const squares = a.std * a.std * na + b.std * b.std * nb + (delta * delta * na * nb) / n;
+  return {
+    min: Math.min(a.min, b.min),
+    max: Math.max(a.max, b.max),
+    mean: a.mean + (delta * nb) / n,
+    std: Math.sqrt(squares / n),
+    nonFinite: a.nonFinite + b.nonFinite,
+  };
 }
 
 /**
@@ -591,7 +711,7 @@ function dataStats(data: Float32Array): Stats {
  * conventions (dmax < dmin, dmean < min(dmin, dmax), rms < 0; we also treat rms = 0 as unset,
  * since IMOD and FEI write 0). Returns a warning text or null.
  */
-function headerStatsRemark(header: MrcHeader, stats: Stats): string | null {
+function headerStatsRemark(header: MrcHeader, stats: MrcStats): string | null {
   const range = stats.max - stats.min;
   const off = (headerValue: number, real: number, relative: number) =>
     Math.abs(headerValue - real) > relative * Math.abs(real) + 1e-5 * Math.max(range, Math.abs(real));

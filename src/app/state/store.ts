@@ -3,7 +3,10 @@
  * buttons, the drop zone and the scripting hook (window.wedgelab) share one code path.
  */
 import { create } from 'zustand';
-import type { CommonParams, DatasetSummary, DemoOptions, GpuInfo, MethodName, MethodParams, MethodRequest, ModelChoice, ResultSummary } from '../../../workers/api.ts';
+import type { CommonParams, DatasetSummary, DemoOptions, GpuInfo, LoadProgress, MethodName, MethodParams, MethodRequest, ModelChoice, ResultSummary } from '../../../workers/api.ts';
+import { readMrcHeaderOf } from '../../io/mrcStream.ts';
+import { isStackFile } from '../../io/tiltSeriesFiles.ts';
+import { suggestBinning, type LoadBinning, type LoadBinningChoice } from '../components/data/loadBinning.ts';
 import { LOCAL_MODELS } from '../../engine/methods/localnet/models.ts';
 import type { Progress } from '../../engine/types.ts';
 import { errorMessage, getEngine, isCancellation, onWorkerError, progressProxy, workerCallback } from '../engineClient.ts';
@@ -44,10 +47,24 @@ export interface AppError {
   message: string;
 }
 
+/** A file load in progress: cancelLoad() stops it; progress is the share of the stack's sections read. */
+export interface FileLoadState {
+  jobId: string;
+  bin: LoadBinning;
+  /** How the binning was chosen, e.g. "suggested for 4096 × 4096 × 61 on this device". */
+  binNote: string;
+  progress: LoadProgress;
+  cancelling: boolean;
+}
+
 export interface AppState {
   gpu: GpuState;
   /** A load in progress ("Simulating demo…", "Reading files…"), or null. */
   loading: string | null;
+  /** The file load in progress, or null. */
+  fileLoad: FileLoadState | null;
+  /** The binning stacks are loaded at: one of 1, 2, 4, 8, or 'auto' (suggested from each stack's header). */
+  loadBinning: LoadBinningChoice;
   datasets: DatasetSummary[];
   selectedDatasetId: string | null;
   /** Suggested thickness per dataset (the demo's nz, else round(nx/4)). */
@@ -66,7 +83,13 @@ export interface AppActions {
   /** Open the WebGPU device in the worker, then simulate the demo. */
   start(): Promise<void>;
   loadDemo(options?: Partial<DemoOptions>): Promise<DatasetSummary>;
-  loadFiles(files: File[]): Promise<DatasetSummary>;
+  /**
+   * Load a dropped tilt series, binned at options.bin, else at the loadBinning choice ('auto': suggested from the
+   * stack's header). Cancelled with cancelLoad(): the data sets already loaded stay as they are.
+   */
+  loadFiles(files: File[], options?: { bin?: LoadBinning }): Promise<DatasetSummary>;
+  setLoadBinning(choice: LoadBinningChoice): void;
+  cancelLoad(): void;
   selectDataset(id: string): void;
   /** Choose the method of a kind (the Method, Refine and Add tilts panels' menus). */
   setChoice<K extends MethodKind>(kind: K, method: MethodNameOf<K>): void;
@@ -241,9 +264,25 @@ export const useAppStore = create<AppStore>()((set, get) => {
     }
   }
 
+  /** The binning to load files at: the one asked for, the user's choice, or the suggestion from the stack's header. */
+  async function loadBinningFor(files: File[], asked: LoadBinning | undefined): Promise<{ bin: LoadBinning; note: string }> {
+    const choice = asked ?? get().loadBinning;
+    if (choice !== 'auto') return { bin: choice, note: 'chosen' };
+    const stack = files.find((f) => isStackFile(f.name));
+    // Unreadable or missing: loaded as stored, and the worker's read says what is wrong.
+    const header = stack && (await readMrcHeaderOf(stack).catch(() => null));
+    if (!header || !(header.nx > 0 && header.ny > 0 && header.nz > 0)) return { bin: 1, note: 'as stored' };
+    const gpu = get().gpu;
+    const deviceMemoryGiB = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
+    const bin = suggestBinning(header, { deviceMemoryGiB, maxBufferSize: gpu.status === 'ready' ? gpu.info.maxBufferSize : undefined });
+    return { bin, note: `suggested for ${header.nx} × ${header.ny} × ${header.nz} on this device` };
+  }
+
   return {
     gpu: { status: 'pending' },
     loading: null,
+    fileLoad: null,
+    loadBinning: 'auto',
     datasets: [],
     selectedDatasetId: null,
     thicknessDefaults: {},
@@ -273,24 +312,52 @@ export const useAppStore = create<AppStore>()((set, get) => {
       }
     },
 
-    async loadFiles(files) {
+    async loadFiles(files, options = {}) {
       if (files.length === 0) {
         const message = 'No files given: drop an MRC tilt series together with its .tlt/.rawtlt/.mdoc angles';
         fail(message);
         throw new Error(message);
       }
-      set({ loading: `Reading ${files.map((f) => f.name).join(', ')}…` });
+      if (get().fileLoad) {
+        const message = 'A tilt series is being loaded; cancel it or wait for it to finish';
+        fail(message);
+        throw new Error(message);
+      }
+      const names = files.map((f) => f.name);
+      const jobId = `load-${++jobCounter}-${Date.now().toString(36)}`;
+      const { bin, note } = await loadBinningFor(files, options.bin);
+      set({
+        loading: `Reading ${names.join(', ')}${bin > 1 ? ` at bin ${bin}` : ''}…`,
+        fileLoad: { jobId, bin, binNote: note, progress: { fraction: 0, bytesRead: 0 }, cancelling: false },
+      });
+      const onProgress = workerCallback((progress: LoadProgress) => {
+        const load = get().fileLoad;
+        if (load?.jobId === jobId) set({ fileLoad: { ...load, progress } });
+      });
       try {
-        // The previous dataset and results stay until this one succeeds.
-        const dataset = await getEngine().loadFiles(files);
+        // The previous dataset and results stay until this one succeeds (and when it is cancelled).
+        const dataset = await getEngine().loadFiles(files, { bin, jobId }, onProgress);
         addDataset(dataset);
         return dataset;
       } catch (error) {
-        fail(`Could not load ${files.map((f) => f.name).join(' + ')}: ${errorMessage(error)}`);
+        if (!isCancellation(error)) fail(`Could not load ${names.join(' + ')}: ${errorMessage(error)}`);
         throw error;
       } finally {
-        set({ loading: null });
+        set({ loading: null, fileLoad: null });
       }
+    },
+
+    setLoadBinning(choice) {
+      set({ loadBinning: choice });
+    },
+
+    cancelLoad() {
+      const load = get().fileLoad;
+      if (!load || load.cancelling) return;
+      set({ fileLoad: { ...load, cancelling: true }, loading: 'Cancelling…' });
+      void getEngine()
+        .cancel(load.jobId)
+        .catch((error: unknown) => fail(`Could not cancel: ${errorMessage(error)}`));
     },
 
     selectDataset(id) {

@@ -140,10 +140,14 @@ async function runSeries(batch: Batch, entry: SeriesEntry): Promise<void> {
     else announce(batch, 'skipped', { series: entry.name, method: method.name });
   }
   if (todo.length === 0) return;
+  // Binned at load when every method asks for one binning (they share the common flags): memory for the binned
+  // stack only, and the methods run at binning 1 on it (readBinnedAtLoad).
+  const binnings = new Set(todo.map((method) => method.request.params?.binning ?? 1));
+  const bin = binnings.size === 1 ? [...binnings][0] : 1;
   let ts: TiltSeries | null = null;
   let loadError = '';
   try {
-    ts = (await readTiltSeriesPaths(entry.stack, entry.angles)).tiltSeries;
+    ts = (await readTiltSeriesPaths(entry.stack, entry.angles, bin)).tiltSeries;
   } catch (error) {
     loadError = (error as Error).message;
   }
@@ -151,7 +155,8 @@ async function runSeries(batch: Batch, entry: SeriesEntry): Promise<void> {
     let row: BatchRow;
     try {
       if (!ts) throw new Error(loadError);
-      row = await runOne(batch, entry, ts, method);
+      const request = bin > 1 ? { ...method.request, params: { ...method.request.params, binning: 1 } } : method.request;
+      row = await runOne(batch, entry, ts, { ...method, request });
     } catch (error) {
       const message = ((error as Error).message ?? String(error)).replace(/\s+/g, ' ');
       row = { series: entry.name, method: method.name, status: 'failed', error: message, gpu: batch.gpu.description, version: batch.version, finishedAt: '' };

@@ -1,26 +1,15 @@
 /** Preparing a tilt series for reconstruction: binning, mean subtraction, one scale for the stack. (Checks on angles and values: io/tiltSeriesChecks.ts.) */
+import { binImageInto, binnedLength } from '../../io/binning.ts';
 import type { TiltSeries } from '../types.ts';
 
-/** Average b × b pixel blocks; the remainder at the right/bottom edge is dropped. Pixel size grows by b. */
+/** Average b × b pixel blocks; the remainder at the right/bottom edge is dropped. Pixel size grows by b. (io/binning.ts, as the stack reader bins at load.) */
 export function binTiltSeries(ts: TiltSeries, b: number): TiltSeries {
   if (b === 1) return ts;
-  const nx = Math.floor(ts.nx / b);
-  const ny = Math.floor(ts.ny / b);
+  const nx = binnedLength(ts.nx, b);
+  const ny = binnedLength(ts.ny, b);
   const data = new Float32Array(nx * ny * ts.nTilts);
-  const scale = 1 / (b * b);
-  for (let k = 0; k < ts.nTilts; k++) {
-    for (let y = 0; y < ny; y++) {
-      const outRow = (k * ny + y) * nx;
-      for (let dy = 0; dy < b; dy++) {
-        const inRow = (k * ts.ny + y * b + dy) * ts.nx;
-        for (let x = 0; x < nx; x++) {
-          let sum = 0;
-          for (let dx = 0; dx < b; dx++) sum += ts.data[inRow + x * b + dx];
-          data[outRow + x] += sum * scale;
-        }
-      }
-    }
-  }
+  const plane = ts.nx * ts.ny;
+  for (let k = 0; k < ts.nTilts; k++) binImageInto(ts.data.subarray(k * plane, (k + 1) * plane), ts.nx, ts.ny, b, data, k * nx * ny);
   return { ...ts, nx, ny, data, pixelSize: ts.pixelSize * b };
 }
 

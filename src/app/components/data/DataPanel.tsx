@@ -1,6 +1,7 @@
 import { useAppStore, selectDataset } from '../../state/store.ts';
 import { Section } from '../Section.tsx';
 import { DatasetSummaryView } from './DatasetSummaryView.tsx';
+import { LOAD_BINNINGS, type LoadBinningChoice } from './loadBinning.ts';
 import { TiltBrowser } from './TiltBrowser.tsx';
 
 function FilePicker() {
@@ -24,6 +25,51 @@ function FilePicker() {
         Simulate demo
       </button>
       <div className="hint">or drop a stack + .tlt/.rawtlt/.mdoc anywhere on the page</div>
+      <LoadBinningField />
+    </div>
+  );
+}
+
+/** The binning stacks are read at: averaging b × b pixel blocks as each tilt is read (docs/loading.md). */
+function LoadBinningField() {
+  const choice = useAppStore((s) => s.loadBinning);
+  const setChoice = useAppStore((s) => s.setLoadBinning);
+  const busy = useAppStore((s) => s.fileLoad !== null);
+  return (
+    <label className="field" title="Average bin × bin pixel blocks of every tilt as the stack is read: a 4 GB stack loads at bin 4 as 256 MiB. Auto suggests the smallest binning that fits this device's memory and GPU.">
+      <span className="field-label">Bin at load</span>
+      <select
+        value={String(choice)}
+        disabled={busy}
+        data-testid="load-binning"
+        onChange={(e) => setChoice(e.target.value === 'auto' ? 'auto' : (Number(e.target.value) as LoadBinningChoice))}
+      >
+        <option value="auto">auto (suggested from the stack's size)</option>
+        {LOAD_BINNINGS.map((bin) => (
+          <option key={bin} value={bin}>
+            {bin === 1 ? '1 (as stored)' : `${bin} (${bin} × ${bin} pixels averaged)`}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** A file load's progress bar, binning and Cancel button. */
+function LoadProgressView() {
+  const load = useAppStore((s) => s.fileLoad);
+  const cancel = useAppStore((s) => s.cancelLoad);
+  if (!load) return null;
+  const percent = Math.round(load.progress.fraction * 100);
+  return (
+    <div className="load-progress" data-testid="load-progress">
+      <progress max={100} value={percent} />
+      <span>
+        {percent}% · {(load.progress.bytesRead / 2 ** 20).toFixed(0)} MiB read · bin {load.bin} ({load.binNote})
+      </span>
+      <button type="button" className="small" disabled={load.cancelling} onClick={cancel} data-testid="load-cancel">
+        {load.cancelling ? 'Cancelling…' : 'Cancel'}
+      </button>
     </div>
   );
 }
@@ -58,6 +104,7 @@ export function DataPanel() {
           <span className="spinner" /> {loading}
         </div>
       )}
+      <LoadProgressView />
       <DatasetPicker />
       {dataset ? (
         <>

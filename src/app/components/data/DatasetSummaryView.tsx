@@ -11,6 +11,14 @@ export function DatasetSummaryView({ dataset }: { dataset: DatasetSummary }) {
       <dl className="kv">
         <dt>Size</dt>
         <dd data-testid="dataset-size">{formatSize(nx, ny, nTilts)}</dd>
+        {dataset.loadBinning && (
+          <>
+            <dt>Binned</dt>
+            <dd data-testid="dataset-binning">
+              {dataset.loadBinning.bin} × {dataset.loadBinning.bin} at load, from {dataset.loadBinning.originalNx} × {dataset.loadBinning.originalNy}
+            </dd>
+          </>
+        )}
         <dt>Data</dt>
         <dd>
           {mode === null ? 'simulated' : `mode ${mode}`} · {dtype}
