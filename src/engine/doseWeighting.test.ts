@@ -1,7 +1,7 @@
 // Dose weighting against the published exposure filter (Grant & Grigorieff 2015, eLife 4:e06980):
 // Ne(k) = 0.245·k^−1.665 + 2.81 e/Å² at 300 kV, 0.8 times that at 200 kV, filter exp(−N / (2·Ne)).
 import { describe, expect, it } from 'vitest';
-import { criticalExposure, doseWeightingUnavailable, doseWeightTiltSeries, exposureFilter, tiltExposures } from './doseWeighting.ts';
+import { criticalExposure, doseWeightingUnavailable, doseWeightTiltSeries, tiltExposures } from './doseWeighting.ts';
 import type { TiltSeries } from './types.ts';
 
 describe('critical exposure', () => {
@@ -17,13 +17,6 @@ describe('critical exposure', () => {
     expect(criticalExposure(0)).toBe(Infinity);
   });
 
-  it('gives the filter exp(−N / (2·Ne))', () => {
-    // 20 e/Å² at 10 Å: exp(−20 / 28.2767) = exp(−0.707296) = 0.49297.
-    expect(exposureFilter(20, 0.1)).toBeCloseTo(0.49297, 4);
-    expect(exposureFilter(0, 0.3)).toBe(1);
-    expect(exposureFilter(100, 0)).toBe(1);
-  });
-
   it('weights each tilt at the middle of its own exposure', () => {
     expect(tiltExposures({ accumulatedDose: [0, 3, 6], exposureDose: [3, 3, 4] })).toEqual([1.5, 4.5, 8]);
     expect(tiltExposures({ accumulatedDose: [0, 3] })).toEqual([0, 3]);
@@ -37,6 +30,7 @@ describe('critical exposure', () => {
     expect(doseWeightingUnavailable({ ...ts, accumulatedDose: undefined })).toBe('the tilt series has no doses');
     expect(doseWeightingUnavailable({ ...ts, pixelSize: 0 })).toBe('the pixel size is unknown');
     expect(doseWeightingUnavailable({ ...ts, nTilts: 3 })).toBe('the tilt series has 3 tilts but doses for 2');
+    expect(doseWeightingUnavailable({ ...ts, exposureDose: [3] })).toBe('the tilt series has 2 tilts but doses for 1');
     expect(doseWeightingUnavailable({ ...ts, voltage: 120 })).toMatch(/300 and 200 kV only, not for 120 kV/);
   });
 });

@@ -33,11 +33,6 @@ export function criticalExposure(k: number, voltage?: number): number {
   return (a * Math.pow(k, b) + c) * voltageScale(voltage);
 }
 
-/** The filter exp(−N / (2·Ne(k))) after an exposure of N e/Å², at k in 1/Å. */
-export function exposureFilter(exposure: number, k: number, voltage?: number): number {
-  return Math.exp(-exposure / (2 * criticalExposure(k, voltage)));
-}
-
 /**
  * The exposure each tilt is weighted for, in e/Å², stack order: the accumulated dose at the middle of its own
  * exposure (accumulated before it plus half its own), the average damage over the frames it sums; the
@@ -52,9 +47,8 @@ export function tiltExposures(ts: Pick<TiltSeries, 'accumulatedDose' | 'exposure
 /** Why a tilt series cannot be dose weighted, or null when it can. */
 export function doseWeightingUnavailable(ts: Partial<Pick<TiltSeries, 'nTilts' | 'accumulatedDose' | 'exposureDose' | 'pixelSize' | 'voltage'>>): string | null {
   if (!ts.accumulatedDose) return 'the tilt series has no doses';
-  if (ts.accumulatedDose.length !== ts.nTilts || (ts.exposureDose && ts.exposureDose.length !== ts.nTilts)) {
-    return `the tilt series has ${ts.nTilts} tilts but doses for ${ts.accumulatedDose.length}`;
-  }
+  const wrongLength = [ts.accumulatedDose.length, ts.exposureDose?.length ?? ts.nTilts].find((n) => n !== ts.nTilts);
+  if (wrongLength !== undefined) return `the tilt series has ${ts.nTilts} tilts but doses for ${wrongLength}`;
   if (!(ts.pixelSize && ts.pixelSize > 0)) return 'the pixel size is unknown';
   try {
     voltageScale(ts.voltage);
