@@ -291,6 +291,14 @@ export interface EngineWorkerApi {
   trust(jobId: string, resultId: string, onProgress: (progress: Progress) => void, heldOut?: string): Promise<ResultSummary>;
   /** The result as MRC bytes (float32, full header, label naming method and parameters). */
   exportMrc(resultId: string): Promise<Uint8Array>;
+  /** The same MRC written into a file the page picked (showSaveFilePicker), 4 MiB at a time: no copy of the whole file. */
+  writeMrcFile(resultId: string, file: FileSystemFileHandle): Promise<void>;
+  /**
+   * The result as an OME-Zarr image (docs/export.md) in a new folder `name` (e.g. 'tilt_fbp.ome.zarr') inside
+   * `parent` (a folder the page picked with showDirectoryPicker; refused if `name` is there already), chunk by
+   * chunk, resolving null; without `parent`, as a zip of that folder (a Blob) for the page to download.
+   */
+  exportOmeZarr(resultId: string, name: string, parent?: FileSystemDirectoryHandle): Promise<Blob | null>;
   /**
    * Destroy the GPU device, as a driver reset or a crashed GPU process would: the run in flight
    * fails naming the loss, the data and results stay, and the next job opens a new device.

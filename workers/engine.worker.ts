@@ -19,7 +19,8 @@ import { forwardProjectGpu } from '../src/engine/methods/projection.ts';
 import { DEMO_DEFAULTS, DEMO_DEFAULTS_SOFTWARE_GPU, simulateTiltSeries } from '../src/engine/sim/simulate.ts';
 import { CancelledError, type Progress, type TiltSeries, type Volume } from '../src/engine/types.ts';
 import { downsampleVolume, percentiles, pyramidFactor, volumeSlice, volumeStats } from '../src/engine/volume.ts';
-import { writeMrc } from '../src/io/mrc.ts';
+import { mrcPieces, writeMrc } from '../src/io/mrc.ts';
+import { fileSystemDirectory, omeZarrPyramid, writeOmeZarr, zipDirectory } from '../src/io/omeZarr.ts';
 import { readTiltSeriesFiles } from '../src/io/tiltSeriesFiles.ts';
 import type { ModelChoice } from '../src/engine/methods/localnet/models.ts';
 import type {
@@ -483,10 +484,38 @@ const api: EngineWorkerApi = {
   },
 
   async exportMrc(resultId: string): Promise<Uint8Array> {
-    const { summary, volume } = resultOf(resultId);
-    const dataset = datasets.get(summary.datasetId);
-    const bytes = writeMrc(volume, { labels: [summary.label, `from ${dataset?.summary.name ?? 'unknown tilt series'}`] });
+    const { volume } = resultOf(resultId);
+    const bytes = writeMrc(volume, { labels: exportLabels(resultId) });
     return Comlink.transfer(bytes, [bytes.buffer]);
+  },
+
+  async writeMrcFile(resultId: string, file: FileSystemFileHandle): Promise<void> {
+    const { volume } = resultOf(resultId);
+    const pieces = mrcPieces(volume, { labels: exportLabels(resultId) });
+    // The browser writes to a swap file and puts it in place on close: an abort leaves no half file.
+    const writable = await file.createWritable();
+    try {
+      for (const piece of pieces) await writable.write(piece as Uint8Array<ArrayBuffer>);
+      await writable.close();
+    } catch (error) {
+      await writable.abort().catch(() => undefined);
+      throw new Error(`could not write ${file.name}: ${(error as Error).message}`, { cause: error });
+    }
+  },
+
+  async exportOmeZarr(resultId: string, name: string, parent?: FileSystemDirectoryHandle): Promise<Blob | null> {
+    const { volume } = resultOf(resultId);
+    const levels = omeZarrPyramid(volume).map((_, level) => downsampleVolume(volume, 2 ** level));
+    const imageName = exportLabels(resultId).join('; ');
+    if (!parent) {
+      const zip = zipDirectory(name);
+      await writeOmeZarr(zip, levels, imageName);
+      return zip.finish();
+    }
+    const existing = await parent.getDirectoryHandle(name).catch(() => null);
+    if (existing) throw new Error(`${parent.name ? `the folder ${parent.name}` : 'the chosen folder'} already has a ${name}: choose another folder, or remove it first`);
+    await writeOmeZarr(fileSystemDirectory(await parent.getDirectoryHandle(name, { create: true })), levels, imageName);
+    return null;
   },
 
   deleteResult(resultId: string): void {
@@ -494,5 +523,11 @@ const api: EngineWorkerApi = {
     spectra.delete(resultId);
   },
 };
+
+/** An export's labels: the method with its parameters, then the tilt series it came from. */
+function exportLabels(resultId: string): string[] {
+  const { summary } = resultOf(resultId);
+  return [summary.label, `from ${datasets.get(summary.datasetId)?.summary.name ?? 'unknown tilt series'}`];
+}
 
 Comlink.expose(api);

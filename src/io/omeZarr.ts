@@ -190,6 +190,9 @@ export function fileSystemDirectory(root: FileSystemDirectoryHandle): StoreDirec
   };
 }
 
+/** The most a zip without ZIP64 records can hold (offsets are 32-bit). */
+const ZIP_LIMIT_BYTES = 2 ** 32 - 1;
+
 /**
  * A store as a zip archive of its files under `folder/` (e.g. 'tomogram.ome.zarr/'), entries stored
  * uncompressed (zip method 0): what zarr-python's ZipStore opens (pass path='tomogram.ome.zarr'), and what
@@ -198,6 +201,7 @@ export function fileSystemDirectory(root: FileSystemDirectoryHandle): StoreDirec
  */
 export function zipDirectory(folder: string): StoreDirectory & { finish(): Blob } {
   const pieces: Uint8Array<ArrayBuffer>[] = [];
+  let total = 0;
   let failure: Error | null = null;
   const zip = new Zip((error, piece) => {
     if (error) failure = error;
@@ -208,6 +212,9 @@ export function zipDirectory(folder: string): StoreDirectory & { finish(): Blob 
   };
   return {
     async writeFile(path, bytes) {
+      // fflate writes no ZIP64 records, so offsets past 4 GiB would make a corrupt archive.
+      total += bytes.length + 2 * (path.length + folder.length + 64);
+      if (total >= ZIP_LIMIT_BYTES) throw new Error(`the OME-Zarr zip would pass 4 GiB, more than a zip without ZIP64 can hold: export into a folder (Chrome, Edge) or with the command line`);
       const entry = new ZipPassThrough(`${folder}/${path}`);
       zip.add(entry);
       entry.push(bytes, true);

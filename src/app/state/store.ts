@@ -12,6 +12,7 @@ import type { Progress } from '../../engine/types.ts';
 import { errorMessage, getEngine, isCancellation, onWorkerError, progressProxy, workerCallback } from '../engineClient.ts';
 import { sliceCache } from '../viewer/sliceCache.ts';
 import { downloadBlob, exportFileName } from '../util/download.ts';
+import { canPickFolder, canPickSaveFile, pickFolder, pickSaveFile } from '../util/filePickers.ts';
 import { defaultThickness as engineDefaultThickness } from '../../engine/methods/common.ts';
 import { fittedRowsText } from '../../../workers/partialResult.ts';
 import type { MethodKind } from '../../engine/methods/definition.ts';
@@ -108,7 +109,10 @@ export interface AppActions {
   selectResult(id: string | null): void;
   deleteResult(id: string): Promise<void>;
   exportMrc(id: string): Promise<Uint8Array>;
+  /** Save a result as MRC: into a file the user picks where the browser can (written in pieces), else a download. */
   downloadMrc(id: string): Promise<void>;
+  /** Save a result as OME-Zarr (docs/export.md): into a folder the user picks where the browser can, else a zip download. */
+  downloadOmeZarr(id: string): Promise<void>;
   showError(message: string): void;
   dismissError(): void;
 }
@@ -151,6 +155,14 @@ export const useAppStore = create<AppStore>()((set, get) => {
 
   function fail(message: string): void {
     set({ error: { id: ++errorCounter, message } });
+  }
+
+  /** A result's export name: its tilt series and method, e.g. 'tilt_sirt.mrc'; null if the result is gone. */
+  function resultFileName(id: string, extension: string): string | null {
+    const { results, datasets } = get();
+    const result = results.find((r) => r.id === id);
+    if (!result) return null;
+    return exportFileName(datasets.find((d) => d.id === result.datasetId)?.name ?? 'result', result.method, extension);
   }
 
   async function startOnce(): Promise<void> {
@@ -460,12 +472,35 @@ export const useAppStore = create<AppStore>()((set, get) => {
     },
 
     async downloadMrc(id) {
-      const state = get();
-      const result = state.results.find((r) => r.id === id);
-      if (!result) return;
-      const bytes = await get().exportMrc(id);
-      const dataset = state.datasets.find((d) => d.id === result.datasetId);
-      downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), exportFileName(dataset?.name ?? 'result', result.method, 'mrc'));
+      const fileName = resultFileName(id, 'mrc');
+      if (!fileName) return;
+      if (!canPickSaveFile()) {
+        const bytes = await get().exportMrc(id);
+        downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), fileName);
+        return;
+      }
+      try {
+        const file = await pickSaveFile(fileName);
+        if (file) await getEngine().writeMrcFile(id, file);
+      } catch (error) {
+        fail(`MRC export failed: ${errorMessage(error)}`);
+        throw error;
+      }
+    },
+
+    async downloadOmeZarr(id) {
+      const folderName = resultFileName(id, 'ome.zarr');
+      if (!folderName) return;
+      try {
+        // Into a folder the user picks where the browser can; otherwise a zip of the same folder, downloaded.
+        const parent = canPickFolder() ? await pickFolder() : undefined;
+        if (parent === null) return;
+        const zip = await getEngine().exportOmeZarr(id, folderName, parent);
+        if (zip) downloadBlob(zip, `${folderName}.zip`);
+      } catch (error) {
+        fail(`OME-Zarr export failed: ${errorMessage(error)}`);
+        throw error;
+      }
     },
 
     showError(message) {

@@ -59,6 +59,7 @@ function ContrastControls({ lo, hi, disabled }: { lo: number; hi: number; disabl
 
 export function ViewerToolbar({ result, renderer, labels, datasetName, lo, hi }: ViewerToolbarProps) {
   const downloadMrc = useAppStore((s) => s.downloadMrc);
+  const downloadOmeZarr = useAppStore((s) => s.downloadOmeZarr);
   const showError = useAppStore((s) => s.showError);
   const [busy, setBusy] = useState(false);
 
@@ -71,11 +72,11 @@ export function ViewerToolbar({ result, renderer, labels, datasetName, lo, hi }:
       showError(`PNG export failed: ${errorMessage(error)}`);
     }
   };
-  const exportMrc = async (): Promise<void> => {
+  const exportVolume = async (save: (id: string) => Promise<void>): Promise<void> => {
     if (!result) return;
     setBusy(true);
     try {
-      await downloadMrc(result.id);
+      await save(result.id);
     } catch {
       // The store shows the error.
     } finally {
@@ -93,8 +94,18 @@ export function ViewerToolbar({ result, renderer, labels, datasetName, lo, hi }:
       <button type="button" className="small" disabled={!result} onClick={() => void exportPng()} data-testid="export-png">
         Export PNG
       </button>
-      <button type="button" className="small" disabled={!result || busy} onClick={() => void exportMrc()} data-testid="export-mrc">
+      <button type="button" className="small" disabled={!result || busy} onClick={() => void exportVolume(downloadMrc)} data-testid="export-mrc">
         {busy ? 'Exporting…' : 'Export MRC'}
+      </button>
+      <button
+        type="button"
+        className="small"
+        disabled={!result || busy}
+        onClick={() => void exportVolume(downloadOmeZarr)}
+        title="OME-Zarr (OME-NGFF 0.4): a multiscale folder that napari, Neuroglancer and zarr read"
+        data-testid="export-ome-zarr"
+      >
+        Export OME-Zarr
       </button>
     </div>
   );
