@@ -91,6 +91,8 @@ test('a dropped MRC stack + .tlt loads, reconstructs and exports', async () => {
     return (await window.wedgelab.exportMrc(results[results.length - 1].id)).length;
   });
   expect(length).toBe(1024 + 64 * 64 * 16 * 4);
+  // Headless Chromium has showSaveFilePicker but closes it at once; without it the export is a download (e2e/export.spec.ts tests both).
+  await page.evaluate(() => Object.assign(window, { showSaveFilePicker: undefined }));
   const download = page.waitForEvent('download');
   await page.getByTestId('export-mrc').click();
   const file = await download;
