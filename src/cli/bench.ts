@@ -1,8 +1,8 @@
 /**
  * `wedgelab bench` (npm run bench): every method's own bench entry (methods/benches.ts: FBP and SIRT against
  * scikit-image's iradon timed in the same run, the coordinate network's step, the local network's patches and
- * model against FBP), then the 3-D FFT, the 3-D view, the local network in the page, and one batch of tiny series
- * against separate recon calls. Writes
+ * model against FBP), then the 3-D FFT, the 3-D view, the local network in the page, one batch of tiny series
+ * against separate recon calls, and loading a real-size stack at bin 4 against a plain read (benchLoad.ts). Writes
  * bench/out/bench.json and a Markdown table (also printed).
  */
 import { execFileSync } from 'node:child_process';
@@ -15,6 +15,7 @@ import { BENCHES } from '../engine/methods/benches.ts';
 import { METHODS, type MethodName } from '../engine/methods/registry.ts';
 import { choiceFlag } from '../engine/methods/flags.ts';
 import { batchTable, benchBatch } from './benchBatch.ts';
+import { benchLoad, loadTable } from './benchLoad.ts';
 import { benchLocalnetPage, type LocalnetPageRow } from './benchLocalnetPage.ts';
 import { benchRender, type RenderBenchRow } from './benchRender.ts';
 import { cliModelLibrary } from './models.ts';
@@ -56,8 +57,8 @@ function localnetPageTable(rows: LocalnetPageRow[]): string {
   return [head, ...body].join('\n');
 }
 
-/** The bench's parts: every method's own bench, then the 3-D FFT, the 3-D view, the local network in the page and the batch command. */
-const PARTS = [...METHODS.map((d) => d.name), 'fft', 'render', 'localnet-page', 'batch'] as const;
+/** The bench's parts: every method's own bench, then the 3-D FFT, the 3-D view, the local network in the page, the batch command and loading a real-size stack. */
+const PARTS = [...METHODS.map((d) => d.name), 'fft', 'render', 'localnet-page', 'batch', 'load'] as const;
 type Part = (typeof PARTS)[number];
 const MODEL_BACKENDS = ['auto', 'webgpu', 'wasm'] as const satisfies readonly BenchContext['modelBackend'][];
 
@@ -79,7 +80,7 @@ function cachedPython(): BenchContext['python'] {
 
 /**
  * `wedgelab bench [--quick] [--only PART[,PART…]] [--model-backend auto|webgpu|wasm] [--out-dir DIR]`; the parts
- * are the methods' names (each method's own bench entry), fft, render, localnet-page and batch.
+ * are the methods' names (each method's own bench entry), fft, render, localnet-page, batch and load.
  * --model-backend: the model benches' onnxruntime-web backend ('auto': WebGPU on a real GPU, wasm on a software
  * adapter, as in the page).
  */
@@ -113,10 +114,11 @@ export async function benchCommand(args: string[]): Promise<void> {
   const pageSizes: [number, number, number][] = quick || gpu.isFallbackAdapter ? [[64, 64, 32]] : [[128, 128, 128], [256, 256, 128], [512, 512, 256]];
   const localnetPage = parts.has('localnet-page') ? await benchLocalnetPage(pageSizes, { softwareGpu: gpu.isFallbackAdapter, log }) : [];
   const batch = parts.has('batch') ? await benchBatch(gpu, { quick, log }) : [];
+  const load = parts.has('load') ? await benchLoad({ quick, log }) : [];
   const machine = `${gpu.description}${gpu.isFallbackAdapter ? ' (software fallback adapter)' : ''}; host ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; peak host RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
   await mkdir(outDir, { recursive: true });
   const gpuInfo = { description: gpu.description, vendor: gpu.vendor, architecture: gpu.architecture, fallback: gpu.isFallbackAdapter };
-  const report = { date: new Date().toISOString(), machine, gpu: gpuInfo, methods, fft: fftRows, render: renderRows, localnetPage, batch };
+  const report = { date: new Date().toISOString(), machine, gpu: gpuInfo, methods, fft: fftRows, render: renderRows, localnetPage, batch, load };
   await writeFile(join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = [
     `Machine: ${machine}`,
@@ -125,6 +127,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     renderRows.length ? `\n3-D view (chromium)\n\n${renderTable(renderRows)}` : '',
     localnetPage.length ? `\nLocal network in the page (chromium; the worker's own backend choice)\n\n${localnetPageTable(localnetPage)}` : '',
     batch.length ? `\nMany series: one batch against separate recon calls (FBP, no scores)\n\n${batchTable(batch)}` : '',
+    load.length ? `\nLoading a stack from disk at bin 4 (as recon reads it) against a plain read of the same bytes\n\n${loadTable(load)}` : '',
   ].join('\n');
   await writeFile(join(outDir, 'bench.md'), `${markdown}\n`);
   process.stdout.write(`${markdown}\n`);

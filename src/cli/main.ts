@@ -26,6 +26,7 @@ const USAGE = `usage:
   wedgelab recon --tilts STACK.mrc --angles FILE.tlt --method ${methodChoices('reconstruction').join('|')}
                  ${commonUsage('reconstruction')} --out TOMO.mrc|TOMO.ome.zarr [--force]
 ${methodUsage('reconstruction', '                 ')}
+                 (--bin B averages B × B pixels of every tilt as the stack is read: memory for the binned stack only)
   wedgelab refine --in TOMO.mrc --method ${methodChoices('refinement').join('|')} --out OUT.mrc|OUT.ome.zarr [--force]
 ${methodUsage('refinement', '                 ')}
   wedgelab synthesize --tilts STACK.mrc --angles FILE.tlt --method ${methodChoices('tiltSynthesis').join('|')} --out-dir DIR [--force]
@@ -48,7 +49,7 @@ ${methodUsage('tiltSynthesis', '                 ')}
                  [--slurm [--submit] [--partition P] [--time 4:00:00] [--mem 32G] [--gpus 1] [--throttle K]]
   wedgelab batch --merge --out-dir OUT
   wedgelab bench [--quick] [--only PART[,PART…]] [--model-backend auto|webgpu|wasm] [--out-dir DIR]
-                 (PART: ${[...METHODS.map((d) => d.name), 'fft', 'render', 'localnet-page', 'batch'].join(', ')})`;
+                 (PART: ${[...METHODS.map((d) => d.name), 'fft', 'render', 'localnet-page', 'batch', 'load'].join(', ')})`;
 
 async function infoCommand(args: string[]): Promise<void> {
   const { positionals } = parseOptions(args, {});

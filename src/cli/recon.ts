@@ -43,10 +43,10 @@ export async function writeTiltSeriesPaths(ts: TiltSeries, stackPath: string, an
 /**
  * `--bin B` bins at load (each section as it is read: memory for the binned stack only) and the method then runs
  * at binning 1, with the same tomogram as binning B of a fully loaded stack (the one binning, io/binning.ts).
+ * Returns the binning to load at and the request to run.
  */
-export async function readBinnedAtLoad<R extends { params: { binning: number } }>(tiltsPath: string, anglesPath: string, request: R): Promise<{ loaded: LoadedTiltSeries; binnedRequest: R }> {
-  const loaded = await readTiltSeriesPaths(tiltsPath, anglesPath, request.params.binning);
-  return { loaded, binnedRequest: { ...request, params: { ...request.params, binning: 1 } } };
+export function binningAtLoad<R extends { params?: { binning?: number } }>(request: R): { bin: number; request: R } {
+  return { bin: request.params?.binning ?? 1, request: { ...request, params: { ...request.params, binning: 1 } } };
 }
 
 /** The stack a result came from, with its load-time binning ("tilt.st binned 4 at load"). */
@@ -62,11 +62,12 @@ export async function reconCommand(args: string[]): Promise<void> {
   await checkOutputs([outPath], [paths.tilts, paths.angles], values.force === true);
   // The GPU before the files: without one the process restarts on the software adapter, and reads (and warns) once.
   const gpu = await openCliGpu();
-  const loaded = await readTiltSeriesPaths(paths.tilts, paths.angles);
+  const atLoad = binningAtLoad(request);
+  const loaded = await readTiltSeriesPaths(paths.tilts, paths.angles, atLoad.bin);
   const started = performance.now();
-  const result = await reconstruct(gpu, loaded.tiltSeries, request, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
+  const result = await reconstruct(gpu, loaded.tiltSeries, atLoad.request, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
   const seconds = (performance.now() - started) / 1000;
-  await writeTomogram(outPath, result.volume, [result.label, `from ${loaded.stackName}`]);
+  await writeTomogram(outPath, result.volume, [result.label, `from ${sourceLabel(loaded)}`]);
   const { nx, ny, nz } = result.volume;
   process.stderr.write(`${values.quiet ? '' : '\n'}${result.label}: ${nx}×${ny}×${nz} in ${seconds.toFixed(2)} s on ${gpu.description} → ${outPath}\n`);
 }

@@ -21,7 +21,7 @@ import { openCliGpu } from '../gpu.ts';
 import { METHOD_OPTIONS, methodRequests } from '../methodFlags.ts';
 import { cliModelLibrary } from '../models.ts';
 import { parseOptions } from '../options.ts';
-import { progressPrinter, readTiltSeriesPaths } from '../recon.ts';
+import { binningAtLoad, progressPrinter, readTiltSeriesPaths } from '../recon.ts';
 import { mergeRows, readRow, writeRow, type BatchRow } from './rows.ts';
 import { listSeries, type SeriesEntry } from './series.ts';
 import { submitSlurm, writeSlurmScripts, type SlurmOptions } from './slurm.ts';
@@ -141,8 +141,8 @@ async function runSeries(batch: Batch, entry: SeriesEntry): Promise<void> {
   }
   if (todo.length === 0) return;
   // Binned at load when every method asks for one binning (they share the common flags): memory for the binned
-  // stack only, and the methods run at binning 1 on it (readBinnedAtLoad).
-  const binnings = new Set(todo.map((method) => method.request.params?.binning ?? 1));
+  // stack only, and the methods run at binning 1 on it (binningAtLoad).
+  const binnings = new Set(todo.map((method) => binningAtLoad(method.request).bin));
   const bin = binnings.size === 1 ? [...binnings][0] : 1;
   let ts: TiltSeries | null = null;
   let loadError = '';
@@ -155,8 +155,7 @@ async function runSeries(batch: Batch, entry: SeriesEntry): Promise<void> {
     let row: BatchRow;
     try {
       if (!ts) throw new Error(loadError);
-      const request = bin > 1 ? { ...method.request, params: { ...method.request.params, binning: 1 } } : method.request;
-      row = await runOne(batch, entry, ts, { ...method, request });
+      row = await runOne(batch, entry, ts, bin > 1 ? { ...method, request: binningAtLoad(method.request).request } : method);
     } catch (error) {
       const message = ((error as Error).message ?? String(error)).replace(/\s+/g, ' ');
       row = { series: entry.name, method: method.name, status: 'failed', error: message, gpu: batch.gpu.description, version: batch.version, finishedAt: '' };
