@@ -1,9 +1,9 @@
 /**
  * Reading an MRC tilt series of any size from a Blob (a browser File; in Node, fs.openAsBlob) section by section,
- * never the whole file at once: each section is read (blob.slice(...).arrayBuffer(), or inflated from
- * blob.stream() for .gz), converted to float32 and binned into the output stack as it comes, so the memory a load
- * needs is the binned float32 stack plus one section (a 4096² int16 section: 32 MiB read, 64 MiB as float32).
- * A 4 GB stack that Chrome could not hold as one ArrayBuffer loads at bin 4 in a 256 MiB stack.
+ * never the whole file at once: each section is read (blob.slice(...).stream(), 4 MiB at a time, or inflated from
+ * blob.stream() for .gz) and converted to float32 a few rows at a time, binned into the output stack as it comes, so
+ * the memory a load needs is the binned float32 stack plus one section's bytes (a 4096² int16 section: 32 MiB).
+ * A 4096 × 4096 × 61 int16 stack (2 GB, more than Chrome gives one ArrayBuffer) loads at bin 4 as a 244 MiB stack.
  *
  * The header checks, the byte order, the decoding of every mode, the gzip safety and every message are
  * mrc.ts's own (mrcLayout, decodeMrcData, MrcGunzip): this file only decides what to read when. Binning: binning.ts.
@@ -93,7 +93,7 @@ export async function readMrcStack(blob: Blob, options: StackReadOptions = {}): 
   };
   if (!Number.isInteger(bin) || bin < 1) fail(`binning must be a whole number ≥ 1, got ${bin}`);
   const start = new Uint8Array(await blob.slice(0, 2).arrayBuffer());
-  return isGzip(start) ? readGzipStack(blob, bin, options, fail) : readPlainStack(blob, bin, options);
+  return isGzip(start) ? readGzipStack(blob, bin, options, fail) : readPlainStack(blob, bin, options, fail);
 }
 
 /** Sections as they are decoded, binned into the output; statistics and progress as they go. */
@@ -165,12 +165,9 @@ class StackBuilder {
   }
 }
 
-async function readPlainStack(blob: Blob, bin: number, options: StackReadOptions): Promise<MrcStack> {
+async function readPlainStack(blob: Blob, bin: number, options: StackReadOptions, fail: (message: string) => never): Promise<MrcStack> {
   const head = new Uint8Array(await blob.slice(0, 1024).arrayBuffer());
   const layout = mrcLayout(head, blob.size, options);
-  const fail = (message: string): never => {
-    throw new MrcError((options.name ? `${options.name}: ` : '') + message);
-  };
   const builder = new StackBuilder(layout, bin, options, fail);
   const { sectionBytes, dataOffset } = layout;
   const { nz } = layout.header;
