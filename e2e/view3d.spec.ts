@@ -336,6 +336,82 @@ test('full resolution for the clip box uploads only that region', async () => {
   await page.getByTestId('clip-reset').click();
 });
 
+test('with inverted values the isosurface wraps the lowest voxels, as a CPU column test of getVolume() says', async () => {
+  // Raw cryo-ET contrast: dense matter is dark. Inverted, threshold t must surround the voxels at or below −t σ;
+  // it used to test "above −t σ", which filled the whole box. Looking down z, a column is covered exactly when
+  // its lowest z-score is ≤ −t (trilinear sampling aside), which the CPU decides from the engine's data.
+  // The FBP result of the side-by-side test (panel 0) has values of both signs; the ground truth has few below its
+  // mean. Looked at straight down z, orthographic, so that a canvas pixel is one column of voxels.
+  await page.getByTestId('render-mode').selectOption('iso');
+  await page.getByTestId('tf-invert').check();
+  await page.getByTestId('view-preset-xy').click();
+  await page.getByTestId('projection-ortho').check();
+  const threshold = await page.evaluate(async () => {
+    const [panel] = window.wedgelab3d.panels();
+    const { data } = await window.wedgelab3d.getVolume(panel.id, panel.display!.maxVoxels);
+    let sum = 0;
+    let sq = 0;
+    for (const v of data) sum += v;
+    const mean = sum / data.length;
+    for (const v of data) sq += (v - mean) ** 2;
+    const std = Math.sqrt(sq / data.length);
+    const lowest = [...data].map((v) => (mean - v) / std).sort((a, b) => b - a);
+    // A threshold that some voxels pass (about the 0.5 % lowest) and most do not.
+    return Math.round(lowest[Math.floor(0.005 * lowest.length)] * 10) / 10;
+  });
+  await page.getByTestId('iso-threshold').fill(String(threshold));
+  await settle();
+  const check = await page.evaluate(async (t) => {
+    const hook = window.wedgelab3d;
+    const [panel] = hook.panels();
+    const { nx, ny, nz, data } = await hook.getVolume(panel.id, panel.display!.maxVoxels);
+    let sum = 0;
+    let sq = 0;
+    for (const v of data) sum += v;
+    const mean = sum / data.length;
+    for (const v of data) sq += (v - mean) ** 2;
+    const std = Math.sqrt(sq / data.length);
+    const canvas = document.querySelector<HTMLCanvasElement>(`[data-testid=volume-canvas][data-result-id="${panel.id}"]`)!;
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const ctx = copy.getContext('2d')!;
+    ctx.drawImage(canvas, 0, 0);
+    const rgba = ctx.getImageData(0, 0, copy.width, copy.height).data;
+    const background = [rgba[0], rgba[1], rgba[2]]; // the canvas corner lies outside the box
+    let columns = 0;
+    let agree = 0;
+    let hits = 0;
+    let covered = 0;
+    for (let y = 4; y < ny - 4; y++)
+      for (let x = 4; x < nx - 4; x++) {
+        if (Math.abs(x - nx / 2) <= 3 || Math.abs(y - ny / 2) <= 3) continue; // cursor planes through the centre
+        const p = hook.project(panel.id, [(x + 0.5) / nx, (y + 0.5) / ny, 0.5]);
+        if (!p) continue;
+        const i = 4 * (Math.round(p[1] - 0.5) * copy.width + Math.round(p[0] - 0.5));
+        let lowest = Infinity;
+        for (let z = 0; z < nz; z++) lowest = Math.min(lowest, data[z * nx * ny + y * nx + x]);
+        const hit = (mean - lowest) / std >= t;
+        const drawn = Math.abs(rgba[i] - background[0]) + Math.abs(rgba[i + 1] - background[1]) + Math.abs(rgba[i + 2] - background[2]) > 12;
+        columns += 1;
+        hits += hit ? 1 : 0;
+        covered += drawn ? 1 : 0;
+        agree += hit === drawn ? 1 : 0;
+      }
+    return { columns, hitFraction: hits / columns, coveredFraction: covered / columns, agreement: agree / columns };
+  }, threshold);
+  console.log(`inverted isosurface at ${threshold}σ: ${JSON.stringify(check)}`);
+  await screenshot('iso-inverted');
+  expect(check.columns).toBeGreaterThan(1000);
+  expect(check.hitFraction).toBeGreaterThan(0.01);
+  expect(check.hitFraction).toBeLessThan(0.9);
+  expect(check.coveredFraction).toBeLessThan(0.95);
+  expect(check.agreement).toBeGreaterThan(0.85);
+  await page.getByTestId('tf-invert').uncheck();
+  await page.getByTestId('projection-ortho').uncheck();
+  await page.getByTestId('reset-3d-view').click();
+});
+
 test('frame rate per mode (window.wedgelab3d.measureFps)', async () => {
   await page.locator('[data-testid=compare-result]:checked:not(:disabled)').uncheck();
   await page.getByTestId('result-item').filter({ hasText: 'Ground truth' }).click();

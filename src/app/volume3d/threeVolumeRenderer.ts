@@ -248,7 +248,9 @@ export function createVolumeRenderer(): VolumeRenderer {
     u.signFlip.value = flip;
     u.winLo.value = lo;
     u.winInvWidth.value = 1 / Math.max(1e-6, hi - lo);
-    u.isoValue.value = flip * model.isoSigma;
+    // value() in the shader already carries signFlip, so the threshold stays +σ: inverted, the surface wraps the
+    // voxels at or below −σ (dense matter in raw contrast), instead of everything above −σ (the whole box).
+    u.isoValue.value = model.isoSigma;
     u.mode.value = MODE_INDEX[model.mode];
     const samples = quality === 'still' ? 2 * model.steps : model.steps;
     u.stepLength.value = 1 / samples;
