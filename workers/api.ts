@@ -47,6 +47,13 @@ export interface DatasetSummary {
    * fill a block dropped; originalNx × originalNy is the size in the file. Absent when loaded as stored.
    */
   loadBinning?: { bin: number; originalNx: number; originalNy: number };
+  /**
+   * Values read from the series' side files (.mdoc, .xf, .aln, .tlt), each with where it came from (e.g.
+   * "TS_01.mrc.mdoc line 8"), for the data panel. Empty for simulated data.
+   */
+  metadata: { label: string; value: string; source: string }[];
+  /** Why FBP/SIRT cannot weight this series by dose (no doses, no pixel size, …); null when they can. */
+  doseWeightingUnavailable: string | null;
   /** A series with synthesised tilts: the last `count` tilts in stack order were made by `label` from data set `sourceId`. */
   synthesized?: { count: number; label: string; sourceId: string };
 }

@@ -42,6 +42,7 @@ import type {
   Slice,
   SliceAxis,
 } from './api.ts';
+import { doseWeightingUnavailable } from '../src/engine/doseWeighting.ts';
 import { addModelFile, models } from './modelLibrary.ts';
 import { fittedSample, partialLabel } from './partialResult.ts';
 
@@ -90,9 +91,15 @@ function resultOf(id: string): Result {
   return result;
 }
 
-function addDataset(summary: Omit<DatasetSummary, 'id' | 'angleMin' | 'angleMax' | 'nx' | 'ny' | 'nTilts' | 'tiltAngles' | 'pixelSize'>, ts: TiltSeries): DatasetSummary {
+function addDataset(
+  summary: Omit<DatasetSummary, 'id' | 'angleMin' | 'angleMax' | 'nx' | 'ny' | 'nTilts' | 'tiltAngles' | 'pixelSize' | 'metadata' | 'doseWeightingUnavailable'> &
+    Partial<Pick<DatasetSummary, 'metadata'>>,
+  ts: TiltSeries,
+): DatasetSummary {
   const full: DatasetSummary = {
+    metadata: [],
     ...summary,
+    doseWeightingUnavailable: doseWeightingUnavailable(ts),
     id: nextId('d'),
     nx: ts.nx,
     ny: ts.ny,
