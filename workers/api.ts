@@ -210,11 +210,12 @@ export interface EngineWorkerApi {
   /** Open the WebGPU device (adapter limits requested). Throws a clear error without WebGPU. */
   init(): Promise<GpuInfo>;
   /**
-   * Read an MRC stack (.mrc/.st/.ali/.mrcs, optionally .gz) and its angles (.tlt/.rawtlt/.mdoc): the stack section
+   * Read an MRC stack (.mrc/.st/.ali/.mrcs, optionally .gz) and its side files (angles .tlt/.rawtlt/.mdoc/.aln, an
+   * IMOD .xf/.xtilt or AreTomo .aln alignment, applied on the GPU, SerialEM .mdoc metadata): the stack section
    * by section (never the whole file in memory), binned as it is read when options.bin > 1, so a stack of several
    * GB loads as its binned float32 stack. Progress after every section (wrap the callback with comlink.proxy);
    * with options.jobId, cancel(jobId) stops the load, which rejects with a "Cancelled" error and adds nothing.
-   * Other files in the drop are ignored (with a warning).
+   * Dark tilts (.aln dark frames, the .mdoc's rule) are left out; other files in the drop are ignored (with a warning).
    */
   loadFiles(files: File[], options?: LoadOptions, onProgress?: (progress: LoadProgress) => void): Promise<DatasetSummary>;
   /** Simulate the built-in demo tilt series; the ground truth is kept as a result. */

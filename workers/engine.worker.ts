@@ -42,6 +42,7 @@ import type {
   Slice,
   SliceAxis,
 } from './api.ts';
+import { alignLoadedTiltSeries } from '../src/engine/align/loaded.ts';
 import { doseWeightingUnavailable } from '../src/engine/doseWeighting.ts';
 import { addModelFile, models } from './modelLibrary.ts';
 import { fittedSample, partialLabel } from './partialResult.ts';
@@ -257,16 +258,18 @@ const api: EngineWorkerApi = {
     const load = async (signal?: AbortSignal) => {
       try {
         const dropped = files.map((file) => ({ name: file.name, blob: file }));
-        return await readTiltSeriesFiles(dropped, { bin: options.bin, signal, onProgress: onProgress && ((p) => void onProgress(p)) });
+        const loaded = await readTiltSeriesFiles(dropped, { bin: options.bin, signal, onProgress: onProgress && ((p) => void onProgress(p)) });
+        return { loaded, tiltSeries: await alignLoadedTiltSeries(await gpu(), loaded, signal) };
       } catch (error) {
         if (signal?.aborted) throw new CancelledError();
         throw error;
       }
     };
-    const loaded = options.jobId ? await withJob(options.jobId, load) : await load();
+    const { loaded, tiltSeries } = options.jobId ? await withJob(options.jobId, load) : await load();
     return addDataset(
       {
-        name: `${loaded.stackName} + ${loaded.angleName}`,
+        name: `${loaded.stackName} + ${loaded.sideNames.join(' + ')}`,
+        metadata: loaded.metadata,
         source: 'file',
         mode: loaded.mode,
         dtype: loaded.dtype === 'uint8' && loaded.mode === 0 ? 'uint8 (IMOD)' : loaded.dtype,
@@ -275,7 +278,7 @@ const api: EngineWorkerApi = {
         warnings: loaded.warnings,
         ...(loaded.bin > 1 && { loadBinning: { bin: loaded.bin, originalNx: loaded.original.nx, originalNy: loaded.original.ny } }),
       },
-      loaded.tiltSeries,
+      tiltSeries,
     );
   },
 

@@ -23,7 +23,7 @@ import { parseOptions } from './options.ts';
 
 const USAGE = `usage:
   wedgelab info FILE.mrc
-  wedgelab recon --tilts STACK.mrc --angles FILE.tlt --method ${methodChoices('reconstruction').join('|')}
+  wedgelab recon --tilts STACK.mrc --angles FILE.tlt [--xf F.xf [--xtilt F.xtilt] | --aln F.aln] [--mdoc F.mdoc] --method ${methodChoices('reconstruction').join('|')}
                  ${commonUsage('reconstruction')} --out TOMO.mrc|TOMO.ome.zarr [--force]
 ${methodUsage('reconstruction', '                 ')}
                  (--bin B averages B × B pixels of every tilt as the stack is read: memory for the binned stack only)

@@ -1,6 +1,7 @@
 /** `wedgelab recon`: reconstruct a tilt series file into a tomogram MRC. */
 import { openAsBlob } from 'node:fs';
 import { basename } from 'node:path';
+import { alignLoadedTiltSeries } from '../engine/align/loaded.ts';
 import { reconstruct } from '../engine/methods/runners.ts';
 import type { Progress, TiltSeries } from '../engine/types.ts';
 import { formatTlt } from '../io/angles.ts';
@@ -23,12 +24,14 @@ export function progressPrinter(quiet: boolean): (p: Progress) => void {
 }
 
 /**
- * Read a stack and its angle file from disk, the stack section by section (fs.openAsBlob: never the whole file in
- * memory) and binned at load by `bin`; warnings go to stderr.
+ * Read a stack and its side files (angles, alignment, .mdoc; io/sideFiles.ts) from disk, the stack section by
+ * section (fs.openAsBlob: never the whole file in memory) and binned at load by `bin`; warnings go to stderr.
+ * An alignment that came with it is not applied yet: see alignLoadedTiltSeries.
  */
-export async function readTiltSeriesPaths(tiltsPath: string, anglesPath: string, bin = 1): Promise<LoadedTiltSeries> {
+export async function readTiltSeriesPaths(tiltsPath: string, sidePaths: string | readonly string[], bin = 1): Promise<LoadedTiltSeries> {
   const read = async (path: string) => ({ name: basename(path), blob: await openAsBlob(path) });
-  const loaded = await readTiltSeriesFiles([await read(tiltsPath), await read(anglesPath)], { bin });
+  const side = await Promise.all((typeof sidePaths === 'string' ? [sidePaths] : sidePaths).map(read));
+  const loaded = await readTiltSeriesFiles([await read(tiltsPath), ...side], { bin });
   for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
   return loaded;
 }
@@ -54,18 +57,23 @@ export function sourceLabel(loaded: LoadedTiltSeries): string {
   return loaded.bin > 1 ? `${loaded.stackName} binned ${loaded.bin} at load` : loaded.stackName;
 }
 
+/** The files that may come with a stack: angles, an alignment, SerialEM metadata (any order, any subset with angles). */
+const SIDE_FLAGS = ['angles', 'xf', 'xtilt', 'aln', 'mdoc'] as const;
+
 export async function reconCommand(args: string[]): Promise<void> {
-  const command = methodCommand(args, 'reconstruction', ['tilts', 'angles', 'out']);
+  const command = methodCommand(args, 'reconstruction', ['tilts', 'out'], SIDE_FLAGS);
   if (!command) return;
   const { values, request, paths } = command;
   const outPath = paths.out;
-  await checkOutputs([outPath], [paths.tilts, paths.angles], values.force === true);
+  const sidePaths = SIDE_FLAGS.map((flag) => values[flag]).filter((path): path is string => typeof path === 'string');
+  await checkOutputs([outPath], [paths.tilts, ...sidePaths], values.force === true);
   // The GPU before the files: without one the process restarts on the software adapter, and reads (and warns) once.
   const gpu = await openCliGpu();
   const atLoad = binningAtLoad(request);
-  const loaded = await readTiltSeriesPaths(paths.tilts, paths.angles, atLoad.bin);
+  const loaded = await readTiltSeriesPaths(paths.tilts, sidePaths, atLoad.bin);
+  const tiltSeries = await alignLoadedTiltSeries(gpu, loaded);
   const started = performance.now();
-  const result = await reconstruct(gpu, loaded.tiltSeries, atLoad.request, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
+  const result = await reconstruct(gpu, tiltSeries, atLoad.request, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
   const seconds = (performance.now() - started) / 1000;
   await writeTomogram(outPath, result.volume, [result.label, `from ${sourceLabel(loaded)}`]);
   const { nx, ny, nz } = result.volume;

@@ -55,17 +55,88 @@ describe('readTiltSeriesFiles', () => {
     expect(loaded.warnings).toContain('pixel size 3.5 Å taken from np.mdoc (the MRC header says nothing)');
   });
 
-  it('keeps other files of the drop aside with a warning (side files a later reader may use), refuses a second stack', async () => {
-    const loaded = await readTiltSeriesFiles([stack, angles, file('tilt.xf', '1 0 0 1 0 0\n')]);
-    expect(loaded.warnings).toEqual(['ignored tilt.xf: not an MRC stack or a tilt-angle file']);
+  it('keeps other files of the drop aside with a warning, refuses a second stack', async () => {
+    const loaded = await readTiltSeriesFiles([stack, angles, file('notes.txt', 'hello')]);
+    expect(loaded.warnings).toEqual(['ignored notes.txt: not an MRC stack or a file that goes with one']);
     expect(await failure(readTiltSeriesFiles([stack, file('other.mrc', stackBytes), angles]))).toBe(
-      'several MRC stack (.mrc, .st, .ali, .mrcs, optionally .gz)s (tilt.st, other.mrc): drop one tilt series at a time',
+      'several MRC stacks (tilt.st, other.mrc): drop one tilt series at a time',
     );
-    expect(await failure(readTiltSeriesFiles([stack]))).toBe('no tilt-angle file (.tlt, .rawtlt or .mdoc) to go with the stack among tilt.st');
+    expect(await failure(readTiltSeriesFiles([stack]))).toBe('no tilt-angle file (.tlt, .rawtlt, .mdoc or AreTomo .aln) among tilt.st');
   });
 
   it('names the file in every refusal: a count mismatch, a truncated stack', async () => {
     expect(await failure(readTiltSeriesFiles([stack, file('short.tlt', formatTlt(tiltAngles.slice(1)))]))).toMatch(/short\.tlt.*6.*tilt\.st.*7|tilt\.st.*7.*short\.tlt.*6/);
     expect(await failure(readTiltSeriesFiles([file('cut.st', stackBytes.subarray(0, 3000)), angles]))).toMatch(/^cut\.st: truncated MRC data/);
+  });
+});
+
+/** A SerialEM .mdoc for the 7-section stack: 2 e/Å² per tilt, acquired in stack order, section 5 dark. */
+function mdocText(): string {
+  const sections = tiltAngles.map((a, k) => {
+    const mean = k === 5 ? 2 : 1000 * Math.cos((a * Math.PI) / 180);
+    return `[ZValue = ${k}]\nTiltAngle = ${a}\nExposureDose = 2\nMinMaxMean = 0 2000 ${mean}\nPixelSpacing = 2.2`;
+  });
+  return ['PixelSpacing = 2.2', 'Voltage = 300', '[T = SerialEM: Tilt axis angle = 85.3, binning = 1  spot = 8]', '', ...sections].join('\n');
+}
+
+describe('side files: alignment, .mdoc metadata', () => {
+  it('an .mdoc excludes its dark tilt, gives doses in acquisition order and says where each value came from', async () => {
+    const loaded = await readTiltSeriesFiles([file('tilt.ali', stackBytes), angles, file('tilt.mdoc', mdocText())]);
+    const kept = [0, 1, 2, 3, 4, 6];
+    expect(loaded.tiltSeries.nTilts).toBe(6);
+    expect(loaded.tiltSeries.tiltAngles).toEqual(kept.map((k) => tiltAngles[k]));
+    expect(loaded.tiltSeries.data).toEqual(Float32Array.from(kept.flatMap((k) => [...values.subarray(k * nx * ny, (k + 1) * nx * ny)])));
+    expect(loaded.tiltSeries.accumulatedDose).toEqual(kept.map((k) => 2 * k));
+    expect(loaded.tiltSeries.exposureDose).toEqual(kept.map(() => 2));
+    expect(loaded.tiltSeries.voltage).toBe(300);
+    expect(loaded.angleName).toBe('tilt.tlt');
+    expect(loaded.alignment).toBeNull();
+    expect(loaded.warnings.some((w) => /^tilt\.mdoc line \d+ \(MinMaxMean\): section 5 \(40°\) excluded/.test(w))).toBe(true);
+    const row = (label: string) => loaded.metadata.find((r) => r.label === label);
+    expect(row('Tilt axis')).toEqual({ label: 'Tilt axis', value: '85.3°', source: 'tilt.mdoc line 3' });
+    expect(row('Dark tilt excluded')?.value).toBe('section 5 (40°)');
+    expect(row('Dose')?.value).toBe('14.0 e/Å² in all, 2.00 per tilt on average');
+    expect(row('Tilt angles')?.source).toBe('tilt.tlt');
+  });
+
+  it('an IMOD .xf comes back in binned pixels, with its .tlt angles; a raw stack with an .mdoc axis and no alignment is warned about', async () => {
+    const xf = tiltAngles.map((_, k) => `1 0 0 1 ${2 * k} ${-k}`).join('\n');
+    const loaded = await readTiltSeriesFiles([stack, angles, file('tilt.xf', xf)], { bin: 2 });
+    expect(loaded.alignment?.source).toBe('tilt.xf');
+    // raw = aligned − D in raw pixels; binned by 2, 37 → 18 columns (the last dropped): x0′ = (−2k − ½ + ½)/2, y0′ = k/2.
+    const t = loaded.alignment!.transforms[3];
+    expect([t.xx, t.xy, t.yx, t.yy].map((v) => v + 0)).toEqual([1, 0, 0, 1]);
+    expect(t.x0).toBeCloseTo(-3, 12);
+    expect(t.y0).toBeCloseTo(1.5, 12);
+    expect(loaded.metadata.find((r) => r.label === 'Alignment applied')?.source).toBe('tilt.xf');
+    const raw = await readTiltSeriesFiles([stack, angles, file('tilt.mdoc', mdocText())]);
+    expect(raw.warnings).toContain("tilt.mdoc: the raw stack's tilt axis is at 85.3°; if this stack is not aligned yet (axis along Y), drop its .xf or .aln with it");
+  });
+
+  it('an AreTomo .aln gives the kept sections and their angles', async () => {
+    const rows = [0, 1, 2, 3, 4, 6].map((k) => `${k}  0.0  1.0  ${k}.5  0.0  1 1 1 0 ${tiltAngles[k]}`);
+    const aln = [`# RawSize = ${nx} ${ny} ${nz}`, '# DarkFrame = 0 5 40.00', '# SEC ROT GMAG TX TY SMEAN SFIT SCALE BASE TILT', ...rows].join('\n');
+    const loaded = await readTiltSeriesFiles([stack, file('tilt.aln', aln)]);
+    expect(loaded.tiltSeries.nTilts).toBe(6);
+    expect(loaded.tiltSeries.tiltAngles).toEqual([-60, -40, -20, 0, 20, 60]);
+    expect(loaded.angleName).toBe('tilt.aln (TILT column)');
+    expect(loaded.alignment?.keptSections).toEqual([0, 1, 2, 3, 4, 6]);
+    expect(loaded.alignment?.transforms[5].x0).toBe(6.5);
+    expect(loaded.metadata.find((r) => r.label === 'Sections excluded')).toEqual({ label: 'Sections excluded', value: '5', source: 'tilt.aln (dark frames)' });
+  });
+
+  it('bad or mismatched side files: one message naming the file (and the line)', async () => {
+    const xf = tiltAngles.map(() => '1 0 0 1 0 0').join('\n');
+    expect(await failure(readTiltSeriesFiles([stack, angles, file('bad.xf', xf.replace(/0 0$/, '0'))]))).toBe(
+      'bad.xf line 7: expected 6 numbers (A11 A12 A21 A22 DX DY), found 5',
+    );
+    const short = [file('short.xf', xf.split('\n').slice(1).join('\n')), file('short.tlt', formatTlt(tiltAngles.slice(1)))];
+    expect(await failure(readTiltSeriesFiles([stack, ...short]))).toBe(
+      'short.xf is for 6 sections but tilt.st has 7 sections',
+    );
+    expect(await failure(readTiltSeriesFiles([stack, angles, file('a.xf', xf), file('a.aln', '# RawSize = 1 1 1')]))).toBe(
+      'both an IMOD alignment (a.xf) and an AreTomo one (a.aln): drop one',
+    );
+    expect(await failure(readTiltSeriesFiles([stack, angles, file('tilt.mdoc', mdocText().replace('ExposureDose = 2', 'ExposureDose = x'))]))).toMatch(/^tilt\.mdoc line \d+: /);
   });
 });

@@ -1,12 +1,14 @@
 /**
- * A tilt series from the files a researcher drops: one MRC stack (.mrc/.st/.ali/.mrcs,
- * optionally .gz) and one angle file (.tlt/.rawtlt/.mdoc). Every failure names the file
- * and what was expected against what was found.
+ * A tilt series from the files a researcher drops: one MRC stack (.mrc/.st/.ali/.mrcs, optionally .gz)
+ * and its side files: angles (.tlt/.rawtlt/.mdoc/.aln), an alignment (IMOD .xf/.xtilt or AreTomo .aln) and
+ * SerialEM metadata (.mdoc), as io/sideFiles.ts reads them. Every failure names the file and what was
+ * expected against what was found.
  */
 import type { TiltSeries } from './types.ts';
-import { checkAngleCount, readAngleFile } from './angles.ts';
+import type { StackAlignment } from './alignmentFiles.ts';
 import type { MrcDtype } from './mrc.ts';
-import { readMrcStack, type StackReadOptions } from './mrcStream.ts';
+import { readMrcHeaderOf, readMrcStack, type StackReadOptions } from './mrcStream.ts';
+import { binAlignment, isSideFile, planSeries, readSideFiles, type MetadataRow } from './sideFiles.ts';
 import { checkTiltAngles, checkValues, tiltAngleWarnings } from './tiltSeriesChecks.ts';
 
 /** A dropped file: a browser File as `{ name: file.name, blob: file }`, or in Node `{ name, blob: await fs.openAsBlob(path) }`. */
@@ -21,7 +23,14 @@ export type TiltSeriesLoadOptions = Pick<StackReadOptions, 'bin' | 'onProgress' 
 export interface LoadedTiltSeries {
   tiltSeries: TiltSeries;
   stackName: string;
+  /** Where the tilt angles came from (a file name, or a file and a column). */
   angleName: string;
+  /** The side files read with the stack (angles, alignment, .mdoc). */
+  sideNames: string[];
+  /** Set when the stack is raw: how to resample tiltSeries' sections, in its (binned) pixels. */
+  alignment: StackAlignment | null;
+  /** Values read from the files, each with its source, for the data panel. */
+  metadata: MetadataRow[];
   mode: number;
   dtype: MrcDtype;
   /** Binned at load: bin × bin pixel blocks averaged (1 = as stored). */
@@ -44,45 +53,59 @@ export function isAngleFile(name: string): boolean {
   return ANGLES.test(name);
 }
 
-function pickOne(files: NamedBlob[], test: (name: string) => boolean, what: string): NamedBlob {
-  const found = files.filter((f) => test(f.name));
-  if (found.length === 0) throw new Error(`no ${what} among ${files.map((f) => f.name).join(', ') || 'the dropped files'}`);
-  if (found.length > 1) throw new Error(`several ${what}s (${found.map((f) => f.name).join(', ')}): drop one tilt series at a time`);
-  return found[0];
-}
-
 /**
- * The files of one tilt series in a drop: exactly one stack and one angle file; the others are kept aside, not
- * refused (a drop may hold a series' side files, e.g. IMOD's .xf or AreTomo's .aln, that a later reader can pick).
+ * The files of one tilt series in a drop: exactly one stack, its side files (angles, alignment, .mdoc; see
+ * io/sideFiles.ts), and the others, which are set aside with a warning, not refused.
  */
-export function sortDroppedFiles(files: NamedBlob[]): { stack: NamedBlob; angles: NamedBlob; others: NamedBlob[] } {
-  const stack = pickOne(files, isStackFile, 'MRC stack (.mrc, .st, .ali, .mrcs, optionally .gz)');
-  const angles = pickOne(files, isAngleFile, 'tilt-angle file (.tlt, .rawtlt or .mdoc) to go with the stack');
-  return { stack, angles, others: files.filter((f) => f !== stack && f !== angles) };
+export function sortDroppedFiles(files: NamedBlob[]): { stack: NamedBlob; side: NamedBlob[]; others: NamedBlob[] } {
+  const stacks = files.filter((f) => isStackFile(f.name));
+  const listed = files.map((f) => f.name).join(', ') || 'the dropped files';
+  if (stacks.length === 0) throw new Error(`no MRC stack (.mrc, .st, .ali, .mrcs, optionally .gz) among ${listed}`);
+  if (stacks.length > 1) throw new Error(`several MRC stacks (${stacks.map((f) => f.name).join(', ')}): drop one tilt series at a time`);
+  const side = files.filter((f) => isSideFile(f.name));
+  return { stack: stacks[0], side, others: files.filter((f) => f !== stacks[0] && !side.includes(f)) };
 }
 
 /**
- * Read a dropped tilt series: the stack section by section (binned at load when options.bin > 1; readMrcStack),
- * the angles, and the checks a run would make, so that a series that loads is one the methods can reconstruct.
+ * Read a dropped tilt series: the side files first (a wrong one fails at once, not after a 4 GB stack is read),
+ * then the stack section by section (binned at load when options.bin > 1; readMrcStack), keeping the sections
+ * the side files keep, and the checks a run would make, so that a series that loads is one the methods can
+ * reconstruct. When an alignment comes with the stack, `tiltSeries` holds the kept RAW sections and
+ * `alignment` (in binned pixels) says how to resample them (engine/align alignLoadedTiltSeries).
  */
 export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSeriesLoadOptions = {}): Promise<LoadedTiltSeries> {
-  const { stack, angles: angleFile, others } = sortDroppedFiles(files);
-  // The angles first: a wrong angle file fails at once, not after a 4 GB stack is read.
-  const angles = readAngleFile(angleFile.name, await angleFile.blob.text());
+  const { stack, side, others } = sortDroppedFiles(files);
+  const texts = await Promise.all(side.map(async (f) => ({ name: f.name, text: await f.blob.text() })));
+  readSideFiles(texts, files.map((f) => f.name));
+  const header = await readMrcHeaderOf(stack.blob);
+  const plan = planSeries(texts, { name: stack.name, nx: header.nx, ny: header.ny, nSections: header.nz });
   const mrc = await readMrcStack(stack.blob, { ...options, name: stack.name });
-  const { nx, ny, nz } = mrc;
-  checkAngleCount(angles.tiltAngles, nz, angleFile.name, stack.name);
-  const warnings = [...mrc.warnings];
-  if (others.length) warnings.push(`ignored ${others.map((f) => f.name).join(', ')}: not an MRC stack or a tilt-angle file`);
+  const warnings = [...mrc.warnings, ...plan.warnings];
+  if (others.length) warnings.push(`ignored ${others.map((f) => f.name).join(', ')}: not an MRC stack or a file that goes with one`);
   const bin = mrc.bin;
-  // Å per pixel as stored; the angle file's pixel size is of the stack as stored too.
+  // Å per pixel as stored; the .mdoc's pixel size is of the stack as stored too.
   let storedPixelSize = mrc.pixelSize[0] / bin;
-  if (angles.pixelSize && (storedPixelSize === 0 || storedPixelSize === 1) && angles.pixelSize !== storedPixelSize) {
-    warnings.push(`pixel size ${angles.pixelSize} Å taken from ${angleFile.name} (the MRC header says ${storedPixelSize || 'nothing'})`);
-    storedPixelSize = angles.pixelSize;
+  const mdocPixel = plan.mdoc?.pixelSize;
+  if (mdocPixel && (storedPixelSize === 0 || storedPixelSize === 1) && mdocPixel.value !== storedPixelSize) {
+    warnings.push(`pixel size ${mdocPixel.value} Å taken from ${plan.mdoc?.file} (the MRC header says ${storedPixelSize || 'nothing'})`);
+    storedPixelSize = mdocPixel.value;
   }
-  const pixelSize = storedPixelSize * bin;
-  const tiltSeries = { nx, ny, nTilts: nz, data: mrc.data, tiltAngles: angles.tiltAngles, pixelSize };
+  const { nx, ny } = mrc;
+  const plane = nx * ny;
+  // Kept sections moved down in place: no second copy of the stack.
+  plan.keptSections.forEach((k, j) => {
+    if (k !== j) mrc.data.copyWithin(j * plane, k * plane, (k + 1) * plane);
+  });
+  const tiltSeries: TiltSeries = {
+    nx,
+    ny,
+    nTilts: plan.keptSections.length,
+    data: plan.keptSections.length === mrc.nz ? mrc.data : mrc.data.subarray(0, plan.keptSections.length * plane),
+    tiltAngles: plan.tiltAngles,
+    pixelSize: storedPixelSize * bin,
+    ...(plan.accumulatedDose && { accumulatedDose: plan.accumulatedDose, exposureDose: plan.exposureDose }),
+    ...(plan.mdoc?.voltage && { voltage: plan.mdoc.voltage.value }),
+  };
   // Refused now, at load, rather than at the first run.
   const named = (file: string, check: () => void) => {
     try {
@@ -91,13 +114,16 @@ export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSerie
       throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
     }
   };
-  named(angleFile.name, () => checkTiltAngles(angles.tiltAngles));
+  named(plan.angleSource, () => checkTiltAngles(plan.tiltAngles));
   named(stack.name, () => checkValues(tiltSeries));
-  warnings.push(...tiltAngleWarnings(angles.tiltAngles).map((w) => `${angleFile.name}: ${w}`));
+  warnings.push(...tiltAngleWarnings(plan.tiltAngles).map((w) => `${plan.angleSource}: ${w}`));
   return {
     tiltSeries,
     stackName: stack.name,
-    angleName: angleFile.name,
+    angleName: plan.angleSource,
+    sideNames: side.map((f) => f.name),
+    alignment: plan.alignment && binAlignment(plan.alignment, bin, mrc.header),
+    metadata: [{ label: 'Pixel size', value: `${(storedPixelSize * bin).toPrecision(4)} Å${bin > 1 ? ` (binned ${bin})` : ''}`, source: mdocPixel && storedPixelSize === mdocPixel.value ? mdocPixel.source : `${stack.name} header` }, ...plan.rows],
     mode: mrc.header.mode,
     dtype: mrc.dtype,
     bin,

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { crossValidate } from '../../engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../../engine/evaluation/oddEven.ts';
 import { heldOutTilts, parseHeldOut } from '../../engine/evaluation/tiltSubsets.ts';
+import { alignLoadedTiltSeries } from '../../engine/align/loaded.ts';
 import type { GpuContext } from '../../engine/gpu/device.ts';
 import { choiceFlag, intFlag, requireFlag, UsageError, type FlagValues } from '../../engine/methods/flags.ts';
 import type { RequestOf } from '../../engine/methods/registry.ts';
@@ -147,7 +148,7 @@ async function runSeries(batch: Batch, entry: SeriesEntry): Promise<void> {
   let ts: TiltSeries | null = null;
   let loadError = '';
   try {
-    ts = (await readTiltSeriesPaths(entry.stack, entry.angles, bin)).tiltSeries;
+    ts = await alignLoadedTiltSeries(batch.gpu, await readTiltSeriesPaths(entry.stack, [entry.angles, ...entry.sideFiles], bin));
   } catch (error) {
     loadError = (error as Error).message;
   }

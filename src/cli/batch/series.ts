@@ -1,6 +1,7 @@
 /**
  * The tilt series of a batch: from a TSV list (name, stack, angle file; paths relative to the list) or from a
- * folder (its stacks with their angle files beside them, and its subfolders that hold one stack each).
+ * folder (its stacks with their angle files beside them, and its subfolders that hold one stack each); either
+ * way with the side files found beside each stack (.mdoc, and .xf/.xtilt/.aln for a raw stack).
  * Sorted by name, so that a SLURM array task index means the same series in every task.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -13,6 +14,11 @@ export interface SeriesEntry {
   name: string;
   stack: string;
   angles: string;
+  /**
+   * Found beside the stack: STEM.mdoc or STACK.mdoc (metadata), and for a stack that is not an aligned .ali,
+   * its alignment STEM.xf (with STEM.xtilt) or STEM.aln, which the load applies.
+   */
+  sideFiles: string[];
 }
 
 /** A stack's name without its extensions (tilt_series.mrc.gz → tilt_series). */
@@ -26,13 +32,21 @@ function angleFileFor(stack: string, files: readonly string[]): string | undefin
   return candidates.find((name) => files.includes(name));
 }
 
+/** The side files of a stack among the files of its folder (SeriesEntry.sideFiles), the angle file left out. */
+function sideFilesFor(stack: string, angles: string, files: readonly string[]): string[] {
+  const metadata = [`${stem(stack)}.mdoc`, `${basename(stack)}.mdoc`];
+  // An .ali is already aligned: the .xf beside it is the one that made it, not one to apply again.
+  const alignment = /\.ali(\.gz)?$/i.test(stack) ? [] : ['xf', 'xtilt', 'aln'].map((ext) => `${stem(stack)}.${ext}`);
+  return [...new Set([...metadata, ...alignment])].filter((name) => files.includes(name) && name !== basename(angles));
+}
+
 async function seriesInFolder(folder: string, name: (stack: string) => string): Promise<{ found: SeriesEntry[]; missing: string[] }> {
   const files = await readdir(folder);
   const found: SeriesEntry[] = [];
   const missing: string[] = [];
   for (const stack of files.filter(isStackFile)) {
     const angles = angleFileFor(stack, files);
-    if (angles) found.push({ name: name(stack), stack: join(folder, stack), angles: join(folder, angles) });
+    if (angles) found.push({ name: name(stack), stack: join(folder, stack), angles: join(folder, angles), sideFiles: sideFilesFor(stack, angles, files).map((f) => join(folder, f)) });
     else missing.push(join(folder, stack));
   }
   return { found, missing };
@@ -68,7 +82,7 @@ function seriesFromTsv(path: string, text: string): SeriesEntry[] {
     const [stack, angles] = cells.slice(-2).map((c) => resolve(base, c));
     if (!isStackFile(stack)) throw new UsageError(`${path} line ${i + 1}: ${cells.at(-2)} is not an MRC stack (.mrc, .st, .ali, .mrcs)`);
     if (!isAngleFile(angles)) throw new UsageError(`${path} line ${i + 1}: ${cells.at(-1)} is not an angle file (.tlt, .rawtlt, .mdoc)`);
-    return [{ name: cells.length === 3 ? cells[0] : stem(stack), stack, angles }];
+    return [{ name: cells.length === 3 ? cells[0] : stem(stack), stack, angles, sideFiles: [] }];
   });
 }
 
@@ -76,6 +90,9 @@ export async function listSeries(list: string): Promise<SeriesEntry[]> {
   const info = await stat(list).catch(() => null);
   if (!info) throw new UsageError(`--list ${list}: no such file or folder`);
   const entries = info.isDirectory() ? await seriesFromFolder(list) : seriesFromTsv(list, await readFile(list, 'utf8'));
+  for (const entry of entries.filter((e) => e.sideFiles.length === 0)) {
+    entry.sideFiles = sideFilesFor(entry.stack, entry.angles, await readdir(dirname(entry.stack))).map((f) => join(dirname(entry.stack), f));
+  }
   const names = new Set<string>();
   for (const entry of entries) {
     if (!/^[\w.-]+$/.test(entry.name)) throw new UsageError(`series name "${entry.name}" (${entry.stack}): use letters, digits, '.', '_' and '-' only`);

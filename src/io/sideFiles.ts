@@ -1,0 +1,183 @@
+/**
+ * The files that come with a stack off the pipeline, and what they decide about it (docs/loading.md#side-files):
+ *
+ *  - tilt angles: a .tlt (IMOD's refined angles) over a .rawtlt, over the .aln's TILT column, over the .mdoc;
+ *  - an alignment to apply to a raw stack: IMOD .xf (with the .tlt and .xtilt) or AreTomo .aln, not both;
+ *  - metadata: the SerialEM .mdoc (pixel size, tilt axis, voltage, doses, dark tilts).
+ *
+ * The result is a plan in raw stack sections: which sections to keep (the .aln's and the .mdoc's dark tilts
+ * left out), their angles and doses, the alignment restricted to them, and every value with its source.
+ */
+import { AlignmentFileError, aretomoAlignment, checkAlignment, imodAlignment, type Affine2D, type StackAlignment, type TextFile } from './alignmentFiles.ts';
+import { checkAngleCount, parseMdocMetadata, parseTlt, type MdocMetadata } from './angles.ts';
+
+export interface MetadataRow {
+  label: string;
+  value: string;
+  source: string;
+}
+
+/** What the side files say about a stack of `nSections` raw sections. */
+export interface SeriesPlan {
+  /** Raw sections that make up the tilt series, in stack order. */
+  keptSections: number[];
+  /** Degrees, one per kept section. */
+  tiltAngles: number[];
+  /** The file the angles came from. */
+  angleSource: string;
+  /** To resample the kept sections with (transforms[j] for keptSections[j]); null for an aligned stack. */
+  alignment: StackAlignment | null;
+  mdoc: MdocMetadata | null;
+  /** e/Å², one per kept section, when the .mdoc gives doses. */
+  accumulatedDose?: number[];
+  exposureDose?: number[];
+  rows: MetadataRow[];
+  warnings: string[];
+}
+
+const SIDE = /\.(tlt|rawtlt|mdoc|xf|xtilt|aln)$/i;
+
+export function isSideFile(name: string): boolean {
+  return SIDE.test(name);
+}
+
+const extension = (name: string): string => name.slice(name.lastIndexOf('.') + 1).toLowerCase();
+
+function atMostOne(files: TextFile[], ext: string): TextFile | undefined {
+  const found = files.filter((f) => extension(f.name) === ext);
+  if (found.length > 1) throw new Error(`several .${ext} files (${found.map((f) => f.name).join(', ')}): drop one tilt series at a time`);
+  return found[0];
+}
+
+/** The side files of one drop, read as text; at least one of them must give tilt angles. */
+export function readSideFiles(files: TextFile[], dropped = files.map((f) => f.name)): { tlt?: TextFile; rawtlt?: TextFile; mdoc?: TextFile; xf?: TextFile; xtilt?: TextFile; aln?: TextFile } {
+  const picked = Object.fromEntries(['tlt', 'rawtlt', 'mdoc', 'xf', 'xtilt', 'aln'].map((ext) => [ext, atMostOne(files, ext)]));
+  if (picked.xf && picked.aln) throw new Error(`both an IMOD alignment (${picked.xf.name}) and an AreTomo one (${picked.aln.name}): drop one`);
+  if (!picked.tlt && !picked.rawtlt && !picked.mdoc && !picked.aln) {
+    throw new Error(`no tilt-angle file (.tlt, .rawtlt, .mdoc or AreTomo .aln) among ${dropped.join(', ') || 'the dropped files'}`);
+  }
+  return picked;
+}
+
+/**
+ * The plan for a stack (its name and raw size in sections and pixels). Every mismatch is an error naming
+ * both files and both counts; a bad line in a side file is an error naming the file and the line.
+ */
+export function planSeries(files: TextFile[], stack: { name: string; nx: number; ny: number; nSections: number }): SeriesPlan {
+  const side = readSideFiles(files);
+  const warnings: string[] = [];
+  const rows: MetadataRow[] = [];
+  const mdoc = side.mdoc ? parseMdocMetadata(side.mdoc.text, side.mdoc.name) : null;
+  if (mdoc) checkAngleCount(mdoc.tiltAngles.value, stack.nSections, mdoc.file, stack.name);
+  const alignment = side.xf ? imodAlignment(side.xf, side.tlt, side.xtilt) : side.aln ? aretomoAlignment(side.aln) : null;
+  if (alignment) {
+    checkAlignment(alignment, stack);
+    warnings.push(...alignment.warnings);
+  } else if (side.xtilt) {
+    warnings.push(`${side.xtilt.name} is ignored: it belongs with an IMOD .xf alignment`);
+  }
+  // Angles per raw section, where known (an .aln gives them for its kept sections only).
+  const { angleSource, anglesOf } = rawAngles(side, alignment, mdoc, stack);
+  let kept = alignment ? [...alignment.keptSections] : Array.from({ length: stack.nSections }, (_, k) => k);
+  if (alignment && alignment.keptSections.length < stack.nSections) {
+    rows.push({ label: 'Sections excluded', value: missing(alignment.keptSections, stack.nSections).join(', '), source: `${alignment.source} (dark frames)` });
+  }
+  for (const dark of mdoc?.darkTilts ?? []) {
+    if (!kept.includes(dark.section)) continue;
+    kept = kept.filter((k) => k !== dark.section);
+    warnings.push(`${dark.source}: section ${dark.section} (${dark.tiltAngle}°) excluded: ${dark.reason}`);
+    rows.push({ label: 'Dark tilt excluded', value: `section ${dark.section} (${dark.tiltAngle}°)`, source: dark.source });
+  }
+  if (kept.length < 2) throw new Error(`${stack.name}: only ${kept.length} section${kept.length === 1 ? '' : 's'} left after excluding dark ones`);
+  const plan: SeriesPlan = {
+    keptSections: kept,
+    tiltAngles: kept.map(anglesOf),
+    angleSource,
+    alignment: alignment && restrict(alignment, kept),
+    mdoc,
+    rows,
+    warnings,
+  };
+  if (mdoc) addMdoc(plan, mdoc, alignment !== null || /\.ali$/i.test(stack.name));
+  if (alignment) rows.push({ label: 'Alignment applied', value: `${alignment.transforms.length} sections resampled (bilinear)`, source: alignment.source });
+  rows.push({ label: 'Tilt angles', value: `${plan.tiltAngles.length} angles`, source: angleSource });
+  return plan;
+}
+
+function missing(kept: number[], n: number): number[] {
+  return Array.from({ length: n }, (_, k) => k).filter((k) => !kept.includes(k));
+}
+
+function rawAngles(
+  side: ReturnType<typeof readSideFiles>,
+  alignment: StackAlignment | null,
+  mdoc: MdocMetadata | null,
+  stack: { name: string; nSections: number },
+): { angleSource: string; anglesOf: (section: number) => number } {
+  const list = side.tlt ?? side.rawtlt;
+  if (list) {
+    const angles = parseTlt(list.text, list.name);
+    checkAngleCount(angles, stack.nSections, list.name, stack.name);
+    return { angleSource: list.name, anglesOf: (k) => angles[k] };
+  }
+  if (alignment?.tiltAngles) {
+    const bySection = new Map(alignment.keptSections.map((k, j) => [k, (alignment.tiltAngles as number[])[j]]));
+    return { angleSource: `${alignment.source} (TILT column)`, anglesOf: (k) => bySection.get(k) as number };
+  }
+  if (mdoc) return { angleSource: mdoc.tiltAngles.source, anglesOf: (k) => mdoc.tiltAngles.value[k] };
+  throw new AlignmentFileError(`${alignment?.source ?? stack.name}: no tilt angles for it (drop the .tlt too)`);
+}
+
+/** The alignment's transforms for the kept sections only. */
+function restrict(alignment: StackAlignment, kept: number[]): StackAlignment {
+  const bySection = new Map<number, Affine2D>(alignment.keptSections.map((k, j) => [k, alignment.transforms[j]]));
+  return { ...alignment, keptSections: kept, transforms: kept.map((k) => bySection.get(k) as Affine2D), tiltAngles: undefined };
+}
+
+function addMdoc(plan: SeriesPlan, mdoc: MdocMetadata, aligned: boolean): void {
+  const { rows, warnings, keptSections } = plan;
+  if (mdoc.pixelSize) rows.push({ label: 'Pixel size (file)', value: `${mdoc.pixelSize.value} Å`, source: mdoc.pixelSize.source });
+  if (mdoc.voltage) rows.push({ label: 'Voltage', value: `${mdoc.voltage.value} kV`, source: mdoc.voltage.source });
+  if (mdoc.tiltAxisAngle) {
+    rows.push({ label: 'Tilt axis', value: `${mdoc.tiltAxisAngle.value}°`, source: mdoc.tiltAxisAngle.source });
+    // The .mdoc describes the raw stack; whether this stack is still raw only its alignment files tell.
+    if (!aligned) {
+      warnings.push(
+        `${mdoc.file}: the raw stack's tilt axis is at ${mdoc.tiltAxisAngle.value}°; if this stack is not aligned yet (axis along Y), drop its .xf or .aln with it`,
+      );
+    }
+  }
+  rows.push({ label: 'Acquisition order', value: `by ${mdoc.acquisitionOrder.from}`, source: mdoc.acquisitionOrder.source });
+  if (mdoc.exposureDose && mdoc.accumulatedDose) {
+    const exposure = mdoc.exposureDose.map((d) => d.value);
+    const accumulated = mdoc.accumulatedDose.value;
+    plan.exposureDose = keptSections.map((k) => exposure[k]);
+    plan.accumulatedDose = keptSections.map((k) => accumulated[k]);
+    const total = exposure.reduce((s, d) => s + d, 0);
+    rows.push({ label: 'Dose', value: `${total.toFixed(1)} e/Å² in all, ${(total / exposure.length).toFixed(2)} per tilt on average`, source: mdoc.accumulatedDose.source });
+  } else {
+    rows.push({ label: 'Dose', value: 'unknown', source: mdoc.file });
+  }
+  warnings.push(...mdoc.notes.map((note) => `${mdoc.file}: ${note}`));
+}
+
+/**
+ * The alignment in pixels of a stack binned by `bin` at load (bin × bin blocks averaged, edge pixels that do
+ * not fill a block dropped). A binned pixel at centred c′ covers raw centred b·c′ − r/2, r = n mod b, so
+ * raw = A·aligned + t becomes raw′ = A·aligned′ + (t − A·h + h)/b with h = (rx/2, ry/2): newstack's order
+ * (bin first, then interpolate), exact for the block centres.
+ */
+export function binAlignment(alignment: StackAlignment, bin: number, raw: { nx: number; ny: number }): StackAlignment {
+  if (bin === 1) return alignment;
+  const hx = (raw.nx % bin) / 2;
+  const hy = (raw.ny % bin) / 2;
+  return {
+    ...alignment,
+    transforms: alignment.transforms.map((t) => ({
+      ...t,
+      x0: (t.x0 - (t.xx * hx + t.xy * hy) + hx) / bin,
+      y0: (t.y0 - (t.yx * hx + t.yy * hy) + hy) / bin,
+    })),
+    rawSize: alignment.rawSize && { nx: Math.floor(alignment.rawSize.nx / bin), ny: Math.floor(alignment.rawSize.ny / bin) },
+  };
+}
