@@ -1,0 +1,61 @@
+/**
+ * End-to-end: a raw stack dropped with its IMOD .xf and .tlt loads as an aligned data set that names its side
+ * files and what came from each; a bad or mismatched side file is one message naming the file (and the line),
+ * and the data sets already loaded stay as they were. (The resampling's numbers: src/engine/align/*.test.ts.)
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { simulatedStack, writeTlt } from './fixtures.ts';
+import { openDemoPage } from './helpers.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+let page: Page;
+const pageErrors: string[] = [];
+const angles = Array.from({ length: 11 }, (_, k) => -50 + 10 * k);
+const text = (name: string, content: string) => ({ name, mimeType: 'text/plain', buffer: Buffer.from(content) });
+const xf = (count: number) => Array.from({ length: count }, (_, k) => `0.9998 -0.0175 0.0175 0.9998 ${k - 5} ${0.5 * k}`).join('\n');
+
+test.beforeAll(async ({ browser }) => {
+  page = await openDemoPage(browser, pageErrors);
+});
+
+test.afterAll(async () => {
+  await page.close();
+});
+
+test('a raw stack with its .xf and .tlt loads aligned, naming its side files and the alignment', async () => {
+  const stack = await simulatedStack(48, 48, angles);
+  await page.getByTestId('file-input').setInputFiles([
+    { name: 'raw.st', mimeType: 'application/octet-stream', buffer: stack },
+    { name: 'raw.tlt', mimeType: 'text/plain', buffer: writeTlt(angles) },
+    text('raw.xf', xf(angles.length)),
+  ]);
+  await expect(page.getByTestId('dataset-summary')).toContainText('raw.st', { timeout: 60_000 });
+  const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  expect(dataset.name).toBe('raw.st + raw.tlt + raw.xf');
+  expect([dataset.nx, dataset.ny, dataset.nTilts]).toEqual([48, 48, 11]);
+  expect(dataset.metadata).toContainEqual({ label: 'Alignment applied', value: '11 sections resampled (bilinear)', source: 'raw.xf' });
+  expect(dataset.metadata).toContainEqual({ label: 'Tilt angles', value: '11 angles', source: 'raw.tlt' });
+});
+
+test('a bad or mismatched side file is one message naming it; what was loaded stays', async () => {
+  const stack = await simulatedStack(48, 48, angles);
+  const before = await page.evaluate(() => window.wedgelab.datasets().map((d) => d.id));
+  const drop = async (side: { name: string; mimeType: string; buffer: Buffer }) => {
+    await page.getByTestId('file-input').setInputFiles([
+      { name: 'raw.st', mimeType: 'application/octet-stream', buffer: stack },
+      { name: 'raw.tlt', mimeType: 'text/plain', buffer: writeTlt(angles) },
+      side,
+    ]);
+  };
+  await drop(text('bad.xf', xf(angles.length).replace(/ [-\d.]+$/, '')));
+  await expect(page.getByTestId('error-message')).toContainText('bad.xf line 11: expected 6 numbers (A11 A12 A21 A22 DX DY), found 5');
+  await page.getByTestId('error-dismiss').click();
+  await drop(text('short.xf', xf(angles.length - 1)));
+  await expect(page.getByTestId('error-message')).toContainText('raw.tlt has 11 angles but short.xf has 10 transforms');
+  await page.getByTestId('error-dismiss').click();
+  await drop(text('raw.aln', '# RawSize = 48 48 9\n# SEC ROT GMAG TX TY SMEAN SFIT SCALE BASE TILT\n0 0 1 0 0 1 1 1 0 0'));
+  await expect(page.getByTestId('error-message')).toContainText('raw.aln');
+  expect(await page.evaluate(() => window.wedgelab.datasets().map((d) => d.id))).toEqual(before);
+  expect(pageErrors).toEqual([]);
+});
