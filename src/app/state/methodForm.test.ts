@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRequest, defaultForm, formDescription, methodTitle } from './methodForm.ts';
+import { buildRequest, defaultForm, doseWeightingField, formDescription, methodTitle } from './methodForm.ts';
 
 describe('method form', () => {
   it('starts every method at its own page defaults, the coordinate network at the paper defaults', () => {
@@ -56,5 +56,28 @@ describe('method form', () => {
       'Coordinate network (SIREN 16×1, ω0 30, slab 8, 2000/400 steps, lr 0.001→0.0001/0.0001→0.00001, TV 0.01, seed 1, thickness 32, bin 1)',
     );
     expect(formDescription({ ...form, choice: { ...form.choice, reconstruction: 'localnet' } })).toBe('Local network (broad-p11-wavelet, thickness 32, bin 1)');
+  });
+
+  it("shows FBP's and SIRT's dose weighting as the engine will resolve it for the selected data set", () => {
+    const withDoses = { doseWeightingUnavailable: null };
+    const withoutDoses = { doseWeightingUnavailable: 'the tilt series has no doses' };
+    // Untouched (undefined): on where the series can be weighted, as common.ts doseWeightingDefault resolves it.
+    expect(doseWeightingField(undefined, withDoses)).toEqual({ checked: true, unavailable: null });
+    expect(doseWeightingField(false, withDoses)).toEqual({ checked: false, unavailable: null });
+    expect(doseWeightingField(true, withDoses)).toEqual({ checked: true, unavailable: null });
+    // Locked off with the reason, whatever the form holds.
+    expect(doseWeightingField(undefined, withoutDoses)).toEqual({ checked: false, unavailable: 'the tilt series has no doses' });
+    expect(doseWeightingField(true, withoutDoses)).toEqual({ checked: false, unavailable: 'the tilt series has no doses' });
+    expect(doseWeightingField(true, undefined)).toEqual({ checked: false, unavailable: 'no data set is selected' });
+  });
+
+  it('leaves dose weighting to the engine until the checkbox is set, then sends it', () => {
+    const form = defaultForm(16);
+    expect(form.options.fbp.doseWeighting).toBeUndefined();
+    expect(buildRequest(form, 'fbp').params).not.toHaveProperty('doseWeighting');
+    const options = { ...form.options, fbp: { ...form.options.fbp, doseWeighting: false }, sirt: { ...form.options.sirt, doseWeighting: false } };
+    expect(buildRequest({ ...form, options }, 'fbp').params).toMatchObject({ doseWeighting: false, filter: { name: 'cosine' } });
+    expect(buildRequest({ ...form, options }, 'sirt').params).toMatchObject({ doseWeighting: false, iterations: 20 });
+    expect(formDescription({ ...form, options: { ...form.options, fbp: { ...form.options.fbp, doseWeighting: true } } })).toBe('FBP (cosine, thickness 16, bin 1, dose-weighted)');
   });
 });

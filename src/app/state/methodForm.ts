@@ -5,7 +5,7 @@
  */
 import type { FormOptions, MethodKind } from '../../engine/methods/definition.ts';
 import { METHODS, methodDefinition, methodLabel, methodsOfKind, type KindOf, type MethodNameOf, type ParamsOf } from '../../engine/methods/registry.ts';
-import type { CommonParams, MethodName, MethodParams, MethodRequest } from '../../../workers/api.ts';
+import type { CommonParams, DatasetSummary, MethodName, MethodParams, MethodRequest } from '../../../workers/api.ts';
 
 /** The methods the method panel runs on a tilt series. */
 export type ReconstructionName = MethodNameOf<'reconstruction'>;
@@ -50,4 +50,21 @@ export function formDescription(form: MethodForm): string {
 /** A method's short name, e.g. "FBP". */
 export function methodTitle(method: MethodName): string {
   return methodDefinition(method).title;
+}
+
+/** The dose weighting checkbox of FBP's and SIRT's forms (docs/metadata.md#dose-weighting). */
+export interface DoseWeightingField {
+  checked: boolean;
+  /** Why the selected data set cannot be dose weighted (the checkbox is then locked off); null when it can. */
+  unavailable: string | null;
+}
+
+/**
+ * The checkbox for a form's `doseWeighting` (undefined until the user sets it) and the selected data set: as the
+ * engine resolves it (common.ts doseWeightingDefault), on unless unchecked when the series can be weighted,
+ * off with the reason when it cannot.
+ */
+export function doseWeightingField(doseWeighting: boolean | undefined, dataset: Pick<DatasetSummary, 'doseWeightingUnavailable'> | undefined): DoseWeightingField {
+  const unavailable = dataset ? dataset.doseWeightingUnavailable : 'no data set is selected';
+  return { checked: unavailable === null && (doseWeighting ?? true), unavailable };
 }

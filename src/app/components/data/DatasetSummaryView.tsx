@@ -1,6 +1,26 @@
 import type { DatasetSummary } from '../../../../workers/api.ts';
 import { formatAngle, formatNumber, formatSize } from '../../util/format.ts';
 
+/** The values read from the series' side files, each with the file (and line) it came from; nothing when there are none. */
+function MetadataTable({ metadata }: { metadata: DatasetSummary['metadata'] }) {
+  if (metadata.length === 0) return null;
+  return (
+    <table className="metadata" data-testid="dataset-metadata">
+      <tbody>
+        {metadata.map(({ label, value, source }) => (
+          <tr key={`${label} ${source}`} data-testid="metadata-row">
+            <th scope="row">{label}</th>
+            <td>{value}</td>
+            <td className="metadata-source" title={source}>
+              {source}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function DatasetSummaryView({ dataset }: { dataset: DatasetSummary }) {
   const { nx, ny, nTilts, mode, dtype, pixelSize, angleMin, angleMax, tiltAngles, stats, warnings } = dataset;
   return (
@@ -42,6 +62,7 @@ export function DatasetSummaryView({ dataset }: { dataset: DatasetSummary }) {
           {formatNumber(stats.min)} … {formatNumber(stats.max)}, mean {formatNumber(stats.mean)}
         </dd>
       </dl>
+      <MetadataTable metadata={dataset.metadata} />
       {warnings.length > 0 && (
         <ul className="warnings" data-testid="dataset-warnings">
           {warnings.map((w) => (

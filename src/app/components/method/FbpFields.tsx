@@ -1,5 +1,6 @@
 import { FILTER_NAMES, RADIAL_DEFAULTS, type FilterName } from '../../../engine/filters.ts';
 import { NumberField } from '../NumberField.tsx';
+import { DoseWeightingField } from './DoseWeightingField.tsx';
 import { useMethodOptions } from './useMethodOptions.ts';
 
 const FILTER_LABELS: Record<FilterName, string> = {
@@ -12,7 +13,7 @@ const FILTER_LABELS: Record<FilterName, string> = {
 };
 
 export function FbpFields({ disabled }: { disabled: boolean }) {
-  const [{ filter }, update] = useMethodOptions('fbp');
+  const [{ filter, doseWeighting }, update] = useMethodOptions('fbp');
   const setFilter = (next: typeof filter) => update({ filter: next });
   return (
     <>
@@ -40,6 +41,7 @@ export function FbpFields({ disabled }: { disabled: boolean }) {
           <NumberField label="Falloff σ" unit="cyc/px" min={0} max={0.5} step={0.005} value={filter.falloff ?? RADIAL_DEFAULTS.falloff} onChange={(falloff) => setFilter({ ...filter, falloff })} disabled={disabled} testId="radial-falloff" />
         </div>
       )}
+      <DoseWeightingField value={doseWeighting} onChange={(next) => update({ doseWeighting: next })} disabled={disabled} />
     </>
   );
 }

@@ -1,4 +1,5 @@
 import { NumberField } from '../NumberField.tsx';
+import { DoseWeightingField } from './DoseWeightingField.tsx';
 import { useMethodOptions } from './useMethodOptions.ts';
 
 export function SirtFields({ disabled }: { disabled: boolean }) {
@@ -13,6 +14,7 @@ export function SirtFields({ disabled }: { disabled: boolean }) {
         <input type="checkbox" checked={sirt.positivity} disabled={disabled} onChange={(e) => update({ positivity: e.target.checked })} data-testid="positivity" />
         Positivity constraint
       </label>
+      <DoseWeightingField value={sirt.doseWeighting} onChange={(doseWeighting) => update({ doseWeighting })} disabled={disabled} />
     </>
   );
 }
