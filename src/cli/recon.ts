@@ -1,5 +1,6 @@
 /** `wedgelab recon`: reconstruct a tilt series file into a tomogram MRC. */
 import { openAsBlob } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { alignLoadedTiltSeries } from '../engine/align/loaded.ts';
 import { reconstruct } from '../engine/methods/runners.ts';
@@ -29,7 +30,12 @@ export function progressPrinter(quiet: boolean): (p: Progress) => void {
  * An alignment that came with it is not applied yet: see alignLoadedTiltSeries.
  */
 export async function readTiltSeriesPaths(tiltsPath: string, sidePaths: string | readonly string[], bin = 1): Promise<LoadedTiltSeries> {
-  const read = async (path: string) => ({ name: basename(path), blob: await openAsBlob(path) });
+  const read = async (path: string) => {
+    // openAsBlob's own error does not name the file, nor say why.
+    const info = await stat(path).catch(() => null);
+    if (!info?.isFile()) throw new Error(`${path}: ${info ? 'not a file' : 'no such file'}`);
+    return { name: basename(path), blob: await openAsBlob(path) };
+  };
   const side = await Promise.all((typeof sidePaths === 'string' ? [sidePaths] : sidePaths).map(read));
   const loaded = await readTiltSeriesFiles([await read(tiltsPath), ...side], { bin });
   for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);

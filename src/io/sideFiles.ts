@@ -158,7 +158,7 @@ function addMdoc(plan: SeriesPlan, mdoc: MdocMetadata, aligned: boolean): void {
   } else {
     rows.push({ label: 'Dose', value: 'unknown', source: mdoc.file });
   }
-  warnings.push(...mdoc.notes.map((note) => `${mdoc.file}: ${note}`));
+  warnings.push(...mdoc.notes); // each already names the file
 }
 
 /**
