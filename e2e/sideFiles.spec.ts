@@ -3,6 +3,9 @@
  * files and what came from each; a bad or mismatched side file is one message naming the file (and the line),
  * and the data sets already loaded stay as they were. (The resampling's numbers: src/engine/align/*.test.ts.)
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { simulatedStack, writeTlt } from './fixtures.ts';
 import { openDemoPage } from './helpers.ts';
@@ -58,4 +61,26 @@ test('a bad or mismatched side file is one message naming it; what was loaded st
   await expect(page.getByTestId('error-message')).toContainText('raw.aln');
   expect(await page.evaluate(() => window.wedgelab.datasets().map((d) => d.id))).toEqual(before);
   expect(pageErrors).toEqual([]);
+});
+
+test('the same files dropped again select their data set instead of loading a copy, and say so', async () => {
+  // Files on disk, so that a second drop carries the same modification times.
+  const dir = mkdtempSync(join(tmpdir(), 'wedgelab-again-'));
+  try {
+    writeFileSync(join(dir, 'again.mrc'), await simulatedStack(32, 32, angles));
+    writeFileSync(join(dir, 'again.tlt'), writeTlt(angles));
+    const paths = [join(dir, 'again.mrc'), join(dir, 'again.tlt')];
+    await page.getByTestId('file-input').setInputFiles(paths);
+    await expect(page.getByTestId('dataset-summary')).toContainText('again.mrc');
+    const first = await page.evaluate(() => window.wedgelab.datasets().at(-1)!.id);
+    const count = await page.evaluate(() => window.wedgelab.datasets().length);
+    await page.getByTestId('dataset-select').selectOption({ index: 0 });
+    await page.getByTestId('file-input').setInputFiles(paths);
+    await expect(page.getByTestId('load-notice')).toContainText('again.mrc + again.tlt are already loaded: selected "again.mrc + again.tlt"');
+    expect(await page.evaluate(() => window.wedgelab.datasets().length)).toBe(count);
+    await expect(page.getByTestId('dataset-summary')).toContainText('again.mrc');
+    await expect(page.getByTestId('dataset-select')).toHaveValue(first);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -62,6 +62,8 @@ export interface AppState {
   gpu: GpuState;
   /** A load in progress ("Simulating demo…", "Reading files…"), or null. */
   loading: string | null;
+  /** A word about the last drop that is not an error (the same files again: their data set selected). */
+  loadNotice: string | null;
   /** The file load in progress, or null. */
   fileLoad: FileLoadState | null;
   /** The binning stacks are loaded at: one of 1, 2, 4, 8, or 'auto' (suggested from each stack's header). */
@@ -141,6 +143,9 @@ function defaultSubtractMean(dataset: DatasetSummary | undefined): boolean {
 
 export const useAppStore = create<AppStore>()((set, get) => {
   /** Add (or replace) a dataset and make it the current one. */
+  /** The drop each file data set was loaded from (dropKey), to recognise the same files dropped again. */
+  const loadedFrom = new Map<string, string>();
+
   function addDataset(dataset: DatasetSummary, groundTruth?: ResultSummary): void {
     const thickness = defaultThickness(dataset, groundTruth);
     set((state) => ({
@@ -293,6 +298,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
   return {
     gpu: { status: 'pending' },
     loading: null,
+    loadNotice: null,
     fileLoad: null,
     loadBinning: 'auto',
     datasets: [],
@@ -338,7 +344,14 @@ export const useAppStore = create<AppStore>()((set, get) => {
       const names = files.map((f) => f.name);
       const jobId = `load-${++jobCounter}-${Date.now().toString(36)}`;
       const { bin, note } = await loadBinningFor(files, options.bin);
+      const again = get().datasets.find((d) => loadedFrom.get(d.id) === dropKey(files, bin));
+      if (again) {
+        get().selectDataset(again.id);
+        set({ loadNotice: `${names.join(' + ')} ${files.length === 1 ? 'is' : 'are'} already loaded${bin > 1 ? ` at bin ${bin}` : ''}: selected "${again.name}" instead of loading a copy` });
+        return again;
+      }
       set({
+        loadNotice: null,
         loading: `Reading ${names.join(', ')}${bin > 1 ? ` at bin ${bin}` : ''}…`,
         fileLoad: { jobId, bin, binNote: note, progress: { fraction: 0, bytesRead: 0 }, cancelling: false },
       });
@@ -349,6 +362,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
       try {
         // The previous dataset and results stay until this one succeeds (and when it is cancelled).
         const dataset = await getEngine().loadFiles(files, { bin, jobId }, onProgress);
+        loadedFrom.set(dataset.id, dropKey(files, bin));
         addDataset(dataset);
         return dataset;
       } catch (error) {
@@ -513,6 +527,11 @@ export const useAppStore = create<AppStore>()((set, get) => {
 });
 
 /** Selectors used by several components. */
+/** The same files (name, size, modification time, in any order) at the same binning give the same key. */
+function dropKey(files: readonly File[], bin: number): string {
+  return `${files.map((f) => `${f.name}\u0000${f.size}\u0000${f.lastModified}`).sort().join('\u0001')}\u0001bin ${bin}`;
+}
+
 export const selectDataset = (state: AppState): DatasetSummary | null =>
   state.datasets.find((d) => d.id === state.selectedDatasetId) ?? null;
 export const selectResult = (state: AppState): ResultSummary | null =>

@@ -93,6 +93,11 @@ function DatasetPicker() {
   );
 }
 
+function LoadNotice() {
+  const notice = useAppStore((s) => s.loadNotice);
+  return notice ? <div className="load-notice" data-testid="load-notice">{notice}</div> : null;
+}
+
 export function DataPanel() {
   const dataset = useAppStore(selectDataset);
   const loading = useAppStore((s) => s.loading);
@@ -105,6 +110,7 @@ export function DataPanel() {
         </div>
       )}
       <LoadProgressView />
+      <LoadNotice />
       <DatasetPicker />
       {dataset ? (
         <>
