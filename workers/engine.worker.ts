@@ -18,9 +18,9 @@ import { psnr, ssim3d } from '../src/engine/metrics/quality.ts';
 import { forwardProjectGpu } from '../src/engine/methods/projection.ts';
 import { DEMO_DEFAULTS, DEMO_DEFAULTS_SOFTWARE_GPU, simulateTiltSeries } from '../src/engine/sim/simulate.ts';
 import { CancelledError, type Progress, type TiltSeries, type Volume } from '../src/engine/types.ts';
-import { downsampleVolume, percentiles, pyramidFactor, volumeSlice, volumeStats } from '../src/engine/volume.ts';
+import { downsampleVolume, omeZarrLevels, percentiles, pyramidFactor, volumeSlice, volumeStats } from '../src/engine/volume.ts';
 import { mrcPieces, writeMrc } from '../src/io/mrc.ts';
-import { fileSystemDirectory, omeZarrPyramid, writeOmeZarr, zipDirectory } from '../src/io/omeZarr.ts';
+import { fileSystemDirectory, writeOmeZarr, zipDirectory } from '../src/io/omeZarr.ts';
 import { readTiltSeriesFiles } from '../src/io/tiltSeriesFiles.ts';
 import type { ModelChoice } from '../src/engine/methods/localnet/models.ts';
 import type {
@@ -515,7 +515,7 @@ const api: EngineWorkerApi = {
 
   async exportOmeZarr(resultId: string, name: string, parent?: FileSystemDirectoryHandle): Promise<Blob | null> {
     const { volume } = resultOf(resultId);
-    const levels = omeZarrPyramid(volume).map((_, level) => downsampleVolume(volume, 2 ** level));
+    const levels = omeZarrLevels(volume);
     const imageName = exportLabels(resultId).join('; ');
     if (!parent) {
       const zip = zipDirectory(name);

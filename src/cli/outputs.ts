@@ -7,9 +7,9 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { downsampleVolume } from '../engine/volume.ts';
+import { omeZarrLevels } from '../engine/volume.ts';
 import { mrcPieces } from '../io/mrc.ts';
-import { omeZarrPyramid, writeOmeZarr } from '../io/omeZarr.ts';
+import { writeOmeZarr } from '../io/omeZarr.ts';
 import type { Volume } from '../io/types.ts';
 import { writeFileAtomic, writeFolderAtomic } from './atomicWrite.ts';
 
@@ -25,7 +25,7 @@ export function isOmeZarrPath(path: string): boolean {
  */
 export async function writeTomogram(path: string, tomogram: Volume, labels: string[]): Promise<void> {
   if (!isOmeZarrPath(path)) return writeFileAtomic(path, mrcPieces(tomogram, { labels }));
-  const levels = omeZarrPyramid(tomogram).map((_, level) => downsampleVolume(tomogram, 2 ** level));
+  const levels = omeZarrLevels(tomogram);
   await writeFolderAtomic(path, (folder) => writeOmeZarr(folder, levels, labels.join('; ')));
 }
 

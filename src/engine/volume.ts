@@ -1,4 +1,5 @@
 /** Read-only views of a volume for display and export: statistics, percentiles and slices. */
+import { omeZarrPyramid } from '../io/omeZarr.ts';
 import type { Volume } from './types.ts';
 
 export interface VolumeStats {
@@ -80,4 +81,9 @@ export function downsampleVolume(volume: Volume, f: number): Volume {
     }
   for (let i = 0; i < sums.length; i++) sums[i] /= counts[i];
   return { nx, ny, nz, data: sums, pixelSize: volume.pixelSize * f };
+}
+
+/** The levels of an OME-Zarr pyramid (io/omeZarr.ts omeZarrPyramid): level ℓ averages 2^ℓ voxels per axis. */
+export function omeZarrLevels(volume: Volume): Volume[] {
+  return omeZarrPyramid(volume).map((_, level) => downsampleVolume(volume, 2 ** level));
 }

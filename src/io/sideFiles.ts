@@ -50,7 +50,16 @@ function atMostOne(files: TextFile[], ext: string): TextFile | undefined {
 }
 
 /** The side files of one drop, read as text; at least one of them must give tilt angles. */
-export function readSideFiles(files: TextFile[], dropped = files.map((f) => f.name)): { tlt?: TextFile; rawtlt?: TextFile; mdoc?: TextFile; xf?: TextFile; xtilt?: TextFile; aln?: TextFile } {
+export interface SideFiles {
+  tlt?: TextFile;
+  rawtlt?: TextFile;
+  mdoc?: TextFile;
+  xf?: TextFile;
+  xtilt?: TextFile;
+  aln?: TextFile;
+}
+
+export function readSideFiles(files: TextFile[], dropped = files.map((f) => f.name)): SideFiles {
   const picked = Object.fromEntries(['tlt', 'rawtlt', 'mdoc', 'xf', 'xtilt', 'aln'].map((ext) => [ext, atMostOne(files, ext)]));
   if (picked.xf && picked.aln) throw new Error(`both an IMOD alignment (${picked.xf.name}) and an AreTomo one (${picked.aln.name}): drop one`);
   if (!picked.tlt && !picked.rawtlt && !picked.mdoc && !picked.aln) {
@@ -60,11 +69,10 @@ export function readSideFiles(files: TextFile[], dropped = files.map((f) => f.na
 }
 
 /**
- * The plan for a stack (its name and raw size in sections and pixels). Every mismatch is an error naming
+ * The plan for a stack (its name and raw size in sections and pixels), from its side files (readSideFiles). Every mismatch is an error naming
  * both files and both counts; a bad line in a side file is an error naming the file and the line.
  */
-export function planSeries(files: TextFile[], stack: { name: string; nx: number; ny: number; nSections: number }): SeriesPlan {
-  const side = readSideFiles(files);
+export function planSeries(side: SideFiles, stack: { name: string; nx: number; ny: number; nSections: number }): SeriesPlan {
   const warnings: string[] = [];
   const rows: MetadataRow[] = [];
   const mdoc = side.mdoc ? parseMdocMetadata(side.mdoc.text, side.mdoc.name) : null;
@@ -109,7 +117,7 @@ function missing(kept: number[], n: number): number[] {
 }
 
 function rawAngles(
-  side: ReturnType<typeof readSideFiles>,
+  side: SideFiles,
   alignment: StackAlignment | null,
   mdoc: MdocMetadata | null,
   stack: { name: string; nSections: number },

@@ -76,9 +76,9 @@ export function sortDroppedFiles(files: NamedBlob[]): { stack: NamedBlob; side: 
 export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSeriesLoadOptions = {}): Promise<LoadedTiltSeries> {
   const { stack, side, others } = sortDroppedFiles(files);
   const texts = await Promise.all(side.map(async (f) => ({ name: f.name, text: await f.blob.text() })));
-  readSideFiles(texts, files.map((f) => f.name));
+  const sideFiles = readSideFiles(texts, files.map((f) => f.name));
   const header = await readMrcHeaderOf(stack.blob);
-  const plan = planSeries(texts, { name: stack.name, nx: header.nx, ny: header.ny, nSections: header.nz });
+  const plan = planSeries(sideFiles, { name: stack.name, nx: header.nx, ny: header.ny, nSections: header.nz });
   const mrc = await readMrcStack(stack.blob, { ...options, name: stack.name });
   const warnings = [...mrc.warnings, ...plan.warnings];
   if (others.length) warnings.push(`ignored ${others.map((f) => f.name).join(', ')}: not an MRC stack or a file that goes with one`);
