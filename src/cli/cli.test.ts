@@ -38,7 +38,7 @@ describe('wedgelab CLI', () => {
     const files = JSON.parse(sim.stdout) as { tiltSeries: string; tiltAngles: string; groundTruth: string };
     expect(readFileSync(files.tiltAngles, 'utf8').trim().split('\n')).toHaveLength(25);
 
-    const info = JSON.parse((await wedgelab(['info', files.tiltSeries])).stdout);
+    const info = JSON.parse((await wedgelab(['info', '--json', files.tiltSeries])).stdout);
     expect(info).toMatchObject({ nx: 48, ny: 40, nz: 25, mode: 2, dtype: 'float32', endianness: 'little', extendedHeaderBytes: 0 });
     expect(info.pixelSize[0]).toBeCloseTo(7, 5);
 
@@ -285,8 +285,8 @@ describe('wedgelab CLI', () => {
     odd[212] = 0;
     odd[213] = 0;
     writeFileSync(join(dir, 'odd.mrc'), odd);
-    const shown = JSON.parse((await wedgelab(['info', join(dir, 'odd.mrc')])).stdout) as { min: number; max: number; mean: number; nonFinite: number; warnings: string[] };
-    expect(shown).toMatchObject({ min: 1, max: 3, mean: 2, nonFinite: 2 });
+    const shown = JSON.parse((await wedgelab(['info', '--json', join(dir, 'odd.mrc')])).stdout) as { min: number; max: number; mean: number; nonFinite: number; warnings: string[] };
+    expect(shown).toMatchObject({ min: 1, max: 3, mean: 2, nonFinite: 2, nan: 1, posInf: 1, negInf: 0 });
     expect(shown.warnings.join(' ')).toMatch(/machine stamp 00 00 .* is zero; inferred little-endian/);
 
     const info = await wedgelab(['info', join(dir, 'missing.mrc')]);

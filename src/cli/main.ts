@@ -2,13 +2,12 @@
  * `wedgelab` command line: the same engine as the workbench, in Node through Dawn.
  * Bad input ends with a non-zero exit and one line naming the problem.
  */
-import { readFile } from 'node:fs/promises';
 import { closeNodeGpu } from '../engine/gpu/node.ts';
-import { mrcInfo, readMrc } from '../io/mrc.ts';
 import { RespawnWithSoftwareGpu, respawnWithSoftwareGpu } from './gpu.ts';
 import { batchCommand } from './batch/command.ts';
 import { benchCommand } from './bench.ts';
 import { cvCommand, oddEvenCommand, trustCommand } from './evaluate.ts';
+import { infoCommand } from './info.ts';
 import { metricsCommand } from './metrics.ts';
 import { reconCommand } from './recon.ts';
 import { refineCommand } from './refine.ts';
@@ -19,10 +18,9 @@ import { trainingPatchesCommand } from './trainingPatches.ts';
 import { trainingSetCommand } from './trainingSet.ts';
 import { simulateCommand } from './simulate.ts';
 import { UsageError } from '../engine/methods/flags.ts';
-import { parseOptions } from './options.ts';
 
 const USAGE = `usage:
-  wedgelab info FILE.mrc
+  wedgelab info FILE.mrc [--json]   (header, every warning, statistics with NaN/±Inf counted apart)
   wedgelab recon --tilts STACK.mrc --angles FILE.tlt [--xf F.xf [--xtilt F.xtilt] | --aln F.aln] [--mdoc F.mdoc] --method ${methodChoices('reconstruction').join('|')}
                  ${commonUsage('reconstruction')} --out TOMO.mrc|TOMO.ome.zarr [--force]
 ${methodUsage('reconstruction', '                 ')}
@@ -50,13 +48,6 @@ ${methodUsage('tiltSynthesis', '                 ')}
   wedgelab batch --merge --out-dir OUT
   wedgelab bench [--quick] [--only PART[,PART…]] [--model-backend auto|webgpu|wasm] [--out-dir DIR]
                  (PART: ${[...METHODS.map((d) => d.name), 'fft', 'render', 'localnet-page', 'batch', 'load'].join(', ')})`;
-
-async function infoCommand(args: string[]): Promise<void> {
-  const { positionals } = parseOptions(args, {});
-  if (positionals.length !== 1) throw new UsageError('info takes one MRC file');
-  const file = readMrc(new Uint8Array(await readFile(positionals[0])), { permissive: true, name: positionals[0] });
-  process.stdout.write(`${JSON.stringify(mrcInfo(file))}\n`);
-}
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   info: infoCommand,

@@ -82,7 +82,8 @@ export class MrcError extends Error {
   }
 }
 
-export interface MrcInfo {
+/** Statistics (MrcStats) are of the data, never the header's. */
+export interface MrcInfo extends MrcStats {
   nx: number;
   ny: number;
   nz: number;
@@ -91,12 +92,6 @@ export interface MrcInfo {
   endianness: 'little' | 'big';
   pixelSize: [number, number, number];
   extendedHeaderBytes: number;
-  /** Of the finite values (null in JSON when there are none). */
-  min: number;
-  max: number;
-  mean: number;
-  /** NaN and ±Inf values, left out of the statistics. */
-  nonFinite: number;
   /** What the reader remarked on: byte order inferred, header statistics wrong, extra bytes, … */
   warnings: string[];
 }
@@ -275,22 +270,22 @@ export function readMrcHeader(bytes: Uint8Array): MrcHeader {
 
 /** Summary for display: statistics come from the data, never from the header. */
 export function mrcInfo(file: MrcFile): MrcInfo {
-  const { header } = file;
-  const stats = dataStats(file.data);
+  return mrcSummary(file.header, file.dtype, file.pixelSize, file.extendedHeader.length, dataStats(file.data), file.warnings);
+}
+
+/** The summary of a file read whole (mrcInfo) or streamed (mrcStream.ts readMrcInfo): one shape for both. */
+export function mrcSummary(header: MrcHeader, dtype: MrcDtype, pixelSize: readonly number[], extendedHeaderBytes: number, stats: MrcStats, warnings: readonly string[]): MrcInfo {
   return {
     nx: header.nx,
     ny: header.ny,
     nz: header.nz,
     mode: header.mode,
-    dtype: file.dtype,
+    dtype,
     endianness: header.littleEndian ? 'little' : 'big',
-    pixelSize: [...file.pixelSize],
-    extendedHeaderBytes: file.extendedHeader.length,
-    min: stats.min,
-    max: stats.max,
-    mean: stats.mean,
-    nonFinite: stats.nonFinite,
-    warnings: [...file.warnings],
+    pixelSize: [pixelSize[0], pixelSize[1], pixelSize[2]],
+    extendedHeaderBytes,
+    ...stats,
+    warnings: [...warnings],
   };
 }
 
@@ -649,7 +644,7 @@ export function decodeMrcData(src: Uint8Array, header: MrcHeader, dtype: MrcDtyp
   }
 }
 
-/** Statistics of the finite values; `nonFinite` counts the NaN and ±Inf ones left out. */
+/** Statistics of the finite values; `nonFinite` counts the NaN and ±Inf ones left out, and nan, posInf, negInf each kind. */
 export interface MrcStats {
   min: number;
   max: number;
@@ -657,6 +652,9 @@ export interface MrcStats {
   /** Population standard deviation (what the header's rms field holds). */
   std: number;
   nonFinite: number;
+  nan: number;
+  posInf: number;
+  negInf: number;
 }
 
 /** Two passes (mean, then spread), float64 accumulators. NaNs are skipped so one bad voxel does not hide the rest. */
@@ -665,24 +663,31 @@ export function dataStats(data: Float32Array): MrcStats {
   let max = -Infinity;
   let sum = 0;
   let count = 0;
+  let nan = 0;
+  let posInf = 0;
   const n = data.length;
   // \`v - v === 0\` is the finiteness test (NaN and ±Inf give NaN): several times faster than Number.isFinite here.
   for (let i = 0; i < n; i++) {
     const v = data[i];
-    if (v - v !== 0) continue;
+    if (v - v !== 0) {
+      if (v !== v) nan++;
+      else if (v > 0) posInf++;
+      continue;
+    }
     if (v < min) min = v;
     if (v > max) max = v;
     sum += v;
     count++;
   }
-  if (count === 0) return { min: NaN, max: NaN, mean: NaN, std: NaN, nonFinite: n };
+  const counts = { nonFinite: n - count, nan, posInf, negInf: n - count - nan - posInf };
+  if (count === 0) return { min: NaN, max: NaN, mean: NaN, std: NaN, ...counts };
   const mean = sum / count;
   let squares = 0;
   for (let i = 0; i < n; i++) {
     const d = data[i] - mean;
     if (d - d === 0) squares += d * d;
   }
-  return { min, max, mean, std: Math.sqrt(squares / count), nonFinite: n - count };
+  return { min, max, mean, std: Math.sqrt(squares / count), ...counts };
 }
 
 /**
@@ -692,8 +697,9 @@ export function dataStats(data: Float32Array): MrcStats {
  */
 export function mergeStats(a: MrcStats, b: MrcStats, countA: number, countB: number): MrcStats {
   const [na, nb] = [countA - a.nonFinite, countB - b.nonFinite];
-  if (nb === 0) return { ...a, nonFinite: a.nonFinite + b.nonFinite };
-  if (na === 0) return { ...b, nonFinite: a.nonFinite + b.nonFinite };
+  const counts = { nonFinite: a.nonFinite + b.nonFinite, nan: a.nan + b.nan, posInf: a.posInf + b.posInf, negInf: a.negInf + b.negInf };
+  if (nb === 0) return { ...a, ...counts };
+  if (na === 0) return { ...b, ...counts };
   const n = na + nb;
   const delta = b.mean - a.mean;
   const squares = a.std * a.std * na + b.std * b.std * nb + (delta * delta * na * nb) / n;
@@ -702,7 +708,7 @@ export function mergeStats(a: MrcStats, b: MrcStats, countA: number, countB: num
     max: Math.max(a.max, b.max),
     mean: a.mean + (delta * nb) / n,
     std: Math.sqrt(squares / n),
-    nonFinite: a.nonFinite + b.nonFinite,
+    ...counts,
   };
 }
 

@@ -20,9 +20,11 @@ import {
   mrcDataLengthCheck,
   mrcDataRemarks,
   mrcLayout,
+  mrcSummary,
   readMrcHeader,
   type MrcDtype,
   type MrcHeader,
+  type MrcInfo,
   type MrcLayout,
   type MrcReadOptions,
   type MrcStats,
@@ -42,6 +44,8 @@ export interface StackReadOptions extends MrcReadOptions {
   onProgress?: (progress: StackProgress) => void;
   /** Checked between sections: an aborted read rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Read every value for the statistics but keep none (data is empty): `wedgelab info` on a file of any size. */
+  statsOnly?: boolean;
 }
 
 export interface MrcStack {
@@ -96,12 +100,24 @@ export async function readMrcStack(blob: Blob, options: StackReadOptions = {}): 
   return isGzip(start) ? readGzipStack(blob, bin, options, fail) : readPlainStack(blob, bin, options, fail);
 }
 
+/**
+ * What `wedgelab info` shows: the header's facts, every warning of the reader (permissive: what a strict read would
+ * refuse is a warning here), and statistics of all values, read section by section with none kept.
+ */
+export async function readMrcInfo(blob: Blob, options: MrcReadOptions = {}): Promise<MrcInfo> {
+  const stack = await readMrcStack(blob, { ...options, permissive: true, statsOnly: true });
+  const { header, dtype, stats, warnings } = stack;
+  return mrcSummary(header, dtype, stack.pixelSize, header.nsymbt, stats, warnings);
+}
+
 /** Sections as they are decoded, binned into the output; statistics and progress as they go. */
 class StackBuilder {
   readonly stack: MrcStack;
   /** Float32 rows of a section, a whole number of blocks (about 64 rows): converted, counted and binned in turn. */
   private readonly rows: Float32Array;
   private readonly rowsPerPass: number;
+  /** False for a statistics-only read: values pass through `rows` and are dropped. */
+  private readonly keep: boolean;
   private stats: MrcStats | null = null;
   /** Values counted into stats so far. */
   private counted = 0;
@@ -124,9 +140,10 @@ class StackBuilder {
         return fail(`${bx} × ${by} × ${nz} voxels (bin ${bin}) is too large to hold in memory as float32: choose a larger binning`);
       }
     };
-    const data = allocate(bx * by * nz);
+    this.keep = !options.statsOnly;
+    const data = allocate(this.keep ? bx * by * nz : 0);
     this.rowsPerPass = Math.min(ny, bin * Math.max(1, Math.floor(64 / bin)));
-    this.rows = allocate(bin === 1 ? 0 : nx * this.rowsPerPass); // bin 1 converts straight into the stack
+    this.rows = allocate(bin === 1 && this.keep ? 0 : nx * this.rowsPerPass); // a kept bin 1 converts straight into the stack
     const [px, py, pz] = layout.pixelSize;
     this.stack = { header, dtype, bin, nx: bx, ny: by, nz, data, pixelSize: [px * bin, py * bin, pz], stats: dataStats(new Float32Array(0)), warnings: layout.warnings };
   }
@@ -147,12 +164,12 @@ class StackBuilder {
       const count = Math.min(this.rowsPerPass, ny - y);
       const src = bytes.subarray(y * rowBytes, (y + count) * rowBytes);
       // A pass starts on a block boundary (rowsPerPass is a multiple of bin), so its blocks are those of the section.
-      const values = stack.bin === 1 ? stack.data.subarray(this.done * plane + y * nx, this.done * plane + (y + count) * nx) : this.rows.subarray(0, count * nx);
+      const values = stack.bin === 1 && this.keep ? stack.data.subarray(this.done * plane + y * nx, this.done * plane + (y + count) * nx) : this.rows.subarray(0, count * nx);
       decodeMrcData(src, header, dtype, values);
       const passStats = dataStats(values);
       this.stats = this.stats ? mergeStats(this.stats, passStats, this.counted, values.length) : passStats;
       this.counted += values.length;
-      if (stack.bin > 1) binImageInto(values, nx, count, stack.bin, stack.data, this.done * plane + (y / stack.bin) * stack.nx);
+      if (stack.bin > 1 && this.keep) binImageInto(values, nx, count, stack.bin, stack.data, this.done * plane + (y / stack.bin) * stack.nx);
     }
     this.done++;
     this.options.onProgress?.({ fraction: this.done / nz, bytesRead });

@@ -1,0 +1,87 @@
+// wedgelab info: every warning, non-finite values counted by kind, statistics streamed with nothing kept.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { mrcInfo, readMrc, writeMrc } from '../io/mrc.ts';
+import { readMrcInfo, readMrcStack } from '../io/mrcStream.ts';
+import { wedgelab } from './testKit.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'wedgelab-info-'));
+
+/** A float32 volume as writeMrc writes it, with its machine stamp cleared (the reader infers the byte order and says so). */
+function unstamped(values: number[], nx: number, ny: number, nz: number): Uint8Array {
+  const bytes = writeMrc({ nx, ny, nz, pixelSize: 1.5, data: Float32Array.from(values) });
+  bytes[212] = 0;
+  bytes[213] = 0;
+  return bytes;
+}
+
+describe('readMrcInfo', () => {
+  it('gives what mrcInfo gives for the whole file, plain and gzipped, with NaN, +Inf and −Inf counted apart', async () => {
+    const values = Array.from({ length: 6 * 5 * 4 }, (_, i) => Math.sin(i) * 100);
+    values[7] = NaN;
+    values[8] = NaN;
+    values[50] = Infinity;
+    values[99] = -Infinity;
+    const bytes = unstamped(values, 6, 5, 4);
+    const whole = mrcInfo(readMrc(bytes, { permissive: true }));
+    const finite = values.filter(Number.isFinite);
+    expect(whole).toMatchObject({ nan: 2, posInf: 1, negInf: 1, nonFinite: 4, min: Math.min(...finite.map(Math.fround)), max: Math.max(...finite.map(Math.fround)) });
+    for (const file of [bytes, gzipSync(bytes)]) {
+      const streamed = await readMrcInfo(new Blob([new Uint8Array(file)]));
+      expect({ ...streamed, mean: 0, std: 0 }).toEqual({ ...whole, mean: 0, std: 0 });
+      expect(streamed.mean).toBeCloseTo(whole.mean, 9);
+      expect(streamed.std).toBeCloseTo(whole.std, 9);
+    }
+  });
+
+  it('keeps no data: every value counted, none held, at any binning', async () => {
+    const [nx, ny, nz] = [40, 30, 5];
+    const values = Array.from({ length: nx * ny * nz }, (_, i) => (i % 97) - 40);
+    const blob = new Blob([writeMrc({ nx, ny, nz, pixelSize: 1, data: Float32Array.from(values) })]);
+    for (const bin of [1, 2]) {
+      const stack = await readMrcStack(blob, { bin, statsOnly: true });
+      expect(stack.data.length).toBe(0);
+      expect(stack.stats).toMatchObject({ min: -40, max: 56, nonFinite: 0 });
+      expect(stack.stats.mean).toBeCloseTo(values.reduce((a, v) => a + v, 0) / values.length, 9);
+    }
+  });
+});
+
+describe('wedgelab info', () => {
+  it('prints the header, statistics with non-finite voxels by kind, and every warning of the reader', async () => {
+    const path = join(dir, 'odd.mrc');
+    const file = unstamped([1, 3, Infinity, NaN, -Infinity, NaN], 3, 2, 1);
+    // Extra bytes after the data: refused by a strict read, a warning here.
+    writeFileSync(path, Buffer.concat([file, Buffer.alloc(12)]));
+    const run = await wedgelab(['info', path]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.split('\n')).toEqual([
+      path,
+      '  size            3 × 2 × 1 (6 voxels)',
+      '  mode            2 (float32), little-endian',
+      '  pixel size      1.5 × 1.5 × 1.5 Å',
+      '  extended header 0 bytes',
+      '  min             −Inf (1 voxel; finite: 1)',
+      '  max             +Inf (1 voxel; finite: 3)',
+      '  mean            2 (of the 2 finite values)',
+      '  std             1',
+      '  non-finite      2 NaN, 1 +Inf, 1 −Inf voxels',
+      'warning: machine stamp 00 00 00 00 is zero; inferred little-endian from the mode and sizes',
+      'warning: data size mismatch: header says 3 × 2 × 1 of float32 = 24 bytes after the 1024-byte header, but 36 follow (12 extra bytes ignored)',
+      '',
+    ]);
+    const json = JSON.parse((await wedgelab(['info', '--json', path])).stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({ min: 1, max: 3, mean: 2, nan: 2, posInf: 1, negInf: 1, nonFinite: 4 });
+
+    const allNaN = join(dir, 'nan.mrc');
+    writeFileSync(allNaN, writeMrc({ nx: 2, ny: 1, nz: 1, pixelSize: 1, data: Float32Array.from([NaN, NaN]) }));
+    const nan = await wedgelab(['info', allNaN]);
+    expect(nan.stdout).toContain('  min             none finite\n');
+    expect(nan.stdout).toContain('  mean            none (no finite value)\n');
+    expect(nan.stdout).toContain('  non-finite      2 NaN, 0 +Inf, 0 −Inf voxels\n');
+    expect(JSON.parse((await wedgelab(['info', '--json', allNaN])).stdout)).toMatchObject({ min: 'NaN', mean: 'NaN', nan: 2 });
+  });
+});
