@@ -3,6 +3,7 @@
  * exposes EngineWorkerApi through comlink. Everything heavy happens here, off the UI thread.
  */
 import * as Comlink from 'comlink';
+import { gpuEngine, type EngineContext } from '../src/engine/context.ts';
 import { openGpu, type GpuContext } from '../src/engine/gpu/device.ts';
 import { crossValidate } from '../src/engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../src/engine/evaluation/oddEven.ts';
@@ -78,6 +79,11 @@ async function gpu(): Promise<GpuContext> {
   gpuPromise = openGpu(navigator.gpu);
   gpuPromise.catch(() => (gpuPromise = null));
   return gpuPromise;
+}
+
+/** The engine the methods run on. */
+async function engine(): Promise<EngineContext> {
+  return gpuEngine(await gpu());
 }
 
 function datasetOf(id: string): Dataset {
@@ -259,7 +265,7 @@ const api: EngineWorkerApi = {
       try {
         const dropped = files.map((file) => ({ name: file.name, blob: file }));
         const loaded = await readTiltSeriesFiles(dropped, { bin: options.bin, signal, onProgress: onProgress && ((p) => void onProgress(p)) });
-        return { loaded, tiltSeries: await alignLoadedTiltSeries(await gpu(), loaded, signal) };
+        return { loaded, tiltSeries: await alignLoadedTiltSeries(await engine(), loaded, signal) };
       } catch (error) {
         if (signal?.aborted) throw new CancelledError();
         throw error;
@@ -329,7 +335,7 @@ const api: EngineWorkerApi = {
     let kept: ResultSummary | null = null;
     const work = async (signal: AbortSignal) => {
       try {
-        const out = await runReconstruction(await gpu(), tiltSeries, resolved, {
+        const out = await runReconstruction(await engine(), tiltSeries, resolved, {
           signal,
           models,
           onProgress: (p) => {
@@ -354,7 +360,7 @@ const api: EngineWorkerApi = {
     const resolved = resolveRefinement(source.volume, request);
     const started = performance.now();
     return withJob(jobId, async (signal) => {
-      const out = await runRefinement(await gpu(), source.volume, source.summary.label, resolved, { signal, models, onProgress: (p) => void onProgress(p) });
+      const out = await runRefinement(await engine(), source.volume, source.summary.label, resolved, { signal, models, onProgress: (p) => void onProgress(p) });
       const { datasetId, invertAngles } = source.summary;
       const fields = { datasetId, method: out.method, label: out.label, params: out.params, invertAngles, sourceId: resultId, loss: out.loss };
       return putResult({ ...fields, elapsedMs: performance.now() - started }, out.volume);
@@ -365,7 +371,7 @@ const api: EngineWorkerApi = {
     const source = datasetOf(datasetId);
     const resolved = resolveOnTiltSeries<'tiltSynthesis'>(source.tiltSeries, request);
     return withJob(jobId, async (signal) => {
-      const out = await runTiltSynthesis(await gpu(), source.tiltSeries, resolved, { signal, models, onProgress: (p) => void onProgress(p) });
+      const out = await runTiltSynthesis(await engine(), source.tiltSeries, resolved, { signal, models, onProgress: (p) => void onProgress(p) });
       const stats = volumeStats(out.tiltSeries.data);
       const { name, source: origin, mode, dtype, hasGroundTruth } = source.summary;
       const dataset = addDataset(
@@ -390,14 +396,14 @@ const api: EngineWorkerApi = {
 
   async oddEven(jobId: string, datasetId: string, request: RequestOf<'reconstruction'>, onProgress: (p: Progress) => void): Promise<OddEvenSummary> {
     const dataset = datasetOf(datasetId);
-    return withJob(jobId, async (signal) => oddEvenFsc(await gpu(), dataset.tiltSeries, request, { signal, models, onProgress: (p) => void onProgress(p) }));
+    return withJob(jobId, async (signal) => oddEvenFsc(await engine(), dataset.tiltSeries, request, { signal, models, onProgress: (p) => void onProgress(p) }));
   },
 
   async crossValidate(jobId, datasetId, request, heldOut, onProgress): Promise<CrossValidationSummary> {
     const { tiltSeries } = datasetOf(datasetId);
     const indices = heldOutTilts(tiltSeries.tiltAngles, heldOut);
     return withJob(jobId, async (signal) => {
-      const report = await crossValidate(await gpu(), tiltSeries, request, indices, { signal, models, onProgress: (p) => void onProgress(p) });
+      const report = await crossValidate(await engine(), tiltSeries, request, indices, { signal, models, onProgress: (p) => void onProgress(p) });
       const slice = (data: Float32Array): Slice => ({ width: report.nx, height: report.ny, data });
       const scores = report.scores.map((s) => ({ index: s.index, angle: s.angle, nmse: s.nmse, corr: s.corr, measured: slice(s.measured), predicted: slice(s.predicted) }));
       const buffers = scores.flatMap((s) => [s.measured.data.buffer, s.predicted.data.buffer]);
@@ -418,7 +424,7 @@ const api: EngineWorkerApi = {
     // The result's own method and parameters: params of a reconstruction result are its method's.
     const request = { method, params } as RequestOf<'reconstruction'>;
     return withJob(jobId, async (signal) => {
-      const report = await trustScore(await gpu(), tiltSeries, request, indices, { signal, models, onProgress: (p) => void onProgress(p) });
+      const report = await trustScore(await engine(), tiltSeries, request, indices, { signal, models, onProgress: (p) => void onProgress(p) });
       const scored: ResultSummary = { ...summary, trust: { ...report, heldOutSpec: heldOut } };
       // Kept with the result unless it was deleted meanwhile.
       const entry = results.get(resultId);

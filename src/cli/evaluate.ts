@@ -5,7 +5,7 @@ import { heldOutTilts, parseHeldOut } from '../engine/evaluation/tiltSubsets.ts'
 import { trustScore } from '../engine/evaluation/trust.ts';
 import { DEFAULT_TRUST_HELD_OUT, verdictText } from '../engine/metrics/trust.ts';
 import { methodChoices } from '../engine/methods/registry.ts';
-import { openCliGpu } from './gpu.ts';
+import { openCliEngine } from './engine.ts';
 import { requireFlag, type FlagValues } from '../engine/methods/flags.ts';
 import { parseOptions } from './options.ts';
 import { cliModelLibrary } from './models.ts';
@@ -18,19 +18,19 @@ const TRUST_OPTIONS = { ...METHOD_OPTIONS, tilts: { type: 'string' }, angles: { 
 /** The method's request, the GPU and the tilt series of a scoring command's parsed options. */
 async function setUp(values: FlagValues) {
   const request = methodRequest(values, 'reconstruction');
-  // The GPU before the files: without one the process restarts on the software adapter, and reads (and warns) once.
-  const gpu = await openCliGpu();
+  // The engine before the files: without a GPU the process may restart on the software adapter, and reads (and warns) once.
+  const engine = await openCliEngine(values);
   const loaded = await readTiltSeriesPaths(requireFlag(values, 'tilts'), requireFlag(values, 'angles'));
   // Progress goes to stderr only for people watching: --json output stays clean on stdout.
-  return { request, ts: loaded.tiltSeries, gpu, onProgress: progressPrinter(values.quiet === true || values.json === true) };
+  return { request, ts: loaded.tiltSeries, engine, onProgress: progressPrinter(values.quiet === true || values.json === true) };
 }
 
 /** `--drop 0|±15|every:K|12,-30` (default 0): held-out tilts, one reconstruction, scores per tilt. */
 export async function cvCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, OPTIONS);
-  const { request, ts, gpu, onProgress } = await setUp(values);
+  const { request, ts, engine, onProgress } = await setUp(values);
   const heldOut = heldOutTilts(ts.tiltAngles, (values.drop as string | undefined) ?? '0');
-  const report = await crossValidate(gpu, ts, request, heldOut, { onProgress, models: cliModelLibrary });
+  const report = await crossValidate(engine, ts, request, heldOut, { onProgress, models: cliModelLibrary });
   const perAngle = report.scores.map(({ index, angle, nmse, corr }) => ({ index, angle, nmse, corr }));
   const out = { label: report.label, perAngle, meanNmse: report.meanNmse, meanCorr: report.meanCorr };
   if (values.json) process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -43,8 +43,8 @@ export async function cvCommand(args: string[]): Promise<void> {
 
 export async function oddEvenCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, OPTIONS);
-  const { request, ts, gpu, onProgress } = await setUp(values);
-  const report = await oddEvenFsc(gpu, ts, request, { onProgress, models: cliModelLibrary });
+  const { request, ts, engine, onProgress } = await setUp(values);
+  const report = await oddEvenFsc(engine, ts, request, { onProgress, models: cliModelLibrary });
   const toResolution = (f: number | null) => (f === null ? null : report.pixelSize > 0 ? report.pixelSize / f : 1 / f);
   const out = {
     label: report.label,
@@ -78,8 +78,8 @@ export async function trustCommand(args: string[]): Promise<void> {
   const spec = values['held-out'] ?? DEFAULT_TRUST_HELD_OUT;
   // A bad spec fails now, before the GPU opens and the files are read.
   parseHeldOut(spec);
-  const { request, ts, gpu, onProgress } = await setUp(values);
-  const report = await trustScore(gpu, ts, request, heldOutTilts(ts.tiltAngles, spec), { onProgress, models: cliModelLibrary });
+  const { request, ts, engine, onProgress } = await setUp(values);
+  const report = await trustScore(engine, ts, request, heldOutTilts(ts.tiltAngles, spec), { onProgress, models: cliModelLibrary });
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ ...report, heldOutSpec: spec })}\n`);
     return;

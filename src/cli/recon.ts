@@ -3,12 +3,13 @@ import { openAsBlob } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { alignLoadedTiltSeries } from '../engine/align/loaded.ts';
+import { describeEngine } from '../engine/context.ts';
 import { reconstruct } from '../engine/methods/runners.ts';
 import type { Progress, TiltSeries } from '../engine/types.ts';
 import { formatTlt } from '../io/angles.ts';
 import { mrcPieces } from '../io/mrc.ts';
 import { readTiltSeriesFiles, type LoadedTiltSeries } from '../io/tiltSeriesFiles.ts';
-import { openCliGpu } from './gpu.ts';
+import { openCliEngine } from './engine.ts';
 import { writeFileAtomic } from './atomicWrite.ts';
 import { methodCommand } from './methodFlags.ts';
 import { checkOutputs, writeTomogram } from './outputs.ts';
@@ -73,15 +74,15 @@ export async function reconCommand(args: string[]): Promise<void> {
   const outPath = paths.out;
   const sidePaths = SIDE_FLAGS.map((flag) => values[flag]).filter((path): path is string => typeof path === 'string');
   await checkOutputs([outPath], [paths.tilts, ...sidePaths], values.force === true);
-  // The GPU before the files: without one the process restarts on the software adapter, and reads (and warns) once.
-  const gpu = await openCliGpu();
+  // The engine before the files: without a GPU the process may restart on the software adapter, and reads (and warns) once.
+  const engine = await openCliEngine(values);
   const atLoad = binningAtLoad(request);
   const loaded = await readTiltSeriesPaths(paths.tilts, sidePaths, atLoad.bin);
-  const tiltSeries = await alignLoadedTiltSeries(gpu, loaded);
+  const tiltSeries = await alignLoadedTiltSeries(engine, loaded);
   const started = performance.now();
-  const result = await reconstruct(gpu, tiltSeries, atLoad.request, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
+  const result = await reconstruct(engine, tiltSeries, atLoad.request, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
   const seconds = (performance.now() - started) / 1000;
   await writeTomogram(outPath, result.volume, [result.label, `from ${sourceLabel(loaded)}`]);
   const { nx, ny, nz } = result.volume;
-  process.stderr.write(`${values.quiet ? '' : '\n'}${result.label}: ${nx}×${ny}×${nz} in ${seconds.toFixed(2)} s on ${gpu.description} → ${outPath}\n`);
+  process.stderr.write(`${values.quiet ? '' : '\n'}${result.label}: ${nx}×${ny}×${nz} in ${seconds.toFixed(2)} s on ${describeEngine(engine)} → ${outPath}\n`);
 }

@@ -1,7 +1,7 @@
 /** `wedgelab synthesize`: a tilt-synthesis method (tilt series → tilt series with added tilts), written as a new stack and .tlt. */
 import { basename, join } from 'node:path';
 import { resolveOnTiltSeries, runTiltSynthesis } from '../engine/methods/runners.ts';
-import { openCliGpu } from './gpu.ts';
+import { openCliEngine } from './engine.ts';
 import { methodCommand } from './methodFlags.ts';
 import { checkOutputs } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
@@ -14,11 +14,11 @@ export async function synthesizeCommand(args: string[]): Promise<void> {
   const outDir = paths['out-dir'];
   const files = { tiltSeries: join(outDir, 'tilt_series.mrc'), tiltAngles: join(outDir, 'tilt_series.tlt') };
   await checkOutputs(Object.values(files), [paths.tilts, paths.angles], values.force === true);
-  // The GPU before the files: without one the process restarts on the software adapter, and reads (and warns) once.
-  const gpu = await openCliGpu();
+  // The engine before the files: without a GPU the process may restart on the software adapter, and reads (and warns) once.
+  const engine = await openCliEngine(values);
   const loaded = await readTiltSeriesPaths(paths.tilts, paths.angles);
   const resolved = resolveOnTiltSeries<'tiltSynthesis'>(loaded.tiltSeries, request);
-  const out = await runTiltSynthesis(gpu, loaded.tiltSeries, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
+  const out = await runTiltSynthesis(engine, loaded.tiltSeries, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
   const labels = [`tilt series: ${basename(paths.tilts)} + the last ${out.added} tilts by ${out.label}`];
   await writeTiltSeriesPaths(out.tiltSeries, files.tiltSeries, files.tiltAngles, labels);
   if (!values.quiet) process.stderr.write('\n');

@@ -11,14 +11,14 @@ import { crossValidate } from '../../engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../../engine/evaluation/oddEven.ts';
 import { heldOutTilts, parseHeldOut } from '../../engine/evaluation/tiltSubsets.ts';
 import { alignLoadedTiltSeries } from '../../engine/align/loaded.ts';
-import type { GpuContext } from '../../engine/gpu/device.ts';
+import { describeEngine, type EngineContext } from '../../engine/context.ts';
 import { choiceFlag, intFlag, requireFlag, UsageError, type FlagValues } from '../../engine/methods/flags.ts';
 import type { RequestOf } from '../../engine/methods/registry.ts';
 import { reconstruct } from '../../engine/methods/runners.ts';
 import type { Progress, TiltSeries } from '../../engine/types.ts';
 import { writeMrc } from '../../io/mrc.ts';
 import { writeFileAtomic } from '../atomicWrite.ts';
-import { openCliGpu } from '../gpu.ts';
+import { openCliEngine } from '../engine.ts';
 import { METHOD_OPTIONS, methodRequests } from '../methodFlags.ts';
 import { cliModelLibrary } from '../models.ts';
 import { parseOptions } from '../options.ts';
@@ -64,7 +64,7 @@ interface Batch {
   retryFailed: boolean;
   json: boolean;
   quiet: boolean;
-  gpu: GpuContext;
+  engine: EngineContext;
   version: string;
 }
 
@@ -116,17 +116,17 @@ async function runOne(batch: Batch, entry: SeriesEntry, ts: TiltSeries, method: 
   const onProgress = reporter(batch, entry.name, method.name);
   const options = { onProgress, models: cliModelLibrary };
   const started = performance.now();
-  const result = await reconstruct(batch.gpu, ts, method.request, options);
+  const result = await reconstruct(batch.engine, ts, method.request, options);
   const output = join(entry.name, `${method.name}.mrc`);
   await writeFileAtomic(join(batch.outDir, output), writeMrc(result.volume, { labels: [result.label, `from ${entry.stack}`] }));
   const seconds = (performance.now() - started) / 1000;
-  const row: BatchRow = { series: entry.name, method: method.name, status: 'done', output, label: result.label, seconds, gpu: batch.gpu.description, version: batch.version, params: JSON.stringify(result.params), finishedAt: '' };
+  const row: BatchRow = { series: entry.name, method: method.name, status: 'done', output, label: result.label, seconds, gpu: describeEngine(batch.engine), version: batch.version, params: JSON.stringify(result.params), finishedAt: '' };
   if (batch.scores.has('cv')) {
-    const cv = await crossValidate(batch.gpu, ts, method.request, heldOutTilts(ts.tiltAngles, batch.drop), options);
+    const cv = await crossValidate(batch.engine, ts, method.request, heldOutTilts(ts.tiltAngles, batch.drop), options);
     Object.assign(row, { cvNmse: cv.meanNmse, cvCorr: cv.meanCorr });
   }
   if (batch.scores.has('oddeven')) {
-    const report = await oddEvenFsc(batch.gpu, ts, method.request, options);
+    const report = await oddEvenFsc(batch.engine, ts, method.request, options);
     const length = (f: number | null) => (f === null ? null : report.pixelSize > 0 ? report.pixelSize / f : 1 / f);
     Object.assign(row, { oddEvenRes0143: length(report.res0143), oddEvenRes05: length(report.res05), resolutionUnit: report.pixelSize > 0 ? 'Å' : 'voxel' });
   }
@@ -148,7 +148,7 @@ async function runSeries(batch: Batch, entry: SeriesEntry): Promise<void> {
   let ts: TiltSeries | null = null;
   let loadError = '';
   try {
-    ts = await alignLoadedTiltSeries(batch.gpu, await readTiltSeriesPaths(entry.stack, [entry.angles, ...entry.sideFiles], bin));
+    ts = await alignLoadedTiltSeries(batch.engine, await readTiltSeriesPaths(entry.stack, [entry.angles, ...entry.sideFiles], bin));
   } catch (error) {
     loadError = (error as Error).message;
   }
@@ -159,7 +159,7 @@ async function runSeries(batch: Batch, entry: SeriesEntry): Promise<void> {
       row = await runOne(batch, entry, ts, bin > 1 ? { ...method, request: binningAtLoad(method.request).request } : method);
     } catch (error) {
       const message = ((error as Error).message ?? String(error)).replace(/\s+/g, ' ');
-      row = { series: entry.name, method: method.name, status: 'failed', error: message, gpu: batch.gpu.description, version: batch.version, finishedAt: '' };
+      row = { series: entry.name, method: method.name, status: 'failed', error: message, gpu: describeEngine(batch.engine), version: batch.version, finishedAt: '' };
     }
     row.finishedAt = new Date().toISOString();
     await writeRow(batch.outDir, row);
@@ -212,7 +212,7 @@ export async function batchCommand(args: string[]): Promise<void> {
   const drop = (values.drop as string | undefined) ?? '0';
   parseHeldOut(drop);
   const list = requireFlag(values, 'list');
-  const gpu = values.slurm ? null : await openCliGpu();
+  const engine = values.slurm ? null : await openCliEngine(values);
   const entries = await listSeries(list);
   if (values.slurm) {
     const paths = await writeSlurmScripts(outDir, taskArgs(args), entries, slurmOptions(values));
@@ -231,7 +231,7 @@ export async function batchCommand(args: string[]): Promise<void> {
     retryFailed: values['retry-failed'] === true,
     json: choiceFlag(values, 'progress', ['bar', 'json'] as const) === 'json',
     quiet: values.quiet === true,
-    gpu: gpu!,
+    engine: engine!,
     version: await packageVersion(),
   };
   await runAll(batch, seriesOfTask(values, entries), intFlag(values, 'jobs') ?? 1);

@@ -3,6 +3,7 @@
  * raw sections made by shifting an aligned stack by whole (even) pixels, so bilinear resampling is exact, at
  * load binning 1 and 2.
  */
+import { gpuEngine } from '../context.ts';
 import { describe, expect, it } from 'vitest';
 import { formatTlt } from '../../io/angles.ts';
 import { writeMrc } from '../../io/mrc.ts';
@@ -45,7 +46,7 @@ describe('alignLoadedTiltSeries', () => {
       ],
       { bin },
     );
-    const ts = await alignLoadedTiltSeries(gpu, loaded);
+    const ts = await alignLoadedTiltSeries(gpuEngine(gpu), loaded);
     const expected = binTiltSeries({ nx, ny, nTilts: nz, data: aligned, tiltAngles, pixelSize: 3 }, bin);
     expect([ts.nx, ts.ny, ts.nTilts, ts.pixelSize]).toEqual([expected.nx, expected.ny, nz, 3 * bin]);
     // Pixels whose raw sample lies inside the raw image (8 px margin covers every shift).

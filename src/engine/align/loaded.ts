@@ -3,12 +3,12 @@
  * the alignment that came with it (io/sideFiles.ts), on the GPU. One step for the page's worker and the CLI.
  */
 import type { LoadedTiltSeries } from '../../io/tiltSeriesFiles.ts';
-import type { GpuContext } from '../gpu/device.ts';
+import { requireGpu, type EngineContext } from '../context.ts';
 import type { TiltSeries } from '../types.ts';
 import { alignStackGpu } from './resample.ts';
 
 export async function alignLoadedTiltSeries(
-  gpu: GpuContext,
+  engine: EngineContext,
   loaded: Pick<LoadedTiltSeries, 'tiltSeries' | 'alignment'>,
   signal?: AbortSignal,
 ): Promise<TiltSeries> {
@@ -16,6 +16,6 @@ export async function alignLoadedTiltSeries(
   if (!alignment) return ts;
   // The loader keeps only the kept sections, in order: section j of the stack goes with transforms[j].
   const sections = { ...alignment, keptSections: alignment.transforms.map((_, j) => j) };
-  const aligned = await alignStackGpu(gpu, { nx: ts.nx, ny: ts.ny, nSections: ts.nTilts, data: ts.data }, sections, { signal });
+  const aligned = await alignStackGpu(requireGpu(engine, 'Resampling a stack through its alignment'), { nx: ts.nx, ny: ts.ny, nSections: ts.nTilts, data: ts.data }, sections, { signal });
   return { ...ts, nx: aligned.nx, ny: aligned.ny, data: aligned.data };
 }

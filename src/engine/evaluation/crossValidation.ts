@@ -3,7 +3,7 @@
  * any method, project the result at the dropped angles, and score against the measured tilts.
  * It scores a method on real data without ground truth.
  */
-import type { GpuContext } from '../gpu/device.ts';
+import { requireGpu, type EngineContext } from '../context.ts';
 import type { CommonParams } from '../methods/common.ts';
 import { resolveOnTiltSeries, runReconstruction } from '../methods/runners.ts';
 import type { RequestOf, ResolvedRequest } from '../methods/registry.ts';
@@ -36,10 +36,10 @@ export interface HeldOutProjections {
  * A resolved request as a reconstructor, and the label of its last run (which names what the run learnt, a
  * model's patch size and backend; the resolved label until it has run).
  */
-export function requestReconstructor(gpu: GpuContext, resolved: ResolvedRequest<'reconstruction'>, options: RunOptions): { reconstruct: Reconstructor; label: () => string } {
+export function requestReconstructor(engine: EngineContext, resolved: ResolvedRequest<'reconstruction'>, options: RunOptions): { reconstruct: Reconstructor; label: () => string } {
   let label = resolved.label;
   const reconstruct: Reconstructor = async (remaining) => {
-    const result = await runReconstruction(gpu, remaining, resolved, options);
+    const result = await runReconstruction(engine, remaining, resolved, options);
     label = result.label;
     return result.volume;
   };
@@ -52,7 +52,7 @@ export function requestReconstructor(gpu: GpuContext, resolved: ResolvedRequest<
  * projector negates the angles when the reconstruction did.
  */
 export async function predictHeldOut(
-  gpu: GpuContext,
+  engine: EngineContext,
   ts: TiltSeries,
   heldOut: readonly number[],
   reconstructor: Reconstructor,
@@ -60,7 +60,7 @@ export async function predictHeldOut(
 ): Promise<HeldOutProjections> {
   const volume = await reconstructor(subsetTilts(ts, remainingIndices(ts.nTilts, heldOut)));
   const held = binTiltSeries(subsetTilts(ts, heldOut), geometry.binning);
-  const predicted = await forwardProjectGpu(gpu, volume, held.tiltAngles, { invertAngles: geometry.invertAngles });
+  const predicted = await forwardProjectGpu(requireGpu(engine, 'Projecting held-out tilts'), volume, held.tiltAngles, { invertAngles: geometry.invertAngles });
   const plane = held.nx * held.ny;
   const tilts = heldOut.map((index, j) => ({
     index,
@@ -89,15 +89,15 @@ export interface CrossValidationReport {
 
 /** One reconstruction without the held-out tilts, then one projection and score per held-out tilt. */
 export async function crossValidate(
-  gpu: GpuContext,
+  engine: EngineContext,
   ts: TiltSeries,
   request: RequestOf<'reconstruction'>,
   heldOut: readonly number[],
   options: RunOptions = {},
 ): Promise<CrossValidationReport> {
   const resolved = resolveOnTiltSeries<'reconstruction'>(ts, request);
-  const method = requestReconstructor(gpu, resolved, options);
-  const { nx, ny, tilts } = await predictHeldOut(gpu, ts, heldOut, method.reconstruct, resolved.params);
+  const method = requestReconstructor(engine, resolved, options);
+  const { nx, ny, tilts } = await predictHeldOut(engine, ts, heldOut, method.reconstruct, resolved.params);
   const scores = tilts.map((tilt) => ({ ...tilt, ...projectionScores(tilt.predicted, tilt.measured) }));
   const mean = (f: (s: HeldOutScore) => number) => scores.reduce((sum, s) => sum + f(s), 0) / scores.length;
   return {

@@ -1,5 +1,5 @@
 /** Odd/even FSC (docs/conventions.md#odd-even-fsc): reconstruct from even- and from odd-indexed tilts, FSC of the halves. */
-import type { GpuContext } from '../gpu/device.ts';
+import type { EngineContext } from '../context.ts';
 import { reconstruct } from '../methods/runners.ts';
 import type { RequestOf } from '../methods/registry.ts';
 import type { RunOptions } from '../methods/slabs.ts';
@@ -21,12 +21,12 @@ export interface OddEvenReport {
   pixelSize: number;
 }
 
-export async function oddEvenFsc(gpu: GpuContext, ts: TiltSeries, request: RequestOf<'reconstruction'>, options: RunOptions = {}): Promise<OddEvenReport> {
+export async function oddEvenFsc(engine: EngineContext, ts: TiltSeries, request: RequestOf<'reconstruction'>, options: RunOptions = {}): Promise<OddEvenReport> {
   // Each half is reconstructed on its own: it needs MIN_TILTS tilts.
   if (ts.nTilts < 2 * MIN_TILTS) throw new Error(`odd/even FSC needs at least ${2 * MIN_TILTS} tilts (this series has ${ts.nTilts})`);
   const { even, odd } = oddEvenSplit(ts.tiltAngles);
   const half = (indices: number[], from: number) =>
-    reconstruct(gpu, subsetTilts(ts, indices), request, {
+    reconstruct(engine, subsetTilts(ts, indices), request, {
       ...options,
       onProgress: (p) => options.onProgress?.({ ...p, fraction: (from + p.fraction) / 2, message: `${from ? 'odd' : 'even'} tilts: ${p.message}` }),
     });

@@ -1,6 +1,7 @@
 // The trust score on Dawn, on a small simulated series: it must not reward blur or a contrast inversion, the
 // two ways a learned result can look good to a pixel-wise score while being wrong, and FBP against itself is
 // "same". The scored side is any reconstructor, here FBP altered after the fact.
+import { gpuEngine } from '../context.ts';
 import { describe, expect, it } from 'vitest';
 import { openNodeGpu } from '../gpu/node.ts';
 import type { CommonParams } from '../methods/common.ts';
@@ -24,7 +25,7 @@ async function setUp() {
     { phantom: 'mixed', size: [64, 48, 16], tiltAngles: tiltRange(-60, 60, 3), snrDb: 0, seed: 7, pixelSize: 10 },
     (volume, angles) => forwardProjectGpu(gpu, volume, angles),
   );
-  const fbp = async (ts: TiltSeries): Promise<Volume> => (await reconstruct(gpu, ts, { method: 'fbp', params: common })).volume;
+  const fbp = async (ts: TiltSeries): Promise<Volume> => (await reconstruct(gpuEngine(gpu), ts, { method: 'fbp', params: common })).volume;
   return { gpu, ts: tiltSeries, fbp, heldOut: heldOutTilts(tiltSeries.tiltAngles, 'every:4') };
 }
 
@@ -34,7 +35,7 @@ describe('trust score against FBP', () => {
   it('does not reward a blurred or a contrast-inverted FBP, and finds FBP the same as itself', async () => {
     const { gpu, ts, fbp, heldOut } = await setUp();
     expect(heldOut).toHaveLength(10);
-    const score = (reconstructor: Reconstructor) => scoreAgainstFbp(gpu, ts, reconstructor, common, heldOut);
+    const score = (reconstructor: Reconstructor) => scoreAgainstFbp(gpuEngine(gpu), ts, reconstructor, common, heldOut);
 
     const itself = await score(fbp);
     expect(itself.verdict).toBe('same');
@@ -60,7 +61,7 @@ describe('trust score against FBP', () => {
 
     // What the trust score guards against: the held-out NMSE ranks the mildly blurred FBP above FBP.
     const nmse = async (reconstructor: Reconstructor) => {
-      const { tilts } = await predictHeldOut(gpu, ts, heldOut, reconstructor, common);
+      const { tilts } = await predictHeldOut(gpuEngine(gpu), ts, heldOut, reconstructor, common);
       return tilts.reduce((s, t) => s + projectionScores(t.predicted, t.measured).nmse, 0) / tilts.length;
     };
     const [nmseBlurred, nmseFbp] = [await nmse((remaining) => blurred(remaining, 1)), await nmse(fbp)];
@@ -70,7 +71,7 @@ describe('trust score against FBP', () => {
   it('scores a registered method by its request, with both labels and the held-out tilts', async () => {
     const { gpu, ts, heldOut } = await setUp();
     const fractions: number[] = [];
-    const report = await trustScore(gpu, ts, { method: 'sirt', params: { ...common, iterations: 3 } }, heldOut, { onProgress: (p) => fractions.push(p.fraction) });
+    const report = await trustScore(gpuEngine(gpu), ts, { method: 'sirt', params: { ...common, iterations: 3 } }, heldOut, { onProgress: (p) => fractions.push(p.fraction) });
     expect(report.label).toBe('SIRT (3 it, λ 1, thickness 16, bin 1)');
     expect(report.fbpLabel).toBe('FBP (ram-lak, thickness 16, bin 1)');
     expect(report.heldOut.map((t) => t.index)).toEqual(heldOut);

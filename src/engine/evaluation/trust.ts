@@ -5,7 +5,7 @@
  * angles (crossValidation.ts), and each prediction compared with the measured tilt ring by ring
  * (metrics/trust.ts).
  */
-import type { GpuContext } from '../gpu/device.ts';
+import type { EngineContext } from '../context.ts';
 import type { CommonParams } from '../methods/common.ts';
 import { resolveOnTiltSeries } from '../methods/runners.ts';
 import { methodDefinition, type RequestOf } from '../methods/registry.ts';
@@ -37,7 +37,7 @@ function stageOptions(options: RunOptions, from: number, to: number, stage: stri
  * held-out tilts, with the binning and angle sign of `common`, which FBP uses too.
  */
 export async function scoreAgainstFbp(
-  gpu: GpuContext,
+  engine: EngineContext,
   ts: TiltSeries,
   reconstruct: Reconstructor,
   common: CommonParams,
@@ -46,24 +46,24 @@ export async function scoreAgainstFbp(
 ): Promise<TrustScores & { fbpLabel: string }> {
   const { thickness, binning, invertAngles, subtractMean } = common;
   const fbp = resolveOnTiltSeries<'reconstruction'>(ts, { method: 'fbp', params: { thickness, binning, invertAngles, subtractMean } });
-  const byMethod = await predictHeldOut(gpu, ts, heldOut, reconstruct, common);
+  const byMethod = await predictHeldOut(engine, ts, heldOut, reconstruct, common);
   throwIfAborted(options.signal);
   const fbpOptions = stageOptions(options, METHOD_SHARE, 1, 'FBP');
-  const byFbp = await predictHeldOut(gpu, ts, heldOut, requestReconstructor(gpu, fbp, fbpOptions).reconstruct, common);
+  const byFbp = await predictHeldOut(engine, ts, heldOut, requestReconstructor(engine, fbp, fbpOptions).reconstruct, common);
   const pairs = byMethod.tilts.map(({ index, angle, measured, predicted }, t) => ({ index, angle, measured, predictedMethod: predicted, predictedFbp: byFbp.tilts[t].predicted }));
   return { ...compareWithFbp(pairs, byMethod.nx, byMethod.ny), fbpLabel: fbp.label };
 }
 
 /** The trust score of a reconstruction request (a registered method and its parameters) on a tilt series. */
 export async function trustScore(
-  gpu: GpuContext,
+  engine: EngineContext,
   ts: TiltSeries,
   request: RequestOf<'reconstruction'>,
   heldOut: readonly number[],
   options: RunOptions = {},
 ): Promise<TrustReport> {
   const resolved = resolveOnTiltSeries<'reconstruction'>(ts, request);
-  const method = requestReconstructor(gpu, resolved, stageOptions(options, 0, METHOD_SHARE, methodDefinition(resolved.method).title));
-  const scores = await scoreAgainstFbp(gpu, ts, method.reconstruct, resolved.params, heldOut, options);
+  const method = requestReconstructor(engine, resolved, stageOptions(options, 0, METHOD_SHARE, methodDefinition(resolved.method).title));
+  const scores = await scoreAgainstFbp(engine, ts, method.reconstruct, resolved.params, heldOut, options);
   return { ...scores, label: method.label() };
 }

@@ -1,4 +1,5 @@
 // A lost WebGPU device ends a run with a clear message instead of a hang or garbage.
+import { gpuEngine } from '../context.ts';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { create, globals } from 'webgpu';
@@ -26,7 +27,7 @@ describe('lost device', () => {
     ];
     const models = { load: async () => new Uint8Array(readFileSync(new URL('../../../models/tiny/tiny_voxel.onnx', import.meta.url))) };
     for (const request of requests) {
-      const run = reconstruct(gpu, tiltSeries, request, { models });
+      const run = reconstruct(gpuEngine(gpu), tiltSeries, request, { models });
       await expect(run).rejects.toBeInstanceOf(GpuUnavailableError);
       await expect(run).rejects.toThrow(/the WebGPU device was lost \(destroyed\)/);
     }

@@ -3,6 +3,7 @@
  * throughput rows of the projector-bound reconstructions (FBP, SIRT) timed against a CPU FBP reference in the
  * same run. Engine-only; the CLI supplies what only Node can (the reference's process, the model files).
  */
+import { gpuEngine } from '../context.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import type { ModelLibrary } from '../onnx/library.ts';
 import { Rng } from '../sim/random.ts';
@@ -82,10 +83,10 @@ export async function throughputRows(gpu: GpuContext, context: BenchContext, ben
   const nTilts = 61;
   for (const [nx, ny, nz] of sizes) {
     const request = bench.request(nz);
-    await reconstruct(gpu, randomTiltSeries(nx, 2, nTilts), request); // compile pipelines outside the timing
+    await reconstruct(gpuEngine(gpu), randomTiltSeries(nx, 2, nTilts), request); // compile pipelines outside the timing
     const ts = randomTiltSeries(nx, ny, nTilts);
     const started = performance.now();
-    await reconstruct(gpu, ts, request);
+    await reconstruct(gpuEngine(gpu), ts, request);
     const seconds = (performance.now() - started) / 1000;
     const fbpReference = fbpReferenceSeconds(context, nx, ny, nTilts, context.quick ? 4 : 8);
     const referenceSeconds = fbpReference === null ? null : fbpReference * bench.passes;

@@ -1,5 +1,6 @@
 // Geometry of the whole pipeline on Dawn: FBP of full angular coverage returns the density it was
 // projected from (docs/conventions.md#fbp-scale), and reprojecting it reproduces the data.
+import { gpuEngine } from '../context.ts';
 import { describe, expect, it } from 'vitest';
 import { openNodeGpu } from '../gpu/node.ts';
 import { centred } from '../geometry.ts';
@@ -26,7 +27,7 @@ describe('FBP scale and consistency with full coverage', () => {
     const gpu = await openNodeGpu();
     const truth = ball(48, 3, 10, 5, -4);
     const tilts = await forwardProjectGpu(gpu, truth, fullCoverage);
-    const { volume } = await reconstruct(gpu, tilts, { method: 'fbp', params: { thickness: 48, filter: { name: 'ram-lak' } } });
+    const { volume } = await reconstruct(gpuEngine(gpu), tilts, { method: 'fbp', params: { thickness: 48, filter: { name: 'ram-lak' } } });
     // Inside the ball, away from its edge, the density is 1.
     let inside = 0;
     let count = 0;

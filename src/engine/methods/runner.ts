@@ -1,5 +1,5 @@
 /** What a runner of each kind of method is: the engine-only contract between the registry and a method's run.ts. */
-import type { GpuContext } from '../gpu/device.ts';
+import type { EngineContext } from '../context.ts';
 import type { TiltSeries, Volume } from '../types.ts';
 import type { RunOptions } from './slabs.ts';
 
@@ -16,12 +16,12 @@ export interface VolumeOutput<F> {
 
 /** Tilt series → tomogram; the series is already binned and, if asked, mean-subtracted. */
 export interface ReconstructionRunner<P, F> {
-  run(gpu: GpuContext, tiltSeries: TiltSeries, params: P, options: RunOptions): Promise<VolumeOutput<F>>;
+  run(engine: EngineContext, tiltSeries: TiltSeries, params: P, options: RunOptions): Promise<VolumeOutput<F>>;
 }
 
 /** Tomogram → tomogram: applied to any result (a reconstruction, or another refinement). */
 export interface RefinementRunner<P, F> {
-  run(gpu: GpuContext, tomogram: Volume, params: P, options: RunOptions): Promise<VolumeOutput<F>>;
+  run(engine: EngineContext, tomogram: Volume, params: P, options: RunOptions): Promise<VolumeOutput<F>>;
 }
 
 /** What a tilt synthesis gives back: the series with its new tilts appended. */
@@ -32,5 +32,5 @@ export interface TiltSeriesOutput<F> {
 
 /** Tilt series → tilt series with added tilts (appended after the measured ones, in stack order). */
 export interface TiltSynthesisRunner<P, F> {
-  run(gpu: GpuContext, tiltSeries: TiltSeries, params: P, options: RunOptions): Promise<TiltSeriesOutput<F>>;
+  run(engine: EngineContext, tiltSeries: TiltSeries, params: P, options: RunOptions): Promise<TiltSeriesOutput<F>>;
 }

@@ -3,7 +3,7 @@
  * method without a runner does not compile; `reconstruct()` is the one entry point for reconstruction methods
  * (resolve once, bin, run, label).
  */
-import type { GpuContext } from '../gpu/device.ts';
+import type { EngineContext } from '../context.ts';
 import type { MethodKind } from './definition.ts';
 import type { TiltSeries, Volume } from '../types.ts';
 import { COORDNET_RUNNER } from './coordnet/run.ts';
@@ -75,17 +75,17 @@ export function resolveOnTiltSeries<K extends 'reconstruction' | 'tiltSynthesis'
 }
 
 /** Run a resolved reconstruction request (resolveOnTiltSeries). */
-export async function runReconstruction(gpu: GpuContext, ts: TiltSeries, resolved: ResolvedRequest<'reconstruction'>, options: RunOptions = {}): Promise<Reconstruction> {
+export async function runReconstruction(engine: EngineContext, ts: TiltSeries, resolved: ResolvedRequest<'reconstruction'>, options: RunOptions = {}): Promise<Reconstruction> {
   const { method, params } = resolved;
   // One cast, here: RUNNERS[method] takes ParamsOf<method>, which `resolved` pairs with it.
   const runner = RUNNERS[method] as unknown as ReconstructionRunner<ParamsOfKind<'reconstruction'>, unknown>;
-  const { volume, residuals, loss, facts } = await runner.run(gpu, prepare(ts, params), params, options);
+  const { volume, residuals, loss, facts } = await runner.run(engine, prepare(ts, params), params, options);
   return { method, volume, params, label: methodLabel(method, params, { input: ts, facts }), residuals, loss };
 }
 
 /** Resolve and run a reconstruction request: the entry point of the CLI, the evaluations and the bench. */
-export async function reconstruct(gpu: GpuContext, ts: TiltSeries, request: RequestOf<'reconstruction'>, options: RunOptions = {}): Promise<Reconstruction> {
-  return runReconstruction(gpu, ts, resolveOnTiltSeries<'reconstruction'>(ts, request), options);
+export async function reconstruct(engine: EngineContext, ts: TiltSeries, request: RequestOf<'reconstruction'>, options: RunOptions = {}): Promise<Reconstruction> {
+  return runReconstruction(engine, ts, resolveOnTiltSeries<'reconstruction'>(ts, request), options);
 }
 
 /** Complete and check a refinement request for this tomogram: everything that can fail before the work. */
@@ -98,7 +98,7 @@ export function resolveRefinement(tomogram: Volume, request: RequestOf<'refineme
  * "Gaussian smoothing (σ 1 voxel) ← FBP (cosine, thickness 64, bin 1)".
  */
 export async function runRefinement(
-  gpu: GpuContext,
+  engine: EngineContext,
   tomogram: Volume,
   sourceLabel: string,
   resolved: ResolvedRequest<'refinement'>,
@@ -107,7 +107,7 @@ export async function runRefinement(
   const { method, params } = resolved;
   // One cast, as for reconstructions: RUNNERS[method] takes ParamsOf<method>, which `resolved` pairs with it.
   const runner = RUNNERS[method] as unknown as RefinementRunner<ParamsOfKind<'refinement'>, unknown>;
-  const { volume, loss, facts } = await runner.run(gpu, tomogram, params, options);
+  const { volume, loss, facts } = await runner.run(engine, tomogram, params, options);
   return { method, volume, params, label: `${methodLabel(method, params, { input: tomogram, facts })} ← ${sourceLabel}`, loss };
 }
 
@@ -122,10 +122,10 @@ export interface TiltSynthesis {
   label: string;
 }
 
-export async function runTiltSynthesis(gpu: GpuContext, ts: TiltSeries, resolved: ResolvedRequest<'tiltSynthesis'>, options: RunOptions = {}): Promise<TiltSynthesis> {
+export async function runTiltSynthesis(engine: EngineContext, ts: TiltSeries, resolved: ResolvedRequest<'tiltSynthesis'>, options: RunOptions = {}): Promise<TiltSynthesis> {
   const { method, params } = resolved;
   // One cast, as for the other kinds.
   const runner = RUNNERS[method] as unknown as TiltSynthesisRunner<ParamsOfKind<'tiltSynthesis'>, unknown>;
-  const { tiltSeries, facts } = await runner.run(gpu, ts, params, options);
+  const { tiltSeries, facts } = await runner.run(engine, ts, params, options);
   return { method, tiltSeries, added: tiltSeries.nTilts - ts.nTilts, params, label: methodLabel(method, params, { input: ts, facts }) };
 }

@@ -1,4 +1,5 @@
 // The coordinate network fits a tiny phantom slab on Dawn (SwiftShader here): its projection loss falls.
+import { gpuEngine } from '../../context.ts';
 import { describe, expect, it } from 'vitest';
 import { openNodeGpu } from '../../gpu/node.ts';
 import { forwardProjectCpu } from '../../reference/projector.ts';
@@ -59,13 +60,13 @@ describe('coordinate network', () => {
     const ts = forwardProjectCpu(phantom(), angles);
     const gpu = await openNodeGpu();
     const request = { method: 'coordnet', params: { thickness: 12, width: 16, layers: 1, slabRows: 1, stepsFirst: 3, stepsNext: 2 } } as const;
-    const out = await reconstruct(gpu, ts, request);
+    const out = await reconstruct(gpuEngine(gpu), ts, request);
     expect(out.loss).toHaveLength(5);
     expect(out.volume.ny).toBe(2);
     expect(out.label).toContain('params/measurements');
     const controller = new AbortController();
     controller.abort();
-    await expect(reconstruct(gpu, ts, request, { signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
+    await expect(reconstruct(gpuEngine(gpu), ts, request, { signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
   });
 
   it('counts parameters and scales tilts by one affine map', () => {

@@ -21,6 +21,7 @@ import { planSlabs, tiltTrig } from '../../geometry.ts';
 import { initSiren, type SirenGrid, type SirenShape } from './network.ts';
 import { throwIfAborted, type TiltSeries, type Volume } from '../../types.ts';
 import { percentiles } from '../../volume.ts';
+import { requireGpu } from '../../context.ts';
 import type { ReconstructionRunner } from '../runner.ts';
 import type { CoordnetParams } from './base.ts';
 import { allocateVolume, DEFAULT_MEMORY_BUDGET, forEachSlab, placeSlabVolume, slabTilts, type RunOptions } from '../slabs.ts';
@@ -201,8 +202,8 @@ export async function reconstructCoordnet(gpu: GpuContext, ts: TiltSeries, param
 }
 
 export const COORDNET_RUNNER: ReconstructionRunner<CoordnetParams, never> = {
-  async run(gpu, ts, params, options) {
-    const { volume, losses } = await reconstructCoordnet(gpu, ts, params, options);
+  async run(engine, ts, params, options) {
+    const { volume, losses } = await reconstructCoordnet(requireGpu(engine, 'The coordinate network'), ts, params, options);
     return { volume, loss: losses };
   },
 };

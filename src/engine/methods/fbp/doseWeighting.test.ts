@@ -1,6 +1,7 @@
 // FBP and SIRT with dose weighting (docs/metadata.md#dose-weighting), on Dawn: the option resolves from the
 // tilt series' doses, names itself in the label, and reconstructs exactly what the same method reconstructs
 // from the stack weighted on the CPU beforehand.
+import { gpuEngine } from '../../context.ts';
 import { describe, expect, it } from 'vitest';
 import { doseWeightTiltSeries } from '../../doseWeighting.ts';
 import { openNodeGpu } from '../../gpu/node.ts';
@@ -61,23 +62,23 @@ describe('dose weighting in FBP and SIRT', () => {
   it('FBP with dose weighting equals FBP of the CPU-weighted stack, after binning', async () => {
     const gpu = await openNodeGpu();
     for (const binning of [1, 2]) {
-      const weighted = await reconstruct(gpu, ts, { method: 'fbp', params: { thickness: 8, binning } });
+      const weighted = await reconstruct(gpuEngine(gpu), ts, { method: 'fbp', params: { thickness: 8, binning } });
       expect(weighted.label).toContain('dose-weighted');
       // The engine bins first (pixel size × binning), then weights: the same order here, by hand.
       const byHand = withoutDoses(doseWeightTiltSeries(binTiltSeries(ts, binning)));
-      const reference = await reconstruct(gpu, byHand, { method: 'fbp', params: { thickness: 8 } });
+      const reference = await reconstruct(gpuEngine(gpu), byHand, { method: 'fbp', params: { thickness: 8 } });
       expect(reference.label).not.toContain('dose-weighted');
       expect(maxDifference(weighted.volume.data, reference.volume.data)).toBeLessThan(1e-6);
       // And the weighting changed something: unweighted FBP differs.
-      const plain = await reconstruct(gpu, ts, { method: 'fbp', params: { thickness: 8, binning, doseWeighting: false } });
+      const plain = await reconstruct(gpuEngine(gpu), ts, { method: 'fbp', params: { thickness: 8, binning, doseWeighting: false } });
       expect(maxDifference(weighted.volume.data, plain.volume.data)).toBeGreaterThan(1e-3);
     }
   });
 
   it('SIRT with dose weighting equals SIRT of the CPU-weighted stack', async () => {
     const gpu = await openNodeGpu();
-    const weighted = await reconstruct(gpu, ts, { method: 'sirt', params: { thickness: 8, iterations: 3 } });
-    const reference = await reconstruct(gpu, withoutDoses(doseWeightTiltSeries(ts)), { method: 'sirt', params: { thickness: 8, iterations: 3 } });
+    const weighted = await reconstruct(gpuEngine(gpu), ts, { method: 'sirt', params: { thickness: 8, iterations: 3 } });
+    const reference = await reconstruct(gpuEngine(gpu), withoutDoses(doseWeightTiltSeries(ts)), { method: 'sirt', params: { thickness: 8, iterations: 3 } });
     expect(weighted.label).toContain('dose-weighted');
     expect(maxDifference(weighted.volume.data, reference.volume.data)).toBeLessThan(1e-6);
   });

@@ -8,6 +8,7 @@ import { doseWeightTiltSeries } from '../../doseWeighting.ts';
 import { fbpWeight, tiltTrig } from '../../geometry.ts';
 import { filterResponse, paddedLength } from '../../filters.ts';
 import type { TiltSeries, Volume } from '../../types.ts';
+import { requireGpu } from '../../context.ts';
 import type { ReconstructionRunner } from '../runner.ts';
 import { allocateVolume, forEachSlab, planSlabsForDevice, placeSlabVolume, slabTilts, type RunOptions } from '../slabs.ts';
 import type { FbpParams } from './base.ts';
@@ -45,5 +46,5 @@ export async function reconstructFbp(gpu: GpuContext, tiltSeries: TiltSeries, pa
 }
 
 export const FBP_RUNNER: ReconstructionRunner<FbpParams, never> = {
-  run: async (gpu, ts, params, options) => ({ volume: await reconstructFbp(gpu, ts, params, options) }),
+  run: async (engine, ts, params, options) => ({ volume: await reconstructFbp(requireGpu(engine, 'FBP'), ts, params, options) }),
 };

@@ -1,5 +1,6 @@
 // Gaussian smoothing against the full 3-D convolution and, where Debian's python3-scipy is there, against
 // scipy.ndimage.gaussian_filter itself; and as a refinement through the registry.
+import { gpuEngine } from '../../context.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,7 +64,7 @@ gaussian_filter(v, 1.6, mode='nearest', truncate=4.0).astype('<f4').tofile(sys.a
     const gpu = await openNodeGpu();
     const tomogram = randomVolume(12, 10, 6, 2);
     const resolved = resolveRefinement(tomogram, { method: 'gaussian', params: { sigma: 2 } });
-    const out = await runRefinement(gpu, tomogram, 'FBP (cosine, thickness 6, bin 1)', resolved);
+    const out = await runRefinement(gpuEngine(gpu), tomogram, 'FBP (cosine, thickness 6, bin 1)', resolved);
     expect(out.label).toBe('Gaussian smoothing (σ 2 voxels) ← FBP (cosine, thickness 6, bin 1)');
     expect(out.params).toEqual({ sigma: 2 });
     expect(out.volume.pixelSize).toBe(2);
@@ -71,6 +72,6 @@ gaussian_filter(v, 1.6, mode='nearest', truncate=4.0).astype('<f4').tofile(sys.a
     expect(() => resolveRefinement(tomogram, { method: 'gaussian', params: { sigma: 0 } })).toThrow(/σ must be in \(0, 32\] voxels/);
     const controller = new AbortController();
     controller.abort();
-    await expect(runRefinement(gpu, tomogram, 'x', resolved, { signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
+    await expect(runRefinement(gpuEngine(gpu), tomogram, 'x', resolved, { signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
   });
 });

@@ -55,5 +55,5 @@ export function gaussianSmooth(volume: Volume, sigma: number, options: RunOption
 }
 
 export const GAUSSIAN_RUNNER: RefinementRunner<GaussianParams, never> = {
-  run: async (_gpu, tomogram, params, options) => ({ volume: gaussianSmooth(tomogram, params.sigma, options) }),
+  run: async (_engine, tomogram, params, options) => ({ volume: gaussianSmooth(tomogram, params.sigma, options) }),
 };

@@ -1,4 +1,5 @@
 // Tilts synthesised by reprojection against the CPU references: SIRT (reference/sirt.ts), then the projector.
+import { gpuEngine } from '../../context.ts';
 import { describe, expect, it } from 'vitest';
 import { relativeError } from '../../checks/kernelChecks.ts';
 import { openNodeGpu } from '../../gpu/node.ts';
@@ -24,7 +25,7 @@ describe('reprojection (tilt synthesis)', () => {
     const truth = { nx, ny, nz, pixelSize: 3, data: Float32Array.from({ length: nx * ny * nz }, () => rng.uniform(0, 1)) };
     const ts = forwardProjectCpu(truth, tiltRange(-45, 45, 15));
     const request = { method: 'reproject' as const, params: { angles: [60, -60, 75], thickness: nz, iterations: 4 } };
-    const out = await runTiltSynthesis(gpu, ts, resolveOnTiltSeries<'tiltSynthesis'>(ts, request));
+    const out = await runTiltSynthesis(gpuEngine(gpu), ts, resolveOnTiltSeries<'tiltSynthesis'>(ts, request));
     expect(out.added).toBe(3);
     expect(out.label).toBe('Reprojection (±60, 75°, SIRT 4 it, thickness 8)');
     expect(out.tiltSeries.tiltAngles).toEqual([...ts.tiltAngles, 60, -60, 75]);

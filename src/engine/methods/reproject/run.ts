@@ -3,6 +3,7 @@ import type { GpuContext } from '../../gpu/device.ts';
 import { appendTilts } from '../../evaluation/tiltSubsets.ts';
 import type { TiltSeries } from '../../types.ts';
 import { forwardProjectGpu } from '../projection.ts';
+import { requireGpu } from '../../context.ts';
 import type { TiltSynthesisRunner } from '../runner.ts';
 import { SIRT } from '../sirt/base.ts';
 import { reconstructSirt } from '../sirt/run.ts';
@@ -22,5 +23,5 @@ export async function reprojectTilts(gpu: GpuContext, ts: TiltSeries, params: Re
 }
 
 export const REPROJECT_RUNNER: TiltSynthesisRunner<ReprojectParams, never> = {
-  run: async (gpu, ts, params, options) => ({ tiltSeries: await reprojectTilts(gpu, ts, params, options) }),
+  run: async (engine, ts, params, options) => ({ tiltSeries: await reprojectTilts(requireGpu(engine, 'Reprojection'), ts, params, options) }),
 };

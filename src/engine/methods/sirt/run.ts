@@ -11,6 +11,7 @@ import { ElementwiseOp } from './ops.ts';
 import { doseWeightTiltSeries } from '../../doseWeighting.ts';
 import { tiltTrig, type Slab } from '../../geometry.ts';
 import { throwIfAborted, type TiltSeries, type Volume } from '../../types.ts';
+import { requireGpu } from '../../context.ts';
 import type { ReconstructionRunner } from '../runner.ts';
 import { allocateVolume, forEachSlab, planSlabsForDevice, placeSlabVolume, slabTilts, type RunOptions } from '../slabs.ts';
 import type { SirtParams } from './base.ts';
@@ -133,5 +134,5 @@ export async function reconstructSirt(gpu: GpuContext, tiltSeries: TiltSeries, p
 }
 
 export const SIRT_RUNNER: ReconstructionRunner<SirtParams, never> = {
-  run: (gpu, ts, params, options) => reconstructSirt(gpu, ts, params, options),
+  run: (engine, ts, params, options) => reconstructSirt(requireGpu(engine, 'SIRT'), ts, params, options),
 };

@@ -1,0 +1,39 @@
+/**
+ * The engine context every runner takes: which path the engine computes on, WebGPU or the CPU, with what that
+ * path needs (the GPU device, or the pool of CPU threads). Methods and helpers that exist only as GPU kernels
+ * ask for the GPU with requireGpu, which refuses the CPU path with one message naming them (docs/cpu.md).
+ */
+import type { CpuPool } from './cpu/pool.ts';
+import type { GpuContext } from './gpu/device.ts';
+
+export type EngineContext = { path: 'gpu'; gpu: GpuContext } | { path: 'cpu'; pool: CpuPool };
+
+export type EnginePath = EngineContext['path'];
+
+export function gpuEngine(gpu: GpuContext): EngineContext {
+  return { path: 'gpu', gpu };
+}
+
+export function cpuEngine(pool: CpuPool): EngineContext {
+  return { path: 'cpu', pool };
+}
+
+/** Thrown when GPU-only work is asked of the CPU path. */
+export class GpuOnlyError extends Error {
+  constructor(what: string) {
+    super(`${what} runs on WebGPU only, and the engine is on the CPU path (no WebGPU adapter, or the CPU was chosen)`);
+    this.name = 'GpuOnlyError';
+  }
+}
+
+/** The GPU of work that has no CPU path; `what` names that work in the error the CPU path gets. */
+export function requireGpu(engine: EngineContext, what: string): GpuContext {
+  if (engine.path === 'gpu') return engine.gpu;
+  throw new GpuOnlyError(what);
+}
+
+/** One line naming the path, for logs, labels and the page. */
+export function describeEngine(engine: EngineContext): string {
+  if (engine.path === 'gpu') return `WebGPU on ${engine.gpu.description}${engine.gpu.isFallbackAdapter ? ' (software adapter)' : ''}`;
+  return `CPU, ${engine.pool.threads} thread${engine.pool.threads === 1 ? '' : 's'}`;
+}

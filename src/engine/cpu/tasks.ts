@@ -1,0 +1,67 @@
+/**
+ * The work a CPU pool thread can be given: plain data (numbers and typed arrays, the large ones shared), so
+ * that a task crosses to a worker thread by postMessage. Each task covers rows [y0, y0 + rows) of its arrays;
+ * runTask does the part [r0, r1) of those rows.
+ */
+import { backProjectRow, forwardProjectRow, type RowGeometry } from './projector.ts';
+import { filterRowsInPlace } from './rowFilter.ts';
+import { sirtIterationRows, type SirtRows } from './sirt.ts';
+
+/** Filter detector rows in place (the rows of every tilt, counted together). */
+export interface FilterTask {
+  kernel: 'filter';
+  y0: number;
+  rows: number;
+  data: Float32Array;
+  nx: number;
+  response: Float32Array;
+}
+
+/** volume rows y ← volume rows y + weight·Aᵀ(tilts rows y); tilts and volume have `ny` rows. */
+export interface BackProjectTask {
+  kernel: 'backProject';
+  y0: number;
+  rows: number;
+  g: RowGeometry;
+  ny: number;
+  tilts: Float32Array;
+  volume: Float32Array;
+  weight: number;
+}
+
+/** tilts rows y ← tilts rows y + A(volume rows y). */
+export interface ForwardProjectTask {
+  kernel: 'forwardProject';
+  y0: number;
+  rows: number;
+  g: RowGeometry;
+  ny: number;
+  volume: Float32Array;
+  tilts: Float32Array;
+}
+
+/** One SIRT iteration on rows (sirt.ts). */
+export interface SirtTask extends SirtRows {
+  kernel: 'sirt';
+  y0: number;
+  rows: number;
+}
+
+export type CpuTask = FilterTask | BackProjectTask | ForwardProjectTask | SirtTask;
+
+export function runTask(task: CpuTask, r0: number, r1: number): void {
+  const from = task.y0 + r0;
+  const to = task.y0 + r1;
+  switch (task.kernel) {
+    case 'filter':
+      return filterRowsInPlace(task.data, task.nx, task.response, from, to);
+    case 'backProject':
+      for (let y = from; y < to; y++) backProjectRow(task.g, task.tilts, task.ny, y, task.volume, task.ny, y, task.weight);
+      return;
+    case 'forwardProject':
+      for (let y = from; y < to; y++) forwardProjectRow(task.g, task.volume, task.ny, y, task.tilts, task.ny, y);
+      return;
+    case 'sirt':
+      return sirtIterationRows(task, from, to);
+  }
+}
