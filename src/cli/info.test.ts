@@ -40,7 +40,7 @@ describe('readMrcInfo', () => {
   it('keeps no data: every value counted, none held, at any binning', async () => {
     const [nx, ny, nz] = [40, 30, 5];
     const values = Array.from({ length: nx * ny * nz }, (_, i) => (i % 97) - 40);
-    const blob = new Blob([writeMrc({ nx, ny, nz, pixelSize: 1, data: Float32Array.from(values) })]);
+    const blob = new Blob([new Uint8Array(writeMrc({ nx, ny, nz, pixelSize: 1, data: Float32Array.from(values) }))]);
     for (const bin of [1, 2]) {
       const stack = await readMrcStack(blob, { bin, statsOnly: true });
       expect(stack.data.length).toBe(0);
