@@ -70,19 +70,34 @@ const READ_BYTES = 8 << 20;
 
 /** The header alone: the first 1024 bytes, inflated from the start of a .gz. Nothing beyond the length is checked (readMrcHeader). */
 export async function readMrcHeaderOf(blob: Blob): Promise<MrcHeader> {
+  return readMrcHeader((await headOf(blob, {})).head);
+}
+
+/**
+ * The header checked as readMrcStack checks it (sizes, mode, map ID, byte order, and a plain file's length), each
+ * refusal naming the file: what a loader asks before it plans a read from the header's sizes, so a file that is no
+ * MRC stack is refused as such, not for its section count.
+ */
+export async function readCheckedMrcHeader(blob: Blob, options: MrcReadOptions = {}): Promise<MrcHeader> {
+  const { head, gzip } = await headOf(blob, options);
+  return mrcLayout(head, gzip ? null : blob.size, options).header;
+}
+
+/** The first 1024 bytes (fewer when the file is shorter), as stored or inflated from the start of a .gz. */
+async function headOf(blob: Blob, options: MrcReadOptions): Promise<{ head: Uint8Array; gzip: boolean }> {
   const start = new Uint8Array(await blob.slice(0, 2).arrayBuffer());
-  if (!isGzip(start)) return readMrcHeader(new Uint8Array(await blob.slice(0, 1024).arrayBuffer()));
+  if (!isGzip(start)) return { head: new Uint8Array(await blob.slice(0, 1024).arrayBuffer()), gzip: false };
   const head = new Uint8Array(1024);
   let got = 0;
   const fail = (message: string): never => {
-    throw new MrcError(message);
+    throw new MrcError(options.name ? `${options.name}: ${message}` : message);
   };
   await pumpGzip(blob, new MrcGunzip(fail, (chunk) => {
     const take = Math.min(chunk.length, head.length - got);
     head.set(chunk.subarray(0, take), got);
     got += take;
   }), () => got >= head.length);
-  return readMrcHeader(head.subarray(0, got));
+  return { head: head.subarray(0, got), gzip: true };
 }
 
 /**

@@ -96,7 +96,8 @@ export function planSeries(side: SideFiles, stack: { name: string; nx: number; n
     warnings.push(`${dark.source}: section ${dark.section} (${dark.tiltAngle}°) excluded: ${dark.reason}`);
     rows.push({ label: 'Dark tilt excluded', value: `section ${dark.section} (${dark.tiltAngle}°)`, source: dark.source });
   }
-  if (kept.length < 2) throw new Error(`${stack.name}: only ${kept.length} section${kept.length === 1 ? '' : 's'} left after excluding dark ones`);
+  // Too few tilts with none excluded: refused with the other geometry checks (tiltSeriesChecks.ts).
+  if (kept.length < 2 && kept.length < stack.nSections) throw new Error(`${stack.name}: only ${kept.length} section${kept.length === 1 ? '' : 's'} left after excluding dark ones`);
   const plan: SeriesPlan = {
     keptSections: kept,
     tiltAngles: kept.map(anglesOf),

@@ -7,7 +7,7 @@
 import type { TiltSeries } from './types.ts';
 import type { StackAlignment } from './alignmentFiles.ts';
 import type { MrcDtype } from './mrc.ts';
-import { readMrcHeaderOf, readMrcStack, type StackReadOptions } from './mrcStream.ts';
+import { readCheckedMrcHeader, readMrcStack, type StackReadOptions } from './mrcStream.ts';
 import { binAlignment, isSideFile, planSeries, readSideFiles, type MetadataRow } from './sideFiles.ts';
 import { checkTiltAngles, checkValues, tiltAngleWarnings } from './tiltSeriesChecks.ts';
 
@@ -77,7 +77,7 @@ export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSerie
   const { stack, side, others } = sortDroppedFiles(files);
   const texts = await Promise.all(side.map(async (f) => ({ name: f.name, text: await f.blob.text() })));
   const sideFiles = readSideFiles(texts, files.map((f) => f.name));
-  const header = await readMrcHeaderOf(stack.blob);
+  const header = await readCheckedMrcHeader(stack.blob, { name: stack.name });
   const plan = planSeries(sideFiles, { name: stack.name, nx: header.nx, ny: header.ny, nSections: header.nz });
   const mrc = await readMrcStack(stack.blob, { ...options, name: stack.name });
   const warnings = [...mrc.warnings, ...plan.warnings];
