@@ -21,6 +21,12 @@ export function sharedFloats(length: number): Float32Array {
   return new Float32Array(new SharedArrayBuffer(length * 4));
 }
 
+/** Float64 storage that pool threads can write into (sharedFloats). */
+export function sharedDoubles(length: number): Float64Array {
+  if (typeof SharedArrayBuffer === 'undefined') return new Float64Array(length);
+  return new Float64Array(new SharedArrayBuffer(length * 8));
+}
+
 /** A copy of `data` in shared memory (sharedFloats). */
 export function sharedCopy(data: Float32Array): Float32Array {
   const out = sharedFloats(data.length);

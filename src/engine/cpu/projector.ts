@@ -18,35 +18,58 @@ export interface RowGeometry {
 }
 
 /**
- * Add weight·Aᵀ(tilts) of row `yTilt` of the tilts into row `yVolume` of the volume.
- * The interpolation stays inside the row: x where both samples are in it runs without checks.
+ * The voxels x ∈ [lo, hi) of a line t(x) = t0 + x·c (c > 0) whose two samples ⌊t⌋ and ⌊t⌋ + 1 both lie in a row
+ * of n pixels: there the loops need no bounds checks. Computed in closed form, then nudged so that rounding
+ * agrees with the loop's own t.
  */
-export function backProjectRow(g: RowGeometry, tilts: Float32Array, tiltRows: number, yTilt: number, volume: Float32Array, volumeRows: number, yVolume: number, weight: number): void {
-  const { nx, nz, nTilts, trig } = g;
+function interiorRange(t0: number, c: number, n: number): [number, number] {
+  let lo = Math.max(0, Math.ceil(-t0 / c));
+  while (lo > 0 && t0 + (lo - 1) * c >= 0) lo--;
+  while (lo < n && t0 + lo * c < 0) lo++;
+  let hi = Math.min(n, Math.max(lo, Math.ceil((n - 1 - t0) / c)));
+  while (hi > lo && t0 + (hi - 1) * c >= n - 1) hi--;
+  while (hi < n && t0 + hi * c < n - 1) hi++;
+  return [lo, hi];
+}
+
+/** Σ over tilts of the row samples at each voxel x of one section z, added into acc (nx). */
+function sampleTilts(g: RowGeometry, tilts: Float32Array, tiltRows: number, yTilt: number, cz: number, acc: Float64Array): void {
+  const { nx, nTilts, trig } = g;
   const half = (nx - 1) / 2;
-  const halfZ = (nz - 1) / 2;
-  for (let z = 0; z < nz; z++) {
-    const out = nx * (yVolume + volumeRows * z);
-    const cz = z - halfZ;
-    for (let k = 0; k < nTilts; k++) {
-      const c = trig[2 * k];
-      const s = trig[2 * k + 1];
-      const row = (k * tiltRows + yTilt) * nx;
-      // t(x) = (x − half)·c + cz·s + half, the fractional detector index of voxel x.
-      const t0 = half - half * c + cz * s;
-      for (let x = 0; x < nx; x++) {
-        const t = t0 + x * c;
-        const i0 = Math.floor(t);
-        const w1 = t - i0;
-        if (i0 >= 0 && i0 < nx - 1) {
-          volume[out + x] += weight * (tilts[row + i0] + w1 * (tilts[row + i0 + 1] - tilts[row + i0]));
-        } else if (i0 === nx - 1) {
-          volume[out + x] += weight * (1 - w1) * tilts[row + i0];
-        } else if (i0 === -1) {
-          volume[out + x] += weight * w1 * tilts[row];
-        }
-      }
+  for (let k = 0; k < nTilts; k++) {
+    const c = trig[2 * k];
+    const row = (k * tiltRows + yTilt) * nx;
+    // t(x) = (x − half)·c + cz·s + half, the fractional detector index of voxel x.
+    const t0 = half - half * c + cz * trig[2 * k + 1];
+    const [lo, hi] = c > 1e-6 ? interiorRange(t0, c, nx) : [0, 0];
+    for (let x = lo; x < hi; x++) {
+      const t = t0 + x * c;
+      const i0 = t | 0;
+      const a = tilts[row + i0];
+      acc[x] += a + (t - i0) * (tilts[row + i0 + 1] - a);
     }
+    // The voxels whose samples reach past the row's ends (or every voxel, for a tilt of ±90°).
+    for (let x = 0; x < nx; x++) {
+      if (x === lo) x = Math.max(hi, lo + 1) - 1;
+      if (x >= lo && x < hi) continue;
+      const t = t0 + x * c;
+      const i0 = Math.floor(t);
+      const w1 = t - i0;
+      if (i0 >= 0 && i0 < nx) acc[x] += (1 - w1) * tilts[row + i0];
+      if (i0 + 1 >= 0 && i0 + 1 < nx) acc[x] += w1 * tilts[row + i0 + 1];
+    }
+  }
+}
+
+/** Add weight·Aᵀ(tilts) of row `yTilt` of the tilts into row `yVolume` of the volume. */
+export function backProjectRow(g: RowGeometry, tilts: Float32Array, tiltRows: number, yTilt: number, volume: Float32Array, volumeRows: number, yVolume: number, weight: number): void {
+  const { nx, nz } = g;
+  const acc = new Float64Array(nx);
+  for (let z = 0; z < nz; z++) {
+    acc.fill(0);
+    sampleTilts(g, tilts, tiltRows, yTilt, z - (nz - 1) / 2, acc);
+    const out = nx * (yVolume + volumeRows * z);
+    for (let x = 0; x < nx; x++) volume[out + x] += weight * acc[x];
   }
 }
 
@@ -55,27 +78,35 @@ export function forwardProjectRow(g: RowGeometry, volume: Float32Array, volumeRo
   const { nx, nz, nTilts, trig } = g;
   const half = (nx - 1) / 2;
   const halfZ = (nz - 1) / 2;
+  const acc = new Float64Array(nx);
   for (let k = 0; k < nTilts; k++) {
     const c = trig[2 * k];
     const s = trig[2 * k + 1];
-    const row = (k * tiltRows + yTilt) * nx;
+    acc.fill(0);
     for (let z = 0; z < nz; z++) {
       const from = nx * (yVolume + volumeRows * z);
       const t0 = half - half * c + (z - halfZ) * s;
+      const [lo, hi] = c > 1e-6 ? interiorRange(t0, c, nx) : [0, 0];
+      for (let x = lo; x < hi; x++) {
+        const value = volume[from + x];
+        const t = t0 + x * c;
+        const i0 = t | 0;
+        const w1 = (t - i0) * value;
+        acc[i0] += value - w1;
+        acc[i0 + 1] += w1;
+      }
       for (let x = 0; x < nx; x++) {
+        if (x === lo) x = Math.max(hi, lo + 1) - 1;
+        if (x >= lo && x < hi) continue;
         const value = volume[from + x];
         const t = t0 + x * c;
         const i0 = Math.floor(t);
         const w1 = t - i0;
-        if (i0 >= 0 && i0 < nx - 1) {
-          tilts[row + i0] += value - w1 * value;
-          tilts[row + i0 + 1] += w1 * value;
-        } else if (i0 === nx - 1) {
-          tilts[row + i0] += (1 - w1) * value;
-        } else if (i0 === -1) {
-          tilts[row] += w1 * value;
-        }
+        if (i0 >= 0 && i0 < nx) acc[i0] += (1 - w1) * value;
+        if (i0 + 1 >= 0 && i0 + 1 < nx) acc[i0 + 1] += w1 * value;
       }
     }
+    const row = (k * tiltRows + yTilt) * nx;
+    for (let i = 0; i < nx; i++) tilts[row + i] += acc[i];
   }
 }

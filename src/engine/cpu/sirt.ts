@@ -1,23 +1,17 @@
 /**
- * One SIRT iteration on the CPU for a range of rows: x ← x + λ·C·Aᵀ·R·(b − A·x) (docs/architecture.md#sirt).
- * Every row is its own 2-D problem with the same geometry, so R = 1/(A·1) and C = 1/(Aᵀ·1) are one
- * detector row per tilt and one x–z section, shared by all rows (sirtWeights).
+ * One SIRT iteration on the CPU for a range of rows: x ← x + λ·C·Aᵀ·R·(b − A·x), as methods/sirt/run.ts does
+ * on the GPU. Every row is its own 2-D problem with the same geometry, so R (the row weights of
+ * methods/sirt/weights.ts, 0 for a ray left out) is one detector row per tilt and C one x–z section, shared by
+ * all rows.
  */
 import { backProjectRow, forwardProjectRow, type RowGeometry } from './projector.ts';
 
-/** a ← 1/a where a > ε, else 0 (rays or voxels the geometry never touches), as on the GPU. */
-function reciprocal(a: Float32Array): Float32Array {
-  for (let i = 0; i < a.length; i++) a[i] = a[i] > 1e-6 ? 1 / a[i] : 0;
-  return a;
-}
-
-/** R (nTilts × nx) and C (nz × nx) of one row. */
-export function sirtWeights(g: RowGeometry): { rowWeights: Float32Array; columnWeights: Float32Array } {
-  const rowWeights = new Float32Array(g.nTilts * g.nx);
-  forwardProjectRow(g, new Float32Array(g.nz * g.nx).fill(1), 1, 0, rowWeights, 1, 0);
+/** C = 1/(Aᵀ·m) for m = 1 on the rays kept (R > 0), 0 where no kept ray passes; one x–z section (nz × nx). */
+export function sirtColumnWeights(g: RowGeometry, rowWeights: Float32Array): Float32Array {
   const columnWeights = new Float32Array(g.nz * g.nx);
-  backProjectRow(g, new Float32Array(g.nTilts * g.nx).fill(1), 1, 0, columnWeights, 1, 0, 1);
-  return { rowWeights: reciprocal(rowWeights), columnWeights: reciprocal(columnWeights) };
+  backProjectRow(g, rowWeights.map((w) => (w > 0 ? 1 : 0)), 1, 0, columnWeights, 1, 0, 1);
+  for (let i = 0; i < columnWeights.length; i++) columnWeights[i] = columnWeights[i] > 1e-6 ? 1 / columnWeights[i] : 0;
+  return columnWeights;
 }
 
 export interface SirtRows {
@@ -33,7 +27,7 @@ export interface SirtRows {
   positivity: boolean;
   /** Update x (else only measure the residual). */
   step: boolean;
-  /** Per row: ‖b − A·x‖² before this iteration's update. */
+  /** Per row: ‖b − A·x‖² over the rays kept, before this iteration's update. */
   residuals: Float64Array;
 }
 
@@ -50,8 +44,9 @@ export function sirtIterationRows(p: SirtRows, r0: number, r1: number): void {
       const from = (k * ny + y) * nx;
       for (let i = 0; i < nx; i++) {
         const r = b[from + i] - projection[k * nx + i];
-        squared += r * r;
-        projection[k * nx + i] = r * rowWeights[k * nx + i];
+        const w = rowWeights[k * nx + i];
+        if (w > 0) squared += r * r;
+        projection[k * nx + i] = r * w;
       }
     }
     p.residuals[y] = squared;

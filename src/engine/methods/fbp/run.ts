@@ -8,10 +8,10 @@ import { doseWeightTiltSeries } from '../../doseWeighting.ts';
 import { fbpWeight, tiltTrig } from '../../geometry.ts';
 import { filterResponse, paddedLength } from '../../filters.ts';
 import type { TiltSeries, Volume } from '../../types.ts';
-import { requireGpu } from '../../context.ts';
 import type { ReconstructionRunner } from '../runner.ts';
 import { allocateVolume, forEachSlab, planSlabsForDevice, placeSlabVolume, slabTilts, type RunOptions } from '../slabs.ts';
 import type { FbpParams } from './base.ts';
+import { reconstructFbpCpu } from './cpu.ts';
 
 /** Reconstruct an already binned tilt series (dose weighted first when params ask); the tomogram is nx × ny × thickness. */
 export async function reconstructFbp(gpu: GpuContext, tiltSeries: TiltSeries, params: FbpParams, options: RunOptions = {}): Promise<Volume> {
@@ -46,5 +46,7 @@ export async function reconstructFbp(gpu: GpuContext, tiltSeries: TiltSeries, pa
 }
 
 export const FBP_RUNNER: ReconstructionRunner<FbpParams, never> = {
-  run: async (engine, ts, params, options) => ({ volume: await reconstructFbp(requireGpu(engine, 'FBP'), ts, params, options) }),
+  run: async (engine, ts, params, options) => ({
+    volume: engine.path === 'gpu' ? await reconstructFbp(engine.gpu, ts, params, options) : await reconstructFbpCpu(engine.pool, ts, params, options),
+  }),
 };
