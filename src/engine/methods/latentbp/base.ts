@@ -1,0 +1,64 @@
+/**
+ * Tilts synthesised by the latent back-projection network (docs/synthesis.md): an ONNX encoder takes each tilt
+ * to C latent channels at 1/4 size, the engine's projector back-projects them into a latent volume, an ONNX
+ * 3-D refiner works on it, the projector projects it at the new angles and an ONNX decoder brings those back to
+ * full size. Page-safe; the runner is ./run.ts.
+ */
+import { defaultThickness } from '../common.ts';
+import type { MethodDefinition } from '../definition.ts';
+import type { FlagValues } from '../flags.ts';
+import { angleListText, parseAngleList } from '../reproject/base.ts';
+import { DEFAULT_SYNTH_MODEL, SYNTH_MODELS } from './models.ts';
+
+export interface LatentbpParams {
+  /** Tilt angles to add, degrees, in the order they are appended to the stack. */
+  angles: number[];
+  /** Thickness of the sample in pixels; the latent volume is a quarter of it (rounded up) deep. */
+  thickness: number;
+  /** A shipped model's name (./models.ts) or, where the run can read files (CLI), a folder with the three parts. */
+  model: string;
+}
+
+/** What is known once the model ran. */
+export interface LatentbpFacts {
+  /** Latent channels C. */
+  channels: number;
+  /** onnxruntime-web's backend that ran the three parts. */
+  backend: string;
+}
+
+export const LATENTBP: MethodDefinition<'latentbp', 'tiltSynthesis', LatentbpParams, LatentbpFacts> = {
+  name: 'latentbp',
+  kind: 'tiltSynthesis',
+  title: 'Latent back-projection',
+  menuLabel: 'Latent back-projection network: learned tilts at new angles',
+  learned: true,
+  help:
+    'Synthesises tilts at new angles with a trained network (the latent back-projection paper): an encoder takes each tilt ' +
+    'to C feature channels at 1/4 size, the engine back-projects them into a latent volume at their angles, 3-D ' +
+    'convolutions refine it, the engine projects it at the new angles and a decoder brings those back to full size. The ' +
+    `new tilts are appended to the stack. Shipped models: ${SYNTH_MODELS.map((m) => m.name).join(', ')}.`,
+  defaults: (input, partial = {}) => ({
+    angles: partial.angles ?? [],
+    thickness: partial.thickness ?? defaultThickness(input),
+    model: partial.model ?? DEFAULT_SYNTH_MODEL,
+  }),
+  validate(p) {
+    if (p.angles.length === 0) throw new Error('no tilt angles to add: name them, e.g. ±63, ±66');
+    const bad = p.angles.find((a) => !(Math.abs(a) < 90));
+    if (bad !== undefined) throw new Error(`tilt angle ${bad}° to add: angles must be strictly between −90° and 90°`);
+    if (!Number.isInteger(p.thickness) || p.thickness < 1) throw new Error(`thickness must be a whole number ≥ 1 (got ${p.thickness})`);
+    if (p.model.trim() === '') throw new Error('the latent back-projection network needs a model: a shipped name or a folder');
+  },
+  paramText(p, context = {}) {
+    const f = context.facts;
+    return `${angleListText(p.angles)}°, ${p.model}${f ? `, C ${f.channels}, ${f.backend}` : ''}, thickness ${p.thickness}`;
+  },
+  flags: [
+    { name: 'add', value: 'ANGLES', parse: 'string', help: 'tilt angles to add, degrees: a list such as ±63,±66,±69 or 63,-63', defaultText: 'none: required' },
+    { name: 'thickness', value: 'NZ', parse: 'int', param: 'thickness', help: 'thickness of the sample (the latent volume is a quarter of it deep)', defaultText: 'a quarter of the width' },
+    { name: 'model', value: 'NAME|FOLDER', parse: 'string', param: 'model', help: 'a shipped model or a folder with encoder.onnx, refiner.onnx, decoder.onnx' },
+  ],
+  readFlags: (values: FlagValues) => (typeof values.add === 'string' ? { angles: parseAngleList(values.add) } : {}),
+  formDefaults: () => ({ angles: [63, -63, 66, -66, 69, -69], thickness: 64, model: DEFAULT_SYNTH_MODEL }),
+};
