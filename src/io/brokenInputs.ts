@@ -160,7 +160,7 @@ export const BROKEN_INPUTS: readonly BrokenInput[] = [
   { title: 'two tilts', files: series('two', stackBytes(2), tlt([-30, 30])), error: 'two.tlt: the tilt series has 2 tilts: a tomogram needs at least 3' },
   { title: 'one tilt', files: series('one', stackBytes(1), tlt([0])), error: 'one.tlt: the tilt series has 1 tilt: a tomogram needs at least 3' },
   { title: 'a repeated angle', files: series('repeat', stackBytes(), tlt([-60, -30, 0, 0, 60])), warnings: ['repeat.tlt: tilts 3 and 4 are both at 0\u00b0: repeated angles weigh that direction twice'] },
-  { title: 'angles that look like radians', files: series('radians', stackBytes(), tlt([-1.05, -0.52, 0, 0.52, 1.05])), warnings: ['radians.tlt: the tilt angles span only \u00b11.050\u00b0: if they are radians, convert them to degrees (WedgeLab reads degrees)'] },
+  { title: 'angles that look like radians', files: series('radians', stackBytes(), tlt([-1.05, -0.52, 0, 0.52, 1.05])), warnings: ['radians.tlt: the tilt angles span only \u00b11.050\u00b0: if they are radians, convert them to degrees (WedgeLab reads degrees)'], page: true },
   { title: 'CRLF line ends, a blank line and spaces', files: series('crlf', stackBytes(), text(' -60\r\n-30 \r\n\r\n0\r\n30\r\n60\r\n')), warnings: [] },
   { title: 'a byte-order mark', files: series('bom', stackBytes(), text('\ufeff-60\n-30\n0\n30\n60\n')), warnings: [] },
   { title: 'no angle file', files: series('alone', stackBytes(), null), error: 'no tilt-angle file (.tlt, .rawtlt, .mdoc or AreTomo .aln) among alone.mrc' },

@@ -17,7 +17,7 @@ describe('method form', () => {
       seed: 1,
     });
     expect(form.options.fbp).toEqual({ filter: { name: 'cosine' } });
-    expect(form.options.sirt).toEqual({ iterations: 20, relaxation: 1, positivity: false });
+    expect(form.options.sirt).toEqual({ iterations: 20, relaxation: 1, positivity: false, textbookWeights: false });
     expect(methodTitle('coordnet')).toBe('Coordinate network');
     expect(form.choice).toEqual({ reconstruction: 'fbp', refinement: 'gaussian', tiltSynthesis: 'reproject' });
     expect(form.options.reproject).toEqual({ angles: [63, -63, 66, -66, 69, -69], thickness: 64, iterations: 20 });
@@ -49,7 +49,7 @@ describe('method form', () => {
     expect(formDescription(form)).toBe('FBP (cosine, thickness 32, bin 1)');
     const radial = { ...form.options, fbp: { filter: { name: 'radial' as const, cutoff: 0.35, falloff: 0.05 } } };
     expect(formDescription({ ...form, options: radial })).toBe('FBP (radial 0.35/0.05, thickness 32, bin 1)');
-    const sirt = { ...form.options, sirt: { iterations: 1, relaxation: 0.5, positivity: true } };
+    const sirt = { ...form.options, sirt: { iterations: 1, relaxation: 0.5, positivity: true, textbookWeights: false } };
     expect(formDescription({ ...form, choice: { ...form.choice, reconstruction: 'sirt' }, options: sirt })).toBe('SIRT (1 it, λ 0.5, positivity, thickness 32, bin 1)');
     const coordnet = { ...form.options, coordnet: { ...form.options.coordnet, width: 16, layers: 1, tv: 0.01 } };
     expect(formDescription({ ...form, choice: { ...form.choice, reconstruction: 'coordnet' }, options: coordnet })).toBe(

@@ -52,7 +52,7 @@ describe('method registry', () => {
   it('resolves a request once: defaults, checks, and the label the result will carry', () => {
     expect(resolveRequest({ method: 'sirt', params: { iterations: 3 } }, input)).toEqual({
       method: 'sirt',
-      params: { thickness: 16, binning: 1, invertAngles: false, subtractMean: false, iterations: 3, relaxation: 1, positivity: false },
+      params: { thickness: 16, binning: 1, invertAngles: false, subtractMean: false, iterations: 3, relaxation: 1, positivity: false, textbookWeights: false },
       label: 'SIRT (3 it, λ 1, thickness 16, bin 1)',
     });
     expect(() => resolveRequest({ method: 'sirt', params: { iterations: 0 } }, input)).toThrow(/at least 1 iteration/);

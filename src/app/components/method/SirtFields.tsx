@@ -14,6 +14,13 @@ export function SirtFields({ disabled }: { disabled: boolean }) {
         <input type="checkbox" checked={sirt.positivity} disabled={disabled} onChange={(e) => update({ positivity: e.target.checked })} data-testid="positivity" />
         Positivity constraint
       </label>
+      <label
+        className="check"
+        title="Row weights one over each ray's length inside the tomogram: exact when the specimen lies wholly inside it (simulations). Off: one over the length across the whole slab, which keeps the mass of a real specimen beyond the tomogram out of its corners."
+      >
+        <input type="checkbox" checked={sirt.textbookWeights} disabled={disabled} onChange={(e) => update({ textbookWeights: e.target.checked })} data-testid="textbook-weights" />
+        Textbook ray weights (specimen inside the tomogram)
+      </label>
       <DoseWeightingField value={sirt.doseWeighting} onChange={(doseWeighting) => update({ doseWeighting })} disabled={disabled} />
     </>
   );

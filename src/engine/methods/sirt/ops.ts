@@ -1,6 +1,6 @@
 /**
- * Element-wise steps of SIRT, x ← x + λ·C·Aᵀ·R·(b − A·x) (C, R: inverse column and row sums
- * of the projector), plus the residual norm. All buffers hold one slab.
+ * Element-wise steps of SIRT, x ← x + λ·C·Aᵀ·R·(b − A·x) (R: row weights, ./weights.ts; C: inverse column
+ * sums), plus the residual norm. All buffers hold one slab.
  */
 import { bindGroup, dispatchSize, encodeDispatch, FLAT_INDEX_WGSL, pipelineSet, storageBuffer, uniformBuffer, workgroupSumWgsl } from '../../gpu/buffers.ts';
 import type { GpuContext } from '../../gpu/device.ts';
@@ -25,20 +25,14 @@ fn reciprocal(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nw
   a[i] = select(0.0, 1.0 / a[i], a[i] > 1e-6);
 }
 
-@compute @workgroup_size(${GROUP})
-fn fillOnes(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = flatIndex(wid, nwg, lid, ${GROUP}u);
-  if (i >= p.n) { return; }
-  a[i] = 1.0;
-}
-
-// a holds A·x on entry: a ← R·(b − A·x), with R = c; partials get Σ (b − A·x)² per workgroup.
+// a holds A·x on entry: a ← R·(b − A·x), with R = c; partials get Σ (b − A·x)² per workgroup over the rays that
+// meet the tomogram (R > 0): the others cannot be fitted, so they are not counted.
 @compute @workgroup_size(${GROUP})
 fn residual(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = flatIndex(wid, nwg, lid, ${GROUP}u);
   var r = 0.0;
   if (i < p.n) {
-    r = b[i] - a[i];
+    if (c[i] > 0.0) { r = b[i] - a[i]; }
     a[i] = r * c[i];
   }
   sumToPartial(lid, r * r, wid.y * nwg.x + wid.x);
@@ -55,7 +49,7 @@ fn update(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
 }
 `;
 
-const ENTRIES = ['reciprocal', 'fillOnes', 'residual', 'update'] as const;
+const ENTRIES = ['reciprocal', 'residual', 'update'] as const;
 type Entry = (typeof ENTRIES)[number];
 const BINDINGS = ['uniform', 'storage', 'storage', 'storage', 'storage'] as const;
 const pipelineCache = new WeakMap<GPUDevice, Record<Entry, GPUComputePipeline>>();

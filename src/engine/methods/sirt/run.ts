@@ -1,7 +1,7 @@
 /**
- * SIRT on the GPU: x ← x + λ·C·Aᵀ·R·(b − A·x), with R and C the inverse row and column sums
- * of the projector A, starting from x = 0. Rows are independent, so each slab runs all of
- * its iterations on its own; the residual per iteration is summed over the slabs done.
+ * SIRT on the GPU: x ← x + λ·C·Aᵀ·R·(b − A·x) from x = 0, with R the row weights of ./weights.ts and C one over the
+ * column sums of the rays that meet the tomogram. Rows are independent, so each slab runs all of its iterations on
+ * its own; the residual per iteration, over the rays that meet the tomogram, is summed over the slabs done.
  */
 import { readFloats, storageBuffer, uploadBuffer } from '../../gpu/buffers.ts';
 import { assertDeviceAlive, type GpuContext } from '../../gpu/device.ts';
@@ -15,6 +15,7 @@ import { requireGpu } from '../../context.ts';
 import type { ReconstructionRunner } from '../runner.ts';
 import { allocateVolume, forEachSlab, planSlabsForDevice, placeSlabVolume, slabTilts, type RunOptions } from '../slabs.ts';
 import type { SirtParams } from './base.ts';
+import { sirtRowWeights } from './weights.ts';
 
 export interface SirtResult {
   volume: Volume;
@@ -37,13 +38,13 @@ class SirtSlab {
   private readonly residual: ElementwiseOp;
   private readonly update: ElementwiseOp;
 
-  constructor(private readonly gpu: GpuContext, shape: SlabShape, trig: GPUBuffer, tilts: Float32Array, params: SirtParams) {
+  constructor(private readonly gpu: GpuContext, shape: SlabShape, trig: GPUBuffer, tilts: Float32Array, weights: Float32Array, params: SirtParams) {
     const voxels = shape.nx * shape.ny * shape.nz;
     const pixels = shape.nDet * shape.ny * shape.nTilts;
     const keep = <T extends { destroy(): void }>(r: T): T => this.scope.own(r);
     const b = keep(uploadBuffer(gpu, tilts, 'sirt.b'));
     const projection = keep(storageBuffer(gpu, pixels * 4, 'sirt.Ax'));
-    const rowWeights = keep(storageBuffer(gpu, pixels * 4, 'sirt.R'));
+    const rowWeights = keep(uploadBuffer(gpu, weights, 'sirt.R'));
     const columnWeights = keep(storageBuffer(gpu, voxels * 4, 'sirt.C'));
     const gradient = keep(storageBuffer(gpu, voxels * 4, 'sirt.g'));
     this.x = keep(storageBuffer(gpu, voxels * 4, 'sirt.x'));
@@ -53,12 +54,9 @@ class SirtSlab {
     this.residual = keep(new ElementwiseOp(gpu, 'residual', pixels, { a: projection, b, c: rowWeights }));
     this.update = keep(new ElementwiseOp(gpu, 'update', voxels, { a: this.x, b: gradient, c: columnWeights }, params));
 
-    // R = 1/(A·1) and C = 1/(Aᵀ·1), computed with the projector itself.
+    // C = 1/(Aᵀ·m), m = 1 on the rays that meet the tomogram (R > 0), back-projected by the projector itself.
+    gpu.device.queue.writeBuffer(projection, 0, weights.map((w) => (w > 0 ? 1 : 0)));
     const encoder = gpu.device.createCommandEncoder({ label: 'sirt.weights' });
-    keep(new ElementwiseOp(gpu, 'fillOnes', voxels, { a: columnWeights })).encode(encoder);
-    projector(rowWeights, columnWeights).encodeForwardProject(encoder);
-    keep(new ElementwiseOp(gpu, 'reciprocal', pixels, { a: rowWeights })).encode(encoder);
-    keep(new ElementwiseOp(gpu, 'fillOnes', pixels, { a: projection })).encode(encoder);
     projector(projection, columnWeights).encodeBackProject(encoder);
     keep(new ElementwiseOp(gpu, 'reciprocal', voxels, { a: columnWeights })).encode(encoder);
     gpu.device.queue.submit([encoder.finish()]);
@@ -112,10 +110,11 @@ export async function reconstructSirt(gpu: GpuContext, tiltSeries: TiltSeries, p
     const trig = run.own(uploadBuffer(gpu, tiltTrig(ts.tiltAngles, params.invertAngles), 'sirt.trig'));
     await forEachSlab(gpu, slabs, options.signal, async (slab, index, scope) => {
       const tilts = slabTilts(ts, slab);
+      const weights = sirtRowWeights(ts.tiltAngles, nx, slab.ny, nz, params.textbookWeights);
       normCurrent = 0;
       current.fill(0);
-      for (const v of tilts) normCurrent += v * v;
-      const state = scope.own(new SirtSlab(gpu, { nx, ny: slab.ny, nz, nTilts, nDet: nx }, trig, tilts, params));
+      tilts.forEach((v, i) => (normCurrent += weights[i] > 0 ? v * v : 0));
+      const state = scope.own(new SirtSlab(gpu, { nx, ny: slab.ny, nz, nTilts, nDet: nx }, trig, tilts, weights, params));
       await state.iterate(true); // x₀ = 0: the first residual is ‖b‖, known already
       for (let it = 1; it <= K; it++) {
         throwIfAborted(options.signal);
