@@ -6,16 +6,17 @@
 import type { GpuContext } from '../src/engine/gpu/device.ts';
 import type { ModelLibrary } from '../src/engine/onnx/library.ts';
 import { shippedModel, unknownModelError, type ModelChoice } from '../src/engine/methods/localnet/models.ts';
+import { shippedRefineModel } from '../src/engine/methods/unetrefine/models.ts';
 import { variantOf } from '../src/engine/methods/localnet/base.ts';
 import { LocalModel } from '../src/engine/methods/localnet/model.ts';
 import { ORT_WASM_URL } from '../src/engine/onnx/wasmUrl.browser.ts';
 
-const MODEL_URLS = import.meta.glob('../models/localnet/*/model.onnx', { query: '?url', import: 'default', eager: true }) as Record<string, string>;
+const MODEL_URLS = import.meta.glob(['../models/localnet/*/model.onnx', '../models/refine/*/model.onnx'], { query: '?url', import: 'default', eager: true }) as Record<string, string>;
 const shippedBytes = new Map<string, Promise<Uint8Array>>();
 const addedModels = new Map<string, Uint8Array>();
 
 async function fetchModel(name: string): Promise<Uint8Array> {
-  const shipped = shippedModel(name);
+  const shipped = shippedModel(name) ?? shippedRefineModel(name);
   const url = shipped && MODEL_URLS[`../models/${shipped.file}`];
   if (!url) throw unknownModelError(name);
   const response = await fetch(url);

@@ -6,6 +6,7 @@ import { GAUSSIAN_BENCH } from './gaussian/bench.ts';
 import { LOCALNET_BENCH } from './localnet/bench.ts';
 import type { MethodName } from './registry.ts';
 import { REPROJECT_BENCH } from './reproject/bench.ts';
+import { CRYOGEN_BENCH, ISONET_BENCH } from './unetrefine/bench.ts';
 import { SIRT_BENCH } from './sirt/bench.ts';
 
 export const BENCHES: { [N in MethodName]: MethodBench<object> } = {
@@ -14,5 +15,7 @@ export const BENCHES: { [N in MethodName]: MethodBench<object> } = {
   coordnet: COORDNET_BENCH,
   localnet: LOCALNET_BENCH,
   gaussian: GAUSSIAN_BENCH,
+  cryogen: CRYOGEN_BENCH,
+  isonet: ISONET_BENCH,
   reproject: REPROJECT_BENCH,
 };

@@ -29,9 +29,10 @@ export function subtractTiltMeans(ts: TiltSeries): TiltSeries {
 
 /**
  * One mean and standard deviation over the whole stack (float64 sums), as CryoLithe normalises its input
- * before filtering: one global scale, so relative intensities between tilts and rows are kept.
+ * before filtering: one global scale, so relative intensities between tilts and rows are kept. Also a tomogram's,
+ * which the U-Net refinement normalises the same way.
  */
-export function stackMeanStd(ts: TiltSeries): { mean: number; std: number } {
+export function stackMeanStd(ts: Pick<TiltSeries, 'data'>): { mean: number; std: number } {
   let sum = 0;
   for (const v of ts.data) sum += v;
   const mean = sum / ts.data.length;

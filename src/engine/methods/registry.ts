@@ -13,8 +13,9 @@ import type { FlagSpec } from './flags.ts';
 import { LOCALNET } from './localnet/base.ts';
 import { REPROJECT } from './reproject/base.ts';
 import { SIRT } from './sirt/base.ts';
+import { CRYOGEN, ISONET } from './unetrefine/base.ts';
 
-export const METHODS = [FBP, SIRT, COORDNET, LOCALNET, GAUSSIAN, REPROJECT] as const;
+export const METHODS = [FBP, SIRT, COORDNET, LOCALNET, GAUSSIAN, CRYOGEN, ISONET, REPROJECT] as const;
 
 type Definitions = (typeof METHODS)[number];
 export type MethodName = Definitions['name'];

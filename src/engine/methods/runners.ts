@@ -27,6 +27,7 @@ import {
 import { SIRT_RUNNER } from './sirt/run.ts';
 import type { ReconstructionRunner, RefinementRunner, TiltSynthesisRunner } from './runner.ts';
 import { REPROJECT_RUNNER } from './reproject/run.ts';
+import { CRYOGEN_RUNNER, ISONET_RUNNER } from './unetrefine/run.ts';
 import type { RunOptions } from './slabs.ts';
 
 type RunnerOf<N extends MethodName> = KindOf<N> extends 'reconstruction'
@@ -41,6 +42,8 @@ export const RUNNERS: { [N in MethodName]: RunnerOf<N> } = {
   coordnet: COORDNET_RUNNER,
   localnet: LOCALNET_RUNNER,
   gaussian: GAUSSIAN_RUNNER,
+  cryogen: CRYOGEN_RUNNER,
+  isonet: ISONET_RUNNER,
   reproject: REPROJECT_RUNNER,
 };
 

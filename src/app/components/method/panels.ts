@@ -10,6 +10,7 @@ import { GaussianFields } from './GaussianFields.tsx';
 import { LocalnetFields } from './LocalnetFields.tsx';
 import { ReprojectFields } from './ReprojectFields.tsx';
 import { SirtFields } from './SirtFields.tsx';
+import { CryogenFields, IsonetFields } from './UnetRefineFields.tsx';
 
 export const METHOD_PANELS: { [N in MethodName]: ComponentType<{ disabled: boolean }> } = {
   fbp: FbpFields,
@@ -17,5 +18,7 @@ export const METHOD_PANELS: { [N in MethodName]: ComponentType<{ disabled: boole
   coordnet: CoordnetFields,
   localnet: LocalnetFields,
   gaussian: GaussianFields,
+  cryogen: CryogenFields,
+  isonet: IsonetFields,
   reproject: ReprojectFields,
 };

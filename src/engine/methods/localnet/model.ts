@@ -5,16 +5,11 @@
  * of methods/localnet/patches.ts) and `angles` [nTilts] float32 in degrees; one output [batch, nOut], nOut = 1
  * (a voxel) or 8 (bior3.1 sub-bands, reference/wavelet3d.ts). P and nOut are read from the model.
  *
- * Backends (onnxruntime-web 1.30; docs/localnet.md):
- * - 'webgpu': onnxruntime-web's native WebGPU build (`onnxruntime-web/webgpu`; the default import is the
- *   older JSEP backend, which ignores a device passed to it). The session shares our GPUDevice, takes the
- *   patch buffer with Tensor.fromGpuBuffer and leaves its output on the GPU (preferredOutputLocation
- *   'gpu-buffer'), so neither patches nor outputs travel to the CPU; the output is copied into our buffer.
- * - 'wasm': onnxruntime's CPU backend. Chosen by 'auto' on a fallback adapter (SwiftShader), where ORT's
- *   WebGPU kernels are 30–100× slower than its wasm ones. The patches are then read back once per batch
- *   and the outputs written back: the one CPU round trip of the pipeline.
- * Both run in Node too (Dawn), where gpu/node.ts gives ORT's WebGPU backend the `navigator.gpu` and the
- * shared-memory buffer writes it expects from a page.
+ * Backends and the session: ../../onnx/session.ts. On 'webgpu' the session takes the patch buffer with
+ * Tensor.fromGpuBuffer and leaves its output on the GPU, so neither patches nor outputs travel to the CPU; the
+ * output is copied into our buffer. On 'wasm' the patches are read back once per batch and the outputs written
+ * back: the one CPU round trip of the pipeline. Both run in Node too (Dawn), where gpu/node.ts gives ORT's
+ * WebGPU backend the `navigator.gpu` and the shared-memory buffer writes it expects from a page.
  * WebGPU sin/cos are only specified to 2^-11 absolute (SwiftShader's is off by ~2e-4), so on the 'webgpu'
  * backend a model's angle encoding, and with it the output, can differ from a CPU evaluation by ~1e-4.
  *
@@ -24,38 +19,21 @@
  * that on random patches (odd: f(x) + f(−x) ≈ 0) and any other model (an older or a user's one) is run as
  * g(x) = (f(x) − f(−x))/2: two model calls per batch and, on the WebGPU backend, one round trip of the
  * batch through the CPU. An offset cannot matter either way: the stack's mean is subtracted before the model.
- *
- * The .wasm (ort-wasm-simd-threaded.asyncify.wasm) never comes from a CDN: in Node (tests, CLI) ORT finds
- * it next to its own module in node_modules; in the browser, pass `wasmUrl` from ./wasmUrl.browser.ts,
- * a Vite `?url` import that bundles the file (Vite's dependency pre-bundling would otherwise move ORT's
- * module away from its .wasm).
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import type { GpuContext } from '../../gpu/device.ts';
 import { readFloats } from '../../gpu/buffers.ts';
+import { chooseBackend, openSession, outputValues, type ModelBackend, type SessionOptions } from '../../onnx/session.ts';
 
-export type ModelBackend = 'webgpu' | 'wasm';
+export { isNode, type ModelBackend } from '../../onnx/session.ts';
 
-export interface LocalModelOptions {
-  /** 'auto' (default): WebGPU on a real adapter, wasm on a fallback adapter. */
-  backend?: 'auto' | ModelBackend;
-  /** URL of ort-wasm-simd-threaded.asyncify.wasm; needed in the browser (see ./wasmUrl.browser.ts). */
-  wasmUrl?: string;
+export interface LocalModelOptions extends SessionOptions {
   /** Run a model that is not odd as its odd part (default true); false only to check a graph against its export. */
   oddPart?: boolean;
 }
 
-export function isNode(): boolean {
-  return typeof process !== 'undefined' && Boolean(process.versions?.node);
-}
-
 /** Relative size of f(x) + f(−x) below which a model counts as odd (float32 rounding, and the WebGPU sin/cos). */
 const ODD_TOLERANCE = 1e-3;
-
-/** The values of an output tensor, wherever it lives (a 'gpu-buffer' output is read back and released). */
-async function outputValues(tensor: ort.Tensor): Promise<Float32Array> {
-  return (tensor.location === 'cpu' ? tensor.data : await tensor.getData(true)) as Float32Array;
-}
 
 /** Seeded patches in [−0.25, 0.25) (a normalised, filtered stack's range), from a small linear congruential generator. */
 function probePatches(count: number): Float32Array {
@@ -97,16 +75,8 @@ export class LocalModel {
   }
 
   static async open(gpu: GpuContext, modelBytes: Uint8Array, options: LocalModelOptions = {}): Promise<LocalModel> {
-    const requested = options.backend ?? 'auto';
-    const backend: ModelBackend = requested === 'auto' ? (gpu.isFallbackAdapter ? 'wasm' : 'webgpu') : requested;
-    if (options.wasmUrl) ort.env.wasm.wasmPaths = { wasm: options.wasmUrl };
-    // Node would start worker threads for wasm; one thread keeps tests and the CLI simple and exit cleanly.
-    if (isNode()) ort.env.wasm.numThreads = 1;
-    const session = await ort.InferenceSession.create(modelBytes, {
-      executionProviders: backend === 'webgpu' ? [{ name: 'webgpu', device: gpu.device }] : ['wasm'],
-      ...(backend === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
-      graphOptimizationLevel: 'all',
-    });
+    const backend = chooseBackend(gpu, options.backend);
+    const session = await openSession(gpu, modelBytes, backend, options.wasmUrl);
     const names = session.inputNames;
     if (!names.includes('patches') || !names.includes('angles') || session.outputNames.length !== 1) {
       await session.release();

@@ -1,0 +1,86 @@
+/**
+ * Missing-wedge refinement with a 3-D U-Net trained on tomograms (models/refine, docs/refine.md): CryoGEN
+ * (energy-based) and the IsoNet-style baseline. One network, two training objectives, so one implementation
+ * and two registry entries that differ in their objective: the model each runs by default, its title and help.
+ * Page-safe; the runner is ./run.ts.
+ */
+import type { MethodDefinition } from '../definition.ts';
+import { DEFAULT_REFINE_MODEL, REFINE_MODELS, type UnetObjective } from './models.ts';
+
+export interface UnetRefineParams {
+  /** A shipped model's name (./models.ts) or, where the run can read files (CLI), a path to an .onnx file. */
+  model: string;
+  /** Side of the cubes fed to the model, in voxels (a multiple of 4: the U-Net halves it twice). */
+  cube: number;
+  /** Voxels shared by neighbouring cubes along each axis, blended with smooth weights. */
+  overlap: number;
+  /** Cubes per model call. */
+  batchSize: number;
+}
+
+/** What is known once the model ran. */
+export interface UnetRefineFacts {
+  /** onnxruntime-web's backend that ran it. */
+  backend: string;
+  /** Cubes evaluated. */
+  cubes: number;
+}
+
+/** Larger cubes than this gain nothing at the shipped models' receptive field (a few tens of voxels) and cost memory. */
+const MAX_CUBE = 256;
+
+const TEXT: Record<UnetObjective, { title: string; menu: string; help: string }> = {
+  cryogen: {
+    title: 'CryoGEN',
+    menu: 'CryoGEN: energy-based 3-D U-Net wedge filling',
+    help:
+      'CryoGEN (energy-based missing-wedge correction): a 3-D U-Net trained with a decaying IsoNet-like consistency term and an ' +
+      'energy model that scores its rotated, re-wedged outputs against real wedged subtomograms.',
+  },
+  isonet: {
+    title: 'IsoNet-style',
+    menu: 'IsoNet-style: recursive 3-D U-Net wedge filling',
+    help: "IsoNet-style missing-wedge correction: a 3-D U-Net trained on rotated, re-wedged subtomograms with IsoNet's recursive refill and noise schedule.",
+  },
+};
+
+function definition<N extends UnetObjective>(objective: N): MethodDefinition<N, 'refinement', UnetRefineParams, UnetRefineFacts> {
+  const text = TEXT[objective];
+  return {
+    name: objective,
+    kind: 'refinement',
+    title: text.title,
+    menuLabel: text.menu,
+    help:
+      `${text.help} The tomogram is normalised by its mean and std, cut into overlapping cubes, each run through the ONNX model ` +
+      '(onnxruntime-web: WebGPU on a real GPU, its wasm backend otherwise), and the outputs blended with raised-cosine weights over the ' +
+      `overlaps; the normalisation is undone at the end. Shipped models: ${REFINE_MODELS.map((m) => `${m.name} (${m.objective})`).join(', ')}; ` +
+      'train your own with models/refine/train.py (docs/refine.md).',
+    defaults: (_input, partial = {}) => ({
+      model: partial.model ?? DEFAULT_REFINE_MODEL[objective],
+      cube: partial.cube ?? 48,
+      overlap: partial.overlap ?? 12,
+      batchSize: partial.batchSize ?? 2,
+    }),
+    validate(p) {
+      if (p.model.trim() === '') throw new Error(`${text.title} needs a model: a shipped name or an .onnx file`);
+      if (!Number.isInteger(p.cube) || p.cube % 4 !== 0 || p.cube < 8 || p.cube > MAX_CUBE) throw new Error(`the cube side must be a multiple of 4 in [8, ${MAX_CUBE}] voxels (got ${p.cube})`);
+      if (!Number.isInteger(p.overlap) || p.overlap < 0 || 2 * p.overlap >= p.cube) throw new Error(`the overlap must be a whole number of voxels in [0, cube/2) (got ${p.overlap} for cube ${p.cube})`);
+      if (!Number.isInteger(p.batchSize) || p.batchSize < 1) throw new Error(`the batch size must be a whole number ≥ 1 (got ${p.batchSize})`);
+    },
+    paramText(p, context = {}) {
+      const backend = context.facts ? `, ${context.facts.backend}` : '';
+      return `${p.model}, ${p.cube}³ cubes, overlap ${p.overlap}${backend}`;
+    },
+    flags: [
+      { name: 'model', value: 'NAME|FILE.onnx', parse: 'string', param: 'model', help: 'a shipped refinement model or an .onnx file of the same interface' },
+      { name: 'cube', value: 'N', parse: 'int', param: 'cube', help: 'cube side in voxels (a multiple of 4)' },
+      { name: 'overlap', value: 'N', parse: 'int', param: 'overlap', help: 'voxels shared by neighbouring cubes' },
+      { name: 'batch', value: 'N', parse: 'int', param: 'batchSize', help: 'cubes per model call' },
+    ],
+    formDefaults: () => ({ model: DEFAULT_REFINE_MODEL[objective], cube: 48, overlap: 12, batchSize: 2 }),
+  };
+}
+
+export const CRYOGEN = definition('cryogen');
+export const ISONET = definition('isonet');

@@ -1,0 +1,70 @@
+/**
+ * U-Net refinement's bench: voxels per second of the shipped model's refinement (cube cutting, model and
+ * blending timed apart) and, in the same run, FBP of a tilt series of the same size; their ratio says what the
+ * refinement adds to a reconstruction.
+ */
+import { gpuEngine } from '../../context.ts';
+import type { MethodBench } from '../benchKit.ts';
+import { randomTiltSeries } from '../benchKit.ts';
+import { reconstruct } from '../runners.ts';
+import { DEFAULT_REFINE_MODEL, type UnetObjective } from './models.ts';
+import { refineWithModel, type RefineTiming } from './run.ts';
+import { RefineModel } from './model.ts';
+import { CRYOGEN } from './base.ts';
+
+export interface UnetRefineBenchRow {
+  size: string;
+  model: string;
+  backend: string;
+  seconds: number;
+  /** Million voxels per second of the whole refinement. */
+  mVoxelsPerSecond: number;
+  timing: RefineTiming;
+  fbpSeconds: number;
+  /** Refinement time over FBP time. */
+  ratioToFbp: number;
+}
+
+function table(rows: UnetRefineBenchRow[]): string {
+  const head = '| tomogram | model (backend) | refine (s) | M voxels/s | cut / model / blend (s) | FBP, 61 tilts (s) | refine ÷ FBP |\n|---|---|---|---|---|---|---|';
+  return [
+    head,
+    ...rows.map(
+      (r) =>
+        `| ${r.size} | ${r.model} (${r.backend}) | ${r.seconds.toFixed(2)} | ${r.mVoxelsPerSecond.toFixed(3)} | ${r.timing.cut.toFixed(2)} / ${r.timing.model.toFixed(2)} / ${r.timing.blend.toFixed(2)} | ${r.fbpSeconds.toFixed(2)} | ${r.ratioToFbp.toFixed(1)}× |`,
+    ),
+  ].join('\n');
+}
+
+export function unetRefineBench(objective: UnetObjective): MethodBench<UnetRefineBenchRow> {
+  return {
+    title: `${objective === 'cryogen' ? 'CryoGEN' : 'IsoNet-style'} U-Net refinement (shipped model), against FBP in the same run`,
+    async run(gpu, context) {
+      const sizes: [number, number, number][] = context.quick ? [[64, 64, 32]] : [[128, 128, 64], [256, 256, 128]];
+      const name = DEFAULT_REFINE_MODEL[objective];
+      const model = await RefineModel.open(gpu, await context.models.load(name), { backend: context.modelBackend, wasmUrl: context.models.wasmUrl });
+      const rows: UnetRefineBenchRow[] = [];
+      try {
+        for (const [nx, ny, nz] of sizes) {
+          const ts = randomTiltSeries(nx, ny, 61);
+          let started = performance.now();
+          const { volume } = await reconstruct(gpuEngine(gpu), ts, { method: 'fbp', params: { thickness: nz } });
+          const fbpSeconds = (performance.now() - started) / 1000;
+          const timing: RefineTiming = { cut: 0, model: 0, blend: 0 };
+          started = performance.now();
+          await refineWithModel(model, volume, CRYOGEN.defaults(volume, { model: name }), objective, {}, timing);
+          const seconds = (performance.now() - started) / 1000;
+          rows.push({ size: `${nx}×${ny}×${nz}`, model: name, backend: model.backend, seconds, mVoxelsPerSecond: (nx * ny * nz) / seconds / 1e6, timing, fbpSeconds, ratioToFbp: seconds / fbpSeconds });
+          context.log(`${name} ${nx}×${ny}×${nz}: ${seconds.toFixed(2)} s (FBP ${fbpSeconds.toFixed(2)} s)`);
+        }
+      } finally {
+        await model.release();
+      }
+      return rows;
+    },
+    table,
+  };
+}
+
+export const CRYOGEN_BENCH = unetRefineBench('cryogen');
+export const ISONET_BENCH = unetRefineBench('isonet');

@@ -1,0 +1,37 @@
+/**
+ * The refinement U-Nets shipped in models/refine (one folder each, with its card), by name. The page offers
+ * these; the CLI takes a name from here or a path to any .onnx file of the same interface (models/refine/train.py:
+ * input `cube` [batch, 1, nz, ny, nx], sides multiples of 4, output the same shape). Page-safe.
+ */
+export type UnetObjective = 'cryogen' | 'isonet';
+
+export interface ShippedRefineModel {
+  name: string;
+  objective: UnetObjective;
+  /** Path under models/. */
+  file: string;
+  /** One line for the model menu. */
+  summary: string;
+}
+
+export const REFINE_MODELS: readonly ShippedRefineModel[] = [
+  {
+    name: 'cryogen-sim',
+    objective: 'cryogen',
+    file: 'refine/cryogen_sim/model.onnx',
+    summary: 'CryoGEN objective, 88 k parameters, trained on FBP tomograms of simulated cells, spheres, blobs and lamellae (±40…±70°)',
+  },
+  {
+    name: 'isonet-sim',
+    objective: 'isonet',
+    file: 'refine/isonet_sim/model.onnx',
+    summary: 'IsoNet-style objective, 88 k parameters, trained on the same simulated FBP tomograms',
+  },
+];
+
+/** The model each objective runs when none is named. */
+export const DEFAULT_REFINE_MODEL: Record<UnetObjective, string> = { cryogen: 'cryogen-sim', isonet: 'isonet-sim' };
+
+export function shippedRefineModel(name: string): ShippedRefineModel | undefined {
+  return REFINE_MODELS.find((m) => m.name === name);
+}
