@@ -1,8 +1,27 @@
-/** The engine of a command: the GPU (Dawn, or SwiftShader after a restart) for now; see docs/cpu.md. */
-import { gpuEngine, type EngineContext } from '../engine/context.ts';
-import type { FlagValues } from '../engine/methods/flags.ts';
-import { openCliGpu } from './gpu.ts';
+/**
+ * The engine of a command, by `--engine auto|gpu|cpu` (default auto; docs/cpu.md#choice): gpu opens WebGPU
+ * (Dawn, or SwiftShader after a restart), cpu a pool of worker threads, one per core. auto takes a real GPU, and
+ * the CPU when there is none or only the software adapter, unless a method named needs WebGPU.
+ */
+import { cpuEngine, gpuEngine, type EngineContext } from '../engine/context.ts';
+import { nodePool } from '../engine/cpu/nodePool.ts';
+import { chooseEnginePath, ENGINE_CHOICES, type AdapterFacts } from '../engine/enginePath.ts';
+import { openNodeGpu } from '../engine/gpu/node.ts';
+import { choiceFlag, type FlagValues } from '../engine/methods/flags.ts';
+import { methodDefinition, type MethodName } from '../engine/methods/registry.ts';
+import { hasGpuDeviceNode, openCliGpu } from './gpu.ts';
 
-export async function openCliEngine(_values: FlagValues): Promise<EngineContext> {
-  return gpuEngine(await openCliGpu());
+/** A real GPU's adapter, looked for only where a GPU device exists (else Dawn finds nothing, or SwiftShader). */
+async function realAdapter(): Promise<AdapterFacts> {
+  if (!hasGpuDeviceNode()) return { found: false, software: false };
+  const gpu = await openNodeGpu().catch(() => null);
+  return { found: gpu !== null, software: gpu?.isFallbackAdapter ?? false };
+}
+
+/** The engine for `values.engine`, to run `methods`. */
+export async function openCliEngine(values: FlagValues, methods: readonly MethodName[]): Promise<EngineContext> {
+  const choice = choiceFlag(values, 'engine', ENGINE_CHOICES) ?? 'auto';
+  const needsGpu = methods.some((name) => !methodDefinition(name).cpu);
+  const onCpu = choice === 'cpu' || (choice === 'auto' && !needsGpu && chooseEnginePath(choice, await realAdapter()) === 'cpu');
+  return onCpu ? cpuEngine(nodePool()) : gpuEngine(await openCliGpu());
 }

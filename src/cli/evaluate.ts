@@ -19,7 +19,7 @@ const TRUST_OPTIONS = { ...METHOD_OPTIONS, tilts: { type: 'string' }, angles: { 
 async function setUp(values: FlagValues) {
   const request = methodRequest(values, 'reconstruction');
   // The engine before the files: without a GPU the process may restart on the software adapter, and reads (and warns) once.
-  const engine = await openCliEngine(values);
+  const engine = await openCliEngine(values, [request.method, 'fbp']);
   const loaded = await readTiltSeriesPaths(requireFlag(values, 'tilts'), requireFlag(values, 'angles'));
   // Progress goes to stderr only for people watching: --json output stays clean on stdout.
   return { request, ts: loaded.tiltSeries, engine, onProgress: progressPrinter(values.quiet === true || values.json === true) };

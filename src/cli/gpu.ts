@@ -16,7 +16,7 @@ const FALLBACK_FLAG = 'WEDGELAB_SOFTWARE_GPU';
 export class RespawnWithSoftwareGpu extends Error {}
 
 /** GPU device nodes (NVIDIA, or DRM render nodes of AMD/Intel): without any, Dawn can only find SwiftShader. */
-function hasGpuDeviceNode(): boolean {
+export function hasGpuDeviceNode(): boolean {
   if (existsSync('/dev/nvidia0') || existsSync('/dev/dxg')) return true;
   try {
     return readdirSync('/dev/dri').some((name) => name.startsWith('renderD'));

@@ -39,6 +39,8 @@ function allMethodFlags(): Map<string, FlagSpec<MethodParams>> {
 export const METHOD_OPTIONS = {
   ...(Object.fromEntries([...allMethodFlags().values()].map((f) => [f.name, { type: f.parse === 'switch' ? 'boolean' : 'string' }])) as OptionConfig),
   method: { type: 'string' },
+  /** auto|gpu|cpu: the engine's path (src/cli/engine.ts). */
+  engine: { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
@@ -109,7 +111,7 @@ export function methodUsage(kind: MethodKind, indent: string): string {
 
 /** The flags shared by every method of a kind, as usage. */
 export function commonUsage(kind: MethodKind): string {
-  return kindFlags(kind).map(flagUsage).join(' ');
+  return [...kindFlags(kind).map(flagUsage), '[--engine auto|gpu|cpu]'].join(' ');
 }
 
 /** The default a flag sets, in words: its declared text, or the parameter's default value. */

@@ -75,7 +75,7 @@ export async function reconCommand(args: string[]): Promise<void> {
   const sidePaths = SIDE_FLAGS.map((flag) => values[flag]).filter((path): path is string => typeof path === 'string');
   await checkOutputs([outPath], [paths.tilts, ...sidePaths], values.force === true);
   // The engine before the files: without a GPU the process may restart on the software adapter, and reads (and warns) once.
-  const engine = await openCliEngine(values);
+  const engine = await openCliEngine(values, [request.method]);
   const atLoad = binningAtLoad(request);
   const loaded = await readTiltSeriesPaths(paths.tilts, sidePaths, atLoad.bin);
   const tiltSeries = await alignLoadedTiltSeries(engine, loaded);

@@ -16,7 +16,7 @@ export async function refineCommand(args: string[]): Promise<void> {
   const { in: inPath, out: outPath } = command.paths;
   await checkOutputs([outPath], [inPath], values.force === true);
   // The engine before the files: without a GPU the process may restart on the software adapter, and reads (and warns) once.
-  const engine = await openCliEngine(values);
+  const engine = await openCliEngine(values, [request.method]);
   const file = readMrc(new Uint8Array(await readFile(inPath)), { name: inPath });
   const { nx, ny, nz } = file.header;
   const tomogram = { nx, ny, nz, data: file.data, pixelSize: file.pixelSize[0] };

@@ -15,7 +15,7 @@ export async function synthesizeCommand(args: string[]): Promise<void> {
   const files = { tiltSeries: join(outDir, 'tilt_series.mrc'), tiltAngles: join(outDir, 'tilt_series.tlt') };
   await checkOutputs(Object.values(files), [paths.tilts, paths.angles], values.force === true);
   // The engine before the files: without a GPU the process may restart on the software adapter, and reads (and warns) once.
-  const engine = await openCliEngine(values);
+  const engine = await openCliEngine(values, [request.method]);
   const loaded = await readTiltSeriesPaths(paths.tilts, paths.angles);
   const resolved = resolveOnTiltSeries<'tiltSynthesis'>(loaded.tiltSeries, request);
   const out = await runTiltSynthesis(engine, loaded.tiltSeries, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });

@@ -212,7 +212,7 @@ export async function batchCommand(args: string[]): Promise<void> {
   const drop = (values.drop as string | undefined) ?? '0';
   parseHeldOut(drop);
   const list = requireFlag(values, 'list');
-  const engine = values.slurm ? null : await openCliEngine(values);
+  const engine = values.slurm ? null : await openCliEngine(values, methods.map((m) => m.request.method));
   const entries = await listSeries(list);
   if (values.slurm) {
     const paths = await writeSlurmScripts(outDir, taskArgs(args), entries, slurmOptions(values));

@@ -1,5 +1,5 @@
 /**
- * The CPU path's kernels and its FBP against the plain references (reference/*.ts) on seeded random
+ * The CPU path's kernels and its FBP and SIRT against the plain references (reference/*.ts) on seeded random
  * inputs, on the caller's thread and on two worker threads: the same numbers to float tolerance.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { cpuEngine } from '../context.ts';
 import { reconstruct } from '../methods/runners.ts';
 import { fbpCpu, filterRowsCpu } from '../reference/filter.ts';
 import { backProjectCpu, forwardProjectCpu } from '../reference/projector.ts';
+import { sirtCpu } from '../reference/sirt.ts';
 import { filterResponse, paddedLength } from '../filters.ts';
 import { Rng } from '../sim/random.ts';
 import { CancelledError, type TiltSeries, type Volume } from '../types.ts';
@@ -71,6 +72,18 @@ describe.each<[string, () => CpuPool]>([
     const out = await reconstruct(cpuEngine(pool()), ts, { method: 'fbp', params: { thickness: NZ, filter: { name: 'hann' }, subtractMean: false, doseWeighting: false } });
     expect(out.volume).toMatchObject({ nx: NX, ny: NY, nz: NZ, pixelSize: 2 });
     expect(relativeError(out.volume.data, fbpCpu(ts, { name: 'hann' }, NZ).data)).toBeLessThan(1e-5);
+  });
+
+  it('reconstructs SIRT as the reference, residuals included', async () => {
+    const ts = { ...tiltSeries(), data: (await forwardProjectOnPool(pool(), tomogram(), ANGLES)).data };
+    const params = { thickness: NZ, iterations: 5, relaxation: 0.9, positivity: true, subtractMean: false, doseWeighting: false };
+    const out = await reconstruct(cpuEngine(pool()), ts, { method: 'sirt', params });
+    const expected = sirtCpu(ts, NZ, 5, 0.9, true);
+    expect(relativeError(out.volume.data, expected.volume.data)).toBeLessThan(1e-4);
+    expect(out.residuals).toHaveLength(5);
+    out.residuals!.forEach((r, i) => expect(r).toBeCloseTo(expected.residuals[i], 5));
+    const textbook = await reconstruct(cpuEngine(pool()), ts, { method: 'sirt', params: { ...params, textbookWeights: true } });
+    expect(relativeError(textbook.volume.data, sirtCpu(ts, NZ, 5, 0.9, true, true).volume.data)).toBeLessThan(1e-4);
   });
 
   it('stops at a cancel', async () => {

@@ -18,24 +18,35 @@ const BOOT = `import { register } from ${JSON.stringify(TSX_API)};
 register();
 await import(${JSON.stringify(new URL('./nodeThread.ts', import.meta.url).href)});`;
 
+/**
+ * A thread started at its first part: a booting worker holds Node open even when unref'd, so a command that
+ * fails before any CPU work would hang.
+ */
 function nodeThread(): PoolThread {
-  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(BOOT)}`));
-  worker.unref();
+  let worker: Worker | null = null;
+  let handler: (reply: PartReply) => void = () => {};
   let busy = 0;
+  const settle = (reply: PartReply) => {
+    if (--busy === 0) worker?.unref();
+    handler(reply);
+  };
+  const started = (): Worker => {
+    if (worker) return worker;
+    worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(BOOT)}`));
+    worker.on('message', settle);
+    worker.on('error', (error) => settle(error.message));
+    return worker;
+  };
   return {
     post(message) {
-      if (busy++ === 0) worker.ref();
-      worker.postMessage(message);
+      const thread = started();
+      if (busy++ === 0) thread.ref();
+      thread.postMessage(message);
     },
-    onReply(handler) {
-      const settle = (reply: PartReply) => {
-        if (--busy === 0) worker.unref();
-        handler(reply);
-      };
-      worker.on('message', settle);
-      worker.on('error', (error) => settle(error.message));
+    onReply(h) {
+      handler = h;
     },
-    terminate: () => void worker.terminate(),
+    terminate: () => void worker?.terminate(),
   };
 }
 

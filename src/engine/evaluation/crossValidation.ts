@@ -3,12 +3,12 @@
  * any method, project the result at the dropped angles, and score against the measured tilts.
  * It scores a method on real data without ground truth.
  */
-import { requireGpu, type EngineContext } from '../context.ts';
+import type { EngineContext } from '../context.ts';
 import type { CommonParams } from '../methods/common.ts';
 import { resolveOnTiltSeries, runReconstruction } from '../methods/runners.ts';
 import type { RequestOf, ResolvedRequest } from '../methods/registry.ts';
 import { binTiltSeries } from '../methods/preprocess.ts';
-import { forwardProjectGpu } from '../methods/projection.ts';
+import { forwardProject } from '../methods/projection.ts';
 import type { RunOptions } from '../methods/slabs.ts';
 import { projectionScores } from '../metrics/crossValidation.ts';
 import type { TiltSeries, Volume } from '../types.ts';
@@ -60,7 +60,7 @@ export async function predictHeldOut(
 ): Promise<HeldOutProjections> {
   const volume = await reconstructor(subsetTilts(ts, remainingIndices(ts.nTilts, heldOut)));
   const held = binTiltSeries(subsetTilts(ts, heldOut), geometry.binning);
-  const predicted = await forwardProjectGpu(requireGpu(engine, 'Projecting held-out tilts'), volume, held.tiltAngles, { invertAngles: geometry.invertAngles });
+  const predicted = await forwardProject(engine, volume, held.tiltAngles, { invertAngles: geometry.invertAngles });
   const plane = held.nx * held.ny;
   const tilts = heldOut.map((index, j) => ({
     index,

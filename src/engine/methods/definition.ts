@@ -60,6 +60,8 @@ export interface MethodDefinition<N extends string, K extends MethodKind, P, F =
    * `wedgelab trust` offer its trust score against FBP (docs/trust.md).
    */
   learned?: boolean;
+  /** Runs on the engine's CPU path too (docs/cpu.md); without it the method needs WebGPU, and the page and CLI say so. */
+  cpu?: boolean;
   /** Indices of a loss curve where a new stage starts (the coordinate network's slabs), for the plot's marks. */
   lossMarks?(params: P, steps: number): number[];
 }

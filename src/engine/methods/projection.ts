@@ -1,4 +1,6 @@
-/** Forward projection of any volume at any tilt angles on the GPU (the simulator, SIRT checks, cross-validation). */
+/** Forward projection of any volume at any tilt angles on the GPU or the CPU pool (the simulator, SIRT checks, cross-validation). */
+import type { EngineContext } from '../context.ts';
+import { forwardProjectOnPool } from '../cpu/projection.ts';
 import { readFloats, storageBuffer, uploadBuffer } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import { SlabProjector } from '../gpu/kernels/projector.ts';
@@ -61,4 +63,9 @@ export async function backProjectGpu(
     });
   });
   return volume;
+}
+
+/** Project `volume` at `tiltAngles` (degrees) on the engine's path. */
+export function forwardProject(engine: EngineContext, volume: Volume, tiltAngles: readonly number[], options: RunOptions & { invertAngles?: boolean } = {}): Promise<TiltSeries> {
+  return engine.path === 'gpu' ? forwardProjectGpu(engine.gpu, volume, tiltAngles, options) : forwardProjectOnPool(engine.pool, volume, tiltAngles, options);
 }

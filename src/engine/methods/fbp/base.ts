@@ -38,6 +38,7 @@ function readFilterFlags(values: FlagValues): Partial<FbpParams> {
 export const FBP: MethodDefinition<'fbp', 'reconstruction', FbpParams> = {
   name: 'fbp',
   kind: 'reconstruction',
+  cpu: true,
   title: 'FBP',
   menuLabel: 'FBP: filtered back-projection',
   help:

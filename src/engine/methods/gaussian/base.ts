@@ -12,6 +12,7 @@ const MAX_SIGMA = 32;
 export const GAUSSIAN: MethodDefinition<'gaussian', 'refinement', GaussianParams> = {
   name: 'gaussian',
   kind: 'refinement',
+  cpu: true,
   title: 'Gaussian smoothing',
   menuLabel: 'Gaussian smoothing: isotropic low-pass',
   help:

@@ -11,11 +11,11 @@ import { ElementwiseOp } from './ops.ts';
 import { doseWeightTiltSeries } from '../../doseWeighting.ts';
 import { tiltTrig, type Slab } from '../../geometry.ts';
 import { throwIfAborted, type TiltSeries, type Volume } from '../../types.ts';
-import { requireGpu } from '../../context.ts';
 import type { ReconstructionRunner } from '../runner.ts';
 import { allocateVolume, forEachSlab, planSlabsForDevice, placeSlabVolume, slabTilts, type RunOptions } from '../slabs.ts';
 import type { SirtParams } from './base.ts';
 import { sirtRowWeights } from './weights.ts';
+import { reconstructSirtCpu } from './cpu.ts';
 
 export interface SirtResult {
   volume: Volume;
@@ -133,5 +133,5 @@ export async function reconstructSirt(gpu: GpuContext, tiltSeries: TiltSeries, p
 }
 
 export const SIRT_RUNNER: ReconstructionRunner<SirtParams, never> = {
-  run: (engine, ts, params, options) => reconstructSirt(requireGpu(engine, 'SIRT'), ts, params, options),
+  run: (engine, ts, params, options) => (engine.path === 'gpu' ? reconstructSirt(engine.gpu, ts, params, options) : reconstructSirtCpu(engine.pool, ts, params, options)),
 };

@@ -1,0 +1,49 @@
+// `--engine`: the same recon on the CPU pool and on WebGPU (SwiftShader here), both against the CPU reference.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { relativeError } from '../engine/checks/kernelChecks.ts';
+import { fbpCpu } from '../engine/reference/filter.ts';
+import { Rng } from '../engine/sim/random.ts';
+import { readMrc, writeMrc } from '../io/mrc.ts';
+import { wedgelab } from './testKit.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'wedgelab-engine-'));
+const [NX, NY, NZ] = [40, 6, 12];
+const ANGLES = [-60, -45, -30, -15, 0, 15, 30, 45, 60];
+
+function writeStack(): { tilts: string; angles: string; data: Float32Array } {
+  const rng = new Rng(11);
+  const data = Float32Array.from({ length: NX * NY * ANGLES.length }, () => rng.uniform(0, 1));
+  const tilts = join(dir, 'stack.mrc');
+  const angles = join(dir, 'stack.tlt');
+  writeFileSync(tilts, writeMrc({ nx: NX, ny: NY, nz: ANGLES.length, pixelSize: 3, data }));
+  writeFileSync(angles, `${ANGLES.join('\n')}\n`);
+  return { tilts, angles, data };
+}
+
+describe('wedgelab --engine', () => {
+  const stack = writeStack();
+  const recon = (engine: string, method = 'fbp', own = ['--filter', 'hann']) =>
+    wedgelab(['recon', '--tilts', stack.tilts, '--angles', stack.angles, '--method', method, '--thickness', String(NZ), ...own, '--engine', engine, '--quiet', '--force', '--out', join(dir, `${engine}-${method}.mrc`)]);
+  const expected = fbpCpu({ nx: NX, ny: NY, nTilts: ANGLES.length, data: stack.data, tiltAngles: ANGLES, pixelSize: 3 }, { name: 'hann' }, NZ).data;
+
+  it.each(['cpu', 'gpu', 'auto'])('reconstructs FBP with --engine %s as the CPU reference, and names the path', async (engine) => {
+    const run = await recon(engine);
+    expect(run.code, run.stderr).toBe(0);
+    // auto: no GPU on a test machine without one means the CPU; on a GPU box WebGPU.
+    expect(run.stderr).toMatch(engine === 'cpu' ? /on CPU, \d+ threads? →/ : engine === 'gpu' ? /on WebGPU on / : /on (CPU|WebGPU)/);
+    const tomogram = readMrc(new Uint8Array(readFileSync(join(dir, `${engine}-fbp.mrc`))));
+    expect(relativeError(tomogram.data, expected)).toBeLessThan(1e-4);
+  });
+
+  it('refuses a GPU-only method on the CPU path with one line, and a bad choice', async () => {
+    const gpuOnly = await recon('cpu', 'coordnet', []);
+    expect(gpuOnly.code).not.toBe(0);
+    expect(gpuOnly.stderr).toContain('runs on WebGPU only');
+    const bad = await recon('fast');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('--engine takes auto, gpu, cpu');
+  });
+});
