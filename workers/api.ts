@@ -7,6 +7,8 @@
 import type { MethodName, MethodParams, RequestOf } from '../src/engine/methods/registry.ts';
 import type { ModelChoice } from '../src/engine/methods/localnet/models.ts';
 import type { Progress } from '../src/engine/types.ts';
+import type { EnginePath } from '../src/engine/context.ts';
+import type { EngineChoice } from '../src/engine/enginePath.ts';
 import type { OddEvenReport } from '../src/engine/evaluation/oddEven.ts';
 import type { TrustReport } from '../src/engine/evaluation/trust.ts';
 import type { FscCurves } from '../src/engine/metrics/fsc.ts';
@@ -116,6 +118,10 @@ export interface LoadProgress {
   bytesRead: number;
 }
 
+/**
+ * The engine the page runs on (docs/cpu.md) and the WebGPU adapter, when there is one: without one, the adapter
+ * fields are empty and the limits those of the CPU path.
+ */
 export interface GpuInfo {
   vendor: string;
   architecture: string;
@@ -123,6 +129,14 @@ export interface GpuInfo {
   isFallbackAdapter: boolean;
   maxBufferSize: number;
   maxStorageBufferBindingSize: number;
+  /** Whether a WebGPU adapter answered. */
+  hasAdapter: boolean;
+  /** The path in use, the choice that made it, and the path in words (e.g. "CPU, 8 threads"). */
+  engine: EnginePath;
+  engineChoice: EngineChoice;
+  engineDescription: string;
+  /** Without an adapter: why, then what WebGPU would add and how to turn it on; null with one. */
+  gpuNote: string | null;
 }
 
 export type { SliceAxis };
@@ -206,9 +220,21 @@ export interface CrossValidationSummary {
 /** Odd/even FSC: the engine's report as it is. */
 export type OddEvenSummary = OddEvenReport;
 
+/** A tilt series or result an earlier page kept for after a reload (workers/session.ts), as the page lists it. */
+export interface SavedItem {
+  key: string;
+  kind: 'dataset' | 'result';
+  name: string;
+  bytes: number;
+  /** ms since 1970. */
+  savedAt: number;
+}
+
 export interface EngineWorkerApi {
-  /** Open the WebGPU device (adapter limits requested). Throws a clear error without WebGPU. */
+  /** Choose the engine's path (docs/cpu.md): the WebGPU device (adapter limits requested) or the CPU pool; never fails for want of WebGPU. */
   init(): Promise<GpuInfo>;
+  /** Choose the path again ('gpu' without an adapter is refused with the reason); what runs keeps its path. */
+  setEngine(choice: EngineChoice): Promise<GpuInfo>;
   /**
    * Read an MRC stack (.mrc/.st/.ali/.mrcs, optionally .gz) and its side files (angles .tlt/.rawtlt/.mdoc/.aln, an
    * IMOD .xf/.xtilt or AreTomo .aln alignment, applied on the GPU, SerialEM .mdoc metadata): the stack section
@@ -314,4 +340,15 @@ export interface EngineWorkerApi {
    */
   loseDevice(): Promise<void>;
   deleteResult(resultId: string): void;
+  /**
+   * Keep a data set, or a complete result with its data set, in the origin-private file system for after a reload.
+   * Rejects with a clear message (the quota is full, …) when it cannot; the data stay open either way.
+   */
+  keep(id: string): Promise<void>;
+  /** What an earlier page kept (and this one has not restored), oldest first. */
+  savedSession(): Promise<SavedItem[]>;
+  /** Bring all of it back under new ids: the tilt series, then their results. */
+  restoreSession(): Promise<{ datasets: DatasetSummary[]; results: ResultSummary[] }>;
+  /** Remove everything kept (what is open stays open). */
+  clearSession(): Promise<void>;
 }

@@ -3,20 +3,24 @@
  * exposes EngineWorkerApi through comlink. Everything heavy happens here, off the UI thread.
  */
 import * as Comlink from 'comlink';
-import { gpuEngine, type EngineContext } from '../src/engine/context.ts';
+import { cpuEngine, describeEngine, gpuEngine, type EngineContext } from '../src/engine/context.ts';
+import type { CpuPool } from '../src/engine/cpu/pool.ts';
+import { chooseEnginePath, WEBGPU_HINT, type EngineChoice } from '../src/engine/enginePath.ts';
+import { dft3d } from '../src/engine/metrics/fourier.ts';
 import { openGpu, type GpuContext } from '../src/engine/gpu/device.ts';
 import { crossValidate } from '../src/engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../src/engine/evaluation/oddEven.ts';
 import { heldOutTilts } from '../src/engine/evaluation/tiltSubsets.ts';
 import { trustScore } from '../src/engine/evaluation/trust.ts';
 import { DEFAULT_TRUST_HELD_OUT } from '../src/engine/metrics/trust.ts';
-import { isMethodName, methodDefinition } from '../src/engine/methods/registry.ts';
+import { isMethodName, methodDefinition, type MethodName } from '../src/engine/methods/registry.ts';
 import { resolveOnTiltSeries, resolveRefinement, runReconstruction, runRefinement, runTiltSynthesis } from '../src/engine/methods/runners.ts';
 import { fft3dGpu } from '../src/engine/gpu/kernels/fft3d.ts';
+import { pagePool } from './cpuPool.ts';
 import { fourierSection } from '../src/engine/metrics/fourierSection.ts';
 import { fsc, resolutionAt } from '../src/engine/metrics/fsc.ts';
 import { psnr, ssim3d } from '../src/engine/metrics/quality.ts';
-import { forwardProjectGpu } from '../src/engine/methods/projection.ts';
+import { forwardProject } from '../src/engine/methods/projection.ts';
 import { DEMO_DEFAULTS, DEMO_DEFAULTS_SOFTWARE_GPU, simulateTiltSeries } from '../src/engine/sim/simulate.ts';
 import { CancelledError, type Progress, type TiltSeries, type Volume } from '../src/engine/types.ts';
 import { downsampleVolume, omeZarrLevels, percentiles, pyramidFactor, volumeSlice, volumeStats } from '../src/engine/volume.ts';
@@ -47,6 +51,7 @@ import { alignLoadedTiltSeries } from '../src/engine/align/loaded.ts';
 import { doseWeightingUnavailable } from '../src/engine/doseWeighting.ts';
 import { addModelFile, models } from './modelLibrary.ts';
 import { fittedSample, partialLabel } from './partialResult.ts';
+import { SessionKeeper } from './session.ts';
 
 interface Dataset {
   summary: DatasetSummary;
@@ -61,9 +66,12 @@ interface Result {
 const datasets = new Map<string, Dataset>();
 const results = new Map<string, Result>();
 const jobs = new Map<string, AbortController>();
-/** 3-D spectra of results (GPU FFT), computed on first use for Fourier sections. */
+/** 3-D spectra of results (GPU FFT, or the CPU's), computed on first use for Fourier sections. */
 const spectra = new Map<string, { nx: number; ny: number; nz: number; re: Float32Array; im: Float32Array }>();
 let gpuPromise: Promise<GpuContext> | null = null;
+/** The page's choice of path (docs/cpu.md#choice), and the CPU pool, started when the CPU path is first taken. */
+let engineChoice: EngineChoice = 'auto';
+let cpuPool: CpuPool | null = null;
 let counter = 0;
 
 const nextId = (prefix: string) => `${prefix}${++counter}`;
@@ -81,9 +89,49 @@ async function gpu(): Promise<GpuContext> {
   return gpuPromise;
 }
 
-/** The engine the methods run on. */
-async function engine(): Promise<EngineContext> {
-  return gpuEngine(await gpu());
+/**
+ * The engine work runs on, by the page's choice and the adapter found (enginePath.ts); work without a CPU path
+ * (`needsGpu`) takes any adapter. Choosing the GPU without one fails with the reason.
+ */
+async function engine(needsGpu = false): Promise<EngineContext> {
+  const adapter = await gpu().catch(() => null);
+  const path = chooseEnginePath(engineChoice, { found: adapter !== null, software: adapter?.isFallbackAdapter ?? false }, needsGpu);
+  if (path === 'cpu') return cpuEngine((cpuPool ??= pagePool()));
+  return gpuEngine(adapter ?? (await gpu()));
+}
+
+/** The engine of a method's run: any adapter for a method without a CPU path. */
+function methodEngine(method: MethodName): Promise<EngineContext> {
+  return engine(!methodDefinition(method).cpu);
+}
+
+/** The 3-D DFT of a volume on the engine's path, in float32 as the GPU gives it. */
+async function spectrumOf(volume: Volume): Promise<{ re: Float32Array; im: Float32Array }> {
+  const on = await engine();
+  if (on.path === 'gpu') return fft3dGpu(on.gpu, volume);
+  const { re, im } = dft3d(volume);
+  return { re: Float32Array.from(re), im: Float32Array.from(im) };
+}
+
+/** What the page shows of the engine: the path and the adapter, or why there is none. */
+async function engineInfo(): Promise<GpuInfo> {
+  let missing: string | null = null;
+  const adapter = await gpu().catch((error: unknown) => void (missing = error instanceof Error ? error.message : String(error)));
+  const current = await engine();
+  const limit = 2 ** 31; // the CPU path's arrays: what one typed array may hold
+  return {
+    vendor: adapter?.vendor ?? '',
+    architecture: adapter?.architecture ?? '',
+    description: adapter?.description ?? '',
+    isFallbackAdapter: adapter?.isFallbackAdapter ?? false,
+    maxBufferSize: adapter?.limits.maxBufferSize ?? limit,
+    maxStorageBufferBindingSize: adapter?.limits.maxStorageBufferBindingSize ?? limit,
+    hasAdapter: Boolean(adapter),
+    engine: current.path,
+    engineChoice,
+    engineDescription: describeEngine(current),
+    gpuNote: missing && `${missing}. ${WEBGPU_HINT}`,
+  };
 }
 
 function datasetOf(id: string): Dataset {
@@ -235,6 +283,13 @@ function groundTruthOf(datasetId: string): Result {
   return truth;
 }
 
+const session = new SessionKeeper({
+  datasets,
+  results,
+  restoreDataset: (summary, tiltSeries) => addDataset(summary, tiltSeries),
+  restoreResult: (summary, volume) => putResult(summary, volume),
+});
+
 /** Slices cross the worker boundary by transfer: the copy made for the slice is handed over, not cloned again. */
 function transferSlice(slice: Slice): Slice {
   return Comlink.transfer(slice, [slice.data.buffer]);
@@ -248,16 +303,12 @@ const api: EngineWorkerApi = {
     await current.device.lost;
   },
 
-  async init(): Promise<GpuInfo> {
-    const g = await gpu();
-    return {
-      vendor: g.vendor,
-      architecture: g.architecture,
-      description: g.description,
-      isFallbackAdapter: g.isFallbackAdapter,
-      maxBufferSize: g.limits.maxBufferSize,
-      maxStorageBufferBindingSize: g.limits.maxStorageBufferBindingSize,
-    };
+  init: engineInfo,
+
+  async setEngine(choice: EngineChoice): Promise<GpuInfo> {
+    if (choice === 'gpu') await gpu();
+    engineChoice = choice;
+    return engineInfo();
   },
 
   async loadFiles(files: File[], options: LoadOptions = {}, onProgress?: (progress: LoadProgress) => void): Promise<DatasetSummary> {
@@ -265,7 +316,7 @@ const api: EngineWorkerApi = {
       try {
         const dropped = files.map((file) => ({ name: file.name, blob: file }));
         const loaded = await readTiltSeriesFiles(dropped, { bin: options.bin, signal, onProgress: onProgress && ((p) => void onProgress(p)) });
-        return { loaded, tiltSeries: await alignLoadedTiltSeries(await engine(), loaded, signal) };
+        return { loaded, tiltSeries: await alignLoadedTiltSeries(await engine(loaded.alignment !== null), loaded, signal) };
       } catch (error) {
         if (signal?.aborted) throw new CancelledError();
         throw error;
@@ -289,10 +340,10 @@ const api: EngineWorkerApi = {
   },
 
   async loadDemo(options: Partial<DemoOptions> = {}) {
-    const g = await gpu();
-    const sim = { ...(g.isFallbackAdapter ? DEMO_DEFAULTS_SOFTWARE_GPU : DEMO_DEFAULTS), ...options };
+    const on = await engine();
+    const sim = { ...(on.path === 'gpu' && !on.gpu.isFallbackAdapter ? DEMO_DEFAULTS : DEMO_DEFAULTS_SOFTWARE_GPU), ...options };
     const started = performance.now();
-    const { groundTruth, tiltSeries } = await simulateTiltSeries(sim, (volume, angles) => forwardProjectGpu(g, volume, angles));
+    const { groundTruth, tiltSeries } = await simulateTiltSeries(sim, (volume, angles) => forwardProject(on, volume, angles));
     const [nx, ny, nz] = sim.size;
     const stats = volumeStats(tiltSeries.data);
     const noise = sim.snrDb === undefined ? 'noise-free' : `SNR ${sim.snrDb} dB`;
@@ -335,7 +386,7 @@ const api: EngineWorkerApi = {
     let kept: ResultSummary | null = null;
     const work = async (signal: AbortSignal) => {
       try {
-        const out = await runReconstruction(await engine(), tiltSeries, resolved, {
+        const out = await runReconstruction(await methodEngine(method), tiltSeries, resolved, {
           signal,
           models,
           onProgress: (p) => {
@@ -360,7 +411,7 @@ const api: EngineWorkerApi = {
     const resolved = resolveRefinement(source.volume, request);
     const started = performance.now();
     return withJob(jobId, async (signal) => {
-      const out = await runRefinement(await engine(), source.volume, source.summary.label, resolved, { signal, models, onProgress: (p) => void onProgress(p) });
+      const out = await runRefinement(await methodEngine(resolved.method), source.volume, source.summary.label, resolved, { signal, models, onProgress: (p) => void onProgress(p) });
       const { datasetId, invertAngles } = source.summary;
       const fields = { datasetId, method: out.method, label: out.label, params: out.params, invertAngles, sourceId: resultId, loss: out.loss };
       return putResult({ ...fields, elapsedMs: performance.now() - started }, out.volume);
@@ -371,7 +422,7 @@ const api: EngineWorkerApi = {
     const source = datasetOf(datasetId);
     const resolved = resolveOnTiltSeries<'tiltSynthesis'>(source.tiltSeries, request);
     return withJob(jobId, async (signal) => {
-      const out = await runTiltSynthesis(await engine(), source.tiltSeries, resolved, { signal, models, onProgress: (p) => void onProgress(p) });
+      const out = await runTiltSynthesis(await methodEngine(resolved.method), source.tiltSeries, resolved, { signal, models, onProgress: (p) => void onProgress(p) });
       const stats = volumeStats(out.tiltSeries.data);
       const { name, source: origin, mode, dtype, hasGroundTruth } = source.summary;
       const dataset = addDataset(
@@ -396,14 +447,14 @@ const api: EngineWorkerApi = {
 
   async oddEven(jobId: string, datasetId: string, request: RequestOf<'reconstruction'>, onProgress: (p: Progress) => void): Promise<OddEvenSummary> {
     const dataset = datasetOf(datasetId);
-    return withJob(jobId, async (signal) => oddEvenFsc(await engine(), dataset.tiltSeries, request, { signal, models, onProgress: (p) => void onProgress(p) }));
+    return withJob(jobId, async (signal) => oddEvenFsc(await methodEngine(request.method), dataset.tiltSeries, request, { signal, models, onProgress: (p) => void onProgress(p) }));
   },
 
   async crossValidate(jobId, datasetId, request, heldOut, onProgress): Promise<CrossValidationSummary> {
     const { tiltSeries } = datasetOf(datasetId);
     const indices = heldOutTilts(tiltSeries.tiltAngles, heldOut);
     return withJob(jobId, async (signal) => {
-      const report = await crossValidate(await engine(), tiltSeries, request, indices, { signal, models, onProgress: (p) => void onProgress(p) });
+      const report = await crossValidate(await methodEngine(request.method), tiltSeries, request, indices, { signal, models, onProgress: (p) => void onProgress(p) });
       const slice = (data: Float32Array): Slice => ({ width: report.nx, height: report.ny, data });
       const scores = report.scores.map((s) => ({ index: s.index, angle: s.angle, nmse: s.nmse, corr: s.corr, measured: slice(s.measured), predicted: slice(s.predicted) }));
       const buffers = scores.flatMap((s) => [s.measured.data.buffer, s.predicted.data.buffer]);
@@ -424,7 +475,7 @@ const api: EngineWorkerApi = {
     // The result's own method and parameters: params of a reconstruction result are its method's.
     const request = { method, params } as RequestOf<'reconstruction'>;
     return withJob(jobId, async (signal) => {
-      const report = await trustScore(await engine(), tiltSeries, request, indices, { signal, models, onProgress: (p) => void onProgress(p) });
+      const report = await trustScore(await methodEngine(method), tiltSeries, request, indices, { signal, models, onProgress: (p) => void onProgress(p) });
       const scored: ResultSummary = { ...summary, trust: { ...report, heldOutSpec: heldOut } };
       // Kept with the result unless it was deleted meanwhile.
       const entry = results.get(resultId);
@@ -449,7 +500,7 @@ const api: EngineWorkerApi = {
     let spectrum = spectra.get(resultId);
     if (!spectrum) {
       const { nx, ny, nz } = result.volume;
-      spectrum = { nx, ny, nz, ...(await fft3dGpu(await gpu(), result.volume)) };
+      spectrum = { nx, ny, nz, ...(await spectrumOf(result.volume)) };
       spectra.set(resultId, spectrum);
     }
     const section = fourierSection(spectrum, plane);
@@ -469,7 +520,7 @@ const api: EngineWorkerApi = {
 
   async reproject(resultId: string, angle: number): Promise<Slice> {
     const { volume, summary } = resultOf(resultId);
-    const projection = await forwardProjectGpu(await gpu(), volume, [angle], { invertAngles: summary.invertAngles });
+    const projection = await forwardProject(await engine(), volume, [angle], { invertAngles: summary.invertAngles });
     return transferSlice({ width: projection.nx, height: projection.ny, data: projection.data });
   },
 
@@ -537,7 +588,13 @@ const api: EngineWorkerApi = {
   deleteResult(resultId: string): void {
     results.delete(resultId);
     spectra.delete(resultId);
+    void session.forget(resultId).catch(() => undefined);
   },
+
+  keep: (id) => session.keep(id),
+  savedSession: () => session.list(),
+  restoreSession: () => session.restore(),
+  clearSession: () => session.clear(),
 };
 
 /** An export's labels: the method with its parameters, then the tilt series it came from. */

@@ -9,6 +9,7 @@ import { MethodPanel } from './components/method/MethodPanel.tsx';
 import { KindPanel } from './components/method/KindPanel.tsx';
 import { RunControls } from './components/method/RunControls.tsx';
 import { ResultList } from './components/results/ResultList.tsx';
+import { SessionRestore } from './components/SessionRestore.tsx';
 import { MainView } from './components/view3d/MainView.tsx';
 import { CompareHost } from './compare/CompareHost.tsx';
 
@@ -28,6 +29,7 @@ export function App() {
       <ErrorBanner />
       <div className="workspace">
         <aside className="sidebar">
+          <SessionRestore />
           <DataPanel />
           <MethodPanel />
           <RunControls />

@@ -3,12 +3,13 @@
  * buttons, the drop zone and the scripting hook (window.wedgelab) share one code path.
  */
 import { create } from 'zustand';
-import type { CommonParams, DatasetSummary, DemoOptions, GpuInfo, LoadProgress, MethodName, MethodParams, MethodRequest, ModelChoice, ResultSummary } from '../../../workers/api.ts';
+import type { CommonParams, DatasetSummary, DemoOptions, GpuInfo, LoadProgress, MethodName, MethodParams, MethodRequest, ModelChoice, ResultSummary, SavedItem } from '../../../workers/api.ts';
 import { readMrcHeaderOf } from '../../io/mrcStream.ts';
 import { isStackFile } from '../../io/tiltSeriesFiles.ts';
 import { suggestBinning, type LoadBinning, type LoadBinningChoice } from '../components/data/loadBinning.ts';
 import { LOCAL_MODELS } from '../../engine/methods/localnet/models.ts';
 import type { Progress } from '../../engine/types.ts';
+import type { EngineChoice } from '../../engine/enginePath.ts';
 import { errorMessage, getEngine, isCancellation, onWorkerError, progressProxy, workerCallback } from '../engineClient.ts';
 import { sliceCache } from '../viewer/sliceCache.ts';
 import { downloadBlob, exportFileName } from '../util/download.ts';
@@ -80,10 +81,12 @@ export interface AppState {
   error: AppError | null;
   /** The local network's model menu: the shipped models, then those added from files. */
   localModels: ModelChoice[];
+  /** Tilt series and results an earlier page kept for after a reload (the origin-private file system), not yet restored. */
+  savedSession: SavedItem[];
 }
 
 export interface AppActions {
-  /** Open the WebGPU device in the worker, then simulate the demo. */
+  /** Open the engine in the worker (WebGPU, else the CPU path), then simulate the demo. */
   start(): Promise<void>;
   loadDemo(options?: Partial<DemoOptions>): Promise<DatasetSummary>;
   /**
@@ -96,6 +99,8 @@ export interface AppActions {
   selectDataset(id: string): void;
   /** Choose the method of a kind (the Method, Refine and Add tilts panels' menus). */
   setChoice<K extends MethodKind>(kind: K, method: MethodNameOf<K>): void;
+  /** Choose the engine's path, auto, gpu or cpu (docs/cpu.md): the header's control. */
+  chooseEngine(choice: EngineChoice): Promise<void>;
   updateCommon(patch: Partial<CommonParams>): void;
   /** Change some of one method's own settings. */
   updateOptions<N extends MethodName>(method: N, patch: Partial<MethodOptions<N>>): void;
@@ -117,6 +122,10 @@ export interface AppActions {
   downloadOmeZarr(id: string): Promise<void>;
   showError(message: string): void;
   dismissError(): void;
+  /** Bring back what an earlier page kept (savedSession): its tilt series and results, listed as if just made. */
+  restoreSession(): Promise<void>;
+  /** Remove everything kept for after a reload. */
+  clearSession(): Promise<void>;
 }
 
 export type AppStore = AppState & AppActions;
@@ -162,6 +171,13 @@ export const useAppStore = create<AppStore>()((set, get) => {
     set({ error: { id: ++errorCounter, message } });
   }
 
+  /** Keep a file data set or a finished result for after a reload; one that cannot be kept says so (it stays open). */
+  function keep(id: string): void {
+    getEngine()
+      .keep(id)
+      .catch((error: unknown) => fail(errorMessage(error)));
+  }
+
   /** A result's export name: its tilt series and method, e.g. 'tilt_sirt.mrc'; null if the result is gone. */
   function resultFileName(id: string, extension: string): string | null {
     const { results, datasets } = get();
@@ -175,13 +191,11 @@ export const useAppStore = create<AppStore>()((set, get) => {
       if (get().gpu.status === 'pending') set({ gpu: { status: 'unavailable', message } });
       else fail(message);
     });
-    if (!('gpu' in navigator) || !navigator.gpu) {
-      set({ gpu: { status: 'unavailable', message: 'This browser does not expose WebGPU (navigator.gpu is missing).' } });
-      return;
-    }
     try {
       const info = await getEngine().init();
       set({ gpu: { status: 'ready', info } });
+      // What an earlier page kept, offered before anything new is kept (a browser without OPFS offers nothing).
+      set({ savedSession: await getEngine().savedSession().catch(() => []) });
     } catch (error) {
       set({ gpu: { status: 'unavailable', message: errorMessage(error) } });
       return;
@@ -213,6 +227,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
   /** A finished run's result, listed and selected. */
   function showResult(result: ResultSummary): { id: string; note: string } {
     set((s) => ({ results: upsertResult(s.results, result), selectedResultId: result.id }));
+    keep(result.id);
     return { id: result.id, note: `${result.label}: done in ${(result.elapsedMs / 1000).toFixed(2)} s` };
   }
 
@@ -311,6 +326,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
     runNote: null,
     error: null,
     localModels: [...LOCAL_MODELS],
+    savedSession: [],
 
     start() {
       startPromise ??= startOnce();
@@ -364,6 +380,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
         const dataset = await getEngine().loadFiles(files, { bin, jobId }, onProgress);
         loadedFrom.set(dataset.id, dropKey(files, bin));
         addDataset(dataset);
+        keep(dataset.id);
         return dataset;
       } catch (error) {
         if (!isCancellation(error)) fail(`Could not load ${names.join(' + ')}: ${errorMessage(error)}`);
@@ -396,6 +413,13 @@ export const useAppStore = create<AppStore>()((set, get) => {
 
     setChoice(kind, method) {
       set((state) => ({ form: { ...state.form, choice: { ...state.form.choice, [kind]: method } } }));
+    },
+    async chooseEngine(choice) {
+      try {
+        set({ gpu: { status: 'ready', info: await getEngine().setEngine(choice) } });
+      } catch (error) {
+        fail(`Could not switch the engine to ${choice}: ${errorMessage(error)}`);
+      }
     },
     updateCommon(patch) {
       set((state) => ({ form: { ...state.form, common: { ...state.form.common, ...patch } } }));
@@ -522,6 +546,29 @@ export const useAppStore = create<AppStore>()((set, get) => {
     },
     dismissError() {
       set({ error: null });
+    },
+
+    async restoreSession() {
+      try {
+        const { datasets, results } = await getEngine().restoreSession();
+        for (const dataset of datasets) addDataset(dataset, results.find((r) => r.datasetId === dataset.id && r.method === 'ground-truth'));
+        set((s) => ({
+          results: results.reduce(upsertResult, s.results),
+          selectedResultId: results.at(-1)?.id ?? s.selectedResultId,
+          savedSession: [],
+        }));
+      } catch (error) {
+        fail(`Could not restore the previous session: ${errorMessage(error)}`);
+      }
+    },
+
+    async clearSession() {
+      try {
+        await getEngine().clearSession();
+        set({ savedSession: [] });
+      } catch (error) {
+        fail(`Could not clear the saved session: ${errorMessage(error)}`);
+      }
     },
   };
 });

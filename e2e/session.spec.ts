@@ -1,0 +1,55 @@
+// Results survive a reload: the demo's FBP result is kept in the origin-private file system, offered again after a
+// reload with its size, restored with the same values (statistics and the exported MRC, bit for bit), and cleared.
+import { expect, test } from '@playwright/test';
+import { openDemoPage } from './helpers.ts';
+
+/** Files in the page's saved-session folder (OPFS). */
+async function savedFiles(page: import('@playwright/test').Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const folder = await root.getDirectoryHandle('wedgelab-session', { create: true });
+    const names: string[] = [];
+    for await (const name of (folder as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+    return names.sort();
+  });
+}
+
+test('a result survives a reload: restored with the same values, then cleared', async ({ browser }) => {
+  const pageErrors: string[] = [];
+  const page = await openDemoPage(browser, pageErrors);
+  await expect(page.getByTestId('session-restore')).toHaveCount(0);
+  const id = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { filter: 'ram-lak' } }));
+  const before = await page.evaluate((rid) => window.wedgelab.results().find((r) => r.id === rid)!, id);
+  const mrcBefore = await page.evaluate(async (rid) => Array.from(await window.wedgelab.exportMrc(rid)), id);
+  // The tilt series, its ground truth and the FBP result: a .f32 and a .json each.
+  await expect.poll(async () => (await savedFiles(page)).length, { timeout: 30_000 }).toBe(6);
+
+  await page.reload();
+  await expect(page.getByTestId('dataset-summary')).toContainText('Simulated demo', { timeout: 150_000 });
+  const items = page.getByTestId('session-items').locator('li');
+  await expect(items).toHaveCount(3);
+  await expect(items.filter({ hasText: before.label })).toContainText(`${((before.nx * before.ny * before.nz * 4) / (1 << 20)).toFixed(1)} MiB`);
+  await expect(items.filter({ hasText: 'Ground truth' })).toHaveCount(1);
+  await page.getByTestId('session-restore-button').click();
+  await expect(page.getByTestId('session-restore')).toHaveCount(0);
+  const restored = await page.evaluate((label) => window.wedgelab.results().filter((r) => r.label === label), before.label);
+  expect(restored).toHaveLength(1);
+  expect(restored[0].id).not.toBe(id);
+  expect(restored[0].stats).toEqual(before.stats);
+  expect([restored[0].nx, restored[0].ny, restored[0].nz]).toEqual([before.nx, before.ny, before.nz]);
+  // The exported MRC (header statistics and every voxel) is the same file.
+  expect(await page.evaluate(async (rid) => Array.from(await window.wedgelab.exportMrc(rid)), restored[0].id)).toEqual(mrcBefore);
+  // Its restored tilt series came back with it, the simulation's ground truth too.
+  expect(await page.evaluate(() => window.wedgelab.datasets().filter((d) => d.name.startsWith('Simulated demo')).length)).toBe(2);
+
+  // Still kept: offered again after the next reload, until cleared.
+  await page.reload();
+  await expect(page.getByTestId('session-items').locator('li')).toHaveCount(3, { timeout: 150_000 });
+  await page.getByTestId('session-clear-button').click();
+  await expect(page.getByTestId('session-restore')).toHaveCount(0);
+  expect(await savedFiles(page)).toEqual([]);
+  await page.reload();
+  await expect(page.getByTestId('dataset-summary')).toContainText('Simulated demo', { timeout: 150_000 });
+  await expect(page.getByTestId('session-restore')).toHaveCount(0);
+  expect(pageErrors).toEqual([]);
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { clearEntries, listEntries, NotSavedError, readEntryData, saveEntry, type SessionFile, type SessionFolder } from './savedSession.ts';
+
+/** An in-memory stand-in for an OPFS folder; `failAfter` bytes written in all make the next write fail as a full quota does. */
+function memoryFolder(failAfter = Infinity): SessionFolder & { files: Map<string, Uint8Array> } {
+  const files = new Map<string, Uint8Array>();
+  let written = 0;
+  const handle = (name: string): SessionFile => ({
+    getFile: async () => new Blob([new Uint8Array(files.get(name) ?? new Uint8Array(0))]),
+    createWritable: async () => {
+      const parts: Uint8Array[] = [];
+      return {
+        async write(data: BufferSource) {
+          const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice() : new Uint8Array(data.slice(0));
+          written += bytes.length;
+          if (written > failAfter) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+          parts.push(bytes);
+          files.set(name, new Uint8Array(0)); // created at once, as OPFS does
+        },
+        async close() {
+          const whole = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+          let at = 0;
+          for (const p of parts) {
+            whole.set(p, at);
+            at += p.length;
+          }
+          files.set(name, whole);
+        },
+        async abort() {},
+      };
+    },
+  });
+  return {
+    files,
+    async getFileHandle(name, options) {
+      if (!files.has(name) && !options?.create) throw new DOMException(`${name} not found`, 'NotFoundError');
+      if (!files.has(name)) files.set(name, new Uint8Array(0));
+      return handle(name);
+    },
+    async removeEntry(name) {
+      files.delete(name);
+    },
+    async *keys() {
+      yield* [...files.keys()];
+    },
+  };
+}
+
+const entry = (key: string, savedAt: number) => ({ key, kind: 'result' as const, name: `FBP ${key}`, savedAt, meta: { nx: 3 } });
+
+describe('saved session', () => {
+  it('keeps values and description, lists complete entries oldest first, and reads the values back bit for bit', async () => {
+    const folder = memoryFolder();
+    const values = Float32Array.from([1.5, -2, NaN, 3e38, 0]);
+    await saveEntry(folder, entry('b', 2), values);
+    await saveEntry(folder, entry('a', 1), Float32Array.from([7]));
+    const listed = await listEntries(folder);
+    expect(listed.map((e) => [e.key, e.bytes, e.meta])).toEqual([['a', 4, { nx: 3 }], ['b', 20, { nx: 3 }]]);
+    expect(Array.from(await readEntryData(folder, listed[1]))).toEqual(Array.from(values));
+    await clearEntries(folder);
+    expect(await listEntries(folder)).toEqual([]);
+  });
+
+  it('a full quota is one clear message, and leaves no half entry behind', async () => {
+    const folder = memoryFolder(10);
+    const error = await saveEntry(folder, entry('q', 1), new Float32Array(8)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotSavedError);
+    expect((error as Error).message).toBe(
+      "FBP q is not kept for after a reload: the browser's storage quota is full (0.0 MiB needed); it stays open in this page (export it to keep it, or clear the saved session to make room)",
+    );
+    expect([...folder.files.keys()]).toEqual([]);
+  });
+
+  it('refuses before writing when the browser says the room is not there', async () => {
+    const folder = memoryFolder();
+    const estimate = async () => ({ usage: 9 << 20, quota: 10 << 20 });
+    await expect(saveEntry(folder, entry('big', 1), new Float32Array(1 << 19), estimate)).rejects.toThrow(
+      "FBP big is not kept for after a reload: its 2.0 MiB exceed the 1.0 MiB the browser's storage quota leaves",
+    );
+    expect(folder.files.size).toBe(0);
+  });
+
+  it('a write cut short (values without a description, or values of the wrong size) is not listed and is removed', async () => {
+    const folder = memoryFolder();
+    await saveEntry(folder, entry('ok', 1), Float32Array.from([1, 2]));
+    folder.files.set('crash.f32', new Uint8Array(8));
+    await saveEntry(folder, entry('short', 2), Float32Array.from([1, 2]));
+    folder.files.set('short.f32', new Uint8Array(4));
+    expect((await listEntries(folder)).map((e) => e.key)).toEqual(['ok']);
+    expect([...folder.files.keys()].sort()).toEqual(['ok.f32', 'ok.json']);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * Tilt series and results kept for after a reload (or a crash) in the browser's origin-private file system
+ * (OPFS: navigator.storage.getDirectory(), a folder only this origin can see, never uploaded). Each entry is two
+ * files in one folder: `<key>.f32`, the values (float32, native order), written first, then `<key>.json`, what the
+ * page needs to list and rebuild it. The .json is written last, so an entry with one is complete; a write cut short
+ * (a crash, a full quota) leaves at most a .f32 without one, which is not listed and is removed.
+ *
+ * The folder is taken as the small part of FileSystemDirectoryHandle used here, so the format is tested in Node.
+ */
+
+/** What is kept: a loaded tilt series, or a result of one. `meta` is the summary and sizes the page rebuilds it from. */
+export interface SavedEntry<M = unknown> {
+  key: string;
+  kind: 'dataset' | 'result';
+  /** As the page lists it: the data set's or the result's name. */
+  name: string;
+  /** Bytes of the values. */
+  bytes: number;
+  /** ms since 1970. */
+  savedAt: number;
+  meta: M;
+}
+
+/** The part of FileSystemDirectoryHandle a saved session uses. */
+export interface SessionFolder {
+  getFileHandle(name: string, options?: { create?: boolean }): Promise<SessionFile>;
+  removeEntry(name: string): Promise<void>;
+  keys(): AsyncIterable<string>;
+}
+
+export interface SessionFile {
+  getFile(): Promise<Blob>;
+  createWritable(): Promise<{ write(data: BufferSource): Promise<void>; close(): Promise<void>; abort(): Promise<void> }>;
+}
+
+/** Room the browser reports (navigator.storage.estimate()); absent where it does not. */
+export type StorageEstimate = () => Promise<{ usage?: number; quota?: number }>;
+
+/** Values written per call: a large volume is not handed to the file system as one 4 GB write. */
+const PIECE_VALUES = 4 << 20;
+
+const MIB = 1 << 20;
+const mib = (bytes: number) => `${(bytes / MIB).toFixed(1)} MiB`;
+
+/** Why an entry was not kept; the data stay in the page (only the copy for after a reload is missing). */
+export class NotSavedError extends Error {
+  constructor(name: string, reason: string) {
+    super(`${name} is not kept for after a reload: ${reason}; it stays open in this page (export it to keep it, or clear the saved session to make room)`);
+    this.name = 'NotSavedError';
+  }
+}
+
+function isQuotaError(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'QuotaExceededError' || /quota/i.test(error.message));
+}
+
+/**
+ * Keep one entry: the values, then the description. Refused before writing when the browser says the room is not
+ * there; a write that fails part way is removed again. Either way a NotSavedError says what happened.
+ */
+export async function saveEntry(folder: SessionFolder, entry: Omit<SavedEntry, 'bytes'>, data: Float32Array, estimate?: StorageEstimate): Promise<SavedEntry> {
+  const saved: SavedEntry = { ...entry, bytes: data.byteLength };
+  const room = await estimate?.().catch(() => null);
+  if (room?.quota !== undefined && (room.usage ?? 0) + data.byteLength > room.quota) {
+    const free = Math.max(0, room.quota - (room.usage ?? 0));
+    throw new NotSavedError(entry.name, `its ${mib(data.byteLength)} exceed the ${mib(free)} the browser's storage quota leaves`);
+  }
+  try {
+    await writeFile(folder, `${entry.key}.f32`, data);
+    await writeFile(folder, `${entry.key}.json`, new TextEncoder().encode(JSON.stringify(saved)));
+    return saved;
+  } catch (error) {
+    await removeEntry(folder, entry.key);
+    const reason = isQuotaError(error) ? `the browser's storage quota is full (${mib(data.byteLength)} needed)` : `writing it failed (${(error as Error).message})`;
+    throw new NotSavedError(entry.name, reason);
+  }
+}
+
+async function writeFile(folder: SessionFolder, name: string, data: Float32Array | Uint8Array): Promise<void> {
+  const writable = await (await folder.getFileHandle(name, { create: true })).createWritable();
+  try {
+    for (let start = 0; start < data.length; start += PIECE_VALUES) {
+      // Views of an ArrayBuffer (the data this page makes), which the type of write() cannot tell from a shared one.
+      await writable.write(data.subarray(start, Math.min(data.length, start + PIECE_VALUES)) as unknown as BufferSource);
+    }
+    await writable.close();
+  } catch (error) {
+    await writable.abort().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The complete entries, oldest first; leftovers of a write cut short are removed. */
+export async function listEntries(folder: SessionFolder): Promise<SavedEntry[]> {
+  const names: string[] = [];
+  for await (const name of folder.keys()) names.push(name);
+  const entries: SavedEntry[] = [];
+  for (const name of names.filter((n) => n.endsWith('.json'))) {
+    const key = name.slice(0, -'.json'.length);
+    try {
+      const entry = JSON.parse(await (await (await folder.getFileHandle(name)).getFile()).text()) as SavedEntry;
+      const values = await (await folder.getFileHandle(`${key}.f32`)).getFile();
+      if (entry.key === key && values.size === entry.bytes) entries.push(entry);
+      else await removeEntry(folder, key);
+    } catch {
+      await removeEntry(folder, key); // unreadable: not something this page wrote whole
+    }
+  }
+  const complete = new Set(entries.map((e) => e.key));
+  for (const name of names.filter((n) => n.endsWith('.f32') && !complete.has(n.slice(0, -'.f32'.length)))) {
+    await folder.removeEntry(name).catch(() => undefined);
+  }
+  return entries.sort((a, b) => a.savedAt - b.savedAt);
+}
+
+/** The values of an entry listEntries gave. */
+export async function readEntryData(folder: SessionFolder, entry: SavedEntry): Promise<Float32Array> {
+  const blob = await (await folder.getFileHandle(`${entry.key}.f32`)).getFile();
+  if (blob.size !== entry.bytes) throw new Error(`${entry.name}: the saved values are ${blob.size} bytes, not ${entry.bytes}`);
+  return new Float32Array(await blob.arrayBuffer());
+}
+
+export async function removeEntry(folder: SessionFolder, key: string): Promise<void> {
+  for (const name of [`${key}.json`, `${key}.f32`]) await folder.removeEntry(name).catch(() => undefined);
+}
+
+/** Remove every entry (and any leftover). */
+export async function clearEntries(folder: SessionFolder): Promise<void> {
+  const names: string[] = [];
+  for await (const name of folder.keys()) names.push(name);
+  for (const name of names) await folder.removeEntry(name).catch(() => undefined);
+}

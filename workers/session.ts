@@ -1,0 +1,131 @@
+/**
+ * The worker's data sets and results kept for after a reload (io/savedSession.ts: the origin-private file system).
+ * The page asks for each new file data set and each finished result to be kept (keep); a result takes its tilt
+ * series along (and a simulation's ground truth), since FSC, reprojection and the trust score need them. After a
+ * reload the page lists what is there (list) and brings it all back under new ids (restore), or clears it.
+ */
+import { clearEntries, listEntries, readEntryData, removeEntry, saveEntry, type SavedEntry, type SessionFolder } from '../src/io/savedSession.ts';
+import type { TiltSeries, Volume } from '../src/engine/types.ts';
+import type { DatasetSummary, ResultSummary, SavedItem } from './api.ts';
+
+interface DatasetMeta {
+  summary: DatasetSummary;
+  tiltSeries: Omit<TiltSeries, 'data'>;
+}
+
+interface ResultMeta {
+  summary: ResultSummary;
+  /** The saved key of its tilt series. */
+  datasetKey: string;
+  volume: Omit<Volume, 'data'>;
+}
+
+/** What the worker holds, and how it registers what comes back (under new ids). */
+export interface SessionHost {
+  datasets: ReadonlyMap<string, { summary: DatasetSummary; tiltSeries: TiltSeries }>;
+  results: ReadonlyMap<string, { summary: ResultSummary; volume: Volume }>;
+  restoreDataset(summary: DatasetSummary, tiltSeries: TiltSeries): DatasetSummary;
+  restoreResult(summary: ResultSummary, volume: Volume): ResultSummary;
+}
+
+/** The OPFS folder the session is kept in. */
+const FOLDER = 'wedgelab-session';
+
+export class SessionKeeper {
+  /** Worker id → saved key, for everything this page has kept or restored (not offered again). */
+  private readonly keys = new Map<string, string>();
+  private folderPromise: Promise<SessionFolder> | null = null;
+
+  constructor(private readonly host: SessionHost) {}
+
+  private folder(): Promise<SessionFolder> {
+    this.folderPromise ??= navigator.storage
+      .getDirectory()
+      .then((root) => root.getDirectoryHandle(FOLDER, { create: true }) as unknown as SessionFolder);
+    this.folderPromise.catch(() => (this.folderPromise = null));
+    return this.folderPromise;
+  }
+
+  /** Keep a data set, or a complete result with its data set; a NotSavedError says why one was not kept. */
+  async keep(id: string): Promise<void> {
+    if (this.keys.has(id)) return;
+    if (this.host.datasets.has(id)) return this.keepDataset(id);
+    const result = this.host.results.get(id);
+    if (!result) throw new Error(`no data set or result with id ${id}`);
+    if (result.summary.partial) return; // a run still filling, or stopped: not kept
+    const { datasetId } = result.summary;
+    await this.keepDataset(datasetId);
+    const { data, ...volume } = result.volume;
+    const meta: ResultMeta = { summary: result.summary, datasetKey: this.keys.get(datasetId) ?? '', volume };
+    await this.save(id, 'result', result.summary.label, meta, data);
+  }
+
+  private async keepDataset(id: string): Promise<void> {
+    if (this.keys.has(id)) return;
+    const dataset = this.host.datasets.get(id);
+    if (!dataset) throw new Error(`no tilt series with id ${id}`);
+    const { data, ...tiltSeries } = dataset.tiltSeries;
+    const meta: DatasetMeta = { summary: dataset.summary, tiltSeries };
+    await this.save(id, 'dataset', dataset.summary.name, meta, data);
+    // A simulation's ground truth goes with it, so scoring against it works after a restore too.
+    const truth = [...this.host.results.values()].find((r) => r.summary.datasetId === id && r.summary.method === 'ground-truth');
+    if (truth) await this.keep(truth.summary.id);
+  }
+
+  private async save(id: string, kind: SavedEntry['kind'], name: string, meta: DatasetMeta | ResultMeta, data: Float32Array): Promise<void> {
+    const key = crypto.randomUUID();
+    const estimate = () => navigator.storage.estimate();
+    await saveEntry(await this.folder(), { key, kind, name, savedAt: Date.now(), meta }, data, estimate);
+    this.keys.set(id, key);
+  }
+
+  /** What an earlier page kept and this one has not restored. */
+  async list(): Promise<SavedItem[]> {
+    const mine = new Set(this.keys.values());
+    return (await listEntries(await this.folder()))
+      .filter((e) => !mine.has(e.key))
+      .map(({ key, kind, name, bytes, savedAt }) => ({ key, kind, name, bytes, savedAt }));
+  }
+
+  /** Bring back everything listed: the tilt series, then their results (a refinement's source remapped). */
+  async restore(): Promise<{ datasets: DatasetSummary[]; results: ResultSummary[] }> {
+    const folder = await this.folder();
+    const mine = new Set(this.keys.values());
+    const entries = (await listEntries(folder)).filter((e) => !mine.has(e.key));
+    const datasetIds = new Map<string, string>();
+    const resultIds = new Map<string, string>();
+    const datasets: DatasetSummary[] = [];
+    const results: ResultSummary[] = [];
+    for (const entry of entries.filter((e) => e.kind === 'dataset') as SavedEntry<DatasetMeta>[]) {
+      const summary = this.host.restoreDataset(entry.meta.summary, { ...entry.meta.tiltSeries, data: await readEntryData(folder, entry) });
+      datasetIds.set(entry.key, summary.id);
+      this.keys.set(summary.id, entry.key);
+      datasets.push(summary);
+    }
+    for (const entry of entries.filter((e) => e.kind === 'result') as SavedEntry<ResultMeta>[]) {
+      const datasetId = datasetIds.get(entry.meta.datasetKey) ?? [...this.keys].find(([, key]) => key === entry.meta.datasetKey)?.[0];
+      if (!datasetId) continue; // its tilt series was cleared: nothing to show it against
+      const { sourceId, ...saved } = entry.meta.summary;
+      const source = sourceId && resultIds.get(sourceId);
+      const summary = this.host.restoreResult({ ...saved, datasetId, ...(source && { sourceId: source }) }, { ...entry.meta.volume, data: await readEntryData(folder, entry) });
+      resultIds.set(entry.meta.summary.id, summary.id);
+      this.keys.set(summary.id, entry.key);
+      results.push(summary);
+    }
+    return { datasets, results };
+  }
+
+  /** A deleted result is not offered again after a reload. */
+  async forget(id: string): Promise<void> {
+    const key = this.keys.get(id);
+    if (!key) return;
+    this.keys.delete(id);
+    await removeEntry(await this.folder(), key);
+  }
+
+  /** Remove everything kept, this page's too (what is open stays open). */
+  async clear(): Promise<void> {
+    await clearEntries(await this.folder());
+    this.keys.clear();
+  }
+}
