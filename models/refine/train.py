@@ -67,7 +67,7 @@ def load_tomograms(paths, angle_files, wedge):
             cone = (min(angles), max(angles))
         else:
             cone = wedge
-        out.append({"name": os.path.basename(path), "data": data, "cone": cone})
+        out.append({"name": os.path.join(os.path.basename(os.path.dirname(os.path.abspath(path))), os.path.basename(path)), "data": data, "cone": cone})
     return out
 
 
