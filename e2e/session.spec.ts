@@ -18,7 +18,7 @@ test('a result survives a reload: restored with the same values, then cleared', 
   const pageErrors: string[] = [];
   const page = await openDemoPage(browser, pageErrors);
   await expect(page.getByTestId('session-restore')).toHaveCount(0);
-  const id = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { filter: 'ram-lak' } }));
+  const id = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: {} }));
   const before = await page.evaluate((rid) => window.wedgelab.results().find((r) => r.id === rid)!, id);
   const mrcBefore = await page.evaluate(async (rid) => Array.from(await window.wedgelab.exportMrc(rid)), id);
   // The tilt series, its ground truth and the FBP result: a .f32 and a .json each.
