@@ -1,7 +1,4 @@
 /** `wedgelab recon`: reconstruct a tilt series file into a tomogram MRC. */
-import { openAsBlob } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { alignLoadedTiltSeries } from '../engine/align/loaded.ts';
 import { describeEngine } from '../engine/context.ts';
 import { reconstruct } from '../engine/methods/runners.ts';
@@ -14,6 +11,7 @@ import { writeFileAtomic } from './atomicWrite.ts';
 import { methodCommand } from './methodFlags.ts';
 import { checkOutputs, writeTomogram } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
+import { openFile } from './openFile.ts';
 
 export function progressPrinter(quiet: boolean): (p: Progress) => void {
   let last = -1;
@@ -31,14 +29,8 @@ export function progressPrinter(quiet: boolean): (p: Progress) => void {
  * An alignment that came with it is not applied yet: see alignLoadedTiltSeries.
  */
 export async function readTiltSeriesPaths(tiltsPath: string, sidePaths: string | readonly string[], bin = 1): Promise<LoadedTiltSeries> {
-  const read = async (path: string) => {
-    // openAsBlob's own error does not name the file, nor say why.
-    const info = await stat(path).catch(() => null);
-    if (!info?.isFile()) throw new Error(`${path}: ${info ? 'not a file' : 'no such file'}`);
-    return { name: basename(path), blob: await openAsBlob(path) };
-  };
-  const side = await Promise.all((typeof sidePaths === 'string' ? [sidePaths] : sidePaths).map(read));
-  const loaded = await readTiltSeriesFiles([await read(tiltsPath), ...side], { bin });
+  const side = await Promise.all((typeof sidePaths === 'string' ? [sidePaths] : sidePaths).map(openFile));
+  const loaded = await readTiltSeriesFiles([await openFile(tiltsPath), ...side], { bin });
   for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
   return loaded;
 }
