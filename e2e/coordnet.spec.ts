@@ -58,7 +58,11 @@ test('the coordinate network trains with a live loss and preview, and gives a no
   await expect(page.getByTestId('layers-input')).toHaveValue('4');
   await expect(page.getByTestId('slab-rows-input')).toHaveValue('8');
   await expect(page.getByTestId('lr-next-end-input')).toHaveValue('0.00001');
-  await expect(page.getByTestId('coordnet-software-note')).toBeVisible();
+  // On the software adapter Run waits for an explicit "run anyway".
+  await expect(page.getByTestId('software-adapter-warning')).toContainText('hours to days');
+  await expect(page.getByTestId('run-button')).toBeDisabled();
+  await page.getByTestId('software-run-anyway').check();
+  await expect(page.getByTestId('run-button')).toBeEnabled();
   const ratioBefore = await page.getByTestId('coordnet-ratio').textContent();
   await setParams(page, TINY);
   await expect(page.getByTestId('coordnet-ratio')).not.toHaveText(ratioBefore ?? '');
@@ -134,4 +138,17 @@ test('the scripting hook runs the coordinate network', async () => {
   expect(result).toMatchObject({ method: 'coordnet', nx: 32, ny: 32, nz: 4 });
   expect(result?.loss).toHaveLength(3);
   expect(result?.label).toContain('SIREN 4×1');
+});
+
+// Last in the file: the cancelled step still runs to its end on the device, behind any later run on this page.
+test('Cancel answers within seconds while a long training step is still on the software adapter', async () => {
+  // The paper's 256 × 4 network on the unbinned demo: one step takes far longer than the 5 s allowed below.
+  await setParams(page, { 'binning-input': '1', 'thickness-input': '32', 'width-input': '256', 'layers-input': '4', 'slab-rows-input': '8' });
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('progress')).toBeVisible();
+  await page.waitForTimeout(1000); // the first step submitted
+  await page.getByTestId('cancel-button').click();
+  await expect(page.getByTestId('progress')).toHaveCount(0, { timeout: 5000 });
+  await expect(page.getByTestId('run-note')).toContainText('cancelled');
+  expect(pageErrors).toEqual([]);
 });

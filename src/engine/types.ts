@@ -38,6 +38,21 @@ export function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new CancelledError();
 }
 
+/**
+ * `work`'s result, or a CancelledError as soon as `signal` aborts. For waits on GPU work, which cannot itself be
+ * stopped: on a software adapter one submission can take a minute, and Cancel should answer in a moment. The work
+ * already queued still runs to its end on the device (a later run queues behind it).
+ */
+export function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(new CancelledError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new CancelledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 export function volumeIndex(vol: Pick<Volume, 'nx' | 'ny'>, x: number, y: number, z: number): number {
   return x + vol.nx * (y + vol.ny * z);
 }

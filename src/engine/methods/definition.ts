@@ -62,6 +62,11 @@ export interface MethodDefinition<N extends string, K extends MethodKind, P, F =
   learned?: boolean;
   /** Runs on the engine's CPU path too (docs/cpu.md); without it the method needs WebGPU, and the page and CLI say so. */
   cpu?: boolean;
+  /**
+   * Why a run on a software WebGPU adapter (SwiftShader) is a trap, for a method whose defaults take that long there
+   * (the coordinate network): the page keeps Run disabled until the user confirms, saying this.
+   */
+  softwareAdapterWarning?: string;
   /** Indices of a loss curve where a new stage starts (the coordinate network's slabs), for the plot's marks. */
   lossMarks?(params: P, steps: number): number[];
 }

@@ -37,7 +37,6 @@ function ParamRatio() {
 /** The coordinate network (SIREN) settings; the defaults are the paper's. */
 export function CoordnetFields({ disabled }: { disabled: boolean }) {
   const [c, update] = useMethodOptions('coordnet');
-  const software = useAppStore((s) => s.gpu.status === 'ready' && s.gpu.info.isFallbackAdapter);
   return (
     <>
       <div className="field-row">
@@ -57,12 +56,6 @@ export function CoordnetFields({ disabled }: { disabled: boolean }) {
         <NumberField label="Seed" integer min={0} max={2 ** 31 - 1} value={c.seed} onChange={(seed) => update({ seed })} disabled={disabled} testId="seed-input" title="Seed of the first network's initialisation" />
       </div>
       <ParamRatio />
-      {software && (
-        <div className="hint warn" data-testid="coordnet-software-note">
-          Software WebGPU adapter (SwiftShader): the default network is far too slow to be practical here; try width 16–32, 1 layer and
-          tens of steps to see it work.
-        </div>
-      )}
     </>
   );
 }

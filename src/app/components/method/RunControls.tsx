@@ -1,5 +1,5 @@
-import { useEffect, useMemo, useRef } from 'react';
-import { methodDefinition } from '../../../engine/methods/registry.ts';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { methodDefinition, type MethodName } from '../../../engine/methods/registry.ts';
 import type { SlabPreview } from '../../../engine/types.ts';
 import { LossPlot, ResidualPlot } from '../CurvePlot.tsx';
 import { methodTitle } from '../../state/methodForm.ts';
@@ -65,15 +65,50 @@ function TrainingMonitor() {
   );
 }
 
+/**
+ * A method that is a trap on a software adapter (its definition says why): the reason, and a box that lets Run go
+ * ahead anyway. Returns whether the run may start.
+ */
+function useSoftwareAdapterConsent(method: MethodName): { allowed: boolean; notice: ReactNode } {
+  const software = useAppStore((s) => s.gpu.status === 'ready' && s.gpu.info.isFallbackAdapter);
+  const [consented, setConsented] = useState<readonly MethodName[]>([]);
+  const warning = software ? methodDefinition(method).softwareAdapterWarning : undefined;
+  if (!warning) return { allowed: true, notice: null };
+  const allowed = consented.includes(method);
+  const notice = (
+    <div className="hint warn" data-testid="software-adapter-warning">
+      {warning}
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={allowed}
+          onChange={(e) => setConsented((list) => (e.target.checked ? [...list, method] : list.filter((m) => m !== method)))}
+          data-testid="software-run-anyway"
+        />
+        Run anyway on this software adapter
+      </label>
+    </div>
+  );
+  return { allowed, notice };
+}
+
 export function RunControls() {
   const run = useAppStore((s) => s.run);
   const running = useAppStore((s) => s.job !== null);
   const canRun = useAppStore((s) => s.selectedDatasetId !== null && s.gpu.status === 'ready');
   const method = useAppStore((s) => s.form.choice.reconstruction);
   const note = useAppStore((s) => s.runNote);
+  const software = useSoftwareAdapterConsent(method);
   return (
     <div className="run-controls">
-      <button type="button" className="primary" disabled={!canRun || running} onClick={() => void run().catch(() => undefined)} data-testid="run-button">
+      {software.notice}
+      <button
+        type="button"
+        className="primary"
+        disabled={!canRun || running || !software.allowed}
+        onClick={() => void run().catch(() => undefined)}
+        data-testid="run-button"
+      >
         Reconstruct ({methodTitle(method)})
       </button>
       <JobProgress />

@@ -95,6 +95,9 @@ export const COORDNET: MethodDefinition<'coordnet', 'reconstruction', CoordnetPa
   title: 'Coordinate network',
   menuLabel: 'Coordinate network: SIREN fitted to the tilts',
   learned: true,
+  softwareAdapterWarning:
+    "This is a software WebGPU adapter (SwiftShader): the default network's thousands of training steps take hours to days " +
+    'here. Width 16–32, 1 layer and tens of steps show it working in minutes, not a usable result.',
   help:
     'Unsupervised coordinate network: a SIREN maps voxel coordinates to density and is fitted, slab by slab along the tilt axis, ' +
     'so that its projections match the tilts (L1, optional TV; Adam with log-linear decay). The defaults are the paper\'s; ' +

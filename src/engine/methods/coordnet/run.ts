@@ -19,7 +19,7 @@ import { SlabProjector } from '../../gpu/kernels/projector.ts';
 import { SirenNetwork, sirenChunkVoxels } from './siren.ts';
 import { planSlabs, tiltTrig } from '../../geometry.ts';
 import { initSiren, type SirenGrid, type SirenShape } from './network.ts';
-import { throwIfAborted, type TiltSeries, type Volume } from '../../types.ts';
+import { untilAborted, type TiltSeries, type Volume } from '../../types.ts';
 import { percentiles } from '../../volume.ts';
 import { requireGpu } from '../../context.ts';
 import type { ReconstructionRunner } from '../runner.ts';
@@ -172,16 +172,15 @@ export async function reconstructCoordnet(gpu: GpuContext, ts: TiltSeries, param
       const state = scope.own(new CoordnetSlab(gpu, shape, grid, trig, tilts, nTilts, params.tv, chunk));
       state.network.load(theta);
       for (let s = 0; s < steps; s++) {
-        throwIfAborted(options.signal);
         assertDeviceAlive(gpu);
-        losses.push(await state.step(learningRate(lr, s, steps), s + 1));
+        losses.push(await untilAborted(state.step(learningRate(lr, s, steps), s + 1), options.signal));
         stepsDone++;
         if (options.onProgress && (s % 10 === 9 || s === steps - 1)) {
           const elapsed = (performance.now() - started) / 1000;
           const eta = (elapsed / stepsDone) * (totalSteps - stepsDone);
           const preview =
             s % PREVIEW_EVERY === PREVIEW_EVERY - 1 || s === steps - 1
-              ? { row: slab.y0 + Math.floor(slab.ny / 2), nx, nz, data: slabSection(await state.latest(), nx, slab.ny, nz, scale) }
+              ? { row: slab.y0 + Math.floor(slab.ny / 2), nx, nz, data: slabSection(await untilAborted(state.latest(), options.signal), nx, slab.ny, nz, scale) }
               : undefined;
           options.onProgress({
             fraction: stepsDone / totalSteps,
@@ -192,7 +191,7 @@ export async function reconstructCoordnet(gpu: GpuContext, ts: TiltSeries, param
         }
       }
       theta = await readFloats(gpu, state.network.theta, state.network.count);
-      const values = await state.evaluate();
+      const values = await untilAborted(state.evaluate(), options.signal);
       for (let i = 0; i < values.length; i++) values[i] *= scale;
       placeSlabVolume(volume, slab, values);
       options.onSlabDone?.(volume, slab.y0 + slab.ny);

@@ -10,7 +10,7 @@ import { GpuScope, withGpuScope } from '../../gpu/scope.ts';
 import { ElementwiseOp } from './ops.ts';
 import { doseWeightTiltSeries } from '../../doseWeighting.ts';
 import { tiltTrig, type Slab } from '../../geometry.ts';
-import { throwIfAborted, type TiltSeries, type Volume } from '../../types.ts';
+import { untilAborted, type TiltSeries, type Volume } from '../../types.ts';
 import type { ReconstructionRunner } from '../runner.ts';
 import { allocateVolume, forEachSlab, planSlabsForDevice, placeSlabVolume, slabTilts, type RunOptions } from '../slabs.ts';
 import type { SirtParams } from './base.ts';
@@ -115,11 +115,10 @@ export async function reconstructSirt(gpu: GpuContext, tiltSeries: TiltSeries, p
       current.fill(0);
       tilts.forEach((v, i) => (normCurrent += weights[i] > 0 ? v * v : 0));
       const state = scope.own(new SirtSlab(gpu, { nx, ny: slab.ny, nz, nTilts, nDet: nx }, trig, tilts, weights, params));
-      await state.iterate(true); // x₀ = 0: the first residual is ‖b‖, known already
+      await untilAborted(state.iterate(true), options.signal); // x₀ = 0: the first residual is ‖b‖, known already
       for (let it = 1; it <= K; it++) {
-        throwIfAborted(options.signal);
         assertDeviceAlive(gpu);
-        current[it - 1] = await state.iterate(it < K);
+        current[it - 1] = await untilAborted(state.iterate(it < K), options.signal);
         report(index, it, slab);
       }
       placeSlabVolume(volume, slab, await readFloats(gpu, state.x, nx * slab.ny * nz));
