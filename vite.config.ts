@@ -1,5 +1,9 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { serviceWorkerScript } from './src/app/offline/serviceWorkerScript.ts';
 
 /**
  * What the page may load and where it may connect: only its own origin. No remote script, style, font, image or
@@ -39,9 +43,34 @@ function contentSecurityPolicyMeta(): Plugin {
   };
 }
 
+/**
+ * sw.js, the offline cache (src/app/offline/serviceWorkerScript.ts), written into a production build once every
+ * file is: it lists them all (URLs relative to the page) under a cache named after their contents.
+ */
+function offlineServiceWorker(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'wedgelab-service-worker',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir.startsWith('/') ? config.build.outDir : join(config.root, config.build.outDir);
+    },
+    closeBundle() {
+      const files = (readdirSync(outDir, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+        .filter((entry) => entry.isFile() && entry.name !== 'sw.js')
+        .map((entry) => relative(outDir, join(entry.parentPath, entry.name)).split(sep).join('/'))
+        .sort();
+      const hash = createHash('sha256');
+      for (const file of files) hash.update(file).update(readFileSync(join(outDir, file)));
+      const urls = ['./', ...files.map((file) => `./${file}`)];
+      writeFileSync(join(outDir, 'sw.js'), serviceWorkerScript(`wedgelab-${hash.digest('hex').slice(0, 12)}`, urls));
+    },
+  };
+}
+
 // The engine runs in a module worker; onnxruntime-web's .wasm is bundled, never fetched from a CDN.
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicyMeta()],
+  plugins: [react(), contentSecurityPolicyMeta(), offlineServiceWorker()],
   worker: { format: 'es' },
   // Pre-bundle up front so the dev server never reloads the page mid-session (or mid-test).
   // onnxruntime-web is already one self-contained ES module; pre-bundling it would move it away from its .wasm
