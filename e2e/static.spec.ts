@@ -134,6 +134,7 @@ const SMALL: Record<MethodName, Record<string, unknown>> = {
   cryogen: { cube: 16, overlap: 4 },
   isonet: { cube: 16, overlap: 4 },
   reproject: { angles: [66, -66], thickness: 16, iterations: 2 },
+  latentbp: { angles: [66, -66], thickness: 16 },
 };
 
 test('every method runs and exports without one request leaving the page\'s origin', async ({ browser }) => {

@@ -1,23 +1,24 @@
 /**
- * The worker's local models: the shipped ones (models/localnet, bundled by Vite as assets and fetched on first
+ * The worker's models: the shipped ones (models/localnet, and the tilt-synthesis parts of models/synth, bundled by Vite as assets and fetched on first
  * use, then kept) and those the user adds from files for the session, by file name. Browser only (Vite's
  * import.meta.glob); the CLI has its own library (src/cli/models.ts).
  */
 import type { GpuContext } from '../src/engine/gpu/device.ts';
 import type { ModelLibrary } from '../src/engine/onnx/library.ts';
 import { shippedModel, unknownModelError, type ModelChoice } from '../src/engine/methods/localnet/models.ts';
+import { shippedSynthFile } from '../src/engine/methods/latentbp/models.ts';
 import { shippedRefineModel } from '../src/engine/methods/unetrefine/models.ts';
 import { variantOf } from '../src/engine/methods/localnet/base.ts';
 import { LocalModel } from '../src/engine/methods/localnet/model.ts';
 import { ORT_WASM_URL } from '../src/engine/onnx/wasmUrl.browser.ts';
 
-const MODEL_URLS = import.meta.glob(['../models/localnet/*/model.onnx', '../models/refine/*/model.onnx'], { query: '?url', import: 'default', eager: true }) as Record<string, string>;
+const MODEL_URLS = import.meta.glob(['../models/localnet/*/model.onnx', '../models/synth/*/*.onnx', '../models/refine/*/model.onnx'], { query: '?url', import: 'default', eager: true }) as Record<string, string>;
 const shippedBytes = new Map<string, Promise<Uint8Array>>();
 const addedModels = new Map<string, Uint8Array>();
 
 async function fetchModel(name: string): Promise<Uint8Array> {
-  const shipped = shippedModel(name) ?? shippedRefineModel(name);
-  const url = shipped && MODEL_URLS[`../models/${shipped.file}`];
+  const shipped = shippedModel(name)?.file ?? shippedSynthFile(name) ?? shippedRefineModel(name)?.file;
+  const url = shipped && MODEL_URLS[`../models/${shipped}`];
   if (!url) throw unknownModelError(name);
   const response = await fetch(url);
   if (!response.ok) throw new Error(`the model ${name} could not be read (${url}: HTTP ${response.status})`);

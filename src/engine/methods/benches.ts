@@ -3,6 +3,7 @@ import type { MethodBench } from './benchKit.ts';
 import { COORDNET_BENCH } from './coordnet/bench.ts';
 import { FBP_BENCH } from './fbp/bench.ts';
 import { GAUSSIAN_BENCH } from './gaussian/bench.ts';
+import { LATENTBP_BENCH } from './latentbp/bench.ts';
 import { LOCALNET_BENCH } from './localnet/bench.ts';
 import type { MethodName } from './registry.ts';
 import { REPROJECT_BENCH } from './reproject/bench.ts';
@@ -18,4 +19,5 @@ export const BENCHES: { [N in MethodName]: MethodBench<object> } = {
   cryogen: CRYOGEN_BENCH,
   isonet: ISONET_BENCH,
   reproject: REPROJECT_BENCH,
+  latentbp: LATENTBP_BENCH,
 };

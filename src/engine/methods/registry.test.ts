@@ -26,7 +26,10 @@ describe('method registry', () => {
       ['coordnet', 'reconstruction'],
       ['localnet', 'reconstruction'],
       ['gaussian', 'refinement'],
+      ['cryogen', 'refinement'],
+      ['isonet', 'refinement'],
       ['reproject', 'tiltSynthesis'],
+      ['latentbp', 'tiltSynthesis'],
     ]);
     for (const definition of METHODS) {
       const { name } = definition;
@@ -64,14 +67,14 @@ describe('method registry', () => {
   });
 
   it('marks the learned methods, whose results get a trust score', () => {
-    expect(METHODS.filter((d) => isLearned(d.name)).map((d) => d.name)).toEqual(['coordnet', 'localnet']);
+    expect(METHODS.filter((d) => isLearned(d.name)).map((d) => d.name)).toEqual(['coordnet', 'localnet', 'latentbp']);
     expect(isLearned('ground-truth')).toBe(false);
   });
 
   it('accepts aliases on the command line, presetting parameters', () => {
     expect(methodChoices('reconstruction')).toEqual(['fbp', 'sirt', 'coordnet', 'localnet', 'localnet-wavelet']);
-    expect(methodChoices('refinement')).toEqual(['gaussian']);
-    expect(methodChoices('tiltSynthesis')).toEqual(['reproject']);
+    expect(methodChoices('refinement')).toEqual(['gaussian', 'cryogen', 'isonet']);
+    expect(methodChoices('tiltSynthesis')).toEqual(['reproject', 'latentbp']);
     expect(methodForCliName('localnet-wavelet')).toEqual({ method: 'localnet', preset: { model: 'broad-p11-wavelet' } });
     expect(methodForCliName('sirt')).toEqual({ method: 'sirt', preset: {} });
     expect(methodForCliName('art')).toBeUndefined();

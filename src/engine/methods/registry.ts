@@ -9,13 +9,14 @@ import { COORDNET } from './coordnet/base.ts';
 import type { DescribeContext, InputShape, KindCommon, MethodDefinition, MethodKind } from './definition.ts';
 import { FBP } from './fbp/base.ts';
 import { GAUSSIAN } from './gaussian/base.ts';
+import { LATENTBP } from './latentbp/base.ts';
 import type { FlagSpec } from './flags.ts';
 import { LOCALNET } from './localnet/base.ts';
 import { REPROJECT } from './reproject/base.ts';
 import { SIRT } from './sirt/base.ts';
 import { CRYOGEN, ISONET } from './unetrefine/base.ts';
 
-export const METHODS = [FBP, SIRT, COORDNET, LOCALNET, GAUSSIAN, CRYOGEN, ISONET, REPROJECT] as const;
+export const METHODS = [FBP, SIRT, COORDNET, LOCALNET, GAUSSIAN, CRYOGEN, ISONET, REPROJECT, LATENTBP] as const;
 
 type Definitions = (typeof METHODS)[number];
 export type MethodName = Definitions['name'];

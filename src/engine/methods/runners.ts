@@ -9,6 +9,7 @@ import type { TiltSeries, Volume } from '../types.ts';
 import { COORDNET_RUNNER } from './coordnet/run.ts';
 import { FBP_RUNNER } from './fbp/run.ts';
 import { GAUSSIAN_RUNNER } from './gaussian/run.ts';
+import { LATENTBP_RUNNER } from './latentbp/run.ts';
 import { LOCALNET_RUNNER } from './localnet/run.ts';
 import { checkTiltAngles, checkValues } from '../../io/tiltSeriesChecks.ts';
 import { binTiltSeries, subtractTiltMeans } from './preprocess.ts';
@@ -45,6 +46,7 @@ export const RUNNERS: { [N in MethodName]: RunnerOf<N> } = {
   cryogen: CRYOGEN_RUNNER,
   isonet: ISONET_RUNNER,
   reproject: REPROJECT_RUNNER,
+  latentbp: LATENTBP_RUNNER,
 };
 
 /** A tomogram a method made, with what names it. */

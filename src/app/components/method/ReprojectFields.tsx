@@ -4,27 +4,34 @@ import { useAppStore } from '../../state/store.ts';
 import { NumberField } from '../NumberField.tsx';
 import { useMethodOptions } from './useMethodOptions.ts';
 
-/** Reprojection: the angles to add (a list such as "±63, ±66"), and the SIRT tomogram that is projected there. */
-export function ReprojectFields({ disabled }: { disabled: boolean }) {
-  const [options, update] = useMethodOptions('reproject');
+/** The angles a tilt synthesis adds, as a list such as "±63, ±66" (every tilt-synthesis method's first field). */
+export function AddAnglesField({ angles, onChange, disabled }: { angles: number[]; onChange: (angles: number[]) => void; disabled: boolean }) {
   const showError = useAppStore((s) => s.showError);
   // The text being typed, until the field is left; otherwise the form's angles, written out.
   const [draft, setDraft] = useState<string | null>(null);
   const commit = () => {
     if (draft === null) return;
     try {
-      update({ angles: parseAngleList(draft) });
+      onChange(parseAngleList(draft));
     } catch (error) {
       showError(`Angles to add: ${(error as Error).message}`);
     }
     setDraft(null);
   };
   return (
+    <label className="field" title="Degrees, appended in this order; ±a adds +a then −a">
+      <span className="field-label">Angles to add (°)</span>
+      <input type="text" value={draft ?? angleListText(angles)} disabled={disabled} onChange={(e) => setDraft(e.target.value)} onBlur={commit} data-testid="add-angles-input" />
+    </label>
+  );
+}
+
+/** Reprojection: the angles to add, and the SIRT tomogram that is projected there. */
+export function ReprojectFields({ disabled }: { disabled: boolean }) {
+  const [options, update] = useMethodOptions('reproject');
+  return (
     <>
-      <label className="field" title="Degrees, appended in this order; ±a adds +a then −a">
-        <span className="field-label">Angles to add (°)</span>
-        <input type="text" value={draft ?? angleListText(options.angles)} disabled={disabled} onChange={(e) => setDraft(e.target.value)} onBlur={commit} data-testid="add-angles-input" />
-      </label>
+      <AddAnglesField angles={options.angles} onChange={(angles) => update({ angles })} disabled={disabled} />
       <div className="field-row">
         <NumberField label="Thickness" unit="px" integer min={1} max={4096} value={options.thickness} onChange={(thickness) => update({ thickness })} disabled={disabled} testId="reproject-thickness-input" title="Thickness of the SIRT tomogram that is reprojected" />
         <NumberField label="SIRT iterations" integer min={1} max={1000} value={options.iterations} onChange={(iterations) => update({ iterations })} disabled={disabled} testId="reproject-iterations-input" />

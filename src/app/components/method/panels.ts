@@ -7,6 +7,7 @@ import type { MethodName } from '../../../../workers/api.ts';
 import { CoordnetFields } from './CoordnetFields.tsx';
 import { FbpFields } from './FbpFields.tsx';
 import { GaussianFields } from './GaussianFields.tsx';
+import { LatentbpFields } from './LatentbpFields.tsx';
 import { LocalnetFields } from './LocalnetFields.tsx';
 import { ReprojectFields } from './ReprojectFields.tsx';
 import { SirtFields } from './SirtFields.tsx';
@@ -21,4 +22,5 @@ export const METHOD_PANELS: { [N in MethodName]: ComponentType<{ disabled: boole
   cryogen: CryogenFields,
   isonet: IsonetFields,
   reproject: ReprojectFields,
+  latentbp: LatentbpFields,
 };

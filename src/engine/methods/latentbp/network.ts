@@ -9,7 +9,7 @@
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import type { ModelLibrary } from '../../onnx/library.ts';
-import { isNode } from '../localnet/model.ts';
+import { openSession } from '../../onnx/session.ts';
 import { SYNTH_PARTS, synthModelPart, type SynthPart } from './models.ts';
 
 /** Spatial downsampling of the encoder (and upsampling of the decoder). */
@@ -21,14 +21,11 @@ export class LatentbpNetwork {
   private constructor(private readonly sessions: Record<SynthPart, ort.InferenceSession>) {}
 
   static async open(models: ModelLibrary, model: string): Promise<LatentbpNetwork> {
-    if (models.wasmUrl) ort.env.wasm.wasmPaths = { wasm: models.wasmUrl };
-    // As for the local network: one thread in Node keeps tests and the CLI simple and lets them exit cleanly.
-    if (isNode()) ort.env.wasm.numThreads = 1;
     const sessions: Partial<Record<SynthPart, ort.InferenceSession>> = {};
     try {
       for (const part of SYNTH_PARTS) {
         const bytes = await models.load(synthModelPart(model, part));
-        sessions[part] = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
+        sessions[part] = await openSession(null, bytes, 'wasm', models.wasmUrl);
       }
     } catch (error) {
       await Promise.all(Object.values(sessions).map((s) => s.release()));

@@ -1,0 +1,58 @@
+// The latent back-projection network in the engine (ORT for the three ONNX parts, the WGSL projector between
+// them) against torch's evaluation of the whole model (models/synth/train.py wrote fixture.json at export: a
+// small series, its angles, the new angles and what torch synthesised), and the method's contract.
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { relativeError } from '../../checks/kernelChecks.ts';
+import { gpuEngine } from '../../context.ts';
+import { openNodeGpu } from '../../gpu/node.ts';
+import type { ModelLibrary } from '../../onnx/library.ts';
+import { resolveOnTiltSeries, runTiltSynthesis } from '../runners.ts';
+import { DEFAULT_SYNTH_MODEL, SYNTH_MODELS, shippedSynthFile } from './models.ts';
+
+const MODELS = new URL('../../../../models/', import.meta.url);
+/** The shipped parts from models/, as the CLI's library reads them. */
+const library: ModelLibrary = { load: async (name) => new Uint8Array(readFileSync(new URL(shippedSynthFile(name) ?? name, MODELS))) };
+
+interface SynthFixture {
+  shape: [number, number, number];
+  angles: number[];
+  targets: number[];
+  thickness: number;
+  tilts: number[];
+  out: number[];
+}
+
+describe('latent back-projection network (tilt synthesis)', () => {
+  it('ships each model with its three parts, card and fixture', () => {
+    for (const m of SYNTH_MODELS)
+      for (const file of ['encoder.onnx', 'refiner.onnx', 'decoder.onnx', 'card.json', 'fixture.json', 'README.md'])
+        expect(existsSync(new URL(`${m.folder}/${file}`, MODELS)), `${m.name}: ${file}`).toBe(true);
+  });
+
+  it('gives the numbers torch gave for the whole model, the measured tilts unchanged', async () => {
+    const folder = SYNTH_MODELS.find((m) => m.name === DEFAULT_SYNTH_MODEL)!.folder;
+    const fixture = JSON.parse(readFileSync(new URL(`${folder}/fixture.json`, MODELS), 'utf8')) as SynthFixture;
+    const [nTilts, ny, nx] = fixture.shape;
+    const ts = { nx, ny, nTilts, data: Float32Array.from(fixture.tilts), tiltAngles: fixture.angles, pixelSize: 2 };
+    const request = { method: 'latentbp' as const, params: { angles: fixture.targets, thickness: fixture.thickness } };
+    const engine = gpuEngine(await openNodeGpu());
+    const out = await runTiltSynthesis(engine, ts, resolveOnTiltSeries<'tiltSynthesis'>(ts, request), { models: library });
+    expect(out.added).toBe(fixture.targets.length);
+    expect(out.label).toBe(`Latent back-projection (-63, 55.5, 10°, ${DEFAULT_SYNTH_MODEL}, C 16, wasm, thickness ${fixture.thickness})`);
+    expect(out.tiltSeries.tiltAngles).toEqual([...fixture.angles, ...fixture.targets]);
+    expect(out.tiltSeries.data.subarray(0, ts.data.length)).toEqual(ts.data);
+    // Compared about torch's mean, so that the series' mean (added back at the end) cannot hide a difference.
+    const mean = fixture.out.reduce((a, b) => a + b, 0) / fixture.out.length;
+    const got = out.tiltSeries.data.subarray(ts.data.length).map((v) => v - mean);
+    const error = relativeError(got, Float32Array.from(fixture.out, (v) => v - mean));
+    expect(error).toBeLessThan(1e-4);
+  });
+
+  it('refuses what it cannot do before any GPU work', () => {
+    const ts = { nx: 8, ny: 4, nTilts: 3, data: new Float32Array(96), tiltAngles: [-30, 0, 30], pixelSize: 1 };
+    expect(() => resolveOnTiltSeries<'tiltSynthesis'>(ts, { method: 'latentbp' })).toThrow(/no tilt angles to add/);
+    expect(() => resolveOnTiltSeries<'tiltSynthesis'>(ts, { method: 'latentbp', params: { angles: [-90] } })).toThrow(/tilt angle -90° to add/);
+    expect(() => resolveOnTiltSeries<'tiltSynthesis'>(ts, { method: 'latentbp', params: { angles: [60], model: ' ' } })).toThrow(/needs a model/);
+  });
+});
