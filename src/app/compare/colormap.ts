@@ -33,6 +33,17 @@ const GREY_LUT = buildLut((t) => {
   return [g, g, g];
 });
 
+/** The slice viewer's colour maps: grey, grey inverted (dense = dark on raw cryo-ET contrast, or the reverse), inferno. */
+export const SLICE_COLORMAPS = {
+  grey: GREY_LUT,
+  inverted: buildLut((t) => {
+    const g = Math.round((1 - t) * 255);
+    return [g, g, g];
+  }),
+  inferno: buildLut(inferno),
+} as const;
+export type SliceColormap = keyof typeof SLICE_COLORMAPS;
+
 /**
  * Window `data` (width × height, x fastest, row 0 = bottom) into RGBA pixels with row 0 at
  * the top of the image, i.e. flipped so that v points up on screen. lo → first LUT entry, hi → last.

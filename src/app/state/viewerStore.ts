@@ -1,5 +1,6 @@
-/** Slice-viewer settings: the linked cursor per result, and the contrast. */
+/** Slice-viewer settings: the linked cursor per result, the contrast and the colour map. */
 import { create } from 'zustand';
+import type { SliceColormap } from '../compare/colormap.ts';
 import type { Voxel } from '../viewer/axes.ts';
 
 export type ContrastSetting =
@@ -9,8 +10,10 @@ export type ContrastSetting =
 export interface ViewerState {
   cursors: Record<string, Voxel>;
   contrast: ContrastSetting;
+  colormap: SliceColormap;
   setCursor(resultId: string, voxel: Voxel): void;
   setContrast(contrast: ContrastSetting): void;
+  setColormap(colormap: SliceColormap): void;
 }
 
 export const DEFAULT_PERCENTILES = { low: 1, high: 99 };
@@ -18,10 +21,14 @@ export const DEFAULT_PERCENTILES = { low: 1, high: 99 };
 export const useViewerStore = create<ViewerState>()((set) => ({
   cursors: {},
   contrast: { mode: 'percentile', ...DEFAULT_PERCENTILES },
+  colormap: 'grey',
   setCursor(resultId, voxel) {
     set((state) => ({ cursors: { ...state.cursors, [resultId]: voxel } }));
   },
   setContrast(contrast) {
     set({ contrast });
+  },
+  setColormap(colormap) {
+    set({ colormap });
   },
 }));

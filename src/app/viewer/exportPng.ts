@@ -1,13 +1,26 @@
-/** PNG of the three slice panels side by side, each with its label. */
+/** PNG of the three slice panels side by side, each with its label and, with a known pixel size, its scale bar. */
 import type { SliceAxis } from '../../../workers/api.ts';
 import type { SliceRenderer } from './types.ts';
 import { SLICE_AXES } from './types.ts';
 import { AXIS_COLORS } from './axes.ts';
+import { scaleBar } from './scaleBar.ts';
 
 const LABEL_HEIGHT = 22;
 const GAP = 4;
 
-export function slicesToPng(renderer: SliceRenderer, labels: Record<SliceAxis, string>, title: string): Promise<Blob> {
+/** The panel's scale bar, as on screen, in the canvas's own pixels (device pixels). */
+function drawScaleBar(ctx: CanvasRenderingContext2D, canvas: HTMLCanvasElement, cssPerPixel: number | null, pixelSize: number, x: number, y: number): void {
+  const bar = scaleBar(pixelSize, cssPerPixel ?? 0);
+  if (!bar) return;
+  const ratio = canvas.width / Math.max(1, canvas.clientWidth);
+  const [left, bottom] = [x + 10 * ratio, y + canvas.height - 8 * ratio];
+  ctx.fillStyle = '#f2f4f7';
+  ctx.fillRect(left, bottom - 3 * ratio, bar.css * ratio, 3 * ratio);
+  ctx.fillText(bar.label, left, bottom - 12 * ratio);
+}
+
+/** pixelSize in Å per voxel; 0 (unknown) draws no scale bars. */
+export function slicesToPng(renderer: SliceRenderer, labels: Record<SliceAxis, string>, title: string, pixelSize: number): Promise<Blob> {
   renderer.renderNow();
   const canvases = SLICE_AXES.map((axis) => renderer.canvas(axis));
   if (canvases.some((c) => !c)) return Promise.reject(new Error('The slice viewer is not ready'));
@@ -31,6 +44,7 @@ export function slicesToPng(renderer: SliceRenderer, labels: Record<SliceAxis, s
     ctx.fillStyle = AXIS_COLORS[axis];
     ctx.fillText(labels[axis], x + 6, LABEL_HEIGHT * 1.5);
     ctx.drawImage(canvas, x, LABEL_HEIGHT * 2);
+    drawScaleBar(ctx, canvas, renderer.cssPerPixel(axis), pixelSize, x, LABEL_HEIGHT * 2);
     x += canvas.width + GAP;
   });
   return new Promise((resolve, reject) => out.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('PNG encoding failed'))), 'image/png'));

@@ -5,6 +5,7 @@
  */
 import * as THREE from 'three';
 import type { Slice, SliceAxis } from '../../../workers/api.ts';
+import { SLICE_COLORMAPS } from '../compare/colormap.ts';
 import { SLICE_AXES, type CrosshairColors, type SlicePoint, type SliceRenderer } from './types.ts';
 import { IDENTITY_VIEW, cameraBounds, screenToWorld, viewFrame, zoomViewAt, type PanelView } from './viewMath.ts';
 
@@ -19,13 +20,15 @@ void main() {
 const FRAGMENT_SHADER = /* glsl */ `
 precision highp float;
 uniform sampler2D map;
+uniform sampler2D lut;
 uniform float lo;
 uniform float hi;
 varying vec2 vUv;
 void main() {
   float value = texture2D(map, vUv).r;
-  float grey = clamp((value - lo) / max(hi - lo, 1e-30), 0.0, 1.0);
-  gl_FragColor = vec4(vec3(grey), 1.0);
+  float t = clamp((value - lo) / max(hi - lo, 1e-30), 0.0, 1.0);
+  // The centres of the 256 texels of the colour map's lookup table.
+  gl_FragColor = vec4(texture2D(lut, vec2(t * (255.0 / 256.0) + 0.5 / 256.0, 0.5)).rgb, 1.0);
 }
 `;
 
@@ -50,7 +53,7 @@ class Panel {
     this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
     this.renderer.setClearColor(BACKGROUND, 1);
     this.material = new THREE.ShaderMaterial({
-      uniforms: { map: { value: null }, lo: { value: 0 }, hi: { value: 1 } },
+      uniforms: { map: { value: null }, lut: { value: null }, lo: { value: 0 }, hi: { value: 1 } },
       vertexShader: VERTEX_SHADER,
       fragmentShader: FRAGMENT_SHADER,
       depthTest: false,
@@ -133,6 +136,13 @@ class Panel {
     return [Math.max(1, this.canvas.clientWidth), Math.max(1, this.canvas.clientHeight)];
   }
 
+  /** CSS pixels per slice pixel at the current view, or null without a slice. */
+  cssPerPixel(): number | null {
+    if (!this.width) return null;
+    const [W, H] = this.cssSize();
+    return viewFrame(this.view, this.width, this.height, W, H).scale;
+  }
+
   render(): void {
     const [W, H] = this.cssSize();
     const size = this.renderer.getSize(new THREE.Vector2());
@@ -168,6 +178,18 @@ class Panel {
   }
 }
 
+/** A 256 × 1 RGBA texture of a colour map's RGB lookup table, sampled linearly between its entries. */
+function lutTexture(lut: Uint8ClampedArray): THREE.DataTexture {
+  const rgba = new Uint8Array(256 * 4);
+  for (let i = 0; i < 256; i++) rgba.set([lut[3 * i], lut[3 * i + 1], lut[3 * i + 2], 255], 4 * i);
+  const texture = new THREE.DataTexture(rgba, 256, 1, THREE.RGBAFormat, THREE.UnsignedByteType);
+  texture.minFilter = THREE.LinearFilter;
+  texture.magFilter = THREE.LinearFilter;
+  texture.generateMipmaps = false;
+  texture.needsUpdate = true;
+  return texture;
+}
+
 interface AxisModel {
   slice: Slice | null;
   crosshair: { point: SlicePoint; colors: CrosshairColors } | null;
@@ -185,9 +207,11 @@ export function createOrthoRenderer(): SliceRenderer {
   ) as Record<SliceAxis, AxisModel>;
   let windowLo = 0;
   let windowHi = 1;
+  let colormap = lutTexture(SLICE_COLORMAPS.grey);
   let panels: Record<SliceAxis, Panel> | null = null;
   let observer: ResizeObserver | null = null;
   let frameRequest = 0;
+  const listeners = new Set<() => void>();
 
   const renderAll = (): void => {
     frameRequest = 0;
@@ -197,8 +221,10 @@ export function createOrthoRenderer(): SliceRenderer {
       panel.view = models[axis].view;
       panel.material.uniforms.lo.value = windowLo;
       panel.material.uniforms.hi.value = windowHi;
+      panel.material.uniforms.lut.value = colormap;
       panel.render();
     }
+    for (const listener of listeners) listener();
   };
   const schedule = (): void => {
     if (!frameRequest && panels) frameRequest = requestAnimationFrame(renderAll);
@@ -242,6 +268,18 @@ export function createOrthoRenderer(): SliceRenderer {
       windowLo = lo;
       windowHi = hi;
       schedule();
+    },
+    setColormap(lut) {
+      colormap.dispose();
+      colormap = lutTexture(lut);
+      schedule();
+    },
+    cssPerPixel(axis) {
+      return panels ? panels[axis].cssPerPixel() : null;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
     setCrosshair(axis, point, colors) {
       models[axis].crosshair = { point, colors };

@@ -26,8 +26,14 @@ export interface SliceRenderer {
   detach(): void;
   setSlice(axis: SliceAxis, slice: Slice): void;
   clearSlices(): void;
-  /** Grey-level window: lo maps to black, hi to white. */
+  /** Grey-level window: lo maps to the colour map's first entry, hi to its last. */
   setWindow(lo: number, hi: number): void;
+  /** The colour map: a 256-entry RGB lookup table (compare/colormap.ts); grey until set. */
+  setColormap(lut: Uint8ClampedArray): void;
+  /** CSS pixels per slice pixel of a panel as last drawn (zoom included), or null before it shows a slice. */
+  cssPerPixel(axis: SliceAxis): number | null;
+  /** Called after every redraw (zoom, pan, resize, new slice); returns the unsubscribe. */
+  subscribe(listener: () => void): () => void;
   /** Crosshair through slice pixel (u, v) (integer pixel indices). */
   setCrosshair(axis: SliceAxis, point: SlicePoint, colors: CrosshairColors): void;
   /** Slice pixel (continuous) under a point given in CSS pixels from the canvas's top-left, or null without a slice. */

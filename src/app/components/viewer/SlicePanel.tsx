@@ -1,7 +1,10 @@
-import { useEffect, useRef, type Ref } from 'react';
+import { useEffect, useRef, useSyncExternalStore, type Ref } from 'react';
 import type { SliceAxis } from '../../../../workers/api.ts';
 import { AXIS_COLORS } from '../../viewer/axes.ts';
+import { steppedIndex } from '../../viewer/keys.ts';
+import { scaleBar } from '../../viewer/scaleBar.ts';
 import type { SlicePoint, SliceRenderer } from '../../viewer/types.ts';
+import './viewer.css';
 
 interface SlicePanelProps {
   axis: SliceAxis;
@@ -15,11 +18,26 @@ interface SlicePanelProps {
   /** Pointer over (or off, with null) a slice point; `set` when the cursor should move there. */
   onPoint: (axis: SliceAxis, point: SlicePoint | null, set: boolean) => void;
   enabled: boolean;
+  /** Å per voxel, 0 when unknown (no scale bar). */
+  pixelSize: number;
 }
 
 type Drag = { kind: 'pan'; x: number; y: number } | { kind: 'cursor' } | null;
 
-export function SlicePanel({ axis, renderer, canvasRef, normalName, index, count, onIndex, onPoint, enabled }: SlicePanelProps) {
+/** A bar of a round length in the panel's corner, following the zoom. */
+function ScaleBarOverlay({ axis, renderer, pixelSize }: { axis: SliceAxis; renderer: SliceRenderer; pixelSize: number }) {
+  const cssPerPixel = useSyncExternalStore(renderer.subscribe, () => renderer.cssPerPixel(axis));
+  const bar = scaleBar(pixelSize, cssPerPixel ?? 0);
+  if (!bar) return null;
+  return (
+    <div className="scale-bar" data-testid={`scale-bar-${axis}`} data-nm={bar.nm}>
+      <div className="scale-bar-line" style={{ width: `${bar.css}px` }} />
+      <span>{bar.label}</span>
+    </div>
+  );
+}
+
+export function SlicePanel({ axis, renderer, canvasRef, normalName, index, count, onIndex, onPoint, enabled, pixelSize }: SlicePanelProps) {
   const boxRef = useRef<HTMLDivElement>(null);
   const drag = useRef<Drag>(null);
 
@@ -64,6 +82,14 @@ export function SlicePanel({ axis, renderer, canvasRef, normalName, index, count
         ref={boxRef}
         className="slice-canvas-box"
         data-testid={`slice-${axis}-box`}
+        tabIndex={enabled ? 0 : -1}
+        aria-label={`${axis.toUpperCase()} slice: arrow keys step through ${normalName}, Shift for 10`}
+        onKeyDown={(event) => {
+          const next = enabled ? steppedIndex(event.key, event.shiftKey, index, count) : null;
+          if (next === null) return;
+          event.preventDefault();
+          onIndex(next);
+        }}
         onPointerDown={(event) => {
           const [px, py] = local(event);
           const panning = event.button === 1 || (event.button === 0 && (event.shiftKey || event.ctrlKey || event.metaKey || event.altKey));
@@ -99,6 +125,7 @@ export function SlicePanel({ axis, renderer, canvasRef, normalName, index, count
         }}
       >
         <canvas ref={canvasRef} data-testid={`slice-${axis}`} />
+        {enabled && <ScaleBarOverlay axis={axis} renderer={renderer} pixelSize={pixelSize} />}
       </div>
     </div>
   );

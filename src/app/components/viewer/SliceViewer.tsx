@@ -7,6 +7,7 @@ import { AXIS_COLORS, PLANE_NORMAL_TO, axisLayout, centreVoxel, clampVoxel, dimO
 import { createOrthoRenderer } from '../../viewer/orthoRenderer.ts';
 import { SLICE_AXES, type SlicePoint } from '../../viewer/types.ts';
 import { formatNumber } from '../../util/format.ts';
+import { SLICE_COLORMAPS } from '../../compare/colormap.ts';
 import { rowsFilled } from '../../state/results.ts';
 import { LiveResiduals } from '../method/RunControls.tsx';
 import { ResultDetails } from '../results/ResultDetails.tsx';
@@ -111,6 +112,10 @@ export function SliceViewer() {
   useEffect(() => {
     renderer.setWindow(lo, hi);
   }, [renderer, lo, hi]);
+  const colormap = useViewerStore((s) => s.colormap);
+  useEffect(() => {
+    renderer.setColormap(SLICE_COLORMAPS[colormap]);
+  }, [renderer, colormap]);
 
   const [hover, setHover] = useState<Voxel | null>(null);
   const onPoint = useCallback(
@@ -159,6 +164,7 @@ export function SliceViewer() {
               onIndex={(i) => onIndex(axis, i)}
               onPoint={onPoint}
               enabled={result !== null}
+              pixelSize={result?.pixelSize ?? 0}
             />
           );
         })}
@@ -171,6 +177,11 @@ export function SliceViewer() {
                 <span>y {shown.y}</span>
                 <span>z {shown.z}</span>
                 <span className="readout-value">{value === null ? '…' : formatNumber(value, 5)}</span>
+                {result.pixelSize > 0 && (
+                  <span className="readout-length" data-testid="readout-length" title={`${result.pixelSize} Å per voxel, from voxel 0`}>
+                    ({[shown.x, shown.y, shown.z].map((i) => formatNumber((i * result.pixelSize) / 10, 4)).join(', ')}) nm
+                  </span>
+                )}
               </>
             ) : (
               <span>—</span>
@@ -181,7 +192,7 @@ export function SliceViewer() {
           <ul className="viewer-help">
             <li>click / drag: move the linked cursor</li>
             <li>wheel: zoom · shift-drag or middle-drag: pan</li>
-            <li>sliders: step through slices</li>
+            <li>sliders, or arrow keys in a panel (Shift: 10): step through slices</li>
           </ul>
         </div>
       </div>

@@ -5,6 +5,7 @@ import { useAppStore } from '../../state/store.ts';
 import { DEFAULT_PERCENTILES, useViewerStore } from '../../state/viewerStore.ts';
 import { downloadBlob, exportFileName } from '../../util/download.ts';
 import { formatNumber } from '../../util/format.ts';
+import type { SliceColormap } from '../../compare/colormap.ts';
 import { slicesToPng } from '../../viewer/exportPng.ts';
 import type { SliceRenderer } from '../../viewer/types.ts';
 import { NumberField } from '../NumberField.tsx';
@@ -53,7 +54,27 @@ function ContrastControls({ lo, hi, disabled }: { lo: number; hi: number; disabl
       <span className="window-range" title="Grey-level window: black … white">
         {formatNumber(lo, 3)} … {formatNumber(hi, 3)}
       </span>
+      <ColormapSelect disabled={disabled} />
     </div>
+  );
+}
+
+const COLORMAP_LABELS: Record<SliceColormap, string> = { grey: 'Grey', inverted: 'Grey, inverted', inferno: 'Inferno' };
+
+function ColormapSelect({ disabled }: { disabled: boolean }) {
+  const colormap = useViewerStore((s) => s.colormap);
+  const setColormap = useViewerStore((s) => s.setColormap);
+  return (
+    <label className="field inline">
+      <span className="field-label">Colours</span>
+      <select value={colormap} disabled={disabled} data-testid="colormap-select" onChange={(e) => setColormap(e.target.value as SliceColormap)}>
+        {Object.entries(COLORMAP_LABELS).map(([name, label]) => (
+          <option key={name} value={name}>
+            {label}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
@@ -66,7 +87,7 @@ export function ViewerToolbar({ result, renderer, labels, datasetName, lo, hi }:
   const exportPng = async (): Promise<void> => {
     if (!result) return;
     try {
-      const blob = await slicesToPng(renderer, labels, `${datasetName}: ${resultTitle(result)}`);
+      const blob = await slicesToPng(renderer, labels, `${datasetName}: ${resultTitle(result)}`, result.pixelSize);
       downloadBlob(blob, exportFileName(datasetName, result.method, 'png'));
     } catch (error) {
       showError(`PNG export failed: ${errorMessage(error)}`);

@@ -1,0 +1,91 @@
+/**
+ * End-to-end: the slice viewer's everyday aids on the demo's ground truth — scale bars that follow the zoom, the
+ * cursor's position in nm, slice stepping from the keyboard, and colour maps.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { expectSlicesDrawn, openDemoPage } from './helpers.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+let page: Page;
+const pageErrors: string[] = [];
+
+/** Share of a slice canvas's pixels whose red and blue differ by more than 20: only the crosshair's (under 1 %) for grey. */
+async function colourfulness(testId: string): Promise<number> {
+  return page.getByTestId(testId).evaluate((canvas: HTMLCanvasElement) => {
+    const copy = document.createElement('canvas');
+    [copy.width, copy.height] = [canvas.width, canvas.height];
+    const ctx = copy.getContext('2d');
+    if (!ctx || !canvas.width) return -1;
+    ctx.drawImage(canvas, 0, 0);
+    const pixels = ctx.getImageData(0, 0, copy.width, copy.height).data;
+    let coloured = 0;
+    for (let i = 0; i < pixels.length; i += 4) if (Math.abs(pixels[i] - pixels[i + 2]) > 20) coloured++;
+    return coloured / (pixels.length / 4);
+  });
+}
+
+test.beforeAll(async ({ browser }) => {
+  page = await openDemoPage(browser, pageErrors);
+  await page.getByTestId('result-item').filter({ hasText: 'Ground truth' }).click();
+  await expectSlicesDrawn(page);
+});
+
+test.afterAll(async () => {
+  await page.close();
+});
+
+test('scale bars name a round length in each panel and follow the zoom', async () => {
+  const bar = page.getByTestId('scale-bar-xy');
+  await expect(bar).toHaveText(/^\d+(\.\d+)? (nm|Å)$/);
+  for (const axis of ['xz', 'yz']) await expect(page.getByTestId(`scale-bar-${axis}`)).toBeVisible();
+  const before = Number(await bar.getAttribute('data-nm'));
+  expect([1, 2, 5]).toContain(before / 10 ** Math.floor(Math.log10(before) + 1e-9));
+  const box = page.getByTestId('slice-xy-box');
+  const area = await box.boundingBox();
+  await page.mouse.move(area!.x + area!.width / 2, area!.y + area!.height / 2);
+  for (let i = 0; i < 4; i++) await page.mouse.wheel(0, -400); // zoom in about 11×
+  await expect.poll(async () => Number(await bar.getAttribute('data-nm'))).toBeLessThan(before / 4);
+  await page.getByTestId('reset-view').click();
+  await expect.poll(async () => Number(await bar.getAttribute('data-nm'))).toBe(before);
+});
+
+test('the readout gives the cursor in nm as well as in voxels', async () => {
+  const pixelSize = await page.evaluate(() => window.wedgelab.results().find((r) => r.method === 'ground-truth')?.pixelSize ?? 0);
+  expect(pixelSize).toBeGreaterThan(0);
+  await page.mouse.move(0, 0); // off the panels: the readout shows the cursor
+  const readout = page.getByTestId('voxel-readout');
+  await expect(readout).toContainText('cursor');
+  const spans = await readout.locator('span').allTextContents();
+  const [x, y, z] = ['x', 'y', 'z'].map((axis) => Number(spans.find((t) => t.startsWith(`${axis} `))?.slice(2)));
+  const nm = (i: number) => String(Number(((i * pixelSize) / 10).toPrecision(4)));
+  await expect(page.getByTestId('readout-length')).toHaveText(`(${nm(x)}, ${nm(y)}, ${nm(z)}) nm`);
+});
+
+test('arrow keys step through slices in a focused panel, Shift by ten, Home and End to the ends', async () => {
+  const index = async () => Number(/z = (\d+)/.exec((await page.locator('.slice-index').first().textContent()) ?? '')?.[1]);
+  const box = page.getByTestId('slice-xy-box');
+  await box.focus();
+  const start = await index();
+  await page.keyboard.press('ArrowUp');
+  await expect.poll(index).toBe(start + 1);
+  await page.keyboard.press('Shift+ArrowDown');
+  await expect.poll(index).toBe(start - 9);
+  await page.keyboard.press('Home');
+  await expect.poll(index).toBe(0);
+  await page.keyboard.press('End');
+  const last = Number(await page.getByTestId('slider-xy').getAttribute('max'));
+  await expect.poll(index).toBe(last);
+});
+
+test('a colour map other than grey colours the slices, and grey comes back', async () => {
+  const slider = page.getByTestId('slider-xy');
+  await slider.fill(String(Math.round(Number(await slider.getAttribute('max')) / 2))); // a slice through the specimen
+  await expectSlicesDrawn(page);
+  expect(await colourfulness('slice-xy')).toBeLessThan(0.01);
+  await page.getByTestId('colormap-select').selectOption('inferno');
+  await expect.poll(() => colourfulness('slice-xy')).toBeGreaterThan(0.05);
+  await page.getByTestId('colormap-select').selectOption('grey');
+  await expect.poll(() => colourfulness('slice-xy')).toBeLessThan(0.01);
+  expect(pageErrors).toEqual([]);
+});
