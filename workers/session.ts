@@ -4,7 +4,7 @@
  * series along (and a simulation's ground truth), since FSC, reprojection and the trust score need them. After a
  * reload the page lists what is there (list) and brings it all back under new ids (restore), or clears it.
  */
-import { clearEntries, listEntries, readEntryData, removeEntry, saveEntry, type SavedEntry, type SessionFolder } from '../src/io/savedSession.ts';
+import { clearEntries, listEntries, readEntryData, removeEntry, saveEntry, type SavedEntry, type SessionFolder, type StorageEstimate } from '../src/io/savedSession.ts';
 import type { TiltSeries, Volume } from '../src/engine/types.ts';
 import type { DatasetSummary, ResultSummary, SavedItem } from './api.ts';
 
@@ -31,37 +31,58 @@ export interface SessionHost {
 /** The OPFS folder the session is kept in. */
 const FOLDER = 'wedgelab-session';
 
+async function openSessionFolder(): Promise<SessionFolder> {
+  const root = await navigator.storage.getDirectory();
+  return (await root.getDirectoryHandle(FOLDER, { create: true })) as unknown as SessionFolder;
+}
+
 export class SessionKeeper {
   /** Worker id → saved key, for everything this page has kept or restored (not offered again). */
   private readonly keys = new Map<string, string>();
+  /** Saves under way, by worker id. */
+  private readonly pending = new Map<string, Promise<void>>();
   private folderPromise: Promise<SessionFolder> | null = null;
 
-  constructor(private readonly host: SessionHost) {}
+  /** `openFolder` and `estimate`: the browser's OPFS folder and storage estimate unless given (tests give others). */
+  constructor(
+    private readonly host: SessionHost,
+    private readonly openFolder: () => Promise<SessionFolder> = openSessionFolder,
+    private readonly estimate: StorageEstimate = () => navigator.storage.estimate(),
+  ) {}
 
   private folder(): Promise<SessionFolder> {
-    this.folderPromise ??= navigator.storage
-      .getDirectory()
-      .then((root) => root.getDirectoryHandle(FOLDER, { create: true }) as unknown as SessionFolder);
+    this.folderPromise ??= this.openFolder();
     this.folderPromise.catch(() => (this.folderPromise = null));
     return this.folderPromise;
   }
 
-  /** Keep a data set, or a complete result with its data set; a NotSavedError says why one was not kept. */
-  async keep(id: string): Promise<void> {
-    if (this.keys.has(id)) return;
-    if (this.host.datasets.has(id)) return this.keepDataset(id);
+  /**
+   * Keep a data set, or a complete result with its data set; a NotSavedError says why one was not kept. Calls for
+   * the same id while one is under way share it (two results of one series arriving together save it once).
+   */
+  keep(id: string): Promise<void> {
+    if (this.keys.has(id)) return Promise.resolve();
+    let pending = this.pending.get(id);
+    if (!pending) {
+      pending = (this.host.datasets.has(id) ? this.keepDataset(id) : this.keepResult(id)).finally(() => this.pending.delete(id));
+      this.pending.set(id, pending);
+    }
+    return pending;
+  }
+
+  private async keepResult(id: string): Promise<void> {
     const result = this.host.results.get(id);
     if (!result) throw new Error(`no data set or result with id ${id}`);
     if (result.summary.partial) return; // a run still filling, or stopped: not kept
     const { datasetId } = result.summary;
-    await this.keepDataset(datasetId);
+    // Its series is kept first (a ground truth is kept by its series' own save, which has set the key by then).
+    if (!this.keys.has(datasetId)) await this.keep(datasetId);
     const { data, ...volume } = result.volume;
     const meta: ResultMeta = { summary: result.summary, datasetKey: this.keys.get(datasetId) ?? '', volume };
     await this.save(id, 'result', result.summary.label, meta, data);
   }
 
   private async keepDataset(id: string): Promise<void> {
-    if (this.keys.has(id)) return;
     const dataset = this.host.datasets.get(id);
     if (!dataset) throw new Error(`no tilt series with id ${id}`);
     const { data, ...tiltSeries } = dataset.tiltSeries;
@@ -74,8 +95,7 @@ export class SessionKeeper {
 
   private async save(id: string, kind: SavedEntry['kind'], name: string, meta: DatasetMeta | ResultMeta, data: Float32Array): Promise<void> {
     const key = crypto.randomUUID();
-    const estimate = () => navigator.storage.estimate();
-    await saveEntry(await this.folder(), { key, kind, name, savedAt: Date.now(), meta }, data, estimate);
+    await saveEntry(await this.folder(), { key, kind, name, savedAt: Date.now(), meta }, data, this.estimate);
     this.keys.set(id, key);
   }
 

@@ -1,0 +1,84 @@
+// SessionKeeper on an in-memory folder: what a page keeps, what the next page is offered and gets back.
+import { describe, expect, it } from 'vitest';
+import type { TiltSeries, Volume } from '../src/engine/types.ts';
+import { memoryFolder } from '../src/io/memoryFolder.ts';
+import type { DatasetSummary, ResultSummary } from './api.ts';
+import { SessionKeeper, type SessionHost } from './session.ts';
+
+/** A worker's maps, registering restored entries under new ids as the worker does. */
+function host(prefix: string): SessionHost & { datasets: Map<string, { summary: DatasetSummary; tiltSeries: TiltSeries }>; results: Map<string, { summary: ResultSummary; volume: Volume }> } {
+  const datasets = new Map<string, { summary: DatasetSummary; tiltSeries: TiltSeries }>();
+  const results = new Map<string, { summary: ResultSummary; volume: Volume }>();
+  let n = 0;
+  return {
+    datasets,
+    results,
+    restoreDataset: (summary, tiltSeries) => {
+      const restored = { ...summary, id: `${prefix}d${++n}` };
+      datasets.set(restored.id, { summary: restored, tiltSeries });
+      return restored;
+    },
+    restoreResult: (summary, volume) => {
+      const restored = { ...summary, id: `${prefix}r${++n}` };
+      results.set(restored.id, { summary: restored, volume });
+      return restored;
+    },
+  };
+}
+
+const tiltSeries: TiltSeries = { nx: 2, ny: 1, nTilts: 3, data: Float32Array.from([1, 2, 3, 4, 5, 6]), tiltAngles: [-30, 0, 30], pixelSize: 2, voltage: 300 };
+const dataset = { id: 'd1', name: 'Simulated demo', method: 'x' } as unknown as DatasetSummary;
+const result = (id: string, method: string, fields: Partial<ResultSummary> = {}) => ({
+  summary: { id, datasetId: 'd1', method, label: `${method} ${id}`, ...fields } as unknown as ResultSummary,
+  volume: { nx: 2, ny: 1, nz: 1, pixelSize: 2, data: Float32Array.from([Number(id.slice(1)), -1]) },
+});
+
+describe('SessionKeeper', () => {
+  it('keeps a result with its series and ground truth once, and the next page restores them under new ids', async () => {
+    const folder = memoryFolder();
+    const first = host('a');
+    first.datasets.set('d1', { summary: dataset, tiltSeries });
+    for (const r of [result('r1', 'ground-truth'), result('r2', 'fbp'), result('r3', 'gaussian', { sourceId: 'r2' }), result('r4', 'coordnet', { partial: { rowsDone: 1, state: 'cancelled' } })]) first.results.set(r.summary.id, r);
+    const page = new SessionKeeper(first, async () => folder, async () => ({}));
+    // Two results arriving together: their series is saved once.
+    await Promise.all([page.keep('r2'), page.keep('r3'), page.keep('r4')]);
+    expect(folder.files.size).toBe(2 * 4); // series, ground truth, FBP, refinement; the partial run is not kept
+    expect(await page.list()).toEqual([]); // this page's own entries are not offered to it
+
+    const second = host('b');
+    const next = new SessionKeeper(second, async () => folder, async () => ({}));
+    const offered = await next.list();
+    expect(offered.map((item) => [item.kind, item.name, item.bytes])).toEqual([
+      ['dataset', 'Simulated demo', 24],
+      ['result', 'ground-truth r1', 8],
+      ['result', 'fbp r2', 8],
+      ['result', 'gaussian r3', 8],
+    ]);
+    const { datasets, results } = await next.restore();
+    expect(datasets.map((d) => d.id)).toEqual(['bd1']);
+    expect(second.datasets.get('bd1')?.tiltSeries).toEqual(tiltSeries);
+    expect(results.map((r) => [r.label, r.datasetId])).toEqual([['ground-truth r1', 'bd1'], ['fbp r2', 'bd1'], ['gaussian r3', 'bd1']]);
+    const fbp = results[1];
+    expect(results[2].sourceId).toBe(fbp.id);
+    expect(Array.from(second.results.get(fbp.id)!.volume.data)).toEqual([2, -1]);
+    expect(await next.list()).toEqual([]);
+
+    // A deleted result is forgotten; clear removes the rest.
+    await next.forget(fbp.id);
+    expect((await new SessionKeeper(host('c'), async () => folder, async () => ({})).list()).map((item) => item.name)).toEqual(['Simulated demo', 'ground-truth r1', 'gaussian r3']);
+    await next.clear();
+    expect(folder.files.size).toBe(0);
+  });
+
+  it('a full quota rejects naming what was not kept, and leaves nothing half kept', async () => {
+    const folder = memoryFolder(30);
+    const page = host('a');
+    page.datasets.set('d1', { summary: dataset, tiltSeries });
+    page.results.set('r2', result('r2', 'fbp'));
+    const keeper = new SessionKeeper(page, async () => folder, async () => ({}));
+    // The series goes first, and is what the quota stops.
+    await expect(keeper.keep('r2')).rejects.toThrow(/^Simulated demo is not kept for after a reload: the browser's storage quota is full/);
+    expect(folder.files.size).toBe(0);
+    expect(await keeper.list()).toEqual([]);
+  });
+});
