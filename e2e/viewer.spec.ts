@@ -1,6 +1,6 @@
 /**
- * End-to-end: the slice viewer's everyday aids on the demo's ground truth — scale bars that follow the zoom, the
- * cursor's position in nm, slice stepping from the keyboard, and colour maps.
+ * End-to-end: the viewers' everyday aids on the demo's ground truth — scale bars that follow the zoom (slices and
+ * 3-D), the cursor's position in nm, slice stepping from the keyboard, and colour maps.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { expectSlicesDrawn, openDemoPage } from './helpers.ts';
@@ -87,5 +87,18 @@ test('a colour map other than grey colours the slices, and grey comes back', asy
   await expect.poll(() => colourfulness('slice-xy')).toBeGreaterThan(0.05);
   await page.getByTestId('colormap-select').selectOption('grey');
   await expect.poll(() => colourfulness('slice-xy')).toBeLessThan(0.01);
+  expect(pageErrors).toEqual([]);
+});
+
+test('the 3-D view has a scale bar too, which follows its zoom', async () => {
+  await page.getByTestId('view-mode-3d').click();
+  const bar = page.getByTestId('scale-bar-3d');
+  await expect(bar).toHaveText(/^\d+(\.\d+)? (nm|Å)$/);
+  const before = Number(await bar.getAttribute('data-nm'));
+  const area = await page.getByTestId('volume-canvas').boundingBox();
+  await page.mouse.move(area!.x + area!.width / 2, area!.y + area!.height / 2);
+  for (let i = 0; i < 4; i++) await page.mouse.wheel(0, -400);
+  await expect.poll(async () => Number(await bar.getAttribute('data-nm'))).toBeLessThan(before);
+  await page.getByTestId('view-mode-slices').click();
   expect(pageErrors).toEqual([]);
 });

@@ -6,14 +6,27 @@ import { centreVoxel } from '../../viewer/axes.ts';
 import { registerPanel, updatePanel } from '../../volume3d/panelRegistry.ts';
 import { intersectBoxes, type Vec3 } from '../../volume3d/pyramid.ts';
 import { createVolumeRenderer } from '../../volume3d/threeVolumeRenderer.ts';
+import type { VolumeRenderer } from '../../volume3d/types.ts';
 import { histogram, histogramHeights } from '../../volume3d/transferFunction.ts';
 import { resultTitle } from '../results/ResultList.tsx';
+import { ScaleBar } from '../ScaleBar.tsx';
 import { RenderStatsOverlay } from './RenderStatsOverlay.tsx';
 import { useContrastWindow } from './useContrastWindow.ts';
 import { useDisplayVolume } from './useDisplayVolume.ts';
 import { useOrbitControls } from './useOrbitControls.ts';
 
-/** One result in 3-D: its canvas, what resolution it shows, and the frame-rate overlay. */
+/**
+ * The 3-D view's scale bar: its length on screen at the rotation centre (nearer parts look larger in perspective),
+ * updated with every frame.
+ */
+function VolumeScaleBar({ renderer, result }: { renderer: VolumeRenderer; result: ResultSummary }) {
+  const [cssPerVoxel, setCssPerVoxel] = useState<number | null>(null);
+  // unitsPerPixel is in box units, the box's x extent being 1, i.e. nx voxels.
+  useEffect(() => renderer.onStats(() => setCssPerVoxel(1 / (renderer.unitsPerPixel() * result.nx))), [renderer, result.nx]);
+  return <ScaleBar pixelSize={result.pixelSize} cssPerVoxel={cssPerVoxel} testId="scale-bar-3d" title="Length at the rotation centre" />;
+}
+
+/** One result in 3-D: its canvas, what resolution it shows, the frame-rate overlay and a scale bar. */
 export function VolumePanel({ result }: { result: ResultSummary }) {
   const [renderer] = useState(createVolumeRenderer);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -96,6 +109,7 @@ export function VolumePanel({ result }: { result: ResultSummary }) {
       <div ref={boxRef} className="volume-canvas-box" data-ready={ready} {...controls}>
         <canvas ref={canvasRef} data-testid="volume-canvas" data-result-id={id} />
         <RenderStatsOverlay renderer={renderer} mode={mode} />
+        <VolumeScaleBar renderer={renderer} result={result} />
         {display.status === 'loading' && (
           <div className="volume-loading">
             <span className="spinner" /> Fetching the volume…

@@ -2,8 +2,8 @@ import { useEffect, useRef, useSyncExternalStore, type Ref } from 'react';
 import type { SliceAxis } from '../../../../workers/api.ts';
 import { AXIS_COLORS } from '../../viewer/axes.ts';
 import { steppedIndex } from '../../viewer/keys.ts';
-import { scaleBar } from '../../viewer/scaleBar.ts';
 import type { SlicePoint, SliceRenderer } from '../../viewer/types.ts';
+import { ScaleBar } from '../ScaleBar.tsx';
 import './viewer.css';
 
 interface SlicePanelProps {
@@ -24,17 +24,10 @@ interface SlicePanelProps {
 
 type Drag = { kind: 'pan'; x: number; y: number } | { kind: 'cursor' } | null;
 
-/** A bar of a round length in the panel's corner, following the zoom. */
-function ScaleBarOverlay({ axis, renderer, pixelSize }: { axis: SliceAxis; renderer: SliceRenderer; pixelSize: number }) {
+/** The panel's scale bar, following the zoom. */
+function SliceScaleBar({ axis, renderer, pixelSize }: { axis: SliceAxis; renderer: SliceRenderer; pixelSize: number }) {
   const cssPerPixel = useSyncExternalStore(renderer.subscribe, () => renderer.cssPerPixel(axis));
-  const bar = scaleBar(pixelSize, cssPerPixel ?? 0);
-  if (!bar) return null;
-  return (
-    <div className="scale-bar" data-testid={`scale-bar-${axis}`} data-nm={bar.nm}>
-      <div className="scale-bar-line" style={{ width: `${bar.css}px` }} />
-      <span>{bar.label}</span>
-    </div>
-  );
+  return <ScaleBar pixelSize={pixelSize} cssPerVoxel={cssPerPixel} testId={`scale-bar-${axis}`} />;
 }
 
 export function SlicePanel({ axis, renderer, canvasRef, normalName, index, count, onIndex, onPoint, enabled, pixelSize }: SlicePanelProps) {
@@ -125,7 +118,7 @@ export function SlicePanel({ axis, renderer, canvasRef, normalName, index, count
         }}
       >
         <canvas ref={canvasRef} data-testid={`slice-${axis}`} />
-        {enabled && <ScaleBarOverlay axis={axis} renderer={renderer} pixelSize={pixelSize} />}
+        {enabled && <SliceScaleBar axis={axis} renderer={renderer} pixelSize={pixelSize} />}
       </div>
     </div>
   );
