@@ -102,3 +102,29 @@ test('the 3-D view has a scale bar too, which follows its zoom', async () => {
   await page.getByTestId('view-mode-slices').click();
   expect(pageErrors).toEqual([]);
 });
+
+test('keys 1, 2, 3 switch between slices, 3-D and compare, and Ctrl+Enter runs the chosen method', async () => {
+  await page.locator('body').click({ position: { x: 5, y: 5 } }); // no field focused
+  await page.keyboard.press('2');
+  await expect(page.getByTestId('view-mode-3d')).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('3');
+  await expect(page.getByTestId('view-mode-compare')).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('1');
+  await expect(page.getByTestId('view-mode-slices')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('slice-viewer')).toBeVisible();
+
+  // Typed into a field, a digit is the field's.
+  await page.getByTestId('thickness-input').fill('1');
+  await page.getByTestId('thickness-input').press('2');
+  await expect(page.getByTestId('view-mode-slices')).toHaveAttribute('aria-selected', 'true');
+  await page.getByTestId('thickness-input').fill('16');
+  await page.getByTestId('binning-input').fill('4');
+  await page.getByTestId('binning-input').blur();
+
+  await page.getByTestId('method-select').selectOption('fbp');
+  const before = await page.getByTestId('result-item').count();
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+Enter');
+  await expect(page.getByTestId('result-item')).toHaveCount(before + 1, { timeout: 120_000 });
+  expect(pageErrors).toEqual([]);
+});

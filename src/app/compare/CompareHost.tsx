@@ -1,6 +1,7 @@
-import type { ReactNode } from 'react';
+import { useCallback, type ReactNode } from 'react';
 import { useCompareStore } from '../state/compareStore.ts';
 import { useView3dStore } from '../state/view3dStore.ts';
+import { useShortcuts, type Shortcut } from '../util/shortcuts.ts';
 import { ComparePanel } from './ComparePanel.tsx';
 
 /**
@@ -13,6 +14,20 @@ export function CompareHost({ children }: { children: ReactNode }) {
   const viewerMode = useView3dStore((s) => s.viewMode);
   const setViewerMode = useView3dStore((s) => s.setViewMode);
   const comparing = mode === 'compare';
+  useShortcuts(
+    useCallback(
+      (shortcut: Shortcut) => {
+        if (shortcut === 'run') return false;
+        if (shortcut === 'compare') setMode('compare');
+        else {
+          setViewerMode(shortcut);
+          setMode('viewer');
+        }
+        return true;
+      },
+      [setMode, setViewerMode],
+    ),
+  );
   const compareTab = (
     <button
       type="button"

@@ -1,10 +1,11 @@
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { methodDefinition, type MethodName } from '../../../engine/methods/registry.ts';
 import type { SlabPreview } from '../../../engine/types.ts';
 import { LossPlot, ResidualPlot } from '../CurvePlot.tsx';
 import { methodTitle } from '../../state/methodForm.ts';
 import { useAppStore } from '../../state/store.ts';
 import { drawGrey } from '../../util/canvas.ts';
+import { useShortcuts, type Shortcut } from '../../util/shortcuts.ts';
 import { samplePercentiles } from '../../util/format.ts';
 
 function JobProgress() {
@@ -99,13 +100,24 @@ export function RunControls() {
   const method = useAppStore((s) => s.form.choice.reconstruction);
   const note = useAppStore((s) => s.runNote);
   const software = useSoftwareAdapterConsent(method);
+  const runnable = canRun && !running && software.allowed;
+  const onShortcut = useCallback(
+    (shortcut: Shortcut) => {
+      if (shortcut !== 'run' || !runnable) return false;
+      void run().catch(() => undefined);
+      return true;
+    },
+    [runnable, run],
+  );
+  useShortcuts(onShortcut);
   return (
     <div className="run-controls">
       {software.notice}
       <button
         type="button"
         className="primary"
-        disabled={!canRun || running || !software.allowed}
+        disabled={!runnable}
+        title="Ctrl+Enter (⌘+Enter)"
         onClick={() => void run().catch(() => undefined)}
         data-testid="run-button"
       >

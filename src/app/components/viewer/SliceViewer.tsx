@@ -193,6 +193,7 @@ export function SliceViewer() {
             <li>click / drag: move the linked cursor</li>
             <li>wheel: zoom · shift-drag or middle-drag: pan</li>
             <li>sliders, or arrow keys in a panel (Shift: 10): step through slices</li>
+            <li>keys 1, 2, 3: slices, 3-D, compare · Ctrl+Enter: run</li>
           </ul>
         </div>
       </div>
