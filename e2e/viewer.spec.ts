@@ -120,6 +120,8 @@ test('keys 1, 2, 3 switch between slices, 3-D and compare, and Ctrl+Enter runs t
   await page.getByTestId('thickness-input').fill('16');
   await page.getByTestId('binning-input').fill('4');
   await page.getByTestId('binning-input').blur();
+  // The thickness as a length, in the data set's pixel size (the demo's 8 Å).
+  await expect(page.getByTestId('thickness-length')).toHaveText('Thickness 16 px × bin 4 × 8 Å = 51.2 nm');
 
   await page.getByTestId('method-select').selectOption('fbp');
   const before = await page.getByTestId('result-item').count();
