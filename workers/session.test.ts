@@ -81,4 +81,9 @@ describe('SessionKeeper', () => {
     expect(folder.files.size).toBe(0);
     expect(await keeper.list()).toEqual([]);
   });
+
+  it('a browser without private storage is one message saying nothing is kept', async () => {
+    const keeper = new SessionKeeper(host('a'), () => Promise.reject(new DOMException('Security error', 'SecurityError')), async () => ({}));
+    await expect(keeper.list()).rejects.toThrow('nothing is kept for after a reload: this browser gives the page no private storage (Security error)');
+  });
 });

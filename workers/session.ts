@@ -51,7 +51,9 @@ export class SessionKeeper {
   ) {}
 
   private folder(): Promise<SessionFolder> {
-    this.folderPromise ??= this.openFolder();
+    this.folderPromise ??= this.openFolder().catch((error: unknown) => {
+      throw new Error(`nothing is kept for after a reload: this browser gives the page no private storage (${(error as Error).message})`, { cause: error });
+    });
     this.folderPromise.catch(() => (this.folderPromise = null));
     return this.folderPromise;
   }

@@ -171,11 +171,19 @@ export const useAppStore = create<AppStore>()((set, get) => {
     set({ error: { id: ++errorCounter, message } });
   }
 
-  /** Keep a file data set or a finished result for after a reload; one that cannot be kept says so (it stays open). */
+  /**
+   * Keep a file data set or a finished result for after a reload; one that cannot be kept says so (it stays open),
+   * each different message once (a browser without private storage says it once, not at every run).
+   */
+  const keepMessages = new Set<string>();
   function keep(id: string): void {
     getEngine()
       .keep(id)
-      .catch((error: unknown) => fail(errorMessage(error)));
+      .catch((error: unknown) => {
+        const message = errorMessage(error);
+        if (!keepMessages.has(message)) fail(message);
+        keepMessages.add(message);
+      });
   }
 
   /** A result's export name: its tilt series and method, e.g. 'tilt_sirt.mrc'; null if the result is gone. */
