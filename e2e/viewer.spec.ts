@@ -122,6 +122,14 @@ test('keys 1, 2, 3 switch between slices, 3-D and compare, and Ctrl+Enter runs t
   await page.getByTestId('binning-input').blur();
   // The thickness as a length, in the data set's pixel size (the demo's 8 Å).
   await expect(page.getByTestId('thickness-length')).toHaveText('Thickness 16 px × bin 4 × 8 Å = 51.2 nm');
+  // A suggestion from the data: the demo's specimen is 32 px thick, so at bin 4 at least 8 px, with some margin.
+  await page.getByTestId('thickness-suggest').click();
+  await expect(page.getByTestId('thickness-suggestion')).toContainText(/Suggested from the data: \d+ px \(\d+(\.\d+)? nm\)/);
+  const suggested = Number(/(\d+) px/.exec((await page.getByTestId('thickness-suggestion').textContent()) ?? '')?.[1]);
+  expect(suggested).toBeGreaterThanOrEqual(8);
+  expect(suggested).toBeLessThanOrEqual(16);
+  await page.getByTestId('thickness-use').click();
+  await expect(page.getByTestId('thickness-input')).toHaveValue(String(suggested));
 
   await page.getByTestId('method-select').selectOption('fbp');
   const before = await page.getByTestId('result-item').count();

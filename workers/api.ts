@@ -14,6 +14,7 @@ import type { TrustReport } from '../src/engine/evaluation/trust.ts';
 import type { FscCurves } from '../src/engine/metrics/fsc.ts';
 import type { SimulationOptions as DemoOptions } from '../src/engine/sim/index.ts';
 import type { SliceAxis } from '../src/engine/volume.ts';
+import type { ThicknessSuggestion } from '../src/engine/thickness.ts';
 
 export type { CommonParams } from '../src/engine/methods/common.ts';
 export type { MethodName, MethodParams, MethodRequest, RequestOf } from '../src/engine/methods/registry.ts';
@@ -292,6 +293,8 @@ export interface EngineWorkerApi {
   getVolume(resultId: string, maxVoxels: number): Promise<DisplayVolume>;
   /** Values at the given percentiles (0–100) of a result, for contrast. */
   percentiles(resultId: string, percentiles: number[]): Promise<number[]>;
+  /** A thickness for a data set's tomograms, from the depth profile of a quick coarse FBP (engine/thickness.ts). */
+  suggestThickness(datasetId: string, invertAngles: boolean): Promise<ThicknessSuggestion>;
   /** FSC of two results of the same size. */
   fsc(resultIdA: string, resultIdB: string): Promise<FscReport>;
   /** PSNR, SSIM and FSC against the dataset's ground truth; throws for data without one. */

@@ -27,6 +27,7 @@ import { downsampleVolume, omeZarrLevels, percentiles, pyramidFactor, volumeSlic
 import { mrcPieces, writeMrc } from '../src/io/mrc.ts';
 import { fileSystemDirectory, writeOmeZarr, zipDirectory } from '../src/io/omeZarr.ts';
 import { readTiltSeriesFiles } from '../src/io/tiltSeriesFiles.ts';
+import { suggestThickness, type ThicknessSuggestion } from '../src/engine/thickness.ts';
 import type { ModelChoice } from '../src/engine/methods/localnet/models.ts';
 import type {
   CrossValidationSummary,
@@ -548,6 +549,10 @@ const api: EngineWorkerApi = {
 
   async percentiles(resultId: string, ps: number[]): Promise<number[]> {
     return percentiles(shownData(resultOf(resultId)), ps);
+  },
+
+  async suggestThickness(datasetId: string, invertAngles: boolean): Promise<ThicknessSuggestion> {
+    return suggestThickness(datasetOf(datasetId).tiltSeries, invertAngles);
   },
 
   async exportMrc(resultId: string): Promise<Uint8Array> {

@@ -1,3 +1,6 @@
+import { useState } from 'react';
+import type { ThicknessSuggestion } from '../../../engine/thickness.ts';
+import { errorMessage, getEngine } from '../../engineClient.ts';
 import { selectDataset, useAppStore } from '../../state/store.ts';
 import { lengthText } from '../../viewer/scaleBar.ts';
 import { Section } from '../Section.tsx';
@@ -5,13 +8,46 @@ import { NumberField } from '../NumberField.tsx';
 import { MethodSelect } from './MethodSelect.tsx';
 import { METHOD_PANELS } from './panels.ts';
 
-/** The thickness as a length: nz binned pixels of the data set's pixel size, when the data set has one. */
-function ThicknessLength({ thickness, binning }: { thickness: number; binning: number }) {
-  const pixelSize = useAppStore((s) => selectDataset(s)?.pixelSize ?? 0);
-  if (!(pixelSize > 0)) return null;
+/**
+ * The thickness as a length (nz binned pixels of the data set's pixel size, when it has one), and a suggestion from
+ * the data: the depth profile of a quick coarse FBP (engine/thickness.ts), in the form's binning, to apply or not.
+ */
+function ThicknessGuide({ thickness, binning, disabled }: { thickness: number; binning: number; disabled: boolean }) {
+  const dataset = useAppStore(selectDataset);
+  const invertAngles = useAppStore((s) => s.form.common.invertAngles);
+  const update = useAppStore((s) => s.updateCommon);
+  const [suggestion, setSuggestion] = useState<{ datasetId: string; value: ThicknessSuggestion } | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (!dataset) return null;
+  const pixelSize = dataset.pixelSize;
+  const nm = (px: number) => lengthText((px * pixelSize) / 10);
+  const suggest = async (): Promise<void> => {
+    setBusy(true);
+    try {
+      setSuggestion({ datasetId: dataset.id, value: await getEngine().suggestThickness(dataset.id, invertAngles) });
+    } catch (error) {
+      useAppStore.getState().showError(`Could not suggest a thickness: ${errorMessage(error)}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const shown = suggestion?.datasetId === dataset.id ? suggestion.value : null;
+  const suggested = shown ? Math.ceil(shown.thickness / binning) : null;
   return (
-    <div className="hint" data-testid="thickness-length">
-      Thickness {thickness} px × bin {binning} × {pixelSize} Å = {lengthText((thickness * binning * pixelSize) / 10)}
+    <div className="hint" data-testid="thickness-guide">
+      {pixelSize > 0 && <div data-testid="thickness-length">Thickness {thickness} px × bin {binning} × {pixelSize} Å = {nm(thickness * binning)}</div>}
+      {shown && suggested !== null ? (
+        <div data-testid="thickness-suggestion" title={`Specimen between z ${shown.from} and ${shown.to} of a ${shown.profile.length}-thick FBP binned ${shown.binning}×, plus a margin`}>
+          Suggested from the data: {suggested} px{pixelSize > 0 ? ` (${nm(shown.thickness)})` : ''}{' '}
+          <button type="button" className="small" disabled={disabled || suggested === thickness} onClick={() => update({ thickness: suggested })} data-testid="thickness-use">
+            Use
+          </button>
+        </div>
+      ) : (
+        <button type="button" className="small" disabled={disabled || busy} onClick={() => void suggest()} data-testid="thickness-suggest" title="From the depth profile of a quick, coarse FBP of a few rows">
+          {busy ? 'Looking…' : 'Suggest a thickness from the data'}
+        </button>
+      )}
     </div>
   );
 }
@@ -25,7 +61,7 @@ function CommonFields({ disabled }: { disabled: boolean }) {
         <NumberField label="Thickness" unit="px" integer min={1} max={4096} value={common.thickness} onChange={(thickness) => update({ thickness })} disabled={disabled} testId="thickness-input" title="Tomogram thickness nz, in binned pixels" />
         <NumberField label="Binning" integer min={1} max={16} value={common.binning} onChange={(binning) => update({ binning })} disabled={disabled} testId="binning-input" />
       </div>
-      <ThicknessLength thickness={common.thickness} binning={common.binning} />
+      <ThicknessGuide thickness={common.thickness} binning={common.binning} disabled={disabled} />
       <label className="check" title="Negate every tilt angle (data from a tool with the opposite sign convention)">
         <input type="checkbox" checked={common.invertAngles} disabled={disabled} onChange={(e) => update({ invertAngles: e.target.checked })} data-testid="invert-angles" />
         Invert tilt angles
