@@ -4,6 +4,7 @@
  * runTask does the part [r0, r1) of those rows.
  */
 import { backProjectRow, forwardProjectRow, type RowGeometry } from './projector.ts';
+import { extractPatchRows, type PatchRows } from './patches.ts';
 import { filterRowsInPlace } from './rowFilter.ts';
 import { sirtIterationRows, type SirtRows } from './sirt.ts';
 
@@ -47,7 +48,14 @@ export interface SirtTask extends SirtRows {
   rows: number;
 }
 
-export type CpuTask = FilterTask | BackProjectTask | ForwardProjectTask | SirtTask;
+/** The local network's patches of grid points [y0, y0 + rows) (patches.ts; here y0 and rows count points). */
+export interface PatchesTask extends PatchRows {
+  kernel: 'patches';
+  y0: number;
+  rows: number;
+}
+
+export type CpuTask = FilterTask | BackProjectTask | ForwardProjectTask | SirtTask | PatchesTask;
 
 export function runTask(task: CpuTask, r0: number, r1: number): void {
   const from = task.y0 + r0;
@@ -63,5 +71,7 @@ export function runTask(task: CpuTask, r0: number, r1: number): void {
       return;
     case 'sirt':
       return sirtIterationRows(task, from, to);
+    case 'patches':
+      return extractPatchRows(task, from, to);
   }
 }

@@ -43,6 +43,7 @@ export function modelCalls(variant: LocalnetVariant, nx: number, ny: number, nz:
 export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetParams, LocalnetFacts> = {
   name: 'localnet',
   kind: 'reconstruction',
+  cpu: true,
   title: 'Local network',
   menuLabel: 'Local network: pretrained model on tilt patches',
   learned: true,

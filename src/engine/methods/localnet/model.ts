@@ -60,7 +60,8 @@ export class LocalModel {
   private readonly outputName: string;
 
   private constructor(
-    private readonly gpu: GpuContext,
+    /** The engine's GPU; null on the CPU path, where only `evaluate` is used. */
+    private readonly gpu: GpuContext | null,
     private readonly session: ort.InferenceSession,
     readonly backend: ModelBackend,
     /** Patch size P the model was built for. */
@@ -74,7 +75,7 @@ export class LocalModel {
     this.outputName = session.outputNames[0];
   }
 
-  static async open(gpu: GpuContext, modelBytes: Uint8Array, options: LocalModelOptions = {}): Promise<LocalModel> {
+  static async open(gpu: GpuContext | null, modelBytes: Uint8Array, options: LocalModelOptions = {}): Promise<LocalModel> {
     const backend = chooseBackend(gpu, options.backend);
     const session = await openSession(gpu, modelBytes, backend, options.wasmUrl);
     const names = session.inputNames;
@@ -118,13 +119,12 @@ export class LocalModel {
    * (count · outputs floats) into `target` from float `targetOffset` on.
    */
   async run(patches: GPUBuffer, batch: number, angles: Float32Array, target: GPUBuffer, targetOffset: number, count: number): Promise<void> {
+    if (!this.gpu) throw new Error('LocalModel.run needs the GPU: on the CPU path call evaluate');
     const dims = [batch, angles.length, this.patch, this.patch];
-    const anglesTensor = new ort.Tensor('float32', angles, [angles.length]);
     const floats = count * this.outputs;
-    if (this.runOddPart) return this.oddPartRun(patches, dims, anglesTensor, target, targetOffset, floats);
-    if (this.backend === 'webgpu') {
+    if (this.backend === 'webgpu' && !this.runOddPart) {
       const input = ort.Tensor.fromGpuBuffer(patches, { dataType: 'float32', dims });
-      const result = await this.session.run({ patches: input, angles: anglesTensor });
+      const result = await this.session.run({ patches: input, angles: new ort.Tensor('float32', angles, [angles.length]) });
       const output = result[this.outputName];
       try {
         const encoder = this.gpu.device.createCommandEncoder({ label: 'localModel.output' });
@@ -135,20 +135,22 @@ export class LocalModel {
       }
       return;
     }
-    // wasm: one read-back of the batch's patches, one upload of its outputs.
-    const data = await readFloats(this.gpu, patches, batch * angles.length * this.patch * this.patch);
-    const result = await this.session.run({ patches: new ort.Tensor('float32', data, dims), angles: anglesTensor });
-    const out = result[this.outputName].data as Float32Array;
+    // wasm, or a model run as its odd part: one read-back of the batch's patches, one upload of its outputs.
+    const out = await this.evaluate(await readFloats(this.gpu, patches, dims.reduce((a, b) => a * b, 1)), batch, angles);
     this.gpu.device.queue.writeBuffer(target, targetOffset * 4, out.buffer, out.byteOffset, floats * 4);
   }
 
-  /** (f(x) − f(−x))/2 for a model that is not odd itself: the batch's patches go through the CPU, both signs in turn. */
-  private async oddPartRun(patches: GPUBuffer, dims: number[], angles: ort.Tensor, target: GPUBuffer, targetOffset: number, floats: number): Promise<void> {
-    const x = await readFloats(this.gpu, patches, dims.reduce((a, b) => a * b, 1));
-    const plus = await evaluateOnCpu(this.session, x, dims, angles);
-    const minus = await evaluateOnCpu(this.session, x.map((v) => -v), dims, angles);
-    const out = Float32Array.from({ length: floats }, (_, i) => 0.5 * (plus[i] - minus[i]));
-    this.gpu.device.queue.writeBuffer(target, targetOffset * 4, out.buffer, out.byteOffset, floats * 4);
+  /**
+   * The outputs (batch · outputs floats) of `batch` points whose patches are in CPU memory ([batch, nTilts, P, P]):
+   * the CPU path's call, and the wasm backend's. A model that is not odd runs as (f(x) − f(−x))/2, both signs in turn.
+   */
+  async evaluate(patches: Float32Array, batch: number, angles: Float32Array): Promise<Float32Array> {
+    const dims = [batch, angles.length, this.patch, this.patch];
+    const anglesTensor = new ort.Tensor('float32', angles, [angles.length]);
+    const plus = await evaluateOnCpu(this.session, patches, dims, anglesTensor);
+    if (!this.runOddPart) return plus;
+    const minus = await evaluateOnCpu(this.session, patches.map((v) => -v), dims, anglesTensor);
+    return plus.map((v, i) => 0.5 * (v - minus[i]));
   }
 
   async release(): Promise<void> {

@@ -26,8 +26,8 @@ import { halfRowsFor, InverseWavelet3d } from './wavelet3d.ts';
 import { withGpuScope } from '../../gpu/scope.ts';
 import { throwIfAborted, type TiltSeries, type Volume } from '../../types.ts';
 import { stackMeanStd } from '../preprocess.ts';
-import { requireGpu } from '../../context.ts';
 import type { ReconstructionRunner } from '../runner.ts';
+import { reconstructLocalnetCpu } from './cpu.ts';
 import { allocateVolume, DEFAULT_MEMORY_BUDGET, forEachSlab, placeSlabVolume, planSlabsForDevice, slabTilts, type RunOptions } from '../slabs.ts';
 import type { LocalnetFacts, LocalnetParams } from './base.ts';
 import { halfGridOrigin, halfLength, patchReach, type PatchGrid } from './grid.ts';
@@ -213,11 +213,11 @@ export async function reconstructLocalnet(gpu: GpuContext, ts: TiltSeries, param
 /** Opens the run's model (from the run's model library), reconstructs, and names the model's patch size, variant, backend and the stack's contrast. */
 export const LOCALNET_RUNNER: ReconstructionRunner<LocalnetParams, LocalnetFacts> = {
   async run(engine, ts, params, options) {
-    const gpu = requireGpu(engine, 'The local network');
+    const gpu = engine.path === 'gpu' ? engine.gpu : null;
     if (!options.models) throw new Error('the local network needs a model library (the worker or the CLI provides one)');
     const model = await LocalModel.open(gpu, await options.models.load(params.model), { wasmUrl: options.models.wasmUrl });
     try {
-      const volume = await reconstructLocalnet(gpu, ts, params, model, options);
+      const volume = engine.path === 'gpu' ? await reconstructLocalnet(engine.gpu, ts, params, model, options) : await reconstructLocalnetCpu(engine.pool, ts, params, model, options);
       const { polarity } = stackPolarity(ts);
       return { volume, facts: { patch: model.patch, outputs: model.outputs, backend: model.backend, odd: model.odd, polarity } };
     } finally {

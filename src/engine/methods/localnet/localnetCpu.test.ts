@@ -1,0 +1,56 @@
+// The local network on the CPU path (patches on the pool, the model on onnxruntime-web's wasm backend) against
+// the CPU evaluation of the same network and pipeline (reference/localnet.ts), with the tiny models of models/tiny.
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { relativeError } from '../../checks/kernelChecks.ts';
+import { cpuEngine } from '../../context.ts';
+import { nodePool } from '../../cpu/nodePool.ts';
+import { callerPool } from '../../cpu/pool.ts';
+import { reconstructLocalnetCpu as reference, type TinyLocalnetCard } from '../../reference/localnet.ts';
+import type { ModelLibrary } from '../../onnx/library.ts';
+import { Rng } from '../../sim/random.ts';
+import type { TiltSeries } from '../../types.ts';
+import { LocalModel } from './model.ts';
+import { reconstructLocalnetCpu } from './cpu.ts';
+import { LOCALNET_RUNNER } from './run.ts';
+
+const tiny = (variant: 'voxel' | 'wavelet') => ({
+  bytes: readFileSync(new URL(`../../../../models/tiny/tiny_${variant}.onnx`, import.meta.url)),
+  card: JSON.parse(readFileSync(new URL(`../../../../models/tiny/tiny_${variant}.json`, import.meta.url), 'utf8')) as TinyLocalnetCard,
+});
+
+function randomTiltSeries(nx: number, ny: number, nTilts: number, seed: number): TiltSeries {
+  const rng = new Rng(seed);
+  const data = Float32Array.from({ length: nx * ny * nTilts }, () => 3 + rng.normal());
+  const tiltAngles = Array.from({ length: nTilts }, () => rng.uniform(-60, 60));
+  return { nx, ny, nTilts, data, tiltAngles, pixelSize: 2 };
+}
+
+const params = { thickness: 6, binning: 1, invertAngles: true, subtractMean: false, model: 'tiny', batchSize: 37 };
+const threads = nodePool(2);
+afterAll(() => threads.close());
+
+describe('local network on the CPU path', () => {
+  for (const variant of ['voxel', 'wavelet'] as const) {
+    it.each([
+      ['the caller thread', callerPool()],
+      ['two worker threads', threads],
+    ])(`${variant} variant on %s: the reference pipeline, in batches`, async (_name, pool) => {
+      const { bytes, card } = tiny(variant);
+      const model = await LocalModel.open(null, bytes);
+      expect(model.backend).toBe('wasm');
+      const ts = randomTiltSeries(14, 7, 5, variant === 'voxel' ? 11 : 12);
+      const actual = await reconstructLocalnetCpu(pool, ts, params, model);
+      await model.release();
+      expect([actual.nx, actual.ny, actual.nz, actual.pixelSize]).toEqual([14, 7, 6, 2]);
+      expect(relativeError(actual.data, reference(card, ts, 6, true).data)).toBeLessThan(1e-4);
+    });
+  }
+
+  it('runs through the runner on the CPU path, named by its wasm backend', async () => {
+    const models: ModelLibrary = { load: async () => tiny('voxel').bytes };
+    const out = await LOCALNET_RUNNER.run(cpuEngine(callerPool()), randomTiltSeries(14, 7, 5, 13), params, { models });
+    expect(out.facts?.backend).toBe('wasm');
+    expect(out.volume.data.some((v) => v !== 0)).toBe(true);
+  });
+});
