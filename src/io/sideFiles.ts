@@ -59,10 +59,18 @@ export interface SideFiles {
   aln?: TextFile;
 }
 
+/** The side files that give tilt angles: .tlt, .rawtlt, .mdoc, and AreTomo's .aln (its TILT column). */
+const ANGLE_SOURCES = ['tlt', 'rawtlt', 'mdoc', 'aln'];
+
+/** Whether any of these file names gives tilt angles (the page asks for a typed tilt range when none does). */
+export function comesWithAngles(names: readonly string[]): boolean {
+  return names.some((name) => ANGLE_SOURCES.includes(extension(name)));
+}
+
 export function readSideFiles(files: TextFile[], dropped = files.map((f) => f.name)): SideFiles {
   const picked = Object.fromEntries(['tlt', 'rawtlt', 'mdoc', 'xf', 'xtilt', 'aln'].map((ext) => [ext, atMostOne(files, ext)]));
   if (picked.xf && picked.aln) throw new Error(`both an IMOD alignment (${picked.xf.name}) and an AreTomo one (${picked.aln.name}): drop one`);
-  if (!picked.tlt && !picked.rawtlt && !picked.mdoc && !picked.aln) {
+  if (!comesWithAngles(files.map((f) => f.name))) {
     throw new Error(`no tilt-angle file (.tlt, .rawtlt, .mdoc or AreTomo .aln) among ${dropped.join(', ') || 'the dropped files'}`);
   }
   return picked;

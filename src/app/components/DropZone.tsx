@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { useAppStore } from '../state/store.ts';
+import { loadDropped } from '../state/typedAngles.ts';
 
 function hasFiles(event: DragEvent): boolean {
   return Array.from(event.dataTransfer?.types ?? []).includes('Files');
@@ -8,7 +8,6 @@ function hasFiles(event: DragEvent): boolean {
 /** Full-window drop target: shows a hint while files are dragged over the page. */
 export function DropZone() {
   const [dragging, setDragging] = useState(false);
-  const loadFiles = useAppStore((s) => s.loadFiles);
 
   useEffect(() => {
     let depth = 0;
@@ -34,7 +33,7 @@ export function DropZone() {
       depth = 0;
       setDragging(false);
       const files = Array.from(event.dataTransfer?.files ?? []);
-      if (files.length) void loadFiles(files).catch(() => undefined);
+      if (files.length) void loadDropped(files).catch(() => undefined);
     };
     window.addEventListener('dragenter', onEnter);
     window.addEventListener('dragover', onOver);
@@ -46,7 +45,7 @@ export function DropZone() {
       window.removeEventListener('dragleave', onLeave);
       window.removeEventListener('drop', onDrop);
     };
-  }, [loadFiles]);
+  }, []);
 
   if (!dragging) return null;
   return (

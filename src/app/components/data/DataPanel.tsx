@@ -3,9 +3,10 @@ import { Section } from '../Section.tsx';
 import { DatasetSummaryView } from './DatasetSummaryView.tsx';
 import { LOAD_BINNINGS, type LoadBinningChoice } from './loadBinning.ts';
 import { TiltBrowser } from './TiltBrowser.tsx';
+import { TypedAnglesForm } from './TypedAnglesForm.tsx';
+import { loadDropped } from '../../state/typedAngles.ts';
 
 function FilePicker() {
-  const loadFiles = useAppStore((s) => s.loadFiles);
   const loadDemo = useAppStore((s) => s.loadDemo);
   const loading = useAppStore((s) => s.loading);
   return (
@@ -18,7 +19,7 @@ function FilePicker() {
         onChange={(e) => {
           const files = Array.from(e.target.files ?? []);
           e.target.value = '';
-          if (files.length) void loadFiles(files).catch(() => undefined);
+          if (files.length) void loadDropped(files).catch(() => undefined);
         }}
       />
       <button type="button" className="small" disabled={loading !== null} onClick={() => void loadDemo().catch(() => undefined)} data-testid="demo-button">
@@ -26,6 +27,7 @@ function FilePicker() {
       </button>
       <div className="hint">or drop a stack + .tlt/.rawtlt/.mdoc anywhere on the page</div>
       <LoadBinningField />
+      <TypedAnglesForm />
     </div>
   );
 }
