@@ -1,6 +1,6 @@
 /**
- * `wedgelab bench` (npm run bench): every method's own bench entry (methods/benches.ts: FBP and SIRT against
- * scikit-image's iradon timed in the same run, the coordinate network's step, the local network's patches and
+ * `wedgelab bench` (npm run bench): every method's own bench entry (methods/benches.ts: FBP and SIRT on WebGPU and
+ * on the CPU path, against scikit-image's iradon timed in the same run, the coordinate network's step, the local network's patches and
  * model against FBP), then the 3-D FFT, the 3-D view, the local network in the page, one batch of tiny series
  * against separate recon calls, and loading a real-size stack at bin 4 against a plain read (benchLoad.ts). Writes
  * bench/out/bench.json and a Markdown table (also printed).
@@ -14,6 +14,7 @@ import type { BenchContext } from '../engine/methods/benchKit.ts';
 import { BENCHES } from '../engine/methods/benches.ts';
 import { METHODS, type MethodName } from '../engine/methods/registry.ts';
 import { choiceFlag } from '../engine/methods/flags.ts';
+import { nodePool } from '../engine/cpu/nodePool.ts';
 import { batchTable, benchBatch } from './benchBatch.ts';
 import { benchLoad, loadTable } from './benchLoad.ts';
 import { benchLocalnetPage, type LocalnetPageRow } from './benchLocalnetPage.ts';
@@ -97,6 +98,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     models: cliModelLibrary,
     modelBackend: choiceFlag(values, 'model-backend', MODEL_BACKENDS) ?? 'auto',
     python: cachedPython(),
+    cpu: nodePool(),
   };
   const methods: Partial<Record<MethodName, object[]>> = {};
   const sections: string[] = [];

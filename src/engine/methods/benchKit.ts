@@ -3,7 +3,8 @@
  * throughput rows of the projector-bound reconstructions (FBP, SIRT) timed against a CPU FBP reference in the
  * same run. Engine-only; the CLI supplies what only Node can (the reference's process, the model files).
  */
-import { gpuEngine } from '../context.ts';
+import { cpuEngine, describeEngine, gpuEngine, type EngineContext } from '../context.ts';
+import type { CpuPool } from '../cpu/pool.ts';
 import type { GpuContext } from '../gpu/device.ts';
 import type { ModelLibrary } from '../onnx/library.ts';
 import { Rng } from '../sim/random.ts';
@@ -19,6 +20,8 @@ export interface BenchContext {
   log(line: string): void;
   /** Where model files come from. */
   models: ModelLibrary;
+  /** The CPU path's pool: FBP and SIRT run on it beside WebGPU, in the same run (docs/cpu.md). */
+  cpu: CpuPool;
   /** onnxruntime-web backend of model benches ('auto': WebGPU on a real GPU, wasm on a software adapter). */
   modelBackend: 'auto' | 'webgpu' | 'wasm';
   /**
@@ -52,9 +55,16 @@ export function randomTiltSeries(nx: number, ny: number, nTilts: number): TiltSe
 
 export interface ThroughputRow {
   method: string;
+  /** The engine's path, in words (WebGPU on …, CPU, N threads). */
+  path: string;
   size: string;
   nTilts: number;
   seconds: number;
+  /**
+   * CPU time of the whole process over the run (every thread; Node reports it process-wide): on a machine shared
+   * with other work, CPU time / cores is what the run takes there alone.
+   */
+  cpuSeconds: number;
   /** Million voxel-tilt updates per second: nx·ny·nz·nTilts per projector pass. */
   mUpdatesPerSecond: number;
   gpuBudgetMiB: number;
@@ -81,36 +91,47 @@ export async function throughputRows(gpu: GpuContext, context: BenchContext, ben
   const sizes: [number, number, number][] = context.quick ? [[128, 128, 64]] : THROUGHPUT_SIZES;
   const rows: ThroughputRow[] = [];
   const nTilts = 61;
+  const engines: EngineContext[] = [gpuEngine(gpu), cpuEngine(context.cpu)];
   for (const [nx, ny, nz] of sizes) {
-    const request = bench.request(nz);
-    await reconstruct(gpuEngine(gpu), randomTiltSeries(nx, 2, nTilts), request); // compile pipelines outside the timing
-    const ts = randomTiltSeries(nx, ny, nTilts);
-    const started = performance.now();
-    await reconstruct(gpuEngine(gpu), ts, request);
-    const seconds = (performance.now() - started) / 1000;
-    const fbpReference = fbpReferenceSeconds(context, nx, ny, nTilts, context.quick ? 4 : 8);
-    const referenceSeconds = fbpReference === null ? null : fbpReference * bench.passes;
-    rows.push({
-      method: bench.name,
-      size: `${nx}×${ny}×${nz}`,
-      nTilts,
-      seconds,
-      mUpdatesPerSecond: (nx * ny * nz * nTilts * bench.passes) / seconds / 1e6,
-      gpuBudgetMiB: DEFAULT_MEMORY_BUDGET / 2 ** 20,
-      referenceSeconds,
-      referenceName: bench.passes === 1 ? 'skimage iradon' : `skimage iradon × ${bench.passes} passes`,
-      speedup: referenceSeconds === null ? null : referenceSeconds / seconds,
-    });
-    context.log(`${bench.name} ${nx}×${ny}×${nz}: ${seconds.toFixed(2)} s`);
+    for (const engine of engines) rows.push(await throughputRow(engine, context, bench, [nx, ny, nz], nTilts));
   }
   return rows;
 }
 
+/** One bench case at one size on one path; the smallest run first, outside the timing (pipelines, threads, JIT). */
+async function throughputRow(engine: EngineContext, context: BenchContext, bench: ThroughputCase, [nx, ny, nz]: [number, number, number], nTilts: number): Promise<ThroughputRow> {
+  const request = bench.request(nz);
+  await reconstruct(engine, randomTiltSeries(nx, 2, nTilts), request);
+  const ts = randomTiltSeries(nx, ny, nTilts);
+  const started = performance.now();
+  const cpuStarted = process.cpuUsage();
+  await reconstruct(engine, ts, request);
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const fbpReference = fbpReferenceSeconds(context, nx, ny, nTilts, context.quick ? 4 : 8);
+  const referenceSeconds = fbpReference === null ? null : fbpReference * bench.passes;
+  context.log(`${bench.name} ${nx}×${ny}×${nz} on ${describeEngine(engine)}: ${seconds.toFixed(2)} s (${cpuSeconds.toFixed(1)} CPU-s)`);
+  return {
+    method: bench.name,
+    path: describeEngine(engine),
+    size: `${nx}×${ny}×${nz}`,
+    nTilts,
+    seconds,
+    cpuSeconds,
+    mUpdatesPerSecond: (nx * ny * nz * nTilts * bench.passes) / seconds / 1e6,
+    gpuBudgetMiB: DEFAULT_MEMORY_BUDGET / 2 ** 20,
+    referenceSeconds,
+    referenceName: bench.passes === 1 ? 'skimage iradon' : `skimage iradon × ${bench.passes} passes`,
+    speedup: referenceSeconds === null ? null : referenceSeconds / seconds,
+  };
+}
+
 export function throughputTable(rows: ThroughputRow[]): string {
-  const head = '| method | size (nx×ny×nz) | tilts | time (s) | M updates/s | GPU slab budget (MiB) | reference | reference time (s) | speed-up |\n|---|---|---|---|---|---|---|---|---|';
+  const head = '| method | path | size (nx×ny×nz) | tilts | time (s) | CPU time (s) | M updates/s | GPU slab budget (MiB) | reference | reference time (s) | speed-up |\n|---|---|---|---|---|---|---|---|---|---|---|';
   const fmt = (v: number | null, d = 2) => (v === null ? 'n/a' : v.toFixed(d));
   const body = rows.map(
-    (r) => `| ${r.method} | ${r.size} | ${r.nTilts} | ${fmt(r.seconds)} | ${fmt(r.mUpdatesPerSecond, 0)} | ${r.gpuBudgetMiB} | ${r.referenceName} | ${fmt(r.referenceSeconds)} | ${fmt(r.speedup, 1)}× |`,
+    (r) => `| ${r.method} | ${r.path} | ${r.size} | ${r.nTilts} | ${fmt(r.seconds)} | ${fmt(r.cpuSeconds, 1)} | ${fmt(r.mUpdatesPerSecond, 0)} | ${r.gpuBudgetMiB} | ${r.referenceName} | ${fmt(r.referenceSeconds)} | ${fmt(r.speedup, 1)}× |`,
   );
   return [head, ...body].join('\n');
 }
