@@ -10,6 +10,9 @@ test('a lost WebGPU device fails the run in flight clearly; data and results sta
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.goto('/');
   await expect(page.getByTestId('dataset-summary')).toBeVisible({ timeout: 150_000 });
+  // On a software adapter the engine's own choice is the CPU path (docs/cpu.md): this is about the GPU's loss.
+  await page.getByTestId('engine-select').selectOption('gpu');
+  await expect(page.getByTestId('engine-path')).toContainText('WebGPU');
   const small = { binning: 4, thickness: 8 };
   const fbpId = await page.evaluate((p) => window.wedgelab.run({ method: 'fbp', params: p }), small);
 
