@@ -14,3 +14,8 @@ export function upsertResult(results: ResultSummary[], summary: ResultSummary): 
   const index = results.findIndex((r) => r.id === summary.id);
   return index < 0 ? [...results, summary] : results.map((r, i) => (i === index ? summary : r));
 }
+
+/** The result a data set opens on: its newest (the list is in the order made), or none yet. */
+export function latestResultOf(results: readonly Pick<ResultSummary, 'id' | 'datasetId'>[], datasetId: string): string | null {
+  return results.findLast((r) => r.datasetId === datasetId)?.id ?? null;
+}

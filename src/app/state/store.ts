@@ -19,7 +19,7 @@ import { fittedRowsText } from '../../../workers/partialResult.ts';
 import type { MethodKind } from '../../engine/methods/definition.ts';
 import { isMethodName, methodDefinition, methodsOfKind, type MethodNameOf } from '../../engine/methods/registry.ts';
 import { buildRequest, defaultForm, methodTitle, type MethodForm, type MethodOptions, type ReconstructionName } from './methodForm.ts';
-import { upsertResult } from './results.ts';
+import { latestResultOf, upsertResult } from './results.ts';
 
 export type GpuState =
   | { status: 'pending' }
@@ -163,7 +163,8 @@ export const useAppStore = create<AppStore>()((set, get) => {
       thicknessDefaults: { ...state.thicknessDefaults, [dataset.id]: thickness },
       form: { ...state.form, common: { ...state.form.common, thickness, subtractMean: defaultSubtractMean(dataset) } },
       results: groundTruth ? [...state.results.filter((r) => r.id !== groundTruth.id), groundTruth] : state.results,
-      selectedResultId: groundTruth ? groundTruth.id : state.selectedResultId,
+      // The views follow the data set: its ground truth, else its newest result (one dropped again has some).
+      selectedResultId: groundTruth ? groundTruth.id : latestResultOf(state.results, dataset.id),
     }));
   }
 
@@ -416,7 +417,10 @@ export const useAppStore = create<AppStore>()((set, get) => {
       if (!state.datasets.some((d) => d.id === id)) return;
       const thickness = state.thicknessDefaults[id] ?? state.form.common.thickness;
       const subtractMean = defaultSubtractMean(state.datasets.find((d) => d.id === id));
-      set({ selectedDatasetId: id, form: { ...state.form, common: { ...state.form.common, thickness, subtractMean } } });
+      // Keep the selected result when it is of this data set; else the views open on the data set's newest.
+      const current = state.results.find((r) => r.id === state.selectedResultId);
+      const selectedResultId = current?.datasetId === id ? current.id : latestResultOf(state.results, id);
+      set({ selectedDatasetId: id, selectedResultId, form: { ...state.form, common: { ...state.form.common, thickness, subtractMean } } });
     },
 
     setChoice(kind, method) {
@@ -489,6 +493,9 @@ export const useAppStore = create<AppStore>()((set, get) => {
     },
 
     selectResult(id) {
+      // A result of another data set brings its data set along, so the header and the views agree.
+      const datasetId = get().results.find((r) => r.id === id)?.datasetId;
+      if (datasetId && datasetId !== get().selectedDatasetId) get().selectDataset(datasetId);
       set({ selectedResultId: id });
     },
 

@@ -57,6 +57,11 @@ export function View3dToolbar({ shown, datasetName }: { shown: ResultSummary[]; 
 
   return (
     <div className="viewer-toolbar view3d-toolbar">
+      {shown.length > 0 && (
+        <span className="view-dataset" data-testid="view-dataset" title="The tilt series these results are of">
+          {datasetName}
+        </span>
+      )}
       <label className="field inline">
         <span className="field-label">Render</span>
         <select value={mode} data-testid="render-mode" onChange={(e) => actions.setMode(e.target.value as RenderMode)}>

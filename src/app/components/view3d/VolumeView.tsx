@@ -22,7 +22,9 @@ function WindowedTf({ target }: { target: ResultSummary }) {
 /** The 3-D view: the selected result and any others chosen for side by side, with their controls. */
 export function VolumeView() {
   const selected = useAppStore(selectResult);
-  const results = useAppStore((s) => s.results);
+  // Side by side only with results of the same tilt series (two series' results could share a name).
+  const allResults = useAppStore((s) => s.results);
+  const results = useMemo(() => allResults.filter((r) => r.datasetId === selected?.datasetId), [allResults, selected?.datasetId]);
   const datasetName = useAppStore((s) => (selected ? (s.datasets.find((d) => d.id === selected.datasetId)?.name ?? 'result') : 'result'));
   const compareIds = useView3dStore((s) => s.compareIds);
   const focusedId = useView3dStore((s) => s.focusedId);

@@ -107,6 +107,11 @@ export function ViewerToolbar({ result, renderer, labels, datasetName, lo, hi }:
 
   return (
     <div className="viewer-toolbar">
+      {result && (
+        <span className="view-dataset" data-testid="view-dataset" title="The tilt series this result is of">
+          {datasetName}
+        </span>
+      )}
       <ContrastControls lo={lo} hi={hi} disabled={!result} />
       <span className="spacer" />
       <button type="button" className="small" disabled={!result} onClick={() => renderer.resetViews()} data-testid="reset-view">
