@@ -59,3 +59,19 @@ test('the views follow the data set selected, and name it', async () => {
   await expect(page.getByTestId('view-dataset')).toContainText('Simulated demo');
   expect(pageErrors).toEqual([]);
 });
+
+test('a cross-validation plot says what made it once the Method panel has changed', async () => {
+  await page.getByTestId('method-select').selectOption('fbp');
+  await setParams(page, { 'binning-input': '4', 'thickness-input': '8' });
+  await page.getByTestId('view-mode-compare').click();
+  await page.getByTestId('compare-tab-cv').click();
+  await page.getByTestId('cv-heldout').fill('0');
+  await page.getByTestId('cv-button').click();
+  await expect(page.getByTestId('cv-row')).toHaveCount(1, { timeout: 120_000 });
+  await expect(page.getByTestId('cv-shown')).toHaveCount(0);
+  await page.getByTestId('method-select').selectOption('sirt');
+  await expect(page.getByTestId('cv-shown')).toHaveText(/^Shown: FBP .*\. A new run would use: SIRT .*\.$/);
+  await page.getByTestId('method-select').selectOption('fbp');
+  await expect(page.getByTestId('cv-shown')).toHaveCount(0);
+  expect(pageErrors).toEqual([]);
+});

@@ -9,7 +9,7 @@ import { formatAngle, formatNumber, samplePercentiles } from '../util/format.ts'
 import { drawGrey } from '../util/canvas.ts';
 import { standardise } from './colormap.ts';
 import { crossValidationCsv } from './csv.ts';
-import { EvalProgress } from './EvalProgress.tsx';
+import { EvalProgress, EvalShown } from './EvalProgress.tsx';
 import { composePng } from './exportImage.ts';
 import { crossValidationPlotSpec } from './figures.ts';
 import { useFormDescription } from './OddEvenView.tsx';
@@ -167,6 +167,7 @@ export function CrossValidationView() {
       </div>
       <div className="muted">{description}</div>
       <EvalProgress job={job} onCancel={cancel} name="cv" />
+      <EvalShown job={job} current={description} name="cv" />
       {summary && plotSpec && view && (
         <>
           <div className="figure-row">

@@ -30,3 +30,16 @@ export function EvalProgress<T>({ job, onCancel, name }: { job: EvalJob<T>; onCa
     </div>
   );
 }
+
+/**
+ * What the figure below shows, when that is no longer what a run would use (the Method panel changed since):
+ * both, so a plot is never read as the current settings'.
+ */
+export function EvalShown<T>({ job, current, name }: { job: EvalJob<T>; current: string; name: string }) {
+  if (!job.result || job.resultLabel === current) return null;
+  return (
+    <div className="hint warn" data-testid={`${name}-shown`}>
+      Shown: {job.resultLabel}. A new run would use: {current}.
+    </div>
+  );
+}

@@ -3,7 +3,7 @@ import { useCompareStore } from '../state/compareStore.ts';
 import { useAppStore } from '../state/store.ts';
 import { exportFileName } from '../util/download.ts';
 import { oddEvenCsv } from './csv.ts';
-import { EvalProgress } from './EvalProgress.tsx';
+import { EvalProgress, EvalShown } from './EvalProgress.tsx';
 import { formDescription } from '../state/methodForm.ts';
 import { oddEvenPlotSpec } from './figures.ts';
 import { SvgFigure } from './SvgFigure.tsx';
@@ -36,6 +36,7 @@ export function OddEvenView() {
         </span>
       </div>
       <EvalProgress job={job} onCancel={cancel} name="oddeven" />
+      <EvalShown job={job} current={description} name="oddeven" />
       {summary && spec && (
         <div className="figure-row">
           <SvgFigure spec={spec} testId="oddeven-plot" name="oddeven" fileStem={exportFileName(datasetName ?? 'dataset', 'oddeven_fsc', 'x').replace(/\.x$/, '')} csv={() => oddEvenCsv(summary)} />

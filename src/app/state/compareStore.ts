@@ -41,6 +41,8 @@ export interface EvalJob<T> {
   progress: Progress | null;
   cancelling: boolean;
   result: T | null;
+  /** What made `result` (a later run's `label` may differ while it runs, or after it failed). */
+  resultLabel: string;
   /** "cancelled" or an error message of the last attempt. */
   note: { kind: 'cancelled' | 'failed'; text: string } | null;
 }
@@ -107,7 +109,7 @@ export interface CompareActions {
 
 export type CompareStore = CompareState & CompareActions;
 
-const idleJob = <T>(): EvalJob<T> => ({ jobId: null, label: '', progress: null, cancelling: false, result: null, note: null });
+const idleJob = <T>(): EvalJob<T> => ({ jobId: null, label: '', progress: null, cancelling: false, result: null, resultLabel: '', note: null });
 let jobCounter = 0;
 
 type EvalKey = 'oddEven' | 'cv' | 'trust';
@@ -138,7 +140,7 @@ export const useCompareStore = create<CompareStore>()((set, get) => {
     });
     try {
       const result = await start(jobId, what.datasetId, onProgress);
-      set({ [key]: { ...get()[key], jobId: null, progress: null, cancelling: false, result, note: null } });
+      set({ [key]: { ...get()[key], jobId: null, progress: null, cancelling: false, result, resultLabel: what.label, note: null } });
     } catch (error) {
       const cancelled = isCancellation(error);
       set({
