@@ -65,13 +65,38 @@ test('a cross-validation plot says what made it once the Method panel has change
   await setParams(page, { 'binning-input': '4', 'thickness-input': '8' });
   await page.getByTestId('view-mode-compare').click();
   await page.getByTestId('compare-tab-cv').click();
-  await page.getByTestId('cv-heldout').fill('0');
+  await page.getByTestId('cv-heldout').fill('±15');
   await page.getByTestId('cv-button').click();
-  await expect(page.getByTestId('cv-row')).toHaveCount(1, { timeout: 120_000 });
+  await expect(page.getByTestId('cv-row')).toHaveCount(2, { timeout: 120_000 });
   await expect(page.getByTestId('cv-shown')).toHaveCount(0);
   await page.getByTestId('method-select').selectOption('sirt');
   await expect(page.getByTestId('cv-shown')).toHaveText(/^Shown: FBP .*\. A new run would use: SIRT .*\.$/);
   await page.getByTestId('method-select').selectOption('fbp');
   await expect(page.getByTestId('cv-shown')).toHaveCount(0);
+  expect(pageErrors).toEqual([]);
+});
+
+test('at 1024 px the compare tabs stay on one line, and a plot\'s legend keeps off its curves', async () => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const boxes = await page.locator('.compare-tabs .tab').evaluateAll((tabs) => tabs.map((t) => t.getBoundingClientRect()).map((r) => [r.top, r.height]));
+  expect(boxes.length).toBeGreaterThanOrEqual(6);
+  for (const [top, height] of boxes) {
+    expect(top).toBeCloseTo(boxes[0][0], 0);
+    expect(height).toBeLessThan(30); // one line of text
+  }
+  // The cross-validation plot of the test before: no point of its curves under the legend's box.
+  const covered = await page.getByTestId('cv-plot').locator('svg').evaluate((svg) => {
+    const legend = [...svg.querySelectorAll('rect')].at(-1)!.getBBox();
+    let inside = 0;
+    for (const path of svg.querySelectorAll('path')) {
+      const length = path.getTotalLength();
+      for (let i = 0; i <= 50; i++) {
+        const p = path.getPointAtLength((length * i) / 50);
+        if (p.x >= legend.x && p.x <= legend.x + legend.width && p.y >= legend.y && p.y <= legend.y + legend.height) inside++;
+      }
+    }
+    return inside;
+  });
+  expect(covered).toBe(0);
   expect(pageErrors).toEqual([]);
 });

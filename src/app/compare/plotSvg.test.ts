@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FscReport } from '../../../workers/api.ts';
 import { crossValidationPlotSpec, fscPlotSpec, fscSeries } from './figures.ts';
-import { buildPlotSvg, escapeXml, pathData } from './plotSvg.ts';
+import { buildPlotSvg, escapeXml, legendCorner, pathData } from './plotSvg.ts';
 
 describe('SVG plots', () => {
   it('breaks lines at non-finite points', () => {
@@ -76,5 +76,22 @@ describe('SVG plots', () => {
     expect(spec.series[0].x).toEqual([-15, 15]);
     expect(spec.series[0].y).toEqual([0.2, 0.4]);
     expect(spec.series[1].y).toEqual([0.9, 0.8]);
+  });
+});
+
+describe('legend placement', () => {
+  const identity = (v: number) => v;
+  const place = { left: 0, right: 80, top: 0, bottom: 80 };
+  it('goes to the corner the curves cross least, top right on a tie', () => {
+    // A curve along the top edge: the legend goes to the bottom right.
+    const top = { name: 'top', x: [0, 100], y: [5, 5], color: '#fff' };
+    expect(legendCorner([top], identity, identity, place, 20, 10)).toEqual([80, 80]);
+    // A curve down the right edge: both left corners are clear, and the top one comes first.
+    const right = { name: 'right', x: [95, 95], y: [0, 100], color: '#fff' };
+    expect(legendCorner([right], identity, identity, place, 20, 10)).toEqual([0, 0]);
+    expect(legendCorner([], identity, identity, place, 20, 10)).toEqual([80, 0]);
+    // Curves along the top and the bottom: the middle of the right side.
+    const bottom = { name: 'bottom', x: [0, 100], y: [85, 85], color: '#fff' };
+    expect(legendCorner([top, bottom], identity, identity, place, 20, 10)).toEqual([80, 40]);
   });
 });

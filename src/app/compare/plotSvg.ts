@@ -93,6 +93,46 @@ export function pathData(xs: number[], ys: number[], sx: (x: number) => number, 
   return parts.join('');
 }
 
+/**
+ * The legend's top-left corner: of the plot's four corners and the middles of its sides, the place whose box the
+ * curves cross least (counted at their points and at 8 steps along each segment, in screen pixels); the corners
+ * first, top right first, on a tie.
+ */
+export function legendCorner(
+  series: readonly PlotSeries[],
+  sx: (x: number) => number,
+  sy: (y: number) => number,
+  place: { left: number; right: number; top: number; bottom: number },
+  width: number,
+  height: number,
+): [number, number] {
+  const middle = (place.top + place.bottom) / 2;
+  const corners: [number, number][] = [
+    [place.right, place.top],
+    [place.left, place.top],
+    [place.right, place.bottom],
+    [place.left, place.bottom],
+    [place.right, middle],
+    [place.left, middle],
+  ];
+  const hits = corners.map(() => 0);
+  for (const s of series) {
+    for (let i = 0; i < Math.min(s.x.length, s.y.length); i++) {
+      const steps = i + 1 < s.x.length ? 8 : 1;
+      for (let j = 0; j < steps; j++) {
+        const f = j / steps;
+        const x = sx(s.x[i] + (i + 1 < s.x.length ? f * (s.x[i + 1] - s.x[i]) : 0));
+        const y = sy(s.y[i] + (i + 1 < s.y.length ? f * (s.y[i + 1] - s.y[i]) : 0));
+        if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+        corners.forEach(([cx, cy], c) => {
+          if (x >= cx && x <= cx + width && y >= cy && y <= cy + height) hits[c]++;
+        });
+      }
+    }
+  }
+  return corners[hits.indexOf(Math.min(...hits))];
+}
+
 export function buildPlotSvg(spec: PlotSpec): string {
   const { width: W, height: H } = spec;
   const pw = W - MARGIN.left - MARGIN.right;
@@ -162,9 +202,9 @@ export function buildPlotSvg(spec: PlotSpec): string {
   if (spec.legend !== false && spec.series.length > 0) {
     const rowH = 13;
     const boxW = Math.min(pw - 8, 8 + 22 + 6.2 * Math.max(...spec.series.map((s) => s.name.length)));
-    const bx = MARGIN.left + pw - boxW - 4;
-    const by = MARGIN.top + 4;
-    out.push(`<rect x="${fmt(bx)}" y="${by}" width="${fmt(boxW)}" height="${spec.series.length * rowH + 6}" fill="${t.background}" fill-opacity="0.85" stroke="${t.grid}"/>`);
+    const boxH = spec.series.length * rowH + 6;
+    const [bx, by] = legendCorner(spec.series, sx, sy, { left: MARGIN.left + 4, right: MARGIN.left + pw - boxW - 4, top: MARGIN.top + 4, bottom: MARGIN.top + ph - boxH - 4 }, boxW, boxH);
+    out.push(`<rect x="${fmt(bx)}" y="${fmt(by)}" width="${fmt(boxW)}" height="${boxH}" fill="${t.background}" fill-opacity="0.85" stroke="${t.grid}"/>`);
     spec.series.forEach((s, i) => {
       const y = by + 3 + rowH * i + rowH / 2;
       const dash = s.dash ? ` stroke-dasharray="${s.dash}"` : '';
