@@ -1,0 +1,66 @@
+// The U-Net refinements end to end, as a user runs them: a simulated cell (a family the shipped models were
+// trained on, a seed they never saw) → FBP → `wedgelab refine --method isonet` with the shipped model, scored
+// against the ground truth (PSNR/SSIM after the affine fit, docs/conventions.md#psnr-and-ssim). The output must
+// be a finite tomogram of the input's size, labelled after both methods, and raise PSNR and SSIM over its FBP
+// input (measured 27.20 → 28.68 dB, SSIM 0.450 → 0.545: docs/refine.md). The shipped CryoGEN model runs on the
+// same FBP in-process (one CLI run is minutes on a busy software machine) and is checked for a finite result of
+// the right size only: it does not beat FBP reliably yet (docs/refine.md says so).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { psnr, ssim3d } from '../engine/metrics/quality.ts';
+import { CRYOGEN } from '../engine/methods/unetrefine/base.ts';
+import { RefineModel } from '../engine/methods/unetrefine/model.ts';
+import { refineWithModel } from '../engine/methods/unetrefine/run.ts';
+import type { Volume } from '../engine/types.ts';
+import { readMrc } from '../io/mrc.ts';
+import { cliModelLibrary } from './models.ts';
+import { wedgelab } from './testKit.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'wedgelab-unet-refine-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function ok(args: string[]): Promise<string> {
+  const run = await wedgelab(args);
+  expect(run.code, run.stderr).toBe(0);
+  return run.stderr;
+}
+
+function readVolume(path: string): Volume {
+  const { header, data, pixelSize } = readMrc(new Uint8Array(readFileSync(path)));
+  return { nx: header.nx, ny: header.ny, nz: header.nz, data, pixelSize: pixelSize[0] };
+}
+
+describe('U-Net refinement with the shipped models', () => {
+  beforeAll(async () => {
+    await ok(['simulate', '--phantom', 'cell', '--size', '64,64,32', '--angles', '-60,60,3', '--snr-db', '0', '--seed', '77', '--out-dir', dir, '--force']);
+    await ok(['recon', '--tilts', join(dir, 'tilt_series.mrc'), '--angles', join(dir, 'tilt_series.tlt'), '--method', 'fbp', '--filter', 'cosine', '--thickness', '32', '--quiet', '--out', join(dir, 'fbp.mrc')]);
+  }, 900_000);
+
+  it('wedgelab refine --method isonet: finite, the input size, named after both, better than its FBP input', async () => {
+    const out = join(dir, 'isonet.mrc');
+    const said = await ok(['refine', '--in', join(dir, 'fbp.mrc'), '--method', 'isonet', '--quiet', '--out', out]);
+    expect(said).toMatch(/IsoNet-style \(isonet-sim, 48³ cubes, overlap 12, wasm\) ← FBP \(cosine/);
+    const refined = readVolume(out);
+    expect([refined.nx, refined.ny, refined.nz]).toEqual([64, 64, 32]);
+    expect(refined.data.every(Number.isFinite)).toBe(true);
+    const truth = readVolume(join(dir, 'ground_truth.mrc'));
+    const fbp = readVolume(join(dir, 'fbp.mrc'));
+    expect(psnr(refined, truth)).toBeGreaterThan(psnr(fbp, truth) + 0.3);
+    expect(ssim3d(refined, truth)).toBeGreaterThan(ssim3d(fbp, truth) + 0.02);
+  }, 900_000);
+
+  it('cryogen-sim on the same FBP: finite, the input size', async () => {
+    const fbp = readVolume(join(dir, 'fbp.mrc'));
+    const model = await RefineModel.open(null, await cliModelLibrary.load('cryogen-sim'), { backend: 'wasm' });
+    try {
+      const refined = await refineWithModel(model, fbp, CRYOGEN.defaults(fbp), 'CryoGEN');
+      expect([refined.nx, refined.ny, refined.nz]).toEqual([64, 64, 32]);
+      expect(refined.data.every(Number.isFinite)).toBe(true);
+      expect(Number.isFinite(psnr(refined, readVolume(join(dir, 'ground_truth.mrc'))))).toBe(true);
+    } finally {
+      await model.release();
+    }
+  }, 900_000);
+});
