@@ -7,10 +7,10 @@ import { gpuEngine } from '../../context.ts';
 import type { MethodBench } from '../benchKit.ts';
 import { randomTiltSeries } from '../benchKit.ts';
 import { reconstruct } from '../runners.ts';
-import { DEFAULT_REFINE_MODEL, type UnetObjective } from './models.ts';
+import { DEFAULT_REFINE_MODEL } from './models.ts';
 import { refineWithModel, type RefineTiming } from './run.ts';
 import { RefineModel } from './model.ts';
-import { CRYOGEN } from './base.ts';
+import { CRYOGEN, ISONET } from './base.ts';
 
 export interface UnetRefineBenchRow {
   size: string;
@@ -36,12 +36,12 @@ function table(rows: UnetRefineBenchRow[]): string {
   ].join('\n');
 }
 
-export function unetRefineBench(objective: UnetObjective): MethodBench<UnetRefineBenchRow> {
+export function unetRefineBench(definition: typeof CRYOGEN | typeof ISONET): MethodBench<UnetRefineBenchRow> {
   return {
-    title: `${objective === 'cryogen' ? 'CryoGEN' : 'IsoNet-style'} U-Net refinement (shipped model), against FBP in the same run`,
+    title: `${definition.title} U-Net refinement (shipped model), against FBP in the same run`,
     async run(gpu, context) {
       const sizes: [number, number, number][] = context.quick ? [[64, 64, 32]] : [[128, 128, 64], [256, 256, 128]];
-      const name = DEFAULT_REFINE_MODEL[objective];
+      const name = DEFAULT_REFINE_MODEL[definition.name];
       const model = await RefineModel.open(gpu, await context.models.load(name), { backend: context.modelBackend, wasmUrl: context.models.wasmUrl });
       const rows: UnetRefineBenchRow[] = [];
       try {
@@ -52,7 +52,7 @@ export function unetRefineBench(objective: UnetObjective): MethodBench<UnetRefin
           const fbpSeconds = (performance.now() - started) / 1000;
           const timing: RefineTiming = { cut: 0, model: 0, blend: 0 };
           started = performance.now();
-          await refineWithModel(model, volume, CRYOGEN.defaults(volume, { model: name }), objective, {}, timing);
+          await refineWithModel(model, volume, definition.defaults(volume), definition.title, {}, timing);
           const seconds = (performance.now() - started) / 1000;
           rows.push({ size: `${nx}×${ny}×${nz}`, model: name, backend: model.backend, seconds, mVoxelsPerSecond: (nx * ny * nz) / seconds / 1e6, timing, fbpSeconds, ratioToFbp: seconds / fbpSeconds });
           context.log(`${name} ${nx}×${ny}×${nz}: ${seconds.toFixed(2)} s (FBP ${fbpSeconds.toFixed(2)} s)`);
@@ -66,5 +66,5 @@ export function unetRefineBench(objective: UnetObjective): MethodBench<UnetRefin
   };
 }
 
-export const CRYOGEN_BENCH = unetRefineBench('cryogen');
-export const ISONET_BENCH = unetRefineBench('isonet');
+export const CRYOGEN_BENCH = unetRefineBench(CRYOGEN);
+export const ISONET_BENCH = unetRefineBench(ISONET);
