@@ -5,7 +5,10 @@
  * not narrow it, as a threshold at a share of the peak would), and a margin is added for what the missing wedge
  * smears beyond.
  */
-import { fbpCpu } from './reference/filter.ts';
+import { backProjectRow } from './cpu/projector.ts';
+import { filterRowsInPlace } from './cpu/rowFilter.ts';
+import { fbpWeight, tiltTrig } from './geometry.ts';
+import { filterResponse, paddedLength } from './filters.ts';
 import { binTiltSeries, subtractTiltMeans } from './methods/preprocess.ts';
 import type { TiltSeries } from './types.ts';
 
@@ -62,10 +65,21 @@ function depthProfile(volume: { nx: number; ny: number; nz: number; data: Float3
   });
 }
 
+/** FBP (cosine filter) of every row of a small series, as thick as it is wide, on the calling thread. */
+function coarseFbp(ts: TiltSeries, invertAngles: boolean): { nx: number; ny: number; nz: number; data: Float32Array } {
+  const { nx, ny, nTilts } = ts;
+  const tilts = ts.data.slice();
+  filterRowsInPlace(tilts, nx, filterResponse({ name: 'cosine' }, paddedLength(nx)), 0, nTilts * ny);
+  const geometry = { nx, nz: nx, nTilts, trig: tiltTrig(ts.tiltAngles, invertAngles) };
+  const data = new Float32Array(nx * ny * nx);
+  for (let y = 0; y < ny; y++) backProjectRow(geometry, tilts, ny, y, data, ny, y, fbpWeight(nTilts));
+  return { nx, ny, nz: nx, data };
+}
+
 export function suggestThickness(ts: TiltSeries, invertAngles = false): ThicknessSuggestion {
   const binning = Math.max(1, Math.ceil(ts.nx / COARSE_WIDTH));
   const coarse = subtractTiltMeans(sampleRows(binTiltSeries(ts, binning)));
-  const profile = depthProfile(fbpCpu(coarse, { name: 'cosine' }, coarse.nx, invertAngles));
+  const profile = depthProfile(coarseFbp(coarse, invertAngles));
   const empty = [...profile].sort((a, b) => a - b)[Math.floor(profile.length / 4)];
   const excess = profile.map((v) => Math.max(0, v - empty));
   const total = excess.reduce((a, b) => a + b, 0);

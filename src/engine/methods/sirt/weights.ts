@@ -13,12 +13,15 @@
  * striped the edges worse, as the edge voxels then see only the low tilts.) Rays that miss the tomogram get R = 0
  * and are not counted in the residual.
  */
-import { forwardProjectCpu } from '../../reference/projector.ts';
+import { forwardProjectRow } from '../../cpu/projector.ts';
+import { tiltTrig } from '../../geometry.ts';
 
 /** R per detector pixel of `rows` rows of every tilt; 0 for a ray that misses the tomogram. */
 export function sirtRowWeights(tiltAngles: readonly number[], nDet: number, rows: number, nz: number, textbookWeights: boolean): Float32Array {
   // Ray lengths do not depend on the row: one row of ones, projected, gives A·1 for every tilt.
-  const lengths = forwardProjectCpu({ nx: nDet, ny: 1, nz, data: new Float32Array(nDet * nz).fill(1), pixelSize: 1 }, tiltAngles).data;
+  const lengths = new Float32Array(tiltAngles.length * nDet);
+  const geometry = { nx: nDet, nz, nTilts: tiltAngles.length, trig: tiltTrig(tiltAngles) };
+  forwardProjectRow(geometry, new Float32Array(nDet * nz).fill(1), 1, 0, lengths, 1, 0);
   const weights = new Float32Array(tiltAngles.length * rows * nDet);
   tiltAngles.forEach((deg, k) => {
     const slabLength = nz / Math.abs(Math.cos((deg * Math.PI) / 180));
