@@ -43,7 +43,7 @@ export interface ForwardProjectTask {
 
 /** One SIRT iteration on rows (sirt.ts). */
 export interface SirtTask extends SirtRows {
-  kernel: 'sirt';
+  kernel: 'sirtIteration';
   y0: number;
   rows: number;
 }
@@ -69,7 +69,7 @@ export function runTask(task: CpuTask, r0: number, r1: number): void {
     case 'forwardProject':
       for (let y = from; y < to; y++) forwardProjectRow(task.g, task.volume, task.ny, y, task.tilts, task.ny, y);
       return;
-    case 'sirt':
+    case 'sirtIteration':
       return sirtIterationRows(task, from, to);
     case 'patches':
       return extractPatchRows(task, from, to);

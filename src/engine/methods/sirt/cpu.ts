@@ -36,7 +36,7 @@ export async function reconstructSirtCpu(pool: CpuPool, tiltSeries: TiltSeries, 
     for (const slab of slabs) {
       throwIfAborted(options.signal);
       const { relaxation, positivity } = params;
-      await pool.run({ kernel: 'sirt', y0: slab.y0, rows: slab.ny, g, b, x, ny, rowWeights: sharedRowWeights, columnWeights, relaxation, positivity, step: it < K, residuals: rowResiduals });
+      await pool.run({ kernel: 'sirtIteration', y0: slab.y0, rows: slab.ny, g, b, x, ny, rowWeights: sharedRowWeights, columnWeights, relaxation, positivity, step: it < K, residuals: rowResiduals });
     }
     if (it > 0) residuals.push(Math.sqrt(rowResiduals.reduce((sum, r) => sum + r, 0) / (norm || 1)));
     options.onProgress?.({ fraction: it / K, message: `SIRT: iteration ${it}/${K}`, residuals: [...residuals] });
