@@ -113,7 +113,8 @@ describe.skipIf(whyNot !== null)('wedgelab batch on a real SLURM', () => {
     for (const made of await Promise.all([simulate('a', '24,8,8', '-60,60,10'), simulate('b', '24,8,8', '-60,60,10'), simulate('slow', '96,96,32', '-60,60,3')])) {
       expect(made.code, made.stderr).toBe(0);
     }
-    const args = ['batch', '--list', series, '--methods', 'sirt', '--iterations', '20', '--thickness', '16', '--scores', 'none', '--out-dir', out];
+    // On WebGPU (SwiftShader here): the CPU path would finish the slow series before it could be killed.
+    const args = ['batch', '--list', series, '--methods', 'sirt', '--iterations', '20', '--thickness', '16', '--scores', 'none', '--engine', 'gpu', '--out-dir', out];
     submit = async () => {
       const run = await wedgelab([...args, '--slurm', '--submit', '--gpus', '0', '--mem', '1G', '--time', '0:20:00'], env);
       expect(run.code, run.stderr).toBe(0);
