@@ -49,6 +49,8 @@ function definition<N extends UnetObjective>(objective: N): MethodDefinition<N, 
   return {
     name: objective,
     kind: 'refinement',
+    // Cubes are cut and blended on the CPU and the model runs on onnxruntime-web's wasm backend without a GPU.
+    cpu: true,
     title: text.title,
     menuLabel: text.menu,
     help:
