@@ -30,26 +30,42 @@ test.afterAll(async () => {
   await page.close();
 });
 
-/** Every file under the origin-private file system's root, by '/'-separated path. */
-async function privateFiles(): Promise<Map<string, Uint8Array>> {
-  const files = await page.evaluate(async () => {
-    const out: [string, number[]][] = [];
-    const walk = async (folder: FileSystemDirectoryHandle, prefix: string): Promise<void> => {
-      for await (const [name, handle] of (folder as unknown as AsyncIterable<[string, FileSystemHandle]>)) {
-        if (handle.kind === 'directory') await walk(handle as FileSystemDirectoryHandle, `${prefix}${name}/`);
-        else out.push([`${prefix}${name}`, Array.from(new Uint8Array(await (await (handle as FileSystemFileHandle).getFile()).arrayBuffer()))]);
-      }
-    };
-    await walk(await navigator.storage.getDirectory(), '');
-    return out;
-  });
-  return new Map(files.map(([path, bytes]) => [path, Uint8Array.from(bytes)]));
+/**
+ * The folder of the origin-private file system the pickers are pointed at: beside, not over, the page's own saved
+ * session (docs/reliability.md), which the test neither wipes nor reads back.
+ */
+const PICKED = 'picked-by-the-test';
+
+/** Every file under the picked folder, by '/'-separated path: its bytes, or (`sizesOnly`) just its size, which is quick to poll. */
+async function walkPicked(sizesOnly: boolean): Promise<[string, number[] | number][]> {
+  return page.evaluate(
+    async ({ picked, sizesOnly }) => {
+      const out: [string, number[] | number][] = [];
+      const walk = async (folder: FileSystemDirectoryHandle, prefix: string): Promise<void> => {
+        for await (const [name, handle] of (folder as unknown as AsyncIterable<[string, FileSystemHandle]>)) {
+          if (handle.kind === 'directory') {
+            await walk(handle as FileSystemDirectoryHandle, `${prefix}${name}/`);
+            continue;
+          }
+          const file = await (handle as FileSystemFileHandle).getFile();
+          out.push([`${prefix}${name}`, sizesOnly ? file.size : Array.from(new Uint8Array(await file.arrayBuffer()))]);
+        }
+      };
+      await walk(await (await navigator.storage.getDirectory()).getDirectoryHandle(picked, { create: true }), '');
+      return out;
+    },
+    { picked: PICKED, sizesOnly },
+  );
 }
 
-/** The size of the last file (in path order) under the origin-private file system whose path passes `match`; -1 if none. */
+async function privateFiles(): Promise<Map<string, Uint8Array>> {
+  return new Map((await walkPicked(false)).map(([path, bytes]) => [path, Uint8Array.from(bytes as number[])]));
+}
+
+/** The size of the last file (in path order) under the picked folder whose path passes `match`; -1 if none. */
 async function privateFileSize(match: (path: string) => boolean): Promise<number> {
-  const paths = [...(await privateFiles())].filter(([path]) => match(path)).sort(([a], [b]) => a.localeCompare(b));
-  return paths.length ? paths[paths.length - 1][1].length : -1;
+  const sizes = (await walkPicked(true)).filter(([path]) => match(path)).sort(([a], [b]) => a.localeCompare(b));
+  return sizes.length ? (sizes[sizes.length - 1][1] as number) : -1;
 }
 
 /** Check an OME-Zarr store (its files by path inside the store) against the MRC export of the same result. */
@@ -82,14 +98,14 @@ async function expectOmeZarrMatchesMrc(files: Map<string, Uint8Array>): Promise<
 }
 
 test('with the File System Access pickers: MRC streamed into the picked file, OME-Zarr into a new folder in the picked one', async () => {
-  await page.evaluate(async () => {
-    const root = await navigator.storage.getDirectory();
+  await page.evaluate(async (picked) => {
+    const root = await (await navigator.storage.getDirectory()).getDirectoryHandle(picked, { create: true });
     for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys()) await root.removeEntry(name, { recursive: true });
     Object.assign(window, {
       showSaveFilePicker: async ({ suggestedName }: { suggestedName: string }) => root.getFileHandle(suggestedName, { create: true }),
       showDirectoryPicker: async () => root,
     });
-  });
+  }, PICKED);
   await page.getByTestId('export-mrc').click();
   // A picked file exists (empty) from the moment it is picked; the written one replaces it when closed.
   await expect.poll(() => privateFileSize((name) => name.endsWith('.mrc'))).toBe(reference.length);
@@ -108,7 +124,7 @@ test('with the File System Access pickers: MRC streamed into the picked file, OM
 
   // Exporting into the same folder again is refused with one message; the page and the result stay.
   await page.getByTestId('export-ome-zarr').click();
-  await expect(page.getByTestId('error-message')).toContainText(`OME-Zarr export failed: the chosen folder already has a ${folder.slice(0, -1)}`);
+  await expect(page.getByTestId('error-message')).toContainText(`OME-Zarr export failed: the folder ${PICKED} already has a ${folder.slice(0, -1)}`);
   await page.getByTestId('error-dismiss').click();
   expect(await page.evaluate(() => window.wedgelab.results().length)).toBeGreaterThan(0);
 });
