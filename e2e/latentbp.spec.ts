@@ -6,22 +6,13 @@
  * extended series against the CPU reference FBP of the fixture's tilts followed by torch's.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
 import { readMrc, writeMrc } from '../src/io/mrc.ts';
 import { fbpCpu } from '../src/engine/reference/filter.ts';
 import { writeTlt } from './fixtures.ts';
 import { setParams } from './helpers.ts';
+import { readSynthFixture } from '../src/engine/methods/latentbp/synthFixture.ts';
 
-interface SynthFixture {
-  shape: [number, number, number];
-  angles: number[];
-  targets: number[];
-  thickness: number;
-  tilts: number[];
-  out: number[];
-}
-
-const fixture = JSON.parse(readFileSync(new URL('../models/synth/lbp_small/fixture.json', import.meta.url), 'utf8')) as SynthFixture;
+const fixture = readSynthFixture('synth/lbp_small');
 const pageErrors: string[] = [];
 let page: Page;
 

@@ -7,22 +7,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { relativeError } from '../engine/checks/kernelChecks.ts';
 import { readMrc, writeMrc } from '../io/mrc.ts';
 import { wedgelab } from './testKit.ts';
-
-interface SynthFixture {
-  shape: [number, number, number];
-  angles: number[];
-  targets: number[];
-  thickness: number;
-  tilts: number[];
-  out: number[];
-}
+import { readSynthFixture } from '../engine/methods/latentbp/synthFixture.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wedgelab-latentbp-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('wedgelab synthesize --method latentbp', () => {
   it('appends the shipped model\'s tilts, as torch computed them', async () => {
-    const fixture = JSON.parse(readFileSync(new URL('../../models/synth/lbp_small/fixture.json', import.meta.url), 'utf8')) as SynthFixture;
+    const fixture = readSynthFixture('synth/lbp_small');
     const [nTilts, ny, nx] = fixture.shape;
     writeFileSync(join(dir, 'in.mrc'), writeMrc({ nx, ny, nz: nTilts, data: Float32Array.from(fixture.tilts), pixelSize: 1 }, { stack: true }));
     writeFileSync(join(dir, 'in.tlt'), fixture.angles.map((a) => `${a.toFixed(2)}\n`).join(''));

@@ -9,19 +9,11 @@ import { openNodeGpu } from '../../gpu/node.ts';
 import type { ModelLibrary } from '../../onnx/library.ts';
 import { resolveOnTiltSeries, runTiltSynthesis } from '../runners.ts';
 import { DEFAULT_SYNTH_MODEL, SYNTH_MODELS, shippedSynthFile } from './models.ts';
+import { readSynthFixture } from './synthFixture.ts';
 
 const MODELS = new URL('../../../../models/', import.meta.url);
 /** The shipped parts from models/, as the CLI's library reads them. */
 const library: ModelLibrary = { load: async (name) => new Uint8Array(readFileSync(new URL(shippedSynthFile(name) ?? name, MODELS))) };
-
-interface SynthFixture {
-  shape: [number, number, number];
-  angles: number[];
-  targets: number[];
-  thickness: number;
-  tilts: number[];
-  out: number[];
-}
 
 describe('latent back-projection network (tilt synthesis)', () => {
   it('ships each model with its three parts, card and fixture', () => {
@@ -32,7 +24,7 @@ describe('latent back-projection network (tilt synthesis)', () => {
 
   it('gives the numbers torch gave for the whole model, the measured tilts unchanged', async () => {
     const folder = SYNTH_MODELS.find((m) => m.name === DEFAULT_SYNTH_MODEL)!.folder;
-    const fixture = JSON.parse(readFileSync(new URL(`${folder}/fixture.json`, MODELS), 'utf8')) as SynthFixture;
+    const fixture = readSynthFixture(folder);
     const [nTilts, ny, nx] = fixture.shape;
     const ts = { nx, ny, nTilts, data: Float32Array.from(fixture.tilts), tiltAngles: fixture.angles, pixelSize: 2 };
     const request = { method: 'latentbp' as const, params: { angles: fixture.targets, thickness: fixture.thickness } };
