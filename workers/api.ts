@@ -109,6 +109,8 @@ export interface PartialState {
 export interface LoadOptions {
   /** Average bin × bin pixel blocks of every tilt as it is read (1, 2, 4 or 8 in the page; default 1). */
   bin?: number;
+  /** Degrees from Y, counter-clockwise, of the raw stack's tilt axis: the stack is rotated to put it along Y (default 0). */
+  tiltAxis?: number;
   /** Makes the load cancellable with cancel(jobId). */
   jobId?: string;
 }

@@ -52,7 +52,7 @@ export async function benchLoad(options: { quick: boolean; log: (line: string) =
     await plainRead(large.stack);
     const plainReadSeconds = (performance.now() - started) / 1000;
     started = performance.now();
-    await readTiltSeriesPaths(large.stack, large.angles, LOAD_BIN);
+    await readTiltSeriesPaths(large.stack, large.angles, { bin: LOAD_BIN });
     const seconds = (performance.now() - started) / 1000;
     options.log(`load ${n}×${n}×61 int16 at bin ${LOAD_BIN}: ${seconds.toFixed(2)} s; plain read ${plainReadSeconds.toFixed(2)} s`);
     return [

@@ -35,7 +35,7 @@ describe('a 4096 × 4096 × 61 int16 stack (2 GB) from the command line', () => 
     // The CLI's own load (readTiltSeriesPaths, as recon and batch read) in a process of its own.
     const script = [
       `import { readTiltSeriesPaths } from ${JSON.stringify(join(process.cwd(), 'src/cli/recon.ts'))};`,
-      `const loaded = await readTiltSeriesPaths(${JSON.stringify(large.stack)}, ${JSON.stringify(large.angles)}, 4);`,
+      `const loaded = await readTiltSeriesPaths(${JSON.stringify(large.stack)}, ${JSON.stringify(large.angles)}, { bin: 4 });`,
       'const { nx, ny, nTilts, pixelSize, data } = loaded.tiltSeries;',
       'console.log(JSON.stringify({ nx, ny, nTilts, pixelSize, bin: loaded.bin, original: loaded.original, stats: loaded.stats, sample: data[512 * nx + 100] }));',
     ].join('\n');

@@ -21,10 +21,11 @@ import { UsageError } from '../engine/methods/flags.ts';
 
 const USAGE = `usage:
   wedgelab info FILE.mrc [--json]   (header, every warning, statistics with NaN/±Inf counted apart)
-  wedgelab recon --tilts STACK.mrc --angles FILE.tlt [--xf F.xf [--xtilt F.xtilt] | --aln F.aln] [--mdoc F.mdoc] --method ${methodChoices('reconstruction').join('|')}
+  wedgelab recon --tilts STACK.mrc --angles FILE.tlt [--xf F.xf [--xtilt F.xtilt] | --aln F.aln] [--mdoc F.mdoc] [--tilt-axis DEG] --method ${methodChoices('reconstruction').join('|')}
                  ${commonUsage('reconstruction')} --out TOMO.mrc|TOMO.ome.zarr [--force]
 ${methodUsage('reconstruction', '                 ')}
-                 (--bin B averages B × B pixels of every tilt as the stack is read: memory for the binned stack only)
+                 (--bin B averages B × B pixels of every tilt as the stack is read: memory for the binned stack only;
+                 --tilt-axis DEG rotates a stack whose tilt axis lies DEG° from Y, counter-clockwise, so that it runs along Y)
   wedgelab refine --in TOMO.mrc --method ${methodChoices('refinement').join('|')} --out OUT.mrc|OUT.ome.zarr [--force]
 ${methodUsage('refinement', '                 ')}
   wedgelab synthesize --tilts STACK.mrc --angles FILE.tlt --method ${methodChoices('tiltSynthesis').join('|')} --out-dir DIR [--force]

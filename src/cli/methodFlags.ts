@@ -161,9 +161,9 @@ export function methodCommand<K extends MethodKind, F extends string>(
   args: string[],
   kind: K,
   files: readonly F[],
-  optionalFiles: readonly string[] = [],
+  optionalStrings: readonly string[] = [],
 ): { values: FlagValues; request: RequestOf<K>; paths: Record<F, string> } | null {
-  const fileOptions = Object.fromEntries([...files, ...optionalFiles].map((f) => [f, { type: 'string' }])) as OptionConfig;
+  const fileOptions = Object.fromEntries([...files, ...optionalStrings].map((f) => [f, { type: 'string' }])) as OptionConfig;
   const { values } = parseOptions(args, { ...METHOD_OPTIONS, ...fileOptions, force: { type: 'boolean' } });
   if (values.help) {
     process.stdout.write(`${methodHelp(values, kind)}\n`);

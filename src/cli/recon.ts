@@ -5,7 +5,8 @@ import { reconstruct } from '../engine/methods/runners.ts';
 import type { Progress, TiltSeries } from '../engine/types.ts';
 import { formatTlt } from '../io/angles.ts';
 import { mrcPieces } from '../io/mrc.ts';
-import { readTiltSeriesFiles, type LoadedTiltSeries } from '../io/tiltSeriesFiles.ts';
+import { readTiltSeriesFiles, type LoadedTiltSeries, type TiltSeriesLoadOptions } from '../io/tiltSeriesFiles.ts';
+import { numberFlag } from '../engine/methods/flags.ts';
 import { openCliEngine } from './engine.ts';
 import { writeFileAtomic } from './atomicWrite.ts';
 import { methodCommand } from './methodFlags.ts';
@@ -25,12 +26,17 @@ export function progressPrinter(quiet: boolean): (p: Progress) => void {
 
 /**
  * Read a stack and its side files (angles, alignment, .mdoc; io/sideFiles.ts) from disk, the stack section by
- * section (fs.openAsBlob: never the whole file in memory) and binned at load by `bin`; warnings go to stderr.
- * An alignment that came with it is not applied yet: see alignLoadedTiltSeries.
+ * section (fs.openAsBlob: never the whole file in memory), binned at load by `options.bin` and with the tilt
+ * axis `options.tiltAxis`; warnings go to stderr. An alignment (or rotation) is not applied yet: see
+ * alignLoadedTiltSeries.
  */
-export async function readTiltSeriesPaths(tiltsPath: string, sidePaths: string | readonly string[], bin = 1): Promise<LoadedTiltSeries> {
+export async function readTiltSeriesPaths(
+  tiltsPath: string,
+  sidePaths: string | readonly string[],
+  options: Pick<TiltSeriesLoadOptions, 'bin' | 'tiltAxis'> = {},
+): Promise<LoadedTiltSeries> {
   const side = await Promise.all((typeof sidePaths === 'string' ? [sidePaths] : sidePaths).map(openFile));
-  const loaded = await readTiltSeriesFiles([await openFile(tiltsPath), ...side], { bin });
+  const loaded = await readTiltSeriesFiles([await openFile(tiltsPath), ...side], options);
   for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
   return loaded;
 }
@@ -60,7 +66,7 @@ export function sourceLabel(loaded: LoadedTiltSeries): string {
 const SIDE_FLAGS = ['angles', 'xf', 'xtilt', 'aln', 'mdoc'] as const;
 
 export async function reconCommand(args: string[]): Promise<void> {
-  const command = methodCommand(args, 'reconstruction', ['tilts', 'out'], SIDE_FLAGS);
+  const command = methodCommand(args, 'reconstruction', ['tilts', 'out'], [...SIDE_FLAGS, 'tilt-axis']);
   if (!command) return;
   const { values, request, paths } = command;
   const outPath = paths.out;
@@ -69,7 +75,7 @@ export async function reconCommand(args: string[]): Promise<void> {
   // The engine before the files: without a GPU the process may restart on the software adapter, and reads (and warns) once.
   const engine = await openCliEngine(values, [request.method]);
   const atLoad = binningAtLoad(request);
-  const loaded = await readTiltSeriesPaths(paths.tilts, sidePaths, atLoad.bin);
+  const loaded = await readTiltSeriesPaths(paths.tilts, sidePaths, { bin: atLoad.bin, tiltAxis: numberFlag(values, 'tilt-axis') });
   const tiltSeries = await alignLoadedTiltSeries(engine, loaded);
   const started = performance.now();
   const result = await reconstruct(engine, tiltSeries, atLoad.request, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });

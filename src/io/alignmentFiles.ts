@@ -53,6 +53,8 @@ export interface StackAlignment {
   rawSections: number;
   /** Raw image size the file was made for, when it says (.aln's RawSize). */
   rawSize?: { nx: number; ny: number };
+  /** Size of the aligned images when it is not the raw size (a typed tilt axis nearer X than Y swaps them). */
+  outputSize?: { nx: number; ny: number };
   /** Things read but not applied, one sentence each (x-axis tilt, local alignments, magnification). */
   warnings: string[];
 }
@@ -290,10 +292,37 @@ function checkAln(name: string, header: AlnHeader, sections: AlnSection[], colum
  * writes 1 and ignores it on reading).
  */
 export function alnToSampling(row: AlnSection): Affine2D {
-  const radians = (row.rotation * Math.PI) / 180;
+  return rotationSampling(row.rotation, row.shiftX, row.shiftY);
+}
+
+/** Aligned centred p samples the raw image at R(degrees)·p + (x0, y0), R counter-clockwise. */
+function rotationSampling(degrees: number, x0: number, y0: number): Affine2D {
+  const radians = (degrees * Math.PI) / 180;
   const c = Math.cos(radians);
   const s = Math.sin(radians);
-  return { xx: c, xy: -s, yx: s, yy: c, x0: row.shiftX, y0: row.shiftY };
+  return { xx: c, xy: -s, yx: s, yy: c, x0, y0 };
+}
+
+/**
+ * A raw stack whose tilt axis lies at `degrees` from the image Y axis, counter-clockwise (the convention of
+ * AreTomo's ROT and of IMOD's and SerialEM's tilt-axis angle), rotated about its centre so that the axis runs
+ * along Y: the rotation of an .aln row with no shift, the same for every section. An axis nearer X than Y swaps
+ * the aligned image's width and height, so that the long side along the axis is kept whole.
+ */
+export function tiltAxisAlignment(degrees: number, stack: { nx: number; ny: number; nSections: number }, source: string): StackAlignment {
+  if (!Number.isFinite(degrees) || Math.abs(degrees) > 180) {
+    throw new AlignmentFileError(`${source}: the tilt-axis angle must be a number of degrees between −180 and 180, got ${degrees}`);
+  }
+  const radians = (degrees * Math.PI) / 180;
+  const swap = Math.abs(Math.sin(radians)) > Math.abs(Math.cos(radians));
+  return {
+    source,
+    transforms: Array.from({ length: stack.nSections }, () => rotationSampling(degrees, 0, 0)),
+    keptSections: Array.from({ length: stack.nSections }, (_, k) => k),
+    rawSections: stack.nSections,
+    ...(swap && { outputSize: { nx: stack.ny, ny: stack.nx } }),
+    warnings: [],
+  };
 }
 
 /** An AreTomo alignment: the kept sections in raw stack order, with their transforms and tilt angles. */

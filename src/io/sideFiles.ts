@@ -8,7 +8,7 @@
  * The result is a plan in raw stack sections: which sections to keep (the .aln's and the .mdoc's dark tilts
  * left out), their angles and doses, the alignment restricted to them, and every value with its source.
  */
-import { AlignmentFileError, aretomoAlignment, checkAlignment, imodAlignment, type Affine2D, type StackAlignment, type TextFile } from './alignmentFiles.ts';
+import { AlignmentFileError, aretomoAlignment, checkAlignment, imodAlignment, tiltAxisAlignment, type Affine2D, type StackAlignment, type TextFile } from './alignmentFiles.ts';
 import { checkAngleCount, parseMdocMetadata, parseTlt, type MdocMetadata } from './angles.ts';
 
 export interface MetadataRow {
@@ -80,12 +80,12 @@ export function readSideFiles(files: TextFile[], dropped = files.map((f) => f.na
  * The plan for a stack (its name and raw size in sections and pixels), from its side files (readSideFiles). Every mismatch is an error naming
  * both files and both counts; a bad line in a side file is an error naming the file and the line.
  */
-export function planSeries(side: SideFiles, stack: { name: string; nx: number; ny: number; nSections: number }): SeriesPlan {
+export function planSeries(side: SideFiles, stack: { name: string; nx: number; ny: number; nSections: number }, tiltAxis?: number): SeriesPlan {
   const warnings: string[] = [];
   const rows: MetadataRow[] = [];
   const mdoc = side.mdoc ? parseMdocMetadata(side.mdoc.text, side.mdoc.name) : null;
   if (mdoc) checkAngleCount(mdoc.tiltAngles.value, stack.nSections, mdoc.file, stack.name);
-  const alignment = side.xf ? imodAlignment(side.xf, side.tlt, side.xtilt) : side.aln ? aretomoAlignment(side.aln) : null;
+  const alignment = alignmentOf(side, stack, tiltAxis);
   if (alignment) {
     checkAlignment(alignment, stack);
     warnings.push(...alignment.warnings);
@@ -116,9 +116,29 @@ export function planSeries(side: SideFiles, stack: { name: string; nx: number; n
     warnings,
   };
   if (mdoc) addMdoc(plan, mdoc, alignment !== null || /\.ali$/i.test(stack.name));
-  if (alignment) rows.push({ label: 'Alignment applied', value: `${alignment.transforms.length} sections resampled (bilinear)`, source: alignment.source });
+  if (alignment) rows.push({ label: 'Alignment applied', value: alignmentSummary(alignment), source: alignment.source });
   rows.push({ label: 'Tilt angles', value: `${plan.tiltAngles.length} angles`, source: angleSource });
   return plan;
+}
+
+/** Where the tilt axis given at load comes from, in messages and the data panel. */
+export const TYPED_TILT_AXIS_SOURCE = 'tilt-axis angle given at load';
+
+/**
+ * The alignment to apply: an .xf or .aln that came with the stack, or a rotation by the tilt-axis angle given at
+ * load (degrees from Y, counter-clockwise; 0 or none: the axis already runs along Y). Both at once is an error:
+ * the file's transforms already put the axis along Y.
+ */
+function alignmentOf(side: SideFiles, stack: { name: string; nx: number; ny: number; nSections: number }, tiltAxis: number | undefined): StackAlignment | null {
+  const fromFile = side.xf ? imodAlignment(side.xf, side.tlt, side.xtilt) : side.aln ? aretomoAlignment(side.aln) : null;
+  if (!tiltAxis) return fromFile;
+  if (fromFile) throw new AlignmentFileError(`${fromFile.source} already aligns ${stack.name} (it puts the tilt axis along Y): leave the tilt-axis angle at 0`);
+  return tiltAxisAlignment(tiltAxis, stack, `${TYPED_TILT_AXIS_SOURCE} (${tiltAxis}°)`);
+}
+
+function alignmentSummary(alignment: StackAlignment): string {
+  const swapped = alignment.outputSize ? `, width and height swapped to ${alignment.outputSize.nx} × ${alignment.outputSize.ny}` : '';
+  return `${alignment.transforms.length} sections resampled (bilinear)${swapped}`;
 }
 
 function missing(kept: number[], n: number): number[] {
@@ -160,7 +180,7 @@ function addMdoc(plan: SeriesPlan, mdoc: MdocMetadata, aligned: boolean): void {
     // The .mdoc describes the raw stack; whether this stack is still raw only its alignment files tell.
     if (!aligned) {
       warnings.push(
-        `${mdoc.file}: the raw stack's tilt axis is at ${mdoc.tiltAxisAngle.value}°; if this stack is not aligned yet (axis along Y), drop its .xf or .aln with it`,
+        `${mdoc.file}: the raw stack's tilt axis is at ${mdoc.tiltAxisAngle.value}°; if this stack is not aligned yet (axis along Y), drop its .xf or .aln with it, or give that tilt-axis angle at load to rotate it`,
       );
     }
   }
@@ -196,5 +216,6 @@ export function binAlignment(alignment: StackAlignment, bin: number, raw: { nx: 
       y0: (t.y0 - (t.yx * hx + t.yy * hy) + hy) / bin,
     })),
     rawSize: alignment.rawSize && { nx: Math.floor(alignment.rawSize.nx / bin), ny: Math.floor(alignment.rawSize.ny / bin) },
+    outputSize: alignment.outputSize && { nx: Math.floor(alignment.outputSize.nx / bin), ny: Math.floor(alignment.outputSize.ny / bin) },
   };
 }

@@ -110,7 +110,7 @@ describe('side files: alignment, .mdoc metadata', () => {
     expect(t.y0).toBeCloseTo(1.5, 12);
     expect(loaded.metadata.find((r) => r.label === 'Alignment applied')?.source).toBe('tilt.xf');
     const raw = await readTiltSeriesFiles([stack, angles, file('tilt.mdoc', mdocText())]);
-    expect(raw.warnings).toContain("tilt.mdoc: the raw stack's tilt axis is at 85.3°; if this stack is not aligned yet (axis along Y), drop its .xf or .aln with it");
+    expect(raw.warnings).toContain("tilt.mdoc: the raw stack's tilt axis is at 85.3°; if this stack is not aligned yet (axis along Y), drop its .xf or .aln with it, or give that tilt-axis angle at load to rotate it");
   });
 
   it('an AreTomo .aln gives the kept sections and their angles', async () => {
@@ -123,6 +123,30 @@ describe('side files: alignment, .mdoc metadata', () => {
     expect(loaded.alignment?.keptSections).toEqual([0, 1, 2, 3, 4, 6]);
     expect(loaded.alignment?.transforms[5].x0).toBe(6.5);
     expect(loaded.metadata.find((r) => r.label === 'Sections excluded')).toEqual({ label: 'Sections excluded', value: '5', source: 'tilt.aln (dark frames)' });
+  });
+
+  it('a tilt axis given at load: a rotation of every section, in binned pixels, width and height swapped nearer X; refused beside an .xf', async () => {
+    const loaded = await readTiltSeriesFiles([stack, angles], { tiltAxis: 85, bin: 2 });
+    const t = loaded.alignment!.transforms[0];
+    const radians = (85 * Math.PI) / 180;
+    expect([t.xx, t.xy, t.yx, t.yy]).toEqual([Math.cos(radians), -Math.sin(radians), Math.sin(radians), Math.cos(radians)]);
+    expect(loaded.alignment!.transforms).toHaveLength(nz);
+    // 30 × 37 pixels binned by 2.
+    expect(loaded.alignment!.outputSize).toEqual({ nx: 15, ny: 18 });
+    expect(loaded.metadata.find((r) => r.label === 'Alignment applied')).toEqual({
+      label: 'Alignment applied',
+      value: '7 sections resampled (bilinear), width and height swapped to 30 × 37',
+      source: 'tilt-axis angle given at load (85°)',
+    });
+    expect((await readTiltSeriesFiles([stack, angles], { tiltAxis: -20 })).alignment!.outputSize).toBeUndefined();
+    expect((await readTiltSeriesFiles([stack, angles], { tiltAxis: 0 })).alignment).toBeNull();
+    const xf = tiltAngles.map(() => '1 0 0 1 0 0').join('\n');
+    expect(await failure(readTiltSeriesFiles([stack, angles, file('tilt.xf', xf)], { tiltAxis: 85 }))).toBe(
+      'tilt.xf already aligns tilt.st (it puts the tilt axis along Y): leave the tilt-axis angle at 0',
+    );
+    expect(await failure(readTiltSeriesFiles([stack, angles], { tiltAxis: 270 }))).toBe(
+      'tilt-axis angle given at load (270°): the tilt-axis angle must be a number of degrees between −180 and 180, got 270',
+    );
   });
 
   it('bad or mismatched side files: one message naming the file (and the line)', async () => {

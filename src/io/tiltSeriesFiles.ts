@@ -17,8 +17,14 @@ export interface NamedBlob {
   blob: Blob;
 }
 
-/** How to load: binning at load, progress and cancel (see readMrcStack). */
-export type TiltSeriesLoadOptions = Pick<StackReadOptions, 'bin' | 'onProgress' | 'signal'>;
+/** How to load: binning at load, progress and cancel (see readMrcStack), and the raw stack's tilt axis. */
+export type TiltSeriesLoadOptions = Pick<StackReadOptions, 'bin' | 'onProgress' | 'signal'> & {
+  /**
+   * Degrees from the image Y axis, counter-clockwise, of a stack whose tilt axis is not along Y: the stack is
+   * rotated so that it is (io/alignmentFiles.ts tiltAxisAlignment). 0 or unset: the axis runs along Y.
+   */
+  tiltAxis?: number;
+};
 
 export interface LoadedTiltSeries {
   tiltSeries: TiltSeries;
@@ -78,8 +84,8 @@ export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSerie
   const texts = await Promise.all(side.map(async (f) => ({ name: f.name, text: await f.blob.text() })));
   const sideFiles = readSideFiles(texts, files.map((f) => f.name));
   const header = await readCheckedMrcHeader(stack.blob, { name: stack.name });
-  const plan = planSeries(sideFiles, { name: stack.name, nx: header.nx, ny: header.ny, nSections: header.nz });
-  const mrc = await readMrcStack(stack.blob, { ...options, name: stack.name });
+  const plan = planSeries(sideFiles, { name: stack.name, nx: header.nx, ny: header.ny, nSections: header.nz }, options.tiltAxis);
+  const mrc = await readMrcStack(stack.blob, { bin: options.bin, onProgress: options.onProgress, signal: options.signal, name: stack.name });
   const warnings = [...mrc.warnings, ...plan.warnings];
   if (others.length) warnings.push(`ignored ${others.map((f) => f.name).join(', ')}: not an MRC stack or a file that goes with one`);
   const bin = mrc.bin;

@@ -69,6 +69,8 @@ export interface AppState {
   fileLoad: FileLoadState | null;
   /** The binning stacks are loaded at: one of 1, 2, 4, 8, or 'auto' (suggested from each stack's header). */
   loadBinning: LoadBinningChoice;
+  /** Degrees from Y, counter-clockwise, of the tilt axis of the stacks dropped next; 0: along Y already. */
+  loadTiltAxis: number;
   datasets: DatasetSummary[];
   selectedDatasetId: string | null;
   /** Suggested thickness per dataset (the demo's nz, else round(nx/4)). */
@@ -93,8 +95,9 @@ export interface AppActions {
    * Load a dropped tilt series, binned at options.bin, else at the loadBinning choice ('auto': suggested from the
    * stack's header). Cancelled with cancelLoad(): the data sets already loaded stay as they are.
    */
-  loadFiles(files: File[], options?: { bin?: LoadBinning }): Promise<DatasetSummary>;
+  loadFiles(files: File[], options?: { bin?: LoadBinning; tiltAxis?: number }): Promise<DatasetSummary>;
   setLoadBinning(choice: LoadBinningChoice): void;
+  setLoadTiltAxis(degrees: number): void;
   cancelLoad(): void;
   selectDataset(id: string): void;
   /** Choose the method of a kind (the Method, Refine and Add tilts panels' menus). */
@@ -325,6 +328,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
     loadNotice: null,
     fileLoad: null,
     loadBinning: 'auto',
+    loadTiltAxis: 0,
     datasets: [],
     selectedDatasetId: null,
     thicknessDefaults: {},
@@ -369,7 +373,9 @@ export const useAppStore = create<AppStore>()((set, get) => {
       const names = files.map((f) => f.name);
       const jobId = `load-${++jobCounter}-${Date.now().toString(36)}`;
       const { bin, note } = await loadBinningFor(files, options.bin);
-      const again = get().datasets.find((d) => loadedFrom.get(d.id) === dropKey(files, bin));
+      const tiltAxis = options.tiltAxis ?? get().loadTiltAxis;
+      const key = dropKey(files, bin, tiltAxis);
+      const again = get().datasets.find((d) => loadedFrom.get(d.id) === key);
       if (again) {
         get().selectDataset(again.id);
         set({ loadNotice: `${names.join(' + ')} ${files.length === 1 ? 'is' : 'are'} already loaded${bin > 1 ? ` at bin ${bin}` : ''}: selected "${again.name}" instead of loading a copy` });
@@ -386,8 +392,8 @@ export const useAppStore = create<AppStore>()((set, get) => {
       });
       try {
         // The previous dataset and results stay until this one succeeds (and when it is cancelled).
-        const dataset = await getEngine().loadFiles(files, { bin, jobId }, onProgress);
-        loadedFrom.set(dataset.id, dropKey(files, bin));
+        const dataset = await getEngine().loadFiles(files, { bin, tiltAxis, jobId }, onProgress);
+        loadedFrom.set(dataset.id, key);
         addDataset(dataset);
         keep(dataset.id);
         return dataset;
@@ -401,6 +407,10 @@ export const useAppStore = create<AppStore>()((set, get) => {
 
     setLoadBinning(choice) {
       set({ loadBinning: choice });
+    },
+
+    setLoadTiltAxis(degrees) {
+      set({ loadTiltAxis: degrees });
     },
 
     cancelLoad() {
@@ -588,12 +598,12 @@ export const useAppStore = create<AppStore>()((set, get) => {
   };
 });
 
-/** Selectors used by several components. */
-/** The same files (name, size, modification time, in any order) at the same binning give the same key. */
-function dropKey(files: readonly File[], bin: number): string {
-  return `${files.map((f) => `${f.name}\u0000${f.size}\u0000${f.lastModified}`).sort().join('\u0001')}\u0001bin ${bin}`;
+/** The same files (name, size, modification time, in any order) at the same binning and tilt axis give the same key. */
+function dropKey(files: readonly File[], bin: number, tiltAxis: number): string {
+  return `${files.map((f) => `${f.name}\u0000${f.size}\u0000${f.lastModified}`).sort().join('\u0001')}\u0001bin ${bin}\u0001axis ${tiltAxis}`;
 }
 
+/** Selectors used by several components. */
 export const selectDataset = (state: AppState): DatasetSummary | null =>
   state.datasets.find((d) => d.id === state.selectedDatasetId) ?? null;
 export const selectResult = (state: AppState): ResultSummary | null =>

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useAppStore, selectDataset } from '../../state/store.ts';
 import { Section } from '../Section.tsx';
 import { DatasetSummaryView } from './DatasetSummaryView.tsx';
@@ -27,6 +28,7 @@ function FilePicker() {
       </button>
       <div className="hint">or drop a stack + .tlt/.rawtlt/.mdoc anywhere on the page</div>
       <LoadBinningField />
+      <TiltAxisField />
       <TypedAnglesForm />
     </div>
   );
@@ -53,6 +55,43 @@ function LoadBinningField() {
           </option>
         ))}
       </select>
+    </label>
+  );
+}
+
+/**
+ * The tilt axis of the stacks dropped next, in degrees from Y, counter-clockwise (as IMOD, SerialEM and AreTomo
+ * state it): a stack aligned with its axis off Y is rotated at load so that the axis runs along Y. A value that
+ * is not a number within ±180° is shown as such and not used.
+ */
+function TiltAxisField() {
+  const degrees = useAppStore((s) => s.loadTiltAxis);
+  const setDegrees = useAppStore((s) => s.setLoadTiltAxis);
+  const busy = useAppStore((s) => s.fileLoad !== null);
+  const [text, setText] = useState(String(degrees));
+  const typed = Number(text);
+  const valid = text.trim() !== '' && Number.isFinite(typed) && Math.abs(typed) <= 180;
+  return (
+    <label
+      className="field"
+      title="For a stack whose tilt axis is not along the image Y axis (no .xf or .aln with it): the axis angle from Y, counter-clockwise, as IMOD, SerialEM (.mdoc) and AreTomo give it. The stack is rotated about its centre at load (bilinear, on the GPU) so that the axis runs along Y; near ±90° width and height are swapped. 0: the axis is along Y already."
+    >
+      <span className="field-label">Tilt axis (° from Y)</span>
+      <input
+        type="text"
+        inputMode="decimal"
+        size={6}
+        value={text}
+        disabled={busy}
+        aria-invalid={!valid}
+        data-testid="load-tilt-axis"
+        onChange={(e) => {
+          setText(e.target.value);
+          const value = Number(e.target.value);
+          if (e.target.value.trim() !== '' && Number.isFinite(value) && Math.abs(value) <= 180) setDegrees(value);
+        }}
+      />
+      {!valid && <span className="hint warn">a number of degrees within ±180; {degrees}° is used</span>}
     </label>
   );
 }
