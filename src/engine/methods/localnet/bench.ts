@@ -1,15 +1,18 @@
 /**
- * Timings of the local network (./localnet.ts) for the bench command: voxels per second of each model,
- * split into patch extraction (the WGSL kernel, awaited per batch) and the model (onnxruntime-web, with
- * the patches' read-back on the wasm backend), and FBP of the same tilt series in the same run for the
- * ratio. The patch kernel's CPU reference (../reference/patches.ts) is timed on a few points too.
+ * Timings of the local network for the bench command, on both engine paths in the same run: voxels per second
+ * of each model, split into patch extraction and the model, and FBP of the same tilt series on the same path for
+ * the ratio. WebGPU (./run.ts): the WGSL patch kernel, awaited per batch, and onnxruntime-web (with the patches'
+ * read-back on the wasm backend). The CPU path (./cpu.ts, docs/cpu.md): the patches on the pool, the model on
+ * onnxruntime-web's wasm backend. The patch kernel's CPU reference (../reference/patches.ts) is timed on a few
+ * points too.
  *
  * A model call costs the same at any point, so the timing may be sampled: when `samplePoints` is below a
  * tomogram's points, whole rows along the tilt axis holding about that many points are timed and the row
  * scales them up (its note says so). SwiftShader + wasm need ~0.2–0.5 ms per call here, an hour for 256 ×
- * 256 × 128 voxels. The model runs on the backend LocalModel picks (WebGPU on a real adapter, wasm on a
+ * 256 × 128 voxels; the CPU path's model is on wasm everywhere, so its rows are always sampled. The model runs on the backend LocalModel picks (WebGPU on a real adapter, wasm on a
  * fallback one) unless `backend` names one.
  */
+import type { CpuPool } from '../../cpu/pool.ts';
 import { storageBuffer } from '../../gpu/buffers.ts';
 import type { GpuContext } from '../../gpu/device.ts';
 import { patchBytesPerPoint } from './patches.ts';
@@ -19,6 +22,9 @@ import type { PatchGrid } from './grid.ts';
 import { tiltTrig } from '../../geometry.ts';
 import type { TiltSeries } from '../../types.ts';
 import { reconstructFbp } from '../fbp/run.ts';
+import { reconstructFbpCpu } from '../fbp/cpu.ts';
+import { CPU_BATCH, cutPatchesOnPool, evaluatePatches, localnetCpuGrid, patchBatch, prepareLocalnetCpuInput } from './cpu.ts';
+import { cpuEngine, describeEngine, gpuEngine } from '../../context.ts';
 import { batchSize, prepareLocalnetInput, slabPatches, slabPlan } from './run.ts';
 import { FBP } from '../fbp/base.ts';
 import { randomTiltSeries, type MethodBench } from '../benchKit.ts';
@@ -28,6 +34,8 @@ import { LOCAL_MODELS } from './models.ts';
 
 export interface LocalnetBenchRow {
   model: string;
+  /** The engine's path, in words (WebGPU on …, CPU, N threads). */
+  path: string;
   variant: 'voxel' | 'wavelet';
   backend: string;
   /** nx×ny×nz of the tomogram. */
@@ -42,6 +50,7 @@ export interface LocalnetBenchRow {
   patchSeconds: number;
   modelSeconds: number;
   voxelsPerSecond: number;
+  /** FBP of the same series on the same path. */
   fbpSeconds: number;
   /** Local network time / FBP time. */
   ratioToFbp: number;
@@ -56,6 +65,8 @@ export interface LocalnetBenchModel {
 }
 
 const BATCH = 4096;
+/** Model calls the CPU path's rows hold (its model is on wasm on every machine). */
+const CPU_SAMPLE_POINTS = 16384;
 /** Points the CPU reference of the patch kernel extracts (it is slow: ~nTilts·P² bilinear reads per point). */
 const CPU_REFERENCE_POINTS = 256;
 
@@ -102,6 +113,28 @@ async function benchOne(gpu: GpuContext, ts: TiltSeries, nz: number, model: Loca
   return { points: whole.points, timedPoints: plan.points, batch, patchSeconds: patchSeconds * scale, modelSeconds: modelSeconds * scale, grid: plan.grid };
 }
 
+/** One model on the CPU path: whole rows of the grid holding about `samplePoints` points, timed, scaled to the tomogram. */
+async function benchOneCpu(pool: CpuPool, ts: TiltSeries, nz: number, model: LocalModel, samplePoints: number) {
+  const whole = localnetCpuGrid(ts.nx, ts.ny, nz, model.outputs === 8);
+  const perRow = whole.gx * whole.gz;
+  const grid = { ...whole, gy: Math.min(whole.gy, Math.max(1, Math.ceil(samplePoints / perRow))) };
+  const [points, timedPoints] = [perRow * whole.gy, perRow * grid.gy];
+  const input = await prepareLocalnetCpuInput(pool, ts, false);
+  const batch = Math.min(timedPoints, CPU_BATCH);
+  const patches = patchBatch(input, model.patch, batch);
+  // Warm-up outside the timing, as on the other path (onnxruntime's memory for the batch, the threads' JIT).
+  await cutPatchesOnPool(pool, input, grid, model.patch, 0, batch, patches);
+  await evaluatePatches(model, input, patches, batch);
+  let [patchSeconds, modelSeconds] = [0, 0];
+  for (let first = 0; first < timedPoints; first += batch) {
+    const count = Math.min(batch, timedPoints - first);
+    patchSeconds += await seconds(() => cutPatchesOnPool(pool, input, grid, model.patch, first, count, patches));
+    modelSeconds += await seconds(() => evaluatePatches(model, input, patches, batch));
+  }
+  const scale = points / timedPoints;
+  return { points, timedPoints, batch, patchSeconds: patchSeconds * scale, modelSeconds: modelSeconds * scale, grid };
+}
+
 /** The patch kernel's CPU reference on a few points of the same grid, scaled to `points`. */
 function patchCpuSeconds(ts: TiltSeries, grid: PatchGrid, patch: number, points: number): number {
   // The source is the raw stack here (values do not change the work); the rows are all of the detector.
@@ -111,44 +144,66 @@ function patchCpuSeconds(ts: TiltSeries, grid: PatchGrid, patch: number, points:
   return ((performance.now() - started) / 1000) * (points / CPU_REFERENCE_POINTS);
 }
 
+type BenchTiming = Awaited<ReturnType<typeof benchOne>>;
+
+/** One table row from a model's timing on one path. */
+function benchRow(name: string, model: LocalModel, path: string, size: [number, number, number], ts: TiltSeries, r: BenchTiming, fbpSeconds: number): LocalnetBenchRow {
+  const total = r.patchSeconds + r.modelSeconds;
+  const sampled = r.timedPoints < r.points;
+  return {
+    model: name,
+    path,
+    variant: variantOf(model.outputs),
+    backend: model.backend,
+    size: size.join('×'),
+    nTilts: ts.nTilts,
+    points: r.points,
+    timedPoints: r.timedPoints,
+    batch: r.batch,
+    patchSeconds: r.patchSeconds,
+    modelSeconds: r.modelSeconds,
+    voxelsPerSecond: (size[0] * size[1] * size[2]) / total,
+    fbpSeconds,
+    ratioToFbp: total / fbpSeconds,
+    patchCpuSeconds: patchCpuSeconds(ts, r.grid, model.patch, r.points),
+    note: sampled ? `rows holding ${r.timedPoints.toLocaleString('en')} of ${r.points.toLocaleString('en')} points timed, scaled` : 'whole tomogram timed',
+  };
+}
+
+/** FBP (cosine filter) of the series on one path, after a two-row run outside the timing (pipelines, threads, JIT). */
+async function fbpSeconds(run: (ts: TiltSeries) => Promise<unknown>, ts: TiltSeries): Promise<number> {
+  await run({ ...ts, ny: 2, data: ts.data.subarray(0, ts.nx * 2 * ts.nTilts) });
+  return seconds(() => run(ts));
+}
+
 export async function benchLocalnet(
   gpu: GpuContext,
+  pool: CpuPool,
   cases: { size: [number, number, number]; tiltSeries: TiltSeries }[],
   models: LocalnetBenchModel[],
   options: { samplePoints: number; backend?: LocalModelOptions['backend']; log?: (line: string) => void },
 ): Promise<LocalnetBenchRow[]> {
   const rows: LocalnetBenchRow[] = [];
+  const [gpuPath, cpuPath] = [describeEngine(gpuEngine(gpu)), describeEngine(cpuEngine(pool))];
   for (const { size, tiltSeries: ts } of cases) {
     const nz = size[2];
     const fbp = FBP.defaults(ts, { thickness: nz, filter: { name: 'cosine' } });
-    await reconstructFbp(gpu, { ...ts, ny: 2, data: ts.data.subarray(0, ts.nx * 2 * ts.nTilts) }, fbp); // compile outside the timing
-    const fbpSeconds = await seconds(() => reconstructFbp(gpu, ts, fbp));
+    const fbpGpu = await fbpSeconds((series) => reconstructFbp(gpu, series, fbp), ts);
+    const fbpCpu = await fbpSeconds((series) => reconstructFbpCpu(pool, series, fbp), ts);
     for (const { name, bytes } of models) {
-      const model = await LocalModel.open(gpu, bytes, { backend: options.backend });
-      try {
-        const r = await benchOne(gpu, ts, nz, model, options.samplePoints);
-        const total = r.patchSeconds + r.modelSeconds;
-        const sampled = r.timedPoints < r.points;
-        rows.push({
-          model: name,
-          variant: variantOf(model.outputs),
-          backend: model.backend,
-          size: size.join('×'),
-          nTilts: ts.nTilts,
-          points: r.points,
-          timedPoints: r.timedPoints,
-          batch: r.batch,
-          patchSeconds: r.patchSeconds,
-          modelSeconds: r.modelSeconds,
-          voxelsPerSecond: (size[0] * size[1] * size[2]) / total,
-          fbpSeconds,
-          ratioToFbp: total / fbpSeconds,
-          patchCpuSeconds: patchCpuSeconds(ts, r.grid, model.patch, r.points),
-          note: sampled ? `rows holding ${r.timedPoints.toLocaleString('en')} of ${r.points.toLocaleString('en')} points timed, scaled` : 'whole tomogram timed',
-        });
-        options.log?.(`localnet ${name} ${size.join('×')}: patches ${r.patchSeconds.toFixed(1)} s, model ${r.modelSeconds.toFixed(1)} s${sampled ? ' (scaled)' : ''}`);
-      } finally {
-        await model.release();
+      const paths = [
+        { path: gpuPath, fbp: fbpGpu, open: () => LocalModel.open(gpu, bytes, { backend: options.backend }), time: (m: LocalModel) => benchOne(gpu, ts, nz, m, options.samplePoints) },
+        { path: cpuPath, fbp: fbpCpu, open: () => LocalModel.open(null, bytes), time: (m: LocalModel) => benchOneCpu(pool, ts, nz, m, Math.min(options.samplePoints, CPU_SAMPLE_POINTS)) },
+      ];
+      for (const { path, fbp: fbpTime, open, time } of paths) {
+        const model = await open();
+        try {
+          const r = await time(model);
+          rows.push(benchRow(name, model, path, size, ts, r, fbpTime));
+          options.log?.(`localnet ${name} ${size.join('×')} on ${path}: patches ${r.patchSeconds.toFixed(1)} s, model ${r.modelSeconds.toFixed(1)} s${r.timedPoints < r.points ? ' (scaled)' : ''}`);
+        } finally {
+          await model.release();
+        }
       }
     }
   }
@@ -157,23 +212,23 @@ export async function benchLocalnet(
 
 function localnetTable(rows: LocalnetBenchRow[]): string {
   const head =
-    '| model | backend | tomogram | tilts | model calls | patches (s) | model (s) | voxels/s | FBP (s) | local / FBP | patch CPU reference (s) | note |\n|---|---|---|---|---|---|---|---|---|---|---|---|';
+    '| model | path | backend | tomogram | tilts | model calls | patches (s) | model (s) | voxels/s | FBP (s) | local / FBP | patch CPU reference (s) | note |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|';
   const body = rows.map(
     (r) =>
-      `| ${r.model} (${r.variant}) | ${r.backend} | ${r.size} | ${r.nTilts} | ${r.points.toLocaleString('en')} | ${r.patchSeconds.toPrecision(3)} | ${r.modelSeconds.toPrecision(3)} | ${r.voxelsPerSecond.toPrecision(3)} | ${r.fbpSeconds.toPrecision(3)} | ${r.ratioToFbp.toPrecision(3)}× | ${r.patchCpuSeconds.toPrecision(3)} | ${r.note} |`,
+      `| ${r.model} (${r.variant}) | ${r.path} | ${r.backend} | ${r.size} | ${r.nTilts} | ${r.points.toLocaleString('en')} | ${r.patchSeconds.toPrecision(3)} | ${r.modelSeconds.toPrecision(3)} | ${r.voxelsPerSecond.toPrecision(3)} | ${r.fbpSeconds.toPrecision(3)} | ${r.ratioToFbp.toPrecision(3)}× | ${r.patchCpuSeconds.toPrecision(3)} | ${r.note} |`,
   );
   return [head, ...body].join('\n');
 }
 
 /** The shipped models on 61 tilts; on a software adapter rows of about 16 k model calls are timed and scaled. */
 export const LOCALNET_BENCH: MethodBench<LocalnetBenchRow> = {
-  title: 'Local network (shipped models; FBP with the cosine filter in the same run)',
+  title: 'Local network on WebGPU and on the CPU path (shipped models; FBP with the cosine filter on the same path in the same run)',
   async run(gpu, context) {
     const sizes: [number, number, number][] = context.quick ? [[64, 64, 32]] : [[128, 128, 128], [256, 256, 128]];
     const cases = sizes.map((size) => ({ size, tiltSeries: randomTiltSeries(size[0], size[1], 61) }));
     const models = await Promise.all(LOCAL_MODELS.map(async (m) => ({ name: m.name, bytes: await context.models.load(m.name) })));
     const samplePoints = gpu.isFallbackAdapter || context.quick ? 16384 : Infinity;
-    return benchLocalnet(gpu, cases, models, { samplePoints, backend: context.modelBackend, log: context.log });
+    return benchLocalnet(gpu, context.cpu, cases, models, { samplePoints, backend: context.modelBackend, log: context.log });
   },
   table: localnetTable,
 };

@@ -19,35 +19,74 @@ import { halfGridOrigin, halfLength, type PatchGrid } from './grid.ts';
 import type { LocalModel } from './model.ts';
 
 /** Points per model call when the run does not say: a few MiB of patches, and progress every second or so. */
-const CPU_BATCH = 4096;
+export const CPU_BATCH = 4096;
 
-export async function reconstructLocalnetCpu(pool: CpuPool, ts: TiltSeries, params: LocalnetParams, model: LocalModel, options: RunOptions = {}): Promise<Volume> {
+/** The CPU pipeline's input: the normalised, filtered stack (shared, for the pool's threads) and the tilts' geometry. */
+export interface LocalnetCpuInput {
+  source: Float32Array;
+  nx: number;
+  ny: number;
+  nTilts: number;
+  trig: Float32Array;
+  /** Tilt angles in degrees, as the model takes them. */
+  angles: Float32Array;
+  /** The stack's std: the model's outputs times this are in the stack's units. */
+  std: number;
+}
+
+/** Normalise the stack by its one mean and std and filter it with the cosine-windowed ramp, on the pool. */
+export async function prepareLocalnetCpuInput(pool: CpuPool, ts: TiltSeries, invertAngles: boolean, signal?: AbortSignal): Promise<LocalnetCpuInput> {
   const { nx, ny, nTilts } = ts;
-  const nz = params.thickness;
   const { mean, std } = stackMeanStd(ts);
-  options.onProgress?.({ fraction: 0, message: 'Local model: filtering the tilts' });
   const normalised = { ...ts, data: ts.data.map((v) => (v - mean) / std) };
-  const source = await filterTiltsOnPool(pool, normalised, filterResponse({ name: 'cosine' }, paddedLength(nx)), options.signal);
-  const wavelet = model.outputs === 8;
-  const grid: PatchGrid = wavelet
+  const source = await filterTiltsOnPool(pool, normalised, filterResponse({ name: 'cosine' }, paddedLength(nx)), signal);
+  const trig = tiltTrig(ts.tiltAngles, invertAngles);
+  const angles = Float32Array.from(ts.tiltAngles, (a) => (invertAngles ? -a : a));
+  return { source, nx, ny, nTilts, trig, angles, std };
+}
+
+/** The points the model is evaluated at for a tomogram nx × ny × nz: every voxel, or the bior3.1 half grid. */
+export function localnetCpuGrid(nx: number, ny: number, nz: number, wavelet: boolean): PatchGrid {
+  return wavelet
     ? { gx: halfLength(nx), gy: halfLength(ny), gz: halfLength(nz), origin: [halfGridOrigin(nx), halfGridOrigin(ny), halfGridOrigin(nz)], step: [2, 2, 2] }
     : { gx: nx, gy: ny, gz: nz, origin: [-(nx - 1) / 2, -(ny - 1) / 2, -(nz - 1) / 2], step: [1, 1, 1] };
-  const trig = tiltTrig(ts.tiltAngles, params.invertAngles);
-  const angles = Float32Array.from(ts.tiltAngles, (a) => (params.invertAngles ? -a : a));
+}
+
+/** Patches of grid points [first, first + count) into `out` (slot 0 is point `first`), split over the pool. */
+export function cutPatchesOnPool(pool: CpuPool, input: LocalnetCpuInput, grid: PatchGrid, patch: number, first: number, count: number, out: Float32Array): Promise<void> {
+  const { source, nx, ny, nTilts, trig } = input;
+  return pool.run({ kernel: 'patches', y0: first, rows: count, source, nx, ny, nTilts, trig, grid, patch, out, first });
+}
+
+/** Shared storage for the patches of `batch` points. */
+export function patchBatch(input: LocalnetCpuInput, patch: number, batch: number): Float32Array {
+  return sharedFloats(batch * input.nTilts * patch * patch);
+}
+
+/** The model on a batch of patches: a plain copy for onnxruntime (its tensors take unshared arrays), always full batches. */
+export function evaluatePatches(model: LocalModel, input: LocalnetCpuInput, patches: Float32Array, batch: number): Promise<Float32Array> {
+  return model.evaluate(patches.slice(), batch, input.angles);
+}
+
+export async function reconstructLocalnetCpu(pool: CpuPool, ts: TiltSeries, params: LocalnetParams, model: LocalModel, options: RunOptions = {}): Promise<Volume> {
+  const { nx, ny } = ts;
+  const nz = params.thickness;
+  options.onProgress?.({ fraction: 0, message: 'Local model: filtering the tilts' });
+  const input = await prepareLocalnetCpuInput(pool, ts, params.invertAngles, options.signal);
+  const wavelet = model.outputs === 8;
+  const grid = localnetCpuGrid(nx, ny, nz, wavelet);
   const points = grid.gx * grid.gy * grid.gz;
   const batch = Math.min(points, params.batchSize > 0 ? params.batchSize : CPU_BATCH);
-  const perPoint = nTilts * model.patch * model.patch;
-  const out = sharedFloats(batch * perPoint);
+  const out = patchBatch(input, model.patch, batch);
   const values = new Float32Array(points * model.outputs);
   for (let first = 0; first < points; first += batch) {
     throwIfAborted(options.signal);
     const count = Math.min(batch, points - first);
     options.onProgress?.({ fraction: first / points, message: `Local model: points ${first}–${first + count - 1} of ${points}` });
-    await pool.run({ kernel: 'patches', y0: first, rows: count, source, nx, ny, nTilts, trig, grid, patch: model.patch, out, first });
-    // A plain copy for onnxruntime (its tensors take unshared arrays); the model always sees full batches.
-    const outputs = await model.evaluate(out.slice(), batch, angles);
+    await cutPatchesOnPool(pool, input, grid, model.patch, first, count, out);
+    const outputs = await evaluatePatches(model, input, out, batch);
     // Back to the stack's units: the model maps normalised inputs to voxels divided by the stack's std.
-    for (let i = 0; i < count * model.outputs; i++) values[first * model.outputs + i] = outputs[i] * std;
+    for (let i = 0; i < count * model.outputs; i++) values[first * model.outputs + i] = outputs[i] * input.std;
   }
   const data = wavelet ? inverseWavelet3d(values, [grid.gx, grid.gy, grid.gz], [nx, ny, nz]) : values;
   options.onProgress?.({ fraction: 1, message: 'Local model done' });
