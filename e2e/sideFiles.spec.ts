@@ -1,12 +1,14 @@
 /**
  * End-to-end: a raw stack dropped with its IMOD .xf and .tlt loads as an aligned data set that names its side
  * files and what came from each; a bad or mismatched side file is one message naming the file (and the line),
- * and the data sets already loaded stay as they were. (The resampling's numbers: src/engine/align/*.test.ts.)
+ * and the data sets already loaded stay as they were; a stack with its tilt axis off Y loads upright with the
+ * axis angle given at load. (The resampling's numbers: src/engine/align/*.test.ts.)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { readMrc, writeMrc } from '../src/io/mrc.ts';
 import { simulatedStack, writeTlt } from './fixtures.ts';
 import { openDemoPage } from './helpers.ts';
 
@@ -83,4 +85,44 @@ test('the same files dropped again select their data set instead of loading a co
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a stack whose tilt axis lies 90° from Y, given in the Tilt axis field, loads upright: its FBP equals the upright stack’s', async () => {
+  const upright = readMrc(await simulatedStack(48, 40, angles));
+  const { nx, ny, nz } = upright.header;
+  // The axis 90° counter-clockwise from Y: the upright pixel (i, j) sits at column ny − 1 − j, row i of the turned image.
+  const turned = new Float32Array(nx * ny * nz);
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) turned[(k * nx + i) * ny + (ny - 1 - j)] = upright.data[(k * ny + j) * nx + i];
+  const fbpOf = async (files: { name: string; mimeType: string; buffer: Buffer }[], summaryText: string) => {
+    await page.getByTestId('file-input').setInputFiles(files);
+    await expect(page.getByTestId('dataset-summary')).toContainText(summaryText, { timeout: 60_000 });
+    return page.evaluate(async () => {
+      const id = await window.wedgelab.run({ method: 'fbp', params: { thickness: 12 } });
+      return Array.from(await window.wedgelab.exportMrc(id));
+    });
+  };
+  const tlt = (name: string) => ({ name, mimeType: 'text/plain', buffer: writeTlt(angles) });
+  const reference = readMrc(Uint8Array.from(await fbpOf([{ name: 'upright.mrc', mimeType: 'application/octet-stream', buffer: await simulatedStack(48, 40, angles) }, tlt('upright.tlt')], 'upright.mrc')));
+  await page.getByTestId('load-tilt-axis').fill('90');
+  const turnedBytes = Buffer.from(writeMrc({ nx: ny, ny: nx, nz, data: turned, pixelSize: upright.pixelSize[0] }, { stack: true }));
+  const fromTurned = readMrc(Uint8Array.from(await fbpOf([{ name: 'turned.mrc', mimeType: 'application/octet-stream', buffer: turnedBytes }, tlt('turned.tlt')], 'turned.mrc')));
+  await page.getByTestId('load-tilt-axis').fill('0');
+  const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  expect([dataset.nx, dataset.ny]).toEqual([48, 40]);
+  expect(dataset.metadata).toContainEqual({
+    label: 'Alignment applied',
+    value: '11 sections resampled (bilinear), width and height swapped to 48 × 40',
+    source: 'tilt-axis angle given at load (90°)',
+  });
+  expect([fromTurned.header.nx, fromTurned.header.ny, fromTurned.header.nz]).toEqual([reference.header.nx, reference.header.ny, reference.header.nz]);
+  let worst = 0;
+  let scale = 0;
+  for (let i = 0; i < reference.data.length; i++) {
+    worst = Math.max(worst, Math.abs(fromTurned.data[i] - reference.data[i]));
+    scale = Math.max(scale, Math.abs(reference.data[i]));
+  }
+  expect(worst).toBeLessThan(1e-5 * scale);
+  expect(pageErrors).toEqual([]);
 });
