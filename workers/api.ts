@@ -333,6 +333,11 @@ export interface EngineWorkerApi {
   /** The same MRC written into a file the page picked (showSaveFilePicker), 4 MiB at a time: no copy of the whole file. */
   writeMrcFile(resultId: string, file: FileSystemFileHandle): Promise<void>;
   /**
+   * The same MRC as a Blob of 4 MiB pieces, for a download where the page cannot pick a file: never one array of the
+   * whole file, so it works for results held in pieces too (docs/loading.md).
+   */
+  mrcBlob(resultId: string): Promise<Blob>;
+  /**
    * The result as an OME-Zarr image (docs/export.md) in a new folder `name` (e.g. 'tilt_fbp.ome.zarr') inside
    * `parent` (a folder the page picked with showDirectoryPicker; refused if `name` is there already), chunk by
    * chunk, resolving null; without `parent`, as a zip of that folder (a Blob) for the page to download.

@@ -27,6 +27,7 @@ import { downsampleVolume, omeZarrLevels, percentiles, pyramidFactor, volumeSlic
 import { mrcPieces, writeMrc } from '../src/io/mrc.ts';
 import { fileSystemDirectory, writeOmeZarr, zipDirectory } from '../src/io/omeZarr.ts';
 import { readTiltSeriesFiles } from '../src/io/tiltSeriesFiles.ts';
+import { fileOrderRuns, wholeVolume, type Tomogram } from '../src/io/piecedVolume.ts';
 import { suggestThickness, type ThicknessSuggestion } from '../src/engine/thickness.ts';
 import type { ModelChoice } from '../src/engine/methods/localnet/models.ts';
 import type {
@@ -59,9 +60,10 @@ interface Dataset {
   tiltSeries: TiltSeries;
 }
 
+/** A result's tomogram is in pieces when larger than one buffer (io/piecedVolume.ts, docs/loading.md). */
 interface Result {
   summary: ResultSummary;
-  volume: Volume;
+  volume: Tomogram;
 }
 
 const datasets = new Map<string, Dataset>();
@@ -172,7 +174,7 @@ function addDataset(
 type ResultFields = Omit<ResultSummary, 'id' | 'nx' | 'ny' | 'nz' | 'pixelSize' | 'stats'>;
 
 /** Register (or, under an existing id, replace) a result. */
-function putResult(fields: ResultFields, volume: Volume, id = nextId('r')): ResultSummary {
+function putResult(fields: ResultFields, volume: Tomogram, id = nextId('r')): ResultSummary {
   const summary: ResultSummary = {
     ...fields,
     id,
@@ -186,9 +188,9 @@ function putResult(fields: ResultFields, volume: Volume, id = nextId('r')): Resu
   return summary;
 }
 
-/** The voxels statistics and contrast look at: of a partial result, its fitted rows only. */
-function shownData({ summary, volume }: { summary: Pick<ResultSummary, 'partial'>; volume: Volume }): Float32Array {
-  return summary.partial ? fittedSample(volume, summary.partial.rowsDone) : volume.data;
+/** The voxels statistics and contrast look at, in file order: of a partial result (one array), its fitted rows only. */
+function shownData({ summary, volume }: { summary: Pick<ResultSummary, 'partial'>; volume: Tomogram }): Float32Array[] {
+  return summary.partial ? [fittedSample(wholeVolume(volume, 'A partial result'), summary.partial.rowsDone)] : [...fileOrderRuns(volume)];
 }
 
 /**
@@ -198,7 +200,8 @@ function shownData({ summary, volume }: { summary: Pick<ResultSummary, 'partial'
  * acknowledged before the next is sent), so they arrive in order and before run() settles.
  */
 class GrowingResult {
-  private entry: Result | null = null;
+  /** A method that fills slab by slab fills one array (the coordinate network's). */
+  private entry: { summary: ResultSummary; volume: Volume } | null = null;
   private reported: Promise<unknown> = Promise.resolve();
   /** The latest loss curve from the progress reports, so that a stopped run keeps it too. */
   loss?: number[];
@@ -223,7 +226,7 @@ class GrowingResult {
   }
 
   /** The complete run: the result under the same id as its partial reports, if there were any. */
-  async complete(fields: ResultFields, volume: Volume): Promise<ResultSummary> {
+  async complete(fields: ResultFields, volume: Tomogram): Promise<ResultSummary> {
     await this.reported;
     return putResult(fields, volume, this.id);
   }
@@ -267,7 +270,7 @@ function fscReport(a: Result, b: Result): FscReport {
   if (va.nx !== vb.nx || va.ny !== vb.ny || va.nz !== vb.nz) {
     throw new Error(`FSC needs volumes of one size: ${a.summary.label} is ${va.nx}×${va.ny}×${va.nz}, ${b.summary.label} is ${vb.nx}×${vb.ny}×${vb.nz}`);
   }
-  const curves = fsc(va, vb, anglesOf(a));
+  const curves = fsc(wholeVolume(va, 'The FSC'), wholeVolume(vb, 'The FSC'), anglesOf(a));
   return {
     ...curves,
     labelA: a.summary.label,
@@ -409,10 +412,11 @@ const api: EngineWorkerApi = {
   async refine(jobId, resultId, request, onProgress): Promise<ResultSummary> {
     const source = resultOf(resultId);
     if (source.summary.partial) throw new Error(`${source.summary.label} is not complete: refine a finished result`);
-    const resolved = resolveRefinement(source.volume, request);
+    const tomogram = wholeVolume(source.volume, 'A refinement');
+    const resolved = resolveRefinement(tomogram, request);
     const started = performance.now();
     return withJob(jobId, async (signal) => {
-      const out = await runRefinement(await methodEngine(resolved.method), source.volume, source.summary.label, resolved, { signal, models, onProgress: (p) => void onProgress(p) });
+      const out = await runRefinement(await methodEngine(resolved.method), tomogram, source.summary.label, resolved, { signal, models, onProgress: (p) => void onProgress(p) });
       const { datasetId, invertAngles } = source.summary;
       const fields = { datasetId, method: out.method, label: out.label, params: out.params, invertAngles, sourceId: resultId, loss: out.loss };
       return putResult({ ...fields, elapsedMs: performance.now() - started }, out.volume);
@@ -493,7 +497,8 @@ const api: EngineWorkerApi = {
     const result = resultOf(resultId);
     const truth = groundTruthOf(result.summary.datasetId);
     const report = fscReport(result, truth);
-    return { resultId, label: result.summary.label, psnr: psnr(result.volume, truth.volume), ssim: ssim3d(result.volume, truth.volume), fsc: report };
+    const [volume, truthVolume] = [wholeVolume(result.volume, 'Scoring against the ground truth'), wholeVolume(truth.volume, 'Scoring against the ground truth')];
+    return { resultId, label: result.summary.label, psnr: psnr(volume, truthVolume), ssim: ssim3d(volume, truthVolume), fsc: report };
   },
 
   async fourierSection(resultId: string, plane: FourierPlane) {
@@ -501,7 +506,7 @@ const api: EngineWorkerApi = {
     let spectrum = spectra.get(resultId);
     if (!spectrum) {
       const { nx, ny, nz } = result.volume;
-      spectrum = { nx, ny, nz, ...(await spectrumOf(result.volume)) };
+      spectrum = { nx, ny, nz, ...(await spectrumOf(wholeVolume(result.volume, 'A Fourier section'))) };
       spectra.set(resultId, spectrum);
     }
     const section = fourierSection(spectrum, plane);
@@ -511,17 +516,18 @@ const api: EngineWorkerApi = {
 
   async difference(resultIdA: string, resultIdB: string): Promise<ResultSummary> {
     const [a, b] = [resultOf(resultIdA), resultOf(resultIdB)];
-    if (a.volume.data.length !== b.volume.data.length || a.volume.nx !== b.volume.nx || a.volume.ny !== b.volume.ny) {
+    const [va, vb] = [wholeVolume(a.volume, 'A − B'), wholeVolume(b.volume, 'A − B')];
+    if (va.data.length !== vb.data.length || va.nx !== vb.nx || va.ny !== vb.ny) {
       throw new Error(`A − B needs volumes of one size: ${a.summary.label} and ${b.summary.label} differ`);
     }
-    const data = a.volume.data.map((v, i) => v - b.volume.data[i]);
+    const data = va.data.map((v, i) => v - vb.data[i]);
     const label = `${a.summary.label} − ${b.summary.label}`;
-    return putResult({ datasetId: a.summary.datasetId, method: 'difference', label, params: null, invertAngles: a.summary.invertAngles, elapsedMs: 0 }, { ...a.volume, data });
+    return putResult({ datasetId: a.summary.datasetId, method: 'difference', label, params: null, invertAngles: a.summary.invertAngles, elapsedMs: 0 }, { ...va, data });
   },
 
   async reproject(resultId: string, angle: number): Promise<Slice> {
     const { volume, summary } = resultOf(resultId);
-    const projection = await forwardProject(await engine(), volume, [angle], { invertAngles: summary.invertAngles });
+    const projection = await forwardProject(await engine(), wholeVolume(volume, 'Reprojection'), [angle], { invertAngles: summary.invertAngles });
     return transferSlice({ width: projection.nx, height: projection.ny, data: projection.data });
   },
 
@@ -540,7 +546,8 @@ const api: EngineWorkerApi = {
   async getVolume(resultId: string, maxVoxels: number): Promise<DisplayVolume> {
     const { volume } = resultOf(resultId);
     const factor = pyramidFactor(volume, maxVoxels);
-    const shown = downsampleVolume(volume, factor);
+    // The view's few million voxels fit in one array whatever the result's size (a pieced one is always binned here).
+    const shown = wholeVolume(downsampleVolume(volume, factor), 'The 3-D view');
     // At full resolution the result's own array is copied, never handed over: the worker keeps it.
     const data = factor === 1 ? shown.data.slice() : shown.data;
     const out: DisplayVolume = { nx: shown.nx, ny: shown.ny, nz: shown.nz, data, factor, fullSize: [volume.nx, volume.ny, volume.nz], pixelSize: shown.pixelSize };
@@ -556,14 +563,13 @@ const api: EngineWorkerApi = {
   },
 
   async exportMrc(resultId: string): Promise<Uint8Array> {
-    const { volume } = resultOf(resultId);
+    const volume = wholeVolume(resultOf(resultId).volume, 'An MRC download in one piece');
     const bytes = writeMrc(volume, { labels: exportLabels(resultId) });
     return Comlink.transfer(bytes, [bytes.buffer]);
   },
 
   async writeMrcFile(resultId: string, file: FileSystemFileHandle): Promise<void> {
-    const { volume } = resultOf(resultId);
-    const pieces = mrcPieces(volume, { labels: exportLabels(resultId) });
+    const pieces = mrcPieces(resultOf(resultId).volume, { labels: exportLabels(resultId) });
     // The browser writes to a swap file and puts it in place on close: an abort leaves no half file.
     const writable = await file.createWritable();
     try {
@@ -573,6 +579,11 @@ const api: EngineWorkerApi = {
       await writable.abort().catch(() => undefined);
       throw new Error(`could not write ${file.name}: ${(error as Error).message}`, { cause: error });
     }
+  },
+
+  async mrcBlob(resultId: string): Promise<Blob> {
+    // Blob parts are copied as they are added, so the 4 MiB views of the result are not kept alive by the Blob.
+    return new Blob([...mrcPieces(resultOf(resultId).volume, { labels: exportLabels(resultId) })] as Uint8Array<ArrayBuffer>[], { type: 'application/octet-stream' });
   },
 
   async exportOmeZarr(resultId: string, name: string, parent?: FileSystemDirectoryHandle): Promise<Blob | null> {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TiltSeries, Volume } from '../src/engine/types.ts';
 import { memoryFolder } from '../src/io/memoryFolder.ts';
+import { wholeVolume } from '../src/io/piecedVolume.ts';
 import type { DatasetSummary, ResultSummary } from './api.ts';
 import { SessionKeeper, type SessionHost } from './session.ts';
 
@@ -60,7 +61,7 @@ describe('SessionKeeper', () => {
     expect(results.map((r) => [r.label, r.datasetId])).toEqual([['ground-truth r1', 'bd1'], ['fbp r2', 'bd1'], ['gaussian r3', 'bd1']]);
     const fbp = results[1];
     expect(results[2].sourceId).toBe(fbp.id);
-    expect(Array.from(second.results.get(fbp.id)!.volume.data)).toEqual([2, -1]);
+    expect(Array.from(wholeVolume(second.results.get(fbp.id)!.volume, 'the result').data)).toEqual([2, -1]);
     expect(await next.list()).toEqual([]);
 
     // A deleted result is forgotten; clear removes the rest.

@@ -4,7 +4,8 @@
  * series along (and a simulation's ground truth), since FSC, reprojection and the trust score need them. After a
  * reload the page lists what is there (list) and brings it all back under new ids (restore), or clears it.
  */
-import { clearEntries, listEntries, readEntryData, removeEntry, saveEntry, type SavedEntry, type SessionFolder, type StorageEstimate } from '../src/io/savedSession.ts';
+import { clearEntries, listEntries, NotSavedError, readEntryData, removeEntry, saveEntry, type SavedEntry, type SessionFolder, type StorageEstimate } from '../src/io/savedSession.ts';
+import { isPieced, type Tomogram } from '../src/io/piecedVolume.ts';
 import type { TiltSeries, Volume } from '../src/engine/types.ts';
 import type { DatasetSummary, ResultSummary, SavedItem } from './api.ts';
 
@@ -23,7 +24,7 @@ interface ResultMeta {
 /** What the worker holds, and how it registers what comes back (under new ids). */
 export interface SessionHost {
   datasets: ReadonlyMap<string, { summary: DatasetSummary; tiltSeries: TiltSeries }>;
-  results: ReadonlyMap<string, { summary: ResultSummary; volume: Volume }>;
+  results: ReadonlyMap<string, { summary: ResultSummary; volume: Tomogram }>;
   restoreDataset(summary: DatasetSummary, tiltSeries: TiltSeries): DatasetSummary;
   restoreResult(summary: ResultSummary, volume: Volume): ResultSummary;
 }
@@ -76,6 +77,8 @@ export class SessionKeeper {
     const result = this.host.results.get(id);
     if (!result) throw new Error(`no data set or result with id ${id}`);
     if (result.summary.partial) return; // a run still filling, or stopped: not kept
+    // Saved entries are one file read back into one array: a tomogram larger than one buffer cannot come back.
+    if (isPieced(result.volume)) throw new NotSavedError(result.summary.label, 'it is larger than one buffer holds (kept in pieces)');
     const { datasetId } = result.summary;
     // Its series is kept first (a ground truth is kept by its series' own save, which has set the key by then).
     if (!this.keys.has(datasetId)) await this.keep(datasetId);

@@ -10,7 +10,7 @@ import { dirname, resolve } from 'node:path';
 import { omeZarrLevels } from '../engine/volume.ts';
 import { mrcPieces } from '../io/mrc.ts';
 import { writeOmeZarr } from '../io/omeZarr.ts';
-import type { Volume } from '../io/types.ts';
+import type { Tomogram } from '../io/piecedVolume.ts';
 import { writeFileAtomic, writeFolderAtomic } from './atomicWrite.ts';
 
 /** A tomogram output path ending .zarr (tomo.ome.zarr, tomo.zarr) names an OME-Zarr folder; any other, an MRC file. */
@@ -20,10 +20,11 @@ export function isOmeZarrPath(path: string): boolean {
 
 /**
  * Write a tomogram to `path` in the format its name gives: an OME-Zarr folder (its pyramid the 2^level box
- * averages of the tomogram) or an MRC file streamed in pieces; either replaces the target only once complete.
+ * averages of the tomogram) or an MRC file streamed in pieces; either replaces the target only once complete. A
+ * tomogram held in pieces (io/piecedVolume.ts) is written from them, never gathered into one array.
  * `labels` are the MRC labels (method and parameters, then the source); the OME-Zarr image is named by them.
  */
-export async function writeTomogram(path: string, tomogram: Volume, labels: string[]): Promise<void> {
+export async function writeTomogram(path: string, tomogram: Tomogram, labels: string[]): Promise<void> {
   if (!isOmeZarrPath(path)) return writeFileAtomic(path, mrcPieces(tomogram, { labels }));
   const levels = omeZarrLevels(tomogram);
   await writeFolderAtomic(path, (folder) => writeOmeZarr(folder, levels, labels.join('; ')));

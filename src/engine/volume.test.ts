@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Volume } from './types.ts';
 import { downsampleVolume, percentiles, pyramidFactor, volumeSlice, volumeStats } from './volume.ts';
+import { wholeVolume } from '../io/piecedVolume.ts';
 
 const volume: Volume = { nx: 4, ny: 3, nz: 2, data: Float32Array.from({ length: 24 }, (_, i) => i), pixelSize: 2 };
 
@@ -22,7 +23,7 @@ describe('volume views', () => {
   it('builds the display pyramid by block averages', () => {
     expect(pyramidFactor({ nx: 512, ny: 512, nz: 256 }, 256 ** 3)).toBe(2);
     expect(pyramidFactor(volume, 1000)).toBe(1);
-    const half = downsampleVolume(volume, 2);
+    const half = wholeVolume(downsampleVolume(volume, 2), 'the half');
     expect([half.nx, half.ny, half.nz, half.pixelSize]).toEqual([2, 2, 1, 4]);
     // Block (0,0,0): x 0–1, y 0–1, z 0–1 → values 0,1,4,5,12,13,16,17.
     expect(half.data[0]).toBeCloseTo(8.5, 6);

@@ -1,5 +1,9 @@
-/** Read-only views of a volume for display and export: statistics, percentiles and slices. */
+/**
+ * Read-only views of a volume for display and export: statistics, percentiles, slices and box averages. Each reads a
+ * tomogram held in pieces (io/piecedVolume.ts) as well as one array, with the same result.
+ */
 import { omeZarrPyramid } from '../io/omeZarr.ts';
+import { allocateTomogram, rowReader, type Tomogram } from '../io/piecedVolume.ts';
 import type { Volume } from './types.ts';
 
 export interface VolumeStats {
@@ -9,29 +13,46 @@ export interface VolumeStats {
   std: number;
 }
 
-export function volumeStats(data: Float32Array): VolumeStats {
+/** Statistics of `data`, or of the values of several runs of it in order (a pieced tomogram's, fileOrderRuns). */
+export function volumeStats(data: Float32Array | readonly Float32Array[]): VolumeStats {
   let min = Infinity;
   let max = -Infinity;
   let sum = 0;
   let sum2 = 0;
-  for (const v of data) {
-    if (v < min) min = v;
-    if (v > max) max = v;
-    sum += v;
-    sum2 += v * v;
+  let n = 0;
+  for (const run of runsOf(data)) {
+    n += run.length;
+    for (const v of run) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
+      sum2 += v * v;
+    }
   }
-  const n = data.length || 1;
+  n ||= 1;
   const mean = sum / n;
   return { min, max, mean, std: Math.sqrt(Math.max(0, sum2 / n - mean * mean)) };
 }
 
-/** Percentiles (0–100) from an evenly strided sample of at most `sampleSize` values. */
-export function percentiles(data: Float32Array, ps: number[], sampleSize = 1 << 20): number[] {
-  const stride = Math.max(1, Math.floor(data.length / sampleSize));
-  const sample = new Float32Array(Math.ceil(data.length / stride));
-  for (let i = 0, j = 0; i < data.length; i += stride, j++) sample[j] = data[i];
+/** Percentiles (0–100) from an evenly strided sample of at most `sampleSize` values (of the runs taken in order). */
+export function percentiles(data: Float32Array | readonly Float32Array[], ps: number[], sampleSize = 1 << 20): number[] {
+  const runs = runsOf(data);
+  const length = runs.reduce((sum, run) => sum + run.length, 0);
+  const stride = Math.max(1, Math.floor(length / sampleSize));
+  const sample = new Float32Array(Math.ceil(length / stride));
+  let j = 0;
+  let offset = 0;
+  for (const run of runs) {
+    // The next sampled index (a multiple of the stride) within this run.
+    for (let i = (stride - (offset % stride)) % stride; i < run.length; i += stride) sample[j++] = run[i];
+    offset += run.length;
+  }
   sample.sort();
   return ps.map((p) => sample[Math.min(sample.length - 1, Math.max(0, Math.round((p / 100) * (sample.length - 1))))]);
+}
+
+function runsOf(data: Float32Array | readonly Float32Array[]): readonly Float32Array[] {
+  return data instanceof Float32Array ? [data] : data;
 }
 
 export type SliceAxis = 'xy' | 'xz' | 'yz';
@@ -40,18 +61,23 @@ export type SliceAxis = 'xy' | 'xz' | 'yz';
  * One section, x fastest: XY at z (nx × ny), XZ at y (nx × nz, rows along z),
  * YZ at x (ny × nz, rows along z).
  */
-export function volumeSlice(volume: Volume, axis: SliceAxis, index: number): { width: number; height: number; data: Float32Array } {
-  const { nx, ny, nz, data } = volume;
+export function volumeSlice(volume: Tomogram, axis: SliceAxis, index: number): { width: number; height: number; data: Float32Array } {
+  const { nx, ny, nz } = volume;
   const limit = axis === 'xy' ? nz : axis === 'xz' ? ny : nx;
   if (!Number.isInteger(index) || index < 0 || index >= limit) throw new Error(`${axis.toUpperCase()} slice ${index} is outside 0–${limit - 1}`);
-  if (axis === 'xy') return { width: nx, height: ny, data: data.slice(index * nx * ny, (index + 1) * nx * ny) };
+  const row = rowReader(volume);
+  if (axis === 'xy') {
+    const out = new Float32Array(nx * ny);
+    for (let y = 0; y < ny; y++) out.set(row(y, index), y * nx);
+    return { width: nx, height: ny, data: out };
+  }
   if (axis === 'xz') {
     const out = new Float32Array(nx * nz);
-    for (let z = 0; z < nz; z++) out.set(data.subarray(nx * (index + ny * z), nx * (index + ny * z) + nx), z * nx);
+    for (let z = 0; z < nz; z++) out.set(row(index, z), z * nx);
     return { width: nx, height: nz, data: out };
   }
   const out = new Float32Array(ny * nz);
-  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) out[z * ny + y] = data[index + nx * (y + ny * z)];
+  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) out[z * ny + y] = row(y, z)[index];
   return { width: ny, height: nz, data: out };
 }
 
@@ -62,28 +88,33 @@ export function pyramidFactor(volume: Pick<Volume, 'nx' | 'ny' | 'nz'>, maxVoxel
   return f;
 }
 
-/** Average f × f × f blocks (partial blocks at the far edges average what they hold). */
-export function downsampleVolume(volume: Volume, f: number): Volume {
+/**
+ * Average f × f × f blocks (partial blocks at the far edges average what they hold); the result is in pieces when it
+ * is larger than one (io/piecedVolume.ts), and for f = 1 it is the volume itself.
+ */
+export function downsampleVolume(volume: Tomogram, f: number): Tomogram {
   if (f === 1) return volume;
   const nx = Math.ceil(volume.nx / f);
   const ny = Math.ceil(volume.ny / f);
   const nz = Math.ceil(volume.nz / f);
-  const sums = new Float32Array(nx * ny * nz);
-  const counts = new Uint16Array(nx * ny * nz);
+  const out = allocateTomogram(nx, ny, nz, volume.pixelSize * f);
+  const [read, write] = [rowReader(volume), rowReader(out)];
   for (let z = 0; z < volume.nz; z++)
     for (let y = 0; y < volume.ny; y++) {
-      const row = volume.nx * (y + volume.ny * z);
-      const out = nx * (Math.floor(y / f) + ny * Math.floor(z / f));
-      for (let x = 0; x < volume.nx; x++) {
-        sums[out + Math.floor(x / f)] += volume.data[row + x];
-        counts[out + Math.floor(x / f)]++;
-      }
+      const [row, sums] = [read(y, z), write(Math.floor(y / f), Math.floor(z / f))];
+      for (let x = 0; x < volume.nx; x++) sums[Math.floor(x / f)] += row[x];
     }
-  for (let i = 0; i < sums.length; i++) sums[i] /= counts[i];
-  return { nx, ny, nz, data: sums, pixelSize: volume.pixelSize * f };
+  // Each block holds the product of its widths along the three axes (f, or what is left at the far edge).
+  const width = (i: number, n: number) => Math.min(f, n - i * f);
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++) {
+      const sums = write(y, z);
+      for (let x = 0; x < nx; x++) sums[x] /= width(x, volume.nx) * width(y, volume.ny) * width(z, volume.nz);
+    }
+  return out;
 }
 
 /** The levels of an OME-Zarr pyramid (io/omeZarr.ts omeZarrPyramid): level ℓ averages 2^ℓ voxels per axis. */
-export function omeZarrLevels(volume: Volume): Volume[] {
+export function omeZarrLevels(volume: Tomogram): Tomogram[] {
   return omeZarrPyramid(volume).map((_, level) => downsampleVolume(volume, 2 ** level));
 }

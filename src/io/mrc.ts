@@ -20,6 +20,7 @@
  */
 import { Gunzip } from 'fflate';
 import { halfTable } from './float16.ts';
+import { fileOrderRuns, volumePieces, type PiecedVolume } from './piecedVolume.ts';
 
 export type MrcDtype = 'int8' | 'uint8' | 'int16' | 'float32' | 'uint16' | 'float16' | 'uint4';
 
@@ -659,33 +660,46 @@ export interface MrcStats {
 
 /** Two passes (mean, then spread), float64 accumulators. NaNs are skipped so one bad voxel does not hide the rest. */
 export function dataStats(data: Float32Array): MrcStats {
+  return runStats(() => [data]);
+}
+
+/**
+ * dataStats of the values `runs()` gives in order (a pieced tomogram's, io/piecedVolume.ts): the same sums in the
+ * same order, so the same figures to the bit. `runs` is called once per pass.
+ */
+export function runStats(runs: () => Iterable<Float32Array>): MrcStats {
   let min = Infinity;
   let max = -Infinity;
   let sum = 0;
   let count = 0;
   let nan = 0;
   let posInf = 0;
-  const n = data.length;
-  // \`v - v === 0\` is the finiteness test (NaN and ±Inf give NaN): several times faster than Number.isFinite here.
-  for (let i = 0; i < n; i++) {
-    const v = data[i];
-    if (v - v !== 0) {
-      if (v !== v) nan++;
-      else if (v > 0) posInf++;
-      continue;
+  let n = 0;
+  for (const data of runs()) {
+    n += data.length;
+    // \`v - v === 0\` is the finiteness test (NaN and ±Inf give NaN): several times faster than Number.isFinite here.
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i];
+      if (v - v !== 0) {
+        if (v !== v) nan++;
+        else if (v > 0) posInf++;
+        continue;
+      }
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
+      count++;
     }
-    if (v < min) min = v;
-    if (v > max) max = v;
-    sum += v;
-    count++;
   }
   const counts = { nonFinite: n - count, nan, posInf, negInf: n - count - nan - posInf };
   if (count === 0) return { min: NaN, max: NaN, mean: NaN, std: NaN, ...counts };
   const mean = sum / count;
   let squares = 0;
-  for (let i = 0; i < n; i++) {
-    const d = data[i] - mean;
-    if (d - d === 0) squares += d * d;
+  for (const data of runs()) {
+    for (let i = 0; i < data.length; i++) {
+      const d = data[i] - mean;
+      if (d - d === 0) squares += d * d;
+    }
   }
   return { min, max, mean, std: Math.sqrt(squares / count), ...counts };
 }
@@ -819,28 +833,31 @@ const MRC_PIECE_VALUES = 1 << 20;
  * The bytes of writeMrc(volume, options) in order, as the 1024-byte header and then pieces of at most 4 MiB of
  * data, so a file can be written to a stream without a second copy of the volume in memory. Concatenated, the
  * pieces are byte for byte what writeMrc returns. The header is checked (and its statistics computed) before
- * the first piece is handed out.
+ * the first piece is handed out. A tomogram held in pieces (io/piecedVolume.ts) is written from its pieces, in the
+ * same bytes as the one array would be.
  */
-export function mrcPieces(volume: MrcVolume, options: MrcWriteOptions = {}): Iterable<Uint8Array> {
+export function mrcPieces(volume: MrcVolume | PiecedVolume, options: MrcWriteOptions = {}): Iterable<Uint8Array> {
   const header = mrcHeader(volume, options);
-  const { data } = volume;
   return (function* () {
     yield header;
-    for (let start = 0; start < data.length; start += MRC_PIECE_VALUES) {
-      yield float32Bytes(data, start, Math.min(data.length, start + MRC_PIECE_VALUES));
+    for (const data of fileOrderRuns(volume)) {
+      for (let start = 0; start < data.length; start += MRC_PIECE_VALUES) {
+        yield float32Bytes(data, start, Math.min(data.length, start + MRC_PIECE_VALUES));
+      }
     }
   })();
 }
 
 /** The 1024-byte MRC2014 header writeMrc writes for `volume` (see writeMrc); the data follow it, float32 little-endian. */
-export function mrcHeader(volume: MrcVolume, options: MrcWriteOptions = {}): Uint8Array {
-  const { nx, ny, nz, data, pixelSize } = volume;
+export function mrcHeader(volume: MrcVolume | PiecedVolume, options: MrcWriteOptions = {}): Uint8Array {
+  const { nx, ny, nz, pixelSize } = volume;
   for (const [name, n] of [['nx', nx], ['ny', ny], ['nz', nz]] as const) {
     if (!Number.isInteger(n) || n < 1) throw new MrcError(`writeMrc: ${name} must be a positive integer, got ${n}`);
   }
   const count = nx * ny * nz;
-  if (data.length !== count) {
-    throw new MrcError(`writeMrc: data has ${data.length} values, but ${nx} × ${ny} × ${nz} = ${count}`);
+  const values = volumePieces(volume).reduce((sum, piece) => sum + piece.volume.data.length, 0);
+  if (values !== count) {
+    throw new MrcError(`writeMrc: data has ${values} values, but ${nx} × ${ny} × ${nz} = ${count}`);
   }
   if (!Number.isFinite(pixelSize) || pixelSize < 0) {
     throw new MrcError(`writeMrc: pixel size must be a finite number of Å ≥ 0, got ${pixelSize}`);
@@ -864,7 +881,7 @@ export function mrcHeader(volume: MrcVolume, options: MrcWriteOptions = {}): Uin
   setInt(OFF.mapc, 1);
   setInt(OFF.mapr, 2);
   setInt(OFF.maps, 3);
-  const stats = dataStats(data);
+  const stats = runStats(() => fileOrderRuns(volume));
   setFloat(OFF.dmin, stats.min);
   setFloat(OFF.dmax, stats.max);
   setFloat(OFF.dmean, stats.mean);

@@ -4,6 +4,7 @@ import * as zarr from 'zarrita';
 import { downsampleVolume } from '../engine/volume.ts';
 import { omeZarrPyramid, writeOmeZarr, zipDirectory, type StoreDirectory } from './omeZarr.ts';
 import type { Volume } from './types.ts';
+import { wholeVolume } from './piecedVolume.ts';
 
 /** 70 × 50 × 40: chunks cut at the far edge along x (70 = 64 + 6); the pyramid has two levels. */
 function testTomogram(pixelSize: number): Volume {
@@ -16,7 +17,7 @@ function testTomogram(pixelSize: number): Volume {
 }
 
 function pyramidOf(volume: Volume): Volume[] {
-  return omeZarrPyramid(volume).map((_, level) => downsampleVolume(volume, 2 ** level));
+  return omeZarrPyramid(volume).map((_, level) => wholeVolume(downsampleVolume(volume, 2 ** level), 'a level'));
 }
 
 function memoryDirectory(): StoreDirectory & { files: Map<string, Uint8Array> } {

@@ -10,11 +10,12 @@
  * (what zarr's ZipStore reads) and, in src/cli, a Node folder. Data go out one chunk (at most 1 MiB) at a time.
  *
  * Layout: a tomogram is nx × ny × nz, x fastest, z slowest (docs/conventions.md#arrays-and-axes), which is a
- * C-order array of shape [nz, ny, nx], so level 0 is the volume's own array, unpermuted.
+ * C-order array of shape [nz, ny, nx], so level 0 is the volume's own array, unpermuted. A level held in pieces
+ * (io/piecedVolume.ts) is read row by row from them, so chunks are the same bytes as from one array.
  */
 import { Zip, ZipPassThrough } from 'fflate';
 import * as zarr from 'zarrita';
-import type { Volume } from './types.ts';
+import { rowReader, volumePieces, type Tomogram } from './piecedVolume.ts';
 
 /** Where the store's files go: a file at a '/'-separated path relative to the store's root, folders made as needed. */
 export interface StoreDirectory {
@@ -44,7 +45,7 @@ export function omeZarrPyramid(size: { nx: number; ny: number; nz: number }): { 
  * omeZarrPyramid gives, each the box average of the tomogram over 2^ℓ voxels) into `directory`. `name` (the
  * result's label) goes into the multiscales metadata. Every chunk is written once, in order.
  */
-export async function writeOmeZarr(directory: StoreDirectory, levels: readonly Volume[], name: string): Promise<void> {
+export async function writeOmeZarr(directory: StoreDirectory, levels: readonly Tomogram[], name: string): Promise<void> {
   checkLevels(levels);
   const store = new WriteOnlyStore(directory);
   const root = zarr.root(store);
@@ -60,7 +61,7 @@ export async function writeOmeZarr(directory: StoreDirectory, levels: readonly V
   }
 }
 
-function checkLevels(levels: readonly Volume[]): void {
+function checkLevels(levels: readonly Tomogram[]): void {
   if (levels.length === 0) throw new Error('OME-Zarr export: no volume to write');
   const expected = omeZarrPyramid(levels[0]);
   if (levels.length !== expected.length) {
@@ -68,8 +69,9 @@ function checkLevels(levels: readonly Volume[]): void {
   }
   levels.forEach((level, i) => {
     const want = expected[i];
-    if (level.nx !== want.nx || level.ny !== want.ny || level.nz !== want.nz || level.data.length !== want.nx * want.ny * want.nz) {
-      throw new Error(`OME-Zarr export: pyramid level ${i} is ${level.nx} × ${level.ny} × ${level.nz} (${level.data.length} values), expected ${want.nx} × ${want.ny} × ${want.nz}`);
+    const values = volumePieces(level).reduce((sum, piece) => sum + piece.volume.data.length, 0);
+    if (level.nx !== want.nx || level.ny !== want.ny || level.nz !== want.nz || values !== want.nx * want.ny * want.nz) {
+      throw new Error(`OME-Zarr export: pyramid level ${i} is ${level.nx} × ${level.ny} × ${level.nz} (${values} values), expected ${want.nx} × ${want.ny} × ${want.nz}`);
     }
   });
 }
@@ -79,7 +81,7 @@ function checkLevels(levels: readonly Volume[]): void {
  * is known and unitless (voxels) otherwise. Level ℓ's scale is its voxel size; its translation puts each voxel at
  * the centre of the level-0 voxels it averages ((2^ℓ − 1)/2 level-0 voxels along each axis), so levels overlay.
  */
-function multiscales(levels: readonly Volume[], name: string): object {
+function multiscales(levels: readonly Tomogram[], name: string): object {
   const pixelSize = levels[0].pixelSize;
   const unit = pixelSize > 0 ? { unit: 'angstrom' } : {};
   const step = pixelSize > 0 ? pixelSize : 1;
@@ -115,8 +117,9 @@ function arrayMetadata(shape: number[]): object {
 }
 
 /** Copy each 64³ block of the level into a chunk-sized buffer and hand it to zarrita, one chunk at a time. */
-async function writeChunks(array: zarr.Array<'float32', WriteOnlyStore>, level: Volume): Promise<void> {
-  const { nx, ny, nz, data } = level;
+async function writeChunks(array: zarr.Array<'float32', WriteOnlyStore>, level: Tomogram): Promise<void> {
+  const { nx, ny, nz } = level;
+  const row = rowReader(level);
   const c = OME_ZARR_CHUNK;
   const block = new Float32Array(c * c * c);
   for (let z0 = 0; z0 < nz; z0 += c)
@@ -124,10 +127,7 @@ async function writeChunks(array: zarr.Array<'float32', WriteOnlyStore>, level: 
       for (let x0 = 0; x0 < nx; x0 += c) {
         const [dz, dy, dx] = [Math.min(c, nz - z0), Math.min(c, ny - y0), Math.min(c, nx - x0)];
         for (let z = 0; z < dz; z++)
-          for (let y = 0; y < dy; y++) {
-            const from = x0 + nx * (y0 + y + ny * (z0 + z));
-            block.set(data.subarray(from, from + dx), dx * (y + dy * z));
-          }
+          for (let y = 0; y < dy; y++) block.set(row(y0 + y, z0 + z).subarray(x0, x0 + dx), dx * (y + dy * z));
         const region = [zarr.slice(z0, z0 + dz), zarr.slice(y0, y0 + dy), zarr.slice(x0, x0 + dx)];
         await zarr.set(array, region, { data: block.subarray(0, dz * dy * dx), shape: [dz, dy, dx], stride: [dy * dx, dx, 1] });
       }

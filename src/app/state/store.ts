@@ -538,8 +538,12 @@ export const useAppStore = create<AppStore>()((set, get) => {
       const fileName = resultFileName(id, 'mrc');
       if (!fileName) return;
       if (!canPickSaveFile()) {
-        const bytes = await get().exportMrc(id);
-        downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), fileName);
+        try {
+          downloadBlob(await getEngine().mrcBlob(id), fileName);
+        } catch (error) {
+          fail(`MRC export failed: ${errorMessage(error)}`);
+          throw error;
+        }
         return;
       }
       try {

@@ -16,7 +16,7 @@ import { choiceFlag, intFlag, requireFlag, UsageError, type FlagValues } from '.
 import type { RequestOf } from '../../engine/methods/registry.ts';
 import { reconstruct } from '../../engine/methods/runners.ts';
 import type { Progress, TiltSeries } from '../../engine/types.ts';
-import { writeMrc } from '../../io/mrc.ts';
+import { mrcPieces } from '../../io/mrc.ts';
 import { writeFileAtomic } from '../atomicWrite.ts';
 import { openCliEngine } from '../engine.ts';
 import { METHOD_OPTIONS, methodRequests } from '../methodFlags.ts';
@@ -118,7 +118,7 @@ async function runOne(batch: Batch, entry: SeriesEntry, ts: TiltSeries, method: 
   const started = performance.now();
   const result = await reconstruct(batch.engine, ts, method.request, options);
   const output = join(entry.name, `${method.name}.mrc`);
-  await writeFileAtomic(join(batch.outDir, output), writeMrc(result.volume, { labels: [result.label, `from ${entry.stack}`] }));
+  await writeFileAtomic(join(batch.outDir, output), mrcPieces(result.volume, { labels: [result.label, `from ${entry.stack}`] }));
   const seconds = (performance.now() - started) / 1000;
   const row: BatchRow = { series: entry.name, method: method.name, status: 'done', output, label: result.label, seconds, gpu: describeEngine(batch.engine), version: batch.version, params: JSON.stringify(result.params), finishedAt: '' };
   if (batch.scores.has('cv')) {

@@ -13,6 +13,7 @@ import type { RunOptions } from '../methods/slabs.ts';
 import { projectionScores } from '../metrics/crossValidation.ts';
 import type { TiltSeries, Volume } from '../types.ts';
 import { remainingIndices, subsetTilts } from './tiltSubsets.ts';
+import { wholeVolume } from '../../io/piecedVolume.ts';
 
 /** Tilt series → tomogram, however made: a registered method, or a test's own (FBP blurred, FBP negated). */
 export type Reconstructor = (tiltSeries: TiltSeries) => Promise<Volume>;
@@ -41,7 +42,7 @@ export function requestReconstructor(engine: EngineContext, resolved: ResolvedRe
   const reconstruct: Reconstructor = async (remaining) => {
     const result = await runReconstruction(engine, remaining, resolved, options);
     label = result.label;
-    return result.volume;
+    return wholeVolume(result.volume, 'Projecting the tomogram at the held-out angles');
   };
   return { reconstruct, label: () => label };
 }

@@ -8,6 +8,7 @@ import { fsc, resolutionAt } from '../metrics/fsc.ts';
 import { MIN_TILTS } from '../../io/tiltSeriesChecks.ts';
 import type { TiltSeries } from '../types.ts';
 import { subsetTilts } from './tiltSubsets.ts';
+import { wholeVolume } from '../../io/piecedVolume.ts';
 
 export interface OddEvenReport {
   label: string;
@@ -32,7 +33,7 @@ export async function oddEvenFsc(engine: EngineContext, ts: TiltSeries, request:
     });
   const a = await half(even, 0);
   const b = await half(odd, 1);
-  const curves = fsc(a.volume, b.volume);
+  const curves = fsc(wholeVolume(a.volume, 'The odd/even FSC'), wholeVolume(b.volume, 'The odd/even FSC'));
   return {
     label: `odd/even FSC, ${a.label}`,
     shells: curves.shells,

@@ -16,6 +16,7 @@ import type { TiltSeries, Volume } from '../types.ts';
 import { predictHeldOut, type Reconstructor } from './crossValidation.ts';
 import { heldOutTilts } from './tiltSubsets.ts';
 import { scoreAgainstFbp, trustScore } from './trust.ts';
+import { wholeVolume } from '../../io/piecedVolume.ts';
 
 const common: CommonParams = { thickness: 16, binning: 1, invertAngles: false, subtractMean: false };
 
@@ -25,7 +26,7 @@ async function setUp() {
     { phantom: 'mixed', size: [64, 48, 16], tiltAngles: tiltRange(-60, 60, 3), snrDb: 0, seed: 7, pixelSize: 10 },
     (volume, angles) => forwardProjectGpu(gpu, volume, angles),
   );
-  const fbp = async (ts: TiltSeries): Promise<Volume> => (await reconstruct(gpuEngine(gpu), ts, { method: 'fbp', params: common })).volume;
+  const fbp = async (ts: TiltSeries): Promise<Volume> => wholeVolume((await reconstruct(gpuEngine(gpu), ts, { method: 'fbp', params: common })).volume, 'FBP');
   return { gpu, ts: tiltSeries, fbp, heldOut: heldOutTilts(tiltSeries.tiltAngles, 'every:4') };
 }
 

@@ -7,6 +7,7 @@ import { centred } from '../geometry.ts';
 import type { Volume } from '../types.ts';
 import { reconstruct } from './runners.ts';
 import { forwardProjectGpu } from './projection.ts';
+import { wholeVolume } from '../../io/piecedVolume.ts';
 
 /** A solid ball of density 1 with a one-voxel soft edge, off centre in x and z. */
 function ball(n: number, ny: number, radius: number, cx: number, cz: number): Volume {
@@ -27,7 +28,7 @@ describe('FBP scale and consistency with full coverage', () => {
     const gpu = await openNodeGpu();
     const truth = ball(48, 3, 10, 5, -4);
     const tilts = await forwardProjectGpu(gpu, truth, fullCoverage);
-    const { volume } = await reconstruct(gpuEngine(gpu), tilts, { method: 'fbp', params: { thickness: 48, filter: { name: 'ram-lak' } } });
+    const volume = wholeVolume((await reconstruct(gpuEngine(gpu), tilts, { method: 'fbp', params: { thickness: 48, filter: { name: 'ram-lak' } } })).volume, 'FBP');
     // Inside the ball, away from its edge, the density is 1.
     let inside = 0;
     let count = 0;

@@ -6,6 +6,7 @@
 import type { EngineContext } from '../context.ts';
 import type { MethodKind } from './definition.ts';
 import type { TiltSeries, Volume } from '../types.ts';
+import type { Tomogram } from '../../io/piecedVolume.ts';
 import { COORDNET_RUNNER } from './coordnet/run.ts';
 import { FBP_RUNNER } from './fbp/run.ts';
 import { GAUSSIAN_RUNNER } from './gaussian/run.ts';
@@ -49,10 +50,10 @@ export const RUNNERS: { [N in MethodName]: RunnerOf<N> } = {
   latentbp: LATENTBP_RUNNER,
 };
 
-/** A tomogram a method made, with what names it. */
+/** A tomogram a method made, with what names it; a reconstruction's may be in pieces (io/piecedVolume.ts). */
 export interface MethodResult<K extends MethodKind> {
   method: MethodNameOf<K>;
-  volume: Volume;
+  volume: K extends 'reconstruction' ? Tomogram : Volume;
   /** Complete parameters, defaults filled in. */
   params: ParamsOfKind<K>;
   /** Method and parameters in one line, for result lists and MRC labels. */

@@ -9,6 +9,7 @@ import { withGpuScope, type GpuScope } from '../gpu/scope.ts';
 import { planSlabs, type Slab } from '../geometry.ts';
 import type { ModelLibrary } from '../onnx/library.ts';
 import { throwIfAborted, type ProgressCallback, type TiltSeries, type Volume } from '../types.ts';
+import { allocateTomogram, volumePieces, type Tomogram } from '../../io/piecedVolume.ts';
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -23,6 +24,11 @@ export interface RunOptions {
   onSlabDone?: (volume: Volume, rowsDone: number) => void;
   /** Where the local network finds its models (the worker's bundled files, the CLI's models/ folder). */
   models?: ModelLibrary;
+  /**
+   * The most bytes one piece of a tomogram may hold (io/piecedVolume.ts; DEFAULT_PIECE_BYTES when absent): FBP and
+   * SIRT keep a larger tomogram in slabs of rows of at most this size. Tests set a tiny one.
+   */
+  pieceBytes?: number;
 }
 
 /** WebGPU cannot report free device memory; 384 MiB per slab leaves room on any discrete or integrated GPU. */
@@ -96,19 +102,33 @@ export function slabVolume(volume: Volume, slab: Slab): Float32Array {
   return out;
 }
 
-/** Write [z][row][x] slab data into a volume. */
-export function placeSlabVolume(volume: Volume, slab: Slab, data: Float32Array): void {
-  for (let z = 0; z < volume.nz; z++) {
-    volume.data.set(data.subarray(z * slab.ny * volume.nx, (z + 1) * slab.ny * volume.nx), volume.nx * (slab.y0 + volume.ny * z));
+/** Write [z][row][x] slab data into a tomogram, into the pieces that hold the slab's rows when it is pieced. */
+export function placeSlabVolume(tomogram: Tomogram, slab: Slab, data: Float32Array): void {
+  const { nx, nz } = tomogram;
+  for (const { y0, volume } of volumePieces(tomogram)) {
+    const from = Math.max(slab.y0, y0);
+    const to = Math.min(slab.y0 + slab.ny, y0 + volume.ny);
+    for (let z = 0; from < to && z < nz; z++) {
+      const source = nx * (from - slab.y0 + slab.ny * z);
+      volume.data.set(data.subarray(source, source + nx * (to - from)), nx * (from - y0 + volume.ny * z));
+    }
   }
 }
 
 /** Allocate the output volume, with a clear error when even the CPU copy cannot be had. */
 export function allocateVolume(nx: number, ny: number, nz: number, pixelSize: number): Volume {
-  const voxels = nx * ny * nz;
+  return allocating(nx, ny, nz, () => ({ nx, ny, nz, pixelSize, data: new Float32Array(nx * ny * nz) }));
+}
+
+/** Allocate a reconstruction's tomogram, in pieces of at most `pieceBytes` when larger (io/piecedVolume.ts). */
+export function allocateSlabbedTomogram(nx: number, ny: number, nz: number, pixelSize: number, pieceBytes?: number): Tomogram {
+  return allocating(nx, ny, nz, () => allocateTomogram(nx, ny, nz, pixelSize, pieceBytes));
+}
+
+function allocating<T>(nx: number, ny: number, nz: number, allocate: () => T): T {
   try {
-    return { nx, ny, nz, pixelSize, data: new Float32Array(voxels) };
+    return allocate();
   } catch {
-    throw new Error(`a ${nx} × ${ny} × ${nz} tomogram needs ${formatBytes(voxels * 4)} of memory, more than this page can allocate: bin the tilts or reduce the thickness`);
+    throw new Error(`a ${nx} × ${ny} × ${nz} tomogram needs ${formatBytes(nx * ny * nz * 4)} of memory, more than this page can allocate: bin the tilts or reduce the thickness`);
   }
 }

@@ -1,22 +1,31 @@
 /** Filtered back-projection on the CPU pool (docs/cpu.md): the same filter, geometry and π/N weight as run.ts. */
 import type { CpuPool } from '../../cpu/pool.ts';
 import { backProjectOnPool, filterTiltsOnPool, rowGeometry } from '../../cpu/projection.ts';
+import { sharedCopy } from '../../cpu/pool.ts';
 import { doseWeightTiltSeries } from '../../doseWeighting.ts';
 import { filterResponse, paddedLength } from '../../filters.ts';
 import { fbpWeight } from '../../geometry.ts';
-import type { TiltSeries, Volume } from '../../types.ts';
-import type { RunOptions } from '../slabs.ts';
+import type { TiltSeries } from '../../types.ts';
+import { planPieces, tomogramOf, type Tomogram } from '../../../io/piecedVolume.ts';
+import { slabTilts, type RunOptions } from '../slabs.ts';
 import type { FbpParams } from './base.ts';
 
-export async function reconstructFbpCpu(pool: CpuPool, tiltSeries: TiltSeries, params: FbpParams, options: RunOptions = {}): Promise<Volume> {
+/** The tomogram in pieces of at most options.pieceBytes (io/piecedVolume.ts), each back-projected from its own rows of the filtered tilts. */
+export async function reconstructFbpCpu(pool: CpuPool, tiltSeries: TiltSeries, params: FbpParams, options: RunOptions = {}): Promise<Tomogram> {
   if (params.doseWeighting) options.onProgress?.({ fraction: 0, message: 'FBP: dose weighting the tilts' });
   const ts = params.doseWeighting ? doseWeightTiltSeries(tiltSeries) : tiltSeries;
   const { nx, ny, nTilts } = ts;
   const nz = params.thickness;
   options.onProgress?.({ fraction: 0, message: 'FBP: filtering the tilts' });
-  const filtered = await filterTiltsOnPool(pool, ts, filterResponse(params.filter, paddedLength(nx)), options.signal);
+  const filtered = { ...ts, data: await filterTiltsOnPool(pool, ts, filterResponse(params.filter, paddedLength(nx)), options.signal) };
   const g = rowGeometry(nx, nz, ts.tiltAngles, params.invertAngles);
-  const data = await backProjectOnPool(pool, filtered, ny, g, fbpWeight(nTilts), options, 'FBP');
+  const pieces = [];
+  for (const rows of planPieces(nx, ny, nz, options.pieceBytes)) {
+    // One piece (the usual case) takes the filtered tilts as they are; a piece of a larger tomogram, its own rows of them.
+    const tilts = rows.ny === ny ? filtered.data : sharedCopy(slabTilts(filtered, rows));
+    const data = await backProjectOnPool(pool, tilts, rows.ny, g, fbpWeight(nTilts), options, 'FBP');
+    pieces.push({ nx, ny: rows.ny, nz, data, pixelSize: ts.pixelSize });
+  }
   options.onProgress?.({ fraction: 1, message: 'FBP done' });
-  return { nx, ny, nz, data, pixelSize: ts.pixelSize };
+  return tomogramOf(pieces);
 }

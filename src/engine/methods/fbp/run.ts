@@ -7,14 +7,18 @@ import { withGpuScope } from '../../gpu/scope.ts';
 import { doseWeightTiltSeries } from '../../doseWeighting.ts';
 import { fbpWeight, tiltTrig } from '../../geometry.ts';
 import { filterResponse, paddedLength } from '../../filters.ts';
-import type { TiltSeries, Volume } from '../../types.ts';
+import type { TiltSeries } from '../../types.ts';
+import type { Tomogram } from '../../../io/piecedVolume.ts';
 import type { ReconstructionRunner } from '../runner.ts';
-import { allocateVolume, forEachSlab, planSlabsForDevice, placeSlabVolume, slabTilts, type RunOptions } from '../slabs.ts';
+import { allocateSlabbedTomogram, forEachSlab, planSlabsForDevice, placeSlabVolume, slabTilts, type RunOptions } from '../slabs.ts';
 import type { FbpParams } from './base.ts';
 import { reconstructFbpCpu } from './cpu.ts';
 
-/** Reconstruct an already binned tilt series (dose weighted first when params ask); the tomogram is nx × ny × thickness. */
-export async function reconstructFbp(gpu: GpuContext, tiltSeries: TiltSeries, params: FbpParams, options: RunOptions = {}): Promise<Volume> {
+/**
+ * Reconstruct an already binned tilt series (dose weighted first when params ask); the tomogram is nx × ny × thickness,
+ * in pieces when larger than options.pieceBytes.
+ */
+export async function reconstructFbp(gpu: GpuContext, tiltSeries: TiltSeries, params: FbpParams, options: RunOptions = {}): Promise<Tomogram> {
   if (params.doseWeighting) options.onProgress?.({ fraction: 0, message: 'FBP: dose weighting the tilts' });
   const ts = params.doseWeighting ? doseWeightTiltSeries(tiltSeries) : tiltSeries;
   const { nx, ny, nTilts } = ts;
@@ -25,7 +29,7 @@ export async function reconstructFbp(gpu: GpuContext, tiltSeries: TiltSeries, pa
   const volumeBytes = nx * nz * 4;
   const workBytes = rowFilterWorkBytes(nTilts * 2, L) / 2;
   const slabs = planSlabsForDevice(gpu, ny, tiltBytes + workBytes + 2 * volumeBytes, Math.max(tiltBytes, workBytes / 2, volumeBytes), options.memoryBudgetBytes);
-  const volume = allocateVolume(nx, ny, nz, ts.pixelSize);
+  const volume = allocateSlabbedTomogram(nx, ny, nz, ts.pixelSize, options.pieceBytes);
   await withGpuScope(async (run) => {
     const trig = run.own(uploadBuffer(gpu, tiltTrig(ts.tiltAngles, params.invertAngles), 'fbp.trig'));
     await forEachSlab(gpu, slabs, options.signal, async (slab, index, scope) => {

@@ -9,6 +9,7 @@ import { SIRT } from '../sirt/base.ts';
 import { reconstructSirt } from '../sirt/run.ts';
 import type { RunOptions } from '../slabs.ts';
 import type { ReprojectParams } from './base.ts';
+import { wholeVolume } from '../../../io/piecedVolume.ts';
 
 /** The series with tilts at `params.angles` appended: projections of its SIRT tomogram there. */
 export async function reprojectTilts(gpu: GpuContext, ts: TiltSeries, params: ReprojectParams, options: RunOptions = {}): Promise<TiltSeries> {
@@ -17,7 +18,7 @@ export async function reprojectTilts(gpu: GpuContext, ts: TiltSeries, params: Re
   const onProgress = options.onProgress;
   const { volume } = await reconstructSirt(gpu, ts, sirt, { ...options, onProgress: onProgress && ((p) => onProgress({ ...p, fraction: 0.95 * p.fraction })) });
   onProgress?.({ fraction: 0.95, message: `Projecting the tomogram at ${params.angles.length} new angles` });
-  const added = await forwardProjectGpu(gpu, volume, params.angles, { signal: options.signal });
+  const added = await forwardProjectGpu(gpu, wholeVolume(volume, 'Reprojection'), params.angles, { signal: options.signal });
   onProgress?.({ fraction: 1, message: 'Reprojection done' });
   return appendTilts(ts, added);
 }

@@ -10,15 +10,17 @@ import { GpuScope, withGpuScope } from '../../gpu/scope.ts';
 import { ElementwiseOp } from './ops.ts';
 import { doseWeightTiltSeries } from '../../doseWeighting.ts';
 import { tiltTrig, type Slab } from '../../geometry.ts';
-import { untilAborted, type TiltSeries, type Volume } from '../../types.ts';
+import { untilAborted, type TiltSeries } from '../../types.ts';
+import type { Tomogram } from '../../../io/piecedVolume.ts';
 import type { ReconstructionRunner } from '../runner.ts';
-import { allocateVolume, forEachSlab, planSlabsForDevice, placeSlabVolume, slabTilts, type RunOptions } from '../slabs.ts';
+import { allocateSlabbedTomogram, forEachSlab, planSlabsForDevice, placeSlabVolume, slabTilts, type RunOptions } from '../slabs.ts';
 import type { SirtParams } from './base.ts';
 import { sirtRowWeights } from './weights.ts';
 import { reconstructSirtCpu } from './cpu.ts';
 
 export interface SirtResult {
-  volume: Volume;
+  /** In pieces when larger than options.pieceBytes. */
+  volume: Tomogram;
   /** ‖b − A·x‖/‖b‖ after each iteration, over the whole tomogram. */
   residuals: number[];
 }
@@ -90,7 +92,7 @@ export async function reconstructSirt(gpu: GpuContext, tiltSeries: TiltSeries, p
   const tiltBytes = nTilts * nx * 4;
   const volumeBytes = nx * nz * 4;
   const slabs = planSlabsForDevice(gpu, ny, 3 * tiltBytes + 4 * volumeBytes, Math.max(tiltBytes, volumeBytes), options.memoryBudgetBytes);
-  const volume = allocateVolume(nx, ny, nz, ts.pixelSize);
+  const volume = allocateSlabbedTomogram(nx, ny, nz, ts.pixelSize, options.pieceBytes);
   // Squared residuals per iteration over the slabs done, and over the slab in progress.
   const done = new Float64Array(K);
   const current = new Float64Array(K);

@@ -11,6 +11,7 @@ import { DEFAULT_REFINE_MODEL } from './models.ts';
 import { refineWithModel, type RefineTiming } from './run.ts';
 import { RefineModel } from './model.ts';
 import { CRYOGEN, ISONET } from './base.ts';
+import { wholeVolume } from '../../../io/piecedVolume.ts';
 
 export interface UnetRefineBenchRow {
   size: string;
@@ -54,7 +55,7 @@ export function unetRefineBench(definition: typeof CRYOGEN | typeof ISONET): Met
           const fbpSeconds = (performance.now() - started) / 1000;
           const timing: RefineTiming = { cut: 0, model: 0, blend: 0 };
           started = performance.now();
-          await refineWithModel(model, volume, definition.defaults(volume), definition.title, {}, timing);
+          await refineWithModel(model, wholeVolume(volume, 'The U-Net bench'), definition.defaults(volume), definition.title, {}, timing);
           const seconds = (performance.now() - started) / 1000;
           rows.push({ size: `${nx}×${ny}×${nz}`, model: name, backend: model.backend, seconds, mVoxelsPerSecond: (nx * ny * nz) / seconds / 1e6, timing, fbpSeconds, ratioToFbp: seconds / fbpSeconds });
           context.log(`${name} ${nx}×${ny}×${nz}: ${seconds.toFixed(2)} s (FBP ${fbpSeconds.toFixed(2)} s)`);
