@@ -96,7 +96,11 @@ describe('a tilt axis given at load', () => {
   it.each(engines)('±90°: the stack turned a quarter, exactly, width and height swapped (%s path)', async (_, open) => {
     const engine = await open();
     // The axis at α from Y, counter-clockwise: the raw image at centred r holds the upright scene at R(−α)·r.
-    for (const [alpha, turn] of [[90, (u: number, v: number) => [v, -u]], [-90, (u: number, v: number) => [-v, u]]] as const) {
+    const turns: [number, (u: number, v: number) => [number, number]][] = [
+      [90, (u, v) => [v, -u]],
+      [-90, (u, v) => [-v, u]],
+    ];
+    for (const [alpha, turn] of turns) {
       const raw = { nx: ny, ny: nx, data: renderStack(ny, nx, (u, v, k) => axisScene(...turn(u, v), k)) };
       const ts = await loadWithTiltAxis(engine, raw, alpha);
       expect([ts.nx, ts.ny, ts.nTilts]).toEqual([nx, ny, nz]);
