@@ -15,6 +15,7 @@ import { BENCHES } from '../engine/methods/benches.ts';
 import { METHODS, type MethodName } from '../engine/methods/registry.ts';
 import { choiceFlag } from '../engine/methods/flags.ts';
 import { nodePool } from '../engine/cpu/nodePool.ts';
+import { benchCpuKernels, cpuKernelTable } from '../engine/cpu/kernelBench.ts';
 import { batchTable, benchBatch } from './benchBatch.ts';
 import { benchLoad, loadTable } from './benchLoad.ts';
 import { benchLocalnetPage, type LocalnetPageRow } from './benchLocalnetPage.ts';
@@ -58,8 +59,8 @@ function localnetPageTable(rows: LocalnetPageRow[]): string {
   return [head, ...body].join('\n');
 }
 
-/** The bench's parts: every method's own bench, then the 3-D FFT, the 3-D view, the local network in the page, the batch command and loading a real-size stack. */
-const PARTS = [...METHODS.map((d) => d.name), 'fft', 'render', 'localnet-page', 'batch', 'load'] as const;
+/** The bench's parts: every method's own bench, then the CPU back-projection kernels, the 3-D FFT, the 3-D view, the local network in the page, the batch command and loading a real-size stack. */
+const PARTS = [...METHODS.map((d) => d.name), 'cpu-kernels', 'fft', 'render', 'localnet-page', 'batch', 'load'] as const;
 type Part = (typeof PARTS)[number];
 const MODEL_BACKENDS = ['auto', 'webgpu', 'wasm'] as const satisfies readonly BenchContext['modelBackend'][];
 
@@ -81,7 +82,8 @@ function cachedPython(): BenchContext['python'] {
 
 /**
  * `wedgelab bench [--quick] [--only PART[,PART…]] [--model-backend auto|webgpu|wasm] [--out-dir DIR]`; the parts
- * are the methods' names (each method's own bench entry), fft, render, localnet-page, batch and load.
+ * are the methods' names (each method's own bench entry), cpu-kernels (the back-projection in TypeScript and in
+ * WebAssembly SIMD, one thread), fft, render, localnet-page, batch and load.
  * --model-backend: the model benches' onnxruntime-web backend ('auto': WebGPU on a real GPU, wasm on a software
  * adapter, as in the page).
  */
@@ -109,6 +111,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     methods[name] = rows;
     sections.push(`\n${bench.title}\n\n${bench.table(rows)}`);
   }
+  const cpuKernels = parts.has('cpu-kernels') ? benchCpuKernels({ quick, log }) : [];
   const fftRows = parts.has('fft') ? await benchFft(gpu, quick ? FFT_BENCH_QUICK_SIZES : FFT_BENCH_SIZES, { log }) : [];
   const renderSizes: [number, number, number][] = quick ? [[128, 128, 128]] : [[128, 128, 128], [256, 256, 256], [512, 512, 256]];
   const renderRows = parts.has('render') ? await benchRender(renderSizes, { softwareGpu: gpu.isFallbackAdapter, log }) : [];
@@ -120,11 +123,12 @@ export async function benchCommand(args: string[]): Promise<void> {
   const machine = `${gpu.description}${gpu.isFallbackAdapter ? ' (software fallback adapter)' : ''}; host ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; peak host RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
   await mkdir(outDir, { recursive: true });
   const gpuInfo = { description: gpu.description, vendor: gpu.vendor, architecture: gpu.architecture, fallback: gpu.isFallbackAdapter };
-  const report = { date: new Date().toISOString(), machine, gpu: gpuInfo, methods, fft: fftRows, render: renderRows, localnetPage, batch, load };
+  const report = { date: new Date().toISOString(), machine, gpu: gpuInfo, methods, cpuKernels, fft: fftRows, render: renderRows, localnetPage, batch, load };
   await writeFile(join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = [
     `Machine: ${machine}`,
     ...sections,
+    cpuKernels.length ? `\nThe CPU path's back-projection on one thread: TypeScript against WebAssembly SIMD\n\n${cpuKernelTable(cpuKernels)}` : '',
     fftRows.length ? `\n3-D FFT and FSC\n\n${fftTable(fftRows)}` : '',
     renderRows.length ? `\n3-D view (chromium)\n\n${renderTable(renderRows)}` : '',
     localnetPage.length ? `\nLocal network in the page (chromium; the worker's own backend choice)\n\n${localnetPageTable(localnetPage)}` : '',
