@@ -102,9 +102,10 @@ export function* fileOrderRuns(tomogram: Tomogram): Generator<Float32Array> {
 export function wholeVolume(tomogram: Tomogram, purpose: string): Volume {
   if (!isPieced(tomogram)) return tomogram;
   const { nx, ny, nz, pieces } = tomogram;
-  const gib = ((4 * nx * ny * nz) / 2 ** 30).toFixed(1);
+  const bytes = 4 * nx * ny * nz;
+  const size = bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
   throw new Error(
-    `${purpose} needs the tomogram in one array, but this ${nx} × ${ny} × ${nz} tomogram (${gib} GiB) is held in ${pieces.length} pieces, ` +
+    `${purpose} needs the tomogram in one array, but this ${nx} × ${ny} × ${nz} tomogram (${size}) is held in ${pieces.length} pieces, ` +
       'more than one buffer holds: reconstruct it binned or thinner for this, or export it (MRC, OME-Zarr) and use another tool',
   );
 }

@@ -1,0 +1,161 @@
+// Tomograms held in pieces (io/piecedVolume.ts) with a tiny piece limit: FBP and SIRT on the CPU path and on the GPU
+// (Dawn) give the same voxels in pieces as in one array, and every reader of a result (slices, statistics, the
+// 3-D view's box averages, MRC and OME-Zarr writing) gives the same values and bytes from the pieces.
+import { afterAll, describe, expect, it } from 'vitest';
+import { cpuEngine, gpuEngine, type EngineContext } from './context.ts';
+import { nodePool } from './cpu/nodePool.ts';
+import { openNodeGpu } from './gpu/node.ts';
+import { reconstruct } from './methods/runners.ts';
+import { Rng } from './sim/random.ts';
+import type { TiltSeries } from './types.ts';
+import { downsampleVolume, percentiles, volumeSlice, volumeStats, type SliceAxis } from './volume.ts';
+import { mrcPieces, writeMrc } from '../io/mrc.ts';
+import { writeOmeZarr, type StoreDirectory } from '../io/omeZarr.ts';
+import { fileOrderRuns, isPieced, planPieces, volumePieces, wholeVolume, type Tomogram } from '../io/piecedVolume.ts';
+import { omeZarrLevels } from './volume.ts';
+
+// 70 wide so that the OME-Zarr pyramid has a second level; 3 rows per piece cut the 10 rows into 3 + 3 + 3 + 1.
+const [NX, NY, NZ] = [70, 10, 6];
+const PIECE_BYTES = 3 * NX * NZ * 4;
+const ANGLES = [-60, -45, -30, -15, 0, 15, 30, 45, 60];
+/** GPU memory per slab: FBP's slabs are then rows 0–3, 4–7, 8–9 and SIRT's 0–5, 6–9, across the pieces' 0–2, 3–5, 6–8, 9. */
+const SMALL_BUDGET = 96 * 1024;
+
+function tiltSeries(): TiltSeries {
+  const rng = new Rng(18);
+  const data = Float32Array.from({ length: NX * NY * ANGLES.length }, () => rng.uniform(-1, 1));
+  return { nx: NX, ny: NY, nTilts: ANGLES.length, data, tiltAngles: ANGLES, pixelSize: 3 };
+}
+
+const FBP = { method: 'fbp', params: { thickness: NZ, subtractMean: false, doseWeighting: false } } as const;
+const SIRT = { method: 'sirt', params: { thickness: NZ, iterations: 3, subtractMean: false, doseWeighting: false } } as const;
+
+/** The same request with no piece limit to speak of, and with the tiny one. */
+async function bothWays(engine: EngineContext, request: typeof FBP | typeof SIRT, memoryBudgetBytes?: number) {
+  const ts = tiltSeries();
+  const one = await reconstruct(engine, ts, request, { memoryBudgetBytes });
+  // The slabs the run reported ("rows 4–7 of 10"): they should cross piece boundaries.
+  const slabs = new Set<string>();
+  const onProgress = ({ message }: { message: string }) => void slabs.add(/rows (\d+)–(\d+) of/.exec(message)?.slice(1).join('–') ?? '');
+  const pieced = await reconstruct(engine, ts, request, { memoryBudgetBytes, pieceBytes: PIECE_BYTES, onProgress });
+  slabs.delete('');
+  return { one, pieced, whole: wholeVolume(one.volume, 'the one-array tomogram'), slabs: [...slabs] };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array | undefined): boolean {
+  return b !== undefined && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+}
+
+/** Every voxel of a pieced tomogram, in file order (its pieces' XY sections interleaved along z). */
+function gathered(tomogram: Tomogram): Float32Array {
+  const runs = [...fileOrderRuns(tomogram)];
+  const out = new Float32Array(runs.reduce((n, run) => n + run.length, 0));
+  let at = 0;
+  for (const run of runs) out.set(run, (at += run.length) - run.length);
+  return out;
+}
+
+function expectPiecesOfThree(tomogram: Tomogram): void {
+  expect(isPieced(tomogram)).toBe(true);
+  expect(volumePieces(tomogram).map((p) => [p.y0, p.volume.ny, p.volume.data.byteLength <= PIECE_BYTES])).toEqual([
+    [0, 3, true],
+    [3, 3, true],
+    [6, 3, true],
+    [9, 1, true],
+  ]);
+}
+
+const threads = nodePool(2);
+afterAll(() => threads.close());
+
+describe('a tomogram in pieces', () => {
+  it('plans pieces of at most the limit, one piece when the tomogram fits', () => {
+    expect(planPieces(NX, NY, NZ, PIECE_BYTES)).toEqual([
+      { y0: 0, ny: 3 },
+      { y0: 3, ny: 3 },
+      { y0: 6, ny: 3 },
+      { y0: 9, ny: 1 },
+    ]);
+    expect(planPieces(NX, NY, NZ)).toEqual([{ y0: 0, ny: NY }]);
+    // A row larger than the limit still makes a piece of one row.
+    expect(planPieces(NX, 2, NZ, 16)).toEqual([
+      { y0: 0, ny: 1 },
+      { y0: 1, ny: 1 },
+    ]);
+  });
+
+  it('CPU FBP and SIRT (two threads): the same voxels and residuals in pieces as in one array', async () => {
+    const fbp = await bothWays(cpuEngine(threads), FBP);
+    expectPiecesOfThree(fbp.pieced.volume);
+    expect(gathered(fbp.pieced.volume)).toEqual(fbp.whole.data);
+    const sirt = await bothWays(cpuEngine(threads), SIRT);
+    expectPiecesOfThree(sirt.pieced.volume);
+    expect(gathered(sirt.pieced.volume)).toEqual(sirt.whole.data);
+    expect(sirt.pieced.residuals).toEqual(sirt.one.residuals);
+    expect(sirt.one.residuals).toHaveLength(3);
+  });
+
+  it('GPU FBP and SIRT (slabs across piece boundaries): the same voxels and residuals in pieces as in one array', async () => {
+    const engine = gpuEngine(await openNodeGpu());
+    const fbp = await bothWays(engine, FBP, SMALL_BUDGET);
+    expect(fbp.slabs).toEqual(['0–3', '4–7', '8–9']);
+    expectPiecesOfThree(fbp.pieced.volume);
+    expect(gathered(fbp.pieced.volume)).toEqual(fbp.whole.data);
+    const sirt = await bothWays(engine, SIRT, SMALL_BUDGET);
+    expect(sirt.slabs).toEqual(['0–5', '6–9']);
+    expectPiecesOfThree(sirt.pieced.volume);
+    expect(gathered(sirt.pieced.volume)).toEqual(sirt.whole.data);
+    expect(sirt.pieced.residuals).toEqual(sirt.one.residuals);
+    // And the CPU path agrees with the GPU to float precision (an independent check that the voxels are FBP's).
+    const cpu = wholeVolume((await reconstruct(cpuEngine(threads), tiltSeries(), FBP)).volume, 'CPU FBP');
+    const scale = Math.max(...cpu.data.map(Math.abs));
+    expect(Math.max(...cpu.data.map((v, i) => Math.abs(v - fbp.whole.data[i])))).toBeLessThan(1e-5 * scale);
+  });
+
+  it('every reader gives from the pieces what it gives from the one array: slices, statistics, box averages, MRC and OME-Zarr bytes', async () => {
+    const { pieced, whole } = await bothWays(cpuEngine(threads), FBP);
+    const tomogram = pieced.volume;
+    // Slices through every piece boundary (rows 2|3, 5|6, 8|9) and each axis's ends.
+    const cases: [SliceAxis, number[]][] = [
+      ['xy', [0, 2, NZ - 1]],
+      ['xz', [0, 2, 3, 5, 6, 8, 9]],
+      ['yz', [0, 35, NX - 1]],
+    ];
+    for (const [axis, indices] of cases) for (const i of indices) expect(volumeSlice(tomogram, axis, i)).toEqual(volumeSlice(whole, axis, i));
+    // An XZ slice at row y is row y of every section: an independent look at the pieces.
+    const xz = volumeSlice(tomogram, 'xz', 4).data;
+    for (let z = 0; z < NZ; z++) for (let x = 0; x < NX; x += 7) expect(xz[z * NX + x]).toBe(whole.data[x + NX * (4 + NY * z)]);
+
+    expect(volumeStats([...fileOrderRuns(tomogram)])).toEqual(volumeStats(whole.data));
+    expect(percentiles([...fileOrderRuns(tomogram)], [1, 50, 99], 97)).toEqual(percentiles(whole.data, [1, 50, 99], 97));
+    expect(wholeVolume(downsampleVolume(tomogram, 3), 'the view')).toEqual(downsampleVolume(whole, 3));
+
+    const labels = ['FBP (test)', 'from a random series'];
+    expect(sameBytes(concat([...mrcPieces(tomogram, { labels })]), writeMrc(whole, { labels }))).toBe(true);
+
+    const [a, b] = [memoryStore(), memoryStore()];
+    const levels = omeZarrLevels(tomogram);
+    expect(levels).toHaveLength(2);
+    await writeOmeZarr(a, levels, 'test');
+    await writeOmeZarr(b, omeZarrLevels(whole), 'test');
+    expect([...a.files.keys()].sort()).toEqual([...b.files.keys()].sort());
+    for (const [path, bytes] of a.files) expect(sameBytes(bytes, b.files.get(path)), path).toBe(true);
+  });
+
+  it('is refused, with one message naming the work and the size, by work that needs one array', async () => {
+    const { pieced } = await bothWays(cpuEngine(threads), FBP);
+    expect(() => wholeVolume(pieced.volume, 'The FSC')).toThrow(/^The FSC needs the tomogram in one array, but this 70 × 10 × 6 tomogram \([\d.]+ MiB\) is held in 4 pieces/);
+  });
+});
+
+function concat(pieces: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const piece of pieces) out.set(piece, (at += piece.length) - piece.length);
+  return out;
+}
+
+function memoryStore(): StoreDirectory & { files: Map<string, Uint8Array> } {
+  const files = new Map<string, Uint8Array>();
+  return { files, writeFile: async (path, bytes) => void files.set(path, bytes.slice()) };
+}
