@@ -5,6 +5,7 @@
  * all rows.
  */
 import { backProjectRow, forwardProjectRow, type RowGeometry } from './projector.ts';
+import { backProjectRowOnCpu } from './wasmProjector.ts';
 
 /** C = 1/(Aᵀ·m) for m = 1 on the rays kept (R > 0), 0 where no kept ray passes; one x–z section (nz × nx). */
 export function sirtColumnWeights(g: RowGeometry, rowWeights: Float32Array): Float32Array {
@@ -52,7 +53,7 @@ export function sirtIterationRows(p: SirtRows, r0: number, r1: number): void {
     p.residuals[y] = squared;
     if (!p.step) continue;
     gradient.fill(0);
-    backProjectRow(g, projection, 1, 0, gradient, 1, 0, 1);
+    backProjectRowOnCpu(g, projection, 1, 0, gradient, 1, 0, 1);
     for (let z = 0; z < nz; z++) {
       const at = nx * (y + ny * z);
       for (let i = 0; i < nx; i++) {
