@@ -349,6 +349,11 @@ export interface EngineWorkerApi {
    * For tests and for checking recovery on a real setup.
    */
   loseDevice(): Promise<void>;
+  /**
+   * The piece limit (bytes) of the tomograms later runs make (io/piecedVolume.ts, docs/loading.md); null restores
+   * the default. For tests: a tiny limit puts a demo-sized result in pieces.
+   */
+  setPieceBytes(bytes: number | null): void;
   deleteResult(resultId: string): void;
   /**
    * Keep a data set, or a complete result with its data set, in the origin-private file system for after a reload.

@@ -75,6 +75,8 @@ let gpuPromise: Promise<GpuContext> | null = null;
 /** The page's choice of path (docs/cpu.md#choice), and the CPU pool, started when the CPU path is first taken. */
 let engineChoice: EngineChoice = 'auto';
 let cpuPool: CpuPool | null = null;
+/** The piece limit of reconstructions (setPieceBytes, a test hook); undefined: io/piecedVolume.ts's default. */
+let pieceBytes: number | undefined;
 let counter = 0;
 
 const nextId = (prefix: string) => `${prefix}${++counter}`;
@@ -300,6 +302,10 @@ function transferSlice(slice: Slice): Slice {
 }
 
 const api: EngineWorkerApi = {
+  setPieceBytes(bytes: number | null): void {
+    pieceBytes = bytes ?? undefined;
+  },
+
   async loseDevice(): Promise<void> {
     const current = gpuPromise && (await gpuPromise.catch(() => null));
     if (!current) return;
@@ -393,6 +399,7 @@ const api: EngineWorkerApi = {
         const out = await runReconstruction(await methodEngine(method), tiltSeries, resolved, {
           signal,
           models,
+          pieceBytes,
           onProgress: (p) => {
             if (p.loss) growing.loss = p.loss;
             void onProgress(p);

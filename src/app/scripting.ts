@@ -2,7 +2,7 @@
  * window.wedgelab: automation hook. Every call goes through the store's actions, exactly
  * like the buttons, so the page updates as if a user had clicked.
  */
-import type { DatasetSummary, DemoOptions, RequestOf, ResultSummary } from '../../workers/api.ts';
+import type { DatasetSummary, DemoOptions, RequestOf, ResultSummary, Slice, SliceAxis } from '../../workers/api.ts';
 import { getEngine } from './engineClient.ts';
 import { useAppStore } from './state/store.ts';
 
@@ -24,6 +24,10 @@ export interface WedgeLabScripting {
   datasets(): DatasetSummary[];
   /** Destroy the engine's GPU device (see EngineWorkerApi.loseDevice): checks recovery from a lost device. */
   loseDevice(): Promise<void>;
+  /** One slice of a result, as the viewer fetches it. */
+  slice(resultId: string, axis: SliceAxis, index: number): Promise<Slice>;
+  /** The piece limit of later runs' tomograms (EngineWorkerApi.setPieceBytes; null: the default): puts a small result in pieces. */
+  setPieceBytes(bytes: number | null): Promise<void>;
 }
 
 declare global {
@@ -44,5 +48,7 @@ export function installScriptingHook(): void {
     exportMrc: (id) => store.getState().exportMrc(id),
     datasets: () => [...store.getState().datasets],
     loseDevice: () => getEngine().loseDevice(),
+    slice: (resultId, axis, index) => getEngine().getSlice(resultId, axis, index),
+    setPieceBytes: async (bytes) => getEngine().setPieceBytes(bytes),
   };
 }
