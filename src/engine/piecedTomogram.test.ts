@@ -1,7 +1,11 @@
 // Tomograms held in pieces (io/piecedVolume.ts) with a tiny piece limit: FBP and SIRT on the CPU path and on the GPU
 // (Dawn) give the same voxels in pieces as in one array, and every reader of a result (slices, statistics, the
-// 3-D view's box averages, MRC and OME-Zarr writing) gives the same values and bytes from the pieces.
+// 3-D view's box averages, MRC and OME-Zarr writing, the command line's files) gives the same values and bytes from the pieces.
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeTomogram } from '../cli/outputs.ts';
 import { cpuEngine, gpuEngine, type EngineContext } from './context.ts';
 import { nodePool } from './cpu/nodePool.ts';
 import { openNodeGpu } from './gpu/node.ts';
@@ -67,6 +71,9 @@ function expectPiecesOfThree(tomogram: Tomogram): void {
 
 const threads = nodePool(2);
 afterAll(() => threads.close());
+/** The CPU FBP pair, made once for the tests that read it. */
+let cpuFbpPair: ReturnType<typeof bothWays> | null = null;
+const cpuFbp = () => (cpuFbpPair ??= bothWays(cpuEngine(threads), FBP));
 
 describe('a tomogram in pieces', () => {
   it('plans pieces of at most the limit, one piece when the tomogram fits', () => {
@@ -85,7 +92,7 @@ describe('a tomogram in pieces', () => {
   });
 
   it('CPU FBP and SIRT (two threads): the same voxels and residuals in pieces as in one array', async () => {
-    const fbp = await bothWays(cpuEngine(threads), FBP);
+    const fbp = await cpuFbp();
     expectPiecesOfThree(fbp.pieced.volume);
     expect(gathered(fbp.pieced.volume)).toEqual(fbp.whole.data);
     const sirt = await bothWays(cpuEngine(threads), SIRT);
@@ -113,7 +120,7 @@ describe('a tomogram in pieces', () => {
   });
 
   it('every reader gives from the pieces what it gives from the one array: slices, statistics, box averages, MRC and OME-Zarr bytes', async () => {
-    const { pieced, whole } = await bothWays(cpuEngine(threads), FBP);
+    const { pieced, whole } = await cpuFbp();
     const tomogram = pieced.volume;
     // Slices through every piece boundary (rows 2|3, 5|6, 8|9) and each axis's ends.
     const cases: [SliceAxis, number[]][] = [
@@ -142,8 +149,23 @@ describe('a tomogram in pieces', () => {
     for (const [path, bytes] of a.files) expect(sameBytes(bytes, b.files.get(path)), path).toBe(true);
   });
 
+  it('the command line writes the same MRC file and OME-Zarr folder from the pieces (writeTomogram)', async () => {
+    const { pieced, whole } = await cpuFbp();
+    const dir = mkdtempSync(join(tmpdir(), 'wedgelab-pieces-'));
+    const labels = ['FBP (test)'];
+    for (const [name, tomogram] of [['pieced', pieced.volume], ['whole', whole]] as const) {
+      await writeTomogram(join(dir, `${name}.mrc`), tomogram, labels);
+      await writeTomogram(join(dir, `${name}.ome.zarr`), tomogram, labels);
+    }
+    expect(sameBytes(readFileSync(join(dir, 'pieced.mrc')), readFileSync(join(dir, 'whole.mrc')))).toBe(true);
+    const files = (name: string) => (readdirSync(join(dir, name), { recursive: true }) as string[]).filter((f) => statSync(join(dir, name, f)).isFile()).sort();
+    expect(files('pieced.ome.zarr')).toEqual(files('whole.ome.zarr'));
+    for (const file of files('whole.ome.zarr')) expect(sameBytes(readFileSync(join(dir, 'pieced.ome.zarr', file)), readFileSync(join(dir, 'whole.ome.zarr', file))), file).toBe(true);
+    rmSync(dir, { recursive: true });
+  });
+
   it('is refused, with one message naming the work and the size, by work that needs one array', async () => {
-    const { pieced } = await bothWays(cpuEngine(threads), FBP);
+    const { pieced } = await cpuFbp();
     expect(() => wholeVolume(pieced.volume, 'The FSC')).toThrow(/^The FSC needs the tomogram in one array, but this 70 × 10 × 6 tomogram \([\d.]+ MiB\) is held in 4 pieces/);
   });
 });
