@@ -12,6 +12,12 @@ import { ResultSelect } from './ResultSelect.tsx';
 
 const sections = new Map<string, Promise<FourierSection>>();
 
+/**
+ * The figure grows with the panel: as wide as the panel, and as the height left below the toolbars (about
+ * 230 px of the window) allows at its aspect ratio, up to its own pixels (drawn at pixelRatio).
+ */
+const FIGURE_WIDTH = `min(100%, ${FOURIER_FIGURE.width * FOURIER_FIGURE.pixelRatio}px, calc((100vh - 230px) * ${FOURIER_FIGURE.width / FOURIER_FIGURE.height}))`;
+
 /** Central sections are computed once per result and plane (the worker caches the transform too). */
 function fourierSection(resultId: string, plane: FourierPlane): Promise<FourierSection> {
   const key = `${resultId}|${plane}`;
@@ -110,11 +116,11 @@ export function FourierView() {
       </div>
       {!result && <div className="compare-empty">No result of this tilt series yet: reconstruct one first.</div>}
       {result && (
-        <div className="fourier-figure" data-state={section ? 'ready' : busy ? 'busy' : 'error'}>
+        <div className="fourier-figure" data-state={section ? 'ready' : busy ? 'busy' : 'error'} style={{ width: FIGURE_WIDTH }}>
           <canvas
             ref={canvasRef}
             data-testid="fourier-canvas"
-            style={{ width: FOURIER_FIGURE.width, maxWidth: '100%', aspectRatio: `${FOURIER_FIGURE.width} / ${FOURIER_FIGURE.height}` }}
+            style={{ aspectRatio: `${FOURIER_FIGURE.width} / ${FOURIER_FIGURE.height}` }}
           />
           {busy && <div className="figure-overlay">Computing the 3-D Fourier transform…</div>}
           {error && (

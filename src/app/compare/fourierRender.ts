@@ -56,6 +56,20 @@ function wedgePattern(ctx: CanvasRenderingContext2D, pixelRatio: number): Canvas
   return pattern ?? WEDGE_FILL;
 }
 
+/**
+ * The title set in the largest font from 12 px down to 9 px that fits `width`, else at 9 px cut to fit and ended
+ * with "…" (the Result menu above the figure names the result in full). Sets ctx.font; returns the text to draw.
+ */
+function fitTitle(ctx: CanvasRenderingContext2D, title: string, width: number): string {
+  for (const px of [12, 11, 10, 9]) {
+    ctx.font = `${px}px ${PLOT_THEME.font}`;
+    if (ctx.measureText(title).width <= width) return title;
+  }
+  let end = title.length;
+  while (end > 1 && ctx.measureText(`${title.slice(0, end).trimEnd()}…`).width > width) end--;
+  return `${title.slice(0, end).trimEnd()}…`;
+}
+
 export function drawFourierSection(canvas: HTMLCanvasElement, section: FourierSection, options: FourierDrawOptions): void {
   const { width: W, height: H, pixelRatio } = FOURIER_FIGURE;
   canvas.width = W * pixelRatio;
@@ -239,8 +253,7 @@ export function drawFourierSection(canvas: HTMLCanvasElement, section: FourierSe
   ctx.textAlign = 'left';
   ctx.textBaseline = 'alphabetic';
   ctx.fillStyle = PLOT_THEME.title;
-  ctx.font = `12px ${PLOT_THEME.font}`;
-  ctx.fillText(options.title, px0, 16);
+  ctx.fillText(fitTitle(ctx, options.title, W - px0 - 8), px0, 16);
   ctx.font = `10px ${PLOT_THEME.font}`;
   let lx = px0;
   for (const item of legend) {

@@ -1,9 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import type { FscReport } from '../../../workers/api.ts';
 import { crossValidationPlotSpec, fscPlotSpec, fscSeries } from './figures.ts';
-import { buildPlotSvg, escapeXml, legendCorner, pathData } from './plotSvg.ts';
+import { buildPlotSvg, escapeXml, legendCorner, pathData, titleLines } from './plotSvg.ts';
 
 describe('SVG plots', () => {
+  it('sets a long title in two lines broken at spaces, the rest ended with "…", the plot moved down a line', () => {
+    expect(titleLines('FSC: FBP vs truth', 300)).toEqual(['FSC: FBP vs truth']);
+    const long = 'Held-out tilts: SIRT (3 it, λ 1, textbook weights, thickness 32, bin 1, mean subtracted), held out 15.0° -15.0°';
+    const lines = titleLines(long, 400);
+    expect(lines).toHaveLength(2);
+    expect(lines.join(' ')).toBe(long);
+    for (const line of lines) expect(line.length * 6.6).toBeLessThanOrEqual(400);
+    const cut = titleLines(`${long} ${long}`, 400);
+    expect(cut).toHaveLength(2);
+    expect(cut[1].endsWith('…')).toBe(true);
+    const svg = buildPlotSvg({ width: 450, height: 200, title: long, xLabel: 'x', yLabel: 'y', series: [] });
+    expect(svg.match(/data-role="title"/g)).toHaveLength(2);
+    expect(svg).toContain(`<title>${escapeXml(long)}</title>`);
+    // The plot's top axis line starts one line lower than with a one-line title (26 px).
+    expect(svg).toContain('y1="39"');
+  });
+
   it('breaks lines at non-finite points', () => {
     const id = (v: number) => v;
     expect(pathData([0, 1, 2, 3], [0, 1, NaN, 3], id, id)).toBe('M0 0L1 1M3 3');

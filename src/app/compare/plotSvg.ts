@@ -133,14 +133,40 @@ export function legendCorner(
   return corners[hits.indexOf(Math.min(...hits))];
 }
 
+/** Average advance of the title's 11 px system-ui glyphs, px: generous, so that an estimate never overflows. */
+const TITLE_CHAR_PX = 6.6;
+const TITLE_LINE_PX = 13;
+
+/**
+ * The title in at most two lines of `width` px (estimated from its length: the SVG is built without a DOM to
+ * measure in), broken at spaces; what still does not fit ends in "…". The full title stays in the SVG's
+ * <title>, shown on hover.
+ */
+export function titleLines(title: string, width: number): string[] {
+  const perLine = Math.max(8, Math.floor(width / TITLE_CHAR_PX));
+  const lines: string[] = [];
+  let rest = title.trim();
+  while (rest.length > perLine && lines.length < 1) {
+    const cut = rest.lastIndexOf(' ', perLine);
+    const at = cut > perLine / 2 ? cut : perLine;
+    lines.push(rest.slice(0, at).trimEnd());
+    rest = rest.slice(at).trimStart();
+  }
+  lines.push(rest.length > perLine ? `${rest.slice(0, perLine - 1).trimEnd()}…` : rest);
+  return lines;
+}
+
 export function buildPlotSvg(spec: PlotSpec): string {
   const { width: W, height: H } = spec;
   const pw = W - MARGIN.left - MARGIN.right;
-  const ph = H - MARGIN.top - MARGIN.bottom;
+  const titles = spec.title ? titleLines(spec.title, pw) : [];
+  // A second title line moves the plot down by one line.
+  const top = MARGIN.top + Math.max(0, titles.length - 1) * TITLE_LINE_PX;
+  const ph = H - top - MARGIN.bottom;
   const [x0, x1] = spec.xDomain ?? extent(spec.series.map((s) => s.x), [0, 1]);
   const [y0, y1] = spec.yDomain ?? extent(spec.series.map((s) => s.y), [0, 1]);
   const sx = (x: number): number => MARGIN.left + ((x - x0) / (x1 - x0 || 1)) * pw;
-  const sy = (y: number): number => MARGIN.top + ph - ((y - y0) / (y1 - y0 || 1)) * ph;
+  const sy = (y: number): number => top + ph - ((y - y0) / (y1 - y0 || 1)) * ph;
   const t = PLOT_THEME;
   const clipId = `${(spec.id ?? 'plot').replace(/[^A-Za-z0-9_-]/g, '_')}-area`;
   const out: string[] = [];
@@ -148,8 +174,9 @@ export function buildPlotSvg(spec: PlotSpec): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="${escapeXml(t.font)}" font-size="10">`,
   );
   out.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="${t.background}"/>`);
-  out.push(`<defs><clipPath id="${clipId}"><rect x="${MARGIN.left}" y="${MARGIN.top}" width="${pw}" height="${ph}"/></clipPath></defs>`);
-  if (spec.title) out.push(`<text x="${MARGIN.left}" y="16" fill="${t.title}" font-size="11">${escapeXml(spec.title)}</text>`);
+  out.push(`<defs><clipPath id="${clipId}"><rect x="${MARGIN.left}" y="${top}" width="${pw}" height="${ph}"/></clipPath></defs>`);
+  if (spec.title) out.push(`<title>${escapeXml(spec.title)}</title>`);
+  titles.forEach((line, i) => out.push(`<text x="${MARGIN.left}" y="${16 + i * TITLE_LINE_PX}" fill="${t.title}" font-size="11" data-role="title">${escapeXml(line)}</text>`));
 
   const xTicks = niceTicks(x0, x1, Math.max(2, Math.round(pw / 70)));
   const yTicks = niceTicks(y0, y1, Math.max(2, Math.round(ph / 40)));
@@ -157,19 +184,19 @@ export function buildPlotSvg(spec: PlotSpec): string {
   const yLabels = formatTicks(yTicks);
   xTicks.forEach((v, i) => {
     const x = fmt(sx(v));
-    out.push(`<line x1="${x}" x2="${x}" y1="${MARGIN.top}" y2="${MARGIN.top + ph}" stroke="${t.grid}"/>`);
-    out.push(`<text x="${x}" y="${MARGIN.top + ph + 13}" fill="${t.text}" text-anchor="middle">${xLabels[i]}</text>`);
+    out.push(`<line x1="${x}" x2="${x}" y1="${top}" y2="${top + ph}" stroke="${t.grid}"/>`);
+    out.push(`<text x="${x}" y="${top + ph + 13}" fill="${t.text}" text-anchor="middle">${xLabels[i]}</text>`);
   });
   yTicks.forEach((v, i) => {
     const y = fmt(sy(v));
     out.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + pw}" y1="${y}" y2="${y}" stroke="${t.grid}"/>`);
     out.push(`<text x="${MARGIN.left - 5}" y="${fmt(sy(v) + 3)}" fill="${t.text}" text-anchor="end">${yLabels[i]}</text>`);
   });
-  out.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${MARGIN.top + ph}" stroke="${t.axis}"/>`);
-  out.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + pw}" y1="${MARGIN.top + ph}" y2="${MARGIN.top + ph}" stroke="${t.axis}"/>`);
+  out.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${top}" y2="${top + ph}" stroke="${t.axis}"/>`);
+  out.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + pw}" y1="${top + ph}" y2="${top + ph}" stroke="${t.axis}"/>`);
   out.push(`<text x="${fmt(MARGIN.left + pw / 2)}" y="${H - 6}" fill="${t.text}" text-anchor="middle" font-size="11">${escapeXml(spec.xLabel)}</text>`);
   out.push(
-    `<text transform="translate(12 ${fmt(MARGIN.top + ph / 2)}) rotate(-90)" fill="${t.text}" text-anchor="middle" font-size="11">${escapeXml(spec.yLabel)}</text>`,
+    `<text transform="translate(12 ${fmt(top + ph / 2)}) rotate(-90)" fill="${t.text}" text-anchor="middle" font-size="11">${escapeXml(spec.yLabel)}</text>`,
   );
 
   out.push(`<g clip-path="url(#${clipId})">`);
@@ -182,7 +209,7 @@ export function buildPlotSvg(spec: PlotSpec): string {
   for (const line of spec.vLines ?? []) {
     if (line.value < Math.min(x0, x1) || line.value > Math.max(x0, x1)) continue;
     const x = fmt(sx(line.value));
-    out.push(`<line x1="${x}" x2="${x}" y1="${MARGIN.top}" y2="${MARGIN.top + ph}" stroke="${line.color}" stroke-dasharray="2 3"/>`);
+    out.push(`<line x1="${x}" x2="${x}" y1="${top}" y2="${top + ph}" stroke="${line.color}" stroke-dasharray="2 3"/>`);
   }
   for (const s of spec.series) {
     const d = pathData(s.x, s.y, sx, sy);
@@ -203,7 +230,7 @@ export function buildPlotSvg(spec: PlotSpec): string {
     const rowH = 13;
     const boxW = Math.min(pw - 8, 8 + 22 + 6.2 * Math.max(...spec.series.map((s) => s.name.length)));
     const boxH = spec.series.length * rowH + 6;
-    const [bx, by] = legendCorner(spec.series, sx, sy, { left: MARGIN.left + 4, right: MARGIN.left + pw - boxW - 4, top: MARGIN.top + 4, bottom: MARGIN.top + ph - boxH - 4 }, boxW, boxH);
+    const [bx, by] = legendCorner(spec.series, sx, sy, { left: MARGIN.left + 4, right: MARGIN.left + pw - boxW - 4, top: top + 4, bottom: top + ph - boxH - 4 }, boxW, boxH);
     out.push(`<rect x="${fmt(bx)}" y="${fmt(by)}" width="${fmt(boxW)}" height="${boxH}" fill="${t.background}" fill-opacity="0.85" stroke="${t.grid}"/>`);
     spec.series.forEach((s, i) => {
       const y = by + 3 + rowH * i + rowH / 2;

@@ -91,19 +91,19 @@ export function TiltBrowser({ dataset }: { dataset: DatasetSummary }) {
         <span>
           Tilt {index + 1}/{n}
         </span>
+        <input
+          type="range"
+          min={0}
+          max={n - 1}
+          value={index}
+          onChange={(e) => setIndex(Number(e.target.value))}
+          data-testid="tilt-slider"
+          aria-label="Projection"
+        />
         <span className="tilt-angle" data-testid="tilt-angle">
           {formatAngle(dataset.tiltAngles[index] ?? 0)}
         </span>
       </div>
-      <input
-        type="range"
-        min={0}
-        max={n - 1}
-        value={index}
-        onChange={(e) => setIndex(Number(e.target.value))}
-        data-testid="tilt-slider"
-        aria-label="Projection"
-      />
       <div className="tilt-canvas-box">
         <canvas ref={canvasRef} data-testid="tilt-canvas" />
         {error && <div className="overlay-note">{error}</div>}

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { ResultSummary } from '../../../../workers/api.ts';
 import { useAppStore } from '../../state/store.ts';
 import { partialText } from '../../../../workers/partialResult.ts';
@@ -15,8 +16,15 @@ function ResultItem({ result, selected }: { result: ResultSummary; selected: boo
   const remove = useAppStore((s) => s.deleteResult);
   // A result still filling belongs to its run: it goes when the run is cancelled, not before.
   const filling = result.partial?.state === 'running';
+  // A result selected elsewhere (a run's new result, a pick in the views) is scrolled into the sidebar's view:
+  // below the method's form it would otherwise sit under the fold on a small screen.
+  const item = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (selected) item.current?.scrollIntoView({ block: 'nearest' });
+  }, [selected]);
   return (
     <li
+      ref={item}
       className={`result-item ${selected ? 'selected' : ''} method-${result.method}${result.partial ? ` partial-${result.partial.state}` : ''}`}
       data-testid="result-item"
       data-result-id={result.id}
