@@ -59,7 +59,7 @@ function localnetPageTable(rows: LocalnetPageRow[]): string {
   return [head, ...body].join('\n');
 }
 
-/** The bench's parts: every method's own bench, then the CPU back-projection kernels, the 3-D FFT, the 3-D view, the local network in the page, the batch command and loading a real-size stack. */
+/** The bench's parts: every method's own bench, then the CPU projector kernels, the 3-D FFT, the 3-D view, the local network in the page, the batch command and loading a real-size stack. */
 const PARTS = [...METHODS.map((d) => d.name), 'cpu-kernels', 'fft', 'render', 'localnet-page', 'batch', 'load'] as const;
 type Part = (typeof PARTS)[number];
 const MODEL_BACKENDS = ['auto', 'webgpu', 'wasm'] as const satisfies readonly BenchContext['modelBackend'][];
@@ -82,7 +82,7 @@ function cachedPython(): BenchContext['python'] {
 
 /**
  * `wedgelab bench [--quick] [--only PART[,PART…]] [--model-backend auto|webgpu|wasm] [--out-dir DIR]`; the parts
- * are the methods' names (each method's own bench entry), cpu-kernels (the back-projection in TypeScript and in
+ * are the methods' names (each method's own bench entry), cpu-kernels (the projector pair in TypeScript and in
  * WebAssembly SIMD, one thread), fft, render, localnet-page, batch and load.
  * --model-backend: the model benches' onnxruntime-web backend ('auto': WebGPU on a real GPU, wasm on a software
  * adapter, as in the page).
@@ -128,7 +128,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   const markdown = [
     `Machine: ${machine}`,
     ...sections,
-    cpuKernels.length ? `\nThe CPU path's back-projection on one thread: TypeScript against WebAssembly SIMD\n\n${cpuKernelTable(cpuKernels)}` : '',
+    cpuKernels.length ? `\nThe CPU path's projector pair on one thread: TypeScript against WebAssembly SIMD\n\n${cpuKernelTable(cpuKernels)}` : '',
     fftRows.length ? `\n3-D FFT and FSC\n\n${fftTable(fftRows)}` : '',
     renderRows.length ? `\n3-D view (chromium)\n\n${renderTable(renderRows)}` : '',
     localnetPage.length ? `\nLocal network in the page (chromium; the worker's own backend choice)\n\n${localnetPageTable(localnetPage)}` : '',

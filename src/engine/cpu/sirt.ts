@@ -4,8 +4,8 @@
  * methods/sirt/weights.ts, 0 for a ray left out) is one detector row per tilt and C one x–z section, shared by
  * all rows.
  */
-import { backProjectRow, forwardProjectRow, type RowGeometry } from './projector.ts';
-import { backProjectRowOnCpu } from './wasmProjector.ts';
+import { backProjectRow, type RowGeometry } from './projector.ts';
+import { backProjectRowOnCpu, forwardProjectRowOnCpu } from './wasmProjector.ts';
 
 /** C = 1/(Aᵀ·m) for m = 1 on the rays kept (R > 0), 0 where no kept ray passes; one x–z section (nz × nx). */
 export function sirtColumnWeights(g: RowGeometry, rowWeights: Float32Array): Float32Array {
@@ -39,7 +39,7 @@ export function sirtIterationRows(p: SirtRows, r0: number, r1: number): void {
   const gradient = new Float32Array(nz * nx);
   for (let y = r0; y < r1; y++) {
     projection.fill(0);
-    forwardProjectRow(g, x, ny, y, projection, 1, 0);
+    forwardProjectRowOnCpu(g, x, ny, y, projection, 1, 0);
     let squared = 0;
     for (let k = 0; k < nTilts; k++) {
       const from = (k * ny + y) * nx;

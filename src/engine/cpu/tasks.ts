@@ -3,8 +3,8 @@
  * that a task crosses to a worker thread by postMessage. Each task covers rows [y0, y0 + rows) of its arrays;
  * runTask does the part [r0, r1) of those rows.
  */
-import { forwardProjectRow, type RowGeometry } from './projector.ts';
-import { backProjectRowOnCpu } from './wasmProjector.ts';
+import type { RowGeometry } from './projector.ts';
+import { backProjectRowOnCpu, forwardProjectRowOnCpu } from './wasmProjector.ts';
 import { extractPatchRows, type PatchRows } from './patches.ts';
 import { filterRowsInPlace } from './rowFilter.ts';
 import { sirtIterationRows, type SirtRows } from './sirt.ts';
@@ -68,7 +68,7 @@ export function runTask(task: CpuTask, r0: number, r1: number): void {
       for (let y = from; y < to; y++) backProjectRowOnCpu(task.g, task.tilts, task.ny, y, task.volume, task.ny, y, task.weight);
       return;
     case 'forwardProject':
-      for (let y = from; y < to; y++) forwardProjectRow(task.g, task.volume, task.ny, y, task.tilts, task.ny, y);
+      for (let y = from; y < to; y++) forwardProjectRowOnCpu(task.g, task.volume, task.ny, y, task.tilts, task.ny, y);
       return;
     case 'sirtIteration':
       return sirtIterationRows(task, from, to);

@@ -1,15 +1,15 @@
 /**
- * The WebAssembly SIMD back-projection (wasmProjector.ts, wasm/backproject.wat) against the plain reference
- * (reference/projector.ts) on seeded random tilts: widths that are not whole groups of 4 voxels, thin and thick
+ * The WebAssembly SIMD projector pair (wasmProjector.ts, wasm/projector.wat) against the plain reference
+ * (reference/projector.ts) on seeded random tilts and tomograms: widths that are not whole groups of 4 voxels, thin and thick
  * sections, tilts at ±90° and steep ones whose rays leave the row at both ends, and inverted angles.
  */
 import { describe, expect, it } from 'vitest';
 import { relativeError } from '../checks/kernelChecks.ts';
-import { backProjectCpu } from '../reference/projector.ts';
+import { backProjectCpu, forwardProjectCpu } from '../reference/projector.ts';
 import { Rng } from '../sim/random.ts';
 import type { TiltSeries } from '../types.ts';
 import { rowGeometry } from './projection.ts';
-import { backProjectRowWasm } from './wasmProjector.ts';
+import { backProjectRowWasm, forwardProjectRowWasm } from './wasmProjector.ts';
 
 const ANGLES = [-90, -72, -51.5, -30, -12, 0, 7.5, 33, 58, 70.25, 89.5, 90];
 
@@ -19,13 +19,15 @@ function tiltSeries(nx: number, ny: number, seed: number): TiltSeries {
   return { nx, ny, nTilts: ANGLES.length, data, tiltAngles: ANGLES, pixelSize: 1 };
 }
 
+const CASES: [number, number, number, boolean][] = [
+  [37, 5, 13, false],
+  [64, 3, 8, true],
+  [30, 4, 1, false],
+  [130, 2, 71, true],
+];
+
 describe('back-projection in WebAssembly SIMD', () => {
-  it.each([
-    [37, 5, 13, false],
-    [64, 3, 8, true],
-    [30, 4, 1, false],
-    [130, 2, 71, true],
-  ])('nx %i, ny %i, nz %i (inverted angles: %s): the reference to float tolerance', (nx, ny, nz, invert) => {
+  it.each(CASES)('nx %i, ny %i, nz %i (inverted angles: %s): the reference to float tolerance', (nx, ny, nz, invert) => {
     const ts = tiltSeries(nx, ny, nx + nz);
     const g = rowGeometry(nx, nz, ts.tiltAngles, invert);
     const volume = new Float32Array(nx * ny * nz);
@@ -43,5 +45,19 @@ describe('back-projection in WebAssembly SIMD', () => {
     for (const y of [3, 0, 5, 1, 4, 2]) backProjectRowWasm(g, ts.data, ny, y, volume, ny, y, weight);
     const reference = backProjectCpu(ts, nz).data;
     expect(relativeError(volume, start.map((v, i) => v + weight * reference[i]))).toBeLessThan(1e-5);
+  });
+});
+
+describe('forward projection in WebAssembly SIMD', () => {
+  it.each(CASES)('nx %i, ny %i, nz %i (inverted angles: %s): the reference to float tolerance', (nx, ny, nz, invert) => {
+    const rng = new Rng(nx * nz);
+    const volume = { nx, ny, nz, data: Float32Array.from({ length: nx * ny * nz }, () => rng.uniform(-1, 1)), pixelSize: 1 };
+    const g = rowGeometry(nx, nz, ANGLES, invert);
+    // Added into what the tilts hold, rows out of order.
+    const start = Float32Array.from({ length: nx * ny * ANGLES.length }, (_, i) => Math.cos(i));
+    const tilts = start.slice();
+    for (let y = ny - 1; y >= 0; y--) forwardProjectRowWasm(g, volume.data, ny, y, tilts, ny, y);
+    const reference = forwardProjectCpu(volume, ANGLES, invert).data;
+    expect(relativeError(tilts, start.map((v, i) => v + reference[i]))).toBeLessThan(1e-5);
   });
 });

@@ -1,31 +1,32 @@
 /**
- * The back-projection of projector.ts's backProjectRow in WebAssembly SIMD (wasm/backproject.wat, built into
- * wasm/backprojectModule.ts by wasm/build.sh): the same geometry and samples, with the section's sums in float32
+ * The projector pair of projector.ts (backProjectRow, forwardProjectRow) in WebAssembly SIMD (wasm/projector.wat,
+ * built into wasm/projectorModule.ts by wasm/build.sh): the same geometry and samples, with sums in float32
  * instead of float64. Each thread (a worker_thread in Node, a module worker in the page) instantiates the module
- * once, at its first row, from the bytes in the bundle; a row's tilts are copied into the module's memory, with
- * zeros either side, and its sums added back into the volume.
+ * once, at its first row, from the bytes in the bundle; a row of every tilt (with zeros either side) and an x–z
+ * section are copied into the module's memory, and the results added back into the caller's arrays.
  */
-import { backProjectRow, type RowGeometry } from './projector.ts';
-import { BACKPROJECT_WASM_BASE64 } from './wasm/backprojectModule.ts';
+import { backProjectRow, forwardProjectRow, type RowGeometry } from './projector.ts';
+import { PROJECTOR_WASM_BASE64 } from './wasm/projectorModule.ts';
 
-interface BackProjectKernel {
+interface ProjectorKernel {
   memory: WebAssembly.Memory;
   backProjectSection(nx: number, nz: number, nTilts: number, trig: number, tilts: number, rowStride: number, pad: number, table: number, out: number): void;
+  forwardProjectSection(nx: number, nz: number, nTilts: number, trig: number, volume: number, rowStride: number, pad: number, out: number): void;
 }
 
 /** This thread's instance. */
-let kernel: BackProjectKernel | null = null;
+let kernel: ProjectorKernel | null = null;
 /** Whether this platform's WebAssembly has SIMD (Chrome 91, Firefox 89, Safari 16.4, Node 16 on). */
 let simd: boolean | null = null;
 
-const moduleBytes = () => Uint8Array.from(atob(BACKPROJECT_WASM_BASE64), (c) => c.charCodeAt(0));
+const moduleBytes = () => Uint8Array.from(atob(PROJECTOR_WASM_BASE64), (c) => c.charCodeAt(0));
 
-function backProjectKernel(): BackProjectKernel {
-  kernel ??= new WebAssembly.Instance(new WebAssembly.Module(moduleBytes())).exports as unknown as BackProjectKernel;
+function projectorKernel(): ProjectorKernel {
+  kernel ??= new WebAssembly.Instance(new WebAssembly.Module(moduleBytes())).exports as unknown as ProjectorKernel;
   return kernel;
 }
 
-/** Where a section's inputs and sums lie in the module's memory, in float32 elements. */
+/** Where a row of every tilt and an x–z section lie in the module's memory, in float32 elements. */
 interface SectionLayout {
   trig: number;
   table: number;
@@ -34,25 +35,25 @@ interface SectionLayout {
   width: number;
   /** Zeros either side of a row: past the farthest sample, |t − half| ≤ half + 7 + nz/2, and its neighbour. */
   pad: number;
-  out: number;
-  /** Floats per row of sums: nx rounded up to whole steps of 8 voxels. */
-  outWidth: number;
+  section: number;
+  /** Floats per row of the section: nx rounded up to whole steps of 8 voxels. */
+  sectionWidth: number;
   floats: number;
 }
 
 function sectionLayout({ nx, nz, nTilts }: RowGeometry): SectionLayout {
   const pad = Math.ceil(nz / 2) + 12;
   const width = nx + 2 * pad;
-  const outWidth = Math.ceil(nx / 8) * 8;
+  const sectionWidth = Math.ceil(nx / 8) * 8;
   const trig = 0;
   const table = trig + 2 * nTilts;
   const tilts = table + 4 * nTilts;
-  const out = tilts + nTilts * width;
-  return { trig, table, tilts, width, pad, out, outWidth, floats: out + nz * outWidth };
+  const section = tilts + nTilts * width;
+  return { trig, table, tilts, width, pad, section, sectionWidth, floats: section + nz * sectionWidth };
 }
 
 /** The module's memory as floats, grown to hold `floats`. */
-function memoryFloats(k: BackProjectKernel, floats: number): Float32Array {
+function memoryFloats(k: ProjectorKernel, floats: number): Float32Array {
   const missing = floats * 4 - k.memory.buffer.byteLength;
   if (missing > 0) k.memory.grow(Math.ceil(missing / 65536));
   return new Float32Array(k.memory.buffer);
@@ -61,28 +62,58 @@ function memoryFloats(k: BackProjectKernel, floats: number): Float32Array {
 /** Add weight·Aᵀ(tilts) of row `yTilt` of the tilts into row `yVolume` of the volume (as backProjectRow). */
 export function backProjectRowWasm(g: RowGeometry, tilts: Float32Array, tiltRows: number, yTilt: number, volume: Float32Array, volumeRows: number, yVolume: number, weight: number): void {
   const { nx, nz, nTilts } = g;
-  const k = backProjectKernel();
+  const k = projectorKernel();
   const at = sectionLayout(g);
   const memory = memoryFloats(k, at.floats);
   memory.set(g.trig, at.trig);
-  memory.fill(0, at.tilts, at.out);
+  memory.fill(0, at.tilts, at.section);
   for (let t = 0; t < nTilts; t++) {
     const from = (t * tiltRows + yTilt) * nx;
     memory.set(tilts.subarray(from, from + nx), at.tilts + t * at.width + at.pad);
   }
-  k.backProjectSection(nx, nz, nTilts, at.trig * 4, at.tilts * 4, at.width * 4, at.pad, at.table * 4, at.out * 4);
+  k.backProjectSection(nx, nz, nTilts, at.trig * 4, at.tilts * 4, at.width * 4, at.pad, at.table * 4, at.section * 4);
   for (let z = 0; z < nz; z++) {
     const to = nx * (yVolume + volumeRows * z);
-    const sums = at.out + z * at.outWidth;
+    const sums = at.section + z * at.sectionWidth;
     for (let x = 0; x < nx; x++) volume[to + x] += weight * memory[sums + x];
   }
 }
 
+/** Add A(volume) of row `yVolume` of the volume into row `yTilt` of the tilts (as projector.ts's forwardProjectRow). */
+export function forwardProjectRowWasm(g: RowGeometry, volume: Float32Array, volumeRows: number, yVolume: number, tilts: Float32Array, tiltRows: number, yTilt: number): void {
+  const { nx, nz, nTilts } = g;
+  const k = projectorKernel();
+  const at = sectionLayout(g);
+  const memory = memoryFloats(k, at.floats);
+  memory.set(g.trig, at.trig);
+  memory.fill(0, at.tilts, at.floats);
+  for (let z = 0; z < nz; z++) {
+    const from = nx * (yVolume + volumeRows * z);
+    memory.set(volume.subarray(from, from + nx), at.section + z * at.sectionWidth);
+  }
+  k.forwardProjectSection(nx, nz, nTilts, at.trig * 4, at.section * 4, at.width * 4, at.pad, at.tilts * 4);
+  for (let t = 0; t < nTilts; t++) {
+    const to = (t * tiltRows + yTilt) * nx;
+    const sums = at.tilts + t * at.width + at.pad;
+    for (let i = 0; i < nx; i++) tilts[to + i] += memory[sums + i];
+  }
+}
+
+/** Whether this platform's WebAssembly has SIMD, asked once per thread. */
+function hasSimd(): boolean {
+  simd ??= typeof WebAssembly !== 'undefined' && WebAssembly.validate(moduleBytes());
+  return simd;
+}
+
 /**
- * The back-projection the CPU path runs (docs/cpu.md: WebAssembly SIMD measured 2–3× faster per update than V8 on
- * the TypeScript loop): this module's, or projector.ts's where WebAssembly lacks SIMD.
+ * The projector pair the CPU path runs (docs/cpu.md: per voxel-tilt update WebAssembly SIMD measured about 3×
+ * faster than V8 on the TypeScript loop for the back-projection, 1.6× for the forward projection): this module's,
+ * or projector.ts's where WebAssembly lacks SIMD.
  */
 export function backProjectRowOnCpu(g: RowGeometry, tilts: Float32Array, tiltRows: number, yTilt: number, volume: Float32Array, volumeRows: number, yVolume: number, weight: number): void {
-  simd ??= typeof WebAssembly !== 'undefined' && WebAssembly.validate(moduleBytes());
-  (simd ? backProjectRowWasm : backProjectRow)(g, tilts, tiltRows, yTilt, volume, volumeRows, yVolume, weight);
+  (hasSimd() ? backProjectRowWasm : backProjectRow)(g, tilts, tiltRows, yTilt, volume, volumeRows, yVolume, weight);
+}
+
+export function forwardProjectRowOnCpu(g: RowGeometry, volume: Float32Array, volumeRows: number, yVolume: number, tilts: Float32Array, tiltRows: number, yTilt: number): void {
+  (hasSimd() ? forwardProjectRowWasm : forwardProjectRow)(g, volume, volumeRows, yVolume, tilts, tiltRows, yTilt);
 }

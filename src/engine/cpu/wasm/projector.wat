@@ -1,5 +1,5 @@
-;; The back-projection of one x–z section (docs/cpu.md), the loop of ../projector.ts's backProjectRow in
-;; WebAssembly SIMD: 8 voxels along x per step (two v128 of 4), every tilt summed in registers before the store.
+;; The CPU path's projector pair for one x–z section in WebAssembly SIMD (docs/cpu.md), built by build.sh.
+;; backProjectSection, the loop of ../projector.ts's backProjectRow: 8 voxels along x per step (two v128 of 4), every tilt summed in registers before the store.
 ;; For voxel x of section z and tilt k, t = (x − half)·cos θk + (z − halfZ)·sin θk + half is the fractional
 ;; detector index; the sample is a + (t − ⌊t⌋)·(b − a), a and b the row's pixels ⌊t⌋ and ⌊t⌋ + 1.
 ;; The caller lays each tilt's row out with `pad` zeros on either side, pad ≥ nz/2 + 12, so every t of the
@@ -108,5 +108,73 @@
             (br $xLoop)))
         (local.set $z (i32.add (local.get $z) (i32.const 1)))
         (br $zLoop)))
+  )
+
+  ;; The forward projection of one x–z section, the transpose of backProjectSection (../projector.ts's
+  ;; forwardProjectRow): voxel x of section z spreads its value v over pixels ⌊t⌋ and ⌊t⌋ + 1 of tilt k's row,
+  ;; v − w·v and w·v with w = t − ⌊t⌋. t, w and both shares for 4 voxels in SIMD; the scatter lane by lane, since
+  ;; neighbouring voxels share pixels (in f32 loads and stores, which the CPU forwards exactly).
+  ;;   trig    as above
+  ;;   volume  nz rows of ⌈nx/8⌉·8 f32: the section, zeros past nx
+  ;;   out     nTilts rows of rowStride bytes, pixel i of row k at out + k·rowStride + (pad + i)·4: added into
+  (func (export "forwardProjectSection")
+    (param $nx i32) (param $nz i32) (param $nTilts i32) (param $trig i32) (param $volume i32)
+    (param $rowStride i32) (param $pad i32) (param $out i32)
+    (local $half f32) (local $halfZ f32) (local $z i32) (local $k i32) (local $x i32) (local $width i32)
+    (local $src i32) (local $at i32)
+    (local $c v128) (local $base v128) (local $row v128) (local $xs v128) (local $t v128) (local $floor v128)
+    (local $addr v128) (local $v v128) (local $hi v128) (local $lo v128)
+    (local.set $half (f32.mul (f32.convert_i32_s (i32.sub (local.get $nx) (i32.const 1))) (f32.const 0.5)))
+    (local.set $halfZ (f32.mul (f32.convert_i32_s (i32.sub (local.get $nz) (i32.const 1))) (f32.const 0.5)))
+    (local.set $width (i32.and (i32.add (local.get $nx) (i32.const 7)) (i32.const -8)))
+    (local.set $k (i32.const 0))
+    (block $kDone
+      (loop $kLoop
+        (br_if $kDone (i32.ge_s (local.get $k) (local.get $nTilts)))
+        (local.set $c (v128.load32_splat (i32.add (local.get $trig) (i32.shl (local.get $k) (i32.const 3)))))
+        (local.set $row (i32x4.splat
+          (i32.add (i32.add (local.get $out) (i32.mul (local.get $k) (local.get $rowStride))) (i32.shl (local.get $pad) (i32.const 2)))))
+        (local.set $src (local.get $volume))
+        (local.set $z (i32.const 0))
+        (block $zDone
+          (loop $zLoop
+            (br_if $zDone (i32.ge_s (local.get $z) (local.get $nz)))
+            (local.set $base (f32x4.splat
+              (f32.add
+                (f32.mul (f32.sub (f32.convert_i32_s (local.get $z)) (local.get $halfZ))
+                         (f32.load offset=4 (i32.add (local.get $trig) (i32.shl (local.get $k) (i32.const 3)))))
+                (local.get $half))))
+            (local.set $xs (f32x4.add (f32x4.splat (f32.neg (local.get $half))) (v128.const f32x4 0 1 2 3)))
+            (local.set $x (i32.const 0))
+            (block $xDone
+              (loop $xLoop
+                (br_if $xDone (i32.ge_s (local.get $x) (local.get $width)))
+                (local.set $t (f32x4.add (f32x4.mul (local.get $xs) (local.get $c)) (local.get $base)))
+                (local.set $floor (f32x4.floor (local.get $t)))
+                (local.set $addr
+                  (i32x4.add (i32x4.shl (i32x4.trunc_sat_f32x4_s (local.get $floor)) (i32.const 2)) (local.get $row)))
+                (local.set $v (v128.load (local.get $src)))
+                (local.set $hi (f32x4.mul (f32x4.sub (local.get $t) (local.get $floor)) (local.get $v)))
+                (local.set $lo (f32x4.sub (local.get $v) (local.get $hi)))
+                (local.set $at (i32x4.extract_lane 0 (local.get $addr)))
+                (f32.store (local.get $at) (f32.add (f32.load (local.get $at)) (f32x4.extract_lane 0 (local.get $lo))))
+                (f32.store offset=4 (local.get $at) (f32.add (f32.load offset=4 (local.get $at)) (f32x4.extract_lane 0 (local.get $hi))))
+                (local.set $at (i32x4.extract_lane 1 (local.get $addr)))
+                (f32.store (local.get $at) (f32.add (f32.load (local.get $at)) (f32x4.extract_lane 1 (local.get $lo))))
+                (f32.store offset=4 (local.get $at) (f32.add (f32.load offset=4 (local.get $at)) (f32x4.extract_lane 1 (local.get $hi))))
+                (local.set $at (i32x4.extract_lane 2 (local.get $addr)))
+                (f32.store (local.get $at) (f32.add (f32.load (local.get $at)) (f32x4.extract_lane 2 (local.get $lo))))
+                (f32.store offset=4 (local.get $at) (f32.add (f32.load offset=4 (local.get $at)) (f32x4.extract_lane 2 (local.get $hi))))
+                (local.set $at (i32x4.extract_lane 3 (local.get $addr)))
+                (f32.store (local.get $at) (f32.add (f32.load (local.get $at)) (f32x4.extract_lane 3 (local.get $lo))))
+                (f32.store offset=4 (local.get $at) (f32.add (f32.load offset=4 (local.get $at)) (f32x4.extract_lane 3 (local.get $hi))))
+                (local.set $xs (f32x4.add (local.get $xs) (v128.const f32x4 4 4 4 4)))
+                (local.set $src (i32.add (local.get $src) (i32.const 16)))
+                (local.set $x (i32.add (local.get $x) (i32.const 4)))
+                (br $xLoop)))
+            (local.set $z (i32.add (local.get $z) (i32.const 1)))
+            (br $zLoop)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $kLoop)))
   )
 )
