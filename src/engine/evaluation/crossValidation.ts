@@ -40,7 +40,8 @@ export interface HeldOutProjections {
 export function requestReconstructor(engine: EngineContext, resolved: ResolvedRequest<'reconstruction'>, options: RunOptions): { reconstruct: Reconstructor; label: () => string } {
   let label = resolved.label;
   const reconstruct: Reconstructor = async (remaining) => {
-    const result = await runReconstruction(engine, remaining, resolved, options);
+    // Projected whole at the held-out angles: one array, never pieces (io/piecedVolume.ts), as the tomogram always was.
+    const result = await runReconstruction(engine, remaining, resolved, { ...options, pieceBytes: Infinity });
     label = result.label;
     return wholeVolume(result.volume, 'Projecting the tomogram at the held-out angles');
   };

@@ -29,6 +29,8 @@ export async function oddEvenFsc(engine: EngineContext, ts: TiltSeries, request:
   const half = (indices: number[], from: number) =>
     reconstruct(engine, subsetTilts(ts, indices), request, {
       ...options,
+      // The FSC takes each half whole: one array, never pieces (io/piecedVolume.ts).
+      pieceBytes: Infinity,
       onProgress: (p) => options.onProgress?.({ ...p, fraction: (from + p.fraction) / 2, message: `${from ? 'odd' : 'even'} tilts: ${p.message}` }),
     });
   const a = await half(even, 0);

@@ -26,7 +26,8 @@ export interface RunOptions {
   models?: ModelLibrary;
   /**
    * The most bytes one piece of a tomogram may hold (io/piecedVolume.ts; DEFAULT_PIECE_BYTES when absent): FBP and
-   * SIRT keep a larger tomogram in slabs of rows of at most this size. Tests set a tiny one.
+   * SIRT keep a larger tomogram in slabs of rows of at most this size. Tests set a tiny one; Infinity asks for one
+   * array, for work that needs the tomogram whole (the evaluations, reprojection).
    */
   pieceBytes?: number;
 }

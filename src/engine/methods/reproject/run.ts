@@ -16,7 +16,8 @@ export async function reprojectTilts(gpu: GpuContext, ts: TiltSeries, params: Re
   const sirt = SIRT.defaults(ts, { thickness: params.thickness, iterations: params.iterations });
   // SIRT is nearly all of the work: it fills the bar to 95 %, the projection the rest.
   const onProgress = options.onProgress;
-  const { volume } = await reconstructSirt(gpu, ts, sirt, { ...options, onProgress: onProgress && ((p) => onProgress({ ...p, fraction: 0.95 * p.fraction })) });
+  // Projected whole: one array, never pieces (io/piecedVolume.ts).
+  const { volume } = await reconstructSirt(gpu, ts, sirt, { ...options, pieceBytes: Infinity, onProgress: onProgress && ((p) => onProgress({ ...p, fraction: 0.95 * p.fraction })) });
   onProgress?.({ fraction: 0.95, message: `Projecting the tomogram at ${params.angles.length} new angles` });
   const added = await forwardProjectGpu(gpu, wholeVolume(volume, 'Reprojection'), params.angles, { signal: options.signal });
   onProgress?.({ fraction: 1, message: 'Reprojection done' });
