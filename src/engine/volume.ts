@@ -3,7 +3,7 @@
  * tomogram held in pieces (io/piecedVolume.ts) as well as one array, with the same result.
  */
 import { omeZarrPyramid } from '../io/omeZarr.ts';
-import { allocateTomogram, rowReader, type Tomogram } from '../io/piecedVolume.ts';
+import { allocateTomogram, rowReader, volumePieces, type Tomogram } from '../io/piecedVolume.ts';
 import type { Volume } from './types.ts';
 
 export interface VolumeStats {
@@ -76,8 +76,10 @@ export function volumeSlice(volume: Tomogram, axis: SliceAxis, index: number): {
     for (let z = 0; z < nz; z++) out.set(row(index, z), z * nx);
     return { width: nx, height: nz, data: out };
   }
+  // One voxel per row: read straight from each piece's array, not through a view per row.
   const out = new Float32Array(ny * nz);
-  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) out[z * ny + y] = row(y, z)[index];
+  for (const { y0, volume: piece } of volumePieces(volume))
+    for (let z = 0; z < nz; z++) for (let y = 0; y < piece.ny; y++) out[z * ny + y0 + y] = piece.data[index + nx * (y + piece.ny * z)];
   return { width: ny, height: nz, data: out };
 }
 
