@@ -59,14 +59,20 @@ function memoryFloats(k: ProjectorKernel, floats: number): Float32Array {
   return new Float32Array(k.memory.buffer);
 }
 
-/** Add weight·Aᵀ(tilts) of row `yTilt` of the tilts into row `yVolume` of the volume (as backProjectRow). */
-export function backProjectRowWasm(g: RowGeometry, tilts: Float32Array, tiltRows: number, yTilt: number, volume: Float32Array, volumeRows: number, yVolume: number, weight: number): void {
-  const { nx, nz, nTilts } = g;
+/** This thread's module, its layout for `g` and its memory, with the trig in place and the rest zeroed. */
+function moduleFor(g: RowGeometry): { k: ProjectorKernel; at: SectionLayout; memory: Float32Array } {
   const k = projectorKernel();
   const at = sectionLayout(g);
   const memory = memoryFloats(k, at.floats);
   memory.set(g.trig, at.trig);
-  memory.fill(0, at.tilts, at.section);
+  memory.fill(0, at.tilts, at.floats);
+  return { k, at, memory };
+}
+
+/** Add weight·Aᵀ(tilts) of row `yTilt` of the tilts into row `yVolume` of the volume (as backProjectRow). */
+export function backProjectRowWasm(g: RowGeometry, tilts: Float32Array, tiltRows: number, yTilt: number, volume: Float32Array, volumeRows: number, yVolume: number, weight: number): void {
+  const { nx, nz, nTilts } = g;
+  const { k, at, memory } = moduleFor(g);
   for (let t = 0; t < nTilts; t++) {
     const from = (t * tiltRows + yTilt) * nx;
     memory.set(tilts.subarray(from, from + nx), at.tilts + t * at.width + at.pad);
@@ -82,11 +88,7 @@ export function backProjectRowWasm(g: RowGeometry, tilts: Float32Array, tiltRows
 /** Add A(volume) of row `yVolume` of the volume into row `yTilt` of the tilts (as projector.ts's forwardProjectRow). */
 export function forwardProjectRowWasm(g: RowGeometry, volume: Float32Array, volumeRows: number, yVolume: number, tilts: Float32Array, tiltRows: number, yTilt: number): void {
   const { nx, nz, nTilts } = g;
-  const k = projectorKernel();
-  const at = sectionLayout(g);
-  const memory = memoryFloats(k, at.floats);
-  memory.set(g.trig, at.trig);
-  memory.fill(0, at.tilts, at.floats);
+  const { k, at, memory } = moduleFor(g);
   for (let z = 0; z < nz; z++) {
     const from = nx * (yVolume + volumeRows * z);
     memory.set(volume.subarray(from, from + nx), at.section + z * at.sectionWidth);
