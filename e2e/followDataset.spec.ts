@@ -38,11 +38,21 @@ test('the views follow the data set selected, and name it', async () => {
   await reconstruct();
   await expect(page.getByTestId('view-dataset')).toContainText('Simulated demo');
 
+  // The demo's two results ticked for the side-by-side grid.
+  for (const item of await page.getByTestId('result-item').all()) await item.getByTestId('compare-check').check();
+
   // A second series: nothing of it reconstructed yet, so the viewer shows none of the demo's results.
   await page.getByTestId('file-input').setInputFiles(secondSeries());
   await expect(page.getByTestId('dataset-summary')).toContainText('second.mrc');
   await expect(page.getByTestId('viewer-empty')).toBeVisible();
   await expect(page.getByTestId('view-dataset')).toHaveCount(0);
+  // Nor does the grid: it names the second series and says where the ticked results are.
+  await page.getByTestId('view-mode-compare').click();
+  await page.getByTestId('compare-tab-grid').click();
+  await expect(page.getByTestId('compare-dataset')).toContainText('second.mrc');
+  await expect(page.getByTestId('compare-grid')).toHaveCount(0);
+  await expect(page.getByTestId('compare-picks-elsewhere')).toContainText('2 ticked results of Simulated demo');
+  await page.getByTestId('compare-exit-slices').click();
 
   await setParams(page, { 'binning-input': '1' });
   await reconstruct();
@@ -57,6 +67,11 @@ test('the views follow the data set selected, and name it', async () => {
   await page.getByTestId('result-item').filter({ hasText: 'Ground truth' }).click();
   await expect(page.getByTestId('dataset-summary')).toContainText('Simulated demo');
   await expect(page.getByTestId('view-dataset')).toContainText('Simulated demo');
+  // The grid follows: the demo's ticked results again.
+  await page.getByTestId('view-mode-compare').click();
+  await expect(page.getByTestId('compare-dataset')).toContainText('Simulated demo');
+  await expect(page.getByTestId('compare-grid').getByTestId('compare-panel')).toHaveCount(2);
+  await page.getByTestId('compare-exit-slices').click();
   expect(pageErrors).toEqual([]);
 });
 

@@ -9,7 +9,7 @@ import { IDENTITY_VIEW } from '../viewer/viewMath.ts';
 import { resultTitle } from '../components/results/ResultList.tsx';
 import { composePng } from './exportImage.ts';
 import { GridPanel } from './GridPanel.tsx';
-import { useCompareDataset, useDatasetResults, usePercentileWindows, useSelectedResults } from './hooks.ts';
+import { useCompareDataset, useDatasetResults, usePercentileWindows, usePicksElsewhere, useSelectedResults } from './hooks.ts';
 import { gridColumns, mapVoxel, MAX_COMPARE, PLANE_NORMAL } from './linking.ts';
 import type { PlaneRenderer } from './planeRenderer.ts';
 
@@ -48,8 +48,9 @@ export function CompareGrid() {
   const results = useSelectedResults();
   const selectedDataset = useCompareDataset();
   const datasetResults = useDatasetResults(selectedDataset?.id ?? null);
-  // The grid's results are of one tilt series, not necessarily the one selected in the sidebar.
-  const gridDatasetName = useAppStore((s) => s.datasets.find((d) => d.id === (results[0]?.datasetId ?? selectedDataset?.id))?.name ?? 'comparison');
+  const elsewhere = usePicksElsewhere();
+  const elsewhereName = useAppStore((s) => s.datasets.find((d) => d.id === elsewhere[0]?.datasetId)?.name);
+  const gridDatasetName = selectedDataset?.name ?? 'comparison';
   const plane = useCompareStore((s) => s.plane);
   const setPlane = useCompareStore((s) => s.setPlane);
   const stored = useCompareStore((s) => s.cursor);
@@ -152,6 +153,12 @@ export function CompareGrid() {
       {results.length < 2 && (
         <div className="compare-empty" data-testid="compare-empty">
           <p>Tick 2–{MAX_COMPARE} results of one tilt series in the Results list (☐ beside each) to compare them side by side.</p>
+          {elsewhere.length > 0 && (
+            <p data-testid="compare-picks-elsewhere">
+              {elsewhere.length} ticked result{elsewhere.length === 1 ? '' : 's'} of {elsewhereName}: select that tilt series (or one of its results) to see
+              {elsewhere.length === 1 ? ' it' : ' them'} here.
+            </p>
+          )}
           {datasetResults.length >= 2 && (
             <button type="button" className="small" onClick={() => setSelection(datasetResults.slice(0, MAX_COMPARE).map((r) => r.id))} data-testid="compare-use-all">
               Compare {Math.min(datasetResults.length, MAX_COMPARE)} results of this tilt series

@@ -1,5 +1,4 @@
 import { useCompareStore, type CompareTab } from '../state/compareStore.ts';
-import { useAppStore } from '../state/store.ts';
 import { CompareGrid } from './CompareGrid.tsx';
 import { CrossValidationView } from './CrossValidationView.tsx';
 import { FourierView } from './FourierView.tsx';
@@ -22,12 +21,8 @@ const TABS: { id: CompareTab; label: string; title: string }[] = [
 export function ComparePanel() {
   const tab = useCompareStore((s) => s.tab);
   const setTab = useCompareStore((s) => s.setTab);
-  const compareDataset = useCompareDataset();
-  const selected = useSelectedResults();
-  const count = selected.length;
-  const gridDatasetId = tab === 'grid' ? selected[0]?.datasetId : undefined;
-  const gridDataset = useAppStore((s) => (gridDatasetId ? s.datasets.find((d) => d.id === gridDatasetId) : undefined));
-  const dataset = gridDataset ?? compareDataset;
+  const dataset = useCompareDataset();
+  const count = useSelectedResults().length;
   return (
     <div className="compare" data-testid="compare-view">
       <nav className="compare-tabs" role="tablist">
@@ -47,7 +42,7 @@ export function ComparePanel() {
           </button>
         ))}
         <span className="spacer" />
-        <span className="compare-dataset" title={dataset?.name}>
+        <span className="compare-dataset" title={dataset?.name} data-testid="compare-dataset">
           {dataset?.name ?? 'no tilt series'}
         </span>
       </nav>

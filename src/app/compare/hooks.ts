@@ -20,14 +20,30 @@ export function useCompareDataset(): DatasetSummary | null {
   });
 }
 
-/** The picked results that still exist, in pick order. */
-export function useSelectedResults(): ResultSummary[] {
+/**
+ * The picked results that still exist, in pick order, split into those of the tilt series selected in the
+ * sidebar (all of them when none is) and those of another series: the views follow the selected series, and
+ * the picks of another one wait until it is selected again.
+ */
+function usePicks(): { shown: ResultSummary[]; elsewhere: ResultSummary[] } {
   const selection = useCompareStore((s) => s.selection);
   const results = useAppStore((s) => s.results);
-  return useMemo(
-    () => selection.map((id) => results.find((r) => r.id === id)).filter((r): r is ResultSummary => r !== undefined),
-    [selection, results],
-  );
+  const datasetId = useAppStore((s) => s.selectedDatasetId);
+  return useMemo(() => {
+    const picked = selection.map((id) => results.find((r) => r.id === id)).filter((r): r is ResultSummary => r !== undefined);
+    const ofSeries = (r: ResultSummary) => datasetId === null || r.datasetId === datasetId;
+    return { shown: picked.filter(ofSeries), elsewhere: picked.filter((r) => !ofSeries(r)) };
+  }, [selection, results, datasetId]);
+}
+
+/** The picked results of the selected tilt series, in pick order. */
+export function useSelectedResults(): ResultSummary[] {
+  return usePicks().shown;
+}
+
+/** The picked results of another tilt series than the one selected (shown again when it is selected). */
+export function usePicksElsewhere(): ResultSummary[] {
+  return usePicks().elsewhere;
 }
 
 const windowRequests = new Map<string, Promise<[number, number]>>();
