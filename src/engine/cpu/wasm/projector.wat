@@ -11,13 +11,13 @@
 ;;   trig   [cos0, sin0, cos1, sin1, …] f32 (geometry.ts tiltTrig)
 ;;   tilts  nTilts rows of rowStride bytes; detector pixel i of row k at tilts + k·rowStride + (pad + i)·4
 ;;   table  16 bytes per tilt, scratch: cos θk, (z − halfZ)·sin θk + half, the row's address of pixel 0
-;;   out    nz rows of ⌈nx/8⌉·8 f32: the section's sums over tilts (unweighted)
+;;   out    nz rows of ⌈nx/8⌉·8 f32: the section, to which weight × the sums over tilts are added
 (module
   (memory (export "memory") 1)
 
   (func (export "backProjectSection")
     (param $nx i32) (param $nz i32) (param $nTilts i32) (param $trig i32) (param $tilts i32)
-    (param $rowStride i32) (param $pad i32) (param $table i32) (param $out i32)
+    (param $rowStride i32) (param $pad i32) (param $table i32) (param $out i32) (param $weight f32)
     (local $half f32) (local $halfZ f32) (local $z i32) (local $k i32) (local $x i32)
     (local $entry i32) (local $end i32) (local $dst i32)
     (local $c v128) (local $base v128) (local $row v128) (local $xs0 v128) (local $xs1 v128) (local $t0 v128)
@@ -101,8 +101,10 @@
                       (f32x4.mul (f32x4.sub (local.get $t1) (local.get $floor1)) (f32x4.sub (local.get $b) (local.get $a))))))
                 (local.set $entry (i32.add (local.get $entry) (i32.const 16)))
                 (br $kLoop)))
-            (v128.store (local.get $dst) (local.get $acc0))
-            (v128.store offset=16 (local.get $dst) (local.get $acc1))
+            (v128.store (local.get $dst)
+              (f32x4.add (v128.load (local.get $dst)) (f32x4.mul (local.get $acc0) (f32x4.splat (local.get $weight)))))
+            (v128.store offset=16 (local.get $dst)
+              (f32x4.add (v128.load offset=16 (local.get $dst)) (f32x4.mul (local.get $acc1) (f32x4.splat (local.get $weight)))))
             (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
             (local.set $x (i32.add (local.get $x) (i32.const 8)))
             (br $xLoop)))
