@@ -3,51 +3,16 @@
 import { describe, expect, it } from 'vitest';
 import { relativeError } from '../../checks/kernelChecks.ts';
 import { openNodeGpu } from '../../gpu/node.ts';
-import { forwardProjectCpu } from '../../reference/projector.ts';
 import { sirtCpu } from '../../reference/sirt.ts';
-import { makePhantom, type PhantomName } from '../../sim/phantoms.ts';
+import { forwardProjectCpu } from '../../reference/projector.ts';
+import { makePhantom } from '../../sim/phantoms.ts';
 import { tiltRange } from '../../sim/tiltScheme.ts';
-import type { TiltSeries, Volume } from '../../types.ts';
 import { SIRT } from './base.ts';
 import { reconstructSirt } from './run.ts';
 import { wholeVolume } from '../../../io/piecedVolume.ts';
+import { CLIPPED_NX, CLIPPED_NY, clippedTiltSeries, columnMeans, region, std } from './clippedFixture.ts';
 
-const [NX, NY, NZ] = [64, 8, 32];
-/** The specimen is 1.5 × as wide as the detector. */
-const SPECIMEN_NX = 96;
-
-/**
- * Tilts of a specimen `nz` thick (centred in the tomogram) and wider than the detector, seen by the central NX
- * detector pixels: at high tilt, rays leave the tomogram through its sides carrying mass from outside it.
- */
-function clippedTiltSeries(phantom: PhantomName, nz: number): TiltSeries {
-  const specimen = makePhantom(phantom, SPECIMEN_NX, NY, nz, 5, 4);
-  const wide = forwardProjectCpu(specimen, tiltRange(-60, 60, 3));
-  const first = (SPECIMEN_NX - NX) / 2;
-  const data = new Float32Array(NX * NY * wide.nTilts);
-  for (let row = 0; row < NY * wide.nTilts; row++) data.set(wide.data.subarray(row * SPECIMEN_NX + first, row * SPECIMEN_NX + first + NX), row * NX);
-  return { ...wide, nx: NX, data };
-}
-
-/** Values of x columns [x0, x1) and z planes [z0, z1), all rows. */
-function region(v: Volume, x0: number, x1: number, z0: number, z1: number): number[] {
-  const out: number[] = [];
-  for (let z = z0; z < z1; z++) for (let y = 0; y < v.ny; y++) for (let x = x0; x < x1; x++) out.push(v.data[x + v.nx * (y + v.ny * z)]);
-  return out;
-}
-
-/** Mean over rows and the z planes [z0, z1) of each x column. */
-function columnMeans(v: Volume, z0: number, z1: number): number[] {
-  return Array.from({ length: v.nx }, (_, x) => {
-    const values = region(v, x, x + 1, z0, z1);
-    return values.reduce((a, b) => a + b, 0) / values.length;
-  });
-}
-
-const std = (values: number[]) => {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  return Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length);
-};
+const [NX, NY, NZ] = [CLIPPED_NX, CLIPPED_NY, 32];
 
 describe('SIRT on a specimen wider than the field of view', () => {
   it('matches the CPU reference, keeps border voxels in the interior range, and its residual falls every iteration', async () => {
