@@ -1,7 +1,8 @@
 /**
  * End-to-end: the page at the sizes researchers use. On a 1024 × 768 screen a new result shows in the sidebar
  * without scrolling, and no plot title runs off its figure (SVG plots and the Fourier canvas) even for a
- * long method label; on a large screen the Fourier figure grows into the space it has.
+ * long method label; on a large screen the Fourier figure grows into the space it has. An FSC that never
+ * crosses a threshold reads "beyond Nyquist", not "—".
  */
 import { expect, test, type Page } from '@playwright/test';
 
@@ -46,6 +47,10 @@ test('1024 × 768: every text of the FSC plot lies inside the figure, a long tit
   });
   expect(overflow).toEqual([]);
   await expect(svg.locator('text[data-role=title]')).toHaveCount(2);
+  // A curve that never drops below a threshold (a result against itself) says so, with the limit (8 Å pixels).
+  await page.getByTestId('fsc-b').selectOption(sirtId);
+  await page.getByTestId('fsc-button').click();
+  await expect(page.getByTestId('fsc-res-0143')).toHaveText('beyond Nyquist (16.0 Å)');
 });
 
 test('1024 × 768: the Fourier figure’s title stops short of its right edge', async () => {
