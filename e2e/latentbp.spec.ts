@@ -38,6 +38,13 @@ test('the shipped network adds tilts in the page that match torch, marked as syn
   await expect(page.getByTestId('dataset-size')).toHaveText(`${nx} × ${ny} × ${nTilts}`);
   await expect(page.getByTestId('dataset-summary')).toContainText('fixture.mrc');
   await page.getByTestId('synthesize-method-select').selectOption('latentbp');
+  // The presets read the series' angles (−40…40° at 20°): extended to ±80° at its step; it has no gap to fill.
+  await setParams(page, { 'extend-limit-input': '80' });
+  await page.getByTestId('extend-angles-button').click();
+  await expect(page.getByTestId('add-angles-input')).toHaveValue('±60, ±80');
+  await page.getByTestId('fill-gaps-button').click();
+  await expect(page.getByTestId('error-message')).toContainText("Angles to add: no gap wider than 1.5 × the series' 20° step");
+  await page.getByTestId('error-dismiss').click();
   await page.getByTestId('add-angles-input').fill(fixture.targets.join(', '));
   await page.getByTestId('add-angles-input').blur();
   await setParams(page, { 'latentbp-thickness-input': String(fixture.thickness) });

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { angleListText, parseAngleList } from '../../../engine/methods/reproject/base.ts';
-import { useAppStore } from '../../state/store.ts';
+import { extendAngles, fillGapAngles, GAP_FACTOR } from '../../../engine/methods/synthesisAngles.ts';
+import { selectDataset, useAppStore } from '../../state/store.ts';
 import { NumberField } from '../NumberField.tsx';
 import { useMethodOptions } from './useMethodOptions.ts';
 
@@ -19,10 +20,40 @@ export function AddAnglesField({ angles, onChange, disabled }: { angles: number[
     setDraft(null);
   };
   return (
-    <label className="field" title="Degrees, appended in this order; ±a adds +a then −a">
-      <span className="field-label">Angles to add (°)</span>
-      <input type="text" value={draft ?? angleListText(angles)} disabled={disabled} onChange={(e) => setDraft(e.target.value)} onBlur={commit} data-testid="add-angles-input" />
-    </label>
+    <>
+      <label className="field" title="Degrees, appended in this order; ±a adds +a then −a">
+        <span className="field-label">Angles to add (°)</span>
+        <input type="text" value={draft ?? angleListText(angles)} disabled={disabled} onChange={(e) => setDraft(e.target.value)} onBlur={commit} data-testid="add-angles-input" />
+      </label>
+      <AnglePresets onChange={onChange} disabled={disabled} />
+    </>
+  );
+}
+
+/** Buttons that fill the angles from the selected series' own angles (src/engine/methods/synthesisAngles.ts). */
+function AnglePresets({ onChange, disabled }: { onChange: (angles: number[]) => void; disabled: boolean }) {
+  const tiltAngles = useAppStore((s) => selectDataset(s)?.tiltAngles);
+  const showError = useAppStore((s) => s.showError);
+  const [limit, setLimit] = useState(70);
+  const apply = (preset: (angles: readonly number[]) => number[]) => {
+    if (!tiltAngles) return;
+    try {
+      onChange(preset(tiltAngles));
+    } catch (error) {
+      showError(`Angles to add: ${(error as Error).message}`);
+    }
+  };
+  const off = disabled || !tiltAngles;
+  return (
+    <div className="field-row">
+      <NumberField label="To ±" unit="°" min={1} max={89.9} value={limit} onChange={setLimit} disabled={disabled} testId="extend-limit-input" title="How far to extend the series, in degrees" />
+      <button type="button" className="small" disabled={off} onClick={() => apply((a) => extendAngles(a, limit))} data-testid="extend-angles-button" title="The selected series' own step continued beyond its last angle on both sides, up to ±N°">
+        Extend
+      </button>
+      <button type="button" className="small" disabled={off} onClick={() => apply(fillGapAngles)} data-testid="fill-gaps-button" title={`Angles in the gaps of the selected series wider than ${GAP_FACTOR} × its median step, at about that step`}>
+        Fill gaps
+      </button>
+    </div>
   );
 }
 
