@@ -4,7 +4,8 @@
  * It scores a method on real data without ground truth.
  */
 import type { EngineContext } from '../context.ts';
-import type { CommonParams } from '../methods/common.ts';
+import { doseWeightTiltSeries } from '../doseWeighting.ts';
+import type { CommonParams, DoseWeightingParams } from '../methods/common.ts';
 import { resolveOnTiltSeries, runReconstruction } from '../methods/runners.ts';
 import type { RequestOf, ResolvedRequest } from '../methods/registry.ts';
 import { binTiltSeries } from '../methods/preprocess.ts';
@@ -50,18 +51,20 @@ export function requestReconstructor(engine: EngineContext, resolved: ResolvedRe
 
 /**
  * Reconstruct without the held-out tilts, then project the tomogram at their angles. `geometry` is how the
- * reconstructor treats its input: the measured tilts are binned alike, to compare pixel for pixel, and the
- * projector negates the angles when the reconstruction did.
+ * reconstructor treats its input: the measured tilts are binned alike, to compare pixel for pixel, dose weighted
+ * alike (each by the filter of its own dose) when the reconstruction weighted its tilts, and the projector
+ * negates the angles when the reconstruction did.
  */
 export async function predictHeldOut(
   engine: EngineContext,
   ts: TiltSeries,
   heldOut: readonly number[],
   reconstructor: Reconstructor,
-  geometry: Pick<CommonParams, 'binning' | 'invertAngles'>,
+  geometry: Pick<CommonParams, 'binning' | 'invertAngles'> & DoseWeightingParams,
 ): Promise<HeldOutProjections> {
   const volume = await reconstructor(subsetTilts(ts, remainingIndices(ts.nTilts, heldOut)));
-  const held = binTiltSeries(subsetTilts(ts, heldOut), geometry.binning);
+  const measured = subsetTilts(ts, heldOut);
+  const held = binTiltSeries(geometry.doseWeighting ? doseWeightTiltSeries(measured) : measured, geometry.binning);
   const predicted = await forwardProject(engine, volume, held.tiltAngles, { invertAngles: geometry.invertAngles });
   const plane = held.nx * held.ny;
   const tilts = heldOut.map((index, j) => ({

@@ -6,7 +6,7 @@
  * (metrics/trust.ts).
  */
 import type { EngineContext } from '../context.ts';
-import type { CommonParams } from '../methods/common.ts';
+import type { CommonParams, DoseWeightingParams } from '../methods/common.ts';
 import { resolveOnTiltSeries } from '../methods/runners.ts';
 import { methodDefinition, type RequestOf } from '../methods/registry.ts';
 import type { RunOptions } from '../methods/slabs.ts';
@@ -34,18 +34,20 @@ function stageOptions(options: RunOptions, from: number, to: number, stage: stri
 
 /**
  * Score any reconstructor against FBP: `reconstruct` makes the scored tomogram from the series less the
- * held-out tilts, with the binning and angle sign of `common`, which FBP uses too.
+ * held-out tilts, with the binning, angle sign and dose weighting of `common`, which FBP uses too (a method
+ * without dose weighting is compared with an FBP without it, both with the raw held-out tilts).
  */
 export async function scoreAgainstFbp(
   engine: EngineContext,
   ts: TiltSeries,
   reconstruct: Reconstructor,
-  common: CommonParams,
+  common: CommonParams & DoseWeightingParams,
   heldOut: readonly number[],
   options: RunOptions = {},
 ): Promise<TrustScores & { fbpLabel: string }> {
   const { thickness, binning, invertAngles, subtractMean } = common;
-  const fbp = resolveOnTiltSeries<'reconstruction'>(ts, { method: 'fbp', params: { thickness, binning, invertAngles, subtractMean } });
+  const doseWeighting = common.doseWeighting === true;
+  const fbp = resolveOnTiltSeries<'reconstruction'>(ts, { method: 'fbp', params: { thickness, binning, invertAngles, subtractMean, doseWeighting } });
   const byMethod = await predictHeldOut(engine, ts, heldOut, reconstruct, common);
   throwIfAborted(options.signal);
   const fbpOptions = stageOptions(options, METHOD_SHARE, 1, 'FBP');
