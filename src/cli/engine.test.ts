@@ -29,6 +29,13 @@ describe('wedgelab --engine', () => {
     wedgelab(['recon', '--tilts', stack.tilts, '--angles', stack.angles, '--method', method, '--thickness', String(NZ), ...own, '--engine', engine, '--quiet', '--force', '--out', join(dir, `${engine}-${method}.mrc`)]);
   const expected = fbpCpu({ nx: NX, ny: NY, nTilts: ANGLES.length, data: stack.data, tiltAngles: ANGLES, pixelSize: 3 }, { name: 'hann' }, NZ).data;
 
+  it('says why --dose-weighting is not applied to a series without doses, and runs unweighted', async () => {
+    const run = await recon('cpu', 'fbp', ['--filter', 'hann', '--dose-weighting']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('warning: --dose-weighting is not applied: the tilt series has no doses\n');
+    expect(relativeError(readMrc(new Uint8Array(readFileSync(join(dir, 'cpu-fbp.mrc')))).data, expected)).toBeLessThan(1e-4);
+  });
+
   it.each(['cpu', 'gpu', 'auto'])('reconstructs FBP with --engine %s as the CPU reference, and names the path', async (engine) => {
     const run = await recon(engine);
     expect(run.code, run.stderr).toBe(0);

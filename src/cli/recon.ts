@@ -1,6 +1,8 @@
 /** `wedgelab recon`: reconstruct a tilt series file into a tomogram MRC. */
 import { alignLoadedTiltSeries } from '../engine/align/loaded.ts';
 import { describeEngine } from '../engine/context.ts';
+import { doseWeightingUnavailable } from '../engine/doseWeighting.ts';
+import type { DoseWeightingParams } from '../engine/methods/common.ts';
 import { reconstruct } from '../engine/methods/runners.ts';
 import type { Progress, TiltSeries } from '../engine/types.ts';
 import { formatTlt } from '../io/angles.ts';
@@ -62,6 +64,13 @@ export function sourceLabel(loaded: LoadedTiltSeries): string {
   return loaded.bin > 1 ? `${loaded.stackName} binned ${loaded.bin} at load` : loaded.stackName;
 }
 
+/** `--dose-weighting` asked for a series that cannot be weighted: it runs unweighted (the label says so), and this says why. */
+function warnUnweighted(request: { params?: object }, tiltSeries: TiltSeries): void {
+  if ((request.params as DoseWeightingParams | undefined)?.doseWeighting !== true) return;
+  const why = doseWeightingUnavailable(tiltSeries);
+  if (why) process.stderr.write(`warning: --dose-weighting is not applied: ${why}\n`);
+}
+
 /** The files that may come with a stack: angles, an alignment, SerialEM metadata (any order, any subset with angles). */
 const SIDE_FLAGS = ['angles', 'xf', 'xtilt', 'aln', 'mdoc'] as const;
 
@@ -77,6 +86,7 @@ export async function reconCommand(args: string[]): Promise<void> {
   const atLoad = binningAtLoad(request);
   const loaded = await readTiltSeriesPaths(paths.tilts, sidePaths, { bin: atLoad.bin, tiltAxis: numberFlag(values, 'tilt-axis') });
   const tiltSeries = await alignLoadedTiltSeries(engine, loaded);
+  warnUnweighted(atLoad.request, tiltSeries);
   const started = performance.now();
   const result = await reconstruct(engine, tiltSeries, atLoad.request, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
   const seconds = (performance.now() - started) / 1000;
