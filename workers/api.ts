@@ -5,7 +5,7 @@
  * never copied wholesale into the page.
  */
 import type { MethodName, MethodParams, RequestOf } from '../src/engine/methods/registry.ts';
-import type { ModelChoice } from '../src/engine/methods/localnet/models.ts';
+import type { ModelChoice, ModelFamily } from '../src/engine/methods/modelChoice.ts';
 import type { Progress } from '../src/engine/types.ts';
 import type { EnginePath } from '../src/engine/context.ts';
 import type { EngineChoice } from '../src/engine/enginePath.ts';
@@ -18,7 +18,7 @@ import type { ThicknessSuggestion } from '../src/engine/thickness.ts';
 
 export type { CommonParams } from '../src/engine/methods/common.ts';
 export type { MethodName, MethodParams, MethodRequest, RequestOf } from '../src/engine/methods/registry.ts';
-export type { ModelChoice } from '../src/engine/methods/localnet/models.ts';
+export type { ModelChoice, ModelFamily } from '../src/engine/methods/modelChoice.ts';
 
 /** Options of the simulated demo: the simulator's own options. */
 export type { PhantomName, SimulationOptions as DemoOptions } from '../src/engine/sim/index.ts';
@@ -266,10 +266,11 @@ export interface EngineWorkerApi {
     onPartialResult?: (summary: ResultSummary) => void,
   ): Promise<ResultSummary>;
   /**
-   * Add a local reconstruction model (.onnx of the interface in models/tiny/README.md) for this session,
-   * under its file name; it is opened once to check the interface and read its variant and patch size.
+   * Add a model of a family for this session (a local model: one .onnx of the interface in models/tiny/README.md;
+   * a refinement U-Net: its .onnx and card.json; a tilt-synthesis network: encoder.onnx, refiner.onnx, decoder.onnx
+   * and card.json). Each part is opened and run once to check it; an error names the file and what is wrong.
    */
-  addLocalModel(file: File): Promise<ModelChoice>;
+  addModel<F extends ModelFamily>(family: F, files: File[]): Promise<ModelChoice<F>>;
   /**
    * Refine a result (tomogram → tomogram, e.g. Gaussian smoothing) into a new result of the same data set,
    * labelled after both ("Gaussian smoothing (σ 1 voxel) ← FBP (…)").

@@ -1,15 +1,15 @@
 /**
- * The worker's models: the shipped ones (models/localnet, and the tilt-synthesis parts of models/synth, bundled by Vite as assets and fetched on first
- * use, then kept) and those the user adds from files for the session, by file name. Browser only (Vite's
+ * The worker's models: the shipped ones (models/localnet, the tilt-synthesis parts of models/synth and the refinement U-Nets of models/refine,
+ * bundled by Vite as assets and fetched on first use, then kept) and those the user adds from files for the session, by the names runs load. Browser only (Vite's
  * import.meta.glob); the CLI has its own library (src/cli/models.ts).
  */
 import type { GpuContext } from '../src/engine/gpu/device.ts';
 import type { ModelLibrary } from '../src/engine/onnx/library.ts';
-import { shippedModel, unknownModelError, type ModelChoice } from '../src/engine/methods/localnet/models.ts';
+import { shippedModel, unknownModelError } from '../src/engine/methods/localnet/models.ts';
 import { shippedSynthFile } from '../src/engine/methods/latentbp/models.ts';
 import { shippedRefineModel } from '../src/engine/methods/unetrefine/models.ts';
-import { variantOf } from '../src/engine/methods/localnet/base.ts';
-import { LocalModel } from '../src/engine/methods/localnet/model.ts';
+import type { ModelChoice, ModelFamily } from '../src/engine/methods/modelChoice.ts';
+import { readUserModel } from '../src/engine/methods/userModels.ts';
 import { ORT_WASM_URL } from '../src/engine/onnx/wasmUrl.browser.ts';
 
 const MODEL_URLS = import.meta.glob(['../models/localnet/*/model.onnx', '../models/synth/*/*.onnx', '../models/refine/*/model.onnx'], { query: '?url', import: 'default', eager: true }) as Record<string, string>;
@@ -40,13 +40,13 @@ export const models: ModelLibrary = {
   },
 };
 
-/** Open a model file once to check its interface and read its variant and P, then keep it under its name. */
-export async function addModelFile(gpu: GpuContext, file: File): Promise<ModelChoice> {
-  if (shippedModel(file.name)) throw new Error(`${file.name} is the name of a shipped model: rename the file`);
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  const model = await LocalModel.open(gpu, bytes, { wasmUrl: ORT_WASM_URL });
-  const variant = variantOf(model.outputs);
-  await model.release();
-  addedModels.set(file.name, bytes);
-  return { name: file.name, variant, summary: `${variant} variant, ${model.patch} × ${model.patch} patches, from your file (${(bytes.length / 1024).toFixed(0)} KiB)` };
+/**
+ * Check files as a model of `family` (src/engine/methods/userModels.ts: its parts, its card, each part run once),
+ * then keep them under the names its runs load. Files picked as a folder name the model after it.
+ */
+export async function addModelFiles<F extends ModelFamily>(gpu: GpuContext, family: F, files: File[]): Promise<ModelChoice<F>> {
+  const read = await Promise.all(files.map(async (f) => ({ name: f.name, folder: f.webkitRelativePath.split('/').slice(0, -1).join('/'), bytes: new Uint8Array(await f.arrayBuffer()) })));
+  const model = await readUserModel(family, read, { gpu, wasmUrl: ORT_WASM_URL });
+  for (const [name, bytes] of model.files) addedModels.set(name, bytes);
+  return model.choice;
 }

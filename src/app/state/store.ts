@@ -3,11 +3,11 @@
  * buttons, the drop zone and the scripting hook (window.wedgelab) share one code path.
  */
 import { create } from 'zustand';
-import type { CommonParams, DatasetSummary, DemoOptions, GpuInfo, LoadProgress, MethodName, MethodParams, MethodRequest, ModelChoice, ResultSummary, SavedItem } from '../../../workers/api.ts';
+import type { CommonParams, DatasetSummary, DemoOptions, GpuInfo, LoadProgress, MethodName, MethodParams, MethodRequest, ModelChoice, ModelFamily, ResultSummary, SavedItem } from '../../../workers/api.ts';
 import { readMrcHeaderOf } from '../../io/mrcStream.ts';
 import { isStackFile } from '../../io/tiltSeriesFiles.ts';
 import { suggestBinning, type LoadBinning, type LoadBinningChoice } from '../components/data/loadBinning.ts';
-import { LOCAL_MODELS } from '../../engine/methods/localnet/models.ts';
+import { FAMILY_FILES, SHIPPED_CHOICES, type ModelChoices } from '../../engine/methods/modelChoice.ts';
 import type { Progress } from '../../engine/types.ts';
 import type { EngineChoice } from '../../engine/enginePath.ts';
 import { errorMessage, getEngine, isCancellation, onWorkerError, progressProxy, workerCallback } from '../engineClient.ts';
@@ -81,8 +81,8 @@ export interface AppState {
   job: JobState | null;
   runNote: RunNote | null;
   error: AppError | null;
-  /** The local network's model menu: the shipped models, then those added from files. */
-  localModels: ModelChoice[];
+  /** Each model family's menu (local network, tilt synthesis, refinement): the shipped models, then those added from files. */
+  models: ModelChoices;
   /** Tilt series and results an earlier page kept for after a reload (the origin-private file system), not yet restored. */
   savedSession: SavedItem[];
 }
@@ -107,8 +107,8 @@ export interface AppActions {
   updateCommon(patch: Partial<CommonParams>): void;
   /** Change some of one method's own settings. */
   updateOptions<N extends MethodName>(method: N, patch: Partial<MethodOptions<N>>): void;
-  /** Check a local model file in the engine, list it and choose it. */
-  addLocalModel(file: File): Promise<ModelChoice>;
+  /** Check files as a model of a family in the engine and list it (the panel that asked chooses it). */
+  addModel(family: ModelFamily, files: File[]): Promise<ModelChoice>;
   /** Run a method on the selected dataset; resolves with the new result's id. */
   run(method?: ReconstructionName, overrides?: Partial<MethodParams>): Promise<string>;
   /** Refine a result (the selected one by default) with a refinement method; resolves with the new result's id. */
@@ -338,7 +338,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
     job: null,
     runNote: null,
     error: null,
-    localModels: [...LOCAL_MODELS],
+    models: SHIPPED_CHOICES,
     savedSession: [],
 
     start() {
@@ -449,16 +449,13 @@ export const useAppStore = create<AppStore>()((set, get) => {
     updateOptions(method, patch) {
       set((state) => ({ form: { ...state.form, options: { ...state.form.options, [method]: { ...state.form.options[method], ...patch } } } }));
     },
-    async addLocalModel(file) {
+    async addModel(family, files) {
       try {
-        const choice = await getEngine().addLocalModel(file);
-        set((state) => ({
-          localModels: [...state.localModels.filter((m) => m.name !== choice.name), choice],
-          form: { ...state.form, options: { ...state.form.options, localnet: { ...state.form.options.localnet, model: choice.name } } },
-        }));
+        const choice = await getEngine().addModel(family, files);
+        set((state) => ({ models: { ...state.models, [family]: [...state.models[family].filter((m) => m.name !== choice.name), choice] } }));
         return choice;
       } catch (error) {
-        fail(`Could not use ${file.name} as a local model: ${errorMessage(error)}`);
+        fail(`Could not use ${files.map((f) => f.name).join(', ')} as a ${FAMILY_FILES[family].noun}: ${errorMessage(error)}`);
         throw error;
       }
     },

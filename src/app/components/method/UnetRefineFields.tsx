@@ -1,23 +1,21 @@
-import { REFINE_MODELS, type UnetObjective } from '../../../engine/methods/unetrefine/models.ts';
+import type { UnetObjective } from '../../../engine/methods/unetrefine/models.ts';
+import { ModelField } from './ModelField.tsx';
 import { NumberField } from '../NumberField.tsx';
 import { useMethodOptions } from './useMethodOptions.ts';
 
-/** The U-Net refinements (CryoGEN, IsoNet-style): the shipped model, cube side, overlap and batch. */
+/** The U-Net refinements (CryoGEN, IsoNet-style): the model (shipped or yours), cube side, overlap and batch. */
 function UnetRefineFields({ objective, disabled }: { objective: UnetObjective; disabled: boolean }) {
   const [options, update] = useMethodOptions(objective);
   return (
     <>
-      <label className="field">
-        <span className="field-label">Model</span>
-        <select value={options.model} onChange={(e) => update({ model: e.target.value })} disabled={disabled} data-testid={`${objective}-model-select`}>
-          {REFINE_MODELS.map((m) => (
-            <option key={m.name} value={m.name} title={m.summary}>
-              {m.name} ({m.objective})
-            </option>
-          ))}
-        </select>
-      </label>
-      <div className="hint">{REFINE_MODELS.find((m) => m.name === options.model)?.summary}</div>
+      <ModelField
+        family="refine"
+        value={options.model}
+        onChange={(model) => update({ model })}
+        disabled={disabled}
+        testId={objective}
+        contract="As models/refine/train.py writes it: input cube [batch, 1, nz, ny, nx] (multiples of 4), one output of the same shape."
+      />
       <div className="field-row">
         <NumberField label="Cube" unit="voxels" integer min={8} max={256} step={4} value={options.cube} onChange={(cube) => update({ cube })} disabled={disabled} testId={`${objective}-cube-input`} title="Side of the cubes fed to the model (a multiple of 4)" />
         <NumberField label="Overlap" unit="voxels" integer min={0} max={127} value={options.overlap} onChange={(overlap) => update({ overlap })} disabled={disabled} testId={`${objective}-overlap-input`} title="Voxels shared by neighbouring cubes, blended with smooth weights" />

@@ -25,7 +25,9 @@ export class LatentbpNetwork {
     try {
       for (const part of SYNTH_PARTS) {
         const bytes = await models.load(synthModelPart(model, part));
-        sessions[part] = await openSession(null, bytes, 'wasm', models.wasmUrl);
+        sessions[part] = await openSession(null, bytes, 'wasm', models.wasmUrl).catch((error: Error) => {
+          throw new Error(`${part}.onnx: ${error.message}`, { cause: error });
+        });
       }
     } catch (error) {
       await Promise.all(Object.values(sessions).map((s) => s.release()));

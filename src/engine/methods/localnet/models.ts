@@ -30,9 +30,6 @@ export const LOCAL_MODELS: readonly ShippedModel[] = [
   },
 ];
 
-/** A model the page offers: shipped, or added by the user from a file (its name is the file's). */
-export type ModelChoice = Pick<ShippedModel, 'name' | 'variant' | 'summary'>;
-
 /** The model each variant runs when none is named. */
 export const DEFAULT_LOCAL_MODEL = { voxel: 'broad-p11', wavelet: 'broad-p11-wavelet' } as const;
 
