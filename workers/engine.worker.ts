@@ -27,9 +27,9 @@ import { downsampleVolume, omeZarrLevels, percentiles, pyramidFactor, volumeSlic
 import { mrcPieces, writeMrc } from '../src/io/mrc.ts';
 import { fileSystemDirectory, writeOmeZarr, zipDirectory } from '../src/io/omeZarr.ts';
 import { readTiltSeriesFiles } from '../src/io/tiltSeriesFiles.ts';
-import { fileOrderRuns, wholeVolume, type Tomogram } from '../src/io/piecedVolume.ts';
+import { fileOrderRuns, volumePieces, wholeVolume, type Tomogram } from '../src/io/piecedVolume.ts';
 import { suggestThickness, type ThicknessSuggestion } from '../src/engine/thickness.ts';
-import type { ModelChoice, ModelFamily } from '../src/engine/methods/modelChoice.ts';
+import type { ModelChoice } from '../src/engine/methods/localnet/models.ts';
 import type {
   CrossValidationSummary,
   DatasetSummary,
@@ -51,7 +51,7 @@ import type {
 } from './api.ts';
 import { alignLoadedTiltSeries } from '../src/engine/align/loaded.ts';
 import { doseWeightingUnavailable } from '../src/engine/doseWeighting.ts';
-import { addModelFiles, models } from './modelLibrary.ts';
+import { addModelFile, models } from './modelLibrary.ts';
 import { fittedSample, partialLabel } from './partialResult.ts';
 import { SessionKeeper } from './session.ts';
 
@@ -190,9 +190,10 @@ function putResult(fields: ResultFields, volume: Tomogram, id = nextId('r')): Re
   return summary;
 }
 
-/** The voxels statistics and contrast look at, in file order: of a partial result (one array), its fitted rows only. */
+/** The voxels statistics and contrast look at, in file order: of a partial result, its fitted rows only (piece by piece). */
 function shownData({ summary, volume }: { summary: Pick<ResultSummary, 'partial'>; volume: Tomogram }): Float32Array[] {
-  return summary.partial ? [fittedSample(wholeVolume(volume, 'A partial result'), summary.partial.rowsDone)] : [...fileOrderRuns(volume)];
+  const { partial } = summary;
+  return partial ? volumePieces(volume).map(({ y0, volume: piece }) => fittedSample(piece, partial.rowsDone - y0)) : [...fileOrderRuns(volume)];
 }
 
 /**
@@ -202,8 +203,8 @@ function shownData({ summary, volume }: { summary: Pick<ResultSummary, 'partial'
  * acknowledged before the next is sent), so they arrive in order and before run() settles.
  */
 class GrowingResult {
-  /** A method that fills slab by slab fills one array (the coordinate network's). */
-  private entry: { summary: ResultSummary; volume: Volume } | null = null;
+  /** The tomogram a method fills slab by slab (the coordinate network, the local network on the GPU), in pieces when large. */
+  private entry: { summary: ResultSummary; volume: Tomogram } | null = null;
   private reported: Promise<unknown> = Promise.resolve();
   /** The latest loss curve from the progress reports, so that a stopped run keeps it too. */
   loss?: number[];
@@ -218,7 +219,7 @@ class GrowingResult {
   }
 
   /** Register or refresh the result with `partial` rows fitted. */
-  update(volume: Volume, partial: PartialState): ResultSummary {
+  update(volume: Tomogram, partial: PartialState): ResultSummary {
     const fields = this.fields();
     const summary = putResult({ ...fields, label: partialLabel(fields.label, partial, volume.ny), loss: this.loss, partial }, volume, this.id);
     this.entry = { summary, volume };
@@ -538,8 +539,8 @@ const api: EngineWorkerApi = {
     return transferSlice({ width: projection.nx, height: projection.ny, data: projection.data });
   },
 
-  async addModel<F extends ModelFamily>(family: F, files: File[]): Promise<ModelChoice<F>> {
-    return addModelFiles(await gpu(), family, files);
+  async addLocalModel(file: File): Promise<ModelChoice> {
+    return addModelFile(await gpu(), file);
   },
 
   cancel(jobId: string): void {

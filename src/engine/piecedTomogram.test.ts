@@ -1,5 +1,5 @@
-// Tomograms held in pieces (io/piecedVolume.ts) with a tiny piece limit: FBP and SIRT on the CPU path and on the GPU
-// (Dawn) give the same voxels in pieces as in one array, and every reader of a result (slices, statistics, the
+// Tomograms held in pieces (io/piecedVolume.ts) with a tiny piece limit: FBP, SIRT and the local network on the CPU
+// path and on the GPU (Dawn), and the coordinate network (Dawn), give the same voxels in pieces as in one array, and every reader of a result (slices, statistics, the
 // 3-D view's box averages, MRC and OME-Zarr writing, the command line's files) gives the same values and bytes from the pieces.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,9 @@ import { cpuEngine, gpuEngine, type EngineContext } from './context.ts';
 import { nodePool } from './cpu/nodePool.ts';
 import { openNodeGpu } from './gpu/node.ts';
 import { reconstruct } from './methods/runners.ts';
+import type { RequestOf } from './methods/registry.ts';
+import type { RunOptions } from './methods/slabs.ts';
+import type { ModelLibrary } from './onnx/library.ts';
 import { Rng } from './sim/random.ts';
 import type { TiltSeries } from './types.ts';
 import { downsampleVolume, percentiles, volumeSlice, volumeStats, type SliceAxis } from './volume.ts';
@@ -24,6 +27,8 @@ const PIECE_BYTES = 3 * NX * NZ * 4;
 const ANGLES = [-60, -45, -30, -15, 0, 15, 30, 45, 60];
 /** GPU memory per slab: FBP's slabs are then rows 0–3, 4–7, 8–9 and SIRT's 0–5, 6–9, across the pieces' 0–2, 3–5, 6–8, 9. */
 const SMALL_BUDGET = 96 * 1024;
+/** GPU memory per slab of the local network: slabs of 5 rows (voxel variant) or 4 (wavelet: slabs start on even rows). */
+const LOCALNET_BUDGET = 280 * 1024;
 
 function tiltSeries(): TiltSeries {
   const rng = new Rng(18);
@@ -34,14 +39,21 @@ function tiltSeries(): TiltSeries {
 const FBP = { method: 'fbp', params: { thickness: NZ, subtractMean: false, doseWeighting: false } } as const;
 const SIRT = { method: 'sirt', params: { thickness: NZ, iterations: 3, subtractMean: false, doseWeighting: false } } as const;
 
+/** The local network with a tiny random model of models/tiny (9 tilts, 5 × 5 patches), in batches of 97 points. */
+const localnet = (variant: 'voxel' | 'wavelet') =>
+  ({ method: 'localnet', params: { thickness: NZ, subtractMean: false, model: `tiny_${variant}`, batchSize: 97 } }) as const;
+const TINY_MODELS: ModelLibrary = { load: async (name) => readFileSync(new URL(`../../models/tiny/${name}.onnx`, import.meta.url)) };
+/** The coordinate network: a tiny SIREN, 2 steps on the first slab of 4 rows and 1 on each later one (slabs 0–3, 4–7, 8–9, across the pieces). */
+const COORDNET = { method: 'coordnet', params: { thickness: NZ, subtractMean: false, width: 16, layers: 1, slabRows: 4, stepsFirst: 2, stepsNext: 1 } } as const;
+
 /** The same request with no piece limit to speak of, and with the tiny one. */
-async function bothWays(engine: EngineContext, request: typeof FBP | typeof SIRT, memoryBudgetBytes?: number) {
+async function bothWays(engine: EngineContext, request: RequestOf<'reconstruction'>, options: Pick<RunOptions, 'memoryBudgetBytes' | 'models'> = {}) {
   const ts = tiltSeries();
-  const one = await reconstruct(engine, ts, request, { memoryBudgetBytes });
+  const one = await reconstruct(engine, ts, request, options);
   // The slabs the run reported ("rows 4–7 of 10"): they should cross piece boundaries.
   const slabs = new Set<string>();
   const onProgress = ({ message }: { message: string }) => void slabs.add(/rows (\d+)–(\d+) of/.exec(message)?.slice(1).join('–') ?? '');
-  const pieced = await reconstruct(engine, ts, request, { memoryBudgetBytes, pieceBytes: PIECE_BYTES, onProgress });
+  const pieced = await reconstruct(engine, ts, request, { ...options, pieceBytes: PIECE_BYTES, onProgress });
   slabs.delete('');
   return { one, pieced, whole: wholeVolume(one.volume, 'the one-array tomogram'), slabs: [...slabs] };
 }
@@ -104,11 +116,11 @@ describe('a tomogram in pieces', () => {
 
   it('GPU FBP and SIRT (slabs across piece boundaries): the same voxels and residuals in pieces as in one array', async () => {
     const engine = gpuEngine(await openNodeGpu());
-    const fbp = await bothWays(engine, FBP, SMALL_BUDGET);
+    const fbp = await bothWays(engine, FBP, { memoryBudgetBytes: SMALL_BUDGET });
     expect(fbp.slabs).toEqual(['0–3', '4–7', '8–9']);
     expectPiecesOfThree(fbp.pieced.volume);
     expect(gathered(fbp.pieced.volume)).toEqual(fbp.whole.data);
-    const sirt = await bothWays(engine, SIRT, SMALL_BUDGET);
+    const sirt = await bothWays(engine, SIRT, { memoryBudgetBytes: SMALL_BUDGET });
     expect(sirt.slabs).toEqual(['0–5', '6–9']);
     expectPiecesOfThree(sirt.pieced.volume);
     expect(gathered(sirt.pieced.volume)).toEqual(sirt.whole.data);
@@ -117,6 +129,34 @@ describe('a tomogram in pieces', () => {
     const cpu = wholeVolume((await reconstruct(cpuEngine(threads), tiltSeries(), FBP)).volume, 'CPU FBP');
     const scale = Math.max(...cpu.data.map(Math.abs));
     expect(Math.max(...cpu.data.map((v, i) => Math.abs(v - fbp.whole.data[i])))).toBeLessThan(1e-5 * scale);
+  });
+
+  it('the local network on the CPU path (two threads), both variants: the same voxels in pieces as in one array', async () => {
+    for (const variant of ['voxel', 'wavelet'] as const) {
+      const run = await bothWays(cpuEngine(threads), localnet(variant), { models: TINY_MODELS });
+      expect(run.slabs).toEqual(['0–2', '3–5', '6–8', '9–9']);
+      expectPiecesOfThree(run.pieced.volume);
+      expect(gathered(run.pieced.volume), variant).toEqual(run.whole.data);
+      expect(run.whole.data.some((v) => v !== 0)).toBe(true);
+    }
+  });
+
+  it('the local network on the GPU (slabs across piece boundaries), both variants: the same voxels in pieces as in one array', async () => {
+    const engine = gpuEngine(await openNodeGpu());
+    for (const variant of ['voxel', 'wavelet'] as const) {
+      const run = await bothWays(engine, localnet(variant), { models: TINY_MODELS, memoryBudgetBytes: LOCALNET_BUDGET });
+      expect(run.slabs, variant).toEqual(variant === 'voxel' ? ['0–4', '5–9'] : ['0–3', '4–7', '8–9']);
+      expectPiecesOfThree(run.pieced.volume);
+      expect(gathered(run.pieced.volume), variant).toEqual(run.whole.data);
+    }
+  });
+
+  it('the coordinate network (slabs of 4 rows across piece boundaries): the same voxels and losses in pieces as in one array', async () => {
+    const run = await bothWays(gpuEngine(await openNodeGpu()), COORDNET);
+    expect(run.one.loss).toHaveLength(2 + 1 + 1);
+    expect(run.pieced.loss).toEqual(run.one.loss);
+    expectPiecesOfThree(run.pieced.volume);
+    expect(gathered(run.pieced.volume)).toEqual(run.whole.data);
   });
 
   it('every reader gives from the pieces what it gives from the one array: slices, statistics, box averages, MRC and OME-Zarr bytes', async () => {

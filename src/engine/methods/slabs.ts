@@ -17,16 +17,16 @@ export interface RunOptions {
   /** GPU memory one slab may use; defaults to DEFAULT_MEMORY_BUDGET or less when the device allows less. */
   memoryBudgetBytes?: number;
   /**
-   * Methods that finish the tomogram slab by slab (the coordinate network) call this after each
-   * slab with the volume being filled in place and the rows done so far, so that a caller can
-   * show them, and keep them if the run is cancelled later.
+   * Methods that finish the tomogram slab by slab (the coordinate network, the local network on the GPU) call this
+   * after each slab with the tomogram being filled in place (in pieces when large) and the rows done so far, so that
+   * a caller can show them, and keep them if the run is cancelled later.
    */
-  onSlabDone?: (volume: Volume, rowsDone: number) => void;
+  onSlabDone?: (tomogram: Tomogram, rowsDone: number) => void;
   /** Where the local network finds its models (the worker's bundled files, the CLI's models/ folder). */
   models?: ModelLibrary;
   /**
-   * The most bytes one piece of a tomogram may hold (io/piecedVolume.ts; DEFAULT_PIECE_BYTES when absent): FBP and
-   * SIRT keep a larger tomogram in slabs of rows of at most this size. Tests set a tiny one; Infinity asks for one
+   * The most bytes one piece of a tomogram may hold (io/piecedVolume.ts; DEFAULT_PIECE_BYTES when absent): FBP,
+   * SIRT, the local and the coordinate network keep a larger tomogram in slabs of rows of at most this size. Tests set a tiny one; Infinity asks for one
    * array, for work that needs the tomogram whole (the evaluations, reprojection).
    */
   pieceBytes?: number;

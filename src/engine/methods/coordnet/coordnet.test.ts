@@ -9,6 +9,7 @@ import { reconstruct } from '../runners.ts';
 import { methodLabel } from '../registry.ts';
 import { COORDNET, slabStarts } from './base.ts';
 import { paramCount } from './network.ts';
+import { wholeVolume } from '../../../io/piecedVolume.ts';
 
 /** A box and a ball in a 24 × 2 × 12 volume. */
 function phantom(): Volume {
@@ -37,7 +38,8 @@ describe('coordinate network', () => {
     for (let i = 0; i < ts.data.length; i++) ts.data[i] += 5; // a constant background, dropped by the scaling
     const params = COORDNET.defaults(ts, { thickness: 12, width: 32, layers: 2, slabRows: 2, stepsFirst: 100, lrFirst: [1e-3, 1e-4] });
     const fractions: number[] = [];
-    const { volume, losses } = await reconstructCoordnet(await openNodeGpu(), ts, params, { onProgress: (p) => fractions.push(p.fraction) });
+    const { volume: tomogram, losses } = await reconstructCoordnet(await openNodeGpu(), ts, params, { onProgress: (p) => fractions.push(p.fraction) });
+    const volume = wholeVolume(tomogram, 'The coordinate network test');
     expect(losses).toHaveLength(100);
     expect(losses.at(-1)!).toBeLessThan(losses[0] / 10);
     expect(fractions.at(-1)).toBe(1);

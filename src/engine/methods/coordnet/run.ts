@@ -19,15 +19,17 @@ import { SlabProjector } from '../../gpu/kernels/projector.ts';
 import { SirenNetwork, sirenChunkVoxels } from './siren.ts';
 import { planSlabs, tiltTrig } from '../../geometry.ts';
 import { initSiren, type SirenGrid, type SirenShape } from './network.ts';
-import { untilAborted, type TiltSeries, type Volume } from '../../types.ts';
+import { untilAborted, type TiltSeries } from '../../types.ts';
+import type { Tomogram } from '../../../io/piecedVolume.ts';
 import { percentiles } from '../../volume.ts';
 import { requireGpu } from '../../context.ts';
 import type { ReconstructionRunner } from '../runner.ts';
 import type { CoordnetParams } from './base.ts';
-import { allocateVolume, DEFAULT_MEMORY_BUDGET, forEachSlab, placeSlabVolume, slabTilts, type RunOptions } from '../slabs.ts';
+import { allocateSlabbedTomogram, DEFAULT_MEMORY_BUDGET, forEachSlab, placeSlabVolume, slabTilts, type RunOptions } from '../slabs.ts';
 
 export interface CoordnetResult {
-  volume: Volume;
+  /** In pieces when larger than RunOptions.pieceBytes: each slab is placed into the pieces that hold its rows. */
+  volume: Tomogram;
   /** Loss (mean |A·x − b| on the scaled tilts, plus TV) before every step, all slabs in turn. */
   losses: number[];
 }
@@ -152,7 +154,7 @@ export async function reconstructCoordnet(gpu: GpuContext, ts: TiltSeries, param
   const shape: SirenShape = { width: params.width, layers: params.layers, omega0: params.omega0 };
   const slabs = planSlabs(ny, Math.min(params.slabRows, ny));
   const { offset, scale } = tiltScaling(ts.data);
-  const volume = allocateVolume(nx, ny, nz, ts.pixelSize);
+  const volume = allocateSlabbedTomogram(nx, ny, nz, ts.pixelSize, options.pieceBytes);
   const losses: number[] = [];
   const totalSteps = params.stepsFirst + (slabs.length - 1) * params.stepsNext;
   const budget = options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET;

@@ -18,14 +18,14 @@ import type { GpuContext } from '../../gpu/device.ts';
 import { patchBytesPerPoint } from './patches.ts';
 import { LocalModel, type LocalModelOptions } from './model.ts';
 import { extractPatchesCpu } from '../../reference/patches.ts';
-import type { PatchGrid } from './grid.ts';
+import { slabPlan, type PatchGrid } from './grid.ts';
 import { tiltTrig } from '../../geometry.ts';
 import type { TiltSeries } from '../../types.ts';
 import { reconstructFbp } from '../fbp/run.ts';
 import { reconstructFbpCpu } from '../fbp/cpu.ts';
-import { CPU_BATCH, cutPatchesOnPool, evaluatePatches, localnetCpuGrid, patchBatch, prepareLocalnetCpuInput } from './cpu.ts';
+import { CPU_BATCH, cutPatchesOnPool, evaluatePatches, patchBatch, prepareLocalnetCpuInput } from './cpu.ts';
 import { cpuEngine, describeEngine, gpuEngine } from '../../context.ts';
-import { batchSize, prepareLocalnetInput, slabPatches, slabPlan } from './run.ts';
+import { batchSize, prepareLocalnetInput, slabPatches } from './run.ts';
 import { FBP } from '../fbp/base.ts';
 import { randomTiltSeries, type MethodBench } from '../benchKit.ts';
 import { DEFAULT_MEMORY_BUDGET } from '../slabs.ts';
@@ -115,7 +115,7 @@ async function benchOne(gpu: GpuContext, ts: TiltSeries, nz: number, model: Loca
 
 /** One model on the CPU path: whole rows of the grid holding about `samplePoints` points, timed, scaled to the tomogram. */
 async function benchOneCpu(pool: CpuPool, ts: TiltSeries, nz: number, model: LocalModel, samplePoints: number) {
-  const whole = localnetCpuGrid(ts.nx, ts.ny, nz, model.outputs === 8);
+  const whole = slabPlan({ y0: 0, ny: ts.ny }, ts.nx, ts.ny, nz, model.outputs === 8).grid;
   const perRow = whole.gx * whole.gz;
   const grid = { ...whole, gy: Math.min(whole.gy, Math.max(1, Math.ceil(samplePoints / perRow))) };
   const [points, timedPoints] = [perRow * whole.gy, perRow * grid.gy];

@@ -2,8 +2,9 @@
  * The local network on the CPU path (docs/cpu.md): the pipeline of run.ts (one mean and std, the cosine-windowed
  * ramp, the P × P patches of every tilt around each voxel, the model, times the std) with the patches cut on the
  * CPU pool and the model on onnxruntime-web's wasm backend. The whole filtered stack stays in memory, so there are
- * no slabs: points go in batches, in the grid's order (x fastest, then y, then z): every voxel (voxel variant), or
- * every point of the bior3.1 half grid, whose eight sub-bands then go through the inverse transform (wavelet variant).
+ * no slabs, only the pieces of a tomogram larger than one buffer (io/piecedVolume.ts): points go in batches, in the
+ * grid's order (x fastest, then y, then z): every voxel (voxel variant), or every point of the bior3.1 half grid,
+ * whose eight sub-bands then go through the inverse transform (wavelet variant).
  */
 import type { CpuPool } from '../../cpu/pool.ts';
 import { sharedFloats } from '../../cpu/pool.ts';
@@ -11,11 +12,12 @@ import { filterTiltsOnPool } from '../../cpu/projection.ts';
 import { inverseWavelet3d } from '../../cpu/wavelet3d.ts';
 import { filterResponse, paddedLength } from '../../filters.ts';
 import { tiltTrig } from '../../geometry.ts';
-import { throwIfAborted, type TiltSeries, type Volume } from '../../types.ts';
+import { throwIfAborted, type TiltSeries } from '../../types.ts';
+import { planPieces, tomogramOf, type Tomogram } from '../../../io/piecedVolume.ts';
 import { stackMeanStd } from '../preprocess.ts';
 import type { RunOptions } from '../slabs.ts';
 import type { LocalnetParams } from './base.ts';
-import { halfGridOrigin, halfLength, type PatchGrid } from './grid.ts';
+import { slabPlan, type PatchGrid } from './grid.ts';
 import type { LocalModel } from './model.ts';
 
 /** Points per model call when the run does not say: a few MiB of patches, and progress every second or so. */
@@ -45,13 +47,6 @@ export async function prepareLocalnetCpuInput(pool: CpuPool, ts: TiltSeries, inv
   return { source, nx, ny, nTilts, trig, angles, std };
 }
 
-/** The points the model is evaluated at for a tomogram nx × ny × nz: every voxel, or the bior3.1 half grid. */
-export function localnetCpuGrid(nx: number, ny: number, nz: number, wavelet: boolean): PatchGrid {
-  return wavelet
-    ? { gx: halfLength(nx), gy: halfLength(ny), gz: halfLength(nz), origin: [halfGridOrigin(nx), halfGridOrigin(ny), halfGridOrigin(nz)], step: [2, 2, 2] }
-    : { gx: nx, gy: ny, gz: nz, origin: [-(nx - 1) / 2, -(ny - 1) / 2, -(nz - 1) / 2], step: [1, 1, 1] };
-}
-
 /** Patches of grid points [first, first + count) into `out` (slot 0 is point `first`), split over the pool. */
 export function cutPatchesOnPool(pool: CpuPool, input: LocalnetCpuInput, grid: PatchGrid, patch: number, first: number, count: number, out: Float32Array): Promise<void> {
   const { source, nx, ny, nTilts, trig } = input;
@@ -68,27 +63,38 @@ export function evaluatePatches(model: LocalModel, input: LocalnetCpuInput, patc
   return model.evaluate(patches.slice(), batch, input.angles);
 }
 
-export async function reconstructLocalnetCpu(pool: CpuPool, ts: TiltSeries, params: LocalnetParams, model: LocalModel, options: RunOptions = {}): Promise<Volume> {
+/**
+ * The tomogram in pieces of at most options.pieceBytes (io/piecedVolume.ts), each from the model at its own points
+ * (grid.ts, slabPlan: the piece's voxels, or the half rows its inverse wavelet needs): the same values as one array.
+ */
+export async function reconstructLocalnetCpu(pool: CpuPool, ts: TiltSeries, params: LocalnetParams, model: LocalModel, options: RunOptions = {}): Promise<Tomogram> {
   const { nx, ny } = ts;
   const nz = params.thickness;
   options.onProgress?.({ fraction: 0, message: 'Local model: filtering the tilts' });
   const input = await prepareLocalnetCpuInput(pool, ts, params.invertAngles, options.signal);
   const wavelet = model.outputs === 8;
-  const grid = localnetCpuGrid(nx, ny, nz, wavelet);
-  const points = grid.gx * grid.gy * grid.gz;
-  const batch = Math.min(points, params.batchSize > 0 ? params.batchSize : CPU_BATCH);
+  const plans = planPieces(nx, ny, nz, options.pieceBytes).map((rows) => slabPlan(rows, nx, ny, nz, wavelet));
+  const totalPoints = plans.reduce((sum, plan) => sum + plan.points, 0);
+  const batch = Math.min(Math.max(...plans.map((plan) => plan.points)), params.batchSize > 0 ? params.batchSize : CPU_BATCH);
   const out = patchBatch(input, model.patch, batch);
-  const values = new Float32Array(points * model.outputs);
-  for (let first = 0; first < points; first += batch) {
-    throwIfAborted(options.signal);
-    const count = Math.min(batch, points - first);
-    options.onProgress?.({ fraction: first / points, message: `Local model: points ${first}–${first + count - 1} of ${points}` });
-    await cutPatchesOnPool(pool, input, grid, model.patch, first, count, out);
-    const outputs = await evaluatePatches(model, input, out, batch);
-    // Back to the stack's units: the model maps normalised inputs to voxels divided by the stack's std.
-    for (let i = 0; i < count * model.outputs; i++) values[first * model.outputs + i] = outputs[i] * input.std;
+  const pieces = [];
+  let pointsDone = 0;
+  for (const { slab, grid, ky0, points } of plans) {
+    const values = new Float32Array(points * model.outputs);
+    for (let first = 0; first < points; first += batch) {
+      throwIfAborted(options.signal);
+      const count = Math.min(batch, points - first);
+      const rows = plans.length > 1 ? `rows ${slab.y0}–${slab.y0 + slab.ny - 1} of ${ny}, ` : '';
+      options.onProgress?.({ fraction: pointsDone / totalPoints, message: `Local model: ${rows}points ${first}–${first + count - 1} of ${points}` });
+      await cutPatchesOnPool(pool, input, grid, model.patch, first, count, out);
+      const outputs = await evaluatePatches(model, input, out, batch);
+      // Back to the stack's units: the model maps normalised inputs to voxels divided by the stack's std.
+      for (let i = 0; i < count * model.outputs; i++) values[first * model.outputs + i] = outputs[i] * input.std;
+      pointsDone += count;
+    }
+    const data = wavelet ? inverseWavelet3d(values, [grid.gx, grid.gy, grid.gz], [nx, slab.ny, nz], { y0: slab.y0, ky0 }) : values;
+    pieces.push({ nx, ny: slab.ny, nz, data, pixelSize: ts.pixelSize });
   }
-  const data = wavelet ? inverseWavelet3d(values, [grid.gx, grid.gy, grid.gz], [nx, ny, nz]) : values;
   options.onProgress?.({ fraction: 1, message: 'Local model done' });
-  return { nx, ny, nz, data, pixelSize: ts.pixelSize };
+  return tomogramOf(pieces);
 }

@@ -3,6 +3,7 @@
  * detector rows their patches reach, and the bior3.1 half grid of the wavelet variant. Page-safe (the page
  * counts model calls with halfLength); the GPU kernels and the CPU references share these definitions.
  */
+import type { Slab } from '../../geometry.ts';
 
 /** A regular grid of points, in centred detector-pixel coordinates (see reference/patches.ts for the layout). */
 export interface PatchGrid {
@@ -41,6 +42,33 @@ export function halfLength(n: number): number {
 /** Centred coordinate of half-grid point 0 along an axis of n samples; the step is 2. */
 export function halfGridOrigin(n: number): number {
   return -0.5 - (n - 1) / 2;
+}
+
+/** Half-grid rows [first, first + count) that output rows [y0, y0 + ny) need. */
+export function halfRowsFor(y0: number, ny: number): { first: number; count: number } {
+  const first = Math.floor(y0 / 2);
+  return { first, count: Math.floor((y0 + ny - 1) / 2) + 2 - first };
+}
+
+/** The points a slab of tomogram rows evaluates (a GPU slab, a CPU piece, or all rows): the grid, and the tomogram rows its outputs give. */
+export interface SlabPlan {
+  slab: Slab;
+  grid: PatchGrid;
+  /** First half row held (wavelet variant). */
+  ky0: number;
+  points: number;
+}
+
+/** Every voxel of the slab's rows (voxel variant), or the half rows they need (wavelet variant), of an nx × ny × nz tomogram. */
+export function slabPlan(slab: Slab, nx: number, ny: number, nz: number, wavelet: boolean): SlabPlan {
+  if (!wavelet) {
+    const grid: PatchGrid = { gx: nx, gy: slab.ny, gz: nz, origin: [-(nx - 1) / 2, slab.y0 - (ny - 1) / 2, -(nz - 1) / 2], step: [1, 1, 1] };
+    return { slab, grid, ky0: 0, points: nx * slab.ny * nz };
+  }
+  const { first, count } = halfRowsFor(slab.y0, slab.ny);
+  const [gx, gz] = [halfLength(nx), halfLength(nz)];
+  const grid: PatchGrid = { gx, gy: count, gz, origin: [halfGridOrigin(nx), halfGridOrigin(ny) + 2 * first, halfGridOrigin(nz)], step: [2, 2, 2] };
+  return { slab, grid, ky0: first, points: gx * count * gz };
 }
 
 const R = Math.SQRT2 / 8;

@@ -11,6 +11,7 @@ import { Rng } from '../../sim/random.ts';
 import { CancelledError, type TiltSeries } from '../../types.ts';
 import { reconstructLocalnet } from './run.ts';
 import type { LocalnetParams } from './base.ts';
+import { wholeVolume } from '../../../io/piecedVolume.ts';
 
 const tiny = (variant: 'voxel' | 'wavelet') => ({
   bytes: readFileSync(new URL(`../../../../models/tiny/tiny_${variant}.onnx`, import.meta.url)),
@@ -56,10 +57,11 @@ describe('local learned reconstruction (Node, Dawn, onnxruntime-web)', () => {
       const model = await LocalModel.open(gpu, bytes);
       const ts = randomTiltSeries(14, 7, 5, variant === 'voxel' ? 11 : 12);
       const slabsSeen = new Set<number>();
-      const actual = await reconstructLocalnet(gpu, ts, { ...params(6, 37), invertAngles: variant === 'wavelet' }, model, {
+      const tomogram = await reconstructLocalnet(gpu, ts, { ...params(6, 37), invertAngles: variant === 'wavelet' }, model, {
         memoryBudgetBytes: 12 * 1024,
         onSlabDone: (_, rows) => slabsSeen.add(rows),
       });
+      const actual = wholeVolume(tomogram, 'The local network test');
       await model.release();
       expect(slabsSeen.size).toBeGreaterThan(1);
       const expected = reconstructLocalnetCpu(card, ts, 6, variant === 'wavelet');
@@ -72,7 +74,7 @@ describe('local learned reconstruction (Node, Dawn, onnxruntime-web)', () => {
     const gpu = await openNodeGpu();
     const model = await LocalModel.open(gpu, tiny('wavelet').bytes);
     const ts = randomTiltSeries(14, 7, 5, 13);
-    const run = (data: Float32Array) => reconstructLocalnet(gpu, { ...ts, data }, params(6, 0), model);
+    const run = async (data: Float32Array) => wholeVolume(await reconstructLocalnet(gpu, { ...ts, data }, params(6, 0), model), 'The local network test');
     const base = await run(ts.data);
     const negated = await run(ts.data.map((v) => -v));
     const shifted = await run(ts.data.map((v) => v + 50));

@@ -41,7 +41,7 @@ describe('local network on the CPU path', () => {
       const model = await LocalModel.open(null, bytes);
       expect(model.backend).toBe('wasm');
       const ts = randomTiltSeries(14, 7, 5, variant === 'voxel' ? 11 : 12);
-      const actual = await reconstructLocalnetCpu(pool, ts, params, model);
+      const actual = wholeVolume(await reconstructLocalnetCpu(pool, ts, params, model), 'The local network test');
       await model.release();
       expect([actual.nx, actual.ny, actual.nz, actual.pixelSize]).toEqual([14, 7, 6, 2]);
       expect(relativeError(actual.data, reference(card, ts, 6, true).data)).toBeLessThan(1e-4);

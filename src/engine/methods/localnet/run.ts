@@ -17,20 +17,21 @@
  * outputs come from whole half-grid rows (one half row is evaluated by both neighbouring slabs).
  */
 import { filterResponse, paddedLength } from '../../filters.ts';
-import { tiltTrig, type Slab } from '../../geometry.ts';
+import { tiltTrig } from '../../geometry.ts';
 import { formatBytes, readFloats, storageBuffer, uploadBuffer } from '../../gpu/buffers.ts';
 import { assertDeviceAlive, type GpuContext } from '../../gpu/device.ts';
 import { PatchExtractor, patchBytesPerPoint } from './patches.ts';
 import { RowFilterPlan, rowFilterWorkBytes } from '../../gpu/kernels/rowFilter.ts';
-import { halfRowsFor, InverseWavelet3d } from './wavelet3d.ts';
+import { InverseWavelet3d } from './wavelet3d.ts';
 import { withGpuScope } from '../../gpu/scope.ts';
-import { throwIfAborted, type TiltSeries, type Volume } from '../../types.ts';
+import { throwIfAborted, type TiltSeries } from '../../types.ts';
+import type { Tomogram } from '../../../io/piecedVolume.ts';
 import { stackMeanStd } from '../preprocess.ts';
 import type { ReconstructionRunner } from '../runner.ts';
 import { reconstructLocalnetCpu } from './cpu.ts';
-import { allocateVolume, DEFAULT_MEMORY_BUDGET, forEachSlab, placeSlabVolume, planSlabsForDevice, slabTilts, type RunOptions } from '../slabs.ts';
+import { allocateSlabbedTomogram, DEFAULT_MEMORY_BUDGET, forEachSlab, placeSlabVolume, planSlabsForDevice, slabTilts, type RunOptions } from '../slabs.ts';
 import type { LocalnetFacts, LocalnetParams } from './base.ts';
-import { halfGridOrigin, halfLength, patchReach, type PatchGrid } from './grid.ts';
+import { patchReach, slabPlan, type PatchGrid } from './grid.ts';
 import { LocalModel } from './model.ts';
 import { stackPolarity } from '../../polarity.ts';
 
@@ -42,26 +43,6 @@ import { stackPolarity } from '../../polarity.ts';
 const ACTIVATION_FACTOR = 8;
 /** Larger batches gain little and make progress and cancelling coarse. */
 const MAX_AUTO_BATCH = 65536;
-
-/** The points one slab evaluates: the grid, and the tomogram rows its outputs give. */
-export interface SlabPlan {
-  slab: Slab;
-  grid: PatchGrid;
-  /** First half row held (wavelet variant). */
-  ky0: number;
-  points: number;
-}
-
-export function slabPlan(slab: Slab, nx: number, ny: number, nz: number, wavelet: boolean): SlabPlan {
-  if (!wavelet) {
-    const grid: PatchGrid = { gx: nx, gy: slab.ny, gz: nz, origin: [-(nx - 1) / 2, slab.y0 - (ny - 1) / 2, -(nz - 1) / 2], step: [1, 1, 1] };
-    return { slab, grid, ky0: 0, points: nx * slab.ny * nz };
-  }
-  const { first, count } = halfRowsFor(slab.y0, slab.ny);
-  const [gx, gz] = [halfLength(nx), halfLength(nz)];
-  const grid: PatchGrid = { gx, gy: count, gz, origin: [halfGridOrigin(nx), halfGridOrigin(ny) + 2 * first, halfGridOrigin(nz)], step: [2, 2, 2] };
-  return { slab, grid, ky0: first, points: gx * count * gz };
-}
 
 /** Detector rows [r0, r1) that the patches of a grid's rows reach (bilinear neighbours included). */
 function sourceRows(grid: PatchGrid, patch: number, nyDet: number): { r0: number; r1: number } {
@@ -141,10 +122,11 @@ export function slabPatches(gpu: GpuContext, ts: TiltSeries, input: LocalnetInpu
 }
 
 /**
- * Reconstruct an already binned tilt series with a local model; the tomogram is nx × ny × thickness.
+ * Reconstruct an already binned tilt series with a local model; the tomogram is nx × ny × thickness, in pieces
+ * when larger than options.pieceBytes (each slab is placed into the pieces that hold its rows).
  * The variant follows the model: 1 output per point → voxels, 8 → bior3.1 sub-bands on the half grid.
  */
-export async function reconstructLocalnet(gpu: GpuContext, ts: TiltSeries, params: LocalnetParams, model: LocalModel, options: RunOptions = {}): Promise<Volume> {
+export async function reconstructLocalnet(gpu: GpuContext, ts: TiltSeries, params: LocalnetParams, model: LocalModel, options: RunOptions = {}): Promise<Tomogram> {
   const { nx, ny, nTilts } = ts;
   const nz = params.thickness;
   const wavelet = model.outputs === 8;
@@ -166,7 +148,7 @@ export async function reconstructLocalnet(gpu: GpuContext, ts: TiltSeries, param
   const totalPoints = plans.reduce((sum, p) => sum + p.points, 0);
   let pointsDone = 0;
 
-  const volume = allocateVolume(nx, ny, nz, ts.pixelSize);
+  const volume = allocateSlabbedTomogram(nx, ny, nz, ts.pixelSize, options.pieceBytes);
   await withGpuScope(async (run) => {
     const input = prepareLocalnetInput(gpu, ts, params.invertAngles);
     run.own(input.trig);

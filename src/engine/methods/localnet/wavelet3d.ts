@@ -7,7 +7,7 @@
  * ⌊i/2⌋ + 1 (tap i + 2 − 2k of the length-4 synthesis filters), so each thread gathers 2 × 2 × 2 points
  * × 8 bands: no atomics, and a slab of output rows [y0, y0 + ny) needs half rows [⌊y0/2⌋, ⌊(y0+ny−1)/2⌋ + 1].
  */
-import { BIOR31 } from './grid.ts';
+import { BIOR31, halfRowsFor } from './grid.ts';
 import { bindGroup, dispatchSize, encodeDispatch, FLAT_INDEX_WGSL, pipelineSet, uniformBuffer } from '../../gpu/buffers.ts';
 import type { GpuContext } from '../../gpu/device.ts';
 
@@ -66,12 +66,6 @@ fn inverse(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: 
 const ENTRIES = ['inverse'] as const;
 const BINDINGS = ['uniform', 'read-only-storage', 'storage'] as const;
 const pipelineCache = new WeakMap<GPUDevice, Record<(typeof ENTRIES)[number], GPUComputePipeline>>();
-
-/** Half-grid rows [first, first + count) that output rows [y0, y0 + ny) need. */
-export function halfRowsFor(y0: number, ny: number): { first: number; count: number } {
-  const first = Math.floor(y0 / 2);
-  return { first, count: Math.floor((y0 + ny - 1) / 2) + 2 - first };
-}
 
 export interface InverseWaveletShape {
   /** Output slab: nx × ny rows × nz, the rows being [y0, y0 + ny) of the whole volume. */
