@@ -29,7 +29,7 @@ import { fileSystemDirectory, writeOmeZarr, zipDirectory } from '../src/io/omeZa
 import { readTiltSeriesFiles } from '../src/io/tiltSeriesFiles.ts';
 import { fileOrderRuns, volumePieces, wholeVolume, type Tomogram } from '../src/io/piecedVolume.ts';
 import { suggestThickness, type ThicknessSuggestion } from '../src/engine/thickness.ts';
-import type { ModelChoice } from '../src/engine/methods/localnet/models.ts';
+import type { ModelChoice, ModelFamily } from '../src/engine/methods/modelChoice.ts';
 import type {
   CrossValidationSummary,
   DatasetSummary,
@@ -51,7 +51,7 @@ import type {
 } from './api.ts';
 import { alignLoadedTiltSeries } from '../src/engine/align/loaded.ts';
 import { doseWeightingUnavailable } from '../src/engine/doseWeighting.ts';
-import { addModelFile, models } from './modelLibrary.ts';
+import { addModelFiles, models } from './modelLibrary.ts';
 import { fittedSample, partialLabel } from './partialResult.ts';
 import { SessionKeeper } from './session.ts';
 
@@ -539,8 +539,8 @@ const api: EngineWorkerApi = {
     return transferSlice({ width: projection.nx, height: projection.ny, data: projection.data });
   },
 
-  async addLocalModel(file: File): Promise<ModelChoice> {
-    return addModelFile(await gpu(), file);
+  async addModel<F extends ModelFamily>(family: F, files: File[]): Promise<ModelChoice<F>> {
+    return addModelFiles(await gpu(), family, files);
   },
 
   cancel(jobId: string): void {
