@@ -1,11 +1,17 @@
 /**
  * End-to-end: the kinds of method besides reconstruction, from the page. A refinement makes a new result named
- * after both, whose voxels are the CPU reference's smoothing of its source; a tilt synthesis makes a new data set
- * with the tilts appended, which keeps the ground truth and reconstructs like any other.
+ * after both, whose voxels are the CPU reference's smoothing of its source, or, for the IsoNet-style U-Net, a
+ * run of the same shipped model in this test's own onnxruntime-web; a tilt synthesis makes a new data set with
+ * the tilts appended, which keeps the ground truth and reconstructs like any other.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { readMrc } from '../src/io/mrc.ts';
 import { gaussianSmoothCpu } from '../src/engine/reference/gaussian.ts';
+import type { UnetRefineParams } from '../src/engine/methods/unetrefine/base.ts';
+import { RefineModel } from '../src/engine/methods/unetrefine/model.ts';
+import { refineWithModel } from '../src/engine/methods/unetrefine/run.ts';
 import { expectSlicesDrawn, openDemoPage, selectedResultLabel, setParams } from './helpers.ts';
 
 const pageErrors: string[] = [];
@@ -50,6 +56,47 @@ test('Gaussian smoothing refines the selected FBP result into a new result named
     scale = Math.max(scale, Math.abs(v));
   });
   expect(worst / scale).toBeLessThan(1e-6);
+  expect(pageErrors).toEqual([]);
+});
+
+test('the IsoNet-style U-Net refines an FBP result in the page into the same voxels as the engine run here', async () => {
+  // Binned 4: 32 × 32 × 8, cut into 16 × 16 × 8 cubes overlapping by 4 (3 × 3 of them), so the blend is exercised.
+  const fbpId = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { binning: 4, thickness: 8, filter: { name: 'cosine' } } }));
+  await page.getByTestId('refine-method-select').selectOption('isonet');
+  await expect(page.getByTestId('isonet-model-select')).toHaveValue('isonet-sim');
+  await setParams(page, { 'isonet-cube-input': '16', 'isonet-overlap-input': '4' });
+  const before = await page.getByTestId('result-item').count();
+  await page.getByTestId('refine-button').click();
+  await expect(page.getByTestId('run-note')).toContainText('done');
+  await expect(page.getByTestId('result-item')).toHaveCount(before + 1);
+  expect(await selectedResultLabel(page)).toBe('IsoNet-style (isonet-sim, 16³ cubes, overlap 4, wasm) ← FBP (cosine, thickness 8, bin 4)');
+  await expectSlicesDrawn(page);
+
+  const [result] = await page.evaluate(() => window.wedgelab.results().filter((r) => r.method === 'isonet'));
+  expect(result).toMatchObject({ sourceId: fbpId, params: { model: 'isonet-sim', cube: 16, overlap: 4 } });
+  const source = await exported(fbpId);
+  const refined = await exported(result.id);
+  const [nx, ny, nz] = [source.header.nx, source.header.ny, source.header.nz];
+  expect([nx, ny, nz]).toEqual([32, 32, 8]);
+  const bytes = readFileSync(fileURLToPath(new URL('../models/refine/isonet_sim/model.onnx', import.meta.url)));
+  const model = await RefineModel.open(null, bytes, { backend: 'wasm' });
+  let reference: Float32Array;
+  try {
+    reference = (await refineWithModel(model, { nx, ny, nz, data: source.data, pixelSize: 0 }, result.params as UnetRefineParams, 'IsoNet-style')).data;
+  } finally {
+    await model.release();
+  }
+  let worst = 0;
+  let scale = 0;
+  let change = 0;
+  reference.forEach((v, i) => {
+    worst = Math.max(worst, Math.abs(refined.data[i] - v));
+    scale = Math.max(scale, Math.abs(v));
+    change = Math.max(change, Math.abs(source.data[i] - v));
+  });
+  expect(worst / scale).toBeLessThan(1e-5);
+  // The model changed its input: equal to the reference is not equal to the FBP.
+  expect(change / scale).toBeGreaterThan(1e-2);
   expect(pageErrors).toEqual([]);
 });
 
