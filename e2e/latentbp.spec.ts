@@ -36,7 +36,7 @@ async function extendedFbpError(): Promise<{ error: number; id: string }> {
   const [nTilts, ny, nx] = fixture.shape;
   const nz = 8;
   const id = await page.evaluate((thickness) => window.wedgelab.run({ method: 'fbp', params: { binning: 1, thickness, filter: { name: 'ram-lak' }, subtractMean: false } }), nz);
-  const got = readMrc(Uint8Array.from(await page.evaluate((resultId) => window.wedgelab.exportMrc(resultId).then((b) => Array.from(b)), id))).data;
+  const got = await resultData(id);
   const extended = { nx, ny, nTilts: nTilts + fixture.targets.length, data: Float32Array.from([...fixture.tilts, ...fixture.out]), tiltAngles: [...fixture.angles, ...fixture.targets], pixelSize: 1 };
   const reference = fbpCpu(extended, { name: 'ram-lak' }, nz).data;
   let worst = 0;

@@ -11,7 +11,7 @@ import { LocalModel } from './localnet/model.ts';
 import { LATENT_FACTOR, LatentbpNetwork } from './latentbp/network.ts';
 import { CARD_FILE, FAMILY_FILES, SHIPPED_CHOICES, type ModelChoice, type ModelFamily } from './modelChoice.ts';
 import { RefineModel } from './unetrefine/model.ts';
-import type { UnetObjective } from './unetrefine/models.ts';
+import { DEFAULT_REFINE_MODEL, type UnetObjective } from './unetrefine/models.ts';
 
 export interface ModelFile {
   name: string;
@@ -76,7 +76,9 @@ const CHECKS: { [F in ModelFamily]: Check<F> } = {
 
   async refine([file], card, { gpu, wasmUrl }) {
     const objective = card.objective;
-    if (objective !== 'cryogen' && objective !== 'isonet') throw new Error(`${CARD_FILE}: objective ${JSON.stringify(objective)}, not "cryogen" or "isonet" (models/refine/train.py writes it)`);
+    const objectives = Object.keys(DEFAULT_REFINE_MODEL);
+    if (typeof objective !== 'string' || !objectives.includes(objective))
+      throw new Error(`${CARD_FILE}: objective ${JSON.stringify(objective)}, not ${objectives.map((o) => `"${o}"`).join(' or ')} (models/refine/train.py writes it)`);
     const model = await about(file.name, () => RefineModel.open(gpu, file.bytes, { wasmUrl, backend: 'wasm' }));
     try {
       const dims = [1, 1, 8, 8, 8];
