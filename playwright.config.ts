@@ -3,6 +3,9 @@ import { defineConfig } from '@playwright/test';
 // End-to-end and in-browser GPU tests, in Debian's chromium with WebGPU on SwiftShader.
 // Never `playwright install`: the browser is the system one.
 const chromiumArgs = [
+  // onnxruntime-web's wasm compiled by V8's baseline compiler only: otherwise each page that opens a model has V8
+  // optimise that large module in the background, minutes of CPU that the test itself then waits behind on 2 cores.
+  '--js-flags=--liftoff-only',
   '--enable-unsafe-webgpu',
   '--use-webgpu-adapter=swiftshader',
   '--no-sandbox',
