@@ -18,6 +18,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two files at a time even on 2 cores (vitest's default is cores − 1 = 1): the CLI tests wait on child
+    // processes and Python, so one worker leaves a core idle much of the time.
+    maxWorkers: 2,
     // onnxruntime-web's wasm compiled by V8's baseline compiler only: without this, every test file that opens a
     // model has V8 optimise that large module in the background, and its process waits for it before exiting
     // (~50 s of CPU each on 2 cores). Same numbers, only compiled differently (src/cli/testKit.ts does the same).
