@@ -5,7 +5,7 @@
  * not narrow it, as a threshold at a share of the peak would), and a margin is added for what the missing wedge
  * smears beyond.
  */
-import { backProjectRow } from './cpu/projector.ts';
+import { backProjectRowOnCpu } from './cpu/wasmProjector.ts';
 import { filterRowsInPlace } from './cpu/rowFilter.ts';
 import { fbpWeight, tiltTrig } from './geometry.ts';
 import { filterResponse, paddedLength } from './filters.ts';
@@ -72,7 +72,7 @@ function coarseFbp(ts: TiltSeries, invertAngles: boolean): { nx: number; ny: num
   filterRowsInPlace(tilts, nx, filterResponse({ name: 'cosine' }, paddedLength(nx)), 0, nTilts * ny);
   const geometry = { nx, nz: nx, nTilts, trig: tiltTrig(ts.tiltAngles, invertAngles) };
   const data = new Float32Array(nx * ny * nx);
-  for (let y = 0; y < ny; y++) backProjectRow(geometry, tilts, ny, y, data, ny, y, fbpWeight(nTilts));
+  for (let y = 0; y < ny; y++) backProjectRowOnCpu(geometry, tilts, ny, y, data, ny, y, fbpWeight(nTilts));
   return { nx, ny, nz: nx, data };
 }
 
