@@ -57,8 +57,11 @@ export interface DatasetSummary {
   metadata: { label: string; value: string; source: string }[];
   /** Why FBP/SIRT cannot weight this series by dose (no doses, no pixel size, …); null when they can. */
   doseWeightingUnavailable: string | null;
-  /** A series with synthesised tilts: the last `count` tilts in stack order were made by `label` from data set `sourceId`. */
-  synthesized?: { count: number; label: string; sourceId: string };
+  /**
+   * A series with synthesised tilts: the last `count` tilts in stack order were made by `label` from data set
+   * `sourceId`, with `request` (complete parameters), which the trust score runs again on the measured tilts.
+   */
+  synthesized?: { count: number; label: string; sourceId: string; request: RequestOf<'tiltSynthesis'> };
 }
 
 export interface ResultSummary {
@@ -322,9 +325,11 @@ export interface EngineWorkerApi {
     onProgress: (progress: Progress) => void,
   ): Promise<CrossValidationSummary>;
   /**
-   * Trust score of a reconstruction against FBP (docs/trust.md): its method, with its parameters, and FBP each
-   * reconstruct the result's tilt series without the held-out tilts (`heldOut` as for crossValidate, default
-   * every:4), and their reprojections are compared with the measured tilts per ring. Cancelled with cancel(jobId).
+   * Trust score of a result against FBP (docs/trust.md): what made it (its method with its parameters; for a
+   * refinement, its source's reconstruction then the refinement; for a series with synthesised tilts, the same
+   * synthesis first) and FBP each run on the measured tilts without the held-out ones (`heldOut` as for
+   * crossValidate, default every:4), and their reprojections are compared with the measured tilts per ring.
+   * A refinement of a refinement, or of anything but a reconstruction, is refused. Cancelled with cancel(jobId).
    * The score is kept with the result: the summary returned, and every later one, carries it, and asking again
    * for the same held-out tilts returns it without work.
    */

@@ -11,9 +11,10 @@ import { openGpu, type GpuContext } from '../src/engine/gpu/device.ts';
 import { crossValidate } from '../src/engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../src/engine/evaluation/oddEven.ts';
 import { heldOutTilts } from '../src/engine/evaluation/tiltSubsets.ts';
+import { recipeMethods } from '../src/engine/evaluation/recipe.ts';
 import { trustScore } from '../src/engine/evaluation/trust.ts';
 import { DEFAULT_TRUST_HELD_OUT } from '../src/engine/metrics/trust.ts';
-import { isMethodName, methodDefinition, type MethodName } from '../src/engine/methods/registry.ts';
+import { methodDefinition, type MethodName } from '../src/engine/methods/registry.ts';
 import { resolveOnTiltSeries, resolveRefinement, runReconstruction, runRefinement, runTiltSynthesis } from '../src/engine/methods/runners.ts';
 import { fft3dGpu } from '../src/engine/gpu/kernels/fft3d.ts';
 import { pagePool } from './cpuPool.ts';
@@ -53,6 +54,7 @@ import { alignLoadedTiltSeries } from '../src/engine/align/loaded.ts';
 import { doseWeightingUnavailable } from '../src/engine/doseWeighting.ts';
 import { addModelFiles, models } from './modelLibrary.ts';
 import { fittedSample, partialLabel } from './partialResult.ts';
+import { resultRecipe } from './resultRecipe.ts';
 import { SessionKeeper } from './session.ts';
 
 interface Dataset {
@@ -105,9 +107,9 @@ async function engine(needsGpu = false): Promise<EngineContext> {
   return gpuEngine(adapter ?? (await gpu()));
 }
 
-/** The engine of a method's run: any adapter for a method without a CPU path. */
-function methodEngine(method: MethodName): Promise<EngineContext> {
-  return engine(!methodDefinition(method).cpu);
+/** The engine of a run of these methods: any adapter when one has no CPU path. */
+function methodEngine(...methods: MethodName[]): Promise<EngineContext> {
+  return engine(methods.some((method) => !methodDefinition(method).cpu));
 }
 
 /** The 3-D DFT of a volume on the engine's path, in float32 as the GPU gives it. */
@@ -447,7 +449,7 @@ const api: EngineWorkerApi = {
           stats: { min: stats.min, max: stats.max, mean: stats.mean },
           hasGroundTruth,
           warnings: [],
-          synthesized: { count: out.added, label: out.label, sourceId: datasetId },
+          synthesized: { count: out.added, label: out.label, sourceId: datasetId, request: { method: out.method, params: out.params } as RequestOf<'tiltSynthesis'> },
         },
         out.tiltSeries,
       );
@@ -479,16 +481,12 @@ const api: EngineWorkerApi = {
     const { summary } = resultOf(resultId);
     if (summary.trust?.heldOutSpec === heldOut) return summary;
     if (summary.partial) throw new Error(`${summary.label} is not complete: score a finished result`);
-    const { method, params } = summary;
-    if (!params || !isMethodName(method) || methodDefinition(method).kind !== 'reconstruction') {
-      throw new Error(`${summary.label} is not a reconstruction: a trust score runs the method again without the held-out tilts`);
-    }
-    const { tiltSeries } = datasetOf(summary.datasetId);
+    const { recipe, measuredId } = resultRecipe(summary, { result: (id) => results.get(id)?.summary, dataset: (id) => datasets.get(id)?.summary });
+    // Held out from the measured tilts only: synthesised tilts are not data.
+    const { tiltSeries } = datasetOf(measuredId);
     const indices = heldOutTilts(tiltSeries.tiltAngles, heldOut);
-    // The result's own method and parameters: params of a reconstruction result are its method's.
-    const request = { method, params } as RequestOf<'reconstruction'>;
     return withJob(jobId, async (signal) => {
-      const report = await trustScore(await methodEngine(method), tiltSeries, request, indices, { signal, models, onProgress: (p) => void onProgress(p) });
+      const report = await trustScore(await methodEngine(...recipeMethods(recipe)), tiltSeries, recipe, indices, { signal, models, onProgress: (p) => void onProgress(p) });
       const scored: ResultSummary = { ...summary, trust: { ...report, heldOutSpec: heldOut } };
       // Kept with the result unless it was deleted meanwhile.
       const entry = results.get(resultId);

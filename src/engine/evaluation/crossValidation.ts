@@ -6,18 +6,13 @@
 import type { EngineContext } from '../context.ts';
 import { doseWeightTiltSeries } from '../doseWeighting.ts';
 import type { CommonParams, DoseWeightingParams } from '../methods/common.ts';
-import { resolveOnTiltSeries, runReconstruction } from '../methods/runners.ts';
-import type { RequestOf, ResolvedRequest } from '../methods/registry.ts';
 import { binTiltSeries } from '../methods/preprocess.ts';
 import { forwardProject } from '../methods/projection.ts';
 import type { RunOptions } from '../methods/slabs.ts';
 import { projectionScores } from '../metrics/crossValidation.ts';
-import type { TiltSeries, Volume } from '../types.ts';
+import type { TiltSeries } from '../types.ts';
 import { remainingIndices, subsetTilts } from './tiltSubsets.ts';
-import { wholeVolume } from '../../io/piecedVolume.ts';
-
-/** Tilt series → tomogram, however made: a registered method, or a test's own (FBP blurred, FBP negated). */
-export type Reconstructor = (tiltSeries: TiltSeries) => Promise<Volume>;
+import { recipeReconstructor, resolveRecipe, type Reconstructor, type ResultRecipe } from './recipe.ts';
 
 /** A held-out tilt: its stack index and angle (degrees), the measured projection and the reconstruction's. */
 export interface HeldOutProjection {
@@ -32,21 +27,6 @@ export interface HeldOutProjections {
   nx: number;
   ny: number;
   tilts: HeldOutProjection[];
-}
-
-/**
- * A resolved request as a reconstructor, and the label of its last run (which names what the run learnt, a
- * model's patch size and backend; the resolved label until it has run).
- */
-export function requestReconstructor(engine: EngineContext, resolved: ResolvedRequest<'reconstruction'>, options: RunOptions): { reconstruct: Reconstructor; label: () => string } {
-  let label = resolved.label;
-  const reconstruct: Reconstructor = async (remaining) => {
-    // Projected whole at the held-out angles: one array, never pieces (io/piecedVolume.ts), as the tomogram always was.
-    const result = await runReconstruction(engine, remaining, resolved, { ...options, pieceBytes: Infinity });
-    label = result.label;
-    return wholeVolume(result.volume, 'Projecting the tomogram at the held-out angles');
-  };
-  return { reconstruct, label: () => label };
 }
 
 /**
@@ -92,17 +72,20 @@ export interface CrossValidationReport {
   meanCorr: number;
 }
 
-/** One reconstruction without the held-out tilts, then one projection and score per held-out tilt. */
+/**
+ * One run of the recipe without the held-out tilts (a reconstruction, or a synthesis, reconstruction and
+ * refinement: recipe.ts), then one projection and score per held-out tilt.
+ */
 export async function crossValidate(
   engine: EngineContext,
   ts: TiltSeries,
-  request: RequestOf<'reconstruction'>,
+  recipe: ResultRecipe,
   heldOut: readonly number[],
   options: RunOptions = {},
 ): Promise<CrossValidationReport> {
-  const resolved = resolveOnTiltSeries<'reconstruction'>(ts, request);
-  const method = requestReconstructor(engine, resolved, options);
-  const { nx, ny, tilts } = await predictHeldOut(engine, ts, heldOut, method.reconstruct, resolved.params);
+  const resolved = resolveRecipe(ts, recipe);
+  const method = recipeReconstructor(engine, resolved, options);
+  const { nx, ny, tilts } = await predictHeldOut(engine, ts, heldOut, method.reconstruct, resolved.reconstruction.params);
   const scores = tilts.map((tilt) => ({ ...tilt, ...projectionScores(tilt.predicted, tilt.measured) }));
   const mean = (f: (s: HeldOutScore) => number) => scores.reduce((sum, s) => sum + f(s), 0) / scores.length;
   return {

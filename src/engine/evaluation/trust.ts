@@ -8,11 +8,11 @@
 import type { EngineContext } from '../context.ts';
 import type { CommonParams, DoseWeightingParams } from '../methods/common.ts';
 import { resolveOnTiltSeries } from '../methods/runners.ts';
-import { methodDefinition, type RequestOf } from '../methods/registry.ts';
 import type { RunOptions } from '../methods/slabs.ts';
 import { compareWithFbp, type TrustScores } from '../metrics/trust.ts';
 import { throwIfAborted, type TiltSeries } from '../types.ts';
-import { predictHeldOut, requestReconstructor, type Reconstructor } from './crossValidation.ts';
+import { predictHeldOut } from './crossValidation.ts';
+import { recipeReconstructor, resolveRecipe, stageOptions, type Reconstructor, type ResultRecipe } from './recipe.ts';
 
 export interface TrustReport extends TrustScores {
   /** The scored method's label (as its reconstruction without the held-out tilts named itself) and FBP's. */
@@ -25,12 +25,6 @@ export interface TrustReport extends TrustScores {
  * learned method is far slower than FBP, so an even split would leave the bar at half for most of the run.
  */
 const METHOD_SHARE = 0.9;
-
-/** Options whose progress covers [from, to) of the whole, each message prefixed with `stage`. */
-function stageOptions(options: RunOptions, from: number, to: number, stage: string): RunOptions {
-  const { onProgress } = options;
-  return { ...options, onProgress: onProgress && ((p) => onProgress({ ...p, fraction: from + (to - from) * p.fraction, message: `${stage}: ${p.message}` })) };
-}
 
 /**
  * Score any reconstructor against FBP: `reconstruct` makes the scored tomogram from the series less the
@@ -50,22 +44,25 @@ export async function scoreAgainstFbp(
   const fbp = resolveOnTiltSeries<'reconstruction'>(ts, { method: 'fbp', params: { thickness, binning, invertAngles, subtractMean, doseWeighting } });
   const byMethod = await predictHeldOut(engine, ts, heldOut, reconstruct, common);
   throwIfAborted(options.signal);
-  const fbpOptions = stageOptions(options, METHOD_SHARE, 1, 'FBP');
-  const byFbp = await predictHeldOut(engine, ts, heldOut, requestReconstructor(engine, fbp, fbpOptions).reconstruct, common);
+  const fbpOptions = stageOptions(options, METHOD_SHARE, 1);
+  const byFbp = await predictHeldOut(engine, ts, heldOut, recipeReconstructor(engine, { reconstruction: fbp }, fbpOptions).reconstruct, common);
   const pairs = byMethod.tilts.map(({ index, angle, measured, predicted }, t) => ({ index, angle, measured, predictedMethod: predicted, predictedFbp: byFbp.tilts[t].predicted }));
   return { ...compareWithFbp(pairs, byMethod.nx, byMethod.ny), fbpLabel: fbp.label };
 }
 
-/** The trust score of a reconstruction request (a registered method and its parameters) on a tilt series. */
+/**
+ * The trust score of a recipe (recipe.ts: a reconstruction request, optionally after a tilt synthesis and before a
+ * refinement) on the measured tilt series; FBP gets the measured tilts only, with the reconstruction's parameters.
+ */
 export async function trustScore(
   engine: EngineContext,
   ts: TiltSeries,
-  request: RequestOf<'reconstruction'>,
+  recipe: ResultRecipe,
   heldOut: readonly number[],
   options: RunOptions = {},
 ): Promise<TrustReport> {
-  const resolved = resolveOnTiltSeries<'reconstruction'>(ts, request);
-  const method = requestReconstructor(engine, resolved, stageOptions(options, 0, METHOD_SHARE, methodDefinition(resolved.method).title));
-  const scores = await scoreAgainstFbp(engine, ts, method.reconstruct, resolved.params, heldOut, options);
+  const resolved = resolveRecipe(ts, recipe);
+  const method = recipeReconstructor(engine, resolved, stageOptions(options, 0, METHOD_SHARE));
+  const scores = await scoreAgainstFbp(engine, ts, method.reconstruct, resolved.reconstruction.params, heldOut, options);
   return { ...scores, label: method.label() };
 }

@@ -94,8 +94,8 @@ export async function reconstruct(engine: EngineContext, ts: TiltSeries, request
   return runReconstruction(engine, ts, resolveOnTiltSeries<'reconstruction'>(ts, request), options);
 }
 
-/** Complete and check a refinement request for this tomogram: everything that can fail before the work. */
-export function resolveRefinement(tomogram: Volume, request: RequestOf<'refinement'>): ResolvedRequest<'refinement'> {
+/** Complete and check a refinement request for a tomogram of this size: everything that can fail before the work. */
+export function resolveRefinement(tomogram: Pick<Volume, 'nx' | 'ny' | 'nz'>, request: RequestOf<'refinement'>): ResolvedRequest<'refinement'> {
   return resolveRequest<'refinement'>(request, tomogram);
 }
 

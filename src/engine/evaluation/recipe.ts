@@ -1,0 +1,87 @@
+/**
+ * How a result was made from the measured tilts, as one reconstructor (docs/trust.md#refined-and-synthesised-results):
+ * tilts synthesised at new angles (optional), a reconstruction, a refinement of it (optional). Held-out-tilt
+ * cross-validation and the trust score run the whole recipe on the measured series less the held-out tilts, so
+ * a refined result, or one reconstructed from a synthesised series, is scored by everything that made it, and
+ * only measured tilts are ever held out.
+ */
+import type { EngineContext } from '../context.ts';
+import { binnedLength } from '../../io/binning.ts';
+import { resolveOnTiltSeries, resolveRefinement, runReconstruction, runRefinement, runTiltSynthesis } from '../methods/runners.ts';
+import { methodDefinition, type MethodName, type RequestOf, type ResolvedRequest } from '../methods/registry.ts';
+import type { RunOptions } from '../methods/slabs.ts';
+import type { TiltSeries, Volume } from '../types.ts';
+import { wholeVolume } from '../../io/piecedVolume.ts';
+
+/** Tilt series → tomogram, however made: a recipe, or a test's own (FBP blurred, FBP negated). */
+export type Reconstructor = (tiltSeries: TiltSeries) => Promise<Volume>;
+
+/** A reconstruction request, optionally after a tilt synthesis and before a refinement. */
+export type ResultRecipe = RequestOf<'reconstruction'> & {
+  /** The synthesis whose tilts were appended to the measured ones before reconstructing (the same request each run). */
+  synthesis?: RequestOf<'tiltSynthesis'>;
+  /** The refinement of the reconstruction. */
+  refinement?: RequestOf<'refinement'>;
+};
+
+/** A recipe completed and checked on a measured series, before any work. */
+export interface ResolvedRecipe {
+  synthesis?: ResolvedRequest<'tiltSynthesis'>;
+  reconstruction: ResolvedRequest<'reconstruction'>;
+  refinement?: ResolvedRequest<'refinement'>;
+}
+
+/** Complete and check every step of a recipe for this measured series: a bad parameter fails before any work. */
+export function resolveRecipe(ts: TiltSeries, recipe: ResultRecipe): ResolvedRecipe {
+  const { synthesis, refinement, ...request } = recipe;
+  const reconstruction = resolveOnTiltSeries<'reconstruction'>(ts, request as RequestOf<'reconstruction'>);
+  const { binning, thickness } = reconstruction.params;
+  // The tomogram the refinement will get: the binned series' width and height, the reconstruction's thickness.
+  const tomogram = { nx: binnedLength(ts.nx, binning), ny: binnedLength(ts.ny, binning), nz: thickness };
+  return {
+    synthesis: synthesis && resolveOnTiltSeries<'tiltSynthesis'>(ts, synthesis),
+    reconstruction,
+    refinement: refinement && resolveRefinement(tomogram, refinement),
+  };
+}
+
+/** The recipe's methods, in the order they run: what the engine must be able to run. */
+export function recipeMethods(recipe: ResolvedRecipe | ResultRecipe): MethodName[] {
+  const reconstruction = 'reconstruction' in recipe ? recipe.reconstruction.method : recipe.method;
+  return [recipe.synthesis?.method, reconstruction, recipe.refinement?.method].filter((m) => m !== undefined);
+}
+
+/** Options whose progress covers [from, to) of the whole, each message prefixed with `stage` when given. */
+export function stageOptions(options: RunOptions, from: number, to: number, stage?: string): RunOptions {
+  const { onProgress } = options;
+  const message = (text: string) => (stage ? `${stage}: ${text}` : text);
+  return { ...options, onProgress: onProgress && ((p) => onProgress({ ...p, fraction: from + (to - from) * p.fraction, message: message(p.message) })) };
+}
+
+/**
+ * A resolved recipe as a reconstructor, and the label of its last run (which names what the run learnt, a
+ * model's patch size and backend; the resolved labels until it has run). Each step takes an even share of the
+ * progress bar.
+ */
+export function recipeReconstructor(engine: EngineContext, recipe: ResolvedRecipe, options: RunOptions): { reconstruct: Reconstructor; label: () => string } {
+  const { synthesis, reconstruction, refinement } = recipe;
+  const steps = recipeMethods(recipe).length;
+  const step = (k: number, method: MethodName) => stageOptions(options, k / steps, (k + 1) / steps, methodDefinition(method).title);
+  // "FBP (…), tilts + Latent back-projection (±63°, …)": the reconstruction of the measured and synthesised tilts.
+  const withTilts = (text: string, added: string | undefined) => (added ? `${text}, tilts + ${added}` : text);
+  const made = withTilts(reconstruction.label, synthesis?.label);
+  let label = refinement ? `${refinement.label} ← ${made}` : made;
+  const reconstruct: Reconstructor = async (measured) => {
+    let k = 0;
+    const synthesised = synthesis && (await runTiltSynthesis(engine, measured, synthesis, step(k++, synthesis.method)));
+    // Projected whole at the held-out angles: one array, never pieces (io/piecedVolume.ts), as the tomogram always was.
+    const out = await runReconstruction(engine, synthesised?.tiltSeries ?? measured, reconstruction, { ...step(k++, reconstruction.method), pieceBytes: Infinity });
+    const tomogram = wholeVolume(out.volume, 'Projecting the tomogram at the held-out angles');
+    label = withTilts(out.label, synthesised?.label);
+    if (!refinement) return tomogram;
+    const refined = await runRefinement(engine, tomogram, label, refinement, step(k, refinement.method));
+    label = refined.label;
+    return refined.volume;
+  };
+  return { reconstruct, label: () => label };
+}
