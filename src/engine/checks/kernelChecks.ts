@@ -36,6 +36,8 @@ import { slabVolume } from '../methods/slabs.ts';
 import { reconstructLocalnet } from '../methods/localnet/run.ts';
 import { reconstructLocalnetCpu, type TinyLocalnetCard } from '../reference/localnet.ts';
 import { wholeVolume } from '../../io/piecedVolume.ts';
+import { SlabProjector, type SlabShape } from '../gpu/kernels/projector.ts';
+import type { SynthFixture } from '../methods/latentbp/synthFixture.ts';
 
 export interface KernelCheckResult {
   name: string;
@@ -281,9 +283,9 @@ const waveletChecks: KernelCheck[] = [
   },
 ];
 
-/** A file of models/tiny: from the disk in Node, from the dev server in a page. */
-async function tinyModelFile(name: 'tiny_wavelet.onnx' | 'tiny_wavelet.json'): Promise<Uint8Array> {
-  const url = new URL(`../../../models/tiny/${name}`, import.meta.url);
+/** A file under models/ (e.g. tiny/tiny_wavelet.onnx): from the disk in Node, from the dev server in a page. */
+async function modelFile(path: string): Promise<Uint8Array> {
+  const url = new URL(`../../../models/${path}`, import.meta.url);
   if (url.protocol === 'file:') return new Uint8Array(process.getBuiltinModule('node:fs').readFileSync(url));
   return new Uint8Array(await (await fetch(url)).arrayBuffer());
 }
@@ -300,8 +302,8 @@ const localnetChecks: KernelCheck[] = (['wasm', 'webgpu'] as const).map(
     async run(gpu) {
       const { LocalModel, isNode } = await import('../methods/localnet/model.ts');
       const wasmUrl = isNode() ? undefined : (await import('../onnx/wasmUrl.browser.ts')).ORT_WASM_URL;
-      const card = JSON.parse(new TextDecoder().decode(await tinyModelFile('tiny_wavelet.json'))) as TinyLocalnetCard;
-      const model = await LocalModel.open(gpu, await tinyModelFile('tiny_wavelet.onnx'), { backend, wasmUrl });
+      const card = JSON.parse(new TextDecoder().decode(await modelFile('tiny/tiny_wavelet.json'))) as TinyLocalnetCard;
+      const model = await LocalModel.open(gpu, await modelFile('tiny/tiny_wavelet.onnx'), { backend, wasmUrl });
       const ts = randomTilts(12, 5, 4, 401);
       const params = { thickness: 4, binning: 1, invertAngles: false, subtractMean: false, model: 'tiny_wavelet', batchSize: 29 };
       const actual = await reconstructLocalnet(gpu, ts, params, model, { memoryBudgetBytes: 8 * 1024 });
@@ -310,6 +312,118 @@ const localnetChecks: KernelCheck[] = (['wasm', 'webgpu'] as const).map(
     },
   }),
 );
+
+/** Rows [row0, row0 + ny) of channel c of [n][C][rows][w] (a latent tensor), as [n][ny][w]. */
+function channelRows(data: Float32Array, n: number, channels: number, rows: number, w: number, c: number, row0: number, ny: number): Float32Array {
+  const out = new Float32Array(n * ny * w);
+  for (let i = 0; i < n; i++) out.set(data.subarray(((i * channels + c) * rows + row0) * w, ((i * channels + c) * rows + row0 + ny) * w), i * ny * w);
+  return out;
+}
+
+/** Write [n][ny][w] times `weight` into rows [row0, row0 + ny) of channel c of [n][C][rows][w]. */
+function placeChannelRows(target: Float32Array, source: Float32Array, n: number, channels: number, rows: number, w: number, c: number, row0: number, weight: number): void {
+  const ny = source.length / (n * w);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < ny * w; j++) target[((i * channels + c) * rows + row0) * w + j] = weight * source[i * ny * w + j];
+}
+
+/** One C-channel projector pass on GPU copies of `tilts` and `volume`: both buffers read back (untouched rows included). */
+async function projectChannels(gpu: GpuContext, shape: SlabShape, angles: number[], tilts: Float32Array, volume: Float32Array, weight: number, direction: 'back' | 'forward') {
+  const trigBuffer = uploadBuffer(gpu, tiltTrig(angles), 'check.latent.trig');
+  const tiltBuffer = uploadBuffer(gpu, tilts, 'check.latent.tilts');
+  const volumeBuffer = uploadBuffer(gpu, volume, 'check.latent.volume');
+  const projector = new SlabProjector(gpu, shape, trigBuffer, tiltBuffer, volumeBuffer, weight);
+  const encoder = gpu.device.createCommandEncoder();
+  if (direction === 'back') projector.encodeBackProject(encoder);
+  else projector.encodeForwardProject(encoder);
+  gpu.device.queue.submit([encoder.finish()]);
+  const out = { tilts: await readFloats(gpu, tiltBuffer, tilts.length), volume: await readFloats(gpu, volumeBuffer, volume.length) };
+  for (const b of [projector, trigBuffer, tiltBuffer, volumeBuffer]) b.destroy();
+  return out;
+}
+
+/**
+ * The projector with C channels (the latent back-projection network's layouts: tilts [N, C, rows, w], volume
+ * [C, D, rows, w]) on a window of rows inside larger buffers, per channel against the CPU reference; the rows
+ * outside the window must come back untouched.
+ */
+const latentProjectorChecks: KernelCheck[] = [
+  {
+    name: 'C-channel back-projection vs CPU per channel, 3 channels, 6 tilts [6, 3, 7, 13] rows 2–5 → volume [3, 9, 6, 13] rows 1–4',
+    async run(gpu) {
+      const rng = new Rng(501);
+      const [channels, nTilts, w, nz, tiltRows, volumeRows, ny, tiltRow0, volumeRow0, weight] = [3, 6, 13, 9, 7, 6, 4, 2, 1, 1 / 6];
+      const angles = randomAngles(nTilts, rng, 80);
+      const tilts = randomArray(nTilts * channels * tiltRows * w, rng);
+      const volume = randomArray(channels * nz * volumeRows * w, rng);
+      const shape = { nx: w, ny, nz, nTilts, nDet: w, channels, tiltRows, tiltRow0, volumeRows, volumeRow0 };
+      const actual = await projectChannels(gpu, shape, angles, tilts, volume, weight, 'back');
+      const expected = volume.slice();
+      for (let c = 0; c < channels; c++) {
+        const channelTilts = { nx: w, ny, nTilts, data: channelRows(tilts, nTilts, channels, tiltRows, w, c, tiltRow0, ny), tiltAngles: angles, pixelSize: 1 };
+        placeChannelRows(expected, backProjectCpu(channelTilts, nz).data, nz, 1, volumeRows, w, 0, c * nz * volumeRows + volumeRow0, weight);
+      }
+      return result(this.name, Math.max(relativeError(actual.volume, expected), relativeError(actual.tilts, tilts)), 1e-5);
+    },
+  },
+  {
+    name: 'C-channel forward projection vs CPU per channel, 4 channels, volume [4, 7, 5, 11] rows 2–4 → 5 tilts [5, 4, 6, 11] rows 1–3',
+    async run(gpu) {
+      const rng = new Rng(502);
+      const [channels, nTilts, w, nz, tiltRows, volumeRows, ny, tiltRow0, volumeRow0, weight] = [4, 5, 11, 7, 6, 5, 3, 1, 2, 1 / 7];
+      const angles = randomAngles(nTilts, rng, 85);
+      const tilts = randomArray(nTilts * channels * tiltRows * w, rng);
+      const volume = randomArray(channels * nz * volumeRows * w, rng);
+      const shape = { nx: w, ny, nz, nTilts, nDet: w, channels, tiltRows, tiltRow0, volumeRows, volumeRow0 };
+      const actual = await projectChannels(gpu, shape, angles, tilts, volume, weight, 'forward');
+      const expected = tilts.slice();
+      for (let c = 0; c < channels; c++) {
+        // Channel c's volume [D][volumeRows][w] is its "tilts" [D][volumeRows][w] of n = D planes: the same slicing.
+        const rows = channelRows(volume.subarray(c * nz * volumeRows * w, (c + 1) * nz * volumeRows * w), nz, 1, volumeRows, w, 0, volumeRow0, ny);
+        placeChannelRows(expected, forwardProjectCpu({ nx: w, ny, nz, data: rows, pixelSize: 1 }, angles).data, nTilts, channels, tiltRows, w, c, tiltRow0, weight);
+      }
+      return result(this.name, Math.max(relativeError(actual.tilts, expected), relativeError(actual.volume, volume)), 1e-5);
+    },
+  },
+];
+
+/**
+ * The whole latent back-projection synthesis (../methods/latentbp/run.ts) with the shipped lbp-small model's three
+ * parts forced onto onnxruntime-web's WebGPU backend (latent tensors in GPU buffers between the parts and the
+ * C-channel projector) against torch's evaluation of the same input (models/synth/lbp_small/fixture.json).
+ * Small (5 tilts 16 × 12, latent 4 × 3 × 3): ORT's WebGPU kernels are slow on SwiftShader.
+ */
+const latentbpChecks: KernelCheck[] = [
+  {
+    name: "latent back-projection network (lbp-small, onnxruntime-web WebGPU) vs torch's fixture, 5 tilts 16 × 12 → 3 new",
+    async run(gpu) {
+      const { synthesiseLatentbp } = await import('../methods/latentbp/run.ts');
+      const { shippedSynthFile } = await import('../methods/latentbp/models.ts');
+      const { isNode } = await import('../onnx/session.ts');
+      const wasmUrl = isNode() ? undefined : (await import('../onnx/wasmUrl.browser.ts')).ORT_WASM_URL;
+      const fixture = JSON.parse(new TextDecoder().decode(await modelFile('synth/lbp_small/fixture.json'))) as SynthFixture;
+      const models = { load: (name: string) => modelFile(shippedSynthFile(name) ?? name), wasmUrl };
+      const [nTilts, ny, nx] = fixture.shape;
+      const ts = { nx, ny, nTilts, data: Float32Array.from(fixture.tilts), tiltAngles: fixture.angles, pixelSize: 1 };
+      const params = { angles: fixture.targets, thickness: fixture.thickness, model: 'lbp-small' };
+      const out = await synthesiseLatentbp(gpu, ts, params, { models }, 'webgpu');
+      const error = out.facts.backend === 'webgpu' ? synthFixtureError(fixture, out.tiltSeries.data.subarray(ts.data.length)) : Infinity;
+      return result(this.name, error, 1e-4);
+    },
+  },
+];
+
+/**
+ * Relative error of synthesised tilts against torch's in a synthesis fixture, both taken about torch's mean so
+ * that the series' mean (added back at the end) cannot hide a difference.
+ */
+export function synthFixtureError(fixture: SynthFixture, synthesised: Float32Array): number {
+  const mean = fixture.out.reduce((a, b) => a + b, 0) / fixture.out.length;
+  return relativeError(
+    synthesised.map((v) => v - mean),
+    Float32Array.from(fixture.out, (v) => v - mean),
+  );
+}
 
 export const KERNEL_CHECKS: KernelCheck[] = [
   ...filterChecks,
@@ -453,6 +567,8 @@ export const KERNEL_CHECKS: KernelCheck[] = [
   ...patchChecks,
   ...waveletChecks,
   ...localnetChecks,
+  ...latentProjectorChecks,
+  ...latentbpChecks,
 ];
 
 export async function runKernelChecks(gpu: GpuContext): Promise<KernelCheckResult[]> {

@@ -29,9 +29,11 @@ export interface UserModel<F extends ModelFamily = ModelFamily> {
 interface CheckContext {
   gpu: GpuContext | null;
   wasmUrl?: string;
+  /** Names of the models added before in the session: a new one never takes one (it would replace its files). */
+  added?: ReadonlySet<string>;
 }
 
-/** A multi-part model picked as loose files, not as a folder, is called this (a second one replaces it). */
+/** A multi-part model picked as loose files, not as a folder, is called this (then my-model-2, my-model-3…). */
 export const UNNAMED_MODEL = 'my-model';
 
 type Card = Record<string, unknown>;
@@ -94,17 +96,17 @@ const CHECKS: { [F in ModelFamily]: Check<F> } = {
     const channels = card.channels;
     if (!Number.isInteger(channels) || (channels as number) < 1) throw new Error(`${CARD_FILE}: channels ${JSON.stringify(channels)}, not a whole number ≥ 1`);
     const c = channels as number;
-    const network = await LatentbpNetwork.open(library, name);
+    const network = await LatentbpNetwork.open(null, library, name, 'wasm');
     try {
       // One 8 × 8 tilt → [1, C, 2, 2]; the refiner on a 2 × 2 × 2 latent volume; the decoder back to 8 × 8.
       const encoded = await about('encoder.onnx', async () => {
-        const out = await network.encode(probe(64), 1, 8, 8);
-        if (out.channels !== c) throw new Error(`gives ${out.channels} latent channels, the card says ${c}`);
-        expectLength(out.latent, [1, c, 2, 2], 'a tilt [1, 1, 8, 8]');
-        return out.latent;
+        const out = await network.evaluate('encoder', probe(64), [1, 1, 8, 8]);
+        if (out.dims[1] !== c) throw new Error(`gives ${out.dims[1]} latent channels, the card says ${c}`);
+        expectLength(out.data, [1, c, 2, 2], 'a tilt [1, 1, 8, 8]');
+        return out.data;
       });
-      await about('refiner.onnx', async () => expectLength(await network.refine(probe(8 * c), [c, 2, 2, 2]), [1, c, 2, 2, 2], `a latent volume [1, ${c}, 2, 2, 2]`));
-      await about('decoder.onnx', async () => expectLength(await network.decode(encoded, [1, c, 2, 2]), [1, 1, 8, 8], `a latent tilt [1, ${c}, 2, 2]`));
+      await about('refiner.onnx', async () => expectLength((await network.evaluate('refiner', probe(8 * c), [1, c, 2, 2, 2])).data, [1, c, 2, 2, 2], `a latent volume [1, ${c}, 2, 2, 2]`));
+      await about('decoder.onnx', async () => expectLength((await network.evaluate('decoder', encoded, [1, c, 2, 2])).data, [1, 1, 8, 8], `a latent tilt [1, ${c}, 2, 2]`));
     } finally {
       await network.release();
     }
@@ -145,12 +147,24 @@ function findParts(family: ModelFamily, files: ModelFile[]): ModelFile[] {
   });
 }
 
+/**
+ * `name`, or when a model added before has it, the first free of NAME-2, NAME-3… (before an .onnx ending:
+ * model-2.onnx), so that two models picked from folders or files of the same name are both kept.
+ */
+export function unusedName(name: string, added: ReadonlySet<string>): string {
+  const [stem, ending] = name.toLowerCase().endsWith('.onnx') ? [name.slice(0, -5), name.slice(-5)] : [name, ''];
+  let candidate = name;
+  for (let k = 2; added.has(candidate); k++) candidate = `${stem}-${k}${ending}`;
+  return candidate;
+}
+
 /** Check the files as a model of `family`; what to list in its menu and what to serve its runs. */
 export async function readUserModel<F extends ModelFamily>(family: F, files: ModelFile[], context: CheckContext): Promise<UserModel<F>> {
   const parts = findParts(family, files);
   const multiPart = FAMILY_FILES[family].parts !== null;
-  const name = multiPart ? (parts[0].folder?.split('/').filter(Boolean).at(-1) ?? UNNAMED_MODEL) : parts[0].name;
-  if (SHIPPED_CHOICES[family].some((m) => m.name === name)) throw new Error(`${name} is the name of a shipped model: rename the ${multiPart ? 'folder' : 'file'}`);
+  const given = multiPart ? (parts[0].folder?.split('/').filter(Boolean).at(-1) ?? UNNAMED_MODEL) : parts[0].name;
+  if (SHIPPED_CHOICES[family].some((m) => m.name === given)) throw new Error(`${given} is the name of a shipped model: rename the ${multiPart ? 'folder' : 'file'}`);
+  const name = unusedName(given, context.added ?? new Set());
   const served = new Map(parts.map((p) => [multiPart ? `${name}/${p.name}` : name, p.bytes]));
   const library: ModelLibrary = {
     wasmUrl: context.wasmUrl,

@@ -1,10 +1,14 @@
 /**
  * The projector pair on the GPU, for one slab of rows along the tilt axis (see ../../geometry.ts).
  *
- * Layouts (x fastest): a slab's tilts are [tilt][row][detector pixel]; its volume is
- * [z][row][x]. Back-projection gathers per voxel; forward projection gathers per detector
- * pixel over the voxels whose hat weight reaches it, using the same float expressions for
- * u and the weights, so the pair is transposed to float precision (⟨Ax, y⟩ = ⟨x, Aᵀy⟩).
+ * Layouts (x fastest), with C channels (1 for every reconstruction; C latent channels for the latent
+ * back-projection network, methods/latentbp): a slab's tilts are [tilt][channel][row][detector pixel]
+ * (ONNX's [N, C, h, w]); its volume is [channel][z][row][x] (ONNX's [C, D, h, w]). Each channel is projected
+ * on its own with the same geometry. A slab may be a window of rows inside larger buffers (`tiltRows`,
+ * `tiltRow0`, `volumeRows`, `volumeRow0`), so that a kernel reads or writes rows of a whole tensor in place.
+ * Back-projection gathers per voxel; forward projection gathers per detector pixel over the voxels whose hat
+ * weight reaches it, using the same float expressions for u and the weights, so the pair is transposed to
+ * float precision (⟨Ax, y⟩ = ⟨x, Aᵀy⟩).
  */
 import { bindGroup, dispatchSize, encodeDispatch, FLAT_INDEX_WGSL, pipelineSet, uniformBuffer } from '../buffers.ts';
 import type { GpuContext } from '../device.ts';
@@ -14,11 +18,14 @@ const GROUP = 64;
 const ZB = 4;
 
 const WGSL = /* wgsl */ `
-struct Params { nx: u32, ny: u32, nz: u32, nTilts: u32, nDet: u32, weight: f32, pad0: u32, pad1: u32 };
+struct Params {
+  nx: u32, ny: u32, nz: u32, nTilts: u32, nDet: u32, weight: f32, channels: u32,
+  tiltRows: u32, tiltRow0: u32, volumeRows: u32, volumeRow0: u32, pad0: u32,
+};
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> trig: array<vec2<f32>>;   // (cos θ, sin θ) per tilt
-@group(0) @binding(2) var<storage, read_write> tilts: array<f32>;  // [tilt][row][pixel]
-@group(0) @binding(3) var<storage, read_write> volume: array<f32>; // [z][row][x]
+@group(0) @binding(2) var<storage, read_write> tilts: array<f32>;  // [tilt][channel][tiltRows][pixel]
+@group(0) @binding(3) var<storage, read_write> volume: array<f32>; // [channel][z][volumeRows][x]
 ${FLAT_INDEX_WGSL}
 
 // Fractional detector index of voxel column (x, z) at a tilt: u = x·cos θ + z·sin θ, centred.
@@ -31,20 +38,30 @@ fn zSin(z: u32, s: f32) -> f32 {
   return (f32(z) - f32(p.nz - 1u) * 0.5) * s;
 }
 
-// One thread per (x, row) and ZB consecutive z: the tilt loop and x·cos θ are shared by ZB voxels.
+// Index of slab row y of (tilt or z, channel) in the tilts / volume buffer.
+fn tiltRow(k: u32, c: u32, y: u32) -> u32 {
+  return (k * p.channels + c) * p.tiltRows + p.tiltRow0 + y;
+}
+
+fn volumeRow(z: u32, c: u32, y: u32) -> u32 {
+  return (c * p.nz + z) * p.volumeRows + p.volumeRow0 + y;
+}
+
+// One thread per (x, row, channel) and ZB consecutive z: the tilt loop and x·cos θ are shared by ZB voxels.
 @compute @workgroup_size(${GROUP})
 fn backProject(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let idx = flatIndex(wid, nwg, lid, ${GROUP}u);
   let zBlocks = (p.nz + ${ZB - 1}u) / ${ZB}u;
-  if (idx >= p.nx * p.ny * zBlocks) { return; }
+  if (idx >= p.nx * p.ny * zBlocks * p.channels) { return; }
   let x = idx % p.nx;
   let y = (idx / p.nx) % p.ny;
-  let z0 = (idx / (p.nx * p.ny)) * ${ZB}u;
+  let z0 = ((idx / (p.nx * p.ny)) % zBlocks) * ${ZB}u;
+  let c = idx / (p.nx * p.ny * zBlocks);
   let last = i32(p.nDet) - 1;
   var sum: array<f32, ${ZB}>;
   for (var k = 0u; k < p.nTilts; k++) {
     let cs = trig[k];
-    let base = i32((k * p.ny + y) * p.nDet);
+    let base = i32(tiltRow(k, c, y) * p.nDet);
     for (var j = 0u; j < ${ZB}u; j++) {
       let t = detectorT(x, zSin(z0 + j, cs.y), cs.x);
       let t0 = floor(t);
@@ -57,17 +74,18 @@ fn backProject(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) n
     }
   }
   for (var j = 0u; j < ${ZB}u; j++) {
-    if (z0 + j < p.nz) { volume[x + p.nx * (y + p.ny * (z0 + j))] = p.weight * sum[j]; }
+    if (z0 + j < p.nz) { volume[x + p.nx * volumeRow(z0 + j, c, y)] = p.weight * sum[j]; }
   }
 }
 
 @compute @workgroup_size(${GROUP})
 fn forwardProject(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let idx = flatIndex(wid, nwg, lid, ${GROUP}u);
-  if (idx >= p.nDet * p.ny * p.nTilts) { return; }
+  if (idx >= p.nDet * p.ny * p.channels * p.nTilts) { return; }
   let i = i32(idx % p.nDet);
   let y = (idx / p.nDet) % p.ny;
-  let k = idx / (p.nDet * p.ny);
+  let c = (idx / (p.nDet * p.ny)) % p.channels;
+  let k = idx / (p.nDet * p.ny * p.channels);
   let cs = trig[k];
   let halfX = f32(p.nx - 1u) * 0.5;
   let fi = f32(i);
@@ -81,14 +99,14 @@ fn forwardProject(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups
     let b = (ui - zs + 1.0) / cs.x + halfX;
     let x0 = max(i32(ceil(min(a, b))), 0);
     let x1 = min(i32(floor(max(a, b))), i32(p.nx) - 1);
-    let row = (z * p.ny + y) * p.nx;
+    let row = volumeRow(z, c, y) * p.nx;
     for (var x = x0; x <= x1; x++) {
       // The back-projector's interpolation weight of pixel i, 1 − |t − i|, without branches.
       let t = detectorT(u32(x), zs, cs.x);
       acc += max(0.0, 1.0 - abs(t - fi)) * volume[row + u32(x)];
     }
   }
-  tilts[idx] = acc;
+  tilts[u32(i) + p.nDet * tiltRow(k, c, y)] = p.weight * acc;
 }
 `;
 
@@ -104,11 +122,19 @@ export interface SlabShape {
   nTilts: number;
   /** Detector width; equals nx for reconstructions. */
   nDet: number;
+  /** Channels C, each projected on its own (default 1). */
+  channels?: number;
+  /** Rows per (tilt, channel) in the tilts buffer (default ny) and the buffer row of the slab's row 0 (default 0). */
+  tiltRows?: number;
+  tiltRow0?: number;
+  /** Rows per (channel, z) in the volume buffer (default ny) and the buffer row of the slab's row 0 (default 0). */
+  volumeRows?: number;
+  volumeRow0?: number;
 }
 
 /**
  * Projector bound to one slab's buffers: `trig` (cos, sin per tilt), `tilts` and `volume`.
- * `weight` scales back-projection (π/N for FBP, 1 for the plain adjoint).
+ * `weight` scales what either direction writes (π/N for FBP's back-projection, 1 for the plain pair).
  */
 export class SlabProjector {
   private readonly params: GPUBuffer;
@@ -122,8 +148,9 @@ export class SlabProjector {
     volume: GPUBuffer,
     weight = 1,
   ) {
-    const words = new ArrayBuffer(32);
-    new Uint32Array(words).set([shape.nx, shape.ny, shape.nz, shape.nTilts, shape.nDet]);
+    const { nx, ny, nz, nTilts, nDet, channels = 1, tiltRows = ny, tiltRow0 = 0, volumeRows = ny, volumeRow0 = 0 } = shape;
+    const words = new ArrayBuffer(48);
+    new Uint32Array(words).set([nx, ny, nz, nTilts, nDet, 0, channels, tiltRows, tiltRow0, volumeRows, volumeRow0]);
     new Float32Array(words)[5] = weight;
     this.params = uniformBuffer(gpu, words, 'projector.params');
     const p = pipelineSet(pipelineCache, gpu, WGSL, 'projector', ENTRIES, BINDINGS);
@@ -132,16 +159,16 @@ export class SlabProjector {
 
   /** volume ← weight · Aᵀ tilts */
   encodeBackProject(encoder: GPUCommandEncoder): void {
-    const { nx, ny, nz } = this.shape;
+    const { nx, ny, nz, channels = 1 } = this.shape;
     const p = pipelineSet(pipelineCache, this.gpu, WGSL, 'projector', ENTRIES, BINDINGS);
-    encodeDispatch(encoder, p.backProject, this.group, dispatchSize(this.gpu, nx * ny * Math.ceil(nz / ZB), GROUP));
+    encodeDispatch(encoder, p.backProject, this.group, dispatchSize(this.gpu, nx * ny * Math.ceil(nz / ZB) * channels, GROUP));
   }
 
   /** tilts ← A volume */
   encodeForwardProject(encoder: GPUCommandEncoder): void {
-    const { nDet, ny, nTilts } = this.shape;
+    const { nDet, ny, nTilts, channels = 1 } = this.shape;
     const p = pipelineSet(pipelineCache, this.gpu, WGSL, 'projector', ENTRIES, BINDINGS);
-    encodeDispatch(encoder, p.forwardProject, this.group, dispatchSize(this.gpu, nDet * ny * nTilts, GROUP));
+    encodeDispatch(encoder, p.forwardProject, this.group, dispatchSize(this.gpu, nDet * ny * nTilts * channels, GROUP));
   }
 
   destroy(): void {
