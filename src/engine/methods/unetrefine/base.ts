@@ -22,8 +22,19 @@ export interface UnetRefineParams {
 export interface UnetRefineFacts {
   /** onnxruntime-web's backend that ran it. */
   backend: string;
-  /** Cubes evaluated. */
+  /** Cubes evaluated (on the GPU path, those on slab boundaries count once per slab). */
   cubes: number;
+  /** Sides (x, y, z) of the cubes that ran: the requested side, less along a shorter axis or where the GPU's limits asked. */
+  cubeSize: [number, number, number];
+  /** The overlap that ran (scaled down with the cube when the GPU's limits shrank it). */
+  overlap: number;
+  /** Slabs of rows the tomogram went through (1: whole). */
+  slabs: number;
+}
+
+/** "48³ cubes", or "48 × 48 × 32 cubes" when an axis was shorter than the cube. */
+function cubeText([x, y, z]: [number, number, number]): string {
+  return x === y && y === z ? `${x}³ cubes` : `${x} × ${y} × ${z} cubes`;
 }
 
 /** Larger cubes than this gain nothing at the shipped models' receptive field (a few tens of voxels) and cost memory. */
@@ -49,14 +60,15 @@ function definition<N extends UnetObjective>(objective: N): MethodDefinition<N, 
   return {
     name: objective,
     kind: 'refinement',
-    // Cubes are cut and blended on the CPU and the model runs on onnxruntime-web's wasm backend without a GPU.
+    // Without a GPU, cubes are cut and blended in TypeScript and the model runs on onnxruntime-web's wasm backend.
     cpu: true,
     title: text.title,
     menuLabel: text.menu,
     help:
       `${text.help} The tomogram is normalised by its mean and std, cut into overlapping cubes, each run through the ONNX model ` +
       '(onnxruntime-web: WebGPU on a real GPU, its wasm backend otherwise), and the outputs blended with raised-cosine weights over the ' +
-      `overlaps; the normalisation is undone at the end. Shipped models: ${REFINE_MODELS.map((m) => `${m.name} (${m.objective})`).join(', ')}; ` +
+      `overlaps; the normalisation is undone at the end. On the GPU, cutting and blending are GPU kernels, and cubes, batch and slabs ` +
+      `of rows fit the device's memory. Shipped models: ${REFINE_MODELS.map((m) => `${m.name} (${m.objective})`).join(', ')}; ` +
       'train your own with models/refine/train.py (docs/refine.md).',
     defaults: (_input, partial = {}) => ({
       model: partial.model ?? DEFAULT_REFINE_MODEL[objective],
@@ -71,8 +83,10 @@ function definition<N extends UnetObjective>(objective: N): MethodDefinition<N, 
       if (!Number.isInteger(p.batchSize) || p.batchSize < 1) throw new Error(`the batch size must be a whole number ≥ 1 (got ${p.batchSize})`);
     },
     paramText(p, context = {}) {
-      const backend = context.facts ? `, ${context.facts.backend}` : '';
-      return `${p.model}, ${p.cube}³ cubes, overlap ${p.overlap}${backend}`;
+      const facts = context.facts;
+      if (!facts) return `${p.model}, ${p.cube}³ cubes, overlap ${p.overlap}`;
+      const slabs = facts.slabs > 1 ? `, ${facts.slabs} slabs` : '';
+      return `${p.model}, ${cubeText(facts.cubeSize)}, overlap ${facts.overlap}${slabs}, ${facts.backend}`;
     },
     flags: [
       { name: 'model', value: 'NAME|FILE.onnx', parse: 'string', param: 'model', help: 'a shipped refinement model or an .onnx file of the same interface' },

@@ -7,7 +7,7 @@ import { Rng } from '../../sim/random.ts';
 import type { Volume } from '../../types.ts';
 import { stackMeanStd } from '../preprocess.ts';
 import { CRYOGEN, ISONET } from './base.ts';
-import { axisStarts, planCubes, taper, type Triple } from './cubes.ts';
+import { axisStarts, fitCubes, planCubes, planRefineSlabs, taper, type Triple } from './cubes.ts';
 import { refineWithModel } from './run.ts';
 
 function randomVolume(nx: number, ny: number, nz: number, seed = 5): Volume {
@@ -84,6 +84,54 @@ describe('U-Net refinement: cubes and blending', () => {
     await expect(run).rejects.toThrow(/abort|cancel/i);
     expect(model.calls).toHaveLength(2);
     expect(fractions[1]).toBeCloseTo(4 / planCubes(volume, 16, 4).starts.length, 9);
+  });
+
+  it('slabs of rows partition the tomogram, each with every cube that reaches its rows and those cubes\' rows as input', () => {
+    const dims = { nx: 37, ny: 61, nz: 21 };
+    const plan = planCubes(dims, 16, 4);
+    for (const maxRows of [0, 20, 32, 45, 61]) {
+      const slabs = planRefineSlabs(plan, dims.ny, maxRows);
+      expect(slabs[0].output.y0).toBe(0);
+      slabs.forEach((s, i) => expect(s.output.y0 + s.output.ny).toBe(i + 1 < slabs.length ? slabs[i + 1].output.y0 : dims.ny));
+      for (const { output, input, starts } of slabs) {
+        const reaching = plan.starts.filter(([, y]) => y < output.y0 + output.ny && y + 16 > output.y0);
+        expect(starts).toEqual(reaching);
+        expect(input.y0).toBe(Math.min(...starts.map(([, y]) => y)));
+        expect(input.y0 + input.ny).toBe(Math.min(dims.ny, Math.max(...starts.map(([, y]) => y)) + 16));
+        // Never more than the limit, except the smallest slab: one row of cubes and the one straddling its start.
+        expect(input.ny <= maxRows || starts.length <= 2 * 3 * 2).toBe(true);
+      }
+      // Cubes along y start at 0, 12, 24, 36, 45: a boundary repeats only the row of cubes straddling it.
+      const evaluated = slabs.reduce((n, s) => n + s.starts.length, 0);
+      expect(evaluated).toBe(plan.starts.length + (slabs.length - 1) * 3 * 2);
+    }
+    expect(planRefineSlabs(plan, dims.ny, 61)).toHaveLength(1);
+    expect(planRefineSlabs(plan, dims.ny, 0)).toHaveLength(5);
+    // Rows 0–23 need cubes at 0, 12 (input 0–27); 0–35 would need 0–39, more than 36 rows.
+    expect(planRefineSlabs(plan, dims.ny, 36).map((s) => [s.output.y0, s.output.ny, s.input.y0, s.input.ny])).toEqual([
+      [0, 24, 0, 28],
+      [24, 12, 12, 28],
+      [36, 9, 24, 28],
+      [45, 16, 36, 25],
+    ]);
+  });
+
+  it('fits cubes, batch and slab rows to a device: batch first, then the cube with its overlap', () => {
+    const dims = { nx: 200, ny: 100, nz: 60 };
+    const requested = { cube: 48, overlap: 12, batchSize: 4 };
+    const cubeBytes = 48 ** 3 * 4;
+    const rowBytes = 200 * 60 * 4;
+    expect(fitCubes(dims, requested, 2 ** 30, 2 ** 30)).toEqual({ ...requested, maxInputRows: Math.floor(2 ** 29 / (3 * rowBytes)) });
+    // The widest tensor (16 channels) of 2 cubes fits the binding limit, of 3 does not.
+    expect(fitCubes(dims, requested, 2 * 16 * cubeBytes + 1, 2 ** 30).batchSize).toBe(2);
+    // Half the budget holds 1 cube with its activations (42 floats a voxel).
+    expect(fitCubes(dims, requested, 2 ** 30, 2 * 42 * cubeBytes + 1).batchSize).toBe(1);
+    // Not even one 48³ cube: 44³ with the overlap scaled (12 · 44/48 = 11).
+    const smaller = fitCubes(dims, requested, 16 * 44 ** 3 * 4, 2 ** 30);
+    expect([smaller.cube, smaller.overlap, smaller.batchSize]).toEqual([44, 11, 1]);
+    // A thin tomogram keeps its short axis: the cube's z side is 60 rounded up, not the cube.
+    expect(fitCubes({ nx: 64, ny: 64, nz: 8 }, requested, 16 * 48 * 48 * 8 * 4, 2 ** 30).cube).toBe(48);
+    expect(() => fitCubes(dims, requested, 1000, 2 ** 30)).toThrow(/do not fit this GPU/);
   });
 
   it('checks its parameters', () => {

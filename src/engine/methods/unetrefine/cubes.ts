@@ -1,11 +1,14 @@
 /**
- * Overlapping cubes of a tomogram, and their blend back into one: the CPU half of the U-Net refinement (./run.ts).
+ * Overlapping cubes of a tomogram, and their blend back into one: the CPU path of the U-Net refinement (./run.ts)
+ * and the reference the GPU kernels (./kernels.ts) are checked against; also the plans both paths share.
  * Cubes tile each axis with `overlap` voxels shared between neighbours (the last cube ends at the edge); an axis
  * shorter than the cube gets one cube of that axis' length rounded up to a multiple of 4, zero-padded (the
  * normalised tomogram's mean). Outputs are blended with separable raised-cosine weights that fall over the
  * overlap at each face and never reach 0, normalised by their sum, so a voxel inside one cube only is that
  * cube's output, and the seams between cubes are smooth.
  */
+import type { Slab } from '../../geometry.ts';
+import { formatBytes } from '../../gpu/buffers.ts';
 import type { Volume } from '../../types.ts';
 
 export type Triple = [number, number, number];
@@ -101,4 +104,86 @@ export class CubeBlender {
   result(mean: number, std: number): Float32Array {
     return this.sum.map((s, i) => (s / this.weight[i]) * std + mean);
   }
+}
+
+/** A slab of the refinement on the GPU: the output rows it finishes, the input rows its cubes read, and those cubes. */
+export interface RefineSlab {
+  output: Slab;
+  input: Slab;
+  starts: Triple[];
+}
+
+/** Rows [y0, y1) in the cubes of `plan` that reach them: the input rows, clipped to the volume, and the cubes. */
+function slabFor(plan: CubePlan, ny: number, y0: number, y1: number): RefineSlab {
+  const cy = plan.size[1];
+  const starts = plan.starts.filter(([, y]) => y < y1 && y + cy > y0);
+  const lo = Math.min(...starts.map(([, y]) => y));
+  const hi = Math.min(ny, Math.max(...starts.map(([, y]) => y)) + cy);
+  return { output: { y0, ny: y1 - y0 }, input: { y0: lo, ny: hi - lo }, starts };
+}
+
+/**
+ * Slabs of rows for a tomogram larger than GPU memory. Every slab is refined from the same cubes as the whole
+ * tomogram (`plan`), so the result is the same voxel for voxel: a slab's output rows get every cube that reaches
+ * them, and its input rows are those cubes' rows, a halo of up to a cube around the output. Boundaries fall at
+ * cube starts along y, where only the one row of cubes straddling the boundary is evaluated by both slabs. A slab
+ * holds at most `maxInputRows` input rows where the tiling allows; one row of cubes and its neighbour always
+ * (at most 2 × the cube side rows).
+ */
+export function planRefineSlabs(plan: CubePlan, ny: number, maxInputRows: number): RefineSlab[] {
+  const bounds = [...new Set(plan.starts.map(([, y]) => y))].filter((y) => y > 0).sort((a, b) => a - b);
+  bounds.push(ny);
+  const slabs: RefineSlab[] = [];
+  for (let y0 = 0; y0 < ny; ) {
+    const ends = bounds.filter((t) => t > y0);
+    const fitting = ends.filter((t) => slabFor(plan, ny, y0, t).input.ny <= maxInputRows);
+    const y1 = fitting.length > 0 ? fitting[fitting.length - 1] : ends[0];
+    slabs.push(slabFor(plan, ny, y0, y1));
+    y0 = y1;
+  }
+  return slabs;
+}
+
+/** Cube side, overlap and batch that the device can run, and the rows of input one slab may hold. */
+export interface CubeFit {
+  cube: number;
+  overlap: number;
+  batchSize: number;
+  maxInputRows: number;
+}
+
+/**
+ * The shipped U-Net's widest tensor has 16 channels at the cube's full size (the concatenated skip), and about
+ * 40 floats per voxel are alive at its peak (models/refine/unet.py: 8/16/32 channels, 3 levels); ORT binds a
+ * tensor as one buffer, so one batch's widest tensor must fit the binding limit, and all of them half the budget.
+ */
+const WIDEST_TENSOR_FLOATS = 16;
+const LIVE_FLOATS = 40;
+
+/**
+ * Fit the requested cubes to a device's limits: the batch shrinks first, then the cube (multiples of 4, ≥ 8,
+ * the overlap scaled with it), until a batch of cubes (input, output and the model's activations) fits half the
+ * budget and its widest tensor the binding limit, and the smallest slab (two rows of cubes of input) fits the
+ * binding limit. Slabs hold as many input rows as the other half of the budget allows beside their accumulators
+ * (`maxInputRows`; the smallest slab when fewer). `bindingBytes`: min(maxStorageBufferBindingSize, maxBufferSize).
+ */
+export function fitCubes(dims: Pick<Volume, 'nx' | 'ny' | 'nz'>, requested: Omit<CubeFit, 'maxInputRows'>, bindingBytes: number, budgetBytes: number): CubeFit {
+  const rowBytes = dims.nx * dims.nz * 4;
+  // Per slab row: the input (4 bytes a voxel) and the two accumulators of the output rows (at most as many).
+  const maxInputRows = Math.floor(Math.min(budgetBytes / 2 / (3 * rowBytes), bindingBytes / rowBytes));
+  for (let cube = requested.cube; cube >= 8; cube -= 4) {
+    const size = planCubes(dims, cube, 0).size;
+    const cubeBytes = size[0] * size[1] * size[2] * 4;
+    const byBinding = Math.floor(bindingBytes / (WIDEST_TENSOR_FLOATS * cubeBytes));
+    const byBudget = Math.floor(budgetBytes / 2 / ((2 + LIVE_FLOATS) * cubeBytes));
+    const batchSize = Math.min(requested.batchSize, byBinding, byBudget);
+    if (batchSize >= 1 && 2 * size[1] * rowBytes <= bindingBytes) {
+      const overlap = Math.min(Math.round((requested.overlap * cube) / requested.cube), Math.ceil(cube / 2) - 1);
+      return { cube, overlap, batchSize, maxInputRows };
+    }
+  }
+  throw new Error(
+    `even 8³ cubes of this ${dims.nx} × ${dims.ny} × ${dims.nz} tomogram do not fit this GPU (budget ${formatBytes(budgetBytes)}, ` +
+      `binding limit ${formatBytes(bindingBytes)}): bin it or refine on the CPU path`,
+  );
 }

@@ -2,10 +2,12 @@
  * A refinement U-Net (models/refine/train.py) in onnxruntime-web. Contract: input `cube` float32
  * [batch, 1, nz, ny, nx] (sides multiples of 4, the tomogram normalised by its mean and std), one output of
  * the same shape. The session comes from ../../onnx/session.ts: WebGPU on a real adapter, wasm otherwise.
- * Cubes are cut and blended on the CPU (./cubes.ts), so they go to the session as CPU tensors.
+ * On the CPU path cubes go to the session as CPU tensors (`run`); on the GPU path they are cut into a GPU buffer
+ * (./kernels.ts) and `runOnGpu` feeds that buffer to a WebGPU session as it is.
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import type { GpuContext } from '../../gpu/device.ts';
+import { readFloats } from '../../gpu/buffers.ts';
 import { chooseBackend, openSession, outputValues, type ModelBackend, type SessionOptions } from '../../onnx/session.ts';
 import type { Triple } from './cubes.ts';
 
@@ -31,6 +33,33 @@ export class RefineModel {
     const [cx, cy, cz] = size;
     const result = await this.session.run({ cube: new ort.Tensor('float32', cubes, [batch, 1, cz, cy, cx]) });
     return outputValues(result[this.session.outputNames[0]]);
+  }
+
+  /**
+   * The GPU path: the first `count` of `batch` cubes of `size` in `cubes` ([batch, 1, cz, cy, cx], STORAGE |
+   * COPY_SRC | COPY_DST, their cutting submitted) through the model, their outputs into `target` (same layout).
+   * On 'webgpu' the session reads `cubes` itself (Tensor.fromGpuBuffer, always the whole batch: one shape, one
+   * set of compiled kernels) and its output, left on the GPU, is copied into `target` (ORT returns a new buffer
+   * per call; a copy keeps the blend kernel's bindings fixed), so no cube passes through the CPU. On 'wasm' the
+   * `count` cubes are read back and their outputs written: one round trip per batch.
+   */
+  async runOnGpu(gpu: GpuContext, cubes: GPUBuffer, batch: number, count: number, size: Triple, target: GPUBuffer): Promise<void> {
+    const [cx, cy, cz] = size;
+    const cubeVoxels = cx * cy * cz;
+    if (this.backend === 'wasm') {
+      const out = await this.run(await readFloats(gpu, cubes, count * cubeVoxels), count, size);
+      gpu.device.queue.writeBuffer(target, 0, out.buffer, out.byteOffset, out.byteLength);
+      return;
+    }
+    const input = ort.Tensor.fromGpuBuffer(cubes, { dataType: 'float32', dims: [batch, 1, cz, cy, cx] });
+    const output = (await this.session.run({ cube: input }))[this.session.outputNames[0]];
+    try {
+      const encoder = gpu.device.createCommandEncoder({ label: 'refineModel.output' });
+      encoder.copyBufferToBuffer(output.gpuBuffer as GPUBuffer, 0, target, 0, count * cubeVoxels * 4);
+      gpu.device.queue.submit([encoder.finish()]);
+    } finally {
+      output.dispose();
+    }
   }
 
   async release(): Promise<void> {

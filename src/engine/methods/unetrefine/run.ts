@@ -1,17 +1,24 @@
 /**
  * U-Net refinement (CryoGEN, IsoNet-style; docs/refine.md): the tomogram is normalised by its mean and std,
- * cut into overlapping cubes (./cubes.ts), the cubes run through the model in batches (./model.ts), and the
- * outputs blended with raised-cosine weights; the normalisation is undone at the end. Progress and cancel
- * between batches. Cutting and blending run on the CPU in plain TypeScript (WGSL kernels for them are not
- * written yet); on the GPU path the model runs on onnxruntime-web's WebGPU backend from CPU tensors.
+ * cut into overlapping cubes, the cubes run through the model in batches (./model.ts), and the outputs blended
+ * with raised-cosine weights; the normalisation is undone at the end. Progress and cancel between batches.
+ * - CPU path (`refineWithModel`): cutting and blending in TypeScript (./cubes.ts), the model on ORT's wasm backend.
+ * - GPU path (`refineOnGpu`): cutting and blending are WGSL kernels (./kernels.ts) on the engine's device, slab by
+ *   slab of rows (cubes.ts planRefineSlabs), the cubes, batch and slabs fitted to the device (cubes.ts fitCubes).
+ *   On a real adapter the model is ORT's WebGPU backend reading the cube buffer; on a fallback adapter ORT's wasm
+ *   backend, the cubes read back and outputs written per batch (the kernels stay on the GPU: one code path for
+ *   every adapter, and the same numbers as with a real GPU up to the model's backend).
  */
 import type { EngineContext } from '../../context.ts';
+import { readFloats, uploadBuffer } from '../../gpu/buffers.ts';
+import type { GpuContext } from '../../gpu/device.ts';
 import { throwIfAborted, type Volume } from '../../types.ts';
 import { stackMeanStd } from '../preprocess.ts';
 import type { RefinementRunner } from '../runner.ts';
-import type { RunOptions } from '../slabs.ts';
+import { allocateVolume, DEFAULT_MEMORY_BUDGET, forEachSlab, placeSlabVolume, slabVolume, type RunOptions } from '../slabs.ts';
 import type { UnetRefineFacts, UnetRefineParams } from './base.ts';
-import { CubeBlender, cutCube, planCubes } from './cubes.ts';
+import { CubeBlender, cutCube, fitCubes, planCubes, planRefineSlabs, type Triple } from './cubes.ts';
+import { SlabCubeKernels } from './kernels.ts';
 import { RefineModel } from './model.ts';
 
 /** Seconds spent cutting cubes, in the model and blending: what the bench reports apart. */
@@ -57,6 +64,85 @@ export async function refineWithModel(
   return { ...tomogram, data };
 }
 
+/** What a GPU refinement ran with: the cubes, overlap and batch fitted to the device, and its slabs. */
+export interface GpuRefineRun {
+  volume: Volume;
+  cubeSize: Triple;
+  overlap: number;
+  batchSize: number;
+  cubes: number;
+  slabs: number;
+}
+
+/**
+ * Refine a tomogram on the GPU path with an open model (its backend: ./model.ts runOnGpu). Each slab's input rows
+ * are uploaded, its cubes cut, run and blended batch by batch, and its output rows read back into the result. With
+ * `timing`, the queue is waited on after the cutting and after the blending, so the parts are timed apart.
+ * `slabRows` caps a slab's input rows below what the budget allows (tests force slabs on tiny tomograms with it).
+ */
+export async function refineOnGpu(
+  gpu: GpuContext,
+  model: Pick<RefineModel, 'runOnGpu'>,
+  tomogram: Volume,
+  params: UnetRefineParams,
+  title: string,
+  options: RunOptions & { slabRows?: number } = {},
+  timing?: RefineTiming,
+): Promise<GpuRefineRun> {
+  const clock = () => performance.now() / 1000;
+  const { nx, ny, nz } = tomogram;
+  const binding = Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);
+  const fit = fitCubes(tomogram, params, binding, options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET);
+  const plan = planCubes(tomogram, fit.cube, fit.overlap);
+  const slabs = planRefineSlabs(plan, ny, Math.min(fit.maxInputRows, options.slabRows ?? Infinity));
+  const total = slabs.reduce((n, slab) => n + slab.starts.length, 0);
+  const normalisation = stackMeanStd(tomogram);
+  const volume = allocateVolume(nx, ny, nz, tomogram.pixelSize);
+  const settle = async (part: keyof RefineTiming, since: number) => {
+    if (!timing) return;
+    await gpu.device.queue.onSubmittedWorkDone();
+    timing[part] += clock() - since;
+  };
+  let done = 0;
+  await forEachSlab(
+    gpu,
+    slabs.map((slab) => slab.output),
+    options.signal,
+    async (_, index, scope) => {
+      const slab = slabs[index];
+      const input = scope.own(uploadBuffer(gpu, slabVolume(tomogram, slab.input), 'unetrefine.input'));
+      const kernels = scope.own(new SlabCubeKernels(gpu, tomogram, slab, plan.size, fit.overlap, fit.batchSize, normalisation, input));
+      for (let first = 0; first < slab.starts.length; first += fit.batchSize) {
+        throwIfAborted(options.signal);
+        const starts = slab.starts.slice(first, first + fit.batchSize);
+        let t = clock();
+        kernels.setBatch(starts);
+        const cut = gpu.device.createCommandEncoder({ label: 'unetrefine.cut' });
+        kernels.encodeCut(cut, starts.length);
+        gpu.device.queue.submit([cut.finish()]);
+        await settle('cut', t);
+        t = clock();
+        await model.runOnGpu(gpu, kernels.cubes, fit.batchSize, starts.length, plan.size, kernels.outputs);
+        await settle('model', t);
+        t = clock();
+        const blend = gpu.device.createCommandEncoder({ label: 'unetrefine.blend' });
+        kernels.encodeBlend(blend, starts.length);
+        gpu.device.queue.submit([blend.finish()]);
+        await settle('blend', t);
+        done += starts.length;
+        options.onProgress?.({ fraction: done / total, message: `${title}: ${done} / ${total} cubes, rows ${slab.output.y0}–${slab.output.y0 + slab.output.ny - 1} of ${ny}` });
+      }
+      const t = clock();
+      const finish = gpu.device.createCommandEncoder({ label: 'unetrefine.finish' });
+      kernels.encodeFinish(finish);
+      gpu.device.queue.submit([finish.finish()]);
+      placeSlabVolume(volume, slab.output, await readFloats(gpu, kernels.sum, nx * slab.output.ny * nz));
+      if (timing) timing.blend += clock() - t;
+    },
+  );
+  return { volume, cubeSize: plan.size, overlap: fit.overlap, batchSize: fit.batchSize, cubes: total, slabs: slabs.length };
+}
+
 /** The runner of both objectives: they differ only in the model they load. */
 export function unetRefineRunner(title: string): RefinementRunner<UnetRefineParams, UnetRefineFacts> {
   return {
@@ -65,8 +151,13 @@ export function unetRefineRunner(title: string): RefinementRunner<UnetRefinePara
       const bytes = await options.models.load(params.model);
       const model = await RefineModel.open(engine.path === 'gpu' ? engine.gpu : null, bytes, { wasmUrl: options.models.wasmUrl });
       try {
+        if (engine.path === 'gpu') {
+          const run = await refineOnGpu(engine.gpu, model, tomogram, params, title, options);
+          return { volume: run.volume, facts: { backend: model.backend, cubes: run.cubes, cubeSize: run.cubeSize, overlap: run.overlap, slabs: run.slabs } };
+        }
         const volume = await refineWithModel(model, tomogram, params, title, options);
-        return { volume, facts: { backend: model.backend, cubes: planCubes(tomogram, params.cube, params.overlap).starts.length } };
+        const plan = planCubes(tomogram, params.cube, params.overlap);
+        return { volume, facts: { backend: model.backend, cubes: plan.starts.length, cubeSize: plan.size, overlap: params.overlap, slabs: 1 } };
       } finally {
         await model.release();
       }
