@@ -283,12 +283,18 @@ const waveletChecks: KernelCheck[] = [
   },
 ];
 
-/** A file under models/ (e.g. tiny/tiny_wavelet.onnx): from the disk in Node, from the dev server in a page. */
-async function modelFile(path: string): Promise<Uint8Array> {
-  const url = new URL(`../../../models/${path}`, import.meta.url);
+/**
+ * A file of models/: from the disk in Node, from the dev server in a page. Callers write the URL as
+ * `new URL(\`../../../models/FOLDER/${name}\`, import.meta.url)` with the folder spelt out: Vite turns that into a
+ * glob over the folder's files, one level deep.
+ */
+async function modelFile(url: URL): Promise<Uint8Array> {
   if (url.protocol === 'file:') return new Uint8Array(process.getBuiltinModule('node:fs').readFileSync(url));
   return new Uint8Array(await (await fetch(url)).arrayBuffer());
 }
+
+const tinyModelFile = (name: string) => modelFile(new URL(`../../../models/tiny/${name}`, import.meta.url));
+const synthModelFile = (name: string) => modelFile(new URL(`../../../models/synth/lbp_small/${name}`, import.meta.url));
 
 /**
  * The whole local-model pipeline (normalise, filter, patches, onnxruntime-web, inverse wavelet) with the tiny
@@ -302,8 +308,8 @@ const localnetChecks: KernelCheck[] = (['wasm', 'webgpu'] as const).map(
     async run(gpu) {
       const { LocalModel, isNode } = await import('../methods/localnet/model.ts');
       const wasmUrl = isNode() ? undefined : (await import('../onnx/wasmUrl.browser.ts')).ORT_WASM_URL;
-      const card = JSON.parse(new TextDecoder().decode(await modelFile('tiny/tiny_wavelet.json'))) as TinyLocalnetCard;
-      const model = await LocalModel.open(gpu, await modelFile('tiny/tiny_wavelet.onnx'), { backend, wasmUrl });
+      const card = JSON.parse(new TextDecoder().decode(await tinyModelFile('tiny_wavelet.json'))) as TinyLocalnetCard;
+      const model = await LocalModel.open(gpu, await tinyModelFile('tiny_wavelet.onnx'), { backend, wasmUrl });
       const ts = randomTilts(12, 5, 4, 401);
       const params = { thickness: 4, binning: 1, invertAngles: false, subtractMean: false, model: 'tiny_wavelet', batchSize: 29 };
       const actual = await reconstructLocalnet(gpu, ts, params, model, { memoryBudgetBytes: 8 * 1024 });
@@ -398,11 +404,11 @@ const latentbpChecks: KernelCheck[] = [
     name: "latent back-projection network (lbp-small, onnxruntime-web WebGPU) vs torch's fixture, 5 tilts 16 × 12 → 3 new",
     async run(gpu) {
       const { synthesiseLatentbp } = await import('../methods/latentbp/run.ts');
-      const { shippedSynthFile } = await import('../methods/latentbp/models.ts');
       const { isNode } = await import('../onnx/session.ts');
       const wasmUrl = isNode() ? undefined : (await import('../onnx/wasmUrl.browser.ts')).ORT_WASM_URL;
-      const fixture = JSON.parse(new TextDecoder().decode(await modelFile('synth/lbp_small/fixture.json'))) as SynthFixture;
-      const models = { load: (name: string) => modelFile(shippedSynthFile(name) ?? name), wasmUrl };
+      const fixture = JSON.parse(new TextDecoder().decode(await synthModelFile('fixture.json'))) as SynthFixture;
+      // The parts' names ("lbp-small/encoder") as files of models/synth/lbp_small.
+      const models = { load: (name: string) => synthModelFile(`${name.split('/')[1]}.onnx`), wasmUrl };
       const [nTilts, ny, nx] = fixture.shape;
       const ts = { nx, ny, nTilts, data: Float32Array.from(fixture.tilts), tiltAngles: fixture.angles, pixelSize: 1 };
       const params = { angles: fixture.targets, thickness: fixture.thickness, model: 'lbp-small' };
