@@ -38,6 +38,10 @@ import { reconstructLocalnetCpu, type TinyLocalnetCard } from '../reference/loca
 import { wholeVolume } from '../../io/piecedVolume.ts';
 import { SlabProjector, type SlabShape } from '../gpu/kernels/projector.ts';
 import type { SynthFixture } from '../methods/latentbp/synthFixture.ts';
+import { refineOnGpu, refineWithModel } from '../methods/unetrefine/run.ts';
+import { RefineModel } from '../methods/unetrefine/model.ts';
+import { REFINE_MODELS } from '../methods/unetrefine/models.ts';
+import type { Triple } from '../methods/unetrefine/cubes.ts';
 
 export interface KernelCheckResult {
   name: string;
@@ -296,6 +300,12 @@ async function modelFile(url: URL): Promise<Uint8Array> {
 const tinyModelFile = (name: string) => modelFile(new URL(`../../../models/tiny/${name}`, import.meta.url));
 const synthModelFile = (name: string) => modelFile(new URL(`../../../models/synth/lbp_small/${name}`, import.meta.url));
 
+/** onnxruntime-web's .wasm: Node finds it itself, a page gets the bundled asset's URL. */
+async function ortWasmUrl(): Promise<string | undefined> {
+  const { isNode } = await import('../onnx/session.ts');
+  return isNode() ? undefined : (await import('../onnx/wasmUrl.browser.ts')).ORT_WASM_URL;
+}
+
 /**
  * The whole local-model pipeline (normalise, filter, patches, onnxruntime-web, inverse wavelet) with the tiny
  * wavelet model vs its CPU evaluation. Both model backends run, in a page and in Node (Dawn): wasm, and
@@ -306,8 +316,8 @@ const localnetChecks: KernelCheck[] = (['wasm', 'webgpu'] as const).map(
   (backend): KernelCheck => ({
     name: `local model pipeline (tiny bior3.1 wavelet model, onnxruntime-web ${backend === 'wasm' ? 'wasm' : 'WebGPU'}) vs CPU, 12 × 5 × 4 from 4 tilts`,
     async run(gpu) {
-      const { LocalModel, isNode } = await import('../methods/localnet/model.ts');
-      const wasmUrl = isNode() ? undefined : (await import('../onnx/wasmUrl.browser.ts')).ORT_WASM_URL;
+      const { LocalModel } = await import('../methods/localnet/model.ts');
+      const wasmUrl = await ortWasmUrl();
       const card = JSON.parse(new TextDecoder().decode(await tinyModelFile('tiny_wavelet.json'))) as TinyLocalnetCard;
       const model = await LocalModel.open(gpu, await tinyModelFile('tiny_wavelet.onnx'), { backend, wasmUrl });
       const ts = randomTilts(12, 5, 4, 401);
@@ -404,8 +414,7 @@ const latentbpChecks: KernelCheck[] = [
     name: "latent back-projection network (lbp-small, onnxruntime-web WebGPU) vs torch's fixture, 5 tilts 16 × 12 → 3 new",
     async run(gpu) {
       const { synthesiseLatentbp } = await import('../methods/latentbp/run.ts');
-      const { isNode } = await import('../onnx/session.ts');
-      const wasmUrl = isNode() ? undefined : (await import('../onnx/wasmUrl.browser.ts')).ORT_WASM_URL;
+      const wasmUrl = await ortWasmUrl();
       const fixture = JSON.parse(new TextDecoder().decode(await synthModelFile('fixture.json'))) as SynthFixture;
       // The parts' names ("lbp-small/encoder") as files of models/synth/lbp_small.
       const models = { load: (name: string) => synthModelFile(`${name.split('/')[1]}.onnx`), wasmUrl };
@@ -430,6 +439,89 @@ export function synthFixtureError(fixture: SynthFixture, synthesised: Float32Arr
     Float32Array.from(fixture.out, (v) => v - mean),
   );
 }
+
+/** A stand-in U-Net: voxelwise but for a term set by the voxel's place in its cube, so a misplaced cube shows. */
+function placedStandIn(values: Float32Array, cubeVoxels: number): Float32Array {
+  return values.map((v, i) => Math.tanh(v) + 0.5 * v + 0.01 * ((i % cubeVoxels) % 7));
+}
+
+const standInRefineModel = {
+  run: async (cubes: Float32Array, _batch: number, [cx, cy, cz]: Triple) => placedStandIn(cubes, cx * cy * cz),
+  async runOnGpu(gpu: GpuContext, cubes: GPUBuffer, batch: number, _count: number, [cx, cy, cz]: Triple, target: GPUBuffer) {
+    const out = placedStandIn(await readFloats(gpu, cubes, batch * cx * cy * cz), cx * cy * cz);
+    gpu.device.queue.writeBuffer(target, 0, out);
+  },
+};
+
+/** A random tomogram away from 0 (mean 2, std ≈ 1.7), so the cubes' normalisation matters. */
+function offsetVolume(nx: number, ny: number, nz: number, seed: number): Volume {
+  const volume = randomVolume(nx, ny, nz, seed);
+  for (let i = 0; i < volume.data.length; i++) volume.data[i] = 2 + 3 * volume.data[i];
+  return volume;
+}
+
+/**
+ * U-Net refinement (#16): the GPU path's cutting and blending kernels vs cubes.ts with a stand-in model (the
+ * z axis shorter than the cube, so padded; whole and in slabs); each shipped model on onnxruntime-web's WebGPU
+ * backend, forced even on a fallback adapter, vs torch's output in its fixture.json; and the whole GPU path
+ * (kernels, the model on WebGPU fed the cube buffer, slabs) vs the CPU path (cubes.ts, the model on wasm).
+ */
+const refineModelFiles: Record<string, (name: string) => Promise<Uint8Array>> = {
+  'cryogen-sim': (name) => modelFile(new URL(`../../../models/refine/cryogen_sim/${name}`, import.meta.url)),
+  'isonet-sim': (name) => modelFile(new URL(`../../../models/refine/isonet_sim/${name}`, import.meta.url)),
+};
+
+const refineChecks: KernelCheck[] = [
+  ...([Infinity, 20] as const).map(
+    (slabRows): KernelCheck => ({
+      name: `U-Net cube cutting and blending kernels vs cubes.ts (stand-in model), 37 × 29 × 10, 12³ cubes overlapping by 3, batch 3, ${slabRows === Infinity ? 'one slab' : 'slabs of ≤ 20 input rows'}`,
+      async run(gpu) {
+        const volume = offsetVolume(37, 29, 10, 501);
+        const params = { model: 'stand-in', cube: 12, overlap: 3, batchSize: 3 };
+        const run = await refineOnGpu(gpu, standInRefineModel, volume, params, 'check', { slabRows });
+        const expected = await refineWithModel(standInRefineModel, volume, params, 'check');
+        const slabsAsPlanned = slabRows === Infinity ? run.slabs === 1 : run.slabs === 3;
+        return result(this.name, slabsAsPlanned ? relativeError(run.volume.data, expected.data) : Infinity, 1e-5);
+      },
+    }),
+  ),
+  ...REFINE_MODELS.map(
+    (m): KernelCheck => ({
+      name: `shipped U-Net ${m.name} on onnxruntime-web's WebGPU backend vs torch (its fixture.json, 16³)`,
+      async run(gpu) {
+        const file = refineModelFiles[m.name];
+        const fixture = JSON.parse(new TextDecoder().decode(await file('fixture.json'))) as { dims: number[]; cube: number[]; out: number[] };
+        const model = await RefineModel.open(gpu, await file('model.onnx'), { backend: 'webgpu', wasmUrl: await ortWasmUrl() });
+        try {
+          const [batch, , nz, ny, nx] = fixture.dims;
+          const got = await model.run(Float32Array.from(fixture.cube), batch, [nx, ny, nz]);
+          return result(this.name, model.backend === 'webgpu' ? relativeError(got, fixture.out) : Infinity, 1e-5);
+        } finally {
+          await model.release();
+        }
+      },
+    }),
+  ),
+  {
+    name: 'U-Net refinement on the GPU path (kernels, isonet-sim on onnxruntime-web WebGPU from the cube buffer, 4 slabs) vs the CPU path (cubes.ts, wasm), 20 × 22 × 10, 8³ cubes overlapping by 2, batch 2',
+    async run(gpu) {
+      const volume = offsetVolume(20, 22, 10, 502);
+      const params = { model: 'isonet-sim', cube: 8, overlap: 2, batchSize: 2 };
+      const bytes = await refineModelFiles['isonet-sim']('model.onnx');
+      const wasmUrl = await ortWasmUrl();
+      const onGpu = await RefineModel.open(gpu, bytes, { backend: 'webgpu', wasmUrl });
+      const onCpu = await RefineModel.open(null, bytes, { backend: 'wasm', wasmUrl });
+      try {
+        const run = await refineOnGpu(gpu, onGpu, volume, params, 'check', { slabRows: 12 });
+        const expected = await refineWithModel(onCpu, volume, params, 'check');
+        return result(this.name, run.slabs === 4 ? relativeError(run.volume.data, expected.data) : Infinity, 1e-5);
+      } finally {
+        await onGpu.release();
+        await onCpu.release();
+      }
+    },
+  },
+];
 
 export const KERNEL_CHECKS: KernelCheck[] = [
   ...filterChecks,
@@ -575,6 +667,7 @@ export const KERNEL_CHECKS: KernelCheck[] = [
   ...localnetChecks,
   ...latentProjectorChecks,
   ...latentbpChecks,
+  ...refineChecks,
 ];
 
 export async function runKernelChecks(gpu: GpuContext): Promise<KernelCheckResult[]> {
