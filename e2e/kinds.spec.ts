@@ -60,7 +60,8 @@ test('Gaussian smoothing refines the selected FBP result into a new result named
 });
 
 test('the IsoNet-style U-Net refines an FBP result in the page into the same voxels as the engine run here', async () => {
-  // Binned 4: 32 × 32 × 8, cut into 16 × 16 × 8 cubes overlapping by 4 (3 × 3 of them), so the blend is exercised.
+  // Binned 4: 32 × 32 × 8, cut into 16 × 16 × 8 cubes overlapping by 4 (3 × 3 of them), so the blend is exercised;
+  // the page cuts and blends with the GPU kernels, the reference below with cubes.ts. The label names the real cubes.
   const fbpId = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { binning: 4, thickness: 8, filter: { name: 'cosine' } } }));
   await page.getByTestId('refine-method-select').selectOption('isonet');
   await expect(page.getByTestId('isonet-model-select')).toHaveValue('isonet-sim');
@@ -69,7 +70,7 @@ test('the IsoNet-style U-Net refines an FBP result in the page into the same vox
   await page.getByTestId('refine-button').click();
   await expect(page.getByTestId('run-note')).toContainText('done');
   await expect(page.getByTestId('result-item')).toHaveCount(before + 1);
-  expect(await selectedResultLabel(page)).toBe('IsoNet-style (isonet-sim, 16³ cubes, overlap 4, wasm) ← FBP (cosine, thickness 8, bin 4)');
+  expect(await selectedResultLabel(page)).toBe('IsoNet-style (isonet-sim, 16 × 16 × 8 cubes, overlap 4, wasm) ← FBP (cosine, thickness 8, bin 4)');
   await expectSlicesDrawn(page);
 
   const [result] = await page.evaluate(() => window.wedgelab.results().filter((r) => r.method === 'isonet'));
