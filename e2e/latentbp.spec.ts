@@ -91,6 +91,12 @@ test('your own models from files: the shipped files added as yours give the same
   await page.getByTestId('latentbp-model-file').setInputFiles('models/synth/lbp_small');
   await expect(page.getByTestId('latentbp-model-select')).toHaveValue('lbp_small');
   await expect(page.getByTestId('latentbp-model-summary')).toHaveText('C = 16 latent channels at 1/4 size, 64 k parameters, from your files (255 KiB)');
+  // A second folder of the same name is kept beside the first, numbered; the first stays listed and is run below.
+  await page.getByTestId('latentbp-model-file').setInputFiles('models/synth/lbp_small');
+  await expect(page.getByTestId('latentbp-model-select')).toHaveValue('lbp_small-2');
+  const listed = await page.getByTestId('latentbp-model-select').locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+  expect(listed).toEqual(['lbp-small', 'lbp_small', 'lbp_small-2']);
+  await page.getByTestId('latentbp-model-select').selectOption('lbp_small');
   const datasets = await page.evaluate(() => window.wedgelab.datasets().length);
   await page.getByTestId('synthesize-button').click();
   await expect.poll(() => page.evaluate(() => window.wedgelab.datasets().length), { timeout: 120_000 }).toBe(datasets + 1);

@@ -42,11 +42,14 @@ export const models: ModelLibrary = {
 
 /**
  * Check files as a model of `family` (src/engine/methods/userModels.ts: its parts, its card, each part run once),
- * then keep them under the names its runs load. Files picked as a folder name the model after it.
+ * then keep them under the names its runs load. Files picked as a folder name the model after it; a name taken
+ * before is never reused (the files of the model that has it would be replaced).
  */
 export async function addModelFiles<F extends ModelFamily>(gpu: GpuContext, family: F, files: File[]): Promise<ModelChoice<F>> {
   const read = await Promise.all(files.map(async (f) => ({ name: f.name, folder: f.webkitRelativePath.split('/').slice(0, -1).join('/'), bytes: new Uint8Array(await f.arrayBuffer()) })));
-  const model = await readUserModel(family, read, { gpu, wasmUrl: ORT_WASM_URL });
+  // Served as NAME or NAME/part.onnx: the names taken so far, of every family (they share the one map).
+  const added = new Set([...addedModels.keys()].map((served) => served.split('/')[0]));
+  const model = await readUserModel(family, read, { gpu, wasmUrl: ORT_WASM_URL, added });
   for (const [name, bytes] of model.files) addedModels.set(name, bytes);
   return model.choice;
 }

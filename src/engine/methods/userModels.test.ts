@@ -2,7 +2,7 @@
 // of wrong model is refused with one message naming the file and what is wrong. Node, onnxruntime-web's wasm backend.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readUserModel, UNNAMED_MODEL, type ModelFile } from './userModels.ts';
+import { readUserModel, UNNAMED_MODEL, unusedName, type ModelFile } from './userModels.ts';
 
 const MODELS = new URL('../../../models/', import.meta.url);
 const file = (path: string, name = path.split('/').at(-1)!, folder?: string): ModelFile => ({ name, bytes: new Uint8Array(readFileSync(new URL(path, MODELS))), folder });
@@ -36,6 +36,22 @@ describe('a tilt-synthesis model from files', () => {
     expect([...model.files.keys()]).toEqual(['lbp_small/encoder.onnx', 'lbp_small/refiner.onnx', 'lbp_small/decoder.onnx']);
     const loose = await readUserModel('synth', [...synthParts(), card(synthCard)], cpu);
     expect(loose.choice.name).toBe(UNNAMED_MODEL);
+  });
+
+  it('names loose parts picked after others my-model-2, my-model-3…, served under that name: a second pick keeps the first', async () => {
+    const second = await readUserModel('synth', [...synthParts(), card(synthCard)], { ...cpu, added: new Set(['my-model']) });
+    expect(second.choice.name).toBe('my-model-2');
+    expect([...second.files.keys()]).toEqual(['my-model-2/encoder.onnx', 'my-model-2/refiner.onnx', 'my-model-2/decoder.onnx']);
+    const third = await readUserModel('synth', [...synthParts(), card(synthCard)], { ...cpu, added: new Set(['my-model', 'my-model-2', 'mine.onnx']) });
+    expect(third.choice.name).toBe('my-model-3');
+    const folder = await readUserModel('synth', [...synthParts('picked/lbp_small'), card(synthCard)], { ...cpu, added: new Set(['lbp_small']) });
+    expect(folder.choice.name).toBe('lbp_small-2');
+  });
+
+  it('numbers a taken name before its .onnx ending, and leaves a free one as it is', () => {
+    expect(unusedName('model.onnx', new Set(['model.onnx']))).toBe('model-2.onnx');
+    expect(unusedName('model.ONNX', new Set(['model.ONNX', 'model-2.ONNX']))).toBe('model-3.ONNX');
+    expect(unusedName('my-model', new Set(['model.onnx', 'my-model-2']))).toBe('my-model');
   });
 
   it('names the missing part, a card that does not fit, and the part of the wrong interface', async () => {

@@ -29,9 +29,11 @@ export interface UserModel<F extends ModelFamily = ModelFamily> {
 interface CheckContext {
   gpu: GpuContext | null;
   wasmUrl?: string;
+  /** Names of the models added before in the session: a new one never takes one (it would replace its files). */
+  added?: ReadonlySet<string>;
 }
 
-/** A multi-part model picked as loose files, not as a folder, is called this (a second one replaces it). */
+/** A multi-part model picked as loose files, not as a folder, is called this (then my-model-2, my-model-3…). */
 export const UNNAMED_MODEL = 'my-model';
 
 type Card = Record<string, unknown>;
@@ -145,12 +147,24 @@ function findParts(family: ModelFamily, files: ModelFile[]): ModelFile[] {
   });
 }
 
+/**
+ * `name`, or when a model added before has it, the first free of NAME-2, NAME-3… (before an .onnx ending:
+ * model-2.onnx), so that two models picked from folders or files of the same name are both kept.
+ */
+export function unusedName(name: string, added: ReadonlySet<string>): string {
+  const [stem, ending] = name.toLowerCase().endsWith('.onnx') ? [name.slice(0, -5), name.slice(-5)] : [name, ''];
+  let candidate = name;
+  for (let k = 2; added.has(candidate); k++) candidate = `${stem}-${k}${ending}`;
+  return candidate;
+}
+
 /** Check the files as a model of `family`; what to list in its menu and what to serve its runs. */
 export async function readUserModel<F extends ModelFamily>(family: F, files: ModelFile[], context: CheckContext): Promise<UserModel<F>> {
   const parts = findParts(family, files);
   const multiPart = FAMILY_FILES[family].parts !== null;
-  const name = multiPart ? (parts[0].folder?.split('/').filter(Boolean).at(-1) ?? UNNAMED_MODEL) : parts[0].name;
-  if (SHIPPED_CHOICES[family].some((m) => m.name === name)) throw new Error(`${name} is the name of a shipped model: rename the ${multiPart ? 'folder' : 'file'}`);
+  const given = multiPart ? (parts[0].folder?.split('/').filter(Boolean).at(-1) ?? UNNAMED_MODEL) : parts[0].name;
+  if (SHIPPED_CHOICES[family].some((m) => m.name === given)) throw new Error(`${given} is the name of a shipped model: rename the ${multiPart ? 'folder' : 'file'}`);
+  const name = unusedName(given, context.added ?? new Set());
   const served = new Map(parts.map((p) => [multiPart ? `${name}/${p.name}` : name, p.bytes]));
   const library: ModelLibrary = {
     wasmUrl: context.wasmUrl,
