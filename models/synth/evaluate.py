@@ -1,11 +1,11 @@
 #!/usr/bin/python3
 """What a tilt-synthesis model does on series it never saw (docs/synthesis.md), written next to the model:
 
-  /usr/bin/python3 models/synth/evaluate.py --model models/synth/lbp_small --work /tmp/synth/eval
+  /usr/bin/python3 models/synth/evaluate.py --model models/synth/lbp_small --work /tmp/synth/eval [--snr-db S] [--ranges 60,45]
 
 Cases: new seeds of four of the training families (wedgelab simulate) and both families of the independent
 simulator (models/validation/ellipsoids.py), never seen in training; 64 × 64 × 32, recorded −87…87° in 3° steps,
-Gaussian noise at 0 dB (docs/conventions.md#noise-level) on every recorded tilt.
+Gaussian noise at --snr-db (default 0 dB; docs/conventions.md#noise-level) on every recorded tilt.
 
 1. Beyond the range: the model is given the tilts within ±60° (and ±45°) and synthesises every tilt beyond;
    beside it, the reprojections there of FBP (ram-lak) and SIRT (20 iterations) of the same limited series
@@ -17,7 +17,8 @@ Gaussian noise at 0 dB (docs/conventions.md#noise-level) on every recorded tilt.
 2. Withheld 0° and ±15° (the paper's table): given ±60° without them, predicted against the noise-free truth
    and against the noisy measured tilt, beside FBP and SIRT reprojections.
 The model runs in torch here (the engine gives the same numbers to ~1e-6: src/engine/methods/latentbp/latentbp.test.ts).
-Writes evaluation.json and evaluation.md into --model.
+Writes evaluation.json and evaluation.md into --model at 0 dB and ±60°, ±45°; evaluation_snr{S}dB.json/.md at another
+--snr-db, and ranges{R,…} in the name when --ranges is not the default.
 """
 import argparse
 import json
@@ -38,7 +39,7 @@ import train as T  # noqa: E402
 SIZE = (64, 64, 32)
 CASES = [("spheres", "wedgelab", 5001), ("cell", "wedgelab", 5002), ("lamella", "wedgelab", 5003), ("filaments", "wedgelab", 5004),
          ("ellipsoids", "independent", 5005), ("shells", "independent", 5006)]
-SNR_DB = 0.0
+RANGES = (60, 45)
 
 
 def run(args):
@@ -99,14 +100,14 @@ def volume_metrics(tomogram_path, truth_path, given_tlt):
     return {"psnr": m["psnr"], "ssim": m["ssim"], "fscMissing": float((counts * fsc).sum() / counts.sum())}
 
 
-def evaluate_case(model, family, simulator, seed, work):
+def evaluate_case(model, family, simulator, seed, work, snr_db, ranges):
     folder = os.path.join(work, f"{family}_{seed}")
     s = simulate(family, simulator, seed, os.path.join(folder, "sim"))
     angles, clean, thickness = torch.tensor(s["angles"]), s["tilts"], s["thickness"]
-    measured = T.add_noise(clean, SNR_DB, torch.Generator().manual_seed(seed))
+    measured = T.add_noise(clean, snr_db, torch.Generator().manual_seed(seed))
     truth_path = os.path.join(folder, "sim", "ground_truth.mrc")
-    result = {"family": family, "simulator": simulator, "seed": seed, "ranges": {}}
-    for R in (60, 45):
+    result = {"family": family, "simulator": simulator, "seed": seed, "snrDb": snr_db, "ranges": {}}
+    for R in ranges:
         given, beyond = torch.nonzero(angles.abs() <= R)[:, 0], torch.nonzero(angles.abs() > R)[:, 0]
         gdir = os.path.join(folder, f"given{R}")
         given_angles, beyond_angles = angles[given].tolist(), angles[beyond].tolist()
@@ -143,9 +144,9 @@ def mean(rows, key):
     return float(np.mean([r[key] for r in rows]))
 
 
-def report(results):
-    lines = ["Six series never seen in training (64 × 64 × 32, 0 dB); the last two from the independent simulator, a family never seen.", ""]
-    for R in (60, 45):
+def report(results, snr_db, ranges):
+    lines = [f"Six series never seen in training (64 × 64 × 32, {snr_db:g} dB); the last two from the independent simulator, a family never seen.", ""]
+    for R in ranges:
         lines += [f"### Given ±{R}°: synthesised tilts beyond it against the noise-free truth (means over the tilts beyond)", "",
                   "| series | latentbp NMSE | FBP reproj. NMSE | SIRT reproj. NMSE | latentbp corr | FBP reproj. corr | SIRT reproj. corr |", "|---|---|---|---|---|---|---|"]
         for r in results:
@@ -179,7 +180,10 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", required=True)
     p.add_argument("--work", required=True)
+    p.add_argument("--snr-db", type=float, default=0.0, help="noise on every recorded tilt (default 0 dB)")
+    p.add_argument("--ranges", default=",".join(map(str, RANGES)), help="given ranges ±R°, degrees (default 60,45)")
     args = p.parse_args()
+    ranges = tuple(int(r) for r in args.ranges.split(","))
     torch.set_num_threads(1)
     card = json.load(open(os.path.join(args.model, "card.json")))
     model = T.LatentBP(card["width"], card["channels"])
@@ -187,12 +191,19 @@ def main():
     model.eval()
     results = []
     for family, simulator, seed in CASES:
-        results.append(evaluate_case(model, family, simulator, seed, args.work))
+        results.append(evaluate_case(model, family, simulator, seed, args.work, args.snr_db, ranges))
         print(f"{family} done", flush=True)
-    with open(os.path.join(args.model, "evaluation.json"), "w") as f:
+    name = os.path.join(args.model, "evaluation" + output_suffix(args.snr_db, ranges))
+    with open(name + ".json", "w") as f:
         json.dump(results, f)
-    with open(os.path.join(args.model, "evaluation.md"), "w") as f:
-        f.write(report(results))
+    with open(name + ".md", "w") as f:
+        f.write(report(results, args.snr_db, ranges))
+
+
+def output_suffix(snr_db, ranges):
+    """'' for the default evaluation (0 dB, ±60° and ±45°), e.g. '_snr-5dB_ranges60' otherwise."""
+    suffix = "" if snr_db == 0 else f"_snr{snr_db:+g}dB"
+    return suffix + ("" if ranges == RANGES else "_ranges" + ",".join(map(str, ranges)))
 
 
 if __name__ == "__main__":
