@@ -41,7 +41,7 @@ describe('U-Net refinement with the shipped models', () => {
   it('wedgelab refine --method isonet: finite, the input size, named after both, better than its FBP input', async () => {
     const out = join(dir, 'isonet.mrc');
     const said = await ok(['refine', '--in', join(dir, 'fbp.mrc'), '--method', 'isonet', '--quiet', '--out', out]);
-    expect(said).toMatch(/IsoNet-style \(isonet-sim, 48³ cubes, overlap 12, wasm\) ← FBP \(cosine/);
+    expect(said).toMatch(/IsoNet-style \(isonet-sim, 48 × 48 × 32 cubes, overlap 12, wasm\) ← FBP \(cosine/);
     const refined = readVolume(out);
     expect([refined.nx, refined.ny, refined.nz]).toEqual([64, 64, 32]);
     expect(refined.data.every(Number.isFinite)).toBe(true);
