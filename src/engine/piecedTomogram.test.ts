@@ -39,9 +39,12 @@ function tiltSeries(): TiltSeries {
 const FBP = { method: 'fbp', params: { thickness: NZ, subtractMean: false, doseWeighting: false } } as const;
 const SIRT = { method: 'sirt', params: { thickness: NZ, iterations: 3, subtractMean: false, doseWeighting: false } } as const;
 
-/** The local network with a tiny random model of models/tiny (9 tilts, 5 × 5 patches), in batches of 97 points. */
-const localnet = (variant: 'voxel' | 'wavelet') =>
-  ({ method: 'localnet', params: { thickness: NZ, subtractMean: false, model: `tiny_${variant}`, batchSize: 97 } }) as const;
+/**
+ * The local network with a tiny random model of models/tiny (9 tilts, 5 × 5 patches), in batches of 97 points;
+ * without the hand-over to FBP (or with its default), which needs the tomogram in one array.
+ */
+const localnet = (variant: 'voxel' | 'wavelet', fbpBelow = 0) =>
+  ({ method: 'localnet', params: { thickness: NZ, subtractMean: false, model: `tiny_${variant}`, batchSize: 97, fbpBelow } }) as const;
 const TINY_MODELS: ModelLibrary = { load: async (name) => readFileSync(new URL(`../../models/tiny/${name}.onnx`, import.meta.url)) };
 /** The coordinate network: a tiny SIREN, 2 steps on the first slab of 4 rows and 1 on each later one (slabs 0–3, 4–7, 8–9, across the pieces). */
 const COORDNET = { method: 'coordnet', params: { thickness: NZ, subtractMean: false, width: 16, layers: 1, slabRows: 4, stepsFirst: 2, stepsNext: 1 } } as const;
@@ -139,6 +142,9 @@ describe('a tomogram in pieces', () => {
       expect(gathered(run.pieced.volume), variant).toEqual(run.whole.data);
       expect(run.whole.data.some((v) => v !== 0)).toBe(true);
     }
+    await expect(reconstruct(cpuEngine(threads), tiltSeries(), localnet('voxel', 0.15), { models: TINY_MODELS, pieceBytes: PIECE_BYTES })).rejects.toThrow(
+      /Handing the frequencies below 0.15 cycles\/voxel over to FBP \(0 turns it off\) needs the tomogram in one array/,
+    );
   });
 
   it('the local network on the GPU (slabs across piece boundaries), both variants: the same voxels in pieces as in one array', async () => {

@@ -37,6 +37,17 @@ export function LocalnetFields({ disabled }: { disabled: boolean }) {
       />
       <div className="field-row">
         <NumberField label="Batch" integer min={0} max={1 << 20} value={localnet.batchSize} onChange={(batchSize) => update({ batchSize })} disabled={disabled} testId="localnet-batch-input" title="Points per model call; 0 sizes batches to the GPU's memory" />
+        <NumberField
+          label="FBP below"
+          min={0}
+          max={0.5}
+          step={0.01}
+          value={localnet.fbpBelow}
+          onChange={(fbpBelow) => update({ fbpBelow })}
+          disabled={disabled}
+          testId="localnet-fbp-below-input"
+          title="Cycles/voxel below which the measured frequencies come from FBP, scaled to the model's: its 11-pixel patches do not reach that far. 0: the model's own"
+        />
       </div>
       <ModelCalls />
     </>

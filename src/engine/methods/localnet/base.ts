@@ -13,7 +13,15 @@ export interface LocalnetParams extends CommonParams {
   model: string;
   /** Points per model call; 0 = as many as the memory budget and the device's binding limit allow. */
   batchSize: number;
+  /**
+   * Cycles/voxel below which the wedge cone's measured side is taken from the cosine FBP of the same tilts,
+   * scaled onto the model's (./fbpHandover.ts); 0 keeps the model's own. The model's patches cannot see that far.
+   */
+  fbpBelow: number;
 }
+
+/** What the model's own pass reads (run.ts, cpu.ts): the hand-over to FBP comes after it. */
+export type ModelRunParams = Omit<LocalnetParams, 'fbpBelow'>;
 
 /** What is known of the model once it is open. */
 export interface LocalnetFacts {
@@ -27,7 +35,16 @@ export interface LocalnetFacts {
   odd: boolean;
   /** Which way the stack's contrast runs (engine/polarity.ts); an odd model gives the same structure either way. */
   polarity: Polarity;
+  /** With fbpBelow > 0: the least-squares factor that scaled the FBP's handed-over coefficients onto the model's. */
+  fbpScale?: number;
 }
+
+/**
+ * The default hand-over to FBP, cycles/voxel: below it the model's reach (11-pixel patches) is too short, and
+ * the cosine FBP's measured side scaled onto the model's scored better against the ground truth
+ * (docs/localnet.md#fbp-hand-over).
+ */
+export const DEFAULT_FBP_BELOW = 0.15;
 
 const POLARITY_WORDS: Record<Polarity, string> = { 'dense-bright': 'dense bright', 'dense-dark': 'dense dark', unclear: 'unclear' };
 
@@ -52,8 +69,14 @@ export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetPa
     "voxel's projection is cut on the GPU and fed to a pretrained ONNX model (voxel variant: one value per voxel; wavelet " +
     `variant: 8 bior3.1 sub-bands per half-grid point). Shipped models: ${LOCAL_MODELS.map((m) => `${m.name} (${m.variant})`).join(', ')}; ` +
     'the variant follows the model.',
-  defaults: (input, partial = {}) => ({ ...commonDefaults(input, partial), model: partial.model ?? DEFAULT_LOCAL_MODEL.voxel, batchSize: partial.batchSize ?? 0 }),
+  defaults: (input, partial = {}) => ({
+    ...commonDefaults(input, partial),
+    model: partial.model ?? DEFAULT_LOCAL_MODEL.voxel,
+    batchSize: partial.batchSize ?? 0,
+    fbpBelow: partial.fbpBelow ?? DEFAULT_FBP_BELOW,
+  }),
   validate(p) {
+    if (!(p.fbpBelow >= 0 && p.fbpBelow <= 0.5)) throw new Error(`the FBP hand-over must be in [0, 0.5] cycles/voxel, 0 for none (got ${p.fbpBelow})`);
     if (!Number.isInteger(p.batchSize) || p.batchSize < 0) throw new Error(`the batch size must be a whole number ≥ 0, 0 for automatic (got ${p.batchSize})`);
     if (p.model.trim() === '') throw new Error('the local network needs a model: a shipped name or an .onnx file');
   },
@@ -61,13 +84,15 @@ export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetPa
     const f = context.facts;
     const odd = f?.odd === false ? ', run as its odd part' : '';
     const model = f ? `${p.model}, P ${f.patch}, ${variantOf(f.outputs)}, ${f.backend}${odd}, contrast ${POLARITY_WORDS[f.polarity]}` : p.model;
-    return `${model}, ${describeCommon(p)}`;
+    const fbp = p.fbpBelow > 0 ? `, FBP below ${p.fbpBelow} cycles/voxel${f?.fbpScale !== undefined ? ` (×${f.fbpScale.toPrecision(2)})` : ''}` : '';
+    return `${model}${fbp}, ${describeCommon(p)}`;
   },
   flags: [
     { name: 'model', value: 'NAME|FILE.onnx', parse: 'string', param: 'model', help: 'a shipped model or an .onnx file of the same interface' },
     { name: 'batch', value: 'N', parse: 'int', param: 'batchSize', help: 'points per model call (0: sized to the GPU memory)' },
+    { name: 'fbp-below', value: 'F', parse: 'number', param: 'fbpBelow', help: "cycles/voxel below which the measured side comes from FBP, scaled to the model's (0: none)" },
   ],
   aliases: { 'localnet-wavelet': { model: DEFAULT_LOCAL_MODEL.wavelet } },
   // The page starts on the wavelet model: 8× fewer model calls, and it validated at least as well (docs/localnet.md).
-  formDefaults: () => ({ model: DEFAULT_LOCAL_MODEL.wavelet, batchSize: 0 }),
+  formDefaults: () => ({ model: DEFAULT_LOCAL_MODEL.wavelet, batchSize: 0, fbpBelow: DEFAULT_FBP_BELOW }),
 };

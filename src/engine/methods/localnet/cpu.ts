@@ -16,7 +16,7 @@ import { throwIfAborted, type TiltSeries } from '../../types.ts';
 import { planPieces, tomogramOf, type Tomogram } from '../../../io/piecedVolume.ts';
 import { stackMeanStd } from '../preprocess.ts';
 import type { RunOptions } from '../slabs.ts';
-import type { LocalnetParams } from './base.ts';
+import type { ModelRunParams } from './base.ts';
 import { slabPlan, type PatchGrid } from './grid.ts';
 import type { LocalModel } from './model.ts';
 
@@ -67,7 +67,7 @@ export function evaluatePatches(model: LocalModel, input: LocalnetCpuInput, patc
  * The tomogram in pieces of at most options.pieceBytes (io/piecedVolume.ts), each from the model at its own points
  * (grid.ts, slabPlan: the piece's voxels, or the half rows its inverse wavelet needs): the same values as one array.
  */
-export async function reconstructLocalnetCpu(pool: CpuPool, ts: TiltSeries, params: LocalnetParams, model: LocalModel, options: RunOptions = {}): Promise<Tomogram> {
+export async function reconstructLocalnetCpu(pool: CpuPool, ts: TiltSeries, params: ModelRunParams, model: LocalModel, options: RunOptions = {}): Promise<Tomogram> {
   const { nx, ny } = ts;
   const nz = params.thickness;
   options.onProgress?.({ fraction: 0, message: 'Local model: filtering the tilts' });

@@ -25,15 +25,20 @@ import { RowFilterPlan, rowFilterWorkBytes } from '../../gpu/kernels/rowFilter.t
 import { InverseWavelet3d } from './wavelet3d.ts';
 import { withGpuScope } from '../../gpu/scope.ts';
 import { throwIfAborted, type TiltSeries } from '../../types.ts';
-import type { Tomogram } from '../../../io/piecedVolume.ts';
+import { wholeVolume, type Tomogram } from '../../../io/piecedVolume.ts';
 import { stackMeanStd } from '../preprocess.ts';
 import type { ReconstructionRunner } from '../runner.ts';
 import { reconstructLocalnetCpu } from './cpu.ts';
 import { allocateSlabbedTomogram, DEFAULT_MEMORY_BUDGET, forEachSlab, placeSlabVolume, planSlabsForDevice, slabTilts, type RunOptions } from '../slabs.ts';
-import type { LocalnetFacts, LocalnetParams } from './base.ts';
+import type { LocalnetFacts, LocalnetParams, ModelRunParams } from './base.ts';
 import { patchReach, slabPlan, type PatchGrid } from './grid.ts';
 import { LocalModel } from './model.ts';
 import { stackPolarity } from '../../polarity.ts';
+import type { EngineContext } from '../../context.ts';
+import { reconstructFbp } from '../fbp/run.ts';
+import { reconstructFbpCpu } from '../fbp/cpu.ts';
+import { combineHandover, effectiveAngles, measuredLowPassCpu } from './fbpHandover.ts';
+import { measuredLowPassGpu } from './fbpHandoverGpu.ts';
 
 /**
  * The model's own activations per point, in units of the point's patch bytes. CryoLithe's set-MLP widens
@@ -126,7 +131,7 @@ export function slabPatches(gpu: GpuContext, ts: TiltSeries, input: LocalnetInpu
  * when larger than options.pieceBytes (each slab is placed into the pieces that hold its rows).
  * The variant follows the model: 1 output per point → voxels, 8 → bior3.1 sub-bands on the half grid.
  */
-export async function reconstructLocalnet(gpu: GpuContext, ts: TiltSeries, params: LocalnetParams, model: LocalModel, options: RunOptions = {}): Promise<Tomogram> {
+export async function reconstructLocalnet(gpu: GpuContext, ts: TiltSeries, params: ModelRunParams, model: LocalModel, options: RunOptions = {}): Promise<Tomogram> {
   const { nx, ny, nTilts } = ts;
   const nz = params.thickness;
   const wavelet = model.outputs === 8;
@@ -192,6 +197,24 @@ export async function reconstructLocalnet(gpu: GpuContext, ts: TiltSeries, param
   return volume;
 }
 
+/**
+ * The model's tomogram with its measured side below params.fbpBelow taken from the cosine FBP of the same tilts
+ * (./fbpHandover.ts), on the run's path; the FBP's scale factor with it. Needs the tomogram in one array.
+ */
+async function handOverToFbp(engine: EngineContext, ts: TiltSeries, params: LocalnetParams, tomogram: Tomogram, options: RunOptions): Promise<{ volume: Tomogram; fbpScale: number }> {
+  const model = wholeVolume(tomogram, `Handing the frequencies below ${params.fbpBelow} cycles/voxel over to FBP (0 turns it off)`);
+  options.onProgress?.({ fraction: 1, message: `Local model: FBP below ${params.fbpBelow} cycles/voxel` });
+  const fbpParams = { ...params, filter: { name: 'cosine' as const }, doseWeighting: false };
+  const quiet = { signal: options.signal, memoryBudgetBytes: options.memoryBudgetBytes };
+  const fbp = wholeVolume(engine.path === 'gpu' ? await reconstructFbp(engine.gpu, ts, fbpParams, quiet) : await reconstructFbpCpu(engine.pool, ts, fbpParams, quiet), 'FBP');
+  throwIfAborted(options.signal);
+  const angles = effectiveAngles(ts.tiltAngles, params.invertAngles);
+  const [lowFbp, lowModel] =
+    engine.path === 'gpu' ? await measuredLowPassGpu(engine.gpu, [fbp, model], angles, params.fbpBelow) : [fbp, model].map((v) => measuredLowPassCpu(v, angles, params.fbpBelow));
+  const { data, scale } = combineHandover(model.data, lowFbp, lowModel, fbp.data);
+  return { volume: { ...model, data }, fbpScale: scale };
+}
+
 /** Opens the run's model (from the run's model library), reconstructs, and names the model's patch size, variant, backend and the stack's contrast. */
 export const LOCALNET_RUNNER: ReconstructionRunner<LocalnetParams, LocalnetFacts> = {
   async run(engine, ts, params, options) {
@@ -201,7 +224,10 @@ export const LOCALNET_RUNNER: ReconstructionRunner<LocalnetParams, LocalnetFacts
     try {
       const volume = engine.path === 'gpu' ? await reconstructLocalnet(engine.gpu, ts, params, model, options) : await reconstructLocalnetCpu(engine.pool, ts, params, model, options);
       const { polarity } = stackPolarity(ts);
-      return { volume, facts: { patch: model.patch, outputs: model.outputs, backend: model.backend, odd: model.odd, polarity } };
+      const facts = { patch: model.patch, outputs: model.outputs, backend: model.backend, odd: model.odd, polarity };
+      if (params.fbpBelow === 0) return { volume, facts };
+      const handed = await handOverToFbp(engine, ts, params, volume, options);
+      return { volume: handed.volume, facts: { ...facts, fbpScale: handed.fbpScale } };
     } finally {
       await model.release();
     }

@@ -1,0 +1,141 @@
+// The FBP hand-over (fbpHandover.ts): the CPU low-pass against a direct DFT with the weight written out from
+// docs/localnet.md#fbp-hand-over, the combination's spectrum, the GPU low-pass against the CPU one, and the
+// whole method with the hand-over on the GPU path (Dawn) against the CPU path.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { relativeError } from '../../checks/kernelChecks.ts';
+import { cpuEngine, gpuEngine } from '../../context.ts';
+import { callerPool } from '../../cpu/pool.ts';
+import { openNodeGpu } from '../../gpu/node.ts';
+import { Rng } from '../../sim/random.ts';
+import type { TiltSeries, Volume } from '../../types.ts';
+import { wholeVolume } from '../../../io/piecedVolume.ts';
+import type { ModelLibrary } from '../../onnx/library.ts';
+import { combineHandover, measuredLowPassCpu } from './fbpHandover.ts';
+import { measuredLowPassGpu } from './fbpHandoverGpu.ts';
+import { LOCALNET_RUNNER } from './run.ts';
+
+function randomVolume(nx: number, ny: number, nz: number, seed: number): Volume {
+  const rng = new Rng(seed);
+  return { nx, ny, nz, pixelSize: 1, data: Float32Array.from({ length: nx * ny * nz }, () => rng.normal()) };
+}
+
+const fftfreq = (j: number, n: number) => (2 * j < n ? j / n : (j - n) / n);
+
+/** W(k) as the docs state it: measured side of the cone [θmin, θmax] (kx = kz = 0 measured), raised cosine of |k| from 2/3 to 4/3 of fbpBelow. */
+function docWeight(kx: number, ky: number, kz: number, thetaMin: number, thetaMax: number, fbpBelow: number): number {
+  if (kx !== 0 || kz !== 0) {
+    let phi = (Math.atan2(kz, kx) * 180) / Math.PI;
+    if (phi > 90) phi -= 180;
+    if (phi <= -90) phi += 180;
+    if (phi < thetaMin || phi > thetaMax) return 0;
+  }
+  const f = Math.hypot(kx, ky, kz);
+  const t = Math.min(1, Math.max(0, (f - (2 / 3) * fbpBelow) / ((2 / 3) * fbpBelow)));
+  return 0.5 * (1 + Math.cos(Math.PI * t));
+}
+
+/** Direct DFT (O(N²), float64): the spectrum of a real volume as [re, im] per frequency index. */
+function directDft(v: Volume): { re: Float64Array; im: Float64Array } {
+  const { nx, ny, nz, data } = v;
+  const n = nx * ny * nz;
+  const re = new Float64Array(n);
+  const im = new Float64Array(n);
+  for (let q = 0; q < n; q++) {
+    const [a, b, c] = [q % nx, Math.floor(q / nx) % ny, Math.floor(q / (nx * ny))];
+    for (let p = 0; p < n; p++) {
+      const [x, y, z] = [p % nx, Math.floor(p / nx) % ny, Math.floor(p / (nx * ny))];
+      const phase = -2 * Math.PI * ((a * x) / nx + (b * y) / ny + (c * z) / nz);
+      re[q] += data[p] * Math.cos(phase);
+      im[q] += data[p] * Math.sin(phase);
+    }
+  }
+  return { re, im };
+}
+
+/** The inverse of directDft of W·V: the low-passed volume. */
+function directLowPass(v: Volume, thetaMin: number, thetaMax: number, fbpBelow: number): Float64Array {
+  const { nx, ny, nz } = v;
+  const n = nx * ny * nz;
+  const { re, im } = directDft(v);
+  const out = new Float64Array(n);
+  for (let q = 0; q < n; q++) {
+    const [a, b, c] = [q % nx, Math.floor(q / nx) % ny, Math.floor(q / (nx * ny))];
+    const w = docWeight(fftfreq(a, nx), fftfreq(b, ny), fftfreq(c, nz), thetaMin, thetaMax, fbpBelow);
+    if (w === 0) continue;
+    for (let p = 0; p < n; p++) {
+      const [x, y, z] = [p % nx, Math.floor(p / nx) % ny, Math.floor(p / (nx * ny))];
+      const phase = 2 * Math.PI * ((a * x) / nx + (b * y) / ny + (c * z) / nz);
+      out[p] += (w * (re[q] * Math.cos(phase) - im[q] * Math.sin(phase))) / n;
+    }
+  }
+  return out;
+}
+
+// Irregular angles within ±57°: no cone edge falls exactly on a grid direction, so f32 and f64 agree on the mask.
+const ANGLES = [-57, -41, -22, -5, 9, 30, 48, 56];
+
+describe('FBP hand-over of the lowest measured frequencies', () => {
+  it('the CPU low-pass is the direct DFT times the documented weight', () => {
+    const v = randomVolume(9, 6, 5, 1);
+    for (const fbpBelow of [0.15, 0.3]) {
+      const expected = directLowPass(v, -57, 56, fbpBelow);
+      expect(relativeError(measuredLowPassCpu(v, ANGLES, fbpBelow), expected)).toBeLessThan(1e-6);
+    }
+  });
+
+  it('keeps the missing side and the high frequencies of the model, and takes a·FBP on the low measured side', () => {
+    const [model, fbp] = [randomVolume(10, 6, 8, 2), randomVolume(10, 6, 8, 3)];
+    const fbpBelow = 0.3;
+    const lowFbp = measuredLowPassCpu(fbp, ANGLES, fbpBelow);
+    const { data, scale } = combineHandover(model.data, lowFbp, measuredLowPassCpu(model, ANGLES, fbpBelow), fbp.data);
+    const [R, M, F] = [directDft({ ...model, data }), directDft(model), directDft(fbp)];
+    const checked = [0, 0];
+    for (let q = 0; q < data.length; q++) {
+      const [a, b, c] = [q % 10, Math.floor(q / 10) % 6, Math.floor(q / 60)];
+      const w = docWeight(fftfreq(a, 10), fftfreq(b, 6), fftfreq(c, 8), -57, 56, fbpBelow);
+      const expected = w === 0 ? [M.re[q], M.im[q]] : w === 1 ? [scale * F.re[q], scale * F.im[q]] : null;
+      if (!expected) continue;
+      expect(R.re[q]).toBeCloseTo(expected[0], 4);
+      expect(R.im[q]).toBeCloseTo(expected[1], 4);
+      checked[w === 0 ? 0 : 1]++;
+    }
+    expect(checked[0]).toBeGreaterThan(300);
+    expect(checked[1]).toBeGreaterThan(5);
+    // A model that is c × FBP is left as it is, and c is the scale found.
+    const twice = { ...fbp, data: fbp.data.map((x) => 2 * x) };
+    const same = combineHandover(twice.data, lowFbp, measuredLowPassCpu(twice, ANGLES, fbpBelow), fbp.data);
+    expect(same.scale).toBeCloseTo(2, 6);
+    expect(relativeError(same.data, twice.data)).toBeLessThan(1e-6);
+  });
+
+  it('the GPU low-pass (Dawn) matches the CPU one, on sizes with Stockham and Bluestein axes', async () => {
+    const gpu = await openNodeGpu();
+    for (const [nx, ny, nz] of [
+      [16, 12, 10],
+      [17, 9, 6],
+    ]) {
+      const volumes = [randomVolume(nx, ny, nz, 4), randomVolume(nx, ny, nz, 5)];
+      const actual = await measuredLowPassGpu(gpu, volumes, ANGLES, 0.2);
+      volumes.forEach((v, i) => expect(relativeError(actual[i], measuredLowPassCpu(v, ANGLES, 0.2))).toBeLessThan(1e-4));
+    }
+  });
+
+  it('the method with the hand-over gives the same tomogram on the GPU path as on the CPU path', async () => {
+    const gpu = await openNodeGpu();
+    const rng = new Rng(6);
+    const [nx, ny, nTilts] = [16, 6, 8];
+    const ts: TiltSeries = { nx, ny, nTilts, data: Float32Array.from({ length: nx * ny * nTilts }, () => 3 + rng.normal()), tiltAngles: ANGLES, pixelSize: 2 };
+    const models: ModelLibrary = { load: async () => readFileSync(new URL('../../../../models/tiny/tiny_wavelet.onnx', import.meta.url)) };
+    const params = { thickness: 8, binning: 1, invertAngles: true, subtractMean: false, model: 'tiny', batchSize: 0, fbpBelow: 0.2 };
+    const onGpu = await LOCALNET_RUNNER.run(gpuEngine(gpu), ts, params, { models });
+    const onCpu = await LOCALNET_RUNNER.run(cpuEngine(callerPool()), ts, params, { models });
+    const without = await LOCALNET_RUNNER.run(cpuEngine(callerPool()), ts, { ...params, fbpBelow: 0 }, { models });
+    const [g, c, w] = [onGpu, onCpu, without].map((out) => wholeVolume(out.volume, 'the hand-over test').data);
+    expect(onCpu.facts?.fbpScale).toBeGreaterThan(0);
+    expect(onGpu.facts?.fbpScale).toBeCloseTo(onCpu.facts?.fbpScale as number, 3);
+    expect(relativeError(g, c)).toBeLessThan(1e-3);
+    // The hand-over changed the tomogram (it is not a no-op on this series).
+    expect(relativeError(w, c)).toBeGreaterThan(1e-2);
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * The FBP hand-over's low-pass W∗v on the GPU (./fbpHandover.ts has the definition and the CPU version):
+ * the 3-D FFT of ../../gpu/kernels/fft3d.ts, each coefficient times W(k) (the same taper, in f32, and the
+ * same wedge-cone mask, computed once on the CPU), the inverse FFT, the real part read back.
+ */
+import { dispatchSize, FLAT_INDEX_WGSL, pipelineSet, readFloats, storageBuffer, uniformBuffer, uploadBuffer } from '../../gpu/buffers.ts';
+import type { GpuContext } from '../../gpu/device.ts';
+import { Fft3dPlan, realToComplexPass } from '../../gpu/kernels/fft3d.ts';
+import { encodePasses } from '../../gpu/kernels/stockham.ts';
+import { withGpuScope } from '../../gpu/scope.ts';
+import { wedgeMaskXZ } from '../../metrics/fsc.ts';
+import type { Volume } from '../../types.ts';
+import { TAPER_END, TAPER_START } from './fbpHandover.ts';
+
+const GROUP = 64;
+
+const HANDOVER_WGSL = /* wgsl */ `
+struct Params { nx: u32, ny: u32, nz: u32, count: u32, lo: f32, hi: f32, pad0: u32, pad1: u32 };
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read_write> spectrum: array<vec2<f32>>;
+@group(0) @binding(2) var<storage, read> cone: array<u32>;
+@group(0) @binding(3) var<storage, read_write> real: array<f32>;
+${FLAT_INDEX_WGSL}
+
+// numpy's fftfreq: index j of n samples is at j/n below n/2, (j − n)/n from there (cycles/voxel).
+fn frequency(j: u32, n: u32) -> f32 {
+  if (2u * j < n) { return f32(j) / f32(n); }
+  return (f32(j) - f32(n)) / f32(n);
+}
+
+@compute @workgroup_size(${GROUP})
+fn weight(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = flatIndex(wid, nwg, lid, ${GROUP}u);
+  if (i >= P.count) { return; }
+  let jx = i % P.nx;
+  let jy = (i / P.nx) % P.ny;
+  let jz = i / (P.nx * P.ny);
+  if (cone[jx + P.nx * jz] == 0u) { spectrum[i] = vec2<f32>(0.0); return; }
+  let k = vec3<f32>(frequency(jx, P.nx), frequency(jy, P.ny), frequency(jz, P.nz));
+  let t = clamp((length(k) - P.lo) / (P.hi - P.lo), 0.0, 1.0);
+  spectrum[i] = spectrum[i] * (0.5 * (1.0 + cos(3.14159265358979 * t)));
+}
+
+@compute @workgroup_size(${GROUP})
+fn realPart(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = flatIndex(wid, nwg, lid, ${GROUP}u);
+  if (i >= P.count) { return; }
+  real[i] = spectrum[i].x;
+}`;
+
+const cache = new WeakMap<GPUDevice, Record<'weight' | 'realPart', GPUComputePipeline>>();
+
+/**
+ * W∗v for each of `volumes` (one size), on the GPU: one FFT plan and one set of buffers for all of them.
+ * `angles` are the tilt angles as the reconstruction used them (./fbpHandover.ts, effectiveAngles).
+ */
+export async function measuredLowPassGpu(gpu: GpuContext, volumes: readonly Volume[], angles: readonly number[], fbpBelow: number): Promise<Float32Array[]> {
+  const { nx, ny, nz } = volumes[0];
+  const count = nx * ny * nz;
+  return withGpuScope(async (scope) => {
+    const plan = scope.own(new Fft3dPlan(gpu, nx, ny, nz));
+    const real = scope.own(storageBuffer(gpu, count * 4, 'fbpHandover.real'));
+    const spectrum = scope.own(storageBuffer(gpu, count * 8, 'fbpHandover.spectrum'));
+    const cone = scope.own(uploadBuffer(gpu, Uint32Array.from(wedgeMaskXZ(volumes[0], angles)), 'fbpHandover.cone'));
+    const params = new ArrayBuffer(32);
+    new Uint32Array(params).set([nx, ny, nz, count]);
+    new Float32Array(params).set([TAPER_START * fbpBelow, TAPER_END * fbpBelow], 4);
+    const uniform = scope.own(uniformBuffer(gpu, params, 'fbpHandover.params'));
+    const pipelines = pipelineSet(cache, gpu, HANDOVER_WGSL, 'fbpHandover', ['weight', 'realPart'], ['uniform', 'storage', 'read-only-storage', 'storage']);
+    const pass = (pipeline: GPUComputePipeline) => ({
+      pipeline,
+      group: gpu.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [uniform, spectrum, cone, real].map((buffer, binding) => ({ binding, resource: { buffer } })) }),
+      workgroups: dispatchSize(gpu, count, GROUP),
+    });
+    const expand = realToComplexPass(gpu, real, spectrum, count);
+    scope.own(expand.uniform);
+    const results: Float32Array[] = [];
+    for (const volume of volumes) {
+      gpu.device.queue.writeBuffer(real, 0, volume.data.buffer, volume.data.byteOffset, volume.data.byteLength);
+      const encoder = gpu.device.createCommandEncoder({ label: 'fbpHandover' });
+      encodePasses(encoder, [expand.pass]);
+      plan.encode(encoder, spectrum, false);
+      encodePasses(encoder, [pass(pipelines.weight)]);
+      plan.encode(encoder, spectrum, true);
+      encodePasses(encoder, [pass(pipelines.realPart)]);
+      gpu.device.queue.submit([encoder.finish()]);
+      results.push(await readFloats(gpu, real, count));
+    }
+    return results;
+  });
+}
