@@ -503,9 +503,9 @@ const refineChecks: KernelCheck[] = [
     }),
   ),
   {
-    name: 'U-Net refinement on the GPU path (kernels, isonet-sim on onnxruntime-web WebGPU from the cube buffer, 4 slabs) vs the CPU path (cubes.ts, wasm), 20 × 22 × 10, 8³ cubes overlapping by 2, batch 2',
+    name: 'U-Net refinement on the GPU path (kernels, isonet-sim on onnxruntime-web WebGPU from the cube buffer, 4 slabs) vs the CPU path (cubes.ts, wasm), 12 × 22 × 8, 8³ cubes overlapping by 2, batch 2',
     async run(gpu) {
-      const volume = offsetVolume(20, 22, 10, 502);
+      const volume = offsetVolume(12, 22, 8, 502);
       const params = { model: 'isonet-sim', cube: 8, overlap: 2, batchSize: 2 };
       const bytes = await refineModelFiles['isonet-sim']('model.onnx');
       const wasmUrl = await ortWasmUrl();

@@ -24,7 +24,7 @@ struct Params {
   nx: u32, ny: u32, nz: u32, slot: u32,
   cx: u32, cy: u32, cz: u32, inY0: u32,
   x0: u32, y0: u32, z0: u32, inNy: u32,
-  outY0: u32, outNy: u32, mean: f32, std: f32,
+  outY0: u32, outNy: u32, mean: f32, sd: f32, // the tomogram's mean and std (std is a reserved word in WGSL)
 };
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> input: array<f32>;        // [z][input row][x]
@@ -45,7 +45,7 @@ fn cut(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3
   let z = p.z0 + i / (p.cx * p.cy);
   var value = 0.0;
   if (x < p.nx && y < p.ny && z < p.nz) {
-    value = (input[(z * p.inNy + y - p.inY0) * p.nx + x] - p.mean) / p.std;
+    value = (input[(z * p.inNy + y - p.inY0) * p.nx + x] - p.mean) / p.sd;
   }
   cubes[p.slot * voxels + i] = value;
 }
@@ -72,7 +72,7 @@ fn blend(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: ve
 fn finish(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let t = flatIndex(wid, nwg, lid, ${GROUP}u);
   if (t >= p.nx * p.outNy * p.nz) { return; }
-  sum[t] = sum[t] / weight[t] * p.std + p.mean;
+  sum[t] = sum[t] / weight[t] * p.sd + p.mean;
 }
 `;
 
