@@ -363,45 +363,44 @@ async function projectChannels(gpu: GpuContext, shape: SlabShape, angles: number
  * [C, D, rows, w]) on a window of rows inside larger buffers, per channel against the CPU reference; the rows
  * outside the window must come back untouched.
  */
-const latentProjectorChecks: KernelCheck[] = [
-  {
-    name: 'C-channel back-projection vs CPU per channel, 3 channels, 6 tilts [6, 3, 7, 13] rows 2–5 → volume [3, 9, 6, 13] rows 1–4',
+const latentProjectorChecks: KernelCheck[] = (
+  [
+    { direction: 'back', seed: 501, channels: 3, nTilts: 6, w: 13, nz: 9, tiltRows: 7, tiltRow0: 2, volumeRows: 6, volumeRow0: 1, ny: 4, range: 80 },
+    { direction: 'forward', seed: 502, channels: 4, nTilts: 5, w: 11, nz: 7, tiltRows: 6, tiltRow0: 1, volumeRows: 5, volumeRow0: 2, ny: 3, range: 85 },
+  ] as const
+).map((c): KernelCheck => {
+  const tiltText = `${c.nTilts} tilts [${c.nTilts}, ${c.channels}, ${c.tiltRows}, ${c.w}] rows ${c.tiltRow0}–${c.tiltRow0 + c.ny - 1}`;
+  const volumeText = `volume [${c.channels}, ${c.nz}, ${c.volumeRows}, ${c.w}] rows ${c.volumeRow0}–${c.volumeRow0 + c.ny - 1}`;
+  return {
+    name:
+      c.direction === 'back'
+        ? `C-channel back-projection vs CPU per channel, ${c.channels} channels, ${tiltText} → ${volumeText}`
+        : `C-channel forward projection vs CPU per channel, ${c.channels} channels, ${volumeText} → ${tiltText}`,
     async run(gpu) {
-      const rng = new Rng(501);
-      const [channels, nTilts, w, nz, tiltRows, volumeRows, ny, tiltRow0, volumeRow0, weight] = [3, 6, 13, 9, 7, 6, 4, 2, 1, 1 / 6];
-      const angles = randomAngles(nTilts, rng, 80);
+      const { channels, nTilts, w, nz, tiltRows, tiltRow0, volumeRows, volumeRow0, ny } = c;
+      const rng = new Rng(c.seed);
+      const angles = randomAngles(nTilts, rng, c.range);
       const tilts = randomArray(nTilts * channels * tiltRows * w, rng);
       const volume = randomArray(channels * nz * volumeRows * w, rng);
+      // The weights the synthesis uses: 1/K back, 1/D forward.
+      const weight = c.direction === 'back' ? 1 / nTilts : 1 / nz;
       const shape = { nx: w, ny, nz, nTilts, nDet: w, channels, tiltRows, tiltRow0, volumeRows, volumeRow0 };
-      const actual = await projectChannels(gpu, shape, angles, tilts, volume, weight, 'back');
-      const expected = volume.slice();
-      for (let c = 0; c < channels; c++) {
-        const channelTilts = { nx: w, ny, nTilts, data: channelRows(tilts, nTilts, channels, tiltRows, w, c, tiltRow0, ny), tiltAngles: angles, pixelSize: 1 };
-        placeChannelRows(expected, backProjectCpu(channelTilts, nz).data, nz, 1, volumeRows, w, 0, c * nz * volumeRows + volumeRow0, weight);
+      const actual = await projectChannels(gpu, shape, angles, tilts, volume, weight, c.direction);
+      const expected = { tilts: tilts.slice(), volume: volume.slice() };
+      for (let ch = 0; ch < channels; ch++) {
+        if (c.direction === 'back') {
+          const channelTilts = { nx: w, ny, nTilts, data: channelRows(tilts, nTilts, channels, tiltRows, w, ch, tiltRow0, ny), tiltAngles: angles, pixelSize: 1 };
+          placeChannelRows(expected.volume, backProjectCpu(channelTilts, nz).data, nz, 1, volumeRows, w, 0, ch * nz * volumeRows + volumeRow0, weight);
+        } else {
+          // Channel ch's volume [D][volumeRows][w] sliced as D planes of one channel: the same helper as the tilts.
+          const rows = channelRows(volume.subarray(ch * nz * volumeRows * w, (ch + 1) * nz * volumeRows * w), nz, 1, volumeRows, w, 0, volumeRow0, ny);
+          placeChannelRows(expected.tilts, forwardProjectCpu({ nx: w, ny, nz, data: rows, pixelSize: 1 }, angles).data, nTilts, channels, tiltRows, w, ch, tiltRow0, weight);
+        }
       }
-      return result(this.name, Math.max(relativeError(actual.volume, expected), relativeError(actual.tilts, tilts)), 1e-5);
+      return result(this.name, Math.max(relativeError(actual.tilts, expected.tilts), relativeError(actual.volume, expected.volume)), 1e-5);
     },
-  },
-  {
-    name: 'C-channel forward projection vs CPU per channel, 4 channels, volume [4, 7, 5, 11] rows 2–4 → 5 tilts [5, 4, 6, 11] rows 1–3',
-    async run(gpu) {
-      const rng = new Rng(502);
-      const [channels, nTilts, w, nz, tiltRows, volumeRows, ny, tiltRow0, volumeRow0, weight] = [4, 5, 11, 7, 6, 5, 3, 1, 2, 1 / 7];
-      const angles = randomAngles(nTilts, rng, 85);
-      const tilts = randomArray(nTilts * channels * tiltRows * w, rng);
-      const volume = randomArray(channels * nz * volumeRows * w, rng);
-      const shape = { nx: w, ny, nz, nTilts, nDet: w, channels, tiltRows, tiltRow0, volumeRows, volumeRow0 };
-      const actual = await projectChannels(gpu, shape, angles, tilts, volume, weight, 'forward');
-      const expected = tilts.slice();
-      for (let c = 0; c < channels; c++) {
-        // Channel c's volume [D][volumeRows][w] is its "tilts" [D][volumeRows][w] of n = D planes: the same slicing.
-        const rows = channelRows(volume.subarray(c * nz * volumeRows * w, (c + 1) * nz * volumeRows * w), nz, 1, volumeRows, w, 0, volumeRow0, ny);
-        placeChannelRows(expected, forwardProjectCpu({ nx: w, ny, nz, data: rows, pixelSize: 1 }, angles).data, nTilts, channels, tiltRows, w, c, tiltRow0, weight);
-      }
-      return result(this.name, Math.max(relativeError(actual.tilts, expected), relativeError(actual.volume, volume)), 1e-5);
-    },
-  },
-];
+  };
+});
 
 /**
  * The whole latent back-projection synthesis (../methods/latentbp/run.ts) with the shipped lbp-small model's three
