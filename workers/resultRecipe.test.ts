@@ -2,11 +2,11 @@
 // source's reconstruction, the synthesis of a synthesised series first (on the measured series), and the clear
 // refusals.
 import { describe, expect, it } from 'vitest';
-import type { DatasetSummary, ResultSummary } from './api.ts';
+import type { DatasetSummary, RequestOf, ResultSummary } from './api.ts';
 import { resultRecipe } from './resultRecipe.ts';
 
 const fbpParams = { thickness: 8, binning: 1, invertAngles: false, subtractMean: false, filter: { name: 'cosine' } };
-const synthesis = { method: 'reproject', params: { angles: [66, -66], thickness: 8, iterations: 3 } } as const;
+const synthesis: RequestOf<'tiltSynthesis'> = { method: 'reproject', params: { angles: [66, -66], thickness: 8, iterations: 3 } };
 
 const dataset = (id: string, synthesized?: DatasetSummary['synthesized']) => ({ id, synthesized }) as DatasetSummary;
 const result = (id: string, fields: Partial<ResultSummary>) => ({ id, datasetId: 'd1', label: id, params: null, ...fields }) as ResultSummary;

@@ -4,22 +4,25 @@ import { oddEvenFsc } from '../engine/evaluation/oddEven.ts';
 import { heldOutTilts, parseHeldOut } from '../engine/evaluation/tiltSubsets.ts';
 import { trustScore } from '../engine/evaluation/trust.ts';
 import { DEFAULT_TRUST_HELD_OUT, verdictText } from '../engine/metrics/trust.ts';
-import { methodChoices } from '../engine/methods/registry.ts';
+import { recipeMethods } from '../engine/evaluation/recipe.ts';
+import { methodChoices, type RequestOf } from '../engine/methods/registry.ts';
 import { openCliEngine } from './engine.ts';
 import { requireFlag, type FlagValues } from '../engine/methods/flags.ts';
 import { parseOptions } from './options.ts';
 import { cliModelLibrary } from './models.ts';
 import { learnedChoices, METHOD_OPTIONS, methodHelp, methodRequest } from './methodFlags.ts';
 import { progressPrinter, readTiltSeriesPaths } from './recon.ts';
+import { DEFAULT_SYNTH_METHOD, RECIPE_OPTIONS, RECIPE_USAGE, recipeFromFlags } from './recipeFlags.ts';
 
 const OPTIONS = { ...METHOD_OPTIONS, tilts: { type: 'string' }, angles: { type: 'string' }, drop: { type: 'string' }, json: { type: 'boolean' } } as const;
-const TRUST_OPTIONS = { ...METHOD_OPTIONS, tilts: { type: 'string' }, angles: { type: 'string' }, 'held-out': { type: 'string' }, json: { type: 'boolean' } } as const;
+const CV_OPTIONS = { ...OPTIONS, ...RECIPE_OPTIONS } as const;
+const TRUST_OPTIONS = { ...METHOD_OPTIONS, ...RECIPE_OPTIONS, tilts: { type: 'string' }, angles: { type: 'string' }, 'held-out': { type: 'string' }, json: { type: 'boolean' } } as const;
 
-/** The method's request, the GPU and the tilt series of a scoring command's parsed options. */
-async function setUp(values: FlagValues) {
-  const request = methodRequest(values, 'reconstruction');
+/** The method's request (cv and trust: the recipe, with its refinement and synthesis), the GPU and the tilt series of a scoring command's parsed options. */
+async function setUp<R extends RequestOf<'reconstruction'>>(values: FlagValues, read: (values: FlagValues) => R) {
+  const request = read(values);
   // The engine before the files: without a GPU the process may restart on the software adapter, and reads (and warns) once.
-  const engine = await openCliEngine(values, [request.method, 'fbp']);
+  const engine = await openCliEngine(values, [...recipeMethods(request), 'fbp']);
   const loaded = await readTiltSeriesPaths(requireFlag(values, 'tilts'), requireFlag(values, 'angles'));
   // Progress goes to stderr only for people watching: --json output stays clean on stdout.
   return { request, ts: loaded.tiltSeries, engine, onProgress: progressPrinter(values.quiet === true || values.json === true) };
@@ -27,8 +30,8 @@ async function setUp(values: FlagValues) {
 
 /** `--drop 0|±15|every:K|12,-30` (default 0): held-out tilts, one reconstruction, scores per tilt. */
 export async function cvCommand(args: string[]): Promise<void> {
-  const { values } = parseOptions(args, OPTIONS);
-  const { request, ts, engine, onProgress } = await setUp(values);
+  const { values } = parseOptions(args, CV_OPTIONS);
+  const { request, ts, engine, onProgress } = await setUp(values, recipeFromFlags);
   const heldOut = heldOutTilts(ts.tiltAngles, (values.drop as string | undefined) ?? '0');
   const report = await crossValidate(engine, ts, request, heldOut, { onProgress, models: cliModelLibrary });
   const perAngle = report.scores.map(({ index, angle, nmse, corr }) => ({ index, angle, nmse, corr }));
@@ -43,7 +46,7 @@ export async function cvCommand(args: string[]): Promise<void> {
 
 export async function oddEvenCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, OPTIONS);
-  const { request, ts, engine, onProgress } = await setUp(values);
+  const { request, ts, engine, onProgress } = await setUp(values, (v) => methodRequest(v, 'reconstruction'));
   const report = await oddEvenFsc(engine, ts, request, { onProgress, models: cliModelLibrary });
   const toResolution = (f: number | null) => (f === null ? null : report.pixelSize > 0 ? report.pixelSize / f : 1 / f);
   const out = {
@@ -58,7 +61,9 @@ export async function oddEvenCommand(args: string[]): Promise<void> {
   else process.stdout.write(`${report.label}\nresolution at 0.143: ${out.res0143 ?? 'never crossed'} ${out.resolutionUnit}; at 0.5: ${out.res05 ?? 'never crossed'} ${out.resolutionUnit}\n`);
 }
 
-const TRUST_HELP = `wedgelab trust --tilts STACK.mrc --angles F.tlt --method METHOD [method options] [--held-out ${DEFAULT_TRUST_HELD_OUT}] [--json]
+const TRUST_HELP = `wedgelab trust --tilts STACK.mrc --angles F.tlt --method METHOD [method options]
+               ${RECIPE_USAGE}
+               [--held-out ${DEFAULT_TRUST_HELD_OUT}] [--json]
 
 Trust score of a method against FBP on your data (docs/trust.md): the held-out tilts (default ${DEFAULT_TRUST_HELD_OUT}: every 4th by
 angle, the extremes kept in) are withheld, the rest reconstructed by the method and by FBP (default filter, the same
@@ -66,7 +71,16 @@ thickness, binning, angle sign and mean subtraction), both reprojected at the he
 measured tilt by Fourier ring correlation. The verdict compares the mean FRC over 0 < f <= 0.25 cycles/pixel.
 
 METHOD: a learned method, ${learnedChoices().join(', ')}; any reconstruction method (${methodChoices('reconstruction').join(', ')}) is scored alike.
-wedgelab trust --method METHOD --help: the method's flags with their defaults.`;
+wedgelab trust --method METHOD --help: the method's flags with their defaults.
+
+A refined result: --refine ${methodChoices('refinement').join('|')} after the reconstruction that made its input, the refinement's own
+flags given as --refine-FLAG (e.g. --refine cryogen --refine-model cryogen-sim; wedgelab refine --method cryogen --help lists
+them). The scored side reconstructs the remaining tilts and refines that; FBP is as without --refine.
+
+A result of a series with synthesised tilts: --synthesize-at ANGLES (the tilts that were added, e.g. ±63,±66) with
+--synth-method ${methodChoices('tiltSynthesis').join('|')} (default ${DEFAULT_SYNTH_METHOD}) and its flags as --synth-FLAG (e.g. --synth-model lbp-small).
+--tilts is the measured series: the scored side synthesises the same angles from the remaining measured tilts and
+reconstructs them all; FBP gets the remaining measured tilts only. Synthesised tilts are never held out.`;
 
 /** `--held-out SPEC` (default every:4): a method's trust score against FBP, the verdict first, then one row per held-out tilt. */
 export async function trustCommand(args: string[]): Promise<void> {
@@ -78,7 +92,7 @@ export async function trustCommand(args: string[]): Promise<void> {
   const spec = values['held-out'] ?? DEFAULT_TRUST_HELD_OUT;
   // A bad spec fails now, before the GPU opens and the files are read.
   parseHeldOut(spec);
-  const { request, ts, engine, onProgress } = await setUp(values);
+  const { request, ts, engine, onProgress } = await setUp(values, recipeFromFlags);
   const report = await trustScore(engine, ts, request, heldOutTilts(ts.tiltAngles, spec), { onProgress, models: cliModelLibrary });
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ ...report, heldOutSpec: spec })}\n`);

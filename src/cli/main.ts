@@ -12,6 +12,7 @@ import { metricsCommand } from './metrics.ts';
 import { reconCommand } from './recon.ts';
 import { refineCommand } from './refine.ts';
 import { synthesizeCommand } from './synthesize.ts';
+import { RECIPE_USAGE } from './recipeFlags.ts';
 import { commonUsage, learnedChoices, methodUsage } from './methodFlags.ts';
 import { METHODS, methodChoices } from '../engine/methods/registry.ts';
 import { trainingPatchesCommand } from './trainingPatches.ts';
@@ -40,9 +41,12 @@ ${methodUsage('tiltSynthesis', '                 ')}
                                      (≥ N points per example, whole rows; wavelet: half-grid points, 8 sub-band targets)
   wedgelab metrics --a A.mrc --b B.mrc [--angles F.tlt] [--invert-angles] [--json]
   wedgelab cv --tilts STACK.mrc --angles F.tlt --method METHOD [method options] [--drop 0|±15|every:K] [--json]
+                 ${RECIPE_USAGE}
   wedgelab oddeven --tilts STACK.mrc --angles F.tlt --method METHOD [method options] [--json]
   wedgelab trust --tilts STACK.mrc --angles F.tlt --method ${learnedChoices().join('|')}|… [method options] [--held-out every:4] [--json]
-                 (a method's trust score against FBP on held-out tilts; wedgelab trust --help)
+                 ${RECIPE_USAGE}
+                 (a method's trust score against FBP on held-out tilts, of a refined result with --refine, of a
+                 series with synthesised tilts with --synthesize-at; wedgelab trust --help)
   wedgelab batch --list SERIES.tsv|DIR --methods METHOD[,METHOD…] [method options] --out-dir OUT [--jobs N]
                  [--scores cv,oddeven|none] [--drop 0] [--retry-failed] [--progress bar|json] [--task-index I]
                  [--slurm [--submit] [--partition P] [--time 4:00:00] [--mem 32G] [--gpus 1] [--throttle K]]
