@@ -23,9 +23,10 @@ import { LATENT_FACTOR, LatentbpNetwork } from './network.ts';
 
 /**
  * Rows of latent context a refined row depends on on each side: the refiner is two residual blocks of two
- * 3 × 3 × 3 convolutions each (models/synth/train.py, Refiner), one row per convolution.
+ * 3 × 3 × 3 convolutions each (models/synth/train.py, Refiner: every model it makes, shipped or yours), one row per
+ * convolution. A slab refined with fewer gives other numbers at its edges (latentbp.test.ts: 4e-3 with 3 rows).
  */
-export const REFINER_HALO = 4;
+const REFINER_HALO = 4;
 
 /**
  * Latent-volume copies one row costs on the GPU in a slab: the back-projected volume, the refined one, and about
@@ -34,7 +35,7 @@ export const REFINER_HALO = 4;
 const VOLUME_COPIES_PER_ROW = 6;
 
 /** A slab of latent rows: the rows it keeps (`core`) and the rows refined for them (`rows`, core plus halo, clipped). */
-export interface LatentSlab {
+interface LatentSlab {
   core: Slab;
   rows: Slab;
 }
@@ -43,7 +44,7 @@ export interface LatentSlab {
  * Slabs of the h latent rows such that a slab with its halo holds at most `rowsThatFit` rows (one slab, no halo,
  * when all fit); at least one core row each, even if its halo then exceeds the budget.
  */
-export function latentSlabs(h: number, rowsThatFit: number): LatentSlab[] {
+function latentSlabs(h: number, rowsThatFit: number): LatentSlab[] {
   const core = rowsThatFit >= h ? h : Math.max(1, rowsThatFit - 2 * REFINER_HALO);
   const slabs: LatentSlab[] = [];
   for (let y0 = 0; y0 < h; y0 += core) {
