@@ -9,13 +9,12 @@ test.describe.configure({ mode: 'serial' });
 let results: KernelCheckResult[] = [];
 
 test.beforeAll(async ({ browser }) => {
-  // The whole suite in one page: ~2–3 min on SwiftShader, most of it onnxruntime-web's WebGPU checks (the latent
-  // back-projection network alone ~30 s, the U-Net refinement's ~30 s), over 5 min on a 2-core machine shared with
-  // other work, so the hook gets more than a test's 3 min.
-  test.setTimeout(540_000);
+  // The whole suite in one page: ~2 min on SwiftShader, most of it onnxruntime-web's WebGPU checks (the latent
+  // back-projection network alone ~30 s, the U-Net refinement's ~20 s), so the hook gets more than a test's 3 min.
+  test.setTimeout(360_000);
   const page: Page = await browser.newPage();
   await page.goto('/e2e/gpu-kernels.html');
-  await page.waitForFunction(() => window.kernelResults !== undefined, undefined, { timeout: 510_000 });
+  await page.waitForFunction(() => window.kernelResults !== undefined, undefined, { timeout: 330_000 });
   const published = await page.evaluate(() => window.kernelResults);
   await page.close();
   if (!Array.isArray(published)) throw new Error(`kernel checks did not run: ${JSON.stringify(published)}`);
