@@ -67,7 +67,7 @@ describe('method registry', () => {
   });
 
   it('marks the learned methods, whose results get a trust score', () => {
-    expect(METHODS.filter((d) => isLearned(d.name)).map((d) => d.name)).toEqual(['coordnet', 'localnet', 'latentbp']);
+    expect(METHODS.filter((d) => isLearned(d.name)).map((d) => d.name)).toEqual(['coordnet', 'localnet', 'cryogen', 'isonet', 'latentbp']);
     expect(isLearned('ground-truth')).toBe(false);
   });
 

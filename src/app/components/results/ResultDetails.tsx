@@ -18,11 +18,14 @@ function lossMarks(result: ResultSummary, steps: number): number[] {
 
 /**
  * The selected result: what it is, its parameters and statistics, SIRT's residual or the network's loss curve,
- * and for a finished learned result its trust score against FBP.
+ * and for a finished learned result (a refined one included) or any result of a series with synthesised tilts its
+ * trust score against FBP.
  */
 export function ResultDetails() {
   const result = useAppStore(selectResult);
   const datasetName = useAppStore((s) => (result ? (s.datasets.find((d) => d.id === result.datasetId)?.name ?? '') : ''));
+  // Every result a method made from a series with synthesised tilts is scored too: the synthesis is learned or adds nothing.
+  const synthesized = useAppStore((s) => (result ? s.datasets.some((d) => d.id === result.datasetId && d.synthesized) : false));
   if (!result) return <div className="info-title muted">No result selected</div>;
   const params = paramText(result);
   return (
@@ -55,7 +58,7 @@ export function ResultDetails() {
       </dl>
       {result.residuals && result.residuals.length > 0 && <ResidualPlot residuals={result.residuals} />}
       {result.loss && result.loss.length > 0 && <LossPlot loss={result.loss} marks={lossMarks(result, result.loss.length)} />}
-      {isLearned(result.method) && !result.partial && <TrustPanel result={result} />}
+      {(isLearned(result.method) || (synthesized && isMethodName(result.method))) && !result.partial && <TrustPanel result={result} />}
     </div>
   );
 }

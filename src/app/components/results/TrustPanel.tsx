@@ -32,9 +32,10 @@ function TrustScore({ trust, datasetName }: { trust: TrustSummary; datasetName: 
 }
 
 /**
- * A learned result's trust score against FBP (docs/trust.md): tilts are held out, the rest reconstructed by the
- * result's method and by FBP, and both predictions of the held-out tilts compared with the measured ones per
- * spatial frequency. Computed on demand and kept with the result.
+ * A learned result's trust score against FBP (docs/trust.md): measured tilts are held out, the rest made into the
+ * result again (its reconstruction, a refined result's refinement, a synthesised series' synthesis) and into FBP,
+ * and both predictions of the held-out tilts compared with the measured ones per spatial frequency. Computed on
+ * demand and kept with the result.
  */
 export function TrustPanel({ result }: { result: ResultSummary }) {
   const job = useCompareStore((s) => s.trust);
@@ -52,7 +53,7 @@ export function TrustPanel({ result }: { result: ResultSummary }) {
             type="button"
             className="small"
             disabled={!ready || job.jobId !== null}
-            title={`Hold out tilts (${DEFAULT_TRUST_HELD_OUT}), reconstruct the rest with this method and with FBP, and compare both predictions of the held-out tilts with the measured ones`}
+            title={`Hold out measured tilts (${DEFAULT_TRUST_HELD_OUT}), make this result again from the rest (its reconstruction, then its refinement; its synthesised tilts first) and FBP of the rest, and compare both predictions of the held-out tilts with the measured ones`}
             onClick={() => void run(result.id)}
             data-testid="trust-button"
           >

@@ -62,6 +62,8 @@ function definition<N extends UnetObjective>(objective: N): MethodDefinition<N, 
     kind: 'refinement',
     // Without a GPU, cubes are cut and blended in TypeScript and the model runs on onnxruntime-web's wasm backend.
     cpu: true,
+    // A trained network that fills the missing wedge: its result gets the trust score (docs/trust.md).
+    learned: true,
     title: text.title,
     menuLabel: text.menu,
     help:
