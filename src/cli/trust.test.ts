@@ -1,5 +1,6 @@
 // `wedgelab trust` as a user runs it: a tiny simulation, a learned method (a small coordinate network), the verdict
-// line and table, the full report as JSON, and bad input ended with one line naming it.
+// line and table, the full report as JSON, a refined result (--refine) and one of synthesised tilts
+// (--synthesize-at) scored against the plain FBP, and bad input ended with one line naming it.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,44 @@ describe('wedgelab trust', () => {
     expect(JSON.parse(fbp.stdout)).toMatchObject({ verdict: 'same', difference: 0 });
   });
 
+  it('scores a refined result and a result of synthesised tilts against the same FBP of the measured tilts', async () => {
+    type Report = { label: string; fbpLabel: string; summaryFbp: number; summaryMethod: number; heldOut: { angle: number }[] };
+    const score = async (extra: string[]) => {
+      const run = await wedgelab(['trust', ...input, '--method', 'fbp', '--thickness', '8', '--quiet', '--json', ...extra]);
+      expect(run.code, run.stderr).toBe(0);
+      return JSON.parse(run.stdout) as Report;
+    };
+    const alone = await score([]);
+    const refined = await score(['--refine', 'gaussian', '--refine-sigma', '1.5']);
+    expect(refined.label).toBe('Gaussian smoothing (σ 1.5 voxels) ← FBP (ram-lak, thickness 8, bin 1)');
+    const synthesised = await score(['--synthesize-at', '±66', '--synth-method', 'reproject', '--synth-iterations', '2', '--synth-thickness', '8']);
+    expect(synthesised.label).toBe('FBP (ram-lak, thickness 8, bin 1), tilts + Reprojection (±66°, SIRT 2 it, thickness 8)');
+    for (const report of [refined, synthesised]) {
+      // FBP of the remaining measured tilts, as for the plain result, and only measured tilts held out.
+      expect(report.fbpLabel).toBe(alone.fbpLabel);
+      // To float rounding: a reprojection needs the GPU, so that run's FBP may take another path than the plain one's.
+      expect(report.summaryFbp).toBeCloseTo(alone.summaryFbp, 6);
+      expect(report.heldOut.map((t) => t.angle)).toEqual([-50, -10, 30]);
+      expect(report.summaryMethod).not.toBe(alone.summaryMethod);
+    }
+    const cv = await wedgelab(['cv', ...input, '--method', 'fbp', '--thickness', '8', '--refine', 'gaussian', '--drop', '-10', '--quiet', '--json']);
+    expect(cv.code, cv.stderr).toBe(0);
+    expect(JSON.parse(cv.stdout)).toMatchObject({ label: 'Gaussian smoothing (σ 1 voxel) ← FBP (ram-lak, thickness 8, bin 1), held out -10.0°' });
+  });
+
+  it('refuses a bad combination of steps with one line naming it', async () => {
+    const firstLine = async (extra: string[]) => {
+      const run = await wedgelab(['trust', ...input, ...extra]);
+      expect(run.code).toBe(2);
+      return run.stderr.split('\n')[0];
+    };
+    expect(await firstLine(['--method', 'cryogen'])).toBe('wedgelab trust: cryogen is a refinement method: score it after a reconstruction, e.g. --method fbp --refine cryogen');
+    expect(await firstLine(['--method', 'fbp', '--refine-model', 'cryogen-sim'])).toBe('wedgelab trust: --refine-model is given without --refine METHOD');
+    expect(await firstLine(['--method', 'fbp', '--refine', 'gaussian', '--refine-model', 'x'])).toMatch(/^wedgelab trust: --refine-model is not a flag of gaussian: wedgelab refine --method gaussian --help/);
+    expect(await firstLine(['--method', 'fbp', '--refine', 'fbp'])).toMatch(/^wedgelab trust: unknown refinement method "fbp"/);
+    expect(await firstLine(['--method', 'fbp', '--synth-method', 'reproject'])).toBe('wedgelab trust: --synth-method is given without --synthesize-at ANGLES');
+  });
+
   it('ends bad input with one line naming it', async () => {
     const missing = await wedgelab(['trust', '--tilts', join(dir, 'missing.mrc'), '--angles', join(dir, 'tilt_series.tlt'), '--method', 'fbp']);
     expect(missing.code).toBe(1);
@@ -55,6 +94,6 @@ describe('wedgelab trust', () => {
     expect(spec.stderr.trim()).toBe('wedgelab trust: held-out tilts "every:1": every:K needs K ≥ 2');
     const unknown = await wedgelab(['trust', ...input, '--method', 'gaussian']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr.split('\n')[0]).toMatch(/^wedgelab trust: unknown reconstruction method "gaussian": gaussian is a refinement method/);
+    expect(unknown.stderr.split('\n')[0]).toMatch(/^wedgelab trust: gaussian is a refinement method: score it after a reconstruction, e.g. --method fbp --refine gaussian$/);
   });
 });
