@@ -2,7 +2,8 @@
  * End-to-end: the kinds of method besides reconstruction, from the page. A refinement makes a new result named
  * after both, whose voxels are the CPU reference's smoothing of its source, or, for the IsoNet-style U-Net, a
  * run of the same shipped model in this test's own onnxruntime-web; a tilt synthesis makes a new data set with
- * the tilts appended, which keeps the ground truth and reconstructs like any other.
+ * the tilts appended, which keeps the ground truth and reconstructs like any other. Both the refined result and
+ * the reconstruction of the synthesised series get a trust verdict from the page's Trust vs FBP.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -98,6 +99,14 @@ test('the IsoNet-style U-Net refines an FBP result in the page into the same vox
   expect(worst / scale).toBeLessThan(1e-5);
   // The model changed its input: equal to the reference is not equal to the FBP.
   expect(change / scale).toBeGreaterThan(1e-2);
+
+  // Its trust score runs FBP and the refinement again without the held-out tilts.
+  await page.getByTestId('trust-button').click();
+  await expect(page.getByTestId('trust-verdict')).toHaveText(/^(better than|same as|worse than) FBP on your data$/, { timeout: 170_000 });
+  const scored = await page.evaluate((id) => window.wedgelab.results().find((r) => r.id === id)!.trust!, result.id);
+  expect(scored.label).toBe('IsoNet-style (isonet-sim, 16 × 16 × 8 cubes, overlap 4, wasm) ← FBP (cosine, thickness 8, bin 4)');
+  expect(scored.fbpLabel).toBe('FBP (ram-lak, thickness 8, bin 4)');
+  await expect(page.getByTestId('result-item').filter({ hasText: 'IsoNet-style' }).getByTestId('trust-badge')).toHaveText(/^(better than|same as|worse than) FBP$/);
   expect(pageErrors).toEqual([]);
 });
 
@@ -140,12 +149,25 @@ test('reprojection adds tilts to the series: a new data set that keeps its groun
   const added = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
   expect(added.nTilts).toBe(source.nTilts + 4);
   expect(added.tiltAngles.slice(-4)).toEqual([66, -66, 72, -72]);
-  expect(added.synthesized).toEqual({ count: 4, label: 'Reprojection (±66, ±72°, SIRT 3 it, thickness 16)', sourceId: source.id });
+  expect(added.synthesized).toEqual({
+    count: 4,
+    label: 'Reprojection (±66, ±72°, SIRT 3 it, thickness 16)',
+    sourceId: source.id,
+    request: { method: 'reproject', params: { angles: [66, -66, 72, -72], thickness: 16, iterations: 3 } },
+  });
   await expect(page.getByTestId('dataset-synthesized')).toContainText('the last 4 tilts: Reprojection');
   const truth = await page.evaluate((id) => window.wedgelab.results().filter((r) => r.datasetId === id && r.method === 'ground-truth').length, added.id);
   expect(truth).toBe(1);
   const fbp = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { binning: 4, thickness: 8 } }));
   const result = await page.evaluate((id) => window.wedgelab.results().find((r) => r.id === id)!, fbp);
   expect(result.datasetId).toBe(added.id);
+
+  // Its trust score synthesises the same tilts from the measured ones left, and holds out measured tilts only.
+  await page.getByTestId('trust-button').click();
+  await expect(page.getByTestId('trust-verdict')).toHaveText(/^(better than|same as|worse than) FBP on your data$/, { timeout: 170_000 });
+  const scored = await page.evaluate((id) => window.wedgelab.results().find((r) => r.id === id)!.trust!, fbp);
+  expect(scored.label).toBe('FBP (cosine, thickness 8, bin 4), tilts + Reprojection (±66, ±72°, SIRT 3 it, thickness 16)');
+  expect(scored.heldOut.length).toBeGreaterThan(0);
+  for (const { index, angle } of scored.heldOut) expect(source.tiltAngles[index]).toBe(angle);
   expect(pageErrors).toEqual([]);
 });
