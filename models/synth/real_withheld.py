@@ -2,6 +2,7 @@
 """Withheld 0° and ±15° of two real tilt series (docs/synthesis.md "Results", must-show 2), in one command:
 
   /usr/bin/python3 models/synth/real_withheld.py --data DIR --work /tmp/synth/real [--model lbp-small|FOLDER] [--out models/synth/lbp_small]
+      [--series jason64,empiar-bin2,empiar]
 
 DIR holds empiar_10009_128.mrc/.tlt and jason64.ali/.tlt (bench/real_cv.sh: public test data of the Ettention
 project, not shipped here). The tilts nearest 0°, +15° and −15° are withheld; the model (`wedgelab synthesize
@@ -9,14 +10,18 @@ project, not shipped here). The tilts nearest 0°, +15° and −15° are withhel
 (`wedgelab cv --drop`) reprojects FBP (ram-lak and cosine), SIRT (20 iterations) and the local network (both
 shipped models) reconstructed from the same rest. Every prediction is scored against the measured tilt as `cv`
 scores it (docs/conventions.md#held-out-tilt-cross-validation): per tilt, NMSE and correlation after standardising
-both. No ground truth: the measured tilt carries its own noise, so no method reaches NMSE 0.
+both. No ground truth: the measured tilt carries its own noise, so no method reaches NMSE 0. A reference that
+reconstructs nothing: the mean of the two given tilts on either side of each withheld one (a real series changes
+little over 2–3°, so any method should beat it to show it adds anything).
 
-Scale: the model was trained on simulated series 48–80 pixels wide, 24–32 thick (models/synth/make_data.sh), so
-each series is given as the workbench would and, for EMPIAR-10009, also binned 2 × 2 (128 → 64 pixels, 4 → 8 Å):
-- empiar_10009_128 at 128 × 128 (thickness 32) and binned 2 (64 × 64, thickness 16): unsigned bytes as read;
-- jason64 at 64 × 64 (thickness 16), each tilt's mean subtracted first (int16 near −32 700; `--subtract-mean`).
-The thickness is the workbench's default, a quarter of the width, for every method. No randomness: every method
-here is deterministic (the same command gives the same table). Writes real_withheld.json and .md into --out.
+Input, the same for every method: each tilt's mean subtracted first (`--subtract-mean`): jason64's int16 tilts sit
+near −32 700, EMPIAR-10009's unsigned bytes have tilt means from 83 to 113, and no volume explains a different
+offset in every tilt (without it FBP's NMSE at EMPIAR's 0° is 1.26, with it 0.33). Scale: the model was trained on
+simulated series 48–80 pixels wide, 24–32 thick (models/synth/make_data.sh), so EMPIAR-10009 is also given binned
+2 × 2 (128 → 64 pixels, 4 → 8 Å; `--bin 2` for the others): jason64 64 × 64 (32 Å), EMPIAR-10009 64 × 64 and
+128 × 128. The thickness is the workbench's default, a quarter of the width, for every method. No randomness: every
+method here is deterministic. Each prediction's scores are kept in --work and reused by a later run (delete it to
+recompute). Writes real_withheld.json and .md into --out, the series in --series' order.
 """
 import argparse
 import json
@@ -31,10 +36,10 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 WITHHELD = (0.0, 15.0, -15.0)
-# (label, stack, tilt file, binning, subtract each tilt's mean)
-CASES = [("EMPIAR-10009, 128 px, 4 Å", "empiar_10009_128.mrc", "empiar_10009_128.tlt", 1, False),
-         ("EMPIAR-10009 binned 2, 64 px, 8 Å", "empiar_10009_128.mrc", "empiar_10009_128.tlt", 2, False),
-         ("jason64, 64 px, 32 Å", "jason64.ali", "jason64.tlt", 1, True)]
+# key: (label, stack, tilt file, binning)
+CASES = {"jason64": ("jason64, 64 px, 32 Å", "jason64.ali", "jason64.tlt", 1),
+         "empiar-bin2": ("EMPIAR-10009 binned 2, 64 px, 8 Å", "empiar_10009_128.mrc", "empiar_10009_128.tlt", 2),
+         "empiar": ("EMPIAR-10009, 128 px, 4 Å", "empiar_10009_128.mrc", "empiar_10009_128.tlt", 1)}
 # (label, `wedgelab cv` method flags)
 BASELINES = [("FBP ram-lak", ["--method", "fbp", "--filter", "ram-lak"]), ("FBP cosine", ["--method", "fbp", "--filter", "cosine"]),
              ("SIRT 20", ["--method", "sirt", "--iterations", "20"]), ("local network (broad-p11)", ["--method", "localnet"]),
@@ -65,15 +70,25 @@ def read_angles(path):
         return [float(line) for line in f if line.strip()]
 
 
-def prepare(tilts, binning, subtract_mean):
+def prepare(tilts, binning):
     """What the workbench gives a method with --bin B (B × B means) and --subtract-mean (each tilt's own mean)."""
     if binning > 1:
         k, ny, nx = tilts.shape
         ny, nx = ny // binning * binning, nx // binning * binning
         tilts = tilts[:, :ny, :nx].reshape(k, ny // binning, binning, nx // binning, binning).mean(axis=(2, 4))
-    if subtract_mean:
-        tilts = tilts - tilts.mean(axis=(1, 2), keepdims=True)
+    tilts = tilts - tilts.mean(axis=(1, 2), keepdims=True)
     return np.ascontiguousarray(tilts, dtype=np.float32)
+
+
+def cached(path, compute):
+    """compute()'s JSON result, kept at path: a run stopped part way resumes where it was."""
+    if not os.path.exists(path):
+        result = compute()
+        with open(path + ".part", "w") as f:
+            json.dump(result, f)
+        os.replace(path + ".part", path)
+    with open(path) as f:
+        return json.load(f)
 
 
 def write_series(tilts, angles, folder):
@@ -95,32 +110,56 @@ def scores(predicted, measured):
     return out
 
 
-def evaluate_case(model, data, work, label, stack, tlt, binning, subtract_mean):
-    angles = read_angles(os.path.join(data, tlt))
-    tilts = prepare(read_stack(os.path.join(data, stack)), binning, subtract_mean)
-    thickness = max(1, round(tilts.shape[2] / 4))
-    withheld = [int(np.argmin([abs(a - w) for a in angles])) for w in WITHHELD]
-    given = [i for i in range(len(angles)) if i not in withheld]
-    folder = os.path.join(work, f"{os.path.splitext(stack)[0]}_bin{binning}")
+def neighbour_means(angles, given, withheld, tilts):
+    """For each withheld tilt, the mean of the nearest given tilt below its angle and the nearest above."""
+    out = []
+    for i in withheld:
+        below = max((j for j in given if angles[j] < angles[i]), key=lambda j: angles[j])
+        above = min((j for j in given if angles[j] > angles[i]), key=lambda j: angles[j])
+        out.append((tilts[below] + tilts[above]) / 2)
+    return np.stack(out)
+
+
+def predict_latentbp(model, tilts, angles, given, withheld, thickness, folder):
+    """The withheld tilts as `wedgelab synthesize --method latentbp` predicts them from the given ones."""
     given_stack, given_tlt = write_series(tilts[given], [angles[i] for i in given], os.path.join(folder, "given"))
-    held_angles = [angles[i] for i in withheld]
-    add = ",".join(f"{a:.2f}" for a in held_angles)
+    add = ",".join(f"{angles[i]:.2f}" for i in withheld)
     out_dir = os.path.join(folder, "latentbp")
     # --flag=VALUE: a value may start with a minus sign.
     run(["node", "bin/wedgelab.js", "synthesize", "--tilts", given_stack, "--angles", given_tlt, "--method", "latentbp", f"--model={model}",
          f"--add={add}", "--thickness", str(thickness), "--out-dir", out_dir, "--force", "--quiet"])
     with mrcfile.open(os.path.join(out_dir, "tilt_series.mrc"), permissive=True) as m:
-        synthesised = np.asarray(m.data, dtype=np.float32)[-len(withheld):]
-    methods = {f"latent back-projection ({os.path.basename(model)})": scores(synthesised, tilts[withheld])}
-    common = ["--tilts", os.path.join(data, stack), "--angles", os.path.join(data, tlt), "--thickness", str(thickness), "--bin", str(binning),
-              *(["--subtract-mean"] if subtract_mean else []), f"--drop={add}", "--json", "--quiet"]
-    for name, flags in BASELINES:
-        cv = json.loads(run(["node", "bin/wedgelab.js", "cv", *common, *flags]))
-        by_angle = {round(s["angle"], 2): s for s in cv["perAngle"]}
-        methods[name] = [{"nmse": by_angle[round(a, 2)]["nmse"], "corr": by_angle[round(a, 2)]["corr"]} for a in held_angles]
-    print(f"{label} done", flush=True)
-    return {"series": label, "stack": stack, "binning": binning, "subtractMean": subtract_mean, "size": list(tilts.shape[1:]),
-            "thickness": thickness, "withheldAngles": held_angles, "givenTilts": len(given), "methods": methods}
+        return np.asarray(m.data, dtype=np.float32)[-len(withheld):]
+
+
+def cross_validate(flags, stack, tlt, binning, thickness, held_angles):
+    """`wedgelab cv --drop` of a reconstruction method: its scores at the withheld angles."""
+    cv = json.loads(run(["node", "bin/wedgelab.js", "cv", "--tilts", stack, "--angles", tlt, "--thickness", str(thickness), "--bin", str(binning),
+                         "--subtract-mean", "--drop=" + ",".join(f"{a:.2f}" for a in held_angles), "--json", "--quiet", *flags]))
+    by_angle = {round(s["angle"], 2): s for s in cv["perAngle"]}
+    return [{"nmse": by_angle[round(a, 2)]["nmse"], "corr": by_angle[round(a, 2)]["corr"]} for a in held_angles]
+
+
+def evaluate_case(model, data, work, key):
+    label, stack, tlt, binning = CASES[key]
+    stack, tlt = os.path.join(data, stack), os.path.join(data, tlt)
+    angles = read_angles(tlt)
+    tilts = prepare(read_stack(stack), binning)
+    thickness = max(1, round(tilts.shape[2] / 4))
+    withheld = [int(np.argmin([abs(a - w) for a in angles])) for w in WITHHELD]
+    given = [i for i in range(len(angles)) if i not in withheld]
+    held_angles = [angles[i] for i in withheld]
+    folder = os.path.join(work, key)
+    os.makedirs(folder, exist_ok=True)
+    name = os.path.basename(model)
+    methods = {f"latent back-projection ({name})": cached(os.path.join(folder, f"latentbp_{name}.json"), lambda: scores(
+                   predict_latentbp(model, tilts, angles, given, withheld, thickness, folder), tilts[withheld])),
+               "mean of the two neighbouring given tilts": scores(neighbour_means(angles, given, withheld, tilts), tilts[withheld])}
+    for method, flags in BASELINES:
+        methods[method] = cached(os.path.join(folder, f"cv_{'_'.join(flags[1:])}.json"), lambda: cross_validate(flags, stack, tlt, binning, thickness, held_angles))
+        print(f"{label}: {method} done", flush=True)
+    return {"series": label, "binning": binning, "size": list(tilts.shape[1:]), "thickness": thickness, "withheldAngles": held_angles,
+            "givenTilts": len(given), "methods": methods}
 
 
 def report(results):
@@ -140,13 +179,17 @@ def main():
     p.add_argument("--work", required=True)
     p.add_argument("--model", default="lbp-small", help="a shipped model's name or a model's folder (default: lbp-small)")
     p.add_argument("--out", default=os.path.join(HERE, "lbp_small"), help="where the table goes (default: the shipped model's folder)")
+    p.add_argument("--series", default=",".join(CASES), help=f"which series, in the table's order (default {','.join(CASES)})")
     args = p.parse_args()
     data = os.path.abspath(args.data)
     model = os.path.abspath(args.model) if os.path.isdir(args.model) else args.model
-    for f in {c[1] for c in CASES} | {c[2] for c in CASES}:
+    keys = args.series.split(",")
+    if any(k not in CASES for k in keys):
+        sys.exit(f"real_withheld.py: --series takes {', '.join(CASES)} (given {args.series})")
+    for f in {f for k in keys for f in CASES[k][1:3]}:
         if not os.path.isfile(os.path.join(data, f)):
             sys.exit(f"real_withheld.py: {os.path.join(data, f)} is missing (--data must hold empiar_10009_128.mrc/.tlt and jason64.ali/.tlt)")
-    results = [evaluate_case(model, data, os.path.abspath(args.work), *case) for case in CASES]
+    results = [evaluate_case(model, data, os.path.abspath(args.work), key) for key in keys]
     with open(os.path.join(args.out, "real_withheld.json"), "w") as f:
         json.dump(results, f)
     with open(os.path.join(args.out, "real_withheld.md"), "w") as f:
