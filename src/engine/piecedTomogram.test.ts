@@ -41,7 +41,7 @@ const SIRT = { method: 'sirt', params: { thickness: NZ, iterations: 3, subtractM
 
 /**
  * The local network with a tiny random model of models/tiny (9 tilts, 5 × 5 patches), in batches of 97 points;
- * without the hand-over to FBP (or with its default), which needs the tomogram in one array.
+ * without the hand-over to FBP (the default) or with it, which needs the tomogram in one array.
  */
 const localnet = (variant: 'voxel' | 'wavelet', fbpBelow = 0) =>
   ({ method: 'localnet', params: { thickness: NZ, subtractMean: false, model: `tiny_${variant}`, batchSize: 97, fbpBelow } }) as const;
