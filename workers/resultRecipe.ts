@@ -51,6 +51,8 @@ export function resultRecipe(result: ResultSummary, kept: KeptSummaries): Result
   if (!dataset) throw new Error(`${result.label}: its tilt series is no longer loaded`);
   const synthesized = dataset.synthesized;
   if (!synthesized) return { recipe, measuredId: dataset.id };
+  // A series kept by an earlier version of the page has no request to run again.
+  if (!(synthesized.request as RequestOf<'tiltSynthesis'> | undefined)) throw new Error(`${result.label}: ${dataset.name} does not say how its tilts were synthesised; synthesise them again`);
   const measured = kept.dataset(synthesized.sourceId);
   if (!measured) throw new Error(`${result.label}: the measured series its tilts were synthesised from is no longer loaded`);
   if (measured.synthesized) {
