@@ -24,11 +24,16 @@ export function detectorIndex(u: number, nDetector: number): number {
   return u + (nDetector - 1) / 2;
 }
 
+/** The tilt angles as a reconstruction uses them (degrees): negated when the run inverts the angle sign. */
+export function effectiveAngles(tiltAnglesDeg: readonly number[], invertAngles: boolean): number[] {
+  return tiltAnglesDeg.map((deg) => (invertAngles ? -deg : deg));
+}
+
 /** Per-tilt cos and sin, interleaved [cos0, sin0, cos1, sin1, …], in float32 as the GPU sees them. */
 export function tiltTrig(tiltAnglesDeg: readonly number[], invertAngles = false): Float32Array {
   const trig = new Float32Array(tiltAnglesDeg.length * 2);
-  tiltAnglesDeg.forEach((deg, k) => {
-    const rad = ((invertAngles ? -deg : deg) * Math.PI) / 180;
+  effectiveAngles(tiltAnglesDeg, invertAngles).forEach((deg, k) => {
+    const rad = (deg * Math.PI) / 180;
     trig[2 * k] = Math.cos(rad);
     trig[2 * k + 1] = Math.sin(rad);
   });

@@ -11,7 +11,7 @@ import { sharedFloats } from '../../cpu/pool.ts';
 import { filterTiltsOnPool } from '../../cpu/projection.ts';
 import { inverseWavelet3d } from '../../cpu/wavelet3d.ts';
 import { filterResponse, paddedLength } from '../../filters.ts';
-import { tiltTrig } from '../../geometry.ts';
+import { effectiveAngles, tiltTrig } from '../../geometry.ts';
 import { throwIfAborted, type TiltSeries } from '../../types.ts';
 import { planPieces, tomogramOf, type Tomogram } from '../../../io/piecedVolume.ts';
 import { stackMeanStd } from '../preprocess.ts';
@@ -43,7 +43,7 @@ export async function prepareLocalnetCpuInput(pool: CpuPool, ts: TiltSeries, inv
   const normalised = { ...ts, data: ts.data.map((v) => (v - mean) / std) };
   const source = await filterTiltsOnPool(pool, normalised, filterResponse({ name: 'cosine' }, paddedLength(nx)), signal);
   const trig = tiltTrig(ts.tiltAngles, invertAngles);
-  const angles = Float32Array.from(ts.tiltAngles, (a) => (invertAngles ? -a : a));
+  const angles = Float32Array.from(effectiveAngles(ts.tiltAngles, invertAngles));
   return { source, nx, ny, nTilts, trig, angles, std };
 }
 

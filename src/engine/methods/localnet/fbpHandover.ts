@@ -31,11 +31,6 @@ export function handoverTaper(f: number, fbpBelow: number): number {
   return 0.5 * (1 + Math.cos((Math.PI * (f - lo)) / (hi - lo)));
 }
 
-/** The tilt angles as the reconstruction used them (negated when the run inverted them), which set the wedge cone. */
-export function effectiveAngles(tiltAngles: readonly number[], invertAngles: boolean): number[] {
-  return tiltAngles.map((a) => (invertAngles ? -a : a));
-}
-
 /** W∗v on the CPU (float64 FFT): `volume` low-passed by the hand-over weight. */
 export function measuredLowPassCpu(volume: Volume, angles: readonly number[], fbpBelow: number): Float32Array {
   const { nx, ny, nz, data } = volume;

@@ -52,7 +52,7 @@ const cache = new WeakMap<GPUDevice, Record<'weight' | 'realPart', GPUComputePip
 
 /**
  * W∗v for each of `volumes` (one size), on the GPU: one FFT plan and one set of buffers for all of them.
- * `angles` are the tilt angles as the reconstruction used them (./fbpHandover.ts, effectiveAngles).
+ * `angles` are the tilt angles as the reconstruction used them (../../geometry.ts, effectiveAngles).
  */
 export async function measuredLowPassGpu(gpu: GpuContext, volumes: readonly Volume[], angles: readonly number[], fbpBelow: number): Promise<Float32Array[]> {
   const { nx, ny, nz } = volumes[0];

@@ -17,7 +17,7 @@
  * outputs come from whole half-grid rows (one half row is evaluated by both neighbouring slabs).
  */
 import { filterResponse, paddedLength } from '../../filters.ts';
-import { tiltTrig } from '../../geometry.ts';
+import { effectiveAngles, tiltTrig } from '../../geometry.ts';
 import { formatBytes, readFloats, storageBuffer, uploadBuffer } from '../../gpu/buffers.ts';
 import { assertDeviceAlive, type GpuContext } from '../../gpu/device.ts';
 import { PatchExtractor, patchBytesPerPoint } from './patches.ts';
@@ -37,7 +37,7 @@ import { stackPolarity } from '../../polarity.ts';
 import type { EngineContext } from '../../context.ts';
 import { reconstructFbp } from '../fbp/run.ts';
 import { reconstructFbpCpu } from '../fbp/cpu.ts';
-import { combineHandover, effectiveAngles, measuredLowPassCpu } from './fbpHandover.ts';
+import { combineHandover, measuredLowPassCpu } from './fbpHandover.ts';
 import { measuredLowPassGpu } from './fbpHandoverGpu.ts';
 
 /**
@@ -90,7 +90,7 @@ export function prepareLocalnetInput(gpu: GpuContext, ts: TiltSeries, invertAngl
     mean,
     std,
     response: filterResponse({ name: 'cosine' }, paddedLength(ts.nx)),
-    angles: Float32Array.from(ts.tiltAngles, (a) => (invertAngles ? -a : a)),
+    angles: Float32Array.from(effectiveAngles(ts.tiltAngles, invertAngles)),
     trig: uploadBuffer(gpu, tiltTrig(ts.tiltAngles, invertAngles), 'localnet.trig'),
   };
 }
