@@ -42,6 +42,8 @@ import { refineOnGpu, refineWithModel } from '../methods/unetrefine/run.ts';
 import { RefineModel } from '../methods/unetrefine/model.ts';
 import { REFINE_MODELS } from '../methods/unetrefine/models.ts';
 import type { Triple } from '../methods/unetrefine/cubes.ts';
+import { measuredLowPassCpu } from '../methods/localnet/fbpHandover.ts';
+import { measuredLowPassGpu } from '../methods/localnet/fbpHandoverGpu.ts';
 
 export interface KernelCheckResult {
   name: string;
@@ -524,6 +526,22 @@ const refineChecks: KernelCheck[] = [
 
 export const KERNEL_CHECKS: KernelCheck[] = [
   ...filterChecks,
+  {
+    name: "local network's FBP hand-over: the measured-side low-pass (FFT, taper × wedge cone, inverse FFT) vs CPU, 16 × 12 × 10 and 17 × 9 × 6 (Stockham and Bluestein axes)",
+    async run(gpu) {
+      const angles = [-57, -41, -22, -5, 9, 30, 48, 56];
+      let worst = 0;
+      for (const [nx, ny, nz] of [
+        [16, 12, 10],
+        [17, 9, 6],
+      ]) {
+        const volumes = [randomVolume(nx, ny, nz, 4), randomVolume(nx, ny, nz, 5)];
+        const actual = await measuredLowPassGpu(gpu, volumes, angles, 0.2);
+        volumes.forEach((v, i) => (worst = Math.max(worst, relativeError(actual[i], measuredLowPassCpu(v, angles, 0.2)))));
+      }
+      return result(this.name, worst, 1e-4);
+    },
+  },
   {
     name: 'back-projection vs CPU, 23 × 5 × 11 from 9 random tilts, several slabs',
     async run(gpu) {

@@ -12,7 +12,6 @@ import type { TiltSeries, Volume } from '../../types.ts';
 import { wholeVolume } from '../../../io/piecedVolume.ts';
 import type { ModelLibrary } from '../../onnx/library.ts';
 import { combineHandover, measuredLowPassCpu } from './fbpHandover.ts';
-import { measuredLowPassGpu } from './fbpHandoverGpu.ts';
 import { LOCALNET_RUNNER } from './run.ts';
 
 function randomVolume(nx: number, ny: number, nz: number, seed: number): Volume {
@@ -107,18 +106,6 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     const same = combineHandover(twice.data, lowFbp, measuredLowPassCpu(twice, ANGLES, fbpBelow), fbp.data);
     expect(same.scale).toBeCloseTo(2, 6);
     expect(relativeError(same.data, twice.data)).toBeLessThan(1e-6);
-  });
-
-  it('the GPU low-pass (Dawn) matches the CPU one, on sizes with Stockham and Bluestein axes', async () => {
-    const gpu = await openNodeGpu();
-    for (const [nx, ny, nz] of [
-      [16, 12, 10],
-      [17, 9, 6],
-    ]) {
-      const volumes = [randomVolume(nx, ny, nz, 4), randomVolume(nx, ny, nz, 5)];
-      const actual = await measuredLowPassGpu(gpu, volumes, ANGLES, 0.2);
-      volumes.forEach((v, i) => expect(relativeError(actual[i], measuredLowPassCpu(v, ANGLES, 0.2))).toBeLessThan(1e-4));
-    }
   });
 
   it('the method with the hand-over gives the same tomogram on the GPU path as on the CPU path', async () => {
