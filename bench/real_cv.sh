@@ -24,10 +24,7 @@ done
 cd "$(dirname "$0")/.."
 out=bench/out/real-cv
 mkdir -p "$out"
-# The local networks and the refinements run onnxruntime-web's wasm backend on the CPU. Node's optimising compile
-# of its 26 MB .wasm holds each process for minutes after the work on a busy 2-core machine; V8's baseline
-# compiler alone (--liftoff-only, as playwright.config.ts gives chromium) gives the same voxels and exits at once.
-wedgelab() { node --liftoff-only bin/wedgelab.js "$@"; }
+wedgelab() { node bin/wedgelab.js "$@"; }
 # The refinements on the CPU path (--engine cpu): on a software adapter their model runs on wasm either way.
 series=("empiar_10009_128.mrc empiar_10009_128.tlt" "jason64.ali jason64.tlt --subtract-mean")
 methods=("FBP-cosine --method fbp --filter cosine" "FBP-ram-lak --method fbp" "SIRT-20 --method sirt --iterations 20"

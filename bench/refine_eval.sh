@@ -12,8 +12,7 @@ out=${1:-bench/out/refine-eval}
 size=${2:-64,64,32}
 cases=${3:-"filaments:60:0 cell:60:0 filaments:45:0 cell:45:0 filaments:60:-5 cell:60:-5 filaments:45:-5 cell:45:-5"}
 nz=${size##*,}
-# --liftoff-only: onnxruntime-web's wasm is not re-optimised in the background, which otherwise holds exit (testKit.ts).
-wedgelab() { node --liftoff-only bin/wedgelab.js "$@"; }
+wedgelab() { node bin/wedgelab.js "$@"; }
 mkdir -p "$out"
 score() {
   wedgelab metrics --a "$1" --b "$2" --angles "$3" --json | /usr/bin/python3 -c '
