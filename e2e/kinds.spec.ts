@@ -13,6 +13,7 @@ import { gaussianSmoothCpu } from '../src/engine/reference/gaussian.ts';
 import type { UnetRefineParams } from '../src/engine/methods/unetrefine/base.ts';
 import { RefineModel } from '../src/engine/methods/unetrefine/model.ts';
 import { refineWithModel } from '../src/engine/methods/unetrefine/run.ts';
+import { wholeVolume } from '../src/io/piecedVolume.ts';
 import { expectSlicesDrawn, openDemoPage, selectedResultLabel, setParams } from './helpers.ts';
 
 const pageErrors: string[] = [];
@@ -84,7 +85,7 @@ test('the IsoNet-style U-Net refines an FBP result in the page into the same vox
   const model = await RefineModel.open(null, bytes, { backend: 'wasm' });
   let reference: Float32Array;
   try {
-    reference = (await refineWithModel(model, { nx, ny, nz, data: source.data, pixelSize: 0 }, result.params as UnetRefineParams, 'IsoNet-style')).data;
+    reference = wholeVolume((await refineWithModel(model, { nx, ny, nz, data: source.data, pixelSize: 0 }, result.params as UnetRefineParams, 'IsoNet-style')).volume, 'test').data;
   } finally {
     await model.release();
   }

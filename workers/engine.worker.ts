@@ -77,7 +77,7 @@ let gpuPromise: Promise<GpuContext> | null = null;
 /** The page's choice of path (docs/cpu.md#choice), and the CPU pool, started when the CPU path is first taken. */
 let engineChoice: EngineChoice = 'auto';
 let cpuPool: CpuPool | null = null;
-/** The piece limit of reconstructions (setPieceBytes, a test hook); undefined: io/piecedVolume.ts's default. */
+/** The piece limit of reconstructions and refinements (setPieceBytes, a test hook); undefined: io/piecedVolume.ts's default. */
 let pieceBytes: number | undefined;
 let counter = 0;
 
@@ -422,11 +422,10 @@ const api: EngineWorkerApi = {
   async refine(jobId, resultId, request, onProgress): Promise<ResultSummary> {
     const source = resultOf(resultId);
     if (source.summary.partial) throw new Error(`${source.summary.label} is not complete: refine a finished result`);
-    const tomogram = wholeVolume(source.volume, 'A refinement');
-    const resolved = resolveRefinement(tomogram, request);
+    const resolved = resolveRefinement(source.volume, request);
     const started = performance.now();
     return withJob(jobId, async (signal) => {
-      const out = await runRefinement(await methodEngine(resolved.method), tomogram, source.summary.label, resolved, { signal, models, onProgress: (p) => void onProgress(p) });
+      const out = await runRefinement(await methodEngine(resolved.method), source.volume, source.summary.label, resolved, { signal, models, pieceBytes, onProgress: (p) => void onProgress(p) });
       const { datasetId, invertAngles } = source.summary;
       const fields = { datasetId, method: out.method, label: out.label, params: out.params, invertAngles, sourceId: resultId, loss: out.loss };
       return putResult({ ...fields, elapsedMs: performance.now() - started }, out.volume);

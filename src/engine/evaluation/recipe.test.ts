@@ -46,7 +46,7 @@ describe('the trust score of what made a result', () => {
       const byHand = await scoreAgainstFbp(
         engine,
         ts,
-        async (remaining) => refineWithModel(model, wholeVolume((await reconstruct(engine, remaining, fbpRequest)).volume, 'FBP'), refineParams, 'IsoNet-style'),
+        async (remaining) => wholeVolume((await refineWithModel(model, wholeVolume((await reconstruct(engine, remaining, fbpRequest)).volume, 'FBP'), refineParams, 'IsoNet-style')).volume, 'test'),
         common,
         heldOut,
       );

@@ -79,9 +79,9 @@ export function recipeReconstructor(engine: EngineContext, recipe: ResolvedRecip
     const tomogram = wholeVolume(out.volume, 'Projecting the tomogram at the held-out angles');
     label = withTilts(out.label, synthesised?.label);
     if (!refinement) return tomogram;
-    const refined = await runRefinement(engine, tomogram, label, refinement, step(k, refinement.method));
+    const refined = await runRefinement(engine, tomogram, label, refinement, { ...step(k, refinement.method), pieceBytes: Infinity });
     label = refined.label;
-    return refined.volume;
+    return wholeVolume(refined.volume, 'Projecting the tomogram at the held-out angles');
   };
   return { reconstruct, label: () => label };
 }

@@ -29,16 +29,27 @@ export function subtractTiltMeans(ts: TiltSeries): TiltSeries {
 
 /**
  * One mean and standard deviation over the whole stack (float64 sums), as CryoLithe normalises its input
- * before filtering: one global scale, so relative intensities between tilts and rows are kept. Also a tomogram's,
- * which the U-Net refinement normalises the same way.
+ * before filtering: one global scale, so relative intensities between tilts and rows are kept.
  */
 export function stackMeanStd(ts: Pick<TiltSeries, 'data'>): { mean: number; std: number } {
+  return meanStd([ts.data]);
+}
+
+/**
+ * The same over values held in several runs, summed in their order: a tomogram's in file order (fileOrderRuns,
+ * io/piecedVolume.ts), which the U-Net refinement normalises by, adds up exactly as its one array would.
+ */
+export function meanStd(runs: readonly Float32Array[]): { mean: number; std: number } {
   let sum = 0;
-  for (const v of ts.data) sum += v;
-  const mean = sum / ts.data.length;
+  let n = 0;
+  for (const run of runs) {
+    n += run.length;
+    for (const v of run) sum += v;
+  }
+  const mean = sum / n;
   // Two passes: stacks with a large offset (int16 near −32 700) would lose the variance in Σv² − n·mean².
   let sumSq = 0;
-  for (const v of ts.data) sumSq += (v - mean) * (v - mean);
-  const std = Math.sqrt(sumSq / ts.data.length);
+  for (const run of runs) for (const v of run) sumSq += (v - mean) * (v - mean);
+  const std = Math.sqrt(sumSq / n);
   return { mean, std: std > 0 ? std : 1 };
 }

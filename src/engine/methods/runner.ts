@@ -1,12 +1,12 @@
 /** What a runner of each kind of method is: the engine-only contract between the registry and a method's run.ts. */
 import type { EngineContext } from '../context.ts';
-import type { TiltSeries, Volume } from '../types.ts';
+import type { TiltSeries } from '../types.ts';
 import type { Tomogram } from '../../io/piecedVolume.ts';
 import type { RunOptions } from './slabs.ts';
 
-/** What a runner that makes a tomogram gives back besides it: a reconstruction's may be in pieces (io/piecedVolume.ts). */
-export interface VolumeOutput<F, V extends Tomogram = Volume> {
-  volume: V;
+/** What a runner that makes a tomogram gives back besides it; the tomogram may be in pieces (io/piecedVolume.ts). */
+export interface VolumeOutput<F> {
+  volume: Tomogram;
   /** Per-iteration residuals (SIRT). */
   residuals?: number[];
   /** Training loss per step (coordinate network). */
@@ -17,12 +17,12 @@ export interface VolumeOutput<F, V extends Tomogram = Volume> {
 
 /** Tilt series → tomogram; the series is already binned and, if asked, mean-subtracted. */
 export interface ReconstructionRunner<P, F> {
-  run(engine: EngineContext, tiltSeries: TiltSeries, params: P, options: RunOptions): Promise<VolumeOutput<F, Tomogram>>;
+  run(engine: EngineContext, tiltSeries: TiltSeries, params: P, options: RunOptions): Promise<VolumeOutput<F>>;
 }
 
-/** Tomogram → tomogram: applied to any result (a reconstruction, or another refinement). */
+/** Tomogram → tomogram: applied to any result (a reconstruction, or another refinement), either held in pieces. */
 export interface RefinementRunner<P, F> {
-  run(engine: EngineContext, tomogram: Volume, params: P, options: RunOptions): Promise<VolumeOutput<F>>;
+  run(engine: EngineContext, tomogram: Tomogram, params: P, options: RunOptions): Promise<VolumeOutput<F>>;
 }
 
 /** What a tilt synthesis gives back: the series with its new tilts appended. */

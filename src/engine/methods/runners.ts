@@ -50,10 +50,10 @@ export const RUNNERS: { [N in MethodName]: RunnerOf<N> } = {
   latentbp: LATENTBP_RUNNER,
 };
 
-/** A tomogram a method made, with what names it; a reconstruction's may be in pieces (io/piecedVolume.ts). */
+/** A tomogram a method made, with what names it; it may be in pieces (io/piecedVolume.ts). */
 export interface MethodResult<K extends MethodKind> {
   method: MethodNameOf<K>;
-  volume: K extends 'reconstruction' ? Tomogram : Volume;
+  volume: Tomogram;
   /** Complete parameters, defaults filled in. */
   params: ParamsOfKind<K>;
   /** Method and parameters in one line, for result lists and MRC labels. */
@@ -105,7 +105,7 @@ export function resolveRefinement(tomogram: Pick<Volume, 'nx' | 'ny' | 'nz'>, re
  */
 export async function runRefinement(
   engine: EngineContext,
-  tomogram: Volume,
+  tomogram: Tomogram,
   sourceLabel: string,
   resolved: ResolvedRequest<'refinement'>,
   options: RunOptions = {},

@@ -93,25 +93,31 @@ export function placeSlabTilts(ts: TiltSeries, slab: Slab, data: Float32Array): 
   }
 }
 
-/** The slab's rows of a volume, as [z][row][x]. */
-export function slabVolume(volume: Volume, slab: Slab): Float32Array {
-  const out = new Float32Array(volume.nz * slab.ny * volume.nx);
-  for (let z = 0; z < volume.nz; z++) {
-    const from = volume.nx * (slab.y0 + volume.ny * z);
-    out.set(volume.data.subarray(from, from + slab.ny * volume.nx), z * slab.ny * volume.nx);
-  }
+/** The slab's rows of a tomogram, as [z][row][x], read from the pieces that hold them when it is pieced. */
+export function slabVolume(tomogram: Tomogram, slab: Slab): Float32Array {
+  const out = new Float32Array(tomogram.nz * slab.ny * tomogram.nx);
+  forEachSlabRun(tomogram, slab, (piece, slabRun) => slabRun(out).set(piece));
   return out;
 }
 
 /** Write [z][row][x] slab data into a tomogram, into the pieces that hold the slab's rows when it is pieced. */
 export function placeSlabVolume(tomogram: Tomogram, slab: Slab, data: Float32Array): void {
+  forEachSlabRun(tomogram, slab, (piece, slabRun) => piece.set(slabRun(data)));
+}
+
+/**
+ * The runs of rows a slab shares with each piece of a tomogram, one per section z: the run in the piece (a view)
+ * and a function giving the same run in slab data ([z][row][x], the slab's rows).
+ */
+function forEachSlabRun(tomogram: Tomogram, slab: Slab, visit: (piece: Float32Array, slabRun: (data: Float32Array) => Float32Array) => void): void {
   const { nx, nz } = tomogram;
   for (const { y0, volume } of volumePieces(tomogram)) {
     const from = Math.max(slab.y0, y0);
     const to = Math.min(slab.y0 + slab.ny, y0 + volume.ny);
     for (let z = 0; from < to && z < nz; z++) {
-      const source = nx * (from - slab.y0 + slab.ny * z);
-      volume.data.set(data.subarray(source, source + nx * (to - from)), nx * (from - y0 + volume.ny * z));
+      const inPiece = nx * (from - y0 + volume.ny * z);
+      const inSlab = nx * (from - slab.y0 + slab.ny * z);
+      visit(volume.data.subarray(inPiece, inPiece + nx * (to - from)), (data) => data.subarray(inSlab, inSlab + nx * (to - from)));
     }
   }
 }

@@ -4,8 +4,9 @@
  * edges extended by the nearest voxel), so the two agree to float precision (gaussian.test.ts).
  */
 import { throwIfAborted, type Volume } from '../../types.ts';
+import { planPieces, tomogramOf, wholeVolume, type Tomogram } from '../../../io/piecedVolume.ts';
 import type { RefinementRunner } from '../runner.ts';
-import type { RunOptions } from '../slabs.ts';
+import { slabVolume, type RunOptions } from '../slabs.ts';
 import type { GaussianParams } from './base.ts';
 
 /** The normalised 1-D kernel, index k − radius for offset k. */
@@ -34,26 +35,51 @@ function* range(count: number, map: (i: number) => number): Iterable<number> {
   for (let i = 0; i < count; i++) yield map(i);
 }
 
-/** The volume smoothed by an isotropic Gaussian of σ voxels; progress and cancellation between the axis passes' planes. */
-export function gaussianSmooth(volume: Volume, sigma: number, options: RunOptions = {}): Volume {
-  const { nx, ny, nz } = volume;
-  const data = volume.data.slice();
-  const kernel = gaussianKernel(sigma);
+/** Smooth an nx × ny × nz array (x fastest) in place: per z-plane the x and y passes, then per y-row the z pass; `tick` after each. */
+function smoothInPlace(data: Float32Array, nx: number, ny: number, nz: number, kernel: Float64Array, tick: () => void): void {
   const plane = nx * ny;
-  // Per z-plane: the x and y passes; then per y-row: the z pass. 2·nz + ny steps in all.
-  const steps = 2 * nz + ny;
+  for (let z = 0; z < nz; z++, tick()) convolveLines(data, range(ny, (y) => z * plane + y * nx), nx, 1, kernel);
+  for (let z = 0; z < nz; z++, tick()) convolveLines(data, range(nx, (x) => z * plane + x), ny, nx, kernel);
+  for (let y = 0; y < ny; y++, tick()) convolveLines(data, range(nx, (x) => y * nx + x), nz, plane, kernel);
+}
+
+/**
+ * The tomogram smoothed by an isotropic Gaussian of σ voxels, piece by piece when it is held in pieces or larger
+ * than one (RunOptions.pieceBytes; io/piecedVolume.ts): each piece's rows are smoothed with a halo of the kernel's
+ * radius of rows on either side, then the halo dropped. The x and z passes never mix rows, and the y pass of a
+ * piece's row reads only rows within the radius, all in the halo (or clamped at the tomogram's own edge, as
+ * whole), so every voxel is the one-array result exactly. Progress and cancellation between the passes' planes.
+ */
+export function gaussianSmoothTomogram(tomogram: Tomogram, sigma: number, options: RunOptions = {}): Tomogram {
+  const { nx, ny, nz, pixelSize } = tomogram;
+  const kernel = gaussianKernel(sigma);
+  const radius = (kernel.length - 1) / 2;
+  const slabs = planPieces(nx, ny, nz, options.pieceBytes).map((rows) => {
+    const y0 = Math.max(0, rows.y0 - radius);
+    return { rows, input: { y0, ny: Math.min(ny, rows.y0 + rows.ny + radius) - y0 } };
+  });
+  // Per slab: the x and y passes per z-plane, the z pass per row of its input.
+  const steps = slabs.reduce((n, { input }) => n + 2 * nz + input.ny, 0);
   let step = 0;
   const tick = () => {
     throwIfAborted(options.signal);
     if (++step % 8 === 0) options.onProgress?.({ fraction: step / steps, message: `Gaussian smoothing: ${Math.round((100 * step) / steps)} %` });
   };
-  for (let z = 0; z < nz; z++, tick()) convolveLines(data, range(ny, (y) => z * plane + y * nx), nx, 1, kernel);
-  for (let z = 0; z < nz; z++, tick()) convolveLines(data, range(nx, (x) => z * plane + x), ny, nx, kernel);
-  for (let y = 0; y < ny; y++, tick()) convolveLines(data, range(nx, (x) => y * nx + x), nz, plane, kernel);
+  const pieces = slabs.map(({ rows, input }): Volume => {
+    const data = slabVolume(tomogram, input);
+    smoothInPlace(data, nx, input.ny, nz, kernel, tick);
+    const kept = input.ny === rows.ny ? data : slabVolume({ nx, ny: input.ny, nz, pixelSize, data }, { y0: rows.y0 - input.y0, ny: rows.ny });
+    return { nx, ny: rows.ny, nz, pixelSize, data: kept };
+  });
   options.onProgress?.({ fraction: 1, message: 'Gaussian smoothing done' });
-  return { ...volume, data };
+  return tomogramOf(pieces);
+}
+
+/** The volume smoothed by an isotropic Gaussian of σ voxels, as one array (gaussianSmoothTomogram). */
+export function gaussianSmooth(volume: Volume, sigma: number, options: RunOptions = {}): Volume {
+  return wholeVolume(gaussianSmoothTomogram(volume, sigma, { ...options, pieceBytes: Infinity }), 'Gaussian smoothing');
 }
 
 export const GAUSSIAN_RUNNER: RefinementRunner<GaussianParams, never> = {
-  run: async (_engine, tomogram, params, options) => ({ volume: gaussianSmooth(tomogram, params.sigma, options) }),
+  run: async (_engine, tomogram, params, options) => ({ volume: gaussianSmoothTomogram(tomogram, params.sigma, options) }),
 };

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../sim/random.ts';
 import type { Volume } from '../../types.ts';
+import { wholeVolume } from '../../../io/piecedVolume.ts';
 import { stackMeanStd } from '../preprocess.ts';
 import { CRYOGEN, ISONET } from './base.ts';
 import { axisStarts, fitCubes, planCubes, planRefineSlabs, taper, type Triple } from './cubes.ts';
@@ -56,7 +57,7 @@ describe('U-Net refinement: cubes and blending', () => {
       const f = (v: number) => Math.tanh(v) + 0.5 * v;
       const model = voxelwiseModel(f);
       const params = { ...CRYOGEN.defaults(volume), cube, overlap, batchSize: batch };
-      const out = await refineWithModel(model, volume, params, 'test');
+      const out = wholeVolume((await refineWithModel(model, volume, params, 'test')).volume, 'test');
       const { mean, std } = stackMeanStd(volume);
       let worst = 0;
       volume.data.forEach((v, i) => (worst = Math.max(worst, Math.abs(out.data[i] - (f((v - mean) / std) * std + mean)))));

@@ -63,7 +63,11 @@ export function cutCube(volume: Volume, mean: number, std: number, start: Triple
   }
 }
 
-/** Weighted sums of cube outputs over the volume; `result` divides them out and undoes the normalisation. */
+/**
+ * Weighted sums of cube outputs over a volume, or over a slab's output rows: a cube's start is then relative to
+ * the slab's first row (negative for a cube reaching in from above). `result` divides them out and undoes the
+ * normalisation.
+ */
 export class CubeBlender {
   private readonly sum: Float32Array;
   private readonly weight: Float32Array;
@@ -80,14 +84,14 @@ export class CubeBlender {
     this.weights = size.map((side) => taper(side, overlap)) as [Float32Array, Float32Array, Float32Array];
   }
 
-  /** Add one cube's output ([z][y][x] in `values` from `offset`) at `start`. */
+  /** Add one cube's output ([z][y][x] in `values` from `offset`) at `start`, what lies inside the volume. */
   add(values: Float32Array, offset: number, start: Triple): void {
     const { nx, ny, nz } = this.dims;
     const [x0, y0, z0] = start;
     const [cx, cy, cz] = this.size;
     const [wx, wy, wz] = this.weights;
     for (let z = 0; z < cz && z0 + z < nz; z++) {
-      for (let y = 0; y < cy && y0 + y < ny; y++) {
+      for (let y = Math.max(0, -y0); y < cy && y0 + y < ny; y++) {
         const wzy = wz[z] * wy[y];
         const row = offset + cx * (y + cy * z);
         const target = nx * (y0 + y + ny * (z0 + z)) + x0;

@@ -2,6 +2,8 @@
  * U-Net refinement (CryoGEN, IsoNet-style; docs/refine.md): the tomogram is normalised by its mean and std,
  * cut into overlapping cubes, the cubes run through the model in batches (./model.ts), and the outputs blended
  * with raised-cosine weights; the normalisation is undone at the end. Progress and cancel between batches.
+ * A tomogram held in pieces (io/piecedVolume.ts) goes through whole, slab by slab of rows on both paths, and the
+ * result is in pieces too when larger than one: no array is ever the whole of a large tomogram.
  * - CPU path (`refineWithModel`): cutting and blending in TypeScript (./cubes.ts), the model on ORT's wasm backend.
  * - GPU path (`refineOnGpu`): cutting and blending are WGSL kernels (./kernels.ts) on the engine's device, slab by
  *   slab of rows (cubes.ts planRefineSlabs), the cubes, batch and slabs fitted to the device (cubes.ts fitCubes).
@@ -13,11 +15,12 @@ import type { EngineContext } from '../../context.ts';
 import { readFloats, uploadBuffer } from '../../gpu/buffers.ts';
 import type { GpuContext } from '../../gpu/device.ts';
 import { throwIfAborted, type Volume } from '../../types.ts';
-import { stackMeanStd } from '../preprocess.ts';
+import { fileOrderRuns, planPieces, type Tomogram } from '../../../io/piecedVolume.ts';
+import { meanStd } from '../preprocess.ts';
 import type { RefinementRunner } from '../runner.ts';
-import { allocateVolume, DEFAULT_MEMORY_BUDGET, forEachSlab, placeSlabVolume, slabVolume, type RunOptions } from '../slabs.ts';
+import { allocateSlabbedTomogram, DEFAULT_MEMORY_BUDGET, forEachSlab, placeSlabVolume, slabVolume, type RunOptions } from '../slabs.ts';
 import type { UnetRefineFacts, UnetRefineParams } from './base.ts';
-import { CubeBlender, cutCube, fitCubes, planCubes, planRefineSlabs, type Triple } from './cubes.ts';
+import { CubeBlender, cutCube, fitCubes, planCubes, planRefineSlabs, type RefineSlab, type Triple } from './cubes.ts';
 import { SlabCubeKernels } from './kernels.ts';
 import { RefineModel } from './model.ts';
 
@@ -28,67 +31,100 @@ export interface RefineTiming {
   blend: number;
 }
 
-/** Refine a tomogram with an open model; `title` names the method in progress messages; `timing` adds up the parts. */
-export async function refineWithModel(
-  model: Pick<RefineModel, 'run'>,
-  tomogram: Volume,
-  params: UnetRefineParams,
-  title: string,
-  options: RunOptions = {},
-  timing: RefineTiming = { cut: 0, model: 0, blend: 0 },
-): Promise<Volume> {
-  const clock = () => performance.now() / 1000;
-  const { mean, std } = stackMeanStd(tomogram);
-  const plan = planCubes(tomogram, params.cube, params.overlap);
-  const cubeVoxels = plan.size[0] * plan.size[1] * plan.size[2];
-  const blender = new CubeBlender(tomogram, plan.size, params.overlap);
-  for (let first = 0; first < plan.starts.length; first += params.batchSize) {
-    throwIfAborted(options.signal);
-    const starts = plan.starts.slice(first, first + params.batchSize);
-    let t = clock();
-    const cubes = new Float32Array(starts.length * cubeVoxels);
-    starts.forEach((start, b) => cutCube(tomogram, mean, std, start, plan.size, cubes, b * cubeVoxels));
-    timing.cut += clock() - t;
-    t = clock();
-    const out = await model.run(cubes, starts.length, plan.size);
-    timing.model += clock() - t;
-    t = clock();
-    starts.forEach((start, b) => blender.add(out, b * cubeVoxels, start));
-    timing.blend += clock() - t;
-    const done = first + starts.length;
-    options.onProgress?.({ fraction: done / plan.starts.length, message: `${title}: ${done} / ${plan.starts.length} cubes` });
-  }
-  const t = clock();
-  const data = blender.result(mean, std);
-  timing.blend += clock() - t;
-  return { ...tomogram, data };
-}
+/** A run's options; `slabRows` caps a slab's input rows below what memory allows (tests force slabs on tiny tomograms with it). */
+export type RefineOptions = RunOptions & { slabRows?: number };
 
-/** What a GPU refinement ran with: the cubes, overlap and batch fitted to the device, and its slabs. */
-export interface GpuRefineRun {
-  volume: Volume;
+/** What a refinement ran with: the cubes, overlap and batch (fitted to the device on the GPU path), and its slabs. */
+export interface RefineRun {
+  /** In pieces when larger than one (RunOptions.pieceBytes), as a reconstruction's. */
+  volume: Tomogram;
   cubeSize: Triple;
   overlap: number;
   batchSize: number;
+  /** Cubes evaluated; those on slab boundaries count once per slab. */
   cubes: number;
   slabs: number;
 }
 
+/** The tomogram's mean and std, summed over its voxels in file order (the same sums whether pieced or not). */
+function tomogramMeanStd(tomogram: Tomogram): { mean: number; std: number } {
+  return meanStd([...fileOrderRuns(tomogram)]);
+}
+
+/** A cube start moved by `dy` rows (into a slab's own rows). */
+function shifted([x, y, z]: Triple, dy: number): Triple {
+  return [x, y + dy, z];
+}
+
+function progressText(title: string, done: number, total: number, slab: RefineSlab, ny: number): string {
+  return `${title}: ${done} / ${total} cubes, rows ${slab.output.y0}–${slab.output.y0 + slab.output.ny - 1} of ${ny}`;
+}
+
+/**
+ * Refine a tomogram on the CPU path with an open model; `title` names the method in progress messages; `timing`
+ * adds up the parts. Slab by slab of rows as on the GPU (cubes.ts planRefineSlabs), a slab's input rows at most one
+ * piece's worth (RunOptions.pieceBytes), so no array is ever larger than a piece: each slab's input rows are copied
+ * from the pieces that hold them, its cubes cut, run and blended, and its output rows written into the result's.
+ */
+export async function refineWithModel(
+  model: Pick<RefineModel, 'run'>,
+  tomogram: Tomogram,
+  params: UnetRefineParams,
+  title: string,
+  options: RefineOptions = {},
+  timing: RefineTiming = { cut: 0, model: 0, blend: 0 },
+): Promise<RefineRun> {
+  const clock = () => performance.now() / 1000;
+  const { nx, ny, nz, pixelSize } = tomogram;
+  const { mean, std } = tomogramMeanStd(tomogram);
+  const plan = planCubes(tomogram, params.cube, params.overlap);
+  const pieceRows = planPieces(nx, ny, nz, options.pieceBytes)[0].ny;
+  const slabs = planRefineSlabs(plan, ny, Math.min(pieceRows, options.slabRows ?? Infinity));
+  const total = slabs.reduce((n, slab) => n + slab.starts.length, 0);
+  const cubeVoxels = plan.size[0] * plan.size[1] * plan.size[2];
+  const volume = allocateSlabbedTomogram(nx, ny, nz, pixelSize, options.pieceBytes);
+  let done = 0;
+  for (const slab of slabs) {
+    const input: Volume = { nx, ny: slab.input.ny, nz, pixelSize, data: slabVolume(tomogram, slab.input) };
+    const blender = new CubeBlender({ nx, ny: slab.output.ny, nz }, plan.size, params.overlap);
+    for (let first = 0; first < slab.starts.length; first += params.batchSize) {
+      throwIfAborted(options.signal);
+      const starts = slab.starts.slice(first, first + params.batchSize);
+      let t = clock();
+      const cubes = new Float32Array(starts.length * cubeVoxels);
+      starts.forEach((start, b) => cutCube(input, mean, std, shifted(start, -slab.input.y0), plan.size, cubes, b * cubeVoxels));
+      timing.cut += clock() - t;
+      t = clock();
+      const out = await model.run(cubes, starts.length, plan.size);
+      timing.model += clock() - t;
+      t = clock();
+      starts.forEach((start, b) => blender.add(out, b * cubeVoxels, shifted(start, -slab.output.y0)));
+      timing.blend += clock() - t;
+      done += starts.length;
+      options.onProgress?.({ fraction: done / total, message: progressText(title, done, total, slab, ny) });
+    }
+    const t = clock();
+    placeSlabVolume(volume, slab.output, blender.result(mean, std));
+    timing.blend += clock() - t;
+  }
+  return { volume, cubeSize: plan.size, overlap: params.overlap, batchSize: params.batchSize, cubes: total, slabs: slabs.length };
+}
+
 /**
  * Refine a tomogram on the GPU path with an open model (its backend: ./model.ts runOnGpu). Each slab's input rows
- * are uploaded, its cubes cut, run and blended batch by batch, and its output rows read back into the result. With
- * `timing`, the queue is waited on after the cutting and after the blending, so the parts are timed apart.
- * `slabRows` caps a slab's input rows below what the budget allows (tests force slabs on tiny tomograms with it).
+ * are uploaded from the pieces that hold them, its cubes cut, run and blended batch by batch, and its output rows
+ * read back into the result's pieces. With `timing`, the queue is waited on after the cutting and after the
+ * blending, so the parts are timed apart.
  */
 export async function refineOnGpu(
   gpu: GpuContext,
   model: Pick<RefineModel, 'runOnGpu'>,
-  tomogram: Volume,
+  tomogram: Tomogram,
   params: UnetRefineParams,
   title: string,
-  options: RunOptions & { slabRows?: number } = {},
+  options: RefineOptions = {},
   timing?: RefineTiming,
-): Promise<GpuRefineRun> {
+): Promise<RefineRun> {
   const clock = () => performance.now() / 1000;
   const { nx, ny, nz } = tomogram;
   const binding = Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);
@@ -96,8 +132,8 @@ export async function refineOnGpu(
   const plan = planCubes(tomogram, fit.cube, fit.overlap);
   const slabs = planRefineSlabs(plan, ny, Math.min(fit.maxInputRows, options.slabRows ?? Infinity));
   const total = slabs.reduce((n, slab) => n + slab.starts.length, 0);
-  const normalisation = stackMeanStd(tomogram);
-  const volume = allocateVolume(nx, ny, nz, tomogram.pixelSize);
+  const normalisation = tomogramMeanStd(tomogram);
+  const volume = allocateSlabbedTomogram(nx, ny, nz, tomogram.pixelSize, options.pieceBytes);
   const settle = async (part: keyof RefineTiming, since: number) => {
     if (!timing) return;
     await gpu.device.queue.onSubmittedWorkDone();
@@ -130,7 +166,7 @@ export async function refineOnGpu(
         gpu.device.queue.submit([blend.finish()]);
         await settle('blend', t);
         done += starts.length;
-        options.onProgress?.({ fraction: done / total, message: `${title}: ${done} / ${total} cubes, rows ${slab.output.y0}–${slab.output.y0 + slab.output.ny - 1} of ${ny}` });
+        options.onProgress?.({ fraction: done / total, message: progressText(title, done, total, slab, ny) });
       }
       const t = clock();
       const finish = gpu.device.createCommandEncoder({ label: 'unetrefine.finish' });
@@ -151,13 +187,8 @@ export function unetRefineRunner(title: string): RefinementRunner<UnetRefinePara
       const bytes = await options.models.load(params.model);
       const model = await RefineModel.open(engine.path === 'gpu' ? engine.gpu : null, bytes, { wasmUrl: options.models.wasmUrl });
       try {
-        if (engine.path === 'gpu') {
-          const run = await refineOnGpu(engine.gpu, model, tomogram, params, title, options);
-          return { volume: run.volume, facts: { backend: model.backend, cubes: run.cubes, cubeSize: run.cubeSize, overlap: run.overlap, slabs: run.slabs } };
-        }
-        const volume = await refineWithModel(model, tomogram, params, title, options);
-        const plan = planCubes(tomogram, params.cube, params.overlap);
-        return { volume, facts: { backend: model.backend, cubes: plan.starts.length, cubeSize: plan.size, overlap: params.overlap, slabs: 1 } };
+        const run = engine.path === 'gpu' ? await refineOnGpu(engine.gpu, model, tomogram, params, title, options) : await refineWithModel(model, tomogram, params, title, options);
+        return { volume: run.volume, facts: { backend: model.backend, cubes: run.cubes, cubeSize: run.cubeSize, overlap: run.overlap, slabs: run.slabs } };
       } finally {
         await model.release();
       }
