@@ -1,5 +1,5 @@
 // The wedgelab command line end to end, as a user runs it: real processes, real files.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -277,6 +277,12 @@ describe('wedgelab CLI', () => {
     expect((await wedgelab([...fbpInput, '--force', '--out', nested])).code).toBe(0);
     const intoFile = await wedgelab([...fbpInput, '--out', join(dir, 'fbp.mrc', 'x.mrc')]);
     expect(intoFile.stderr.trim()).toBe(`wedgelab recon: cannot write ${join(dir, 'fbp.mrc', 'x.mrc')}: ${join(dir, 'fbp.mrc')} is not a folder`);
+    // A tomogram no machine's memory holds is refused before the work, not killed by the OS partway through.
+    const huge = join(dir, 'huge.mrc');
+    const tooLarge = await wedgelab([...fbpInput, '--thickness', '100000000', '--out', huge]);
+    expect(tooLarge.code).toBe(1);
+    expect(tooLarge.stderr.trim()).toMatch(new RegExp(`^wedgelab recon: ${huge}: a 48 × 40 × 100000000 tomogram is 715\\.3 GiB of float32, more than 75 % of this machine's [0-9.]+ GiB of memory: bin the tilts \\(--bin 2 makes it a quarter\\) or lower --thickness$`));
+    expect(existsSync(huge)).toBe(false);
     const simulated = await wedgelab(['simulate', '--phantom', 'spheres', '--size', '8,8,8', '--angles', '-30,30,30', '--out-dir', dir]);
     expect(simulated.stderr.trim()).toBe(`wedgelab simulate: ${join(dir, 'ground_truth.mrc')} exists: add --force to replace it`);
 

@@ -6,6 +6,7 @@
  */
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
+import { totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { omeZarrLevels } from '../engine/volume.ts';
 import { mrcPieces } from '../io/mrc.ts';
@@ -28,6 +29,28 @@ export async function writeTomogram(path: string, tomogram: Tomogram, labels: st
   if (!isOmeZarrPath(path)) return writeFileAtomic(path, mrcPieces(tomogram, { labels }));
   const levels = omeZarrLevels(tomogram);
   await writeFolderAtomic(path, (folder) => writeOmeZarr(folder, levels, labels.join('; ')));
+}
+
+/**
+ * Share of the machine's memory a tomogram output may take. The command holds the whole tomogram (in pieces) until
+ * it is written, beside the tilt series and the method's own buffers; past this, Linux's OOM killer would end the
+ * process partway through the work, without a word.
+ */
+const TOMOGRAM_MEMORY_SHARE = 0.75;
+
+const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(1);
+
+/**
+ * Refuse, before the work, a tomogram output of nx × ny × nz float32 voxels that this machine's memory
+ * (`memoryBytes`, default all of it) cannot hold; the message says how to make it smaller.
+ */
+export function checkTomogramMemory(output: string, shape: { nx: number; ny: number; nz: number }, memoryBytes = totalmem()): void {
+  const { nx, ny, nz } = shape;
+  const bytes = 4 * nx * ny * nz;
+  if (bytes <= TOMOGRAM_MEMORY_SHARE * memoryBytes) return;
+  throw new Error(
+    `${output}: a ${nx} × ${ny} × ${nz} tomogram is ${gib(bytes)} GiB of float32, more than ${TOMOGRAM_MEMORY_SHARE * 100} % of this machine's ${gib(memoryBytes)} GiB of memory: bin the tilts (--bin 2 makes it a quarter) or lower --thickness`,
+  );
 }
 
 /** Whether two paths name the same file (the same path, or the same device and inode: links included). */

@@ -3,7 +3,11 @@ import { alignLoadedTiltSeries } from '../engine/align/loaded.ts';
 import { describeEngine } from '../engine/context.ts';
 import { doseWeightingUnavailable } from '../engine/doseWeighting.ts';
 import type { DoseWeightingParams } from '../engine/methods/common.ts';
-import { reconstruct } from '../engine/methods/runners.ts';
+import type { EngineContext } from '../engine/context.ts';
+import type { RequestOf } from '../engine/methods/registry.ts';
+import { resolveOnTiltSeries, runReconstruction, type Reconstruction } from '../engine/methods/runners.ts';
+import type { RunOptions } from '../engine/methods/slabs.ts';
+import { binnedLength } from '../io/binning.ts';
 import type { Progress, TiltSeries } from '../engine/types.ts';
 import { formatTlt } from '../io/angles.ts';
 import { mrcPieces } from '../io/mrc.ts';
@@ -12,7 +16,7 @@ import { numberFlag } from '../engine/methods/flags.ts';
 import { openCliEngine } from './engine.ts';
 import { writeFileAtomic } from './atomicWrite.ts';
 import { methodCommand } from './methodFlags.ts';
-import { checkOutputs, writeTomogram } from './outputs.ts';
+import { checkOutputs, checkTomogramMemory, writeTomogram } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
 import { openFile } from './openFile.ts';
 
@@ -74,6 +78,17 @@ function warnUnweighted(request: { params?: object }, tiltSeries: TiltSeries): v
 /** The files that may come with a stack: angles, an alignment, SerialEM metadata (any order, any subset with angles). */
 const SIDE_FLAGS = ['angles', 'xf', 'xtilt', 'aln', 'mdoc'] as const;
 
+/**
+ * Reconstruct a tomogram that will be written to `outPath`, after refusing one larger than this machine's memory
+ * holds (checkTomogramMemory): checked once the request is complete, since the thickness defaults to the tilts' width.
+ */
+export async function reconstructInto(outPath: string, engine: EngineContext, ts: TiltSeries, request: RequestOf<'reconstruction'>, options: RunOptions): Promise<Reconstruction> {
+  const resolved = resolveOnTiltSeries<'reconstruction'>(ts, request);
+  const { binning, thickness } = resolved.params;
+  checkTomogramMemory(outPath, { nx: binnedLength(ts.nx, binning), ny: binnedLength(ts.ny, binning), nz: thickness });
+  return runReconstruction(engine, ts, resolved, options);
+}
+
 export async function reconCommand(args: string[]): Promise<void> {
   const command = methodCommand(args, 'reconstruction', ['tilts', 'out'], [...SIDE_FLAGS, 'tilt-axis']);
   if (!command) return;
@@ -88,7 +103,7 @@ export async function reconCommand(args: string[]): Promise<void> {
   const tiltSeries = await alignLoadedTiltSeries(engine, loaded);
   warnUnweighted(atLoad.request, tiltSeries);
   const started = performance.now();
-  const result = await reconstruct(engine, tiltSeries, atLoad.request, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
+  const result = await reconstructInto(outPath, engine, tiltSeries, atLoad.request, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
   const seconds = (performance.now() - started) / 1000;
   await writeTomogram(outPath, result.volume, [result.label, `from ${sourceLabel(loaded)}`]);
   const { nx, ny, nz } = result.volume;
