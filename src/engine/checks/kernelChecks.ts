@@ -447,6 +447,8 @@ function placedStandIn(values: Float32Array, cubeVoxels: number): Float32Array {
 }
 
 export const standInRefineModel = {
+  /** Voxelwise: its input and its output, one float a voxel each. */
+  footprint: { widestFloats: 1, liveFloats: 2 },
   run: async (cubes: Float32Array, _batch: number, [cx, cy, cz]: Triple) => placedStandIn(cubes, cx * cy * cz),
   async runOnGpu(gpu: GpuContext, cubes: GPUBuffer, batch: number, _count: number, [cx, cy, cz]: Triple, target: GPUBuffer) {
     const out = placedStandIn(await readFloats(gpu, cubes, batch * cx * cy * cz), cx * cy * cz);

@@ -117,22 +117,29 @@ describe('U-Net refinement: cubes and blending', () => {
     ]);
   });
 
-  it('fits cubes, batch and slab rows to a device: batch first, then the cube with its overlap', () => {
+  it('fits cubes, batch and slab rows to a device and a model: batch first, then the cube with its overlap', () => {
     const dims = { nx: 200, ny: 100, nz: 60 };
     const requested = { cube: 48, overlap: 12, batchSize: 4 };
+    // The shipped U-Net's footprint (footprint.test.ts): widest tensor 16 floats a voxel, 33 alive at the peak.
+    const shipped = { widestFloats: 16, liveFloats: 33 };
     const cubeBytes = 48 ** 3 * 4;
     const rowBytes = 200 * 60 * 4;
-    expect(fitCubes(dims, requested, 2 ** 30, 2 ** 30)).toEqual({ ...requested, maxInputRows: Math.floor(2 ** 29 / (3 * rowBytes)) });
+    expect(fitCubes(dims, requested, shipped, 2 ** 30, 2 ** 30)).toEqual({ ...requested, maxInputRows: Math.floor(2 ** 29 / (3 * rowBytes)) });
     // The widest tensor (16 channels) of 2 cubes fits the binding limit, of 3 does not.
-    expect(fitCubes(dims, requested, 2 * 16 * cubeBytes + 1, 2 ** 30).batchSize).toBe(2);
-    // Half the budget holds 1 cube with its activations (42 floats a voxel).
-    expect(fitCubes(dims, requested, 2 ** 30, 2 * 42 * cubeBytes + 1).batchSize).toBe(1);
+    expect(fitCubes(dims, requested, shipped, 2 * 16 * cubeBytes + 1, 2 ** 30).batchSize).toBe(2);
+    // Half the budget holds 1 cube with its activations (2 + 33 floats a voxel), not 2.
+    expect(fitCubes(dims, requested, shipped, 2 ** 30, 2 * 35 * cubeBytes + 1).batchSize).toBe(1);
+    expect(fitCubes(dims, requested, shipped, 2 ** 30, 4 * 35 * cubeBytes + 1).batchSize).toBe(2);
+    // A network twice as wide (widest 32, 65 alive) fits half the batch in the same limits.
+    const wider = { widestFloats: 32, liveFloats: 65 };
+    expect(fitCubes(dims, requested, wider, 4 * 16 * cubeBytes + 1, 2 ** 30).batchSize).toBe(2);
+    expect(fitCubes(dims, requested, wider, 2 ** 30, 4 * 67 * cubeBytes + 1).batchSize).toBe(2);
     // Not even one 48³ cube: 44³ with the overlap scaled (12 · 44/48 = 11).
-    const smaller = fitCubes(dims, requested, 16 * 44 ** 3 * 4, 2 ** 30);
+    const smaller = fitCubes(dims, requested, shipped, 16 * 44 ** 3 * 4, 2 ** 30);
     expect([smaller.cube, smaller.overlap, smaller.batchSize]).toEqual([44, 11, 1]);
     // A thin tomogram keeps its short axis: the cube's z side is 60 rounded up, not the cube.
-    expect(fitCubes({ nx: 64, ny: 64, nz: 8 }, requested, 16 * 48 * 48 * 8 * 4, 2 ** 30).cube).toBe(48);
-    expect(() => fitCubes(dims, requested, 1000, 2 ** 30)).toThrow(/do not fit this GPU/);
+    expect(fitCubes({ nx: 64, ny: 64, nz: 8 }, requested, shipped, 16 * 48 * 48 * 8 * 4, 2 ** 30).cube).toBe(48);
+    expect(() => fitCubes(dims, requested, shipped, 1000, 2 ** 30)).toThrow(/do not fit this GPU/);
   });
 
   it('checks its parameters', () => {

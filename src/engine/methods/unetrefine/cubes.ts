@@ -10,6 +10,7 @@
 import type { Slab } from '../../geometry.ts';
 import { formatBytes } from '../../gpu/buffers.ts';
 import type { Volume } from '../../types.ts';
+import type { ModelFootprint } from './footprint.ts';
 
 export type Triple = [number, number, number];
 
@@ -157,29 +158,29 @@ export interface CubeFit {
 }
 
 /**
- * The shipped U-Net's widest tensor has 16 channels at the cube's full size (the concatenated skip), and about
- * 40 floats per voxel are alive at its peak (models/refine/unet.py: 8/16/32 channels, 3 levels); ORT binds a
- * tensor as one buffer, so one batch's widest tensor must fit the binding limit, and all of them half the budget.
+ * Fit the requested cubes to a device's limits and to the model's activations (`footprint`, read from its graph:
+ * ./footprint.ts): ORT binds a tensor as one buffer, so one batch's widest tensor must fit the binding limit, and
+ * a batch of cubes (input, output and the model's live activations) half the budget. The batch shrinks first,
+ * then the cube (multiples of 4, ≥ 8, the overlap scaled with it), until both fit and the smallest slab (two rows
+ * of cubes of input) fits the binding limit. Slabs hold as many input rows as the other half of the budget allows
+ * beside their accumulators (`maxInputRows`; the smallest slab when fewer).
+ * `bindingBytes`: min(maxStorageBufferBindingSize, maxBufferSize).
  */
-const WIDEST_TENSOR_FLOATS = 16;
-const LIVE_FLOATS = 40;
-
-/**
- * Fit the requested cubes to a device's limits: the batch shrinks first, then the cube (multiples of 4, ≥ 8,
- * the overlap scaled with it), until a batch of cubes (input, output and the model's activations) fits half the
- * budget and its widest tensor the binding limit, and the smallest slab (two rows of cubes of input) fits the
- * binding limit. Slabs hold as many input rows as the other half of the budget allows beside their accumulators
- * (`maxInputRows`; the smallest slab when fewer). `bindingBytes`: min(maxStorageBufferBindingSize, maxBufferSize).
- */
-export function fitCubes(dims: Pick<Volume, 'nx' | 'ny' | 'nz'>, requested: Omit<CubeFit, 'maxInputRows'>, bindingBytes: number, budgetBytes: number): CubeFit {
+export function fitCubes(
+  dims: Pick<Volume, 'nx' | 'ny' | 'nz'>,
+  requested: Omit<CubeFit, 'maxInputRows'>,
+  footprint: ModelFootprint,
+  bindingBytes: number,
+  budgetBytes: number,
+): CubeFit {
   const rowBytes = dims.nx * dims.nz * 4;
   // Per slab row: the input (4 bytes a voxel) and the two accumulators of the output rows (at most as many).
   const maxInputRows = Math.floor(Math.min(budgetBytes / 2 / (3 * rowBytes), bindingBytes / rowBytes));
   for (let cube = requested.cube; cube >= 8; cube -= 4) {
     const size = planCubes(dims, cube, 0).size;
     const cubeBytes = size[0] * size[1] * size[2] * 4;
-    const byBinding = Math.floor(bindingBytes / (WIDEST_TENSOR_FLOATS * cubeBytes));
-    const byBudget = Math.floor(budgetBytes / 2 / ((2 + LIVE_FLOATS) * cubeBytes));
+    const byBinding = Math.floor(bindingBytes / (footprint.widestFloats * cubeBytes));
+    const byBudget = Math.floor(budgetBytes / 2 / ((2 + footprint.liveFloats) * cubeBytes));
     const batchSize = Math.min(requested.batchSize, byBinding, byBudget);
     if (batchSize >= 1 && 2 * size[1] * rowBytes <= bindingBytes) {
       const overlap = Math.min(Math.round((requested.overlap * cube) / requested.cube), Math.ceil(cube / 2) - 1);

@@ -1,6 +1,7 @@
 // The GPU path's refinement loop (run.ts refineOnGpu) on Dawn with a stand-in model: progress counts cubes over
 // all slabs and reaches 1, cancelling stops between batches, and a small memory budget shrinks the batch and then
 // the cube (the label's facts say what ran). The kernels' numbers are checked in kernelChecks.ts.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readFloats } from '../../gpu/buffers.ts';
 import type { GpuContext } from '../../gpu/device.ts';
@@ -8,7 +9,9 @@ import { openNodeGpu } from '../../gpu/node.ts';
 import { Rng } from '../../sim/random.ts';
 import type { Volume } from '../../types.ts';
 import { wholeVolume } from '../../../io/piecedVolume.ts';
+import { readOnnxGraph } from '../../onnx/graph.ts';
 import type { Triple } from './cubes.ts';
+import { modelFootprint } from './footprint.ts';
 import { refineOnGpu } from './run.ts';
 
 function randomVolume(nx: number, ny: number, nz: number): Volume {
@@ -16,11 +19,15 @@ function randomVolume(nx: number, ny: number, nz: number): Volume {
   return { nx, ny, nz, pixelSize: 1, data: Float32Array.from({ length: nx * ny * nz }, () => 1 + rng.normal()) };
 }
 
-/** The identity on the GPU, counting calls. */
+/** The shipped U-Net's footprint, read from its graph. */
+const SHIPPED_FOOTPRINT = modelFootprint(readOnnxGraph(readFileSync(new URL('../../../../models/refine/isonet_sim/model.onnx', import.meta.url))));
+
+/** The identity on the GPU, counting calls, fitted to as if it were the shipped U-Net. */
 function identityModel() {
   const calls: number[] = [];
   return {
     calls,
+    footprint: SHIPPED_FOOTPRINT,
     async runOnGpu(gpu: GpuContext, cubes: GPUBuffer, batch: number, count: number, [cx, cy, cz]: Triple, target: GPUBuffer) {
       calls.push(count);
       gpu.device.queue.writeBuffer(target, 0, await readFloats(gpu, cubes, batch * cx * cy * cz));
@@ -56,8 +63,8 @@ describe('U-Net refinement on the GPU path (Dawn): progress, cancel, fitting', (
     const gpu = await openNodeGpu();
     const volume = randomVolume(40, 20, 20);
     const params = { model: 'identity', cube: 16, overlap: 4, batchSize: 4 };
-    // Half of it holds one 16³ cube with the model's activations (42 floats a voxel), not two.
-    const oneCube = 2 * 42 * 16 ** 3 * 4;
+    // Half of it holds one 16³ cube with the model's activations (2 + 33 floats a voxel), not two.
+    const oneCube = 2 * (2 + SHIPPED_FOOTPRINT.liveFloats) * 16 ** 3 * 4;
     const batchOfOne = await refineOnGpu(gpu, identityModel(), volume, params, 'test', { memoryBudgetBytes: oneCube + 1024 });
     expect([batchOfOne.batchSize, batchOfOne.cubeSize]).toEqual([1, [16, 16, 16]]);
     const smaller = await refineOnGpu(gpu, identityModel(), volume, params, 'test', { memoryBudgetBytes: oneCube - 1024 });

@@ -8,16 +8,21 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import type { GpuContext } from '../../gpu/device.ts';
 import { readFloats } from '../../gpu/buffers.ts';
+import { readOnnxGraph } from '../../onnx/graph.ts';
 import { chooseBackend, openSession, outputValues, type ModelBackend, type SessionOptions } from '../../onnx/session.ts';
 import type { Triple } from './cubes.ts';
+import { modelFootprint, type ModelFootprint } from './footprint.ts';
 
 export class RefineModel {
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly backend: ModelBackend,
+    /** What its activations take per voxel of a cube, from its graph: what the GPU path fits its batches to. */
+    readonly footprint: ModelFootprint,
   ) {}
 
   static async open(gpu: GpuContext | null, modelBytes: Uint8Array, options: SessionOptions = {}): Promise<RefineModel> {
+    const footprint = modelFootprint(readOnnxGraph(modelBytes));
     const backend = chooseBackend(gpu, options.backend);
     const session = await openSession(gpu, modelBytes, backend, options.wasmUrl);
     if (session.inputNames.length !== 1 || session.inputNames[0] !== 'cube' || session.outputNames.length !== 1) {
@@ -25,7 +30,7 @@ export class RefineModel {
       await session.release();
       throw new Error(`a refinement model takes one input "cube" [batch, 1, nz, ny, nx] and has one output; this one has inputs ${names}`);
     }
-    return new RefineModel(session, backend);
+    return new RefineModel(session, backend, footprint);
   }
 
   /** The model's output for `batch` cubes of `size` (x, y, z) held in `cubes` ([cube][z][y][x]). */

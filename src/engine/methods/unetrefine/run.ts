@@ -118,7 +118,7 @@ export async function refineWithModel(
  */
 export async function refineOnGpu(
   gpu: GpuContext,
-  model: Pick<RefineModel, 'runOnGpu'>,
+  model: Pick<RefineModel, 'runOnGpu' | 'footprint'>,
   tomogram: Tomogram,
   params: UnetRefineParams,
   title: string,
@@ -128,7 +128,7 @@ export async function refineOnGpu(
   const clock = () => performance.now() / 1000;
   const { nx, ny, nz } = tomogram;
   const binding = Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);
-  const fit = fitCubes(tomogram, params, binding, options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET);
+  const fit = fitCubes(tomogram, params, model.footprint, binding, options.memoryBudgetBytes ?? DEFAULT_MEMORY_BUDGET);
   const plan = planCubes(tomogram, fit.cube, fit.overlap);
   const slabs = planRefineSlabs(plan, ny, Math.min(fit.maxInputRows, options.slabRows ?? Infinity));
   const total = slabs.reduce((n, slab) => n + slab.starts.length, 0);

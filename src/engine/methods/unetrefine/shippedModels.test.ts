@@ -33,6 +33,8 @@ describe('shipped refinement models (models/refine)', () => {
       const fixture = JSON.parse(readFileSync(new URL('fixture.json', folder(m.file)), 'utf8')) as RefineFixture;
       const model = await RefineModel.open(null, readFileSync(new URL('model.onnx', folder(m.file))), { backend: 'wasm' });
       try {
+        // What the GPU path fits its batches to, read from the graph it opened (footprint.test.ts).
+        expect(model.footprint).toEqual({ widestFloats: 16, liveFloats: 33 });
         const [batch, , nz, ny, nx] = fixture.dims;
         const got = await model.run(Float32Array.from(fixture.cube), batch, [nx, ny, nz]);
         expect(got).toHaveLength(fixture.out.length);
