@@ -1,5 +1,6 @@
 /** `wedgelab synthesize`: a tilt-synthesis method (tilt series → tilt series with added tilts), written as a new stack and .tlt. */
 import { basename, join } from 'node:path';
+import { describeEngine } from '../engine/context.ts';
 import { resolveOnTiltSeries, runTiltSynthesis } from '../engine/methods/runners.ts';
 import { openCliEngine } from './engine.ts';
 import { methodCommand } from './methodFlags.ts';
@@ -21,6 +22,6 @@ export async function synthesizeCommand(args: string[]): Promise<void> {
   const out = await runTiltSynthesis(engine, loaded.tiltSeries, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
   const labels = [`tilt series: ${basename(paths.tilts)} + the last ${out.added} tilts by ${out.label}`];
   await writeTiltSeriesPaths(out.tiltSeries, files.tiltSeries, files.tiltAngles, labels);
-  if (!values.quiet) process.stderr.write('\n');
+  process.stderr.write(`${values.quiet ? '' : '\n'}${out.label}: ${out.added} tilts added on ${describeEngine(engine)} → ${outDir}\n`);
   process.stdout.write(`${JSON.stringify({ ...files, nTilts: out.tiltSeries.nTilts, added: out.added, label: out.label })}\n`);
 }

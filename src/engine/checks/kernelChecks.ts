@@ -23,6 +23,7 @@ import { gridCoords, sirenBackwardCpu, sirenForwardCpu, sirenStepCpu } from '../
 import { planSlabs, tiltTrig } from '../geometry.ts';
 import { SirenNetwork } from '../methods/coordnet/siren.ts';
 import type { GpuContext } from '../gpu/device.ts';
+import { gpuEngine } from '../context.ts';
 import { fft3d as fft3dCpu } from '../metrics/fourier.ts';
 import { fft3dGpu, Fft3dPlan } from '../gpu/kernels/fft3d.ts';
 import { fscGpu } from '../gpu/kernels/fscShells.ts';
@@ -37,6 +38,7 @@ import { reconstructLocalnet } from '../methods/localnet/run.ts';
 import { reconstructLocalnetCpu, type TinyLocalnetCard } from '../reference/localnet.ts';
 import { wholeVolume } from '../../io/piecedVolume.ts';
 import { SlabProjector, type SlabShape } from '../gpu/kernels/projector.ts';
+import { channelRows, placeChannelRows } from '../cpu/projection.ts';
 import type { SynthFixture } from '../methods/latentbp/synthFixture.ts';
 import { refineOnGpu, refineWithModel } from '../methods/unetrefine/run.ts';
 import { RefineModel } from '../methods/unetrefine/model.ts';
@@ -331,20 +333,6 @@ const localnetChecks: KernelCheck[] = (['wasm', 'webgpu'] as const).map(
   }),
 );
 
-/** Rows [row0, row0 + ny) of channel c of [n][C][rows][w] (a latent tensor), as [n][ny][w]. */
-function channelRows(data: Float32Array, n: number, channels: number, rows: number, w: number, c: number, row0: number, ny: number): Float32Array {
-  const out = new Float32Array(n * ny * w);
-  for (let i = 0; i < n; i++) out.set(data.subarray(((i * channels + c) * rows + row0) * w, ((i * channels + c) * rows + row0 + ny) * w), i * ny * w);
-  return out;
-}
-
-/** Write [n][ny][w] times `weight` into rows [row0, row0 + ny) of channel c of [n][C][rows][w]. */
-function placeChannelRows(target: Float32Array, source: Float32Array, n: number, channels: number, rows: number, w: number, c: number, row0: number, weight: number): void {
-  const ny = source.length / (n * w);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < ny * w; j++) target[((i * channels + c) * rows + row0) * w + j] = weight * source[i * ny * w + j];
-}
-
 /** One C-channel projector pass on GPU copies of `tilts` and `volume`: both buffers read back (untouched rows included). */
 async function projectChannels(gpu: GpuContext, shape: SlabShape, angles: number[], tilts: Float32Array, volume: Float32Array, weight: number, direction: 'back' | 'forward') {
   const trigBuffer = uploadBuffer(gpu, tiltTrig(angles), 'check.latent.trig');
@@ -407,12 +395,17 @@ const latentProjectorChecks: KernelCheck[] = (
 /**
  * The whole latent back-projection synthesis (../methods/latentbp/run.ts) with the shipped lbp-small model's three
  * parts forced onto onnxruntime-web's WebGPU backend (latent tensors in GPU buffers between the parts and the
- * C-channel projector) against torch's evaluation of the same input (models/synth/lbp_small/fixture.json).
+ * C-channel projector) against torch's evaluation of the same input (models/synth/lbp_small/fixture.json), in one
+ * band and in three (a budget of one latent row: 5 + 6 · 3 + 49 · 1 rows of C · w = 16 · 4 floats,
+ * methods/latentbp/bands.ts), where each ORT call takes one tilt, gathered into the band's GPU buffers at offsets.
  * Small (5 tilts 16 × 12, latent 4 × 3 × 3): ORT's WebGPU kernels are slow on SwiftShader.
  */
 const latentbpChecks: KernelCheck[] = [
-  {
-    name: "latent back-projection network (lbp-small, onnxruntime-web WebGPU) vs torch's fixture, 5 tilts 16 × 12 → 3 new",
+  { bands: 1, memoryBudgetBytes: undefined },
+  { bands: 3, memoryBudgetBytes: (5 + 6 * 3 + 49) * 16 * 4 * 4 },
+].map(
+  ({ bands, memoryBudgetBytes }): KernelCheck => ({
+    name: `latent back-projection network (lbp-small, onnxruntime-web WebGPU${bands > 1 ? `, ${bands} bands, one tilt a call` : ''}) vs torch's fixture, 5 tilts 16 × 12 → 3 new`,
     async run(gpu) {
       const { synthesiseLatentbp } = await import('../methods/latentbp/run.ts');
       const wasmUrl = await ortWasmUrl();
@@ -422,12 +415,14 @@ const latentbpChecks: KernelCheck[] = [
       const [nTilts, ny, nx] = fixture.shape;
       const ts = { nx, ny, nTilts, data: Float32Array.from(fixture.tilts), tiltAngles: fixture.angles, pixelSize: 1 };
       const params = { angles: fixture.targets, thickness: fixture.thickness, model: 'lbp-small' };
-      const out = await synthesiseLatentbp(gpu, ts, params, { models }, 'webgpu');
-      const error = out.facts.backend === 'webgpu' ? synthFixtureError(fixture, out.tiltSeries.data.subarray(ts.data.length)) : Infinity;
-      return result(this.name, error, 1e-4);
+      let bandsRun = 0;
+      const onProgress = ({ message }: { message: string }) => void (message.startsWith('Rows') && bandsRun++);
+      const out = await synthesiseLatentbp(gpuEngine(gpu), ts, params, { models, memoryBudgetBytes, onProgress }, { backend: 'webgpu' });
+      const asPlanned = out.facts.backend === 'webgpu' && bandsRun === bands;
+      return result(this.name, asPlanned ? synthFixtureError(fixture, out.tiltSeries.data.subarray(ts.data.length)) : Infinity, 1e-4);
     },
-  },
-];
+  }),
+);
 
 /**
  * Relative error of synthesised tilts against torch's in a synthesis fixture, both taken about torch's mean so

@@ -73,3 +73,17 @@ export async function backProjectTiltsOnPool(pool: CpuPool, ts: TiltSeries, nz: 
   const data = await backProjectOnPool(pool, sharedCopy(ts.data), ts.ny, g, 1, options, 'Back-projecting');
   return { nx: ts.nx, ny: ts.ny, nz, data, pixelSize: ts.pixelSize };
 }
+
+/** Rows [row0, row0 + ny) of channel c of [n][C][rows][w] (a latent tensor, ONNX's layout), as [n][ny][w]. */
+export function channelRows(data: Float32Array, n: number, channels: number, rows: number, w: number, c: number, row0: number, ny: number): Float32Array {
+  const out = new Float32Array(n * ny * w);
+  for (let i = 0; i < n; i++) out.set(data.subarray(((i * channels + c) * rows + row0) * w, ((i * channels + c) * rows + row0 + ny) * w), i * ny * w);
+  return out;
+}
+
+/** Write [n][ny][w] times `weight` into rows [row0, row0 + ny) of channel c of [n][C][rows][w]. */
+export function placeChannelRows(target: Float32Array, source: Float32Array, n: number, channels: number, rows: number, w: number, c: number, row0: number, weight: number): void {
+  const ny = source.length / (n * w);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < ny * w; j++) target[((i * channels + c) * rows + row0) * w + j] = weight * source[i * ny * w + j];
+}

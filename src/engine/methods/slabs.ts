@@ -37,10 +37,11 @@ export const DEFAULT_MEMORY_BUDGET = 384 * 2 ** 20;
 
 /**
  * Slabs for ny rows when one row costs `bytesPerRow` in total and its largest single buffer
- * `largestBufferBytesPerRow`, within the memory budget and the device's binding limit.
+ * `largestBufferBytesPerRow`, within the memory budget and the device's binding limit (a GpuContext's, or limits
+ * a CPU path sets for itself).
  */
 export function planSlabsForDevice(
-  gpu: GpuContext,
+  gpu: { limits: Pick<GPUSupportedLimits, 'maxBufferSize' | 'maxStorageBufferBindingSize'> },
   ny: number,
   bytesPerRow: number,
   largestBufferBytesPerRow: number,

@@ -30,6 +30,7 @@ export interface LatentbpFacts {
 export const LATENTBP: MethodDefinition<'latentbp', 'tiltSynthesis', LatentbpParams, LatentbpFacts> = {
   name: 'latentbp',
   kind: 'tiltSynthesis',
+  cpu: true,
   title: 'Latent back-projection',
   menuLabel: 'Latent back-projection network: learned tilts at new angles',
   learned: true,

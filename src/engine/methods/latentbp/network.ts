@@ -3,16 +3,13 @@
  * - encoder: `tilts` [N, 1, H, W] → [N, C, H/4, W/4];
  * - refiner: `volume` [1, C, D, h, w] → the same shape;
  * - decoder: `latent` [N, C, h, w] → [N, 1, 4h, 4w].
- * The latent tensors live in GPU buffers on the engine's device, where the engine's C-channel projector
- * (gpu/kernels/projector.ts) reads and writes them between the parts. Backends (../../onnx/session.ts, chooseBackend):
- * - 'webgpu' (a real adapter): the parts take those buffers (Tensor.fromGpuBuffer) and leave their outputs on the
- *   GPU, so nothing between the encoder's input and the decoder's output passes through the CPU;
- * - 'wasm' (a fallback adapter such as SwiftShader, where ORT's WebGPU kernels are 30–100× slower): each part
- *   reads its input back from the GPU and uploads its output, the same interface.
- * `evaluate` runs one part on CPU arrays, for checking a user's model (../userModels.ts) where there may be no GPU.
+ * This class only runs the parts on ORT tensors; where the latent tensors live between them (GPU buffers on the
+ * engine's device, or CPU arrays) and how they become ORT's inputs is ./latentProjection.ts. Backends
+ * (../../onnx/session.ts, chooseBackend): 'webgpu' on a real adapter, sharing the engine's device, outputs left on
+ * the GPU; 'wasm' on a fallback adapter (SwiftShader, where ORT's WebGPU kernels are 30–100× slower) and on the
+ * CPU path (no GPU).
  */
 import * as ort from 'onnxruntime-web/webgpu';
-import { readFloats, uploadBuffer } from '../../gpu/buffers.ts';
 import type { GpuContext } from '../../gpu/device.ts';
 import type { ModelLibrary } from '../../onnx/library.ts';
 import { chooseBackend, openSession, outputValues, type ModelBackend, type SessionOptions } from '../../onnx/session.ts';
@@ -21,24 +18,13 @@ import { SYNTH_PARTS, synthModelPart, type SynthPart } from './models.ts';
 /** Spatial downsampling of the encoder (and upsampling of the decoder). */
 export const LATENT_FACTOR = 4;
 
-/** A part's output in a GPU buffer: ORT's own (freed with the tensor) or one uploaded from the wasm backend. */
-export interface LatentBuffer {
-  buffer: GPUBuffer;
-  destroy(): void;
-}
-
-function count(dims: readonly number[]): number {
-  return dims.reduce((a, b) => a * b, 1);
-}
-
 export class LatentbpNetwork {
   private constructor(
-    /** The engine's GPU; null where only `evaluate` is used (a model's check without a GPU). */
-    private readonly gpu: GpuContext | null,
     private readonly sessions: Record<SynthPart, ort.InferenceSession>,
     readonly backend: ModelBackend,
   ) {}
 
+  /** The model's parts on the backend `requested` means on `gpu` (null: no GPU, wasm). */
   static async open(gpu: GpuContext | null, models: ModelLibrary, model: string, requested: SessionOptions['backend'] = 'auto'): Promise<LatentbpNetwork> {
     const backend = chooseBackend(gpu, requested);
     const sessions: Partial<Record<SynthPart, ort.InferenceSession>> = {};
@@ -53,55 +39,25 @@ export class LatentbpNetwork {
       await Promise.all(Object.values(sessions).map((s) => s.release()));
       throw error;
     }
-    return new LatentbpNetwork(gpu, sessions as Record<SynthPart, ort.InferenceSession>, backend);
+    return new LatentbpNetwork(sessions as Record<SynthPart, ort.InferenceSession>, backend);
   }
 
-  /** Normalised tilts [N, H, W] on the CPU → latent tilts [N, C, H/4, W/4] on the GPU, with C. */
-  async encode(tilts: Float32Array, n: number, height: number, width: number): Promise<{ latent: LatentBuffer; channels: number }> {
-    const output = await this.run('encoder', new ort.Tensor('float32', tilts, [n, 1, height, width]));
-    return { latent: await this.onGpu(output), channels: output.dims[1] };
+  /** Latent channels C, from the encoder's output on one 8 × 8 tilt (a user's model need not declare it). */
+  async channels(): Promise<number> {
+    return (await this.evaluate('encoder', new Float32Array(64), [1, 1, 8, 8])).dims[1];
   }
 
-  /** Latent volume [C, D, h, w] in `volume` (its back-projection submitted) → refined, the same shape. */
-  async refine(volume: GPUBuffer, dims: [number, number, number, number]): Promise<LatentBuffer> {
-    return this.onGpu(await this.call('refiner', volume, [1, ...dims]));
-  }
-
-  /** Latent projections [N, C, h, w] in `latent` (their projection submitted) → tilts [N, 4h, 4w] on the CPU. */
-  async decode(latent: GPUBuffer, dims: [number, number, number, number]): Promise<Float32Array> {
-    return outputValues(await this.call('decoder', latent, dims));
+  /** One part on an ORT tensor; its output, on the GPU or the CPU as the backend leaves it. */
+  async run(part: SynthPart, input: ort.Tensor): Promise<ort.Tensor> {
+    const session = this.sessions[part];
+    const result = await session.run({ [session.inputNames[0]]: input });
+    return result[session.outputNames[0]];
   }
 
   /** One part on a CPU array of shape `dims`: its output's values and shape. */
   async evaluate(part: SynthPart, data: Float32Array, dims: number[]): Promise<{ data: Float32Array; dims: readonly number[] }> {
     const output = await this.run(part, new ort.Tensor('float32', data, dims));
     return { dims: output.dims, data: await outputValues(output) };
-  }
-
-  private async call(part: SynthPart, input: GPUBuffer, dims: number[]): Promise<ort.Tensor> {
-    const tensor =
-      this.backend === 'webgpu'
-        ? ort.Tensor.fromGpuBuffer(input, { dataType: 'float32', dims })
-        : new ort.Tensor('float32', await readFloats(this.engineGpu(), input, count(dims)), dims);
-    return this.run(part, tensor);
-  }
-
-  private async run(part: SynthPart, input: ort.Tensor): Promise<ort.Tensor> {
-    const session = this.sessions[part];
-    const result = await session.run({ [session.inputNames[0]]: input });
-    return result[session.outputNames[0]];
-  }
-
-  /** An output as a GPU buffer: ORT's own on WebGPU, uploaded from the wasm backend's CPU array. */
-  private async onGpu(output: ort.Tensor): Promise<LatentBuffer> {
-    if (output.location === 'gpu-buffer') return { buffer: output.gpuBuffer as GPUBuffer, destroy: () => output.dispose() };
-    const buffer = uploadBuffer(this.engineGpu(), await outputValues(output), 'latentbp.latent');
-    return { buffer, destroy: () => buffer.destroy() };
-  }
-
-  private engineGpu(): GpuContext {
-    if (!this.gpu) throw new Error('the latent back-projection network keeps its latent tensors on the GPU: open it with the engine\'s GPU');
-    return this.gpu;
   }
 
   async release(): Promise<void> {

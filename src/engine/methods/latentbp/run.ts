@@ -2,136 +2,124 @@
  * The latent back-projection network's synthesis (models/synth/train.py is the torch twin of every step here):
  * normalise the series (one mean and std), pad it to a multiple of 4, encode each tilt, back-project the C latent
  * channels at the tilts' angles (weight 1/K) into a latent volume ceil(thickness/4) deep, refine it, project it
- * at the new angles (weight 1/D), decode, crop and scale back. Between the encoder and the decoder the latent
- * tensors stay in GPU buffers, projected by the engine's projector C channels at a time (./network.ts says
- * where ORT runs). A latent volume too large for one slab is refined in slabs of rows along the tilt axis, each
- * with REFINER_HALO rows of its neighbours on either side, so that its own rows come out as from the whole volume.
+ * at the new angles (weight 1/D), decode, crop and scale back. A series of any size goes through in bands of rows
+ * along the tilt axis (./bands.ts: each step works on the band's rows and its halo, so the band's own rows come out
+ * as from the whole series), and ORT takes the tilts in batches when a band's do not fit at once. One band loop
+ * for both engine paths: the projection steps and where the latent tensors live are ./latentProjection.ts's.
  */
-import { requireGpu } from '../../context.ts';
-import { storageBuffer, uploadBuffer } from '../../gpu/buffers.ts';
-import type { GpuContext } from '../../gpu/device.ts';
-import { SlabProjector } from '../../gpu/kernels/projector.ts';
-import { withGpuScope } from '../../gpu/scope.ts';
+import * as ort from 'onnxruntime-web/webgpu';
+import type { EngineContext } from '../../context.ts';
 import { appendTilts } from '../../evaluation/tiltSubsets.ts';
-import { tiltTrig, type Slab } from '../../geometry.ts';
-import type { SessionOptions } from '../../onnx/session.ts';
-import type { TiltSeries } from '../../types.ts';
+import { outputValues, type SessionOptions } from '../../onnx/session.ts';
+import { throwIfAborted, type TiltSeries } from '../../types.ts';
 import type { TiltSynthesisRunner } from '../runner.ts';
-import { forEachSlab, planSlabsForDevice, type RunOptions } from '../slabs.ts';
+import type { RunOptions } from '../slabs.ts';
+import { CPU_LIMITS, HALOS, planBands, type Band, type Halos } from './bands.ts';
 import type { LatentbpFacts, LatentbpParams } from './base.ts';
+import { latentBand, type LatentRun } from './latentProjection.ts';
 import { LATENT_FACTOR, LatentbpNetwork } from './network.ts';
 
-/**
- * Rows of latent context a refined row depends on on each side: the refiner is two residual blocks of two
- * 3 × 3 × 3 convolutions each (models/synth/train.py, Refiner: every model it makes, shipped or yours), one row per
- * convolution. A slab refined with fewer gives other numbers at its edges (latentbp.test.ts: 4e-3 with 3 rows).
- */
-const REFINER_HALO = 4;
-
-/**
- * Latent-volume copies one row costs on the GPU in a slab: the back-projected volume, the refined one, and about
- * four activations inside the refiner (on ORT's WebGPU backend).
- */
-const VOLUME_COPIES_PER_ROW = 6;
-
-/** A slab of latent rows: the rows it keeps (`core`) and the rows refined for them (`rows`, core plus halo, clipped). */
-interface LatentSlab {
-  core: Slab;
-  rows: Slab;
+/** The series' mean and population std (the network's normalisation), and its size padded to multiples of 4. */
+interface Normalisation {
+  mean: number;
+  std: number;
+  height: number;
+  width: number;
 }
 
-/**
- * Slabs of the h latent rows such that a slab with its halo holds at most `rowsThatFit` rows (one slab, no halo,
- * when all fit); at least one core row each, even if its halo then exceeds the budget.
- */
-function latentSlabs(h: number, rowsThatFit: number): LatentSlab[] {
-  const core = rowsThatFit >= h ? h : Math.max(1, rowsThatFit - 2 * REFINER_HALO);
-  const slabs: LatentSlab[] = [];
-  for (let y0 = 0; y0 < h; y0 += core) {
-    const ny = Math.min(core, h - y0);
-    const from = Math.max(0, y0 - REFINER_HALO);
-    const to = Math.min(h, y0 + ny + REFINER_HALO);
-    slabs.push({ core: { y0, ny }, rows: { y0: from, ny: to - from } });
-  }
-  return slabs;
-}
-
-/** The series' tilts minus their mean over their population std, zero-padded to H × W (multiples of 4), [K, H, W]. */
-export function normalisedPadded(ts: TiltSeries): { data: Float32Array; height: number; width: number; mean: number; std: number } {
-  const { nx, ny, nTilts } = ts;
+function normalisation(ts: TiltSeries): Normalisation {
   let sum = 0;
   for (const v of ts.data) sum += v;
   const mean = sum / ts.data.length;
   let squares = 0;
   for (const v of ts.data) squares += (v - mean) ** 2;
   const std = Math.sqrt(squares / ts.data.length) || 1;
-  const height = Math.ceil(ny / LATENT_FACTOR) * LATENT_FACTOR;
-  const width = Math.ceil(nx / LATENT_FACTOR) * LATENT_FACTOR;
-  const data = new Float32Array(nTilts * height * width);
-  for (let k = 0; k < nTilts; k++)
-    for (let y = 0; y < ny; y++)
-      for (let x = 0; x < nx; x++) data[(k * height + y) * width + x] = (ts.data[(k * ny + y) * nx + x] - mean) / std;
-  return { data, height, width, mean, std };
+  const pad = (n: number) => Math.ceil(n / LATENT_FACTOR) * LATENT_FACTOR;
+  return { mean, std, height: pad(ts.ny), width: pad(ts.nx) };
+}
+
+/** The encoder's input: tilts [k0, k1) of the band's encoded rows, normalised and zero-padded, [n, 1, 4 · rows, width]. */
+function encoderInput(ts: TiltSeries, norm: Normalisation, band: Band, k0: number, k1: number): ort.Tensor {
+  const { nx, ny } = ts;
+  const rows = LATENT_FACTOR * band.encoded.ny;
+  const row0 = LATENT_FACTOR * band.encoded.y0;
+  const data = new Float32Array((k1 - k0) * rows * norm.width);
+  for (let k = k0; k < k1; k++)
+    for (let y = row0; y < Math.min(ny, row0 + rows); y++)
+      for (let x = 0; x < nx; x++) data[((k - k0) * rows + y - row0) * norm.width + x] = (ts.data[(k * ny + y) * nx + x] - norm.mean) / norm.std;
+  return new ort.Tensor('float32', data, [k1 - k0, 1, rows, norm.width]);
+}
+
+/** The decoder's output for new tilts [n0, n1) of the band's projected rows: its core rows, cropped and scaled back, into `added` [N, ny, nx]. */
+function placeDecoded(added: Float32Array, decoded: Float32Array, ts: TiltSeries, norm: Normalisation, band: Band, n0: number, n1: number): void {
+  const { nx, ny } = ts;
+  const rows = LATENT_FACTOR * band.projected.ny;
+  const row0 = LATENT_FACTOR * band.projected.y0;
+  const core0 = LATENT_FACTOR * band.core.y0;
+  const coreEnd = Math.min(ny, core0 + LATENT_FACTOR * band.core.ny);
+  for (let n = n0; n < n1; n++)
+    for (let y = core0; y < coreEnd; y++)
+      for (let x = 0; x < nx; x++) added[(n * ny + y) * nx + x] = decoded[((n - n0) * rows + y - row0) * norm.width + x] * norm.std + norm.mean;
+}
+
+/** How a synthesis runs besides its options: ORT's backend, and (tests only, to show they are needed) the bands' halos. */
+export interface LatentbpTuning {
+  backend?: SessionOptions['backend'];
+  halos?: Halos;
 }
 
 /** New tilts at `params.angles` from the series, by the network; the series with them appended, and what ran. */
 export async function synthesiseLatentbp(
-  gpu: GpuContext,
+  engine: EngineContext,
   ts: TiltSeries,
   params: LatentbpParams,
   options: RunOptions = {},
-  backend: SessionOptions['backend'] = 'auto',
+  { backend = 'auto', halos = HALOS }: LatentbpTuning = {},
 ): Promise<{ tiltSeries: TiltSeries; facts: LatentbpFacts }> {
   if (!options.models) throw new Error('the latent back-projection network needs a model library (the worker or the CLI provides one)');
+  const { signal } = options;
   const progress = (fraction: number, message: string) => options.onProgress?.({ fraction, message });
-  const network = await LatentbpNetwork.open(gpu, options.models, params.model, backend);
+  const network = await LatentbpNetwork.open(engine.path === 'gpu' ? engine.gpu : null, options.models, params.model, backend);
   try {
-    const { data, height, width, mean, std } = normalisedPadded(ts);
-    const [h, w, depth, nTilts, nNew] = [height / LATENT_FACTOR, width / LATENT_FACTOR, Math.ceil(params.thickness / LATENT_FACTOR), ts.nTilts, params.angles.length];
-    progress(0, `Encoding ${nTilts} tilts (${network.backend})`);
-    const decoded = await withGpuScope(async (run) => {
-      const { latent, channels } = await network.encode(data, nTilts, height, width);
-      run.own(latent);
-      const projections = run.own(storageBuffer(gpu, nNew * channels * h * w * 4, 'latentbp.projections'));
-      const measuredTrig = run.own(uploadBuffer(gpu, tiltTrig(ts.tiltAngles), 'latentbp.trig'));
-      const newTrig = run.own(uploadBuffer(gpu, tiltTrig(params.angles), 'latentbp.newTrig'));
-      const rowBytes = channels * depth * w * 4;
-      const rowsThatFit = planSlabsForDevice(gpu, h, VOLUME_COPIES_PER_ROW * rowBytes, rowBytes, options.memoryBudgetBytes)[0].ny;
-      const slabs = latentSlabs(h, rowsThatFit);
-      await forEachSlab(gpu, slabs.map((s) => s.core), options.signal, async (core, index, scope) => {
-        const { rows } = slabs[index];
-        progress(0.1 + (0.8 * index) / slabs.length, `Latent rows ${core.y0}–${core.y0 + core.ny - 1} of ${h}: back-projecting, refining, projecting`);
-        // Back-project the slab's rows (with halo) of all C channels from the whole latent tilts, weight 1/K.
-        const volume = scope.own(storageBuffer(gpu, channels * depth * rows.ny * w * 4, 'latentbp.volume'));
-        const shape = { nx: w, nz: depth, nDet: w, channels, tiltRows: h };
-        const back = scope.own(new SlabProjector(gpu, { ...shape, ny: rows.ny, nTilts, tiltRow0: rows.y0 }, measuredTrig, latent.buffer, volume, 1 / nTilts));
-        const encoder = gpu.device.createCommandEncoder({ label: 'latentbp.backProject' });
-        back.encodeBackProject(encoder);
-        gpu.device.queue.submit([encoder.finish()]);
-        const refined = scope.own(await network.refine(volume, [channels, depth, rows.ny, w]));
-        // Project only the core rows of the refined slab, weight 1/D, into their rows of the whole projections.
-        const forwardShape = { ...shape, ny: core.ny, nTilts: nNew, tiltRow0: core.y0, volumeRows: rows.ny, volumeRow0: core.y0 - rows.y0 };
-        const forward = scope.own(new SlabProjector(gpu, forwardShape, newTrig, projections, refined.buffer, 1 / depth));
-        const projectEncoder = gpu.device.createCommandEncoder({ label: 'latentbp.forwardProject' });
-        forward.encodeForwardProject(projectEncoder);
-        gpu.device.queue.submit([projectEncoder.finish()]);
-      });
-      progress(0.9, `Decoding ${nNew} tilts`);
-      return { channels, tilts: await network.decode(projections, [nNew, channels, h, w]) };
-    });
-    const { nx, ny } = ts;
-    const added = new Float32Array(nNew * ny * nx);
-    for (let k = 0; k < nNew; k++)
-      for (let y = 0; y < ny; y++)
-        for (let x = 0; x < nx; x++) added[(k * ny + y) * nx + x] = decoded.tilts[(k * height + y) * width + x] * std + mean;
+    const norm = normalisation(ts);
+    const [nTilts, nNew] = [ts.nTilts, params.angles.length];
+    const run: LatentRun = { channels: await network.channels(), w: norm.width / LATENT_FACTOR, depth: Math.ceil(params.thickness / LATENT_FACTOR), measured: ts.tiltAngles, added: params.angles };
+    const shape = { ...run, h: norm.height / LATENT_FACTOR, nTilts, nNew };
+    const { bands, batch } = planBands(engine.path === 'gpu' ? engine.gpu.limits : CPU_LIMITS, options.memoryBudgetBytes, shape, halos);
+    const added = new Float32Array(nNew * ts.ny * ts.nx);
+    for (const [index, band] of bands.entries()) {
+      const [first, last] = [LATENT_FACTOR * band.core.y0, Math.min(ts.ny, LATENT_FACTOR * (band.core.y0 + band.core.ny)) - 1];
+      progress(index / bands.length, `Rows ${first}–${last} of ${ts.ny} (band ${index + 1} of ${bands.length}; ORT ${network.backend}, ${batch} tilt${batch === 1 ? '' : 's'} a call): encoding, back-projecting, refining, projecting, decoding`);
+      const latent = latentBand(engine, network.backend, run, band, signal);
+      try {
+        for (let k0 = 0; k0 < nTilts; k0 += batch) {
+          throwIfAborted(signal);
+          const k1 = Math.min(nTilts, k0 + batch);
+          await latent.putTilts(k0, await network.run('encoder', encoderInput(ts, norm, band, k0, k1)));
+        }
+        throwIfAborted(signal);
+        const volume = await latent.backProject();
+        await latent.setRefined(await network.run('refiner', volume.tensor));
+        volume.release();
+        for (let n0 = 0; n0 < nNew; n0 += batch) {
+          throwIfAborted(signal);
+          const n1 = Math.min(nNew, n0 + batch);
+          const projections = await latent.project(n0, n1);
+          placeDecoded(added, await outputValues(await network.run('decoder', projections.tensor)), ts, norm, band, n0, n1);
+          projections.release();
+        }
+      } finally {
+        latent.release();
+      }
+    }
     progress(1, 'Latent back-projection done');
-    const newTilts = { nx, ny, nTilts: nNew, data: added, tiltAngles: params.angles, pixelSize: ts.pixelSize };
-    return { tiltSeries: appendTilts(ts, newTilts), facts: { channels: decoded.channels, backend: network.backend } };
+    const newTilts = { nx: ts.nx, ny: ts.ny, nTilts: nNew, data: added, tiltAngles: params.angles, pixelSize: ts.pixelSize };
+    return { tiltSeries: appendTilts(ts, newTilts), facts: { channels: run.channels, backend: network.backend } };
   } finally {
     await network.release();
   }
 }
 
 export const LATENTBP_RUNNER: TiltSynthesisRunner<LatentbpParams, LatentbpFacts> = {
-  run: (engine, ts, params, options) => synthesiseLatentbp(requireGpu(engine, 'The latent back-projection network'), ts, params, options),
+  run: (engine, ts, params, options) => synthesiseLatentbp(engine, ts, params, options),
 };
