@@ -20,12 +20,14 @@ Objectives (docs/refine.md; ../papers: IsoNet, Liu et al. 2022; CryoGEN):
   move the wedge), and trains g(T_M(R x) + n) → R x with the mean absolute error; n is wedge-filtered Gaussian
   noise of a level that is 0 for the first third of the rounds and then rises linearly to --noise (IsoNet's
   noise schedule). Adam, constant --lr (IsoNet 4e-4).
-- cryogen: no refill. Each step: x = g(y); the consistency term
-  λ·‖R⁻¹ g(T_M(R(x' + ε_h))) − x'‖² with x' = g(y) held fixed (θ' = θ of the step, the paper's Eq. 7), and the
-  energy term: E scores T_M(R x) + ε_g against real wedged cubes y + ε (a GAN, non-saturating loss;
-  E: unet.EnergyModel). Noise scales are --noise × u, u ~ U(0, 1] drawn per step. λ = --lambda for the first
+- cryogen: no refill; the paper's Algorithm 1. Each step: x = g(y + ε_g); the generator's loss is
+  --energy × E's term (E scores T_M(R x) against real wedged cubes y + ε; a GAN, non-saturating loss;
+  E: unet.EnergyModel) + --fidelity × ‖T_M x − y‖² (the data term 1/(2σ_n²)·‖T_M g(y + ε_g) − y‖² of the
+  paper's f) + λ·‖R⁻¹ g(T_M(R(x' + ε_h))) − x'‖², the consistency term with x' = g(y) held fixed (θ' = θ of
+  the step, Eq. 7). Noise scales are --noise × u, u ~ U(0, 1] drawn per step. λ = --lambda for the first
   epoch (one pass over the cubes) and then decays linearly to 0 at the last step. Adam at --lr (paper 1e-4) for
-  g and E, linear warm-up over the first tenth of the steps, then linear decay.
+  g and E, linear warm-up over the first tenth of the steps, then linear decay. --init starts g from a
+  model.onnx; the state is checkpointed in OUT/checkpoint.pt, and --resume continues a killed run.
 
 Writes into --out: model.onnx (opset 17; input `cube` float32 [batch, 1, n, n, n], n a multiple of 4, output
 `out` the same shape, normalised units), card.json (architecture, parameters, MACs per voxel, training data,
@@ -36,6 +38,7 @@ import argparse
 import json
 import os
 import platform
+import sys
 import time
 
 import mrcfile
@@ -124,40 +127,89 @@ def train_isonet(g, cubes, masks, rots, args, rng, log):
             step += 1
 
 
-def train_cryogen(g, cubes, masks, rots, args, rng, log):
-    energy = EnergyModel(args.channels)
+def train_cryogen(g, cubes, masks, rots, args, rng, log, checkpoint):
+    """Algorithm 1 of the CryoGEN paper, with ε_g on the generator's input and its data term 1/(2σ_n²)·‖T_M g(y + ε_g) − y‖²."""
+    energy = EnergyModel(args.channels).to(cubes.device)
     opt_g = torch.optim.Adam(g.parameters(), lr=args.lr, betas=(0.5, 0.999))
     opt_e = torch.optim.Adam(energy.parameters(), lr=args.lr, betas=(0.5, 0.999))
     schedule = lambda step: warmup_linear(step, args.steps)  # noqa: E731
     sched_g = torch.optim.lr_scheduler.LambdaLR(opt_g, schedule)
     sched_e = torch.optim.lr_scheduler.LambdaLR(opt_e, schedule)
+    state = {"g": g, "energy": energy, "opt_g": opt_g, "opt_e": opt_e, "sched_g": sched_g, "sched_e": sched_e}
+    start = checkpoint.resume(state, rng)
     epoch = max(1, len(cubes) // args.batch)
     bce = torch.nn.BCEWithLogitsLoss()
-    for step in range(args.steps):
+    for step in range(start, args.steps):
         lam = args.lam if step < epoch else args.lam * max(0.0, (args.steps - step) / max(1, args.steps - epoch))
         scale = args.noise * float(1 - rng.random())  # u ~ U(0, 1]
         pick = rng.integers(0, len(cubes), args.batch)
         y, m = cubes[pick], masks[pick]
         chosen = [rots[i][rng.integers(0, len(rots[i]))] for i in pick]
-        x = g(y)
-        held = x.detach()
-        # Consistency (Eq. 7): re-wedge the rotated prediction, predict again, rotate back.
+        x = g(y + scale * torch.randn_like(y))
+        with torch.no_grad():
+            held = g(y)  # g_θ'(y): the consistency target, θ' = θ of this step
+        # Consistency (Eq. 7): re-wedge the rotated target plus ε_h, predict again, rotate back.
         again = g(apply_wedge(rotate_batch(held + scale * torch.randn_like(held), chosen), m))
         consistency = F.mse_loss(rotate_batch(again, chosen, inverse=True), held)
-        fake = apply_wedge(rotate_batch(x, chosen), m) + scale * torch.randn_like(x)
-        adversarial = bce(energy(fake), torch.ones(len(pick), 1))
-        loss_g = adversarial + lam * consistency
+        # The data term of f: the prediction keeps what was measured (without it g is free to rescale and
+        # texture the measured coefficients, which E cannot tell from real data).
+        fidelity = F.mse_loss(apply_wedge(x, m), y)
+        fake = apply_wedge(rotate_batch(x, chosen), m)
+        adversarial = bce(energy(fake), torch.ones(len(pick), 1, device=y.device))
+        loss_g = args.energy * adversarial + args.fidelity * fidelity + lam * consistency
         opt_g.zero_grad()
         loss_g.backward()
         opt_g.step()
-        real = y + scale * torch.randn_like(y)
-        loss_e = bce(energy(real), torch.ones(len(pick), 1)) + bce(energy(fake.detach()), torch.zeros(len(pick), 1))
+        real = y + scale * torch.randn_like(y)  # E sees real cubes with ε, as Eq. 9
+        loss_e = bce(energy(real), torch.ones(len(pick), 1, device=y.device)) + bce(energy(fake.detach()), torch.zeros(len(pick), 1, device=y.device))
         opt_e.zero_grad()
         loss_e.backward()
         opt_e.step()
         sched_g.step()
         sched_e.step()
-        log(step, {"loss": loss_g.item(), "consistency": consistency.item(), "energy_g": adversarial.item(), "energy_e": loss_e.item(), "lambda": lam, "noise": scale})
+        log(step, {"loss": loss_g.item(), "consistency": consistency.item(), "fidelity": fidelity.item(), "energy_g": adversarial.item(),
+                   "energy_e": loss_e.item(), "lambda": lam, "noise": scale})
+        checkpoint.save(state, rng, step + 1)
+
+
+class Checkpoint:
+    """Every --checkpoint-every steps, the training state in OUT/checkpoint.pt, so that a killed run resumes
+    (--resume) where it was, with the same random draws as an uninterrupted run (on the CPU; CUDA's generator is
+    not saved). Removed when the run ends."""
+
+    def __init__(self, out_dir, every, resume, curve, started):
+        self.path = os.path.join(out_dir, "checkpoint.pt")
+        self.every, self.wanted, self.curve, self.started = every, resume, curve, started
+        self.elapsed = 0.0  # training seconds of the runs before this one
+
+    def resume(self, state, rng):
+        if not (self.wanted and os.path.exists(self.path)):
+            return 0
+        saved = torch.load(self.path)
+        for name, obj in state.items():
+            obj.load_state_dict(saved[name])
+        rng.bit_generator.state = saved["rng"]
+        torch.set_rng_state(saved["torch_rng"])
+        self.curve[:] = saved["curve"]
+        self.elapsed = saved["elapsed"]
+        print(f"resumed at step {saved['step']} from {self.path}", flush=True)
+        return saved["step"]
+
+    def save(self, state, rng, step):
+        if self.every and step % self.every == 0:
+            saved = {name: obj.state_dict() for name, obj in state.items()}
+            saved.update(rng=rng.bit_generator.state, torch_rng=torch.get_rng_state(), curve=list(self.curve), step=step,
+                         elapsed=self.elapsed + time.time() - self.started)
+            torch.save(saved, self.path + ".tmp")
+            os.replace(self.path + ".tmp", self.path)
+
+
+def load_onnx_weights(g, path):
+    """Warm start: the generator's weights from a model.onnx this script wrote (its initializers keep torch's names)."""
+    import onnx
+    from onnx import numpy_helper
+    weights = {i.name: torch.from_numpy(numpy_helper.to_array(i).copy()) for i in onnx.load(path).graph.initializer}
+    g.load_state_dict(weights)
 
 
 def export(g, out_dir, seed):
@@ -189,6 +241,12 @@ def main():
     ap.add_argument("--channels", type=int, default=8, help="U-Net width c (levels c, 2c, 4c)")
     ap.add_argument("--lr", type=float, default=None, help="Adam's rate (default: isonet 4e-4, cryogen 1e-4, as the papers)")
     ap.add_argument("--lambda", dest="lam", type=float, default=1.0, help="cryogen: the consistency weight of the first epoch")
+    ap.add_argument("--fidelity", type=float, default=1.0, help="cryogen: the data term's weight 1/(2σ_n²), σ_n² the noise variance in units of the normalised tomogram's")
+    ap.add_argument("--energy", type=float, default=1.0, help="cryogen: the weight of E's term in the generator's loss")
+    ap.add_argument("--init", help="warm start: the generator's weights from this model.onnx (one this script wrote)")
+    ap.add_argument("--resume", action="store_true", help="cryogen: continue from OUT/checkpoint.pt if there is one")
+    ap.add_argument("--checkpoint-every", type=int, default=50, help="cryogen: steps between checkpoints (0: none)")
+    ap.add_argument("--note", help="a sentence for the card (e.g. why the rate or the steps differ from the paper's)")
     ap.add_argument("--noise", type=float, default=0.2, help="noise scale in units of the normalised tomogram's std")
     ap.add_argument("--iterations", type=int, default=10, help="isonet: refill rounds")
     ap.add_argument("--seed", type=int, default=1)
@@ -207,19 +265,28 @@ def main():
     tomograms = load_tomograms(args.tomogram, args.angles, cone)
     cubes, masks, rots = cut_cubes(tomograms, args.subtomos, args.cube, rng)
     g = RefineUNet(args.channels)
+    if args.init:
+        load_onnx_weights(g, args.init)
     if device == "cuda":  # the rotations and masks are cheap; the networks and FFTs move
         g, cubes, masks = g.cuda(), cubes.cuda(), masks.cuda()
     started = time.time()
     curve = []
+    checkpoint = Checkpoint(args.out, args.checkpoint_every, args.resume, curve, started)
+    clock = lambda: checkpoint.elapsed + time.time() - started  # noqa: E731  training seconds, over resumed runs too
     every = max(1, args.steps // LOSS_POINTS)
 
     def log(step, values):
         if step % every == 0 or step == args.steps - 1:
-            curve.append({"step": step, "seconds": round(time.time() - started, 1), **{k: round(v, 5) for k, v in values.items()}})
+            curve.append({"step": step, "seconds": round(clock(), 1), **{k: round(v, 5) for k, v in values.items()}})
             print(json.dumps(curve[-1]), flush=True)
 
-    (train_cryogen if args.objective == "cryogen" else train_isonet)(g, cubes, masks, rots, args, rng, log)
-    seconds = time.time() - started
+    if args.objective == "cryogen":
+        train_cryogen(g, cubes, masks, rots, args, rng, log, checkpoint)
+    else:
+        train_isonet(g, cubes, masks, rots, args, rng, log)
+    seconds = clock()
+    if os.path.exists(checkpoint.path):
+        os.remove(checkpoint.path)
     g = g.cpu()
     export(g, args.out, args.seed)
     macs = macs_per_voxel(g)
@@ -241,11 +308,16 @@ def main():
         "lr": args.lr,
         "noise": args.noise,
         "lambda": args.lam if args.objective == "cryogen" else None,
+        "fidelity": args.fidelity if args.objective == "cryogen" else None,
+        "energyWeight": args.energy if args.objective == "cryogen" else None,
+        "init": args.init,
         "iterations": args.iterations if args.objective == "isonet" else None,
         "seed": args.seed,
         "seconds": round(seconds, 1),
         "machine": f"{platform.machine()} {platform.processor() or ''} {device}, {args.threads} torch thread(s), torch {torch.__version__}".replace("  ", " "),
         "loss": curve,
+        "command": " ".join(["models/refine/train.py"] + sys.argv[1:]),
+        "note": args.note,
     }
     with open(os.path.join(args.out, "card.json"), "w") as f:
         json.dump({k: v for k, v in card.items() if v is not None}, f, indent=1)
