@@ -7,6 +7,7 @@
  * encoded tilts that and the encoder's. Rows are latent rows (1/4 of the tilt's; the tilt's rows 4y…4y + 3).
  */
 import { planSlabs, type Slab } from '../../geometry.ts';
+import { formatBytes } from '../../gpu/buffers.ts';
 import { DEFAULT_MEMORY_BUDGET, planSlabsForDevice } from '../slabs.ts';
 
 /** Latent rows of context on each side that each part needs for its own rows to come out as from the whole series. */
@@ -97,25 +98,42 @@ const ORT_FLOATS_PER_PIXEL_PER_CHANNEL = 3;
 const PIXELS_PER_LATENT = 16;
 
 /**
- * Bands and ORT's batch within the memory budget and the device's buffer limits (planSlabsForDevice). In units of
- * one latent row of one tilt (C · w floats), one row of a band costs K of latent tilts, 6 · D of latent volumes
- * and, per tilt in ORT's call, 1 of its latent input or output and 48 of ORT's activations (16 tilt pixels of
- * 3 · C floats). ORT takes all tilts at once where that leaves a band of at least four halos' rows (so that at
- * most half of a band's work is halo), else as many as do (at least one); the bands then take what fits.
+ * Bytes one latent row of a band costs with `batch` tilts through ORT at a time. In units of one latent row of one
+ * tilt (C · w floats): K of latent tilts, 6 · D of latent volumes and, per tilt in ORT's call, 1 of its latent input
+ * or output and 48 of ORT's activations (16 tilt pixels of 3 · C floats).
+ */
+export function bandRowBytes(s: LatentShape, batch: number): number {
+  return 4 * s.channels * s.w * (s.nTilts + VOLUME_COPIES * s.depth + batch * (1 + PIXELS_PER_LATENT * ORT_FLOATS_PER_PIXEL_PER_CHANNEL));
+}
+
+/**
+ * Bands and ORT's batch within the memory budget and the device's buffer limits (planSlabsForDevice), a row costing
+ * bandRowBytes. Halos cost more than ORT calls, so ORT takes as many tilts at once as leave one band of all rows
+ * when one tilt at a time would; else as many as leave a band of at least four halos' rows (so that at most half of
+ * a band's work is halo); at least one. The bands then take what fits.
  */
 export function planBands(limits: DeviceLimits, budget: number | undefined, s: LatentShape, halos: Halos = HALOS): BandPlan {
-  const { h, w, depth, channels, nTilts, nNew } = s;
-  const unit = 4 * channels * w;
-  const ortUnits = 1 + PIXELS_PER_LATENT * ORT_FLOATS_PER_PIXEL_PER_CHANNEL;
-  const rowBytes = (batch: number) => unit * (nTilts + VOLUME_COPIES * depth + batch * ortUnits);
+  const unit = 4 * s.channels * s.w;
   // The largest single buffers: the latent tilts, a latent volume, ORT's largest activation (width ≤ C channels at half resolution, 4 per latent pixel).
-  const largestBytes = (batch: number) => unit * Math.max(nTilts, depth, 4 * batch);
-  const haloRows = 2 * (halos.encoder + halos.refiner + halos.decoder);
-  const wanted = Math.min(h, 2 * haloRows);
+  const largestBytes = (batch: number) => unit * Math.max(s.nTilts, s.depth, 4 * batch);
+  const memory = budget ?? DEFAULT_MEMORY_BUDGET;
   const binding = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
-  const byBudget = Math.floor(((budget ?? DEFAULT_MEMORY_BUDGET) / (unit * wanted) - nTilts - VOLUME_COPIES * depth) / ortUnits);
+  const haloRows = 2 * (halos.encoder + halos.refiner + halos.decoder);
+  const oneBand = s.h * bandRowBytes(s, 1) <= memory && s.h * largestBytes(1) <= binding;
+  const wanted = oneBand ? s.h : Math.min(s.h, 2 * haloRows);
+  const perTilt = bandRowBytes(s, 1) - bandRowBytes(s, 0);
+  const byBudget = Math.floor((memory / wanted - bandRowBytes(s, 0)) / perTilt);
   const byBinding = Math.floor(binding / (4 * unit * wanted));
-  const batch = Math.max(1, Math.min(byBudget, byBinding, Math.max(nTilts, nNew)));
-  const rows = planSlabsForDevice({ limits }, h, rowBytes(batch), largestBytes(batch), budget)[0].ny;
-  return { bands: latentBands(h, rows >= h ? h : Math.max(1, rows - haloRows), halos), batch };
+  const batch = Math.max(1, Math.min(byBudget, byBinding, Math.max(s.nTilts, s.nNew)));
+  const rows = planSlabsForDevice({ limits }, s.h, bandRowBytes(s, batch), largestBytes(batch), budget)[0].ny;
+  const bands = latentBands(s.h, rows >= s.h ? s.h : Math.max(1, rows - haloRows), halos);
+  // A band of one core row with its halo may still exceed the budget (it goes ahead) or a buffer's limit (it cannot).
+  const widest = Math.max(...bands.map((b) => unit * Math.max(s.nTilts * b.encoded.ny, s.depth * b.volume.ny, 4 * batch * b.encoded.ny)));
+  if (widest > binding) {
+    throw new Error(
+      `a band of latent rows with its halo needs a ${formatBytes(widest)} buffer, more than this device's limit of ${formatBytes(binding)}: ` +
+        'reduce the thickness or bin the tilts',
+    );
+  }
+  return { bands, batch };
 }

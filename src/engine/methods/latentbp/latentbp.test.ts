@@ -13,7 +13,7 @@ import type { ModelLibrary } from '../../onnx/library.ts';
 import { Rng } from '../../sim/random.ts';
 import type { TiltSeries } from '../../types.ts';
 import { resolveOnTiltSeries, runTiltSynthesis } from '../runners.ts';
-import { HALOS, type Halos } from './bands.ts';
+import { HALOS, planBands, type Halos } from './bands.ts';
 import { DEFAULT_SYNTH_MODEL, SYNTH_MODELS, shippedSynthFile } from './models.ts';
 import { LATENT_FACTOR, LatentbpNetwork } from './network.ts';
 import { synthesiseLatentbp } from './run.ts';
@@ -112,6 +112,23 @@ describe('latent back-projection network (tilt synthesis)', () => {
     await network.release();
     expect(errors[0]).toBeLessThan(1e-6);
     expect(errors[1]).toBeGreaterThan(1e-3);
+  });
+
+  it('plans bands of a series of any size within the buffer limits, one band where one fits, and refuses a band no buffer holds', () => {
+    // 61 tilts of 4096 × 4096, thickness 512, 12 new, C = 16, on a GPU binding 1 GiB: over the 384 MiB budget even
+    // with one core row (a latent-volume row is 8 MiB, six copies of 17), so bands of one row.
+    const gib = { maxStorageBufferBindingSize: 2 ** 30, maxBufferSize: 2 ** 31 };
+    const large = { h: 1024, w: 1024, depth: 128, channels: 16, nTilts: 61, nNew: 12 };
+    const { bands, batch } = planBands(gib, undefined, large);
+    expect([bands.length, batch]).toEqual([1024, 1]);
+    expect(bands.every((b, i) => b.core.y0 === i && b.core.ny === 1)).toBe(true);
+    expect(bands[500].encoded).toEqual({ y0: 488, ny: 25 });
+    // The same on WebGPU's default limits (128 MiB a binding): the 17 volume rows of 8 MiB do not fit one buffer.
+    const defaults = { maxStorageBufferBindingSize: 128 * 2 ** 20, maxBufferSize: 256 * 2 ** 20 };
+    expect(() => planBands(defaults, undefined, large)).toThrow(/needs a 136(\.0)? MiB buffer, more than this device's limit of 128(\.0)? MiB: reduce the thickness or bin the tilts/);
+    // 256 × 256 × 128 from 41 tilts: one band within the default 384 MiB, ORT taking the tilts 26 at a time.
+    const small = planBands(defaults, undefined, { h: 64, w: 64, depth: 32, channels: 16, nTilts: 41, nNew: 12 });
+    expect([small.bands.length, small.batch]).toEqual([1, 26]);
   });
 
   it('gives on the CPU path, in bands, the GPU path\'s tilts', async () => {
