@@ -92,7 +92,7 @@ class GpuLatentBand implements LatentBand {
   async backProject(): Promise<PartInput> {
     const { channels, w, depth, measured } = this.run;
     const { encoded, volume: rows } = this.band;
-    const volume = storageBuffer(this.gpu, this.floats(depth, rows.ny) * 4, 'latentbp.volume');
+    const volume = this.scope.own(storageBuffer(this.gpu, this.floats(depth, rows.ny) * 4, 'latentbp.volume'));
     const trig = this.scope.own(uploadBuffer(this.gpu, tiltTrig(measured), 'latentbp.trig'));
     const shape = { nx: w, ny: rows.ny, nz: depth, nDet: w, channels, nTilts: measured.length, tiltRows: encoded.ny, tiltRow0: rows.y0 - encoded.y0 };
     this.submit(new SlabProjector(this.gpu, shape, trig, this.tilts, volume, 1 / measured.length), 'back');
@@ -110,7 +110,7 @@ class GpuLatentBand implements LatentBand {
     const { channels, w, depth, added } = this.run;
     const { volume, projected } = this.band;
     if (!this.refined) throw new Error('latentbp: project before setRefined');
-    const tilts = storageBuffer(this.gpu, this.floats(n1 - n0, projected.ny) * 4, 'latentbp.projections');
+    const tilts = this.scope.own(storageBuffer(this.gpu, this.floats(n1 - n0, projected.ny) * 4, 'latentbp.projections'));
     const trig = this.scope.own(uploadBuffer(this.gpu, tiltTrig(added.slice(n0, n1)), 'latentbp.newTrig'));
     const shape = { nx: w, ny: projected.ny, nz: depth, nDet: w, channels, nTilts: n1 - n0, volumeRows: volume.ny, volumeRow0: projected.y0 - volume.y0 };
     this.submit(new SlabProjector(this.gpu, shape, trig, tilts, this.refined, 1 / depth), 'forward');
@@ -126,9 +126,8 @@ class GpuLatentBand implements LatentBand {
     this.gpu.device.queue.submit([encoder.finish()]);
   }
 
-  /** A buffer as ORT's input: itself on WebGPU, read back for wasm; freed with the input. */
+  /** A buffer (the band's own) as ORT's input: itself on WebGPU, read back for wasm; freed with the input. */
   private async input(buffer: GPUBuffer, dims: number[]): Promise<PartInput> {
-    this.scope.own(buffer);
     const release = () => buffer.destroy();
     if (this.backend === 'webgpu') return { tensor: ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims }), release };
     const tensor = new ort.Tensor('float32', await readFloats(this.gpu, buffer, count(dims)), dims);
