@@ -11,7 +11,7 @@ import { callerPool } from '../../cpu/pool.ts';
 import { openNodeGpu } from '../../gpu/node.ts';
 import type { ModelLibrary } from '../../onnx/library.ts';
 import { Rng } from '../../sim/random.ts';
-import type { TiltSeries } from '../../types.ts';
+import { CancelledError, type TiltSeries } from '../../types.ts';
 import { resolveOnTiltSeries, runTiltSynthesis } from '../runners.ts';
 import { HALOS, planBands, type Halos } from './bands.ts';
 import { DEFAULT_SYNTH_MODEL, SYNTH_MODELS, shippedSynthFile } from './models.ts';
@@ -129,6 +129,13 @@ describe('latent back-projection network (tilt synthesis)', () => {
     // 256 × 256 × 128 from 41 tilts: one band within the default 384 MiB, ORT taking the tilts 26 at a time.
     const small = planBands(defaults, undefined, { h: 64, w: 64, depth: 32, channels: 16, nTilts: 41, nNew: 12 });
     expect([small.bands.length, small.batch]).toEqual([1, 26]);
+  });
+
+  it('stops between ORT calls when cancelled', async () => {
+    const controller = new AbortController();
+    const onProgress = ({ message }: { message: string }) => void (message.includes('band 2 of') && controller.abort());
+    const run = synthesiseLatentbp(gpuEngine(await openNodeGpu()), banded, bandedParams, { models: library, onProgress, memoryBudgetBytes: bandBudget, signal: controller.signal });
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
   });
 
   it('gives on the CPU path, in bands, the GPU path\'s tilts', async () => {
