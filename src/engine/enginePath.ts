@@ -23,6 +23,6 @@ export function chooseEnginePath(choice: EngineChoice, adapter: AdapterFacts, ne
 
 /** One line for the page and the CLI's help: what WebGPU adds, and how to turn it on. */
 export const WEBGPU_HINT =
-  'WebGPU adds the GPU-only methods (coordinate network, latent back-projection tilt synthesis) and runs everything faster on a real GPU: ' +
+  'WebGPU adds the GPU-only methods (coordinate network, reprojection tilt synthesis) and runs everything faster on a real GPU: ' +
   'in Chrome on Linux start it with --enable-unsafe-webgpu --enable-features=Vulkan (or turn on chrome://flags/#enable-unsafe-webgpu); ' +
   'on Windows and macOS it is on by default in Chrome 113 and later (check chrome://gpu, and that hardware acceleration is on in Settings → System).';
