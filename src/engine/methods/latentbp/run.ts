@@ -16,7 +16,7 @@ import type { TiltSynthesisRunner } from '../runner.ts';
 import type { RunOptions } from '../slabs.ts';
 import { CPU_LIMITS, HALOS, planBands, type Band, type Halos } from './bands.ts';
 import type { LatentbpFacts, LatentbpParams } from './base.ts';
-import { latentBand, type LatentRun } from './latentProjection.ts';
+import { latentBand, type LatentBand, type LatentRun } from './latentProjection.ts';
 import { LATENT_FACTOR, LatentbpNetwork } from './network.ts';
 
 /** The series' mean and population std (the network's normalisation), and its size padded to multiples of 4. */
@@ -62,6 +62,27 @@ function placeDecoded(added: Float32Array, decoded: Float32Array, ts: TiltSeries
       for (let x = 0; x < nx; x++) added[(n * ny + y) * nx + x] = decoded[((n - n0) * rows + y - row0) * norm.width + x] * norm.std + norm.mean;
 }
 
+/** One band: its tilts encoded batch by batch, back-projected, refined, projected and decoded batch by batch into `added`. */
+async function synthesiseBand(network: LatentbpNetwork, latent: LatentBand, ts: TiltSeries, norm: Normalisation, band: Band, batch: number, added: Float32Array, signal?: AbortSignal): Promise<void> {
+  for (let k0 = 0; k0 < ts.nTilts; k0 += batch) {
+    throwIfAborted(signal);
+    const k1 = Math.min(ts.nTilts, k0 + batch);
+    await latent.putTilts(k0, await network.run('encoder', encoderInput(ts, norm, band, k0, k1)));
+  }
+  throwIfAborted(signal);
+  const volume = await latent.backProject();
+  await latent.setRefined(await network.run('refiner', volume.tensor));
+  volume.release();
+  const nNew = added.length / (ts.ny * ts.nx);
+  for (let n0 = 0; n0 < nNew; n0 += batch) {
+    throwIfAborted(signal);
+    const n1 = Math.min(nNew, n0 + batch);
+    const projections = await latent.project(n0, n1);
+    placeDecoded(added, await outputValues(await network.run('decoder', projections.tensor)), ts, norm, band, n0, n1);
+    projections.release();
+  }
+}
+
 /** How a synthesis runs besides its options: ORT's backend, and (tests only, to show they are needed) the bands' halos. */
 export interface LatentbpTuning {
   backend?: SessionOptions['backend'];
@@ -82,9 +103,9 @@ export async function synthesiseLatentbp(
   const network = await LatentbpNetwork.open(engine.path === 'gpu' ? engine.gpu : null, options.models, params.model, backend);
   try {
     const norm = normalisation(ts);
-    const [nTilts, nNew] = [ts.nTilts, params.angles.length];
+    const nNew = params.angles.length;
     const run: LatentRun = { channels: await network.channels(), w: norm.width / LATENT_FACTOR, depth: Math.ceil(params.thickness / LATENT_FACTOR), measured: ts.tiltAngles, added: params.angles };
-    const shape = { ...run, h: norm.height / LATENT_FACTOR, nTilts, nNew };
+    const shape = { ...run, h: norm.height / LATENT_FACTOR, nTilts: ts.nTilts, nNew };
     const { bands, batch } = planBands(engine.path === 'gpu' ? engine.gpu.limits : CPU_LIMITS, options.memoryBudgetBytes, shape, halos);
     const added = new Float32Array(nNew * ts.ny * ts.nx);
     for (const [index, band] of bands.entries()) {
@@ -92,22 +113,7 @@ export async function synthesiseLatentbp(
       progress(index / bands.length, `Rows ${first}–${last} of ${ts.ny} (band ${index + 1} of ${bands.length}; ORT ${network.backend}, ${batch} tilt${batch === 1 ? '' : 's'} a call): encoding, back-projecting, refining, projecting, decoding`);
       const latent = latentBand(engine, network.backend, run, band, signal);
       try {
-        for (let k0 = 0; k0 < nTilts; k0 += batch) {
-          throwIfAborted(signal);
-          const k1 = Math.min(nTilts, k0 + batch);
-          await latent.putTilts(k0, await network.run('encoder', encoderInput(ts, norm, band, k0, k1)));
-        }
-        throwIfAborted(signal);
-        const volume = await latent.backProject();
-        await latent.setRefined(await network.run('refiner', volume.tensor));
-        volume.release();
-        for (let n0 = 0; n0 < nNew; n0 += batch) {
-          throwIfAborted(signal);
-          const n1 = Math.min(nNew, n0 + batch);
-          const projections = await latent.project(n0, n1);
-          placeDecoded(added, await outputValues(await network.run('decoder', projections.tensor)), ts, norm, band, n0, n1);
-          projections.release();
-        }
+        await synthesiseBand(network, latent, ts, norm, band, batch, added, signal);
       } finally {
         latent.release();
       }
