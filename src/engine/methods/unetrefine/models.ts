@@ -19,7 +19,7 @@ export const REFINE_MODELS: readonly ShippedRefineModel[] = [
     name: 'cryogen-sim',
     objective: 'cryogen',
     file: 'refine/cryogen_sim/model.onnx',
-    summary: 'CryoGEN objective, 88 k parameters, 700 CPU steps on 8 FBP tomograms of simulated cells, spheres, blobs, mixed scenes and lamellae (±40…±70°, −10…+10 dB)',
+    summary: 'CryoGEN objective, 88 k parameters, 1800 CPU steps warm-started from isonet-sim, on 8 FBP tomograms of simulated cells, spheres, blobs, mixed scenes and lamellae (±40…±70°, −10…+10 dB)',
   },
   {
     name: 'isonet-sim',
