@@ -38,6 +38,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import sys
 import time
 
@@ -316,7 +317,7 @@ def main():
         "seconds": round(seconds, 1),
         "machine": f"{platform.machine()} {platform.processor() or ''} {device}, {args.threads} torch thread(s), torch {torch.__version__}".replace("  ", " "),
         "loss": curve,
-        "command": " ".join(["models/refine/train.py"] + sys.argv[1:]),
+        "command": shlex.join(["models/refine/train.py"] + sys.argv[1:]),
         "note": args.note,
     }
     with open(os.path.join(args.out, "card.json"), "w") as f:
