@@ -13,6 +13,7 @@ import { appendTilts } from '../../evaluation/tiltSubsets.ts';
 import { outputValues, type SessionOptions } from '../../onnx/session.ts';
 import { throwIfAborted, type TiltSeries } from '../../types.ts';
 import type { TiltSynthesisRunner } from '../runner.ts';
+import { stackMeanStd } from '../preprocess.ts';
 import type { RunOptions } from '../slabs.ts';
 import { CPU_LIMITS, HALOS, planBands, type Band, type Halos } from './bands.ts';
 import type { LatentbpFacts, LatentbpParams } from './base.ts';
@@ -28,12 +29,7 @@ interface Normalisation {
 }
 
 function normalisation(ts: TiltSeries): Normalisation {
-  let sum = 0;
-  for (const v of ts.data) sum += v;
-  const mean = sum / ts.data.length;
-  let squares = 0;
-  for (const v of ts.data) squares += (v - mean) ** 2;
-  const std = Math.sqrt(squares / ts.data.length) || 1;
+  const { mean, std } = stackMeanStd(ts);
   const pad = (n: number) => Math.ceil(n / LATENT_FACTOR) * LATENT_FACTOR;
   return { mean, std, height: pad(ts.ny), width: pad(ts.nx) };
 }
