@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,5 +15,6 @@ describe('atomic writes', () => {
     expect(readFileSync(join(dir, 'new', 'folder', 'out.mrc'), 'utf8')).toBe('made');
     await expect(writeFileAtomic(join(dir, 'out.mrc', 'inside.mrc'), 'x')).rejects.toThrow(`could not write ${join(dir, 'out.mrc', 'inside.mrc')}`);
     expect(readdirSync(dir).sort()).toEqual(['new', 'out.mrc']);
+    rmSync(dir, { recursive: true });
   });
 });

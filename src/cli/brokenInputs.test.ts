@@ -1,13 +1,14 @@
 // The broken-input corpus (io/brokenInputs.ts) through `wedgelab recon`, in this process (main, as bin/wedgelab.js
 // calls it): each case ends in its exact one-line refusal with exit 1, or loads with exactly its warnings.
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { BROKEN_INPUTS } from '../io/brokenInputs.ts';
 import { main } from './main.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wedgelab-broken-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Run the command line in this process; what it wrote to stderr, and its exit code. */
 async function recon(args: string[]): Promise<{ code: number; stderr: string }> {

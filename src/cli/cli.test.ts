@@ -1,8 +1,8 @@
 // The wedgelab command line end to end, as a user runs it: real processes, real files.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { filterResponse, paddedLength } from '../engine/filters.ts';
 import { tiltTrig } from '../engine/geometry.ts';
 import { relativeError } from '../engine/checks/kernelChecks.ts';
@@ -19,6 +19,7 @@ import { KIND_COMMANDS } from './methodFlags.ts';
 import { wedgelab } from './testKit.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wedgelab-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A .npy file as training-patches writes it: format 1.0, little-endian float32 or int32. */
 function readNpy(path: string): { shape: number[]; data: Float32Array | Int32Array } {

@@ -1,8 +1,8 @@
 // `--engine`: the same recon on the CPU pool and on WebGPU (SwiftShader here), both against the CPU reference.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { relativeError } from '../engine/checks/kernelChecks.ts';
 import { fbpCpu } from '../engine/reference/filter.ts';
 import { Rng } from '../engine/sim/random.ts';
@@ -10,6 +10,7 @@ import { readMrc, writeMrc } from '../io/mrc.ts';
 import { wedgelab } from './testKit.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wedgelab-engine-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const [NX, NY, NZ] = [40, 6, 12];
 const ANGLES = [-60, -45, -30, -15, 0, 15, 30, 45, 60];
 

@@ -1,14 +1,15 @@
 // wedgelab info: every warning, non-finite values counted by kind, statistics streamed with nothing kept.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'fflate';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { mrcInfo, readMrc, writeMrc } from '../io/mrc.ts';
 import { readMrcInfo, readMrcStack } from '../io/mrcStream.ts';
 import { wedgelab } from './testKit.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wedgelab-info-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A float32 volume as writeMrc writes it, with its machine stamp cleared (the reader infers the byte order and says so). */
 function unstamped(values: number[], nx: number, ny: number, nz: number): Uint8Array {

@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { downsampleVolume } from '../engine/volume.ts';
 import { mrcPieces, writeMrc } from '../io/mrc.ts';
 import { omeZarrPyramid, writeOmeZarr, zipDirectory } from '../io/omeZarr.ts';
+import { wholeVolume } from '../io/piecedVolume.ts';
 import type { Volume } from '../io/types.ts';
 import { checkOutputs, isOmeZarrPath, writeTomogram } from './outputs.ts';
 
@@ -18,6 +19,10 @@ function testTomogram(): Volume {
 
 const labels = ['SIRT (20 iterations, 2 × 2 binning, 2.5 Å)', 'from test.mrc'];
 
+/** Each test's folder lies in this one, removed at the end. */
+const root = mkdtempSync(join(tmpdir(), 'wedgelab-outputs-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
 describe('tomogram outputs', () => {
   it('name their format by the path: .zarr is OME-Zarr, anything else MRC', () => {
     expect(['t.ome.zarr', 'T.ZARR', 'dir/t.zarr/'].map(isOmeZarrPath)).toEqual([true, true, true]);
@@ -25,7 +30,7 @@ describe('tomogram outputs', () => {
   });
 
   it('stream MRC in pieces to exactly the bytes writeMrc builds', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wedgelab-out-'));
+    const dir = mkdtempSync(join(root, 'out-'));
     // More than one 4 MiB data piece: 1.25 Mi voxels.
     const large = { nx: 128, ny: 128, nz: 80, data: Float32Array.from({ length: 128 * 128 * 80 }, (_, i) => (i % 1001) - 500.5), pixelSize: 3.1 };
     for (const volume of [testTomogram(), large]) {
@@ -38,7 +43,7 @@ describe('tomogram outputs', () => {
   });
 
   it('write an OME-Zarr folder atomically, replace one only with --force, and never take it for a plain folder', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wedgelab-out-'));
+    const dir = mkdtempSync(join(root, 'out-'));
     const path = join(dir, 'tomo.ome.zarr');
     await writeTomogram(path, testTomogram(), labels);
     expect(readdirSync(path).sort()).toEqual(['.zattrs', '.zgroup', '0', '1']);
@@ -76,11 +81,10 @@ for i, dataset in enumerate(ms['datasets']):
                           'equal': bool(np.array_equal(a[...], want)), 'scale': dataset['coordinateTransformations'][0]['scale']})
 print(json.dumps(out))
 `;
-import { wholeVolume } from '../io/piecedVolume.ts';
 
 describe.skipIf(!zarrAvailable)(title, () => {
   it('every voxel and the metadata of the folder and of the zip (zarr.ZipStore)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wedgelab-zarr-'));
+    const dir = mkdtempSync(join(root, 'zarr-'));
     const tomogram = testTomogram();
     const levels = omeZarrPyramid(tomogram).map((_, level) => downsampleVolume(tomogram, 2 ** level));
     levels.forEach((level, i) => writeFileSync(join(dir, `reference.${i}`), wholeVolume(level, 'the reference').data));

@@ -1,13 +1,14 @@
 // `wedgelab trust` as a user runs it: a tiny simulation, a learned method (a small coordinate network), the verdict
 // line and table, the full report as JSON, a refined result (--refine) and one of synthesised tilts
 // (--synthesize-at) scored against the plain FBP, and bad input ended with one line naming it.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wedgelab } from './testKit.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wedgelab-trust-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const input = ['--tilts', join(dir, 'tilt_series.mrc'), '--angles', join(dir, 'tilt_series.tlt')];
 // The coordinate network at the smallest size cli.test.ts fits it: a learned method in seconds.
 const coordnet = ['--method', 'coordnet', '--thickness', '8', '--width', '16', '--layers', '1', '--slab', '4', '--steps-first', '4', '--steps-next', '2', '--quiet'];
