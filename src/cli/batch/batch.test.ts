@@ -3,11 +3,12 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wedgelab } from '../testKit.ts';
 import type { BatchRow } from './rows.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wedgelab-batch-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const series = join(dir, 'series');
 
 function rows(out: string): BatchRow[] {
