@@ -1,12 +1,14 @@
 /** `wedgelab refine`: a refinement method (tomogram → tomogram) applied to a tomogram MRC. */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { resolveRefinement, runRefinement } from '../engine/methods/runners.ts';
-import { readMrc, writtenLabel } from '../io/mrc.ts';
+import { writtenLabel } from '../io/mrc.ts';
+import { DEFAULT_PIECE_BYTES } from '../io/piecedVolume.ts';
+import { readMrcVolume } from '../io/mrcStream.ts';
 import { openCliEngine } from './engine.ts';
 import { methodCommand } from './methodFlags.ts';
 import { checkOutputs, writeTomogram } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
+import { openFile } from './openFile.ts';
 import { progressPrinter } from './recon.ts';
 
 export async function refineCommand(args: string[]): Promise<void> {
@@ -17,9 +19,9 @@ export async function refineCommand(args: string[]): Promise<void> {
   await checkOutputs([outPath], [inPath], values.force === true);
   // The engine before the files: without a GPU the process may restart on the software adapter, and reads (and warns) once.
   const engine = await openCliEngine(values, [request.method]);
-  const file = readMrc(new Uint8Array(await readFile(inPath)), { name: inPath });
-  const { nx, ny, nz } = file.header;
-  const tomogram = { nx, ny, nz, data: file.data, pixelSize: file.pixelSize[0] };
+  // Section by section into pieces of rows (the engine's piece size), so a tomogram larger than one buffer refines.
+  const file = await readMrcVolume((await openFile(inPath)).blob, { name: inPath, pieceBytes: DEFAULT_PIECE_BYTES });
+  const { volume: tomogram, nx, ny, nz } = file;
   const sourceLabel = writtenLabel(file.header.labels) || basename(inPath);
   const resolved = resolveRefinement(tomogram, request);
   const started = performance.now();

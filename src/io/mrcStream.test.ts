@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { gzipSync } from 'fflate';
 import { binImageInto } from './binning.ts';
 import { readMrc, writeMrc } from './mrc.ts';
-import { readMrcHeaderOf, readMrcStack, type MrcStack, type StackReadOptions } from './mrcStream.ts';
+import { readMrcHeaderOf, readMrcStack, readMrcVolume, type MrcStack, type StackReadOptions } from './mrcStream.ts';
+import { isPieced, rowReader } from './piecedVolume.ts';
 
 /** An MRC file of int16 (mode 1), float32 (2), uint4 (101) or float16 bits (12), with a header as IMOD writes it. */
 function stackFile(o: { nx: number; ny: number; nz: number; mode: 1 | 2 | 12 | 101; le?: boolean; ext?: number; value: (i: number) => number; pixel?: number }): Uint8Array {
@@ -211,6 +212,38 @@ describe('readMrcStack: binning at load', () => {
       await expect(read).rejects.toThrow(/abort/i);
       expect(sections).toBeLessThan(10);
     }
+  });
+});
+
+describe('readMrcVolume: a volume read into pieces of rows', () => {
+  it.each([1, 2, 3])('bin %i: the pieces hold readMrcStack’s values row for row, each piece at most pieceBytes', async (bin) => {
+    const [nx, ny, nz] = [37, 29, 4]; // ny a multiple of no bin here: the edge rows fall in the last piece's pass
+    const bytes = stackFile({ nx, ny, nz, mode: 1, value: wave });
+    for (const file of [bytes, gzipSync(bytes)]) {
+      const whole = await readMrcStack(blobOf([file]), { bin, name: 'v.mrc' });
+      const [bx, by] = [whole.nx, whole.ny];
+      for (const rows of [1, 2, 5]) {
+        const pieceBytes = 4 * bx * nz * rows;
+        const read = await readMrcVolume(blobOf([file]), { bin, name: 'v.mrc', pieceBytes });
+        const { volume } = read;
+        expect(isPieced(volume) && volume.pieces.length).toBe(Math.ceil(by / rows));
+        if (isPieced(volume)) volume.pieces.forEach((piece) => expect(piece.data.byteLength).toBeLessThanOrEqual(pieceBytes));
+        const row = rowReader(volume);
+        for (let z = 0; z < nz; z++)
+          for (let y = 0; y < by; y++) expect(row(y, z)).toEqual(whole.data.subarray(bx * (y + by * z), bx * (y + 1 + by * z)));
+        expect([read.nx, read.ny, read.nz, read.pixelSize]).toEqual([bx, by, nz, whole.pixelSize]);
+        expect(read.stats.min).toBe(whole.stats.min);
+        expect(read.stats.mean).toBeCloseTo(whole.stats.mean, 9);
+        expect(read.stats.std).toBeCloseTo(whole.stats.std, 9);
+      }
+    }
+  });
+
+  it('one array when the volume fits a piece', async () => {
+    const bytes = stackFile({ nx: 8, ny: 6, nz: 2, mode: 2, value: wave });
+    const { volume } = await readMrcVolume(blobOf([bytes]), { pieceBytes: 4 * 8 * 6 * 2 });
+    expect(isPieced(volume)).toBe(false);
+    expect(isPieced(volume) ? null : volume.data).toEqual(readMrc(bytes).data);
   });
 });
 

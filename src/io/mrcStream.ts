@@ -9,6 +9,8 @@
  * mrc.ts's own (mrcLayout, decodeMrcData, MrcGunzip): this file only decides what to read when. Binning: binning.ts.
  */
 import { binImageInto, binnedLength } from './binning.ts';
+import { allocateTomogram, volumePieces, wholeVolume, type Tomogram } from './piecedVolume.ts';
+import type { Volume } from './types.ts';
 import {
   checkGzipLength,
   dataStats,
@@ -46,6 +48,20 @@ export interface StackReadOptions extends MrcReadOptions {
   signal?: AbortSignal;
   /** Read every value for the statistics but keep none (data is empty): `wedgelab info` on a file of any size. */
   statsOnly?: boolean;
+}
+
+/** A volume read from MRC (see MrcStack): the values in pieces when VolumeReadOptions.pieceBytes asks for them. */
+export interface MrcVolume extends Omit<MrcStack, 'data'> {
+  /** nx × ny × nz as MrcStack's data, held as one array or in pieces of rows (io/piecedVolume.ts). */
+  volume: Tomogram;
+}
+
+export interface VolumeReadOptions extends StackReadOptions {
+  /**
+   * The most bytes of float32 one array may hold: a larger volume is read into pieces of rows along y
+   * (planPieces), so a file larger than one buffer loads. Default Infinity: one array.
+   */
+  pieceBytes?: number;
 }
 
 export interface MrcStack {
@@ -105,6 +121,15 @@ async function headOf(blob: Blob, options: MrcReadOptions): Promise<{ head: Uint
  * its messages; the values are those of readMrc, binned as binImageInto bins.
  */
 export async function readMrcStack(blob: Blob, options: StackReadOptions = {}): Promise<MrcStack> {
+  const { volume, ...rest } = await readMrcVolume(blob, { ...options, pieceBytes: Infinity });
+  return { ...rest, data: wholeVolume(volume, 'a stack').data };
+}
+
+/**
+ * Read a volume (a tomogram) as readMrcStack reads a stack, section by section, into one array or, past
+ * `options.pieceBytes`, into pieces of rows along y: `wedgelab refine` on a tomogram larger than one buffer.
+ */
+export async function readMrcVolume(blob: Blob, options: VolumeReadOptions = {}): Promise<MrcVolume> {
   const bin = options.bin ?? 1;
   const prefix = options.name ? `${options.name}: ` : '';
   const fail = (message: string): never => {
@@ -127,12 +152,12 @@ export async function readMrcInfo(blob: Blob, options: MrcReadOptions = {}): Pro
 
 /** Sections as they are decoded, binned into the output; statistics and progress as they go. */
 class StackBuilder {
-  readonly stack: MrcStack;
+  readonly stack: MrcVolume;
   /** Float32 rows of a section, a whole number of blocks (about 64 rows): converted, counted and binned in turn. */
   private readonly rows: Float32Array;
   private readonly rowsPerPass: number;
-  /** False for a statistics-only read: values pass through `rows` and are dropped. */
-  private readonly keep: boolean;
+  /** The output's pieces with their first binned row; none for a statistics-only read (values are dropped). */
+  private readonly pieces: { y0: number; volume: Volume }[];
   private stats: MrcStats | null = null;
   /** Values counted into stats so far. */
   private counted = 0;
@@ -141,26 +166,28 @@ class StackBuilder {
   constructor(
     readonly layout: MrcLayout,
     bin: number,
-    private readonly options: StackReadOptions,
+    private readonly options: VolumeReadOptions,
     fail: (message: string) => never,
   ) {
     const { header, dtype } = layout;
     const { nx, ny, nz } = header;
     const [bx, by] = [binnedLength(nx, bin), binnedLength(ny, bin)];
     if (bx < 1 || by < 1) fail(`binning ${bin} leaves no image of ${nx} × ${ny} sections`);
-    const allocate = (length: number): Float32Array => {
+    const allocate = <T>(make: () => T): T => {
       try {
-        return new Float32Array(length);
+        return make();
       } catch {
         return fail(`${bx} × ${by} × ${nz} voxels (bin ${bin}) is too large to hold in memory as float32: choose a larger binning`);
       }
     };
-    this.keep = !options.statsOnly;
-    const data = allocate(this.keep ? bx * by * nz : 0);
-    this.rowsPerPass = Math.min(ny, bin * Math.max(1, Math.floor(64 / bin)));
-    this.rows = allocate(bin === 1 && this.keep ? 0 : nx * this.rowsPerPass); // a kept bin 1 converts straight into the stack
     const [px, py, pz] = layout.pixelSize;
-    this.stack = { header, dtype, bin, nx: bx, ny: by, nz, data, pixelSize: [px * bin, py * bin, pz], stats: dataStats(new Float32Array(0)), warnings: layout.warnings };
+    const volume = options.statsOnly
+      ? { nx: bx, ny: by, nz, pixelSize: px * bin, data: new Float32Array(0) }
+      : allocate(() => allocateTomogram(bx, by, nz, px * bin, options.pieceBytes ?? Infinity));
+    this.pieces = options.statsOnly ? [] : volumePieces(volume);
+    this.rowsPerPass = Math.min(ny, bin * Math.max(1, Math.floor(64 / bin)));
+    this.rows = allocate(() => new Float32Array(bin === 1 && !options.statsOnly ? 0 : nx * this.rowsPerPass));
+    this.stack = { header, dtype, bin, nx: bx, ny: by, nz, volume, pixelSize: [px * bin, py * bin, pz], stats: dataStats(new Float32Array(0)), warnings: layout.warnings };
   }
 
   get sectionsDone(): number {
@@ -171,33 +198,50 @@ class StackBuilder {
   add(bytes: Uint8Array, bytesRead: number): void {
     this.options.signal?.throwIfAborted();
     const { header, dtype, sectionBytes } = this.layout;
-    const { nx, ny, nz } = header;
-    const { stack } = this;
+    const { ny, nz } = header;
     const rowBytes = sectionBytes / ny;
-    const plane = stack.nx * stack.ny;
-    for (let y = 0; y < ny; y += this.rowsPerPass) {
-      const count = Math.min(this.rowsPerPass, ny - y);
-      const src = bytes.subarray(y * rowBytes, (y + count) * rowBytes);
-      // A pass starts on a block boundary (rowsPerPass is a multiple of bin), so its blocks are those of the section.
-      const values = stack.bin === 1 && this.keep ? stack.data.subarray(this.done * plane + y * nx, this.done * plane + (y + count) * nx) : this.rows.subarray(0, count * nx);
-      decodeMrcData(src, header, dtype, values);
+    for (let y = 0; y < ny; ) {
+      const { count, into } = this.pass(y);
+      // A bin-1 pass converts straight into its piece; a binned one through `rows`.
+      const direct = into && this.stack.bin === 1;
+      const values = direct ? into.data.subarray(into.offset, into.offset + count * header.nx) : this.rows.subarray(0, count * header.nx);
+      decodeMrcData(bytes.subarray(y * rowBytes, (y + count) * rowBytes), header, dtype, values);
       const passStats = dataStats(values);
       this.stats = this.stats ? mergeStats(this.stats, passStats, this.counted, values.length) : passStats;
       this.counted += values.length;
-      if (stack.bin > 1 && this.keep) binImageInto(values, nx, count, stack.bin, stack.data, this.done * plane + (y / stack.bin) * stack.nx);
+      if (into && !direct) binImageInto(values, header.nx, count, this.stack.bin, into.data, into.offset);
+      y += count;
     }
     this.done++;
     this.options.onProgress?.({ fraction: this.done / nz, bytesRead });
   }
 
-  finish(): MrcStack {
+  /**
+   * The pass of section rows from `y` (a block boundary): at most rowsPerPass rows, ending where a piece ends so
+   * that its binned rows lie in one piece, contiguous from `into.offset` (none past the last piece: the edge rows
+   * that fill no block, or every row of a statistics-only read).
+   */
+  private pass(y: number): { count: number; into: { data: Float32Array; offset: number } | null } {
+    const { bin, nx: bx } = this.stack;
+    const ny = this.layout.header.ny;
+    const yb = y / bin;
+    const piece = this.pieces.find((p) => yb >= p.y0 && yb < p.y0 + p.volume.ny);
+    const last = this.pieces.at(-1);
+    if (!piece) return { count: Math.min(this.rowsPerPass, ny - y), into: null };
+    // The last piece takes the edge rows too (binImageInto drops them), as one array always did.
+    const end = piece === last ? ny : (piece.y0 + piece.volume.ny) * bin;
+    const count = Math.min(this.rowsPerPass, end - y);
+    return { count, into: { data: piece.volume.data, offset: bx * (yb - piece.y0 + piece.volume.ny * this.done) } };
+  }
+
+  finish(): MrcVolume {
     this.stack.stats = this.stats ?? this.stack.stats;
     this.stack.warnings.push(...mrcDataRemarks(this.stack.header, this.stack.stats));
     return this.stack;
   }
 }
 
-async function readPlainStack(blob: Blob, bin: number, options: StackReadOptions, fail: (message: string) => never): Promise<MrcStack> {
+async function readPlainStack(blob: Blob, bin: number, options: VolumeReadOptions, fail: (message: string) => never): Promise<MrcVolume> {
   const head = new Uint8Array(await blob.slice(0, 1024).arrayBuffer());
   const layout = mrcLayout(head, blob.size, options);
   const builder = new StackBuilder(layout, bin, options, fail);
@@ -219,7 +263,7 @@ async function readPlainStack(blob: Blob, bin: number, options: StackReadOptions
  * section buffer. Length checks wait for the end, so a cut-short or corrupt member is reported as the gzip problem
  * it is (as readMrc does), not as a short MRC.
  */
-async function readGzipStack(blob: Blob, bin: number, options: StackReadOptions, fail: (message: string) => never): Promise<MrcStack> {
+async function readGzipStack(blob: Blob, bin: number, options: VolumeReadOptions, fail: (message: string) => never): Promise<MrcVolume> {
   checkGzipLength(blob.size, fail);
   const trailer = new Uint8Array(await blob.slice(blob.size - 8).arrayBuffer());
   const head = new Uint8Array(1024);
