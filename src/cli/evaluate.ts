@@ -4,12 +4,12 @@ import { oddEvenFsc } from '../engine/evaluation/oddEven.ts';
 import { heldOutTilts, parseHeldOut } from '../engine/evaluation/tiltSubsets.ts';
 import { trustScore } from '../engine/evaluation/trust.ts';
 import { DEFAULT_TRUST_HELD_OUT, verdictText } from '../engine/metrics/trust.ts';
-import { recipeMethods } from '../engine/evaluation/recipe.ts';
-import { methodChoices, type RequestOf } from '../engine/methods/registry.ts';
+import { recipeMethods, type ResultRecipe } from '../engine/evaluation/recipe.ts';
+import { methodChoices } from '../engine/methods/registry.ts';
 import { openCliEngine } from './engine.ts';
 import { requireFlag, type FlagValues } from '../engine/methods/flags.ts';
 import { parseOptions } from './options.ts';
-import { cliModelLibrary } from './models.ts';
+import { checkModelPaths, cliModelLibrary } from './models.ts';
 import { learnedChoices, METHOD_OPTIONS, methodHelp, methodRequest } from './methodFlags.ts';
 import { progressPrinter, readTiltSeriesPaths } from './recon.ts';
 import { DEFAULT_SYNTH_METHOD, RECIPE_OPTIONS, RECIPE_USAGE, recipeFromFlags } from './recipeFlags.ts';
@@ -19,8 +19,9 @@ const CV_OPTIONS = { ...OPTIONS, ...RECIPE_OPTIONS } as const;
 const TRUST_OPTIONS = { ...METHOD_OPTIONS, ...RECIPE_OPTIONS, tilts: { type: 'string' }, angles: { type: 'string' }, 'held-out': { type: 'string' }, json: { type: 'boolean' } } as const;
 
 /** The method's request (cv and trust: the recipe, with its refinement and synthesis), the GPU and the tilt series of a scoring command's parsed options. */
-async function setUp<R extends RequestOf<'reconstruction'>>(values: FlagValues, read: (values: FlagValues) => R) {
+async function setUp<R extends ResultRecipe>(values: FlagValues, read: (values: FlagValues) => R) {
   const request = read(values);
+  await checkModelPaths([request.synthesis, request, request.refinement]);
   // The engine before the files: without a GPU the process may restart on the software adapter, and reads (and warns) once.
   const engine = await openCliEngine(values, [...recipeMethods(request), 'fbp']);
   const loaded = await readTiltSeriesPaths(requireFlag(values, 'tilts'), requireFlag(values, 'angles'));

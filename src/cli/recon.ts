@@ -17,7 +17,7 @@ import { openCliEngine } from './engine.ts';
 import { writeFileAtomic } from './atomicWrite.ts';
 import { methodCommand } from './methodFlags.ts';
 import { checkOutputs, checkTomogramMemory, writeTomogram } from './outputs.ts';
-import { cliModelLibrary } from './models.ts';
+import { checkModelPaths, cliModelLibrary } from './models.ts';
 import { openFile } from './openFile.ts';
 
 export function progressPrinter(quiet: boolean): (p: Progress) => void {
@@ -96,6 +96,7 @@ export async function reconCommand(args: string[]): Promise<void> {
   const outPath = paths.out;
   const sidePaths = SIDE_FLAGS.map((flag) => values[flag]).filter((path): path is string => typeof path === 'string');
   await checkOutputs([outPath], [paths.tilts, ...sidePaths], values.force === true);
+  await checkModelPaths([request]);
   // The engine before the files: without a GPU the process may restart on the software adapter, and reads (and warns) once.
   const engine = await openCliEngine(values, [request.method]);
   const atLoad = binningAtLoad(request);

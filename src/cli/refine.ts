@@ -7,7 +7,7 @@ import { readMrcVolume } from '../io/mrcStream.ts';
 import { openCliEngine } from './engine.ts';
 import { methodCommand } from './methodFlags.ts';
 import { checkOutputs, writeTomogram } from './outputs.ts';
-import { cliModelLibrary } from './models.ts';
+import { checkModelPaths, cliModelLibrary } from './models.ts';
 import { openFile } from './openFile.ts';
 import { progressPrinter } from './recon.ts';
 
@@ -17,6 +17,7 @@ export async function refineCommand(args: string[]): Promise<void> {
   const { values, request } = command;
   const { in: inPath, out: outPath } = command.paths;
   await checkOutputs([outPath], [inPath], values.force === true);
+  await checkModelPaths([request]);
   // The engine before the files: without a GPU the process may restart on the software adapter, and reads (and warns) once.
   const engine = await openCliEngine(values, [request.method]);
   // Section by section into pieces of rows (the engine's piece size), so a tomogram larger than one buffer refines.

@@ -5,7 +5,7 @@ import { resolveOnTiltSeries, runTiltSynthesis } from '../engine/methods/runners
 import { openCliEngine } from './engine.ts';
 import { methodCommand } from './methodFlags.ts';
 import { checkOutputs } from './outputs.ts';
-import { cliModelLibrary } from './models.ts';
+import { checkModelPaths, cliModelLibrary } from './models.ts';
 import { progressPrinter, readTiltSeriesPaths, writeTiltSeriesPaths } from './recon.ts';
 
 export async function synthesizeCommand(args: string[]): Promise<void> {
@@ -15,6 +15,7 @@ export async function synthesizeCommand(args: string[]): Promise<void> {
   const outDir = paths['out-dir'];
   const files = { tiltSeries: join(outDir, 'tilt_series.mrc'), tiltAngles: join(outDir, 'tilt_series.tlt') };
   await checkOutputs(Object.values(files), [paths.tilts, paths.angles], values.force === true);
+  await checkModelPaths([request]);
   // The engine before the files: without a GPU the process may restart on the software adapter, and reads (and warns) once.
   const engine = await openCliEngine(values, [request.method]);
   const loaded = await readTiltSeriesPaths(paths.tilts, paths.angles);

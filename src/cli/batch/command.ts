@@ -19,7 +19,7 @@ import { mrcPieces } from '../../io/mrc.ts';
 import { writeFileAtomic } from '../atomicWrite.ts';
 import { openCliEngine } from '../engine.ts';
 import { METHOD_OPTIONS, methodRequests } from '../methodFlags.ts';
-import { cliModelLibrary } from '../models.ts';
+import { checkModelPaths, cliModelLibrary } from '../models.ts';
 import { parseOptions } from '../options.ts';
 import { binningAtLoad, progressPrinter, readTiltSeriesPaths, reconstructInto } from '../recon.ts';
 import { mergeRows, readRow, writeRow, type BatchRow } from './rows.ts';
@@ -211,6 +211,7 @@ export async function batchCommand(args: string[]): Promise<void> {
   const drop = (values.drop as string | undefined) ?? '0';
   parseHeldOut(drop);
   const list = requireFlag(values, 'list');
+  await checkModelPaths(methods.map((m) => m.request));
   const engine = values.slurm ? null : await openCliEngine(values, methods.map((m) => m.request.method));
   const entries = await listSeries(list);
   if (values.slurm) {

@@ -9,6 +9,7 @@
 import type { TiltSeries, Volume } from '../types.ts';
 import type { CommonParams } from './common.ts';
 import type { FlagSpec, FlagValues } from './flags.ts';
+import type { ModelFamily } from './modelChoice.ts';
 
 /**
  * - reconstruction: tilt series → tomogram (FBP, SIRT, the coordinate and the local network);
@@ -60,6 +61,12 @@ export interface MethodDefinition<N extends string, K extends MethodKind, P, F =
    * `wedgelab trust` offer its trust score against FBP (docs/trust.md).
    */
   learned?: boolean;
+  /**
+   * The family of models the method runs (./modelChoice.ts), for a method that runs a model file: its page menu
+   * offers that family's models, and a model the user adds on the page or names by path on the command line is
+   * checked as one of them (./userModels.ts).
+   */
+  modelFamily?: ModelFamily;
   /** Runs on the engine's CPU path too (docs/cpu.md); without it the method needs WebGPU, and the page and CLI say so. */
   cpu?: boolean;
   /**

@@ -1,7 +1,7 @@
 /**
  * The models a method's menu offers, in one shape for every learned method: the shipped ones (each method's
  * models.ts) and those the user adds from files for the session (./userModels.ts validates them in the worker).
- * Models come in families; each method runs the models of one family (its panel names it), and a family's
+ * Models come in families; each method runs the models of one family (its definition's modelFamily names it), and a family's
  * models suit all its methods: the refinement U-Nets run under CryoGEN and IsoNet-style alike. Page-safe.
  */
 import { LOCAL_MODELS, type LocalnetVariant } from './localnet/models.ts';

@@ -10,7 +10,7 @@ export function LatentbpFields({ disabled }: { disabled: boolean }) {
     <>
       <AddAnglesField angles={options.angles} onChange={(angles) => update({ angles })} disabled={disabled} />
       <ModelField
-        family="synth"
+        method="latentbp"
         value={options.model}
         onChange={(model) => update({ model })}
         disabled={disabled}

@@ -28,7 +28,7 @@ export function LocalnetFields({ disabled }: { disabled: boolean }) {
   return (
     <>
       <ModelField
-        family="localnet"
+        method="localnet"
         value={localnet.model}
         onChange={(model) => update({ model })}
         disabled={disabled}

@@ -1,10 +1,12 @@
 import { useEffect, useRef } from 'react';
 import type { ModelFamily } from '../../../engine/methods/modelChoice.ts';
 import { CARD_FILE, FAMILY_FILES } from '../../../engine/methods/modelChoice.ts';
+import { methodDefinition, type MethodName } from '../../../engine/methods/registry.ts';
 import { useAppStore } from '../../state/store.ts';
 
 interface ModelFieldProps {
-  family: ModelFamily;
+  /** The learned method whose model this is: its definition names the family of models it runs. */
+  method: MethodName;
   /** The chosen model's name. */
   value: string;
   onChange: (name: string) => void;
@@ -15,12 +17,19 @@ interface ModelFieldProps {
   contract: string;
 }
 
+function familyOf(method: MethodName): ModelFamily {
+  const family = methodDefinition(method).modelFamily;
+  if (!family) throw new Error(`${method} runs no model file: its definition has no modelFamily`);
+  return family;
+}
+
 /**
  * A learned method's model menu: its family's shipped models and those added from files, and the button that
  * adds one (checked in the worker; a wrong model ends in the error banner, naming the file and what is wrong). A
  * model of several parts is picked as its folder (the training script's output), which names it.
  */
-export function ModelField({ family, value, onChange, disabled, testId, contract }: ModelFieldProps) {
+export function ModelField({ method, value, onChange, disabled, testId, contract }: ModelFieldProps) {
+  const family = familyOf(method);
   const models = useAppStore((s) => s.models[family]);
   const addModel = useAppStore((s) => s.addModel);
   const fileInput = useRef<HTMLInputElement>(null);

@@ -9,7 +9,7 @@ function UnetRefineFields({ objective, disabled }: { objective: UnetObjective; d
   return (
     <>
       <ModelField
-        family="refine"
+        method={objective}
         value={options.model}
         onChange={(model) => update({ model })}
         disabled={disabled}

@@ -34,6 +34,7 @@ export const LATENTBP: MethodDefinition<'latentbp', 'tiltSynthesis', LatentbpPar
   title: 'Latent back-projection',
   menuLabel: 'Latent back-projection network: learned tilts at new angles',
   learned: true,
+  modelFamily: 'synth',
   help:
     'Synthesises tilts at new angles with a trained network (the latent back-projection paper): an encoder takes each tilt ' +
     'to C feature channels at 1/4 size, the engine back-projects them into a latent volume at their angles, 3-D ' +

@@ -64,6 +64,8 @@ export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetPa
   title: 'Local network',
   menuLabel: 'Local network: pretrained model on tilt patches',
   learned: true,
+  // localnet-wavelet is an alias of this definition: it runs the same family.
+  modelFamily: 'localnet',
   help:
     'Local learned reconstruction: the stack is normalised and ramp-filtered, the P × P patch of every tilt around each ' +
     "voxel's projection is cut on the GPU and fed to a pretrained ONNX model (voxel variant: one value per voxel; wavelet " +

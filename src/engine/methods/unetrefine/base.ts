@@ -64,6 +64,8 @@ function definition<N extends UnetObjective>(objective: N): MethodDefinition<N, 
     cpu: true,
     // A trained network that fills the missing wedge: its result gets the trust score (docs/trust.md).
     learned: true,
+    // Both objectives run the same U-Nets: either runs a model trained with the other.
+    modelFamily: 'refine',
     title: text.title,
     menuLabel: text.menu,
     help:
