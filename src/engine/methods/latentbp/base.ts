@@ -15,7 +15,7 @@ export interface LatentbpParams {
   angles: number[];
   /** Thickness of the sample in pixels; the latent volume is a quarter of it (rounded up) deep. */
   thickness: number;
-  /** A shipped model's name (./models.ts) or, where the run can read files (CLI), a folder with the three parts. */
+  /** A shipped model's name (./models.ts) or, where the run can read files (CLI), a folder with the three parts and card.json. */
   model: string;
 }
 
@@ -59,7 +59,7 @@ export const LATENTBP: MethodDefinition<'latentbp', 'tiltSynthesis', LatentbpPar
   flags: [
     { name: 'add', value: 'ANGLES', parse: 'string', help: 'tilt angles to add, degrees: a list such as ±63,±66,±69 or 63,-63', defaultText: 'none: required' },
     { name: 'thickness', value: 'NZ', parse: 'int', param: 'thickness', help: 'thickness of the sample (the latent volume is a quarter of it deep)', defaultText: 'a quarter of the width' },
-    { name: 'model', value: 'NAME|FOLDER', parse: 'string', param: 'model', help: 'a shipped model or a folder with encoder.onnx, refiner.onnx, decoder.onnx' },
+    { name: 'model', value: 'NAME|FOLDER', parse: 'string', param: 'model', help: 'a shipped model, or a folder with encoder.onnx, refiner.onnx, decoder.onnx and card.json as models/synth/train.py writes them (checked before any work)' },
   ],
   readFlags: (values: FlagValues) => (typeof values.add === 'string' ? { angles: parseAngleList(values.add) } : {}),
   formDefaults: () => ({ angles: [63, -63, 66, -66, 69, -69], thickness: 64, model: DEFAULT_SYNTH_MODEL }),

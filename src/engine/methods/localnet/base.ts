@@ -90,7 +90,7 @@ export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetPa
     return `${model}${fbp}, ${describeCommon(p)}`;
   },
   flags: [
-    { name: 'model', value: 'NAME|FILE.onnx', parse: 'string', param: 'model', help: 'a shipped model or an .onnx file of the same interface' },
+    { name: 'model', value: 'NAME|FILE.onnx', parse: 'string', param: 'model', help: 'a shipped model, or an .onnx file of the same interface (opened and run once before any work)' },
     { name: 'batch', value: 'N', parse: 'int', param: 'batchSize', help: 'points per model call (0: sized to the GPU memory)' },
     { name: 'fbp-below', value: 'F', parse: 'number', param: 'fbpBelow', help: "cycles/voxel below which the measured side comes from FBP, scaled to the model's (0: none)" },
   ],

@@ -8,7 +8,7 @@ import type { MethodDefinition } from '../definition.ts';
 import { DEFAULT_REFINE_MODEL, REFINE_MODELS, type UnetObjective } from './models.ts';
 
 export interface UnetRefineParams {
-  /** A shipped model's name (./models.ts) or, where the run can read files (CLI), a path to an .onnx file. */
+  /** A shipped model's name (./models.ts) or, where the run can read files (CLI), a path to an .onnx file (its card.json beside it). */
   model: string;
   /** Side of the cubes fed to the model, in voxels (a multiple of 4: the U-Net halves it twice). */
   cube: number;
@@ -93,7 +93,7 @@ function definition<N extends UnetObjective>(objective: N): MethodDefinition<N, 
       return `${p.model}, ${cubeText(facts.cubeSize)}, overlap ${facts.overlap}${slabs}, ${facts.backend}`;
     },
     flags: [
-      { name: 'model', value: 'NAME|FILE.onnx', parse: 'string', param: 'model', help: 'a shipped refinement model or an .onnx file of the same interface' },
+      { name: 'model', value: 'NAME|FILE.onnx', parse: 'string', param: 'model', help: 'a shipped refinement model, or an .onnx file of the same interface with the card.json models/refine/train.py writes beside it (both checked before any work)' },
       { name: 'cube', value: 'N', parse: 'int', param: 'cube', help: 'cube side in voxels (a multiple of 4)' },
       { name: 'overlap', value: 'N', parse: 'int', param: 'overlap', help: 'voxels shared by neighbouring cubes' },
       { name: 'batch', value: 'N', parse: 'int', param: 'batchSize', help: 'cubes per model call' },

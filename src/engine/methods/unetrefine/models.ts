@@ -1,7 +1,8 @@
 /**
  * The refinement U-Nets shipped in models/refine (one folder each, with its card), by name. The page offers
- * these; the CLI takes a name from here or a path to any .onnx file of the same interface (models/refine/train.py:
- * input `cube` [batch, 1, nz, ny, nx], sides multiples of 4, output the same shape). Page-safe.
+ * these; the CLI takes a name from here or a path to any .onnx file of the same interface, its card.json beside
+ * it (models/refine/train.py: input `cube` [batch, 1, nz, ny, nx], sides multiples of 4, output the same shape).
+ * Page-safe.
  */
 export type UnetObjective = 'cryogen' | 'isonet';
 
