@@ -39,7 +39,7 @@ for c in $cases; do
   wedgelab recon --tilts "$ts" --angles "$tlt" --method sirt --iterations 20 --thickness "$nz" --out "$dir/sirt.mrc" --quiet --force
   wedgelab recon --tilts "$ts" --angles "$tlt" --method localnet-wavelet --thickness "$nz" --out "$dir/localnet.mrc" --quiet --force
   for method in isonet cryogen; do
-    wedgelab refine --in "$dir/fbp.mrc" --method $method --out "$dir/$method.mrc" --quiet --force
+    wedgelab refine --tomogram "$dir/fbp.mrc" --method $method --out "$dir/$method.mrc" --quiet --force
   done
   row="| $family ±$angle° $snr dB (seed $seed)"
   for r in fbp sirt localnet isonet cryogen; do row="$row | $(score "$dir/$r.mrc" "$truth" "$tlt")"; done

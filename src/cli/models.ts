@@ -85,3 +85,10 @@ export async function checkModelPaths(requests: readonly (MethodRequest | undefi
     await checkModelPath(family, model);
   }
 }
+
+/** The card of a refinement model the command line names: a shipped one's in its folder under models/, a file's beside it (as checkModelPaths read it). */
+export async function refineModelCard(model: string): Promise<Record<string, unknown>> {
+  const shipped = shippedRefineModel(model)?.file;
+  const path = shipped ? fileURLToPath(new URL(`../../models/${dirname(shipped)}/${CARD_FILE}`, import.meta.url)) : join(dirname(model), CARD_FILE);
+  return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+}

@@ -1,21 +1,51 @@
 /** `wedgelab refine`: a refinement method (tomogram → tomogram) applied to a tomogram MRC. */
 import { basename } from 'node:path';
+import { UsageError, type FlagValues } from '../engine/methods/flags.ts';
+import { methodDefinition } from '../engine/methods/registry.ts';
 import { resolveRefinement, runRefinement } from '../engine/methods/runners.ts';
+import { trainingWedges, wedgeMismatch, type TiltRange } from '../engine/methods/unetrefine/trainingWedges.ts';
+import { readAngleFile } from '../io/angles.ts';
 import { writtenLabel } from '../io/mrc.ts';
 import { DEFAULT_PIECE_BYTES } from '../io/piecedVolume.ts';
 import { readMrcVolume } from '../io/mrcStream.ts';
 import { openCliEngine } from './engine.ts';
 import { methodCommand } from './methodFlags.ts';
 import { checkOutputs, writeTomogram } from './outputs.ts';
-import { checkModelPaths, cliModelLibrary } from './models.ts';
+import { checkModelPaths, cliModelLibrary, refineModelCard } from './models.ts';
 import { openFile } from './openFile.ts';
 import { progressPrinter } from './recon.ts';
 
+/** The input tomogram's path: --tomogram, or --in as earlier versions spelt it. */
+function tomogramPath(values: FlagValues): string {
+  const [tomogram, alias] = [values.tomogram, values.in];
+  if (typeof tomogram === 'string' && typeof alias === 'string') throw new UsageError('give the tomogram once: --tomogram (or its older name --in)');
+  const path = tomogram ?? alias;
+  if (typeof path !== 'string' || path === '') throw new UsageError('--tomogram is required');
+  return path;
+}
+
+/** The tomogram's measured range [θmin, θmax] in degrees, from --angles (its tilt series' angle file) or --wedge MIN,MAX; null with neither. */
+async function measuredRange(values: FlagValues): Promise<TiltRange | null> {
+  const { angles, wedge } = values;
+  if (typeof angles === 'string' && typeof wedge === 'string') throw new UsageError('give the measured range once: --angles FILE.tlt or --wedge MIN,MAX');
+  if (typeof angles === 'string') {
+    const { tiltAngles } = readAngleFile(angles, await (await openFile(angles)).blob.text());
+    return [Math.min(...tiltAngles), Math.max(...tiltAngles)];
+  }
+  if (typeof wedge !== 'string') return null;
+  const range = wedge.split(',').map(Number);
+  if (range.length !== 2 || !range.every(Number.isFinite) || range[0] >= range[1] || range.some((x) => Math.abs(x) > 90))
+    throw new UsageError(`--wedge takes the lowest and highest tilt in degrees, MIN,MAX with −90 ≤ MIN < MAX ≤ 90 (e.g. --wedge=-60,60), got "${wedge}"`);
+  return [range[0], range[1]];
+}
+
 export async function refineCommand(args: string[]): Promise<void> {
-  const command = methodCommand(args, 'refinement', ['in', 'out']);
+  const command = methodCommand(args, 'refinement', ['out'], ['tomogram', 'in', 'angles', 'wedge']);
   if (!command) return;
   const { values, request } = command;
-  const { in: inPath, out: outPath } = command.paths;
+  const inPath = tomogramPath(values);
+  const outPath = command.paths.out;
+  const measured = await measuredRange(values);
   await checkOutputs([outPath], [inPath], values.force === true);
   await checkModelPaths([request]);
   // The engine before the files: without a GPU the process may restart on the software adapter, and reads (and warns) once.
@@ -25,6 +55,11 @@ export async function refineCommand(args: string[]): Promise<void> {
   const { volume: tomogram, nx, ny, nz } = file;
   const sourceLabel = writtenLabel(file.header.labels) || basename(inPath);
   const resolved = resolveRefinement(tomogram, request);
+  const model = (resolved.params as { model?: string }).model;
+  if (measured && model && methodDefinition(resolved.method).modelFamily === 'refine') {
+    const warning = wedgeMismatch(model, trainingWedges(await refineModelCard(model)), measured);
+    if (warning) process.stderr.write(`warning: ${warning}\n`);
+  }
   const started = performance.now();
   const out = await runRefinement(engine, tomogram, sourceLabel, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
   const seconds = (performance.now() - started) / 1000;

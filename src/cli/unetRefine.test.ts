@@ -41,7 +41,9 @@ describe('U-Net refinement with the shipped models', () => {
 
   it('wedgelab refine --method isonet: finite, the input size, named after both, better than its FBP input', async () => {
     const out = join(dir, 'isonet.mrc');
-    const said = await ok(['refine', '--in', join(dir, 'fbp.mrc'), '--method', 'isonet', '--quiet', '--out', out]);
+    // Its tilts (±60°) lie within the shipped model's training wedges (±38…±70°): no warning.
+    const said = await ok(['refine', '--tomogram', join(dir, 'fbp.mrc'), '--angles', join(dir, 'tilt_series.tlt'), '--method', 'isonet', '--quiet', '--out', out]);
+    expect(said).not.toMatch(/warning/);
     expect(said).toMatch(/IsoNet-style \(isonet-sim, 48 × 48 × 32 cubes, overlap 12, wasm\) ← FBP \(cosine/);
     const refined = readVolume(out);
     expect([refined.nx, refined.ny, refined.nz]).toEqual([64, 64, 32]);
@@ -50,6 +52,17 @@ describe('U-Net refinement with the shipped models', () => {
     const fbp = readVolume(join(dir, 'fbp.mrc'));
     expect(psnr(refined, truth)).toBeGreaterThan(psnr(fbp, truth) + 0.3);
     expect(ssim3d(refined, truth)).toBeGreaterThan(ssim3d(fbp, truth) + 0.02);
+  }, 900_000);
+
+  it('warns when the measured range lies outside the model’s training wedges; refuses a malformed range or two inputs', async () => {
+    const said = await ok(['refine', '--tomogram', join(dir, 'fbp.mrc'), '--wedge=-30,30', '--method', 'isonet', '--quiet', '--force', '--out', join(dir, 'narrow.mrc')]);
+    expect(said.split('\n').filter((line) => line.startsWith('warning: '))).toEqual([
+      'warning: isonet-sim was trained on tomograms measured from −70°…−40° to +38°…+68°; this one is measured from −30° to +30°: its missing wedge is wider than any the model learnt to fill, and part of it may stay empty (models/refine/train.py trains a model on this tomogram)',
+    ]);
+    const malformed = await wedgelab(['refine', '--tomogram', join(dir, 'fbp.mrc'), '--wedge', '60', '--method', 'isonet', '--out', join(dir, 'never.mrc')]);
+    expect([malformed.code, malformed.stderr.split('\n')[0]]).toEqual([2, 'wedgelab refine: --wedge takes the lowest and highest tilt in degrees, MIN,MAX with −90 ≤ MIN < MAX ≤ 90 (e.g. --wedge=-60,60), got "60"']);
+    const twice = await wedgelab(['refine', '--tomogram', join(dir, 'fbp.mrc'), '--in', join(dir, 'fbp.mrc'), '--method', 'isonet', '--out', join(dir, 'never.mrc')]);
+    expect([twice.code, twice.stderr.split('\n')[0]]).toEqual([2, 'wedgelab refine: give the tomogram once: --tomogram (or its older name --in)']);
   }, 900_000);
 
   it('cryogen-sim on the same FBP: finite, the input size', async () => {
