@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { readMrc } from '../io/mrc.ts';
+import { METHODS } from '../engine/methods/registry.ts';
 import { main } from './main.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wedgelab-model-files-'));
@@ -53,6 +54,16 @@ beforeAll(async () => {
     expect(run.code, run.stderr).toBe(0);
   }
 }, 120_000);
+
+describe('the methods that run a model file', () => {
+  it('each names its model family, and only they: what the check (and the page menu) goes by', () => {
+    const families = Object.fromEntries(METHODS.flatMap((d) => (d.modelFamily ? [[d.name, d.modelFamily]] : [])));
+    expect(families).toEqual({ localnet: 'localnet', cryogen: 'refine', isonet: 'refine', latentbp: 'synth' });
+    // A method with a --model flag but no family would skip the check.
+    const withModelFlag = METHODS.filter((d) => (d.flags as readonly { param?: string }[]).some((f) => f.param === 'model')).map((d) => d.name);
+    expect(withModelFlag.sort()).toEqual(Object.keys(families).sort());
+  });
+});
 
 describe('a model file refused before any work, in one line naming it', () => {
   /** `wedgelab refine --method isonet --model MODEL`: the one line it says; it exits 1 and writes no tomogram. */
