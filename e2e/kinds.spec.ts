@@ -14,6 +14,7 @@ import type { UnetRefineParams } from '../src/engine/methods/unetrefine/base.ts'
 import { RefineModel } from '../src/engine/methods/unetrefine/model.ts';
 import { refineWithModel } from '../src/engine/methods/unetrefine/run.ts';
 import { wholeVolume } from '../src/io/piecedVolume.ts';
+import { simulatedStack, tiltAngles, writeTlt } from './fixtures.ts';
 import { expectSlicesDrawn, openDemoPage, selectedResultLabel, setParams } from './helpers.ts';
 
 const pageErrors: string[] = [];
@@ -170,5 +171,22 @@ test('reprojection adds tilts to the series: a new data set that keeps its groun
   expect(scored.label).toBe('FBP (cosine, thickness 8, bin 4), tilts + Reprojection (±66, ±72°, SIRT 3 it, thickness 16)');
   expect(scored.heldOut.length).toBeGreaterThan(0);
   for (const { index, angle } of scored.heldOut) expect(source.tiltAngles[index]).toBe(angle);
+  expect(pageErrors).toEqual([]);
+});
+
+test('a series measured over a narrower range than the U-Net learnt: its form says so, as the command line does', async () => {
+  await page.getByTestId('refine-method-select').selectOption('isonet');
+  // The selected result's series (±72° after the synthesis above) lies within isonet-sim's training wedges ±5°.
+  await expect(page.getByTestId('isonet-wedge-warning')).toHaveCount(0);
+  const angles = tiltAngles(-30, 30, 6);
+  await page.getByTestId('file-input').setInputFiles([
+    { name: 'narrow.mrc', mimeType: 'application/octet-stream', buffer: await simulatedStack(32, 32, angles) },
+    { name: 'narrow.tlt', mimeType: 'text/plain', buffer: writeTlt(angles) },
+  ]);
+  await expect(page.getByTestId('dataset-summary')).toContainText('narrow.mrc');
+  await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { thickness: 8 } }));
+  await expect(page.getByTestId('isonet-wedge-warning')).toHaveText(
+    'isonet-sim was trained on tomograms measured from −70°…−40° to +38°…+68°; this one is measured from −30° to +30°: its missing wedge is wider than any the model learnt to fill, and part of it may stay empty (models/refine/train.py trains a model on this tomogram)',
+  );
   expect(pageErrors).toEqual([]);
 });

@@ -7,6 +7,7 @@
 import { LOCAL_MODELS, type LocalnetVariant } from './localnet/models.ts';
 import { SYNTH_MODELS, SYNTH_PARTS } from './latentbp/models.ts';
 import { REFINE_MODELS, type UnetObjective } from './unetrefine/models.ts';
+import type { TiltRange } from './unetrefine/trainingWedges.ts';
 
 /** localnet: the local network; synth: the latent back-projection network; refine: the refinement U-Nets. */
 export type ModelFamily = 'localnet' | 'synth' | 'refine';
@@ -24,6 +25,8 @@ export interface ModelChoice<F extends ModelFamily = ModelFamily> {
   tag: FamilyTags[F];
   /** One line for the menu's hint. */
   summary: string;
+  /** A refinement model's training wedges, [θmin, θmax] per training tomogram (its card's), where known. */
+  trainingWedges?: readonly TiltRange[];
 }
 
 export type ModelChoices = { [F in ModelFamily]: ModelChoice<F>[] };
@@ -49,5 +52,5 @@ export const FAMILY_FILES: Record<ModelFamily, FamilyFiles> = {
 export const SHIPPED_CHOICES: ModelChoices = {
   localnet: LOCAL_MODELS.map(({ name, variant, summary }) => ({ name, tag: variant, summary })),
   synth: SYNTH_MODELS.map(({ name, summary }) => ({ name, tag: 'shipped', summary })),
-  refine: REFINE_MODELS.map(({ name, objective, summary }) => ({ name, tag: objective, summary })),
+  refine: REFINE_MODELS.map(({ name, objective, summary, trainingWedges }) => ({ name, tag: objective, summary, trainingWedges })),
 };

@@ -12,6 +12,7 @@ import { LATENT_FACTOR, LatentbpNetwork } from './latentbp/network.ts';
 import { CARD_FILE, FAMILY_FILES, SHIPPED_CHOICES, type ModelChoice, type ModelFamily } from './modelChoice.ts';
 import { RefineModel } from './unetrefine/model.ts';
 import { DEFAULT_REFINE_MODEL, type UnetObjective } from './unetrefine/models.ts';
+import { trainingWedges } from './unetrefine/trainingWedges.ts';
 
 export interface ModelFile {
   name: string;
@@ -88,7 +89,7 @@ const CHECKS: { [F in ModelFamily]: Check<F> } = {
     } finally {
       await model.release();
     }
-    return { tag: objective as UnetObjective, summary: `${objective} objective, ${thousands(card.parameters)}, from your files (${kib([file])})` };
+    return { tag: objective as UnetObjective, summary: `${objective} objective, ${thousands(card.parameters)}, from your files (${kib([file])})`, trainingWedges: trainingWedges(card) };
   },
 
   async synth(parts, card, _context, library, name) {

@@ -1,11 +1,27 @@
 import type { UnetObjective } from '../../../engine/methods/unetrefine/models.ts';
+import { wedgeMismatch } from '../../../engine/methods/unetrefine/trainingWedges.ts';
+import { useAppStore } from '../../state/store.ts';
 import { ModelField } from './ModelField.tsx';
 import { NumberField } from '../NumberField.tsx';
 import { useMethodOptions } from './useMethodOptions.ts';
 
+/**
+ * The warning when the selected result's tilt series was measured over a range outside the chosen model's training
+ * wedges (unetrefine/trainingWedges.ts; the command line says the same with --angles), else null.
+ */
+function useWedgeWarning(model: string): string | null {
+  return useAppStore((s) => {
+    const datasetId = s.results.find((r) => r.id === s.selectedResultId)?.datasetId;
+    const dataset = s.datasets.find((d) => d.id === datasetId);
+    const choice = s.models.refine.find((m) => m.name === model);
+    return dataset && choice?.trainingWedges ? wedgeMismatch(choice.name, choice.trainingWedges, [dataset.angleMin, dataset.angleMax]) : null;
+  });
+}
+
 /** The U-Net refinements (CryoGEN, IsoNet-style): the model (shipped or yours), cube side, overlap and batch. */
 function UnetRefineFields({ objective, disabled }: { objective: UnetObjective; disabled: boolean }) {
   const [options, update] = useMethodOptions(objective);
+  const wedgeWarning = useWedgeWarning(options.model);
   return (
     <>
       <ModelField
@@ -16,6 +32,11 @@ function UnetRefineFields({ objective, disabled }: { objective: UnetObjective; d
         testId={objective}
         contract="As models/refine/train.py writes it: input cube [batch, 1, nz, ny, nx] (multiples of 4), one output of the same shape."
       />
+      {wedgeWarning && (
+        <div className="hint warn" data-testid={`${objective}-wedge-warning`}>
+          {wedgeWarning}
+        </div>
+      )}
       <div className="field-row">
         <NumberField label="Cube" unit="voxels" integer min={8} max={256} step={4} value={options.cube} onChange={(cube) => update({ cube })} disabled={disabled} testId={`${objective}-cube-input`} title="Side of the cubes fed to the model (a multiple of 4)" />
         <NumberField label="Overlap" unit="voxels" integer min={0} max={127} value={options.overlap} onChange={(overlap) => update({ overlap })} disabled={disabled} testId={`${objective}-overlap-input`} title="Voxels shared by neighbouring cubes, blended with smooth weights" />

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { REFINE_MODELS } from './models.ts';
 import { trainingWedges, wedgeMismatch } from './trainingWedges.ts';
 
 const card = (name: string) => JSON.parse(readFileSync(new URL(`../../../../models/refine/${name}/card.json`, import.meta.url), 'utf8'));
@@ -11,6 +12,8 @@ describe('training wedges against the tomogram’s measured range', () => {
     expect(Math.min(...wedges.map((w) => w[0]))).toBe(-70);
     expect(Math.max(...wedges.map((w) => w[1]))).toBe(68);
     expect(trainingWedges(card('cryogen_sim'))).toEqual(wedges);
+    // The page's list (models.ts) is the cards'.
+    for (const model of REFINE_MODELS) expect(model.trainingWedges).toEqual(trainingWedges(card(model.file.split('/')[1])));
     expect(trainingWedges({})).toEqual([]);
     expect(trainingWedges({ trainingData: [{ wedge: [-60, 'x'] }, { wedge: [-50, 50] }] })).toEqual([[-50, 50]]);
   });
