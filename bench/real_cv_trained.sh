@@ -12,18 +12,8 @@
 # Writes bench/out/real-cv-trained/{results.json,table.md}, the reduced stacks, tomograms and models beside them.
 # Nothing here is part of the test suite.
 set -euo pipefail
-usage="usage: bench/real_cv_trained.sh DIR (or WEDGELAB_REAL_DATA=DIR), DIR holding empiar_10009_128.mrc/.tlt and jason64.ali/.tlt"
-data="${1:-${WEDGELAB_REAL_DATA:-}}"
-if [ -z "$data" ]; then
-  echo "bench/real_cv_trained.sh: no data directory given. $usage" >&2
-  exit 2
-fi
-[ -d "$data" ] || { echo "bench/real_cv_trained.sh: $data is not a directory. $usage" >&2; exit 2; }
-data="$(cd "$data" && pwd)" # absolute, as the script works from the repository root
-for f in empiar_10009_128.mrc empiar_10009_128.tlt jason64.ali jason64.tlt; do
-  [ -f "$data/$f" ] || { echo "bench/real_cv_trained.sh: $data/$f is missing. $usage" >&2; exit 2; }
-done
-cd "$(dirname "$0")/.."
+# shellcheck source=bench/real_data.sh
+source "$(dirname "$0")/real_data.sh" "${1:-}"
 out=bench/out/real-cv-trained
 mkdir -p "$out"
 wedgelab() { node bin/wedgelab.js "$@"; }
