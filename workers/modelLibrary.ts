@@ -5,10 +5,10 @@
  */
 import type { GpuContext } from '../src/engine/gpu/device.ts';
 import type { ModelLibrary } from '../src/engine/onnx/library.ts';
-import { shippedModel, unknownModelError } from '../src/engine/methods/localnet/models.ts';
+import { shippedModel } from '../src/engine/methods/localnet/models.ts';
 import { shippedSynthFile } from '../src/engine/methods/latentbp/models.ts';
 import { shippedRefineModel } from '../src/engine/methods/unetrefine/models.ts';
-import type { ModelChoice, ModelFamily } from '../src/engine/methods/modelChoice.ts';
+import { SHIPPED_CHOICES, type ModelChoice, type ModelFamily } from '../src/engine/methods/modelChoice.ts';
 import { readUserModel } from '../src/engine/methods/userModels.ts';
 import { ORT_WASM_URL } from '../src/engine/onnx/wasmUrl.browser.ts';
 
@@ -19,7 +19,8 @@ const addedModels = new Map<string, Uint8Array>();
 async function fetchModel(name: string): Promise<Uint8Array> {
   const shipped = shippedModel(name)?.file ?? shippedSynthFile(name) ?? shippedRefineModel(name)?.file;
   const url = shipped && MODEL_URLS[`../models/${shipped}`];
-  if (!url) throw unknownModelError(name);
+  // Any family's run may ask (a script can name anything): the message lists every shipped model.
+  if (!url) throw new Error(`no model "${name}" among the shipped ones (${Object.values(SHIPPED_CHOICES).flat().map((m) => m.name).join(', ')}) or those added this session`);
   const response = await fetch(url);
   if (!response.ok) throw new Error(`the model ${name} could not be read (${url}: HTTP ${response.status})`);
   return new Uint8Array(await response.arrayBuffer());

@@ -37,7 +37,3 @@ export function shippedModel(name: string): ShippedModel | undefined {
   return LOCAL_MODELS.find((m) => m.name === name);
 }
 
-/** The error for a name that is neither shipped nor (where files can be read) a file. */
-export function unknownModelError(name: string): Error {
-  return new Error(`no local model "${name}": the shipped ones are ${LOCAL_MODELS.map((m) => m.name).join(', ')}`);
-}
