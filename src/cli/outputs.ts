@@ -40,17 +40,26 @@ const TOMOGRAM_MEMORY_SHARE = 0.75;
 
 const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(1);
 
+export interface TomogramMemoryOptions {
+  /** 2 when the command holds its input tomogram beside the output (refine); 1 (a reconstruction) by default. */
+  copies?: 1 | 2;
+  /** How to make it smaller, for the message; by default a reconstruction's flags. */
+  remedy?: string;
+  /** The machine's memory; all of it by default. */
+  memoryBytes?: number;
+}
+
 /**
- * Refuse, before the work, a tomogram output of nx × ny × nz float32 voxels that this machine's memory
- * (`memoryBytes`, default all of it) cannot hold; the message says how to make it smaller.
+ * Refuse, before the work, a tomogram output of nx × ny × nz float32 voxels (with its input, for `copies` 2) that
+ * this machine's memory cannot hold; the message says how to make it smaller.
  */
-export function checkTomogramMemory(output: string, shape: { nx: number; ny: number; nz: number }, memoryBytes = totalmem()): void {
+export function checkTomogramMemory(output: string, shape: { nx: number; ny: number; nz: number }, options: TomogramMemoryOptions = {}): void {
+  const { copies = 1, remedy = 'bin the tilts (--bin 2 makes it a quarter) or lower --thickness', memoryBytes = totalmem() } = options;
   const { nx, ny, nz } = shape;
-  const bytes = 4 * nx * ny * nz;
+  const bytes = copies * 4 * nx * ny * nz;
   if (bytes <= TOMOGRAM_MEMORY_SHARE * memoryBytes) return;
-  throw new Error(
-    `${output}: a ${nx} × ${ny} × ${nz} tomogram is ${gib(bytes)} GiB of float32, more than ${TOMOGRAM_MEMORY_SHARE * 100} % of this machine's ${gib(memoryBytes)} GiB of memory: bin the tilts (--bin 2 makes it a quarter) or lower --thickness`,
-  );
+  const what = copies === 1 ? `a ${nx} × ${ny} × ${nz} tomogram is` : `a ${nx} × ${ny} × ${nz} tomogram and its result are`;
+  throw new Error(`${output}: ${what} ${gib(bytes)} GiB of float32, more than ${TOMOGRAM_MEMORY_SHARE * 100} % of this machine's ${gib(memoryBytes)} GiB of memory: ${remedy}`);
 }
 
 /** Whether two paths name the same file (the same path, or the same device and inode: links included). */

@@ -32,7 +32,7 @@ export function progressPrinter(quiet: boolean): (p: Progress) => void {
 
 /**
  * Read a stack and its side files (angles, alignment, .mdoc; io/sideFiles.ts) from disk, the stack section by
- * section (fs.openAsBlob: never the whole file in memory), binned at load by `options.bin` and with the tilt
+ * section (cli/openFile.ts: never the whole file in memory), binned at load by `options.bin` and with the tilt
  * axis `options.tiltAxis`; warnings go to stderr. An alignment (or rotation) is not applied yet: see
  * alignLoadedTiltSeries.
  */

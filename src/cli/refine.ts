@@ -7,10 +7,10 @@ import { trainingWedges, wedgeMismatch, type TiltRange } from '../engine/methods
 import { readAngleFile } from '../io/angles.ts';
 import { writtenLabel } from '../io/mrc.ts';
 import { DEFAULT_PIECE_BYTES } from '../io/piecedVolume.ts';
-import { readMrcVolume } from '../io/mrcStream.ts';
+import { readCheckedMrcHeader, readMrcVolume } from '../io/mrcStream.ts';
 import { openCliEngine } from './engine.ts';
 import { methodCommand } from './methodFlags.ts';
-import { checkOutputs, writeTomogram } from './outputs.ts';
+import { checkOutputs, checkTomogramMemory, writeTomogram } from './outputs.ts';
 import { checkModelPaths, cliModelLibrary, refineModelCard } from './models.ts';
 import { openFile } from './openFile.ts';
 import { progressPrinter } from './recon.ts';
@@ -50,8 +50,11 @@ export async function refineCommand(args: string[]): Promise<void> {
   await checkModelPaths([request]);
   // The engine before the files: without a GPU the process may restart on the software adapter, and reads (and warns) once.
   const engine = await openCliEngine(values, [request.method]);
+  const { blob } = await openFile(inPath);
+  // The tomogram and its result stay in memory until the result is written: refused by the header's size first.
+  checkTomogramMemory(outPath, await readCheckedMrcHeader(blob, { name: inPath }), { copies: 2, remedy: "bin it or cut out a subvolume first (IMOD's binvol, trimvol)" });
   // Section by section into pieces of rows (the engine's piece size), so a tomogram larger than one buffer refines.
-  const file = await readMrcVolume((await openFile(inPath)).blob, { name: inPath, pieceBytes: DEFAULT_PIECE_BYTES });
+  const file = await readMrcVolume(blob, { name: inPath, pieceBytes: DEFAULT_PIECE_BYTES });
   const { volume: tomogram, nx, ny, nz } = file;
   const sourceLabel = writtenLabel(file.header.labels) || basename(inPath);
   const resolved = resolveRefinement(tomogram, request);

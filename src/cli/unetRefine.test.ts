@@ -5,7 +5,7 @@
 // input (measured 27.20 → 28.68 dB, SSIM 0.450 → 0.545: docs/refine.md). The shipped CryoGEN model runs on the
 // same FBP in-process (one CLI run is minutes on a busy software machine) and is checked for a finite result of
 // the right size only: it does not beat FBP reliably yet (docs/refine.md says so).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { CRYOGEN } from '../engine/methods/unetrefine/base.ts';
 import { RefineModel } from '../engine/methods/unetrefine/model.ts';
 import { refineWithModel } from '../engine/methods/unetrefine/run.ts';
 import type { Volume } from '../engine/types.ts';
-import { readMrc } from '../io/mrc.ts';
+import { readMrc, writeMrc } from '../io/mrc.ts';
 import { wholeVolume } from '../io/piecedVolume.ts';
 import { cliModelLibrary } from './models.ts';
 import { wedgelab } from './testKit.ts';
@@ -63,6 +63,17 @@ describe('U-Net refinement with the shipped models', () => {
     expect([malformed.code, malformed.stderr.split('\n')[0]]).toEqual([2, 'wedgelab refine: --wedge takes the lowest and highest tilt in degrees, MIN,MAX with −90 ≤ MIN < MAX ≤ 90 (e.g. --wedge=-60,60), got "60"']);
     const twice = await wedgelab(['refine', '--tomogram', join(dir, 'fbp.mrc'), '--in', join(dir, 'fbp.mrc'), '--method', 'isonet', '--out', join(dir, 'never.mrc')]);
     expect([twice.code, twice.stderr.split('\n')[0]]).toEqual([2, 'wedgelab refine: give the tomogram once: --tomogram (or its older name --in)']);
+    // A tomogram that the machine cannot hold with its result (a sparse 2 TiB file): refused from its header, nothing written.
+    const huge = join(dir, 'huge.mrc');
+    const header = writeMrc({ nx: 1, ny: 1, nz: 1, data: new Float32Array(1), pixelSize: 1 }).slice(0, 1024);
+    [0, 4, 8, 28, 32, 36].forEach((at) => new DataView(header.buffer).setInt32(at, 8192, true));
+    writeFileSync(huge, header);
+    truncateSync(huge, 1024 + 4 * 8192 ** 3);
+    const tooLarge = await wedgelab(['refine', '--tomogram', huge, '--method', 'gaussian', '--out', join(dir, 'never.mrc')]);
+    expect(tooLarge.code).toBe(1);
+    expect(tooLarge.stderr.trim()).toMatch(/^wedgelab refine: .*never\.mrc: a 8192 × 8192 × 8192 tomogram and its result are 4096\.0 GiB of float32, more than 75 % of this machine's [0-9.]+ GiB of memory: bin it or cut out a subvolume first \(IMOD's binvol, trimvol\)$/);
+    expect(existsSync(join(dir, 'never.mrc'))).toBe(false);
+    rmSync(huge);
   }, 900_000);
 
   it('cryogen-sim on the same FBP: finite, the input size', async () => {

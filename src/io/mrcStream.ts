@@ -1,5 +1,5 @@
 /**
- * Reading an MRC tilt series of any size from a Blob (a browser File; in Node, fs.openAsBlob) section by section,
+ * Reading an MRC tilt series of any size from a Blob (a browser File; in Node, cli/openFile.ts) section by section,
  * never the whole file at once: each section is read (blob.slice(...).stream(), 4 MiB at a time, or inflated from
  * blob.stream() for .gz) and converted to float32 a few rows at a time, binned into the output stack as it comes, so
  * the memory a load needs is the binned float32 stack plus one section's bytes (a 4096² int16 section: 32 MiB).

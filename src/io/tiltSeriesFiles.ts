@@ -11,7 +11,7 @@ import { readCheckedMrcHeader, readMrcStack, type StackReadOptions } from './mrc
 import { binAlignment, isSideFile, planSeries, readSideFiles, type MetadataRow } from './sideFiles.ts';
 import { checkTiltAngles, checkValues, tiltAngleWarnings } from './tiltSeriesChecks.ts';
 
-/** A dropped file: a browser File as `{ name: file.name, blob: file }`, or in Node `{ name, blob: await fs.openAsBlob(path) }`. */
+/** A dropped file: a browser File as `{ name: file.name, blob: file }`, or in Node the command line's openFile(path) (cli/openFile.ts). */
 export interface NamedBlob {
   name: string;
   blob: Blob;
