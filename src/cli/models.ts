@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { ModelLibrary } from '../engine/onnx/library.ts';
 import { shippedModel } from '../engine/methods/localnet/models.ts';
 import { shippedSynthFile } from '../engine/methods/latentbp/models.ts';
-import { CARD_FILE, FAMILY_FILES, SHIPPED_CHOICES, type ModelFamily } from '../engine/methods/modelChoice.ts';
+import { CARD_FILE, FAMILY_FILES, SHIPPED_CHOICES, type ModelChoice, type ModelFamily } from '../engine/methods/modelChoice.ts';
 import { methodDefinition, type MethodRequest } from '../engine/methods/registry.ts';
 import { shippedRefineModel } from '../engine/methods/unetrefine/models.ts';
 import { readUserModel, type ModelFile } from '../engine/methods/userModels.ts';
@@ -48,9 +48,10 @@ function modelFiles(family: ModelFamily, path: string): { at: string; name: stri
  * the files as the training scripts write them: a local model is its .onnx file; a refinement model its .onnx
  * file and the card.json beside it (models/refine/train.py: DIR/model.onnx, DIR/card.json); a tilt-synthesis
  * model the folder of encoder.onnx, refiner.onnx, decoder.onnx and card.json (models/synth/train.py). The ONNX
- * parts are opened on onnxruntime-web's wasm backend and run once on a small input. Throws "PATH: problem".
+ * parts are opened on onnxruntime-web's wasm backend and run once on a small input. Throws "PATH: problem";
+ * gives the model as the page lists it (named after the path).
  */
-async function checkModelPath(family: ModelFamily, path: string): Promise<void> {
+async function checkModelPath(family: ModelFamily, path: string): Promise<ModelChoice> {
   const { noun, parts } = FAMILY_FILES[family];
   const found = await stat(path).catch(() => null);
   if (!found) {
@@ -61,7 +62,7 @@ async function checkModelPath(family: ModelFamily, path: string): Promise<void> 
   const read = found.isDirectory() === (parts !== null) ? await Promise.all(modelFiles(family, path).map(({ at, name }) => readIfThere(at, name))) : [];
   const files = read.filter((file) => file !== undefined);
   try {
-    await readUserModel(family, files, { gpu: null });
+    return (await readUserModel(family, files, { gpu: null })).choice;
   } catch (error) {
     // The check names a file as the page knows it (card.json, encoder.onnx): the path given leads, once.
     const message = (error as Error).message;
@@ -71,24 +72,19 @@ async function checkModelPath(family: ModelFamily, path: string): Promise<void> 
 
 /**
  * Check every model the requests name by path (a shipped name needs none), before any work: a bad one ends the
- * command with "PATH: problem". Undefined requests (a recipe's steps not asked for) are skipped.
+ * command with "PATH: problem". Undefined requests (a recipe's steps not asked for) are skipped. Gives each named
+ * model as the page lists it (a shipped one's entry, a file's from its check), by name.
  */
-export async function checkModelPaths(requests: readonly (MethodRequest | undefined)[]): Promise<void> {
+export async function checkModelPaths(requests: readonly (MethodRequest | undefined)[]): Promise<Map<string, ModelChoice>> {
+  const choices = new Map<string, ModelChoice>();
   const checked = new Set<string>();
   for (const request of requests) {
     const family = request && methodDefinition(request.method).modelFamily;
     const model = (request?.params as { model?: unknown } | undefined)?.model;
-    // An empty name is the method's validate()'s to refuse.
-    if (!family || typeof model !== 'string' || model.trim() === '' || SHIPPED_CHOICES[family].some((m) => m.name === model)) continue;
-    if (checked.has(`${family} ${model}`)) continue;
+    // An empty name is the method's validate()'s to refuse; one file named for two families is checked as each.
+    if (!family || typeof model !== 'string' || model.trim() === '' || checked.has(`${family} ${model}`)) continue;
     checked.add(`${family} ${model}`);
-    await checkModelPath(family, model);
+    choices.set(model, SHIPPED_CHOICES[family].find((m) => m.name === model) ?? (await checkModelPath(family, model)));
   }
-}
-
-/** The card of a refinement model the command line names: a shipped one's in its folder under models/, a file's beside it (as checkModelPaths read it). */
-export async function refineModelCard(model: string): Promise<Record<string, unknown>> {
-  const shipped = shippedRefineModel(model)?.file;
-  const path = shipped ? fileURLToPath(new URL(`../../models/${dirname(shipped)}/${CARD_FILE}`, import.meta.url)) : join(dirname(model), CARD_FILE);
-  return JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  return choices;
 }

@@ -1,9 +1,8 @@
 /** `wedgelab refine`: a refinement method (tomogram → tomogram) applied to a tomogram MRC. */
 import { basename } from 'node:path';
 import { UsageError, type FlagValues } from '../engine/methods/flags.ts';
-import { methodDefinition } from '../engine/methods/registry.ts';
 import { resolveRefinement, runRefinement } from '../engine/methods/runners.ts';
-import { trainingWedges, wedgeMismatch, type TiltRange } from '../engine/methods/unetrefine/trainingWedges.ts';
+import { modelWedgeWarning, type TiltRange } from '../engine/methods/unetrefine/trainingWedges.ts';
 import { readAngleFile } from '../io/angles.ts';
 import { writtenLabel } from '../io/mrc.ts';
 import { DEFAULT_PIECE_BYTES } from '../io/piecedVolume.ts';
@@ -11,7 +10,7 @@ import { readCheckedMrcHeader, readMrcVolume } from '../io/mrcStream.ts';
 import { openCliEngine } from './engine.ts';
 import { methodCommand } from './methodFlags.ts';
 import { checkOutputs, checkTomogramMemory, writeTomogram } from './outputs.ts';
-import { checkModelPaths, cliModelLibrary, refineModelCard } from './models.ts';
+import { checkModelPaths, cliModelLibrary } from './models.ts';
 import { openFile } from './openFile.ts';
 import { progressPrinter } from './recon.ts';
 
@@ -47,22 +46,21 @@ export async function refineCommand(args: string[]): Promise<void> {
   const outPath = command.paths.out;
   const measured = await measuredRange(values);
   await checkOutputs([outPath], [inPath], values.force === true);
-  await checkModelPaths([request]);
-  // The engine before the files: without a GPU the process may restart on the software adapter, and reads (and warns) once.
-  const engine = await openCliEngine(values, [request.method]);
   const { blob } = await openFile(inPath);
-  // The tomogram and its result stay in memory until the result is written: refused by the header's size first.
-  checkTomogramMemory(outPath, await readCheckedMrcHeader(blob, { name: inPath }), { copies: 2, remedy: "bin it or cut out a subvolume first (IMOD's binvol, trimvol)" });
+  // The header (1 KiB) before any work: the tomogram and its result stay in memory until the result is written,
+  // and the request resolved on its size names the model that runs (the default one too) for the check.
+  const header = await readCheckedMrcHeader(blob, { name: inPath });
+  checkTomogramMemory(outPath, header, { copies: 2, remedy: "bin it or cut out a subvolume first (IMOD's binvol, trimvol)" });
+  const resolved = resolveRefinement(header, request);
+  const [model] = (await checkModelPaths([resolved])).values();
+  // The engine before the volume: without a GPU the process may restart on the software adapter, and reads (and warns) once.
+  const engine = await openCliEngine(values, [request.method]);
+  const warning = measured && model && modelWedgeWarning(model, measured);
+  if (warning) process.stderr.write(`warning: ${warning}\n`);
   // Section by section into pieces of rows (the engine's piece size), so a tomogram larger than one buffer refines.
   const file = await readMrcVolume(blob, { name: inPath, pieceBytes: DEFAULT_PIECE_BYTES });
   const { volume: tomogram, nx, ny, nz } = file;
   const sourceLabel = writtenLabel(file.header.labels) || basename(inPath);
-  const resolved = resolveRefinement(tomogram, request);
-  const model = (resolved.params as { model?: string }).model;
-  if (measured && model && methodDefinition(resolved.method).modelFamily === 'refine') {
-    const warning = wedgeMismatch(model, trainingWedges(await refineModelCard(model)), measured);
-    if (warning) process.stderr.write(`warning: ${warning}\n`);
-  }
   const started = performance.now();
   const out = await runRefinement(engine, tomogram, sourceLabel, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
   const seconds = (performance.now() - started) / 1000;

@@ -1,5 +1,5 @@
 import type { UnetObjective } from '../../../engine/methods/unetrefine/models.ts';
-import { wedgeMismatch } from '../../../engine/methods/unetrefine/trainingWedges.ts';
+import { modelWedgeWarning } from '../../../engine/methods/unetrefine/trainingWedges.ts';
 import { useAppStore } from '../../state/store.ts';
 import { ModelField } from './ModelField.tsx';
 import { NumberField } from '../NumberField.tsx';
@@ -14,7 +14,7 @@ function useWedgeWarning(model: string): string | null {
     const datasetId = s.results.find((r) => r.id === s.selectedResultId)?.datasetId;
     const dataset = s.datasets.find((d) => d.id === datasetId);
     const choice = s.models.refine.find((m) => m.name === model);
-    return dataset && choice?.trainingWedges ? wedgeMismatch(choice.name, choice.trainingWedges, [dataset.angleMin, dataset.angleMax]) : null;
+    return dataset && choice ? modelWedgeWarning(choice, [dataset.angleMin, dataset.angleMax]) : null;
   });
 }
 

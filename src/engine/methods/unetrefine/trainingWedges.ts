@@ -30,6 +30,11 @@ const span = (values: number[]) => {
   return lo === hi ? degrees(lo) : `${degrees(lo)}…${degrees(hi)}`;
 };
 
+/** The warning for a model as a menu lists it (its training wedges from its card, where known); null without them. */
+export function modelWedgeWarning(model: { name: string; trainingWedges?: readonly TiltRange[] }, measured: TiltRange): string | null {
+  return model.trainingWedges ? wedgeMismatch(model.name, model.trainingWedges, measured) : null;
+}
+
 /**
  * A warning when the tomogram's measured range `measured` lies outside the training wedges (either end beyond
  * every training tomogram's by more than SLACK_DEGREES), else null; null too when the card lists no wedges.
