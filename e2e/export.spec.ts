@@ -36,7 +36,10 @@ test.afterAll(async () => {
  */
 const PICKED = 'picked-by-the-test';
 
-/** Every file under the picked folder, by '/'-separated path: its bytes, or (`sizesOnly`) just its size, which is quick to poll. */
+/**
+ * Every file under the picked folder, by '/'-separated path: its bytes, or (`sizesOnly`) just its size, which is quick
+ * to poll. A file gone by the time it is read is left out.
+ */
 async function walkPicked(sizesOnly: boolean): Promise<[string, number[] | number][]> {
   return page.evaluate(
     async ({ picked, sizesOnly }) => {
@@ -47,7 +50,13 @@ async function walkPicked(sizesOnly: boolean): Promise<[string, number[] | numbe
             await walk(handle as FileSystemDirectoryHandle, `${prefix}${name}/`);
             continue;
           }
-          const file = await (handle as FileSystemFileHandle).getFile();
+          // A writer's swap file (Chromium keeps one beside a file while it is written) can vanish between the
+          // listing and this read: the walk polls while the export writes, so such an entry is skipped.
+          const file = await (handle as FileSystemFileHandle).getFile().catch((error: DOMException) => {
+            if (error.name === 'NotFoundError') return undefined;
+            throw error;
+          });
+          if (!file) continue;
           out.push([`${prefix}${name}`, sizesOnly ? file.size : Array.from(new Uint8Array(await file.arrayBuffer()))]);
         }
       };
