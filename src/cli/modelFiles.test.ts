@@ -79,6 +79,15 @@ describe('a model file refused before any work, in one line naming it', () => {
     expect(await refused(model)).toBe(`wedgelab refine: ${model}: not an ONNX model: truncated protocol buffer\n`);
   });
 
+  it('a local model cut short past its graph: the inputs read, the weights do not (onnxruntime-web says so)', async () => {
+    const bytes = shipped('localnet/broad_p11/model.onnx');
+    const model = join(folder('half', { 'model.onnx': bytes.subarray(0, bytes.length >> 1) }), 'model.onnx');
+    const out = join(dir, 'half.mrc');
+    const run = await wedgelab(['recon', ...series, '--method', 'localnet', '--model', model, '--quiet', '--out', out]);
+    expect([run.code, run.stderr]).toEqual([1, `wedgelab recon: ${model}: not an ONNX model: its bytes do not parse (a file cut short, or another kind of file)\n`]);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a file that is not ONNX at all', async () => {
     const model = join(folder('text', { 'model.onnx': 'not a model, some notes\n', 'card.json': isonetCard }), 'model.onnx');
     expect(await refused(model)).toMatch(new RegExp(`^wedgelab refine: ${model}: not an ONNX model: [^\\n]+\\n$`));

@@ -36,11 +36,27 @@ export async function openSession(gpu: GpuContext | null, modelBytes: Uint8Array
   // Node would start worker threads for wasm; one thread keeps tests and the CLI simple and exit cleanly.
   if (isNode()) ort.env.wasm.numThreads = 1;
   if (backend === 'webgpu' && !gpu) throw new Error("onnxruntime-web's WebGPU backend needs the engine's GPU");
-  return ort.InferenceSession.create(modelBytes, {
-    executionProviders: backend === 'webgpu' ? [{ name: 'webgpu', device: gpu!.device }] : ['wasm'],
-    ...(backend === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
-    graphOptimizationLevel: 'all',
-  });
+  try {
+    return await ort.InferenceSession.create(modelBytes, {
+      executionProviders: backend === 'webgpu' ? [{ name: 'webgpu', device: gpu!.device }] : ['wasm'],
+      ...(backend === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
+      graphOptimizationLevel: 'all',
+    });
+  } catch (error) {
+    throw new Error(sessionErrorMessage(error));
+  }
+}
+
+/**
+ * ORT's reason in a user's words: its text is "Can't create a session. ERROR_CODE: 7, ERROR_MESSAGE: Failed to
+ * load model because protobuf parsing failed." for a file cut short or not ONNX at all; the callers put the file's
+ * name in front.
+ */
+export function sessionErrorMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const reason = text.replace(/^.*ERROR_MESSAGE:\s*/s, '').trim();
+  if (/protobuf parsing failed/i.test(reason)) return 'not an ONNX model: its bytes do not parse (a file cut short, or another kind of file)';
+  return `onnxruntime-web cannot open it: ${reason}`;
 }
 
 /** The values of an output tensor, wherever it lives (a 'gpu-buffer' output is read back and released). */
