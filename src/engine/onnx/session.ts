@@ -43,7 +43,7 @@ export async function openSession(gpu: GpuContext | null, modelBytes: Uint8Array
       graphOptimizationLevel: 'all',
     });
   } catch (error) {
-    throw new Error(sessionErrorMessage(error));
+    throw new Error(sessionErrorMessage(error), { cause: error });
   }
 }
 
@@ -52,7 +52,7 @@ export async function openSession(gpu: GpuContext | null, modelBytes: Uint8Array
  * load model because protobuf parsing failed." for a file cut short or not ONNX at all; the callers put the file's
  * name in front.
  */
-export function sessionErrorMessage(error: unknown): string {
+function sessionErrorMessage(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   const reason = text.replace(/^.*ERROR_MESSAGE:\s*/s, '').trim();
   if (/protobuf parsing failed/i.test(reason)) return 'not an ONNX model: its bytes do not parse (a file cut short, or another kind of file)';
