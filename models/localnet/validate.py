@@ -8,7 +8,9 @@
    --families ellipsoids,shells and --cases TEXT (case names containing TEXT) run a subset, which needs
    --out-dir DIR: it would otherwise replace the model's whole validation;
    --fbp-below F passes the FBP hand-over to the model's runs, reconstruction and trust score alike (the CLI's
-   default otherwise; 0: the model alone, as the cards' tables of 2026-12-02 were made))
+   default otherwise; 0: the model alone, as the cards' tables of 2026-12-02 were made);
+   --post-sigma S scores the model's result smoothed by `wedgelab refine --method gaussian --sigma S`, a fixed σ
+   in voxels, never one chosen per case, and its trust score as the refined result (--refine gaussian))
 
 Cases: 'lamella' (the training family) with seeds never used by the training set (training-set draws its
 seeds from --seed 1's stream; these are fixed: 9001…9005, and 9101…9105 for the second of --seeds 2), at −5 and 0 dB, ±60° and ±45° (3° steps, sequential),
@@ -175,6 +177,7 @@ def main():
     ap.add_argument("--cases", default="", help="only the cases whose name contains this text, e.g. '0 dB ±60°'")
     ap.add_argument("--out-dir", help="write validation.{json,md} here instead of next to the model (and leave its card alone)")
     ap.add_argument("--fbp-below", help="the local network's --fbp-below (cycles/voxel) for every model run; the CLI's default when not given")
+    ap.add_argument("--post-sigma", help="smooth every model result by this Gaussian σ (voxels; `wedgelab refine --method gaussian`) before scoring, and score the trust of that refined result")
     ap.add_argument("--no-trust", action="store_true", help="skip the trust score (`wedgelab trust`: the model against FBP on held-out tilts)")
     ap.add_argument("--reuse-baselines", action="store_true",
                     help="take FBP, FBP-cosine, smoothed FBP and SIRT scores from an earlier run's case folders in --work (the simulations are seeded, "
@@ -192,7 +195,7 @@ def main():
         ap.error("--families or --cases runs a subset: pass --out-dir, so the model's validation is not replaced by it")
     os.makedirs(out, exist_ok=True)
     stem = "validation" if args.size == SIZE else f"validation-{args.size.replace(',', 'x')}"
-    results = json.load(open(os.path.join(out, f"{stem}.json"))) if args.tables_only else run_cases(model_args(args), args.work, cases, args.seeds, args.size, args.reuse_baselines, not args.no_trust)
+    results = json.load(open(os.path.join(out, f"{stem}.json"))) if args.tables_only else run_cases(model_args(args), args.post_sigma, args.work, cases, args.seeds, args.size, args.reuse_baselines, not args.no_trust)
     for row in results:
         row["shellCheck"] = shell_margin(row)
     write_tables(out, results, stem, card=out == here)
@@ -230,10 +233,12 @@ def smoothed_fbp(fbp, truth, flat_truth, tlt, out):
     return {**scores(out, truth, flat_truth, tlt), "sigma": best[1], "seconds": best[2]}
 
 
-def trust(model_args, stack, tlt, thickness):
+def trust(model_args, post_sigma, stack, tlt, thickness):
     """The trust score of the model on the case's own tilts (`wedgelab trust`, docs/trust.md: FRC of held-out tilts
-    predicted by the model and by FBP, ram-lak), as the page would compute it without a ground truth."""
-    report = json.loads(cli("trust", "--tilts", stack, "--angles", tlt, "--thickness", thickness, "--method", "localnet", *model_args, "--json"))
+    predicted by the model and by FBP, ram-lak), as the page would compute it without a ground truth; with
+    `post_sigma`, of the model's result smoothed by it (a refined result)."""
+    refine = ["--refine", "gaussian", "--refine-sigma", post_sigma] if post_sigma else []
+    report = json.loads(cli("trust", "--tilts", stack, "--angles", tlt, "--thickness", thickness, "--method", "localnet", *model_args, *refine, "--json"))
     return {k: report[k] for k in ("verdict", "difference", "tolerance", "summaryMethod", "summaryFbp")}
 
 
@@ -249,7 +254,7 @@ def trust_text(r):
     return f"{t['verdict']} ({t['difference']:+.3f}), PSNR {gain:+.2f} dB: {'agrees' if agrees else 'DISAGREES'}"
 
 
-def run_cases(model_args, work, cases, seeds, size, reuse_baselines, with_trust):
+def run_cases(model_args, post_sigma, work, cases, seeds, size, reuse_baselines, with_trust):
     results = []
     for (name, fam, snr, rng, base), k in itertools.product(cases, range(seeds)):
         seed = base + 100 * k
@@ -272,12 +277,16 @@ def run_cases(model_args, work, cases, seeds, size, reuse_baselines, with_trust)
             else:
                 started = time.time()
                 cli("recon", "--tilts", stack, "--angles", tlt, "--thickness", size.split(",")[2], "--quiet", "--force", "--out", out, *extra)
+                if method == "localnet" and post_sigma:
+                    smoothed = out.replace(".mrc", ".smoothed.mrc")  # (the CLI never writes over its input)
+                    cli("refine", "--tomogram", out, "--method", "gaussian", "--sigma", post_sigma, "--quiet", "--force", "--out", smoothed)
+                    os.replace(smoothed, out)
                 seconds = round(time.time() - started, 1)  # the reconstruction alone, not its scoring
                 row[method] = {**scores(out, truth, flat_truth, tlt), "seconds": seconds}
             with open(saved, "w") as f:
                 json.dump(row[method], f)
         if with_trust:
-            row["trust"] = trust(model_args, stack, tlt, size.split(",")[2])
+            row["trust"] = trust(model_args, post_sigma, stack, tlt, size.split(",")[2])
         results.append(row)
         print(json.dumps(row), flush=True)
     return results
