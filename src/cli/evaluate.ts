@@ -21,9 +21,10 @@ const TRUST_OPTIONS = { ...METHOD_OPTIONS, ...RECIPE_OPTIONS, tilts: { type: 'st
 /** The method's request (cv and trust: the recipe, with its refinement and synthesis), the GPU and the tilt series of a scoring command's parsed options. */
 async function setUp<R extends ResultRecipe>(values: FlagValues, read: (values: FlagValues) => R) {
   const request = read(values);
-  await checkModelPaths([request.synthesis, request, request.refinement]);
-  // The engine before the files: without a GPU the process may restart on the software adapter, and reads (and warns) once.
+  // The engine before the model check and the files: without a GPU the process may restart on the software adapter,
+  // and checks the model files, reads (and warns) once.
   const engine = await openCliEngine(values, [...recipeMethods(request), 'fbp']);
+  await checkModelPaths([request.synthesis, request, request.refinement]);
   const loaded = await readTiltSeriesPaths(requireFlag(values, 'tilts'), requireFlag(values, 'angles'));
   // Progress goes to stderr only for people watching: --json output stays clean on stdout.
   return { request, ts: loaded.tiltSeries, engine, onProgress: progressPrinter(values.quiet === true || values.json === true) };

@@ -52,9 +52,10 @@ export async function refineCommand(args: string[]): Promise<void> {
   const header = await readCheckedMrcHeader(blob, { name: inPath });
   checkTomogramMemory(outPath, header, { copies: 2, remedy: "bin it or cut out a subvolume first (IMOD's binvol, trimvol)" });
   const resolved = resolveRefinement(header, request);
-  const [model] = (await checkModelPaths([resolved])).values();
-  // The engine before the volume: without a GPU the process may restart on the software adapter, and reads (and warns) once.
+  // The engine before the model check and the volume: without a GPU the process may restart on the software
+  // adapter, and checks the model file, reads (and warns) once.
   const engine = await openCliEngine(values, [request.method]);
+  const [model] = (await checkModelPaths([resolved])).values();
   const warning = measured && model && modelWedgeWarning(model, measured);
   if (warning) process.stderr.write(`warning: ${warning}\n`);
   // Section by section into pieces of rows (the engine's piece size), so a tomogram larger than one buffer refines.

@@ -202,8 +202,9 @@ export async function batchCommand(args: string[]): Promise<void> {
     process.stderr.write(`${rows.length} rows → ${join(outDir, 'metrics.csv')}\n`);
     return;
   }
-  // The arguments first, so a mistake is told at once; then the GPU, before any file is read: without one,
-  // the process restarts itself on the software adapter, and would otherwise read (and warn) twice.
+  // The arguments first, so a mistake is told at once; then the GPU, before the model check and any file read:
+  // without one, the process restarts itself on the software adapter, and would otherwise check and read (and
+  // warn) twice.
   if (values.method !== undefined) throw new UsageError('batch takes --methods, a comma list (e.g. fbp,sirt), not --method');
   const methods = methodRequests(values, 'reconstruction', requireFlag(values, 'methods').split(',').map((m) => m.trim()));
   const scoreText = (values.scores as string | undefined) ?? 'cv,oddeven';
@@ -211,8 +212,8 @@ export async function batchCommand(args: string[]): Promise<void> {
   const drop = (values.drop as string | undefined) ?? '0';
   parseHeldOut(drop);
   const list = requireFlag(values, 'list');
-  await checkModelPaths(methods.map((m) => m.request));
   const engine = values.slurm ? null : await openCliEngine(values, methods.map((m) => m.request.method));
+  await checkModelPaths(methods.map((m) => m.request));
   const entries = await listSeries(list);
   if (values.slurm) {
     const paths = await writeSlurmScripts(outDir, taskArgs(args), entries, slurmOptions(values));
