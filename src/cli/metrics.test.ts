@@ -1,5 +1,5 @@
 // `wedgelab metrics` called in-process on MRC files written with writeMrc; stdout captured.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -102,5 +102,12 @@ describe('wedgelab metrics', () => {
     const b = save('h.mrc', smooth(12, 12, 13, 7, 0.3, 1));
     await expect(run(['--a', a, '--b', b, '--json'])).rejects.toThrow('g.mrc is 12×12×12 but h.mrc is 12×12×13');
     await expect(run(['--a', a, '--json'])).rejects.toThrow(UsageError);
+  });
+
+  it('refuses a volume over 2 GiB by name before reading it (a sparse file)', async () => {
+    const big = save('big.mrc', smooth(12, 12, 12, 7, 0.3, 1));
+    truncateSync(big, 2 ** 31);
+    const b = save('small.mrc', smooth(12, 12, 12, 8, 0.3, 1));
+    await expect(run(['--a', big, '--b', b, '--json'])).rejects.toThrow(`${big}: 2.00 GiB; the metrics read each volume whole, from files up to 2 GiB`);
   });
 });

@@ -8,7 +8,7 @@
  * PSNR), res0143/res05 are null when the FSC never drops below the threshold, and ssim is null
  * when a dimension is below the 11-voxel Gaussian window.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { fsc, psnr, resolutionAt, ssim3d, SSIM_RADIUS } from '../engine/metrics/index.ts';
 import type { Volume } from '../engine/types.ts';
@@ -25,7 +25,15 @@ const OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
+/** Node's readFile refuses a file over 2 GiB − 1 byte (its message names no file). */
+const MAX_READ_BYTES = 2 ** 31 - 1;
+
 async function readVolume(path: string): Promise<Volume> {
+  // Read whole: the metrics' Fourier transforms need each volume in one array, in float64, several times its size.
+  const { size } = await stat(path);
+  if (size > MAX_READ_BYTES) {
+    throw new Error(`${path}: ${(size / 2 ** 30).toFixed(2)} GiB; the metrics read each volume whole, from files up to 2 GiB: bin both volumes (IMOD's binvol) or cut the same subvolume out of each (trimvol) first`);
+  }
   const file = readMrc(new Uint8Array(await readFile(path)), { permissive: true, name: basename(path) });
   for (const warning of file.warnings) process.stderr.write(`warning: ${basename(path)}: ${warning}\n`);
   const { nx, ny, nz } = file.header;
