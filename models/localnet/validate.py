@@ -278,7 +278,7 @@ def run_cases(model_args, post_sigma, work, cases, seeds, size, reuse_baselines,
                 started = time.time()
                 cli("recon", "--tilts", stack, "--angles", tlt, "--thickness", size.split(",")[2], "--quiet", "--force", "--out", out, *extra)
                 if method == "localnet" and post_sigma:
-                    smoothed = out.replace(".mrc", ".smoothed.mrc")  # (the CLI never writes over its input)
+                    smoothed = os.path.splitext(out)[0] + ".smoothed.mrc"  # (the CLI never writes over its input)
                     cli("refine", "--tomogram", out, "--method", "gaussian", "--sigma", post_sigma, "--quiet", "--force", "--out", smoothed)
                     os.replace(smoothed, out)
                 seconds = round(time.time() - started, 1)  # the reconstruction alone, not its scoring

@@ -56,7 +56,7 @@ function sessionErrorMessage(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   const reason = text.replace(/^.*ERROR_MESSAGE:\s*/s, '').trim();
   if (/protobuf parsing failed/i.test(reason)) return 'not an ONNX model: its bytes do not parse (a file cut short, or another kind of file)';
-  return `onnxruntime-web cannot open it: ${reason}`;
+  return `onnxruntime-web cannot open the model: ${reason}`;
 }
 
 /** The values of an output tensor, wherever it lives (a 'gpu-buffer' output is read back and released). */
