@@ -37,13 +37,19 @@ test.afterAll(async () => {
 const PICKED = 'picked-by-the-test';
 
 /**
- * Every file under the picked folder, by '/'-separated path: its bytes, or (`sizesOnly`) just its size, which is quick
- * to poll. A file gone by the time it is read is left out.
+ * Every file under the picked folder, by '/'-separated path: its bytes in base64 (a number array of the 5 MiB of
+ * chunks took 40 s to pass out of the page), or (`sizesOnly`) just its size, which is quick to poll. A file gone
+ * by the time it is read is left out.
  */
-async function walkPicked(sizesOnly: boolean): Promise<[string, number[] | number][]> {
+async function walkPicked(sizesOnly: boolean): Promise<[string, string | number][]> {
   return page.evaluate(
     async ({ picked, sizesOnly }) => {
-      const out: [string, number[] | number][] = [];
+      const base64 = (bytes: Uint8Array): string => {
+        let text = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        return btoa(text);
+      };
+      const out: [string, string | number][] = [];
       const walk = async (folder: FileSystemDirectoryHandle, prefix: string): Promise<void> => {
         for await (const [name, handle] of (folder as unknown as AsyncIterable<[string, FileSystemHandle]>)) {
           if (handle.kind === 'directory') {
@@ -57,7 +63,7 @@ async function walkPicked(sizesOnly: boolean): Promise<[string, number[] | numbe
             throw error;
           });
           if (!file) continue;
-          out.push([`${prefix}${name}`, sizesOnly ? file.size : Array.from(new Uint8Array(await file.arrayBuffer()))]);
+          out.push([`${prefix}${name}`, sizesOnly ? file.size : base64(new Uint8Array(await file.arrayBuffer()))]);
         }
       };
       await walk(await (await navigator.storage.getDirectory()).getDirectoryHandle(picked, { create: true }), '');
@@ -68,7 +74,7 @@ async function walkPicked(sizesOnly: boolean): Promise<[string, number[] | numbe
 }
 
 async function privateFiles(): Promise<Map<string, Uint8Array>> {
-  return new Map((await walkPicked(false)).map(([path, bytes]) => [path, Uint8Array.from(bytes as number[])]));
+  return new Map((await walkPicked(false)).map(([path, bytes]) => [path, new Uint8Array(Buffer.from(bytes as string, 'base64'))]));
 }
 
 /** The size of the last file (in path order) under the picked folder whose path passes `match`; -1 if none. */
