@@ -8,8 +8,10 @@ import { nodePool } from '../engine/cpu/nodePool.ts';
 import { chooseEnginePath, ENGINE_CHOICES, type AdapterFacts } from '../engine/enginePath.ts';
 import { openNodeGpu } from '../engine/gpu/node.ts';
 import { choiceFlag, type FlagValues } from '../engine/methods/flags.ts';
-import { methodDefinition, type MethodName } from '../engine/methods/registry.ts';
+import type { ModelChoice } from '../engine/methods/modelChoice.ts';
+import { methodDefinition, type MethodName, type MethodRequest } from '../engine/methods/registry.ts';
 import { hasGpuDeviceNode, openCliGpu } from './gpu.ts';
+import { checkModelPaths } from './models.ts';
 
 /** A real GPU's adapter, looked for only where a GPU device exists (else Dawn finds nothing, or SwiftShader). */
 async function realAdapter(): Promise<AdapterFacts> {
@@ -18,8 +20,22 @@ async function realAdapter(): Promise<AdapterFacts> {
   return { found: gpu !== null, software: gpu?.isFallbackAdapter ?? false };
 }
 
-/** The engine for `values.engine`, to run `methods`. */
-export async function openCliEngine(values: FlagValues, methods: readonly MethodName[]): Promise<EngineContext> {
+/**
+ * The engine for `values.engine`, to run `requests` (and `alsoMethods`), then the model files those requests name,
+ * checked (checkModelPaths: each named model as the page lists it). In this order: without a GPU the process may
+ * restart on the software adapter, and so checks the model files (and reads and warns after) once, not twice.
+ */
+export async function openCliEngine(
+  values: FlagValues,
+  requests: readonly (MethodRequest | undefined)[],
+  alsoMethods: readonly MethodName[] = [],
+): Promise<{ engine: EngineContext; models: Map<string, ModelChoice> }> {
+  const methods = [...requests.flatMap((r) => (r ? [r.method] : [])), ...alsoMethods];
+  const engine = await openEngine(values, methods);
+  return { engine, models: await checkModelPaths(requests) };
+}
+
+async function openEngine(values: FlagValues, methods: readonly MethodName[]): Promise<EngineContext> {
   const choice = choiceFlag(values, 'engine', ENGINE_CHOICES) ?? 'auto';
   const needsGpu = methods.some((name) => !methodDefinition(name).cpu);
   const onCpu = choice === 'cpu' || (choice === 'auto' && !needsGpu && chooseEnginePath(choice, await realAdapter()) === 'cpu');

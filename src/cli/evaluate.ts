@@ -4,12 +4,12 @@ import { oddEvenFsc } from '../engine/evaluation/oddEven.ts';
 import { heldOutTilts, parseHeldOut } from '../engine/evaluation/tiltSubsets.ts';
 import { trustScore } from '../engine/evaluation/trust.ts';
 import { DEFAULT_TRUST_HELD_OUT, verdictText } from '../engine/metrics/trust.ts';
-import { recipeMethods, type ResultRecipe } from '../engine/evaluation/recipe.ts';
+import type { ResultRecipe } from '../engine/evaluation/recipe.ts';
 import { methodChoices } from '../engine/methods/registry.ts';
 import { openCliEngine } from './engine.ts';
 import { requireFlag, type FlagValues } from '../engine/methods/flags.ts';
 import { parseOptions } from './options.ts';
-import { checkModelPaths, cliModelLibrary } from './models.ts';
+import { cliModelLibrary } from './models.ts';
 import { learnedChoices, METHOD_OPTIONS, methodHelp, methodRequest } from './methodFlags.ts';
 import { progressPrinter, readTiltSeriesPaths } from './recon.ts';
 import { DEFAULT_SYNTH_METHOD, RECIPE_OPTIONS, RECIPE_USAGE, recipeFromFlags } from './recipeFlags.ts';
@@ -21,10 +21,9 @@ const TRUST_OPTIONS = { ...METHOD_OPTIONS, ...RECIPE_OPTIONS, tilts: { type: 'st
 /** The method's request (cv and trust: the recipe, with its refinement and synthesis), the GPU and the tilt series of a scoring command's parsed options. */
 async function setUp<R extends ResultRecipe>(values: FlagValues, read: (values: FlagValues) => R) {
   const request = read(values);
-  // The engine before the model check and the files: without a GPU the process may restart on the software adapter,
-  // and checks the model files, reads (and warns) once.
-  const engine = await openCliEngine(values, [...recipeMethods(request), 'fbp']);
-  await checkModelPaths([request.synthesis, request, request.refinement]);
+  // The engine (and the model check) before the files: without a GPU the process may restart on the software
+  // adapter, and reads (and warns) once. FBP is the baseline of every score.
+  const { engine } = await openCliEngine(values, [request.synthesis, request, request.refinement], ['fbp']);
   const loaded = await readTiltSeriesPaths(requireFlag(values, 'tilts'), requireFlag(values, 'angles'));
   // Progress goes to stderr only for people watching: --json output stays clean on stdout.
   return { request, ts: loaded.tiltSeries, engine, onProgress: progressPrinter(values.quiet === true || values.json === true) };

@@ -17,7 +17,7 @@ import { openCliEngine } from './engine.ts';
 import { writeFileAtomic } from './atomicWrite.ts';
 import { methodCommand } from './methodFlags.ts';
 import { checkOutputs, checkTomogramMemory, writeTomogram } from './outputs.ts';
-import { checkModelPaths, cliModelLibrary } from './models.ts';
+import { cliModelLibrary } from './models.ts';
 import { openFile } from './openFile.ts';
 
 export function progressPrinter(quiet: boolean): (p: Progress) => void {
@@ -96,10 +96,9 @@ export async function reconCommand(args: string[]): Promise<void> {
   const outPath = paths.out;
   const sidePaths = SIDE_FLAGS.map((flag) => values[flag]).filter((path): path is string => typeof path === 'string');
   await checkOutputs([outPath], [paths.tilts, ...sidePaths], values.force === true);
-  // The engine before the model check and the files: without a GPU the process may restart on the software adapter,
-  // and checks the model files, reads (and warns) once.
-  const engine = await openCliEngine(values, [request.method]);
-  await checkModelPaths([request]);
+  // The engine (and the model check) before the files: without a GPU the process may restart on the software
+  // adapter, and reads (and warns) once.
+  const { engine } = await openCliEngine(values, [request]);
   const atLoad = binningAtLoad(request);
   const loaded = await readTiltSeriesPaths(paths.tilts, sidePaths, { bin: atLoad.bin, tiltAxis: numberFlag(values, 'tilt-axis') });
   const tiltSeries = await alignLoadedTiltSeries(engine, loaded);

@@ -10,7 +10,7 @@ import { readCheckedMrcHeader, readMrcVolume } from '../io/mrcStream.ts';
 import { openCliEngine } from './engine.ts';
 import { methodCommand } from './methodFlags.ts';
 import { checkOutputs, checkTomogramMemory, writeTomogram } from './outputs.ts';
-import { checkModelPaths, cliModelLibrary } from './models.ts';
+import { cliModelLibrary } from './models.ts';
 import { openFile } from './openFile.ts';
 import { progressPrinter } from './recon.ts';
 
@@ -52,10 +52,10 @@ export async function refineCommand(args: string[]): Promise<void> {
   const header = await readCheckedMrcHeader(blob, { name: inPath });
   checkTomogramMemory(outPath, header, { copies: 2, remedy: "bin it or cut out a subvolume first (IMOD's binvol, trimvol)" });
   const resolved = resolveRefinement(header, request);
-  // The engine before the model check and the volume: without a GPU the process may restart on the software
-  // adapter, and checks the model file, reads (and warns) once.
-  const engine = await openCliEngine(values, [request.method]);
-  const [model] = (await checkModelPaths([resolved])).values();
+  // The engine (and the model check) before the volume: without a GPU the process may restart on the software
+  // adapter, and reads (and warns) once.
+  const { engine, models } = await openCliEngine(values, [resolved]);
+  const [model] = models.values();
   const warning = measured && model && modelWedgeWarning(model, measured);
   if (warning) process.stderr.write(`warning: ${warning}\n`);
   // Section by section into pieces of rows (the engine's piece size), so a tomogram larger than one buffer refines.

@@ -5,7 +5,7 @@ import { resolveOnTiltSeries, runTiltSynthesis } from '../engine/methods/runners
 import { openCliEngine } from './engine.ts';
 import { methodCommand } from './methodFlags.ts';
 import { checkOutputs } from './outputs.ts';
-import { checkModelPaths, cliModelLibrary } from './models.ts';
+import { cliModelLibrary } from './models.ts';
 import { progressPrinter, readTiltSeriesPaths, writeTiltSeriesPaths } from './recon.ts';
 
 export async function synthesizeCommand(args: string[]): Promise<void> {
@@ -15,10 +15,9 @@ export async function synthesizeCommand(args: string[]): Promise<void> {
   const outDir = paths['out-dir'];
   const files = { tiltSeries: join(outDir, 'tilt_series.mrc'), tiltAngles: join(outDir, 'tilt_series.tlt') };
   await checkOutputs(Object.values(files), [paths.tilts, paths.angles], values.force === true);
-  // The engine before the model check and the files: without a GPU the process may restart on the software adapter,
-  // and checks the model files, reads (and warns) once.
-  const engine = await openCliEngine(values, [request.method]);
-  await checkModelPaths([request]);
+  // The engine (and the model check) before the files: without a GPU the process may restart on the software
+  // adapter, and reads (and warns) once.
+  const { engine } = await openCliEngine(values, [request]);
   const loaded = await readTiltSeriesPaths(paths.tilts, paths.angles);
   const resolved = resolveOnTiltSeries<'tiltSynthesis'>(loaded.tiltSeries, request);
   const out = await runTiltSynthesis(engine, loaded.tiltSeries, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });

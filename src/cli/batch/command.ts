@@ -212,8 +212,9 @@ export async function batchCommand(args: string[]): Promise<void> {
   const drop = (values.drop as string | undefined) ?? '0';
   parseHeldOut(drop);
   const list = requireFlag(values, 'list');
-  const engine = values.slurm ? null : await openCliEngine(values, methods.map((m) => m.request.method));
-  await checkModelPaths(methods.map((m) => m.request));
+  const requests = methods.map((m) => m.request);
+  // SLURM's tasks open their own engines; the model files are checked here all the same.
+  const engine = values.slurm ? await checkModelPaths(requests).then(() => null) : (await openCliEngine(values, requests)).engine;
   const entries = await listSeries(list);
   if (values.slurm) {
     const paths = await writeSlurmScripts(outDir, taskArgs(args), entries, slurmOptions(values));
