@@ -12,7 +12,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import * as zarr from 'zarrita';
 import { readMrc } from '../src/io/mrc.ts';
-import { openDemoPage } from './helpers.ts';
+import { exportedMrc, openDemoPage } from './helpers.ts';
 
 const pageErrors: string[] = [];
 let page: Page;
@@ -23,7 +23,7 @@ let reference: Uint8Array;
 test.beforeAll(async ({ browser }) => {
   page = await openDemoPage(browser, pageErrors);
   resultId = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { binning: 1, thickness: 8 } }));
-  reference = Uint8Array.from(await page.evaluate((id) => window.wedgelab.exportMrc(id).then((b) => Array.from(b)), resultId));
+  reference = await exportedMrc(page, resultId);
 });
 
 test.afterAll(async () => {

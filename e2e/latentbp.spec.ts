@@ -10,7 +10,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { readMrc, writeMrc } from '../src/io/mrc.ts';
 import { fbpCpu } from '../src/engine/reference/filter.ts';
 import { writeTlt } from './fixtures.ts';
-import { setParams } from './helpers.ts';
+import { exportedMrc, setParams } from './helpers.ts';
 import { readSynthFixture } from '../src/engine/methods/latentbp/synthFixture.ts';
 
 const fixture = readSynthFixture('synth/lbp_small');
@@ -50,7 +50,7 @@ async function extendedFbpError(): Promise<{ error: number; id: string }> {
 
 /** A result's voxels, as its MRC download holds them. */
 async function resultData(id: string): Promise<Float32Array> {
-  return readMrc(Uint8Array.from(await page.evaluate((resultId) => window.wedgelab.exportMrc(resultId).then((b) => Array.from(b)), id))).data;
+  return readMrc(await exportedMrc(page, id)).data;
 }
 
 test('the shipped network adds tilts in the page that match torch, marked as synthetic', async () => {

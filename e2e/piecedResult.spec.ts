@@ -9,14 +9,14 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import type { RequestOf, SliceAxis } from '../workers/api.ts';
-import { expectSlicesDrawn, openDemoPage } from './helpers.ts';
+import { expectSlicesDrawn, exportedMrc, openDemoPage } from './helpers.ts';
 
 test('a result in pieces shows its slices, has the one-array statistics and slices, and downloads the same MRC', async ({ browser }) => {
   const pageErrors: string[] = [];
   const page = await openDemoPage(browser, pageErrors);
   const run = () => page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { binning: 1, thickness: 8 } }));
   const oneId = await run();
-  const reference = Uint8Array.from(await page.evaluate((id) => window.wedgelab.exportMrc(id).then((b) => Array.from(b)), oneId));
+  const reference = await exportedMrc(page, oneId);
   // 10 rows of 128 × 8 float32 voxels per piece.
   await page.evaluate(() => window.wedgelab.setPieceBytes(10 * 128 * 8 * 4));
   const piecedId = await run();

@@ -1,7 +1,7 @@
 // Results survive a reload: the demo's FBP result is kept in the origin-private file system, offered again after a
 // reload with its size, restored with the same values (statistics and the exported MRC, bit for bit), and cleared.
 import { expect, test } from '@playwright/test';
-import { openDemoPage } from './helpers.ts';
+import { exportedMrc, openDemoPage } from './helpers.ts';
 
 /** Files in the page's saved-session folder (OPFS). */
 async function savedFiles(page: import('@playwright/test').Page): Promise<string[]> {
@@ -20,7 +20,7 @@ test('a result survives a reload: restored with the same values, then cleared', 
   await expect(page.getByTestId('session-restore')).toHaveCount(0);
   const id = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: {} }));
   const before = await page.evaluate((rid) => window.wedgelab.results().find((r) => r.id === rid)!, id);
-  const mrcBefore = await page.evaluate(async (rid) => Array.from(await window.wedgelab.exportMrc(rid)), id);
+  const mrcBefore = await exportedMrc(page, id);
   // The tilt series, its ground truth and the FBP result: a .f32 and a .json each.
   await expect.poll(async () => (await savedFiles(page)).length, { timeout: 30_000 }).toBe(6);
 
@@ -38,7 +38,7 @@ test('a result survives a reload: restored with the same values, then cleared', 
   expect(restored[0].stats).toEqual(before.stats);
   expect([restored[0].nx, restored[0].ny, restored[0].nz]).toEqual([before.nx, before.ny, before.nz]);
   // The exported MRC (header statistics and every voxel) is the same file.
-  expect(await page.evaluate(async (rid) => Array.from(await window.wedgelab.exportMrc(rid)), restored[0].id)).toEqual(mrcBefore);
+  expect(await exportedMrc(page, restored[0].id)).toEqual(mrcBefore);
   // Its restored tilt series came back with it, the simulation's ground truth too.
   expect(await page.evaluate(() => window.wedgelab.datasets().filter((d) => d.name.startsWith('Simulated demo')).length)).toBe(2);
 

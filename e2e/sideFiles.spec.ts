@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { readMrc, writeMrc } from '../src/io/mrc.ts';
 import { simulatedStack, writeTlt } from './fixtures.ts';
-import { openDemoPage } from './helpers.ts';
+import { exportedMrc, openDemoPage } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -98,16 +98,13 @@ test('a stack whose tilt axis lies 90° from Y, given in the Tilt axis field, lo
   const fbpOf = async (files: { name: string; mimeType: string; buffer: Buffer }[], summaryText: string) => {
     await page.getByTestId('file-input').setInputFiles(files);
     await expect(page.getByTestId('dataset-summary')).toContainText(summaryText, { timeout: 60_000 });
-    return page.evaluate(async () => {
-      const id = await window.wedgelab.run({ method: 'fbp', params: { thickness: 12 } });
-      return Array.from(await window.wedgelab.exportMrc(id));
-    });
+    return exportedMrc(page, await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { thickness: 12 } })));
   };
   const tlt = (name: string) => ({ name, mimeType: 'text/plain', buffer: writeTlt(angles) });
-  const reference = readMrc(Uint8Array.from(await fbpOf([{ name: 'upright.mrc', mimeType: 'application/octet-stream', buffer: await simulatedStack(48, 40, angles) }, tlt('upright.tlt')], 'upright.mrc')));
+  const reference = readMrc(await fbpOf([{ name: 'upright.mrc', mimeType: 'application/octet-stream', buffer: await simulatedStack(48, 40, angles) }, tlt('upright.tlt')], 'upright.mrc'));
   await page.getByTestId('load-tilt-axis').fill('90');
   const turnedBytes = Buffer.from(writeMrc({ nx: ny, ny: nx, nz, data: turned, pixelSize: upright.pixelSize[0] }, { stack: true }));
-  const fromTurned = readMrc(Uint8Array.from(await fbpOf([{ name: 'turned.mrc', mimeType: 'application/octet-stream', buffer: turnedBytes }, tlt('turned.tlt')], 'turned.mrc')));
+  const fromTurned = readMrc(await fbpOf([{ name: 'turned.mrc', mimeType: 'application/octet-stream', buffer: turnedBytes }, tlt('turned.tlt')], 'turned.mrc'));
   await page.getByTestId('load-tilt-axis').fill('0');
   const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
   expect([dataset.nx, dataset.ny]).toEqual([48, 40]);

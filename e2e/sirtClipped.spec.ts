@@ -7,7 +7,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { clippedTiltSeries, columnMeans, region, std } from '../src/engine/methods/sirt/clippedFixture.ts';
 import { readMrc, writeMrc } from '../src/io/mrc.ts';
-import { openDemoPage } from './helpers.ts';
+import { exportedMrc, openDemoPage } from './helpers.ts';
 import { writeTlt } from './fixtures.ts';
 
 let page: Page;
@@ -31,11 +31,11 @@ test('SIRT of a specimen wider than the field of view: no bright borders, no str
   ]);
   await expect(page.getByTestId('dataset-summary')).toContainText('clipped.mrc');
   const runs = await page.evaluate(async (thickness) => {
-    const out: { bytes: number[]; residuals: number[] }[] = [];
+    const out: { id: string; residuals: number[] }[] = [];
     for (const relaxation of [1, 0.5]) {
       const id = await window.wedgelab.run({ method: 'sirt', params: { thickness, iterations: 12, relaxation, subtractMean: false } });
       const summary = window.wedgelab.results().find((r) => r.id === id)!;
-      out.push({ bytes: Array.from(await window.wedgelab.exportMrc(id)), residuals: summary.residuals ?? [] });
+      out.push({ id, residuals: summary.residuals ?? [] });
     }
     return out;
   }, NZ);
@@ -43,7 +43,7 @@ test('SIRT of a specimen wider than the field of view: no bright borders, no str
     expect(residuals).toHaveLength(12);
     for (let i = 1; i < residuals.length; i++) expect(residuals[i]).toBeLessThanOrEqual(residuals[i - 1] * (1 + 1e-6));
   }
-  const { header, data } = readMrc(Uint8Array.from(runs[0].bytes));
+  const { header, data } = readMrc(await exportedMrc(page, runs[0].id));
   const volume = { nx: header.nx, ny: header.ny, nz: header.nz, data };
   const interior = region(volume, 8, volume.nx - 8, 0, NZ);
   const [lo, hi] = [Math.min(...interior), Math.max(...interior)];
