@@ -15,7 +15,7 @@ import sys
 COMMANDS = """models/localnet/make_model.sh {variant} {patch}   # all of the following, seeded:
 node bin/wedgelab.js training-set --count 32 --phantom lamella,varied --min-size 64 --max-size 112 --seed 1 --out-dir /tmp/lnet/train
 node bin/wedgelab.js training-patches --set /tmp/lnet/train --points 8192 --patch {width} --seed 1 --variant {variant} --out-dir /tmp/lnet/patches-{variant}-p{patch}
-/usr/bin/python3 models/localnet/train.py --data /tmp/lnet/patches-{variant}-p{patch} --out {out}{pool_arg}
+/usr/bin/python3 models/localnet/train.py --data /tmp/lnet/patches-{variant}-p{patch} --out {out}{pool_arg}{options}
 /usr/bin/python3 models/localnet/validate.py --model {out}/model.onnx --seeds 1 --work /tmp/lnet/val-{variant}-p{patch}"""
 
 # What differs between the variants' cards.
@@ -64,11 +64,14 @@ def write_card(model_dir):
     width, patch_name = K * P, f"{P}x{K}" if K > 1 else f"{P}"
     macs = ", ".join(f"{int(v) / 1e3:.0f} k at {t} tilts" for t, v in c["macsPerVoxel"].items())
     v = VARIANTS[c.get("variant", "voxel")]
+    # Cards written before train.py recorded these: the shipped models' 2 CPU cores and torch 1.13.
+    machine, torch_version, export_torch = c.get("machine", "2 CPU cores"), c.get("torch", "1.13"), c.get("exportTorch", "1.13")
+    options = f" {c['trainOptions']}" if c.get("trainOptions") else ""
     text = f"""# {os.path.basename(model_dir)}: local reconstruction model, {c.get("variant", "voxel")} variant (CryoLithe layout)
 
 A trained model for `wedgelab recon --method localnet --model {out}/model.onnx` and the workbench's
 "Local network" method. Small on purpose:
-trained in {c['seconds'] / 60:.0f} minutes on 2 CPU cores, on {len(c['trainExamples'])} simulated volumes of two families
+trained in {c['seconds'] / 60:.0f} minutes on {machine}, on {len(c['trainExamples'])} simulated volumes of two families
 (lamellae, and the 'varied' family: objects of both signs, with or without ice, from isolated particles to
 crowding). It has seen simulations only (Gaussian noise, no CTF, no real detector); its validation below
 includes families made by an independent simulator that it never saw, and it is odd in its input, so a stack
@@ -78,7 +81,7 @@ of inverted contrast gives exactly the negated tomogram.
 
 As every local model here (models/tiny/README.md): inputs `patches` float32 [batch, nTilts, {width}, {width}] and
 `angles` float32 [nTilts] in degrees; output `out` float32 {v['output']}. ONNX opset 17, exported by
-torch 1.13.
+torch {export_torch}.
 
 - **Filter**: the patches are cut from tilts filtered along x with the cosine-windowed ramp, zero-padded to
   a power of two ≥ 2·nx (what `reconstructLocalnet` does).
@@ -116,11 +119,11 @@ docs/benchmarks.md); the WebGPU backend on a real GPU is not measured (no GPU wa
   training; {', '.join(c['heldOutExamples'])} held out for the validation loss.
 - **Steps**: {c['steps']:,} Adam steps of {c['batch']} points from one example each, learning rate cosine-decayed
   {c['lr'][0]:g} → {c['lr'][1]:g}; MSE loss; with probability ½ each step drops 0–30 random tilts (≥ 10 kept),
-  as CryoLithe, and with probability ½ it flips the sign of patches and targets (inverted contrast). Seed {c['seed']}; {c['seconds']:.0f} s on 2 CPU cores (torch 1.13).
+  as CryoLithe, and with probability ½ it flips the sign of patches and targets (inverted contrast). Seed {c['seed']}; {c['seconds']:.0f} s on {machine} (torch {torch_version}).
 - **Commands** (deterministic for the same thread count):
 
 ```
-{COMMANDS.format(out=out, variant=c.get("variant", "voxel"), patch=patch_name, width=width, pool_arg=f" --pool {K}" if K > 1 else "")}
+{COMMANDS.format(out=out, variant=c.get("variant", "voxel"), patch=patch_name, width=width, pool_arg=f" --pool {K}" if K > 1 else "", options=options)}
 ```
 
 ## Loss

@@ -39,7 +39,11 @@ structure of the wrong sign relative to its input. With the sign flips above, th
 symmetric, f and −f(−·) are equally good estimators, and their average g is at least as good as f (the MSE
 is convex). The validation loss is g's. The price is two evaluations of f per point.
 
-Writes into --out: model.onnx (opset 17, inputs patches/angles, output out [batch, 1 or 8]), loss.csv,
+On a lent GPU (`--device cuda`; bench/device/train_localnet.sh makes the data there and trains in one call) the
+run stops at weights.pt with `--no-export`; `--export-only --out DIR` then makes the rest here, with this machine's
+torch, whose exporter writes the graph the engine reads. CUDA runs are not bit-reproducible.
+
+Writes into --out: weights.pt (the trained f and its card's fields), model.onnx (opset 17, inputs patches/angles, output out [batch, 1 or 8]), loss.csv,
 card.json (sizes, parameters, MACs per voxel, data, steps, losses), fixture.json (a small input and
 torch's output for it, for the engine's check in src/engine/onnx/trainedModel.test.ts) and README.md, the
 card (card.py; validate.py adds the validation table).
@@ -157,18 +161,19 @@ def macs_per_voxel(P, F, H, G, C, n_out, n_tilts, pool=1):
     return 2 * per_point / n_out  # OddNet runs f twice; a wavelet point gives 8 voxels' worth of coefficients
 
 
-def load(data_dir, split):
+def load(data_dir, split, device):
     """The examples, each with its patches as the model's scales (`split`: LocalNet.split; done once here, in
-    chunks from the memory-mapped file, so a two-scale set's wide patches never sit in memory whole)."""
+    chunks from the memory-mapped file, so a two-scale set's wide patches never sit in memory whole), on
+    `device` (a GPU holds the whole set: 7.7 GB of 11 × 11 patches for 32 volumes)."""
     examples = []
     for d in sorted(glob.glob(os.path.join(data_dir, "example_*"))):
         patches = np.load(os.path.join(d, "patches.npy"), mmap_mode="r")
         chunks = [split(torch.from_numpy(np.array(patches[i:i + 1024]))) for i in range(0, len(patches), 1024)]
         examples.append({
             "name": os.path.basename(d),
-            "scales": [torch.cat(parts) for parts in zip(*chunks)],
-            "angles": torch.from_numpy(np.load(os.path.join(d, "angles.npy"))),
-            "targets": torch.from_numpy(np.load(os.path.join(d, "targets.npy"))).reshape(len(patches), -1),
+            "scales": [torch.cat(parts).to(device) for parts in zip(*chunks)],
+            "angles": torch.from_numpy(np.load(os.path.join(d, "angles.npy"))).to(device),
+            "targets": torch.from_numpy(np.load(os.path.join(d, "targets.npy"))).reshape(len(patches), -1).to(device),
         })
     if len(examples) < 3:
         raise SystemExit(f"need at least 3 examples in {data_dir}")
@@ -177,7 +182,7 @@ def load(data_dir, split):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", required=True)
+    ap.add_argument("--data")
     ap.add_argument("--out", required=True)
     ap.add_argument("--steps", type=int, default=7000)
     ap.add_argument("--batch", type=int, default=256)
@@ -191,13 +196,23 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--eval-every", type=int, default=250)
+    ap.add_argument("--device", choices=["cpu", "cuda"], default="cpu")  # cuda: a lent GPU (bench/device/train_localnet.sh)
+    ap.add_argument("--max-seconds", type=float, default=0)  # > 0: the schedule runs on time too, and ends by then
+    ap.add_argument("--no-export", action="store_true")  # stop at weights.pt (a lent GPU); then --export-only here
+    ap.add_argument("--export-only", action="store_true")  # export --out's weights.pt; --data unused
     args = ap.parse_args()
+    if args.export_only:
+        return export(args.out)
+    if not args.data:
+        raise SystemExit("--data DIR is required (the patches of `wedgelab training-patches`)")
+    if args.device == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("--device cuda: torch sees no CUDA GPU here")
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     os.makedirs(args.out, exist_ok=True)
 
-    first = sorted(glob.glob(os.path.join(args.data, "example_*")))[:1]
+    first = sorted(glob.glob(os.path.join(args.data or "", "example_*")))[:1]
     if not first:
         raise SystemExit(f"no examples in {args.data}")
     width = np.load(os.path.join(first[0], "patches.npy"), mmap_mode="r").shape[2]
@@ -210,9 +225,10 @@ def main():
         raise SystemExit(f"targets have {n_out} values per point: expected 1 (voxels) or 8 (sub-bands)")
     variant = "voxel" if n_out == 1 else "wavelet"
     F, H, G, C = args.features, args.hidden, args.row_features, args.combine
-    model = LocalNet(P, F, H, G, C, n_out, args.seed, K)
+    # The weights are drawn on the CPU from the seed, then moved: the same initial model on either device.
+    model = LocalNet(P, F, H, G, C, n_out, args.seed, K).to(args.device)
     odd = OddNet(model)
-    examples = load(args.data, model.split)
+    examples = load(args.data, model.split, args.device)
     train, held = examples[:-2], examples[-2:]
     n_params = sum(p.numel() for p in model.parameters())
     opt = torch.optim.Adam(model.parameters(), lr=args.lr)
@@ -227,18 +243,20 @@ def main():
             return float(np.mean([float(((odd.forward_scales(x, a) - t) ** 2).mean()) for x, a, t in val]))
 
     rows, started, running = [], time.time(), []
-    for step in range(1, args.steps + 1):
-        lr = args.lr_end + 0.5 * (args.lr - args.lr_end) * (1 + math.cos(math.pi * (step - 1) / args.steps))
+    step, progress = 0, 0.0
+    while progress < 1:
+        step += 1
+        lr = args.lr_end + 0.5 * (args.lr - args.lr_end) * (1 + math.cos(math.pi * progress))
         for group in opt.param_groups:
             group["lr"] = lr
         e = train[rng.choice(len(train), p=weights)]
-        idx = torch.from_numpy(rng.choice(len(e["targets"]), size=args.batch, replace=False))
+        idx = torch.from_numpy(rng.choice(len(e["targets"]), size=args.batch, replace=False)).to(args.device)
         T = len(e["angles"])
         keep = np.arange(T)
         if rng.random() < 0.5:
             drop = rng.integers(0, min(30, T - 10) + 1)
             keep = np.sort(rng.choice(T, size=T - drop, replace=False))
-        keep = torch.from_numpy(keep)
+        keep = torch.from_numpy(keep).to(args.device)
         sign = -1.0 if rng.random() < 0.5 else 1.0
         pred = model.forward_scales([sign * x[idx][:, keep] for x in e["scales"]], e["angles"][keep])
         loss = ((pred - sign * e["targets"][idx]) ** 2).mean()
@@ -247,7 +265,12 @@ def main():
         opt.step()
         # Relative to the target's mean square (predicting 0 scores 1), so examples of any SNR weigh alike in the log.
         running.append(float(loss) / float((e["targets"][idx] ** 2).mean()))
-        if step % args.eval_every == 0 or step == args.steps:
+        # The fraction of the schedule done: by steps, or by --max-seconds where time runs out first (a lent
+        # GPU's call has a hard limit; the learning rate still decays to its end before the time is up).
+        progress = step / args.steps
+        if args.max_seconds > 0:
+            progress = max(progress, (time.time() - started) / args.max_seconds)
+        if step % args.eval_every == 0 or progress >= 1:
             row = {"step": step, "seconds": round(time.time() - started, 1), "lr": lr, "train_rel_mse": float(np.mean(running)), "val_rel_mse": val_loss() / val_var}
             running = []
             rows.append(row)
@@ -258,8 +281,38 @@ def main():
         for r in rows:
             f.write(f"{r['step']},{r['seconds']},{r['lr']:.3e},{r['train_rel_mse']:.5f},{r['val_rel_mse']:.5f}\n")
 
-    odd.eval()
-    onnx_path = os.path.join(args.out, "model.onnx")
+    card = {
+        "variant": variant, "odd": True, "patch": P, "pool": K, "features": F, "hidden": H, "rowFeatures": G, "combineHidden": C, "outputs": n_out,
+        "parameters": n_params,
+        "macsPerVoxel": {str(t): round(macs_per_voxel(P, F, H, G, C, n_out, t, K)) for t in (41, 61, 121)},
+        "trainExamples": [e["name"] for e in train], "heldOutExamples": [e["name"] for e in held],
+        "trainPoints": int(sum(len(e["targets"]) for e in train)),
+        "steps": step, "batch": args.batch, "lr": [args.lr, args.lr_end], "seed": args.seed,
+        "seconds": rows[-1]["seconds"], "final": rows[-1],
+        # Where it trained, and the options that differ from the defaults (the card's command line adds them).
+        "machine": f"a GPU ({torch.cuda.get_device_name()})" if args.device == "cuda" else f"{args.threads} CPU thread(s)",
+        "torch": torch.__version__.split("+")[0],
+        "trainOptions": " ".join(f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items()
+                                 if k not in ("data", "out", "pool", "no_export") and v != ap.get_default(k)),
+    }
+    # The weights with what rebuilds the network, so that `--export-only` can make the ONNX file elsewhere
+    # (a lent GPU's newer torch need not export as the engine expects; this machine's torch does).
+    torch.save({"state": {k: v.cpu() for k, v in model.state_dict().items()}, "card": card},
+               os.path.join(args.out, "weights.pt"))
+    if not args.no_export:
+        export(args.out)
+
+
+def export(out):
+    """From out/weights.pt (train's), on the CPU: model.onnx, fixture.json, card.json and the card."""
+    saved = torch.load(os.path.join(out, "weights.pt"))
+    card = saved["card"]
+    P, K, n_out = card["patch"], card["pool"], card["outputs"]
+    model = LocalNet(P, card["features"], card["hidden"], card["rowFeatures"], card["combineHidden"], n_out, card["seed"], K)
+    model.load_state_dict(saved["state"])
+    odd = OddNet(model).eval()
+    width = K * P
+    onnx_path = os.path.join(out, "model.onnx")
     dummy = (torch.zeros(2, 5, width, width), torch.linspace(-60, 60, 5))
     torch.onnx.export(
         odd, dummy, onnx_path, input_names=["patches", "angles"], output_names=["out"], opset_version=17,
@@ -273,24 +326,16 @@ def main():
     fx_angles = np.linspace(-57, 63, 9).astype(np.float32)
     with torch.no_grad():
         fx_out = odd(torch.from_numpy(fx_patches), torch.from_numpy(fx_angles)).numpy()
-    with open(os.path.join(args.out, "fixture.json"), "w") as f:
+    with open(os.path.join(out, "fixture.json"), "w") as f:
         json.dump({"shape": list(fx_patches.shape), "patches": [float(v) for v in fx_patches.ravel()],
                    "angles": [float(v) for v in fx_angles], "out": [float(v) for v in fx_out.ravel()]}, f)
         f.write("\n")
 
-    card = {
-        "variant": variant, "odd": True, "patch": P, "pool": K, "features": F, "hidden": H, "rowFeatures": G, "combineHidden": C, "outputs": n_out,
-        "parameters": n_params,
-        "macsPerVoxel": {str(t): round(macs_per_voxel(P, F, H, G, C, n_out, t, K)) for t in (41, 61, 121)},
-        "trainExamples": [e["name"] for e in train], "heldOutExamples": [e["name"] for e in held],
-        "trainPoints": int(sum(len(e["targets"]) for e in train)),
-        "steps": args.steps, "batch": args.batch, "lr": [args.lr, args.lr_end], "seed": args.seed,
-        "seconds": rows[-1]["seconds"], "final": rows[-1],
-    }
-    with open(os.path.join(args.out, "card.json"), "w") as f:
+    card["exportTorch"] = torch.__version__.split("+")[0]
+    with open(os.path.join(out, "card.json"), "w") as f:
         json.dump(card, f, indent=1)
         f.write("\n")
-    write_card(args.out)
+    write_card(out)
     print(json.dumps(card))
 
 
