@@ -12,7 +12,7 @@ import json
 import os
 import sys
 
-COMMANDS = """models/localnet/make_model.sh {variant} {patch}   # all of the following, seeded:
+COMMANDS = """{first}
 node bin/wedgelab.js training-set --count 32 --phantom lamella,varied --min-size 64 --max-size 112 --seed 1 --out-dir /tmp/lnet/train
 node bin/wedgelab.js training-patches --set /tmp/lnet/train --points 8192 --patch {width} --seed 1 --variant {variant} --out-dir /tmp/lnet/patches-{variant}-p{patch}
 /usr/bin/python3 models/localnet/train.py --data /tmp/lnet/patches-{variant}-p{patch} --out {out}{pool_arg}{options}
@@ -67,6 +67,8 @@ def write_card(model_dir):
     # Cards written before train.py recorded these: the shipped models' 2 CPU cores and torch 1.13.
     machine, torch_version, export_torch = c.get("machine", "2 CPU cores"), c.get("torch", "1.13"), c.get("exportTorch", "1.13")
     options = f" {c['trainOptions']}" if c.get("trainOptions") else ""
+    make = f"models/localnet/make_model.sh {c.get('variant', 'voxel')} {patch_name}"
+    first = f"# {make}'s steps, train.py with options of its own:" if options else f"{make}   # all of the following, seeded:"
     text = f"""# {os.path.basename(model_dir)}: local reconstruction model, {c.get("variant", "voxel")} variant (CryoLithe layout)
 
 A trained model for `wedgelab recon --method localnet --model {out}/model.onnx` and the workbench's
@@ -123,7 +125,7 @@ docs/benchmarks.md); the WebGPU backend on a real GPU is not measured (no GPU wa
 - **Commands** (deterministic for the same thread count):
 
 ```
-{COMMANDS.format(out=out, variant=c.get("variant", "voxel"), patch=patch_name, width=width, pool_arg=f" --pool {K}" if K > 1 else "", options=options)}
+{COMMANDS.format(out=out, variant=c.get("variant", "voxel"), patch=patch_name, width=width, pool_arg=f" --pool {K}" if K > 1 else "", options=options, first=first)}
 ```
 
 ## Loss

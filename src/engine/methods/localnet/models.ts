@@ -28,6 +28,12 @@ export const LOCAL_MODELS: readonly ShippedModel[] = [
     file: 'localnet/broad_p11_wavelet/model.onnx',
     summary: 'wavelet variant (8× fewer model calls), 11 × 11 patches, trained on simulated lamellae and varied scenes of both signs',
   },
+  {
+    name: 'broad-p11-wide-wavelet',
+    variant: 'wavelet',
+    file: 'localnet/broad_p11_wide_wavelet/model.onnx',
+    summary: 'wavelet variant, twice as wide (33 k parameters, about 3× the work per voxel), the same training data',
+  },
 ];
 
 /** The model each variant runs when none is named. */
