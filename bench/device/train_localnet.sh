@@ -10,7 +10,7 @@
 # training by --max-seconds TRAIN_SECONDS (240; its learning rate decays to the end within that time).
 # POINTS (8192) sets the points per example: a two-scale PATCH such as 11x3 cuts 33 × 33 patches, nine
 # times the disk, so give it fewer (2048: about 17 GB).
-# Writes $OUT/NAME (bench/out/device/NAME when unset): weights.pt, loss.csv, card.json fields in weights.pt,
+# Writes $OUT/NAME (bench/out/device/NAME when unset): weights.pt (the weights and the card's fields), loss.csv
 # and train.log. Back here, with the files fetched:
 #   cp -r FILES_AT/NAME models/localnet/NAME
 #   /usr/bin/python3 models/localnet/train.py --export-only --out models/localnet/NAME   # ONNX, fixture, card
@@ -47,7 +47,8 @@ stage() {  # stage NAME SECONDS COMMAND...: runs it under a timeout, logged; sto
 data_until=$(($(date +%s) + ${DATA_SECONDS:-300}))
 stage training-set "${DATA_SECONDS:-300}" node bin/wedgelab.js training-set --count 32 --phantom lamella,varied \
   --min-size 64 --max-size 112 --seed 1 --out-dir "$work/train"
-stage training-patches $((data_until - $(date +%s))) node bin/wedgelab.js training-patches --set "$work/train" \
+left=$((data_until - $(date +%s)))  # (timeout 0 would mean no limit)
+stage training-patches $((left > 0 ? left : 1)) node bin/wedgelab.js training-patches --set "$work/train" \
   --points "${POINTS:-8192}" --patch "$((size * pool))" --seed 1 --variant "$variant" --out-dir "$work/patches"
 stage train $((${TRAIN_SECONDS:-240} + 120)) "${PYTHON:-python3}" models/localnet/train.py --data "$work/patches" \
   --out "$out" --pool "$pool" --device "${DEVICE:-cuda}" --no-export --max-seconds "${TRAIN_SECONDS:-240}" "$@"

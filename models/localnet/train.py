@@ -212,7 +212,7 @@ def main():
     rng = np.random.default_rng(args.seed)
     os.makedirs(args.out, exist_ok=True)
 
-    first = sorted(glob.glob(os.path.join(args.data or "", "example_*")))[:1]
+    first = sorted(glob.glob(os.path.join(args.data, "example_*")))[:1]
     if not first:
         raise SystemExit(f"no examples in {args.data}")
     width = np.load(os.path.join(first[0], "patches.npy"), mmap_mode="r").shape[2]
