@@ -4,8 +4,8 @@
 #   device run, carry [".device-kit"], command
 #   "bench/device/train_localnet.sh voxel|wavelet PATCH NAME [train.py options]"
 # for example `bench/device/train_localnet.sh wavelet 11 wide_p11_wavelet --features 32 --hidden 32 --batch 1024`.
-# It makes the training data with make_model.sh's seeded commands (the patch kernel runs on the GPU through
-# Dawn), then trains with `train.py --device cuda --no-export` and the options given, each stage under a
+# It makes the training data with models/localnet/make_data.sh, as make_model.sh does (the patch kernel runs on
+# the GPU through Dawn), then trains with `train.py --device cuda --no-export` and the options given, each stage under a
 # timeout so that the call ends inside the device's 10-minute limit: the data within DATA_SECONDS (300), and
 # training by --max-seconds TRAIN_SECONDS (240; its learning rate decays to the end within that time).
 # POINTS (8192) sets the points per example: a two-scale PATCH such as 11x3 cuts 33 × 33 patches, nine
@@ -44,12 +44,7 @@ stage() {  # stage NAME SECONDS COMMAND...: runs it under a timeout, logged; sto
     exit 1
   fi
 }
-data_until=$(($(date +%s) + ${DATA_SECONDS:-300}))
-stage training-set "${DATA_SECONDS:-300}" node bin/wedgelab.js training-set --count 32 --phantom lamella,varied \
-  --min-size 64 --max-size 112 --seed 1 --out-dir "$work/train"
-left=$((data_until - $(date +%s)))  # (timeout 0 would mean no limit)
-stage training-patches $((left > 0 ? left : 1)) node bin/wedgelab.js training-patches --set "$work/train" \
-  --points "${POINTS:-8192}" --patch "$((size * pool))" --seed 1 --variant "$variant" --out-dir "$work/patches"
+stage data "${DATA_SECONDS:-300}" models/localnet/make_data.sh "$variant" "$((size * pool))" "$work/train" "$work/patches"
 stage train $((${TRAIN_SECONDS:-240} + 120)) "${PYTHON:-python3}" models/localnet/train.py --data "$work/patches" \
   --out "$out" --pool "$pool" --device "${DEVICE:-cuda}" --no-export --max-seconds "${TRAIN_SECONDS:-240}" "$@"
 echo "== done $(date +%T)" | tee -a "$log"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One seeded command that regenerates a shipped local model from nothing: the simulated training set, the
-# patches cut by the engine, training (torch, CPU or GPU), ONNX export, the card, and the validation.
+# patches cut by the engine (make_data.sh), training (torch, CPU or GPU), ONNX export, the card, and the validation.
 #   models/localnet/make_model.sh voxel|wavelet [PATCH] [OUT_DIR] [WORK_DIR]
 # PATCH (default 11) is the patch size P, or PxK (K odd) for a two-scale model: patches K·P wide are cut, and
 # the model sees their centre P × P and their K × K block means (train.py --pool). The model goes to
@@ -21,7 +21,6 @@ case "$variant" in
 esac
 out="${3:-models/localnet/broad_p${patch}${suffix}}"
 work="${4:-/tmp/lnet}"
-node bin/wedgelab.js training-set --count 32 --phantom lamella,varied --min-size 64 --max-size 112 --seed 1 --out-dir "$work/train"
-node bin/wedgelab.js training-patches --set "$work/train" --points 8192 --patch "$((size * pool))" --seed 1 --variant "$variant" --out-dir "$work/patches-$variant-p$patch"
+models/localnet/make_data.sh "$variant" "$((size * pool))" "$work/train" "$work/patches-$variant-p$patch"
 /usr/bin/python3 models/localnet/train.py --data "$work/patches-$variant-p$patch" --out "$out" --pool "$pool"
 /usr/bin/python3 models/localnet/validate.py --model "$out/model.onnx" --seeds 1 --work "$work/val-$variant-p$patch"

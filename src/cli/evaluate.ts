@@ -21,8 +21,7 @@ const TRUST_OPTIONS = { ...METHOD_OPTIONS, ...RECIPE_OPTIONS, tilts: { type: 'st
 /** The method's request (cv and trust: the recipe, with its refinement and synthesis), the GPU and the tilt series of a scoring command's parsed options. */
 async function setUp<R extends ResultRecipe>(values: FlagValues, read: (values: FlagValues) => R) {
   const request = read(values);
-  // The engine (and the model check) before the files: without a GPU the process may restart on the software
-  // adapter, and reads (and warns) once. FBP is the baseline of every score.
+  // FBP is the baseline of every score.
   const { engine } = await openCliEngine(values, [request.synthesis, request, request.refinement], ['fbp']);
   const loaded = await readTiltSeriesPaths(requireFlag(values, 'tilts'), requireFlag(values, 'angles'));
   // Progress goes to stderr only for people watching: --json output stays clean on stdout.

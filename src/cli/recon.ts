@@ -96,8 +96,6 @@ export async function reconCommand(args: string[]): Promise<void> {
   const outPath = paths.out;
   const sidePaths = SIDE_FLAGS.map((flag) => values[flag]).filter((path): path is string => typeof path === 'string');
   await checkOutputs([outPath], [paths.tilts, ...sidePaths], values.force === true);
-  // The engine (and the model check) before the files: without a GPU the process may restart on the software
-  // adapter, and reads (and warns) once.
   const { engine } = await openCliEngine(values, [request]);
   const atLoad = binningAtLoad(request);
   const loaded = await readTiltSeriesPaths(paths.tilts, sidePaths, { bin: atLoad.bin, tiltAxis: numberFlag(values, 'tilt-axis') });

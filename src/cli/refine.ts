@@ -52,8 +52,6 @@ export async function refineCommand(args: string[]): Promise<void> {
   const header = await readCheckedMrcHeader(blob, { name: inPath });
   checkTomogramMemory(outPath, header, { copies: 2, remedy: "bin it or cut out a subvolume first (IMOD's binvol, trimvol)" });
   const resolved = resolveRefinement(header, request);
-  // The engine (and the model check) before the volume: without a GPU the process may restart on the software
-  // adapter, and reads (and warns) once.
   const { engine, models } = await openCliEngine(values, [resolved]);
   const [model] = models.values();
   const warning = measured && model && modelWedgeWarning(model, measured);

@@ -15,8 +15,6 @@ export async function synthesizeCommand(args: string[]): Promise<void> {
   const outDir = paths['out-dir'];
   const files = { tiltSeries: join(outDir, 'tilt_series.mrc'), tiltAngles: join(outDir, 'tilt_series.tlt') };
   await checkOutputs(Object.values(files), [paths.tilts, paths.angles], values.force === true);
-  // The engine (and the model check) before the files: without a GPU the process may restart on the software
-  // adapter, and reads (and warns) once.
   const { engine } = await openCliEngine(values, [request]);
   const loaded = await readTiltSeriesPaths(paths.tilts, paths.angles);
   const resolved = resolveOnTiltSeries<'tiltSynthesis'>(loaded.tiltSeries, request);

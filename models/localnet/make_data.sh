@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The seeded training data of the shipped local models, in one place: the simulated training set, then the
+# patches the engine cuts from it. make_model.sh runs it here; bench/device/train_localnet.sh on a lent GPU.
+#   models/localnet/make_data.sh voxel|wavelet WIDTH TRAIN_DIR PATCH_DIR
+# WIDTH is the patches' width in pixels (P, or K·P for a two-scale model); POINTS (8192) the points per example.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+usage="usage: models/localnet/make_data.sh voxel|wavelet WIDTH TRAIN_DIR PATCH_DIR"
+variant="${1:?$usage}"
+width="${2:?$usage}"
+train="${3:?$usage}"
+patches="${4:?$usage}"
+node bin/wedgelab.js training-set --count 32 --phantom lamella,varied --min-size 64 --max-size 112 --seed 1 --out-dir "$train"
+node bin/wedgelab.js training-patches --set "$train" --points "${POINTS:-8192}" --patch "$width" --seed 1 --variant "$variant" --out-dir "$patches"
