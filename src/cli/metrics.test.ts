@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { fsc, psnr, resolutionAt, ssim3d } from '../engine/metrics/index.ts';
+import { fsc, psnr, resolutionAt, ssim3d, wedgePsnr } from '../engine/metrics/index.ts';
 import { Rng } from '../engine/sim/random.ts';
 import type { Volume } from '../engine/types.ts';
 import { writeMrc } from '../io/mrc.ts';
@@ -61,6 +61,9 @@ describe('wedgelab metrics', () => {
     for (const key of ['fscMeasured', 'fscMissing', 'fscWedge', 'fscWedgeMissing'] as const) expect(report[key]).toEqual(curves[key]);
     for (const key of ['countsMeasured', 'countsMissing', 'countsWedge', 'countsWedgeMissing'] as const) expect(report[key]).toEqual(curves[key]);
     expect(report.psnr).toBeCloseTo(psnr(result, truth), 10);
+    const bySide = wedgePsnr(result, truth, Array.from({ length: 21 }, (_, i) => -60 + 6 * i));
+    expect(report.psnrWedge).toBeCloseTo(bySide.psnrWedge, 10);
+    expect(report.psnrWedgeMissing).toBeCloseTo(bySide.psnrWedgeMissing, 10);
     expect(report.ssim).toBeCloseTo(ssim3d(result, truth), 10);
     expect(report.resolutionUnit).toBe('Å');
     const f = resolutionAt(curves, 0.143);
@@ -77,6 +80,7 @@ describe('wedgelab metrics', () => {
     expect(report.resolutionUnit).toBe('voxel');
     expect(report.fscMissing).toBeUndefined();
     expect(report.fscWedge).toBeUndefined();
+    expect(report.psnrWedge).toBeUndefined();
     expect(report.res05).toBeCloseTo(1 / (resolutionAt(fsc(result, truth), 0.5) as number), 6);
   });
 

@@ -4,13 +4,14 @@
  * PSNR and SSIM of A against B as ground truth after an affine fit of A to B, and the FSC
  * resolution at 0.143 and 0.5.
  *
- * JSON numbers that are not finite are written as null: psnr is null for a perfect fit (infinite
- * PSNR), res0143/res05 are null when the FSC never drops below the threshold, and ssim is null
- * when a dimension is below the 11-voxel Gaussian window.
+ * With tilt angles, psnrWedge and psnrWedgeMissing split the PSNR's error between the two sides of the
+ * wedge cone (engine/metrics/wedgePsnr.ts). JSON numbers that are not finite are written as null: psnr
+ * (and either side's) is null for a perfect fit (infinite PSNR), res0143/res05 are null when the FSC
+ * never drops below the threshold, and ssim is null when a dimension is below the 11-voxel Gaussian window.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { fsc, psnr, resolutionAt, ssim3d, SSIM_RADIUS } from '../engine/metrics/index.ts';
+import { fsc, psnr, resolutionAt, ssim3d, SSIM_RADIUS, wedgePsnr } from '../engine/metrics/index.ts';
 import type { Volume } from '../engine/types.ts';
 import { readAngleFile } from '../io/angles.ts';
 import { readMrc } from '../io/mrc.ts';
@@ -60,6 +61,7 @@ export async function metricsCommand(args: string[]): Promise<void> {
   }
 
   const curves = fsc(a, b, tiltAngles);
+  const bySide = tiltAngles ? wedgePsnr(a, b, tiltAngles) : undefined;
   const pixelSize = a.pixelSize > 0 ? a.pixelSize : 0;
   const resolutionUnit = pixelSize > 0 ? 'Å' : 'voxel';
   // Resolution = 1 / frequency (cycles/voxel) × pixel size; a crossing at frequency 0 has none.
@@ -94,6 +96,8 @@ export async function metricsCommand(args: string[]): Promise<void> {
         }
       : {}),
     psnr: finiteOrNull(psnr(a, b)),
+    // The PSNR's mean square error split by the wedge cone: the two parts add up to the whole.
+    ...(bySide ? { psnrWedge: finiteOrNull(bySide.psnrWedge), psnrWedgeMissing: finiteOrNull(bySide.psnrWedgeMissing) } : {}),
     ssim: finiteOrNull(ssim),
     fit: 'PSNR and SSIM after a least-squares affine fit of A to B (B is the ground truth)',
     res0143: resolution(0.143),
@@ -106,11 +110,13 @@ export async function metricsCommand(args: string[]): Promise<void> {
     return;
   }
   const fmt = (v: number | null, digits: number) => (v === null ? '—' : v.toFixed(digits));
+  const dB = (v: number | null) => (v === null ? '∞' : `${v.toFixed(2)} dB`);
   const unit = resolutionUnit === 'Å' ? ' Å' : ' voxels';
   const lines = [
     `${basename(aPath)} vs ${basename(bPath)} (ground truth), ${size(a)}${pixelSize > 0 ? `, ${pixelSize} Å/voxel` : ''}`,
     `FSC resolution: ${fmt(report.res0143, 2)}${report.res0143 === null ? '' : unit} at 0.143, ${fmt(report.res05, 2)}${report.res05 === null ? '' : unit} at 0.5`,
-    `PSNR (after affine fit): ${report.psnr === null ? '∞' : `${report.psnr.toFixed(2)} dB`}`,
+    `PSNR (after affine fit): ${dB(report.psnr)}`,
+    ...(bySide ? [`PSNR of the error on each side of the wedge cone: measured ${dB(finiteOrNull(bySide.psnrWedge))}, missing ${dB(finiteOrNull(bySide.psnrWedgeMissing))}`] : []),
     `SSIM (after affine fit): ${fmt(report.ssim, 4)}`,
     `shell  freq     FSC${tiltAngles ? '      measured missing  wedge    wedge-missing' : ''}`,
     ...curves.shells.map((s, r) => {

@@ -92,8 +92,8 @@ export interface Spectrum {
   im: Float64Array;
 }
 
-/** The 3-D DFT of a real volume: split Float64 re/im, nx × ny × nz in DFT index order. */
-export function dft3d(volume: Pick<Volume, 'nx' | 'ny' | 'nz' | 'data'>): Spectrum {
+/** The 3-D DFT of a real volume (any numeric array, x fastest): split Float64 re/im, nx × ny × nz in DFT index order. */
+export function dft3d(volume: Pick<Volume, 'nx' | 'ny' | 'nz'> & { data: ArrayLike<number> }): Spectrum {
   const { nx, ny, nz, data } = volume;
   const re = Float64Array.from(data);
   const im = new Float64Array(re.length);

@@ -21,7 +21,9 @@ export {
   applyAffine,
   gaussianKernel,
   psnr,
+  psnrOfMse,
   reflectIndex,
+  residualAfterFit,
   ssim3d,
   SSIM_K1,
   SSIM_K2,
@@ -31,6 +33,8 @@ export {
   structuralSimilarity3d,
 } from './quality.ts';
 export type { AffineFit } from './quality.ts';
+export { wedgePsnr } from './wedgePsnr.ts';
+export type { WedgePsnr } from './wedgePsnr.ts';
 export { bandMean, frc } from './frc.ts';
 export type { FrcCurve } from './frc.ts';
 export { oddEvenSplit, projectionScores } from './crossValidation.ts';

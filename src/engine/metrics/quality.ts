@@ -71,23 +71,32 @@ function range(g: Values): number {
   return g.length > 0 ? max - min : 0;
 }
 
+/** The residual x' − g of `result` after its affine fit to `truth`, in float64. */
+export function residualAfterFit(result: Volume | Values, truth: Volume | Values): Float64Array {
+  const x = valuesOf(result);
+  const g = valuesOf(truth);
+  const fit = affineFit(x, g);
+  const out = new Float64Array(g.length);
+  for (let i = 0; i < g.length; i++) out[i] = fit.alpha * x[i] + fit.beta - g[i];
+  return out;
+}
+
+/** 10·log10(L² / mse), L = max(truth) − min(truth); +Infinity for mse 0. */
+export function psnrOfMse(mse: number, truth: Volume | Values): number {
+  if (mse === 0) return Infinity;
+  const L = range(valuesOf(truth));
+  return 10 * Math.log10((L * L) / mse);
+}
+
 /**
  * PSNR in dB of `result` against `truth` after the affine fit, L = max(truth) − min(truth).
  * Returns +Infinity for a perfect fit (including a constant truth, which any result fits).
  */
 export function psnr(result: Volume | Values, truth: Volume | Values): number {
-  const x = valuesOf(result);
-  const g = valuesOf(truth);
-  const fit = affineFit(x, g);
+  const residual = residualAfterFit(result, truth);
   let se = 0;
-  for (let i = 0; i < g.length; i++) {
-    const d = fit.alpha * x[i] + fit.beta - g[i];
-    se += d * d;
-  }
-  const mse = se / Math.max(1, g.length);
-  if (mse === 0) return Infinity;
-  const L = range(g);
-  return 10 * Math.log10((L * L) / mse);
+  for (let i = 0; i < residual.length; i++) se += residual[i] * residual[i];
+  return psnrOfMse(se / Math.max(1, residual.length), truth);
 }
 
 /** SSIM window parameters (scikit-image with gaussian_weights=True). */
