@@ -193,6 +193,10 @@ test('ground-truth scores: a row per result with finite PSNR, CSV and JSON', asy
   const json = JSON.parse((await downloadText(page, 'export-metrics-json')).text);
   expect(json.results).toHaveLength(2);
   expect(Number.isFinite(json.results[0].psnrDb)).toBe(true);
+  // The two sides' mean square errors make up the whole PSNR's.
+  const mse = (db: number) => 10 ** (-db / 10);
+  for (const r of json.results) expect(mse(r.psnrMeasuredSideDb) + mse(r.psnrMissingSideDb)).toBeCloseTo(mse(r.psnrDb), 9);
+  await expect(page.locator(`[data-testid=metrics-row][data-result-id="${ids.fbp}"] [data-testid=metrics-psnr-missing]`)).toHaveText(/\d/);
 });
 
 test('odd/even FSC of the method panel settings, with cancel', async () => {

@@ -188,6 +188,9 @@ export interface GroundTruthScores {
   label: string;
   /** After the affine fit x' = αx + β of the result to the ground truth. */
   psnr: number;
+  /** The PSNR's error split by the wedge cone (docs/conventions.md#psnr-by-side-of-the-wedge); null without tilt angles. */
+  psnrWedge: number | null;
+  psnrWedgeMissing: number | null;
   ssim: number;
   fsc: FscReport;
 }

@@ -21,6 +21,7 @@ import { pagePool } from './cpuPool.ts';
 import { fourierSection } from '../src/engine/metrics/fourierSection.ts';
 import { fsc, resolutionAt } from '../src/engine/metrics/fsc.ts';
 import { psnr, ssim3d } from '../src/engine/metrics/quality.ts';
+import { wedgePsnr } from '../src/engine/metrics/wedgePsnr.ts';
 import { forwardProject } from '../src/engine/methods/projection.ts';
 import { DEMO_DEFAULTS, DEMO_DEFAULTS_SOFTWARE_GPU, simulateTiltSeries } from '../src/engine/sim/simulate.ts';
 import { CancelledError, type Progress, type TiltSeries, type Volume } from '../src/engine/types.ts';
@@ -503,7 +504,9 @@ const api: EngineWorkerApi = {
     const truth = groundTruthOf(result.summary.datasetId);
     const report = fscReport(result, truth);
     const [volume, truthVolume] = [wholeVolume(result.volume, 'Scoring against the ground truth'), wholeVolume(truth.volume, 'Scoring against the ground truth')];
-    return { resultId, label: result.summary.label, psnr: psnr(volume, truthVolume), ssim: ssim3d(volume, truthVolume), fsc: report };
+    const angles = anglesOf(result);
+    const bySide = angles ? wedgePsnr(volume, truthVolume, angles) : { psnrWedge: null, psnrWedgeMissing: null };
+    return { resultId, label: result.summary.label, psnr: psnr(volume, truthVolume), ...bySide, ssim: ssim3d(volume, truthVolume), fsc: report };
   },
 
   async fourierSection(resultId: string, plane: FourierPlane) {

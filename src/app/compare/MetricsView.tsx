@@ -3,12 +3,14 @@ import { useCompareStore, type MetricEntry } from '../state/compareStore.ts';
 import { exportFileName } from '../util/download.ts';
 import { formatNumber } from '../util/format.ts';
 import { resultTitle } from '../components/results/ResultList.tsx';
-import { metricsCsv, metricsJson, PSNR_NOTE, type MetricsRow } from './csv.ts';
+import { metricsCsv, metricsJson, PSNR_NOTE, WEDGE_PSNR_NOTE, type MetricsRow } from './csv.ts';
 import { downloadText } from './exportImage.ts';
 import { useCompareDataset, useDatasetResults } from './hooks.ts';
 import { formatResolution } from './units.ts';
 
-/** PSNR (after the affine fit), SSIM and FSC resolution of every result against the ground truth. */
+const formatDb = (v: number | null | undefined) => (v === null || v === undefined ? '' : formatNumber(v, 4));
+
+/** PSNR (after the affine fit, whole and by side of the wedge), SSIM and FSC resolution of every result against the ground truth. */
 export function MetricsView() {
   const dataset = useCompareDataset();
   const results = useDatasetResults(dataset?.id ?? null);
@@ -37,6 +39,8 @@ export function MetricsView() {
       resultId: r.id,
       label: resultTitle(r),
       psnr: scores?.psnr ?? null,
+      psnrWedge: scores?.psnrWedge ?? null,
+      psnrWedgeMissing: scores?.psnrWedgeMissing ?? null,
       ssim: scores?.ssim ?? null,
       res0143: scores?.fsc.res0143 ?? null,
       res05: scores?.fsc.res05 ?? null,
@@ -83,6 +87,8 @@ export function MetricsView() {
           <tr>
             <th>Result</th>
             <th title={PSNR_NOTE}>PSNR (dB)*</th>
+            <th title={WEDGE_PSNR_NOTE}>measured side†</th>
+            <th title={WEDGE_PSNR_NOTE}>missing side†</th>
             <th>SSIM</th>
             <th>FSC 0.143</th>
             <th>FSC 0.5</th>
@@ -92,7 +98,7 @@ export function MetricsView() {
         <tbody>
           {rows.length === 0 && (
             <tr>
-              <td colSpan={6} className="muted">
+              <td colSpan={8} className="muted">
                 No reconstructions of this tilt series yet.
               </td>
             </tr>
@@ -101,6 +107,8 @@ export function MetricsView() {
             <tr key={r.resultId} data-testid="metrics-row" data-result-id={r.resultId}>
               <td title={r.label}>{r.label}</td>
               <td data-testid="metrics-psnr">{r.psnr === null ? '' : formatNumber(r.psnr, 4)}</td>
+              <td data-testid="metrics-psnr-measured">{formatDb(r.psnrWedge)}</td>
+              <td data-testid="metrics-psnr-missing">{formatDb(r.psnrWedgeMissing)}</td>
               <td data-testid="metrics-ssim">{r.ssim === null ? '' : formatNumber(r.ssim, 4)}</td>
               <td>{r.psnr === null ? '' : formatResolution(r.res0143, r.pixelSize)}</td>
               <td>{r.psnr === null ? '' : formatResolution(r.res05, r.pixelSize)}</td>
@@ -113,6 +121,8 @@ export function MetricsView() {
         * PSNR after the least-squares affine fit x′ = αx + β of each result to the ground truth (a method&apos;s arbitrary scale does not
         count); PSNR = 10·log₁₀(L²/MSE), L = max(g) − min(g). SSIM: 3-D, Gaussian window σ = 1.5 voxels, on the fitted result. Resolution: first
         crossing of the FSC against the ground truth.
+        <br />† The same error on each side of the wedge cone of the tilt range alone, as a PSNR: the measured directions, and the missing wedge
+        that no tilt measures (the two mean squares add up to the whole). A method that fills the wedge gains on the missing side.
       </p>
     </div>
   );

@@ -86,16 +86,17 @@ describe('CSV builders', () => {
 
   it('writes metrics as CSV and JSON, saying PSNR follows the affine fit', () => {
     const rows = [
-      { resultId: 'r2', label: 'FBP, "hann"', psnr: 21.5, ssim: 0.61, res0143: 0.25, res05: 0.125, pixelSize: 8 },
+      { resultId: 'r2', label: 'FBP, "hann"', psnr: 21.5, psnrWedge: 24.5, psnrWedgeMissing: 24.5, ssim: 0.61, res0143: 0.25, res05: 0.125, pixelSize: 8 },
       { resultId: 'r3', label: 'SIRT', psnr: null, ssim: null, res0143: null, res05: null, pixelSize: 8, error: 'size differs' },
     ];
     const csv = metricsCsv(rows);
     expect(csv).toMatch(/^# PSNR after the least-squares affine fit/);
     expect(csv).toContain('psnr_db_after_affine_fit');
-    expect(csv).toContain('r2,"FBP, ""hann""",21.5,0.61,32,64,0.25,0.125,');
+    expect(csv).toContain('psnr_db_measured_side,psnr_db_missing_side');
+    expect(csv).toContain('r2,"FBP, ""hann""",21.5,24.5,24.5,0.61,32,64,0.25,0.125,');
     const json = JSON.parse(metricsJson(rows, 'demo'));
     expect(json.note).toMatch(/affine fit/);
-    expect(json.results[0]).toMatchObject({ id: 'r2', psnrDb: 21.5, ssim: 0.61, fsc0143: { frequency: 0.25, resolution: 32 }, resolutionUnit: 'Å' });
-    expect(json.results[1]).toMatchObject({ psnrDb: null, error: 'size differs' });
+    expect(json.results[0]).toMatchObject({ id: 'r2', psnrDb: 21.5, psnrMeasuredSideDb: 24.5, psnrMissingSideDb: 24.5, ssim: 0.61, fsc0143: { frequency: 0.25, resolution: 32 }, resolutionUnit: 'Å' });
+    expect(json.results[1]).toMatchObject({ psnrDb: null, psnrMeasuredSideDb: null, error: 'size differs' });
   });
 });

@@ -66,6 +66,9 @@ export interface MetricsRow {
   label: string;
   /** After the affine fit x' = αx + β to the ground truth. */
   psnr: number | null;
+  /** The PSNR's error on the measured and the missing side of the wedge cone alone (dB). */
+  psnrWedge?: number | null;
+  psnrWedgeMissing?: number | null;
   ssim: number | null;
   /** Frequencies (cycles/voxel) of the FSC against ground truth at 0.143 and 0.5. */
   res0143: number | null;
@@ -75,15 +78,19 @@ export interface MetricsRow {
 }
 
 export const PSNR_NOTE = "PSNR after the least-squares affine fit x' = a*x + b of each result to the ground truth";
+export const WEDGE_PSNR_NOTE =
+  'PSNR of the measured and missing side: the same error, Fourier coefficients inside and outside the wedge cone of the tilt range only (the two mean squares add up to the whole)';
 
 export function metricsCsv(rows: MetricsRow[]): string {
   const unit = rows.some((r) => r.pixelSize > 0) ? 'A' : 'voxels';
   return toCsv(
-    ['result_id', 'result', 'psnr_db_after_affine_fit', 'ssim', `resolution_fsc0143_${unit}`, `resolution_fsc05_${unit}`, 'frequency_fsc0143_cycles_per_voxel', 'frequency_fsc05_cycles_per_voxel', 'error'],
+    ['result_id', 'result', 'psnr_db_after_affine_fit', 'psnr_db_measured_side', 'psnr_db_missing_side', 'ssim', `resolution_fsc0143_${unit}`, `resolution_fsc05_${unit}`, 'frequency_fsc0143_cycles_per_voxel', 'frequency_fsc05_cycles_per_voxel', 'error'],
     rows.map((r) => [
       r.resultId,
       r.label,
       r.psnr,
+      r.psnrWedge ?? null,
+      r.psnrWedgeMissing ?? null,
       r.ssim,
       resolutionLength(r.res0143, r.pixelSize),
       resolutionLength(r.res05, r.pixelSize),
@@ -91,7 +98,7 @@ export function metricsCsv(rows: MetricsRow[]): string {
       r.res05,
       r.error ?? null,
     ]),
-    [PSNR_NOTE, 'SSIM: 3-D, Gaussian window sigma 1.5, data range of the ground truth; resolution from the FSC against ground truth'],
+    [PSNR_NOTE, WEDGE_PSNR_NOTE, 'SSIM: 3-D, Gaussian window sigma 1.5, data range of the ground truth; resolution from the FSC against ground truth'],
   );
 }
 
@@ -101,10 +108,13 @@ export function metricsJson(rows: MetricsRow[], datasetName: string): string {
     {
       dataset: datasetName,
       note: PSNR_NOTE,
+      noteSides: WEDGE_PSNR_NOTE,
       results: rows.map((r) => ({
         id: r.resultId,
         label: r.label,
         psnrDb: finite(r.psnr),
+        psnrMeasuredSideDb: finite(r.psnrWedge ?? null),
+        psnrMissingSideDb: finite(r.psnrWedgeMissing ?? null),
         ssim: finite(r.ssim),
         fsc0143: { frequency: r.res0143, resolution: resolutionLength(r.res0143, r.pixelSize) },
         fsc05: { frequency: r.res05, resolution: resolutionLength(r.res05, r.pixelSize) },
