@@ -158,6 +158,16 @@ def main():
     write_tables(args.out_dir, rows)
 
 
+def marked(v):
+    """' ✗' after a verdict that disagrees with the measured side's PSNR difference."""
+    return "" if v["agreesMeasured"] else " ✗"
+
+
+def agreeing(rows, key, side):
+    """How many rows' `key` verdict (correlation, trust) agrees with `side` (agreesMeasured, agreesWhole)."""
+    return sum(1 for r in rows if r[key] and r[key][side])
+
+
 def write_tables(out, rows):
     lines = ["# Where a local model gains over the smoothed FBP, and what held-out tilts see of it",
              "", "Made by `models/localnet/wedge_gain.py` (its docstring says how); read in docs/trust.md.", ""]
@@ -168,18 +178,16 @@ def write_tables(out, rows):
                   "|---|---|---|---|---|---|"]
         for r in mine:
             g, c, t = r["gain"], r["correlation"], r["trust"]
-            mark = lambda v: "" if v["agreesMeasured"] else " ✗"  # noqa: E731  (disagrees with the measured side)
-            trust = f"{t['verdict']} ({t['difference']:+.3f}){mark(t)}" if t else "—"
+            trust = f"{t['verdict']} ({t['difference']:+.3f}){marked(t)}" if t else "—"
             lines.append(f"| {r['case']} | {r['sigmaHeldOut']:g} / {r['sigmaOracle']:g} ({r['psnrOracleMinusChosen']:+.2f}) | "
                          f"{g['psnr']:+.2f} / {g['psnrWedge']:+.2f} / {g['psnrWedgeMissing']:+.2f} | {r['missingShare']:.2f} | "
-                         f"{c['verdict']} ({c['difference']:+.4f}, {c['tolerance']:.4f}){mark(c)} | {trust} |")
-        count = lambda key, side: sum(1 for r in mine if r[key] and r[key][side])  # noqa: E731
+                         f"{c['verdict']} ({c['difference']:+.4f}, {c['tolerance']:.4f}){marked(c)} | {trust} |")
         with_trust = sum(1 for r in mine if r["trust"])
         shares = [r["missingShare"] for r in mine]
         lines += ["", f"- Share of the gain on the missing side: {min(shares):.2f}…{max(shares):.2f}, mean {statistics.mean(shares):.2f}.",
-                  f"- Verdicts that agree with the measured side's PSNR difference: held-out correlation {count('correlation', 'agreesMeasured')} of {len(mine)}, "
-                  f"trust {count('trust', 'agreesMeasured')} of {with_trust}; with the whole PSNR difference: "
-                  f"{count('correlation', 'agreesWhole')} of {len(mine)} and {count('trust', 'agreesWhole')} of {with_trust}.",
+                  f"- Verdicts that agree with the measured side's PSNR difference: held-out correlation {agreeing(mine, 'correlation', 'agreesMeasured')} of {len(mine)}, "
+                  f"trust {agreeing(mine, 'trust', 'agreesMeasured')} of {with_trust}; with the whole PSNR difference: "
+                  f"{agreeing(mine, 'correlation', 'agreesWhole')} of {len(mine)} and {agreeing(mine, 'trust', 'agreesWhole')} of {with_trust}.",
                   "- ✗: the verdict disagrees with the measured side's PSNR difference ('same' agrees within 0.5 dB).", ""]
     with open(os.path.join(out, "wedge_gain.md"), "w") as f:
         f.write("\n".join(lines))
