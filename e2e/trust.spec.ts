@@ -26,6 +26,7 @@ test('a local network result is scored against FBP on held-out tilts, shown and 
   await expect(page.getByTestId('trust-verdict')).toHaveText(/^(better than|same as|worse than) FBP on your data$/, { timeout: 170_000 });
   const verdict = (await page.getByTestId('trust-verdict').textContent()) ?? '';
   await expect(page.getByTestId('trust-summary')).toContainText('10 held-out tilts over 0 < f ≤ 0.25 cycles/pixel');
+  await expect(page.getByTestId('trust-scope')).toContainText('cannot see the missing wedge');
   for (const testId of ['trust-summary-method', 'trust-summary-fbp']) expect(Number(await page.getByTestId(testId).textContent())).toBeGreaterThan(-1);
   await expect(page.getByTestId('trust-plot').locator('svg path')).not.toHaveCount(0);
   // The list says it too, where the result is shown.
