@@ -8,7 +8,7 @@ import { downloadText } from './exportImage.ts';
 import { useCompareDataset, useDatasetResults } from './hooks.ts';
 import { formatResolution } from './units.ts';
 
-const formatDb = (v: number | null | undefined) => (v === null || v === undefined ? '' : formatNumber(v, 4));
+const formatDb = (v: number | null) => (v === null ? '' : formatNumber(v, 4));
 
 /** PSNR (after the affine fit, whole and by side of the wedge), SSIM and FSC resolution of every result against the ground truth. */
 export function MetricsView() {
@@ -87,8 +87,8 @@ export function MetricsView() {
           <tr>
             <th>Result</th>
             <th title={PSNR_NOTE}>PSNR (dB)*</th>
-            <th title={WEDGE_PSNR_NOTE}>measured side†</th>
-            <th title={WEDGE_PSNR_NOTE}>missing side†</th>
+            <th title={WEDGE_PSNR_NOTE}>measured side (dB)†</th>
+            <th title={WEDGE_PSNR_NOTE}>missing side (dB)†</th>
             <th>SSIM</th>
             <th>FSC 0.143</th>
             <th>FSC 0.5</th>
@@ -106,7 +106,7 @@ export function MetricsView() {
           {rows.map((r) => (
             <tr key={r.resultId} data-testid="metrics-row" data-result-id={r.resultId}>
               <td title={r.label}>{r.label}</td>
-              <td data-testid="metrics-psnr">{r.psnr === null ? '' : formatNumber(r.psnr, 4)}</td>
+              <td data-testid="metrics-psnr">{formatDb(r.psnr)}</td>
               <td data-testid="metrics-psnr-measured">{formatDb(r.psnrWedge)}</td>
               <td data-testid="metrics-psnr-missing">{formatDb(r.psnrWedgeMissing)}</td>
               <td data-testid="metrics-ssim">{r.ssim === null ? '' : formatNumber(r.ssim, 4)}</td>

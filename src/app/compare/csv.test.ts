@@ -87,7 +87,7 @@ describe('CSV builders', () => {
   it('writes metrics as CSV and JSON, saying PSNR follows the affine fit', () => {
     const rows = [
       { resultId: 'r2', label: 'FBP, "hann"', psnr: 21.5, psnrWedge: 24.5, psnrWedgeMissing: 24.5, ssim: 0.61, res0143: 0.25, res05: 0.125, pixelSize: 8 },
-      { resultId: 'r3', label: 'SIRT', psnr: null, ssim: null, res0143: null, res05: null, pixelSize: 8, error: 'size differs' },
+      { resultId: 'r3', label: 'SIRT', psnr: null, psnrWedge: null, psnrWedgeMissing: null, ssim: null, res0143: null, res05: null, pixelSize: 8, error: 'size differs' },
     ];
     const csv = metricsCsv(rows);
     expect(csv).toMatch(/^# PSNR after the least-squares affine fit/);

@@ -67,8 +67,8 @@ export interface MetricsRow {
   /** After the affine fit x' = αx + β to the ground truth. */
   psnr: number | null;
   /** The PSNR's error on the measured and the missing side of the wedge cone alone (dB). */
-  psnrWedge?: number | null;
-  psnrWedgeMissing?: number | null;
+  psnrWedge: number | null;
+  psnrWedgeMissing: number | null;
   ssim: number | null;
   /** Frequencies (cycles/voxel) of the FSC against ground truth at 0.143 and 0.5. */
   res0143: number | null;
@@ -89,8 +89,8 @@ export function metricsCsv(rows: MetricsRow[]): string {
       r.resultId,
       r.label,
       r.psnr,
-      r.psnrWedge ?? null,
-      r.psnrWedgeMissing ?? null,
+      r.psnrWedge,
+      r.psnrWedgeMissing,
       r.ssim,
       resolutionLength(r.res0143, r.pixelSize),
       resolutionLength(r.res05, r.pixelSize),
@@ -113,8 +113,8 @@ export function metricsJson(rows: MetricsRow[], datasetName: string): string {
         id: r.resultId,
         label: r.label,
         psnrDb: finite(r.psnr),
-        psnrMeasuredSideDb: finite(r.psnrWedge ?? null),
-        psnrMissingSideDb: finite(r.psnrWedgeMissing ?? null),
+        psnrMeasuredSideDb: finite(r.psnrWedge),
+        psnrMissingSideDb: finite(r.psnrWedgeMissing),
         ssim: finite(r.ssim),
         fsc0143: { frequency: r.res0143, resolution: resolutionLength(r.res0143, r.pixelSize) },
         fsc05: { frequency: r.res05, resolution: resolutionLength(r.res05, r.pixelSize) },
