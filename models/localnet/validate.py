@@ -10,7 +10,9 @@
    --fbp-below F passes the FBP hand-over to the model's runs, reconstruction and trust score alike (the CLI's
    default otherwise; 0: the model alone, as the cards' tables of 2026-12-02 were made);
    --post-sigma S scores the model's result smoothed by `wedgelab refine --method gaussian --sigma S`, a fixed σ
-   in voxels, never one chosen per case, and its trust score as the refined result (--refine gaussian))
+   in voxels, never one chosen per case, and its trust score as the refined result (--refine gaussian);
+   an --out-dir table of either starts with a title line naming them, which the model's card quotes: give the
+   same options with --tables-only to keep it)
 
 Cases: 'lamella' (the training family) with seeds never used by the training set (training-set draws its
 seeds from --seed 1's stream; these are fixed: 9001…9005, and 9101…9105 for the second of --seeds 2), at −5 and 0 dB, ±60° and ±45° (3° steps, sequential),
@@ -198,7 +200,16 @@ def main():
     results = json.load(open(os.path.join(out, f"{stem}.json"))) if args.tables_only else run_cases(model_args(args), args.post_sigma, args.work, cases, args.seeds, args.size, args.reuse_baselines, not args.no_trust)
     for row in results:
         row["shellCheck"] = shell_margin(row)
-    write_tables(out, results, stem, card=out == here)
+    write_tables(out, results, stem, card=out == here, title=run_title(args) if out != here else None)
+
+
+def run_title(args):
+    """The title line of an --out-dir table run with the hand-over or smoothing ('broad-p11: FBP hand-over below 0.15
+    cycles/voxel, then Gaussian σ 0.75 voxels …'), which the model's card quotes; None for the model alone."""
+    steps = ([f"FBP hand-over below {args.fbp_below} cycles/voxel"] if args.fbp_below not in (None, "0") else []) + \
+            ([f"Gaussian σ {args.post_sigma} voxels"] if args.post_sigma else [])
+    name = os.path.basename(os.path.dirname(os.path.abspath(args.model))).replace("_", "-")
+    return f'# {name}: {", then ".join(steps)} ("model" is that composition)' if steps else None
 
 
 def model_args(args):
@@ -292,7 +303,7 @@ def run_cases(model_args, post_sigma, work, cases, seeds, size, reuse_baselines,
     return results
 
 
-def write_tables(here, results, stem, card):
+def write_tables(here, results, stem, card, title=None):
     with open(os.path.join(here, f"{stem}.json"), "w") as f:
         json.dump(results, f, indent=1)
         f.write("\n")
@@ -311,7 +322,7 @@ def write_tables(here, results, stem, card):
         lines.append(f"| {r['case']} | {psnr} | {margin} | {ssim} | {fsc} | "
                      f"{c['shellsAbove']}/{c['shells']} ({c['minMargin']:+.3f}) | {miss_text(c)} | {trust_text(r)} | {r['localnet']['seconds']} |")
     with open(os.path.join(here, f"{stem}.md"), "w") as f:
-        f.write("\n".join(lines) + "\n")
+        f.write("\n".join(([title, ""] if title else []) + lines) + "\n")
     if card:
         write_card(here)
     print("\n".join(lines))
