@@ -29,6 +29,12 @@ export const LOCAL_MODELS: readonly ShippedModel[] = [
     summary: 'wavelet variant (8× fewer model calls), 11 × 11 patches, trained on simulated lamellae and varied scenes of both signs',
   },
   {
+    name: 'broad-p11-wide',
+    variant: 'voxel',
+    file: 'localnet/broad_p11_wide/model.onnx',
+    summary: 'voxel variant, twice as wide (32 k parameters, about 3× the work per voxel of broad-p11), the same training data',
+  },
+  {
     name: 'broad-p11-wide-wavelet',
     variant: 'wavelet',
     file: 'localnet/broad_p11_wide_wavelet/model.onnx',
