@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Where does a local model gain over the smoothed FBP, and can held-out tilts see it? (issue #15; docs/trust.md)
 
-  nice -n 10 /usr/bin/python3 models/localnet/wedge_gain.py [--models broad_p11_wide_wavelet[,MODEL…]]
+  nice -n 10 /usr/bin/python3 models/localnet/wedge_gain.py [--models broad_p11_wide_wavelet,broad_p11_wide]
       [--work /tmp/lnet/wedge_gain] [--out-dir models/localnet]
 
 On the 13 cases of validate.py (same families, seeds, sizes and tilt ranges, so the cards' simulations), for each
@@ -133,7 +133,7 @@ def card_trust(model):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--models", default="broad_p11_wide_wavelet", help="folders of models/localnet, comma-separated")
+    ap.add_argument("--models", default="broad_p11_wide_wavelet,broad_p11_wide", help="folders of models/localnet, comma-separated")
     ap.add_argument("--work", default="/tmp/lnet/wedge_gain")
     ap.add_argument("--out-dir", default=os.path.dirname(os.path.abspath(__file__)))
     args = ap.parse_args()
