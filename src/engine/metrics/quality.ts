@@ -93,10 +93,16 @@ export function psnrOfMse(mse: number, truth: Volume | Values): number {
  * Returns +Infinity for a perfect fit (including a constant truth, which any result fits).
  */
 export function psnr(result: Volume | Values, truth: Volume | Values): number {
-  const residual = residualAfterFit(result, truth);
+  const x = valuesOf(result);
+  const g = valuesOf(truth);
+  const fit = affineFit(x, g);
+  // Summed in place rather than from residualAfterFit: no second copy of a large volume.
   let se = 0;
-  for (let i = 0; i < residual.length; i++) se += residual[i] * residual[i];
-  return psnrOfMse(se / Math.max(1, residual.length), truth);
+  for (let i = 0; i < g.length; i++) {
+    const d = fit.alpha * x[i] + fit.beta - g[i];
+    se += d * d;
+  }
+  return psnrOfMse(se / Math.max(1, g.length), truth);
 }
 
 /** SSIM window parameters (scikit-image with gaussian_weights=True). */
