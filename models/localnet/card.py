@@ -13,8 +13,7 @@ import os
 import sys
 
 COMMANDS = """{first}
-node bin/wedgelab.js training-set --count 32 --phantom lamella,varied --min-size 64 --max-size 112 --seed 1 --out-dir /tmp/lnet/train
-node bin/wedgelab.js training-patches --set /tmp/lnet/train --points 8192 --patch {width} --seed 1 --variant {variant} --out-dir /tmp/lnet/patches-{variant}-p{patch}
+models/localnet/make_data.sh {variant} {width} /tmp/lnet/train /tmp/lnet/patches-{variant}-p{patch}   # the seeded training set and patches
 /usr/bin/python3 models/localnet/train.py --data /tmp/lnet/patches-{variant}-p{patch} --out {out}{pool_arg}{options}
 /usr/bin/python3 models/localnet/validate.py --model {out}/model.onnx --seeds 1 --work /tmp/lnet/val-{variant}-p{patch}"""
 

@@ -28,7 +28,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from validate import CASES, ROOT, simulate  # noqa: E402  (the cases and the simulation, as the cards made them)
+from validate import CASES, ROOT, agrees, simulate  # noqa: E402  (the cases and the simulation, as the cards made them)
 
 CASE_NAMES = ("ellipsoids (independent) 0 dB ±60°", "ellipsoids (independent) −5 dB ±45°",
               "shells in a slab (independent) 0 dB ±60°", "shells in a slab (independent) −5 dB ±45°",
@@ -74,11 +74,6 @@ def beyond(angle, angles, held_out):
     reduced series' missing wedge its central section lies."""
     left = [a for a in angles if a not in {h["angle"] for h in held_out}]
     return max(0.0, angle - max(left), min(left) - angle)
-
-
-def agrees(verdict, gain):
-    """validate.py's rule: the verdict has the sign of the PSNR difference; 'same' agrees within 0.5 dB."""
-    return {"better": gain > 0, "worse": gain < 0, "same": abs(gain) <= 0.5}[verdict]
 
 
 def main():

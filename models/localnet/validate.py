@@ -261,8 +261,12 @@ def trust_text(r):
     if not t:
         return "—"
     gain = r["localnet"]["psnr"] - r["fbp"]["psnr"]
-    agrees = {"better": gain > 0, "worse": gain < 0, "same": abs(gain) <= 0.5}[t["verdict"]]
-    return f"{t['verdict']} ({t['difference']:+.3f}), PSNR {gain:+.2f} dB: {'agrees' if agrees else 'DISAGREES'}"
+    return f"{t['verdict']} ({t['difference']:+.3f}), PSNR {gain:+.2f} dB: {'agrees' if agrees(t['verdict'], gain) else 'DISAGREES'}"
+
+
+def agrees(verdict, gain):
+    """Whether a trust verdict has the sign of a ground-truth PSNR difference (dB); 'same' agrees within 0.5 dB."""
+    return {"better": gain > 0, "worse": gain < 0, "same": abs(gain) <= 0.5}[verdict]
 
 
 def run_cases(model_args, post_sigma, work, cases, seeds, size, reuse_baselines, with_trust):

@@ -32,7 +32,7 @@ import os
 import statistics
 import time
 
-from validate import CASES, ROOT, cli, metrics, simulate
+from validate import CASES, ROOT, agrees, cli, metrics, simulate
 
 SIZE = "64,64,32"
 SMOOTHING = (0, 0.5, 0.75, 1, 1.5, 2, 3)  # Gaussian σ tried on the FBP, voxels (0: none)
@@ -93,10 +93,6 @@ def verdict(differences):
     tolerance = max(0.01, 2 * statistics.stdev(differences) / len(differences) ** 0.5)
     return {"difference": mean, "tolerance": tolerance,
             "verdict": "better" if mean > tolerance else "worse" if mean < -tolerance else "same"}
-
-
-def agrees(verdict_name, gain_db):
-    return {"better": gain_db > 0, "worse": gain_db < 0, "same": abs(gain_db) <= 0.5}[verdict_name]
 
 
 def mse(psnr):
