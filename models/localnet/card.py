@@ -13,7 +13,7 @@ import os
 import sys
 
 COMMANDS = """{first}
-models/localnet/make_data.sh {variant} {width} /tmp/lnet/train /tmp/lnet/patches-{variant}-p{patch}   # the seeded training set and patches
+{points_env}models/localnet/make_data.sh {variant} {width} /tmp/lnet/train /tmp/lnet/patches-{variant}-p{patch}   # the seeded training set and patches
 /usr/bin/python3 models/localnet/train.py --data /tmp/lnet/patches-{variant}-p{patch} --out {out}{pool_arg}{options}
 /usr/bin/python3 models/localnet/validate.py --model {out}/model.onnx --seeds 1 --work /tmp/lnet/val-{variant}-p{patch}"""
 
@@ -66,6 +66,7 @@ def write_card(model_dir):
     # Cards written before train.py recorded these: the shipped models' 2 CPU cores and torch 1.13.
     machine, torch_version, export_torch = c.get("machine", "2 CPU cores"), c.get("torch", "1.13"), c.get("exportTorch", "1.13")
     options = f" {c['trainOptions']}" if c.get("trainOptions") else ""
+    points = c.get("patchPoints", 8192)  # make_data.sh's POINTS: cards before train.py recorded it used the default
     make = f"models/localnet/make_model.sh {c.get('variant', 'voxel')} {patch_name}"
     first = f"# {make}'s steps, train.py with options of its own:" if options else f"{make}   # all of the following, seeded:"
     text = f"""# {os.path.basename(model_dir)}: local reconstruction model, {c.get("variant", "voxel")} variant (CryoLithe layout)
@@ -115,7 +116,7 @@ docs/benchmarks.md); the WebGPU backend on a real GPU is not measured (no GPU wa
 
 - **Data**: `wedgelab training-set` (phantoms 'lamella' and 'varied', seed 1, 32 examples, x and y 64–112, z
   24–64, ±40…70° in 1–4° steps, sequential or dose-symmetric, −10…+10 dB, half of them with a blur and a noise
-  level of their own per tilt), then `wedgelab training-patches` (≥ 8192 points per
+  level of their own per tilt), then `wedgelab training-patches` (≥ {points} points per
   example on random rows, {width} × {width} patches): {c['trainPoints']:,} points from {len(c['trainExamples'])} examples for
   training; {', '.join(c['heldOutExamples'])} held out for the validation loss.
 - **Steps**: {c['steps']:,} Adam steps of {c['batch']} points from one example each, learning rate cosine-decayed
@@ -124,7 +125,8 @@ docs/benchmarks.md); the WebGPU backend on a real GPU is not measured (no GPU wa
 - **Commands** (deterministic for the same thread count):
 
 ```
-{COMMANDS.format(out=out, variant=c.get("variant", "voxel"), patch=patch_name, width=width, pool_arg=f" --pool {K}" if K > 1 else "", options=options, first=first)}
+{COMMANDS.format(out=out, variant=c.get("variant", "voxel"), patch=patch_name, width=width, pool_arg=f" --pool {K}" if K > 1 else "", options=options, first=first,
+                 points_env="" if points == 8192 else f"POINTS={points} ")}
 ```
 
 ## Loss

@@ -161,6 +161,12 @@ def macs_per_voxel(P, F, H, G, C, n_out, n_tilts, pool=1):
     return 2 * per_point / n_out  # OddNet runs f twice; a wavelet point gives 8 voxels' worth of coefficients
 
 
+def patch_points(data_dir):
+    """The --points the patches in `data_dir` were cut with: patches.json, or make_data.sh's 8192 for older sets."""
+    record = os.path.join(data_dir, "patches.json")
+    return json.load(open(record))["points"] if os.path.exists(record) else 8192
+
+
 def load(data_dir, split, device):
     """The examples, each with its patches as the model's scales (`split`: LocalNet.split; done once here, in
     chunks from the memory-mapped file, so a two-scale set's wide patches never sit in memory whole), on
@@ -287,6 +293,8 @@ def main():
         "macsPerVoxel": {str(t): round(macs_per_voxel(P, F, H, G, C, n_out, t, K)) for t in (41, 61, 121)},
         "trainExamples": [e["name"] for e in train], "heldOutExamples": [e["name"] for e in held],
         "trainPoints": int(sum(len(e["targets"]) for e in train)),
+        # The points asked of `wedgelab training-patches` per example (its patches.json; sets cut before it wrote one: 8192).
+        "patchPoints": patch_points(args.data),
         "steps": step, "batch": args.batch, "lr": [args.lr, args.lr_end], "seed": args.seed,
         "seconds": rows[-1]["seconds"], "final": rows[-1],
         # Where it trained, and the options that differ from the defaults (the card's command line adds them).

@@ -17,8 +17,10 @@
  *   patches.npy  float32 [N, nTilts, P, P]   angles.npy  float32 [nTilts], degrees, stack order
  *   targets.npy  float32 [N] (voxel) or [N, 8] (wavelet)
  *   points.npy   int32 [N, 3], (x, y, z) indices on the voxel grid or the half grid
+ * and OUT/patches.json, the options the set was cut with ({ examples, points, patch, variant, seed }), which
+ * train.py copies into the model's card so that its command line names them.
  */
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFloats } from '../engine/gpu/buffers.ts';
 import type { GpuContext } from '../engine/gpu/device.ts';
@@ -101,7 +103,8 @@ export async function trainingPatchesCommand(args: string[]): Promise<void> {
   const variant = values.variant ?? 'voxel';
   if (variant !== 'voxel' && variant !== 'wavelet') throw new UsageError(`--variant is voxel or wavelet (got ${variant})`);
   const manifest = JSON.parse(await readFile(join(setDir, 'manifest.json'), 'utf8')) as { dir: string }[];
-  const rng = new Rng(intFlag(values, 'seed') ?? 1);
+  const seed = intFlag(values, 'seed') ?? 1;
+  const rng = new Rng(seed);
   const gpu = await openCliGpu();
   for (const { dir } of manifest) {
     const ts = (await readTiltSeriesPaths(join(setDir, dir, 'tilt_series.mrc'), join(setDir, dir, 'tilt_series.tlt'))).tiltSeries;
@@ -125,7 +128,10 @@ export async function trainingPatchesCommand(args: string[]): Promise<void> {
     await writeNpy(join(out, 'points.npy'), [sample.points], [n, 3]);
     process.stderr.write(`${dir}: ${n} points, ${ts.nTilts} tilts\n`);
   }
-  process.stdout.write(`${JSON.stringify({ outDir, examples: manifest.length, patch, variant })}\n`);
+  const record = { examples: manifest.length, points: wanted, patch, variant, seed };
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'patches.json'), `${JSON.stringify(record)}\n`);
+  process.stdout.write(`${JSON.stringify({ outDir, ...record })}\n`);
 }
 
 interface ExampleSample {
