@@ -20,6 +20,7 @@ series=("empiar_10009_128.mrc empiar_10009_128.tlt" "jason64.ali jason64.tlt --s
 methods=("FBP-cosine --method fbp --filter cosine" "FBP-ram-lak --method fbp" "SIRT-20 --method sirt --iterations 20"
   "broad-p11 --method localnet" "broad-p11-wavelet --method localnet-wavelet"
   "broad-p11-wide --method localnet --model broad-p11-wide"
+  "broad-p11x3-wide --method localnet --model broad-p11x3-wide"
   "broad-p11-wide-wavelet --method localnet --model broad-p11-wide-wavelet"
   "CryoGEN←FBP-cosine --method fbp --filter cosine --refine cryogen --engine cpu"
   "IsoNet-style←FBP-cosine --method fbp --filter cosine --refine isonet --engine cpu")

@@ -35,6 +35,12 @@ export const LOCAL_MODELS: readonly ShippedModel[] = [
     summary: 'voxel variant, twice as wide (32 k parameters, about 3× the work per voxel of broad-p11), the same training data',
   },
   {
+    name: 'broad-p11x3-wide',
+    variant: 'voxel',
+    file: 'localnet/broad_p11x3_wide/model.onnx',
+    summary: 'voxel variant at broad-p11-wide\'s width with two scales (33-pixel reach, 64 k parameters, about twice its work per voxel), the same training volumes',
+  },
+  {
     name: 'broad-p11-wide-wavelet',
     variant: 'wavelet',
     file: 'localnet/broad_p11_wide_wavelet/model.onnx',
