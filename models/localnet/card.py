@@ -17,6 +17,9 @@ COMMANDS = """{first}
 /usr/bin/python3 models/localnet/train.py --data /tmp/lnet/patches-{variant}-p{patch} --out {out}{pool_arg}{options}
 /usr/bin/python3 models/localnet/validate.py --model {out}/model.onnx --seeds 1 --work /tmp/lnet/val-{variant}-p{patch}"""
 
+# make_data.sh's POINTS default: the points per example of every set cut before training-patches wrote patches.json.
+MAKE_DATA_POINTS = 8192
+
 # What differs between the variants' cards.
 VARIANTS = {
     "voxel": {"output": "[batch, 1], one voxel", "last": "1", "point": "one model call per voxel",
@@ -66,7 +69,7 @@ def write_card(model_dir):
     # Cards written before train.py recorded these: the shipped models' 2 CPU cores and torch 1.13.
     machine, torch_version, export_torch = c.get("machine", "2 CPU cores"), c.get("torch", "1.13"), c.get("exportTorch", "1.13")
     options = f" {c['trainOptions']}" if c.get("trainOptions") else ""
-    points = c.get("patchPoints", 8192)  # make_data.sh's POINTS: cards before train.py recorded it used the default
+    points = c.get("patchPoints", MAKE_DATA_POINTS)  # cards before train.py recorded it
     make = f"models/localnet/make_model.sh {c.get('variant', 'voxel')} {patch_name}"
     first = f"# {make}'s steps, train.py with options of its own:" if options else f"{make}   # all of the following, seeded:"
     text = f"""# {os.path.basename(model_dir)}: local reconstruction model, {c.get("variant", "voxel")} variant (CryoLithe layout)
@@ -126,7 +129,7 @@ docs/benchmarks.md); the WebGPU backend on a real GPU is not measured (no GPU wa
 
 ```
 {COMMANDS.format(out=out, variant=c.get("variant", "voxel"), patch=patch_name, width=width, pool_arg=f" --pool {K}" if K > 1 else "", options=options, first=first,
-                 points_env="" if points == 8192 else f"POINTS={points} ")}
+                 points_env="" if points == MAKE_DATA_POINTS else f"POINTS={points} ")}
 ```
 
 ## Loss

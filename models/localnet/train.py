@@ -59,7 +59,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from card import write_card
+from card import MAKE_DATA_POINTS, write_card
 
 
 class LocalNet(nn.Module):
@@ -162,9 +162,9 @@ def macs_per_voxel(P, F, H, G, C, n_out, n_tilts, pool=1):
 
 
 def patch_points(data_dir):
-    """The --points the patches in `data_dir` were cut with: patches.json, or make_data.sh's 8192 for older sets."""
+    """The --points the patches in `data_dir` were cut with: patches.json, or make_data.sh's default for older sets."""
     record = os.path.join(data_dir, "patches.json")
-    return json.load(open(record))["points"] if os.path.exists(record) else 8192
+    return json.load(open(record))["points"] if os.path.exists(record) else MAKE_DATA_POINTS
 
 
 def load(data_dir, split, device):
@@ -293,7 +293,7 @@ def main():
         "macsPerVoxel": {str(t): round(macs_per_voxel(P, F, H, G, C, n_out, t, K)) for t in (41, 61, 121)},
         "trainExamples": [e["name"] for e in train], "heldOutExamples": [e["name"] for e in held],
         "trainPoints": int(sum(len(e["targets"]) for e in train)),
-        # The points asked of `wedgelab training-patches` per example (its patches.json; sets cut before it wrote one: 8192).
+        # The points asked of `wedgelab training-patches` per example (its patches.json), which the card's command names.
         "patchPoints": patch_points(args.data),
         "steps": step, "batch": args.batch, "lr": [args.lr, args.lr_end], "seed": args.seed,
         "seconds": rows[-1]["seconds"], "final": rows[-1],
