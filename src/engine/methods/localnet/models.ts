@@ -46,6 +46,12 @@ export const LOCAL_MODELS: readonly ShippedModel[] = [
     file: 'localnet/broad_p11_wide_wavelet/model.onnx',
     summary: 'wavelet variant, twice as wide (33 k parameters, about 3× the work per voxel), the same training data',
   },
+  {
+    name: 'broad-p11x3-wide-wavelet',
+    variant: 'wavelet',
+    file: 'localnet/broad_p11x3_wide_wavelet/model.onnx',
+    summary: 'wavelet variant at broad-p11-wide-wavelet\'s width with two scales (33-pixel reach, 65 k parameters, about twice its work per voxel), the same training volumes',
+  },
 ];
 
 /** The model each variant runs when none is named. */
