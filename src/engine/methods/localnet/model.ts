@@ -32,6 +32,14 @@ export interface LocalModelOptions extends SessionOptions {
   oddPart?: boolean;
 }
 
+/**
+ * Patch bytes per session call when the patches are on the CPU. onnxruntime-web's wasm heap holds 4 GiB at
+ * most, and a model's activations are several times its patches: 4096 points of a two-scale model's 33 × 33
+ * patches at 88 tilts (1.6 GB) ran out of it. 128 MiB keeps the CPU path's 4096 points of 11 × 11 patches at
+ * up to 64 tilts in one call, as before.
+ */
+const MAX_CALL_PATCH_BYTES = 128 * 2 ** 20;
+
 /** Relative size of f(x) + f(−x) below which a model counts as odd (float32 rounding, and the WebGPU sin/cos). */
 const ODD_TOLERANCE = 1e-3;
 
@@ -142,14 +150,28 @@ export class LocalModel {
 
   /**
    * The outputs (batch · outputs floats) of `batch` points whose patches are in CPU memory ([batch, nTilts, P, P]):
-   * the CPU path's call, and the wasm backend's. A model that is not odd runs as (f(x) − f(−x))/2, both signs in turn.
+   * the CPU path's call, and the wasm backend's, in session calls of at most MAX_CALL_PATCH_BYTES of patches. A model
+   * that is not odd runs as (f(x) − f(−x))/2, both signs in turn.
    */
   async evaluate(patches: Float32Array, batch: number, angles: Float32Array): Promise<Float32Array> {
-    const dims = [batch, angles.length, this.patch, this.patch];
     const anglesTensor = new ort.Tensor('float32', angles, [angles.length]);
-    const plus = await evaluateOnCpu(this.session, patches, dims, anglesTensor);
+    const pointFloats = angles.length * this.patch * this.patch;
+    const perCall = Math.max(1, Math.floor(MAX_CALL_PATCH_BYTES / (pointFloats * 4)));
+    const out = new Float32Array(batch * this.outputs);
+    for (let first = 0; first < batch; first += perCall) {
+      const count = Math.min(perCall, batch - first);
+      const part = patches.subarray(first * pointFloats, (first + count) * pointFloats);
+      out.set(await this.evaluateCall(part, count, anglesTensor), first * this.outputs);
+    }
+    return out;
+  }
+
+  /** One session call (two for a model run as its odd part) on `count` points. */
+  private async evaluateCall(patches: Float32Array, count: number, angles: ort.Tensor): Promise<Float32Array> {
+    const dims = [count, angles.dims[0], this.patch, this.patch];
+    const plus = await evaluateOnCpu(this.session, patches, dims, angles);
     if (!this.runOddPart) return plus;
-    const minus = await evaluateOnCpu(this.session, patches.map((v) => -v), dims, anglesTensor);
+    const minus = await evaluateOnCpu(this.session, patches.map((v) => -v), dims, angles);
     return plus.map((v, i) => 0.5 * (v - minus[i]));
   }
 

@@ -4,6 +4,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { relativeError } from '../../checks/kernelChecks.ts';
+import { CPU_BATCH } from './cpu.ts';
+import { LocalModel } from './model.ts';
 import { DEFAULT_LOCAL_MODEL, LOCAL_MODELS, shippedModel } from './models.ts';
 import { runModelOnFixture, type ModelFixture } from './modelFixture.ts';
 
@@ -13,6 +15,25 @@ describe('shipped local models (models/localnet)', () => {
     for (const m of LOCAL_MODELS) {
       const dir = new URL(`../../../../models/${m.file.replace(/model\.onnx$/, '')}`, import.meta.url);
       for (const file of ['model.onnx', 'README.md', 'card.json', 'fixture.json']) expect(existsSync(new URL(file, dir)), `${m.name}: ${file}`).toBe(true);
+    }
+  });
+
+  it('a two-scale model evaluates a full CPU batch of 33 × 33 patches at 88 tilts, each point as alone', async () => {
+    // 1.6 GB of patches: in one session call onnxruntime-web's wasm heap ran out (std::bad_alloc; 0.9 GB did not).
+    const bytes = readFileSync(new URL('../../../../models/localnet/broad_p11x3_wide_wavelet/model.onnx', import.meta.url));
+    const model = await LocalModel.open(null, bytes);
+    try {
+      const [batch, nTilts, pointFloats] = [CPU_BATCH, 88, 88 * model.patch * model.patch];
+      const angles = Float32Array.from({ length: nTilts }, (_, t) => -65 + (130 * t) / (nTilts - 1));
+      let state = 7;
+      const patches = Float32Array.from({ length: batch * pointFloats }, () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5) * 0.5);
+      const all = await model.evaluate(patches, batch, angles);
+      const last = batch - 2;
+      const alone = await model.evaluate(patches.slice(last * pointFloats), 2, angles);
+      expect(relativeError(all.subarray(last * model.outputs), alone)).toBeLessThan(1e-5);
+      expect(all.every(Number.isFinite)).toBe(true);
+    } finally {
+      await model.release();
     }
   });
 
