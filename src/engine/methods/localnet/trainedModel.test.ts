@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { relativeError } from '../../checks/kernelChecks.ts';
+import { Rng } from '../../sim/random.ts';
 import { CPU_BATCH } from './cpu.ts';
 import { LocalModel } from './model.ts';
 import { DEFAULT_LOCAL_MODEL, LOCAL_MODELS, shippedModel } from './models.ts';
@@ -27,8 +28,8 @@ describe('shipped local models (models/localnet)', () => {
       const [batch, nTilts] = [CPU_BATCH, 88];
       const pointFloats = nTilts * model.patch * model.patch;
       const angles = Float32Array.from({ length: nTilts }, (_, t) => -65 + (130 * t) / (nTilts - 1));
-      let state = 7;
-      const patches = Float32Array.from({ length: batch * pointFloats }, () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5) * 0.5);
+      const rng = new Rng(7);
+      const patches = Float32Array.from({ length: batch * pointFloats }, () => rng.uniform(-0.25, 0.25));
       const all = await model.evaluate(patches, batch, angles);
       const last = batch - 2;
       const alone = await model.evaluate(patches.slice(last * pointFloats), 2, angles);
