@@ -91,7 +91,7 @@ export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetPa
   },
   flags: [
     { name: 'model', value: 'NAME|FILE.onnx', parse: 'string', param: 'model', help: 'a shipped model, or an .onnx file of the same interface (opened and run once before any work)' },
-    { name: 'batch', value: 'N', parse: 'int', param: 'batchSize', help: 'points per model call (0: sized to the GPU memory)' },
+    { name: 'batch', value: 'N', parse: 'int', param: 'batchSize', help: 'points per model call (0: sized to the GPU memory, or on the CPU path to 128 MiB of patches)' },
     { name: 'fbp-below', value: 'F', parse: 'number', param: 'fbpBelow', help: "cycles/voxel below which the measured side comes from FBP, scaled to the model's (0: none)" },
   ],
   aliases: { 'localnet-wavelet': { model: DEFAULT_LOCAL_MODEL.wavelet } },

@@ -23,7 +23,7 @@ import { tiltTrig } from '../../geometry.ts';
 import type { TiltSeries } from '../../types.ts';
 import { reconstructFbp } from '../fbp/run.ts';
 import { reconstructFbpCpu } from '../fbp/cpu.ts';
-import { CPU_BATCH, cutPatchesOnPool, evaluatePatches, patchBatch, prepareLocalnetCpuInput } from './cpu.ts';
+import { cpuBatch, cutPatchesOnPool, evaluatePatches, patchBatch, prepareLocalnetCpuInput } from './cpu.ts';
 import { cpuEngine, describeEngine, gpuEngine } from '../../context.ts';
 import { batchSize, prepareLocalnetInput, slabPatches } from './run.ts';
 import { FBP } from '../fbp/base.ts';
@@ -120,7 +120,7 @@ async function benchOneCpu(pool: CpuPool, ts: TiltSeries, nz: number, model: Loc
   const grid = { ...whole, gy: Math.min(whole.gy, Math.max(1, Math.ceil(samplePoints / perRow))) };
   const [points, timedPoints] = [perRow * whole.gy, perRow * grid.gy];
   const input = await prepareLocalnetCpuInput(pool, ts, false);
-  const batch = Math.min(timedPoints, CPU_BATCH);
+  const batch = Math.min(timedPoints, cpuBatch(model, ts.nTilts));
   const patches = patchBatch(input, model.patch, batch);
   // Warm-up outside the timing, as on the other path (onnxruntime's memory for the batch, the threads' JIT).
   await cutPatchesOnPool(pool, input, grid, model.patch, 0, batch, patches);

@@ -20,8 +20,17 @@ import type { ModelRunParams } from './base.ts';
 import { slabPlan, type PatchGrid } from './grid.ts';
 import type { LocalModel } from './model.ts';
 
-/** Points per model call when the run does not say: a few MiB of patches, and progress every second or so. */
-export const CPU_BATCH = 4096;
+/** Most points per batch when the run does not say: progress every second or so with 11 × 11 patches. */
+const CPU_BATCH = 4096;
+
+/**
+ * Points per batch when the run does not say: CPU_BATCH, or fewer where their patches would not fit in one
+ * session call (LocalModel.pointsPerCall), since the batch's patches are held twice, in the pool's shared array and
+ * in the copy onnxruntime takes: 4096 points of 33 × 33 patches at 88 tilts would be 1.6 GB each.
+ */
+export function cpuBatch(model: LocalModel, nTilts: number): number {
+  return Math.min(CPU_BATCH, model.pointsPerCall(nTilts));
+}
 
 /** The CPU pipeline's input: the normalised, filtered stack (shared, for the pool's threads) and the tilts' geometry. */
 export interface LocalnetCpuInput {
@@ -75,7 +84,7 @@ export async function reconstructLocalnetCpu(pool: CpuPool, ts: TiltSeries, para
   const wavelet = model.outputs === 8;
   const plans = planPieces(nx, ny, nz, options.pieceBytes).map((rows) => slabPlan(rows, nx, ny, nz, wavelet));
   const totalPoints = plans.reduce((sum, plan) => sum + plan.points, 0);
-  const batch = Math.min(Math.max(...plans.map((plan) => plan.points)), params.batchSize > 0 ? params.batchSize : CPU_BATCH);
+  const batch = Math.min(Math.max(...plans.map((plan) => plan.points)), params.batchSize > 0 ? params.batchSize : cpuBatch(model, ts.nTilts));
   const out = patchBatch(input, model.patch, batch);
   const pieces = [];
   let pointsDone = 0;

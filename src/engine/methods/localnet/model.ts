@@ -36,7 +36,7 @@ export interface LocalModelOptions extends SessionOptions {
  * Patch bytes per session call when the patches are on the CPU. onnxruntime-web's wasm heap holds 4 GiB at
  * most, and a model's activations are several times its patches: 4096 points of a two-scale model's 33 × 33
  * patches at 88 tilts (1.6 GB) ran out of it. 128 MiB keeps the CPU path's 4096 points of 11 × 11 patches at
- * up to 64 tilts in one call, as before.
+ * up to 64 tilts in one call, as before, and sizes that path's batches (cpu.ts, cpuBatch).
  */
 const MAX_CALL_PATCH_BYTES = 128 * 2 ** 20;
 
@@ -156,7 +156,7 @@ export class LocalModel {
   async evaluate(patches: Float32Array, batch: number, angles: Float32Array): Promise<Float32Array> {
     const anglesTensor = new ort.Tensor('float32', angles, [angles.length]);
     const pointFloats = angles.length * this.patch * this.patch;
-    const perCall = Math.max(1, Math.floor(MAX_CALL_PATCH_BYTES / (pointFloats * 4)));
+    const perCall = this.pointsPerCall(angles.length);
     const out = new Float32Array(batch * this.outputs);
     for (let first = 0; first < batch; first += perCall) {
       const count = Math.min(perCall, batch - first);
@@ -164,6 +164,11 @@ export class LocalModel {
       out.set(await this.evaluateCall(part, count, anglesTensor), first * this.outputs);
     }
     return out;
+  }
+
+  /** The most points whose patches at `nTilts` tilts fit in one session call on the CPU (MAX_CALL_PATCH_BYTES), at least 1. */
+  pointsPerCall(nTilts: number): number {
+    return Math.max(1, Math.floor(MAX_CALL_PATCH_BYTES / (nTilts * this.patch * this.patch * 4)));
   }
 
   /** One session call (two for a model run as its odd part) on `count` points. */
