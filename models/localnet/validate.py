@@ -6,7 +6,8 @@
    --size 128,128,64 --seeds 1 runs the same cases on larger volumes into validation-128x128x64.{json,md};
    --reuse-baselines takes the FBP and SIRT scores an earlier run saved in --work's case folders;
    --families ellipsoids,shells and --cases TEXT (case names containing TEXT) run a subset, which needs
-   --out-dir DIR: it would otherwise replace the model's whole validation;
+   --out-dir DIR: it would otherwise replace the model's whole validation; so does --seed-offset K, which starts
+   at each case's seed base + 100·K (--seeds 1 --seed-offset 1: the second seeds alone, to add to a first run);
    --fbp-below F passes the FBP hand-over to the model's runs, reconstruction and trust score alike (the CLI's
    default otherwise; 0: the model alone, as the cards' tables of 2026-12-02 were made);
    --post-sigma S scores the model's result smoothed by `wedgelab refine --method gaussian --sigma S`, a fixed σ
@@ -174,6 +175,7 @@ def main():
     ap.add_argument("--work", default="/tmp/lnet/val")
     ap.add_argument("--tables-only", action="store_true", help="re-render the tables and card from validation.json")
     ap.add_argument("--seeds", type=int, default=2, help="simulations per case: seeds base, base + 100, …")
+    ap.add_argument("--seed-offset", type=int, default=0, help="start at each case's seed base + 100·K, skipping the first K")
     ap.add_argument("--size", default=SIZE, help="NX,NY,NZ of every simulated volume")
     ap.add_argument("--families", default=",".join(FAMILIES), help=f"the cases' families to run, of {','.join(FAMILIES)}")
     ap.add_argument("--cases", default="", help="only the cases whose name contains this text, e.g. '0 dB ±60°'")
@@ -193,11 +195,11 @@ def main():
         ap.error("no case matches --families and --cases")
     here = os.path.dirname(os.path.abspath(args.model))
     out = os.path.abspath(args.out_dir) if args.out_dir else here
-    if out == here and len(cases) < len(CASES) and not args.tables_only:
-        ap.error("--families or --cases runs a subset: pass --out-dir, so the model's validation is not replaced by it")
+    if out == here and (len(cases) < len(CASES) or args.seed_offset) and not args.tables_only:
+        ap.error("--families, --cases or --seed-offset runs a subset: pass --out-dir, so the model's validation is not replaced by it")
     os.makedirs(out, exist_ok=True)
     stem = "validation" if args.size == SIZE else f"validation-{args.size.replace(',', 'x')}"
-    results = json.load(open(os.path.join(out, f"{stem}.json"))) if args.tables_only else run_cases(model_args(args), args.post_sigma, args.work, cases, args.seeds, args.size, args.reuse_baselines, not args.no_trust)
+    results = json.load(open(os.path.join(out, f"{stem}.json"))) if args.tables_only else run_cases(model_args(args), args.post_sigma, args.work, cases, range(args.seed_offset, args.seed_offset + args.seeds), args.size, args.reuse_baselines, not args.no_trust)
     for row in results:
         row["shellCheck"] = shell_margin(row)
     write_tables(out, results, stem, card=out == here, title=run_title(args) if out != here else None)
@@ -211,6 +213,7 @@ def run_title(args):
             ([f"Gaussian σ {args.post_sigma} voxels"] if args.post_sigma else [])
     name = os.path.basename(os.path.dirname(os.path.abspath(args.model))).replace("_", "-")
     subset = ([f"{args.seeds} seeds per case"] if args.seeds != 1 else []) + \
+             ([f"seeds from base + {100 * args.seed_offset}"] if args.seed_offset else []) + \
              ([f"families {args.families}"] if args.families != ",".join(FAMILIES) else []) + \
              ([f"cases containing '{args.cases}'"] if args.cases else [])
     scope = f"; {', '.join(subset)}" if subset else ""
@@ -275,8 +278,9 @@ def agrees(verdict, gain):
 
 
 def run_cases(model_args, post_sigma, work, cases, seeds, size, reuse_baselines, with_trust):
+    """Every case at every k of `seeds` (seed base + 100·k)."""
     results = []
-    for (name, fam, snr, rng, base), k in itertools.product(cases, range(seeds)):
+    for (name, fam, snr, rng, base), k in itertools.product(cases, seeds):
         seed = base + 100 * k
         d = os.path.join(work, f"{fam}_{snr}dB_{rng}deg_{seed}_{size.replace(',', 'x')}")
         simulate(fam, size, rng, snr, seed, d)
