@@ -17,6 +17,10 @@ describe('shipped local models (models/localnet)', () => {
     for (const m of LOCAL_MODELS) {
       const dir = new URL(`../../../../models/${m.file.replace(/model\.onnx$/, '')}`, import.meta.url);
       for (const file of ['model.onnx', 'README.md', 'card.json', 'fixture.json']) expect(existsSync(new URL(file, dir)), `${m.name}: ${file}`).toBe(true);
+      // The menu's line restates the card's parameter count (in thousands) where it gives one.
+      const stated = /(\d+) k parameters/.exec(m.summary);
+      const card = JSON.parse(readFileSync(new URL('card.json', dir), 'utf8')) as { parameters: number };
+      if (stated) expect(Number(stated[1]), m.name).toBe(Math.round(card.parameters / 1000));
     }
   });
 
