@@ -1,7 +1,8 @@
 // Every shipped trained local model (models/localnet, listed in models.ts) is there, is the variant the
-// catalogue says, and gives in the engine's onnxruntime-web session the numbers torch computed for the same
-// input when train.py exported it (fixture.json next to the model), and is odd in its patches; and a batch
-// too large for one onnxruntime-web wasm call is split, not lost.
+// catalogue says with the parameter count its menu line states, and gives in the engine's onnxruntime-web
+// session the numbers torch computed for the same input when train.py exported it (fixture.json next to the
+// model), and is odd in its patches; a batch too large for one onnxruntime-web wasm call is split, not lost,
+// and the CPU path's automatic batch fits in one call.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { relativeError } from '../../checks/kernelChecks.ts';
