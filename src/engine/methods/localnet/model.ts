@@ -24,6 +24,7 @@ import * as ort from 'onnxruntime-web/webgpu';
 import type { GpuContext } from '../../gpu/device.ts';
 import { readFloats } from '../../gpu/buffers.ts';
 import { chooseBackend, openSession, outputValues, type ModelBackend, type SessionOptions } from '../../onnx/session.ts';
+import { patchBytesPerPoint } from './patches.ts';
 
 export { isNode, type ModelBackend } from '../../onnx/session.ts';
 
@@ -168,7 +169,7 @@ export class LocalModel {
 
   /** The most points whose patches at `nTilts` tilts fit in one session call on the CPU (MAX_CALL_PATCH_BYTES), at least 1. */
   pointsPerCall(nTilts: number): number {
-    return Math.max(1, Math.floor(MAX_CALL_PATCH_BYTES / (nTilts * this.patch * this.patch * 4)));
+    return Math.max(1, Math.floor(MAX_CALL_PATCH_BYTES / patchBytesPerPoint(nTilts, this.patch)));
   }
 
   /** One session call (two for a model run as its odd part) on `count` points. */
