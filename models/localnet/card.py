@@ -19,6 +19,8 @@ COMMANDS = """{first}
 
 # make_data.sh's POINTS default: the points per example of every set cut before training-patches wrote patches.json.
 MAKE_DATA_POINTS = 8192
+# make_data.sh's COUNT default: the simulated volumes of a set (a card's training and held-out examples).
+MAKE_DATA_COUNT = 32
 
 # What differs between the variants' cards.
 VARIANTS = {
@@ -70,6 +72,7 @@ def write_card(model_dir):
     machine, torch_version, export_torch = c.get("machine", "2 CPU cores"), c.get("torch", "1.13"), c.get("exportTorch", "1.13")
     options = f" {c['trainOptions']}" if c.get("trainOptions") else ""
     points = c.get("patchPoints", MAKE_DATA_POINTS)  # cards before train.py recorded it
+    count = len(c["trainExamples"]) + len(c["heldOutExamples"])
     make = f"models/localnet/make_model.sh {c.get('variant', 'voxel')} {patch_name}"
     first = f"# {make}'s steps, train.py with options of its own:" if options else f"{make}   # all of the following, seeded:"
     text = f"""# {os.path.basename(model_dir)}: local reconstruction model, {c.get("variant", "voxel")} variant (CryoLithe layout)
@@ -117,7 +120,7 @@ docs/benchmarks.md); the WebGPU backend on a real GPU is not measured (no GPU wa
 
 ## Training
 
-- **Data**: `wedgelab training-set` (phantoms 'lamella' and 'varied', seed 1, 32 examples, x and y 64–112, z
+- **Data**: `wedgelab training-set` (phantoms 'lamella' and 'varied', seed 1, {count} examples, x and y 64–112, z
   24–64, ±40…70° in 1–4° steps, sequential or dose-symmetric, −10…+10 dB, half of them with a blur and a noise
   level of their own per tilt), then `wedgelab training-patches` (≥ {points} points per
   example on random rows, {width} × {width} patches): {c['trainPoints']:,} points from {len(c['trainExamples'])} examples for
@@ -129,7 +132,7 @@ docs/benchmarks.md); the WebGPU backend on a real GPU is not measured (no GPU wa
 
 ```
 {COMMANDS.format(out=out, variant=c.get("variant", "voxel"), patch=patch_name, width=width, pool_arg=f" --pool {K}" if K > 1 else "", options=options, first=first,
-                 points_env="" if points == MAKE_DATA_POINTS else f"POINTS={points} ")}
+                 points_env=("" if count == MAKE_DATA_COUNT else f"COUNT={count} ") + ("" if points == MAKE_DATA_POINTS else f"POINTS={points} "))}
 ```
 
 ## Loss
