@@ -206,9 +206,9 @@ def main():
 
 
 def run_title(args):
-    """The title line of an --out-dir table run with the hand-over or smoothing ('broad-p11: FBP hand-over below 0.15
-    cycles/voxel, then Gaussian σ 0.75 voxels …', then the seeds, families and cases when not all), which the
-    model's card quotes; None for the model alone."""
+    """The title line of an --out-dir table run, which the model's card quotes: 'broad-p11: FBP hand-over below
+    0.15 cycles/voxel, then Gaussian σ 0.75 voxels …' or 'broad-p11: the model alone', then the seeds, families and
+    cases when not all."""
     steps = ([f"FBP hand-over below {args.fbp_below} cycles/voxel"] if args.fbp_below not in (None, "0") else []) + \
             ([f"Gaussian σ {args.post_sigma} voxels"] if args.post_sigma else [])
     name = os.path.basename(os.path.dirname(os.path.abspath(args.model))).replace("_", "-")
@@ -217,7 +217,8 @@ def run_title(args):
              ([f"families {args.families}"] if args.families != ",".join(FAMILIES) else []) + \
              ([f"cases containing '{args.cases}'"] if args.cases else [])
     scope = f"; {', '.join(subset)}" if subset else ""
-    return f'# {name}: {", then ".join(steps)} ("model" is that composition){scope}' if steps else None
+    what = f'{", then ".join(steps)} ("model" is that composition)' if steps else "the model alone"
+    return f"# {name}: {what}{scope}"
 
 
 def model_args(args):
