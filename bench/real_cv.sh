@@ -23,6 +23,7 @@ methods=("FBP-cosine --method fbp --filter cosine" "FBP-ram-lak --method fbp" "S
   "broad-p11x3-wide --method localnet --model broad-p11x3-wide"
   "broad-p11-wide-wavelet --method localnet --model broad-p11-wide-wavelet"
   "broad-p11x3-wide-wavelet --method localnet --model broad-p11x3-wide-wavelet"
+  "broad96-p11x3-wide-wavelet --method localnet --model broad96-p11x3-wide-wavelet"
   "CryoGEN←FBP-cosine --method fbp --filter cosine --refine cryogen --engine cpu"
   "IsoNet-style←FBP-cosine --method fbp --filter cosine --refine isonet --engine cpu")
 echo "[" >"$out/results.json"

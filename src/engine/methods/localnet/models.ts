@@ -52,6 +52,12 @@ export const LOCAL_MODELS: readonly ShippedModel[] = [
     file: 'localnet/broad_p11x3_wide_wavelet/model.onnx',
     summary: 'wavelet variant at broad-p11-wide-wavelet\'s width with two scales (33-pixel reach, 65 k parameters, about twice its work per voxel), the same training volumes',
   },
+  {
+    name: 'broad96-p11x3-wide-wavelet',
+    variant: 'wavelet',
+    file: 'localnet/broad96_p11x3_wide_wavelet/model.onnx',
+    summary: 'broad-p11x3-wide-wavelet\'s network (65 k parameters) trained on three times as many simulated volumes (96, at half the points each)',
+  },
 ];
 
 /** The model each variant runs when none is named. */
