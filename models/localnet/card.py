@@ -13,7 +13,7 @@ import os
 import sys
 
 COMMANDS = """{first}
-{points_env}models/localnet/make_data.sh {variant} {width} /tmp/lnet/train /tmp/lnet/patches-{variant}-p{patch}   # the seeded training set and patches
+{data_env}models/localnet/make_data.sh {variant} {width} /tmp/lnet/train /tmp/lnet/patches-{variant}-p{patch}   # the seeded training set and patches
 /usr/bin/python3 models/localnet/train.py --data /tmp/lnet/patches-{variant}-p{patch} --out {out}{pool_arg}{options}
 /usr/bin/python3 models/localnet/validate.py --model {out}/model.onnx --seeds 1 --work /tmp/lnet/val-{variant}-p{patch}"""
 
@@ -73,6 +73,8 @@ def write_card(model_dir):
     options = f" {c['trainOptions']}" if c.get("trainOptions") else ""
     points = c.get("patchPoints", MAKE_DATA_POINTS)  # cards before train.py recorded it
     count = len(c["trainExamples"]) + len(c["heldOutExamples"])
+    # make_data.sh's environment where the set differs from its defaults.
+    data_env = ("" if count == MAKE_DATA_COUNT else f"COUNT={count} ") + ("" if points == MAKE_DATA_POINTS else f"POINTS={points} ")
     make = f"models/localnet/make_model.sh {c.get('variant', 'voxel')} {patch_name}"
     first = f"# {make}'s steps, train.py with options of its own:" if options else f"{make}   # all of the following, seeded:"
     text = f"""# {os.path.basename(model_dir)}: local reconstruction model, {c.get("variant", "voxel")} variant (CryoLithe layout)
@@ -132,7 +134,7 @@ docs/benchmarks.md); the WebGPU backend on a real GPU is not measured (no GPU wa
 
 ```
 {COMMANDS.format(out=out, variant=c.get("variant", "voxel"), patch=patch_name, width=width, pool_arg=f" --pool {K}" if K > 1 else "", options=options, first=first,
-                 points_env=("" if count == MAKE_DATA_COUNT else f"COUNT={count} ") + ("" if points == MAKE_DATA_POINTS else f"POINTS={points} "))}
+                 data_env=data_env)}
 ```
 
 ## Loss
