@@ -10,9 +10,20 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/bin" "$stage/node_modules" "$stage/debs"
 cp "$(command -v node)" "$stage/bin/"
-# bin/wedgelab.js runs the TypeScript through tsx; the engine needs webgpu (Dawn), onnxruntime-web and fflate.
-packages=(tsx esbuild @esbuild/linux-x64 fflate webgpu onnxruntime-web onnxruntime-common flatbuffers guid-typescript long platform protobufjs)
-for p in "${packages[@]}" $(cd node_modules && ls -d @protobufjs/*); do
+# bin/wedgelab.js runs the TypeScript through tsx; the engine and io need webgpu (Dawn), onnxruntime-web,
+# fflate and zarrita (OME-Zarr): those and every package they depend on that npm installed here.
+roots=(tsx webgpu onnxruntime-web fflate zarrita)
+packages=$(node -e '
+  const fs = require("fs"), seen = new Set();
+  const visit = (n) => {
+    if (seen.has(n) || !fs.existsSync(`node_modules/${n}/package.json`)) return;
+    seen.add(n);
+    const p = JSON.parse(fs.readFileSync(`node_modules/${n}/package.json`, "utf8"));
+    for (const d of Object.keys({ ...p.dependencies, ...p.optionalDependencies })) visit(d);
+  };
+  process.argv.slice(1).forEach(visit);
+  console.log([...seen].join("\n"));' "${roots[@]}")
+for p in $packages; do
   mkdir -p "$stage/node_modules/$(dirname "$p")"
   cp -r "node_modules/$p" "$stage/node_modules/$p"
 done
