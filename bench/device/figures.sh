@@ -3,13 +3,14 @@
 # command at most 10), from the repository root, with the kit of bench/device/pack.sh carried:
 #   device run, carry [".device-kit"], timeout_s 600, command "bench/device/figures.sh"
 # Steps, most wanted first, each under its own cap and all inside BUDGET_SECONDS (560) so that the call ends
-# inside the device's limit however the GPU fares:
-#   1. the benches run.sh runs, at full size: fbp, sirt (GPU path beside the CPU path and skimage's iradon), then
-#      the local network and coordinate network at 512 × 512 × 256 / the coordinate network's validation table;
-#   2. `recon` of a simulated 512 × 512 × 256 series from 61 tilts with the default wavelet local model, FBP
-#      (cosine) on the same series for the ratio, then the default voxel model;
-#   3. bench/coordnet_eval.sh at its default sizes (the coordinate network's validation table);
-#   4. the remaining benches: fft, coordnet, localnet --quick.
+# inside the device's limit however the GPU fares (a step that runs out of time is logged and the next begins):
+#   1. the fbp and sirt benches at full size (WebGPU beside the CPU path and scikit-image's iradon);
+#   2. `recon` of a simulated SIZE (512,512,256) series from 61 tilts: FBP (cosine), then the default wavelet
+#      local model;
+#   3. bench/coordnet_eval.sh at EVAL_SIZE (128,32,64: five network fits of about 90 s each on an H200, so
+#      it needs a call of its own to finish);
+#   4. the fft and coordnet benches, and the localnet bench with --quick;
+#   5. the default voxel local model on the same series, with whatever time is left (about 8 min on an H200).
 # The device returns at most 8 files, so everything lands in a staging folder and $OUT gets bench.md (every
 # table), figures.log (every step's output and time), gpu.txt and results.tar.gz (every JSON, re-packed after
 # each step so that a call cut short still brings back what finished).
@@ -42,7 +43,9 @@ step() {  # step LABEL CAP COMMAND...: runs it under min(CAP, time left), logged
   started=$(date +%s%N)
   timeout "$cap" "$@" >>"$log" 2>&1
   status=$?
-  echo "== $label: exit $status (124: out of time) after $((($(date +%s%N) - started) / 1000000)) ms" | tee -a "$log"
+  local why=""
+  ((status == 124)) && why=" (out of time)"
+  echo "== $label: exit $status$why after $((($(date +%s%N) - started) / 1000000)) ms" | tee -a "$log"
   keep
   return "$status"
 }
