@@ -8,6 +8,8 @@
    --families ellipsoids,shells and --cases TEXT (case names containing TEXT) run a subset, which needs
    --out-dir DIR: it would otherwise replace the model's whole validation; so does --seed-offset K, which starts
    at each case's seed base + 100·K (--seeds 1 --seed-offset 1: the second seeds alone, to add to a first run);
+   --add-to DIR adds such a run's rows to DIR, an earlier --out-dir run of the first K seeds with the same options,
+   each after its case's earlier seeds, and renders DIR's tables again (its title then counts K + --seeds seeds);
    --fbp-below F passes the FBP hand-over to the model's runs, reconstruction and trust score alike (the CLI's
    default otherwise; 0: the model alone, as the cards' tables of 2026-12-02 were made);
    --post-sigma S scores the model's result smoothed by `wedgelab refine --method gaussian --sigma S`, a fixed σ
@@ -180,6 +182,8 @@ def main():
     ap.add_argument("--families", default=",".join(FAMILIES), help=f"the cases' families to run, of {','.join(FAMILIES)}")
     ap.add_argument("--cases", default="", help="only the cases whose name contains this text, e.g. '0 dB ±60°'")
     ap.add_argument("--out-dir", help="write validation.{json,md} here instead of next to the model (and leave its card alone)")
+    ap.add_argument("--add-to", metavar="DIR", help="with --seed-offset K: add the rows to DIR's validation, an earlier --out-dir run of the "
+                                                    "first K seeds with the same options, each after its case's earlier seeds")
     ap.add_argument("--fbp-below", help="the local network's --fbp-below (cycles/voxel) for every model run; the CLI's default when not given")
     ap.add_argument("--post-sigma", help="smooth every model result by this Gaussian σ (voxels; `wedgelab refine --method gaussian`) before scoring, and score the trust of that refined result")
     ap.add_argument("--no-trust", action="store_true", help="skip the trust score (`wedgelab trust`: the model against FBP on held-out tilts)")
@@ -194,15 +198,38 @@ def main():
     if not cases:
         ap.error("no case matches --families and --cases")
     here = os.path.dirname(os.path.abspath(args.model))
-    out = os.path.abspath(args.out_dir) if args.out_dir else here
+    if args.add_to and (args.out_dir or not args.seed_offset or args.tables_only):
+        ap.error("--add-to DIR takes the place of --out-dir, and adds the later seeds of --seed-offset K (K ≥ 1) to DIR's run")
+    out = os.path.abspath(args.out_dir or args.add_to or here)
     if out == here and (len(cases) < len(CASES) or args.seed_offset) and not args.tables_only:
-        ap.error("--families, --cases or --seed-offset runs a subset: pass --out-dir, so the model's validation is not replaced by it")
-    os.makedirs(out, exist_ok=True)
+        ap.error("--families, --cases or --seed-offset runs a subset: pass --out-dir (or --add-to), so the model's validation is not replaced by it")
     stem = "validation" if args.size == SIZE else f"validation-{args.size.replace(',', 'x')}"
-    results = json.load(open(os.path.join(out, f"{stem}.json"))) if args.tables_only else run_cases(model_args(args), args.post_sigma, args.work, cases, range(args.seed_offset, args.seed_offset + args.seeds), args.size, args.reuse_baselines, not args.no_trust)
+    saved = os.path.join(out, f"{stem}.json")
+    seeds = range(args.seed_offset, args.seed_offset + args.seeds)
+    if args.add_to and not os.path.exists(saved):
+        ap.error(f"--add-to {args.add_to}: there is no {saved} to add to")
+    earlier = json.load(open(saved)) if args.tables_only or args.add_to else []
+    twice = {r["case"] for r in earlier} & {f"{name}, seed {base + 100 * k}" for (name, _, _, _, base), k in itertools.product(cases, seeds)}
+    if args.add_to and twice:
+        ap.error(f"--add-to {args.add_to}: its table has {', '.join(sorted(twice))} already")
+    os.makedirs(out, exist_ok=True)
+    results = earlier if args.tables_only else with_later_seeds(earlier, run_cases(model_args(args), args.post_sigma, args.work, cases, seeds, args.size, args.reuse_baselines, not args.no_trust))
     for row in results:
         row["shellCheck"] = shell_margin(row)
+    if args.add_to:  # the title of the whole: the first K seeds and these
+        args.seeds, args.seed_offset = args.seed_offset + args.seeds, 0
     write_tables(out, results, stem, card=out == here, title=run_title(args) if out != here else None)
+
+
+def with_later_seeds(earlier, later):
+    """`earlier` rows with each of `later` placed after the last row of its case (its name before ', seed'); a case
+    `earlier` lacks goes at the end."""
+    rows = list(earlier)
+    for row in later:
+        name = row["case"].rsplit(", seed ", 1)[0]
+        last = max((i for i, r in enumerate(rows) if r["case"].rsplit(", seed ", 1)[0] == name), default=len(rows) - 1)
+        rows.insert(last + 1, row)
+    return rows
 
 
 def run_title(args):
