@@ -64,7 +64,6 @@ export interface LocalnetBenchModel {
   bytes: Uint8Array;
 }
 
-const BATCH = 4096;
 /** Model calls the CPU path's rows hold (its model is on wasm on every machine). */
 const CPU_SAMPLE_POINTS = 16384;
 /** Points the CPU reference of the patch kernel extracts (it is slow: ~nTilts·P² bilinear reads per point). */
@@ -85,8 +84,8 @@ async function benchOne(gpu: GpuContext, ts: TiltSeries, nz: number, model: Loca
   // Whole rows (even ones for the wavelet variant, whose slabs start on even rows).
   const rows = Math.min(ny, Math.max(wavelet ? 2 : 1, Math.ceil(samplePoints / perRow) * (wavelet ? 2 : 1)));
   const plan = slabPlan({ y0: 0, ny: rows }, nx, ny, nz, wavelet);
-  // BATCH points, fewer where one batch of this model's patches would pass the GPU's binding limit.
-  const batch = batchSize(gpu, BATCH, patchBytesPerPoint(ts.nTilts, model.patch), DEFAULT_MEMORY_BUDGET, plan.points);
+  // The batch a `recon` takes unless told (0: sized from the memory budget), so the bench times what users get.
+  const batch = batchSize(gpu, 0, patchBytesPerPoint(ts.nTilts, model.patch), DEFAULT_MEMORY_BUDGET, plan.points);
   const input = prepareLocalnetInput(gpu, ts, false);
   const prepared = slabPatches(gpu, ts, input, plan.grid, model.patch, batch);
   const target = storageBuffer(gpu, batch * model.outputs * 4, 'bench.localnet.out');
