@@ -28,7 +28,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from validate import CASES, ROOT, agrees, simulate  # noqa: E402  (the cases and the simulation, as the cards made them)
+from validate import CASES, ROOT, agrees, case_label, simulate  # noqa: E402  (the cases and the simulation, as the cards made them)
 
 CASE_NAMES = ("ellipsoids (independent) 0 dB ±60°", "ellipsoids (independent) −5 dB ±45°",
               "shells in a slab (independent) 0 dB ±60°", "shells in a slab (independent) −5 dB ±45°",
@@ -93,11 +93,11 @@ def main():
         angles = [float(a) for a in open(tlt).read().split()]
         for variant, folder in MODELS.items():
             model = os.path.join(ROOT, "models", "localnet", folder, "model.onnx")
-            truth = {r["case"]: r for r in json.load(open(os.path.join(os.path.dirname(model), "validation.json")))}[f"{name}, seed {seed}"]
+            truth = {r["case"]: r for r in json.load(open(os.path.join(os.path.dirname(model), "validation.json")))}[case_label(name, seed)]
             gain = truth["localnet"]["psnr"] - truth["fbp"]["psnr"]
             for spec in specs:
                 t = trust(model, stack, tlt, spec, angles, os.path.join(d, f"trust_{variant}_{spec.replace(':', '').replace('+', '_')}.json"))
-                row = {"case": f"{name}, seed {seed}", "model": variant, "spec": spec, "psnrGain": round(gain, 2), "agrees": agrees(t["verdict"], gain),
+                row = {"case": case_label(name, seed), "model": variant, "spec": spec, "psnrGain": round(gain, 2), "agrees": agrees(t["verdict"], gain),
                        "verdict": t["verdict"], "seconds": t["seconds"],
                        **{k: round(t[k], 4) for k in ("difference", "tolerance", "summaryMethod", "summaryFbp")},
                        "perTilt": [[h["angle"], beyond(h["angle"], angles, t["heldOut"]), round(h["summaryMethod"], 4), round(h["summaryFbp"], 4)] for h in t["heldOut"]]}

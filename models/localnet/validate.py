@@ -209,9 +209,10 @@ def main():
     if args.add_to and not os.path.exists(saved):
         ap.error(f"--add-to {args.add_to}: there is no {saved} to add to")
     earlier = json.load(open(saved)) if args.tables_only or args.add_to else []
-    twice = {r["case"] for r in earlier} & {f"{name}, seed {base + 100 * k}" for (name, _, _, _, base), k in itertools.product(cases, seeds)}
-    if args.add_to and twice:
-        ap.error(f"--add-to {args.add_to}: its table has {', '.join(sorted(twice))} already")
+    if args.add_to:
+        twice = {r["case"] for r in earlier} & {case_label(name, base + 100 * k) for (name, _, _, _, base), k in itertools.product(cases, seeds)}
+        if twice:
+            ap.error(f"--add-to {args.add_to}: its table has {', '.join(sorted(twice))} already")
     os.makedirs(out, exist_ok=True)
     results = earlier if args.tables_only else with_later_seeds(earlier, run_cases(model_args(args), args.post_sigma, args.work, cases, seeds, args.size, args.reuse_baselines, not args.no_trust))
     for row in results:
@@ -221,13 +222,22 @@ def main():
     write_tables(out, results, stem, card=out == here, title=run_title(args) if out != here else None)
 
 
+def case_label(name, seed):
+    """A row's "case": the case's name and the seed of its simulation."""
+    return f"{name}, seed {seed}"
+
+
+def case_name(row):
+    """The case's name of a row, without its seed (case_label's inverse)."""
+    return row["case"].rsplit(", seed ", 1)[0]
+
+
 def with_later_seeds(earlier, later):
-    """`earlier` rows with each of `later` placed after the last row of its case (its name before ', seed'); a case
-    `earlier` lacks goes at the end."""
+    """`earlier` rows with each of `later` placed after the last row of its case; a case `earlier` lacks goes at
+    the end."""
     rows = list(earlier)
     for row in later:
-        name = row["case"].rsplit(", seed ", 1)[0]
-        last = max((i for i, r in enumerate(rows) if r["case"].rsplit(", seed ", 1)[0] == name), default=len(rows) - 1)
+        last = max((i for i, r in enumerate(rows) if case_name(r) == case_name(row)), default=len(rows) - 1)
         rows.insert(last + 1, row)
     return rows
 
@@ -315,7 +325,7 @@ def run_cases(model_args, post_sigma, work, cases, seeds, size, reuse_baselines,
         stack, tlt, truth = (os.path.join(d, f) for f in ("tilt_series.mrc", "tilt_series.tlt", "ground_truth.mrc"))
         flat_truth = os.path.join(d, "ground_truth_no_depth_profile.mrc")  # once per case, for every method
         without_depth_profile(truth, flat_truth)
-        row = {"case": f"{name}, seed {seed}", "family": fam}
+        row = {"case": case_label(name, seed), "family": fam}
         for method, extra in (("fbp", ["--method", "fbp"]), ("fbp-cosine", ["--method", "fbp", "--filter", "cosine"]),
                               ("fbp-smooth", None), ("sirt", ["--method", "sirt", "--iterations", "20"]),
                               ("localnet", ["--method", "localnet", *model_args])):

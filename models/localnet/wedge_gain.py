@@ -32,7 +32,7 @@ import os
 import statistics
 import time
 
-from validate import CASES, ROOT, agrees, cli, metrics, simulate
+from validate import CASES, ROOT, agrees, case_label, cli, metrics, simulate
 
 SIZE = "64,64,32"
 SMOOTHING = (0, 0.5, 0.75, 1, 1.5, 2, 3)  # Gaussian σ tried on the FBP, voxels (0: none)
@@ -146,7 +146,7 @@ def main():
             common = ["--tilts", stack, "--angles", tlt, "--thickness", SIZE.split(",")[2]]
             fbp = cached(os.path.join(d, "fbp.json"), lambda: fbp_row(d, common, truth, tlt))
             result = cached(os.path.join(d, f"{model}.json"), lambda: model_row(d, common, truth, tlt, model))
-            rows.append({"model": model, **compare(f"{name}, seed {seed}", fbp, result, trusts.get(name))})
+            rows.append({"model": model, **compare(case_label(name, seed), fbp, result, trusts.get(name))})
             print(f"{model} {name}: {time.time() - started:.0f} s", flush=True)
     with open(os.path.join(args.out_dir, "wedge_gain.json"), "w") as f:
         json.dump(rows, f, indent=1)
