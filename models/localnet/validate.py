@@ -8,7 +8,8 @@
    --families ellipsoids,shells and --cases TEXT (case names containing TEXT) run a subset, which needs
    --out-dir DIR: it would otherwise replace the model's whole validation; so does --seed-offset K, which starts
    at each case's seed base + 100·K (--seeds 1 --seed-offset 1: the second seeds alone, to add to a first run);
-   --add-to DIR adds such a run's rows to DIR, an earlier --out-dir run of the first K seeds with the same options,
+   --add-to DIR adds such a run's rows to DIR, an earlier --out-dir run of the first K seeds with the same options
+   (its title line must be the one these options would have given it),
    each after its case's earlier seeds, and renders DIR's tables again (its title then counts K + --seeds seeds);
    --fbp-below F passes the FBP hand-over to the model's runs, reconstruction and trust score alike (the CLI's
    default otherwise; 0: the model alone, as the cards' tables of 2026-12-02 were made);
@@ -210,6 +211,12 @@ def main():
         ap.error(f"--add-to {args.add_to}: there is no {saved} to add to")
     earlier = json.load(open(saved)) if args.tables_only or args.add_to else []
     if args.add_to:
+        made_with = first_run_title(args)
+        with open(os.path.join(out, f"{stem}.md")) as f:
+            title = f.readline().rstrip("\n")
+        if title != made_with:
+            ap.error(f"--add-to {args.add_to}: its table was made with other options ({title!r}); these options' first "
+                     f"{args.seed_offset} seed(s) would have made {made_with!r}")
         twice = {r["case"] for r in earlier} & {case_label(name, base + 100 * k) for (name, _, _, _, base), k in itertools.product(cases, seeds)}
         if twice:
             ap.error(f"--add-to {args.add_to}: its table has {', '.join(sorted(twice))} already")
@@ -240,6 +247,12 @@ def with_later_seeds(earlier, later):
         last = max((i for i, r in enumerate(rows) if case_name(r) == case_name(row)), default=len(rows) - 1)
         rows.insert(last + 1, row)
     return rows
+
+
+def first_run_title(args):
+    """The title an --out-dir run of the first K seeds (K = --seed-offset) would have had with these options: what
+    --add-to's DIR must hold, so that the added rows match its cases, composition and scope."""
+    return run_title(argparse.Namespace(**{**vars(args), "seeds": args.seed_offset, "seed_offset": 0}))
 
 
 def run_title(args):
