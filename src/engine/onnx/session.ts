@@ -41,6 +41,9 @@ export async function openSession(gpu: GpuContext | null, modelBytes: Uint8Array
       executionProviders: backend === 'webgpu' ? [{ name: 'webgpu', device: gpu!.device }] : ['wasm'],
       ...(backend === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
       graphOptimizationLevel: 'all',
+      // Errors only: on WebGPU ORT warns on every session that it keeps shape ops on the CPU, which it does by
+      // design; that line told users nothing and crowded the CLI's progress (levels: 2 warning, 3 error).
+      logSeverityLevel: 3,
     });
   } catch (error) {
     throw new Error(sessionErrorMessage(error), { cause: error });
