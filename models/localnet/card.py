@@ -60,7 +60,7 @@ def write_card(model_dir):
         validation += f"\nThe same cases on {size} volumes, one seed each:\n\n" + open(larger).read()
     for variant in sorted(glob.glob(os.path.join(model_dir, "*", "validation.md"))):  # validate.py --out-dir DIR/NAME with other options
         title = open(variant).readline().lstrip("# ").strip()
-        validation += f"\nThe same cases run otherwise, {os.path.relpath(variant, model_dir)}: {title}.\n"
+        validation += f"\nAnother run, {os.path.relpath(variant, model_dir)}: {title}.\n"
     real_path = os.path.join(model_dir, "real-cv.md")
     real = open(real_path).read() if os.path.exists(real_path) else "Not run yet (`bench/real_cv.sh`).\n"
     P, F, H, G, C = c["patch"], c["features"], c["hidden"], c["rowFeatures"], c["combineHidden"]
