@@ -28,14 +28,13 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from validate import CASES, ROOT, agrees, case_label, simulate  # noqa: E402  (the cases and the simulation, as the cards made them)
+from validate import CASES, ROOT, SIZE, agrees, case_dir, case_label, simulate  # noqa: E402  (the cases and the simulation, as the cards made them)
 
 CASE_NAMES = ("ellipsoids (independent) 0 dB ±60°", "ellipsoids (independent) −5 dB ±45°",
               "shells in a slab (independent) 0 dB ±60°", "shells in a slab (independent) −5 dB ±45°",
               "lamella 0 dB ±60°", "mixed (unseen) 0 dB ±60°")
 MODELS = {"voxel": "broad_p11", "wavelet": "broad_p11_wavelet"}
 SPECS = ("every:4", "outer:2", "outer:3", "every:4+outer:2", "outer:5")
-SIZE = "64,64,32"
 
 
 def held_out_angles(spec, angles):
@@ -86,7 +85,7 @@ def main():
     cases = [c for c in CASES if c[0] in CASE_NAMES]
     rows = []
     for name, fam, snr, rng, seed in cases:
-        d = os.path.join(args.work, f"{fam}_{snr}dB_{rng}deg_{seed}_{SIZE.replace(',', 'x')}")
+        d = case_dir(args.work, fam, snr, rng, seed, SIZE)
         stack, tlt = os.path.join(d, "tilt_series.mrc"), os.path.join(d, "tilt_series.tlt")
         if not os.path.exists(stack):
             simulate(fam, SIZE, rng, snr, seed, d)

@@ -246,6 +246,12 @@ def case_label(name, seed):
     return f"{name}, seed {seed}"
 
 
+def case_dir(work, fam, snr, rng, seed, size):
+    """The folder of one simulated case in `work`: its series, ground truth and every method's result and scores,
+    shared by the scripts that score the same cases (--reuse-baselines, trust_holdout.py)."""
+    return os.path.join(work, f"{fam}_{snr}dB_{rng}deg_{seed}_{size.replace(',', 'x')}")
+
+
 def case_name(row):
     """The case's name of a row, without its seed (case_label's inverse)."""
     return row["case"].rsplit(", seed ", 1)[0]
@@ -346,7 +352,7 @@ def run_cases(model_args, post_sigma, work, cases, seeds, size, reuse_baselines,
     results = []
     for (name, fam, snr, rng, base), k in itertools.product(cases, seeds):
         seed = base + 100 * k
-        d = os.path.join(work, f"{fam}_{snr}dB_{rng}deg_{seed}_{size.replace(',', 'x')}")
+        d = case_dir(work, fam, snr, rng, seed, size)
         simulate(fam, size, rng, snr, seed, d)
         stack, tlt, truth = (os.path.join(d, f) for f in ("tilt_series.mrc", "tilt_series.tlt", "ground_truth.mrc"))
         flat_truth = os.path.join(d, "ground_truth_no_depth_profile.mrc")  # once per case, for every method

@@ -32,9 +32,8 @@ import os
 import statistics
 import time
 
-from validate import CASES, ROOT, agrees, case_label, cli, metrics, simulate
+from validate import CASES, ROOT, SIZE, agrees, case_label, cli, metrics, simulate
 
-SIZE = "64,64,32"
 SMOOTHING = (0, 0.5, 0.75, 1, 1.5, 2, 3)  # Gaussian σ tried on the FBP, voxels (0: none)
 COMPOSITION = {"fbp_below": "0.15", "sigma": "0.75"}  # the cards' hand-over tables (docs/localnet.md)
 
