@@ -42,6 +42,20 @@ test('the voxel model runs from the method panel and gives a result like any oth
   expect(pageErrors).toEqual([]);
 });
 
+test('the FSC-weighted hand-over to FBP is one checkbox, and the label names it with its scale factor', async () => {
+  await setParams(page, { 'localnet-fbp-below-input': '0.15' });
+  await page.getByTestId('localnet-fbp-fsc').check();
+  // It replaces "FBP below": the number is set back to 0 and locked while the box is ticked.
+  await expect(page.getByTestId('localnet-fbp-below-input')).toBeDisabled();
+  await expect(page.getByTestId('localnet-fbp-below-input')).toHaveValue('0');
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-note')).toContainText('done', { timeout: 120_000 });
+  expect(await selectedResultLabel(page)).toMatch(/Local network \(broad-p11, P 11, voxel, wasm, .*FBP by odd\/even FSC \(×\d/);
+  await page.getByTestId('localnet-fbp-fsc').uncheck();
+  await expect(page.getByTestId('localnet-fbp-below-input')).toBeEnabled();
+  expect(pageErrors).toEqual([]);
+});
+
 test('the wavelet model beats FBP against the ground truth at full size', async () => {
   await page.getByTestId('localnet-model-select').selectOption('broad-p11-wavelet');
   await setParams(page, { 'binning-input': '1', 'thickness-input': '32' });

@@ -1,14 +1,11 @@
 /** Odd/even FSC (docs/conventions.md#odd-even-fsc): reconstruct from even- and from odd-indexed tilts, FSC of the halves. */
 import type { EngineContext } from '../context.ts';
-import { reconstruct } from '../methods/runners.ts';
+import { reconstruct, type Reconstruction } from '../methods/runners.ts';
 import type { RequestOf } from '../methods/registry.ts';
 import type { RunOptions } from '../methods/slabs.ts';
-import { oddEvenSplit } from '../metrics/crossValidation.ts';
-import { fsc, resolutionAt } from '../metrics/fsc.ts';
-import { MIN_TILTS } from '../../io/tiltSeriesChecks.ts';
+import { resolutionAt } from '../metrics/fsc.ts';
 import type { TiltSeries } from '../types.ts';
-import { subsetTilts } from './tiltSubsets.ts';
-import { wholeVolume } from '../../io/piecedVolume.ts';
+import { halvesFsc } from './halves.ts';
 
 export interface OddEvenReport {
   label: string;
@@ -23,25 +20,25 @@ export interface OddEvenReport {
 }
 
 export async function oddEvenFsc(engine: EngineContext, ts: TiltSeries, request: RequestOf<'reconstruction'>, options: RunOptions = {}): Promise<OddEvenReport> {
-  // Each half is reconstructed on its own: it needs MIN_TILTS tilts.
-  if (ts.nTilts < 2 * MIN_TILTS) throw new Error(`odd/even FSC needs at least ${2 * MIN_TILTS} tilts (this series has ${ts.nTilts})`);
-  const { even, odd } = oddEvenSplit(ts.tiltAngles);
-  const half = (indices: number[], from: number) =>
-    reconstruct(engine, subsetTilts(ts, indices), request, {
+  let first: Reconstruction | undefined;
+  const curves = await halvesFsc(ts, async (half, which) => {
+    const from = which === 'even' ? 0 : 1;
+    const result = await reconstruct(engine, half, request, {
       ...options,
       // The FSC takes each half whole: one array, never pieces (io/piecedVolume.ts).
       pieceBytes: Infinity,
-      onProgress: (p) => options.onProgress?.({ ...p, fraction: (from + p.fraction) / 2, message: `${from ? 'odd' : 'even'} tilts: ${p.message}` }),
+      onProgress: (p) => options.onProgress?.({ ...p, fraction: (from + p.fraction) / 2, message: `${which} tilts: ${p.message}` }),
     });
-  const a = await half(even, 0);
-  const b = await half(odd, 1);
-  const curves = fsc(wholeVolume(a.volume, 'The odd/even FSC'), wholeVolume(b.volume, 'The odd/even FSC'));
+    first ??= result;
+    return result.volume;
+  });
+  const { label, volume } = first as Reconstruction;
   return {
-    label: `odd/even FSC, ${a.label}`,
+    label: `odd/even FSC, ${label}`,
     shells: curves.shells,
     fsc: curves.fsc,
     res0143: resolutionAt(curves, 0.143),
     res05: resolutionAt(curves, 0.5),
-    pixelSize: a.volume.pixelSize,
+    pixelSize: volume.pixelSize,
   };
 }

@@ -6,6 +6,7 @@ import { commonDefaults, describeCommon, type CommonParams } from '../common.ts'
 import type { MethodDefinition } from '../definition.ts';
 import type { Polarity } from '../../polarity.ts';
 import { halfLength } from './grid.ts';
+import { MIN_TILTS } from '../../../io/tiltSeriesChecks.ts';
 import { DEFAULT_LOCAL_MODEL, LOCAL_MODELS, type LocalnetVariant } from './models.ts';
 
 export interface LocalnetParams extends CommonParams {
@@ -18,10 +19,16 @@ export interface LocalnetParams extends CommonParams {
    * scaled onto the model's (./fbpHandover.ts); 0 keeps the model's own. The model's patches cannot see that far.
    */
   fbpBelow: number;
+  /**
+   * Instead of fbpBelow: the whole measured side moves toward the cosine FBP, each frequency shell weighted by
+   * 2F/(1 + F) of that FBP's odd/even FSC F (./fbpHandover.ts): mostly FBP where the data are clean, the model
+   * where they are noisy.
+   */
+  fbpFsc: boolean;
 }
 
 /** What the model's own pass reads (run.ts, cpu.ts): the hand-over to FBP comes after it. */
-export type ModelRunParams = Omit<LocalnetParams, 'fbpBelow'>;
+export type ModelRunParams = Omit<LocalnetParams, 'fbpBelow' | 'fbpFsc'>;
 
 /** What is known of the model once it is open. */
 export interface LocalnetFacts {
@@ -35,7 +42,7 @@ export interface LocalnetFacts {
   odd: boolean;
   /** Which way the stack's contrast runs (engine/polarity.ts); an odd model gives the same structure either way. */
   polarity: Polarity;
-  /** With fbpBelow > 0: the least-squares factor that scaled the FBP's handed-over coefficients onto the model's. */
+  /** With a hand-over (fbpBelow > 0 or fbpFsc): the least-squares factor that scaled the FBP's handed-over coefficients onto the model's. */
   fbpScale?: number;
 }
 
@@ -76,25 +83,34 @@ export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetPa
     model: partial.model ?? DEFAULT_LOCAL_MODEL.voxel,
     batchSize: partial.batchSize ?? 0,
     fbpBelow: partial.fbpBelow ?? DEFAULT_FBP_BELOW,
+    fbpFsc: partial.fbpFsc ?? false,
   }),
   validate(p) {
     if (!(p.fbpBelow >= 0 && p.fbpBelow <= 0.5)) throw new Error(`the FBP hand-over must be in [0, 0.5] cycles/voxel, 0 for none (got ${p.fbpBelow})`);
     if (!Number.isInteger(p.batchSize) || p.batchSize < 0) throw new Error(`the batch size must be a whole number ≥ 0, 0 for automatic (got ${p.batchSize})`);
+    if (p.fbpFsc && p.fbpBelow > 0) throw new Error(`the FSC-weighted hand-over replaces "FBP below": set FBP below to 0 with it (got ${p.fbpBelow})`);
     if (p.model.trim() === '') throw new Error('the local network needs a model: a shipped name or an .onnx file');
   },
   paramText(p, context = {}) {
     const f = context.facts;
     const odd = f?.odd === false ? ', run as its odd part' : '';
     const model = f ? `${p.model}, P ${f.patch}, ${variantOf(f.outputs)}, ${f.backend}${odd}, contrast ${POLARITY_WORDS[f.polarity]}` : p.model;
-    const fbp = p.fbpBelow > 0 ? `, FBP below ${p.fbpBelow} cycles/voxel${f?.fbpScale !== undefined ? ` (×${f.fbpScale.toPrecision(2)})` : ''}` : '';
+    const scale = f?.fbpScale !== undefined ? ` (×${f.fbpScale.toPrecision(2)})` : '';
+    const fbp = p.fbpFsc ? `, FBP by odd/even FSC${scale}` : p.fbpBelow > 0 ? `, FBP below ${p.fbpBelow} cycles/voxel${scale}` : '';
     return `${model}${fbp}, ${describeCommon(p)}`;
   },
   flags: [
     { name: 'model', value: 'NAME|FILE.onnx', parse: 'string', param: 'model', help: 'a shipped model, or an .onnx file of the same interface (opened and run once before any work)' },
     { name: 'batch', value: 'N', parse: 'int', param: 'batchSize', help: 'points per model call (0: sized to the GPU memory, or on the CPU path to 128 MiB of patches)' },
     { name: 'fbp-below', value: 'F', parse: 'number', param: 'fbpBelow', help: "cycles/voxel below which the measured side comes from FBP, scaled to the model's (0: none)" },
+    {
+      name: 'fbp-fsc',
+      parse: 'switch',
+      param: 'fbpFsc',
+      help: `instead of --fbp-below: the whole measured side moves toward FBP, each frequency by 2F/(1 + F) of the FBP's odd/even FSC F (two more FBPs; needs ${2 * MIN_TILTS} tilts)`,
+    },
   ],
   aliases: { 'localnet-wavelet': { model: DEFAULT_LOCAL_MODEL.wavelet } },
   // The page starts on the wavelet model: 8× fewer model calls, and it validated at least as well (docs/localnet.md).
-  formDefaults: () => ({ model: DEFAULT_LOCAL_MODEL.wavelet, batchSize: 0, fbpBelow: DEFAULT_FBP_BELOW }),
+  formDefaults: () => ({ model: DEFAULT_LOCAL_MODEL.wavelet, batchSize: 0, fbpBelow: DEFAULT_FBP_BELOW, fbpFsc: false }),
 };

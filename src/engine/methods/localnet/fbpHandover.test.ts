@@ -11,7 +11,7 @@ import { Rng } from '../../sim/random.ts';
 import type { TiltSeries, Volume } from '../../types.ts';
 import { wholeVolume } from '../../../io/piecedVolume.ts';
 import type { ModelLibrary } from '../../onnx/library.ts';
-import { combineHandover, measuredLowPassCpu } from './fbpHandover.ts';
+import { combineHandover, fscWeights, measuredLowPassCpu } from './fbpHandover.ts';
 import { LOCALNET_RUNNER } from './run.ts';
 
 function randomVolume(nx: number, ny: number, nz: number, seed: number): Volume {
@@ -21,8 +21,11 @@ function randomVolume(nx: number, ny: number, nz: number, seed: number): Volume 
 
 const fftfreq = (j: number, n: number) => (2 * j < n ? j / n : (j - n) / n);
 
-/** W(k) as the docs state it: measured side of the cone [θmin, θmax] (kx = kz = 0 measured), raised cosine of |k| from 2/3 to 4/3 of fbpBelow. */
-function docWeight(kx: number, ky: number, kz: number, thetaMin: number, thetaMax: number, fbpBelow: number): number {
+/**
+ * W(k) as the docs state it: measured side of the cone [θmin, θmax] (kx = kz = 0 measured), times a raised cosine
+ * of |k| from 2/3 to 4/3 of fbpBelow, or the weight of |k|'s shell round(|k|·n_max) (the last one beyond).
+ */
+function docWeight(kx: number, ky: number, kz: number, thetaMin: number, thetaMax: number, radial: number | { shells: Float32Array; nMax: number }): number {
   if (kx !== 0 || kz !== 0) {
     let phi = (Math.atan2(kz, kx) * 180) / Math.PI;
     if (phi > 90) phi -= 180;
@@ -30,7 +33,8 @@ function docWeight(kx: number, ky: number, kz: number, thetaMin: number, thetaMa
     if (phi < thetaMin || phi > thetaMax) return 0;
   }
   const f = Math.hypot(kx, ky, kz);
-  const t = Math.min(1, Math.max(0, (f - (2 / 3) * fbpBelow) / ((2 / 3) * fbpBelow)));
+  if (typeof radial === 'object') return radial.shells[Math.min(Math.round(f * radial.nMax), radial.shells.length - 1)];
+  const t = Math.min(1, Math.max(0, (f - (2 / 3) * radial) / ((2 / 3) * radial)));
   return 0.5 * (1 + Math.cos(Math.PI * t));
 }
 
@@ -53,14 +57,14 @@ function directDft(v: Volume): { re: Float64Array; im: Float64Array } {
 }
 
 /** The inverse of directDft of W·V: the low-passed volume. */
-function directLowPass(v: Volume, thetaMin: number, thetaMax: number, fbpBelow: number): Float64Array {
+function directLowPass(v: Volume, thetaMin: number, thetaMax: number, radial: number | { shells: Float32Array; nMax: number }): Float64Array {
   const { nx, ny, nz } = v;
   const n = nx * ny * nz;
   const { re, im } = directDft(v);
   const out = new Float64Array(n);
   for (let q = 0; q < n; q++) {
     const [a, b, c] = [q % nx, Math.floor(q / nx) % ny, Math.floor(q / (nx * ny))];
-    const w = docWeight(fftfreq(a, nx), fftfreq(b, ny), fftfreq(c, nz), thetaMin, thetaMax, fbpBelow);
+    const w = docWeight(fftfreq(a, nx), fftfreq(b, ny), fftfreq(c, nz), thetaMin, thetaMax, radial);
     if (w === 0) continue;
     for (let p = 0; p < n; p++) {
       const [x, y, z] = [p % nx, Math.floor(p / nx) % ny, Math.floor(p / (nx * ny))];
@@ -79,15 +83,28 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     const v = randomVolume(9, 6, 5, 1);
     for (const fbpBelow of [0.15, 0.3]) {
       const expected = directLowPass(v, -57, 56, fbpBelow);
-      expect(relativeError(measuredLowPassCpu(v, ANGLES, fbpBelow), expected)).toBeLessThan(1e-6);
+      expect(relativeError(measuredLowPassCpu(v, ANGLES, { below: fbpBelow }), expected)).toBeLessThan(1e-6);
     }
+  });
+
+  it('the CPU low-pass with per-shell weights is the direct DFT times the documented weight', () => {
+    // 8 × 6 × 5: no |k|·8 is a half-integer, so rounding needs no tie rule here.
+    const v = randomVolume(8, 6, 5, 7);
+    const rng = new Rng(8);
+    const shells = Float32Array.from({ length: 5 }, () => rng.uniform(0, 1));
+    expect(relativeError(measuredLowPassCpu(v, ANGLES, { shells }), directLowPass(v, -57, 56, { shells, nMax: 8 }))).toBeLessThan(1e-6);
+  });
+
+  it('weights each shell by 2F/(1 + F) of the odd/even FSC, clipped to [0, 1]', () => {
+    expect(Array.from(fscWeights([1, 1 / 3, 0, -0.4, -1, Number.NaN]))).toEqual([1, 0.5, 0, 0, 0, 0]);
   });
 
   it('keeps the missing side and the high frequencies of the model, and takes a·FBP on the low measured side', () => {
     const [model, fbp] = [randomVolume(10, 6, 8, 2), randomVolume(10, 6, 8, 3)];
     const fbpBelow = 0.3;
-    const lowFbp = measuredLowPassCpu(fbp, ANGLES, fbpBelow);
-    const { data, scale } = combineHandover(model.data, lowFbp, measuredLowPassCpu(model, ANGLES, fbpBelow), fbp.data);
+    const weight = { below: fbpBelow };
+    const lowFbp = measuredLowPassCpu(fbp, ANGLES, weight);
+    const { data, scale } = combineHandover(model.data, lowFbp, measuredLowPassCpu(model, ANGLES, weight), fbp.data);
     const [R, M, F] = [directDft({ ...model, data }), directDft(model), directDft(fbp)];
     const checked = [0, 0];
     for (let q = 0; q < data.length; q++) {
@@ -103,26 +120,35 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     expect(checked[1]).toBeGreaterThan(5);
     // A model that is c × FBP is left as it is, and c is the scale found.
     const twice = { ...fbp, data: fbp.data.map((x) => 2 * x) };
-    const same = combineHandover(twice.data, lowFbp, measuredLowPassCpu(twice, ANGLES, fbpBelow), fbp.data);
+    const same = combineHandover(twice.data, lowFbp, measuredLowPassCpu(twice, ANGLES, weight), fbp.data);
     expect(same.scale).toBeCloseTo(2, 6);
     expect(relativeError(same.data, twice.data)).toBeLessThan(1e-6);
   });
 
-  it('the method with the hand-over gives the same tomogram on the GPU path as on the CPU path', async () => {
+  it('the method with either hand-over gives the same tomogram on the GPU path as on the CPU path', async () => {
     const gpu = await openNodeGpu();
     const rng = new Rng(6);
     const [nx, ny, nTilts] = [16, 6, 8];
     const ts: TiltSeries = { nx, ny, nTilts, data: Float32Array.from({ length: nx * ny * nTilts }, () => 3 + rng.normal()), tiltAngles: ANGLES, pixelSize: 2 };
     const models: ModelLibrary = { load: async () => readFileSync(new URL('../../../../models/tiny/tiny_wavelet.onnx', import.meta.url)) };
-    const params = { thickness: 8, binning: 1, invertAngles: true, subtractMean: false, model: 'tiny', batchSize: 0, fbpBelow: 0.2 };
-    const onGpu = await LOCALNET_RUNNER.run(gpuEngine(gpu), ts, params, { models });
-    const onCpu = await LOCALNET_RUNNER.run(cpuEngine(callerPool()), ts, params, { models });
-    const without = await LOCALNET_RUNNER.run(cpuEngine(callerPool()), ts, { ...params, fbpBelow: 0 }, { models });
-    const [g, c, w] = [onGpu, onCpu, without].map((out) => wholeVolume(out.volume, 'the hand-over test').data);
-    expect(onCpu.facts?.fbpScale).toBeGreaterThan(0);
-    expect(onGpu.facts?.fbpScale).toBeCloseTo(onCpu.facts?.fbpScale as number, 3);
-    expect(relativeError(g, c)).toBeLessThan(1e-3);
-    // The hand-over changed the tomogram (it is not a no-op on this series).
-    expect(relativeError(w, c)).toBeGreaterThan(1e-2);
+    const params = { thickness: 8, binning: 1, invertAngles: true, subtractMean: false, model: 'tiny', batchSize: 0, fbpBelow: 0, fbpFsc: false };
+    const without = wholeVolume((await LOCALNET_RUNNER.run(cpuEngine(callerPool()), ts, params, { models })).volume, 'the hand-over test').data;
+    for (const handover of [{ fbpBelow: 0.2 }, { fbpFsc: true }]) {
+      const onGpu = await LOCALNET_RUNNER.run(gpuEngine(gpu), ts, { ...params, ...handover }, { models });
+      const onCpu = await LOCALNET_RUNNER.run(cpuEngine(callerPool()), ts, { ...params, ...handover }, { models });
+      const [g, c] = [onGpu, onCpu].map((out) => wholeVolume(out.volume, 'the hand-over test').data);
+      expect(onCpu.facts?.fbpScale).toBeGreaterThan(0);
+      expect(onGpu.facts?.fbpScale).toBeCloseTo(onCpu.facts?.fbpScale as number, 3);
+      expect(relativeError(g, c)).toBeLessThan(1e-3);
+      // The hand-over changed the tomogram (it is not a no-op on this series).
+      expect(relativeError(without, c)).toBeGreaterThan(1e-2);
+    }
+  });
+
+  it('the FSC-weighted hand-over says when the series has too few tilts for two halves', async () => {
+    const ts: TiltSeries = { nx: 16, ny: 6, nTilts: 5, data: new Float32Array(16 * 6 * 5).fill(1), tiltAngles: [-40, -20, 0, 20, 40], pixelSize: 2 };
+    const models: ModelLibrary = { load: async () => readFileSync(new URL('../../../../models/tiny/tiny_wavelet.onnx', import.meta.url)) };
+    const params = { thickness: 8, binning: 1, invertAngles: false, subtractMean: false, model: 'tiny', batchSize: 0, fbpBelow: 0, fbpFsc: true };
+    await expect(LOCALNET_RUNNER.run(cpuEngine(callerPool()), ts, params, { models })).rejects.toThrow('FSC-weighted hand-over to FBP needs at least 6 tilts (this series has 5)');
   });
 });

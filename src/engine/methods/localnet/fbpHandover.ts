@@ -1,21 +1,26 @@
 /**
- * Hand the local model's lowest measured frequencies over to FBP (docs/localnet.md#fbp-hand-over).
+ * Hand the local model's measured side over to FBP (docs/localnet.md#fbp-hand-over).
  *
  * An 11-pixel patch cannot see large-scale content (the ice layer, its depth profile), so the model predicts
- * the measured data's lowest frequencies worse than FBP does. The result keeps the model everywhere except on
- * the wedge cone's measured side (docs/conventions.md#wedge-cone) below `fbpBelow` cycles/voxel, where it takes
- * the cosine FBP's coefficients scaled by one least-squares factor onto the model's:
+ * the measured data's lowest frequencies worse than FBP does; and on clean data FBP's measured side is better than
+ * the model's at every frequency. The result keeps the model on the missing side of the wedge cone
+ * (docs/conventions.md#wedge-cone) and, on the measured side, moves it toward the cosine FBP's coefficients
+ * scaled by one least-squares factor onto the model's:
  *
  *     result = m + W∗(a·f − m),   W(k) = taper(|k|)·measured(kx, kz),   a = Σ W·Re(F̄·M) / Σ W·|F|²
  *
- * with m the model's tomogram, f the FBP's. FBP over a limited tilt range is 1/(range/180°) too strong on its
- * measured side (the π/N weight), and the model's amplitudes are its own, so a is fitted, not assumed.
+ * with m the model's tomogram, f the FBP's. The radial taper (HandoverWeight) is either a raised cosine below a
+ * fixed `fbpBelow` cycles/voxel, or (`fbpFsc`) 2F/(1 + F) clipped to [0, 1], F the odd/even FSC of the cosine
+ * FBP in |k|'s shell: the FSC of the whole from that of its halves, a Wiener-like weight that follows the data's
+ * own noise without a ground truth (docs/localnet.md#fsc-weighted-hand-over).
+ * FBP over a limited tilt range is 1/(range/180°) too strong on its measured side (the π/N weight), and the
+ * model's amplitudes are its own, so a is fitted, not assumed.
  * W is real and even, so g = W∗f and h = W∗m are real volumes and, by Parseval, a = ⟨g, m⟩ / ⟨g, f⟩: the work
  * is two low-passes (a 3-D FFT, a product, an inverse FFT each; here on the CPU, ./fbpHandoverGpu.ts on the
  * GPU) and dot products, result = m + a·g − h.
  */
 import { fft3d, frequency } from '../../metrics/fourier.ts';
-import { wedgeMaskXZ } from '../../metrics/fsc.ts';
+import { largestDimension, roundHalfEven, wedgeMaskXZ } from '../../metrics/fsc.ts';
 import type { Volume } from '../../types.ts';
 
 /** The taper runs over [TAPER_START, TAPER_END]·fbpBelow: W is 1 below, 0 above, ½ at fbpBelow. */
@@ -31,9 +36,27 @@ export function handoverTaper(f: number, fbpBelow: number): number {
   return 0.5 * (1 + Math.cos((Math.PI * (f - lo)) / (hi - lo)));
 }
 
+/**
+ * The radial part of W: the raised cosine below `below` cycles/voxel, or one weight per FSC shell (index
+ * round(|k|·n_max), ../../metrics/fsc.ts; frequencies past the last shell, the corners, take the last one).
+ */
+export type HandoverWeight = { below: number } | { shells: Float32Array };
+
+/** Per-shell weights 2F/(1 + F), clipped to [0, 1], from an odd/even FSC curve F. */
+export function fscWeights(fsc: readonly number[]): Float32Array {
+  return Float32Array.from(fsc, (F) => Math.min(1, Math.max(0, (2 * F) / (1 + F))) || 0);
+}
+
+/** The radial weight at |k| = f cycles/voxel, n_max the volume's largest dimension. */
+export function radialWeight(weight: HandoverWeight, f: number, nMax: number): number {
+  if ('below' in weight) return handoverTaper(f, weight.below);
+  return weight.shells[Math.min(roundHalfEven(f * nMax), weight.shells.length - 1)];
+}
+
 /** W∗v on the CPU (float64 FFT): `volume` low-passed by the hand-over weight. */
-export function measuredLowPassCpu(volume: Volume, angles: readonly number[], fbpBelow: number): Float32Array {
+export function measuredLowPassCpu(volume: Volume, angles: readonly number[], weight: HandoverWeight): Float32Array {
   const { nx, ny, nz, data } = volume;
+  const nMax = largestDimension(volume);
   const re = Float64Array.from(data);
   const im = new Float64Array(re.length);
   fft3d(re, im, nx, ny, nz);
@@ -44,7 +67,7 @@ export function measuredLowPassCpu(volume: Volume, angles: readonly number[], fb
       const ky = frequency(jy, ny);
       for (let jx = 0; jx < nx; jx++) {
         const kx = frequency(jx, nx);
-        const w = cone[jx + nx * jz] ? handoverTaper(Math.sqrt(kx * kx + ky * ky + kz * kz), fbpBelow) : 0;
+        const w = cone[jx + nx * jz] ? radialWeight(weight, Math.sqrt(kx * kx + ky * ky + kz * kz), nMax) : 0;
         const i = jx + nx * (jy + ny * jz);
         re[i] *= w;
         im[i] *= w;

@@ -1,25 +1,28 @@
 /**
  * The FBP hand-over's low-pass W∗v on the GPU (./fbpHandover.ts has the definition and the CPU version):
- * the 3-D FFT of ../../gpu/kernels/fft3d.ts, each coefficient times W(k) (the same taper, in f32, and the
- * same wedge-cone mask, computed once on the CPU), the inverse FFT, the real part read back.
+ * the 3-D FFT of ../../gpu/kernels/fft3d.ts, each coefficient times W(k) (the same raised cosine in f32, or the
+ * same per-shell weights looked up by round(|k|·n_max), and the same wedge-cone mask, computed once on the CPU),
+ * the inverse FFT, the real part read back.
  */
 import { dispatchSize, FLAT_INDEX_WGSL, pipelineSet, readFloats, storageBuffer, uniformBuffer, uploadBuffer } from '../../gpu/buffers.ts';
 import type { GpuContext } from '../../gpu/device.ts';
 import { Fft3dPlan, realToComplexPass } from '../../gpu/kernels/fft3d.ts';
 import { encodePasses } from '../../gpu/kernels/stockham.ts';
 import { withGpuScope } from '../../gpu/scope.ts';
-import { wedgeMaskXZ } from '../../metrics/fsc.ts';
+import { largestDimension, wedgeMaskXZ } from '../../metrics/fsc.ts';
 import type { Volume } from '../../types.ts';
-import { TAPER_END, TAPER_START } from './fbpHandover.ts';
+import { TAPER_END, TAPER_START, type HandoverWeight } from './fbpHandover.ts';
 
 const GROUP = 64;
 
 const HANDOVER_WGSL = /* wgsl */ `
-struct Params { nx: u32, ny: u32, nz: u32, count: u32, lo: f32, hi: f32, pad0: u32, pad1: u32 };
+// nShells = 0: the raised cosine over [lo, hi]; otherwise shells[min(round(|k|·nMax), nShells − 1)].
+struct Params { nx: u32, ny: u32, nz: u32, count: u32, lo: f32, hi: f32, nMax: u32, nShells: u32 };
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read_write> spectrum: array<vec2<f32>>;
 @group(0) @binding(2) var<storage, read> cone: array<u32>;
 @group(0) @binding(3) var<storage, read_write> real: array<f32>;
+@group(0) @binding(4) var<storage, read> shells: array<f32>;
 ${FLAT_INDEX_WGSL}
 
 // numpy's fftfreq: index j of n samples is at j/n below n/2, (j − n)/n from there (cycles/voxel).
@@ -37,6 +40,11 @@ fn weight(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
   let jz = i / (P.nx * P.ny);
   if (cone[jx + P.nx * jz] == 0u) { spectrum[i] = vec2<f32>(0.0); return; }
   let k = vec3<f32>(frequency(jx, P.nx), frequency(jy, P.ny), frequency(jz, P.nz));
+  if (P.nShells > 0u) {
+    // WGSL's round() rounds half to even, as the shells of ../../metrics/fsc.ts do.
+    spectrum[i] = spectrum[i] * shells[min(u32(round(length(k) * f32(P.nMax))), P.nShells - 1u)];
+    return;
+  }
   let t = clamp((length(k) - P.lo) / (P.hi - P.lo), 0.0, 1.0);
   spectrum[i] = spectrum[i] * (0.5 * (1.0 + cos(3.14159265358979 * t)));
 }
@@ -54,7 +62,7 @@ const cache = new WeakMap<GPUDevice, Record<'weight' | 'realPart', GPUComputePip
  * W∗v for each of `volumes` (one size), on the GPU: one FFT plan and one set of buffers for all of them.
  * `angles` are the tilt angles as the reconstruction used them (../../geometry.ts, effectiveAngles).
  */
-export async function measuredLowPassGpu(gpu: GpuContext, volumes: readonly Volume[], angles: readonly number[], fbpBelow: number): Promise<Float32Array[]> {
+export async function measuredLowPassGpu(gpu: GpuContext, volumes: readonly Volume[], angles: readonly number[], weight: HandoverWeight): Promise<Float32Array[]> {
   const { nx, ny, nz } = volumes[0];
   const count = nx * ny * nz;
   return withGpuScope(async (scope) => {
@@ -62,14 +70,19 @@ export async function measuredLowPassGpu(gpu: GpuContext, volumes: readonly Volu
     const real = scope.own(storageBuffer(gpu, count * 4, 'fbpHandover.real'));
     const spectrum = scope.own(storageBuffer(gpu, count * 8, 'fbpHandover.spectrum'));
     const cone = scope.own(uploadBuffer(gpu, Uint32Array.from(wedgeMaskXZ(volumes[0], angles)), 'fbpHandover.cone'));
+    // A binding cannot be empty: the raised cosine gets one unused shell.
+    const shellWeights = 'shells' in weight ? weight.shells : new Float32Array(1);
+    const shells = scope.own(uploadBuffer(gpu, shellWeights, 'fbpHandover.shells'));
     const params = new ArrayBuffer(32);
     new Uint32Array(params).set([nx, ny, nz, count]);
-    new Float32Array(params).set([TAPER_START * fbpBelow, TAPER_END * fbpBelow], 4);
+    const below = 'below' in weight ? weight.below : 0;
+    new Float32Array(params).set([TAPER_START * below, TAPER_END * below], 4);
+    new Uint32Array(params).set([largestDimension(volumes[0]), 'shells' in weight ? shellWeights.length : 0], 6);
     const uniform = scope.own(uniformBuffer(gpu, params, 'fbpHandover.params'));
-    const pipelines = pipelineSet(cache, gpu, HANDOVER_WGSL, 'fbpHandover', ['weight', 'realPart'], ['uniform', 'storage', 'read-only-storage', 'storage']);
+    const pipelines = pipelineSet(cache, gpu, HANDOVER_WGSL, 'fbpHandover', ['weight', 'realPart'], ['uniform', 'storage', 'read-only-storage', 'storage', 'read-only-storage']);
     const pass = (pipeline: GPUComputePipeline) => ({
       pipeline,
-      group: gpu.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [uniform, spectrum, cone, real].map((buffer, binding) => ({ binding, resource: { buffer } })) }),
+      group: gpu.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [uniform, spectrum, cone, real, shells].map((buffer, binding) => ({ binding, resource: { buffer } })) }),
       workgroups: dispatchSize(gpu, count, GROUP),
     });
     const expand = realToComplexPass(gpu, real, spectrum, count);

@@ -37,7 +37,8 @@ import { stackPolarity } from '../../polarity.ts';
 import type { EngineContext } from '../../context.ts';
 import { reconstructFbp } from '../fbp/run.ts';
 import { reconstructFbpCpu } from '../fbp/cpu.ts';
-import { combineHandover, measuredLowPassCpu } from './fbpHandover.ts';
+import { combineHandover, fscWeights, measuredLowPassCpu, type HandoverWeight } from './fbpHandover.ts';
+import { halvesFsc } from '../../evaluation/halves.ts';
 import { measuredLowPassGpu } from './fbpHandoverGpu.ts';
 
 /**
@@ -198,19 +199,22 @@ export async function reconstructLocalnet(gpu: GpuContext, ts: TiltSeries, param
 }
 
 /**
- * The model's tomogram with its measured side below params.fbpBelow taken from the cosine FBP of the same tilts
- * (./fbpHandover.ts), on the run's path; the FBP's scale factor with it. Needs the tomogram in one array.
+ * The model's tomogram with its measured side moved toward the cosine FBP of the same tilts (./fbpHandover.ts):
+ * below params.fbpBelow, or weighted by the FBP's own odd/even FSC (params.fbpFsc: two more FBPs, of the even-
+ * and the odd-indexed tilts), on the run's path; the FBP's scale factor with it. Needs the tomogram in one array.
  */
 async function handOverToFbp(engine: EngineContext, ts: TiltSeries, params: LocalnetParams, tomogram: Tomogram, options: RunOptions): Promise<{ volume: Tomogram; fbpScale: number }> {
-  const model = wholeVolume(tomogram, `Handing the frequencies below ${params.fbpBelow} cycles/voxel over to FBP (0 turns it off)`);
-  options.onProgress?.({ fraction: 1, message: `Local model: FBP below ${params.fbpBelow} cycles/voxel` });
+  const what = params.fbpFsc ? "the measured side, weighted by the FBP's odd/even FSC," : `the frequencies below ${params.fbpBelow} cycles/voxel`;
+  const model = wholeVolume(tomogram, `Handing ${what} over to FBP (turn it off to keep the model's own)`);
+  options.onProgress?.({ fraction: 1, message: `Local model: handing ${what} over to FBP` });
   const fbpParams = { ...params, filter: { name: 'cosine' as const }, doseWeighting: false };
   const quiet = { signal: options.signal, memoryBudgetBytes: options.memoryBudgetBytes };
-  const fbp = wholeVolume(engine.path === 'gpu' ? await reconstructFbp(engine.gpu, ts, fbpParams, quiet) : await reconstructFbpCpu(engine.pool, ts, fbpParams, quiet), 'FBP');
+  const cosineFbp = (series: TiltSeries) => (engine.path === 'gpu' ? reconstructFbp(engine.gpu, series, fbpParams, quiet) : reconstructFbpCpu(engine.pool, series, fbpParams, quiet));
+  const fbp = wholeVolume(await cosineFbp(ts), 'FBP');
+  const weight: HandoverWeight = params.fbpFsc ? { shells: fscWeights((await halvesFsc(ts, cosineFbp, 'FSC-weighted hand-over to FBP')).fsc) } : { below: params.fbpBelow };
   throwIfAborted(options.signal);
   const angles = effectiveAngles(ts.tiltAngles, params.invertAngles);
-  const [lowFbp, lowModel] =
-    engine.path === 'gpu' ? await measuredLowPassGpu(engine.gpu, [fbp, model], angles, params.fbpBelow) : [fbp, model].map((v) => measuredLowPassCpu(v, angles, params.fbpBelow));
+  const [lowFbp, lowModel] = engine.path === 'gpu' ? await measuredLowPassGpu(engine.gpu, [fbp, model], angles, weight) : [fbp, model].map((v) => measuredLowPassCpu(v, angles, weight));
   const { data, scale } = combineHandover(model.data, lowFbp, lowModel, fbp.data);
   return { volume: { ...model, data }, fbpScale: scale };
 }
@@ -225,7 +229,7 @@ export const LOCALNET_RUNNER: ReconstructionRunner<LocalnetParams, LocalnetFacts
       const volume = engine.path === 'gpu' ? await reconstructLocalnet(engine.gpu, ts, params, model, options) : await reconstructLocalnetCpu(engine.pool, ts, params, model, options);
       const { polarity } = stackPolarity(ts);
       const facts = { patch: model.patch, outputs: model.outputs, backend: model.backend, odd: model.odd, polarity };
-      if (params.fbpBelow === 0) return { volume, facts };
+      if (params.fbpBelow === 0 && !params.fbpFsc) return { volume, facts };
       const handed = await handOverToFbp(engine, ts, params, volume, options);
       return { volume: handed.volume, facts: { ...facts, fbpScale: handed.fbpScale } };
     } finally {
