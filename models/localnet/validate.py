@@ -198,6 +198,7 @@ def main():
     ap.add_argument("--add-to", metavar="DIR", help="with --seed-offset K: add the rows to DIR's validation, an earlier --out-dir run of the "
                                                     "first K seeds with the same options, each after its case's earlier seeds")
     ap.add_argument("--fbp-below", help="the local network's --fbp-below (cycles/voxel) for every model run; the CLI's default when not given")
+    ap.add_argument("--fbp-fsc", action="store_true", help="the local network's --fbp-fsc (the measured side weighted toward FBP by its odd/even FSC) for every model run, instead of --fbp-below")
     ap.add_argument("--post-sigma", help="smooth every model result by this Gaussian σ (voxels; `wedgelab refine --method gaussian`) before scoring, and score the trust of that refined result")
     ap.add_argument("--no-trust", action="store_true", help="skip the trust score (`wedgelab trust`: the model against FBP on held-out tilts)")
     ap.add_argument("--reuse-baselines", action="store_true",
@@ -278,6 +279,7 @@ def run_title(args):
     0.15 cycles/voxel, then Gaussian σ 0.75 voxels …' or 'broad-p11: the model alone', then the seeds, families and
     cases when not all."""
     steps = ([f"FBP hand-over below {args.fbp_below} cycles/voxel"] if args.fbp_below not in (None, "0") else []) + \
+            (["FBP hand-over weighted by its odd/even FSC"] if args.fbp_fsc else []) + \
             ([f"Gaussian σ {args.post_sigma} voxels"] if args.post_sigma else [])
     name = os.path.basename(os.path.dirname(os.path.abspath(args.model))).replace("_", "-")
     subset = ([f"{args.seeds} seeds per case"] if args.seeds != 1 else []) + \
@@ -292,7 +294,7 @@ def run_title(args):
 
 def model_args(args):
     """The model's CLI arguments: the model file and, if asked, the FBP hand-over."""
-    return ["--model", args.model] + (["--fbp-below", args.fbp_below] if args.fbp_below is not None else [])
+    return ["--model", args.model] + (["--fbp-below", args.fbp_below] if args.fbp_below is not None else []) + (["--fbp-fsc"] if args.fbp_fsc else [])
 
 
 def simulate(fam, size, rng, snr, seed, d):

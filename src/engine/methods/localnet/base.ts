@@ -88,7 +88,7 @@ export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetPa
   validate(p) {
     if (!(p.fbpBelow >= 0 && p.fbpBelow <= 0.5)) throw new Error(`the FBP hand-over must be in [0, 0.5] cycles/voxel, 0 for none (got ${p.fbpBelow})`);
     if (!Number.isInteger(p.batchSize) || p.batchSize < 0) throw new Error(`the batch size must be a whole number ≥ 0, 0 for automatic (got ${p.batchSize})`);
-    if (p.fbpFsc && p.fbpBelow > 0) throw new Error(`the FSC-weighted hand-over replaces "FBP below": set FBP below to 0 with it (got ${p.fbpBelow})`);
+    if (p.fbpFsc && p.fbpBelow > 0) throw new Error(`the FSC-weighted hand-over to FBP replaces the one below a fixed frequency: use one of them (FBP below ${p.fbpBelow} cycles/voxel was given too)`);
     if (p.model.trim() === '') throw new Error('the local network needs a model: a shipped name or an .onnx file');
   },
   paramText(p, context = {}) {

@@ -13,6 +13,7 @@ import { wholeVolume } from '../../../io/piecedVolume.ts';
 import type { ModelLibrary } from '../../onnx/library.ts';
 import { combineHandover, fscWeights, measuredLowPassCpu } from './fbpHandover.ts';
 import { LOCALNET_RUNNER } from './run.ts';
+import { LOCALNET } from './base.ts';
 
 function randomVolume(nx: number, ny: number, nz: number, seed: number): Volume {
   const rng = new Rng(seed);
@@ -93,6 +94,12 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     const rng = new Rng(8);
     const shells = Float32Array.from({ length: 5 }, () => rng.uniform(0, 1));
     expect(relativeError(measuredLowPassCpu(v, ANGLES, { shells }), directLowPass(v, -57, 56, { shells, nMax: 8 }))).toBeLessThan(1e-6);
+  });
+
+  it('takes one hand-over at a time', () => {
+    const params = LOCALNET.defaults({ nx: 16 }, { fbpFsc: true, fbpBelow: 0.1 });
+    expect(() => LOCALNET.validate(params)).toThrow('the FSC-weighted hand-over to FBP replaces the one below a fixed frequency: use one of them (FBP below 0.1 cycles/voxel was given too)');
+    expect(() => LOCALNET.validate({ ...params, fbpBelow: 0 })).not.toThrow();
   });
 
   it('weights each shell by 2F/(1 + F) of the odd/even FSC, clipped to [0, 1]', () => {
