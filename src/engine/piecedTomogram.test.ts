@@ -43,8 +43,8 @@ const SIRT = { method: 'sirt', params: { thickness: NZ, iterations: 3, subtractM
  * The local network with a tiny random model of models/tiny (9 tilts, 5 × 5 patches), in batches of 97 points;
  * without the hand-over to FBP (the default) or with it, which needs the tomogram in one array.
  */
-const localnet = (variant: 'voxel' | 'wavelet', fbpBelow = 0) =>
-  ({ method: 'localnet', params: { thickness: NZ, subtractMean: false, model: `tiny_${variant}`, batchSize: 97, fbpBelow, fbpFsc: false } }) as const;
+const localnet = (variant: 'voxel' | 'wavelet', fbpBelow = 0, fbpFsc = false) =>
+  ({ method: 'localnet', params: { thickness: NZ, subtractMean: false, model: `tiny_${variant}`, batchSize: 97, fbpBelow, fbpFsc } }) as const;
 const TINY_MODELS: ModelLibrary = { load: async (name) => readFileSync(new URL(`../../models/tiny/${name}.onnx`, import.meta.url)) };
 /** The coordinate network: a tiny SIREN, 2 steps on the first slab of 4 rows and 1 on each later one (slabs 0–3, 4–7, 8–9, across the pieces). */
 const COORDNET = { method: 'coordnet', params: { thickness: NZ, subtractMean: false, width: 16, layers: 1, slabRows: 4, stepsFirst: 2, stepsNext: 1 } } as const;
@@ -143,7 +143,10 @@ describe('a tomogram in pieces', () => {
       expect(run.whole.data.some((v) => v !== 0)).toBe(true);
     }
     await expect(reconstruct(cpuEngine(threads), tiltSeries(), localnet('voxel', 0.15), { models: TINY_MODELS, pieceBytes: PIECE_BYTES })).rejects.toThrow(
-      /Handing the frequencies below 0.15 cycles\/voxel over to FBP \(0 turns it off\) needs the tomogram in one array/,
+      /Handing the frequencies below 0.15 cycles\/voxel over to FBP \(turn it off to keep the model's own\) needs the tomogram in one array/,
+    );
+    await expect(reconstruct(cpuEngine(threads), tiltSeries(), localnet('voxel', 0, true), { models: TINY_MODELS, pieceBytes: PIECE_BYTES })).rejects.toThrow(
+      /Handing the measured side, weighted by the FBP's odd\/even FSC, over to FBP \(turn it off to keep the model's own\) needs the tomogram in one array/,
     );
   });
 
