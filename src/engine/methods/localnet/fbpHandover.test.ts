@@ -76,6 +76,9 @@ function directLowPass(v: Volume, thetaMin: number, thetaMax: number, radial: nu
   return out;
 }
 
+// The tiny wavelet model (a random network of the interface), for the whole method.
+const TINY_WAVELET: ModelLibrary = { load: async () => readFileSync(new URL('../../../../models/tiny/tiny_wavelet.onnx', import.meta.url)) };
+
 // Irregular angles within ±57°: no cone edge falls exactly on a grid direction, so f32 and f64 agree on the mask.
 const ANGLES = [-57, -41, -22, -5, 9, 30, 48, 56];
 
@@ -137,12 +140,11 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     const rng = new Rng(6);
     const [nx, ny, nTilts] = [16, 6, 8];
     const ts: TiltSeries = { nx, ny, nTilts, data: Float32Array.from({ length: nx * ny * nTilts }, () => 3 + rng.normal()), tiltAngles: ANGLES, pixelSize: 2 };
-    const models: ModelLibrary = { load: async () => readFileSync(new URL('../../../../models/tiny/tiny_wavelet.onnx', import.meta.url)) };
     const params = { thickness: 8, binning: 1, invertAngles: true, subtractMean: false, model: 'tiny', batchSize: 0, fbpBelow: 0, fbpFsc: false };
-    const without = wholeVolume((await LOCALNET_RUNNER.run(cpuEngine(callerPool()), ts, params, { models })).volume, 'the hand-over test').data;
+    const without = wholeVolume((await LOCALNET_RUNNER.run(cpuEngine(callerPool()), ts, params, { models: TINY_WAVELET })).volume, 'the hand-over test').data;
     for (const handover of [{ fbpBelow: 0.2 }, { fbpFsc: true }]) {
-      const onGpu = await LOCALNET_RUNNER.run(gpuEngine(gpu), ts, { ...params, ...handover }, { models });
-      const onCpu = await LOCALNET_RUNNER.run(cpuEngine(callerPool()), ts, { ...params, ...handover }, { models });
+      const onGpu = await LOCALNET_RUNNER.run(gpuEngine(gpu), ts, { ...params, ...handover }, { models: TINY_WAVELET });
+      const onCpu = await LOCALNET_RUNNER.run(cpuEngine(callerPool()), ts, { ...params, ...handover }, { models: TINY_WAVELET });
       const [g, c] = [onGpu, onCpu].map((out) => wholeVolume(out.volume, 'the hand-over test').data);
       expect(onCpu.facts?.fbpScale).toBeGreaterThan(0);
       expect(onGpu.facts?.fbpScale).toBeCloseTo(onCpu.facts?.fbpScale as number, 3);
@@ -154,8 +156,7 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
 
   it('the FSC-weighted hand-over says when the series has too few tilts for two halves', async () => {
     const ts: TiltSeries = { nx: 16, ny: 6, nTilts: 5, data: new Float32Array(16 * 6 * 5).fill(1), tiltAngles: [-40, -20, 0, 20, 40], pixelSize: 2 };
-    const models: ModelLibrary = { load: async () => readFileSync(new URL('../../../../models/tiny/tiny_wavelet.onnx', import.meta.url)) };
     const params = { thickness: 8, binning: 1, invertAngles: false, subtractMean: false, model: 'tiny', batchSize: 0, fbpBelow: 0, fbpFsc: true };
-    await expect(LOCALNET_RUNNER.run(cpuEngine(callerPool()), ts, params, { models })).rejects.toThrow('FSC-weighted hand-over to FBP needs at least 6 tilts (this series has 5)');
+    await expect(LOCALNET_RUNNER.run(cpuEngine(callerPool()), ts, params, { models: TINY_WAVELET })).rejects.toThrow('FSC-weighted hand-over to FBP needs at least 6 tilts (this series has 5)');
   });
 });
