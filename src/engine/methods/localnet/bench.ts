@@ -24,12 +24,12 @@ import type { TiltSeries } from '../../types.ts';
 import { reconstructFbp } from '../fbp/run.ts';
 import { reconstructFbpCpu } from '../fbp/cpu.ts';
 import { cpuBatch, cutPatchesOnPool, evaluatePatches, patchBatch, prepareLocalnetCpuInput } from './cpu.ts';
-import { cpuEngine, describeEngine, gpuEngine } from '../../context.ts';
-import { batchSize, prepareLocalnetInput, slabPatches } from './run.ts';
+import { cpuEngine, describeEngine, gpuEngine, type EngineContext } from '../../context.ts';
+import { batchSize, handOverToFbp, prepareLocalnetInput, slabPatches } from './run.ts';
 import { FBP } from '../fbp/base.ts';
 import { randomTiltSeries, type MethodBench } from '../benchKit.ts';
 import { DEFAULT_MEMORY_BUDGET } from '../slabs.ts';
-import { variantOf } from './base.ts';
+import { LOCALNET, variantOf } from './base.ts';
 import { LOCAL_MODELS } from './models.ts';
 
 export interface LocalnetBenchRow {
@@ -54,6 +54,8 @@ export interface LocalnetBenchRow {
   fbpSeconds: number;
   /** Local network time / FBP time. */
   ratioToFbp: number;
+  /** The FSC-weighted hand-over to FBP (fbpFsc) on the same path, after the model: the same for every model. */
+  fscHandoverSeconds: number;
   /** The patch kernel's CPU reference for the same points, scaled the same way. */
   patchCpuSeconds: number;
   note: string;
@@ -146,7 +148,7 @@ function patchCpuSeconds(ts: TiltSeries, grid: PatchGrid, patch: number, points:
 type BenchTiming = Awaited<ReturnType<typeof benchOne>>;
 
 /** One table row from a model's timing on one path. */
-function benchRow(name: string, model: LocalModel, path: string, size: [number, number, number], ts: TiltSeries, r: BenchTiming, fbpSeconds: number): LocalnetBenchRow {
+function benchRow(name: string, model: LocalModel, path: string, size: [number, number, number], ts: TiltSeries, r: BenchTiming, fbpSeconds: number, fscHandoverSeconds: number): LocalnetBenchRow {
   const total = r.patchSeconds + r.modelSeconds;
   const sampled = r.timedPoints < r.points;
   return {
@@ -164,6 +166,7 @@ function benchRow(name: string, model: LocalModel, path: string, size: [number, 
     voxelsPerSecond: (size[0] * size[1] * size[2]) / total,
     fbpSeconds,
     ratioToFbp: total / fbpSeconds,
+    fscHandoverSeconds,
     patchCpuSeconds: patchCpuSeconds(ts, r.grid, model.patch, r.points),
     note: sampled ? `rows holding ${r.timedPoints.toLocaleString('en')} of ${r.points.toLocaleString('en')} points timed, scaled` : 'whole tomogram timed',
   };
@@ -173,6 +176,13 @@ function benchRow(name: string, model: LocalModel, path: string, size: [number, 
 async function fbpSeconds(run: (ts: TiltSeries) => Promise<unknown>, ts: TiltSeries): Promise<number> {
   await run({ ...ts, ny: 2, data: ts.data.subarray(0, ts.nx * 2 * ts.nTilts) });
   return seconds(() => run(ts));
+}
+
+/** The FSC-weighted hand-over on one path, of a random "model" tomogram of the case's size (its values do not change the work). */
+async function fscHandoverSeconds(engine: EngineContext, ts: TiltSeries, nz: number): Promise<number> {
+  const tomogram = { nx: ts.nx, ny: ts.ny, nz, pixelSize: ts.pixelSize, data: Float32Array.from({ length: ts.nx * ts.ny * nz }, (_, i) => Math.sin(i)) };
+  const params = LOCALNET.defaults(ts, { thickness: nz, fbpFsc: true });
+  return seconds(() => handOverToFbp(engine, ts, params, tomogram, {}));
 }
 
 export async function benchLocalnet(
@@ -189,16 +199,18 @@ export async function benchLocalnet(
     const fbp = FBP.defaults(ts, { thickness: nz, filter: { name: 'cosine' } });
     const fbpGpu = await fbpSeconds((series) => reconstructFbp(gpu, series, fbp), ts);
     const fbpCpu = await fbpSeconds((series) => reconstructFbpCpu(pool, series, fbp), ts);
+    const handoverGpu = await fscHandoverSeconds(gpuEngine(gpu), ts, nz);
+    const handoverCpu = await fscHandoverSeconds(cpuEngine(pool), ts, nz);
     for (const { name, bytes } of models) {
       const paths = [
-        { path: gpuPath, fbp: fbpGpu, open: () => LocalModel.open(gpu, bytes, { backend: options.backend }), time: (m: LocalModel) => benchOne(gpu, ts, nz, m, options.samplePoints) },
-        { path: cpuPath, fbp: fbpCpu, open: () => LocalModel.open(null, bytes), time: (m: LocalModel) => benchOneCpu(pool, ts, nz, m, Math.min(options.samplePoints, CPU_SAMPLE_POINTS)) },
+        { path: gpuPath, fbp: fbpGpu, handover: handoverGpu, open: () => LocalModel.open(gpu, bytes, { backend: options.backend }), time: (m: LocalModel) => benchOne(gpu, ts, nz, m, options.samplePoints) },
+        { path: cpuPath, fbp: fbpCpu, handover: handoverCpu, open: () => LocalModel.open(null, bytes), time: (m: LocalModel) => benchOneCpu(pool, ts, nz, m, Math.min(options.samplePoints, CPU_SAMPLE_POINTS)) },
       ];
-      for (const { path, fbp: fbpTime, open, time } of paths) {
+      for (const { path, fbp: fbpTime, handover, open, time } of paths) {
         const model = await open();
         try {
           const r = await time(model);
-          rows.push(benchRow(name, model, path, size, ts, r, fbpTime));
+          rows.push(benchRow(name, model, path, size, ts, r, fbpTime, handover));
           options.log?.(`localnet ${name} ${size.join('×')} on ${path}: patches ${r.patchSeconds.toFixed(1)} s, model ${r.modelSeconds.toFixed(1)} s${r.timedPoints < r.points ? ' (scaled)' : ''}`);
         } finally {
           await model.release();
@@ -211,10 +223,10 @@ export async function benchLocalnet(
 
 function localnetTable(rows: LocalnetBenchRow[]): string {
   const head =
-    '| model | path | backend | tomogram | tilts | model calls | patches (s) | model (s) | voxels/s | FBP (s) | local / FBP | patch CPU reference (s) | note |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+    '| model | path | backend | tomogram | tilts | model calls | patches (s) | model (s) | voxels/s | FBP (s) | local / FBP | FSC hand-over (s) | patch CPU reference (s) | note |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
   const body = rows.map(
     (r) =>
-      `| ${r.model} (${r.variant}) | ${r.path} | ${r.backend} | ${r.size} | ${r.nTilts} | ${r.points.toLocaleString('en')} | ${r.patchSeconds.toPrecision(3)} | ${r.modelSeconds.toPrecision(3)} | ${r.voxelsPerSecond.toPrecision(3)} | ${r.fbpSeconds.toPrecision(3)} | ${r.ratioToFbp.toPrecision(3)}× | ${r.patchCpuSeconds.toPrecision(3)} | ${r.note} |`,
+      `| ${r.model} (${r.variant}) | ${r.path} | ${r.backend} | ${r.size} | ${r.nTilts} | ${r.points.toLocaleString('en')} | ${r.patchSeconds.toPrecision(3)} | ${r.modelSeconds.toPrecision(3)} | ${r.voxelsPerSecond.toPrecision(3)} | ${r.fbpSeconds.toPrecision(3)} | ${r.ratioToFbp.toPrecision(3)}× | ${r.fscHandoverSeconds.toPrecision(3)} | ${r.patchCpuSeconds.toPrecision(3)} | ${r.note} |`,
   );
   return [head, ...body].join('\n');
 }

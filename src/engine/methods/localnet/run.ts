@@ -203,7 +203,7 @@ export async function reconstructLocalnet(gpu: GpuContext, ts: TiltSeries, param
  * below params.fbpBelow, or weighted by the FBP's own odd/even FSC (params.fbpFsc: two more FBPs, of the even-
  * and the odd-indexed tilts), on the run's path; the FBP's scale factor with it. Needs the tomogram in one array.
  */
-async function handOverToFbp(engine: EngineContext, ts: TiltSeries, params: LocalnetParams, tomogram: Tomogram, options: RunOptions): Promise<{ volume: Tomogram; fbpScale: number }> {
+export async function handOverToFbp(engine: EngineContext, ts: TiltSeries, params: LocalnetParams, tomogram: Tomogram, options: RunOptions): Promise<{ volume: Tomogram; fbpScale: number }> {
   const what = params.fbpFsc ? "the measured side, weighted by the FBP's odd/even FSC," : `the frequencies below ${params.fbpBelow} cycles/voxel`;
   const model = wholeVolume(tomogram, `Handing ${what} over to FBP (turn it off to keep the model's own)`);
   options.onProgress?.({ fraction: 1, message: `Local model: handing ${what} over to FBP` });
