@@ -42,17 +42,22 @@ test('the voxel model runs from the method panel and gives a result like any oth
   expect(pageErrors).toEqual([]);
 });
 
-test('the FSC-weighted hand-over to FBP is one checkbox, and the label names it with its scale factor', async () => {
+test('the FSC-weighted hand-over to FBP is one checkbox with its smoothing, and the label names both with the scale factor', async () => {
   await setParams(page, { 'localnet-fbp-below-input': '0.15' });
+  await expect(page.getByTestId('localnet-fsc-sigma-input')).toBeDisabled();
   await page.getByTestId('localnet-fbp-fsc').check();
   // It replaces "FBP below": the number is set back to 0 and locked while the box is ticked.
   await expect(page.getByTestId('localnet-fbp-below-input')).toBeDisabled();
   await expect(page.getByTestId('localnet-fbp-below-input')).toHaveValue('0');
+  await setParams(page, { 'localnet-fsc-sigma-input': '0.75' });
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('run-note')).toContainText('done', { timeout: 120_000 });
-  expect(await selectedResultLabel(page)).toMatch(/Local network \(broad-p11, P 11, voxel, wasm, .*FBP by odd\/even FSC \(×\d/);
+  expect(await selectedResultLabel(page)).toMatch(/Local network \(broad-p11, P 11, voxel, wasm, .*FBP by odd\/even FSC \(×\d.*\), σ 0\.75 where the FSC is low/);
+  // The smoothing takes its weights from the hand-over: without it, σ goes back to 0 and is locked.
   await page.getByTestId('localnet-fbp-fsc').uncheck();
   await expect(page.getByTestId('localnet-fbp-below-input')).toBeEnabled();
+  await expect(page.getByTestId('localnet-fsc-sigma-input')).toBeDisabled();
+  await expect(page.getByTestId('localnet-fsc-sigma-input')).toHaveValue('0');
   expect(pageErrors).toEqual([]);
 });
 

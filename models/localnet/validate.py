@@ -199,12 +199,17 @@ def main():
                                                     "first K seeds with the same options, each after its case's earlier seeds")
     ap.add_argument("--fbp-below", help="the local network's --fbp-below (cycles/voxel) for every model run; the CLI's default when not given")
     ap.add_argument("--fbp-fsc", action="store_true", help="the local network's --fbp-fsc (the measured side weighted toward FBP by its odd/even FSC) for every model run, instead of --fbp-below")
+    ap.add_argument("--fsc-sigma", help="with --fbp-fsc: the local network's --fsc-sigma (then smoothed by this Gaussian σ, in voxels, where that FSC is low) for every model run")
     ap.add_argument("--post-sigma", help="smooth every model result by this Gaussian σ (voxels; `wedgelab refine --method gaussian`) before scoring, and score the trust of that refined result")
     ap.add_argument("--no-trust", action="store_true", help="skip the trust score (`wedgelab trust`: the model against FBP on held-out tilts)")
     ap.add_argument("--reuse-baselines", action="store_true",
                     help="take FBP, FBP-cosine, smoothed FBP and SIRT scores from an earlier run's case folders in --work (the simulations are seeded, "
                          "so they are the same volumes), instead of reconstructing them again: when comparing several models")
     args = ap.parse_args()
+    if args.fbp_fsc and args.fbp_below not in (None, "0"):
+        ap.error("--fbp-fsc replaces --fbp-below: give one of them")
+    if args.fsc_sigma and not args.fbp_fsc:
+        ap.error("--fsc-sigma takes its weights from the FSC-weighted hand-over: give --fbp-fsc too")
     families = args.families.split(",")
     if not set(families) <= set(FAMILIES):
         ap.error(f"--families takes {','.join(FAMILIES)} (got {args.families})")
@@ -280,6 +285,7 @@ def run_title(args):
     cases when not all."""
     steps = ([f"FBP hand-over below {args.fbp_below} cycles/voxel"] if args.fbp_below not in (None, "0") else []) + \
             (["FBP hand-over weighted by its odd/even FSC"] if args.fbp_fsc else []) + \
+            ([f"Gaussian σ {args.fsc_sigma} voxels where that FSC is low"] if args.fsc_sigma else []) + \
             ([f"Gaussian σ {args.post_sigma} voxels"] if args.post_sigma else [])
     name = os.path.basename(os.path.dirname(os.path.abspath(args.model))).replace("_", "-")
     subset = ([f"{args.seeds} seeds per case"] if args.seeds != 1 else []) + \
@@ -293,8 +299,9 @@ def run_title(args):
 
 
 def model_args(args):
-    """The model's CLI arguments: the model file and, if asked, the FBP hand-over."""
-    return ["--model", args.model] + (["--fbp-below", args.fbp_below] if args.fbp_below is not None else []) + (["--fbp-fsc"] if args.fbp_fsc else [])
+    """The model's CLI arguments: the model file and, if asked, the FBP hand-over and the FSC smoothing."""
+    return ["--model", args.model] + (["--fbp-below", args.fbp_below] if args.fbp_below is not None else []) + (["--fbp-fsc"] if args.fbp_fsc else []) + \
+        (["--fsc-sigma", args.fsc_sigma] if args.fsc_sigma else [])
 
 
 def simulate(fam, size, rng, snr, seed, d):

@@ -44,7 +44,7 @@ const SIRT = { method: 'sirt', params: { thickness: NZ, iterations: 3, subtractM
  * without the hand-over to FBP (the default) or with it, which needs the tomogram in one array.
  */
 const localnet = (variant: 'voxel' | 'wavelet', fbpBelow = 0, fbpFsc = false) =>
-  ({ method: 'localnet', params: { thickness: NZ, subtractMean: false, model: `tiny_${variant}`, batchSize: 97, fbpBelow, fbpFsc } }) as const;
+  ({ method: 'localnet', params: { thickness: NZ, subtractMean: false, model: `tiny_${variant}`, batchSize: 97, fbpBelow, fbpFsc, fscSigma: 0 } }) as const;
 const TINY_MODELS: ModelLibrary = { load: async (name) => readFileSync(new URL(`../../models/tiny/${name}.onnx`, import.meta.url)) };
 /** The coordinate network: a tiny SIREN, 2 steps on the first slab of 4 rows and 1 on each later one (slabs 0–3, 4–7, 8–9, across the pieces). */
 const COORDNET = { method: 'coordnet', params: { thickness: NZ, subtractMean: false, width: 16, layers: 1, slabRows: 4, stepsFirst: 2, stepsNext: 1 } } as const;

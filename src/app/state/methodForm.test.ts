@@ -37,10 +37,10 @@ describe('method form', () => {
 
   it('builds a local-network request for the chosen shipped model', () => {
     const form = defaultForm(16);
-    expect(form.options.localnet).toEqual({ model: 'broad-p11-wavelet', batchSize: 0, fbpBelow: 0, fbpFsc: false });
+    expect(form.options.localnet).toEqual({ model: 'broad-p11-wavelet', batchSize: 0, fbpBelow: 0, fbpFsc: false, fscSigma: 0 });
     const options = { ...form.options, localnet: { ...form.options.localnet, model: 'broad-p11' } };
     const request = buildRequest({ ...form, options }, 'localnet', { batchSize: 512 });
-    expect(request).toEqual({ method: 'localnet', params: { ...form.common, model: 'broad-p11', batchSize: 512, fbpBelow: 0, fbpFsc: false } });
+    expect(request).toEqual({ method: 'localnet', params: { ...form.common, model: 'broad-p11', batchSize: 512, fbpBelow: 0, fbpFsc: false, fscSigma: 0 } });
     expect(methodTitle('localnet')).toBe('Local network');
   });
 

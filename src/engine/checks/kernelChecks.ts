@@ -44,8 +44,8 @@ import { refineOnGpu, refineWithModel } from '../methods/unetrefine/run.ts';
 import { RefineModel } from '../methods/unetrefine/model.ts';
 import { REFINE_MODELS } from '../methods/unetrefine/models.ts';
 import type { Triple } from '../methods/unetrefine/cubes.ts';
-import { measuredLowPassCpu } from '../methods/localnet/fbpHandover.ts';
-import { measuredLowPassGpu } from '../methods/localnet/fbpHandoverGpu.ts';
+import { radialFilterCpu } from '../methods/localnet/fbpHandover.ts';
+import { radialFilterGpu } from '../methods/localnet/fbpHandoverGpu.ts';
 
 export interface KernelCheckResult {
   name: string;
@@ -524,7 +524,7 @@ const refineChecks: KernelCheck[] = [
 export const KERNEL_CHECKS: KernelCheck[] = [
   ...filterChecks,
   {
-    name: "local network's FBP hand-over: the measured-side low-pass (FFT, taper × wedge cone, inverse FFT) vs CPU, raised cosine and per-shell weights, 16 × 12 × 10 and 17 × 9 × 7 (Stockham and Bluestein axes)",
+    name: "local network's FBP hand-over and FSC smoothing: the radial filter (FFT, taper × wedge cone, inverse FFT) vs CPU, raised cosine, per-shell weights, and per-shell weights floored by a Gaussian on every direction, 16 × 12 × 10 and 17 × 9 × 7 (Stockham and Bluestein axes)",
     async run(gpu) {
       const angles = [-57, -41, -22, -5, 9, 30, 48, 56];
       let worst = 0;
@@ -535,9 +535,13 @@ export const KERNEL_CHECKS: KernelCheck[] = [
       ]) {
         const volumes = [randomVolume(nx, ny, nz, 4), randomVolume(nx, ny, nz, 5)];
         const shells = Float32Array.from({ length: 9 }, (_, r) => new Rng(6 + r).uniform(0, 1));
-        for (const weight of [{ below: 0.2 }, { shells }]) {
-          const actual = await measuredLowPassGpu(gpu, volumes, angles, weight);
-          volumes.forEach((v, i) => (worst = Math.max(worst, relativeError(actual[i], measuredLowPassCpu(v, angles, weight)))));
+        for (const [cone, weight] of [
+          [angles, { below: 0.2 }],
+          [angles, { shells }],
+          [null, { shells, floorSigma: 1.3 }],
+        ] as const) {
+          const actual = await radialFilterGpu(gpu, volumes, cone, weight);
+          volumes.forEach((v, i) => (worst = Math.max(worst, relativeError(actual[i], radialFilterCpu(v, cone, weight)))));
         }
       }
       return result(this.name, worst, 1e-4);

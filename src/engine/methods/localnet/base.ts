@@ -25,10 +25,15 @@ export interface LocalnetParams extends CommonParams {
    * where they are noisy.
    */
   fbpFsc: boolean;
+  /**
+   * With fbpFsc: after the hand-over, smooth the whole tomogram by a Gaussian of this σ (voxels) only as far as
+   * that FSC says the data do not determine a frequency, each one × max(2F/(1 + F), G_σ) (./fbpHandover.ts); 0: none.
+   */
+  fscSigma: number;
 }
 
 /** What the model's own pass reads (run.ts, cpu.ts): the hand-over to FBP comes after it. */
-export type ModelRunParams = Omit<LocalnetParams, 'fbpBelow' | 'fbpFsc'>;
+export type ModelRunParams = Omit<LocalnetParams, 'fbpBelow' | 'fbpFsc' | 'fscSigma'>;
 
 /** What is known of the model once it is open. */
 export interface LocalnetFacts {
@@ -52,6 +57,9 @@ export interface LocalnetFacts {
  * were better than FBP's there), and the trust score's sign did not change (docs/localnet.md#fbp-hand-over).
  */
 export const DEFAULT_FBP_BELOW = 0;
+
+/** The FSC smoothing's largest σ (voxels): wider blurs whole objects, whatever the FSC says. */
+export const MAX_FSC_SIGMA = 4;
 
 const POLARITY_WORDS: Record<Polarity, string> = { 'dense-bright': 'dense bright', 'dense-dark': 'dense dark', unclear: 'unclear' };
 
@@ -84,11 +92,14 @@ export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetPa
     batchSize: partial.batchSize ?? 0,
     fbpBelow: partial.fbpBelow ?? DEFAULT_FBP_BELOW,
     fbpFsc: partial.fbpFsc ?? false,
+    fscSigma: partial.fscSigma ?? 0,
   }),
   validate(p) {
     if (!(p.fbpBelow >= 0 && p.fbpBelow <= 0.5)) throw new Error(`the FBP hand-over must be in [0, 0.5] cycles/voxel, 0 for none (got ${p.fbpBelow})`);
     if (!Number.isInteger(p.batchSize) || p.batchSize < 0) throw new Error(`the batch size must be a whole number ≥ 0, 0 for automatic (got ${p.batchSize})`);
     if (p.fbpFsc && p.fbpBelow > 0) throw new Error(`the FSC-weighted hand-over to FBP replaces the one below a fixed frequency: use one of them (FBP below ${p.fbpBelow} cycles/voxel was given too)`);
+    if (!(p.fscSigma >= 0 && p.fscSigma <= MAX_FSC_SIGMA)) throw new Error(`the smoothing's σ must be in [0, ${MAX_FSC_SIGMA}] voxels, 0 for none (got ${p.fscSigma})`);
+    if (p.fscSigma > 0 && !p.fbpFsc) throw new Error(`smoothing where the FSC is low (σ ${p.fscSigma} voxels) takes its weights from the FSC-weighted hand-over to FBP: turn that on too, or set σ to 0`);
     if (p.model.trim() === '') throw new Error('the local network needs a model: a shipped name or an .onnx file');
   },
   paramText(p, context = {}) {
@@ -96,7 +107,8 @@ export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetPa
     const odd = f?.odd === false ? ', run as its odd part' : '';
     const model = f ? `${p.model}, P ${f.patch}, ${variantOf(f.outputs)}, ${f.backend}${odd}, contrast ${POLARITY_WORDS[f.polarity]}` : p.model;
     const scale = f?.fbpScale !== undefined ? ` (×${f.fbpScale.toPrecision(2)})` : '';
-    const fbp = p.fbpFsc ? `, FBP by odd/even FSC${scale}` : p.fbpBelow > 0 ? `, FBP below ${p.fbpBelow} cycles/voxel${scale}` : '';
+    const smoothing = p.fscSigma > 0 ? `, σ ${p.fscSigma} where the FSC is low` : '';
+    const fbp = p.fbpFsc ? `, FBP by odd/even FSC${scale}${smoothing}` : p.fbpBelow > 0 ? `, FBP below ${p.fbpBelow} cycles/voxel${scale}` : '';
     return `${model}${fbp}, ${describeCommon(p)}`;
   },
   flags: [
@@ -109,8 +121,15 @@ export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetPa
       param: 'fbpFsc',
       help: `instead of --fbp-below: the whole measured side moves toward FBP, each frequency by 2F/(1 + F) of the FBP's odd/even FSC F (three cosine FBPs: of all, the even and the odd tilts; needs ${2 * MIN_TILTS} tilts)`,
     },
+    {
+      name: 'fsc-sigma',
+      value: 'S',
+      parse: 'number',
+      param: 'fscSigma',
+      help: 'with --fbp-fsc: then smooth the whole tomogram by a Gaussian of σ S voxels where that FSC is low, each frequency × max(2F/(1 + F), Gaussian) (0: none)',
+    },
   ],
   aliases: { 'localnet-wavelet': { model: DEFAULT_LOCAL_MODEL.wavelet } },
   // The page starts on the wavelet model: 8× fewer model calls, and it validated at least as well (docs/localnet.md).
-  formDefaults: () => ({ model: DEFAULT_LOCAL_MODEL.wavelet, batchSize: 0, fbpBelow: DEFAULT_FBP_BELOW, fbpFsc: false }),
+  formDefaults: () => ({ model: DEFAULT_LOCAL_MODEL.wavelet, batchSize: 0, fbpBelow: DEFAULT_FBP_BELOW, fbpFsc: false, fscSigma: 0 }),
 };

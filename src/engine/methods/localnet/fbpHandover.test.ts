@@ -1,6 +1,7 @@
-// The FBP hand-over (fbpHandover.ts): the CPU low-pass against a direct DFT with the weight written out from
-// docs/localnet.md#fbp-hand-over, the combination's spectrum, the GPU low-pass against the CPU one, and the
-// whole method with the hand-over on the GPU path (Dawn) against the CPU path.
+// The FBP hand-over and the FSC smoothing (fbpHandover.ts): the CPU filters against a direct DFT with the weight
+// written out from docs/localnet.md#fbp-hand-over and #smoothing-that-follows-the-fsc, the combination's spectrum,
+// and the whole method with the hand-over (and smoothing) on the GPU path (Dawn) against the CPU path. The GPU
+// filter against the CPU one is in the kernel suite (../../checks/kernelChecks.ts).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { relativeError } from '../../checks/kernelChecks.ts';
@@ -11,7 +12,7 @@ import { Rng } from '../../sim/random.ts';
 import type { TiltSeries, Volume } from '../../types.ts';
 import { wholeVolume } from '../../../io/piecedVolume.ts';
 import type { ModelLibrary } from '../../onnx/library.ts';
-import { combineHandover, fscWeights, measuredLowPassCpu } from './fbpHandover.ts';
+import { combineHandover, fscWeights, radialFilterCpu } from './fbpHandover.ts';
 import { LOCALNET_RUNNER } from './run.ts';
 import { LOCALNET } from './base.ts';
 
@@ -22,19 +23,26 @@ function randomVolume(nx: number, ny: number, nz: number, seed: number): Volume 
 
 const fftfreq = (j: number, n: number) => (2 * j < n ? j / n : (j - n) / n);
 
+/** A radial weight as the docs state it: a raised cosine's fbpBelow, or per-shell weights, floored by a Gaussian of floorSigma voxels when given. */
+type DocRadial = number | { shells: Float32Array; nMax: number; floorSigma?: number };
+
 /**
- * W(k) as the docs state it: measured side of the cone [θmin, θmax] (kx = kz = 0 measured), times a raised cosine
- * of |k| from 2/3 to 4/3 of fbpBelow, or the weight of |k|'s shell round(|k|·n_max) (the last one beyond).
+ * W(k) as the docs state it: measured side of the cone [θmin, θmax] (kx = kz = 0 measured; every direction when
+ * thetaMin is null), times a raised cosine of |k| from 2/3 to 4/3 of fbpBelow, or the weight of |k|'s shell
+ * round(|k|·n_max) (the last one beyond), at least exp(−2π²σ²|k|²) with a floor σ.
  */
-function docWeight(kx: number, ky: number, kz: number, thetaMin: number, thetaMax: number, radial: number | { shells: Float32Array; nMax: number }): number {
-  if (kx !== 0 || kz !== 0) {
+function docWeight(kx: number, ky: number, kz: number, thetaMin: number | null, thetaMax: number, radial: DocRadial): number {
+  if (thetaMin !== null && (kx !== 0 || kz !== 0)) {
     let phi = (Math.atan2(kz, kx) * 180) / Math.PI;
     if (phi > 90) phi -= 180;
     if (phi <= -90) phi += 180;
     if (phi < thetaMin || phi > thetaMax) return 0;
   }
   const f = Math.hypot(kx, ky, kz);
-  if (typeof radial === 'object') return radial.shells[Math.min(Math.round(f * radial.nMax), radial.shells.length - 1)];
+  if (typeof radial === 'object') {
+    const shell = radial.shells[Math.min(Math.round(f * radial.nMax), radial.shells.length - 1)];
+    return radial.floorSigma === undefined ? shell : Math.max(shell, Math.exp(-2 * Math.PI ** 2 * radial.floorSigma ** 2 * f * f));
+  }
   const t = Math.min(1, Math.max(0, (f - (2 / 3) * radial) / ((2 / 3) * radial)));
   return 0.5 * (1 + Math.cos(Math.PI * t));
 }
@@ -58,7 +66,7 @@ function directDft(v: Volume): { re: Float64Array; im: Float64Array } {
 }
 
 /** The inverse of directDft of W·V: the low-passed volume. */
-function directLowPass(v: Volume, thetaMin: number, thetaMax: number, radial: number | { shells: Float32Array; nMax: number }): Float64Array {
+function directLowPass(v: Volume, thetaMin: number | null, thetaMax: number, radial: DocRadial): Float64Array {
   const { nx, ny, nz } = v;
   const n = nx * ny * nz;
   const { re, im } = directDft(v);
@@ -87,7 +95,7 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     const v = randomVolume(9, 6, 5, 1);
     for (const fbpBelow of [0.15, 0.3]) {
       const expected = directLowPass(v, -57, 56, fbpBelow);
-      expect(relativeError(measuredLowPassCpu(v, ANGLES, { below: fbpBelow }), expected)).toBeLessThan(1e-6);
+      expect(relativeError(radialFilterCpu(v, ANGLES, { below: fbpBelow }), expected)).toBeLessThan(1e-6);
     }
   });
 
@@ -96,7 +104,27 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     const v = randomVolume(8, 6, 5, 7);
     const rng = new Rng(8);
     const shells = Float32Array.from({ length: 5 }, () => rng.uniform(0, 1));
-    expect(relativeError(measuredLowPassCpu(v, ANGLES, { shells }), directLowPass(v, -57, 56, { shells, nMax: 8 }))).toBeLessThan(1e-6);
+    expect(relativeError(radialFilterCpu(v, ANGLES, { shells }), directLowPass(v, -57, 56, { shells, nMax: 8 }))).toBeLessThan(1e-6);
+  });
+
+  it('the CPU FSC smoothing is the direct DFT times the per-shell weight floored by the Gaussian, on every direction', () => {
+    const v = randomVolume(8, 6, 5, 9);
+    const rng = new Rng(10);
+    const shells = Float32Array.from({ length: 5 }, () => rng.uniform(0, 1));
+    const expected = directLowPass(v, null, 0, { shells, nMax: 8, floorSigma: 0.9 });
+    expect(relativeError(radialFilterCpu(v, null, { shells, floorSigma: 0.9 }), expected)).toBeLessThan(1e-6);
+    // All shells at 1 (clean data): nothing is smoothed.
+    expect(relativeError(radialFilterCpu(v, null, { shells: new Float32Array(5).fill(1), floorSigma: 2 }), v.data)).toBeLessThan(1e-6);
+  });
+
+  it('smooths where the FSC is low only after the FSC-weighted hand-over, with σ in range', () => {
+    const params = LOCALNET.defaults({ nx: 16 }, { fbpFsc: true, fscSigma: 0.75 });
+    expect(() => LOCALNET.validate(params)).not.toThrow();
+    expect(() => LOCALNET.validate({ ...params, fbpFsc: false })).toThrow(
+      'smoothing where the FSC is low (σ 0.75 voxels) takes its weights from the FSC-weighted hand-over to FBP: turn that on too, or set σ to 0',
+    );
+    for (const fscSigma of [-0.5, 4.5, Number.NaN]) expect(() => LOCALNET.validate({ ...params, fscSigma })).toThrow(`the smoothing's σ must be in [0, 4] voxels, 0 for none (got ${fscSigma})`);
+    expect(LOCALNET.paramText(params)).toContain('FBP by odd/even FSC, σ 0.75 where the FSC is low');
   });
 
   it('takes one hand-over at a time', () => {
@@ -113,8 +141,8 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     const [model, fbp] = [randomVolume(10, 6, 8, 2), randomVolume(10, 6, 8, 3)];
     const fbpBelow = 0.3;
     const weight = { below: fbpBelow };
-    const lowFbp = measuredLowPassCpu(fbp, ANGLES, weight);
-    const { data, scale } = combineHandover(model.data, lowFbp, measuredLowPassCpu(model, ANGLES, weight), fbp.data);
+    const lowFbp = radialFilterCpu(fbp, ANGLES, weight);
+    const { data, scale } = combineHandover(model.data, lowFbp, radialFilterCpu(model, ANGLES, weight), fbp.data);
     const [R, M, F] = [directDft({ ...model, data }), directDft(model), directDft(fbp)];
     const checked = [0, 0];
     for (let q = 0; q < data.length; q++) {
@@ -130,19 +158,20 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     expect(checked[1]).toBeGreaterThan(5);
     // A model that is c × FBP is left as it is, and c is the scale found.
     const twice = { ...fbp, data: fbp.data.map((x) => 2 * x) };
-    const same = combineHandover(twice.data, lowFbp, measuredLowPassCpu(twice, ANGLES, weight), fbp.data);
+    const same = combineHandover(twice.data, lowFbp, radialFilterCpu(twice, ANGLES, weight), fbp.data);
     expect(same.scale).toBeCloseTo(2, 6);
     expect(relativeError(same.data, twice.data)).toBeLessThan(1e-6);
   });
 
-  it('the method with either hand-over gives the same tomogram on the GPU path as on the CPU path', async () => {
+  it('the method with either hand-over, and with the FSC smoothing, gives the same tomogram on the GPU path as on the CPU path', async () => {
     const gpu = await openNodeGpu();
     const rng = new Rng(6);
     const [nx, ny, nTilts] = [16, 6, 8];
     const ts: TiltSeries = { nx, ny, nTilts, data: Float32Array.from({ length: nx * ny * nTilts }, () => 3 + rng.normal()), tiltAngles: ANGLES, pixelSize: 2 };
-    const params = { thickness: 8, binning: 1, invertAngles: true, subtractMean: false, model: 'tiny', batchSize: 0, fbpBelow: 0, fbpFsc: false };
+    const params = { thickness: 8, binning: 1, invertAngles: true, subtractMean: false, model: 'tiny', batchSize: 0, fbpBelow: 0, fbpFsc: false, fscSigma: 0 };
     const without = wholeVolume((await LOCALNET_RUNNER.run(cpuEngine(callerPool()), ts, params, { models: TINY_WAVELET })).volume, 'the hand-over test').data;
-    for (const handover of [{ fbpBelow: 0.2 }, { fbpFsc: true }]) {
+    const onCpuPath: Float32Array[] = [];
+    for (const handover of [{ fbpBelow: 0.2 }, { fbpFsc: true }, { fbpFsc: true, fscSigma: 0.75 }]) {
       const onGpu = await LOCALNET_RUNNER.run(gpuEngine(gpu), ts, { ...params, ...handover }, { models: TINY_WAVELET });
       const onCpu = await LOCALNET_RUNNER.run(cpuEngine(callerPool()), ts, { ...params, ...handover }, { models: TINY_WAVELET });
       const [g, c] = [onGpu, onCpu].map((out) => wholeVolume(out.volume, 'the hand-over test').data);
@@ -151,12 +180,15 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
       expect(relativeError(g, c)).toBeLessThan(1e-3);
       // The hand-over changed the tomogram (it is not a no-op on this series).
       expect(relativeError(without, c)).toBeGreaterThan(1e-2);
+      onCpuPath.push(c);
     }
+    // So did the smoothing: this noisy series' FSC is low at some frequencies.
+    expect(relativeError(onCpuPath[1], onCpuPath[2])).toBeGreaterThan(1e-3);
   });
 
   it('the FSC-weighted hand-over says when the series has too few tilts for two halves', async () => {
     const ts: TiltSeries = { nx: 16, ny: 6, nTilts: 5, data: new Float32Array(16 * 6 * 5).fill(1), tiltAngles: [-40, -20, 0, 20, 40], pixelSize: 2 };
-    const params = { thickness: 8, binning: 1, invertAngles: false, subtractMean: false, model: 'tiny', batchSize: 0, fbpBelow: 0, fbpFsc: true };
+    const params = { thickness: 8, binning: 1, invertAngles: false, subtractMean: false, model: 'tiny', batchSize: 0, fbpBelow: 0, fbpFsc: true, fscSigma: 0 };
     await expect(LOCALNET_RUNNER.run(cpuEngine(callerPool()), ts, params, { models: TINY_WAVELET })).rejects.toThrow('FSC-weighted hand-over to FBP needs at least 6 tilts (this series has 5)');
   });
 });

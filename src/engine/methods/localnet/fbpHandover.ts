@@ -9,7 +9,7 @@
  *
  *     result = m + W∗(a·f − m),   W(k) = taper(|k|)·measured(kx, kz),   a = Σ W·Re(F̄·M) / Σ W·|F|²
  *
- * with m the model's tomogram, f the FBP's. The radial taper (HandoverWeight) is either a raised cosine below a
+ * with m the model's tomogram, f the FBP's. The radial taper (RadialWeight) is either a raised cosine below a
  * fixed `fbpBelow` cycles/voxel, or (`fbpFsc`) 2F/(1 + F) clipped to [0, 1], F the odd/even FSC of the cosine
  * FBP in |k|'s shell: the FSC of the whole from that of its halves, a Wiener-like weight that follows the data's
  * own noise without a ground truth (docs/localnet.md#fsc-weighted-hand-over).
@@ -18,6 +18,11 @@
  * W is real and even, so g = W∗f and h = W∗m are real volumes and, by Parseval, a = ⟨g, m⟩ / ⟨g, f⟩: the work
  * is two low-passes (a 3-D FFT, a product, an inverse FFT each; here on the CPU, ./fbpHandoverGpu.ts on the
  * GPU) and dot products, result = m + a·g − h.
+ *
+ * After the FSC-weighted hand-over, `fscSigma` σ > 0 smooths that result as a whole (every direction, the missing
+ * side too) by S(k) = max(w(|k|), G_σ(|k|)), G_σ the Gaussian of σ voxels: a frequency the data's FSC says is
+ * measured (w near 1) is kept, one it says is noise is smoothed as by the Gaussian alone. A fixed σ helps noisy
+ * data and costs on clean data; this one follows the data (docs/localnet.md#smoothing-that-follows-the-fsc).
  */
 import { fft3d, frequency } from '../../metrics/fourier.ts';
 import { largestDimension, roundHalfEven, wedgeMaskXZ } from '../../metrics/fsc.ts';
@@ -37,10 +42,16 @@ export function handoverTaper(f: number, fbpBelow: number): number {
 }
 
 /**
- * The radial part of W: the raised cosine below `below` cycles/voxel, or one weight per FSC shell (index
- * round(|k|·n_max), ../../metrics/fsc.ts; frequencies past the last shell, the corners, take the last one).
+ * A radial weight of |k|: the raised cosine below `below` cycles/voxel, or one weight per FSC shell (index
+ * round(|k|·n_max), ../../metrics/fsc.ts; frequencies past the last shell, the corners, take the last one), floored
+ * by a Gaussian of σ `floorSigma` voxels when given: max(shell weight, G(|k|)), the FSC smoothing (fscSmoothing).
  */
-export type HandoverWeight = { below: number } | { shells: Float32Array };
+export type RadialWeight = { below: number } | { shells: Float32Array; floorSigma?: number };
+
+/** A Gaussian of σ voxels in Fourier space at f cycles/voxel: exp(−2π²σ²f²), 1 at f = 0. */
+export function gaussianResponse(f: number, sigma: number): number {
+  return Math.exp(-2 * Math.PI * Math.PI * sigma * sigma * f * f);
+}
 
 /** Per-shell weights 2F/(1 + F), clipped to [0, 1], from an odd/even FSC curve F. */
 export function fscWeights(fsc: readonly number[]): Float32Array {
@@ -48,19 +59,31 @@ export function fscWeights(fsc: readonly number[]): Float32Array {
 }
 
 /** The radial weight at |k| = f cycles/voxel, n_max the volume's largest dimension. */
-export function radialWeight(weight: HandoverWeight, f: number, nMax: number): number {
+export function radialWeight(weight: RadialWeight, f: number, nMax: number): number {
   if ('below' in weight) return handoverTaper(f, weight.below);
-  return weight.shells[Math.min(roundHalfEven(f * nMax), weight.shells.length - 1)];
+  const shell = weight.shells[Math.min(roundHalfEven(f * nMax), weight.shells.length - 1)];
+  return weight.floorSigma ? Math.max(shell, gaussianResponse(f, weight.floorSigma)) : shell;
 }
 
-/** W∗v on the CPU (float64 FFT): `volume` low-passed by the hand-over weight. */
-export function measuredLowPassCpu(volume: Volume, angles: readonly number[], weight: HandoverWeight): Float32Array {
+/**
+ * The wedge cone's measured side in (kx, kz) (1 measured), for the tilt angles the reconstruction used; with no
+ * angles, every direction (the FSC smoothing filters the whole tomogram).
+ */
+export function filterCone(volume: Volume, angles: readonly number[] | null): Uint8Array {
+  return angles ? wedgeMaskXZ(volume, angles) : new Uint8Array(volume.nx * volume.nz).fill(1);
+}
+
+/**
+ * W∗v on the CPU (float64 FFT): `volume` filtered by W(k) = radial weight × the measured side of the cone
+ * (the hand-over's low-pass), or the radial weight alone when `angles` is null.
+ */
+export function radialFilterCpu(volume: Volume, angles: readonly number[] | null, weight: RadialWeight): Float32Array {
   const { nx, ny, nz, data } = volume;
   const nMax = largestDimension(volume);
   const re = Float64Array.from(data);
   const im = new Float64Array(re.length);
   fft3d(re, im, nx, ny, nz);
-  const cone = wedgeMaskXZ(volume, angles);
+  const cone = filterCone(volume, angles);
   for (let jz = 0; jz < nz; jz++) {
     const kz = frequency(jz, nz);
     for (let jy = 0; jy < ny; jy++) {

@@ -1,23 +1,24 @@
 /**
- * The FBP hand-over's low-pass W∗v on the GPU (./fbpHandover.ts has the definition and the CPU version):
- * the 3-D FFT of ../../gpu/kernels/fft3d.ts, each coefficient times W(k) (the same raised cosine in f32, or the
- * same per-shell weights looked up by round(|k|·n_max), and the same wedge-cone mask, computed once on the CPU),
- * the inverse FFT, the real part read back.
+ * The FBP hand-over's low-pass W∗v and the FSC smoothing on the GPU (./fbpHandover.ts has the definitions and
+ * the CPU version): the 3-D FFT of ../../gpu/kernels/fft3d.ts, each coefficient times W(k) (the same raised cosine
+ * in f32, or the same per-shell weights looked up by round(|k|·n_max), floored by the same Gaussian, and the same
+ * wedge-cone mask, computed once on the CPU), the inverse FFT, the real part read back.
  */
 import { dispatchSize, FLAT_INDEX_WGSL, pipelineSet, readFloats, storageBuffer, uniformBuffer, uploadBuffer } from '../../gpu/buffers.ts';
 import type { GpuContext } from '../../gpu/device.ts';
 import { Fft3dPlan, realToComplexPass } from '../../gpu/kernels/fft3d.ts';
 import { encodePasses } from '../../gpu/kernels/stockham.ts';
 import { withGpuScope } from '../../gpu/scope.ts';
-import { largestDimension, wedgeMaskXZ } from '../../metrics/fsc.ts';
+import { largestDimension } from '../../metrics/fsc.ts';
 import type { Volume } from '../../types.ts';
-import { TAPER_END, TAPER_START, type HandoverWeight } from './fbpHandover.ts';
+import { filterCone, TAPER_END, TAPER_START, type RadialWeight } from './fbpHandover.ts';
 
 const GROUP = 64;
 
 const HANDOVER_WGSL = /* wgsl */ `
-// nShells = 0: the raised cosine over [lo, hi]; otherwise shells[min(round(|k|·nMax), nShells − 1)].
-struct Params { nx: u32, ny: u32, nz: u32, count: u32, lo: f32, hi: f32, nMax: u32, nShells: u32 };
+// nShells = 0: the raised cosine over [lo, hi]; otherwise shells[min(round(|k|·nMax), nShells − 1)], at least
+// exp(−2π²σ²|k|²) when sigma > 0.
+struct Params { nx: u32, ny: u32, nz: u32, count: u32, lo: f32, hi: f32, nMax: u32, nShells: u32, sigma: f32 };
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read_write> spectrum: array<vec2<f32>>;
 @group(0) @binding(2) var<storage, read> cone: array<u32>;
@@ -42,7 +43,9 @@ fn weight(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
   let k = vec3<f32>(frequency(jx, P.nx), frequency(jy, P.ny), frequency(jz, P.nz));
   if (P.nShells > 0u) {
     // WGSL's round() rounds half to even, as the shells of ../../metrics/fsc.ts do.
-    spectrum[i] = spectrum[i] * shells[min(u32(round(length(k) * f32(P.nMax))), P.nShells - 1u)];
+    var w = shells[min(u32(round(length(k) * f32(P.nMax))), P.nShells - 1u)];
+    if (P.sigma > 0.0) { w = max(w, exp(-2.0 * 9.86960440108936 * P.sigma * P.sigma * dot(k, k))); }
+    spectrum[i] = spectrum[i] * w;
     return;
   }
   let t = clamp((length(k) - P.lo) / (P.hi - P.lo), 0.0, 1.0);
@@ -60,24 +63,27 @@ const cache = new WeakMap<GPUDevice, Record<'weight' | 'realPart', GPUComputePip
 
 /**
  * W∗v for each of `volumes` (one size), on the GPU: one FFT plan and one set of buffers for all of them.
- * `angles` are the tilt angles as the reconstruction used them (../../geometry.ts, effectiveAngles).
+ * `angles` are the tilt angles as the reconstruction used them (../../geometry.ts, effectiveAngles); null filters
+ * every direction (radialFilterCpu).
  */
-export async function measuredLowPassGpu(gpu: GpuContext, volumes: readonly Volume[], angles: readonly number[], weight: HandoverWeight): Promise<Float32Array[]> {
+export async function radialFilterGpu(gpu: GpuContext, volumes: readonly Volume[], angles: readonly number[] | null, weight: RadialWeight): Promise<Float32Array[]> {
   const { nx, ny, nz } = volumes[0];
   const count = nx * ny * nz;
   return withGpuScope(async (scope) => {
     const plan = scope.own(new Fft3dPlan(gpu, nx, ny, nz));
     const real = scope.own(storageBuffer(gpu, count * 4, 'fbpHandover.real'));
     const spectrum = scope.own(storageBuffer(gpu, count * 8, 'fbpHandover.spectrum'));
-    const cone = scope.own(uploadBuffer(gpu, Uint32Array.from(wedgeMaskXZ(volumes[0], angles)), 'fbpHandover.cone'));
+    const cone = scope.own(uploadBuffer(gpu, Uint32Array.from(filterCone(volumes[0], angles)), 'fbpHandover.cone'));
     // A binding cannot be empty: the raised cosine gets one unused shell.
     const shellWeights = 'shells' in weight ? weight.shells : new Float32Array(1);
     const shells = scope.own(uploadBuffer(gpu, shellWeights, 'fbpHandover.shells'));
-    const params = new ArrayBuffer(32);
+    // Nine 4-byte fields, padded to the uniform's 16-byte multiple.
+    const params = new ArrayBuffer(48);
     new Uint32Array(params).set([nx, ny, nz, count]);
     const below = 'below' in weight ? weight.below : 0;
     new Float32Array(params).set([TAPER_START * below, TAPER_END * below], 4);
     new Uint32Array(params).set([largestDimension(volumes[0]), 'shells' in weight ? shellWeights.length : 0], 6);
+    new Float32Array(params).set(['shells' in weight ? (weight.floorSigma ?? 0) : 0], 8);
     const uniform = scope.own(uniformBuffer(gpu, params, 'fbpHandover.params'));
     const pipelines = pipelineSet(cache, gpu, HANDOVER_WGSL, 'fbpHandover', ['weight', 'realPart'], ['uniform', 'storage', 'read-only-storage', 'storage', 'read-only-storage']);
     const pass = (pipeline: GPUComputePipeline) => ({

@@ -27,7 +27,7 @@ function randomTiltSeries(nx: number, ny: number, nTilts: number, seed: number):
   return { nx, ny, nTilts, data, tiltAngles, pixelSize: 2 };
 }
 
-const params = { thickness: 6, binning: 1, invertAngles: true, subtractMean: false, model: 'tiny', batchSize: 37, fbpBelow: 0, fbpFsc: false };
+const params = { thickness: 6, binning: 1, invertAngles: true, subtractMean: false, model: 'tiny', batchSize: 37, fbpBelow: 0, fbpFsc: false, fscSigma: 0 };
 const threads = nodePool(2);
 afterAll(() => threads.close());
 

@@ -24,7 +24,7 @@ import { PatchExtractor, patchBytesPerPoint } from './patches.ts';
 import { RowFilterPlan, rowFilterWorkBytes } from '../../gpu/kernels/rowFilter.ts';
 import { InverseWavelet3d } from './wavelet3d.ts';
 import { withGpuScope } from '../../gpu/scope.ts';
-import { throwIfAborted, type TiltSeries } from '../../types.ts';
+import { throwIfAborted, type TiltSeries, type Volume } from '../../types.ts';
 import { wholeVolume, type Tomogram } from '../../../io/piecedVolume.ts';
 import { stackMeanStd } from '../preprocess.ts';
 import type { ReconstructionRunner } from '../runner.ts';
@@ -37,9 +37,9 @@ import { stackPolarity } from '../../polarity.ts';
 import type { EngineContext } from '../../context.ts';
 import { reconstructFbp } from '../fbp/run.ts';
 import { reconstructFbpCpu } from '../fbp/cpu.ts';
-import { combineHandover, fscWeights, measuredLowPassCpu, type HandoverWeight } from './fbpHandover.ts';
+import { combineHandover, fscWeights, radialFilterCpu, type RadialWeight } from './fbpHandover.ts';
 import { halvesFsc } from '../../evaluation/halves.ts';
-import { measuredLowPassGpu } from './fbpHandoverGpu.ts';
+import { radialFilterGpu } from './fbpHandoverGpu.ts';
 
 /**
  * The model's own activations per point, in units of the point's patch bytes. CryoLithe's set-MLP widens
@@ -201,7 +201,8 @@ export async function reconstructLocalnet(gpu: GpuContext, ts: TiltSeries, param
 /**
  * The model's tomogram with its measured side moved toward the cosine FBP of the same tilts (./fbpHandover.ts):
  * below params.fbpBelow, or weighted by the FBP's own odd/even FSC (params.fbpFsc: two more FBPs, of the even-
- * and the odd-indexed tilts), on the run's path; the FBP's scale factor with it. Needs the tomogram in one array.
+ * and the odd-indexed tilts) and then, with params.fscSigma, smoothed where that FSC is low; on the run's path,
+ * the FBP's scale factor with it. Needs the tomogram in one array.
  */
 export async function handOverToFbp(engine: EngineContext, ts: TiltSeries, params: LocalnetParams, tomogram: Tomogram, options: RunOptions): Promise<{ volume: Tomogram; fbpScale: number }> {
   const what = params.fbpFsc ? "the measured side, weighted by the FBP's odd/even FSC," : `the frequencies below ${params.fbpBelow} cycles/voxel`;
@@ -211,12 +212,17 @@ export async function handOverToFbp(engine: EngineContext, ts: TiltSeries, param
   const quiet = { signal: options.signal, memoryBudgetBytes: options.memoryBudgetBytes };
   const cosineFbp = (series: TiltSeries) => (engine.path === 'gpu' ? reconstructFbp(engine.gpu, series, fbpParams, quiet) : reconstructFbpCpu(engine.pool, series, fbpParams, quiet));
   const fbp = wholeVolume(await cosineFbp(ts), 'FBP');
-  const weight: HandoverWeight = params.fbpFsc ? { shells: fscWeights((await halvesFsc(ts, cosineFbp, 'FSC-weighted hand-over to FBP')).fsc) } : { below: params.fbpBelow };
+  const weight: RadialWeight = params.fbpFsc ? { shells: fscWeights((await halvesFsc(ts, cosineFbp, 'FSC-weighted hand-over to FBP')).fsc) } : { below: params.fbpBelow };
   throwIfAborted(options.signal);
   const angles = effectiveAngles(ts.tiltAngles, params.invertAngles);
-  const [lowFbp, lowModel] = engine.path === 'gpu' ? await measuredLowPassGpu(engine.gpu, [fbp, model], angles, weight) : [fbp, model].map((v) => measuredLowPassCpu(v, angles, weight));
+  const filter = async (volumes: Volume[], cone: readonly number[] | null, w: RadialWeight) =>
+    engine.path === 'gpu' ? radialFilterGpu(engine.gpu, volumes, cone, w) : volumes.map((v) => radialFilterCpu(v, cone, w));
+  const [lowFbp, lowModel] = await filter([fbp, model], angles, weight);
   const { data, scale } = combineHandover(model.data, lowFbp, lowModel, fbp.data);
-  return { volume: { ...model, data }, fbpScale: scale };
+  const handed = { ...model, data };
+  if (!(params.fscSigma > 0 && 'shells' in weight)) return { volume: handed, fbpScale: scale };
+  const [smoothed] = await filter([handed], null, { shells: weight.shells, floorSigma: params.fscSigma });
+  return { volume: { ...model, data: smoothed }, fbpScale: scale };
 }
 
 /** Opens the run's model (from the run's model library), reconstructs, and names the model's patch size, variant, backend and the stack's contrast. */
