@@ -48,7 +48,7 @@ export function LocalnetFields({ disabled }: { disabled: boolean }) {
           testId="localnet-fbp-below-input"
           title="Cycles/voxel below which the measured frequencies come from FBP, scaled to the model's: its 11-pixel patches do not reach that far. 0: the model's own. On simulations, 0.15 followed by Gaussian smoothing of σ 0.75 voxels scored best (docs/localnet.md); check it on your data with Trust vs FBP"
         />
-        <label title="Instead of FBP below: every measured frequency moves toward FBP as far as FBP's own odd/even FSC says the data determine it (2F/(1 + F)): mostly FBP on clean data, the model's own on noisy data. Three cosine FBPs: of all, the even and the odd tilts (docs/localnet.md)">
+        <label title="Instead of FBP below: every measured frequency moves toward FBP as far as FBP's own odd/even FSC says the data determine it (2F/(1 + F)): mostly FBP on clean data, the model's own on noisy data. Two cosine FBPs, of the even and the odd tilts, which together make the whole one (docs/localnet.md)">
           <input type="checkbox" checked={localnet.fbpFsc} disabled={disabled} onChange={(e) => update(e.target.checked ? { fbpFsc: true, fbpBelow: 0 } : { fbpFsc: false, fscSigma: 0 })} data-testid="localnet-fbp-fsc" />
           FBP by odd/even FSC
         </label>

@@ -119,7 +119,7 @@ export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetPa
       name: 'fbp-fsc',
       parse: 'switch',
       param: 'fbpFsc',
-      help: `instead of --fbp-below: the whole measured side moves toward FBP, each frequency by 2F/(1 + F) of the FBP's odd/even FSC F (three cosine FBPs: of all, the even and the odd tilts; needs ${2 * MIN_TILTS} tilts)`,
+      help: `instead of --fbp-below: the whole measured side moves toward FBP, each frequency by 2F/(1 + F) of the FBP's odd/even FSC F (two cosine FBPs, of the even and the odd tilts, which make the whole one; needs ${2 * MIN_TILTS} tilts)`,
     },
     {
       name: 'fsc-sigma',

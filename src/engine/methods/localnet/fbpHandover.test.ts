@@ -13,7 +13,9 @@ import type { TiltSeries, Volume } from '../../types.ts';
 import { wholeVolume } from '../../../io/piecedVolume.ts';
 import type { ModelLibrary } from '../../onnx/library.ts';
 import { combineHandover, fscWeights, radialFilterCpu } from './fbpHandover.ts';
-import { LOCALNET_RUNNER } from './run.ts';
+import { fbpAndFscWeights, LOCALNET_RUNNER } from './run.ts';
+import { FBP } from '../fbp/base.ts';
+import { reconstructFbpCpu } from '../fbp/cpu.ts';
 import { LOCALNET } from './base.ts';
 
 function randomVolume(nx: number, ny: number, nz: number, seed: number): Volume {
@@ -184,6 +186,17 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     }
     // So did the smoothing: this noisy series' FSC is low at some frequencies.
     expect(relativeError(onCpuPath[1], onCpuPath[2])).toBeGreaterThan(1e-3);
+  });
+
+  it("the FSC hand-over's FBP, made from its two halves, is the FBP of all tilts", async () => {
+    const rng = new Rng(11);
+    const [nx, ny, nTilts] = [14, 5, 9];
+    const ts: TiltSeries = { nx, ny, nTilts, data: Float32Array.from({ length: nx * ny * nTilts }, () => 2 + rng.normal()), tiltAngles: [-60, -44, -31, -15, 0, 14, 29, 46, 58], pixelSize: 1 };
+    // Mean subtraction is per tilt, so it commutes with the split as the filter does.
+    const fbpParams = { ...FBP.defaults(ts, { thickness: 6, subtractMean: true }), filter: { name: 'cosine' as const } };
+    const cosineFbp = (series: TiltSeries) => reconstructFbpCpu(callerPool(), series, fbpParams);
+    const { fbp } = await fbpAndFscWeights(ts, cosineFbp);
+    expect(relativeError(fbp.data, wholeVolume(await cosineFbp(ts), 'the test').data)).toBeLessThan(1e-6);
   });
 
   it('the FSC-weighted hand-over says when the series has too few tilts for two halves', async () => {

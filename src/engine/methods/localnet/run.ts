@@ -199,9 +199,32 @@ export async function reconstructLocalnet(gpu: GpuContext, ts: TiltSeries, param
 }
 
 /**
+ * The cosine FBP of all tilts and the FSC hand-over's per-shell weights, from the cosine FBPs of the even- and the
+ * odd-indexed tilts. FBP is π/N times a sum over tilts, each filtered (and mean-subtracted) on its own, and the
+ * hand-over's FBP is not dose weighted, so the whole series' FBP is the halves' weighted by their tilt counts: two
+ * FBPs instead of three.
+ */
+export async function fbpAndFscWeights(ts: TiltSeries, cosineFbp: (series: TiltSeries) => Promise<Tomogram>): Promise<{ fbp: Volume; weight: RadialWeight }> {
+  const halves: { volume: Volume; nTilts: number }[] = [];
+  const { fsc } = await halvesFsc(
+    ts,
+    async (half) => {
+      const volume = wholeVolume(await cosineFbp(half), 'FBP');
+      halves.push({ volume, nTilts: half.nTilts });
+      return volume;
+    },
+    'FSC-weighted hand-over to FBP',
+  );
+  const [a, b] = halves;
+  const data = new Float32Array(a.volume.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = (a.nTilts * a.volume.data[i] + b.nTilts * b.volume.data[i]) / ts.nTilts;
+  return { fbp: { ...a.volume, data }, weight: { shells: fscWeights(fsc) } };
+}
+
+/**
  * The model's tomogram with its measured side moved toward the cosine FBP of the same tilts (./fbpHandover.ts):
- * below params.fbpBelow, or weighted by the FBP's own odd/even FSC (params.fbpFsc: two more FBPs, of the even-
- * and the odd-indexed tilts) and then, with params.fscSigma, smoothed where that FSC is low; on the run's path,
+ * below params.fbpBelow, or weighted by the FBP's own odd/even FSC (params.fbpFsc: the FBPs of the even- and
+ * the odd-indexed tilts, which make the whole one) and then, with params.fscSigma, smoothed where that FSC is low; on the run's path,
  * the FBP's scale factor with it. Needs the tomogram in one array.
  */
 export async function handOverToFbp(engine: EngineContext, ts: TiltSeries, params: LocalnetParams, tomogram: Tomogram, options: RunOptions): Promise<{ volume: Tomogram; fbpScale: number }> {
@@ -211,8 +234,7 @@ export async function handOverToFbp(engine: EngineContext, ts: TiltSeries, param
   const fbpParams = { ...params, filter: { name: 'cosine' as const }, doseWeighting: false };
   const quiet = { signal: options.signal, memoryBudgetBytes: options.memoryBudgetBytes };
   const cosineFbp = (series: TiltSeries) => (engine.path === 'gpu' ? reconstructFbp(engine.gpu, series, fbpParams, quiet) : reconstructFbpCpu(engine.pool, series, fbpParams, quiet));
-  const fbp = wholeVolume(await cosineFbp(ts), 'FBP');
-  const weight: RadialWeight = params.fbpFsc ? { shells: fscWeights((await halvesFsc(ts, cosineFbp, 'FSC-weighted hand-over to FBP')).fsc) } : { below: params.fbpBelow };
+  const { fbp, weight } = params.fbpFsc ? await fbpAndFscWeights(ts, cosineFbp) : { fbp: wholeVolume(await cosineFbp(ts), 'FBP'), weight: { below: params.fbpBelow } };
   throwIfAborted(options.signal);
   const angles = effectiveAngles(ts.tiltAngles, params.invertAngles);
   const filter = async (volumes: Volume[], cone: readonly number[] | null, w: RadialWeight) =>
