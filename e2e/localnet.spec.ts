@@ -49,7 +49,9 @@ test('the FSC-weighted hand-over to FBP is one checkbox with its smoothing, and 
   // It replaces "FBP below": the number is set back to 0 and locked while the box is ticked.
   await expect(page.getByTestId('localnet-fbp-below-input')).toBeDisabled();
   await expect(page.getByTestId('localnet-fbp-below-input')).toHaveValue('0');
-  await setParams(page, { 'localnet-fsc-sigma-input': '0.75' });
+  // …and opens the smoothing with the σ scored in docs/localnet.md.
+  await expect(page.getByTestId('localnet-fsc-sigma-input')).toBeEnabled();
+  await expect(page.getByTestId('localnet-fsc-sigma-input')).toHaveValue('0.75');
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('run-note')).toContainText('done', { timeout: 120_000 });
   expect(await selectedResultLabel(page)).toMatch(/Local network \(broad-p11, P 11, voxel, wasm, .*FBP by odd\/even FSC \(×\d.*\), σ 0\.75 where the FSC is low/);

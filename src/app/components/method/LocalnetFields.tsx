@@ -1,4 +1,4 @@
-import { MAX_FSC_SIGMA, modelCalls } from '../../../engine/methods/localnet/base.ts';
+import { MAX_FSC_SIGMA, modelCalls, SUGGESTED_FSC_SIGMA } from '../../../engine/methods/localnet/base.ts';
 import { selectDataset, useAppStore } from '../../state/store.ts';
 import { NumberField } from '../NumberField.tsx';
 import { ModelField } from './ModelField.tsx';
@@ -49,7 +49,7 @@ export function LocalnetFields({ disabled }: { disabled: boolean }) {
           title="Cycles/voxel below which the measured frequencies come from FBP, scaled to the model's: its 11-pixel patches do not reach that far. 0: the model's own. On simulations, 0.15 followed by Gaussian smoothing of σ 0.75 voxels scored best (docs/localnet.md); check it on your data with Trust vs FBP"
         />
         <label title="Instead of FBP below: every measured frequency moves toward FBP as far as FBP's own odd/even FSC says the data determine it (2F/(1 + F)): mostly FBP on clean data, the model's own on noisy data. Two cosine FBPs, of the even and the odd tilts, which together make the whole one (docs/localnet.md)">
-          <input type="checkbox" checked={localnet.fbpFsc} disabled={disabled} onChange={(e) => update(e.target.checked ? { fbpFsc: true, fbpBelow: 0 } : { fbpFsc: false, fscSigma: 0 })} data-testid="localnet-fbp-fsc" />
+          <input type="checkbox" checked={localnet.fbpFsc} disabled={disabled} onChange={(e) => update(e.target.checked ? { fbpFsc: true, fbpBelow: 0, fscSigma: SUGGESTED_FSC_SIGMA } : { fbpFsc: false, fscSigma: 0 })} data-testid="localnet-fbp-fsc" />
           FBP by odd/even FSC
         </label>
         <NumberField
@@ -61,7 +61,7 @@ export function LocalnetFields({ disabled }: { disabled: boolean }) {
           onChange={(fscSigma) => update({ fscSigma })}
           disabled={disabled || !localnet.fbpFsc}
           testId="localnet-fsc-sigma-input"
-          title="With FBP by odd/even FSC: then smooth the result by a Gaussian of this σ (voxels), each frequency only as far as that FSC says the data do not determine it: noisy data are smoothed, clean data kept. 0: none (docs/localnet.md)"
+          title={`With FBP by odd/even FSC (ticking it puts in ${SUGGESTED_FSC_SIGMA}): then smooth the result by a Gaussian of this σ (voxels), each frequency only as far as that FSC says the data do not determine it: noisy data are smoothed, clean data kept. 0: none (docs/localnet.md)`}
         />
       </div>
       <ModelCalls />
