@@ -63,8 +63,8 @@ export const MAX_FSC_SIGMA = 4;
 
 /**
  * The σ the page puts in when the FSC-weighted hand-over is ticked (voxels): scored with it on every simulation
- * (−5…+20 dB) and both real series, it was never "worse than FBP" and within 0.05 dB of the better of no σ and a
- * fixed σ 0.75 at −5/0 dB, 0.25 dB at +10/+20 dB (docs/localnet.md#smoothing-that-follows-the-fsc).
+ * (−5…+20 dB) and both real series, it was never "worse than FBP", within 0.08 dB of a fixed σ 0.75 at −5/0 dB
+ * and 0.25 dB of no σ at +10/+20 dB (docs/localnet.md#smoothing-that-follows-the-fsc).
  */
 export const SUGGESTED_FSC_SIGMA = 0.75;
 

@@ -29,7 +29,7 @@ import { batchSize, handOverToFbp, prepareLocalnetInput, slabPatches } from './r
 import { FBP } from '../fbp/base.ts';
 import { randomTiltSeries, type MethodBench } from '../benchKit.ts';
 import { DEFAULT_MEMORY_BUDGET } from '../slabs.ts';
-import { LOCALNET, variantOf } from './base.ts';
+import { LOCALNET, SUGGESTED_FSC_SIGMA, variantOf } from './base.ts';
 import { LOCAL_MODELS } from './models.ts';
 
 export interface LocalnetBenchRow {
@@ -54,7 +54,7 @@ export interface LocalnetBenchRow {
   fbpSeconds: number;
   /** Local network time / FBP time. */
   ratioToFbp: number;
-  /** The FSC-weighted hand-over to FBP (fbpFsc) and the FSC smoothing (fscSigma 0.75) on the same path, after the model: the same for every model. */
+  /** The FSC-weighted hand-over to FBP (fbpFsc) and the FSC smoothing (the page's σ) on the same path, after the model: the same for every model. */
   fscHandoverSeconds: number;
   /** The patch kernel's CPU reference for the same points, scaled the same way. */
   patchCpuSeconds: number;
@@ -181,7 +181,7 @@ async function fbpSeconds(run: (ts: TiltSeries) => Promise<unknown>, ts: TiltSer
 /** The FSC-weighted hand-over and smoothing on one path, of a random "model" tomogram of the case's size (its values do not change the work). */
 async function fscHandoverSeconds(engine: EngineContext, ts: TiltSeries, nz: number): Promise<number> {
   const tomogram = { nx: ts.nx, ny: ts.ny, nz, pixelSize: ts.pixelSize, data: Float32Array.from({ length: ts.nx * ts.ny * nz }, (_, i) => Math.sin(i)) };
-  const params = LOCALNET.defaults(ts, { thickness: nz, fbpFsc: true, fscSigma: 0.75 });
+  const params = LOCALNET.defaults(ts, { thickness: nz, fbpFsc: true, fscSigma: SUGGESTED_FSC_SIGMA });
   return seconds(() => handOverToFbp(engine, ts, params, tomogram, {}));
 }
 
@@ -223,7 +223,7 @@ export async function benchLocalnet(
 
 function localnetTable(rows: LocalnetBenchRow[]): string {
   const head =
-    '| model | path | backend | tomogram | tilts | model calls | patches (s) | model (s) | voxels/s | FBP (s) | local / FBP | FSC hand-over, σ 0.75 (s) | patch CPU reference (s) | note |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|';
+    `| model | path | backend | tomogram | tilts | model calls | patches (s) | model (s) | voxels/s | FBP (s) | local / FBP | FSC hand-over, σ ${SUGGESTED_FSC_SIGMA} (s) | patch CPU reference (s) | note |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|`;
   const body = rows.map(
     (r) =>
       `| ${r.model} (${r.variant}) | ${r.path} | ${r.backend} | ${r.size} | ${r.nTilts} | ${r.points.toLocaleString('en')} | ${r.patchSeconds.toPrecision(3)} | ${r.modelSeconds.toPrecision(3)} | ${r.voxelsPerSecond.toPrecision(3)} | ${r.fbpSeconds.toPrecision(3)} | ${r.ratioToFbp.toPrecision(3)}× | ${r.fscHandoverSeconds.toPrecision(3)} | ${r.patchCpuSeconds.toPrecision(3)} | ${r.note} |`,

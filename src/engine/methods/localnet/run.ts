@@ -224,8 +224,8 @@ export async function fbpAndFscWeights(ts: TiltSeries, cosineFbp: (series: TiltS
 /**
  * The model's tomogram with its measured side moved toward the cosine FBP of the same tilts (./fbpHandover.ts):
  * below params.fbpBelow, or weighted by the FBP's own odd/even FSC (params.fbpFsc: the FBPs of the even- and
- * the odd-indexed tilts, which make the whole one) and then, with params.fscSigma, smoothed where that FSC is low; on the run's path,
- * the FBP's scale factor with it. Needs the tomogram in one array.
+ * the odd-indexed tilts, which make the whole one) and then, with params.fscSigma, smoothed where that FSC is
+ * low; on the run's path, the FBP's scale factor with it. Needs the tomogram in one array.
  */
 export async function handOverToFbp(engine: EngineContext, ts: TiltSeries, params: LocalnetParams, tomogram: Tomogram, options: RunOptions): Promise<{ volume: Tomogram; fbpScale: number }> {
   const what = params.fbpFsc ? "the measured side, weighted by the FBP's odd/even FSC," : `the frequencies below ${params.fbpBelow} cycles/voxel`;
