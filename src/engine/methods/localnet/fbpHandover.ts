@@ -44,12 +44,12 @@ export function handoverTaper(f: number, fbpBelow: number): number {
 /**
  * A radial weight of |k|: the raised cosine below `below` cycles/voxel, or one weight per FSC shell (index
  * round(|k|·n_max), ../../metrics/fsc.ts; frequencies past the last shell, the corners, take the last one), floored
- * by a Gaussian of σ `floorSigma` voxels when given: max(shell weight, G(|k|)), the FSC smoothing (fscSmoothing).
+ * by a Gaussian of σ `floorSigma` voxels when given: max(shell weight, G(|k|)), the FSC smoothing (fscSigma).
  */
 export type RadialWeight = { below: number } | { shells: Float32Array; floorSigma?: number };
 
 /** A Gaussian of σ voxels in Fourier space at f cycles/voxel: exp(−2π²σ²f²), 1 at f = 0. */
-export function gaussianResponse(f: number, sigma: number): number {
+function gaussianResponse(f: number, sigma: number): number {
   return Math.exp(-2 * Math.PI * Math.PI * sigma * sigma * f * f);
 }
 
