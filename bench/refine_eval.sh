@@ -4,9 +4,11 @@
 # simulator's `ellipsoids` and `shells` (models/validation/ellipsoids.py: analytic shapes, exact projections, no
 # code shared with the training simulator). FBP refined by the shipped CryoGEN and IsoNet-style models (wedgelab
 # refine, CPU path), against FBP, the same FBP smoothed by the Gaussian σ (of SIGMAS, voxels) that is best against
-# the ground truth (an oracle's choice, so a generous baseline), SIRT and the local network's wavelet model, each
-# scored against the ground truth by `wedgelab metrics`: PSNR and SSIM after the affine fit, and "wedge FSC", the
-# count-weighted mean FSC over the missing wedge cone's voxels (fscWedgeMissing).
+# the ground truth (an oracle's choice, so a generous baseline), SIRT and the local network's wavelet model; and the
+# two models applied to the FBP smoothed by a fixed σ of 1 voxel (the same for every case: `refine --method
+# gaussian`, then the model on that). Each is scored against the ground truth by `wedgelab metrics`: PSNR and SSIM
+# after the affine fit, and "wedge FSC", the count-weighted mean FSC over the missing wedge cone's voxels
+# (fscWedgeMissing).
 # Usage: bench/refine_eval.sh [OUT_DIR] [SIZE] [CASES]; SIZE "NX,NY,NZ" (default 64,64,32), CASES a space-separated
 # list of family:maxAngle:snrDb (default all 24). Writes OUT_DIR/table.md (default bench/out/refine-eval).
 set -eu
@@ -46,8 +48,8 @@ smooth() {
 }
 table=$out/table.md
 {
-  echo "| case ($size) | FBP | smoothed FBP (σ) | SIRT 20 | local network (wavelet) | IsoNet-style ← FBP | CryoGEN ← FBP |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| case ($size) | FBP | smoothed FBP (σ) | SIRT 20 | local network (wavelet) | IsoNet-style ← FBP | CryoGEN ← FBP | IsoNet-style ← FBP σ 1 | CryoGEN ← FBP σ 1 |"
+  echo "|---|---|---|---|---|---|---|---|---|"
 } >"$table"
 seed=900
 for c in $cases; do
@@ -69,11 +71,13 @@ for c in $cases; do
   sigma=$(smooth "$dir" "$truth" "$tlt")
   wedgelab recon --tilts "$ts" --angles "$tlt" --method sirt --iterations 20 --thickness "$nz" --out "$dir/sirt.mrc" --quiet --force
   wedgelab recon --tilts "$ts" --angles "$tlt" --method localnet-wavelet --thickness "$nz" --out "$dir/localnet.mrc" --quiet --force
+  wedgelab refine --tomogram "$dir/fbp.mrc" --method gaussian --sigma 1 --out "$dir/fbp-sigma1.mrc" --quiet --force
   for method in isonet cryogen; do
     wedgelab refine --tomogram "$dir/fbp.mrc" --method $method --out "$dir/$method.mrc" --quiet --force
+    wedgelab refine --tomogram "$dir/fbp-sigma1.mrc" --method $method --out "$dir/$method-sigma1.mrc" --quiet --force
   done
   row="| $label ±$angle° $snr dB (seed $seed)"
-  for r in fbp fbp-smooth sirt localnet isonet cryogen; do
+  for r in fbp fbp-smooth sirt localnet isonet cryogen isonet-sigma1 cryogen-sigma1; do
     cell=$(score "$dir/$r.mrc" "$truth" "$tlt")
     [ $r = fbp-smooth ] && cell="$cell (σ $sigma)"
     row="$row | $cell"

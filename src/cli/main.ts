@@ -18,6 +18,7 @@ import { METHODS, methodChoices } from '../engine/methods/registry.ts';
 import { trainingPatchesCommand } from './trainingPatches.ts';
 import { trainingSetCommand } from './trainingSet.ts';
 import { simulateCommand } from './simulate.ts';
+import { PHANTOM_NAMES } from '../engine/sim/phantoms.ts';
 import { UsageError } from '../engine/methods/flags.ts';
 
 const USAGE = `usage:
@@ -36,7 +37,7 @@ ${methodUsage('tiltSynthesis', '                 ')}
                  (wedgelab recon|refine|synthesize --method NAME --help: the method and its flags with their defaults;
                  outputs are checked before any work: never an input, never an existing file without --force;
                  an --out ending .zarr (TOMO.ome.zarr) is an OME-Zarr folder, any other an MRC file: docs/export.md)
-  wedgelab simulate --phantom spheres|mixed|filaments|blobs|cell|lamella --size NX,NY,NZ
+  wedgelab simulate --phantom ${PHANTOM_NAMES.join('|')} --size NX,NY,NZ
                  --angles MIN,MAX,STEP | --angle-file F [--dose-symmetric] [--snr-db S] [--seed K] [--pixel-size A] --out-dir DIR [--force]
   wedgelab training-set --count N --out-dir DIR [--phantom lamella[,varied…]] [--min-size 64] [--max-size 160] [--seed K]
   wedgelab training-patches --set DIR --out-dir OUT [--points 4096] [--patch 11] [--variant voxel|wavelet] [--seed K]
