@@ -73,7 +73,9 @@ test('the IsoNet-style U-Net refines an FBP result in the page into the same vox
   await page.getByTestId('refine-button').click();
   await expect(page.getByTestId('run-note')).toContainText('done');
   await expect(page.getByTestId('result-item')).toHaveCount(before + 1);
-  expect(await selectedResultLabel(page)).toBe('IsoNet-style (isonet-sim, 16 × 16 × 8 cubes, overlap 4, wasm) ← FBP (cosine, thickness 8, bin 4)');
+  // 'auto' contrast: the demo's series reads dense bright, the models' own convention, so the model runs as given.
+  await expect(page.getByTestId('isonet-contrast-select')).toHaveValue('auto');
+  expect(await selectedResultLabel(page)).toBe('IsoNet-style (isonet-sim, 16 × 16 × 8 cubes, overlap 4, wasm, contrast dense bright (from the series)) ← FBP (cosine, thickness 8, bin 4)');
   await expectSlicesDrawn(page);
 
   const [result] = await page.evaluate(() => window.wedgelab.results().filter((r) => r.method === 'isonet'));
@@ -84,9 +86,12 @@ test('the IsoNet-style U-Net refines an FBP result in the page into the same vox
   expect([nx, ny, nz]).toEqual([32, 32, 8]);
   const bytes = readFileSync(fileURLToPath(new URL('../models/refine/isonet_sim/model.onnx', import.meta.url)));
   const model = await RefineModel.open(null, bytes, { backend: 'wasm' });
+  const sourceVolume = { nx, ny, nz, data: source.data, pixelSize: 0 };
   let reference: Float32Array;
+  let negatedReference: Float32Array;
   try {
-    reference = wholeVolume((await refineWithModel(model, { nx, ny, nz, data: source.data, pixelSize: 0 }, result.params as UnetRefineParams, 'IsoNet-style')).volume, 'test').data;
+    reference = wholeVolume((await refineWithModel(model, sourceVolume, result.params as UnetRefineParams, 'IsoNet-style')).volume, 'test').data;
+    negatedReference = wholeVolume((await refineWithModel(model, sourceVolume, result.params as UnetRefineParams, 'IsoNet-style', { sign: -1 })).volume, 'test').data;
   } finally {
     await model.release();
   }
@@ -102,11 +107,25 @@ test('the IsoNet-style U-Net refines an FBP result in the page into the same vox
   // The model changed its input: equal to the reference is not equal to the FBP.
   expect(change / scale).toBeGreaterThan(1e-2);
 
+  // Told the tomogram is dense dark, the page runs the model on it negated and negates the output back.
+  await page.locator(`[data-result-id="${fbpId}"]`).click();
+  await page.getByTestId('isonet-contrast-select').selectOption('dense-dark');
+  await page.getByTestId('refine-button').click();
+  await expect(page.getByTestId('result-item')).toHaveCount(before + 2);
+  expect(await selectedResultLabel(page)).toBe('IsoNet-style (isonet-sim, 16 × 16 × 8 cubes, overlap 4, wasm, contrast dense dark, run negated) ← FBP (cosine, thickness 8, bin 4)');
+  const negatedId = await page.evaluate(() => window.wedgelab.results().filter((r) => r.method === 'isonet').at(-1)!.id);
+  const negated = await exported(negatedId);
+  let negatedWorst = 0;
+  negatedReference.forEach((v, i) => (negatedWorst = Math.max(negatedWorst, Math.abs(negated.data[i] - v))));
+  expect(negatedWorst / scale).toBeLessThan(1e-5);
+  await page.getByTestId('isonet-contrast-select').selectOption('auto');
+  await page.locator(`[data-result-id="${result.id}"]`).click();
+
   // Its trust score runs FBP and the refinement again without the held-out tilts.
   await page.getByTestId('trust-button').click();
   await expect(page.getByTestId('trust-verdict')).toHaveText(/^(better than|same as|worse than) FBP on your data$/, { timeout: 170_000 });
   const scored = await page.evaluate((id) => window.wedgelab.results().find((r) => r.id === id)!.trust!, result.id);
-  expect(scored.label).toBe('IsoNet-style (isonet-sim, 16 × 16 × 8 cubes, overlap 4, wasm) ← FBP (cosine, thickness 8, bin 4)');
+  expect(scored.label).toBe('IsoNet-style (isonet-sim, 16 × 16 × 8 cubes, overlap 4, wasm, contrast dense bright (from the series)) ← FBP (cosine, thickness 8, bin 4)');
   expect(scored.fbpLabel).toBe('FBP (ram-lak, thickness 8, bin 4)');
   await expect(page.getByTestId('result-item').filter({ hasText: 'IsoNet-style' }).getByTestId('trust-badge')).toHaveText(/^(better than|same as|worse than) FBP$/);
   expect(pageErrors).toEqual([]);

@@ -149,7 +149,7 @@ describe('a good model file', () => {
       expect(run.code, run.stderr).toBe(0);
       said.push(run.stderr);
     }
-    expect(said[0]).toContain(`IsoNet-style (${join(copy, 'model.onnx')}, 32 × 32 × 16 cubes, overlap 12, wasm)`);
+    expect(said[0]).toContain(`IsoNet-style (${join(copy, 'model.onnx')}, 32 × 32 × 16 cubes, overlap 12, wasm, contrast not known, run as trained (dense bright))`);
     const [a, b] = [mine, theirs].map((path) => readMrc(new Uint8Array(readFileSync(path))));
     expect([a.header.nx, a.header.ny, a.header.nz]).toEqual([32, 32, 16]);
     expect(a.data.every(Number.isFinite)).toBe(true);

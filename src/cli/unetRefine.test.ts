@@ -44,7 +44,7 @@ describe('U-Net refinement with the shipped models', () => {
     // Its tilts (±60°) lie within the shipped model's training wedges (±38…±70°): no warning.
     const said = await ok(['refine', '--tomogram', join(dir, 'fbp.mrc'), '--angles', join(dir, 'tilt_series.tlt'), '--method', 'isonet', '--quiet', '--out', out]);
     expect(said).not.toMatch(/warning/);
-    expect(said).toMatch(/IsoNet-style \(isonet-sim, 48 × 48 × 32 cubes, overlap 12, wasm\) ← FBP \(cosine/);
+    expect(said).toMatch(/IsoNet-style \(isonet-sim, 48 × 48 × 32 cubes, overlap 12, wasm, contrast not known, run as trained \(dense bright\)\) ← FBP \(cosine/);
     const refined = readVolume(out);
     expect([refined.nx, refined.ny, refined.nz]).toEqual([64, 64, 32]);
     expect(refined.data.every(Number.isFinite)).toBe(true);

@@ -58,7 +58,7 @@ describe('the trust score of what made a result', () => {
     // The baseline is FBP of the remaining measured tilts, as for the unrefined result.
     expect(scored.summaryFbp).toBe(alone.summaryFbp);
     expect(scored.fbpLabel).toBe('FBP (ram-lak, thickness 8, bin 1)');
-    expect(scored.label).toBe('IsoNet-style (isonet-sim, 16 × 16 × 8 cubes, overlap 4, wasm) ← FBP (cosine, thickness 8, bin 1)');
+    expect(scored.label).toBe('IsoNet-style (isonet-sim, 16 × 16 × 8 cubes, overlap 4, wasm, contrast dense bright (from the series)) ← FBP (cosine, thickness 8, bin 1)');
     // The refinement ran: it changes the prediction of the held-out tilts.
     expect(Math.abs(scored.summaryMethod - alone.summaryMethod)).toBeGreaterThan(1e-3);
     expect(scored.heldOut.map((t) => t.index)).toEqual(heldOut);

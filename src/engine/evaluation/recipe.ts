@@ -9,7 +9,8 @@ import type { EngineContext } from '../context.ts';
 import { binnedLength } from '../../io/binning.ts';
 import { resolveOnTiltSeries, resolveRefinement, runReconstruction, runRefinement, runTiltSynthesis } from '../methods/runners.ts';
 import { methodDefinition, type MethodName, type RequestOf, type ResolvedRequest } from '../methods/registry.ts';
-import type { RunOptions } from '../methods/slabs.ts';
+import { stageOptions, type RunOptions } from '../methods/slabs.ts';
+import { stackPolarity } from '../polarity.ts';
 import type { TiltSeries, Volume } from '../types.ts';
 import { wholeVolume } from '../../io/piecedVolume.ts';
 
@@ -51,13 +52,6 @@ export function recipeMethods(recipe: ResolvedRecipe | ResultRecipe): MethodName
   return [recipe.synthesis?.method, reconstruction, recipe.refinement?.method].filter((m) => m !== undefined);
 }
 
-/** Options whose progress covers [from, to) of the whole, each message prefixed with `stage` when given. */
-export function stageOptions(options: RunOptions, from: number, to: number, stage?: string): RunOptions {
-  const { onProgress } = options;
-  const message = (text: string) => (stage ? `${stage}: ${text}` : text);
-  return { ...options, onProgress: onProgress && ((p) => onProgress({ ...p, fraction: from + (to - from) * p.fraction, message: message(p.message) })) };
-}
-
 /**
  * A resolved recipe as a reconstructor, and the label of its last run (which names what the run learnt, a
  * model's patch size and backend; the resolved labels until it has run). Each step takes an even share of the
@@ -79,7 +73,8 @@ export function recipeReconstructor(engine: EngineContext, recipe: ResolvedRecip
     const tomogram = wholeVolume(out.volume, 'Projecting the tomogram at the held-out angles');
     label = withTilts(out.label, synthesised?.label);
     if (!refinement) return tomogram;
-    const refined = await runRefinement(engine, tomogram, label, refinement, { ...step(k, refinement.method), pieceBytes: Infinity });
+    // 'auto' contrast of a U-Net refinement reads the measured tilts, as the page reads the data set's.
+    const refined = await runRefinement(engine, tomogram, label, refinement, { ...step(k, refinement.method), pieceBytes: Infinity, seriesPolarity: stackPolarity(measured).polarity });
     label = refined.label;
     return wholeVolume(refined.volume, 'Projecting the tomogram at the held-out angles');
   };

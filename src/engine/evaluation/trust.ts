@@ -8,11 +8,11 @@
 import type { EngineContext } from '../context.ts';
 import type { CommonParams, DoseWeightingParams } from '../methods/common.ts';
 import { resolveOnTiltSeries } from '../methods/runners.ts';
-import type { RunOptions } from '../methods/slabs.ts';
+import { stageOptions, type RunOptions } from '../methods/slabs.ts';
 import { compareWithFbp, type TrustScores } from '../metrics/trust.ts';
 import { throwIfAborted, type TiltSeries } from '../types.ts';
 import { predictHeldOut } from './crossValidation.ts';
-import { recipeReconstructor, resolveRecipe, stageOptions, type Reconstructor, type ResultRecipe } from './recipe.ts';
+import { recipeReconstructor, resolveRecipe, type Reconstructor, type ResultRecipe } from './recipe.ts';
 
 export interface TrustReport extends TrustScores {
   /** The scored method's label (as its reconstruction without the held-out tilts named itself) and FBP's. */

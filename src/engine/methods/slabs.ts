@@ -8,6 +8,7 @@ import { assertDeviceAlive, type GpuContext } from '../gpu/device.ts';
 import { withGpuScope, type GpuScope } from '../gpu/scope.ts';
 import { planSlabs, type Slab } from '../geometry.ts';
 import type { ModelLibrary } from '../onnx/library.ts';
+import type { Polarity } from '../polarity.ts';
 import { throwIfAborted, type ProgressCallback, type TiltSeries, type Volume } from '../types.ts';
 import { allocateTomogram, volumePieces, type Tomogram } from '../../io/piecedVolume.ts';
 
@@ -30,6 +31,18 @@ export interface RunOptions {
    * array, for work that needs the tomogram whole (the evaluations, reprojection).
    */
   pieceBytes?: number;
+  /**
+   * A refinement's: the contrast of the tilt series its tomogram was made from (engine/polarity.ts), where the
+   * caller knows that series (the page, the trust score's recipe); absent for a tomogram from a file.
+   */
+  seriesPolarity?: Polarity;
+}
+
+/** Options whose progress covers [from, to) of the whole, each message prefixed with `stage` when given. */
+export function stageOptions(options: RunOptions, from: number, to: number, stage?: string): RunOptions {
+  const { onProgress } = options;
+  const message = (text: string) => (stage ? `${stage}: ${text}` : text);
+  return { ...options, onProgress: onProgress && ((p) => onProgress({ ...p, fraction: from + (to - from) * p.fraction, message: message(p.message) })) };
 }
 
 /** WebGPU cannot report free device memory; 384 MiB per slab leaves room on any discrete or integrated GPU. */

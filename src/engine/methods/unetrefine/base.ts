@@ -5,7 +5,27 @@
  * Page-safe; the runner is ./run.ts.
  */
 import type { MethodDefinition } from '../definition.ts';
+import { choiceFlag } from '../flags.ts';
+import type { Polarity } from '../../polarity.ts';
 import { DEFAULT_REFINE_MODEL, REFINE_MODELS, type UnetObjective } from './models.ts';
+
+/**
+ * Which way the tomogram's contrast runs, for models trained on dense matter bright (every shipped one: the
+ * simulator's convention). 'dense-dark' (raw cryo-EM contrast) runs the model on the negated tomogram and negates
+ * its output, so it never sees the other sign; 'both-signs' runs it both ways and keeps the odd part
+ * (g(x) − g(−x))/2, twice the work, for data with densities of both signs; 'auto' takes 'dense-dark' when the tilt
+ * series the tomogram came from reads dense dark (engine/polarity.ts), else 'dense-bright'.
+ */
+export const CONTRASTS = ['auto', 'dense-bright', 'dense-dark', 'both-signs'] as const;
+export type Contrast = (typeof CONTRASTS)[number];
+
+/** The page's names of the choices. */
+export const CONTRAST_LABELS: Record<Contrast, string> = {
+  auto: "The tilt series' (auto)",
+  'dense-bright': 'Dense bright (as trained)',
+  'dense-dark': 'Dense dark (run negated)',
+  'both-signs': 'Both signs (odd part, 2× time)',
+};
 
 export interface UnetRefineParams {
   /** A shipped model's name (./models.ts) or, where the run can read files (CLI), a path to an .onnx file (its card.json beside it). */
@@ -16,6 +36,8 @@ export interface UnetRefineParams {
   overlap: number;
   /** Cubes per model call. */
   batchSize: number;
+  /** The tomogram's contrast (CONTRASTS). */
+  contrast: Contrast;
 }
 
 /** What is known once the model ran. */
@@ -30,11 +52,27 @@ export interface UnetRefineFacts {
   overlap: number;
   /** Slabs of rows the tomogram went through (1: whole). */
   slabs: number;
+  /** The contrast it ran with ('auto' resolved). */
+  contrast: Exclude<Contrast, 'auto'>;
+  /** With 'auto': what the source series read, or null where no series was known (a tomogram from a file). */
+  seriesPolarity?: Polarity | null;
 }
 
 /** "48³ cubes", or "48 × 48 × 32 cubes" when an axis was shorter than the cube. */
 function cubeText([x, y, z]: [number, number, number]): string {
   return x === y && y === z ? `${x}³ cubes` : `${x} × ${y} × ${z} cubes`;
+}
+
+/**
+ * ", contrast dense dark, run negated (from the series)": what ran and, with 'auto' (seriesPolarity present), why.
+ */
+function contrastText({ contrast, seriesPolarity }: Pick<UnetRefineFacts, 'contrast' | 'seriesPolarity'>): string {
+  if (contrast === 'both-signs') return ', both signs, odd part';
+  const ran = contrast === 'dense-dark' ? 'dense dark, run negated' : 'dense bright';
+  if (seriesPolarity === undefined) return `, contrast ${ran}`;
+  if (seriesPolarity === null) return ', contrast not known, run as trained (dense bright)';
+  if (seriesPolarity === 'unclear') return ', contrast unclear in the series, run as trained (dense bright)';
+  return `, contrast ${ran} (from the series)`;
 }
 
 /** Larger cubes than this gain nothing at the shipped models' receptive field (a few tens of voxels) and cost memory. */
@@ -79,26 +117,42 @@ function definition<N extends UnetObjective>(objective: N): MethodDefinition<N, 
       cube: partial.cube ?? 48,
       overlap: partial.overlap ?? 12,
       batchSize: partial.batchSize ?? 2,
+      contrast: partial.contrast ?? 'auto',
     }),
     validate(p) {
       if (p.model.trim() === '') throw new Error(`${text.title} needs a model: a shipped name or an .onnx file`);
       if (!Number.isInteger(p.cube) || p.cube % 4 !== 0 || p.cube < 8 || p.cube > MAX_CUBE) throw new Error(`the cube side must be a multiple of 4 in [8, ${MAX_CUBE}] voxels (got ${p.cube})`);
       if (!Number.isInteger(p.overlap) || p.overlap < 0 || 2 * p.overlap >= p.cube) throw new Error(`the overlap must be a whole number of voxels in [0, cube/2) (got ${p.overlap} for cube ${p.cube})`);
       if (!Number.isInteger(p.batchSize) || p.batchSize < 1) throw new Error(`the batch size must be a whole number ≥ 1 (got ${p.batchSize})`);
+      if (!CONTRASTS.includes(p.contrast)) throw new Error(`the contrast must be one of ${CONTRASTS.join(', ')} (got ${String(p.contrast)})`);
     },
     paramText(p, context = {}) {
       const facts = context.facts;
-      if (!facts) return `${p.model}, ${p.cube}³ cubes, overlap ${p.overlap}`;
+      if (!facts) return `${p.model}, ${p.cube}³ cubes, overlap ${p.overlap}${p.contrast === 'auto' ? '' : contrastText({ contrast: p.contrast })}`;
       const slabs = facts.slabs > 1 ? `, ${facts.slabs} slabs` : '';
-      return `${p.model}, ${cubeText(facts.cubeSize)}, overlap ${facts.overlap}${slabs}, ${facts.backend}`;
+      return `${p.model}, ${cubeText(facts.cubeSize)}, overlap ${facts.overlap}${slabs}, ${facts.backend}${contrastText(facts)}`;
     },
     flags: [
       { name: 'model', value: 'NAME|FILE.onnx', parse: 'string', param: 'model', help: 'a shipped refinement model, or an .onnx file of the same interface with the card.json models/refine/train.py writes beside it (both checked before any work)' },
       { name: 'cube', value: 'N', parse: 'int', param: 'cube', help: 'cube side in voxels (a multiple of 4)' },
       { name: 'overlap', value: 'N', parse: 'int', param: 'overlap', help: 'voxels shared by neighbouring cubes' },
       { name: 'batch', value: 'N', parse: 'int', param: 'batchSize', help: 'cubes per model call' },
+      {
+        name: 'contrast',
+        value: CONTRASTS.join('|'),
+        parse: 'string',
+        help:
+          'which way the tomogram runs: the shipped models learnt dense matter bright; dense-dark (raw cryo-EM contrast) runs the model on ' +
+          "the negated tomogram; both-signs keeps the model's odd part (twice the work); auto takes the source tilt series' contrast where it " +
+          'is known (in the page, and for wedgelab trust/cv), dense-bright otherwise (a tomogram from a file)',
+        defaultText: 'auto',
+      },
     ],
-    formDefaults: () => ({ model: DEFAULT_REFINE_MODEL[objective], cube: 48, overlap: 12, batchSize: 2 }),
+    readFlags: (values) => {
+      const contrast = choiceFlag(values, 'contrast', CONTRASTS);
+      return contrast ? { contrast } : {};
+    },
+    formDefaults: () => ({ model: DEFAULT_REFINE_MODEL[objective], cube: 48, overlap: 12, batchSize: 2, contrast: 'auto' }),
   };
 }
 

@@ -15,14 +15,18 @@ import type { EngineContext } from '../../context.ts';
 import { readFloats, uploadBuffer } from '../../gpu/buffers.ts';
 import type { GpuContext } from '../../gpu/device.ts';
 import { throwIfAborted, type Volume } from '../../types.ts';
-import { fileOrderRuns, planPieces, type Tomogram } from '../../../io/piecedVolume.ts';
+import { fileOrderRuns, planPieces, volumePieces, type Tomogram } from '../../../io/piecedVolume.ts';
 import { meanStd } from '../preprocess.ts';
 import type { RefinementRunner } from '../runner.ts';
-import { allocateSlabbedTomogram, DEFAULT_MEMORY_BUDGET, forEachSlab, placeSlabVolume, slabVolume, type RunOptions } from '../slabs.ts';
-import type { UnetRefineFacts, UnetRefineParams } from './base.ts';
+import { allocateSlabbedTomogram, DEFAULT_MEMORY_BUDGET, forEachSlab, placeSlabVolume, slabVolume, stageOptions, type RunOptions } from '../slabs.ts';
+import type { Polarity } from '../../polarity.ts';
+import type { Contrast, UnetRefineFacts, UnetRefineParams } from './base.ts';
 import { CubeBlender, cutCube, fitCubes, planCubes, planRefineSlabs, type RefineSlab, type Triple } from './cubes.ts';
 import { SlabCubeKernels } from './kernels.ts';
 import { RefineModel } from './model.ts';
+
+/** What cutting and blending read of the parameters. */
+type CubeParams = Pick<UnetRefineParams, 'cube' | 'overlap' | 'batchSize'>;
 
 /** Seconds spent cutting cubes, in the model and blending: what the bench reports apart. */
 export interface RefineTiming {
@@ -31,8 +35,11 @@ export interface RefineTiming {
   blend: number;
 }
 
-/** A run's options; `slabRows` caps a slab's input rows below what memory allows (tests force slabs on tiny tomograms with it). */
-export type RefineOptions = RunOptions & { slabRows?: number };
+/**
+ * A run's options; `slabRows` caps a slab's input rows below what memory allows (tests force slabs on tiny tomograms
+ * with it); `sign` −1 runs the model on the negated tomogram and negates its output (a dense-dark tomogram).
+ */
+export type RefineOptions = RunOptions & { slabRows?: number; sign?: 1 | -1 };
 
 /** What a refinement ran with: the cubes, overlap and batch (fitted to the device on the GPU path), and its slabs. */
 export interface RefineRun {
@@ -46,9 +53,13 @@ export interface RefineRun {
   slabs: number;
 }
 
-/** The tomogram's mean and std, summed over its voxels in file order (the same sums whether pieced or not). */
-function tomogramMeanStd(tomogram: Tomogram): { mean: number; std: number } {
-  return meanStd([...fileOrderRuns(tomogram)]);
+/**
+ * The tomogram's mean and std, summed over its voxels in file order (the same sums whether pieced or not), the std
+ * times `sign`: the model sees (x − mean)/(sign·std) and its output goes back through the same, so −1 negates both.
+ */
+function tomogramNormalisation(tomogram: Tomogram, sign: 1 | -1 = 1): { mean: number; std: number } {
+  const { mean, std } = meanStd([...fileOrderRuns(tomogram)]);
+  return { mean, std: sign * std };
 }
 
 /** A cube start moved by `dy` rows (into a slab's own rows). */
@@ -69,14 +80,14 @@ function progressText(title: string, done: number, total: number, slab: RefineSl
 export async function refineWithModel(
   model: Pick<RefineModel, 'run'>,
   tomogram: Tomogram,
-  params: UnetRefineParams,
+  params: CubeParams,
   title: string,
   options: RefineOptions = {},
   timing: RefineTiming = { cut: 0, model: 0, blend: 0 },
 ): Promise<RefineRun> {
   const clock = () => performance.now() / 1000;
   const { nx, ny, nz, pixelSize } = tomogram;
-  const { mean, std } = tomogramMeanStd(tomogram);
+  const { mean, std } = tomogramNormalisation(tomogram, options.sign);
   const plan = planCubes(tomogram, params.cube, params.overlap);
   const pieceRows = planPieces(nx, ny, nz, options.pieceBytes)[0].ny;
   const slabs = planRefineSlabs(plan, ny, Math.min(pieceRows, options.slabRows ?? Infinity));
@@ -120,7 +131,7 @@ export async function refineOnGpu(
   gpu: GpuContext,
   model: Pick<RefineModel, 'runOnGpu' | 'footprint'>,
   tomogram: Tomogram,
-  params: UnetRefineParams,
+  params: CubeParams,
   title: string,
   options: RefineOptions = {},
   timing?: RefineTiming,
@@ -132,7 +143,7 @@ export async function refineOnGpu(
   const plan = planCubes(tomogram, fit.cube, fit.overlap);
   const slabs = planRefineSlabs(plan, ny, Math.min(fit.maxInputRows, options.slabRows ?? Infinity));
   const total = slabs.reduce((n, slab) => n + slab.starts.length, 0);
-  const normalisation = tomogramMeanStd(tomogram);
+  const normalisation = tomogramNormalisation(tomogram, options.sign);
   const volume = allocateSlabbedTomogram(nx, ny, nz, tomogram.pixelSize, options.pieceBytes);
   const settle = async (part: keyof RefineTiming, since: number) => {
     if (!timing) return;
@@ -179,6 +190,21 @@ export async function refineOnGpu(
   return { volume, cubeSize: plan.size, overlap: fit.overlap, batchSize: fit.batchSize, cubes: total, slabs: slabs.length };
 }
 
+/** `params.contrast` with 'auto' resolved from the source series' contrast (absent: a tomogram from a file). */
+export function resolveContrast(contrast: Contrast, seriesPolarity: Polarity | undefined): Pick<UnetRefineFacts, 'contrast' | 'seriesPolarity'> {
+  if (contrast !== 'auto') return { contrast };
+  return { contrast: seriesPolarity === 'dense-dark' ? 'dense-dark' : 'dense-bright', seriesPolarity: seriesPolarity ?? null };
+}
+
+/** `a` ← (a + b)/2 voxel by voxel (both laid out alike: same size, same pieces). */
+function averageInto(a: Tomogram, b: Tomogram): void {
+  const bPieces = volumePieces(b);
+  volumePieces(a).forEach(({ volume }, k) => {
+    const other = bPieces[k].volume.data;
+    volume.data.forEach((v, i) => (volume.data[i] = (v + other[i]) / 2));
+  });
+}
+
 /** The runner of both objectives: they differ only in the model they load. */
 export function unetRefineRunner(title: string): RefinementRunner<UnetRefineParams, UnetRefineFacts> {
   return {
@@ -186,9 +212,20 @@ export function unetRefineRunner(title: string): RefinementRunner<UnetRefinePara
       if (!options.models) throw new Error(`${title} needs a model library to load ${params.model} from`);
       const bytes = await options.models.load(params.model);
       const model = await RefineModel.open(engine.path === 'gpu' ? engine.gpu : null, bytes, { wasmUrl: options.models.wasmUrl });
+      const contrast = resolveContrast(params.contrast, options.seriesPolarity);
+      const refine = (sign: 1 | -1, stage: RunOptions) =>
+        engine.path === 'gpu' ? refineOnGpu(engine.gpu, model, tomogram, params, title, { ...stage, sign }) : refineWithModel(model, tomogram, params, title, { ...stage, sign });
       try {
-        const run = engine.path === 'gpu' ? await refineOnGpu(engine.gpu, model, tomogram, params, title, options) : await refineWithModel(model, tomogram, params, title, options);
-        return { volume: run.volume, facts: { backend: model.backend, cubes: run.cubes, cubeSize: run.cubeSize, overlap: run.overlap, slabs: run.slabs } };
+        let run: RefineRun;
+        if (contrast.contrast === 'both-signs') {
+          // In normalised units the two passes give g(x) and −g(−x): their mean is the odd part (g(x) − g(−x))/2.
+          run = await refine(1, stageOptions(options, 0, 0.5, 'pass 1 of 2, as given'));
+          const negated = await refine(-1, stageOptions(options, 0.5, 1, 'pass 2 of 2, negated'));
+          averageInto(run.volume, negated.volume);
+        } else {
+          run = await refine(contrast.contrast === 'dense-dark' ? -1 : 1, options);
+        }
+        return { volume: run.volume, facts: { backend: model.backend, cubes: run.cubes, cubeSize: run.cubeSize, overlap: run.overlap, slabs: run.slabs, ...contrast } };
       } finally {
         await model.release();
       }
