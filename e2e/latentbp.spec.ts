@@ -118,7 +118,7 @@ test('your own models from files: the shipped files added as yours give the same
   await page.getByTestId('refine-button').click();
   await expect.poll(() => page.evaluate(() => window.wedgelab.results().length), { timeout: 120_000 }).toBe(results + 1);
   const yours = await page.evaluate(() => window.wedgelab.results().at(-1)!);
-  expect(yours.label).toMatch(/^IsoNet-style \(model\.onnx, 16 × 12 × 8 cubes, overlap 12, wasm, contrast dense bright \(from the series\)\) ← FBP/);
+  expect(yours.label).toMatch(/^IsoNet-style \(model\.onnx, 16 × 12 × 8 cubes, overlap 12, wasm, contrast unclear in the series, run as trained \(dense bright\)\) ← FBP/);
   // The same bytes as the shipped model: the same voxels, exactly.
   const shipped = await page.evaluate((source) => window.wedgelab.refine(source, { method: 'isonet', params: { model: 'isonet-sim' } }), fbpId);
   const [a, b] = [await resultData(yours.id), await resultData(shipped)];
