@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The coordinate network's validation (issue: "Must show"), in one command, through the CLI:
 # noise-free spheres and mixed shapes at ±60° in 2° steps, and spheres at −5 dB with TV 0 and 1;
+# then the independent simulator's ellipsoids and shells (models/validation/ellipsoids.py) at 0 dB;
 # FBP (Ram-Lak) and the coordinate network with the paper's defaults on each; PSNR, SSIM and the
 # FSC inside the missing region against the ground truth. Needs a real GPU to finish in minutes
 # (a software adapter needs days). Writes bench/out/coordnet-eval/{results.json,table.md}.
@@ -12,7 +13,7 @@ nz="${size##*,}"
 out=bench/out/coordnet-eval
 mkdir -p "$out"
 wedgelab() { node bin/wedgelab.js "$@"; }
-cases=("spheres 100" "mixed 100" "spheres -5")
+cases=("spheres 100" "mixed 100" "spheres -5" "ellipsoids 0" "shells 0")
 rows=()
 for c in "${cases[@]}"; do
   read -r phantom snr <<<"$c"
@@ -20,10 +21,14 @@ for c in "${cases[@]}"; do
   dir="$out/$name"
   noise=()
   [ "$snr" != 100 ] && noise=(--snr-db "$snr")
-  wedgelab simulate --phantom "$phantom" --size "$size" --angles -60,60,2 "${noise[@]}" --seed 11 --out-dir "$dir" --force >/dev/null
+  case $phantom in
+    ellipsoids | shells)
+      /usr/bin/python3 models/validation/ellipsoids.py --family "$phantom" --size "$size" --angles -60,60,2 "${noise[@]}" --seed 11 --out-dir "$dir" >/dev/null ;;
+    *) wedgelab simulate --phantom "$phantom" --size "$size" --angles -60,60,2 "${noise[@]}" --seed 11 --out-dir "$dir" --force >/dev/null ;;
+  esac
   input=(--tilts "$dir/tilt_series.mrc" --angles "$dir/tilt_series.tlt" --thickness "$nz" --quiet)
   runs=("fbp --method fbp --filter ram-lak" "coordnet --method coordnet")
-  [ "$snr" != 100 ] && runs+=("coordnet-tv1 --method coordnet --tv 1")
+  [ "$phantom" = spheres ] && [ "$snr" != 100 ] && runs+=("coordnet-tv1 --method coordnet --tv 1")
   for r in "${runs[@]}"; do
     read -r label args <<<"$r"
     start=$(date +%s)
