@@ -118,7 +118,14 @@ test('the IsoNet-style U-Net refines an FBP result in the page into the same vox
   let negatedWorst = 0;
   negatedReference.forEach((v, i) => (negatedWorst = Math.max(negatedWorst, Math.abs(negated.data[i] - v))));
   expect(negatedWorst / scale).toBeLessThan(1e-5);
+  // The input smoothed first: the label says so (the voxels are the two steps', contrast.test.ts).
   await page.getByTestId('isonet-contrast-select').selectOption('auto');
+  await page.locator(`[data-result-id="${fbpId}"]`).click();
+  await setParams(page, { 'isonet-input-sigma-input': '1' });
+  await page.getByTestId('refine-button').click();
+  await expect(page.getByTestId('result-item')).toHaveCount(before + 3);
+  expect(await selectedResultLabel(page)).toBe('IsoNet-style (isonet-sim, 16 × 16 × 8 cubes, overlap 4, wasm, contrast dense bright (from the series), input smoothed σ 1) ← FBP (cosine, thickness 8, bin 4)');
+  await setParams(page, { 'isonet-input-sigma-input': '0' });
   await page.locator(`[data-result-id="${result.id}"]`).click();
 
   // Its trust score runs FBP and the refinement again without the held-out tilts.

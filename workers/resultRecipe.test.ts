@@ -14,7 +14,7 @@ const result = (id: string, fields: Partial<ResultSummary>) => ({ id, datasetId:
 const datasets = [dataset('d1'), dataset('d2', { count: 2, label: 'Reprojection', sourceId: 'd1', request: synthesis }), dataset('d3', { count: 2, label: 'again', sourceId: 'd2', request: synthesis })];
 const results = [
   result('fbp', { method: 'fbp', params: fbpParams as ResultSummary['params'] }),
-  result('isonet', { method: 'isonet', params: { model: 'isonet-sim', cube: 16, overlap: 4, batchSize: 1, contrast: 'auto' as const }, sourceId: 'fbp' }),
+  result('isonet', { method: 'isonet', params: { model: 'isonet-sim', cube: 16, overlap: 4, batchSize: 1, contrast: 'auto' as const, inputSigma: 0 }, sourceId: 'fbp' }),
   result('twice', { method: 'gaussian', params: { sigma: 1 }, sourceId: 'isonet' }),
   result('diff', { method: 'difference' }),
   result('of-diff', { method: 'gaussian', params: { sigma: 1 }, sourceId: 'diff' }),
@@ -28,7 +28,7 @@ describe('the recipe of a kept result', () => {
   it('is a reconstruction, a refinement after its source, or both after the synthesis on the measured series', () => {
     expect(recipeOf('fbp')).toEqual({ recipe: { method: 'fbp', params: fbpParams }, measuredId: 'd1' });
     expect(recipeOf('isonet')).toEqual({
-      recipe: { method: 'fbp', params: fbpParams, refinement: { method: 'isonet', params: { model: 'isonet-sim', cube: 16, overlap: 4, batchSize: 1, contrast: 'auto' as const } } },
+      recipe: { method: 'fbp', params: fbpParams, refinement: { method: 'isonet', params: { model: 'isonet-sim', cube: 16, overlap: 4, batchSize: 1, contrast: 'auto' as const, inputSigma: 0 } } },
       measuredId: 'd1',
     });
     expect(recipeOf('fbp-synth')).toEqual({ recipe: { method: 'fbp', params: fbpParams, synthesis }, measuredId: 'd1' });

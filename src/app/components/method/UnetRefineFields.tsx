@@ -1,4 +1,4 @@
-import { CONTRAST_LABELS, CONTRASTS, type Contrast } from '../../../engine/methods/unetrefine/base.ts';
+import { CONTRAST_LABELS, CONTRASTS, MAX_INPUT_SIGMA, type Contrast } from '../../../engine/methods/unetrefine/base.ts';
 import type { UnetObjective } from '../../../engine/methods/unetrefine/models.ts';
 import { modelWedgeWarning } from '../../../engine/methods/unetrefine/trainingWedges.ts';
 import { useAppStore } from '../../state/store.ts';
@@ -19,7 +19,7 @@ function useWedgeWarning(model: string): string | null {
   });
 }
 
-/** The U-Net refinements (CryoGEN, IsoNet-style): the model (shipped or yours), the contrast, cube side, overlap and batch. */
+/** The U-Net refinements (CryoGEN, IsoNet-style): the model (shipped or yours), the contrast, cube side, overlap, batch and input smoothing. */
 function UnetRefineFields({ objective, disabled }: { objective: UnetObjective; disabled: boolean }) {
   const [options, update] = useMethodOptions(objective);
   const wedgeWarning = useWedgeWarning(options.model);
@@ -52,6 +52,18 @@ function UnetRefineFields({ objective, disabled }: { objective: UnetObjective; d
         <NumberField label="Cube" unit="voxels" integer min={8} max={256} step={4} value={options.cube} onChange={(cube) => update({ cube })} disabled={disabled} testId={`${objective}-cube-input`} title="Side of the cubes fed to the model (a multiple of 4)" />
         <NumberField label="Overlap" unit="voxels" integer min={0} max={127} value={options.overlap} onChange={(overlap) => update({ overlap })} disabled={disabled} testId={`${objective}-overlap-input`} title="Voxels shared by neighbouring cubes, blended with smooth weights" />
         <NumberField label="Batch" integer min={1} max={64} value={options.batchSize} onChange={(batchSize) => update({ batchSize })} disabled={disabled} testId={`${objective}-batch-input`} title="Cubes per model call" />
+        <NumberField
+          label="Smooth input σ"
+          unit="voxels"
+          min={0}
+          max={MAX_INPUT_SIGMA}
+          step={0.25}
+          value={options.inputSigma}
+          onChange={(inputSigma) => update({ inputSigma })}
+          disabled={disabled}
+          testId={`${objective}-input-sigma-input`}
+          title="Smooth the tomogram by a Gaussian of this σ before the model (0: none). On noisy simulations σ 1 then the model beat the best-smoothed FBP where the model alone did not (docs/refine.md)"
+        />
       </div>
     </>
   );

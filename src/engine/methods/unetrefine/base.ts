@@ -38,7 +38,12 @@ export interface UnetRefineParams {
   batchSize: number;
   /** The tomogram's contrast (CONTRASTS). */
   contrast: Contrast;
+  /** σ in voxels of a Gaussian the tomogram is smoothed by before the model (gaussian/run.ts); 0 for none. */
+  inputSigma: number;
 }
+
+/** A light smoothing of the model's input: more would take out what the model is meant to work on. */
+export const MAX_INPUT_SIGMA = 4;
 
 /** What is known once the model ran. */
 export interface UnetRefineFacts {
@@ -118,6 +123,7 @@ function definition<N extends UnetObjective>(objective: N): MethodDefinition<N, 
       overlap: partial.overlap ?? 12,
       batchSize: partial.batchSize ?? 2,
       contrast: partial.contrast ?? 'auto',
+      inputSigma: partial.inputSigma ?? 0,
     }),
     validate(p) {
       if (p.model.trim() === '') throw new Error(`${text.title} needs a model: a shipped name or an .onnx file`);
@@ -125,12 +131,14 @@ function definition<N extends UnetObjective>(objective: N): MethodDefinition<N, 
       if (!Number.isInteger(p.overlap) || p.overlap < 0 || 2 * p.overlap >= p.cube) throw new Error(`the overlap must be a whole number of voxels in [0, cube/2) (got ${p.overlap} for cube ${p.cube})`);
       if (!Number.isInteger(p.batchSize) || p.batchSize < 1) throw new Error(`the batch size must be a whole number ≥ 1 (got ${p.batchSize})`);
       if (!CONTRASTS.includes(p.contrast)) throw new Error(`the contrast must be one of ${CONTRASTS.join(', ')} (got ${String(p.contrast)})`);
+      if (!(p.inputSigma >= 0 && p.inputSigma <= MAX_INPUT_SIGMA)) throw new Error(`the input's smoothing σ must be in [0, ${MAX_INPUT_SIGMA}] voxels, 0 for none (got ${p.inputSigma})`);
     },
     paramText(p, context = {}) {
       const facts = context.facts;
-      if (!facts) return `${p.model}, ${p.cube}³ cubes, overlap ${p.overlap}${p.contrast === 'auto' ? '' : contrastText({ contrast: p.contrast })}`;
+      const smoothed = p.inputSigma > 0 ? `, input smoothed σ ${p.inputSigma}` : '';
+      if (!facts) return `${p.model}, ${p.cube}³ cubes, overlap ${p.overlap}${p.contrast === 'auto' ? '' : contrastText({ contrast: p.contrast })}${smoothed}`;
       const slabs = facts.slabs > 1 ? `, ${facts.slabs} slabs` : '';
-      return `${p.model}, ${cubeText(facts.cubeSize)}, overlap ${facts.overlap}${slabs}, ${facts.backend}${contrastText(facts)}`;
+      return `${p.model}, ${cubeText(facts.cubeSize)}, overlap ${facts.overlap}${slabs}, ${facts.backend}${contrastText(facts)}${smoothed}`;
     },
     flags: [
       { name: 'model', value: 'NAME|FILE.onnx', parse: 'string', param: 'model', help: 'a shipped refinement model, or an .onnx file of the same interface with the card.json models/refine/train.py writes beside it (both checked before any work)' },
@@ -147,12 +155,19 @@ function definition<N extends UnetObjective>(objective: N): MethodDefinition<N, 
           'is known (in the page, and for wedgelab trust/cv), dense-bright otherwise (a tomogram from a file)',
         defaultText: 'auto',
       },
+      {
+        name: 'input-sigma',
+        value: 'S',
+        parse: 'number',
+        param: 'inputSigma',
+        help: `smooth the tomogram by a Gaussian of σ S voxels before the model (0: none; at most ${MAX_INPUT_SIGMA}); on noisy simulations σ 1 helped (docs/refine.md)`,
+      },
     ],
     readFlags: (values) => {
       const contrast = choiceFlag(values, 'contrast', CONTRASTS);
       return contrast ? { contrast } : {};
     },
-    formDefaults: () => ({ model: DEFAULT_REFINE_MODEL[objective], cube: 48, overlap: 12, batchSize: 2, contrast: 'auto' }),
+    formDefaults: () => ({ model: DEFAULT_REFINE_MODEL[objective], cube: 48, overlap: 12, batchSize: 2, contrast: 'auto', inputSigma: 0 }),
   };
 }
 

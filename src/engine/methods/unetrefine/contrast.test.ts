@@ -3,6 +3,7 @@
 // 'both-signs' is the odd part, so negating the input negates the result; a constant added to the input comes back
 // added to the result; 'auto' follows the source series' contrast. On both paths (CPU, and Dawn for the kernels'
 // normalisation), with the stand-in model (not odd: it depends on a voxel's place in its cube) and the shipped one.
+// And the input's smoothing (inputSigma): the model on the Gaussian-smoothed tomogram, as two steps would give.
 import { describe, expect, it } from 'vitest';
 import { cliModelLibrary } from '../../../cli/models.ts';
 import { relativeError, standInRefineModel } from '../../checks/kernelChecks.ts';
@@ -15,6 +16,7 @@ import { wholeVolume, type Tomogram } from '../../../io/piecedVolume.ts';
 import { resolveRefinement, runRefinement } from '../runners.ts';
 import { CRYOGEN, CONTRASTS } from './base.ts';
 import { RefineModel } from './model.ts';
+import { gaussianSmoothTomogram } from '../gaussian/run.ts';
 import { refineOnGpu, refineWithModel, resolveContrast } from './run.ts';
 
 const PARAMS = { model: 'stand-in', cube: 12, overlap: 3, batchSize: 2 };
@@ -31,7 +33,7 @@ function randomVolume(seed: number): Volume {
 const map = (v: Volume, f: (x: number) => number) => volumeOf(v.data.map(f));
 const voxels = (t: Tomogram) => wholeVolume(t, 'test').data;
 
-describe('U-Net refinement: the contrast', () => {
+describe('U-Net refinement: the contrast and the input smoothing', () => {
   const volume = randomVolume(5);
   const negated = map(volume, (x) => -x);
 
@@ -93,6 +95,14 @@ describe('U-Net refinement: the contrast', () => {
       expect(bright.label).toBe('IsoNet-style (isonet-sim, 12³ cubes, overlap 2, wasm, contrast dense bright (from the series)) ← FBP');
       expect((await run(small, 'auto')).label).toBe('IsoNet-style (isonet-sim, 12³ cubes, overlap 2, wasm, contrast not known, run as trained (dense bright)) ← FBP');
       expect((await run(small, 'dense-dark')).label).toBe('IsoNet-style (isonet-sim, 12³ cubes, overlap 2, wasm, contrast dense dark, run negated) ← FBP');
+
+      // inputSigma: the Gaussian smoothing (gaussian/run.ts) and then the model, exactly as the two steps.
+      const resolved = resolveRefinement(small, { method: 'isonet', params: { ...params, contrast: 'dense-bright', inputSigma: 1 } });
+      const smoothedFirst = await runRefinement(engine, small, 'FBP', resolved, { models: cliModelLibrary });
+      const byHand = voxels((await refineWithModel(model, gaussianSmoothTomogram(small, 1), params, 'test')).volume);
+      expect(voxels(smoothedFirst.volume)).toEqual(byHand);
+      expect(relativeError(byHand, g)).toBeGreaterThan(0.01);
+      expect(smoothedFirst.label).toBe('IsoNet-style (isonet-sim, 12³ cubes, overlap 2, wasm, contrast dense bright, input smoothed σ 1) ← FBP');
     } finally {
       await model.release();
     }
@@ -105,5 +115,8 @@ describe('U-Net refinement: the contrast', () => {
     expect(() => CRYOGEN.readFlags!({ contrast: 'dark' })).toThrow('--contrast takes auto, dense-bright, dense-dark, both-signs (got "dark")');
     expect(() => CRYOGEN.validate({ ...defaults, contrast: 'dark' as 'auto' })).toThrow('the contrast must be one of auto, dense-bright, dense-dark, both-signs (got dark)');
     expect(CRYOGEN.paramText({ ...defaults, contrast: 'both-signs' })).toBe('cryogen-sim, 48³ cubes, overlap 12, both signs, odd part');
+    expect(defaults.inputSigma).toBe(0);
+    expect(() => CRYOGEN.validate({ ...defaults, inputSigma: 5 })).toThrow("the input's smoothing σ must be in [0, 4] voxels, 0 for none (got 5)");
+    expect(() => CRYOGEN.validate({ ...defaults, inputSigma: -1 })).toThrow(/got -1/);
   });
 });

@@ -144,7 +144,7 @@ describe('U-Net refinement: cubes and blending', () => {
 
   it('checks its parameters', () => {
     const base = CRYOGEN.defaults({ nx: 64 });
-    expect(base).toEqual({ model: 'cryogen-sim', cube: 48, overlap: 12, batchSize: 2, contrast: 'auto' });
+    expect(base).toEqual({ model: 'cryogen-sim', cube: 48, overlap: 12, batchSize: 2, contrast: 'auto', inputSigma: 0 });
     expect(ISONET.defaults({ nx: 64 }).model).toBe('isonet-sim');
     expect(() => CRYOGEN.validate({ ...base, cube: 30 })).toThrow(/multiple of 4/);
     expect(() => CRYOGEN.validate({ ...base, overlap: 24 })).toThrow(/overlap/);

@@ -16,6 +16,7 @@ import { readFloats, uploadBuffer } from '../../gpu/buffers.ts';
 import type { GpuContext } from '../../gpu/device.ts';
 import { throwIfAborted, type Volume } from '../../types.ts';
 import { fileOrderRuns, planPieces, volumePieces, type Tomogram } from '../../../io/piecedVolume.ts';
+import { gaussianSmoothTomogram } from '../gaussian/run.ts';
 import { meanStd } from '../preprocess.ts';
 import type { RefinementRunner } from '../runner.ts';
 import { allocateSlabbedTomogram, DEFAULT_MEMORY_BUDGET, forEachSlab, placeSlabVolume, slabVolume, stageOptions, type RunOptions } from '../slabs.ts';
@@ -213,8 +214,10 @@ export function unetRefineRunner(title: string): RefinementRunner<UnetRefinePara
       const bytes = await options.models.load(params.model);
       const model = await RefineModel.open(engine.path === 'gpu' ? engine.gpu : null, bytes, { wasmUrl: options.models.wasmUrl });
       const contrast = resolveContrast(params.contrast, options.seriesPolarity);
+      // A light smoothing first, where asked: the model then sees less of the noise it was not trained to remove.
+      const input = params.inputSigma > 0 ? gaussianSmoothTomogram(tomogram, params.inputSigma, { signal: options.signal, pieceBytes: options.pieceBytes }) : tomogram;
       const refine = (sign: 1 | -1, stage: RunOptions) =>
-        engine.path === 'gpu' ? refineOnGpu(engine.gpu, model, tomogram, params, title, { ...stage, sign }) : refineWithModel(model, tomogram, params, title, { ...stage, sign });
+        engine.path === 'gpu' ? refineOnGpu(engine.gpu, model, input, params, title, { ...stage, sign }) : refineWithModel(model, input, params, title, { ...stage, sign });
       try {
         let run: RefineRun;
         if (contrast.contrast === 'both-signs') {
