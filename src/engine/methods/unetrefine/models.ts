@@ -30,14 +30,14 @@ export const REFINE_MODELS: readonly ShippedRefineModel[] = [
     objective: 'cryogen',
     file: 'refine/cryogen_sim/model.onnx',
     trainingWedges: SIMULATED_WEDGES,
-    summary: 'CryoGEN objective, 88 k parameters, 1800 CPU steps warm-started from isonet-sim, on 8 FBP tomograms of simulated cells, spheres, blobs, mixed scenes and lamellae (±40…±70°, −10…+10 dB)',
+    summary: 'CryoGEN objective, 88 k parameters, 1800 CPU steps warm-started from isonet-sim, on 8 FBP tomograms of simulated cells, spheres, blobs, mixed scenes and lamellae (±40…±70°, −10…+10 dB; dense matter bright)',
   },
   {
     name: 'isonet-sim',
     objective: 'isonet',
     file: 'refine/isonet_sim/model.onnx',
     trainingWedges: SIMULATED_WEDGES,
-    summary: 'IsoNet-style objective, 88 k parameters, 900 CPU steps on the same 8 simulated FBP tomograms',
+    summary: 'IsoNet-style objective, 88 k parameters, 900 CPU steps on the same 8 simulated FBP tomograms (dense matter bright)',
   },
 ];
 
