@@ -470,14 +470,20 @@ const refineModelFiles: Record<string, (name: string) => Promise<Uint8Array>> = 
 };
 
 const refineChecks: KernelCheck[] = [
-  ...([Infinity, 20] as const).map(
-    (slabRows): KernelCheck => ({
-      name: `U-Net cube cutting and blending kernels vs cubes.ts (stand-in model), 37 × 29 × 10, 12³ cubes overlapping by 3, batch 3, ${slabRows === Infinity ? 'one slab' : 'slabs of ≤ 20 input rows'}`,
+  ...(
+    [
+      [Infinity, 1],
+      [20, 1],
+      [20, -1],
+    ] as const
+  ).map(
+    ([slabRows, sign]): KernelCheck => ({
+      name: `U-Net cube cutting and blending kernels vs cubes.ts (stand-in model), 37 × 29 × 10, 12³ cubes overlapping by 3, batch 3, ${slabRows === Infinity ? 'one slab' : 'slabs of ≤ 20 input rows'}${sign < 0 ? ', run negated (a dense-dark tomogram)' : ''}`,
       async run(gpu) {
         const volume = offsetVolume(37, 29, 10, 501);
         const params = { model: 'stand-in', cube: 12, overlap: 3, batchSize: 3 };
-        const run = await refineOnGpu(gpu, standInRefineModel, volume, params, 'check', { slabRows });
-        const expected = await refineWithModel(standInRefineModel, volume, params, 'check');
+        const run = await refineOnGpu(gpu, standInRefineModel, volume, params, 'check', { slabRows, sign });
+        const expected = await refineWithModel(standInRefineModel, volume, params, 'check', { sign });
         const slabsAsPlanned = slabRows === Infinity ? run.slabs === 1 : run.slabs === 3;
         return result(this.name, slabsAsPlanned ? relativeError(wholeVolume(run.volume, 'check').data, wholeVolume(expected.volume, 'check').data) : Infinity, 1e-5);
       },
