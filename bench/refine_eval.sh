@@ -10,7 +10,7 @@
 # after the affine fit, and "wedge FSC", the count-weighted mean FSC over the missing wedge cone's voxels
 # (fscWedgeMissing).
 # Usage: bench/refine_eval.sh [OUT_DIR] [SIZE] [CASES]; SIZE "NX,NY,NZ" (default 64,64,32), CASES a space-separated
-# list of family:maxAngle:snrDb (default all 24). Writes OUT_DIR/table.md (default bench/out/refine-eval).
+# list of family:maxAngle:snrDb (default all 16). Writes OUT_DIR/table.md (default bench/out/refine-eval).
 set -eu
 cd "$(dirname "$0")/.."
 out=${1:-bench/out/refine-eval}
