@@ -74,11 +74,14 @@ test('the shipped network adds tilts in the page that match torch, marked as syn
   await page.getByTestId('add-angles-input').fill(fixture.targets.join(', '));
   await page.getByTestId('add-angles-input').blur();
   await setParams(page, { 'latentbp-thickness-input': String(fixture.thickness) });
+  // As trained, as torch ran it ('auto' would follow the fixture's own contrast).
+  await expect(page.getByTestId('latentbp-contrast-select')).toHaveValue('auto');
+  await page.getByTestId('latentbp-contrast-select').selectOption('dense-bright');
   await page.getByTestId('synthesize-button').click();
   await expect(page.getByTestId('run-note')).toContainText(`${fixture.targets.length} tilts added`, { timeout: 120_000 });
   const added = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
   expect(added.tiltAngles).toEqual([...fixture.angles, ...fixture.targets]);
-  expect(added.synthesized?.label).toMatch(/^Latent back-projection \(-63, 55\.5, 10°, lbp-small, C 16, wasm, thickness 10\)$/);
+  expect(added.synthesized?.label).toMatch(/^Latent back-projection \(-63, 55\.5, 10°, lbp-small, C 16, wasm, contrast dense bright, thickness 10\)$/);
   await expect(page.getByTestId('dataset-synthesized')).toContainText(`the last ${fixture.targets.length} tilts: Latent back-projection`);
 
   expect((await extendedFbpError()).error).toBeLessThan(1e-4);
@@ -101,7 +104,7 @@ test('your own models from files: the shipped files added as yours give the same
   await page.getByTestId('synthesize-button').click();
   await expect.poll(() => page.evaluate(() => window.wedgelab.datasets().length), { timeout: 120_000 }).toBe(datasets + 1);
   const added = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
-  expect(added.synthesized?.label).toBe('Latent back-projection (-63, 55.5, 10°, lbp_small, C 16, wasm, thickness 10)');
+  expect(added.synthesized?.label).toBe('Latent back-projection (-63, 55.5, 10°, lbp_small, C 16, wasm, contrast dense bright, thickness 10)');
   const { error, id: fbpId } = await extendedFbpError();
   expect(error).toBeLessThan(1e-4);
 

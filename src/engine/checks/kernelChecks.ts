@@ -414,7 +414,7 @@ const latentbpChecks: KernelCheck[] = [
       const models = { load: (name: string) => synthModelFile(`${name.split('/')[1]}.onnx`), wasmUrl };
       const [nTilts, ny, nx] = fixture.shape;
       const ts = { nx, ny, nTilts, data: Float32Array.from(fixture.tilts), tiltAngles: fixture.angles, pixelSize: 1 };
-      const params = { angles: fixture.targets, thickness: fixture.thickness, model: 'lbp-small' };
+      const params = { angles: fixture.targets, thickness: fixture.thickness, model: 'lbp-small', contrast: 'dense-bright' as const };
       let bandsRun = 0;
       const onProgress = ({ message }: { message: string }) => void (message.startsWith('Rows') && bandsRun++);
       const out = await synthesiseLatentbp(gpuEngine(gpu), ts, params, { models, memoryBudgetBytes, onProgress }, { backend: 'webgpu' });

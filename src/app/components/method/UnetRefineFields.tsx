@@ -1,7 +1,8 @@
-import { CONTRAST_LABELS, CONTRASTS, MAX_INPUT_SIGMA, type Contrast } from '../../../engine/methods/unetrefine/base.ts';
+import { MAX_INPUT_SIGMA } from '../../../engine/methods/unetrefine/base.ts';
 import type { UnetObjective } from '../../../engine/methods/unetrefine/models.ts';
 import { modelWedgeWarning } from '../../../engine/methods/unetrefine/trainingWedges.ts';
 import { useAppStore } from '../../state/store.ts';
+import { ContrastField } from './ContrastField.tsx';
 import { ModelField } from './ModelField.tsx';
 import { NumberField } from '../NumberField.tsx';
 import { useMethodOptions } from './useMethodOptions.ts';
@@ -38,16 +39,7 @@ function UnetRefineFields({ objective, disabled }: { objective: UnetObjective; d
           {wedgeWarning}
         </div>
       )}
-      <label className="field" title="The shipped models learnt dense matter bright. Raw cryo-EM data run dense dark: auto reads that from the tilt series (the label says what it found)">
-        <span className="field-label">Contrast</span>
-        <select value={options.contrast} disabled={disabled} data-testid={`${objective}-contrast-select`} onChange={(e) => update({ contrast: e.target.value as Contrast })}>
-          {CONTRASTS.map((contrast) => (
-            <option key={contrast} value={contrast}>
-              {CONTRAST_LABELS[contrast]}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ContrastField value={options.contrast} onChange={(contrast) => update({ contrast })} disabled={disabled} testId={objective} />
       <div className="field-row">
         <NumberField label="Cube" unit="voxels" integer min={8} max={256} step={4} value={options.cube} onChange={(cube) => update({ cube })} disabled={disabled} testId={`${objective}-cube-input`} title="Side of the cubes fed to the model (a multiple of 4)" />
         <NumberField label="Overlap" unit="voxels" integer min={0} max={127} value={options.overlap} onChange={(overlap) => update({ overlap })} disabled={disabled} testId={`${objective}-overlap-input`} title="Voxels shared by neighbouring cubes, blended with smooth weights" />

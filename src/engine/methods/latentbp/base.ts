@@ -6,6 +6,7 @@
  */
 import { defaultThickness } from '../common.ts';
 import type { MethodDefinition } from '../definition.ts';
+import { checkContrast, contrastFlag, contrastText, readContrastFlag, requestedContrastText, type Contrast, type ResolvedContrast } from '../contrast.ts';
 import type { FlagValues } from '../flags.ts';
 import { angleListText, parseAngleList } from '../reproject/base.ts';
 import { DEFAULT_SYNTH_MODEL, SYNTH_MODELS } from './models.ts';
@@ -17,10 +18,12 @@ export interface LatentbpParams {
   thickness: number;
   /** A shipped model's name (./models.ts) or, where the run can read files (CLI), a folder with the three parts and card.json. */
   model: string;
+  /** Which way the series' contrast runs (../contrast.ts). */
+  contrast: Contrast;
 }
 
-/** What is known once the model ran. */
-export interface LatentbpFacts {
+/** What is known once the model ran, and the contrast it ran with ('auto' resolved from the series). */
+export interface LatentbpFacts extends ResolvedContrast {
   /** Latent channels C. */
   channels: number;
   /** onnxruntime-web's backend that ran the three parts. */
@@ -44,6 +47,7 @@ export const LATENTBP: MethodDefinition<'latentbp', 'tiltSynthesis', LatentbpPar
     angles: partial.angles ?? [],
     thickness: partial.thickness ?? defaultThickness(input),
     model: partial.model ?? DEFAULT_SYNTH_MODEL,
+    contrast: partial.contrast ?? 'auto',
   }),
   validate(p) {
     if (p.angles.length === 0) throw new Error('no tilt angles to add: name them, e.g. ±63, ±66');
@@ -51,16 +55,19 @@ export const LATENTBP: MethodDefinition<'latentbp', 'tiltSynthesis', LatentbpPar
     if (bad !== undefined) throw new Error(`tilt angle ${bad}° to add: angles must be strictly between −90° and 90°`);
     if (!Number.isInteger(p.thickness) || p.thickness < 1) throw new Error(`thickness must be a whole number ≥ 1 (got ${p.thickness})`);
     if (p.model.trim() === '') throw new Error('the latent back-projection network needs a model: a shipped name or a folder');
+    checkContrast(p.contrast);
   },
   paramText(p, context = {}) {
     const f = context.facts;
-    return `${angleListText(p.angles)}°, ${p.model}${f ? `, C ${f.channels}, ${f.backend}` : ''}, thickness ${p.thickness}`;
+    const contrast = f ? contrastText(f) : requestedContrastText(p.contrast);
+    return `${angleListText(p.angles)}°, ${p.model}${f ? `, C ${f.channels}, ${f.backend}` : ''}${contrast}, thickness ${p.thickness}`;
   },
   flags: [
     { name: 'add', value: 'ANGLES', parse: 'string', help: 'tilt angles to add, degrees: a list such as ±63,±66,±69 or 63,-63', defaultText: 'none: required' },
     { name: 'thickness', value: 'NZ', parse: 'int', param: 'thickness', help: 'thickness of the sample (the latent volume is a quarter of it deep)', defaultText: 'a quarter of the width' },
     { name: 'model', value: 'NAME|FOLDER', parse: 'string', param: 'model', help: 'a shipped model, or a folder with encoder.onnx, refiner.onnx, decoder.onnx and card.json as models/synth/train.py writes them (checked before any work)' },
+    contrastFlag('reads it from the tilt series (engine/polarity.ts) and runs it negated where it reads dense dark'),
   ],
-  readFlags: (values: FlagValues) => (typeof values.add === 'string' ? { angles: parseAngleList(values.add) } : {}),
-  formDefaults: () => ({ angles: [63, -63, 66, -66, 69, -69], thickness: 64, model: DEFAULT_SYNTH_MODEL }),
+  readFlags: (values: FlagValues) => ({ ...(typeof values.add === 'string' ? { angles: parseAngleList(values.add) } : {}), ...readContrastFlag(values) }),
+  formDefaults: () => ({ angles: [63, -63, 66, -66, 69, -69], thickness: 64, model: DEFAULT_SYNTH_MODEL, contrast: 'auto' }),
 };

@@ -54,7 +54,7 @@ export const LATENTBP_BENCH: MethodBench<LatentbpBenchRow> = {
     const rows: LatentbpBenchRow[] = [];
     for (const [nx, ny, nz] of sizes) {
       const ts = randomTiltSeries(nx, ny, N_TILTS);
-      const params = { angles: ADDED, thickness: nz, model: DEFAULT_SYNTH_MODEL };
+      const params = { angles: ADDED, thickness: nz, model: DEFAULT_SYNTH_MODEL, contrast: 'dense-bright' as const };
       const tuning = { backend: context.modelBackend };
       const options = { models: context.models };
       // Compile, load and start the CPU pool's threads outside the timing.

@@ -12,6 +12,8 @@ import { openNodeGpu } from '../../gpu/node.ts';
 import type { ModelLibrary } from '../../onnx/library.ts';
 import { Rng } from '../../sim/random.ts';
 import { CancelledError, type TiltSeries } from '../../types.ts';
+import { stackPolarity } from '../../polarity.ts';
+import type { Contrast } from '../contrast.ts';
 import { resolveOnTiltSeries, runTiltSynthesis } from '../runners.ts';
 import { HALOS, planBands, type Halos } from './bands.ts';
 import { DEFAULT_SYNTH_MODEL, SYNTH_MODELS, shippedSynthFile } from './models.ts';
@@ -37,7 +39,7 @@ const fixtureSeries = (): TiltSeries => {
 const rng = new Rng(1717);
 const [nx, ny, nTilts] = [19, 158, 7];
 const banded: TiltSeries = { nx, ny, nTilts, data: Float32Array.from({ length: nx * ny * nTilts }, () => rng.uniform(0, 1)), tiltAngles: [-45, -30, -15, 0, 15, 30, 45], pixelSize: 1 };
-const bandedParams = { angles: [-66, 60, 72], thickness: 12, model: DEFAULT_SYNTH_MODEL };
+const bandedParams = { angles: [-66, 60, 72], thickness: 12, model: DEFAULT_SYNTH_MODEL, contrast: 'dense-bright' as const };
 const bandBudget = 28 * 4 * 16 * 5 * (7 + 6 * 3 + 49);
 
 /** A synthesis of `ts` and the band messages it reported. */
@@ -66,14 +68,43 @@ describe('latent back-projection network (tilt synthesis)', () => {
 
   it.each(['gpu', 'cpu'] as const)('gives the numbers torch gave for the whole model on the %s path, the measured tilts unchanged', async (path) => {
     const ts = fixtureSeries();
-    const request = { method: 'latentbp' as const, params: { angles: fixture.targets, thickness: fixture.thickness } };
+    // As trained, as torch ran it: the contrast setting is the engine's (tested below).
+    const request = { method: 'latentbp' as const, params: { angles: fixture.targets, thickness: fixture.thickness, contrast: 'dense-bright' as const } };
     const engine = path === 'gpu' ? gpuEngine(await openNodeGpu()) : cpuEngine(callerPool());
     const out = await runTiltSynthesis(engine, ts, resolveOnTiltSeries<'tiltSynthesis'>(ts, request), { models: library });
     expect(out.added).toBe(fixture.targets.length);
-    expect(out.label).toBe(`Latent back-projection (-63, 55.5, 10°, ${DEFAULT_SYNTH_MODEL}, C 16, wasm, thickness ${fixture.thickness})`);
+    expect(out.label).toBe(`Latent back-projection (-63, 55.5, 10°, ${DEFAULT_SYNTH_MODEL}, C 16, wasm, contrast dense bright, thickness ${fixture.thickness})`);
     expect(out.tiltSeries.tiltAngles).toEqual([...fixture.angles, ...fixture.targets]);
     expect(out.tiltSeries.data.subarray(0, ts.data.length)).toEqual(ts.data);
     expect(synthFixtureError(fixture, out.tiltSeries.data.subarray(ts.data.length))).toBeLessThan(1e-4);
+  });
+
+  it('runs a dense-dark series negated (exactly the negative of the bright one), both signs as the odd part, auto from the series', async () => {
+    const engine = cpuEngine(callerPool());
+    const ts = fixtureSeries();
+    const negated = { ...ts, data: ts.data.map((v) => -v) };
+    const added = async (series: TiltSeries, contrast: Contrast) => {
+      const request = { method: 'latentbp' as const, params: { angles: fixture.targets, thickness: fixture.thickness, contrast } };
+      const out = await runTiltSynthesis(engine, series, resolveOnTiltSeries<'tiltSynthesis'>(series, request), { models: library });
+      return { data: out.tiltSeries.data.subarray(series.data.length), label: out.label };
+    };
+    const bright = await added(ts, 'dense-bright');
+    const dark = await added(negated, 'dense-dark');
+    expect(dark.data).toEqual(bright.data.map((v) => -v));
+    expect(dark.label).toContain(', contrast dense dark, run negated, thickness');
+    // Given the wrong way up, the network does not return the negative: it is not odd.
+    const wrongWay = (await added(negated, 'dense-bright')).data;
+    expect(relativeError(wrongWay, bright.data.map((v) => -v))).toBeGreaterThan(0.01);
+    // Both signs: the mean of the run as given and the run negated, (g(x) − g(−x))/2, so odd.
+    const both = await added(ts, 'both-signs');
+    expect(relativeError(both.data, bright.data.map((v, i) => (v - wrongWay[i]) / 2))).toBeLessThan(1e-5);
+    expect(relativeError((await added(negated, 'both-signs')).data, both.data.map((v) => -v))).toBeLessThan(1e-5);
+    expect(both.label).toContain(', both signs, odd part, thickness');
+    // 'auto' runs what the series' own contrast says, and the label says what it read.
+    const { polarity } = stackPolarity(negated);
+    const auto = await added(negated, 'auto');
+    expect(auto.data).toEqual(polarity === 'dense-dark' ? dark.data : wrongWay);
+    expect(auto.label).toMatch(/, contrast (dense dark, run negated \(from the series\)|dense bright \(from the series\)|unclear in the series, run as trained \(dense bright\)), thickness/);
   });
 
   it('synthesises a series too large for one band in bands of rows with halos, one tilt per ORT call, giving the one-band tilts', async () => {

@@ -6,12 +6,15 @@
  * along the tilt axis (./bands.ts: each step works on the band's rows and its halo, so the band's own rows come out
  * as from the whole series), and ORT takes the tilts in batches when a band's do not fit at once. One band loop
  * for both engine paths: the projection steps and where the latent tensors live are ./latentProjection.ts's.
+ * The network learnt dense matter bright: a dense-dark series runs negated, a series of both signs twice (../contrast.ts).
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import type { EngineContext } from '../../context.ts';
 import { appendTilts } from '../../evaluation/tiltSubsets.ts';
 import { outputValues, type SessionOptions } from '../../onnx/session.ts';
 import { throwIfAborted, type TiltSeries } from '../../types.ts';
+import { stackPolarity } from '../../polarity.ts';
+import { resolveContrast } from '../contrast.ts';
 import type { TiltSynthesisRunner } from '../runner.ts';
 import { stackMeanStd } from '../preprocess.ts';
 import type { RunOptions } from '../slabs.ts';
@@ -28,10 +31,11 @@ interface Normalisation {
   width: number;
 }
 
-function normalisation(ts: TiltSeries): Normalisation {
+/** With `sign` −1 the std is taken negative: the network sees the series negated and its output is negated back. */
+function normalisation(ts: TiltSeries, sign: 1 | -1): Normalisation {
   const { mean, std } = stackMeanStd(ts);
   const pad = (n: number) => Math.ceil(n / LATENT_FACTOR) * LATENT_FACTOR;
-  return { mean, std, height: pad(ts.ny), width: pad(ts.nx) };
+  return { mean, std: sign * std, height: pad(ts.ny), width: pad(ts.nx) };
 }
 
 /** The encoder's input: tilts [k0, k1) of the band's encoded rows, normalised and zero-padded, [n, 1, 4 · rows, width]. */
@@ -98,25 +102,33 @@ export async function synthesiseLatentbp(
   const progress = (fraction: number, message: string) => options.onProgress?.({ fraction, message });
   const network = await LatentbpNetwork.open(engine.path === 'gpu' ? engine.gpu : null, options.models, params.model, backend);
   try {
-    const norm = normalisation(ts);
+    const contrast = resolveContrast(params.contrast, stackPolarity(ts).polarity);
+    const signs: (1 | -1)[] = contrast.contrast === 'both-signs' ? [1, -1] : [contrast.contrast === 'dense-dark' ? -1 : 1];
     const nNew = params.angles.length;
-    const run: LatentRun = { channels: await network.channels(), w: norm.width / LATENT_FACTOR, depth: Math.ceil(params.thickness / LATENT_FACTOR), measured: ts.tiltAngles, added: params.angles };
-    const shape = { ...run, h: norm.height / LATENT_FACTOR, nTilts: ts.nTilts, nNew };
+    const first = normalisation(ts, 1);
+    const run: LatentRun = { channels: await network.channels(), w: first.width / LATENT_FACTOR, depth: Math.ceil(params.thickness / LATENT_FACTOR), measured: ts.tiltAngles, added: params.angles };
+    const shape = { ...run, h: first.height / LATENT_FACTOR, nTilts: ts.nTilts, nNew };
     const { bands, batch } = planBands(engine.path === 'gpu' ? engine.gpu.limits : CPU_LIMITS, options.memoryBudgetBytes, shape, halos);
-    const added = new Float32Array(nNew * ts.ny * ts.nx);
-    for (const [index, band] of bands.entries()) {
-      const [first, last] = [LATENT_FACTOR * band.core.y0, Math.min(ts.ny, LATENT_FACTOR * (band.core.y0 + band.core.ny)) - 1];
-      progress(index / bands.length, `Rows ${first}–${last} of ${ts.ny} (band ${index + 1} of ${bands.length}; ORT ${network.backend}, ${batch} tilt${batch === 1 ? '' : 's'} a call): encoding, back-projecting, refining, projecting, decoding`);
-      const latent = latentBand(engine, network.backend, run, band, signal);
-      try {
-        await synthesiseBand(network, latent, ts, norm, band, batch, added, signal);
-      } finally {
-        latent.release();
+    // One pass per sign; with both, their mean is the odd part (in normalised units g(x) and −g(−x)).
+    const passes = signs.map((sign) => ({ norm: normalisation(ts, sign), added: new Float32Array(nNew * ts.ny * ts.nx) }));
+    const steps = passes.length * bands.length;
+    for (const [p, pass] of passes.entries()) {
+      for (const [index, band] of bands.entries()) {
+        const [from, to] = [LATENT_FACTOR * band.core.y0, Math.min(ts.ny, LATENT_FACTOR * (band.core.y0 + band.core.ny)) - 1];
+        const negated = pass.norm.std < 0 ? ', negated' : '';
+        progress((p * bands.length + index) / steps, `Rows ${from}–${to} of ${ts.ny} (band ${index + 1} of ${bands.length}${negated}; ORT ${network.backend}, ${batch} tilt${batch === 1 ? '' : 's'} a call): encoding, back-projecting, refining, projecting, decoding`);
+        const latent = latentBand(engine, network.backend, run, band, signal);
+        try {
+          await synthesiseBand(network, latent, ts, pass.norm, band, batch, pass.added, signal);
+        } finally {
+          latent.release();
+        }
       }
     }
+    const added = passes.length === 1 ? passes[0].added : passes[0].added.map((v, i) => (v + passes[1].added[i]) / 2);
     progress(1, 'Latent back-projection done');
     const newTilts = { nx: ts.nx, ny: ts.ny, nTilts: nNew, data: added, tiltAngles: params.angles, pixelSize: ts.pixelSize };
-    return { tiltSeries: appendTilts(ts, newTilts), facts: { channels: run.channels, backend: network.backend } };
+    return { tiltSeries: appendTilts(ts, newTilts), facts: { channels: run.channels, backend: network.backend, ...contrast } };
   } finally {
     await network.release();
   }

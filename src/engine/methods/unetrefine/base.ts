@@ -5,27 +5,8 @@
  * Page-safe; the runner is ./run.ts.
  */
 import type { MethodDefinition } from '../definition.ts';
-import { choiceFlag } from '../flags.ts';
-import type { Polarity } from '../../polarity.ts';
+import { checkContrast, contrastFlag, contrastText, readContrastFlag, requestedContrastText, type Contrast, type ResolvedContrast } from '../contrast.ts';
 import { DEFAULT_REFINE_MODEL, REFINE_MODELS, type UnetObjective } from './models.ts';
-
-/**
- * Which way the tomogram's contrast runs, for models trained on dense matter bright (every shipped one: the
- * simulator's convention). 'dense-dark' (raw cryo-EM contrast) runs the model on the negated tomogram and negates
- * its output, so it never sees the other sign; 'both-signs' runs it both ways and keeps the odd part
- * (g(x) − g(−x))/2, twice the work, for data with densities of both signs; 'auto' takes 'dense-dark' when the tilt
- * series the tomogram came from reads dense dark (engine/polarity.ts), else 'dense-bright'.
- */
-export const CONTRASTS = ['auto', 'dense-bright', 'dense-dark', 'both-signs'] as const;
-export type Contrast = (typeof CONTRASTS)[number];
-
-/** The page's names of the choices. */
-export const CONTRAST_LABELS: Record<Contrast, string> = {
-  auto: "The tilt series' (auto)",
-  'dense-bright': 'Dense bright (as trained)',
-  'dense-dark': 'Dense dark (run negated)',
-  'both-signs': 'Both signs (odd part, 2× time)',
-};
 
 export interface UnetRefineParams {
   /** A shipped model's name (./models.ts) or, where the run can read files (CLI), a path to an .onnx file (its card.json beside it). */
@@ -36,7 +17,7 @@ export interface UnetRefineParams {
   overlap: number;
   /** Cubes per model call. */
   batchSize: number;
-  /** The tomogram's contrast (CONTRASTS). */
+  /** Which way the tomogram's contrast runs (../contrast.ts). */
   contrast: Contrast;
   /** σ in voxels of a Gaussian the tomogram is smoothed by before the model (gaussian/run.ts); 0 for none. */
   inputSigma: number;
@@ -45,8 +26,8 @@ export interface UnetRefineParams {
 /** A light smoothing of the model's input: more would take out what the model is meant to work on. */
 export const MAX_INPUT_SIGMA = 4;
 
-/** What is known once the model ran. */
-export interface UnetRefineFacts {
+/** What is known once the model ran, and the contrast it ran with ('auto' resolved). */
+export interface UnetRefineFacts extends ResolvedContrast {
   /** onnxruntime-web's backend that ran it. */
   backend: string;
   /** Cubes evaluated (on the GPU path, those on slab boundaries count once per slab). */
@@ -57,27 +38,11 @@ export interface UnetRefineFacts {
   overlap: number;
   /** Slabs of rows the tomogram went through (1: whole). */
   slabs: number;
-  /** The contrast it ran with ('auto' resolved). */
-  contrast: Exclude<Contrast, 'auto'>;
-  /** With 'auto': what the source series read, or null where no series was known (a tomogram from a file). */
-  seriesPolarity?: Polarity | null;
 }
 
 /** "48³ cubes", or "48 × 48 × 32 cubes" when an axis was shorter than the cube. */
 function cubeText([x, y, z]: [number, number, number]): string {
   return x === y && y === z ? `${x}³ cubes` : `${x} × ${y} × ${z} cubes`;
-}
-
-/**
- * ", contrast dense dark, run negated (from the series)": what ran and, with 'auto' (seriesPolarity present), why.
- */
-function contrastText({ contrast, seriesPolarity }: Pick<UnetRefineFacts, 'contrast' | 'seriesPolarity'>): string {
-  if (contrast === 'both-signs') return ', both signs, odd part';
-  const ran = contrast === 'dense-dark' ? 'dense dark, run negated' : 'dense bright';
-  if (seriesPolarity === undefined) return `, contrast ${ran}`;
-  if (seriesPolarity === null) return ', contrast not known, run as trained (dense bright)';
-  if (seriesPolarity === 'unclear') return ', contrast unclear in the series, run as trained (dense bright)';
-  return `, contrast ${ran} (from the series)`;
 }
 
 /** Larger cubes than this gain nothing at the shipped models' receptive field (a few tens of voxels) and cost memory. */
@@ -130,13 +95,13 @@ function definition<N extends UnetObjective>(objective: N): MethodDefinition<N, 
       if (!Number.isInteger(p.cube) || p.cube % 4 !== 0 || p.cube < 8 || p.cube > MAX_CUBE) throw new Error(`the cube side must be a multiple of 4 in [8, ${MAX_CUBE}] voxels (got ${p.cube})`);
       if (!Number.isInteger(p.overlap) || p.overlap < 0 || 2 * p.overlap >= p.cube) throw new Error(`the overlap must be a whole number of voxels in [0, cube/2) (got ${p.overlap} for cube ${p.cube})`);
       if (!Number.isInteger(p.batchSize) || p.batchSize < 1) throw new Error(`the batch size must be a whole number ≥ 1 (got ${p.batchSize})`);
-      if (!CONTRASTS.includes(p.contrast)) throw new Error(`the contrast must be one of ${CONTRASTS.join(', ')} (got ${String(p.contrast)})`);
+      checkContrast(p.contrast);
       if (!(p.inputSigma >= 0 && p.inputSigma <= MAX_INPUT_SIGMA)) throw new Error(`the input's smoothing σ must be in [0, ${MAX_INPUT_SIGMA}] voxels, 0 for none (got ${p.inputSigma})`);
     },
     paramText(p, context = {}) {
       const facts = context.facts;
       const smoothed = p.inputSigma > 0 ? `, input smoothed σ ${p.inputSigma}` : '';
-      if (!facts) return `${p.model}, ${p.cube}³ cubes, overlap ${p.overlap}${p.contrast === 'auto' ? '' : contrastText({ contrast: p.contrast })}${smoothed}`;
+      if (!facts) return `${p.model}, ${p.cube}³ cubes, overlap ${p.overlap}${requestedContrastText(p.contrast)}${smoothed}`;
       const slabs = facts.slabs > 1 ? `, ${facts.slabs} slabs` : '';
       return `${p.model}, ${cubeText(facts.cubeSize)}, overlap ${facts.overlap}${slabs}, ${facts.backend}${contrastText(facts)}${smoothed}`;
     },
@@ -145,16 +110,7 @@ function definition<N extends UnetObjective>(objective: N): MethodDefinition<N, 
       { name: 'cube', value: 'N', parse: 'int', param: 'cube', help: 'cube side in voxels (a multiple of 4)' },
       { name: 'overlap', value: 'N', parse: 'int', param: 'overlap', help: 'voxels shared by neighbouring cubes' },
       { name: 'batch', value: 'N', parse: 'int', param: 'batchSize', help: 'cubes per model call' },
-      {
-        name: 'contrast',
-        value: CONTRASTS.join('|'),
-        parse: 'string',
-        help:
-          'which way the tomogram runs: the shipped models learnt dense matter bright; dense-dark (raw cryo-EM contrast) runs the model on ' +
-          "the negated tomogram; both-signs keeps the model's odd part (twice the work); auto takes the source tilt series' contrast where it " +
-          'is known (in the page, and for wedgelab trust/cv), dense-bright otherwise (a tomogram from a file)',
-        defaultText: 'auto',
-      },
+      contrastFlag("takes the source tilt series' contrast where it is known (in the page, and for wedgelab trust/cv), dense-bright otherwise (a tomogram from a file)"),
       {
         name: 'input-sigma',
         value: 'S',
@@ -163,10 +119,7 @@ function definition<N extends UnetObjective>(objective: N): MethodDefinition<N, 
         help: `smooth the tomogram by a Gaussian of σ S voxels before the model (0: none; at most ${MAX_INPUT_SIGMA}); on noisy simulations σ 1 helped (docs/refine.md)`,
       },
     ],
-    readFlags: (values) => {
-      const contrast = choiceFlag(values, 'contrast', CONTRASTS);
-      return contrast ? { contrast } : {};
-    },
+    readFlags: readContrastFlag,
     formDefaults: () => ({ model: DEFAULT_REFINE_MODEL[objective], cube: 48, overlap: 12, batchSize: 2, contrast: 'auto', inputSigma: 0 }),
   };
 }

@@ -14,10 +14,11 @@ import { Rng } from '../../sim/random.ts';
 import type { Volume } from '../../types.ts';
 import { wholeVolume, type Tomogram } from '../../../io/piecedVolume.ts';
 import { resolveRefinement, runRefinement } from '../runners.ts';
-import { CRYOGEN, CONTRASTS } from './base.ts';
+import { CONTRASTS, resolveContrast } from '../contrast.ts';
+import { CRYOGEN } from './base.ts';
 import { RefineModel } from './model.ts';
 import { gaussianSmoothTomogram } from '../gaussian/run.ts';
-import { refineWithModel, resolveContrast } from './run.ts';
+import { refineWithModel } from './run.ts';
 
 const PARAMS = { model: 'stand-in', cube: 12, overlap: 3, batchSize: 2 };
 

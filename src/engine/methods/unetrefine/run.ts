@@ -20,8 +20,8 @@ import { gaussianSmoothTomogram } from '../gaussian/run.ts';
 import { meanStd } from '../preprocess.ts';
 import type { RefinementRunner } from '../runner.ts';
 import { allocateSlabbedTomogram, DEFAULT_MEMORY_BUDGET, forEachSlab, placeSlabVolume, slabVolume, stageOptions, type RunOptions } from '../slabs.ts';
-import type { Polarity } from '../../polarity.ts';
-import type { Contrast, UnetRefineFacts, UnetRefineParams } from './base.ts';
+import { resolveContrast } from '../contrast.ts';
+import type { UnetRefineFacts, UnetRefineParams } from './base.ts';
 import { CubeBlender, cutCube, fitCubes, planCubes, planRefineSlabs, type RefineSlab, type Triple } from './cubes.ts';
 import { SlabCubeKernels } from './kernels.ts';
 import { RefineModel } from './model.ts';
@@ -189,12 +189,6 @@ export async function refineOnGpu(
     },
   );
   return { volume, cubeSize: plan.size, overlap: fit.overlap, batchSize: fit.batchSize, cubes: total, slabs: slabs.length };
-}
-
-/** `params.contrast` with 'auto' resolved from the source series' contrast (absent: a tomogram from a file). */
-export function resolveContrast(contrast: Contrast, seriesPolarity: Polarity | undefined): Pick<UnetRefineFacts, 'contrast' | 'seriesPolarity'> {
-  if (contrast !== 'auto') return { contrast };
-  return { contrast: seriesPolarity === 'dense-dark' ? 'dense-dark' : 'dense-bright', seriesPolarity: seriesPolarity ?? null };
 }
 
 /** `a` ← (a + b)/2 voxel by voxel (both laid out alike: same size, same pieces). */
