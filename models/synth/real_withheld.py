@@ -2,7 +2,7 @@
 """Withheld 0° and ±15° of two real tilt series (docs/synthesis.md "Results", must-show 2), in one command:
 
   /usr/bin/python3 models/synth/real_withheld.py --data DIR --work /tmp/synth/real [--model lbp-small|FOLDER] [--out models/synth/lbp_small]
-      [--series jason64,empiar-bin2,empiar]
+      [--series jason64,empiar-bin2,empiar] [--contrast auto[,dense-bright,both-signs]]
 
 DIR holds empiar_10009_128.mrc/.tlt and jason64.ali/.tlt (bench/real_cv.sh: public test data of the Ettention
 project, not shipped here). The tilts nearest 0°, +15° and −15° are withheld; the model (`wedgelab synthesize
@@ -36,6 +36,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 WITHHELD = (0.0, 15.0, -15.0)
+CONTRASTS = ("auto", "dense-bright", "dense-dark", "both-signs")  # the engine's (src/engine/methods/contrast.ts)
 # key: (label, stack, tilt file, binning)
 CASES = {"jason64": ("jason64, 64 px, 32 Å", "jason64.ali", "jason64.tlt", 1),
          "empiar-bin2": ("EMPIAR-10009 binned 2, 64 px, 8 Å", "empiar_10009_128.mrc", "empiar_10009_128.tlt", 2),
@@ -120,14 +121,14 @@ def neighbour_means(angles, given, withheld, tilts):
     return np.stack(out)
 
 
-def predict_latentbp(model, tilts, angles, given, withheld, thickness, folder):
-    """The withheld tilts as `wedgelab synthesize --method latentbp` predicts them from the given ones."""
+def predict_latentbp(model, contrast, tilts, angles, given, withheld, thickness, folder):
+    """The withheld tilts as `wedgelab synthesize --method latentbp --contrast C` predicts them from the given ones."""
     given_stack, given_tlt = write_series(tilts[given], [angles[i] for i in given], os.path.join(folder, "given"))
     add = ",".join(f"{angles[i]:.2f}" for i in withheld)
-    out_dir = os.path.join(folder, "latentbp")
+    out_dir = os.path.join(folder, f"latentbp-{contrast}")
     # --flag=VALUE: a value may start with a minus sign.
     run(["node", "bin/wedgelab.js", "synthesize", "--tilts", given_stack, "--angles", given_tlt, "--method", "latentbp", f"--model={model}",
-         f"--add={add}", "--thickness", str(thickness), "--out-dir", out_dir, "--force", "--quiet"])
+         f"--contrast={contrast}", f"--add={add}", "--thickness", str(thickness), "--out-dir", out_dir, "--force", "--quiet"])
     with mrcfile.open(os.path.join(out_dir, "tilt_series.mrc"), permissive=True) as m:
         return np.asarray(m.data, dtype=np.float32)[-len(withheld):]
 
@@ -140,7 +141,7 @@ def cross_validate(flags, stack, tlt, binning, thickness, held_angles):
     return [{"nmse": by_angle[round(a, 2)]["nmse"], "corr": by_angle[round(a, 2)]["corr"]} for a in held_angles]
 
 
-def evaluate_case(model, data, work, key):
+def evaluate_case(model, contrasts, data, work, key):
     label, stack, tlt, binning = CASES[key]
     stack, tlt = os.path.join(data, stack), os.path.join(data, tlt)
     angles = read_angles(tlt)
@@ -152,9 +153,9 @@ def evaluate_case(model, data, work, key):
     folder = os.path.join(work, key)
     os.makedirs(folder, exist_ok=True)
     name = os.path.basename(model)
-    methods = {f"latent back-projection ({name})": cached(os.path.join(folder, f"latentbp_{name}.json"), lambda: scores(
-                   predict_latentbp(model, tilts, angles, given, withheld, thickness, folder), tilts[withheld])),
-               "mean of the two neighbouring given tilts": scores(neighbour_means(angles, given, withheld, tilts), tilts[withheld])}
+    methods = {f"latent back-projection ({name}, contrast {c})": cached(os.path.join(folder, f"latentbp_{name}_{c}.json"), lambda c=c: scores(
+                   predict_latentbp(model, c, tilts, angles, given, withheld, thickness, folder), tilts[withheld])) for c in contrasts}
+    methods["mean of the two neighbouring given tilts"] = scores(neighbour_means(angles, given, withheld, tilts), tilts[withheld])
     for method, flags in BASELINES:
         methods[method] = cached(os.path.join(folder, f"cv_{'_'.join(flags[1:])}.json"), lambda: cross_validate(flags, stack, tlt, binning, thickness, held_angles))
         print(f"{label}: {method} done", flush=True)
@@ -180,6 +181,7 @@ def main():
     p.add_argument("--model", default="lbp-small", help="a shipped model's name or a model's folder (default: lbp-small)")
     p.add_argument("--out", default=os.path.join(HERE, "lbp_small"), help="where the table goes (default: the shipped model's folder)")
     p.add_argument("--series", default=",".join(CASES), help=f"which series, in the table's order (default {','.join(CASES)})")
+    p.add_argument("--contrast", default="auto", help="the network's --contrast, or several, comma-separated, a row each (default auto)")
     args = p.parse_args()
     data = os.path.abspath(args.data)
     model = os.path.abspath(args.model) if os.path.isdir(args.model) else args.model
@@ -189,7 +191,10 @@ def main():
     for f in {f for k in keys for f in CASES[k][1:3]}:
         if not os.path.isfile(os.path.join(data, f)):
             sys.exit(f"real_withheld.py: {os.path.join(data, f)} is missing (--data must hold empiar_10009_128.mrc/.tlt and jason64.ali/.tlt)")
-    results = [evaluate_case(model, data, os.path.abspath(args.work), key) for key in keys]
+    contrasts = args.contrast.split(",")
+    if any(c not in CONTRASTS for c in contrasts):
+        sys.exit(f"real_withheld.py: --contrast takes {', '.join(CONTRASTS)} (given {args.contrast})")
+    results = [evaluate_case(model, contrasts, data, os.path.abspath(args.work), key) for key in keys]
     with open(os.path.join(args.out, "real_withheld.json"), "w") as f:
         json.dump(results, f)
     with open(os.path.join(args.out, "real_withheld.md"), "w") as f:
