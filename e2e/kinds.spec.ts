@@ -73,8 +73,11 @@ test('the IsoNet-style U-Net refines an FBP result in the page into the same vox
   await page.getByTestId('refine-button').click();
   await expect(page.getByTestId('run-note')).toContainText('done');
   await expect(page.getByTestId('result-item')).toHaveCount(before + 1);
-  // 'auto' contrast: the demo's series reads dense bright, the models' own convention, so the model runs as given.
+  // 'auto' contrast: the demo's series reads dense bright, the models' own convention, so the model runs as given;
+  // the data panel and the form say so before the run.
   await expect(page.getByTestId('isonet-contrast-select')).toHaveValue('auto');
+  await expect(page.getByTestId('dataset-contrast')).toHaveText(/^dense bright \(skewness \d/);
+  await expect(page.getByTestId('isonet-contrast-hint')).toHaveText('This series reads dense bright: auto runs the network as trained.');
   expect(await selectedResultLabel(page)).toBe('IsoNet-style (isonet-sim, 16 × 16 × 8 cubes, overlap 4, wasm, contrast dense bright (from the series)) ← FBP (cosine, thickness 8, bin 4)');
   await expectSlicesDrawn(page);
 
@@ -110,6 +113,7 @@ test('the IsoNet-style U-Net refines an FBP result in the page into the same vox
   // Told the tomogram is dense dark, the page runs the model on it negated and negates the output back.
   await page.locator(`[data-result-id="${fbpId}"]`).click();
   await page.getByTestId('isonet-contrast-select').selectOption('dense-dark');
+  await expect(page.getByTestId('isonet-contrast-hint')).toHaveCount(0);
   await page.getByTestId('refine-button').click();
   await expect(page.getByTestId('result-item')).toHaveCount(before + 2);
   expect(await selectedResultLabel(page)).toBe('IsoNet-style (isonet-sim, 16 × 16 × 8 cubes, overlap 4, wasm, contrast dense dark, run negated) ← FBP (cosine, thickness 8, bin 4)');

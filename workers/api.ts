@@ -7,6 +7,7 @@
 import type { MethodName, MethodParams, RequestOf } from '../src/engine/methods/registry.ts';
 import type { ModelChoice, ModelFamily } from '../src/engine/methods/modelChoice.ts';
 import type { Progress } from '../src/engine/types.ts';
+import type { Polarity } from '../src/engine/polarity.ts';
 import type { EnginePath } from '../src/engine/context.ts';
 import type { EngineChoice } from '../src/engine/enginePath.ts';
 import type { OddEvenReport } from '../src/engine/evaluation/oddEven.ts';
@@ -41,6 +42,8 @@ export interface DatasetSummary {
   angleMax: number;
   /** min, max, mean of the stack's data. */
   stats: { min: number; max: number; mean: number };
+  /** Which way its contrast runs (engine/polarity.ts, read at load): what a learned method's 'auto' contrast follows. */
+  contrast: { polarity: Polarity; skewness: number };
   /** True for simulated data: a ground-truth volume exists in the worker. */
   hasGroundTruth: boolean;
   /** Non-fatal remarks: header statistics wrong, angle file pixel size ignored, … */

@@ -25,7 +25,7 @@ import { wedgePsnr } from '../src/engine/metrics/wedgePsnr.ts';
 import { forwardProject } from '../src/engine/methods/projection.ts';
 import { DEMO_DEFAULTS, DEMO_DEFAULTS_SOFTWARE_GPU, simulateTiltSeries } from '../src/engine/sim/simulate.ts';
 import { CancelledError, type Progress, type TiltSeries, type Volume } from '../src/engine/types.ts';
-import { stackPolarity, type Polarity } from '../src/engine/polarity.ts';
+import { stackPolarity } from '../src/engine/polarity.ts';
 import { downsampleVolume, omeZarrLevels, percentiles, pyramidFactor, volumeSlice, volumeStats } from '../src/engine/volume.ts';
 import { mrcPieces, writeMrc } from '../src/io/mrc.ts';
 import { fileSystemDirectory, writeOmeZarr, zipDirectory } from '../src/io/omeZarr.ts';
@@ -62,8 +62,6 @@ import { SessionKeeper } from './session.ts';
 interface Dataset {
   summary: DatasetSummary;
   tiltSeries: TiltSeries;
-  /** Which way its contrast runs (engine/polarity.ts), read when a refinement first asks. */
-  polarity?: Polarity;
 }
 
 /** A result's tomogram is in pieces when larger than one buffer (io/piecedVolume.ts, docs/loading.md). */
@@ -151,13 +149,6 @@ function datasetOf(id: string): Dataset {
   return dataset;
 }
 
-/** The contrast of a data set's tilt series, read once: what a U-Net refinement's 'auto' contrast follows. */
-function seriesPolarity(id: string): Polarity | undefined {
-  const dataset = datasets.get(id);
-  if (dataset) dataset.polarity ??= stackPolarity(dataset.tiltSeries).polarity;
-  return dataset?.polarity;
-}
-
 function resultOf(id: string): Result {
   const result = results.get(id);
   if (!result) throw new Error(`no result with id ${id}`);
@@ -165,7 +156,7 @@ function resultOf(id: string): Result {
 }
 
 function addDataset(
-  summary: Omit<DatasetSummary, 'id' | 'angleMin' | 'angleMax' | 'nx' | 'ny' | 'nTilts' | 'tiltAngles' | 'pixelSize' | 'metadata' | 'doseWeightingUnavailable'> &
+  summary: Omit<DatasetSummary, 'id' | 'angleMin' | 'angleMax' | 'nx' | 'ny' | 'nTilts' | 'tiltAngles' | 'pixelSize' | 'metadata' | 'doseWeightingUnavailable' | 'contrast'> &
     Partial<Pick<DatasetSummary, 'metadata'>>,
   ts: TiltSeries,
 ): DatasetSummary {
@@ -173,6 +164,7 @@ function addDataset(
     metadata: [],
     ...summary,
     doseWeightingUnavailable: doseWeightingUnavailable(ts),
+    contrast: stackPolarity(ts),
     id: nextId('d'),
     nx: ts.nx,
     ny: ts.ny,
@@ -436,8 +428,8 @@ const api: EngineWorkerApi = {
     const resolved = resolveRefinement(source.volume, request);
     const started = performance.now();
     return withJob(jobId, async (signal) => {
-      const polarity = seriesPolarity(source.summary.datasetId);
-      const out = await runRefinement(await methodEngine(resolved.method), source.volume, source.summary.label, resolved, { signal, models, pieceBytes, seriesPolarity: polarity, onProgress: (p) => void onProgress(p) });
+      const seriesPolarity = datasets.get(source.summary.datasetId)?.summary.contrast.polarity;
+      const out = await runRefinement(await methodEngine(resolved.method), source.volume, source.summary.label, resolved, { signal, models, pieceBytes, seriesPolarity, onProgress: (p) => void onProgress(p) });
       const { datasetId, invertAngles } = source.summary;
       const fields = { datasetId, method: out.method, label: out.label, params: out.params, invertAngles, sourceId: resultId, loss: out.loss };
       return putResult({ ...fields, elapsedMs: performance.now() - started }, out.volume);

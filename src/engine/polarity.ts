@@ -14,6 +14,11 @@ import type { TiltSeries } from './types.ts';
 
 export type Polarity = 'dense-bright' | 'dense-dark' | 'unclear';
 
+/** "dense dark": a polarity in words. */
+export function polarityText(polarity: Polarity): string {
+  return polarity.replace('-', ' ');
+}
+
 /** |skewness| below this calls the polarity unclear. */
 export const POLARITY_THRESHOLD = 0.1;
 

@@ -9,7 +9,7 @@
  */
 import type { FlagSpec, FlagValues } from './flags.ts';
 import { choiceFlag } from './flags.ts';
-import type { Polarity } from '../polarity.ts';
+import { polarityText, type Polarity } from '../polarity.ts';
 
 export const CONTRASTS = ['auto', 'dense-bright', 'dense-dark', 'both-signs'] as const;
 export type Contrast = (typeof CONTRASTS)[number];
@@ -42,6 +42,13 @@ export function contrastText({ contrast, seriesPolarity }: ResolvedContrast): st
   if (seriesPolarity === null) return ', contrast not known, run as trained (dense bright)';
   if (seriesPolarity === 'unclear') return ', contrast unclear in the series, run as trained (dense bright)';
   return `, contrast ${ran} (from the series)`;
+}
+
+/** What 'auto' will do with a series of this polarity, before the run: the form's hint. */
+export function autoContrastHint(polarity: Polarity): string {
+  if (polarity === 'unclear') return "This series' contrast is unclear: auto runs the network as trained; set the contrast if you know it.";
+  const ran = polarity === 'dense-dark' ? 'on it negated' : 'as trained';
+  return `This series reads ${polarityText(polarity)}: auto runs the network ${ran}.`;
 }
 
 /** The label's text before the run (no facts yet): nothing for 'auto', which only the run resolves. */

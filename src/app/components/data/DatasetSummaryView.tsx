@@ -1,4 +1,5 @@
 import type { DatasetSummary } from '../../../../workers/api.ts';
+import { polarityText } from '../../../engine/polarity.ts';
 import { formatAngle, formatNumber, formatSize } from '../../util/format.ts';
 
 /** The values read from the series' side files, each with the file (and line) it came from; nothing when there are none. */
@@ -60,6 +61,10 @@ export function DatasetSummaryView({ dataset }: { dataset: DatasetSummary }) {
         <dt>Values</dt>
         <dd>
           {formatNumber(stats.min)} … {formatNumber(stats.max)}, mean {formatNumber(stats.mean)}
+        </dd>
+        <dt>Contrast</dt>
+        <dd data-testid="dataset-contrast" title="Which way the tilts' contrast runs, from the skewness of their high-passed values (dense matter is a sparse tail); |skewness| below 0.1 is unclear. The learned methods' auto contrast follows it">
+          {polarityText(dataset.contrast.polarity)} (skewness {formatNumber(dataset.contrast.skewness, 2)})
         </dd>
       </dl>
       <MetadataTable metadata={dataset.metadata} />

@@ -20,10 +20,19 @@ function useWedgeWarning(model: string): string | null {
   });
 }
 
+/** The contrast of the tilt series the selected result was made from: what the 'auto' contrast follows. */
+function useSeriesPolarity() {
+  return useAppStore((s) => {
+    const datasetId = s.results.find((r) => r.id === s.selectedResultId)?.datasetId;
+    return s.datasets.find((d) => d.id === datasetId)?.contrast.polarity;
+  });
+}
+
 /** The U-Net refinements (CryoGEN, IsoNet-style): the model (shipped or yours), the contrast, cube side, overlap, batch and input smoothing. */
 function UnetRefineFields({ objective, disabled }: { objective: UnetObjective; disabled: boolean }) {
   const [options, update] = useMethodOptions(objective);
   const wedgeWarning = useWedgeWarning(options.model);
+  const series = useSeriesPolarity();
   return (
     <>
       <ModelField
@@ -39,7 +48,7 @@ function UnetRefineFields({ objective, disabled }: { objective: UnetObjective; d
           {wedgeWarning}
         </div>
       )}
-      <ContrastField value={options.contrast} onChange={(contrast) => update({ contrast })} disabled={disabled} testId={objective} />
+      <ContrastField value={options.contrast} onChange={(contrast) => update({ contrast })} disabled={disabled} testId={objective} series={series} />
       <div className="field-row">
         <NumberField label="Cube" unit="voxels" integer min={8} max={256} step={4} value={options.cube} onChange={(cube) => update({ cube })} disabled={disabled} testId={`${objective}-cube-input`} title="Side of the cubes fed to the model (a multiple of 4)" />
         <NumberField label="Overlap" unit="voxels" integer min={0} max={127} value={options.overlap} onChange={(overlap) => update({ overlap })} disabled={disabled} testId={`${objective}-overlap-input`} title="Voxels shared by neighbouring cubes, blended with smooth weights" />

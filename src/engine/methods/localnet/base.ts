@@ -4,7 +4,7 @@
  */
 import { commonDefaults, describeCommon, type CommonParams } from '../common.ts';
 import type { MethodDefinition } from '../definition.ts';
-import type { Polarity } from '../../polarity.ts';
+import { polarityText, type Polarity } from '../../polarity.ts';
 import { halfLength } from './grid.ts';
 import { MIN_TILTS } from '../../../io/tiltSeriesChecks.ts';
 import { DEFAULT_LOCAL_MODEL, LOCAL_MODELS, type LocalnetVariant } from './models.ts';
@@ -68,8 +68,6 @@ export const MAX_FSC_SIGMA = 4;
  */
 export const SUGGESTED_FSC_SIGMA = 0.75;
 
-const POLARITY_WORDS: Record<Polarity, string> = { 'dense-bright': 'dense bright', 'dense-dark': 'dense dark', unclear: 'unclear' };
-
 export function variantOf(outputs: number): LocalnetVariant {
   return outputs === 8 ? 'wavelet' : 'voxel';
 }
@@ -112,7 +110,7 @@ export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetPa
   paramText(p, context = {}) {
     const f = context.facts;
     const odd = f?.odd === false ? ', run as its odd part' : '';
-    const model = f ? `${p.model}, P ${f.patch}, ${variantOf(f.outputs)}, ${f.backend}${odd}, contrast ${POLARITY_WORDS[f.polarity]}` : p.model;
+    const model = f ? `${p.model}, P ${f.patch}, ${variantOf(f.outputs)}, ${f.backend}${odd}, contrast ${polarityText(f.polarity)}` : p.model;
     const scale = f?.fbpScale !== undefined ? ` (×${f.fbpScale.toPrecision(2)})` : '';
     const smoothing = p.fscSigma > 0 ? `, σ ${p.fscSigma} where the FSC is low` : '';
     const fbp = p.fbpFsc ? `, FBP by odd/even FSC${scale}${smoothing}` : p.fbpBelow > 0 ? `, FBP below ${p.fbpBelow} cycles/voxel${scale}` : '';

@@ -14,7 +14,7 @@ import { Rng } from '../../sim/random.ts';
 import type { Volume } from '../../types.ts';
 import { wholeVolume, type Tomogram } from '../../../io/piecedVolume.ts';
 import { resolveRefinement, runRefinement } from '../runners.ts';
-import { CONTRASTS, resolveContrast } from '../contrast.ts';
+import { CONTRASTS } from '../contrast.ts';
 import { CRYOGEN } from './base.ts';
 import { RefineModel } from './model.ts';
 import { gaussianSmoothTomogram } from '../gaussian/run.ts';
@@ -53,14 +53,6 @@ describe('U-Net refinement: the contrast and the input smoothing', () => {
       const shifted = voxels((await refineWithModel(standInRefineModel, map(volume, (x) => x + 40), PARAMS, 'test', { sign })).volume);
       expect(relativeError(shifted.map((x) => x - 40), base)).toBeLessThan(1e-5);
     }
-  });
-
-  it("'auto' is dense dark only where the series reads dense dark; the others are as asked", () => {
-    expect(resolveContrast('auto', 'dense-dark')).toEqual({ contrast: 'dense-dark', seriesPolarity: 'dense-dark' });
-    expect(resolveContrast('auto', 'dense-bright')).toEqual({ contrast: 'dense-bright', seriesPolarity: 'dense-bright' });
-    expect(resolveContrast('auto', 'unclear')).toEqual({ contrast: 'dense-bright', seriesPolarity: 'unclear' });
-    expect(resolveContrast('auto', undefined)).toEqual({ contrast: 'dense-bright', seriesPolarity: null });
-    expect(resolveContrast('both-signs', 'dense-dark')).toEqual({ contrast: 'both-signs' });
   });
 
   it('the shipped model (wasm): both signs is its odd part, dense dark its run on −x negated back; labels say what ran', async () => {
