@@ -23,7 +23,7 @@ export function polarityText(polarity: Polarity): string {
 export const POLARITY_THRESHOLD = 0.1;
 
 /** Running mean of `n` samples `stride` apart from `start`, over a window of ±r (clipped at the edges). */
-function boxMeanLine(src: Float64Array, dst: Float64Array, start: number, n: number, stride: number, r: number): void {
+function boxMeanLine(src: Float32Array, dst: Float32Array, start: number, n: number, stride: number, r: number): void {
   let sum = 0;
   let count = 0;
   for (let i = 0; i < Math.min(r, n); i++, count++) sum += src[start + i * stride];
@@ -40,11 +40,14 @@ function boxMeanLine(src: Float64Array, dst: Float64Array, start: number, n: num
   }
 }
 
-/** The high-passed tilt's moments (2nd, 3rd) about its own mean, summed into `moments`. */
+/**
+ * The high-passed tilt's moments (2nd, 3rd) about its own mean, summed into `moments`. The box means are kept in
+ * float32 (their sums run in float64): two tilt-sized arrays at a time, since every loaded series is read so.
+ */
 function addTiltMoments(tilt: Float32Array, nx: number, ny: number, r: number, moments: Float64Array): void {
-  const src = Float64Array.from(tilt);
-  const rows = new Float64Array(src.length);
-  const local = new Float64Array(src.length);
+  const src = tilt;
+  const rows = new Float32Array(src.length);
+  const local = new Float32Array(src.length);
   for (let y = 0; y < ny; y++) boxMeanLine(src, rows, y * nx, nx, 1, r);
   for (let x = 0; x < nx; x++) boxMeanLine(rows, local, x, ny, nx, r);
   let mean = 0;
