@@ -28,10 +28,11 @@ const USAGE = `usage:
 ${methodUsage('reconstruction', '                 ')}
                  (--bin B averages B × B pixels of every tilt as the stack is read: memory for the binned stack only;
                  --tilt-axis DEG rotates a stack whose tilt axis lies DEG° from Y, counter-clockwise, so that it runs along Y)
-  wedgelab refine --tomogram TOMO.mrc [--angles F.tlt | --wedge MIN,MAX] --method ${methodChoices('refinement').join('|')} --out OUT.mrc|OUT.ome.zarr [--force]
+  wedgelab refine --tomogram TOMO.mrc [--angles F.tlt | --wedge MIN,MAX] [--tilts STACK.mrc] --method ${methodChoices('refinement').join('|')} --out OUT.mrc|OUT.ome.zarr [--force]
 ${methodUsage('refinement', '                 ')}
                  (--angles or --wedge: the range the tomogram was measured over; cryogen and isonet warn when it lies
-                 outside their model's training wedges; --in is the older name of --tomogram)
+                 outside their model's training wedges; --tilts: the stack it was made from, whose contrast their
+                 --contrast auto follows; --in is the older name of --tomogram)
   wedgelab synthesize --tilts STACK.mrc --angles FILE.tlt --method ${methodChoices('tiltSynthesis').join('|')} --out-dir DIR [--force]
 ${methodUsage('tiltSynthesis', '                 ')}
                  (wedgelab recon|refine|synthesize --method NAME --help: the method and its flags with their defaults;

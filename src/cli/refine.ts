@@ -6,7 +6,8 @@ import { modelWedgeWarning, type TiltRange } from '../engine/methods/unetrefine/
 import { readAngleFile } from '../io/angles.ts';
 import { writtenLabel } from '../io/mrc.ts';
 import { DEFAULT_PIECE_BYTES } from '../io/piecedVolume.ts';
-import { readCheckedMrcHeader, readMrcVolume } from '../io/mrcStream.ts';
+import { readCheckedMrcHeader, readMrcStack, readMrcVolume } from '../io/mrcStream.ts';
+import { stackPolarity, type Polarity } from '../engine/polarity.ts';
 import { openCliEngine } from './engine.ts';
 import { methodCommand } from './methodFlags.ts';
 import { checkOutputs, checkTomogramMemory, writeTomogram } from './outputs.ts';
@@ -38,14 +39,29 @@ async function measuredRange(values: FlagValues): Promise<TiltRange | null> {
   return [range[0], range[1]];
 }
 
+/** Widest the tilts are read for their contrast (binned at read to it): the skewness needs no finer grid. */
+const POLARITY_WIDTH = 1024;
+
+/**
+ * With --tilts (the tilt series the tomogram was made from): which way its contrast runs, for a U-Net's 'auto'
+ * contrast (methods/contrast.ts), as the page reads it at load; the tilts binned at read to at most POLARITY_WIDTH.
+ */
+async function seriesPolarity(values: FlagValues): Promise<Polarity | undefined> {
+  if (typeof values.tilts !== 'string') return undefined;
+  const { blob } = await openFile(values.tilts);
+  const header = await readCheckedMrcHeader(blob, { name: values.tilts });
+  const stack = await readMrcStack(blob, { name: values.tilts, bin: Math.max(1, Math.ceil(header.nx / POLARITY_WIDTH)) });
+  return stackPolarity({ nx: stack.nx, ny: stack.ny, nTilts: stack.nz, data: stack.data }).polarity;
+}
+
 export async function refineCommand(args: string[]): Promise<void> {
-  const command = methodCommand(args, 'refinement', ['out'], ['tomogram', 'in', 'angles', 'wedge']);
+  const command = methodCommand(args, 'refinement', ['out'], ['tomogram', 'in', 'angles', 'wedge', 'tilts']);
   if (!command) return;
   const { values, request } = command;
   const inPath = tomogramPath(values);
   const outPath = command.paths.out;
   const measured = await measuredRange(values);
-  await checkOutputs([outPath], [inPath], values.force === true);
+  await checkOutputs([outPath], [inPath, ...(typeof values.tilts === 'string' ? [values.tilts] : [])], values.force === true);
   const { blob } = await openFile(inPath);
   // The header (1 KiB) before any work: the tomogram and its result stay in memory until the result is written,
   // and the request resolved on its size names the model that runs (the default one too) for the check.
@@ -56,12 +72,13 @@ export async function refineCommand(args: string[]): Promise<void> {
   const [model] = models.values();
   const warning = measured && model && modelWedgeWarning(model, measured);
   if (warning) process.stderr.write(`warning: ${warning}\n`);
+  const polarity = await seriesPolarity(values);
   // Section by section into pieces of rows (the engine's piece size), so a tomogram larger than one buffer refines.
   const file = await readMrcVolume(blob, { name: inPath, pieceBytes: DEFAULT_PIECE_BYTES });
   const { volume: tomogram, nx, ny, nz } = file;
   const sourceLabel = writtenLabel(file.header.labels) || basename(inPath);
   const started = performance.now();
-  const out = await runRefinement(engine, tomogram, sourceLabel, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
+  const out = await runRefinement(engine, tomogram, sourceLabel, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary, seriesPolarity: polarity });
   const seconds = (performance.now() - started) / 1000;
   await writeTomogram(outPath, out.volume, [out.label, `from ${basename(inPath)}`]);
   process.stderr.write(`${values.quiet ? '' : '\n'}${out.label}: ${nx}×${ny}×${nz} in ${seconds.toFixed(2)} s → ${outPath}\n`);

@@ -54,6 +54,21 @@ describe('U-Net refinement with the shipped models', () => {
     expect(ssim3d(refined, truth)).toBeGreaterThan(ssim3d(fbp, truth) + 0.02);
   }, 900_000);
 
+  it('--tilts: auto follows the stack the tomogram was made from (negated here: dense dark), as --contrast dense-dark does', async () => {
+    const { header, data, pixelSize } = readMrc(new Uint8Array(readFileSync(join(dir, 'tilt_series.mrc'))));
+    const negated = join(dir, 'negated.mrc');
+    writeFileSync(negated, writeMrc({ nx: header.nx, ny: header.ny, nz: header.nz, data: data.map((v) => -v), pixelSize: pixelSize[0] }, { stack: true }));
+    const auto = join(dir, 'auto.mrc');
+    const said = await ok(['refine', '--tomogram', join(dir, 'fbp.mrc'), '--tilts', negated, '--method', 'isonet', '--quiet', '--out', auto]);
+    expect(said).toMatch(/IsoNet-style \(isonet-sim, 48 × 48 × 32 cubes, overlap 12, wasm, contrast dense dark, run negated \(from the series\)\) ← FBP/);
+    const dark = join(dir, 'dark.mrc');
+    await ok(['refine', '--tomogram', join(dir, 'fbp.mrc'), '--contrast', 'dense-dark', '--method', 'isonet', '--quiet', '--out', dark]);
+    expect(readVolume(auto).data).toEqual(readVolume(dark).data);
+    const missing = await wedgelab(['refine', '--tomogram', join(dir, 'fbp.mrc'), '--tilts', join(dir, 'nope.mrc'), '--method', 'isonet', '--quiet', '--out', join(dir, 'x.mrc')]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('nope.mrc');
+  }, 900_000);
+
   it('warns when the measured range lies outside the model’s training wedges; refuses a malformed range or two inputs', async () => {
     const said = await ok(['refine', '--tomogram', join(dir, 'fbp.mrc'), '--wedge=-30,30', '--method', 'isonet', '--quiet', '--force', '--out', join(dir, 'narrow.mrc')]);
     expect(said.split('\n').filter((line) => line.startsWith('warning: '))).toEqual([

@@ -61,7 +61,7 @@ function addTiltMoments(tilt: Float32Array, nx: number, ny: number, r: number, m
 }
 
 /** The stack's high-pass skewness and what it says of the contrast. */
-export function stackPolarity(ts: TiltSeries): { skewness: number; polarity: Polarity } {
+export function stackPolarity(ts: Pick<TiltSeries, 'nx' | 'ny' | 'nTilts' | 'data'>): { skewness: number; polarity: Polarity } {
   const { nx, ny, nTilts, data } = ts;
   const plane = nx * ny;
   const r = Math.max(2, Math.round(Math.min(nx, ny) / 16));

@@ -110,7 +110,7 @@ function definition<N extends UnetObjective>(objective: N): MethodDefinition<N, 
       { name: 'cube', value: 'N', parse: 'int', param: 'cube', help: 'cube side in voxels (a multiple of 4)' },
       { name: 'overlap', value: 'N', parse: 'int', param: 'overlap', help: 'voxels shared by neighbouring cubes' },
       { name: 'batch', value: 'N', parse: 'int', param: 'batchSize', help: 'cubes per model call' },
-      contrastFlag("takes the source tilt series' contrast where it is known (in the page, and for wedgelab trust/cv), dense-bright otherwise (a tomogram from a file)"),
+      contrastFlag("takes the source tilt series' contrast where it is known (in the page, for wedgelab trust/cv, and with wedgelab refine --tilts STACK), dense-bright otherwise"),
       {
         name: 'input-sigma',
         value: 'S',
