@@ -219,7 +219,7 @@ describe('wedgelab CLI', () => {
     expect((await wedgelab(['recon', '--method', 'localnet-wavelet', '--help'])).stdout).toContain('(default: broad-p11-wavelet)');
     const usage = await wedgelab(['--help']);
     expect(usage.stderr).toContain(`--method ${methodChoices('reconstruction').join('|')}`);
-    expect(usage.stderr).toContain(`wedgelab refine --tomogram TOMO.mrc [--angles F.tlt | --wedge MIN,MAX] --method ${methodChoices('refinement').join('|')}`);
+    expect(usage.stderr).toContain(`wedgelab refine --tomogram TOMO.mrc [--angles F.tlt | --wedge MIN,MAX] [--tilts STACK.mrc] --method ${methodChoices('refinement').join('|')}`);
   });
 
   it('names the method\'s choices, refuses flags of another method, and takes other tools\' filter names', async () => {
