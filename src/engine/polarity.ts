@@ -41,13 +41,11 @@ function boxMeanLine(src: Float32Array, dst: Float32Array, start: number, n: num
 }
 
 /**
- * The high-passed tilt's moments (2nd, 3rd) about its own mean, summed into `moments`. The box means are kept in
- * float32 (their sums run in float64): two tilt-sized arrays at a time, since every loaded series is read so.
+ * The high-passed tilt's moments (2nd, 3rd) about its own mean, summed into `moments`. The box means go into
+ * `rows` and `local`, tilt-sized float32 scratch (their sums run in float64) the caller allocates once for the
+ * whole stack: every loaded series is read so, and a fresh pair per tilt piles up garbage the size of the stack.
  */
-function addTiltMoments(tilt: Float32Array, nx: number, ny: number, r: number, moments: Float64Array): void {
-  const src = tilt;
-  const rows = new Float32Array(src.length);
-  const local = new Float32Array(src.length);
+function addTiltMoments(src: Float32Array, nx: number, ny: number, r: number, moments: Float64Array, rows: Float32Array, local: Float32Array): void {
   for (let y = 0; y < ny; y++) boxMeanLine(src, rows, y * nx, nx, 1, r);
   for (let x = 0; x < nx; x++) boxMeanLine(rows, local, x, ny, nx, r);
   let mean = 0;
@@ -66,7 +64,8 @@ export function stackPolarity(ts: Pick<TiltSeries, 'nx' | 'ny' | 'nTilts' | 'dat
   const plane = nx * ny;
   const r = Math.max(2, Math.round(Math.min(nx, ny) / 16));
   const moments = new Float64Array(2);
-  for (let t = 0; t < nTilts; t++) addTiltMoments(data.subarray(t * plane, (t + 1) * plane), nx, ny, r, moments);
+  const [rows, local] = [new Float32Array(plane), new Float32Array(plane)];
+  for (let t = 0; t < nTilts; t++) addTiltMoments(data.subarray(t * plane, (t + 1) * plane), nx, ny, r, moments, rows, local);
   const n = nTilts * plane;
   const variance = moments[0] / n;
   const skewness = variance > 0 ? moments[1] / n / variance ** 1.5 : 0;
