@@ -428,7 +428,8 @@ const api: EngineWorkerApi = {
     const resolved = resolveRefinement(source.volume, request);
     const started = performance.now();
     return withJob(jobId, async (signal) => {
-      const seriesPolarity = datasets.get(source.summary.datasetId)?.summary.contrast.polarity;
+      const contrast = datasets.get(source.summary.datasetId)?.summary.contrast;
+      const seriesPolarity = contrast && (async () => contrast.polarity);
       const out = await runRefinement(await methodEngine(resolved.method), source.volume, source.summary.label, resolved, { signal, models, pieceBytes, seriesPolarity, onProgress: (p) => void onProgress(p) });
       const { datasetId, invertAngles } = source.summary;
       const fields = { datasetId, method: out.method, label: out.label, params: out.params, invertAngles, sourceId: resultId, loss: out.loss };

@@ -43,15 +43,19 @@ async function measuredRange(values: FlagValues): Promise<TiltRange | null> {
 const POLARITY_WIDTH = 1024;
 
 /**
- * With --tilts (the tilt series the tomogram was made from): which way its contrast runs, for a U-Net's 'auto'
- * contrast (methods/contrast.ts), as the page reads it at load; the tilts binned at read to at most POLARITY_WIDTH.
+ * With --tilts (the tilt series the tomogram was made from): its header checked now, before any work, and which way
+ * its contrast runs read only if the refinement asks (a U-Net's 'auto' contrast, methods/contrast.ts), as the page
+ * reads it at load; the tilts binned at read to at most POLARITY_WIDTH.
  */
-async function seriesPolarity(values: FlagValues): Promise<Polarity | undefined> {
-  if (typeof values.tilts !== 'string') return undefined;
-  const { blob } = await openFile(values.tilts);
-  const header = await readCheckedMrcHeader(blob, { name: values.tilts });
-  const stack = await readMrcStack(blob, { name: values.tilts, bin: Math.max(1, Math.ceil(header.nx / POLARITY_WIDTH)) });
-  return stackPolarity({ nx: stack.nx, ny: stack.ny, nTilts: stack.nz, data: stack.data }).polarity;
+async function seriesPolarity(values: FlagValues): Promise<(() => Promise<Polarity>) | undefined> {
+  const path = values.tilts;
+  if (typeof path !== 'string') return undefined;
+  const { blob } = await openFile(path);
+  const header = await readCheckedMrcHeader(blob, { name: path });
+  return async () => {
+    const stack = await readMrcStack(blob, { name: path, bin: Math.max(1, Math.ceil(header.nx / POLARITY_WIDTH)) });
+    return stackPolarity({ nx: stack.nx, ny: stack.ny, nTilts: stack.nz, data: stack.data }).polarity;
+  };
 }
 
 export async function refineCommand(args: string[]): Promise<void> {

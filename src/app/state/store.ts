@@ -609,3 +609,6 @@ export const selectDataset = (state: AppState): DatasetSummary | null =>
   state.datasets.find((d) => d.id === state.selectedDatasetId) ?? null;
 export const selectResult = (state: AppState): ResultSummary | null =>
   state.results.find((r) => r.id === state.selectedResultId) ?? null;
+/** The data set the selected result was made from (what a refinement of it refers to). */
+export const selectResultDataset = (state: AppState): DatasetSummary | null =>
+  state.datasets.find((d) => d.id === selectResult(state)?.datasetId) ?? null;

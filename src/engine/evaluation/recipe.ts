@@ -74,7 +74,8 @@ export function recipeReconstructor(engine: EngineContext, recipe: ResolvedRecip
     label = withTilts(out.label, synthesised?.label);
     if (!refinement) return tomogram;
     // 'auto' contrast of a U-Net refinement reads the measured tilts, as the page reads the data set's.
-    const refined = await runRefinement(engine, tomogram, label, refinement, { ...step(k, refinement.method), pieceBytes: Infinity, seriesPolarity: stackPolarity(measured).polarity });
+    const seriesPolarity = async () => stackPolarity(measured).polarity;
+    const refined = await runRefinement(engine, tomogram, label, refinement, { ...step(k, refinement.method), pieceBytes: Infinity, seriesPolarity });
     label = refined.label;
     return wholeVolume(refined.volume, 'Projecting the tomogram at the held-out angles');
   };

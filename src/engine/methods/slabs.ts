@@ -33,9 +33,10 @@ export interface RunOptions {
   pieceBytes?: number;
   /**
    * A refinement's: the contrast of the tilt series its tomogram was made from (engine/polarity.ts), where the
-   * caller knows that series (the page, the trust score's recipe); absent for a tomogram from a file.
+   * caller knows that series (the page, the trust score's recipe, `wedgelab refine --tilts`); absent for a tomogram
+   * from a file. Asked only by a run whose contrast is 'auto' (methods/contrast.ts), so no other pays for reading it.
    */
-  seriesPolarity?: Polarity;
+  seriesPolarity?: () => Promise<Polarity>;
 }
 
 /** Options whose progress covers [from, to) of the whole, each message prefixed with `stage` when given. */

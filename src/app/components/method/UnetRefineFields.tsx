@@ -1,7 +1,7 @@
 import { MAX_INPUT_SIGMA } from '../../../engine/methods/unetrefine/base.ts';
 import type { UnetObjective } from '../../../engine/methods/unetrefine/models.ts';
 import { modelWedgeWarning } from '../../../engine/methods/unetrefine/trainingWedges.ts';
-import { useAppStore } from '../../state/store.ts';
+import { selectResultDataset, useAppStore } from '../../state/store.ts';
 import { ContrastField } from './ContrastField.tsx';
 import { ModelField } from './ModelField.tsx';
 import { NumberField } from '../NumberField.tsx';
@@ -13,18 +13,9 @@ import { useMethodOptions } from './useMethodOptions.ts';
  */
 function useWedgeWarning(model: string): string | null {
   return useAppStore((s) => {
-    const datasetId = s.results.find((r) => r.id === s.selectedResultId)?.datasetId;
-    const dataset = s.datasets.find((d) => d.id === datasetId);
+    const dataset = selectResultDataset(s);
     const choice = s.models.refine.find((m) => m.name === model);
     return dataset && choice ? modelWedgeWarning(choice, [dataset.angleMin, dataset.angleMax]) : null;
-  });
-}
-
-/** The contrast of the tilt series the selected result was made from: what the 'auto' contrast follows. */
-function useSeriesPolarity() {
-  return useAppStore((s) => {
-    const datasetId = s.results.find((r) => r.id === s.selectedResultId)?.datasetId;
-    return s.datasets.find((d) => d.id === datasetId)?.contrast.polarity;
   });
 }
 
@@ -32,7 +23,8 @@ function useSeriesPolarity() {
 function UnetRefineFields({ objective, disabled }: { objective: UnetObjective; disabled: boolean }) {
   const [options, update] = useMethodOptions(objective);
   const wedgeWarning = useWedgeWarning(options.model);
-  const series = useSeriesPolarity();
+  // The contrast of the selected result's tilt series: what the 'auto' contrast follows.
+  const series = useAppStore((s) => selectResultDataset(s)?.contrast.polarity);
   return (
     <>
       <ModelField

@@ -102,7 +102,7 @@ export async function synthesiseLatentbp(
   const progress = (fraction: number, message: string) => options.onProgress?.({ fraction, message });
   const network = await LatentbpNetwork.open(engine.path === 'gpu' ? engine.gpu : null, options.models, params.model, backend);
   try {
-    const contrast = resolveContrast(params.contrast, stackPolarity(ts).polarity);
+    const contrast = resolveContrast(params.contrast, params.contrast === 'auto' ? stackPolarity(ts).polarity : undefined);
     const signs: (1 | -1)[] = contrast.contrast === 'both-signs' ? [1, -1] : [contrast.contrast === 'dense-dark' ? -1 : 1];
     const nNew = params.angles.length;
     const first = normalisation(ts, 1);

@@ -61,7 +61,7 @@ describe('U-Net refinement: the contrast and the input smoothing', () => {
     const params = { model: 'isonet-sim', cube: 12, overlap: 2, batchSize: 4 };
     const run = async (input: Volume, contrast: (typeof CONTRASTS)[number], seriesPolarity?: 'dense-dark' | 'dense-bright') => {
       const resolved = resolveRefinement(input, { method: 'isonet', params: { ...params, contrast } });
-      return runRefinement(engine, input, 'FBP', resolved, { models: cliModelLibrary, seriesPolarity });
+      return runRefinement(engine, input, 'FBP', resolved, { models: cliModelLibrary, seriesPolarity: seriesPolarity && (async () => seriesPolarity) });
     };
     const model = await RefineModel.open(null, await cliModelLibrary.load('isonet-sim'), { backend: 'wasm' });
     try {

@@ -207,7 +207,7 @@ export function unetRefineRunner(title: string): RefinementRunner<UnetRefinePara
       if (!options.models) throw new Error(`${title} needs a model library to load ${params.model} from`);
       const bytes = await options.models.load(params.model);
       const model = await RefineModel.open(engine.path === 'gpu' ? engine.gpu : null, bytes, { wasmUrl: options.models.wasmUrl });
-      const contrast = resolveContrast(params.contrast, options.seriesPolarity);
+      const contrast = resolveContrast(params.contrast, params.contrast === 'auto' ? await options.seriesPolarity?.() : undefined);
       // A light smoothing first, where asked: the model then sees less of the noise it was not trained to remove.
       const input = params.inputSigma > 0 ? gaussianSmoothTomogram(tomogram, params.inputSigma, { signal: options.signal, pieceBytes: options.pieceBytes }) : tomogram;
       const refine = (sign: 1 | -1, stage: RunOptions) =>
