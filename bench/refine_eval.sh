@@ -3,7 +3,7 @@
 # shipped models' training) and `filaments` (left out of it), both by `wedgelab simulate`, and of the independent
 # simulator's `ellipsoids` and `shells` (models/validation/ellipsoids.py: analytic shapes, exact projections, no
 # code shared with the training simulator). FBP refined by the shipped CryoGEN and IsoNet-style models (wedgelab
-# refine, CPU path), against FBP, the same FBP smoothed by the Gaussian σ (of SIGMAS, voxels) that is best against
+# refine, CPU path), against FBP, the same FBP smoothed by the Gaussian σ (of validate.py's SIGMAS, voxels) that is best against
 # the ground truth (an oracle's choice, so a generous baseline), SIRT and the local network's wavelet model; and the
 # two models applied to the FBP smoothed by a fixed σ of 1 voxel (the same for every case: `refine --method
 # gaussian`, then the model on that). Each is scored against the ground truth by `wedgelab metrics`: PSNR and SSIM
@@ -19,7 +19,6 @@ grid="60:0 45:0 60:-5 45:-5"
 cases=${3:-"filaments:60:0 cell:60:0 filaments:45:0 cell:45:0 filaments:60:-5 cell:60:-5 filaments:45:-5 cell:45:-5
 $(for f in ellipsoids shells; do for g in $grid; do printf '%s:%s ' $f $g; done; done)"}
 nz=${size##*,}
-SIGMAS="0.5 0.75 1 1.5 2 3"
 wedgelab() { node bin/wedgelab.js "$@"; }
 mkdir -p "$out"
 metrics() { wedgelab metrics --a "$1" --b "$2" --angles "$3" --json; }
@@ -31,20 +30,11 @@ n = sum(d["countsWedgeMissing"])
 wedge = sum(f * c for f, c in zip(d["fscWedgeMissing"], d["countsWedgeMissing"])) / n
 print("%.2f / %.3f / %.3f" % (d["psnr"], d["ssim"], wedge))'
 }
-psnr() { metrics "$@" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["psnr"])'; }
-# smooth DIR TRUTH TLT: DIR/fbp-smooth.mrc is DIR/fbp.mrc smoothed by the σ with the best PSNR; prints that σ.
+# smooth DIR TRUTH TLT: DIR/fbp-smooth.mrc is DIR/fbp.mrc smoothed by the σ with the best PSNR (validate.py's
+# oracle, best_smoothing); prints that σ.
 smooth() {
-  best=-1000 sigma=
-  for s in $SIGMAS; do
-    wedgelab refine --tomogram "$1/fbp.mrc" --method gaussian --sigma "$s" --out "$1/sigma.mrc" --quiet --force
-    p=$(psnr "$1/sigma.mrc" "$2" "$3")
-    if /usr/bin/python3 -c "import sys; sys.exit(0 if $p > $best else 1)"; then
-      best=$p sigma=$s
-      mv "$1/sigma.mrc" "$1/fbp-smooth.mrc"
-    fi
-  done
-  rm -f "$1/sigma.mrc"
-  echo "$sigma"
+  /usr/bin/python3 -c 'import sys; sys.path.insert(0, "models/localnet"); from validate import best_smoothing; print(best_smoothing(*sys.argv[1:])[0])' \
+    "$1/fbp.mrc" "$2" "$3" "$1/fbp-smooth.mrc"
 }
 table=$out/table.md
 {

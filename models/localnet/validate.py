@@ -314,9 +314,9 @@ def simulate(fam, size, rng, snr, seed, d):
         cli("simulate", "--phantom", fam, "--angles", angles, *common, "--force")
 
 
-def smoothed_fbp(fbp, truth, flat_truth, tlt, out):
-    """The cosine FBP `fbp` smoothed by the σ of SIGMAS with the best PSNR against `truth`, written to `out`:
-    its scores, σ, and the seconds of that one smoothing."""
+def best_smoothing(fbp, truth, tlt, out):
+    """`fbp` smoothed by the σ of SIGMAS with the best PSNR against `truth` (an oracle's choice), written to `out`:
+    that σ and the seconds of that one smoothing. bench/refine_eval.sh picks its smoothed FBP with this too."""
     best = None
     with tempfile.TemporaryDirectory() as tmp:
         for sigma in SIGMAS:
@@ -328,7 +328,14 @@ def smoothed_fbp(fbp, truth, flat_truth, tlt, out):
             if best is None or psnr > best[0]:
                 best = (psnr, sigma, seconds)
         shutil.move(os.path.join(tmp, f"sigma{best[1]}.mrc"), out)
-    return {**scores(out, truth, flat_truth, tlt), "sigma": best[1], "seconds": best[2]}
+    return best[1], best[2]
+
+
+def smoothed_fbp(fbp, truth, flat_truth, tlt, out):
+    """The cosine FBP `fbp` smoothed by the oracle's σ (best_smoothing), written to `out`: its scores, σ, and the
+    seconds of that one smoothing."""
+    sigma, seconds = best_smoothing(fbp, truth, tlt, out)
+    return {**scores(out, truth, flat_truth, tlt), "sigma": sigma, "seconds": seconds}
 
 
 def trust(model_args, post_sigma, stack, tlt, thickness):
