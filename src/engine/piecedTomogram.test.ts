@@ -142,12 +142,20 @@ describe('a tomogram in pieces', () => {
       expect(gathered(run.pieced.volume), variant).toEqual(run.whole.data);
       expect(run.whole.data.some((v) => v !== 0)).toBe(true);
     }
-    await expect(reconstruct(cpuEngine(threads), tiltSeries(), localnet('voxel', 0.15), { models: TINY_MODELS, pieceBytes: PIECE_BYTES })).rejects.toThrow(
-      /Handing the frequencies below 0.15 cycles\/voxel over to FBP \(turn it off to keep the model's own\) needs the tomogram in one array/,
+    // Refused before any work: the model is not even opened.
+    const opened: string[] = [];
+    const models: ModelLibrary = { load: (name) => (opened.push(name), TINY_MODELS.load(name)) };
+    await expect(reconstruct(cpuEngine(threads), tiltSeries(), localnet('voxel', 0.15), { models, pieceBytes: PIECE_BYTES })).rejects.toThrow(
+      /^Handing the frequencies below 0.15 cycles\/voxel over to FBP \(turn it off to keep the model's own\) needs the tomogram in one array, but this 70 × 10 × 6 tomogram \(0.0 MiB\) is held in 4 pieces/,
     );
-    await expect(reconstruct(cpuEngine(threads), tiltSeries(), localnet('voxel', 0, true), { models: TINY_MODELS, pieceBytes: PIECE_BYTES })).rejects.toThrow(
-      /Handing the measured side, weighted by the FBP's odd\/even FSC, over to FBP \(turn it off to keep the model's own\) needs the tomogram in one array/,
+    await expect(reconstruct(cpuEngine(threads), tiltSeries(), localnet('voxel', 0, true), { models, pieceBytes: PIECE_BYTES })).rejects.toThrow(
+      /^Handing the measured side, weighted by the FBP's odd\/even FSC, over to FBP \(turn it off to keep the model's own\) needs the tomogram in one array/,
     );
+    // The FSC-weighted one also needs two halves of at least three tilts each: 5 of the 9 tilts are too few.
+    const five = { ...tiltSeries(), nTilts: 5, tiltAngles: ANGLES.slice(0, 5) };
+    five.data = five.data.slice(0, NX * NY * 5);
+    await expect(reconstruct(cpuEngine(threads), five, localnet('voxel', 0, true), { models })).rejects.toThrow('FSC-weighted hand-over to FBP needs at least 6 tilts (this series has 5)');
+    expect(opened).toEqual([]);
   });
 
   it('the local network on the GPU (slabs across piece boundaries), both variants: the same voxels in pieces as in one array', async () => {

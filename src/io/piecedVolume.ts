@@ -95,17 +95,27 @@ export function* fileOrderRuns(tomogram: Tomogram): Generator<Float32Array> {
   }
 }
 
+/** The message for work (`purpose`) that needs an nx × ny × nz tomogram in one array when it is in `pieces` pieces. */
+function notOneArray(nx: number, ny: number, nz: number, pieces: number, purpose: string): Error {
+  const bytes = 4 * nx * ny * nz;
+  const size = bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+  return new Error(
+    `${purpose} needs the tomogram in one array, but this ${nx} × ${ny} × ${nz} tomogram (${size}) is held in ${pieces} pieces, ` +
+      'more than one buffer holds: reconstruct it binned or thinner for this, or export it (MRC, OME-Zarr) and use another tool',
+  );
+}
+
 /**
  * The tomogram as one array, for the work that needs it whole (a 3-D FFT, a network's input, a metric against
  * another volume): a one-array tomogram itself; a pieced one is refused with one message naming `purpose`.
  */
 export function wholeVolume(tomogram: Tomogram, purpose: string): Volume {
   if (!isPieced(tomogram)) return tomogram;
-  const { nx, ny, nz, pieces } = tomogram;
-  const bytes = 4 * nx * ny * nz;
-  const size = bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-  throw new Error(
-    `${purpose} needs the tomogram in one array, but this ${nx} × ${ny} × ${nz} tomogram (${size}) is held in ${pieces.length} pieces, ` +
-      'more than one buffer holds: reconstruct it binned or thinner for this, or export it (MRC, OME-Zarr) and use another tool',
-  );
+  throw notOneArray(tomogram.nx, tomogram.ny, tomogram.nz, tomogram.pieces.length, purpose);
+}
+
+/** wholeVolume's refusal before any work: when an nx × ny × nz tomogram would be held in pieces of `pieceBytes`. */
+export function checkOneArray(nx: number, ny: number, nz: number, pieceBytes: number | undefined, purpose: string): void {
+  const pieces = planPieces(nx, ny, nz, pieceBytes).length;
+  if (pieces > 1) throw notOneArray(nx, ny, nz, pieces, purpose);
 }

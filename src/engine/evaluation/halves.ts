@@ -12,9 +12,13 @@ import { subsetTilts } from './tiltSubsets.ts';
 
 export type Half = 'even' | 'odd';
 
+/** Each half is reconstructed on its own, so it needs MIN_TILTS tilts: refused with one message naming `purpose`. */
+export function checkHalves(nTilts: number, purpose: string): void {
+  if (nTilts < 2 * MIN_TILTS) throw new Error(`${purpose} needs at least ${2 * MIN_TILTS} tilts (this series has ${nTilts})`);
+}
+
 export async function halvesFsc(ts: TiltSeries, reconstructHalf: (half: TiltSeries, which: Half) => Promise<Tomogram>, purpose = 'odd/even FSC'): Promise<FscCurves> {
-  // Each half is reconstructed on its own: it needs MIN_TILTS tilts.
-  if (ts.nTilts < 2 * MIN_TILTS) throw new Error(`${purpose} needs at least ${2 * MIN_TILTS} tilts (this series has ${ts.nTilts})`);
+  checkHalves(ts.nTilts, purpose);
   const { even, odd } = oddEvenSplit(ts.tiltAngles);
   const a = wholeVolume(await reconstructHalf(subsetTilts(ts, even), 'even'), `The ${purpose}`);
   const b = wholeVolume(await reconstructHalf(subsetTilts(ts, odd), 'odd'), `The ${purpose}`);

@@ -25,7 +25,7 @@ import { RowFilterPlan, rowFilterWorkBytes } from '../../gpu/kernels/rowFilter.t
 import { InverseWavelet3d } from './wavelet3d.ts';
 import { withGpuScope } from '../../gpu/scope.ts';
 import { throwIfAborted, type TiltSeries, type Volume } from '../../types.ts';
-import { wholeVolume, type Tomogram } from '../../../io/piecedVolume.ts';
+import { checkOneArray, wholeVolume, type Tomogram } from '../../../io/piecedVolume.ts';
 import { stackMeanStd } from '../preprocess.ts';
 import type { ReconstructionRunner } from '../runner.ts';
 import { reconstructLocalnetCpu } from './cpu.ts';
@@ -38,7 +38,7 @@ import type { EngineContext } from '../../context.ts';
 import { reconstructFbp } from '../fbp/run.ts';
 import { reconstructFbpCpu } from '../fbp/cpu.ts';
 import { combineHandover, fscWeights, radialFilterCpu, type RadialWeight } from './fbpHandover.ts';
-import { halvesFsc } from '../../evaluation/halves.ts';
+import { checkHalves, halvesFsc } from '../../evaluation/halves.ts';
 import { radialFilterGpu } from './fbpHandoverGpu.ts';
 
 /**
@@ -198,6 +198,9 @@ export async function reconstructLocalnet(gpu: GpuContext, ts: TiltSeries, param
   return volume;
 }
 
+/** The FSC-weighted hand-over, as its two halves' odd/even FSC names it. */
+const FSC_HANDOVER = 'FSC-weighted hand-over to FBP';
+
 /**
  * The cosine FBP of all tilts and the FSC hand-over's per-shell weights, from the cosine FBPs of the even- and the
  * odd-indexed tilts. FBP is π/N times a sum over tilts, each filtered (and mean-subtracted) on its own, and the
@@ -213,12 +216,30 @@ export async function fbpAndFscWeights(ts: TiltSeries, cosineFbp: (series: TiltS
       halves.push({ volume, nTilts: half.nTilts });
       return volume;
     },
-    'FSC-weighted hand-over to FBP',
+    FSC_HANDOVER,
   );
   const [a, b] = halves;
   const data = new Float32Array(a.volume.data.length);
   for (let i = 0; i < data.length; i++) data[i] = (a.nTilts * a.volume.data[i] + b.nTilts * b.volume.data[i]) / ts.nTilts;
   return { fbp: { ...a.volume, data }, weight: { shells: fscWeights(fsc) } };
+}
+
+/** What a hand-over moves to FBP, for its progress and its errors. */
+function handedOver(params: LocalnetParams): string {
+  return params.fbpFsc ? "the measured side, weighted by the FBP's odd/even FSC," : `the frequencies below ${params.fbpBelow} cycles/voxel`;
+}
+
+function handoverPurpose(params: LocalnetParams): string {
+  return `Handing ${handedOver(params)} over to FBP (turn it off to keep the model's own)`;
+}
+
+/**
+ * A hand-over the run could not finish is refused before the model runs, not after: it needs the tomogram in one
+ * array, and the FSC-weighted one two halves of the tilts.
+ */
+function checkHandover(ts: TiltSeries, params: LocalnetParams, options: RunOptions): void {
+  checkOneArray(ts.nx, ts.ny, params.thickness, options.pieceBytes, handoverPurpose(params));
+  if (params.fbpFsc) checkHalves(ts.nTilts, FSC_HANDOVER);
 }
 
 /**
@@ -228,9 +249,8 @@ export async function fbpAndFscWeights(ts: TiltSeries, cosineFbp: (series: TiltS
  * low; on the run's path, the FBP's scale factor with it. Needs the tomogram in one array.
  */
 export async function handOverToFbp(engine: EngineContext, ts: TiltSeries, params: LocalnetParams, tomogram: Tomogram, options: RunOptions): Promise<{ volume: Tomogram; fbpScale: number }> {
-  const what = params.fbpFsc ? "the measured side, weighted by the FBP's odd/even FSC," : `the frequencies below ${params.fbpBelow} cycles/voxel`;
-  const model = wholeVolume(tomogram, `Handing ${what} over to FBP (turn it off to keep the model's own)`);
-  options.onProgress?.({ fraction: 1, message: `Local model: handing ${what} over to FBP` });
+  const model = wholeVolume(tomogram, handoverPurpose(params));
+  options.onProgress?.({ fraction: 1, message: `Local model: handing ${handedOver(params)} over to FBP` });
   const fbpParams = { ...params, filter: { name: 'cosine' as const }, doseWeighting: false };
   const quiet = { signal: options.signal, memoryBudgetBytes: options.memoryBudgetBytes };
   const cosineFbp = (series: TiltSeries) => (engine.path === 'gpu' ? reconstructFbp(engine.gpu, series, fbpParams, quiet) : reconstructFbpCpu(engine.pool, series, fbpParams, quiet));
@@ -252,12 +272,14 @@ export const LOCALNET_RUNNER: ReconstructionRunner<LocalnetParams, LocalnetFacts
   async run(engine, ts, params, options) {
     const gpu = engine.path === 'gpu' ? engine.gpu : null;
     if (!options.models) throw new Error('the local network needs a model library (the worker or the CLI provides one)');
+    const handOver = params.fbpBelow > 0 || params.fbpFsc;
+    if (handOver) checkHandover(ts, params, options);
     const model = await LocalModel.open(gpu, await options.models.load(params.model), { wasmUrl: options.models.wasmUrl });
     try {
       const volume = engine.path === 'gpu' ? await reconstructLocalnet(engine.gpu, ts, params, model, options) : await reconstructLocalnetCpu(engine.pool, ts, params, model, options);
       const { polarity } = stackPolarity(ts);
       const facts = { patch: model.patch, outputs: model.outputs, backend: model.backend, odd: model.odd, polarity };
-      if (params.fbpBelow === 0 && !params.fbpFsc) return { volume, facts };
+      if (!handOver) return { volume, facts };
       const handed = await handOverToFbp(engine, ts, params, volume, options);
       return { volume: handed.volume, facts: { ...facts, fbpScale: handed.fbpScale } };
     } finally {
