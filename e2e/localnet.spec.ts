@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
+import { simulatedStack, tiltAngles, writeTlt } from './fixtures.ts';
 import { expectSlicesDrawn, openDemoPage, selectedResultLabel, setParams } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
@@ -26,6 +27,7 @@ test('the voxel model runs from the method panel and gives a result like any oth
   await expect(page.getByTestId('run-button')).toHaveText('Reconstruct (Local network)');
   // The page starts on the wavelet model (fewer model calls); the voxel model is one choice away.
   await expect(page.getByTestId('localnet-model-select')).toHaveValue('broad-p11-wavelet');
+  await expect(page.getByTestId('localnet-handover-warning')).toHaveCount(0);
   await page.getByTestId('localnet-model-select').selectOption('broad-p11');
   // 128 × 128 × 32 on SwiftShader, binned 4: 32 × 32 × 8 voxels, one model call each.
   await setParams(page, { 'binning-input': '4', 'thickness-input': '8' });
@@ -101,5 +103,30 @@ test('a model file of the same interface (a converted CryoLithe network) can be 
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('run-note')).toContainText('done', { timeout: 120_000 });
   expect(await selectedResultLabel(page)).toMatch(/Local network \(cryolithe-converted\.onnx, P 5, wavelet, wasm/);
+  expect(pageErrors).toEqual([]);
+});
+
+test('a hand-over the run could not finish is said beside the form, and the run is refused before any work', async () => {
+  // Five tilts: too few for the FSC-weighted hand-over's two halves of three.
+  const angles = tiltAngles(-60, 60, 30);
+  await page.getByTestId('file-input').setInputFiles([
+    { name: 'five.mrc', mimeType: 'application/octet-stream', buffer: await simulatedStack(32, 32, angles) },
+    { name: 'five.tlt', mimeType: 'text/plain', buffer: writeTlt(angles) },
+  ]);
+  await expect(page.getByTestId('dataset-summary')).toContainText('five.mrc');
+  await page.getByTestId('method-select').selectOption('localnet');
+  await expect(page.getByTestId('localnet-handover-warning')).toHaveCount(0);
+  await page.getByTestId('localnet-fbp-fsc').check();
+  const problem = 'FSC-weighted hand-over to FBP needs at least 6 tilts (this series has 5)';
+  await expect(page.getByTestId('localnet-handover-warning')).toHaveText(`${problem}.`);
+  const before = await page.getByTestId('result-item').count();
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('error-message')).toContainText(problem);
+  await expect(page.getByTestId('result-item')).toHaveCount(before);
+  await page.getByTestId('error-dismiss').click();
+  // The fixed-frequency hand-over needs no halves.
+  await page.getByTestId('localnet-fbp-fsc').uncheck();
+  await setParams(page, { 'localnet-fbp-below-input': '0.15' });
+  await expect(page.getByTestId('localnet-handover-warning')).toHaveCount(0);
   expect(pageErrors).toEqual([]);
 });

@@ -95,13 +95,13 @@ export function* fileOrderRuns(tomogram: Tomogram): Generator<Float32Array> {
   }
 }
 
-/** The message for work (`purpose`) that needs an nx × ny × nz tomogram in one array when it is in `pieces` pieces. */
-function notOneArray(nx: number, ny: number, nz: number, pieces: number, purpose: string): Error {
+/** The refusal of work (`purpose`) that needs an nx × ny × nz tomogram in one array when it is in `pieces` pieces. */
+function piecesText(nx: number, ny: number, nz: number, pieces: number, purpose: string): string {
   const bytes = 4 * nx * ny * nz;
   const size = bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-  return new Error(
+  return (
     `${purpose} needs the tomogram in one array, but this ${nx} × ${ny} × ${nz} tomogram (${size}) is held in ${pieces} pieces, ` +
-      'more than one buffer holds: reconstruct it binned or thinner for this, or export it (MRC, OME-Zarr) and use another tool',
+    'more than one buffer holds: reconstruct it binned or thinner for this, or export it (MRC, OME-Zarr) and use another tool'
   );
 }
 
@@ -111,11 +111,11 @@ function notOneArray(nx: number, ny: number, nz: number, pieces: number, purpose
  */
 export function wholeVolume(tomogram: Tomogram, purpose: string): Volume {
   if (!isPieced(tomogram)) return tomogram;
-  throw notOneArray(tomogram.nx, tomogram.ny, tomogram.nz, tomogram.pieces.length, purpose);
+  throw new Error(piecesText(tomogram.nx, tomogram.ny, tomogram.nz, tomogram.pieces.length, purpose));
 }
 
-/** wholeVolume's refusal before any work: when an nx × ny × nz tomogram would be held in pieces of `pieceBytes`. */
-export function checkOneArray(nx: number, ny: number, nz: number, pieceBytes: number | undefined, purpose: string): void {
+/** wholeVolume's refusal, said before any work: its words when an nx × ny × nz tomogram will be held in pieces of `pieceBytes`, else null. */
+export function notOneArray(nx: number, ny: number, nz: number, pieceBytes: number | undefined, purpose: string): string | null {
   const pieces = planPieces(nx, ny, nz, pieceBytes).length;
-  if (pieces > 1) throw notOneArray(nx, ny, nz, pieces, purpose);
+  return pieces > 1 ? piecesText(nx, ny, nz, pieces, purpose) : null;
 }

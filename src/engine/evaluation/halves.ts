@@ -12,13 +12,14 @@ import { subsetTilts } from './tiltSubsets.ts';
 
 export type Half = 'even' | 'odd';
 
-/** Each half is reconstructed on its own, so it needs MIN_TILTS tilts: refused with one message naming `purpose`. */
-export function checkHalves(nTilts: number, purpose: string): void {
-  if (nTilts < 2 * MIN_TILTS) throw new Error(`${purpose} needs at least ${2 * MIN_TILTS} tilts (this series has ${nTilts})`);
+/** Each half is reconstructed on its own, so it needs MIN_TILTS tilts: the refusal naming `purpose`, or null. */
+export function tooFewForHalves(nTilts: number, purpose: string): string | null {
+  return nTilts < 2 * MIN_TILTS ? `${purpose} needs at least ${2 * MIN_TILTS} tilts (this series has ${nTilts})` : null;
 }
 
 export async function halvesFsc(ts: TiltSeries, reconstructHalf: (half: TiltSeries, which: Half) => Promise<Tomogram>, purpose = 'odd/even FSC'): Promise<FscCurves> {
-  checkHalves(ts.nTilts, purpose);
+  const tooFew = tooFewForHalves(ts.nTilts, purpose);
+  if (tooFew) throw new Error(tooFew);
   const { even, odd } = oddEvenSplit(ts.tiltAngles);
   const a = wholeVolume(await reconstructHalf(subsetTilts(ts, even), 'even'), `The ${purpose}`);
   const b = wholeVolume(await reconstructHalf(subsetTilts(ts, odd), 'odd'), `The ${purpose}`);

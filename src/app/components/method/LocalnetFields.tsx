@@ -1,4 +1,4 @@
-import { MAX_FSC_SIGMA, modelCalls, SUGGESTED_FSC_SIGMA } from '../../../engine/methods/localnet/base.ts';
+import { handoverProblem, MAX_FSC_SIGMA, modelCalls, SUGGESTED_FSC_SIGMA } from '../../../engine/methods/localnet/base.ts';
 import { selectDataset, useAppStore } from '../../state/store.ts';
 import { NumberField } from '../NumberField.tsx';
 import { ModelField } from './ModelField.tsx';
@@ -20,6 +20,21 @@ function ModelCalls() {
         ' Software WebGPU adapter: the model runs on the CPU (onnxruntime-web wasm, under a millisecond per call, the patches about as much again); bin 2 or the wavelet variant for a quick look.'}
     </div>
   );
+}
+
+/** What the run would refuse before any work: a hand-over to FBP on a tomogram held in pieces, or too few tilts. */
+function HandoverWarning() {
+  const dataset = useAppStore(selectDataset);
+  const common = useAppStore((s) => s.form.common);
+  const localnet = useAppStore((s) => s.form.options.localnet);
+  if (!dataset) return null;
+  const series = { nx: Math.floor(dataset.nx / common.binning), ny: Math.floor(dataset.ny / common.binning), nTilts: dataset.nTilts };
+  const problem = handoverProblem({ ...localnet, thickness: common.thickness }, series);
+  return problem ? (
+    <div className="hint warn" data-testid="localnet-handover-warning">
+      {problem}.
+    </div>
+  ) : null;
 }
 
 /** The local network: a pretrained model (CryoLithe layout) applied to patches of the filtered tilts. */
@@ -65,6 +80,7 @@ export function LocalnetFields({ disabled }: { disabled: boolean }) {
         />
       </div>
       <ModelCalls />
+      <HandoverWarning />
     </>
   );
 }

@@ -7,6 +7,8 @@ import type { MethodDefinition } from '../definition.ts';
 import { polarityText, type Polarity } from '../../polarity.ts';
 import { halfLength } from './grid.ts';
 import { MIN_TILTS } from '../../../io/tiltSeriesChecks.ts';
+import { notOneArray } from '../../../io/piecedVolume.ts';
+import { tooFewForHalves } from '../../evaluation/halves.ts';
 import { DEFAULT_LOCAL_MODEL, LOCAL_MODELS, type LocalnetVariant } from './models.ts';
 
 export interface LocalnetParams extends CommonParams {
@@ -67,6 +69,34 @@ export const MAX_FSC_SIGMA = 4;
  * and 0.25 dB of no σ at +10/+20 dB (docs/localnet.md#smoothing-that-follows-the-fsc).
  */
 export const SUGGESTED_FSC_SIGMA = 0.75;
+
+/** Whether the run hands part of the model's tomogram over to FBP. */
+export function handsOver(params: Pick<LocalnetParams, 'fbpBelow' | 'fbpFsc'>): boolean {
+  return params.fbpBelow > 0 || params.fbpFsc;
+}
+
+/** The FSC-weighted hand-over, as its two halves' odd/even FSC names it. */
+export const FSC_HANDOVER = 'FSC-weighted hand-over to FBP';
+
+/** What a hand-over moves to FBP, for its progress and its errors. */
+export function handedOver(params: Pick<LocalnetParams, 'fbpBelow' | 'fbpFsc'>): string {
+  return params.fbpFsc ? "the measured side, weighted by the FBP's odd/even FSC," : `the frequencies below ${params.fbpBelow} cycles/voxel`;
+}
+
+export function handoverPurpose(params: Pick<LocalnetParams, 'fbpBelow' | 'fbpFsc'>): string {
+  return `Handing ${handedOver(params)} over to FBP (turn it off to keep the model's own)`;
+}
+
+/**
+ * Why the asked hand-over could not finish on the (binned) series' nx × ny × thickness tomogram, or null: it
+ * needs the tomogram in one array, and the FSC-weighted one two halves of the tilts. The run refuses it before
+ * the model runs; the page says it beside the form.
+ */
+export function handoverProblem(params: Pick<LocalnetParams, 'fbpBelow' | 'fbpFsc' | 'thickness'>, series: { nx: number; ny: number; nTilts: number }, pieceBytes?: number): string | null {
+  if (!handsOver(params)) return null;
+  const pieced = notOneArray(series.nx, series.ny, params.thickness, pieceBytes, handoverPurpose(params));
+  return pieced ?? (params.fbpFsc ? tooFewForHalves(series.nTilts, FSC_HANDOVER) : null);
+}
 
 export function variantOf(outputs: number): LocalnetVariant {
   return outputs === 8 ? 'wavelet' : 'voxel';

@@ -16,7 +16,7 @@ import { combineHandover, fscWeights, radialFilterCpu } from './fbpHandover.ts';
 import { fbpAndFscWeights, LOCALNET_RUNNER } from './run.ts';
 import { FBP } from '../fbp/base.ts';
 import { reconstructFbpCpu } from '../fbp/cpu.ts';
-import { LOCALNET } from './base.ts';
+import { handoverProblem, LOCALNET } from './base.ts';
 
 function randomVolume(nx: number, ny: number, nz: number, seed: number): Volume {
   const rng = new Rng(seed);
@@ -133,6 +133,23 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     const params = LOCALNET.defaults({ nx: 16 }, { fbpFsc: true, fbpBelow: 0.1 });
     expect(() => LOCALNET.validate(params)).toThrow('the FSC-weighted hand-over to FBP replaces the one below a fixed frequency: use one of them (FBP below 0.1 cycles/voxel was given too)');
     expect(() => LOCALNET.validate({ ...params, fbpBelow: 0 })).not.toThrow();
+  });
+
+  it('says before any work why a hand-over could not finish: a tomogram in pieces, or too few tilts for two halves', () => {
+    const fsc = { fbpBelow: 0, fbpFsc: true, thickness: 64 };
+    const below = { fbpBelow: 0.15, fbpFsc: false, thickness: 64 };
+    const series = { nx: 512, ny: 512, nTilts: 41 };
+    // 512 × 512 × 64 float32 is 64 MiB: one array under the 256 MiB piece, four pieces of 16 MiB.
+    expect(handoverProblem(fsc, series)).toBeNull();
+    expect(handoverProblem(fsc, series, 16 * 2 ** 20)).toBe(
+      "Handing the measured side, weighted by the FBP's odd/even FSC, over to FBP (turn it off to keep the model's own) needs the tomogram in one array, " +
+        'but this 512 × 512 × 64 tomogram (64.0 MiB) is held in 4 pieces, more than one buffer holds: reconstruct it binned or thinner for this, or export it (MRC, OME-Zarr) and use another tool',
+    );
+    expect(handoverProblem(below, series, 16 * 2 ** 20)).toMatch(/^Handing the frequencies below 0.15 cycles\/voxel over to FBP .* is held in 4 pieces/);
+    expect(handoverProblem(fsc, { ...series, nTilts: 5 })).toBe('FSC-weighted hand-over to FBP needs at least 6 tilts (this series has 5)');
+    // The fixed-frequency hand-over needs no halves, and no hand-over needs nothing.
+    expect(handoverProblem(below, { ...series, nTilts: 5 })).toBeNull();
+    expect(handoverProblem({ ...fsc, fbpFsc: false }, { ...series, nTilts: 5 }, 16 * 2 ** 20)).toBeNull();
   });
 
   it('weights each shell by 2F/(1 + F) of the odd/even FSC, clipped to [0, 1]', () => {

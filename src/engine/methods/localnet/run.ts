@@ -25,12 +25,12 @@ import { RowFilterPlan, rowFilterWorkBytes } from '../../gpu/kernels/rowFilter.t
 import { InverseWavelet3d } from './wavelet3d.ts';
 import { withGpuScope } from '../../gpu/scope.ts';
 import { throwIfAborted, type TiltSeries, type Volume } from '../../types.ts';
-import { checkOneArray, wholeVolume, type Tomogram } from '../../../io/piecedVolume.ts';
+import { wholeVolume, type Tomogram } from '../../../io/piecedVolume.ts';
 import { stackMeanStd } from '../preprocess.ts';
 import type { ReconstructionRunner } from '../runner.ts';
 import { reconstructLocalnetCpu } from './cpu.ts';
 import { allocateSlabbedTomogram, DEFAULT_MEMORY_BUDGET, forEachSlab, placeSlabVolume, planSlabsForDevice, slabTilts, type RunOptions } from '../slabs.ts';
-import type { LocalnetFacts, LocalnetParams, ModelRunParams } from './base.ts';
+import { FSC_HANDOVER, handedOver, handoverProblem, handsOver, handoverPurpose, type LocalnetFacts, type LocalnetParams, type ModelRunParams } from './base.ts';
 import { patchReach, slabPlan, type PatchGrid } from './grid.ts';
 import { LocalModel } from './model.ts';
 import { stackPolarity } from '../../polarity.ts';
@@ -38,7 +38,7 @@ import type { EngineContext } from '../../context.ts';
 import { reconstructFbp } from '../fbp/run.ts';
 import { reconstructFbpCpu } from '../fbp/cpu.ts';
 import { combineHandover, fscWeights, radialFilterCpu, type RadialWeight } from './fbpHandover.ts';
-import { checkHalves, halvesFsc } from '../../evaluation/halves.ts';
+import { halvesFsc } from '../../evaluation/halves.ts';
 import { radialFilterGpu } from './fbpHandoverGpu.ts';
 
 /**
@@ -198,9 +198,6 @@ export async function reconstructLocalnet(gpu: GpuContext, ts: TiltSeries, param
   return volume;
 }
 
-/** The FSC-weighted hand-over, as its two halves' odd/even FSC names it. */
-const FSC_HANDOVER = 'FSC-weighted hand-over to FBP';
-
 /**
  * The cosine FBP of all tilts and the FSC hand-over's per-shell weights, from the cosine FBPs of the even- and the
  * odd-indexed tilts. FBP is π/N times a sum over tilts, each filtered (and mean-subtracted) on its own, and the
@@ -222,24 +219,6 @@ export async function fbpAndFscWeights(ts: TiltSeries, cosineFbp: (series: TiltS
   const data = new Float32Array(a.volume.data.length);
   for (let i = 0; i < data.length; i++) data[i] = (a.nTilts * a.volume.data[i] + b.nTilts * b.volume.data[i]) / ts.nTilts;
   return { fbp: { ...a.volume, data }, weight: { shells: fscWeights(fsc) } };
-}
-
-/** What a hand-over moves to FBP, for its progress and its errors. */
-function handedOver(params: LocalnetParams): string {
-  return params.fbpFsc ? "the measured side, weighted by the FBP's odd/even FSC," : `the frequencies below ${params.fbpBelow} cycles/voxel`;
-}
-
-function handoverPurpose(params: LocalnetParams): string {
-  return `Handing ${handedOver(params)} over to FBP (turn it off to keep the model's own)`;
-}
-
-/**
- * A hand-over the run could not finish is refused before the model runs, not after: it needs the tomogram in one
- * array, and the FSC-weighted one two halves of the tilts.
- */
-function checkHandover(ts: TiltSeries, params: LocalnetParams, options: RunOptions): void {
-  checkOneArray(ts.nx, ts.ny, params.thickness, options.pieceBytes, handoverPurpose(params));
-  if (params.fbpFsc) checkHalves(ts.nTilts, FSC_HANDOVER);
 }
 
 /**
@@ -272,14 +251,15 @@ export const LOCALNET_RUNNER: ReconstructionRunner<LocalnetParams, LocalnetFacts
   async run(engine, ts, params, options) {
     const gpu = engine.path === 'gpu' ? engine.gpu : null;
     if (!options.models) throw new Error('the local network needs a model library (the worker or the CLI provides one)');
-    const handOver = params.fbpBelow > 0 || params.fbpFsc;
-    if (handOver) checkHandover(ts, params, options);
+    // A hand-over the run could not finish is refused before the model runs, not after it.
+    const problem = handoverProblem(params, ts, options.pieceBytes);
+    if (problem) throw new Error(problem);
     const model = await LocalModel.open(gpu, await options.models.load(params.model), { wasmUrl: options.models.wasmUrl });
     try {
       const volume = engine.path === 'gpu' ? await reconstructLocalnet(engine.gpu, ts, params, model, options) : await reconstructLocalnetCpu(engine.pool, ts, params, model, options);
       const { polarity } = stackPolarity(ts);
       const facts = { patch: model.patch, outputs: model.outputs, backend: model.backend, odd: model.odd, polarity };
-      if (!handOver) return { volume, facts };
+      if (!handsOver(params)) return { volume, facts };
       const handed = await handOverToFbp(engine, ts, params, volume, options);
       return { volume: handed.volume, facts: { ...facts, fbpScale: handed.fbpScale } };
     } finally {
