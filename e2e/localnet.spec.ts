@@ -25,10 +25,14 @@ test.afterAll(async () => {
 test('the voxel model runs from the method panel and gives a result like any other', async () => {
   await page.getByTestId('method-select').selectOption('localnet');
   await expect(page.getByTestId('run-button')).toHaveText('Reconstruct (Local network)');
-  // The page starts on the wavelet model (fewer model calls); the voxel model is one choice away.
+  // The page starts on the wavelet model (fewer model calls) with the FSC-weighted hand-over and its smoothing
+  // (docs/localnet.md); the voxel model alone is a choice and a click away.
   await expect(page.getByTestId('localnet-model-select')).toHaveValue('broad-p11-wavelet');
+  await expect(page.getByTestId('localnet-fbp-fsc')).toBeChecked();
+  await expect(page.getByTestId('localnet-fsc-sigma-input')).toHaveValue('0.75');
   await expect(page.getByTestId('localnet-handover-warning')).toHaveCount(0);
   await page.getByTestId('localnet-model-select').selectOption('broad-p11');
+  await page.getByTestId('localnet-fbp-fsc').uncheck();
   // 128 × 128 × 32 on SwiftShader, binned 4: 32 × 32 × 8 voxels, one model call each.
   await setParams(page, { 'binning-input': '4', 'thickness-input': '8' });
   await expect(page.getByTestId('localnet-calls')).toContainText('8,192 model calls, 41 patches each');

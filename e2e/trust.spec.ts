@@ -1,11 +1,12 @@
 /**
  * End-to-end: a learned result's trust score against FBP (docs/trust.md), in chromium with WebGPU on SwiftShader.
- * The local network on the demo at the smallest size the local network's spec runs (bin 4, thickness 8), then
- * "Trust vs FBP": both reconstruct without every 4th tilt, and the verdict, the band means, the curves and their
- * exports appear with the result, and its verdict in the results list.
+ * The local network as the page starts it (with the FSC-weighted hand-over) on the demo at the smallest size the
+ * local network's spec runs (bin 4, thickness 8), then "Trust vs FBP": both reconstruct without every 4th tilt,
+ * and the verdict, the band means, the curves and their exports appear with the result, and its verdict in the
+ * results list.
  */
 import { expect, test } from '@playwright/test';
-import { downloadText, openDemoPage, setParams } from './helpers.ts';
+import { downloadText, openDemoPage, selectedResultLabel, setParams } from './helpers.ts';
 
 test('a local network result is scored against FBP on held-out tilts, shown and exported', async ({ browser }) => {
   const pageErrors: string[] = [];
@@ -14,6 +15,8 @@ test('a local network result is scored against FBP on held-out tilts, shown and 
   await setParams(page, { 'binning-input': '4', 'thickness-input': '8' });
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('run-note')).toContainText('done', { timeout: 120_000 });
+  // As the page starts it: the wavelet model composed with the FSC-weighted hand-over, which the score reruns as it ran.
+  expect(await selectedResultLabel(page)).toMatch(/^Local network \(broad-p11-wavelet, P 11, wavelet, .*FBP by odd\/even FSC \(×[\d.]+\), σ 0\.75 where the FSC is low, thickness 8, bin 4\)/);
   const item = page.locator('[data-testid=result-item][aria-selected=true]');
   const id = await item.getAttribute('data-result-id');
   // A result that is not learned (the ground truth) offers no trust score.
