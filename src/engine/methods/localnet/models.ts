@@ -56,7 +56,8 @@ export const LOCAL_MODELS: readonly ShippedModel[] = [
     name: 'broad96-p11x3-wide-wavelet',
     variant: 'wavelet',
     file: 'localnet/broad96_p11x3_wide_wavelet/model.onnx',
-    summary: 'broad-p11x3-wide-wavelet\'s network (65 k parameters) trained on three times as many simulated volumes (96, at half the points each)',
+    summary:
+      "broad-p11x3-wide-wavelet's network (65 k parameters) trained on three times as many simulated volumes (96, at half the points each): with FBP by odd/even FSC, the best validated (≥ 1 dB over the best FBP in every run), at 6.5× broad-p11-wavelet's work",
   },
 ];
 
