@@ -216,6 +216,20 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     expect(relativeError(fbp.data, wholeVolume(await cosineFbp(ts), 'the test').data)).toBeLessThan(1e-6);
   });
 
+  it("on the GPU path, a hand-over whose spectrum this GPU cannot bind is refused before the model is opened", async () => {
+    const gpu = await openNodeGpu();
+    // 16 × 6 × 8 voxels: a 6 KiB complex spectrum, past a binding limit of 4 KiB.
+    const small = { ...gpu, limits: { maxStorageBufferBindingSize: 4096, maxBufferSize: 1 << 20 } as GPUSupportedLimits };
+    const ts: TiltSeries = { nx: 16, ny: 6, nTilts: 8, data: new Float32Array(16 * 6 * 8).fill(1), tiltAngles: ANGLES, pixelSize: 2 };
+    const params = { thickness: 8, binning: 1, invertAngles: false, subtractMean: false, model: 'tiny', batchSize: 0, fbpBelow: 0, fbpFsc: true, fscSigma: 0 };
+    const opened: string[] = [];
+    const models: ModelLibrary = { load: (name) => (opened.push(name), TINY_WAVELET.load(name)) };
+    await expect(LOCALNET_RUNNER.run(gpuEngine(small), ts, params, { models })).rejects.toThrow(
+      "Handing the measured side, weighted by the FBP's odd/even FSC, over to FBP (turn it off to keep the model's own) on this GPU: 3-D FFT of 16×6×8 needs a 6.0 KiB complex buffer",
+    );
+    expect(opened).toEqual([]);
+  });
+
   it('the FSC-weighted hand-over says when the series has too few tilts for two halves', async () => {
     const ts: TiltSeries = { nx: 16, ny: 6, nTilts: 5, data: new Float32Array(16 * 6 * 5).fill(1), tiltAngles: [-40, -20, 0, 20, 40], pixelSize: 2 };
     const params = { thickness: 8, binning: 1, invertAngles: false, subtractMean: false, model: 'tiny', batchSize: 0, fbpBelow: 0, fbpFsc: true, fscSigma: 0 };
