@@ -34,6 +34,19 @@ export function resolveContrast(contrast: Contrast, seriesPolarity: Polarity | u
   return { contrast: seriesPolarity === 'dense-dark' ? 'dense-dark' : 'dense-bright', seriesPolarity: seriesPolarity ?? null };
 }
 
+/**
+ * The passes a resolved contrast runs, each by the sign its network input is taken with (−1: negated, and the output
+ * negated back): one pass, or for 'both-signs' two, whose mean (meanOfPassesInto) is the network's odd part.
+ */
+export function contrastSigns({ contrast }: ResolvedContrast): (1 | -1)[] {
+  return contrast === 'both-signs' ? [1, -1] : [contrast === 'dense-dark' ? -1 : 1];
+}
+
+/** `asGiven` ← the mean of the two passes, value by value: in normalised units g(x) and −g(−x), so (g(x) − g(−x))/2. */
+export function meanOfPassesInto(asGiven: Float32Array, negated: Float32Array): void {
+  for (let i = 0; i < asGiven.length; i++) asGiven[i] = (asGiven[i] + negated[i]) / 2;
+}
+
 /** ", contrast dense dark, run negated (from the series)": what ran and, with 'auto' (seriesPolarity present), why. */
 export function contrastText({ contrast, seriesPolarity }: ResolvedContrast): string {
   if (contrast === 'both-signs') return ', both signs, odd part';

@@ -14,7 +14,7 @@ import { appendTilts } from '../../evaluation/tiltSubsets.ts';
 import { outputValues, type SessionOptions } from '../../onnx/session.ts';
 import { throwIfAborted, type TiltSeries } from '../../types.ts';
 import { stackPolarity } from '../../polarity.ts';
-import { resolveContrast } from '../contrast.ts';
+import { contrastSigns, meanOfPassesInto, resolveContrast } from '../contrast.ts';
 import type { TiltSynthesisRunner } from '../runner.ts';
 import { stackMeanStd } from '../preprocess.ts';
 import type { RunOptions } from '../slabs.ts';
@@ -31,11 +31,10 @@ interface Normalisation {
   width: number;
 }
 
-/** With `sign` −1 the std is taken negative: the network sees the series negated and its output is negated back. */
-function normalisation(ts: TiltSeries, sign: 1 | -1): Normalisation {
+function normalisation(ts: TiltSeries): Normalisation {
   const { mean, std } = stackMeanStd(ts);
   const pad = (n: number) => Math.ceil(n / LATENT_FACTOR) * LATENT_FACTOR;
-  return { mean, std: sign * std, height: pad(ts.ny), width: pad(ts.nx) };
+  return { mean, std, height: pad(ts.ny), width: pad(ts.nx) };
 }
 
 /** The encoder's input: tilts [k0, k1) of the band's encoded rows, normalised and zero-padded, [n, 1, 4 · rows, width]. */
@@ -103,14 +102,14 @@ export async function synthesiseLatentbp(
   const network = await LatentbpNetwork.open(engine.path === 'gpu' ? engine.gpu : null, options.models, params.model, backend);
   try {
     const contrast = resolveContrast(params.contrast, params.contrast === 'auto' ? stackPolarity(ts).polarity : undefined);
-    const signs: (1 | -1)[] = contrast.contrast === 'both-signs' ? [1, -1] : [contrast.contrast === 'dense-dark' ? -1 : 1];
     const nNew = params.angles.length;
-    const first = normalisation(ts, 1);
-    const run: LatentRun = { channels: await network.channels(), w: first.width / LATENT_FACTOR, depth: Math.ceil(params.thickness / LATENT_FACTOR), measured: ts.tiltAngles, added: params.angles };
-    const shape = { ...run, h: first.height / LATENT_FACTOR, nTilts: ts.nTilts, nNew };
+    const norm = normalisation(ts);
+    const run: LatentRun = { channels: await network.channels(), w: norm.width / LATENT_FACTOR, depth: Math.ceil(params.thickness / LATENT_FACTOR), measured: ts.tiltAngles, added: params.angles };
+    const shape = { ...run, h: norm.height / LATENT_FACTOR, nTilts: ts.nTilts, nNew };
     const { bands, batch } = planBands(engine.path === 'gpu' ? engine.gpu.limits : CPU_LIMITS, options.memoryBudgetBytes, shape, halos);
-    // One pass per sign; with both, their mean is the odd part (in normalised units g(x) and −g(−x)).
-    const passes = signs.map((sign) => ({ norm: normalisation(ts, sign), added: new Float32Array(nNew * ts.ny * ts.nx) }));
+    // One pass per sign, the std taken with it (−1: the network sees the series negated and its output is negated
+    // back); with both, their mean is the odd part.
+    const passes = contrastSigns(contrast).map((sign) => ({ norm: { ...norm, std: sign * norm.std }, added: new Float32Array(nNew * ts.ny * ts.nx) }));
     const steps = passes.length * bands.length;
     for (const [p, pass] of passes.entries()) {
       for (const [index, band] of bands.entries()) {
@@ -125,7 +124,8 @@ export async function synthesiseLatentbp(
         }
       }
     }
-    const added = passes.length === 1 ? passes[0].added : passes[0].added.map((v, i) => (v + passes[1].added[i]) / 2);
+    const [{ added }, negated] = passes;
+    if (negated) meanOfPassesInto(added, negated.added);
     progress(1, 'Latent back-projection done');
     const newTilts = { nx: ts.nx, ny: ts.ny, nTilts: nNew, data: added, tiltAngles: params.angles, pixelSize: ts.pixelSize };
     return { tiltSeries: appendTilts(ts, newTilts), facts: { channels: run.channels, backend: network.backend, ...contrast } };

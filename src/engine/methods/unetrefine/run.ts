@@ -20,7 +20,7 @@ import { gaussianSmoothTomogram } from '../gaussian/run.ts';
 import { meanStd } from '../preprocess.ts';
 import type { RefinementRunner } from '../runner.ts';
 import { allocateSlabbedTomogram, DEFAULT_MEMORY_BUDGET, forEachSlab, placeSlabVolume, slabVolume, stageOptions, type RunOptions } from '../slabs.ts';
-import { resolveContrast } from '../contrast.ts';
+import { contrastSigns, meanOfPassesInto, resolveContrast } from '../contrast.ts';
 import type { UnetRefineFacts, UnetRefineParams } from './base.ts';
 import { CubeBlender, cutCube, fitCubes, planCubes, planRefineSlabs, type RefineSlab, type Triple } from './cubes.ts';
 import { SlabCubeKernels } from './kernels.ts';
@@ -191,13 +191,10 @@ export async function refineOnGpu(
   return { volume, cubeSize: plan.size, overlap: fit.overlap, batchSize: fit.batchSize, cubes: total, slabs: slabs.length };
 }
 
-/** `a` ← (a + b)/2 voxel by voxel (both laid out alike: same size, same pieces). */
+/** `a` ← the mean of the two passes `a` and `b`, piece by piece (both laid out alike: same size, same pieces). */
 function averageInto(a: Tomogram, b: Tomogram): void {
   const bPieces = volumePieces(b);
-  volumePieces(a).forEach(({ volume }, k) => {
-    const other = bPieces[k].volume.data;
-    volume.data.forEach((v, i) => (volume.data[i] = (v + other[i]) / 2));
-  });
+  volumePieces(a).forEach(({ volume }, k) => meanOfPassesInto(volume.data, bPieces[k].volume.data));
 }
 
 /** The runner of both objectives: they differ only in the model they load. */
@@ -207,21 +204,20 @@ export function unetRefineRunner(title: string): RefinementRunner<UnetRefinePara
       if (!options.models) throw new Error(`${title} needs a model library to load ${params.model} from`);
       const bytes = await options.models.load(params.model);
       const model = await RefineModel.open(engine.path === 'gpu' ? engine.gpu : null, bytes, { wasmUrl: options.models.wasmUrl });
-      const contrast = resolveContrast(params.contrast, params.contrast === 'auto' ? await options.seriesPolarity?.() : undefined);
-      // A light smoothing first, where asked: the model then sees less of the noise it was not trained to remove.
-      const input = params.inputSigma > 0 ? gaussianSmoothTomogram(tomogram, params.inputSigma, { signal: options.signal, pieceBytes: options.pieceBytes }) : tomogram;
-      const refine = (sign: 1 | -1, stage: RunOptions) =>
-        engine.path === 'gpu' ? refineOnGpu(engine.gpu, model, input, params, title, { ...stage, sign }) : refineWithModel(model, input, params, title, { ...stage, sign });
       try {
-        let run: RefineRun;
-        if (contrast.contrast === 'both-signs') {
-          // In normalised units the two passes give g(x) and −g(−x): their mean is the odd part (g(x) − g(−x))/2.
-          run = await refine(1, stageOptions(options, 0, 0.5, 'pass 1 of 2, as given'));
-          const negated = await refine(-1, stageOptions(options, 0.5, 1, 'pass 2 of 2, negated'));
-          averageInto(run.volume, negated.volume);
-        } else {
-          run = await refine(contrast.contrast === 'dense-dark' ? -1 : 1, options);
+        const contrast = resolveContrast(params.contrast, params.contrast === 'auto' ? await options.seriesPolarity?.() : undefined);
+        // A light smoothing first, where asked: the model then sees less of the noise it was not trained to remove.
+        const input = params.inputSigma > 0 ? gaussianSmoothTomogram(tomogram, params.inputSigma, { signal: options.signal, pieceBytes: options.pieceBytes }) : tomogram;
+        const refine = (sign: 1 | -1, stage: RunOptions) =>
+          engine.path === 'gpu' ? refineOnGpu(engine.gpu, model, input, params, title, { ...stage, sign }) : refineWithModel(model, input, params, title, { ...stage, sign });
+        const signs = contrastSigns(contrast);
+        const runs: RefineRun[] = [];
+        for (const [k, sign] of signs.entries()) {
+          const stage = signs.length === 1 ? options : stageOptions(options, k / 2, (k + 1) / 2, k === 0 ? 'pass 1 of 2, as given' : 'pass 2 of 2, negated');
+          runs.push(await refine(sign, stage));
         }
+        const [run, negated] = runs;
+        if (negated) averageInto(run.volume, negated.volume);
         return { volume: run.volume, facts: { backend: model.backend, cubes: run.cubes, cubeSize: run.cubeSize, overlap: run.overlap, slabs: run.slabs, ...contrast } };
       } finally {
         await model.release();
