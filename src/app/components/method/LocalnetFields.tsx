@@ -1,21 +1,28 @@
+import { binnedLength } from '../../../io/binning.ts';
 import { handoverProblem, MAX_FSC_SIGMA, modelCalls, SUGGESTED_FSC_SIGMA } from '../../../engine/methods/localnet/base.ts';
 import { selectDataset, useAppStore } from '../../state/store.ts';
 import { NumberField } from '../NumberField.tsx';
 import { ModelField } from './ModelField.tsx';
 import { useMethodOptions } from './useMethodOptions.ts';
 
-/** Model calls the run will make: one per voxel, or one per bior3.1 half-grid point (wavelet variant). */
-function ModelCalls() {
+/** The selected data set as the run will see it: binned by the form's binning, the form's thickness; null without one. */
+function useBinnedSeries(): { nx: number; ny: number; nTilts: number; thickness: number } | null {
   const dataset = useAppStore(selectDataset);
   const common = useAppStore((s) => s.form.common);
+  if (!dataset) return null;
+  return { nx: binnedLength(dataset.nx, common.binning), ny: binnedLength(dataset.ny, common.binning), nTilts: dataset.nTilts, thickness: common.thickness };
+}
+
+/** Model calls the run will make: one per voxel, or one per bior3.1 half-grid point (wavelet variant). */
+function ModelCalls() {
+  const series = useBinnedSeries();
   const software = useAppStore((s) => s.gpu.status === 'ready' && s.gpu.info.isFallbackAdapter);
   const model = useAppStore((s) => s.models.localnet.find((m) => m.name === s.form.options.localnet.model));
-  if (!dataset || !model) return null;
-  const [nx, ny, nz] = [Math.floor(dataset.nx / common.binning), Math.floor(dataset.ny / common.binning), common.thickness];
-  const calls = modelCalls(model.tag, nx, ny, nz);
+  if (!series || !model) return null;
+  const calls = modelCalls(model.tag, series.nx, series.ny, series.thickness);
   return (
     <div className="hint" data-testid="localnet-calls">
-      {calls.toLocaleString('en')} model calls, {dataset.nTilts} patches each.
+      {calls.toLocaleString('en')} model calls, {series.nTilts} patches each.
       {software &&
         ' Software WebGPU adapter: the model runs on the CPU (onnxruntime-web wasm, under a millisecond per call, the patches about as much again); bin 2 or the wavelet variant for a quick look.'}
     </div>
@@ -24,12 +31,9 @@ function ModelCalls() {
 
 /** What the run would refuse before any work: a hand-over to FBP on a tomogram held in pieces, or too few tilts. */
 function HandoverWarning() {
-  const dataset = useAppStore(selectDataset);
-  const common = useAppStore((s) => s.form.common);
+  const series = useBinnedSeries();
   const localnet = useAppStore((s) => s.form.options.localnet);
-  if (!dataset) return null;
-  const series = { nx: Math.floor(dataset.nx / common.binning), ny: Math.floor(dataset.ny / common.binning), nTilts: dataset.nTilts };
-  const problem = handoverProblem({ ...localnet, thickness: common.thickness }, series);
+  const problem = series && handoverProblem({ ...localnet, thickness: series.thickness }, series);
   return problem ? (
     <div className="hint warn" data-testid="localnet-handover-warning">
       {problem}.
