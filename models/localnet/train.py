@@ -39,6 +39,13 @@ structure of the wrong sign relative to its input. With the sign flips above, th
 symmetric, f and −f(−·) are equally good estimators, and their average g is at least as good as f (the MSE
 is convex). The validation loss is g's. The price is two evaluations of f per point.
 
+A run longer than a session checkpoints: every --checkpoint-every steps (500) the model, the optimiser, the
+generator's state and the loss rows go to --out/checkpoint.pt (replaced whole, so a killed run leaves the last
+one), and the same command with --resume continues from there to the weights an uninterrupted run gives (bit for
+bit, checked at 40 steps stopped at 20, same threads); it refuses a checkpoint written with other options. The
+card's seconds then count the training up to each checkpoint, not the time lost after it. weights.pt replaces the
+checkpoint at the end.
+
 On a lent GPU (`--device cuda`; bench/device/train_localnet.sh makes the data there and trains in one call) the
 run stops at weights.pt with `--no-export`; `--export-only --out DIR` then makes the rest here, with this machine's
 torch, whose exporter writes the graph the engine reads. CUDA runs are not bit-reproducible.
@@ -206,6 +213,10 @@ def main():
     ap.add_argument("--max-seconds", type=float, default=0)  # > 0: the schedule runs on time too, and ends by then
     ap.add_argument("--no-export", action="store_true")  # stop at weights.pt (a lent GPU); then --export-only here
     ap.add_argument("--export-only", action="store_true")  # export --out's weights.pt; --data unused
+    # A run longer than a session: every N steps the whole state goes to --out's checkpoint.pt, and --resume
+    # continues from it, to the same weights as a run never stopped (same options and threads).
+    ap.add_argument("--checkpoint-every", type=int, default=500)
+    ap.add_argument("--resume", action="store_true")
     args = ap.parse_args()
     if args.export_only:
         return export(args.out)
@@ -248,8 +259,12 @@ def main():
         with torch.no_grad():
             return float(np.mean([float(((odd.forward_scales(x, a) - t) ** 2).mean()) for x, a, t in val]))
 
-    rows, started, running = [], time.time(), []
-    step, progress = 0, 0.0
+    rows, running, step, progress, before = [], [], 0, 0.0, 0.0
+    checkpoint = os.path.join(args.out, "checkpoint.pt")
+    if args.resume:
+        step, rows, running, before = resume(checkpoint, args, model, opt, rng)
+        progress = step / args.steps
+    started = time.time() - before  # seconds of training, over every session of a resumed run
     while progress < 1:
         step += 1
         lr = args.lr_end + 0.5 * (args.lr - args.lr_end) * (1 + math.cos(math.pi * progress))
@@ -281,6 +296,9 @@ def main():
             running = []
             rows.append(row)
             print(json.dumps(row), flush=True)
+        # (A schedule that follows the clock, --max-seconds, cannot be resumed: no checkpoints for it.)
+        if args.checkpoint_every > 0 and args.max_seconds <= 0 and step % args.checkpoint_every == 0 and progress < 1:
+            save_checkpoint(checkpoint, args, step, model, opt, rng, rows, running, time.time() - started)
 
     with open(os.path.join(args.out, "loss.csv"), "w") as f:
         f.write("step,seconds,lr,train_rel_mse,val_rel_mse\n")
@@ -301,14 +319,50 @@ def main():
         "machine": f"a GPU ({torch.cuda.get_device_name()})" if args.device == "cuda" else f"{args.threads} CPU thread(s)",
         "torch": torch.__version__.split("+")[0],
         "trainOptions": " ".join(f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items()
-                                 if k not in ("data", "out", "pool", "no_export") and v != ap.get_default(k)),
+                                 if k not in ("data", "out", "pool", "no_export", "resume", "checkpoint_every") and v != ap.get_default(k)),
     }
     # The weights with what rebuilds the network, so that `--export-only` can make the ONNX file elsewhere
     # (a lent GPU's newer torch need not export as the engine expects; this machine's torch does).
     torch.save({"state": {k: v.cpu() for k, v in model.state_dict().items()}, "card": card},
                os.path.join(args.out, "weights.pt"))
+    if os.path.exists(checkpoint):  # weights.pt supersedes it
+        os.remove(checkpoint)
     if not args.no_export:
         export(args.out)
+
+
+# The options a checkpoint must share with the run that resumes it (the others change no number).
+RESUME_IGNORES = ("resume", "checkpoint_every", "eval_every", "no_export")
+
+
+def save_checkpoint(path, args, step, model, opt, rng, rows, running, seconds):
+    """Everything the loop's next step depends on, written whole or not at all (a killed session leaves the
+    previous checkpoint)."""
+    state = {"step": step, "model": model.state_dict(), "opt": opt.state_dict(), "rng": rng.bit_generator.state,
+             "rows": rows, "running": running, "seconds": seconds,
+             "options": {k: v for k, v in vars(args).items() if k not in RESUME_IGNORES}}
+    torch.save(state, path + ".tmp")
+    os.replace(path + ".tmp", path)
+
+
+def resume(path, args, model, opt, rng):
+    """Restore `save_checkpoint`'s state into the fresh model, optimiser and generator; the step, loss rows,
+    running losses and seconds trained so far."""
+    if not os.path.exists(path):
+        raise SystemExit(f"--resume: no checkpoint at {path} (a run writes one every --checkpoint-every steps)")
+    if args.max_seconds > 0:
+        raise SystemExit("--resume continues a schedule by steps; --max-seconds makes it follow the clock, which a resumed run cannot repeat")
+    state = torch.load(path)
+    options = {k: v for k, v in vars(args).items() if k not in RESUME_IGNORES}
+    changed = sorted(k for k in options.keys() | state["options"].keys() if options.get(k) != state["options"].get(k))
+    if changed:
+        raise SystemExit(f"--resume: {path} was written with other options: " +
+                         ", ".join(f"--{k.replace('_', '-')} {state['options'].get(k)} (now {options.get(k)})" for k in changed))
+    model.load_state_dict(state["model"])
+    opt.load_state_dict(state["opt"])
+    rng.bit_generator.state = state["rng"]
+    print(f"resumed at step {state['step']} of {args.steps} ({state['seconds']:.0f} s trained)", flush=True)
+    return state["step"], state["rows"], state["running"], state["seconds"]
 
 
 def export(out):
