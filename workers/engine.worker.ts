@@ -441,7 +441,9 @@ const api: EngineWorkerApi = {
     const source = datasetOf(datasetId);
     const resolved = resolveOnTiltSeries<'tiltSynthesis'>(source.tiltSeries, request);
     return withJob(jobId, async (signal) => {
-      const out = await runTiltSynthesis(await methodEngine(resolved.method), source.tiltSeries, resolved, { signal, models, onProgress: (p) => void onProgress(p) });
+      // The series' contrast was read when it was loaded (the data panel shows it): no second pass over the stack.
+      const seriesPolarity = async () => source.summary.contrast.polarity;
+      const out = await runTiltSynthesis(await methodEngine(resolved.method), source.tiltSeries, resolved, { signal, models, seriesPolarity, onProgress: (p) => void onProgress(p) });
       const stats = volumeStats(out.tiltSeries.data);
       const { name, source: origin, mode, dtype, hasGroundTruth } = source.summary;
       const dataset = addDataset(

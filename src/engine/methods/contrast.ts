@@ -28,10 +28,14 @@ export interface ResolvedContrast {
   seriesPolarity?: Polarity | null;
 }
 
-/** `contrast` with 'auto' resolved from the series' contrast (undefined: no series, as for a tomogram from a file). */
-export function resolveContrast(contrast: Contrast, seriesPolarity: Polarity | undefined): ResolvedContrast {
+/**
+ * `contrast` with 'auto' resolved from the series' contrast, which `seriesPolarity` reads only then (it may cost a
+ * pass over the stack); absent: no series, as for a tomogram from a file.
+ */
+export async function resolveContrast(contrast: Contrast, seriesPolarity?: () => Polarity | Promise<Polarity>): Promise<ResolvedContrast> {
   if (contrast !== 'auto') return { contrast };
-  return { contrast: seriesPolarity === 'dense-dark' ? 'dense-dark' : 'dense-bright', seriesPolarity: seriesPolarity ?? null };
+  const polarity = await seriesPolarity?.();
+  return { contrast: polarity === 'dense-dark' ? 'dense-dark' : 'dense-bright', seriesPolarity: polarity ?? null };
 }
 
 /**

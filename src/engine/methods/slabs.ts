@@ -34,7 +34,9 @@ export interface RunOptions {
   /**
    * A refinement's: the contrast of the tilt series its tomogram was made from (engine/polarity.ts), where the
    * caller knows that series (the page, the trust score's recipe, `wedgelab refine --tilts`); absent for a tomogram
-   * from a file. Asked only by a run whose contrast is 'auto' (methods/contrast.ts), so no other pays for reading it.
+   * from a file. A tilt synthesis's: the series' own, where the caller has read it already (the page's data set);
+   * absent, the synthesis reads it from the stack. Asked only by a run whose contrast is 'auto'
+   * (methods/contrast.ts), so no other pays for reading it.
    */
   seriesPolarity?: () => Promise<Polarity>;
 }

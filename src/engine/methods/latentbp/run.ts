@@ -101,7 +101,7 @@ export async function synthesiseLatentbp(
   const progress = (fraction: number, message: string) => options.onProgress?.({ fraction, message });
   const network = await LatentbpNetwork.open(engine.path === 'gpu' ? engine.gpu : null, options.models, params.model, backend);
   try {
-    const contrast = resolveContrast(params.contrast, params.contrast === 'auto' ? stackPolarity(ts).polarity : undefined);
+    const contrast = await resolveContrast(params.contrast, options.seriesPolarity ?? (() => stackPolarity(ts).polarity));
     const nNew = params.angles.length;
     const norm = normalisation(ts);
     const run: LatentRun = { channels: await network.channels(), w: norm.width / LATENT_FACTOR, depth: Math.ceil(params.thickness / LATENT_FACTOR), measured: ts.tiltAngles, added: params.angles };

@@ -205,7 +205,7 @@ export function unetRefineRunner(title: string): RefinementRunner<UnetRefinePara
       const bytes = await options.models.load(params.model);
       const model = await RefineModel.open(engine.path === 'gpu' ? engine.gpu : null, bytes, { wasmUrl: options.models.wasmUrl });
       try {
-        const contrast = resolveContrast(params.contrast, params.contrast === 'auto' ? await options.seriesPolarity?.() : undefined);
+        const contrast = await resolveContrast(params.contrast, options.seriesPolarity);
         // A light smoothing first, where asked: the model then sees less of the noise it was not trained to remove.
         const input = params.inputSigma > 0 ? gaussianSmoothTomogram(tomogram, params.inputSigma, { signal: options.signal, pieceBytes: options.pieceBytes }) : tomogram;
         const refine = (sign: 1 | -1, stage: RunOptions) =>
