@@ -11,6 +11,7 @@
  * XZ slices (the views' default) come from one piece. Pieces along z would scatter every slab over all pieces.
  */
 import type { Volume } from './types.ts';
+import { formatBytes } from './bytes.ts';
 
 /** A tomogram as slabs of rows along y: piece k holds rows [y0 + …) as its own nx × rows × nz volume, in y order. */
 export interface PiecedVolume {
@@ -97,10 +98,8 @@ export function* fileOrderRuns(tomogram: Tomogram): Generator<Float32Array> {
 
 /** The refusal of work (`purpose`) that needs an nx × ny × nz tomogram in one array when it is in `pieces` pieces. */
 function piecesText(nx: number, ny: number, nz: number, pieces: number, purpose: string): string {
-  const bytes = 4 * nx * ny * nz;
-  const size = bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(1)} GiB` : `${(bytes / 2 ** 20).toFixed(1)} MiB`;
   return (
-    `${purpose} needs the tomogram in one array, but this ${nx} × ${ny} × ${nz} tomogram (${size}) is held in ${pieces} pieces, ` +
+    `${purpose} needs the tomogram in one array, but this ${nx} × ${ny} × ${nz} tomogram (${formatBytes(4 * nx * ny * nz)}) is held in ${pieces} pieces, ` +
     'more than one buffer holds: reconstruct it binned or thinner for this, or export it (MRC, OME-Zarr) and use another tool'
   );
 }

@@ -7,7 +7,8 @@
  * never needs one buffer over maxStorageBufferBindingSize. Reference: ../reference/alignment.ts.
  */
 import type { StackAlignment } from '../../io/alignmentFiles.ts';
-import { bindGroup, dispatchSize, encodeDispatch, FLAT_INDEX_WGSL, formatBytes, pipelineSet, readFloats, storageBuffer } from '../gpu/buffers.ts';
+import { formatBytes } from '../../io/bytes.ts';
+import { bindGroup, dispatchSize, encodeDispatch, FLAT_INDEX_WGSL, pipelineSet, readFloats, storageBuffer } from '../gpu/buffers.ts';
 import { assertDeviceAlive, type GpuContext } from '../gpu/device.ts';
 import { withGpuScope } from '../gpu/scope.ts';
 import { planSlabs } from '../geometry.ts';

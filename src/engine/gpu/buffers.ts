@@ -1,4 +1,5 @@
 /** Small helpers around GPU buffers: creation, upload, read-back, and dispatch sizing. */
+import { formatBytes } from '../../io/bytes.ts';
 import { assertDeviceAlive, type GpuContext } from './device.ts';
 
 export function storageBuffer(gpu: GpuContext, byteLength: number, label: string): GPUBuffer {
@@ -84,12 +85,6 @@ fn sumToPartial(lid: u32, value: f32, group: u32) {
   }
   if (lid == 0u) { partials[group] = scratch[0]; }
 }`;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
-  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-  return `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
 /** How a kernel sees each binding of its group 0, in binding order. */

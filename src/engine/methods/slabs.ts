@@ -3,7 +3,7 @@
  * rows [y0, y0 + n) needs only the same rows of every tilt: GPU memory stays bounded by
  * the slab, whatever the tomogram's size.
  */
-import { formatBytes } from '../gpu/buffers.ts';
+import { formatBytes } from '../../io/bytes.ts';
 import { assertDeviceAlive, type GpuContext } from '../gpu/device.ts';
 import { withGpuScope, type GpuScope } from '../gpu/scope.ts';
 import { planSlabs, type Slab } from '../geometry.ts';

@@ -26,7 +26,8 @@
  */
 import { fft as fftLine } from '../../fft/cpuFft.ts';
 import type { Volume } from '../../types.ts';
-import { dispatchSize, FLAT_INDEX_WGSL, formatBytes, pipelineSet, readFloats, storageBuffer, uniformBuffer, uploadBuffer } from '../buffers.ts';
+import { fft3dTooLarge } from '../../bufferLimits.ts';
+import { dispatchSize, FLAT_INDEX_WGSL, pipelineSet, readFloats, storageBuffer, uniformBuffer, uploadBuffer } from '../buffers.ts';
 import { assertDeviceAlive, type GpuContext } from '../device.ts';
 import {
   bindStep,
@@ -61,17 +62,10 @@ export function assertFft3dFits(gpu: GpuContext, nx: number, ny: number, nz: num
   for (const [name, n] of [['nx', nx], ['ny', ny], ['nz', nz]] as const) {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`3-D FFT: ${name} must be a positive integer, got ${n}`);
   }
-  const tooLarge = fft3dTooLarge(gpu, nx, ny, nz);
+  const tooLarge = fft3dTooLarge(gpu.limits, nx, ny, nz);
   if (tooLarge) throw new Error(tooLarge);
 }
 
-/** Why this GPU cannot bind the complex buffer (8 bytes per voxel) of an nx × ny × nz 3-D FFT, or null. */
-export function fft3dTooLarge(gpu: GpuContext, nx: number, ny: number, nz: number): string | null {
-  const bytes = nx * ny * nz * 8;
-  const limit = Math.min(gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);
-  if (bytes <= limit) return null;
-  return `3-D FFT of ${nx}×${ny}×${nz} needs a ${formatBytes(bytes)} complex buffer (8 bytes per voxel), but this GPU binds at most ${formatBytes(limit)} per buffer (maxStorageBufferBindingSize ${formatBytes(gpu.limits.maxStorageBufferBindingSize)}, maxBufferSize ${formatBytes(gpu.limits.maxBufferSize)})`;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Bluestein kernels: bindings [uniform, src, dst, table] like the Stockham stages.

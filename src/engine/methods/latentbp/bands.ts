@@ -7,7 +7,7 @@
  * encoded tilts that and the encoder's. Rows are latent rows (1/4 of the tilt's; the tilt's rows 4y…4y + 3).
  */
 import { planSlabs, type Slab } from '../../geometry.ts';
-import { formatBytes } from '../../gpu/buffers.ts';
+import { formatBytes } from '../../../io/bytes.ts';
 import { DEFAULT_MEMORY_BUDGET, planSlabsForDevice } from '../slabs.ts';
 
 /** Latent rows of context on each side that each part needs for its own rows to come out as from the whole series. */

@@ -9,6 +9,7 @@ import { halfLength } from './grid.ts';
 import { MIN_TILTS } from '../../../io/tiltSeriesChecks.ts';
 import { notOneArray } from '../../../io/piecedVolume.ts';
 import { tooFewForHalves } from '../../evaluation/halves.ts';
+import { fft3dTooLarge, type BufferLimits } from '../../bufferLimits.ts';
 import { DEFAULT_LOCAL_MODEL, LOCAL_MODELS, type LocalnetVariant } from './models.ts';
 
 export interface LocalnetParams extends CommonParams {
@@ -89,13 +90,22 @@ export function handoverPurpose(params: Pick<LocalnetParams, 'fbpBelow' | 'fbpFs
 
 /**
  * Why the asked hand-over could not finish on the (binned) series' nx × ny × thickness tomogram, or null: it
- * needs the tomogram in one array, and the FSC-weighted one two halves of the tilts. The run refuses it before
- * the model runs; the page says it beside the form.
+ * needs the tomogram in one array, the FSC-weighted one two halves of the tilts, and on the GPU path (`gpuLimits`,
+ * the engine's GPU; absent on the CPU path) its 3-D FFTs the whole spectrum in one buffer the GPU binds. The run
+ * refuses it before the model runs; the page says it beside the form.
  */
-export function handoverProblem(params: Pick<LocalnetParams, 'fbpBelow' | 'fbpFsc' | 'thickness'>, series: { nx: number; ny: number; nTilts: number }, pieceBytes?: number): string | null {
+export function handoverProblem(
+  params: Pick<LocalnetParams, 'fbpBelow' | 'fbpFsc' | 'thickness'>,
+  series: { nx: number; ny: number; nTilts: number },
+  pieceBytes?: number,
+  gpuLimits?: BufferLimits | null,
+): string | null {
   if (!handsOver(params)) return null;
-  const pieced = notOneArray(series.nx, series.ny, params.thickness, pieceBytes, handoverPurpose(params));
-  return pieced ?? (params.fbpFsc ? tooFewForHalves(series.nTilts, FSC_HANDOVER) : null);
+  const purpose = handoverPurpose(params);
+  const pieced = notOneArray(series.nx, series.ny, params.thickness, pieceBytes, purpose);
+  const halves = params.fbpFsc ? tooFewForHalves(series.nTilts, FSC_HANDOVER) : null;
+  const spectrum = gpuLimits ? fft3dTooLarge(gpuLimits, series.nx, series.ny, params.thickness) : null;
+  return pieced ?? halves ?? (spectrum && `${purpose} on this GPU: ${spectrum}`);
 }
 
 export function variantOf(outputs: number): LocalnetVariant {

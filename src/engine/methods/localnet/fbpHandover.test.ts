@@ -152,6 +152,22 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     expect(handoverProblem({ ...fsc, fbpFsc: false }, { ...series, nTilts: 5 }, 16 * 2 ** 20)).toBeNull();
   });
 
+  it("says on the GPU path, before any work, when the GPU cannot bind the hand-over's spectrum (what the page shows from its GpuInfo)", () => {
+    const fsc = { fbpBelow: 0, fbpFsc: true, thickness: 64 };
+    const series = { nx: 512, ny: 512, nTilts: 41 };
+    // 512 × 512 × 64 voxels: a 128 MiB complex spectrum (8 bytes per voxel), one array (64 MiB as float32).
+    const limits = { maxStorageBufferBindingSize: 64 * 2 ** 20, maxBufferSize: 2 ** 30 };
+    expect(handoverProblem(fsc, series, undefined, limits)).toBe(
+      "Handing the measured side, weighted by the FBP's odd/even FSC, over to FBP (turn it off to keep the model's own) on this GPU: " +
+        '3-D FFT of 512×512×64 needs a 128.0 MiB complex buffer (8 bytes per voxel), but this GPU binds at most 64.0 MiB per buffer (maxStorageBufferBindingSize 64.0 MiB, maxBufferSize 1.00 GiB)',
+    );
+    expect(handoverProblem(fsc, series, undefined, { ...limits, maxStorageBufferBindingSize: 128 * 2 ** 20 })).toBeNull();
+    // The smaller of the two limits binds; the CPU path (no limits) and no hand-over have none.
+    expect(handoverProblem(fsc, series, undefined, { maxStorageBufferBindingSize: 2 ** 30, maxBufferSize: 64 * 2 ** 20 })).toMatch(/binds at most 64.0 MiB per buffer/);
+    expect(handoverProblem(fsc, series, undefined, null)).toBeNull();
+    expect(handoverProblem({ ...fsc, fbpFsc: false }, series, undefined, limits)).toBeNull();
+  });
+
   it('weights each shell by 2F/(1 + F) of the odd/even FSC, clipped to [0, 1]', () => {
     expect(Array.from(fscWeights([1, 1 / 3, 0, -0.4, -1, Number.NaN]))).toEqual([1, 0.5, 0, 0, 0, 0]);
   });

@@ -18,10 +18,10 @@
  */
 import { filterResponse, paddedLength } from '../../filters.ts';
 import { effectiveAngles, tiltTrig } from '../../geometry.ts';
-import { formatBytes, readFloats, storageBuffer, uploadBuffer } from '../../gpu/buffers.ts';
+import { formatBytes } from '../../../io/bytes.ts';
+import { readFloats, storageBuffer, uploadBuffer } from '../../gpu/buffers.ts';
 import { assertDeviceAlive, type GpuContext } from '../../gpu/device.ts';
 import { PatchExtractor, patchBytesPerPoint } from './patches.ts';
-import { fft3dTooLarge } from '../../gpu/kernels/fft3d.ts';
 import { RowFilterPlan, rowFilterWorkBytes } from '../../gpu/kernels/rowFilter.ts';
 import { InverseWavelet3d } from './wavelet3d.ts';
 import { withGpuScope } from '../../gpu/scope.ts';
@@ -247,19 +247,13 @@ export async function handOverToFbp(engine: EngineContext, ts: TiltSeries, param
   return { volume: { ...model, data: smoothed }, fbpScale: scale };
 }
 
-/** On the GPU path the hand-over's 3-D FFTs hold the whole tomogram's spectrum in one buffer, which the GPU must bind. */
-function gpuHandoverProblem(gpu: GpuContext, ts: TiltSeries, params: LocalnetParams): string | null {
-  const tooLarge = fft3dTooLarge(gpu, ts.nx, ts.ny, params.thickness);
-  return tooLarge && `${handoverPurpose(params)} on this GPU: ${tooLarge}`;
-}
-
 /** Opens the run's model (from the run's model library), reconstructs, and names the model's patch size, variant, backend and the stack's contrast. */
 export const LOCALNET_RUNNER: ReconstructionRunner<LocalnetParams, LocalnetFacts> = {
   async run(engine, ts, params, options) {
     const gpu = engine.path === 'gpu' ? engine.gpu : null;
     if (!options.models) throw new Error('the local network needs a model library (the worker or the CLI provides one)');
     // A hand-over the run could not finish is refused before the model runs, not after it.
-    const problem = handoverProblem(params, ts, options.pieceBytes) ?? (gpu && handsOver(params) ? gpuHandoverProblem(gpu, ts, params) : null);
+    const problem = handoverProblem(params, ts, options.pieceBytes, gpu?.limits);
     if (problem) throw new Error(problem);
     const model = await LocalModel.open(gpu, await options.models.load(params.model), { wasmUrl: options.models.wasmUrl });
     try {

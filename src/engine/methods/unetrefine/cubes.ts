@@ -8,7 +8,7 @@
  * cube's output, and the seams between cubes are smooth.
  */
 import type { Slab } from '../../geometry.ts';
-import { formatBytes } from '../../gpu/buffers.ts';
+import { formatBytes } from '../../../io/bytes.ts';
 import type { Volume } from '../../types.ts';
 import type { ModelFootprint } from './footprint.ts';
 
