@@ -66,7 +66,6 @@ export function assertFft3dFits(gpu: GpuContext, nx: number, ny: number, nz: num
   if (tooLarge) throw new Error(tooLarge);
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Bluestein kernels: bindings [uniform, src, dst, table] like the Stockham stages.
 
