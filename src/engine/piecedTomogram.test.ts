@@ -146,7 +146,7 @@ describe('a tomogram in pieces', () => {
     const opened: string[] = [];
     const models: ModelLibrary = { load: (name) => (opened.push(name), TINY_MODELS.load(name)) };
     await expect(reconstruct(cpuEngine(threads), tiltSeries(), localnet('voxel', 0.15), { models, pieceBytes: PIECE_BYTES })).rejects.toThrow(
-      /^Handing the frequencies below 0.15 cycles\/voxel over to FBP \(turn it off to keep the model's own\) needs the tomogram in one array, but this 70 × 10 × 6 tomogram \(0.0 MiB\) is held in 4 pieces/,
+      /^Handing the frequencies below 0.15 cycles\/voxel over to FBP \(turn it off to keep the model's own\) needs the tomogram in one array, but this 70 × 10 × 6 tomogram \(16.4 KiB\) is held in 4 pieces/,
     );
     await expect(reconstruct(cpuEngine(threads), tiltSeries(), localnet('voxel', 0, true), { models, pieceBytes: PIECE_BYTES })).rejects.toThrow(
       /^Handing the measured side, weighted by the FBP's odd\/even FSC, over to FBP \(turn it off to keep the model's own\) needs the tomogram in one array/,
@@ -223,7 +223,7 @@ describe('a tomogram in pieces', () => {
 
   it('is refused, with one message naming the work and the size, by work that needs one array', async () => {
     const { pieced } = await cpuFbp();
-    expect(() => wholeVolume(pieced.volume, 'The FSC')).toThrow(/^The FSC needs the tomogram in one array, but this 70 × 10 × 6 tomogram \([\d.]+ MiB\) is held in 4 pieces/);
+    expect(() => wholeVolume(pieced.volume, 'The FSC')).toThrow(/^The FSC needs the tomogram in one array, but this 70 × 10 × 6 tomogram \(16.4 KiB\) is held in 4 pieces/);
   });
 });
 
