@@ -76,7 +76,10 @@ def write_card(model_dir):
     # make_data.sh's environment where the set differs from its defaults.
     data_env = ("" if count == MAKE_DATA_COUNT else f"COUNT={count} ") + ("" if points == MAKE_DATA_POINTS else f"POINTS={points} ")
     make = f"models/localnet/make_model.sh {c.get('variant', 'voxel')} {patch_name}"
-    first = f"# {make}'s steps, train.py with options of its own:" if options else f"{make}   # all of the following, seeded:"
+    # The one command that does all of it: with make_data.sh's environment, and the folder where it is not make_model.sh's default.
+    default_out = f"models/localnet/broad_p{patch_name}{'_wavelet' if c.get('variant') == 'wavelet' else ''}"
+    runnable = f"{data_env}{make}" + ("" if out == default_out else f" {out}")
+    first = f"# {make}'s steps, train.py with options of its own:" if options else f"{runnable}   # all of the following, seeded:"
     text = f"""# {os.path.basename(model_dir)}: local reconstruction model, {c.get("variant", "voxel")} variant (CryoLithe layout)
 
 A trained model for `wedgelab recon --method localnet --model {out}/model.onnx` and the workbench's
