@@ -18,7 +18,8 @@ wedgelab() { node bin/wedgelab.js "$@"; }
 # The refinements on the CPU path (--engine cpu): on a software adapter their model runs on wasm either way.
 series=("empiar_10009_128.mrc empiar_10009_128.tlt" "jason64.ali jason64.tlt --subtract-mean")
 methods=("FBP-cosine --method fbp --filter cosine" "FBP-ram-lak --method fbp" "SIRT-20 --method sirt --iterations 20"
-  "broad-p11 --method localnet" "broad-p11-wavelet --method localnet-wavelet"
+  "broad-p11 --method localnet" "broad-p11-wavelet --method localnet --model broad-p11-wavelet"
+  "broad96-p11-wavelet --method localnet-wavelet"
   "broad-p11-wide --method localnet --model broad-p11-wide"
   "broad-p11x3-wide --method localnet --model broad-p11x3-wide"
   "broad-p11-wide-wavelet --method localnet --model broad-p11-wide-wavelet"

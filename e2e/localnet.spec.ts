@@ -27,7 +27,7 @@ test('the voxel model runs from the method panel and gives a result like any oth
   await expect(page.getByTestId('run-button')).toHaveText('Reconstruct (Local network)');
   // The page starts on the wavelet model (fewer model calls) with the FSC-weighted hand-over and its smoothing
   // (docs/localnet.md); the voxel model alone is a choice and a click away.
-  await expect(page.getByTestId('localnet-model-select')).toHaveValue('broad-p11-wavelet');
+  await expect(page.getByTestId('localnet-model-select')).toHaveValue('broad96-p11-wavelet');
   await expect(page.getByTestId('localnet-fbp-fsc')).toBeChecked();
   await expect(page.getByTestId('localnet-fsc-sigma-input')).toHaveValue('0.75');
   await expect(page.getByTestId('localnet-handover-warning')).toHaveCount(0);
@@ -69,18 +69,18 @@ test('the FSC-weighted hand-over to FBP is one checkbox with its smoothing, and 
   expect(pageErrors).toEqual([]);
 });
 
-test('the wavelet model beats FBP against the ground truth at full size', async () => {
-  await page.getByTestId('localnet-model-select').selectOption('broad-p11-wavelet');
+test("the page's wavelet model beats FBP against the ground truth at full size", async () => {
+  await page.getByTestId('localnet-model-select').selectOption('broad96-p11-wavelet');
   await setParams(page, { 'binning-input': '1', 'thickness-input': '32' });
   // The bior3.1 half grid of 128 × 128 × 32: 65 × 65 × 17 points, 8 sub-bands each.
   await expect(page.getByTestId('localnet-calls')).toContainText('71,825 model calls');
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('run-note')).toContainText('done', { timeout: 300_000 });
-  expect(await selectedResultLabel(page)).toMatch(/Local network \(broad-p11-wavelet, P 11, wavelet, wasm/);
+  expect(await selectedResultLabel(page)).toMatch(/Local network \(broad96-p11-wavelet, P 11, wavelet, wasm/);
   await expectSlicesDrawn(page);
   const fbpId = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { binning: 1, thickness: 32, filter: { name: 'cosine' } } }));
 
-  const localnetId = await page.evaluate(() => window.wedgelab.results().find((r) => r.label.includes('broad-p11-wavelet'))?.id ?? '');
+  const localnetId = await page.evaluate(() => window.wedgelab.results().find((r) => r.label.includes('broad96-p11-wavelet'))?.id ?? '');
   for (const id of [localnetId, fbpId]) await page.locator(`[data-testid=result-item][data-result-id="${id}"] [data-testid=compare-check]`).check();
   await page.getByTestId('view-mode-compare').click();
   await page.getByTestId('compare-tab-metrics').click();
@@ -95,7 +95,7 @@ test('the wavelet model beats FBP against the ground truth at full size', async 
 test('a model file of the same interface (a converted CryoLithe network) can be added and run; a bad file is refused by name', async () => {
   await page.getByTestId('localnet-model-file').setInputFiles({ name: 'broken.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model') });
   await expect(page.getByTestId('error-message')).toContainText('Could not use broken.onnx as a local model');
-  await expect(page.getByTestId('localnet-model-select')).toHaveValue('broad-p11-wavelet');
+  await expect(page.getByTestId('localnet-model-select')).toHaveValue('broad96-p11-wavelet');
   await page.getByTestId('error-dismiss').click();
 
   // models/localnet/cryolithe/convert.py's output for a random network of the published wavelet layout.

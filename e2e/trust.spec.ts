@@ -16,7 +16,7 @@ test('a local network result is scored against FBP on held-out tilts, shown and 
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('run-note')).toContainText('done', { timeout: 120_000 });
   // As the page starts it: the wavelet model composed with the FSC-weighted hand-over, which the score reruns as it ran.
-  expect(await selectedResultLabel(page)).toMatch(/^Local network \(broad-p11-wavelet, P 11, wavelet, .*FBP by odd\/even FSC \(×[\d.]+\), σ 0\.75 where the FSC is low, thickness 8, bin 4\)/);
+  expect(await selectedResultLabel(page)).toMatch(/^Local network \(broad96-p11-wavelet, P 11, wavelet, .*FBP by odd\/even FSC \(×[\d.]+\), σ 0\.75 where the FSC is low, thickness 8, bin 4\)/);
   const item = page.locator('[data-testid=result-item][aria-selected=true]');
   const id = await item.getAttribute('data-result-id');
   // A result that is not learned (the ground truth) offers no trust score.

@@ -67,7 +67,7 @@ bench sirt 90
 input=(--tilts "$large/sim/tilt_series.mrc" --angles "$large/sim/tilt_series.tlt" --thickness "${size##*,}")
 if step "simulate $size, 61 tilts" 60 "${wedgelab[@]}" simulate --phantom spheres --size "$size" --angles -60,60,2 --snr-db 0 --seed 3 --out-dir "$large/sim" --force; then
   step "recon fbp cosine $size" 40 "${wedgelab[@]}" recon "${input[@]}" --method fbp --filter cosine --out "$large/fbp.mrc" --force
-  step "recon localnet-wavelet (broad-p11-wavelet) $size" 150 "${wedgelab[@]}" recon "${input[@]}" --method localnet-wavelet --out "$large/wavelet.mrc" --force
+  step "recon localnet-wavelet (broad96-p11-wavelet) $size" 150 "${wedgelab[@]}" recon "${input[@]}" --method localnet-wavelet --out "$large/wavelet.mrc" --force
   rm -f "$large"/*.mrc
 fi
 mkdir -p "$stage/coordnet-eval"

@@ -67,7 +67,7 @@ describe('wedgelab CLI', () => {
     // The local model's path itself is covered by methods/localnet.test.ts and onnx/trainedModel.test.ts: its first
     // onnxruntime-web run in a fresh CLI process takes ~30 s on this machine, too slow for this suite.
     const localnet = ['recon', '--tilts', files.tiltSeries, '--angles', files.tiltAngles, '--method', 'localnet', '--model', 'nope', '--out', join(dir, 'localnet.mrc')];
-    expect((await wedgelab(localnet)).stderr).toContain('no local model "nope": the shipped ones are broad-p11, broad-p11-wavelet, broad-p11-wide, broad-p11x3-wide, broad-p11-wide-wavelet, broad-p11x3-wide-wavelet, broad96-p11x3-wide-wavelet; nor is there a file nope');
+    expect((await wedgelab(localnet)).stderr).toContain('no local model "nope": the shipped ones are broad-p11, broad-p11-wavelet, broad-p11-wide, broad-p11x3-wide, broad-p11-wide-wavelet, broad-p11x3-wide-wavelet, broad96-p11-wavelet, broad96-p11x3-wide-wavelet; nor is there a file nope');
   });
 
   it('scores a method by held-out tilts and odd/even FSC', async () => {
@@ -216,7 +216,7 @@ describe('wedgelab CLI', () => {
     }
     const sirt = (await wedgelab(['recon', '--method', 'sirt', '--help'])).stdout;
     expect(sirt).toMatch(/--iterations K +iterations \(default: 20\)/);
-    expect((await wedgelab(['recon', '--method', 'localnet-wavelet', '--help'])).stdout).toContain('(default: broad-p11-wavelet)');
+    expect((await wedgelab(['recon', '--method', 'localnet-wavelet', '--help'])).stdout).toContain('(default: broad96-p11-wavelet)');
     const usage = await wedgelab(['--help']);
     expect(usage.stderr).toContain(`--method ${methodChoices('reconstruction').join('|')}`);
     expect(usage.stderr).toContain(`wedgelab refine --tomogram TOMO.mrc [--angles F.tlt | --wedge MIN,MAX] [--tilts STACK.mrc] --method ${methodChoices('refinement').join('|')}`);

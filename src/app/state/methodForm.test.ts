@@ -37,7 +37,7 @@ describe('method form', () => {
 
   it('builds a local-network request for the chosen shipped model, from the wavelet model with the FSC-weighted hand-over', () => {
     const form = defaultForm(16);
-    expect(form.options.localnet).toEqual({ model: 'broad-p11-wavelet', batchSize: 0, fbpBelow: 0, fbpFsc: true, fscSigma: 0.75 });
+    expect(form.options.localnet).toEqual({ model: 'broad96-p11-wavelet', batchSize: 0, fbpBelow: 0, fbpFsc: true, fscSigma: 0.75 });
     const options = { ...form.options, localnet: { ...form.options.localnet, model: 'broad-p11', fbpFsc: false, fscSigma: 0 } };
     const request = buildRequest({ ...form, options }, 'localnet', { batchSize: 512 });
     expect(request).toEqual({ method: 'localnet', params: { ...form.common, model: 'broad-p11', batchSize: 512, fbpBelow: 0, fbpFsc: false, fscSigma: 0 } });
@@ -56,7 +56,7 @@ describe('method form', () => {
       'Coordinate network (SIREN 16×1, ω0 30, slab 8, 2000/400 steps, lr 0.001→0.0001/0.0001→0.00001, TV 0.01, seed 1, thickness 32, bin 1)',
     );
     expect(formDescription({ ...form, choice: { ...form.choice, reconstruction: 'localnet' } })).toBe(
-      'Local network (broad-p11-wavelet, FBP by odd/even FSC, σ 0.75 where the FSC is low, thickness 32, bin 1)',
+      'Local network (broad96-p11-wavelet, FBP by odd/even FSC, σ 0.75 where the FSC is low, thickness 32, bin 1)',
     );
   });
 

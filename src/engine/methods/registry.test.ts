@@ -75,7 +75,7 @@ describe('method registry', () => {
     expect(methodChoices('reconstruction')).toEqual(['fbp', 'sirt', 'coordnet', 'localnet', 'localnet-wavelet']);
     expect(methodChoices('refinement')).toEqual(['gaussian', 'cryogen', 'isonet']);
     expect(methodChoices('tiltSynthesis')).toEqual(['reproject', 'latentbp']);
-    expect(methodForCliName('localnet-wavelet')).toEqual({ method: 'localnet', preset: { model: 'broad-p11-wavelet' } });
+    expect(methodForCliName('localnet-wavelet')).toEqual({ method: 'localnet', preset: { model: 'broad96-p11-wavelet' } });
     expect(methodForCliName('sirt')).toEqual({ method: 'sirt', preset: {} });
     expect(methodForCliName('art')).toBeUndefined();
   });
