@@ -37,7 +37,7 @@ function HandoverWarning() {
   const series = useBinnedSeries();
   const localnet = useAppStore((s) => s.form.options.localnet);
   const gpuLimits = useAppStore((s) => (s.gpu.status === 'ready' && s.gpu.info.engine === 'gpu' ? s.gpu.info : null));
-  const problem = series && handoverProblem({ ...localnet, thickness: series.thickness }, series, undefined, gpuLimits);
+  const problem = series && handoverProblem({ ...localnet, thickness: series.thickness }, series, { gpuLimits });
   return problem ? (
     <div className="hint warn" data-testid="localnet-handover-warning">
       {problem}.

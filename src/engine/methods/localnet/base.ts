@@ -88,6 +88,12 @@ export function handoverPurpose(params: Pick<LocalnetParams, 'fbpBelow' | 'fbpFs
   return `Handing ${handedOver(params)} over to FBP (turn it off to keep the model's own)`;
 }
 
+/** Where a hand-over would run: the run's piece size (io/piecedVolume.ts; its default when absent), and on the GPU path the GPU's limits. */
+export interface HandoverTarget {
+  pieceBytes?: number;
+  gpuLimits?: BufferLimits | null;
+}
+
 /**
  * Why the asked hand-over could not finish on the (binned) series' nx × ny × thickness tomogram, or null: it
  * needs the tomogram in one array, the FSC-weighted one two halves of the tilts, and on the GPU path (`gpuLimits`,
@@ -97,8 +103,7 @@ export function handoverPurpose(params: Pick<LocalnetParams, 'fbpBelow' | 'fbpFs
 export function handoverProblem(
   params: Pick<LocalnetParams, 'fbpBelow' | 'fbpFsc' | 'thickness'>,
   series: { nx: number; ny: number; nTilts: number },
-  pieceBytes?: number,
-  gpuLimits?: BufferLimits | null,
+  { pieceBytes, gpuLimits }: HandoverTarget = {},
 ): string | null {
   if (!handsOver(params)) return null;
   const purpose = handoverPurpose(params);

@@ -141,15 +141,15 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     const series = { nx: 512, ny: 512, nTilts: 41 };
     // 512 × 512 × 64 float32 is 64 MiB: one array under the 256 MiB piece, four pieces of 16 MiB.
     expect(handoverProblem(fsc, series)).toBeNull();
-    expect(handoverProblem(fsc, series, 16 * 2 ** 20)).toBe(
+    expect(handoverProblem(fsc, series, { pieceBytes: 16 * 2 ** 20 })).toBe(
       "Handing the measured side, weighted by the FBP's odd/even FSC, over to FBP (turn it off to keep the model's own) needs the tomogram in one array, " +
         'but this 512 × 512 × 64 tomogram (64.0 MiB) is held in 4 pieces, more than one buffer holds: reconstruct it binned or thinner for this, or export it (MRC, OME-Zarr) and use another tool',
     );
-    expect(handoverProblem(below, series, 16 * 2 ** 20)).toMatch(/^Handing the frequencies below 0.15 cycles\/voxel over to FBP .* is held in 4 pieces/);
+    expect(handoverProblem(below, series, { pieceBytes: 16 * 2 ** 20 })).toMatch(/^Handing the frequencies below 0.15 cycles\/voxel over to FBP .* is held in 4 pieces/);
     expect(handoverProblem(fsc, { ...series, nTilts: 5 })).toBe('FSC-weighted hand-over to FBP needs at least 6 tilts (this series has 5)');
     // The fixed-frequency hand-over needs no halves, and no hand-over needs nothing.
     expect(handoverProblem(below, { ...series, nTilts: 5 })).toBeNull();
-    expect(handoverProblem({ ...fsc, fbpFsc: false }, { ...series, nTilts: 5 }, 16 * 2 ** 20)).toBeNull();
+    expect(handoverProblem({ ...fsc, fbpFsc: false }, { ...series, nTilts: 5 }, { pieceBytes: 16 * 2 ** 20 })).toBeNull();
   });
 
   it("says on the GPU path, before any work, when the GPU cannot bind the hand-over's spectrum (what the page shows from its GpuInfo)", () => {
@@ -157,15 +157,15 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     const series = { nx: 512, ny: 512, nTilts: 41 };
     // 512 × 512 × 64 voxels: a 128 MiB complex spectrum (8 bytes per voxel), one array (64 MiB as float32).
     const limits = { maxStorageBufferBindingSize: 64 * 2 ** 20, maxBufferSize: 2 ** 30 };
-    expect(handoverProblem(fsc, series, undefined, limits)).toBe(
+    expect(handoverProblem(fsc, series, { gpuLimits: limits })).toBe(
       "Handing the measured side, weighted by the FBP's odd/even FSC, over to FBP (turn it off to keep the model's own) on this GPU: " +
         '3-D FFT of 512×512×64 needs a 128.0 MiB complex buffer (8 bytes per voxel), but this GPU binds at most 64.0 MiB per buffer (maxStorageBufferBindingSize 64.0 MiB, maxBufferSize 1.00 GiB)',
     );
-    expect(handoverProblem(fsc, series, undefined, { ...limits, maxStorageBufferBindingSize: 128 * 2 ** 20 })).toBeNull();
+    expect(handoverProblem(fsc, series, { gpuLimits: { ...limits, maxStorageBufferBindingSize: 128 * 2 ** 20 } })).toBeNull();
     // The smaller of the two limits binds; the CPU path (no limits) and no hand-over have none.
-    expect(handoverProblem(fsc, series, undefined, { maxStorageBufferBindingSize: 2 ** 30, maxBufferSize: 64 * 2 ** 20 })).toMatch(/binds at most 64.0 MiB per buffer/);
-    expect(handoverProblem(fsc, series, undefined, null)).toBeNull();
-    expect(handoverProblem({ ...fsc, fbpFsc: false }, series, undefined, limits)).toBeNull();
+    expect(handoverProblem(fsc, series, { gpuLimits: { maxStorageBufferBindingSize: 2 ** 30, maxBufferSize: 64 * 2 ** 20 } })).toMatch(/binds at most 64.0 MiB per buffer/);
+    expect(handoverProblem(fsc, series, { gpuLimits: null })).toBeNull();
+    expect(handoverProblem({ ...fsc, fbpFsc: false }, series, { gpuLimits: limits })).toBeNull();
   });
 
   it('weights each shell by 2F/(1 + F) of the odd/even FSC, clipped to [0, 1]', () => {

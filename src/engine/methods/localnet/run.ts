@@ -253,7 +253,7 @@ export const LOCALNET_RUNNER: ReconstructionRunner<LocalnetParams, LocalnetFacts
     const gpu = engine.path === 'gpu' ? engine.gpu : null;
     if (!options.models) throw new Error('the local network needs a model library (the worker or the CLI provides one)');
     // A hand-over the run could not finish is refused before the model runs, not after it.
-    const problem = handoverProblem(params, ts, options.pieceBytes, gpu?.limits);
+    const problem = handoverProblem(params, ts, { pieceBytes: options.pieceBytes, gpuLimits: gpu?.limits });
     if (problem) throw new Error(problem);
     const model = await LocalModel.open(gpu, await options.models.load(params.model), { wasmUrl: options.models.wasmUrl });
     try {
