@@ -28,6 +28,14 @@ export function subtractTiltMeans(ts: TiltSeries): TiltSeries {
 }
 
 /**
+ * A copy with one constant subtracted from every pixel (the series itself when it is 0): the local network's
+ * FBP hand-over centres the stack by its mean, as the model's input is, so that an offset cannot reach it.
+ */
+export function subtractConstant(ts: TiltSeries, c: number): TiltSeries {
+  return c === 0 ? ts : { ...ts, data: ts.data.map((v) => v - c) };
+}
+
+/**
  * One mean and standard deviation over the whole stack (float64 sums), as CryoLithe normalises its input
  * before filtering: one global scale, so relative intensities between tilts and rows are kept.
  */

@@ -168,8 +168,8 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     expect(handoverProblem({ ...fsc, fbpFsc: false }, series, { gpuLimits: limits })).toBeNull();
   });
 
-  it('weights each shell by 2F/(1 + F) of the odd/even FSC, clipped to [0, 1]', () => {
-    expect(Array.from(fscWeights([1, 1 / 3, 0, -0.4, -1, Number.NaN]))).toEqual([1, 0.5, 0, 0, 0, 0]);
+  it('weights each shell by 2F/(1 + F) of the odd/even FSC, clipped to [0, 1], and the mean (shell 0) by 0', () => {
+    expect(Array.from(fscWeights([1, 1, 1 / 3, 0, -0.4, -1, Number.NaN]))).toEqual([0, 1, 0.5, 0, 0, 0, 0]);
   });
 
   it('keeps the missing side and the high frequencies of the model, and takes a·FBP on the low measured side', () => {
@@ -219,6 +219,23 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     }
     // So did the smoothing: this noisy series' FSC is low at some frequencies.
     expect(relativeError(onCpuPath[1], onCpuPath[2])).toBeGreaterThan(1e-3);
+  });
+
+  it('with either hand-over, −stack still gives −tomogram and stack + c the same tomogram (the FBP is centred as the model input is)', async () => {
+    const rng = new Rng(8);
+    const [nx, ny, nTilts] = [16, 6, 8];
+    const data = Float32Array.from({ length: nx * ny * nTilts }, () => 3 + rng.normal());
+    const params = { thickness: 8, binning: 1, invertAngles: false, subtractMean: false, model: 'tiny', batchSize: 0, fbpBelow: 0, fbpFsc: false, fscSigma: 0 };
+    const run = async (values: Float32Array, handover: Partial<typeof params>) => {
+      const ts: TiltSeries = { nx, ny, nTilts, data: values, tiltAngles: ANGLES, pixelSize: 2 };
+      return wholeVolume((await LOCALNET_RUNNER.run(cpuEngine(callerPool()), ts, { ...params, ...handover }, { models: TINY_WAVELET })).volume, 'the offset test').data;
+    };
+    for (const handover of [{ fbpBelow: 0.2 }, { fbpFsc: true, fscSigma: 0.75 }]) {
+      const base = await run(data, handover);
+      expect(relativeError(await run(data.map((v) => -v), handover), base.map((v) => -v))).toBeLessThan(1e-5);
+      // An offset of 50 (about 17× the mean): what is left is float32 rounding of values near 53.
+      expect(relativeError(await run(data.map((v) => v + 50), handover), base)).toBeLessThan(1e-4);
+    }
   });
 
   it("the FSC hand-over's FBP, made from its two halves, is the FBP of all tilts", async () => {

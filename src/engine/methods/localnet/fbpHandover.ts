@@ -53,9 +53,13 @@ function gaussianResponse(f: number, sigma: number): number {
   return Math.exp(-2 * Math.PI * Math.PI * sigma * sigma * f * f);
 }
 
-/** Per-shell weights 2F/(1 + F), clipped to [0, 1], from an odd/even FSC curve F. */
+/**
+ * Per-shell weights 2F/(1 + F), clipped to [0, 1], from an odd/even FSC curve F; shell 0 weighs 0. That shell is
+ * the mean alone, one coefficient whose FSC is ±1 by the sign of two near-zero means (the FBP is of the centred
+ * stack), so it says nothing: the result keeps the model's mean, which models are trained to leave out.
+ */
 export function fscWeights(fsc: readonly number[]): Float32Array {
-  return Float32Array.from(fsc, (F) => Math.min(1, Math.max(0, (2 * F) / (1 + F))) || 0);
+  return Float32Array.from(fsc, (F, shell) => (shell === 0 ? 0 : Math.min(1, Math.max(0, (2 * F) / (1 + F))) || 0));
 }
 
 /** The radial weight at |k| = f cycles/voxel, n_max the volume's largest dimension. */

@@ -27,7 +27,7 @@ import { InverseWavelet3d } from './wavelet3d.ts';
 import { withGpuScope } from '../../gpu/scope.ts';
 import { throwIfAborted, type TiltSeries, type Volume } from '../../types.ts';
 import { wholeVolume, type Tomogram } from '../../../io/piecedVolume.ts';
-import { stackMeanStd } from '../preprocess.ts';
+import { stackMeanStd, subtractConstant } from '../preprocess.ts';
 import type { ReconstructionRunner } from '../runner.ts';
 import { reconstructLocalnetCpu } from './cpu.ts';
 import { allocateSlabbedTomogram, DEFAULT_MEMORY_BUDGET, forEachSlab, placeSlabVolume, planSlabsForDevice, slabTilts, type RunOptions } from '../slabs.ts';
@@ -233,7 +233,15 @@ export async function handOverToFbp(engine: EngineContext, ts: TiltSeries, param
   options.onProgress?.({ fraction: 1, message: `Local model: handing ${handedOver(params)} over to FBP` });
   const fbpParams = { ...params, filter: { name: 'cosine' as const }, doseWeighting: false };
   const quiet = { signal: options.signal, memoryBudgetBytes: options.memoryBudgetBytes };
-  const cosineFbp = (series: TiltSeries) => (engine.path === 'gpu' ? reconstructFbp(engine.gpu, series, fbpParams, quiet) : reconstructFbpCpu(engine.pool, series, fbpParams, quiet));
+  // The model never sees the stack's mean (it normalises first); the FBP must not either. FBP of a constant is not
+  // zero (the zero-padded ramp filter turns each row's ends into a bowl across the tomogram), so an offset, such as
+  // an int16 stack near −32 700, would otherwise be handed over. One constant for the whole stack, so the FBP of
+  // all tilts is still the tilt-count-weighted sum of its halves' FBPs.
+  const { mean } = stackMeanStd(ts);
+  const cosineFbp = (series: TiltSeries) => {
+    const centred = subtractConstant(series, mean);
+    return engine.path === 'gpu' ? reconstructFbp(engine.gpu, centred, fbpParams, quiet) : reconstructFbpCpu(engine.pool, centred, fbpParams, quiet);
+  };
   const { fbp, weight } = params.fbpFsc ? await fbpAndFscWeights(ts, cosineFbp) : { fbp: wholeVolume(await cosineFbp(ts), 'FBP'), weight: { below: params.fbpBelow } };
   throwIfAborted(options.signal);
   const angles = effectiveAngles(ts.tiltAngles, params.invertAngles);
