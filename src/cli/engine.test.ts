@@ -37,6 +37,19 @@ describe('wedgelab --engine', () => {
     expect(relativeError(readMrc(new Uint8Array(readFileSync(join(dir, 'cpu-fbp.mrc')))).data, expected)).toBeLessThan(1e-4);
   });
 
+  it('warns of a stack offset without --subtract-mean, naming the file, and not with it', async () => {
+    const offsetTilts = join(dir, 'offset.mrc');
+    writeFileSync(offsetTilts, writeMrc({ nx: NX, ny: NY, nz: ANGLES.length, pixelSize: 3, data: stack.data.map((v) => v + 100) }));
+    const run = (own: string[]) =>
+      wedgelab(['recon', '--tilts', offsetTilts, '--angles', stack.angles, '--method', 'fbp', '--thickness', String(NZ), ...own, '--engine', 'cpu', '--quiet', '--force', '--out', join(dir, 'offset-fbp.mrc')]);
+    const plain = await run([]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stderr).toMatch(/^warning: offset\.mrc: the stack's mean \(101\) is 34\d standard deviations from 0, .*; --subtract-mean subtracts them\n/m);
+    const subtracted = await run(['--subtract-mean']);
+    expect(subtracted.code, subtracted.stderr).toBe(0);
+    expect(subtracted.stderr).not.toContain('warning');
+  });
+
   it.each(['cpu', 'gpu', 'auto'])('reconstructs FBP with --engine %s as the CPU reference, and names the path', async (engine) => {
     const run = await recon(engine);
     expect(run.code, run.stderr).toBe(0);

@@ -11,7 +11,7 @@ import { requireFlag, type FlagValues } from '../engine/methods/flags.ts';
 import { parseOptions } from './options.ts';
 import { cliModelLibrary } from './models.ts';
 import { learnedChoices, METHOD_OPTIONS, methodHelp, methodRequest } from './methodFlags.ts';
-import { progressPrinter, readTiltSeriesPaths } from './recon.ts';
+import { progressPrinter, readTiltSeriesPaths, warnOffset } from './recon.ts';
 import { DEFAULT_SYNTH_METHOD, RECIPE_OPTIONS, RECIPE_USAGE, recipeFromFlags } from './recipeFlags.ts';
 
 const OPTIONS = { ...METHOD_OPTIONS, tilts: { type: 'string' }, angles: { type: 'string' }, drop: { type: 'string' }, json: { type: 'boolean' } } as const;
@@ -23,7 +23,9 @@ async function setUp<R extends ResultRecipe>(values: FlagValues, read: (values: 
   const request = read(values);
   // FBP is the baseline of every score.
   const { engine } = await openCliEngine(values, [request.synthesis, request, request.refinement], ['fbp']);
-  const loaded = await readTiltSeriesPaths(requireFlag(values, 'tilts'), requireFlag(values, 'angles'));
+  const tiltsPath = requireFlag(values, 'tilts');
+  const loaded = await readTiltSeriesPaths(tiltsPath, requireFlag(values, 'angles'));
+  warnOffset(request, loaded.tiltSeries, tiltsPath);
   // Progress goes to stderr only for people watching: --json output stays clean on stdout.
   return { request, ts: loaded.tiltSeries, engine, onProgress: progressPrinter(values.quiet === true || values.json === true) };
 }

@@ -1,8 +1,10 @@
 /** `wedgelab recon`: reconstruct a tilt series file into a tomogram MRC. */
+import { basename } from 'node:path';
 import { alignLoadedTiltSeries } from '../engine/align/loaded.ts';
 import { describeEngine } from '../engine/context.ts';
 import { doseWeightingUnavailable } from '../engine/doseWeighting.ts';
-import type { DoseWeightingParams } from '../engine/methods/common.ts';
+import type { CommonParams, DoseWeightingParams } from '../engine/methods/common.ts';
+import { offsetWarning } from '../engine/methods/preprocess.ts';
 import type { EngineContext } from '../engine/context.ts';
 import type { RequestOf } from '../engine/methods/registry.ts';
 import { resolveOnTiltSeries, runReconstruction, type Reconstruction } from '../engine/methods/runners.ts';
@@ -75,6 +77,12 @@ function warnUnweighted(request: { params?: object }, tiltSeries: TiltSeries): v
   if (why) process.stderr.write(`warning: --dose-weighting is not applied: ${why}\n`);
 }
 
+/** A stack with a large offset and no `--subtract-mean` (engine/methods/preprocess.ts offsetWarning): says so, naming the file. */
+export function warnOffset(request: { params?: object }, tiltSeries: TiltSeries, tiltsPath: string): void {
+  const why = offsetWarning(tiltSeries, { subtractMean: (request.params as Partial<CommonParams> | undefined)?.subtractMean === true });
+  if (why) process.stderr.write(`warning: ${basename(tiltsPath)}: ${why}; --subtract-mean subtracts them\n`);
+}
+
 /** The files that may come with a stack: angles, an alignment, SerialEM metadata (any order, any subset with angles). */
 const SIDE_FLAGS = ['angles', 'xf', 'xtilt', 'aln', 'mdoc'] as const;
 
@@ -101,6 +109,7 @@ export async function reconCommand(args: string[]): Promise<void> {
   const loaded = await readTiltSeriesPaths(paths.tilts, sidePaths, { bin: atLoad.bin, tiltAxis: numberFlag(values, 'tilt-axis') });
   const tiltSeries = await alignLoadedTiltSeries(engine, loaded);
   warnUnweighted(atLoad.request, tiltSeries);
+  warnOffset(atLoad.request, tiltSeries, paths.tilts);
   const started = performance.now();
   const result = await reconstructInto(outPath, engine, tiltSeries, atLoad.request, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
   const seconds = (performance.now() - started) / 1000;

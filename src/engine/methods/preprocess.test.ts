@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binTiltSeries, stackMeanStd, subtractTiltMeans } from './preprocess.ts';
+import { binTiltSeries, offsetWarning, stackMeanStd, subtractTiltMeans } from './preprocess.ts';
 import { validateCommon } from './common.ts';
 import { FBP } from './fbp/base.ts';
 import { methodLabel } from './registry.ts';
@@ -31,6 +31,17 @@ describe('preparing a tilt series', () => {
     const offset = { ...ts, data: ts.data.map((v) => v - 32700) };
     expect(stackMeanStd(offset).std).toBeCloseTo(Math.sqrt((40 * 40 - 1) / 12), 10);
     expect(stackMeanStd({ ...ts, data: new Float32Array(40).fill(7) })).toEqual({ mean: 7, std: 1 });
+  });
+
+  it('warns of an offset over 2 standard deviations unless the tilt means are subtracted', () => {
+    // 0 … 39: mean 19.5, std 11.54 (1.7 standard deviations): no warning; 100 more: 10.3, and the bytes-style warning.
+    expect(offsetWarning(ts, { subtractMean: false })).toBeUndefined();
+    const offset = { data: ts.data.map((v) => v + 100) };
+    expect(offsetWarning(offset, { subtractMean: false })).toBe(
+      "the stack's mean (120) is 10.4 standard deviations from 0, an offset that FBP and SIRT turn into a bowl and streaks across the tomogram, and each tilt's mean is not subtracted",
+    );
+    expect(offsetWarning(offset, { subtractMean: true })).toBeUndefined();
+    expect(offsetWarning({ data: ts.data.map((v) => v - 32700) }, { subtractMean: false })).toMatch(/^the stack's mean \(-32681\) is 2831 standard/);
   });
 
   it('fills defaults and describes parameters in one line', () => {

@@ -61,3 +61,24 @@ export function meanStd(runs: readonly Float32Array[]): { mean: number; std: num
   const std = Math.sqrt(sumSq / n);
   return { mean, std: std > 0 ? std : 1 };
 }
+
+/**
+ * A stack mean this many standard deviations from 0 is an offset, not projected mass: EMPIAR-10009's unsigned
+ * bytes are at 3, an int16 stack near −32 700 at thousands, the simulators' objects in a vacuum box under 1.
+ */
+const OFFSET_IN_STDS = 2;
+
+/**
+ * Why each tilt's mean should be subtracted before reconstructing, or undefined: `subtractMean` is off and the
+ * stack's mean lies more than OFFSET_IN_STDS standard deviations from 0. No volume in a finite slab projects to
+ * the same constant at every angle, and FBP's ramp filter on zero-padded rows turns it into a bowl across the
+ * tomogram (SIRT into streaks), which swamps the contrast that matters.
+ */
+export function offsetWarning(ts: Pick<TiltSeries, 'data'>, params: { subtractMean: boolean }): string | undefined {
+  if (params.subtractMean) return undefined;
+  const { mean, std } = stackMeanStd(ts);
+  if (Math.abs(mean) <= OFFSET_IN_STDS * std) return undefined;
+  const sd = Math.abs(mean) / std;
+  const round = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1));
+  return `the stack's mean (${round(mean)}) is ${round(sd)} standard deviations from 0, an offset that FBP and SIRT turn into a bowl and streaks across the tomogram, and each tilt's mean is not subtracted`;
+}
