@@ -1,5 +1,4 @@
 /** `wedgelab recon`: reconstruct a tilt series file into a tomogram MRC. */
-import { basename } from 'node:path';
 import { alignLoadedTiltSeries } from '../engine/align/loaded.ts';
 import { describeEngine } from '../engine/context.ts';
 import { doseWeightingUnavailable } from '../engine/doseWeighting.ts';
@@ -77,10 +76,15 @@ function warnUnweighted(request: { params?: object }, tiltSeries: TiltSeries): v
   if (why) process.stderr.write(`warning: --dose-weighting is not applied: ${why}\n`);
 }
 
-/** A stack with a large offset and no `--subtract-mean` (engine/methods/preprocess.ts offsetWarning): says so, naming the file. */
+/** Whether a request subtracts each tilt's mean (`--subtract-mean`; off when not given). */
+export function subtractsMean(request: { params?: object }): boolean {
+  return (request.params as Partial<CommonParams> | undefined)?.subtractMean === true;
+}
+
+/** A stack with a large offset and no `--subtract-mean` (engine/methods/preprocess.ts offsetWarning): says so, naming the file as given. */
 export function warnOffset(request: { params?: object }, tiltSeries: TiltSeries, tiltsPath: string): void {
-  const why = offsetWarning(tiltSeries, { subtractMean: (request.params as Partial<CommonParams> | undefined)?.subtractMean === true });
-  if (why) process.stderr.write(`warning: ${basename(tiltsPath)}: ${why}; --subtract-mean subtracts them\n`);
+  const why = offsetWarning(tiltSeries, { subtractMean: subtractsMean(request) });
+  if (why) process.stderr.write(`warning: ${tiltsPath}: ${why}; --subtract-mean subtracts them\n`);
 }
 
 /** The files that may come with a stack: angles, an alignment, SerialEM metadata (any order, any subset with angles). */

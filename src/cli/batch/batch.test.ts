@@ -4,6 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readMrc, writeMrc } from '../../io/mrc.ts';
 import { wedgelab } from '../testKit.ts';
 import type { BatchRow } from './rows.ts';
 
@@ -99,6 +100,22 @@ describe('wedgelab batch', () => {
     expect(foreign.stderr.split('\n')[0]).toBe('wedgelab batch: --iterations is not a flag of fbp: see wedgelab recon --method fbp --help');
     const refinement = await wedgelab(['batch', '--list', series, '--methods', 'fbp,gaussian', '--out-dir', single]);
     expect(refinement.stderr.split('\n')[0]).toMatch(/unknown reconstruction method "gaussian": gaussian is a refinement method/);
+  });
+
+  it('warns once a series of a stack offset, unless every method subtracts the tilt means', async () => {
+    const offsetSeries = join(dir, 'offset-series');
+    mkdirSync(join(offsetSeries, 'o1'), { recursive: true });
+    const stack = readMrc(new Uint8Array(readFileSync(join(series, 's3', 'tilt_series.mrc'))));
+    const { nx, ny, nz } = stack.header;
+    writeFileSync(join(offsetSeries, 'o1', 'tilt_series.mrc'), writeMrc({ nx, ny, nz, pixelSize: stack.pixelSize[0], data: stack.data.map((v) => v + 100) }));
+    copyFileSync(join(series, 's3', 'tilt_series.tlt'), join(offsetSeries, 'o1', 'tilt_series.tlt'));
+    const run = (extra: string[]) => wedgelab(['batch', '--list', offsetSeries, '--methods', 'fbp,sirt', '--iterations', '2', '--thickness', '8', '--scores', 'none', '--out-dir', join(dir, `offset-out${extra.length}`), '--quiet', ...extra]);
+    const plain = await run([]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stderr.match(/^warning: .*o1\/tilt_series\.mrc: the stack's mean \(100\) is 160 standard deviations from 0, /gm)).toHaveLength(1);
+    const subtracted = await run(['--subtract-mean']);
+    expect(subtracted.code, subtracted.stderr).toBe(0);
+    expect(subtracted.stderr).not.toContain('warning');
   });
 
   it('writes a SLURM job array over the listed series and a merge job after it', async () => {
