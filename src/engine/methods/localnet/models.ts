@@ -57,7 +57,7 @@ export const LOCAL_MODELS: readonly ShippedModel[] = [
     variant: 'wavelet',
     file: 'localnet/broad96_p11_wavelet/model.onnx',
     summary:
-      "broad-p11-wavelet's network (9 k parameters, the same work) trained on three times as many simulated volumes (96, at half the points each) for 20,000 steps instead of 7,000: the page's default, with FBP by odd/even FSC",
+      "broad-p11-wavelet's network (9 k parameters, the same work) trained on three times as many simulated volumes (96, at half the points each) for 40,000 steps instead of 7,000: the page's default, with FBP by odd/even FSC",
   },
   {
     name: 'broad96-p11x3-wide-wavelet',
