@@ -47,7 +47,9 @@ describe('broken inputs through wedgelab recon', () => {
       expect(existsSync(out)).toBe(false);
     } else {
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stderr.split('\n').filter((line) => line.startsWith('warning: '))).toEqual(warnings.map((w) => `warning: ${w}`));
+      // The reader's warnings, exactly; not the offset warning of stacks far from 0 (recon's own, cli/engine.test.ts).
+      const readerWarnings = run.stderr.split('\n').filter((line) => line.startsWith('warning: ') && !line.endsWith('; --subtract-mean subtracts them'));
+      expect(readerWarnings).toEqual(warnings.map((w) => `warning: ${w}`));
       expect(existsSync(out)).toBe(true);
     }
   });

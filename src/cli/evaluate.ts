@@ -4,7 +4,7 @@ import { oddEvenFsc } from '../engine/evaluation/oddEven.ts';
 import { heldOutTilts, parseHeldOut } from '../engine/evaluation/tiltSubsets.ts';
 import { trustScore } from '../engine/evaluation/trust.ts';
 import { DEFAULT_TRUST_HELD_OUT, verdictText } from '../engine/metrics/trust.ts';
-import type { ResultRecipe } from '../engine/evaluation/recipe.ts';
+import { resolveRecipe, type ResultRecipe } from '../engine/evaluation/recipe.ts';
 import { methodChoices } from '../engine/methods/registry.ts';
 import { openCliEngine } from './engine.ts';
 import { requireFlag, type FlagValues } from '../engine/methods/flags.ts';
@@ -25,7 +25,8 @@ async function setUp<R extends ResultRecipe>(values: FlagValues, read: (values: 
   const { engine } = await openCliEngine(values, [request.synthesis, request, request.refinement], ['fbp']);
   const tiltsPath = requireFlag(values, 'tilts');
   const loaded = await readTiltSeriesPaths(tiltsPath, requireFlag(values, 'angles'));
-  warnOffset(request, loaded.tiltSeries, tiltsPath);
+  // Resolved here only to refuse a bad request before the warning: the command resolves it again as it runs.
+  warnOffset(resolveRecipe(loaded.tiltSeries, request).reconstruction.params.subtractMean, loaded.tiltSeries, tiltsPath);
   // Progress goes to stderr only for people watching: --json output stays clean on stdout.
   return { request, ts: loaded.tiltSeries, engine, onProgress: progressPrinter(values.quiet === true || values.json === true) };
 }

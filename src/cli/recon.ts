@@ -2,10 +2,10 @@
 import { alignLoadedTiltSeries } from '../engine/align/loaded.ts';
 import { describeEngine } from '../engine/context.ts';
 import { doseWeightingUnavailable } from '../engine/doseWeighting.ts';
-import type { CommonParams, DoseWeightingParams } from '../engine/methods/common.ts';
+import type { DoseWeightingParams } from '../engine/methods/common.ts';
 import { offsetWarning } from '../engine/methods/preprocess.ts';
 import type { EngineContext } from '../engine/context.ts';
-import type { RequestOf } from '../engine/methods/registry.ts';
+import type { RequestOf, ResolvedRequest } from '../engine/methods/registry.ts';
 import { resolveOnTiltSeries, runReconstruction, type Reconstruction } from '../engine/methods/runners.ts';
 import type { RunOptions } from '../engine/methods/slabs.ts';
 import { binnedLength } from '../io/binning.ts';
@@ -76,14 +76,12 @@ function warnUnweighted(request: { params?: object }, tiltSeries: TiltSeries): v
   if (why) process.stderr.write(`warning: --dose-weighting is not applied: ${why}\n`);
 }
 
-/** Whether a request subtracts each tilt's mean (`--subtract-mean`; off when not given). */
-export function subtractsMean(request: { params?: object }): boolean {
-  return (request.params as Partial<CommonParams> | undefined)?.subtractMean === true;
-}
-
-/** A stack with a large offset and no `--subtract-mean` (engine/methods/preprocess.ts offsetWarning): says so, naming the file as given. */
-export function warnOffset(request: { params?: object }, tiltSeries: TiltSeries, tiltsPath: string): void {
-  const why = offsetWarning(tiltSeries, { subtractMean: subtractsMean(request) });
+/**
+ * A stack with a large offset and no `--subtract-mean` (engine/methods/preprocess.ts offsetWarning): says so,
+ * naming the file as given. Called once the request is resolved, so that a refused one ends in its one message.
+ */
+export function warnOffset(subtractMean: boolean, tiltSeries: TiltSeries, tiltsPath: string): void {
+  const why = offsetWarning(tiltSeries, { subtractMean });
   if (why) process.stderr.write(`warning: ${tiltsPath}: ${why}; --subtract-mean subtracts them\n`);
 }
 
@@ -91,14 +89,20 @@ export function warnOffset(request: { params?: object }, tiltSeries: TiltSeries,
 const SIDE_FLAGS = ['angles', 'xf', 'xtilt', 'aln', 'mdoc'] as const;
 
 /**
- * Reconstruct a tomogram that will be written to `outPath`, after refusing one larger than this machine's memory
- * holds (checkTomogramMemory): checked once the request is complete, since the thickness defaults to the tilts' width.
+ * Complete and check a request for a tomogram that will be written to `outPath`, refusing one larger than this
+ * machine's memory holds (checkTomogramMemory): checked once the request is complete, since the thickness defaults
+ * to the tilts' width.
  */
-export async function reconstructInto(outPath: string, engine: EngineContext, ts: TiltSeries, request: RequestOf<'reconstruction'>, options: RunOptions): Promise<Reconstruction> {
+export function resolveInto(outPath: string, ts: TiltSeries, request: RequestOf<'reconstruction'>): ResolvedRequest<'reconstruction'> {
   const resolved = resolveOnTiltSeries<'reconstruction'>(ts, request);
   const { binning, thickness } = resolved.params;
   checkTomogramMemory(outPath, { nx: binnedLength(ts.nx, binning), ny: binnedLength(ts.ny, binning), nz: thickness });
-  return runReconstruction(engine, ts, resolved, options);
+  return resolved;
+}
+
+/** Reconstruct a tomogram that will be written to `outPath` (resolveInto, then the run). */
+export async function reconstructInto(outPath: string, engine: EngineContext, ts: TiltSeries, request: RequestOf<'reconstruction'>, options: RunOptions): Promise<Reconstruction> {
+  return runReconstruction(engine, ts, resolveInto(outPath, ts, request), options);
 }
 
 export async function reconCommand(args: string[]): Promise<void> {
@@ -113,9 +117,10 @@ export async function reconCommand(args: string[]): Promise<void> {
   const loaded = await readTiltSeriesPaths(paths.tilts, sidePaths, { bin: atLoad.bin, tiltAxis: numberFlag(values, 'tilt-axis') });
   const tiltSeries = await alignLoadedTiltSeries(engine, loaded);
   warnUnweighted(atLoad.request, tiltSeries);
-  warnOffset(atLoad.request, tiltSeries, paths.tilts);
+  const resolved = resolveInto(outPath, tiltSeries, atLoad.request);
+  warnOffset(resolved.params.subtractMean, tiltSeries, paths.tilts);
   const started = performance.now();
-  const result = await reconstructInto(outPath, engine, tiltSeries, atLoad.request, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
+  const result = await runReconstruction(engine, tiltSeries, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
   const seconds = (performance.now() - started) / 1000;
   await writeTomogram(outPath, result.volume, [result.label, `from ${sourceLabel(loaded)}`]);
   const { nx, ny, nz } = result.volume;

@@ -21,7 +21,7 @@ import { openCliEngine } from '../engine.ts';
 import { METHOD_OPTIONS, methodRequests } from '../methodFlags.ts';
 import { checkModelPaths, cliModelLibrary } from '../models.ts';
 import { parseOptions } from '../options.ts';
-import { binningAtLoad, progressPrinter, readTiltSeriesPaths, reconstructInto, subtractsMean, warnOffset } from '../recon.ts';
+import { binningAtLoad, progressPrinter, readTiltSeriesPaths, reconstructInto, warnOffset } from '../recon.ts';
 import { mergeRows, readRow, writeRow, type BatchRow } from './rows.ts';
 import { listSeries, type SeriesEntry } from './series.ts';
 import { submitSlurm, writeSlurmScripts, type SlurmOptions } from './slurm.ts';
@@ -151,9 +151,8 @@ async function runSeries(batch: Batch, entry: SeriesEntry): Promise<void> {
   } catch (error) {
     loadError = (error as Error).message;
   }
-  // Once a series, for the first method that leaves the offset in.
-  const unsubtracted = todo.find((method) => !subtractsMean(method.request));
-  if (ts && unsubtracted) warnOffset(unsubtracted.request, ts, entry.stack);
+  // Once a series, when any of its methods leaves the offset in (the common flags: off unless given).
+  if (ts && todo.some((method) => method.request.params?.subtractMean !== true)) warnOffset(false, ts, entry.stack);
   for (const method of todo) {
     let row: BatchRow;
     try {
