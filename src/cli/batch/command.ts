@@ -12,6 +12,7 @@ import { oddEvenFsc } from '../../engine/evaluation/oddEven.ts';
 import { heldOutTilts, parseHeldOut } from '../../engine/evaluation/tiltSubsets.ts';
 import { alignLoadedTiltSeries } from '../../engine/align/loaded.ts';
 import { describeEngine, type EngineContext } from '../../engine/context.ts';
+import { commonDefaults } from '../../engine/methods/common.ts';
 import { choiceFlag, intFlag, requireFlag, UsageError, type FlagValues } from '../../engine/methods/flags.ts';
 import type { RequestOf } from '../../engine/methods/registry.ts';
 import type { Progress, TiltSeries } from '../../engine/types.ts';
@@ -151,8 +152,8 @@ async function runSeries(batch: Batch, entry: SeriesEntry): Promise<void> {
   } catch (error) {
     loadError = (error as Error).message;
   }
-  // Once a series, when any of its methods leaves the offset in (the common flags: off unless given).
-  if (ts && todo.some((method) => method.request.params?.subtractMean !== true)) warnOffset(false, ts, entry.stack);
+  // Once a series, when any of its methods leaves the offset in (commonDefaults: the flag's one default).
+  if (ts && todo.some((method) => !commonDefaults(ts, method.request.params ?? {}).subtractMean)) warnOffset(false, ts, entry.stack);
   for (const method of todo) {
     let row: BatchRow;
     try {
