@@ -105,6 +105,24 @@ test('a dropped MRC stack + .tlt loads, reconstructs and exports', async () => {
   expect((await png).suggestedFilename()).toMatch(/\.png$/);
 });
 
+test('a stack with a large offset is flagged while its tilt means are not subtracted', async () => {
+  const offsetWarning = page.getByTestId('offset-warning');
+  const subtractMean = page.getByTestId('subtract-mean');
+  // The fixture (a simulated stack, mean near 0) is not flagged, ticked or not.
+  await subtractMean.uncheck();
+  await expect(offsetWarning).toHaveCount(0);
+  const angles = tiltAngles(-60, 60, 6);
+  await page.getByTestId('file-input').setInputFiles(stackFiles('offset', await simulatedStack(64, 64, angles, 500), angles));
+  await expect(page.getByTestId('dataset-summary')).toContainText('offset.mrc');
+  // Files load with tilt means subtracted: no warning until the box is unticked.
+  await expect(subtractMean).toBeChecked();
+  await expect(offsetWarning).toHaveCount(0);
+  await subtractMean.uncheck();
+  await expect(offsetWarning).toContainText(/^The stack's mean \(5\d\d\) is \d+ standard deviations from 0, an offset that FBP and SIRT turn into a bowl/);
+  await subtractMean.check();
+  await expect(offsetWarning).toHaveCount(0);
+});
+
 test('files dropped anywhere on the page load too', async () => {
   const angles = tiltAngles(-50, 50, 10);
   const files = stackFiles('dropped', await simulatedStack(32, 32, angles), angles).map((f) => ({

@@ -9,10 +9,14 @@ import { readMrc, writeMrc } from '../src/io/mrc.ts';
 
 export { tiltRange as tiltAngles };
 
-/** An MRC tilt stack (float32) of a simulated 'mixed' phantom, nx × ny per tilt, 8 px thick specimen. */
-export async function simulatedStack(nx: number, ny: number, angles: number[]): Promise<Buffer> {
+/**
+ * An MRC tilt stack (float32) of a simulated 'mixed' phantom, nx × ny per tilt, 8 px thick specimen, with `offset`
+ * added to every pixel (as a detector's or a converter's constant would be).
+ */
+export async function simulatedStack(nx: number, ny: number, angles: number[], offset = 0): Promise<Buffer> {
   const { tiltSeries } = await simulateTiltSeries({ phantom: 'mixed', size: [nx, ny, 12], tiltAngles: angles, snrDb: 10, seed: 5, pixelSize: 10 });
-  const stack = { nx, ny, nz: tiltSeries.nTilts, data: tiltSeries.data, pixelSize: tiltSeries.pixelSize };
+  const data = tiltSeries.data.map((v) => v + offset);
+  const stack = { nx, ny, nz: tiltSeries.nTilts, data, pixelSize: tiltSeries.pixelSize };
   return Buffer.from(writeMrc(stack, { labels: ['e2e fixture'], stack: true }));
 }
 

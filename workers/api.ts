@@ -61,6 +61,11 @@ export interface DatasetSummary {
   /** Why FBP/SIRT cannot weight this series by dose (no doses, no pixel size, …); null when they can. */
   doseWeightingUnavailable: string | null;
   /**
+   * Why this stack's tilt means should be subtracted (a mean far from 0: engine/methods/preprocess.ts offsetWarning,
+   * read at load), or null: the form shows it while "Subtract tilt means" is unticked.
+   */
+  offset: string | null;
+  /**
    * A series with synthesised tilts: the last `count` tilts in stack order were made by `label` from data set
    * `sourceId`, with `request` (complete parameters), which the trust score runs again on the measured tilts.
    */

@@ -26,6 +26,7 @@ import { forwardProject } from '../src/engine/methods/projection.ts';
 import { DEMO_DEFAULTS, DEMO_DEFAULTS_SOFTWARE_GPU, simulateTiltSeries } from '../src/engine/sim/simulate.ts';
 import { CancelledError, type Progress, type TiltSeries, type Volume } from '../src/engine/types.ts';
 import { stackPolarity } from '../src/engine/polarity.ts';
+import { offsetWarning } from '../src/engine/methods/preprocess.ts';
 import { downsampleVolume, omeZarrLevels, percentiles, pyramidFactor, volumeSlice, volumeStats } from '../src/engine/volume.ts';
 import { mrcPieces, writeMrc } from '../src/io/mrc.ts';
 import { fileSystemDirectory, writeOmeZarr, zipDirectory } from '../src/io/omeZarr.ts';
@@ -156,7 +157,7 @@ function resultOf(id: string): Result {
 }
 
 function addDataset(
-  summary: Omit<DatasetSummary, 'id' | 'angleMin' | 'angleMax' | 'nx' | 'ny' | 'nTilts' | 'tiltAngles' | 'pixelSize' | 'metadata' | 'doseWeightingUnavailable' | 'contrast'> &
+  summary: Omit<DatasetSummary, 'id' | 'angleMin' | 'angleMax' | 'nx' | 'ny' | 'nTilts' | 'tiltAngles' | 'pixelSize' | 'metadata' | 'doseWeightingUnavailable' | 'offset' | 'contrast'> &
     Partial<Pick<DatasetSummary, 'metadata'>>,
   ts: TiltSeries,
 ): DatasetSummary {
@@ -164,6 +165,7 @@ function addDataset(
     metadata: [],
     ...summary,
     doseWeightingUnavailable: doseWeightingUnavailable(ts),
+    offset: offsetWarning(ts, { subtractMean: false }) ?? null,
     contrast: stackPolarity(ts),
     id: nextId('d'),
     nx: ts.nx,

@@ -54,6 +54,7 @@ function ThicknessGuide({ thickness, binning, disabled }: { thickness: number; b
 
 function CommonFields({ disabled }: { disabled: boolean }) {
   const common = useAppStore((s) => s.form.common);
+  const offset = useAppStore(selectDataset)?.offset;
   const update = useAppStore((s) => s.updateCommon);
   return (
     <>
@@ -70,6 +71,11 @@ function CommonFields({ disabled }: { disabled: boolean }) {
         <input type="checkbox" checked={common.subtractMean} disabled={disabled} onChange={(e) => update({ subtractMean: e.target.checked })} data-testid="subtract-mean" />
         Subtract tilt means
       </label>
+      {offset && !common.subtractMean && (
+        <div className="hint warn" data-testid="offset-warning">
+          {offset.charAt(0).toUpperCase() + offset.slice(1)}.
+        </div>
+      )}
     </>
   );
 }
