@@ -119,6 +119,12 @@ test('a stack with a large offset is flagged while its tilt means are not subtra
   await expect(offsetWarning).toHaveCount(0);
   await subtractMean.uncheck();
   await expect(offsetWarning).toContainText(/^The stack's mean \(5\d\d\) is \d+ standard deviations from 0, an offset that FBP and SIRT turn into a bowl/);
+  await expect(offsetWarning).not.toContainText('removes');
+  // The local network takes the stack's mean off itself: the warning is then for its trust score's FBP only.
+  await page.getByTestId('method-select').selectOption('localnet');
+  await expect(offsetWarning).toContainText("is not subtracted (this method removes the stack's mean itself, but the FBP its trust score is compared with does not).");
+  await page.getByTestId('method-select').selectOption('fbp');
+  await expect(offsetWarning).not.toContainText('removes');
   await subtractMean.check();
   await expect(offsetWarning).toHaveCount(0);
 });

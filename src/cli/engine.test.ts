@@ -2,11 +2,13 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { relativeError } from '../engine/checks/kernelChecks.ts';
 import { fbpCpu } from '../engine/reference/filter.ts';
 import { Rng } from '../engine/sim/random.ts';
 import { readMrc, writeMrc } from '../io/mrc.ts';
+import { isOffsetFree } from '../engine/methods/registry.ts';
+import { warnOffset } from './recon.ts';
 import { wedgelab } from './testKit.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wedgelab-engine-'));
@@ -48,6 +50,25 @@ describe('wedgelab --engine', () => {
     const subtracted = await run(['--subtract-mean']);
     expect(subtracted.code, subtracted.stderr).toBe(0);
     expect(subtracted.stderr).not.toContain('warning');
+  });
+
+  it('is silent of the offset for a method that removes it itself, unless its trust score runs FBP beside it', () => {
+    expect(['fbp', 'sirt', 'coordnet', 'localnet'].map((method) => isOffsetFree(method as 'fbp'))).toEqual([false, false, false, true]);
+    const offset = { nx: NX, ny: NY, nTilts: ANGLES.length, data: stack.data.map((v) => v + 100), tiltAngles: ANGLES, pixelSize: 3 };
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((text) => written.push(String(text)) > 0);
+    try {
+      warnOffset({ method: 'localnet', params: { subtractMean: false } }, offset, 'o.mrc');
+      expect(written).toEqual([]);
+      warnOffset({ method: 'localnet', params: { subtractMean: false } }, offset, 'o.mrc', true);
+      warnOffset({ method: 'fbp', params: { subtractMean: false } }, offset, 'o.mrc');
+      warnOffset({ method: 'localnet', params: { subtractMean: true } }, offset, 'o.mrc', true);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written).toHaveLength(2);
+    expect(written[0]).toMatch(/^warning: o\.mrc: the stack's mean \(101\) .* is not subtracted \(this method removes the stack's mean itself, but the FBP its trust score is compared with does not\); --subtract-mean subtracts them\n$/);
+    expect(written[1]).toMatch(/^warning: o\.mrc: the stack's mean \(101\) .* is not subtracted; --subtract-mean subtracts them\n$/);
   });
 
   it.each(['cpu', 'gpu', 'auto'])('reconstructs FBP with --engine %s as the CPU reference, and names the path', async (engine) => {

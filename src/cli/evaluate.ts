@@ -18,15 +18,18 @@ const OPTIONS = { ...METHOD_OPTIONS, tilts: { type: 'string' }, angles: { type: 
 const CV_OPTIONS = { ...OPTIONS, ...RECIPE_OPTIONS } as const;
 const TRUST_OPTIONS = { ...METHOD_OPTIONS, ...RECIPE_OPTIONS, tilts: { type: 'string' }, angles: { type: 'string' }, 'held-out': { type: 'string' }, json: { type: 'boolean' } } as const;
 
-/** The method's request (cv and trust: the recipe, with its refinement and synthesis), the GPU and the tilt series of a scoring command's parsed options. */
-async function setUp<R extends ResultRecipe>(values: FlagValues, read: (values: FlagValues) => R) {
+/**
+ * The method's request (cv and trust: the recipe, with its refinement and synthesis), the GPU and the tilt series of
+ * a scoring command's parsed options. `comparedWithFbp`: the command scores the method against FBP (trust).
+ */
+async function setUp<R extends ResultRecipe>(values: FlagValues, read: (values: FlagValues) => R, comparedWithFbp = false) {
   const request = read(values);
   // FBP is the baseline of every score.
   const { engine } = await openCliEngine(values, [request.synthesis, request, request.refinement], ['fbp']);
   const tiltsPath = requireFlag(values, 'tilts');
   const loaded = await readTiltSeriesPaths(tiltsPath, requireFlag(values, 'angles'));
   // Resolved here only to refuse a bad request before the warning: the command resolves it again as it runs.
-  warnOffset(resolveRecipe(loaded.tiltSeries, request).reconstruction.params.subtractMean, loaded.tiltSeries, tiltsPath);
+  warnOffset(resolveRecipe(loaded.tiltSeries, request).reconstruction, loaded.tiltSeries, tiltsPath, comparedWithFbp);
   // Progress goes to stderr only for people watching: --json output stays clean on stdout.
   return { request, ts: loaded.tiltSeries, engine, onProgress: progressPrinter(values.quiet === true || values.json === true) };
 }
@@ -95,7 +98,7 @@ export async function trustCommand(args: string[]): Promise<void> {
   const spec = values['held-out'] ?? DEFAULT_TRUST_HELD_OUT;
   // A bad spec fails now, before the GPU opens and the files are read.
   parseHeldOut(spec);
-  const { request, ts, engine, onProgress } = await setUp(values, recipeFromFlags);
+  const { request, ts, engine, onProgress } = await setUp(values, recipeFromFlags, true);
   const report = await trustScore(engine, ts, request, heldOutTilts(ts.tiltAngles, spec), { onProgress, models: cliModelLibrary });
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ ...report, heldOutSpec: spec })}\n`);

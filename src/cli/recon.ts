@@ -3,9 +3,9 @@ import { alignLoadedTiltSeries } from '../engine/align/loaded.ts';
 import { describeEngine } from '../engine/context.ts';
 import { doseWeightingUnavailable } from '../engine/doseWeighting.ts';
 import type { DoseWeightingParams } from '../engine/methods/common.ts';
-import { offsetWarning } from '../engine/methods/preprocess.ts';
+import { OFFSET_FREE_NOTE, offsetWarning } from '../engine/methods/preprocess.ts';
 import type { EngineContext } from '../engine/context.ts';
-import type { RequestOf, ResolvedRequest } from '../engine/methods/registry.ts';
+import { isOffsetFree, type MethodName, type RequestOf, type ResolvedRequest } from '../engine/methods/registry.ts';
 import { resolveOnTiltSeries, runReconstruction, type Reconstruction } from '../engine/methods/runners.ts';
 import type { RunOptions } from '../engine/methods/slabs.ts';
 import { binnedLength } from '../io/binning.ts';
@@ -79,10 +79,14 @@ function warnUnweighted(request: { params?: object }, tiltSeries: TiltSeries): v
 /**
  * A stack with a large offset and no `--subtract-mean` (engine/methods/preprocess.ts offsetWarning): says so,
  * naming the file as given. Called once the request is resolved, so that a refused one ends in its one message.
+ * Silent for a method whose result does not depend on the offset (the registry's offsetFree) unless the command
+ * also runs the FBP its trust score compares with (`comparedWithFbp`), which does.
  */
-export function warnOffset(subtractMean: boolean, tiltSeries: TiltSeries, tiltsPath: string): void {
-  const why = offsetWarning(tiltSeries, { subtractMean });
-  if (why) process.stderr.write(`warning: ${tiltsPath}: ${why}; --subtract-mean subtracts them\n`);
+export function warnOffset(request: { method: MethodName; params: { subtractMean: boolean } }, tiltSeries: TiltSeries, tiltsPath: string, comparedWithFbp = false): void {
+  const offsetFree = isOffsetFree(request.method);
+  if (offsetFree && !comparedWithFbp) return;
+  const why = offsetWarning(tiltSeries, request.params);
+  if (why) process.stderr.write(`warning: ${tiltsPath}: ${why}${offsetFree ? ` (${OFFSET_FREE_NOTE})` : ''}; --subtract-mean subtracts them\n`);
 }
 
 /** The files that may come with a stack: angles, an alignment, SerialEM metadata (any order, any subset with angles). */
@@ -118,7 +122,7 @@ export async function reconCommand(args: string[]): Promise<void> {
   const tiltSeries = await alignLoadedTiltSeries(engine, loaded);
   warnUnweighted(atLoad.request, tiltSeries);
   const resolved = resolveInto(outPath, tiltSeries, atLoad.request);
-  warnOffset(resolved.params.subtractMean, tiltSeries, paths.tilts);
+  warnOffset(resolved, tiltSeries, paths.tilts);
   const started = performance.now();
   const result = await runReconstruction(engine, tiltSeries, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
   const seconds = (performance.now() - started) / 1000;

@@ -14,7 +14,7 @@ import { alignLoadedTiltSeries } from '../../engine/align/loaded.ts';
 import { describeEngine, type EngineContext } from '../../engine/context.ts';
 import { commonDefaults } from '../../engine/methods/common.ts';
 import { choiceFlag, intFlag, requireFlag, UsageError, type FlagValues } from '../../engine/methods/flags.ts';
-import type { RequestOf } from '../../engine/methods/registry.ts';
+import { isOffsetFree, type RequestOf } from '../../engine/methods/registry.ts';
 import type { Progress, TiltSeries } from '../../engine/types.ts';
 import { mrcPieces } from '../../io/mrc.ts';
 import { writeFileAtomic } from '../atomicWrite.ts';
@@ -152,8 +152,10 @@ async function runSeries(batch: Batch, entry: SeriesEntry): Promise<void> {
   } catch (error) {
     loadError = (error as Error).message;
   }
-  // Once a series, when any of its methods leaves the offset in (commonDefaults: the flag's one default).
-  if (ts && todo.some((method) => !commonDefaults(ts, method.request.params ?? {}).subtractMean)) warnOffset(false, ts, entry.stack);
+  // Once a series, when any of its methods leaves the offset in (commonDefaults: the flag's one default) and its
+  // result depends on it (batch scores no trust, so an offset-free method's FBP baseline is not run).
+  const exposed = ts && todo.find((method) => !isOffsetFree(method.request.method) && !commonDefaults(ts, method.request.params ?? {}).subtractMean);
+  if (ts && exposed) warnOffset({ method: exposed.request.method, params: { subtractMean: false } }, ts, entry.stack);
   for (const method of todo) {
     let row: BatchRow;
     try {

@@ -67,6 +67,12 @@ export interface MethodDefinition<N extends string, K extends MethodKind, P, F =
    * checked as one of them (./userModels.ts).
    */
   modelFamily?: ModelFamily;
+  /**
+   * Its result is the same with a constant added to the stack: it removes the stack's one mean itself (the local
+   * network's input normalisation and hand-over), so the offset warning (./preprocess.ts offsetWarning) is not for
+   * its result, only for the FBP a trust score compares it with (which takes the method's `subtractMean`).
+   */
+  offsetFree?: boolean;
   /** Runs on the engine's CPU path too (docs/cpu.md); without it the method needs WebGPU, and the page and CLI say so. */
   cpu?: boolean;
   /**

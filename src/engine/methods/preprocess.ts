@@ -82,3 +82,9 @@ export function offsetWarning(ts: Pick<TiltSeries, 'data'>, params: { subtractMe
   const round = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1));
   return `the stack's mean (${round(mean)}) is ${round(sd)} standard deviations from 0, an offset that FBP and SIRT turn into a bowl and streaks across the tomogram, and each tilt's mean is not subtracted`;
 }
+
+/**
+ * Said after offsetWarning's reason for a method whose own result does not depend on the offset (the registry's
+ * offsetFree), where its trust score's FBP, which takes the same `subtractMean`, does.
+ */
+export const OFFSET_FREE_NOTE = "this method removes the stack's mean itself, but the FBP its trust score is compared with does not";

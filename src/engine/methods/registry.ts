@@ -55,6 +55,11 @@ export function isLearned(name: string): boolean {
   return BY_NAME.get(name)?.learned === true;
 }
 
+/** Whether a method's result is the same with a constant added to the stack (MethodDefinition.offsetFree). */
+export function isOffsetFree(name: MethodName): boolean {
+  return BY_NAME.get(name)?.offsetFree === true;
+}
+
 /** The definitions of one kind, in registry order. */
 export function methodsOfKind(kind: MethodKind): AnyDefinition[] {
   return [...BY_NAME.values()].filter((d) => d.kind === kind);

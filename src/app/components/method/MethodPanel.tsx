@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { OFFSET_FREE_NOTE } from '../../../engine/methods/preprocess.ts';
+import { isOffsetFree, type MethodName } from '../../../engine/methods/registry.ts';
 import type { ThicknessSuggestion } from '../../../engine/thickness.ts';
 import { errorMessage, getEngine } from '../../engineClient.ts';
 import { selectDataset, useAppStore } from '../../state/store.ts';
@@ -52,7 +54,7 @@ function ThicknessGuide({ thickness, binning, disabled }: { thickness: number; b
   );
 }
 
-function CommonFields({ disabled }: { disabled: boolean }) {
+function CommonFields({ method, disabled }: { method: MethodName; disabled: boolean }) {
   const common = useAppStore((s) => s.form.common);
   const offset = useAppStore(selectDataset)?.offset;
   const update = useAppStore((s) => s.updateCommon);
@@ -73,7 +75,8 @@ function CommonFields({ disabled }: { disabled: boolean }) {
       </label>
       {offset && !common.subtractMean && (
         <div className="hint warn" data-testid="offset-warning">
-          {offset.charAt(0).toUpperCase() + offset.slice(1)}.
+          {offset.charAt(0).toUpperCase() + offset.slice(1)}
+          {isOffsetFree(method) && ` (${OFFSET_FREE_NOTE})`}.
         </div>
       )}
     </>
@@ -88,7 +91,7 @@ export function MethodPanel() {
     <Section title="Method">
       <MethodSelect kind="reconstruction" testId="method-select" disabled={running} />
       <Fields disabled={running} />
-      <CommonFields disabled={running} />
+      <CommonFields method={method} disabled={running} />
     </Section>
   );
 }

@@ -129,6 +129,8 @@ export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetPa
   title: 'Local network',
   menuLabel: 'Local network: pretrained model on tilt patches',
   learned: true,
+  // The stack's mean is taken off before the model (any model) and before the hand-over's FBPs (localnet.test.ts, fbpHandover.test.ts).
+  offsetFree: true,
   // localnet-wavelet is an alias of this definition: it runs the same family.
   modelFamily: 'localnet',
   help:
