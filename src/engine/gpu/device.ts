@@ -10,6 +10,12 @@ export interface GpuContext {
   description: string;
   vendor: string;
   architecture: string;
+  /**
+   * The adapter's device name where the implementation gives one (Dawn: the driver's, lower-cased and hyphenated,
+   * e.g. "swiftshader-device-subzero-"; browsers may leave it empty): Dawn's description of an NVIDIA adapter is
+   * the driver version alone, so bench logs record this beside it.
+   */
+  deviceName: string;
   /** Software adapters (SwiftShader) are correct but slow; ONNX models then run on wasm instead. */
   isFallbackAdapter: boolean;
   limits: GPUSupportedLimits;
@@ -51,6 +57,7 @@ export async function openGpu(gpu: GPU | undefined): Promise<GpuContext> {
     description: info.description || `${info.vendor} ${info.architecture}`.trim() || 'unknown adapter',
     vendor: info.vendor,
     architecture: info.architecture,
+    deviceName: info.device,
     isFallbackAdapter: Boolean(info.isFallbackAdapter) || info.architecture === 'swiftshader',
     limits: device.limits,
     lostReason: null,
