@@ -53,7 +53,7 @@ describe('wedgelab --engine', () => {
   });
 
   it('is silent of the offset for a method that removes it itself, unless its trust score runs FBP beside it', () => {
-    expect(['fbp', 'sirt', 'coordnet', 'localnet'].map((method) => isOffsetFree(method as 'fbp'))).toEqual([false, false, false, true]);
+    expect((['fbp', 'sirt', 'coordnet', 'localnet'] as const).map((method) => isOffsetFree(method))).toEqual([false, false, false, true]);
     const offset = { nx: NX, ny: NY, nTilts: ANGLES.length, data: stack.data.map((v) => v + 100), tiltAngles: ANGLES, pixelSize: 3 };
     const written: string[] = [];
     const spy = vi.spyOn(process.stderr, 'write').mockImplementation((text) => written.push(String(text)) > 0);
