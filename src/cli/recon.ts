@@ -3,7 +3,7 @@ import { alignLoadedTiltSeries } from '../engine/align/loaded.ts';
 import { describeEngine } from '../engine/context.ts';
 import { doseWeightingUnavailable } from '../engine/doseWeighting.ts';
 import type { DoseWeightingParams } from '../engine/methods/common.ts';
-import { OFFSET_FREE_NOTE, offsetWarning } from '../engine/methods/preprocess.ts';
+import { offsetReasonFor, offsetWarning } from '../engine/methods/preprocess.ts';
 import type { EngineContext } from '../engine/context.ts';
 import { isOffsetFree, type MethodName, type RequestOf, type ResolvedRequest } from '../engine/methods/registry.ts';
 import { resolveOnTiltSeries, runReconstruction, type Reconstruction } from '../engine/methods/runners.ts';
@@ -86,7 +86,7 @@ export function warnOffset(request: { method: MethodName; params: { subtractMean
   const offsetFree = isOffsetFree(request.method);
   if (offsetFree && !comparedWithFbp) return;
   const why = offsetWarning(tiltSeries, request.params);
-  if (why) process.stderr.write(`warning: ${tiltsPath}: ${why}${offsetFree ? ` (${OFFSET_FREE_NOTE})` : ''}; --subtract-mean subtracts them\n`);
+  if (why) process.stderr.write(`warning: ${tiltsPath}: ${offsetReasonFor(why, offsetFree)}; --subtract-mean subtracts them\n`);
 }
 
 /** The files that may come with a stack: angles, an alignment, SerialEM metadata (any order, any subset with angles). */

@@ -84,7 +84,9 @@ export function offsetWarning(ts: Pick<TiltSeries, 'data'>, params: { subtractMe
 }
 
 /**
- * Said after offsetWarning's reason for a method whose own result does not depend on the offset (the registry's
- * offsetFree), where its trust score's FBP, which takes the same `subtractMean`, does.
+ * offsetWarning's reason as said beside a method: for one whose own result does not depend on the offset (the
+ * registry's offsetFree) the warning is for its trust score's FBP, which takes the same `subtractMean`, and says so.
  */
-export const OFFSET_FREE_NOTE = "this method removes the stack's mean itself, but the FBP its trust score is compared with does not";
+export function offsetReasonFor(reason: string, offsetFree: boolean): string {
+  return offsetFree ? `${reason} (this method removes the stack's mean itself, but the FBP its trust score is compared with does not)` : reason;
+}

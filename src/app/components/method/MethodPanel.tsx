@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { OFFSET_FREE_NOTE } from '../../../engine/methods/preprocess.ts';
+import { offsetReasonFor } from '../../../engine/methods/preprocess.ts';
 import { isOffsetFree, type MethodName } from '../../../engine/methods/registry.ts';
 import type { ThicknessSuggestion } from '../../../engine/thickness.ts';
 import { errorMessage, getEngine } from '../../engineClient.ts';
@@ -57,6 +57,8 @@ function ThicknessGuide({ thickness, binning, disabled }: { thickness: number; b
 function CommonFields({ method, disabled }: { method: MethodName; disabled: boolean }) {
   const common = useAppStore((s) => s.form.common);
   const offset = useAppStore(selectDataset)?.offset;
+  // The page offers a trust score on every learned result, so the offset-free method's words always apply.
+  const reason = offset && offsetReasonFor(offset, isOffsetFree(method));
   const update = useAppStore((s) => s.updateCommon);
   return (
     <>
@@ -73,10 +75,9 @@ function CommonFields({ method, disabled }: { method: MethodName; disabled: bool
         <input type="checkbox" checked={common.subtractMean} disabled={disabled} onChange={(e) => update({ subtractMean: e.target.checked })} data-testid="subtract-mean" />
         Subtract tilt means
       </label>
-      {offset && !common.subtractMean && (
+      {reason && !common.subtractMean && (
         <div className="hint warn" data-testid="offset-warning">
-          {offset.charAt(0).toUpperCase() + offset.slice(1)}
-          {isOffsetFree(method) && ` (${OFFSET_FREE_NOTE})`}.
+          {reason.charAt(0).toUpperCase() + reason.slice(1)}.
         </div>
       )}
     </>
