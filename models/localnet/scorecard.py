@@ -10,7 +10,8 @@ composition (the title's words before the seeds and families, e.g. "FBP hand-ove
 then Gaussian σ 0.75 voxels where that FSC is low"), and no run twice. Prints one Markdown row per model:
 
 - independent runs (the families of models/validation/ellipsoids.py, which no model saw): PSNR at least 1 dB above
-  the best of ram-lak FBP, cosine FBP and the FBP smoothed by the oracle's σ; the mean FSC of the missing side of
+  the best of ram-lak FBP, cosine FBP and the FBP smoothed by the oracle's σ (and, per case, the mean of its
+  seeds' margins); the mean FSC of the missing side of
   the wedge (0 < f ≤ 0.25 cycles/voxel) above both FBPs'; no shell of it more than 0.1 below the better FBP's;
 - lamella runs: PSNR no more than 0.5 dB below the lamella-only model of the same variant on the same simulation
   (lamella_reference/, the models the broad ones replaced, run as they were shipped; runs without a reference
@@ -80,8 +81,8 @@ def count(rows, passes, shown, fmt="{:+.2f}"):
 
 
 def worst_shell(row):
-    """The missing-side shell furthest below the better FBP's (validate.py's shellCheck), as its margin."""
-    return min((x["margin"] for x in row["shellCheck"]["misses"]), default=0.0)
+    """The missing-side shell furthest below the better FBP's (validate.py's shellCheck): {margin, coefficients}."""
+    return min(row["shellCheck"]["misses"], key=lambda x: x["margin"], default={"margin": 0.0, "coefficients": 0})
 
 
 def verdicts(rows, truth):
@@ -91,6 +92,16 @@ def verdicts(rows, truth):
     same = sum(r["trust"]["verdict"] == "same" for r in misses)
     named = [f"{r['trust']['verdict']} in {run_name(r)}" for r in misses if r["trust"]["verdict"] != "same"]
     return tally(rows, misses, ([f"'same' in {same}"] if same else []) + named)
+
+
+def case_means(rows, gain):
+    """The same bar on each case's mean over its seeds: 'k / n cases' and the lowest mean, with its seed count."""
+    by_case = {}
+    for r in rows:
+        by_case.setdefault(re.sub(r", seed \d+$", "", r["case"]), []).append(gain(r))
+    means = {case: sum(g) / len(g) for case, g in by_case.items()}
+    lowest = min(means, key=means.get)
+    return f"{sum(m >= MARGIN_DB for m in means.values())} / {len(means)} (lowest {means[lowest]:+.2f}, {lowest}, {len(by_case[lowest])} seeds)"
 
 
 def model_row(model_dir, folders):
@@ -121,8 +132,9 @@ def model_row(model_dir, folders):
         os.path.basename(model_dir).replace("_", "-"),
         kinds.pop(),
         count(independent, lambda r: gain(r) >= MARGIN_DB, gain),
+        case_means(independent, gain),
         count(independent, lambda r: fsc(r) > 0, fsc, "{:+.3f}"),
-        count(independent, lambda r: worst_shell(r) >= -SHELL_DROP, worst_shell, "{:+.3f}"),
+        count(independent, lambda r: worst_shell(r)["margin"] >= -SHELL_DROP, worst_shell, "{0[margin]:+.3f} (n = {0[coefficients]})"),
         count(lamellae, lambda r: drop(r) >= -LAMELLA_DROP_DB, drop),
         count(trusted, same_sign, lambda r: r["trust"]["difference"], "{:+.4f}"),
         verdicts(trusted, truth),
@@ -136,10 +148,11 @@ def main(folders):
     by_model = {}
     for d in folders:
         by_model.setdefault(os.path.dirname(os.path.abspath(d)), []).append(d)
-    print("| model | composition | independent runs: ≥ 1 dB over the best FBP | mean missing-side FSC above both FBPs' "
-          "| no missing-side shell > 0.1 below FBP's | lamellae within 0.5 dB of the lamella-only model "
+    print("| model | composition | independent runs: ≥ 1 dB over the best FBP | independent cases: their seeds' mean ≥ 1 dB "
+          "| mean missing-side FSC above both FBPs' "
+          "| no missing-side shell > 0.1 below FBP's (n: its independent coefficients) | lamellae within 0.5 dB of the lamella-only model "
           "| trust: the difference's sign = the ground truth's | trust: the verdict agrees |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for model_dir, model_folders in by_model.items():
         print(model_row(model_dir, model_folders))
 
