@@ -11,8 +11,8 @@ then Gaussian σ 0.75 voxels where that FSC is low"), and no run twice. Prints o
 
 - independent runs (the families of models/validation/ellipsoids.py, which no model saw): PSNR at least 1 dB above
   the best of ram-lak FBP, cosine FBP and the FBP smoothed by the oracle's σ (and, per case, the mean of its
-  seeds' margins); the mean FSC of the missing side of
-  the wedge (0 < f ≤ 0.25 cycles/voxel) above both FBPs'; no shell of it more than 0.1 below the better FBP's;
+  seeds' margins); the mean FSC of the missing side of the wedge (0 < f ≤ 0.25 cycles/voxel) above both FBPs';
+  no shell of it more than 0.1 below the better FBP's;
 - lamella runs: PSNR no more than 0.5 dB below the lamella-only model of the same variant on the same simulation
   (lamella_reference/, the models the broad ones replaced, run as they were shipped; runs without a reference
   row are not counted);
@@ -96,6 +96,8 @@ def verdicts(rows, truth):
 
 def case_means(rows, gain):
     """The same bar on each case's mean over its seeds: 'k / n cases' and the lowest mean, with its seed count."""
+    if not rows:
+        return "—"
     by_case = {}
     for r in rows:
         by_case.setdefault(re.sub(r", seed \d+$", "", r["case"]), []).append(gain(r))
