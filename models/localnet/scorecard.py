@@ -24,14 +24,12 @@ Each count lists its misses by family and seed, with the value that missed. Noth
 """
 import json
 import os
-import re
 import sys
 
-from validate import agrees
+from validate import agrees, case_name, family, gain_over_fbp, margin_over_fbp
 
 REFERENCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lamella_reference")
 INDEPENDENT = ("ellipsoids", "shells")
-FBPS = ("fbp", "fbp-cosine", "fbp-smooth")
 MARGIN_DB = 1.0  # the independent runs' PSNR bar over the best FBP
 LAMELLA_DROP_DB = 0.5  # how far below the lamella-only model a lamella run may fall
 SHELL_DROP = 0.1  # how far below the better FBP's one missing-side shell's FSC may fall
@@ -64,7 +62,7 @@ def reference_psnr(variant):
 
 def run_name(row):
     """'ellipsoids 9403': the family and seed that name one run (lamella seeds 9201… repeat ellipsoid ones)."""
-    return row["family"] + " " + re.search(r"seed (\d+)", row["case"]).group(1)
+    return family(row) + " " + row["case"].rsplit(", seed ", 1)[1]
 
 
 def tally(rows, misses, listed):
@@ -85,22 +83,22 @@ def worst_shell(row):
     return min(row["shellCheck"]["misses"], key=lambda x: x["margin"], default={"margin": 0.0, "coefficients": 0})
 
 
-def verdicts(rows, truth):
+def verdicts(rows):
     """tally() of the trust verdicts that agree with the ground truth: how many misses said 'same' where the two are
     more than 0.5 dB apart, and each other miss by name."""
-    misses = [r for r in rows if not agrees(r["trust"]["verdict"], truth(r))]
+    misses = [r for r in rows if not agrees(r["trust"]["verdict"], gain_over_fbp(r))]
     same = sum(r["trust"]["verdict"] == "same" for r in misses)
     named = [f"{r['trust']['verdict']} in {run_name(r)}" for r in misses if r["trust"]["verdict"] != "same"]
     return tally(rows, misses, ([f"'same' in {same}"] if same else []) + named)
 
 
-def case_means(rows, gain):
+def case_means(rows):
     """The same bar on each case's mean over its seeds: 'k / n cases' and the lowest mean, with its seed count."""
     if not rows:
         return "—"
     by_case = {}
     for r in rows:
-        by_case.setdefault(re.sub(r", seed \d+$", "", r["case"]), []).append(gain(r))
+        by_case.setdefault(case_name(r), []).append(margin_over_fbp(r))
     means = {case: sum(g) / len(g) for case, g in by_case.items()}
     lowest = min(means, key=means.get)
     return f"{sum(m >= MARGIN_DB for m in means.values())} / {len(means)} (lowest {means[lowest]:+.2f}, {lowest}, {len(by_case[lowest])} seeds)"
@@ -119,27 +117,24 @@ def model_row(model_dir, folders):
     cases = [r["case"] for r in rows]
     if len(set(cases)) < len(cases):
         sys.exit(f"{model_dir}: a run is in two of the folders")
-    independent = [r for r in rows if r["family"] in INDEPENDENT]
+    independent = [r for r in rows if family(r) in INDEPENDENT]
     reference = reference_psnr(variant)
     lamellae = [r for r in rows if r["case"] in reference]
     trusted = [r for r in rows if r.get("trust")]
-    gain = lambda r: r["localnet"]["psnr"] - max(r[m]["psnr"] for m in FBPS)
     fsc = lambda r: r["localnet"]["fscWedgeMissing"] - max(r["fbp"]["fscWedgeMissing"], r["fbp-cosine"]["fscWedgeMissing"])
     drop = lambda r: r["localnet"]["psnr"] - reference[r["case"]]
-    # The trust difference and the ground truth's PSNR difference (against ram-lak FBP, the trust's baseline)
-    # agree in sign when their product is positive; the verdict as validate.py's tables judge it.
-    truth = lambda r: r["localnet"]["psnr"] - r["fbp"]["psnr"]
-    same_sign = lambda r: r["trust"]["difference"] * truth(r) > 0
+    # The trust difference and the ground truth's PSNR difference agree in sign when their product is positive.
+    same_sign = lambda r: r["trust"]["difference"] * gain_over_fbp(r) > 0
     cells = [
         os.path.basename(model_dir).replace("_", "-"),
         kinds.pop(),
-        count(independent, lambda r: gain(r) >= MARGIN_DB, gain),
-        case_means(independent, gain),
+        count(independent, lambda r: margin_over_fbp(r) >= MARGIN_DB, margin_over_fbp),
+        case_means(independent),
         count(independent, lambda r: fsc(r) > 0, fsc, "{:+.3f}"),
         count(independent, lambda r: worst_shell(r)["margin"] >= -SHELL_DROP, worst_shell, "{0[margin]:+.3f} (n = {0[coefficients]})"),
         count(lamellae, lambda r: drop(r) >= -LAMELLA_DROP_DB, drop),
         count(trusted, same_sign, lambda r: r["trust"]["difference"], "{:+.4f}"),
-        verdicts(trusted, truth),
+        verdicts(trusted),
     ]
     return "| " + " | ".join(cells) + " |"
 

@@ -149,6 +149,17 @@ def miss_text(check):
     return "; ".join(text(x) for x in check["misses"]) or "—"
 
 
+def margin_over_fbp(row):
+    """The model's PSNR less the best of the three FBPs' (ram-lak, cosine, smoothed by the oracle's σ), in dB."""
+    return row["localnet"]["psnr"] - max(row[m]["psnr"] for m in ("fbp", "fbp-cosine", "fbp-smooth"))
+
+
+def gain_over_fbp(row):
+    """The ground truth's PSNR difference model − ram-lak FBP (the FBP a trust score runs), in dB: what the trust
+    score is judged against."""
+    return row["localnet"]["psnr"] - row["fbp"]["psnr"]
+
+
 def family(row):
     """The row's family: stored since the independent families; older rows' case names start with it."""
     return row.get("family") or row["case"].split()[0]
@@ -354,7 +365,7 @@ def trust_text(r):
     t = r.get("trust")
     if not t:
         return "—"
-    gain = r["localnet"]["psnr"] - r["fbp"]["psnr"]
+    gain = gain_over_fbp(r)
     return f"{t['verdict']} ({t['difference']:+.3f}), PSNR {gain:+.2f} dB: {'agrees' if agrees(t['verdict'], gain) else 'DISAGREES'}"
 
 
@@ -416,7 +427,7 @@ def write_tables(here, results, stem, card, title=None):
                            cell("sirt", "psnr", "{:.2f}"), cell("localnet", "psnr", "{:.2f}")])
         ssim = " / ".join(cell(m, "ssim", "{:.3f}") for m in ("fbp", "fbp-cosine", "fbp-smooth", "sirt", "localnet"))
         fsc = " / ".join(cell(m, "fscWedgeMissing", "{:.3f}") for m in ("fbp", "fbp-cosine", "sirt", "localnet"))
-        margin = f"{r['localnet']['psnr'] - max(r[m]['psnr'] for m in ('fbp', 'fbp-cosine', 'fbp-smooth')):+.2f}" if smooth else "—"
+        margin = f"{margin_over_fbp(r):+.2f}" if smooth else "—"
         c = r["shellCheck"]
         lines.append(f"| {r['case']} | {psnr} | {margin} | {ssim} | {fsc} | "
                      f"{c['shellsAbove']}/{c['shells']} ({c['minMargin']:+.3f}) | {miss_text(c)} | {trust_text(r)} | {r['localnet']['seconds']} |")
