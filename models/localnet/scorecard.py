@@ -26,7 +26,7 @@ import json
 import os
 import sys
 
-from validate import agrees, case_name, family, gain_over_fbp, margin_over_fbp
+from validate import agrees, case_name, family, gain_over_fbp, margin_over_fbp, title_composition
 
 REFERENCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lamella_reference")
 INDEPENDENT = ("ellipsoids", "shells")
@@ -39,9 +39,10 @@ def composition(folder):
     """The title's composition: '# name: WHAT; seeds, families' → WHAT."""
     with open(os.path.join(folder, "validation.md")) as f:
         title = f.readline().rstrip("\n")
-    if not title.startswith("# ") or ": " not in title:
+    what = title_composition(title)
+    if what is None:
         sys.exit(f"{folder}: validation.md has no run title (validate.py --out-dir writes one)")
-    return title.split(": ", 1)[1].split("; ")[0]
+    return what
 
 
 def reference_psnr(variant):
@@ -105,11 +106,11 @@ def case_means(rows):
 
 
 def model_row(model_dir, folders):
-    with open(os.path.join(model_dir, "card.json")) as f:
-        variant = json.load(f)["variant"]
     kinds = {composition(d) for d in folders}
     if len(kinds) > 1:
         sys.exit(f"{model_dir}: the folders hold different compositions: {sorted(kinds)}")
+    with open(os.path.join(model_dir, "card.json")) as f:
+        variant = json.load(f)["variant"]
     rows = []
     for d in folders:
         with open(os.path.join(d, "validation.json")) as f:

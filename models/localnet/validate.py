@@ -309,6 +309,14 @@ def run_title(args):
     return f"# {name}: {what}{scope}"
 
 
+def title_composition(title):
+    """run_title's composition (its words between the model's name and the seeds), or None for a line that is
+    not such a title."""
+    if not title.startswith("# ") or ": " not in title:
+        return None
+    return title.split(": ", 1)[1].split("; ")[0]
+
+
 def model_args(args):
     """The model's CLI arguments: the model file and, if asked, the FBP hand-over and the FSC smoothing."""
     return ["--model", args.model] + (["--fbp-below", args.fbp_below] if args.fbp_below is not None else []) + (["--fbp-fsc"] if args.fbp_fsc else []) + \
