@@ -17,7 +17,8 @@ test.describe.configure({ mode: 'serial' });
 const MIB = 2 ** 20;
 let page: Page;
 let large: LargeStack;
-const dir = mkdtempSync(join(tmpdir(), 'wedgelab-e2e-large-'));
+// Made in beforeAll: a module's top level also runs where Playwright only lists the tests, which never cleans up.
+let dir = '';
 const pageErrors: string[] = [];
 
 /** VmRSS and VmHWM (peak) of a process, MiB, from /proc. */
@@ -36,13 +37,14 @@ async function rendererPids(): Promise<number[]> {
 }
 
 test.beforeAll(async ({ browser }) => {
+  dir = mkdtempSync(join(tmpdir(), 'wedgelab-e2e-large-'));
   large = await writeLargeStack(dir, 'large', 4096, 4096, 61, 1.2);
   page = await helpers.openDemoPage(browser, pageErrors);
 });
 
 test.afterAll(async () => {
   await page.close();
-  rmSync(dir, { recursive: true, force: true });
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test('a 4096 × 4096 × 61 int16 stack loads at bin 4 with the renderer’s peak memory under 1.5 × the binned stack + 300 MiB above its start', async () => {

@@ -11,11 +11,13 @@ import { expect, test } from '@playwright/test';
 const VITE = join('node_modules', 'vite', 'bin', 'vite.js');
 const port = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
 const origin = `http://127.0.0.1:${port}`;
-const outDir = mkdtempSync(join(tmpdir(), 'wedgelab-build-'));
+// Made in beforeAll: a module's top level also runs where Playwright only lists the tests, which never cleans up.
+let outDir = '';
 let server: ChildProcess | null = null;
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
+  outDir = mkdtempSync(join(tmpdir(), 'wedgelab-build-'));
   execFileSync(process.execPath, [VITE, 'build', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'warn'], { stdio: 'inherit' });
   server = spawn(process.execPath, [VITE, 'preview', '--outDir', outDir, '--port', String(port), '--strictPort'], { stdio: 'ignore' });
   for (let i = 0; i < 100; i++) {
@@ -27,7 +29,7 @@ test.beforeAll(async () => {
 
 test.afterAll(() => {
   server?.kill();
-  rmSync(outDir, { recursive: true, force: true });
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
 });
 
 test('once loaded, the production build works offline: page, demo and FBP from the cache', async ({ browser }) => {
