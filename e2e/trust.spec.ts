@@ -3,12 +3,12 @@
  * The local network as the page starts it (with the FSC-weighted hand-over) on the demo at the smallest size the
  * local network's spec runs (bin 4, thickness 8), then "Trust vs FBP": both reconstruct without every 4th tilt,
  * and the verdict, the band means, the curves and their exports appear with the result, and its verdict in the
- * results list.
+ * results list; after a reload the restored result still has them.
  */
 import { expect, test } from '@playwright/test';
 import { downloadText, openDemoPage, selectedResultLabel, setParams } from './helpers.ts';
 
-test('a local network result is scored against FBP on held-out tilts, shown and exported', async ({ browser }) => {
+test('a local network result is scored against FBP on held-out tilts, shown, exported and kept after a reload', async ({ browser }) => {
   const pageErrors: string[] = [];
   const page = await openDemoPage(browser, pageErrors);
   await page.getByTestId('method-select').selectOption('localnet');
@@ -44,6 +44,17 @@ test('a local network result is scored against FBP on held-out tilts, shown and 
   expect(verdict).toContain(json.verdict);
   expect(json).toMatchObject({ heldOutSpec: 'every:4' });
   expect(json.frcMethod).toHaveLength(17);
+
+  // Kept with the result for after a reload: restored, the result shows the same score without computing it again.
+  await page.reload();
+  await expect(page.getByTestId('dataset-summary')).toContainText('Simulated demo', { timeout: 150_000 });
+  await page.getByTestId('session-restore-button').click();
+  await expect(page.getByTestId('session-restore')).toHaveCount(0);
+  const restored = page.locator('[data-testid=result-item]').filter({ has: page.getByTestId('trust-badge') });
+  await expect(restored.getByTestId('trust-badge')).toHaveText(verdict.replace(' on your data', ''));
+  await restored.click();
+  await expect(page.getByTestId('trust-verdict')).toHaveText(verdict);
+  await expect(page.getByTestId('trust-button')).toHaveCount(0);
   expect(pageErrors).toEqual([]);
   await page.close();
 });

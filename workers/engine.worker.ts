@@ -498,7 +498,11 @@ const api: EngineWorkerApi = {
       const scored: ResultSummary = { ...summary, trust: { ...report, heldOutSpec: heldOut } };
       // Kept with the result unless it was deleted meanwhile.
       const entry = results.get(resultId);
-      if (entry) entry.summary = { ...entry.summary, trust: scored.trust };
+      if (entry) {
+        entry.summary = { ...entry.summary, trust: scored.trust };
+        // And with its copy kept for after a reload; if that write fails, only that copy lacks the score.
+        await session.keepTrust(resultId).catch(() => undefined);
+      }
       return scored;
     });
   },

@@ -71,6 +71,27 @@ describe('SessionKeeper', () => {
     expect(folder.files.size).toBe(0);
   });
 
+  it('a trust score computed after its result was kept comes back with it, its refinement still pointing at its source', async () => {
+    const folder = memoryFolder();
+    const first = host('a');
+    first.datasets.set('d1', { summary: dataset, tiltSeries });
+    const made = [result('r2', 'localnet'), result('r3', 'gaussian', { sourceId: 'r2' }), result('r4', 'localnet')];
+    for (const r of made) first.results.set(r.summary.id, r);
+    const page = new SessionKeeper(first, async () => folder, async () => ({}));
+    await Promise.all([page.keep('r2'), page.keep('r3')]);
+    const trust = { verdict: 'better', difference: 0.03, heldOutSpec: 'every:4' } as unknown as ResultSummary['trust'];
+    for (const r of made.slice(1)) {
+      first.results.set(r.summary.id, { ...r, summary: { ...r.summary, trust } });
+      await page.keepTrust(r.summary.id); // r4 was never kept: nothing to change
+    }
+    await page.keepTrust('r9'); // no such result
+    expect(folder.files.size).toBe(2 * 3);
+
+    const { results } = await new SessionKeeper(host('b'), async () => folder, async () => ({})).restore();
+    expect(results.map((r) => [r.label, r.trust])).toEqual([['localnet r2', undefined], ['gaussian r3', trust]]);
+    expect(results[1].sourceId).toBe(results[0].id);
+  });
+
   it('a full quota rejects naming what was not kept, and leaves nothing half kept', async () => {
     const folder = memoryFolder(30);
     const page = host('a');

@@ -2,9 +2,10 @@
  * The worker's data sets and results kept for after a reload (io/savedSession.ts: the origin-private file system).
  * The page asks for each new file data set and each finished result to be kept (keep); a result takes its tilt
  * series along (and a simulation's ground truth), since FSC, reprojection and the trust score need them. After a
- * reload the page lists what is there (list) and brings it all back under new ids (restore), or clears it.
+ * reload the page lists what is there (list) and brings it all back under new ids (restore), or clears it. A trust
+ * score computed later is added to its result's saved copy (keepTrust).
  */
-import { clearEntries, listEntries, NotSavedError, readEntryData, removeEntry, saveEntry, type SavedEntry, type SessionFolder, type StorageEstimate } from '../src/io/savedSession.ts';
+import { changeMeta, clearEntries, listEntries, NotSavedError, readEntryData, removeEntry, saveEntry, type SavedEntry, type SessionFolder, type StorageEstimate } from '../src/io/savedSession.ts';
 import { isPieced, type Tomogram } from '../src/io/piecedVolume.ts';
 import type { TiltSeries, Volume } from '../src/engine/types.ts';
 import type { DatasetSummary, ResultSummary, SavedItem } from './api.ts';
@@ -85,6 +86,19 @@ export class SessionKeeper {
     const { data, ...volume } = result.volume;
     const meta: ResultMeta = { summary: result.summary, datasetKey: this.keys.get(datasetId) ?? '', volume };
     await this.save(id, 'result', result.summary.label, meta, data);
+  }
+
+  /**
+   * A kept result's trust score, computed after it was kept, goes into its saved description, so that a restored
+   * result shows it without computing it again. Only the score: the saved summary keeps the ids it was saved under,
+   * which the restore maps (a refinement's source). Nothing for a result that is not kept.
+   */
+  async keepTrust(id: string): Promise<void> {
+    await this.pending.get(id)?.catch(() => undefined);
+    const key = this.keys.get(id);
+    const trust = this.host.results.get(id)?.summary.trust;
+    if (!key || !trust) return;
+    await changeMeta<ResultMeta>(await this.folder(), key, (meta) => ({ ...meta, summary: { ...meta.summary, trust } }));
   }
 
   private async keepDataset(id: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryFolder } from './memoryFolder.ts';
-import { clearEntries, listEntries, NotSavedError, readEntryData, saveEntry } from './savedSession.ts';
+import { changeMeta, clearEntries, listEntries, NotSavedError, readEntryData, saveEntry } from './savedSession.ts';
 
 const entry = (key: string, savedAt: number) => ({ key, kind: 'result' as const, name: `FBP ${key}`, savedAt, meta: { nx: 3 } });
 
@@ -15,6 +15,15 @@ describe('saved session', () => {
     expect(Array.from(await readEntryData(folder, listed[1]))).toEqual(Array.from(values));
     await clearEntries(folder);
     expect(await listEntries(folder)).toEqual([]);
+  });
+
+  it("changes an entry's description and leaves its values as written", async () => {
+    const folder = memoryFolder();
+    await saveEntry(folder, entry('c', 3), Float32Array.from([1, -2]));
+    await changeMeta<{ nx: number }>(folder, 'c', (meta) => ({ ...meta, nx: 4 }));
+    const listed = await listEntries(folder);
+    expect(listed).toEqual([{ key: 'c', kind: 'result', name: 'FBP c', bytes: 8, savedAt: 3, meta: { nx: 4 } }]);
+    expect(Array.from(await readEntryData(folder, listed[0]))).toEqual([1, -2]);
   });
 
   it('a full quota is one clear message, and leaves no half entry behind', async () => {

@@ -113,6 +113,16 @@ export async function listEntries(folder: SessionFolder): Promise<SavedEntry[]> 
   return entries.sort((a, b) => a.savedAt - b.savedAt);
 }
 
+/**
+ * Change a kept entry's description (a result's trust score, computed after it was kept); its values stay as
+ * written. The .json is written whole again: a file system writable takes effect only when closed, so a rewrite cut
+ * short leaves the description before it.
+ */
+export async function changeMeta<M>(folder: SessionFolder, key: string, change: (meta: M) => M): Promise<void> {
+  const entry = JSON.parse(await (await (await folder.getFileHandle(`${key}.json`)).getFile()).text()) as SavedEntry<M>;
+  await writeFile(folder, `${key}.json`, new TextEncoder().encode(JSON.stringify({ ...entry, meta: change(entry.meta) })));
+}
+
 /** The values of an entry listEntries gave. */
 export async function readEntryData(folder: SessionFolder, entry: SavedEntry): Promise<Float32Array> {
   const blob = await (await folder.getFileHandle(`${entry.key}.f32`)).getFile();
