@@ -26,7 +26,7 @@ import json
 import os
 import sys
 
-from validate import agrees, case_name, family, gain_over_fbp, margin_over_fbp, title_composition
+from validate import agrees, case_name, case_seed, family, gain_over_fbp, margin_over_fbp, title_composition
 
 REFERENCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "lamella_reference")
 INDEPENDENT = ("ellipsoids", "shells")
@@ -63,7 +63,7 @@ def reference_psnr(variant):
 
 def run_name(row):
     """'ellipsoids 9403': the family and seed that name one run (lamella seeds 9201… repeat ellipsoid ones)."""
-    return family(row) + " " + row["case"].rsplit(", seed ", 1)[1]
+    return family(row) + " " + case_seed(row)
 
 
 def tally(rows, misses, listed):

@@ -274,6 +274,11 @@ def case_name(row):
     return row["case"].rsplit(", seed ", 1)[0]
 
 
+def case_seed(row):
+    """The seed of a row's simulation, as its case label writes it."""
+    return row["case"].rsplit(", seed ", 1)[1]
+
+
 def with_later_seeds(earlier, later):
     """`earlier` rows with each of `later` placed after the last row of its case; a case `earlier` lacks goes at
     the end."""

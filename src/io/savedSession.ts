@@ -67,7 +67,7 @@ export async function saveEntry(folder: SessionFolder, entry: Omit<SavedEntry, '
   }
   try {
     await writeFile(folder, `${entry.key}.f32`, data);
-    await writeFile(folder, `${entry.key}.json`, new TextEncoder().encode(JSON.stringify(saved)));
+    await writeDescription(folder, saved);
     return saved;
   } catch (error) {
     await removeEntry(folder, entry.key);
@@ -90,6 +90,15 @@ async function writeFile(folder: SessionFolder, name: string, data: Float32Array
   }
 }
 
+/** An entry's description, `<key>.json`. */
+async function readDescription<M>(folder: SessionFolder, key: string): Promise<SavedEntry<M>> {
+  return JSON.parse(await (await (await folder.getFileHandle(`${key}.json`)).getFile()).text()) as SavedEntry<M>;
+}
+
+async function writeDescription(folder: SessionFolder, entry: SavedEntry): Promise<void> {
+  await writeFile(folder, `${entry.key}.json`, new TextEncoder().encode(JSON.stringify(entry)));
+}
+
 /** The complete entries, oldest first; leftovers of a write cut short are removed. */
 export async function listEntries(folder: SessionFolder): Promise<SavedEntry[]> {
   const names: string[] = [];
@@ -98,7 +107,7 @@ export async function listEntries(folder: SessionFolder): Promise<SavedEntry[]> 
   for (const name of names.filter((n) => n.endsWith('.json'))) {
     const key = name.slice(0, -'.json'.length);
     try {
-      const entry = JSON.parse(await (await (await folder.getFileHandle(name)).getFile()).text()) as SavedEntry;
+      const entry = await readDescription(folder, key);
       const values = await (await folder.getFileHandle(`${key}.f32`)).getFile();
       if (entry.key === key && values.size === entry.bytes) entries.push(entry);
       else await removeEntry(folder, key);
@@ -119,8 +128,8 @@ export async function listEntries(folder: SessionFolder): Promise<SavedEntry[]> 
  * short leaves the description before it.
  */
 export async function changeMeta<M>(folder: SessionFolder, key: string, change: (meta: M) => M): Promise<void> {
-  const entry = JSON.parse(await (await (await folder.getFileHandle(`${key}.json`)).getFile()).text()) as SavedEntry<M>;
-  await writeFile(folder, `${key}.json`, new TextEncoder().encode(JSON.stringify({ ...entry, meta: change(entry.meta) })));
+  const entry = await readDescription<M>(folder, key);
+  await writeDescription(folder, { ...entry, meta: change(entry.meta) });
 }
 
 /** The values of an entry listEntries gave. */
