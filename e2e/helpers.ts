@@ -43,6 +43,17 @@ export async function selectedResultLabel(page: Page): Promise<string> {
   return (await page.locator('[data-testid=result-item][aria-selected=true] [data-testid=result-label]').textContent()) ?? '';
 }
 
+/** Files in the page's saved-session folder (OPFS), sorted. */
+export async function savedFiles(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const folder = await root.getDirectoryHandle('wedgelab-session', { create: true });
+    const names: string[] = [];
+    for await (const name of (folder as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+    return names.sort();
+  });
+}
+
 /** A workbench page with the simulated demo loaded; its uncaught errors are pushed to `pageErrors`. */
 export async function openDemoPage(browser: Browser, pageErrors: string[]): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

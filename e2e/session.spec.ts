@@ -1,18 +1,7 @@
 // Results survive a reload: the demo's FBP result is kept in the origin-private file system, offered again after a
 // reload with its size, restored with the same values (statistics and the exported MRC, bit for bit), and cleared.
 import { expect, test } from '@playwright/test';
-import { exportedMrc, openDemoPage } from './helpers.ts';
-
-/** Files in the page's saved-session folder (OPFS). */
-async function savedFiles(page: import('@playwright/test').Page): Promise<string[]> {
-  return page.evaluate(async () => {
-    const root = await navigator.storage.getDirectory();
-    const folder = await root.getDirectoryHandle('wedgelab-session', { create: true });
-    const names: string[] = [];
-    for await (const name of (folder as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
-    return names.sort();
-  });
-}
+import { exportedMrc, openDemoPage, savedFiles } from './helpers.ts';
 
 test('a result survives a reload: restored with the same values, then cleared', async ({ browser }) => {
   const pageErrors: string[] = [];

@@ -6,7 +6,7 @@
  * and its verdict in the results list; restored after a second reload, the result still has them.
  */
 import { expect, test } from '@playwright/test';
-import { downloadText, openDemoPage, selectedResultLabel, setParams } from './helpers.ts';
+import { downloadText, openDemoPage, savedFiles, selectedResultLabel, setParams } from './helpers.ts';
 
 test('a restored local network result is scored against FBP on held-out tilts, shown, exported and kept after a reload', async ({ browser }) => {
   const pageErrors: string[] = [];
@@ -34,6 +34,8 @@ test('a restored local network result is scored against FBP on held-out tilts, s
     return restored;
   };
   // Scored after a reload: the restored result with its restored tilt series, from which the score makes it again.
+  // Its save runs after the run is done: reload once the tilt series, the ground truth and it are kept (a .f32 and a .json each).
+  await expect.poll(async () => (await savedFiles(page)).length, { timeout: 30_000 }).toBe(6);
   const item = await reloadAndRestore();
   await page.getByTestId('trust-button').click();
   await expect(page.getByTestId('trust-verdict')).toHaveText(/^(better than|same as|worse than) FBP on your data$/, { timeout: 170_000 });
