@@ -92,7 +92,9 @@ test("the page's wavelet model beats FBP against the ground truth at full size",
   expect(pageErrors).toEqual([]);
 });
 
-test('a model file of the same interface (a converted CryoLithe network) can be added and run; a bad file is refused by name', async () => {
+test('a model file of the same interface (a converted CryoLithe network) can be added and run, as its odd part or as trained; a bad file is refused by name', async () => {
+  // The shipped models are odd: running one "as trained" would change nothing.
+  await expect(page.getByTestId('localnet-as-trained')).toBeDisabled();
   await page.getByTestId('localnet-model-file').setInputFiles({ name: 'broken.onnx', mimeType: 'application/octet-stream', buffer: Buffer.from('not a model') });
   await expect(page.getByTestId('error-message')).toContainText('Could not use broken.onnx as a local model');
   await expect(page.getByTestId('localnet-model-select')).toHaveValue('broad96-p11-wavelet');
@@ -102,11 +104,17 @@ test('a model file of the same interface (a converted CryoLithe network) can be 
   const converted = readFileSync(fileURLToPath(new URL('../models/localnet/cryolithe/fixture/wavelet.onnx', import.meta.url)));
   await page.getByTestId('localnet-model-file').setInputFiles({ name: 'cryolithe-converted.onnx', mimeType: 'application/octet-stream', buffer: converted });
   await expect(page.getByTestId('localnet-model-select')).toHaveValue('cryolithe-converted.onnx');
-  await expect(page.getByTestId('localnet-model-summary')).toContainText('wavelet variant, 5 × 5 patches, from your file');
+  await expect(page.getByTestId('localnet-model-summary')).toContainText("wavelet variant, 5 × 5 patches, from your file (");
+  await expect(page.getByTestId('localnet-model-summary')).toContainText("not odd: run as its odd part, unless 'As trained' is ticked");
   await setParams(page, { 'binning-input': '4', 'thickness-input': '8' });
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('run-note')).toContainText('done', { timeout: 120_000 });
-  expect(await selectedResultLabel(page)).toMatch(/Local network \(cryolithe-converted\.onnx, P 5, wavelet, wasm/);
+  expect(await selectedResultLabel(page)).toMatch(/Local network \(cryolithe-converted\.onnx, P 5, wavelet, wasm, run as its odd part,/);
+  await page.getByTestId('localnet-as-trained').check();
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('run-note')).toContainText('done', { timeout: 120_000 });
+  expect(await selectedResultLabel(page)).toMatch(/Local network \(cryolithe-converted\.onnx, P 5, wavelet, wasm, not odd, run as trained,/);
+  await page.getByTestId('localnet-as-trained').uncheck();
   expect(pageErrors).toEqual([]);
 });
 

@@ -37,10 +37,10 @@ describe('method form', () => {
 
   it('builds a local-network request for the chosen shipped model, from the wavelet model with the FSC-weighted hand-over', () => {
     const form = defaultForm(16);
-    expect(form.options.localnet).toEqual({ model: 'broad96-p11-wavelet', batchSize: 0, fbpBelow: 0, fbpFsc: true, fscSigma: 0.75 });
+    expect(form.options.localnet).toEqual({ model: 'broad96-p11-wavelet', batchSize: 0, fbpBelow: 0, fbpFsc: true, fscSigma: 0.75, asTrained: false });
     const options = { ...form.options, localnet: { ...form.options.localnet, model: 'broad-p11', fbpFsc: false, fscSigma: 0 } };
     const request = buildRequest({ ...form, options }, 'localnet', { batchSize: 512 });
-    expect(request).toEqual({ method: 'localnet', params: { ...form.common, model: 'broad-p11', batchSize: 512, fbpBelow: 0, fbpFsc: false, fscSigma: 0 } });
+    expect(request).toEqual({ method: 'localnet', params: { ...form.common, model: 'broad-p11', batchSize: 512, fbpBelow: 0, fbpFsc: false, fscSigma: 0, asTrained: false } });
     expect(methodTitle('localnet')).toBe('Local network');
   });
 

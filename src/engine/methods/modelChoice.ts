@@ -27,6 +27,8 @@ export interface ModelChoice<F extends ModelFamily = ModelFamily> {
   summary: string;
   /** A refinement model's training wedges, [θmin, θmax] per training tomogram (its card's), where known. */
   trainingWedges?: readonly TiltRange[];
+  /** A local model: whether it is odd in its patches (localnet/model.ts); if not, its runs may take it as trained. */
+  odd?: boolean;
 }
 
 export type ModelChoices = { [F in ModelFamily]: ModelChoice<F>[] };
@@ -50,7 +52,8 @@ export const FAMILY_FILES: Record<ModelFamily, FamilyFiles> = {
 };
 
 export const SHIPPED_CHOICES: ModelChoices = {
-  localnet: LOCAL_MODELS.map(({ name, variant, summary }) => ({ name, tag: variant, summary })),
+  // Odd by construction (models/localnet/train.py; checked for each in trainedModel.test.ts).
+  localnet: LOCAL_MODELS.map(({ name, variant, summary }) => ({ name, tag: variant, summary, odd: true })),
   synth: SYNTH_MODELS.map(({ name, summary }) => ({ name, tag: 'shipped', summary })),
   refine: REFINE_MODELS.map(({ name, objective, summary, trainingWedges }) => ({ name, tag: objective, summary, trainingWedges })),
 };

@@ -74,7 +74,8 @@ const CHECKS: { [F in ModelFamily]: Check<F> } = {
     const model = await about(file.name, () => LocalModel.open(gpu, file.bytes, { wasmUrl }));
     await model.release();
     const variant = variantOf(model.outputs);
-    return { tag: variant, summary: `${variant} variant, ${model.patch} × ${model.patch} patches, from your file (${kib([file])})` };
+    const odd = model.odd ? '' : "; not odd: run as its odd part, unless 'As trained' is ticked";
+    return { tag: variant, summary: `${variant} variant, ${model.patch} × ${model.patch} patches, from your file (${kib([file])})${odd}`, odd: model.odd };
   },
 
   async refine([file], card, { gpu, wasmUrl }) {

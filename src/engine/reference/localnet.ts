@@ -92,11 +92,11 @@ export function oddLocalnetCpu(card: TinyLocalnetCard, patches: Float32Array, ba
 /**
  * The whole pipeline on the CPU: normalise the stack (one mean and std), filter every row (cosine-windowed
  * ramp, zero-padded), patches at every voxel (outputs 1) or bior3.1 half-grid point (outputs 8), the network
- * (its odd part, as the tiny models are not odd; outputs times the std: back to the stack's units), and for
- * the wavelet variant the inverse transform.
+ * (its odd part, as the engine runs the tiny models, which are not odd; or, `oddPart` false, the network as it is;
+ * outputs times the std: back to the stack's units), and for the wavelet variant the inverse transform.
  * The tomogram is nx × ny × nz.
  */
-export function reconstructLocalnetCpu(card: TinyLocalnetCard, ts: TiltSeries, nz: number, invertAngles = false): Volume {
+export function reconstructLocalnetCpu(card: TinyLocalnetCard, ts: TiltSeries, nz: number, invertAngles = false, oddPart = true): Volume {
   const { nx, ny, nTilts } = ts;
   const { mean, std } = stackMeanStd(ts);
   const normalised = ts.data.map((v) => (v - mean) / std);
@@ -116,7 +116,8 @@ export function reconstructLocalnetCpu(card: TinyLocalnetCard, ts: TiltSeries, n
   const points = grid.gx * grid.gy * grid.gz;
   const patches = extractPatchesCpu(source, tiltTrig(ts.tiltAngles, invertAngles), grid, card.patch, 0, points);
   // Times the stack's std: the model maps normalised inputs to voxels in units of that std.
-  const values = Float32Array.from(oddLocalnetCpu(card, patches, points, angles), (v) => v * std);
+  const network = oddPart ? oddLocalnetCpu : localnetCpu;
+  const values = Float32Array.from(network(card, patches, points, angles), (v) => v * std);
   if (!wavelet) return { nx, ny, nz, data: values, pixelSize: ts.pixelSize };
   return idwt3Cpu({ mx: grid.gx, my: grid.gy, mz: grid.gz, data: values }, nx, ny, nz, ts.pixelSize);
 }

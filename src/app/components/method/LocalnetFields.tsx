@@ -48,6 +48,7 @@ function HandoverWarning() {
 /** The local network: a pretrained model (CryoLithe layout) applied to patches of the filtered tilts. */
 export function LocalnetFields({ disabled }: { disabled: boolean }) {
   const [localnet, update] = useMethodOptions('localnet');
+  const notOdd = useAppStore((s) => s.models.localnet.find((m) => m.name === localnet.model)?.odd === false);
   return (
     <>
       <ModelField
@@ -86,6 +87,10 @@ export function LocalnetFields({ disabled }: { disabled: boolean }) {
           testId="localnet-fsc-sigma-input"
           title={`With FBP by odd/even FSC (ticking it puts in ${SUGGESTED_FSC_SIGMA}): then smooth the result by a Gaussian of this σ (voxels), each frequency only as far as that FSC says the data do not determine it: noisy data are smoothed, clean data kept. 0: none (docs/localnet.md)`}
         />
+        <label title="For a model that is not odd (one of yours, a converted CryoLithe network; the shipped ones are odd): run it as it was trained, not as its odd part, which keeps inverted contrast from giving structure of the wrong sign. Tick it only for a model trained on one contrast, given a stack of that contrast (docs/localnet.md)">
+          <input type="checkbox" checked={localnet.asTrained} disabled={disabled || !notOdd} onChange={(e) => update({ asTrained: e.target.checked })} data-testid="localnet-as-trained" />
+          As trained
+        </label>
       </div>
       <ModelCalls />
       <HandoverWarning />

@@ -33,10 +33,16 @@ export interface LocalnetParams extends CommonParams {
    * that FSC says the data do not determine a frequency, each one × max(2F/(1 + F), G_σ) (./fbpHandover.ts); 0: none.
    */
   fscSigma: number;
+  /**
+   * Run a model that is not odd as it was trained, not as its odd part (model.ts): for a model trained on one
+   * contrast only (a converted CryoLithe network, the lamella reference models), given a stack of that contrast.
+   * Inverted contrast can then come out with structure of the wrong sign. No effect on odd models (the shipped ones).
+   */
+  asTrained: boolean;
 }
 
-/** What the model's own pass reads (run.ts, cpu.ts): the hand-over to FBP comes after it. */
-export type ModelRunParams = Omit<LocalnetParams, 'fbpBelow' | 'fbpFsc' | 'fscSigma'>;
+/** What the model's own pass reads (run.ts, cpu.ts): the hand-over to FBP comes after it, the model is opened before it. */
+export type ModelRunParams = Omit<LocalnetParams, 'fbpBelow' | 'fbpFsc' | 'fscSigma' | 'asTrained'>;
 
 /** What is known of the model once it is open. */
 export interface LocalnetFacts {
@@ -46,7 +52,7 @@ export interface LocalnetFacts {
   outputs: number;
   /** onnxruntime-web's backend that ran it. */
   backend: string;
-  /** Whether the model is odd itself; if not, the engine ran its odd part (model.ts). */
+  /** Whether the model is odd itself; if not, the engine ran its odd part (model.ts) unless asked to run it as trained. */
   odd: boolean;
   /** Which way the stack's contrast runs (engine/polarity.ts); an odd model gives the same structure either way. */
   polarity: Polarity;
@@ -145,6 +151,7 @@ export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetPa
     fbpBelow: partial.fbpBelow ?? DEFAULT_FBP_BELOW,
     fbpFsc: partial.fbpFsc ?? false,
     fscSigma: partial.fscSigma ?? 0,
+    asTrained: partial.asTrained ?? false,
   }),
   validate(p) {
     if (!(p.fbpBelow >= 0 && p.fbpBelow <= 0.5)) throw new Error(`the FBP hand-over must be in [0, 0.5] cycles/voxel, 0 for none (got ${p.fbpBelow})`);
@@ -156,7 +163,7 @@ export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetPa
   },
   paramText(p, context = {}) {
     const f = context.facts;
-    const odd = f?.odd === false ? ', run as its odd part' : '';
+    const odd = f?.odd === false ? (p.asTrained ? ', not odd, run as trained' : ', run as its odd part') : '';
     const model = f ? `${p.model}, P ${f.patch}, ${variantOf(f.outputs)}, ${f.backend}${odd}, contrast ${polarityText(f.polarity)}` : p.model;
     const scale = f?.fbpScale !== undefined ? ` (×${f.fbpScale.toPrecision(2)})` : '';
     const smoothing = p.fscSigma > 0 ? `, σ ${p.fscSigma} where the FSC is low` : '';
@@ -180,6 +187,12 @@ export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetPa
       param: 'fscSigma',
       help: 'with --fbp-fsc: then smooth the whole tomogram by a Gaussian of σ S voxels where that FSC is low, each frequency × max(2F/(1 + F), Gaussian) (0: none)',
     },
+    {
+      name: 'as-trained',
+      parse: 'switch',
+      param: 'asTrained',
+      help: 'run a model that is not odd as it was trained, not as its odd part: for a model trained on one contrast (a converted CryoLithe network), given a stack of that contrast; inverted contrast can then give structure of the wrong sign (odd models, the shipped ones: no effect)',
+    },
   ],
   aliases: { 'localnet-wavelet': { model: DEFAULT_LOCAL_MODEL.wavelet } },
   // The page starts on the wavelet model (8× fewer model calls than the voxel one, and it validated at least as
@@ -187,5 +200,5 @@ export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetPa
   // than the model alone in all 26 validation runs, the independent simulator's included; on the real jason64
   // series the trust difference goes from −0.117 to −0.010 (docs/localnet.md#the-pages-default-2026-12-05).
   // The CLI keeps the model alone (defaults above), so that scripts keep their results.
-  formDefaults: () => ({ model: DEFAULT_LOCAL_MODEL.wavelet, batchSize: 0, fbpBelow: 0, fbpFsc: true, fscSigma: SUGGESTED_FSC_SIGMA }),
+  formDefaults: () => ({ model: DEFAULT_LOCAL_MODEL.wavelet, batchSize: 0, fbpBelow: 0, fbpFsc: true, fscSigma: SUGGESTED_FSC_SIGMA, asTrained: false }),
 };

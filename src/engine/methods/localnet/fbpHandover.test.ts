@@ -203,7 +203,7 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     const rng = new Rng(6);
     const [nx, ny, nTilts] = [16, 6, 8];
     const ts: TiltSeries = { nx, ny, nTilts, data: Float32Array.from({ length: nx * ny * nTilts }, () => 3 + rng.normal()), tiltAngles: ANGLES, pixelSize: 2 };
-    const params = { thickness: 8, binning: 1, invertAngles: true, subtractMean: false, model: 'tiny', batchSize: 0, fbpBelow: 0, fbpFsc: false, fscSigma: 0 };
+    const params = { thickness: 8, binning: 1, invertAngles: true, subtractMean: false, model: 'tiny', batchSize: 0, fbpBelow: 0, fbpFsc: false, fscSigma: 0, asTrained: false };
     const without = wholeVolume((await LOCALNET_RUNNER.run(cpuEngine(callerPool()), ts, params, { models: TINY_WAVELET })).volume, 'the hand-over test').data;
     const onCpuPath: Float32Array[] = [];
     for (const handover of [{ fbpBelow: 0.2 }, { fbpFsc: true }, { fbpFsc: true, fscSigma: 0.75 }]) {
@@ -225,7 +225,7 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     const rng = new Rng(8);
     const [nx, ny, nTilts] = [16, 6, 8];
     const data = Float32Array.from({ length: nx * ny * nTilts }, () => 3 + rng.normal());
-    const params = { thickness: 8, binning: 1, invertAngles: false, subtractMean: false, model: 'tiny', batchSize: 0, fbpBelow: 0, fbpFsc: false, fscSigma: 0 };
+    const params = { thickness: 8, binning: 1, invertAngles: false, subtractMean: false, model: 'tiny', batchSize: 0, fbpBelow: 0, fbpFsc: false, fscSigma: 0, asTrained: false };
     const run = async (values: Float32Array, handover: Partial<typeof params>) => {
       const ts: TiltSeries = { nx, ny, nTilts, data: values, tiltAngles: ANGLES, pixelSize: 2 };
       return wholeVolume((await LOCALNET_RUNNER.run(cpuEngine(callerPool()), ts, { ...params, ...handover }, { models: TINY_WAVELET })).volume, 'the offset test').data;
@@ -254,7 +254,7 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     // 16 × 6 × 8 voxels: a 6 KiB complex spectrum, past a binding limit of 4 KiB.
     const small = { ...gpu, limits: { maxStorageBufferBindingSize: 4096, maxBufferSize: 1 << 20 } as GPUSupportedLimits };
     const ts: TiltSeries = { nx: 16, ny: 6, nTilts: 8, data: new Float32Array(16 * 6 * 8).fill(1), tiltAngles: ANGLES, pixelSize: 2 };
-    const params = { thickness: 8, binning: 1, invertAngles: false, subtractMean: false, model: 'tiny', batchSize: 0, fbpBelow: 0, fbpFsc: true, fscSigma: 0 };
+    const params = { thickness: 8, binning: 1, invertAngles: false, subtractMean: false, model: 'tiny', batchSize: 0, fbpBelow: 0, fbpFsc: true, fscSigma: 0, asTrained: false };
     const opened: string[] = [];
     const models: ModelLibrary = { load: (name) => (opened.push(name), TINY_WAVELET.load(name)) };
     await expect(LOCALNET_RUNNER.run(gpuEngine(small), ts, params, { models })).rejects.toThrow(
@@ -265,7 +265,7 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
 
   it('the FSC-weighted hand-over says when the series has too few tilts for two halves', async () => {
     const ts: TiltSeries = { nx: 16, ny: 6, nTilts: 5, data: new Float32Array(16 * 6 * 5).fill(1), tiltAngles: [-40, -20, 0, 20, 40], pixelSize: 2 };
-    const params = { thickness: 8, binning: 1, invertAngles: false, subtractMean: false, model: 'tiny', batchSize: 0, fbpBelow: 0, fbpFsc: true, fscSigma: 0 };
+    const params = { thickness: 8, binning: 1, invertAngles: false, subtractMean: false, model: 'tiny', batchSize: 0, fbpBelow: 0, fbpFsc: true, fscSigma: 0, asTrained: false };
     await expect(LOCALNET_RUNNER.run(cpuEngine(callerPool()), ts, params, { models: TINY_WAVELET })).rejects.toThrow('FSC-weighted hand-over to FBP needs at least 6 tilts (this series has 5)');
   });
 });

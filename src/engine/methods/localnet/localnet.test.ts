@@ -25,7 +25,7 @@ function randomTiltSeries(nx: number, ny: number, nTilts: number, seed: number):
   return { nx, ny, nTilts, data, tiltAngles, pixelSize: 2 };
 }
 
-const params = (thickness: number, batchSize: number): LocalnetParams => ({ thickness, binning: 1, invertAngles: false, subtractMean: false, model: 'tiny', batchSize, fbpBelow: 0, fbpFsc: false, fscSigma: 0 });
+const params = (thickness: number, batchSize: number): LocalnetParams => ({ thickness, binning: 1, invertAngles: false, subtractMean: false, model: 'tiny', batchSize, fbpBelow: 0, fbpFsc: false, fscSigma: 0, asTrained: false });
 
 describe('local learned reconstruction (Node, Dawn, onnxruntime-web)', () => {
   it('the tiny model in onnxruntime-web matches its CPU evaluation on random patches', async () => {

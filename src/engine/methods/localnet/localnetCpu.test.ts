@@ -13,6 +13,7 @@ import type { TiltSeries } from '../../types.ts';
 import { LocalModel } from './model.ts';
 import { reconstructLocalnetCpu } from './cpu.ts';
 import { LOCALNET_RUNNER } from './run.ts';
+import { LOCALNET } from './base.ts';
 import { wholeVolume } from '../../../io/piecedVolume.ts';
 
 const tiny = (variant: 'voxel' | 'wavelet') => ({
@@ -27,7 +28,7 @@ function randomTiltSeries(nx: number, ny: number, nTilts: number, seed: number):
   return { nx, ny, nTilts, data, tiltAngles, pixelSize: 2 };
 }
 
-const params = { thickness: 6, binning: 1, invertAngles: true, subtractMean: false, model: 'tiny', batchSize: 37, fbpBelow: 0, fbpFsc: false, fscSigma: 0 };
+const params = { thickness: 6, binning: 1, invertAngles: true, subtractMean: false, model: 'tiny', batchSize: 37, fbpBelow: 0, fbpFsc: false, fscSigma: 0, asTrained: false };
 const threads = nodePool(2);
 afterAll(() => threads.close());
 
@@ -53,5 +54,22 @@ describe('local network on the CPU path', () => {
     const out = await LOCALNET_RUNNER.run(cpuEngine(callerPool()), randomTiltSeries(14, 7, 5, 13), params, { models });
     expect(out.facts?.backend).toBe('wasm');
     expect(wholeVolume(out.volume, 'localnet').data.some((v) => v !== 0)).toBe(true);
+  });
+
+  it('asTrained runs a model that is not odd as it is, so inverted contrast no longer gives the negated tomogram', async () => {
+    const { bytes, card } = tiny('wavelet');
+    const models: ModelLibrary = { load: async () => bytes };
+    const ts = randomTiltSeries(14, 7, 5, 14);
+    const run = async (data: Float32Array, asTrained: boolean) => {
+      const out = await LOCALNET_RUNNER.run(cpuEngine(callerPool()), { ...ts, data }, { ...params, asTrained }, { models });
+      expect(LOCALNET.paramText({ ...params, asTrained }, { facts: out.facts })).toContain(asTrained ? 'not odd, run as trained' : 'run as its odd part');
+      return wholeVolume(out.volume, 'localnet').data;
+    };
+    const asTrained = await run(ts.data, true);
+    expect(relativeError(asTrained, reference(card, ts, 6, true, false).data)).toBeLessThan(1e-4);
+    expect(relativeError(asTrained, reference(card, ts, 6, true).data)).toBeGreaterThan(1e-2);
+    const negated = await run(ts.data.map((v) => -v), true);
+    expect(relativeError(negated, asTrained.map((v) => -v))).toBeGreaterThan(1e-2);
+    expect(relativeError(await run(ts.data, false), reference(card, ts, 6, true).data)).toBeLessThan(1e-4);
   });
 });

@@ -29,7 +29,7 @@ import { patchBytesPerPoint } from './patches.ts';
 export { isNode, type ModelBackend } from '../../onnx/session.ts';
 
 export interface LocalModelOptions extends SessionOptions {
-  /** Run a model that is not odd as its odd part (default true); false only to check a graph against its export. */
+  /** Run a model that is not odd as its odd part (default true); false to check a graph against its export, or as the run asks (`asTrained`). */
   oddPart?: boolean;
 }
 

@@ -263,7 +263,7 @@ export const LOCALNET_RUNNER: ReconstructionRunner<LocalnetParams, LocalnetFacts
     // A hand-over the run could not finish is refused before the model runs, not after it.
     const problem = handoverProblem(params, ts, { pieceBytes: options.pieceBytes, gpuLimits: gpu?.limits });
     if (problem) throw new Error(problem);
-    const model = await LocalModel.open(gpu, await options.models.load(params.model), { wasmUrl: options.models.wasmUrl });
+    const model = await LocalModel.open(gpu, await options.models.load(params.model), { wasmUrl: options.models.wasmUrl, oddPart: !params.asTrained });
     try {
       const volume = engine.path === 'gpu' ? await reconstructLocalnet(engine.gpu, ts, params, model, options) : await reconstructLocalnetCpu(engine.pool, ts, params, model, options);
       const { polarity } = stackPolarity(ts);
