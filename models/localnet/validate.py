@@ -212,6 +212,7 @@ def main():
     ap.add_argument("--fbp-fsc", action="store_true", help="the local network's --fbp-fsc (the measured side weighted toward FBP by its odd/even FSC) for every model run, instead of --fbp-below")
     ap.add_argument("--fsc-sigma", help="with --fbp-fsc: the local network's --fsc-sigma (then smoothed by this Gaussian σ, in voxels, where that FSC is low) for every model run")
     ap.add_argument("--post-sigma", help="smooth every model result by this Gaussian σ (voxels; `wedgelab refine --method gaussian`) before scoring, and score the trust of that refined result")
+    ap.add_argument("--as-trained", action="store_true", help="the local network's --as-trained: a model that is not odd run as it is, not as its odd part (the lamella reference models)")
     ap.add_argument("--no-trust", action="store_true", help="skip the trust score (`wedgelab trust`: the model against FBP on held-out tilts)")
     ap.add_argument("--reuse-baselines", action="store_true",
                     help="take FBP, FBP-cosine, smoothed FBP and SIRT scores from an earlier run's case folders in --work (the simulations are seeded, "
@@ -311,6 +312,7 @@ def run_title(args):
              ([f"cases containing '{args.cases}'"] if args.cases else [])
     scope = f"; {', '.join(subset)}" if subset else ""
     what = f'{", then ".join(steps)} ("model" is that composition)' if steps else "the model alone"
+    what += ", run as trained (not as its odd part)" if args.as_trained else ""
     return f"# {name}: {what}{scope}"
 
 
@@ -323,9 +325,9 @@ def title_composition(title):
 
 
 def model_args(args):
-    """The model's CLI arguments: the model file and, if asked, the FBP hand-over and the FSC smoothing."""
+    """The model's CLI arguments: the model file and, if asked, the FBP hand-over, the FSC smoothing and running it as trained."""
     return ["--model", args.model] + (["--fbp-below", args.fbp_below] if args.fbp_below is not None else []) + (["--fbp-fsc"] if args.fbp_fsc else []) + \
-        (["--fsc-sigma", args.fsc_sigma] if args.fsc_sigma else [])
+        (["--fsc-sigma", args.fsc_sigma] if args.fsc_sigma else []) + (["--as-trained"] if args.as_trained else [])
 
 
 def simulate(fam, size, rng, snr, seed, d):
