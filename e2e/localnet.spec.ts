@@ -114,6 +114,12 @@ test('a model file of the same interface (a converted CryoLithe network) can be 
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('run-note')).toContainText('done', { timeout: 120_000 });
   expect(await selectedResultLabel(page)).toMatch(/Local network \(cryolithe-converted\.onnx, P 5, wavelet, wasm, not odd, run as trained,/);
+  // A shipped (odd) model shows the box unticked and closed; the converted one gets its choice back.
+  await page.getByTestId('localnet-model-select').selectOption('broad96-p11-wavelet');
+  await expect(page.getByTestId('localnet-as-trained')).toBeDisabled();
+  await expect(page.getByTestId('localnet-as-trained')).not.toBeChecked();
+  await page.getByTestId('localnet-model-select').selectOption('cryolithe-converted.onnx');
+  await expect(page.getByTestId('localnet-as-trained')).toBeChecked();
   await page.getByTestId('localnet-as-trained').uncheck();
   expect(pageErrors).toEqual([]);
 });

@@ -88,7 +88,7 @@ export function LocalnetFields({ disabled }: { disabled: boolean }) {
           title={`With FBP by odd/even FSC (ticking it puts in ${SUGGESTED_FSC_SIGMA}): then smooth the result by a Gaussian of this σ (voxels), each frequency only as far as that FSC says the data do not determine it: noisy data are smoothed, clean data kept. 0: none (docs/localnet.md)`}
         />
         <label title="For a model that is not odd (one of yours, a converted CryoLithe network; the shipped ones are odd): run it as it was trained, not as its odd part, which keeps inverted contrast from giving structure of the wrong sign. Tick it only for a model trained on one contrast, given a stack of that contrast (docs/localnet.md)">
-          <input type="checkbox" checked={localnet.asTrained} disabled={disabled || !notOdd} onChange={(e) => update({ asTrained: e.target.checked })} data-testid="localnet-as-trained" />
+          <input type="checkbox" checked={notOdd && localnet.asTrained} disabled={disabled || !notOdd} onChange={(e) => update({ asTrained: e.target.checked })} data-testid="localnet-as-trained" />
           As trained
         </label>
       </div>
