@@ -102,20 +102,29 @@ describe('wedgelab batch', () => {
     expect(refinement.stderr.split('\n')[0]).toMatch(/unknown reconstruction method "gaussian": gaussian is a refinement method/);
   });
 
-  it('warns once a series of a stack offset, unless every method subtracts the tilt means', async () => {
+  it('warns once a series of a stack offset, unless every method subtracts the tilt means or removes the offset itself', async () => {
     const offsetSeries = join(dir, 'offset-series');
     mkdirSync(join(offsetSeries, 'o1'), { recursive: true });
     const stack = readMrc(new Uint8Array(readFileSync(join(series, 's3', 'tilt_series.mrc'))));
     const { nx, ny, nz } = stack.header;
     writeFileSync(join(offsetSeries, 'o1', 'tilt_series.mrc'), writeMrc({ nx, ny, nz, pixelSize: stack.pixelSize[0], data: stack.data.map((v) => v + 100) }));
     copyFileSync(join(series, 's3', 'tilt_series.tlt'), join(offsetSeries, 'o1', 'tilt_series.tlt'));
-    const run = (extra: string[]) => wedgelab(['batch', '--list', offsetSeries, '--methods', 'fbp,sirt', '--iterations', '2', '--thickness', '8', '--scores', 'none', '--out-dir', join(dir, `offset-out${extra.length}`), '--quiet', ...extra]);
-    const plain = await run([]);
+    const run = (out: string, methods: string[]) => wedgelab(['batch', '--list', offsetSeries, '--thickness', '8', '--scores', 'none', '--out-dir', join(dir, out), '--quiet', '--methods', ...methods]);
+    const plain = await run('offset-out', ['fbp,sirt', '--iterations', '2']);
     expect(plain.code, plain.stderr).toBe(0);
     expect(plain.stderr.match(/^warning: .*o1\/tilt_series\.mrc: the stack's mean \(100\) is 160 standard deviations from 0, /gm)).toHaveLength(1);
-    const subtracted = await run(['--subtract-mean']);
+    const subtracted = await run('offset-out-subtracted', ['fbp,sirt', '--iterations', '2', '--subtract-mean']);
     expect(subtracted.code, subtracted.stderr).toBe(0);
     expect(subtracted.stderr).not.toContain('warning');
+    // The local network takes the stack's mean off itself (the registry's offsetFree; batch scores no trust), so
+    // alone it is not warned of, and listed first it must not hide the FBP after it that is.
+    const learned = await run('offset-out-localnet', ['localnet-wavelet']);
+    expect(learned.code, learned.stderr).toBe(0);
+    expect(learned.stderr).not.toContain('warning');
+    const mixed = await run('offset-out-mixed', ['localnet-wavelet,fbp']);
+    expect(mixed.code, mixed.stderr).toBe(0);
+    expect(mixed.stderr.match(/^warning: .*o1\/tilt_series\.mrc: the stack's mean \(100\) is 160 standard deviations from 0, /gm)).toHaveLength(1);
+    expect(rows(join(dir, 'offset-out-mixed')).map((r) => `${r.series} ${r.method} ${r.status}`)).toEqual(['o1 fbp done', 'o1 localnet-wavelet done']);
   });
 
   it('writes a SLURM job array over the listed series and a merge job after it', async () => {
