@@ -94,9 +94,9 @@ export function oddLocalnetCpu(card: TinyLocalnetCard, patches: Float32Array, ba
  * ramp, zero-padded), patches at every voxel (outputs 1) or bior3.1 half-grid point (outputs 8), the network
  * (its odd part, as the engine runs the tiny models, which are not odd; or, `oddPart` false, the network as it is;
  * outputs times the std: back to the stack's units), and for the wavelet variant the inverse transform.
- * The tomogram is nx × ny × nz.
+ * The tomogram is nx × ny × nz; `invertAngles` negates the tilt angles (patch geometry and the model's input).
  */
-export function reconstructLocalnetCpu(card: TinyLocalnetCard, ts: TiltSeries, nz: number, invertAngles = false, oddPart = true): Volume {
+export function reconstructLocalnetCpu(card: TinyLocalnetCard, ts: TiltSeries, nz: number, { invertAngles = false, oddPart = true } = {}): Volume {
   const { nx, ny, nTilts } = ts;
   const { mean, std } = stackMeanStd(ts);
   const normalised = ts.data.map((v) => (v - mean) / std);
