@@ -14,8 +14,7 @@ export function memoryFolder(failAfter = Infinity): SessionFolder & { files: Map
           const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice() : new Uint8Array(data.slice(0));
           written += bytes.length;
           if (written > failAfter) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-          parts.push(bytes);
-          files.set(name, new Uint8Array(0)); // created at once, as OPFS does
+          parts.push(bytes); // the file keeps what it held until close(), as OPFS's swap file does
         },
         async close() {
           const whole = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));

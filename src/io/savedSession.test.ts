@@ -26,6 +26,18 @@ describe('saved session', () => {
     expect(Array.from(await readEntryData(folder, listed[0]))).toEqual([1, -2]);
   });
 
+  it("a description's rewrite cut short (a full quota) leaves the description before it, and the entry listed", async () => {
+    const values = Float32Array.from([1, -2]);
+    const measured = memoryFolder();
+    await saveEntry(measured, entry('c', 3), values);
+    const savedBytes = [...measured.files.values()].reduce((n, f) => n + f.length, 0);
+    const folder = memoryFolder(savedBytes + 1); // room for the entry, not for its description written again
+    await saveEntry(folder, entry('c', 3), values);
+    const error = await changeMeta<{ nx: number }>(folder, 'c', (meta) => ({ ...meta, nx: 4 })).catch((e: unknown) => e);
+    expect((error as DOMException).name).toBe('QuotaExceededError');
+    expect(await listEntries(folder)).toEqual([{ key: 'c', kind: 'result', name: 'FBP c', bytes: 8, savedAt: 3, meta: { nx: 3 } }]);
+  });
+
   it('a full quota is one clear message, and leaves no half entry behind', async () => {
     const folder = memoryFolder(10);
     const error = await saveEntry(folder, entry('q', 1), new Float32Array(8)).catch((e: unknown) => e);
