@@ -2,7 +2,8 @@
 """An independent validation simulator: random ellipsoids, projected exactly.
 
   /usr/bin/python3 models/validation/ellipsoids.py --family ellipsoids|shells --size NX,NY,NZ --angles -60,60,3
-      [--snr-db S] [--seed K] [--pixel-size A] --out-dir DIR
+      [--snr-db S] [--seed K] [--pixel-size A] [--defocus UM [--voltage KV] [--cs MM] [--amplitude-contrast Q]]
+      --out-dir DIR
 
 writes DIR/ground_truth.mrc, DIR/tilt_series.mrc and DIR/tilt_series.tlt as `wedgelab simulate` does (float32
 MRC, the .tlt one angle per line in stack order), so every CLI command takes them.
@@ -31,6 +32,13 @@ Discretisation:
     ground truth holds; a ray's chord through it is thickness / cos θ where the ray stays inside, shorter
     where it leaves through an x face. (A real lamella extends past the field of view; the training
     simulator's voxelised slab ends at the volume's edges too.) Every ellipsoid lies inside the volume.
+
+Contrast transfer (--defocus, off by default): each noise-free tilt is filtered by the weak-phase-object CTF of
+a microscope, CTF(f) = −(√(1 − Q²)·sin χ(f) + Q·cos χ(f)) with χ(f) = π·λ·Δz·f² − (π/2)·Cs·λ³·f⁴ (f in 1/Å from
+--pixel-size, Δz the defocus, positive under focus, λ the electron wavelength at --voltage, relativistic), so that
+a denser object comes out darker, as in a real micrograph, and the lowest frequencies pass only as Q. One defocus
+for the whole tilt (no gradient across the tilted specimen, no envelope), applied by FFT over the periodic tilt;
+the noise comes after it. The ground truth is the density, without it.
 
 Noise (docs/conventions.md#noise-level): Gaussian, σ² = var(signal) / 10^(SNR_dB/10), var over the whole
 noise-free tilt series. The specimen and the noise draw from two streams of the one seed, so the SNR never
@@ -225,6 +233,26 @@ def tilt_range(spec):
     return [round(lo + i * step, 9) + 0.0 for i in range(n)]
 
 
+def wavelength(kv):
+    """The electron's relativistic wavelength in Å at an accelerating voltage of kv kilovolts (0.0197 Å at 300 kV)."""
+    volts = kv * 1e3
+    return 12.2643 / math.sqrt(volts * (1 + 0.978466e-6 * volts))
+
+
+def ctf(f, defocus_um, kv=300.0, cs_mm=2.7, amplitude_contrast=0.07):
+    """The weak-phase-object CTF at spatial frequencies f (1/Å), with the sign that makes a denser object darker."""
+    lam, dz, cs = wavelength(kv), defocus_um * 1e4, cs_mm * 1e7
+    chi = math.pi * lam * dz * f ** 2 - math.pi / 2 * cs * lam ** 3 * f ** 4
+    return -(math.sqrt(1 - amplitude_contrast ** 2) * np.sin(chi) + amplitude_contrast * np.cos(chi))
+
+
+def apply_ctf(tilts, pixel_size, **microscope):
+    """Every tilt (nTilts, ny, nx) filtered by ctf(), through the FFT of the whole (periodic) tilt."""
+    fy, fx = np.fft.fftfreq(tilts.shape[1], pixel_size), np.fft.fftfreq(tilts.shape[2], pixel_size)
+    transfer = ctf(np.hypot(fy[:, None], fx[None, :]), **microscope)
+    return np.real(np.fft.ifft2(np.fft.fft2(tilts, axes=(1, 2)) * transfer, axes=(1, 2)))
+
+
 def add_noise(clean, snr_db, seed):
     """clean + N(0, σ²), σ² = var(clean) / 10^(snr_db/10): var (population) over the whole noise-free series."""
     sigma = math.sqrt(np.var(clean) / 10 ** (snr_db / 10))
@@ -259,10 +287,13 @@ def write_mrc(path, data, pixel_size, label, stack):
         m.header.nlabl = 2
 
 
-def simulate(family, size, angles, snr_db=None, seed=1):
-    """(ground truth (nz, ny, nx), tilt series (nTilts, ny, nx)) as float64 arrays."""
+def simulate(family, size, angles, snr_db=None, seed=1, pixel_size=1.0, microscope=None):
+    """(ground truth (nz, ny, nx), tilt series (nTilts, ny, nx)) as float64 arrays; `microscope`: ctf()'s keyword
+    arguments (defocus_um, …) to filter the tilts by a CTF before the noise, None for none."""
     specimen = make_specimen(family, size, seed)
     clean = project(specimen, size, angles)
+    if microscope is not None:
+        clean = apply_ctf(clean, pixel_size, **microscope)
     tilts = clean if snr_db is None else add_noise(clean, snr_db, seed)
     return voxelise(specimen, size), tilts
 
@@ -274,7 +305,11 @@ def main():
     ap.add_argument("--angles", required=True, help="MIN,MAX,STEP degrees, ascending stack order")
     ap.add_argument("--snr-db", type=float, help="Gaussian noise at this SNR in dB (default: noise-free)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--pixel-size", type=float, default=1.0, help="Å per pixel, written to the headers")
+    ap.add_argument("--pixel-size", type=float, default=1.0, help="Å per pixel, written to the headers (and the CTF's scale)")
+    ap.add_argument("--defocus", type=float, help="filter the tilts by a CTF at this defocus, µm under focus (default: none)")
+    ap.add_argument("--voltage", type=float, default=300.0, help="with --defocus: kV")
+    ap.add_argument("--cs", type=float, default=2.7, help="with --defocus: spherical aberration, mm")
+    ap.add_argument("--amplitude-contrast", type=float, default=0.07, help="with --defocus: the amplitude contrast Q, 0–1")
     ap.add_argument("--out-dir", required=True)
     # argparse takes '-60,60,3' for an option: join it to its flag, as '--angles=-60,60,3'.
     argv = sys.argv[1:]
@@ -287,10 +322,16 @@ def main():
     angles = tilt_range(args.angles)
     if max(abs(a) for a in angles) >= 90:
         ap.error("tilt angles must lie within (−90°, 90°)")
-    truth, tilts = simulate(args.family, size, angles, args.snr_db, args.seed)
+    microscope = None
+    if args.defocus is not None:
+        if not (args.defocus > 0 and args.pixel_size > 0 and args.voltage > 0 and 0 <= args.amplitude_contrast < 1):
+            ap.error("--defocus needs a defocus > 0 µm, --pixel-size > 0, --voltage > 0 and 0 ≤ --amplitude-contrast < 1")
+        microscope = {"defocus_um": args.defocus, "kv": args.voltage, "cs_mm": args.cs, "amplitude_contrast": args.amplitude_contrast}
+    truth, tilts = simulate(args.family, size, angles, args.snr_db, args.seed, args.pixel_size, microscope)
     os.makedirs(args.out_dir, exist_ok=True)
     noise = "noise-free" if args.snr_db is None else f"snr {args.snr_db:g} dB"
-    describe = f"ellipsoids.py {args.family} {'x'.join(map(str, size))} seed {args.seed} {noise}"
+    transfer = "" if microscope is None else f" ctf {args.defocus:g} um"
+    describe = f"ellipsoids.py {args.family} {'x'.join(map(str, size))} seed {args.seed} {noise}{transfer}"
     write_mrc(os.path.join(args.out_dir, "ground_truth.mrc"), truth, args.pixel_size, f"ground truth: {describe}", stack=False)
     write_mrc(os.path.join(args.out_dir, "tilt_series.mrc"), tilts, args.pixel_size, f"tilt series: {describe}", stack=True)
     with open(os.path.join(args.out_dir, "tilt_series.tlt"), "w") as f:

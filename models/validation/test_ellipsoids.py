@@ -60,6 +60,44 @@ class Chords(unittest.TestCase):
         self.assertAlmostEqual(float(E.slab_chord(np.array([0.0]), math.radians(30), -4.0, 6.0, 16.0)[0]), 10 / math.cos(math.radians(30)))
 
 
+class Transfer(unittest.TestCase):
+    def test_wavelength(self):
+        # 0.01969 Å at 300 kV and 0.02508 Å at 200 kV (the relativistic values of electron-microscopy tables).
+        self.assertAlmostEqual(E.wavelength(300), 0.019687, places=5)
+        self.assertAlmostEqual(E.wavelength(200), 0.025079, places=5)
+
+    def test_ctf(self):
+        # f = 0: only the amplitude contrast passes, negated (a denser object is darker).
+        self.assertAlmostEqual(float(E.ctf(np.array(0.0), 3.0)), -0.07, places=12)
+        # Without Cs and amplitude contrast the first zero is at χ = π: f = 1/√(λ·Δz), and just below it the
+        # transfer is at its most negative, −1, at χ = π/2.
+        lam, dz = E.wavelength(300), 3e4
+        kwargs = {"defocus_um": 3.0, "cs_mm": 0.0, "amplitude_contrast": 0.0}
+        self.assertAlmostEqual(float(E.ctf(np.array(1 / math.sqrt(lam * dz)), **kwargs)), 0.0, places=9)
+        self.assertAlmostEqual(float(E.ctf(np.array(1 / math.sqrt(2 * lam * dz)), **kwargs)), -1.0, places=9)
+
+    def test_apply(self):
+        # A constant tilt is the f = 0 term alone; a cosine along x at frequency f keeps its shape, times CTF(f).
+        pixel, nx = 8.0, 32
+        flat = np.full((1, 4, nx), 2.0)
+        np.testing.assert_allclose(E.apply_ctf(flat, pixel, defocus_um=2.0), -0.14 * np.ones_like(flat), atol=1e-12)
+        x = np.arange(nx)
+        wave = np.broadcast_to(np.cos(2 * math.pi * 5 * x / nx), (2, 4, nx))
+        f = 5 / (nx * pixel)
+        np.testing.assert_allclose(E.apply_ctf(wave, pixel, defocus_um=2.0), float(E.ctf(np.array(f), 2.0)) * wave, atol=1e-12)
+
+    def test_simulate(self):
+        # The CTF acts on the tilts only, before the noise: the ground truth is the same, and the noise is at the
+        # asked SNR of the filtered tilts.
+        size, angles, micro = (32, 24, 16), [-30.0, 0.0, 30.0], {"defocus_um": 3.0}
+        truth, clean = E.simulate("shells", size, angles, None, 11)
+        truth_ctf, clean_ctf = E.simulate("shells", size, angles, None, 11, 8.0, micro)
+        np.testing.assert_array_equal(truth, truth_ctf)
+        np.testing.assert_allclose(clean_ctf, E.apply_ctf(clean, 8.0, **micro), atol=1e-12)
+        noisy = E.simulate("shells", size, angles, 0.0, 11, 8.0, micro)[1]
+        self.assertAlmostEqual(10 * math.log10(np.var(clean_ctf) / np.var(noisy - clean_ctf)), 0.0, delta=0.2)
+
+
 class Simulation(unittest.TestCase):
     def test_mass(self):
         """At θ = 0 the tilt is the integral over z, so with pixel = voxel its total is ∫ density dV in voxel³:
