@@ -6,6 +6,8 @@
    --size 128,128,64 --seeds 1 runs the same cases on larger volumes into validation-128x128x64.{json,md};
    --reuse-baselines takes the FBP and SIRT scores an earlier run saved in --work's case folders;
    --high-snr runs the same families at +10 and +20 dB ±60° instead (HIGH_SNR_CASES; needs --out-dir);
+   --defocus UM runs the independent families' cases with their tilts through a microscope's CTF at that
+   defocus (needs --out-dir and --families within ellipsoids,shells; case folders and names of their own);
    --families ellipsoids,shells and --cases TEXT (case names containing TEXT) run a subset, which needs
    --out-dir DIR: it would otherwise replace the model's whole validation; so does --seed-offset K, which starts
    at each case's seed base + 100·K (--seeds 1 --seed-offset 1: the second seeds alone, to add to a first run);
@@ -203,6 +205,9 @@ def main():
     ap.add_argument("--seed-offset", type=int, default=0, help="start at each case's seed base + 100·K, skipping the first K")
     ap.add_argument("--size", default=SIZE, help="NX,NY,NZ of every simulated volume")
     ap.add_argument("--families", default=",".join(FAMILIES), help=f"the cases' families to run, of {','.join(FAMILIES)}")
+    ap.add_argument("--defocus", type=float, help="the independent families only: their tilts filtered by a microscope's CTF at this "
+                    "defocus (µm under focus; 300 kV, Cs 2.7 mm, amplitude contrast 0.07, 8 Å pixels: models/validation/ellipsoids.py), "
+                    "as real micrographs are and the training simulator's are not; the ground truth stays the density")
     ap.add_argument("--high-snr", action="store_true", help="the cases at +10 and +20 dB (HIGH_SNR_CASES) instead of the cards' −5 and 0 dB")
     ap.add_argument("--cases", default="", help="only the cases whose name contains this text, e.g. '0 dB ±60°'")
     ap.add_argument("--out-dir", help="write validation.{json,md} here instead of next to the model (and leave its card alone)")
@@ -225,15 +230,19 @@ def main():
     families = args.families.split(",")
     if not set(families) <= set(FAMILIES):
         ap.error(f"--families takes {','.join(FAMILIES)} (got {args.families})")
+    if args.defocus is not None and not (args.defocus > 0 and set(families) <= set(INDEPENDENT_FAMILIES)):
+        ap.error(f"--defocus takes a defocus > 0 µm and the independent families only ({','.join(INDEPENDENT_FAMILIES)}): the training simulator has no CTF")
     cases = [c for c in (HIGH_SNR_CASES if args.high_snr else CASES) if c[1] in families and args.cases in c[0]]
+    if args.defocus is not None:  # the same simulations through a CTF: named apart, and in folders of their own
+        cases = [(f"{name}, CTF {args.defocus:g} µm", *rest) for name, *rest in cases]
     if not cases:
         ap.error("no case matches --families and --cases")
     here = os.path.dirname(os.path.abspath(args.model))
     if args.add_to and (args.out_dir or not args.seed_offset or args.tables_only):
         ap.error("--add-to DIR takes the place of --out-dir, and adds the later seeds of --seed-offset K (K ≥ 1) to DIR's run")
     out = os.path.abspath(args.out_dir or args.add_to or here)
-    if out == here and (len(cases) < len(CASES) or args.seed_offset or args.high_snr) and not args.tables_only:
-        ap.error("--families, --cases, --seed-offset or --high-snr runs other cases: pass --out-dir (or --add-to), so the model's validation is not replaced by them")
+    if out == here and (len(cases) < len(CASES) or args.seed_offset or args.high_snr or args.defocus) and not args.tables_only:
+        ap.error("--families, --cases, --seed-offset, --defocus or --high-snr runs other cases: pass --out-dir (or --add-to), so the model's validation is not replaced by them")
     stem = "validation" if args.size == SIZE else f"validation-{args.size.replace(',', 'x')}"
     saved = os.path.join(out, f"{stem}.json")
     seeds = range(args.seed_offset, args.seed_offset + args.seeds)
@@ -251,7 +260,7 @@ def main():
         if twice:
             ap.error(f"--add-to {args.add_to}: its table has {', '.join(sorted(twice))} already")
     os.makedirs(out, exist_ok=True)
-    results = earlier if args.tables_only else with_later_seeds(earlier, run_cases(model_args(args), args.post_sigma, args.work, cases, seeds, args.size, args.reuse_baselines, not args.no_trust))
+    results = earlier if args.tables_only else with_later_seeds(earlier, run_cases(model_args(args), args.post_sigma, args.work, cases, seeds, args.size, args.reuse_baselines, not args.no_trust, args.defocus))
     for row in results:
         row["shellCheck"] = shell_margin(row)
     if args.add_to:  # the title of the whole: the first K seeds and these
@@ -264,10 +273,11 @@ def case_label(name, seed):
     return f"{name}, seed {seed}"
 
 
-def case_dir(work, fam, snr, rng, seed, size):
+def case_dir(work, fam, snr, rng, seed, size, defocus=None):
     """The folder of one simulated case in `work`: its series, ground truth and every method's result and scores,
     shared by the scripts that score the same cases (--reuse-baselines, trust_holdout.py)."""
-    return os.path.join(work, f"{fam}_{snr}dB_{rng}deg_{seed}_{size.replace(',', 'x')}")
+    ctf = "" if defocus is None else f"_ctf{defocus:g}um"
+    return os.path.join(work, f"{fam}_{snr}dB_{rng}deg_{seed}_{size.replace(',', 'x')}{ctf}")
 
 
 def case_name(row):
@@ -308,6 +318,7 @@ def run_title(args):
     subset = ([f"{args.seeds} seeds per case"] if args.seeds != 1 else []) + \
              ([f"seeds from base + {100 * args.seed_offset}"] if args.seed_offset else []) + \
              (["the +10 and +20 dB cases"] if args.high_snr else []) + \
+             ([f"tilts through a CTF at {args.defocus:g} µm defocus"] if args.defocus else []) + \
              ([f"families {args.families}"] if args.families != ",".join(FAMILIES) else []) + \
              ([f"cases containing '{args.cases}'"] if args.cases else [])
     scope = f"; {', '.join(subset)}" if subset else ""
@@ -330,12 +341,14 @@ def model_args(args):
         (["--fsc-sigma", args.fsc_sigma] if args.fsc_sigma else []) + (["--as-trained"] if args.as_trained else [])
 
 
-def simulate(fam, size, rng, snr, seed, d):
+def simulate(fam, size, rng, snr, seed, d, defocus=None):
     """Write d/ground_truth.mrc, tilt_series.mrc and tilt_series.tlt: the CLI's simulator for the training
-    simulator's families, the independent one for the others (seeded: a rerun writes the same)."""
+    simulator's families, the independent one for the others (seeded: a rerun writes the same), its tilts through
+    a CTF at `defocus` µm when given (8 Å pixels, as the training set's)."""
     angles, common = f"-{rng},{rng},3", ["--size", size, "--snr-db", str(snr), "--seed", str(seed), "--out-dir", d]
     if fam in INDEPENDENT_FAMILIES:
-        subprocess.run([sys.executable, INDEPENDENT, "--family", fam, f"--angles={angles}", *common], check=True)
+        ctf = [] if defocus is None else ["--defocus", str(defocus), "--pixel-size", "8"]
+        subprocess.run([sys.executable, INDEPENDENT, "--family", fam, f"--angles={angles}", *common, *ctf], check=True)
     else:
         cli("simulate", "--phantom", fam, "--angles", angles, *common, "--force")
 
@@ -389,13 +402,13 @@ def agrees(verdict, gain):
     return {"better": gain > 0, "worse": gain < 0, "same": abs(gain) <= 0.5}[verdict]
 
 
-def run_cases(model_args, post_sigma, work, cases, seeds, size, reuse_baselines, with_trust):
-    """Every case at every k of `seeds` (seed base + 100·k)."""
+def run_cases(model_args, post_sigma, work, cases, seeds, size, reuse_baselines, with_trust, defocus=None):
+    """Every case at every k of `seeds` (seed base + 100·k), its tilts through a CTF at `defocus` µm when given."""
     results = []
     for (name, fam, snr, rng, base), k in itertools.product(cases, seeds):
         seed = base + 100 * k
-        d = case_dir(work, fam, snr, rng, seed, size)
-        simulate(fam, size, rng, snr, seed, d)
+        d = case_dir(work, fam, snr, rng, seed, size, defocus)
+        simulate(fam, size, rng, snr, seed, d, defocus)
         stack, tlt, truth = (os.path.join(d, f) for f in ("tilt_series.mrc", "tilt_series.tlt", "ground_truth.mrc"))
         flat_truth = os.path.join(d, "ground_truth_no_depth_profile.mrc")  # once per case, for every method
         without_depth_profile(truth, flat_truth)
