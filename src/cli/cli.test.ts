@@ -120,6 +120,18 @@ describe('wedgelab CLI', () => {
       expect(readFileSync(join(out, example.dir, 'tilt_series.tlt'), 'utf8').trim().split('\n')).toHaveLength(example.tiltAngles.length);
     }
 
+    // --ctf-fraction 0 draws nothing more: the same set; 1 gives every example a CTF, recorded per tilt.
+    const zero = join(dir, 'training-ctf0');
+    expect((await wedgelab(['training-set', '--count', '2', '--min-size', '16', '--max-size', '32', '--seed', '4', '--ctf-fraction', '0', '--out-dir', zero])).code).toBe(0);
+    expect(readFileSync(join(zero, 'manifest.json'), 'utf8')).toBe(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    const withCtf = join(dir, 'training-ctf1');
+    expect((await wedgelab(['training-set', '--count', '2', '--min-size', '16', '--max-size', '32', '--seed', '4', '--ctf-fraction', '1', '--out-dir', withCtf])).code).toBe(0);
+    for (const example of JSON.parse(readFileSync(join(withCtf, 'manifest.json'), 'utf8')) as { tiltAngles: number[]; defocusUm: number[] }[]) {
+      expect(example.defocusUm).toHaveLength(example.tiltAngles.length);
+    }
+    const badFraction = await wedgelab(['training-set', '--count', '1', '--ctf-fraction', '2', '--out-dir', join(dir, 'training-bad')]);
+    expect(badFraction.stderr.split('\n')[0]).toBe('wedgelab training-set: --ctf-fraction takes a fraction of the examples, 0–1 (got 2)');
+
     // Patches at random voxels, as the local model sees them, and targets on the scale reconstructLocalnet restores.
     const patchDir = join(dir, 'patches');
     const cut = await wedgelab(['training-patches', '--set', out, '--points', '30', '--patch', '5', '--seed', '2', '--out-dir', patchDir]);

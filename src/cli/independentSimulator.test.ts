@@ -11,6 +11,7 @@ import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { psnr } from '../engine/metrics/quality.ts';
 import { forwardProjectCpu } from '../engine/reference/projector.ts';
+import { ctf } from '../engine/sim/ctf.ts';
 import type { Volume } from '../engine/types.ts';
 import { readMrc } from '../io/mrc.ts';
 import { readTiltSeriesFiles } from '../io/tiltSeriesFiles.ts';
@@ -83,6 +84,15 @@ describe.skipIf(!hasPython)(title, () => {
       norm += exact[i] ** 2;
     }
     expect(Math.sqrt(diff / norm)).toBeLessThan(0.08);
+  });
+
+  it("its CTF and the training simulator's (sim/ctf.ts), written apart, agree (the training simulator applies it negated)", () => {
+    const cases = [[0, 3], [0.01, 2], [0.03, 3], [0.05, 4.5], [0.08, 1.5]];
+    const script = `import sys; sys.path.insert(0, 'models/validation'); import numpy as np, ellipsoids as E; print(*[float(E.ctf(np.array(f), d)) for f, d in ${JSON.stringify(cases)}])`;
+    const result = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    const values = result.stdout.trim().split(' ').map(Number);
+    cases.forEach(([f, d], i) => expect(ctf(f, d)).toBeCloseTo(values[i], 9));
   });
 
   it('the CLI FBP of its tilts matches its ground truth, and does not mirrored along z', async () => {

@@ -7,6 +7,7 @@
  */
 import { forwardProjectCpu } from '../reference/projector.ts';
 import type { TiltSeries, Volume } from '../types.ts';
+import { applyCtf } from './ctf.ts';
 import { addGaussianNoise } from './noise.ts';
 import { makePhantom, type PhantomName } from './phantoms.ts';
 import { deriveSeed } from './random.ts';
@@ -26,6 +27,8 @@ export interface SimulationOptions {
   pixelSize?: number;
   /** Per-tilt blur and noise level (training data); undefined = every tilt alike. */
   variation?: TiltVariation;
+  /** Defocus of each tilt in µm, stack order: the tilts filtered by a microscope's CTF (sim/ctf.ts; needs pixelSize); undefined = none. */
+  defocusUm?: number[];
 }
 
 export const DEMO_DEFAULTS: SimulationOptions = {
@@ -61,9 +64,10 @@ export async function simulateTiltSeries(
   if (tiltAngles.length === 0) throw new Error('Simulation needs at least one tilt angle');
   const groundTruth = makePhantom(phantom, size[0], size[1], size[2], seed, pixelSize);
   const projected = await project(groundTruth, [...tiltAngles]);
-  const { variation } = options;
-  // The blur is the specimen's and the microscope's, before the detector's noise: "noise-free" is blurred.
-  const signal = variation ? blurTilts(projected.data, projected.nx, projected.ny, variation.blurSigma) : projected.data;
+  const { variation, defocusUm } = options;
+  // The CTF and the blur are the microscope's and the specimen's, before the detector's noise: "noise-free" has both.
+  const transferred = defocusUm ? applyCtf(projected.data, projected.nx, projected.ny, pixelSize, defocusUm) : projected.data;
+  const signal = variation ? blurTilts(transferred, projected.nx, projected.ny, variation.blurSigma) : transferred;
   const noiseFree: TiltSeries = { ...projected, data: signal, tiltAngles: [...tiltAngles], pixelSize };
   const data =
     snrDb === undefined ? noiseFree.data.slice() : addGaussianNoise(noiseFree.data, snrDb, deriveSeed(seed, NOISE_STREAM), variation?.noiseScale);

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { forwardProjectCpu } from '../reference/projector.ts';
+import { applyCtf, ctf, drawDefocus, electronWavelength, MICROSCOPE_300KV } from './ctf.ts';
+import { Rng } from './random.ts';
+import { simulateTiltSeries } from './simulate.ts';
+import { tiltRange } from './tiltScheme.ts';
+
+describe('contrast transfer function of simulated tilts', () => {
+  it('has the textbook wavelengths, −Q at f = 0 and its first zero at 1/√(λ·Δz) without Cs and Q', () => {
+    expect(electronWavelength(300)).toBeCloseTo(0.019687, 5);
+    expect(electronWavelength(200)).toBeCloseTo(0.025079, 5);
+    expect(ctf(0, 3)).toBeCloseTo(-0.07, 12);
+    const ideal = { ...MICROSCOPE_300KV, cs: 0, amplitudeContrast: 0 };
+    const lambdaDz = electronWavelength(300) * 3e4;
+    expect(ctf(1 / Math.sqrt(lambdaDz), 3, ideal)).toBeCloseTo(0, 9);
+    expect(ctf(1 / Math.sqrt(2 * lambdaDz), 3, ideal)).toBeCloseTo(-1, 9); // χ = π/2
+  });
+
+  it('filters every tilt by −CTF at its own defocus: a cosine keeps its shape, a constant keeps Q of itself', () => {
+    const [nx, ny, pixel] = [24, 10, 8];
+    const k = 5; // cycles along x over the tilt
+    const wave = Float32Array.from({ length: 2 * nx * ny }, (_, i) => Math.cos((2 * Math.PI * k * (i % nx)) / nx));
+    const out = applyCtf(wave, nx, ny, pixel, [2, 4]);
+    for (const [t, defocus] of [[0, 2], [1, 4]]) {
+      const gain = -ctf(k / (nx * pixel), defocus);
+      for (let i = 0; i < nx * ny; i++) expect(out[t * nx * ny + i]).toBeCloseTo(gain * wave[t * nx * ny + i], 5);
+    }
+    expect(Array.from(applyCtf(new Float32Array(nx * ny).fill(2), nx, ny, pixel, [3]))).toEqual(Array.from({ length: nx * ny }, () => expect.closeTo(0.14, 6)));
+    expect(() => applyCtf(wave, nx, ny, pixel, [3])).toThrow(/1 defocus values for 2 tilts/);
+    expect(() => applyCtf(wave, nx, ny, 0, [3, 3])).toThrow(/pixel size must be > 0/);
+  });
+
+  it('enters a simulation before the noise and leaves its ground truth alone', async () => {
+    const options = { phantom: 'cell' as const, size: [32, 24, 12] as [number, number, number], tiltAngles: tiltRange(-30, 30, 15), seed: 2, pixelSize: 8 };
+    const plain = await simulateTiltSeries({ ...options, snrDb: undefined });
+    const defocusUm = [2, 2.5, 3, 3.5, 4];
+    const filtered = await simulateTiltSeries({ ...options, snrDb: 0, defocusUm });
+    expect(filtered.groundTruth.data).toEqual(plain.groundTruth.data);
+    const expected = applyCtf(forwardProjectCpu(plain.groundTruth, options.tiltAngles).data, 32, 24, 8, defocusUm);
+    expect(filtered.noiseFree.data).toEqual(expected);
+  });
+
+  it('draws one defocus of 1.5–5 µm per series, each tilt near it, deterministically', () => {
+    const a = drawDefocus(new Rng(7), 41);
+    expect(drawDefocus(new Rng(7), 41)).toEqual(a);
+    expect(a).toHaveLength(41);
+    const mean = a.reduce((s, d) => s + d, 0) / a.length;
+    expect(mean).toBeGreaterThan(1.4);
+    expect(mean).toBeLessThan(5.1);
+    for (const d of a) expect(Math.abs(d - mean)).toBeLessThan(0.6);
+  });
+});

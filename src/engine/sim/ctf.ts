@@ -1,0 +1,76 @@
+/**
+ * A microscope's contrast transfer function for simulated tilts (issue #15: real micrographs are filtered by it,
+ * and a model that never saw it loses its lead on data that are; docs/localnet.md, "A contrast transfer function
+ * on the independent simulator").
+ *
+ * Weak-phase object, no envelope: CTF(f) = −(√(1 − Q²)·sin χ(f) + Q·cos χ(f)), with
+ * χ(f) = π·λ·Δz·f² − (π/2)·Cs·λ³·f⁴, f in 1/Å, Δz the defocus (positive under focus), Q the amplitude contrast.
+ * That sign makes a denser object darker, as in a micrograph. The simulator applies −CTF instead, which keeps its
+ * dense objects bright at low frequency as in its tilts without a CTF: a series of the other contrast is the same
+ * negated, which the contrast detection and the odd models handle (docs/localnet.md, "Polarity and offset").
+ */
+import { fft3d, frequency } from '../metrics/fourier.ts';
+import type { Rng } from './random.ts';
+
+/** The electron's relativistic wavelength in Å at an accelerating voltage of `kv` kilovolts (0.0197 Å at 300 kV). */
+export function electronWavelength(kv: number): number {
+  const volts = kv * 1e3;
+  return 12.2643 / Math.sqrt(volts * (1 + 0.978466e-6 * volts));
+}
+
+export interface Microscope {
+  /** kV */
+  voltage: number;
+  /** Spherical aberration, mm. */
+  cs: number;
+  /** Q, the fraction of amplitude contrast. */
+  amplitudeContrast: number;
+}
+
+/** A 300 kV microscope with Cs 2.7 mm and 7 % amplitude contrast. */
+export const MICROSCOPE_300KV: Microscope = { voltage: 300, cs: 2.7, amplitudeContrast: 0.07 };
+
+/** CTF at spatial frequency `f` (1/Å) and defocus `defocusUm` (µm under focus), with the micrograph's sign. */
+export function ctf(f: number, defocusUm: number, m: Microscope = MICROSCOPE_300KV): number {
+  const lambda = electronWavelength(m.voltage);
+  const dz = defocusUm * 1e4;
+  const cs = m.cs * 1e7;
+  const chi = Math.PI * lambda * dz * f * f - (Math.PI / 2) * cs * lambda ** 3 * f ** 4;
+  const q = m.amplitudeContrast;
+  return -(Math.sqrt(1 - q * q) * Math.sin(chi) + q * Math.cos(chi));
+}
+
+/**
+ * A NEW array: each nx × ny tilt of `data` filtered by −CTF at its own defocus (µm, stack order), through the DFT
+ * of the whole tilt (periodic). `pixelSize` in Å sets the frequencies.
+ */
+export function applyCtf(data: Float32Array, nx: number, ny: number, pixelSize: number, defocusUm: readonly number[], m: Microscope = MICROSCOPE_300KV): Float32Array {
+  const plane = nx * ny;
+  if (defocusUm.length * plane !== data.length) throw new RangeError(`applyCtf: ${defocusUm.length} defocus values for ${data.length / plane} tilts`);
+  if (!(pixelSize > 0)) throw new RangeError(`applyCtf: the pixel size must be > 0 Å (got ${pixelSize})`);
+  const out = new Float32Array(data.length);
+  const re = new Float64Array(plane);
+  const im = new Float64Array(plane);
+  defocusUm.forEach((defocus, t) => {
+    re.set(data.subarray(t * plane, (t + 1) * plane));
+    im.fill(0);
+    fft3d(re, im, nx, ny, 1);
+    for (let j = 0; j < ny; j++) {
+      const fy = frequency(j, ny) / pixelSize;
+      for (let i = 0; i < nx; i++) {
+        const transfer = -ctf(Math.hypot(frequency(i, nx) / pixelSize, fy), defocus, m);
+        re[j * nx + i] *= transfer;
+        im[j * nx + i] *= transfer;
+      }
+    }
+    fft3d(re, im, nx, ny, 1, true);
+    out.set(re, t * plane);
+  });
+  return out;
+}
+
+/** A random defocus per tilt for training data: one of 1.5–5 µm for the series, each tilt within about ±0.1 µm of it (µm, 0.01 steps). */
+export function drawDefocus(rng: Rng, nTilts: number): number[] {
+  const base = rng.uniform(1.5, 5);
+  return Array.from({ length: nTilts }, () => Math.round((base + 0.1 * rng.normal()) * 100) / 100);
+}
