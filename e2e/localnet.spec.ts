@@ -105,7 +105,7 @@ test('a model file of the same interface (a converted CryoLithe network) can be 
   await page.getByTestId('localnet-model-file').setInputFiles({ name: 'cryolithe-converted.onnx', mimeType: 'application/octet-stream', buffer: converted });
   await expect(page.getByTestId('localnet-model-select')).toHaveValue('cryolithe-converted.onnx');
   await expect(page.getByTestId('localnet-model-summary')).toContainText("wavelet variant, 5 × 5 patches, from your file (");
-  await expect(page.getByTestId('localnet-model-summary')).toContainText("not odd: run as its odd part, unless 'As trained' is ticked");
+  await expect(page.getByTestId('localnet-model-summary')).toContainText('not odd: run as its odd part, unless run as trained');
   await setParams(page, { 'binning-input': '4', 'thickness-input': '8' });
   await page.getByTestId('run-button').click();
   await expect(page.getByTestId('run-note')).toContainText('done', { timeout: 120_000 });

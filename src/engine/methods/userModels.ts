@@ -74,7 +74,7 @@ const CHECKS: { [F in ModelFamily]: Check<F> } = {
     const model = await about(file.name, () => LocalModel.open(gpu, file.bytes, { wasmUrl }));
     await model.release();
     const variant = variantOf(model.outputs);
-    const odd = model.odd ? '' : "; not odd: run as its odd part, unless 'As trained' is ticked";
+    const odd = model.odd ? '' : '; not odd: run as its odd part, unless run as trained';
     return { tag: variant, summary: `${variant} variant, ${model.patch} × ${model.patch} patches, from your file (${kib([file])})${odd}`, odd: model.odd };
   },
 
