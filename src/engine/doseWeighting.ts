@@ -6,10 +6,9 @@
  * at 300 kV. Each tilt's 2-D Fourier transform is multiplied by that filter for the exposure the tilt was
  * recorded at, so tilts taken late in the series count less at high frequency, where they hold only noise.
  *
- * Runs on the CPU with the separable FFT of metrics/fourier.ts, two tilts per complex transform (one as the
- * real part, one as the imaginary part, separated again by the Hermitian symmetry of real images).
+ * Runs on the CPU, through tiltFourierFilter.ts.
  */
-import { fft3d, frequency, mirrorIndex } from './metrics/fourier.ts';
+import { filterTilts, radialFrequencyMap } from './tiltFourierFilter.ts';
 import type { TiltSeries } from './types.ts';
 
 /** Ne(k) = a·k^b + c in e/Å², k in 1/Å, at 300 kV (Grant & Grigorieff 2015, fit to their Figure 2). */
@@ -58,19 +57,6 @@ export function doseWeightingUnavailable(ts: Partial<Pick<TiltSeries, 'nTilts' |
   return null;
 }
 
-/** 1 / (2·Ne) at every frequency of an nx × ny DFT (0 at the zero frequency), for pixels of `pixelSize` Å. */
-function inverseCriticalMap(nx: number, ny: number, pixelSize: number, voltage: number | undefined): Float64Array {
-  const map = new Float64Array(nx * ny);
-  for (let jy = 0; jy < ny; jy++) {
-    const fy = frequency(jy, ny) / pixelSize;
-    for (let jx = 0; jx < nx; jx++) {
-      const fx = frequency(jx, nx) / pixelSize;
-      map[jx + nx * jy] = 1 / (2 * criticalExposure(Math.hypot(fx, fy), voltage));
-    }
-  }
-  return map;
-}
-
 /**
  * A copy of the tilt series with every tilt multiplied, in Fourier space, by exp(−N_k / (2·Ne(k))) for its
  * exposure N_k (tiltExposures). Throws naming what is missing when the series cannot be weighted.
@@ -80,41 +66,10 @@ export function doseWeightTiltSeries(ts: TiltSeries): TiltSeries {
   if (unavailable) throw new Error(`dose weighting: ${unavailable}`);
   const { nx, ny, nTilts } = ts;
   const exposures = tiltExposures(ts) as number[];
-  const inverseCritical = inverseCriticalMap(nx, ny, ts.pixelSize, ts.voltage);
-  const plane = nx * ny;
-  const out = new Float32Array(ts.data.length);
-  const re = new Float64Array(plane);
-  const im = new Float64Array(plane);
-  const outRe = new Float64Array(plane);
-  const outIm = new Float64Array(plane);
-  for (let k = 0; k < nTilts; k += 2) {
-    // Z = DFT(a + i·b) for tilts a = k and b = k + 1 (b = 0 when k is the last).
-    const pair = k + 1 < nTilts;
-    const a = ts.data.subarray(k * plane, (k + 1) * plane);
-    re.set(a);
-    if (pair) im.set(ts.data.subarray((k + 1) * plane, (k + 2) * plane));
-    else im.fill(0);
-    fft3d(re, im, nx, ny, 1);
-    const doseA = exposures[k];
-    const doseB = pair ? exposures[k + 1] : doseA;
-    // With A = (Z + conj Z(−f))/2 and B = (Z − conj Z(−f))/2i, the filtered Z' = H_a·A + i·H_b·B is
-    // Z·(H_a + H_b)/2 + conj Z(−f)·(H_a − H_b)/2: both filters are real and even in f.
-    for (let jy = 0; jy < ny; jy++) {
-      const my = mirrorIndex(jy, ny);
-      for (let jx = 0; jx < nx; jx++) {
-        const i = jx + nx * jy;
-        const m = mirrorIndex(jx, nx) + nx * my;
-        const ha = Math.exp(-doseA * inverseCritical[i]);
-        const hb = Math.exp(-doseB * inverseCritical[i]);
-        const sum = (ha + hb) / 2;
-        const diff = (ha - hb) / 2;
-        outRe[i] = re[i] * sum + re[m] * diff;
-        outIm[i] = im[i] * sum - im[m] * diff;
-      }
-    }
-    fft3d(outRe, outIm, nx, ny, 1, true);
-    out.set(outRe, k * plane);
-    if (pair) out.set(outIm, (k + 1) * plane);
-  }
-  return { ...ts, data: out };
+  // 1 / (2·Ne) at every frequency (0 at the zero frequency, where Ne is infinite).
+  const inverseCritical = radialFrequencyMap(nx, ny, ts.pixelSize).map((k) => 1 / (2 * criticalExposure(k, ts.voltage)));
+  const data = filterTilts(ts.data, nx, ny, nTilts, (t, gain) => {
+    for (let i = 0; i < gain.length; i++) gain[i] = Math.exp(-exposures[t] * inverseCritical[i]);
+  });
+  return { ...ts, data };
 }

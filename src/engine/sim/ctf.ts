@@ -9,7 +9,7 @@
  * dense objects bright at low frequency as in its tilts without a CTF: a series of the other contrast is the same
  * negated, which the contrast detection and the odd models handle (docs/localnet.md, "Polarity and offset").
  */
-import { fft3d, frequency } from '../metrics/fourier.ts';
+import { filterTilts, radialFrequencyMap } from '../tiltFourierFilter.ts';
 import type { Rng } from './random.ts';
 
 /** The electron's relativistic wavelength in Å at an accelerating voltage of `kv` kilovolts (0.0197 Å at 300 kV). */
@@ -48,25 +48,10 @@ export function applyCtf(data: Float32Array, nx: number, ny: number, pixelSize: 
   const plane = nx * ny;
   if (defocusUm.length * plane !== data.length) throw new RangeError(`applyCtf: ${defocusUm.length} defocus values for ${data.length / plane} tilts`);
   if (!(pixelSize > 0)) throw new RangeError(`applyCtf: the pixel size must be > 0 Å (got ${pixelSize})`);
-  const out = new Float32Array(data.length);
-  const re = new Float64Array(plane);
-  const im = new Float64Array(plane);
-  defocusUm.forEach((defocus, t) => {
-    re.set(data.subarray(t * plane, (t + 1) * plane));
-    im.fill(0);
-    fft3d(re, im, nx, ny, 1);
-    for (let j = 0; j < ny; j++) {
-      const fy = frequency(j, ny) / pixelSize;
-      for (let i = 0; i < nx; i++) {
-        const transfer = -ctf(Math.hypot(frequency(i, nx) / pixelSize, fy), defocus, m);
-        re[j * nx + i] *= transfer;
-        im[j * nx + i] *= transfer;
-      }
-    }
-    fft3d(re, im, nx, ny, 1, true);
-    out.set(re, t * plane);
+  const radius = radialFrequencyMap(nx, ny, pixelSize);
+  return filterTilts(data, nx, ny, defocusUm.length, (t, gain) => {
+    for (let i = 0; i < plane; i++) gain[i] = -ctf(radius[i], defocusUm[t], m);
   });
-  return out;
 }
 
 /** A random defocus per tilt for training data: one of 1.5–5 µm for the series, each tilt within about ±0.1 µm of it (µm, 0.01 steps). */
