@@ -19,7 +19,7 @@ import type { SimulationOptions } from '../engine/sim/simulate.ts';
 import { doseSymmetric, tiltRange } from '../engine/sim/tiltScheme.ts';
 import { drawTiltVariation } from '../engine/sim/tiltVariation.ts';
 import { openCliGpu } from './gpu.ts';
-import { UsageError, intFlag, requireFlag } from '../engine/methods/flags.ts';
+import { UsageError, intFlag, numberFlag, requireFlag } from '../engine/methods/flags.ts';
 import { parseOptions } from './options.ts';
 import { writeSimulation } from './simulate.ts';
 
@@ -77,8 +77,8 @@ export async function trainingSetCommand(args: string[]): Promise<void> {
   const minSize = intFlag(values, 'min-size') ?? 64;
   const maxSize = intFlag(values, 'max-size') ?? 160;
   if (!(count >= 1 && minSize >= 16 && maxSize >= minSize)) throw new UsageError(`need --count ≥ 1 and 16 ≤ --min-size ≤ --max-size (got ${count}, ${minSize}, ${maxSize})`);
-  const ctfFraction = Number((values['ctf-fraction'] as string | undefined) ?? '0');
-  if (!(ctfFraction >= 0 && ctfFraction <= 1)) throw new UsageError(`--ctf-fraction takes a fraction of the examples, 0–1 (got ${values['ctf-fraction']})`);
+  const ctfFraction = numberFlag(values, 'ctf-fraction') ?? 0;
+  if (!(ctfFraction >= 0 && ctfFraction <= 1)) throw new UsageError(`--ctf-fraction takes a fraction of the examples, 0–1 (got ${ctfFraction})`);
   const outDir = requireFlag(values, 'out-dir');
   const rng = new Rng(intFlag(values, 'seed') ?? 1);
   const gpu = await openCliGpu();
