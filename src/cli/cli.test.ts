@@ -131,6 +131,32 @@ describe('wedgelab CLI', () => {
     }
     const badFraction = await wedgelab(['training-set', '--count', '1', '--ctf-fraction', '2', '--out-dir', join(dir, 'training-bad')]);
     expect(badFraction.stderr.split('\n')[0]).toBe('wedgelab training-set: --ctf-fraction takes a fraction of the examples, 0–1 (got 2)');
+    // Targets through the CTF: at the set's 8 Å, the same draws as above and a ground truth whose mean the CTF passes at Q = 7 %.
+    const throughCtf = join(dir, 'training-ctf-filtered');
+    expect((await wedgelab(['training-set', '--count', '2', '--min-size', '16', '--max-size', '32', '--seed', '4', '--ctf-fraction', '1', '--ctf-target', 'filtered', '--out-dir', throughCtf])).code).toBe(0);
+    const manifestOf = (set: string) => JSON.parse(readFileSync(join(set, 'manifest.json'), 'utf8')) as { dir: string; defocusUm: number[]; pixelSize: number; groundTruthThroughCtf?: boolean }[];
+    const meanOf = (set: string, example: string) => {
+      const { data } = readMrc(new Uint8Array(readFileSync(join(set, example, 'ground_truth.mrc'))));
+      return data.reduce((s, v) => s + v, 0) / data.length;
+    };
+    expect(manifestOf(throughCtf).map(({ groundTruthThroughCtf, ...example }) => [example, groundTruthThroughCtf])).toEqual(manifestOf(withCtf).map((example) => [example, true]));
+    for (const { dir: example } of manifestOf(throughCtf)) expect(meanOf(throughCtf, example) / meanOf(withCtf, example)).toBeCloseTo(0.07, 3);
+    // A range of pixel sizes: each example with a CTF draws one, in 0.5 Å steps.
+    const drawnPixels = join(dir, 'training-ctf-pixels');
+    expect((await wedgelab(['training-set', '--count', '3', '--min-size', '16', '--max-size', '32', '--seed', '4', '--ctf-fraction', '1', '--ctf-pixel-size', '4-32', '--out-dir', drawnPixels])).code).toBe(0);
+    for (const { pixelSize } of manifestOf(drawnPixels)) {
+      expect(pixelSize).toBeGreaterThanOrEqual(4);
+      expect(pixelSize).toBeLessThanOrEqual(32);
+      expect(pixelSize % 0.5).toBe(0);
+    }
+    expect(new Set(manifestOf(drawnPixels).map(({ pixelSize }) => pixelSize)).size).toBeGreaterThan(1);
+    for (const [flag, value, message] of [
+      ['--ctf-pixel-size', '32-4', '--ctf-pixel-size takes Å per pixel, A or a range A-B with 0 < A ≤ B (got "32-4")'],
+      ['--ctf-target', 'density', '--ctf-target takes phantom or filtered (got "density")'],
+    ]) {
+      const bad = await wedgelab(['training-set', '--count', '1', flag, value, '--out-dir', join(dir, 'training-bad')]);
+      expect(bad.stderr.split('\n')[0]).toBe(`wedgelab training-set: ${message}`);
+    }
 
     // Patches at random voxels, as the local model sees them, and targets on the scale reconstructLocalnet restores.
     const patchDir = join(dir, 'patches');

@@ -9,7 +9,9 @@
  * dense objects bright at low frequency as in its tilts without a CTF: a series of the other contrast is the same
  * negated, which the contrast detection and the odd models handle (docs/localnet.md, "Polarity and offset").
  */
+import { fft3d, frequency } from '../metrics/fourier.ts';
 import { filterTilts, radialFrequencyMap } from '../tiltFourierFilter.ts';
+import type { Volume } from '../types.ts';
 import type { Rng } from './random.ts';
 
 /** The electron's relativistic wavelength in Å at an accelerating voltage of `kv` kilovolts (0.0197 Å at 300 kV). */
@@ -52,6 +54,36 @@ export function applyCtf(data: Float32Array, nx: number, ny: number, pixelSize: 
   return filterTilts(data, nx, ny, defocusUm.length, (t, gain) => {
     for (let i = 0; i < plane; i++) gain[i] = -ctf(radius[i], defocusUm[t], m);
   });
+}
+
+/**
+ * A NEW volume: `volume` filtered in 3-D by −CTF(|k|) at one defocus (µm), the density as far as tilts through that
+ * CTF can show it. A tilt's 2-D frequency lies on a central plane of the 3-D spectrum with the same |k|
+ * (projection-slice theorem), so this volume's projections are its tilts filtered as applyCtf does: as a training
+ * target it asks a network to fill the missing wedge of what the microscope passed, not to restore the
+ * frequencies the CTF removed (which an 11-pixel patch cannot see). z is zero-padded to twice the slab so that the
+ * filter's tails do not wrap around through it; x and y stay periodic, as the tilts' filter is.
+ */
+export function filterVolumeByCtf(volume: Volume, defocusUm: number, m: Microscope = MICROSCOPE_300KV): Volume {
+  const { nx, ny, nz, pixelSize } = volume;
+  if (!(pixelSize > 0)) throw new RangeError(`filterVolumeByCtf: the pixel size must be > 0 Å (got ${pixelSize})`);
+  const depth = 2 * nz;
+  const slab = nx * ny * nz;
+  const re = new Float64Array(2 * slab);
+  const im = new Float64Array(2 * slab);
+  re.set(volume.data);
+  fft3d(re, im, nx, ny, depth);
+  const radius = radialFrequencyMap(nx, ny, pixelSize);
+  for (let jz = 0; jz < depth; jz++) {
+    const fz = frequency(jz, depth) / pixelSize;
+    for (let i = 0; i < nx * ny; i++) {
+      const gain = -ctf(Math.hypot(radius[i], fz), defocusUm, m);
+      re[i + jz * nx * ny] *= gain;
+      im[i + jz * nx * ny] *= gain;
+    }
+  }
+  fft3d(re, im, nx, ny, depth, true);
+  return { ...volume, data: Float32Array.from(re.subarray(0, slab)) };
 }
 
 /** A random defocus per tilt for training data: one of 1.5–5 µm for the series, each tilt within about ±0.1 µm of it (µm, 0.01 steps). */

@@ -7,7 +7,7 @@
  */
 import { forwardProjectCpu } from '../reference/projector.ts';
 import type { TiltSeries, Volume } from '../types.ts';
-import { applyCtf } from './ctf.ts';
+import { applyCtf, filterVolumeByCtf } from './ctf.ts';
 import { addGaussianNoise } from './noise.ts';
 import { makePhantom, type PhantomName } from './phantoms.ts';
 import { deriveSeed } from './random.ts';
@@ -29,6 +29,11 @@ export interface SimulationOptions {
   variation?: TiltVariation;
   /** Defocus of each tilt in µm, stack order: the tilts filtered by a microscope's CTF (sim/ctf.ts; needs pixelSize); undefined = none. */
   defocusUm?: number[];
+  /**
+   * With defocusUm: return as ground truth the phantom filtered in 3-D by the CTF at the tilts' mean defocus
+   * (sim/ctf.ts filterVolumeByCtf, training targets that leave the CTF in); false or undefined = the phantom itself.
+   */
+  groundTruthThroughCtf?: boolean;
 }
 
 export const DEMO_DEFAULTS: SimulationOptions = {
@@ -62,9 +67,11 @@ export async function simulateTiltSeries(
   const { phantom, size, tiltAngles, snrDb, seed } = options;
   const pixelSize = options.pixelSize ?? 0;
   if (tiltAngles.length === 0) throw new Error('Simulation needs at least one tilt angle');
-  const groundTruth = makePhantom(phantom, size[0], size[1], size[2], seed, pixelSize);
-  const projected = await project(groundTruth, [...tiltAngles]);
+  const phantomVolume = makePhantom(phantom, size[0], size[1], size[2], seed, pixelSize);
+  const projected = await project(phantomVolume, [...tiltAngles]);
   const { variation, defocusUm } = options;
+  const groundTruth =
+    defocusUm && options.groundTruthThroughCtf ? filterVolumeByCtf(phantomVolume, defocusUm.reduce((s, d) => s + d, 0) / defocusUm.length) : phantomVolume;
   // The CTF and the blur are the microscope's and the specimen's, before the detector's noise: "noise-free" has both.
   const transferred = defocusUm ? applyCtf(projected.data, projected.nx, projected.ny, pixelSize, defocusUm) : projected.data;
   const signal = variation ? blurTilts(transferred, projected.nx, projected.ny, variation.blurSigma) : transferred;
