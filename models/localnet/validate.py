@@ -7,7 +7,8 @@
    --reuse-baselines takes the FBP and SIRT scores an earlier run saved in --work's case folders;
    --high-snr runs the same families at +10 and +20 dB ±60° instead (HIGH_SNR_CASES; needs --out-dir);
    --defocus UM runs the independent families' cases with their tilts through a microscope's CTF at that
-   defocus (needs --out-dir and --families within ellipsoids,shells; case folders and names of their own);
+   defocus (needs --out-dir and --families within ellipsoids,shells; case folders and names of their own),
+   at --ctf-pixel-size Å per pixel (8, the training set's);
    --families ellipsoids,shells and --cases TEXT (case names containing TEXT) run a subset, which needs
    --out-dir DIR: it would otherwise replace the model's whole validation; so does --seed-offset K, which starts
    at each case's seed base + 100·K (--seeds 1 --seed-offset 1: the second seeds alone, to add to a first run);
@@ -206,8 +207,10 @@ def main():
     ap.add_argument("--size", default=SIZE, help="NX,NY,NZ of every simulated volume")
     ap.add_argument("--families", default=",".join(FAMILIES), help=f"the cases' families to run, of {','.join(FAMILIES)}")
     ap.add_argument("--defocus", type=float, help="the independent families only: their tilts filtered by a microscope's CTF at this "
-                    "defocus (µm under focus; 300 kV, Cs 2.7 mm, amplitude contrast 0.07, 8 Å pixels: models/validation/ellipsoids.py), "
+                    "defocus (µm under focus; 300 kV, Cs 2.7 mm, amplitude contrast 0.07: models/validation/ellipsoids.py), "
                     "as real micrographs are and the training simulator's are not; the ground truth stays the density")
+    ap.add_argument("--ctf-pixel-size", type=float, default=8.0, help="with --defocus: Å per pixel of those tilts (8, the training set's; "
+                    "binned real series have larger ones, which move the CTF's zeros toward and past Nyquist)")
     ap.add_argument("--high-snr", action="store_true", help="the cases at +10 and +20 dB (HIGH_SNR_CASES) instead of the cards' −5 and 0 dB")
     ap.add_argument("--cases", default="", help="only the cases whose name contains this text, e.g. '0 dB ±60°'")
     ap.add_argument("--out-dir", help="write validation.{json,md} here instead of next to the model (and leave its card alone)")
@@ -233,8 +236,10 @@ def main():
     if args.defocus is not None and not (args.defocus > 0 and set(families) <= set(INDEPENDENT_FAMILIES)):
         ap.error(f"--defocus takes a defocus > 0 µm and the independent families only ({','.join(INDEPENDENT_FAMILIES)}): the training simulator has no CTF")
     cases = [c for c in (HIGH_SNR_CASES if args.high_snr else CASES) if c[1] in families and args.cases in c[0]]
+    if args.ctf_pixel_size != 8 and (args.defocus is None or not args.ctf_pixel_size > 0):
+        ap.error("--ctf-pixel-size takes Å per pixel > 0, with --defocus")
     if args.defocus is not None:  # the same simulations through a CTF: named apart, and in folders of their own
-        cases = [(f"{name}, CTF {args.defocus:g} µm", *rest) for name, *rest in cases]
+        cases = [(f"{name}, CTF {ctf_words(args.defocus, args.ctf_pixel_size)}", *rest) for name, *rest in cases]
     if not cases:
         ap.error("no case matches --families and --cases")
     here = os.path.dirname(os.path.abspath(args.model))
@@ -260,7 +265,7 @@ def main():
         if twice:
             ap.error(f"--add-to {args.add_to}: its table has {', '.join(sorted(twice))} already")
     os.makedirs(out, exist_ok=True)
-    results = earlier if args.tables_only else with_later_seeds(earlier, run_cases(model_args(args), args.post_sigma, args.work, cases, seeds, args.size, args.reuse_baselines, not args.no_trust, args.defocus))
+    results = earlier if args.tables_only else with_later_seeds(earlier, run_cases(model_args(args), args.post_sigma, args.work, cases, seeds, args.size, args.reuse_baselines, not args.no_trust, args.defocus, args.ctf_pixel_size))
     for row in results:
         row["shellCheck"] = shell_margin(row)
     if args.add_to:  # the title of the whole: the first K seeds and these
@@ -273,10 +278,15 @@ def case_label(name, seed):
     return f"{name}, seed {seed}"
 
 
-def case_dir(work, fam, snr, rng, seed, size, defocus=None):
+def ctf_words(defocus, pixel):
+    """A CTF's defocus (µm) and, when not the training set's 8 Å, its pixel size, as case names and titles give them."""
+    return f"{defocus:g} µm" + ("" if pixel == 8 else f" at {pixel:g} Å")
+
+
+def case_dir(work, fam, snr, rng, seed, size, defocus=None, ctf_pixel=8.0):
     """The folder of one simulated case in `work`: its series, ground truth and every method's result and scores,
     shared by the scripts that score the same cases (--reuse-baselines, trust_holdout.py)."""
-    ctf = "" if defocus is None else f"_ctf{defocus:g}um"
+    ctf = "" if defocus is None else f"_ctf{defocus:g}um" + ("" if ctf_pixel == 8 else f"_{ctf_pixel:g}A")
     return os.path.join(work, f"{fam}_{snr}dB_{rng}deg_{seed}_{size.replace(',', 'x')}{ctf}")
 
 
@@ -318,7 +328,7 @@ def run_title(args):
     subset = ([f"{args.seeds} seeds per case"] if args.seeds != 1 else []) + \
              ([f"seeds from base + {100 * args.seed_offset}"] if args.seed_offset else []) + \
              (["the +10 and +20 dB cases"] if args.high_snr else []) + \
-             ([f"tilts through a CTF at {args.defocus:g} µm defocus"] if args.defocus else []) + \
+             ([f"tilts through a CTF at {args.defocus:g} µm defocus" + ("" if args.ctf_pixel_size == 8 else f", {args.ctf_pixel_size:g} Å pixels")] if args.defocus else []) + \
              ([f"families {args.families}"] if args.families != ",".join(FAMILIES) else []) + \
              ([f"cases containing '{args.cases}'"] if args.cases else [])
     scope = f"; {', '.join(subset)}" if subset else ""
@@ -341,13 +351,13 @@ def model_args(args):
         (["--fsc-sigma", args.fsc_sigma] if args.fsc_sigma else []) + (["--as-trained"] if args.as_trained else [])
 
 
-def simulate(fam, size, rng, snr, seed, d, defocus=None):
+def simulate(fam, size, rng, snr, seed, d, defocus=None, ctf_pixel=8.0):
     """Write d/ground_truth.mrc, tilt_series.mrc and tilt_series.tlt: the CLI's simulator for the training
     simulator's families, the independent one for the others (seeded: a rerun writes the same), its tilts through
-    a CTF at `defocus` µm when given (8 Å pixels, as the training set's)."""
+    a CTF at `defocus` µm when given, at `ctf_pixel` Å per pixel."""
     angles, common = f"-{rng},{rng},3", ["--size", size, "--snr-db", str(snr), "--seed", str(seed), "--out-dir", d]
     if fam in INDEPENDENT_FAMILIES:
-        ctf = [] if defocus is None else ["--defocus", str(defocus), "--pixel-size", "8"]
+        ctf = [] if defocus is None else ["--defocus", str(defocus), "--pixel-size", f"{ctf_pixel:g}"]
         subprocess.run([sys.executable, INDEPENDENT, "--family", fam, f"--angles={angles}", *common, *ctf], check=True)
     else:
         cli("simulate", "--phantom", fam, "--angles", angles, *common, "--force")
@@ -402,13 +412,14 @@ def agrees(verdict, gain):
     return {"better": gain > 0, "worse": gain < 0, "same": abs(gain) <= 0.5}[verdict]
 
 
-def run_cases(model_args, post_sigma, work, cases, seeds, size, reuse_baselines, with_trust, defocus=None):
-    """Every case at every k of `seeds` (seed base + 100·k), its tilts through a CTF at `defocus` µm when given."""
+def run_cases(model_args, post_sigma, work, cases, seeds, size, reuse_baselines, with_trust, defocus=None, ctf_pixel=8.0):
+    """Every case at every k of `seeds` (seed base + 100·k), its tilts through a CTF at `defocus` µm and
+    `ctf_pixel` Å per pixel when given."""
     results = []
     for (name, fam, snr, rng, base), k in itertools.product(cases, seeds):
         seed = base + 100 * k
-        d = case_dir(work, fam, snr, rng, seed, size, defocus)
-        simulate(fam, size, rng, snr, seed, d, defocus)
+        d = case_dir(work, fam, snr, rng, seed, size, defocus, ctf_pixel)
+        simulate(fam, size, rng, snr, seed, d, defocus, ctf_pixel)
         stack, tlt, truth = (os.path.join(d, f) for f in ("tilt_series.mrc", "tilt_series.tlt", "ground_truth.mrc"))
         flat_truth = os.path.join(d, "ground_truth_no_depth_profile.mrc")  # once per case, for every method
         without_depth_profile(truth, flat_truth)
