@@ -53,7 +53,7 @@ export interface CtfDraw {
   target: 'phantom' | 'filtered';
 }
 
-export const NO_CTF: CtfDraw = { fraction: 0, pixelSize: [8, 8], target: 'phantom' };
+const NO_CTF: CtfDraw = { fraction: 0, pixelSize: [8, 8], target: 'phantom' };
 
 /** The k-th example's simulation, drawn from the set's seed; a CTF for `ctf.fraction` of them (0: no draw for it). */
 export function drawExample(rng: Rng, k: number, phantoms: readonly PhantomName[], minSize: number, maxSize: number, ctf: CtfDraw = NO_CTF): TrainingExample {
