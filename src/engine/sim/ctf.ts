@@ -32,14 +32,25 @@ export interface Microscope {
 /** A 300 kV microscope with Cs 2.7 mm and 7 % amplitude contrast. */
 export const MICROSCOPE_300KV: Microscope = { voltage: 300, cs: 2.7, amplitudeContrast: 0.07 };
 
+/**
+ * The CTF at one defocus (µm under focus), with the micrograph's sign, as a function of spatial frequency (1/Å):
+ * the wavelength and the other constants computed once, for the per-voxel loops below.
+ */
+function ctfCurve(defocusUm: number, m: Microscope = MICROSCOPE_300KV): (f: number) => number {
+  const lambda = electronWavelength(m.voltage);
+  const defocusTerm = Math.PI * lambda * (defocusUm * 1e4);
+  const csTerm = (Math.PI / 2) * (m.cs * 1e7) * lambda ** 3;
+  const q = m.amplitudeContrast;
+  const phaseContrast = Math.sqrt(1 - q * q);
+  return (f) => {
+    const chi = defocusTerm * f * f - csTerm * f ** 4;
+    return -(phaseContrast * Math.sin(chi) + q * Math.cos(chi));
+  };
+}
+
 /** CTF at spatial frequency `f` (1/Å) and defocus `defocusUm` (µm under focus), with the micrograph's sign. */
 export function ctf(f: number, defocusUm: number, m: Microscope = MICROSCOPE_300KV): number {
-  const lambda = electronWavelength(m.voltage);
-  const dz = defocusUm * 1e4;
-  const cs = m.cs * 1e7;
-  const chi = Math.PI * lambda * dz * f * f - (Math.PI / 2) * cs * lambda ** 3 * f ** 4;
-  const q = m.amplitudeContrast;
-  return -(Math.sqrt(1 - q * q) * Math.sin(chi) + q * Math.cos(chi));
+  return ctfCurve(defocusUm, m)(f);
 }
 
 /**
@@ -51,8 +62,9 @@ export function applyCtf(data: Float32Array, nx: number, ny: number, pixelSize: 
   if (defocusUm.length * plane !== data.length) throw new RangeError(`applyCtf: ${defocusUm.length} defocus values for ${data.length / plane} tilts`);
   if (!(pixelSize > 0)) throw new RangeError(`applyCtf: the pixel size must be > 0 Å (got ${pixelSize})`);
   const radius = radialFrequencyMap(nx, ny, pixelSize);
+  const curves = defocusUm.map((defocus) => ctfCurve(defocus, m));
   return filterTilts(data, nx, ny, defocusUm.length, (t, gain) => {
-    for (let i = 0; i < plane; i++) gain[i] = -ctf(radius[i], defocusUm[t], m);
+    for (let i = 0; i < plane; i++) gain[i] = -curves[t](radius[i]);
   });
 }
 
@@ -74,10 +86,11 @@ export function filterVolumeByCtf(volume: Volume, defocusUm: number, m: Microsco
   re.set(volume.data);
   fft3d(re, im, nx, ny, depth);
   const radius = radialFrequencyMap(nx, ny, pixelSize);
+  const transfer = ctfCurve(defocusUm, m);
   for (let jz = 0; jz < depth; jz++) {
     const fz = frequency(jz, depth) / pixelSize;
     for (let i = 0; i < nx * ny; i++) {
-      const gain = -ctf(Math.hypot(radius[i], fz), defocusUm, m);
+      const gain = -transfer(Math.hypot(radius[i], fz));
       re[i + jz * nx * ny] *= gain;
       im[i + jz * nx * ny] *= gain;
     }
