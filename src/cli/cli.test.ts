@@ -152,7 +152,7 @@ describe('wedgelab CLI', () => {
     expect(new Set(manifestOf(drawnPixels).map(({ pixelSize }) => pixelSize)).size).toBeGreaterThan(1);
     for (const [flag, value, message] of [
       ['--ctf-pixel-size', '32-4', '--ctf-pixel-size takes Å per pixel, A or a range A-B with 0 < A ≤ B (got "32-4")'],
-      ['--ctf-target', 'density', '--ctf-target takes phantom or filtered (got "density")'],
+      ['--ctf-target', 'density', '--ctf-target takes phantom, filtered (got "density")'],
     ]) {
       const bad = await wedgelab(['training-set', '--count', '1', flag, value, '--out-dir', join(dir, 'training-bad')]);
       expect(bad.stderr.split('\n')[0]).toBe(`wedgelab training-set: ${message}`);

@@ -20,7 +20,7 @@ import type { SimulationOptions } from '../engine/sim/simulate.ts';
 import { doseSymmetric, tiltRange } from '../engine/sim/tiltScheme.ts';
 import { drawTiltVariation } from '../engine/sim/tiltVariation.ts';
 import { openCliGpu } from './gpu.ts';
-import { UsageError, intFlag, numberFlag, requireFlag } from '../engine/methods/flags.ts';
+import { UsageError, choiceFlag, intFlag, numberFlag, requireFlag } from '../engine/methods/flags.ts';
 import { parseOptions } from './options.ts';
 import { writeSimulation } from './simulate.ts';
 
@@ -43,6 +43,8 @@ export interface TrainingExample extends SimulationOptions {
   doseSymmetric: boolean;
 }
 
+const CTF_TARGETS = ['phantom', 'filtered'] as const;
+
 /** How the examples with a CTF are drawn: the fraction with one, their pixel sizes and their target. */
 export interface CtfDraw {
   /** 0–1; 0 draws nothing for it. */
@@ -50,7 +52,7 @@ export interface CtfDraw {
   /** Å per pixel of an example with a CTF: [lo, hi], drawn uniformly in 0.5 Å steps when lo < hi. */
   pixelSize: [number, number];
   /** The target of those examples: the phantom, or the phantom filtered by the same CTF. */
-  target: 'phantom' | 'filtered';
+  target: (typeof CTF_TARGETS)[number];
 }
 
 const NO_CTF: CtfDraw = { fraction: 0, pixelSize: [8, 8], target: 'phantom' };
@@ -95,9 +97,7 @@ function ctfDraw(values: Record<string, string | boolean | undefined>): CtfDraw 
   if (sizes.length > 2 || !(pixelSize[0] > 0 && pixelSize[1] >= pixelSize[0])) {
     throw new UsageError(`--ctf-pixel-size takes Å per pixel, A or a range A-B with 0 < A ≤ B (got "${values['ctf-pixel-size']}")`);
   }
-  const target = (values['ctf-target'] as string | undefined) ?? 'phantom';
-  if (target !== 'phantom' && target !== 'filtered') throw new UsageError(`--ctf-target takes phantom or filtered (got "${target}")`);
-  return { fraction, pixelSize, target };
+  return { fraction, pixelSize, target: choiceFlag(values, 'ctf-target', CTF_TARGETS) ?? 'phantom' };
 }
 
 /** `wedgelab training-set --count N --out-dir DIR [--phantom lamella[,varied…]] [--min-size 64] [--max-size 160] [--seed 1] [--ctf-fraction 0] [--ctf-pixel-size 8] [--ctf-target phantom]` */
