@@ -9,8 +9,9 @@
  * dense objects bright at low frequency as in its tilts without a CTF: a series of the other contrast is the same
  * negated, which the contrast detection and the odd models handle (docs/localnet.md, "Polarity and offset").
  */
-import { fft3d, frequency } from '../metrics/fourier.ts';
+import { frequency } from '../metrics/fourier.ts';
 import { filterTilts, radialFrequencyMap } from '../tiltFourierFilter.ts';
+import { filterVolume } from '../volumeFourierFilter.ts';
 import type { Volume } from '../types.ts';
 import type { Rng } from './random.ts';
 
@@ -79,24 +80,11 @@ export function applyCtf(data: Float32Array, nx: number, ny: number, pixelSize: 
 export function filterVolumeByCtf(volume: Volume, defocusUm: number, m: Microscope = MICROSCOPE_300KV): Volume {
   const { nx, ny, nz, pixelSize } = volume;
   if (!(pixelSize > 0)) throw new RangeError(`filterVolumeByCtf: the pixel size must be > 0 Å (got ${pixelSize})`);
-  const depth = 2 * nz;
-  const slab = nx * ny * nz;
-  const re = new Float64Array(2 * slab);
-  const im = new Float64Array(2 * slab);
-  re.set(volume.data);
-  fft3d(re, im, nx, ny, depth);
   const radius = radialFrequencyMap(nx, ny, pixelSize);
   const transfer = ctfCurve(defocusUm, m);
-  for (let jz = 0; jz < depth; jz++) {
-    const fz = frequency(jz, depth) / pixelSize;
-    for (let i = 0; i < nx * ny; i++) {
-      const gain = -transfer(Math.hypot(radius[i], fz));
-      re[i + jz * nx * ny] *= gain;
-      im[i + jz * nx * ny] *= gain;
-    }
-  }
-  fft3d(re, im, nx, ny, depth, true);
-  return { ...volume, data: Float32Array.from(re.subarray(0, slab)) };
+  const depth = 2 * nz;
+  const gainAt = (jx: number, jy: number, jz: number) => -transfer(Math.hypot(radius[jx + nx * jy], frequency(jz, depth) / pixelSize));
+  return { ...volume, data: filterVolume(volume.data, nx, ny, nz, gainAt, depth) };
 }
 
 /** A random defocus per tilt for training data: one of 1.5–5 µm for the series, each tilt within about ±0.1 µm of it (µm, 0.01 steps). */

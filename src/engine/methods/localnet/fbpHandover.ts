@@ -24,9 +24,10 @@
  * measured (w near 1) is kept, one it says is noise is smoothed as by the Gaussian alone. A fixed σ helps noisy
  * data and costs on clean data; this one follows the data (docs/localnet.md#smoothing-that-follows-the-fsc).
  */
-import { fft3d, frequency } from '../../metrics/fourier.ts';
+import { frequency } from '../../metrics/fourier.ts';
 import { largestDimension, roundHalfEven, wedgeMaskXZ } from '../../metrics/fsc.ts';
 import type { Volume } from '../../types.ts';
+import { filterVolume } from '../../volumeFourierFilter.ts';
 
 /** The taper runs over [TAPER_START, TAPER_END]·fbpBelow: W is 1 below, 0 above, ½ at fbpBelow. */
 export const TAPER_START = 2 / 3;
@@ -82,27 +83,16 @@ export function filterCone(volume: Volume, angles: readonly number[] | null): Ui
  * (the hand-over's low-pass), or the radial weight alone when `angles` is null.
  */
 export function radialFilterCpu(volume: Volume, angles: readonly number[] | null, weight: RadialWeight): Float32Array {
-  const { nx, ny, nz, data } = volume;
+  const { nx, ny, nz } = volume;
   const nMax = largestDimension(volume);
-  const re = Float64Array.from(data);
-  const im = new Float64Array(re.length);
-  fft3d(re, im, nx, ny, nz);
   const cone = filterCone(volume, angles);
-  for (let jz = 0; jz < nz; jz++) {
+  return filterVolume(volume.data, nx, ny, nz, (jx, jy, jz) => {
+    if (!cone[jx + nx * jz]) return 0;
+    const kx = frequency(jx, nx);
+    const ky = frequency(jy, ny);
     const kz = frequency(jz, nz);
-    for (let jy = 0; jy < ny; jy++) {
-      const ky = frequency(jy, ny);
-      for (let jx = 0; jx < nx; jx++) {
-        const kx = frequency(jx, nx);
-        const w = cone[jx + nx * jz] ? radialWeight(weight, Math.sqrt(kx * kx + ky * ky + kz * kz), nMax) : 0;
-        const i = jx + nx * (jy + ny * jz);
-        re[i] *= w;
-        im[i] *= w;
-      }
-    }
-  }
-  fft3d(re, im, nx, ny, nz, true);
-  return Float32Array.from(re);
+    return radialWeight(weight, Math.sqrt(kx * kx + ky * ky + kz * kz), nMax);
+  });
 }
 
 /**
