@@ -92,6 +92,7 @@ HIGH_SNR_CASES = [
 FAMILIES = ("lamella", "mixed", "ellipsoids", "shells")
 INDEPENDENT_FAMILIES = {"ellipsoids": "ellipsoids (independent)", "shells": "shells in a slab (independent)"}
 SIZE = "64,64,32"
+TRAINING_PIXEL = 8.0  # Å per pixel of the training set, and of every case unless --ctf-pixel-size says otherwise
 SIGMAS = (0.5, 0.75, 1, 1.5, 2, 3)  # Gaussian σ tried on the cosine FBP, voxels
 
 
@@ -209,7 +210,7 @@ def main():
     ap.add_argument("--defocus", type=float, help="the independent families only: their tilts filtered by a microscope's CTF at this "
                     "defocus (µm under focus; 300 kV, Cs 2.7 mm, amplitude contrast 0.07: models/validation/ellipsoids.py), "
                     "as real micrographs are and the training simulator's are not; the ground truth stays the density")
-    ap.add_argument("--ctf-pixel-size", type=float, default=8.0, help="with --defocus: Å per pixel of those tilts (8, the training set's; "
+    ap.add_argument("--ctf-pixel-size", type=float, default=TRAINING_PIXEL, help="with --defocus: Å per pixel of those tilts (8, the training set's; "
                     "binned real series have larger ones, which move the CTF's zeros toward and past Nyquist)")
     ap.add_argument("--high-snr", action="store_true", help="the cases at +10 and +20 dB (HIGH_SNR_CASES) instead of the cards' −5 and 0 dB")
     ap.add_argument("--cases", default="", help="only the cases whose name contains this text, e.g. '0 dB ±60°'")
@@ -236,7 +237,7 @@ def main():
     if args.defocus is not None and not (args.defocus > 0 and set(families) <= set(INDEPENDENT_FAMILIES)):
         ap.error(f"--defocus takes a defocus > 0 µm and the independent families only ({','.join(INDEPENDENT_FAMILIES)}): the training simulator has no CTF")
     cases = [c for c in (HIGH_SNR_CASES if args.high_snr else CASES) if c[1] in families and args.cases in c[0]]
-    if args.ctf_pixel_size != 8 and (args.defocus is None or not args.ctf_pixel_size > 0):
+    if args.ctf_pixel_size != TRAINING_PIXEL and (args.defocus is None or not args.ctf_pixel_size > 0):
         ap.error("--ctf-pixel-size takes Å per pixel > 0, with --defocus")
     if args.defocus is not None:  # the same simulations through a CTF: named apart, and in folders of their own
         cases = [(f"{name}, CTF {ctf_words(args.defocus, args.ctf_pixel_size)}", *rest) for name, *rest in cases]
@@ -279,14 +280,19 @@ def case_label(name, seed):
 
 
 def ctf_words(defocus, pixel):
-    """A CTF's defocus (µm) and, when not the training set's 8 Å, its pixel size, as case names and titles give them."""
-    return f"{defocus:g} µm" + ("" if pixel == 8 else f" at {pixel:g} Å")
+    """A CTF's defocus (µm) and, when not the training set's, its pixel size, as case names give them."""
+    return f"{defocus:g} µm" + unless_training_pixel(pixel, " at {:g} Å")
 
 
-def case_dir(work, fam, snr, rng, seed, size, defocus=None, ctf_pixel=8.0):
+def unless_training_pixel(pixel, template):
+    """`template` filled with the pixel size (Å), or nothing at the training set's: names stay as before the option."""
+    return "" if pixel == TRAINING_PIXEL else template.format(pixel)
+
+
+def case_dir(work, fam, snr, rng, seed, size, defocus=None, ctf_pixel=TRAINING_PIXEL):
     """The folder of one simulated case in `work`: its series, ground truth and every method's result and scores,
     shared by the scripts that score the same cases (--reuse-baselines, trust_holdout.py)."""
-    ctf = "" if defocus is None else f"_ctf{defocus:g}um" + ("" if ctf_pixel == 8 else f"_{ctf_pixel:g}A")
+    ctf = "" if defocus is None else f"_ctf{defocus:g}um" + unless_training_pixel(ctf_pixel, "_{:g}A")
     return os.path.join(work, f"{fam}_{snr}dB_{rng}deg_{seed}_{size.replace(',', 'x')}{ctf}")
 
 
@@ -328,7 +334,7 @@ def run_title(args):
     subset = ([f"{args.seeds} seeds per case"] if args.seeds != 1 else []) + \
              ([f"seeds from base + {100 * args.seed_offset}"] if args.seed_offset else []) + \
              (["the +10 and +20 dB cases"] if args.high_snr else []) + \
-             ([f"tilts through a CTF at {args.defocus:g} µm defocus" + ("" if args.ctf_pixel_size == 8 else f", {args.ctf_pixel_size:g} Å pixels")] if args.defocus else []) + \
+             ([f"tilts through a CTF at {args.defocus:g} µm defocus" + unless_training_pixel(args.ctf_pixel_size, ", {:g} Å pixels")] if args.defocus else []) + \
              ([f"families {args.families}"] if args.families != ",".join(FAMILIES) else []) + \
              ([f"cases containing '{args.cases}'"] if args.cases else [])
     scope = f"; {', '.join(subset)}" if subset else ""
@@ -351,7 +357,7 @@ def model_args(args):
         (["--fsc-sigma", args.fsc_sigma] if args.fsc_sigma else []) + (["--as-trained"] if args.as_trained else [])
 
 
-def simulate(fam, size, rng, snr, seed, d, defocus=None, ctf_pixel=8.0):
+def simulate(fam, size, rng, snr, seed, d, defocus=None, ctf_pixel=TRAINING_PIXEL):
     """Write d/ground_truth.mrc, tilt_series.mrc and tilt_series.tlt: the CLI's simulator for the training
     simulator's families, the independent one for the others (seeded: a rerun writes the same), its tilts through
     a CTF at `defocus` µm when given, at `ctf_pixel` Å per pixel."""
@@ -412,7 +418,7 @@ def agrees(verdict, gain):
     return {"better": gain > 0, "worse": gain < 0, "same": abs(gain) <= 0.5}[verdict]
 
 
-def run_cases(model_args, post_sigma, work, cases, seeds, size, reuse_baselines, with_trust, defocus=None, ctf_pixel=8.0):
+def run_cases(model_args, post_sigma, work, cases, seeds, size, reuse_baselines, with_trust, defocus=None, ctf_pixel=TRAINING_PIXEL):
     """Every case at every k of `seeds` (seed base + 100·k), its tilts through a CTF at `defocus` µm and
     `ctf_pixel` Å per pixel when given."""
     results = []
