@@ -32,6 +32,27 @@ VARIANTS = {
 }
 
 
+def ctf_env(ctf):
+    """make_data.sh's CTF_* environment for a set drawn with a CTF (card.json's trainingCtf), each where it is not the default."""
+    if not ctf:
+        return ""
+    lo, hi = ctf["pixelSize"]
+    pixel = f"{lo:g}" if lo == hi else f"{lo:g}-{hi:g}"
+    return f"CTF_FRACTION={ctf['fraction']:g} " + ("" if pixel == "8" else f"CTF_PIXEL={pixel} ") + \
+        ("" if ctf["target"] == "phantom" else f"CTF_TARGET={ctf['target']} ")
+
+
+def seen(ctf):
+    """What the training simulations had besides the phantoms: the noise, and a CTF on some of them if the set drew one."""
+    if not ctf:
+        return "Gaussian noise, no CTF, no real detector"
+    lo, hi = ctf["pixelSize"]
+    pixels = f"{lo:g} Å" if lo == hi else f"{lo:g}–{hi:g} Å"
+    target = "the phantom through the same CTF" if ctf["target"] == "filtered" else "the phantom"
+    return (f"Gaussian noise; for a fraction {ctf['fraction']:g} of the volumes, tilts through a microscope's CTF at 1.5–5 µm "
+            f"defocus and {pixels} pixels, with {target} as target; no real detector")
+
+
 def two_scale_params(K):
     return f", two scales (pool K = {K})" if K > 1 else ""
 
@@ -74,7 +95,8 @@ def write_card(model_dir):
     points = c.get("patchPoints", MAKE_DATA_POINTS)  # cards before train.py recorded it
     count = len(c["trainExamples"]) + len(c["heldOutExamples"])
     # make_data.sh's environment where the set differs from its defaults.
-    data_env = ("" if count == MAKE_DATA_COUNT else f"COUNT={count} ") + ("" if points == MAKE_DATA_POINTS else f"POINTS={points} ")
+    ctf = c.get("trainingCtf")  # the set's CTF draw (train.py records it only for a set drawn with one)
+    data_env = ("" if count == MAKE_DATA_COUNT else f"COUNT={count} ") + ("" if points == MAKE_DATA_POINTS else f"POINTS={points} ") + ctf_env(ctf)
     make = f"models/localnet/make_model.sh {c.get('variant', 'voxel')} {patch_name}"
     # The one command that does all of it: with make_data.sh's environment, and the folder where it is not make_model.sh's default.
     default_out = f"models/localnet/broad_p{patch_name}{'_wavelet' if c.get('variant') == 'wavelet' else ''}"
@@ -86,7 +108,7 @@ A trained model for `wedgelab recon --method localnet --model {out}/model.onnx` 
 "Local network" method. Small on purpose:
 trained in {c['seconds'] / 60:.0f} minutes on {machine}, on {len(c['trainExamples'])} simulated volumes of two families
 (lamellae, and the 'varied' family: objects of both signs, with or without ice, from isolated particles to
-crowding). It has seen simulations only (Gaussian noise, no CTF, no real detector); its validation below
+crowding). It has seen simulations only ({seen(ctf)}); its validation below
 includes families made by an independent simulator that it never saw, and it is odd in its input, so a stack
 of inverted contrast gives exactly the negated tomogram.
 

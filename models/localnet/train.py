@@ -168,10 +168,13 @@ def macs_per_voxel(P, F, H, G, C, n_out, n_tilts, pool=1):
     return 2 * per_point / n_out  # OddNet runs f twice; a wavelet point gives 8 voxels' worth of coefficients
 
 
-def patch_points(data_dir):
-    """The --points the patches in `data_dir` were cut with: patches.json, or make_data.sh's default for older sets."""
-    record = os.path.join(data_dir, "patches.json")
-    return json.load(open(record))["points"] if os.path.exists(record) else MAKE_DATA_POINTS
+def patch_record(data_dir):
+    """What the patches in `data_dir` were cut from and with (`wedgelab training-patches`' patches.json): the card's
+    fields "patchPoints" (make_data.sh's default for sets older than the record) and, for a set drawn with a CTF,
+    "trainingCtf" (its --ctf-fraction, --ctf-pixel-size and --ctf-target), which the card's command names."""
+    path = os.path.join(data_dir, "patches.json")
+    record = json.load(open(path)) if os.path.exists(path) else {}
+    return {"patchPoints": record.get("points", MAKE_DATA_POINTS), **({"trainingCtf": record["ctf"]} if "ctf" in record else {})}
 
 
 def load(data_dir, split, device):
@@ -311,8 +314,8 @@ def main():
         "macsPerVoxel": {str(t): round(macs_per_voxel(P, F, H, G, C, n_out, t, K)) for t in (41, 61, 121)},
         "trainExamples": [e["name"] for e in train], "heldOutExamples": [e["name"] for e in held],
         "trainPoints": int(sum(len(e["targets"]) for e in train)),
-        # The points asked of `wedgelab training-patches` per example (its patches.json), which the card's command names.
-        "patchPoints": patch_points(args.data),
+        # The points asked of `wedgelab training-patches` per example, and the set's CTF draw if any, which the card's command names.
+        **patch_record(args.data),
         "steps": step, "batch": args.batch, "lr": [args.lr, args.lr_end], "seed": args.seed,
         "seconds": rows[-1]["seconds"], "final": rows[-1],
         # Where it trained, and the options that differ from the defaults (the card's command line adds them).

@@ -17,9 +17,10 @@
  *   patches.npy  float32 [N, nTilts, P, P]   angles.npy  float32 [nTilts], degrees, stack order
  *   targets.npy  float32 [N] (voxel) or [N, 8] (wavelet)
  *   points.npy   int32 [N, 3], (x, y, z) indices on the voxel grid or the half grid
- * and OUT/patches.json, the options the set was cut with ({ examples, points, patch, variant, seed }), which
- * train.py copies into the model's card so that its command line names them.
+ * and OUT/patches.json, the options the set was cut with ({ examples, points, patch, variant, seed }, and the set's
+ * CTF draw, ctf, when it has one), which train.py copies into the model's card so that its command line names them.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readFloats } from '../engine/gpu/buffers.ts';
@@ -34,6 +35,7 @@ import { openCliGpu } from './gpu.ts';
 import { UsageError, intFlag, requireFlag } from '../engine/methods/flags.ts';
 import { parseOptions } from './options.ts';
 import { readTiltSeriesPaths } from './recon.ts';
+import type { CtfDraw, TrainingSetRecord } from './trainingSet.ts';
 
 const OPTIONS = {
   set: { type: 'string' },
@@ -92,6 +94,17 @@ async function writeNpy(path: string, parts: readonly (Float32Array | Int32Array
   }
 }
 
+/**
+ * The set's CTF draw (set.json) when it has one, for patches.json: train.py copies it into the card, whose command
+ * then names it. Nothing for a set without a CTF, or one written before set.json, so their records stay as they were.
+ */
+async function ctfOfSet(setDir: string): Promise<{ ctf?: CtfDraw }> {
+  const path = join(setDir, 'set.json');
+  if (!existsSync(path)) return {};
+  const { ctf } = JSON.parse(await readFile(path, 'utf8')) as TrainingSetRecord;
+  return ctf.fraction > 0 ? { ctf } : {};
+}
+
 /** `wedgelab training-patches --set DIR --points N --patch P [--seed 1] --out-dir OUT` */
 export async function trainingPatchesCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, OPTIONS);
@@ -128,7 +141,7 @@ export async function trainingPatchesCommand(args: string[]): Promise<void> {
     await writeNpy(join(out, 'points.npy'), [sample.points], [n, 3]);
     process.stderr.write(`${dir}: ${n} points, ${ts.nTilts} tilts\n`);
   }
-  const record = { examples: manifest.length, points: wanted, patch, variant, seed };
+  const record = { examples: manifest.length, points: wanted, patch, variant, seed, ...(await ctfOfSet(setDir)) };
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'patches.json'), `${JSON.stringify(record)}\n`);
   process.stdout.write(`${JSON.stringify({ outDir, ...record })}\n`);

@@ -10,6 +10,8 @@
  * before the option), at --ctf-pixel-size Å per pixel (8, the set's own, or drawn from a range A-B) and with, as
  * target, the phantom or (--ctf-target filtered) the phantom through the same CTF. Random tilt dropout and
  * inverted contrast are left to training time, where each step can drop other tilts and flip the sign of its example.
+ * Writes DIR/example_NNNN/ (ground_truth.mrc, tilt_series.mrc/.tlt), DIR/manifest.json (every example's draws) and
+ * DIR/set.json (the options, TrainingSetRecord).
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -53,6 +55,16 @@ export interface CtfDraw {
   pixelSize: [number, number];
   /** The target of those examples: the phantom, or the phantom filtered by the same CTF. */
   target: (typeof CTF_TARGETS)[number];
+}
+
+/** DIR/set.json: the options a set was drawn with, which training-patches passes on toward the model's card. */
+export interface TrainingSetRecord {
+  count: number;
+  phantoms: string[];
+  minSize: number;
+  maxSize: number;
+  seed: number;
+  ctf: CtfDraw;
 }
 
 const NO_CTF: CtfDraw = { fraction: 0, pixelSize: [8, 8], target: 'phantom' };
@@ -113,7 +125,8 @@ export async function trainingSetCommand(args: string[]): Promise<void> {
   if (!(count >= 1 && minSize >= 16 && maxSize >= minSize)) throw new UsageError(`need --count ≥ 1 and 16 ≤ --min-size ≤ --max-size (got ${count}, ${minSize}, ${maxSize})`);
   const ctf = ctfDraw(values);
   const outDir = requireFlag(values, 'out-dir');
-  const rng = new Rng(intFlag(values, 'seed') ?? 1);
+  const seed = intFlag(values, 'seed') ?? 1;
+  const rng = new Rng(seed);
   const gpu = await openCliGpu();
   const manifest: TrainingExample[] = [];
   for (let k = 0; k < count; k++) {
@@ -125,5 +138,7 @@ export async function trainingSetCommand(args: string[]): Promise<void> {
     process.stderr.write(`${example.dir}: ${example.phantom} ${example.size.join('×')}, ±${example.range}° step ${example.step}, ${example.snrDb} dB${varied}${transfer}\n`);
   }
   await writeFile(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
+  const record: TrainingSetRecord = { count, phantoms, minSize, maxSize, seed, ctf };
+  await writeFile(join(outDir, 'set.json'), `${JSON.stringify(record)}\n`);
   process.stdout.write(`${JSON.stringify({ outDir, count })}\n`);
 }
