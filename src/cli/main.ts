@@ -5,7 +5,7 @@
 import { closeNodeGpu } from '../engine/gpu/node.ts';
 import { RespawnWithSoftwareGpu, respawnWithSoftwareGpu } from './gpu.ts';
 import { batchCommand } from './batch/command.ts';
-import { benchCommand } from './bench.ts';
+import { BENCH_PARTS, benchCommand } from './bench.ts';
 import { cvCommand, oddEvenCommand, trustCommand } from './evaluate.ts';
 import { infoCommand } from './info.ts';
 import { metricsCommand } from './metrics.ts';
@@ -14,7 +14,7 @@ import { refineCommand } from './refine.ts';
 import { synthesizeCommand } from './synthesize.ts';
 import { RECIPE_USAGE } from './recipeFlags.ts';
 import { commonUsage, learnedChoices, methodUsage } from './methodFlags.ts';
-import { METHODS, methodChoices } from '../engine/methods/registry.ts';
+import { methodChoices } from '../engine/methods/registry.ts';
 import { trainingPatchesCommand } from './trainingPatches.ts';
 import { trainingSetCommand } from './trainingSet.ts';
 import { simulateCommand } from './simulate.ts';
@@ -56,7 +56,7 @@ ${methodUsage('tiltSynthesis', '                 ')}
                  [--slurm [--submit] [--partition P] [--time 4:00:00] [--mem 32G] [--gpus 1] [--throttle K]]
   wedgelab batch --merge --out-dir OUT
   wedgelab bench [--quick] [--only PART[,PART…]] [--model-backend auto|webgpu|wasm] [--out-dir DIR]
-                 (PART: ${[...METHODS.map((d) => d.name), 'fft', 'render', 'localnet-page', 'batch', 'load'].join(', ')})`;
+                 (PART: ${BENCH_PARTS.join(', ')})`;
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   info: infoCommand,
