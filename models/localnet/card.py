@@ -32,12 +32,17 @@ VARIANTS = {
 }
 
 
+def pixel_sizes(ctf, dash):
+    """A CTF draw's pixel size in Å, "A" or a range "A<dash>B"."""
+    lo, hi = ctf["pixelSize"]
+    return f"{lo:g}" if lo == hi else f"{lo:g}{dash}{hi:g}"
+
+
 def ctf_env(ctf):
     """make_data.sh's CTF_* environment for a set drawn with a CTF (card.json's trainingCtf), each where it is not the default."""
     if not ctf:
         return ""
-    lo, hi = ctf["pixelSize"]
-    pixel = f"{lo:g}" if lo == hi else f"{lo:g}-{hi:g}"
+    pixel = pixel_sizes(ctf, "-")
     return f"CTF_FRACTION={ctf['fraction']:g} " + ("" if pixel == "8" else f"CTF_PIXEL={pixel} ") + \
         ("" if ctf["target"] == "phantom" else f"CTF_TARGET={ctf['target']} ")
 
@@ -46,8 +51,7 @@ def seen(ctf):
     """What the training simulations had besides the phantoms: the noise, and a CTF on some of them if the set drew one."""
     if not ctf:
         return "Gaussian noise, no CTF, no real detector"
-    lo, hi = ctf["pixelSize"]
-    pixels = f"{lo:g} Å" if lo == hi else f"{lo:g}–{hi:g} Å"
+    pixels = f"{pixel_sizes(ctf, '–')} Å"
     target = "the phantom through the same CTF" if ctf["target"] == "filtered" else "the phantom"
     return (f"Gaussian noise; for a fraction {ctf['fraction']:g} of the volumes, tilts through a microscope's CTF at 1.5–5 µm "
             f"defocus and {pixels} pixels, with {target} as target; no real detector")
