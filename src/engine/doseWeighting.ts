@@ -6,7 +6,7 @@
  * at 300 kV. Each tilt's 2-D Fourier transform is multiplied by that filter for the exposure the tilt was
  * recorded at, so tilts taken late in the series count less at high frequency, where they hold only noise.
  *
- * Runs on the CPU, through tiltFourierFilter.ts.
+ * Runs on the CPU, through tiltFourierFilter.ts; doseWeightingGpu.ts is the same filter on the GPU.
  */
 import { filterTilts, radialFrequencyMap } from './tiltFourierFilter.ts';
 import type { TiltSeries } from './types.ts';
@@ -58,17 +58,24 @@ export function doseWeightingUnavailable(ts: Partial<Pick<TiltSeries, 'nTilts' |
 }
 
 /**
+ * What weighting `ts` takes, for the CPU here and the GPU (doseWeightingGpu.ts) alike: the filter of tilt t at DFT
+ * index i is exp(−exposures[t] · inverseCritical[i]), with inverseCritical = 1 / (2·Ne(|k|)) (0 at the zero
+ * frequency, where Ne is infinite). Throws naming what is missing when the series cannot be weighted.
+ */
+export function doseFilter(ts: TiltSeries): { exposures: number[]; inverseCritical: Float64Array } {
+  const unavailable = doseWeightingUnavailable(ts);
+  if (unavailable) throw new Error(`dose weighting: ${unavailable}`);
+  const inverseCritical = radialFrequencyMap(ts.nx, ts.ny, ts.pixelSize).map((k) => 1 / (2 * criticalExposure(k, ts.voltage)));
+  return { exposures: tiltExposures(ts) as number[], inverseCritical };
+}
+
+/**
  * A copy of the tilt series with every tilt multiplied, in Fourier space, by exp(−N_k / (2·Ne(k))) for its
  * exposure N_k (tiltExposures). Throws naming what is missing when the series cannot be weighted.
  */
 export function doseWeightTiltSeries(ts: TiltSeries): TiltSeries {
-  const unavailable = doseWeightingUnavailable(ts);
-  if (unavailable) throw new Error(`dose weighting: ${unavailable}`);
-  const { nx, ny, nTilts } = ts;
-  const exposures = tiltExposures(ts) as number[];
-  // 1 / (2·Ne) at every frequency (0 at the zero frequency, where Ne is infinite).
-  const inverseCritical = radialFrequencyMap(nx, ny, ts.pixelSize).map((k) => 1 / (2 * criticalExposure(k, ts.voltage)));
-  const data = filterTilts(ts.data, nx, ny, nTilts, (t, gain) => {
+  const { exposures, inverseCritical } = doseFilter(ts);
+  const data = filterTilts(ts.data, ts.nx, ts.ny, ts.nTilts, (t, gain) => {
     for (let i = 0; i < gain.length; i++) gain[i] = Math.exp(-exposures[t] * inverseCritical[i]);
   });
   return { ...ts, data };

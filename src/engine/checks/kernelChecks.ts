@@ -26,6 +26,8 @@ import type { GpuContext } from '../gpu/device.ts';
 import { gpuEngine } from '../context.ts';
 import { fft3d as fft3dCpu } from '../metrics/fourier.ts';
 import { fft3dGpu, Fft3dPlan } from '../gpu/kernels/fft3d.ts';
+import { doseWeightTiltSeries } from '../doseWeighting.ts';
+import { doseWeightTiltSeriesGpu } from '../doseWeightingGpu.ts';
 import { fscGpu } from '../gpu/kernels/fscShells.ts';
 import { RowFilterPlan } from '../gpu/kernels/rowFilter.ts';
 import { PatchExtractor } from '../methods/localnet/patches.ts';
@@ -667,6 +669,21 @@ export const KERNEL_CHECKS: KernelCheck[] = [
         expected[2 * i + 1] = im[i];
       }
       return result(this.name, Math.max(relativeError(inverse, expected), relativeError(roundTrip, input)), 1e-4);
+    },
+  })),
+  // Dose weighting: 2 Å pixels and up to 58.5 e/Å², so the last tilt keeps 0.4 % at Nyquist (0.25 Å⁻¹).
+  ...(
+    [
+      [16, 12, 5, undefined],
+      [17, 9, 7, 17 * 9 * 8 * 3],
+    ] as const
+  ).map(([nx, ny, nTilts, chunkBytes]): KernelCheck => ({
+    name: `dose weighting vs CPU (doseWeighting.ts), random ${nx} × ${ny} tilts × ${nTilts}${chunkBytes ? ' (Bluestein along x, 3 tilts a batch, the last batch 1)' : ''}`,
+    async run(gpu) {
+      const ts = { ...randomTilts(nx, ny, nTilts, 111 + nx), pixelSize: 2, voltage: 300 };
+      const dosed = { ...ts, accumulatedDose: Array.from({ length: nTilts }, (_, k) => 9 * k), exposureDose: new Array<number>(nTilts).fill(9) };
+      const actual = await doseWeightTiltSeriesGpu(gpu, dosed, { chunkBytes });
+      return result(this.name, relativeError(actual.data, doseWeightTiltSeries(dosed).data), 1e-4);
     },
   })),
   // FSC: every curve and every shell count against metrics/fsc.ts (float64); counts must match exactly.

@@ -1,7 +1,8 @@
 /**
  * 3-D complex FFT on the GPU for any nx × ny × nz: batched 1-D FFTs along x, then y, then z,
  * in place (from the caller's view) over a buffer of nx·ny·nz vec2<f32>, x fastest, DFT index
- * order. Forward is e^{−2πi k·x}, unscaled; the inverse is scaled by 1/(nx·ny·nz).
+ * order. Forward is e^{−2πi k·x}, unscaled; the inverse is scaled by 1/(nx·ny·nz). With
+ * Fft3dOptions.planes, x and y only: a stack of nz 2-D transforms (tilts).
  *
  * Lengths. Every axis whose length factors into 2, 3, 5, 7, 11 and 13 runs mixed-radix
  * Stockham stages (./stockham.ts: radix 8/4/2 butterflies, direct 3…13-point DFTs). That covers
@@ -50,6 +51,11 @@ export interface Fft3dOptions {
    * device's binding limit. Tests set it small to exercise the chunking.
    */
   bluesteinChunkBytes?: number;
+  /**
+   * Transform along x and y only: nz independent nx × ny planes (a stack of tilts), the inverse scaled by
+   * 1/(nx·ny).
+   */
+  planes?: boolean;
 }
 
 /** The largest complex volume (elements) one buffer binding holds on this device. */
@@ -246,6 +252,8 @@ function bluesteinTables(n: number, m: number): { chirp: Float32Array; filter: F
  */
 export class Fft3dPlan {
   readonly size: number;
+  /** The points of one transform: the inverse's 1/scaleCount (nx·ny·nz, or nx·ny for `planes`). */
+  private readonly scaleCount: number;
   private readonly axes: (Axis | BluesteinAxis)[] = [];
   private readonly stockham = new Map<number, StockhamFft>();
   private readonly owned: GPUBuffer[] = [];
@@ -264,6 +272,7 @@ export class Fft3dPlan {
   ) {
     assertFft3dFits(gpu, nx, ny, nz);
     this.size = nx * ny * nz;
+    this.scaleCount = options.planes ? nx * ny : this.size;
     const limitElements = maxComplexElements(gpu);
     const budget = Math.min(limitElements, Math.floor((options.bluesteinChunkBytes ?? this.size * 8) / 8));
     let needsWork = false;
@@ -271,7 +280,7 @@ export class Fft3dPlan {
     const lines: Axis[] = [
       { n: nx, stride: 1, outer: ny * nz },
       { n: ny, stride: nx, outer: nz },
-      { n: nz, stride: nx * ny, outer: 1 },
+      ...(options.planes ? [] : [{ n: nz, stride: nx * ny, outer: 1 }]),
     ];
     for (const axis of lines) {
       if (axis.n === 1) continue;
@@ -356,7 +365,7 @@ export class Fft3dPlan {
 
   private build(inverse: boolean): Program {
     const steps: ProgramStep[] = [];
-    const finalScale = inverse ? 1 / this.size : 1;
+    const finalScale = inverse ? 1 / this.scaleCount : 1;
     let current: Slot = 'data';
     for (const [a, axis] of this.axes.entries()) {
       const scale = a === this.axes.length - 1 ? finalScale : 1;

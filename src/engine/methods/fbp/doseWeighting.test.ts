@@ -1,6 +1,7 @@
 // FBP and SIRT with dose weighting (docs/metadata.md#dose-weighting), on Dawn: the option resolves from the
 // tilt series' doses, names itself in the label, and reconstructs exactly what the same method reconstructs
-// from the stack weighted on the CPU beforehand.
+// from the stack weighted on the CPU beforehand (on a hardware adapter the weighting runs on the GPU: the same to
+// float32 precision).
 import { gpuEngine } from '../../context.ts';
 import { describe, expect, it } from 'vitest';
 import { doseWeightTiltSeries } from '../../doseWeighting.ts';
@@ -82,5 +83,19 @@ describe('dose weighting in FBP and SIRT', () => {
     const reference = await reconstruct(gpuEngine(gpu), withoutDoses(doseWeightTiltSeries(ts)), { method: 'sirt', params: { thickness: 8, iterations: 3 } });
     expect(weighted.label).toContain('dose-weighted');
     expect(maxDifference(wholeVolume(weighted.volume, 'FBP').data, wholeVolume(reference.volume, 'FBP').data)).toBeLessThan(1e-6);
+  });
+
+  it('on a hardware adapter the GPU weights the tilts: FBP and SIRT the same as from the CPU-weighted stack, to float32 precision', async () => {
+    // SwiftShader presented as a hardware adapter, so that doseWeightOnDevice takes the GPU version.
+    const gpu = { ...(await openNodeGpu()), isFallbackAdapter: false };
+    const byHand = withoutDoses(doseWeightTiltSeries(ts));
+    for (const request of [{ method: 'fbp', params: { thickness: 8 } }, { method: 'sirt', params: { thickness: 8, iterations: 3 } }] as const) {
+      const weighted = wholeVolume((await reconstruct(gpuEngine(gpu), ts, request)).volume, request.method).data;
+      const reference = wholeVolume((await reconstruct(gpuEngine(gpu), byHand, request)).volume, request.method).data;
+      const largest = reference.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      expect(maxDifference(weighted, reference) / largest).toBeLessThan(1e-5);
+      const plain = wholeVolume((await reconstruct(gpuEngine(gpu), withoutDoses(ts), request)).volume, request.method).data;
+      expect(maxDifference(weighted, plain) / largest).toBeGreaterThan(1e-3);
+    }
   });
 });

@@ -4,7 +4,7 @@ import type { GpuContext } from '../../gpu/device.ts';
 import { RowFilterPlan, rowFilterWorkBytes } from '../../gpu/kernels/rowFilter.ts';
 import { SlabProjector } from '../../gpu/kernels/projector.ts';
 import { withGpuScope } from '../../gpu/scope.ts';
-import { doseWeightTiltSeries } from '../../doseWeighting.ts';
+import { doseWeightOnDevice } from '../../doseWeightingGpu.ts';
 import { fbpWeight, tiltTrig } from '../../geometry.ts';
 import { filterResponse, paddedLength } from '../../filters.ts';
 import type { TiltSeries } from '../../types.ts';
@@ -20,7 +20,7 @@ import { reconstructFbpCpu } from './cpu.ts';
  */
 export async function reconstructFbp(gpu: GpuContext, tiltSeries: TiltSeries, params: FbpParams, options: RunOptions = {}): Promise<Tomogram> {
   if (params.doseWeighting) options.onProgress?.({ fraction: 0, message: 'FBP: dose weighting the tilts' });
-  const ts = params.doseWeighting ? doseWeightTiltSeries(tiltSeries) : tiltSeries;
+  const ts = params.doseWeighting ? await doseWeightOnDevice(gpu, tiltSeries) : tiltSeries;
   const { nx, ny, nTilts } = ts;
   const nz = params.thickness;
   const L = paddedLength(nx);

@@ -8,7 +8,7 @@ import { assertDeviceAlive, type GpuContext } from '../../gpu/device.ts';
 import { SlabProjector, type SlabShape } from '../../gpu/kernels/projector.ts';
 import { GpuScope, withGpuScope } from '../../gpu/scope.ts';
 import { ElementwiseOp } from './ops.ts';
-import { doseWeightTiltSeries } from '../../doseWeighting.ts';
+import { doseWeightOnDevice } from '../../doseWeightingGpu.ts';
 import { tiltTrig, type Slab } from '../../geometry.ts';
 import { untilAborted, type TiltSeries } from '../../types.ts';
 import type { Tomogram } from '../../../io/piecedVolume.ts';
@@ -85,7 +85,7 @@ class SirtSlab {
 /** SIRT of an already binned tilt series, dose weighted first when params ask. */
 export async function reconstructSirt(gpu: GpuContext, tiltSeries: TiltSeries, params: SirtParams, options: RunOptions = {}): Promise<SirtResult> {
   if (params.doseWeighting) options.onProgress?.({ fraction: 0, message: 'SIRT: dose weighting the tilts' });
-  const ts = params.doseWeighting ? doseWeightTiltSeries(tiltSeries) : tiltSeries;
+  const ts = params.doseWeighting ? await doseWeightOnDevice(gpu, tiltSeries) : tiltSeries;
   const { nx, ny, nTilts } = ts;
   const nz = params.thickness;
   const K = params.iterations;
