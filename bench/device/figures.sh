@@ -9,7 +9,7 @@
 #      local model;
 #   3. bench/coordnet_eval.sh at EVAL_SIZE (128,32,64: five network fits of about 90 s each on an H200, so
 #      it needs a call of its own to finish);
-#   4. the fft and coordnet benches, and the localnet bench with --quick;
+#   4. the fft, dose and coordnet benches, and the localnet bench with --quick;
 #   5. the default voxel local model on the same series, with whatever time is left (about 8 min on an H200).
 # The device returns at most 8 files, so everything lands in a staging folder and $OUT gets bench.md (every
 # table), figures.log (every step's output and time), gpu.txt and results.tar.gz (every JSON, re-packed after
@@ -73,6 +73,7 @@ fi
 mkdir -p "$stage/coordnet-eval"
 step "coordnet_eval.sh ${EVAL_SIZE:-128,32,64}" 150 bash -c "bench/coordnet_eval.sh ${EVAL_SIZE:-128,32,64} && cp bench/out/coordnet-eval/results.json '$stage/coordnet-eval/' && cp bench/out/coordnet-eval/table.md '$stage/coordnet-eval/bench.md'"
 bench fft 40
+bench dose 70
 bench coordnet 45
 bench localnet 90 --quick
 [ -e "$large/sim/tilt_series.mrc" ] &&

@@ -114,7 +114,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   }
   const cpuKernels = parts.has('cpu-kernels') ? benchCpuKernels({ quick, log }) : [];
   const fftRows = parts.has('fft') ? await benchFft(gpu, quick ? FFT_BENCH_QUICK_SIZES : FFT_BENCH_SIZES, { log }) : [];
-  const dose = parts.has('dose') ? benchDose(context) : [];
+  const dose = parts.has('dose') ? await benchDose(gpu, context) : [];
   const renderSizes: [number, number, number][] = quick ? [[128, 128, 128]] : [[128, 128, 128], [256, 256, 256], [512, 512, 256]];
   const renderRows = parts.has('render') ? await benchRender(renderSizes, { softwareGpu: gpu.isFallbackAdapter, log }) : [];
   // In the page, whole runs: on a software adapter only a small tomogram (the voxel model needs ~0.5 ms a voxel there).
@@ -132,7 +132,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     ...sections,
     cpuKernels.length ? `\nThe CPU path's projector pair on one thread: TypeScript against WebAssembly SIMD\n\n${cpuKernelTable(cpuKernels)}` : '',
     fftRows.length ? `\n3-D FFT and FSC\n\n${fftTable(fftRows)}` : '',
-    dose.length ? `\nDose weighting (CPU, float64 FFT, one thread) against numpy's FFT of the same filter\n\n${doseTable(dose)}` : '',
+    dose.length ? `\nDose weighting (CPU: float64 FFT, one thread; GPU: float32, transfers included) against numpy's FFT of the same filter\n\n${doseTable(dose)}` : '',
     renderRows.length ? `\n3-D view (chromium)\n\n${renderTable(renderRows)}` : '',
     localnetPage.length ? `\nLocal network in the page (chromium; the worker's own backend choice)\n\n${localnetPageTable(localnetPage)}` : '',
     batch.length ? `\nMany series: one batch against separate recon calls (FBP, no scores)\n\n${batchTable(batch)}` : '',

@@ -1,29 +1,38 @@
 /**
- * The dose-weighting bench (`wedgelab bench --only dose`): the exposure filter (engine/doseWeighting.ts, CPU, float64
- * FFT, one thread, as the worker runs it before FBP or SIRT when asked) on stacks of 41 tilts from 512² to 2048²
- * (--quick: 512² only), against the reference timed in the same run: the same filter with numpy's FFT
+ * The dose-weighting bench (`wedgelab bench --only dose`): the exposure filter on stacks of 41 tilts from 512² to
+ * 2048² (--quick: 512² only), on the CPU (engine/doseWeighting.ts, float64 FFT, one thread: the CPU engine path's)
+ * and on the GPU (engine/doseWeightingGpu.ts, float32, upload and read-back included: what FBP and SIRT run on
+ * WebGPU), against the reference timed in the same run: the same filter with numpy's FFT
  * (bench/dose_weighting_reference.py, written from the paper's formulas, best of three).
  */
 import type { BenchContext } from '../engine/methods/benchKit.ts';
 import { doseWeightTiltSeries } from '../engine/doseWeighting.ts';
+import { doseWeightTiltSeriesGpu } from '../engine/doseWeightingGpu.ts';
+import type { GpuContext } from '../engine/gpu/device.ts';
 import { Rng } from '../engine/sim/random.ts';
 
 export interface DoseBenchRow {
   size: string;
+  /** The CPU version. */
   seconds: number;
-  /** Million pixels per second, over the whole stack. */
+  /** Million pixels per second, over the whole stack, on the CPU. */
   mPixelsPerSecond: number;
+  /** The GPU version, upload and read-back included. */
+  gpuSeconds: number;
   referenceSeconds: number | null;
-  /** Reference time over ours: above 1, ours is faster. */
+  /** Reference time over the CPU version's: above 1, ours is faster. */
   speedup: number | null;
+  /** Reference time over the GPU version's. */
+  gpuSpeedup: number | null;
 }
 
 const TILTS = 41;
 const PIXEL_SIZE = 4; // Å: a binned series' order of size; the filter's cost does not depend on it
 const DOSE_PER_TILT = 3; // e/Å², as the reference script assumes
 
-export function benchDose(context: Pick<BenchContext, 'quick' | 'log' | 'python'>): DoseBenchRow[] {
-  return (context.quick ? [512] : [512, 1024, 2048]).map((n) => {
+export async function benchDose(gpu: GpuContext, context: Pick<BenchContext, 'quick' | 'log' | 'python'>): Promise<DoseBenchRow[]> {
+  const rows: DoseBenchRow[] = [];
+  for (const n of context.quick ? [512] : [512, 1024, 2048]) {
     const rng = new Rng(5);
     const tiltSeries = {
       nx: n,
@@ -38,21 +47,23 @@ export function benchDose(context: Pick<BenchContext, 'quick' | 'log' | 'python'
     const started = performance.now();
     doseWeightTiltSeries(tiltSeries);
     const seconds = (performance.now() - started) / 1000;
+    const gpuStarted = performance.now();
+    await doseWeightTiltSeriesGpu(gpu, tiltSeries);
+    const gpuSeconds = (performance.now() - gpuStarted) / 1000;
     const reference = context.python('dose_weighting_reference.py', [n, n, TILTS, PIXEL_SIZE]) as { seconds: number } | null;
     const referenceSeconds = reference?.seconds ?? null;
-    context.log(`dose weighting ${n}×${n}×${TILTS}: ${seconds.toFixed(2)} s; numpy ${referenceSeconds?.toFixed(2) ?? 'n/a'} s`);
-    return {
-      size: `${n}×${n}×${TILTS}`,
-      seconds,
-      mPixelsPerSecond: (n * n * TILTS) / seconds / 1e6,
-      referenceSeconds,
-      speedup: referenceSeconds === null ? null : referenceSeconds / seconds,
-    };
-  });
+    context.log(`dose weighting ${n}×${n}×${TILTS}: CPU ${seconds.toFixed(2)} s, GPU ${gpuSeconds.toFixed(2)} s; numpy ${referenceSeconds?.toFixed(2) ?? 'n/a'} s`);
+    const over = (t: number) => (referenceSeconds === null ? null : referenceSeconds / t);
+    rows.push({ size: `${n}×${n}×${TILTS}`, seconds, mPixelsPerSecond: (n * n * TILTS) / seconds / 1e6, gpuSeconds, referenceSeconds, speedup: over(seconds), gpuSpeedup: over(gpuSeconds) });
+  }
+  return rows;
 }
 
 export function doseTable(rows: DoseBenchRow[]): string {
-  const head = '| stack | time (s) | M pixels/s | numpy FFT reference (s) | speed-up |\n|---|---|---|---|---|';
+  const head = '| stack | CPU (s) | CPU M pixels/s | GPU (s) | numpy FFT reference (s) | CPU speed-up | GPU speed-up |\n|---|---|---|---|---|---|---|';
   const fmt = (v: number | null, d: number) => (v === null ? 'n/a' : v.toFixed(d));
-  return [head, ...rows.map((r) => `| ${r.size} | ${r.seconds.toFixed(2)} | ${r.mPixelsPerSecond.toFixed(1)} | ${fmt(r.referenceSeconds, 2)} | ${fmt(r.speedup, 2)}× |`)].join('\n');
+  return [
+    head,
+    ...rows.map((r) => `| ${r.size} | ${r.seconds.toFixed(2)} | ${r.mPixelsPerSecond.toFixed(1)} | ${r.gpuSeconds.toFixed(2)} | ${fmt(r.referenceSeconds, 2)} | ${fmt(r.speedup, 2)}× | ${fmt(r.gpuSpeedup, 2)}× |`),
+  ].join('\n');
 }
