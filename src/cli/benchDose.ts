@@ -1,9 +1,10 @@
 /**
  * The dose-weighting bench (`wedgelab bench --only dose`): the exposure filter on stacks of 41 tilts from 512² to
- * 2048² (--quick: 512² only), on the CPU (engine/doseWeighting.ts, float64 FFT, one thread: the CPU engine path's)
- * and on the GPU (engine/doseWeightingGpu.ts, float32, upload and read-back included: what FBP and SIRT run on
- * WebGPU), against the reference timed in the same run: the same filter with numpy's FFT
- * (bench/dose_weighting_reference.py, written from the paper's formulas, best of three).
+ * 2048² (--quick: 512² only), on the CPU (engine/doseWeighting.ts, float64 FFT, one thread: what a software
+ * adapter runs; the CPU engine path splits the tilts over its pool) and on the GPU (engine/doseWeightingGpu.ts,
+ * float32, upload and read-back included: what FBP and SIRT run on a hardware adapter), against the reference timed
+ * in the same run: the same filter with numpy's FFT (bench/dose_weighting_reference.py, written from the paper's
+ * formulas, best of three).
  */
 import type { BenchContext } from '../engine/methods/benchKit.ts';
 import { doseWeightTiltSeries } from '../engine/doseWeighting.ts';

@@ -6,9 +6,10 @@
  * at 300 kV. Each tilt's 2-D Fourier transform is multiplied by that filter for the exposure the tilt was
  * recorded at, so tilts taken late in the series count less at high frequency, where they hold only noise.
  *
- * Runs on the CPU, through tiltFourierFilter.ts; doseWeightingGpu.ts is the same filter on the GPU.
+ * Runs on the CPU, through tiltFourierFilter.ts (cpu/doseWeighting.ts splits the tilts over the CPU path's pool);
+ * doseWeightingGpu.ts is the same filter on the GPU.
  */
-import { filterTilts, radialFrequencyMap } from './tiltFourierFilter.ts';
+import { filterTiltRange, radialFrequencyMap } from './tiltFourierFilter.ts';
 import type { TiltSeries } from './types.ts';
 
 /** Ne(k) = a·k^b + c in e/Å², k in 1/Å, at 300 kV (Grant & Grigorieff 2015, fit to their Figure 2). */
@@ -75,8 +76,23 @@ export function doseFilter(ts: TiltSeries): { exposures: number[]; inverseCritic
  */
 export function doseWeightTiltSeries(ts: TiltSeries): TiltSeries {
   const { exposures, inverseCritical } = doseFilter(ts);
-  const data = filterTilts(ts.data, ts.nx, ts.ny, ts.nTilts, (t, gain) => {
+  const data = new Float32Array(ts.data.length);
+  doseWeightTilts(ts.data, data, ts.nx, ts.ny, 0, ts.nTilts, exposures, inverseCritical);
+  return { ...ts, data };
+}
+
+/** Tilts [from, to) of `data` weighted by doseFilter's filter into `out` (which may be `data`; filterTiltRange). */
+export function doseWeightTilts(
+  data: Float32Array,
+  out: Float32Array,
+  nx: number,
+  ny: number,
+  from: number,
+  to: number,
+  exposures: ArrayLike<number>,
+  inverseCritical: Float64Array,
+): void {
+  filterTiltRange(data, out, nx, ny, from, to, (t, gain) => {
     for (let i = 0; i < gain.length; i++) gain[i] = Math.exp(-exposures[t] * inverseCritical[i]);
   });
-  return { ...ts, data };
 }

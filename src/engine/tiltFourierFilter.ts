@@ -21,12 +21,21 @@ export function radialFrequencyMap(nx: number, ny: number, pixelSize: number): F
  * writes at every DFT index (real and even in k, e.g. a function of radialFrequencyMap's |k|).
  */
 export function filterTilts(data: Float32Array, nx: number, ny: number, nTilts: number, fillGain: (t: number, gain: Float64Array) => void): Float32Array {
-  const plane = nx * ny;
   const out = new Float32Array(data.length);
+  filterTiltRange(data, out, nx, ny, 0, nTilts, fillGain);
+  return out;
+}
+
+/**
+ * filterTilts for tilts [from, to) of `data`, written into the same tilts of `out` (which may be `data`: each pair
+ * of tilts is read before it is written): the part of a stack one CPU pool thread does.
+ */
+export function filterTiltRange(data: Float32Array, out: Float32Array, nx: number, ny: number, from: number, to: number, fillGain: (t: number, gain: Float64Array) => void): void {
+  const plane = nx * ny;
   const [re, im, outRe, outIm, gainA, gainB] = Array.from({ length: 6 }, () => new Float64Array(plane));
-  for (let k = 0; k < nTilts; k += 2) {
-    // Z = DFT(a + i·b) for tilts a = k and b = k + 1 (b = 0 when k is the last).
-    const pair = k + 1 < nTilts;
+  for (let k = from; k < to; k += 2) {
+    // Z = DFT(a + i·b) for tilts a = k and b = k + 1 (b = 0 when k is the range's last).
+    const pair = k + 1 < to;
     re.set(data.subarray(k * plane, (k + 1) * plane));
     if (pair) im.set(data.subarray((k + 1) * plane, (k + 2) * plane));
     else im.fill(0);
@@ -51,5 +60,4 @@ export function filterTilts(data: Float32Array, nx: number, ny: number, nTilts: 
     out.set(outRe, k * plane);
     if (pair) out.set(outIm, (k + 1) * plane);
   }
-  return out;
 }

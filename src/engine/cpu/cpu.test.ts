@@ -15,6 +15,8 @@ import { CancelledError, type TiltSeries, type Volume } from '../types.ts';
 import { nodePool } from './nodePool.ts';
 import { callerPool, type CpuPool } from './pool.ts';
 import { backProjectTiltsOnPool, filterTiltsOnPool, forwardProjectOnPool } from './projection.ts';
+import { doseWeightOnPool } from './doseWeighting.ts';
+import { doseWeightTiltSeries } from '../doseWeighting.ts';
 import { wholeVolume } from '../../io/piecedVolume.ts';
 
 const NX = 37;
@@ -30,6 +32,9 @@ function random(n: number, seed: number): Float32Array {
 
 const tiltSeries = (): TiltSeries => ({ nx: NX, ny: NY, nTilts: ANGLES.length, data: random(NX * NY * ANGLES.length, 1), tiltAngles: ANGLES, pixelSize: 2 });
 const tomogram = (): Volume => ({ nx: NX, ny: NY, nz: NZ, data: random(NX * NY * NZ, 2), pixelSize: 2 });
+
+/** tiltSeries() with doses: 9 e/Å² a tilt, so that the 2 Å pixels' Nyquist keeps 0.6 % in the last tilt. */
+const dosedSeries = (): TiltSeries => ({ ...tiltSeries(), accumulatedDose: ANGLES.map((_, k) => 9 * k), exposureDose: ANGLES.map(() => 9) });
 
 const threads = nodePool(2);
 afterAll(() => threads.close());
@@ -87,9 +92,21 @@ describe.each<[string, () => CpuPool]>([
     expect(relativeError(wholeVolume(textbook.volume, 'SIRT').data, sirtCpu(ts, NZ, 5, 0.9, true, true).volume.data)).toBeLessThan(1e-4);
   });
 
+  it('dose weights as doseWeighting.ts (9 tilts: parts of odd length), and FBP with it as FBP of the weighted stack', async () => {
+    const ts = dosedSeries();
+    const expected = doseWeightTiltSeries(ts);
+    expect(relativeError((await doseWeightOnPool(pool(), ts)).data, expected.data)).toBeLessThan(1e-6);
+    expect(relativeError(expected.data, ts.data)).toBeGreaterThan(0.1);
+    const weighted = await reconstruct(cpuEngine(pool()), ts, { method: 'fbp', params: { thickness: NZ } });
+    expect(weighted.label).toContain('dose-weighted');
+    const byHand = await reconstruct(cpuEngine(pool()), { ...expected, accumulatedDose: undefined, exposureDose: undefined }, { method: 'fbp', params: { thickness: NZ } });
+    expect(relativeError(wholeVolume(weighted.volume, 'FBP').data, wholeVolume(byHand.volume, 'FBP').data)).toBeLessThan(1e-5);
+  });
+
   it('stops at a cancel', async () => {
     const controller = new AbortController();
     controller.abort();
     await expect(reconstruct(cpuEngine(pool()), tiltSeries(), { method: 'fbp', params: { thickness: NZ } }, { signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
+    await expect(doseWeightOnPool(pool(), dosedSeries(), controller.signal)).rejects.toBeInstanceOf(CancelledError);
   });
 });

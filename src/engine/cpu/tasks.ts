@@ -8,6 +8,7 @@ import { backProjectRowOnCpu, forwardProjectRowOnCpu } from './wasmProjector.ts'
 import { extractPatchRows, type PatchRows } from './patches.ts';
 import { filterRowsInPlace } from './rowFilter.ts';
 import { sirtIterationRows, type SirtRows } from './sirt.ts';
+import { doseWeightTilts } from '../doseWeighting.ts';
 
 /** Filter detector rows in place (the rows of every tilt, counted together). */
 export interface FilterTask {
@@ -56,7 +57,21 @@ export interface PatchesTask extends PatchRows {
   rows: number;
 }
 
-export type CpuTask = FilterTask | BackProjectTask | ForwardProjectTask | SirtTask | PatchesTask;
+/** Dose weight tilts in place (../doseWeighting.ts; here y0 and rows count tilts). */
+export interface DoseWeightTask {
+  kernel: 'doseWeight';
+  y0: number;
+  rows: number;
+  data: Float32Array;
+  nx: number;
+  ny: number;
+  /** e/Å², every tilt of the stack. */
+  exposures: Float64Array;
+  /** 1 / (2·Ne(|k|)) at every DFT index of a tilt (shared: it is as large as a tilt, in float64). */
+  inverseCritical: Float64Array;
+}
+
+export type CpuTask = FilterTask | BackProjectTask | ForwardProjectTask | SirtTask | PatchesTask | DoseWeightTask;
 
 export function runTask(task: CpuTask, r0: number, r1: number): void {
   const from = task.y0 + r0;
@@ -74,5 +89,7 @@ export function runTask(task: CpuTask, r0: number, r1: number): void {
       return sirtIterationRows(task, from, to);
     case 'patches':
       return extractPatchRows(task, from, to);
+    case 'doseWeight':
+      return doseWeightTilts(task.data, task.data, task.nx, task.ny, from, to, task.exposures, task.inverseCritical);
   }
 }

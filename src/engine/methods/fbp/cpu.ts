@@ -2,7 +2,7 @@
 import type { CpuPool } from '../../cpu/pool.ts';
 import { backProjectOnPool, filterTiltsOnPool, rowGeometry } from '../../cpu/projection.ts';
 import { sharedCopy } from '../../cpu/pool.ts';
-import { doseWeightTiltSeries } from '../../doseWeighting.ts';
+import { doseWeightOnPool } from '../../cpu/doseWeighting.ts';
 import { filterResponse, paddedLength } from '../../filters.ts';
 import { fbpWeight } from '../../geometry.ts';
 import type { TiltSeries } from '../../types.ts';
@@ -13,7 +13,7 @@ import type { FbpParams } from './base.ts';
 /** The tomogram in pieces of at most options.pieceBytes (io/piecedVolume.ts), each back-projected from its own rows of the filtered tilts. */
 export async function reconstructFbpCpu(pool: CpuPool, tiltSeries: TiltSeries, params: FbpParams, options: RunOptions = {}): Promise<Tomogram> {
   if (params.doseWeighting) options.onProgress?.({ fraction: 0, message: 'FBP: dose weighting the tilts' });
-  const ts = params.doseWeighting ? doseWeightTiltSeries(tiltSeries) : tiltSeries;
+  const ts = params.doseWeighting ? await doseWeightOnPool(pool, tiltSeries, options.signal) : tiltSeries;
   const { nx, ny, nTilts } = ts;
   const nz = params.thickness;
   options.onProgress?.({ fraction: 0, message: 'FBP: filtering the tilts' });

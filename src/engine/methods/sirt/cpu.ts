@@ -7,7 +7,7 @@
 import { poolSlabs, rowGeometry } from '../../cpu/projection.ts';
 import { sharedCopy, sharedDoubles, sharedFloats, type CpuPool } from '../../cpu/pool.ts';
 import { sirtColumnWeights } from '../../cpu/sirt.ts';
-import { doseWeightTiltSeries } from '../../doseWeighting.ts';
+import { doseWeightOnPool } from '../../cpu/doseWeighting.ts';
 import { throwIfAborted, type TiltSeries } from '../../types.ts';
 import { planPieces, tomogramOf, type Tomogram } from '../../../io/piecedVolume.ts';
 import { slabTilts, type RunOptions } from '../slabs.ts';
@@ -17,7 +17,7 @@ import { sirtRowWeights } from './weights.ts';
 /** The tomogram in pieces of at most options.pieceBytes (io/piecedVolume.ts): each piece iterates on its own rows of the tilts. */
 export async function reconstructSirtCpu(pool: CpuPool, tiltSeries: TiltSeries, params: SirtParams, options: RunOptions = {}): Promise<{ volume: Tomogram; residuals: number[] }> {
   if (params.doseWeighting) options.onProgress?.({ fraction: 0, message: 'SIRT: dose weighting the tilts' });
-  const ts = params.doseWeighting ? doseWeightTiltSeries(tiltSeries) : tiltSeries;
+  const ts = params.doseWeighting ? await doseWeightOnPool(pool, tiltSeries, options.signal) : tiltSeries;
   const { nx, ny } = ts;
   const nz = params.thickness;
   const K = params.iterations;
