@@ -44,7 +44,9 @@ export async function predictHeldOut(
 ): Promise<HeldOutProjections> {
   const volume = await reconstructor(subsetTilts(ts, remainingIndices(ts.nTilts, heldOut)));
   const measured = subsetTilts(ts, heldOut);
-  const held = binTiltSeries(geometry.doseWeighting ? doseWeightTiltSeries(measured) : measured, geometry.binning);
+  // Binned, then weighted: the order the reconstruction's own tilts went through (runners.ts, then the method).
+  const binned = binTiltSeries(measured, geometry.binning);
+  const held = geometry.doseWeighting ? doseWeightTiltSeries(binned) : binned;
   const predicted = await forwardProject(engine, volume, held.tiltAngles, { invertAngles: geometry.invertAngles });
   const plane = held.nx * held.ny;
   const tilts = heldOut.map((index, j) => ({

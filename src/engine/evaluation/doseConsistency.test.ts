@@ -1,6 +1,7 @@
 // Cross-validation and the trust score on a series with doses: a dose-weighted reconstruction is scored against
-// held-out tilts weighted by their own doses, an unweighted one against the raw tilts, and the trust score's FBP
-// weights its tilts exactly when the scored method did (CPU path, one thread: no GPU needed).
+// held-out tilts weighted by their own doses (after binning, as the reconstruction's tilts), an unweighted one
+// against the raw tilts, and the trust score's FBP weights its tilts exactly when the scored method did (CPU path,
+// one thread: no GPU needed).
 import { describe, expect, it } from 'vitest';
 import { cpuEngine } from '../context.ts';
 import { callerPool } from '../cpu/pool.ts';
@@ -9,6 +10,7 @@ import { Rng } from '../sim/random.ts';
 import { tiltRange } from '../sim/tiltScheme.ts';
 import type { TiltSeries } from '../types.ts';
 import { crossValidate } from './crossValidation.ts';
+import { binTiltSeries } from '../methods/preprocess.ts';
 import { subsetTilts } from './tiltSubsets.ts';
 import { trustScore } from './trust.ts';
 
@@ -43,6 +45,17 @@ describe('held-out tilts and dose weighting', () => {
       report.scores.forEach((score, j) => expect(Array.from(score.measured)).toEqual(Array.from(expected.data.subarray(j * plane, (j + 1) * plane))));
       expect(report.label.includes('dose-weighted')).toBe(doseWeighting);
     }
+  });
+
+  it('bins the held-out tilts before weighting them, as the reconstruction’s own tilts were', async () => {
+    const ts = dosedSeries();
+    const report = await crossValidate(engine, ts, { method: 'fbp', params: { thickness: 8, binning: 2 } }, heldOut);
+    const expected = doseWeightTiltSeries(binTiltSeries(subsetTilts(ts, heldOut), 2));
+    const plane = expected.nx * expected.ny;
+    report.scores.forEach((score, j) => expect(Array.from(score.measured)).toEqual(Array.from(expected.data.subarray(j * plane, (j + 1) * plane))));
+    // Weighting first would differ: the filter is cut at the full-size grid's frequencies.
+    const other = binTiltSeries(doseWeightTiltSeries(subsetTilts(ts, heldOut)), 2);
+    expect(Math.max(...expected.data.map((v, i) => Math.abs(v - other.data[i])))).toBeGreaterThan(1e-4);
   });
 
   it('weights the trust score’s FBP exactly when the scored method weighted its tilts', async () => {
