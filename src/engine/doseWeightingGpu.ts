@@ -10,7 +10,7 @@ import { Fft3dPlan, maxComplexElements, realToComplexPass } from './gpu/kernels/
 import { encodePasses } from './gpu/kernels/stockham.ts';
 import { withGpuScope, type GpuScope } from './gpu/scope.ts';
 import { doseFilter, doseWeightTiltSeries } from './doseWeighting.ts';
-import type { TiltSeries } from './types.ts';
+import { throwIfAborted, type TiltSeries } from './types.ts';
 
 const GROUP = 64;
 
@@ -46,6 +46,8 @@ const cache = new WeakMap<GPUDevice, Record<'weight' | 'realPart', GPUComputePip
 export interface DoseWeightingGpuOptions {
   /** Most bytes of complex spectrum per batch of tilts (CHUNK_BYTES; at least one tilt). Tests set it small. */
   chunkBytes?: number;
+  /** Looked at before each batch. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -62,6 +64,7 @@ export async function doseWeightTiltSeriesGpu(gpu: GpuContext, ts: TiltSeries, o
   await withGpuScope(async (scope) => {
     const weigh = new ChunkWeigher(gpu, scope, plane * perChunk, Float32Array.from(inverseCritical), Float32Array.from(exposures));
     for (let first = 0; first < nTilts; first += perChunk) {
+      throwIfAborted(options.signal);
       const count = Math.min(perChunk, nTilts - first);
       const plan = weigh.planFor(nx, ny, count);
       data.set(await weigh.run(plan, ts.data.subarray(first * plane, (first + count) * plane), first, plane), first * plane);
@@ -74,8 +77,8 @@ export async function doseWeightTiltSeriesGpu(gpu: GpuContext, ts: TiltSeries, o
  * The dose weighting FBP and SIRT run on WebGPU: the GPU version on a hardware adapter, the CPU version on a
  * software one (SwiftShader), where the GPU version is 4–7× slower (docs/benchmarks.md, "Dose weighting").
  */
-export async function doseWeightOnDevice(gpu: GpuContext, ts: TiltSeries): Promise<TiltSeries> {
-  return gpu.isFallbackAdapter ? doseWeightTiltSeries(ts) : doseWeightTiltSeriesGpu(gpu, ts);
+export async function doseWeightOnDevice(gpu: GpuContext, ts: TiltSeries, signal?: AbortSignal): Promise<TiltSeries> {
+  return gpu.isFallbackAdapter ? doseWeightTiltSeries(ts) : doseWeightTiltSeriesGpu(gpu, ts, { signal });
 }
 
 /** The buffers of one batch of tilts, reused batch after batch, and an FFT plan per batch size (full and last). */

@@ -6,7 +6,8 @@ import { gpuEngine } from '../../context.ts';
 import { describe, expect, it } from 'vitest';
 import { doseWeightTiltSeries } from '../../doseWeighting.ts';
 import { openNodeGpu } from '../../gpu/node.ts';
-import type { TiltSeries } from '../../types.ts';
+import { CancelledError, type TiltSeries } from '../../types.ts';
+import { doseWeightTiltSeriesGpu } from '../../doseWeightingGpu.ts';
 import { UsageError, readDeclaredFlags } from '../flags.ts';
 import { methodFlags, resolveRequest } from '../registry.ts';
 import { binTiltSeries } from '../preprocess.ts';
@@ -85,7 +86,7 @@ describe('dose weighting in FBP and SIRT', () => {
     expect(maxDifference(wholeVolume(weighted.volume, 'FBP').data, wholeVolume(reference.volume, 'FBP').data)).toBeLessThan(1e-6);
   });
 
-  it('on a hardware adapter the GPU weights the tilts: FBP and SIRT the same as from the CPU-weighted stack, to float32 precision', async () => {
+  it('on a hardware adapter the GPU weights the tilts: FBP and SIRT the same as from the CPU-weighted stack, to float32 precision; a cancel stops it', async () => {
     // SwiftShader presented as a hardware adapter, so that doseWeightOnDevice takes the GPU version.
     const gpu = { ...(await openNodeGpu()), isFallbackAdapter: false };
     const byHand = withoutDoses(doseWeightTiltSeries(ts));
@@ -97,5 +98,8 @@ describe('dose weighting in FBP and SIRT', () => {
       const plain = wholeVolume((await reconstruct(gpuEngine(gpu), withoutDoses(ts), request)).volume, request.method).data;
       expect(maxDifference(weighted, plain) / largest).toBeGreaterThan(1e-3);
     }
+    const cancelled = new AbortController();
+    cancelled.abort();
+    await expect(doseWeightTiltSeriesGpu(gpu, ts, { signal: cancelled.signal })).rejects.toBeInstanceOf(CancelledError);
   });
 });

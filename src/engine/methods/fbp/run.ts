@@ -20,7 +20,7 @@ import { reconstructFbpCpu } from './cpu.ts';
  */
 export async function reconstructFbp(gpu: GpuContext, tiltSeries: TiltSeries, params: FbpParams, options: RunOptions = {}): Promise<Tomogram> {
   if (params.doseWeighting) options.onProgress?.({ fraction: 0, message: 'FBP: dose weighting the tilts' });
-  const ts = params.doseWeighting ? await doseWeightOnDevice(gpu, tiltSeries) : tiltSeries;
+  const ts = params.doseWeighting ? await doseWeightOnDevice(gpu, tiltSeries, options.signal) : tiltSeries;
   const { nx, ny, nTilts } = ts;
   const nz = params.thickness;
   const L = paddedLength(nx);

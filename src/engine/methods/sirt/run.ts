@@ -85,7 +85,7 @@ class SirtSlab {
 /** SIRT of an already binned tilt series, dose weighted first when params ask. */
 export async function reconstructSirt(gpu: GpuContext, tiltSeries: TiltSeries, params: SirtParams, options: RunOptions = {}): Promise<SirtResult> {
   if (params.doseWeighting) options.onProgress?.({ fraction: 0, message: 'SIRT: dose weighting the tilts' });
-  const ts = params.doseWeighting ? await doseWeightOnDevice(gpu, tiltSeries) : tiltSeries;
+  const ts = params.doseWeighting ? await doseWeightOnDevice(gpu, tiltSeries, options.signal) : tiltSeries;
   const { nx, ny, nTilts } = ts;
   const nz = params.thickness;
   const K = params.iterations;
