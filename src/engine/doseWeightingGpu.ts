@@ -4,9 +4,9 @@
  * series and over a minute at 4096² (docs/benchmarks.md); this one keeps real-size series on the device that
  * reconstructs them (doseWeightOnDevice: not on a software adapter).
  */
-import { dispatchSize, FLAT_INDEX_WGSL, pipelineSet, readFloats, storageBuffer, uniformBuffer, uploadBuffer } from './gpu/buffers.ts';
+import { bindGroup, dispatchSize, FLAT_INDEX_WGSL, pipelineSet, readFloats, storageBuffer, uniformBuffer, uploadBuffer } from './gpu/buffers.ts';
 import type { GpuContext } from './gpu/device.ts';
-import { Fft3dPlan, maxComplexElements, realToComplexPass } from './gpu/kernels/fft3d.ts';
+import { Fft3dPlan, maxComplexElements, realPartPass, realToComplexPass } from './gpu/kernels/fft3d.ts';
 import { encodePasses } from './gpu/kernels/stockham.ts';
 import { withGpuScope, type GpuScope } from './gpu/scope.ts';
 import { doseFilter, doseWeightTiltSeries } from './doseWeighting.ts';
@@ -24,7 +24,6 @@ struct Params { plane: u32, count: u32, first: u32, pad: u32 };
 @group(0) @binding(1) var<storage, read_write> spectrum: array<vec2<f32>>;
 @group(0) @binding(2) var<storage, read> inverseCritical: array<f32>;  // 1 / (2·Ne(|k|)), per DFT index of a tilt, Å²/e
 @group(0) @binding(3) var<storage, read> exposures: array<f32>;  // e/Å², per tilt of the whole stack
-@group(0) @binding(4) var<storage, read_write> real: array<f32>;
 ${FLAT_INDEX_WGSL}
 
 @compute @workgroup_size(${GROUP})
@@ -33,15 +32,9 @@ fn weight(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
   if (i >= P.count) { return; }
   spectrum[i] = spectrum[i] * exp(-exposures[P.first + i / P.plane] * inverseCritical[i % P.plane]);
 }
+`;
 
-@compute @workgroup_size(${GROUP})
-fn realPart(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = flatIndex(wid, nwg, lid, ${GROUP}u);
-  if (i >= P.count) { return; }
-  real[i] = spectrum[i].x;
-}`;
-
-const cache = new WeakMap<GPUDevice, Record<'weight' | 'realPart', GPUComputePipeline>>();
+const cache = new WeakMap<GPUDevice, Record<'weight', GPUComputePipeline>>();
 
 export interface DoseWeightingGpuOptions {
   /** Most bytes of complex spectrum per batch of tilts (CHUNK_BYTES; at least one tilt). Tests set it small. */
@@ -114,21 +107,22 @@ class ChunkWeigher {
     const count = tilts.length;
     gpu.device.queue.writeBuffer(this.real, 0, tilts.buffer, tilts.byteOffset, tilts.byteLength);
     const uniform = scope.own(uniformBuffer(gpu, new Uint32Array([plane, count, first, 0]).buffer, 'doseWeighting.params'));
-    const pipelines = pipelineSet(cache, gpu, DOSE_WGSL, 'doseWeighting', ['weight', 'realPart'], ['uniform', 'storage', 'read-only-storage', 'read-only-storage', 'storage']);
-    const buffers = [uniform, this.spectrum, this.inverseCritical, this.exposures, this.real];
-    const pass = (pipeline: GPUComputePipeline) => ({
+    const pipeline = pipelineSet(cache, gpu, DOSE_WGSL, 'doseWeighting', ['weight'], ['uniform', 'storage', 'read-only-storage', 'read-only-storage']).weight;
+    const weigh = {
       pipeline,
-      group: gpu.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })) }),
+      group: bindGroup(gpu, pipeline, [uniform, this.spectrum, this.inverseCritical, this.exposures], 'doseWeighting'),
       workgroups: dispatchSize(gpu, count, GROUP),
-    });
+    };
     const expand = realToComplexPass(gpu, this.real, this.spectrum, count);
+    const realPart = realPartPass(gpu, this.spectrum, this.real, count);
     scope.own(expand.uniform);
+    scope.own(realPart.uniform);
     const encoder = gpu.device.createCommandEncoder({ label: 'doseWeighting' });
     encodePasses(encoder, [expand.pass]);
     plan.encode(encoder, this.spectrum, false);
-    encodePasses(encoder, [pass(pipelines.weight)]);
+    encodePasses(encoder, [weigh]);
     plan.encode(encoder, this.spectrum, true);
-    encodePasses(encoder, [pass(pipelines.realPart)]);
+    encodePasses(encoder, [realPart.pass]);
     gpu.device.queue.submit([encoder.finish()]);
     return readFloats(gpu, this.real, count);
   }

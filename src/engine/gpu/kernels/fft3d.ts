@@ -157,22 +157,54 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   im[i] = z.y;
 }`;
 
+// The real part alone: what an inverse transform of a Hermitian spectrum (a filtered real volume) gives back.
+const REAL_PART_WGSL = /* wgsl */ `
+@group(0) @binding(0) var<uniform> count: vec4<u32>;
+@group(0) @binding(1) var<storage, read> src: array<vec2<f32>>;
+@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
+${FLAT_INDEX_WGSL}
+@compute @workgroup_size(${GROUP})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+  let i = flatIndex(wid, nwg, lid, ${GROUP}u);
+  if (i >= count.x) { return; }
+  dst[i] = src[i].x;
+}`;
+
 const toComplexCache = new WeakMap<GPUDevice, Record<'main', GPUComputePipeline>>();
+const realPartCache = new WeakMap<GPUDevice, Record<'main', GPUComputePipeline>>();
 const splitCache = new WeakMap<GPUDevice, Record<'main', GPUComputePipeline>>();
 
 function countUniform(gpu: GpuContext, count: number, label: string): GPUBuffer {
   return uniformBuffer(gpu, new Uint32Array([count, 0, 0, 0]).buffer, label);
 }
 
-/** A pass writing (real[i], 0) into complex[i], i < count; destroy `uniform` after submitting. */
-export function realToComplexPass(gpu: GpuContext, real: GPUBuffer, complex: GPUBuffer, count: number): { pass: GpuPass; uniform: GPUBuffer } {
-  const pipeline = pipelineSet(toComplexCache, gpu, TO_COMPLEX_WGSL, 'fft3d.realToComplex', ['main'], ['uniform', 'read-only-storage', 'storage']).main;
-  const uniform = countUniform(gpu, count, 'fft3d.realToComplex.count');
+/** A pass of one invocation per element, i < count, from `src` into `dst`; destroy `uniform` after submitting. */
+function elementPass(
+  gpu: GpuContext,
+  cache: WeakMap<GPUDevice, Record<'main', GPUComputePipeline>>,
+  wgsl: string,
+  label: string,
+  src: GPUBuffer,
+  dst: GPUBuffer,
+  count: number,
+): { pass: GpuPass; uniform: GPUBuffer } {
+  const pipeline = pipelineSet(cache, gpu, wgsl, label, ['main'], ['uniform', 'read-only-storage', 'storage']).main;
+  const uniform = countUniform(gpu, count, `${label}.count`);
   const group = gpu.device.createBindGroup({
     layout: pipeline.getBindGroupLayout(0),
-    entries: [uniform, real, complex].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    entries: [uniform, src, dst].map((buffer, binding) => ({ binding, resource: { buffer } })),
   });
   return { pass: { pipeline, group, workgroups: dispatchSize(gpu, count, GROUP) }, uniform };
+}
+
+/** A pass writing (real[i], 0) into complex[i], i < count; destroy `uniform` after submitting. */
+export function realToComplexPass(gpu: GpuContext, real: GPUBuffer, complex: GPUBuffer, count: number): { pass: GpuPass; uniform: GPUBuffer } {
+  return elementPass(gpu, toComplexCache, TO_COMPLEX_WGSL, 'fft3d.realToComplex', real, complex, count);
+}
+
+/** A pass writing complex[i].x into real[i], i < count; destroy `uniform` after submitting. */
+export function realPartPass(gpu: GpuContext, complex: GPUBuffer, real: GPUBuffer, count: number): { pass: GpuPass; uniform: GPUBuffer } {
+  return elementPass(gpu, realPartCache, REAL_PART_WGSL, 'fft3d.realPart', complex, real, count);
 }
 
 function splitComplexPass(gpu: GpuContext, complex: GPUBuffer, re: GPUBuffer, im: GPUBuffer, count: number): { pass: GpuPass; uniform: GPUBuffer } {

@@ -6,7 +6,7 @@
  */
 import { dispatchSize, FLAT_INDEX_WGSL, pipelineSet, readFloats, storageBuffer, uniformBuffer, uploadBuffer } from '../../gpu/buffers.ts';
 import type { GpuContext } from '../../gpu/device.ts';
-import { Fft3dPlan, realToComplexPass } from '../../gpu/kernels/fft3d.ts';
+import { Fft3dPlan, realPartPass, realToComplexPass } from '../../gpu/kernels/fft3d.ts';
 import { encodePasses } from '../../gpu/kernels/stockham.ts';
 import { withGpuScope } from '../../gpu/scope.ts';
 import { largestDimension } from '../../metrics/fsc.ts';
@@ -22,8 +22,7 @@ struct Params { nx: u32, ny: u32, nz: u32, count: u32, lo: f32, hi: f32, nMax: u
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read_write> spectrum: array<vec2<f32>>;
 @group(0) @binding(2) var<storage, read> cone: array<u32>;
-@group(0) @binding(3) var<storage, read_write> real: array<f32>;
-@group(0) @binding(4) var<storage, read> shells: array<f32>;
+@group(0) @binding(3) var<storage, read> shells: array<f32>;
 ${FLAT_INDEX_WGSL}
 
 // numpy's fftfreq: index j of n samples is at j/n below n/2, (j − n)/n from there (cycles/voxel).
@@ -51,15 +50,9 @@ fn weight(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: v
   let t = clamp((length(k) - P.lo) / (P.hi - P.lo), 0.0, 1.0);
   spectrum[i] = spectrum[i] * (0.5 * (1.0 + cos(3.14159265358979 * t)));
 }
+`;
 
-@compute @workgroup_size(${GROUP})
-fn realPart(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = flatIndex(wid, nwg, lid, ${GROUP}u);
-  if (i >= P.count) { return; }
-  real[i] = spectrum[i].x;
-}`;
-
-const cache = new WeakMap<GPUDevice, Record<'weight' | 'realPart', GPUComputePipeline>>();
+const cache = new WeakMap<GPUDevice, Record<'weight', GPUComputePipeline>>();
 
 /**
  * W∗v for each of `volumes` (one size), on the GPU: one FFT plan and one set of buffers for all of them.
@@ -85,23 +78,25 @@ export async function radialFilterGpu(gpu: GpuContext, volumes: readonly Volume[
     new Uint32Array(params).set([largestDimension(volumes[0]), 'shells' in weight ? shellWeights.length : 0], 6);
     new Float32Array(params).set(['shells' in weight ? (weight.floorSigma ?? 0) : 0], 8);
     const uniform = scope.own(uniformBuffer(gpu, params, 'fbpHandover.params'));
-    const pipelines = pipelineSet(cache, gpu, HANDOVER_WGSL, 'fbpHandover', ['weight', 'realPart'], ['uniform', 'storage', 'read-only-storage', 'storage', 'read-only-storage']);
-    const pass = (pipeline: GPUComputePipeline) => ({
+    const pipeline = pipelineSet(cache, gpu, HANDOVER_WGSL, 'fbpHandover', ['weight'], ['uniform', 'storage', 'read-only-storage', 'read-only-storage']).weight;
+    const weigh = {
       pipeline,
-      group: gpu.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [uniform, spectrum, cone, real, shells].map((buffer, binding) => ({ binding, resource: { buffer } })) }),
+      group: gpu.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [uniform, spectrum, cone, shells].map((buffer, binding) => ({ binding, resource: { buffer } })) }),
       workgroups: dispatchSize(gpu, count, GROUP),
-    });
+    };
     const expand = realToComplexPass(gpu, real, spectrum, count);
     scope.own(expand.uniform);
+    const realPart = realPartPass(gpu, spectrum, real, count);
+    scope.own(realPart.uniform);
     const results: Float32Array[] = [];
     for (const volume of volumes) {
       gpu.device.queue.writeBuffer(real, 0, volume.data.buffer, volume.data.byteOffset, volume.data.byteLength);
       const encoder = gpu.device.createCommandEncoder({ label: 'fbpHandover' });
       encodePasses(encoder, [expand.pass]);
       plan.encode(encoder, spectrum, false);
-      encodePasses(encoder, [pass(pipelines.weight)]);
+      encodePasses(encoder, [weigh]);
       plan.encode(encoder, spectrum, true);
-      encodePasses(encoder, [pass(pipelines.realPart)]);
+      encodePasses(encoder, [realPart.pass]);
       gpu.device.queue.submit([encoder.finish()]);
       results.push(await readFloats(gpu, real, count));
     }
