@@ -53,7 +53,8 @@ def seen(ctf):
         return "Gaussian noise, no CTF, no real detector"
     pixels = f"{pixel_sizes(ctf, '–')} Å"
     target = "the phantom through the same CTF" if ctf["target"] == "filtered" else "the phantom"
-    return (f"Gaussian noise; for a fraction {ctf['fraction']:g} of the volumes, tilts through a microscope's CTF at 1.5–5 µm "
+    lo, hi = ctf["defocusUm"]
+    return (f"Gaussian noise; for a fraction {ctf['fraction']:g} of the volumes, tilts through a microscope's CTF at {lo:g}–{hi:g} µm "
             f"defocus and {pixels} pixels, with {target} as target; no real detector")
 
 

@@ -152,11 +152,11 @@ describe('wedgelab CLI', () => {
     expect(new Set(manifestOf(drawnPixels).map(({ pixelSize }) => pixelSize)).size).toBeGreaterThan(1);
     // The options go to set.json, and a set's CTF draw on to its patches' record (none for a set without one, below).
     expect(JSON.parse(readFileSync(join(drawnPixels, 'set.json'), 'utf8'))).toEqual({
-      count: 3, phantoms: ['lamella'], minSize: 16, maxSize: 32, seed: 4, ctf: { fraction: 1, pixelSize: [4, 32], target: 'phantom' },
+      count: 3, phantoms: ['lamella'], minSize: 16, maxSize: 32, seed: 4, ctf: { fraction: 1, pixelSize: [4, 32], target: 'phantom', defocusUm: [1.5, 5] },
     });
     const ctfPatches = join(dir, 'patches-ctf');
     expect((await wedgelab(['training-patches', '--set', throughCtf, '--points', '4', '--patch', '3', '--out-dir', ctfPatches])).code).toBe(0);
-    expect(JSON.parse(readFileSync(join(ctfPatches, 'patches.json'), 'utf8')).ctf).toEqual({ fraction: 1, pixelSize: [8, 8], target: 'filtered' });
+    expect(JSON.parse(readFileSync(join(ctfPatches, 'patches.json'), 'utf8')).ctf).toEqual({ fraction: 1, pixelSize: [8, 8], target: 'filtered', defocusUm: [1.5, 5] });
     for (const [flag, value, message] of [
       ['--ctf-pixel-size', '32-4', '--ctf-pixel-size takes Å per pixel, A or a range A-B with 0 < A ≤ B (got "32-4")'],
       ['--ctf-target', 'density', '--ctf-target takes phantom, filtered (got "density")'],

@@ -6,7 +6,7 @@
  * nz 24–64), a tilt range ±40…±70° in steps of 1–4°, sequential or dose-symmetric order, Gaussian noise at
  * −10…+10 dB SNR, and for half of the examples a blur and a noise level of their own per tilt
  * (sim/tiltVariation.ts); with --ctf-fraction F, that fraction of the examples filtered by a microscope's CTF at a
- * defocus of 1.5–5 µm (sim/ctf.ts; F = 0, the default, draws nothing for it, so a set without is the same as
+ * defocus drawn from TRAINING_DEFOCUS_UM, 1.5–5 µm (sim/ctf.ts; F = 0, the default, draws nothing for it, so a set without is the same as
  * before the option), at --ctf-pixel-size Å per pixel (8, the set's own, or drawn from a range A-B) and with, as
  * target, the phantom or (--ctf-target filtered) the phantom through the same CTF. Random tilt dropout and
  * inverted contrast are left to training time, where each step can drop other tilts and flip the sign of its example.
@@ -16,7 +16,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PHANTOM_NAMES, type PhantomName } from '../engine/sim/phantoms.ts';
-import { drawDefocus } from '../engine/sim/ctf.ts';
+import { drawDefocus, TRAINING_DEFOCUS_UM } from '../engine/sim/ctf.ts';
 import { Rng } from '../engine/sim/random.ts';
 import type { SimulationOptions } from '../engine/sim/simulate.ts';
 import { doseSymmetric, tiltRange } from '../engine/sim/tiltScheme.ts';
@@ -55,6 +55,8 @@ export interface CtfDraw {
   pixelSize: [number, number];
   /** The target of those examples: the phantom, or the phantom filtered by the same CTF. */
   target: (typeof CTF_TARGETS)[number];
+  /** The range the series' defocus is drawn from (µm; TRAINING_DEFOCUS_UM): recorded for the model's card. */
+  defocusUm: readonly [number, number];
 }
 
 /** DIR/set.json: the options a set was drawn with, which training-patches passes on toward the model's card. */
@@ -67,7 +69,7 @@ export interface TrainingSetRecord {
   ctf: CtfDraw;
 }
 
-const NO_CTF: CtfDraw = { fraction: 0, pixelSize: [8, 8], target: 'phantom' };
+const NO_CTF: CtfDraw = { fraction: 0, pixelSize: [8, 8], target: 'phantom', defocusUm: TRAINING_DEFOCUS_UM };
 
 /** The k-th example's simulation, drawn from the set's seed; a CTF for `ctf.fraction` of them (0: no draw for it). */
 export function drawExample(rng: Rng, k: number, phantoms: readonly PhantomName[], minSize: number, maxSize: number, ctf: CtfDraw = NO_CTF): TrainingExample {
@@ -109,7 +111,7 @@ function ctfDraw(values: Record<string, string | boolean | undefined>): CtfDraw 
   if (sizes.length > 2 || !(pixelSize[0] > 0 && pixelSize[1] >= pixelSize[0])) {
     throw new UsageError(`--ctf-pixel-size takes Å per pixel, A or a range A-B with 0 < A ≤ B (got "${values['ctf-pixel-size']}")`);
   }
-  return { fraction, pixelSize, target: choiceFlag(values, 'ctf-target', CTF_TARGETS) ?? 'phantom' };
+  return { fraction, pixelSize, target: choiceFlag(values, 'ctf-target', CTF_TARGETS) ?? 'phantom', defocusUm: TRAINING_DEFOCUS_UM };
 }
 
 /** `wedgelab training-set --count N --out-dir DIR [--phantom lamella[,varied…]] [--min-size 64] [--max-size 160] [--seed 1] [--ctf-fraction 0] [--ctf-pixel-size 8] [--ctf-target phantom]` */

@@ -87,8 +87,11 @@ export function filterVolumeByCtf(volume: Volume, defocusUm: number, m: Microsco
   return { ...volume, data: filterVolume(volume.data, nx, ny, nz, gainAt, depth) };
 }
 
-/** A random defocus per tilt for training data: one of 1.5–5 µm for the series, each tilt within about ±0.1 µm of it (µm, 0.01 steps). */
+/** The range (µm under focus) a training series' defocus is drawn from: what tomograms are usually recorded at. */
+export const TRAINING_DEFOCUS_UM = [1.5, 5] as const;
+
+/** A random defocus per tilt for training data: one of TRAINING_DEFOCUS_UM for the series, each tilt within about ±0.1 µm of it (µm, 0.01 steps). */
 export function drawDefocus(rng: Rng, nTilts: number): number[] {
-  const base = rng.uniform(1.5, 5);
+  const base = rng.uniform(...TRAINING_DEFOCUS_UM);
   return Array.from({ length: nTilts }, () => Math.round((base + 0.1 * rng.normal()) * 100) / 100);
 }
