@@ -12,6 +12,11 @@ test.beforeAll(async ({ browser }) => {
   page = await openDemoPage(browser, pageErrors);
 });
 
+// The page, its engine worker and GPU device would otherwise stay open beside every later spec of the worker.
+test.afterAll(async () => {
+  await page.close();
+});
+
 test('the corpus\'s page cases: one line naming the file, the page and its data intact', async () => {
   const cases = BROKEN_INPUTS.filter((c) => c.page);
   expect(cases.length).toBeGreaterThanOrEqual(12);

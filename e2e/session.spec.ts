@@ -41,4 +41,5 @@ test('a result survives a reload: restored with the same values, then cleared', 
   await expect(page.getByTestId('dataset-summary')).toContainText('Simulated demo', { timeout: 150_000 });
   await expect(page.getByTestId('session-restore')).toHaveCount(0);
   expect(pageErrors).toEqual([]);
+  await page.close();
 });
