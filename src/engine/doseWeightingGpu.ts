@@ -55,12 +55,11 @@ export async function doseWeightTiltSeriesGpu(gpu: GpuContext, ts: TiltSeries, o
   const perChunk = Math.max(1, Math.min(nTilts, Math.floor(budget / (plane * 8))));
   const data = new Float32Array(ts.data.length);
   await withGpuScope(async (scope) => {
-    const weigh = new ChunkWeigher(gpu, scope, plane * perChunk, Float32Array.from(inverseCritical), Float32Array.from(exposures));
+    const weigh = new ChunkWeigher(gpu, scope, nx, ny, perChunk, Float32Array.from(inverseCritical), Float32Array.from(exposures));
     for (let first = 0; first < nTilts; first += perChunk) {
       throwIfAborted(options.signal);
       const count = Math.min(perChunk, nTilts - first);
-      const plan = weigh.planFor(nx, ny, count);
-      data.set(await weigh.run(plan, ts.data.subarray(first * plane, (first + count) * plane), first, plane), first * plane);
+      data.set(await weigh.run(ts.data.subarray(first * plane, (first + count) * plane), first), first * plane);
     }
   });
   return { ...ts, data };
@@ -85,26 +84,25 @@ class ChunkWeigher {
   constructor(
     private readonly gpu: GpuContext,
     private readonly scope: GpuScope,
-    capacity: number,
+    private readonly nx: number,
+    private readonly ny: number,
+    tiltsPerBatch: number,
     inverseCritical: Float32Array,
     exposures: Float32Array,
   ) {
+    const capacity = nx * ny * tiltsPerBatch;
     this.real = scope.own(storageBuffer(gpu, capacity * 4, 'doseWeighting.real'));
     this.spectrum = scope.own(storageBuffer(gpu, capacity * 8, 'doseWeighting.spectrum'));
     this.inverseCritical = scope.own(uploadBuffer(gpu, inverseCritical, 'doseWeighting.inverseCritical'));
     this.exposures = scope.own(uploadBuffer(gpu, exposures, 'doseWeighting.exposures'));
   }
 
-  planFor(nx: number, ny: number, tilts: number): Fft3dPlan {
-    let plan = this.plans.get(tilts);
-    if (!plan) this.plans.set(tilts, (plan = this.scope.own(new Fft3dPlan(this.gpu, nx, ny, tilts, { planes: true }))));
-    return plan;
-  }
-
   /** The weighted tilts of `tilts` (whole planes, the first of them tilt `first` of the stack). */
-  async run(plan: Fft3dPlan, tilts: Float32Array, first: number, plane: number): Promise<Float32Array> {
+  async run(tilts: Float32Array, first: number): Promise<Float32Array> {
     const { gpu, scope } = this;
     const count = tilts.length;
+    const plane = this.nx * this.ny;
+    const plan = this.planFor(count / plane);
     gpu.device.queue.writeBuffer(this.real, 0, tilts.buffer, tilts.byteOffset, tilts.byteLength);
     const uniform = scope.own(uniformBuffer(gpu, new Uint32Array([plane, count, first, 0]).buffer, 'doseWeighting.params'));
     const pipeline = pipelineSet(cache, gpu, DOSE_WGSL, 'doseWeighting', ['weight'], ['uniform', 'storage', 'read-only-storage', 'read-only-storage']).weight;
@@ -125,5 +123,11 @@ class ChunkWeigher {
     encodePasses(encoder, [realPart.pass]);
     gpu.device.queue.submit([encoder.finish()]);
     return readFloats(gpu, this.real, count);
+  }
+
+  private planFor(tilts: number): Fft3dPlan {
+    let plan = this.plans.get(tilts);
+    if (!plan) this.plans.set(tilts, (plan = this.scope.own(new Fft3dPlan(this.gpu, this.nx, this.ny, tilts, { planes: true }))));
+    return plan;
   }
 }

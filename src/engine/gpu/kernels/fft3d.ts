@@ -28,7 +28,7 @@
 import { fft as fftLine } from '../../fft/cpuFft.ts';
 import type { Volume } from '../../types.ts';
 import { fft3dTooLarge } from '../../bufferLimits.ts';
-import { dispatchSize, FLAT_INDEX_WGSL, pipelineSet, readFloats, storageBuffer, uniformBuffer, uploadBuffer } from '../buffers.ts';
+import { bindGroup, dispatchSize, FLAT_INDEX_WGSL, pipelineSet, readFloats, storageBuffer, uniformBuffer, uploadBuffer } from '../buffers.ts';
 import { assertDeviceAlive, type GpuContext } from '../device.ts';
 import {
   bindStep,
@@ -178,43 +178,37 @@ function countUniform(gpu: GpuContext, count: number, label: string): GPUBuffer 
   return uniformBuffer(gpu, new Uint32Array([count, 0, 0, 0]).buffer, label);
 }
 
-/** A pass of one invocation per element, i < count, from `src` into `dst`; destroy `uniform` after submitting. */
+/**
+ * A pass of one invocation per element, i < count, reading `src` and writing each of `dst` (bindings 1, 2, …
+ * after the count's uniform); destroy `uniform` after submitting.
+ */
 function elementPass(
   gpu: GpuContext,
   cache: WeakMap<GPUDevice, Record<'main', GPUComputePipeline>>,
   wgsl: string,
   label: string,
   src: GPUBuffer,
-  dst: GPUBuffer,
+  dst: GPUBuffer[],
   count: number,
 ): { pass: GpuPass; uniform: GPUBuffer } {
-  const pipeline = pipelineSet(cache, gpu, wgsl, label, ['main'], ['uniform', 'read-only-storage', 'storage']).main;
+  const pipeline = pipelineSet(cache, gpu, wgsl, label, ['main'], ['uniform', 'read-only-storage', ...dst.map(() => 'storage' as const)]).main;
   const uniform = countUniform(gpu, count, `${label}.count`);
-  const group = gpu.device.createBindGroup({
-    layout: pipeline.getBindGroupLayout(0),
-    entries: [uniform, src, dst].map((buffer, binding) => ({ binding, resource: { buffer } })),
-  });
+  const group = bindGroup(gpu, pipeline, [uniform, src, ...dst], label);
   return { pass: { pipeline, group, workgroups: dispatchSize(gpu, count, GROUP) }, uniform };
 }
 
 /** A pass writing (real[i], 0) into complex[i], i < count; destroy `uniform` after submitting. */
 export function realToComplexPass(gpu: GpuContext, real: GPUBuffer, complex: GPUBuffer, count: number): { pass: GpuPass; uniform: GPUBuffer } {
-  return elementPass(gpu, toComplexCache, TO_COMPLEX_WGSL, 'fft3d.realToComplex', real, complex, count);
+  return elementPass(gpu, toComplexCache, TO_COMPLEX_WGSL, 'fft3d.realToComplex', real, [complex], count);
 }
 
 /** A pass writing complex[i].x into real[i], i < count; destroy `uniform` after submitting. */
 export function realPartPass(gpu: GpuContext, complex: GPUBuffer, real: GPUBuffer, count: number): { pass: GpuPass; uniform: GPUBuffer } {
-  return elementPass(gpu, realPartCache, REAL_PART_WGSL, 'fft3d.realPart', complex, real, count);
+  return elementPass(gpu, realPartCache, REAL_PART_WGSL, 'fft3d.realPart', complex, [real], count);
 }
 
 function splitComplexPass(gpu: GpuContext, complex: GPUBuffer, re: GPUBuffer, im: GPUBuffer, count: number): { pass: GpuPass; uniform: GPUBuffer } {
-  const pipeline = pipelineSet(splitCache, gpu, SPLIT_WGSL, 'fft3d.split', ['main'], ['uniform', 'read-only-storage', 'storage', 'storage']).main;
-  const uniform = countUniform(gpu, count, 'fft3d.split.count');
-  const group = gpu.device.createBindGroup({
-    layout: pipeline.getBindGroupLayout(0),
-    entries: [uniform, complex, re, im].map((buffer, binding) => ({ binding, resource: { buffer } })),
-  });
-  return { pass: { pipeline, group, workgroups: dispatchSize(gpu, count, GROUP) }, uniform };
+  return elementPass(gpu, splitCache, SPLIT_WGSL, 'fft3d.split', complex, [re, im], count);
 }
 
 // ---------------------------------------------------------------------------------------------

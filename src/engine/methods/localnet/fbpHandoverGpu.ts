@@ -4,7 +4,7 @@
  * in f32, or the same per-shell weights looked up by round(|k|·n_max), floored by the same Gaussian, and the same
  * wedge-cone mask, computed once on the CPU), the inverse FFT, the real part read back.
  */
-import { dispatchSize, FLAT_INDEX_WGSL, pipelineSet, readFloats, storageBuffer, uniformBuffer, uploadBuffer } from '../../gpu/buffers.ts';
+import { bindGroup, dispatchSize, FLAT_INDEX_WGSL, pipelineSet, readFloats, storageBuffer, uniformBuffer, uploadBuffer } from '../../gpu/buffers.ts';
 import type { GpuContext } from '../../gpu/device.ts';
 import { Fft3dPlan, realPartPass, realToComplexPass } from '../../gpu/kernels/fft3d.ts';
 import { encodePasses } from '../../gpu/kernels/stockham.ts';
@@ -81,7 +81,7 @@ export async function radialFilterGpu(gpu: GpuContext, volumes: readonly Volume[
     const pipeline = pipelineSet(cache, gpu, HANDOVER_WGSL, 'fbpHandover', ['weight'], ['uniform', 'storage', 'read-only-storage', 'read-only-storage']).weight;
     const weigh = {
       pipeline,
-      group: gpu.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [uniform, spectrum, cone, shells].map((buffer, binding) => ({ binding, resource: { buffer } })) }),
+      group: bindGroup(gpu, pipeline, [uniform, spectrum, cone, shells], 'fbpHandover'),
       workgroups: dispatchSize(gpu, count, GROUP),
     };
     const expand = realToComplexPass(gpu, real, spectrum, count);
