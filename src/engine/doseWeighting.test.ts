@@ -1,8 +1,8 @@
 // Dose weighting against the published exposure filter (Grant & Grigorieff 2015, eLife 4:e06980):
 // Ne(k) = 0.245·k^−1.665 + 2.81 e/Å² at 300 kV, 0.8 times that at 200 kV, filter exp(−N / (2·Ne)).
 import { describe, expect, it } from 'vitest';
-import { criticalExposure, doseWeightingUnavailable, doseWeightTiltSeries, tiltExposures } from './doseWeighting.ts';
-import type { TiltSeries } from './types.ts';
+import { criticalExposure, doseWeightingUnavailable, doseWeightTiltSeries, doseWeightTiltSeriesInSteps, tiltExposures } from './doseWeighting.ts';
+import { CancelledError, type TiltSeries } from './types.ts';
 
 describe('critical exposure', () => {
   it('matches the published formula at a few frequencies, worked by hand', () => {
@@ -78,6 +78,18 @@ describe('doseWeightTiltSeries', () => {
     expectClose(tilt(2), wave(nx, ny, 5, -1), h2);
     // The input is left alone.
     expect(ts.data.subarray(plane, 2 * plane)).toEqual(wave(nx, ny, 3, 2));
+  });
+
+  it('gives the same tilts one at a time, and stops at a cancel sent while it runs', async () => {
+    const nx = 12, ny = 10, nTilts = 5;
+    const data = Float32Array.from({ length: nx * ny * nTilts }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+    const ts: TiltSeries = { nx, ny, nTilts, data, tiltAngles: [0, 3, -3, 6, -6], pixelSize: 3, accumulatedDose: [0, 3, 6, 9, 12] };
+    expect((await doseWeightTiltSeriesInSteps(ts)).data).toEqual(doseWeightTiltSeries(ts).data);
+    // The abort is a task queued after the first pair's, as a worker's cancel message would be.
+    const controller = new AbortController();
+    const running = doseWeightTiltSeriesInSteps(ts, controller.signal);
+    setTimeout(() => controller.abort(), 0);
+    await expect(running).rejects.toBeInstanceOf(CancelledError);
   });
 
   it('refuses a series without doses, naming why', () => {

@@ -9,7 +9,7 @@ import type { GpuContext } from './gpu/device.ts';
 import { Fft3dPlan, maxComplexElements, realPartPass, realToComplexPass } from './gpu/kernels/fft3d.ts';
 import { encodePasses } from './gpu/kernels/stockham.ts';
 import { withGpuScope, type GpuScope } from './gpu/scope.ts';
-import { doseFilter, doseWeightTiltSeries } from './doseWeighting.ts';
+import { doseFilter, doseWeightTiltSeriesInSteps } from './doseWeighting.ts';
 import { throwIfAborted, type TiltSeries } from './types.ts';
 
 const GROUP = 64;
@@ -68,9 +68,10 @@ export async function doseWeightTiltSeriesGpu(gpu: GpuContext, ts: TiltSeries, o
 /**
  * The dose weighting FBP and SIRT run on WebGPU: the GPU version on a hardware adapter, the CPU version on a
  * software one (SwiftShader), where the GPU version is 4–7× slower (docs/benchmarks.md, "Dose weighting").
+ * Both see `signal`: between batches of tilts, and between tilts.
  */
 export async function doseWeightOnDevice(gpu: GpuContext, ts: TiltSeries, signal?: AbortSignal): Promise<TiltSeries> {
-  return gpu.isFallbackAdapter ? doseWeightTiltSeries(ts) : doseWeightTiltSeriesGpu(gpu, ts, { signal });
+  return gpu.isFallbackAdapter ? doseWeightTiltSeriesInSteps(ts, signal) : doseWeightTiltSeriesGpu(gpu, ts, { signal });
 }
 
 /** The buffers of one batch of tilts, reused batch after batch, and an FFT plan per batch size (full and last). */
