@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { readMrc } from '../src/io/mrc.ts';
+import { SHIPPED_CHOICES } from '../src/engine/methods/modelChoice.ts';
 import { gaussianSmoothCpu } from '../src/engine/reference/gaussian.ts';
 import type { UnetRefineParams } from '../src/engine/methods/unetrefine/base.ts';
 import { RefineModel } from '../src/engine/methods/unetrefine/model.ts';
@@ -170,7 +171,7 @@ test('a bad σ from a script ends in one clear message, and the results stay', a
   expect(await page.evaluate(() => window.wedgelab.results().length)).toBe(count);
   // A model name that is neither shipped nor added: named, with every shipped model (not only the local networks').
   const unknown = await page.evaluate((resultId) => window.wedgelab.refine(resultId, { method: 'isonet', params: { model: 'nope' } } as never).then(() => 'ran', (e: Error) => e.message), id);
-  expect(unknown).toContain('no model "nope" among the shipped ones (broad-p11, broad-p11-wavelet, broad-p11-wide, broad-p11x3-wide, broad-p11-wide-wavelet, broad-p11x3-wide-wavelet, broad96-p11-wavelet, broad96-p11x3-wide-wavelet, lbp-small, cryogen-sim, isonet-sim) or those added this session');
+  expect(unknown).toContain(`no model "nope" among the shipped ones (${Object.values(SHIPPED_CHOICES).flat().map((m) => m.name).join(', ')}) or those added this session`);
   expect(await page.evaluate(() => window.wedgelab.results().length)).toBe(count);
 });
 

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { filterResponse, paddedLength } from '../engine/filters.ts';
 import { tiltTrig } from '../engine/geometry.ts';
 import { relativeError } from '../engine/checks/kernelChecks.ts';
+import { SHIPPED_CHOICES } from '../engine/methods/modelChoice.ts';
 import { stackMeanStd } from '../engine/methods/preprocess.ts';
 import { filterRowsCpu } from '../engine/reference/filter.ts';
 import { gaussianSmoothCpu } from '../engine/reference/gaussian.ts';
@@ -67,7 +68,7 @@ describe('wedgelab CLI', () => {
     // The local model's path itself is covered by methods/localnet.test.ts and onnx/trainedModel.test.ts: its first
     // onnxruntime-web run in a fresh CLI process takes ~30 s on this machine, too slow for this suite.
     const localnet = ['recon', '--tilts', files.tiltSeries, '--angles', files.tiltAngles, '--method', 'localnet', '--model', 'nope', '--out', join(dir, 'localnet.mrc')];
-    expect((await wedgelab(localnet)).stderr).toContain('no local model "nope": the shipped ones are broad-p11, broad-p11-wavelet, broad-p11-wide, broad-p11x3-wide, broad-p11-wide-wavelet, broad-p11x3-wide-wavelet, broad96-p11-wavelet, broad96-p11x3-wide-wavelet; nor is there a file nope');
+    expect((await wedgelab(localnet)).stderr).toContain(`no local model "nope": the shipped ones are ${SHIPPED_CHOICES.localnet.map((m) => m.name).join(', ')}; nor is there a file nope`);
   });
 
   it('scores a method by held-out tilts and odd/even FSC', async () => {
