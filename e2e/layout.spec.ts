@@ -2,7 +2,7 @@
  * End-to-end: the page at the sizes researchers use. On a 1024 × 768 screen a new result shows in the sidebar
  * without scrolling, and no plot title runs off its figure (SVG plots and the Fourier canvas) even for a
  * long method label; on a large screen the Fourier figure grows into the space it has. An FSC that never
- * crosses a threshold reads "beyond Nyquist", not "—".
+ * crosses a threshold reads "beyond Nyquist", not "—". Every method's form keeps its number fields readable.
  */
 import { expect, test, type Page } from '@playwright/test';
 
@@ -69,6 +69,26 @@ test('1024 × 768: the Fourier figure’s title stops short of its right edge', 
     return count;
   });
   expect(inked).toBe(0);
+});
+
+test('1024 × 768: every method form keeps its number fields wide enough to read, each label on one line', async () => {
+  // Four fields and two checkboxes in one row once squeezed the σ field to 15 px and its label to four lines.
+  const cramped = new Set<string>();
+  for (const select of ['method-select', 'refine-method-select', 'synthesize-method-select']) {
+    const methods = await page.getByTestId(select).locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    for (const method of methods) {
+      await page.getByTestId(select).selectOption(method);
+      const fields = await page.locator('aside.sidebar label.field').evaluateAll((labels) =>
+        labels.map((label) => ({
+          label: label.querySelector('.field-label')?.textContent ?? '',
+          labelHeight: label.querySelector('.field-label')!.getBoundingClientRect().height,
+          inputWidth: label.querySelector('input')?.getBoundingClientRect().width ?? 100,
+        })),
+      );
+      for (const f of fields) if (f.inputWidth < 48 || f.labelHeight > 18) cramped.add(`${f.label} (input ${Math.round(f.inputWidth)} px, label ${Math.round(f.labelHeight)} px high)`);
+    }
+  }
+  expect([...cramped]).toEqual([]);
 });
 
 test('1920 × 1080: the Fourier figure grows into the panel', async () => {

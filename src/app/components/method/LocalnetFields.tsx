@@ -59,23 +59,11 @@ export function LocalnetFields({ disabled }: { disabled: boolean }) {
         testId="localnet"
         contract="Inputs patches [batch, nTilts, P, P] and angles [nTilts]; output [batch, 1] or [batch, 8]."
       />
+      <label className="check" title="Instead of FBP below: every measured frequency moves toward FBP as far as FBP's own odd/even FSC says the data determine it (2F/(1 + F)): mostly FBP on clean data, the model's own on noisy data. Two cosine FBPs, of the even and the odd tilts, which together make the whole one (docs/localnet.md)">
+        <input type="checkbox" checked={localnet.fbpFsc} disabled={disabled} onChange={(e) => update(e.target.checked ? { fbpFsc: true, fbpBelow: 0, fscSigma: SUGGESTED_FSC_SIGMA } : { fbpFsc: false, fscSigma: 0 })} data-testid="localnet-fbp-fsc" />
+        FBP by odd/even FSC
+      </label>
       <div className="field-row">
-        <NumberField label="Batch" integer min={0} max={1 << 20} value={localnet.batchSize} onChange={(batchSize) => update({ batchSize })} disabled={disabled} testId="localnet-batch-input" title="Points per model call; 0 sizes batches to the GPU's memory" />
-        <NumberField
-          label="FBP below"
-          min={0}
-          max={0.5}
-          step={0.01}
-          value={localnet.fbpBelow}
-          onChange={(fbpBelow) => update({ fbpBelow })}
-          disabled={disabled || localnet.fbpFsc}
-          testId="localnet-fbp-below-input"
-          title="Cycles/voxel below which the measured frequencies come from FBP, scaled to the model's: its 11-pixel patches do not reach that far. 0: the model's own. On simulations, 0.15 followed by Gaussian smoothing of σ 0.75 voxels scored best (docs/localnet.md); check it on your data with Trust vs FBP"
-        />
-        <label title="Instead of FBP below: every measured frequency moves toward FBP as far as FBP's own odd/even FSC says the data determine it (2F/(1 + F)): mostly FBP on clean data, the model's own on noisy data. Two cosine FBPs, of the even and the odd tilts, which together make the whole one (docs/localnet.md)">
-          <input type="checkbox" checked={localnet.fbpFsc} disabled={disabled} onChange={(e) => update(e.target.checked ? { fbpFsc: true, fbpBelow: 0, fscSigma: SUGGESTED_FSC_SIGMA } : { fbpFsc: false, fscSigma: 0 })} data-testid="localnet-fbp-fsc" />
-          FBP by odd/even FSC
-        </label>
         <NumberField
           label="σ where FSC is low"
           min={0}
@@ -87,11 +75,25 @@ export function LocalnetFields({ disabled }: { disabled: boolean }) {
           testId="localnet-fsc-sigma-input"
           title={`With FBP by odd/even FSC (ticking it puts in ${SUGGESTED_FSC_SIGMA}): then smooth the result by a Gaussian of this σ (voxels), each frequency only as far as that FSC says the data do not determine it: noisy data are smoothed, clean data kept. 0: none (docs/localnet.md)`}
         />
-        <label title="For a model that is not odd (one of yours, a converted CryoLithe network; the shipped ones are odd): run it as it was trained, not as its odd part, which keeps inverted contrast from giving structure of the wrong sign. Tick it only for a model trained on one contrast, given a stack of that contrast (docs/localnet.md)">
-          <input type="checkbox" checked={notOdd && localnet.asTrained} disabled={disabled || !notOdd} onChange={(e) => update({ asTrained: e.target.checked })} data-testid="localnet-as-trained" />
-          As trained
-        </label>
+        <NumberField
+          label="FBP below"
+          min={0}
+          max={0.5}
+          step={0.01}
+          value={localnet.fbpBelow}
+          onChange={(fbpBelow) => update({ fbpBelow })}
+          disabled={disabled || localnet.fbpFsc}
+          testId="localnet-fbp-below-input"
+          title="Cycles/voxel below which the measured frequencies come from FBP, scaled to the model's: its 11-pixel patches do not reach that far. 0: the model's own. On simulations, 0.15 followed by Gaussian smoothing of σ 0.75 voxels scored best (docs/localnet.md); check it on your data with Trust vs FBP"
+        />
       </div>
+      <div className="field-row">
+        <NumberField label="Batch" unit="points per call" integer min={0} max={1 << 20} value={localnet.batchSize} onChange={(batchSize) => update({ batchSize })} disabled={disabled} testId="localnet-batch-input" title="Points per model call; 0 sizes batches to the GPU's memory" />
+      </div>
+      <label className="check" title="For a model that is not odd (one of yours, a converted CryoLithe network; the shipped ones are odd): run it as it was trained, not as its odd part, which keeps inverted contrast from giving structure of the wrong sign. Tick it only for a model trained on one contrast, given a stack of that contrast (docs/localnet.md)">
+        <input type="checkbox" checked={notOdd && localnet.asTrained} disabled={disabled || !notOdd} onChange={(e) => update({ asTrained: e.target.checked })} data-testid="localnet-as-trained" />
+        As trained (a model that is not odd)
+      </label>
       <ModelCalls />
       <HandoverWarning />
     </>

@@ -44,6 +44,8 @@ function UnetRefineFields({ objective, disabled }: { objective: UnetObjective; d
       <div className="field-row">
         <NumberField label="Cube" unit="voxels" integer min={8} max={256} step={4} value={options.cube} onChange={(cube) => update({ cube })} disabled={disabled} testId={`${objective}-cube-input`} title="Side of the cubes fed to the model (a multiple of 4)" />
         <NumberField label="Overlap" unit="voxels" integer min={0} max={127} value={options.overlap} onChange={(overlap) => update({ overlap })} disabled={disabled} testId={`${objective}-overlap-input`} title="Voxels shared by neighbouring cubes, blended with smooth weights" />
+      </div>
+      <div className="field-row">
         <NumberField label="Batch" integer min={1} max={64} value={options.batchSize} onChange={(batchSize) => update({ batchSize })} disabled={disabled} testId={`${objective}-batch-input`} title="Cubes per model call" />
         <NumberField
           label="Smooth input σ"
