@@ -199,7 +199,7 @@ export function SliceViewer() {
       </div>
       {!result && (
         <div className="viewer-empty" data-testid="viewer-empty">
-          Reconstruct, or select a result, to view it here.
+          <span>Reconstruct, or select a result, to view it here.</span>
         </div>
       )}
     </div>
