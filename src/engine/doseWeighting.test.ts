@@ -80,7 +80,7 @@ describe('doseWeightTiltSeries', () => {
     expect(ts.data.subarray(plane, 2 * plane)).toEqual(wave(nx, ny, 3, 2));
   });
 
-  it('gives the same tilts one at a time, and stops at a cancel sent while it runs', async () => {
+  it('gives the same tilts two at a time, and stops at a cancel sent while it runs', async () => {
     const nx = 12, ny = 10, nTilts = 5;
     const data = Float32Array.from({ length: nx * ny * nTilts }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
     const ts: TiltSeries = { nx, ny, nTilts, data, tiltAngles: [0, 3, -3, 6, -6], pixelSize: 3, accumulatedDose: [0, 3, 6, 9, 12] };

@@ -68,7 +68,7 @@ export async function doseWeightTiltSeriesGpu(gpu: GpuContext, ts: TiltSeries, o
 /**
  * The dose weighting FBP and SIRT run on WebGPU: the GPU version on a hardware adapter, the CPU version on a
  * software one (SwiftShader), where the GPU version is 4–7× slower (docs/benchmarks.md, "Dose weighting").
- * Both see `signal`: between batches of tilts, and between tilts.
+ * Both see `signal`: between batches of tilts on the GPU, between pairs of tilts on the CPU.
  */
 export async function doseWeightOnDevice(gpu: GpuContext, ts: TiltSeries, signal?: AbortSignal): Promise<TiltSeries> {
   return gpu.isFallbackAdapter ? doseWeightTiltSeriesInSteps(ts, signal) : doseWeightTiltSeriesGpu(gpu, ts, { signal });
