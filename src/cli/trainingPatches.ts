@@ -26,7 +26,7 @@ import { join } from 'node:path';
 import { readFloats } from '../engine/gpu/buffers.ts';
 import type { GpuContext } from '../engine/gpu/device.ts';
 import { prepareLocalnetInput, slabPatches, type LocalnetInput } from '../engine/methods/localnet/run.ts';
-import { halfGridOrigin, type PatchGrid } from '../engine/methods/localnet/grid.ts';
+import { halfGridOrigin, patchFloatsPerPoint, type PatchGrid } from '../engine/methods/localnet/grid.ts';
 import { dwt3Cpu } from '../engine/reference/wavelet3d.ts';
 import { Rng } from '../engine/sim/random.ts';
 import type { TiltSeries, Volume } from '../engine/types.ts';
@@ -182,7 +182,7 @@ async function sampleExample(gpu: GpuContext, ts: TiltSeries, input: LocalnetInp
       const encoder = gpu.device.createCommandEncoder({ label: 'trainingPatches' });
       prepared.extractor.encode(encoder, 0, lx * lz);
       gpu.device.queue.submit([encoder.finish()]);
-      patches.push(await readFloats(gpu, prepared.extractor.patches, lx * lz * ts.nTilts * patch * patch));
+      patches.push(await readFloats(gpu, prepared.extractor.patches, lx * lz * patchFloatsPerPoint(ts.nTilts, patch)));
     } finally {
       prepared.destroy();
     }

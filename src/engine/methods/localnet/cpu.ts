@@ -17,7 +17,7 @@ import { planPieces, tomogramOf, type Tomogram } from '../../../io/piecedVolume.
 import { stackMeanStd } from '../preprocess.ts';
 import type { RunOptions } from '../slabs.ts';
 import type { ModelRunParams } from './base.ts';
-import { slabPlan, type PatchGrid } from './grid.ts';
+import { patchFloatsPerPoint, slabPlan, type PatchGrid } from './grid.ts';
 import type { LocalModel } from './model.ts';
 
 /** Most points per batch when the run does not say: progress every second or so with 11 × 11 patches. */
@@ -64,7 +64,7 @@ export function cutPatchesOnPool(pool: CpuPool, input: LocalnetCpuInput, grid: P
 
 /** Shared storage for the patches of `batch` points. */
 export function patchBatch(input: LocalnetCpuInput, patch: number, batch: number): Float32Array {
-  return sharedFloats(batch * input.nTilts * patch * patch);
+  return sharedFloats(batch * patchFloatsPerPoint(input.nTilts, patch));
 }
 
 /** The model on a batch of patches: a plain copy for onnxruntime (its tensors take unshared arrays), always full batches. */

@@ -28,6 +28,11 @@ export interface PatchSource {
   nyDet: number;
 }
 
+/** Floats of one point's patches: one P × P patch per tilt (the GPU and CPU paths' batches, the CLI's training patches). */
+export function patchFloatsPerPoint(nTilts: number, patch: number): number {
+  return nTilts * patch * patch;
+}
+
 /** Rows (or columns) a patch reaches on either side of its centre, beyond the bilinear neighbour. */
 export function patchReach(patch: number): { before: number; after: number } {
   const half = Math.floor(patch / 2);

@@ -14,7 +14,7 @@
  * which is what onnxruntime-web's Tensor.fromGpuBuffer needs, so patches never leave the GPU.
  * Points past `count` (a short last batch) get zeros: the model always runs on full batches.
  */
-import type { PatchGrid, PatchSource } from './grid.ts';
+import { patchFloatsPerPoint, type PatchGrid, type PatchSource } from './grid.ts';
 import { bindGroup, dispatchSize, encodeDispatch, FLAT_INDEX_WGSL, pipelineSet, storageBuffer, uniformBuffer } from '../../gpu/buffers.ts';
 import type { GpuContext } from '../../gpu/device.ts';
 
@@ -85,9 +85,9 @@ const ENTRIES = ['extract'] as const;
 const BINDINGS = ['uniform', 'read-only-storage', 'read-only-storage', 'storage'] as const;
 const pipelineCache = new WeakMap<GPUDevice, Record<(typeof ENTRIES)[number], GPUComputePipeline>>();
 
-/** Bytes of one point's patches: nTilts · P² floats. */
+/** Bytes of one point's patches (patchFloatsPerPoint floats). */
 export function patchBytesPerPoint(nTilts: number, patch: number): number {
-  return nTilts * patch * patch * 4;
+  return patchFloatsPerPoint(nTilts, patch) * 4;
 }
 
 /**
