@@ -1,5 +1,6 @@
 // A stack dropped without an angle file: the page asks for its tilt range instead of refusing it, checks the range
 // against the stack's section count, and loads the stack with the typed angles.
+// On a small screen the form scrolls into view wherever the sidebar was.
 import { expect, test, type Page } from '@playwright/test';
 import { writeMrc } from '../src/io/mrc.ts';
 import { openDemoPage } from './helpers.ts';
@@ -59,5 +60,16 @@ test('Cancel leaves the page as it was', async () => {
   await page.getByTestId('typed-cancel').click();
   await expect(page.getByTestId('typed-angles')).toHaveCount(0);
   expect(await page.evaluate(() => window.wedgelab.datasets().length)).toBe(count);
+  expect(pageErrors).toEqual([]);
+});
+
+test('on a small screen, the form comes into view though the sidebar was scrolled to its end', async () => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  await page.locator('aside.sidebar').evaluate((sidebar) => sidebar.scrollTo(0, sidebar.scrollHeight));
+  await expect(page.getByTestId('file-input')).not.toBeInViewport();
+  await page.getByTestId('file-input').setInputFiles([{ name: 'unseen.mrc', mimeType: 'application/octet-stream', buffer: stack() }]);
+  // All of it, to a pixel's rounding (the sidebar scrolls it to its top edge).
+  await expect(page.getByTestId('typed-angles')).toBeInViewport({ ratio: 0.99 });
+  await page.getByTestId('typed-cancel').click();
   expect(pageErrors).toEqual([]);
 });

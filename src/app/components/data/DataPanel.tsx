@@ -6,6 +6,7 @@ import { LOAD_BINNINGS, type LoadBinningChoice } from './loadBinning.ts';
 import { TiltBrowser } from './TiltBrowser.tsx';
 import { TypedAnglesForm } from './TypedAnglesForm.tsx';
 import { loadDropped } from '../../state/typedAngles.ts';
+import { useRevealWhenShown } from '../../util/reveal.ts';
 
 function FilePicker() {
   const loadDemo = useAppStore((s) => s.loadDemo);
@@ -100,10 +101,11 @@ function TiltAxisField() {
 function LoadProgressView() {
   const load = useAppStore((s) => s.fileLoad);
   const cancel = useAppStore((s) => s.cancelLoad);
+  const bar = useRevealWhenShown<HTMLDivElement>(load !== null);
   if (!load) return null;
   const percent = Math.round(load.progress.fraction * 100);
   return (
-    <div className="load-progress" data-testid="load-progress">
+    <div ref={bar} className="load-progress" data-testid="load-progress">
       <progress max={100} value={percent} />
       <span>
         {percent}% · {(load.progress.bytesRead / 2 ** 20).toFixed(0)} MiB read · bin {load.bin} ({load.binNote})

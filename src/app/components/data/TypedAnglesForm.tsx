@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { tiltRange } from '../../../engine/sim/tiltScheme.ts';
 import { loadWithTypedAngles, useTypedAnglesStore, type PendingDrop } from '../../state/typedAngles.ts';
 import { NumberField } from '../NumberField.tsx';
+import { useRevealWhenShown } from '../../util/reveal.ts';
 
 /** A symmetric range with as many angles as the stack has sections: 3° steps up to 41 sections, else 2°. */
 function defaultRange(sections: number): { from: number; to: number; step: number } {
@@ -27,8 +28,10 @@ function RangeForm({ pending }: { pending: PendingDrop }) {
   const [range, setRange] = useState(() => defaultRange(pending.sections));
   const setPending = useTypedAnglesStore((s) => s.setPending);
   const result = anglesOf(range, pending.sections);
+  // Mounted once per drop (keyed below): a drop onto the page while the sidebar is scrolled down would leave it unseen.
+  const form = useRevealWhenShown<HTMLDivElement>(true);
   return (
-    <div className="typed-angles hint warn" data-testid="typed-angles">
+    <div ref={form} className="typed-angles hint warn" data-testid="typed-angles">
       <div>
         <strong>{pending.stackName}</strong> came without tilt angles ({pending.sections} sections). Type its tilt range, or drop it again with
         its .tlt, .rawtlt or .mdoc:

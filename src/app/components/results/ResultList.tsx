@@ -1,9 +1,9 @@
-import { useEffect, useRef } from 'react';
 import type { ResultSummary } from '../../../../workers/api.ts';
 import { useAppStore } from '../../state/store.ts';
 import { partialText } from '../../../../workers/partialResult.ts';
 import { verdictText, versusFbp } from '../../../engine/metrics/trust.ts';
 import { formatSeconds, formatSize } from '../../util/format.ts';
+import { useRevealWhenShown } from '../../util/reveal.ts';
 import { Section } from '../Section.tsx';
 import { CompareCheck } from '../../compare/CompareCheck.tsx';
 
@@ -18,10 +18,7 @@ function ResultItem({ result, selected }: { result: ResultSummary; selected: boo
   const filling = result.partial?.state === 'running';
   // A result selected elsewhere (a run's new result, a pick in the views) is scrolled into the sidebar's view:
   // below the method's form it would otherwise sit under the fold on a small screen.
-  const item = useRef<HTMLLIElement>(null);
-  useEffect(() => {
-    if (selected) item.current?.scrollIntoView({ block: 'nearest' });
-  }, [selected]);
+  const item = useRevealWhenShown<HTMLLIElement>(selected);
   return (
     <li
       ref={item}
