@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useAppStore, selectDataset } from '../../state/store.ts';
 import { Section } from '../Section.tsx';
 import { DatasetSummaryView } from './DatasetSummaryView.tsx';
@@ -11,19 +11,26 @@ import { useRevealWhenShown } from '../../util/reveal.ts';
 function FilePicker() {
   const loadDemo = useAppStore((s) => s.loadDemo);
   const loading = useAppStore((s) => s.loading);
+  // Hidden behind a button of our own: the input is emptied after each pick (so that the same files can be picked
+  // again), and the browser's own label would then read "No file chosen" beside the stack just loaded.
+  const fileInput = useRef<HTMLInputElement>(null);
   return (
     <div className="file-picker">
       <input
+        ref={fileInput}
         type="file"
         multiple
+        hidden
         data-testid="file-input"
-        title="MRC stack (.mrc .st .ali .mrcs, optionally .gz) and its angles (.tlt .rawtlt .mdoc)"
         onChange={(e) => {
           const files = Array.from(e.target.files ?? []);
           e.target.value = '';
           if (files.length) void loadDropped(files).catch(() => undefined);
         }}
       />
+      <button type="button" className="small primary" onClick={() => fileInput.current?.click()} title="An MRC stack (.mrc .st .ali .mrcs, optionally .gz) and the files beside it: angles (.tlt .rawtlt .mdoc), alignment (.xf .xtilt .aln)" data-testid="open-files">
+        Open tilt series…
+      </button>
       <button type="button" className="small" disabled={loading !== null} onClick={() => void loadDemo().catch(() => undefined)} data-testid="demo-button">
         Simulate demo
       </button>
