@@ -56,7 +56,7 @@ function LoadBinningField() {
         data-testid="load-binning"
         onChange={(e) => setChoice(e.target.value === 'auto' ? 'auto' : (Number(e.target.value) as LoadBinningChoice))}
       >
-        <option value="auto">auto (suggested from the stack's size)</option>
+        <option value="auto">auto (by size)</option>
         {LOAD_BINNINGS.map((bin) => (
           <option key={bin} value={bin}>
             {bin === 1 ? '1 (as stored)' : `${bin} (${bin} × ${bin} pixels averaged)`}
