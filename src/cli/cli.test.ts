@@ -253,7 +253,7 @@ describe('wedgelab CLI', () => {
     expect(missing.stderr.trim()).toBe('wedgelab synthesize: no tilt angles to add: name them, e.g. ±63, ±66');
   });
 
-  it('prints every method\'s flags with their defaults, all from the registry', async () => {
+  it('prints every method\'s flags with their defaults, all from the registry, and each command\'s usage on --help', async () => {
     for (const { name, kind } of METHODS) {
       const help = await wedgelab([KIND_COMMANDS[kind], '--method', name, '--help']);
       expect(help.code, help.stderr).toBe(0);
@@ -263,6 +263,15 @@ describe('wedgelab CLI', () => {
     const sirt = (await wedgelab(['recon', '--method', 'sirt', '--help'])).stdout;
     expect(sirt).toMatch(/--iterations K +iterations \(default: 20\)/);
     expect((await wedgelab(['recon', '--method', 'localnet-wavelet', '--help'])).stdout).toContain('(default: broad96-p11-wavelet)');
+    // Every command's --help: its own lines of the usage, exit 0; with --method, the scoring commands' method help too.
+    for (const [command, first] of [['info', 'wedgelab info FILE.mrc'], ['bench', 'wedgelab bench [--quick]'], ['batch', 'wedgelab batch --list'], ['recon', 'wedgelab recon --tilts']]) {
+      const help = await wedgelab([command, '--help']);
+      expect(help.code, help.stderr).toBe(0);
+      expect(help.stdout.split('\n').slice(0, 2)).toEqual(['usage:', expect.stringContaining(first)]);
+      expect(help.stdout).not.toContain('wedgelab simulate');
+    }
+    expect((await wedgelab(['batch', '--help'])).stdout).toContain('wedgelab batch --merge --out-dir OUT');
+    for (const command of ['cv', 'oddeven']) expect((await wedgelab([command, '--method', 'sirt', '--help'])).stdout).toMatch(/--iterations K +iterations \(default: 20\)/);
     const usage = await wedgelab(['--help']);
     expect(usage.stderr).toContain(`--method ${methodChoices('reconstruction').join('|')}`);
     expect(usage.stderr).toContain(`wedgelab refine --tomogram TOMO.mrc [--angles F.tlt | --wedge MIN,MAX] [--tilts STACK.mrc] --method ${methodChoices('refinement').join('|')}`);

@@ -34,9 +34,16 @@ async function setUp<R extends ResultRecipe>(values: FlagValues, read: (values: 
   return { request, ts: loaded.tiltSeries, engine, onProgress: progressPrinter(values.quiet === true || values.json === true) };
 }
 
+/** `--method NAME --help` of a scoring command: the method's help, printed (main.ts answers --help without --method). */
+function printedMethodHelp(values: FlagValues): boolean {
+  if (values.help) process.stdout.write(`${methodHelp(values, 'reconstruction')}\n`);
+  return values.help === true;
+}
+
 /** `--drop 0|±15|every:K|12,-30` (default 0): held-out tilts, one reconstruction, scores per tilt. */
 export async function cvCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, CV_OPTIONS);
+  if (printedMethodHelp(values)) return;
   const { request, ts, engine, onProgress } = await setUp(values, recipeFromFlags);
   const heldOut = heldOutTilts(ts.tiltAngles, (values.drop as string | undefined) ?? '0');
   const report = await crossValidate(engine, ts, request, heldOut, { onProgress, models: cliModelLibrary });
@@ -52,6 +59,7 @@ export async function cvCommand(args: string[]): Promise<void> {
 
 export async function oddEvenCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, OPTIONS);
+  if (printedMethodHelp(values)) return;
   const { request, ts, engine, onProgress } = await setUp(values, (v) => methodRequest(v, 'reconstruction'));
   const report = await oddEvenFsc(engine, ts, request, { onProgress, models: cliModelLibrary });
   const toResolution = (f: number | null) => (f === null ? null : report.pixelSize > 0 ? report.pixelSize / f : 1 / f);
@@ -91,10 +99,11 @@ reconstructs them all; FBP gets the remaining measured tilts only. Synthesised t
 /** `--held-out SPEC` (default every:4): a method's trust score against FBP, the verdict first, then one row per held-out tilt. */
 export async function trustCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, TRUST_OPTIONS);
-  if (values.help) {
-    process.stdout.write(`${values.method ? methodHelp(values, 'reconstruction') : TRUST_HELP}\n`);
+  if (values.help && !values.method) {
+    process.stdout.write(`${TRUST_HELP}\n`);
     return;
   }
+  if (printedMethodHelp(values)) return;
   const spec = values['held-out'] ?? DEFAULT_TRUST_HELD_OUT;
   // A bad spec fails now, before the GPU opens and the files are read.
   parseHeldOut(spec);

@@ -35,7 +35,8 @@ ${methodUsage('refinement', '                 ')}
                  --contrast auto follows; --in is the older name of --tomogram)
   wedgelab synthesize --tilts STACK.mrc --angles FILE.tlt --method ${methodChoices('tiltSynthesis').join('|')} --out-dir DIR [--force]
 ${methodUsage('tiltSynthesis', '                 ')}
-                 (wedgelab recon|refine|synthesize --method NAME --help: the method and its flags with their defaults;
+                 (wedgelab COMMAND --help: that command's lines here; wedgelab recon|refine|synthesize|cv|oddeven|trust
+                 --method NAME --help: the method and its flags with their defaults;
                  outputs are checked before any work: never an input, never an existing file without --force;
                  an --out ending .zarr (TOMO.ome.zarr) is an OME-Zarr folder, any other an MRC file: docs/export.md)
   wedgelab simulate --phantom ${PHANTOM_NAMES.join('|')} --size NX,NY,NZ
@@ -74,12 +75,32 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   bench: benchCommand,
 };
 
+/** Commands whose --help, without --method, says more than their lines of USAGE (their own text). */
+const OWN_HELP = new Set(['trust']);
+
+/** A command's lines of USAGE: each line that starts "wedgelab NAME " and the indented lines under it. */
+function commandUsage(name: string): string {
+  let inside = false;
+  const lines = USAGE.split('\n').filter((line) => {
+    if (line.startsWith('  wedgelab ')) inside = line.startsWith(`  wedgelab ${name} `);
+    else if (!line.startsWith('   ')) inside = false;
+    return inside;
+  });
+  return ['usage:', ...lines].join('\n');
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   const command = name ? COMMANDS[name] : undefined;
   if (!command) {
     process.stderr.write(`${name && name !== '--help' ? `wedgelab: unknown command "${name}"\n` : ''}${USAGE}\n`);
     return name === '--help' ? 0 : 2;
+  }
+  // `wedgelab COMMAND --help`: that command's usage, exit 0 (with --method, recon, refine, synthesize and the
+  // evaluations print the method's own help).
+  if (args.some((a) => a === '--help' || a === '-h') && !args.includes('--method') && !OWN_HELP.has(name)) {
+    process.stdout.write(`${commandUsage(name)}\n`);
+    return 0;
   }
   try {
     await command(args);
