@@ -109,7 +109,8 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof RespawnWithSoftwareGpu) return respawnWithSoftwareGpu();
     const message = (error as Error).message ?? String(error);
     process.stderr.write(`wedgelab ${name}: ${message}\n`);
-    if (error instanceof UsageError) process.stderr.write(`${USAGE}\n`);
+    // The command's own lines of the usage, not all of it: the one line above names the problem.
+    if (error instanceof UsageError) process.stderr.write(`${commandUsage(name)}\n`);
     return error instanceof UsageError ? 2 : 1;
   } finally {
     closeNodeGpu();
