@@ -272,6 +272,8 @@ describe('wedgelab CLI', () => {
     }
     expect((await wedgelab(['batch', '--help'])).stdout).toContain('wedgelab batch --merge --out-dir OUT');
     for (const command of ['cv', 'oddeven']) expect((await wedgelab([command, '--method', 'sirt', '--help'])).stdout).toMatch(/--iterations K +iterations \(default: 20\)/);
+    // -h is --help; --method=NAME is --method NAME.
+    expect((await wedgelab(['recon', '--method=sirt', '-h'])).stdout).toMatch(/--iterations K +iterations \(default: 20\)/);
     const usage = await wedgelab(['--help']);
     expect(usage.stderr).toContain(`--method ${methodChoices('reconstruction').join('|')}`);
     expect(usage.stderr).toContain(`wedgelab refine --tomogram TOMO.mrc [--angles F.tlt | --wedge MIN,MAX] [--tilts STACK.mrc] --method ${methodChoices('refinement').join('|')}`);

@@ -90,7 +90,8 @@ function commandUsage(name: string): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...args] = argv;
+  const [name, ...given] = argv;
+  const args = given.map((a) => (a === '-h' ? '--help' : a));
   const command = name ? COMMANDS[name] : undefined;
   if (!command) {
     process.stderr.write(`${name && name !== '--help' ? `wedgelab: unknown command "${name}"\n` : ''}${USAGE}\n`);
@@ -98,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   // `wedgelab COMMAND --help`: that command's usage, exit 0 (with --method, recon, refine, synthesize and the
   // evaluations print the method's own help).
-  if (args.some((a) => a === '--help' || a === '-h') && !args.includes('--method') && !OWN_HELP.has(name)) {
+  if (args.includes('--help') && !args.some((a) => a === '--method' || a.startsWith('--method=')) && !OWN_HELP.has(name)) {
     process.stdout.write(`${commandUsage(name)}\n`);
     return 0;
   }
