@@ -2,7 +2,7 @@
  * End-to-end: the page at the sizes researchers use. On a 1024 × 768 screen a new result shows in the sidebar
  * without scrolling, and no plot title runs off its figure (SVG plots and the Fourier canvas) even for a
  * long method label; on a large screen the Fourier figure grows into the space it has. An FSC that never
- * crosses a threshold reads "beyond Nyquist", not "—". Every method's form keeps its number fields readable.
+ * crosses a threshold reads "beyond Nyquist", not "—". The ground-truth table and every method's form fit.
  */
 import { expect, test, type Page } from '@playwright/test';
 
@@ -69,6 +69,16 @@ test('1024 × 768: the Fourier figure’s title stops short of its right edge', 
     return count;
   });
   expect(inked).toBe(0);
+});
+
+test('1024 × 768: the ground-truth table fits beside the sidebar, no sideways scrolling', async () => {
+  await page.getByTestId('compare-tab-metrics').click();
+  // Every result scored (a row still "scoring…" is wider than a finished one).
+  await expect(page.getByTestId('metrics-row')).not.toHaveCount(0);
+  await expect(page.getByTestId('metrics-table')).not.toContainText('scoring…', { timeout: 120_000 });
+  const [table, body] = await page.getByTestId('metrics-table').evaluate((t) => [t.getBoundingClientRect().right, t.closest('.compare-body')!.getBoundingClientRect().right]);
+  expect(table).toBeLessThanOrEqual(body);
+  await page.getByTestId('compare-tab-fourier').click();
 });
 
 test('1024 × 768: every method form keeps its number fields wide enough to read, each label on one line', async () => {
