@@ -129,86 +129,65 @@ const BLUESTEIN_ENTRIES = ['chirpIn', 'mulFilter', 'chirpOut'] as const;
 type BluesteinEntry = (typeof BLUESTEIN_ENTRIES)[number];
 const bluesteinCache = new WeakMap<GPUDevice, Record<BluesteinEntry, GPUComputePipeline>>();
 
-// Real ↔ complex conversions for real inputs and split outputs.
-const TO_COMPLEX_WGSL = /* wgsl */ `
+/** A kernel of one invocation per element (elementKernel), with its own pipeline cache. */
+interface ElementKernel {
+  label: string;
+  wgsl: string;
+  /** Bindings it writes, after the count (0) and the source (1). */
+  outputs: number;
+  cache: WeakMap<GPUDevice, Record<'main', GPUComputePipeline>>;
+}
+
+/**
+ * One invocation per element i < count (binding 0): `src`, an array of `srcType`, read at binding 1, each of `dst`
+ * (WGSL declarations "name: array<…>") written at bindings 2, 3, …, `body` the work for element i.
+ */
+function elementKernel(label: string, srcType: string, dst: readonly string[], body: string): ElementKernel {
+  const wgsl = /* wgsl */ `
 @group(0) @binding(0) var<uniform> count: vec4<u32>;
-@group(0) @binding(1) var<storage, read> src: array<f32>;
-@group(0) @binding(2) var<storage, read_write> dst: array<vec2<f32>>;
+@group(0) @binding(1) var<storage, read> src: array<${srcType}>;
+${dst.map((declaration, k) => `@group(0) @binding(${k + 2}) var<storage, read_write> ${declaration};`).join('\n')}
 ${FLAT_INDEX_WGSL}
 @compute @workgroup_size(${GROUP})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
   let i = flatIndex(wid, nwg, lid, ${GROUP}u);
   if (i >= count.x) { return; }
-  dst[i] = vec2<f32>(src[i], 0.0);
+  ${body}
 }`;
+  return { label, wgsl, outputs: dst.length, cache: new WeakMap() };
+}
 
-const SPLIT_WGSL = /* wgsl */ `
-@group(0) @binding(0) var<uniform> count: vec4<u32>;
-@group(0) @binding(1) var<storage, read> src: array<vec2<f32>>;
-@group(0) @binding(2) var<storage, read_write> re: array<f32>;
-@group(0) @binding(3) var<storage, read_write> im: array<f32>;
-${FLAT_INDEX_WGSL}
-@compute @workgroup_size(${GROUP})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = flatIndex(wid, nwg, lid, ${GROUP}u);
-  if (i >= count.x) { return; }
-  let z = src[i];
-  re[i] = z.x;
-  im[i] = z.y;
-}`;
-
-// The real part alone: what an inverse transform of a Hermitian spectrum (a filtered real volume) gives back.
-const REAL_PART_WGSL = /* wgsl */ `
-@group(0) @binding(0) var<uniform> count: vec4<u32>;
-@group(0) @binding(1) var<storage, read> src: array<vec2<f32>>;
-@group(0) @binding(2) var<storage, read_write> dst: array<f32>;
-${FLAT_INDEX_WGSL}
-@compute @workgroup_size(${GROUP})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let i = flatIndex(wid, nwg, lid, ${GROUP}u);
-  if (i >= count.x) { return; }
-  dst[i] = src[i].x;
-}`;
-
-const toComplexCache = new WeakMap<GPUDevice, Record<'main', GPUComputePipeline>>();
-const realPartCache = new WeakMap<GPUDevice, Record<'main', GPUComputePipeline>>();
-const splitCache = new WeakMap<GPUDevice, Record<'main', GPUComputePipeline>>();
+// Real ↔ complex conversions for real inputs and split outputs; the real part alone is what an inverse transform
+// of a Hermitian spectrum (a filtered real volume) gives back.
+const TO_COMPLEX = elementKernel('fft3d.realToComplex', 'f32', ['dst: array<vec2<f32>>'], 'dst[i] = vec2<f32>(src[i], 0.0);');
+const SPLIT = elementKernel('fft3d.split', 'vec2<f32>', ['re: array<f32>', 'im: array<f32>'], 'let z = src[i];\n  re[i] = z.x;\n  im[i] = z.y;');
+const REAL_PART = elementKernel('fft3d.realPart', 'vec2<f32>', ['dst: array<f32>'], 'dst[i] = src[i].x;');
 
 function countUniform(gpu: GpuContext, count: number, label: string): GPUBuffer {
   return uniformBuffer(gpu, new Uint32Array([count, 0, 0, 0]).buffer, label);
 }
 
-/**
- * A pass of one invocation per element, i < count, reading `src` and writing each of `dst` (bindings 1, 2, …
- * after the count's uniform); destroy `uniform` after submitting.
- */
-function elementPass(
-  gpu: GpuContext,
-  cache: WeakMap<GPUDevice, Record<'main', GPUComputePipeline>>,
-  wgsl: string,
-  label: string,
-  src: GPUBuffer,
-  dst: GPUBuffer[],
-  count: number,
-): { pass: GpuPass; uniform: GPUBuffer } {
-  const pipeline = pipelineSet(cache, gpu, wgsl, label, ['main'], ['uniform', 'read-only-storage', ...dst.map(() => 'storage' as const)]).main;
-  const uniform = countUniform(gpu, count, `${label}.count`);
-  const group = bindGroup(gpu, pipeline, [uniform, src, ...dst], label);
+/** `kernel` over i < count, reading `src` and writing each of `dst`; destroy `uniform` after submitting. */
+function elementPass(gpu: GpuContext, kernel: ElementKernel, src: GPUBuffer, dst: GPUBuffer[], count: number): { pass: GpuPass; uniform: GPUBuffer } {
+  const outputs = Array.from({ length: kernel.outputs }, () => 'storage' as const);
+  const pipeline = pipelineSet(kernel.cache, gpu, kernel.wgsl, kernel.label, ['main'], ['uniform', 'read-only-storage', ...outputs]).main;
+  const uniform = countUniform(gpu, count, `${kernel.label}.count`);
+  const group = bindGroup(gpu, pipeline, [uniform, src, ...dst], kernel.label);
   return { pass: { pipeline, group, workgroups: dispatchSize(gpu, count, GROUP) }, uniform };
 }
 
 /** A pass writing (real[i], 0) into complex[i], i < count; destroy `uniform` after submitting. */
 export function realToComplexPass(gpu: GpuContext, real: GPUBuffer, complex: GPUBuffer, count: number): { pass: GpuPass; uniform: GPUBuffer } {
-  return elementPass(gpu, toComplexCache, TO_COMPLEX_WGSL, 'fft3d.realToComplex', real, [complex], count);
+  return elementPass(gpu, TO_COMPLEX, real, [complex], count);
 }
 
 /** A pass writing complex[i].x into real[i], i < count; destroy `uniform` after submitting. */
 export function realPartPass(gpu: GpuContext, complex: GPUBuffer, real: GPUBuffer, count: number): { pass: GpuPass; uniform: GPUBuffer } {
-  return elementPass(gpu, realPartCache, REAL_PART_WGSL, 'fft3d.realPart', complex, [real], count);
+  return elementPass(gpu, REAL_PART, complex, [real], count);
 }
 
 function splitComplexPass(gpu: GpuContext, complex: GPUBuffer, re: GPUBuffer, im: GPUBuffer, count: number): { pass: GpuPass; uniform: GPUBuffer } {
-  return elementPass(gpu, splitCache, SPLIT_WGSL, 'fft3d.split', complex, [re, im], count);
+  return elementPass(gpu, SPLIT, complex, [re, im], count);
 }
 
 // ---------------------------------------------------------------------------------------------
