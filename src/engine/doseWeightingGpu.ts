@@ -1,13 +1,13 @@
 /**
- * Dose weighting on the GPU: the filter of doseWeighting.ts (doseFilter) applied to every tilt with the 2-D FFTs of
- * gpu/kernels/fft3d.ts (`planes`: x and y only), a few tilts at a time. The CPU version takes seconds per 1024²
- * series and over a minute at 4096² (docs/benchmarks.md); this one keeps real-size series on the device that
- * reconstructs them (doseWeightOnDevice: not on a software adapter).
+ * Dose weighting on the GPU: the filter of doseWeighting.ts (doseFilter) applied to every tilt through
+ * gpu/kernels/fourierFilter.ts with 2-D FFT plans (fft3d.ts `planes`: x and y only), a few tilts at a time. The
+ * CPU version takes seconds per 1024² series and over a minute at 4096² (docs/benchmarks.md); this one keeps
+ * real-size series on the device that reconstructs them (doseWeightOnDevice: not on a software adapter).
  */
-import { bindGroup, dispatchSize, FLAT_INDEX_WGSL, pipelineSet, readFloats, storageBuffer, uniformBuffer, uploadBuffer } from './gpu/buffers.ts';
+import { bindGroup, dispatchSize, FLAT_INDEX_WGSL, pipelineSet, uniformBuffer, uploadBuffer } from './gpu/buffers.ts';
 import type { GpuContext } from './gpu/device.ts';
-import { Fft3dPlan, maxComplexElements, realPartPass, realToComplexPass } from './gpu/kernels/fft3d.ts';
-import { encodePasses } from './gpu/kernels/stockham.ts';
+import { Fft3dPlan, maxComplexElements } from './gpu/kernels/fft3d.ts';
+import { FourierFilterGpu } from './gpu/kernels/fourierFilter.ts';
 import { withGpuScope, type GpuScope } from './gpu/scope.ts';
 import { doseFilter, doseWeightTiltSeriesInSteps } from './doseWeighting.ts';
 import { throwIfAborted, type TiltSeries } from './types.ts';
@@ -74,12 +74,15 @@ export async function doseWeightOnDevice(gpu: GpuContext, ts: TiltSeries, signal
   return gpu.isFallbackAdapter ? doseWeightTiltSeriesInSteps(ts, signal) : doseWeightTiltSeriesGpu(gpu, ts, { signal });
 }
 
-/** The buffers of one batch of tilts, reused batch after batch, and an FFT plan per batch size (full and last). */
+/**
+ * The buffers, bind group and uniform of one batch of tilts, reused batch after batch (only the uniform's batch
+ * fields change), and an FFT plan per batch size (full and last).
+ */
 class ChunkWeigher {
-  private readonly real: GPUBuffer;
-  private readonly spectrum: GPUBuffer;
-  private readonly inverseCritical: GPUBuffer;
-  private readonly exposures: GPUBuffer;
+  private readonly filter: FourierFilterGpu;
+  private readonly params: GPUBuffer;
+  private readonly pipeline: GPUComputePipeline;
+  private readonly group: GPUBindGroup;
   private readonly plans = new Map<number, Fft3dPlan>();
 
   constructor(
@@ -91,39 +94,26 @@ class ChunkWeigher {
     inverseCritical: Float32Array,
     exposures: Float32Array,
   ) {
-    const capacity = nx * ny * tiltsPerBatch;
-    this.real = scope.own(storageBuffer(gpu, capacity * 4, 'doseWeighting.real'));
-    this.spectrum = scope.own(storageBuffer(gpu, capacity * 8, 'doseWeighting.spectrum'));
-    this.inverseCritical = scope.own(uploadBuffer(gpu, inverseCritical, 'doseWeighting.inverseCritical'));
-    this.exposures = scope.own(uploadBuffer(gpu, exposures, 'doseWeighting.exposures'));
+    this.filter = new FourierFilterGpu(gpu, scope, nx * ny * tiltsPerBatch, 'doseWeighting');
+    this.params = scope.own(uniformBuffer(gpu, new ArrayBuffer(16), 'doseWeighting.params'));
+    this.pipeline = pipelineSet(cache, gpu, DOSE_WGSL, 'doseWeighting', ['weight'], ['uniform', 'storage', 'read-only-storage', 'read-only-storage']).weight;
+    const buffers = [
+      this.params,
+      this.filter.spectrum,
+      scope.own(uploadBuffer(gpu, inverseCritical, 'doseWeighting.inverseCritical')),
+      scope.own(uploadBuffer(gpu, exposures, 'doseWeighting.exposures')),
+    ];
+    this.group = bindGroup(gpu, this.pipeline, buffers, 'doseWeighting');
   }
 
   /** The weighted tilts of `tilts` (whole planes, the first of them tilt `first` of the stack). */
   async run(tilts: Float32Array, first: number): Promise<Float32Array> {
-    const { gpu, scope } = this;
+    const { gpu } = this;
     const count = tilts.length;
     const plane = this.nx * this.ny;
-    const plan = this.planFor(count / plane);
-    gpu.device.queue.writeBuffer(this.real, 0, tilts.buffer, tilts.byteOffset, tilts.byteLength);
-    const uniform = scope.own(uniformBuffer(gpu, new Uint32Array([plane, count, first, 0]).buffer, 'doseWeighting.params'));
-    const pipeline = pipelineSet(cache, gpu, DOSE_WGSL, 'doseWeighting', ['weight'], ['uniform', 'storage', 'read-only-storage', 'read-only-storage']).weight;
-    const weigh = {
-      pipeline,
-      group: bindGroup(gpu, pipeline, [uniform, this.spectrum, this.inverseCritical, this.exposures], 'doseWeighting'),
-      workgroups: dispatchSize(gpu, count, GROUP),
-    };
-    const expand = realToComplexPass(gpu, this.real, this.spectrum, count);
-    const realPart = realPartPass(gpu, this.spectrum, this.real, count);
-    scope.own(expand.uniform);
-    scope.own(realPart.uniform);
-    const encoder = gpu.device.createCommandEncoder({ label: 'doseWeighting' });
-    encodePasses(encoder, [expand.pass]);
-    plan.encode(encoder, this.spectrum, false);
-    encodePasses(encoder, [weigh]);
-    plan.encode(encoder, this.spectrum, true);
-    encodePasses(encoder, [realPart.pass]);
-    gpu.device.queue.submit([encoder.finish()]);
-    return readFloats(gpu, this.real, count);
+    gpu.device.queue.writeBuffer(this.params, 0, new Uint32Array([plane, count, first, 0]));
+    const weigh = { pipeline: this.pipeline, group: this.group, workgroups: dispatchSize(gpu, count, GROUP) };
+    return this.filter.apply(tilts, this.planFor(count / plane), weigh);
   }
 
   private planFor(tilts: number): Fft3dPlan {

@@ -1,13 +1,13 @@
 /**
  * The FBP hand-over's low-pass W∗v and the FSC smoothing on the GPU (./fbpHandover.ts has the definitions and
- * the CPU version): the 3-D FFT of ../../gpu/kernels/fft3d.ts, each coefficient times W(k) (the same raised cosine
- * in f32, or the same per-shell weights looked up by round(|k|·n_max), floored by the same Gaussian, and the same
- * wedge-cone mask, computed once on the CPU), the inverse FFT, the real part read back.
+ * the CPU version), filtered in Fourier space by ../../gpu/kernels/fourierFilter.ts with a 3-D FFT plan: each
+ * coefficient times W(k): the same raised cosine in f32, or the same per-shell weights looked up by
+ * round(|k|·n_max), floored by the same Gaussian, and the same wedge-cone mask, computed once on the CPU.
  */
-import { bindGroup, dispatchSize, FLAT_INDEX_WGSL, pipelineSet, readFloats, storageBuffer, uniformBuffer, uploadBuffer } from '../../gpu/buffers.ts';
+import { bindGroup, dispatchSize, FLAT_INDEX_WGSL, pipelineSet, uniformBuffer, uploadBuffer } from '../../gpu/buffers.ts';
 import type { GpuContext } from '../../gpu/device.ts';
-import { Fft3dPlan, realPartPass, realToComplexPass } from '../../gpu/kernels/fft3d.ts';
-import { encodePasses } from '../../gpu/kernels/stockham.ts';
+import { Fft3dPlan } from '../../gpu/kernels/fft3d.ts';
+import { FourierFilterGpu } from '../../gpu/kernels/fourierFilter.ts';
 import { withGpuScope } from '../../gpu/scope.ts';
 import { largestDimension } from '../../metrics/fsc.ts';
 import type { Volume } from '../../types.ts';
@@ -64,8 +64,7 @@ export async function radialFilterGpu(gpu: GpuContext, volumes: readonly Volume[
   const count = nx * ny * nz;
   return withGpuScope(async (scope) => {
     const plan = scope.own(new Fft3dPlan(gpu, nx, ny, nz));
-    const real = scope.own(storageBuffer(gpu, count * 4, 'fbpHandover.real'));
-    const spectrum = scope.own(storageBuffer(gpu, count * 8, 'fbpHandover.spectrum'));
+    const filter = new FourierFilterGpu(gpu, scope, count, 'fbpHandover');
     const cone = scope.own(uploadBuffer(gpu, Uint32Array.from(filterCone(volumes[0], angles)), 'fbpHandover.cone'));
     // A binding cannot be empty: the raised cosine gets one unused shell.
     const shellWeights = 'shells' in weight ? weight.shells : new Float32Array(1);
@@ -81,25 +80,11 @@ export async function radialFilterGpu(gpu: GpuContext, volumes: readonly Volume[
     const pipeline = pipelineSet(cache, gpu, HANDOVER_WGSL, 'fbpHandover', ['weight'], ['uniform', 'storage', 'read-only-storage', 'read-only-storage']).weight;
     const weigh = {
       pipeline,
-      group: bindGroup(gpu, pipeline, [uniform, spectrum, cone, shells], 'fbpHandover'),
+      group: bindGroup(gpu, pipeline, [uniform, filter.spectrum, cone, shells], 'fbpHandover'),
       workgroups: dispatchSize(gpu, count, GROUP),
     };
-    const expand = realToComplexPass(gpu, real, spectrum, count);
-    scope.own(expand.uniform);
-    const realPart = realPartPass(gpu, spectrum, real, count);
-    scope.own(realPart.uniform);
     const results: Float32Array[] = [];
-    for (const volume of volumes) {
-      gpu.device.queue.writeBuffer(real, 0, volume.data.buffer, volume.data.byteOffset, volume.data.byteLength);
-      const encoder = gpu.device.createCommandEncoder({ label: 'fbpHandover' });
-      encodePasses(encoder, [expand.pass]);
-      plan.encode(encoder, spectrum, false);
-      encodePasses(encoder, [weigh]);
-      plan.encode(encoder, spectrum, true);
-      encodePasses(encoder, [realPart.pass]);
-      gpu.device.queue.submit([encoder.finish()]);
-      results.push(await readFloats(gpu, real, count));
-    }
+    for (const volume of volumes) results.push(await filter.apply(volume.data, plan, weigh));
     return results;
   });
 }
