@@ -289,6 +289,13 @@ describe('wedgelab CLI', () => {
     expect(refinement.stderr.split('\n')[0]).toBe(
       `wedgelab recon: unknown reconstruction method "gaussian": gaussian is a refinement method (wedgelab refine); use one of ${methodChoices('reconstruction').join(', ')}`,
     );
+    // A typo is named with the option meant; a stray file (a stack without --tilts) is refused, not passed over.
+    const typo = await wedgelab(['recon', ...input, '--method', 'sirt', '--iteration', '5', '--out', out]);
+    expect([typo.code, typo.stderr.split('\n')[0]]).toEqual([2, 'wedgelab recon: unknown option --iteration (did you mean --iterations?)']);
+    expect((await wedgelab(['recon', ...input, '--method', 'fbp', '--input', 'x.mrc', '--out', out])).stderr.split('\n')[0]).toBe('wedgelab recon: unknown option --input');
+    const stray = await wedgelab(['recon', 'stack.mrc', ...input, '--method', 'fbp', '--out', out]);
+    expect([stray.code, stray.stderr.split('\n')[0]]).toEqual([2, 'wedgelab recon: unexpected argument "stack.mrc": every file and value is given after its option (the usage below)']);
+    expect(existsSync(out)).toBe(false);
     const foreign = await wedgelab(['recon', ...input, '--method', 'fbp', '--iterations', '5', '--out', out]);
     expect(foreign.code).toBe(2);
     expect(foreign.stderr.split('\n')[0]).toBe('wedgelab recon: --iterations is not a flag of fbp: see wedgelab recon --method fbp --help');

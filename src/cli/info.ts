@@ -11,7 +11,7 @@ import { openFile } from './openFile.ts';
 import { parseOptions } from './options.ts';
 
 export async function infoCommand(args: string[]): Promise<void> {
-  const { positionals, values } = parseOptions(args, { json: { type: 'boolean' } });
+  const { positionals, values } = parseOptions(args, { json: { type: 'boolean' } }, Infinity);
   if (positionals.length !== 1) throw new UsageError('info takes one MRC file');
   const path = positionals[0];
   const info = await readMrcInfo((await openFile(path)).blob, { name: path });
