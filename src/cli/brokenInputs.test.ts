@@ -1,5 +1,6 @@
 // The broken-input corpus (io/brokenInputs.ts) through `wedgelab recon`, in this process (main, as bin/wedgelab.js
-// calls it): each case ends in its exact one-line refusal with exit 1, or loads with exactly its warnings.
+// calls it): each case ends in its exact one-line refusal with exit 1 (or, where the command line refuses it as a
+// usage error, that line and exit 2), or loads with exactly its warnings.
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,7 @@ describe('broken inputs through wedgelab recon', () => {
   });
 
   it.each(BROKEN_INPUTS.map((c, k) => [c.title, k] as const))('%s', async (_, k) => {
-    const { files, error, warnings = [] } = BROKEN_INPUTS[k];
+    const { files, error, cliUsage, warnings = [] } = BROKEN_INPUTS[k];
     const caseDir = join(dir, String(k));
     mkdirSync(caseDir);
     for (const file of files) writeFileSync(join(caseDir, file.name), file.bytes);
@@ -41,7 +42,10 @@ describe('broken inputs through wedgelab recon', () => {
     const out = join(caseDir, 'out.mrc');
     const run = await recon(['--tilts', stack, ...(angles ? ['--angles', angles] : []), '--method', 'fbp', '--thickness', '4', '--quiet', '--out', out]);
     if (process.env.CORPUS_PRINT) appendFileSync(process.env.CORPUS_PRINT, `${JSON.stringify({ k, code: run.code, stderr: run.stderr })}\n`);
-    if (error !== undefined) {
+    if (cliUsage !== undefined) {
+      expect([run.code, run.stderr.split('\n')[0]]).toEqual([2, `wedgelab recon: ${cliUsage}`]);
+      expect(existsSync(out)).toBe(false);
+    } else if (error !== undefined) {
       expect(run.stderr).toBe(`wedgelab recon: ${error}\n`);
       expect(run.code).toBe(1);
       expect(existsSync(out)).toBe(false);

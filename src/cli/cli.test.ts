@@ -295,6 +295,8 @@ describe('wedgelab CLI', () => {
     expect((await wedgelab(['recon', ...input, '--method', 'fbp', '--input', 'x.mrc', '--out', out])).stderr.split('\n')[0]).toBe('wedgelab recon: unknown option --input');
     const stray = await wedgelab(['recon', 'stack.mrc', ...input, '--method', 'fbp', '--out', out]);
     expect([stray.code, stray.stderr.split('\n')[0]]).toEqual([2, 'wedgelab recon: unexpected argument "stack.mrc": every file and value is given after its option (the usage below)']);
+    const noAngles = await wedgelab(['recon', '--tilts', join(dir, 'tilt_series.mrc'), '--method', 'fbp', '--out', out]);
+    expect([noAngles.code, noAngles.stderr.split('\n')[0]]).toEqual([2, 'wedgelab recon: --angles FILE.tlt is required (or --mdoc F.mdoc or --aln F.aln, which carry the angles)']);
     expect(existsSync(out)).toBe(false);
     const foreign = await wedgelab(['recon', ...input, '--method', 'fbp', '--iterations', '5', '--out', out]);
     expect(foreign.code).toBe(2);

@@ -13,7 +13,7 @@ import type { Progress, TiltSeries } from '../engine/types.ts';
 import { formatTlt } from '../io/angles.ts';
 import { mrcPieces } from '../io/mrc.ts';
 import { readTiltSeriesFiles, type LoadedTiltSeries, type TiltSeriesLoadOptions } from '../io/tiltSeriesFiles.ts';
-import { numberFlag } from '../engine/methods/flags.ts';
+import { numberFlag, UsageError } from '../engine/methods/flags.ts';
 import { openCliEngine } from './engine.ts';
 import { writeFileAtomic } from './atomicWrite.ts';
 import { methodCommand } from './methodFlags.ts';
@@ -91,6 +91,8 @@ export function warnOffset(request: { method: MethodName; params: { subtractMean
 
 /** The files that may come with a stack: angles, an alignment, SerialEM metadata (any order, any subset with angles). */
 const SIDE_FLAGS = ['angles', 'xf', 'xtilt', 'aln', 'mdoc'] as const;
+/** Those that carry the tilt angles: one of them is needed. */
+const ANGLE_FLAGS = ['angles', 'aln', 'mdoc'] as const;
 
 /**
  * Complete and check a request for a tomogram that will be written to `outPath`, refusing one larger than this
@@ -113,6 +115,7 @@ export async function reconCommand(args: string[]): Promise<void> {
   const command = methodCommand(args, 'reconstruction', ['tilts', 'out'], [...SIDE_FLAGS, 'tilt-axis']);
   if (!command) return;
   const { values, request, paths } = command;
+  if (!ANGLE_FLAGS.some((flag) => typeof values[flag] === 'string')) throw new UsageError('--angles FILE.tlt is required (or --mdoc F.mdoc or --aln F.aln, which carry the angles)');
   const outPath = paths.out;
   const sidePaths = SIDE_FLAGS.map((flag) => values[flag]).filter((path): path is string => typeof path === 'string');
   await checkOutputs([outPath], [paths.tilts, ...sidePaths], values.force === true);
