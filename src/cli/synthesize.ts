@@ -1,6 +1,7 @@
 /** `wedgelab synthesize`: a tilt-synthesis method (tilt series → tilt series with added tilts), written as a new stack and .tlt. */
 import { basename, join } from 'node:path';
 import { describeEngine } from '../engine/context.ts';
+import { UsageError } from '../engine/methods/flags.ts';
 import { resolveOnTiltSeries, runTiltSynthesis } from '../engine/methods/runners.ts';
 import { openCliEngine } from './engine.ts';
 import { methodCommand } from './methodFlags.ts';
@@ -12,6 +13,8 @@ export async function synthesizeCommand(args: string[]): Promise<void> {
   const command = methodCommand(args, 'tiltSynthesis', ['tilts', 'angles', 'out-dir']);
   if (!command) return;
   const { values, request, paths } = command;
+  // Every tilt synthesis method takes its angles from --add (the evaluations, from --synthesize-at).
+  if (typeof values.add !== 'string') throw new UsageError('--add ANGLES is required: the tilt angles to add, e.g. --add ±63,±66');
   const outDir = paths['out-dir'];
   const files = { tiltSeries: join(outDir, 'tilt_series.mrc'), tiltAngles: join(outDir, 'tilt_series.tlt') };
   await checkOutputs(Object.values(files), [paths.tilts, paths.angles], values.force === true);
@@ -21,6 +24,6 @@ export async function synthesizeCommand(args: string[]): Promise<void> {
   const out = await runTiltSynthesis(engine, loaded.tiltSeries, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
   const labels = [`tilt series: ${basename(paths.tilts)} + the last ${out.added} tilts by ${out.label}`];
   await writeTiltSeriesPaths(out.tiltSeries, files.tiltSeries, files.tiltAngles, labels);
-  process.stderr.write(`${values.quiet ? '' : '\n'}${out.label}: ${out.added} tilts added on ${describeEngine(engine)} → ${outDir}\n`);
+  process.stderr.write(`${values.quiet ? '' : '\n'}${out.label}: ${out.added} tilt${out.added === 1 ? '' : 's'} added on ${describeEngine(engine)} → ${outDir}\n`);
   process.stdout.write(`${JSON.stringify({ ...files, nTilts: out.tiltSeries.nTilts, added: out.added, label: out.label })}\n`);
 }

@@ -1,7 +1,8 @@
 // Slab planning keeps GPU memory bounded for tomograms far larger than one buffer.
 import { describe, expect, it } from 'vitest';
 import type { GpuContext } from '../gpu/device.ts';
-import { allocateVolume, placeSlabTilts, placeSlabVolume, planSlabsForDevice, slabTilts, slabVolume, DEFAULT_MEMORY_BUDGET } from './slabs.ts';
+import type { Progress } from '../types.ts';
+import { allocateVolume, placeSlabTilts, placeSlabVolume, planSlabsForDevice, slabTilts, slabVolume, stageOptions, DEFAULT_MEMORY_BUDGET } from './slabs.ts';
 
 /** The limits SwiftShader reports (1 GiB buffers), and the spec defaults a plain requestDevice() gives. */
 const swiftshader = { limits: { maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 2 ** 30 } } as unknown as GpuContext;
@@ -36,5 +37,18 @@ describe('slab planning', () => {
     }
     expect(copy.data).toEqual(ts.data);
     expect(volumeCopy.data).toEqual(volume.data);
+  });
+});
+
+describe('stageOptions', () => {
+  it('maps a step\'s progress into its share of the whole and names the step once', () => {
+    const seen: Progress[] = [];
+    const { onProgress } = stageOptions({ onProgress: (p) => seen.push(p) }, 0.5, 1, 'FBP');
+    onProgress?.({ fraction: 0.5, message: 'FBP: rows 8–15 of 64' });
+    onProgress?.({ fraction: 1, message: 'filtering the tilts' });
+    expect(seen).toEqual([
+      { fraction: 0.75, message: 'FBP: rows 8–15 of 64' },
+      { fraction: 1, message: 'FBP: filtering the tilts' },
+    ]);
   });
 });

@@ -41,10 +41,13 @@ export interface RunOptions {
   seriesPolarity?: () => Promise<Polarity>;
 }
 
-/** Options whose progress covers [from, to) of the whole, each message prefixed with `stage` when given. */
+/**
+ * Options whose progress covers [from, to) of the whole, each message prefixed with `stage` when given and the
+ * message does not start with it already (most runners name their method: "FBP: rows 8–15 of 64").
+ */
 export function stageOptions(options: RunOptions, from: number, to: number, stage?: string): RunOptions {
   const { onProgress } = options;
-  const message = (text: string) => (stage ? `${stage}: ${text}` : text);
+  const message = (text: string) => (stage && !text.startsWith(stage) ? `${stage}: ${text}` : text);
   return { ...options, onProgress: onProgress && ((p) => onProgress({ ...p, fraction: from + (to - from) * p.fraction, message: message(p.message) })) };
 }
 

@@ -8,7 +8,7 @@ import { defaultThickness } from '../common.ts';
 import type { MethodDefinition } from '../definition.ts';
 import { checkContrast, contrastFlag, contrastText, readContrastFlag, requestedContrastText, type Contrast, type ResolvedContrast } from '../contrast.ts';
 import type { FlagValues } from '../flags.ts';
-import { angleListText, parseAngleList } from '../reproject/base.ts';
+import { angleListText, checkAnglesToAdd, parseAngleList } from '../reproject/base.ts';
 import { DEFAULT_SYNTH_MODEL, SYNTH_MODELS } from './models.ts';
 
 export interface LatentbpParams {
@@ -50,9 +50,7 @@ export const LATENTBP: MethodDefinition<'latentbp', 'tiltSynthesis', LatentbpPar
     contrast: partial.contrast ?? 'auto',
   }),
   validate(p) {
-    if (p.angles.length === 0) throw new Error('no tilt angles to add: name them, e.g. ±63, ±66');
-    const bad = p.angles.find((a) => !(Math.abs(a) < 90));
-    if (bad !== undefined) throw new Error(`tilt angle ${bad}° to add: angles must be strictly between −90° and 90°`);
+    checkAnglesToAdd(p.angles);
     if (!Number.isInteger(p.thickness) || p.thickness < 1) throw new Error(`thickness must be a whole number ≥ 1 (got ${p.thickness})`);
     if (p.model.trim() === '') throw new Error('the latent back-projection network needs a model: a shipped name or a folder');
     checkContrast(p.contrast);

@@ -30,6 +30,13 @@ export function parseAngleList(text: string): number[] {
     });
 }
 
+/** The tilt synthesis methods' check of the angles to add: at least one, each strictly inside ±90°. */
+export function checkAnglesToAdd(angles: readonly number[]): void {
+  if (angles.length === 0) throw new Error('no tilt angles to add: name them, e.g. ±63, ±66');
+  const bad = angles.find((a) => !(Math.abs(a) < 90));
+  if (bad !== undefined) throw new Error(`tilt angle ${bad}° to add: angles must be strictly between −90° and 90°`);
+}
+
 /** The list back in its short form: "±63, ±66" where both signs follow each other. */
 export function angleListText(angles: readonly number[]): string {
   const parts: string[] = [];
@@ -57,9 +64,7 @@ export const REPROJECT: MethodDefinition<'reproject', 'tiltSynthesis', Reproject
     iterations: partial.iterations ?? 20,
   }),
   validate(p) {
-    if (p.angles.length === 0) throw new Error('no tilt angles to add: name them, e.g. ±63, ±66');
-    const bad = p.angles.find((a) => !(Math.abs(a) < 90));
-    if (bad !== undefined) throw new Error(`tilt angle ${bad}° to add: angles must be strictly between −90° and 90°`);
+    checkAnglesToAdd(p.angles);
     if (!Number.isInteger(p.thickness) || p.thickness < 1) throw new Error(`thickness must be a whole number ≥ 1 (got ${p.thickness})`);
     if (!Number.isInteger(p.iterations) || p.iterations < 1) throw new Error(`SIRT needs at least 1 iteration (got ${p.iterations})`);
   },
