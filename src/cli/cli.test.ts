@@ -13,7 +13,7 @@ import { gaussianSmoothCpu } from '../engine/reference/gaussian.ts';
 import { extractPatchesCpu } from '../engine/reference/patches.ts';
 import { halfGridOrigin } from '../engine/methods/localnet/grid.ts';
 import { dwt3Cpu } from '../engine/reference/wavelet3d.ts';
-import { METHODS, methodChoices, methodFlags } from '../engine/methods/registry.ts';
+import { METHODS, methodChoices, methodDefinition, methodFlags } from '../engine/methods/registry.ts';
 import { readMrc, writeMrc } from '../io/mrc.ts';
 import { readTiltSeriesFiles } from '../io/tiltSeriesFiles.ts';
 import { KIND_COMMANDS } from './methodFlags.ts';
@@ -259,6 +259,9 @@ describe('wedgelab CLI', () => {
       expect(help.code, help.stderr).toBe(0);
       expect(help.stdout.split('\n')[0]).toContain(`--method ${name}`);
       for (const flag of methodFlags(name)) expect(help.stdout, `${name} --${flag.name}`).toMatch(new RegExp(`--${flag.name}\\b.*\\(default: [^)]+\\)`));
+      // A learned method lists its family's shipped models, each with its line of the page's menu.
+      const family = methodDefinition(name).modelFamily;
+      for (const model of family ? SHIPPED_CHOICES[family] : []) expect(help.stdout).toContain(`\n  ${model.name} (${model.tag}): ${model.summary}`);
     }
     const sirt = (await wedgelab(['recon', '--method', 'sirt', '--help'])).stdout;
     expect(sirt).toMatch(/--iterations K +iterations \(default: 20\)/);

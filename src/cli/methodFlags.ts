@@ -5,6 +5,7 @@
  */
 import type { MethodKind } from '../engine/methods/definition.ts';
 import { readDeclaredFlags, requireFlag, UsageError, type FlagSpec, type FlagValues } from '../engine/methods/flags.ts';
+import { SHIPPED_CHOICES } from '../engine/methods/modelChoice.ts';
 import {
   isLearned,
   METHODS,
@@ -149,7 +150,9 @@ export function methodHelp(values: FlagValues, kind: MethodKind): string {
     const fallback = defaultText(f, defaults);
     return `  ${spelled}  ${f.help}${fallback ? ` (default: ${fallback})` : ''}`;
   });
-  return [`${definition.title} (--method ${values.method}, a ${definition.kind} method)`, '', wrap(definition.help, 100), '', 'flags:', ...rows].join('\n');
+  const family = definition.modelFamily;
+  const models = family ? ['', 'shipped models (--model NAME):', ...SHIPPED_CHOICES[family].map((m) => `  ${m.name} (${m.tag}): ${m.summary}`)] : [];
+  return [`${definition.title} (--method ${values.method}, a ${definition.kind} method)`, '', wrap(definition.help, 100), '', 'flags:', ...rows, ...models].join('\n');
 }
 
 /**

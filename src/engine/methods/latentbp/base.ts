@@ -9,7 +9,7 @@ import type { MethodDefinition } from '../definition.ts';
 import { checkContrast, contrastFlag, contrastText, readContrastFlag, requestedContrastText, type Contrast, type ResolvedContrast } from '../contrast.ts';
 import type { FlagValues } from '../flags.ts';
 import { angleListText, checkAnglesToAdd, parseAngleList } from '../reproject/base.ts';
-import { DEFAULT_SYNTH_MODEL, SYNTH_MODELS } from './models.ts';
+import { DEFAULT_SYNTH_MODEL } from './models.ts';
 
 export interface LatentbpParams {
   /** Tilt angles to add, degrees, in the order they are appended to the stack. */
@@ -42,7 +42,7 @@ export const LATENTBP: MethodDefinition<'latentbp', 'tiltSynthesis', LatentbpPar
     'Synthesises tilts at new angles with a trained network (the latent back-projection paper): an encoder takes each tilt ' +
     'to C feature channels at 1/4 size, the engine back-projects them into a latent volume at their angles, 3-D ' +
     'convolutions refine it, the engine projects it at the new angles and a decoder brings those back to full size. The ' +
-    `new tilts are appended to the stack. Shipped models: ${SYNTH_MODELS.map((m) => m.name).join(', ')}.`,
+    'new tilts are appended to the stack.',
   defaults: (input, partial = {}) => ({
     angles: partial.angles ?? [],
     thickness: partial.thickness ?? defaultThickness(input),

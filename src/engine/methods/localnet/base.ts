@@ -10,7 +10,7 @@ import { MIN_TILTS } from '../../../io/tiltSeriesChecks.ts';
 import { notOneArray } from '../../../io/piecedVolume.ts';
 import { tooFewForHalves } from '../../evaluation/halves.ts';
 import { fft3dTooLarge, type BufferLimits } from '../../bufferLimits.ts';
-import { DEFAULT_LOCAL_MODEL, LOCAL_MODELS, type LocalnetVariant } from './models.ts';
+import { DEFAULT_LOCAL_MODEL, type LocalnetVariant } from './models.ts';
 
 export interface LocalnetParams extends CommonParams {
   /** A shipped model's name (./models.ts) or, where the run can read files (CLI), a path to one. */
@@ -142,8 +142,7 @@ export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetPa
   help:
     'Local learned reconstruction: the stack is normalised and ramp-filtered, the P × P patch of every tilt around each ' +
     "voxel's projection is cut on the GPU and fed to a pretrained ONNX model (voxel variant: one value per voxel; wavelet " +
-    `variant: 8 bior3.1 sub-bands per half-grid point). Shipped models: ${LOCAL_MODELS.map((m) => `${m.name} (${m.variant})`).join(', ')}; ` +
-    'the variant follows the model.',
+    'variant: 8 bior3.1 sub-bands per half-grid point); the variant follows the model.',
   defaults: (input, partial = {}) => ({
     ...commonDefaults(input, partial),
     model: partial.model ?? DEFAULT_LOCAL_MODEL.voxel,

@@ -6,7 +6,7 @@
  */
 import type { MethodDefinition } from '../definition.ts';
 import { checkContrast, contrastFlag, contrastText, readContrastFlag, requestedContrastText, type Contrast, type ResolvedContrast } from '../contrast.ts';
-import { DEFAULT_REFINE_MODEL, REFINE_MODELS, type UnetObjective } from './models.ts';
+import { DEFAULT_REFINE_MODEL, type UnetObjective } from './models.ts';
 
 export interface UnetRefineParams {
   /** A shipped model's name (./models.ts) or, where the run can read files (CLI), a path to an .onnx file (its card.json beside it). */
@@ -80,8 +80,7 @@ function definition<N extends UnetObjective>(objective: N): MethodDefinition<N, 
       `${text.help} The tomogram is normalised by its mean and std, cut into overlapping cubes, each run through the ONNX model ` +
       '(onnxruntime-web: WebGPU on a real GPU, its wasm backend otherwise), and the outputs blended with raised-cosine weights over the ' +
       `overlaps; the normalisation is undone at the end. On the GPU, cutting and blending are GPU kernels, and cubes, batch and slabs ` +
-      `of rows fit the device's memory. Shipped models: ${REFINE_MODELS.map((m) => `${m.name} (${m.objective})`).join(', ')}; ` +
-      'train your own with models/refine/train.py (docs/refine.md).',
+      "of rows fit the device's memory. Train your own with models/refine/train.py (docs/refine.md).",
     defaults: (_input, partial = {}) => ({
       model: partial.model ?? DEFAULT_REFINE_MODEL[objective],
       cube: partial.cube ?? 48,
