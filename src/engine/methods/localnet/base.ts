@@ -142,7 +142,9 @@ export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetPa
   help:
     'Local learned reconstruction: the stack is normalised and ramp-filtered, the P × P patch of every tilt around each ' +
     "voxel's projection is cut on the GPU and fed to a pretrained ONNX model (voxel variant: one value per voxel; wavelet " +
-    'variant: 8 bior3.1 sub-bands per half-grid point); the variant follows the model.',
+    'variant: 8 bior3.1 sub-bands per half-grid point); the variant follows the model. The page runs ' +
+    `${DEFAULT_LOCAL_MODEL.wavelet} with --fbp-fsc --fsc-sigma ${SUGGESTED_FSC_SIGMA} (its validated composition); the command line runs ` +
+    'the model alone unless asked.',
   defaults: (input, partial = {}) => ({
     ...commonDefaults(input, partial),
     model: partial.model ?? DEFAULT_LOCAL_MODEL.voxel,

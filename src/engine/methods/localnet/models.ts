@@ -57,7 +57,7 @@ export const LOCAL_MODELS: readonly ShippedModel[] = [
     variant: 'wavelet',
     file: 'localnet/broad96_p11_wavelet/model.onnx',
     summary:
-      "the page's default: wavelet variant, 11 × 11 patches, 9 k parameters, trained on 96 simulated volumes (lamellae, and scenes of both signs with and without ice) for 40,000 steps; meant to run with FBP by odd/even FSC and σ 0.75 where that FSC is low (the page does; on the command line --fbp-fsc --fsc-sigma 0.75)",
+      "the page's default: wavelet variant, 11 × 11 patches, 9 k parameters, trained on 96 simulated volumes (lamellae, and scenes of both signs with and without ice) for 40,000 steps; meant to run with FBP by odd/even FSC and σ 0.75 where that FSC is low, as the page runs it",
   },
   {
     name: 'broad96-p11x3-wide-wavelet',
