@@ -3,18 +3,12 @@
 // series that loads shows its warnings.
 import { expect, test, type Page } from '@playwright/test';
 import { BROKEN_INPUTS } from '../src/io/brokenInputs.ts';
-import { openDemoPage } from './helpers.ts';
+import { shareDemoPage } from './helpers.ts';
 
 let page: Page;
-const pageErrors: string[] = [];
 
-test.beforeAll(async ({ browser }) => {
-  page = await openDemoPage(browser, pageErrors);
-});
-
-// The page, its engine worker and GPU device would otherwise stay open beside every later spec of the worker.
-test.afterAll(async () => {
-  await page.close();
+const pageErrors = shareDemoPage((opened) => {
+  page = opened;
 });
 
 test('the corpus\'s page cases: one line naming the file, the page and its data intact', async () => {

@@ -4,12 +4,11 @@
  * the file, tests in order.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { canvasSpread, expectSlicesDrawn, openDemoPage, selectedResultLabel, setParams } from './helpers.ts';
+import { canvasSpread, expectSlicesDrawn, shareDemoPage, selectedResultLabel, setParams } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
 let page: Page;
-const pageErrors: string[] = [];
 
 /**
  * The demo binned to 32 × 32 × 8 (128 × 128 × 32 on SwiftShader), an 8 × 1 network, 16-row slabs:
@@ -42,12 +41,8 @@ async function watchFor(testIds: string[]): Promise<void> {
   }, testIds);
 }
 
-test.beforeAll(async ({ browser }) => {
-  page = await openDemoPage(browser, pageErrors);
-});
-
-test.afterAll(async () => {
-  await page.close();
+const pageErrors = shareDemoPage((opened) => {
+  page = opened;
 });
 
 test('the coordinate network trains with a live loss and preview, and gives a normal result', async () => {

@@ -12,22 +12,17 @@ import { expect, test, type Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import * as zarr from 'zarrita';
 import { readMrc } from '../src/io/mrc.ts';
-import { exportedMrc, openDemoPage } from './helpers.ts';
+import { exportedMrc, shareDemoPage } from './helpers.ts';
 
-const pageErrors: string[] = [];
 let page: Page;
 let resultId: string;
 /** The result as the worker's writeMrc builds it (window.wedgelab.exportMrc). */
 let reference: Uint8Array;
 
-test.beforeAll(async ({ browser }) => {
-  page = await openDemoPage(browser, pageErrors);
+const pageErrors = shareDemoPage(async (opened) => {
+  page = opened;
   resultId = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { binning: 1, thickness: 8 } }));
   reference = await exportedMrc(page, resultId);
-});
-
-test.afterAll(async () => {
-  await page.close();
 });
 
 /**

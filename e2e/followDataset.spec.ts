@@ -1,17 +1,12 @@
 // Two tilt series loaded: every view says which one it shows, and follows the one selected (#20 item 2).
 import { expect, test, type Page } from '@playwright/test';
 import { writeMrc } from '../src/io/mrc.ts';
-import { openDemoPage, setParams } from './helpers.ts';
+import { shareDemoPage, setParams } from './helpers.ts';
 
 let page: Page;
-const pageErrors: string[] = [];
 
-test.beforeAll(async ({ browser }) => {
-  page = await openDemoPage(browser, pageErrors);
-});
-
-test.afterAll(async () => {
-  await page.close();
+const pageErrors = shareDemoPage((opened) => {
+  page = opened;
 });
 
 /** A 48 × 40 stack of 9 tilts (−24° … 24°) of a bright disc, and its angles. */

@@ -1,6 +1,6 @@
 /** Page helpers shared by the end-to-end specs. */
 import { readFile } from 'node:fs/promises';
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 
 /** Spread (max − min) of the grey levels drawn on a canvas (WebGL ones use preserveDrawingBuffer). */
 export async function canvasSpread(page: Page, testId: string): Promise<number> {
@@ -61,6 +61,24 @@ export async function openDemoPage(browser: Browser, pageErrors: string[]): Prom
   await page.goto('/');
   await expect(page.getByTestId('dataset-summary')).toContainText('Simulated demo', { timeout: 150_000 });
   return page;
+}
+
+/**
+ * One demo page for all the tests of a spec file: opened before them (then handed to `onOpen`, which keeps it and
+ * may prepare it), closed after them, since its engine worker and GPU device would otherwise stay open beside every
+ * later spec of the worker. Returns the array its uncaught errors are pushed to.
+ */
+export function shareDemoPage(onOpen: (page: Page) => void | Promise<void>): string[] {
+  const pageErrors: string[] = [];
+  let page: Page | undefined;
+  test.beforeAll(async ({ browser }) => {
+    page = await openDemoPage(browser, pageErrors);
+    await onOpen(page);
+  });
+  test.afterAll(async () => {
+    await page?.close();
+  });
+  return pageErrors;
 }
 
 /**

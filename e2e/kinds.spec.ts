@@ -16,17 +16,12 @@ import { RefineModel } from '../src/engine/methods/unetrefine/model.ts';
 import { refineWithModel } from '../src/engine/methods/unetrefine/run.ts';
 import { wholeVolume } from '../src/io/piecedVolume.ts';
 import { simulatedStack, tiltAngles, writeTlt } from './fixtures.ts';
-import { expectSlicesDrawn, openDemoPage, selectedResultLabel, setParams } from './helpers.ts';
+import { expectSlicesDrawn, shareDemoPage, selectedResultLabel, setParams } from './helpers.ts';
 
-const pageErrors: string[] = [];
 let page: Page;
 
-test.beforeAll(async ({ browser }) => {
-  page = await openDemoPage(browser, pageErrors);
-});
-
-test.afterAll(async () => {
-  await page.close();
+const pageErrors = shareDemoPage((opened) => {
+  page = opened;
 });
 
 async function exported(id: string) {

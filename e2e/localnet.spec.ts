@@ -7,19 +7,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { simulatedStack, tiltAngles, writeTlt } from './fixtures.ts';
-import { expectSlicesDrawn, openDemoPage, selectedResultLabel, setParams } from './helpers.ts';
+import { expectSlicesDrawn, shareDemoPage, selectedResultLabel, setParams } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
 let page: Page;
-const pageErrors: string[] = [];
 
-test.beforeAll(async ({ browser }) => {
-  page = await openDemoPage(browser, pageErrors);
-});
-
-test.afterAll(async () => {
-  await page.close();
+const pageErrors = shareDemoPage((opened) => {
+  page = opened;
 });
 
 test('the voxel model runs from the method panel and gives a result like any other', async () => {

@@ -5,9 +5,8 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { simulatedStack, tiltAngles } from './fixtures.ts';
-import { openDemoPage, setParams } from './helpers.ts';
+import { shareDemoPage, setParams } from './helpers.ts';
 
-const pageErrors: string[] = [];
 let page: Page;
 
 /** A SerialEM-style .mdoc: 10 Å pixels, 300 kV, tilt axis 85.3° in the title, 3 e/Å² per tilt, sections in stack order. */
@@ -27,12 +26,8 @@ function serialEmMdoc(angles: number[]): Buffer {
   return Buffer.from(text, 'latin1');
 }
 
-test.beforeAll(async ({ browser }) => {
-  page = await openDemoPage(browser, pageErrors);
-});
-
-test.afterAll(async () => {
-  await page.close();
+const pageErrors = shareDemoPage((opened) => {
+  page = opened;
 });
 
 test('the demo has no doses: dose weighting is locked off with the reason', async () => {

@@ -10,22 +10,17 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { readMrc, writeMrc } from '../src/io/mrc.ts';
 import { simulatedStack, writeTlt } from './fixtures.ts';
-import { exportedMrc, openDemoPage } from './helpers.ts';
+import { exportedMrc, shareDemoPage } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
 let page: Page;
-const pageErrors: string[] = [];
 const angles = Array.from({ length: 11 }, (_, k) => -50 + 10 * k);
 const text = (name: string, content: string) => ({ name, mimeType: 'text/plain', buffer: Buffer.from(content) });
 const xf = (count: number) => Array.from({ length: count }, (_, k) => `0.9998 -0.0175 0.0175 0.9998 ${k - 5} ${0.5 * k}`).join('\n');
 
-test.beforeAll(async ({ browser }) => {
-  page = await openDemoPage(browser, pageErrors);
-});
-
-test.afterAll(async () => {
-  await page.close();
+const pageErrors = shareDemoPage((opened) => {
+  page = opened;
 });
 
 test('a raw stack with its .xf and .tlt loads aligned, naming its side files and the alignment', async () => {

@@ -7,20 +7,15 @@
 import { expect, test, type Page } from '@playwright/test';
 import { clippedTiltSeries, columnMeans, region, std } from '../src/engine/methods/sirt/clippedFixture.ts';
 import { readMrc, writeMrc } from '../src/io/mrc.ts';
-import { exportedMrc, openDemoPage } from './helpers.ts';
+import { exportedMrc, shareDemoPage } from './helpers.ts';
 import { writeTlt } from './fixtures.ts';
 
 let page: Page;
-const pageErrors: string[] = [];
 const NZ = 32;
 const SPECIMEN_NZ = 16;
 
-test.beforeAll(async ({ browser }) => {
-  page = await openDemoPage(browser, pageErrors);
-});
-
-test.afterAll(async () => {
-  await page.close();
+const pageErrors = shareDemoPage((opened) => {
+  page = opened;
 });
 
 test('SIRT of a specimen wider than the field of view: no bright borders, no stripes, a falling residual', async () => {

@@ -3,17 +3,12 @@
 // On a small screen the form scrolls into view wherever the sidebar was.
 import { expect, test, type Page } from '@playwright/test';
 import { writeMrc } from '../src/io/mrc.ts';
-import { openDemoPage } from './helpers.ts';
+import { shareDemoPage } from './helpers.ts';
 
 let page: Page;
-const pageErrors: string[] = [];
 
-test.beforeAll(async ({ browser }) => {
-  page = await openDemoPage(browser, pageErrors);
-});
-
-test.afterAll(async () => {
-  await page.close();
+const pageErrors = shareDemoPage((opened) => {
+  page = opened;
 });
 
 /** A 32 × 24 stack of 7 sections, its values a ramp plus the section number. */

@@ -3,12 +3,11 @@
  * 3-D), the cursor's position in nm, slice stepping from the keyboard, and colour maps.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { expectSlicesDrawn, openDemoPage } from './helpers.ts';
+import { expectSlicesDrawn, shareDemoPage } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
 let page: Page;
-const pageErrors: string[] = [];
 
 /** Share of a slice canvas's pixels whose red and blue differ by more than 20: only the crosshair's (under 1 %) for grey. */
 async function colourfulness(testId: string): Promise<number> {
@@ -25,14 +24,10 @@ async function colourfulness(testId: string): Promise<number> {
   });
 }
 
-test.beforeAll(async ({ browser }) => {
-  page = await openDemoPage(browser, pageErrors);
+const pageErrors = shareDemoPage(async (opened) => {
+  page = opened;
   await page.getByTestId('result-item').filter({ hasText: 'Ground truth' }).click();
   await expectSlicesDrawn(page);
-});
-
-test.afterAll(async () => {
-  await page.close();
 });
 
 test('scale bars name a round length in each panel and follow the zoom', async () => {
