@@ -11,7 +11,8 @@ import { requireFlag, type FlagValues } from '../engine/methods/flags.ts';
 import { parseOptions } from './options.ts';
 import { cliModelLibrary } from './models.ts';
 import { learnedChoices, METHOD_OPTIONS, methodHelp, methodRequest } from './methodFlags.ts';
-import { progressPrinter, readTiltSeriesPaths, warnOffset } from './recon.ts';
+import { progressPrinter } from './progress.ts';
+import { readTiltSeriesPaths, warnOffset } from './recon.ts';
 import { DEFAULT_SYNTH_METHOD, RECIPE_OPTIONS, RECIPE_USAGE, recipeFromFlags } from './recipeFlags.ts';
 
 const OPTIONS = { ...METHOD_OPTIONS, tilts: { type: 'string' }, angles: { type: 'string' }, drop: { type: 'string' }, json: { type: 'boolean' } } as const;
@@ -47,6 +48,7 @@ export async function cvCommand(args: string[]): Promise<void> {
   const { request, ts, engine, onProgress } = await setUp(values, recipeFromFlags);
   const heldOut = heldOutTilts(ts.tiltAngles, (values.drop as string | undefined) ?? '0');
   const report = await crossValidate(engine, ts, request, heldOut, { onProgress, models: cliModelLibrary });
+  onProgress.end();
   const perAngle = report.scores.map(({ index, angle, nmse, corr }) => ({ index, angle, nmse, corr }));
   const out = { label: report.label, perAngle, meanNmse: report.meanNmse, meanCorr: report.meanCorr };
   if (values.json) process.stdout.write(`${JSON.stringify(out)}\n`);
@@ -62,6 +64,7 @@ export async function oddEvenCommand(args: string[]): Promise<void> {
   if (printedMethodHelp(values)) return;
   const { request, ts, engine, onProgress } = await setUp(values, (v) => methodRequest(v, 'reconstruction'));
   const report = await oddEvenFsc(engine, ts, request, { onProgress, models: cliModelLibrary });
+  onProgress.end();
   const toResolution = (f: number | null) => (f === null ? null : report.pixelSize > 0 ? report.pixelSize / f : 1 / f);
   const out = {
     label: report.label,
@@ -109,6 +112,7 @@ export async function trustCommand(args: string[]): Promise<void> {
   parseHeldOut(spec);
   const { request, ts, engine, onProgress } = await setUp(values, recipeFromFlags, true);
   const report = await trustScore(engine, ts, request, heldOutTilts(ts.tiltAngles, spec), { onProgress, models: cliModelLibrary });
+  onProgress.end();
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ ...report, heldOutSpec: spec })}\n`);
     return;

@@ -9,7 +9,7 @@ import { isOffsetFree, type MethodName, type RequestOf, type ResolvedRequest } f
 import { resolveOnTiltSeries, runReconstruction, type Reconstruction } from '../engine/methods/runners.ts';
 import type { RunOptions } from '../engine/methods/slabs.ts';
 import { binnedLength } from '../io/binning.ts';
-import type { Progress, TiltSeries } from '../engine/types.ts';
+import type { TiltSeries } from '../engine/types.ts';
 import { formatTlt } from '../io/angles.ts';
 import { mrcPieces } from '../io/mrc.ts';
 import { readTiltSeriesFiles, type LoadedTiltSeries, type TiltSeriesLoadOptions } from '../io/tiltSeriesFiles.ts';
@@ -20,16 +20,7 @@ import { methodCommand } from './methodFlags.ts';
 import { checkOutputs, checkTomogramMemory, writeTomogram } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
 import { openFile } from './openFile.ts';
-
-export function progressPrinter(quiet: boolean): (p: Progress) => void {
-  let last = -1;
-  return (p) => {
-    const percent = Math.floor(p.fraction * 100);
-    if (quiet || percent === last) return;
-    last = percent;
-    process.stderr.write(`\r${percent.toString().padStart(3)}% ${p.message.padEnd(60)}`);
-  };
-}
+import { progressPrinter } from './progress.ts';
 
 /**
  * Read a stack and its side files (angles, alignment, .mdoc; io/sideFiles.ts) from disk, the stack section by
@@ -127,9 +118,11 @@ export async function reconCommand(args: string[]): Promise<void> {
   const resolved = resolveInto(outPath, tiltSeries, atLoad.request);
   warnOffset(resolved, tiltSeries, paths.tilts);
   const started = performance.now();
-  const result = await runReconstruction(engine, tiltSeries, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
+  const progress = progressPrinter(values.quiet === true);
+  const result = await runReconstruction(engine, tiltSeries, resolved, { onProgress: progress, models: cliModelLibrary });
+  progress.end();
   const seconds = (performance.now() - started) / 1000;
   await writeTomogram(outPath, result.volume, [result.label, `from ${sourceLabel(loaded)}`]);
   const { nx, ny, nz } = result.volume;
-  process.stderr.write(`${values.quiet ? '' : '\n'}${result.label}: ${nx}×${ny}×${nz} in ${seconds.toFixed(2)} s on ${describeEngine(engine)} → ${outPath}\n`);
+  process.stderr.write(`${result.label}: ${nx}×${ny}×${nz} in ${seconds.toFixed(2)} s on ${describeEngine(engine)} → ${outPath}\n`);
 }

@@ -13,7 +13,7 @@ import { methodCommand } from './methodFlags.ts';
 import { checkOutputs, checkTomogramMemory, writeTomogram } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
 import { openFile } from './openFile.ts';
-import { progressPrinter } from './recon.ts';
+import { progressPrinter } from './progress.ts';
 
 /** The input tomogram's path: --tomogram, or --in as earlier versions spelt it. */
 function tomogramPath(values: FlagValues): string {
@@ -82,8 +82,10 @@ export async function refineCommand(args: string[]): Promise<void> {
   const { volume: tomogram, nx, ny, nz } = file;
   const sourceLabel = writtenLabel(file.header.labels) || basename(inPath);
   const started = performance.now();
-  const out = await runRefinement(engine, tomogram, sourceLabel, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary, seriesPolarity: polarity });
+  const progress = progressPrinter(values.quiet === true);
+  const out = await runRefinement(engine, tomogram, sourceLabel, resolved, { onProgress: progress, models: cliModelLibrary, seriesPolarity: polarity });
+  progress.end();
   const seconds = (performance.now() - started) / 1000;
   await writeTomogram(outPath, out.volume, [out.label, `from ${basename(inPath)}`]);
-  process.stderr.write(`${values.quiet ? '' : '\n'}${out.label}: ${nx}×${ny}×${nz} in ${seconds.toFixed(2)} s → ${outPath}\n`);
+  process.stderr.write(`${out.label}: ${nx}×${ny}×${nz} in ${seconds.toFixed(2)} s → ${outPath}\n`);
 }

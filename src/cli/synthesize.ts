@@ -7,7 +7,8 @@ import { openCliEngine } from './engine.ts';
 import { methodCommand } from './methodFlags.ts';
 import { checkOutputs } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
-import { progressPrinter, readTiltSeriesPaths, writeTiltSeriesPaths } from './recon.ts';
+import { progressPrinter } from './progress.ts';
+import { readTiltSeriesPaths, writeTiltSeriesPaths } from './recon.ts';
 
 export async function synthesizeCommand(args: string[]): Promise<void> {
   const command = methodCommand(args, 'tiltSynthesis', ['tilts', 'angles', 'out-dir']);
@@ -21,9 +22,11 @@ export async function synthesizeCommand(args: string[]): Promise<void> {
   const { engine } = await openCliEngine(values, [request]);
   const loaded = await readTiltSeriesPaths(paths.tilts, paths.angles);
   const resolved = resolveOnTiltSeries<'tiltSynthesis'>(loaded.tiltSeries, request);
-  const out = await runTiltSynthesis(engine, loaded.tiltSeries, resolved, { onProgress: progressPrinter(values.quiet === true), models: cliModelLibrary });
+  const progress = progressPrinter(values.quiet === true);
+  const out = await runTiltSynthesis(engine, loaded.tiltSeries, resolved, { onProgress: progress, models: cliModelLibrary });
+  progress.end();
   const labels = [`tilt series: ${basename(paths.tilts)} + the last ${out.added} tilts by ${out.label}`];
   await writeTiltSeriesPaths(out.tiltSeries, files.tiltSeries, files.tiltAngles, labels);
-  process.stderr.write(`${values.quiet ? '' : '\n'}${out.label}: ${out.added} tilt${out.added === 1 ? '' : 's'} added on ${describeEngine(engine)} → ${outDir}\n`);
+  process.stderr.write(`${out.label}: ${out.added} tilt${out.added === 1 ? '' : 's'} added on ${describeEngine(engine)} → ${outDir}\n`);
   process.stdout.write(`${JSON.stringify({ ...files, nTilts: out.tiltSeries.nTilts, added: out.added, label: out.label })}\n`);
 }
