@@ -75,7 +75,10 @@ describe('wedgelab batch', () => {
     // A removed tomogram is redone; a failed series is retried with --retry-failed.
     rmSync(join(out, 's2', 'sirt.mrc'));
     const retried = await wedgelab([...args, '--retry-failed', '--progress', 'json']);
-    const done = retried.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event: string; series: string; method: string });
+    const done = retried.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event: string; series: string; method: string; stage?: string });
+    // Progress names its stage: the reconstruction, then each score runs the method again from 0 to 1.
+    const stages = new Set(done.filter((e) => e.event === 'progress' && e.series === 's2').map((e) => e.stage));
+    expect([...stages]).toEqual(['reconstruction', 'cv', 'oddeven']);
     expect(done.filter((e) => e.event === 'done' || e.event === 'failed').map((e) => `${e.series} ${e.method} ${e.event}`).sort()).toEqual([
       'cut fbp failed',
       'cut sirt failed',

@@ -89,18 +89,23 @@ async function packageVersion(): Promise<string> {
   return (JSON.parse(text) as { version: string }).version;
 }
 
-/** A line of progress: a bar on the terminal, or a JSON line on stdout with --progress json. */
-function reporter(batch: Batch, series: string, method: string): (p: Progress) => void {
-  if (batch.json) return (p) => process.stdout.write(`${JSON.stringify({ event: 'progress', series, method, fraction: p.fraction, message: p.message })}\n`);
+/**
+ * A line of progress: a bar on the terminal (a line per tenth in a log), or a JSON line on stdout with --progress
+ * json. `stage`: the reconstruction, or the score (cv, oddeven) that runs the method again, each from 0 to 1.
+ */
+function reporter(batch: Batch, series: string, method: string, stage: 'reconstruction' | 'cv' | 'oddeven'): (p: Progress) => void {
+  if (batch.json) return (p) => process.stdout.write(`${JSON.stringify({ event: 'progress', series, method, stage, fraction: p.fraction, message: p.message })}\n`);
   const bar = progressPrinter(batch.quiet);
-  return (p) => bar({ ...p, message: `${series} ${method}: ${p.message}` });
+  const named = stage === 'reconstruction' ? method : `${method} ${stage}`;
+  return (p) => bar({ ...p, message: `${series} ${named}: ${p.message}` });
 }
 
 function announce(batch: Batch, event: 'done' | 'failed' | 'skipped', row: Pick<BatchRow, 'series' | 'method'> & Partial<BatchRow>): void {
   if (batch.json) process.stdout.write(`${JSON.stringify({ event, ...row })}\n`);
   else if (!batch.quiet || event === 'failed') {
     const detail = event === 'failed' ? `: ${row.error}` : event === 'done' ? ` in ${row.seconds?.toFixed(2)} s` : ' (already done)';
-    process.stderr.write(`\r${row.series} ${row.method}: ${event}${detail}\n`);
+    // On a terminal the line replaces the run's progress bar; in a log it follows the progress lines.
+    process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}${row.series} ${row.method}: ${event}${detail}\n`);
   }
 }
 
@@ -114,20 +119,19 @@ async function needsRun(batch: Batch, series: string, method: string): Promise<b
 
 /** Reconstruct, write the tomogram, score it; the row of the run. */
 async function runOne(batch: Batch, entry: SeriesEntry, ts: TiltSeries, method: Batch['methods'][number]): Promise<BatchRow> {
-  const onProgress = reporter(batch, entry.name, method.name);
-  const options = { onProgress, models: cliModelLibrary };
+  const options = (stage: 'reconstruction' | 'cv' | 'oddeven') => ({ onProgress: reporter(batch, entry.name, method.name, stage), models: cliModelLibrary });
   const started = performance.now();
   const output = join(entry.name, `${method.name}.mrc`);
-  const result = await reconstructInto(output, batch.engine, ts, method.request, options);
+  const result = await reconstructInto(output, batch.engine, ts, method.request, options('reconstruction'));
   await writeFileAtomic(join(batch.outDir, output), mrcPieces(result.volume, { labels: [result.label, `from ${entry.stack}`] }));
   const seconds = (performance.now() - started) / 1000;
   const row: BatchRow = { series: entry.name, method: method.name, status: 'done', output, label: result.label, seconds, gpu: describeEngine(batch.engine), version: batch.version, params: JSON.stringify(result.params), finishedAt: '' };
   if (batch.scores.has('cv')) {
-    const cv = await crossValidate(batch.engine, ts, method.request, heldOutTilts(ts.tiltAngles, batch.drop), options);
+    const cv = await crossValidate(batch.engine, ts, method.request, heldOutTilts(ts.tiltAngles, batch.drop), options('cv'));
     Object.assign(row, { cvNmse: cv.meanNmse, cvCorr: cv.meanCorr });
   }
   if (batch.scores.has('oddeven')) {
-    const report = await oddEvenFsc(batch.engine, ts, method.request, options);
+    const report = await oddEvenFsc(batch.engine, ts, method.request, options('oddeven'));
     const length = (f: number | null) => (f === null ? null : report.pixelSize > 0 ? report.pixelSize / f : 1 / f);
     Object.assign(row, { oddEvenRes0143: length(report.res0143), oddEvenRes05: length(report.res05), resolutionUnit: report.pixelSize > 0 ? 'Å' : 'voxel' });
   }
