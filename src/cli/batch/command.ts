@@ -89,11 +89,11 @@ async function packageVersion(): Promise<string> {
   return (JSON.parse(text) as { version: string }).version;
 }
 
-/**
- * A line of progress: a bar on the terminal (a line per tenth in a log), or a JSON line on stdout with --progress
- * json. `stage`: the reconstruction, or the score (cv, oddeven) that runs the method again, each from 0 to 1.
- */
-function reporter(batch: Batch, series: string, method: string, stage: 'reconstruction' | 'cv' | 'oddeven'): (p: Progress) => void {
+/** What a run's progress counts from 0 to 1: the reconstruction, then each score, which runs the method again. */
+type Stage = 'reconstruction' | 'cv' | 'oddeven';
+
+/** A line of progress: a bar on the terminal (a line per tenth in a log), or a JSON line on stdout with --progress json. */
+function reporter(batch: Batch, series: string, method: string, stage: Stage): (p: Progress) => void {
   if (batch.json) return (p) => process.stdout.write(`${JSON.stringify({ event: 'progress', series, method, stage, fraction: p.fraction, message: p.message })}\n`);
   const bar = progressPrinter(batch.quiet);
   const named = stage === 'reconstruction' ? method : `${method} ${stage}`;
@@ -119,7 +119,7 @@ async function needsRun(batch: Batch, series: string, method: string): Promise<b
 
 /** Reconstruct, write the tomogram, score it; the row of the run. */
 async function runOne(batch: Batch, entry: SeriesEntry, ts: TiltSeries, method: Batch['methods'][number]): Promise<BatchRow> {
-  const options = (stage: 'reconstruction' | 'cv' | 'oddeven') => ({ onProgress: reporter(batch, entry.name, method.name, stage), models: cliModelLibrary });
+  const options = (stage: Stage) => ({ onProgress: reporter(batch, entry.name, method.name, stage), models: cliModelLibrary });
   const started = performance.now();
   const output = join(entry.name, `${method.name}.mrc`);
   const result = await reconstructInto(output, batch.engine, ts, method.request, options('reconstruction'));
