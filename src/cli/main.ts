@@ -20,6 +20,7 @@ import { trainingSetCommand } from './trainingSet.ts';
 import { simulateCommand } from './simulate.ts';
 import { PHANTOM_NAMES } from '../engine/sim/phantoms.ts';
 import { UsageError } from '../engine/methods/flags.ts';
+import { endProgressLine } from './progress.ts';
 
 const USAGE = `usage:
   wedgelab info FILE.mrc [--json]   (header, every warning, statistics with NaN/±Inf counted apart)
@@ -109,6 +110,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof RespawnWithSoftwareGpu) return respawnWithSoftwareGpu();
     const message = (error as Error).message ?? String(error);
+    // A run that fails midway leaves its progress line as it was (where it stopped), and the error below it.
+    endProgressLine();
     process.stderr.write(`wedgelab ${name}: ${message}\n`);
     // The command's own lines of the usage, not all of it: the one line above names the problem.
     if (error instanceof UsageError) process.stderr.write(`${commandUsage(name)}\n`);

@@ -22,7 +22,7 @@ import { openCliEngine } from '../engine.ts';
 import { METHOD_OPTIONS, methodRequests } from '../methodFlags.ts';
 import { checkModelPaths, cliModelLibrary } from '../models.ts';
 import { parseOptions } from '../options.ts';
-import { progressPrinter } from '../progress.ts';
+import { progressPrinter, replaceProgressLine } from '../progress.ts';
 import { binningAtLoad, readTiltSeriesPaths, reconstructInto, warnOffset } from '../recon.ts';
 import { mergeRows, readRow, writeRow, type BatchRow } from './rows.ts';
 import { listSeries, type SeriesEntry } from './series.ts';
@@ -105,7 +105,7 @@ function announce(batch: Batch, event: 'done' | 'failed' | 'skipped', row: Pick<
   else if (!batch.quiet || event === 'failed') {
     const detail = event === 'failed' ? `: ${row.error}` : event === 'done' ? ` in ${row.seconds?.toFixed(2)} s` : ' (already done)';
     // On a terminal the line replaces the run's progress bar; in a log it follows the progress lines.
-    process.stderr.write(`${process.stderr.isTTY ? '\r' : ''}${row.series} ${row.method}: ${event}${detail}\n`);
+    replaceProgressLine(`${row.series} ${row.method}: ${event}${detail}`);
   }
 }
 
