@@ -3,69 +3,69 @@ import type { EngineContext } from '../context.ts';
 import { forwardProjectOnPool } from '../cpu/projection.ts';
 import { readFloats, storageBuffer, uploadBuffer } from '../gpu/buffers.ts';
 import type { GpuContext } from '../gpu/device.ts';
-import { SlabProjector } from '../gpu/kernels/projector.ts';
+import { SlabProjector, type SlabShape } from '../gpu/kernels/projector.ts';
 import { withGpuScope } from '../gpu/scope.ts';
-import { tiltTrig } from '../geometry.ts';
+import { tiltTrig, type Slab } from '../geometry.ts';
 import type { TiltSeries, Volume } from '../types.ts';
 import { allocateVolume, forEachSlab, planSlabsForDevice, placeSlabTilts, placeSlabVolume, slabTilts, slabVolume, type RunOptions } from './slabs.ts';
 
-/** Project `volume` at `tiltAngles` (degrees); the detector is volume.nx wide. */
-export async function forwardProjectGpu(
-  gpu: GpuContext,
-  volume: Volume,
-  tiltAngles: readonly number[],
-  options: RunOptions & { invertAngles?: boolean } = {},
-): Promise<TiltSeries> {
-  const { nx, ny, nz } = volume;
-  const nTilts = tiltAngles.length;
-  const tiltBytes = nTilts * nx * 4;
-  const volumeBytes = nx * nz * 4;
-  const slabs = planSlabsForDevice(gpu, ny, 2 * tiltBytes + volumeBytes, Math.max(tiltBytes, volumeBytes), options.memoryBudgetBytes);
-  const out: TiltSeries = { nx, ny, nTilts, data: new Float32Array(nx * ny * nTilts), tiltAngles: [...tiltAngles], pixelSize: volume.pixelSize };
+type ProjectOptions = RunOptions & { invertAngles?: boolean };
+
+/** A slab of rows in and out: the input's floats for a slab, and where the output's go. */
+interface SlabIo {
+  input(slab: Slab): Float32Array;
+  place(slab: Slab, data: Float32Array): void;
+}
+
+/**
+ * Forward projection (volume → tilts) or back-projection (tilts → volume), slab by slab: upload a slab's input,
+ * project, read its output back. Memory per row is the input once and the output twice (its buffer and the
+ * read-back's staging copy).
+ */
+async function projectBySlabs(gpu: GpuContext, shape: SlabShape, tiltAngles: readonly number[], forward: boolean, io: SlabIo, options: ProjectOptions): Promise<void> {
+  const volumeRow = shape.nx * shape.nz;
+  const tiltRow = shape.nTilts * shape.nDet;
+  const [inputRow, outputRow] = forward ? [volumeRow, tiltRow] : [tiltRow, volumeRow];
+  const label = forward ? 'reproject' : 'backproject';
+  const slabs = planSlabsForDevice(gpu, shape.ny, 4 * (inputRow + 2 * outputRow), 4 * Math.max(inputRow, outputRow), options.memoryBudgetBytes);
   await withGpuScope(async (run) => {
-    const trig = run.own(uploadBuffer(gpu, tiltTrig(tiltAngles, options.invertAngles), 'reproject.trig'));
+    const trig = run.own(uploadBuffer(gpu, tiltTrig(tiltAngles, options.invertAngles), `${label}.trig`));
     await forEachSlab(gpu, slabs, options.signal, async (slab, index, scope) => {
-      options.onProgress?.({ fraction: index / slabs.length, message: `Projecting rows ${slab.y0}–${slab.y0 + slab.ny - 1} of ${ny}` });
-      const slabVol = scope.own(uploadBuffer(gpu, slabVolume(volume, slab), 'reproject.volume'));
-      const tilts = scope.own(storageBuffer(gpu, nTilts * slab.ny * nx * 4, 'reproject.tilts'));
-      const projector = scope.own(new SlabProjector(gpu, { nx, ny: slab.ny, nz, nTilts, nDet: nx }, trig, tilts, slabVol));
-      const encoder = gpu.device.createCommandEncoder({ label: 'reproject' });
-      projector.encodeForwardProject(encoder);
+      const rows = `rows ${slab.y0}–${slab.y0 + slab.ny - 1} of ${shape.ny}`;
+      options.onProgress?.({ fraction: index / slabs.length, message: `${forward ? 'Projecting' : 'Back-projecting'} ${rows}` });
+      const input = scope.own(uploadBuffer(gpu, io.input(slab), `${label}.input`));
+      const output = scope.own(storageBuffer(gpu, slab.ny * outputRow * 4, `${label}.output`));
+      const [tilts, volume] = forward ? [output, input] : [input, output];
+      const projector = scope.own(new SlabProjector(gpu, { ...shape, ny: slab.ny }, trig, tilts, volume));
+      const encoder = gpu.device.createCommandEncoder({ label });
+      if (forward) projector.encodeForwardProject(encoder);
+      else projector.encodeBackProject(encoder);
       gpu.device.queue.submit([encoder.finish()]);
-      placeSlabTilts(out, slab, await readFloats(gpu, tilts, nTilts * slab.ny * nx));
+      io.place(slab, await readFloats(gpu, output, slab.ny * outputRow));
     });
   });
+}
+
+/** Project `volume` at `tiltAngles` (degrees); the detector is volume.nx wide. */
+export async function forwardProjectGpu(gpu: GpuContext, volume: Volume, tiltAngles: readonly number[], options: ProjectOptions = {}): Promise<TiltSeries> {
+  const { nx, ny, nz } = volume;
+  const nTilts = tiltAngles.length;
+  const out: TiltSeries = { nx, ny, nTilts, data: new Float32Array(nx * ny * nTilts), tiltAngles: [...tiltAngles], pixelSize: volume.pixelSize };
+  const io: SlabIo = { input: (slab) => slabVolume(volume, slab), place: (slab, data) => placeSlabTilts(out, slab, data) };
+  await projectBySlabs(gpu, { nx, ny, nz, nTilts, nDet: nx }, tiltAngles, true, io, options);
   return out;
 }
 
 /** Unweighted back-projection Aᵀ of a tilt series into an nx × ny × nz volume (the adjoint of forwardProjectGpu). */
-export async function backProjectGpu(
-  gpu: GpuContext,
-  ts: TiltSeries,
-  nz: number,
-  options: RunOptions & { invertAngles?: boolean } = {},
-): Promise<Volume> {
+export async function backProjectGpu(gpu: GpuContext, ts: TiltSeries, nz: number, options: ProjectOptions = {}): Promise<Volume> {
   const { nx, ny, nTilts } = ts;
-  const tiltBytes = nTilts * nx * 4;
-  const volumeBytes = nx * nz * 4;
-  const slabs = planSlabsForDevice(gpu, ny, tiltBytes + 2 * volumeBytes, Math.max(tiltBytes, volumeBytes), options.memoryBudgetBytes);
   const volume = allocateVolume(nx, ny, nz, ts.pixelSize);
-  await withGpuScope(async (run) => {
-    const trig = run.own(uploadBuffer(gpu, tiltTrig(ts.tiltAngles, options.invertAngles), 'backproject.trig'));
-    await forEachSlab(gpu, slabs, options.signal, async (slab, _index, scope) => {
-      const tilts = scope.own(uploadBuffer(gpu, slabTilts(ts, slab), 'backproject.tilts'));
-      const slabVol = scope.own(storageBuffer(gpu, nx * slab.ny * nz * 4, 'backproject.volume'));
-      const projector = scope.own(new SlabProjector(gpu, { nx, ny: slab.ny, nz, nTilts, nDet: nx }, trig, tilts, slabVol));
-      const encoder = gpu.device.createCommandEncoder({ label: 'backproject' });
-      projector.encodeBackProject(encoder);
-      gpu.device.queue.submit([encoder.finish()]);
-      placeSlabVolume(volume, slab, await readFloats(gpu, slabVol, nx * slab.ny * nz));
-    });
-  });
+  const io: SlabIo = { input: (slab) => slabTilts(ts, slab), place: (slab, data) => placeSlabVolume(volume, slab, data) };
+  await projectBySlabs(gpu, { nx, ny, nz, nTilts, nDet: nx }, ts.tiltAngles, false, io, options);
   return volume;
 }
 
 /** Project `volume` at `tiltAngles` (degrees) on the engine's path. */
-export function forwardProject(engine: EngineContext, volume: Volume, tiltAngles: readonly number[], options: RunOptions & { invertAngles?: boolean } = {}): Promise<TiltSeries> {
+export function forwardProject(engine: EngineContext, volume: Volume, tiltAngles: readonly number[], options: ProjectOptions = {}): Promise<TiltSeries> {
   return engine.path === 'gpu' ? forwardProjectGpu(engine.gpu, volume, tiltAngles, options) : forwardProjectOnPool(engine.pool, volume, tiltAngles, options);
 }
