@@ -1,6 +1,6 @@
 """The refinement networks and the missing-wedge operator shared by train.py and its tests.
 
-- RefineUNet: the generator g, a small residual 3-D U-Net (docs/refine.md#the-network). Only operators that
+- RefineUNet: the generator g, a small residual 3-D U-Net (docs/refine.md#the-network-modelsrefineunetpy). Only operators that
   onnxruntime-web's WebGPU backend runs: Conv3d (stride 1 and 2), ReLU, Resize (nearest, ×2), Concat, Add.
   No ConvTranspose3d: upsampling is Resize followed by a 3×3×3 Conv3d. Bias-free, so g(0) = 0 and a scaled
   input gives a scaled output (the engine normalises each tomogram by one mean and std).
