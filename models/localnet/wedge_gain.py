@@ -6,7 +6,7 @@
 
 On the 13 cases of validate.py (same families, seeds, sizes and tilt ranges, so the cards' simulations), for each
 model as the cards' hand-over tables run it (--fbp-below 0.15, then a Gaussian of σ 0.75 voxels:
-docs/localnet.md, "Hand-over and a fixed light smoothing"):
+docs/localnet-history.md, "Hand-over and a fixed light smoothing"):
 
 1. FBP (ram-lak) smoothed by each σ of SMOOTHING (0: not smoothed), chosen two ways: by the ground truth (the
    best PSNR: an oracle) and by held-out tilts alone (`wedgelab cv --drop every:4`, the best mean correlation

@@ -1,6 +1,6 @@
 /**
  * A microscope's contrast transfer function for simulated tilts (issue #15: real micrographs are filtered by it,
- * and a model that never saw it loses its lead on data that are; docs/localnet.md, "A contrast transfer function
+ * and a model that never saw it loses its lead on data that are; docs/localnet-history.md, "A contrast transfer function
  * on the independent simulator").
  *
  * Weak-phase object, no envelope: CTF(f) = −(√(1 − Q²)·sin χ(f) + Q·cos χ(f)), with

@@ -199,7 +199,7 @@ export const LOCALNET: MethodDefinition<'localnet', 'reconstruction', LocalnetPa
   // The page starts on the wavelet model (8× fewer model calls than the voxel one, and it validated at least as
   // well) composed with the FSC-weighted hand-over and its smoothing: two cosine FBPs more, and 0.24–1.01 dB more
   // than the model alone in all 26 validation runs, the independent simulator's included; on the real jason64
-  // series the trust difference goes from −0.117 to −0.010 (docs/localnet.md#the-pages-default-2026-12-05).
+  // series the trust difference goes from −0.117 to −0.010 (docs/localnet-history.md#the-pages-default-2026-12-05).
   // The CLI keeps the model alone (defaults above), so that scripts keep their results.
   formDefaults: () => ({ model: DEFAULT_LOCAL_MODEL.wavelet, batchSize: 0, fbpBelow: 0, fbpFsc: true, fscSigma: SUGGESTED_FSC_SIGMA, asTrained: false }),
 };
