@@ -1,32 +1,19 @@
 // The local network on the CPU path (patches on the pool, the model on onnxruntime-web's wasm backend) against
 // the CPU evaluation of the same network and pipeline (reference/localnet.ts), with the tiny models of models/tiny.
-import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { relativeError } from '../../checks/kernelChecks.ts';
 import { cpuEngine } from '../../context.ts';
 import { nodePool } from '../../cpu/nodePool.ts';
 import { callerPool } from '../../cpu/pool.ts';
-import { reconstructLocalnetCpu as reference, type TinyLocalnetCard } from '../../reference/localnet.ts';
+import { reconstructLocalnetCpu as reference } from '../../reference/localnet.ts';
 import type { ModelLibrary } from '../../onnx/library.ts';
-import { Rng } from '../../sim/random.ts';
-import type { TiltSeries } from '../../types.ts';
 import { LocalModel } from './model.ts';
+import { noisyTiltSeries, tinyModel } from './modelFixture.ts';
 import { reconstructLocalnetCpu } from './cpu.ts';
 import { LOCALNET_RUNNER } from './run.ts';
 import { LOCALNET } from './base.ts';
 import { wholeVolume } from '../../../io/piecedVolume.ts';
 
-const tiny = (variant: 'voxel' | 'wavelet') => ({
-  bytes: readFileSync(new URL(`../../../../models/tiny/tiny_${variant}.onnx`, import.meta.url)),
-  card: JSON.parse(readFileSync(new URL(`../../../../models/tiny/tiny_${variant}.json`, import.meta.url), 'utf8')) as TinyLocalnetCard,
-});
-
-function randomTiltSeries(nx: number, ny: number, nTilts: number, seed: number): TiltSeries {
-  const rng = new Rng(seed);
-  const data = Float32Array.from({ length: nx * ny * nTilts }, () => 3 + rng.normal());
-  const tiltAngles = Array.from({ length: nTilts }, () => rng.uniform(-60, 60));
-  return { nx, ny, nTilts, data, tiltAngles, pixelSize: 2 };
-}
 
 const params = { thickness: 6, binning: 1, invertAngles: true, subtractMean: false, model: 'tiny', batchSize: 37, fbpBelow: 0, fbpFsc: false, fscSigma: 0, asTrained: false };
 const threads = nodePool(2);
@@ -38,10 +25,10 @@ describe('local network on the CPU path', () => {
       ['the caller thread', callerPool()],
       ['two worker threads', threads],
     ])(`${variant} variant on %s: the reference pipeline, in batches`, async (_name, pool) => {
-      const { bytes, card } = tiny(variant);
+      const { bytes, card } = tinyModel(variant);
       const model = await LocalModel.open(null, bytes);
       expect(model.backend).toBe('wasm');
-      const ts = randomTiltSeries(14, 7, 5, variant === 'voxel' ? 11 : 12);
+      const ts = noisyTiltSeries(14, 7, 5, variant === 'voxel' ? 11 : 12);
       const actual = wholeVolume(await reconstructLocalnetCpu(pool, ts, params, model), 'The local network test');
       await model.release();
       expect([actual.nx, actual.ny, actual.nz, actual.pixelSize]).toEqual([14, 7, 6, 2]);
@@ -50,16 +37,16 @@ describe('local network on the CPU path', () => {
   }
 
   it('runs through the runner on the CPU path, named by its wasm backend', async () => {
-    const models: ModelLibrary = { load: async () => tiny('voxel').bytes };
-    const out = await LOCALNET_RUNNER.run(cpuEngine(callerPool()), randomTiltSeries(14, 7, 5, 13), params, { models });
+    const models: ModelLibrary = { load: async () => tinyModel('voxel').bytes };
+    const out = await LOCALNET_RUNNER.run(cpuEngine(callerPool()), noisyTiltSeries(14, 7, 5, 13), params, { models });
     expect(out.facts?.backend).toBe('wasm');
     expect(wholeVolume(out.volume, 'localnet').data.some((v) => v !== 0)).toBe(true);
   });
 
   it('asTrained runs a model that is not odd as it is, so inverted contrast no longer gives the negated tomogram', async () => {
-    const { bytes, card } = tiny('wavelet');
+    const { bytes, card } = tinyModel('wavelet');
     const models: ModelLibrary = { load: async () => bytes };
-    const ts = randomTiltSeries(14, 7, 5, 14);
+    const ts = noisyTiltSeries(14, 7, 5, 14);
     const run = async (data: Float32Array, asTrained: boolean) => {
       const out = await LOCALNET_RUNNER.run(cpuEngine(callerPool()), { ...ts, data }, { ...params, asTrained }, { models });
       expect(LOCALNET.paramText({ ...params, asTrained }, { facts: out.facts })).toContain(asTrained ? 'not odd, run as trained' : 'run as its odd part');

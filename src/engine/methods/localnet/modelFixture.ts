@@ -1,8 +1,29 @@
 // Tests only: run a local model's ONNX file in the engine's own session on a fixture (an input and the
-// output torch computed for it), as the shipped models' and the CryoLithe converter's checks both do.
+// output torch computed for it), as the shipped models' and the CryoLithe converter's checks both do; and the
+// tiny test networks with the random series that the pipeline's checks (GPU path and CPU path) run them on.
+import { readFileSync } from 'node:fs';
 import { readFloats, storageBuffer, uploadBuffer } from '../../gpu/buffers.ts';
 import { openNodeGpu } from '../../gpu/node.ts';
+import type { TinyLocalnetCard } from '../../reference/localnet.ts';
+import { Rng } from '../../sim/random.ts';
+import type { TiltSeries } from '../../types.ts';
 import { LocalModel } from './model.ts';
+
+/** A tiny network of models/tiny (make_tiny.py): its ONNX bytes, and its weights card for the CPU reference. */
+export function tinyModel(variant: 'voxel' | 'wavelet'): { bytes: Uint8Array; card: TinyLocalnetCard } {
+  return {
+    bytes: readFileSync(new URL(`../../../../models/tiny/tiny_${variant}.onnx`, import.meta.url)),
+    card: JSON.parse(readFileSync(new URL(`../../../../models/tiny/tiny_${variant}.json`, import.meta.url), 'utf8')) as TinyLocalnetCard,
+  };
+}
+
+/** Seeded noise around 3 (an offset the pipeline must remove) at random angles within ±60°. */
+export function noisyTiltSeries(nx: number, ny: number, nTilts: number, seed: number): TiltSeries {
+  const rng = new Rng(seed);
+  const data = Float32Array.from({ length: nx * ny * nTilts }, () => 3 + rng.normal());
+  const tiltAngles = Array.from({ length: nTilts }, () => rng.uniform(-60, 60));
+  return { nx, ny, nTilts, data, tiltAngles, pixelSize: 2 };
+}
 
 /** patches [batch, nTilts, P, P] flattened, with `shape` = [batch, nTilts, P, P]; angles in degrees. */
 export interface ModelFixture {
