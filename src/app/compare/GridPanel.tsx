@@ -5,6 +5,7 @@ import { useAppStore } from '../state/store.ts';
 import type { LinkedVoxel } from '../state/compareStore.ts';
 import { rowsFilled } from '../state/results.ts';
 import { formatNumber } from '../util/format.ts';
+import { useWheelZoom } from '../util/wheelZoom.ts';
 import { AXIS_COLORS, PLANE_NORMAL_TO, axisLayout, valueAt, voxelAt, type VolumeDims, type Voxel } from '../viewer/axes.ts';
 import { sliceCache } from '../viewer/sliceCache.ts';
 import type { PanelView } from '../viewer/viewMath.ts';
@@ -82,23 +83,11 @@ export function GridPanel({ result, plane, cursor, hover, window, view, onPoint,
   }, [renderer, window, result.stats.mean, result.stats.std]);
   useEffect(() => renderer.setView(view), [renderer, view]);
 
-  // Wheel zoom needs a non-passive listener; the zoomed view is shared with every panel.
-  const onViewRef = useRef(onView);
-  useEffect(() => {
-    onViewRef.current = onView;
-  }, [onView]);
-  useEffect(() => {
-    const box = boxRef.current;
-    if (!box) return;
-    const onWheel = (event: WheelEvent): void => {
-      event.preventDefault();
-      const rect = box.getBoundingClientRect();
-      const next = renderer.zoomed(event.clientX - rect.left, event.clientY - rect.top, Math.exp(-event.deltaY * 0.0015));
-      if (next) onViewRef.current(next);
-    };
-    box.addEventListener('wheel', onWheel, { passive: false });
-    return () => box.removeEventListener('wheel', onWheel);
-  }, [renderer]);
+  // The zoomed view is shared with every panel.
+  useWheelZoom(boxRef, (x, y, factor) => {
+    const next = renderer.zoomed(x, y, factor);
+    if (next) onView(next);
+  });
 
   const pointVoxel = (event: React.PointerEvent<HTMLDivElement>): LinkedVoxel | null => {
     const rect = event.currentTarget.getBoundingClientRect();

@@ -1,6 +1,7 @@
-import { useEffect, useRef, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
+import { useRef, type PointerEvent as ReactPointerEvent, type RefObject } from 'react';
 import { useView3dStore } from '../../state/view3dStore.ts';
 import { orbit, panBy, zoomBy } from '../../volume3d/camera.ts';
+import { useWheelZoom } from '../../util/wheelZoom.ts';
 import type { VolumeRenderer } from '../../volume3d/types.ts';
 
 const RADIANS_PER_PIXEL = 0.008;
@@ -15,16 +16,7 @@ export function useOrbitControls(boxRef: RefObject<HTMLDivElement | null>, rende
   const drag = useRef<Drag>(null);
   const updateCamera = useView3dStore((s) => s.updateCamera);
 
-  useEffect(() => {
-    const box = boxRef.current;
-    if (!box) return;
-    const onWheel = (event: WheelEvent): void => {
-      event.preventDefault();
-      updateCamera(resultId, (camera) => zoomBy(camera, Math.exp(-event.deltaY * 0.0015)));
-    };
-    box.addEventListener('wheel', onWheel, { passive: false });
-    return () => box.removeEventListener('wheel', onWheel);
-  }, [boxRef, resultId, updateCamera]);
+  useWheelZoom(boxRef, (_x, _y, factor) => updateCamera(resultId, (camera) => zoomBy(camera, factor)));
 
   return {
     onPointerDown(event: ReactPointerEvent<HTMLDivElement>) {

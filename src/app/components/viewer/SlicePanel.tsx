@@ -1,8 +1,9 @@
-import { useEffect, useRef, useSyncExternalStore, type Ref } from 'react';
+import { useRef, useSyncExternalStore, type Ref } from 'react';
 import type { SliceAxis } from '../../../../workers/api.ts';
 import { AXIS_COLORS } from '../../viewer/axes.ts';
 import { steppedIndex } from '../../viewer/keys.ts';
 import type { SlicePoint, SliceRenderer } from '../../viewer/types.ts';
+import { useWheelZoom } from '../../util/wheelZoom.ts';
 import { ScaleBar } from '../ScaleBar.tsx';
 import './viewer.css';
 
@@ -34,18 +35,7 @@ export function SlicePanel({ axis, renderer, canvasRef, normalName, index, count
   const boxRef = useRef<HTMLDivElement>(null);
   const drag = useRef<Drag>(null);
 
-  // Wheel zoom needs a non-passive listener to stop the page from scrolling.
-  useEffect(() => {
-    const box = boxRef.current;
-    if (!box) return;
-    const onWheel = (event: WheelEvent): void => {
-      event.preventDefault();
-      const rect = box.getBoundingClientRect();
-      renderer.zoomAt(axis, event.clientX - rect.left, event.clientY - rect.top, Math.exp(-event.deltaY * 0.0015));
-    };
-    box.addEventListener('wheel', onWheel, { passive: false });
-    return () => box.removeEventListener('wheel', onWheel);
-  }, [renderer, axis]);
+  useWheelZoom(boxRef, (x, y, factor) => renderer.zoomAt(axis, x, y, factor));
 
   const local = (event: React.PointerEvent): [number, number] => {
     const rect = event.currentTarget.getBoundingClientRect();
