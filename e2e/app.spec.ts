@@ -100,9 +100,10 @@ test('a dropped MRC stack + .tlt loads, reconstructs and exports', async () => {
   const header = parseMrcHeader(new Uint8Array(readFileSync(await file.path())));
   expect(header).toMatchObject({ nx: 64, ny: 64, nz: 16, mode: 2, map: 'MAP ' });
 
-  const png = page.waitForEvent('download');
-  await page.getByTestId('export-png').click();
-  expect((await png).suggestedFilename()).toMatch(/\.png$/);
+  // The three slices side by side, each under its label, below the title.
+  const png = await helpers.downloadPng(page, 'export-png');
+  expect(png.name).toMatch(/\.png$/);
+  expect(png).toMatchObject(await helpers.figureSize(page.locator('.slice-canvas-box canvas'), 3));
 });
 
 test('a stack with a large offset is flagged while its tilt means are not subtracted', async () => {

@@ -5,7 +5,7 @@
  * odd/even FSC and held-out-tilt cross-validation. Reconstructions stay small (FBP, 3 SIRT iterations).
  */
 import { expect, test, type Page } from '@playwright/test';
-import { downloadText } from './helpers.ts';
+import { downloadPng, downloadText, figureSize } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -127,9 +127,10 @@ test('side by side: ground truth, FBP and SIRT in a linked grid, and a differenc
   await expect(panels).toHaveCount(4);
   await expect.poll(async () => (await canvasStats(page.getByTestId('compare-canvas').nth(3))).levels).toBeGreaterThan(20);
 
-  const png = page.waitForEvent('download');
-  await page.getByTestId('export-grid-png').click();
-  expect((await png).suggestedFilename()).toMatch(/\.png$/);
+  // The four panels, two to a row, each under its label.
+  const png = await downloadPng(page, 'export-grid-png');
+  expect(png.name).toMatch(/\.png$/);
+  expect(png).toMatchObject(await figureSize(page.getByTestId('compare-canvas'), 2));
 });
 
 test('Fourier sections differ between a reconstruction and the ground truth', async () => {
@@ -234,6 +235,8 @@ test('held-out-tilt cross-validation: projections, scores per angle, means, CSV'
   for (const id of ['cv-measured', 'cv-predicted']) expect((await canvasStats(page.getByTestId(id))).levels).toBeGreaterThan(20);
   await page.getByTestId('cv-row').nth(1).click();
   await shot('compare-cv');
+  const images = await downloadPng(page, 'export-cv-images-png');
+  expect(images).toMatchObject(await figureSize(page.locator('[data-testid=cv-measured], [data-testid=cv-predicted]'), 2));
   const csv = await downloadText(page, 'export-cv-csv');
   expect(csv.text).toContain('tilt_index,angle_deg,nmse,correlation');
   expect(csv.text).toMatch(/\nmean,,/);

@@ -1,6 +1,6 @@
 /** Page helpers shared by the end-to-end specs. */
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 
 /** Spread (max − min) of the grey levels drawn on a canvas (WebGL ones use preserveDrawingBuffer). */
 export async function canvasSpread(page: Page, testId: string): Promise<number> {
@@ -102,4 +102,28 @@ export async function downloadText(page: Page, testId: string): Promise<{ name: 
   const file = await download;
   const path = await file.path();
   return { name: file.suggestedFilename(), text: path ? await readFile(path, 'utf8') : '' };
+}
+
+/** Click an export button and read the PNG it downloads: its name, and its size from the IHDR chunk. */
+export async function downloadPng(page: Page, testId: string): Promise<{ name: string; width: number; height: number }> {
+  const download = page.waitForEvent('download');
+  await page.getByTestId(testId).click();
+  const file = await download;
+  const bytes = await readFile((await file.path()) ?? '');
+  expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+  return { name: file.suggestedFilename(), width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+/**
+ * The size a figure of these canvases in `columns` should have (the page's layout, app/util/figure.ts): cells as
+ * large as the largest canvas, 4 px apart, each under a line of text, and a title line; text lines of 22 px, grown
+ * in proportion for canvases over 600 px high.
+ */
+export async function figureSize(canvases: Locator, columns: number): Promise<{ width: number; height: number }> {
+  const sizes = await canvases.evaluateAll((all) => all.map((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]));
+  const [width, height] = [0, 1].map((k) => Math.max(...sizes.map((size) => size[k])));
+  const line = Math.round(22 * Math.max(1, height / 600));
+  const cols = Math.min(columns, sizes.length);
+  const rows = Math.ceil(sizes.length / cols);
+  return { width: cols * width + (cols - 1) * 4, height: line + rows * (height + line) + (rows - 1) * 4 };
 }

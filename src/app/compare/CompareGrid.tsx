@@ -7,7 +7,7 @@ import { downloadBlob, exportFileName } from '../util/download.ts';
 import { centreVoxel, clampVoxel, dimOf } from '../viewer/axes.ts';
 import { IDENTITY_VIEW } from '../viewer/viewMath.ts';
 import { resultTitle } from '../components/results/ResultList.tsx';
-import { composePng } from './exportImage.ts';
+import { canvasToPng, composeFigure } from '../util/figure.ts';
 import { GridPanel } from './GridPanel.tsx';
 import { useCompareDataset, useDatasetResults, usePercentileWindows, usePicksElsewhere, useSelectedResults } from './hooks.ts';
 import { gridColumns, mapVoxel, MAX_COMPARE, PLANE_NORMAL } from './linking.ts';
@@ -99,7 +99,7 @@ export function CompareGrid() {
         const canvas = renderer?.canvas();
         return canvas ? [{ canvas, label: resultTitle(r) }] : [];
       });
-      const blob = await composePng(items, gridColumns(items.length), `${gridDatasetName}: ${plane.toUpperCase()} ${normal} = ${refVoxel[normal]}`);
+      const blob = await canvasToPng(composeFigure(items, gridColumns(items.length), `${gridDatasetName}: ${plane.toUpperCase()} ${normal} = ${refVoxel[normal]}`).canvas);
       downloadBlob(blob, exportFileName(gridDatasetName, `compare_${plane}`, 'png'));
     } catch (error) {
       showError(`PNG export failed: ${errorMessage(error)}`);

@@ -10,7 +10,7 @@ import { drawGrey } from '../util/canvas.ts';
 import { standardise } from './colormap.ts';
 import { crossValidationCsv } from './csv.ts';
 import { EvalProgress, EvalShown } from './EvalProgress.tsx';
-import { composePng } from './exportImage.ts';
+import { canvasToPng, composeFigure } from '../util/figure.ts';
 import { crossValidationPlotSpec } from './figures.ts';
 import { useFormDescription } from './OddEvenView.tsx';
 import { SvgFigure } from './SvgFigure.tsx';
@@ -42,14 +42,11 @@ function HeldOutPair({ view, title }: { view: HeldOutView; title: string }) {
     const p = predictedRef.current;
     if (!m || !p) return;
     try {
-      const blob = await composePng(
-        [
-          { canvas: m, label: `measured ${formatAngle(view.angle)}` },
-          { canvas: p, label: `predicted (NMSE ${formatNumber(view.nmse, 3)}, r ${formatNumber(view.corr, 3)})` },
-        ],
-        2,
-        title,
-      );
+      const panels = [
+        { canvas: m, label: `measured ${formatAngle(view.angle)}` },
+        { canvas: p, label: `predicted (NMSE ${formatNumber(view.nmse, 3)}, r ${formatNumber(view.corr, 3)})` },
+      ];
+      const blob = await canvasToPng(composeFigure(panels, 2, title).canvas);
       downloadBlob(blob, `${title.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_${view.angle}.png`);
     } catch (error) {
       showError(`PNG export failed: ${errorMessage(error)}`);

@@ -5,7 +5,7 @@ import { useAppStore } from '../state/store.ts';
 import { useCompareStore } from '../state/compareStore.ts';
 import { downloadBlob, exportFileName } from '../util/download.ts';
 import { resultTitle } from '../components/results/ResultList.tsx';
-import { canvasToPng } from './exportImage.ts';
+import { canvasToPng } from '../util/figure.ts';
 import { drawFourierSection, FOURIER_FIGURE } from './fourierRender.ts';
 import { useCompareDataset, useDatasetResults, useSelectedResults } from './hooks.ts';
 import { ResultSelect } from './ResultSelect.tsx';

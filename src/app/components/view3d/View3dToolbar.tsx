@@ -5,7 +5,7 @@ import { useAppStore } from '../../state/store.ts';
 import { useView3dStore } from '../../state/view3dStore.ts';
 import { downloadBlob, exportFileName } from '../../util/download.ts';
 import { DEFAULT_CAMERA, presetCamera, type ViewPreset } from '../../volume3d/camera.ts';
-import { canvasToPng, composeGrid } from '../../volume3d/exportImage.ts';
+import { canvasToPng, composeFigure } from '../../util/figure.ts';
 import { panel } from '../../volume3d/panelRegistry.ts';
 import { RENDER_MODES, type RenderMode } from '../../volume3d/types.ts';
 import { NumberField } from '../NumberField.tsx';
@@ -35,7 +35,7 @@ export function View3dToolbar({ shown, datasetName }: { shown: ResultSummary[]; 
       });
       if (!images.length) throw new Error('No 3-D view to export');
       const title = `${datasetName}: ${RENDER_MODES.find((m) => m.id === mode)?.label ?? mode}`;
-      const blob = await canvasToPng(images.length === 1 ? images[0].canvas : composeGrid(images, title));
+      const blob = await canvasToPng(images.length === 1 ? images[0].canvas : composeFigure(images, 2, title).canvas);
       downloadBlob(blob, exportFileName(datasetName, images.length === 1 ? `${shown[0].method}_3d` : '3d_grid', 'png'));
     } catch (error) {
       showError(`PNG export failed: ${errorMessage(error)}`);
