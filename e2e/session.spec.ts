@@ -43,3 +43,33 @@ test('a result survives a reload: restored with the same values, then cleared', 
   expect(pageErrors).toEqual([]);
   await page.close();
 });
+
+test('a result in pieces survives a reload in its pieces: the same statistics and slices across their boundaries', async ({ browser }) => {
+  const pageErrors: string[] = [];
+  const page = await openDemoPage(browser, pageErrors);
+  // 10 rows of 128 × 8 float32 voxels per piece: the demo's FBP at bin 1 in 13 pieces.
+  await page.evaluate(() => window.wedgelab.setPieceBytes(10 * 128 * 8 * 4));
+  const id = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { binning: 1, thickness: 8 } }));
+  await page.evaluate(() => window.wedgelab.setPieceBytes(null));
+  const before = await page.evaluate((rid) => window.wedgelab.results().find((r) => r.id === rid)!, id);
+  // XZ rows 9 and 10 lie on either side of the first boundary; an XY slice crosses all of them.
+  const slices = (rid: string) =>
+    page.evaluate(async (resultId) => Promise.all((['xz 9', 'xz 10', 'xy 3'] as const).map(async (at) => Array.from((await window.wedgelab.slice(resultId, at.slice(0, 2) as 'xz' | 'xy', Number(at.slice(3)))).data))), rid);
+  const slicesBefore = await slices(id);
+  await expect.poll(async () => (await savedFiles(page)).length, { timeout: 30_000 }).toBe(6);
+  await expect(page.getByTestId('error-message')).toHaveCount(0); // kept, where it used to be refused as too large
+
+  await page.reload();
+  await expect(page.getByTestId('dataset-summary')).toContainText('Simulated demo', { timeout: 150_000 });
+  await page.getByTestId('session-restore-button').click();
+  await expect(page.getByTestId('session-restore')).toHaveCount(0);
+  const restored = await page.evaluate((label) => window.wedgelab.results().filter((r) => r.label === label), before.label);
+  expect(restored).toHaveLength(1);
+  expect(restored[0].stats).toEqual(before.stats);
+  expect(await slices(restored[0].id)).toEqual(slicesBefore);
+  // Still in its 13 pieces: the script's one-array export refuses it, naming them.
+  await expect(page.evaluate((rid) => window.wedgelab.exportMrc(rid), restored[0].id)).rejects.toThrow(/is held in 13 pieces/);
+  await page.getByTestId('error-dismiss').click();
+  expect(pageErrors).toEqual([]);
+  await page.close();
+});

@@ -1,15 +1,15 @@
 // SessionKeeper on an in-memory folder: what a page keeps, what the next page is offered and gets back.
 import { describe, expect, it } from 'vitest';
-import type { TiltSeries, Volume } from '../src/engine/types.ts';
+import type { TiltSeries } from '../src/engine/types.ts';
 import { memoryFolder } from '../src/io/memoryFolder.ts';
-import { wholeVolume } from '../src/io/piecedVolume.ts';
+import { isPieced, tomogramOf, wholeVolume, type Tomogram } from '../src/io/piecedVolume.ts';
 import type { DatasetSummary, ResultSummary } from './api.ts';
 import { SessionKeeper, type SessionHost } from './session.ts';
 
 /** A worker's maps, registering restored entries under new ids as the worker does. */
-function host(prefix: string): SessionHost & { datasets: Map<string, { summary: DatasetSummary; tiltSeries: TiltSeries }>; results: Map<string, { summary: ResultSummary; volume: Volume }> } {
+function host(prefix: string): SessionHost & { datasets: Map<string, { summary: DatasetSummary; tiltSeries: TiltSeries }>; results: Map<string, { summary: ResultSummary; volume: Tomogram }> } {
   const datasets = new Map<string, { summary: DatasetSummary; tiltSeries: TiltSeries }>();
-  const results = new Map<string, { summary: ResultSummary; volume: Volume }>();
+  const results = new Map<string, { summary: ResultSummary; volume: Tomogram }>();
   let n = 0;
   return {
     datasets,
@@ -90,6 +90,27 @@ describe('SessionKeeper', () => {
     const { results } = await new SessionKeeper(host('b'), async () => folder, async () => ({})).restore();
     expect(results.map((r) => [r.label, r.trust])).toEqual([['localnet r2', undefined], ['gaussian r3', trust]]);
     expect(results[1].sourceId).toBe(results[0].id);
+  });
+
+  it('a result held in pieces is kept in one file and comes back in the same pieces, every value in place', async () => {
+    const folder = memoryFolder();
+    const first = host('a');
+    first.datasets.set('d1', { summary: dataset, tiltSeries });
+    // 3 × 5 × 2 in pieces of 2, 2 and 1 rows (each nx × rows × nz, x fastest).
+    const rows = [2, 2, 1];
+    const pieces = rows.map((ny, k) => ({ nx: 3, ny, nz: 2, pixelSize: 2, data: Float32Array.from({ length: 3 * ny * 2 }, (_, i) => 100 * k + i) }));
+    const volume = tomogramOf(pieces);
+    first.results.set('r5', { summary: result('r5', 'fbp').summary, volume });
+    await new SessionKeeper(first, async () => folder, async () => ({})).keep('r5');
+    expect(folder.files.size).toBe(2 * 2);
+
+    const second = host('b');
+    const next = new SessionKeeper(second, async () => folder, async () => ({}));
+    expect((await next.list()).find((item) => item.kind === 'result')?.bytes).toBe(4 * 3 * 5 * 2);
+    const { results } = await next.restore();
+    const restored = second.results.get(results[0].id)?.volume;
+    expect(restored && isPieced(restored) && restored.pieces.map((p) => [p.ny, Array.from(p.data)])).toEqual(pieces.map((p) => [p.ny, Array.from(p.data)]));
+    expect(restored && [restored.nx, restored.ny, restored.nz, restored.pixelSize]).toEqual([3, 5, 2, 2]);
   });
 
   it('a full quota rejects naming what was not kept, and leaves nothing half kept', async () => {

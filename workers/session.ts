@@ -5,8 +5,8 @@
  * reload the page lists what is there (list) and brings it all back under new ids (restore), or clears it. A trust
  * score computed later is added to its result's saved copy (keepTrust).
  */
-import { changeMeta, clearEntries, listEntries, NotSavedError, readEntryData, removeEntry, saveEntry, type SavedEntry, type SessionFolder, type StorageEstimate } from '../src/io/savedSession.ts';
-import { isPieced, type Tomogram } from '../src/io/piecedVolume.ts';
+import { changeMeta, clearEntries, listEntries, readEntryData, readEntryPieces, removeEntry, saveEntry, type SavedEntry, type SessionFolder, type StorageEstimate } from '../src/io/savedSession.ts';
+import { isPieced, tomogramOf, type Tomogram } from '../src/io/piecedVolume.ts';
 import type { TiltSeries, Volume } from '../src/engine/types.ts';
 import type { DatasetSummary, ResultSummary, SavedItem } from './api.ts';
 
@@ -20,6 +20,8 @@ interface ResultMeta {
   /** The saved key of its tilt series. */
   datasetKey: string;
   volume: Omit<Volume, 'data'>;
+  /** A tomogram held in pieces (larger than one buffer): each piece's rows along y, in order; saved one after another. */
+  pieceRows?: number[];
 }
 
 /** What the worker holds, and how it registers what comes back (under new ids). */
@@ -27,7 +29,7 @@ export interface SessionHost {
   datasets: ReadonlyMap<string, { summary: DatasetSummary; tiltSeries: TiltSeries }>;
   results: ReadonlyMap<string, { summary: ResultSummary; volume: Tomogram }>;
   restoreDataset(summary: DatasetSummary, tiltSeries: TiltSeries): DatasetSummary;
-  restoreResult(summary: ResultSummary, volume: Volume): ResultSummary;
+  restoreResult(summary: ResultSummary, volume: Tomogram): ResultSummary;
 }
 
 /** The OPFS folder the session is kept in. */
@@ -78,14 +80,14 @@ export class SessionKeeper {
     const result = this.host.results.get(id);
     if (!result) throw new Error(`no data set or result with id ${id}`);
     if (result.summary.partial) return; // a run still filling, or stopped: not kept
-    // Saved entries are one file read back into one array: a tomogram larger than one buffer cannot come back.
-    if (isPieced(result.volume)) throw new NotSavedError(result.summary.label, 'it is larger than one buffer holds (kept in pieces)');
     const { datasetId } = result.summary;
     // Its series is kept first (a ground truth is kept by its series' own save, which has set the key by then).
     if (!this.keys.has(datasetId)) await this.keep(datasetId);
-    const { data, ...volume } = result.volume;
-    const meta: ResultMeta = { summary: result.summary, datasetKey: this.keys.get(datasetId) ?? '', volume };
-    await this.save(id, 'result', result.summary.label, meta, data);
+    const { nx, ny, nz, pixelSize } = result.volume;
+    const pieces = isPieced(result.volume) ? result.volume.pieces : [result.volume];
+    const meta: ResultMeta = { summary: result.summary, datasetKey: this.keys.get(datasetId) ?? '', volume: { nx, ny, nz, pixelSize } };
+    if (pieces.length > 1) meta.pieceRows = pieces.map((piece) => piece.ny);
+    await this.save(id, 'result', result.summary.label, meta, pieces.map((piece) => piece.data));
   }
 
   /**
@@ -112,7 +114,7 @@ export class SessionKeeper {
     if (truth) await this.keep(truth.summary.id);
   }
 
-  private async save(id: string, kind: SavedEntry['kind'], name: string, meta: DatasetMeta | ResultMeta, data: Float32Array): Promise<void> {
+  private async save(id: string, kind: SavedEntry['kind'], name: string, meta: DatasetMeta | ResultMeta, data: Float32Array | readonly Float32Array[]): Promise<void> {
     const key = crypto.randomUUID();
     await saveEntry(await this.folder(), { key, kind, name, savedAt: Date.now(), meta }, data, this.estimate);
     this.keys.set(id, key);
@@ -146,7 +148,7 @@ export class SessionKeeper {
       if (!datasetId) continue; // its tilt series was cleared: nothing to show it against
       const { sourceId, ...saved } = entry.meta.summary;
       const source = sourceId && resultIds.get(sourceId);
-      const summary = this.host.restoreResult({ ...saved, datasetId, ...(source && { sourceId: source }) }, { ...entry.meta.volume, data: await readEntryData(folder, entry) });
+      const summary = this.host.restoreResult({ ...saved, datasetId, ...(source && { sourceId: source }) }, await readTomogram(folder, entry));
       resultIds.set(entry.meta.summary.id, summary.id);
       this.keys.set(summary.id, entry.key);
       results.push(summary);
@@ -167,4 +169,11 @@ export class SessionKeeper {
     await clearEntries(await this.folder());
     this.keys.clear();
   }
+}
+
+/** A saved result's tomogram: one array, or the pieces it was saved in (each nx × rows × nz, in y order). */
+async function readTomogram(folder: SessionFolder, entry: SavedEntry<ResultMeta>): Promise<Tomogram> {
+  const { volume, pieceRows = [volume.ny] } = entry.meta;
+  const data = await readEntryPieces(folder, entry, pieceRows.map((rows) => volume.nx * rows * volume.nz));
+  return tomogramOf(pieceRows.map((rows, k) => ({ ...volume, ny: rows, data: data[k] })));
 }

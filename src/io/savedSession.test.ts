@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryFolder } from './memoryFolder.ts';
-import { changeMeta, clearEntries, listEntries, NotSavedError, readEntryData, saveEntry } from './savedSession.ts';
+import { changeMeta, clearEntries, listEntries, NotSavedError, readEntryData, readEntryPieces, saveEntry } from './savedSession.ts';
 
 const entry = (key: string, savedAt: number) => ({ key, kind: 'result' as const, name: `FBP ${key}`, savedAt, meta: { nx: 3 } });
 
@@ -15,6 +15,15 @@ describe('saved session', () => {
     expect(Array.from(await readEntryData(folder, listed[1]))).toEqual(Array.from(values));
     await clearEntries(folder);
     expect(await listEntries(folder)).toEqual([]);
+  });
+
+  it('keeps pieces one after another in one file, reads them back in pieces, and refuses lengths that do not add up', async () => {
+    const folder = memoryFolder();
+    const saved = await saveEntry(folder, entry('p', 1), [Float32Array.from([1, 2, 3]), Float32Array.from([4]), Float32Array.from([5, 6])]);
+    expect(saved.bytes).toBe(24);
+    expect(Array.from(await readEntryData(folder, saved))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect((await readEntryPieces(folder, saved, [3, 1, 2])).map((piece) => Array.from(piece))).toEqual([[1, 2, 3], [4], [5, 6]]);
+    await expect(readEntryPieces(folder, saved, [3, 2])).rejects.toThrow('FBP p: the saved values are 24 bytes, not 20');
   });
 
   it("changes an entry's description and leaves its values as written", async () => {

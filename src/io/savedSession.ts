@@ -58,30 +58,34 @@ function isQuotaError(error: unknown): boolean {
  * Keep one entry: the values, then the description. Refused before writing when the browser says the room is not
  * there; a write that fails part way is removed again. Either way a NotSavedError says what happened.
  */
-export async function saveEntry(folder: SessionFolder, entry: Omit<SavedEntry, 'bytes'>, data: Float32Array, estimate?: StorageEstimate): Promise<SavedEntry> {
-  const saved: SavedEntry = { ...entry, bytes: data.byteLength };
+export async function saveEntry(folder: SessionFolder, entry: Omit<SavedEntry, 'bytes'>, data: Float32Array | readonly Float32Array[], estimate?: StorageEstimate): Promise<SavedEntry> {
+  // A tomogram held in pieces is written piece after piece into the one file (readEntryPieces reads it back so).
+  const pieces = data instanceof Float32Array ? [data] : data;
+  const saved: SavedEntry = { ...entry, bytes: pieces.reduce((n, piece) => n + piece.byteLength, 0) };
   const room = await estimate?.().catch(() => null);
-  if (room?.quota !== undefined && (room.usage ?? 0) + data.byteLength > room.quota) {
+  if (room?.quota !== undefined && (room.usage ?? 0) + saved.bytes > room.quota) {
     const free = Math.max(0, room.quota - (room.usage ?? 0));
-    throw new NotSavedError(entry.name, `its ${mib(data.byteLength)} exceed the ${mib(free)} the browser's storage quota leaves`);
+    throw new NotSavedError(entry.name, `its ${mib(saved.bytes)} exceed the ${mib(free)} the browser's storage quota leaves`);
   }
   try {
-    await writeFile(folder, `${entry.key}.f32`, data);
+    await writeFile(folder, `${entry.key}.f32`, pieces);
     await writeDescription(folder, saved);
     return saved;
   } catch (error) {
     await removeEntry(folder, entry.key);
-    const reason = isQuotaError(error) ? `the browser's storage quota is full (${mib(data.byteLength)} needed)` : `writing it failed (${(error as Error).message})`;
+    const reason = isQuotaError(error) ? `the browser's storage quota is full (${mib(saved.bytes)} needed)` : `writing it failed (${(error as Error).message})`;
     throw new NotSavedError(entry.name, reason);
   }
 }
 
-async function writeFile(folder: SessionFolder, name: string, data: Float32Array | Uint8Array): Promise<void> {
+async function writeFile(folder: SessionFolder, name: string, pieces: readonly (Float32Array | Uint8Array)[]): Promise<void> {
   const writable = await (await folder.getFileHandle(name, { create: true })).createWritable();
   try {
-    for (let start = 0; start < data.length; start += PIECE_VALUES) {
-      // Views of an ArrayBuffer (the data this page makes), which the type of write() cannot tell from a shared one.
-      await writable.write(data.subarray(start, Math.min(data.length, start + PIECE_VALUES)) as unknown as BufferSource);
+    for (const data of pieces) {
+      for (let start = 0; start < data.length; start += PIECE_VALUES) {
+        // Views of an ArrayBuffer (the data this page makes), which the type of write() cannot tell from a shared one.
+        await writable.write(data.subarray(start, Math.min(data.length, start + PIECE_VALUES)) as unknown as BufferSource);
+      }
     }
     await writable.close();
   } catch (error) {
@@ -96,7 +100,7 @@ async function readDescription<M>(folder: SessionFolder, key: string): Promise<S
 }
 
 async function writeDescription(folder: SessionFolder, entry: SavedEntry): Promise<void> {
-  await writeFile(folder, `${entry.key}.json`, new TextEncoder().encode(JSON.stringify(entry)));
+  await writeFile(folder, `${entry.key}.json`, [new TextEncoder().encode(JSON.stringify(entry))]);
 }
 
 /** The complete entries, oldest first; leftovers of a write cut short are removed. */
@@ -134,9 +138,25 @@ export async function changeMeta<M>(folder: SessionFolder, key: string, change: 
 
 /** The values of an entry listEntries gave. */
 export async function readEntryData(folder: SessionFolder, entry: SavedEntry): Promise<Float32Array> {
+  const [data] = await readEntryPieces(folder, entry, [entry.bytes / 4]);
+  return data;
+}
+
+/**
+ * The values of an entry as pieces of these lengths (values), in file order: a tomogram saved in pieces comes back
+ * in pieces, each its own buffer, never as one array larger than a buffer holds.
+ */
+export async function readEntryPieces(folder: SessionFolder, entry: SavedEntry, lengths: readonly number[]): Promise<Float32Array[]> {
   const blob = await (await folder.getFileHandle(`${entry.key}.f32`)).getFile();
-  if (blob.size !== entry.bytes) throw new Error(`${entry.name}: the saved values are ${blob.size} bytes, not ${entry.bytes}`);
-  return new Float32Array(await blob.arrayBuffer());
+  const bytes = 4 * lengths.reduce((n, length) => n + length, 0);
+  if (blob.size !== entry.bytes || bytes !== entry.bytes) throw new Error(`${entry.name}: the saved values are ${blob.size} bytes, not ${bytes}`);
+  const pieces: Float32Array[] = [];
+  let start = 0;
+  for (const length of lengths) {
+    pieces.push(new Float32Array(await blob.slice(start, start + 4 * length).arrayBuffer()));
+    start += 4 * length;
+  }
+  return pieces;
 }
 
 export async function removeEntry(folder: SessionFolder, key: string): Promise<void> {
