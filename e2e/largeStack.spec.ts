@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeLargeStack, type LargeStack } from '../src/cli/largeStack.ts';
+import { pageTomogramProblem } from '../src/engine/memoryBudget.ts';
 import * as helpers from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
@@ -66,6 +67,24 @@ test('a 4096 × 4096 × 61 int16 stack loads at bin 4 with the renderer’s peak
   process.stderr.write(`load at bin 4 in ${seconds.toFixed(1)} s (${(large.bytes / MIB / seconds).toFixed(0)} MiB/s)\n${rows.join('\n')}\n`);
   const grown = Math.max(...after.map((m, i) => m.peak - before[i].rss));
   expect(grown).toBeLessThan(1.5 * binnedStackMiB + 300);
+  expect(pageErrors).toEqual([]);
+});
+
+test("a tomogram past the page's share of memory is said under the fields, and Run refuses it with the same words before any work", async () => {
+  // 1024 × 1024 × 4096 float32 is 16 GiB: more than a quarter of any memory Chrome reports (it reports at most 32 GiB).
+  const deviceMemory = await page.evaluate(() => (navigator as Navigator & { deviceMemory?: number }).deviceMemory);
+  const expected = pageTomogramProblem({ nx: 1024, ny: 1024 }, { binning: 1, thickness: 4096 }, deviceMemory);
+  expect(expected).toMatch(/^A 1024 × 1024 × 4096 tomogram is 16\.0 GiB of float32, more than 25 % of the .* GiB of memory .*: raise Binning \(2 makes it a quarter\) or lower Thickness$/);
+  await page.getByTestId('method-select').selectOption('fbp');
+  await helpers.setParams(page, { 'binning-input': '1', 'thickness-input': '4096' });
+  await expect(page.getByTestId('memory-warning')).toHaveText(`${expected}.`);
+  const before = await page.getByTestId('result-item').count();
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('error-message')).toContainText(expected ?? '');
+  await expect(page.getByTestId('result-item')).toHaveCount(before);
+  await page.getByTestId('error-dismiss').click();
+  await helpers.setParams(page, { 'thickness-input': '64' });
+  await expect(page.getByTestId('memory-warning')).toHaveCount(0);
   expect(pageErrors).toEqual([]);
 });
 

@@ -55,6 +55,7 @@ import type {
 } from './api.ts';
 import { alignLoadedTiltSeries } from '../src/engine/align/loaded.ts';
 import { doseWeightingUnavailable } from '../src/engine/doseWeighting.ts';
+import { pageTomogramProblem } from '../src/engine/memoryBudget.ts';
 import { addModelFiles, models } from './modelLibrary.ts';
 import { fittedSample, partialLabel } from './partialResult.ts';
 import { resultRecipe } from './resultRecipe.ts';
@@ -309,6 +310,15 @@ function transferSlice(slice: Slice): Slice {
   return Comlink.transfer(slice, [slice.data.buffer]);
 }
 
+/**
+ * An allocation that failed partway through a run, which the check before it did not foresee (the page's other
+ * results, other tabs): said as memory, with what to do, in place of the browser's bare RangeError.
+ */
+function outOfMemory(error: unknown): unknown {
+  if (!(error instanceof RangeError && /allocation failed/i.test(error.message))) return error;
+  return new Error(`out of memory (${error.message}): delete results you no longer need, or raise Binning or lower Thickness`, { cause: error });
+}
+
 const api: EngineWorkerApi = {
   setPieceBytes(bytes: number | null): void {
     pieceBytes = bytes ?? undefined;
@@ -397,6 +407,10 @@ const api: EngineWorkerApi = {
     // parameter fails now, before any GPU work).
     const resolved = resolveOnTiltSeries<'reconstruction'>(tiltSeries, request);
     const { method } = resolved;
+    // A tomogram past the page's share of memory is refused now, in the form's words, not by an allocation failing
+    // partway through the run.
+    const tooLarge = pageTomogramProblem(tiltSeries, resolved.params, (self.navigator as Navigator & { deviceMemory?: number }).deviceMemory);
+    if (tooLarge) throw new Error(tooLarge);
     const started = performance.now();
     const elapsedMs = () => performance.now() - started;
     const { invertAngles } = resolved.params;
@@ -418,7 +432,7 @@ const api: EngineWorkerApi = {
         return await growing.complete({ datasetId, method, label, params, invertAngles, elapsedMs: elapsedMs(), residuals, loss }, out.volume);
       } catch (error) {
         kept = await growing.stop(error instanceof CancelledError ? 'cancelled' : 'failed');
-        throw error;
+        throw outOfMemory(error);
       }
     };
     return withJob(jobId, work, () => kept && `kept ${kept.label}`);

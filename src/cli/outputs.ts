@@ -8,6 +8,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { machineBudget, tomogramMemoryProblem } from '../engine/memoryBudget.ts';
 import { omeZarrLevels } from '../engine/volume.ts';
 import { mrcPieces } from '../io/mrc.ts';
 import { writeOmeZarr } from '../io/omeZarr.ts';
@@ -31,15 +32,6 @@ export async function writeTomogram(path: string, tomogram: Tomogram, labels: st
   await writeFolderAtomic(path, (folder) => writeOmeZarr(folder, levels, labels.join('; ')));
 }
 
-/**
- * Share of the machine's memory a tomogram output may take. The command holds the whole tomogram (in pieces) until
- * it is written, beside the tilt series and the method's own buffers; past this, Linux's OOM killer would end the
- * process partway through the work, without a word.
- */
-const TOMOGRAM_MEMORY_SHARE = 0.75;
-
-const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(1);
-
 export interface TomogramMemoryOptions {
   /** 2 when the command holds its input tomogram beside the output (refine); 1 (a reconstruction) by default. */
   copies?: 1 | 2;
@@ -51,15 +43,13 @@ export interface TomogramMemoryOptions {
 
 /**
  * Refuse, before the work, a tomogram output of nx × ny × nz float32 voxels (with its input, for `copies` 2) that
- * this machine's memory cannot hold; the message says how to make it smaller.
+ * this machine's memory cannot hold: the command holds the whole tomogram until it is written, and past its share
+ * Linux's OOM killer would end the process partway through without a word. The message says how to make it smaller.
  */
 export function checkTomogramMemory(output: string, shape: { nx: number; ny: number; nz: number }, options: TomogramMemoryOptions = {}): void {
   const { copies = 1, remedy = 'bin the tilts (--bin 2 makes it a quarter) or lower --thickness', memoryBytes = totalmem() } = options;
-  const { nx, ny, nz } = shape;
-  const bytes = copies * 4 * nx * ny * nz;
-  if (bytes <= TOMOGRAM_MEMORY_SHARE * memoryBytes) return;
-  const what = copies === 1 ? `a ${nx} × ${ny} × ${nz} tomogram is` : `a ${nx} × ${ny} × ${nz} tomogram and its result are`;
-  throw new Error(`${output}: ${what} ${gib(bytes)} GiB of float32, more than ${TOMOGRAM_MEMORY_SHARE * 100} % of this machine's ${gib(memoryBytes)} GiB of memory: ${remedy}`);
+  const problem = tomogramMemoryProblem(shape, machineBudget(memoryBytes), copies);
+  if (problem) throw new Error(`${output}: ${problem}: ${remedy}`);
 }
 
 /** Whether two paths name the same file (the same path, or the same device and inode: links included). */

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { pageTomogramProblem } from '../../../engine/memoryBudget.ts';
 import { offsetReasonFor } from '../../../engine/methods/preprocess.ts';
 import { isOffsetFree, type MethodName } from '../../../engine/methods/registry.ts';
 import type { ThicknessSuggestion } from '../../../engine/thickness.ts';
@@ -54,9 +55,15 @@ function ThicknessGuide({ thickness, binning, disabled }: { thickness: number; b
   );
 }
 
+/** The device's memory as the browser reports it (Chrome: navigator.deviceMemory, GiB), undefined where it does not. */
+const deviceMemoryGiB = typeof navigator === 'undefined' ? undefined : (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
+
 function CommonFields({ method, disabled }: { method: MethodName; disabled: boolean }) {
   const common = useAppStore((s) => s.form.common);
-  const offset = useAppStore(selectDataset)?.offset;
+  const dataset = useAppStore(selectDataset);
+  const offset = dataset?.offset;
+  // Said under the fields before a run; the worker refuses the run with the same words.
+  const tooLarge = dataset && pageTomogramProblem(dataset, common, deviceMemoryGiB);
   // The page offers a trust score on every learned result, so the offset-free method's words always apply.
   const reason = offset && offsetReasonFor(offset, isOffsetFree(method));
   const update = useAppStore((s) => s.updateCommon);
@@ -66,6 +73,11 @@ function CommonFields({ method, disabled }: { method: MethodName; disabled: bool
         <NumberField label="Thickness" unit="px" integer min={1} max={4096} value={common.thickness} onChange={(thickness) => update({ thickness })} disabled={disabled} testId="thickness-input" title="Tomogram thickness nz, in binned pixels" />
         <NumberField label="Binning" integer min={1} max={16} value={common.binning} onChange={(binning) => update({ binning })} disabled={disabled} testId="binning-input" />
       </div>
+      {tooLarge && (
+        <div className="hint warn" data-testid="memory-warning">
+          {tooLarge}.
+        </div>
+      )}
       <ThicknessGuide thickness={common.thickness} binning={common.binning} disabled={disabled} />
       <label className="check" title="Negate every tilt angle (data from a tool with the opposite sign convention)">
         <input type="checkbox" checked={common.invertAngles} disabled={disabled} onChange={(e) => update({ invertAngles: e.target.checked })} data-testid="invert-angles" />
