@@ -55,7 +55,7 @@ import type {
 } from './api.ts';
 import { alignLoadedTiltSeries } from '../src/engine/align/loaded.ts';
 import { doseWeightingUnavailable } from '../src/engine/doseWeighting.ts';
-import { pageTomogramProblem } from '../src/engine/memoryBudget.ts';
+import { outOfMemory, pageTomogramProblem } from '../src/engine/memoryBudget.ts';
 import { addModelFiles, models } from './modelLibrary.ts';
 import { fittedSample, partialLabel } from './partialResult.ts';
 import { resultRecipe } from './resultRecipe.ts';
@@ -254,7 +254,7 @@ class GrowingResult {
 
 /**
  * Run a cancellable job: the AbortController is kept under jobId so that cancel() reaches it, and a
- * cancellation surfaces as one clear message.
+ * cancellation, or memory running out, surfaces as one clear message.
  */
 async function withJob<T>(jobId: string, work: (signal: AbortSignal) => Promise<T>, kept?: () => string | null): Promise<T> {
   const controller = new AbortController();
@@ -263,7 +263,7 @@ async function withJob<T>(jobId: string, work: (signal: AbortSignal) => Promise<
     return await work(controller.signal);
   } catch (error) {
     if (error instanceof CancelledError) throw new Error(`Cancelled: the run was stopped by the user; ${kept?.() ?? 'nothing was kept'}`, { cause: error });
-    throw error;
+    throw outOfMemory(error);
   } finally {
     jobs.delete(jobId);
   }
@@ -308,15 +308,6 @@ const session = new SessionKeeper({
 /** Slices cross the worker boundary by transfer: the copy made for the slice is handed over, not cloned again. */
 function transferSlice(slice: Slice): Slice {
   return Comlink.transfer(slice, [slice.data.buffer]);
-}
-
-/**
- * An allocation that failed partway through a run, which the check before it did not foresee (the page's other
- * results, other tabs): said as memory, with what to do, in place of the browser's bare RangeError.
- */
-function outOfMemory(error: unknown): unknown {
-  if (!(error instanceof RangeError && /allocation failed/i.test(error.message))) return error;
-  return new Error(`out of memory (${error.message}): delete results you no longer need, or raise Binning or lower Thickness`, { cause: error });
 }
 
 const api: EngineWorkerApi = {
@@ -432,7 +423,7 @@ const api: EngineWorkerApi = {
         return await growing.complete({ datasetId, method, label, params, invertAngles, elapsedMs: elapsedMs(), residuals, loss }, out.volume);
       } catch (error) {
         kept = await growing.stop(error instanceof CancelledError ? 'cancelled' : 'failed');
-        throw outOfMemory(error);
+        throw error;
       }
     };
     return withJob(jobId, work, () => kept && `kept ${kept.label}`);

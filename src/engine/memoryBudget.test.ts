@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserBudget, machineBudget, pageTomogramProblem, tomogramMemoryProblem } from './memoryBudget.ts';
+import { browserBudget, machineBudget, outOfMemory, pageTomogramProblem, tomogramMemoryProblem } from './memoryBudget.ts';
 
 const GIB = 2 ** 30;
 
@@ -23,5 +23,14 @@ describe('memory budget of a tomogram', () => {
       'A 2048 × 2048 × 512 tomogram is 8.0 GiB of float32, more than 25 % of the 16.0 GiB of memory this browser reports: raise Binning (2 makes it a quarter) or lower Thickness',
     );
     expect(pageTomogramProblem({ nx: 2049, ny: 2048 }, { binning: 2, thickness: 512 }, 16)).toBeNull(); // 1024 × 1024 × 512
+  });
+
+  it("says an allocation that failed partway as memory, with what to do, and leaves any other error as it is", () => {
+    const failed = new RangeError('Array buffer allocation failed');
+    const said = outOfMemory(failed) as Error;
+    expect(said.message).toBe('out of memory (Array buffer allocation failed): delete results you no longer need, or work binned or thinner (Binning, Thickness)');
+    expect(said.cause).toBe(failed);
+    const other = new RangeError('Invalid array length');
+    expect(outOfMemory(other)).toBe(other);
   });
 });

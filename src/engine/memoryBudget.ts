@@ -57,3 +57,13 @@ export function pageTomogramProblem(series: { nx: number; ny: number }, params: 
   const problem = tomogramMemoryProblem(shape, browserBudget(deviceMemoryGiB));
   return problem && `${problem.charAt(0).toUpperCase()}${problem.slice(1)}: raise Binning (2 makes it a quarter) or lower Thickness`;
 }
+
+/**
+ * An allocation that failed partway through a page's job, which the check before a run did not foresee (the page's
+ * other results, other tabs): said as memory, with what to do, in place of the browser's bare RangeError; any other
+ * error as it is.
+ */
+export function outOfMemory(error: unknown): unknown {
+  if (!(error instanceof RangeError && /allocation failed/i.test(error.message))) return error;
+  return new Error(`out of memory (${error.message}): delete results you no longer need, or work binned or thinner (Binning, Thickness)`, { cause: error });
+}
