@@ -55,7 +55,7 @@ import type {
 } from './api.ts';
 import { alignLoadedTiltSeries } from '../src/engine/align/loaded.ts';
 import { doseWeightingUnavailable } from '../src/engine/doseWeighting.ts';
-import { outOfMemory, pageTomogramProblem } from '../src/engine/memoryBudget.ts';
+import { outOfMemory, pageTomogramProblem, reportedDeviceMemoryGiB } from '../src/engine/memoryBudget.ts';
 import { addModelFiles, models } from './modelLibrary.ts';
 import { fittedSample, partialLabel } from './partialResult.ts';
 import { resultRecipe } from './resultRecipe.ts';
@@ -400,7 +400,7 @@ const api: EngineWorkerApi = {
     const { method } = resolved;
     // A tomogram past the page's share of memory is refused now, in the form's words, not by an allocation failing
     // partway through the run.
-    const tooLarge = pageTomogramProblem(tiltSeries, resolved.params, (self.navigator as Navigator & { deviceMemory?: number }).deviceMemory);
+    const tooLarge = pageTomogramProblem(tiltSeries, resolved.params, reportedDeviceMemoryGiB());
     if (tooLarge) throw new Error(tooLarge);
     const started = performance.now();
     const elapsedMs = () => performance.now() - started;

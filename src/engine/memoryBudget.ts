@@ -21,6 +21,11 @@ export function machineBudget(memoryBytes: number): MemoryBudget {
   return { memoryBytes, share: 0.75, described: `this machine's ${gib(memoryBytes)} GiB of memory` };
 }
 
+/** The device's memory as a browser reports it, GiB (Chrome's navigator.deviceMemory, in the page or a worker); undefined where it does not. */
+export function reportedDeviceMemoryGiB(): number | undefined {
+  return (globalThis.navigator as (Navigator & { deviceMemory?: number }) | undefined)?.deviceMemory;
+}
+
 /** Taken for a browser that does not report its device's memory (navigator.deviceMemory: Firefox, Safari). */
 const ASSUMED_DEVICE_GIB = 8;
 

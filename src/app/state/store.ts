@@ -18,6 +18,7 @@ import { defaultThickness as engineDefaultThickness } from '../../engine/methods
 import { fittedRowsText } from '../../../workers/partialResult.ts';
 import type { MethodKind } from '../../engine/methods/definition.ts';
 import { isMethodName, methodDefinition, methodsOfKind, type MethodNameOf } from '../../engine/methods/registry.ts';
+import { reportedDeviceMemoryGiB } from '../../engine/memoryBudget.ts';
 import { buildRequest, defaultForm, methodTitle, type MethodForm, type MethodOptions, type ReconstructionName } from './methodForm.ts';
 import { latestResultOf, upsertResult } from './results.ts';
 
@@ -317,8 +318,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
     const header = stack && (await readMrcHeaderOf(stack).catch(() => null));
     if (!header || !(header.nx > 0 && header.ny > 0 && header.nz > 0)) return { bin: 1, note: 'as stored' };
     const gpu = get().gpu;
-    const deviceMemoryGiB = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
-    const bin = suggestBinning(header, { deviceMemoryGiB, maxBufferSize: gpu.status === 'ready' ? gpu.info.maxBufferSize : undefined });
+    const bin = suggestBinning(header, { deviceMemoryGiB: reportedDeviceMemoryGiB(), maxBufferSize: gpu.status === 'ready' ? gpu.info.maxBufferSize : undefined });
     return { bin, note: `suggested for ${header.nx} × ${header.ny} × ${header.nz} on this device` };
   }
 

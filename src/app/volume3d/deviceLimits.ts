@@ -2,13 +2,14 @@
  * WebGL2 limits of this browser, probed once on a throw-away context (released right away),
  * so the display pyramid level can be chosen before any 3-D view exists.
  */
+import { reportedDeviceMemoryGiB } from '../../engine/memoryBudget.ts';
 import { isSoftwareRenderer, type DeviceLimits } from './pyramid.ts';
 
 let cached: DeviceLimits | null = null;
 
 export function deviceLimits(): DeviceLimits {
   if (cached) return cached;
-  const deviceMemoryGb = typeof navigator !== 'undefined' && 'deviceMemory' in navigator ? Number((navigator as { deviceMemory?: number }).deviceMemory) || null : null;
+  const deviceMemoryGb = reportedDeviceMemoryGiB() || null;
   const canvas = document.createElement('canvas');
   const gl = canvas.getContext('webgl2');
   if (!gl) {

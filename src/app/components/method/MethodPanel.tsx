@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { pageTomogramProblem } from '../../../engine/memoryBudget.ts';
+import { pageTomogramProblem, reportedDeviceMemoryGiB } from '../../../engine/memoryBudget.ts';
 import { offsetReasonFor } from '../../../engine/methods/preprocess.ts';
 import { isOffsetFree, type MethodName } from '../../../engine/methods/registry.ts';
 import type { ThicknessSuggestion } from '../../../engine/thickness.ts';
@@ -55,15 +55,12 @@ function ThicknessGuide({ thickness, binning, disabled }: { thickness: number; b
   );
 }
 
-/** The device's memory as the browser reports it (Chrome: navigator.deviceMemory, GiB), undefined where it does not. */
-const deviceMemoryGiB = typeof navigator === 'undefined' ? undefined : (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
-
 function CommonFields({ method, disabled }: { method: MethodName; disabled: boolean }) {
   const common = useAppStore((s) => s.form.common);
   const dataset = useAppStore(selectDataset);
   const offset = dataset?.offset;
   // Said under the fields before a run; the worker refuses the run with the same words.
-  const tooLarge = dataset && pageTomogramProblem(dataset, common, deviceMemoryGiB);
+  const tooLarge = dataset && pageTomogramProblem(dataset, common, reportedDeviceMemoryGiB());
   // The page offers a trust score on every learned result, so the offset-free method's words always apply.
   const reason = offset && offsetReasonFor(offset, isOffsetFree(method));
   const update = useAppStore((s) => s.updateCommon);
