@@ -71,9 +71,11 @@ test('a 4096 × 4096 × 61 int16 stack loads at bin 4 with the renderer’s peak
 });
 
 test("a tomogram past the page's share of memory is said under the fields, and Run refuses it with the same words before any work", async () => {
-  // 1024 × 1024 × 4096 float32 is 16 GiB: more than a quarter of any memory Chrome reports (it reports at most 32 GiB).
+  // 1024 × 1024 × 4096 float32 is 16 GiB: more than a quarter of what the browser reports unless it reports 64 GiB
+  // or more (browsers clamp the value; this machine's Chromium reports 16).
   const deviceMemory = await page.evaluate(() => (navigator as Navigator & { deviceMemory?: number }).deviceMemory);
   const expected = pageTomogramProblem({ nx: 1024, ny: 1024 }, { binning: 1, thickness: 4096 }, deviceMemory);
+  test.skip(expected === null, `this browser reports ${deviceMemory} GiB: a 16 GiB tomogram is within the page's quarter`);
   expect(expected).toMatch(/^A 1024 × 1024 × 4096 tomogram is 16\.0 GiB of float32, more than 25 % of the .* GiB of memory .*: raise Binning \(2 makes it a quarter\) or lower Thickness$/);
   await page.getByTestId('method-select').selectOption('fbp');
   await helpers.setParams(page, { 'binning-input': '1', 'thickness-input': '4096' });
