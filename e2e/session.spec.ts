@@ -1,6 +1,7 @@
 // Results survive a reload: the demo's FBP result is kept in the origin-private file system, offered again after a
 // reload with its size, restored with the same values (statistics and the exported MRC, bit for bit), and cleared.
 import { expect, test } from '@playwright/test';
+import type { SliceAxis } from '../workers/api.ts';
 import { exportedMrc, openDemoPage, savedFiles } from './helpers.ts';
 
 test('a result survives a reload: restored with the same values, then cleared', async ({ browser }) => {
@@ -53,8 +54,9 @@ test('a result in pieces survives a reload in its pieces: the same statistics an
   await page.evaluate(() => window.wedgelab.setPieceBytes(null));
   const before = await page.evaluate((rid) => window.wedgelab.results().find((r) => r.id === rid)!, id);
   // XZ rows 9 and 10 lie on either side of the first boundary; an XY slice crosses all of them.
+  const at: [SliceAxis, number][] = [['xz', 9], ['xz', 10], ['xy', 3]];
   const slices = (rid: string) =>
-    page.evaluate(async (resultId) => Promise.all((['xz 9', 'xz 10', 'xy 3'] as const).map(async (at) => Array.from((await window.wedgelab.slice(resultId, at.slice(0, 2) as 'xz' | 'xy', Number(at.slice(3)))).data))), rid);
+    page.evaluate(({ resultId, at }) => Promise.all(at.map(async ([axis, index]) => Array.from((await window.wedgelab.slice(resultId, axis, index)).data))), { resultId: rid, at });
   const slicesBefore = await slices(id);
   await expect.poll(async () => (await savedFiles(page)).length, { timeout: 30_000 }).toBe(6);
   await expect(page.getByTestId('error-message')).toHaveCount(0); // kept, where it used to be refused as too large

@@ -6,7 +6,7 @@
  * score computed later is added to its result's saved copy (keepTrust).
  */
 import { changeMeta, clearEntries, listEntries, readEntryData, readEntryPieces, removeEntry, saveEntry, type SavedEntry, type SessionFolder, type StorageEstimate } from '../src/io/savedSession.ts';
-import { isPieced, tomogramOf, type Tomogram } from '../src/io/piecedVolume.ts';
+import { tomogramOf, volumePieces, type Tomogram } from '../src/io/piecedVolume.ts';
 import type { TiltSeries, Volume } from '../src/engine/types.ts';
 import type { DatasetSummary, ResultSummary, SavedItem } from './api.ts';
 
@@ -84,7 +84,7 @@ export class SessionKeeper {
     // Its series is kept first (a ground truth is kept by its series' own save, which has set the key by then).
     if (!this.keys.has(datasetId)) await this.keep(datasetId);
     const { nx, ny, nz, pixelSize } = result.volume;
-    const pieces = isPieced(result.volume) ? result.volume.pieces : [result.volume];
+    const pieces = volumePieces(result.volume).map((piece) => piece.volume);
     const meta: ResultMeta = { summary: result.summary, datasetKey: this.keys.get(datasetId) ?? '', volume: { nx, ny, nz, pixelSize } };
     if (pieces.length > 1) meta.pieceRows = pieces.map((piece) => piece.ny);
     await this.save(id, 'result', result.summary.label, meta, pieces.map((piece) => piece.data));
