@@ -54,10 +54,14 @@ export async function savedFiles(page: Page): Promise<string[]> {
   });
 }
 
-/** A workbench page with the simulated demo loaded; its uncaught errors are pushed to `pageErrors`. */
-export async function openDemoPage(browser: Browser, pageErrors: string[]): Promise<Page> {
+/**
+ * A workbench page with the simulated demo loaded; its uncaught errors are pushed to `pageErrors`. `initScript`
+ * runs in the page before its own scripts (e.g. to stand in for what the browser reports).
+ */
+export async function openDemoPage(browser: Browser, pageErrors: string[], initScript?: () => void): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  if (initScript) await page.addInitScript(initScript);
   await page.goto('/');
   await expect(page.getByTestId('dataset-summary')).toContainText('Simulated demo', { timeout: 150_000 });
   return page;

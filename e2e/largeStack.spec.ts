@@ -76,7 +76,7 @@ test("a tomogram past the page's share of memory is said under the fields, and R
   const deviceMemory = await page.evaluate(() => (navigator as Navigator & { deviceMemory?: number }).deviceMemory);
   const expected = pageTomogramProblem({ nx: 1024, ny: 1024 }, { binning: 1, thickness: 4096 }, deviceMemory);
   test.skip(expected === null, `this browser reports ${deviceMemory} GiB: a 16 GiB tomogram is within the page's quarter`);
-  expect(expected).toMatch(/^A 1024 × 1024 × 4096 tomogram is 16\.0 GiB of float32, more than 25 % of the .* GiB of memory .*: raise Binning \(2 makes it a quarter\) or lower Thickness$/);
+  expect(expected).toMatch(/^A 1024 × 1024 × 4096 tomogram is 16\.00 GiB of float32, more than 25 % of the .* GiB of memory .*: raise Binning \(2 makes it a quarter\) or lower Thickness$/);
   await page.getByTestId('method-select').selectOption('fbp');
   await helpers.setParams(page, { 'binning-input': '1', 'thickness-input': '4096' });
   await expect(page.getByTestId('memory-warning')).toHaveText(`${expected}.`);

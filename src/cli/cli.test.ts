@@ -352,7 +352,7 @@ describe('wedgelab CLI', () => {
     const huge = join(dir, 'huge.mrc');
     const tooLarge = await wedgelab([...fbpInput, '--thickness', '100000000', '--out', huge]);
     expect(tooLarge.code).toBe(1);
-    expect(tooLarge.stderr.trim()).toMatch(new RegExp(`^wedgelab recon: ${huge}: a 48 × 40 × 100000000 tomogram is 715\\.3 GiB of float32, more than 75 % of this machine's [0-9.]+ GiB of memory: bin the tilts \\(--bin 2 makes it a quarter\\) or lower --thickness$`));
+    expect(tooLarge.stderr.trim()).toMatch(new RegExp(`^wedgelab recon: ${huge}: a 48 × 40 × 100000000 tomogram is 715\\.26 GiB of float32, more than 75 % of this machine's [0-9.]+ GiB of memory: bin the tilts \\(--bin 2 makes it a quarter\\) or lower --thickness$`));
     expect(existsSync(huge)).toBe(false);
     const simulated = await wedgelab(['simulate', '--phantom', 'spheres', '--size', '8,8,8', '--angles', '-30,30,30', '--out-dir', dir]);
     expect(simulated.stderr.trim()).toBe(`wedgelab simulate: ${join(dir, 'ground_truth.mrc')} exists: add --force to replace it`);

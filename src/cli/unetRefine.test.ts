@@ -86,7 +86,7 @@ describe('U-Net refinement with the shipped models', () => {
     truncateSync(huge, 1024 + 4 * 8192 ** 3);
     const tooLarge = await wedgelab(['refine', '--tomogram', huge, '--method', 'gaussian', '--out', join(dir, 'never.mrc')]);
     expect(tooLarge.code).toBe(1);
-    expect(tooLarge.stderr.trim()).toMatch(/^wedgelab refine: .*never\.mrc: a 8192 × 8192 × 8192 tomogram and its result are 4096\.0 GiB of float32, more than 75 % of this machine's [0-9.]+ GiB of memory: bin it or cut out a subvolume first \(IMOD's binvol, trimvol\)$/);
+    expect(tooLarge.stderr.trim()).toMatch(/^wedgelab refine: .*never\.mrc: a 8192 × 8192 × 8192 tomogram and its result are 4096\.00 GiB of float32, more than 75 % of this machine's [0-9.]+ GiB of memory: bin it or cut out a subvolume first \(IMOD's binvol, trimvol\)$/);
     expect(existsSync(join(dir, 'never.mrc'))).toBe(false);
     rmSync(huge);
   }, 900_000);

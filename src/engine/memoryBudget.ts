@@ -5,20 +5,20 @@
  * page (a share of the memory the browser reports).
  */
 import { binnedLength } from '../io/binning.ts';
+import { formatBytes } from '../io/bytes.ts';
+import { defaultThickness } from './methods/common.ts';
 
 /** The memory a tomogram may take: a share of a whole, and the words that name the whole in a message. */
 export interface MemoryBudget {
   memoryBytes: number;
   share: number;
-  /** e.g. "this machine's 23.5 GiB of memory". */
+  /** e.g. "this machine's 23.46 GiB of memory". */
   described: string;
 }
 
-const gib = (bytes: number) => (bytes / 2 ** 30).toFixed(1);
-
 /** The command line: the tomogram, in pieces, beside the tilt series and the method's buffers. */
 export function machineBudget(memoryBytes: number): MemoryBudget {
-  return { memoryBytes, share: 0.75, described: `this machine's ${gib(memoryBytes)} GiB of memory` };
+  return { memoryBytes, share: 0.75, described: `this machine's ${formatBytes(memoryBytes)} of memory` };
 }
 
 /** The device's memory as a browser reports it, GiB (Chrome's navigator.deviceMemory, in the page or a worker); undefined where it does not. */
@@ -36,7 +36,7 @@ const ASSUMED_DEVICE_GIB = 8;
  */
 export function browserBudget(deviceMemoryGiB: number | undefined): MemoryBudget {
   const memoryBytes = (deviceMemoryGiB || ASSUMED_DEVICE_GIB) * 2 ** 30;
-  const described = deviceMemoryGiB ? `the ${gib(memoryBytes)} GiB of memory this browser reports` : `the ${gib(memoryBytes)} GiB of memory assumed where the browser does not say`;
+  const described = deviceMemoryGiB ? `the ${formatBytes(memoryBytes)} of memory this browser reports` : `the ${formatBytes(memoryBytes)} of memory assumed where the browser does not say`;
   return { memoryBytes, share: 0.25, described };
 }
 
@@ -49,7 +49,12 @@ export function tomogramMemoryProblem(shape: { nx: number; ny: number; nz: numbe
   const bytes = copies * 4 * nx * ny * nz;
   if (bytes <= budget.share * budget.memoryBytes) return null;
   const what = copies === 1 ? `a ${nx} × ${ny} × ${nz} tomogram is` : `a ${nx} × ${ny} × ${nz} tomogram and its result are`;
-  return `${what} ${gib(bytes)} GiB of float32, more than ${budget.share * 100} % of ${budget.described}`;
+  return `${what} ${formatBytes(bytes)} of float32, more than ${budget.share * 100} % of ${budget.described}`;
+}
+
+/** The tomogram a reconstruction of `series` makes: the series binned, `thickness` deep. */
+function binnedTomogram(series: { nx: number; ny: number }, params: { binning: number; thickness: number }): { nx: number; ny: number; nz: number } {
+  return { nx: binnedLength(series.nx, params.binning), ny: binnedLength(series.ny, params.binning), nz: params.thickness };
 }
 
 /**
@@ -58,9 +63,25 @@ export function tomogramMemoryProblem(shape: { nx: number; ny: number; nz: numbe
  * the worker refuses the run with it.
  */
 export function pageTomogramProblem(series: { nx: number; ny: number }, params: { binning: number; thickness: number }, deviceMemoryGiB: number | undefined): string | null {
-  const shape = { nx: binnedLength(series.nx, params.binning), ny: binnedLength(series.ny, params.binning), nz: params.thickness };
-  const problem = tomogramMemoryProblem(shape, browserBudget(deviceMemoryGiB));
+  const problem = tomogramMemoryProblem(binnedTomogram(series, params), browserBudget(deviceMemoryGiB));
   return problem && `${problem.charAt(0).toUpperCase()}${problem.slice(1)}: raise Binning (2 makes it a quarter) or lower Thickness`;
+}
+
+/** The form's largest Binning. */
+const MAX_FORM_BINNING = 16;
+
+/**
+ * The form's defaults for a data set: the smallest Binning, a power of two as usual, whose default-thickness
+ * tomogram (a quarter of the binned width) fits the page's budget, so that a first Run on a large series is not
+ * refused (2048 × 2048 at bin 1 would be 2048 × 2048 × 512, 8 GiB); `why` says so when that is not 1.
+ */
+export function pageDefaultBinning(series: { nx: number; ny: number }, deviceMemoryGiB: number | undefined): { binning: number; thickness: number; why: string | null } {
+  const budget = browserBudget(deviceMemoryGiB);
+  const problemAt = (binning: number) => tomogramMemoryProblem(binnedTomogram(series, { binning, thickness: defaultThickness(series, binning) }), budget);
+  const unbinned = problemAt(1);
+  let binning = 1;
+  while (binning < MAX_FORM_BINNING && problemAt(binning)) binning *= 2;
+  return { binning, thickness: defaultThickness(series, binning), why: unbinned && `Binning ${binning} by default: at 1, ${unbinned}` };
 }
 
 /**

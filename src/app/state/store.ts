@@ -14,11 +14,10 @@ import { errorMessage, getEngine, isCancellation, onWorkerError, progressProxy, 
 import { sliceCache } from '../viewer/sliceCache.ts';
 import { downloadBlob, exportFileName } from '../util/download.ts';
 import { canPickFolder, canPickSaveFile, pickFolder, pickSaveFile } from '../util/filePickers.ts';
-import { defaultThickness as engineDefaultThickness } from '../../engine/methods/common.ts';
 import { fittedRowsText } from '../../../workers/partialResult.ts';
 import type { MethodKind } from '../../engine/methods/definition.ts';
 import { isMethodName, methodDefinition, methodsOfKind, type MethodNameOf } from '../../engine/methods/registry.ts';
-import { reportedDeviceMemoryGiB } from '../../engine/memoryBudget.ts';
+import { pageDefaultBinning, reportedDeviceMemoryGiB } from '../../engine/memoryBudget.ts';
 import { buildRequest, defaultForm, methodTitle, type MethodForm, type MethodOptions, type ReconstructionName } from './methodForm.ts';
 import { latestResultOf, upsertResult } from './results.ts';
 
@@ -74,8 +73,8 @@ export interface AppState {
   loadTiltAxis: number;
   datasets: DatasetSummary[];
   selectedDatasetId: string | null;
-  /** Suggested thickness per dataset (the demo's nz, else round(nx/4)). */
-  thicknessDefaults: Record<string, number>;
+  /** The form's Thickness and Binning per data set when it is opened (formDefaults). */
+  formDefaults: Record<string, FormDefaults>;
   results: ResultSummary[];
   selectedResultId: string | null;
   form: MethodForm;
@@ -145,8 +144,16 @@ function completedResiduals(residuals: number[]): number[] {
   return residuals.slice(0, n);
 }
 
-function defaultThickness(dataset: DatasetSummary, groundTruth?: ResultSummary): number {
-  return groundTruth ? groundTruth.nz : engineDefaultThickness(dataset);
+type FormDefaults = Pick<MethodForm['common'], 'thickness' | 'binning'>;
+
+/**
+ * A simulation's ground truth is compared voxel for voxel: its depth, unbinned. A file's: a quarter of the binned
+ * width, at the smallest binning whose tomogram fits the page's memory (pageDefaultBinning).
+ */
+function formDefaults(dataset: DatasetSummary, groundTruth?: ResultSummary): FormDefaults {
+  if (groundTruth) return { thickness: groundTruth.nz, binning: 1 };
+  const { thickness, binning } = pageDefaultBinning(dataset, reportedDeviceMemoryGiB());
+  return { thickness, binning };
 }
 
 /** Real stacks often carry a large constant offset: subtract tilt means by default for files, not for simulations. */
@@ -160,12 +167,12 @@ export const useAppStore = create<AppStore>()((set, get) => {
   const loadedFrom = new Map<string, string>();
 
   function addDataset(dataset: DatasetSummary, groundTruth?: ResultSummary): void {
-    const thickness = defaultThickness(dataset, groundTruth);
+    const defaults = formDefaults(dataset, groundTruth);
     set((state) => ({
       datasets: [...state.datasets.filter((d) => d.id !== dataset.id), dataset],
       selectedDatasetId: dataset.id,
-      thicknessDefaults: { ...state.thicknessDefaults, [dataset.id]: thickness },
-      form: { ...state.form, common: { ...state.form.common, thickness, subtractMean: defaultSubtractMean(dataset) } },
+      formDefaults: { ...state.formDefaults, [dataset.id]: defaults },
+      form: { ...state.form, common: { ...state.form.common, ...defaults, subtractMean: defaultSubtractMean(dataset) } },
       results: groundTruth ? [...state.results.filter((r) => r.id !== groundTruth.id), groundTruth] : state.results,
       // The views follow the data set: its ground truth, else its newest result (one dropped again has some).
       selectedResultId: groundTruth ? groundTruth.id : latestResultOf(state.results, dataset.id),
@@ -331,7 +338,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
     loadTiltAxis: 0,
     datasets: [],
     selectedDatasetId: null,
-    thicknessDefaults: {},
+    formDefaults: {},
     results: [],
     selectedResultId: null,
     form: defaultForm(),
@@ -425,12 +432,12 @@ export const useAppStore = create<AppStore>()((set, get) => {
     selectDataset(id) {
       const state = get();
       if (!state.datasets.some((d) => d.id === id)) return;
-      const thickness = state.thicknessDefaults[id] ?? state.form.common.thickness;
+      const defaults = state.formDefaults[id];
       const subtractMean = defaultSubtractMean(state.datasets.find((d) => d.id === id));
       // Keep the selected result when it is of this data set; else the views open on the data set's newest.
       const current = state.results.find((r) => r.id === state.selectedResultId);
       const selectedResultId = current?.datasetId === id ? current.id : latestResultOf(state.results, id);
-      set({ selectedDatasetId: id, selectedResultId, form: { ...state.form, common: { ...state.form.common, thickness, subtractMean } } });
+      set({ selectedDatasetId: id, selectedResultId, form: { ...state.form, common: { ...state.form.common, ...defaults, subtractMean } } });
     },
 
     setChoice(kind, method) {
