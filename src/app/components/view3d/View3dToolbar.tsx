@@ -73,7 +73,7 @@ export function View3dToolbar({ shown, datasetName }: { shown: ResultSummary[]; 
         </select>
       </label>
       <div className="steps-field">
-        <NumberField label="samples" integer min={8} max={1024} step={16} value={steps} onChange={actions.setSteps} testId="render-steps" title="Samples per ray across the x extent while moving; a still frame takes twice as many" />
+        <NumberField label="samples moving" integer min={8} max={1024} step={16} value={steps} onChange={actions.setSteps} testId="render-steps" title="Samples per ray across the x extent while moving; a still frame takes twice as many" />
       </div>
       <label className={`field inline iso-field${mode === 'iso' ? '' : ' inactive'}`} title="Isosurface threshold: mean + t·std">
         <span className="field-label">iso t</span>
