@@ -14,6 +14,17 @@ const file = (name: string, content: Uint8Array | string): NamedBlob => ({ name,
 const stack = file('tilt.st', stackBytes);
 const angles = file('tilt.tlt', formatTlt(tiltAngles));
 
+/** The blob, noting the end of every byte range read from it in `ends`. */
+function watchReads(blob: Blob, ends: number[]): Blob {
+  const slice = blob.slice.bind(blob);
+  return Object.assign(blob, {
+    slice(start?: number, end?: number) {
+      ends.push(end ?? blob.size);
+      return slice(start, end);
+    },
+  });
+}
+
 async function failure(work: Promise<unknown>): Promise<string> {
   try {
     await work;
@@ -67,6 +78,15 @@ describe('readTiltSeriesFiles', () => {
   it('names the file in every refusal: a count mismatch, a truncated stack', async () => {
     expect(await failure(readTiltSeriesFiles([stack, file('short.tlt', formatTlt(tiltAngles.slice(1)))]))).toMatch(/short\.tlt.*6.*tilt\.st.*7|tilt\.st.*7.*short\.tlt.*6/);
     expect(await failure(readTiltSeriesFiles([file('cut.st', stackBytes.subarray(0, 3000)), angles]))).toMatch(/^cut\.st: truncated MRC data/);
+  });
+
+  it('refuses angles a run would refuse before reading any of the stack’s data', async () => {
+    // The header is read (1024 bytes), nothing after it: a 4 GB stack is not read to learn that its .tlt is wrong.
+    const read: number[] = [];
+    const watched: NamedBlob = { name: 'tilt.st', blob: watchReads(new Blob([new Uint8Array(stackBytes)]), read) };
+    const flat = file('flat.tlt', formatTlt(tiltAngles.map(() => 0)));
+    expect(await failure(readTiltSeriesFiles([watched, flat]))).toBe('flat.tlt: all 7 tilts are at 0°: a tomogram needs tilts at different angles');
+    expect(Math.max(...read)).toBeLessThanOrEqual(1024);
   });
 });
 

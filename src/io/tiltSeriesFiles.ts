@@ -6,9 +6,9 @@
  */
 import type { TiltSeries } from './types.ts';
 import type { StackAlignment } from './alignmentFiles.ts';
-import type { MrcDtype } from './mrc.ts';
+import type { MrcDtype, MrcHeader } from './mrc.ts';
 import { readCheckedMrcHeader, readMrcStack, type StackReadOptions } from './mrcStream.ts';
-import { binAlignment, isSideFile, planSeries, readSideFiles, type MetadataRow } from './sideFiles.ts';
+import { binAlignment, isSideFile, planSeries, readSideFiles, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
 import { checkTiltAngles, checkValues, tiltAngleWarnings } from './tiltSeriesChecks.ts';
 
 /** A dropped file: a browser File as `{ name: file.name, blob: file }`, or in Node the command line's openFile(path) (cli/openFile.ts). */
@@ -72,22 +72,53 @@ export function sortDroppedFiles(files: NamedBlob[]): { stack: NamedBlob; side: 
   return { stack: stacks[0], side, others: files.filter((f) => f !== stacks[0] && !side.includes(f)) };
 }
 
+/** A drop's files sorted, the stack's header, and what its side files decide (planSeries), before any data is read. */
+export interface TiltSeriesFilesPlan {
+  stack: NamedBlob;
+  side: NamedBlob[];
+  header: MrcHeader;
+  plan: SeriesPlan;
+  /** The side files' warnings, the angles' (tiltAngleWarnings) and the files set aside. */
+  warnings: string[];
+}
+
 /**
- * Read a dropped tilt series: the side files first (a wrong one fails at once, not after a 4 GB stack is read),
- * then the stack section by section (binned at load when options.bin > 1; readMrcStack), keeping the sections
- * the side files keep, and the checks a run would make, so that a series that loads is one the methods can
- * reconstruct. When an alignment comes with the stack, `tiltSeries` holds the kept RAW sections and
- * `alignment` (in binned pixels) says how to resample them (engine/align alignLoadedTiltSeries).
+ * The side files and the stack's header read and checked against each other, and the angles as a run would check
+ * them: a wrong file fails at once, not after a 4 GB stack is read (and `wedgelab info` shows a series without
+ * reading it).
  */
-export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSeriesLoadOptions = {}): Promise<LoadedTiltSeries> {
+export async function planTiltSeriesFiles(files: NamedBlob[], tiltAxis?: number): Promise<TiltSeriesFilesPlan> {
   const { stack, side, others } = sortDroppedFiles(files);
   const texts = await Promise.all(side.map(async (f) => ({ name: f.name, text: await f.blob.text() })));
   const sideFiles = readSideFiles(texts, files.map((f) => f.name));
   const header = await readCheckedMrcHeader(stack.blob, { name: stack.name });
-  const plan = planSeries(sideFiles, { name: stack.name, nx: header.nx, ny: header.ny, nSections: header.nz }, options.tiltAxis);
-  const mrc = await readMrcStack(stack.blob, { bin: options.bin, onProgress: options.onProgress, signal: options.signal, name: stack.name });
-  const warnings = [...mrc.warnings, ...plan.warnings];
+  const plan = planSeries(sideFiles, { name: stack.name, nx: header.nx, ny: header.ny, nSections: header.nz }, tiltAxis);
+  named(plan.angleSource, () => checkTiltAngles(plan.tiltAngles));
+  const warnings = [...plan.warnings, ...tiltAngleWarnings(plan.tiltAngles).map((w) => `${plan.angleSource}: ${w}`)];
   if (others.length) warnings.push(`ignored ${others.map((f) => f.name).join(', ')}: not an MRC stack or a file that goes with one`);
+  return { stack, side, header, plan, warnings };
+}
+
+/** A check's error prefixed with the file it is about. */
+function named(file: string, check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * Read a dropped tilt series: the side files first (planTiltSeriesFiles), then the stack section by section
+ * (binned at load when options.bin > 1; readMrcStack), keeping the sections the side files keep, and the checks a
+ * run would make, so that a series that loads is one the methods can reconstruct. When an alignment comes with the
+ * stack, `tiltSeries` holds the kept RAW sections and `alignment` (in binned pixels) says how to resample them
+ * (engine/align alignLoadedTiltSeries).
+ */
+export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSeriesLoadOptions = {}): Promise<LoadedTiltSeries> {
+  const { stack, side, plan, ...planned } = await planTiltSeriesFiles(files, options.tiltAxis);
+  const mrc = await readMrcStack(stack.blob, { bin: options.bin, onProgress: options.onProgress, signal: options.signal, name: stack.name });
+  const warnings = [...mrc.warnings, ...planned.warnings];
   const bin = mrc.bin;
   // Å per pixel as stored; the .mdoc's pixel size is of the stack as stored too.
   let storedPixelSize = mrc.pixelSize[0] / bin;
@@ -113,16 +144,7 @@ export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSerie
     ...(plan.mdoc?.voltage && { voltage: plan.mdoc.voltage.value }),
   };
   // Refused now, at load, rather than at the first run.
-  const named = (file: string, check: () => void) => {
-    try {
-      check();
-    } catch (error) {
-      throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
-    }
-  };
-  named(plan.angleSource, () => checkTiltAngles(plan.tiltAngles));
   named(stack.name, () => checkValues(tiltSeries));
-  warnings.push(...tiltAngleWarnings(plan.tiltAngles).map((w) => `${plan.angleSource}: ${w}`));
   return {
     tiltSeries,
     stackName: stack.name,
