@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
+import { formatTlt } from '../io/angles.ts';
 import { mrcInfo, readMrc, writeMrc } from '../io/mrc.ts';
 import { readMrcInfo, readMrcStack } from '../io/mrcStream.ts';
 import { wedgelab } from './testKit.ts';
@@ -85,4 +86,45 @@ describe('wedgelab info', () => {
     expect(nan.stdout).toContain('  non-finite      2 NaN, 0 +Inf, 0 −Inf voxels\n');
     expect(JSON.parse((await wedgelab(['info', '--json', allNaN])).stdout)).toMatchObject({ min: 'NaN', mean: 'NaN', nan: 2 });
   });
+
+  it('with side files, shows the series they describe as a load would read it, and refuses a mismatch with the loaders’ words', async () => {
+    const angles = [-45, -30, -15, 0, 15, 30, 45];
+    const stack = join(dir, 'series.st');
+    writeFileSync(stack, writeMrc({ nx: 4, ny: 3, nz: 7, pixelSize: 0, data: Float32Array.from({ length: 84 }, (_, i) => i) }, { stack: true }));
+    const tlt = join(dir, 'series.tlt');
+    writeFileSync(tlt, formatTlt(angles));
+    // Section 2 dark (its mean far below the others'), 3 e/Å² per tilt.
+    const sections = angles.map((a, k) => `[ZValue = ${k}]\nTiltAngle = ${a}\nExposureDose = 3\nMinMaxMean = 0 2000 ${k === 2 ? 2 : 1000}`);
+    const mdoc = join(dir, 'series.mdoc');
+    writeFileSync(mdoc, ['PixelSpacing = 2.5', 'Voltage = 300', '', ...sections].join('\n'));
+
+    const run = await wedgelab(['info', tlt, stack, mdoc]);
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toBe(stack);
+    expect(lines.slice(lines.indexOf('tilt series series.st + series.tlt + series.mdoc'))).toEqual([
+      'tilt series series.st + series.tlt + series.mdoc',
+      '  tilts              6 of 7 sections, -45° … 45°',
+      '  Dark tilt excluded section 2 (-15°) (series.mdoc line 15 (MinMaxMean))',
+      '  Pixel size (file)  2.5 Å (series.mdoc line 1)',
+      '  Voltage            300 kV (series.mdoc line 2)',
+      '  Acquisition order  by ZValue (series.mdoc: ZValue order)',
+      '  Dose               21.0 e/Å² in all, 3.00 per tilt on average (series.mdoc: the exposures of the tilts acquired before each one, in ZValue order)',
+      '  Tilt angles        6 angles (series.tlt)',
+      expect.stringMatching(/^warning: series\.mdoc line 15 \(MinMaxMean\): section 2 \(-15°\) excluded: .*: a dark tilt$/),
+      'warning: series.mdoc: no section has a DateTime, so the tilts are taken as acquired in ZValue order',
+      '',
+    ]);
+    const json = JSON.parse((await wedgelab(['info', '--json', stack, tlt])).stdout) as { nz: number; tiltSeries: { tiltAngles: number[]; keptSections: number[]; angleSource: string } };
+    expect(json.nz).toBe(7);
+    expect(json.tiltSeries).toMatchObject({ tiltAngles: angles, keptSections: [0, 1, 2, 3, 4, 5, 6], angleSource: 'series.tlt' });
+
+    const short = join(dir, 'short.tlt');
+    writeFileSync(short, formatTlt(angles.slice(1)));
+    const mismatch = await wedgelab(['info', stack, short]);
+    expect(mismatch.code).toBe(1);
+    expect(mismatch.stdout).toBe('');
+    expect(mismatch.stderr.trim()).toBe('wedgelab info: short.tlt has 6 angles but series.st has 7 sections');
+  });
 });
+

@@ -1,21 +1,32 @@
 /**
- * `wedgelab info FILE`: what a file holds, read as the loaders read it but permissively, so every problem is shown
- * rather than refused: the header's facts, every warning of the reader, and statistics of the data, streamed
- * section by section (mrcStream.ts: a file of any size in the memory of one section). NaN and ±Inf voxels are
- * counted by kind and shown as such, never folded into a blank statistic.
+ * `wedgelab info FILE [SIDE FILES…]`: what a file holds, read as the loaders read it but permissively, so every
+ * problem is shown rather than refused: the header's facts, every warning of the reader, and statistics of the
+ * data, streamed section by section (mrcStream.ts: a file of any size in the memory of one section). NaN and ±Inf
+ * voxels are counted by kind and shown as such, never folded into a blank statistic. With a stack's side files
+ * (angles, alignment, .mdoc), also what they say about it as the page and `recon` would load it, checked against
+ * the header before the data is read: a mismatch is refused with the loaders' words.
  */
 import type { MrcInfo } from '../io/mrc.ts';
 import { readMrcInfo } from '../io/mrcStream.ts';
+import { planTiltSeriesFiles, type TiltSeriesFilesPlan } from '../io/tiltSeriesFiles.ts';
 import { UsageError } from '../engine/methods/flags.ts';
 import { openFile } from './openFile.ts';
 import { parseOptions } from './options.ts';
 
 export async function infoCommand(args: string[]): Promise<void> {
   const { positionals, values } = parseOptions(args, { json: { type: 'boolean' } }, Infinity);
-  if (positionals.length !== 1) throw new UsageError('info takes one MRC file');
-  const path = positionals[0];
-  const info = await readMrcInfo((await openFile(path)).blob, { name: path });
-  process.stdout.write(values.json ? `${JSON.stringify(info, nonFiniteAsText)}\n` : formatInfo(path, info));
+  if (positionals.length === 0) throw new UsageError('info takes an MRC file, and optionally its side files (.tlt, .rawtlt, .mdoc, .xf, .xtilt, .aln)');
+  const files = await Promise.all(positionals.map(openFile));
+  const series = files.length > 1 ? await planTiltSeriesFiles(files) : null;
+  const path = series ? positionals[files.indexOf(series.stack)] : positionals[0];
+  const info = await readMrcInfo((series?.stack ?? files[0]).blob, { name: path });
+  if (values.json) process.stdout.write(`${JSON.stringify(series ? { ...info, tiltSeries: seriesFacts(series) } : info, nonFiniteAsText)}\n`);
+  else process.stdout.write(formatInfo(path, info) + (series ? formatSeries(series) : ''));
+}
+
+/** What the side files decide, for --json: the kept sections (raw stack order), their angles, each value with its source. */
+function seriesFacts({ plan, warnings }: TiltSeriesFilesPlan) {
+  return { keptSections: plan.keptSections, tiltAngles: plan.tiltAngles, angleSource: plan.angleSource, metadata: plan.rows, warnings };
 }
 
 /** JSON has no NaN or Infinity (JSON.stringify writes null, like a missing value): write them as words. */
@@ -32,6 +43,18 @@ function number(value: number): string {
 function extreme(finite: number, infinities: number, sign: '+' | '−'): string {
   const finitePart = Number.isNaN(finite) ? 'none finite' : number(finite);
   return infinities > 0 ? `${sign}Inf (${infinities} voxel${infinities === 1 ? '' : 's'}; finite: ${finitePart})` : finitePart;
+}
+
+/** The series as its side files describe it, in the data panel's words, each value with its source; then their warnings. */
+export function formatSeries({ stack, side, header, plan, warnings }: TiltSeriesFilesPlan): string {
+  const { tiltAngles } = plan;
+  const rows: [string, string][] = [
+    ['tilts', `${tiltAngles.length} of ${header.nz} sections, ${number(Math.min(...tiltAngles))}° … ${number(Math.max(...tiltAngles))}°`],
+    ...plan.rows.map(({ label, value, source }): [string, string] => [label, `${value} (${source})`]),
+  ];
+  const width = Math.max(16, ...rows.map(([label]) => label.length + 1));
+  const lines = [`tilt series ${[stack, ...side].map((f) => f.name).join(' + ')}`, ...rows.map(([label, value]) => `  ${label.padEnd(width)}${value}`), ...warnings.map((w) => `warning: ${w}`)];
+  return `${lines.join('\n')}\n`;
 }
 
 /** The report, one fact a line; warnings last, each on its own line. */

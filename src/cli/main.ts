@@ -23,7 +23,8 @@ import { UsageError } from '../engine/methods/flags.ts';
 import { endProgressLine } from './progress.ts';
 
 const USAGE = `usage:
-  wedgelab info FILE.mrc [--json]   (header, every warning, statistics with NaN/±Inf counted apart)
+  wedgelab info FILE.mrc [SIDE FILES…] [--json]   (header, every warning, statistics with NaN/±Inf counted apart;
+                 with .tlt/.rawtlt/.mdoc/.xf/.xtilt/.aln: the tilt series they describe, checked against the stack)
   wedgelab recon --tilts STACK.mrc --angles FILE.tlt [--xf F.xf [--xtilt F.xtilt] | --aln F.aln] [--mdoc F.mdoc] [--tilt-axis DEG] --method ${methodChoices('reconstruction').join('|')}
                  ${commonUsage('reconstruction')} --out TOMO.mrc|TOMO.ome.zarr [--force]
 ${methodUsage('reconstruction', '                 ')}
