@@ -1,7 +1,9 @@
 // Results survive a reload: the demo's FBP result is kept in the origin-private file system, offered again after a
-// reload with its size, restored with the same values (statistics and the exported MRC, bit for bit), and cleared.
+// reload with its size, restored with the same values (statistics and the exported MRC, bit for bit), and cleared;
+// one in pieces comes back in its pieces; one past the size kept by itself is kept when asked.
 import { expect, test } from '@playwright/test';
 import type { SliceAxis } from '../workers/api.ts';
+import { simulatedStack, tiltAngles, writeTlt } from './fixtures.ts';
 import { exportedMrc, openDemoPage, savedFiles } from './helpers.ts';
 
 test('a result survives a reload: restored with the same values, then cleared', async ({ browser }) => {
@@ -72,6 +74,46 @@ test('a result in pieces survives a reload in its pieces: the same statistics an
   // Still in its 13 pieces: the script's one-array export refuses it, naming them.
   await expect(page.evaluate((rid) => window.wedgelab.exportMrc(rid), restored[0].id)).rejects.toThrow(/is held in 13 pieces/);
   await page.getByTestId('error-dismiss').click();
+  expect(pageErrors).toEqual([]);
+  await page.close();
+});
+
+test('past the size kept by itself, a data set or result is offered with what keeping writes; Keep keeps it for after a reload', async ({ browser }) => {
+  const pageErrors: string[] = [];
+  const page = await openDemoPage(browser, pageErrors);
+  // 3 MiB stands in for the 1 GiB default. The demo's FBP (128 × 128 × 32, 2 MiB) would be written with its tilt
+  // series (128 × 128 × 41) and ground truth: 6.6 MiB.
+  await page.evaluate(() => window.wedgelab.setAutoKeepBytes(3 * 2 ** 20));
+  const id = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { binning: 1, thickness: 32 } }));
+  const item = page.locator(`[data-result-id="${id}"]`);
+  await expect(item.getByTestId('keep-offer')).toHaveText('Keep (6.6 MiB)');
+  // Nothing is written unasked (the engine keeps in the background: a moment for it to have started).
+  await page.waitForTimeout(1000);
+  expect(await savedFiles(page)).toEqual([]);
+  await item.getByTestId('keep-offer').click();
+  await expect(item.getByTestId('keep-offer')).toHaveCount(0);
+  await expect.poll(async () => (await savedFiles(page)).length, { timeout: 30_000 }).toBe(6);
+  // Its series is kept now: a small result of it (64 × 64 × 16, 256 KiB) is kept by itself.
+  const small = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { binning: 2, thickness: 16 } }));
+  await expect(page.locator(`[data-result-id="${small}"]`).getByTestId('keep-offer')).toHaveCount(0);
+  await expect.poll(async () => (await savedFiles(page)).length, { timeout: 30_000 }).toBe(8);
+
+  // A file's tilt series past the size: offered under its summary.
+  await page.evaluate(() => window.wedgelab.setAutoKeepBytes(1024));
+  await page.getByTestId('file-input').setInputFiles([
+    { name: 'kept.mrc', mimeType: 'application/octet-stream', buffer: await simulatedStack(32, 32, tiltAngles(-60, 60, 20)) },
+    { name: 'kept.tlt', mimeType: 'text/plain', buffer: writeTlt(tiltAngles(-60, 60, 20)) },
+  ]);
+  await expect(page.getByTestId('dataset-summary')).toContainText('kept.mrc');
+  await expect(page.getByTestId('keep-offer')).toHaveText('Keep (28.0 KiB)'); // 32 × 32 × 7 float32
+  await page.getByTestId('keep-offer').click();
+  await expect.poll(async () => (await savedFiles(page)).length, { timeout: 30_000 }).toBe(10);
+  await page.evaluate(() => window.wedgelab.setAutoKeepBytes(null));
+
+  await page.reload();
+  await expect(page.getByTestId('session-items').locator('li')).toHaveCount(5, { timeout: 150_000 });
+  await page.getByTestId('session-clear-button').click();
+  await expect(page.getByTestId('session-restore')).toHaveCount(0);
   expect(pageErrors).toEqual([]);
   await page.close();
 });

@@ -4,7 +4,7 @@
  */
 import type { DatasetSummary, DemoOptions, RequestOf, ResultSummary, Slice, SliceAxis } from '../../workers/api.ts';
 import { getEngine } from './engineClient.ts';
-import { useAppStore } from './state/store.ts';
+import { setAutoKeepBytes, useAppStore } from './state/store.ts';
 
 export interface WedgeLabScripting {
   /** Load an MRC stack and its angle file(s). */
@@ -28,6 +28,8 @@ export interface WedgeLabScripting {
   slice(resultId: string, axis: SliceAxis, index: number): Promise<Slice>;
   /** The piece limit of later runs' tomograms (EngineWorkerApi.setPieceBytes; null: the default): puts a small result in pieces. */
   setPieceBytes(bytes: number | null): Promise<void>;
+  /** The size above which later data sets and results are offered for keeping, not kept (null: the default). */
+  setAutoKeepBytes(bytes: number | null): void;
 }
 
 declare global {
@@ -50,5 +52,6 @@ export function installScriptingHook(): void {
     loseDevice: () => getEngine().loseDevice(),
     slice: (resultId, axis, index) => getEngine().getSlice(resultId, axis, index),
     setPieceBytes: async (bytes) => getEngine().setPieceBytes(bytes),
+    setAutoKeepBytes,
   };
 }

@@ -1,7 +1,6 @@
+import { formatBytes } from '../../io/bytes.ts';
 import { useAppStore } from '../state/store.ts';
 import { Section } from './Section.tsx';
-
-const MIB = 1 << 20;
 
 /**
  * What an earlier page kept for after a reload (tilt series and results in the browser's origin-private file
@@ -19,13 +18,13 @@ export function SessionRestore() {
         {saved.map((item) => (
           <li key={item.key}>
             <span className="kind">{item.kind === 'dataset' ? 'Tilt series' : 'Result'}</span> {item.name}{' '}
-            <span className="num">{(item.bytes / MIB).toFixed(1)} MiB</span>
+            <span className="num">{formatBytes(item.bytes)}</span>
           </li>
         ))}
       </ul>
       <div className="field-row">
         <button type="button" className="small" onClick={() => void restore()} data-testid="session-restore-button">
-          Restore ({(total / MIB).toFixed(1)} MiB)
+          Restore ({formatBytes(total)})
         </button>
         <button type="button" className="small ghost" onClick={() => void clear()} data-testid="session-clear-button">
           Clear

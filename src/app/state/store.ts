@@ -20,6 +20,7 @@ import { isMethodName, methodDefinition, methodsOfKind, type MethodNameOf } from
 import { pageDefaultBinning, reportedDeviceMemoryGiB } from '../../engine/memoryBudget.ts';
 import { buildRequest, defaultForm, methodTitle, type MethodForm, type MethodOptions, type ReconstructionName } from './methodForm.ts';
 import { latestResultOf, upsertResult } from './results.ts';
+import { AUTO_KEEP_BYTES, bytesToKeep } from './keeping.ts';
 
 export type GpuState =
   | { status: 'pending' }
@@ -73,6 +74,8 @@ export interface AppState {
   loadTiltAxis: number;
   datasets: DatasetSummary[];
   selectedDatasetId: string | null;
+  /** Data sets and results not kept for after a reload by themselves (too large: keeping.ts), with the bytes keeping each would write. */
+  keepOffers: Record<string, number>;
   /** The form's Thickness and Binning per data set when it is opened (formDefaults). */
   formDefaults: Record<string, FormDefaults>;
   results: ResultSummary[];
@@ -129,6 +132,8 @@ export interface AppActions {
   restoreSession(): Promise<void>;
   /** Remove everything kept for after a reload. */
   clearSession(): Promise<void>;
+  /** Keep a data set or result that was offered (keepOffers) rather than kept by itself. */
+  keepOffered(id: string): void;
 }
 
 export type AppStore = AppState & AppActions;
@@ -137,6 +142,12 @@ let errorCounter = 0;
 let jobCounter = 0;
 /** start() runs once per page, even when React's StrictMode mounts the app twice. */
 let startPromise: Promise<void> | null = null;
+let autoKeepBytes = AUTO_KEEP_BYTES;
+
+/** The size above which later data sets and results are offered, not kept (null: AUTO_KEEP_BYTES); for tests. */
+export function setAutoKeepBytes(bytes: number | null): void {
+  autoKeepBytes = bytes ?? AUTO_KEEP_BYTES;
+}
 
 function completedResiduals(residuals: number[]): number[] {
   let n = residuals.length;
@@ -165,6 +176,8 @@ export const useAppStore = create<AppStore>()((set, get) => {
   /** Add (or replace) a dataset and make it the current one. */
   /** The drop each file data set was loaded from (dropKey), to recognise the same files dropped again. */
   const loadedFrom = new Map<string, string>();
+  /** The data sets and results kept for after a reload (asked of the engine, or restored). */
+  const keptIds = new Set<string>();
 
   function addDataset(dataset: DatasetSummary, groundTruth?: ResultSummary): void {
     const defaults = formDefaults(dataset, groundTruth);
@@ -185,10 +198,14 @@ export const useAppStore = create<AppStore>()((set, get) => {
 
   /**
    * Keep a file data set or a finished result for after a reload; one that cannot be kept says so (it stays open),
-   * each different message once (a browser without private storage says it once, not at every run).
+   * each different message once (a browser without private storage says it once, not at every run). A result's
+   * data set is kept with it (the engine keeps it first).
    */
   const keepMessages = new Set<string>();
   function keep(id: string): void {
+    const datasetId = get().results.find((r) => r.id === id)?.datasetId;
+    for (const kept of [id, datasetId]) if (kept) keptIds.add(kept);
+    set((s) => ({ keepOffers: withoutKeys(s.keepOffers, [id, datasetId]) }));
     getEngine()
       .keep(id)
       .catch((error: unknown) => {
@@ -196,6 +213,14 @@ export const useAppStore = create<AppStore>()((set, get) => {
         if (!keepMessages.has(message)) fail(message);
         keepMessages.add(message);
       });
+  }
+
+  /** Keep `id` when that writes at most autoKeepBytes (keeping.ts); else offer it, with what it would write. */
+  function keepOrOffer(id: string): void {
+    const bytes = bytesToKeep(id, get(), keptIds);
+    if (bytes === null) return;
+    if (bytes <= autoKeepBytes) keep(id);
+    else set((s) => ({ keepOffers: { ...s.keepOffers, [id]: bytes } }));
   }
 
   /** A result's export name: its tilt series and method, e.g. 'tilt_sirt.mrc'; null if the result is gone. */
@@ -247,7 +272,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
   /** A finished run's result, listed and selected. */
   function showResult(result: ResultSummary): { id: string; note: string } {
     set((s) => ({ results: upsertResult(s.results, result), selectedResultId: result.id }));
-    keep(result.id);
+    keepOrOffer(result.id);
     return { id: result.id, note: `${result.label}: done in ${(result.elapsedMs / 1000).toFixed(2)} s` };
   }
 
@@ -339,6 +364,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
     datasets: [],
     selectedDatasetId: null,
     formDefaults: {},
+    keepOffers: {},
     results: [],
     selectedResultId: null,
     form: defaultForm(),
@@ -402,7 +428,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
         const dataset = await getEngine().loadFiles(files, { bin, tiltAxis, jobId }, onProgress);
         loadedFrom.set(dataset.id, key);
         addDataset(dataset);
-        keep(dataset.id);
+        keepOrOffer(dataset.id);
         return dataset;
       } catch (error) {
         if (!isCancellation(error)) fail(`Could not load ${names.join(' + ')}: ${errorMessage(error)}`);
@@ -520,7 +546,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
       const remaining = before.results.filter((r) => r.id !== id);
       const nextSelected =
         before.selectedResultId === id ? (remaining[Math.min(index, remaining.length - 1)]?.id ?? null) : before.selectedResultId;
-      set({ results: remaining, selectedResultId: nextSelected });
+      set((s) => ({ results: remaining, selectedResultId: nextSelected, keepOffers: withoutKeys(s.keepOffers, [id]) }));
       sliceCache.forget(id);
       try {
         await getEngine().deleteResult(id);
@@ -585,6 +611,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
       try {
         const { datasets, results } = await getEngine().restoreSession();
         for (const dataset of datasets) addDataset(dataset, results.find((r) => r.datasetId === dataset.id && r.method === 'ground-truth'));
+        for (const restored of [...datasets, ...results]) keptIds.add(restored.id);
         set((s) => ({
           results: results.reduce(upsertResult, s.results),
           selectedResultId: results.at(-1)?.id ?? s.selectedResultId,
@@ -595,9 +622,14 @@ export const useAppStore = create<AppStore>()((set, get) => {
       }
     },
 
+    keepOffered(id) {
+      keep(id);
+    },
+
     async clearSession() {
       try {
         await getEngine().clearSession();
+        keptIds.clear();
         set({ savedSession: [] });
       } catch (error) {
         fail(`Could not clear the saved session: ${errorMessage(error)}`);
@@ -605,6 +637,12 @@ export const useAppStore = create<AppStore>()((set, get) => {
     },
   };
 });
+
+/** The record without the given keys (undefined ones skipped). */
+function withoutKeys<T>(record: Record<string, T>, keys: (string | undefined)[]): Record<string, T> {
+  if (!keys.some((key) => key !== undefined && key in record)) return record;
+  return Object.fromEntries(Object.entries(record).filter(([key]) => !keys.includes(key)));
+}
 
 /** The same files (name, size, modification time, in any order) at the same binning and tilt axis give the same key. */
 function dropKey(files: readonly File[], bin: number, tiltAxis: number): string {

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { useAppStore, selectDataset } from '../../state/store.ts';
 import { Section } from '../Section.tsx';
+import { KeepOffer } from '../KeepOffer.tsx';
 import { DatasetSummaryView } from './DatasetSummaryView.tsx';
 import { LOAD_BINNINGS, type LoadBinningChoice } from './loadBinning.ts';
 import { TiltBrowser } from './TiltBrowser.tsx';
@@ -165,6 +166,7 @@ export function DataPanel() {
       {dataset ? (
         <>
           <DatasetSummaryView dataset={dataset} />
+          <KeepOffer id={dataset.id} />
           <TiltBrowser key={dataset.id} dataset={dataset} />
         </>
       ) : (

@@ -6,6 +6,7 @@ import { formatSeconds, formatSize } from '../../util/format.ts';
 import { useRevealWhenShown } from '../../util/reveal.ts';
 import { Section } from '../Section.tsx';
 import { CompareCheck } from '../../compare/CompareCheck.tsx';
+import { KeepOffer } from '../KeepOffer.tsx';
 
 export function resultTitle(result: ResultSummary): string {
   return result.method === 'ground-truth' ? 'Ground truth' : result.label;
@@ -39,6 +40,7 @@ function ResultItem({ result, selected }: { result: ResultSummary; selected: boo
         <span>{result.method === 'ground-truth' ? 'simulated' : formatSeconds(result.elapsedMs)}</span>
         {/* The label says it too, but it is cut short in the list. */}
         {result.partial && <span className="result-partial" data-testid="result-partial">{partialText(result.partial, result.ny)}</span>}
+        <KeepOffer id={result.id} />
         {result.trust && (
           <span className={`trust-badge verdict-${result.trust.verdict}`} data-testid="trust-badge" title={`Trust score: ${verdictText(result.trust.verdict)} (held-out tilts, FRC)`}>
             {versusFbp(result.trust.verdict)}
