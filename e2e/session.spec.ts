@@ -84,19 +84,26 @@ test('past the size kept by itself, a data set or result is offered with what ke
   // 3 MiB stands in for the 1 GiB default. The demo's FBP (128 × 128 × 32, 2 MiB) would be written with its tilt
   // series (128 × 128 × 41) and ground truth: 6.6 MiB.
   await page.evaluate(() => window.wedgelab.setAutoKeepBytes(3 * 2 ** 20));
-  const id = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { binning: 1, thickness: 32 } }));
-  const item = page.locator(`[data-result-id="${id}"]`);
-  await expect(item.getByTestId('keep-offer')).toHaveText('Keep (6.6 MiB)');
+  const run = (binning: number, thickness: number) => page.evaluate((params) => window.wedgelab.run({ method: 'fbp', params }), { binning, thickness });
+  const offer = (id: string) => page.locator(`[data-result-id="${id}"]`).getByTestId('keep-offer');
+  const large = await run(1, 32);
+  await expect(offer(large)).toHaveText('Keep (6.6 MiB)');
+  // A small one (64 × 64 × 16, 256 KiB) of the same series, not kept yet: 4.8 MiB in all.
+  const small = await run(2, 16);
+  await expect(offer(small)).toHaveText('Keep (4.8 MiB)');
   // Nothing is written unasked (the engine keeps in the background: a moment for it to have started).
   await page.waitForTimeout(1000);
   expect(await savedFiles(page)).toEqual([]);
-  await item.getByTestId('keep-offer').click();
-  await expect(item.getByTestId('keep-offer')).toHaveCount(0);
+  await offer(large).click();
+  await expect(offer(large)).toHaveCount(0);
   await expect.poll(async () => (await savedFiles(page)).length, { timeout: 30_000 }).toBe(6);
-  // Its series is kept now: a small result of it (64 × 64 × 16, 256 KiB) is kept by itself.
-  const small = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { binning: 2, thickness: 16 } }));
-  await expect(page.locator(`[data-result-id="${small}"]`).getByTestId('keep-offer')).toHaveCount(0);
+  // The series went with it: the small one's offer now says what it alone writes, and another is kept by itself.
+  await expect(offer(small)).toHaveText('Keep (256.0 KiB)');
+  const smaller = await run(4, 8);
+  await expect(offer(smaller)).toHaveCount(0);
   await expect.poll(async () => (await savedFiles(page)).length, { timeout: 30_000 }).toBe(8);
+  await offer(small).click();
+  await expect.poll(async () => (await savedFiles(page)).length, { timeout: 30_000 }).toBe(10);
 
   // A file's tilt series past the size: offered under its summary.
   await page.evaluate(() => window.wedgelab.setAutoKeepBytes(1024));
@@ -107,11 +114,11 @@ test('past the size kept by itself, a data set or result is offered with what ke
   await expect(page.getByTestId('dataset-summary')).toContainText('kept.mrc');
   await expect(page.getByTestId('keep-offer')).toHaveText('Keep (28.0 KiB)'); // 32 × 32 × 7 float32
   await page.getByTestId('keep-offer').click();
-  await expect.poll(async () => (await savedFiles(page)).length, { timeout: 30_000 }).toBe(10);
+  await expect.poll(async () => (await savedFiles(page)).length, { timeout: 30_000 }).toBe(12);
   await page.evaluate(() => window.wedgelab.setAutoKeepBytes(null));
 
   await page.reload();
-  await expect(page.getByTestId('session-items').locator('li')).toHaveCount(5, { timeout: 150_000 });
+  await expect(page.getByTestId('session-items').locator('li')).toHaveCount(6, { timeout: 150_000 });
   await page.getByTestId('session-clear-button').click();
   await expect(page.getByTestId('session-restore')).toHaveCount(0);
   expect(pageErrors).toEqual([]);

@@ -205,7 +205,8 @@ export const useAppStore = create<AppStore>()((set, get) => {
   function keep(id: string): void {
     const datasetId = get().results.find((r) => r.id === id)?.datasetId;
     for (const kept of [id, datasetId]) if (kept) keptIds.add(kept);
-    set((s) => ({ keepOffers: withoutKeys(s.keepOffers, [id, datasetId]) }));
+    // The offers left write less once their tilt series is kept: each says what it would write now.
+    set((s) => ({ keepOffers: mapValues(withoutKeys(s.keepOffers, [id, datasetId]), (bytes, offered) => bytesToKeep(offered, s, keptIds) ?? bytes) }));
     getEngine()
       .keep(id)
       .catch((error: unknown) => {
@@ -642,6 +643,10 @@ export const useAppStore = create<AppStore>()((set, get) => {
 function withoutKeys<T>(record: Record<string, T>, keys: (string | undefined)[]): Record<string, T> {
   if (!keys.some((key) => key !== undefined && key in record)) return record;
   return Object.fromEntries(Object.entries(record).filter(([key]) => !keys.includes(key)));
+}
+
+function mapValues<T>(record: Record<string, T>, f: (value: T, key: string) => T): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, f(value, key)]));
 }
 
 /** The same files (name, size, modification time, in any order) at the same binning and tilt axis give the same key. */
