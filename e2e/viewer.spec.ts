@@ -1,6 +1,6 @@
 /**
  * End-to-end: the viewers' everyday aids on the demo's ground truth — scale bars that follow the zoom (slices and
- * 3-D), the cursor's position in nm, slice stepping from the keyboard, and colour maps.
+ * 3-D), dragging the cursor or panning, the cursor's position in nm, slice stepping from the keyboard, and colour maps.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { expectSlicesDrawn, shareDemoPage } from './helpers.ts';
@@ -24,6 +24,24 @@ async function colourfulness(testId: string): Promise<number> {
   });
 }
 
+/** A digest of a slice canvas's pixels (position-weighted sums), to tell whether what it shows moved. */
+async function digest(testId: string): Promise<string> {
+  return page.getByTestId(testId).evaluate((canvas: HTMLCanvasElement) => {
+    const copy = document.createElement('canvas');
+    [copy.width, copy.height] = [canvas.width, canvas.height];
+    const ctx = copy.getContext('2d');
+    if (!ctx || !canvas.width) return '';
+    ctx.drawImage(canvas, 0, 0);
+    const pixels = ctx.getImageData(0, 0, copy.width, copy.height).data;
+    let [sum, weighted] = [0, 0];
+    for (let i = 0; i < pixels.length; i += 4) {
+      sum += pixels[i];
+      weighted += pixels[i] * ((i / 4) % 997);
+    }
+    return `${sum}:${weighted}`;
+  });
+}
+
 const pageErrors = shareDemoPage(async (opened) => {
   page = opened;
   await page.getByTestId('result-item').filter({ hasText: 'Ground truth' }).click();
@@ -43,6 +61,35 @@ test('scale bars name a round length in each panel and follow the zoom', async (
   await expect.poll(async () => Number(await bar.getAttribute('data-nm'))).toBeLessThan(before / 4);
   await page.getByTestId('reset-view').click();
   await expect.poll(async () => Number(await bar.getAttribute('data-nm'))).toBe(before);
+});
+
+test('a left drag moves the linked cursor; a Shift-drag or a middle drag pans the slice and leaves the cursor where it was', async () => {
+  const indices = () => page.locator('.slice-index').allTextContents();
+  const area = (await page.getByTestId('slice-xy-box').boundingBox())!;
+  const [cx, cy] = [area.x + area.width / 2, area.y + area.height / 2];
+  const drag = async (dx: number, options: { button?: 'left' | 'middle'; shift?: boolean } = {}) => {
+    if (options.shift) await page.keyboard.down('Shift');
+    await page.mouse.move(cx, cy);
+    await page.mouse.down({ button: options.button ?? 'left' });
+    await page.mouse.move(cx + dx, cy, { steps: 5 });
+    await page.mouse.up({ button: options.button ?? 'left' });
+    if (options.shift) await page.keyboard.up('Shift');
+  };
+  const before = await indices();
+  await drag(-area.width / 4);
+  // The cursor followed the drag: x (the YZ panel's slice) is now left of centre, y and z as they were.
+  const moved = await indices();
+  expect(moved).not.toEqual(before);
+  expect(Number(/x = (\d+)/.exec(moved.join(' '))?.[1])).toBeLessThan(Number(/x = (\d+)/.exec(before.join(' '))?.[1]));
+  const still = await digest('slice-xy');
+  for (const options of [{ shift: true }, { button: 'middle' as const }]) {
+    await drag(40, options);
+    await expect.poll(() => digest('slice-xy')).not.toBe(still);
+    expect(await indices()).toEqual(moved);
+    await page.getByTestId('reset-view').click();
+    await expect.poll(() => digest('slice-xy')).toBe(still);
+  }
+  expect(pageErrors).toEqual([]);
 });
 
 test('the readout gives the cursor in nm as well as in voxels', async () => {

@@ -6,6 +6,7 @@ import type { LinkedVoxel } from '../state/compareStore.ts';
 import { rowsFilled } from '../state/results.ts';
 import { formatNumber } from '../util/format.ts';
 import { useWheelZoom } from '../util/wheelZoom.ts';
+import { usePanOrPoint } from '../util/panOrPoint.ts';
 import { AXIS_COLORS, PLANE_NORMAL_TO, axisLayout, valueAt, voxelAt, type VolumeDims, type Voxel } from '../viewer/axes.ts';
 import { sliceCache } from '../viewer/sliceCache.ts';
 import type { PanelView } from '../viewer/viewMath.ts';
@@ -27,14 +28,11 @@ interface GridPanelProps {
   register: (id: string, renderer: PlaneRenderer | null) => void;
 }
 
-type Drag = { kind: 'pan'; x: number; y: number } | { kind: 'cursor' } | null;
-
 /** One result's slice in the comparison grid: linked cursor, slice, zoom and pan. */
 export function GridPanel({ result, plane, cursor, hover, window, view, onPoint, onView, register }: GridPanelProps) {
   const [renderer] = useState(createPlaneRenderer);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const boxRef = useRef<HTMLDivElement>(null);
-  const drag = useRef<Drag>(null);
   const dims = useMemo<VolumeDims>(() => ({ nx: result.nx, ny: result.ny, nz: result.nz }), [result.nx, result.ny, result.nz]);
 
   useEffect(() => {
@@ -89,12 +87,16 @@ export function GridPanel({ result, plane, cursor, hover, window, view, onPoint,
     if (next) onView(next);
   });
 
-  const pointVoxel = (event: React.PointerEvent<HTMLDivElement>): LinkedVoxel | null => {
-    const rect = event.currentTarget.getBoundingClientRect();
-    const point = renderer.pick(event.clientX - rect.left, event.clientY - rect.top);
+  const pointVoxel = (x: number, y: number): LinkedVoxel | null => {
+    const point = renderer.pick(x, y);
     const picked = point ? voxelAt(layout, point, index, dims) : null;
     return picked ? { voxel: picked, dims } : null;
   };
+  const gestures = usePanOrPoint({
+    point: (x, y, set) => onPoint(pointVoxel(x, y), set),
+    leave: () => onPoint(null, false),
+    pan: (dx, dy) => onView(renderer.panned(dx, dy)),
+  });
 
   const shown: Voxel = hover ? mapVoxel(hover.voxel, hover.dims, dims) : voxel;
   const value = current && current.index === shown[normal] ? valueAt(current.slice, layout, shown) : null;
@@ -112,34 +114,7 @@ export function GridPanel({ result, plane, cursor, hover, window, view, onPoint,
       <div
         ref={boxRef}
         className="compare-canvas-box"
-        onPointerDown={(event) => {
-          const panning = event.button === 1 || (event.button === 0 && (event.shiftKey || event.ctrlKey || event.metaKey || event.altKey));
-          if (panning) {
-            event.preventDefault();
-            drag.current = { kind: 'pan', x: event.clientX, y: event.clientY };
-          } else if (event.button === 0) {
-            drag.current = { kind: 'cursor' };
-            onPoint(pointVoxel(event), true);
-          } else return;
-          event.currentTarget.setPointerCapture(event.pointerId);
-        }}
-        onPointerMove={(event) => {
-          const state = drag.current;
-          if (state?.kind === 'pan') {
-            onView(renderer.panned(event.clientX - state.x, event.clientY - state.y));
-            drag.current = { kind: 'pan', x: event.clientX, y: event.clientY };
-            return;
-          }
-          onPoint(pointVoxel(event), state?.kind === 'cursor');
-        }}
-        onPointerUp={(event) => {
-          drag.current = null;
-          if (event.currentTarget.hasPointerCapture(event.pointerId)) event.currentTarget.releasePointerCapture(event.pointerId);
-        }}
-        onPointerLeave={() => {
-          if (!drag.current) onPoint(null, false);
-        }}
-        onAuxClick={(e) => e.preventDefault()}
+        {...gestures}
       >
         <canvas ref={canvasRef} data-testid="compare-canvas" />
       </div>

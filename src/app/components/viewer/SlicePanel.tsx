@@ -4,6 +4,7 @@ import { AXIS_COLORS } from '../../viewer/axes.ts';
 import { steppedIndex } from '../../viewer/keys.ts';
 import type { SlicePoint, SliceRenderer } from '../../viewer/types.ts';
 import { useWheelZoom } from '../../util/wheelZoom.ts';
+import { usePanOrPoint } from '../../util/panOrPoint.ts';
 import { ScaleBar } from '../ScaleBar.tsx';
 import './viewer.css';
 
@@ -23,8 +24,6 @@ interface SlicePanelProps {
   pixelSize: number;
 }
 
-type Drag = { kind: 'pan'; x: number; y: number } | { kind: 'cursor' } | null;
-
 /** The panel's scale bar, following the zoom. */
 function SliceScaleBar({ axis, renderer, pixelSize }: { axis: SliceAxis; renderer: SliceRenderer; pixelSize: number }) {
   const cssPerPixel = useSyncExternalStore(renderer.subscribe, () => renderer.cssPerPixel(axis));
@@ -33,14 +32,12 @@ function SliceScaleBar({ axis, renderer, pixelSize }: { axis: SliceAxis; rendere
 
 export function SlicePanel({ axis, renderer, canvasRef, normalName, index, count, onIndex, onPoint, enabled, pixelSize }: SlicePanelProps) {
   const boxRef = useRef<HTMLDivElement>(null);
-  const drag = useRef<Drag>(null);
-
   useWheelZoom(boxRef, (x, y, factor) => renderer.zoomAt(axis, x, y, factor));
-
-  const local = (event: React.PointerEvent): [number, number] => {
-    const rect = event.currentTarget.getBoundingClientRect();
-    return [event.clientX - rect.left, event.clientY - rect.top];
-  };
+  const gestures = usePanOrPoint({
+    point: (x, y, set) => onPoint(axis, renderer.pick(axis, x, y), set),
+    leave: () => onPoint(axis, null, false),
+    pan: (dx, dy) => renderer.panBy(axis, dx, dy),
+  });
 
   return (
     <div className="slice-panel" style={{ '--axis-color': AXIS_COLORS[axis] } as React.CSSProperties}>
@@ -73,39 +70,7 @@ export function SlicePanel({ axis, renderer, canvasRef, normalName, index, count
           event.preventDefault();
           onIndex(next);
         }}
-        onPointerDown={(event) => {
-          const [px, py] = local(event);
-          const panning = event.button === 1 || (event.button === 0 && (event.shiftKey || event.ctrlKey || event.metaKey || event.altKey));
-          if (panning) {
-            event.preventDefault();
-            drag.current = { kind: 'pan', x: event.clientX, y: event.clientY };
-          } else if (event.button === 0) {
-            drag.current = { kind: 'cursor' };
-            onPoint(axis, renderer.pick(axis, px, py), true);
-          } else return;
-          event.currentTarget.setPointerCapture(event.pointerId);
-        }}
-        onPointerMove={(event) => {
-          const [px, py] = local(event);
-          const state = drag.current;
-          if (state?.kind === 'pan') {
-            renderer.panBy(axis, event.clientX - state.x, event.clientY - state.y);
-            drag.current = { kind: 'pan', x: event.clientX, y: event.clientY };
-            return;
-          }
-          onPoint(axis, renderer.pick(axis, px, py), state?.kind === 'cursor');
-        }}
-        onPointerUp={(event) => {
-          drag.current = null;
-          if (event.currentTarget.hasPointerCapture(event.pointerId)) event.currentTarget.releasePointerCapture(event.pointerId);
-        }}
-        onPointerLeave={() => {
-          if (!drag.current) onPoint(axis, null, false);
-        }}
-        onAuxClick={(e) => e.preventDefault()}
-        onContextMenu={(e) => {
-          if (drag.current) e.preventDefault();
-        }}
+        {...gestures}
       >
         <canvas ref={canvasRef} data-testid={`slice-${axis}`} />
         {enabled && <SliceScaleBar axis={axis} renderer={renderer} pixelSize={pixelSize} />}
