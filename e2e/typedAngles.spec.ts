@@ -1,7 +1,9 @@
 // A stack dropped without an angle file: the page asks for its tilt range instead of refusing it, checks the range
-// against the stack's section count, and loads the stack with the typed angles.
+// against the stack's section count, and loads the stack with the typed angles; one whose extended header holds its
+// angles loads with those.
 // On a small screen the form scrolls into view wherever the sidebar was.
 import { expect, test, type Page } from '@playwright/test';
+import { withSerialEmTiltAngles } from '../src/io/extendedHeaderFixture.ts';
 import { writeMrc } from '../src/io/mrc.ts';
 import { shareDemoPage } from './helpers.ts';
 
@@ -45,6 +47,16 @@ test('a stack without angles waits for a typed tilt range that fits its sections
   await expect(form).toHaveCount(0);
   const angles = await page.evaluate(() => window.wedgelab.datasets().at(-1)?.tiltAngles);
   expect(angles).toEqual([-60, -40, -20, 0, 20, 40, 60]);
+  expect(pageErrors).toEqual([]);
+});
+
+test('a stack that carries its angles in its extended header (SerialEM) loads with them, asking nothing', async () => {
+  const angles = [-45, -30, -15, 0, 15, 30, 45];
+  await page.getByTestId('file-input').setInputFiles([{ name: 'serialem.st', mimeType: 'application/octet-stream', buffer: Buffer.from(withSerialEmTiltAngles(stack(), angles)) }]);
+  await expect(page.getByTestId('dataset-summary')).toContainText('serialem.st');
+  await expect(page.getByTestId('typed-angles')).toHaveCount(0);
+  expect(await page.evaluate(() => window.wedgelab.datasets().at(-1)?.tiltAngles)).toEqual(angles);
+  await expect(page.getByTestId('dataset-metadata')).toContainText('serialem.st extended header (SerialEM)');
   expect(pageErrors).toEqual([]);
 });
 

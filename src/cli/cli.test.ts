@@ -14,6 +14,8 @@ import { extractPatchesCpu } from '../engine/reference/patches.ts';
 import { halfGridOrigin } from '../engine/methods/localnet/grid.ts';
 import { dwt3Cpu } from '../engine/reference/wavelet3d.ts';
 import { METHODS, methodChoices, methodDefinition, methodFlags } from '../engine/methods/registry.ts';
+import { parseTlt } from '../io/angles.ts';
+import { withSerialEmTiltAngles } from '../io/extendedHeaderFixture.ts';
 import { readMrc, writeMrc } from '../io/mrc.ts';
 import { readTiltSeriesFiles } from '../io/tiltSeriesFiles.ts';
 import { KIND_COMMANDS } from './methodFlags.ts';
@@ -299,8 +301,18 @@ describe('wedgelab CLI', () => {
     const stray = await wedgelab(['recon', 'stack.mrc', ...input, '--method', 'fbp', '--out', out]);
     expect([stray.code, stray.stderr.split('\n')[0]]).toEqual([2, 'wedgelab recon: unexpected argument "stack.mrc": every file and value is given after its option (the usage below)']);
     const noAngles = await wedgelab(['recon', '--tilts', join(dir, 'tilt_series.mrc'), '--method', 'fbp', '--out', out]);
-    expect([noAngles.code, noAngles.stderr.split('\n')[0]]).toEqual([2, 'wedgelab recon: --angles FILE.tlt is required (or --mdoc F.mdoc or --aln F.aln, which carry the angles)']);
+    expect([noAngles.code, noAngles.stderr.split('\n')[0]]).toEqual([2, 'wedgelab recon: --angles FILE.tlt is required (or --mdoc F.mdoc or --aln F.aln, which carry the angles) when the stack\'s extended header has none']);
     expect(existsSync(out)).toBe(false);
+    // A stack that carries its angles in a SerialEM extended header needs none: the same tomogram as with its .tlt.
+    const serialEm = join(dir, 'serialem.st');
+    const angles = parseTlt(readFileSync(join(dir, 'tilt_series.tlt'), 'utf8'));
+    writeFileSync(serialEm, withSerialEmTiltAngles(readFileSync(join(dir, 'tilt_series.mrc')), angles));
+    const fromHeader = await wedgelab(['recon', '--tilts', serialEm, '--method', 'fbp', '--thickness', '8', '--quiet', '--out', out]);
+    expect(fromHeader.code, fromHeader.stderr).toBe(0);
+    const withFile = join(dir, 'with-tlt.mrc');
+    expect((await wedgelab(['recon', ...input, '--method', 'fbp', '--out', withFile])).code).toBe(0);
+    expect(readMrc(readFileSync(out)).data).toEqual(readMrc(readFileSync(withFile)).data);
+    rmSync(out);
     const foreign = await wedgelab(['recon', ...input, '--method', 'fbp', '--iterations', '5', '--out', out]);
     expect(foreign.code).toBe(2);
     expect(foreign.stderr.split('\n')[0]).toBe('wedgelab recon: --iterations is not a flag of fbp: see wedgelab recon --method fbp --help');

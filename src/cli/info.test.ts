@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatTlt } from '../io/angles.ts';
+import { withSerialEmTiltAngles } from '../io/extendedHeaderFixture.ts';
 import { mrcInfo, readMrc, writeMrc } from '../io/mrc.ts';
 import { readMrcInfo, readMrcStack } from '../io/mrcStream.ts';
 import { wedgelab } from './testKit.ts';
@@ -125,6 +126,17 @@ describe('wedgelab info', () => {
     expect(mismatch.code).toBe(1);
     expect(mismatch.stdout).toBe('');
     expect(mismatch.stderr.trim()).toBe('wedgelab info: short.tlt has 6 angles but series.st has 7 sections');
+  });
+
+  it('shows the tilt angles a stack carries in its extended header (SerialEM), in its report and its JSON', async () => {
+    const angles = [-30, -15.5, 0, 15.25, 30];
+    const path = join(dir, 'serialem.st');
+    writeFileSync(path, withSerialEmTiltAngles(writeMrc({ nx: 3, ny: 2, nz: 5, pixelSize: 1, data: new Float32Array(30).fill(1) }, { stack: true }), angles));
+    const run = await wedgelab(['info', path]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('  extended header 30 bytes\n');
+    expect(run.stdout).toContain('  tilt angles     5, -30° … 30° (serialem.st extended header (SerialEM))\n');
+    expect(JSON.parse((await wedgelab(['info', '--json', path])).stdout)).toMatchObject({ headerTiltAngles: angles });
   });
 });
 

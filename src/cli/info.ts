@@ -7,7 +7,8 @@
  * the header before the data is read: a mismatch is refused with the loaders' words.
  */
 import type { MrcInfo } from '../io/mrc.ts';
-import { readMrcInfo } from '../io/mrcStream.ts';
+import type { HeaderAngles } from '../io/extendedHeader.ts';
+import { readMrcInfo, readStackHeaderAngles } from '../io/mrcStream.ts';
 import { planTiltSeriesFiles, type TiltSeriesFilesPlan } from '../io/tiltSeriesFiles.ts';
 import { UsageError } from '../engine/methods/flags.ts';
 import { openFile } from './openFile.ts';
@@ -19,9 +20,21 @@ export async function infoCommand(args: string[]): Promise<void> {
   const files = await Promise.all(positionals.map(openFile));
   const series = files.length > 1 ? await planTiltSeriesFiles(files) : null;
   const path = series ? positionals[files.indexOf(series.stack)] : positionals[0];
-  const info = await readMrcInfo((series?.stack ?? files[0]).blob, { name: path });
-  if (values.json) process.stdout.write(`${JSON.stringify(series ? { ...info, tiltSeries: seriesFacts(series) } : info, nonFiniteAsText)}\n`);
-  else process.stdout.write(formatInfo(path, info) + (series ? formatSeries(series) : ''));
+  const stack = series?.stack ?? files[0];
+  const info = await readMrcInfo(stack.blob, { name: path });
+  // A stack on its own may carry its tilt angles (SerialEM, Thermo Fisher); with side files, the series names the angles' source.
+  const headerAngles = series ? null : await readStackHeaderAngles(stack.blob, stack.name);
+  if (values.json) {
+    const facts = { ...info, ...(headerAngles && { headerTiltAngles: headerAngles.tiltAngles }), ...(series && { tiltSeries: seriesFacts(series) }) };
+    process.stdout.write(`${JSON.stringify(facts, nonFiniteAsText)}\n`);
+  } else {
+    process.stdout.write(formatInfo(path, info, headerAngles) + (series ? formatSeries(series) : ''));
+  }
+}
+
+/** e.g. "-60° … 60°". */
+function angleRange(tiltAngles: readonly number[]): string {
+  return `${number(Math.min(...tiltAngles))}° … ${number(Math.max(...tiltAngles))}°`;
 }
 
 /** What the side files decide, for --json: the kept sections (raw stack order), their angles, each value with its source. */
@@ -49,7 +62,7 @@ function extreme(finite: number, infinities: number, sign: '+' | '−'): string 
 export function formatSeries({ stack, side, header, plan, warnings }: TiltSeriesFilesPlan): string {
   const { tiltAngles } = plan;
   const rows: [string, string][] = [
-    ['tilts', `${tiltAngles.length} of ${header.nz} sections, ${number(Math.min(...tiltAngles))}° … ${number(Math.max(...tiltAngles))}°`],
+    ['tilts', `${tiltAngles.length} of ${header.nz} sections, ${angleRange(tiltAngles)}`],
     ...plan.rows.map(({ label, value, source }): [string, string] => [label, `${value} (${source})`]),
   ];
   const width = Math.max(16, ...rows.map(([label]) => label.length + 1));
@@ -58,7 +71,7 @@ export function formatSeries({ stack, side, header, plan, warnings }: TiltSeries
 }
 
 /** The report, one fact a line; warnings last, each on its own line. */
-export function formatInfo(path: string, info: MrcInfo): string {
+export function formatInfo(path: string, info: MrcInfo, headerAngles: HeaderAngles | null = null): string {
   const voxels = info.nx * info.ny * info.nz;
   const finite = voxels - info.nonFinite;
   const [px, py, pz] = info.pixelSize.map(number);
@@ -72,6 +85,7 @@ export function formatInfo(path: string, info: MrcInfo): string {
     ['mean', finite === 0 ? 'none (no finite value)' : `${number(info.mean)}${info.nonFinite ? ` (of the ${finite} finite values)` : ''}`],
     ['std', finite === 0 ? 'none (no finite value)' : number(info.std)],
     ['non-finite', info.nonFinite === 0 ? 'none' : `${info.nan} NaN, ${info.posInf} +Inf, ${info.negInf} −Inf voxels`],
+    ...(headerAngles ? [['tilt angles', `${headerAngles.tiltAngles.length}, ${angleRange(headerAngles.tiltAngles)} (${headerAngles.source})`] as [string, string]] : []),
   ];
   const lines = [path, ...rows.map(([name, value]) => `  ${name.padEnd(16)}${value}`), ...info.warnings.map((w) => `warning: ${w}`)];
   return `${lines.join('\n')}\n`;

@@ -12,6 +12,7 @@ import { binnedLength } from '../io/binning.ts';
 import type { TiltSeries } from '../engine/types.ts';
 import { formatTlt } from '../io/angles.ts';
 import { mrcPieces } from '../io/mrc.ts';
+import { readStackHeaderAngles } from '../io/mrcStream.ts';
 import { readTiltSeriesFiles, type LoadedTiltSeries, type TiltSeriesLoadOptions } from '../io/tiltSeriesFiles.ts';
 import { numberFlag, UsageError } from '../engine/methods/flags.ts';
 import { openCliEngine } from './engine.ts';
@@ -80,6 +81,12 @@ export function warnOffset(request: { method: MethodName; params: { subtractMean
   if (why) process.stderr.write(`warning: ${tiltsPath}: ${offsetReasonFor(why, offsetFree)}; --subtract-mean subtracts them\n`);
 }
 
+/** Whether the stack at `path` carries its tilt angles in its extended header (SerialEM, Thermo Fisher); false for one that does not open. */
+async function stackCarriesAngles(path: string): Promise<boolean> {
+  const file = await openFile(path).catch(() => null);
+  return file !== null && (await readStackHeaderAngles(file.blob, file.name)) !== null;
+}
+
 /** The files that may come with a stack: angles, an alignment, SerialEM metadata (any order, any subset with angles). */
 const SIDE_FLAGS = ['angles', 'xf', 'xtilt', 'aln', 'mdoc'] as const;
 /** Those that carry the tilt angles: one of them is needed. */
@@ -106,7 +113,9 @@ export async function reconCommand(args: string[]): Promise<void> {
   const command = methodCommand(args, 'reconstruction', ['tilts', 'out'], [...SIDE_FLAGS, 'tilt-axis']);
   if (!command) return;
   const { values, request, paths } = command;
-  if (!ANGLE_FLAGS.some((flag) => typeof values[flag] === 'string')) throw new UsageError('--angles FILE.tlt is required (or --mdoc F.mdoc or --aln F.aln, which carry the angles)');
+  if (!ANGLE_FLAGS.some((flag) => typeof values[flag] === 'string') && !(await stackCarriesAngles(paths.tilts))) {
+    throw new UsageError("--angles FILE.tlt is required (or --mdoc F.mdoc or --aln F.aln, which carry the angles) when the stack's extended header has none");
+  }
   const outPath = paths.out;
   const sidePaths = SIDE_FLAGS.map((flag) => values[flag]).filter((path): path is string => typeof path === 'string');
   await checkOutputs([outPath], [paths.tilts, ...sidePaths], values.force === true);

@@ -50,6 +50,10 @@ export interface MrcHeader {
   nsymbt: number;
   exttyp: string;
   nversion: number;
+  /** Bytes per section of a SerialEM extended header (int16 at 128; FEI/Agard: integers per section). */
+  nint: number;
+  /** Which items a SerialEM extended header holds, as bit flags (int16 at 130; FEI/Agard: reals per section). */
+  nreal: number;
   /** Å. */
   origin: [number, number, number];
   /** Bytes 208..211, normally 'MAP ' (NUL bytes dropped). */
@@ -117,7 +121,7 @@ const OFF = {
   mapc: 64, mapr: 68, maps: 72,
   dmin: 76, dmax: 80, dmean: 84,
   ispg: 88, nsymbt: 92,
-  exttyp: 104, nversion: 108,
+  exttyp: 104, nversion: 108, nint: 128, nreal: 130,
   imodStamp: 152, imodFlags: 156,
   origin: 196, map: 208, machst: 212, rms: 216, nlabl: 220, labels: 224,
 } as const;
@@ -532,6 +536,8 @@ function parseHeader(bytes: Uint8Array, littleEndian: boolean, machineStampValid
     nsymbt: int(OFF.nsymbt),
     exttyp: latin1(bytes.subarray(OFF.exttyp, OFF.exttyp + 4)).trim(),
     nversion: int(OFF.nversion),
+    nint: view.getInt16(OFF.nint, littleEndian),
+    nreal: view.getInt16(OFF.nreal, littleEndian),
     origin: triple(OFF.origin),
     mapId: latin1(bytes.subarray(OFF.map, OFF.map + 4)),
     littleEndian,

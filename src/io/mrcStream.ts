@@ -8,6 +8,7 @@
  * The header checks, the byte order, the decoding of every mode, the gzip safety and every message are
  * mrc.ts's own (mrcLayout, decodeMrcData, MrcGunzip): this file only decides what to read when. Binning: binning.ts.
  */
+import { extendedHeaderAngles, type HeaderAngles } from './extendedHeader.ts';
 import { binImageInto, binnedLength } from './binning.ts';
 import { allocateTomogram, volumePieces, wholeVolume, type Tomogram } from './piecedVolume.ts';
 import type { Volume } from './types.ts';
@@ -99,11 +100,26 @@ export async function readCheckedMrcHeader(blob: Blob, options: MrcReadOptions =
   return mrcLayout(head, gzip ? null : blob.size, options).header;
 }
 
-/** The first 1024 bytes (fewer when the file is shorter), as stored or inflated from the start of a .gz. */
-async function headOf(blob: Blob, options: MrcReadOptions): Promise<{ head: Uint8Array; gzip: boolean }> {
+/**
+ * A stack's tilt angles from its extended header (io/extendedHeader.ts), reading the header and the extended header
+ * and nothing beyond; null when it has none, or when the header does not read (the stack's load says why).
+ */
+export async function readStackHeaderAngles(blob: Blob, name: string): Promise<HeaderAngles | null> {
+  try {
+    const header = await readCheckedMrcHeader(blob, { name });
+    if (header.nsymbt <= 0) return null;
+    const { head } = await headOf(blob, { name }, 1024 + header.nsymbt);
+    return extendedHeaderAngles(header, head.subarray(1024), name);
+  } catch {
+    return null;
+  }
+}
+
+/** The first `length` bytes (fewer when the file is shorter; 1024: the header), as stored or inflated from the start of a .gz. */
+async function headOf(blob: Blob, options: MrcReadOptions, length = 1024): Promise<{ head: Uint8Array; gzip: boolean }> {
   const start = new Uint8Array(await blob.slice(0, 2).arrayBuffer());
-  if (!isGzip(start)) return { head: new Uint8Array(await blob.slice(0, 1024).arrayBuffer()), gzip: false };
-  const head = new Uint8Array(1024);
+  if (!isGzip(start)) return { head: new Uint8Array(await blob.slice(0, length).arrayBuffer()), gzip: false };
+  const head = new Uint8Array(length);
   let got = 0;
   const fail = (message: string): never => {
     throw new MrcError(options.name ? `${options.name}: ${message}` : message);

@@ -1,7 +1,8 @@
 /**
  * The files that come with a stack off the pipeline, and what they decide about it (docs/loading.md#side-files):
  *
- *  - tilt angles: a .tlt (IMOD's refined angles) over a .rawtlt, over the .aln's TILT column, over the .mdoc;
+ *  - tilt angles: a .tlt (IMOD's refined angles) over a .rawtlt, over the .aln's TILT column, over the .mdoc; with
+ *    none of these, the stack's own, from its extended header (SerialEM or Thermo Fisher; io/extendedHeader.ts);
  *  - an alignment to apply to a raw stack: IMOD .xf (with the .tlt and .xtilt) or AreTomo .aln, not both;
  *  - metadata: the SerialEM .mdoc (pixel size, tilt axis, voltage, doses, dark tilts).
  *
@@ -10,6 +11,7 @@
  */
 import { AlignmentFileError, aretomoAlignment, checkAlignment, imodAlignment, tiltAxisAlignment, type Affine2D, type StackAlignment, type TextFile } from './alignmentFiles.ts';
 import { checkAngleCount, parseMdocMetadata, parseTlt, type MdocMetadata } from './angles.ts';
+import type { HeaderAngles } from './extendedHeader.ts';
 
 export interface MetadataRow {
   label: string;
@@ -57,6 +59,8 @@ export interface SideFiles {
   xf?: TextFile;
   xtilt?: TextFile;
   aln?: TextFile;
+  /** The stack's own angles, from its extended header (read when no angle file came with it). */
+  headerAngles?: HeaderAngles;
 }
 
 /** The side files that give tilt angles: .tlt, .rawtlt, .mdoc, and AreTomo's .aln (its TILT column). */
@@ -67,13 +71,13 @@ export function comesWithAngles(names: readonly string[]): boolean {
   return names.some((name) => ANGLE_SOURCES.includes(extension(name)));
 }
 
-export function readSideFiles(files: TextFile[], dropped = files.map((f) => f.name)): SideFiles {
-  const picked = Object.fromEntries(['tlt', 'rawtlt', 'mdoc', 'xf', 'xtilt', 'aln'].map((ext) => [ext, atMostOne(files, ext)]));
+/** The side files of a drop, by kind; without an angle file, the stack's `headerAngles` must give them. */
+export function readSideFiles(files: TextFile[], dropped = files.map((f) => f.name), headerAngles?: HeaderAngles | null): SideFiles {
+  const picked: SideFiles = Object.fromEntries(['tlt', 'rawtlt', 'mdoc', 'xf', 'xtilt', 'aln'].map((ext) => [ext, atMostOne(files, ext)]));
   if (picked.xf && picked.aln) throw new Error(`both an IMOD alignment (${picked.xf.name}) and an AreTomo one (${picked.aln.name}): drop one`);
-  if (!comesWithAngles(files.map((f) => f.name))) {
-    throw new Error(`no tilt-angle file (.tlt, .rawtlt, .mdoc or AreTomo .aln) among ${dropped.join(', ') || 'the dropped files'}`);
-  }
-  return picked;
+  if (comesWithAngles(files.map((f) => f.name))) return picked;
+  if (headerAngles) return { ...picked, headerAngles };
+  throw new Error(`no tilt-angle file (.tlt, .rawtlt, .mdoc or AreTomo .aln) among ${dropped.join(', ') || 'the dropped files'}, and none in the stack's extended header`);
 }
 
 /**
@@ -162,6 +166,8 @@ function rawAngles(
     return { angleSource: `${alignment.source} (TILT column)`, anglesOf: (k) => bySection.get(k) as number };
   }
   if (mdoc) return { angleSource: mdoc.tiltAngles.source, anglesOf: (k) => mdoc.tiltAngles.value[k] };
+  const inHeader = side.headerAngles;
+  if (inHeader) return { angleSource: inHeader.source, anglesOf: (k) => inHeader.tiltAngles[k] };
   throw new AlignmentFileError(`${alignment?.source ?? stack.name}: no tilt angles for it (drop the .tlt too)`);
 }
 

@@ -72,7 +72,7 @@ describe('readTiltSeriesFiles', () => {
     expect(await failure(readTiltSeriesFiles([stack, file('other.mrc', stackBytes), angles]))).toBe(
       'several MRC stacks (tilt.st, other.mrc): drop one tilt series at a time',
     );
-    expect(await failure(readTiltSeriesFiles([stack]))).toBe('no tilt-angle file (.tlt, .rawtlt, .mdoc or AreTomo .aln) among tilt.st');
+    expect(await failure(readTiltSeriesFiles([stack]))).toBe("no tilt-angle file (.tlt, .rawtlt, .mdoc or AreTomo .aln) among tilt.st, and none in the stack's extended header");
   });
 
   it('names the file in every refusal: a count mismatch, a truncated stack', async () => {

@@ -7,8 +7,8 @@
 import type { TiltSeries } from './types.ts';
 import type { StackAlignment } from './alignmentFiles.ts';
 import type { MrcDtype, MrcHeader } from './mrc.ts';
-import { readCheckedMrcHeader, readMrcStack, type StackReadOptions } from './mrcStream.ts';
-import { binAlignment, isSideFile, planSeries, readSideFiles, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
+import { readCheckedMrcHeader, readMrcStack, readStackHeaderAngles, type StackReadOptions } from './mrcStream.ts';
+import { binAlignment, comesWithAngles, isSideFile, planSeries, readSideFiles, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
 import { checkTiltAngles, checkValues, tiltAngleWarnings } from './tiltSeriesChecks.ts';
 
 /** A dropped file: a browser File as `{ name: file.name, blob: file }`, or in Node the command line's openFile(path) (cli/openFile.ts). */
@@ -90,7 +90,9 @@ export interface TiltSeriesFilesPlan {
 export async function planTiltSeriesFiles(files: NamedBlob[], tiltAxis?: number): Promise<TiltSeriesFilesPlan> {
   const { stack, side, others } = sortDroppedFiles(files);
   const texts = await Promise.all(side.map(async (f) => ({ name: f.name, text: await f.blob.text() })));
-  const sideFiles = readSideFiles(texts, files.map((f) => f.name));
+  // Without an angle file, the stack's extended header may carry them (SerialEM, Thermo Fisher).
+  const headerAngles = comesWithAngles(side.map((f) => f.name)) ? null : await readStackHeaderAngles(stack.blob, stack.name);
+  const sideFiles = readSideFiles(texts, files.map((f) => f.name), headerAngles);
   const header = await readCheckedMrcHeader(stack.blob, { name: stack.name });
   const plan = planSeries(sideFiles, { name: stack.name, nx: header.nx, ny: header.ny, nSections: header.nz }, tiltAxis);
   named(plan.angleSource, () => checkTiltAngles(plan.tiltAngles));

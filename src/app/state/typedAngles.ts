@@ -1,9 +1,9 @@
 /**
- * Stacks that come without tilt angles: instead of refusing the drop, the page asks for the tilt range (from, to,
+ * Stacks that come without tilt angles (no angle file, none in the extended header): instead of refusing the drop, the page asks for the tilt range (from, to,
  * step) and loads the stack with a .tlt made of it, named so that the metadata table says the angles were typed.
  */
 import { create } from 'zustand';
-import { readMrcHeaderOf } from '../../io/mrcStream.ts';
+import { readMrcHeaderOf, readStackHeaderAngles } from '../../io/mrcStream.ts';
 import { comesWithAngles } from '../../io/sideFiles.ts';
 import { isStackFile } from '../../io/tiltSeriesFiles.ts';
 import { fileStem } from '../util/download.ts';
@@ -26,11 +26,14 @@ export const useTypedAnglesStore = create<TypedAnglesState>()((set) => ({
   setPending: (pending) => set({ pending }),
 }));
 
-/** Load dropped or picked files; a stack without an angle file waits for a typed tilt range first. */
+/**
+ * Load dropped or picked files; a stack without an angle file, and without angles in its extended header, waits for
+ * a typed tilt range first.
+ */
 export async function loadDropped(files: File[]): Promise<void> {
   const stacks = files.filter((f) => isStackFile(f.name));
   // Several stacks, or none: the load refuses them with its own message.
-  if (stacks.length === 1 && !comesWithAngles(files.map((f) => f.name))) {
+  if (stacks.length === 1 && !comesWithAngles(files.map((f) => f.name)) && !(await readStackHeaderAngles(stacks[0], stacks[0].name))) {
     const header = await readMrcHeaderOf(stacks[0]).catch(() => null);
     // An unreadable header: the load itself says what is wrong with the file.
     if (header) {
