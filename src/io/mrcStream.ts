@@ -100,6 +100,9 @@ export async function readCheckedMrcHeader(blob: Blob, options: MrcReadOptions =
   return mrcLayout(head, gzip ? null : blob.size, options).header;
 }
 
+/** 16 MiB: Thermo Fisher's 888-byte blocks for 18,000 sections. */
+const MAX_ANGLE_HEADER_BYTES = 16 << 20;
+
 /**
  * A stack's tilt angles from its extended header (io/extendedHeader.ts), reading the header and the extended header
  * and nothing beyond; null when it has none, or when the header does not read (the stack's load says why).
@@ -107,7 +110,8 @@ export async function readCheckedMrcHeader(blob: Blob, options: MrcReadOptions =
 export async function readStackHeaderAngles(blob: Blob, name: string): Promise<HeaderAngles | null> {
   try {
     const header = await readCheckedMrcHeader(blob, { name });
-    if (header.nsymbt <= 0) return null;
+    // Read whole (a .gz's inflated into one array): past a bound no SerialEM or Thermo Fisher header comes near, not read.
+    if (header.nsymbt <= 0 || header.nsymbt > MAX_ANGLE_HEADER_BYTES) return null;
     const { head } = await headOf(blob, { name }, 1024 + header.nsymbt);
     return extendedHeaderAngles(header, head.subarray(1024), name);
   } catch {
