@@ -313,6 +313,11 @@ describe('wedgelab CLI', () => {
     expect((await wedgelab(['recon', ...input, '--method', 'fbp', '--out', withFile])).code).toBe(0);
     expect(readMrc(readFileSync(out)).data).toEqual(readMrc(readFileSync(withFile)).data);
     rmSync(out);
+    // So do the scoring commands: the same held-out-tilt scores.
+    const cv = (tilts: string[]) => wedgelab(['cv', ...tilts, '--method', 'fbp', '--thickness', '8', '--drop', 'every:4', '--json']);
+    const [cvHeader, cvFile] = await Promise.all([cv(['--tilts', serialEm]), cv(input.slice(0, 4))]);
+    expect(cvHeader.code, cvHeader.stderr).toBe(0);
+    expect(JSON.parse(cvHeader.stdout)).toEqual(JSON.parse(cvFile.stdout));
     const foreign = await wedgelab(['recon', ...input, '--method', 'fbp', '--iterations', '5', '--out', out]);
     expect(foreign.code).toBe(2);
     expect(foreign.stderr.split('\n')[0]).toBe('wedgelab recon: --iterations is not a flag of fbp: see wedgelab recon --method fbp --help');

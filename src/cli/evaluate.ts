@@ -12,7 +12,7 @@ import { parseOptions } from './options.ts';
 import { cliModelLibrary } from './models.ts';
 import { learnedChoices, METHOD_OPTIONS, methodHelp, methodRequest } from './methodFlags.ts';
 import { progressPrinter } from './progress.ts';
-import { readTiltSeriesPaths, warnOffset } from './recon.ts';
+import { readTiltSeriesPaths, requireAngles, warnOffset } from './recon.ts';
 import { DEFAULT_SYNTH_METHOD, RECIPE_OPTIONS, RECIPE_USAGE, recipeFromFlags } from './recipeFlags.ts';
 
 const OPTIONS = { ...METHOD_OPTIONS, tilts: { type: 'string' }, angles: { type: 'string' }, drop: { type: 'string' }, json: { type: 'boolean' } } as const;
@@ -28,7 +28,8 @@ async function setUp<R extends ResultRecipe>(values: FlagValues, read: (values: 
   // FBP is the baseline of every score.
   const { engine } = await openCliEngine(values, [request.synthesis, request, request.refinement], ['fbp']);
   const tiltsPath = requireFlag(values, 'tilts');
-  const loaded = await readTiltSeriesPaths(tiltsPath, requireFlag(values, 'angles'));
+  await requireAngles(values, tiltsPath);
+  const loaded = await readTiltSeriesPaths(tiltsPath, typeof values.angles === 'string' ? [values.angles] : []);
   // Resolved here only to refuse a bad request before the warning: the command resolves it again as it runs.
   warnOffset(resolveRecipe(loaded.tiltSeries, request).reconstruction, loaded.tiltSeries, tiltsPath, comparedWithFbp);
   // Progress goes to stderr only for people watching: --json output stays clean on stdout.

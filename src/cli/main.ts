@@ -39,6 +39,8 @@ ${methodUsage('refinement', '                 ')}
 ${methodUsage('tiltSynthesis', '                 ')}
                  (wedgelab COMMAND --help: that command's lines here; wedgelab recon|refine|synthesize|cv|oddeven|trust
                  --method NAME --help: the method and its flags with their defaults;
+                 --angles may be left out of recon, synthesize, cv, oddeven and trust for a stack whose extended
+                 header holds its tilt angles (SerialEM, Thermo Fisher; wedgelab info STACK shows them);
                  outputs are checked before any work: never an input, never an existing file without --force;
                  an --out ending .zarr (TOMO.ome.zarr) is an OME-Zarr folder, any other an MRC file: docs/export.md)
   wedgelab simulate --phantom ${PHANTOM_NAMES.join('|')} --size NX,NY,NZ

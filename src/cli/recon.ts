@@ -14,7 +14,7 @@ import { formatTlt } from '../io/angles.ts';
 import { mrcPieces } from '../io/mrc.ts';
 import { readStackHeaderAngles } from '../io/mrcStream.ts';
 import { readTiltSeriesFiles, type LoadedTiltSeries, type TiltSeriesLoadOptions } from '../io/tiltSeriesFiles.ts';
-import { numberFlag, UsageError } from '../engine/methods/flags.ts';
+import { numberFlag, UsageError, type FlagValues } from '../engine/methods/flags.ts';
 import { openCliEngine } from './engine.ts';
 import { writeFileAtomic } from './atomicWrite.ts';
 import { methodCommand } from './methodFlags.ts';
@@ -81,16 +81,23 @@ export function warnOffset(request: { method: MethodName; params: { subtractMean
   if (why) process.stderr.write(`warning: ${tiltsPath}: ${offsetReasonFor(why, offsetFree)}; --subtract-mean subtracts them\n`);
 }
 
-/** Whether the stack at `path` carries its tilt angles in its extended header (SerialEM, Thermo Fisher); false for one that does not open. */
-async function stackCarriesAngles(path: string): Promise<boolean> {
-  const file = await openFile(path).catch(() => null);
-  return file !== null && (await readStackHeaderAngles(file.blob, file.name)) !== null;
+/**
+ * The angle files among a command's side files (`angleFlags`, e.g. --angles, --mdoc), refusing none of them only
+ * when the stack at `tiltsPath` carries its angles in its extended header (SerialEM, Thermo Fisher).
+ */
+export async function requireAngles(values: FlagValues, tiltsPath: string, angleFlags: readonly string[] = ['angles']): Promise<void> {
+  if (angleFlags.some((flag) => typeof values[flag] === 'string')) return;
+  const stack = await openFile(tiltsPath).catch(() => null);
+  if (stack && (await readStackHeaderAngles(stack.blob, stack.name))) return;
+  const others = angleFlags.filter((flag) => flag !== 'angles').map((flag) => `--${flag} F.${flag}`);
+  const or = others.length ? ` (or ${others.join(' or ')}, which carry the angles)` : '';
+  throw new UsageError(`--angles FILE.tlt is required${or} when the stack's extended header has none`);
 }
 
 /** The files that may come with a stack: angles, an alignment, SerialEM metadata (any order, any subset with angles). */
 const SIDE_FLAGS = ['angles', 'xf', 'xtilt', 'aln', 'mdoc'] as const;
-/** Those that carry the tilt angles: one of them is needed. */
-const ANGLE_FLAGS = ['angles', 'aln', 'mdoc'] as const;
+/** Those that carry the tilt angles: one of them is needed (requireAngles). */
+const ANGLE_FLAGS = ['angles', 'mdoc', 'aln'] as const;
 
 /**
  * Complete and check a request for a tomogram that will be written to `outPath`, refusing one larger than this
@@ -113,9 +120,7 @@ export async function reconCommand(args: string[]): Promise<void> {
   const command = methodCommand(args, 'reconstruction', ['tilts', 'out'], [...SIDE_FLAGS, 'tilt-axis']);
   if (!command) return;
   const { values, request, paths } = command;
-  if (!ANGLE_FLAGS.some((flag) => typeof values[flag] === 'string') && !(await stackCarriesAngles(paths.tilts))) {
-    throw new UsageError("--angles FILE.tlt is required (or --mdoc F.mdoc or --aln F.aln, which carry the angles) when the stack's extended header has none");
-  }
+  await requireAngles(values, paths.tilts, ANGLE_FLAGS);
   const outPath = paths.out;
   const sidePaths = SIDE_FLAGS.map((flag) => values[flag]).filter((path): path is string => typeof path === 'string');
   await checkOutputs([outPath], [paths.tilts, ...sidePaths], values.force === true);

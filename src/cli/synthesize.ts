@@ -8,19 +8,21 @@ import { methodCommand } from './methodFlags.ts';
 import { checkOutputs } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
 import { progressPrinter } from './progress.ts';
-import { readTiltSeriesPaths, writeTiltSeriesPaths } from './recon.ts';
+import { readTiltSeriesPaths, requireAngles, writeTiltSeriesPaths } from './recon.ts';
 
 export async function synthesizeCommand(args: string[]): Promise<void> {
-  const command = methodCommand(args, 'tiltSynthesis', ['tilts', 'angles', 'out-dir']);
+  const command = methodCommand(args, 'tiltSynthesis', ['tilts', 'out-dir'], ['angles']);
   if (!command) return;
   const { values, request, paths } = command;
   // Every tilt synthesis method takes its angles from --add (the evaluations, from --synthesize-at).
   if (typeof values.add !== 'string') throw new UsageError('--add ANGLES is required: the tilt angles to add, e.g. --add ±63,±66');
   const outDir = paths['out-dir'];
   const files = { tiltSeries: join(outDir, 'tilt_series.mrc'), tiltAngles: join(outDir, 'tilt_series.tlt') };
-  await checkOutputs(Object.values(files), [paths.tilts, paths.angles], values.force === true);
+  await requireAngles(values, paths.tilts);
+  const anglePaths = typeof values.angles === 'string' ? [values.angles] : [];
+  await checkOutputs(Object.values(files), [paths.tilts, ...anglePaths], values.force === true);
   const { engine } = await openCliEngine(values, [request]);
-  const loaded = await readTiltSeriesPaths(paths.tilts, paths.angles);
+  const loaded = await readTiltSeriesPaths(paths.tilts, anglePaths);
   const resolved = resolveOnTiltSeries<'tiltSynthesis'>(loaded.tiltSeries, request);
   const progress = progressPrinter(values.quiet === true);
   const out = await runTiltSynthesis(engine, loaded.tiltSeries, resolved, { onProgress: progress, models: cliModelLibrary });
