@@ -59,7 +59,7 @@ function extreme(finite: number, infinities: number, sign: '+' | '−'): string 
 }
 
 /** The series as its side files describe it, in the data panel's words, each value with its source; then their warnings. */
-export function formatSeries({ stack, side, header, plan, warnings }: TiltSeriesFilesPlan): string {
+function formatSeries({ stack, side, header, plan, warnings }: TiltSeriesFilesPlan): string {
   const { tiltAngles } = plan;
   const rows: [string, string][] = [
     ['tilts', `${tiltAngles.length} of ${header.nz} sections, ${angleRange(tiltAngles)}`],
