@@ -81,14 +81,18 @@ export function warnOffset(request: { method: MethodName; params: { subtractMean
   if (why) process.stderr.write(`warning: ${tiltsPath}: ${offsetReasonFor(why, offsetFree)}; --subtract-mean subtracts them\n`);
 }
 
+/** Whether the stack at `path` holds its tilt angles in its extended header (SerialEM, Thermo Fisher); false for one that does not open. */
+export async function stackCarriesAngles(path: string): Promise<boolean> {
+  const stack = await openFile(path).catch(() => null);
+  return stack !== null && (await readStackHeaderAngles(stack.blob, stack.name)) !== null;
+}
+
 /**
  * The angle files among a command's side files (`angleFlags`, e.g. --angles, --mdoc), refusing none of them only
  * when the stack at `tiltsPath` carries its angles in its extended header (SerialEM, Thermo Fisher).
  */
 export async function requireAngles(values: FlagValues, tiltsPath: string, angleFlags: readonly string[] = ['angles']): Promise<void> {
-  if (angleFlags.some((flag) => typeof values[flag] === 'string')) return;
-  const stack = await openFile(tiltsPath).catch(() => null);
-  if (stack && (await readStackHeaderAngles(stack.blob, stack.name))) return;
+  if (angleFlags.some((flag) => typeof values[flag] === 'string') || (await stackCarriesAngles(tiltsPath))) return;
   const others = angleFlags.filter((flag) => flag !== 'angles').map((flag) => `--${flag} F.${flag}`);
   const or = others.length ? ` (or ${others.join(' or ')}, which carry the angles)` : '';
   throw new UsageError(`--angles FILE.tlt is required${or} when the stack's extended header has none`);

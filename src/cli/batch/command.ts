@@ -153,7 +153,7 @@ async function runSeries(batch: Batch, entry: SeriesEntry): Promise<void> {
   let ts: TiltSeries | null = null;
   let loadError = '';
   try {
-    ts = await alignLoadedTiltSeries(batch.engine, await readTiltSeriesPaths(entry.stack, [entry.angles, ...entry.sideFiles], { bin }));
+    ts = await alignLoadedTiltSeries(batch.engine, await readTiltSeriesPaths(entry.stack, [...(entry.angles ? [entry.angles] : []), ...entry.sideFiles], { bin }));
   } catch (error) {
     loadError = (error as Error).message;
   }

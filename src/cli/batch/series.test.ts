@@ -3,6 +3,8 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { withSerialEmTiltAngles } from '../../io/extendedHeaderFixture.ts';
+import { writeMrc } from '../../io/mrc.ts';
 import { listSeries } from './series.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wedgelab-series-'));
@@ -21,4 +23,22 @@ describe('listSeries side files', () => {
     expect(folder.b.angles).toBe(join(dir, 'b', 'b.mdoc'));
     expect(folder.b.sideFiles).toEqual([join(dir, 'b', 'b.aln')]);
   });
+
+  it('takes a stack that holds its angles in its extended header without an angle file, in a folder and in a list (\'-\')', async () => {
+    const own = join(dir, 'own');
+    mkdirSync(own);
+    const stack = writeMrc({ nx: 4, ny: 3, nz: 3, pixelSize: 1, data: new Float32Array(36) }, { stack: true });
+    writeFileSync(join(own, 'serialem.st'), withSerialEmTiltAngles(stack, [-30, 0, 30]));
+    writeFileSync(join(own, 'plain.mrc'), stack); // no angles anywhere: left out, with a warning
+    writeFileSync(join(own, 'serialem.mdoc'), '');
+    const found = await listSeries(own);
+    expect(found).toEqual([{ name: 'serialem', stack: join(own, 'serialem.st'), angles: join(own, 'serialem.mdoc'), sideFiles: [] }]);
+    rmSync(join(own, 'serialem.mdoc'));
+    expect(await listSeries(own)).toEqual([{ name: 'serialem', stack: join(own, 'serialem.st'), angles: null, sideFiles: [] }]);
+    writeFileSync(join(own, 'list.tsv'), 'mine\tserialem.st\t-\n');
+    expect(await listSeries(join(own, 'list.tsv'))).toEqual([{ name: 'mine', stack: join(own, 'serialem.st'), angles: null, sideFiles: [] }]);
+    writeFileSync(join(own, 'bad.tsv'), 'mine\tserialem.st\tserialem.txt\n');
+    await expect(listSeries(join(own, 'bad.tsv'))).rejects.toThrow("bad.tsv line 1: serialem.txt is not an angle file (.tlt, .rawtlt, .mdoc), nor '-' for the stack's own");
+  });
 });
+

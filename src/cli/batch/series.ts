@@ -8,12 +8,14 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../../engine/methods/flags.ts';
 import { isAngleFile, isStackFile } from '../../io/tiltSeriesFiles.ts';
+import { stackCarriesAngles } from '../recon.ts';
 
 export interface SeriesEntry {
   /** Unique within the batch; names its output folder. */
   name: string;
   stack: string;
-  angles: string;
+  /** The angle file; null where the stack's extended header holds the angles (SerialEM, Thermo Fisher). */
+  angles: string | null;
   /**
    * Found beside the stack: STEM.mdoc or STACK.mdoc (metadata), and for a stack that is not an aligned .ali,
    * its alignment STEM.xf (with STEM.xtilt) or STEM.aln, which the load applies.
@@ -33,11 +35,11 @@ function angleFileFor(stack: string, files: readonly string[]): string | undefin
 }
 
 /** The side files of a stack among the files of its folder (SeriesEntry.sideFiles), the angle file left out. */
-function sideFilesFor(stack: string, angles: string, files: readonly string[]): string[] {
+function sideFilesFor(stack: string, angles: string | null | undefined, files: readonly string[]): string[] {
   const metadata = [`${stem(stack)}.mdoc`, `${basename(stack)}.mdoc`];
   // An .ali is already aligned: the .xf beside it is the one that made it, not one to apply again.
   const alignment = /\.ali(\.gz)?$/i.test(stack) ? [] : ['xf', 'xtilt', 'aln'].map((ext) => `${stem(stack)}.${ext}`);
-  return [...new Set([...metadata, ...alignment])].filter((name) => files.includes(name) && name !== basename(angles));
+  return [...new Set([...metadata, ...alignment])].filter((name) => files.includes(name) && name !== (angles && basename(angles)));
 }
 
 async function seriesInFolder(folder: string, name: (stack: string) => string): Promise<{ found: SeriesEntry[]; missing: string[] }> {
@@ -45,9 +47,13 @@ async function seriesInFolder(folder: string, name: (stack: string) => string): 
   const found: SeriesEntry[] = [];
   const missing: string[] = [];
   for (const stack of files.filter(isStackFile)) {
+    const path = join(folder, stack);
     const angles = angleFileFor(stack, files);
-    if (angles) found.push({ name: name(stack), stack: join(folder, stack), angles: join(folder, angles), sideFiles: sideFilesFor(stack, angles, files).map((f) => join(folder, f)) });
-    else missing.push(join(folder, stack));
+    if (angles || (await stackCarriesAngles(path))) {
+      found.push({ name: name(stack), stack: path, angles: angles ? join(folder, angles) : null, sideFiles: sideFilesFor(stack, angles, files).map((f) => join(folder, f)) });
+    } else {
+      missing.push(path);
+    }
   }
   return { found, missing };
 }
@@ -56,7 +62,7 @@ async function seriesInFolder(folder: string, name: (stack: string) => string): 
 async function seriesFromFolder(dir: string): Promise<SeriesEntry[]> {
   const top = await seriesInFolder(dir, stem);
   const entries = [...top.found];
-  for (const stack of top.missing) process.stderr.write(`warning: ${stack} has no angle file beside it (.tlt, .rawtlt or .mdoc): left out\n`);
+  for (const stack of top.missing) process.stderr.write(`warning: ${stack} has no angle file beside it (.tlt, .rawtlt or .mdoc), nor angles in its extended header: left out\n`);
   for (const sub of await readdir(dir)) {
     const path = join(dir, sub);
     if (!(await stat(path)).isDirectory()) continue;
@@ -66,12 +72,15 @@ async function seriesFromFolder(dir: string): Promise<SeriesEntry[]> {
     else if (inner.found.length > 1) process.stderr.write(`warning: ${path} holds ${inner.found.length} series: left out (list them in a TSV)\n`);
   }
   if (entries.length === 0) {
-    throw new UsageError(`no tilt series in ${dir}: a series is a stack (.mrc, .st, .ali, .mrcs) with its angle file beside it (STEM.tlt, .rawtlt or .mdoc)`);
+    throw new UsageError(`no tilt series in ${dir}: a series is a stack (.mrc, .st, .ali, .mrcs) with its angle file beside it (STEM.tlt, .rawtlt or .mdoc) or its angles in its extended header`);
   }
   return entries;
 }
 
-/** A TSV list: "name<TAB>stack<TAB>angles" or "stack<TAB>angles" per line; '#' starts a comment. */
+/** In a TSV list's angles column: the stack's extended header holds them. */
+export const HEADER_ANGLES_CELL = '-';
+
+/** A TSV list: "name<TAB>stack<TAB>angles" or "stack<TAB>angles" per line (angles '-': from the stack's header); '#' starts a comment. */
 function seriesFromTsv(path: string, text: string): SeriesEntry[] {
   const base = dirname(path);
   return text.split(/\r?\n/).flatMap((line, i) => {
@@ -79,9 +88,10 @@ function seriesFromTsv(path: string, text: string): SeriesEntry[] {
     if (content === '') return [];
     const cells = content.split('\t').map((c) => c.trim());
     if (cells.length < 2 || cells.length > 3) throw new UsageError(`${path} line ${i + 1}: expected "name<TAB>stack<TAB>angles" or "stack<TAB>angles"`);
-    const [stack, angles] = cells.slice(-2).map((c) => resolve(base, c));
+    const stack = resolve(base, cells.at(-2) as string);
+    const angles = cells.at(-1) === HEADER_ANGLES_CELL ? null : resolve(base, cells.at(-1) as string);
     if (!isStackFile(stack)) throw new UsageError(`${path} line ${i + 1}: ${cells.at(-2)} is not an MRC stack (.mrc, .st, .ali, .mrcs)`);
-    if (!isAngleFile(angles)) throw new UsageError(`${path} line ${i + 1}: ${cells.at(-1)} is not an angle file (.tlt, .rawtlt, .mdoc)`);
+    if (angles !== null && !isAngleFile(angles)) throw new UsageError(`${path} line ${i + 1}: ${cells.at(-1)} is not an angle file (.tlt, .rawtlt, .mdoc), nor '${HEADER_ANGLES_CELL}' for the stack's own`);
     return [{ name: cells.length === 3 ? cells[0] : stem(stack), stack, angles, sideFiles: [] }];
   });
 }

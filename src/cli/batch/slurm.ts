@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { writeFileAtomic } from '../atomicWrite.ts';
-import type { SeriesEntry } from './series.ts';
+import { HEADER_ANGLES_CELL, type SeriesEntry } from './series.ts';
 
 export interface SlurmOptions {
   partition?: string;
@@ -50,7 +50,7 @@ function header(name: string, logs: string, options: SlurmOptions, extra: string
 export async function writeSlurmScripts(outDir: string, args: readonly string[], series: readonly SeriesEntry[], options: SlurmOptions): Promise<{ array: string; merge: string }> {
   const dir = join(resolve(outDir), 'slurm');
   const list = join(dir, 'series.tsv');
-  await writeFileAtomic(list, `# name\tstack\tangles\n${series.map((e) => [e.name, resolve(e.stack), resolve(e.angles)].join('\t')).join('\n')}\n`);
+  await writeFileAtomic(list, `# name\tstack\tangles\n${series.map((e) => [e.name, resolve(e.stack), e.angles ? resolve(e.angles) : HEADER_ANGLES_CELL].join('\t')).join('\n')}\n`);
   const command = [process.execPath, WEDGELAB, 'batch', ...args, '--list', list].map(shellWord).join(' ');
   const seriesCount = series.length;
   const throttle = options.throttle > 0 ? `%${options.throttle}` : '';
