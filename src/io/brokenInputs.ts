@@ -6,6 +6,7 @@
  * are the readers' own (mrc.ts, angles.ts, tiltSeriesChecks.ts), each naming its file, the same in both places.
  */
 import { gzipSync } from 'fflate';
+import { withSerialEmTiltAngles } from './extendedHeaderFixture.ts';
 import { writeMrc } from './mrc.ts';
 
 export interface InputFile {
@@ -169,5 +170,8 @@ export const BROKEN_INPUTS: readonly BrokenInput[] = [
   { title: 'angles that look like radians', files: series('radians', stackBytes(), tlt([-1.05, -0.52, 0, 0.52, 1.05])), warnings: ['radians.tlt: the tilt angles span only \u00b11.050\u00b0: if they are radians, convert them to degrees (WedgeLab reads degrees)'], page: true },
   { title: 'CRLF line ends, a blank line and spaces', files: series('crlf', stackBytes(), text(' -60\r\n-30 \r\n\r\n0\r\n30\r\n60\r\n')), warnings: [] },
   { title: 'a byte-order mark', files: series('bom', stackBytes(), text('\ufeff-60\n-30\n0\n30\n60\n')), warnings: [] },
+  // Angles in the stack's extended header (SerialEM), with no angle file beside it.
+  { title: 'angles in a SerialEM extended header', files: series('serialem', withSerialEmTiltAngles(stackBytes(), ANGLES), null), warnings: [] },
+  { title: 'a SerialEM extended header with every angle 0', files: series('flatheader', withSerialEmTiltAngles(stackBytes(), [0, 0, 0, 0, 0]), null), error: 'flatheader.mrc extended header (SerialEM): all 5 tilts are at 0\u00b0: a tomogram needs tilts at different angles', page: true },
   { title: 'no angle file', files: series('alone', stackBytes(), null), error: "no tilt-angle file (.tlt, .rawtlt, .mdoc or AreTomo .aln) among alone.mrc, and none in the stack's extended header", cliUsage: "--angles FILE.tlt is required (or --mdoc F.mdoc or --aln F.aln, which carry the angles) when the stack's extended header has none" },
 ];
