@@ -56,7 +56,7 @@ test('a stack that carries its angles in its extended header (SerialEM) loads wi
   await expect(page.getByTestId('dataset-summary')).toContainText('serialem.st');
   await expect(page.getByTestId('typed-angles')).toHaveCount(0);
   expect(await page.evaluate(() => window.wedgelab.datasets().at(-1)?.tiltAngles)).toEqual(angles);
-  await expect(page.getByTestId('dataset-metadata')).toContainText('serialem.st extended header (SerialEM)');
+  await expect(page.getByTestId('dataset-metadata')).toContainText('serialem.st (SerialEM extended header)');
   expect(pageErrors).toEqual([]);
 });
 

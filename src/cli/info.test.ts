@@ -135,7 +135,7 @@ describe('wedgelab info', () => {
     const run = await wedgelab(['info', path]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('  extended header 30 bytes\n');
-    expect(run.stdout).toContain('  tilt angles     5, -30° … 30° (serialem.st extended header (SerialEM))\n');
+    expect(run.stdout).toContain('  tilt angles     5, -30° … 30° (SerialEM extended header)\n');
     expect(JSON.parse((await wedgelab(['info', '--json', path])).stdout)).toMatchObject({ headerTiltAngles: angles });
   });
 });

@@ -85,7 +85,7 @@ export function formatInfo(path: string, info: MrcInfo, headerAngles: HeaderAngl
     ['mean', finite === 0 ? 'none (no finite value)' : `${number(info.mean)}${info.nonFinite ? ` (of the ${finite} finite values)` : ''}`],
     ['std', finite === 0 ? 'none (no finite value)' : number(info.std)],
     ['non-finite', info.nonFinite === 0 ? 'none' : `${info.nan} NaN, ${info.posInf} +Inf, ${info.negInf} −Inf voxels`],
-    ...(headerAngles ? [['tilt angles', `${headerAngles.tiltAngles.length}, ${angleRange(headerAngles.tiltAngles)} (${headerAngles.source})`] as [string, string]] : []),
+    ...(headerAngles ? [['tilt angles', `${headerAngles.tiltAngles.length}, ${angleRange(headerAngles.tiltAngles)} (${headerAngles.kind} extended header)`] as [string, string]] : []),
   ];
   const lines = [path, ...rows.map(([name, value]) => `  ${name.padEnd(16)}${value}`), ...info.warnings.map((w) => `warning: ${w}`)];
   return `${lines.join('\n')}\n`;

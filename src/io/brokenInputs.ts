@@ -172,6 +172,6 @@ export const BROKEN_INPUTS: readonly BrokenInput[] = [
   { title: 'a byte-order mark', files: series('bom', stackBytes(), text('\ufeff-60\n-30\n0\n30\n60\n')), warnings: [] },
   // Angles in the stack's extended header (SerialEM), with no angle file beside it.
   { title: 'angles in a SerialEM extended header', files: series('serialem', withSerialEmTiltAngles(stackBytes(), ANGLES), null), warnings: [] },
-  { title: 'a SerialEM extended header with every angle 0', files: series('flatheader', withSerialEmTiltAngles(stackBytes(), [0, 0, 0, 0, 0]), null), error: 'flatheader.mrc extended header (SerialEM): all 5 tilts are at 0\u00b0: a tomogram needs tilts at different angles', page: true },
+  { title: 'a SerialEM extended header with every angle 0', files: series('flatheader', withSerialEmTiltAngles(stackBytes(), [0, 0, 0, 0, 0]), null), error: 'flatheader.mrc (SerialEM extended header): all 5 tilts are at 0\u00b0: a tomogram needs tilts at different angles', page: true },
   { title: 'no angle file', files: series('alone', stackBytes(), null), error: "no tilt-angle file (.tlt, .rawtlt, .mdoc or AreTomo .aln) among alone.mrc, and none in the stack's extended header", cliUsage: "--angles FILE.tlt is required (or --mdoc F.mdoc or --aln F.aln, which carry the angles) when the stack's extended header has none" },
 ];

@@ -20,7 +20,7 @@ describe('tilt angles in the extended header', () => {
     const bytes = withSerialEmTiltAngles(stackBytes, tiltAngles);
     const { header, extendedHeader } = readMrc(bytes);
     expect([header.exttyp, header.nint, header.nreal, extendedHeader.length]).toEqual(['SERI', 6, 5, 42]);
-    expect(extendedHeaderAngles(header, extendedHeader, 'tilt.st')).toEqual({ tiltAngles, source: 'tilt.st extended header (SerialEM)' });
+    expect(extendedHeaderAngles(header, extendedHeader, 'tilt.st')).toEqual({ tiltAngles, kind: 'SerialEM', source: 'tilt.st (SerialEM extended header)' });
     // IMOD's older files leave the type blank: the flags decide.
     expect(extendedHeaderAngles({ ...header, exttyp: '' }, extendedHeader, 'tilt.st')?.tiltAngles).toEqual(tiltAngles);
     // Flags that do not add up to the bytes per section (tilt 2 + stage 4 ≠ 8), no tilt flag, another kind, too short: none.
@@ -35,8 +35,8 @@ describe('tilt angles in the extended header', () => {
     for (const stack of [file('tilt.st', bytes), file('tilt.st.gz', gzipSync(bytes))]) {
       const loaded = await readTiltSeriesFiles([stack]);
       expect(loaded.tiltSeries.tiltAngles).toEqual(tiltAngles);
-      expect(loaded.angleName).toBe(`${stack.name} extended header (SerialEM)`);
-      expect(loaded.metadata).toContainEqual({ label: 'Tilt angles', value: '7 angles', source: `${stack.name} extended header (SerialEM)` });
+      expect(loaded.angleName).toBe(`${stack.name} (SerialEM extended header)`);
+      expect(loaded.metadata).toContainEqual({ label: 'Tilt angles', value: '7 angles', source: `${stack.name} (SerialEM extended header)` });
       expect(Array.from(loaded.tiltSeries.data)).toEqual(Array.from(readMrc(stackBytes).data));
     }
     const typed = tiltAngles.map((a) => a + 0.5);
@@ -46,7 +46,7 @@ describe('tilt angles in the extended header', () => {
 
   it('refuses header angles as any angle file’s would be refused, naming the header', async () => {
     const flat = withSerialEmTiltAngles(stackBytes, tiltAngles.map(() => 0));
-    await expect(readTiltSeriesFiles([file('flat.st', flat)])).rejects.toThrow('flat.st extended header (SerialEM): all 7 tilts are at 0°: a tomogram needs tilts at different angles');
+    await expect(readTiltSeriesFiles([file('flat.st', flat)])).rejects.toThrow('flat.st (SerialEM extended header): all 7 tilts are at 0°: a tomogram needs tilts at different angles');
   });
 
   const python = spawnSync('/usr/bin/python3', ['-c', 'import mrcfile, numpy'], { encoding: 'utf8' }).status === 0;
@@ -74,7 +74,7 @@ describe('tilt angles in the extended header', () => {
       expect(run.status, run.stderr).toBe(0);
       const loaded = await readTiltSeriesFiles([file(`${kind}.mrc`, readFileSync(path))]);
       expect(loaded.tiltSeries.tiltAngles).toEqual(tiltAngles);
-      expect(loaded.angleName).toBe(`${kind}.mrc extended header (${kind})`);
+      expect(loaded.angleName).toBe(`${kind}.mrc (${kind} extended header)`);
     }
   });
 });

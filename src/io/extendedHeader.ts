@@ -16,7 +16,9 @@ import type { MrcHeader } from './mrc.ts';
 export interface HeaderAngles {
   /** Degrees, one per section. */
   tiltAngles: number[];
-  /** e.g. "tilt.st extended header (SerialEM)". */
+  /** Whose layout: 'SerialEM', 'FEI1' or 'FEI2'. */
+  kind: string;
+  /** e.g. "tilt.st (SerialEM extended header)". */
   source: string;
 }
 
@@ -41,10 +43,10 @@ export function extendedHeaderAngles(header: Pick<MrcHeader, 'nz' | 'exttyp' | '
     const block = view.getInt32(0, littleEndian);
     if (block < FEI_ALPHA_TILT + 8 || block * nz > extended.byteLength) return null;
     const tiltAngles = Array.from({ length: nz }, (_, k) => view.getFloat64(k * block + FEI_ALPHA_TILT, littleEndian));
-    return { tiltAngles, source: `${name} extended header (${exttyp})` };
+    return { tiltAngles, kind: exttyp, source: `${name} (${exttyp} extended header)` };
   }
   if (exttyp !== 'SERI' && exttyp !== '') return null;
   if (!(nreal & SERIALEM_TILT_FLAG) || nint < 2 || serialEmSectionBytes(nreal) !== nint || nint * nz > extended.byteLength) return null;
   const tiltAngles = Array.from({ length: nz }, (_, k) => view.getInt16(k * nint, littleEndian) / 100);
-  return { tiltAngles, source: `${name} extended header (SerialEM)` };
+  return { tiltAngles, kind: 'SerialEM', source: `${name} (SerialEM extended header)` };
 }
