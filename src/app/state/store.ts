@@ -161,7 +161,7 @@ type FormDefaults = Pick<MethodForm['common'], 'thickness' | 'binning'>;
  * A simulation's ground truth is compared voxel for voxel: its depth, unbinned. A file's: a quarter of the binned
  * width, at the smallest binning whose tomogram fits the page's memory (pageDefaultBinning).
  */
-function formDefaults(dataset: DatasetSummary, groundTruth?: ResultSummary): FormDefaults {
+function formDefaultsFor(dataset: DatasetSummary, groundTruth?: ResultSummary): FormDefaults {
   if (groundTruth) return { thickness: groundTruth.nz, binning: 1 };
   const { thickness, binning } = pageDefaultBinning(dataset, reportedDeviceMemoryGiB());
   return { thickness, binning };
@@ -180,7 +180,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
   const keptIds = new Set<string>();
 
   function addDataset(dataset: DatasetSummary, groundTruth?: ResultSummary): void {
-    const defaults = formDefaults(dataset, groundTruth);
+    const defaults = formDefaultsFor(dataset, groundTruth);
     set((state) => ({
       datasets: [...state.datasets.filter((d) => d.id !== dataset.id), dataset],
       selectedDatasetId: dataset.id,
