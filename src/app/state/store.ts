@@ -76,7 +76,7 @@ export interface AppState {
   selectedDatasetId: string | null;
   /** Data sets and results not kept for after a reload by themselves (too large: keeping.ts), with the bytes keeping each would write. */
   keepOffers: Record<string, number>;
-  /** The form's Thickness and Binning per data set when it is opened (formDefaults). */
+  /** The form's Thickness and Binning per data set when it is opened (formDefaultsFor). */
   formDefaults: Record<string, FormDefaults>;
   results: ResultSummary[];
   selectedResultId: string | null;
