@@ -1,6 +1,7 @@
 // Results survive a reload: the demo's FBP result is kept in the origin-private file system, offered again after a
 // reload with its size, restored with the same values (statistics and the exported MRC, bit for bit), and cleared;
-// one in pieces comes back in its pieces; one past the size kept by itself is kept when asked.
+// one in pieces comes back in its pieces; one past the size kept by itself is kept when asked, and leaving the page
+// while one is not asks first.
 import { expect, test } from '@playwright/test';
 import type { SliceAxis } from '../workers/api.ts';
 import { simulatedStack, tiltAngles, writeTlt } from './fixtures.ts';
@@ -99,11 +100,16 @@ test('past the size kept by itself, a data set or result is offered with what ke
   await expect.poll(async () => (await savedFiles(page)).length, { timeout: 30_000 }).toBe(6);
   // The series went with it: the small one's offer now says what it alone writes, and another is kept by itself.
   await expect(offer(small)).toHaveText('Keep (256.0 KiB)');
+  // With one still offered, leaving asks first: the page cancels beforeunload, which makes the browser prompt.
+  // (Headless Chromium shows no prompt to a test, so the page's answer is what is checked.)
+  const asksBeforeLeaving = () => page.evaluate(() => !window.dispatchEvent(new Event('beforeunload', { cancelable: true })));
+  expect(await asksBeforeLeaving()).toBe(true);
   const smaller = await run(4, 8);
   await expect(offer(smaller)).toHaveCount(0);
   await expect.poll(async () => (await savedFiles(page)).length, { timeout: 30_000 }).toBe(8);
   await offer(small).click();
   await expect.poll(async () => (await savedFiles(page)).length, { timeout: 30_000 }).toBe(10);
+  expect(await asksBeforeLeaving()).toBe(false);
 
   // A file's tilt series past the size: offered under its summary.
   await page.evaluate(() => window.wedgelab.setAutoKeepBytes(1024));

@@ -10,6 +10,7 @@ import { KindPanel } from './components/method/KindPanel.tsx';
 import { RunControls } from './components/method/RunControls.tsx';
 import { ResultList } from './components/results/ResultList.tsx';
 import { SessionRestore } from './components/SessionRestore.tsx';
+import { useAskBeforeLeavingUnkept } from './components/KeepOffer.tsx';
 import { MainView } from './components/view3d/MainView.tsx';
 import { CompareHost } from './compare/CompareHost.tsx';
 
@@ -20,6 +21,7 @@ export function App() {
   useEffect(() => {
     void start();
   }, [start]);
+  useAskBeforeLeavingUnkept();
 
   if (gpu.status === 'unavailable') return <WebGpuMissing reason={gpu.message} />;
 

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { formatBytes } from '../../io/bytes.ts';
 import { useAppStore } from '../state/store.ts';
 
@@ -23,4 +24,18 @@ export function KeepOffer({ id }: { id: string }) {
       Keep ({formatBytes(bytes)})
     </button>
   );
+}
+
+/**
+ * While a data set or result is offered and not kept, leaving or reloading the page asks first (the browser's own
+ * prompt): after a reload it would be gone, and the restore list could not name it.
+ */
+export function useAskBeforeLeavingUnkept(): void {
+  useEffect(() => {
+    const onBeforeUnload = (event: BeforeUnloadEvent) => {
+      if (Object.keys(useAppStore.getState().keepOffers).length > 0) event.preventDefault();
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, []);
 }
