@@ -76,7 +76,7 @@ export interface AppState {
   selectedDatasetId: string | null;
   /** Data sets and results not kept for after a reload by themselves (too large: keeping.ts), with the bytes keeping each would write. */
   keepOffers: Record<string, number>;
-  /** The form's Thickness and Binning per data set when it is opened (formDefaultsFor). */
+  /** The form's Thickness and Binning per data set when it is opened, and why that Binning (formDefaultsFor). */
   formDefaults: Record<string, FormDefaults>;
   results: ResultSummary[];
   selectedResultId: string | null;
@@ -155,16 +155,20 @@ function completedResiduals(residuals: number[]): number[] {
   return residuals.slice(0, n);
 }
 
-type FormDefaults = Pick<MethodForm['common'], 'thickness' | 'binning'>;
+interface FormDefaults {
+  fields: Pick<MethodForm['common'], 'thickness' | 'binning'>;
+  /** Why Binning is not 1 (pageDefaultBinning), said under the fields while it stays so; null at 1. */
+  why: string | null;
+}
 
 /**
  * A simulation's ground truth is compared voxel for voxel: its depth, unbinned. A file's: a quarter of the binned
  * width, at the smallest binning whose tomogram fits the page's memory (pageDefaultBinning).
  */
 function formDefaultsFor(dataset: DatasetSummary, groundTruth?: ResultSummary): FormDefaults {
-  if (groundTruth) return { thickness: groundTruth.nz, binning: 1 };
-  const { thickness, binning } = pageDefaultBinning(dataset, reportedDeviceMemoryGiB());
-  return { thickness, binning };
+  if (groundTruth) return { fields: { thickness: groundTruth.nz, binning: 1 }, why: null };
+  const { thickness, binning, why } = pageDefaultBinning(dataset, reportedDeviceMemoryGiB());
+  return { fields: { thickness, binning }, why };
 }
 
 /** Real stacks often carry a large constant offset: subtract tilt means by default for files, not for simulations. */
@@ -185,7 +189,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
       datasets: [...state.datasets.filter((d) => d.id !== dataset.id), dataset],
       selectedDatasetId: dataset.id,
       formDefaults: { ...state.formDefaults, [dataset.id]: defaults },
-      form: { ...state.form, common: { ...state.form.common, ...defaults, subtractMean: defaultSubtractMean(dataset) } },
+      form: { ...state.form, common: { ...state.form.common, ...defaults.fields, subtractMean: defaultSubtractMean(dataset) } },
       results: groundTruth ? [...state.results.filter((r) => r.id !== groundTruth.id), groundTruth] : state.results,
       // The views follow the data set: its ground truth, else its newest result (one dropped again has some).
       selectedResultId: groundTruth ? groundTruth.id : latestResultOf(state.results, dataset.id),
@@ -464,7 +468,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
       // Keep the selected result when it is of this data set; else the views open on the data set's newest.
       const current = state.results.find((r) => r.id === state.selectedResultId);
       const selectedResultId = current?.datasetId === id ? current.id : latestResultOf(state.results, id);
-      set({ selectedDatasetId: id, selectedResultId, form: { ...state.form, common: { ...state.form.common, ...defaults, subtractMean } } });
+      set({ selectedDatasetId: id, selectedResultId, form: { ...state.form, common: { ...state.form.common, ...defaults?.fields, subtractMean } } });
     },
 
     setChoice(kind, method) {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { pageDefaultBinning, pageTomogramProblem, reportedDeviceMemoryGiB } from '../../../engine/memoryBudget.ts';
+import { pageTomogramProblem, reportedDeviceMemoryGiB } from '../../../engine/memoryBudget.ts';
 import { offsetReasonFor } from '../../../engine/methods/preprocess.ts';
 import { isOffsetFree, type MethodName } from '../../../engine/methods/registry.ts';
 import type { ThicknessSuggestion } from '../../../engine/thickness.ts';
@@ -61,9 +61,9 @@ function CommonFields({ method, disabled }: { method: MethodName; disabled: bool
   const offset = dataset?.offset;
   // Said under the fields before a run; the worker refuses the run with the same words.
   const tooLarge = dataset && pageTomogramProblem(dataset, common, reportedDeviceMemoryGiB());
-  // Why a large series opens binned, while the form still holds that binning.
-  const defaults = dataset && pageDefaultBinning(dataset, reportedDeviceMemoryGiB());
-  const binnedWhy = defaults && defaults.binning === common.binning ? defaults.why : null;
+  // Why a large series opened binned, while the form still holds that binning.
+  const defaults = useAppStore((s) => (dataset ? s.formDefaults[dataset.id] : undefined));
+  const binnedWhy = defaults?.fields.binning === common.binning ? defaults.why : null;
   // The page offers a trust score on every learned result, so the offset-free method's words always apply.
   const reason = offset && offsetReasonFor(offset, isOffsetFree(method));
   const update = useAppStore((s) => s.updateCommon);
