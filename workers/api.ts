@@ -162,6 +162,11 @@ export interface Slice {
   data: Float32Array;
 }
 
+/** A projection binned for display: width × height = floor(nx / binning) × floor(ny / binning). */
+export interface TiltPreview extends Slice {
+  binning: number;
+}
+
 export interface DisplayVolume {
   nx: number;
   ny: number;
@@ -263,8 +268,11 @@ export interface EngineWorkerApi {
   loadFiles(files: File[], options?: LoadOptions, onProgress?: (progress: LoadProgress) => void): Promise<DatasetSummary>;
   /** Simulate the built-in demo tilt series; the ground truth is kept as a result. */
   loadDemo(options?: Partial<DemoOptions>): Promise<{ dataset: DatasetSummary; groundTruth: ResultSummary }>;
-  /** Projection `index` of a dataset, nx × ny. */
-  getTilt(datasetId: string, index: number): Promise<Slice>;
+  /**
+   * Projection `index` of a dataset for a preview at most `maxSide` pixels wide and high: binned (block averages)
+   * by the smallest factor that fits, so a 4096² tilt does not cross to the page as 64 MiB.
+   */
+  getTilt(datasetId: string, index: number, maxSide: number): Promise<TiltPreview>;
   /**
    * Run a method; progress arrives through the callback (wrap it with comlink.proxy). Methods that
    * finish the tomogram slab by slab (the coordinate network) also report the result while it fills:

@@ -28,6 +28,7 @@ import { CancelledError, type Progress, type TiltSeries, type Volume } from '../
 import { stackPolarity } from '../src/engine/polarity.ts';
 import { offsetWarning } from '../src/engine/methods/preprocess.ts';
 import { downsampleVolume, omeZarrLevels, percentiles, pyramidFactor, volumeSlice, volumeStats } from '../src/engine/volume.ts';
+import { binImageInto, binnedLength, binningToFit } from '../src/io/binning.ts';
 import { mrcPieces, writeMrc } from '../src/io/mrc.ts';
 import { fileSystemDirectory, writeOmeZarr, zipDirectory } from '../src/io/omeZarr.ts';
 import { readTiltSeriesFiles } from '../src/io/tiltSeriesFiles.ts';
@@ -52,6 +53,7 @@ import type {
   ResultSummary,
   Slice,
   SliceAxis,
+  TiltPreview,
 } from './api.ts';
 import { alignLoadedTiltSeries } from '../src/engine/align/loaded.ts';
 import { doseWeightingUnavailable } from '../src/engine/doseWeighting.ts';
@@ -306,7 +308,7 @@ const session = new SessionKeeper({
 });
 
 /** Slices cross the worker boundary by transfer: the copy made for the slice is handed over, not cloned again. */
-function transferSlice(slice: Slice): Slice {
+function transferSlice<S extends Slice>(slice: S): S {
   return Comlink.transfer(slice, [slice.data.buffer]);
 }
 
@@ -385,11 +387,16 @@ const api: EngineWorkerApi = {
     return { dataset, groundTruth: truth };
   },
 
-  async getTilt(datasetId: string, index: number): Promise<Slice> {
+  async getTilt(datasetId: string, index: number, maxSide: number): Promise<TiltPreview> {
     const { tiltSeries: ts } = datasetOf(datasetId);
     if (!Number.isInteger(index) || index < 0 || index >= ts.nTilts) throw new Error(`tilt ${index} is outside 0–${ts.nTilts - 1}`);
     const plane = ts.nx * ts.ny;
-    return transferSlice({ width: ts.nx, height: ts.ny, data: ts.data.slice(index * plane, (index + 1) * plane) });
+    const tilt = ts.data.subarray(index * plane, (index + 1) * plane);
+    const binning = binningToFit(ts.nx, ts.ny, maxSide);
+    const [width, height] = [binnedLength(ts.nx, binning), binnedLength(ts.ny, binning)];
+    const data = new Float32Array(width * height);
+    binImageInto(tilt, ts.nx, ts.ny, binning, data, 0);
+    return transferSlice({ width, height, data, binning });
   },
 
   async run(jobId: string, datasetId: string, request: RequestOf<'reconstruction'>, onProgress, onPartialResult): Promise<ResultSummary> {

@@ -4,12 +4,23 @@
  * newstack too makes floor(n / b) pixels; it centres the binned image on the original, where we keep the origin at
  * the first pixel). The one implementation of binning: the stack reader bins each section as it arrives
  * (mrcStream.ts) and the methods' `binning` parameter bins a loaded series (engine/methods/preprocess.ts), so a
- * stack binned at load equals one binned before the reconstruction, value for value.
+ * stack binned at load equals one binned before the reconstruction, value for value; the page's tilt preview is
+ * binned here too.
  *
  * Why averaging and not Fourier cropping: one pass over each section as it is read, no FFT of a 4k image, memory
  * known in advance (the binned stack only); averaging attenuates high frequencies slightly (a sinc) but does not
  * ring, and it is what IMOD users expect of "bin 4".
  */
+
+/**
+ * The smallest binning that makes an nx × ny image at most `maxSide` pixels along both axes: for a preview that
+ * needs no more pixels than it is shown with (a 4096² tilt is 64 MiB as float32; binned 8× for a 512-pixel
+ * preview, 1 MiB).
+ */
+export function binningToFit(nx: number, ny: number, maxSide: number): number {
+  // floor(n / b) ≤ maxSide exactly when b > n / (maxSide + 1).
+  return Math.floor(Math.max(nx, ny) / (maxSide + 1)) + 1;
+}
 
 /** Binned size of an n-pixel axis: edge pixels that do not fill a block are dropped. */
 export function binnedLength(n: number, b: number): number {

@@ -1,17 +1,23 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { DatasetSummary, Slice } from '../../../../workers/api.ts';
+import type { DatasetSummary, Slice, TiltPreview } from '../../../../workers/api.ts';
 import { errorMessage, getEngine } from '../../engineClient.ts';
 import { formatAngle, formatNumber, samplePercentiles } from '../../util/format.ts';
 
 const AUTO_PERCENTILES = [0.5, 99.5];
-const tiltCache = new Map<string, Slice>();
+/**
+ * Pixels along the preview's longer side, at most: the canvas is shown 122 CSS pixels high (styles.css), so 512
+ * is sharp up to a 4× display, and a 4096² tilt crosses from the worker as 1 MiB instead of 64 MiB (32 cached
+ * previews: 32 MiB at most).
+ */
+const PREVIEW_SIDE = 512;
+const tiltCache = new Map<string, TiltPreview>();
 
-function fetchTilt(datasetId: string, index: number): Promise<Slice> {
+function fetchTilt(datasetId: string, index: number): Promise<TiltPreview> {
   const key = `${datasetId}|${index}`;
   const hit = tiltCache.get(key);
   if (hit) return Promise.resolve(hit);
   return getEngine()
-    .getTilt(datasetId, index)
+    .getTilt(datasetId, index, PREVIEW_SIDE)
     .then((slice) => {
       tiltCache.set(key, slice);
       if (tiltCache.size > 32) tiltCache.delete(tiltCache.keys().next().value as string);
@@ -42,6 +48,11 @@ function drawTilt(canvas: HTMLCanvasElement, slice: Slice, lo: number, hi: numbe
   ctx.putImageData(image, 0, 0);
 }
 
+function previewTitle(dataset: DatasetSummary, slice: TiltPreview | null): string {
+  const size = `${dataset.nx} × ${dataset.ny} pixels`;
+  return slice && slice.binning > 1 ? `${size}, shown binned ${slice.binning}×` : size;
+}
+
 function closestToZero(angles: number[]): number {
   let best = 0;
   angles.forEach((a, i) => {
@@ -52,7 +63,7 @@ function closestToZero(angles: number[]): number {
 
 export function TiltBrowser({ dataset }: { dataset: DatasetSummary }) {
   const [index, setIndex] = useState(() => closestToZero(dataset.tiltAngles));
-  const [loaded, setLoaded] = useState<{ index: number; slice: Slice } | null>(null);
+  const [loaded, setLoaded] = useState<{ index: number; slice: TiltPreview } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [auto, setAuto] = useState(true);
   const [manual, setManual] = useState({ lo: dataset.stats.min, hi: dataset.stats.max });
@@ -105,7 +116,7 @@ export function TiltBrowser({ dataset }: { dataset: DatasetSummary }) {
         </span>
       </div>
       <div className="tilt-canvas-box">
-        <canvas ref={canvasRef} data-testid="tilt-canvas" />
+        <canvas ref={canvasRef} data-testid="tilt-canvas" title={previewTitle(dataset, slice)} />
         {error && <div className="overlay-note">{error}</div>}
       </div>
       <div className="tilt-contrast">

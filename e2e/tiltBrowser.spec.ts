@@ -1,0 +1,78 @@
+/**
+ * End-to-end: the data panel's tilt preview. It shows the projection nearest 0° first and follows the slider; a
+ * tilt larger than the preview's 512 pixels arrives binned from the worker (not as the whole float32 image) and
+ * still shows that tilt: its grey levels against block averages of the file's section, computed here.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { formatAngle } from '../src/app/util/format.ts';
+import { readMrc } from '../src/io/mrc.ts';
+import { simulatedStack, writeTlt } from './fixtures.ts';
+import { shareDemoPage } from './helpers.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+let page: Page;
+const pageErrors = shareDemoPage((opened) => {
+  page = opened;
+});
+
+/** The preview canvas's size, title and red channel (the image is grey), row 0 at the top as drawn. */
+async function previewPixels(): Promise<{ width: number; height: number; title: string; grey: number[] }> {
+  return page.getByTestId('tilt-canvas').evaluate((canvas: HTMLCanvasElement) => {
+    const { width, height } = canvas;
+    const rgba = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
+    return { width, height, title: canvas.title, grey: Array.from({ length: width * height }, (_, i) => rgba[4 * i]) };
+  });
+}
+
+function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  let [sa, sb] = [0, 0];
+  for (let i = 0; i < n; i++) [sa, sb] = [sa + a[i], sb + b[i]];
+  const [ma, mb] = [sa / n, sb / n];
+  let [ab, aa, bb] = [0, 0, 0];
+  for (let i = 0; i < n; i++) {
+    const [da, db] = [a[i] - ma, b[i] - mb];
+    [ab, aa, bb] = [ab + da * db, aa + da * da, bb + db * db];
+  }
+  return ab / Math.sqrt(aa * bb);
+}
+
+test('the demo’s preview is its tilt nearest 0° at full size, and the slider moves through the tilts', async () => {
+  const demo = await page.evaluate(() => window.wedgelab.datasets()[0]);
+  const nearest = demo.tiltAngles.reduce((best, a, i) => (Math.abs(a) < Math.abs(demo.tiltAngles[best]) ? i : best), 0);
+  await expect(page.getByTestId('tilt-slider')).toHaveValue(String(nearest));
+  await expect.poll(async () => (await previewPixels()).width).toBe(demo.nx);
+  const shown = await previewPixels();
+  expect([shown.width, shown.height, shown.title]).toEqual([demo.nx, demo.ny, `${demo.nx} × ${demo.ny} pixels`]);
+  await page.getByTestId('tilt-slider').fill('0');
+  await expect(page.getByTestId('tilt-angle')).toHaveText(formatAngle(demo.tiltAngles[0]));
+});
+
+test('a tilt wider than the preview arrives binned and shows the file’s section', async () => {
+  const angles = [-30, 0, 30];
+  const [nx, ny] = [1100, 600];
+  const stack = await simulatedStack(nx, ny, angles);
+  await page.getByTestId('file-input').setInputFiles([
+    { name: 'wide.st', mimeType: 'application/octet-stream', buffer: stack },
+    { name: 'wide.tlt', mimeType: 'text/plain', buffer: writeTlt(angles) },
+  ]);
+  await expect(page.getByTestId('dataset-summary')).toContainText('wide.st', { timeout: 60_000 });
+  await expect(page.getByTestId('dataset-size')).toHaveText(`${nx} × ${ny} × 3`);
+  // floor(1100 / b) ≤ 512 first at b = 3: 366 × 200.
+  const [b, width, height] = [3, 366, 200];
+  await expect.poll(async () => (await previewPixels()).width).toBe(width);
+  const shown = await previewPixels();
+  expect([shown.width, shown.height, shown.title]).toEqual([width, height, `${nx} × ${ny} pixels, shown binned 3×`]);
+  // The reference: section 1 (0°) of the file averaged over 3 × 3 blocks, drawn with row 0 at the bottom.
+  const { data } = readMrc(new Uint8Array(stack));
+  const expected = new Float32Array(width * height);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      let sum = 0;
+      for (let dy = 0; dy < b; dy++) for (let dx = 0; dx < b; dx++) sum += data[nx * ny + (y * b + dy) * nx + x * b + dx];
+      expected[(height - 1 - y) * width + x] = sum / (b * b);
+    }
+  expect(correlation(shown.grey, expected)).toBeGreaterThan(0.98);
+  expect(pageErrors).toEqual([]);
+});
