@@ -52,7 +52,7 @@ describe('saved session', () => {
     const error = await saveEntry(folder, entry('q', 1), new Float32Array(8)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotSavedError);
     expect((error as Error).message).toBe(
-      "FBP q is not kept for after a reload: the browser's storage quota is full (0.0 MiB needed); it stays open in this page (export it to keep it, or clear the saved session to make room)",
+      "FBP q is not kept for after a reload: the browser's storage quota is full (32 bytes needed); it stays open in this page (export it to keep it, or clear the saved session to make room)",
     );
     expect([...folder.files.keys()]).toEqual([]);
   });

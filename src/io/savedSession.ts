@@ -7,6 +7,7 @@
  *
  * The folder is taken as the small part of FileSystemDirectoryHandle used here, so the format is tested in Node.
  */
+import { formatBytes } from './bytes.ts';
 
 /** What is kept: a loaded tilt series, or a result of one. `meta` is the summary and sizes the page rebuilds it from. */
 export interface SavedEntry<M = unknown> {
@@ -39,9 +40,6 @@ export type StorageEstimate = () => Promise<{ usage?: number; quota?: number }>;
 /** Values written per call: a large volume is not handed to the file system as one 4 GB write. */
 const PIECE_VALUES = 4 << 20;
 
-const MIB = 1 << 20;
-const mib = (bytes: number) => `${(bytes / MIB).toFixed(1)} MiB`;
-
 /** Why an entry was not kept; the data stay in the page (only the copy for after a reload is missing). */
 export class NotSavedError extends Error {
   constructor(name: string, reason: string) {
@@ -65,7 +63,7 @@ export async function saveEntry(folder: SessionFolder, entry: Omit<SavedEntry, '
   const room = await estimate?.().catch(() => null);
   if (room?.quota !== undefined && (room.usage ?? 0) + saved.bytes > room.quota) {
     const free = Math.max(0, room.quota - (room.usage ?? 0));
-    throw new NotSavedError(entry.name, `its ${mib(saved.bytes)} exceed the ${mib(free)} the browser's storage quota leaves`);
+    throw new NotSavedError(entry.name, `its ${formatBytes(saved.bytes)} exceed the ${formatBytes(free)} the browser's storage quota leaves`);
   }
   try {
     await writeFile(folder, `${entry.key}.f32`, pieces);
@@ -73,7 +71,7 @@ export async function saveEntry(folder: SessionFolder, entry: Omit<SavedEntry, '
     return saved;
   } catch (error) {
     await removeEntry(folder, entry.key);
-    const reason = isQuotaError(error) ? `the browser's storage quota is full (${mib(saved.bytes)} needed)` : `writing it failed (${(error as Error).message})`;
+    const reason = isQuotaError(error) ? `the browser's storage quota is full (${formatBytes(saved.bytes)} needed)` : `writing it failed (${(error as Error).message})`;
     throw new NotSavedError(entry.name, reason);
   }
 }

@@ -1,4 +1,5 @@
 import type { EngineChoice } from '../../engine/enginePath.ts';
+import { formatBytes } from '../../io/bytes.ts';
 import { useAppStore, selectDataset } from '../state/store.ts';
 import { formatSize } from '../util/format.ts';
 
@@ -20,7 +21,7 @@ function EngineStatus() {
   const adapter = info.description || [info.vendor, info.architecture].filter(Boolean).join(' ') || 'unknown adapter';
   const fast = info.engine === 'gpu' && !info.isFallbackAdapter;
   return (
-    <span className={`gpu-status ${fast ? 'ok' : 'fallback'}`} data-testid="gpu-status" title={`Max buffer ${(info.maxBufferSize / 2 ** 20).toFixed(0)} MiB, max storage binding ${(info.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB`}>
+    <span className={`gpu-status ${fast ? 'ok' : 'fallback'}`} data-testid="gpu-status" title={`Max buffer ${formatBytes(info.maxBufferSize)}, max storage binding ${formatBytes(info.maxStorageBufferBindingSize)}`}>
       <span className="dot" /> <span data-testid="engine-path">{info.engine === 'gpu' ? `WebGPU: ${adapter}` : `CPU: ${info.engineDescription}`}</span>
       {info.engine === 'gpu' && info.isFallbackAdapter && <span className="note"> · software fallback adapter: correct but slow</span>}
       {info.engine === 'cpu' && info.hasAdapter && (

@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import { formatBytes } from '../../../io/bytes.ts';
 import { useAppStore, selectDataset } from '../../state/store.ts';
 import { Section } from '../Section.tsx';
 import { KeepOffer } from '../KeepOffer.tsx';
@@ -116,7 +117,7 @@ function LoadProgressView() {
     <div ref={bar} className="load-progress" data-testid="load-progress">
       <progress max={100} value={percent} />
       <span>
-        {percent}% · {(load.progress.bytesRead / 2 ** 20).toFixed(0)} MiB read · bin {load.bin} ({load.binNote})
+        {percent}% · {formatBytes(load.progress.bytesRead)} read · bin {load.bin} ({load.binNote})
       </span>
       <button type="button" className="small" disabled={load.cancelling} onClick={cancel} data-testid="load-cancel">
         {load.cancelling ? 'Cancelling…' : 'Cancel'}
