@@ -188,6 +188,11 @@ test('reprojection adds tilts to the series: a new data set that keeps its groun
     request: { method: 'reproject', params: { angles: [66, -66, 72, -72], thickness: 16, iterations: 3 } },
   });
   await expect(page.getByTestId('dataset-synthesized')).toContainText('the last 4 tilts: Reprojection');
+  // Which tilts are measured must stay known (the trust score below): none is left out of such a series.
+  await expect(page.getByTestId('tilt-leave-out')).toHaveCount(0);
+  const refused = await page.evaluate(() => window.wedgelab.leaveOutTilts([1]).then(() => 'made', (e: Error) => e.message));
+  expect(refused).toBe(`${added.name} has synthesised tilts: leave tilts out of the measured series, then add tilts to that`);
+  await page.getByTestId('error-dismiss').click();
   const truth = await page.evaluate((id) => window.wedgelab.results().filter((r) => r.datasetId === id && r.method === 'ground-truth').length, added.id);
   expect(truth).toBe(1);
   const fbp = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { binning: 4, thickness: 8 } }));

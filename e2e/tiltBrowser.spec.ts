@@ -1,7 +1,8 @@
 /**
- * End-to-end: the data panel's tilt preview. It shows the projection nearest 0° first and follows the slider; a
- * tilt larger than the preview's 512 pixels arrives binned from the worker (not as the whole float32 image) and
- * still shows that tilt: its grey levels against block averages of the file's section, computed here.
+ * End-to-end: the data panel's tilt preview. It shows the projection nearest 0° first and follows the slider;
+ * tilts marked there are left out of a new data set; a tilt larger than the preview's 512 pixels arrives binned
+ * from the worker (not as the whole float32 image) and still shows that tilt: its grey levels against block
+ * averages of the file's section, computed here.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { formatAngle } from '../src/app/util/format.ts';
@@ -47,6 +48,42 @@ test('the demo’s preview is its tilt nearest 0° at full size, and the slider 
   expect([shown.width, shown.height, shown.title]).toEqual([demo.nx, demo.ny, `${demo.nx} × ${demo.ny} pixels`]);
   await page.getByTestId('tilt-slider').fill('0');
   await expect(page.getByTestId('tilt-angle')).toHaveText(formatAngle(demo.tiltAngles[0]));
+});
+
+test('tilts marked in the preview are left out of a new data set; the series they came from stays', async () => {
+  const demo = await page.evaluate(() => window.wedgelab.datasets()[0]);
+  const n = demo.nTilts;
+  const resultsBefore = await page.evaluate(() => window.wedgelab.results().length);
+  const slider = page.getByTestId('tilt-slider');
+  await slider.fill('0');
+  await page.getByTestId('tilt-leave-out').check();
+  await slider.fill(String(n - 1));
+  await page.getByTestId('tilt-leave-out').check();
+  await slider.fill('1');
+  await expect(page.getByTestId('tilt-leave-out')).not.toBeChecked();
+  await expect(page.getByTestId('tilt-left-out')).toHaveText(`Tilts 1, ${n}`);
+  await page.getByTestId('tilt-leave-out-apply').click();
+  await expect(page.getByTestId('dataset-size')).toHaveText(`${demo.nx} × ${demo.ny} × ${n - 2}`);
+  const made = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  expect(made.name).toBe(`${demo.name} without tilts 1, ${n}`);
+  expect(made.tiltAngles).toEqual(demo.tiltAngles.slice(1, -1));
+  const row = (a: number) => `${a.toFixed(1)}°`;
+  expect(made.metadata).toContainEqual({ label: 'Tilts left out', value: `1 (${row(demo.tiltAngles[0])}), ${n} (${row(demo.tiltAngles[n - 1])})`, source: 'the tilt preview' });
+  await expect(page.getByTestId('dataset-summary')).toContainText('Tilts left out');
+  // The specimen is the same: the demo's ground truth scores the new series' results too.
+  const results = await page.evaluate(() => window.wedgelab.results());
+  expect(results.length).toBe(resultsBefore + 1);
+  expect(results.filter((r) => r.method === 'ground-truth').map((r) => r.datasetId)).toContain(made.id);
+  // The marks are gone with the new series; the demo and its results are as they were.
+  await expect(page.getByTestId('tilt-left-out')).toHaveCount(0);
+  expect((await page.evaluate(() => window.wedgelab.datasets())).map((d) => d.id)).toEqual([demo.id, made.id]);
+
+  // Past the series: one message naming the number; nothing added.
+  const refused = await page.evaluate(() => window.wedgelab.leaveOutTilts([99]).then(() => 'made', (e: Error) => e.message));
+  expect(refused).toBe(`tilts to leave out: tilt 99 is past the series' ${n - 2} tilts`);
+  await expect(page.getByTestId('error-message')).toHaveText(refused);
+  expect(await page.evaluate(() => window.wedgelab.datasets().length)).toBe(2);
+  await page.getByTestId('error-dismiss').click();
 });
 
 test('a tilt wider than the preview arrives binned and shows the file’s section', async () => {

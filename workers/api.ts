@@ -308,6 +308,12 @@ export interface EngineWorkerApi {
     request: RequestOf<'tiltSynthesis'>,
     onProgress: (progress: Progress) => void,
   ): Promise<{ dataset: DatasetSummary; groundTruth?: ResultSummary }>;
+  /**
+   * A new data set: the series without the tilts numbered `tiltNumbers` (from 1, in stack order, as the tilt
+   * preview counts them), which its metadata lists with their angles. A simulated series' ground truth is kept
+   * for the new one. Throws for a number past the series or when too few tilts would remain.
+   */
+  withoutTilts(datasetId: string, tiltNumbers: number[]): Promise<{ dataset: DatasetSummary; groundTruth?: ResultSummary }>;
   /** Cancel a running job (or a load); its run() rejects with a "Cancelled" error (a partial result, if any, is kept). */
   cancel(jobId: string): void;
   getSlice(resultId: string, axis: SliceAxis, index: number): Promise<Slice>;

@@ -10,7 +10,7 @@ import { dft3d } from '../src/engine/metrics/fourier.ts';
 import { openGpu, type GpuContext } from '../src/engine/gpu/device.ts';
 import { crossValidate } from '../src/engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../src/engine/evaluation/oddEven.ts';
-import { heldOutTilts } from '../src/engine/evaluation/tiltSubsets.ts';
+import { heldOutTilts, withoutTilts } from '../src/engine/evaluation/tiltSubsets.ts';
 import { recipeMethods } from '../src/engine/evaluation/recipe.ts';
 import { trustScore } from '../src/engine/evaluation/trust.ts';
 import { DEFAULT_TRUST_HELD_OUT } from '../src/engine/metrics/trust.ts';
@@ -181,6 +181,23 @@ function addDataset(
   };
   datasets.set(full.id, { summary: full, tiltSeries: ts });
   return full;
+}
+
+/**
+ * A data set made from another's tilt series (tilts added or left out): the same file kind, and a simulated
+ * series' ground truth kept for it, since the specimen is the same and scores reconstructions of the new one too.
+ */
+function addDerivedDataset(
+  sourceId: string,
+  ts: TiltSeries,
+  fields: Pick<DatasetSummary, 'name'> & Partial<Pick<DatasetSummary, 'metadata' | 'synthesized' | 'loadBinning'>>,
+): { dataset: DatasetSummary; groundTruth?: ResultSummary } {
+  const { source: origin, mode, dtype, hasGroundTruth } = datasetOf(sourceId).summary;
+  const stats = volumeStats(ts.data);
+  const dataset = addDataset({ ...fields, source: origin, mode, dtype, stats: { min: stats.min, max: stats.max, mean: stats.mean }, hasGroundTruth, warnings: [] }, ts);
+  const truth = hasGroundTruth ? groundTruthOf(sourceId) : null;
+  const groundTruth = truth ? putResult({ ...truth.summary, datasetId: dataset.id }, truth.volume) : undefined;
+  return { dataset, groundTruth };
 }
 
 type ResultFields = Omit<ResultSummary, 'id' | 'nx' | 'ny' | 'nz' | 'pixelSize' | 'stats'>;
@@ -458,25 +475,22 @@ const api: EngineWorkerApi = {
       // The series' contrast was read when it was loaded (the data panel shows it): no second pass over the stack.
       const seriesPolarity = async () => source.summary.contrast.polarity;
       const out = await runTiltSynthesis(await methodEngine(resolved.method), source.tiltSeries, resolved, { signal, models, seriesPolarity, onProgress: (p) => void onProgress(p) });
-      const stats = volumeStats(out.tiltSeries.data);
-      const { name, source: origin, mode, dtype, hasGroundTruth } = source.summary;
-      const dataset = addDataset(
-        {
-          name: `${name} + ${out.label}`,
-          source: origin,
-          mode,
-          dtype,
-          stats: { min: stats.min, max: stats.max, mean: stats.mean },
-          hasGroundTruth,
-          warnings: [],
-          synthesized: { count: out.added, label: out.label, sourceId: datasetId, request: { method: out.method, params: out.params } as RequestOf<'tiltSynthesis'> },
-        },
-        out.tiltSeries,
-      );
-      // The specimen is the same: a simulated series' ground truth scores reconstructions of the new one too.
-      const truth = hasGroundTruth ? groundTruthOf(datasetId) : null;
-      const groundTruth = truth ? putResult({ ...truth.summary, datasetId: dataset.id }, truth.volume) : undefined;
-      return { dataset, groundTruth };
+      return addDerivedDataset(datasetId, out.tiltSeries, {
+        name: `${source.summary.name} + ${out.label}`,
+        synthesized: { count: out.added, label: out.label, sourceId: datasetId, request: { method: out.method, params: out.params } as RequestOf<'tiltSynthesis'> },
+      });
+    });
+  },
+
+  async withoutTilts(datasetId, tiltNumbers) {
+    const source = datasetOf(datasetId);
+    // Its trust score runs the synthesis again on the measured tilts: which ones those are must stay known.
+    if (source.summary.synthesized) throw new Error(`${source.summary.name} has synthesised tilts: leave tilts out of the measured series, then add tilts to that`);
+    const { tiltSeries, leftOut } = withoutTilts(source.tiltSeries, tiltNumbers, 'tilts to leave out');
+    return addDerivedDataset(datasetId, tiltSeries, {
+      name: `${source.summary.name} without tilt${tiltNumbers.length === 1 ? '' : 's'} ${tiltNumbers.join(', ')}`,
+      metadata: [...source.summary.metadata, { label: 'Tilts left out', value: leftOut, source: 'the tilt preview' }],
+      ...(source.summary.loadBinning && { loadBinning: source.summary.loadBinning }),
     });
   },
 

@@ -19,6 +19,8 @@ export interface WedgeLabScripting {
   refine(resultId: string, request: RequestOf<'refinement'>): Promise<string>;
   /** Add tilts to the selected series (e.g. { method: 'reproject', params: { angles: [63, -63] } }); resolves with the new data set's id. */
   synthesize(request: RequestOf<'tiltSynthesis'>): Promise<string>;
+  /** The selected series without the tilts numbered (from 1) in `tiltNumbers`, as a new data set; resolves with its id. */
+  leaveOutTilts(tiltNumbers: number[]): Promise<string>;
   results(): ResultSummary[];
   exportMrc(id: string): Promise<Uint8Array>;
   datasets(): DatasetSummary[];
@@ -46,6 +48,7 @@ export function installScriptingHook(): void {
     run: (request) => store.getState().run(request.method, request.params),
     refine: (resultId, request) => store.getState().refine(resultId, request.method, request.params),
     synthesize: (request) => store.getState().synthesize(request.method, request.params),
+    leaveOutTilts: (tiltNumbers) => store.getState().leaveOutTilts(tiltNumbers),
     results: () => [...store.getState().results],
     exportMrc: (id) => store.getState().exportMrc(id),
     datasets: () => [...store.getState().datasets],

@@ -118,6 +118,11 @@ export interface AppActions {
   refine(resultId?: string, method?: MethodNameOf<'refinement'>, overrides?: Partial<MethodParams>): Promise<string>;
   /** Add synthesised tilts to the selected tilt series: a new data set, selected; resolves with its id. */
   synthesize(method?: MethodNameOf<'tiltSynthesis'>, overrides?: Partial<MethodParams>): Promise<string>;
+  /**
+   * A new data set, selected: the selected series without the tilts numbered `tiltNumbers` (from 1, in stack
+   * order, as the tilt preview counts them). Resolves with its id; a bad number is one message in the banner.
+   */
+  leaveOutTilts(tiltNumbers: number[]): Promise<string>;
   cancelRun(): void;
   selectResult(id: string | null): void;
   deleteResult(id: string): Promise<void>;
@@ -526,6 +531,18 @@ export const useAppStore = create<AppStore>()((set, get) => {
         addDataset(dataset, groundTruth);
         return { id: dataset.id, note: `${dataset.name}: ${dataset.synthesized?.count ?? 0} tilts added, ${dataset.nTilts} in all` };
       });
+    },
+
+    async leaveOutTilts(tiltNumbers) {
+      const datasetId = selectedDatasetOrFail('leaving out tilts');
+      try {
+        const { dataset, groundTruth } = await getEngine().withoutTilts(datasetId, tiltNumbers);
+        addDataset(dataset, groundTruth);
+        return dataset.id;
+      } catch (error) {
+        fail(errorMessage(error));
+        throw error;
+      }
     },
 
     cancelRun() {

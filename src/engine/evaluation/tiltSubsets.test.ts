@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendTilts, heldOutTilts, remainingIndices, subsetTilts } from './tiltSubsets.ts';
+import { appendTilts, heldOutTilts, parseTiltNumbers, remainingIndices, subsetTilts, withoutTilts } from './tiltSubsets.ts';
 
 // Dose-symmetric order: stack order is not angle order.
 const angles = [0, 3, -3, -6, 6, 9, -9, -12, 12];
@@ -38,5 +38,25 @@ describe('tilt subsets', () => {
     expect(joined.accumulatedDose).toBeUndefined();
     expect(joined.exposureDose).toBeUndefined();
     expect(appendTilts(ts, { ...synthesised, accumulatedDose: [9.5], exposureDose: [1] }).accumulatedDose).toEqual([0, 3, 6, 9.5]);
+  });
+
+  it('reads tilt numbers as IMOD writes them, from 1, with ranges', () => {
+    expect(parseTiltNumbers('41,1-3', '--exclude-tilts')).toEqual([1, 2, 3, 41]);
+    expect(parseTiltNumbers(' 5 - 6 , 5 ', 'x')).toEqual([5, 6]);
+    for (const bad of ['', '0', '3-1', '1,,2', 'a', '-2', '1.5']) {
+      expect(() => parseTiltNumbers(bad, '--exclude-tilts')).toThrow(`--exclude-tilts "${bad}": give tilt numbers from 1, as 1-3,41`);
+    }
+  });
+
+  it('leaves out tilts by number, with their angles and doses, and says which', () => {
+    const ts = { nx: 1, ny: 1, nTilts: 5, data: Float32Array.from([1, 2, 3, 4, 5]), tiltAngles: [0, 3, -3, -6, 6], pixelSize: 2, accumulatedDose: [0, 3, 6, 9, 12], exposureDose: [3, 3, 3, 3, 3.5] };
+    const { tiltSeries, leftOut } = withoutTilts(ts, [2, 5], '--exclude-tilts');
+    expect(Array.from(tiltSeries.data)).toEqual([1, 3, 4]);
+    expect(tiltSeries.tiltAngles).toEqual([0, -3, -6]);
+    expect(tiltSeries.accumulatedDose).toEqual([0, 6, 9]);
+    expect(tiltSeries.nTilts).toBe(3);
+    expect(leftOut).toBe('2 (3.0°), 5 (6.0°)');
+    expect(() => withoutTilts(ts, [6], '--exclude-tilts')).toThrow("--exclude-tilts: tilt 6 is past the series' 5 tilts");
+    expect(() => withoutTilts(ts, [1, 2, 3], 'x')).toThrow('x: leaving out 3 of 5 tilts leaves 2, and a tomogram needs at least 3');
   });
 });

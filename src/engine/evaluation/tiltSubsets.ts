@@ -19,6 +19,35 @@ export function subsetTilts(ts: TiltSeries, indices: readonly number[]): TiltSer
   };
 }
 
+/**
+ * Tilt numbers as IMOD's EXCLUDELIST writes them: from 1, in stack order, commas between, a–b for a range
+ * ("1-3,41"). `what` names the list in errors (a flag or a field). Sorted, each once.
+ */
+export function parseTiltNumbers(text: string, what: string): number[] {
+  const numbers = new Set<number>();
+  for (const part of text.split(',').map((p) => p.trim())) {
+    const range = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(part);
+    const [from, to] = range ? [Number(range[1]), Number(range[2] ?? range[1])] : [NaN, NaN];
+    if (!(from >= 1 && to >= from)) throw new Error(`${what} "${text}": give tilt numbers from 1, as 1-3,41`);
+    for (let n = from; n <= to; n++) numbers.add(n);
+  }
+  return [...numbers].sort((a, b) => a - b);
+}
+
+/**
+ * The series without the tilts numbered `numbers` (from 1, in stack order: as the page's tilt preview and
+ * `wedgelab info` count them), and what was left out in words, "3 (-54.0°), 41 (60.0°)". Each kept tilt keeps
+ * its angle and doses. Throws, naming `what`, for a number past the series or when fewer than MIN_TILTS remain.
+ */
+export function withoutTilts(ts: TiltSeries, numbers: readonly number[], what: string): { tiltSeries: TiltSeries; leftOut: string } {
+  const past = numbers.filter((n) => n > ts.nTilts);
+  if (past.length > 0) throw new Error(`${what}: tilt ${past.join(', ')} is past the series' ${ts.nTilts} tilts`);
+  const kept = remainingIndices(ts.nTilts, numbers.map((n) => n - 1));
+  if (kept.length < MIN_TILTS) throw new Error(`${what}: leaving out ${numbers.length} of ${ts.nTilts} tilts leaves ${kept.length}, and a tomogram needs at least ${MIN_TILTS}`);
+  const leftOut = numbers.map((n) => `${n} (${ts.tiltAngles[n - 1].toFixed(1)}°)`).join(', ');
+  return { tiltSeries: subsetTilts(ts, kept), leftOut };
+}
+
 /** Stack indices not in `dropped`. */
 export function remainingIndices(nTilts: number, dropped: readonly number[]): number[] {
   const drop = new Set(dropped);

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DatasetSummary, Slice, TiltPreview } from '../../../../workers/api.ts';
 import { errorMessage, getEngine } from '../../engineClient.ts';
+import { useAppStore } from '../../state/store.ts';
 import { formatAngle, formatNumber, samplePercentiles } from '../../util/format.ts';
 
 const AUTO_PERCENTILES = [0.5, 99.5];
@@ -68,6 +69,9 @@ export function TiltBrowser({ dataset }: { dataset: DatasetSummary }) {
   const [auto, setAuto] = useState(true);
   const [manual, setManual] = useState({ lo: dataset.stats.min, hi: dataset.stats.max });
   const canvasRef = useRef<HTMLCanvasElement>(null);
+  // Tilt numbers (from 1) marked to leave out; a new data set without them is made on request.
+  const [leaveOut, setLeaveOut] = useState<number[]>([]);
+  const leaveOutTilts = useAppStore((s) => s.leaveOutTilts);
 
   useEffect(() => {
     let live = true;
@@ -116,9 +120,17 @@ export function TiltBrowser({ dataset }: { dataset: DatasetSummary }) {
         </span>
       </div>
       <div className="tilt-canvas-box">
-        <canvas ref={canvasRef} data-testid="tilt-canvas" title={previewTitle(dataset, slice)} />
+        <canvas ref={canvasRef} data-testid="tilt-canvas" title={previewTitle(dataset, slice)} className={leaveOut.includes(index + 1) ? 'left-out' : undefined} />
         {error && <div className="overlay-note">{error}</div>}
       </div>
+      {!dataset.synthesized && (
+        <LeaveOutTilts
+          number={index + 1}
+          marked={leaveOut}
+          onMark={setLeaveOut}
+          onApply={() => void leaveOutTilts(leaveOut).then(() => setLeaveOut([]), () => undefined)}
+        />
+      )}
       <div className="tilt-contrast">
         <label className="check">
           <input type="checkbox" checked={auto} onChange={(e) => {
@@ -143,6 +155,37 @@ export function TiltBrowser({ dataset }: { dataset: DatasetSummary }) {
           </>
         )}
       </div>
+    </div>
+  );
+}
+
+/**
+ * Marking tilts to leave out (a grid bar, a lost track, a blurred or dark view), then one new data set without
+ * them: the series they came from stays as it was, with its results, to compare against.
+ */
+function LeaveOutTilts({ number, marked, onMark, onApply }: { number: number; marked: number[]; onMark: (numbers: number[]) => void; onApply: () => void }) {
+  const isMarked = marked.includes(number);
+  return (
+    <div className="tilt-leave-out">
+      <label className="check" title="Mark this tilt; a new data set without the marked tilts is made when you ask">
+        <input
+          type="checkbox"
+          checked={isMarked}
+          onChange={() => onMark(isMarked ? marked.filter((n) => n !== number) : [...marked, number].sort((a, b) => a - b))}
+          data-testid="tilt-leave-out"
+        />{' '}
+        Leave out this tilt
+      </label>
+      {marked.length > 0 && (
+        <div className="tilt-leave-out-apply">
+          <span data-testid="tilt-left-out">
+            Tilt{marked.length === 1 ? '' : 's'} {marked.join(', ')}
+          </span>
+          <button type="button" className="small" onClick={onApply} data-testid="tilt-leave-out-apply">
+            New data set without {marked.length === 1 ? 'it' : 'them'}
+          </button>
+        </div>
+      )}
     </div>
   );
 }
