@@ -89,6 +89,40 @@ describe('wedgelab CLI', () => {
     expect(curve.resolutionUnit).toBe('Å');
   });
 
+  it('leaves out the tilts --exclude-tilts names: the same tomogram and scores as a stack written without them', async () => {
+    const stack = readMrc(new Uint8Array(readFileSync(join(dir, 'tilt_series.mrc'))));
+    const angles = parseTlt(readFileSync(join(dir, 'tilt_series.tlt'), 'utf8'));
+    // Tilts 1–2 and 25 (numbered from 1): the two most negative and the most positive.
+    const kept = angles.map((_, k) => k).filter((k) => ![0, 1, 24].includes(k));
+    const plane = stack.header.nx * stack.header.ny;
+    const data = new Float32Array(kept.length * plane);
+    kept.forEach((k, j) => data.set(stack.data.subarray(k * plane, (k + 1) * plane), j * plane));
+    const subset = { stack: join(dir, 'subset.mrc'), angles: join(dir, 'subset.tlt') };
+    writeFileSync(subset.stack, writeMrc({ nx: stack.header.nx, ny: stack.header.ny, nz: kept.length, data, pixelSize: stack.pixelSize[0] }, { stack: true }));
+    writeFileSync(subset.angles, kept.map((k) => angles[k]).join('\n'));
+    const whole = ['--tilts', join(dir, 'tilt_series.mrc'), '--angles', join(dir, 'tilt_series.tlt'), '--exclude-tilts', '25,1-2'];
+    const fewer = ['--tilts', subset.stack, '--angles', subset.angles];
+    const method = ['--method', 'fbp', '--thickness', '16'];
+    const [excluded, written] = [join(dir, 'excluded.mrc'), join(dir, 'written.mrc')];
+    const recon = await wedgelab(['recon', ...whole, ...method, '--quiet', '--out', excluded]);
+    expect(recon.code, recon.stderr).toBe(0);
+    expect(recon.stderr.split('\n')[0]).toBe('left out (--exclude-tilts): tilts 1 (-60.0°), 2 (-55.0°), 25 (60.0°)');
+    expect((await wedgelab(['recon', ...fewer, ...method, '--quiet', '--out', written])).code).toBe(0);
+    const tomogram = readMrc(new Uint8Array(readFileSync(excluded)));
+    expect(tomogram.data).toEqual(readMrc(new Uint8Array(readFileSync(written))).data);
+    expect(tomogram.header.labels.join(' ')).toContain('from tilt_series.mrc, without tilts 1, 2, 25');
+    const cv = (input: string[]) => wedgelab(['cv', ...input, ...method, '--drop', 'every:4', '--json']);
+    const [cvExcluded, cvWritten] = await Promise.all([cv(whole), cv(fewer)]);
+    expect(cvExcluded.code, cvExcluded.stderr).toBe(0);
+    expect(JSON.parse(cvExcluded.stdout)).toEqual(JSON.parse(cvWritten.stdout));
+    // Numbers past the series, or too few tilts left: one line naming the flag.
+    const past = await wedgelab(['recon', ...whole.slice(0, 4), '--exclude-tilts', '26', ...method, '--out', join(dir, 'past.mrc')]);
+    expect([past.code, past.stderr.trim()]).toEqual([1, "wedgelab recon: --exclude-tilts: tilt 26 is past the series' 25 tilts"]);
+    const bad = await wedgelab(['oddeven', ...whole.slice(0, 4), '--exclude-tilts', '0,3', ...method]);
+    expect([bad.code, bad.stderr.trim()]).toEqual([1, 'wedgelab oddeven: --exclude-tilts "0,3": give tilt numbers from 1, as 1-3,41']);
+    expect(existsSync(join(dir, 'past.mrc'))).toBe(false);
+  });
+
   it('fits a coordinate network with the options given, and refuses a bad learning rate', async () => {
     const small = join(dir, 'coordnet');
     const sim = await wedgelab(['simulate', '--phantom', 'spheres', '--size', '24,8,8', '--angles', '-60,60,10', '--out-dir', small]);

@@ -12,12 +12,12 @@ import { parseOptions } from './options.ts';
 import { cliModelLibrary } from './models.ts';
 import { learnedChoices, METHOD_OPTIONS, methodHelp, methodRequest } from './methodFlags.ts';
 import { progressPrinter } from './progress.ts';
-import { readTiltSeriesPaths, requireAngles, warnOffset } from './recon.ts';
+import { excludeTilts, readTiltSeriesPaths, requireAngles, warnOffset } from './recon.ts';
 import { DEFAULT_SYNTH_METHOD, RECIPE_OPTIONS, RECIPE_USAGE, recipeFromFlags } from './recipeFlags.ts';
 
-const OPTIONS = { ...METHOD_OPTIONS, tilts: { type: 'string' }, angles: { type: 'string' }, drop: { type: 'string' }, json: { type: 'boolean' } } as const;
+const OPTIONS = { ...METHOD_OPTIONS, tilts: { type: 'string' }, angles: { type: 'string' }, 'exclude-tilts': { type: 'string' }, drop: { type: 'string' }, json: { type: 'boolean' } } as const;
 const CV_OPTIONS = { ...OPTIONS, ...RECIPE_OPTIONS } as const;
-const TRUST_OPTIONS = { ...METHOD_OPTIONS, ...RECIPE_OPTIONS, tilts: { type: 'string' }, angles: { type: 'string' }, 'held-out': { type: 'string' }, json: { type: 'boolean' } } as const;
+const TRUST_OPTIONS = { ...METHOD_OPTIONS, ...RECIPE_OPTIONS, tilts: { type: 'string' }, angles: { type: 'string' }, 'exclude-tilts': { type: 'string' }, 'held-out': { type: 'string' }, json: { type: 'boolean' } } as const;
 
 /**
  * The method's request (cv and trust: the recipe, with its refinement and synthesis), the GPU and the tilt series of
@@ -30,10 +30,11 @@ async function setUp<R extends ResultRecipe>(values: FlagValues, read: (values: 
   const tiltsPath = requireFlag(values, 'tilts');
   await requireAngles(values, tiltsPath);
   const loaded = await readTiltSeriesPaths(tiltsPath, typeof values.angles === 'string' ? [values.angles] : []);
+  const { tiltSeries: ts } = excludeTilts(values, loaded.tiltSeries);
   // Resolved here only to refuse a bad request before the warning: the command resolves it again as it runs.
-  warnOffset(resolveRecipe(loaded.tiltSeries, request).reconstruction, loaded.tiltSeries, tiltsPath, comparedWithFbp);
+  warnOffset(resolveRecipe(ts, request).reconstruction, ts, tiltsPath, comparedWithFbp);
   // Progress goes to stderr only for people watching: --json output stays clean on stdout.
-  return { request, ts: loaded.tiltSeries, engine, onProgress: progressPrinter(values.quiet === true || values.json === true) };
+  return { request, ts, engine, onProgress: progressPrinter(values.quiet === true || values.json === true) };
 }
 
 /** `--method NAME --help` of a scoring command: the method's help, printed (main.ts answers --help without --method). */
@@ -79,7 +80,7 @@ export async function oddEvenCommand(args: string[]): Promise<void> {
   else process.stdout.write(`${report.label}\nresolution at 0.143: ${out.res0143 ?? 'never crossed'} ${out.resolutionUnit}; at 0.5: ${out.res05 ?? 'never crossed'} ${out.resolutionUnit}\n`);
 }
 
-const TRUST_HELP = `wedgelab trust --tilts STACK.mrc --angles F.tlt --method METHOD [method options]
+const TRUST_HELP = `wedgelab trust --tilts STACK.mrc --angles F.tlt [--exclude-tilts LIST] --method METHOD [method options]
                ${RECIPE_USAGE}
                [--held-out ${DEFAULT_TRUST_HELD_OUT}] [--json]
 
@@ -98,7 +99,10 @@ them). The scored side reconstructs the remaining tilts and refines that; FBP is
 A result of a series with synthesised tilts: --synthesize-at ANGLES (the tilts that were added, e.g. ±63,±66) with
 --synth-method ${methodChoices('tiltSynthesis').join('|')} (default ${DEFAULT_SYNTH_METHOD}) and its flags as --synth-FLAG (e.g. --synth-model lbp-small).
 --tilts is the measured series: the scored side synthesises the same angles from the remaining measured tilts and
-reconstructs them all; FBP gets the remaining measured tilts only. Synthesised tilts are never held out.`;
+reconstructs them all; FBP gets the remaining measured tilts only. Synthesised tilts are never held out.
+
+--exclude-tilts 1-3,41: those tilts are left out of everything, before any is held out (numbered from 1 in stack
+order as loaded).`;
 
 /** `--held-out SPEC` (default every:4): a method's trust score against FBP, the verdict first, then one row per held-out tilt. */
 export async function trustCommand(args: string[]): Promise<void> {

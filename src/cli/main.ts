@@ -25,7 +25,7 @@ import { endProgressLine } from './progress.ts';
 const USAGE = `usage:
   wedgelab info FILE.mrc [SIDE FILES…] [--json]   (header, every warning, statistics with NaN/±Inf counted apart;
                  with .tlt/.rawtlt/.mdoc/.xf/.xtilt/.aln: the tilt series they describe, checked against the stack)
-  wedgelab recon --tilts STACK.mrc --angles FILE.tlt [--xf F.xf [--xtilt F.xtilt] | --aln F.aln] [--mdoc F.mdoc] [--tilt-axis DEG] --method ${methodChoices('reconstruction').join('|')}
+  wedgelab recon --tilts STACK.mrc --angles FILE.tlt [--xf F.xf [--xtilt F.xtilt] | --aln F.aln] [--mdoc F.mdoc] [--tilt-axis DEG] [--exclude-tilts LIST] --method ${methodChoices('reconstruction').join('|')}
                  ${commonUsage('reconstruction')} --out TOMO.mrc|TOMO.ome.zarr [--force]
 ${methodUsage('reconstruction', '                 ')}
                  (--bin B averages B × B pixels of every tilt as the stack is read: memory for the binned stack only;
@@ -35,12 +35,14 @@ ${methodUsage('refinement', '                 ')}
                  (--angles or --wedge: the range the tomogram was measured over; cryogen and isonet warn when it lies
                  outside their model's training wedges; --tilts: the stack it was made from, whose contrast their
                  --contrast auto follows; --in is the older name of --tomogram)
-  wedgelab synthesize --tilts STACK.mrc --angles FILE.tlt --method ${methodChoices('tiltSynthesis').join('|')} --out-dir DIR [--force]
+  wedgelab synthesize --tilts STACK.mrc --angles FILE.tlt [--exclude-tilts LIST] --method ${methodChoices('tiltSynthesis').join('|')} --out-dir DIR [--force]
 ${methodUsage('tiltSynthesis', '                 ')}
                  (wedgelab COMMAND --help: that command's lines here; wedgelab recon|refine|synthesize|cv|oddeven|trust
                  --method NAME --help: the method and its flags with their defaults;
                  --angles may be left out of recon, synthesize, cv, oddeven and trust for a stack whose extended
                  header holds its tilt angles (SerialEM, Thermo Fisher; wedgelab info STACK shows them);
+                 --exclude-tilts 1-3,41 leaves those tilts out (numbered from 1 in stack order as loaded: after
+                 the dark ones the side files leave out), in recon, synthesize, cv, oddeven and trust;
                  outputs are checked before any work: never an input, never an existing file without --force;
                  an --out ending .zarr (TOMO.ome.zarr) is an OME-Zarr folder, any other an MRC file: docs/export.md)
   wedgelab simulate --phantom ${PHANTOM_NAMES.join('|')} --size NX,NY,NZ
@@ -49,10 +51,10 @@ ${methodUsage('tiltSynthesis', '                 ')}
   wedgelab training-patches --set DIR --out-dir OUT [--points 4096] [--patch 11] [--variant voxel|wavelet] [--seed K]
                                      (≥ N points per example, whole rows; wavelet: half-grid points, 8 sub-band targets)
   wedgelab metrics --a A.mrc --b B.mrc [--angles F.tlt] [--invert-angles] [--json]
-  wedgelab cv --tilts STACK.mrc --angles F.tlt --method METHOD [method options] [--drop 0|±15|every:K] [--json]
+  wedgelab cv --tilts STACK.mrc --angles F.tlt [--exclude-tilts LIST] --method METHOD [method options] [--drop 0|±15|every:K] [--json]
                  ${RECIPE_USAGE}
-  wedgelab oddeven --tilts STACK.mrc --angles F.tlt --method METHOD [method options] [--json]
-  wedgelab trust --tilts STACK.mrc --angles F.tlt --method ${learnedChoices().join('|')}|… [method options] [--held-out every:4] [--json]
+  wedgelab oddeven --tilts STACK.mrc --angles F.tlt [--exclude-tilts LIST] --method METHOD [method options] [--json]
+  wedgelab trust --tilts STACK.mrc --angles F.tlt [--exclude-tilts LIST] --method ${learnedChoices().join('|')}|… [method options] [--held-out every:4] [--json]
                  ${RECIPE_USAGE}
                  (a method's trust score against FBP on held-out tilts, of a refined result with --refine, of a
                  series with synthesised tilts with --synthesize-at; wedgelab trust --help)

@@ -8,6 +8,7 @@ import type { EngineContext } from '../engine/context.ts';
 import { isOffsetFree, type MethodName, type RequestOf, type ResolvedRequest } from '../engine/methods/registry.ts';
 import { resolveOnTiltSeries, runReconstruction, type Reconstruction } from '../engine/methods/runners.ts';
 import type { RunOptions } from '../engine/methods/slabs.ts';
+import { parseTiltNumbers, withoutTilts } from '../engine/evaluation/tiltSubsets.ts';
 import { binnedLength } from '../io/binning.ts';
 import type { TiltSeries } from '../engine/types.ts';
 import { formatTlt } from '../io/angles.ts';
@@ -59,6 +60,20 @@ export function binningAtLoad<R extends { params?: { binning?: number } }>(reque
 /** The stack a result came from, with its load-time binning ("tilt.st binned 4 at load"). */
 export function sourceLabel(loaded: LoadedTiltSeries): string {
   return loaded.bin > 1 ? `${loaded.stackName} binned ${loaded.bin} at load` : loaded.stackName;
+}
+
+/**
+ * `--exclude-tilts LIST` (recon, synthesize, cv, oddeven, trust): the series without those tilts, numbered from
+ * 1 in stack order as loaded (after any dark tilts the side files leave out), in IMOD's list syntax (1-3,41).
+ * Says on stderr which were left out, with their angles; `label` is for the output's header.
+ */
+export function excludeTilts(values: FlagValues, ts: TiltSeries): { tiltSeries: TiltSeries; label: string | null } {
+  const list = values['exclude-tilts'];
+  if (typeof list !== 'string') return { tiltSeries: ts, label: null };
+  const numbers = parseTiltNumbers(list, '--exclude-tilts');
+  const { tiltSeries, leftOut } = withoutTilts(ts, numbers, '--exclude-tilts');
+  process.stderr.write(`left out (--exclude-tilts): tilt${numbers.length === 1 ? '' : 's'} ${leftOut}\n`);
+  return { tiltSeries, label: `without tilt${numbers.length === 1 ? '' : 's'} ${numbers.join(', ')}` };
 }
 
 /** `--dose-weighting` asked for a series that cannot be weighted: it runs unweighted (the label says so), and this says why. */
@@ -121,7 +136,7 @@ export async function reconstructInto(outPath: string, engine: EngineContext, ts
 }
 
 export async function reconCommand(args: string[]): Promise<void> {
-  const command = methodCommand(args, 'reconstruction', ['tilts', 'out'], [...SIDE_FLAGS, 'tilt-axis']);
+  const command = methodCommand(args, 'reconstruction', ['tilts', 'out'], [...SIDE_FLAGS, 'tilt-axis', 'exclude-tilts']);
   if (!command) return;
   const { values, request, paths } = command;
   await requireAngles(values, paths.tilts, ANGLE_FLAGS);
@@ -131,7 +146,8 @@ export async function reconCommand(args: string[]): Promise<void> {
   const { engine } = await openCliEngine(values, [request]);
   const atLoad = binningAtLoad(request);
   const loaded = await readTiltSeriesPaths(paths.tilts, sidePaths, { bin: atLoad.bin, tiltAxis: numberFlag(values, 'tilt-axis') });
-  const tiltSeries = await alignLoadedTiltSeries(engine, loaded);
+  const excluded = excludeTilts(values, await alignLoadedTiltSeries(engine, loaded));
+  const { tiltSeries } = excluded;
   warnUnweighted(atLoad.request, tiltSeries);
   const resolved = resolveInto(outPath, tiltSeries, atLoad.request);
   warnOffset(resolved, tiltSeries, paths.tilts);
@@ -140,7 +156,7 @@ export async function reconCommand(args: string[]): Promise<void> {
   const result = await runReconstruction(engine, tiltSeries, resolved, { onProgress: progress, models: cliModelLibrary });
   progress.end();
   const seconds = (performance.now() - started) / 1000;
-  await writeTomogram(outPath, result.volume, [result.label, `from ${sourceLabel(loaded)}`]);
+  await writeTomogram(outPath, result.volume, [result.label, `from ${[sourceLabel(loaded), excluded.label].filter(Boolean).join(', ')}`]);
   const { nx, ny, nz } = result.volume;
   process.stderr.write(`${result.label}: ${nx}×${ny}×${nz} in ${seconds.toFixed(2)} s on ${describeEngine(engine)} → ${outPath}\n`);
 }

@@ -8,10 +8,10 @@ import { methodCommand } from './methodFlags.ts';
 import { checkOutputs } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
 import { progressPrinter } from './progress.ts';
-import { readTiltSeriesPaths, requireAngles, writeTiltSeriesPaths } from './recon.ts';
+import { excludeTilts, readTiltSeriesPaths, requireAngles, writeTiltSeriesPaths } from './recon.ts';
 
 export async function synthesizeCommand(args: string[]): Promise<void> {
-  const command = methodCommand(args, 'tiltSynthesis', ['tilts', 'out-dir'], ['angles']);
+  const command = methodCommand(args, 'tiltSynthesis', ['tilts', 'out-dir'], ['angles', 'exclude-tilts']);
   if (!command) return;
   const { values, request, paths } = command;
   // Every tilt synthesis method takes its angles from --add (the evaluations, from --synthesize-at).
@@ -22,12 +22,13 @@ export async function synthesizeCommand(args: string[]): Promise<void> {
   const anglePaths = typeof values.angles === 'string' ? [values.angles] : [];
   await checkOutputs(Object.values(files), [paths.tilts, ...anglePaths], values.force === true);
   const { engine } = await openCliEngine(values, [request]);
-  const loaded = await readTiltSeriesPaths(paths.tilts, anglePaths);
-  const resolved = resolveOnTiltSeries<'tiltSynthesis'>(loaded.tiltSeries, request);
+  const excluded = excludeTilts(values, (await readTiltSeriesPaths(paths.tilts, anglePaths)).tiltSeries);
+  const resolved = resolveOnTiltSeries<'tiltSynthesis'>(excluded.tiltSeries, request);
   const progress = progressPrinter(values.quiet === true);
-  const out = await runTiltSynthesis(engine, loaded.tiltSeries, resolved, { onProgress: progress, models: cliModelLibrary });
+  const out = await runTiltSynthesis(engine, excluded.tiltSeries, resolved, { onProgress: progress, models: cliModelLibrary });
   progress.end();
-  const labels = [`tilt series: ${basename(paths.tilts)} + the last ${out.added} tilts by ${out.label}`];
+  const source = [basename(paths.tilts), excluded.label].filter(Boolean).join(' ');
+  const labels = [`tilt series: ${source} + the last ${out.added} tilts by ${out.label}`];
   await writeTiltSeriesPaths(out.tiltSeries, files.tiltSeries, files.tiltAngles, labels);
   process.stderr.write(`${out.label}: ${out.added} tilt${out.added === 1 ? '' : 's'} added on ${describeEngine(engine)} → ${outDir}\n`);
   process.stdout.write(`${JSON.stringify({ ...files, nTilts: out.tiltSeries.nTilts, added: out.added, label: out.label })}\n`);
