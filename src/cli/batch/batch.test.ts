@@ -105,6 +105,27 @@ describe('wedgelab batch', () => {
     expect(refinement.stderr.split('\n')[0]).toMatch(/unknown reconstruction method "gaussian": gaussian is a refinement method/);
   });
 
+  it('leaves out the tilts a list\'s fourth column names, as recon --exclude-tilts does; a number past the series fails that series', async () => {
+    const list = join(dir, 'excluding.tsv');
+    const s1 = (f: string) => join(series, 's1', f);
+    writeFileSync(list, `fewer\t${s1('tilt_series.mrc')}\t${s1('tilt_series.tlt')}\t1-2,13\npast\t${s1('tilt_series.mrc')}\t${s1('tilt_series.tlt')}\t14\n`);
+    const out = join(dir, 'excluding-out');
+    const run = await wedgelab(['batch', '--list', list, '--methods', 'fbp', '--thickness', '8', '--scores', 'none', '--out-dir', out, '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(rows(out).map((r) => `${r.series} ${r.status} ${r.error ?? ''}`)).toEqual(["fewer done ", "past failed tilts to leave out: tilt 14 is past the series' 13 tilts"]);
+    const single = join(dir, 'excluded.mrc');
+    const recon = await wedgelab(['recon', '--tilts', s1('tilt_series.mrc'), '--angles', s1('tilt_series.tlt'), '--exclude-tilts', '1,2,13', '--method', 'fbp', '--thickness', '8', '--quiet', '--out', single]);
+    expect(recon.code, recon.stderr).toBe(0);
+    const batched = readMrc(new Uint8Array(readFileSync(join(out, 'fewer', 'fbp.mrc'))));
+    expect(batched.data).toEqual(readMrc(new Uint8Array(readFileSync(single))).data);
+    expect(batched.header.labels.join(' ')).toContain('without tilts 1, 2, 13');
+    // The list a SLURM array's tasks read keeps the column.
+    const cluster = join(dir, 'excluding-cluster');
+    expect((await wedgelab(['batch', '--list', list, '--methods', 'fbp', '--out-dir', cluster, '--slurm'])).code).toBe(0);
+    const written = readFileSync(join(cluster, 'slurm', 'series.tsv'), 'utf8').trim().split('\n').slice(1);
+    expect(written.map((line) => line.split('\t').slice(3))).toEqual([['1,2,13'], ['14']]);
+  });
+
   it('warns once a series of a stack offset, unless every method subtracts the tilt means or removes the offset itself', async () => {
     const offsetSeries = join(dir, 'offset-series');
     mkdirSync(join(offsetSeries, 'o1'), { recursive: true });

@@ -32,11 +32,16 @@ describe('listSeries side files', () => {
     writeFileSync(join(own, 'plain.mrc'), stack); // no angles anywhere: left out, with a warning
     writeFileSync(join(own, 'serialem.mdoc'), '');
     const found = await listSeries(own);
-    expect(found).toEqual([{ name: 'serialem', stack: join(own, 'serialem.st'), angles: join(own, 'serialem.mdoc'), sideFiles: [] }]);
+    expect(found).toEqual([{ name: 'serialem', stack: join(own, 'serialem.st'), angles: join(own, 'serialem.mdoc'), sideFiles: [], excludeTilts: [] }]);
     rmSync(join(own, 'serialem.mdoc'));
-    expect(await listSeries(own)).toEqual([{ name: 'serialem', stack: join(own, 'serialem.st'), angles: null, sideFiles: [] }]);
+    expect(await listSeries(own)).toEqual([{ name: 'serialem', stack: join(own, 'serialem.st'), angles: null, sideFiles: [], excludeTilts: [] }]);
     writeFileSync(join(own, 'list.tsv'), 'mine\tserialem.st\t-\n');
-    expect(await listSeries(join(own, 'list.tsv'))).toEqual([{ name: 'mine', stack: join(own, 'serialem.st'), angles: null, sideFiles: [] }]);
+    expect(await listSeries(join(own, 'list.tsv'))).toEqual([{ name: 'mine', stack: join(own, 'serialem.st'), angles: null, sideFiles: [], excludeTilts: [] }]);
+    // A fourth column: the tilts to leave out, as --exclude-tilts takes them.
+    writeFileSync(join(own, 'list.tsv'), 'mine\tserialem.st\t-\t3, 1\n');
+    expect((await listSeries(join(own, 'list.tsv')))[0].excludeTilts).toEqual([1, 3]);
+    writeFileSync(join(own, 'list.tsv'), 'mine\tserialem.st\t-\tfirst\n');
+    await expect(listSeries(join(own, 'list.tsv'))).rejects.toThrow('list.tsv line 1, tilts to leave out "first": give tilt numbers from 1, as 1-3,41');
     writeFileSync(join(own, 'bad.tsv'), 'mine\tserialem.st\tserialem.txt\n');
     await expect(listSeries(join(own, 'bad.tsv'))).rejects.toThrow("bad.tsv line 1: serialem.txt is not an angle file (.tlt, .rawtlt, .mdoc), nor '-' for the stack's own");
   });

@@ -1,11 +1,12 @@
 /**
- * The tilt series of a batch: from a TSV list (name, stack, angle file; paths relative to the list) or from a
+ * The tilt series of a batch: from a TSV list (name, stack, angle file, tilts to leave out; paths relative to the list) or from a
  * folder (its stacks with their angle files beside them, and its subfolders that hold one stack each); either
  * way with the side files found beside each stack (.mdoc, and .xf/.xtilt/.aln for a raw stack).
  * Sorted by name, so that a SLURM array task index means the same series in every task.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { parseTiltNumbers } from '../../engine/evaluation/tiltSubsets.ts';
 import { UsageError } from '../../engine/methods/flags.ts';
 import { isAngleFile, isStackFile } from '../../io/tiltSeriesFiles.ts';
 import { stackCarriesAngles } from '../recon.ts';
@@ -21,6 +22,8 @@ export interface SeriesEntry {
    * its alignment STEM.xf (with STEM.xtilt) or STEM.aln, which the load applies.
    */
   sideFiles: string[];
+  /** Tilts to leave out, numbered from 1 in stack order as loaded (a TSV list's fourth column); empty for none. */
+  excludeTilts: number[];
 }
 
 /** A stack's name without its extensions (tilt_series.mrc.gz → tilt_series). */
@@ -50,7 +53,7 @@ async function seriesInFolder(folder: string, name: (stack: string) => string): 
     const path = join(folder, stack);
     const angles = angleFileFor(stack, files);
     if (angles || (await stackCarriesAngles(path))) {
-      found.push({ name: name(stack), stack: path, angles: angles ? join(folder, angles) : null, sideFiles: sideFilesFor(stack, angles, files).map((f) => join(folder, f)) });
+      found.push({ name: name(stack), stack: path, angles: angles ? join(folder, angles) : null, sideFiles: sideFilesFor(stack, angles, files).map((f) => join(folder, f)), excludeTilts: [] });
     } else {
       missing.push(path);
     }
@@ -80,19 +83,34 @@ async function seriesFromFolder(dir: string): Promise<SeriesEntry[]> {
 /** In a TSV list's angles column: the stack's extended header holds them. */
 export const HEADER_ANGLES_CELL = '-';
 
-/** A TSV list: "name<TAB>stack<TAB>angles" or "stack<TAB>angles" per line (angles '-': from the stack's header); '#' starts a comment. */
+/** A list's fourth cell, read as --exclude-tilts reads its value; a bad one is the list's usage error. */
+function tiltNumbersCell(cell: string, where: string): number[] {
+  try {
+    return parseTiltNumbers(cell, `${where}, tilts to leave out`);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/**
+ * A TSV list: "name<TAB>stack<TAB>angles[<TAB>tilts to leave out]" or "stack<TAB>angles" per line (angles '-':
+ * from the stack's header; tilts as --exclude-tilts takes them, 1-3,41); '#' starts a comment.
+ */
 function seriesFromTsv(path: string, text: string): SeriesEntry[] {
   const base = dirname(path);
   return text.split(/\r?\n/).flatMap((line, i) => {
     const content = line.replace(/#.*$/, '').trim();
     if (content === '') return [];
+    const where = `${path} line ${i + 1}`;
     const cells = content.split('\t').map((c) => c.trim());
-    if (cells.length < 2 || cells.length > 3) throw new UsageError(`${path} line ${i + 1}: expected "name<TAB>stack<TAB>angles" or "stack<TAB>angles"`);
-    const stack = resolve(base, cells.at(-2) as string);
-    const angles = cells.at(-1) === HEADER_ANGLES_CELL ? null : resolve(base, cells.at(-1) as string);
-    if (!isStackFile(stack)) throw new UsageError(`${path} line ${i + 1}: ${cells.at(-2)} is not an MRC stack (.mrc, .st, .ali, .mrcs)`);
-    if (angles !== null && !isAngleFile(angles)) throw new UsageError(`${path} line ${i + 1}: ${cells.at(-1)} is not an angle file (.tlt, .rawtlt, .mdoc), nor '${HEADER_ANGLES_CELL}' for the stack's own`);
-    return [{ name: cells.length === 3 ? cells[0] : stem(stack), stack, angles, sideFiles: [] }];
+    if (cells.length < 2 || cells.length > 4) throw new UsageError(`${where}: expected "name<TAB>stack<TAB>angles[<TAB>tilts to leave out]" or "stack<TAB>angles"`);
+    const [stackCell, anglesCell] = cells.length === 2 ? cells : cells.slice(1, 3);
+    const stack = resolve(base, stackCell);
+    const angles = anglesCell === HEADER_ANGLES_CELL ? null : resolve(base, anglesCell);
+    if (!isStackFile(stack)) throw new UsageError(`${where}: ${stackCell} is not an MRC stack (.mrc, .st, .ali, .mrcs)`);
+    if (angles !== null && !isAngleFile(angles)) throw new UsageError(`${where}: ${anglesCell} is not an angle file (.tlt, .rawtlt, .mdoc), nor '${HEADER_ANGLES_CELL}' for the stack's own`);
+    const excludeTilts = cells.length === 4 ? tiltNumbersCell(cells[3], where) : [];
+    return [{ name: cells.length > 2 ? cells[0] : stem(stack), stack, angles, sideFiles: [], excludeTilts }];
   });
 }
 

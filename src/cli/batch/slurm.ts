@@ -50,7 +50,8 @@ function header(name: string, logs: string, options: SlurmOptions, extra: string
 export async function writeSlurmScripts(outDir: string, args: readonly string[], series: readonly SeriesEntry[], options: SlurmOptions): Promise<{ array: string; merge: string }> {
   const dir = join(resolve(outDir), 'slurm');
   const list = join(dir, 'series.tsv');
-  await writeFileAtomic(list, `# name\tstack\tangles\n${series.map((e) => [e.name, resolve(e.stack), e.angles ? resolve(e.angles) : HEADER_ANGLES_CELL].join('\t')).join('\n')}\n`);
+  const line = (e: SeriesEntry) => [e.name, resolve(e.stack), e.angles ? resolve(e.angles) : HEADER_ANGLES_CELL, ...(e.excludeTilts.length > 0 ? [e.excludeTilts.join(',')] : [])];
+  await writeFileAtomic(list, `# name\tstack\tangles\ttilts to leave out\n${series.map((e) => line(e).join('\t')).join('\n')}\n`);
   const command = [process.execPath, WEDGELAB, 'batch', ...args, '--list', list].map(shellWord).join(' ');
   const seriesCount = series.length;
   const throttle = options.throttle > 0 ? `%${options.throttle}` : '';
