@@ -128,7 +128,8 @@ export function TiltBrowser({ dataset }: { dataset: DatasetSummary }) {
           number={index + 1}
           marked={leaveOut}
           onMark={setLeaveOut}
-          onApply={() => void leaveOutTilts(leaveOut).then(() => setLeaveOut([]), () => undefined)}
+          // The new data set is selected, and this preview with it; a refusal is in the banner, the marks stay.
+          onApply={() => void leaveOutTilts(leaveOut).catch(() => undefined)}
         />
       )}
       <div className="tilt-contrast">
