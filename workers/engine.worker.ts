@@ -10,7 +10,7 @@ import { dft3d } from '../src/engine/metrics/fourier.ts';
 import { openGpu, type GpuContext } from '../src/engine/gpu/device.ts';
 import { crossValidate } from '../src/engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../src/engine/evaluation/oddEven.ts';
-import { heldOutTilts, withoutTilts } from '../src/engine/evaluation/tiltSubsets.ts';
+import { heldOutTilts, withoutTilts, withoutTiltsLabel } from '../src/engine/evaluation/tiltSubsets.ts';
 import { recipeMethods } from '../src/engine/evaluation/recipe.ts';
 import { trustScore } from '../src/engine/evaluation/trust.ts';
 import { DEFAULT_TRUST_HELD_OUT } from '../src/engine/metrics/trust.ts';
@@ -488,7 +488,7 @@ const api: EngineWorkerApi = {
     if (source.summary.synthesized) throw new Error(`${source.summary.name} has synthesised tilts: leave tilts out of the measured series, then add tilts to that`);
     const { tiltSeries, leftOut } = withoutTilts(source.tiltSeries, tiltNumbers, 'tilts to leave out');
     return addDerivedDataset(datasetId, tiltSeries, {
-      name: `${source.summary.name} without tilt${tiltNumbers.length === 1 ? '' : 's'} ${tiltNumbers.join(', ')}`,
+      name: `${source.summary.name} ${withoutTiltsLabel(tiltNumbers)}`,
       metadata: [...source.summary.metadata, { label: 'Tilts left out', value: leftOut, source: 'the tilt preview' }],
       ...(source.summary.loadBinning && { loadBinning: source.summary.loadBinning }),
     });

@@ -8,7 +8,7 @@ import type { EngineContext } from '../engine/context.ts';
 import { isOffsetFree, type MethodName, type RequestOf, type ResolvedRequest } from '../engine/methods/registry.ts';
 import { resolveOnTiltSeries, runReconstruction, type Reconstruction } from '../engine/methods/runners.ts';
 import type { RunOptions } from '../engine/methods/slabs.ts';
-import { parseTiltNumbers, withoutTilts } from '../engine/evaluation/tiltSubsets.ts';
+import { parseTiltNumbers, withoutTilts, withoutTiltsLabel } from '../engine/evaluation/tiltSubsets.ts';
 import { binnedLength } from '../io/binning.ts';
 import type { TiltSeries } from '../engine/types.ts';
 import { formatTlt } from '../io/angles.ts';
@@ -73,7 +73,7 @@ export function excludeTilts(values: FlagValues, ts: TiltSeries): { tiltSeries: 
   const numbers = parseTiltNumbers(list, '--exclude-tilts');
   const { tiltSeries, leftOut } = withoutTilts(ts, numbers, '--exclude-tilts');
   process.stderr.write(`left out (--exclude-tilts): tilt${numbers.length === 1 ? '' : 's'} ${leftOut}\n`);
-  return { tiltSeries, label: `without tilt${numbers.length === 1 ? '' : 's'} ${numbers.join(', ')}` };
+  return { tiltSeries, label: withoutTiltsLabel(numbers) };
 }
 
 /** `--dose-weighting` asked for a series that cannot be weighted: it runs unweighted (the label says so), and this says why. */

@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { crossValidate } from '../../engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../../engine/evaluation/oddEven.ts';
-import { heldOutTilts, parseHeldOut, withoutTilts } from '../../engine/evaluation/tiltSubsets.ts';
+import { heldOutTilts, parseHeldOut, withoutTilts, withoutTiltsLabel } from '../../engine/evaluation/tiltSubsets.ts';
 import { alignLoadedTiltSeries } from '../../engine/align/loaded.ts';
 import { describeEngine, type EngineContext } from '../../engine/context.ts';
 import { commonDefaults } from '../../engine/methods/common.ts';
@@ -123,7 +123,7 @@ async function runOne(batch: Batch, entry: SeriesEntry, ts: TiltSeries, method: 
   const started = performance.now();
   const output = join(entry.name, `${method.name}.mrc`);
   const result = await reconstructInto(output, batch.engine, ts, method.request, options('reconstruction'));
-  const leftOut = entry.excludeTilts.length > 0 ? `, without tilts ${entry.excludeTilts.join(', ')}` : '';
+  const leftOut = entry.excludeTilts.length > 0 ? `, ${withoutTiltsLabel(entry.excludeTilts)}` : '';
   await writeFileAtomic(join(batch.outDir, output), mrcPieces(result.volume, { labels: [result.label, `from ${entry.stack}${leftOut}`] }));
   const seconds = (performance.now() - started) / 1000;
   const row: BatchRow = { series: entry.name, method: method.name, status: 'done', output, label: result.label, seconds, gpu: describeEngine(batch.engine), version: batch.version, params: JSON.stringify(result.params), finishedAt: '' };

@@ -34,6 +34,11 @@ export function parseTiltNumbers(text: string, what: string): number[] {
   return [...numbers].sort((a, b) => a - b);
 }
 
+/** How a series without those tilts is named, in headers and data set names: "without tilts 1, 2, 41". */
+export function withoutTiltsLabel(numbers: readonly number[]): string {
+  return `without tilt${numbers.length === 1 ? '' : 's'} ${numbers.join(', ')}`;
+}
+
 /**
  * The series without the tilts numbered `numbers` (from 1, in stack order: as the page's tilt preview and
  * `wedgelab info` count them), and what was left out in words, "3 (-54.0°), 41 (60.0°)". Each kept tilt keeps
