@@ -66,8 +66,28 @@ function formatSeries({ stack, side, header, plan, warnings }: TiltSeriesFilesPl
     ...plan.rows.map(({ label, value, source }): [string, string] => [label, `${value} (${source})`]),
   ];
   const width = Math.max(16, ...rows.map(([label]) => label.length + 1));
-  const lines = [`tilt series ${[stack, ...side].map((f) => f.name).join(' + ')}`, ...rows.map(([label, value]) => `  ${label.padEnd(width)}${value}`), ...warnings.map((w) => `warning: ${w}`)];
+  const lines = [
+    `tilt series ${[stack, ...side].map((f) => f.name).join(' + ')}`,
+    ...rows.map(([label, value]) => `  ${label.padEnd(width)}${value}`),
+    ...tiltTable(plan),
+    ...warnings.map((w) => `warning: ${w}`),
+  ];
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * One line per tilt: its number (from 1, what --exclude-tilts takes), the stack section it is (from 0, as the
+ * .mdoc's ZValue and the messages count them), its angle and, with doses, what the specimen received before it.
+ */
+function tiltTable({ keptSections, tiltAngles, accumulatedDose }: TiltSeriesFilesPlan['plan']): string[] {
+  const head = `  ${'tilt'.padStart(4)}  ${'section'.padStart(7)}  ${'angle'.padStart(8)}${accumulatedDose ? '  dose before (e/Å²)' : ''}`;
+  return [
+    head,
+    ...tiltAngles.map((angle, j) => {
+      const dose = accumulatedDose ? `  ${accumulatedDose[j].toFixed(1).padStart(18)}` : '';
+      return `  ${String(j + 1).padStart(4)}  ${String(keptSections[j]).padStart(7)}  ${`${angle.toFixed(2)}°`.padStart(8)}${dose}`;
+    }),
+  ];
 }
 
 /** The report, one fact a line; warnings last, each on its own line. */
