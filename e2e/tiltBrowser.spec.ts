@@ -68,7 +68,7 @@ test('tilts marked in the preview are left out of a new data set; the series the
   expect(made.name).toBe(`${demo.name} without tilts 1, ${n}`);
   expect(made.tiltAngles).toEqual(demo.tiltAngles.slice(1, -1));
   const row = (a: number) => `${a.toFixed(1)}°`;
-  expect(made.metadata).toContainEqual({ label: 'Tilts left out', value: `1 (${row(demo.tiltAngles[0])}), ${n} (${row(demo.tiltAngles[n - 1])})`, source: 'the tilt preview' });
+  expect(made.metadata).toContainEqual({ label: 'Tilts left out', value: `1 (${row(demo.tiltAngles[0])}), ${n} (${row(demo.tiltAngles[n - 1])}); ${n - 2} of ${n} kept`, source: 'the tilt preview' });
   await expect(page.getByTestId('dataset-summary')).toContainText('Tilts left out');
   // The specimen is the same: the demo's ground truth scores the new series' results too.
   const results = await page.evaluate(() => window.wedgelab.results());

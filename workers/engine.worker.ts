@@ -489,7 +489,7 @@ const api: EngineWorkerApi = {
     const { tiltSeries, leftOut } = withoutTilts(source.tiltSeries, tiltNumbers, 'tilts to leave out');
     return addDerivedDataset(datasetId, tiltSeries, {
       name: `${source.summary.name} ${withoutTiltsLabel(tiltNumbers)}`,
-      metadata: [...source.summary.metadata, { label: 'Tilts left out', value: leftOut, source: 'the tilt preview' }],
+      metadata: [...source.summary.metadata, { label: 'Tilts left out', value: `${leftOut}; ${tiltSeries.nTilts} of ${source.tiltSeries.nTilts} kept`, source: 'the tilt preview' }],
       ...(source.summary.loadBinning && { loadBinning: source.summary.loadBinning }),
     });
   },
