@@ -349,7 +349,20 @@ function accumulate(doses: readonly number[], order: readonly number[]): number[
   return accumulated;
 }
 
-/** Sections whose mean / cos θ is below DARK_FRACTION of the median of mean / cos θ (MinMaxMean's third value). */
+/**
+ * The tilts whose mean / cos θ is below DARK_FRACTION of the median of mean / cos θ, each with that ratio as a
+ * percentage of the median; null where the rule cannot be applied (a mean below 0, or a median not above 0:
+ * signed or normalised data, where a mean says nothing about the dose).
+ */
+export function darkTiltsByMean(means: readonly number[], tiltAngles: readonly number[]): { index: number; percent: number }[] | null {
+  const corrected = means.map((m, k) => m / Math.cos((tiltAngles[k] * Math.PI) / 180));
+  const sorted = [...corrected].sort((a, b) => a - b);
+  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  if (!(median > 0) || means.some((m) => m < 0)) return null;
+  return corrected.flatMap((c, index) => (c < DARK_FRACTION * median ? [{ index, percent: (100 * c) / median }] : []));
+}
+
+/** Sections whose MinMaxMean mean says they are dark (darkTiltsByMean). */
 function darkTiltsOf(doc: MdocDocument, name: string, tiltAngles: readonly number[], notes: string[]): DarkTilt[] {
   const entries = doc.sections.map((s) => s.keys.get('minmaxmean'));
   if (entries.some((e) => e === undefined)) {
@@ -357,25 +370,17 @@ function darkTiltsOf(doc: MdocDocument, name: string, tiltAngles: readonly numbe
     return [];
   }
   const means = entries.map((e) => mdocNumbers(name, e as MdocEntry, 'MinMaxMean', 3)[2]);
-  const corrected = means.map((m, k) => m / Math.cos((tiltAngles[k] * Math.PI) / 180));
-  const sorted = [...corrected].sort((a, b) => a - b);
-  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-  if (!(median > 0) || means.some((m) => m < 0)) {
+  const dark = darkTiltsByMean(means, tiltAngles);
+  if (!dark) {
     notes.push(`${name}: the MinMaxMean means are not all positive (signed or normalised data), so dark tilts were not looked for`);
     return [];
   }
-  const dark: DarkTilt[] = [];
-  corrected.forEach((c, k) => {
-    if (c >= DARK_FRACTION * median) return;
-    const percent = ((100 * c) / median).toFixed(0);
-    dark.push({
-      section: k,
-      tiltAngle: tiltAngles[k],
-      reason: `mean ${means[k]} is ${percent}% of the median after allowing for the 1/cos θ path (below ${100 * DARK_FRACTION}%): a dark tilt`,
-      source: `${name} line ${(entries[k] as MdocEntry).line} (MinMaxMean)`,
-    });
-  });
-  return dark;
+  return dark.map(({ index: k, percent }) => ({
+    section: k,
+    tiltAngle: tiltAngles[k],
+    reason: `mean ${means[k]} is ${percent.toFixed(0)}% of the median after allowing for the 1/cos θ path (below ${100 * DARK_FRACTION}%): a dark tilt`,
+    source: `${name} line ${(entries[k] as MdocEntry).line} (MinMaxMean)`,
+  }));
 }
 
 /** Dispatch on the extension, case-insensitive: .tlt, .rawtlt, .mdoc. */

@@ -13,17 +13,23 @@ export function binTiltSeries(ts: TiltSeries, b: number): TiltSeries {
   return { ...ts, nx, ny, data, pixelSize: ts.pixelSize * b };
 }
 
+/** Each projection's mean, in stack order (float64 sums). */
+export function tiltMeans(ts: Pick<TiltSeries, 'nx' | 'ny' | 'nTilts' | 'data'>): number[] {
+  const plane = ts.nx * ts.ny;
+  return Array.from({ length: ts.nTilts }, (_, k) => {
+    let sum = 0;
+    for (const v of ts.data.subarray(k * plane, (k + 1) * plane)) sum += v;
+    return sum / plane;
+  });
+}
+
 /** A copy with each projection's mean subtracted (see CommonParams.subtractMean). */
 export function subtractTiltMeans(ts: TiltSeries): TiltSeries {
   const plane = ts.nx * ts.ny;
   const data = new Float32Array(ts.data.length);
-  for (let k = 0; k < ts.nTilts; k++) {
-    const tilt = ts.data.subarray(k * plane, (k + 1) * plane);
-    let sum = 0;
-    for (const v of tilt) sum += v;
-    const mean = sum / plane;
-    for (let i = 0; i < plane; i++) data[k * plane + i] = tilt[i] - mean;
-  }
+  tiltMeans(ts).forEach((mean, k) => {
+    for (let i = k * plane; i < (k + 1) * plane; i++) data[i] = ts.data[i] - mean;
+  });
   return { ...ts, data };
 }
 
