@@ -1,12 +1,12 @@
 /**
  * End-to-end: the data panel's tilt preview. It shows the projection nearest 0° first and follows the slider;
- * tilts marked there are left out of a new data set; a tilt larger than the preview's 512 pixels arrives binned
+ * tilts marked there (or pointed out as dark) are left out of a new data set; a tilt larger than the preview's 512 pixels arrives binned
  * from the worker (not as the whole float32 image) and still shows that tilt: its grey levels against block
  * averages of the file's section, computed here.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { formatAngle } from '../src/app/util/format.ts';
-import { readMrc } from '../src/io/mrc.ts';
+import { readMrc, writeMrc } from '../src/io/mrc.ts';
 import { simulatedStack, writeTlt } from './fixtures.ts';
 import { shareDemoPage } from './helpers.ts';
 
@@ -84,6 +84,28 @@ test('tilts marked in the preview are left out of a new data set; the series the
   await expect(page.getByTestId('error-message')).toHaveText(refused);
   expect(await page.evaluate(() => window.wedgelab.datasets().length)).toBe(2);
   await page.getByTestId('error-dismiss').click();
+});
+
+test('a tilt that looks dark is pointed out, and one click marks it to leave out', async () => {
+  const angles = [-40, -30, -20, -10, 0, 10, 20, 30, 40];
+  const { header, data, pixelSize } = readMrc(new Uint8Array(await simulatedStack(48, 48, angles)));
+  const plane = 48 * 48;
+  // Tilt 2 at 3 % of its exposure, as a grid bar or a blocked beam leaves it.
+  const dark = writeMrc({ nx: 48, ny: 48, nz: header.nz, data: data.map((v, i) => (Math.floor(i / plane) === 1 ? 0.03 * v : v)), pixelSize: pixelSize[0] }, { stack: true });
+  await page.getByTestId('file-input').setInputFiles([
+    { name: 'dark.st', mimeType: 'application/octet-stream', buffer: Buffer.from(dark) },
+    { name: 'dark.tlt', mimeType: 'text/plain', buffer: writeTlt(angles) },
+  ]);
+  await expect(page.getByTestId('dataset-summary')).toContainText('dark.st', { timeout: 60_000 });
+  await expect(page.getByTestId('tilt-dark')).toContainText(/^Tilt 2 \(-30\.0°, [0-9]%\) looks dark: a mean below 25% of the median, allowing for the 1\/cos θ path\./);
+  await page.getByTestId('tilt-mark-dark').click();
+  await expect(page.getByTestId('tilt-dark')).toHaveCount(0);
+  await expect(page.getByTestId('tilt-left-out')).toHaveText('Tilt 2');
+  await page.getByTestId('tilt-leave-out-apply').click();
+  await expect(page.getByTestId('dataset-size')).toHaveText(`48 × 48 × ${angles.length - 1}`);
+  const made = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  expect([made.tiltAngles, made.darkTilts]).toEqual([angles.filter((a) => a !== -30), []]);
+  await expect(page.getByTestId('tilt-dark')).toHaveCount(0);
 });
 
 test('a tilt wider than the preview arrives binned and shows the file’s section', async () => {

@@ -8,6 +8,7 @@ import type { MethodName, MethodParams, RequestOf } from '../src/engine/methods/
 import type { ModelChoice, ModelFamily } from '../src/engine/methods/modelChoice.ts';
 import type { Progress } from '../src/engine/types.ts';
 import type { Polarity } from '../src/engine/polarity.ts';
+import type { DarkTiltHint } from '../src/engine/darkTilts.ts';
 import type { EnginePath } from '../src/engine/context.ts';
 import type { EngineChoice } from '../src/engine/enginePath.ts';
 import type { OddEvenReport } from '../src/engine/evaluation/oddEven.ts';
@@ -58,6 +59,8 @@ export interface DatasetSummary {
    * "TS_01.mrc.mdoc line 8"), for the data panel. Empty for simulated data.
    */
   metadata: { label: string; value: string; source: string }[];
+  /** Tilts that look dark by their means (engine/darkTilts.ts), for the tilt preview to point out; read at load. */
+  darkTilts: DarkTiltHint[];
   /** Why FBP/SIRT cannot weight this series by dose (no doses, no pixel size, …); null when they can. */
   doseWeightingUnavailable: string | null;
   /**

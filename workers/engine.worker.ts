@@ -26,6 +26,7 @@ import { forwardProject } from '../src/engine/methods/projection.ts';
 import { DEMO_DEFAULTS, DEMO_DEFAULTS_SOFTWARE_GPU, simulateTiltSeries } from '../src/engine/sim/simulate.ts';
 import { CancelledError, type Progress, type TiltSeries, type Volume } from '../src/engine/types.ts';
 import { stackPolarity } from '../src/engine/polarity.ts';
+import { darkTiltsInData } from '../src/engine/darkTilts.ts';
 import { offsetWarning } from '../src/engine/methods/preprocess.ts';
 import { downsampleVolume, omeZarrLevels, percentiles, pyramidFactor, volumeSlice, volumeStats } from '../src/engine/volume.ts';
 import { binImageInto, binnedLength, binningToFit } from '../src/io/binning.ts';
@@ -160,7 +161,7 @@ function resultOf(id: string): Result {
 }
 
 function addDataset(
-  summary: Omit<DatasetSummary, 'id' | 'angleMin' | 'angleMax' | 'nx' | 'ny' | 'nTilts' | 'tiltAngles' | 'pixelSize' | 'metadata' | 'doseWeightingUnavailable' | 'offset' | 'contrast'> &
+  summary: Omit<DatasetSummary, 'id' | 'angleMin' | 'angleMax' | 'nx' | 'ny' | 'nTilts' | 'tiltAngles' | 'pixelSize' | 'metadata' | 'doseWeightingUnavailable' | 'offset' | 'contrast' | 'darkTilts'> &
     Partial<Pick<DatasetSummary, 'metadata'>>,
   ts: TiltSeries,
 ): DatasetSummary {
@@ -170,6 +171,7 @@ function addDataset(
     doseWeightingUnavailable: doseWeightingUnavailable(ts),
     offset: offsetWarning(ts, { subtractMean: false }) ?? null,
     contrast: stackPolarity(ts),
+    darkTilts: darkTiltsInData(ts),
     id: nextId('d'),
     nx: ts.nx,
     ny: ts.ny,

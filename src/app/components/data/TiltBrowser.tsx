@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { DatasetSummary, Slice, TiltPreview } from '../../../../workers/api.ts';
 import { errorMessage, getEngine } from '../../engineClient.ts';
+import { describeDarkTilts, type DarkTiltHint } from '../../../engine/darkTilts.ts';
 import { useAppStore } from '../../state/store.ts';
 import { formatAngle, formatNumber, samplePercentiles } from '../../util/format.ts';
 
@@ -126,6 +127,7 @@ export function TiltBrowser({ dataset }: { dataset: DatasetSummary }) {
       {!dataset.synthesized && (
         <LeaveOutTilts
           number={index + 1}
+          dark={dataset.darkTilts}
           marked={leaveOut}
           onMark={setLeaveOut}
           // The new data set is selected, and this preview with it; a refusal is in the banner, the marks stay.
@@ -160,14 +162,25 @@ export function TiltBrowser({ dataset }: { dataset: DatasetSummary }) {
   );
 }
 
+const asSentence = (text: string) => `${text[0].toUpperCase()}${text.slice(1)}.`;
+
 /**
  * Marking tilts to leave out (a grid bar, a lost track, a blurred or dark view), then one new data set without
  * them: the series they came from stays as it was, with its results, to compare against.
  */
-function LeaveOutTilts({ number, marked, onMark, onApply }: { number: number; marked: number[]; onMark: (numbers: number[]) => void; onApply: () => void }) {
+function LeaveOutTilts({ number, dark, marked, onMark, onApply }: { number: number; dark: DarkTiltHint[]; marked: number[]; onMark: (numbers: number[]) => void; onApply: () => void }) {
   const isMarked = marked.includes(number);
+  const darkUnmarked = dark.filter((d) => !marked.includes(d.number));
   return (
     <div className="tilt-leave-out">
+      {darkUnmarked.length > 0 && (
+        <div className="tilt-dark" data-testid="tilt-dark">
+          <span>{asSentence(describeDarkTilts(darkUnmarked))}</span>
+          <button type="button" className="small" onClick={() => onMark([...marked, ...darkUnmarked.map((d) => d.number)].sort((a, b) => a - b))} data-testid="tilt-mark-dark">
+            Mark {darkUnmarked.length === 1 ? 'it' : 'them'}
+          </button>
+        </div>
+      )}
       <label className="check" title="Mark this tilt; a new data set without the marked tilts is made when you ask">
         <input
           type="checkbox"
