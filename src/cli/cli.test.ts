@@ -121,6 +121,15 @@ describe('wedgelab CLI', () => {
     const bad = await wedgelab(['oddeven', ...whole.slice(0, 4), '--exclude-tilts', '0,3', ...method]);
     expect([bad.code, bad.stderr.trim()]).toEqual([1, 'wedgelab oddeven: --exclude-tilts "0,3": give tilt numbers from 1, as 1-3,41']);
     expect(existsSync(join(dir, 'past.mrc'))).toBe(false);
+    // A tilt that looks dark (tilt 5 at 2 % of its exposure) is pointed out with the list that leaves it out; left out, it is not.
+    const dark = join(dir, 'dark.mrc');
+    const darkData = stack.data.map((v, i) => (Math.floor(i / plane) === 4 ? 0.02 * v : v));
+    writeFileSync(dark, writeMrc({ nx: stack.header.nx, ny: stack.header.ny, nz: angles.length, data: darkData, pixelSize: stack.pixelSize[0] }, { stack: true }));
+    const darkRun = (extra: string[]) => wedgelab(['recon', '--tilts', dark, '--angles', join(dir, 'tilt_series.tlt'), ...extra, ...method, '--quiet', '--force', '--out', join(dir, 'dark-fbp.mrc')]);
+    const warned = await darkRun([]);
+    expect(warned.code, warned.stderr).toBe(0);
+    expect(warned.stderr).toMatch(new RegExp(`^warning: ${dark}: tilt 5 \\(-40\\.0°, [0-9]%\\) looks dark: a mean below 25% of the median, allowing for the 1/cos θ path \\(--exclude-tilts 5 leaves them out\\)$`, 'm'));
+    expect((await darkRun(['--exclude-tilts', '5'])).stderr).not.toContain('looks dark');
   });
 
   it('fits a coordinate network with the options given, and refuses a bad learning rate', async () => {

@@ -12,7 +12,7 @@ import { parseOptions } from './options.ts';
 import { cliModelLibrary } from './models.ts';
 import { learnedChoices, METHOD_OPTIONS, methodHelp, methodRequest } from './methodFlags.ts';
 import { progressPrinter } from './progress.ts';
-import { excludeTilts, readTiltSeriesPaths, requireAngles, warnOffset } from './recon.ts';
+import { chooseTilts, readTiltSeriesPaths, requireAngles, warnOffset } from './recon.ts';
 import { DEFAULT_SYNTH_METHOD, RECIPE_OPTIONS, RECIPE_USAGE, recipeFromFlags } from './recipeFlags.ts';
 
 const OPTIONS = { ...METHOD_OPTIONS, tilts: { type: 'string' }, angles: { type: 'string' }, 'exclude-tilts': { type: 'string' }, drop: { type: 'string' }, json: { type: 'boolean' } } as const;
@@ -30,7 +30,7 @@ async function setUp<R extends ResultRecipe>(values: FlagValues, read: (values: 
   const tiltsPath = requireFlag(values, 'tilts');
   await requireAngles(values, tiltsPath);
   const loaded = await readTiltSeriesPaths(tiltsPath, typeof values.angles === 'string' ? [values.angles] : []);
-  const { tiltSeries: ts } = excludeTilts(values, loaded.tiltSeries);
+  const { tiltSeries: ts } = chooseTilts(values, loaded.tiltSeries, tiltsPath);
   // Resolved here only to refuse a bad request before the warning: the command resolves it again as it runs.
   warnOffset(resolveRecipe(ts, request).reconstruction, ts, tiltsPath, comparedWithFbp);
   // Progress goes to stderr only for people watching: --json output stays clean on stdout.

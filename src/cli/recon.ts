@@ -9,6 +9,7 @@ import { isOffsetFree, type MethodName, type RequestOf, type ResolvedRequest } f
 import { resolveOnTiltSeries, runReconstruction, type Reconstruction } from '../engine/methods/runners.ts';
 import type { RunOptions } from '../engine/methods/slabs.ts';
 import { parseTiltNumbers, withoutTilts, withoutTiltsLabel } from '../engine/evaluation/tiltSubsets.ts';
+import { darkTiltsInData, describeDarkTilts } from '../engine/darkTilts.ts';
 import { binnedLength } from '../io/binning.ts';
 import type { TiltSeries } from '../engine/types.ts';
 import { formatTlt } from '../io/angles.ts';
@@ -63,17 +64,29 @@ export function sourceLabel(loaded: LoadedTiltSeries): string {
 }
 
 /**
- * `--exclude-tilts LIST` (recon, synthesize, cv, oddeven, trust): the series without those tilts, numbered from
- * 1 in stack order as loaded (after any dark tilts the side files leave out), in IMOD's list syntax (1-3,41).
- * Says on stderr which were left out, with their angles; `label` is for the output's header.
+ * The tilts a command uses: without those `--exclude-tilts LIST` names (recon, synthesize, cv, oddeven, trust),
+ * numbered from 1 in stack order as loaded (after any dark tilts the side files leave out), in IMOD's list syntax
+ * (1-3,41). Says on stderr which were left out, with their angles, and warns of tilts left in that look dark;
+ * `label` is for the output's header.
  */
-export function excludeTilts(values: FlagValues, ts: TiltSeries): { tiltSeries: TiltSeries; label: string | null } {
+export function chooseTilts(values: FlagValues, ts: TiltSeries, tiltsPath: string): { tiltSeries: TiltSeries; label: string | null } {
   const list = values['exclude-tilts'];
-  if (typeof list !== 'string') return { tiltSeries: ts, label: null };
-  const numbers = parseTiltNumbers(list, '--exclude-tilts');
-  const { tiltSeries, leftOut } = withoutTilts(ts, numbers, '--exclude-tilts');
-  process.stderr.write(`left out (--exclude-tilts): tilt${numbers.length === 1 ? '' : 's'} ${leftOut}\n`);
-  return { tiltSeries, label: withoutTiltsLabel(numbers) };
+  const numbers = typeof list === 'string' ? parseTiltNumbers(list, '--exclude-tilts') : [];
+  const chosen = numbers.length > 0 ? withoutTilts(ts, numbers, '--exclude-tilts') : null;
+  if (chosen) process.stderr.write(`left out (--exclude-tilts): tilt${numbers.length === 1 ? '' : 's'} ${chosen.leftOut}\n`);
+  const tiltSeries = chosen?.tiltSeries ?? ts;
+  warnDarkTilts(tiltSeries, tiltsPath);
+  return { tiltSeries, label: chosen && withoutTiltsLabel(numbers) };
+}
+
+/**
+ * Tilts that look dark (engine/darkTilts.ts), with how to leave them out: `howToLeaveOut` gets their list
+ * (1,41) and says where it goes.
+ */
+export function warnDarkTilts(ts: TiltSeries, tiltsPath: string, howToLeaveOut = (list: string) => `--exclude-tilts ${list}`): void {
+  const dark = darkTiltsInData(ts);
+  if (dark.length === 0) return;
+  process.stderr.write(`warning: ${tiltsPath}: ${describeDarkTilts(dark)} (${howToLeaveOut(dark.map((d) => d.number).join(','))} leaves them out)\n`);
 }
 
 /** `--dose-weighting` asked for a series that cannot be weighted: it runs unweighted (the label says so), and this says why. */
@@ -146,7 +159,7 @@ export async function reconCommand(args: string[]): Promise<void> {
   const { engine } = await openCliEngine(values, [request]);
   const atLoad = binningAtLoad(request);
   const loaded = await readTiltSeriesPaths(paths.tilts, sidePaths, { bin: atLoad.bin, tiltAxis: numberFlag(values, 'tilt-axis') });
-  const excluded = excludeTilts(values, await alignLoadedTiltSeries(engine, loaded));
+  const excluded = chooseTilts(values, await alignLoadedTiltSeries(engine, loaded), paths.tilts);
   const { tiltSeries } = excluded;
   warnUnweighted(atLoad.request, tiltSeries);
   const resolved = resolveInto(outPath, tiltSeries, atLoad.request);

@@ -8,7 +8,7 @@ import { methodCommand } from './methodFlags.ts';
 import { checkOutputs } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
 import { progressPrinter } from './progress.ts';
-import { excludeTilts, readTiltSeriesPaths, requireAngles, writeTiltSeriesPaths } from './recon.ts';
+import { chooseTilts, readTiltSeriesPaths, requireAngles, writeTiltSeriesPaths } from './recon.ts';
 
 export async function synthesizeCommand(args: string[]): Promise<void> {
   const command = methodCommand(args, 'tiltSynthesis', ['tilts', 'out-dir'], ['angles', 'exclude-tilts']);
@@ -22,7 +22,7 @@ export async function synthesizeCommand(args: string[]): Promise<void> {
   const anglePaths = typeof values.angles === 'string' ? [values.angles] : [];
   await checkOutputs(Object.values(files), [paths.tilts, ...anglePaths], values.force === true);
   const { engine } = await openCliEngine(values, [request]);
-  const excluded = excludeTilts(values, (await readTiltSeriesPaths(paths.tilts, anglePaths)).tiltSeries);
+  const excluded = chooseTilts(values, (await readTiltSeriesPaths(paths.tilts, anglePaths)).tiltSeries, paths.tilts);
   const resolved = resolveOnTiltSeries<'tiltSynthesis'>(excluded.tiltSeries, request);
   const progress = progressPrinter(values.quiet === true);
   const out = await runTiltSynthesis(engine, excluded.tiltSeries, resolved, { onProgress: progress, models: cliModelLibrary });

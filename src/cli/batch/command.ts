@@ -23,7 +23,7 @@ import { METHOD_OPTIONS, methodRequests } from '../methodFlags.ts';
 import { checkModelPaths, cliModelLibrary } from '../models.ts';
 import { parseOptions } from '../options.ts';
 import { progressPrinter, replaceProgressLine } from '../progress.ts';
-import { binningAtLoad, readTiltSeriesPaths, reconstructInto, warnOffset } from '../recon.ts';
+import { binningAtLoad, readTiltSeriesPaths, reconstructInto, warnDarkTilts, warnOffset } from '../recon.ts';
 import { mergeRows, readRow, writeRow, type BatchRow } from './rows.ts';
 import { listSeries, type SeriesEntry } from './series.ts';
 import { submitSlurm, writeSlurmScripts, type SlurmOptions } from './slurm.ts';
@@ -156,6 +156,7 @@ async function runSeries(batch: Batch, entry: SeriesEntry): Promise<void> {
   try {
     const loaded = await alignLoadedTiltSeries(batch.engine, await readTiltSeriesPaths(entry.stack, [...(entry.angles ? [entry.angles] : []), ...entry.sideFiles], { bin }));
     ts = entry.excludeTilts.length > 0 ? withoutTilts(loaded, entry.excludeTilts, 'tilts to leave out').tiltSeries : loaded;
+    warnDarkTilts(ts, entry.stack, (list) => `${list} in a list's fourth column`);
   } catch (error) {
     loadError = (error as Error).message;
   }
