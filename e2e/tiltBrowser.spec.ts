@@ -1,8 +1,8 @@
 /**
- * End-to-end: the data panel's tilt preview. It shows the projection nearest 0° first and follows the slider;
- * tilts marked there (or pointed out as dark) are left out of a new data set; a tilt larger than the preview's 512 pixels arrives binned
- * from the worker (not as the whole float32 image) and still shows that tilt: its grey levels against block
- * averages of the file's section, computed here.
+ * End-to-end: the data panel's tilt preview. It shows the projection nearest 0° first and follows the slider; a
+ * click shows it larger; tilts marked there (or pointed out as dark) are left out of a new data set; a tilt larger
+ * than the preview's 512 pixels arrives binned from the worker (not as the whole float32 image) and still shows
+ * that tilt: its grey levels against block averages of the file's section, computed here.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { formatAngle } from '../src/app/util/format.ts';
@@ -45,9 +45,32 @@ test('the demo’s preview is its tilt nearest 0° at full size, and the slider 
   await expect(page.getByTestId('tilt-slider')).toHaveValue(String(nearest));
   await expect.poll(async () => (await previewPixels()).width).toBe(demo.nx);
   const shown = await previewPixels();
-  expect([shown.width, shown.height, shown.title]).toEqual([demo.nx, demo.ny, `${demo.nx} × ${demo.ny} pixels`]);
+  expect([shown.width, shown.height, shown.title]).toEqual([demo.nx, demo.ny, `${demo.nx} × ${demo.ny} pixels: click to see it larger`]);
   await page.getByTestId('tilt-slider').fill('0');
   await expect(page.getByTestId('tilt-angle')).toHaveText(formatAngle(demo.tiltAngles[0]));
+});
+
+test('a click enlarges the tilt over the page: arrows step, L marks it, Esc closes', async () => {
+  const demo = await page.evaluate(() => window.wedgelab.datasets()[0]);
+  await page.getByTestId('tilt-slider').fill('5');
+  await page.getByTestId('tilt-canvas').click();
+  const title = page.getByTestId('tilt-enlarged-title');
+  await expect(title).toHaveText(`Tilt 6/${demo.nTilts} · ${formatAngle(demo.tiltAngles[5])} · ${demo.nx} × ${demo.ny} pixels`);
+  await expect.poll(() => page.getByTestId('tilt-enlarged-canvas').evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([demo.nx, demo.ny]);
+  await page.keyboard.press('ArrowRight');
+  await expect(title).toContainText(`Tilt 7/${demo.nTilts} · ${formatAngle(demo.tiltAngles[6])}`);
+  await expect(page.getByTestId('tilt-slider')).toHaveValue('6');
+  await page.keyboard.press('l');
+  await expect(page.getByTestId('tilt-enlarged-leave-out')).toBeChecked();
+  await expect(page.getByTestId('tilt-left-out')).toHaveText('Tilt 7');
+  await page.keyboard.press('l');
+  await expect(page.getByTestId('tilt-left-out')).toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('tilt-enlarged')).toHaveCount(0);
+  // A click beside the image closes it too.
+  await page.getByTestId('tilt-canvas').click();
+  await page.getByTestId('tilt-enlarged').click({ position: { x: 5, y: 5 } });
+  await expect(page.getByTestId('tilt-enlarged')).toHaveCount(0);
 });
 
 test('tilts marked in the preview are left out of a new data set; the series they came from stays', async () => {
@@ -122,7 +145,7 @@ test('a tilt wider than the preview arrives binned and shows the file’s sectio
   const [b, width, height] = [3, 366, 200];
   await expect.poll(async () => (await previewPixels()).width).toBe(width);
   const shown = await previewPixels();
-  expect([shown.width, shown.height, shown.title]).toEqual([width, height, `${nx} × ${ny} pixels, shown binned 3×`]);
+  expect([shown.width, shown.height, shown.title]).toEqual([width, height, `${nx} × ${ny} pixels, shown binned 3×: click to see it larger`]);
   // The reference: section 1 (0°) of the file averaged over 3 × 3 blocks, drawn with row 0 at the bottom.
   const { data } = readMrc(new Uint8Array(stack));
   const expected = new Float32Array(width * height);
@@ -133,5 +156,10 @@ test('a tilt wider than the preview arrives binned and shows the file’s sectio
       expected[(height - 1 - y) * width + x] = sum / (b * b);
     }
   expect(correlation(shown.grey, expected)).toBeGreaterThan(0.98);
+  // Enlarged, the same tilt is binned less: floor(1100 / b) ≤ 1024 first at b = 2.
+  await page.getByTestId('tilt-canvas').click();
+  await expect(page.getByTestId('tilt-enlarged-title')).toHaveText(`Tilt 2/3 · +0.0° · ${nx} × ${ny} pixels, shown binned 2×`);
+  await expect.poll(() => page.getByTestId('tilt-enlarged-canvas').evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([550, 300]);
+  await page.getByTestId('tilt-enlarged-close').click();
   expect(pageErrors).toEqual([]);
 });

@@ -1,59 +1,16 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { DatasetSummary, Slice, TiltPreview } from '../../../../workers/api.ts';
-import { errorMessage, getEngine } from '../../engineClient.ts';
+import { useEffect, useRef, useState } from 'react';
+import type { DatasetSummary } from '../../../../workers/api.ts';
 import { describeDarkTilts, type DarkTiltHint } from '../../../engine/darkTilts.ts';
 import { useAppStore } from '../../state/store.ts';
-import { formatAngle, formatNumber, samplePercentiles } from '../../util/format.ts';
+import { formatAngle, formatNumber } from '../../util/format.ts';
+import { drawTilt, tiltImageTitle, useTiltImage } from './tiltImage.ts';
+import { TiltEnlarged } from './TiltEnlarged.tsx';
 
-const AUTO_PERCENTILES = [0.5, 99.5];
 /**
  * Pixels along the preview's longer side, at most: the canvas is shown 122 CSS pixels high (styles.css), so 512
- * is sharp up to a 4× display, and a 4096² tilt crosses from the worker as 1 MiB instead of 64 MiB (32 cached
- * previews: 32 MiB at most).
+ * is sharp up to a 4× display, and a 4096² tilt crosses from the worker as 1 MiB instead of 64 MiB.
  */
 const PREVIEW_SIDE = 512;
-const tiltCache = new Map<string, TiltPreview>();
-
-function fetchTilt(datasetId: string, index: number): Promise<TiltPreview> {
-  const key = `${datasetId}|${index}`;
-  const hit = tiltCache.get(key);
-  if (hit) return Promise.resolve(hit);
-  return getEngine()
-    .getTilt(datasetId, index, PREVIEW_SIDE)
-    .then((slice) => {
-      tiltCache.set(key, slice);
-      if (tiltCache.size > 32) tiltCache.delete(tiltCache.keys().next().value as string);
-      return slice;
-    });
-}
-
-function drawTilt(canvas: HTMLCanvasElement, slice: Slice, lo: number, hi: number): void {
-  const { width, height, data } = slice;
-  canvas.width = width;
-  canvas.height = height;
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return;
-  const image = ctx.createImageData(width, height);
-  const scale = hi > lo ? 255 / (hi - lo) : 0;
-  for (let y = 0; y < height; y++) {
-    // Row 0 at the bottom, as in the slice viewer (and IMOD).
-    const out = (height - 1 - y) * width;
-    for (let x = 0; x < width; x++) {
-      const g = Math.max(0, Math.min(255, (data[y * width + x] - lo) * scale));
-      const o = (out + x) * 4;
-      image.data[o] = g;
-      image.data[o + 1] = g;
-      image.data[o + 2] = g;
-      image.data[o + 3] = 255;
-    }
-  }
-  ctx.putImageData(image, 0, 0);
-}
-
-function previewTitle(dataset: DatasetSummary, slice: TiltPreview | null): string {
-  const size = `${dataset.nx} × ${dataset.ny} pixels`;
-  return slice && slice.binning > 1 ? `${size}, shown binned ${slice.binning}×` : size;
-}
 
 function closestToZero(angles: number[]): number {
   let best = 0;
@@ -65,33 +22,16 @@ function closestToZero(angles: number[]): number {
 
 export function TiltBrowser({ dataset }: { dataset: DatasetSummary }) {
   const [index, setIndex] = useState(() => closestToZero(dataset.tiltAngles));
-  const [loaded, setLoaded] = useState<{ index: number; slice: TiltPreview } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { slice, autoWindow, error } = useTiltImage(dataset.id, index, PREVIEW_SIDE);
   const [auto, setAuto] = useState(true);
   const [manual, setManual] = useState({ lo: dataset.stats.min, hi: dataset.stats.max });
   const canvasRef = useRef<HTMLCanvasElement>(null);
   // Tilt numbers (from 1) marked to leave out; a new data set without them is made on request.
   const [leaveOut, setLeaveOut] = useState<number[]>([]);
   const leaveOutTilts = useAppStore((s) => s.leaveOutTilts);
-
-  useEffect(() => {
-    let live = true;
-    fetchTilt(dataset.id, index).then(
-      (slice) => {
-        if (!live) return;
-        setLoaded({ index, slice });
-        setError(null);
-      },
-      (e: unknown) => live && setError(errorMessage(e)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [dataset.id, index]);
-
-  const slice = loaded?.slice ?? null;
-  const autoWindow = useMemo(() => (slice ? samplePercentiles(slice.data, AUTO_PERCENTILES) : null), [slice]);
+  const [enlarged, setEnlarged] = useState(false);
   const [lo, hi] = auto && autoWindow ? autoWindow : [manual.lo, manual.hi];
+  const toggleMark = (number: number) => setLeaveOut(leaveOut.includes(number) ? leaveOut.filter((n) => n !== number) : [...leaveOut, number].sort((a, b) => a - b));
 
   useEffect(() => {
     if (slice && canvasRef.current) drawTilt(canvasRef.current, slice, lo, hi);
@@ -121,15 +61,33 @@ export function TiltBrowser({ dataset }: { dataset: DatasetSummary }) {
         </span>
       </div>
       <div className="tilt-canvas-box">
-        <canvas ref={canvasRef} data-testid="tilt-canvas" title={previewTitle(dataset, slice)} className={leaveOut.includes(index + 1) ? 'left-out' : undefined} />
+        <canvas
+          ref={canvasRef}
+          data-testid="tilt-canvas"
+          title={`${tiltImageTitle(dataset, slice)}: click to see it larger`}
+          className={leaveOut.includes(index + 1) ? 'left-out' : undefined}
+          onClick={() => setEnlarged(true)}
+        />
         {error && <div className="overlay-note">{error}</div>}
       </div>
+      {enlarged && (
+        <TiltEnlarged
+          dataset={dataset}
+          index={index}
+          onIndex={setIndex}
+          contrast={auto ? 'auto' : [manual.lo, manual.hi]}
+          marked={dataset.synthesized ? null : leaveOut.includes(index + 1)}
+          onToggleMark={() => toggleMark(index + 1)}
+          onClose={() => setEnlarged(false)}
+        />
+      )}
       {!dataset.synthesized && (
         <LeaveOutTilts
           number={index + 1}
           dark={dataset.darkTilts}
           marked={leaveOut}
           onMark={setLeaveOut}
+          onToggle={() => toggleMark(index + 1)}
           // The new data set is selected, and this preview with it; a refusal is in the banner, the marks stay.
           onApply={() => void leaveOutTilts(leaveOut).catch(() => undefined)}
         />
@@ -168,7 +126,21 @@ const asSentence = (text: string) => `${text[0].toUpperCase()}${text.slice(1)}.`
  * Marking tilts to leave out (a grid bar, a lost track, a blurred or dark view), then one new data set without
  * them: the series they came from stays as it was, with its results, to compare against.
  */
-function LeaveOutTilts({ number, dark, marked, onMark, onApply }: { number: number; dark: DarkTiltHint[]; marked: number[]; onMark: (numbers: number[]) => void; onApply: () => void }) {
+function LeaveOutTilts({
+  number,
+  dark,
+  marked,
+  onMark,
+  onToggle,
+  onApply,
+}: {
+  number: number;
+  dark: DarkTiltHint[];
+  marked: number[];
+  onMark: (numbers: number[]) => void;
+  onToggle: () => void;
+  onApply: () => void;
+}) {
   const isMarked = marked.includes(number);
   const darkUnmarked = dark.filter((d) => !marked.includes(d.number));
   return (
@@ -185,7 +157,7 @@ function LeaveOutTilts({ number, dark, marked, onMark, onApply }: { number: numb
         <input
           type="checkbox"
           checked={isMarked}
-          onChange={() => onMark(isMarked ? marked.filter((n) => n !== number) : [...marked, number].sort((a, b) => a - b))}
+          onChange={onToggle}
           data-testid="tilt-leave-out"
         />{' '}
         Leave out this tilt

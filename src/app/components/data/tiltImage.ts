@@ -1,0 +1,77 @@
+/** One tilt of a data set as the data panel shows it: fetched binned to fit, cached, drawn grey with row 0 at the bottom. */
+import { useEffect, useMemo, useState } from 'react';
+import type { DatasetSummary, TiltPreview } from '../../../../workers/api.ts';
+import { errorMessage, getEngine } from '../../engineClient.ts';
+import { samplePercentiles } from '../../util/format.ts';
+
+const AUTO_PERCENTILES = [0.5, 99.5];
+/** Each image is at most maxSide² float32 (1 MiB at 512, 4 MiB at 1024): 32 of them stay cached. */
+const CACHED = 32;
+const tiltCache = new Map<string, TiltPreview>();
+
+function fetchTilt(datasetId: string, index: number, maxSide: number): Promise<TiltPreview> {
+  const key = `${datasetId}|${index}|${maxSide}`;
+  const hit = tiltCache.get(key);
+  if (hit) return Promise.resolve(hit);
+  return getEngine()
+    .getTilt(datasetId, index, maxSide)
+    .then((slice) => {
+      tiltCache.set(key, slice);
+      if (tiltCache.size > CACHED) tiltCache.delete(tiltCache.keys().next().value as string);
+      return slice;
+    });
+}
+
+/**
+ * Tilt `index` at most `maxSide` pixels a side (the worker bins it), the last one fetched kept while the next
+ * comes, and its 0.5–99.5 % window for auto contrast.
+ */
+export function useTiltImage(datasetId: string, index: number, maxSide: number): { slice: TiltPreview | null; autoWindow: [number, number] | null; error: string | null } {
+  const [slice, setSlice] = useState<TiltPreview | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    fetchTilt(datasetId, index, maxSide).then(
+      (fetched) => {
+        if (!live) return;
+        setSlice(fetched);
+        setError(null);
+      },
+      (e: unknown) => live && setError(errorMessage(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [datasetId, index, maxSide]);
+  const autoWindow = useMemo(() => (slice ? (samplePercentiles(slice.data, AUTO_PERCENTILES) as [number, number]) : null), [slice]);
+  return { slice, autoWindow, error };
+}
+
+export function drawTilt(canvas: HTMLCanvasElement, slice: TiltPreview, lo: number, hi: number): void {
+  const { width, height, data } = slice;
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  const image = ctx.createImageData(width, height);
+  const scale = hi > lo ? 255 / (hi - lo) : 0;
+  for (let y = 0; y < height; y++) {
+    // Row 0 at the bottom, as in the slice viewer (and IMOD).
+    const out = (height - 1 - y) * width;
+    for (let x = 0; x < width; x++) {
+      const g = Math.max(0, Math.min(255, (data[y * width + x] - lo) * scale));
+      const o = (out + x) * 4;
+      image.data[o] = g;
+      image.data[o + 1] = g;
+      image.data[o + 2] = g;
+      image.data[o + 3] = 255;
+    }
+  }
+  ctx.putImageData(image, 0, 0);
+}
+
+/** "2048 × 2048 pixels, shown binned 4×". */
+export function tiltImageTitle(dataset: DatasetSummary, slice: TiltPreview | null): string {
+  const size = `${dataset.nx} × ${dataset.ny} pixels`;
+  return slice && slice.binning > 1 ? `${size}, shown binned ${slice.binning}×` : size;
+}
