@@ -10,7 +10,7 @@ import { dft3d } from '../src/engine/metrics/fourier.ts';
 import { openGpu, type GpuContext } from '../src/engine/gpu/device.ts';
 import { crossValidate } from '../src/engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../src/engine/evaluation/oddEven.ts';
-import { heldOutTilts, withoutTilts, withoutTiltsLabel } from '../src/engine/evaluation/tiltSubsets.ts';
+import { heldOutTilts, withoutTilts } from '../src/engine/evaluation/tiltSubsets.ts';
 import { recipeMethods } from '../src/engine/evaluation/recipe.ts';
 import { trustScore } from '../src/engine/evaluation/trust.ts';
 import { DEFAULT_TRUST_HELD_OUT } from '../src/engine/metrics/trust.ts';
@@ -488,9 +488,9 @@ const api: EngineWorkerApi = {
     const source = datasetOf(datasetId);
     // Its trust score runs the synthesis again on the measured tilts: which ones those are must stay known.
     if (source.summary.synthesized) throw new Error(`${source.summary.name} has synthesised tilts: leave tilts out of the measured series, then add tilts to that`);
-    const { tiltSeries, leftOut } = withoutTilts(source.tiltSeries, tiltNumbers, 'tilts to leave out');
+    const { tiltSeries, leftOut, label } = withoutTilts(source.tiltSeries, tiltNumbers, 'tilts to leave out');
     return addDerivedDataset(datasetId, tiltSeries, {
-      name: `${source.summary.name} ${withoutTiltsLabel(tiltNumbers)}`,
+      name: `${source.summary.name} ${label}`,
       metadata: [...source.summary.metadata, { label: 'Tilts left out', value: `${leftOut}; ${tiltSeries.nTilts} of ${source.tiltSeries.nTilts} kept`, source: 'the tilt preview' }],
       ...(source.summary.loadBinning && { loadBinning: source.summary.loadBinning }),
     });

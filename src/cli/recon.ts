@@ -8,7 +8,7 @@ import type { EngineContext } from '../engine/context.ts';
 import { isOffsetFree, type MethodName, type RequestOf, type ResolvedRequest } from '../engine/methods/registry.ts';
 import { resolveOnTiltSeries, runReconstruction, type Reconstruction } from '../engine/methods/runners.ts';
 import type { RunOptions } from '../engine/methods/slabs.ts';
-import { parseTiltNumbers, withoutTilts, withoutTiltsLabel } from '../engine/evaluation/tiltSubsets.ts';
+import { parseTiltNumbers, withoutTilts } from '../engine/evaluation/tiltSubsets.ts';
 import { darkTiltsInData, describeDarkTilts } from '../engine/darkTilts.ts';
 import { binnedLength } from '../io/binning.ts';
 import type { TiltSeries } from '../engine/types.ts';
@@ -76,7 +76,7 @@ export function chooseTilts(values: FlagValues, ts: TiltSeries, tiltsPath: strin
   if (chosen) process.stderr.write(`left out (--exclude-tilts): tilt${numbers.length === 1 ? '' : 's'} ${chosen.leftOut}\n`);
   const tiltSeries = chosen?.tiltSeries ?? ts;
   warnDarkTilts(tiltSeries, tiltsPath);
-  return { tiltSeries, label: chosen && withoutTiltsLabel(numbers) };
+  return { tiltSeries, label: chosen?.label ?? null };
 }
 
 /**

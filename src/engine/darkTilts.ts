@@ -23,7 +23,7 @@ export function darkTiltsInData(ts: Pick<TiltSeries, 'nx' | 'ny' | 'nTilts' | 'd
   return dark.map(({ index, percent }) => ({ number: index + 1, angle: ts.tiltAngles[index], percent }));
 }
 
-/** "tilts 1 (-60.0°) and 41 (60.0°) look dark: …", for the page and the command line. */
+/** "tilts 1 (-60.0°, 3%), 41 (60.0°, 12%) look dark: …" (each with its percentage of the median), for the page and the command line. */
 export function describeDarkTilts(hints: readonly DarkTiltHint[]): string {
   const each = hints.map((h) => `${h.number} (${h.angle.toFixed(1)}°, ${h.percent.toFixed(0)}%)`).join(', ');
   return `tilt${hints.length === 1 ? '' : 's'} ${each} look${hints.length === 1 ? 's' : ''} dark: a mean below ${100 * DARK_FRACTION}% of the median, allowing for the 1/cos θ path`;

@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { crossValidate } from '../../engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../../engine/evaluation/oddEven.ts';
-import { heldOutTilts, parseHeldOut, withoutTilts, withoutTiltsLabel } from '../../engine/evaluation/tiltSubsets.ts';
+import { heldOutTilts, parseHeldOut, withoutTilts } from '../../engine/evaluation/tiltSubsets.ts';
 import { alignLoadedTiltSeries } from '../../engine/align/loaded.ts';
 import { describeEngine, type EngineContext } from '../../engine/context.ts';
 import { commonDefaults } from '../../engine/methods/common.ts';
@@ -118,13 +118,13 @@ async function needsRun(batch: Batch, series: string, method: string): Promise<b
 }
 
 /** Reconstruct, write the tomogram, score it; the row of the run. */
-async function runOne(batch: Batch, entry: SeriesEntry, ts: TiltSeries, method: Batch['methods'][number]): Promise<BatchRow> {
+async function runOne(batch: Batch, entry: SeriesEntry, series: LoadedSeries, method: Batch['methods'][number]): Promise<BatchRow> {
+  const { ts } = series;
   const options = (stage: Stage) => ({ onProgress: reporter(batch, entry.name, method.name, stage), models: cliModelLibrary });
   const started = performance.now();
   const output = join(entry.name, `${method.name}.mrc`);
   const result = await reconstructInto(output, batch.engine, ts, method.request, options('reconstruction'));
-  const leftOut = entry.excludeTilts.length > 0 ? `, ${withoutTiltsLabel(entry.excludeTilts)}` : '';
-  await writeFileAtomic(join(batch.outDir, output), mrcPieces(result.volume, { labels: [result.label, `from ${entry.stack}${leftOut}`] }));
+  await writeFileAtomic(join(batch.outDir, output), mrcPieces(result.volume, { labels: [result.label, `from ${series.source}`] }));
   const seconds = (performance.now() - started) / 1000;
   const row: BatchRow = { series: entry.name, method: method.name, status: 'done', output, label: result.label, seconds, gpu: describeEngine(batch.engine), version: batch.version, params: JSON.stringify(result.params), finishedAt: '' };
   if (batch.scores.has('cv')) {
@@ -139,6 +139,21 @@ async function runOne(batch: Batch, entry: SeriesEntry, ts: TiltSeries, method: 
   return row;
 }
 
+/** A series as its methods run on it, and what its tomograms' headers say it came from. */
+interface LoadedSeries {
+  ts: TiltSeries;
+  source: string;
+}
+
+/** The series of a list entry, binned at load by `bin`, aligned, without the tilts its fourth column names. */
+async function loadSeries(batch: Batch, entry: SeriesEntry, bin: number): Promise<LoadedSeries> {
+  const loaded = await alignLoadedTiltSeries(batch.engine, await readTiltSeriesPaths(entry.stack, [...(entry.angles ? [entry.angles] : []), ...entry.sideFiles], { bin }));
+  const excluded = entry.excludeTilts.length > 0 ? withoutTilts(loaded, entry.excludeTilts, 'tilts to leave out') : null;
+  const ts = excluded?.tiltSeries ?? loaded;
+  warnDarkTilts(ts, entry.stack, (list) => `${list} in a list's fourth column`);
+  return { ts, source: excluded ? `${entry.stack}, ${excluded.label}` : entry.stack };
+}
+
 /** Every method of one series; a series that cannot be read fails each of its methods with the reason. */
 async function runSeries(batch: Batch, entry: SeriesEntry): Promise<void> {
   const todo = [];
@@ -151,15 +166,14 @@ async function runSeries(batch: Batch, entry: SeriesEntry): Promise<void> {
   // stack only, and the methods run at binning 1 on it (binningAtLoad).
   const binnings = new Set(todo.map((method) => binningAtLoad(method.request).bin));
   const bin = binnings.size === 1 ? [...binnings][0] : 1;
-  let ts: TiltSeries | null = null;
+  let series: LoadedSeries | null = null;
   let loadError = '';
   try {
-    const loaded = await alignLoadedTiltSeries(batch.engine, await readTiltSeriesPaths(entry.stack, [...(entry.angles ? [entry.angles] : []), ...entry.sideFiles], { bin }));
-    ts = entry.excludeTilts.length > 0 ? withoutTilts(loaded, entry.excludeTilts, 'tilts to leave out').tiltSeries : loaded;
-    warnDarkTilts(ts, entry.stack, (list) => `${list} in a list's fourth column`);
+    series = await loadSeries(batch, entry, bin);
   } catch (error) {
     loadError = (error as Error).message;
   }
+  const ts = series?.ts ?? null;
   // Once a series, when any of its methods leaves the offset in (commonDefaults: the flag's one default) and its
   // result depends on it (batch scores no trust, so an offset-free method's FBP baseline is not run).
   const exposed = ts && todo.find((method) => !isOffsetFree(method.request.method) && !commonDefaults(ts, method.request.params ?? {}).subtractMean);
@@ -167,8 +181,8 @@ async function runSeries(batch: Batch, entry: SeriesEntry): Promise<void> {
   for (const method of todo) {
     let row: BatchRow;
     try {
-      if (!ts) throw new Error(loadError);
-      row = await runOne(batch, entry, ts, bin > 1 ? { ...method, request: binningAtLoad(method.request).request } : method);
+      if (!series) throw new Error(loadError);
+      row = await runOne(batch, entry, series, bin > 1 ? { ...method, request: binningAtLoad(method.request).request } : method);
     } catch (error) {
       const message = ((error as Error).message ?? String(error)).replace(/\s+/g, ' ');
       row = { series: entry.name, method: method.name, status: 'failed', error: message, gpu: describeEngine(batch.engine), version: batch.version, finishedAt: '' };

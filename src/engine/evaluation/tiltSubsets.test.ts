@@ -50,12 +50,15 @@ describe('tilt subsets', () => {
 
   it('leaves out tilts by number, with their angles and doses, and says which', () => {
     const ts = { nx: 1, ny: 1, nTilts: 5, data: Float32Array.from([1, 2, 3, 4, 5]), tiltAngles: [0, 3, -3, -6, 6], pixelSize: 2, accumulatedDose: [0, 3, 6, 9, 12], exposureDose: [3, 3, 3, 3, 3.5] };
-    const { tiltSeries, leftOut } = withoutTilts(ts, [2, 5], '--exclude-tilts');
+    const { tiltSeries, leftOut, label } = withoutTilts(ts, [5, 2, 5], '--exclude-tilts');
     expect(Array.from(tiltSeries.data)).toEqual([1, 3, 4]);
     expect(tiltSeries.tiltAngles).toEqual([0, -3, -6]);
     expect(tiltSeries.accumulatedDose).toEqual([0, 6, 9]);
     expect(tiltSeries.nTilts).toBe(3);
     expect(leftOut).toBe('2 (3.0°), 5 (6.0°)');
+    expect(label).toBe('without tilts 2, 5');
+    expect(withoutTilts(ts, [1], 'x').label).toBe('without tilt 1');
+    expect(() => withoutTilts(ts, [1.5, 0], 'x')).toThrow('x: 0, 1.5 is not a tilt number (they count from 1)');
     expect(() => withoutTilts(ts, [6], '--exclude-tilts')).toThrow("--exclude-tilts: tilt 6 is past the series' 5 tilts");
     expect(() => withoutTilts(ts, [1, 2, 3], 'x')).toThrow('x: leaving out 3 of 5 tilts leaves 2, and a tomogram needs at least 3');
   });

@@ -35,22 +35,26 @@ export function parseTiltNumbers(text: string, what: string): number[] {
 }
 
 /** How a series without those tilts is named, in headers and data set names: "without tilts 1, 2, 41". */
-export function withoutTiltsLabel(numbers: readonly number[]): string {
+function withoutTiltsLabel(numbers: readonly number[]): string {
   return `without tilt${numbers.length === 1 ? '' : 's'} ${numbers.join(', ')}`;
 }
 
 /**
  * The series without the tilts numbered `numbers` (from 1, in stack order: as the page's tilt preview and
- * `wedgelab info` count them), and what was left out in words, "3 (-54.0°), 41 (60.0°)". Each kept tilt keeps
- * its angle and doses. Throws, naming `what`, for a number past the series or when fewer than MIN_TILTS remain.
+ * `wedgelab info` count them; any order, repeats ignored), what was left out in words, "3 (-54.0°), 41 (60.0°)",
+ * and the series' label, "without tilts 3, 41". Each kept tilt keeps its angle and doses. Throws, naming `what`,
+ * for a number that is not a tilt of the series or when fewer than MIN_TILTS remain.
  */
-export function withoutTilts(ts: TiltSeries, numbers: readonly number[], what: string): { tiltSeries: TiltSeries; leftOut: string } {
-  const past = numbers.filter((n) => n > ts.nTilts);
+export function withoutTilts(ts: TiltSeries, numbers: readonly number[], what: string): { tiltSeries: TiltSeries; leftOut: string; label: string } {
+  const sorted = [...new Set(numbers)].sort((a, b) => a - b);
+  const notTilts = sorted.filter((n) => !Number.isInteger(n) || n < 1);
+  if (notTilts.length > 0) throw new Error(`${what}: ${notTilts.join(', ')} is not a tilt number (they count from 1)`);
+  const past = sorted.filter((n) => n > ts.nTilts);
   if (past.length > 0) throw new Error(`${what}: tilt ${past.join(', ')} is past the series' ${ts.nTilts} tilts`);
-  const kept = remainingIndices(ts.nTilts, numbers.map((n) => n - 1));
-  if (kept.length < MIN_TILTS) throw new Error(`${what}: leaving out ${numbers.length} of ${ts.nTilts} tilts leaves ${kept.length}, and a tomogram needs at least ${MIN_TILTS}`);
-  const leftOut = numbers.map((n) => `${n} (${ts.tiltAngles[n - 1].toFixed(1)}°)`).join(', ');
-  return { tiltSeries: subsetTilts(ts, kept), leftOut };
+  const kept = remainingIndices(ts.nTilts, sorted.map((n) => n - 1));
+  if (kept.length < MIN_TILTS) throw new Error(`${what}: leaving out ${sorted.length} of ${ts.nTilts} tilts leaves ${kept.length}, and a tomogram needs at least ${MIN_TILTS}`);
+  const leftOut = sorted.map((n) => `${n} (${ts.tiltAngles[n - 1].toFixed(1)}°)`).join(', ');
+  return { tiltSeries: subsetTilts(ts, kept), leftOut, label: withoutTiltsLabel(sorted) };
 }
 
 /** Stack indices not in `dropped`. */
