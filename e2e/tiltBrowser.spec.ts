@@ -101,6 +101,19 @@ test('tilts marked in the preview are left out of a new data set; the series the
   await expect(page.getByTestId('tilt-left-out')).toHaveCount(0);
   expect((await page.evaluate(() => window.wedgelab.datasets())).map((d) => d.id)).toEqual([demo.id, made.id]);
 
+  // Results of the two series compare side by side: the same specimen; the panel of the other series names it.
+  const run = () => page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { binning: 4, thickness: 8 } }));
+  const without = await run();
+  await page.getByTestId('dataset-select').selectOption(demo.id);
+  const whole = await run();
+  for (const id of [whole, without]) await page.locator(`[data-testid=result-item][data-result-id="${id}"] [data-testid=compare-check]`).check();
+  await page.keyboard.press('3');
+  await expect(page.getByTestId('compare-panel')).toHaveCount(2);
+  await expect(page.locator(`[data-testid=compare-panel][data-result-id="${without}"] [data-testid=compare-panel-series]`)).toHaveText(made.name);
+  await expect(page.locator(`[data-testid=compare-panel][data-result-id="${whole}"] [data-testid=compare-panel-series]`)).toHaveCount(0);
+  await page.keyboard.press('1');
+  await page.getByTestId('dataset-select').selectOption(made.id);
+
   // Past the series: one message naming the number; nothing added.
   const refused = await page.evaluate(() => window.wedgelab.leaveOutTilts([99]).then(() => 'made', (e: Error) => e.message));
   expect(refused).toBe(`tilts to leave out: tilt 99 is past the series' ${n - 2} tilts`);

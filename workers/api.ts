@@ -59,6 +59,11 @@ export interface DatasetSummary {
    * "TS_01.mrc.mdoc line 8"), for the data panel. Empty for simulated data.
    */
   metadata: { label: string; value: string; source: string }[];
+  /**
+   * The loaded or simulated data set this one was made from by leaving out or adding tilts, followed back to the
+   * start (its own id for a loaded or simulated one): the same specimen, so results of one family compare side by side.
+   */
+  familyId: string;
   /** Tilts that look dark by their means (engine/darkTilts.ts), for the tilt preview to point out; read at load. */
   darkTilts: DarkTiltHint[];
   /** Why FBP/SIRT cannot weight this series by dose (no doses, no pixel size, …); null when they can. */

@@ -161,18 +161,20 @@ function resultOf(id: string): Result {
 }
 
 function addDataset(
-  summary: Omit<DatasetSummary, 'id' | 'angleMin' | 'angleMax' | 'nx' | 'ny' | 'nTilts' | 'tiltAngles' | 'pixelSize' | 'metadata' | 'doseWeightingUnavailable' | 'offset' | 'contrast' | 'darkTilts'> &
-    Partial<Pick<DatasetSummary, 'metadata'>>,
+  summary: Omit<DatasetSummary, 'id' | 'angleMin' | 'angleMax' | 'nx' | 'ny' | 'nTilts' | 'tiltAngles' | 'pixelSize' | 'metadata' | 'doseWeightingUnavailable' | 'offset' | 'contrast' | 'darkTilts' | 'familyId'> &
+    Partial<Pick<DatasetSummary, 'metadata' | 'familyId'>>,
   ts: TiltSeries,
 ): DatasetSummary {
+  const id = nextId('d');
   const full: DatasetSummary = {
     metadata: [],
+    familyId: id,
     ...summary,
     doseWeightingUnavailable: doseWeightingUnavailable(ts),
     offset: offsetWarning(ts, { subtractMean: false }) ?? null,
     contrast: stackPolarity(ts),
     darkTilts: darkTiltsInData(ts),
-    id: nextId('d'),
+    id,
     nx: ts.nx,
     ny: ts.ny,
     nTilts: ts.nTilts,
@@ -186,17 +188,18 @@ function addDataset(
 }
 
 /**
- * A data set made from another's tilt series (tilts added or left out): the same file kind, and a simulated
- * series' ground truth kept for it, since the specimen is the same and scores reconstructions of the new one too.
+ * A data set made from another's tilt series (tilts added or left out): the same file kind and family, and a
+ * simulated series' ground truth kept for it, since the specimen is the same and scores reconstructions of the
+ * new one too.
  */
 function addDerivedDataset(
   sourceId: string,
   ts: TiltSeries,
   fields: Pick<DatasetSummary, 'name'> & Partial<Pick<DatasetSummary, 'metadata' | 'synthesized' | 'loadBinning'>>,
 ): { dataset: DatasetSummary; groundTruth?: ResultSummary } {
-  const { source: origin, mode, dtype, hasGroundTruth } = datasetOf(sourceId).summary;
+  const { source: origin, mode, dtype, hasGroundTruth, familyId } = datasetOf(sourceId).summary;
   const stats = volumeStats(ts.data);
-  const dataset = addDataset({ ...fields, source: origin, mode, dtype, stats: { min: stats.min, max: stats.max, mean: stats.mean }, hasGroundTruth, warnings: [] }, ts);
+  const dataset = addDataset({ ...fields, source: origin, mode, dtype, stats: { min: stats.min, max: stats.max, mean: stats.mean }, hasGroundTruth, warnings: [], familyId }, ts);
   const truth = hasGroundTruth ? groundTruthOf(sourceId) : null;
   const groundTruth = truth ? putResult({ ...truth.summary, datasetId: dataset.id }, truth.volume) : undefined;
   return { dataset, groundTruth };

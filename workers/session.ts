@@ -137,12 +137,17 @@ export class SessionKeeper {
     const resultIds = new Map<string, string>();
     const datasets: DatasetSummary[] = [];
     const results: ResultSummary[] = [];
+    const newIds = new Map<string, string>();
     for (const entry of entries.filter((e) => e.kind === 'dataset') as SavedEntry<DatasetMeta>[]) {
       const summary = this.host.restoreDataset(entry.meta.summary, { ...entry.meta.tiltSeries, data: await readEntryData(folder, entry) });
       datasetIds.set(entry.key, summary.id);
+      newIds.set(entry.meta.summary.id, summary.id);
       this.keys.set(summary.id, entry.key);
       datasets.push(summary);
     }
+    // A family is named by its first data set's id, which the restore has just changed (or which was not kept):
+    // the old id could now name an unrelated data set.
+    for (const summary of datasets) summary.familyId = newIds.get(summary.familyId) ?? summary.id;
     for (const entry of entries.filter((e) => e.kind === 'result') as SavedEntry<ResultMeta>[]) {
       const datasetId = datasetIds.get(entry.meta.datasetKey) ?? [...this.keys].find(([, key]) => key === entry.meta.datasetKey)?.[0];
       if (!datasetId) continue; // its tilt series was cleared: nothing to show it against

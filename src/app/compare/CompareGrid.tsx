@@ -6,15 +6,15 @@ import { useCompareStore, type LinkedVoxel } from '../state/compareStore.ts';
 import { downloadBlob, exportFileName } from '../util/download.ts';
 import { centreVoxel, clampVoxel, dimOf } from '../viewer/axes.ts';
 import { IDENTITY_VIEW } from '../viewer/viewMath.ts';
-import { resultTitle } from '../components/results/ResultList.tsx';
 import { canvasToPng, composeFigure } from '../util/figure.ts';
 import { GridPanel } from './GridPanel.tsx';
-import { useCompareDataset, useDatasetResults, usePercentileWindows, usePicksElsewhere, useSelectedResults } from './hooks.ts';
+import { useCompareDataset, useDatasetResults, usePercentileWindows, usePickSeries, usePicksElsewhere, useSelectedResults } from './hooks.ts';
 import { gridColumns, mapVoxel, MAX_COMPARE, PLANE_NORMAL } from './linking.ts';
 import type { PlaneRenderer } from './planeRenderer.ts';
 
 function DifferenceControls() {
   const selected = useSelectedResults();
+  const { titleOf } = usePickSeries();
   const busy = useCompareStore((s) => s.differenceBusy);
   const makeDifference = useCompareStore((s) => s.makeDifference);
   const [pick, setPick] = useState<{ a: string | null; b: string | null }>({ a: null, b: null });
@@ -23,7 +23,7 @@ function DifferenceControls() {
   const b = valid(pick.b) ?? selected.find((r) => r.id !== a)?.id ?? null;
   const options = selected.map((r) => (
     <option key={r.id} value={r.id}>
-      {resultTitle(r)}
+      {titleOf(r)}
     </option>
   ));
   return (
@@ -46,6 +46,7 @@ function DifferenceControls() {
 /** 2–6 results side by side: the same plane, linked cursor, slice, zoom and pan. */
 export function CompareGrid() {
   const results = useSelectedResults();
+  const { titleOf } = usePickSeries();
   const selectedDataset = useCompareDataset();
   const datasetResults = useDatasetResults(selectedDataset?.id ?? null);
   const elsewhere = usePicksElsewhere();
@@ -97,7 +98,7 @@ export function CompareGrid() {
         const renderer = renderers.current.get(r.id);
         renderer?.renderNow();
         const canvas = renderer?.canvas();
-        return canvas ? [{ canvas, label: resultTitle(r) }] : [];
+        return canvas ? [{ canvas, label: titleOf(r) }] : [];
       });
       const blob = await canvasToPng(composeFigure(items, gridColumns(items.length), `${gridDatasetName}: ${plane.toUpperCase()} ${normal} = ${refVoxel[normal]}`).canvas);
       downloadBlob(blob, exportFileName(gridDatasetName, `compare_${plane}`, 'png'));
@@ -152,7 +153,10 @@ export function CompareGrid() {
       </div>
       {results.length < 2 && (
         <div className="compare-empty" data-testid="compare-empty">
-          <p>Tick 2–{MAX_COMPARE} results of one tilt series in the Results list (☐ beside each) to compare them side by side.</p>
+          <p>
+            Tick 2–{MAX_COMPARE} results of one tilt series (or of series made from it by leaving out or adding tilts) in the Results list (☐ beside each) to compare them
+            side by side.
+          </p>
           {elsewhere.length > 0 && (
             <p data-testid="compare-picks-elsewhere">
               {elsewhere.length} ticked result{elsewhere.length === 1 ? '' : 's'} of {elsewhereName}: select that tilt series (or one of its results) to see

@@ -11,6 +11,7 @@ import { AXIS_COLORS, PLANE_NORMAL_TO, axisLayout, valueAt, voxelAt, type Volume
 import { sliceCache } from '../viewer/sliceCache.ts';
 import type { PanelView } from '../viewer/viewMath.ts';
 import { resultTitle } from '../components/results/ResultList.tsx';
+import { usePickSeries } from './hooks.ts';
 import { mapVoxel, PLANE_NORMAL } from './linking.ts';
 import { createPlaneRenderer, type PlaneRenderer } from './planeRenderer.ts';
 
@@ -31,6 +32,7 @@ interface GridPanelProps {
 /** One result's slice in the comparison grid: linked cursor, slice, zoom and pan. */
 export function GridPanel({ result, plane, cursor, hover, window, view, onPoint, onView, register }: GridPanelProps) {
   const [renderer] = useState(createPlaneRenderer);
+  const series = usePickSeries().seriesOf(result);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const boxRef = useRef<HTMLDivElement>(null);
   const dims = useMemo<VolumeDims>(() => ({ nx: result.nx, ny: result.ny, nz: result.nz }), [result.nx, result.ny, result.nz]);
@@ -106,6 +108,11 @@ export function GridPanel({ result, plane, cursor, hover, window, view, onPoint,
       <div className="compare-panel-head">
         <span className="compare-panel-title" title={result.label}>
           {resultTitle(result)}
+          {series && (
+            <span className="compare-panel-series" data-testid="compare-panel-series" title={series}>
+              {series}
+            </span>
+          )}
         </span>
         <span className="compare-panel-value" data-testid="compare-value" title={`${hover ? 'pointer' : 'cursor'} x ${shown.x} y ${shown.y} z ${shown.z}`}>
           {value === null ? '…' : formatNumber(value, 5)}

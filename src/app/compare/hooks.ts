@@ -4,6 +4,7 @@ import type { DatasetSummary, ResultSummary } from '../../../workers/api.ts';
 import { errorMessage, getEngine } from '../engineClient.ts';
 import { useAppStore } from '../state/store.ts';
 import { useCompareStore } from '../state/compareStore.ts';
+import { resultTitle } from '../components/results/ResultList.tsx';
 
 /** The results of one tilt series, in list order. */
 export function useDatasetResults(datasetId: string | null): ResultSummary[] {
@@ -22,18 +23,20 @@ export function useCompareDataset(): DatasetSummary | null {
 
 /**
  * The picked results that still exist, in pick order, split into those of the tilt series selected in the
- * sidebar (all of them when none is) and those of another series: the views follow the selected series, and
- * the picks of another one wait until it is selected again.
+ * sidebar or of its family (DatasetSummary.familyId; all of them when none is selected) and those of another
+ * series: the views follow the selected series, and the picks of another one wait until it is selected again.
  */
 function usePicks(): { shown: ResultSummary[]; elsewhere: ResultSummary[] } {
   const selection = useCompareStore((s) => s.selection);
   const results = useAppStore((s) => s.results);
+  const datasets = useAppStore((s) => s.datasets);
   const datasetId = useAppStore((s) => s.selectedDatasetId);
   return useMemo(() => {
     const picked = selection.map((id) => results.find((r) => r.id === id)).filter((r): r is ResultSummary => r !== undefined);
-    const ofSeries = (r: ResultSummary) => datasetId === null || r.datasetId === datasetId;
+    const familyOf = (id: string) => datasets.find((d) => d.id === id)?.familyId ?? id;
+    const ofSeries = (r: ResultSummary) => datasetId === null || familyOf(r.datasetId) === familyOf(datasetId);
     return { shown: picked.filter(ofSeries), elsewhere: picked.filter((r) => !ofSeries(r)) };
-  }, [selection, results, datasetId]);
+  }, [selection, results, datasets, datasetId]);
 }
 
 /** The picked results of the selected tilt series, in pick order. */
@@ -77,4 +80,22 @@ export function usePercentileWindows(resultIds: string[]): Record<string, [numbe
     };
   }, [key]);
   return windows;
+}
+
+/**
+ * The tilt series a picked result belongs to when it is not the one the views follow (another of its family:
+ * tilts left out or added), else null; and its title with that series' name, for labels that stand alone (a
+ * figure's, a menu's).
+ */
+export function usePickSeries(): { seriesOf: (result: ResultSummary) => string | null; titleOf: (result: ResultSummary) => string } {
+  const datasets = useAppStore((s) => s.datasets);
+  const selectedId = useCompareDataset()?.id ?? null;
+  return useMemo(() => {
+    const seriesOf = (r: ResultSummary) => (r.datasetId === selectedId ? null : (datasets.find((d) => d.id === r.datasetId)?.name ?? null));
+    const titleOf = (r: ResultSummary) => {
+      const series = seriesOf(r);
+      return series ? `${resultTitle(r)} (${series})` : resultTitle(r);
+    };
+    return { seriesOf, titleOf };
+  }, [datasets, selectedId]);
 }

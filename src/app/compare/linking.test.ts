@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildLut, inferno, standardise, windowToRgba } from './colormap.ts';
-import { gridColumns, mapVoxel, toggleSelection } from './linking.ts';
+import { byFamily, gridColumns, mapVoxel, toggleSelection } from './linking.ts';
 
 describe('linked comparison', () => {
   it('maps a voxel between volumes of different sizes by relative position', () => {
@@ -22,6 +22,18 @@ describe('linked comparison', () => {
     expect(toggleSelection(sel, 'r3', results)).toEqual(['r1', 'r2', 'r4', 'r5', 'r6']);
     expect(toggleSelection(sel, 'x', results)).toEqual(['x']);
     expect(toggleSelection(sel, 'missing', results)).toEqual(sel);
+  });
+
+  it('keeps a series and those made from it (one family) in one selection', () => {
+    const datasets = [
+      { id: 'd1', familyId: 'd1' },
+      { id: 'd2', familyId: 'd1' }, // d1 without some tilts
+      { id: 'd3', familyId: 'd3' },
+    ];
+    const results = byFamily([{ id: 'a', datasetId: 'd1' }, { id: 'b', datasetId: 'd2' }, { id: 'c', datasetId: 'd3' }], datasets);
+    expect(results).toEqual([{ id: 'a', datasetId: 'd1' }, { id: 'b', datasetId: 'd1' }, { id: 'c', datasetId: 'd3' }]);
+    expect(toggleSelection(['a'], 'b', results)).toEqual(['a', 'b']);
+    expect(toggleSelection(['a', 'b'], 'c', results)).toEqual(['c']);
   });
 
   it('lays out 1–6 panels', () => {

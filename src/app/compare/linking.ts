@@ -17,8 +17,17 @@ export interface Selectable {
 }
 
 /**
- * Toggle `id` in the comparison selection. The selection holds results of one tilt series: adding
- * a result of another series starts a new selection; beyond MAX_COMPARE the oldest pick goes.
+ * Results with their data set's family in place of the data set (DatasetSummary.familyId): a series and those
+ * made from it by leaving out or adding tilts are one specimen, compared side by side.
+ */
+export function byFamily(results: readonly Selectable[], datasets: readonly { id: string; familyId: string }[]): Selectable[] {
+  const family = new Map(datasets.map((d) => [d.id, d.familyId]));
+  return results.map((r) => ({ id: r.id, datasetId: family.get(r.datasetId) ?? r.datasetId }));
+}
+
+/**
+ * Toggle `id` in the comparison selection. The selection holds results of one tilt series (or family, with
+ * byFamily): adding a result of another starts a new selection; beyond MAX_COMPARE the oldest pick goes.
  */
 export function toggleSelection(selection: readonly string[], id: string, results: readonly Selectable[]): string[] {
   if (selection.includes(id)) return selection.filter((s) => s !== id);

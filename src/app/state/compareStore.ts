@@ -15,7 +15,7 @@ import type {
 } from '../../../workers/api.ts';
 import type { Progress } from '../../engine/types.ts';
 import { formDescription } from './methodForm.ts';
-import { toggleSelection } from '../compare/linking.ts';
+import { byFamily, toggleSelection } from '../compare/linking.ts';
 import { errorMessage, getEngine, isCancellation, progressProxy } from '../engineClient.ts';
 import type { VolumeDims, Voxel } from '../viewer/axes.ts';
 import { IDENTITY_VIEW, type PanelView } from '../viewer/viewMath.ts';
@@ -194,7 +194,8 @@ export const useCompareStore = create<CompareStore>()((set, get) => {
       set({ tab });
     },
     toggleSelected(id) {
-      set((s) => ({ selection: toggleSelection(s.selection, id, useAppStore.getState().results) }));
+      const { results, datasets } = useAppStore.getState();
+      set((s) => ({ selection: toggleSelection(s.selection, id, byFamily(results, datasets)) }));
     },
     setSelection(ids) {
       set({ selection: ids });
