@@ -111,6 +111,14 @@ test('tilts marked in the preview are left out of a new data set; the series the
   await expect(page.getByTestId('compare-panel')).toHaveCount(2);
   await expect(page.locator(`[data-testid=compare-panel][data-result-id="${without}"] [data-testid=compare-panel-series]`)).toHaveText(made.name);
   await expect(page.locator(`[data-testid=compare-panel][data-result-id="${whole}"] [data-testid=compare-panel-series]`)).toHaveCount(0);
+  // And by FSC: the curves of the one against the other, each named with its series.
+  await page.getByTestId('compare-tab-fsc').click();
+  await page.getByTestId('fsc-a').selectOption(without);
+  await page.getByTestId('fsc-b').selectOption(whole);
+  await expect(page.getByTestId('fsc-a').locator('option:checked')).toContainText(made.name);
+  await page.getByTestId('fsc-button').click();
+  await expect(page.getByTestId('fsc-plot')).toContainText(`without tilts 1, ${n})`);
+  await page.getByTestId('compare-tab-grid').click();
   await page.keyboard.press('1');
   await page.getByTestId('dataset-select').selectOption(made.id);
 

@@ -306,10 +306,12 @@ function fscReport(a: Result, b: Result): FscReport {
     throw new Error(`FSC needs volumes of one size: ${a.summary.label} is ${va.nx}×${va.ny}×${va.nz}, ${b.summary.label} is ${vb.nx}×${vb.ny}×${vb.nz}`);
   }
   const curves = fsc(wholeVolume(va, 'The FSC'), wholeVolume(vb, 'The FSC'), anglesOf(a));
+  // Results of two series (one without some tilts of the other): their labels alone may be the same.
+  const named = (r: Result) => (a.summary.datasetId === b.summary.datasetId ? r.summary.label : `${r.summary.label} (${datasets.get(r.summary.datasetId)?.summary.name ?? 'another series'})`);
   return {
     ...curves,
-    labelA: a.summary.label,
-    labelB: b.summary.label,
+    labelA: named(a),
+    labelB: named(b),
     res0143: resolutionAt(curves, 0.143),
     res05: resolutionAt(curves, 0.5),
     pixelSize: va.pixelSize,

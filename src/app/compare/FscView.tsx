@@ -6,7 +6,7 @@ import { useAppStore } from '../state/store.ts';
 import { exportFileName, fileStem } from '../util/download.ts';
 import { fscCsv } from './csv.ts';
 import { fscPlotSpec, fscSeries } from './figures.ts';
-import { useCompareDataset, useDatasetResults, useSelectedResults } from './hooks.ts';
+import { useCompareDataset, useFamilyResults, useSelectedResults } from './hooks.ts';
 import { ResultSelect } from './ResultSelect.tsx';
 import { SvgFigure } from './SvgFigure.tsx';
 import { formatResolution, frequencyUnit } from './units.ts';
@@ -54,7 +54,8 @@ function ResolutionTable({ report }: { report: FscReport }) {
 /** FSC between two results: whole, measured/missing region and wedge cone, thresholds, exports. */
 export function FscView() {
   const dataset = useCompareDataset();
-  const results = useDatasetResults(dataset?.id ?? null);
+  // Of the family: FSC between a series' result and one of the series without some tilts (or with tilts added).
+  const results = useFamilyResults(dataset?.id ?? null);
   const selected = useSelectedResults();
   const appSelected = useAppStore((s) => s.selectedResultId);
   const storedA = useCompareStore((s) => s.fscA);

@@ -1,6 +1,6 @@
 import type { ResultSummary } from '../../../workers/api.ts';
-import { resultTitle } from '../components/results/ResultList.tsx';
 import { formatSize } from '../util/format.ts';
+import { usePickSeries } from './hooks.ts';
 
 interface ResultSelectProps {
   label: string;
@@ -12,6 +12,8 @@ interface ResultSelectProps {
 }
 
 export function ResultSelect({ label, results, value, onChange, testId, disabled }: ResultSelectProps) {
+  // A result of another series of the family says which.
+  const { titleOf } = usePickSeries();
   return (
     <label className="field inline">
       <span className="field-label">{label}</span>
@@ -19,7 +21,7 @@ export function ResultSelect({ label, results, value, onChange, testId, disabled
         {value === null && <option value="">—</option>}
         {results.map((r) => (
           <option key={r.id} value={r.id} title={r.label}>
-            {resultTitle(r)} ({formatSize(r.nx, r.ny, r.nz)})
+            {titleOf(r)} ({formatSize(r.nx, r.ny, r.nz)})
           </option>
         ))}
       </select>

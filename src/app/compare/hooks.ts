@@ -12,6 +12,17 @@ export function useDatasetResults(datasetId: string | null): ResultSummary[] {
   return useMemo(() => (datasetId ? results.filter((r) => r.datasetId === datasetId) : []), [results, datasetId]);
 }
 
+/** The results of one tilt series and of those made from it or it from (its family: DatasetSummary.familyId), in list order. */
+export function useFamilyResults(datasetId: string | null): ResultSummary[] {
+  const results = useAppStore((s) => s.results);
+  const datasets = useAppStore((s) => s.datasets);
+  return useMemo(() => {
+    const familyOf = (id: string) => datasets.find((d) => d.id === id)?.familyId;
+    const family = datasetId ? familyOf(datasetId) : undefined;
+    return family ? results.filter((r) => familyOf(r.datasetId) === family) : [];
+  }, [results, datasets, datasetId]);
+}
+
 /** The tilt series the figures are about: the one selected in the sidebar, else that of the picked results. */
 export function useCompareDataset(): DatasetSummary | null {
   const selection = useCompareStore((s) => s.selection);
