@@ -111,6 +111,15 @@ test('tilts marked in the preview are left out of a new data set; the series the
   await expect(page.getByTestId('compare-panel')).toHaveCount(2);
   await expect(page.locator(`[data-testid=compare-panel][data-result-id="${without}"] [data-testid=compare-panel-series]`)).toHaveText(made.name);
   await expect(page.locator(`[data-testid=compare-panel][data-result-id="${whole}"] [data-testid=compare-panel-series]`)).toHaveCount(0);
+  // A − B of the two: a result of A's series, named with both series.
+  await page.getByTestId('difference-a').selectOption(without);
+  await page.getByTestId('difference-b').selectOption(whole);
+  const before = await page.evaluate(() => window.wedgelab.results().length);
+  await page.getByTestId('difference-button').click();
+  await expect.poll(() => page.evaluate(() => window.wedgelab.results().length)).toBe(before + 1);
+  const difference = await page.evaluate(() => window.wedgelab.results().at(-1)!);
+  expect([difference.method, difference.datasetId]).toEqual(['difference', made.id]);
+  expect(difference.label).toBe(`FBP (cosine, thickness 8, bin 4) (${made.name}) − FBP (cosine, thickness 8, bin 4) (${demo.name})`);
   // And by FSC: the curves of the one against the other, each named with its series.
   await page.getByTestId('compare-tab-fsc').click();
   await page.getByTestId('fsc-a').selectOption(without);

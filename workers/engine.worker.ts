@@ -300,18 +300,27 @@ function anglesOf(result: Result): number[] | undefined {
   return dataset.tiltSeries.tiltAngles.map((a) => (result.summary.invertAngles ? -a : a));
 }
 
+/**
+ * Two results' labels side by side, each with its series' name when they are of two series (one without some
+ * tilts of the other, or with tilts added): the labels alone may then be the same.
+ */
+function pairLabels(a: Result, b: Result): [string, string] {
+  if (a.summary.datasetId === b.summary.datasetId) return [a.summary.label, b.summary.label];
+  const named = (r: Result) => `${r.summary.label} (${datasets.get(r.summary.datasetId)?.summary.name ?? 'another series'})`;
+  return [named(a), named(b)];
+}
+
 function fscReport(a: Result, b: Result): FscReport {
   const [va, vb] = [a.volume, b.volume];
   if (va.nx !== vb.nx || va.ny !== vb.ny || va.nz !== vb.nz) {
     throw new Error(`FSC needs volumes of one size: ${a.summary.label} is ${va.nx}×${va.ny}×${va.nz}, ${b.summary.label} is ${vb.nx}×${vb.ny}×${vb.nz}`);
   }
   const curves = fsc(wholeVolume(va, 'The FSC'), wholeVolume(vb, 'The FSC'), anglesOf(a));
-  // Results of two series (one without some tilts of the other): their labels alone may be the same.
-  const named = (r: Result) => (a.summary.datasetId === b.summary.datasetId ? r.summary.label : `${r.summary.label} (${datasets.get(r.summary.datasetId)?.summary.name ?? 'another series'})`);
+  const [labelA, labelB] = pairLabels(a, b);
   return {
     ...curves,
-    labelA: named(a),
-    labelB: named(b),
+    labelA,
+    labelB,
     res0143: resolutionAt(curves, 0.143),
     res05: resolutionAt(curves, 0.5),
     pixelSize: va.pixelSize,
@@ -574,7 +583,7 @@ const api: EngineWorkerApi = {
       throw new Error(`A − B needs volumes of one size: ${a.summary.label} and ${b.summary.label} differ`);
     }
     const data = va.data.map((v, i) => v - vb.data[i]);
-    const label = `${a.summary.label} − ${b.summary.label}`;
+    const label = pairLabels(a, b).join(' − ');
     return putResult({ datasetId: a.summary.datasetId, method: 'difference', label, params: null, invertAngles: a.summary.invertAngles, elapsedMs: 0 }, { ...va, data });
   },
 
