@@ -502,7 +502,14 @@ const api: EngineWorkerApi = {
     const source = datasetOf(datasetId);
     // Its trust score runs the synthesis again on the measured tilts: which ones those are must stay known.
     if (source.summary.synthesized) throw new Error(`${source.summary.name} has synthesised tilts: leave tilts out of the measured series, then add tilts to that`);
-    const { tiltSeries, leftOut, label } = withoutTilts(source.tiltSeries, tiltNumbers, 'tilts to leave out');
+    let made: ReturnType<typeof withoutTilts>;
+    try {
+      made = withoutTilts(source.tiltSeries, tiltNumbers, 'tilts to leave out');
+    } catch (error) {
+      // A second copy of the series, less its left-out tilts: said as memory where it does not fit.
+      throw outOfMemory(error);
+    }
+    const { tiltSeries, leftOut, label } = made;
     return addDerivedDataset(datasetId, tiltSeries, {
       name: `${source.summary.name} ${label}`,
       metadata: [...source.summary.metadata, { label: 'Tilts left out', value: `${leftOut}; ${tiltSeries.nTilts} of ${source.tiltSeries.nTilts} kept`, source: 'the tilt preview' }],
