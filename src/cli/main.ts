@@ -29,7 +29,9 @@ const USAGE = `usage:
                  ${commonUsage('reconstruction')} --out TOMO.mrc|TOMO.ome.zarr [--force]
 ${methodUsage('reconstruction', '                 ')}
                  (--bin B averages B × B pixels of every tilt as the stack is read: memory for the binned stack only;
-                 --tilt-axis DEG rotates a stack whose tilt axis lies DEG° from Y, counter-clockwise, so that it runs along Y)
+                 --tilt-axis DEG rotates a stack whose tilt axis lies DEG° from Y, counter-clockwise, so that it runs along Y;
+                 --exclude-tilts 1-3,41 leaves those tilts out, numbered from 1 in stack order as loaded, after the dark
+                 ones the side files leave out: wedgelab info STACK ANGLES lists them)
   wedgelab refine --tomogram TOMO.mrc [--angles F.tlt | --wedge MIN,MAX] [--tilts STACK.mrc] --method ${methodChoices('refinement').join('|')} --out OUT.mrc|OUT.ome.zarr [--force]
 ${methodUsage('refinement', '                 ')}
                  (--angles or --wedge: the range the tomogram was measured over; cryogen and isonet warn when it lies
@@ -41,8 +43,7 @@ ${methodUsage('tiltSynthesis', '                 ')}
                  --method NAME --help: the method and its flags with their defaults;
                  --angles may be left out of recon, synthesize, cv, oddeven and trust for a stack whose extended
                  header holds its tilt angles (SerialEM, Thermo Fisher; wedgelab info STACK shows them);
-                 --exclude-tilts 1-3,41 leaves those tilts out (numbered from 1 in stack order as loaded: after
-                 the dark ones the side files leave out), in recon, synthesize, cv, oddeven and trust;
+                 --exclude-tilts leaves tilts out as in recon, in synthesize, cv, oddeven and trust too;
                  outputs are checked before any work: never an input, never an existing file without --force;
                  an --out ending .zarr (TOMO.ome.zarr) is an OME-Zarr folder, any other an MRC file: docs/export.md)
   wedgelab simulate --phantom ${PHANTOM_NAMES.join('|')} --size NX,NY,NZ
