@@ -4,6 +4,7 @@
  * than the preview's 512 pixels arrives binned from the worker (not as the whole float32 image) and still shows
  * that tilt: its grey levels against block averages of the file's section, computed here.
  */
+import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { formatAngle } from '../src/app/util/format.ts';
 import { readMrc, writeMrc } from '../src/io/mrc.ts';
@@ -137,6 +138,42 @@ test('tilts marked in the preview are left out of a new data set; the series the
   await expect(page.getByTestId('error-message')).toHaveText(refused);
   expect(await page.evaluate(() => window.wedgelab.datasets().length)).toBe(2);
   await page.getByTestId('error-dismiss').click();
+});
+
+/** The two files 'Export tilt series' downloads, by extension: the stack's bytes and the .tlt's text. */
+async function exportedSeries(): Promise<{ names: string[]; stack: ReturnType<typeof readMrc>; angles: number[] }> {
+  const files = new Map<string, { name: string; bytes: Buffer }>();
+  const done = new Promise<void>((resolve) => {
+    page.on('download', async function onDownload(download) {
+      const path = await download.path();
+      files.set(download.suggestedFilename().split('.').pop()!, { name: download.suggestedFilename(), bytes: readFileSync(path!) });
+      if (files.size === 2) {
+        page.off('download', onDownload);
+        resolve();
+      }
+    });
+  });
+  await page.getByTestId('export-tilt-series').click();
+  await done;
+  const [mrc, tlt] = [files.get('mrc')!, files.get('tlt')!];
+  return { names: [mrc.name, tlt.name], stack: readMrc(new Uint8Array(mrc.bytes)), angles: tlt.bytes.toString('latin1').trim().split('\n').map(Number) };
+}
+
+test('a tilt series exports as an MRC stack and its .tlt: the one without tilts is the other less those tilts', async () => {
+  const [demo, made] = await page.evaluate(() => window.wedgelab.datasets().slice(0, 2));
+  await page.getByTestId('dataset-select').selectOption(demo.id);
+  const whole = await exportedSeries();
+  await page.getByTestId('dataset-select').selectOption(made.id);
+  const less = await exportedSeries();
+  expect(whole.names).toEqual([`simulated_demo_cell_${demo.nTilts}tilts.mrc`, `simulated_demo_cell_${demo.nTilts}tilts.tlt`]);
+  expect(less.names).toEqual([`simulated_demo_cell_${made.nTilts}tilts.mrc`, `simulated_demo_cell_${made.nTilts}tilts.tlt`]);
+  expect([whole.stack.header.nz, whole.stack.header.ispg, whole.angles]).toEqual([demo.nTilts, 0, demo.tiltAngles.map((a) => Number(a.toFixed(2)))]);
+  // Tilts 1 and n left out (the test before): the stack is the whole one's tilts 2 … n − 1, value for value.
+  const plane = demo.nx * demo.ny;
+  expect(less.stack.header.nz).toBe(demo.nTilts - 2);
+  expect(less.stack.data).toEqual(whole.stack.data.subarray(plane, (demo.nTilts - 1) * plane));
+  expect(less.angles).toEqual(whole.angles.slice(1, -1));
+  expect(less.stack.header.labels.join(' ')).toContain('without tilts 1, 41');
 });
 
 test('a tilt that looks dark is pointed out, and one click marks it to leave out', async () => {

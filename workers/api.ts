@@ -322,6 +322,11 @@ export interface EngineWorkerApi {
    * for the new one. Throws for a number past the series or when too few tilts would remain.
    */
   withoutTilts(datasetId: string, tiltNumbers: number[]): Promise<{ dataset: DatasetSummary; groundTruth?: ResultSummary }>;
+  /**
+   * A data set's tilt series as files another program reads: an MRC stack (float32, as loaded: binned, aligned,
+   * with tilts left out or added) and its .tlt, one angle a line in stack order.
+   */
+  tiltSeriesFiles(datasetId: string): Promise<{ stack: Blob; tlt: string }>;
   /** Cancel a running job (or a load); its run() rejects with a "Cancelled" error (a partial result, if any, is kept). */
   cancel(jobId: string): void;
   getSlice(resultId: string, axis: SliceAxis, index: number): Promise<Slice>;

@@ -30,6 +30,7 @@ import { darkTiltsInData } from '../src/engine/darkTilts.ts';
 import { offsetWarning } from '../src/engine/methods/preprocess.ts';
 import { downsampleVolume, omeZarrLevels, percentiles, pyramidFactor, volumeSlice, volumeStats } from '../src/engine/volume.ts';
 import { binImageInto, binnedLength, binningToFit } from '../src/io/binning.ts';
+import { formatTlt } from '../src/io/angles.ts';
 import { mrcPieces, writeMrc } from '../src/io/mrc.ts';
 import { fileSystemDirectory, writeOmeZarr, zipDirectory } from '../src/io/omeZarr.ts';
 import { readTiltSeriesFiles } from '../src/io/tiltSeriesFiles.ts';
@@ -653,6 +654,13 @@ const api: EngineWorkerApi = {
   async mrcBlob(resultId: string): Promise<Blob> {
     // Blob parts are copied as they are added, so the 4 MiB views of the result are not kept alive by the Blob.
     return new Blob([...mrcPieces(resultOf(resultId).volume, { labels: exportLabels(resultId) })] as Uint8Array<ArrayBuffer>[], { type: 'application/octet-stream' });
+  },
+
+  async tiltSeriesFiles(datasetId: string): Promise<{ stack: Blob; tlt: string }> {
+    const { summary, tiltSeries: ts } = datasetOf(datasetId);
+    const stack = { nx: ts.nx, ny: ts.ny, nz: ts.nTilts, data: ts.data, pixelSize: ts.pixelSize };
+    const labels = [`tilt series of ${ts.nTilts} tilts`, `from ${summary.name}`];
+    return { stack: new Blob([...mrcPieces(stack, { labels, stack: true })] as Uint8Array<ArrayBuffer>[], { type: 'application/octet-stream' }), tlt: formatTlt(ts.tiltAngles) };
   },
 
   async exportOmeZarr(resultId: string, name: string, parent?: FileSystemDirectoryHandle): Promise<Blob | null> {

@@ -129,6 +129,8 @@ export interface AppActions {
   exportMrc(id: string): Promise<Uint8Array>;
   /** Save a result as MRC: into a file the user picks where the browser can (written in pieces), else a download. */
   downloadMrc(id: string): Promise<void>;
+  /** Download the selected data set's tilt series as an MRC stack and its .tlt, named after it and its tilt count. */
+  downloadTiltSeries(): Promise<void>;
   /** Save a result as OME-Zarr (docs/export.md): into a folder the user picks where the browser can, else a zip download. */
   downloadOmeZarr(id: string): Promise<void>;
   showError(message: string): void;
@@ -603,6 +605,21 @@ export const useAppStore = create<AppStore>()((set, get) => {
         if (file) await getEngine().writeMrcFile(id, file);
       } catch (error) {
         fail(`MRC export failed: ${errorMessage(error)}`);
+        throw error;
+      }
+    },
+
+    async downloadTiltSeries() {
+      const dataset = selectDataset(get());
+      if (!dataset) return;
+      // The tilt count tells a series from the ones made from it (tilts left out or added).
+      const name = (extension: string) => exportFileName(dataset.name, `${dataset.nTilts}tilts`, extension);
+      try {
+        const { stack, tlt } = await getEngine().tiltSeriesFiles(dataset.id);
+        downloadBlob(stack, name('mrc'));
+        downloadBlob(new Blob([tlt], { type: 'text/plain' }), name('tlt'));
+      } catch (error) {
+        fail(`Tilt series export failed: ${errorMessage(error)}`);
         throw error;
       }
     },

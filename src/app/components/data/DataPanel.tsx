@@ -145,6 +145,22 @@ function DatasetPicker() {
   );
 }
 
+/** The tilt series as loaded (binned, aligned, tilts left out or added) for another program: MRC stack and .tlt. */
+function ExportTiltSeries() {
+  const download = useAppStore((s) => s.downloadTiltSeries);
+  return (
+    <button
+      type="button"
+      className="small"
+      onClick={() => void download().catch(() => undefined)}
+      title="Download this tilt series as the methods see it (binned, aligned, tilts left out or added): an MRC stack (float32) and its .tlt"
+      data-testid="export-tilt-series"
+    >
+      Export tilt series (.mrc + .tlt)
+    </button>
+  );
+}
+
 function LoadNotice() {
   const notice = useAppStore((s) => s.loadNotice);
   return notice ? <div className="load-notice" data-testid="load-notice">{notice}</div> : null;
@@ -168,6 +184,7 @@ export function DataPanel() {
         <>
           <DatasetSummaryView dataset={dataset} />
           <KeepOffer id={dataset.id} />
+          <ExportTiltSeries />
           <TiltBrowser key={dataset.id} dataset={dataset} />
         </>
       ) : (
