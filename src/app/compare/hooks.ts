@@ -5,6 +5,7 @@ import { errorMessage, getEngine } from '../engineClient.ts';
 import { useAppStore } from '../state/store.ts';
 import { useCompareStore } from '../state/compareStore.ts';
 import { resultTitle } from '../components/results/ResultList.tsx';
+import { familyOf } from './linking.ts';
 
 /** The results of one tilt series, in list order. */
 export function useDatasetResults(datasetId: string | null): ResultSummary[] {
@@ -17,9 +18,8 @@ export function useFamilyResults(datasetId: string | null): ResultSummary[] {
   const results = useAppStore((s) => s.results);
   const datasets = useAppStore((s) => s.datasets);
   return useMemo(() => {
-    const familyOf = (id: string) => datasets.find((d) => d.id === id)?.familyId;
-    const family = datasetId ? familyOf(datasetId) : undefined;
-    return family ? results.filter((r) => familyOf(r.datasetId) === family) : [];
+    const family = datasetId && familyOf(datasets, datasetId);
+    return family ? results.filter((r) => familyOf(datasets, r.datasetId) === family) : [];
   }, [results, datasets, datasetId]);
 }
 
@@ -44,8 +44,7 @@ function usePicks(): { shown: ResultSummary[]; elsewhere: ResultSummary[] } {
   const datasetId = useAppStore((s) => s.selectedDatasetId);
   return useMemo(() => {
     const picked = selection.map((id) => results.find((r) => r.id === id)).filter((r): r is ResultSummary => r !== undefined);
-    const familyOf = (id: string) => datasets.find((d) => d.id === id)?.familyId ?? id;
-    const ofSeries = (r: ResultSummary) => datasetId === null || familyOf(r.datasetId) === familyOf(datasetId);
+    const ofSeries = (r: ResultSummary) => datasetId === null || familyOf(datasets, r.datasetId) === familyOf(datasets, datasetId);
     return { shown: picked.filter(ofSeries), elsewhere: picked.filter((r) => !ofSeries(r)) };
   }, [selection, results, datasets, datasetId]);
 }

@@ -20,9 +20,18 @@ export interface Selectable {
  * Results with their data set's family in place of the data set (DatasetSummary.familyId): a series and those
  * made from it by leaving out or adding tilts are one specimen, compared side by side.
  */
-export function byFamily(results: readonly Selectable[], datasets: readonly { id: string; familyId: string }[]): Selectable[] {
-  const family = new Map(datasets.map((d) => [d.id, d.familyId]));
-  return results.map((r) => ({ id: r.id, datasetId: family.get(r.datasetId) ?? r.datasetId }));
+export function byFamily(results: readonly Selectable[], datasets: readonly Family[]): Selectable[] {
+  return results.map((r) => ({ id: r.id, datasetId: familyOf(datasets, r.datasetId) }));
+}
+
+interface Family {
+  id: string;
+  familyId: string;
+}
+
+/** A data set's family (DatasetSummary.familyId); a data set no longer listed is its own. */
+export function familyOf(datasets: readonly Family[], datasetId: string): string {
+  return datasets.find((d) => d.id === datasetId)?.familyId ?? datasetId;
 }
 
 /**
