@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { formatAngle } from '../src/app/util/format.ts';
+import { projectionScores } from '../src/engine/metrics/crossValidation.ts';
 import { readMrc, writeMrc } from '../src/io/mrc.ts';
 import { simulatedStack, writeTlt } from './fixtures.ts';
 import { shareDemoPage } from './helpers.ts';
@@ -25,19 +26,6 @@ async function previewPixels(): Promise<{ width: number; height: number; title: 
     const rgba = canvas.getContext('2d')!.getImageData(0, 0, width, height).data;
     return { width, height, title: canvas.title, grey: Array.from({ length: width * height }, (_, i) => rgba[4 * i]) };
   });
-}
-
-function correlation(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = a.length;
-  let [sa, sb] = [0, 0];
-  for (let i = 0; i < n; i++) [sa, sb] = [sa + a[i], sb + b[i]];
-  const [ma, mb] = [sa / n, sb / n];
-  let [ab, aa, bb] = [0, 0, 0];
-  for (let i = 0; i < n; i++) {
-    const [da, db] = [a[i] - ma, b[i] - mb];
-    [ab, aa, bb] = [ab + da * db, aa + da * da, bb + db * db];
-  }
-  return ab / Math.sqrt(aa * bb);
 }
 
 test('the demo’s preview is its tilt nearest 0° at full size, and the slider moves through the tilts', async () => {
@@ -222,7 +210,7 @@ test('a tilt wider than the preview arrives binned and shows the file’s sectio
       for (let dy = 0; dy < b; dy++) for (let dx = 0; dx < b; dx++) sum += data[nx * ny + (y * b + dy) * nx + x * b + dx];
       expected[(height - 1 - y) * width + x] = sum / (b * b);
     }
-  expect(correlation(shown.grey, expected)).toBeGreaterThan(0.98);
+  expect(projectionScores(shown.grey, expected).corr).toBeGreaterThan(0.98);
   // Enlarged, the same tilt is binned less: floor(1100 / b) ≤ 1024 first at b = 2.
   await page.getByTestId('tilt-canvas').click();
   await expect(page.getByTestId('tilt-enlarged-title')).toHaveText(`Tilt 2/3 · +0.0° · ${nx} × ${ny} pixels, shown binned 2×`);

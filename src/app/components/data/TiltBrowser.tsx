@@ -31,7 +31,8 @@ export function TiltBrowser({ dataset }: { dataset: DatasetSummary }) {
   const leaveOutTilts = useAppStore((s) => s.leaveOutTilts);
   const [enlarged, setEnlarged] = useState(false);
   const [lo, hi] = auto && autoWindow ? autoWindow : [manual.lo, manual.hi];
-  const toggleMark = (number: number) => setLeaveOut(leaveOut.includes(number) ? leaveOut.filter((n) => n !== number) : [...leaveOut, number].sort((a, b) => a - b));
+  const mark = (numbers: number[]) => setLeaveOut([...leaveOut, ...numbers].sort((a, b) => a - b));
+  const toggleMark = (number: number) => (leaveOut.includes(number) ? setLeaveOut(leaveOut.filter((n) => n !== number)) : mark([number]));
 
   useEffect(() => {
     if (slice && canvasRef.current) drawTilt(canvasRef.current, slice, lo, hi);
@@ -86,7 +87,7 @@ export function TiltBrowser({ dataset }: { dataset: DatasetSummary }) {
           number={index + 1}
           dark={dataset.darkTilts}
           marked={leaveOut}
-          onMark={setLeaveOut}
+          onMark={mark}
           onToggle={() => toggleMark(index + 1)}
           // The new data set is selected, and this preview with it; a refusal is in the banner, the marks stay.
           onApply={() => void leaveOutTilts(leaveOut).catch(() => undefined)}
@@ -137,6 +138,7 @@ function LeaveOutTilts({
   number: number;
   dark: DarkTiltHint[];
   marked: number[];
+  /** Add these (none marked yet) to the marks. */
   onMark: (numbers: number[]) => void;
   onToggle: () => void;
   onApply: () => void;
@@ -148,7 +150,7 @@ function LeaveOutTilts({
       {darkUnmarked.length > 0 && (
         <div className="tilt-dark" data-testid="tilt-dark">
           <span>{asSentence(describeDarkTilts(darkUnmarked))}</span>
-          <button type="button" className="small" onClick={() => onMark([...marked, ...darkUnmarked.map((d) => d.number)].sort((a, b) => a - b))} data-testid="tilt-mark-dark">
+          <button type="button" className="small" onClick={() => onMark(darkUnmarked.map((d) => d.number))} data-testid="tilt-mark-dark">
             Mark {darkUnmarked.length === 1 ? 'it' : 'them'}
           </button>
         </div>
