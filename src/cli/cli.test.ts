@@ -130,6 +130,9 @@ describe('wedgelab CLI', () => {
     expect(warned.code, warned.stderr).toBe(0);
     expect(warned.stderr).toMatch(new RegExp(`^warning: ${dark}: tilt 5 \\(-40\\.0°, [0-9]%\\) looks dark: a mean below 25% of the median, allowing for the 1/cos θ path \\(--exclude-tilts 5 leaves them out\\)$`, 'm'));
     expect((await darkRun(['--exclude-tilts', '5'])).stderr).not.toContain('looks dark');
+    // With others left out, it keeps its number in the stack as loaded (not 4 of the tilts left), and the list has all of them.
+    const withOthers = await darkRun(['--exclude-tilts', '1,2']);
+    expect(withOthers.stderr).toMatch(/^warning: .*: tilt 5 \(-40\.0°, [0-9]%\) looks dark: .* \(--exclude-tilts 1,2,5 leaves them out\)$/m);
   });
 
   it('fits a coordinate network with the options given, and refuses a bad learning rate', async () => {

@@ -32,10 +32,17 @@ describe('readMrcInfo', () => {
     const whole = mrcInfo(readMrc(bytes, { permissive: true }));
     const finite = values.filter(Number.isFinite);
     expect(whole).toMatchObject({ nan: 2, posInf: 1, negInf: 1, nonFinite: 4, min: Math.min(...finite.map(Math.fround)), max: Math.max(...finite.map(Math.fround)) });
+    // Each section's mean of its finite values, in float64 from the float32 values (a plain reference).
+    const sectionMeans = [0, 1, 2, 3].map((z) => {
+      const section = values.slice(z * 30, (z + 1) * 30).map(Math.fround).filter(Number.isFinite);
+      return section.reduce((a, v) => a + v, 0) / section.length;
+    });
+    whole.sectionMeans.forEach((m, z) => expect(m).toBeCloseTo(sectionMeans[z], 9));
     for (const file of [bytes, gzipSync(bytes)]) {
       const streamed = await readMrcInfo(new Blob([new Uint8Array(file)]));
-      expect({ ...streamed, mean: 0, std: 0 }).toEqual({ ...whole, mean: 0, std: 0 });
+      expect({ ...streamed, mean: 0, std: 0, sectionMeans: [] }).toEqual({ ...whole, mean: 0, std: 0, sectionMeans: [] });
       expect(streamed.mean).toBeCloseTo(whole.mean, 9);
+      streamed.sectionMeans.forEach((m, z) => expect(m).toBeCloseTo(whole.sectionMeans[z], 9));
       expect(streamed.std).toBeCloseTo(whole.std, 9);
     }
   });
@@ -91,7 +98,9 @@ describe('wedgelab info', () => {
   it('with side files, shows the series they describe as a load would read it, and refuses a mismatch with the loaders’ words', async () => {
     const angles = [-45, -30, -15, 0, 15, 30, 45];
     const stack = join(dir, 'series.st');
-    writeFileSync(stack, writeMrc({ nx: 4, ny: 3, nz: 7, pixelSize: 0, data: Float32Array.from({ length: 84 }, (_, i) => i) }, { stack: true }));
+    // Section 5 is dark in the data too (its values 2, the others' about 100); the .mdoc does not say so.
+    const data = Float32Array.from({ length: 84 }, (_, i) => (Math.floor(i / 12) === 5 ? 2 : 100 + (i % 12)));
+    writeFileSync(stack, writeMrc({ nx: 4, ny: 3, nz: 7, pixelSize: 0, data }, { stack: true }));
     const tlt = join(dir, 'series.tlt');
     writeFileSync(tlt, formatTlt(angles));
     // Section 2 dark (its mean far below the others'), 3 e/Å² per tilt.
@@ -118,10 +127,11 @@ describe('wedgelab info', () => {
       '     2        1   -30.00°                 3.0',
       '     3        3     0.00°                 9.0',
       '     4        4    15.00°                12.0',
-      '     5        5    30.00°                15.0',
+      '     5        5    30.00°                15.0  dark (2%)',
       '     6        6    45.00°                18.0',
       expect.stringMatching(/^warning: series\.mdoc line 15 \(MinMaxMean\): section 2 \(-15°\) excluded: .*: a dark tilt$/),
       'warning: series.mdoc: no section has a DateTime, so the tilts are taken as acquired in ZValue order',
+      'warning: series.st: tilt 5 (30.0°, 2%) looks dark: a mean below 25% of the median, allowing for the 1/cos θ path (--exclude-tilts 5 leaves them out)',
       '',
     ]);
     const json = JSON.parse((await wedgelab(['info', '--json', stack, tlt])).stdout) as { nz: number; tiltSeries: { tiltAngles: number[]; keptSections: number[]; angleSource: string } };
@@ -139,11 +149,14 @@ describe('wedgelab info', () => {
   it('shows the tilt angles a stack carries in its extended header (SerialEM), in its report and its JSON', async () => {
     const angles = [-30, -15.5, 0, 15.25, 30];
     const path = join(dir, 'serialem.st');
-    writeFileSync(path, withSerialEmTiltAngles(writeMrc({ nx: 3, ny: 2, nz: 5, pixelSize: 1, data: new Float32Array(30).fill(1) }, { stack: true }), angles));
+    // The last section dark: its tilts are the header's, so it is pointed out as tilt 5.
+    const data = Float32Array.from({ length: 30 }, (_, i) => (i < 24 ? 1 : 0.1));
+    writeFileSync(path, withSerialEmTiltAngles(writeMrc({ nx: 3, ny: 2, nz: 5, pixelSize: 1, data }, { stack: true }), angles));
     const run = await wedgelab(['info', path]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('  extended header 30 bytes\n');
     expect(run.stdout).toContain('  tilt angles     5, -30° … 30° (SerialEM extended header)\n');
+    expect(run.stdout).toMatch(/\nwarning: .*serialem\.st: tilt 5 \(30\.0°, 11%\) looks dark: .* \(--exclude-tilts 5 leaves them out\)\n$/);
     expect(JSON.parse((await wedgelab(['info', '--json', path])).stdout)).toMatchObject({ headerTiltAngles: angles });
   });
 });

@@ -11,7 +11,9 @@ import type { HeaderAngles } from '../io/extendedHeader.ts';
 import { readMrcInfo, readStackHeaderAngles } from '../io/mrcStream.ts';
 import { planTiltSeriesFiles, type TiltSeriesFilesPlan } from '../io/tiltSeriesFiles.ts';
 import { UsageError } from '../engine/methods/flags.ts';
+import { darkTiltsOfMeans, type DarkTiltHint } from '../engine/darkTilts.ts';
 import { openFile } from './openFile.ts';
+import { darkTiltsWarning } from './recon.ts';
 import { parseOptions } from './options.ts';
 
 export async function infoCommand(args: string[]): Promise<void> {
@@ -28,7 +30,7 @@ export async function infoCommand(args: string[]): Promise<void> {
     const facts = { ...info, ...(headerAngles && { headerTiltAngles: headerAngles.tiltAngles }), ...(series && { tiltSeries: seriesFacts(series) }) };
     process.stdout.write(`${JSON.stringify(facts, nonFiniteAsText)}\n`);
   } else {
-    process.stdout.write(formatInfo(path, info, headerAngles) + (series ? formatSeries(series) : ''));
+    process.stdout.write(formatInfo(path, info, headerAngles) + (series ? formatSeries(series, info.sectionMeans) : ''));
   }
 }
 
@@ -58,9 +60,13 @@ function extreme(finite: number, infinities: number, sign: '+' | '−'): string 
   return infinities > 0 ? `${sign}Inf (${infinities} voxel${infinities === 1 ? '' : 's'}; finite: ${finitePart})` : finitePart;
 }
 
-/** The series as its side files describe it, in the data panel's words, each value with its source; then their warnings. */
-function formatSeries({ stack, side, header, plan, warnings }: TiltSeriesFilesPlan): string {
+/**
+ * The series as its side files describe it, in the data panel's words, each value with its source; the tilt table
+ * with the tilts that look dark by their sections' means marked; then their warnings, and the dark tilts'.
+ */
+function formatSeries({ stack, side, header, plan, warnings }: TiltSeriesFilesPlan, sectionMeans: readonly number[]): string {
   const { tiltAngles } = plan;
+  const dark = darkTiltsOfMeans(plan.keptSections.map((section) => sectionMeans[section]), tiltAngles);
   const rows: [string, string][] = [
     ['tilts', `${tiltAngles.length} of ${header.nz} sections, ${angleRange(tiltAngles)}`],
     ...plan.rows.map(({ label, value, source }): [string, string] => [label, `${value} (${source})`]),
@@ -69,23 +75,27 @@ function formatSeries({ stack, side, header, plan, warnings }: TiltSeriesFilesPl
   const lines = [
     `tilt series ${[stack, ...side].map((f) => f.name).join(' + ')}`,
     ...rows.map(([label, value]) => `  ${label.padEnd(width)}${value}`),
-    ...tiltTable(plan),
+    ...tiltTable(plan, dark),
     ...warnings.map((w) => `warning: ${w}`),
+    ...[darkTiltsWarning(dark, stack.name)].filter((w) => w !== null),
   ];
   return `${lines.join('\n')}\n`;
 }
 
 /**
  * One line per tilt: its number (from 1, what --exclude-tilts takes), the stack section it is (from 0, as the
- * .mdoc's ZValue and the messages count them), its angle and, with doses, what the specimen received before it.
+ * .mdoc's ZValue and the messages count them), its angle and, with doses, what the specimen received before it;
+ * "dark (12%)" after a tilt that looks dark.
  */
-function tiltTable({ keptSections, tiltAngles, accumulatedDose }: TiltSeriesFilesPlan['plan']): string[] {
+function tiltTable({ keptSections, tiltAngles, accumulatedDose }: TiltSeriesFilesPlan['plan'], dark: readonly DarkTiltHint[]): string[] {
   const head = `  ${'tilt'.padStart(4)}  ${'section'.padStart(7)}  ${'angle'.padStart(8)}${accumulatedDose ? '  dose before (e/Å²)' : ''}`;
   return [
     head,
     ...tiltAngles.map((angle, j) => {
       const dose = accumulatedDose ? `  ${accumulatedDose[j].toFixed(1).padStart(18)}` : '';
-      return `  ${String(j + 1).padStart(4)}  ${String(keptSections[j]).padStart(7)}  ${`${angle.toFixed(2)}°`.padStart(8)}${dose}`;
+      const hint = dark.find((d) => d.number === j + 1);
+      const mark = hint ? `  dark (${hint.percent.toFixed(0)}%)` : '';
+      return `  ${String(j + 1).padStart(4)}  ${String(keptSections[j]).padStart(7)}  ${`${angle.toFixed(2)}°`.padStart(8)}${dose}${mark}`;
     }),
   ];
 }
@@ -107,6 +117,8 @@ export function formatInfo(path: string, info: MrcInfo, headerAngles: HeaderAngl
     ['non-finite', info.nonFinite === 0 ? 'none' : `${info.nan} NaN, ${info.posInf} +Inf, ${info.negInf} −Inf voxels`],
     ...(headerAngles ? [['tilt angles', `${headerAngles.tiltAngles.length}, ${angleRange(headerAngles.tiltAngles)} (${headerAngles.kind} extended header)`] as [string, string]] : []),
   ];
-  const lines = [path, ...rows.map(([name, value]) => `  ${name.padEnd(16)}${value}`), ...info.warnings.map((w) => `warning: ${w}`)];
+  // Angles from the header number every section, so its tilts are its sections.
+  const dark = headerAngles?.tiltAngles.length === info.nz ? darkTiltsOfMeans(info.sectionMeans, headerAngles.tiltAngles) : [];
+  const lines = [path, ...rows.map(([name, value]) => `  ${name.padEnd(16)}${value}`), ...info.warnings.map((w) => `warning: ${w}`), ...[darkTiltsWarning(dark, path)].filter((w) => w !== null)];
   return `${lines.join('\n')}\n`;
 }

@@ -9,7 +9,7 @@ import { isOffsetFree, type MethodName, type RequestOf, type ResolvedRequest } f
 import { resolveOnTiltSeries, runReconstruction, type Reconstruction } from '../engine/methods/runners.ts';
 import type { RunOptions } from '../engine/methods/slabs.ts';
 import { parseTiltNumbers, withoutTilts } from '../engine/evaluation/tiltSubsets.ts';
-import { darkTiltsInData, describeDarkTilts } from '../engine/darkTilts.ts';
+import { darkTiltsInData, describeDarkTilts, type DarkTiltHint } from '../engine/darkTilts.ts';
 import { binnedLength } from '../io/binning.ts';
 import type { TiltSeries } from '../engine/types.ts';
 import { formatTlt } from '../io/angles.ts';
@@ -72,21 +72,34 @@ export function sourceLabel(loaded: LoadedTiltSeries): string {
 export function chooseTilts(values: FlagValues, ts: TiltSeries, tiltsPath: string): { tiltSeries: TiltSeries; label: string | null } {
   const list = values['exclude-tilts'];
   const numbers = typeof list === 'string' ? parseTiltNumbers(list, '--exclude-tilts') : [];
-  const chosen = numbers.length > 0 ? withoutTilts(ts, numbers, '--exclude-tilts') : null;
+  const chosen = leaveOutTilts(ts, numbers, '--exclude-tilts', tiltsPath);
   if (chosen) process.stderr.write(`left out (--exclude-tilts): tilt${numbers.length === 1 ? '' : 's'} ${chosen.leftOut}\n`);
-  const tiltSeries = chosen?.tiltSeries ?? ts;
-  warnDarkTilts(tiltSeries, tiltsPath);
-  return { tiltSeries, label: chosen?.label ?? null };
+  return { tiltSeries: chosen?.tiltSeries ?? ts, label: chosen?.label ?? null };
 }
 
 /**
- * Tilts that look dark (engine/darkTilts.ts), with how to leave them out: `howToLeaveOut` gets their list
- * (1,41) and says where it goes.
+ * `ts` without the tilts `numbers` names (engine withoutTilts; null for none), warning on stderr of the tilts left
+ * in that look dark (engine/darkTilts.ts). They are looked for in `ts`, so they are numbered as `numbers` is, and
+ * `howToLeaveOut` gets the list that leaves them out as well (1,41) and says where it goes.
  */
-export function warnDarkTilts(ts: TiltSeries, tiltsPath: string, howToLeaveOut = (list: string) => `--exclude-tilts ${list}`): void {
-  const dark = darkTiltsInData(ts);
-  if (dark.length === 0) return;
-  process.stderr.write(`warning: ${tiltsPath}: ${describeDarkTilts(dark)} (${howToLeaveOut(dark.map((d) => d.number).join(','))} leaves them out)\n`);
+export function leaveOutTilts(ts: TiltSeries, numbers: readonly number[], what: string, tiltsPath: string, howToLeaveOut?: (list: string) => string): ReturnType<typeof withoutTilts> | null {
+  const chosen = numbers.length > 0 ? withoutTilts(ts, numbers, what) : null;
+  const dark = darkTiltsInData(ts).filter((d) => !numbers.includes(d.number));
+  const warning = darkTiltsWarning(dark, tiltsPath, numbers, howToLeaveOut);
+  if (warning) process.stderr.write(`${warning}\n`);
+  return chosen;
+}
+
+/** "warning: PATH: tilts … look dark: … (--exclude-tilts 1,41 leaves them out)", the list with those `leftOut` already; null when none does. */
+export function darkTiltsWarning(
+  dark: readonly DarkTiltHint[],
+  tiltsPath: string,
+  leftOut: readonly number[] = [],
+  howToLeaveOut = (list: string) => `--exclude-tilts ${list}`,
+): string | null {
+  if (dark.length === 0) return null;
+  const list = [...new Set([...leftOut, ...dark.map((d) => d.number)])].sort((a, b) => a - b).join(',');
+  return `warning: ${tiltsPath}: ${describeDarkTilts(dark)} (${howToLeaveOut(list)} leaves them out)`;
 }
 
 /** `--dose-weighting` asked for a series that cannot be weighted: it runs unweighted (the label says so), and this says why. */

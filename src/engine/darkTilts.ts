@@ -19,8 +19,13 @@ export interface DarkTiltHint {
 
 /** The series' tilts that look dark; none where the rule does not apply (signed or normalised data). */
 export function darkTiltsInData(ts: Pick<TiltSeries, 'nx' | 'ny' | 'nTilts' | 'data' | 'tiltAngles'>): DarkTiltHint[] {
-  const dark = darkTiltsByMean(tiltMeans(ts), ts.tiltAngles) ?? [];
-  return dark.map(({ index, percent }) => ({ number: index + 1, angle: ts.tiltAngles[index], percent }));
+  return darkTiltsOfMeans(tiltMeans(ts), ts.tiltAngles);
+}
+
+/** The same from each tilt's mean, in tilt order (`wedgelab info` has them from its streamed read). */
+export function darkTiltsOfMeans(means: readonly number[], tiltAngles: readonly number[]): DarkTiltHint[] {
+  const dark = darkTiltsByMean(means, tiltAngles) ?? [];
+  return dark.map(({ index, percent }) => ({ number: index + 1, angle: tiltAngles[index], percent }));
 }
 
 /** "tilts 1 (-60.0°, 3%), 41 (60.0°, 12%) look dark: …" (each with its percentage of the median), for the page and the command line. */

@@ -352,13 +352,13 @@ function accumulate(doses: readonly number[], order: readonly number[]): number[
 /**
  * The tilts whose mean / cos θ is below DARK_FRACTION of the median of mean / cos θ, each with that ratio as a
  * percentage of the median; null where the rule cannot be applied (a mean below 0, or a median not above 0:
- * signed or normalised data, where a mean says nothing about the dose).
+ * signed or normalised data, where a mean says nothing about the dose; or a section with no finite value).
  */
 export function darkTiltsByMean(means: readonly number[], tiltAngles: readonly number[]): { index: number; percent: number }[] | null {
   const corrected = means.map((m, k) => m / Math.cos((tiltAngles[k] * Math.PI) / 180));
   const sorted = [...corrected].sort((a, b) => a - b);
   const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-  if (!(median > 0) || means.some((m) => m < 0)) return null;
+  if (!(median > 0) || means.some((m) => !(m >= 0))) return null;
   return corrected.flatMap((c, index) => (c < DARK_FRACTION * median ? [{ index, percent: (100 * c) / median }] : []));
 }
 

@@ -437,7 +437,7 @@ describe('mrcInfo', () => {
     expect(info).toEqual({
       nx: 4, ny: 1, nz: 1, mode: 0, dtype: 'uint8', endianness: 'little',
       pixelSize: [2, 2, 2], extendedHeaderBytes: 0, min: 16, max: 255, mean: (16 + 200 + 225 + 255) / 4, std: info.std,
-      nonFinite: 0, nan: 0, posInf: 0, negInf: 0, warnings: f.warnings,
+      nonFinite: 0, nan: 0, posInf: 0, negInf: 0, sectionMeans: [(16 + 200 + 225 + 255) / 4], warnings: f.warnings,
     });
   });
 

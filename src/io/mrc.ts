@@ -97,6 +97,8 @@ export interface MrcInfo extends MrcStats {
   endianness: 'little' | 'big';
   pixelSize: [number, number, number];
   extendedHeaderBytes: number;
+  /** The mean of each section's finite values, NaN where it has none (io/mrcStream.ts MrcStack.sectionMeans). */
+  sectionMeans: number[];
   /** What the reader remarked on: byte order inferred, header statistics wrong, extra bytes, … */
   warnings: string[];
 }
@@ -275,11 +277,21 @@ export function readMrcHeader(bytes: Uint8Array): MrcHeader {
 
 /** Summary for display: statistics come from the data, never from the header. */
 export function mrcInfo(file: MrcFile): MrcInfo {
-  return mrcSummary(file.header, file.dtype, file.pixelSize, file.extendedHeader.length, dataStats(file.data), file.warnings);
+  const { nx, ny, nz } = file.header;
+  const sectionMeans = Array.from({ length: nz }, (_, z) => dataStats(file.data.subarray(z * nx * ny, (z + 1) * nx * ny)).mean);
+  return mrcSummary(file.header, file.dtype, file.pixelSize, file.extendedHeader.length, dataStats(file.data), sectionMeans, file.warnings);
 }
 
 /** The summary of a file read whole (mrcInfo) or streamed (mrcStream.ts readMrcInfo): one shape for both. */
-export function mrcSummary(header: MrcHeader, dtype: MrcDtype, pixelSize: readonly number[], extendedHeaderBytes: number, stats: MrcStats, warnings: readonly string[]): MrcInfo {
+export function mrcSummary(
+  header: MrcHeader,
+  dtype: MrcDtype,
+  pixelSize: readonly number[],
+  extendedHeaderBytes: number,
+  stats: MrcStats,
+  sectionMeans: readonly number[],
+  warnings: readonly string[],
+): MrcInfo {
   return {
     nx: header.nx,
     ny: header.ny,
@@ -290,6 +302,7 @@ export function mrcSummary(header: MrcHeader, dtype: MrcDtype, pixelSize: readon
     pixelSize: [pixelSize[0], pixelSize[1], pixelSize[2]],
     extendedHeaderBytes,
     ...stats,
+    sectionMeans: [...sectionMeans],
     warnings: [...warnings],
   };
 }

@@ -79,6 +79,8 @@ export interface MrcStack {
   pixelSize: [number, number, number];
   /** Of the file's own values (before binning), as readMrc would give them. */
   stats: MrcStats;
+  /** The mean of each section's finite values (before binning), NaN where it has none: a dark tilt shows here. */
+  sectionMeans: number[];
   warnings: string[];
 }
 
@@ -167,7 +169,7 @@ export async function readMrcVolume(blob: Blob, options: VolumeReadOptions = {})
 export async function readMrcInfo(blob: Blob, options: MrcReadOptions = {}): Promise<MrcInfo> {
   const stack = await readMrcStack(blob, { ...options, permissive: true, statsOnly: true });
   const { header, dtype, stats, warnings } = stack;
-  return mrcSummary(header, dtype, stack.pixelSize, header.nsymbt, stats, warnings);
+  return mrcSummary(header, dtype, stack.pixelSize, header.nsymbt, stats, stack.sectionMeans, warnings);
 }
 
 /** Sections as they are decoded, binned into the output; statistics and progress as they go. */
@@ -207,7 +209,7 @@ class StackBuilder {
     this.pieces = options.statsOnly ? [] : volumePieces(volume);
     this.rowsPerPass = Math.min(ny, bin * Math.max(1, Math.floor(64 / bin)));
     this.rows = allocate(() => new Float32Array(bin === 1 && !options.statsOnly ? 0 : nx * this.rowsPerPass));
-    this.stack = { header, dtype, bin, nx: bx, ny: by, nz, volume, pixelSize: [px * bin, py * bin, pz], stats: dataStats(new Float32Array(0)), warnings: layout.warnings };
+    this.stack = { header, dtype, bin, nx: bx, ny: by, nz, volume, pixelSize: [px * bin, py * bin, pz], stats: dataStats(new Float32Array(0)), sectionMeans: [], warnings: layout.warnings };
   }
 
   get sectionsDone(): number {
@@ -220,6 +222,7 @@ class StackBuilder {
     const { header, dtype, sectionBytes } = this.layout;
     const { ny, nz } = header;
     const rowBytes = sectionBytes / ny;
+    let [sectionSum, sectionFinite] = [0, 0];
     for (let y = 0; y < ny; ) {
       const { count, into } = this.pass(y);
       // A bin-1 pass converts straight into its piece; a binned one through `rows`.
@@ -229,9 +232,12 @@ class StackBuilder {
       const passStats = dataStats(values);
       this.stats = this.stats ? mergeStats(this.stats, passStats, this.counted, values.length) : passStats;
       this.counted += values.length;
+      const finite = values.length - passStats.nonFinite;
+      if (finite > 0) [sectionSum, sectionFinite] = [sectionSum + passStats.mean * finite, sectionFinite + finite];
       if (into && !direct) binImageInto(values, header.nx, count, this.stack.bin, into.data, into.offset);
       y += count;
     }
+    this.stack.sectionMeans.push(sectionFinite > 0 ? sectionSum / sectionFinite : NaN);
     this.done++;
     this.options.onProgress?.({ fraction: this.done / nz, bytesRead });
   }

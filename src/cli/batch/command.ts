@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { crossValidate } from '../../engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../../engine/evaluation/oddEven.ts';
-import { heldOutTilts, parseHeldOut, withoutTilts } from '../../engine/evaluation/tiltSubsets.ts';
+import { heldOutTilts, parseHeldOut } from '../../engine/evaluation/tiltSubsets.ts';
 import { alignLoadedTiltSeries } from '../../engine/align/loaded.ts';
 import { describeEngine, type EngineContext } from '../../engine/context.ts';
 import { commonDefaults } from '../../engine/methods/common.ts';
@@ -23,7 +23,7 @@ import { METHOD_OPTIONS, methodRequests } from '../methodFlags.ts';
 import { checkModelPaths, cliModelLibrary } from '../models.ts';
 import { parseOptions } from '../options.ts';
 import { progressPrinter, replaceProgressLine } from '../progress.ts';
-import { binningAtLoad, readTiltSeriesPaths, reconstructInto, warnDarkTilts, warnOffset } from '../recon.ts';
+import { binningAtLoad, leaveOutTilts, readTiltSeriesPaths, reconstructInto, warnOffset } from '../recon.ts';
 import { mergeRows, readRow, writeRow, type BatchRow } from './rows.ts';
 import { listSeries, type SeriesEntry } from './series.ts';
 import { submitSlurm, writeSlurmScripts, type SlurmOptions } from './slurm.ts';
@@ -148,9 +148,8 @@ interface LoadedSeries {
 /** The series of a list entry, binned at load by `bin`, aligned, without the tilts its fourth column names. */
 async function loadSeries(batch: Batch, entry: SeriesEntry, bin: number): Promise<LoadedSeries> {
   const loaded = await alignLoadedTiltSeries(batch.engine, await readTiltSeriesPaths(entry.stack, [...(entry.angles ? [entry.angles] : []), ...entry.sideFiles], { bin }));
-  const excluded = entry.excludeTilts.length > 0 ? withoutTilts(loaded, entry.excludeTilts, 'tilts to leave out') : null;
+  const excluded = leaveOutTilts(loaded, entry.excludeTilts, 'tilts to leave out', entry.stack, (list) => `${list} in a list's fourth column`);
   const ts = excluded?.tiltSeries ?? loaded;
-  warnDarkTilts(ts, entry.stack, (list) => `${list} in a list's fourth column`);
   return { ts, source: excluded ? `${entry.stack}, ${excluded.label}` : entry.stack };
 }
 
