@@ -126,6 +126,22 @@ test('tilts marked in the preview are left out of a new data set; the series the
   await expect(page.getByTestId('error-message')).toHaveText(refused);
   expect(await page.evaluate(() => window.wedgelab.datasets().length)).toBe(2);
   await page.getByTestId('error-dismiss').click();
+
+  // Its tilt 1 is tilt 2 as loaded: left out in turn, every tilt left out is named as loaded, in one row.
+  await page.getByTestId('tilt-slider').fill('0');
+  await expect(page.getByTestId('tilt-number')).toHaveAttribute('title', `Tilt 1/${n - 2} (2 of ${n} as loaded) in ${demo.name}`);
+  await page.evaluate(() => window.wedgelab.leaveOutTilts([1]));
+  await expect(page.getByTestId('dataset-size')).toHaveText(`${demo.nx} × ${demo.ny} × ${n - 3}`);
+  const again = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  expect(again.name).toBe(`${demo.name} without tilts 1, 2, ${n}`);
+  const rows = again.metadata.filter((r) => r.label === 'Tilts left out');
+  const [a1, a2, an] = [0, 1, n - 1].map((k) => row(demo.tiltAngles[k]));
+  expect(rows).toEqual([{ label: 'Tilts left out', value: `1 (${a1}), 2 (${a2}), ${n} (${an}); ${n - 3} of ${n} kept`, source: 'the tilt preview' }]);
+  expect(again.tiltsLeftOut?.loadedNumbers).toEqual(Array.from({ length: n - 3 }, (_, k) => k + 3));
+  await page.getByTestId('tilt-slider').fill('0');
+  await page.getByTestId('tilt-canvas').click();
+  await expect(page.getByTestId('tilt-enlarged-title')).toContainText(`Tilt 1/${n - 3} (3 of ${n} as loaded)`);
+  await page.keyboard.press('Escape');
 });
 
 /** The two files 'Export tilt series' downloads, by extension: the stack's bytes and the .tlt's text. */

@@ -64,6 +64,12 @@ export interface DatasetSummary {
    * start (its own id for a loaded or simulated one): the same specimen, so results of one family compare side by side.
    */
   familyId: string;
+  /**
+   * A series made by leaving tilts out (once or in turn): the series as loaded (`from`, `nTilts` tilts), the number
+   * each of this one's tilts has there (`loadedNumbers`, in stack order) and every tilt left out on the way, all
+   * numbered as loaded: the numbers `--exclude-tilts` and `wedgelab info` use. Absent for any other series.
+   */
+  tiltsLeftOut?: { from: string; nTilts: number; loadedNumbers: number[]; tilts: { number: number; angle: number }[] };
   /** Tilts that look dark by their means (engine/darkTilts.ts), for the tilt preview to point out; read at load. */
   darkTilts: DarkTiltHint[];
   /** Why FBP/SIRT cannot weight this series by dose (no doses, no pixel size, …); null when they can. */

@@ -10,7 +10,7 @@ import { dft3d } from '../src/engine/metrics/fourier.ts';
 import { openGpu, type GpuContext } from '../src/engine/gpu/device.ts';
 import { crossValidate } from '../src/engine/evaluation/crossValidation.ts';
 import { oddEvenFsc } from '../src/engine/evaluation/oddEven.ts';
-import { heldOutTilts, withoutTilts } from '../src/engine/evaluation/tiltSubsets.ts';
+import { describeLeftOut, heldOutTilts, withoutTilts, withoutTiltsLabel } from '../src/engine/evaluation/tiltSubsets.ts';
 import { recipeMethods } from '../src/engine/evaluation/recipe.ts';
 import { trustScore } from '../src/engine/evaluation/trust.ts';
 import { DEFAULT_TRUST_HELD_OUT } from '../src/engine/metrics/trust.ts';
@@ -188,6 +188,25 @@ function addDataset(
   return full;
 }
 
+/** The data panel's row that lists the tilts left out. */
+const LEFT_OUT_ROW = 'Tilts left out';
+
+/**
+ * What leaving the tilts `numbers` (this series' own, from 1, as its preview counts) out of `source` leaves, said
+ * in the numbering of the series as loaded, with the tilts left out of `source` before (DatasetSummary.tiltsLeftOut).
+ */
+function leftOutAsLoaded(source: Dataset, numbers: readonly number[]): NonNullable<DatasetSummary['tiltsLeftOut']> {
+  const { summary, tiltSeries } = source;
+  const before = summary.tiltsLeftOut ?? { from: summary.name, nTilts: tiltSeries.nTilts, loadedNumbers: tiltSeries.tiltAngles.map((_, k) => k + 1), tilts: [] };
+  const marked = new Set(numbers);
+  const now = [...marked].map((n) => ({ number: before.loadedNumbers[n - 1], angle: tiltSeries.tiltAngles[n - 1] }));
+  return {
+    ...before,
+    loadedNumbers: before.loadedNumbers.filter((_, k) => !marked.has(k + 1)),
+    tilts: [...before.tilts, ...now].sort((a, b) => a.number - b.number),
+  };
+}
+
 /**
  * A data set made from another's tilt series (tilts added or left out): the same file kind and family, and a
  * simulated series' ground truth kept for it, since the specimen is the same and scores reconstructions of the
@@ -196,7 +215,7 @@ function addDataset(
 function addDerivedDataset(
   sourceId: string,
   ts: TiltSeries,
-  fields: Pick<DatasetSummary, 'name'> & Partial<Pick<DatasetSummary, 'metadata' | 'synthesized' | 'loadBinning'>>,
+  fields: Pick<DatasetSummary, 'name'> & Partial<Pick<DatasetSummary, 'metadata' | 'synthesized' | 'loadBinning' | 'tiltsLeftOut'>>,
 ): { dataset: DatasetSummary; groundTruth?: ResultSummary } {
   const { source: origin, mode, dtype, hasGroundTruth, familyId } = datasetOf(sourceId).summary;
   const stats = volumeStats(ts.data);
@@ -510,10 +529,17 @@ const api: EngineWorkerApi = {
       // A second copy of the series, less its left-out tilts: said as memory where it does not fit.
       throw outOfMemory(error);
     }
-    const { tiltSeries, leftOut, label } = made;
+    const { tiltSeries } = made;
+    const tiltsLeftOut = leftOutAsLoaded(source, tiltNumbers);
+    const numbers = tiltsLeftOut.tilts.map((t) => t.number);
     return addDerivedDataset(datasetId, tiltSeries, {
-      name: `${source.summary.name} ${label}`,
-      metadata: [...source.summary.metadata, { label: 'Tilts left out', value: `${leftOut}; ${tiltSeries.nTilts} of ${source.tiltSeries.nTilts} kept`, source: 'the tilt preview' }],
+      name: `${tiltsLeftOut.from} ${withoutTiltsLabel(numbers)}`,
+      tiltsLeftOut,
+      // One row for every tilt left out on the way, numbered as loaded.
+      metadata: [
+        ...source.summary.metadata.filter((row) => row.label !== LEFT_OUT_ROW),
+        { label: LEFT_OUT_ROW, value: `${describeLeftOut(tiltsLeftOut.tilts)}; ${tiltSeries.nTilts} of ${tiltsLeftOut.nTilts} kept`, source: 'the tilt preview' },
+      ],
       ...(source.summary.loadBinning && { loadBinning: source.summary.loadBinning }),
     });
   },

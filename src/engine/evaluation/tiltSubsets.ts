@@ -35,7 +35,7 @@ export function parseTiltNumbers(text: string, what: string): number[] {
 }
 
 /** How a series without those tilts is named, in headers and data set names: "without tilts 1, 2, 41". */
-function withoutTiltsLabel(numbers: readonly number[]): string {
+export function withoutTiltsLabel(numbers: readonly number[]): string {
   return `without tilt${numbers.length === 1 ? '' : 's'} ${numbers.join(', ')}`;
 }
 
@@ -53,8 +53,13 @@ export function withoutTilts(ts: TiltSeries, numbers: readonly number[], what: s
   if (past.length > 0) throw new Error(`${what}: tilt ${past.join(', ')} is past the series' ${ts.nTilts} tilts`);
   const kept = remainingIndices(ts.nTilts, sorted.map((n) => n - 1));
   if (kept.length < MIN_TILTS) throw new Error(`${what}: leaving out ${sorted.length} of ${ts.nTilts} tilts leaves ${kept.length}, and a tomogram needs at least ${MIN_TILTS}`);
-  const leftOut = sorted.map((n) => `${n} (${ts.tiltAngles[n - 1].toFixed(1)}°)`).join(', ');
+  const leftOut = describeLeftOut(sorted.map((n) => ({ number: n, angle: ts.tiltAngles[n - 1] })));
   return { tiltSeries: subsetTilts(ts, kept), leftOut, label: withoutTiltsLabel(sorted) };
+}
+
+/** Tilts left out in words, each with its angle: "3 (-54.0°), 41 (60.0°)". */
+export function describeLeftOut(tilts: readonly { number: number; angle: number }[]): string {
+  return tilts.map((t) => `${t.number} (${t.angle.toFixed(1)}°)`).join(', ');
 }
 
 /** Stack indices not in `dropped`. */

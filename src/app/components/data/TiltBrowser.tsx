@@ -3,7 +3,7 @@ import type { DatasetSummary } from '../../../../workers/api.ts';
 import { describeDarkTilts, type DarkTiltHint } from '../../../engine/darkTilts.ts';
 import { useAppStore } from '../../state/store.ts';
 import { formatAngle, formatNumber } from '../../util/format.ts';
-import { drawTilt, tiltImageTitle, useTiltImage } from './tiltImage.ts';
+import { drawTilt, tiltImageTitle, tiltNumberText, useTiltImage } from './tiltImage.ts';
 import { TiltEnlarged } from './TiltEnlarged.tsx';
 
 /**
@@ -45,7 +45,7 @@ export function TiltBrowser({ dataset }: { dataset: DatasetSummary }) {
   return (
     <div className="tilt-browser" data-testid="tilt-browser">
       <div className="tilt-head">
-        <span>
+        <span title={dataset.tiltsLeftOut && `${tiltNumberText(dataset, index)} in ${dataset.tiltsLeftOut.from}`} data-testid="tilt-number">
           Tilt {index + 1}/{n}
         </span>
         <input

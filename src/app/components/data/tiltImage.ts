@@ -75,3 +75,13 @@ export function tiltImageTitle(dataset: DatasetSummary, slice: TiltPreview | nul
   const size = `${dataset.nx} × ${dataset.ny} pixels`;
   return slice && slice.binning > 1 ? `${size}, shown binned ${slice.binning}×` : size;
 }
+
+/**
+ * "Tilt 39/40", and for a series with tilts left out its number as loaded, which `--exclude-tilts` and `wedgelab
+ * info` use: "Tilt 39/40 (41 of 42 as loaded)".
+ */
+export function tiltNumberText(dataset: DatasetSummary, index: number): string {
+  const own = `Tilt ${index + 1}/${dataset.nTilts}`;
+  const loaded = dataset.tiltsLeftOut;
+  return loaded ? `${own} (${loaded.loadedNumbers[index]} of ${loaded.nTilts} as loaded)` : own;
+}
