@@ -38,6 +38,25 @@ test('a raw stack with its .xf and .tlt loads aligned, naming its side files and
   expect(dataset.metadata).toContainEqual({ label: 'Tilt angles', value: '11 angles', source: 'raw.tlt' });
 });
 
+test("IMOD's tilt.com dropped with the stack: its excluded views are left out, its values listed, the rest set aside", async () => {
+  const stack = await simulatedStack(48, 48, angles);
+  const tiltCom = ['$tilt -StandardInput', 'InputProjections cell.ali', 'TILTFILE cell.tlt', 'THICKNESS 40', 'EXCLUDELIST2 1,11', 'LOCALFILE celllocal.xf', 'DONE'].join('\n');
+  await page.getByTestId('file-input').setInputFiles([
+    { name: 'cell.ali', mimeType: 'application/octet-stream', buffer: stack },
+    { name: 'cell.tlt', mimeType: 'text/plain', buffer: writeTlt(angles) },
+    text('tilt.com', tiltCom),
+    text('newst.com', '$newstack -StandardInput\nInputFile cell.st'),
+  ]);
+  await expect(page.getByTestId('dataset-summary')).toContainText('cell.ali', { timeout: 60_000 });
+  const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  expect(dataset.tiltAngles).toEqual(angles.slice(1, -1));
+  expect(dataset.metadata).toContainEqual({ label: 'Views left out (IMOD)', value: '1 (-50°), 11 (50°): sections 0, 10', source: 'tilt.com line 5 (EXCLUDELIST2)' });
+  await expect(page.getByTestId('dataset-summary')).toContainText('Thickness (IMOD)');
+  expect(dataset.warnings).toContain("newst.com does not run IMOD's tilt (no $tilt line): set aside");
+  expect(dataset.warnings).toContain("tilt.com: not applied here: LOCALFILE (local alignments, line 6); a tomogram made here can differ from IMOD's");
+  expect(pageErrors).toEqual([]);
+});
+
 test('a bad or mismatched side file is one message naming it; what was loaded stays', async () => {
   const stack = await simulatedStack(48, 48, angles);
   const before = await page.evaluate(() => window.wedgelab.datasets().map((d) => d.id));
@@ -53,6 +72,9 @@ test('a bad or mismatched side file is one message naming it; what was loaded st
   await page.getByTestId('error-dismiss').click();
   await drop(text('short.xf', xf(angles.length - 1)));
   await expect(page.getByTestId('error-message')).toContainText('raw.tlt has 11 angles but short.xf has 10 transforms');
+  await page.getByTestId('error-dismiss').click();
+  await drop(text('tilt.com', '$tilt -StandardInput\nEXCLUDELIST2 12'));
+  await expect(page.getByTestId('error-message')).toContainText("tilt.com line 2 (EXCLUDELIST2): view 12 is past raw.st's 11 sections");
   await page.getByTestId('error-dismiss').click();
   await drop(text('raw.aln', '# RawSize = 48 48 9\n# SEC ROT GMAG TX TY SMEAN SFIT SCALE BASE TILT\n0 0 1 0 0 1 1 1 0 0'));
   await expect(page.getByTestId('error-message')).toContainText('raw.aln');

@@ -111,6 +111,14 @@ describe('wedgelab CLI', () => {
     const tomogram = readMrc(new Uint8Array(readFileSync(excluded)));
     expect(tomogram.data).toEqual(readMrc(new Uint8Array(readFileSync(written))).data);
     expect(tomogram.header.labels.join(' ')).toContain('from tilt_series.mrc, without tilts 1, 2, 25');
+    // IMOD's tilt.com listing the same views (--tilt-com): the same tomogram, the views named with its line.
+    const tiltCom = join(dir, 'tilt.com');
+    writeFileSync(tiltCom, ['$tilt -StandardInput', 'InputProjections tilt_series.mrc', 'THICKNESS 16', 'EXCLUDELIST2 1-2', 'EXCLUDELIST2 25', 'DONE'].join('\n'));
+    const byCom = await wedgelab(['recon', ...whole.slice(0, 4), '--tilt-com', tiltCom, ...method, '--quiet', '--out', join(dir, 'by-tilt-com.mrc')]);
+    expect(byCom.code, byCom.stderr).toBe(0);
+    expect(readMrc(new Uint8Array(readFileSync(join(dir, 'by-tilt-com.mrc')))).data).toEqual(tomogram.data);
+    const info = await wedgelab(['info', whole[1], whole[3], tiltCom]);
+    expect(info.stdout).toContain('Views left out (IMOD) 1 (-60°), 2 (-55°), 25 (60°): sections 0, 1, 24 (tilt.com line 4 (EXCLUDELIST2), tilt.com line 5 (EXCLUDELIST2))');
     const cv = (input: string[]) => wedgelab(['cv', ...input, ...method, '--drop', 'every:4', '--json']);
     const [cvExcluded, cvWritten] = await Promise.all([cv(whole), cv(fewer)]);
     expect(cvExcluded.code, cvExcluded.stderr).toBe(0);

@@ -3,7 +3,7 @@
  * problem is shown rather than refused: the header's facts, every warning of the reader, and statistics of the
  * data, streamed section by section (mrcStream.ts: a file of any size in the memory of one section). NaN and ±Inf
  * voxels are counted by kind and shown as such, never folded into a blank statistic. With a stack's side files
- * (angles, alignment, .mdoc), also what they say about it as the page and `recon` would load it, checked against
+ * (angles, alignment, .mdoc, IMOD's tilt.com), also what they say about it as the page and `recon` would load it, checked against
  * the header before the data is read: a mismatch is refused with the loaders' words.
  */
 import type { MrcInfo } from '../io/mrc.ts';
@@ -18,7 +18,7 @@ import { parseOptions } from './options.ts';
 
 export async function infoCommand(args: string[]): Promise<void> {
   const { positionals, values } = parseOptions(args, { json: { type: 'boolean' } }, Infinity);
-  if (positionals.length === 0) throw new UsageError('info takes an MRC file, and optionally its side files (.tlt, .rawtlt, .mdoc, .xf, .xtilt, .aln)');
+  if (positionals.length === 0) throw new UsageError('info takes an MRC file, and optionally its side files (.tlt, .rawtlt, .mdoc, .xf, .xtilt, .aln, tilt.com)');
   const files = await Promise.all(positionals.map(openFile));
   const series = files.length > 1 ? await planTiltSeriesFiles(files) : null;
   const path = series ? positionals[files.indexOf(series.stack)] : positionals[0];

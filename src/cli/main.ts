@@ -24,14 +24,15 @@ import { endProgressLine } from './progress.ts';
 
 const USAGE = `usage:
   wedgelab info FILE.mrc [SIDE FILES…] [--json]   (header, every warning, statistics with NaN/±Inf counted apart;
-                 with .tlt/.rawtlt/.mdoc/.xf/.xtilt/.aln: the tilt series they describe, checked against the stack)
-  wedgelab recon --tilts STACK.mrc --angles FILE.tlt [--xf F.xf [--xtilt F.xtilt] | --aln F.aln] [--mdoc F.mdoc] [--tilt-axis DEG] [--exclude-tilts LIST] --method ${methodChoices('reconstruction').join('|')}
+                 with .tlt/.rawtlt/.mdoc/.xf/.xtilt/.aln/tilt.com: the tilt series they describe, checked against the stack)
+  wedgelab recon --tilts STACK.mrc --angles FILE.tlt [--xf F.xf [--xtilt F.xtilt] | --aln F.aln] [--mdoc F.mdoc] [--tilt-com tilt.com] [--tilt-axis DEG] [--exclude-tilts LIST] --method ${methodChoices('reconstruction').join('|')}
                  ${commonUsage('reconstruction')} --out TOMO.mrc|TOMO.ome.zarr [--force]
 ${methodUsage('reconstruction', '                 ')}
                  (--bin B averages B × B pixels of every tilt as the stack is read: memory for the binned stack only;
                  --tilt-axis DEG rotates a stack whose tilt axis lies DEG° from Y, counter-clockwise, so that it runs along Y;
+                 --tilt-com: IMOD's tilt.com, whose excluded views are left out and angle offset added;
                  --exclude-tilts 1-3,41 leaves those tilts out, numbered from 1 in stack order as loaded, after the dark
-                 ones the side files leave out: wedgelab info STACK ANGLES lists them)
+                 ones and views the side files leave out: wedgelab info STACK ANGLES lists them)
   wedgelab refine --tomogram TOMO.mrc [--angles F.tlt | --wedge MIN,MAX] [--tilts STACK.mrc] --method ${methodChoices('refinement').join('|')} --out OUT.mrc|OUT.ome.zarr [--force]
 ${methodUsage('refinement', '                 ')}
                  (--angles or --wedge: the range the tomogram was measured over; cryogen and isonet warn when it lies

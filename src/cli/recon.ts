@@ -139,8 +139,8 @@ export async function requireAngles(values: FlagValues, tiltsPath: string, angle
   throw new UsageError(`--angles FILE.tlt is required${or} when the stack's extended header has none`);
 }
 
-/** The files that may come with a stack: angles, an alignment, SerialEM metadata (any order, any subset with angles). */
-const SIDE_FLAGS = ['angles', 'xf', 'xtilt', 'aln', 'mdoc'] as const;
+/** The files that may come with a stack: angles, an alignment, SerialEM metadata, IMOD's tilt.com (any order, any subset with angles). */
+const SIDE_FLAGS = ['angles', 'xf', 'xtilt', 'aln', 'mdoc', 'tilt-com'] as const;
 /** Those that carry the tilt angles: one of them is needed (requireAngles). */
 const ANGLE_FLAGS = ['angles', 'mdoc', 'aln'] as const;
 

@@ -5,6 +5,7 @@ import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { AngleFileError, readAngleFile } from './angles.ts';
 import { MrcError, readMrc, readMrcHeader, writeMrc } from './mrc.ts';
+import { parseTiltCom, TiltComError } from './tiltCom.ts';
 
 /** Run `read`; any exception but `expected`'s is a failure of the property. */
 function onlyItsOwnError<T>(read: () => T, expected: new (...args: never[]) => Error): T | null {
@@ -77,6 +78,19 @@ describe('angle file readers under fuzzing', () => {
       fc.property(text, fc.constantFrom('a.tlt', 'a.rawtlt', 'a.mdoc'), (content, name) => {
         const read = onlyItsOwnError(() => readAngleFile(name, content), AngleFileError);
         if (read) expect(read.tiltAngles.every(Number.isFinite)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("random entries after $tilt: a TiltComError or views from 1 and finite values, never another exception", () => {
+    const entry = fc.tuple(fc.constantFrom('EXCLUDELIST2', 'EXCLUDE', 'INCLUDE', 'OFFSET', 'THICKNESS', 'IMAGEBINNED', 'RADIAL', 'XAXISTILT', 'SHIFT', 'DONE', '#'), text).map(([key, value]) => `${key} ${value}`);
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 8 }), fc.boolean(), (entries, standardInput) => {
+        const com = onlyItsOwnError(() => parseTiltCom([standardInput ? '$tilt -StandardInput' : '$tilt', ...entries].join('\n'), 'tilt.com'), TiltComError);
+        if (!com) return;
+        for (const list of [com.excluded, com.included]) expect(list?.value.every((v) => Number.isInteger(v) && v >= 1) ?? true).toBe(true);
+        expect([com.angleOffset?.value ?? 0, com.thickness?.value ?? 1, com.imageBinned, ...(com.radial?.value ?? [])].every(Number.isFinite)).toBe(true);
       }),
       { numRuns: 1000 },
     );

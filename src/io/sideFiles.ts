@@ -4,14 +4,17 @@
  *  - tilt angles: a .tlt (IMOD's refined angles) over a .rawtlt, over the .aln's TILT column, over the .mdoc; with
  *    none of these, the stack's own, from its extended header (SerialEM or Thermo Fisher; io/extendedHeader.ts);
  *  - an alignment to apply to a raw stack: IMOD .xf (with the .tlt and .xtilt) or AreTomo .aln, not both;
- *  - metadata: the SerialEM .mdoc (pixel size, tilt axis, voltage, doses, dark tilts).
+ *  - metadata: the SerialEM .mdoc (pixel size, tilt axis, voltage, doses, dark tilts);
+ *  - IMOD's tilt.com (io/tiltCom.ts): the views its reconstruction leaves out, its tilt-angle offset.
  *
- * The result is a plan in raw stack sections: which sections to keep (the .aln's and the .mdoc's dark tilts
- * left out), their angles and doses, the alignment restricted to them, and every value with its source.
+ * The result is a plan in raw stack sections: which sections to keep (the .aln's and the .mdoc's dark tilts and
+ * tilt.com's excluded views left out), their angles and doses, the alignment restricted to them, and every value
+ * with its source.
  */
 import { AlignmentFileError, aretomoAlignment, checkAlignment, imodAlignment, tiltAxisAlignment, type Affine2D, type StackAlignment, type TextFile } from './alignmentFiles.ts';
 import { checkAngleCount, parseMdocMetadata, parseTlt, type MdocMetadata } from './angles.ts';
 import type { HeaderAngles } from './extendedHeader.ts';
+import { baseName, parseTiltCom, type TiltCom } from './tiltCom.ts';
 
 export interface MetadataRow {
   label: string;
@@ -37,7 +40,8 @@ export interface SeriesPlan {
   warnings: string[];
 }
 
-const SIDE = /\.(tlt|rawtlt|mdoc|xf|xtilt|aln)$/i;
+/** A .com is a side file only if it runs tilt (readSideFiles); etomo writes many others beside it. */
+const SIDE = /\.(tlt|rawtlt|mdoc|xf|xtilt|aln|com)$/i;
 
 export function isSideFile(name: string): boolean {
   return SIDE.test(name);
@@ -59,6 +63,10 @@ export interface SideFiles {
   xf?: TextFile;
   xtilt?: TextFile;
   aln?: TextFile;
+  /** IMOD's command file for tilt (tilt.com). */
+  tiltCom?: TextFile;
+  /** Command files that do not run tilt (newst.com, align.com, …): set aside, with a warning. */
+  otherComs?: string[];
   /** The stack's own angles, from its extended header (read when no angle file came with it). */
   headerAngles?: HeaderAngles;
 }
@@ -74,6 +82,11 @@ export function comesWithAngles(names: readonly string[]): boolean {
 /** The side files of a drop, by kind; without an angle file, the stack's `headerAngles` must give them. */
 export function readSideFiles(files: TextFile[], dropped = files.map((f) => f.name), headerAngles?: HeaderAngles | null): SideFiles {
   const picked: SideFiles = Object.fromEntries(['tlt', 'rawtlt', 'mdoc', 'xf', 'xtilt', 'aln'].map((ext) => [ext, atMostOne(files, ext)]));
+  const coms = files.filter((f) => extension(f.name) === 'com');
+  const runsTilt = coms.filter((f) => /^\s*\$tilt(\s|$)/im.test(f.text));
+  if (runsTilt.length > 1) throw new Error(`several command files for tilt (${runsTilt.map((f) => f.name).join(', ')}): drop one tilt series at a time`);
+  if (coms.length > runsTilt.length) picked.otherComs = coms.filter((f) => !runsTilt.includes(f)).map((f) => f.name);
+  picked.tiltCom = runsTilt[0];
   if (picked.xf && picked.aln) throw new Error(`both an IMOD alignment (${picked.xf.name}) and an AreTomo one (${picked.aln.name}): drop one`);
   if (comesWithAngles(files.map((f) => f.name))) return picked;
   if (headerAngles) return { ...picked, headerAngles };
@@ -108,11 +121,15 @@ export function planSeries(side: SideFiles, stack: { name: string; nx: number; n
     warnings.push(`${dark.source}: section ${dark.section} (${dark.tiltAngle}°) excluded: ${dark.reason}`);
     rows.push({ label: 'Dark tilt excluded', value: `section ${dark.section} (${dark.tiltAngle}°)`, source: dark.source });
   }
+  const tiltCom = side.tiltCom ? parseTiltCom(side.tiltCom.text, side.tiltCom.name) : null;
+  if (tiltCom) kept = keptByTiltCom(tiltCom, kept, stack, anglesOf, rows);
+  for (const name of side.otherComs ?? []) warnings.push(`${name} does not run IMOD's tilt (no $tilt line): set aside`);
   // Too few tilts with none excluded: refused with the other geometry checks (tiltSeriesChecks.ts).
-  if (kept.length < 2 && kept.length < stack.nSections) throw new Error(`${stack.name}: only ${kept.length} section${kept.length === 1 ? '' : 's'} left after excluding dark ones`);
+  if (kept.length < 2 && kept.length < stack.nSections) throw new Error(`${stack.name}: only ${kept.length} section${kept.length === 1 ? '' : 's'} left after the side files' exclusions`);
+  const offset = tiltCom?.angleOffset?.value ?? 0;
   const plan: SeriesPlan = {
     keptSections: kept,
-    tiltAngles: kept.map(anglesOf),
+    tiltAngles: kept.map((k) => anglesOf(k) + offset),
     angleSource,
     alignment: alignment && restrict(alignment, kept),
     mdoc,
@@ -122,7 +139,40 @@ export function planSeries(side: SideFiles, stack: { name: string; nx: number; n
   if (mdoc) addMdoc(plan, mdoc, alignment !== null || /\.ali$/i.test(stack.name));
   if (alignment) rows.push({ label: 'Alignment applied', value: alignmentSummary(alignment), source: alignment.source });
   rows.push({ label: 'Tilt angles', value: `${plan.tiltAngles.length} angles`, source: angleSource });
+  if (tiltCom) addTiltCom(plan, tiltCom, stack.name, angleSource);
   return plan;
+}
+
+/** The raw sections tilt.com keeps of those `kept` so far (view v is section v − 1), with a row for what it left out. */
+function keptByTiltCom(tiltCom: TiltCom, kept: number[], stack: { name: string; nSections: number }, anglesOf: (section: number) => number, rows: MetadataRow[]): number[] {
+  const list = tiltCom.excluded ?? tiltCom.included;
+  if (!list) return kept;
+  const past = list.value.filter((v) => v > stack.nSections);
+  if (past.length > 0) throw new Error(`${list.source}: view ${past.join(', ')} is past ${stack.name}'s ${stack.nSections} sections`);
+  const sections = new Set(list.value.map((v) => v - 1));
+  const keep = tiltCom.excluded ? (k: number) => !sections.has(k) : (k: number) => sections.has(k);
+  const leftOut = kept.filter((k) => !keep(k));
+  const each = leftOut.map((k) => `${k + 1} (${anglesOf(k)}°)`).join(', ');
+  rows.push({ label: 'Views left out (IMOD)', value: leftOut.length > 0 ? `${each}: sections ${leftOut.join(', ')}` : 'none of those kept', source: list.source });
+  return kept.filter(keep);
+}
+
+/** tilt.com's angle offset, thickness and radial filter as rows; what it does that is not done here, and names that differ, as warnings. */
+function addTiltCom(plan: SeriesPlan, tiltCom: TiltCom, stackName: string, angleSource: string): void {
+  const { rows, warnings } = plan;
+  const { angleOffset, thickness, radial, imageBinned, input, tiltFile, notApplied, file } = tiltCom;
+  if (angleOffset && angleOffset.value !== 0) rows.push({ label: 'Tilt angle offset', value: `${angleOffset.value > 0 ? '+' : ''}${angleOffset.value}° added to every angle`, source: angleOffset.source });
+  if (thickness) {
+    const binned = imageBinned > 1 ? `; ${Math.round(thickness.value / imageBinned)} in its stack binned ${imageBinned}` : '';
+    rows.push({ label: 'Thickness (IMOD)', value: `${thickness.value} pixels${binned}`, source: thickness.source });
+  }
+  if (radial) {
+    const unit = radial.value[0] > 1 ? 'Fourier pixels' : 'cycles/pixel';
+    rows.push({ label: 'Radial filter (IMOD)', value: `cutoff ${radial.value[0]}, fall-off σ ${radial.value[1]} ${unit}`, source: radial.source });
+  }
+  if (input && baseName(input.value) !== stackName) warnings.push(`${input.source}: it reconstructs ${baseName(input.value)}, not ${stackName}; its view numbers are taken as this stack's sections`);
+  if (tiltFile && !angleSource.startsWith(baseName(tiltFile.value))) warnings.push(`${tiltFile.source}: it reads its angles from ${baseName(tiltFile.value)}; these come from ${angleSource}`);
+  if (notApplied.length > 0) warnings.push(`${file}: not applied here: ${notApplied.join('; ')}; a tomogram made here can differ from IMOD's`);
 }
 
 /** Where the tilt axis given at load comes from, in messages and the data panel. */

@@ -169,6 +169,26 @@ describe('side files: alignment, .mdoc metadata', () => {
     );
   });
 
+  it("IMOD's tilt.com leaves out its excluded views and adds its angle offset; other .com files are set aside", async () => {
+    const com = (lines: string[]) => file('tilt.com', ['$tilt -StandardInput', 'InputProjections tilt.st', 'TILTFILE tilt.tlt', ...lines, 'DONE'].join('\n'));
+    const tiltCom = com(['IMAGEBINNED 2', 'THICKNESS 300', 'OFFSET 0.5', 'EXCLUDELIST2 1,7', 'XAXISTILT 1.2']);
+    const loaded = await readTiltSeriesFiles([stack, angles, tiltCom, file('newst.com', '$newstack -StandardInput\nInputFile tilt.st')]);
+    // Views 1 and 7 are sections 0 and 6; every angle is offset by 0.5°, as tilt does.
+    const kept = [1, 2, 3, 4, 5];
+    expect(loaded.tiltSeries.tiltAngles).toEqual(kept.map((k) => tiltAngles[k] + 0.5));
+    expect(loaded.tiltSeries.data).toEqual(values.slice(nx * ny, 6 * nx * ny));
+    const row = (label: string) => loaded.metadata.find((r) => r.label === label);
+    expect(row('Views left out (IMOD)')).toEqual({ label: 'Views left out (IMOD)', value: '1 (-60°), 7 (60°): sections 0, 6', source: 'tilt.com line 7 (EXCLUDELIST2)' });
+    expect(row('Tilt angle offset')).toEqual({ label: 'Tilt angle offset', value: '+0.5° added to every angle', source: 'tilt.com line 6 (OFFSET)' });
+    expect(row('Thickness (IMOD)')?.value).toBe('300 pixels; 150 in its stack binned 2');
+    expect(loaded.warnings).toContain("newst.com does not run IMOD's tilt (no $tilt line): set aside");
+    expect(loaded.warnings).toContain("tilt.com: not applied here: XAXISTILT 1.2 (an X-axis tilt, line 8); a tomogram made here can differ from IMOD's");
+    // Its own names checked against the drop's: another stack's view numbers are taken as this one's, said so.
+    const other = await readTiltSeriesFiles([file('other.st', stackBytes), angles, com(['EXCLUDELIST2 1'])]);
+    expect(other.warnings).toContain("tilt.com line 2 (InputProjections): it reconstructs tilt.st, not other.st; its view numbers are taken as this stack's sections");
+    expect(await failure(readTiltSeriesFiles([stack, angles, com(['EXCLUDELIST2 8'])]))).toBe("tilt.com line 4 (EXCLUDELIST2): view 8 is past tilt.st's 7 sections");
+  });
+
   it('bad or mismatched side files: one message naming the file (and the line)', async () => {
     const xf = tiltAngles.map(() => '1 0 0 1 0 0').join('\n');
     expect(await failure(readTiltSeriesFiles([stack, angles, file('bad.xf', xf.replace(/0 0$/, '0'))]))).toBe(

@@ -24,6 +24,14 @@ describe('listSeries side files', () => {
     expect(folder.b.sideFiles).toEqual([join(dir, 'b', 'b.aln')]);
   });
 
+  it("takes etomo's tilt.com with an .ali only; tilta.com / tiltb.com with a dual-axis STEMa.ali / STEMb.ali", async () => {
+    const etomo = join(dir, 'etomo');
+    mkdirSync(etomo);
+    for (const name of ['cella.ali', 'cellb.ali', 'cella.tlt', 'cellb.tlt', 'tilta.com', 'tilt.com', 'raw.st', 'raw.tlt', 'newst.com']) writeFileSync(join(etomo, name), '');
+    const byName = Object.fromEntries((await listSeries(etomo)).map((e) => [e.name, e.sideFiles]));
+    expect(byName).toEqual({ cella: [join(etomo, 'tilta.com')], cellb: [join(etomo, 'tilt.com')], raw: [] });
+  });
+
   it('takes a stack that holds its angles in its extended header without an angle file, in a folder and in a list (\'-\')', async () => {
     const own = join(dir, 'own');
     mkdirSync(own);

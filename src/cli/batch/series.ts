@@ -1,7 +1,7 @@
 /**
  * The tilt series of a batch: from a TSV list (name, stack, angle file, tilts to leave out; paths relative to the list) or from a
  * folder (its stacks with their angle files beside them, and its subfolders that hold one stack each); either
- * way with the side files found beside each stack (.mdoc, and .xf/.xtilt/.aln for a raw stack).
+ * way with the side files found beside each stack (.mdoc; .xf/.xtilt/.aln for a raw stack; etomo's tilt.com for an .ali).
  * Sorted by name, so that a SLURM array task index means the same series in every task.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
@@ -19,7 +19,8 @@ export interface SeriesEntry {
   angles: string | null;
   /**
    * Found beside the stack: STEM.mdoc or STACK.mdoc (metadata), and for a stack that is not an aligned .ali,
-   * its alignment STEM.xf (with STEM.xtilt) or STEM.aln, which the load applies.
+   * its alignment STEM.xf (with STEM.xtilt) or STEM.aln, which the load applies; for an .ali, etomo's tilt.com
+   * (tilta.com / tiltb.com for STEMa.ali / STEMb.ali), whose excluded views the load leaves out.
    */
   sideFiles: string[];
   /** Tilts to leave out, numbered from 1 in stack order as loaded (a TSV list's fourth column); empty for none. */
@@ -41,8 +42,12 @@ function angleFileFor(stack: string, files: readonly string[]): string | undefin
 function sideFilesFor(stack: string, angles: string | null | undefined, files: readonly string[]): string[] {
   const metadata = [`${stem(stack)}.mdoc`, `${basename(stack)}.mdoc`];
   // An .ali is already aligned: the .xf beside it is the one that made it, not one to apply again.
-  const alignment = /\.ali(\.gz)?$/i.test(stack) ? [] : ['xf', 'xtilt', 'aln'].map((ext) => `${stem(stack)}.${ext}`);
-  return [...new Set([...metadata, ...alignment])].filter((name) => files.includes(name) && name !== (angles && basename(angles)));
+  const aligned = /\.ali(\.gz)?$/i.test(stack);
+  const alignment = aligned ? [] : ['xf', 'xtilt', 'aln'].map((ext) => `${stem(stack)}.${ext}`);
+  // etomo's command file for the .ali's reconstruction: tilt.com, or tilta.com / tiltb.com for a dual-axis STEMa.ali / STEMb.ali.
+  const axis = /[ab]$/.exec(stem(stack))?.[0];
+  const tiltCom = aligned ? [...(axis ? [`tilt${axis}.com`] : []), 'tilt.com'].filter((name) => files.includes(name)).slice(0, 1) : [];
+  return [...new Set([...metadata, ...alignment, ...tiltCom])].filter((name) => files.includes(name) && name !== (angles && basename(angles)));
 }
 
 async function seriesInFolder(folder: string, name: (stack: string) => string): Promise<{ found: SeriesEntry[]; missing: string[] }> {

@@ -43,7 +43,10 @@ describe('tilt subsets', () => {
   it('reads tilt numbers as IMOD writes them, from 1, with ranges', () => {
     expect(parseTiltNumbers('41,1-3', '--exclude-tilts')).toEqual([1, 2, 3, 41]);
     expect(parseTiltNumbers(' 5 - 6 , 5 ', 'x')).toEqual([5, 6]);
-    for (const bad of ['', '0', '3-1', '1,,2', 'a', '-2', '1.5']) {
+    // Spaces separate too, as in tilt's EXCLUDELIST2 entries.
+    expect(parseTiltNumbers('1 2  40-41', 'x')).toEqual([1, 2, 40, 41]);
+    // A range past any series' tilts (1-100000) is a slip, refused before it fills memory.
+    for (const bad of ['', '0', '3-1', '1,,2', 'a', '-2', '1.5', '1-100000']) {
       expect(() => parseTiltNumbers(bad, '--exclude-tilts')).toThrow(`--exclude-tilts "${bad}": give tilt numbers from 1, as 1-3,41`);
     }
   });

@@ -1,4 +1,5 @@
 /** Choosing, extracting and joining tilts of a series: held-out tilts for cross-validation, odd/even halves, added tilts. */
+import { parseNumberList } from '../../io/numberList.ts';
 import { MIN_TILTS } from '../../io/tiltSeriesChecks.ts';
 import type { TiltSeries } from '../types.ts';
 
@@ -20,18 +21,13 @@ export function subsetTilts(ts: TiltSeries, indices: readonly number[]): TiltSer
 }
 
 /**
- * Tilt numbers as IMOD's EXCLUDELIST writes them: from 1, in stack order, commas between, a–b for a range
- * ("1-3,41"). `what` names the list in errors (a flag or a field). Sorted, each once.
+ * Tilt numbers as IMOD's EXCLUDELIST writes them: from 1, in stack order, a–b for a range, commas or spaces
+ * between ("1-3,41"; io/numberList.ts). `what` names the list in errors (a flag or a field). Sorted, each once.
  */
 export function parseTiltNumbers(text: string, what: string): number[] {
-  const numbers = new Set<number>();
-  for (const part of text.split(',').map((p) => p.trim())) {
-    const range = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(part);
-    const [from, to] = range ? [Number(range[1]), Number(range[2] ?? range[1])] : [NaN, NaN];
-    if (!(from >= 1 && to >= from)) throw new Error(`${what} "${text}": give tilt numbers from 1, as 1-3,41`);
-    for (let n = from; n <= to; n++) numbers.add(n);
-  }
-  return [...numbers].sort((a, b) => a - b);
+  const numbers = parseNumberList(text);
+  if (!numbers) throw new Error(`${what} "${text}": give tilt numbers from 1, as 1-3,41`);
+  return numbers;
 }
 
 /** How a series without those tilts is named, in headers and data set names: "without tilts 1, 2, 41". */
