@@ -116,6 +116,21 @@ test('tilts marked in the preview are left out of a new data set; the series the
   await expect(page.getByTestId('fsc-a').locator('option:checked')).toContainText(made.name);
   await page.getByTestId('fsc-button').click();
   await expect(page.getByTestId('fsc-plot')).toContainText(`without tilts 1, ${n})`);
+  // Against the ground truth, the family's results share the table; the other series' is named and scored
+  // (one at the ground truth's size: the default FBP of the series without tilts).
+  await page.getByTestId('dataset-select').selectOption(made.id);
+  const fullSize = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: {} }));
+  await page.getByTestId('dataset-select').selectOption(demo.id);
+  await page.getByTestId('compare-tab-metrics').click();
+  const fullRow = page.locator(`[data-testid=metrics-row][data-result-id="${fullSize}"]`);
+  await expect(fullRow).toContainText(`(${made.name})`);
+  await expect(fullRow.getByTestId('metrics-psnr')).toHaveText(/\d/);
+  await expect(page.locator(`[data-testid=metrics-row][data-result-id="${without}"]`)).toContainText(`(${made.name})`);
+  await expect(page.getByTestId('metrics-note')).toContainText("split by that series' own tilt range");
+  // Its Fourier section too, named after its series.
+  await page.getByTestId('compare-tab-fourier').click();
+  await page.getByTestId('fourier-result').selectOption(without);
+  await expect(page.getByTestId('fourier-canvas')).toHaveAttribute('data-drawn', `${without}|kx-kz`);
   await page.getByTestId('compare-tab-grid').click();
   await page.keyboard.press('1');
   await page.getByTestId('dataset-select').selectOption(made.id);

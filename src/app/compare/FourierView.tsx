@@ -4,10 +4,9 @@ import { errorMessage, getEngine } from '../engineClient.ts';
 import { useAppStore } from '../state/store.ts';
 import { useCompareStore } from '../state/compareStore.ts';
 import { downloadBlob, exportFileName } from '../util/download.ts';
-import { resultTitle } from '../components/results/ResultList.tsx';
 import { canvasToPng } from '../util/figure.ts';
 import { drawFourierSection, FOURIER_FIGURE } from './fourierRender.ts';
-import { useCompareDataset, useDatasetResults, useSelectedResults } from './hooks.ts';
+import { useCompareDataset, useFamilyResults, usePickSeries, useSelectedResults } from './hooks.ts';
 import { ResultSelect } from './ResultSelect.tsx';
 
 const sections = new Map<string, Promise<FourierSection>>();
@@ -30,10 +29,14 @@ function fourierSection(resultId: string, plane: FourierPlane): Promise<FourierS
   return request;
 }
 
-/** Central sections of a result's 3-D Fourier transform with the tilt planes and the missing wedge. */
+/**
+ * Central sections of a result's 3-D Fourier transform with the tilt planes and the missing wedge: of any result of
+ * the selected tilt series' family, each drawn with its own series' tilts (a series with tilts left out has a wider wedge).
+ */
 export function FourierView() {
   const dataset = useCompareDataset();
-  const results = useDatasetResults(dataset?.id ?? null);
+  const results = useFamilyResults(dataset?.id ?? null);
+  const { titleOf } = usePickSeries();
   const selected = useSelectedResults();
   const appSelected = useAppStore((s) => s.selectedResultId);
   const stored = useCompareStore((s) => s.fourierResultId);
@@ -68,7 +71,7 @@ export function FourierView() {
   }, [resultId, plane, key]);
 
   const section = loaded && loaded.key === key ? loaded.section : null;
-  const title = result ? `${resultTitle(result)}: ${plane} central section` : '';
+  const title = result ? `${titleOf(result)}: ${plane} central section` : '';
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas || !section || !key) return;

@@ -2,21 +2,25 @@ import { useEffect, useMemo } from 'react';
 import { useCompareStore, type MetricEntry } from '../state/compareStore.ts';
 import { exportFileName } from '../util/download.ts';
 import { formatNumber } from '../util/format.ts';
-import { resultTitle } from '../components/results/ResultList.tsx';
 import { metricsCsv, metricsJson, PSNR_NOTE, WEDGE_PSNR_NOTE, type MetricsRow } from './csv.ts';
 import { downloadText } from './exportImage.ts';
-import { useCompareDataset, useDatasetResults } from './hooks.ts';
+import { useCompareDataset, useFamilyResults, usePickSeries } from './hooks.ts';
 import { formatResolution } from './units.ts';
 
 const formatDb = (v: number | null) => (v === null ? '' : formatNumber(v, 4));
 
-/** PSNR (after the affine fit, whole and by side of the wedge), SSIM and FSC resolution of every result against the ground truth. */
+/**
+ * PSNR (after the affine fit, whole and by side of the wedge), SSIM and FSC resolution of every result against the
+ * ground truth: of the selected tilt series and of its family (tilts left out or added), whose data sets keep the
+ * same ground truth; a row of another series is named after it and split by that series' own wedge.
+ */
 export function MetricsView() {
   const dataset = useCompareDataset();
-  const results = useDatasetResults(dataset?.id ?? null);
+  const results = useFamilyResults(dataset?.id ?? null);
+  const { seriesOf, titleOf } = usePickSeries();
   const metrics = useCompareStore((s) => s.metrics);
   const compute = useCompareStore((s) => s.computeMetrics);
-  const truth = results.find((r) => r.method === 'ground-truth') ?? null;
+  const truth = results.find((r) => r.method === 'ground-truth' && r.datasetId === dataset?.id) ?? null;
   const scored = useMemo(() => results.filter((r) => r.method !== 'ground-truth' && r.method !== 'difference'), [results]);
   const sameSize = (r: (typeof results)[number]) => truth !== null && r.nx === truth.nx && r.ny === truth.ny && r.nz === truth.nz;
   const eligible = scored.filter(sameSize).map((r) => r.id);
@@ -37,7 +41,7 @@ export function MetricsView() {
         : undefined;
     return {
       resultId: r.id,
-      label: resultTitle(r),
+      label: titleOf(r),
       psnr: scores?.psnr ?? null,
       psnrWedge: scores?.psnrWedge ?? null,
       psnrWedgeMissing: scores?.psnrWedgeMissing ?? null,
@@ -123,6 +127,7 @@ export function MetricsView() {
         crossing of the FSC against the ground truth.
         <br />† The same error on each side of the wedge cone of the tilt range alone, as a PSNR: the measured directions, and the missing wedge
         that no tilt measures (the two mean squares add up to the whole). A method that fills the wedge gains on the missing side.
+        {scored.some((r) => seriesOf(r) !== null) && <> A result of another series (named after it) is split by that series&apos; own tilt range.</>}
       </p>
     </div>
   );
