@@ -54,6 +54,13 @@ test("IMOD's tilt.com dropped with the stack: its excluded views are left out, i
   await expect(page.getByTestId('dataset-summary')).toContainText('Thickness (IMOD)');
   expect(dataset.warnings).toContain("newst.com does not run IMOD's tilt (no $tilt line): set aside");
   expect(dataset.warnings).toContain("tilt.com: not applied here: LOCALFILE (local alignments, line 6); a tomogram made here can differ from IMOD's");
+  // Its thickness is offered in the form, in the form's binning (the stack as loaded: 40 px).
+  expect(dataset.imodThickness).toEqual({ value: 40, source: 'tilt.com line 4 (THICKNESS)' });
+  await page.getByTestId('binning-input').fill('2');
+  await expect(page.getByTestId('thickness-imod')).toContainText("IMOD's tilt.com: 20 px");
+  await page.getByTestId('thickness-imod-use').click();
+  await expect(page.getByTestId('thickness-input')).toHaveValue('20');
+  await page.getByTestId('binning-input').fill('1');
   expect(pageErrors).toEqual([]);
 });
 

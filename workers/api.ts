@@ -59,6 +59,8 @@ export interface DatasetSummary {
    * "TS_01.mrc.mdoc line 8"), for the data panel. Empty for simulated data.
    */
   metadata: { label: string; value: string; source: string }[];
+  /** IMOD's tilt.com THICKNESS in this data set's pixels (binned at load), which the form offers; absent without one. */
+  imodThickness?: { value: number; source: string };
   /**
    * The loaded or simulated data set this one was made from by leaving out or adding tilts, followed back to the
    * start (its own id for a loaded or simulated one): the same specimen, so results of one family compare side by side.

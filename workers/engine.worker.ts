@@ -217,9 +217,11 @@ function addDerivedDataset(
   ts: TiltSeries,
   fields: Pick<DatasetSummary, 'name'> & Partial<Pick<DatasetSummary, 'metadata' | 'synthesized' | 'loadBinning' | 'tiltsLeftOut'>>,
 ): { dataset: DatasetSummary; groundTruth?: ResultSummary } {
-  const { source: origin, mode, dtype, hasGroundTruth, familyId } = datasetOf(sourceId).summary;
+  const { source: origin, mode, dtype, hasGroundTruth, familyId, imodThickness } = datasetOf(sourceId).summary;
   const stats = volumeStats(ts.data);
-  const dataset = addDataset({ ...fields, source: origin, mode, dtype, stats: { min: stats.min, max: stats.max, mean: stats.mean }, hasGroundTruth, warnings: [], familyId }, ts);
+  // The same specimen on the same pixels: IMOD's thickness still applies.
+  const same = { source: origin, mode, dtype, hasGroundTruth, familyId, ...(imodThickness && { imodThickness }) };
+  const dataset = addDataset({ ...fields, ...same, stats: { min: stats.min, max: stats.max, mean: stats.mean }, warnings: [] }, ts);
   const truth = hasGroundTruth ? groundTruthOf(sourceId) : null;
   const groundTruth = truth ? putResult({ ...truth.summary, datasetId: dataset.id }, truth.volume) : undefined;
   return { dataset, groundTruth };
@@ -407,6 +409,7 @@ const api: EngineWorkerApi = {
         stats: loaded.stats,
         hasGroundTruth: false,
         warnings: loaded.warnings,
+        ...(loaded.imodThickness && { imodThickness: loaded.imodThickness }),
         ...(loaded.bin > 1 && { loadBinning: { bin: loaded.bin, originalNx: loaded.original.nx, originalNy: loaded.original.ny } }),
       },
       tiltSeries,

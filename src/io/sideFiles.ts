@@ -36,6 +36,8 @@ export interface SeriesPlan {
   /** e/Å², one per kept section, when the .mdoc gives doses. */
   accumulatedDose?: number[];
   exposureDose?: number[];
+  /** tilt.com's THICKNESS in this stack's pixels as stored (THICKNESS / IMAGEBINNED), for the form to offer. */
+  imodThickness?: { value: number; source: string };
   rows: MetadataRow[];
   warnings: string[];
 }
@@ -163,6 +165,7 @@ function addTiltCom(plan: SeriesPlan, tiltCom: TiltCom, stackName: string, angle
   const { angleOffset, thickness, radial, imageBinned, input, tiltFile, notApplied, file } = tiltCom;
   if (angleOffset && angleOffset.value !== 0) rows.push({ label: 'Tilt angle offset', value: `${angleOffset.value > 0 ? '+' : ''}${angleOffset.value}° added to every angle`, source: angleOffset.source });
   if (thickness) {
+    plan.imodThickness = { value: thickness.value / imageBinned, source: thickness.source };
     const binned = imageBinned > 1 ? `; ${Math.round(thickness.value / imageBinned)} in its stack binned ${imageBinned}` : '';
     rows.push({ label: 'Thickness (IMOD)', value: `${thickness.value} pixels${binned}`, source: thickness.source });
   }

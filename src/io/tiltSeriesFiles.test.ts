@@ -181,6 +181,9 @@ describe('side files: alignment, .mdoc metadata', () => {
     expect(row('Views left out (IMOD)')).toEqual({ label: 'Views left out (IMOD)', value: '1 (-60°), 7 (60°): sections 0, 6', source: 'tilt.com line 7 (EXCLUDELIST2)' });
     expect(row('Tilt angle offset')).toEqual({ label: 'Tilt angle offset', value: '+0.5° added to every angle', source: 'tilt.com line 6 (OFFSET)' });
     expect(row('Thickness (IMOD)')?.value).toBe('300 pixels; 150 in its stack binned 2');
+    // Offered to the form in the loaded pixels: 150 in this stack, 75 when it is binned 2 at load.
+    expect(loaded.imodThickness).toEqual({ value: 150, source: 'tilt.com line 5 (THICKNESS)' });
+    expect((await readTiltSeriesFiles([stack, angles, tiltCom], { bin: 2 })).imodThickness?.value).toBe(75);
     expect(loaded.warnings).toContain("newst.com does not run IMOD's tilt (no $tilt line): set aside");
     expect(loaded.warnings).toContain("tilt.com: not applied here: XAXISTILT 1.2 (an X-axis tilt, line 8); a tomogram made here can differ from IMOD's");
     // Its own names checked against the drop's: another stack's view numbers are taken as this one's, said so.

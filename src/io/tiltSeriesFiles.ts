@@ -37,6 +37,8 @@ export interface LoadedTiltSeries {
   alignment: StackAlignment | null;
   /** Values read from the files, each with its source, for the data panel. */
   metadata: MetadataRow[];
+  /** IMOD's tilt.com THICKNESS, in the loaded (binned) pixels, with its source; absent without one. */
+  imodThickness?: { value: number; source: string };
   mode: number;
   dtype: MrcDtype;
   /** Binned at load: bin × bin pixel blocks averaged (1 = as stored). */
@@ -154,6 +156,7 @@ export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSerie
     sideNames: side.map((f) => f.name),
     alignment: plan.alignment && binAlignment(plan.alignment, bin, mrc.header),
     metadata: [{ label: 'Pixel size', value: `${(storedPixelSize * bin).toPrecision(4)} Å${bin > 1 ? ` (binned ${bin})` : ''}`, source: mdocPixel && storedPixelSize === mdocPixel.value ? mdocPixel.source : `${stack.name} header` }, ...plan.rows],
+    ...(plan.imodThickness && { imodThickness: { ...plan.imodThickness, value: plan.imodThickness.value / bin } }),
     mode: mrc.header.mode,
     dtype: mrc.dtype,
     bin,

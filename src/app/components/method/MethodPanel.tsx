@@ -36,9 +36,19 @@ function ThicknessGuide({ thickness, binning, disabled }: { thickness: number; b
   };
   const shown = suggestion?.datasetId === dataset.id ? suggestion.value : null;
   const suggested = shown ? Math.ceil(shown.thickness / binning) : null;
+  // IMOD's tilt.com came with the stack: the thickness its reconstruction used, in the form's binning.
+  const imod = dataset.imodThickness && Math.max(1, Math.round(dataset.imodThickness.value / binning));
   return (
     <div className="hint" data-testid="thickness-guide">
       {pixelSize > 0 && <div data-testid="thickness-length">Thickness {thickness} px × bin {binning} × {pixelSize} Å = {nm(thickness * binning)}</div>}
+      {imod && (
+        <div data-testid="thickness-imod" title={dataset.imodThickness?.source}>
+          IMOD&apos;s tilt.com: {imod} px{pixelSize > 0 ? ` (${nm(imod * binning)})` : ''}{' '}
+          <button type="button" className="small" disabled={disabled || imod === thickness} onClick={() => update({ thickness: imod })} data-testid="thickness-imod-use">
+            Use
+          </button>
+        </div>
+      )}
       {shown && suggested !== null ? (
         <div data-testid="thickness-suggestion" title={`Specimen between z ${shown.from} and ${shown.to} of a ${shown.profile.length}-thick FBP binned ${shown.binning}×, plus a margin`}>
           Suggested from the data: {suggested} px{pixelSize > 0 ? ` (${nm(shown.thickness)})` : ''}{' '}
