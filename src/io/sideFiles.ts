@@ -155,7 +155,7 @@ function keptByTiltCom(tiltCom: TiltCom, kept: number[], stack: { name: string; 
   const keep = tiltCom.excluded ? (k: number) => !sections.has(k) : (k: number) => sections.has(k);
   const leftOut = kept.filter((k) => !keep(k));
   const each = leftOut.map((k) => `${k + 1} (${anglesOf(k)}°)`).join(', ');
-  rows.push({ label: 'Views left out (IMOD)', value: leftOut.length > 0 ? `${each}: sections ${leftOut.join(', ')}` : 'none of those kept', source: list.source });
+  rows.push({ label: 'Views left out (IMOD)', value: leftOut.length > 0 ? `${each}: sections ${leftOut.join(', ')}` : 'none beside those already left out', source: list.source });
   return kept.filter(keep);
 }
 
