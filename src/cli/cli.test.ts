@@ -123,6 +123,10 @@ describe('wedgelab CLI', () => {
     const [cvExcluded, cvWritten] = await Promise.all([cv(whole), cv(fewer)]);
     expect(cvExcluded.code, cvExcluded.stderr).toBe(0);
     expect(JSON.parse(cvExcluded.stdout)).toEqual(JSON.parse(cvWritten.stdout));
+    // The scoring commands read the series as recon does, side files included: tilt.com's views are left out there too.
+    const cvByCom = await cv([...whole.slice(0, 4), '--tilt-com', tiltCom]);
+    expect(cvByCom.code, cvByCom.stderr).toBe(0);
+    expect(JSON.parse(cvByCom.stdout)).toEqual(JSON.parse(cvWritten.stdout));
     // Numbers past the series, or too few tilts left: one line naming the flag.
     const past = await wedgelab(['recon', ...whole.slice(0, 4), '--exclude-tilts', '26', ...method, '--out', join(dir, 'past.mrc')]);
     expect([past.code, past.stderr.trim()]).toEqual([1, "wedgelab recon: --exclude-tilts: tilt 26 is past the series' 25 tilts"]);

@@ -12,12 +12,14 @@ import { parseOptions } from './options.ts';
 import { cliModelLibrary } from './models.ts';
 import { learnedChoices, METHOD_OPTIONS, methodHelp, methodRequest } from './methodFlags.ts';
 import { progressPrinter } from './progress.ts';
-import { chooseTilts, readTiltSeriesPaths, requireAngles, warnOffset } from './recon.ts';
+import { flaggedTiltSeries, requireAngles, SERIES_FLAGS, warnOffset } from './recon.ts';
 import { DEFAULT_SYNTH_METHOD, RECIPE_OPTIONS, RECIPE_USAGE, recipeFromFlags } from './recipeFlags.ts';
 
-const OPTIONS = { ...METHOD_OPTIONS, tilts: { type: 'string' }, angles: { type: 'string' }, 'exclude-tilts': { type: 'string' }, drop: { type: 'string' }, json: { type: 'boolean' } } as const;
+/** --tilts and the flags that say which series (its side files, tilt axis, tilts to leave out), as recon takes them. */
+const SERIES_OPTIONS = Object.fromEntries(['tilts', ...SERIES_FLAGS].map((flag) => [flag, { type: 'string' }])) as Record<'tilts' | (typeof SERIES_FLAGS)[number], { type: 'string' }>;
+const OPTIONS = { ...METHOD_OPTIONS, ...SERIES_OPTIONS, drop: { type: 'string' }, json: { type: 'boolean' } } as const;
 const CV_OPTIONS = { ...OPTIONS, ...RECIPE_OPTIONS } as const;
-const TRUST_OPTIONS = { ...METHOD_OPTIONS, ...RECIPE_OPTIONS, tilts: { type: 'string' }, angles: { type: 'string' }, 'exclude-tilts': { type: 'string' }, 'held-out': { type: 'string' }, json: { type: 'boolean' } } as const;
+const TRUST_OPTIONS = { ...METHOD_OPTIONS, ...RECIPE_OPTIONS, ...SERIES_OPTIONS, 'held-out': { type: 'string' }, json: { type: 'boolean' } } as const;
 
 /**
  * The method's request (cv and trust: the recipe, with its refinement and synthesis), the GPU and the tilt series of
@@ -29,8 +31,7 @@ async function setUp<R extends ResultRecipe>(values: FlagValues, read: (values: 
   const { engine } = await openCliEngine(values, [request.synthesis, request, request.refinement], ['fbp']);
   const tiltsPath = requireFlag(values, 'tilts');
   await requireAngles(values, tiltsPath);
-  const loaded = await readTiltSeriesPaths(tiltsPath, typeof values.angles === 'string' ? [values.angles] : []);
-  const { tiltSeries: ts } = chooseTilts(values, loaded.tiltSeries, tiltsPath);
+  const { tiltSeries: ts } = await flaggedTiltSeries(engine, values, tiltsPath);
   // Resolved here only to refuse a bad request before the warning: the command resolves it again as it runs.
   warnOffset(resolveRecipe(ts, request).reconstruction, ts, tiltsPath, comparedWithFbp);
   // Progress goes to stderr only for people watching: --json output stays clean on stdout.

@@ -44,7 +44,8 @@ ${methodUsage('tiltSynthesis', '                 ')}
                  --method NAME --help: the method and its flags with their defaults;
                  --angles may be left out of recon, synthesize, cv, oddeven and trust for a stack whose extended
                  header holds its tilt angles (SerialEM, Thermo Fisher; wedgelab info STACK shows them);
-                 --exclude-tilts leaves tilts out as in recon, in synthesize, cv, oddeven and trust too;
+                 synthesize, cv, oddeven and trust take recon's side files (--xf, --xtilt, --aln, --mdoc, --tilt-com),
+                 --tilt-axis and --exclude-tilts too: the same tilt series as recon reads;
                  outputs are checked before any work: never an input, never an existing file without --force;
                  an --out ending .zarr (TOMO.ome.zarr) is an OME-Zarr folder, any other an MRC file: docs/export.md)
   wedgelab simulate --phantom ${PHANTOM_NAMES.join('|')} --size NX,NY,NZ

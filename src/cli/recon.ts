@@ -128,21 +128,40 @@ export async function stackCarriesAngles(path: string): Promise<boolean> {
   return stack !== null && (await readStackHeaderAngles(stack.blob, stack.name)) !== null;
 }
 
-/**
- * The angle files among a command's side files (`angleFlags`, e.g. --angles, --mdoc), refusing none of them only
- * when the stack at `tiltsPath` carries its angles in its extended header (SerialEM, Thermo Fisher).
- */
-export async function requireAngles(values: FlagValues, tiltsPath: string, angleFlags: readonly string[] = ['angles']): Promise<void> {
-  if (angleFlags.some((flag) => typeof values[flag] === 'string') || (await stackCarriesAngles(tiltsPath))) return;
-  const others = angleFlags.filter((flag) => flag !== 'angles').map((flag) => `--${flag} F.${flag}`);
-  const or = others.length ? ` (or ${others.join(' or ')}, which carry the angles)` : '';
-  throw new UsageError(`--angles FILE.tlt is required${or} when the stack's extended header has none`);
-}
-
 /** The files that may come with a stack: angles, an alignment, SerialEM metadata, IMOD's tilt.com (any order, any subset with angles). */
 const SIDE_FLAGS = ['angles', 'xf', 'xtilt', 'aln', 'mdoc', 'tilt-com'] as const;
 /** Those that carry the tilt angles: one of them is needed (requireAngles). */
 const ANGLE_FLAGS = ['angles', 'mdoc', 'aln'] as const;
+
+/**
+ * The angle files among a command's side files (ANGLE_FLAGS: --angles, --mdoc, --aln), refusing none of them only
+ * when the stack at `tiltsPath` carries its angles in its extended header (SerialEM, Thermo Fisher).
+ */
+export async function requireAngles(values: FlagValues, tiltsPath: string): Promise<void> {
+  if (ANGLE_FLAGS.some((flag) => typeof values[flag] === 'string') || (await stackCarriesAngles(tiltsPath))) return;
+  const others = ANGLE_FLAGS.filter((flag) => flag !== 'angles').map((flag) => `--${flag} F.${flag}`);
+  const or = others.length ? ` (or ${others.join(' or ')}, which carry the angles)` : '';
+  throw new UsageError(`--angles FILE.tlt is required${or} when the stack's extended header has none`);
+}
+
+/** The flags that say which tilt series a command works on, beside --tilts: its side files, its tilt axis, the tilts to leave out. */
+export const SERIES_FLAGS = [...SIDE_FLAGS, 'tilt-axis', 'exclude-tilts'] as const;
+
+/** The side files the flags name (SIDE_FLAGS), as paths. */
+export function sidePathsOf(values: FlagValues): string[] {
+  return SIDE_FLAGS.map((flag) => values[flag]).filter((path): path is string => typeof path === 'string');
+}
+
+/**
+ * The tilt series a command works on, read as recon reads it: the stack at `tiltsPath` with the side files its
+ * flags name (SERIES_FLAGS: angles, an alignment, .mdoc, tilt.com, the tilt axis; requireAngles has checked that
+ * one gives the angles), binned at load by `bin`, aligned, without the tilts --exclude-tilts names. `label` says
+ * which were left out, for an output's header.
+ */
+export async function flaggedTiltSeries(engine: EngineContext, values: FlagValues, tiltsPath: string, bin = 1): Promise<{ loaded: LoadedTiltSeries; tiltSeries: TiltSeries; label: string | null }> {
+  const loaded = await readTiltSeriesPaths(tiltsPath, sidePathsOf(values), { bin, tiltAxis: numberFlag(values, 'tilt-axis') });
+  return { loaded, ...chooseTilts(values, await alignLoadedTiltSeries(engine, loaded), tiltsPath) };
+}
 
 /**
  * Complete and check a request for a tomogram that will be written to `outPath`, refusing one larger than this
@@ -162,18 +181,15 @@ export async function reconstructInto(outPath: string, engine: EngineContext, ts
 }
 
 export async function reconCommand(args: string[]): Promise<void> {
-  const command = methodCommand(args, 'reconstruction', ['tilts', 'out'], [...SIDE_FLAGS, 'tilt-axis', 'exclude-tilts']);
+  const command = methodCommand(args, 'reconstruction', ['tilts', 'out'], SERIES_FLAGS);
   if (!command) return;
   const { values, request, paths } = command;
-  await requireAngles(values, paths.tilts, ANGLE_FLAGS);
+  await requireAngles(values, paths.tilts);
   const outPath = paths.out;
-  const sidePaths = SIDE_FLAGS.map((flag) => values[flag]).filter((path): path is string => typeof path === 'string');
-  await checkOutputs([outPath], [paths.tilts, ...sidePaths], values.force === true);
+  await checkOutputs([outPath], [paths.tilts, ...sidePathsOf(values)], values.force === true);
   const { engine } = await openCliEngine(values, [request]);
   const atLoad = binningAtLoad(request);
-  const loaded = await readTiltSeriesPaths(paths.tilts, sidePaths, { bin: atLoad.bin, tiltAxis: numberFlag(values, 'tilt-axis') });
-  const excluded = chooseTilts(values, await alignLoadedTiltSeries(engine, loaded), paths.tilts);
-  const { tiltSeries } = excluded;
+  const { loaded, tiltSeries, label } = await flaggedTiltSeries(engine, values, paths.tilts, atLoad.bin);
   warnUnweighted(atLoad.request, tiltSeries);
   const resolved = resolveInto(outPath, tiltSeries, atLoad.request);
   warnOffset(resolved, tiltSeries, paths.tilts);
@@ -182,7 +198,7 @@ export async function reconCommand(args: string[]): Promise<void> {
   const result = await runReconstruction(engine, tiltSeries, resolved, { onProgress: progress, models: cliModelLibrary });
   progress.end();
   const seconds = (performance.now() - started) / 1000;
-  await writeTomogram(outPath, result.volume, [result.label, `from ${[sourceLabel(loaded), excluded.label].filter(Boolean).join(', ')}`]);
+  await writeTomogram(outPath, result.volume, [result.label, `from ${[sourceLabel(loaded), label].filter(Boolean).join(', ')}`]);
   const { nx, ny, nz } = result.volume;
   process.stderr.write(`${result.label}: ${nx}×${ny}×${nz} in ${seconds.toFixed(2)} s on ${describeEngine(engine)} → ${outPath}\n`);
 }

@@ -8,10 +8,10 @@ import { methodCommand } from './methodFlags.ts';
 import { checkOutputs } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
 import { progressPrinter } from './progress.ts';
-import { chooseTilts, readTiltSeriesPaths, requireAngles, writeTiltSeriesPaths } from './recon.ts';
+import { flaggedTiltSeries, requireAngles, SERIES_FLAGS, sidePathsOf, writeTiltSeriesPaths } from './recon.ts';
 
 export async function synthesizeCommand(args: string[]): Promise<void> {
-  const command = methodCommand(args, 'tiltSynthesis', ['tilts', 'out-dir'], ['angles', 'exclude-tilts']);
+  const command = methodCommand(args, 'tiltSynthesis', ['tilts', 'out-dir'], SERIES_FLAGS);
   if (!command) return;
   const { values, request, paths } = command;
   // Every tilt synthesis method takes its angles from --add (the evaluations, from --synthesize-at).
@@ -19,10 +19,9 @@ export async function synthesizeCommand(args: string[]): Promise<void> {
   const outDir = paths['out-dir'];
   const files = { tiltSeries: join(outDir, 'tilt_series.mrc'), tiltAngles: join(outDir, 'tilt_series.tlt') };
   await requireAngles(values, paths.tilts);
-  const anglePaths = typeof values.angles === 'string' ? [values.angles] : [];
-  await checkOutputs(Object.values(files), [paths.tilts, ...anglePaths], values.force === true);
+  await checkOutputs(Object.values(files), [paths.tilts, ...sidePathsOf(values)], values.force === true);
   const { engine } = await openCliEngine(values, [request]);
-  const excluded = chooseTilts(values, (await readTiltSeriesPaths(paths.tilts, anglePaths)).tiltSeries, paths.tilts);
+  const excluded = await flaggedTiltSeries(engine, values, paths.tilts);
   const resolved = resolveOnTiltSeries<'tiltSynthesis'>(excluded.tiltSeries, request);
   const progress = progressPrinter(values.quiet === true);
   const out = await runTiltSynthesis(engine, excluded.tiltSeries, resolved, { onProgress: progress, models: cliModelLibrary });
