@@ -47,7 +47,7 @@ const EXCLUDE_ENTRIES = new Set(['exclude', 'excludelist', 'excludelist2']);
 /** Entries that change the tomogram's geometry or values and that this loader does not apply, with what they do. */
 const NOT_APPLIED: Record<string, string> = {
   localfile: 'local alignments',
-  xtiltfile: 'per-view X-axis tilts',
+  xtiltfile: 'per-view X-axis tilts, none where its file holds only zeros',
   zfactorfile: 'per-view Z factors',
   compress: 'per-view compression',
   log: 'a logarithm of the data',
