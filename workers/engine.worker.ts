@@ -25,9 +25,7 @@ import { wedgePsnr } from '../src/engine/metrics/wedgePsnr.ts';
 import { forwardProject } from '../src/engine/methods/projection.ts';
 import { DEMO_DEFAULTS, DEMO_DEFAULTS_SOFTWARE_GPU, simulateTiltSeries } from '../src/engine/sim/simulate.ts';
 import { CancelledError, type Progress, type TiltSeries, type Volume } from '../src/engine/types.ts';
-import { stackPolarity } from '../src/engine/polarity.ts';
-import { darkTiltsInData } from '../src/engine/darkTilts.ts';
-import { offsetWarning } from '../src/engine/methods/preprocess.ts';
+import { seriesChecks } from '../src/engine/seriesChecks.ts';
 import { downsampleVolume, omeZarrLevels, percentiles, pyramidFactor, volumeSlice, volumeStats } from '../src/engine/volume.ts';
 import { binImageInto, binnedLength, binningToFit } from '../src/io/binning.ts';
 import { formatTlt } from '../src/io/angles.ts';
@@ -58,7 +56,6 @@ import type {
   TiltPreview,
 } from './api.ts';
 import { alignLoadedTiltSeries } from '../src/engine/align/loaded.ts';
-import { doseWeightingUnavailable } from '../src/engine/doseWeighting.ts';
 import { outOfMemory, pageTomogramProblem, reportedDeviceMemoryGiB } from '../src/engine/memoryBudget.ts';
 import { addModelFiles, models } from './modelLibrary.ts';
 import { fittedSample, partialLabel } from './partialResult.ts';
@@ -171,10 +168,7 @@ function addDataset(
     metadata: [],
     familyId: id,
     ...summary,
-    doseWeightingUnavailable: doseWeightingUnavailable(ts),
-    offset: offsetWarning(ts, { subtractMean: false }) ?? null,
-    contrast: stackPolarity(ts),
-    darkTilts: darkTiltsInData(ts),
+    ...seriesChecks(ts),
     id,
     nx: ts.nx,
     ny: ts.ny,

@@ -2,11 +2,13 @@
  * The load bench (`wedgelab bench --only load`): a real-size int16 stack (4096 × 4096 × 61, 2 GB; --quick: 1024 ×
  * 1024 × 61) written sparse to a temporary folder, read at bin 4 the way recon reads it (readTiltSeriesPaths: section
  * by section, converted, binned, checked), against the reference timed in the same run: a plain read of the same
- * bytes in 32 MiB pieces (fs FileHandle.read), the floor any reader pays. The file is removed afterwards.
+ * bytes in 32 MiB pieces (fs FileHandle.read), the floor any reader pays. Then, timed apart, the checks the page
+ * makes on a series it has loaded (engine/seriesChecks.ts). The file is removed afterwards.
  */
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seriesChecks } from '../engine/seriesChecks.ts';
 import { writeLargeStack } from './largeStack.ts';
 import { readTiltSeriesPaths } from './recon.ts';
 
@@ -20,6 +22,8 @@ export interface LoadBenchRow {
   plainReadMibPerSecond: number;
   /** Load time over plain read time. */
   ratio: number;
+  /** The page's checks of the loaded (binned) series: offset, contrast, dark tilts. */
+  checksSeconds: number;
 }
 
 const MIB = 2 ** 20;
@@ -52,9 +56,12 @@ export async function benchLoad(options: { quick: boolean; log: (line: string) =
     await plainRead(large.stack);
     const plainReadSeconds = (performance.now() - started) / 1000;
     started = performance.now();
-    await readTiltSeriesPaths(large.stack, large.angles, { bin: LOAD_BIN });
+    const loaded = await readTiltSeriesPaths(large.stack, large.angles, { bin: LOAD_BIN });
     const seconds = (performance.now() - started) / 1000;
-    options.log(`load ${n}×${n}×61 int16 at bin ${LOAD_BIN}: ${seconds.toFixed(2)} s; plain read ${plainReadSeconds.toFixed(2)} s`);
+    started = performance.now();
+    seriesChecks(loaded.tiltSeries);
+    const checksSeconds = (performance.now() - started) / 1000;
+    options.log(`load ${n}×${n}×61 int16 at bin ${LOAD_BIN}: ${seconds.toFixed(2)} s; plain read ${plainReadSeconds.toFixed(2)} s; the page's checks ${checksSeconds.toFixed(2)} s`);
     return [
       {
         size: `${n}×${n}×61 int16`,
@@ -65,6 +72,7 @@ export async function benchLoad(options: { quick: boolean; log: (line: string) =
         plainReadSeconds,
         plainReadMibPerSecond: fileMiB / plainReadSeconds,
         ratio: seconds / plainReadSeconds,
+        checksSeconds,
       },
     ];
   } finally {
@@ -73,9 +81,9 @@ export async function benchLoad(options: { quick: boolean; log: (line: string) =
 }
 
 export function loadTable(rows: LoadBenchRow[]): string {
-  const head = '| stack | bin | file (MiB) | load (s) | MiB/s | plain read (s) | MiB/s | load / read |\n|---|---|---|---|---|---|---|---|';
+  const head = '| stack | bin | file (MiB) | load (s) | MiB/s | plain read (s) | MiB/s | load / read | page checks (s) |\n|---|---|---|---|---|---|---|---|---|';
   const body = rows.map(
-    (r) => `| ${r.size} | ${r.bin} | ${r.fileMiB.toFixed(0)} | ${r.seconds.toFixed(2)} | ${r.mibPerSecond.toFixed(0)} | ${r.plainReadSeconds.toFixed(2)} | ${r.plainReadMibPerSecond.toFixed(0)} | ${r.ratio.toFixed(1)}× |`,
+    (r) => `| ${r.size} | ${r.bin} | ${r.fileMiB.toFixed(0)} | ${r.seconds.toFixed(2)} | ${r.mibPerSecond.toFixed(0)} | ${r.plainReadSeconds.toFixed(2)} | ${r.plainReadMibPerSecond.toFixed(0)} | ${r.ratio.toFixed(1)}× | ${r.checksSeconds.toFixed(2)} |`,
   );
   return [head, ...body].join('\n');
 }

@@ -22,7 +22,9 @@ export function volumeStats(data: Float32Array | readonly Float32Array[]): Volum
   let n = 0;
   for (const run of runsOf(data)) {
     n += run.length;
-    for (const v of run) {
+    // Indexed: a typed array's iterator is about ten times slower, and every result and data set passes through.
+    for (let i = 0; i < run.length; i++) {
+      const v = run[i];
       if (v < min) min = v;
       if (v > max) max = v;
       sum += v;

@@ -18,7 +18,7 @@ export function tiltMeans(ts: Pick<TiltSeries, 'nx' | 'ny' | 'nTilts' | 'data'>)
   const plane = ts.nx * ts.ny;
   return Array.from({ length: ts.nTilts }, (_, k) => {
     let sum = 0;
-    for (const v of ts.data.subarray(k * plane, (k + 1) * plane)) sum += v;
+    for (let i = k * plane; i < (k + 1) * plane; i++) sum += ts.data[i];
     return sum / plane;
   });
 }
@@ -56,14 +56,17 @@ export function stackMeanStd(ts: Pick<TiltSeries, 'data'>): { mean: number; std:
 export function meanStd(runs: readonly Float32Array[]): { mean: number; std: number } {
   let sum = 0;
   let n = 0;
+  // Indexed loops: a typed array's iterator is about ten times slower here, and every loaded stack passes through.
   for (const run of runs) {
     n += run.length;
-    for (const v of run) sum += v;
+    for (let i = 0; i < run.length; i++) sum += run[i];
   }
   const mean = sum / n;
   // Two passes: stacks with a large offset (int16 near −32 700) would lose the variance in Σv² − n·mean².
   let sumSq = 0;
-  for (const run of runs) for (const v of run) sumSq += (v - mean) * (v - mean);
+  for (const run of runs) {
+    for (let i = 0; i < run.length; i++) sumSq += (run[i] - mean) * (run[i] - mean);
+  }
   const std = Math.sqrt(sumSq / n);
   return { mean, std: std > 0 ? std : 1 };
 }

@@ -43,7 +43,7 @@ export function tiltScaling(data: Float32Array): { offset: number; scale: number
 
 function sum(values: Float32Array): number {
   let s = 0;
-  for (const v of values) s += v;
+  for (let i = 0; i < values.length; i++) s += values[i];
   return s;
 }
 

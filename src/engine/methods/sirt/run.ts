@@ -27,7 +27,7 @@ export interface SirtResult {
 
 function sumOf(values: Float32Array): number {
   let sum = 0;
-  for (const v of values) sum += v;
+  for (let i = 0; i < values.length; i++) sum += values[i];
   return sum;
 }
 

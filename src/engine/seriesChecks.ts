@@ -1,0 +1,27 @@
+/**
+ * What a loaded tilt series' summary says of it, read once when it is loaded (the page's data sets,
+ * workers/engine.worker.ts addDataset): why dose weighting cannot apply, a stack offset that FBP and SIRT would turn
+ * into a bowl, which way its contrast runs, and tilts that look dark. Three passes over the data (the contrast's
+ * box filters the longest); `npm run bench -- --only load` times them beside the load.
+ */
+import { darkTiltsInData, type DarkTiltHint } from './darkTilts.ts';
+import { doseWeightingUnavailable } from './doseWeighting.ts';
+import { offsetWarning } from './methods/preprocess.ts';
+import { stackPolarity, type Polarity } from './polarity.ts';
+import type { TiltSeries } from './types.ts';
+
+export interface SeriesChecks {
+  doseWeightingUnavailable: string | null;
+  offset: string | null;
+  contrast: { polarity: Polarity; skewness: number };
+  darkTilts: DarkTiltHint[];
+}
+
+export function seriesChecks(ts: TiltSeries): SeriesChecks {
+  return {
+    doseWeightingUnavailable: doseWeightingUnavailable(ts),
+    offset: offsetWarning(ts, { subtractMean: false }) ?? null,
+    contrast: stackPolarity(ts),
+    darkTilts: darkTiltsInData(ts),
+  };
+}
