@@ -1,8 +1,9 @@
 /**
  * End-to-end: a raw stack dropped with its IMOD .xf and .tlt loads as an aligned data set that names its side
  * files and what came from each; a bad or mismatched side file is one message naming the file (and the line),
- * and the data sets already loaded stay as they were; a stack with its tilt axis off Y loads upright with the
- * axis angle given at load. (The resampling's numbers: src/engine/align/*.test.ts.)
+ * and the data sets already loaded stay as they were; IMOD's tilt.com leaves out the views it excludes and offers
+ * its thickness; a stack with its tilt axis off Y loads upright with the axis angle given at load. (The
+ * resampling's numbers: src/engine/align/*.test.ts; tilt.com's: src/io/tiltCom.test.ts.)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

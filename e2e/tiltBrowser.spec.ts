@@ -1,8 +1,10 @@
 /**
  * End-to-end: the data panel's tilt preview. It shows the projection nearest 0° first and follows the slider; a
- * click shows it larger; tilts marked there (or pointed out as dark) are left out of a new data set; a tilt larger
- * than the preview's 512 pixels arrives binned from the worker (not as the whole float32 image) and still shows
- * that tilt: its grey levels against block averages of the file's section, computed here.
+ * click shows it larger; tilts marked there (or pointed out as dark) are left out of a new data set, whose results
+ * compare with the series' own (grid, A − B, FSC, ground truth, Fourier), and out of that one in turn, named in
+ * the numbering as loaded; a tilt larger than the preview's 512 pixels arrives binned from the worker (not as the
+ * whole float32 image) and still shows that tilt: its grey levels against block averages of the file's section,
+ * computed here.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
