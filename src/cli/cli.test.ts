@@ -117,6 +117,10 @@ describe('wedgelab CLI', () => {
     const byCom = await wedgelab(['recon', ...whole.slice(0, 4), '--tilt-com', tiltCom, ...method, '--quiet', '--out', join(dir, 'by-tilt-com.mrc')]);
     expect(byCom.code, byCom.stderr).toBe(0);
     expect(readMrc(new Uint8Array(readFileSync(join(dir, 'by-tilt-com.mrc')))).data).toEqual(tomogram.data);
+    // Its thickness matches --thickness 16, so nothing is said of it; at another, the line says which flag matches.
+    expect(byCom.stderr).not.toContain('THICKNESS');
+    const thicker = await wedgelab(['recon', ...whole.slice(0, 4), '--tilt-com', tiltCom, '--method', 'fbp', '--thickness', '12', '--quiet', '--out', join(dir, 'by-tilt-com-12.mrc')]);
+    expect(thicker.stderr).toContain("tilt.com line 3 (THICKNESS): IMOD's tomogram is 16 pixels thick at this binning, this one 12 (--thickness 16 matches it)");
     const info = await wedgelab(['info', whole[1], whole[3], tiltCom]);
     expect(info.stdout).toContain('Views left out (IMOD) 1 (-60°), 2 (-55°), 25 (60°): sections 0, 1, 24 (tilt.com line 4 (EXCLUDELIST2), tilt.com line 5 (EXCLUDELIST2))');
     const cv = (input: string[]) => wedgelab(['cv', ...input, ...method, '--drop', 'every:4', '--json']);

@@ -102,6 +102,13 @@ export function darkTiltsWarning(
   return `warning: ${tiltsPath}: ${describeDarkTilts(dark)} (${howToLeaveOut(list)} leaves them out)`;
 }
 
+/** A thickness other than the one IMOD's tilt.com gave (both in the pixels as loaded): said, with the flag that matches it. */
+function sayImodThickness(loaded: LoadedTiltSeries, thickness: number): void {
+  const imod = loaded.imodThickness;
+  const pixels = imod && Math.max(1, Math.round(imod.value));
+  if (imod && pixels !== thickness) process.stderr.write(`${imod.source}: IMOD's tomogram is ${pixels} pixels thick at this binning, this one ${thickness} (--thickness ${pixels} matches it)\n`);
+}
+
 /** `--dose-weighting` asked for a series that cannot be weighted: it runs unweighted (the label says so), and this says why. */
 function warnUnweighted(request: { params?: object }, tiltSeries: TiltSeries): void {
   if ((request.params as DoseWeightingParams | undefined)?.doseWeighting !== true) return;
@@ -193,6 +200,7 @@ export async function reconCommand(args: string[]): Promise<void> {
   warnUnweighted(atLoad.request, tiltSeries);
   const resolved = resolveInto(outPath, tiltSeries, atLoad.request);
   warnOffset(resolved, tiltSeries, paths.tilts);
+  sayImodThickness(loaded, resolved.params.thickness);
   const started = performance.now();
   const progress = progressPrinter(values.quiet === true);
   const result = await runReconstruction(engine, tiltSeries, resolved, { onProgress: progress, models: cliModelLibrary });
