@@ -8,7 +8,7 @@ import { resolveRecipe, type ResultRecipe } from '../engine/evaluation/recipe.ts
 import { methodChoices } from '../engine/methods/registry.ts';
 import { openCliEngine } from './engine.ts';
 import { requireFlag, type FlagValues } from '../engine/methods/flags.ts';
-import { parseOptions } from './options.ts';
+import { parseOptions, stringOptions } from './options.ts';
 import { cliModelLibrary } from './models.ts';
 import { learnedChoices, METHOD_OPTIONS, methodHelp, methodRequest } from './methodFlags.ts';
 import { progressPrinter } from './progress.ts';
@@ -16,7 +16,7 @@ import { flaggedTiltSeries, requireAngles, SERIES_FLAGS, warnOffset } from './re
 import { DEFAULT_SYNTH_METHOD, RECIPE_OPTIONS, RECIPE_USAGE, recipeFromFlags } from './recipeFlags.ts';
 
 /** --tilts and the flags that say which series (its side files, tilt axis, tilts to leave out), as recon takes them. */
-const SERIES_OPTIONS = Object.fromEntries(['tilts', ...SERIES_FLAGS].map((flag) => [flag, { type: 'string' }])) as Record<'tilts' | (typeof SERIES_FLAGS)[number], { type: 'string' }>;
+const SERIES_OPTIONS = stringOptions(['tilts', ...SERIES_FLAGS]);
 const OPTIONS = { ...METHOD_OPTIONS, ...SERIES_OPTIONS, drop: { type: 'string' }, json: { type: 'boolean' } } as const;
 const CV_OPTIONS = { ...OPTIONS, ...RECIPE_OPTIONS } as const;
 const TRUST_OPTIONS = { ...METHOD_OPTIONS, ...RECIPE_OPTIONS, ...SERIES_OPTIONS, 'held-out': { type: 'string' }, json: { type: 'boolean' } } as const;

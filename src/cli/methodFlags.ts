@@ -19,7 +19,7 @@ import {
   type MethodParams,
   type RequestOf,
 } from '../engine/methods/registry.ts';
-import { parseOptions } from './options.ts';
+import { parseOptions, stringOptions } from './options.ts';
 
 type OptionConfig = Record<string, { type: 'string' } | { type: 'boolean' }>;
 
@@ -166,8 +166,7 @@ export function methodCommand<K extends MethodKind, F extends string>(
   files: readonly F[],
   optionalStrings: readonly string[] = [],
 ): { values: FlagValues; request: RequestOf<K>; paths: Record<F, string> } | null {
-  const fileOptions = Object.fromEntries([...files, ...optionalStrings].map((f) => [f, { type: 'string' }])) as OptionConfig;
-  const { values } = parseOptions(args, { ...METHOD_OPTIONS, ...fileOptions, force: { type: 'boolean' } });
+  const { values } = parseOptions(args, { ...METHOD_OPTIONS, ...stringOptions([...files, ...optionalStrings]), force: { type: 'boolean' } });
   if (values.help) {
     process.stdout.write(`${methodHelp(values, kind)}\n`);
     return null;

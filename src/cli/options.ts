@@ -2,6 +2,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../engine/methods/flags.ts';
 
+/** parseArgs options for flags that each take one value (file paths, lists): { name: { type: 'string' } }. */
+export function stringOptions<N extends string>(names: readonly N[]): Record<N, { type: 'string' }> {
+  return Object.fromEntries(names.map((name) => [name, { type: 'string' }])) as Record<N, { type: 'string' }>;
+}
+
 /**
  * parseArgs with our usage errors. A value that starts with a minus sign and a digit
  * (`--angles -60,60,2`) is taken as the option's value rather than as another option. Arguments that are not

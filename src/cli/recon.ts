@@ -69,7 +69,7 @@ export function sourceLabel(loaded: LoadedTiltSeries): string {
  * (1-3,41). Says on stderr which were left out, with their angles, and warns of tilts left in that look dark;
  * `label` is for the output's header.
  */
-export function chooseTilts(values: FlagValues, ts: TiltSeries, tiltsPath: string): { tiltSeries: TiltSeries; label: string | null } {
+function chooseTilts(values: FlagValues, ts: TiltSeries, tiltsPath: string): { tiltSeries: TiltSeries; label: string | null } {
   const list = values['exclude-tilts'];
   const numbers = typeof list === 'string' ? parseTiltNumbers(list, '--exclude-tilts') : [];
   const chosen = leaveOutTilts(ts, numbers, '--exclude-tilts', tiltsPath);

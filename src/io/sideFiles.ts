@@ -14,7 +14,7 @@
 import { AlignmentFileError, aretomoAlignment, checkAlignment, imodAlignment, tiltAxisAlignment, type Affine2D, type StackAlignment, type TextFile } from './alignmentFiles.ts';
 import { checkAngleCount, parseMdocMetadata, parseTlt, type MdocMetadata } from './angles.ts';
 import type { HeaderAngles } from './extendedHeader.ts';
-import { baseName, parseTiltCom, type TiltCom } from './tiltCom.ts';
+import { baseName, parseTiltCom, runsTilt, type TiltCom } from './tiltCom.ts';
 
 export interface MetadataRow {
   label: string;
@@ -85,10 +85,10 @@ export function comesWithAngles(names: readonly string[]): boolean {
 export function readSideFiles(files: TextFile[], dropped = files.map((f) => f.name), headerAngles?: HeaderAngles | null): SideFiles {
   const picked: SideFiles = Object.fromEntries(['tlt', 'rawtlt', 'mdoc', 'xf', 'xtilt', 'aln'].map((ext) => [ext, atMostOne(files, ext)]));
   const coms = files.filter((f) => extension(f.name) === 'com');
-  const runsTilt = coms.filter((f) => /^\s*\$tilt(\s|$)/im.test(f.text));
-  if (runsTilt.length > 1) throw new Error(`several command files for tilt (${runsTilt.map((f) => f.name).join(', ')}): drop one tilt series at a time`);
-  if (coms.length > runsTilt.length) picked.otherComs = coms.filter((f) => !runsTilt.includes(f)).map((f) => f.name);
-  picked.tiltCom = runsTilt[0];
+  const forTilt = coms.filter((f) => runsTilt(f.text));
+  if (forTilt.length > 1) throw new Error(`several command files for tilt (${forTilt.map((f) => f.name).join(', ')}): drop one tilt series at a time`);
+  if (coms.length > forTilt.length) picked.otherComs = coms.filter((f) => !forTilt.includes(f)).map((f) => f.name);
+  picked.tiltCom = forTilt[0];
   if (picked.xf && picked.aln) throw new Error(`both an IMOD alignment (${picked.xf.name}) and an AreTomo one (${picked.aln.name}): drop one`);
   if (comesWithAngles(files.map((f) => f.name))) return picked;
   if (headerAngles) return { ...picked, headerAngles };

@@ -61,6 +61,14 @@ const NOT_APPLIED_UNLESS_ZERO: Record<string, string> = {
   shift: 'a shift of the reconstructed slices',
 };
 
+/** The line that starts tilt's input: `$tilt`, alone or with options (`$tilt -StandardInput`). */
+const TILT_LINE = /^\s*\$tilt(\s|$)/i;
+
+/** Whether a command file runs tilt: etomo writes many others beside it (newst.com, align.com, …). */
+export function runsTilt(text: string): boolean {
+  return text.split(/\r?\n/).some((line) => TILT_LINE.test(line));
+}
+
 /** A whitespace- or comma-separated list of numbers; null when any is not one. */
 function numbers(text: string): number[] | null {
   const values = text.trim().split(/[\s,]+/).map(Number);
@@ -70,7 +78,7 @@ function numbers(text: string): number[] | null {
 /** The entries after the `$tilt` line (line numbers from 1), up to the end of tilt's input. */
 function tiltEntries(text: string, file: string): { lines: { key: string; value: string; line: number }[]; input: TiltComEntry<string> | null } {
   const lines = text.split(/\r?\n/);
-  const start = lines.findIndex((l) => /^\$tilt(\s|$)/i.test(l.trim()));
+  const start = lines.findIndex((line) => TILT_LINE.test(line));
   if (start < 0) throw new TiltComError(`${file}: no $tilt line: not a command file for IMOD's tilt`);
   const standardInput = /-StandardInput/i.test(lines[start]);
   const entries: { key: string; value: string; line: number }[] = [];
