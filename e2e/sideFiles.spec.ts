@@ -2,8 +2,9 @@
  * End-to-end: a raw stack dropped with its IMOD .xf and .tlt loads as an aligned data set that names its side
  * files and what came from each; a bad or mismatched side file is one message naming the file (and the line),
  * and the data sets already loaded stay as they were; IMOD's tilt.com leaves out the views it excludes and offers
- * its thickness; a stack with its tilt axis off Y loads upright with the axis angle given at load. (The
- * resampling's numbers: src/engine/align/*.test.ts; tilt.com's: src/io/tiltCom.test.ts.)
+ * its thickness; a stack with its tilt axis off Y loads upright with the axis angle given at load; a RELION 5
+ * table dropped with its tilt images loads as the stack they came from. (The resampling's numbers:
+ * src/engine/align/*.test.ts and src/io/relionFiles.test.ts; tilt.com's: src/io/tiltCom.test.ts.)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -148,3 +149,41 @@ test('a stack whose tilt axis lies 90° from Y, given in the Tilt axis field, lo
   expect(worst).toBeLessThan(1e-5 * scale);
   expect(pageErrors).toEqual([]);
 });
+
+test("RELION 5's tilt-series table dropped with its tilt images loads as their stack; a missing image is named", async () => {
+  const stackBytes = await simulatedStack(48, 40, angles);
+  const stack = readMrc(stackBytes);
+  const plane = 48 * 40;
+  const name = (k: number) => `TS_01_${String(k + 1).padStart(3, '0')}_${angles[k].toFixed(1)}.mrc`;
+  const images = angles.map((_, k) => ({
+    name: name(k),
+    mimeType: 'application/octet-stream',
+    buffer: Buffer.from(writeMrc({ nx: 48, ny: 40, nz: 1, data: stack.data.slice(k * plane, (k + 1) * plane), pixelSize: stack.pixelSize[0] })),
+  }));
+  const columns = ['rlnMicrographName', 'rlnTomoNominalStageTiltAngle', 'rlnTomoYTilt', 'rlnTomoZRot', 'rlnTomoXShiftAngst', 'rlnTomoYShiftAngst', 'rlnMicrographPreExposure'];
+  const rows = angles.map((a, k) => `MotionCorr/job002/frames/${name(k)} ${a} ${a} 0 0 0 ${2.5 * k}`);
+  const table = text('TS_01.star', ['data_TS_01', '', 'loop_', ...columns.map((c, i) => `_${c} #${i + 1}`), ...rows, ''].join('\n'));
+  const fbp = async () => exportedMrc(page, await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { thickness: 12, doseWeighting: false } })));
+  await page.getByTestId('file-input').setInputFiles([{ name: 'ts.mrc', mimeType: 'application/octet-stream', buffer: stackBytes }, { name: 'ts.tlt', mimeType: 'text/plain', buffer: writeTlt(angles) }]);
+  await expect(page.getByTestId('dataset-summary')).toContainText('ts.mrc', { timeout: 60_000 });
+  const reference = readMrc(await fbp());
+  await page.getByTestId('file-input').setInputFiles([table, ...images]);
+  await expect(page.getByTestId('dataset-summary')).toContainText('TS_01 (11 tilt images)', { timeout: 60_000 });
+  const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  expect(dataset.name).toBe('TS_01 (11 tilt images) + TS_01.star');
+  expect(dataset.tiltAngles).toEqual(angles);
+  expect(dataset.metadata).toContainEqual({ label: 'Tilt series (RELION)', value: 'TS_01: 11 tilt images', source: 'TS_01.star' });
+  expect(dataset.metadata).toContainEqual({ label: 'Dose', value: 'up to 25.0 e/Å² before a tilt', source: 'TS_01.star (rlnMicrographPreExposure)' });
+  expect(dataset.warnings).toEqual([]);
+  // Its doses (RELION's pre-exposures) make the series one that FBP and SIRT can weight by dose.
+  expect(dataset.doseWeightingUnavailable).toBeNull();
+  expect(readMrc(await fbp()).data).toEqual(reference.data);
+  // One image short: one message naming the table and the image; the data sets stay as they were.
+  const before = await page.evaluate(() => window.wedgelab.datasets().map((d) => d.id));
+  await page.getByTestId('file-input').setInputFiles([table, ...images.slice(0, 10)]);
+  await expect(page.getByTestId('error-message')).toContainText(`TS_01.star names 11 image files; 1 of them is not among the dropped files: ${name(10)}`);
+  await page.getByTestId('error-dismiss').click();
+  expect(await page.evaluate(() => window.wedgelab.datasets().map((d) => d.id))).toEqual(before);
+  expect(pageErrors).toEqual([]);
+});
+

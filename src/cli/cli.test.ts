@@ -1,5 +1,5 @@
 // The wedgelab command line end to end, as a user runs it: real processes, real files.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -150,6 +150,44 @@ describe('wedgelab CLI', () => {
     const withOthers = await darkRun(['--exclude-tilts', '1,2']);
     expect(withOthers.stderr).toMatch(/^warning: .*: tilt 5 \(-40\.0°, [0-9]%\) looks dark: .* \(--exclude-tilts 1,2,5 leaves them out\)$/m);
   });
+  it("reads a RELION 5 project's tilt series: its tomograms.star, table and tilt images, found from the project's folder", async () => {
+    const stack = readMrc(new Uint8Array(readFileSync(join(dir, 'tilt_series.mrc'))));
+    const angles = parseTlt(readFileSync(join(dir, 'tilt_series.tlt'), 'utf8'));
+    const project = join(dir, 'relion');
+    const [frames, job] = [join(project, 'MotionCorr', 'job002', 'frames'), join(project, 'AlignTiltSeries', 'job005')];
+    mkdirSync(frames, { recursive: true });
+    mkdirSync(join(job, 'tilt_series'), { recursive: true });
+    const plane = stack.header.nx * stack.header.ny;
+    // Tilts 1–2 and 25 excluded, as RELION leaves excluded tilts out of the table; one motion-corrected image per tilt.
+    const kept = angles.map((_, k) => k).filter((k) => ![0, 1, 24].includes(k));
+    const name = (k: number) => `TS_01_${String(k + 1).padStart(3, '0')}_${angles[k].toFixed(1)}.mrc`;
+    for (const k of kept) writeFileSync(join(frames, name(k)), writeMrc({ nx: stack.header.nx, ny: stack.header.ny, nz: 1, data: stack.data.slice(k * plane, (k + 1) * plane), pixelSize: stack.pixelSize[0] }));
+    const columns = ['rlnMicrographName', 'rlnTomoNominalStageTiltAngle', 'rlnTomoYTilt', 'rlnTomoZRot', 'rlnTomoXShiftAngst', 'rlnTomoYShiftAngst', 'rlnMicrographPreExposure'];
+    const rows = kept.map((k) => `MotionCorr/job002/frames/${name(k)} ${angles[k]} ${angles[k]} 0 0 0 ${3 * k}`);
+    writeFileSync(join(job, 'tilt_series', 'TS_01.star'), ['# version 50001', '', 'data_TS_01', '', 'loop_', ...columns.map((c, i) => `_${c} #${i + 1}`), ...rows, ''].join('\n'));
+    const tomograms = join(job, 'tomograms.star');
+    writeFileSync(tomograms, ['data_global', '', 'loop_', '_rlnTomoName #1', '_rlnVoltage #2', '_rlnTomoTiltSeriesStarFile #3', 'TS_01 300 AlignTiltSeries/job005/tilt_series/TS_01.star', ''].join('\n'));
+    // Its doses (the pre-exposures) weight FBP by default, as an .mdoc's do.
+    const recon = (weighting: string, out: string) => wedgelab(['recon', '--tilts', tomograms, '--method', 'fbp', '--thickness', '16', weighting, '--quiet', '--out', out]);
+    const weighted = await recon('--dose-weighting', join(dir, 'relion-weighted.mrc'));
+    expect(weighted.code, weighted.stderr).toBe(0);
+    expect(weighted.stderr).toMatch(/^FBP \(ram-lak, thickness 16, bin 1, dose-weighted\)/);
+    // Unweighted, the same tomogram as the stack without those tilts (the test above wrote it), read from anywhere.
+    const out = join(dir, 'relion.mrc');
+    const unweighted = await recon('--no-dose-weighting', out);
+    expect(unweighted.code, unweighted.stderr).toBe(0);
+    expect(unweighted.stderr).not.toContain('warning');
+    expect(readMrc(new Uint8Array(readFileSync(out))).data).toEqual(readMrc(new Uint8Array(readFileSync(join(dir, 'written.mrc')))).data);
+    const info = await wedgelab(['info', join(job, 'tilt_series', 'TS_01.star')]);
+    expect(info.code, info.stderr).toBe(0);
+    expect(info.stdout).toContain('tilt series TS_01 (22 tilt images) + TS_01.star');
+    expect(info.stdout).toContain('Tilt series (RELION) TS_01: 22 tilt images (TS_01.star)');
+    // An image that is not there: one line naming the table, the path as written and where it was looked for.
+    rmSync(join(frames, name(kept[3])));
+    const missing = await wedgelab(['recon', '--tilts', tomograms, '--method', 'fbp', '--out', join(dir, 'relion-missing.mrc')]);
+    expect([missing.code, missing.stderr.trim()]).toEqual([1, `wedgelab recon: ${join(job, 'tilt_series', 'TS_01.star')} names the image MotionCorr/job002/frames/${name(kept[3])}, which is neither there (from this folder) nor under any folder above ${join(job, 'tilt_series')}, nor beside it`]);
+  });
+
 
   it('fits a coordinate network with the options given, and refuses a bad learning rate', async () => {
     const small = join(dir, 'coordnet');

@@ -13,24 +13,29 @@ import { planTiltSeriesFiles, type TiltSeriesFilesPlan } from '../io/tiltSeriesF
 import { UsageError } from '../engine/methods/flags.ts';
 import { darkTiltsOfMeans, type DarkTiltHint } from '../engine/darkTilts.ts';
 import { openFile } from './openFile.ts';
+import { withRelionFiles } from './relionPaths.ts';
 import { darkTiltsWarning } from './recon.ts';
 import { parseOptions } from './options.ts';
 
 export async function infoCommand(args: string[]): Promise<void> {
   const { positionals, values } = parseOptions(args, { json: { type: 'boolean' } }, Infinity);
-  if (positionals.length === 0) throw new UsageError('info takes an MRC file, and optionally its side files (.tlt, .rawtlt, .mdoc, .xf, .xtilt, .aln, tilt.com)');
-  const files = await Promise.all(positionals.map(openFile));
+  if (positionals.length === 0) throw new UsageError('info takes an MRC file, and optionally its side files (.tlt, .rawtlt, .mdoc, .xf, .xtilt, .aln, tilt.com), or a RELION tilt-series STAR file');
+  const paths = await withRelionFiles(positionals);
+  const files = await Promise.all(paths.map(openFile));
   const series = files.length > 1 ? await planTiltSeriesFiles(files) : null;
-  const path = series ? positionals[files.indexOf(series.stack)] : positionals[0];
-  const stack = series?.stack ?? files[0];
+  const stack = series?.stacks[0] ?? files[0];
+  const path = paths[files.indexOf(stack)];
   const info = await readMrcInfo(stack.blob, { name: path });
+  // RELION's tilt images, one file each: the section means of all of them, read as the loader reads them, one after the other.
+  const others = await Promise.all((series?.stacks.slice(1) ?? []).map((f) => readMrcInfo(f.blob, { name: paths[files.indexOf(f)] })));
+  const sectionMeans = [info, ...others].flatMap((i) => i.sectionMeans);
   // A stack on its own may carry its tilt angles (SerialEM, Thermo Fisher); with side files, the series names the angles' source.
   const headerAngles = series ? null : await readStackHeaderAngles(stack.blob, stack.name);
   if (values.json) {
     const facts = { ...info, ...(headerAngles && { headerTiltAngles: headerAngles.tiltAngles }), ...(series && { tiltSeries: seriesFacts(series) }) };
     process.stdout.write(`${JSON.stringify(facts, nonFiniteAsText)}\n`);
   } else {
-    process.stdout.write(formatInfo(path, info, headerAngles) + (series ? formatSeries(series, info.sectionMeans) : ''));
+    process.stdout.write(formatInfo(path, info, headerAngles) + (series ? formatSeries(series, sectionMeans) : ''));
   }
 }
 
@@ -64,7 +69,7 @@ function extreme(finite: number, infinities: number, sign: '+' | '−'): string 
  * The series as its side files describe it, in the data panel's words, each value with its source; the tilt table
  * with the tilts that look dark by their sections' means marked; then their warnings, and the dark tilts'.
  */
-function formatSeries({ stack, side, header, plan, warnings }: TiltSeriesFilesPlan, sectionMeans: readonly number[]): string {
+function formatSeries({ seriesName, side, header, plan, warnings }: TiltSeriesFilesPlan, sectionMeans: readonly number[]): string {
   const { tiltAngles } = plan;
   const dark = darkTiltsOfMeans(plan.keptSections.map((section) => sectionMeans[section]), tiltAngles);
   const rows: [string, string][] = [
@@ -73,11 +78,11 @@ function formatSeries({ stack, side, header, plan, warnings }: TiltSeriesFilesPl
   ];
   const width = Math.max(16, ...rows.map(([label]) => label.length + 1));
   const lines = [
-    `tilt series ${[stack, ...side].map((f) => f.name).join(' + ')}`,
+    `tilt series ${[seriesName, ...side.map((f) => f.name)].join(' + ')}`,
     ...rows.map(([label, value]) => `  ${label.padEnd(width)}${value}`),
     ...tiltTable(plan, dark),
     ...warnings.map((w) => `warning: ${w}`),
-    ...[darkTiltsWarning(dark, stack.name)].filter((w) => w !== null),
+    ...[darkTiltsWarning(dark, seriesName)].filter((w) => w !== null),
   ];
   return `${lines.join('\n')}\n`;
 }

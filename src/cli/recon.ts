@@ -23,10 +23,13 @@ import { methodCommand } from './methodFlags.ts';
 import { checkOutputs, checkTomogramMemory, writeTomogram } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
 import { openFile } from './openFile.ts';
+import { withRelionFiles } from './relionPaths.ts';
+import { isStarFile } from '../io/relionStar.ts';
 import { progressPrinter } from './progress.ts';
 
 /**
- * Read a stack and its side files (angles, alignment, .mdoc; io/sideFiles.ts) from disk, the stack section by
+ * Read a stack and its side files (angles, alignment, .mdoc; io/sideFiles.ts), or a RELION STAR table and the
+ * images it names (cli/relionPaths.ts), from disk, the stack section by
  * section (cli/openFile.ts: never the whole file in memory), binned at load by `options.bin` and with the tilt
  * axis `options.tiltAxis`; warnings go to stderr. An alignment (or rotation) is not applied yet: see
  * alignLoadedTiltSeries.
@@ -36,8 +39,8 @@ export async function readTiltSeriesPaths(
   sidePaths: string | readonly string[],
   options: Pick<TiltSeriesLoadOptions, 'bin' | 'tiltAxis'> = {},
 ): Promise<LoadedTiltSeries> {
-  const side = await Promise.all((typeof sidePaths === 'string' ? [sidePaths] : sidePaths).map(openFile));
-  const loaded = await readTiltSeriesFiles([await openFile(tiltsPath), ...side], options);
+  const paths = await withRelionFiles([tiltsPath, ...(typeof sidePaths === 'string' ? [sidePaths] : sidePaths)]);
+  const loaded = await readTiltSeriesFiles(await Promise.all(paths.map(openFile)), options);
   for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
   return loaded;
 }
@@ -142,10 +145,11 @@ const ANGLE_FLAGS = ['angles', 'mdoc', 'aln'] as const;
 
 /**
  * The angle files among a command's side files (ANGLE_FLAGS: --angles, --mdoc, --aln), refusing none of them only
- * when the stack at `tiltsPath` carries its angles in its extended header (SerialEM, Thermo Fisher).
+ * when the stack at `tiltsPath` carries its angles in its extended header (SerialEM, Thermo Fisher), or is a
+ * RELION STAR table (its angles are a column).
  */
 export async function requireAngles(values: FlagValues, tiltsPath: string): Promise<void> {
-  if (ANGLE_FLAGS.some((flag) => typeof values[flag] === 'string') || (await stackCarriesAngles(tiltsPath))) return;
+  if (ANGLE_FLAGS.some((flag) => typeof values[flag] === 'string') || isStarFile(tiltsPath) || (await stackCarriesAngles(tiltsPath))) return;
   const others = ANGLE_FLAGS.filter((flag) => flag !== 'angles').map((flag) => `--${flag} F.${flag}`);
   const or = others.length ? ` (or ${others.join(' or ')}, which carry the angles)` : '';
   throw new UsageError(`--angles FILE.tlt is required${or} when the stack's extended header has none`);

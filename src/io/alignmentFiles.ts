@@ -296,7 +296,7 @@ export function alnToSampling(row: AlnSection): Affine2D {
 }
 
 /** Aligned centred p samples the raw image at R(degrees)·p + (x0, y0), R counter-clockwise. */
-function rotationSampling(degrees: number, x0: number, y0: number): Affine2D {
+export function rotationSampling(degrees: number, x0: number, y0: number): Affine2D {
   const radians = (degrees * Math.PI) / 180;
   const c = Math.cos(radians);
   const s = Math.sin(radians);

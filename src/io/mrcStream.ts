@@ -148,6 +148,40 @@ export async function readMrcStack(blob: Blob, options: StackReadOptions = {}): 
 }
 
 /**
+ * Several MRC files read one after the other as one stack (RELION's tilt images, one file each;
+ * io/relionFiles.ts): their sections in file order, binned alike, with the first file's header (nz the total),
+ * statistics over all of them and progress over all of them. Every file must have the first one's image size.
+ */
+export async function readMrcStacks(files: { name: string; blob: Blob }[], options: StackReadOptions = {}): Promise<MrcStack> {
+  if (files.length === 1) return readMrcStack(files[0].blob, { ...options, name: files[0].name });
+  const bin = options.bin ?? 1;
+  const headers = await Promise.all(files.map((f) => readCheckedMrcHeader(f.blob, { name: f.name })));
+  const [first] = headers;
+  headers.forEach((h, i) => {
+    if (h.nx !== first.nx || h.ny !== first.ny) throw new MrcError(`${files[i].name}: ${h.nx} × ${h.ny} images, but ${files[0].name} has ${first.nx} × ${first.ny}`);
+  });
+  // One array for all sections, filled file by file: the memory of the stack and one file, never two stacks.
+  const plane = binnedLength(first.nx, bin) * binnedLength(first.ny, bin);
+  const nz = headers.reduce((n, h) => n + h.nz, 0);
+  const data = new Float32Array(plane * nz);
+  const sectionMeans: number[] = [];
+  const warnings: string[] = [];
+  let head: MrcStack | undefined;
+  let [sections, counted, bytesBefore] = [0, 0, 0];
+  for (const [i, file] of files.entries()) {
+    const onProgress = options.onProgress && ((p: StackProgress) => options.onProgress?.({ fraction: (i + p.fraction) / files.length, bytesRead: bytesBefore + p.bytesRead }));
+    const stack = await readMrcStack(file.blob, { ...options, name: file.name, onProgress });
+    data.set(stack.data, sections * plane);
+    const values = first.nx * first.ny * stack.nz;
+    head = head ? { ...head, stats: mergeStats(head.stats, stack.stats, counted, values) } : stack;
+    sectionMeans.push(...stack.sectionMeans);
+    warnings.push(...stack.warnings.map((w) => `${file.name}: ${w}`));
+    [sections, counted, bytesBefore] = [sections + stack.nz, counted + values, bytesBefore + file.blob.size];
+  }
+  return { ...(head as MrcStack), header: { ...first, nz }, nz, data, sectionMeans, warnings };
+}
+
+/**
  * Read a volume (a tomogram) as readMrcStack reads a stack, section by section, into one array or, past
  * `options.pieceBytes`, into pieces of rows along y: `wedgelab refine` on a tomogram larger than one buffer.
  */

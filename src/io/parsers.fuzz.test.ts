@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { AngleFileError, readAngleFile } from './angles.ts';
 import { MrcError, readMrc, readMrcHeader, writeMrc } from './mrc.ts';
 import { parseTiltCom, TiltComError } from './tiltCom.ts';
+import { readRelionTiltSeries } from './relionStar.ts';
+import { StarFileError } from './star.ts';
 
 /** Run `read`; any exception but `expected`'s is a failure of the property. */
 function onlyItsOwnError<T>(read: () => T, expected: new (...args: never[]) => Error): T | null {
@@ -91,6 +93,21 @@ describe('angle file readers under fuzzing', () => {
         if (!com) return;
         for (const list of [com.excluded, com.included]) expect(list?.value.every((v) => Number.isInteger(v) && v >= 1) ?? true).toBe(true);
         expect([com.angleOffset?.value ?? 0, com.thickness?.value ?? 1, com.imageBinned, ...(com.radial?.value ?? [])].every(Number.isFinite)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('random lines of a STAR file: a StarFileError or a tilt series with finite angles and sections from 0, never another exception', () => {
+    const label = fc.constantFrom('_rlnMicrographName', '_rlnTomoYTilt', '_rlnTomoNominalStageTiltAngle', '_rlnTomoZRot', '_rlnTomoXShiftAngst', '_rlnTomoYShiftAngst', '_rlnMicrographPreExposure', '_rlnTomoXTilt', '_rlnTomoName', '_rlnTomoTiltSeriesName');
+    const word = fc.oneof(text, fc.double().map(String), fc.nat().map((n) => `${n}@ts.mrcs`), fc.constant("'a b'"));
+    const line = fc.oneof(fc.constantFrom('data_TS_01', 'data_global', 'loop_', '', '# c'), label.map((l) => `${l} #1`), fc.tuple(label, word).map(([l, w]) => `${l} ${w}`), fc.array(word, { maxLength: 4 }).map((w) => w.join(' ')));
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 14 }), (lines) => {
+        const series = onlyItsOwnError(() => readRelionTiltSeries([{ name: 'TS_01.star', text: lines.join('\n') }]), StarFileError);
+        if (!series) return;
+        expect(series.tiltAngles.every(Number.isFinite)).toBe(true);
+        expect(series.images.every((image) => Number.isInteger(image.section) && image.section >= 0)).toBe(true);
       }),
       { numRuns: 1000 },
     );

@@ -12,7 +12,7 @@
  * with its source.
  */
 import { AlignmentFileError, aretomoAlignment, checkAlignment, imodAlignment, tiltAxisAlignment, type Affine2D, type StackAlignment, type TextFile } from './alignmentFiles.ts';
-import { checkAngleCount, parseMdocMetadata, parseTlt, type MdocMetadata } from './angles.ts';
+import { checkAngleCount, parseMdocMetadata, parseTlt, type MdocMetadata, type Sourced } from './angles.ts';
 import type { HeaderAngles } from './extendedHeader.ts';
 import { baseName, parseTiltCom, runsTilt, type TiltCom } from './tiltCom.ts';
 
@@ -33,7 +33,10 @@ export interface SeriesPlan {
   /** To resample the kept sections with (transforms[j] for keptSections[j]); null for an aligned stack. */
   alignment: StackAlignment | null;
   mdoc: MdocMetadata | null;
-  /** e/Å², one per kept section, when the .mdoc gives doses. */
+  /** Å per pixel of the stack as stored, and the voltage (kV), when a side file gives them (.mdoc, RELION's tomograms.star). */
+  pixelSize?: Sourced<number>;
+  voltage?: Sourced<number>;
+  /** e/Å², one per kept section, when the .mdoc (or RELION's table) gives doses. */
   accumulatedDose?: number[];
   exposureDose?: number[];
   /** tilt.com's THICKNESS in this stack's pixels as stored (THICKNESS / IMAGEBINNED), for the form to offer. */
@@ -73,8 +76,8 @@ export interface SideFiles {
   headerAngles?: HeaderAngles;
 }
 
-/** The side files that give tilt angles: .tlt, .rawtlt, .mdoc, and AreTomo's .aln (its TILT column). */
-const ANGLE_SOURCES = ['tlt', 'rawtlt', 'mdoc', 'aln'];
+/** The side files that give tilt angles: .tlt, .rawtlt, .mdoc, AreTomo's .aln (its TILT column), and RELION's .star (io/relionFiles.ts). */
+const ANGLE_SOURCES = ['tlt', 'rawtlt', 'mdoc', 'aln', 'star'];
 
 /** Whether any of these file names gives tilt angles (the page asks for a typed tilt range when none does). */
 export function comesWithAngles(names: readonly string[]): boolean {
@@ -232,6 +235,8 @@ function restrict(alignment: StackAlignment, kept: number[]): StackAlignment {
 
 function addMdoc(plan: SeriesPlan, mdoc: MdocMetadata, aligned: boolean): void {
   const { rows, warnings, keptSections } = plan;
+  if (mdoc.pixelSize) plan.pixelSize = mdoc.pixelSize;
+  if (mdoc.voltage) plan.voltage = mdoc.voltage;
   if (mdoc.pixelSize) rows.push({ label: 'Pixel size (file)', value: `${mdoc.pixelSize.value} Å`, source: mdoc.pixelSize.source });
   if (mdoc.voltage) rows.push({ label: 'Voltage', value: `${mdoc.voltage.value} kV`, source: mdoc.voltage.source });
   if (mdoc.tiltAxisAngle) {

@@ -63,7 +63,7 @@ describe('readTiltSeriesFiles', () => {
     const mdoc = file('np.mdoc', ['PixelSpacing = 3.5', ...tiltAngles.map((a, k) => `[ZValue = ${k}]\nTiltAngle = ${a}\n`)].join('\n'));
     const loaded = await readTiltSeriesFiles([noPixel, mdoc], { bin: 2 });
     expect(loaded.tiltSeries.pixelSize).toBe(7);
-    expect(loaded.warnings).toContain('pixel size 3.5 Å taken from np.mdoc (the MRC header says nothing)');
+    expect(loaded.warnings).toContain('pixel size 3.5 Å taken from np.mdoc line 1; the MRC header says nothing');
   });
 
   it('keeps other files of the drop aside with a warning, refuses a second stack', async () => {

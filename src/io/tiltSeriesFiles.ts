@@ -1,13 +1,15 @@
 /**
  * A tilt series from the files a researcher drops: one MRC stack (.mrc/.st/.ali/.mrcs, optionally .gz)
  * and its side files: angles (.tlt/.rawtlt/.mdoc/.aln), an alignment (IMOD .xf/.xtilt or AreTomo .aln) and
- * SerialEM metadata (.mdoc), as io/sideFiles.ts reads them. Every failure names the file and what was
- * expected against what was found.
+ * SerialEM metadata (.mdoc), as io/sideFiles.ts reads them; or RELION 5's STAR table with the tilt images it
+ * names (io/relionFiles.ts). Every failure names the file and what was expected against what was found.
  */
 import type { TiltSeries } from './types.ts';
 import type { StackAlignment } from './alignmentFiles.ts';
 import type { MrcDtype, MrcHeader } from './mrc.ts';
-import { readCheckedMrcHeader, readMrcStack, readStackHeaderAngles, type StackReadOptions } from './mrcStream.ts';
+import { readCheckedMrcHeader, readMrcStacks, readStackHeaderAngles, type StackReadOptions } from './mrcStream.ts';
+import { planRelionFiles } from './relionFiles.ts';
+import { isStarFile } from './relionStar.ts';
 import { binAlignment, comesWithAngles, isSideFile, planSeries, readSideFiles, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
 import { checkTiltAngles, checkValues, tiltAngleWarnings } from './tiltSeriesChecks.ts';
 
@@ -28,6 +30,7 @@ export type TiltSeriesLoadOptions = Pick<StackReadOptions, 'bin' | 'onProgress' 
 
 export interface LoadedTiltSeries {
   tiltSeries: TiltSeries;
+  /** The stack's file name, or RELION's tilt-series name and its image count ("TS_01 (41 tilt images)"). */
   stackName: string;
   /** Where the tilt angles came from (a file name, or a file and a column). */
   angleName: string;
@@ -76,8 +79,12 @@ export function sortDroppedFiles(files: NamedBlob[]): { stack: NamedBlob; side: 
 
 /** A drop's files sorted, the stack's header, and what its side files decide (planSeries), before any data is read. */
 export interface TiltSeriesFilesPlan {
-  stack: NamedBlob;
+  /** The MRC files the sections come from, read one after the other as one stack: the stack, or RELION's tilt images. */
+  stacks: NamedBlob[];
+  /** The stack's file name, or RELION's tilt-series name and image count, for messages and the dataset's name. */
+  seriesName: string;
   side: NamedBlob[];
+  /** The first file's header, nz the sections of all `stacks`. */
   header: MrcHeader;
   plan: SeriesPlan;
   /** The side files' warnings, the angles' (tiltAngleWarnings) and the files set aside. */
@@ -87,9 +94,18 @@ export interface TiltSeriesFilesPlan {
 /**
  * The side files and the stack's header read and checked against each other, and the angles as a run would check
  * them: a wrong file fails at once, not after a 4 GB stack is read (and `wedgelab info` shows a series without
- * reading it).
+ * reading it). A drop with a STAR file is a RELION tilt series (io/relionFiles.ts).
  */
 export async function planTiltSeriesFiles(files: NamedBlob[], tiltAxis?: number): Promise<TiltSeriesFilesPlan> {
+  const planned = files.some((f) => isStarFile(f.name)) ? await planRelionFiles(files, tiltAxis) : await planStackFiles(files, tiltAxis);
+  const { plan, warnings } = planned;
+  named(plan.angleSource, () => checkTiltAngles(plan.tiltAngles));
+  warnings.push(...tiltAngleWarnings(plan.tiltAngles).map((w) => `${plan.angleSource}: ${w}`));
+  return planned;
+}
+
+/** One stack and its side files (io/sideFiles.ts). */
+async function planStackFiles(files: NamedBlob[], tiltAxis?: number): Promise<TiltSeriesFilesPlan> {
   const { stack, side, others } = sortDroppedFiles(files);
   const texts = await Promise.all(side.map(async (f) => ({ name: f.name, text: await f.blob.text() })));
   // Without an angle file, the stack's extended header may carry them (SerialEM, Thermo Fisher).
@@ -97,10 +113,26 @@ export async function planTiltSeriesFiles(files: NamedBlob[], tiltAxis?: number)
   const sideFiles = readSideFiles(texts, files.map((f) => f.name), headerAngles);
   const header = await readCheckedMrcHeader(stack.blob, { name: stack.name });
   const plan = planSeries(sideFiles, { name: stack.name, nx: header.nx, ny: header.ny, nSections: header.nz }, tiltAxis);
-  named(plan.angleSource, () => checkTiltAngles(plan.tiltAngles));
-  const warnings = [...plan.warnings, ...tiltAngleWarnings(plan.tiltAngles).map((w) => `${plan.angleSource}: ${w}`)];
+  const warnings = [...plan.warnings];
   if (others.length) warnings.push(`ignored ${others.map((f) => f.name).join(', ')}: not an MRC stack or a file that goes with one`);
-  return { stack, side, header, plan, warnings };
+  return { stacks: [stack], seriesName: stack.name, side, header, plan, warnings };
+}
+
+/**
+ * The kept sections of a stack's `data`, in their order: moved down in place when they are in stack order (no
+ * second copy of the stack), gathered into a new array otherwise (a RELION table that names a stack's sections
+ * in another order).
+ */
+function keptData(data: Float32Array, plane: number, kept: readonly number[]): Float32Array {
+  if (kept.some((k, j) => j > 0 && k <= kept[j - 1])) {
+    const gathered = new Float32Array(kept.length * plane);
+    kept.forEach((k, j) => gathered.set(data.subarray(k * plane, (k + 1) * plane), j * plane));
+    return gathered;
+  }
+  kept.forEach((k, j) => {
+    if (k !== j) data.copyWithin(j * plane, k * plane, (k + 1) * plane);
+  });
+  return kept.length * plane === data.length ? data : data.subarray(0, kept.length * plane);
 }
 
 /** A check's error prefixed with the file it is about. */
@@ -120,42 +152,38 @@ function named(file: string, check: () => void): void {
  * (engine/align alignLoadedTiltSeries).
  */
 export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSeriesLoadOptions = {}): Promise<LoadedTiltSeries> {
-  const { stack, side, plan, ...planned } = await planTiltSeriesFiles(files, options.tiltAxis);
-  const mrc = await readMrcStack(stack.blob, { bin: options.bin, onProgress: options.onProgress, signal: options.signal, name: stack.name });
+  const { stacks, seriesName, side, plan, ...planned } = await planTiltSeriesFiles(files, options.tiltAxis);
+  const mrc = await readMrcStacks(stacks, { bin: options.bin, onProgress: options.onProgress, signal: options.signal });
   const warnings = [...mrc.warnings, ...planned.warnings];
   const bin = mrc.bin;
-  // Å per pixel as stored; the .mdoc's pixel size is of the stack as stored too.
+  // Å per pixel as stored; the side file's (.mdoc, tomograms.star) is of the stack as stored too.
   let storedPixelSize = mrc.pixelSize[0] / bin;
-  const mdocPixel = plan.mdoc?.pixelSize;
-  if (mdocPixel && (storedPixelSize === 0 || storedPixelSize === 1) && mdocPixel.value !== storedPixelSize) {
-    warnings.push(`pixel size ${mdocPixel.value} Å taken from ${plan.mdoc?.file} (the MRC header says ${storedPixelSize || 'nothing'})`);
-    storedPixelSize = mdocPixel.value;
+  const sidePixel = plan.pixelSize;
+  if (sidePixel && (storedPixelSize === 0 || storedPixelSize === 1) && sidePixel.value !== storedPixelSize) {
+    warnings.push(`pixel size ${sidePixel.value} Å taken from ${sidePixel.source}; the MRC header says ${storedPixelSize || 'nothing'}`);
+    storedPixelSize = sidePixel.value;
   }
   const { nx, ny } = mrc;
   const plane = nx * ny;
-  // Kept sections moved down in place: no second copy of the stack.
-  plan.keptSections.forEach((k, j) => {
-    if (k !== j) mrc.data.copyWithin(j * plane, k * plane, (k + 1) * plane);
-  });
   const tiltSeries: TiltSeries = {
     nx,
     ny,
     nTilts: plan.keptSections.length,
-    data: plan.keptSections.length === mrc.nz ? mrc.data : mrc.data.subarray(0, plan.keptSections.length * plane),
+    data: keptData(mrc.data, plane, plan.keptSections),
     tiltAngles: plan.tiltAngles,
     pixelSize: storedPixelSize * bin,
     ...(plan.accumulatedDose && { accumulatedDose: plan.accumulatedDose, exposureDose: plan.exposureDose }),
-    ...(plan.mdoc?.voltage && { voltage: plan.mdoc.voltage.value }),
+    ...(plan.voltage && { voltage: plan.voltage.value }),
   };
   // Refused now, at load, rather than at the first run.
-  named(stack.name, () => checkValues(tiltSeries));
+  named(seriesName, () => checkValues(tiltSeries));
   return {
     tiltSeries,
-    stackName: stack.name,
+    stackName: seriesName,
     angleName: plan.angleSource,
     sideNames: side.map((f) => f.name),
     alignment: plan.alignment && binAlignment(plan.alignment, bin, mrc.header),
-    metadata: [{ label: 'Pixel size', value: `${(storedPixelSize * bin).toPrecision(4)} Å${bin > 1 ? ` (binned ${bin})` : ''}`, source: mdocPixel && storedPixelSize === mdocPixel.value ? mdocPixel.source : `${stack.name} header` }, ...plan.rows],
+    metadata: [{ label: 'Pixel size', value: `${(storedPixelSize * bin).toPrecision(4)} Å${bin > 1 ? ` (binned ${bin})` : ''}`, source: sidePixel && storedPixelSize === sidePixel.value ? sidePixel.source : `${stacks[0].name} header` }, ...plan.rows],
     ...(plan.imodThickness && { imodThickness: { ...plan.imodThickness, value: plan.imodThickness.value / bin } }),
     mode: mrc.header.mode,
     dtype: mrc.dtype,

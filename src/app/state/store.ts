@@ -357,9 +357,11 @@ export const useAppStore = create<AppStore>()((set, get) => {
   async function loadBinningFor(files: File[], asked: LoadBinning | undefined): Promise<{ bin: LoadBinning; note: string }> {
     const choice = asked ?? get().loadBinning;
     if (choice !== 'auto') return { bin: choice, note: 'chosen' };
-    const stack = files.find((f) => isStackFile(f.name));
+    const stacks = files.filter((f) => isStackFile(f.name));
     // Unreadable or missing: loaded as stored, and the worker's read says what is wrong.
-    const header = stack && (await readMrcHeaderOf(stack).catch(() => null));
+    const first = stacks[0] && (await readMrcHeaderOf(stacks[0]).catch(() => null));
+    // RELION's tilt images, one file each, load as one stack of them all.
+    const header = first && { ...first, nz: first.nz * stacks.length };
     if (!header || !(header.nx > 0 && header.ny > 0 && header.nz > 0)) return { bin: 1, note: 'as stored' };
     const gpu = get().gpu;
     const bin = suggestBinning(header, { deviceMemoryGiB: reportedDeviceMemoryGiB(), maxBufferSize: gpu.status === 'ready' ? gpu.info.maxBufferSize : undefined });

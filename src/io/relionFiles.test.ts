@@ -1,0 +1,189 @@
+/**
+ * RELION 5 tilt series: the STAR reader, and tilt images named by a per-tilt-series table loaded and aligned as
+ * RELION projects them (raw image at R(rlnTomoZRot)·p + shift/pixel size for the aligned pixel p), checked
+ * against the upright scene the raw images were drawn from.
+ */
+import { describe, expect, it } from 'vitest';
+import { cpuEngine } from '../engine/context.ts';
+import { callerPool } from '../engine/cpu/pool.ts';
+import { alignLoadedTiltSeries } from '../engine/align/loaded.ts';
+import { writeMrc } from './mrc.ts';
+import { parseStar, starColumn } from './star.ts';
+import { readRelionTiltSeries } from './relionStar.ts';
+import { planTiltSeriesFiles, readTiltSeriesFiles, type NamedBlob } from './tiltSeriesFiles.ts';
+
+const [nx, ny] = [40, 40];
+const PIXEL = 2; // Å
+const rows = [
+  { nominal: -40, yTilt: -39.6, zRot: 12, shift: [3.5, -2], dose: 6 },
+  { nominal: -20, yTilt: -19.8, zRot: 10, shift: [-1, 4], dose: 3 },
+  { nominal: 0, yTilt: 0.3, zRot: 11, shift: [0, 0], dose: 0 },
+  { nominal: 20, yTilt: 20.1, zRot: 9, shift: [2, 1.5], dose: 9 },
+  { nominal: 40, yTilt: 40.2, zRot: -7, shift: [-3, -2.5], dose: 12 },
+];
+const scene = (u: number, v: number, k: number): number => Math.sin(0.21 * u + 0.3 * k) * Math.cos(0.17 * v) + 0.02 * v;
+
+/** Tilt k as RELION's raw image: the pixel at centred p holds the upright scene at R(−zRot)·(p − shift). */
+function rawImage(k: number): Float32Array {
+  const { zRot, shift } = rows[k];
+  const [c, s] = [Math.cos((zRot * Math.PI) / 180), Math.sin((zRot * Math.PI) / 180)];
+  const [sx, sy] = shift;
+  const data = new Float32Array(nx * ny);
+  for (let j = 0; j < ny; j++)
+    for (let i = 0; i < nx; i++) {
+      const [x, y] = [i - (nx - 1) / 2 - sx, j - (ny - 1) / 2 - sy];
+      data[j * nx + i] = scene(c * x + s * y, -s * x + c * y, k);
+    }
+  return data;
+}
+
+const file = (name: string, content: Uint8Array | string): NamedBlob => ({ name, blob: new Blob([typeof content === 'string' ? content : new Uint8Array(content)]) });
+const imageName = (k: number) => `TS_01_${String(k + 1).padStart(3, '0')}_${rows[k].nominal.toFixed(1)}.mrc`;
+const images = rows.map((_, k) => file(imageName(k), writeMrc({ nx, ny, nz: 1, data: rawImage(k), pixelSize: PIXEL })));
+
+/** RELION 5's per-tilt-series table: `names(k)` in the rlnMicrographName column, paths as RELION writes them. */
+function tiltTable(names = (k: number) => `MotionCorr/job002/frames/${imageName(k)}`, extra = ''): string {
+  const lines = rows.map((r, k) => `${names(k)} ${r.nominal.toFixed(6)} ${r.dose.toFixed(6)} 0.000000 ${r.yTilt} ${r.zRot} ${r.shift[0] * PIXEL} ${r.shift[1] * PIXEL} 30000.0${extra}`);
+  return [
+    '# version 50001',
+    '',
+    'data_TS_01',
+    '',
+    'loop_',
+    '_rlnMicrographName #1',
+    '_rlnTomoNominalStageTiltAngle #2',
+    '_rlnMicrographPreExposure #3',
+    '_rlnTomoXTilt #4',
+    '_rlnTomoYTilt #5',
+    '_rlnTomoZRot #6',
+    '_rlnTomoXShiftAngst #7',
+    '_rlnTomoYShiftAngst #8',
+    '_rlnDefocusU #9',
+    ...lines,
+    '',
+  ].join('\n');
+}
+
+const tomograms = `# version 50001
+
+data_global
+
+loop_
+_rlnTomoName #1
+_rlnVoltage #2
+_rlnTomoTiltSeriesPixelSize #3
+_rlnTomoTiltSeriesStarFile #4
+TS_01 300.000000 ${PIXEL} AlignTiltSeries/job005/tilt_series/TS_01.star
+TS_02 300.000000 ${PIXEL} AlignTiltSeries/job005/tilt_series/TS_02.star
+`;
+
+/** The largest difference from the upright scene inside the circle whose rotation and shift stay within the raw image. */
+function worstUpright(data: Float32Array): number {
+  let worst = 0;
+  for (let k = 0; k < rows.length; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        const [u, v] = [i - (nx - 1) / 2, j - (ny - 1) / 2];
+        if (u * u + v * v > ((ny - 12) / 2) ** 2) continue;
+        worst = Math.max(worst, Math.abs(data[(k * ny + j) * nx + i] - scene(u, v, k)));
+      }
+  return worst;
+}
+
+describe('parseStar', () => {
+  it('reads blocks of pairs and of one table, quoted values and comments', () => {
+    const [pairs, table] = parseStar("data_optics\n_rlnVoltage 300 # kV\n_rlnName 'a b'\n\ndata_t\nloop_\n_rlnA #1\n_rlnB #2\n1 \"x y\"\n2 z # note\n\n", 'x.star');
+    expect([pairs.name, pairs.pairs.get('rlnVoltage'), pairs.pairs.get('rlnName'), pairs.table]).toEqual(['optics', '300', 'a b', null]);
+    expect(table.table).toEqual({ columns: ['rlnA', 'rlnB'], rows: [['1', 'x y'], ['2', 'z']] });
+    expect([starColumn(table, 'rlnB'), starColumn(pairs, 'rlnVoltage'), starColumn(table, 'rlnC')]).toEqual([['x y', 'z'], ['300'], undefined]);
+  });
+
+  it('names the file and line of a row of the wrong length, a stray value and a file with no block', () => {
+    expect(() => parseStar('data_t\nloop_\n_rlnA #1\n_rlnB #2\n1 2 3\n', 'a.star')).toThrow(/^a\.star line 5 \('1 2 3'\): 3 values for 2 columns$/);
+    expect(() => parseStar('data_t\n_rlnA 1\n7\n', 'b.star')).toThrow(/^b\.star line 3 \('7'\): a value outside any table$/);
+    expect(() => parseStar('_rlnA 1\n', 'c.star')).toThrow(/^c\.star line 1 .*comes before any data_ block$/);
+    expect(() => parseStar('# only a comment\n', 'd.star')).toThrow('d.star: no data_ block: not a STAR file');
+  });
+});
+
+describe('a RELION 5 tilt series', () => {
+  it('reads the table: refined angles, doses, alignment in Å, images by base name', () => {
+    const series = readRelionTiltSeries([{ name: 'TS_01.star', text: tiltTable() }]);
+    expect(series.tiltAngles).toEqual(rows.map((r) => r.yTilt));
+    expect(series.angleSource).toBe('TS_01.star (rlnTomoYTilt)');
+    expect(series.preExposure).toEqual(rows.map((r) => r.dose));
+    expect(series.images.map((i) => i.file)).toEqual(rows.map((_, k) => imageName(k)));
+    expect(series.alignment?.xShift).toEqual(rows.map((r) => r.shift[0] * PIXEL));
+    expect(series.warnings).toEqual([]);
+  });
+
+  it('loads the tilt images it names, aligned as RELION projects them: the upright scene within the bilinear error', async () => {
+    const star = file('TS_01.star', tiltTable());
+    const loaded = await readTiltSeriesFiles([star, file('tomograms.star', tomograms), ...[...images].reverse()]);
+    const ts = await alignLoadedTiltSeries(cpuEngine(callerPool()), loaded);
+    expect([ts.nx, ts.ny, ts.nTilts, ts.pixelSize]).toEqual([nx, ny, rows.length, PIXEL]);
+    expect(ts.tiltAngles).toEqual(rows.map((r) => r.yTilt));
+    expect(ts.accumulatedDose).toEqual(rows.map((r) => r.dose));
+    expect(ts.voltage).toBe(300);
+    expect(loaded.stackName).toBe('TS_01 (5 tilt images)');
+    // Bilinear error of a scene with |∇²| ≤ 0.21² + 0.17²: h²/8 · that, about 0.01.
+    const worst = worstUpright(ts.data);
+    expect(worst).toBeLessThan(0.012);
+    expect(worst).toBeGreaterThan(0);
+    expect(loaded.metadata.map((m) => m.label)).toEqual(['Pixel size', 'Tilt series (RELION)', 'Voltage', 'Dose', 'Alignment applied', 'Tilt angles']);
+    expect(loaded.warnings).toEqual([]);
+  });
+
+  it('reads `n@stack` references as sections of one stack, value for value as the single images', async () => {
+    const stackData = new Float32Array(nx * ny * rows.length);
+    // The stack in reverse order, so that the sections it names are not simply 1…n.
+    rows.forEach((_, k) => stackData.set(rawImage(k), (rows.length - 1 - k) * nx * ny));
+    const stack = file('TS_01.mrcs', writeMrc({ nx, ny, nz: rows.length, data: stackData, pixelSize: PIXEL }, { stack: true }));
+    const fromStack = await readTiltSeriesFiles([file('TS_01.star', tiltTable((k) => `${rows.length - k}@Extract/TS_01.mrcs`)), stack]);
+    const fromImages = await readTiltSeriesFiles([file('TS_01.star', tiltTable()), ...images]);
+    expect(fromStack.tiltSeries.data).toEqual(fromImages.tiltSeries.data);
+    expect(fromStack.stackName).toBe('TS_01.mrcs');
+    expect(fromStack.alignment?.keptSections).toEqual([4, 3, 2, 1, 0]);
+  });
+
+  it('bins the images at load as it bins a stack', async () => {
+    const loaded = await readTiltSeriesFiles([file('TS_01.star', tiltTable()), ...images], { bin: 2 });
+    const whole = await readTiltSeriesFiles([file('TS_01.star', tiltTable()), ...images]);
+    expect([loaded.tiltSeries.nx, loaded.tiltSeries.ny, loaded.tiltSeries.pixelSize]).toEqual([nx / 2, ny / 2, 2 * PIXEL]);
+    expect(loaded.tiltSeries.data[0]).toBeCloseTo((whole.tiltSeries.data[0] + whole.tiltSeries.data[1] + whole.tiltSeries.data[nx] + whole.tiltSeries.data[nx + 1]) / 4, 5);
+    expect(loaded.stats.mean).toBeCloseTo(whole.stats.mean, 6);
+  });
+
+  it('names what is wrong: a missing image, a non-number, several series, only tomograms.star, images of two sizes', async () => {
+    const star = file('TS_01.star', tiltTable());
+    await expect(planTiltSeriesFiles([star, ...images.slice(1)])).rejects.toHaveProperty('message', `TS_01.star names 5 image files; 1 of them is not among the dropped files: ${imageName(0)}`);
+    const bad = file('TS_01.star', tiltTable().replace(' 20.1 ', ' 20,1 '));
+    await expect(planTiltSeriesFiles([bad, ...images])).rejects.toHaveProperty('message', "TS_01.star: rlnTomoYTilt of row 4 is '20,1', not a number");
+    const other = file('TS_02.star', tiltTable().replace('data_TS_01', 'data_TS_02'));
+    await expect(planTiltSeriesFiles([star, other, ...images])).rejects.toHaveProperty('message', 'several tilt series (TS_01 in TS_01.star, TS_02 in TS_02.star): drop one tilt series at a time');
+    await expect(planTiltSeriesFiles([file('tomograms.star', tomograms), ...images])).rejects.toThrow(/^tomograms\.star only lists tilt series; drop the one to load's own STAR file \(TS_01\.star, TS_02\.star\)/);
+    const small = file(imageName(2), writeMrc({ nx: 20, ny: 40, nz: 1, data: new Float32Array(800), pixelSize: PIXEL }));
+    await expect(readTiltSeriesFiles([star, ...images.slice(0, 2), small, ...images.slice(3)])).rejects.toHaveProperty('message', `${imageName(2)}: 20 × 40 images, but ${imageName(0)} has 40 × 40`);
+  });
+
+  it('without a pixel size anywhere, refuses shifts in Å; files it does not name are set aside with a warning', async () => {
+    const unknown = rows.map((_, k) => file(imageName(k), writeMrc({ nx, ny, nz: 1, data: rawImage(k), pixelSize: 1 })));
+    await expect(planTiltSeriesFiles([file('TS_01.star', tiltTable()), ...unknown])).rejects.toThrow(/^TS_01\.star: its shifts are in Å, and neither tomograms\.star \(rlnTomoTiltSeriesPixelSize\) nor the images' header gives the pixel size/);
+    const planned = await planTiltSeriesFiles([file('TS_01.star', tiltTable()), file('tomograms.star', tomograms), ...unknown, file('TS_02_001_0.0.mrc', 'x')]);
+    expect(planned.warnings).toEqual(['ignored TS_02_001_0.0.mrc: not named by TS_01.star']);
+    expect(planned.plan.pixelSize).toEqual({ value: PIXEL, source: 'tomograms.star (rlnTomoTiltSeriesPixelSize)' });
+  });
+
+  it('a table not aligned yet is rotated by its nominal tilt axis, with a warning; x-axis tilts are named as not applied', () => {
+    const unaligned = tiltTable()
+      .replace('_rlnTomoZRot #6', '_rlnTomoNominalTiltAxisAngle #6')
+      .replace('_rlnTomoXShiftAngst #7', '_rlnOther1 #7')
+      .replace('_rlnTomoYShiftAngst #8', '_rlnOther2 #8');
+    const series = readRelionTiltSeries([{ name: 'TS_01.star', text: unaligned }]);
+    expect(series.alignment).toBeUndefined();
+    expect(series.nominalTiltAxis).toBe(12);
+    expect(series.warnings).toEqual(['TS_01.star: no alignment (rlnTomoZRot, rlnTomoXShiftAngst, rlnTomoYShiftAngst); the images are only rotated by the nominal tilt axis, 12°']);
+    const tilted = readRelionTiltSeries([{ name: 'TS_01.star', text: tiltTable().replace(/ 0\.000000 (-?\d)/g, ' 1.5 $1') }]);
+    expect(tilted.warnings).toEqual(['TS_01.star: the x-axis tilts (rlnTomoXTilt, up to 1.5°) are not applied']);
+  });
+});

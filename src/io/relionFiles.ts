@@ -1,0 +1,112 @@
+/**
+ * A RELION 5 tilt series from the files a researcher drops: its STAR table(s) (io/relionStar.ts) and the MRC
+ * files it names, matched by base name (a browser drop has no paths): one motion-corrected image per tilt, or one
+ * stack. The images are read one after the other as one stack (io/mrcStream.ts readMrcStacks); the plan keeps
+ * the table's rows in its order, with their angles, doses and alignment.
+ */
+import { AlignmentFileError, tiltAxisAlignment, type StackAlignment } from './alignmentFiles.ts';
+import { readCheckedMrcHeader } from './mrcStream.ts';
+import type { MrcHeader } from './mrc.ts';
+import { isStarFile, readRelionTiltSeries, relionAlignment, type RelionTiltSeries } from './relionStar.ts';
+import { TYPED_TILT_AXIS_SOURCE, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
+import type { NamedBlob, TiltSeriesFilesPlan } from './tiltSeriesFiles.ts';
+
+/** At most this many names in one message; the rest are counted. */
+const LISTED = 4;
+
+function listed(names: readonly string[]): string {
+  return names.length > LISTED ? `${names.slice(0, LISTED).join(', ')} and ${names.length - LISTED} more` : names.join(', ');
+}
+
+/** The MRC files the table names, in the order it first names them; a missing one is an error naming it. */
+function namedImages(series: RelionTiltSeries, files: NamedBlob[]): NamedBlob[] {
+  const names = [...new Set(series.images.map((image) => image.file))];
+  const missing = names.filter((name) => !files.some((f) => f.name === name));
+  if (missing.length > 0) {
+    throw new Error(`${series.file} names ${names.length} image file${names.length === 1 ? '' : 's'}; ${missing.length} of them ${missing.length === 1 ? 'is' : 'are'} not among the dropped files: ${listed(missing)}`);
+  }
+  return names.map((name) => files.find((f) => f.name === name) as NamedBlob);
+}
+
+/** Each row's section in the images read one after the other (offset of its file + its section), checked against the headers. */
+function rawSectionsOf(series: RelionTiltSeries, images: NamedBlob[], headers: MrcHeader[]): number[] {
+  const offsets = new Map<string, number>();
+  headers.reduce((offset, header, i) => (offsets.set(images[i].name, offset), offset + header.nz), 0);
+  return series.images.map((image, row) => {
+    const header = headers[images.findIndex((f) => f.name === image.file)];
+    if (image.section >= header.nz) throw new Error(`${series.file}: row ${row + 1} wants section ${image.section + 1} of ${image.file}, which has ${header.nz}`);
+    return (offsets.get(image.file) as number) + image.section;
+  });
+}
+
+/** Å per pixel of the images as stored: tomograms.star's, else the first image's header; null when neither says. */
+function storedPixelSize(series: RelionTiltSeries, header: MrcHeader, name: string): { value: number; source: string } | null {
+  if (series.pixelSize) return series.pixelSize;
+  const fromHeader = header.mx > 0 ? header.cella[0] / header.mx : 0;
+  return fromHeader > 0 && fromHeader !== 1 ? { value: fromHeader, source: `${name} header` } : null;
+}
+
+/** The alignment to apply: the table's, or a rotation by the tilt axis given at load or the table's nominal one. */
+function alignmentOf(series: RelionTiltSeries, kept: number[], raw: { nx: number; ny: number; nSections: number }, pixelSize: number | undefined, tiltAxis: number | undefined): StackAlignment | null {
+  if (series.alignment) {
+    if (tiltAxis) throw new AlignmentFileError(`${series.file} already aligns its images (it puts the tilt axis along Y): leave the tilt-axis angle at 0`);
+    const shifted = [...series.alignment.xShift, ...series.alignment.yShift].some((s) => s !== 0);
+    if (shifted && !pixelSize) throw new AlignmentFileError(`${series.file}: its shifts are in Å, and neither tomograms.star (rlnTomoTiltSeriesPixelSize) nor the images' header gives the pixel size: drop tomograms.star with it`);
+    return relionAlignment(series, kept, raw.nSections, pixelSize ?? 1);
+  }
+  const axis = tiltAxis || series.nominalTiltAxis;
+  if (!axis) return null;
+  const source = tiltAxis ? `${TYPED_TILT_AXIS_SOURCE} (${tiltAxis}°)` : `${series.file} (rlnTomoNominalTiltAxisAngle, ${axis}°)`;
+  const rotation = tiltAxisAlignment(axis, raw, source);
+  return { ...rotation, keptSections: kept, transforms: kept.map((k) => rotation.transforms[k]) };
+}
+
+/** The plan of a RELION tilt series: its rows, in table order, as the kept sections of its images read as one stack. */
+function planRelionSeries(series: RelionTiltSeries, raw: { nx: number; ny: number; nSections: number }, kept: number[], pixelSize: { value: number; source: string } | null, tiltAxis?: number): SeriesPlan {
+  const alignment = alignmentOf(series, kept, raw, pixelSize?.value, tiltAxis);
+  const rows: MetadataRow[] = [{ label: 'Tilt series (RELION)', value: `${series.name}: ${kept.length} tilt images`, source: series.file }];
+  if (series.voltage) rows.push({ label: 'Voltage', value: `${series.voltage.value} kV`, source: series.voltage.source });
+  if (series.preExposure) {
+    const most = Math.max(...series.preExposure);
+    rows.push({ label: 'Dose', value: `up to ${most.toFixed(1)} e/Å² before a tilt`, source: `${series.file} (rlnMicrographPreExposure)` });
+  }
+  if (alignment) rows.push({ label: 'Alignment applied', value: `${kept.length} sections resampled (bilinear)`, source: alignment.source });
+  rows.push({ label: 'Tilt angles', value: `${kept.length} angles`, source: series.angleSource });
+  return {
+    keptSections: kept,
+    tiltAngles: series.tiltAngles,
+    angleSource: series.angleSource,
+    alignment,
+    mdoc: null,
+    ...(series.preExposure && { accumulatedDose: series.preExposure }),
+    ...(pixelSize && { pixelSize }),
+    ...(series.voltage && { voltage: series.voltage }),
+    rows,
+    warnings: [...series.warnings],
+  };
+}
+
+/**
+ * The dropped files of a RELION tilt series planned as planTiltSeriesFiles plans a stack with its side files: its
+ * STAR files read, the images they name found and their headers checked, before any data is read.
+ */
+export async function planRelionFiles(files: NamedBlob[], tiltAxis?: number): Promise<TiltSeriesFilesPlan> {
+  const stars = files.filter((f) => isStarFile(f.name));
+  const series = readRelionTiltSeries(await Promise.all(stars.map(async (f) => ({ name: f.name, text: await f.blob.text() }))));
+  const images = namedImages(series, files);
+  const headers = await Promise.all(images.map((f) => readCheckedMrcHeader(f.blob, { name: f.name })));
+  const raw = { nx: headers[0].nx, ny: headers[0].ny, nSections: headers.reduce((n, h) => n + h.nz, 0) };
+  const kept = rawSectionsOf(series, images, headers);
+  const plan = planRelionSeries(series, raw, kept, storedPixelSize(series, headers[0], images[0].name), tiltAxis);
+  const others = files.filter((f) => !stars.includes(f) && !images.includes(f)).map((f) => f.name);
+  const warnings = [...plan.warnings];
+  if (others.length > 0) warnings.push(`ignored ${listed(others)}: not named by ${series.file}`);
+  return {
+    stacks: images,
+    seriesName: images.length === 1 ? images[0].name : `${series.name} (${images.length} tilt images)`,
+    side: stars,
+    header: { ...headers[0], nz: raw.nSections },
+    plan,
+    warnings,
+  };
+}

@@ -1,0 +1,174 @@
+/**
+ * A tilt series as RELION 5 describes it (docs/loading.md#relion-5): a per-tilt-series STAR table
+ * (`tilt_series/TS_01.star`, block `data_TS_01`, one row per kept tilt image) and, optionally, the project's
+ * `tomograms.star` (block `data_global`, one row per tilt series: pixel size, voltage). Read from RELION's own
+ * reader and writers (src/jaz/tomography/tomogram_set.cpp, src/align_tiltseries_runner.cpp):
+ *
+ *  - each row's image is `rlnMicrographName` (a motion-corrected tilt image, or `n@stack` for section n of a
+ *    stack); without that column, `data_global`'s `rlnTomoTiltSeriesName` names a stack whose section k is row k;
+ *  - the tilt angle is `rlnTomoYTilt` (refined), else `rlnTomoNominalStageTiltAngle`; both have the sign of IMOD's
+ *    .tlt (RELION copies the .tlt and AreTomo's TILT into rlnTomoYTilt unchanged);
+ *  - the alignment projects a volume point v (centred) to the raw image at Rz(rlnTomoZRot)·[Ry(YTilt)·v]xy +
+ *    (rlnTomoXShiftAngst, rlnTomoYShiftAngst)/pixel size: the aligned pixel p samples the raw image at
+ *    R(ZRot)·p + shift, exactly as AreTomo's ROT, TX, TY do (RELION imports those unchanged);
+ *  - `rlnMicrographPreExposure` is the dose (e/Å²) received before the image.
+ */
+import { rotationSampling, type StackAlignment, type TextFile } from './alignmentFiles.ts';
+import { baseName } from './tiltCom.ts';
+import { parseStar, starColumn, StarFileError, type StarBlock } from './star.ts';
+
+/** Where a tilt image is: a file (its path as the table writes it, and its base name, as dropped) and the section in it (from 0). */
+export interface RelionImage {
+  path: string;
+  file: string;
+  section: number;
+}
+
+/** One tilt series of a RELION project, as its STAR tables give it; rows in table order (RELION sorts them by nominal angle). */
+export interface RelionTiltSeries {
+  /** rlnTomoName: the tilt series' name (its table's block name). */
+  name: string;
+  /** The STAR file of the per-tilt table. */
+  file: string;
+  /** One per row. */
+  images: RelionImage[];
+  /** Degrees, one per row. */
+  tiltAngles: number[];
+  /** "TS_01.star (rlnTomoYTilt)". */
+  angleSource: string;
+  /** e/Å² before each row's image, when the table has rlnMicrographPreExposure. */
+  preExposure?: number[];
+  /** Per row, when the table has RELION 5's alignment columns: degrees and Å. */
+  alignment?: { zRot: number[]; xShift: number[]; yShift: number[] };
+  /** rlnTomoNominalTiltAxisAngle (degrees) of a table that is not aligned yet. */
+  nominalTiltAxis?: number;
+  /** From data_global, with their source. */
+  pixelSize?: { value: number; source: string };
+  voltage?: { value: number; source: string };
+  warnings: string[];
+}
+
+const TILT_COLUMNS = ['rlnTomoYTilt', 'rlnTomoNominalStageTiltAngle'];
+const ALIGNMENT_COLUMNS = ['rlnTomoZRot', 'rlnTomoXShiftAngst', 'rlnTomoYShiftAngst'];
+
+export function isStarFile(name: string): boolean {
+  return /\.star$/i.test(name);
+}
+
+/** A column of numbers; a value that is not one is an error naming the file, the column and the row. */
+function numbers(block: StarBlock, label: string, file: string): number[] | undefined {
+  return starColumn(block, label)?.map((word, row) => {
+    const value = Number(word);
+    if (word.trim() === '' || !Number.isFinite(value)) throw new StarFileError(`${file}: ${label} of row ${row + 1} is '${word}', not a number`);
+    return value;
+  });
+}
+
+/** `n@path` is section n − 1 of path; a plain path is section 0. RELION's `:mrc` type suffix is dropped. */
+function imageOf(reference: string, file: string, row: number): RelionImage {
+  const at = /^(\d+)@(.+)$/.exec(reference);
+  const path = (at ? at[2] : reference).replace(/:mrcs?$/, '');
+  if (at && Number(at[1]) < 1) throw new StarFileError(`${file}: rlnMicrographName of row ${row + 1} is '${reference}': sections count from 1`);
+  return { path, file: baseName(path), section: at ? Number(at[1]) - 1 : 0 };
+}
+
+interface NamedBlock {
+  file: string;
+  block: StarBlock;
+}
+
+/** The one per-tilt table among the STAR files, or an error saying what was found instead. */
+function tiltTable(blocks: NamedBlock[], files: TextFile[]): NamedBlock {
+  const tables = blocks.filter(({ block }) => block.name !== 'global' && TILT_COLUMNS.some((label) => starColumn(block, label)));
+  if (tables.length > 1) {
+    throw new StarFileError(`several tilt series (${tables.map((t) => `${t.block.name} in ${t.file}`).join(', ')}): drop one tilt series at a time`);
+  }
+  if (tables.length === 1) return tables[0];
+  const global = blocks.find(({ block }) => block.name === 'global' && starColumn(block, 'rlnTomoTiltSeriesStarFile'));
+  if (global) {
+    const listed = (starColumn(global.block, 'rlnTomoTiltSeriesStarFile') ?? []).map(baseName);
+    throw new StarFileError(`${global.file} only lists tilt series; drop the one to load's own STAR file (${listed.slice(0, 3).join(', ')}${listed.length > 3 ? ', …' : ''}) with its images`);
+  }
+  throw new StarFileError(`${files.map((f) => f.name).join(', ')}: no table of tilt images (a column ${TILT_COLUMNS.join(' or ')}): not a RELION tilt series`);
+}
+
+/** The tilt series described by RELION STAR files (the per-tilt table, with or without tomograms.star). */
+export function readRelionTiltSeries(files: TextFile[]): RelionTiltSeries {
+  const blocks = files.flatMap((f) => parseStar(f.text, f.name).map((block) => ({ file: f.name, block })));
+  const { file, block } = tiltTable(blocks, files);
+  const warnings: string[] = [];
+  const angleLabel = TILT_COLUMNS.find((label) => starColumn(block, label)) as string;
+  const tiltAngles = numbers(block, angleLabel, file) as number[];
+  const references = starColumn(block, 'rlnMicrographName');
+  const series: RelionTiltSeries = {
+    name: block.name,
+    file,
+    images: tiltAngles.map((_, row) => (references ? imageOf(references[row], file, row) : { path: '', file: '', section: row })),
+    tiltAngles,
+    angleSource: `${file} (${angleLabel})`,
+    warnings,
+  };
+  const preExposure = numbers(block, 'rlnMicrographPreExposure', file);
+  if (preExposure) series.preExposure = preExposure;
+  if (ALIGNMENT_COLUMNS.every((label) => starColumn(block, label))) {
+    const [zRot, xShift, yShift] = ALIGNMENT_COLUMNS.map((label) => numbers(block, label, file) as number[]);
+    series.alignment = { zRot, xShift, yShift };
+  } else {
+    series.nominalTiltAxis = numbers(block, 'rlnTomoNominalTiltAxisAngle', file)?.[0];
+    warnings.push(`${file}: no alignment (${ALIGNMENT_COLUMNS.join(', ')})${series.nominalTiltAxis ? `; the images are only rotated by the nominal tilt axis, ${series.nominalTiltAxis}°` : ''}`);
+  }
+  const xTilt = numbers(block, 'rlnTomoXTilt', file);
+  if (xTilt?.some((x) => x !== 0)) warnings.push(`${file}: the x-axis tilts (rlnTomoXTilt, up to ${Math.max(...xTilt.map(Math.abs))}°) are not applied`);
+  if (!references) addStack(series, blocks);
+  addGlobal(series, blocks);
+  return series;
+}
+
+/** Without rlnMicrographName, data_global's rlnTomoTiltSeriesName names the stack whose section k is row k. */
+function addStack(series: RelionTiltSeries, blocks: NamedBlock[]): void {
+  const row = globalRow(series, blocks);
+  const stack = row && starColumn(row.block, 'rlnTomoTiltSeriesName')?.[row.index];
+  if (!stack) throw new StarFileError(`${series.file}: the table names no images (rlnMicrographName) and no tomograms.star names its stack (rlnTomoTiltSeriesName)`);
+  const { path, file } = imageOf(stack, row.file, row.index);
+  series.images = series.images.map((image) => ({ ...image, path, file }));
+}
+
+/** data_global's row for this tilt series (rlnTomoName), if a dropped file has one. */
+function globalRow(series: RelionTiltSeries, blocks: NamedBlock[]): { file: string; block: StarBlock; index: number } | null {
+  for (const { file, block } of blocks.filter((b) => b.block.name === 'global')) {
+    const index = starColumn(block, 'rlnTomoName')?.indexOf(series.name) ?? -1;
+    if (index >= 0) return { file, block, index };
+  }
+  return null;
+}
+
+function addGlobal(series: RelionTiltSeries, blocks: NamedBlock[]): void {
+  const row = globalRow(series, blocks);
+  if (!row) return;
+  const value = (label: string) => {
+    const found = numbers(row.block, label, row.file)?.[row.index];
+    return found !== undefined && found > 0 ? { value: found, source: `${row.file} (${label})` } : undefined;
+  };
+  const pixelSize = value('rlnTomoTiltSeriesPixelSize');
+  const voltage = value('rlnVoltage');
+  if (pixelSize) series.pixelSize = pixelSize;
+  if (voltage) series.voltage = voltage;
+}
+
+/**
+ * The alignment of a RELION table as one to apply to its images (shifts in Å over `pixelSize`, Å per pixel of
+ * the images as stored): the kept sections are the rows, in order, over `rawSections` sections in all.
+ */
+export function relionAlignment(series: RelionTiltSeries, keptSections: number[], rawSections: number, pixelSize: number): StackAlignment | null {
+  const aligned = series.alignment;
+  // All zero: the images are already aligned (nothing to resample).
+  if (!aligned || [...aligned.zRot, ...aligned.xShift, ...aligned.yShift].every((v) => v === 0)) return null;
+  const { zRot, xShift, yShift } = aligned;
+  return {
+    source: series.file,
+    transforms: zRot.map((degrees, row) => rotationSampling(degrees, xShift[row] / pixelSize, yShift[row] / pixelSize)),
+    keptSections,
+    rawSections,
+    warnings: [],
+  };
+}
