@@ -41,9 +41,15 @@ const file = (name: string, content: Uint8Array | string): NamedBlob => ({ name,
 const imageName = (k: number) => `TS_01_${String(k + 1).padStart(3, '0')}_${rows[k].nominal.toFixed(1)}.mrc`;
 const images = rows.map((_, k) => file(imageName(k), writeMrc({ nx, ny, nz: 1, data: rawImage(k), pixelSize: PIXEL })));
 
-/** RELION 5's per-tilt-series table: `names(k)` in the rlnMicrographName column, paths as RELION writes them. */
-function tiltTable(names = (k: number) => `MotionCorr/job002/frames/${imageName(k)}`, extra = ''): string {
-  const lines = rows.map((r, k) => `${names(k)} ${r.nominal.toFixed(6)} ${r.dose.toFixed(6)} 0.000000 ${r.yTilt} ${r.zRot} ${r.shift[0] * PIXEL} ${r.shift[1] * PIXEL} 30000.0${extra}`);
+/**
+ * RELION 5's per-tilt-series table, tab-separated as RELION writes it: `names(k)` in the rlnMicrographName column
+ * (paths as RELION writes them), each row's alignment from `rows` or, `quarterTurn`, a tilt axis along X (ZRot 90°).
+ */
+function tiltTable(names = (k: number) => `MotionCorr/job002/frames/${imageName(k)}`, quarterTurn = false): string {
+  const lines = rows.map((r, k) => {
+    const [zRot, sx, sy] = quarterTurn ? [90, 0, 0] : [r.zRot, r.shift[0] * PIXEL, r.shift[1] * PIXEL];
+    return [names(k), r.nominal.toFixed(6), r.dose.toFixed(6), '0.000000', r.yTilt, zRot, sx, sy, '30000.0'].join('\t');
+  });
   return [
     '# version 50001',
     '',
@@ -157,7 +163,7 @@ describe('a RELION 5 tilt series', () => {
   it('names what is wrong: a missing image, a non-number, several series, only tomograms.star, images of two sizes', async () => {
     const star = file('TS_01.star', tiltTable());
     await expect(planTiltSeriesFiles([star, ...images.slice(1)])).rejects.toHaveProperty('message', `TS_01.star names 5 image files; 1 of them is not among the dropped files: ${imageName(0)}`);
-    const bad = file('TS_01.star', tiltTable().replace(' 20.1 ', ' 20,1 '));
+    const bad = file('TS_01.star', tiltTable().replace('\t20.1\t', '\t20,1\t'));
     await expect(planTiltSeriesFiles([bad, ...images])).rejects.toHaveProperty('message', "TS_01.star: rlnTomoYTilt of row 4 is '20,1', not a number");
     const other = file('TS_02.star', tiltTable().replace('data_TS_01', 'data_TS_02'));
     await expect(planTiltSeriesFiles([star, other, ...images])).rejects.toHaveProperty('message', 'several tilt series (TS_01 in TS_01.star, TS_02 in TS_02.star): drop one tilt series at a time');
@@ -183,7 +189,28 @@ describe('a RELION 5 tilt series', () => {
     expect(series.alignment).toBeUndefined();
     expect(series.nominalTiltAxis).toBe(12);
     expect(series.warnings).toEqual(['TS_01.star: no alignment (rlnTomoZRot, rlnTomoXShiftAngst, rlnTomoYShiftAngst); the images are only rotated by the nominal tilt axis, 12°']);
-    const tilted = readRelionTiltSeries([{ name: 'TS_01.star', text: tiltTable().replace(/ 0\.000000 (-?\d)/g, ' 1.5 $1') }]);
+    const tilted = readRelionTiltSeries([{ name: 'TS_01.star', text: tiltTable().replace(/\t0\.000000\t/g, '\t1.5\t') }]);
     expect(tilted.warnings).toEqual(['TS_01.star: the x-axis tilts (rlnTomoXTilt, up to 1.5°) are not applied']);
   });
+
+  it('a tilt axis along X (rlnTomoZRot 90°) turns the images upright with width and height swapped, exactly', async () => {
+    // The upright series is 48 × 40; its raw images are 40 wide and 48 high, the pixel at centred (u, v) holding
+    // the upright scene at R(−90°)·(u, v) = (v, −u).
+    const [wide, high] = [48, 40];
+    const turned = rows.map((_, k) => {
+      const data = new Float32Array(wide * high);
+      for (let j = 0; j < wide; j++) for (let i = 0; i < high; i++) data[j * high + i] = scene(j - (wide - 1) / 2, -(i - (high - 1) / 2), k);
+      return file(imageName(k), writeMrc({ nx: high, ny: wide, nz: 1, data, pixelSize: PIXEL }));
+    });
+    const loaded = await readTiltSeriesFiles([file('TS_01.star', tiltTable(undefined, true)), ...turned]);
+    const ts = await alignLoadedTiltSeries(cpuEngine(callerPool()), loaded);
+    expect([ts.nx, ts.ny]).toEqual([wide, high]);
+    expect(loaded.metadata).toContainEqual({ label: 'Alignment applied', value: '5 sections resampled (bilinear), width and height swapped to 48 × 40', source: 'TS_01.star' });
+    let worst = 0;
+    for (let k = 0; k < rows.length; k++)
+      for (let j = 0; j < high; j++)
+        for (let i = 0; i < wide; i++) worst = Math.max(worst, Math.abs(ts.data[(k * high + j) * wide + i] - scene(i - (wide - 1) / 2, j - (high - 1) / 2, k)));
+    expect(worst).toBeLessThan(1e-5);
+  });
 });
+

@@ -8,7 +8,7 @@ import { AlignmentFileError, tiltAxisAlignment, type StackAlignment } from './al
 import { readCheckedMrcHeader } from './mrcStream.ts';
 import type { MrcHeader } from './mrc.ts';
 import { isStarFile, readRelionTiltSeries, relionAlignment, type RelionTiltSeries } from './relionStar.ts';
-import { TYPED_TILT_AXIS_SOURCE, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
+import { alignmentSummary, TYPED_TILT_AXIS_SOURCE, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
 import type { NamedBlob, TiltSeriesFilesPlan } from './tiltSeriesFiles.ts';
 
 /** At most this many names in one message; the rest are counted. */
@@ -52,7 +52,7 @@ function alignmentOf(series: RelionTiltSeries, kept: number[], raw: { nx: number
     if (tiltAxis) throw new AlignmentFileError(`${series.file} already aligns its images (it puts the tilt axis along Y): leave the tilt-axis angle at 0`);
     const shifted = [...series.alignment.xShift, ...series.alignment.yShift].some((s) => s !== 0);
     if (shifted && !pixelSize) throw new AlignmentFileError(`${series.file}: its shifts are in Å, and neither tomograms.star (rlnTomoTiltSeriesPixelSize) nor the images' header gives the pixel size: drop tomograms.star with it`);
-    return relionAlignment(series, kept, raw.nSections, pixelSize ?? 1);
+    return relionAlignment(series, kept, raw, pixelSize ?? 1);
   }
   const axis = tiltAxis || series.nominalTiltAxis;
   if (!axis) return null;
@@ -70,7 +70,7 @@ function planRelionSeries(series: RelionTiltSeries, raw: { nx: number; ny: numbe
     const most = Math.max(...series.preExposure);
     rows.push({ label: 'Dose', value: `up to ${most.toFixed(1)} e/Å² before a tilt`, source: `${series.file} (rlnMicrographPreExposure)` });
   }
-  if (alignment) rows.push({ label: 'Alignment applied', value: `${kept.length} sections resampled (bilinear)`, source: alignment.source });
+  if (alignment) rows.push({ label: 'Alignment applied', value: alignmentSummary(alignment), source: alignment.source });
   rows.push({ label: 'Tilt angles', value: `${kept.length} angles`, source: series.angleSource });
   return {
     keptSections: kept,

@@ -157,18 +157,25 @@ function addGlobal(series: RelionTiltSeries, blocks: NamedBlock[]): void {
 
 /**
  * The alignment of a RELION table as one to apply to its images (shifts in Å over `pixelSize`, Å per pixel of
- * the images as stored): the kept sections are the rows, in order, over `rawSections` sections in all.
+ * the images as stored): the kept sections are the rows, in order, of `raw.nSections` sections in all. When the
+ * tilt axis lies nearer the images' X than their Y (the median rlnTomoZRot; SerialEM's 85° is common), the
+ * aligned images' width and height are swapped, as for a tilt axis given at load, so the side along the axis is
+ * kept whole.
  */
-export function relionAlignment(series: RelionTiltSeries, keptSections: number[], rawSections: number, pixelSize: number): StackAlignment | null {
+export function relionAlignment(series: RelionTiltSeries, keptSections: number[], raw: { nx: number; ny: number; nSections: number }, pixelSize: number): StackAlignment | null {
   const aligned = series.alignment;
   // All zero: the images are already aligned (nothing to resample).
   if (!aligned || [...aligned.zRot, ...aligned.xShift, ...aligned.yShift].every((v) => v === 0)) return null;
   const { zRot, xShift, yShift } = aligned;
+  const median = [...zRot].sort((a, b) => a - b)[Math.floor(zRot.length / 2)];
+  const radians = (median * Math.PI) / 180;
+  const swap = Math.abs(Math.sin(radians)) > Math.abs(Math.cos(radians));
   return {
     source: series.file,
     transforms: zRot.map((degrees, row) => rotationSampling(degrees, xShift[row] / pixelSize, yShift[row] / pixelSize)),
     keptSections,
-    rawSections,
+    rawSections: raw.nSections,
+    ...(swap && { outputSize: { nx: raw.ny, ny: raw.nx } }),
     warnings: [],
   };
 }

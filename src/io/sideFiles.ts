@@ -196,7 +196,8 @@ function alignmentOf(side: SideFiles, stack: { name: string; nx: number; ny: num
   return tiltAxisAlignment(tiltAxis, stack, `${TYPED_TILT_AXIS_SOURCE} (${tiltAxis}°)`);
 }
 
-function alignmentSummary(alignment: StackAlignment): string {
+/** "41 sections resampled (bilinear)", and the swapped size when there is one: the data panel's row. */
+export function alignmentSummary(alignment: StackAlignment): string {
   const swapped = alignment.outputSize ? `, width and height swapped to ${alignment.outputSize.nx} × ${alignment.outputSize.ny}` : '';
   return `${alignment.transforms.length} sections resampled (bilinear)${swapped}`;
 }
