@@ -21,10 +21,23 @@ function findOnDisk(path: string, starPath: string): string | null {
   return candidates.find((candidate) => existsSync(candidate)) ?? null;
 }
 
+/** `path` as `starPath` names it (`what` it is, for the message), found on disk (findOnDisk), or an error naming all three. */
 function found(path: string, starPath: string, what: string): string {
   const onDisk = findOnDisk(path, starPath);
   if (!onDisk) throw new Error(`${starPath} names ${what} ${path}, which is neither there (from this folder) nor under any folder above ${dirname(starPath)}, nor beside it`);
   return onDisk;
+}
+
+/**
+ * The tilt series a tomograms.star lists (its data_global rows: rlnTomoName and rlnTomoTiltSeriesStarFile), each
+ * table found on disk; null when the file lists none (it is a tilt series' own table).
+ */
+export function listedTiltSeries(path: string, text: string): { name: string; table: string }[] | null {
+  const global = parseStar(text, basename(path)).find((block) => block.name === 'global');
+  const tables = global && starColumn(global, 'rlnTomoTiltSeriesStarFile');
+  if (!global || !tables) return null;
+  const names = starColumn(global, 'rlnTomoName') ?? [];
+  return tables.map((table, row) => ({ name: names[row] ?? basename(table).replace(/\.star$/i, ''), table: found(table, path, 'the tilt series table') }));
 }
 
 /**
@@ -35,16 +48,13 @@ export async function withRelionFiles(paths: readonly string[]): Promise<string[
   const stars = paths.filter(isStarFile);
   if (stars.length === 0) return [...paths];
   const texts = await Promise.all(stars.map(async (path) => ({ path, name: basename(path), text: await readFile(path, 'utf8') })));
-  for (const { path, name, text } of [...texts]) {
-    const global = parseStar(text, name).find((block) => block.name === 'global');
-    const listed = global && starColumn(global, 'rlnTomoTiltSeriesStarFile');
-    if (!listed || texts.length > 1) continue;
-    if (listed.length > 1) {
-      const names = starColumn(global, 'rlnTomoName') ?? [];
-      throw new Error(`${path} lists ${listed.length} tilt series (${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}): give one's own STAR file (${listed[0]}) with it or instead`);
+  if (texts.length === 1) {
+    const listed = listedTiltSeries(texts[0].path, texts[0].text);
+    if (listed && listed.length > 1) {
+      const names = listed.map((series) => series.name);
+      throw new Error(`${texts[0].path} lists ${listed.length} tilt series (${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}): give one's own STAR file (${listed[0].table}) with it or instead, or run them all with wedgelab batch --list ${texts[0].path}`);
     }
-    const table = found(listed[0], path, 'the tilt series table');
-    texts.push({ path: table, name: basename(table), text: await readFile(table, 'utf8') });
+    if (listed?.length === 1) texts.push({ path: listed[0].table, name: basename(listed[0].table), text: await readFile(listed[0].table, 'utf8') });
   }
   const series = readRelionTiltSeries(texts);
   const starOf = texts.find((t) => t.name === series.file)?.path ?? stars[0];

@@ -126,6 +126,39 @@ describe('wedgelab batch', () => {
     expect(written.map((line) => line.split('\t').slice(3))).toEqual([['1,2,13'], ['14']]);
   });
 
+  it("runs a RELION 5 project's tilt series from its tomograms.star, as the stacks they came from, also through a SLURM array's list", async () => {
+    const project = join(dir, 'relion');
+    const job = join(project, 'AlignTiltSeries', 'job005');
+    mkdirSync(join(project, 'frames'), { recursive: true });
+    mkdirSync(join(job, 'tilt_series'), { recursive: true });
+    const columns = ['rlnMicrographName', 'rlnTomoNominalStageTiltAngle', 'rlnTomoYTilt', 'rlnTomoZRot', 'rlnTomoXShiftAngst', 'rlnTomoYShiftAngst'];
+    for (const seed of [1, 2]) {
+      const stack = readMrc(new Uint8Array(readFileSync(join(series, `s${seed}`, 'tilt_series.mrc'))));
+      const angles = readFileSync(join(series, `s${seed}`, 'tilt_series.tlt'), 'utf8').trim().split('\n').map(Number);
+      const { nx, ny } = stack.header;
+      const image = (k: number) => `frames/TS_0${seed}_${k}.mrc`;
+      angles.forEach((_, k) => writeFileSync(join(project, image(k)), writeMrc({ nx, ny, nz: 1, pixelSize: stack.pixelSize[0], data: stack.data.slice(k * nx * ny, (k + 1) * nx * ny) })));
+      const rows = angles.map((a, k) => `${image(k)}\t${a}\t${a}\t0\t0\t0`);
+      writeFileSync(join(job, 'tilt_series', `TS_0${seed}.star`), [`data_TS_0${seed}`, '', 'loop_', ...columns.map((c, i) => `_${c} #${i + 1}`), ...rows, ''].join('\n'));
+    }
+    const tomograms = join(job, 'tomograms.star');
+    writeFileSync(tomograms, ['data_global', 'loop_', '_rlnTomoName #1', '_rlnTomoTiltSeriesStarFile #2', 'TS_01\tAlignTiltSeries/job005/tilt_series/TS_01.star', 'TS_02\tAlignTiltSeries/job005/tilt_series/TS_02.star', ''].join('\n'));
+    const out = join(dir, 'relion-out');
+    const run = await wedgelab(['batch', '--list', tomograms, '--methods', 'fbp', '--thickness', '8', '--scores', 'none', '--out-dir', out, '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(rows(out).map((r) => `${r.series} ${r.method} ${r.status}`)).toEqual(['TS_01 fbp done', 'TS_02 fbp done']);
+    // The tomogram of each is the one the simulated stack it was cut from gives (the first test made them).
+    for (const seed of [1, 2]) expect(readMrc(new Uint8Array(readFileSync(join(out, `TS_0${seed}`, 'fbp.mrc')))).data).toEqual(readMrc(new Uint8Array(readFileSync(join(dir, 'out', `s${seed}`, 'fbp.mrc')))).data);
+    // An array's list names each table and the tomograms.star beside it, and reads back as the same series.
+    const cluster = join(dir, 'relion-cluster');
+    expect((await wedgelab(['batch', '--list', tomograms, '--methods', 'fbp', '--out-dir', cluster, '--slurm'])).code).toBe(0);
+    const written = readFileSync(join(cluster, 'slurm', 'series.tsv'), 'utf8').trim().split('\n').slice(1);
+    expect(written).toEqual([1, 2].map((seed) => `TS_0${seed}\t${join(job, 'tilt_series', `TS_0${seed}.star`)}\t${tomograms}`));
+    const task = await wedgelab(['batch', '--list', join(cluster, 'slurm', 'series.tsv'), '--methods', 'fbp', '--thickness', '8', '--scores', 'none', '--out-dir', join(dir, 'relion-task'), '--quiet']);
+    expect(task.code, task.stderr).toBe(0);
+    expect(readMrc(new Uint8Array(readFileSync(join(dir, 'relion-task', 'TS_02', 'fbp.mrc')))).data).toEqual(readMrc(new Uint8Array(readFileSync(join(out, 'TS_02', 'fbp.mrc')))).data);
+  });
+
   it('warns once a series of a stack offset, unless every method subtracts the tilt means or removes the offset itself', async () => {
     const offsetSeries = join(dir, 'offset-series');
     mkdirSync(join(offsetSeries, 'o1'), { recursive: true });

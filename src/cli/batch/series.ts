@@ -2,20 +2,27 @@
  * The tilt series of a batch: from a TSV list (name, stack, angle file, tilts to leave out; paths relative to the list) or from a
  * folder (its stacks with their angle files beside them, and its subfolders that hold one stack each); either
  * way with the side files found beside each stack (.mdoc; .xf/.xtilt/.aln for a raw stack; etomo's tilt.com for an .ali).
+ * Or from a RELION 5 tomograms.star: the tilt series it lists, each its own table (docs/loading.md#relion-5).
  * Sorted by name, so that a SLURM array task index means the same series in every task.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseTiltNumbers } from '../../engine/evaluation/tiltSubsets.ts';
 import { UsageError } from '../../engine/methods/flags.ts';
+import { isStarFile } from '../../io/relionStar.ts';
 import { isAngleFile, isStackFile } from '../../io/tiltSeriesFiles.ts';
 import { stackCarriesAngles } from '../recon.ts';
+import { listedTiltSeries } from '../relionPaths.ts';
 
 export interface SeriesEntry {
   /** Unique within the batch; names its output folder. */
   name: string;
+  /** The stack, or a RELION tilt series' own STAR table. */
   stack: string;
-  /** The angle file; null where the stack's extended header holds the angles (SerialEM, Thermo Fisher). */
+  /**
+   * The angle file; null where the stack's extended header holds the angles (SerialEM, Thermo Fisher). For a RELION
+   * table (which holds its angles), the tomograms.star that lists it (its pixel size and voltage), or null.
+   */
   angles: string | null;
   /**
    * Found beside the stack: STEM.mdoc or STACK.mdoc (metadata), and for a stack that is not an aligned .ali,
@@ -112,18 +119,36 @@ function seriesFromTsv(path: string, text: string): SeriesEntry[] {
     const [stackCell, anglesCell] = cells.length === 2 ? cells : cells.slice(1, 3);
     const stack = resolve(base, stackCell);
     const angles = anglesCell === HEADER_ANGLES_CELL ? null : resolve(base, anglesCell);
-    if (!isStackFile(stack)) throw new UsageError(`${where}: ${stackCell} is not an MRC stack (.mrc, .st, .ali, .mrcs)`);
-    if (angles !== null && !isAngleFile(angles)) throw new UsageError(`${where}: ${anglesCell} is not an angle file (.tlt, .rawtlt, .mdoc), nor '${HEADER_ANGLES_CELL}' for the stack's own`);
+    if (isStarFile(stack)) {
+      if (angles !== null && !isStarFile(angles)) throw new UsageError(`${where}: beside a RELION table, ${anglesCell} should be its tomograms.star, or '${HEADER_ANGLES_CELL}'`);
+    } else {
+      if (!isStackFile(stack)) throw new UsageError(`${where}: ${stackCell} is not an MRC stack (.mrc, .st, .ali, .mrcs) nor a RELION tilt-series table (.star)`);
+      if (angles !== null && !isAngleFile(angles)) throw new UsageError(`${where}: ${anglesCell} is not an angle file (.tlt, .rawtlt, .mdoc), nor '${HEADER_ANGLES_CELL}' for the stack's own`);
+    }
     const excludeTilts = cells.length === 4 ? tiltNumbersCell(cells[3], where) : [];
     return [{ name: cells.length > 2 ? cells[0] : stem(stack), stack, angles, sideFiles: [], excludeTilts }];
   });
 }
 
-export async function listSeries(list: string): Promise<SeriesEntry[]> {
+/** A RELION tomograms.star: each tilt series it lists, named by its rlnTomoName, its table as the stack and the list beside it. */
+function seriesFromStar(path: string, text: string): SeriesEntry[] {
+  const listed = listedTiltSeries(path, text);
+  if (!listed) throw new UsageError(`--list ${path}: lists no tilt series (no data_global with rlnTomoTiltSeriesStarFile): give a tomograms.star, or run one table with wedgelab recon --tilts ${path}`);
+  return listed.map(({ name, table }) => ({ name, stack: table, angles: resolve(path), sideFiles: [], excludeTilts: [] }));
+}
+
+async function entriesOf(list: string): Promise<SeriesEntry[]> {
   const info = await stat(list).catch(() => null);
   if (!info) throw new UsageError(`--list ${list}: no such file or folder`);
-  const entries = info.isDirectory() ? await seriesFromFolder(list) : seriesFromTsv(list, await readFile(list, 'utf8'));
-  for (const entry of entries.filter((e) => e.sideFiles.length === 0)) {
+  if (info.isDirectory()) return seriesFromFolder(list);
+  const text = await readFile(list, 'utf8');
+  return isStarFile(list) ? seriesFromStar(list, text) : seriesFromTsv(list, text);
+}
+
+export async function listSeries(list: string): Promise<SeriesEntry[]> {
+  const entries = await entriesOf(list);
+  // A RELION table names its own files.
+  for (const entry of entries.filter((e) => e.sideFiles.length === 0 && !isStarFile(e.stack))) {
     entry.sideFiles = sideFilesFor(entry.stack, entry.angles, await readdir(dirname(entry.stack))).map((f) => join(dirname(entry.stack), f));
   }
   const names = new Set<string>();
