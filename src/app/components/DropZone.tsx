@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'react';
+import { droppedFiles } from '../state/droppedFiles.ts';
+import { useAppStore } from '../state/store.ts';
 import { loadDropped } from '../state/typedAngles.ts';
 
 function hasFiles(event: DragEvent): boolean {
@@ -32,8 +34,11 @@ export function DropZone() {
       event.preventDefault();
       depth = 0;
       setDragging(false);
-      const files = Array.from(event.dataTransfer?.files ?? []);
-      if (files.length) void loadDropped(files).catch(() => undefined);
+      // Folders are opened (a RELION frames/ folder with its STAR table); the load says what is wrong with the files.
+      void droppedFiles(event.dataTransfer).then(
+        (files) => (files.length ? loadDropped(files).catch(() => undefined) : undefined),
+        (error: unknown) => useAppStore.getState().showError(`Could not read the dropped folder: ${error instanceof Error ? error.message : String(error)}`),
+      );
     };
     window.addEventListener('dragenter', onEnter);
     window.addEventListener('dragover', onOver);
@@ -52,7 +57,7 @@ export function DropZone() {
     <div className="drop-overlay" data-testid="drop-overlay">
       <div className="drop-card">
         <div className="drop-title">Drop to load a tilt series</div>
-        <div className="drop-hint">MRC stack (.mrc .st .ali .mrcs, optionally .gz) together with its angles (.tlt .rawtlt .mdoc)</div>
+        <div className="drop-hint">MRC stack (.mrc .st .ali .mrcs, optionally .gz) together with its angles (.tlt .rawtlt .mdoc), or a RELION tilt-series .star with its tilt images (folders are opened)</div>
       </div>
     </div>
   );
