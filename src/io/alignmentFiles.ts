@@ -314,7 +314,8 @@ export function tiltAxisAlignment(degrees: number, stack: { nx: number; ny: numb
     throw new AlignmentFileError(`${source}: the tilt-axis angle must be a number of degrees between −180 and 180, got ${degrees}`);
   }
   const radians = (degrees * Math.PI) / 180;
-  const swap = Math.abs(Math.sin(radians)) > Math.abs(Math.cos(radians));
+  // A square image keeps its size either way.
+  const swap = Math.abs(Math.sin(radians)) > Math.abs(Math.cos(radians)) && stack.nx !== stack.ny;
   return {
     source,
     transforms: Array.from({ length: stack.nSections }, () => rotationSampling(degrees, 0, 0)),

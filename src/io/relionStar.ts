@@ -169,7 +169,7 @@ export function relionAlignment(series: RelionTiltSeries, keptSections: number[]
   const { zRot, xShift, yShift } = aligned;
   const median = [...zRot].sort((a, b) => a - b)[Math.floor(zRot.length / 2)];
   const radians = (median * Math.PI) / 180;
-  const swap = Math.abs(Math.sin(radians)) > Math.abs(Math.cos(radians));
+  const swap = Math.abs(Math.sin(radians)) > Math.abs(Math.cos(radians)) && raw.nx !== raw.ny;
   return {
     source: series.file,
     transforms: zRot.map((degrees, row) => rotationSampling(degrees, xShift[row] / pixelSize, yShift[row] / pixelSize)),
