@@ -42,7 +42,7 @@ test('a raw stack with its .xf and .tlt loads aligned, naming its side files and
 
 test("IMOD's tilt.com dropped with the stack: its excluded views are left out, its values listed, the rest set aside", async () => {
   const stack = await simulatedStack(48, 48, angles);
-  const tiltCom = ['$tilt -StandardInput', 'InputProjections cell.ali', 'TILTFILE cell.tlt', 'THICKNESS 40', 'EXCLUDELIST2 1,11', 'LOCALFILE celllocal.xf', 'DONE'].join('\n');
+  const tiltCom = ['$tilt -StandardInput', 'InputProjections cell.ali', 'TILTFILE cell.tlt', 'THICKNESS 40', 'EXCLUDELIST2 1,11', 'LOCALFILE celllocal.xf', 'RADIAL 0.2 0.05', 'FalloffIsTrueSigma 1', 'DONE'].join('\n');
   await page.getByTestId('file-input').setInputFiles([
     { name: 'cell.ali', mimeType: 'application/octet-stream', buffer: stack },
     { name: 'cell.tlt', mimeType: 'text/plain', buffer: writeTlt(angles) },
@@ -62,6 +62,16 @@ test("IMOD's tilt.com dropped with the stack: its excluded views are left out, i
   await expect(page.getByTestId('thickness-imod')).toContainText("IMOD's tilt.com: 20 px");
   await page.getByTestId('thickness-imod-use').click();
   await expect(page.getByTestId('thickness-input')).toHaveValue('20');
+  // Its radial filter is offered to FBP in cycles per pixel of the form's binning: 0.2 and 0.05 of the stack, doubled.
+  await page.getByTestId('method-select').selectOption('fbp');
+  const filterBefore = await page.getByTestId('filter-select').inputValue();
+  await expect(page.getByTestId('fbp-imod-radial')).toContainText("IMOD's tilt.com: radial, cutoff 0.4, σ 0.1 cyc/px at bin 2");
+  await page.getByTestId('fbp-imod-radial-use').click();
+  await expect(page.getByTestId('filter-select')).toHaveValue('radial');
+  await expect(page.getByTestId('radial-cutoff')).toHaveValue('0.4');
+  await expect(page.getByTestId('radial-falloff')).toHaveValue('0.1');
+  await expect(page.getByTestId('fbp-imod-radial-use')).toBeDisabled();
+  await page.getByTestId('filter-select').selectOption(filterBefore);
   await page.getByTestId('binning-input').fill('1');
   expect(pageErrors).toEqual([]);
 });

@@ -61,6 +61,8 @@ export interface DatasetSummary {
   metadata: { label: string; value: string; source: string }[];
   /** IMOD's tilt.com THICKNESS in this data set's pixels (binned at load), which the form offers; absent without one. */
   imodThickness?: { value: number; source: string };
+  /** IMOD's tilt.com RADIAL filter in cycles per pixel of this data set (binned at load), which FBP's form offers. */
+  imodRadial?: { cutoff: number; falloff: number; source: string };
   /**
    * The loaded or simulated data set this one was made from by leaving out or adding tilts, followed back to the
    * start (its own id for a loaded or simulated one): the same specimen, so results of one family compare side by side.

@@ -211,10 +211,10 @@ function addDerivedDataset(
   ts: TiltSeries,
   fields: Pick<DatasetSummary, 'name'> & Partial<Pick<DatasetSummary, 'metadata' | 'synthesized' | 'loadBinning' | 'tiltsLeftOut'>>,
 ): { dataset: DatasetSummary; groundTruth?: ResultSummary } {
-  const { source: origin, mode, dtype, hasGroundTruth, familyId, imodThickness } = datasetOf(sourceId).summary;
+  const { source: origin, mode, dtype, hasGroundTruth, familyId, imodThickness, imodRadial } = datasetOf(sourceId).summary;
   const stats = volumeStats(ts.data);
-  // The same specimen on the same pixels: IMOD's thickness still applies.
-  const same = { source: origin, mode, dtype, hasGroundTruth, familyId, ...(imodThickness && { imodThickness }) };
+  // The same specimen on the same pixels: IMOD's thickness and radial filter still apply.
+  const same = { source: origin, mode, dtype, hasGroundTruth, familyId, ...(imodThickness && { imodThickness }), ...(imodRadial && { imodRadial }) };
   const dataset = addDataset({ ...fields, ...same, stats: { min: stats.min, max: stats.max, mean: stats.mean }, warnings: [] }, ts);
   const truth = hasGroundTruth ? groundTruthOf(sourceId) : null;
   const groundTruth = truth ? putResult({ ...truth.summary, datasetId: dataset.id }, truth.volume) : undefined;
@@ -404,6 +404,7 @@ const api: EngineWorkerApi = {
         hasGroundTruth: false,
         warnings: loaded.warnings,
         ...(loaded.imodThickness && { imodThickness: loaded.imodThickness }),
+        ...(loaded.imodRadial && { imodRadial: loaded.imodRadial }),
         ...(loaded.bin > 1 && { loadBinning: { bin: loaded.bin, originalNx: loaded.original.nx, originalNy: loaded.original.ny } }),
       },
       tiltSeries,

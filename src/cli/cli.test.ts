@@ -121,6 +121,14 @@ describe('wedgelab CLI', () => {
     expect(byCom.stderr).not.toContain('THICKNESS');
     const thicker = await wedgelab(['recon', ...whole.slice(0, 4), '--tilt-com', tiltCom, '--method', 'fbp', '--thickness', '12', '--quiet', '--out', join(dir, 'by-tilt-com-12.mrc')]);
     expect(thicker.stderr).toContain("tilt.com line 3 (THICKNESS): IMOD's tomogram is 16 pixels thick at this binning, this one 12 (--thickness 16 matches it)");
+    // Its radial filter (a true σ): FBP with another filter says which flags match IMOD's, in cycles/pixel of the run's binning.
+    const filtered = join(dir, 'tilt-radial.com');
+    writeFileSync(filtered, ['$tilt -StandardInput', 'THICKNESS 16', 'RADIAL 0.2 0.05', 'FalloffIsTrueSigma 1', 'DONE'].join('\n'));
+    const radial = (flags: string[]) => wedgelab(['recon', ...whole.slice(0, 4), '--tilt-com', filtered, '--method', 'fbp', '--thickness', '16', ...flags, '--force', '--quiet', '--out', join(dir, 'by-radial.mrc')]);
+    const binned = await radial(['--bin', '2']);
+    expect(binned.code, binned.stderr).toBe(0);
+    expect(binned.stderr).toContain("tilt-radial.com line 3 (RADIAL): IMOD's FBP filter is radial 0.4/0.1 at this binning, this one ram-lak (--filter radial --cutoff 0.4 --falloff 0.1 matches it)");
+    expect((await radial(['--filter', 'radial', '--cutoff', '0.2', '--falloff', '0.05'])).stderr).not.toContain('RADIAL');
     const info = await wedgelab(['info', whole[1], whole[3], tiltCom]);
     expect(info.stdout).toContain('Views left out (IMOD) 1 (-60°), 2 (-55°), 25 (60°): sections 0, 1, 24 (tilt.com line 4 (EXCLUDELIST2), tilt.com line 5 (EXCLUDELIST2))');
     const cv = (input: string[]) => wedgelab(['cv', ...input, ...method, '--drop', 'every:4', '--json']);

@@ -20,6 +20,17 @@ export interface FilterSpec {
 /** IMOD's (eTomo's) default radial filter parameters. */
 export const RADIAL_DEFAULTS = { cutoff: 0.35, falloff: 0.035 };
 
+/**
+ * A radial filter given in cycles per pixel of a series (IMOD's tilt.com, loaded), as the filter of a run at
+ * `binning`: a binned pixel spans `binning` of the series', so the same frequencies are `binning` times as many
+ * cycles per pixel; past Nyquist (0.5) the window passes the whole band, and the values stop there. Four
+ * significant digits.
+ */
+export function radialAtBinning(radial: { cutoff: number; falloff: number }, binning: number): FilterSpec {
+  const at = (value: number) => Number(Math.min(0.5, value * binning).toPrecision(4));
+  return { name: 'radial', cutoff: at(radial.cutoff), falloff: at(radial.falloff) };
+}
+
 function isFilterName(name: string): name is FilterName {
   return (FILTER_NAMES as readonly string[]).includes(name);
 }

@@ -41,8 +41,17 @@ export interface SeriesPlan {
   exposureDose?: number[];
   /** tilt.com's THICKNESS in this stack's pixels as stored (THICKNESS / IMAGEBINNED), for the form to offer. */
   imodThickness?: { value: number; source: string };
+  /** tilt.com's RADIAL filter in cycles per pixel of this stack as stored, for FBP's form to offer (ImodRadial). */
+  imodRadial?: ImodRadial;
   rows: MetadataRow[];
   warnings: string[];
+}
+
+/** IMOD's radial filter as FBP's radial filter takes it: cutoff and Gaussian σ in cycles/pixel, with its source. */
+export interface ImodRadial {
+  cutoff: number;
+  falloff: number;
+  source: string;
 }
 
 /** A .com is a side file only if it runs tilt (readSideFiles); etomo writes many others beside it. */
@@ -173,8 +182,12 @@ function addTiltCom(plan: SeriesPlan, tiltCom: TiltCom, stackName: string, angle
     rows.push({ label: 'Thickness (IMOD)', value: `${thickness.value} pixels${binned}`, source: thickness.source });
   }
   if (radial) {
-    const unit = radial.value[0] > 1 ? 'Fourier pixels' : 'cycles/pixel';
-    rows.push({ label: 'Radial filter (IMOD)', value: `cutoff ${radial.value[0]}, fall-off σ ${radial.value[1]} ${unit}`, source: radial.source });
+    const [cutoff, falloff] = radial.value;
+    const unit = cutoff > 1 ? 'Fourier pixels' : 'cycles/pixel';
+    // Offered to FBP only where it means what FBP's radial filter means: cycles/pixel, the fall-off a true σ.
+    const why = cutoff > 1 ? 'in Fourier pixels: not offered to FBP' : tiltCom.falloffIsTrueSigma ? 'offered to FBP' : "the fall-off in IMOD's older measure (no FalloffIsTrueSigma 1): not offered to FBP";
+    if (cutoff <= 1 && tiltCom.falloffIsTrueSigma) plan.imodRadial = { cutoff, falloff, source: radial.source };
+    rows.push({ label: 'Radial filter (IMOD)', value: `cutoff ${cutoff}, fall-off σ ${falloff} ${unit}; ${why}`, source: radial.source });
   }
   if (input && baseName(input.value) !== stackName) warnings.push(`${input.source}: it reconstructs ${baseName(input.value)}, not ${stackName}; its view numbers are taken as this stack's sections`);
   if (tiltFile && !angleSource.startsWith(baseName(tiltFile.value))) warnings.push(`${tiltFile.source}: it reads its angles from ${baseName(tiltFile.value)}; these come from ${angleSource}`);

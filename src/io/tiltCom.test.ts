@@ -31,7 +31,7 @@ describe('parseTiltCom', () => {
     expect(com.included).toBeNull();
     expect(com.angleOffset).toEqual({ value: -1.5, source: 'tilt.com line 12 (OFFSET)' });
     expect([com.thickness?.value, com.imageBinned]).toEqual([1200, 4]);
-    expect(com.radial?.value).toEqual([0.35, 0.035]);
+    expect([com.radial?.value, com.falloffIsTrueSigma]).toEqual([[0.35, 0.035], true]);
     expect(com.input).toEqual({ value: 'cell/TS_07.ali', source: 'tilt.com line 3 (InputProjections)' });
     expect(com.tiltFile?.value).toBe('TS_07.tlt');
     // XAXISTILT and SHIFT at 0 change nothing; the local alignments would.
@@ -44,6 +44,16 @@ describe('parseTiltCom', () => {
     expect(com.excluded).toBeNull();
     expect(com.included?.value).toEqual([3, 4, 5, 7]);
     expect(com.notApplied).toEqual(['XAXISTILT 2.5 (an X-axis tilt, line 5)']);
+    expect(com.falloffIsTrueSigma).toBe(false);
+  });
+
+  it("names a filter other than the radial weighting as not applied, unless its value is 0 (off)", () => {
+    const com = parseTiltCom(['$tilt -StandardInput', 'FakeSIRTiterations 20', 'FlatFilterFraction 0', 'HammingLikeFilter 0.3', 'FalloffIsTrueSigma 0'].join('\n'), 'tilt.com');
+    expect(com.notApplied).toEqual([
+      'FAKESIRTITERATIONS 20 (a SIRT-like filter in place of the radial weighting, line 2)',
+      'HAMMINGLIKEFILTER 0.3 (a Hamming-like filter in place of the radial weighting, line 4)',
+    ]);
+    expect(com.falloffIsTrueSigma).toBe(false);
   });
 
   it('refuses what is not tilt’s input, naming the file and the line', () => {

@@ -33,8 +33,10 @@ export interface TiltCom {
   thickness: TiltComEntry<number> | null;
   /** IMAGEBINNED: the input stack's binning relative to the original images; 1 when not given. */
   imageBinned: number;
-  /** RADIAL: the radial filter's cutoff and Gaussian fall-off σ (cycles/pixel when ≤ 1, else Fourier pixels). */
+  /** RADIAL: the radial filter's cutoff and Gaussian fall-off (cycles/pixel when the cutoff is ≤ 1, else Fourier pixels). */
   radial: TiltComEntry<[number, number]> | null;
+  /** FalloffIsTrueSigma 1 (etomo writes it since IMOD 4.10): RADIAL's fall-off is the Gaussian's σ, not IMOD's older measure. */
+  falloffIsTrueSigma: boolean;
   /** Entries that change tilt's result and are not applied here, each with its line: "LOCALFILE (line 8)". */
   notApplied: string[];
 }
@@ -59,6 +61,9 @@ const NOT_APPLIED: Record<string, string> = {
 const NOT_APPLIED_UNLESS_ZERO: Record<string, string> = {
   xaxistilt: 'an X-axis tilt',
   shift: 'a shift of the reconstructed slices',
+  fakesirtiterations: 'a SIRT-like filter in place of the radial weighting',
+  hamminglikefilter: 'a Hamming-like filter in place of the radial weighting',
+  flatfilterfraction: 'a flat filter mixed into the radial weighting',
 };
 
 /** The line that starts tilt's input: `$tilt`, alone or with options (`$tilt -StandardInput`). */
@@ -104,7 +109,7 @@ function tiltEntries(text: string, file: string): { lines: { key: string; value:
 /** Parse a tilt command file; a value that is not what its entry takes is an error naming the file and the line. */
 export function parseTiltCom(text: string, file: string): TiltCom {
   const { lines, input } = tiltEntries(text, file);
-  const com: TiltCom = { file, input, tiltFile: null, excluded: null, included: null, angleOffset: null, thickness: null, imageBinned: 1, radial: null, notApplied: [] };
+  const com: TiltCom = { file, input, tiltFile: null, excluded: null, included: null, angleOffset: null, thickness: null, imageBinned: 1, radial: null, falloffIsTrueSigma: false, notApplied: [] };
   const where = (e: { key: string; line: number }, name: string) => `${file} line ${e.line} (${name})`;
   const fail = (e: { key: string; value: string; line: number }, name: string, wants: string): never => {
     throw new TiltComError(`${where(e, name)}: "${e.value}" is not ${wants}`);
@@ -134,6 +139,8 @@ export function parseTiltCom(text: string, file: string): TiltCom {
     } else if (e.key === 'radial') {
       const [cutoff, sigma = 0] = numbers(e.value) ?? fail(e, 'RADIAL', 'a cutoff and a fall-off');
       com.radial = { value: [cutoff, sigma], source: where(e, 'RADIAL') };
+    } else if (e.key === 'falloffistruesigma') {
+      com.falloffIsTrueSigma = (numbers(e.value) ?? fail(e, 'FalloffIsTrueSigma', '0 or 1'))[0] !== 0;
     } else if (e.key === 'tiltfile') {
       com.tiltFile = { value: e.value, source: where(e, 'TILTFILE') };
     } else if (e.key in NOT_APPLIED) {

@@ -184,6 +184,16 @@ describe('side files: alignment, .mdoc metadata', () => {
     // Offered to the form in the loaded pixels: 150 in this stack, 75 when it is binned 2 at load.
     expect(loaded.imodThickness).toEqual({ value: 150, source: 'tilt.com line 5 (THICKNESS)' });
     expect((await readTiltSeriesFiles([stack, angles, tiltCom], { bin: 2 })).imodThickness?.value).toBe(75);
+    // Its radial filter, with a true σ, is offered to FBP in cycles per loaded pixel: twice the values at bin 2.
+    const filtered = com(['RADIAL 0.2 0.05', 'FalloffIsTrueSigma 1']);
+    expect((await readTiltSeriesFiles([stack, angles, filtered])).imodRadial).toEqual({ cutoff: 0.2, falloff: 0.05, source: 'tilt.com line 4 (RADIAL)' });
+    expect((await readTiltSeriesFiles([stack, angles, filtered], { bin: 2 })).imodRadial).toEqual({ cutoff: 0.4, falloff: 0.1, source: 'tilt.com line 4 (RADIAL)' });
+    // Without FalloffIsTrueSigma 1 (IMOD's older fall-off) or in Fourier pixels, it is listed and not offered.
+    for (const [lines, why] of [[['RADIAL 0.2 0.05'], "the fall-off in IMOD's older measure (no FalloffIsTrueSigma 1): not offered to FBP"], [['RADIAL 40 5', 'FalloffIsTrueSigma 1'], 'in Fourier pixels: not offered to FBP']] as const) {
+      const listed = await readTiltSeriesFiles([stack, angles, com([...lines])]);
+      expect(listed.imodRadial).toBeUndefined();
+      expect(listed.metadata.find((r) => r.label === 'Radial filter (IMOD)')?.value).toMatch(new RegExp(`; ${why.replace(/[()]/g, '\\$&')}$`));
+    }
     expect(loaded.warnings).toContain("newst.com does not run IMOD's tilt (no $tilt line): set aside");
     expect(loaded.warnings).toContain("tilt.com: not applied here: XAXISTILT 1.2 (an X-axis tilt, line 8); a tomogram made here can differ from IMOD's");
     // Its own names checked against the drop's: another stack's view numbers are taken as this one's, said so.

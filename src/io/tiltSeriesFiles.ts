@@ -10,7 +10,7 @@ import type { MrcDtype, MrcHeader } from './mrc.ts';
 import { readCheckedMrcHeader, readMrcStacks, readStackHeaderAngles, type StackReadOptions } from './mrcStream.ts';
 import { planRelionFiles } from './relionFiles.ts';
 import { isStarFile } from './relionStar.ts';
-import { binAlignment, comesWithAngles, isSideFile, planSeries, readSideFiles, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
+import { binAlignment, comesWithAngles, isSideFile, planSeries, readSideFiles, type ImodRadial, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
 import { checkTiltAngles, checkValues, tiltAngleWarnings } from './tiltSeriesChecks.ts';
 
 /** A dropped file: a browser File as `{ name: file.name, blob: file }`, or in Node the command line's openFile(path) (cli/openFile.ts). */
@@ -42,6 +42,8 @@ export interface LoadedTiltSeries {
   metadata: MetadataRow[];
   /** IMOD's tilt.com THICKNESS, in the loaded (binned) pixels, with its source; absent without one. */
   imodThickness?: { value: number; source: string };
+  /** IMOD's tilt.com RADIAL filter, in cycles per loaded (binned) pixel, with its source; absent without one FBP can take. */
+  imodRadial?: ImodRadial;
   mode: number;
   dtype: MrcDtype;
   /** Binned at load: bin × bin pixel blocks averaged (1 = as stored). */
@@ -185,6 +187,8 @@ export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSerie
     alignment: plan.alignment && binAlignment(plan.alignment, bin, mrc.header),
     metadata: [{ label: 'Pixel size', value: `${(storedPixelSize * bin).toPrecision(4)} Å${bin > 1 ? ` (binned ${bin})` : ''}`, source: sidePixel && storedPixelSize === sidePixel.value ? sidePixel.source : `${stacks[0].name} header` }, ...plan.rows],
     ...(plan.imodThickness && { imodThickness: { ...plan.imodThickness, value: plan.imodThickness.value / bin } }),
+    // A binned pixel spans `bin` stored ones: the same frequencies are `bin` times as many cycles per pixel.
+    ...(plan.imodRadial && { imodRadial: { ...plan.imodRadial, cutoff: plan.imodRadial.cutoff * bin, falloff: plan.imodRadial.falloff * bin } }),
     mode: mrc.header.mode,
     dtype: mrc.dtype,
     bin,

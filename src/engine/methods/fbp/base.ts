@@ -17,7 +17,8 @@ export interface FbpParams extends CommonParams, DoseWeightingParams {
   filter: FilterSpec;
 }
 
-function filterText(f: FilterSpec): string {
+/** "cosine", "radial 0.35/0.035": the filter as the label and messages name it. */
+export function filterText(f: FilterSpec): string {
   return f.name === 'radial' ? `radial ${f.cutoff ?? RADIAL_DEFAULTS.cutoff}/${f.falloff ?? RADIAL_DEFAULTS.falloff}` : f.name;
 }
 
