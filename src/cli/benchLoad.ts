@@ -3,16 +3,19 @@
  * 1024 × 61) written sparse to a temporary folder, read at bin 4 the way recon reads it (readTiltSeriesPaths: section
  * by section, converted, binned, checked), against the reference timed in the same run: a plain read of the same
  * bytes in 32 MiB pieces (fs FileHandle.read), the floor any reader pays. Then, timed apart, the checks the page
- * makes on a series it has loaded (engine/seriesChecks.ts). The file is removed afterwards.
+ * makes on a series it has loaded (engine/seriesChecks.ts). A second row reads the same series kept as RELION 5
+ * keeps it, one image file per tilt named by its STAR table (cli/largeStack.ts writeLargeTiltImages), against the
+ * plain read of those files. The files are removed afterwards.
  */
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seriesChecks } from '../engine/seriesChecks.ts';
-import { writeLargeStack } from './largeStack.ts';
+import { writeLargeStack, writeLargeTiltImages } from './largeStack.ts';
 import { readTiltSeriesPaths } from './recon.ts';
 
 export interface LoadBenchRow {
+  /** "4096×4096×61 int16", and for RELION's layout "…, 61 tilt images + .star". */
   size: string;
   bin: number;
   fileMiB: number;
@@ -29,10 +32,9 @@ export interface LoadBenchRow {
 const MIB = 2 ** 20;
 const LOAD_BIN = 4;
 
-/** Read a whole file in 32 MiB pieces into one reused buffer: what reading the bytes costs, nothing more. */
-async function plainRead(path: string): Promise<number> {
+/** Read a whole file in pieces into `buffer` (reused across files): what reading the bytes costs, nothing more. */
+async function plainRead(path: string, buffer: Uint8Array): Promise<number> {
   const file = await open(path);
-  const buffer = new Uint8Array(32 * MIB);
   let total = 0;
   try {
     for (;;) {
@@ -45,36 +47,35 @@ async function plainRead(path: string): Promise<number> {
   }
 }
 
+/** Time `load` (a read of `files`, `fileMiB` in all, at LOAD_BIN) against a plain read of the same files, then the page's checks. */
+async function timedLoad(size: string, files: string[], fileMiB: number, load: () => ReturnType<typeof readTiltSeriesPaths>, log: (line: string) => void): Promise<LoadBenchRow> {
+  // The plain read first, so both find the files in the page cache alike after they were written.
+  const buffer = new Uint8Array(32 * MIB);
+  let started = performance.now();
+  for (const file of files) await plainRead(file, buffer);
+  const plainReadSeconds = (performance.now() - started) / 1000;
+  started = performance.now();
+  const loaded = await load();
+  const seconds = (performance.now() - started) / 1000;
+  started = performance.now();
+  seriesChecks(loaded.tiltSeries);
+  const checksSeconds = (performance.now() - started) / 1000;
+  log(`load ${size} at bin ${LOAD_BIN}: ${seconds.toFixed(2)} s; plain read ${plainReadSeconds.toFixed(2)} s; the page's checks ${checksSeconds.toFixed(2)} s`);
+  return { size, bin: LOAD_BIN, fileMiB, seconds, mibPerSecond: fileMiB / seconds, plainReadSeconds, plainReadMibPerSecond: fileMiB / plainReadSeconds, ratio: seconds / plainReadSeconds, checksSeconds };
+}
+
 export async function benchLoad(options: { quick: boolean; log: (line: string) => void }): Promise<LoadBenchRow[]> {
   const n = options.quick ? 1024 : 4096;
   const dir = await mkdtemp(join(tmpdir(), 'wedgelab-bench-load-'));
   try {
+    const size = `${n}×${n}×61 int16`;
     const large = await writeLargeStack(dir, 'stack', n, n, 61);
-    const fileMiB = large.bytes / MIB;
-    // The plain read first, so both find the file in the page cache alike after it was written.
-    let started = performance.now();
-    await plainRead(large.stack);
-    const plainReadSeconds = (performance.now() - started) / 1000;
-    started = performance.now();
-    const loaded = await readTiltSeriesPaths(large.stack, large.angles, { bin: LOAD_BIN });
-    const seconds = (performance.now() - started) / 1000;
-    started = performance.now();
-    seriesChecks(loaded.tiltSeries);
-    const checksSeconds = (performance.now() - started) / 1000;
-    options.log(`load ${n}×${n}×61 int16 at bin ${LOAD_BIN}: ${seconds.toFixed(2)} s; plain read ${plainReadSeconds.toFixed(2)} s; the page's checks ${checksSeconds.toFixed(2)} s`);
-    return [
-      {
-        size: `${n}×${n}×61 int16`,
-        bin: LOAD_BIN,
-        fileMiB,
-        seconds,
-        mibPerSecond: fileMiB / seconds,
-        plainReadSeconds,
-        plainReadMibPerSecond: fileMiB / plainReadSeconds,
-        ratio: seconds / plainReadSeconds,
-        checksSeconds,
-      },
-    ];
+    const stackRow = await timedLoad(size, [large.stack], large.bytes / MIB, () => readTiltSeriesPaths(large.stack, large.angles, { bin: LOAD_BIN }), options.log);
+    await rm(large.stack);
+    const relion = await writeLargeTiltImages(dir, 'TS_01', n, n, 61);
+    const images = (await readdir(join(dir, 'frames'))).map((f) => join(dir, 'frames', f));
+    const relionRow = await timedLoad(`${size}, 61 tilt images + .star`, images, relion.bytes / MIB, () => readTiltSeriesPaths(relion.star, [], { bin: LOAD_BIN }), options.log);
+    return [stackRow, relionRow];
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
