@@ -189,6 +189,11 @@ describe('a RELION 5 tilt series', () => {
     expect(series.alignment).toBeUndefined();
     expect(series.nominalTiltAxis).toBe(12);
     expect(series.warnings).toEqual(['TS_01.star: no alignment (rlnTomoZRot, rlnTomoXShiftAngst, rlnTomoYShiftAngst); the images are only rotated by the nominal tilt axis, 12°']);
+    // A STAR file that does not parse, beside the table (a dropped job folder's), is set aside with a warning; a
+    // tomograms.star without the series' row, too.
+    const beside = readRelionTiltSeries([{ name: 'TS_01.star', text: tiltTable() }, { name: 'job.star', text: 'data_job\n7\n' }, { name: 'tomograms.star', text: tomograms.replace(/TS_01/g, 'TS_09') }]);
+    expect(beside.warnings).toEqual(["set aside: job.star line 2 ('7'): a value outside any table", 'tomograms.star: no row for TS_01 (rlnTomoName): its pixel size and voltage are not read']);
+    expect(() => readRelionTiltSeries([{ name: 'job.star', text: 'data_job\n7\n' }])).toThrow("job.star line 2 ('7'): a value outside any table");
     const tilted = readRelionTiltSeries([{ name: 'TS_01.star', text: tiltTable().replace(/\t0\.000000\t/g, '\t1.5\t') }]);
     expect(tilted.warnings).toEqual(['TS_01.star: the x-axis tilts (rlnTomoXTilt, up to 1.5°) are not applied']);
   });

@@ -77,9 +77,14 @@ interface NamedBlock {
   block: StarBlock;
 }
 
+/** A table of tilt images: a block other than data_global with a tilt-angle column. */
+function isTiltTable(block: StarBlock): boolean {
+  return block.name !== 'global' && TILT_COLUMNS.some((label) => starColumn(block, label));
+}
+
 /** The one per-tilt table among the STAR files, or an error saying what was found instead. */
 function tiltTable(blocks: NamedBlock[], files: TextFile[]): NamedBlock {
-  const tables = blocks.filter(({ block }) => block.name !== 'global' && TILT_COLUMNS.some((label) => starColumn(block, label)));
+  const tables = blocks.filter(({ block }) => isTiltTable(block));
   if (tables.length > 1) {
     throw new StarFileError(`several tilt series (${tables.map((t) => `${t.block.name} in ${t.file}`).join(', ')}): drop one tilt series at a time`);
   }
@@ -94,9 +99,21 @@ function tiltTable(blocks: NamedBlock[], files: TextFile[]): NamedBlock {
 
 /** The tilt series described by RELION STAR files (the per-tilt table, with or without tomograms.star). */
 export function readRelionTiltSeries(files: TextFile[]): RelionTiltSeries {
-  const blocks = files.flatMap((f) => parseStar(f.text, f.name).map((block) => ({ file: f.name, block })));
+  // A STAR file that does not parse is set aside, with a warning, when another holds the table (a dropped job
+  // folder brings RELION's job.star and pipeline files too); the error is the drop's when none does.
+  const failures: StarFileError[] = [];
+  const blocks = files.flatMap((f) => {
+    try {
+      return parseStar(f.text, f.name).map((block) => ({ file: f.name, block }));
+    } catch (error) {
+      if (!(error instanceof StarFileError)) throw error;
+      failures.push(error);
+      return [];
+    }
+  });
+  if (failures.length > 0 && !blocks.some(({ block }) => isTiltTable(block))) throw failures[0];
   const { file, block } = tiltTable(blocks, files);
-  const warnings: string[] = [];
+  const warnings: string[] = failures.map((error) => `set aside: ${error.message}`);
   const angleLabel = TILT_COLUMNS.find((label) => starColumn(block, label)) as string;
   const tiltAngles = numbers(block, angleLabel, file) as number[];
   const references = starColumn(block, 'rlnMicrographName');
@@ -144,6 +161,8 @@ function globalRow(series: RelionTiltSeries, blocks: NamedBlock[]): { file: stri
 
 function addGlobal(series: RelionTiltSeries, blocks: NamedBlock[]): void {
   const row = globalRow(series, blocks);
+  const others = blocks.filter((b) => b.block.name === 'global').map((b) => b.file);
+  if (!row && others.length > 0) series.warnings.push(`${others.join(', ')}: no row for ${series.name} (rlnTomoName): its pixel size and voltage are not read`);
   if (!row) return;
   const value = (label: string) => {
     const found = numbers(row.block, label, row.file)?.[row.index];
