@@ -25,13 +25,20 @@ function namedImages(series: RelionTiltSeries, files: NamedBlob[]): NamedBlob[] 
   if (missing.length > 0) {
     throw new Error(`${series.file} names ${names.length} image file${names.length === 1 ? '' : 's'}; ${missing.length} of them ${missing.length === 1 ? 'is' : 'are'} not among the dropped files: ${listed(missing)}`);
   }
+  // A folder dropped whole can hold two files of one name (in two subfolders): which one the table means is unknown.
+  const twice = names.filter((name) => files.filter((f) => f.name === name).length > 1);
+  if (twice.length > 0) throw new Error(`${listed(twice)}: more than one dropped file of that name, and ${series.file} names it: drop the folder that holds the series' images only`);
   return names.map((name) => files.find((f) => f.name === name) as NamedBlob);
 }
 
 /** Each row's section in the images read one after the other (offset of its file + its section), checked against the headers. */
 function rawSectionsOf(series: RelionTiltSeries, images: NamedBlob[], headers: MrcHeader[]): number[] {
   const offsets = new Map<string, number>();
-  headers.reduce((offset, header, i) => (offsets.set(images[i].name, offset), offset + header.nz), 0);
+  let offset = 0;
+  images.forEach((image, i) => {
+    offsets.set(image.name, offset);
+    offset += headers[i].nz;
+  });
   return series.images.map((image, row) => {
     const header = headers[images.findIndex((f) => f.name === image.file)];
     if (image.section >= header.nz) throw new Error(`${series.file}: row ${row + 1} wants section ${image.section + 1} of ${image.file}, which has ${header.nz}`);
