@@ -120,6 +120,13 @@ describe('AreTomo .aln', () => {
     expect(a[2] * raw[0] + a[3] * raw[1] + d[1]).toBeCloseTo(p[1], 10);
   });
 
+  it('swaps the aligned width and height of a non-square stack whose axis lies nearer X, as AreTomo sizes its aligned stack', () => {
+    // The rows' ROT is about 85°: |sin| > 0.707 (AreTomo's CalcAlignedSize). A square stack keeps its size.
+    expect(aretomoAlignment({ name: 'TS_01.aln', text: ALN }).outputSize).toBeUndefined();
+    const k3 = aretomoAlignment({ name: 'K3.aln', text: ALN.replace('RawSize = 4096 4096 5', 'RawSize = 5760 4092 5') });
+    expect(k3.outputSize).toEqual({ nx: 4092, ny: 5760 });
+  });
+
   it('reads the older "# Dark frame =" header and warns about magnifications it does not apply', () => {
     const older = ALN.replace('# DarkFrame =', '# DarkFrames = 1\n# Dark frame =').replace('    1    85.4000    1.00000', '    1    85.4000    1.01000');
     const alignment = aretomoAlignment({ name: 'old.aln', text: older });

@@ -304,6 +304,19 @@ export function rotationSampling(degrees: number, x0: number, y0: number): Affin
 }
 
 /**
+ * The aligned images' size when a rotation by `degrees` (the tilt axis from Y; for per-section rotations, their
+ * median) puts an axis that lies nearer the raw images' X than their Y along Y: width and height swapped, so that
+ * the side along the axis is kept whole, as AreTomo sizes its aligned stack (Correct/CCorrectUtil CalcAlignedSize:
+ * |sin| > 0.707). Undefined when the size stays (an axis nearer Y, or a square image).
+ */
+export function swappedSize(degrees: readonly number[], raw: { nx: number; ny: number }): { nx: number; ny: number } | undefined {
+  const median = [...degrees].sort((a, b) => a - b)[Math.floor(degrees.length / 2)];
+  const radians = (median * Math.PI) / 180;
+  const swap = Math.abs(Math.sin(radians)) > Math.abs(Math.cos(radians)) && raw.nx !== raw.ny;
+  return swap ? { nx: raw.ny, ny: raw.nx } : undefined;
+}
+
+/**
  * A raw stack whose tilt axis lies at `degrees` from the image Y axis, counter-clockwise (the convention of
  * AreTomo's ROT and of IMOD's and SerialEM's tilt-axis angle), rotated about its centre so that the axis runs
  * along Y: the rotation of an .aln row with no shift, the same for every section. An axis nearer X than Y swaps
@@ -313,15 +326,13 @@ export function tiltAxisAlignment(degrees: number, stack: { nx: number; ny: numb
   if (!Number.isFinite(degrees) || Math.abs(degrees) > 180) {
     throw new AlignmentFileError(`${source}: the tilt-axis angle must be a number of degrees between −180 and 180, got ${degrees}`);
   }
-  const radians = (degrees * Math.PI) / 180;
-  // A square image keeps its size either way.
-  const swap = Math.abs(Math.sin(radians)) > Math.abs(Math.cos(radians)) && stack.nx !== stack.ny;
+  const outputSize = swappedSize([degrees], stack);
   return {
     source,
     transforms: Array.from({ length: stack.nSections }, () => rotationSampling(degrees, 0, 0)),
     keptSections: Array.from({ length: stack.nSections }, (_, k) => k),
     rawSections: stack.nSections,
-    ...(swap && { outputSize: { nx: stack.ny, ny: stack.nx } }),
+    ...(outputSize && { outputSize }),
     warnings: [],
   };
 }
@@ -334,6 +345,10 @@ export function aretomoAlignment(aln: TextFile): StackAlignment {
   if (file.sections.some((row) => row.magnification !== 1)) {
     warnings.push(`${aln.name}: magnifications (GMAG) other than 1 are not applied, as AreTomo itself does not apply them.`);
   }
+  const outputSize = swappedSize(
+    file.sections.map((row) => row.rotation),
+    file.rawSize,
+  );
   return {
     source: aln.name,
     transforms: file.sections.map(alnToSampling),
@@ -341,6 +356,7 @@ export function aretomoAlignment(aln: TextFile): StackAlignment {
     tiltAngles: file.sections.map((row) => row.tiltAngle),
     rawSections: file.rawSize.nz,
     rawSize: { nx: file.rawSize.nx, ny: file.rawSize.ny },
+    ...(outputSize && { outputSize }),
     warnings,
   };
 }

@@ -13,7 +13,7 @@
  *    R(ZRot)·p + shift, exactly as AreTomo's ROT, TX, TY do (RELION imports those unchanged);
  *  - `rlnMicrographPreExposure` is the dose (e/Å²) received before the image.
  */
-import { rotationSampling, type StackAlignment, type TextFile } from './alignmentFiles.ts';
+import { rotationSampling, swappedSize, type StackAlignment, type TextFile } from './alignmentFiles.ts';
 import { baseName } from './tiltCom.ts';
 import { parseStar, starColumn, StarFileError, type StarBlock } from './star.ts';
 
@@ -178,23 +178,20 @@ function addGlobal(series: RelionTiltSeries, blocks: NamedBlock[]): void {
  * The alignment of a RELION table as one to apply to its images (shifts in Å over `pixelSize`, Å per pixel of
  * the images as stored): the kept sections are the rows, in order, of `raw.nSections` sections in all. When the
  * tilt axis lies nearer the images' X than their Y (the median rlnTomoZRot; SerialEM's 85° is common), the
- * aligned images' width and height are swapped, as for a tilt axis given at load, so the side along the axis is
- * kept whole.
+ * aligned images' width and height are swapped (swappedSize).
  */
 export function relionAlignment(series: RelionTiltSeries, keptSections: number[], raw: { nx: number; ny: number; nSections: number }, pixelSize: number): StackAlignment | null {
   const aligned = series.alignment;
   // All zero: the images are already aligned (nothing to resample).
   if (!aligned || [...aligned.zRot, ...aligned.xShift, ...aligned.yShift].every((v) => v === 0)) return null;
   const { zRot, xShift, yShift } = aligned;
-  const median = [...zRot].sort((a, b) => a - b)[Math.floor(zRot.length / 2)];
-  const radians = (median * Math.PI) / 180;
-  const swap = Math.abs(Math.sin(radians)) > Math.abs(Math.cos(radians)) && raw.nx !== raw.ny;
+  const outputSize = swappedSize(zRot, raw);
   return {
     source: series.file,
     transforms: zRot.map((degrees, row) => rotationSampling(degrees, xShift[row] / pixelSize, yShift[row] / pixelSize)),
     keptSections,
     rawSections: raw.nSections,
-    ...(swap && { outputSize: { nx: raw.ny, ny: raw.nx } }),
+    ...(outputSize && { outputSize }),
     warnings: [],
   };
 }
