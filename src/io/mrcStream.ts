@@ -165,7 +165,8 @@ export async function readMrcStacks(files: { name: string; blob: Blob }[], optio
   const nz = headers.reduce((n, h) => n + h.nz, 0);
   const data = new Float32Array(plane * nz);
   const sectionMeans: number[] = [];
-  const warnings: string[] = [];
+  // Each warning once, with the files that gave it: 41 images written alike warn alike.
+  const warned = new Map<string, string[]>();
   let head: MrcStack | undefined;
   let [sections, counted, bytesBefore] = [0, 0, 0];
   for (const [i, file] of files.entries()) {
@@ -175,9 +176,10 @@ export async function readMrcStacks(files: { name: string; blob: Blob }[], optio
     const values = first.nx * first.ny * stack.nz;
     head = head ? { ...head, stats: mergeStats(head.stats, stack.stats, counted, values) } : stack;
     sectionMeans.push(...stack.sectionMeans);
-    warnings.push(...stack.warnings.map((w) => `${file.name}: ${w}`));
+    for (const warning of stack.warnings) warned.set(warning, [...(warned.get(warning) ?? []), file.name]);
     [sections, counted, bytesBefore] = [sections + stack.nz, counted + values, bytesBefore + file.blob.size];
   }
+  const warnings = [...warned].map(([warning, names]) => `${names[0]}${names.length > 1 ? ` and ${names.length - 1} more` : ''}: ${warning}`);
   return { ...(head as MrcStack), header: { ...first, nz }, nz, data, sectionMeans, warnings };
 }
 

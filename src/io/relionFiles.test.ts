@@ -152,6 +152,16 @@ describe('a RELION 5 tilt series', () => {
     expect(fromStack.alignment?.keptSections).toEqual([4, 3, 2, 1, 0]);
   });
 
+  it('says a warning the images share once, with how many gave it', async () => {
+    // Five images alike whose headers give a wrong mean: one warning, not five.
+    const bytes = writeMrc({ nx, ny, nz: 1, data: rawImage(2), pixelSize: PIXEL });
+    new DataView(bytes.buffer, bytes.byteOffset).setFloat32(84, 1000, true); // dmean
+    const alike = rows.map((_, k) => file(imageName(k), bytes));
+    const warnings = (await readTiltSeriesFiles([file('TS_01.star', tiltTable()), ...alike])).warnings.filter((w) => w.includes('header statistics'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(new RegExp(`^${imageName(0)} and 4 more: header statistics do not match the data \\(dmean 1000 but data mean `));
+  });
+
   it('bins the images at load as it bins a stack', async () => {
     const loaded = await readTiltSeriesFiles([file('TS_01.star', tiltTable()), ...images], { bin: 2 });
     const whole = await readTiltSeriesFiles([file('TS_01.star', tiltTable()), ...images]);
