@@ -17,8 +17,7 @@ import { mrcPieces } from '../io/mrc.ts';
 import { readStackHeaderAngles } from '../io/mrcStream.ts';
 import { readTiltSeriesFiles, type LoadedTiltSeries, type TiltSeriesLoadOptions } from '../io/tiltSeriesFiles.ts';
 import { numberFlag, UsageError, type FlagValues } from '../engine/methods/flags.ts';
-import { RADIAL_DEFAULTS, radialAtBinning } from '../engine/filters.ts';
-import { filterText } from '../engine/methods/fbp/base.ts';
+import { otherThanImodRadial } from '../engine/methods/fbp/base.ts';
 import { openCliEngine } from './engine.ts';
 import { writeFileAtomic } from './atomicWrite.ts';
 import { methodCommand } from './methodFlags.ts';
@@ -117,12 +116,10 @@ function sayImodThickness(loaded: LoadedTiltSeries, thickness: number): void {
 /** FBP with a filter other than IMOD's tilt.com RADIAL (at this run's binning): said, with the flags that match it. */
 function sayImodRadial(loaded: LoadedTiltSeries, resolved: ResolvedRequest<'reconstruction'>): void {
   const radial = loaded.imodRadial;
-  if (!radial || resolved.method !== 'fbp') return;
-  const imod = radialAtBinning(radial, resolved.params.binning);
-  const { filter } = resolved.params;
-  const ours = filter.name === 'radial' ? { ...filter, cutoff: filter.cutoff ?? RADIAL_DEFAULTS.cutoff, falloff: filter.falloff ?? RADIAL_DEFAULTS.falloff } : filter;
-  if (filterText(ours) === filterText(imod)) return;
-  process.stderr.write(`${radial.source}: IMOD's FBP filter is ${filterText(imod)} at this binning, this one ${filterText(ours)} (--filter radial --cutoff ${imod.cutoff} --falloff ${imod.falloff} matches it)\n`);
+  const differs = radial && otherThanImodRadial(resolved, radial);
+  if (!radial || !differs) return;
+  const { imod, imodText, oursText } = differs;
+  process.stderr.write(`${radial.source}: IMOD's FBP filter is ${imodText} at this binning, this one ${oursText} (--filter radial --cutoff ${imod.cutoff} --falloff ${imod.falloff} matches it)\n`);
 }
 
 /** `--dose-weighting` asked for a series that cannot be weighted: it runs unweighted (the label says so), and this says why. */

@@ -1,5 +1,5 @@
 /** Filtered back-projection: what it is (page-safe). The runner is ./run.ts. */
-import { FILTER_NAMES, filterByName, RADIAL_DEFAULTS, type FilterSpec } from '../../filters.ts';
+import { FILTER_NAMES, filterByName, RADIAL_DEFAULTS, radialAtBinning, type FilterSpec } from '../../filters.ts';
 import {
   commonDefaults,
   describeCommon,
@@ -18,8 +18,22 @@ export interface FbpParams extends CommonParams, DoseWeightingParams {
 }
 
 /** "cosine", "radial 0.35/0.035": the filter as the label and messages name it. */
-export function filterText(f: FilterSpec): string {
+function filterText(f: FilterSpec): string {
   return f.name === 'radial' ? `radial ${f.cutoff ?? RADIAL_DEFAULTS.cutoff}/${f.falloff ?? RADIAL_DEFAULTS.falloff}` : f.name;
+}
+
+/**
+ * A request that runs FBP with a filter other than IMOD's radial one (`radial` in cycles per pixel of the loaded
+ * series, from its tilt.com): IMOD's at the request's binning, and both as the label names them, for a message;
+ * null for any other request.
+ */
+export function otherThanImodRadial(request: { method: string; params: object }, radial: { cutoff: number; falloff: number }): { imod: FilterSpec; imodText: string; oursText: string } | null {
+  if (request.method !== 'fbp') return null;
+  const params = request.params as FbpParams;
+  const imod = radialAtBinning(radial, params.binning);
+  const { filter } = params;
+  const ours = filter.name === 'radial' ? { ...filter, cutoff: filter.cutoff ?? RADIAL_DEFAULTS.cutoff, falloff: filter.falloff ?? RADIAL_DEFAULTS.falloff } : filter;
+  return filterText(ours) === filterText(imod) ? null : { imod, imodText: filterText(imod), oursText: filterText(ours) };
 }
 
 /** `--filter NAME` (canonical or another tool's spelling) and, for the radial filter only, `--cutoff`/`--falloff`. */
