@@ -8,7 +8,8 @@ import { formatTlt } from './angles.ts';
 import { extendedHeaderAngles } from './extendedHeader.ts';
 import { withSerialEmTiltAngles } from './extendedHeaderFixture.ts';
 import { readMrc, writeMrc } from './mrc.ts';
-import { readTiltSeriesFiles, type NamedBlob } from './tiltSeriesFiles.ts';
+import { readTiltSeriesFiles } from './tiltSeriesFiles.ts';
+import type { NamedBlob } from './types.ts';
 
 const [nx, ny] = [6, 5];
 const tiltAngles = [-60, -41.25, -20.5, 0, 19.75, 40, 60];

@@ -10,7 +10,8 @@ import { alignLoadedTiltSeries } from '../engine/align/loaded.ts';
 import { writeMrc } from './mrc.ts';
 import { parseStar, starColumn } from './star.ts';
 import { readRelionTiltSeries } from './relionStar.ts';
-import { planTiltSeriesFiles, readTiltSeriesFiles, type NamedBlob } from './tiltSeriesFiles.ts';
+import { planTiltSeriesFiles, readTiltSeriesFiles } from './tiltSeriesFiles.ts';
+import type { NamedBlob } from './types.ts';
 
 const [nx, ny] = [40, 40];
 const PIXEL = 2; // Å

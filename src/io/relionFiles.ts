@@ -9,7 +9,7 @@ import { readCheckedMrcHeader } from './mrcStream.ts';
 import type { MrcHeader } from './mrc.ts';
 import { isStarFile, readRelionTiltSeries, relionAlignment, type RelionTiltSeries } from './relionStar.ts';
 import { alignmentSummary, TYPED_TILT_AXIS_SOURCE, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
-import type { NamedBlob, TiltSeriesFilesPlan } from './tiltSeriesFiles.ts';
+import type { NamedBlob } from './types.ts';
 
 /** At most this many names in one message; the rest are counted. */
 const LISTED = 4;
@@ -94,10 +94,11 @@ function planRelionSeries(series: RelionTiltSeries, raw: { nx: number; ny: numbe
 }
 
 /**
- * The dropped files of a RELION tilt series planned as planTiltSeriesFiles plans a stack with its side files: its
- * STAR files read, the images they name found and their headers checked, before any data is read.
+ * The dropped files of a RELION tilt series planned as planTiltSeriesFiles plans a stack with its side files (its
+ * TiltSeriesFilesPlan): its STAR files read, the images they name found and their headers checked, before any
+ * data is read.
  */
-export async function planRelionFiles(files: NamedBlob[], tiltAxis?: number): Promise<TiltSeriesFilesPlan> {
+export async function planRelionFiles(files: NamedBlob[], tiltAxis?: number) {
   const stars = files.filter((f) => isStarFile(f.name));
   const series = readRelionTiltSeries(await Promise.all(stars.map(async (f) => ({ name: f.name, text: await f.blob.text() }))));
   const images = namedImages(series, files);

@@ -3,7 +3,8 @@ import { gzipSync } from 'fflate';
 import { binTiltSeries } from '../engine/methods/preprocess.ts';
 import { formatTlt } from './angles.ts';
 import { writeMrc } from './mrc.ts';
-import { readTiltSeriesFiles, type NamedBlob } from './tiltSeriesFiles.ts';
+import { readTiltSeriesFiles } from './tiltSeriesFiles.ts';
+import type { NamedBlob } from './types.ts';
 
 const [nx, ny, nz] = [37, 30, 7];
 const tiltAngles = [-60, -40, -20, 0, 20, 40, 60];

@@ -4,7 +4,7 @@
  * SerialEM metadata (.mdoc), as io/sideFiles.ts reads them; or RELION 5's STAR table with the tilt images it
  * names (io/relionFiles.ts). Every failure names the file and what was expected against what was found.
  */
-import type { TiltSeries } from './types.ts';
+import type { NamedBlob, TiltSeries } from './types.ts';
 import type { StackAlignment } from './alignmentFiles.ts';
 import type { MrcDtype, MrcHeader } from './mrc.ts';
 import { readCheckedMrcHeader, readMrcStacks, readStackHeaderAngles, type StackReadOptions } from './mrcStream.ts';
@@ -13,11 +13,6 @@ import { isStarFile } from './relionStar.ts';
 import { binAlignment, comesWithAngles, isSideFile, planSeries, readSideFiles, type ImodRadial, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
 import { checkTiltAngles, checkValues, tiltAngleWarnings } from './tiltSeriesChecks.ts';
 
-/** A dropped file: a browser File as `{ name: file.name, blob: file }`, or in Node the command line's openFile(path) (cli/openFile.ts). */
-export interface NamedBlob {
-  name: string;
-  blob: Blob;
-}
 
 /** How to load: binning at load, progress and cancel (see readMrcStack), and the raw stack's tilt axis. */
 export type TiltSeriesLoadOptions = Pick<StackReadOptions, 'bin' | 'onProgress' | 'signal'> & {

@@ -38,3 +38,9 @@ export interface Volume {
   /** Å per voxel; 0 when unknown. */
   pixelSize: number;
 }
+
+/** A dropped file: a browser File as `{ name: file.name, blob: file }`, or in Node the command line's openFile(path) (cli/openFile.ts). */
+export interface NamedBlob {
+  name: string;
+  blob: Blob;
+}
