@@ -249,10 +249,14 @@ function restrict(alignment: StackAlignment, kept: number[]): StackAlignment {
 
 function addMdoc(plan: SeriesPlan, mdoc: MdocMetadata, aligned: boolean): void {
   const { rows, warnings, keptSections } = plan;
-  if (mdoc.pixelSize) plan.pixelSize = mdoc.pixelSize;
-  if (mdoc.voltage) plan.voltage = mdoc.voltage;
-  if (mdoc.pixelSize) rows.push({ label: 'Pixel size (file)', value: `${mdoc.pixelSize.value} Å`, source: mdoc.pixelSize.source });
-  if (mdoc.voltage) rows.push({ label: 'Voltage', value: `${mdoc.voltage.value} kV`, source: mdoc.voltage.source });
+  if (mdoc.pixelSize) {
+    plan.pixelSize = mdoc.pixelSize;
+    rows.push({ label: 'Pixel size (file)', value: `${mdoc.pixelSize.value} Å`, source: mdoc.pixelSize.source });
+  }
+  if (mdoc.voltage) {
+    plan.voltage = mdoc.voltage;
+    rows.push({ label: 'Voltage', value: `${mdoc.voltage.value} kV`, source: mdoc.voltage.source });
+  }
   if (mdoc.tiltAxisAngle) {
     rows.push({ label: 'Tilt axis', value: `${mdoc.tiltAxisAngle.value}°`, source: mdoc.tiltAxisAngle.source });
     // The .mdoc describes the raw stack; whether this stack is still raw only its alignment files tell.
