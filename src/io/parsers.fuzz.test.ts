@@ -99,8 +99,8 @@ describe('angle file readers under fuzzing', () => {
   });
 
   it('random lines of a STAR file: a StarFileError or a tilt series with finite angles and sections from 0, never another exception', () => {
-    const label = fc.constantFrom('_rlnMicrographName', '_rlnTomoYTilt', '_rlnTomoNominalStageTiltAngle', '_rlnTomoZRot', '_rlnTomoXShiftAngst', '_rlnTomoYShiftAngst', '_rlnMicrographPreExposure', '_rlnTomoXTilt', '_rlnTomoName', '_rlnTomoTiltSeriesName');
-    const word = fc.oneof(text, fc.double().map(String), fc.nat().map((n) => `${n}@ts.mrcs`), fc.constant("'a b'"));
+    const label = fc.constantFrom('_rlnMicrographName', '_rlnTomoYTilt', '_rlnTomoNominalStageTiltAngle', '_rlnTomoZRot', '_rlnTomoXShiftAngst', '_rlnTomoYShiftAngst', '_rlnMicrographPreExposure', '_rlnTomoXTilt', '_rlnTomoName', '_rlnTomoTiltSeriesName', '_rlnTomoProjX', '_rlnTomoProjY', '_rlnTomoProjZ', '_rlnTomoProjW', '_rlnTomoSizeX');
+    const word = fc.oneof(text, fc.double().map(String), fc.nat().map((n) => `${n}@ts.mrcs`), fc.constant("'a b'"), fc.constantFrom('[1,0,0,3]', '[0,1,0,-2]', '[0,0,1,0]', '[0,0,0,1]', '[1,2]'));
     const line = fc.oneof(fc.constantFrom('data_TS_01', 'data_global', 'loop_', '', '# c'), label.map((l) => `${l} #1`), fc.tuple(label, word).map(([l, w]) => `${l} ${w}`), fc.array(word, { maxLength: 4 }).map((w) => w.join(' ')));
     fc.assert(
       fc.property(fc.array(line, { maxLength: 14 }), (lines) => {

@@ -229,5 +229,40 @@ describe('a RELION 5 tilt series', () => {
         for (let i = 0; i < wide; i++) worst = Math.max(worst, Math.abs(ts.data[(k * high + j) * wide + i] - scene(i - (wide - 1) / 2, j - (high - 1) / 2, k)));
     expect(worst).toBeLessThan(1e-5);
   });
+
+  it("reads RELION 4's projection matrices as RELION 5 reads them back: the same alignment and angles as the Euler columns", async () => {
+    // P = T(shift + image centre)·Rz(ZRot)·Ry(YTilt)·T(−volume centre), RELION's centres: image n // 2, volume n ÷ 2.
+    const volume = [nx, ny, 20];
+    const rad = (d: number) => (d * Math.PI) / 180;
+    const matrix = (r: (typeof rows)[number]) => {
+      const [cz, sz, cy, sy] = [Math.cos(rad(r.zRot)), Math.sin(rad(r.zRot)), Math.cos(rad(r.yTilt)), Math.sin(rad(r.yTilt))];
+      const rot = [[cz * cy, -sz, cz * sy], [sz * cy, cz, sz * sy], [-sy, 0, cy]];
+      const t = [r.shift[0] + Math.floor(nx / 2), r.shift[1] + Math.floor(ny / 2), 0].map((v, i) => v - rot[i].reduce((sum, m, j) => sum + (m * volume[j]) / 2, 0));
+      return [...rot.map((line, i) => `[${[...line, t[i]].join(',')}]`), '[0,0,0,1]'];
+    };
+    const relion4 = [
+      'data_global', '', 'loop_', '_rlnTomoName #1', '_rlnTomoTiltSeriesName #2', '_rlnTomoSizeX #3', '_rlnTomoSizeY #4', '_rlnTomoSizeZ #5', '_rlnTomoTiltSeriesPixelSize #6',
+      `TS_01 tomograms/TS_01.st:mrc ${volume.join(' ')} ${PIXEL}`, '',
+      'data_TS_01', '', 'loop_', '_rlnTomoProjX #1', '_rlnTomoProjY #2', '_rlnTomoProjZ #3', '_rlnTomoProjW #4', '_rlnMicrographPreExposure #5',
+      ...rows.map((r) => [...matrix(r), r.dose].join('\t')), '',
+    ].join('\n');
+    const stackData = new Float32Array(nx * ny * rows.length);
+    rows.forEach((_, k) => stackData.set(rawImage(k), k * nx * ny));
+    const stack = file('TS_01.st', writeMrc({ nx, ny, nz: rows.length, data: stackData, pixelSize: PIXEL }, { stack: true }));
+    const fromMatrices = await readTiltSeriesFiles([file('tomograms.star', relion4), stack]);
+    const fromEulers = await readTiltSeriesFiles([file('TS_01.star', tiltTable()), file('tomograms.star', tomograms), ...images]);
+    fromMatrices.tiltSeries.tiltAngles.forEach((angle, k) => expect(angle).toBeCloseTo(rows[k].yTilt, 9));
+    expect(fromMatrices.angleName).toBe('tomograms.star (the Y tilts of rlnTomoProjX…W)');
+    fromMatrices.alignment?.transforms.forEach((t, k) => {
+      const expected = fromEulers.alignment?.transforms[k] as typeof t;
+      for (const key of ['xx', 'xy', 'yx', 'yy', 'x0', 'y0'] as const) expect(t[key]).toBeCloseTo(expected[key], 9);
+    });
+    expect(worstUpright((await alignLoadedTiltSeries(cpuEngine(callerPool()), fromMatrices)).data)).toBeLessThan(0.012);
+    // Without the tomogram's size, the matrices cannot be read back: one message.
+    await expect(planTiltSeriesFiles([file('tomograms.star', relion4.replace(`${volume.join(' ')} `, '40 40 -1 ')), stack])).rejects.toHaveProperty(
+      'message',
+      'tomograms.star: its projection matrices (RELION 4) are centred on the tomogram, whose size (rlnTomoSizeX/Y/Z) no dropped tomograms.star gives',
+    );
+  });
 });
 

@@ -55,9 +55,9 @@ function storedPixelSize(series: RelionTiltSeries, header: MrcHeader, name: stri
 
 /** The alignment to apply: the table's, or a rotation by the tilt axis given at load or the table's nominal one. */
 function alignmentOf(series: RelionTiltSeries, kept: number[], raw: { nx: number; ny: number; nSections: number }, pixelSize: number | undefined, tiltAxis: number | undefined): StackAlignment | null {
-  if (series.alignment) {
+  if (series.alignment || series.projections) {
     if (tiltAxis) throw new AlignmentFileError(`${series.file} already aligns its images (it puts the tilt axis along Y): leave the tilt-axis angle at 0`);
-    const shifted = [...series.alignment.xShift, ...series.alignment.yShift].some((s) => s !== 0);
+    const shifted = series.alignment && [...series.alignment.xShift, ...series.alignment.yShift].some((s) => s !== 0);
     if (shifted && !pixelSize) throw new AlignmentFileError(`${series.file}: its shifts are in Å, and neither tomograms.star (rlnTomoTiltSeriesPixelSize) nor the images' header gives the pixel size: drop tomograms.star with it`);
     return relionAlignment(series, kept, raw, pixelSize ?? 1);
   }

@@ -11,7 +11,11 @@
  *  - the alignment projects a volume point v (centred) to the raw image at Rz(rlnTomoZRot)·[Ry(YTilt)·v]xy +
  *    (rlnTomoXShiftAngst, rlnTomoYShiftAngst)/pixel size: the aligned pixel p samples the raw image at
  *    R(ZRot)·p + shift, exactly as AreTomo's ROT, TX, TY do (RELION imports those unchanged);
- *  - `rlnMicrographPreExposure` is the dose (e/Å²) received before the image.
+ *  - `rlnMicrographPreExposure` is the dose (e/Å²) received before the image;
+ *  - RELION 4 gave each row a projection matrix instead (`rlnTomoProjX…W`, its rows): P = T(shift + image centre)·
+ *    Rz(ZRot)·Ry(YTilt)·Rx(XTilt)·T(−volume centre) on pixel coordinates from the corner, the image centre n // 2
+ *    and the volume centre rlnTomoSizeX/Y/Z ÷ 2 (Tomogram::setProjectionMatrix); its angles and shift are read back
+ *    as RELION 5 reads them (Tomogram::getProjectionAnglesFromMatrix).
  */
 import { rotationSampling, swappedSize, type StackAlignment, type TextFile } from './alignmentFiles.ts';
 import { baseName } from './tiltCom.ts';
@@ -40,6 +44,8 @@ export interface RelionTiltSeries {
   preExposure?: number[];
   /** Per row, when the table has RELION 5's alignment columns: degrees and Å. */
   alignment?: { zRot: number[]; xShift: number[]; yShift: number[] };
+  /** Per row, when the table has RELION 4's projection matrices instead (4 × 4, row-major), with the tomogram's size in pixels. */
+  projections?: { matrices: number[][][]; volumeSize: [number, number, number] };
   /** rlnTomoNominalTiltAxisAngle (degrees) of a table that is not aligned yet. */
   nominalTiltAxis?: number;
   /** From data_global, with their source. */
@@ -50,6 +56,7 @@ export interface RelionTiltSeries {
 
 const TILT_COLUMNS = ['rlnTomoYTilt', 'rlnTomoNominalStageTiltAngle'];
 const ALIGNMENT_COLUMNS = ['rlnTomoZRot', 'rlnTomoXShiftAngst', 'rlnTomoYShiftAngst'];
+const MATRIX_COLUMNS = ['rlnTomoProjX', 'rlnTomoProjY', 'rlnTomoProjZ', 'rlnTomoProjW'];
 
 export function isStarFile(name: string): boolean {
   return /\.star$/i.test(name);
@@ -77,9 +84,30 @@ interface NamedBlock {
   block: StarBlock;
 }
 
-/** A table of tilt images: a block other than data_global with a tilt-angle column. */
+/** A table of tilt images: a block other than data_global with a tilt-angle column, or RELION 4's projection matrices. */
 function isTiltTable(block: StarBlock): boolean {
-  return block.name !== 'global' && TILT_COLUMNS.some((label) => starColumn(block, label));
+  return block.name !== 'global' && (TILT_COLUMNS.some((label) => starColumn(block, label)) || MATRIX_COLUMNS.every((label) => starColumn(block, label)));
+}
+
+/** RELION 4's projection matrices, one per row (`[a,b,c,d]` per matrix row); a malformed one names the file and the row. */
+function matricesOf(block: StarBlock, file: string): number[][][] | undefined {
+  const columns = MATRIX_COLUMNS.map((label) => starColumn(block, label));
+  if (columns.some((c) => !c)) return undefined;
+  return (columns[0] as string[]).map((_, row) => {
+    const matrix = columns.map((c) => (c as string[])[row].replace(/^\[|\]$/g, '').split(',').map(Number));
+    const r = matrix.slice(0, 3).map((line) => line.slice(0, 3));
+    const orthonormal = r.every((a, i) => r.every((b, j) => Math.abs(a[0] * b[0] + a[1] * b[1] + a[2] * b[2] - (i === j ? 1 : 0)) < 1e-4));
+    if (matrix.some((line) => line.length !== 4 || !line.every(Number.isFinite)) || !orthonormal) {
+      throw new StarFileError(`${file}: the projection matrix of row ${row + 1} (rlnTomoProjX…W) is not four rows of four numbers with a rotation in its corner`);
+    }
+    return matrix;
+  });
+}
+
+/** The angles of P's rotation Rz(zRot)·Ry(yTilt)·Rx(xTilt), degrees, as RELION reads them back (|yTilt| < 90°). */
+function matrixAngles(p: number[][]): { xTilt: number; yTilt: number; zRot: number } {
+  const degrees = (radians: number) => (radians * 180) / Math.PI;
+  return { xTilt: degrees(Math.atan2(p[2][1], p[2][2])), yTilt: degrees(Math.asin(Math.min(1, Math.max(-1, -p[2][0])))), zRot: degrees(Math.atan2(p[1][0], p[0][0])) };
 }
 
 /** The one per-tilt table among the STAR files, or an error saying what was found instead. */
@@ -114,15 +142,16 @@ export function readRelionTiltSeries(files: TextFile[]): RelionTiltSeries {
   if (failures.length > 0 && !blocks.some(({ block }) => isTiltTable(block))) throw failures[0];
   const { file, block } = tiltTable(blocks, files);
   const warnings: string[] = failures.map((error) => `set aside: ${error.message}`);
-  const angleLabel = TILT_COLUMNS.find((label) => starColumn(block, label)) as string;
-  const tiltAngles = numbers(block, angleLabel, file) as number[];
+  const matrices = matricesOf(block, file);
+  const angleLabel = TILT_COLUMNS.find((label) => starColumn(block, label));
+  const tiltAngles = angleLabel ? (numbers(block, angleLabel, file) as number[]) : (matrices as number[][][]).map((p) => matrixAngles(p).yTilt);
   const references = starColumn(block, 'rlnMicrographName');
   const series: RelionTiltSeries = {
     name: block.name,
     file,
     images: tiltAngles.map((_, row) => (references ? imageOf(references[row], file, row) : { path: '', file: '', section: row })),
     tiltAngles,
-    angleSource: `${file} (${angleLabel})`,
+    angleSource: `${file} (${angleLabel ?? 'the Y tilts of rlnTomoProjX…W'})`,
     warnings,
   };
   const preExposure = numbers(block, 'rlnMicrographPreExposure', file);
@@ -130,6 +159,10 @@ export function readRelionTiltSeries(files: TextFile[]): RelionTiltSeries {
   if (ALIGNMENT_COLUMNS.every((label) => starColumn(block, label))) {
     const [zRot, xShift, yShift] = ALIGNMENT_COLUMNS.map((label) => numbers(block, label, file) as number[]);
     series.alignment = { zRot, xShift, yShift };
+  } else if (matrices) {
+    series.projections = { matrices, volumeSize: volumeSizeOf(series, blocks) };
+    const xTilts = matrices.map((p) => Math.abs(matrixAngles(p).xTilt));
+    if (xTilts.some((x) => x > 0.01)) warnings.push(`${file}: the x-axis tilts of its projection matrices (up to ${Number(Math.max(...xTilts).toPrecision(3))}°) are not applied`);
   } else {
     series.nominalTiltAxis = numbers(block, 'rlnTomoNominalTiltAxisAngle', file)?.[0];
     warnings.push(`${file}: no alignment (${ALIGNMENT_COLUMNS.join(', ')})${series.nominalTiltAxis ? `; the images are only rotated by the nominal tilt axis, ${series.nominalTiltAxis}°` : ''}`);
@@ -139,6 +172,14 @@ export function readRelionTiltSeries(files: TextFile[]): RelionTiltSeries {
   if (!references) addStack(series, blocks);
   addGlobal(series, blocks);
   return series;
+}
+
+/** The tomogram's size in pixels (rlnTomoSizeX/Y/Z of data_global), which RELION 4's matrices are centred on. */
+function volumeSizeOf(series: RelionTiltSeries, blocks: NamedBlock[]): [number, number, number] {
+  const row = globalRow(series, blocks);
+  const size = ['rlnTomoSizeX', 'rlnTomoSizeY', 'rlnTomoSizeZ'].map((label) => (row ? numbers(row.block, label, row.file)?.[row.index] : undefined));
+  if (!size.every((n) => n !== undefined && n > 0)) throw new StarFileError(`${series.file}: its projection matrices (RELION 4) are centred on the tomogram, whose size (rlnTomoSizeX/Y/Z) no dropped tomograms.star gives`);
+  return size as [number, number, number];
 }
 
 /** Without rlnMicrographName, data_global's rlnTomoTiltSeriesName names the stack whose section k is row k. */
@@ -175,20 +216,42 @@ function addGlobal(series: RelionTiltSeries, blocks: NamedBlock[]): void {
 }
 
 /**
- * The alignment of a RELION table as one to apply to its images (shifts in Å over `pixelSize`, Å per pixel of
- * the images as stored): the kept sections are the rows, in order, of `raw.nSections` sections in all. When the
- * tilt axis lies nearer the images' X than their Y (the median rlnTomoZRot; SerialEM's 85° is common), the
- * aligned images' width and height are swapped (swappedSize).
+ * Each row's rotation (degrees) and shift (pixels of the images as stored), the aligned pixel p sampling the
+ * image at R(degrees)·p + shift: from RELION 5's columns (shifts in Å over `pixelSize`), or from RELION 4's
+ * matrices (shift = P's translation + R·volume centre − image centre, the centres RELION's: n ÷ 2 and n // 2).
+ */
+function alignmentRows(series: RelionTiltSeries, raw: { nx: number; ny: number }, pixelSize: number): { degrees: number; x0: number; y0: number }[] | null {
+  if (series.alignment) {
+    const { zRot, xShift, yShift } = series.alignment;
+    return zRot.map((degrees, row) => ({ degrees, x0: xShift[row] / pixelSize, y0: yShift[row] / pixelSize }));
+  }
+  if (!series.projections) return null;
+  const [cx, cy, cz] = series.projections.volumeSize.map((n) => n / 2);
+  const [ix, iy] = [Math.floor(raw.nx / 2), Math.floor(raw.ny / 2)];
+  return series.projections.matrices.map((p) => ({
+    degrees: matrixAngles(p).zRot,
+    x0: p[0][3] + p[0][0] * cx + p[0][1] * cy + p[0][2] * cz - ix,
+    y0: p[1][3] + p[1][0] * cx + p[1][1] * cy + p[1][2] * cz - iy,
+  }));
+}
+
+/**
+ * The alignment of a RELION table as one to apply to its images (alignmentRows; `pixelSize` in Å per pixel of the
+ * images as stored): the kept sections are the rows, in order, of `raw.nSections` sections in all. When the tilt
+ * axis lies nearer the images' X than their Y (the median rotation; SerialEM's 85° is common), the aligned images'
+ * width and height are swapped (swappedSize).
  */
 export function relionAlignment(series: RelionTiltSeries, keptSections: number[], raw: { nx: number; ny: number; nSections: number }, pixelSize: number): StackAlignment | null {
-  const aligned = series.alignment;
+  const rows = alignmentRows(series, raw, pixelSize);
   // All zero: the images are already aligned (nothing to resample).
-  if (!aligned || [...aligned.zRot, ...aligned.xShift, ...aligned.yShift].every((v) => v === 0)) return null;
-  const { zRot, xShift, yShift } = aligned;
-  const outputSize = swappedSize(zRot, raw);
+  if (!rows || rows.every((r) => r.degrees === 0 && r.x0 === 0 && r.y0 === 0)) return null;
+  const outputSize = swappedSize(
+    rows.map((r) => r.degrees),
+    raw,
+  );
   return {
     source: series.file,
-    transforms: zRot.map((degrees, row) => rotationSampling(degrees, xShift[row] / pixelSize, yShift[row] / pixelSize)),
+    transforms: rows.map((r) => rotationSampling(r.degrees, r.x0, r.y0)),
     keptSections,
     rawSections: raw.nSections,
     ...(outputSize && { outputSize }),
