@@ -3,7 +3,8 @@
  * files and what came from each; a bad or mismatched side file is one message naming the file (and the line),
  * and the data sets already loaded stay as they were; IMOD's tilt.com leaves out the views it excludes and offers
  * its thickness; a stack with its tilt axis off Y loads upright with the axis angle given at load; a RELION 5
- * table dropped with its tilt images loads as the stack they came from. (The resampling's numbers:
+ * table dropped with its tilt images loads as the stack they came from, and of several tables the page asks which
+ * to load. (The resampling's numbers:
  * src/engine/align/*.test.ts and src/io/relionFiles.test.ts; tilt.com's: src/io/tiltCom.test.ts.)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -160,7 +161,7 @@ test('a stack whose tilt axis lies 90° from Y, given in the Tilt axis field, lo
   expect(pageErrors).toEqual([]);
 });
 
-test("RELION 5's tilt-series table dropped with its tilt images loads as their stack; a missing image is named", async () => {
+test("RELION 5's tilt-series table dropped with its tilt images loads as their stack; of several, the page asks which; a missing image is named", async () => {
   const stackBytes = await simulatedStack(48, 40, angles);
   const stack = readMrc(stackBytes);
   const plane = 48 * 40;
@@ -188,6 +189,18 @@ test("RELION 5's tilt-series table dropped with its tilt images loads as their s
   // Its doses (RELION's pre-exposures) make the series one that FBP and SIRT can weight by dose.
   expect(dataset.doseWeightingUnavailable).toBeNull();
   expect(readMrc(await fbp()).data).toEqual(reference.data);
+  // Two series' tables in one drop (a job's tilt_series/ folder with the frames): the page asks which to load.
+  const second = text('TS_02.star', table.buffer.toString().replace('data_TS_01', 'data_TS_02').replace(/TS_01_/g, 'TS_02_'));
+  const secondImages = images.map((image) => ({ ...image, name: image.name.replace('TS_01_', 'TS_02_') }));
+  await page.getByTestId('file-input').setInputFiles([table, second, ...images, ...secondImages]);
+  await expect(page.getByTestId('series-choice')).toContainText('This drop holds 2 RELION tilt series');
+  await page.getByTestId('series-choice-select').selectOption('TS_02');
+  await page.getByTestId('series-choice-load').click();
+  await expect(page.getByTestId('dataset-summary')).toContainText('TS_02 (11 tilt images)', { timeout: 60_000 });
+  await expect(page.getByTestId('series-choice')).toHaveCount(0);
+  const chosen = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  expect(chosen.name).toBe('TS_02 (11 tilt images) + TS_02.star');
+  expect(chosen.warnings).toEqual([`ignored TS_01.star, ${name(0)}, ${name(1)}, ${name(2)} and 8 more: not named by TS_02.star`]);
   // One image short: one message naming the table and the image; the data sets stay as they were.
   const before = await page.evaluate(() => window.wedgelab.datasets().map((d) => d.id));
   await page.getByTestId('file-input').setInputFiles([table, ...images.slice(0, 10)]);

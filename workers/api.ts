@@ -140,6 +140,8 @@ export interface LoadOptions {
   bin?: number;
   /** Degrees from Y, counter-clockwise, of the raw stack's tilt axis: the stack is rotated to put it along Y (default 0). */
   tiltAxis?: number;
+  /** Which tilt series to load of a drop that holds several RELION tables. */
+  relionSeries?: string;
   /** Makes the load cancellable with cancel(jobId). */
   jobId?: string;
 }

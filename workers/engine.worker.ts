@@ -385,7 +385,7 @@ const api: EngineWorkerApi = {
     const load = async (signal?: AbortSignal) => {
       try {
         const dropped = files.map((file) => ({ name: file.name, blob: file }));
-        const loaded = await readTiltSeriesFiles(dropped, { bin: options.bin, tiltAxis: options.tiltAxis, signal, onProgress: onProgress && ((p) => void onProgress(p)) });
+        const loaded = await readTiltSeriesFiles(dropped, { bin: options.bin, tiltAxis: options.tiltAxis, relionSeries: options.relionSeries, signal, onProgress: onProgress && ((p) => void onProgress(p)) });
         return { loaded, tiltSeries: await alignLoadedTiltSeries(await engine(), loaded, signal) };
       } catch (error) {
         if (signal?.aborted) throw new CancelledError();

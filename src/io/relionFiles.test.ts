@@ -9,7 +9,7 @@ import { callerPool } from '../engine/cpu/pool.ts';
 import { alignLoadedTiltSeries } from '../engine/align/loaded.ts';
 import { writeMrc } from './mrc.ts';
 import { parseStar, starColumn } from './star.ts';
-import { readRelionTiltSeries } from './relionStar.ts';
+import { readRelionTiltSeries, relionSeriesNames } from './relionStar.ts';
 import { planTiltSeriesFiles, readTiltSeriesFiles } from './tiltSeriesFiles.ts';
 import type { NamedBlob } from './types.ts';
 
@@ -122,6 +122,16 @@ describe('a RELION 5 tilt series', () => {
     expect(series.images.map((i) => i.file)).toEqual(rows.map((_, k) => imageName(k)));
     expect(series.alignment?.xShift).toEqual(rows.map((r) => r.shift[0] * PIXEL));
     expect(series.warnings).toEqual([]);
+  });
+
+  it('names the tilt series of several tables, and loads the one asked for, setting the other tables aside', async () => {
+    const other = file('TS_02.star', tiltTable().replace('data_TS_01', 'data_TS_02'));
+    const texts = await Promise.all([file('TS_01.star', tiltTable()), other, file('job.star', 'data_job\n7\n')].map(async (f) => ({ name: f.name, text: await f.blob.text() })));
+    expect(relionSeriesNames(texts)).toEqual(['TS_01', 'TS_02']);
+    const planned = await planTiltSeriesFiles([file('TS_01.star', tiltTable()), other, ...images], undefined, 'TS_02');
+    expect([planned.seriesName, planned.side.map((f) => f.name)]).toEqual(['TS_02 (5 tilt images)', ['TS_02.star']]);
+    expect(planned.warnings).toContain('ignored TS_01.star: not named by TS_02.star');
+    expect(() => readRelionTiltSeries(texts, 'TS_09')).toThrow('no tilt series TS_09 among TS_01.star, TS_02.star, job.star');
   });
 
   it('loads the tilt images it names, aligned as RELION projects them: the upright scene within the bilinear error', async () => {

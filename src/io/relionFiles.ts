@@ -95,24 +95,26 @@ function planRelionSeries(series: RelionTiltSeries, raw: { nx: number; ny: numbe
 
 /**
  * The dropped files of a RELION tilt series planned as planTiltSeriesFiles plans a stack with its side files (its
- * TiltSeriesFilesPlan): its STAR files read, the images they name found and their headers checked, before any
- * data is read.
+ * TiltSeriesFilesPlan): its STAR files read (`seriesName` picks one of several tables), the images they name found
+ * and their headers checked, before any data is read.
  */
-export async function planRelionFiles(files: NamedBlob[], tiltAxis?: number) {
+export async function planRelionFiles(files: NamedBlob[], tiltAxis?: number, seriesName?: string) {
   const stars = files.filter((f) => isStarFile(f.name));
-  const series = readRelionTiltSeries(await Promise.all(stars.map(async (f) => ({ name: f.name, text: await f.blob.text() }))));
+  const series = readRelionTiltSeries(await Promise.all(stars.map(async (f) => ({ name: f.name, text: await f.blob.text() }))), seriesName);
+  // The tables and lists it was read from; other STAR files (other series' tables, a job's job.star) are set aside.
+  const used = stars.filter((f) => f.name === series.file || f.name === series.globalFile);
   const images = namedImages(series, files);
   const headers = await Promise.all(images.map((f) => readCheckedMrcHeader(f.blob, { name: f.name })));
   const raw = { nx: headers[0].nx, ny: headers[0].ny, nSections: headers.reduce((n, h) => n + h.nz, 0) };
   const kept = rawSectionsOf(series, images, headers);
   const plan = planRelionSeries(series, raw, kept, storedPixelSize(series, headers[0], images[0].name), tiltAxis);
-  const others = files.filter((f) => !stars.includes(f) && !images.includes(f)).map((f) => f.name);
+  const others = files.filter((f) => !used.includes(f) && !images.includes(f)).map((f) => f.name);
   const warnings = [...plan.warnings];
   if (others.length > 0) warnings.push(`ignored ${listed(others)}: not named by ${series.file}`);
   return {
     stacks: images,
     seriesName: images.length === 1 ? images[0].name : `${series.name} (${images.length} tilt images)`,
-    side: stars,
+    side: used,
     header: { ...headers[0], nz: raw.nSections },
     plan,
     warnings,

@@ -48,6 +48,8 @@ export interface RelionTiltSeries {
   projections?: { matrices: number[][][]; volumeSize: [number, number, number] };
   /** rlnTomoNominalTiltAxisAngle (degrees) of a table that is not aligned yet. */
   nominalTiltAxis?: number;
+  /** The STAR file whose data_global row is this series' (tomograms.star), when one is. */
+  globalFile?: string;
   /** From data_global, with their source. */
   pixelSize?: { value: number; source: string };
   voltage?: { value: number; source: string };
@@ -110,9 +112,11 @@ function matrixAngles(p: number[][]): { xTilt: number; yTilt: number; zRot: numb
   return { xTilt: degrees(Math.atan2(p[2][1], p[2][2])), yTilt: degrees(Math.asin(Math.min(1, Math.max(-1, -p[2][0])))), zRot: degrees(Math.atan2(p[1][0], p[0][0])) };
 }
 
-/** The one per-tilt table among the STAR files, or an error saying what was found instead. */
-function tiltTable(blocks: NamedBlock[], files: TextFile[]): NamedBlock {
-  const tables = blocks.filter(({ block }) => isTiltTable(block));
+/** The one per-tilt table among the STAR files (the one named `name`, when given), or an error saying what was found instead. */
+function tiltTable(blocks: NamedBlock[], files: TextFile[], name?: string): NamedBlock {
+  const all = blocks.filter(({ block }) => isTiltTable(block));
+  const tables = name === undefined ? all : all.filter(({ block }) => block.name === name);
+  if (name !== undefined && tables.length === 0) throw new StarFileError(`no tilt series ${name} among ${files.map((f) => f.name).join(', ')}`);
   if (tables.length > 1) {
     throw new StarFileError(`several tilt series (${tables.map((t) => `${t.block.name} in ${t.file}`).join(', ')}): drop one tilt series at a time`);
   }
@@ -125,10 +129,8 @@ function tiltTable(blocks: NamedBlock[], files: TextFile[]): NamedBlock {
   throw new StarFileError(`${files.map((f) => f.name).join(', ')}: no table of tilt images (a column ${TILT_COLUMNS.join(' or ')}): not a RELION tilt series`);
 }
 
-/** The tilt series described by RELION STAR files (the per-tilt table, with or without tomograms.star). */
-export function readRelionTiltSeries(files: TextFile[]): RelionTiltSeries {
-  // A STAR file that does not parse is set aside, with a warning, when another holds the table (a dropped job
-  // folder brings RELION's job.star and pipeline files too); the error is the drop's when none does.
+/** Each STAR file's blocks; a file that does not parse is set aside, its error kept. */
+function parseAll(files: TextFile[]): { blocks: NamedBlock[]; failures: StarFileError[] } {
   const failures: StarFileError[] = [];
   const blocks = files.flatMap((f) => {
     try {
@@ -139,8 +141,24 @@ export function readRelionTiltSeries(files: TextFile[]): RelionTiltSeries {
       return [];
     }
   });
+  return { blocks, failures };
+}
+
+/** The names of the tilt series whose tables these STAR files hold (each once, in file order): a drop of several asks which. */
+export function relionSeriesNames(files: TextFile[]): string[] {
+  return [...new Set(parseAll(files).blocks.filter(({ block }) => isTiltTable(block)).map(({ block }) => block.name))];
+}
+
+/**
+ * The tilt series described by RELION STAR files (the per-tilt table, with or without tomograms.star); `name`
+ * picks one of several (relionSeriesNames).
+ */
+export function readRelionTiltSeries(files: TextFile[], name?: string): RelionTiltSeries {
+  // A STAR file that does not parse is set aside, with a warning, when another holds the table (a dropped job
+  // folder brings RELION's job.star and pipeline files too); the error is the drop's when none does.
+  const { blocks, failures } = parseAll(files);
   if (failures.length > 0 && !blocks.some(({ block }) => isTiltTable(block))) throw failures[0];
-  const { file, block } = tiltTable(blocks, files);
+  const { file, block } = tiltTable(blocks, files, name);
   const warnings: string[] = failures.map((error) => `set aside: ${error.message}`);
   const matrices = matricesOf(block, file);
   const angleLabel = TILT_COLUMNS.find((label) => starColumn(block, label));
@@ -205,6 +223,7 @@ function addGlobal(series: RelionTiltSeries, blocks: NamedBlock[]): void {
   const others = blocks.filter((b) => b.block.name === 'global').map((b) => b.file);
   if (!row && others.length > 0) series.warnings.push(`${others.join(', ')}: no row for ${series.name} (rlnTomoName): its pixel size and voltage are not read`);
   if (!row) return;
+  series.globalFile = row.file;
   const value = (label: string) => {
     const found = numbers(row.block, label, row.file)?.[row.index];
     return found !== undefined && found > 0 ? { value: found, source: `${row.file} (${label})` } : undefined;

@@ -21,6 +21,8 @@ export type TiltSeriesLoadOptions = Pick<StackReadOptions, 'bin' | 'onProgress' 
    * rotated so that it is (io/alignmentFiles.ts tiltAxisAlignment). 0 or unset: the axis runs along Y.
    */
   tiltAxis?: number;
+  /** Which tilt series of a drop that holds several RELION tables (io/relionStar.ts relionSeriesNames). */
+  relionSeries?: string;
 };
 
 export interface LoadedTiltSeries {
@@ -93,8 +95,8 @@ export interface TiltSeriesFilesPlan {
  * them: a wrong file fails at once, not after a 4 GB stack is read (and `wedgelab info` shows a series without
  * reading it). A drop with a STAR file is a RELION tilt series (io/relionFiles.ts).
  */
-export async function planTiltSeriesFiles(files: NamedBlob[], tiltAxis?: number): Promise<TiltSeriesFilesPlan> {
-  const planned = files.some((f) => isStarFile(f.name)) ? await planRelionFiles(files, tiltAxis) : await planStackFiles(files, tiltAxis);
+export async function planTiltSeriesFiles(files: NamedBlob[], tiltAxis?: number, relionSeries?: string): Promise<TiltSeriesFilesPlan> {
+  const planned = files.some((f) => isStarFile(f.name)) ? await planRelionFiles(files, tiltAxis, relionSeries) : await planStackFiles(files, tiltAxis);
   const { plan, warnings } = planned;
   named(plan.angleSource, () => checkTiltAngles(plan.tiltAngles));
   warnings.push(...tiltAngleWarnings(plan.tiltAngles).map((w) => `${plan.angleSource}: ${w}`));
@@ -149,7 +151,7 @@ function named(file: string, check: () => void): void {
  * (engine/align alignLoadedTiltSeries).
  */
 export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSeriesLoadOptions = {}): Promise<LoadedTiltSeries> {
-  const { stacks, seriesName, side, plan, ...planned } = await planTiltSeriesFiles(files, options.tiltAxis);
+  const { stacks, seriesName, side, plan, ...planned } = await planTiltSeriesFiles(files, options.tiltAxis, options.relionSeries);
   const mrc = await readMrcStacks(stacks, { bin: options.bin, onProgress: options.onProgress, signal: options.signal });
   const warnings = [...mrc.warnings, ...planned.warnings];
   const bin = mrc.bin;

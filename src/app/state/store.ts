@@ -98,7 +98,8 @@ export interface AppActions {
    * Load a dropped tilt series, binned at options.bin, else at the loadBinning choice ('auto': suggested from the
    * stack's header). Cancelled with cancelLoad(): the data sets already loaded stay as they are.
    */
-  loadFiles(files: File[], options?: { bin?: LoadBinning; tiltAxis?: number }): Promise<DatasetSummary>;
+  /** `relionSeries`: which tilt series of a drop that holds several RELION tables (state/typedAngles.ts asks). */
+  loadFiles(files: File[], options?: { bin?: LoadBinning; tiltAxis?: number; relionSeries?: string }): Promise<DatasetSummary>;
   setLoadBinning(choice: LoadBinningChoice): void;
   setLoadTiltAxis(degrees: number): void;
   cancelLoad(): void;
@@ -421,16 +422,16 @@ export const useAppStore = create<AppStore>()((set, get) => {
       const jobId = `load-${++jobCounter}-${Date.now().toString(36)}`;
       const { bin, note } = await loadBinningFor(files, options.bin);
       const tiltAxis = options.tiltAxis ?? get().loadTiltAxis;
-      const key = dropKey(files, bin, tiltAxis);
+      const key = dropKey(files, bin, tiltAxis, options.relionSeries);
       const again = get().datasets.find((d) => loadedFrom.get(d.id) === key);
       if (again) {
         get().selectDataset(again.id);
-        set({ loadNotice: `${names.join(' + ')} ${files.length === 1 ? 'is' : 'are'} already loaded${bin > 1 ? ` at bin ${bin}` : ''}: selected "${again.name}" instead of loading a copy` });
+        set({ loadNotice: `${namesText(names, ' + ')} ${files.length === 1 ? 'is' : 'are'} already loaded${bin > 1 ? ` at bin ${bin}` : ''}: selected "${again.name}" instead of loading a copy` });
         return again;
       }
       set({
         loadNotice: null,
-        loading: `Reading ${names.join(', ')}${bin > 1 ? ` at bin ${bin}` : ''}…`,
+        loading: `Reading ${namesText(names, ', ')}${bin > 1 ? ` at bin ${bin}` : ''}…`,
         fileLoad: { jobId, bin, binNote: note, progress: { fraction: 0, bytesRead: 0 }, cancelling: false },
       });
       const onProgress = workerCallback((progress: LoadProgress) => {
@@ -439,13 +440,13 @@ export const useAppStore = create<AppStore>()((set, get) => {
       });
       try {
         // The previous dataset and results stay until this one succeeds (and when it is cancelled).
-        const dataset = await getEngine().loadFiles(files, { bin, tiltAxis, jobId }, onProgress);
+        const dataset = await getEngine().loadFiles(files, { bin, tiltAxis, relionSeries: options.relionSeries, jobId }, onProgress);
         loadedFrom.set(dataset.id, key);
         addDataset(dataset);
         keepOrOffer(dataset.id);
         return dataset;
       } catch (error) {
-        if (!isCancellation(error)) fail(`Could not load ${names.join(' + ')}: ${errorMessage(error)}`);
+        if (!isCancellation(error)) fail(`Could not load ${namesText(names, ' + ')}: ${errorMessage(error)}`);
         throw error;
       } finally {
         set({ loading: null, fileLoad: null });
@@ -690,8 +691,13 @@ function mapValues<T>(record: Record<string, T>, f: (value: T, key: string) => T
 }
 
 /** The same files (name, size, modification time, in any order) at the same binning and tilt axis give the same key. */
-function dropKey(files: readonly File[], bin: number, tiltAxis: number): string {
-  return `${files.map((f) => `${f.name}\u0000${f.size}\u0000${f.lastModified}`).sort().join('\u0001')}\u0001bin ${bin}\u0001axis ${tiltAxis}`;
+function dropKey(files: readonly File[], bin: number, tiltAxis: number, relionSeries = ''): string {
+  return `${files.map((f) => `${f.name}\u0000${f.size}\u0000${f.lastModified}`).sort().join('\u0001')}\u0001bin ${bin}\u0001axis ${tiltAxis}\u0001series ${relionSeries}`;
+}
+
+/** A drop's file names for a message: all of a few, the first three and a count of many (RELION's tilt images). */
+function namesText(names: readonly string[], separator: string): string {
+  return names.length > 4 ? `${names.slice(0, 3).join(separator)} and ${names.length - 3} more files` : names.join(separator);
 }
 
 /** Selectors used by several components. */

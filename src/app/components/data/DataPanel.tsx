@@ -6,6 +6,7 @@ import { KeepOffer } from '../KeepOffer.tsx';
 import { DatasetSummaryView } from './DatasetSummaryView.tsx';
 import { LOAD_BINNINGS, type LoadBinningChoice } from './loadBinning.ts';
 import { TiltBrowser } from './TiltBrowser.tsx';
+import { SeriesChoiceForm } from './SeriesChoiceForm.tsx';
 import { TypedAnglesForm } from './TypedAnglesForm.tsx';
 import { loadDropped } from '../../state/typedAngles.ts';
 import { useRevealWhenShown } from '../../util/reveal.ts';
@@ -36,10 +37,11 @@ function FilePicker() {
       <button type="button" className="small" disabled={loading !== null} onClick={() => void loadDemo().catch(() => undefined)} data-testid="demo-button">
         Simulate demo
       </button>
-      <div className="hint">or drop a stack + .tlt/.rawtlt/.mdoc anywhere on the page</div>
+      <div className="hint">or drop a stack + .tlt/.rawtlt/.mdoc anywhere on the page (or a RELION .star with its images or their folder)</div>
       <LoadBinningField />
       <TiltAxisField />
       <TypedAnglesForm />
+      <SeriesChoiceForm />
     </div>
   );
 }

@@ -1,0 +1,41 @@
+import { useState } from 'react';
+import { loadRelionSeries, useTypedAnglesStore, type PendingSeries } from '../../state/typedAngles.ts';
+import { useRevealWhenShown } from '../../util/reveal.ts';
+
+function ChoiceForm({ pending }: { pending: PendingSeries }) {
+  const [name, setName] = useState(pending.names[0]);
+  const setPendingSeries = useTypedAnglesStore((s) => s.setPendingSeries);
+  // Mounted once per drop (keyed below), and brought into view like the typed-angles question.
+  const form = useRevealWhenShown<HTMLDivElement>(true);
+  return (
+    <div ref={form} className="typed-angles hint warn" data-testid="series-choice">
+      <div>
+        This drop holds {pending.names.length} RELION tilt series. Load one (its table names its images; the others are set aside):
+      </div>
+      <label className="field">
+        <span className="field-label">Tilt series</span>
+        <select value={name} onChange={(e) => setName(e.target.value)} data-testid="series-choice-select">
+          {pending.names.map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div className="field-row">
+        <button type="button" className="small primary" onClick={() => void loadRelionSeries(pending, name).catch(() => undefined)} data-testid="series-choice-load">
+          Load {name}
+        </button>
+        <button type="button" className="small" onClick={() => setPendingSeries(null)} data-testid="series-choice-cancel">
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** Shown while a drop of several RELION tilt series waits for the one to load (state/typedAngles.ts). */
+export function SeriesChoiceForm() {
+  const pending = useTypedAnglesStore((s) => s.pendingSeries);
+  return pending ? <ChoiceForm key={pending.names.join('|')} pending={pending} /> : null;
+}
