@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { listNames } from '../io/angles.ts';
 import { isStarFile, readRelionTiltSeries } from '../io/relionStar.ts';
 import { parseStar, starColumn } from '../io/star.ts';
 
@@ -52,7 +53,7 @@ export async function withRelionFiles(paths: readonly string[]): Promise<string[
     const listed = listedTiltSeries(texts[0].path, texts[0].text);
     if (listed && listed.length > 1) {
       const names = listed.map((series) => series.name);
-      throw new Error(`${texts[0].path} lists ${listed.length} tilt series (${names.slice(0, 4).join(', ')}${names.length > 4 ? ', …' : ''}): give one's own STAR file (${listed[0].table}) with it or instead, or run them all with wedgelab batch --list ${texts[0].path}`);
+      throw new Error(`${texts[0].path} lists ${listed.length} tilt series (${listNames(names)}): give one's own STAR file (${listed[0].table}) with it or instead, or run them all with wedgelab batch --list ${texts[0].path}`);
     }
     if (listed?.length === 1) texts.push({ path: listed[0].table, name: basename(listed[0].table), text: await readFile(listed[0].table, 'utf8') });
   }

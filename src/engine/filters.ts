@@ -31,6 +31,17 @@ export function radialAtBinning(radial: { cutoff: number; falloff: number }, bin
   return { name: 'radial', cutoff: at(radial.cutoff), falloff: at(radial.falloff) };
 }
 
+/** A filter with a radial filter's unset cutoff and falloff given their defaults (RADIAL_DEFAULTS). */
+function withRadialDefaults(filter: FilterSpec): FilterSpec {
+  return filter.name === 'radial' ? { ...filter, cutoff: filter.cutoff ?? RADIAL_DEFAULTS.cutoff, falloff: filter.falloff ?? RADIAL_DEFAULTS.falloff } : filter;
+}
+
+/** Whether two filters filter alike (withRadialDefaults). */
+export function sameFilter(a: FilterSpec, b: FilterSpec): boolean {
+  const [x, y] = [withRadialDefaults(a), withRadialDefaults(b)];
+  return x.name === y.name && x.cutoff === y.cutoff && x.falloff === y.falloff;
+}
+
 function isFilterName(name: string): name is FilterName {
   return (FILTER_NAMES as readonly string[]).includes(name);
 }

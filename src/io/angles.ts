@@ -415,6 +415,11 @@ export function formatTlt(tiltAngles: number[]): string {
     .join('');
 }
 
+/** Names for a message: all of a few, the first four and how many more of many ("a, b, c, d and 37 more"). */
+export function listNames(names: readonly string[], separator = ', '): string {
+  return names.length > 4 ? `${names.slice(0, 4).join(separator)} and ${names.length - 4} more` : names.join(separator);
+}
+
 /** Text from a file, made safe to echo: at most 40 characters, control characters (terminal escapes) shown as '?'. */
 export function clip(text: string): string {
   const shown = Array.from(text.length > 40 ? text.slice(0, 40) : text, (c) => (c.charCodeAt(0) < 32 || (c.charCodeAt(0) >= 127 && c.charCodeAt(0) < 160) ? '?' : c)).join('');

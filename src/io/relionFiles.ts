@@ -4,6 +4,7 @@
  * stack. The images are read one after the other as one stack (io/mrcStream.ts readMrcStacks); the plan keeps
  * the table's rows in its order, with their angles, doses and alignment.
  */
+import { listNames } from './angles.ts';
 import { AlignmentFileError, tiltAxisAlignment, type StackAlignment } from './alignmentFiles.ts';
 import { readCheckedMrcHeader } from './mrcStream.ts';
 import type { MrcHeader } from './mrc.ts';
@@ -11,23 +12,16 @@ import { isStarFile, readRelionTiltSeries, relionAlignment, type RelionTiltSerie
 import { alignmentSummary, TYPED_TILT_AXIS_SOURCE, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
 import type { NamedBlob } from './types.ts';
 
-/** At most this many names in one message; the rest are counted. */
-const LISTED = 4;
-
-function listed(names: readonly string[]): string {
-  return names.length > LISTED ? `${names.slice(0, LISTED).join(', ')} and ${names.length - LISTED} more` : names.join(', ');
-}
-
 /** The MRC files the table names, in the order it first names them; a missing one is an error naming it. */
 function namedImages(series: RelionTiltSeries, files: NamedBlob[]): NamedBlob[] {
   const names = [...new Set(series.images.map((image) => image.file))];
   const missing = names.filter((name) => !files.some((f) => f.name === name));
   if (missing.length > 0) {
-    throw new Error(`${series.file} names ${names.length} image file${names.length === 1 ? '' : 's'}; ${missing.length} of them ${missing.length === 1 ? 'is' : 'are'} not among the dropped files: ${listed(missing)}`);
+    throw new Error(`${series.file} names ${names.length} image file${names.length === 1 ? '' : 's'}; ${missing.length} of them ${missing.length === 1 ? 'is' : 'are'} not among the dropped files: ${listNames(missing)}`);
   }
   // A folder dropped whole can hold two files of one name (in two subfolders): which one the table means is unknown.
   const twice = names.filter((name) => files.filter((f) => f.name === name).length > 1);
-  if (twice.length > 0) throw new Error(`${listed(twice)}: more than one dropped file of that name, and ${series.file} names it: drop the folder that holds the series' images only`);
+  if (twice.length > 0) throw new Error(`${listNames(twice)}: more than one dropped file of that name, and ${series.file} names it: drop the folder that holds the series' images only`);
   return names.map((name) => files.find((f) => f.name === name) as NamedBlob);
 }
 
@@ -110,7 +104,7 @@ export async function planRelionFiles(files: NamedBlob[], tiltAxis?: number, ser
   const plan = planRelionSeries(series, raw, kept, storedPixelSize(series, headers[0], images[0].name), tiltAxis);
   const others = files.filter((f) => !used.includes(f) && !images.includes(f)).map((f) => f.name);
   const warnings = [...plan.warnings];
-  if (others.length > 0) warnings.push(`ignored ${listed(others)}: not named by ${series.file}`);
+  if (others.length > 0) warnings.push(`ignored ${listNames(others)}: not named by ${series.file}`);
   return {
     stacks: images,
     seriesName: images.length === 1 ? images[0].name : `${series.name} (${images.length} tilt images)`,

@@ -18,6 +18,7 @@
  *    as RELION 5 reads them (Tomogram::getProjectionAnglesFromMatrix).
  */
 import { rotationSampling, swappedSize, type StackAlignment, type TextFile } from './alignmentFiles.ts';
+import { listNames } from './angles.ts';
 import { baseName } from './tiltCom.ts';
 import { parseStar, starColumn, StarFileError, type StarBlock } from './star.ts';
 
@@ -124,7 +125,7 @@ function tiltTable(blocks: NamedBlock[], files: TextFile[], name?: string): Name
   const global = blocks.find(({ block }) => block.name === 'global' && starColumn(block, 'rlnTomoTiltSeriesStarFile'));
   if (global) {
     const listed = (starColumn(global.block, 'rlnTomoTiltSeriesStarFile') ?? []).map(baseName);
-    throw new StarFileError(`${global.file} only lists tilt series; drop the one to load's own STAR file (${listed.slice(0, 3).join(', ')}${listed.length > 3 ? ', …' : ''}) with its images`);
+    throw new StarFileError(`${global.file} only lists tilt series; drop the one to load's own STAR file (${listNames(listed)}) with its images`);
   }
   throw new StarFileError(`${files.map((f) => f.name).join(', ')}: no table of tilt images (a column ${TILT_COLUMNS.join(' or ')}): not a RELION tilt series`);
 }

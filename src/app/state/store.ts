@@ -4,6 +4,7 @@
  */
 import { create } from 'zustand';
 import type { CommonParams, DatasetSummary, DemoOptions, GpuInfo, LoadProgress, MethodName, MethodParams, MethodRequest, ModelChoice, ModelFamily, ResultSummary, SavedItem } from '../../../workers/api.ts';
+import { listNames } from '../../io/angles.ts';
 import { readMrcHeaderOf } from '../../io/mrcStream.ts';
 import { isStackFile } from '../../io/tiltSeriesFiles.ts';
 import { suggestBinning, type LoadBinning, type LoadBinningChoice } from '../components/data/loadBinning.ts';
@@ -426,12 +427,12 @@ export const useAppStore = create<AppStore>()((set, get) => {
       const again = get().datasets.find((d) => loadedFrom.get(d.id) === key);
       if (again) {
         get().selectDataset(again.id);
-        set({ loadNotice: `${namesText(names, ' + ')} ${files.length === 1 ? 'is' : 'are'} already loaded${bin > 1 ? ` at bin ${bin}` : ''}: selected "${again.name}" instead of loading a copy` });
+        set({ loadNotice: `${listNames(names, ' + ')} ${files.length === 1 ? 'is' : 'are'} already loaded${bin > 1 ? ` at bin ${bin}` : ''}: selected "${again.name}" instead of loading a copy` });
         return again;
       }
       set({
         loadNotice: null,
-        loading: `Reading ${namesText(names, ', ')}${bin > 1 ? ` at bin ${bin}` : ''}…`,
+        loading: `Reading ${listNames(names, ', ')}${bin > 1 ? ` at bin ${bin}` : ''}…`,
         fileLoad: { jobId, bin, binNote: note, progress: { fraction: 0, bytesRead: 0 }, cancelling: false },
       });
       const onProgress = workerCallback((progress: LoadProgress) => {
@@ -446,7 +447,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
         keepOrOffer(dataset.id);
         return dataset;
       } catch (error) {
-        if (!isCancellation(error)) fail(`Could not load ${namesText(names, ' + ')}: ${errorMessage(error)}`);
+        if (!isCancellation(error)) fail(`Could not load ${listNames(names, ' + ')}: ${errorMessage(error)}`);
         throw error;
       } finally {
         set({ loading: null, fileLoad: null });
@@ -693,11 +694,6 @@ function mapValues<T>(record: Record<string, T>, f: (value: T, key: string) => T
 /** The same files (name, size, modification time, in any order) at the same binning and tilt axis give the same key. */
 function dropKey(files: readonly File[], bin: number, tiltAxis: number, relionSeries = ''): string {
   return `${files.map((f) => `${f.name}\u0000${f.size}\u0000${f.lastModified}`).sort().join('\u0001')}\u0001bin ${bin}\u0001axis ${tiltAxis}\u0001series ${relionSeries}`;
-}
-
-/** A drop's file names for a message: all of a few, the first three and a count of many (RELION's tilt images). */
-function namesText(names: readonly string[], separator: string): string {
-  return names.length > 4 ? `${names.slice(0, 3).join(separator)} and ${names.length - 3} more files` : names.join(separator);
 }
 
 /** Selectors used by several components. */

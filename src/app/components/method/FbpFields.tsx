@@ -1,4 +1,4 @@
-import { FILTER_NAMES, RADIAL_DEFAULTS, radialAtBinning, type FilterName, type FilterSpec } from '../../../engine/filters.ts';
+import { FILTER_NAMES, RADIAL_DEFAULTS, radialAtBinning, sameFilter, type FilterName, type FilterSpec } from '../../../engine/filters.ts';
 import { selectDataset, useAppStore } from '../../state/store.ts';
 import { NumberField } from '../NumberField.tsx';
 import { DoseWeightingField } from './DoseWeightingField.tsx';
@@ -19,7 +19,7 @@ function ImodRadialGuide({ filter, setFilter, disabled }: { filter: FilterSpec; 
   const binning = useAppStore((s) => s.form.common.binning);
   if (!radial) return null;
   const imod = radialAtBinning(radial, binning);
-  const same = filter.name === 'radial' && filter.cutoff === imod.cutoff && filter.falloff === imod.falloff;
+  const same = sameFilter(filter, imod);
   return (
     <div className="hint" data-testid="fbp-imod-radial" title={radial.source}>
       IMOD&apos;s tilt.com: radial, cutoff {imod.cutoff}, σ {imod.falloff} cyc/px{binning > 1 ? ` at bin ${binning}` : ''}{' '}

@@ -1,5 +1,5 @@
 /** Filtered back-projection: what it is (page-safe). The runner is ./run.ts. */
-import { FILTER_NAMES, filterByName, RADIAL_DEFAULTS, radialAtBinning, type FilterSpec } from '../../filters.ts';
+import { FILTER_NAMES, filterByName, RADIAL_DEFAULTS, radialAtBinning, sameFilter, type FilterSpec } from '../../filters.ts';
 import {
   commonDefaults,
   describeCommon,
@@ -31,9 +31,7 @@ export function otherThanImodRadial(request: { method: string; params: object },
   if (request.method !== 'fbp') return null;
   const params = request.params as FbpParams;
   const imod = radialAtBinning(radial, params.binning);
-  const { filter } = params;
-  const ours = filter.name === 'radial' ? { ...filter, cutoff: filter.cutoff ?? RADIAL_DEFAULTS.cutoff, falloff: filter.falloff ?? RADIAL_DEFAULTS.falloff } : filter;
-  return filterText(ours) === filterText(imod) ? null : { imod, imodText: filterText(imod), oursText: filterText(ours) };
+  return sameFilter(params.filter, imod) ? null : { imod, imodText: filterText(imod), oursText: filterText(params.filter) };
 }
 
 /** `--filter NAME` (canonical or another tool's spelling) and, for the radial filter only, `--cutoff`/`--falloff`. */
