@@ -128,7 +128,7 @@ describe('a RELION 5 tilt series', () => {
     const other = file('TS_02.star', tiltTable().replace('data_TS_01', 'data_TS_02'));
     const texts = await Promise.all([file('TS_01.star', tiltTable()), other, file('job.star', 'data_job\n7\n')].map(async (f) => ({ name: f.name, text: await f.blob.text() })));
     expect(relionSeriesNames(texts)).toEqual(['TS_01', 'TS_02']);
-    const planned = await planTiltSeriesFiles([file('TS_01.star', tiltTable()), other, ...images], undefined, 'TS_02');
+    const planned = await planTiltSeriesFiles([file('TS_01.star', tiltTable()), other, ...images], { relionSeries: 'TS_02' });
     expect([planned.seriesName, planned.side.map((f) => f.name)]).toEqual(['TS_02 (5 tilt images)', ['TS_02.star']]);
     expect(planned.warnings).toContain('ignored TS_01.star: not named by TS_02.star');
     expect(() => readRelionTiltSeries(texts, 'TS_09')).toThrow('no tilt series TS_09 among TS_01.star, TS_02.star, job.star');
@@ -276,3 +276,61 @@ describe('a RELION 5 tilt series', () => {
   });
 });
 
+
+describe("a RELION 5 tilt series' frame halves", () => {
+  // RELION's motion correction with --even_odd_split writes, beside each tilt image, the sums of its even and of
+  // its odd frames (…_EVN.mrc, …_ODD.mrc), named by rlnMicrographNameEven/Odd.
+  const halfName = (k: number, half: 'EVN' | 'ODD') => imageName(k).replace('.mrc', `_${half}.mrc`);
+  const halfImage = (k: number, scale: number) => writeMrc({ nx, ny, nz: 1, data: rawImage(k).map((x) => scale * x), pixelSize: PIXEL });
+  const evenImages = rows.map((_, k) => file(halfName(k, 'EVN'), halfImage(k, 0.4)));
+  const oddImages = rows.map((_, k) => file(halfName(k, 'ODD'), halfImage(k, 0.6)));
+  /** The table with the two columns added, paths as RELION writes them. */
+  const withHalves = (table: string) => {
+    const lines = table.split('\n');
+    let row = 0;
+    return lines
+      .flatMap((line) => {
+        if (line === '_rlnDefocusU #9') return [line, '_rlnMicrographNameEven #10', '_rlnMicrographNameOdd #11'];
+        if (!line.startsWith('MotionCorr/')) return [line];
+        const k = row++;
+        return [`${line}\tMotionCorr/job002/frames/${halfName(k, 'EVN')}\tMotionCorr/job002/frames/${halfName(k, 'ODD')}`];
+      })
+      .join('\n');
+  };
+  const star = file('TS_01.star', withHalves(tiltTable()));
+
+  it('loads the series from its frame sums, listing the halves as there; either half loads with the same angles and alignment', async () => {
+    const whole = await readTiltSeriesFiles([star, file('tomograms.star', tomograms), ...images, ...evenImages, ...oddImages]);
+    expect(whole.frameHalves).toBe('TS_01.star (rlnMicrographNameEven, rlnMicrographNameOdd)');
+    expect(whole.metadata).toContainEqual({ label: 'Frame halves', value: 'the sums of the even and of the odd frames of every tilt: a frame-half FSC can use them', source: whole.frameHalves });
+    // The halves' images are the series' own files, not files set aside.
+    expect(whole.warnings).toEqual([]);
+    const even = await readTiltSeriesFiles([star, file('tomograms.star', tomograms), ...images, ...evenImages, ...oddImages], { frames: 'even' });
+    expect(even.stackName).toBe('TS_01 (5 tilt images, even frames)');
+    expect([even.tiltSeries.tiltAngles, even.tiltSeries.accumulatedDose, even.tiltSeries.pixelSize]).toEqual([whole.tiltSeries.tiltAngles, whole.tiltSeries.accumulatedDose, whole.tiltSeries.pixelSize]);
+    expect(even.alignment).toEqual(whole.alignment);
+    // The even sums are 0.4 of the raw images here, the odd 0.6: each half reads its own images.
+    const odd = await readTiltSeriesFiles([star, ...images, ...evenImages, ...oddImages], { frames: 'odd' });
+    for (const [half, scale] of [[even, 0.4], [odd, 0.6]] as const) {
+      const expected = whole.tiltSeries.data.map((x) => Math.fround(scale * x));
+      expect(Math.max(...half.tiltSeries.data.map((x, i) => Math.abs(x - expected[i])))).toBeLessThan(1e-5);
+    }
+  });
+
+  it('says which halves are missing, refuses a half it cannot read, and a table or a stack without halves', async () => {
+    const short = await planTiltSeriesFiles([star, ...images, ...evenImages, ...oddImages.slice(2)]);
+    expect(short.frameHalves).toBeUndefined();
+    expect(short.plan.rows).toContainEqual({ label: 'Frame halves', value: `named, but 2 of 10 not dropped (or dropped twice): ${halfName(0, 'ODD')}, ${halfName(1, 'ODD')}`, source: 'TS_01.star (rlnMicrographNameEven, rlnMicrographNameOdd)' });
+    await expect(planTiltSeriesFiles([star, ...images, ...evenImages, ...oddImages.slice(2)], { frames: 'odd' })).rejects.toHaveProperty(
+      'message',
+      `TS_01.star names 5 image files (the sums of its odd frames, rlnMicrographNameOdd); 2 of them are not among the dropped files: ${halfName(0, 'ODD')}, ${halfName(1, 'ODD')}`,
+    );
+    await expect(planTiltSeriesFiles([file('TS_01.star', tiltTable()), ...images], { frames: 'even' })).rejects.toHaveProperty(
+      'message',
+      "TS_01.star names no sums of even and odd movie frames (rlnMicrographNameEven, rlnMicrographNameOdd): RELION's motion correction saves them with --even_odd_split",
+    );
+    await expect(planTiltSeriesFiles([images[0], file('a.tlt', '0')], { frames: 'even' })).rejects.toThrow(/^TS_01_001_-40\.0\.mrc, a\.tlt: sums of even and odd movie frames are read from a RELION tilt-series table/);
+    const evenOnly = tiltTable().replace('_rlnDefocusU #9', '_rlnDefocusU #9\n_rlnMicrographNameEven #10').replace(/\t30000\.0/g, '\t30000.0\tx_EVN.mrc');
+    expect(readRelionTiltSeries([{ name: 'TS_01.star', text: evenOnly }]).warnings).toContain('TS_01.star: it names the sums of the even frames only (rlnMicrographNameEven): no frame-half FSC');
+  });
+});

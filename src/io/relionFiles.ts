@@ -8,16 +8,20 @@ import { listNames } from './angles.ts';
 import { AlignmentFileError, tiltAxisAlignment, type StackAlignment } from './alignmentFiles.ts';
 import { readCheckedMrcHeader } from './mrcStream.ts';
 import type { MrcHeader } from './mrc.ts';
-import { isStarFile, readRelionTiltSeries, relionAlignment, type RelionTiltSeries } from './relionStar.ts';
+import { FRAME_HALF_COLUMNS, isStarFile, readRelionTiltSeries, relionAlignment, type FrameHalf, type RelionImage, type RelionTiltSeries } from './relionStar.ts';
 import { alignmentSummary, TYPED_TILT_AXIS_SOURCE, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
 import type { NamedBlob } from './types.ts';
 
-/** The MRC files the table names, in the order it first names them; a missing one is an error naming it. */
-function namedImages(series: RelionTiltSeries, files: NamedBlob[]): NamedBlob[] {
-  const names = [...new Set(series.images.map((image) => image.file))];
+/** The files of `images`, each once, in the order first named. */
+const fileNames = (images: readonly RelionImage[]): string[] => [...new Set(images.map((image) => image.file))];
+
+/** The MRC files the table names (its `frames` sums, when given), in the order it first names them; a missing one is an error naming it. */
+function namedImages(series: RelionTiltSeries, files: NamedBlob[], frames?: FrameHalf): NamedBlob[] {
+  const names = fileNames(series.images);
   const missing = names.filter((name) => !files.some((f) => f.name === name));
   if (missing.length > 0) {
-    throw new Error(`${series.file} names ${names.length} image file${names.length === 1 ? '' : 's'}; ${missing.length} of them ${missing.length === 1 ? 'is' : 'are'} not among the dropped files: ${listNames(missing)}`);
+    const what = frames ? ` (the sums of its ${frames} frames, ${FRAME_HALF_COLUMNS[frames]})` : '';
+    throw new Error(`${series.file} names ${names.length} image file${names.length === 1 ? '' : 's'}${what}; ${missing.length} of them ${missing.length === 1 ? 'is' : 'are'} not among the dropped files: ${listNames(missing)}`);
   }
   // A folder dropped whole can hold two files of one name (in two subfolders): which one the table means is unknown.
   const twice = names.filter((name) => files.filter((f) => f.name === name).length > 1);
@@ -88,29 +92,49 @@ function planRelionSeries(series: RelionTiltSeries, raw: { nx: number; ny: numbe
 }
 
 /**
+ * Whether the frame-half sums the table names are all among the dropped files, each once: the data panel's row,
+ * and the source to name when they are (a frame-half FSC can then read them); null for a table that names none.
+ */
+function frameHalvesOf(series: RelionTiltSeries, files: NamedBlob[]): { row: MetadataRow; source: string | null } | null {
+  if (!series.frameHalves) return null;
+  const source = `${series.file} (${FRAME_HALF_COLUMNS.even}, ${FRAME_HALF_COLUMNS.odd})`;
+  const names = fileNames([...series.frameHalves.even, ...series.frameHalves.odd]);
+  const absent = names.filter((name) => files.filter((f) => f.name === name).length !== 1);
+  const value = absent.length === 0 ? `the sums of the even and of the odd frames of every tilt: a frame-half FSC can use them` : `named, but ${absent.length} of ${names.length} not dropped (or dropped twice): ${listNames(absent)}`;
+  return { row: { label: 'Frame halves', value, source }, source: absent.length === 0 ? source : null };
+}
+
+/**
  * The dropped files of a RELION tilt series planned as planTiltSeriesFiles plans a stack with its side files (its
  * TiltSeriesFilesPlan): its STAR files read (`seriesName` picks one of several tables), the images they name found
- * and their headers checked, before any data is read.
+ * and their headers checked, before any data is read. `frames`: the series of the table's sums of only the even
+ * or only the odd movie frames (each tilt's rlnMicrographNameEven or …Odd image), with the same angles and
+ * alignment; otherwise `frameHalves` names the table when those sums are all dropped too.
  */
-export async function planRelionFiles(files: NamedBlob[], tiltAxis?: number, seriesName?: string) {
+export async function planRelionFiles(files: NamedBlob[], tiltAxis?: number, seriesName?: string, frames?: FrameHalf) {
   const stars = files.filter((f) => isStarFile(f.name));
-  const series = readRelionTiltSeries(await Promise.all(stars.map(async (f) => ({ name: f.name, text: await f.blob.text() }))), seriesName);
+  const series = readRelionTiltSeries(await Promise.all(stars.map(async (f) => ({ name: f.name, text: await f.blob.text() }))), seriesName, frames);
   // The tables and lists it was read from; other STAR files (other series' tables, a job's job.star) are set aside.
   const used = stars.filter((f) => f.name === series.file || f.name === series.globalFile);
-  const images = namedImages(series, files);
+  const images = namedImages(series, files, frames);
   const headers = await Promise.all(images.map((f) => readCheckedMrcHeader(f.blob, { name: f.name })));
   const raw = { nx: headers[0].nx, ny: headers[0].ny, nSections: headers.reduce((n, h) => n + h.nz, 0) };
   const kept = rawSectionsOf(series, images, headers);
   const plan = planRelionSeries(series, raw, kept, storedPixelSize(series, headers[0], images[0].name), tiltAxis);
-  const others = files.filter((f) => !used.includes(f) && !images.includes(f)).map((f) => f.name);
+  const halves = frames ? null : frameHalvesOf(series, files);
+  if (halves) plan.rows.push(halves.row);
+  // The frame-half sums (and, for a half, the full sums) are the series' own files, not files set aside.
+  const own = new Set([...images.map((f) => f.name), ...fileNames(series.frameHalves ? [...series.frameHalves.even, ...series.frameHalves.odd] : [])]);
+  const others = files.filter((f) => !used.includes(f) && !own.has(f.name)).map((f) => f.name);
   const warnings = [...plan.warnings];
   if (others.length > 0) warnings.push(`ignored ${listNames(others)}: not named by ${series.file}`);
   return {
     stacks: images,
-    seriesName: images.length === 1 ? images[0].name : `${series.name} (${images.length} tilt images)`,
+    seriesName: images.length === 1 ? images[0].name : `${series.name} (${images.length} tilt images${frames ? `, ${frames} frames` : ''})`,
     side: used,
     header: { ...headers[0], nz: raw.nSections },
     plan,
     warnings,
+    ...(halves?.source && { frameHalves: halves.source }),
   };
 }

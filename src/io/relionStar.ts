@@ -12,6 +12,9 @@
  *    (rlnTomoXShiftAngst, rlnTomoYShiftAngst)/pixel size: the aligned pixel p samples the raw image at
  *    R(ZRot)·p + shift, exactly as AreTomo's ROT, TX, TY do (RELION imports those unchanged);
  *  - `rlnMicrographPreExposure` is the dose (e/Å²) received before the image;
+ *  - `rlnMicrographNameEven` and `rlnMicrographNameOdd`, when motion correction saved them (RELION's
+ *    --even_odd_split), name the sums of each tilt's even and of its odd movie frames: two half-dose copies of the
+ *    series with independent noise, which RELION reconstructs as its half tomograms (--generate_split_tomograms);
  *  - RELION 4 gave each row a projection matrix instead (`rlnTomoProjX…W`, its rows): P = T(shift + image centre)·
  *    Rz(ZRot)·Ry(YTilt)·Rx(XTilt)·T(−volume centre) on pixel coordinates from the corner, the image centre n // 2
  *    and the volume centre rlnTomoSizeX/Y/Z ÷ 2 (Tomogram::setProjectionMatrix); its angles and shift are read back
@@ -35,8 +38,10 @@ export interface RelionTiltSeries {
   name: string;
   /** The STAR file of the per-tilt table. */
   file: string;
-  /** One per row. */
+  /** One per row: the images the series is read from (the frame sums, or one half's when the series was read for it). */
   images: RelionImage[];
+  /** Per row, each tilt's sums of its even and of its odd movie frames, when the table names both (rlnMicrographNameEven/Odd). */
+  frameHalves?: Record<FrameHalf, RelionImage[]>;
   /** Degrees, one per row. */
   tiltAngles: number[];
   /** "TS_01.star (rlnTomoYTilt)". */
@@ -57,6 +62,11 @@ export interface RelionTiltSeries {
   warnings: string[];
 }
 
+/** Which frames of every tilt's movie a series is read from, when not all: the even-numbered or the odd-numbered ones. */
+export type FrameHalf = 'even' | 'odd';
+/** The columns that name each tilt's frame-half sums. */
+export const FRAME_HALF_COLUMNS: Record<FrameHalf, string> = { even: 'rlnMicrographNameEven', odd: 'rlnMicrographNameOdd' };
+
 const TILT_COLUMNS = ['rlnTomoYTilt', 'rlnTomoNominalStageTiltAngle'];
 const ALIGNMENT_COLUMNS = ['rlnTomoZRot', 'rlnTomoXShiftAngst', 'rlnTomoYShiftAngst'];
 const MATRIX_COLUMNS = ['rlnTomoProjX', 'rlnTomoProjY', 'rlnTomoProjZ', 'rlnTomoProjW'];
@@ -75,10 +85,10 @@ function numbers(block: StarBlock, label: string, file: string): number[] | unde
 }
 
 /** `n@path` is section n − 1 of path; a plain path is section 0. RELION's `:mrc` type suffix is dropped. */
-function imageOf(reference: string, file: string, row: number): RelionImage {
+function imageOf(reference: string, file: string, row: number, label = 'rlnMicrographName'): RelionImage {
   const at = /^(\d+)@(.+)$/.exec(reference);
   const path = (at ? at[2] : reference).replace(/:mrcs?$/, '');
-  if (at && Number(at[1]) < 1) throw new StarFileError(`${file}: rlnMicrographName of row ${row + 1} is '${reference}': sections count from 1`);
+  if (at && Number(at[1]) < 1) throw new StarFileError(`${file}: ${label} of row ${row + 1} is '${reference}': sections count from 1`);
   return { path, file: baseName(path), section: at ? Number(at[1]) - 1 : 0 };
 }
 
@@ -150,11 +160,20 @@ export function relionSeriesNames(files: TextFile[]): string[] {
   return [...new Set(parseAll(files).blocks.filter(({ block }) => isTiltTable(block)).map(({ block }) => block.name))];
 }
 
+/** Each row's sums of its even and of its odd frames, when the table names both; one without the other is a warning. */
+function frameHalvesOf(block: StarBlock, file: string, warnings: string[]): Record<FrameHalf, RelionImage[]> | undefined {
+  const [even, odd] = [FRAME_HALF_COLUMNS.even, FRAME_HALF_COLUMNS.odd].map((label) => starColumn(block, label)?.map((reference, row) => imageOf(reference, file, row, label)));
+  if (even && odd) return { even, odd };
+  if (even || odd) warnings.push(`${file}: it names the sums of the ${even ? 'even' : 'odd'} frames only (${even ? FRAME_HALF_COLUMNS.even : FRAME_HALF_COLUMNS.odd}): no frame-half FSC`);
+  return undefined;
+}
+
 /**
  * The tilt series described by RELION STAR files (the per-tilt table, with or without tomograms.star); `name`
- * picks one of several (relionSeriesNames).
+ * picks one of several (relionSeriesNames). `frames`: the series as the sums of only the even or only the odd
+ * movie frames (its images those the table's frameHalves names), refused when the table names none.
  */
-export function readRelionTiltSeries(files: TextFile[], name?: string): RelionTiltSeries {
+export function readRelionTiltSeries(files: TextFile[], name?: string, frames?: FrameHalf): RelionTiltSeries {
   // A STAR file that does not parse is set aside, with a warning, when another holds the table (a dropped job
   // folder brings RELION's job.star and pipeline files too); the error is the drop's when none does.
   const { blocks, failures } = parseAll(files);
@@ -188,7 +207,12 @@ export function readRelionTiltSeries(files: TextFile[], name?: string): RelionTi
   }
   const xTilt = numbers(block, 'rlnTomoXTilt', file);
   if (xTilt?.some((x) => x !== 0)) warnings.push(`${file}: the x-axis tilts (rlnTomoXTilt, up to ${Math.max(...xTilt.map(Math.abs))}°) are not applied`);
-  if (!references) addStack(series, blocks);
+  const halves = frameHalvesOf(block, file, warnings);
+  if (halves) series.frameHalves = halves;
+  if (frames) {
+    if (!halves) throw new StarFileError(`${file} names no sums of even and odd movie frames (${FRAME_HALF_COLUMNS.even}, ${FRAME_HALF_COLUMNS.odd}): RELION's motion correction saves them with --even_odd_split`);
+    series.images = halves[frames];
+  } else if (!references) addStack(series, blocks);
   addGlobal(series, blocks);
   return series;
 }

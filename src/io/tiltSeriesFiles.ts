@@ -9,7 +9,8 @@ import type { StackAlignment } from './alignmentFiles.ts';
 import type { MrcDtype, MrcHeader } from './mrc.ts';
 import { readCheckedMrcHeader, readMrcStacks, readStackHeaderAngles, type StackReadOptions } from './mrcStream.ts';
 import { planRelionFiles } from './relionFiles.ts';
-import { isStarFile } from './relionStar.ts';
+import { isStarFile, type FrameHalf } from './relionStar.ts';
+import { listNames } from './angles.ts';
 import { binAlignment, comesWithAngles, isSideFile, planSeries, readSideFiles, type ImodRadial, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
 import { checkTiltAngles, checkValues, tiltAngleWarnings } from './tiltSeriesChecks.ts';
 
@@ -23,6 +24,11 @@ export type TiltSeriesLoadOptions = Pick<StackReadOptions, 'bin' | 'onProgress' 
   tiltAxis?: number;
   /** Which tilt series of a drop that holds several RELION tables (io/relionStar.ts relionSeriesNames). */
   relionSeries?: string;
+  /**
+   * A RELION series read from the sums of only the even or only the odd movie frames of each tilt (its table's
+   * rlnMicrographNameEven/Odd): one half of a frame-half FSC. Refused for a series without them.
+   */
+  frames?: FrameHalf;
 };
 
 export interface LoadedTiltSeries {
@@ -37,6 +43,8 @@ export interface LoadedTiltSeries {
   alignment: StackAlignment | null;
   /** Values read from the files, each with its source, for the data panel. */
   metadata: MetadataRow[];
+  /** Where the series' frame-half sums are named, when they came with it: `frames` loads either half. */
+  frameHalves?: string;
   /** IMOD's tilt.com THICKNESS, in the loaded (binned) pixels, with its source; absent without one. */
   imodThickness?: { value: number; source: string };
   /** IMOD's tilt.com RADIAL filter, in cycles per loaded (binned) pixel, with its source; absent without one FBP can take. */
@@ -88,6 +96,8 @@ export interface TiltSeriesFilesPlan {
   plan: SeriesPlan;
   /** The side files' warnings, the angles' (tiltAngleWarnings) and the files set aside. */
   warnings: string[];
+  /** Where the series' frame-half sums are named, when they were dropped with it (a RELION table's; see `frames`). */
+  frameHalves?: string;
 }
 
 /**
@@ -95,8 +105,10 @@ export interface TiltSeriesFilesPlan {
  * them: a wrong file fails at once, not after a 4 GB stack is read (and `wedgelab info` shows a series without
  * reading it). A drop with a STAR file is a RELION tilt series (io/relionFiles.ts).
  */
-export async function planTiltSeriesFiles(files: NamedBlob[], tiltAxis?: number, relionSeries?: string): Promise<TiltSeriesFilesPlan> {
-  const planned = files.some((f) => isStarFile(f.name)) ? await planRelionFiles(files, tiltAxis, relionSeries) : await planStackFiles(files, tiltAxis);
+export async function planTiltSeriesFiles(files: NamedBlob[], options: Pick<TiltSeriesLoadOptions, 'tiltAxis' | 'relionSeries' | 'frames'> = {}): Promise<TiltSeriesFilesPlan> {
+  const { tiltAxis, relionSeries, frames } = options;
+  if (frames && !files.some((f) => isStarFile(f.name))) throw new Error(`${listNames(files.map((f) => f.name))}: sums of even and odd movie frames are read from a RELION tilt-series table (rlnMicrographNameEven/Odd); this is not one`);
+  const planned = files.some((f) => isStarFile(f.name)) ? await planRelionFiles(files, tiltAxis, relionSeries, frames) : await planStackFiles(files, tiltAxis);
   const { plan, warnings } = planned;
   named(plan.angleSource, () => checkTiltAngles(plan.tiltAngles));
   warnings.push(...tiltAngleWarnings(plan.tiltAngles).map((w) => `${plan.angleSource}: ${w}`));
@@ -151,7 +163,7 @@ function named(file: string, check: () => void): void {
  * (engine/align alignLoadedTiltSeries).
  */
 export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSeriesLoadOptions = {}): Promise<LoadedTiltSeries> {
-  const { stacks, seriesName, side, plan, ...planned } = await planTiltSeriesFiles(files, options.tiltAxis, options.relionSeries);
+  const { stacks, seriesName, side, plan, frameHalves, ...planned } = await planTiltSeriesFiles(files, options);
   const mrc = await readMrcStacks(stacks, { bin: options.bin, onProgress: options.onProgress, signal: options.signal });
   const warnings = [...mrc.warnings, ...planned.warnings];
   const bin = mrc.bin;
@@ -186,6 +198,7 @@ export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSerie
     ...(plan.imodThickness && { imodThickness: { ...plan.imodThickness, value: plan.imodThickness.value / bin } }),
     // A binned pixel spans `bin` stored ones: the same frequencies are `bin` times as many cycles per pixel.
     ...(plan.imodRadial && { imodRadial: { ...plan.imodRadial, cutoff: plan.imodRadial.cutoff * bin, falloff: plan.imodRadial.falloff * bin } }),
+    ...(frameHalves && { frameHalves }),
     mode: mrc.header.mode,
     dtype: mrc.dtype,
     bin,
