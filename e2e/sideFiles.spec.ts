@@ -4,7 +4,7 @@
  * and the data sets already loaded stay as they were; IMOD's tilt.com leaves out the views it excludes and offers
  * its thickness; a stack with its tilt axis off Y loads upright with the axis angle given at load; a RELION 5
  * table dropped with its tilt images loads as the stack they came from, and of several tables the page asks which
- * to load. (The resampling's numbers:
+ * to load; with its even- and odd-frame sums, the odd/even FSC halves by frame. (The resampling's numbers:
  * src/engine/align/*.test.ts and src/io/relionFiles.test.ts; tilt.com's: src/io/tiltCom.test.ts.)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -161,19 +161,31 @@ test('a stack whose tilt axis lies 90° from Y, given in the Tilt axis field, lo
   expect(pageErrors).toEqual([]);
 });
 
-test("RELION 5's tilt-series table dropped with its tilt images loads as their stack; of several, the page asks which; a missing image is named", async () => {
+/**
+ * A RELION 5 drop of `angles`: TS_01.star (pre-exposures 2.5 e/Å² a tilt) and one tilt image per row, cut from a
+ * simulated stack; with `halves`, each tilt's sums of its even and of its odd frames too (…_EVN.mrc, …_ODD.mrc,
+ * half the image each), which the table names.
+ */
+async function relionDrop(halves = false) {
   const stackBytes = await simulatedStack(48, 40, angles);
   const stack = readMrc(stackBytes);
   const plane = 48 * 40;
-  const name = (k: number) => `TS_01_${String(k + 1).padStart(3, '0')}_${angles[k].toFixed(1)}.mrc`;
-  const images = angles.map((_, k) => ({
-    name: name(k),
-    mimeType: 'application/octet-stream',
-    buffer: Buffer.from(writeMrc({ nx: 48, ny: 40, nz: 1, data: stack.data.slice(k * plane, (k + 1) * plane), pixelSize: stack.pixelSize[0] })),
-  }));
-  const columns = ['rlnMicrographName', 'rlnTomoNominalStageTiltAngle', 'rlnTomoYTilt', 'rlnTomoZRot', 'rlnTomoXShiftAngst', 'rlnTomoYShiftAngst', 'rlnMicrographPreExposure'];
-  const rows = angles.map((a, k) => `MotionCorr/job002/frames/${name(k)} ${a} ${a} 0 0 0 ${2.5 * k}`);
+  const name = (k: number, suffix = '') => `TS_01_${String(k + 1).padStart(3, '0')}_${angles[k].toFixed(1)}${suffix}.mrc`;
+  const imagesOf = (suffix: string, scale: number) =>
+    angles.map((_, k) => ({
+      name: name(k, suffix),
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from(writeMrc({ nx: 48, ny: 40, nz: 1, data: stack.data.slice(k * plane, (k + 1) * plane).map((x) => scale * x), pixelSize: stack.pixelSize[0] })),
+    }));
+  const columns = ['rlnMicrographName', 'rlnTomoNominalStageTiltAngle', 'rlnTomoYTilt', 'rlnTomoZRot', 'rlnTomoXShiftAngst', 'rlnTomoYShiftAngst', 'rlnMicrographPreExposure', ...(halves ? ['rlnMicrographNameEven', 'rlnMicrographNameOdd'] : [])];
+  const halfPaths = (k: number) => (halves ? ` MotionCorr/job002/frames/${name(k, '_EVN')} MotionCorr/job002/frames/${name(k, '_ODD')}` : '');
+  const rows = angles.map((a, k) => `MotionCorr/job002/frames/${name(k)} ${a} ${a} 0 0 0 ${2.5 * k}${halfPaths(k)}`);
   const table = text('TS_01.star', ['data_TS_01', '', 'loop_', ...columns.map((c, i) => `_${c} #${i + 1}`), ...rows, ''].join('\n'));
+  return { stackBytes, name, table, images: imagesOf('', 1), halfImages: halves ? [...imagesOf('_EVN', 0.5), ...imagesOf('_ODD', 0.5)] : [] };
+}
+
+test("RELION 5's tilt-series table dropped with its tilt images loads as their stack; of several, the page asks which; a missing image is named", async () => {
+  const { stackBytes, name, table, images } = await relionDrop();
   const fbp = async () => exportedMrc(page, await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { thickness: 12, doseWeighting: false } })));
   await page.getByTestId('file-input').setInputFiles([{ name: 'ts.mrc', mimeType: 'application/octet-stream', buffer: stackBytes }, { name: 'ts.tlt', mimeType: 'text/plain', buffer: writeTlt(angles) }]);
   await expect(page.getByTestId('dataset-summary')).toContainText('ts.mrc', { timeout: 60_000 });
@@ -210,3 +222,27 @@ test("RELION 5's tilt-series table dropped with its tilt images loads as their s
   expect(pageErrors).toEqual([]);
 });
 
+test("a RELION table's even- and odd-frame sums dropped with it: the odd/even FSC halves by frame, or by tilt when asked", async () => {
+  const { table, images, halfImages } = await relionDrop(true);
+  await page.getByTestId('file-input').setInputFiles([table, ...images, ...halfImages]);
+  await expect(page.getByTestId('dataset-summary')).toContainText('Frame halves', { timeout: 60_000 });
+  const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  expect(dataset.frameHalves).toBe('TS_01.star (rlnMicrographNameEven, rlnMicrographNameOdd)');
+  expect(dataset.warnings).toEqual([]);
+  await page.getByTestId('method-select').selectOption('fbp');
+  await page.getByTestId('view-mode-compare').click();
+  await page.getByTestId('compare-tab-oddeven').click();
+  await expect(page.getByTestId('oddeven-split')).toHaveValue('frames');
+  await page.getByTestId('oddeven-button').click();
+  // The even and odd sums are alike here: the halves differ by nothing, so the FSC never falls to 0.143.
+  await expect(page.getByTestId('oddeven-plot')).toHaveAttribute('aria-label', /^frame-half FSC, FBP/, { timeout: 60_000 });
+  await expect(page.getByTestId('oddeven-res-0143')).toHaveText(/^beyond Nyquist/);
+  // By tilt, the curve shown is no longer what a run would use, and says so; the run by tilt crosses 0.143.
+  await page.getByTestId('oddeven-split').selectOption('tilts');
+  await expect(page.getByTestId('oddeven-shown')).toContainText('· frame halves. A new run would use:');
+  await page.getByTestId('oddeven-button').click();
+  await expect(page.getByTestId('oddeven-plot')).toHaveAttribute('aria-label', /^odd\/even FSC, FBP/, { timeout: 60_000 });
+  await expect(page.getByTestId('oddeven-res-0143')).toHaveText(/Å$/);
+  await expect(page.getByTestId('oddeven-shown')).toHaveCount(0);
+  expect(pageErrors).toEqual([]);
+});

@@ -11,7 +11,7 @@ import type { Polarity } from '../src/engine/polarity.ts';
 import type { DarkTiltHint } from '../src/engine/darkTilts.ts';
 import type { EnginePath } from '../src/engine/context.ts';
 import type { EngineChoice } from '../src/engine/enginePath.ts';
-import type { OddEvenReport } from '../src/engine/evaluation/oddEven.ts';
+import type { OddEvenReport, OddEvenSplit } from '../src/engine/evaluation/oddEven.ts';
 import type { TrustReport } from '../src/engine/evaluation/trust.ts';
 import type { FscCurves } from '../src/engine/metrics/fsc.ts';
 import type { SimulationOptions as DemoOptions } from '../src/engine/sim/index.ts';
@@ -24,6 +24,7 @@ export type { ModelChoice, ModelFamily } from '../src/engine/methods/modelChoice
 
 /** Options of the simulated demo: the simulator's own options. */
 export type { PhantomName, SimulationOptions as DemoOptions } from '../src/engine/sim/index.ts';
+export type { OddEvenSplit };
 export interface DatasetSummary {
   id: string;
   /** File name(s) or "Simulated demo (…)". */
@@ -63,6 +64,12 @@ export interface DatasetSummary {
   imodThickness?: { value: number; source: string };
   /** IMOD's tilt.com RADIAL filter in cycles per pixel of this data set (binned at load), which FBP's form offers. */
   imodRadial?: { cutoff: number; falloff: number; source: string };
+  /**
+   * Where every tilt's sums of its even and of its odd movie frames are named, when they were dropped with the
+   * series (a RELION table's rlnMicrographNameEven/Odd): the odd/even FSC can halve by frame. The files stay where
+   * they were dropped and are read when asked, so this is absent after a reload.
+   */
+  frameHalves?: string;
   /**
    * The loaded or simulated data set this one was made from by leaving out or adding tilts, followed back to the
    * start (its own id for a loaded or simulated one): the same specimen, so results of one family compare side by side.
@@ -361,8 +368,8 @@ export interface EngineWorkerApi {
   difference(resultIdA: string, resultIdB: string): Promise<ResultSummary>;
   /** Forward projection of a result at one angle (degrees), nx × ny. */
   reproject(resultId: string, angle: number): Promise<Slice>;
-  /** Reconstruct from even and from odd tilts, then FSC of the halves. */
-  oddEven(jobId: string, datasetId: string, request: RequestOf<'reconstruction'>, onProgress: (progress: Progress) => void): Promise<OddEvenSummary>;
+  /** Reconstruct two halves, then FSC of the halves: even and odd tilts, or (`split` 'frames', a series with frameHalves) the even and the odd frames' sums. */
+  oddEven(jobId: string, datasetId: string, request: RequestOf<'reconstruction'>, onProgress: (progress: Progress) => void, split?: OddEvenSplit): Promise<OddEvenSummary>;
   /**
    * Held-out-tilt cross-validation: `heldOut` is "0" (nearest tilt), "±15" (a pair), "12,-30" (a list)
    * or "every:K"; one reconstruction without them, then predicted vs measured projections.

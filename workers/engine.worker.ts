@@ -9,7 +9,8 @@ import { chooseEnginePath, WEBGPU_HINT, type EngineChoice } from '../src/engine/
 import { dft3d } from '../src/engine/metrics/fourier.ts';
 import { openGpu, type GpuContext } from '../src/engine/gpu/device.ts';
 import { crossValidate } from '../src/engine/evaluation/crossValidation.ts';
-import { oddEvenFsc } from '../src/engine/evaluation/oddEven.ts';
+import { oddEvenFsc, type OddEvenSplit } from '../src/engine/evaluation/oddEven.ts';
+import type { Half } from '../src/engine/evaluation/halves.ts';
 import { describeLeftOut, heldOutTilts, withoutTilts, withoutTiltsLabel } from '../src/engine/evaluation/tiltSubsets.ts';
 import { recipeMethods } from '../src/engine/evaluation/recipe.ts';
 import { trustScore } from '../src/engine/evaluation/trust.ts';
@@ -31,7 +32,8 @@ import { binImageInto, binnedLength, binningToFit } from '../src/io/binning.ts';
 import { formatTlt } from '../src/io/angles.ts';
 import { mrcPieces, writeMrc } from '../src/io/mrc.ts';
 import { fileSystemDirectory, writeOmeZarr, zipDirectory } from '../src/io/omeZarr.ts';
-import { readTiltSeriesFiles } from '../src/io/tiltSeriesFiles.ts';
+import { readTiltSeriesFiles, type TiltSeriesLoadOptions } from '../src/io/tiltSeriesFiles.ts';
+import type { NamedBlob } from '../src/io/types.ts';
 import { fileOrderRuns, volumePieces, wholeVolume, type Tomogram } from '../src/io/piecedVolume.ts';
 import { suggestThickness, type ThicknessSuggestion } from '../src/engine/thickness.ts';
 import type { ModelChoice, ModelFamily } from '../src/engine/methods/modelChoice.ts';
@@ -65,6 +67,8 @@ import { SessionKeeper } from './session.ts';
 interface Dataset {
   summary: DatasetSummary;
   tiltSeries: TiltSeries;
+  /** Reads either frame half of the series from the dropped files (summary.frameHalves says where they are named). */
+  readFrameHalf?: (which: Half, signal?: AbortSignal) => Promise<TiltSeries>;
 }
 
 /** A result's tomogram is in pieces when larger than one buffer (io/piecedVolume.ts, docs/loading.md). */
@@ -162,6 +166,7 @@ function addDataset(
   summary: Omit<DatasetSummary, 'id' | 'angleMin' | 'angleMax' | 'nx' | 'ny' | 'nTilts' | 'tiltAngles' | 'pixelSize' | 'metadata' | 'doseWeightingUnavailable' | 'offset' | 'contrast' | 'darkTilts' | 'familyId'> &
     Partial<Pick<DatasetSummary, 'metadata' | 'familyId'>>,
   ts: TiltSeries,
+  readFrameHalf?: Dataset['readFrameHalf'],
 ): DatasetSummary {
   const id = nextId('d');
   const full: DatasetSummary = {
@@ -178,7 +183,7 @@ function addDataset(
     angleMin: Math.min(...ts.tiltAngles),
     angleMax: Math.max(...ts.tiltAngles),
   };
-  datasets.set(full.id, { summary: full, tiltSeries: ts });
+  datasets.set(full.id, { summary: full, tiltSeries: ts, ...(readFrameHalf && { readFrameHalf }) });
   return full;
 }
 
@@ -210,18 +215,35 @@ function addDerivedDataset(
   sourceId: string,
   ts: TiltSeries,
   fields: Pick<DatasetSummary, 'name'> & Partial<Pick<DatasetSummary, 'metadata' | 'synthesized' | 'loadBinning' | 'tiltsLeftOut'>>,
+  readFrameHalf?: Dataset['readFrameHalf'],
 ): { dataset: DatasetSummary; groundTruth?: ResultSummary } {
-  const { source: origin, mode, dtype, hasGroundTruth, familyId, imodThickness, imodRadial } = datasetOf(sourceId).summary;
+  const { source: origin, mode, dtype, hasGroundTruth, familyId, imodThickness, imodRadial, frameHalves } = datasetOf(sourceId).summary;
   const stats = volumeStats(ts.data);
-  // The same specimen on the same pixels: IMOD's thickness and radial filter still apply.
-  const same = { source: origin, mode, dtype, hasGroundTruth, familyId, ...(imodThickness && { imodThickness }), ...(imodRadial && { imodRadial }) };
-  const dataset = addDataset({ ...fields, ...same, stats: { min: stats.min, max: stats.max, mean: stats.mean }, warnings: [] }, ts);
+  // The same specimen on the same pixels: IMOD's thickness and radial filter still apply; its frame halves when the caller can make this series' of them.
+  const same = { source: origin, mode, dtype, hasGroundTruth, familyId, ...(imodThickness && { imodThickness }), ...(imodRadial && { imodRadial }), ...(readFrameHalf && frameHalves && { frameHalves }) };
+  const dataset = addDataset({ ...fields, ...same, stats: { min: stats.min, max: stats.max, mean: stats.mean }, warnings: [] }, ts, readFrameHalf);
   const truth = hasGroundTruth ? groundTruthOf(sourceId) : null;
   const groundTruth = truth ? putResult({ ...truth.summary, datasetId: dataset.id }, truth.volume) : undefined;
   return { dataset, groundTruth };
 }
 
 type ResultFields = Omit<ResultSummary, 'id' | 'nx' | 'ny' | 'nz' | 'pixelSize' | 'stats'>;
+
+/**
+ * Reads either frame half of a dropped series as its load read the series (the same table, binning and tilt axis)
+ * and aligns it alike; a half whose size or angles differ from the series' (`series`) is refused, naming it.
+ */
+function frameHalfReader(dropped: NamedBlob[], options: Pick<TiltSeriesLoadOptions, 'bin' | 'tiltAxis' | 'relionSeries'>, series: TiltSeries): NonNullable<Dataset['readFrameHalf']> {
+  const { nx, ny, tiltAngles } = series;
+  return async (which, signal) => {
+    const loaded = await readTiltSeriesFiles(dropped, { ...options, frames: which, signal });
+    const half = await alignLoadedTiltSeries(await engine(), loaded, signal);
+    if (half.nx !== nx || half.ny !== ny || half.tiltAngles.join() !== tiltAngles.join()) {
+      throw new Error(`${loaded.stackName}: ${half.nx} × ${half.ny} pixels, ${half.nTilts} tilts, where the series it halves has ${nx} × ${ny}, ${tiltAngles.length} tilts`);
+    }
+    return half;
+  };
+}
 
 /** Register (or, under an existing id, replace) a result. */
 function putResult(fields: ResultFields, volume: Tomogram, id = nextId('r')): ResultSummary {
@@ -352,7 +374,8 @@ function groundTruthOf(datasetId: string): Result {
 const session = new SessionKeeper({
   datasets,
   results,
-  restoreDataset: (summary, tiltSeries) => addDataset(summary, tiltSeries),
+  // The frame halves were read from dropped files, which a reload does not keep.
+  restoreDataset: ({ frameHalves: _dropped, ...summary }, tiltSeries) => addDataset(summary, tiltSeries),
   restoreResult: (summary, volume) => putResult(summary, volume),
 });
 
@@ -382,9 +405,9 @@ const api: EngineWorkerApi = {
   },
 
   async loadFiles(files: File[], options: LoadOptions = {}, onProgress?: (progress: LoadProgress) => void): Promise<DatasetSummary> {
+    const dropped = files.map((file) => ({ name: file.name, blob: file }));
     const load = async (signal?: AbortSignal) => {
       try {
-        const dropped = files.map((file) => ({ name: file.name, blob: file }));
         const loaded = await readTiltSeriesFiles(dropped, { bin: options.bin, tiltAxis: options.tiltAxis, relionSeries: options.relionSeries, signal, onProgress: onProgress && ((p) => void onProgress(p)) });
         return { loaded, tiltSeries: await alignLoadedTiltSeries(await engine(), loaded, signal) };
       } catch (error) {
@@ -406,8 +429,10 @@ const api: EngineWorkerApi = {
         ...(loaded.imodThickness && { imodThickness: loaded.imodThickness }),
         ...(loaded.imodRadial && { imodRadial: loaded.imodRadial }),
         ...(loaded.bin > 1 && { loadBinning: { bin: loaded.bin, originalNx: loaded.original.nx, originalNy: loaded.original.ny } }),
+        ...(loaded.frameHalves && { frameHalves: loaded.frameHalves }),
       },
       tiltSeries,
+      loaded.frameHalves ? frameHalfReader(dropped, { bin: loaded.bin, tiltAxis: options.tiltAxis, relionSeries: options.relionSeries }, tiltSeries) : undefined,
     );
   },
 
@@ -528,6 +553,9 @@ const api: EngineWorkerApi = {
       throw outOfMemory(error);
     }
     const { tiltSeries } = made;
+    const { readFrameHalf } = source;
+    // Its frame halves are the source's, less the same tilts.
+    const readHalf = readFrameHalf && (async (which: Half, signal?: AbortSignal) => withoutTilts(await readFrameHalf(which, signal), tiltNumbers, 'tilts to leave out').tiltSeries);
     const tiltsLeftOut = leftOutAsLoaded(source, tiltNumbers);
     const numbers = tiltsLeftOut.tilts.map((t) => t.number);
     return addDerivedDataset(datasetId, tiltSeries, {
@@ -539,12 +567,16 @@ const api: EngineWorkerApi = {
         { label: LEFT_OUT_ROW, value: `${describeLeftOut(tiltsLeftOut.tilts)}; ${tiltSeries.nTilts} of ${tiltsLeftOut.nTilts} kept`, source: 'the tilt preview' },
       ],
       ...(source.summary.loadBinning && { loadBinning: source.summary.loadBinning }),
-    });
+    }, readHalf);
   },
 
-  async oddEven(jobId: string, datasetId: string, request: RequestOf<'reconstruction'>, onProgress: (p: Progress) => void): Promise<OddEvenSummary> {
-    const dataset = datasetOf(datasetId);
-    return withJob(jobId, async (signal) => oddEvenFsc(await methodEngine(request.method), dataset.tiltSeries, request, { signal, models, onProgress: (p) => void onProgress(p) }));
+  async oddEven(jobId: string, datasetId: string, request: RequestOf<'reconstruction'>, onProgress: (p: Progress) => void, split: OddEvenSplit = 'tilts'): Promise<OddEvenSummary> {
+    const { summary, tiltSeries, readFrameHalf } = datasetOf(datasetId);
+    if (split === 'frames' && !readFrameHalf) throw new Error(`${summary.name} came without sums of even and odd movie frames: halve it by tilt`);
+    return withJob(jobId, async (signal) => {
+      const data = split === 'frames' && readFrameHalf ? { read: (which: Half) => readFrameHalf(which, signal) } : tiltSeries;
+      return oddEvenFsc(await methodEngine(request.method), data, request, { signal, models, onProgress: (p) => void onProgress(p) });
+    });
   },
 
   async crossValidate(jobId, datasetId, request, heldOut, onProgress): Promise<CrossValidationSummary> {

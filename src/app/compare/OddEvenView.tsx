@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
-import { useCompareStore } from '../state/compareStore.ts';
+import { oddEvenDescription, oddEvenSplitOf, useCompareStore } from '../state/compareStore.ts';
+import type { OddEvenSplit } from '../../../workers/api.ts';
 import { useAppStore } from '../state/store.ts';
 import { exportFileName } from '../util/download.ts';
 import { oddEvenCsv } from './csv.ts';
@@ -19,9 +20,13 @@ export function OddEvenView() {
   const job = useCompareStore((s) => s.oddEven);
   const run = useCompareStore((s) => s.runOddEven);
   const cancel = useCompareStore((s) => s.cancelOddEven);
-  const datasetName = useAppStore((s) => s.datasets.find((d) => d.id === s.selectedDatasetId)?.name ?? null);
+  const chosen = useCompareStore((s) => s.oddEvenSplit);
+  const setSplit = useCompareStore((s) => s.setOddEvenSplit);
+  const dataset = useAppStore((s) => s.datasets.find((d) => d.id === s.selectedDatasetId));
+  const datasetName = dataset?.name ?? null;
   const canRun = useAppStore((s) => s.selectedDatasetId !== null && s.gpu.status === 'ready');
-  const description = useFormDescription();
+  const split = oddEvenSplitOf(chosen, dataset);
+  const description = oddEvenDescription(useFormDescription(), split);
   const summary = job.result;
   const spec = useMemo(() => (summary ? oddEvenPlotSpec(summary) : null), [summary]);
 
@@ -31,6 +36,15 @@ export function OddEvenView() {
         <button type="button" className="primary small" disabled={!canRun || job.jobId !== null} onClick={() => void run()} data-testid="oddeven-button">
           Odd/even FSC
         </button>
+        {dataset?.frameHalves && (
+          <label className="field inline" title={`Each tilt's sums of its even and of its odd movie frames, named in ${dataset.frameHalves}`}>
+            <span className="field-label">Halves</span>
+            <select value={split} onChange={(e) => setSplit(e.target.value as OddEvenSplit)} disabled={job.jobId !== null} data-testid="oddeven-split">
+              <option value="frames">even/odd frames</option>
+              <option value="tilts">even/odd tilts</option>
+            </select>
+          </label>
+        )}
         <span className="muted" title="Change these in the Method panel">
           {description} · {datasetName ?? 'no tilt series'}
         </span>
@@ -47,10 +61,18 @@ export function OddEvenView() {
               <dt>FSC = 0.5</dt>
               <dd data-testid="oddeven-res-05">{formatResolution(summary.res05, summary.pixelSize)}</dd>
             </dl>
-            <p className="hint">
-              The tilts are split by stack index (even: 0, 2, 4, …; odd: 1, 3, 5, …), each half is reconstructed with the settings shown, and the
-              FSC of the two halves is taken. Each half has half the tilts, so the curve measures the consistency of the method at that sampling.
-            </p>
+            {summary.split === 'frames' ? (
+              <p className="hint">
+                Every tilt is summed once from its even and once from its odd movie frames, each half (all the tilts, half the dose) is reconstructed
+                with the settings shown, and the FSC of the two halves is taken. The halves differ only by their noise, so the curve measures the
+                noise at each frequency; it does not see the missing wedge, which both halves lack alike.
+              </p>
+            ) : (
+              <p className="hint">
+                The tilts are split by stack index (even: 0, 2, 4, …; odd: 1, 3, 5, …), each half is reconstructed with the settings shown, and the
+                FSC of the two halves is taken. Each half has half the tilts, so the curve measures the consistency of the method at that sampling.
+              </p>
+            )}
           </div>
         </div>
       )}

@@ -6,9 +6,11 @@
 import { create } from 'zustand';
 import type {
   CrossValidationSummary,
+  DatasetSummary,
   FourierPlane,
   FscReport,
   GroundTruthScores,
+  OddEvenSplit,
   OddEvenSummary,
   ResultSummary,
   SliceAxis,
@@ -72,6 +74,8 @@ export interface CompareState {
   fsc: { busy: boolean; report: FscReport | null; error: string | null; key: string | null };
   differenceBusy: boolean;
   oddEven: EvalJob<OddEvenSummary>;
+  /** How the odd/even FSC halves the data, where the series allows (oddEvenSplitOf): by movie frame, or by tilt. */
+  oddEvenSplit: OddEvenSplit;
   heldOut: string;
   cv: EvalJob<CrossValidationSummary>;
   /** The trust score being computed, or last computed, and for which result (the score itself is kept on the result). */
@@ -95,6 +99,7 @@ export interface CompareActions {
   computeFsc(): Promise<void>;
   /** A − B as a new result: listed in the results and added to the comparison. */
   makeDifference(a: string, b: string): Promise<ResultSummary | null>;
+  setOddEvenSplit(split: OddEvenSplit): void;
   runOddEven(): Promise<void>;
   cancelOddEven(): void;
   setHeldOut(spec: string): void;
@@ -108,6 +113,16 @@ export interface CompareActions {
 }
 
 export type CompareStore = CompareState & CompareActions;
+
+/** The odd/even FSC's halving: the one chosen, or by tilt where the series has no frame halves. */
+export function oddEvenSplitOf(chosen: OddEvenSplit, dataset: Pick<DatasetSummary, 'frameHalves'> | undefined): OddEvenSplit {
+  return chosen === 'frames' && dataset?.frameHalves ? 'frames' : 'tilts';
+}
+
+/** The odd/even FSC's subject: the Method panel's settings, and the frame halves when it uses them. */
+export function oddEvenDescription(formLabel: string, split: OddEvenSplit): string {
+  return split === 'frames' ? `${formLabel} · frame halves` : formLabel;
+}
 
 const idleJob = <T>(): EvalJob<T> => ({ jobId: null, label: '', progress: null, cancelling: false, result: null, resultLabel: '', note: null });
 let jobCounter = 0;
@@ -181,6 +196,8 @@ export const useCompareStore = create<CompareStore>()((set, get) => {
     fsc: { busy: false, report: null, error: null, key: null },
     differenceBusy: false,
     oddEven: idleJob(),
+    // Frame halves where there are some: the same tilts with independent noise, the better measure of the noise.
+    oddEvenSplit: 'frames',
     heldOut: '±15',
     cv: idleJob(),
     trust: idleJob(),
@@ -251,9 +268,16 @@ export const useCompareStore = create<CompareStore>()((set, get) => {
       }
     },
 
+    setOddEvenSplit(oddEvenSplit) {
+      set({ oddEvenSplit });
+    },
     runOddEven() {
-      const request = buildRequest(useAppStore.getState().form, useAppStore.getState().form.choice.reconstruction);
-      return runEval('oddEven', (jobId, datasetId, onProgress) => getEngine().oddEven(jobId, datasetId, request, onProgress));
+      const app = useAppStore.getState();
+      const request = buildRequest(app.form, app.form.choice.reconstruction);
+      const split = oddEvenSplitOf(get().oddEvenSplit, app.datasets.find((d) => d.id === app.selectedDatasetId));
+      const form = describeForm();
+      const what = form && { ...form, label: oddEvenDescription(form.label, split) };
+      return runEval('oddEven', (jobId, datasetId, onProgress) => getEngine().oddEven(jobId, datasetId, request, onProgress, split), what);
     },
     cancelOddEven() {
       cancelEval('oddEven');

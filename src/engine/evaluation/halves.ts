@@ -1,6 +1,7 @@
 /**
- * The odd/even FSC's core (docs/conventions.md#odd-even-fsc): the FSC of two tomograms, one reconstructed from
- * the even-indexed tilts, one from the odd-indexed. Whoever calls it says how a half is reconstructed: ./oddEven.ts
+ * The odd/even FSC's core (docs/conventions.md#odd-even-fsc): the FSC of two tomograms of the same specimen with
+ * independent noise. The halves are a series' even- and odd-indexed tilts, or (frame halves) the same tilts summed
+ * from only the even and only the odd movie frames. Whoever calls it says how a half is reconstructed: ./oddEven.ts
  * with any reconstruction method, the local network's FSC-weighted hand-over with a plain cosine FBP.
  */
 import { MIN_TILTS } from '../../io/tiltSeriesChecks.ts';
@@ -12,16 +13,26 @@ import { subsetTilts } from './tiltSubsets.ts';
 
 export type Half = 'even' | 'odd';
 
+/** One half's tilt series, made or read when its turn comes (so that only one is held at a time). */
+export type HalfSeries = (which: Half) => Promise<TiltSeries>;
+
 /** Each half is reconstructed on its own, so it needs MIN_TILTS tilts: the refusal naming `purpose`, or null. */
 export function tooFewForHalves(nTilts: number, purpose: string): string | null {
   return nTilts < 2 * MIN_TILTS ? `${purpose} needs at least ${2 * MIN_TILTS} tilts (this series has ${nTilts})` : null;
 }
 
-export async function halvesFsc(ts: TiltSeries, reconstructHalf: (half: TiltSeries, which: Half) => Promise<Tomogram>, purpose = 'odd/even FSC'): Promise<FscCurves> {
+/** The halves of `ts` by tilt: its even- and its odd-indexed tilts (refused with too few tilts for two halves). */
+function tiltHalves(ts: TiltSeries, purpose: string): HalfSeries {
   const tooFew = tooFewForHalves(ts.nTilts, purpose);
   if (tooFew) throw new Error(tooFew);
-  const { even, odd } = oddEvenSplit(ts.tiltAngles);
-  const a = wholeVolume(await reconstructHalf(subsetTilts(ts, even), 'even'), `The ${purpose}`);
-  const b = wholeVolume(await reconstructHalf(subsetTilts(ts, odd), 'odd'), `The ${purpose}`);
+  const split = oddEvenSplit(ts.tiltAngles);
+  return async (which) => subsetTilts(ts, split[which]);
+}
+
+/** The FSC of the halves' tomograms: of `halves`' even- and odd-indexed tilts when it is a tilt series. */
+export async function halvesFsc(halves: TiltSeries | HalfSeries, reconstructHalf: (half: TiltSeries, which: Half) => Promise<Tomogram>, purpose = 'odd/even FSC'): Promise<FscCurves> {
+  const halfSeries = typeof halves === 'function' ? halves : tiltHalves(halves, purpose);
+  const a = wholeVolume(await reconstructHalf(await halfSeries('even'), 'even'), `The ${purpose}`);
+  const b = wholeVolume(await reconstructHalf(await halfSeries('odd'), 'odd'), `The ${purpose}`);
   return fsc(a, b);
 }
