@@ -196,6 +196,48 @@ describe('wedgelab CLI', () => {
     expect([missing.code, missing.stderr.trim()]).toEqual([1, `wedgelab recon: ${join(job, 'tilt_series', 'TS_01.star')} names the image MotionCorr/job002/frames/${name(kept[3])}, which is neither there (from this folder) nor under any folder above ${join(job, 'tilt_series')}, nor beside it`]);
   });
 
+  it("halves a RELION series by movie frame (its table's even- and odd-frame sums) for the odd/even FSC", async () => {
+    const stack = readMrc(new Uint8Array(readFileSync(join(dir, 'tilt_series.mrc'))));
+    const angles = parseTlt(readFileSync(join(dir, 'tilt_series.tlt'), 'utf8'));
+    const project = join(dir, 'relion-halves');
+    const frames = join(project, 'MotionCorr', 'job002', 'frames');
+    mkdirSync(frames, { recursive: true });
+    const [nx, ny] = [stack.header.nx, stack.header.ny];
+    const image = (k: number, scale: number) => writeMrc({ nx, ny, nz: 1, data: stack.data.slice(k * nx * ny, (k + 1) * nx * ny).map((x) => scale * x), pixelSize: stack.pixelSize[0] });
+    const name = (k: number, suffix = '') => `TS_01_${String(k + 1).padStart(3, '0')}${suffix}.mrc`;
+    // Each tilt's even and odd sums are alike here (half the image each): the halves differ by nothing, so their FSC is 1.
+    angles.forEach((_, k) => {
+      writeFileSync(join(frames, name(k)), image(k, 1));
+      writeFileSync(join(frames, name(k, '_EVN')), image(k, 0.5));
+      writeFileSync(join(frames, name(k, '_ODD')), image(k, 0.5));
+    });
+    const columns = ['rlnMicrographName', 'rlnMicrographNameEven', 'rlnMicrographNameOdd', 'rlnTomoYTilt', 'rlnTomoZRot', 'rlnTomoXShiftAngst', 'rlnTomoYShiftAngst'];
+    const rows = angles.map((a, k) => ['', '_EVN', '_ODD'].map((suffix) => `MotionCorr/job002/frames/${name(k, suffix)}`).join(' ') + ` ${a} 0 0 0`);
+    const table = join(project, 'TS_01.star');
+    writeFileSync(table, ['data_TS_01', '', 'loop_', ...columns.map((c, i) => `_${c} #${i + 1}`), ...rows, ''].join('\n'));
+    const common = ['--tilts', table, '--method', 'fbp', '--thickness', '16', '--json'];
+    const byFrame = await wedgelab(['oddeven', ...common, '--halves', 'frames']);
+    expect(byFrame.code, byFrame.stderr).toBe(0);
+    const frameCurve = JSON.parse(byFrame.stdout) as { label: string; halves: string; fsc: number[] };
+    expect([frameCurve.halves, frameCurve.label]).toEqual(['frames', 'frame-half FSC, FBP (ram-lak, thickness 16, bin 1)']);
+    expect(Math.min(...frameCurve.fsc)).toBeGreaterThan(0.9999);
+    // By tilt, the same series' halves differ by their noise and sampling.
+    const byTilt = JSON.parse((await wedgelab(['oddeven', ...common])).stdout) as { halves: string; fsc: number[] };
+    expect(byTilt.halves).toBe('tilts');
+    expect(Math.min(...byTilt.fsc)).toBeLessThan(0.5);
+    const info = await wedgelab(['info', table]);
+    expect(info.stdout).toMatch(/Frame halves +the sums of the even and of the odd frames of every tilt: a frame-half FSC can use them \(TS_01\.star \(rlnMicrographNameEven, rlnMicrographNameOdd\)\)/);
+    // A half's image that is not there (said before either half is read), a stack without a table: one line each;
+    // a word --halves does not know: that line, then the command's usage.
+    rmSync(join(frames, name(4, '_ODD')));
+    const missing = await wedgelab(['oddeven', ...common, '--halves', 'frames']);
+    expect([missing.code, missing.stderr.trim()]).toEqual([1, `wedgelab oddeven: ${table} names the image MotionCorr/job002/frames/${name(4, '_ODD')}, which is neither there (from this folder) nor under any folder above ${project}, nor beside it`]);
+    const stackOnly = await wedgelab(['oddeven', '--tilts', join(dir, 'tilt_series.mrc'), '--angles', join(dir, 'tilt_series.tlt'), '--method', 'fbp', '--halves', 'frames']);
+    expect([stackOnly.code, stackOnly.stderr.trim()]).toEqual([1, 'wedgelab oddeven: tilt_series.mrc, tilt_series.tlt: sums of even and odd movie frames are read from a RELION tilt-series table (rlnMicrographNameEven/Odd); this is not one']);
+    const unknown = await wedgelab(['oddeven', ...common, '--halves', 'both']);
+    expect([unknown.code, unknown.stderr.split('\n')[0]]).toEqual([2, "wedgelab oddeven: --halves is tilts or frames, not 'both'"]);
+  });
+
 
   it('fits a coordinate network with the options given, and refuses a bad learning rate', async () => {
     const small = join(dir, 'coordnet');

@@ -1,13 +1,15 @@
 /** `wedgelab cv`, `wedgelab oddeven` and `wedgelab trust`: scores for any method on data without ground truth. */
 import { crossValidate } from '../engine/evaluation/crossValidation.ts';
-import { oddEvenFsc } from '../engine/evaluation/oddEven.ts';
+import { oddEvenFsc, type OddEvenSplit } from '../engine/evaluation/oddEven.ts';
+import type { Half } from '../engine/evaluation/halves.ts';
+import type { FrameHalf } from '../io/relionStar.ts';
 import { heldOutTilts, parseHeldOut } from '../engine/evaluation/tiltSubsets.ts';
 import { trustScore } from '../engine/evaluation/trust.ts';
 import { DEFAULT_TRUST_HELD_OUT, verdictText } from '../engine/metrics/trust.ts';
 import { resolveRecipe, type ResultRecipe } from '../engine/evaluation/recipe.ts';
 import { methodChoices } from '../engine/methods/registry.ts';
 import { openCliEngine } from './engine.ts';
-import { requireFlag, type FlagValues } from '../engine/methods/flags.ts';
+import { requireFlag, UsageError, type FlagValues } from '../engine/methods/flags.ts';
 import { parseOptions, stringOptions } from './options.ts';
 import { cliModelLibrary } from './models.ts';
 import { learnedChoices, METHOD_OPTIONS, methodHelp, methodRequest } from './methodFlags.ts';
@@ -18,6 +20,7 @@ import { DEFAULT_SYNTH_METHOD, RECIPE_OPTIONS, RECIPE_USAGE, recipeFromFlags } f
 /** --tilts and the flags that say which series (its side files, tilt axis, tilts to leave out), as recon takes them. */
 const SERIES_OPTIONS = stringOptions(['tilts', ...SERIES_FLAGS]);
 const OPTIONS = { ...METHOD_OPTIONS, ...SERIES_OPTIONS, drop: { type: 'string' }, json: { type: 'boolean' } } as const;
+const ODD_EVEN_OPTIONS = { ...OPTIONS, halves: { type: 'string' } } as const;
 const CV_OPTIONS = { ...OPTIONS, ...RECIPE_OPTIONS } as const;
 const TRUST_OPTIONS = { ...METHOD_OPTIONS, ...RECIPE_OPTIONS, ...SERIES_OPTIONS, 'held-out': { type: 'string' }, json: { type: 'boolean' } } as const;
 
@@ -25,13 +28,13 @@ const TRUST_OPTIONS = { ...METHOD_OPTIONS, ...RECIPE_OPTIONS, ...SERIES_OPTIONS,
  * The method's request (cv and trust: the recipe, with its refinement and synthesis), the GPU and the tilt series of
  * a scoring command's parsed options. `comparedWithFbp`: the command scores the method against FBP (trust).
  */
-async function setUp<R extends ResultRecipe>(values: FlagValues, read: (values: FlagValues) => R, comparedWithFbp = false) {
+async function setUp<R extends ResultRecipe>(values: FlagValues, read: (values: FlagValues) => R, comparedWithFbp = false, frames?: FrameHalf) {
   const request = read(values);
   // FBP is the baseline of every score.
   const { engine } = await openCliEngine(values, [request.synthesis, request, request.refinement], ['fbp']);
   const tiltsPath = requireFlag(values, 'tilts');
   await requireAngles(values, tiltsPath);
-  const { tiltSeries: ts } = await flaggedTiltSeries(engine, values, tiltsPath);
+  const { tiltSeries: ts } = await flaggedTiltSeries(engine, values, tiltsPath, { frames });
   // Resolved here only to refuse a bad request before the warning: the command resolves it again as it runs.
   warnOffset(resolveRecipe(ts, request).reconstruction, ts, tiltsPath, comparedWithFbp);
   // Progress goes to stderr only for people watching: --json output stays clean on stdout.
@@ -62,15 +65,30 @@ export async function cvCommand(args: string[]): Promise<void> {
   }
 }
 
+/** --halves: by tilt (the default) or by movie frame. */
+function oddEvenSplit(values: FlagValues): OddEvenSplit {
+  const halves = values.halves ?? 'tilts';
+  if (halves !== 'tilts' && halves !== 'frames') throw new UsageError(`--halves is tilts or frames, not '${String(halves)}'`);
+  return halves;
+}
+
+/**
+ * `--halves tilts` (default): the even- and odd-indexed tilts; `--halves frames`: a RELION table's sums of every
+ * tilt's even and of its odd movie frames, the even read first (as the series the command checks), the odd after.
+ */
 export async function oddEvenCommand(args: string[]): Promise<void> {
-  const { values } = parseOptions(args, OPTIONS);
+  const { values } = parseOptions(args, ODD_EVEN_OPTIONS);
   if (printedMethodHelp(values)) return;
-  const { request, ts, engine, onProgress } = await setUp(values, (v) => methodRequest(v, 'reconstruction'));
-  const report = await oddEvenFsc(engine, ts, request, { onProgress, models: cliModelLibrary });
+  const split = oddEvenSplit(values);
+  const { request, ts, engine, onProgress } = await setUp(values, (v) => methodRequest(v, 'reconstruction'), false, split === 'frames' ? 'even' : undefined);
+  const readOdd = async () => (await flaggedTiltSeries(engine, values, values.tilts as string, { frames: 'odd', quiet: true })).tiltSeries;
+  const data = split === 'frames' ? { read: async (which: Half) => (which === 'even' ? ts : readOdd()) } : ts;
+  const report = await oddEvenFsc(engine, data, request, { onProgress, models: cliModelLibrary });
   onProgress.end();
   const toResolution = (f: number | null) => (f === null ? null : report.pixelSize > 0 ? report.pixelSize / f : 1 / f);
   const out = {
     label: report.label,
+    halves: report.split,
     shells: report.shells,
     fsc: report.fsc,
     res0143: toResolution(report.res0143),

@@ -59,7 +59,9 @@ ${methodUsage('tiltSynthesis', '                 ')}
   wedgelab metrics --a A.mrc --b B.mrc [--angles F.tlt] [--invert-angles] [--json]
   wedgelab cv --tilts STACK.mrc --angles F.tlt [--exclude-tilts LIST] --method METHOD [method options] [--drop 0|±15|every:K] [--json]
                  ${RECIPE_USAGE}
-  wedgelab oddeven --tilts STACK.mrc --angles F.tlt [--exclude-tilts LIST] --method METHOD [method options] [--json]
+  wedgelab oddeven --tilts STACK.mrc --angles F.tlt [--exclude-tilts LIST] --method METHOD [method options] [--halves tilts|frames] [--json]
+                 (--halves frames, for --tilts TS_01.star whose table names each tilt's even- and odd-frame sums
+                 (rlnMicrographNameEven/Odd): the halves are those sums, all tilts each, not the even and odd tilts)
   wedgelab trust --tilts STACK.mrc --angles F.tlt [--exclude-tilts LIST] --method ${learnedChoices().join('|')}|… [method options] [--held-out every:4] [--json]
                  ${RECIPE_USAGE}
                  (a method's trust score against FBP on held-out tilts, of a refined result with --refine, of a

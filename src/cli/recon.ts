@@ -38,11 +38,11 @@ import { progressPrinter } from './progress.ts';
 export async function readTiltSeriesPaths(
   tiltsPath: string,
   sidePaths: string | readonly string[],
-  options: Pick<TiltSeriesLoadOptions, 'bin' | 'tiltAxis'> = {},
+  options: Pick<TiltSeriesLoadOptions, 'bin' | 'tiltAxis' | 'frames'> & { quiet?: boolean } = {},
 ): Promise<LoadedTiltSeries> {
-  const paths = await withRelionFiles([tiltsPath, ...(typeof sidePaths === 'string' ? [sidePaths] : sidePaths)]);
+  const paths = await withRelionFiles([tiltsPath, ...(typeof sidePaths === 'string' ? [sidePaths] : sidePaths)], options.frames);
   const loaded = await readTiltSeriesFiles(await Promise.all(paths.map(openFile)), options);
-  for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
+  if (!options.quiet) for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
   return loaded;
 }
 
@@ -73,9 +73,13 @@ export function sourceLabel(loaded: LoadedTiltSeries): string {
  * (1-3,41). Says on stderr which were left out, with their angles, and warns of tilts left in that look dark;
  * `label` is for the output's header.
  */
-function chooseTilts(values: FlagValues, ts: TiltSeries, tiltsPath: string): { tiltSeries: TiltSeries; label: string | null } {
+function chooseTilts(values: FlagValues, ts: TiltSeries, tiltsPath: string, quiet = false): { tiltSeries: TiltSeries; label: string | null } {
   const list = values['exclude-tilts'];
   const numbers = typeof list === 'string' ? parseTiltNumbers(list, '--exclude-tilts') : [];
+  if (quiet) {
+    const chosen = numbers.length > 0 ? withoutTilts(ts, numbers, '--exclude-tilts') : null;
+    return { tiltSeries: chosen?.tiltSeries ?? ts, label: chosen?.label ?? null };
+  }
   const chosen = leaveOutTilts(ts, numbers, '--exclude-tilts', tiltsPath);
   if (chosen) process.stderr.write(`left out (--exclude-tilts): tilt${numbers.length === 1 ? '' : 's'} ${chosen.leftOut}\n`);
   return { tiltSeries: chosen?.tiltSeries ?? ts, label: chosen?.label ?? null };
@@ -176,12 +180,18 @@ export function sidePathsOf(values: FlagValues): string[] {
 /**
  * The tilt series a command works on, read as recon reads it: the stack at `tiltsPath` with the side files its
  * flags name (SERIES_FLAGS: angles, an alignment, .mdoc, tilt.com, the tilt axis; requireAngles has checked that
- * one gives the angles), binned at load by `bin`, aligned, without the tilts --exclude-tilts names. `label` says
- * which were left out, for an output's header.
+ * one gives the angles), binned at load by `options.bin`, aligned, without the tilts --exclude-tilts names.
+ * `label` says which were left out, for an output's header. `options.frames`: a RELION table's sums of only the
+ * even or the odd movie frames instead; `options.quiet`: no warnings (a second read of the same series).
  */
-export async function flaggedTiltSeries(engine: EngineContext, values: FlagValues, tiltsPath: string, bin = 1): Promise<{ loaded: LoadedTiltSeries; tiltSeries: TiltSeries; label: string | null }> {
-  const loaded = await readTiltSeriesPaths(tiltsPath, sidePathsOf(values), { bin, tiltAxis: numberFlag(values, 'tilt-axis') });
-  return { loaded, ...chooseTilts(values, await alignLoadedTiltSeries(engine, loaded), tiltsPath) };
+export async function flaggedTiltSeries(
+  engine: EngineContext,
+  values: FlagValues,
+  tiltsPath: string,
+  options: Pick<TiltSeriesLoadOptions, 'bin' | 'frames'> & { quiet?: boolean } = {},
+): Promise<{ loaded: LoadedTiltSeries; tiltSeries: TiltSeries; label: string | null }> {
+  const loaded = await readTiltSeriesPaths(tiltsPath, sidePathsOf(values), { ...options, tiltAxis: numberFlag(values, 'tilt-axis') });
+  return { loaded, ...chooseTilts(values, await alignLoadedTiltSeries(engine, loaded), tiltsPath, options.quiet) };
 }
 
 /**
@@ -210,7 +220,7 @@ export async function reconCommand(args: string[]): Promise<void> {
   await checkOutputs([outPath], [paths.tilts, ...sidePathsOf(values)], values.force === true);
   const { engine } = await openCliEngine(values, [request]);
   const atLoad = binningAtLoad(request);
-  const { loaded, tiltSeries, label } = await flaggedTiltSeries(engine, values, paths.tilts, atLoad.bin);
+  const { loaded, tiltSeries, label } = await flaggedTiltSeries(engine, values, paths.tilts, { bin: atLoad.bin });
   warnUnweighted(atLoad.request, tiltSeries);
   const resolved = resolveInto(outPath, tiltSeries, atLoad.request);
   warnOffset(resolved, tiltSeries, paths.tilts);

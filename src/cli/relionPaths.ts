@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { listNames } from '../io/angles.ts';
-import { isStarFile, readRelionTiltSeries } from '../io/relionStar.ts';
+import { isStarFile, readRelionTiltSeries, type FrameHalf, type RelionImage } from '../io/relionStar.ts';
 import { parseStar, starColumn } from '../io/star.ts';
 
 /** Where `path`, as a STAR file beside `starPath` writes it, is on disk; null when nowhere. */
@@ -43,9 +43,10 @@ export function listedTiltSeries(path: string, text: string): { name: string; ta
 
 /**
  * `paths` with the files their STAR files name added: a tomograms.star that lists one tilt series brings that
- * series' own table; a table brings its images. Paths that are not STAR files pass through.
+ * series' own table; a table brings its images, and those of its frame-half sums that are on disk (`frames`: the
+ * sums of both halves instead, each required). Paths that are not STAR files pass through.
  */
-export async function withRelionFiles(paths: readonly string[]): Promise<string[]> {
+export async function withRelionFiles(paths: readonly string[], frames?: FrameHalf): Promise<string[]> {
   const stars = paths.filter(isStarFile);
   if (stars.length === 0) return [...paths];
   const texts = await Promise.all(stars.map(async (path) => ({ path, name: basename(path), text: await readFile(path, 'utf8') })));
@@ -57,8 +58,13 @@ export async function withRelionFiles(paths: readonly string[]): Promise<string[
     }
     if (listed?.length === 1) texts.push({ path: listed[0].table, name: basename(listed[0].table), text: await readFile(listed[0].table, 'utf8') });
   }
-  const series = readRelionTiltSeries(texts);
+  const series = readRelionTiltSeries(texts, undefined, frames);
   const starOf = texts.find((t) => t.name === series.file)?.path ?? stars[0];
-  const images = [...new Set(series.images.map((image) => image.path))].map((path) => found(path, starOf, 'the image'));
-  return [...new Set([...paths, ...texts.map((t) => t.path), ...images])];
+  const pathsOf = (images: readonly RelionImage[]) => [...new Set(images.map((image) => image.path))];
+  const halves = series.frameHalves ? pathsOf([...series.frameHalves.even, ...series.frameHalves.odd]) : [];
+  // For one frame half, both halves' sums must be there, before the first is read; otherwise they are optional:
+  // which of them are there, the load says (its "Frame halves" row).
+  const images = (frames ? halves : pathsOf(series.images)).map((path) => found(path, starOf, 'the image'));
+  const present = frames ? [] : halves.map((path) => findOnDisk(path, starOf));
+  return [...new Set([...paths, ...texts.map((t) => t.path), ...images, ...present.filter((path): path is string => path !== null)])];
 }
