@@ -222,7 +222,7 @@ test("RELION 5's tilt-series table dropped with its tilt images loads as their s
   expect(pageErrors).toEqual([]);
 });
 
-test("a RELION table's even- and odd-frame sums dropped with it: the odd/even FSC halves by frame, or by tilt when asked", async () => {
+test("a RELION table's even- and odd-frame sums dropped with it: the odd/even FSC halves by frame, or by tilt when asked, also with tilts left out", async () => {
   const { table, images, halfImages } = await relionDrop(true);
   await page.getByTestId('file-input').setInputFiles([table, ...images, ...halfImages]);
   await expect(page.getByTestId('dataset-summary')).toContainText('Frame halves', { timeout: 60_000 });
@@ -244,5 +244,13 @@ test("a RELION table's even- and odd-frame sums dropped with it: the odd/even FS
   await expect(page.getByTestId('oddeven-plot')).toHaveAttribute('aria-label', /^odd\/even FSC, FBP/, { timeout: 60_000 });
   await expect(page.getByTestId('oddeven-res-0143')).toHaveText(/Å$/);
   await expect(page.getByTestId('oddeven-shown')).toHaveCount(0);
+  // A series made from it by leaving tilts out keeps its frame halves, less the same tilts.
+  await page.evaluate(() => window.wedgelab.leaveOutTilts([1, 11]));
+  const derived = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  expect([derived.nTilts, derived.frameHalves]).toEqual([9, dataset.frameHalves]);
+  await page.getByTestId('oddeven-split').selectOption('frames');
+  await page.getByTestId('oddeven-button').click();
+  await expect(page.getByTestId('oddeven-plot')).toHaveAttribute('aria-label', /^frame-half FSC, FBP/, { timeout: 60_000 });
+  await expect(page.getByTestId('oddeven-res-0143')).toHaveText(/^beyond Nyquist/);
   expect(pageErrors).toEqual([]);
 });
