@@ -235,7 +235,7 @@ describe('wedgelab CLI', () => {
     const stackOnly = await wedgelab(['oddeven', '--tilts', join(dir, 'tilt_series.mrc'), '--angles', join(dir, 'tilt_series.tlt'), '--method', 'fbp', '--halves', 'frames']);
     expect([stackOnly.code, stackOnly.stderr.trim()]).toEqual([1, 'wedgelab oddeven: tilt_series.mrc, tilt_series.tlt: sums of even and odd movie frames are read from a RELION tilt-series table (rlnMicrographNameEven/Odd); this is not one']);
     const unknown = await wedgelab(['oddeven', ...common, '--halves', 'both']);
-    expect([unknown.code, unknown.stderr.split('\n')[0]]).toEqual([2, "wedgelab oddeven: --halves is tilts or frames, not 'both'"]);
+    expect([unknown.code, unknown.stderr.split('\n')[0]]).toEqual([2, 'wedgelab oddeven: --halves takes tilts, frames (got "both")']);
   });
 
 

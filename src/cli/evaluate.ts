@@ -1,6 +1,6 @@
 /** `wedgelab cv`, `wedgelab oddeven` and `wedgelab trust`: scores for any method on data without ground truth. */
 import { crossValidate } from '../engine/evaluation/crossValidation.ts';
-import { oddEvenFsc, type OddEvenSplit } from '../engine/evaluation/oddEven.ts';
+import { ODD_EVEN_SPLITS, oddEvenFsc } from '../engine/evaluation/oddEven.ts';
 import type { Half } from '../engine/evaluation/halves.ts';
 import type { FrameHalf } from '../io/relionStar.ts';
 import { heldOutTilts, parseHeldOut } from '../engine/evaluation/tiltSubsets.ts';
@@ -9,7 +9,7 @@ import { DEFAULT_TRUST_HELD_OUT, verdictText } from '../engine/metrics/trust.ts'
 import { resolveRecipe, type ResultRecipe } from '../engine/evaluation/recipe.ts';
 import { methodChoices } from '../engine/methods/registry.ts';
 import { openCliEngine } from './engine.ts';
-import { requireFlag, UsageError, type FlagValues } from '../engine/methods/flags.ts';
+import { choiceFlag, requireFlag, type FlagValues } from '../engine/methods/flags.ts';
 import { parseOptions, stringOptions } from './options.ts';
 import { cliModelLibrary } from './models.ts';
 import { learnedChoices, METHOD_OPTIONS, methodHelp, methodRequest } from './methodFlags.ts';
@@ -65,13 +65,6 @@ export async function cvCommand(args: string[]): Promise<void> {
   }
 }
 
-/** --halves: by tilt (the default) or by movie frame. */
-function oddEvenSplit(values: FlagValues): OddEvenSplit {
-  const halves = values.halves ?? 'tilts';
-  if (halves !== 'tilts' && halves !== 'frames') throw new UsageError(`--halves is tilts or frames, not '${String(halves)}'`);
-  return halves;
-}
-
 /**
  * `--halves tilts` (default): the even- and odd-indexed tilts; `--halves frames`: a RELION table's sums of every
  * tilt's even and of its odd movie frames, the even read first (as the series the command checks), the odd after.
@@ -79,7 +72,7 @@ function oddEvenSplit(values: FlagValues): OddEvenSplit {
 export async function oddEvenCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, ODD_EVEN_OPTIONS);
   if (printedMethodHelp(values)) return;
-  const split = oddEvenSplit(values);
+  const split = choiceFlag(values, 'halves', ODD_EVEN_SPLITS) ?? 'tilts';
   const { request, ts, engine, onProgress } = await setUp(values, (v) => methodRequest(v, 'reconstruction'), false, split === 'frames' ? 'even' : undefined);
   const readOdd = async () => (await flaggedTiltSeries(engine, values, values.tilts as string, { frames: 'odd', quiet: true })).tiltSeries;
   const data = split === 'frames' ? { read: async (which: Half) => (which === 'even' ? ts : readOdd()) } : ts;

@@ -58,7 +58,7 @@ describe('wedgelab batch', () => {
     expect(JSON.parse(s1.params!)).toMatchObject({ iterations: 3, thickness: 8 });
     const csv = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(11);
-    expect(csv[0]).toBe('series,method,status,error,output,label,seconds,cvNmse,cvCorr,oddEvenRes0143,oddEvenRes05,resolutionUnit,gpu,version,params,finishedAt');
+    expect(csv[0]).toBe('series,method,status,error,output,label,seconds,cvNmse,cvCorr,oddEvenRes0143,oddEvenRes05,resolutionUnit,oddEvenHalves,gpu,version,params,finishedAt');
     // No half file is left behind: every write went through a temporary name.
     expect(readdirSync(join(out, 's1')).sort()).toEqual(['fbp.mrc', 'sirt.mrc']);
   });
@@ -157,6 +157,34 @@ describe('wedgelab batch', () => {
     const task = await wedgelab(['batch', '--list', join(cluster, 'slurm', 'series.tsv'), '--methods', 'fbp', '--thickness', '8', '--scores', 'none', '--out-dir', join(dir, 'relion-task'), '--quiet']);
     expect(task.code, task.stderr).toBe(0);
     expect(readMrc(new Uint8Array(readFileSync(join(dir, 'relion-task', 'TS_02', 'fbp.mrc')))).data).toEqual(readMrc(new Uint8Array(readFileSync(join(out, 'TS_02', 'fbp.mrc')))).data);
+  });
+
+  it('scores by movie frame with --halves frames: a series with frame halves by them, one without fails saying why', async () => {
+    // The project the test above wrote; TS_01's table now names each tilt's even- and odd-frame sums, half the image each.
+    const project = join(dir, 'relion');
+    const job = join(project, 'AlignTiltSeries', 'job005');
+    const table = join(job, 'tilt_series', 'TS_01.star');
+    const lines = readFileSync(table, 'utf8').split('\n');
+    const withHalves = lines.map((line) => {
+      const image = /^frames\/(TS_01_\d+)\.mrc\t/.exec(line)?.[1];
+      if (line === '_rlnTomoYShiftAngst #6') return `${line}\n_rlnMicrographNameEven #7\n_rlnMicrographNameOdd #8`;
+      if (!image) return line;
+      const { header, data, pixelSize } = readMrc(new Uint8Array(readFileSync(join(project, 'frames', `${image}.mrc`))));
+      for (const half of ['EVN', 'ODD']) writeFileSync(join(project, 'frames', `${image}_${half}.mrc`), writeMrc({ nx: header.nx, ny: header.ny, nz: 1, pixelSize: pixelSize[0], data: data.map((x) => x / 2) }));
+      return `${line}\tframes/${image}_EVN.mrc\tframes/${image}_ODD.mrc`;
+    });
+    writeFileSync(table, withHalves.join('\n'));
+    const out = join(dir, 'relion-halves');
+    const run = await wedgelab(['batch', '--list', join(job, 'tomograms.star'), '--methods', 'fbp', '--thickness', '8', '--scores', 'oddeven', '--halves', 'frames', '--out-dir', out, '--quiet']);
+    // As for any series that fails, the batch goes on and its row says why.
+    expect(run.code, run.stderr).toBe(0);
+    const [ts1, ts2] = rows(out);
+    // Halves alike: their FSC never falls to 0.143 or 0.5.
+    expect(ts1).toMatchObject({ series: 'TS_01', status: 'done', oddEvenHalves: 'frames', oddEvenRes0143: null, oddEvenRes05: null });
+    expect(ts2).toMatchObject({ series: 'TS_02', status: 'failed', error: `${join(job, 'tilt_series', 'TS_02.star')}: --halves frames needs every tilt's even- and odd-frame sums, named by a RELION table (rlnMicrographNameEven/Odd) and on disk` });
+    const byTilt = await wedgelab(['batch', '--list', join(job, 'tomograms.star'), '--methods', 'fbp', '--thickness', '8', '--scores', 'oddeven', '--out-dir', join(dir, 'relion-tilts'), '--quiet']);
+    expect(byTilt.code, byTilt.stderr).toBe(0);
+    expect(rows(join(dir, 'relion-tilts')).map((r) => r.oddEvenHalves)).toEqual(['tilts', 'tilts']);
   });
 
   it('warns once a series of a stack offset, unless every method subtracts the tilt means or removes the offset itself', async () => {

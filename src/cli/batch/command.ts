@@ -8,8 +8,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { crossValidate } from '../../engine/evaluation/crossValidation.ts';
-import { oddEvenFsc } from '../../engine/evaluation/oddEven.ts';
-import { heldOutTilts, parseHeldOut } from '../../engine/evaluation/tiltSubsets.ts';
+import { ODD_EVEN_SPLITS, oddEvenFsc, type OddEvenSplit } from '../../engine/evaluation/oddEven.ts';
+import type { HalfSeries } from '../../engine/evaluation/halves.ts';
+import { heldOutTilts, parseHeldOut, withoutTilts } from '../../engine/evaluation/tiltSubsets.ts';
 import { alignLoadedTiltSeries } from '../../engine/align/loaded.ts';
 import { describeEngine, type EngineContext } from '../../engine/context.ts';
 import { commonDefaults } from '../../engine/methods/common.ts';
@@ -36,6 +37,7 @@ const OPTIONS = {
   jobs: { type: 'string' },
   progress: { type: 'string' },
   scores: { type: 'string' },
+  halves: { type: 'string' },
   drop: { type: 'string' },
   'retry-failed': { type: 'boolean' },
   'task-index': { type: 'string' },
@@ -61,6 +63,8 @@ interface Batch {
   outDir: string;
   methods: { name: string; request: RequestOf<'reconstruction'> }[];
   scores: Set<Score>;
+  /** How the odd/even score halves each series: by tilt, or by movie frame (a RELION table's even- and odd-frame sums). */
+  halves: OddEvenSplit;
   drop: string;
   retryFailed: boolean;
   json: boolean;
@@ -132,9 +136,9 @@ async function runOne(batch: Batch, entry: SeriesEntry, series: LoadedSeries, me
     Object.assign(row, { cvNmse: cv.meanNmse, cvCorr: cv.meanCorr });
   }
   if (batch.scores.has('oddeven')) {
-    const report = await oddEvenFsc(batch.engine, ts, method.request, options('oddeven'));
+    const report = await oddEvenFsc(batch.engine, series.frameHalf ? { read: series.frameHalf } : ts, method.request, options('oddeven'));
     const length = (f: number | null) => (f === null ? null : report.pixelSize > 0 ? report.pixelSize / f : 1 / f);
-    Object.assign(row, { oddEvenRes0143: length(report.res0143), oddEvenRes05: length(report.res05), resolutionUnit: report.pixelSize > 0 ? 'Å' : 'voxel' });
+    Object.assign(row, { oddEvenRes0143: length(report.res0143), oddEvenRes05: length(report.res05), resolutionUnit: report.pixelSize > 0 ? 'Å' : 'voxel', oddEvenHalves: report.split });
   }
   return row;
 }
@@ -143,14 +147,26 @@ async function runOne(batch: Batch, entry: SeriesEntry, series: LoadedSeries, me
 interface LoadedSeries {
   ts: TiltSeries;
   source: string;
+  /** With --halves frames: either frame half, read as the series was (the odd/even score's halves). */
+  frameHalf?: HalfSeries;
 }
 
-/** The series of a list entry, binned at load by `bin`, aligned, without the tilts its fourth column names. */
+/**
+ * The series of a list entry, binned at load by `bin`, aligned, without the tilts its fourth column names; with
+ * --halves frames, refused at once when its frame halves are not all there, and able to read either.
+ */
 async function loadSeries(batch: Batch, entry: SeriesEntry, bin: number): Promise<LoadedSeries> {
-  const loaded = await alignLoadedTiltSeries(batch.engine, await readTiltSeriesPaths(entry.stack, [...(entry.angles ? [entry.angles] : []), ...entry.sideFiles], { bin }));
-  const excluded = leaveOutTilts(loaded, entry.excludeTilts, 'tilts to leave out', entry.stack, (list) => `${list} in a list's fourth column`);
-  const ts = excluded?.tiltSeries ?? loaded;
-  return { ts, source: excluded ? `${entry.stack}, ${excluded.label}` : entry.stack };
+  const sidePaths = [...(entry.angles ? [entry.angles] : []), ...entry.sideFiles];
+  const loaded = await readTiltSeriesPaths(entry.stack, sidePaths, { bin });
+  if (batch.halves === 'frames' && !loaded.frameHalves) throw new Error(`${entry.stack}: --halves frames needs every tilt's even- and odd-frame sums, named by a RELION table (rlnMicrographNameEven/Odd) and on disk`);
+  const aligned = await alignLoadedTiltSeries(batch.engine, loaded);
+  const excluded = leaveOutTilts(aligned, entry.excludeTilts, 'tilts to leave out', entry.stack, (list) => `${list} in a list's fourth column`);
+  const ts = excluded?.tiltSeries ?? aligned;
+  const frameHalf: HalfSeries = async (which) => {
+    const half = await alignLoadedTiltSeries(batch.engine, await readTiltSeriesPaths(entry.stack, sidePaths, { bin, frames: which, quiet: true }));
+    return excluded ? withoutTilts(half, entry.excludeTilts, 'tilts to leave out').tiltSeries : half;
+  };
+  return { ts, source: excluded ? `${entry.stack}, ${excluded.label}` : entry.stack, ...(batch.halves === 'frames' && { frameHalf }) };
 }
 
 /** Every method of one series; a series that cannot be read fails each of its methods with the reason. */
@@ -237,6 +253,7 @@ export async function batchCommand(args: string[]): Promise<void> {
   const scores = new Set(scoreText === 'none' ? [] : scoreText.split(',').map((s) => choiceFlag({ scores: s.trim() }, 'scores', SCORES)!));
   const drop = (values.drop as string | undefined) ?? '0';
   parseHeldOut(drop);
+  const halves = choiceFlag(values, 'halves', ODD_EVEN_SPLITS) ?? 'tilts';
   const list = requireFlag(values, 'list');
   const requests = methods.map((m) => m.request);
   // SLURM's tasks open their own engines; the model files are checked here all the same.
@@ -255,6 +272,7 @@ export async function batchCommand(args: string[]): Promise<void> {
     outDir,
     methods,
     scores,
+    halves,
     drop,
     retryFailed: values['retry-failed'] === true,
     json: choiceFlag(values, 'progress', ['bar', 'json'] as const) === 'json',

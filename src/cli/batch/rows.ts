@@ -2,6 +2,7 @@
  * One row per series and method: written to OUT/rows/SERIES.METHOD.json when the run ends (done or failed), so a
  * row's presence says the run finished; merged into OUT/metrics.csv and OUT/metrics.json.
  */
+import type { OddEvenSplit } from '../../engine/evaluation/oddEven.ts';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toCsv } from '../../io/csv.ts';
@@ -25,6 +26,8 @@ export interface BatchRow {
   oddEvenRes0143?: number | null;
   oddEvenRes05?: number | null;
   resolutionUnit?: 'Å' | 'voxel';
+  /** How the odd/even FSC halved the series: by tilt, or by movie frame (--halves). */
+  oddEvenHalves?: OddEvenSplit;
   gpu: string;
   version: string;
   /** The method's complete parameters, as JSON. */
@@ -45,6 +48,7 @@ const COLUMNS: (keyof BatchRow)[] = [
   'oddEvenRes0143',
   'oddEvenRes05',
   'resolutionUnit',
+  'oddEvenHalves',
   'gpu',
   'version',
   'params',

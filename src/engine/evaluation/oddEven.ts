@@ -17,7 +17,8 @@ export interface FrameHalves {
 }
 
 /** How the data is halved: by tilt, or by movie frame (FrameHalves). */
-export type OddEvenSplit = 'tilts' | 'frames';
+export const ODD_EVEN_SPLITS = ['tilts', 'frames'] as const;
+export type OddEvenSplit = (typeof ODD_EVEN_SPLITS)[number];
 
 export interface OddEvenReport {
   label: string;
