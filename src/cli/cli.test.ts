@@ -196,7 +196,7 @@ describe('wedgelab CLI', () => {
     expect([missing.code, missing.stderr.trim()]).toEqual([1, `wedgelab recon: ${join(job, 'tilt_series', 'TS_01.star')} names the image MotionCorr/job002/frames/${name(kept[3])}, which is neither there (from this folder) nor under any folder above ${join(job, 'tilt_series')}, nor beside it`]);
   });
 
-  it("halves a RELION series by movie frame (its table's even- and odd-frame sums) for the odd/even FSC", async () => {
+  it("halves a RELION series by movie frame (its table's even- and odd-frame sums) for the odd/even FSC, and reconstructs either half", async () => {
     const stack = readMrc(new Uint8Array(readFileSync(join(dir, 'tilt_series.mrc'))));
     const angles = parseTlt(readFileSync(join(dir, 'tilt_series.tlt'), 'utf8'));
     const project = join(dir, 'relion-halves');
@@ -225,6 +225,16 @@ describe('wedgelab CLI', () => {
     const byTilt = JSON.parse((await wedgelab(['oddeven', ...common])).stdout) as { halves: string; fsc: number[] };
     expect(byTilt.halves).toBe('tilts');
     expect(Math.min(...byTilt.fsc)).toBeLessThan(0.5);
+    // One half's tomogram (as a denoiser trained on half tomograms takes them): FBP is linear, so here half the whole series'.
+    const recon = (extra: string[], out: string) => wedgelab(['recon', '--tilts', table, '--method', 'fbp', '--thickness', '16', '--quiet', ...extra, '--out', out]);
+    expect((await recon([], join(project, 'whole.mrc'))).code).toBe(0);
+    const even = await recon(['--frames', 'even'], join(project, 'even.mrc'));
+    expect(even.code, even.stderr).toBe(0);
+    const [whole, half] = ['whole', 'even'].map((n) => readMrc(new Uint8Array(readFileSync(join(project, `${n}.mrc`)))));
+    expect(relativeError(half.data, whole.data.map((x) => x / 2))).toBeLessThan(1e-6);
+    expect(half.header.labels.join(' ')).toContain('from TS_01 (25 tilt images, even frames)');
+    const both = await wedgelab(['oddeven', ...common, '--halves', 'frames', '--frames', 'even']);
+    expect([both.code, both.stderr.split('\n')[0]]).toEqual([2, 'wedgelab oddeven: --halves frames reads both frame halves: leave out --frames']);
     const info = await wedgelab(['info', table]);
     expect(info.stdout).toMatch(/Frame halves +the sums of the even and of the odd frames of every tilt: a frame-half FSC can use them \(TS_01\.star \(rlnMicrographNameEven, rlnMicrographNameOdd\)\)/);
     // A half's image that is not there (said before either half is read), a stack without a table: one line each;

@@ -9,7 +9,7 @@ import { DEFAULT_TRUST_HELD_OUT, verdictText } from '../engine/metrics/trust.ts'
 import { resolveRecipe, type ResultRecipe } from '../engine/evaluation/recipe.ts';
 import { methodChoices } from '../engine/methods/registry.ts';
 import { openCliEngine } from './engine.ts';
-import { choiceFlag, requireFlag, type FlagValues } from '../engine/methods/flags.ts';
+import { choiceFlag, requireFlag, UsageError, type FlagValues } from '../engine/methods/flags.ts';
 import { parseOptions, stringOptions } from './options.ts';
 import { cliModelLibrary } from './models.ts';
 import { learnedChoices, METHOD_OPTIONS, methodHelp, methodRequest } from './methodFlags.ts';
@@ -73,6 +73,7 @@ export async function oddEvenCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, ODD_EVEN_OPTIONS);
   if (printedMethodHelp(values)) return;
   const split = choiceFlag(values, 'halves', ODD_EVEN_SPLITS) ?? 'tilts';
+  if (split === 'frames' && values.frames !== undefined) throw new UsageError('--halves frames reads both frame halves: leave out --frames');
   const { request, ts, engine, onProgress } = await setUp(values, (v) => methodRequest(v, 'reconstruction'), false, split === 'frames' ? 'even' : undefined);
   const readOdd = async () => (await flaggedTiltSeries(engine, values, values.tilts as string, { frames: 'odd', quiet: true })).tiltSeries;
   const data = split === 'frames' ? { read: async (which: Half) => (which === 'even' ? ts : readOdd()) } : ts;

@@ -16,7 +16,7 @@ import { formatTlt } from '../io/angles.ts';
 import { mrcPieces } from '../io/mrc.ts';
 import { readStackHeaderAngles } from '../io/mrcStream.ts';
 import { readTiltSeriesFiles, type LoadedTiltSeries, type TiltSeriesLoadOptions } from '../io/tiltSeriesFiles.ts';
-import { numberFlag, UsageError, type FlagValues } from '../engine/methods/flags.ts';
+import { choiceFlag, numberFlag, UsageError, type FlagValues } from '../engine/methods/flags.ts';
 import { otherThanImodRadial } from '../engine/methods/fbp/base.ts';
 import { openCliEngine } from './engine.ts';
 import { writeFileAtomic } from './atomicWrite.ts';
@@ -25,7 +25,7 @@ import { checkOutputs, checkTomogramMemory, writeTomogram } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
 import { openFile } from './openFile.ts';
 import { withRelionFiles } from './relionPaths.ts';
-import { isStarFile } from '../io/relionStar.ts';
+import { FRAME_HALVES, isStarFile } from '../io/relionStar.ts';
 import { progressPrinter } from './progress.ts';
 
 /**
@@ -170,7 +170,7 @@ export async function requireAngles(values: FlagValues, tiltsPath: string): Prom
 }
 
 /** The flags that say which tilt series a command works on, beside --tilts: its side files, its tilt axis, the tilts to leave out. */
-export const SERIES_FLAGS = [...SIDE_FLAGS, 'tilt-axis', 'exclude-tilts'] as const;
+export const SERIES_FLAGS = [...SIDE_FLAGS, 'tilt-axis', 'exclude-tilts', 'frames'] as const;
 
 /** The side files the flags name (SIDE_FLAGS), as paths. */
 export function sidePathsOf(values: FlagValues): string[] {
@@ -181,8 +181,9 @@ export function sidePathsOf(values: FlagValues): string[] {
  * The tilt series a command works on, read as recon reads it: the stack at `tiltsPath` with the side files its
  * flags name (SERIES_FLAGS: angles, an alignment, .mdoc, tilt.com, the tilt axis; requireAngles has checked that
  * one gives the angles), binned at load by `options.bin`, aligned, without the tilts --exclude-tilts names.
- * `label` says which were left out, for an output's header. `options.frames`: a RELION table's sums of only the
- * even or the odd movie frames instead; `options.quiet`: no warnings (a second read of the same series).
+ * `label` says which were left out, for an output's header. A RELION table's sums of only the even or the odd
+ * movie frames instead with `--frames even|odd` or `options.frames`; `options.quiet`: no warnings (a second read
+ * of the same series).
  */
 export async function flaggedTiltSeries(
   engine: EngineContext,
@@ -190,7 +191,8 @@ export async function flaggedTiltSeries(
   tiltsPath: string,
   options: Pick<TiltSeriesLoadOptions, 'bin' | 'frames'> & { quiet?: boolean } = {},
 ): Promise<{ loaded: LoadedTiltSeries; tiltSeries: TiltSeries; label: string | null }> {
-  const loaded = await readTiltSeriesPaths(tiltsPath, sidePathsOf(values), { ...options, tiltAxis: numberFlag(values, 'tilt-axis') });
+  const frames = options.frames ?? choiceFlag(values, 'frames', FRAME_HALVES);
+  const loaded = await readTiltSeriesPaths(tiltsPath, sidePathsOf(values), { ...options, frames, tiltAxis: numberFlag(values, 'tilt-axis') });
   return { loaded, ...chooseTilts(values, await alignLoadedTiltSeries(engine, loaded), tiltsPath, options.quiet) };
 }
 

@@ -63,7 +63,8 @@ export interface RelionTiltSeries {
 }
 
 /** Which frames of every tilt's movie a series is read from, when not all: the even-numbered or the odd-numbered ones. */
-export type FrameHalf = 'even' | 'odd';
+export const FRAME_HALVES = ['even', 'odd'] as const;
+export type FrameHalf = (typeof FRAME_HALVES)[number];
 /** The columns that name each tilt's frame-half sums. */
 export const FRAME_HALF_COLUMNS: Record<FrameHalf, string> = { even: 'rlnMicrographNameEven', odd: 'rlnMicrographNameOdd' };
 
