@@ -222,7 +222,7 @@ test("RELION 5's tilt-series table dropped with its tilt images loads as their s
   expect(pageErrors).toEqual([]);
 });
 
-test("a RELION table's even- and odd-frame sums dropped with it: the odd/even FSC halves by frame, or by tilt when asked, also with tilts left out", async () => {
+test("a RELION table's even- and odd-frame sums dropped with it: the odd/even FSC halves by frame, or by tilt when asked, also with tilts left out; either half opens as a data set", async () => {
   const { table, images, halfImages } = await relionDrop(true);
   await page.getByTestId('file-input').setInputFiles([table, ...images, ...halfImages]);
   await expect(page.getByTestId('dataset-summary')).toContainText('Frame halves', { timeout: 60_000 });
@@ -252,5 +252,13 @@ test("a RELION table's even- and odd-frame sums dropped with it: the odd/even FS
   await page.getByTestId('oddeven-button').click();
   await expect(page.getByTestId('oddeven-plot')).toHaveAttribute('aria-label', /^frame-half FSC, FBP/, { timeout: 60_000 });
   await expect(page.getByTestId('oddeven-res-0143')).toHaveText(/^beyond Nyquist/);
+  // Either half opens as a data set of its own (half tomograms to export), in the series' family, less the same tilts.
+  await page.getByTestId('open-frame-half-even').click();
+  await expect(page.getByTestId('dataset-summary')).toContainText(', even frames', { timeout: 60_000 });
+  const half = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  expect([half.nTilts, half.familyId, half.frameHalves]).toEqual([9, derived.familyId, undefined]);
+  expect(half.stats.mean).toBeCloseTo(derived.stats.mean / 2, 5);
+  expect(half.metadata).toContainEqual({ label: 'Frame half', value: "the sums of every tilt's even movie frames", source: dataset.frameHalves });
+  await expect(page.getByTestId('open-frame-half-even')).toHaveCount(0);
   expect(pageErrors).toEqual([]);
 });

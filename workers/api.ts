@@ -12,6 +12,7 @@ import type { DarkTiltHint } from '../src/engine/darkTilts.ts';
 import type { EnginePath } from '../src/engine/context.ts';
 import type { EngineChoice } from '../src/engine/enginePath.ts';
 import type { OddEvenReport, OddEvenSplit } from '../src/engine/evaluation/oddEven.ts';
+import type { FrameHalf } from '../src/io/relionStar.ts';
 import type { TrustReport } from '../src/engine/evaluation/trust.ts';
 import type { FscCurves } from '../src/engine/metrics/fsc.ts';
 import type { SimulationOptions as DemoOptions } from '../src/engine/sim/index.ts';
@@ -368,6 +369,11 @@ export interface EngineWorkerApi {
   difference(resultIdA: string, resultIdB: string): Promise<ResultSummary>;
   /** Forward projection of a result at one angle (degrees), nx × ny. */
   reproject(resultId: string, angle: number): Promise<Slice>;
+  /**
+   * A data set of the series' sums of only its even or only its odd movie frames (a series with frameHalves, read
+   * from the dropped files as the series was), in the series' family; cancellable with cancel(jobId).
+   */
+  openFrameHalf(jobId: string, datasetId: string, which: FrameHalf, onProgress: (progress: LoadProgress) => void): Promise<DatasetSummary>;
   /** Reconstruct two halves, then FSC of the halves: even and odd tilts, or (`split` 'frames', a series with frameHalves) the even and the odd frames' sums. */
   oddEven(jobId: string, datasetId: string, request: RequestOf<'reconstruction'>, onProgress: (progress: Progress) => void, split?: OddEvenSplit): Promise<OddEvenSummary>;
   /**

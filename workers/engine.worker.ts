@@ -32,8 +32,9 @@ import { binImageInto, binnedLength, binningToFit } from '../src/io/binning.ts';
 import { formatTlt } from '../src/io/angles.ts';
 import { mrcPieces, writeMrc } from '../src/io/mrc.ts';
 import { fileSystemDirectory, writeOmeZarr, zipDirectory } from '../src/io/omeZarr.ts';
-import { readTiltSeriesFiles, type TiltSeriesLoadOptions } from '../src/io/tiltSeriesFiles.ts';
+import { readTiltSeriesFiles, type LoadedTiltSeries, type TiltSeriesLoadOptions } from '../src/io/tiltSeriesFiles.ts';
 import type { NamedBlob } from '../src/io/types.ts';
+import { FRAME_HALVES_ROW } from '../src/io/relionFiles.ts';
 import { fileOrderRuns, volumePieces, wholeVolume, type Tomogram } from '../src/io/piecedVolume.ts';
 import { suggestThickness, type ThicknessSuggestion } from '../src/engine/thickness.ts';
 import type { ModelChoice, ModelFamily } from '../src/engine/methods/modelChoice.ts';
@@ -68,7 +69,7 @@ interface Dataset {
   summary: DatasetSummary;
   tiltSeries: TiltSeries;
   /** Reads either frame half of the series from the dropped files (summary.frameHalves says where they are named). */
-  readFrameHalf?: (which: Half, signal?: AbortSignal) => Promise<TiltSeries>;
+  readFrameHalf?: (which: Half, signal?: AbortSignal, onProgress?: (progress: LoadProgress) => void) => Promise<TiltSeries>;
 }
 
 /** A result's tomogram is in pieces when larger than one buffer (io/piecedVolume.ts, docs/loading.md). */
@@ -229,15 +230,25 @@ function addDerivedDataset(
 
 type ResultFields = Omit<ResultSummary, 'id' | 'nx' | 'ny' | 'nz' | 'pixelSize' | 'stats'>;
 
+/** A dropped tilt series read (readTiltSeriesFiles) and aligned; a read stopped by `options.signal` ends as cancelled. */
+async function readDropped(dropped: NamedBlob[], options: TiltSeriesLoadOptions): Promise<{ loaded: LoadedTiltSeries; tiltSeries: TiltSeries }> {
+  try {
+    const loaded = await readTiltSeriesFiles(dropped, options);
+    return { loaded, tiltSeries: await alignLoadedTiltSeries(await engine(), loaded, options.signal) };
+  } catch (error) {
+    if (options.signal?.aborted) throw new CancelledError();
+    throw error;
+  }
+}
+
 /**
  * Reads either frame half of a dropped series as its load read the series (the same table, binning and tilt axis)
  * and aligns it alike; a half whose size or angles differ from the series' (`series`) is refused, naming it.
  */
 function frameHalfReader(dropped: NamedBlob[], options: Pick<TiltSeriesLoadOptions, 'bin' | 'tiltAxis' | 'relionSeries'>, series: TiltSeries): NonNullable<Dataset['readFrameHalf']> {
   const { nx, ny, tiltAngles } = series;
-  return async (which, signal) => {
-    const loaded = await readTiltSeriesFiles(dropped, { ...options, frames: which, signal });
-    const half = await alignLoadedTiltSeries(await engine(), loaded, signal);
+  return async (which, signal, onProgress) => {
+    const { loaded, tiltSeries: half } = await readDropped(dropped, { ...options, frames: which, signal, onProgress });
     if (half.nx !== nx || half.ny !== ny || half.tiltAngles.join() !== tiltAngles.join()) {
       throw new Error(`${loaded.stackName}: ${half.nx} × ${half.ny} pixels, ${half.nTilts} tilts, where the series it halves has ${nx} × ${ny}, ${tiltAngles.length} tilts`);
     }
@@ -406,15 +417,7 @@ const api: EngineWorkerApi = {
 
   async loadFiles(files: File[], options: LoadOptions = {}, onProgress?: (progress: LoadProgress) => void): Promise<DatasetSummary> {
     const dropped = files.map((file) => ({ name: file.name, blob: file }));
-    const load = async (signal?: AbortSignal) => {
-      try {
-        const loaded = await readTiltSeriesFiles(dropped, { bin: options.bin, tiltAxis: options.tiltAxis, relionSeries: options.relionSeries, signal, onProgress: onProgress && ((p) => void onProgress(p)) });
-        return { loaded, tiltSeries: await alignLoadedTiltSeries(await engine(), loaded, signal) };
-      } catch (error) {
-        if (signal?.aborted) throw new CancelledError();
-        throw error;
-      }
-    };
+    const load = (signal?: AbortSignal) => readDropped(dropped, { bin: options.bin, tiltAxis: options.tiltAxis, relionSeries: options.relionSeries, signal, onProgress: onProgress && ((p) => void onProgress(p)) });
     const { loaded, tiltSeries } = options.jobId ? await withJob(options.jobId, load) : await load();
     return addDataset(
       {
@@ -555,7 +558,7 @@ const api: EngineWorkerApi = {
     const { tiltSeries } = made;
     const { readFrameHalf } = source;
     // Its frame halves are the source's, less the same tilts.
-    const readHalf = readFrameHalf && (async (which: Half, signal?: AbortSignal) => withoutTilts(await readFrameHalf(which, signal), tiltNumbers, 'tilts to leave out').tiltSeries);
+    const readHalf: Dataset['readFrameHalf'] = readFrameHalf && (async (which, signal, onProgress) => withoutTilts(await readFrameHalf(which, signal, onProgress), tiltNumbers, 'tilts to leave out').tiltSeries);
     const tiltsLeftOut = leftOutAsLoaded(source, tiltNumbers);
     const numbers = tiltsLeftOut.tilts.map((t) => t.number);
     return addDerivedDataset(datasetId, tiltSeries, {
@@ -568,6 +571,20 @@ const api: EngineWorkerApi = {
       ],
       ...(source.summary.loadBinning && { loadBinning: source.summary.loadBinning }),
     }, readHalf);
+  },
+
+  async openFrameHalf(jobId, datasetId, which, onProgress) {
+    const { summary, readFrameHalf } = datasetOf(datasetId);
+    if (!readFrameHalf) throw new Error(`${summary.name} came without sums of even and odd movie frames`);
+    const half = await withJob(jobId, (signal) => readFrameHalf(which, signal, (p) => void onProgress(p)));
+    const frameHalf = { label: 'Frame half', value: `the sums of every tilt's ${which} movie frames`, source: summary.frameHalves ?? '' };
+    return addDerivedDataset(datasetId, half, {
+      name: `${summary.name}, ${which} frames`,
+      // The series' rows, and which half this is in place of the halves at hand.
+      metadata: [...summary.metadata.filter((row) => row.label !== FRAME_HALVES_ROW), frameHalf],
+      ...(summary.loadBinning && { loadBinning: summary.loadBinning }),
+      ...(summary.tiltsLeftOut && { tiltsLeftOut: summary.tiltsLeftOut }),
+    }).dataset;
   },
 
   async oddEven(jobId: string, datasetId: string, request: RequestOf<'reconstruction'>, onProgress: (p: Progress) => void, split: OddEvenSplit = 'tilts'): Promise<OddEvenSummary> {

@@ -91,6 +91,9 @@ function planRelionSeries(series: RelionTiltSeries, raw: { nx: number; ny: numbe
   };
 }
 
+/** The data panel's row that says whether a series' frame halves are at hand. */
+export const FRAME_HALVES_ROW = 'Frame halves';
+
 /**
  * Whether the frame-half sums the table names are all among the dropped files, each once: the data panel's row,
  * and the source to name when they are (a frame-half FSC can then read them); null for a table that names none.
@@ -101,7 +104,7 @@ function frameHalvesOf(series: RelionTiltSeries, files: NamedBlob[]): { row: Met
   const names = fileNames([...series.frameHalves.even, ...series.frameHalves.odd]);
   const absent = names.filter((name) => files.filter((f) => f.name === name).length !== 1);
   const value = absent.length === 0 ? `the sums of the even and of the odd frames of every tilt: a frame-half FSC can use them` : `named, but ${absent.length} of ${names.length} not dropped (or dropped twice): ${listNames(absent)}`;
-  return { row: { label: 'Frame halves', value, source }, source: absent.length === 0 ? source : null };
+  return { row: { label: FRAME_HALVES_ROW, value, source }, source: absent.length === 0 ? source : null };
 }
 
 /**

@@ -7,6 +7,7 @@ import type { CommonParams, DatasetSummary, DemoOptions, GpuInfo, LoadProgress, 
 import { listNames } from '../../io/angles.ts';
 import { readMrcHeaderOf } from '../../io/mrcStream.ts';
 import { isStackFile } from '../../io/tiltSeriesFiles.ts';
+import { isStarFile, readRelionTiltSeries, type FrameHalf } from '../../io/relionStar.ts';
 import { suggestBinning, type LoadBinning, type LoadBinningChoice } from '../components/data/loadBinning.ts';
 import { FAMILY_FILES, SHIPPED_CHOICES, type ModelChoices } from '../../engine/methods/modelChoice.ts';
 import type { Progress } from '../../engine/types.ts';
@@ -101,6 +102,8 @@ export interface AppActions {
    */
   /** `relionSeries`: which tilt series of a drop that holds several RELION tables (state/typedAngles.ts asks). */
   loadFiles(files: File[], options?: { bin?: LoadBinning; tiltAxis?: number; relionSeries?: string }): Promise<DatasetSummary>;
+  /** Load the selected RELION series' even- or odd-frame sums as a data set of their own, from the files it was loaded from (at the same binning). */
+  openFrameHalf(which: FrameHalf): Promise<DatasetSummary>;
   setLoadBinning(choice: LoadBinningChoice): void;
   setLoadTiltAxis(degrees: number): void;
   cancelLoad(): void;
@@ -355,15 +358,49 @@ export const useAppStore = create<AppStore>()((set, get) => {
     }
   }
 
+  /**
+   * A tilt series read from files (`read`, given the job's id and a progress callback), one at a time, with the
+   * data panel's progress and cancel; listed and selected when read, the others untouched when it fails or is
+   * cancelled. `reading.what` names it in the progress line, `reading.failure` in the error.
+   */
+  async function trackedRead(
+    reading: { what: string; bin: LoadBinning; binNote: string; failure: string },
+    read: (jobId: string, onProgress: (progress: LoadProgress) => void) => Promise<DatasetSummary>,
+  ): Promise<DatasetSummary> {
+    if (get().fileLoad) {
+      const message = 'A tilt series is being loaded; cancel it or wait for it to finish';
+      fail(message);
+      throw new Error(message);
+    }
+    const jobId = `load-${++jobCounter}-${Date.now().toString(36)}`;
+    set({ loadNotice: null, loading: `Reading ${reading.what}…`, fileLoad: { jobId, bin: reading.bin, binNote: reading.binNote, progress: { fraction: 0, bytesRead: 0 }, cancelling: false } });
+    const onProgress = workerCallback((progress: LoadProgress) => {
+      const load = get().fileLoad;
+      if (load?.jobId === jobId) set({ fileLoad: { ...load, progress } });
+    });
+    try {
+      // The previous dataset and results stay until this one succeeds (and when it is cancelled).
+      const dataset = await read(jobId, onProgress);
+      addDataset(dataset);
+      keepOrOffer(dataset.id);
+      return dataset;
+    } catch (error) {
+      if (!isCancellation(error)) fail(`${reading.failure}: ${errorMessage(error)}`);
+      throw error;
+    } finally {
+      set({ loading: null, fileLoad: null });
+    }
+  }
+
   /** The binning to load files at: the one asked for, the user's choice, or the suggestion from the stack's header. */
-  async function loadBinningFor(files: File[], asked: LoadBinning | undefined): Promise<{ bin: LoadBinning; note: string }> {
+  async function loadBinningFor(files: File[], asked: LoadBinning | undefined, relionSeries?: string): Promise<{ bin: LoadBinning; note: string }> {
     const choice = asked ?? get().loadBinning;
     if (choice !== 'auto') return { bin: choice, note: 'chosen' };
     const stacks = files.filter((f) => isStackFile(f.name));
     // Unreadable or missing: loaded as stored, and the worker's read says what is wrong.
     const first = stacks[0] && (await readMrcHeaderOf(stacks[0]).catch(() => null));
     // RELION's tilt images, one file each, load as one stack of them all.
-    const header = first && { ...first, nz: first.nz * stacks.length };
+    const header = first && { ...first, nz: first.nz * (await relionImageCount(files, relionSeries) ?? stacks.length) };
     if (!header || !(header.nx > 0 && header.ny > 0 && header.nz > 0)) return { bin: 1, note: 'as stored' };
     const gpu = get().gpu;
     const bin = suggestBinning(header, { deviceMemoryGiB: reportedDeviceMemoryGiB(), maxBufferSize: gpu.status === 'ready' ? gpu.info.maxBufferSize : undefined });
@@ -414,14 +451,8 @@ export const useAppStore = create<AppStore>()((set, get) => {
         fail(message);
         throw new Error(message);
       }
-      if (get().fileLoad) {
-        const message = 'A tilt series is being loaded; cancel it or wait for it to finish';
-        fail(message);
-        throw new Error(message);
-      }
       const names = files.map((f) => f.name);
-      const jobId = `load-${++jobCounter}-${Date.now().toString(36)}`;
-      const { bin, note } = await loadBinningFor(files, options.bin);
+      const { bin, note } = await loadBinningFor(files, options.bin, options.relionSeries);
       const tiltAxis = options.tiltAxis ?? get().loadTiltAxis;
       const key = dropKey(files, bin, tiltAxis, options.relionSeries);
       const again = get().datasets.find((d) => loadedFrom.get(d.id) === key);
@@ -430,28 +461,18 @@ export const useAppStore = create<AppStore>()((set, get) => {
         set({ loadNotice: `${listNames(names, ' + ')} ${files.length === 1 ? 'is' : 'are'} already loaded${bin > 1 ? ` at bin ${bin}` : ''}: selected "${again.name}" instead of loading a copy` });
         return again;
       }
-      set({
-        loadNotice: null,
-        loading: `Reading ${listNames(names, ', ')}${bin > 1 ? ` at bin ${bin}` : ''}…`,
-        fileLoad: { jobId, bin, binNote: note, progress: { fraction: 0, bytesRead: 0 }, cancelling: false },
-      });
-      const onProgress = workerCallback((progress: LoadProgress) => {
-        const load = get().fileLoad;
-        if (load?.jobId === jobId) set({ fileLoad: { ...load, progress } });
-      });
-      try {
-        // The previous dataset and results stay until this one succeeds (and when it is cancelled).
-        const dataset = await getEngine().loadFiles(files, { bin, tiltAxis, relionSeries: options.relionSeries, jobId }, onProgress);
-        loadedFrom.set(dataset.id, key);
-        addDataset(dataset);
-        keepOrOffer(dataset.id);
-        return dataset;
-      } catch (error) {
-        if (!isCancellation(error)) fail(`Could not load ${listNames(names, ' + ')}: ${errorMessage(error)}`);
-        throw error;
-      } finally {
-        set({ loading: null, fileLoad: null });
-      }
+      const reading = { what: `${listNames(names, ', ')}${bin > 1 ? ` at bin ${bin}` : ''}`, bin, binNote: note, failure: `Could not load ${listNames(names, ' + ')}` };
+      const dataset = await trackedRead(reading, (jobId, onProgress) => getEngine().loadFiles(files, { bin, tiltAxis, relionSeries: options.relionSeries, jobId }, onProgress));
+      loadedFrom.set(dataset.id, key);
+      return dataset;
+    },
+
+    async openFrameHalf(which) {
+      const datasetId = selectedDatasetOrFail(`opening the ${which} frames`);
+      const source = get().datasets.find((d) => d.id === datasetId) as DatasetSummary;
+      const bin = (source.loadBinning?.bin ?? 1) as LoadBinning;
+      const reading = { what: `the ${which} frames of ${source.name}`, bin, binNote: `as ${source.name}`, failure: `Could not read the ${which} frames of ${source.name}` };
+      return trackedRead(reading, (jobId, onProgress) => getEngine().openFrameHalf(jobId, datasetId, which, onProgress));
     },
 
     setLoadBinning(choice) {
@@ -689,6 +710,21 @@ function withoutKeys<T>(record: Record<string, T>, keys: (string | undefined)[])
 
 function mapValues<T>(record: Record<string, T>, f: (value: T, key: string) => T): Record<string, T> {
   return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, f(value, key)]));
+}
+
+/**
+ * How many image files a RELION drop's table names (a folder drop also brings the frame halves' sums and other
+ * series' images, which are not loaded); null for a drop without a table, or one whose tables the load will refuse.
+ */
+async function relionImageCount(files: File[], relionSeries?: string): Promise<number | null> {
+  const stars = files.filter((f) => isStarFile(f.name));
+  if (stars.length === 0) return null;
+  try {
+    const series = readRelionTiltSeries(await Promise.all(stars.map(async (f) => ({ name: f.name, text: await f.text() }))), relionSeries);
+    return new Set(series.images.map((image) => image.file)).size;
+  } catch {
+    return null;
+  }
 }
 
 /** The same files (name, size, modification time, in any order) at the same binning and tilt axis give the same key. */

@@ -1,5 +1,7 @@
 import { useRef, useState } from 'react';
 import { formatBytes } from '../../../io/bytes.ts';
+import { FRAME_HALVES } from '../../../io/relionStar.ts';
+import type { DatasetSummary } from '../../../../workers/api.ts';
 import { useAppStore, selectDataset } from '../../state/store.ts';
 import { Section } from '../Section.tsx';
 import { KeepOffer } from '../KeepOffer.tsx';
@@ -163,6 +165,25 @@ function ExportTiltSeries() {
   );
 }
 
+/**
+ * A RELION series' even- and odd-frame sums opened as data sets of their own, at the series' binning: half
+ * tomograms to reconstruct and export (a denoiser trains on them), or to compare by FSC with any method.
+ */
+function OpenFrameHalves({ dataset }: { dataset: DatasetSummary }) {
+  const open = useAppStore((s) => s.openFrameHalf);
+  const loading = useAppStore((s) => s.fileLoad !== null);
+  if (!dataset.frameHalves) return null;
+  return (
+    <div className="frame-halves" title={`Each tilt's sums of only its even or only its odd movie frames (${dataset.frameHalves}), loaded as this series was`}>
+      {FRAME_HALVES.map((which) => (
+        <button key={which} type="button" className="small" disabled={loading} onClick={() => void open(which).catch(() => undefined)} data-testid={`open-frame-half-${which}`}>
+          Open {which} frames
+        </button>
+      ))}
+    </div>
+  );
+}
+
 function LoadNotice() {
   const notice = useAppStore((s) => s.loadNotice);
   return notice ? <div className="load-notice" data-testid="load-notice">{notice}</div> : null;
@@ -187,6 +208,7 @@ export function DataPanel() {
           <DatasetSummaryView dataset={dataset} />
           <KeepOffer id={dataset.id} />
           <ExportTiltSeries />
+          <OpenFrameHalves dataset={dataset} />
           <TiltBrowser key={dataset.id} dataset={dataset} />
         </>
       ) : (
