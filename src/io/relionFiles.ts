@@ -98,7 +98,7 @@ export const FRAME_HALVES_ROW = 'Frame halves';
  * Whether the frame-half sums the table names are all among the dropped files, each once: the data panel's row,
  * and the source to name when they are (a frame-half FSC can then read them); null for a table that names none.
  */
-function frameHalvesOf(series: RelionTiltSeries, files: NamedBlob[]): { row: MetadataRow; source: string | null } | null {
+function frameHalvesRow(series: RelionTiltSeries, files: NamedBlob[]): { row: MetadataRow; source: string | null } | null {
   if (!series.frameHalves) return null;
   const source = `${series.file} (${FRAME_HALF_COLUMNS.even}, ${FRAME_HALF_COLUMNS.odd})`;
   const names = fileNames([...series.frameHalves.even, ...series.frameHalves.odd]);
@@ -124,9 +124,9 @@ export async function planRelionFiles(files: NamedBlob[], tiltAxis?: number, ser
   const raw = { nx: headers[0].nx, ny: headers[0].ny, nSections: headers.reduce((n, h) => n + h.nz, 0) };
   const kept = rawSectionsOf(series, images, headers);
   const plan = planRelionSeries(series, raw, kept, storedPixelSize(series, headers[0], images[0].name), tiltAxis);
-  const halves = frames ? null : frameHalvesOf(series, files);
+  const halves = frames ? null : frameHalvesRow(series, files);
   if (halves) plan.rows.push(halves.row);
-  // The frame-half sums (and, for a half, the full sums) are the series' own files, not files set aside.
+  // The frame-half sums are the series' own files, not files set aside (a half read sets the full sums aside).
   const own = new Set([...images.map((f) => f.name), ...fileNames(series.frameHalves ? [...series.frameHalves.even, ...series.frameHalves.odd] : [])]);
   const others = files.filter((f) => !used.includes(f) && !own.has(f.name)).map((f) => f.name);
   const warnings = [...plan.warnings];

@@ -4,6 +4,7 @@
  * from only the even and only the odd movie frames. Whoever calls it says how a half is reconstructed: ./oddEven.ts
  * with any reconstruction method, the local network's FSC-weighted hand-over with a plain cosine FBP.
  */
+import type { FrameHalf } from '../../io/relionStar.ts';
 import { MIN_TILTS } from '../../io/tiltSeriesChecks.ts';
 import { wholeVolume, type Tomogram } from '../../io/piecedVolume.ts';
 import { oddEvenSplit } from '../metrics/crossValidation.ts';
@@ -11,7 +12,8 @@ import { fsc, type FscCurves } from '../metrics/fsc.ts';
 import type { TiltSeries } from '../types.ts';
 import { subsetTilts } from './tiltSubsets.ts';
 
-export type Half = 'even' | 'odd';
+/** The even or the odd half, by tilt or by movie frame. */
+export type Half = FrameHalf;
 
 /** One half's tilt series, made or read when its turn comes (so that only one is held at a time). */
 export type HalfSeries = (which: Half) => Promise<TiltSeries>;
