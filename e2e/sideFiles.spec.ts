@@ -222,7 +222,7 @@ test("RELION 5's tilt-series table dropped with its tilt images loads as their s
   expect(pageErrors).toEqual([]);
 });
 
-test("a RELION table's even- and odd-frame sums dropped with it: the odd/even FSC halves by frame, or by tilt when asked, also with tilts left out; either half opens as a data set", async () => {
+test("a RELION table's even- and odd-frame sums dropped with it: the odd/even FSC halves by frame, or by tilt when asked, also with tilts left out; either half opens as a data set; a stack's _EVN/_ODD stacks are its halves", async () => {
   const { table, images, halfImages } = await relionDrop(true);
   await page.getByTestId('file-input').setInputFiles([table, ...images, ...halfImages]);
   await expect(page.getByTestId('dataset-summary')).toContainText('Frame halves', { timeout: 60_000 });
@@ -260,5 +260,12 @@ test("a RELION table's even- and odd-frame sums dropped with it: the odd/even FS
   expect(half.stats.mean).toBeCloseTo(derived.stats.mean / 2, 5);
   expect(half.metadata).toContainEqual({ label: 'Frame half', value: "the sums of every tilt's even movie frames", source: dataset.frameHalves });
   await expect(page.getByTestId('open-frame-half-even')).toHaveCount(0);
+  // A stack dropped with its even- and odd-frame stacks (AreTomo3's STEM_EVN, STEM_ODD) has frame halves too.
+  const stack = { mimeType: 'application/octet-stream', buffer: await simulatedStack(48, 40, angles) };
+  await page.getByTestId('file-input').setInputFiles([{ name: 'p1.mrc', ...stack }, { name: 'p1_EVN.mrc', ...stack }, { name: 'p1_ODD.mrc', ...stack }, { name: 'p1.tlt', mimeType: 'text/plain', buffer: writeTlt(angles) }]);
+  await expect(page.getByTestId('dataset-summary')).toContainText('p1.mrc', { timeout: 60_000 });
+  const p1 = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  expect([p1.name, p1.frameHalves, p1.warnings]).toEqual(['p1.mrc + p1.tlt', 'p1_EVN.mrc, p1_ODD.mrc', []]);
+  await expect(page.getByTestId('oddeven-split')).toHaveValue('frames');
   expect(pageErrors).toEqual([]);
 });

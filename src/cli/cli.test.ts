@@ -243,7 +243,17 @@ describe('wedgelab CLI', () => {
     const missing = await wedgelab(['oddeven', ...common, '--halves', 'frames']);
     expect([missing.code, missing.stderr.trim()]).toEqual([1, `wedgelab oddeven: ${table} names the image MotionCorr/job002/frames/${name(4, '_ODD')}, which is neither there (from this folder) nor under any folder above ${project}, nor beside it`]);
     const stackOnly = await wedgelab(['oddeven', '--tilts', join(dir, 'tilt_series.mrc'), '--angles', join(dir, 'tilt_series.tlt'), '--method', 'fbp', '--halves', 'frames']);
-    expect([stackOnly.code, stackOnly.stderr.trim()]).toEqual([1, 'wedgelab oddeven: tilt_series.mrc, tilt_series.tlt: sums of even and odd movie frames are read from a RELION tilt-series table (rlnMicrographNameEven/Odd); this is not one']);
+    expect([stackOnly.code, stackOnly.stderr.trim()]).toEqual([1, "wedgelab oddeven: tilt_series.mrc: no stacks of its even- and odd-frame sums came with it (tilt_series_EVN.mrc and tilt_series_ODD.mrc; or a RELION table's rlnMicrographNameEven/Odd)"]);
+    // A stack's own frame halves beside it (AreTomo3's STEM_EVN / STEM_ODD stacks) are found and halve it alike.
+    const aretomo = join(dir, 'aretomo3');
+    mkdirSync(aretomo);
+    const halfStack = writeMrc({ nx, ny, nz: stack.header.nz, data: stack.data.map((x) => x / 2), pixelSize: stack.pixelSize[0] }, { stack: true });
+    writeFileSync(join(aretomo, 'ts.mrc'), readFileSync(join(dir, 'tilt_series.mrc')));
+    for (const half of ['EVN', 'ODD']) writeFileSync(join(aretomo, `ts_${half}.mrc`), halfStack);
+    writeFileSync(join(aretomo, 'ts.tlt'), readFileSync(join(dir, 'tilt_series.tlt')));
+    const stackHalves = await wedgelab(['oddeven', '--tilts', join(aretomo, 'ts.mrc'), '--angles', join(aretomo, 'ts.tlt'), '--method', 'fbp', '--thickness', '16', '--json', '--halves', 'frames']);
+    expect(stackHalves.code, stackHalves.stderr).toBe(0);
+    expect(Math.min(...(JSON.parse(stackHalves.stdout) as { fsc: number[] }).fsc)).toBeGreaterThan(0.9999);
     const unknown = await wedgelab(['oddeven', ...common, '--halves', 'both']);
     expect([unknown.code, unknown.stderr.split('\n')[0]]).toEqual([2, 'wedgelab oddeven: --halves takes tilts, frames (got "both")']);
   });

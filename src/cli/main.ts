@@ -46,8 +46,9 @@ ${methodUsage('tiltSynthesis', '                 ')}
                  --angles may be left out of recon, synthesize, cv, oddeven and trust for a stack whose extended
                  header holds its tilt angles (SerialEM, Thermo Fisher; wedgelab info STACK shows them), and for
                  --tilts TS_01.star or tomograms.star: a RELION 5 tilt series, its images found from RELION's project
-                 folder, aligned and dosed as its table says (docs/loading.md#relion-5); --frames even|odd: its sums of
-                 only the even or the odd movie frames instead (rlnMicrographNameEven/Odd), e.g. half tomograms for a denoiser;
+                 folder, aligned and dosed as its table says (docs/loading.md#relion-5); --frames even|odd: the sums of
+                 only the even or the odd movie frames instead (a RELION table's rlnMicrographNameEven/Odd, or the
+                 STEM_EVN / STEM_ODD stack beside the stack), e.g. half tomograms for a denoiser;
                  synthesize, cv, oddeven and trust take recon's side files (--xf, --xtilt, --aln, --mdoc, --tilt-com),
                  --tilt-axis, --exclude-tilts and --frames too: the same tilt series as recon reads;
                  outputs are checked before any work: never an input, never an existing file without --force;
@@ -61,8 +62,8 @@ ${methodUsage('tiltSynthesis', '                 ')}
   wedgelab cv --tilts STACK.mrc --angles F.tlt [--exclude-tilts LIST] --method METHOD [method options] [--drop 0|±15|every:K] [--json]
                  ${RECIPE_USAGE}
   wedgelab oddeven --tilts STACK.mrc --angles F.tlt [--exclude-tilts LIST] --method METHOD [method options] [--halves tilts|frames] [--json]
-                 (--halves frames, for --tilts TS_01.star whose table names each tilt's even- and odd-frame sums
-                 (rlnMicrographNameEven/Odd): the halves are those sums, all tilts each, not the even and odd tilts)
+                 (--halves frames: the halves are each tilt's even- and odd-frame sums, all tilts each, not the even
+                 and odd tilts: a RELION table's rlnMicrographNameEven/Odd, or STEM_EVN and STEM_ODD stacks beside the stack)
   wedgelab trust --tilts STACK.mrc --angles F.tlt [--exclude-tilts LIST] --method ${learnedChoices().join('|')}|… [method options] [--held-out every:4] [--json]
                  ${RECIPE_USAGE}
                  (a method's trust score against FBP on held-out tilts, of a refined result with --refine, of a

@@ -15,7 +15,9 @@ import type { TiltSeries } from '../engine/types.ts';
 import { formatTlt } from '../io/angles.ts';
 import { mrcPieces } from '../io/mrc.ts';
 import { readStackHeaderAngles } from '../io/mrcStream.ts';
-import { readTiltSeriesFiles, type LoadedTiltSeries, type TiltSeriesLoadOptions } from '../io/tiltSeriesFiles.ts';
+import { frameHalfStackNames, isStackFile, readTiltSeriesFiles, type LoadedTiltSeries, type TiltSeriesLoadOptions } from '../io/tiltSeriesFiles.ts';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { choiceFlag, numberFlag, UsageError, type FlagValues } from '../engine/methods/flags.ts';
 import { otherThanImodRadial } from '../engine/methods/fbp/base.ts';
 import { openCliEngine } from './engine.ts';
@@ -40,10 +42,17 @@ export async function readTiltSeriesPaths(
   sidePaths: string | readonly string[],
   options: Pick<TiltSeriesLoadOptions, 'bin' | 'tiltAxis' | 'frames'> & { quiet?: boolean } = {},
 ): Promise<LoadedTiltSeries> {
-  const paths = await withRelionFiles([tiltsPath, ...(typeof sidePaths === 'string' ? [sidePaths] : sidePaths)], options.frames);
+  const paths = await withRelionFiles([tiltsPath, ...withFrameHalfStacks(tiltsPath), ...(typeof sidePaths === 'string' ? [sidePaths] : sidePaths)], options.frames);
   const loaded = await readTiltSeriesFiles(await Promise.all(paths.map(openFile)), options);
   if (!options.quiet) for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
   return loaded;
+}
+
+/** The stacks of the even- and odd-frame sums beside the stack at `tiltsPath` (io frameHalfStackNames), when both are there. */
+function withFrameHalfStacks(tiltsPath: string): string[] {
+  if (!isStackFile(tiltsPath)) return [];
+  const halves = Object.values(frameHalfStackNames(basename(tiltsPath))).map((name) => join(dirname(tiltsPath), name));
+  return halves.every((path) => existsSync(path)) ? halves : [];
 }
 
 /** Write a tilt series as an MRC stack and its .tlt (one angle per line, stack order). */

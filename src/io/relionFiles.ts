@@ -91,8 +91,9 @@ function planRelionSeries(series: RelionTiltSeries, raw: { nx: number; ny: numbe
   };
 }
 
-/** The data panel's row that says whether a series' frame halves are at hand. */
+/** The data panel's row that says whether a series' frame halves are at hand, and what it says when they are. */
 export const FRAME_HALVES_ROW = 'Frame halves';
+export const FRAME_HALVES_AT_HAND = 'the sums of the even and of the odd frames of every tilt: a frame-half FSC can use them';
 
 /**
  * Whether the frame-half sums the table names are all among the dropped files, each once: the data panel's row,
@@ -103,7 +104,7 @@ function frameHalvesRow(series: RelionTiltSeries, files: NamedBlob[]): { row: Me
   const source = `${series.file} (${FRAME_HALF_COLUMNS.even}, ${FRAME_HALF_COLUMNS.odd})`;
   const names = fileNames([...series.frameHalves.even, ...series.frameHalves.odd]);
   const absent = names.filter((name) => files.filter((f) => f.name === name).length !== 1);
-  const value = absent.length === 0 ? `the sums of the even and of the odd frames of every tilt: a frame-half FSC can use them` : `named, but ${absent.length} of ${names.length} not dropped (or dropped twice): ${listNames(absent)}`;
+  const value = absent.length === 0 ? FRAME_HALVES_AT_HAND : `named, but ${absent.length} of ${names.length} not dropped (or dropped twice): ${listNames(absent)}`;
   return { row: { label: FRAME_HALVES_ROW, value, source }, source: absent.length === 0 ? source : null };
 }
 

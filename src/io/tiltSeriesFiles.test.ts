@@ -76,6 +76,25 @@ describe('readTiltSeriesFiles', () => {
     expect(await failure(readTiltSeriesFiles([stack]))).toBe("no tilt-angle file (.tlt, .rawtlt, .mdoc or AreTomo .aln) among tilt.st, and none in the stack's extended header");
   });
 
+  it("takes a stack's even- and odd-frame stacks beside it (STEM_EVN, STEM_ODD) as its frame halves, read in its place when asked", async () => {
+    const scaled = (name: string, scale: number) => file(name, writeMrc({ nx, ny, nz, data: values.map((v) => scale * v), pixelSize: 2.2 }, { stack: true }));
+    const [even, odd] = [scaled('tilt_EVN.st', 0.25), scaled('tilt_ODD.st', 0.75)];
+    const whole = await readTiltSeriesFiles([even, stack, odd, angles]);
+    expect([whole.stackName, whole.frameHalves, whole.warnings]).toEqual(['tilt.st', 'tilt_EVN.st, tilt_ODD.st', []]);
+    expect(whole.metadata).toContainEqual({ label: 'Frame halves', value: 'the sums of the even and of the odd frames of every tilt: a frame-half FSC can use them', source: 'tilt_EVN.st, tilt_ODD.st' });
+    expect(whole.tiltSeries.data).toEqual(values);
+    for (const [half, scale] of [['even', 0.25], ['odd', 0.75]] as const) {
+      const loaded = await readTiltSeriesFiles([even, stack, odd, angles], { frames: half });
+      expect([loaded.stackName, loaded.tiltSeries.tiltAngles]).toEqual([`tilt_${half === 'even' ? 'EVN' : 'ODD'}.st`, tiltAngles]);
+      expect(loaded.tiltSeries.data).toEqual(values.map((v) => Math.fround(scale * v)));
+    }
+    // One half alone is said as such; a half of another size, or a half asked of a stack without them, is refused.
+    expect((await readTiltSeriesFiles([stack, even, angles])).warnings).toEqual(['tilt_EVN.st: the other frame half of tilt.st was not given with it (tilt_EVN.st and tilt_ODD.st): no frame halves']);
+    const small = file('tilt_ODD.st', writeMrc({ nx, ny, nz: nz - 1, data: values.slice(0, nx * ny * (nz - 1)), pixelSize: 2.2 }, { stack: true }));
+    expect(await failure(readTiltSeriesFiles([stack, even, small, angles], { frames: 'odd' }))).toBe('tilt_ODD.st: 37 × 30 × 6, but tilt.st, whose odd frames it holds, is 37 × 30 × 7');
+    expect(await failure(readTiltSeriesFiles([stack, angles], { frames: 'even' }))).toBe("tilt.st: no stacks of its even- and odd-frame sums came with it (tilt_EVN.st and tilt_ODD.st; or a RELION table's rlnMicrographNameEven/Odd)");
+  });
+
   it('names the file in every refusal: a count mismatch, a truncated stack', async () => {
     expect(await failure(readTiltSeriesFiles([stack, file('short.tlt', formatTlt(tiltAngles.slice(1)))]))).toMatch(/short\.tlt.*6.*tilt\.st.*7|tilt\.st.*7.*short\.tlt.*6/);
     expect(await failure(readTiltSeriesFiles([file('cut.st', stackBytes.subarray(0, 3000)), angles]))).toMatch(/^cut\.st: truncated MRC data/);

@@ -8,9 +8,8 @@ import type { NamedBlob, TiltSeries } from './types.ts';
 import type { StackAlignment } from './alignmentFiles.ts';
 import type { MrcDtype, MrcHeader } from './mrc.ts';
 import { readCheckedMrcHeader, readMrcStacks, readStackHeaderAngles, type StackReadOptions } from './mrcStream.ts';
-import { planRelionFiles } from './relionFiles.ts';
-import { isStarFile, type FrameHalf } from './relionStar.ts';
-import { listNames } from './angles.ts';
+import { FRAME_HALVES_AT_HAND, FRAME_HALVES_ROW, planRelionFiles } from './relionFiles.ts';
+import { FRAME_HALVES, isStarFile, type FrameHalf } from './relionStar.ts';
 import { binAlignment, comesWithAngles, isSideFile, planSeries, readSideFiles, type ImodRadial, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
 import { checkTiltAngles, checkValues, tiltAngleWarnings } from './tiltSeriesChecks.ts';
 
@@ -25,8 +24,9 @@ export type TiltSeriesLoadOptions = Pick<StackReadOptions, 'bin' | 'onProgress' 
   /** Which tilt series of a drop that holds several RELION tables (io/relionStar.ts relionSeriesNames). */
   relionSeries?: string;
   /**
-   * A RELION series read from the sums of only the even or only the odd movie frames of each tilt (its table's
-   * rlnMicrographNameEven/Odd): one half of a frame-half FSC. Refused for a series without them.
+   * The series read from the sums of only the even or only the odd movie frames of each tilt (a RELION table's
+   * rlnMicrographNameEven/Odd, or a stack's STEM_EVN/STEM_ODD stacks): one half of a frame-half FSC. Refused for
+   * a series without them.
    */
   frames?: FrameHalf;
 };
@@ -71,17 +71,33 @@ export function isAngleFile(name: string): boolean {
   return ANGLES.test(name);
 }
 
+/** `STEM_EVN.ext` / `STEM_ODD.ext`: the stack of the sums of every tilt's even or odd movie frames beside STEM.ext (AreTomo3, MotionCor2's -SplitSum). */
+const FRAME_HALF_STACK = /^(.*)_(EVN|ODD)(\.[^.]+(?:\.gz)?)$/i;
+
+/** The name of the stack `name` is a frame half of (`TS_01_EVN.mrc` → `TS_01.mrc`), and which half; null for any other name. */
+export function frameHalfOfStack(name: string): { stack: string; half: FrameHalf } | null {
+  const match = FRAME_HALF_STACK.exec(name);
+  return match ? { stack: `${match[1]}${match[3]}`, half: match[2].toUpperCase() === 'EVN' ? 'even' : 'odd' } : null;
+}
+
 /**
- * The files of one tilt series in a drop: exactly one stack, its side files (angles, alignment, .mdoc; see
- * io/sideFiles.ts), and the others, which are set aside with a warning, not refused.
+ * The files of one tilt series in a drop: exactly one stack, its frame halves when both are there (STEM_EVN and
+ * STEM_ODD beside STEM: frameHalfOfStack), its side files (angles, alignment, .mdoc; see io/sideFiles.ts), and the
+ * others, which are set aside with a warning, not refused.
  */
-export function sortDroppedFiles(files: NamedBlob[]): { stack: NamedBlob; side: NamedBlob[]; others: NamedBlob[] } {
-  const stacks = files.filter((f) => isStackFile(f.name));
+export function sortDroppedFiles(files: NamedBlob[]): { stack: NamedBlob; halves: Record<FrameHalf, NamedBlob> | null; side: NamedBlob[]; others: NamedBlob[] } {
+  const all = files.filter((f) => isStackFile(f.name));
+  const halfOf = (f: NamedBlob) => frameHalfOfStack(f.name);
+  // A half whose stack is dropped with it belongs to that stack; one without it is a stack of its own.
+  const stacks = all.filter((f) => !all.some((g) => g.name === halfOf(f)?.stack));
   const listed = files.map((f) => f.name).join(', ') || 'the dropped files';
   if (stacks.length === 0) throw new Error(`no MRC stack (.mrc, .st, .ali, .mrcs, optionally .gz) among ${listed}`);
   if (stacks.length > 1) throw new Error(`several MRC stacks (${stacks.map((f) => f.name).join(', ')}): drop one tilt series at a time`);
+  const [even, odd] = FRAME_HALVES.map((half) => all.find((f) => halfOf(f)?.stack === stacks[0].name && halfOf(f)?.half === half));
+  const halves = even && odd ? { even, odd } : null;
   const side = files.filter((f) => isSideFile(f.name));
-  return { stack: stacks[0], side, others: files.filter((f) => f !== stacks[0] && !side.includes(f)) };
+  const own = [stacks[0], ...(halves ? [halves.even, halves.odd] : []), ...side];
+  return { stack: stacks[0], halves, side, others: files.filter((f) => !own.includes(f)) };
 }
 
 /** A drop's files sorted, the stack's header, and what its side files decide (planSeries), before any data is read. */
@@ -107,17 +123,23 @@ export interface TiltSeriesFilesPlan {
  */
 export async function planTiltSeriesFiles(files: NamedBlob[], options: Pick<TiltSeriesLoadOptions, 'tiltAxis' | 'relionSeries' | 'frames'> = {}): Promise<TiltSeriesFilesPlan> {
   const { tiltAxis, relionSeries, frames } = options;
-  if (frames && !files.some((f) => isStarFile(f.name))) throw new Error(`${listNames(files.map((f) => f.name))}: sums of even and odd movie frames are read from a RELION tilt-series table (rlnMicrographNameEven/Odd); this is not one`);
-  const planned = files.some((f) => isStarFile(f.name)) ? await planRelionFiles(files, tiltAxis, relionSeries, frames) : await planStackFiles(files, tiltAxis);
+  const planned = files.some((f) => isStarFile(f.name)) ? await planRelionFiles(files, tiltAxis, relionSeries, frames) : await planStackFiles(files, tiltAxis, frames);
   const { plan, warnings } = planned;
   named(plan.angleSource, () => checkTiltAngles(plan.tiltAngles));
   warnings.push(...tiltAngleWarnings(plan.tiltAngles).map((w) => `${plan.angleSource}: ${w}`));
   return planned;
 }
 
-/** One stack and its side files (io/sideFiles.ts). */
-async function planStackFiles(files: NamedBlob[], tiltAxis?: number): Promise<TiltSeriesFilesPlan> {
-  const { stack, side, others } = sortDroppedFiles(files);
+/**
+ * One stack and its side files (io/sideFiles.ts); `frames`: the series read from its even- or odd-frame stack
+ * instead, planned as the stack is (its angles, alignment and metadata), the half's header checked against it.
+ */
+async function planStackFiles(files: NamedBlob[], tiltAxis?: number, frames?: FrameHalf): Promise<TiltSeriesFilesPlan> {
+  const { stack, halves, side, others } = sortDroppedFiles(files);
+  if (frames && !halves) {
+    const names = frameHalfStackNames(stack.name);
+    throw new Error(`${stack.name}: no stacks of its even- and odd-frame sums came with it (${names.even} and ${names.odd}; or a RELION table's rlnMicrographNameEven/Odd)`);
+  }
   const texts = await Promise.all(side.map(async (f) => ({ name: f.name, text: await f.blob.text() })));
   // Without an angle file, the stack's extended header may carry them (SerialEM, Thermo Fisher).
   const headerAngles = comesWithAngles(side.map((f) => f.name)) ? null : await readStackHeaderAngles(stack.blob, stack.name);
@@ -125,8 +147,28 @@ async function planStackFiles(files: NamedBlob[], tiltAxis?: number): Promise<Ti
   const header = await readCheckedMrcHeader(stack.blob, { name: stack.name });
   const plan = planSeries(sideFiles, { name: stack.name, nx: header.nx, ny: header.ny, nSections: header.nz }, tiltAxis);
   const warnings = [...plan.warnings];
-  if (others.length) warnings.push(`ignored ${others.map((f) => f.name).join(', ')}: not an MRC stack or a file that goes with one`);
-  return { stacks: [stack], seriesName: stack.name, side, header, plan, warnings };
+  // One frame half of the stack without the other: said as such, not as an unknown file.
+  const single = others.filter((f) => frameHalfOfStack(f.name)?.stack === stack.name);
+  const rest = others.filter((f) => !single.includes(f));
+  if (single.length) warnings.push(`${single[0].name}: the other frame half of ${stack.name} was not given with it (${Object.values(frameHalfStackNames(stack.name)).join(' and ')}): no frame halves`);
+  if (rest.length) warnings.push(`ignored ${rest.map((f) => f.name).join(', ')}: not an MRC stack or a file that goes with one`);
+  if (frames && halves) {
+    const half = halves[frames];
+    const halfHeader = await readCheckedMrcHeader(half.blob, { name: half.name });
+    if ([halfHeader.nx, halfHeader.ny, halfHeader.nz].join() !== [header.nx, header.ny, header.nz].join()) {
+      throw new Error(`${half.name}: ${halfHeader.nx} × ${halfHeader.ny} × ${halfHeader.nz}, but ${stack.name}, whose ${frames} frames it holds, is ${header.nx} × ${header.ny} × ${header.nz}`);
+    }
+    return { stacks: [half], seriesName: half.name, side, header: halfHeader, plan, warnings };
+  }
+  if (halves) plan.rows.push({ label: FRAME_HALVES_ROW, value: FRAME_HALVES_AT_HAND, source: `${halves.even.name}, ${halves.odd.name}` });
+  return { stacks: [stack], seriesName: stack.name, side, header, plan, warnings, ...(halves && { frameHalves: `${halves.even.name}, ${halves.odd.name}` }) };
+}
+
+/** The names a stack's frame halves go by (frameHalfOfStack): `TS_01.mrc` → TS_01_EVN.mrc, TS_01_ODD.mrc. */
+export function frameHalfStackNames(stack: string): Record<FrameHalf, string> {
+  const dot = stack.search(/\.[^.]+(\.gz)?$/i);
+  const named = (suffix: string) => `${stack.slice(0, dot)}_${suffix}${stack.slice(dot)}`;
+  return { even: named('EVN'), odd: named('ODD') };
 }
 
 /**

@@ -24,6 +24,18 @@ describe('listSeries side files', () => {
     expect(folder.b.sideFiles).toEqual([join(dir, 'b', 'b.aln')]);
   });
 
+  it("takes an AreTomo3 folder's stacks with their .aln for angles, and their even- and odd-frame stacks as theirs, not as series", async () => {
+    const aretomo = join(dir, 'aretomo3');
+    mkdirSync(aretomo);
+    for (const name of ['Position_1.mrc', 'Position_1.aln', 'Position_1_EVN.mrc', 'Position_1_ODD.mrc', 'Position_1_Vol.mrc', 'lone_EVN.mrc', 'lone_EVN.tlt']) writeFileSync(join(aretomo, name), '');
+    const found = await listSeries(aretomo);
+    // Position_1_Vol.mrc, a tomogram with no angles, is left out with a warning; lone_EVN.mrc has no stack beside it: a series.
+    expect(found.map((e) => [e.name, e.angles, e.sideFiles])).toEqual([
+      ['lone_EVN', join(aretomo, 'lone_EVN.tlt'), []],
+      ['Position_1', null, [join(aretomo, 'Position_1.aln')]],
+    ]);
+  });
+
   it("takes etomo's tilt.com with an .ali only; tilta.com / tiltb.com with a dual-axis STEMa.ali / STEMb.ali", async () => {
     const etomo = join(dir, 'etomo');
     mkdirSync(etomo);

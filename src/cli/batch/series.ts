@@ -10,7 +10,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseTiltNumbers } from '../../engine/evaluation/tiltSubsets.ts';
 import { UsageError } from '../../engine/methods/flags.ts';
 import { isStarFile } from '../../io/relionStar.ts';
-import { isAngleFile, isStackFile } from '../../io/tiltSeriesFiles.ts';
+import { frameHalfOfStack, isAngleFile, isStackFile } from '../../io/tiltSeriesFiles.ts';
 import { stackCarriesAngles } from '../recon.ts';
 import { listedTiltSeries } from '../relionPaths.ts';
 
@@ -20,7 +20,8 @@ export interface SeriesEntry {
   /** The stack, or a RELION tilt series' own STAR table. */
   stack: string;
   /**
-   * The angle file; null where the stack's extended header holds the angles (SerialEM, Thermo Fisher). For a RELION
+   * The angle file; null where the stack's extended header (SerialEM, Thermo Fisher) or its AreTomo .aln among
+   * the side files holds the angles. For a RELION
    * table (which holds its angles), the tomograms.star that lists it (its pixel size and voltage), or null.
    */
   angles: string | null;
@@ -61,11 +62,14 @@ async function seriesInFolder(folder: string, name: (stack: string) => string): 
   const files = await readdir(folder);
   const found: SeriesEntry[] = [];
   const missing: string[] = [];
-  for (const stack of files.filter(isStackFile)) {
+  // A stack's frame halves beside it (STEM_EVN, STEM_ODD: AreTomo3's) are read with it, not series of their own.
+  for (const stack of files.filter((f) => isStackFile(f) && !files.includes(frameHalfOfStack(f)?.stack ?? ''))) {
     const path = join(folder, stack);
     const angles = angleFileFor(stack, files);
-    if (angles || (await stackCarriesAngles(path))) {
-      found.push({ name: name(stack), stack: path, angles: angles ? join(folder, angles) : null, sideFiles: sideFilesFor(stack, angles, files).map((f) => join(folder, f)), excludeTilts: [] });
+    const sideFiles = sideFilesFor(stack, angles, files);
+    // AreTomo's .aln, taken with a raw stack, holds the angles too.
+    if (angles || sideFiles.some((f) => /\.aln$/i.test(f)) || (await stackCarriesAngles(path))) {
+      found.push({ name: name(stack), stack: path, angles: angles ? join(folder, angles) : null, sideFiles: sideFiles.map((f) => join(folder, f)), excludeTilts: [] });
     } else {
       missing.push(path);
     }
