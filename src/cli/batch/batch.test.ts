@@ -181,7 +181,14 @@ describe('wedgelab batch', () => {
     const [ts1, ts2] = rows(out);
     // Halves alike: their FSC never falls to 0.143 or 0.5.
     expect(ts1).toMatchObject({ series: 'TS_01', status: 'done', oddEvenHalves: 'frames', oddEvenRes0143: null, oddEvenRes05: null });
-    expect(ts2).toMatchObject({ series: 'TS_02', status: 'failed', error: `${join(job, 'tilt_series', 'TS_02.star')}: --halves frames needs every tilt's even- and odd-frame sums, named by a RELION table (rlnMicrographNameEven/Odd) and on disk` });
+    expect(ts2).toMatchObject({ series: 'TS_02', status: 'failed', error: `${join(job, 'tilt_series', 'TS_02.star')}: --halves frames needs every tilt's even- and odd-frame sums on disk: a RELION table's (rlnMicrographNameEven/Odd), or STEM_EVN and STEM_ODD stacks beside the stack` });
+    // --frames even: every series from its even frames' sums (half tomograms); here half the whole series' FBP.
+    const evenOut = join(dir, 'relion-even');
+    const even = await wedgelab(['batch', '--list', join(job, 'tomograms.star'), '--methods', 'fbp', '--thickness', '8', '--scores', 'none', '--frames', 'even', '--out-dir', evenOut, '--quiet']);
+    expect(even.code, even.stderr).toBe(0);
+    const whole = readMrc(new Uint8Array(readFileSync(join(dir, 'relion-out', 'TS_01', 'fbp.mrc')))).data;
+    expect(readMrc(new Uint8Array(readFileSync(join(evenOut, 'TS_01', 'fbp.mrc')))).data).toEqual(whole.map((x) => Math.fround(x / 2)));
+    expect(rows(evenOut).map((r) => `${r.series} ${r.status}`)).toEqual(['TS_01 done', 'TS_02 failed']);
     const byTilt = await wedgelab(['batch', '--list', join(job, 'tomograms.star'), '--methods', 'fbp', '--thickness', '8', '--scores', 'oddeven', '--out-dir', join(dir, 'relion-tilts'), '--quiet']);
     expect(byTilt.code, byTilt.stderr).toBe(0);
     expect(rows(join(dir, 'relion-tilts')).map((r) => r.oddEvenHalves)).toEqual(['tilts', 'tilts']);

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { crossValidate } from '../../engine/evaluation/crossValidation.ts';
 import { ODD_EVEN_SPLITS, oddEvenFsc, type OddEvenSplit } from '../../engine/evaluation/oddEven.ts';
 import type { HalfSeries } from '../../engine/evaluation/halves.ts';
+import { FRAME_HALVES, type FrameHalf } from '../../io/relionStar.ts';
 import { heldOutTilts, parseHeldOut, withoutTilts } from '../../engine/evaluation/tiltSubsets.ts';
 import { alignLoadedTiltSeries } from '../../engine/align/loaded.ts';
 import { describeEngine, type EngineContext } from '../../engine/context.ts';
@@ -38,6 +39,7 @@ const OPTIONS = {
   progress: { type: 'string' },
   scores: { type: 'string' },
   halves: { type: 'string' },
+  frames: { type: 'string' },
   drop: { type: 'string' },
   'retry-failed': { type: 'boolean' },
   'task-index': { type: 'string' },
@@ -65,6 +67,8 @@ interface Batch {
   scores: Set<Score>;
   /** How the odd/even score halves each series: by tilt, or by movie frame (a RELION table's even- and odd-frame sums). */
   halves: OddEvenSplit;
+  /** Every series read from the sums of only its even or its odd movie frames (--frames: half tomograms). */
+  frames?: FrameHalf;
   drop: string;
   retryFailed: boolean;
   json: boolean;
@@ -157,8 +161,8 @@ interface LoadedSeries {
  */
 async function loadSeries(batch: Batch, entry: SeriesEntry, bin: number): Promise<LoadedSeries> {
   const sidePaths = [...(entry.angles ? [entry.angles] : []), ...entry.sideFiles];
-  const loaded = await readTiltSeriesPaths(entry.stack, sidePaths, { bin });
-  if (batch.halves === 'frames' && !loaded.frameHalves) throw new Error(`${entry.stack}: --halves frames needs every tilt's even- and odd-frame sums, named by a RELION table (rlnMicrographNameEven/Odd) and on disk`);
+  const loaded = await readTiltSeriesPaths(entry.stack, sidePaths, { bin, frames: batch.frames });
+  if (batch.halves === 'frames' && !loaded.frameHalves) throw new Error(`${entry.stack}: --halves frames needs every tilt's even- and odd-frame sums on disk: a RELION table's (rlnMicrographNameEven/Odd), or STEM_EVN and STEM_ODD stacks beside the stack`);
   const aligned = await alignLoadedTiltSeries(batch.engine, loaded);
   const excluded = leaveOutTilts(aligned, entry.excludeTilts, 'tilts to leave out', entry.stack, (list) => `${list} in a list's fourth column`);
   const ts = excluded?.tiltSeries ?? aligned;
@@ -254,6 +258,8 @@ export async function batchCommand(args: string[]): Promise<void> {
   const drop = (values.drop as string | undefined) ?? '0';
   parseHeldOut(drop);
   const halves = choiceFlag(values, 'halves', ODD_EVEN_SPLITS) ?? 'tilts';
+  const frames = choiceFlag(values, 'frames', FRAME_HALVES);
+  if (frames && halves === 'frames') throw new UsageError('--halves frames reads both frame halves: leave out --frames');
   const list = requireFlag(values, 'list');
   const requests = methods.map((m) => m.request);
   // SLURM's tasks open their own engines; the model files are checked here all the same.
@@ -273,6 +279,7 @@ export async function batchCommand(args: string[]): Promise<void> {
     methods,
     scores,
     halves,
+    ...(frames && { frames }),
     drop,
     retryFailed: values['retry-failed'] === true,
     json: choiceFlag(values, 'progress', ['bar', 'json'] as const) === 'json',
