@@ -187,7 +187,7 @@ describe('a RELION 5 tilt series', () => {
     const bad = file('TS_01.star', tiltTable().replace('\t20.1\t', '\t20,1\t'));
     await expect(planTiltSeriesFiles([bad, ...images])).rejects.toHaveProperty('message', "TS_01.star: rlnTomoYTilt of row 4 is '20,1', not a number");
     const other = file('TS_02.star', tiltTable().replace('data_TS_01', 'data_TS_02'));
-    await expect(planTiltSeriesFiles([star, other, ...images])).rejects.toHaveProperty('message', 'several tilt series (TS_01 in TS_01.star, TS_02 in TS_02.star): drop one tilt series at a time');
+    await expect(planTiltSeriesFiles([star, other, ...images])).rejects.toHaveProperty('message', 'several tilt series (TS_01 in TS_01.star, TS_02 in TS_02.star): load one tilt series at a time');
     await expect(planTiltSeriesFiles([file('tomograms.star', tomograms), ...images])).rejects.toThrow(/^tomograms\.star only lists tilt series; drop the one to load's own STAR file \(TS_01\.star, TS_02\.star\)/);
     await expect(planTiltSeriesFiles([star, ...images, images[3]])).rejects.toHaveProperty('message', `${imageName(3)}: more than one dropped file of that name, and TS_01.star names it: drop the folder that holds the series' images only`);
     const small = file(imageName(2), writeMrc({ nx: 20, ny: 40, nz: 1, data: new Float32Array(800), pixelSize: PIXEL }));

@@ -130,7 +130,7 @@ function tiltTable(blocks: NamedBlock[], files: TextFile[], name?: string): Name
   const tables = name === undefined ? all : all.filter(({ block }) => block.name === name);
   if (name !== undefined && tables.length === 0) throw new StarFileError(`no tilt series ${name} among ${files.map((f) => f.name).join(', ')}`);
   if (tables.length > 1) {
-    throw new StarFileError(`several tilt series (${tables.map((t) => `${t.block.name} in ${t.file}`).join(', ')}): drop one tilt series at a time`);
+    throw new StarFileError(`several tilt series (${tables.map((t) => `${t.block.name} in ${t.file}`).join(', ')}): load one tilt series at a time`);
   }
   if (tables.length === 1) return tables[0];
   const global = blocks.find(({ block }) => block.name === 'global' && starColumn(block, 'rlnTomoTiltSeriesStarFile'));

@@ -65,7 +65,7 @@ const extension = (name: string): string => name.slice(name.lastIndexOf('.') + 1
 
 function atMostOne(files: TextFile[], ext: string): TextFile | undefined {
   const found = files.filter((f) => extension(f.name) === ext);
-  if (found.length > 1) throw new Error(`several .${ext} files (${found.map((f) => f.name).join(', ')}): drop one tilt series at a time`);
+  if (found.length > 1) throw new Error(`several .${ext} files (${found.map((f) => f.name).join(', ')}): load one tilt series at a time`);
   return found[0];
 }
 
@@ -98,7 +98,7 @@ export function readSideFiles(files: TextFile[], dropped = files.map((f) => f.na
   const picked: SideFiles = Object.fromEntries(['tlt', 'rawtlt', 'mdoc', 'xf', 'xtilt', 'aln'].map((ext) => [ext, atMostOne(files, ext)]));
   const coms = files.filter((f) => extension(f.name) === 'com');
   const forTilt = coms.filter((f) => runsTilt(f.text));
-  if (forTilt.length > 1) throw new Error(`several command files for tilt (${forTilt.map((f) => f.name).join(', ')}): drop one tilt series at a time`);
+  if (forTilt.length > 1) throw new Error(`several command files for tilt (${forTilt.map((f) => f.name).join(', ')}): load one tilt series at a time`);
   if (coms.length > forTilt.length) picked.otherComs = coms.filter((f) => !forTilt.includes(f)).map((f) => f.name);
   picked.tiltCom = forTilt[0];
   if (picked.xf && picked.aln) throw new Error(`both an IMOD alignment (${picked.xf.name}) and an AreTomo one (${picked.aln.name}): drop one`);

@@ -71,7 +71,7 @@ describe('readTiltSeriesFiles', () => {
     const loaded = await readTiltSeriesFiles([stack, angles, file('notes.txt', 'hello')]);
     expect(loaded.warnings).toEqual(['ignored notes.txt: not an MRC stack or a file that goes with one']);
     expect(await failure(readTiltSeriesFiles([stack, file('other.mrc', stackBytes), angles]))).toBe(
-      'several MRC stacks (tilt.st, other.mrc): drop one tilt series at a time',
+      'several MRC stacks (tilt.st, other.mrc): load one tilt series at a time',
     );
     expect(await failure(readTiltSeriesFiles([stack]))).toBe("no tilt-angle file (.tlt, .rawtlt, .mdoc or AreTomo .aln) among tilt.st, and none in the stack's extended header");
   });

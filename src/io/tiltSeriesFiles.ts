@@ -92,7 +92,7 @@ export function sortDroppedFiles(files: NamedBlob[]): { stack: NamedBlob; halves
   const stacks = all.filter((f) => !all.some((g) => g.name === halfOf(f)?.stack));
   const listed = files.map((f) => f.name).join(', ') || 'the dropped files';
   if (stacks.length === 0) throw new Error(`no MRC stack (.mrc, .st, .ali, .mrcs, optionally .gz) among ${listed}`);
-  if (stacks.length > 1) throw new Error(`several MRC stacks (${stacks.map((f) => f.name).join(', ')}): drop one tilt series at a time`);
+  if (stacks.length > 1) throw new Error(`several MRC stacks (${stacks.map((f) => f.name).join(', ')}): load one tilt series at a time`);
   const [even, odd] = FRAME_HALVES.map((half) => all.find((f) => halfOf(f)?.stack === stacks[0].name && halfOf(f)?.half === half));
   const halves = even && odd ? { even, odd } : null;
   const side = files.filter((f) => isSideFile(f.name));
