@@ -67,7 +67,7 @@ export interface DatasetSummary {
   imodRadial?: { cutoff: number; falloff: number; source: string };
   /**
    * Where every tilt's sums of its even and of its odd movie frames are named, when they were dropped with the
-   * series (a RELION table's rlnMicrographNameEven/Odd): the odd/even FSC can halve by frame. The files stay where
+   * series (a RELION table's rlnMicrographNameEven/Odd, or STEM_EVN / STEM_ODD stacks): the odd/even FSC can halve by frame. The files stay where
    * they were dropped and are read when asked, so this is absent after a reload.
    */
   frameHalves?: string;

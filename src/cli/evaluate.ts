@@ -66,8 +66,9 @@ export async function cvCommand(args: string[]): Promise<void> {
 }
 
 /**
- * `--halves tilts` (default): the even- and odd-indexed tilts; `--halves frames`: a RELION table's sums of every
- * tilt's even and of its odd movie frames, the even read first (as the series the command checks), the odd after.
+ * `--halves tilts` (default): the even- and odd-indexed tilts; `--halves frames`: the sums of every tilt's even and
+ * of its odd movie frames (a RELION table's, or STEM_EVN / STEM_ODD stacks), the even read first (as the series the
+ * command checks), the odd after.
  */
 export async function oddEvenCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, ODD_EVEN_OPTIONS);

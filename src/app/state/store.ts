@@ -102,7 +102,7 @@ export interface AppActions {
    */
   /** `relionSeries`: which tilt series of a drop that holds several RELION tables (state/typedAngles.ts asks). */
   loadFiles(files: File[], options?: { bin?: LoadBinning; tiltAxis?: number; relionSeries?: string }): Promise<DatasetSummary>;
-  /** Load the selected RELION series' even- or odd-frame sums as a data set of their own, from the files it was loaded from (at the same binning). */
+  /** Load the selected series' even- or odd-frame sums as a data set of their own, from the files it was loaded from (at the same binning). */
   openFrameHalf(which: FrameHalf): Promise<DatasetSummary>;
   setLoadBinning(choice: LoadBinningChoice): void;
   setLoadTiltAxis(degrees: number): void;
@@ -399,8 +399,8 @@ export const useAppStore = create<AppStore>()((set, get) => {
     const stacks = files.filter((f) => isStackFile(f.name));
     // Unreadable or missing: loaded as stored, and the worker's read says what is wrong.
     const first = stacks[0] && (await readMrcHeaderOf(stacks[0]).catch(() => null));
-    // RELION's tilt images, one file each, load as one stack of them all.
-    const header = first && { ...first, nz: first.nz * (await relionImageCount(files, relionSeries) ?? stacks.length) };
+    // RELION's tilt images, one file each, load as one stack of them all; otherwise one stack loads (its frame halves are read apart).
+    const header = first && { ...first, nz: first.nz * ((await relionImageCount(files, relionSeries)) ?? 1) };
     if (!header || !(header.nx > 0 && header.ny > 0 && header.nz > 0)) return { bin: 1, note: 'as stored' };
     const gpu = get().gpu;
     const bin = suggestBinning(header, { deviceMemoryGiB: reportedDeviceMemoryGiB(), maxBufferSize: gpu.status === 'ready' ? gpu.info.maxBufferSize : undefined });

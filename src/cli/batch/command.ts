@@ -65,7 +65,7 @@ interface Batch {
   outDir: string;
   methods: { name: string; request: RequestOf<'reconstruction'> }[];
   scores: Set<Score>;
-  /** How the odd/even score halves each series: by tilt, or by movie frame (a RELION table's even- and odd-frame sums). */
+  /** How the odd/even score halves each series: by tilt, or by movie frame (its even- and odd-frame sums). */
   halves: OddEvenSplit;
   /** Every series read from the sums of only its even or its odd movie frames (--frames: half tomograms). */
   frames?: FrameHalf;

@@ -11,7 +11,7 @@ import { resolutionAt } from '../metrics/fsc.ts';
 import { throwIfAborted, type TiltSeries } from '../types.ts';
 import { halvesFsc, type HalfSeries } from './halves.ts';
 
-/** Every tilt's sums of its even and of its odd movie frames (a RELION table's), each half read when its turn comes. */
+/** Every tilt's sums of its even and of its odd movie frames (a RELION table's, or STEM_EVN / STEM_ODD stacks), each half read when its turn comes. */
 export interface FrameHalves {
   read: HalfSeries;
 }

@@ -166,8 +166,9 @@ function ExportTiltSeries() {
 }
 
 /**
- * A RELION series' even- and odd-frame sums opened as data sets of their own, at the series' binning: half
- * tomograms to reconstruct and export (a denoiser trains on them), or to compare by FSC with any method.
+ * A series' even- and odd-frame sums (a RELION table's, or STEM_EVN / STEM_ODD stacks) opened as data sets of their
+ * own, at the series' binning: half tomograms to reconstruct and export (a denoiser trains on them), or to compare
+ * by FSC with any method.
  */
 function OpenFrameHalves({ dataset }: { dataset: DatasetSummary }) {
   const open = useAppStore((s) => s.openFrameHalf);
