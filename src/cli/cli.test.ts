@@ -190,6 +190,20 @@ describe('wedgelab CLI', () => {
     expect(info.code, info.stderr).toBe(0);
     expect(info.stdout).toContain('tilt series TS_01 (22 tilt images) + TS_01.star');
     expect(info.stdout).toContain('Tilt series (RELION) TS_01: 22 tilt images (TS_01.star)');
+    // A tomograms.star that lists two series: one is picked with --series, and without it the refusal says how.
+    const second = join(job, 'tilt_series', 'TS_02.star');
+    writeFileSync(second, readFileSync(join(job, 'tilt_series', 'TS_01.star'), 'utf8').replace('data_TS_01', 'data_TS_02'));
+    const both = join(job, 'both.star');
+    writeFileSync(both, ['data_global', '', 'loop_', '_rlnTomoName #1', '_rlnTomoTiltSeriesStarFile #2', 'TS_01 AlignTiltSeries/job005/tilt_series/TS_01.star', 'TS_02 AlignTiltSeries/job005/tilt_series/TS_02.star', ''].join('\n'));
+    const picked = await wedgelab(['recon', '--tilts', both, '--series', 'TS_02', '--method', 'fbp', '--thickness', '16', '--no-dose-weighting', '--quiet', '--out', join(dir, 'relion-ts02.mrc')]);
+    expect(picked.code, picked.stderr).toBe(0);
+    expect(readMrc(new Uint8Array(readFileSync(join(dir, 'relion-ts02.mrc')))).data).toEqual(readMrc(new Uint8Array(readFileSync(out))).data);
+    const unpicked = await wedgelab(['recon', '--tilts', both, '--method', 'fbp', '--out', join(dir, 'relion-both.mrc')]);
+    expect([unpicked.code, unpicked.stderr.trim()]).toEqual([1, `wedgelab recon: ${both} lists 2 tilt series (TS_01, TS_02): pick one with --series TS_01, or give its own STAR file (${join(job, 'tilt_series', 'TS_01.star')}), or run them all with wedgelab batch --list ${both}`]);
+    const unknownSeries = await wedgelab(['recon', '--tilts', both, '--series', 'TS_09', '--method', 'fbp', '--out', join(dir, 'relion-both.mrc')]);
+    expect(unknownSeries.stderr.trim()).toBe(`wedgelab recon: ${both} lists no tilt series TS_09 (it lists TS_01, TS_02)`);
+    const stackSeries = await wedgelab(['recon', '--tilts', join(dir, 'tilt_series.mrc'), '--angles', join(dir, 'tilt_series.tlt'), '--series', 'TS_01', '--method', 'fbp', '--out', join(dir, 'relion-both.mrc')]);
+    expect([stackSeries.code, stackSeries.stderr.split('\n')[0]]).toEqual([2, `wedgelab recon: --series picks one tilt series of a RELION STAR file; ${join(dir, 'tilt_series.mrc')} is not one`]);
     // An image that is not there: one line naming the table, the path as written and where it was looked for.
     rmSync(join(frames, name(kept[3])));
     const missing = await wedgelab(['recon', '--tilts', tomograms, '--method', 'fbp', '--out', join(dir, 'relion-missing.mrc')]);

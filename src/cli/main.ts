@@ -26,7 +26,7 @@ const USAGE = `usage:
   wedgelab info FILE.mrc [SIDE FILES…] [--json]   (header, every warning, statistics with NaN/±Inf counted apart;
                  with .tlt/.rawtlt/.mdoc/.xf/.xtilt/.aln/tilt.com: the tilt series they describe, checked against the stack;
                  wedgelab info TS_01.star: a RELION 5 tilt series and the images it names)
-  wedgelab recon --tilts STACK.mrc --angles FILE.tlt [--xf F.xf [--xtilt F.xtilt] | --aln F.aln] [--mdoc F.mdoc] [--tilt-com tilt.com] [--tilt-axis DEG] [--exclude-tilts LIST] [--frames even|odd] --method ${methodChoices('reconstruction').join('|')}
+  wedgelab recon --tilts STACK.mrc --angles FILE.tlt [--xf F.xf [--xtilt F.xtilt] | --aln F.aln] [--mdoc F.mdoc] [--tilt-com tilt.com] [--tilt-axis DEG] [--exclude-tilts LIST] [--series NAME] [--frames even|odd] --method ${methodChoices('reconstruction').join('|')}
                  ${commonUsage('reconstruction')} --out TOMO.mrc|TOMO.ome.zarr [--force]
 ${methodUsage('reconstruction', '                 ')}
                  (--bin B averages B × B pixels of every tilt as the stack is read: memory for the binned stack only;
@@ -46,11 +46,12 @@ ${methodUsage('tiltSynthesis', '                 ')}
                  --angles may be left out of recon, synthesize, cv, oddeven and trust for a stack whose extended
                  header holds its tilt angles (SerialEM, Thermo Fisher; wedgelab info STACK shows them), and for
                  --tilts TS_01.star or tomograms.star: a RELION 5 tilt series, its images found from RELION's project
-                 folder, aligned and dosed as its table says (docs/loading.md#relion-5); --frames even|odd: the sums of
+                 folder, aligned and dosed as its table says (docs/loading.md#relion-5), --series NAME picking one of
+                 several it lists or holds; --frames even|odd: the sums of
                  only the even or the odd movie frames instead (a RELION table's rlnMicrographNameEven/Odd, or the
                  STEM_EVN / STEM_ODD stack beside the stack), e.g. half tomograms for a denoiser;
                  synthesize, cv, oddeven and trust take recon's side files (--xf, --xtilt, --aln, --mdoc, --tilt-com),
-                 --tilt-axis, --exclude-tilts and --frames too: the same tilt series as recon reads;
+                 --tilt-axis, --exclude-tilts, --series and --frames too: the same tilt series as recon reads;
                  outputs are checked before any work: never an input, never an existing file without --force;
                  an --out ending .zarr (TOMO.ome.zarr) is an OME-Zarr folder, any other an MRC file: docs/export.md)
   wedgelab simulate --phantom ${PHANTOM_NAMES.join('|')} --size NX,NY,NZ

@@ -40,9 +40,10 @@ import { progressPrinter } from './progress.ts';
 export async function readTiltSeriesPaths(
   tiltsPath: string,
   sidePaths: string | readonly string[],
-  options: Pick<TiltSeriesLoadOptions, 'bin' | 'tiltAxis' | 'frames'> & { quiet?: boolean } = {},
+  options: Pick<TiltSeriesLoadOptions, 'bin' | 'tiltAxis' | 'frames' | 'relionSeries'> & { quiet?: boolean } = {},
 ): Promise<LoadedTiltSeries> {
-  const paths = await withRelionFiles([tiltsPath, ...withFrameHalfStacks(tiltsPath), ...(typeof sidePaths === 'string' ? [sidePaths] : sidePaths)], options.frames);
+  const given = [tiltsPath, ...withFrameHalfStacks(tiltsPath), ...(typeof sidePaths === 'string' ? [sidePaths] : sidePaths)];
+  const paths = await withRelionFiles(given, { frames: options.frames, series: options.relionSeries });
   const loaded = await readTiltSeriesFiles(await Promise.all(paths.map(openFile)), options);
   if (!options.quiet) for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
   return loaded;
@@ -179,7 +180,7 @@ export async function requireAngles(values: FlagValues, tiltsPath: string): Prom
 }
 
 /** The flags that say which tilt series a command works on, beside --tilts: its side files, its tilt axis, the tilts to leave out. */
-export const SERIES_FLAGS = [...SIDE_FLAGS, 'tilt-axis', 'exclude-tilts', 'frames'] as const;
+export const SERIES_FLAGS = [...SIDE_FLAGS, 'tilt-axis', 'exclude-tilts', 'frames', 'series'] as const;
 
 /** The side files the flags name (SIDE_FLAGS), as paths. */
 export function sidePathsOf(values: FlagValues): string[] {
@@ -190,9 +191,9 @@ export function sidePathsOf(values: FlagValues): string[] {
  * The tilt series a command works on, read as recon reads it: the stack at `tiltsPath` with the side files its
  * flags name (SERIES_FLAGS: angles, an alignment, .mdoc, tilt.com, the tilt axis; requireAngles has checked that
  * one gives the angles), binned at load by `options.bin`, aligned, without the tilts --exclude-tilts names.
- * `label` says which were left out, for an output's header. A RELION table's sums of only the even or the odd
- * movie frames instead with `--frames even|odd` or `options.frames`; `options.quiet`: no warnings (a second read
- * of the same series).
+ * `label` says which were left out, for an output's header. `--series NAME`: that tilt series of a RELION STAR
+ * file that holds or lists several. The sums of only the even or the odd movie frames instead with `--frames
+ * even|odd` or `options.frames`; `options.quiet`: no warnings (a second read of the same series).
  */
 export async function flaggedTiltSeries(
   engine: EngineContext,
@@ -201,7 +202,9 @@ export async function flaggedTiltSeries(
   options: Pick<TiltSeriesLoadOptions, 'bin' | 'frames'> & { quiet?: boolean } = {},
 ): Promise<{ loaded: LoadedTiltSeries; tiltSeries: TiltSeries; label: string | null }> {
   const frames = options.frames ?? choiceFlag(values, 'frames', FRAME_HALVES);
-  const loaded = await readTiltSeriesPaths(tiltsPath, sidePathsOf(values), { ...options, frames, tiltAxis: numberFlag(values, 'tilt-axis') });
+  const relionSeries = values.series as string | undefined;
+  if (relionSeries !== undefined && !isStarFile(tiltsPath)) throw new UsageError(`--series picks one tilt series of a RELION STAR file; ${tiltsPath} is not one`);
+  const loaded = await readTiltSeriesPaths(tiltsPath, sidePathsOf(values), { ...options, frames, relionSeries, tiltAxis: numberFlag(values, 'tilt-axis') });
   return { loaded, ...chooseTilts(values, await alignLoadedTiltSeries(engine, loaded), tiltsPath, options.quiet) };
 }
 

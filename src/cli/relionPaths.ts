@@ -41,24 +41,38 @@ export function listedTiltSeries(path: string, text: string): { name: string; ta
   return tables.map((table, row) => ({ name: names[row] ?? basename(table).replace(/\.star$/i, ''), table: found(table, path, 'the tilt series table') }));
 }
 
+/** The table of the one tilt series a tomograms.star lists, or of the one named `name`; null for a file that lists none. */
+function listedTable(path: string, text: string, name?: string): string | null {
+  const listed = listedTiltSeries(path, text);
+  if (!listed) return null;
+  const names = listed.map((series) => series.name);
+  if (name !== undefined) {
+    const chosen = listed.find((series) => series.name === name);
+    if (!chosen) throw new Error(`${path} lists no tilt series ${name} (it lists ${listNames(names)})`);
+    return chosen.table;
+  }
+  if (listed.length > 1) {
+    throw new Error(`${path} lists ${listed.length} tilt series (${listNames(names)}): pick one with --series ${names[0]}, or give its own STAR file (${listed[0].table}), or run them all with wedgelab batch --list ${path}`);
+  }
+  return listed[0].table;
+}
+
 /**
- * `paths` with the files their STAR files name added: a tomograms.star that lists one tilt series brings that
- * series' own table; a table brings its images, and those of its frame-half sums that are on disk (`frames`: the
- * sums of both halves instead, each required). Paths that are not STAR files pass through.
+ * `paths` with the files their STAR files name added: a tomograms.star that lists one tilt series (or the one
+ * `options.series` names) brings that series' own table; a table brings its images, and those of its frame-half
+ * sums that are on disk (`options.frames`: the sums of both halves instead, each required). Paths that are not
+ * STAR files pass through.
  */
-export async function withRelionFiles(paths: readonly string[], frames?: FrameHalf): Promise<string[]> {
+export async function withRelionFiles(paths: readonly string[], options: { frames?: FrameHalf; series?: string } = {}): Promise<string[]> {
+  const { frames, series: name } = options;
   const stars = paths.filter(isStarFile);
   if (stars.length === 0) return [...paths];
   const texts = await Promise.all(stars.map(async (path) => ({ path, name: basename(path), text: await readFile(path, 'utf8') })));
   if (texts.length === 1) {
-    const listed = listedTiltSeries(texts[0].path, texts[0].text);
-    if (listed && listed.length > 1) {
-      const names = listed.map((series) => series.name);
-      throw new Error(`${texts[0].path} lists ${listed.length} tilt series (${listNames(names)}): give one's own STAR file (${listed[0].table}) with it or instead, or run them all with wedgelab batch --list ${texts[0].path}`);
-    }
-    if (listed?.length === 1) texts.push({ path: listed[0].table, name: basename(listed[0].table), text: await readFile(listed[0].table, 'utf8') });
+    const table = listedTable(texts[0].path, texts[0].text, name);
+    if (table) texts.push({ path: table, name: basename(table), text: await readFile(table, 'utf8') });
   }
-  const series = readRelionTiltSeries(texts, undefined, frames);
+  const series = readRelionTiltSeries(texts, name, frames);
   const starOf = texts.find((t) => t.name === series.file)?.path ?? stars[0];
   const pathsOf = (images: readonly RelionImage[]) => [...new Set(images.map((image) => image.path))];
   const halves = series.frameHalves ? pathsOf([...series.frameHalves.even, ...series.frameHalves.odd]) : [];
