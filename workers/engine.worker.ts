@@ -68,8 +68,14 @@ import { SessionKeeper } from './session.ts';
 interface Dataset {
   summary: DatasetSummary;
   tiltSeries: TiltSeries;
-  /** Reads either frame half of the series from the dropped files (summary.frameHalves says where they are named). */
-  readFrameHalf?: (which: Half, signal?: AbortSignal, onProgress?: (progress: LoadProgress) => void) => Promise<TiltSeries>;
+  /** Its frame halves, when they came with it: the summary's frameHalves is their source. */
+  frameHalves?: FrameHalfReader;
+}
+
+/** Where a series' frame halves are named, and how either is read from the dropped files (aligned, tilts left out as the series). */
+interface FrameHalfReader {
+  source: string;
+  read(which: Half, signal?: AbortSignal, onProgress?: (progress: LoadProgress) => void): Promise<TiltSeries>;
 }
 
 /** A result's tomogram is in pieces when larger than one buffer (io/piecedVolume.ts, docs/loading.md). */
@@ -167,13 +173,17 @@ function addDataset(
   summary: Omit<DatasetSummary, 'id' | 'angleMin' | 'angleMax' | 'nx' | 'ny' | 'nTilts' | 'tiltAngles' | 'pixelSize' | 'metadata' | 'doseWeightingUnavailable' | 'offset' | 'contrast' | 'darkTilts' | 'familyId'> &
     Partial<Pick<DatasetSummary, 'metadata' | 'familyId'>>,
   ts: TiltSeries,
-  readFrameHalf?: Dataset['readFrameHalf'],
+  frameHalves?: FrameHalfReader,
 ): DatasetSummary {
   const id = nextId('d');
+  // The summary names frame halves only where this data set can read them (not one restored after a reload).
+  const given = { ...summary };
+  delete given.frameHalves;
   const full: DatasetSummary = {
     metadata: [],
     familyId: id,
-    ...summary,
+    ...given,
+    ...(frameHalves && { frameHalves: frameHalves.source }),
     ...seriesChecks(ts),
     id,
     nx: ts.nx,
@@ -184,7 +194,7 @@ function addDataset(
     angleMin: Math.min(...ts.tiltAngles),
     angleMax: Math.max(...ts.tiltAngles),
   };
-  datasets.set(full.id, { summary: full, tiltSeries: ts, ...(readFrameHalf && { readFrameHalf }) });
+  datasets.set(full.id, { summary: full, tiltSeries: ts, ...(frameHalves && { frameHalves }) });
   return full;
 }
 
@@ -216,13 +226,13 @@ function addDerivedDataset(
   sourceId: string,
   ts: TiltSeries,
   fields: Pick<DatasetSummary, 'name'> & Partial<Pick<DatasetSummary, 'metadata' | 'synthesized' | 'loadBinning' | 'tiltsLeftOut'>>,
-  readFrameHalf?: Dataset['readFrameHalf'],
+  frameHalves?: FrameHalfReader,
 ): { dataset: DatasetSummary; groundTruth?: ResultSummary } {
-  const { source: origin, mode, dtype, hasGroundTruth, familyId, imodThickness, imodRadial, frameHalves } = datasetOf(sourceId).summary;
+  const { source: origin, mode, dtype, hasGroundTruth, familyId, imodThickness, imodRadial } = datasetOf(sourceId).summary;
   const stats = volumeStats(ts.data);
-  // The same specimen on the same pixels: IMOD's thickness and radial filter still apply; its frame halves when the caller can make this series' of them.
-  const same = { source: origin, mode, dtype, hasGroundTruth, familyId, ...(imodThickness && { imodThickness }), ...(imodRadial && { imodRadial }), ...(readFrameHalf && frameHalves && { frameHalves }) };
-  const dataset = addDataset({ ...fields, ...same, stats: { min: stats.min, max: stats.max, mean: stats.mean }, warnings: [] }, ts, readFrameHalf);
+  // The same specimen on the same pixels: IMOD's thickness and radial filter still apply; frame halves when the caller makes this series' of them.
+  const same = { source: origin, mode, dtype, hasGroundTruth, familyId, ...(imodThickness && { imodThickness }), ...(imodRadial && { imodRadial }) };
+  const dataset = addDataset({ ...fields, ...same, stats: { min: stats.min, max: stats.max, mean: stats.mean }, warnings: [] }, ts, frameHalves);
   const truth = hasGroundTruth ? groundTruthOf(sourceId) : null;
   const groundTruth = truth ? putResult({ ...truth.summary, datasetId: dataset.id }, truth.volume) : undefined;
   return { dataset, groundTruth };
@@ -245,15 +255,16 @@ async function readDropped(dropped: NamedBlob[], options: TiltSeriesLoadOptions)
  * Reads either frame half of a dropped series as its load read the series (the same table, binning and tilt axis)
  * and aligns it alike; a half whose size or angles differ from the series' (`series`) is refused, naming it.
  */
-function frameHalfReader(dropped: NamedBlob[], options: Pick<TiltSeriesLoadOptions, 'bin' | 'tiltAxis' | 'relionSeries'>, series: TiltSeries): NonNullable<Dataset['readFrameHalf']> {
+function frameHalfReader(source: string, dropped: NamedBlob[], options: Pick<TiltSeriesLoadOptions, 'bin' | 'tiltAxis' | 'relionSeries'>, series: TiltSeries): FrameHalfReader {
   const { nx, ny, tiltAngles } = series;
-  return async (which, signal, onProgress) => {
+  const read: FrameHalfReader['read'] = async (which, signal, onProgress) => {
     const { loaded, tiltSeries: half } = await readDropped(dropped, { ...options, frames: which, signal, onProgress });
     if (half.nx !== nx || half.ny !== ny || half.tiltAngles.join() !== tiltAngles.join()) {
       throw new Error(`${loaded.stackName}: ${half.nx} × ${half.ny} pixels, ${half.nTilts} tilts, where the series it halves has ${nx} × ${ny}, ${tiltAngles.length} tilts`);
     }
     return half;
   };
+  return { source, read };
 }
 
 /** Register (or, under an existing id, replace) a result. */
@@ -385,8 +396,8 @@ function groundTruthOf(datasetId: string): Result {
 const session = new SessionKeeper({
   datasets,
   results,
-  // The frame halves were read from dropped files, which a reload does not keep.
-  restoreDataset: ({ frameHalves: _dropped, ...summary }, tiltSeries) => addDataset(summary, tiltSeries),
+  // Without a reader: the frame halves were read from dropped files, which a reload does not keep.
+  restoreDataset: (summary, tiltSeries) => addDataset(summary, tiltSeries),
   restoreResult: (summary, volume) => putResult(summary, volume),
 });
 
@@ -432,10 +443,9 @@ const api: EngineWorkerApi = {
         ...(loaded.imodThickness && { imodThickness: loaded.imodThickness }),
         ...(loaded.imodRadial && { imodRadial: loaded.imodRadial }),
         ...(loaded.bin > 1 && { loadBinning: { bin: loaded.bin, originalNx: loaded.original.nx, originalNy: loaded.original.ny } }),
-        ...(loaded.frameHalves && { frameHalves: loaded.frameHalves }),
       },
       tiltSeries,
-      loaded.frameHalves ? frameHalfReader(dropped, { bin: loaded.bin, tiltAxis: options.tiltAxis, relionSeries: options.relionSeries }, tiltSeries) : undefined,
+      loaded.frameHalves ? frameHalfReader(loaded.frameHalves, dropped, { bin: loaded.bin, tiltAxis: options.tiltAxis, relionSeries: options.relionSeries }, tiltSeries) : undefined,
     );
   },
 
@@ -556,9 +566,9 @@ const api: EngineWorkerApi = {
       throw outOfMemory(error);
     }
     const { tiltSeries } = made;
-    const { readFrameHalf } = source;
+    const halves = source.frameHalves;
     // Its frame halves are the source's, less the same tilts.
-    const readHalf: Dataset['readFrameHalf'] = readFrameHalf && (async (which, signal, onProgress) => withoutTilts(await readFrameHalf(which, signal, onProgress), tiltNumbers, 'tilts to leave out').tiltSeries);
+    const lessTilts: FrameHalfReader | undefined = halves && { source: halves.source, read: async (which, signal, onProgress) => withoutTilts(await halves.read(which, signal, onProgress), tiltNumbers, 'tilts to leave out').tiltSeries };
     const tiltsLeftOut = leftOutAsLoaded(source, tiltNumbers);
     const numbers = tiltsLeftOut.tilts.map((t) => t.number);
     return addDerivedDataset(datasetId, tiltSeries, {
@@ -570,14 +580,14 @@ const api: EngineWorkerApi = {
         { label: LEFT_OUT_ROW, value: `${describeLeftOut(tiltsLeftOut.tilts)}; ${tiltSeries.nTilts} of ${tiltsLeftOut.nTilts} kept`, source: 'the tilt preview' },
       ],
       ...(source.summary.loadBinning && { loadBinning: source.summary.loadBinning }),
-    }, readHalf);
+    }, lessTilts);
   },
 
   async openFrameHalf(jobId, datasetId, which, onProgress) {
-    const { summary, readFrameHalf } = datasetOf(datasetId);
-    if (!readFrameHalf) throw new Error(`${summary.name} came without sums of even and odd movie frames`);
-    const half = await withJob(jobId, (signal) => readFrameHalf(which, signal, (p) => void onProgress(p)));
-    const frameHalf = { label: 'Frame half', value: `the sums of every tilt's ${which} movie frames`, source: summary.frameHalves ?? '' };
+    const { summary, frameHalves } = datasetOf(datasetId);
+    if (!frameHalves) throw new Error(`${summary.name} came without sums of even and odd movie frames`);
+    const half = await withJob(jobId, (signal) => frameHalves.read(which, signal, (p) => void onProgress(p)));
+    const frameHalf = { label: 'Frame half', value: `the sums of every tilt's ${which} movie frames`, source: frameHalves.source };
     return addDerivedDataset(datasetId, half, {
       name: `${summary.name}, ${which} frames`,
       // The series' rows, and which half this is in place of the halves at hand.
@@ -588,10 +598,10 @@ const api: EngineWorkerApi = {
   },
 
   async oddEven(jobId: string, datasetId: string, request: RequestOf<'reconstruction'>, onProgress: (p: Progress) => void, split: OddEvenSplit = 'tilts'): Promise<OddEvenSummary> {
-    const { summary, tiltSeries, readFrameHalf } = datasetOf(datasetId);
-    if (split === 'frames' && !readFrameHalf) throw new Error(`${summary.name} came without sums of even and odd movie frames: halve it by tilt`);
+    const { summary, tiltSeries, frameHalves } = datasetOf(datasetId);
+    if (split === 'frames' && !frameHalves) throw new Error(`${summary.name} came without sums of even and odd movie frames: halve it by tilt`);
     return withJob(jobId, async (signal) => {
-      const data = split === 'frames' && readFrameHalf ? { read: (which: Half) => readFrameHalf(which, signal) } : tiltSeries;
+      const data = split === 'frames' && frameHalves ? { read: (which: Half) => frameHalves.read(which, signal) } : tiltSeries;
       return oddEvenFsc(await methodEngine(request.method), data, request, { signal, models, onProgress: (p) => void onProgress(p) });
     });
   },

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { listNames } from '../io/angles.ts';
-import { isStarFile, readRelionTiltSeries, type FrameHalf, type RelionImage } from '../io/relionStar.ts';
+import { frameHalfImages, imageFiles, isStarFile, readRelionTiltSeries, type FrameHalf } from '../io/relionStar.ts';
 import { parseStar, starColumn } from '../io/star.ts';
 
 /** Where `path`, as a STAR file beside `starPath` writes it, is on disk; null when nowhere. */
@@ -74,11 +74,10 @@ export async function withRelionFiles(paths: readonly string[], options: { frame
   }
   const series = readRelionTiltSeries(texts, name, frames);
   const starOf = texts.find((t) => t.name === series.file)?.path ?? stars[0];
-  const pathsOf = (images: readonly RelionImage[]) => [...new Set(images.map((image) => image.path))];
-  const halves = series.frameHalves ? pathsOf([...series.frameHalves.even, ...series.frameHalves.odd]) : [];
+  const halves = imageFiles(frameHalfImages(series), 'path');
   // For one frame half, both halves' sums must be there, before the first is read; otherwise they are optional:
   // which of them are there, the load says (its "Frame halves" row).
-  const images = (frames ? halves : pathsOf(series.images)).map((path) => found(path, starOf, 'the image'));
+  const images = (frames ? halves : imageFiles(series.images, 'path')).map((path) => found(path, starOf, 'the image'));
   const present = frames ? [] : halves.map((path) => findOnDisk(path, starOf));
   return [...new Set([...paths, ...texts.map((t) => t.path), ...images, ...present.filter((path): path is string => path !== null)])];
 }

@@ -8,16 +8,13 @@ import { listNames } from './angles.ts';
 import { AlignmentFileError, tiltAxisAlignment, type StackAlignment } from './alignmentFiles.ts';
 import { readCheckedMrcHeader } from './mrcStream.ts';
 import type { MrcHeader } from './mrc.ts';
-import { FRAME_HALF_COLUMNS, isStarFile, readRelionTiltSeries, relionAlignment, type FrameHalf, type RelionImage, type RelionTiltSeries } from './relionStar.ts';
+import { FRAME_HALF_COLUMNS, frameHalfImages, imageFiles, isStarFile, readRelionTiltSeries, relionAlignment, type FrameHalf, type RelionTiltSeries } from './relionStar.ts';
 import { alignmentSummary, TYPED_TILT_AXIS_SOURCE, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
 import type { NamedBlob } from './types.ts';
 
-/** The files of `images`, each once, in the order first named. */
-const fileNames = (images: readonly RelionImage[]): string[] => [...new Set(images.map((image) => image.file))];
-
 /** The MRC files the table names (its `frames` sums, when given), in the order it first names them; a missing one is an error naming it. */
 function namedImages(series: RelionTiltSeries, files: NamedBlob[], frames?: FrameHalf): NamedBlob[] {
-  const names = fileNames(series.images);
+  const names = imageFiles(series.images);
   const missing = names.filter((name) => !files.some((f) => f.name === name));
   if (missing.length > 0) {
     const what = frames ? ` (the sums of its ${frames} frames, ${FRAME_HALF_COLUMNS[frames]})` : '';
@@ -102,7 +99,7 @@ export const FRAME_HALVES_AT_HAND = 'the sums of the even and of the odd frames 
 function frameHalvesRow(series: RelionTiltSeries, files: NamedBlob[]): { row: MetadataRow; source: string | null } | null {
   if (!series.frameHalves) return null;
   const source = `${series.file} (${FRAME_HALF_COLUMNS.even}, ${FRAME_HALF_COLUMNS.odd})`;
-  const names = fileNames([...series.frameHalves.even, ...series.frameHalves.odd]);
+  const names = imageFiles(frameHalfImages(series));
   const absent = names.filter((name) => files.filter((f) => f.name === name).length !== 1);
   const value = absent.length === 0 ? FRAME_HALVES_AT_HAND : `named, but ${absent.length} of ${names.length} not dropped (or dropped twice): ${listNames(absent)}`;
   return { row: { label: FRAME_HALVES_ROW, value, source }, source: absent.length === 0 ? source : null };
@@ -128,7 +125,7 @@ export async function planRelionFiles(files: NamedBlob[], tiltAxis?: number, ser
   const halves = frames ? null : frameHalvesRow(series, files);
   if (halves) plan.rows.push(halves.row);
   // The frame-half sums are the series' own files, not files set aside (a half read sets the full sums aside).
-  const own = new Set([...images.map((f) => f.name), ...fileNames(series.frameHalves ? [...series.frameHalves.even, ...series.frameHalves.odd] : [])]);
+  const own = new Set([...images.map((f) => f.name), ...imageFiles(frameHalfImages(series))]);
   const others = files.filter((f) => !used.includes(f) && !own.has(f.name)).map((f) => f.name);
   const warnings = [...plan.warnings];
   if (others.length > 0) warnings.push(`ignored ${listNames(others)}: not named by ${series.file}`);

@@ -72,6 +72,16 @@ const TILT_COLUMNS = ['rlnTomoYTilt', 'rlnTomoNominalStageTiltAngle'];
 const ALIGNMENT_COLUMNS = ['rlnTomoZRot', 'rlnTomoXShiftAngst', 'rlnTomoYShiftAngst'];
 const MATRIX_COLUMNS = ['rlnTomoProjX', 'rlnTomoProjY', 'rlnTomoProjZ', 'rlnTomoProjW'];
 
+/** The files `images` are in, each once, in the order first named: by base name (as dropped) or by path as the table writes it. */
+export function imageFiles(images: readonly RelionImage[], by: 'file' | 'path' = 'file'): string[] {
+  return [...new Set(images.map((image) => image[by]))];
+}
+
+/** Both frame halves' images of a series, even then odd; none for a series without them. */
+export function frameHalfImages(series: RelionTiltSeries): RelionImage[] {
+  return series.frameHalves ? [...series.frameHalves.even, ...series.frameHalves.odd] : [];
+}
+
 export function isStarFile(name: string): boolean {
   return /\.star$/i.test(name);
 }

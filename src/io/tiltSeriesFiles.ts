@@ -71,13 +71,20 @@ export function isAngleFile(name: string): boolean {
   return ANGLES.test(name);
 }
 
-/** `STEM_EVN.ext` / `STEM_ODD.ext`: the stack of the sums of every tilt's even or odd movie frames beside STEM.ext (AreTomo3, MotionCor2's -SplitSum). */
-const FRAME_HALF_STACK = /^(.*)_(EVN|ODD)(\.[^.]+(?:\.gz)?)$/i;
+/**
+ * `STEM_EVN.ext` / `STEM_ODD.ext`: the stack of the sums of every tilt's even or odd movie frames beside STEM.ext
+ * (AreTomo3, MotionCor2's -SplitSum): the suffix of each half.
+ */
+const HALF_STACK_SUFFIX: Record<FrameHalf, string> = { even: '_EVN', odd: '_ODD' };
+/** A stack name's extension, `.gz` included. */
+const STACK_EXTENSION = /\.[^.]+(\.gz)?$/i;
 
 /** The name of the stack `name` is a frame half of (`TS_01_EVN.mrc` → `TS_01.mrc`), and which half; null for any other name. */
 export function frameHalfOfStack(name: string): { stack: string; half: FrameHalf } | null {
-  const match = FRAME_HALF_STACK.exec(name);
-  return match ? { stack: `${match[1]}${match[3]}`, half: match[2].toUpperCase() === 'EVN' ? 'even' : 'odd' } : null;
+  const dot = name.search(STACK_EXTENSION);
+  const stem = name.slice(0, dot);
+  const half = dot > 0 ? FRAME_HALVES.find((h) => stem.toUpperCase().endsWith(HALF_STACK_SUFFIX[h])) : undefined;
+  return half ? { stack: `${stem.slice(0, -HALF_STACK_SUFFIX[half].length)}${name.slice(dot)}`, half } : null;
 }
 
 /**
@@ -166,9 +173,9 @@ async function planStackFiles(files: NamedBlob[], tiltAxis?: number, frames?: Fr
 
 /** The names a stack's frame halves go by (frameHalfOfStack): `TS_01.mrc` → TS_01_EVN.mrc, TS_01_ODD.mrc. */
 export function frameHalfStackNames(stack: string): Record<FrameHalf, string> {
-  const dot = stack.search(/\.[^.]+(\.gz)?$/i);
-  const named = (suffix: string) => `${stack.slice(0, dot)}_${suffix}${stack.slice(dot)}`;
-  return { even: named('EVN'), odd: named('ODD') };
+  const dot = stack.search(STACK_EXTENSION);
+  const named = (half: FrameHalf) => `${stack.slice(0, dot)}${HALF_STACK_SUFFIX[half]}${stack.slice(dot)}`;
+  return { even: named('even'), odd: named('odd') };
 }
 
 /**

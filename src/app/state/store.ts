@@ -7,7 +7,7 @@ import type { CommonParams, DatasetSummary, DemoOptions, GpuInfo, LoadProgress, 
 import { listNames } from '../../io/angles.ts';
 import { readMrcHeaderOf } from '../../io/mrcStream.ts';
 import { isStackFile } from '../../io/tiltSeriesFiles.ts';
-import { isStarFile, readRelionTiltSeries, type FrameHalf } from '../../io/relionStar.ts';
+import { imageFiles, isStarFile, readRelionTiltSeries, type FrameHalf } from '../../io/relionStar.ts';
 import { suggestBinning, type LoadBinning, type LoadBinningChoice } from '../components/data/loadBinning.ts';
 import { FAMILY_FILES, SHIPPED_CHOICES, type ModelChoices } from '../../engine/methods/modelChoice.ts';
 import type { Progress } from '../../engine/types.ts';
@@ -721,7 +721,7 @@ async function relionImageCount(files: File[], relionSeries?: string): Promise<n
   if (stars.length === 0) return null;
   try {
     const series = readRelionTiltSeries(await Promise.all(stars.map(async (f) => ({ name: f.name, text: await f.text() }))), relionSeries);
-    return new Set(series.images.map((image) => image.file)).size;
+    return imageFiles(series.images).length;
   } catch {
     return null;
   }
