@@ -29,12 +29,23 @@ export function emptyShellsAsGaps(values: number[]): number[] {
   return values.map((v) => (v === 0 ? NaN : v));
 }
 
+/**
+ * Shell (or ring) 0 is the mean alone: one coefficient, whose "correlation" is the sign of two near-zero means
+ * (every reconstruction here is of a centred stack), so ±1 by chance. It is drawn at 1, as the resolution's first
+ * crossing takes it (engine/metrics/fsc.ts resolutionAt) and as RELION reports it, so that a chance −1 neither draws
+ * a spike at zero frequency nor stretches the axis down to −1; the trust band leaves it out. An empty shell 0 (a
+ * gap) stays one.
+ */
+function meanShellAtOne(values: number[]): number[] {
+  return values.map((v, shell) => (shell === 0 && Number.isFinite(v) ? 1 : v));
+}
+
 /** Which FSC curves a report holds, named as in docs/conventions.md#measured-and-missing-regions. */
 export function fscSeries(report: FscReport, xScale: number): PlotSeries[] {
   const x = report.shells.map((s) => s * xScale);
-  const series: PlotSeries[] = [{ name: 'FSC (all)', x, y: report.fsc, color: CURVE_COLORS.full, width: 2 }];
+  const series: PlotSeries[] = [{ name: 'FSC (all)', x, y: meanShellAtOne(report.fsc), color: CURVE_COLORS.full, width: 2 }];
   const add = (name: string, values: number[] | undefined, color: string, dash?: string): void => {
-    if (values) series.push({ name, x, y: emptyShellsAsGaps(values), color, dash });
+    if (values) series.push({ name, x, y: meanShellAtOne(emptyShellsAsGaps(values)), color, dash });
   };
   add('measured region', report.fscMeasured, CURVE_COLORS.measured);
   add('missing region', report.fscMissing, CURVE_COLORS.missing);
@@ -73,6 +84,7 @@ export function oddEvenPlotSpec(summary: OddEvenSummary, width = 620, height = 3
   const unit = frequencyUnit(summary.pixelSize);
   const x = summary.shells.map((s) => s * unit.scale);
   const nyquist = x.length ? x[x.length - 1] : 0.5 * unit.scale;
+  const fsc = meanShellAtOne(summary.fsc);
   return {
     id: 'oddeven',
     width,
@@ -80,9 +92,9 @@ export function oddEvenPlotSpec(summary: OddEvenSummary, width = 620, height = 3
     title: summary.label,
     xLabel: `spatial frequency (${unit.label})`,
     yLabel: `FSC (odd vs even ${summary.split})`,
-    series: [{ name: summary.split === 'frames' ? 'frame-half FSC' : 'odd/even FSC', x, y: summary.fsc, color: CURVE_COLORS.oddEven, width: 2 }],
+    series: [{ name: summary.split === 'frames' ? 'frame-half FSC' : 'odd/even FSC', x, y: fsc, color: CURVE_COLORS.oddEven, width: 2 }],
     xDomain: [0, nyquist],
-    yDomain: fscYDomain([summary.fsc]),
+    yDomain: fscYDomain([fsc]),
     hLines: FSC_THRESHOLDS,
     vLines: [summary.res0143, summary.res05].filter((f): f is number => f !== null).map((f) => ({ value: f * unit.scale, label: '', color: '#5b6773' })),
   };
@@ -119,6 +131,7 @@ export function crossValidationPlotSpec(summary: CrossValidationSummary, width =
 /** A trust score's two FRC curves (docs/trust.md) over the binned tilts' frequency, with the summary band's edge. */
 export function trustPlotSpec(trust: TrustSummary, width = 620, height = 280): PlotSpec {
   const x = trust.frequencies;
+  const [method, fbp] = [meanShellAtOne(trust.frcMethod), meanShellAtOne(trust.frcFbp)];
   return {
     id: 'trust',
     width,
@@ -128,11 +141,11 @@ export function trustPlotSpec(trust: TrustSummary, width = 620, height = 280): P
     xLabel: 'spatial frequency (cycles/pixel of the binned tilts)',
     yLabel: 'FRC with the measured tilt',
     series: [
-      { name: `this result (band mean ${trust.summaryMethod.toFixed(3)})`, x, y: trust.frcMethod, color: CURVE_COLORS.trustMethod, width: 2 },
-      { name: `FBP (band mean ${trust.summaryFbp.toFixed(3)})`, x, y: trust.frcFbp, color: CURVE_COLORS.trustFbp, dash: '5 3' },
+      { name: `this result (band mean ${trust.summaryMethod.toFixed(3)})`, x, y: method, color: CURVE_COLORS.trustMethod, width: 2 },
+      { name: `FBP (band mean ${trust.summaryFbp.toFixed(3)})`, x, y: fbp, color: CURVE_COLORS.trustFbp, dash: '5 3' },
     ],
     xDomain: [0, x[x.length - 1]],
-    yDomain: fscYDomain([trust.frcMethod, trust.frcFbp]),
+    yDomain: fscYDomain([method, fbp]),
     vLines: [{ value: trust.band, label: `band ≤ ${trust.band}`, color: '#5b6773' }],
   };
 }

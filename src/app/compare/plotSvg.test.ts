@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FscReport } from '../../../workers/api.ts';
-import { crossValidationPlotSpec, fscPlotSpec, fscSeries } from './figures.ts';
+import { crossValidationPlotSpec, fscPlotSpec, fscSeries, oddEvenPlotSpec, trustPlotSpec } from './figures.ts';
 import { buildPlotSvg, escapeXml, legendCorner, pathData, titleLines } from './plotSvg.ts';
 
 describe('SVG plots', () => {
@@ -78,6 +78,20 @@ describe('SVG plots', () => {
     expect(spec.hLines?.map((l) => l.value)).toEqual([0.5, 0.143]);
     expect(buildPlotSvg(spec).match(/<path /g)).toHaveLength(5);
     expect(fscPlotSpec({ ...report, pixelSize: 0, fscMeasured: undefined }).xLabel).toBe('spatial frequency (cycles/voxel)');
+  });
+
+  it('draws shell 0 (the mean alone, ±1 by chance) at 1, so a chance −1 neither spikes nor stretches the axis', () => {
+    const report = { labelA: 'A', labelB: 'B', shells: [0, 0.25, 0.5], fsc: [-1, 0.6, 0.1], counts: [1, 6, 12], fscMissing: [0, 0.3, 0.2], res0143: null, res05: null, pixelSize: 0 };
+    const series = fscSeries(report, 1);
+    expect(series[0].y).toEqual([1, 0.6, 0.1]);
+    expect(series[1].y).toEqual([NaN, 0.3, 0.2]); // the missing region: an empty shell 0 stays a gap
+    expect(fscPlotSpec(report).yDomain).toEqual([-0.05, 1.02]);
+    const oddEven = oddEvenPlotSpec({ label: 'frame-half FSC', split: 'frames', shells: [0, 0.25, 0.5], fsc: [-1, 0.9, 0.2], res0143: null, res05: null, pixelSize: 0 } as never);
+    expect(oddEven.series[0].y).toEqual([1, 0.9, 0.2]);
+    expect(oddEven.yDomain).toEqual([-0.05, 1.02]);
+    const trust = trustPlotSpec({ frequencies: [0, 0.25, 0.5], frcMethod: [-1, 0.5, 0.1], frcFbp: [1, 0.4, -0.2], summaryMethod: 0.3, summaryFbp: 0.2, band: 0.25, heldOutSpec: '2 tilts' } as never);
+    expect(trust.series.map((s) => s.y[0])).toEqual([1, 1]);
+    expect(trust.yDomain?.[0]).toBe(-0.2);
   });
 
   it('plots cross-validation scores sorted by angle', () => {
