@@ -11,7 +11,7 @@ import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { psnr } from '../engine/metrics/quality.ts';
 import { forwardProjectCpu } from '../engine/reference/projector.ts';
-import { ctf } from '../engine/sim/ctf.ts';
+import { ctf } from '../engine/ctf.ts';
 import type { Volume } from '../engine/types.ts';
 import { readMrc } from '../io/mrc.ts';
 import { readTiltSeriesFiles } from '../io/tiltSeriesFiles.ts';

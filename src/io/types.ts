@@ -27,6 +27,11 @@ export interface TiltSeries {
   exposureDose?: number[];
   /** Accelerating voltage in kV, when known (the dose weighting's critical exposures depend on it). */
   voltage?: number;
+  /**
+   * µm under focus at the centre of each tilt, stack order, when a CTF estimate came with the data (IMOD .defocus,
+   * CTFFIND or AreTomo, RELION's table; the mean of the two astigmatic axes): what the phase flip corrects for.
+   */
+  defocus?: number[];
 }
 
 /** A tomogram or any other volume: nx × ny × nz voxels, x fastest, z slowest. */

@@ -8,7 +8,7 @@ export function subsetTilts(ts: TiltSeries, indices: readonly number[]): TiltSer
   const plane = ts.nx * ts.ny;
   const data = new Float32Array(indices.length * plane);
   indices.forEach((k, j) => data.set(ts.data.subarray(k * plane, (k + 1) * plane), j * plane));
-  const { accumulatedDose, exposureDose, ...rest } = ts;
+  const { accumulatedDose, exposureDose, defocus, ...rest } = ts;
   return {
     ...rest,
     nTilts: indices.length,
@@ -17,6 +17,7 @@ export function subsetTilts(ts: TiltSeries, indices: readonly number[]): TiltSer
     // Each kept tilt keeps its own doses (what it received before and during its exposure).
     ...(accumulatedDose && { accumulatedDose: indices.map((k) => accumulatedDose[k]) }),
     ...(exposureDose && { exposureDose: indices.map((k) => exposureDose[k]) }),
+    ...(defocus && { defocus: indices.map((k) => defocus[k]) }),
   };
 }
 
@@ -118,7 +119,7 @@ export function appendTilts(ts: TiltSeries, added: TiltSeries): TiltSeries {
   const data = new Float32Array(ts.data.length + added.data.length);
   data.set(ts.data);
   data.set(added.data, ts.data.length);
-  const { accumulatedDose, exposureDose, ...rest } = ts;
+  const { accumulatedDose, exposureDose, defocus, ...rest } = ts;
   return {
     ...rest,
     nTilts: ts.nTilts + added.nTilts,
@@ -127,5 +128,7 @@ export function appendTilts(ts: TiltSeries, added: TiltSeries): TiltSeries {
     // Per-tilt doses survive only when both series carry them: synthesised tilts were never exposed.
     ...(accumulatedDose && added.accumulatedDose && { accumulatedDose: [...accumulatedDose, ...added.accumulatedDose] }),
     ...(exposureDose && added.exposureDose && { exposureDose: [...exposureDose, ...added.exposureDose] }),
+    // Likewise a defocus: a synthesised tilt went through no microscope.
+    ...(defocus && added.defocus && { defocus: [...defocus, ...added.defocus] }),
   };
 }

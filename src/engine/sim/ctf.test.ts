@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { forwardProjectCpu } from '../reference/projector.ts';
-import { applyCtf, ctf, drawDefocus, electronWavelength, filterVolumeByCtf, MICROSCOPE_300KV } from './ctf.ts';
+import { ctf, electronWavelength, MICROSCOPE_300KV } from '../ctf.ts';
+import { applyCtf, drawDefocus, filterVolumeByCtf } from './ctf.ts';
 import { Rng } from './random.ts';
 import { simulateTiltSeries } from './simulate.ts';
 import { tiltRange } from './tiltScheme.ts';

@@ -1,58 +1,17 @@
 /**
  * A microscope's contrast transfer function for simulated tilts (issue #15: real micrographs are filtered by it,
  * and a model that never saw it loses its lead on data that are; docs/localnet-history.md, "A contrast transfer function
- * on the independent simulator").
- *
- * Weak-phase object, no envelope: CTF(f) = −(√(1 − Q²)·sin χ(f) + Q·cos χ(f)), with
- * χ(f) = π·λ·Δz·f² − (π/2)·Cs·λ³·f⁴, f in 1/Å, Δz the defocus (positive under focus), Q the amplitude contrast.
- * That sign makes a denser object darker, as in a micrograph. The simulator applies −CTF instead, which keeps its
- * dense objects bright at low frequency as in its tilts without a CTF: a series of the other contrast is the same
- * negated, which the contrast detection and the odd models handle (docs/localnet.md, "Polarity and offset").
+ * on the independent simulator"). The CTF itself is engine/ctf.ts's, which makes a denser object darker, as in a
+ * micrograph. The simulator applies −CTF instead, which keeps its dense objects bright at low frequency as in its
+ * tilts without a CTF: a series of the other contrast is the same negated, which the contrast detection and the odd
+ * models handle (docs/localnet.md, "Polarity and offset").
  */
+import { ctfCurve, MICROSCOPE_300KV, type Microscope } from '../ctf.ts';
 import { frequency } from '../metrics/fourier.ts';
 import { filterTilts, radialFrequencyMap } from '../tiltFourierFilter.ts';
 import { filterVolume } from '../volumeFourierFilter.ts';
 import type { Volume } from '../types.ts';
 import type { Rng } from './random.ts';
-
-/** The electron's relativistic wavelength in Å at an accelerating voltage of `kv` kilovolts (0.0197 Å at 300 kV). */
-export function electronWavelength(kv: number): number {
-  const volts = kv * 1e3;
-  return 12.2643 / Math.sqrt(volts * (1 + 0.978466e-6 * volts));
-}
-
-export interface Microscope {
-  /** kV */
-  voltage: number;
-  /** Spherical aberration, mm. */
-  cs: number;
-  /** Q, the fraction of amplitude contrast. */
-  amplitudeContrast: number;
-}
-
-/** A 300 kV microscope with Cs 2.7 mm and 7 % amplitude contrast. */
-export const MICROSCOPE_300KV: Microscope = { voltage: 300, cs: 2.7, amplitudeContrast: 0.07 };
-
-/**
- * The CTF at one defocus (µm under focus), with the micrograph's sign, as a function of spatial frequency (1/Å):
- * the wavelength and the other constants computed once, for the per-voxel loops below.
- */
-function ctfCurve(defocusUm: number, m: Microscope = MICROSCOPE_300KV): (f: number) => number {
-  const lambda = electronWavelength(m.voltage);
-  const defocusTerm = Math.PI * lambda * (defocusUm * 1e4);
-  const csTerm = (Math.PI / 2) * (m.cs * 1e7) * lambda ** 3;
-  const q = m.amplitudeContrast;
-  const phaseContrast = Math.sqrt(1 - q * q);
-  return (f) => {
-    const chi = defocusTerm * f * f - csTerm * f ** 4;
-    return -(phaseContrast * Math.sin(chi) + q * Math.cos(chi));
-  };
-}
-
-/** CTF at spatial frequency `f` (1/Å) and defocus `defocusUm` (µm under focus), with the micrograph's sign. */
-export function ctf(f: number, defocusUm: number, m: Microscope = MICROSCOPE_300KV): number {
-  return ctfCurve(defocusUm, m)(f);
-}
 
 /**
  * A NEW array: each nx × ny tilt of `data` filtered by −CTF at its own defocus (µm, stack order), through the DFT

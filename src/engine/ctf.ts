@@ -1,0 +1,47 @@
+/**
+ * A microscope's contrast transfer function (weak-phase object, no envelope): the simulator filters tilts by it
+ * (sim/ctf.ts) and the phase flip corrects measured tilts for it (phaseFlip.ts).
+ *
+ * CTF(f) = −(√(1 − Q²)·sin χ(f) + Q·cos χ(f)), χ(f) = π·λ·Δz·f² − (π/2)·Cs·λ³·f⁴, f in 1/Å, Δz the defocus (positive
+ * under focus), Q the amplitude contrast. That sign makes a denser object darker, as in a micrograph; it is the
+ * formula IMOD's ctfphaseflip, CTFFIND and RELION use.
+ */
+
+/** The electron's relativistic wavelength in Å at an accelerating voltage of `kv` kilovolts (0.0197 Å at 300 kV). */
+export function electronWavelength(kv: number): number {
+  const volts = kv * 1e3;
+  return 12.2643 / Math.sqrt(volts * (1 + 0.978466e-6 * volts));
+}
+
+export interface Microscope {
+  /** kV */
+  voltage: number;
+  /** Spherical aberration, mm. */
+  cs: number;
+  /** Q, the fraction of amplitude contrast. */
+  amplitudeContrast: number;
+}
+
+/** A 300 kV microscope with Cs 2.7 mm and 7 % amplitude contrast. */
+export const MICROSCOPE_300KV: Microscope = { voltage: 300, cs: 2.7, amplitudeContrast: 0.07 };
+
+/**
+ * The CTF at one defocus (µm under focus), with the micrograph's sign, as a function of spatial frequency (1/Å):
+ * the wavelength and the other constants computed once, for per-pixel loops.
+ */
+export function ctfCurve(defocusUm: number, m: Microscope = MICROSCOPE_300KV): (f: number) => number {
+  const lambda = electronWavelength(m.voltage);
+  const defocusTerm = Math.PI * lambda * (defocusUm * 1e4);
+  const csTerm = (Math.PI / 2) * (m.cs * 1e7) * lambda ** 3;
+  const q = m.amplitudeContrast;
+  const phaseContrast = Math.sqrt(1 - q * q);
+  return (f) => {
+    const chi = defocusTerm * f * f - csTerm * f ** 4;
+    return -(phaseContrast * Math.sin(chi) + q * Math.cos(chi));
+  };
+}
+
+/** CTF at spatial frequency `f` (1/Å) and defocus `defocusUm` (µm under focus), with the micrograph's sign. */
+export function ctf(f: number, defocusUm: number, m: Microscope = MICROSCOPE_300KV): number {
+  return ctfCurve(defocusUm, m)(f);
+}

@@ -1,0 +1,116 @@
+// Phase flipping against the CTF worked by hand (300 kV: λ = 0.019687 Å, Cs 2.7 mm, Q 0.07) and against the tilted
+// specimen's defocus gradient as IMOD's ctfphaseflip states it: Δz(x) = Δz₀ + x·pixel·tan θ.
+import { describe, expect, it } from 'vitest';
+import { columnDefocus, defocusLevels, defocusStep, phaseFlipTiltSeries, phaseFlipUnavailable } from './phaseFlip.ts';
+import { CancelledError, type TiltSeries } from './types.ts';
+
+/** cos(2π(cx·x/nx + cy·y/ny)) on every tilt: one pure spatial frequency, whole cycles across the tilt. */
+function waves(nx: number, ny: number, nTilts: number, cx: number, cy: number): Float32Array {
+  const out = new Float32Array(nx * ny * nTilts);
+  for (let i = 0; i < out.length; i++) {
+    const x = i % nx;
+    const y = Math.floor(i / nx) % ny;
+    out[i] = Math.cos(2 * Math.PI * ((cx * x) / nx + (cy * y) / ny));
+  }
+  return out;
+}
+
+const series = (nx: number, ny: number, data: Float32Array, tiltAngles: number[], defocus: number[], pixelSize: number): TiltSeries => ({
+  nx,
+  ny,
+  nTilts: tiltAngles.length,
+  data,
+  tiltAngles,
+  pixelSize,
+  defocus,
+});
+
+describe('phase flip', () => {
+  it('keeps the first lobe, negates the second and leaves the mean, for an untilted view at 3 µm', async () => {
+    const [nx, ny, pixel] = [64, 4, 8];
+    // f = 5/512 Å⁻¹: χ = π·λ·3e4·f² = 0.177 rad, CTF = −(0.9975·sin χ + 0.07·cos χ) = −0.245 < 0: first lobe, ×1.
+    // f = 24/512 Å⁻¹: χ = 4.077 − 0.0016 (Cs) = 4.075 rad, CTF = −(0.9975·(−0.804) + 0.07·(−0.595)) = +0.84: ×(−1).
+    for (const [cx, sign] of [
+      [5, 1],
+      [24, -1],
+      [0, 1],
+    ]) {
+      const input = waves(nx, ny, 1, cx, 0);
+      const { tiltSeries, maxLevels } = await phaseFlipTiltSeries(series(nx, ny, input, [0], [3], pixel));
+      expect(maxLevels).toBe(1);
+      for (let i = 0; i < input.length; i++) expect(tiltSeries.data[i]).toBeCloseTo(sign * input[i], 5);
+      expect(tiltSeries.defocus).toBeUndefined();
+    }
+  });
+
+  it('flipped twice at one level gives a random tilt back', async () => {
+    const [nx, ny] = [30, 22];
+    const input = Float32Array.from({ length: nx * ny }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1);
+    const once = (await phaseFlipTiltSeries(series(nx, ny, input, [10], [2.5], 6))).tiltSeries;
+    expect(once.data).not.toEqual(input);
+    const twice = (await phaseFlipTiltSeries({ ...once, defocus: [2.5] })).tiltSeries;
+    for (let i = 0; i < input.length; i++) expect(twice.data[i]).toBeCloseTo(input[i], 5);
+  });
+
+  it('spaces the levels at most p²/λ apart across the tilted view, more underfocus to the right for θ > 0', () => {
+    // p = 2 Å: 4 / 0.019687 = 203.2 Å = 0.02032 µm.
+    expect(defocusStep(2, 300)).toBeCloseTo(0.02032, 5);
+    const columns = columnDefocus(5, 2, 45, 3);
+    // (x − 2) pixels × 2 Å × tan 45°: 2 Å = 0.0002 µm per pixel about 3 µm.
+    expect(Array.from(columns)).toEqual([2.9996, 2.9998, 3, 3.0002, 3.0004].map((d) => expect.closeTo(d, 12)));
+    expect(columnDefocus(5, 2, -45, 3)[0]).toBeCloseTo(3.0004, 12);
+    expect(defocusLevels(columns, 0.01)).toEqual([3]);
+    expect(defocusLevels(Float64Array.from([1, 1.05]), 0.02)).toEqual([1, 1 + 0.05 / 3, 1 + 0.1 / 3, 1.05].map((d) => expect.closeTo(d, 12)));
+  });
+
+  it('flips each column for its own defocus across a tilt at ±60° (IMOD’s gradient), blending only near the zero', async () => {
+    const [nx, ny, pixel] = [512, 16, 2];
+    // f = 2/(16·2) = 0.0625 Å⁻¹ along y, constant along x; its CTF zero (χ ≈ π − Q) is at about 1.28 µm. Across the
+    // 512 columns at 60° the defocus spans ±511/2 · 2 Å · tan 60° = ±0.0885 µm about 1.3 µm: the zero is crossed.
+    const input = waves(nx, ny, 2, 0, 2);
+    const { tiltSeries, maxLevels } = await phaseFlipTiltSeries(series(nx, ny, input, [60, -60], [1.3, 1.3], pixel));
+    expect(maxLevels).toBe(Math.ceil((2 * 0.0885) / defocusStep(pixel, 300)) + 1);
+    const f = 0.0625;
+    const lambda = 0.019687;
+    const ctfAt = (defocusUm: number) => {
+      const chi = Math.PI * lambda * defocusUm * 1e4 * f * f - (Math.PI / 2) * 2.7e7 * lambda ** 3 * f ** 4;
+      return -(Math.sqrt(1 - 0.07 ** 2) * Math.sin(chi) + 0.07 * Math.cos(chi));
+    };
+    const plane = nx * ny;
+    for (const [t, angle] of [
+      [0, 60],
+      [1, -60],
+    ]) {
+      let flipped = 0;
+      for (let x = 0; x < nx; x++) {
+        const d = 1.3 + ((x - (nx - 1) / 2) * pixel * Math.tan((angle * Math.PI) / 180)) / 1e4;
+        const step = defocusStep(pixel, 300);
+        // Away from the zero both levels around the column agree: the column is exactly ±the wave.
+        if (Math.sign(ctfAt(d - step)) !== Math.sign(ctfAt(d + step))) continue;
+        const sign = ctfAt(d) > 0 ? -1 : 1;
+        if (sign < 0) flipped++;
+        for (let y = 0; y < ny; y++) expect(tiltSeries.data[t * plane + x + nx * y]).toBeCloseTo(sign * input[x + nx * y], 4);
+      }
+      // Some columns on each side of the zero: the right ones at +60°, the left ones at −60°.
+      expect(flipped).toBeGreaterThan(50);
+      expect(flipped).toBeLessThan(nx - 50);
+      const rightmost = tiltSeries.data[t * plane + nx - 1] / input[nx - 1];
+      expect(rightmost).toBeCloseTo(angle > 0 ? -1 : 1, 4);
+    }
+  });
+
+  it('says why a series cannot be flipped, reports progress and stops on a cancel', async () => {
+    const ts = series(8, 8, new Float32Array(128), [0, 3], [3, 3], 4);
+    expect(phaseFlipUnavailable(ts)).toBeNull();
+    expect(phaseFlipUnavailable({ ...ts, defocus: undefined })).toMatch(/^the tilt series has no defocus/);
+    expect(phaseFlipUnavailable({ ...ts, defocus: [3] })).toBe('the tilt series has 2 tilts but a defocus for 1');
+    expect(phaseFlipUnavailable({ ...ts, pixelSize: 0 })).toBe('the pixel size is unknown');
+    await expect(phaseFlipTiltSeries({ ...ts, pixelSize: 0 })).rejects.toThrow('phase flip: the pixel size is unknown');
+    const seen: number[] = [];
+    await phaseFlipTiltSeries(ts, { onProgress: (done, total) => seen.push(done / total) });
+    expect(seen).toEqual([0.5, 1]);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(phaseFlipTiltSeries(ts, { signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
+  });
+});

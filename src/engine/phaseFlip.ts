@@ -1,0 +1,136 @@
+/**
+ * CTF correction by phase flipping (docs/metadata.md#ctf-correction-phase-flipping): every tilt's 2-D spectrum is
+ * multiplied by −sign(CTF), so that the frequencies the microscope passed with the opposite sign (the CTF's
+ * alternate lobes) add up with the right one in the tomogram. Amplitudes are left as they are (no Wiener filter),
+ * and so is the zero frequency (the CTF there is −Q < 0: ×1).
+ *
+ * A tilted specimen is not at one defocus: in the aligned tilt (axis along Y) a point at centred x (pixels) is at
+ * Δz(x) = Δz₀ + x·pixel·tan θ, the convention of IMOD's ctfphaseflip for its angles, which are this project's
+ * (docs/conventions.md#tilt-angles). The tilt is flipped at a few defocus levels spanning that range, and each
+ * column takes the linear blend of the two levels around its own defocus, as ctfphaseflip blends its strips. The
+ * levels are at most p²/λ apart (p the pixel size in Å, λ the wavelength), so that a column's defocus is within
+ * p²/(2λ) of a level: a phase error at Nyquist of at most π/8.
+ *
+ * Runs on the CPU (one forward 2-D FFT per tilt, one inverse per two levels; float64), in steps that let a cancel
+ * land between tilts.
+ */
+import { ctfCurve, electronWavelength, MICROSCOPE_300KV, type Microscope } from './ctf.ts';
+import { fft3d } from './metrics/fourier.ts';
+import { radialFrequencyMap } from './tiltFourierFilter.ts';
+import { throwIfAborted, type TiltSeries } from './types.ts';
+
+/** Why a tilt series cannot be phase flipped, or null when it can. */
+export function phaseFlipUnavailable(ts: Partial<Pick<TiltSeries, 'nTilts' | 'defocus' | 'pixelSize'>>): string | null {
+  if (!ts.defocus) return 'the tilt series has no defocus (drop its CTF estimate with it: IMOD .defocus, CTFFIND or AreTomo _CTF.txt, or a RELION table with defocus columns)';
+  if (ts.defocus.length !== ts.nTilts) return `the tilt series has ${ts.nTilts} tilts but a defocus for ${ts.defocus.length}`;
+  if (!(ts.pixelSize && ts.pixelSize > 0)) return 'the pixel size is unknown';
+  return null;
+}
+
+/** The microscope a series is corrected for: its own voltage (300 kV when unknown), Cs 2.7 mm, Q 0.07 unless given. */
+export function microscopeOf(ts: Pick<TiltSeries, 'voltage'>, given: Partial<Microscope> = {}): Microscope {
+  return { ...MICROSCOPE_300KV, ...(ts.voltage !== undefined && { voltage: ts.voltage }), ...given };
+}
+
+/** The largest gap (µm) between two defocus levels at `pixelSize` Å: p²/λ, a phase error ≤ π/8 at Nyquist between them. */
+export function defocusStep(pixelSize: number, voltage: number): number {
+  return (pixelSize * pixelSize) / electronWavelength(voltage) / 1e4;
+}
+
+/** The defocus (µm) at each column of an nx-pixel tilt at `angle` degrees, centred on `defocusUm`. */
+export function columnDefocus(nx: number, pixelSize: number, angle: number, defocusUm: number): Float64Array {
+  const slope = (pixelSize * Math.tan((angle * Math.PI) / 180)) / 1e4; // µm per pixel
+  return Float64Array.from({ length: nx }, (_, x) => defocusUm + (x - (nx - 1) / 2) * slope);
+}
+
+/** Evenly spaced defocus levels from the lowest to the highest column's, at most `step` apart (one level when the range is within it). */
+export function defocusLevels(columns: Float64Array, step: number): number[] {
+  const lo = Math.min(...columns);
+  const hi = Math.max(...columns);
+  if (hi - lo <= step) return [(lo + hi) / 2];
+  const gaps = Math.ceil((hi - lo) / step);
+  return Array.from({ length: gaps + 1 }, (_, j) => lo + ((hi - lo) * j) / gaps);
+}
+
+/** The blend weight of level j at each column: a hat in defocus, 1 at the level, 0 at its neighbours. */
+function levelWeights(columns: Float64Array, levels: readonly number[], j: number): Float64Array {
+  if (levels.length === 1) return new Float64Array(columns.length).fill(1);
+  const gap = levels[1] - levels[0];
+  return columns.map((d) => Math.max(0, 1 - Math.abs(d - levels[j]) / gap));
+}
+
+/**
+ * Tilt `t` of `ts` phase flipped into `out` (its own nx × ny plane): one forward transform, then each pair of
+ * levels through one inverse transform (H_a·Z + i·H_b·Z: both gains real and even, so the real part is the tilt
+ * flipped at level a and the imaginary part at level b), blended column by column.
+ */
+function phaseFlipTilt(ts: TiltSeries, t: number, out: Float32Array, microscope: Microscope, radius: Float64Array): number {
+  const { nx, ny, pixelSize } = ts;
+  const plane = nx * ny;
+  const re = Float64Array.from(ts.data.subarray(t * plane, (t + 1) * plane));
+  const im = new Float64Array(plane);
+  fft3d(re, im, nx, ny, 1);
+  const columns = columnDefocus(nx, pixelSize, ts.tiltAngles[t], (ts.defocus as number[])[t]);
+  const levels = defocusLevels(columns, defocusStep(pixelSize, microscope.voltage));
+  const sum = new Float64Array(plane);
+  const [outRe, outIm] = [new Float64Array(plane), new Float64Array(plane)];
+  for (let j = 0; j < levels.length; j += 2) {
+    const signA = flipSigns(levels[j], microscope, radius);
+    const signB = j + 1 < levels.length ? flipSigns(levels[j + 1], microscope, radius) : null;
+    for (let i = 0; i < plane; i++) {
+      // (re + i·im)·(a + i·b) with a, b real: the two levels packed as real and imaginary outputs.
+      const b = signB ? signB[i] : 0;
+      outRe[i] = re[i] * signA[i] - im[i] * b;
+      outIm[i] = im[i] * signA[i] + re[i] * b;
+    }
+    fft3d(outRe, outIm, nx, ny, 1, true);
+    addBlended(sum, outRe, levelWeights(columns, levels, j), nx);
+    if (signB) addBlended(sum, outIm, levelWeights(columns, levels, j + 1), nx);
+  }
+  out.set(sum);
+  return levels.length;
+}
+
+/** −sign(CTF) at every DFT index for one defocus: +1 where the CTF has its low-frequency sign (negative), −1 where it is positive. */
+function flipSigns(defocusUm: number, microscope: Microscope, radius: Float64Array): Float64Array {
+  const curve = ctfCurve(defocusUm, microscope);
+  return radius.map((f) => (curve(f) > 0 ? -1 : 1));
+}
+
+function addBlended(sum: Float64Array, image: Float64Array, weights: Float64Array, nx: number): void {
+  for (let i = 0; i < sum.length; i++) sum[i] += weights[i % nx] * image[i];
+}
+
+export interface PhaseFlipReport {
+  tiltSeries: TiltSeries;
+  /** The most defocus levels one tilt needed (1: no tilt spans more than one step). */
+  maxLevels: number;
+  microscope: Microscope;
+}
+
+/**
+ * A copy of the series with every tilt phase flipped for its own defocus, without the defocus (it is corrected).
+ * Throws naming what is missing when the series cannot be flipped; `onProgress(done, total)` after each tilt, and
+ * a cancel (`signal`) lands between tilts.
+ */
+export async function phaseFlipTiltSeries(
+  ts: TiltSeries,
+  options: { microscope?: Partial<Microscope>; signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+): Promise<PhaseFlipReport> {
+  const unavailable = phaseFlipUnavailable(ts);
+  if (unavailable) throw new Error(`phase flip: ${unavailable}`);
+  const microscope = microscopeOf(ts, options.microscope);
+  const radius = radialFrequencyMap(ts.nx, ts.ny, ts.pixelSize);
+  const plane = ts.nx * ts.ny;
+  const data = new Float32Array(ts.data.length);
+  let maxLevels = 1;
+  for (let t = 0; t < ts.nTilts; t++) {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    throwIfAborted(options.signal);
+    maxLevels = Math.max(maxLevels, phaseFlipTilt(ts, t, data.subarray(t * plane, (t + 1) * plane), microscope, radius));
+    options.onProgress?.(t + 1, ts.nTilts);
+  }
+  const tiltSeries: TiltSeries = { ...ts, data };
+  delete tiltSeries.defocus; // corrected: nothing is left to flip
+  return { tiltSeries, maxLevels, microscope };
+}
