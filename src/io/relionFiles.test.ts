@@ -124,6 +124,21 @@ describe('a RELION 5 tilt series', () => {
     expect(series.warnings).toEqual([]);
   });
 
+  it('reads its CTF estimate (rlnDefocusU and V, Å) as the defocus of each tilt, for the phase flip', async () => {
+    const withV = tiltTable()
+      .replace('_rlnDefocusU #9', '_rlnDefocusU #9\n_rlnDefocusV #10')
+      .replace(/\t30000\.0$/gm, '\t30000.0\t29000.0');
+    const planned = await planTiltSeriesFiles([file('TS_01.star', withV), ...images]);
+    expect(planned.plan.defocus).toEqual(rows.map(() => 2.95));
+    expect(planned.plan.rows.find((r) => r.label === 'Defocus')).toEqual({
+      label: 'Defocus',
+      value: '2.95 µm under focus (mean of the two axes; astigmatism up to 0.10 µm not corrected)',
+      source: 'TS_01.star (rlnDefocusU, rlnDefocusV)',
+    });
+    // The table above has rlnDefocusU alone: no estimate.
+    expect((await planTiltSeriesFiles([file('TS_01.star', tiltTable()), ...images])).plan.defocus).toBeUndefined();
+  });
+
   it('names the tilt series of several tables, and loads the one asked for, setting the other tables aside', async () => {
     const other = file('TS_02.star', tiltTable().replace('data_TS_01', 'data_TS_02'));
     const texts = await Promise.all([file('TS_01.star', tiltTable()), other, file('job.star', 'data_job\n7\n')].map(async (f) => ({ name: f.name, text: await f.blob.text() })));

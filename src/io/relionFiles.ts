@@ -9,7 +9,8 @@ import { AlignmentFileError, tiltAxisAlignment, type StackAlignment } from './al
 import { readCheckedMrcHeader } from './mrcStream.ts';
 import type { MrcHeader } from './mrc.ts';
 import { FRAME_HALF_COLUMNS, frameHalfImages, imageFiles, isStarFile, readRelionTiltSeries, relionAlignment, type FrameHalf, type RelionTiltSeries } from './relionStar.ts';
-import { alignmentSummary, TYPED_TILT_AXIS_SOURCE, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
+import { addDefocus, alignmentSummary, TYPED_TILT_AXIS_SOURCE, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
+import type { DefocusEstimate } from './defocusFiles.ts';
 import type { NamedBlob } from './types.ts';
 
 /** The MRC files the table names (its `frames` sums, when given), in the order it first names them; a missing one is an error naming it. */
@@ -74,7 +75,7 @@ function planRelionSeries(series: RelionTiltSeries, raw: { nx: number; ny: numbe
   }
   if (alignment) rows.push({ label: 'Alignment applied', value: alignmentSummary(alignment), source: alignment.source });
   rows.push({ label: 'Tilt angles', value: `${kept.length} angles`, source: series.angleSource });
-  return {
+  const plan: SeriesPlan = {
     keptSections: kept,
     tiltAngles: series.tiltAngles,
     angleSource: series.angleSource,
@@ -85,6 +86,22 @@ function planRelionSeries(series: RelionTiltSeries, raw: { nx: number; ny: numbe
     ...(series.voltage && { voltage: series.voltage }),
     rows,
     warnings: [...series.warnings],
+  };
+  if (series.ctf) addDefocus(plan, relionDefocus(series.ctf, kept, raw.nSections, series.file));
+  return plan;
+}
+
+/** The table's CTF columns as a CTF estimate of the sections its rows read (row j is section kept[j]). */
+function relionDefocus(ctf: NonNullable<RelionTiltSeries['ctf']>, kept: number[], nSections: number, file: string): DefocusEstimate {
+  const defocus = new Array<number>(nSections).fill(0);
+  kept.forEach((section, row) => (defocus[section] = (ctf.defocusU[row] + ctf.defocusV[row]) / 2e4));
+  if (kept.some((section) => !(defocus[section] > 0))) throw new Error(`${file}: rlnDefocusU/V of ${Math.min(...ctf.defocusU, ...ctf.defocusV)} Å: the phase flip needs an underfocus (> 0)`);
+  return {
+    file: `${file} (rlnDefocusU, rlnDefocusV)`,
+    defocus,
+    astigmatism: Math.max(...ctf.defocusU.map((u, row) => Math.abs(u - ctf.defocusV[row]) / 1e4)),
+    phaseShift: ctf.phaseShift?.some((p) => p !== 0) ?? false,
+    warnings: [],
   };
 }
 

@@ -5,7 +5,8 @@
  *    none of these, the stack's own, from its extended header (SerialEM or Thermo Fisher; io/extendedHeader.ts);
  *  - an alignment to apply to a raw stack: IMOD .xf (with the .tlt and .xtilt) or AreTomo .aln, not both;
  *  - metadata: the SerialEM .mdoc (pixel size, tilt axis, voltage, doses, dark tilts);
- *  - IMOD's tilt.com (io/tiltCom.ts): the views its reconstruction leaves out, its tilt-angle offset.
+ *  - IMOD's tilt.com (io/tiltCom.ts): the views its reconstruction leaves out, its tilt-angle offset;
+ *  - a CTF estimate (io/defocusFiles.ts: IMOD .defocus, CTFFIND or AreTomo _CTF.txt): each section's defocus.
  *
  * The result is a plan in raw stack sections: which sections to keep (the .aln's and the .mdoc's dark tilts and
  * tilt.com's excluded views left out), their angles and doses, the alignment restricted to them, and every value
@@ -13,6 +14,7 @@
  */
 import { AlignmentFileError, aretomoAlignment, checkAlignment, imodAlignment, tiltAxisAlignment, type Affine2D, type StackAlignment, type TextFile } from './alignmentFiles.ts';
 import { checkAngleCount, parseMdocMetadata, parseTlt, type MdocMetadata, type Sourced } from './angles.ts';
+import { isDefocusFile, readDefocusFile, type DefocusEstimate } from './defocusFiles.ts';
 import type { HeaderAngles } from './extendedHeader.ts';
 import { baseName, parseTiltCom, runsTilt, type TiltCom } from './tiltCom.ts';
 
@@ -39,6 +41,8 @@ export interface SeriesPlan {
   /** e/Å², one per kept section, when the .mdoc (or RELION's table) gives doses. */
   accumulatedDose?: number[];
   exposureDose?: number[];
+  /** µm under focus, one per kept section, when a CTF estimate came with the stack (or RELION's table has it). */
+  defocus?: number[];
   /** tilt.com's THICKNESS in this stack's pixels as stored (THICKNESS / IMAGEBINNED), for the form to offer. */
   imodThickness?: { value: number; source: string };
   /** tilt.com's RADIAL filter in cycles per pixel of this stack as stored, for FBP's form to offer (ImodRadial). */
@@ -58,7 +62,7 @@ export interface ImodRadial {
 const SIDE = /\.(tlt|rawtlt|mdoc|xf|xtilt|aln|com)$/i;
 
 export function isSideFile(name: string): boolean {
-  return SIDE.test(name);
+  return SIDE.test(name) || isDefocusFile(name);
 }
 
 const extension = (name: string): string => name.slice(name.lastIndexOf('.') + 1).toLowerCase();
@@ -79,6 +83,8 @@ export interface SideFiles {
   aln?: TextFile;
   /** IMOD's command file for tilt (tilt.com). */
   tiltCom?: TextFile;
+  /** A CTF estimate: IMOD's .defocus, or CTFFIND's (AreTomo's _CTF.txt) text. */
+  defocus?: TextFile;
   /** Command files that do not run tilt (newst.com, align.com, …): set aside, with a warning. */
   otherComs?: string[];
   /** The stack's own angles, from its extended header (read when no angle file came with it). */
@@ -101,6 +107,9 @@ export function readSideFiles(files: TextFile[], dropped = files.map((f) => f.na
   if (forTilt.length > 1) throw new Error(`several command files for tilt (${forTilt.map((f) => f.name).join(', ')}): load one tilt series at a time`);
   if (coms.length > forTilt.length) picked.otherComs = coms.filter((f) => !forTilt.includes(f)).map((f) => f.name);
   picked.tiltCom = forTilt[0];
+  const estimates = files.filter((f) => isDefocusFile(f.name));
+  if (estimates.length > 1) throw new Error(`several CTF estimates (${estimates.map((f) => f.name).join(', ')}): drop one`);
+  picked.defocus = estimates[0];
   if (picked.xf && picked.aln) throw new Error(`both an IMOD alignment (${picked.xf.name}) and an AreTomo one (${picked.aln.name}): drop one`);
   if (comesWithAngles(files.map((f) => f.name))) return picked;
   if (headerAngles) return { ...picked, headerAngles };
@@ -154,7 +163,29 @@ export function planSeries(side: SideFiles, stack: { name: string; nx: number; n
   if (alignment) rows.push({ label: 'Alignment applied', value: alignmentSummary(alignment), source: alignment.source });
   rows.push({ label: 'Tilt angles', value: `${plan.tiltAngles.length} angles`, source: angleSource });
   if (tiltCom) addTiltCom(plan, tiltCom, stack.name, angleSource);
+  if (side.defocus) addDefocus(plan, readDefocusFile(side.defocus, stack.nSections));
   return plan;
+}
+
+/** The kept sections' defocus from a CTF estimate, with its row; phase-plate data keep none (the flip has no phase shift). */
+export function addDefocus(plan: SeriesPlan, estimate: DefocusEstimate): void {
+  const { rows, warnings, keptSections } = plan;
+  warnings.push(...estimate.warnings);
+  if (estimate.phaseShift) {
+    warnings.push(`${estimate.file}: phase-plate shifts are given; the phase flip here has none, so it is not offered for this series`);
+    rows.push({ label: 'Defocus', value: 'phase-plate data: not used', source: estimate.file });
+    return;
+  }
+  plan.defocus = keptSections.map((k) => estimate.defocus[k]);
+  rows.push({ label: 'Defocus', value: defocusSummary(plan.defocus, estimate.astigmatism), source: estimate.file });
+}
+
+/** "2.85–3.40 µm under focus (mean of the two axes; astigmatism up to 0.12 µm not corrected)": the data panel's row. */
+export function defocusSummary(defocus: readonly number[], astigmatism: number): string {
+  const [lo, hi] = [Math.min(...defocus), Math.max(...defocus)];
+  const range = lo === hi ? `${lo.toFixed(2)} µm` : `${lo.toFixed(2)}–${hi.toFixed(2)} µm`;
+  const astig = astigmatism > 0 ? ` (mean of the two axes; astigmatism up to ${astigmatism.toFixed(2)} µm not corrected)` : '';
+  return `${range} under focus${astig}`;
 }
 
 /** The raw sections tilt.com keeps of those `kept` so far (view v is section v − 1), with a row for what it left out. */

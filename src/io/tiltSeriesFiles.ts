@@ -234,6 +234,7 @@ export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSerie
     pixelSize: storedPixelSize * bin,
     ...(plan.accumulatedDose && { accumulatedDose: plan.accumulatedDose, exposureDose: plan.exposureDose }),
     ...(plan.voltage && { voltage: plan.voltage.value }),
+    ...(plan.defocus && { defocus: plan.defocus }),
   };
   // Refused now, at load, rather than at the first run.
   named(seriesName, () => checkValues(tiltSeries));

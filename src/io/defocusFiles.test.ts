@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { isDefocusFile, readDefocusFile } from './defocusFiles.ts';
+import { planSeries, readSideFiles } from './sideFiles.ts';
+
+const tlt = (angles: number[]) => ({ name: 'TS.tlt', text: angles.map((a) => `${a}\n`).join('') });
+
+describe('CTF estimates beside a stack', () => {
+  it('knows the files by name: IMOD .defocus, AreTomo _CTF.txt and CTFFIND text', () => {
+    expect(['TS.defocus', 'TS_01_CTF.txt', 'ctffind_output.txt'].map(isDefocusFile)).toEqual([true, true, true]);
+    expect(['TS.tlt', 'notes.txt', 'TS.defocus.bak'].map(isDefocusFile)).toEqual([false, false, false]);
+  });
+
+  it('reads ctfplotter version 2: one view per line in nm, the version after the first defocus', () => {
+    const text = '1 1 -30.00 -30.00 3012.5 2\n2 2 0.00 0.00 2950.0\n3 3 30.00 30.00 3105.0\n';
+    const estimate = readDefocusFile({ name: 'TS.defocus', text }, 3);
+    expect(estimate.defocus).toEqual([3.0125, 2.95, 3.105].map((d) => expect.closeTo(d, 12)));
+    expect(estimate.astigmatism).toBe(0);
+    expect(estimate.warnings).toEqual([]);
+  });
+
+  it('reads version 3 with astigmatism (its header line skipped), averaging the two axes', () => {
+    const text = '1 0 0. 0. 0 3\n1 1 -30.0 -30.0 3100.0 2900.0 45.0\n3 3 30.0 30.0 3300.0 3100.0 40.0\n';
+    const estimate = readDefocusFile({ name: 'TS.defocus', text }, 4);
+    // Views 1 and 3 given: view 2 between them, view 4 takes view 3's.
+    expect(estimate.defocus).toEqual([3.0, 3.1, 3.2, 3.2].map((d) => expect.closeTo(d, 12)));
+    expect(estimate.astigmatism).toBeCloseTo(0.2, 12);
+    expect(estimate.phaseShift).toBe(false);
+  });
+
+  it('gives an old range line to its middle view and warns that old files may be off by one', () => {
+    const estimate = readDefocusFile({ name: 'old.defocus', text: '1 5 -60 -45 4000\n' }, 5);
+    expect(estimate.defocus).toEqual([4, 4, 4, 4, 4]);
+    expect(estimate.warnings[0]).toMatch(/^old\.defocus: an IMOD defocus file older than version 2/);
+  });
+
+  it('reads CTFFIND and AreTomo rows in Å, images from 1, and a phase plate', () => {
+    const text = '# Output from CTFFind version 4.1.14\n# Columns: #1 - micrograph number; #2 - defocus 1 [Angstroms]; …\n1 30500 29500 12.0 0.0 0.12 8.5\n2 31000.0 30000.0 -4.0 0.0 0.10 9.1\n';
+    const estimate = readDefocusFile({ name: 'TS_CTF.txt', text }, 2);
+    expect(estimate.defocus).toEqual([3.0, 3.05].map((d) => expect.closeTo(d, 12)));
+    expect(estimate.astigmatism).toBeCloseTo(0.1, 12);
+    const plate = readDefocusFile({ name: 'TS_CTF.txt', text: '1 5000 5000 0 1.2 0.1 9\n' }, 1);
+    expect(plate.phaseShift).toBe(true);
+  });
+
+  it('refuses what is not an estimate of this stack, naming the file and line', () => {
+    expect(() => readDefocusFile({ name: 'TS.defocus', text: '1 1 0 0 3000 2\n9 9 0 0 3000\n' }, 3)).toThrow('TS.defocus line 2: views 9–9 are not views of a stack of 3 sections');
+    expect(() => readDefocusFile({ name: 'TS.defocus', text: '1 1 zero 0 3000\n' }, 3)).toThrow(/^TS\.defocus line 1: expected view numbers, angles and a defocus in nm, found "1 1 zero 0 3000"/);
+    expect(() => readDefocusFile({ name: 'TS.defocus', text: '\n' }, 3)).toThrow('TS.defocus holds no defocus');
+    expect(() => readDefocusFile({ name: 'TS_CTF.txt', text: '1 30000 30000 0 0\n' }, 2)).toThrow("TS_CTF.txt gives a defocus for 1 of the stack's 2 sections");
+    expect(() => readDefocusFile({ name: 'TS_CTF.txt', text: '1 -300 -300 0 0\n' }, 1)).toThrow(/needs an underfocus/);
+    expect(() => readDefocusFile({ name: 'TS_CTF.txt', text: '1 30000 30000 0 0\n1 30000 30000 0 0\n' }, 1)).toThrow('TS_CTF.txt line 2: a second defocus for section 0 (view 1)');
+  });
+
+  it('keeps the defocus of the sections the series keeps, with a row; phase-plate data keep none', () => {
+    const stack = { name: 'TS.mrc', nx: 8, ny: 8, nSections: 3 };
+    const defocus = { name: 'TS.defocus', text: '1 1 -3 -3 3000 2\n2 2 0 0 3500\n3 3 3 3 4000\n' };
+    const tiltCom = { name: 'tilt.com', text: '$tilt -StandardInput\nEXCLUDELIST 2\n' };
+    const plan = planSeries(readSideFiles([tlt([-3, 0, 3]), defocus, tiltCom]), stack);
+    expect(plan.keptSections).toEqual([0, 2]);
+    expect(plan.defocus).toEqual([3, 4]);
+    expect(plan.rows.find((r) => r.label === 'Defocus')).toEqual({ label: 'Defocus', value: '3.00–4.00 µm under focus', source: 'TS.defocus' });
+    const plate = planSeries(readSideFiles([tlt([-3, 0, 3]), { name: 'TS_CTF.txt', text: '1 30000 30000 0 0.5\n2 30000 30000 0 0.5\n3 30000 30000 0 0.5\n' }]), stack);
+    expect(plate.defocus).toBeUndefined();
+    expect(plate.warnings).toContain('TS_CTF.txt: phase-plate shifts are given; the phase flip here has none, so it is not offered for this series');
+    expect(() => readSideFiles([tlt([0]), defocus, { name: 'TS_CTF.txt', text: '' }])).toThrow('several CTF estimates (TS.defocus, TS_CTF.txt): drop one');
+  });
+});

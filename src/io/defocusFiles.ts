@@ -1,0 +1,134 @@
+/**
+ * CTF estimates that come with a stack (docs/loading.md#side-files): the defocus of every raw section, for the phase
+ * flip (engine/phaseFlip.ts). Two formats, both one value per view of the stack as stored:
+ *
+ *  - IMOD ctfplotter's `.defocus`: lines `startView endView angle1 angle2 defocus(nm) …`, views from 1. Version 2
+ *    writes a 2 after the first line's defocus; from version 3 the first line is a header `flags 0 0 0 0 version`
+ *    whose flags say which columns follow the defocus (1: a second defocus and the astigmatism angle, 4: a
+ *    phase-plate shift, 32: a cut-on frequency). A line's value belongs to its middle view; views between two lines
+ *    are interpolated linearly, views beyond the first and last take their value (as ctfphaseflip does).
+ *  - CTFFIND's output text, which AreTomo writes as `STEM_CTF.txt`: `#` comment lines, then one row per image:
+ *    `image defocus1(Å) defocus2(Å) azimuth(°) phaseShift(rad) …`, images from 1.
+ *
+ * The two astigmatic axes are averaged: the phase flip corrects the mean defocus (the row says how much
+ * astigmatism that leaves out). Phase-plate data are read but not flipped: the CTF here has no phase shift.
+ */
+import { clip, NUMBER, splitLines } from './angles.ts';
+import type { TextFile } from './alignmentFiles.ts';
+
+/** What a CTF estimate says about a stack of raw sections. */
+export interface DefocusEstimate {
+  file: string;
+  /** µm under focus of each raw section: the mean of the two axes. */
+  defocus: number[];
+  /** The largest difference between the two axes over the sections, µm (0: none given). */
+  astigmatism: number;
+  /** Whether a phase-plate shift other than 0 is given: the phase flip does not apply then. */
+  phaseShift: boolean;
+  warnings: string[];
+}
+
+/** IMOD's version-3 header flags (ctfplotter): which optional columns follow the defocus. */
+const HAS_ASTIGMATISM = 1;
+const HAS_PHASE = 4;
+const HAS_CUT_ON = 32;
+
+/** Whether a file name is a CTF estimate: an IMOD `.defocus`, or a `.txt` with "ctf" in its name (AreTomo's `_CTF.txt`, CTFFIND's output). */
+export function isDefocusFile(name: string): boolean {
+  return /\.defocus$/i.test(name) || /ctf[^/]*\.txt$/i.test(name);
+}
+
+/** A CTF estimate for a stack of `nSections` sections, read by its format; a bad line names the file and the line. */
+export function readDefocusFile(file: TextFile, nSections: number): DefocusEstimate {
+  const estimate = /\.defocus$/i.test(file.name) ? readImodDefocus(file, nSections) : readCtffind(file, nSections);
+  if (estimate.defocus.some((d) => !(d > 0))) throw new Error(`${file.name}: a defocus of ${Math.min(...estimate.defocus)} µm: the phase flip needs an underfocus (> 0)`);
+  return estimate;
+}
+
+/** The numbers of one line, or an error naming the file and line. */
+function numbersOf(line: string, file: string, lineNumber: number, expect: string): number[] {
+  const words = line.trim().split(/\s+/);
+  if (!words.every((w) => NUMBER.test(w))) throw new Error(`${file} line ${lineNumber}: expected ${expect}, found "${clip(line.trim())}"`);
+  return words.map(Number);
+}
+
+interface Entry {
+  /** 0-based section the value belongs to. */
+  section: number;
+  /** µm, each axis. */
+  axes: [number, number];
+  phase: number;
+  line: number;
+}
+
+function readImodDefocus(file: TextFile, nSections: number): DefocusEstimate {
+  const warnings: string[] = [];
+  const entries: Entry[] = [];
+  let version = 0;
+  let flags = 0;
+  splitLines(file.text).forEach((raw, i) => {
+    if (raw.trim() === '') return;
+    const values = numbersOf(raw, file.name, i + 1, 'view numbers, angles and a defocus in nm');
+    if (entries.length === 0 && version === 0 && values.length >= 6) {
+      version = values[5];
+      // From version 3 the first line is a header: its first number holds the flags.
+      if (version > 2) {
+        flags = values[0];
+        return;
+      }
+    }
+    const astig = (flags & HAS_ASTIGMATISM) !== 0;
+    const needed = 5 + (astig ? 2 : 0) + (flags & HAS_PHASE ? 1 : 0) + (flags & HAS_CUT_ON ? 1 : 0);
+    if (values.length < needed) throw new Error(`${file.name} line ${i + 1}: expected ${needed} numbers (views, angles, defocus${astig ? ', second defocus, astigmatism angle' : ''}), found ${values.length}`);
+    const [start, end, , , defocus1] = values;
+    const defocus2 = astig ? values[5] : defocus1;
+    const phase = flags & HAS_PHASE ? values[astig ? 7 : 5] : 0;
+    // A line's value belongs to its middle view (views from 1).
+    const section = Math.floor((start + end) / 2) - 1;
+    if (!Number.isInteger(start) || !Number.isInteger(end) || section < 0 || section >= nSections) {
+      throw new Error(`${file.name} line ${i + 1}: views ${start}–${end} are not views of a stack of ${nSections} sections`);
+    }
+    entries.push({ section, axes: [defocus1 / 1000, defocus2 / 1000], phase, line: i + 1 });
+  });
+  if (entries.length === 0) throw new Error(`${file.name} holds no defocus`);
+  if (version < 2) warnings.push(`${file.name}: an IMOD defocus file older than version 2, whose view numbers can be low by one (an old ctfplotter bug): check them`);
+  return { ...fromEntries(entries, nSections, file.name), warnings };
+}
+
+function readCtffind(file: TextFile, nSections: number): DefocusEstimate {
+  const entries: Entry[] = [];
+  splitLines(file.text).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const values = numbersOf(line, file.name, i + 1, 'an image number, two defoci in Å, an azimuth and a phase shift');
+    if (values.length < 5) throw new Error(`${file.name} line ${i + 1}: expected at least 5 numbers (image, defocus 1 and 2 in Å, azimuth, phase shift), found ${values.length}`);
+    const [image, defocus1, defocus2, , phase] = values;
+    if (!Number.isInteger(image) || image < 1 || image > nSections) throw new Error(`${file.name} line ${i + 1}: image ${image} is not an image of a stack of ${nSections} sections`);
+    entries.push({ section: image - 1, axes: [defocus1 / 1e4, defocus2 / 1e4], phase, line: i + 1 });
+  });
+  if (entries.length === 0) throw new Error(`${file.name} holds no defocus (CTFFIND or AreTomo rows: image, defocus 1, defocus 2, …)`);
+  const missing = nSections - new Set(entries.map((e) => e.section)).size;
+  if (missing > 0) throw new Error(`${file.name} gives a defocus for ${nSections - missing} of the stack's ${nSections} sections`);
+  return { ...fromEntries(entries, nSections, file.name), warnings: [] };
+}
+
+/** Every section's mean defocus from the entries: interpolated linearly between them, the end values beyond. */
+function fromEntries(entries: Entry[], nSections: number, file: string): Omit<DefocusEstimate, 'warnings'> {
+  const sorted = [...entries].sort((a, b) => a.section - b.section);
+  const twice = sorted.find((e, j) => j > 0 && e.section === sorted[j - 1].section);
+  if (twice) throw new Error(`${file} line ${twice.line}: a second defocus for section ${twice.section} (view ${twice.section + 1})`);
+  const mean = (e: Entry) => (e.axes[0] + e.axes[1]) / 2;
+  const defocus = Array.from({ length: nSections }, (_, k) => {
+    const after = sorted.findIndex((e) => e.section >= k);
+    if (after < 0) return mean(sorted[sorted.length - 1]);
+    if (after === 0 || sorted[after].section === k) return mean(sorted[after]);
+    const [a, b] = [sorted[after - 1], sorted[after]];
+    return mean(a) + ((mean(b) - mean(a)) * (k - a.section)) / (b.section - a.section);
+  });
+  return {
+    file,
+    defocus,
+    astigmatism: Math.max(...entries.map((e) => Math.abs(e.axes[0] - e.axes[1]))),
+    phaseShift: entries.some((e) => e.phase !== 0),
+  };
+}
