@@ -87,6 +87,11 @@ export interface DatasetSummary {
   /** Why FBP/SIRT cannot weight this series by dose (no doses, no pixel size, …); null when they can. */
   doseWeightingUnavailable: string | null;
   /**
+   * For a series with a defocus (a CTF estimate came with it): why it cannot be phase flipped (engine/phaseFlip.ts),
+   * or null when it can. Absent without a defocus, and for a series already phase flipped.
+   */
+  phaseFlipUnavailable?: string | null;
+  /**
    * Why this stack's tilt means should be subtracted (a mean far from 0: engine/methods/preprocess.ts offsetWarning,
    * read at load), or null: the form shows it while "Subtract tilt means" is unticked.
    */
@@ -374,6 +379,12 @@ export interface EngineWorkerApi {
    * from the dropped files as the series was), in the series' family; cancellable with cancel(jobId).
    */
   openFrameHalf(jobId: string, datasetId: string, which: FrameHalf, onProgress: (progress: LoadProgress) => void): Promise<DatasetSummary>;
+  /**
+   * A data set of the series phase flipped for its defocus (engine/phaseFlip.ts; a series whose summary has
+   * phaseFlipUnavailable null), in the series' family, its frame halves flipped alike; progress by tilts done
+   * (bytesRead 0), cancellable with cancel(jobId).
+   */
+  phaseFlip(jobId: string, datasetId: string, onProgress: (progress: LoadProgress) => void): Promise<DatasetSummary>;
   /** Reconstruct two halves, then FSC of the halves: even and odd tilts, or (`split` 'frames', a series with frameHalves) the even and the odd frames' sums. */
   oddEven(jobId: string, datasetId: string, request: RequestOf<'reconstruction'>, onProgress: (progress: Progress) => void, split?: OddEvenSplit): Promise<OddEvenSummary>;
   /**

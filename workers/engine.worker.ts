@@ -35,6 +35,8 @@ import { fileSystemDirectory, writeOmeZarr, zipDirectory } from '../src/io/omeZa
 import { readTiltSeriesFiles, type LoadedTiltSeries, type TiltSeriesLoadOptions } from '../src/io/tiltSeriesFiles.ts';
 import type { NamedBlob } from '../src/io/types.ts';
 import { FRAME_HALVES_ROW } from '../src/io/relionFiles.ts';
+import { DEFOCUS_ROW } from '../src/io/sideFiles.ts';
+import { phaseFlipTiltSeries, phaseFlipText } from '../src/engine/phaseFlip.ts';
 import { fileOrderRuns, volumePieces, wholeVolume, type Tomogram } from '../src/io/piecedVolume.ts';
 import { suggestThickness, type ThicknessSuggestion } from '../src/engine/thickness.ts';
 import type { ModelChoice, ModelFamily } from '../src/engine/methods/modelChoice.ts';
@@ -595,6 +597,30 @@ const api: EngineWorkerApi = {
       ...(summary.loadBinning && { loadBinning: summary.loadBinning }),
       ...(summary.tiltsLeftOut && { tiltsLeftOut: summary.tiltsLeftOut }),
     }).dataset;
+  },
+
+  async phaseFlip(jobId, datasetId, onProgress) {
+    const { summary, tiltSeries, frameHalves } = datasetOf(datasetId);
+    const progress = (done: number, total: number) => void onProgress({ fraction: done / total, bytesRead: 0 });
+    const flipped = await withJob(jobId, (signal) => phaseFlipTiltSeries(tiltSeries, { signal, onProgress: progress }));
+    // Its frame halves are the source's flipped alike (each half read comes with the same defocus).
+    const flippedHalves: FrameHalfReader | undefined = frameHalves && {
+      source: frameHalves.source,
+      read: async (which, signal, onHalfProgress) => (await phaseFlipTiltSeries(await frameHalves.read(which, signal, onHalfProgress), { signal })).tiltSeries,
+    };
+    const defocusRow = summary.metadata.find((row) => row.label === DEFOCUS_ROW);
+    const correction = { label: 'CTF correction', value: phaseFlipText(flipped), source: defocusRow?.source ?? summary.name };
+    return addDerivedDataset(
+      datasetId,
+      flipped.tiltSeries,
+      {
+        name: `${summary.name}, phase-flipped`,
+        metadata: [...summary.metadata, correction],
+        ...(summary.loadBinning && { loadBinning: summary.loadBinning }),
+        ...(summary.tiltsLeftOut && { tiltsLeftOut: summary.tiltsLeftOut }),
+      },
+      flippedHalves,
+    ).dataset;
   },
 
   async oddEven(jobId: string, datasetId: string, request: RequestOf<'reconstruction'>, onProgress: (p: Progress) => void, split: OddEvenSplit = 'tilts'): Promise<OddEvenSummary> {

@@ -14,11 +14,11 @@ import { parseOptions, stringOptions } from './options.ts';
 import { cliModelLibrary } from './models.ts';
 import { learnedChoices, METHOD_OPTIONS, methodHelp, methodRequest } from './methodFlags.ts';
 import { progressPrinter } from './progress.ts';
-import { flaggedTiltSeries, requireAngles, SERIES_FLAGS, warnOffset } from './recon.ts';
+import { flaggedTiltSeries, requireAngles, SERIES_OPTIONS as SERIES_FLAG_OPTIONS, warnOffset } from './recon.ts';
 import { DEFAULT_SYNTH_METHOD, RECIPE_OPTIONS, RECIPE_USAGE, recipeFromFlags } from './recipeFlags.ts';
 
 /** --tilts and the flags that say which series (its side files, tilt axis, tilts to leave out), as recon takes them. */
-const SERIES_OPTIONS = stringOptions(['tilts', ...SERIES_FLAGS]);
+const SERIES_OPTIONS = { ...stringOptions(['tilts']), ...SERIES_FLAG_OPTIONS };
 const OPTIONS = { ...METHOD_OPTIONS, ...SERIES_OPTIONS, drop: { type: 'string' }, json: { type: 'boolean' } } as const;
 const ODD_EVEN_OPTIONS = { ...OPTIONS, halves: { type: 'string' } } as const;
 const CV_OPTIONS = { ...OPTIONS, ...RECIPE_OPTIONS } as const;

@@ -24,14 +24,17 @@ import { endProgressLine } from './progress.ts';
 
 const USAGE = `usage:
   wedgelab info FILE.mrc [SIDE FILES…] [--json]   (header, every warning, statistics with NaN/±Inf counted apart;
-                 with .tlt/.rawtlt/.mdoc/.xf/.xtilt/.aln/tilt.com: the tilt series they describe, checked against the stack;
+                 with .tlt/.rawtlt/.mdoc/.xf/.xtilt/.aln/tilt.com/.defocus/_CTF.txt: the tilt series they describe, checked against the stack;
                  wedgelab info TS_01.star: a RELION 5 tilt series and the images it names)
-  wedgelab recon --tilts STACK.mrc --angles FILE.tlt [--xf F.xf [--xtilt F.xtilt] | --aln F.aln] [--mdoc F.mdoc] [--tilt-com tilt.com] [--tilt-axis DEG] [--exclude-tilts LIST] [--series NAME] [--frames even|odd] --method ${methodChoices('reconstruction').join('|')}
+  wedgelab recon --tilts STACK.mrc --angles FILE.tlt [--xf F.xf [--xtilt F.xtilt] | --aln F.aln] [--mdoc F.mdoc] [--tilt-com tilt.com] [--defocus F.defocus|F_CTF.txt] [--phase-flip] [--tilt-axis DEG] [--exclude-tilts LIST] [--series NAME] [--frames even|odd] --method ${methodChoices('reconstruction').join('|')}
                  ${commonUsage('reconstruction')} --out TOMO.mrc|TOMO.ome.zarr [--force]
 ${methodUsage('reconstruction', '                 ')}
                  (--bin B averages B × B pixels of every tilt as the stack is read: memory for the binned stack only;
                  --tilt-axis DEG rotates a stack whose tilt axis lies DEG° from Y, counter-clockwise, so that it runs along Y;
                  --tilt-com: IMOD's tilt.com, whose excluded views are left out and angle offset added;
+                 --phase-flip corrects every tilt for the CTF by phase flipping at its defocus (--defocus: IMOD ctfplotter's
+                 .defocus, or CTFFIND's or AreTomo's _CTF.txt; or a RELION table's rlnDefocusU/V), across a tilted view
+                 at the defocus of each column (docs/metadata.md#ctf-correction-phase-flipping);
                  --exclude-tilts 1-3,41 leaves those tilts out, numbered from 1 in stack order as loaded, after the dark
                  ones and views the side files leave out: wedgelab info STACK ANGLES lists them)
   wedgelab refine --tomogram TOMO.mrc [--angles F.tlt | --wedge MIN,MAX] [--tilts STACK.mrc] --method ${methodChoices('refinement').join('|')} --out OUT.mrc|OUT.ome.zarr [--force]
@@ -50,8 +53,9 @@ ${methodUsage('tiltSynthesis', '                 ')}
                  several it lists or holds; --frames even|odd: the sums of
                  only the even or the odd movie frames instead (a RELION table's rlnMicrographNameEven/Odd, or the
                  STEM_EVN / STEM_ODD stack beside the stack), e.g. half tomograms for a denoiser;
-                 synthesize, cv, oddeven and trust take recon's side files (--xf, --xtilt, --aln, --mdoc, --tilt-com),
-                 --tilt-axis, --exclude-tilts, --series and --frames too: the same tilt series as recon reads;
+                 synthesize, cv, oddeven and trust take recon's side files (--xf, --xtilt, --aln, --mdoc, --tilt-com,
+                 --defocus), --tilt-axis, --exclude-tilts, --series, --frames and --phase-flip too: the same tilt series
+                 as recon reads;
                  outputs are checked before any work: never an input, never an existing file without --force;
                  an --out ending .zarr (TOMO.ome.zarr) is an OME-Zarr folder, any other an MRC file: docs/export.md)
   wedgelab simulate --phantom ${PHANTOM_NAMES.join('|')} --size NX,NY,NZ

@@ -157,16 +157,17 @@ export function methodHelp(values: FlagValues, kind: MethodKind): string {
 
 /**
  * A method command's arguments (recon, refine, synthesize): the method's request, the named file arguments (each
- * required) and all values (--force among them: replace existing outputs). With --help it prints the method's help
+ * required), the `optional` options as parseArgs takes them, and all values (--force among them: replace existing
+ * outputs). With --help it prints the method's help
  * instead and gives null.
  */
 export function methodCommand<K extends MethodKind, F extends string>(
   args: string[],
   kind: K,
   files: readonly F[],
-  optionalStrings: readonly string[] = [],
+  optional: Record<string, { type: 'string' | 'boolean' }> = {},
 ): { values: FlagValues; request: RequestOf<K>; paths: Record<F, string> } | null {
-  const { values } = parseOptions(args, { ...METHOD_OPTIONS, ...stringOptions([...files, ...optionalStrings]), force: { type: 'boolean' } });
+  const { values }: { values: FlagValues } = parseOptions(args, { ...METHOD_OPTIONS, ...stringOptions(files), ...optional, force: { type: 'boolean' as const } });
   if (values.help) {
     process.stdout.write(`${methodHelp(values, kind)}\n`);
     return null;

@@ -29,6 +29,9 @@ import { openFile } from './openFile.ts';
 import { withRelionFiles } from './relionPaths.ts';
 import { FRAME_HALVES, isStarFile } from '../io/relionStar.ts';
 import { progressPrinter } from './progress.ts';
+import { stringOptions } from './options.ts';
+import { isDefocusFile } from '../io/defocusFiles.ts';
+import { phaseFlipText, phaseFlipTiltSeries } from '../engine/phaseFlip.ts';
 
 /**
  * Read a stack and its side files (angles, alignment, .mdoc; io/sideFiles.ts), or a RELION STAR table and the
@@ -162,8 +165,8 @@ export async function stackCarriesAngles(path: string): Promise<boolean> {
   return stack !== null && (await readStackHeaderAngles(stack.blob, stack.name)) !== null;
 }
 
-/** The files that may come with a stack: angles, an alignment, SerialEM metadata, IMOD's tilt.com (any order, any subset with angles). */
-const SIDE_FLAGS = ['angles', 'xf', 'xtilt', 'aln', 'mdoc', 'tilt-com'] as const;
+/** The files that may come with a stack: angles, an alignment, SerialEM metadata, IMOD's tilt.com, a CTF estimate (any order, any subset with angles). */
+const SIDE_FLAGS = ['angles', 'xf', 'xtilt', 'aln', 'mdoc', 'tilt-com', 'defocus'] as const;
 /** Those that carry the tilt angles: one of them is needed (requireAngles). */
 const ANGLE_FLAGS = ['angles', 'mdoc', 'aln'] as const;
 
@@ -181,6 +184,8 @@ export async function requireAngles(values: FlagValues, tiltsPath: string): Prom
 
 /** The flags that say which tilt series a command works on, beside --tilts: its side files, its tilt axis, the tilts to leave out. */
 export const SERIES_FLAGS = [...SIDE_FLAGS, 'tilt-axis', 'exclude-tilts', 'frames', 'series'] as const;
+/** SERIES_FLAGS as parseArgs takes them, with the switch --phase-flip (the series corrected for its CTF as it is read). */
+export const SERIES_OPTIONS = { ...stringOptions(SERIES_FLAGS), 'phase-flip': { type: 'boolean' } } as const;
 
 /** The side files the flags name (SIDE_FLAGS), as paths. */
 export function sidePathsOf(values: FlagValues): string[] {
@@ -204,8 +209,18 @@ export async function flaggedTiltSeries(
   const frames = options.frames ?? choiceFlag(values, 'frames', FRAME_HALVES);
   const relionSeries = values.series as string | undefined;
   if (relionSeries !== undefined && !isStarFile(tiltsPath)) throw new UsageError(`--series picks one tilt series of a RELION STAR file; ${tiltsPath} is not one`);
+  const defocusPath = values.defocus;
+  if (typeof defocusPath === 'string' && !isDefocusFile(basename(defocusPath))) {
+    throw new UsageError(`--defocus takes IMOD's .defocus or CTFFIND's or AreTomo's text with "ctf" in its name (TS_01_CTF.txt); ${defocusPath} is neither`);
+  }
   const loaded = await readTiltSeriesPaths(tiltsPath, sidePathsOf(values), { ...options, frames, relionSeries, tiltAxis: numberFlag(values, 'tilt-axis') });
-  return { loaded, ...chooseTilts(values, await alignLoadedTiltSeries(engine, loaded), tiltsPath, options.quiet) };
+  const chosen = chooseTilts(values, await alignLoadedTiltSeries(engine, loaded), tiltsPath, options.quiet);
+  if (values['phase-flip'] !== true) return { loaded, ...chosen };
+  const flipped = await phaseFlipTiltSeries(chosen.tiltSeries).catch((error: Error) => {
+    throw new Error(`${tiltsPath}: ${error.message}`, { cause: error });
+  });
+  if (!options.quiet) process.stderr.write(`${phaseFlipText(flipped)} (--phase-flip)\n`);
+  return { loaded, tiltSeries: flipped.tiltSeries, label: [chosen.label, 'phase-flipped'].filter(Boolean).join(', ') };
 }
 
 /**
@@ -226,7 +241,7 @@ export async function reconstructInto(outPath: string, engine: EngineContext, ts
 }
 
 export async function reconCommand(args: string[]): Promise<void> {
-  const command = methodCommand(args, 'reconstruction', ['tilts', 'out'], SERIES_FLAGS);
+  const command = methodCommand(args, 'reconstruction', ['tilts', 'out'], SERIES_OPTIONS);
   if (!command) return;
   const { values, request, paths } = command;
   await requireAngles(values, paths.tilts);

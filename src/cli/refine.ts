@@ -9,6 +9,7 @@ import { DEFAULT_PIECE_BYTES } from '../io/piecedVolume.ts';
 import { readCheckedMrcHeader, readMrcStack, readMrcVolume } from '../io/mrcStream.ts';
 import { stackPolarity, type Polarity } from '../engine/polarity.ts';
 import { openCliEngine } from './engine.ts';
+import { stringOptions } from './options.ts';
 import { methodCommand } from './methodFlags.ts';
 import { checkOutputs, checkTomogramMemory, writeTomogram } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
@@ -59,7 +60,7 @@ async function seriesPolarity(values: FlagValues): Promise<(() => Promise<Polari
 }
 
 export async function refineCommand(args: string[]): Promise<void> {
-  const command = methodCommand(args, 'refinement', ['out'], ['tomogram', 'in', 'angles', 'wedge', 'tilts']);
+  const command = methodCommand(args, 'refinement', ['out'], stringOptions(['tomogram', 'in', 'angles', 'wedge', 'tilts']));
   if (!command) return;
   const { values, request } = command;
   const inPath = tomogramPath(values);

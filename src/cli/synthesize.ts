@@ -8,10 +8,10 @@ import { methodCommand } from './methodFlags.ts';
 import { checkOutputs } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
 import { progressPrinter } from './progress.ts';
-import { flaggedTiltSeries, requireAngles, SERIES_FLAGS, sidePathsOf, writeTiltSeriesPaths } from './recon.ts';
+import { flaggedTiltSeries, requireAngles, SERIES_OPTIONS, sidePathsOf, writeTiltSeriesPaths } from './recon.ts';
 
 export async function synthesizeCommand(args: string[]): Promise<void> {
-  const command = methodCommand(args, 'tiltSynthesis', ['tilts', 'out-dir'], SERIES_FLAGS);
+  const command = methodCommand(args, 'tiltSynthesis', ['tilts', 'out-dir'], SERIES_OPTIONS);
   if (!command) return;
   const { values, request, paths } = command;
   // Every tilt synthesis method takes its angles from --add (the evaluations, from --synthesize-at).

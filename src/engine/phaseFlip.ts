@@ -108,6 +108,13 @@ export interface PhaseFlipReport {
   microscope: Microscope;
 }
 
+/** "phase flipped at each tilt's defocus (300 kV, Cs 2.7 mm, Q 0.07; up to 4 defocus levels across a tilt)": what a flipped series says it is. */
+export function phaseFlipText({ microscope, maxLevels }: Pick<PhaseFlipReport, 'microscope' | 'maxLevels'>): string {
+  const { voltage, cs, amplitudeContrast } = microscope;
+  const levels = maxLevels > 1 ? `up to ${maxLevels} defocus levels across a tilt` : 'one defocus per tilt';
+  return `phase flipped at each tilt's defocus (${voltage} kV, Cs ${cs} mm, Q ${amplitudeContrast}; ${levels})`;
+}
+
 /**
  * A copy of the series with every tilt phase flipped for its own defocus, without the defocus (it is corrected).
  * Throws naming what is missing when the series cannot be flipped; `onProgress(done, total)` after each tilt, and

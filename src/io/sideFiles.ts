@@ -167,17 +167,20 @@ export function planSeries(side: SideFiles, stack: { name: string; nx: number; n
   return plan;
 }
 
+/** The data panel's row that gives a series' defocus. */
+export const DEFOCUS_ROW = 'Defocus';
+
 /** The kept sections' defocus from a CTF estimate, with its row; phase-plate data keep none (the flip has no phase shift). */
 export function addDefocus(plan: SeriesPlan, estimate: DefocusEstimate): void {
   const { rows, warnings, keptSections } = plan;
   warnings.push(...estimate.warnings);
   if (estimate.phaseShift) {
     warnings.push(`${estimate.file}: phase-plate shifts are given; the phase flip here has none, so it is not offered for this series`);
-    rows.push({ label: 'Defocus', value: 'phase-plate data: not used', source: estimate.file });
+    rows.push({ label: DEFOCUS_ROW, value: 'phase-plate data: not used', source: estimate.file });
     return;
   }
   plan.defocus = keptSections.map((k) => estimate.defocus[k]);
-  rows.push({ label: 'Defocus', value: defocusSummary(plan.defocus, estimate.astigmatism), source: estimate.file });
+  rows.push({ label: DEFOCUS_ROW, value: defocusSummary(plan.defocus, estimate.astigmatism), source: estimate.file });
 }
 
 /** "2.85–3.40 µm under focus (mean of the two axes; astigmatism up to 0.12 µm not corrected)": the data panel's row. */

@@ -104,6 +104,8 @@ export interface AppActions {
   loadFiles(files: File[], options?: { bin?: LoadBinning; tiltAxis?: number; relionSeries?: string }): Promise<DatasetSummary>;
   /** Load the selected series' even- or odd-frame sums as a data set of their own, from the files it was loaded from (at the same binning). */
   openFrameHalf(which: FrameHalf): Promise<DatasetSummary>;
+  /** The selected series phase flipped for its defocus, as a data set of its own, with the load's progress and cancel. */
+  phaseFlip(): Promise<DatasetSummary>;
   setLoadBinning(choice: LoadBinningChoice): void;
   setLoadTiltAxis(degrees: number): void;
   cancelLoad(): void;
@@ -361,10 +363,10 @@ export const useAppStore = create<AppStore>()((set, get) => {
   /**
    * A tilt series read from files (`read`, given the job's id and a progress callback), one at a time, with the
    * data panel's progress and cancel; listed and selected when read, the others untouched when it fails or is
-   * cancelled. `reading.what` names it in the progress line, `reading.failure` in the error.
+   * cancelled. `reading.doing` says what it does in the progress line ("Reading TS_01.mrc"), `reading.failure` in the error.
    */
   async function trackedRead(
-    reading: { what: string; bin: LoadBinning; binNote: string; failure: string },
+    reading: { doing: string; bin: LoadBinning; binNote: string; failure: string },
     read: (jobId: string, onProgress: (progress: LoadProgress) => void) => Promise<DatasetSummary>,
   ): Promise<DatasetSummary> {
     if (get().fileLoad) {
@@ -373,7 +375,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
       throw new Error(message);
     }
     const jobId = `load-${++jobCounter}-${Date.now().toString(36)}`;
-    set({ loadNotice: null, loading: `Reading ${reading.what}…`, fileLoad: { jobId, bin: reading.bin, binNote: reading.binNote, progress: { fraction: 0, bytesRead: 0 }, cancelling: false } });
+    set({ loadNotice: null, loading: `${reading.doing}…`, fileLoad: { jobId, bin: reading.bin, binNote: reading.binNote, progress: { fraction: 0, bytesRead: 0 }, cancelling: false } });
     const onProgress = workerCallback((progress: LoadProgress) => {
       const load = get().fileLoad;
       if (load?.jobId === jobId) set({ fileLoad: { ...load, progress } });
@@ -461,7 +463,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
         set({ loadNotice: `${listNames(names, ' + ')} ${files.length === 1 ? 'is' : 'are'} already loaded${bin > 1 ? ` at bin ${bin}` : ''}: selected "${again.name}" instead of loading a copy` });
         return again;
       }
-      const reading = { what: `${listNames(names, ', ')}${bin > 1 ? ` at bin ${bin}` : ''}`, bin, binNote: note, failure: `Could not load ${listNames(names, ' + ')}` };
+      const reading = { doing: `Reading ${listNames(names, ', ')}${bin > 1 ? ` at bin ${bin}` : ''}`, bin, binNote: note, failure: `Could not load ${listNames(names, ' + ')}` };
       const dataset = await trackedRead(reading, (jobId, onProgress) => getEngine().loadFiles(files, { bin, tiltAxis, relionSeries: options.relionSeries, jobId }, onProgress));
       loadedFrom.set(dataset.id, key);
       return dataset;
@@ -471,8 +473,16 @@ export const useAppStore = create<AppStore>()((set, get) => {
       const datasetId = selectedDatasetOrFail(`opening the ${which} frames`);
       const source = get().datasets.find((d) => d.id === datasetId) as DatasetSummary;
       const bin = (source.loadBinning?.bin ?? 1) as LoadBinning;
-      const reading = { what: `the ${which} frames of ${source.name}`, bin, binNote: `as ${source.name}`, failure: `Could not read the ${which} frames of ${source.name}` };
+      const reading = { doing: `Reading the ${which} frames of ${source.name}`, bin, binNote: `as ${source.name}`, failure: `Could not read the ${which} frames of ${source.name}` };
       return trackedRead(reading, (jobId, onProgress) => getEngine().openFrameHalf(jobId, datasetId, which, onProgress));
+    },
+
+    async phaseFlip() {
+      const datasetId = selectedDatasetOrFail('phase flipping');
+      const source = get().datasets.find((d) => d.id === datasetId) as DatasetSummary;
+      const bin = (source.loadBinning?.bin ?? 1) as LoadBinning;
+      const reading = { doing: `Phase flipping ${source.name}`, bin, binNote: `as ${source.name}`, failure: `Could not phase flip ${source.name}` };
+      return trackedRead(reading, (jobId, onProgress) => getEngine().phaseFlip(jobId, datasetId, onProgress));
     },
 
     setLoadBinning(choice) {

@@ -121,7 +121,8 @@ function LoadProgressView() {
     <div ref={bar} className="load-progress" data-testid="load-progress">
       <progress max={100} value={percent} />
       <span>
-        {percent}% · {formatBytes(load.progress.bytesRead)} read · bin {load.bin} ({load.binNote})
+        {/* A phase flip reads nothing: its progress is in tilts done alone. */}
+        {percent}% · {load.progress.bytesRead > 0 && `${formatBytes(load.progress.bytesRead)} read · `}bin {load.bin} ({load.binNote})
       </span>
       <button type="button" className="small" disabled={load.cancelling} onClick={cancel} data-testid="load-cancel">
         {load.cancelling ? 'Cancelling…' : 'Cancel'}
@@ -185,6 +186,32 @@ function OpenFrameHalves({ dataset }: { dataset: DatasetSummary }) {
   );
 }
 
+/**
+ * The series phase flipped for its defocus (a CTF estimate came with it) as a data set of its own in the series'
+ * family: its reconstructions compare side by side and by FSC with those of the series as measured.
+ */
+function PhaseFlip({ dataset }: { dataset: DatasetSummary }) {
+  const flip = useAppStore((s) => s.phaseFlip);
+  const loading = useAppStore((s) => s.fileLoad !== null);
+  const unavailable = dataset.phaseFlipUnavailable;
+  if (unavailable === undefined) return null;
+  return (
+    <div className="phase-flip">
+      <button
+        type="button"
+        className="small"
+        disabled={loading || unavailable !== null}
+        onClick={() => void flip().catch(() => undefined)}
+        title={unavailable ?? "Correct every tilt for the microscope's CTF by phase flipping, at its own defocus (and across a tilted view, at the defocus of each column): a new data set of this series"}
+        data-testid="phase-flip"
+      >
+        Phase-flip (CTF)
+      </button>
+      {unavailable !== null && <span className="hint warn">{unavailable}</span>}
+    </div>
+  );
+}
+
 function LoadNotice() {
   const notice = useAppStore((s) => s.loadNotice);
   return notice ? <div className="load-notice" data-testid="load-notice">{notice}</div> : null;
@@ -210,6 +237,7 @@ export function DataPanel() {
           <KeepOffer id={dataset.id} />
           <ExportTiltSeries />
           <OpenFrameHalves dataset={dataset} />
+          <PhaseFlip dataset={dataset} />
           <TiltBrowser key={dataset.id} dataset={dataset} />
         </>
       ) : (
