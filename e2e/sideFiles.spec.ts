@@ -269,3 +269,31 @@ test("a RELION table's even- and odd-frame sums dropped with it: the odd/even FS
   await expect(page.getByTestId('oddeven-split')).toHaveValue('frames');
   expect(pageErrors).toEqual([]);
 });
+
+test("a CTF estimate dropped with the stack gives its defocus; Phase-flip (CTF) makes a flipped data set of the family; without a pixel size it says why not", async () => {
+  const stack = await simulatedStack(48, 48, angles);
+  // CTFFIND's rows as AreTomo writes them (STEM_CTF.txt): image, defocus 1 and 2 in Å, azimuth, phase shift, ….
+  const estimate = ['# Output from CTFFind', ...angles.map((_, k) => `${k + 1} ${30000 + 100 * k} ${29800 + 100 * k} 15.0 0.0 0.1 20.0`)].join('\n');
+  await page.getByTestId('file-input').setInputFiles([{ name: 'ctf.mrc', mimeType: 'application/octet-stream', buffer: stack }, { name: 'ctf.tlt', mimeType: 'text/plain', buffer: writeTlt(angles) }, text('ctf_CTF.txt', estimate)]);
+  await expect(page.getByTestId('dataset-summary')).toContainText('Defocus', { timeout: 60_000 });
+  const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  expect(dataset.metadata).toContainEqual({ label: 'Defocus', value: '2.99–3.09 µm under focus (mean of the two axes; astigmatism up to 0.02 µm not corrected)', source: 'ctf_CTF.txt' });
+  expect(dataset.phaseFlipUnavailable).toBeNull();
+  await page.getByTestId('phase-flip').click();
+  await expect(page.getByTestId('dataset-summary')).toContainText('ctf.mrc + ctf.tlt + ctf_CTF.txt, phase-flipped', { timeout: 60_000 });
+  const flipped = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  expect([flipped.familyId, flipped.nTilts, flipped.phaseFlipUnavailable]).toEqual([dataset.familyId, 11, undefined]);
+  expect(flipped.metadata).toContainEqual({ label: 'CTF correction', value: "phase flipped at each tilt's defocus (300 kV, Cs 2.7 mm, Q 0.07; one defocus per tilt)", source: 'ctf_CTF.txt' });
+  // The mean passes unchanged (the CTF is −Q there: ×1); past the first zero (about 1/24 Å at 3 µm, Nyquist 1/20 Å) the tilts change.
+  expect(flipped.stats.mean).toBeCloseTo(dataset.stats.mean, 4);
+  expect(flipped.stats.max).not.toBeCloseTo(dataset.stats.max, 4);
+  await expect(page.getByTestId('phase-flip')).toHaveCount(0);
+  // A stack with no pixel size cannot be flipped: the button says why.
+  const bare = readMrc(new Uint8Array(stack));
+  const unscaled = Buffer.from(writeMrc({ nx: 48, ny: 48, nz: angles.length, data: bare.data, pixelSize: 0 }, { stack: true }));
+  await page.getByTestId('file-input').setInputFiles([{ name: 'bare.mrc', mimeType: 'application/octet-stream', buffer: unscaled }, { name: 'bare.tlt', mimeType: 'text/plain', buffer: writeTlt(angles) }, text('bare.defocus', '1 0 0. 0. 0 3\n1 11 -50 50 3000 3000 0\n')]);
+  await expect(page.getByTestId('dataset-summary')).toContainText('bare.mrc', { timeout: 60_000 });
+  await expect(page.getByTestId('phase-flip')).toBeDisabled();
+  await expect(page.locator('.phase-flip .hint')).toHaveText('the pixel size is unknown');
+  expect(pageErrors).toEqual([]);
+});
