@@ -194,6 +194,25 @@ describe('wedgelab batch', () => {
     expect(rows(join(dir, 'relion-tilts')).map((r) => r.oddEvenHalves)).toEqual(['tilts', 'tilts']);
   });
 
+  it('phase flips every series with --phase-flip, its CTF estimate found beside its stack; one without fails saying why', async () => {
+    const flipDir = join(dir, 'ctf-series');
+    mkdirSync(join(flipDir, 'a'), { recursive: true });
+    mkdirSync(join(flipDir, 'b'), { recursive: true });
+    for (const name of ['a', 'b']) for (const file of ['tilt_series.mrc', 'tilt_series.tlt']) copyFileSync(join(series, 's1', file), join(flipDir, name, file));
+    // AreTomo's name for a stack's CTF estimate; 13 tilts at 3 µm.
+    writeFileSync(join(flipDir, 'a', 'tilt_series_CTF.txt'), Array.from({ length: 13 }, (_, k) => `${k + 1} 30000 30000 0 0 0.1 9`).join('\n'));
+    const out = join(dir, 'ctf-out');
+    const run = await wedgelab(['batch', '--list', flipDir, '--methods', 'fbp', '--thickness', '8', '--scores', 'none', '--phase-flip', '--out-dir', out, '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
+    const [a, b] = rows(out);
+    expect(a).toMatchObject({ series: 'a', status: 'done' });
+    expect(b).toMatchObject({ series: 'b', status: 'failed' });
+    expect(b.error).toContain(`${join(flipDir, 'b', 'tilt_series.mrc')}: phase flip: the tilt series has no defocus`);
+    // The tomogram's header says where it came from (labels: WedgeLab, the method, the source).
+    const header = readMrc(new Uint8Array(readFileSync(join(out, 'a', 'fbp.mrc')))).header;
+    expect(header.labels[2]).toBe(`from ${join(flipDir, 'a', 'tilt_series.mrc')}, phase-flipped`.slice(0, 80));
+  });
+
   it('warns once a series of a stack offset, unless every method subtracts the tilt means or removes the offset itself', async () => {
     const offsetSeries = join(dir, 'offset-series');
     mkdirSync(join(offsetSeries, 'o1'), { recursive: true });

@@ -19,6 +19,7 @@ import { choiceFlag, intFlag, requireFlag, UsageError, type FlagValues } from '.
 import { isOffsetFree, type RequestOf } from '../../engine/methods/registry.ts';
 import type { Progress, TiltSeries } from '../../engine/types.ts';
 import { mrcPieces } from '../../io/mrc.ts';
+import { phaseFlipTiltSeries } from '../../engine/phaseFlip.ts';
 import { writeFileAtomic } from '../atomicWrite.ts';
 import { openCliEngine } from '../engine.ts';
 import { METHOD_OPTIONS, methodRequests } from '../methodFlags.ts';
@@ -40,6 +41,7 @@ const OPTIONS = {
   scores: { type: 'string' },
   halves: { type: 'string' },
   frames: { type: 'string' },
+  'phase-flip': { type: 'boolean' },
   drop: { type: 'string' },
   'retry-failed': { type: 'boolean' },
   'task-index': { type: 'string' },
@@ -69,6 +71,8 @@ interface Batch {
   halves: OddEvenSplit;
   /** Every series read from the sums of only its even or its odd movie frames (--frames: half tomograms). */
   frames?: FrameHalf;
+  /** Every series phase flipped for its defocus as it is read (--phase-flip; a series without one fails saying so). */
+  phaseFlip: boolean;
   drop: string;
   retryFailed: boolean;
   json: boolean;
@@ -165,12 +169,23 @@ async function loadSeries(batch: Batch, entry: SeriesEntry, bin: number): Promis
   if (batch.halves === 'frames' && !loaded.frameHalves) throw new Error(`${entry.stack}: --halves frames needs every tilt's even- and odd-frame sums on disk: a RELION table's (rlnMicrographNameEven/Odd), or STEM_EVN and STEM_ODD stacks beside the stack`);
   const aligned = await alignLoadedTiltSeries(batch.engine, loaded);
   const excluded = leaveOutTilts(aligned, entry.excludeTilts, 'tilts to leave out', entry.stack, (list) => `${list} in a list's fourth column`);
-  const ts = excluded?.tiltSeries ?? aligned;
+  const ts = await flippedIfAsked(batch, entry.stack, excluded?.tiltSeries ?? aligned);
   const frameHalf: HalfSeries = async (which) => {
     const half = await alignLoadedTiltSeries(batch.engine, await readTiltSeriesPaths(entry.stack, sidePaths, { bin, frames: which, quiet: true }));
-    return excluded ? withoutTilts(half, entry.excludeTilts, 'tilts to leave out').tiltSeries : half;
+    return flippedIfAsked(batch, entry.stack, excluded ? withoutTilts(half, entry.excludeTilts, 'tilts to leave out').tiltSeries : half);
   };
-  return { ts, source: excluded ? `${entry.stack}, ${excluded.label}` : entry.stack, ...(batch.halves === 'frames' && { frameHalf }) };
+  const source = [entry.stack, excluded?.label, batch.phaseFlip && 'phase-flipped'].filter(Boolean).join(', ');
+  return { ts, source, ...(batch.halves === 'frames' && { frameHalf }) };
+}
+
+/** With --phase-flip, the series phase flipped for its defocus (engine/phaseFlip.ts), a failure naming the stack. */
+async function flippedIfAsked(batch: Batch, stack: string, ts: TiltSeries): Promise<TiltSeries> {
+  if (!batch.phaseFlip) return ts;
+  try {
+    return (await phaseFlipTiltSeries(ts)).tiltSeries;
+  } catch (error) {
+    throw new Error(`${stack}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /** Every method of one series; a series that cannot be read fails each of its methods with the reason. */
@@ -280,6 +295,7 @@ export async function batchCommand(args: string[]): Promise<void> {
     scores,
     halves,
     ...(frames && { frames }),
+    phaseFlip: values['phase-flip'] === true,
     drop,
     retryFailed: values['retry-failed'] === true,
     json: choiceFlag(values, 'progress', ['bar', 'json'] as const) === 'json',

@@ -1,7 +1,8 @@
 /**
  * The tilt series of a batch: from a TSV list (name, stack, angle file, tilts to leave out; paths relative to the list) or from a
  * folder (its stacks with their angle files beside them, and its subfolders that hold one stack each); either
- * way with the side files found beside each stack (.mdoc; .xf/.xtilt/.aln for a raw stack; etomo's tilt.com for an .ali).
+ * way with the side files found beside each stack (.mdoc; .xf/.xtilt/.aln for a raw stack; etomo's tilt.com for an
+ * .ali; a CTF estimate, STEM.defocus or STEM_CTF.txt).
  * Or from a RELION 5 tomograms.star: the tilt series it lists, each its own table (docs/loading.md#relion-5).
  * Sorted by name, so that a SLURM array task index means the same series in every task.
  */
@@ -55,7 +56,9 @@ function sideFilesFor(stack: string, angles: string | null | undefined, files: r
   // etomo's command file for the .ali's reconstruction: tilt.com, or tilta.com / tiltb.com for a dual-axis STEMa.ali / STEMb.ali.
   const axis = /[ab]$/.exec(stem(stack))?.[0];
   const tiltCom = aligned ? [...(axis ? [`tilt${axis}.com`] : []), 'tilt.com'].filter((name) => files.includes(name)).slice(0, 1) : [];
-  return [...new Set([...metadata, ...alignment, ...tiltCom])].filter((name) => files.includes(name) && name !== (angles && basename(angles)));
+  // A CTF estimate: ctfplotter's STEM.defocus, AreTomo's STEM_CTF.txt.
+  const ctf = [`${stem(stack)}.defocus`, `${stem(stack)}_CTF.txt`];
+  return [...new Set([...metadata, ...alignment, ...tiltCom, ...ctf])].filter((name) => files.includes(name) && name !== (angles && basename(angles)));
 }
 
 async function seriesInFolder(folder: string, name: (stack: string) => string): Promise<{ found: SeriesEntry[]; missing: string[] }> {
