@@ -45,3 +45,17 @@ export function ctfCurve(defocusUm: number, m: Microscope = MICROSCOPE_300KV): (
 export function ctf(f: number, defocusUm: number, m: Microscope = MICROSCOPE_300KV): number {
   return ctfCurve(defocusUm, m)(f);
 }
+
+/**
+ * Whether the CTF at one defocus is positive (the opposite sign to its lowest frequencies), as a function of f²
+ * (1/Å²): without a sine per frequency, for per-pixel loops. With A = √(1 − Q²) and φ = atan2(Q, A),
+ * A·sin χ + Q·cos χ = sin(χ + φ), so CTF > 0 exactly where sin(χ + φ) < 0: where ⌊(χ + φ)/π⌋ is odd.
+ */
+export function ctfPositive(defocusUm: number, m: Microscope = MICROSCOPE_300KV): (f2: number) => boolean {
+  const lambda = electronWavelength(m.voltage);
+  const defocusTerm = Math.PI * lambda * (defocusUm * 1e4);
+  const csTerm = (Math.PI / 2) * (m.cs * 1e7) * lambda ** 3;
+  const phi = Math.atan2(m.amplitudeContrast, Math.sqrt(1 - m.amplitudeContrast ** 2));
+  return (f2) => (Math.floor((defocusTerm * f2 - csTerm * f2 * f2 + phi) / Math.PI) & 1) === 1;
+}
+

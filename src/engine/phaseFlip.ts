@@ -14,7 +14,7 @@
  * Runs on the CPU (one forward 2-D FFT per tilt, one inverse per two levels; float64), in steps that let a cancel
  * land between tilts.
  */
-import { ctfCurve, electronWavelength, MICROSCOPE_300KV, type Microscope } from './ctf.ts';
+import { ctfPositive, electronWavelength, MICROSCOPE_300KV, type Microscope } from './ctf.ts';
 import { fft3d } from './metrics/fourier.ts';
 import { radialFrequencyMap } from './tiltFourierFilter.ts';
 import { throwIfAborted, type TiltSeries } from './types.ts';
@@ -64,7 +64,7 @@ function levelWeights(columns: Float64Array, levels: readonly number[], j: numbe
  * levels through one inverse transform (H_a·Z + i·H_b·Z: both gains real and even, so the real part is the tilt
  * flipped at level a and the imaginary part at level b), blended column by column.
  */
-function phaseFlipTilt(ts: TiltSeries, t: number, out: Float32Array, microscope: Microscope, radius: Float64Array): number {
+function phaseFlipTilt(ts: TiltSeries, t: number, out: Float32Array, microscope: Microscope, f2: Float64Array): number {
   const { nx, ny, pixelSize } = ts;
   const plane = nx * ny;
   const re = Float64Array.from(ts.data.subarray(t * plane, (t + 1) * plane));
@@ -75,8 +75,8 @@ function phaseFlipTilt(ts: TiltSeries, t: number, out: Float32Array, microscope:
   const sum = new Float64Array(plane);
   const [outRe, outIm] = [new Float64Array(plane), new Float64Array(plane)];
   for (let j = 0; j < levels.length; j += 2) {
-    const signA = flipSigns(levels[j], microscope, radius);
-    const signB = j + 1 < levels.length ? flipSigns(levels[j + 1], microscope, radius) : null;
+    const signA = flipSigns(levels[j], microscope, f2);
+    const signB = j + 1 < levels.length ? flipSigns(levels[j + 1], microscope, f2) : null;
     for (let i = 0; i < plane; i++) {
       // (re + i·im)·(a + i·b) with a, b real: the two levels packed as real and imaginary outputs.
       const b = signB ? signB[i] : 0;
@@ -91,10 +91,10 @@ function phaseFlipTilt(ts: TiltSeries, t: number, out: Float32Array, microscope:
   return levels.length;
 }
 
-/** −sign(CTF) at every DFT index for one defocus: +1 where the CTF has its low-frequency sign (negative), −1 where it is positive. */
-function flipSigns(defocusUm: number, microscope: Microscope, radius: Float64Array): Float64Array {
-  const curve = ctfCurve(defocusUm, microscope);
-  return radius.map((f) => (curve(f) > 0 ? -1 : 1));
+/** −sign(CTF) at every DFT index for one defocus (`f2`: |k|² there): +1 where the CTF has its low-frequency sign (negative), −1 where it is positive. */
+function flipSigns(defocusUm: number, microscope: Microscope, f2: Float64Array): Float64Array {
+  const positive = ctfPositive(defocusUm, microscope);
+  return f2.map((s) => (positive(s) ? -1 : 1));
 }
 
 function addBlended(sum: Float64Array, image: Float64Array, weights: Float64Array, nx: number): void {
@@ -127,14 +127,14 @@ export async function phaseFlipTiltSeries(
   const unavailable = phaseFlipUnavailable(ts);
   if (unavailable) throw new Error(`phase flip: ${unavailable}`);
   const microscope = microscopeOf(ts, options.microscope);
-  const radius = radialFrequencyMap(ts.nx, ts.ny, ts.pixelSize);
+  const f2 = radialFrequencyMap(ts.nx, ts.ny, ts.pixelSize).map((f) => f * f);
   const plane = ts.nx * ts.ny;
   const data = new Float32Array(ts.data.length);
   let maxLevels = 1;
   for (let t = 0; t < ts.nTilts; t++) {
     await new Promise((resolve) => setTimeout(resolve, 0));
     throwIfAborted(options.signal);
-    maxLevels = Math.max(maxLevels, phaseFlipTilt(ts, t, data.subarray(t * plane, (t + 1) * plane), microscope, radius));
+    maxLevels = Math.max(maxLevels, phaseFlipTilt(ts, t, data.subarray(t * plane, (t + 1) * plane), microscope, f2));
     options.onProgress?.(t + 1, ts.nTilts);
   }
   const tiltSeries: TiltSeries = { ...ts, data };

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { ctf, ctfPositive, electronWavelength, MICROSCOPE_300KV } from './ctf.ts';
+
+describe('contrast transfer function', () => {
+  it('has the textbook wavelengths, −Q at f = 0 and its first zero at 1/√(λ·Δz) without Cs and Q', () => {
+    expect(electronWavelength(300)).toBeCloseTo(0.019687, 5);
+    expect(electronWavelength(200)).toBeCloseTo(0.025079, 5);
+    expect(ctf(0, 3)).toBeCloseTo(-0.07, 12);
+    const ideal = { ...MICROSCOPE_300KV, cs: 0, amplitudeContrast: 0 };
+    const lambdaDz = electronWavelength(300) * 3e4;
+    expect(ctf(1 / Math.sqrt(lambdaDz), 3, ideal)).toBeCloseTo(0, 9);
+    expect(ctf(1 / Math.sqrt(2 * lambdaDz), 3, ideal)).toBeCloseTo(-1, 9); // χ = π/2
+  });
+
+  it('says where it is positive without a sine, as the sign of the formula does', () => {
+    const microscopes = [MICROSCOPE_300KV, { voltage: 200, cs: 2, amplitudeContrast: 0.1 }, { voltage: 300, cs: 0.01, amplitudeContrast: 0 }];
+    for (const m of microscopes) {
+      for (const defocus of [0.5, 1.5, 3, 6]) {
+        const positive = ctfPositive(defocus, m);
+        // Every frequency to 0.5/Å (1 Å pixels), off the zeros themselves, where the sign is moot.
+        for (let i = 0; i <= 5000; i++) {
+          const f = (0.5 * i) / 5000;
+          const value = ctf(f, defocus, m);
+          if (Math.abs(value) > 1e-9) expect(positive(f * f)).toBe(value > 0);
+        }
+      }
+    }
+  });
+});
