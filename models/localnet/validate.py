@@ -212,6 +212,8 @@ def main():
                     "as real micrographs are and the training simulator's are not; the ground truth stays the density")
     ap.add_argument("--ctf-pixel-size", type=float, default=TRAINING_PIXEL, help="with --defocus: Å per pixel of those tilts (8, the training set's; "
                     "binned real series have larger ones, which move the CTF's zeros toward and past Nyquist)")
+    ap.add_argument("--phase-flip", action="store_true", help="with --defocus: every reconstruction and trust score of the phase-flipped tilts "
+                    "(`--defocus TILTS_CTF.txt --phase-flip`, the case's defocus written beside its tilts as CTFFIND rows), the baselines' too")
     ap.add_argument("--high-snr", action="store_true", help="the cases at +10 and +20 dB (HIGH_SNR_CASES) instead of the cards' −5 and 0 dB")
     ap.add_argument("--cases", default="", help="only the cases whose name contains this text, e.g. '0 dB ±60°'")
     ap.add_argument("--out-dir", help="write validation.{json,md} here instead of next to the model (and leave its card alone)")
@@ -239,8 +241,11 @@ def main():
     cases = [c for c in (HIGH_SNR_CASES if args.high_snr else CASES) if c[1] in families and args.cases in c[0]]
     if args.ctf_pixel_size != TRAINING_PIXEL and (args.defocus is None or not args.ctf_pixel_size > 0):
         ap.error("--ctf-pixel-size takes Å per pixel > 0, with --defocus")
+    if args.phase_flip and args.defocus is None:
+        ap.error("--phase-flip corrects the CTF that --defocus puts on the tilts: give --defocus too")
     if args.defocus is not None:  # the same simulations through a CTF: named apart, and in folders of their own
-        cases = [(f"{name}, CTF {ctf_words(args.defocus, args.ctf_pixel_size)}", *rest) for name, *rest in cases]
+        flipped = ", phase-flipped" if args.phase_flip else ""
+        cases = [(f"{name}, CTF {ctf_words(args.defocus, args.ctf_pixel_size)}{flipped}", *rest) for name, *rest in cases]
     if not cases:
         ap.error("no case matches --families and --cases")
     here = os.path.dirname(os.path.abspath(args.model))
@@ -266,7 +271,7 @@ def main():
         if twice:
             ap.error(f"--add-to {args.add_to}: its table has {', '.join(sorted(twice))} already")
     os.makedirs(out, exist_ok=True)
-    results = earlier if args.tables_only else with_later_seeds(earlier, run_cases(model_args(args), args.post_sigma, args.work, cases, seeds, args.size, args.reuse_baselines, not args.no_trust, args.defocus, args.ctf_pixel_size))
+    results = earlier if args.tables_only else with_later_seeds(earlier, run_cases(model_args(args), args.post_sigma, args.work, cases, seeds, args.size, args.reuse_baselines, not args.no_trust, args.defocus, args.ctf_pixel_size, args.phase_flip))
     for row in results:
         row["shellCheck"] = shell_margin(row)
     if args.add_to:  # the title of the whole: the first K seeds and these
@@ -289,10 +294,10 @@ def unless_training_pixel(pixel, template):
     return "" if pixel == TRAINING_PIXEL else template.format(pixel)
 
 
-def case_dir(work, fam, snr, rng, seed, size, defocus=None, ctf_pixel=TRAINING_PIXEL):
+def case_dir(work, fam, snr, rng, seed, size, defocus=None, ctf_pixel=TRAINING_PIXEL, phase_flip=False):
     """The folder of one simulated case in `work`: its series, ground truth and every method's result and scores,
     shared by the scripts that score the same cases (--reuse-baselines, trust_holdout.py)."""
-    ctf = "" if defocus is None else f"_ctf{defocus:g}um" + unless_training_pixel(ctf_pixel, "_{:g}A")
+    ctf = "" if defocus is None else f"_ctf{defocus:g}um" + unless_training_pixel(ctf_pixel, "_{:g}A") + ("_flipped" if phase_flip else "")
     return os.path.join(work, f"{fam}_{snr}dB_{rng}deg_{seed}_{size.replace(',', 'x')}{ctf}")
 
 
@@ -334,7 +339,8 @@ def run_title(args):
     subset = ([f"{args.seeds} seeds per case"] if args.seeds != 1 else []) + \
              ([f"seeds from base + {100 * args.seed_offset}"] if args.seed_offset else []) + \
              (["the +10 and +20 dB cases"] if args.high_snr else []) + \
-             ([f"tilts through a CTF at {args.defocus:g} µm defocus" + unless_training_pixel(args.ctf_pixel_size, ", {:g} Å pixels")] if args.defocus else []) + \
+             ([f"tilts through a CTF at {args.defocus:g} µm defocus" + unless_training_pixel(args.ctf_pixel_size, ", {:g} Å pixels") +
+               (", phase flipped before every method" if getattr(args, "phase_flip", False) else "")] if args.defocus else []) + \
              ([f"families {args.families}"] if args.families != ",".join(FAMILIES) else []) + \
              ([f"cases containing '{args.cases}'"] if args.cases else [])
     scope = f"; {', '.join(subset)}" if subset else ""
@@ -393,12 +399,12 @@ def smoothed_fbp(fbp, truth, flat_truth, tlt, out):
     return {**scores(out, truth, flat_truth, tlt), "sigma": sigma, "seconds": seconds}
 
 
-def trust(model_args, post_sigma, stack, tlt, thickness):
+def trust(model_args, post_sigma, stack, tlt, thickness, series=()):
     """The trust score of the model on the case's own tilts (`wedgelab trust`, docs/trust.md: FRC of held-out tilts
     predicted by the model and by FBP, ram-lak), as the page would compute it without a ground truth; with
-    `post_sigma`, of the model's result smoothed by it (a refined result)."""
+    `post_sigma`, of the model's result smoothed by it (a refined result); `series`: more series flags (the phase flip)."""
     refine = ["--refine", "gaussian", "--refine-sigma", post_sigma] if post_sigma else []
-    report = json.loads(cli("trust", "--tilts", stack, "--angles", tlt, "--thickness", thickness, "--method", "localnet", *model_args, *refine, "--json"))
+    report = json.loads(cli("trust", "--tilts", stack, "--angles", tlt, *series, "--thickness", thickness, "--method", "localnet", *model_args, *refine, "--json"))
     return {k: report[k] for k in ("verdict", "difference", "tolerance", "summaryMethod", "summaryFbp")}
 
 
@@ -418,15 +424,16 @@ def agrees(verdict, gain):
     return {"better": gain > 0, "worse": gain < 0, "same": abs(gain) <= 0.5}[verdict]
 
 
-def run_cases(model_args, post_sigma, work, cases, seeds, size, reuse_baselines, with_trust, defocus=None, ctf_pixel=TRAINING_PIXEL):
+def run_cases(model_args, post_sigma, work, cases, seeds, size, reuse_baselines, with_trust, defocus=None, ctf_pixel=TRAINING_PIXEL, phase_flip=False):
     """Every case at every k of `seeds` (seed base + 100·k), its tilts through a CTF at `defocus` µm and
-    `ctf_pixel` Å per pixel when given."""
+    `ctf_pixel` Å per pixel when given, and phase flipped before every method when `phase_flip`."""
     results = []
     for (name, fam, snr, rng, base), k in itertools.product(cases, seeds):
         seed = base + 100 * k
-        d = case_dir(work, fam, snr, rng, seed, size, defocus, ctf_pixel)
+        d = case_dir(work, fam, snr, rng, seed, size, defocus, ctf_pixel, phase_flip)
         simulate(fam, size, rng, snr, seed, d, defocus, ctf_pixel)
         stack, tlt, truth = (os.path.join(d, f) for f in ("tilt_series.mrc", "tilt_series.tlt", "ground_truth.mrc"))
+        series = flip_flags(d, tlt, defocus) if phase_flip else []
         flat_truth = os.path.join(d, "ground_truth_no_depth_profile.mrc")  # once per case, for every method
         without_depth_profile(truth, flat_truth)
         row = {"case": case_label(name, seed), "family": fam}
@@ -442,7 +449,7 @@ def run_cases(model_args, post_sigma, work, cases, seeds, size, reuse_baselines,
                 row[method] = smoothed_fbp(os.path.join(d, "fbp-cosine.mrc"), truth, flat_truth, tlt, out)
             else:
                 started = time.time()
-                cli("recon", "--tilts", stack, "--angles", tlt, "--thickness", size.split(",")[2], "--quiet", "--force", "--out", out, *extra)
+                cli("recon", "--tilts", stack, "--angles", tlt, *series, "--thickness", size.split(",")[2], "--quiet", "--force", "--out", out, *extra)
                 if method == "localnet" and post_sigma:
                     smoothed = os.path.splitext(out)[0] + ".smoothed.mrc"  # (the CLI never writes over its input)
                     cli("refine", "--tomogram", out, "--method", "gaussian", "--sigma", post_sigma, "--quiet", "--force", "--out", smoothed)
@@ -452,10 +459,21 @@ def run_cases(model_args, post_sigma, work, cases, seeds, size, reuse_baselines,
             with open(saved, "w") as f:
                 json.dump(row[method], f)
         if with_trust:
-            row["trust"] = trust(model_args, post_sigma, stack, tlt, size.split(",")[2])
+            row["trust"] = trust(model_args, post_sigma, stack, tlt, size.split(",")[2], series)
         results.append(row)
         print(json.dumps(row), flush=True)
     return results
+
+
+def flip_flags(d, tlt, defocus):
+    """The series flags that phase flip a case's tilts: its one defocus (µm) written beside them as CTFFIND rows
+    (image, defocus 1 and 2 in Å, azimuth, phase shift), one per tilt."""
+    path = os.path.join(d, "tilt_series_CTF.txt")
+    tilts = sum(1 for line in open(tlt) if line.strip())
+    with open(path, "w") as f:
+        f.write("# the simulation's defocus, for wedgelab --phase-flip\n")
+        f.writelines(f"{k + 1} {defocus * 1e4:.1f} {defocus * 1e4:.1f} 0.0 0.0 1.0 0.0\n" for k in range(tilts))
+    return ["--defocus", path, "--phase-flip"]
 
 
 def write_tables(here, results, stem, card, title=None):
