@@ -14,15 +14,15 @@ import { parseOptions, stringOptions } from './options.ts';
 import { cliModelLibrary } from './models.ts';
 import { learnedChoices, METHOD_OPTIONS, methodHelp, methodRequest } from './methodFlags.ts';
 import { progressPrinter } from './progress.ts';
-import { flaggedTiltSeries, requireAngles, SERIES_OPTIONS as SERIES_FLAG_OPTIONS, warnOffset } from './recon.ts';
+import { flaggedTiltSeries, requireAngles, SERIES_OPTIONS, warnOffset } from './recon.ts';
 import { DEFAULT_SYNTH_METHOD, RECIPE_OPTIONS, RECIPE_USAGE, recipeFromFlags } from './recipeFlags.ts';
 
 /** --tilts and the flags that say which series (its side files, tilt axis, tilts to leave out), as recon takes them. */
-const SERIES_OPTIONS = { ...stringOptions(['tilts']), ...SERIES_FLAG_OPTIONS };
-const OPTIONS = { ...METHOD_OPTIONS, ...SERIES_OPTIONS, drop: { type: 'string' }, json: { type: 'boolean' } } as const;
+const TILTS_OPTIONS = { ...stringOptions(['tilts']), ...SERIES_OPTIONS };
+const OPTIONS = { ...METHOD_OPTIONS, ...TILTS_OPTIONS, drop: { type: 'string' }, json: { type: 'boolean' } } as const;
 const ODD_EVEN_OPTIONS = { ...OPTIONS, halves: { type: 'string' } } as const;
 const CV_OPTIONS = { ...OPTIONS, ...RECIPE_OPTIONS } as const;
-const TRUST_OPTIONS = { ...METHOD_OPTIONS, ...RECIPE_OPTIONS, ...SERIES_OPTIONS, 'held-out': { type: 'string' }, json: { type: 'boolean' } } as const;
+const TRUST_OPTIONS = { ...METHOD_OPTIONS, ...RECIPE_OPTIONS, ...TILTS_OPTIONS, 'held-out': { type: 'string' }, json: { type: 'boolean' } } as const;
 
 /**
  * The method's request (cv and trust: the recipe, with its refinement and synthesis), the GPU and the tilt series of

@@ -198,7 +198,8 @@ export function sidePathsOf(values: FlagValues): string[] {
  * one gives the angles), binned at load by `options.bin`, aligned, without the tilts --exclude-tilts names.
  * `label` says which were left out, for an output's header. `--series NAME`: that tilt series of a RELION STAR
  * file that holds or lists several. The sums of only the even or the odd movie frames instead with `--frames
- * even|odd` or `options.frames`; `options.quiet`: no warnings (a second read of the same series).
+ * even|odd` or `options.frames`; `--phase-flip`: then phase flipped for its defocus (`--defocus FILE`, or a RELION
+ * table's columns), refused without one; `options.quiet`: no warnings (a second read of the same series).
  */
 export async function flaggedTiltSeries(
   engine: EngineContext,
