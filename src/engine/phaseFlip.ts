@@ -27,9 +27,9 @@ export function phaseFlipUnavailable(ts: Partial<Pick<TiltSeries, 'nTilts' | 'de
   return null;
 }
 
-/** The microscope a series is corrected for: its own voltage (300 kV when unknown), Cs 2.7 mm, Q 0.07 unless given. */
-export function microscopeOf(ts: Pick<TiltSeries, 'voltage'>, given: Partial<Microscope> = {}): Microscope {
-  return { ...MICROSCOPE_300KV, ...(ts.voltage !== undefined && { voltage: ts.voltage }), ...given };
+/** The microscope a series is corrected for: its own voltage (300 kV when unknown), Cs 2.7 mm, Q 0.07. */
+function microscopeOf(ts: Pick<TiltSeries, 'voltage'>): Microscope {
+  return { ...MICROSCOPE_300KV, ...(ts.voltage !== undefined && { voltage: ts.voltage }) };
 }
 
 /** The largest gap (µm) between two defocus levels at `pixelSize` Å: p²/λ, a phase error ≤ π/8 at Nyquist between them. */
@@ -45,8 +45,8 @@ export function columnDefocus(nx: number, pixelSize: number, angle: number, defo
 
 /** Evenly spaced defocus levels from the lowest to the highest column's, at most `step` apart (one level when the range is within it). */
 export function defocusLevels(columns: Float64Array, step: number): number[] {
-  const lo = Math.min(...columns);
-  const hi = Math.max(...columns);
+  // The columns' defocus is linear in x: its extremes are the end columns.
+  const [lo, hi] = [Math.min(columns[0], columns[columns.length - 1]), Math.max(columns[0], columns[columns.length - 1])];
   if (hi - lo <= step) return [(lo + hi) / 2];
   const gaps = Math.ceil((hi - lo) / step);
   return Array.from({ length: gaps + 1 }, (_, j) => lo + ((hi - lo) * j) / gaps);
@@ -122,11 +122,11 @@ export function phaseFlipText({ microscope, maxLevels }: Pick<PhaseFlipReport, '
  */
 export async function phaseFlipTiltSeries(
   ts: TiltSeries,
-  options: { microscope?: Partial<Microscope>; signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+  options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<PhaseFlipReport> {
   const unavailable = phaseFlipUnavailable(ts);
   if (unavailable) throw new Error(`phase flip: ${unavailable}`);
-  const microscope = microscopeOf(ts, options.microscope);
+  const microscope = microscopeOf(ts);
   const f2 = radialFrequencyMap(ts.nx, ts.ny, ts.pixelSize).map((f) => f * f);
   const plane = ts.nx * ts.ny;
   const data = new Float32Array(ts.data.length);
