@@ -6,11 +6,10 @@ of 3 e/Å² per tilt before it plus half its own, written from those formulas (t
 doseWeighting.ts, float64 transforms). Prints the best of three timings in seconds as JSON.
 Usage: python3 dose_weighting_reference.py NX NY NTILTS PIXEL
 """
-import json
 import sys
-import time
 
 import numpy as np
+from reference_timing import print_best_of_three
 
 nx, ny, n_tilts = (int(a) for a in sys.argv[1:4])
 pixel = float(sys.argv[4])
@@ -29,9 +28,4 @@ def weight(stack):
     return out
 
 
-best = float("inf")
-for _ in range(3):
-    start = time.perf_counter()
-    weight(stack)
-    best = min(best, time.perf_counter() - start)
-print(json.dumps({"seconds": best}))
+print_best_of_three(lambda: weight(stack))

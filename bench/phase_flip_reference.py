@@ -7,12 +7,11 @@ at most pixel²/λ apart spanning the columns, and each column blends the two le
 (the same work as WedgeLab's phaseFlip.ts, float64 transforms). Prints the best of three timings in seconds as JSON.
 Usage: python3 phase_flip_reference.py NX NY NTILTS PIXEL
 """
-import json
 import math
 import sys
-import time
 
 import numpy as np
+from reference_timing import print_best_of_three
 
 nx, ny, n_tilts = (int(a) for a in sys.argv[1:4])
 pixel = float(sys.argv[4])
@@ -45,9 +44,4 @@ def flip(stack):
     return out
 
 
-best = float("inf")
-for _ in range(3):
-    start = time.perf_counter()
-    flip(stack)
-    best = min(best, time.perf_counter() - start)
-print(json.dumps({"seconds": best}))
+print_best_of_three(lambda: flip(stack))

@@ -4,9 +4,8 @@
  * CPU (engine/phaseFlip.ts, float64 FFT, one thread in the worker), against the reference timed in the same run:
  * the same flip with numpy's FFT (bench/phase_flip_reference.py, written from the formulas, best of three).
  */
-import type { BenchContext } from '../engine/methods/benchKit.ts';
+import { randomTiltSeries, type BenchContext } from '../engine/methods/benchKit.ts';
 import { phaseFlipTiltSeries } from '../engine/phaseFlip.ts';
-import { Rng } from '../engine/sim/random.ts';
 
 export interface PhaseFlipBenchRow {
   size: string;
@@ -25,16 +24,8 @@ const DEFOCUS = 3; // µm, as the reference script assumes
 export async function benchPhaseFlip(context: Pick<BenchContext, 'quick' | 'log' | 'python'>): Promise<PhaseFlipBenchRow[]> {
   const rows: PhaseFlipBenchRow[] = [];
   for (const n of context.quick ? [512] : [512, 1024]) {
-    const rng = new Rng(5);
-    const tiltSeries = {
-      nx: n,
-      ny: n,
-      nTilts: TILTS,
-      data: Float32Array.from({ length: n * n * TILTS }, () => rng.normal()),
-      tiltAngles: Array.from({ length: TILTS }, (_, k) => -60 + 3 * k),
-      pixelSize: PIXEL_SIZE,
-      defocus: new Array<number>(TILTS).fill(DEFOCUS),
-    };
+    // ±60° in 3° steps, as the reference script's.
+    const tiltSeries = { ...randomTiltSeries(n, n, TILTS), pixelSize: PIXEL_SIZE, defocus: new Array<number>(TILTS).fill(DEFOCUS) };
     const started = performance.now();
     const { maxLevels } = await phaseFlipTiltSeries(tiltSeries);
     const seconds = (performance.now() - started) / 1000;
