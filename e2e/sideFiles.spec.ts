@@ -279,6 +279,12 @@ test("a CTF estimate dropped with the stack gives its defocus; Phase-flip (CTF) 
   const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
   expect(dataset.metadata).toContainEqual({ label: 'Defocus', value: '2.99–3.09 µm under focus (mean of the two axes; astigmatism up to 0.02 µm not corrected)', source: 'ctf_CTF.txt' });
   expect(dataset.phaseFlipUnavailable).toBeNull();
+  // A learned method chosen for it says to flip first; FBP does not.
+  await page.getByTestId('method-select').selectOption('localnet');
+  await expect(page.getByTestId('flip-first-hint')).toBeVisible();
+  await page.getByTestId('method-select').selectOption('fbp');
+  await expect(page.getByTestId('flip-first-hint')).toHaveCount(0);
+  await page.getByTestId('method-select').selectOption('localnet');
   await page.getByTestId('phase-flip').click();
   await expect(page.getByTestId('dataset-summary')).toContainText('ctf.mrc + ctf.tlt + ctf_CTF.txt, phase-flipped', { timeout: 60_000 });
   const flipped = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
@@ -288,6 +294,8 @@ test("a CTF estimate dropped with the stack gives its defocus; Phase-flip (CTF) 
   expect(flipped.stats.mean).toBeCloseTo(dataset.stats.mean, 4);
   expect(flipped.stats.max).not.toBeCloseTo(dataset.stats.max, 4);
   await expect(page.getByTestId('phase-flip')).toHaveCount(0);
+  await expect(page.getByTestId('flip-first-hint')).toHaveCount(0);
+  await page.getByTestId('method-select').selectOption('fbp');
   // A stack with no pixel size cannot be flipped: the button says why.
   const bare = readMrc(new Uint8Array(stack));
   const unscaled = Buffer.from(writeMrc({ nx: 48, ny: 48, nz: angles.length, data: bare.data, pixelSize: 0 }, { stack: true }));

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { pageTomogramProblem, reportedDeviceMemoryGiB } from '../../../engine/memoryBudget.ts';
 import { offsetReasonFor } from '../../../engine/methods/preprocess.ts';
-import { isOffsetFree, type MethodName } from '../../../engine/methods/registry.ts';
+import { isLearned, isOffsetFree, type MethodName } from '../../../engine/methods/registry.ts';
 import type { ThicknessSuggestion } from '../../../engine/thickness.ts';
 import { errorMessage, getEngine } from '../../engineClient.ts';
 import { selectDataset, useAppStore } from '../../state/store.ts';
@@ -111,6 +111,21 @@ function CommonFields({ method, disabled }: { method: MethodName; disabled: bool
   );
 }
 
+/**
+ * A learned method chosen for a series that came with a CTF estimate and is not flipped yet: on simulations with the
+ * CTF's sign changes inside the band, the local network beat the smoothed FBP only on phase-flipped tilts
+ * (docs/localnet-history.md, "Phase flipping before the model").
+ */
+function FlipFirstHint({ method }: { method: MethodName }) {
+  const flippable = useAppStore((s) => selectDataset(s)?.phaseFlipUnavailable === null);
+  if (!flippable || !isLearned(method)) return null;
+  return (
+    <div className="hint" data-testid="flip-first-hint">
+      This series has a CTF estimate: learned methods did better on its phase-flipped copy (Phase-flip (CTF) under the series).
+    </div>
+  );
+}
+
 export function MethodPanel() {
   const method = useAppStore((s) => s.form.choice.reconstruction);
   const running = useAppStore((s) => s.job !== null);
@@ -118,6 +133,7 @@ export function MethodPanel() {
   return (
     <Section title="Method">
       <MethodSelect kind="reconstruction" testId="method-select" disabled={running} />
+      <FlipFirstHint method={method} />
       <Fields disabled={running} />
       <CommonFields method={method} disabled={running} />
     </Section>
