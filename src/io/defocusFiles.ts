@@ -16,6 +16,14 @@
 import { clip, NUMBER, splitLines } from './angles.ts';
 import type { TextFile } from './alignmentFiles.ts';
 
+/** A CTF estimate that cannot be read: the message names the file (and the line). */
+export class DefocusFileError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DefocusFileError';
+  }
+}
+
 /** What a CTF estimate says about a stack of raw sections. */
 export interface DefocusEstimate {
   file: string;
@@ -41,14 +49,15 @@ export function isDefocusFile(name: string): boolean {
 /** A CTF estimate for a stack of `nSections` sections, read by its format; a bad line names the file and the line. */
 export function readDefocusFile(file: TextFile, nSections: number): DefocusEstimate {
   const estimate = /\.defocus$/i.test(file.name) ? readImodDefocus(file, nSections) : readCtffind(file, nSections);
-  if (estimate.defocus.some((d) => !(d > 0))) throw new Error(`${file.name}: a defocus of ${Math.min(...estimate.defocus)} µm: the phase flip needs an underfocus (> 0)`);
+  const wrong = estimate.defocus.find((d) => !(d > 0 && Number.isFinite(d)));
+  if (wrong !== undefined) throw new DefocusFileError(`${file.name}: a defocus of ${wrong} µm: the phase flip needs a finite underfocus (> 0)`);
   return estimate;
 }
 
 /** The numbers of one line, or an error naming the file and line. */
 function numbersOf(line: string, file: string, lineNumber: number, expect: string): number[] {
   const words = line.trim().split(/\s+/);
-  if (!words.every((w) => NUMBER.test(w))) throw new Error(`${file} line ${lineNumber}: expected ${expect}, found "${clip(line.trim())}"`);
+  if (!words.every((w) => NUMBER.test(w))) throw new DefocusFileError(`${file} line ${lineNumber}: expected ${expect}, found "${clip(line.trim())}"`);
   return words.map(Number);
 }
 
@@ -79,18 +88,18 @@ function readImodDefocus(file: TextFile, nSections: number): DefocusEstimate {
     }
     const astig = (flags & HAS_ASTIGMATISM) !== 0;
     const needed = 5 + (astig ? 2 : 0) + (flags & HAS_PHASE ? 1 : 0) + (flags & HAS_CUT_ON ? 1 : 0);
-    if (values.length < needed) throw new Error(`${file.name} line ${i + 1}: expected ${needed} numbers (views, angles, defocus${astig ? ', second defocus, astigmatism angle' : ''}), found ${values.length}`);
+    if (values.length < needed) throw new DefocusFileError(`${file.name} line ${i + 1}: expected ${needed} numbers (views, angles, defocus${astig ? ', second defocus, astigmatism angle' : ''}), found ${values.length}`);
     const [start, end, , , defocus1] = values;
     const defocus2 = astig ? values[5] : defocus1;
     const phase = flags & HAS_PHASE ? values[astig ? 7 : 5] : 0;
     // A line's value belongs to its middle view (views from 1).
     const section = Math.floor((start + end) / 2) - 1;
     if (!Number.isInteger(start) || !Number.isInteger(end) || section < 0 || section >= nSections) {
-      throw new Error(`${file.name} line ${i + 1}: views ${start}–${end} are not views of a stack of ${nSections} sections`);
+      throw new DefocusFileError(`${file.name} line ${i + 1}: views ${start}–${end} are not views of a stack of ${nSections} sections`);
     }
     entries.push({ section, axes: [defocus1 / 1000, defocus2 / 1000], phase, line: i + 1 });
   });
-  if (entries.length === 0) throw new Error(`${file.name} holds no defocus`);
+  if (entries.length === 0) throw new DefocusFileError(`${file.name} holds no defocus`);
   if (version < 2) warnings.push(`${file.name}: an IMOD defocus file older than version 2, whose view numbers can be low by one (an old ctfplotter bug): check them`);
   return { ...fromEntries(entries, nSections, file.name), warnings };
 }
@@ -101,14 +110,14 @@ function readCtffind(file: TextFile, nSections: number): DefocusEstimate {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
     const values = numbersOf(line, file.name, i + 1, 'an image number, two defoci in Å, an azimuth and a phase shift');
-    if (values.length < 5) throw new Error(`${file.name} line ${i + 1}: expected at least 5 numbers (image, defocus 1 and 2 in Å, azimuth, phase shift), found ${values.length}`);
+    if (values.length < 5) throw new DefocusFileError(`${file.name} line ${i + 1}: expected at least 5 numbers (image, defocus 1 and 2 in Å, azimuth, phase shift), found ${values.length}`);
     const [image, defocus1, defocus2, , phase] = values;
-    if (!Number.isInteger(image) || image < 1 || image > nSections) throw new Error(`${file.name} line ${i + 1}: image ${image} is not an image of a stack of ${nSections} sections`);
+    if (!Number.isInteger(image) || image < 1 || image > nSections) throw new DefocusFileError(`${file.name} line ${i + 1}: image ${image} is not an image of a stack of ${nSections} sections`);
     entries.push({ section: image - 1, axes: [defocus1 / 1e4, defocus2 / 1e4], phase, line: i + 1 });
   });
-  if (entries.length === 0) throw new Error(`${file.name} holds no defocus (CTFFIND or AreTomo rows: image, defocus 1, defocus 2, …)`);
+  if (entries.length === 0) throw new DefocusFileError(`${file.name} holds no defocus (CTFFIND or AreTomo rows: image, defocus 1, defocus 2, …)`);
   const missing = nSections - new Set(entries.map((e) => e.section)).size;
-  if (missing > 0) throw new Error(`${file.name} gives a defocus for ${nSections - missing} of the stack's ${nSections} sections`);
+  if (missing > 0) throw new DefocusFileError(`${file.name} gives a defocus for ${nSections - missing} of the stack's ${nSections} sections`);
   return { ...fromEntries(entries, nSections, file.name), warnings: [] };
 }
 
@@ -116,7 +125,7 @@ function readCtffind(file: TextFile, nSections: number): DefocusEstimate {
 function fromEntries(entries: Entry[], nSections: number, file: string): Omit<DefocusEstimate, 'warnings'> {
   const sorted = [...entries].sort((a, b) => a.section - b.section);
   const twice = sorted.find((e, j) => j > 0 && e.section === sorted[j - 1].section);
-  if (twice) throw new Error(`${file} line ${twice.line}: a second defocus for section ${twice.section} (view ${twice.section + 1})`);
+  if (twice) throw new DefocusFileError(`${file} line ${twice.line}: a second defocus for section ${twice.section} (view ${twice.section + 1})`);
   const mean = (e: Entry) => (e.axes[0] + e.axes[1]) / 2;
   const defocus = Array.from({ length: nSections }, (_, k) => {
     const after = sorted.findIndex((e) => e.section >= k);

@@ -7,6 +7,7 @@ import { AngleFileError, readAngleFile } from './angles.ts';
 import { MrcError, readMrc, readMrcHeader, writeMrc } from './mrc.ts';
 import { parseTiltCom, TiltComError } from './tiltCom.ts';
 import { readRelionTiltSeries } from './relionStar.ts';
+import { DefocusFileError, readDefocusFile } from './defocusFiles.ts';
 import { StarFileError } from './star.ts';
 
 /** Run `read`; any exception but `expected`'s is a failure of the property. */
@@ -93,6 +94,20 @@ describe('angle file readers under fuzzing', () => {
         if (!com) return;
         for (const list of [com.excluded, com.included]) expect(list?.value.every((v) => Number.isInteger(v) && v >= 1) ?? true).toBe(true);
         expect([com.angleOffset?.value ?? 0, com.thickness?.value ?? 1, com.imageBinned, ...(com.radial?.value ?? [])].every(Number.isFinite)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('random lines of a CTF estimate (IMOD .defocus, CTFFIND text): a DefocusFileError or a finite underfocus for every section', () => {
+    const word = fc.oneof(text, fc.double().map(String), fc.integer({ min: -3, max: 12 }).map(String), fc.constantFrom('3', '0', '1e400', '3000.5', '#'));
+    const line = fc.array(word, { minLength: 0, maxLength: 9 }).map((w) => w.join(' '));
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 8 }), fc.constantFrom('TS.defocus', 'TS_CTF.txt'), fc.integer({ min: 1, max: 9 }), (lines, name, nSections) => {
+        const estimate = onlyItsOwnError(() => readDefocusFile({ name, text: lines.join('\n') }, nSections), DefocusFileError);
+        if (!estimate) return;
+        expect(estimate.defocus).toHaveLength(nSections);
+        expect(estimate.defocus.every((d) => d > 0 && Number.isFinite(d))).toBe(true);
       }),
       { numRuns: 1000 },
     );

@@ -95,7 +95,8 @@ function planRelionSeries(series: RelionTiltSeries, raw: { nx: number; ny: numbe
 function relionDefocus(ctf: NonNullable<RelionTiltSeries['ctf']>, kept: number[], nSections: number, file: string): DefocusEstimate {
   const defocus = new Array<number>(nSections).fill(0);
   kept.forEach((section, row) => (defocus[section] = (ctf.defocusU[row] + ctf.defocusV[row]) / 2e4));
-  if (kept.some((section) => !(defocus[section] > 0))) throw new Error(`${file}: rlnDefocusU/V of ${Math.min(...ctf.defocusU, ...ctf.defocusV)} Å: the phase flip needs an underfocus (> 0)`);
+  const wrong = kept.findIndex((section) => !(defocus[section] > 0 && Number.isFinite(defocus[section])));
+  if (wrong >= 0) throw new Error(`${file}: rlnDefocusU/V of row ${wrong + 1} (${ctf.defocusU[wrong]}, ${ctf.defocusV[wrong]} Å): the phase flip needs a finite underfocus (> 0)`);
   return {
     file: `${file} (rlnDefocusU, rlnDefocusV)`,
     defocus,
