@@ -146,6 +146,18 @@ describe('wedgelab info', () => {
     expect(mismatch.stderr.trim()).toBe('wedgelab info: short.tlt has 6 angles but series.st has 7 sections');
   });
 
+  it("lists a stack's frame-half stacks beside it and its CTF estimate, as recon finds and reads them", async () => {
+    const angles = [-30, 0, 30];
+    const data = Float32Array.from({ length: 36 }, (_, i) => 100 + (i % 7));
+    for (const name of ['halved.mrc', 'halved_EVN.mrc', 'halved_ODD.mrc']) writeFileSync(join(dir, name), writeMrc({ nx: 4, ny: 3, nz: 3, pixelSize: 5, data }, { stack: true }));
+    writeFileSync(join(dir, 'halved.tlt'), formatTlt(angles));
+    writeFileSync(join(dir, 'halved.defocus'), '1 0 0. 0. 0 3\n1 1 -30 -30 2500 2500 0\n3 3 30 30 3500 3500 0\n');
+    const run = await wedgelab(['info', join(dir, 'halved.mrc'), join(dir, 'halved.tlt'), join(dir, 'halved.defocus')]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('  Frame halves    the sums of the even and of the odd frames of every tilt');
+    expect(run.stdout).toContain('  Defocus         2.50–3.50 µm under focus (halved.defocus)');
+  });
+
   it('shows the tilt angles a stack carries in its extended header (SerialEM), in its report and its JSON', async () => {
     const angles = [-30, -15.5, 0, 15.25, 30];
     const path = join(dir, 'serialem.st');

@@ -6,21 +6,25 @@
  * (angles, alignment, .mdoc, IMOD's tilt.com), also what they say about it as the page and `recon` would load it, checked against
  * the header before the data is read: a mismatch is refused with the loaders' words.
  */
+import { resolve } from 'node:path';
 import type { MrcInfo } from '../io/mrc.ts';
 import type { HeaderAngles } from '../io/extendedHeader.ts';
 import { readMrcInfo, readStackHeaderAngles } from '../io/mrcStream.ts';
-import { planTiltSeriesFiles, type TiltSeriesFilesPlan } from '../io/tiltSeriesFiles.ts';
+import { isStackFile, planTiltSeriesFiles, type TiltSeriesFilesPlan } from '../io/tiltSeriesFiles.ts';
 import { UsageError } from '../engine/methods/flags.ts';
 import { darkTiltsOfMeans, type DarkTiltHint } from '../engine/darkTilts.ts';
 import { openFile } from './openFile.ts';
 import { withRelionFiles } from './relionPaths.ts';
-import { darkTiltsWarning } from './recon.ts';
+import { darkTiltsWarning, withFrameHalfStacks } from './recon.ts';
 import { parseOptions } from './options.ts';
 
 export async function infoCommand(args: string[]): Promise<void> {
   const { positionals, values } = parseOptions(args, { json: { type: 'boolean' } }, Infinity);
-  if (positionals.length === 0) throw new UsageError('info takes an MRC file, and optionally its side files (.tlt, .rawtlt, .mdoc, .xf, .xtilt, .aln, tilt.com), or a RELION tilt-series STAR file');
-  const paths = await withRelionFiles(positionals);
+  if (positionals.length === 0) throw new UsageError('info takes an MRC file, and optionally its side files (.tlt, .rawtlt, .mdoc, .xf, .xtilt, .aln, tilt.com, .defocus, _CTF.txt), or a RELION tilt-series STAR file');
+  // With side files, a stack's frame-half stacks beside it are listed as recon finds them.
+  const stackPath = positionals.length > 1 ? positionals.find(isStackFile) : undefined;
+  const halves = stackPath ? withFrameHalfStacks(stackPath).filter((half) => !positionals.some((p) => resolve(p) === resolve(half))) : [];
+  const paths = await withRelionFiles([...positionals, ...halves]);
   const files = await Promise.all(paths.map(openFile));
   const series = files.length > 1 ? await planTiltSeriesFiles(files) : null;
   const stack = series?.stacks[0] ?? files[0];

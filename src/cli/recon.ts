@@ -53,7 +53,7 @@ export async function readTiltSeriesPaths(
 }
 
 /** The stacks of the even- and odd-frame sums beside the stack at `tiltsPath` (io frameHalfStackNames), when both are there. */
-function withFrameHalfStacks(tiltsPath: string): string[] {
+export function withFrameHalfStacks(tiltsPath: string): string[] {
   if (!isStackFile(tiltsPath)) return [];
   const halves = Object.values(frameHalfStackNames(basename(tiltsPath))).map((name) => join(dirname(tiltsPath), name));
   return halves.every((path) => existsSync(path)) ? halves : [];
