@@ -55,9 +55,8 @@ export interface AppError {
 /** A file load in progress: cancelLoad() stops it; progress is the share of the stack's sections read. */
 export interface FileLoadState {
   jobId: string;
-  bin: LoadBinning;
-  /** How the binning was chosen, e.g. "suggested for 4096 × 4096 × 61 on this device". */
-  binNote: string;
+  /** The binning files are read at, and how it was chosen (e.g. "suggested for 4096 × 4096 × 61 on this device"); none for a phase flip, which reads nothing. */
+  binning?: { bin: LoadBinning; note: string };
   progress: LoadProgress;
   cancelling: boolean;
 }
@@ -366,7 +365,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
    * cancelled. `reading.doing` says what it does in the progress line ("Reading TS_01.mrc"), `reading.failure` in the error.
    */
   async function trackedRead(
-    reading: { doing: string; bin: LoadBinning; binNote: string; failure: string },
+    reading: { doing: string; binning?: FileLoadState['binning']; failure: string },
     read: (jobId: string, onProgress: (progress: LoadProgress) => void) => Promise<DatasetSummary>,
   ): Promise<DatasetSummary> {
     if (get().fileLoad) {
@@ -375,7 +374,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
       throw new Error(message);
     }
     const jobId = `load-${++jobCounter}-${Date.now().toString(36)}`;
-    set({ loadNotice: null, loading: `${reading.doing}…`, fileLoad: { jobId, bin: reading.bin, binNote: reading.binNote, progress: { fraction: 0, bytesRead: 0 }, cancelling: false } });
+    set({ loadNotice: null, loading: `${reading.doing}…`, fileLoad: { jobId, ...(reading.binning && { binning: reading.binning }), progress: { fraction: 0, bytesRead: 0 }, cancelling: false } });
     const onProgress = workerCallback((progress: LoadProgress) => {
       const load = get().fileLoad;
       if (load?.jobId === jobId) set({ fileLoad: { ...load, progress } });
@@ -463,7 +462,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
         set({ loadNotice: `${listNames(names, ' + ')} ${files.length === 1 ? 'is' : 'are'} already loaded${bin > 1 ? ` at bin ${bin}` : ''}: selected "${again.name}" instead of loading a copy` });
         return again;
       }
-      const reading = { doing: `Reading ${listNames(names, ', ')}${bin > 1 ? ` at bin ${bin}` : ''}`, bin, binNote: note, failure: `Could not load ${listNames(names, ' + ')}` };
+      const reading = { doing: `Reading ${listNames(names, ', ')}${bin > 1 ? ` at bin ${bin}` : ''}`, binning: { bin, note }, failure: `Could not load ${listNames(names, ' + ')}` };
       const dataset = await trackedRead(reading, (jobId, onProgress) => getEngine().loadFiles(files, { bin, tiltAxis, relionSeries: options.relionSeries, jobId }, onProgress));
       loadedFrom.set(dataset.id, key);
       return dataset;
@@ -473,15 +472,14 @@ export const useAppStore = create<AppStore>()((set, get) => {
       const datasetId = selectedDatasetOrFail(`opening the ${which} frames`);
       const source = get().datasets.find((d) => d.id === datasetId) as DatasetSummary;
       const bin = (source.loadBinning?.bin ?? 1) as LoadBinning;
-      const reading = { doing: `Reading the ${which} frames of ${source.name}`, bin, binNote: `as ${source.name}`, failure: `Could not read the ${which} frames of ${source.name}` };
+      const reading = { doing: `Reading the ${which} frames of ${source.name}`, binning: { bin, note: `as ${source.name}` }, failure: `Could not read the ${which} frames of ${source.name}` };
       return trackedRead(reading, (jobId, onProgress) => getEngine().openFrameHalf(jobId, datasetId, which, onProgress));
     },
 
     async phaseFlip() {
       const datasetId = selectedDatasetOrFail('phase flipping');
       const source = get().datasets.find((d) => d.id === datasetId) as DatasetSummary;
-      const bin = (source.loadBinning?.bin ?? 1) as LoadBinning;
-      const reading = { doing: `Phase flipping ${source.name}`, bin, binNote: `as ${source.name}`, failure: `Could not phase flip ${source.name}` };
+      const reading = { doing: `Phase flipping ${source.name}`, failure: `Could not phase flip ${source.name}` };
       return trackedRead(reading, (jobId, onProgress) => getEngine().phaseFlip(jobId, datasetId, onProgress));
     },
 

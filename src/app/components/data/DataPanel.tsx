@@ -122,7 +122,8 @@ function LoadProgressView() {
       <progress max={100} value={percent} />
       <span>
         {/* A phase flip reads nothing: its progress is in tilts done alone. */}
-        {percent}% · {load.progress.bytesRead > 0 && `${formatBytes(load.progress.bytesRead)} read · `}bin {load.bin} ({load.binNote})
+        {percent}%{load.progress.bytesRead > 0 && ` · ${formatBytes(load.progress.bytesRead)} read`}
+        {load.binning && ` · bin ${load.binning.bin} (${load.binning.note})`}
       </span>
       <button type="button" className="small" disabled={load.cancelling} onClick={cancel} data-testid="load-cancel">
         {load.cancelling ? 'Cancelling…' : 'Cancel'}
