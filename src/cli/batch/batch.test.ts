@@ -194,6 +194,33 @@ describe('wedgelab batch', () => {
     expect(rows(join(dir, 'relion-tilts')).map((r) => r.oddEvenHalves)).toEqual(['tilts', 'tilts']);
   });
 
+  it("runs each tilt series a RELION 4 tomograms.star holds as its own table, also through a SLURM array's list", async () => {
+    const project = join(dir, 'relion4');
+    mkdirSync(project, { recursive: true });
+    for (const seed of [1, 2]) copyFileSync(join(series, `s${seed}`, 'tilt_series.mrc'), join(project, `TS_0${seed}.mrc`));
+    const angles = readFileSync(join(series, 's1', 'tilt_series.tlt'), 'utf8').trim().split('\n');
+    const table = (name: string) => [`data_${name}`, '', 'loop_', '_rlnTomoNominalStageTiltAngle #1', ...angles, ''];
+    const global = ['data_global', '', 'loop_', '_rlnTomoName #1', '_rlnTomoTiltSeriesName #2', 'TS_01\tTS_01.mrc', 'TS_02\tTS_02.mrc', ''];
+    const tomograms = join(project, 'tomograms.star');
+    writeFileSync(tomograms, ['# version 30001', '', ...global, ...table('TS_01'), ...table('TS_02')].join('\n'));
+    const out = join(dir, 'relion4-out');
+    const run = await wedgelab(['batch', '--list', tomograms, '--methods', 'fbp', '--thickness', '8', '--scores', 'none', '--out-dir', out, '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(rows(out).map((r) => `${r.series} ${r.status}`)).toEqual(['TS_01 done', 'TS_02 done']);
+    // Each table's own stack: the same tomogram as the stack's own series (s2's is TS_02's).
+    const s2 = await wedgelab(['batch', '--list', join(series, 's2'), '--methods', 'fbp', '--thickness', '8', '--scores', 'none', '--out-dir', join(dir, 'relion4-s2'), '--quiet']);
+    expect(s2.code, s2.stderr).toBe(0);
+    const tomogram = (path: string) => readMrc(new Uint8Array(readFileSync(path))).data;
+    expect(tomogram(join(out, 'TS_02', 'fbp.mrc'))).toEqual(tomogram(join(dir, 'relion4-s2', 'tilt_series', 'fbp.mrc')));
+    // A SLURM array's list names the file once per series; each task reads the table its entry is named after.
+    const slurm = join(dir, 'relion4-slurm');
+    const scripts = await wedgelab(['batch', '--list', tomograms, '--methods', 'fbp', '--thickness', '8', '--scores', 'none', '--out-dir', slurm, '--slurm']);
+    expect(scripts.code, scripts.stderr).toBe(0);
+    const task = await wedgelab(['batch', '--list', join(slurm, 'slurm', 'series.tsv'), '--methods', 'fbp', '--thickness', '8', '--scores', 'none', '--out-dir', slurm, '--task-index', '1', '--quiet', '--no-merge']);
+    expect(task.code, task.stderr).toBe(0);
+    expect(tomogram(join(slurm, 'TS_02', 'fbp.mrc'))).toEqual(tomogram(join(out, 'TS_02', 'fbp.mrc')));
+  });
+
   it('phase flips every series with --phase-flip, its CTF estimate found beside its stack; one without fails saying why', async () => {
     const flipDir = join(dir, 'ctf-series');
     mkdirSync(join(flipDir, 'a'), { recursive: true });

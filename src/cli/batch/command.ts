@@ -165,13 +165,14 @@ interface LoadedSeries {
  */
 async function loadSeries(batch: Batch, entry: SeriesEntry, bin: number): Promise<LoadedSeries> {
   const sidePaths = [...(entry.angles ? [entry.angles] : []), ...entry.sideFiles];
-  const loaded = await readTiltSeriesPaths(entry.stack, sidePaths, { bin, frames: batch.frames });
+  const series = { bin, frames: batch.frames, relionSeries: entry.relionSeries };
+  const loaded = await readTiltSeriesPaths(entry.stack, sidePaths, series);
   if (batch.halves === 'frames' && !loaded.frameHalves) throw new Error(`${entry.stack}: --halves frames needs every tilt's even- and odd-frame sums on disk: a RELION table's (rlnMicrographNameEven/Odd), or STEM_EVN and STEM_ODD stacks beside the stack`);
   const aligned = await alignLoadedTiltSeries(batch.engine, loaded);
   const excluded = leaveOutTilts(aligned, entry.excludeTilts, 'tilts to leave out', entry.stack, (list) => `${list} in a list's fourth column`);
   const ts = await flippedIfAsked(batch, entry.stack, excluded?.tiltSeries ?? aligned);
   const frameHalf: HalfSeries = async (which) => {
-    const half = await alignLoadedTiltSeries(batch.engine, await readTiltSeriesPaths(entry.stack, sidePaths, { bin, frames: which, quiet: true }));
+    const half = await alignLoadedTiltSeries(batch.engine, await readTiltSeriesPaths(entry.stack, sidePaths, { ...series, frames: which, quiet: true }));
     return flippedIfAsked(batch, entry.stack, excluded ? withoutTilts(half, entry.excludeTilts, 'tilts to leave out').tiltSeries : half);
   };
   const source = [entry.stack, excluded?.label, batch.phaseFlip && 'phase-flipped'].filter(Boolean).join(', ');

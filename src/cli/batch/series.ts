@@ -10,7 +10,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseTiltNumbers } from '../../engine/evaluation/tiltSubsets.ts';
 import { UsageError } from '../../engine/methods/flags.ts';
-import { isStarFile } from '../../io/relionStar.ts';
+import { isStarFile, relionSeriesNames } from '../../io/relionStar.ts';
 import { frameHalfOfStack, isAngleFile, isStackFile } from '../../io/tiltSeriesFiles.ts';
 import { stackCarriesAngles } from '../recon.ts';
 import { listedTiltSeries } from '../relionPaths.ts';
@@ -34,6 +34,8 @@ export interface SeriesEntry {
   sideFiles: string[];
   /** Tilts to leave out, numbered from 1 in stack order as loaded (a TSV list's fourth column); empty for none. */
   excludeTilts: number[];
+  /** For a STAR file that holds several tilt series' tables (RELION 4's tomograms.star): the one to read, the entry's name. */
+  relionSeries?: string;
 }
 
 /** A stack's name without its extensions (tilt_series.mrc.gz → tilt_series). */
@@ -137,11 +139,28 @@ function seriesFromTsv(path: string, text: string): SeriesEntry[] {
   });
 }
 
-/** A RELION tomograms.star: each tilt series it lists, named by its rlnTomoName, its table as the stack and the list beside it. */
+/**
+ * A RELION tomograms.star: each tilt series it lists, named by its rlnTomoName, its table as the stack and the list
+ * beside it; or, RELION 4's, each table it holds itself, read from the file by its name.
+ */
 function seriesFromStar(path: string, text: string): SeriesEntry[] {
   const listed = listedTiltSeries(path, text);
-  if (!listed) throw new UsageError(`--list ${path}: lists no tilt series (no data_global with rlnTomoTiltSeriesStarFile): give a tomograms.star, or run one table with wedgelab recon --tilts ${path}`);
-  return listed.map(({ name, table }) => ({ name, stack: table, angles: resolve(path), sideFiles: [], excludeTilts: [] }));
+  if (listed) return listed.map(({ name, table }) => ({ name, stack: table, angles: resolve(path), sideFiles: [], excludeTilts: [] }));
+  const held = relionSeriesNames([{ name: basename(path), text }]);
+  if (held.length === 0) throw new UsageError(`--list ${path}: lists no tilt series (no data_global with rlnTomoTiltSeriesStarFile) and holds no tilt-series table: give a tomograms.star`);
+  return held.map((name) => ({ name, stack: resolve(path), angles: null, sideFiles: [], excludeTilts: [], relionSeries: name }));
+}
+
+/**
+ * An entry's STAR file that holds several tilt series' tables (RELION 4's tomograms.star, as a SLURM array's list
+ * names it again) is read for the one the entry's name names; one that holds a single table needs no name.
+ */
+async function withRelionSeries(entry: SeriesEntry): Promise<void> {
+  if (!isStarFile(entry.stack) || entry.relionSeries) return;
+  const held = relionSeriesNames([{ name: basename(entry.stack), text: await readFile(entry.stack, 'utf8') }]);
+  if (held.length < 2) return;
+  if (!held.includes(entry.name)) throw new UsageError(`${entry.stack} holds ${held.length} tilt series (${held.join(', ')}): name the entry after one of them`);
+  entry.relionSeries = entry.name;
 }
 
 async function entriesOf(list: string): Promise<SeriesEntry[]> {
@@ -158,6 +177,7 @@ export async function listSeries(list: string): Promise<SeriesEntry[]> {
   for (const entry of entries.filter((e) => e.sideFiles.length === 0 && !isStarFile(e.stack))) {
     entry.sideFiles = sideFilesFor(entry.stack, entry.angles, await readdir(dirname(entry.stack))).map((f) => join(dirname(entry.stack), f));
   }
+  for (const entry of entries) await withRelionSeries(entry);
   const names = new Set<string>();
   for (const entry of entries) {
     if (!/^[\w.-]+$/.test(entry.name)) throw new UsageError(`series name "${entry.name}" (${entry.stack}): use letters, digits, '.', '_' and '-' only`);
