@@ -184,7 +184,7 @@ export function addDefocus(plan: SeriesPlan, estimate: DefocusEstimate): void {
 }
 
 /** "2.85–3.40 µm under focus (mean of the two axes; astigmatism up to 0.12 µm not corrected)": the data panel's row. */
-export function defocusSummary(defocus: readonly number[], astigmatism: number): string {
+function defocusSummary(defocus: readonly number[], astigmatism: number): string {
   const [lo, hi] = [Math.min(...defocus), Math.max(...defocus)];
   const range = lo === hi ? `${lo.toFixed(2)} µm` : `${lo.toFixed(2)}–${hi.toFixed(2)} µm`;
   const astig = astigmatism > 0 ? ` (mean of the two axes; astigmatism up to ${astigmatism.toFixed(2)} µm not corrected)` : '';
