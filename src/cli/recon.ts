@@ -31,7 +31,7 @@ import { FRAME_HALVES, isStarFile } from '../io/relionStar.ts';
 import { progressPrinter } from './progress.ts';
 import { stringOptions } from './options.ts';
 import { isDefocusFile } from '../io/defocusFiles.ts';
-import { phaseFlipText, phaseFlipTiltSeries } from '../engine/phaseFlip.ts';
+import { phaseFlipText, phaseFlipTiltSeries, type PhaseFlipReport } from '../engine/phaseFlip.ts';
 
 /**
  * Read a stack and its side files (angles, alignment, .mdoc; io/sideFiles.ts), or a RELION STAR table and the
@@ -217,11 +217,18 @@ export async function flaggedTiltSeries(
   const loaded = await readTiltSeriesPaths(tiltsPath, sidePathsOf(values), { ...options, frames, relionSeries, tiltAxis: numberFlag(values, 'tilt-axis') });
   const chosen = chooseTilts(values, await alignLoadedTiltSeries(engine, loaded), tiltsPath, options.quiet);
   if (values['phase-flip'] !== true) return { loaded, ...chosen };
-  const flipped = await phaseFlipTiltSeries(chosen.tiltSeries).catch((error: Error) => {
-    throw new Error(`${tiltsPath}: ${error.message}`, { cause: error });
-  });
+  const flipped = await phaseFlipOfFile(chosen.tiltSeries, tiltsPath);
   if (!options.quiet) process.stderr.write(`${phaseFlipText(flipped)} (--phase-flip)\n`);
   return { loaded, tiltSeries: flipped.tiltSeries, label: [chosen.label, 'phase-flipped'].filter(Boolean).join(', ') };
+}
+
+/** `ts` phase flipped for its defocus (engine/phaseFlip.ts); a series that cannot be is refused naming `path`, the file it was read from. */
+export async function phaseFlipOfFile(ts: TiltSeries, path: string): Promise<PhaseFlipReport> {
+  try {
+    return await phaseFlipTiltSeries(ts);
+  } catch (error) {
+    throw new Error(`${path}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 /**

@@ -25,18 +25,24 @@ export interface Microscope {
 /** A 300 kV microscope with Cs 2.7 mm and 7 % amplitude contrast. */
 export const MICROSCOPE_300KV: Microscope = { voltage: 300, cs: 2.7, amplitudeContrast: 0.07 };
 
+/** The wave aberration χ at one defocus (µm under focus) as a function of f² (1/Å²): its constants computed once. */
+function aberration(defocusUm: number, m: Microscope): (f2: number) => number {
+  const lambda = electronWavelength(m.voltage);
+  const defocusTerm = Math.PI * lambda * (defocusUm * 1e4);
+  const csTerm = (Math.PI / 2) * (m.cs * 1e7) * lambda ** 3;
+  return (f2) => defocusTerm * f2 - csTerm * f2 * f2;
+}
+
 /**
  * The CTF at one defocus (µm under focus), with the micrograph's sign, as a function of spatial frequency (1/Å):
  * the wavelength and the other constants computed once, for per-pixel loops.
  */
 export function ctfCurve(defocusUm: number, m: Microscope = MICROSCOPE_300KV): (f: number) => number {
-  const lambda = electronWavelength(m.voltage);
-  const defocusTerm = Math.PI * lambda * (defocusUm * 1e4);
-  const csTerm = (Math.PI / 2) * (m.cs * 1e7) * lambda ** 3;
+  const chiOf = aberration(defocusUm, m);
   const q = m.amplitudeContrast;
   const phaseContrast = Math.sqrt(1 - q * q);
   return (f) => {
-    const chi = defocusTerm * f * f - csTerm * f ** 4;
+    const chi = chiOf(f * f);
     return -(phaseContrast * Math.sin(chi) + q * Math.cos(chi));
   };
 }
@@ -52,10 +58,7 @@ export function ctf(f: number, defocusUm: number, m: Microscope = MICROSCOPE_300
  * A·sin χ + Q·cos χ = sin(χ + φ), so CTF > 0 exactly where sin(χ + φ) < 0: where ⌊(χ + φ)/π⌋ is odd.
  */
 export function ctfPositive(defocusUm: number, m: Microscope = MICROSCOPE_300KV): (f2: number) => boolean {
-  const lambda = electronWavelength(m.voltage);
-  const defocusTerm = Math.PI * lambda * (defocusUm * 1e4);
-  const csTerm = (Math.PI / 2) * (m.cs * 1e7) * lambda ** 3;
+  const chiOf = aberration(defocusUm, m);
   const phi = Math.atan2(m.amplitudeContrast, Math.sqrt(1 - m.amplitudeContrast ** 2));
-  return (f2) => (Math.floor((defocusTerm * f2 - csTerm * f2 * f2 + phi) / Math.PI) & 1) === 1;
+  return (f2) => (Math.floor((chiOf(f2) + phi) / Math.PI) & 1) === 1;
 }
-

@@ -19,14 +19,13 @@ import { choiceFlag, intFlag, requireFlag, UsageError, type FlagValues } from '.
 import { isOffsetFree, type RequestOf } from '../../engine/methods/registry.ts';
 import type { Progress, TiltSeries } from '../../engine/types.ts';
 import { mrcPieces } from '../../io/mrc.ts';
-import { phaseFlipTiltSeries } from '../../engine/phaseFlip.ts';
 import { writeFileAtomic } from '../atomicWrite.ts';
 import { openCliEngine } from '../engine.ts';
 import { METHOD_OPTIONS, methodRequests } from '../methodFlags.ts';
 import { checkModelPaths, cliModelLibrary } from '../models.ts';
 import { parseOptions } from '../options.ts';
 import { progressPrinter, replaceProgressLine } from '../progress.ts';
-import { binningAtLoad, leaveOutTilts, readTiltSeriesPaths, reconstructInto, warnOffset } from '../recon.ts';
+import { binningAtLoad, leaveOutTilts, phaseFlipOfFile, readTiltSeriesPaths, reconstructInto, warnOffset } from '../recon.ts';
 import { mergeRows, readRow, writeRow, type BatchRow } from './rows.ts';
 import { listSeries, type SeriesEntry } from './series.ts';
 import { submitSlurm, writeSlurmScripts, type SlurmOptions } from './slurm.ts';
@@ -179,14 +178,9 @@ async function loadSeries(batch: Batch, entry: SeriesEntry, bin: number): Promis
   return { ts, source, ...(batch.halves === 'frames' && { frameHalf }) };
 }
 
-/** With --phase-flip, the series phase flipped for its defocus (engine/phaseFlip.ts), a failure naming the stack. */
+/** With --phase-flip, the series phase flipped for its defocus, as recon flips it (a failure naming the stack). */
 async function flippedIfAsked(batch: Batch, stack: string, ts: TiltSeries): Promise<TiltSeries> {
-  if (!batch.phaseFlip) return ts;
-  try {
-    return (await phaseFlipTiltSeries(ts)).tiltSeries;
-  } catch (error) {
-    throw new Error(`${stack}: ${(error as Error).message}`, { cause: error });
-  }
+  return batch.phaseFlip ? (await phaseFlipOfFile(ts, stack)).tiltSeries : ts;
 }
 
 /** Every method of one series; a series that cannot be read fails each of its methods with the reason. */
