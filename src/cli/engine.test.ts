@@ -8,7 +8,7 @@ import { fbpCpu } from '../engine/reference/filter.ts';
 import { Rng } from '../engine/sim/random.ts';
 import { readMrc, writeMrc } from '../io/mrc.ts';
 import { isOffsetFree } from '../engine/methods/registry.ts';
-import { warnOffset } from './recon.ts';
+import { warnOffset, warnUnflipped } from './recon.ts';
 import { wedgelab } from './testKit.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wedgelab-engine-'));
@@ -69,6 +69,27 @@ describe('wedgelab --engine', () => {
     expect(written).toHaveLength(2);
     expect(written[0]).toMatch(/^warning: o\.mrc: the stack's mean \(101\) .* is not subtracted \(this method removes the stack's mean itself, but the FBP its trust score is compared with does not\); --subtract-mean subtracts them\n$/);
     expect(written[1]).toMatch(/^warning: o\.mrc: the stack's mean \(101\) .* is not subtracted; --subtract-mean subtracts them\n$/);
+  });
+
+  it('says to phase flip first when a learned method runs on a series with a CTF estimate, and only then', () => {
+    const series = { nx: NX, ny: NY, nTilts: ANGLES.length, data: stack.data, tiltAngles: ANGLES, pixelSize: 3 };
+    const withDefocus = { ...series, defocus: ANGLES.map(() => 3) };
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((text) => written.push(String(text)) > 0);
+    try {
+      warnUnflipped([{ method: 'fbp' }, undefined, { method: 'sirt' }], withDefocus, 's.mrc');
+      warnUnflipped([{ method: 'localnet' }], series, 's.mrc');
+      warnUnflipped([{ method: 'localnet' }], { ...withDefocus, pixelSize: 0 }, 's.mrc');
+      expect(written).toEqual([]);
+      warnUnflipped([{ method: 'latentbp' }, { method: 'fbp' }, { method: 'isonet' }], withDefocus, 's.mrc');
+      warnUnflipped([{ method: 'localnet' }], withDefocus, 's.mrc');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(written).toEqual([
+      'warning: s.mrc has a CTF estimate and is not phase flipped: latentbp, isonet model no CTF (the local network did better on phase-flipped tilts); --phase-flip flips them first\n',
+      'warning: s.mrc has a CTF estimate and is not phase flipped: localnet models no CTF (the local network did better on phase-flipped tilts); --phase-flip flips them first\n',
+    ]);
   });
 
   it.each(['cpu', 'gpu', 'auto'])('reconstructs FBP with --engine %s as the CPU reference, and names the path', async (engine) => {

@@ -14,7 +14,7 @@ import { parseOptions, stringOptions } from './options.ts';
 import { cliModelLibrary } from './models.ts';
 import { learnedChoices, METHOD_OPTIONS, methodHelp, methodRequest } from './methodFlags.ts';
 import { progressPrinter } from './progress.ts';
-import { flaggedTiltSeries, requireAngles, SERIES_OPTIONS, warnOffset } from './recon.ts';
+import { flaggedTiltSeries, requireAngles, SERIES_OPTIONS, warnOffset, warnUnflipped } from './recon.ts';
 import { DEFAULT_SYNTH_METHOD, RECIPE_OPTIONS, RECIPE_USAGE, recipeFromFlags } from './recipeFlags.ts';
 
 /** --tilts and the flags that say which series (its side files, tilt axis, tilts to leave out), as recon takes them. */
@@ -37,6 +37,7 @@ async function setUp<R extends ResultRecipe>(values: FlagValues, read: (values: 
   const { tiltSeries: ts } = await flaggedTiltSeries(engine, values, tiltsPath, { frames });
   // Resolved here only to refuse a bad request before the warning: the command resolves it again as it runs.
   warnOffset(resolveRecipe(ts, request).reconstruction, ts, tiltsPath, comparedWithFbp);
+  warnUnflipped([request.synthesis, request, request.refinement], ts, tiltsPath);
   // Progress goes to stderr only for people watching: --json output stays clean on stdout.
   return { request, ts, engine, onProgress: progressPrinter(values.quiet === true || values.json === true) };
 }

@@ -5,7 +5,7 @@ import { doseWeightingUnavailable } from '../engine/doseWeighting.ts';
 import type { DoseWeightingParams } from '../engine/methods/common.ts';
 import { offsetReasonFor, offsetWarning } from '../engine/methods/preprocess.ts';
 import type { EngineContext } from '../engine/context.ts';
-import { isOffsetFree, type MethodName, type RequestOf, type ResolvedRequest } from '../engine/methods/registry.ts';
+import { isLearned, isOffsetFree, type MethodName, type RequestOf, type ResolvedRequest } from '../engine/methods/registry.ts';
 import { resolveOnTiltSeries, runReconstruction, type Reconstruction } from '../engine/methods/runners.ts';
 import type { RunOptions } from '../engine/methods/slabs.ts';
 import { parseTiltNumbers, withoutTilts } from '../engine/evaluation/tiltSubsets.ts';
@@ -31,7 +31,7 @@ import { FRAME_HALVES, isStarFile } from '../io/relionStar.ts';
 import { progressPrinter } from './progress.ts';
 import { stringOptions } from './options.ts';
 import { isDefocusFile } from '../io/defocusFiles.ts';
-import { phaseFlipText, phaseFlipTiltSeries, type PhaseFlipReport } from '../engine/phaseFlip.ts';
+import { phaseFlipText, phaseFlipTiltSeries, phaseFlipUnavailable, type PhaseFlipReport } from '../engine/phaseFlip.ts';
 
 /**
  * Read a stack and its side files (angles, alignment, .mdoc; io/sideFiles.ts), or a RELION STAR table and the
@@ -159,6 +159,18 @@ export function warnOffset(request: { method: MethodName; params: { subtractMean
   if (why) process.stderr.write(`warning: ${tiltsPath}: ${offsetReasonFor(why, offsetFree)}; --subtract-mean subtracts them\n`);
 }
 
+/**
+ * A learned method asked for on a series that has a CTF estimate and was not phase flipped (no --phase-flip): says
+ * that flipping first did better, as the page's method panel does (docs/localnet-history.md, "Phase flipping
+ * before the model"). `requests`: every method the command runs (a recipe's synthesis and refinement too).
+ */
+export function warnUnflipped(requests: readonly ({ method: MethodName } | undefined)[], tiltSeries: TiltSeries, tiltsPath: string): void {
+  const learned = [...new Set(requests.flatMap((request) => (request && isLearned(request.method) ? [request.method] : [])))];
+  if (learned.length === 0 || phaseFlipUnavailable(tiltSeries) !== null) return;
+  const names = learned.join(', ');
+  process.stderr.write(`warning: ${tiltsPath} has a CTF estimate and is not phase flipped: ${names} model${learned.length === 1 ? 's' : ''} no CTF (the local network did better on phase-flipped tilts); --phase-flip flips them first\n`);
+}
+
 /** Whether the stack at `path` holds its tilt angles in its extended header (SerialEM, Thermo Fisher); false for one that does not open. */
 export async function stackCarriesAngles(path: string): Promise<boolean> {
   const stack = await openFile(path).catch(() => null);
@@ -261,6 +273,7 @@ export async function reconCommand(args: string[]): Promise<void> {
   warnUnweighted(atLoad.request, tiltSeries);
   const resolved = resolveInto(outPath, tiltSeries, atLoad.request);
   warnOffset(resolved, tiltSeries, paths.tilts);
+  warnUnflipped([resolved], tiltSeries, paths.tilts);
   sayImodThickness(loaded, resolved.params.thickness);
   sayImodRadial(loaded, resolved);
   const started = performance.now();

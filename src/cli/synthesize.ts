@@ -8,7 +8,7 @@ import { methodCommand } from './methodFlags.ts';
 import { checkOutputs } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
 import { progressPrinter } from './progress.ts';
-import { flaggedTiltSeries, requireAngles, SERIES_OPTIONS, sidePathsOf, writeTiltSeriesPaths } from './recon.ts';
+import { flaggedTiltSeries, requireAngles, SERIES_OPTIONS, sidePathsOf, warnUnflipped, writeTiltSeriesPaths } from './recon.ts';
 
 export async function synthesizeCommand(args: string[]): Promise<void> {
   const command = methodCommand(args, 'tiltSynthesis', ['tilts', 'out-dir'], SERIES_OPTIONS);
@@ -23,6 +23,7 @@ export async function synthesizeCommand(args: string[]): Promise<void> {
   const { engine } = await openCliEngine(values, [request]);
   const excluded = await flaggedTiltSeries(engine, values, paths.tilts);
   const resolved = resolveOnTiltSeries<'tiltSynthesis'>(excluded.tiltSeries, request);
+  warnUnflipped([resolved], excluded.tiltSeries, paths.tilts);
   const progress = progressPrinter(values.quiet === true);
   const out = await runTiltSynthesis(engine, excluded.tiltSeries, resolved, { onProgress: progress, models: cliModelLibrary });
   progress.end();

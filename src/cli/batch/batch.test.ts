@@ -221,7 +221,7 @@ describe('wedgelab batch', () => {
     expect(tomogram(join(slurm, 'TS_02', 'fbp.mrc'))).toEqual(tomogram(join(out, 'TS_02', 'fbp.mrc')));
   });
 
-  it('phase flips every series with --phase-flip, its CTF estimate found beside its stack; one without fails saying why', async () => {
+  it('phase flips every series with --phase-flip, its CTF estimate found beside its stack; one without fails saying why; without the flag a learned method warns', async () => {
     const flipDir = join(dir, 'ctf-series');
     mkdirSync(join(flipDir, 'a'), { recursive: true });
     mkdirSync(join(flipDir, 'b'), { recursive: true });
@@ -238,6 +238,11 @@ describe('wedgelab batch', () => {
     // The tomogram's header says where it came from (labels: WedgeLab, the method, the source).
     const header = readMrc(new Uint8Array(readFileSync(join(out, 'a', 'fbp.mrc')))).header;
     expect(header.labels[2]).toBe(`from ${join(flipDir, 'a', 'tilt_series.mrc')}, phase-flipped`.slice(0, 80));
+    // Without --phase-flip, a learned method on the series with an estimate says to flip first; not on the other.
+    const unflipped = await wedgelab(['batch', '--list', flipDir, '--methods', 'fbp,localnet', '--thickness', '8', '--scores', 'none', '--out-dir', join(dir, 'ctf-unflipped'), '--quiet']);
+    expect(unflipped.code, unflipped.stderr).toBe(0);
+    expect(unflipped.stderr.match(/not phase flipped/g)).toHaveLength(1);
+    expect(unflipped.stderr).toContain(`warning: ${join(flipDir, 'a', 'tilt_series.mrc')} has a CTF estimate and is not phase flipped: localnet models no CTF`);
   });
 
   it('warns once a series of a stack offset, unless every method subtracts the tilt means or removes the offset itself', async () => {

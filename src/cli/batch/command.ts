@@ -25,7 +25,7 @@ import { METHOD_OPTIONS, methodRequests } from '../methodFlags.ts';
 import { checkModelPaths, cliModelLibrary } from '../models.ts';
 import { parseOptions } from '../options.ts';
 import { progressPrinter, replaceProgressLine } from '../progress.ts';
-import { binningAtLoad, leaveOutTilts, phaseFlipOfFile, readTiltSeriesPaths, reconstructInto, warnOffset } from '../recon.ts';
+import { binningAtLoad, leaveOutTilts, phaseFlipOfFile, readTiltSeriesPaths, reconstructInto, warnOffset, warnUnflipped } from '../recon.ts';
 import { mergeRows, readRow, writeRow, type BatchRow } from './rows.ts';
 import { listSeries, type SeriesEntry } from './series.ts';
 import { submitSlurm, writeSlurmScripts, type SlurmOptions } from './slurm.ts';
@@ -207,6 +207,7 @@ async function runSeries(batch: Batch, entry: SeriesEntry): Promise<void> {
   // result depends on it (batch scores no trust, so an offset-free method's FBP baseline is not run).
   const exposed = ts && todo.find((method) => !isOffsetFree(method.request.method) && !commonDefaults(ts, method.request.params ?? {}).subtractMean);
   if (ts && exposed) warnOffset({ method: exposed.request.method, params: { subtractMean: false } }, ts, entry.stack);
+  if (ts) warnUnflipped(todo.map((method) => method.request), ts, entry.stack);
   for (const method of todo) {
     let row: BatchRow;
     try {
