@@ -64,4 +64,24 @@ describe('CTF estimates beside a stack', () => {
     expect(plate.warnings).toContain('TS_CTF.txt: phase-plate shifts are given; the phase flip here has none, so it is not offered for this series');
     expect(() => readSideFiles([tlt([0]), defocus, { name: 'TS_CTF.txt', text: '' }])).toThrow('several CTF estimates (TS.defocus, TS_CTF.txt): drop one');
   });
+
+  it("reads AreTomo's estimate in IMOD's form by its header, and of AreTomo3's two copies the CTFFIND one", () => {
+    // As AreTomo3 writes them: TS_CTF.txt (Å, an 8th column for the defocus handedness) and TS_CTF_Imod.txt (nm,
+    // ctfplotter's version-3 header with flag 1: astigmatism columns follow); AreTomo2's IMOD folder has the
+    // latter as TS_ctf.txt.
+    const ctffind = { name: 'TS_CTF.txt', text: '# Columns: #1 micrograph number; #2 - defocus 1 [A]; …; #8 - dfHand\n   1   30500.00  29500.00     30.00     0.0000    0.0410    7.9000    1\n   2   31500.00  30500.00     28.00     0.0000    0.0390    8.2000    1\n' };
+    const imod = { name: 'TS_CTF_Imod.txt', text: '1  0  0.0  0.0  0.0  3\n   1     1   -60.00   -60.00   2950.00   3050.00    30.00\n   2     2   -57.00   -57.00   3050.00   3150.00    28.00\n' };
+    for (const file of [imod, { ...imod, name: 'TS_ctf.txt' }, ctffind]) {
+      const estimate = readDefocusFile(file, 2);
+      expect(estimate.defocus).toEqual([3.0, 3.1].map((d) => expect.closeTo(d, 9)));
+      expect(estimate.astigmatism).toBeCloseTo(0.1, 9);
+    }
+    const stack = { name: 'TS.mrc', nx: 8, ny: 8, nSections: 2 };
+    for (const files of [[ctffind, imod], [imod, ctffind]]) {
+      const plan = planSeries(readSideFiles([tlt([-60, -57]), ...files]), stack);
+      expect(plan.rows.find((r) => r.label === 'Defocus')?.source).toBe('TS_CTF.txt');
+      expect(plan.warnings).toContain("TS_CTF_Imod.txt set aside: TS_CTF.txt's estimate in IMOD's form");
+    }
+    expect(() => readSideFiles([tlt([0]), imod, { ...ctffind, name: 'other_CTF.txt' }])).toThrow('several CTF estimates (TS_CTF_Imod.txt, other_CTF.txt): drop one');
+  });
 });

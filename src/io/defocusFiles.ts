@@ -10,6 +10,9 @@
  *  - CTFFIND's output text, which AreTomo writes as `STEM_CTF.txt`: `#` comment lines, then one row per image:
  *    `image defocus1(Å) defocus2(Å) azimuth(°) phaseShift(rad) …`, images from 1.
  *
+ * AreTomo writes the same estimate in IMOD's form too (AreTomo3 `STEM_CTF_Imod.txt`, AreTomo2's IMOD folder
+ * `STEM_ctf.txt`): a `.txt` is read as IMOD's when its first line is a version-3 header, whatever its name.
+ *
  * The two astigmatic axes are averaged: the phase flip corrects the mean defocus (the row says how much
  * astigmatism that leaves out). Phase-plate data are read but not flipped: the CTF here has no phase shift.
  */
@@ -46,9 +49,31 @@ export function isDefocusFile(name: string): boolean {
   return /\.defocus$/i.test(name) || /ctf[^/]*\.txt$/i.test(name);
 }
 
+/**
+ * The CTF estimate to read among several of one drop: AreTomo3 writes `STEM_CTF.txt` and, with the same values in
+ * IMOD's form, `STEM_CTF_Imod.txt`; of that pair the first is read and the other named as set aside. Any other
+ * set of several is refused.
+ */
+export function pickDefocusFile<F extends { name: string }>(estimates: readonly F[]): { picked?: F; setAside?: F } {
+  if (estimates.length < 2) return { picked: estimates[0] };
+  const [a, b] = estimates;
+  const imodForm = (f: F, other: F) => f.name.toLowerCase() === other.name.toLowerCase().replace(/\.txt$/, '_imod.txt');
+  if (estimates.length === 2 && (imodForm(a, b) || imodForm(b, a))) return imodForm(a, b) ? { picked: b, setAside: a } : { picked: a, setAside: b };
+  throw new Error(`several CTF estimates (${estimates.map((f) => f.name).join(', ')}): drop one`);
+}
+
+/** Whether a CTF estimate is in IMOD's form: a `.defocus`, or text whose first line is ctfplotter's version-3 header `flags 0 0 0 0 version`. */
+function isImodForm(file: TextFile): boolean {
+  if (/\.defocus$/i.test(file.name)) return true;
+  const first = splitLines(file.text).find((line) => line.trim() !== '')?.trim().split(/\s+/) ?? [];
+  if (first.length !== 6 || !first.every((w) => NUMBER.test(w))) return false;
+  const [flags, ...rest] = first.map(Number);
+  return Number.isInteger(flags) && rest.slice(0, 4).every((v) => v === 0) && Number.isInteger(rest[4]) && rest[4] >= 3;
+}
+
 /** A CTF estimate for a stack of `nSections` sections, read by its format; a bad line names the file and the line. */
 export function readDefocusFile(file: TextFile, nSections: number): DefocusEstimate {
-  const estimate = /\.defocus$/i.test(file.name) ? readImodDefocus(file, nSections) : readCtffind(file, nSections);
+  const estimate = isImodForm(file) ? readImodDefocus(file, nSections) : readCtffind(file, nSections);
   const wrong = estimate.defocus.find((d) => !(d > 0 && Number.isFinite(d)));
   if (wrong !== undefined) throw new DefocusFileError(`${file.name}: a defocus of ${wrong} µm: the phase flip needs a finite underfocus (> 0)`);
   return estimate;

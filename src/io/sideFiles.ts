@@ -14,7 +14,7 @@
  */
 import { AlignmentFileError, aretomoAlignment, checkAlignment, imodAlignment, tiltAxisAlignment, type Affine2D, type StackAlignment, type TextFile } from './alignmentFiles.ts';
 import { checkAngleCount, parseMdocMetadata, parseTlt, type MdocMetadata, type Sourced } from './angles.ts';
-import { isDefocusFile, readDefocusFile, type DefocusEstimate } from './defocusFiles.ts';
+import { isDefocusFile, pickDefocusFile, readDefocusFile, type DefocusEstimate } from './defocusFiles.ts';
 import type { HeaderAngles } from './extendedHeader.ts';
 import { baseName, parseTiltCom, runsTilt, type TiltCom } from './tiltCom.ts';
 
@@ -83,8 +83,10 @@ export interface SideFiles {
   aln?: TextFile;
   /** IMOD's command file for tilt (tilt.com). */
   tiltCom?: TextFile;
-  /** A CTF estimate: IMOD's .defocus, or CTFFIND's (AreTomo's _CTF.txt) text. */
+  /** A CTF estimate: IMOD's .defocus (or its form in a .txt), or CTFFIND's (AreTomo's _CTF.txt) text. */
   defocus?: TextFile;
+  /** AreTomo3's copy of that estimate in IMOD's form (STEM_CTF_Imod.txt): set aside, with a warning. */
+  otherDefocus?: string;
   /** Command files that do not run tilt (newst.com, align.com, …): set aside, with a warning. */
   otherComs?: string[];
   /** The stack's own angles, from its extended header (read when no angle file came with it). */
@@ -107,9 +109,9 @@ export function readSideFiles(files: TextFile[], dropped = files.map((f) => f.na
   if (forTilt.length > 1) throw new Error(`several command files for tilt (${forTilt.map((f) => f.name).join(', ')}): load one tilt series at a time`);
   if (coms.length > forTilt.length) picked.otherComs = coms.filter((f) => !forTilt.includes(f)).map((f) => f.name);
   picked.tiltCom = forTilt[0];
-  const estimates = files.filter((f) => isDefocusFile(f.name));
-  if (estimates.length > 1) throw new Error(`several CTF estimates (${estimates.map((f) => f.name).join(', ')}): drop one`);
-  picked.defocus = estimates[0];
+  const estimates = pickDefocusFile(files.filter((f) => isDefocusFile(f.name)));
+  picked.defocus = estimates.picked;
+  if (estimates.setAside) picked.otherDefocus = estimates.setAside.name;
   if (picked.xf && picked.aln) throw new Error(`both an IMOD alignment (${picked.xf.name}) and an AreTomo one (${picked.aln.name}): drop one`);
   if (comesWithAngles(files.map((f) => f.name))) return picked;
   if (headerAngles) return { ...picked, headerAngles };
@@ -147,6 +149,7 @@ export function planSeries(side: SideFiles, stack: { name: string; nx: number; n
   const tiltCom = side.tiltCom ? parseTiltCom(side.tiltCom.text, side.tiltCom.name) : null;
   if (tiltCom) kept = keptByTiltCom(tiltCom, kept, stack, anglesOf, rows);
   for (const name of side.otherComs ?? []) warnings.push(`${name} does not run IMOD's tilt (no $tilt line): set aside`);
+  if (side.otherDefocus) warnings.push(`${side.otherDefocus} set aside: ${side.defocus?.name}'s estimate in IMOD's form`);
   // Too few tilts with none excluded: refused with the other geometry checks (tiltSeriesChecks.ts).
   if (kept.length < 2 && kept.length < stack.nSections) throw new Error(`${stack.name}: only ${kept.length} section${kept.length === 1 ? '' : 's'} left after the side files' exclusions`);
   const offset = tiltCom?.angleOffset?.value ?? 0;
