@@ -4,7 +4,8 @@
  * and the data sets already loaded stay as they were; IMOD's tilt.com leaves out the views it excludes and offers
  * its thickness; a stack with its tilt axis off Y loads upright with the axis angle given at load; a RELION 5
  * table dropped with its tilt images loads as the stack they came from, and of several tables the page asks which
- * to load; with its even- and odd-frame sums, the odd/even FSC halves by frame. (The resampling's numbers:
+ * to load; with its even- and odd-frame sums, the odd/even FSC halves by frame; a pipeline's output folder loads
+ * the stack whose angles come with it, or asks which of several. (The resampling's numbers:
  * src/engine/align/*.test.ts and src/io/relionFiles.test.ts; tilt.com's: src/io/tiltCom.test.ts.)
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -219,6 +220,31 @@ test("RELION 5's tilt-series table dropped with its tilt images loads as their s
   await expect(page.getByTestId('error-message')).toContainText(`TS_01.star names 11 image files; 1 of them is not among the dropped files: ${name(10)}`);
   await page.getByTestId('error-dismiss').click();
   expect(await page.evaluate(() => window.wedgelab.datasets().map((d) => d.id))).toEqual(before);
+  expect(pageErrors).toEqual([]);
+});
+
+test("a pipeline's output folder dropped whole: the stack with its angles beside it loads, the others set aside; of two such stacks, the page asks which", async () => {
+  const stack = await simulatedStack(32, 32, angles);
+  const stackFile = (name: string) => ({ name, mimeType: 'application/octet-stream', buffer: stack });
+  // As AreTomo3 leaves a series beside its tomogram and CTF spectra (a stack of another size would do as well).
+  const series = (stem: string) => [stackFile(`${stem}.mrc`), { name: `${stem}.tlt`, mimeType: 'text/plain', buffer: writeTlt(angles) }, stackFile(`${stem}_Vol.mrc`), stackFile(`${stem}_CTF.mrc`)];
+  await page.getByTestId('file-input').setInputFiles(series('Position_1'));
+  await expect(page.getByTestId('dataset-summary')).toContainText('Position_1.mrc', { timeout: 60_000 });
+  const one = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  expect(one.name).toBe('Position_1.mrc + Position_1.tlt');
+  expect(one.warnings).toEqual(['set aside Position_1_Vol.mrc, Position_1_CTF.mrc: other stacks of the drop (one tilt series at a time)']);
+  await page.getByTestId('file-input').setInputFiles([...series('Position_1'), ...series('Position_2')]);
+  await expect(page.getByTestId('series-choice')).toContainText('This drop holds 2 stacks with their tilt angles beside them');
+  await page.getByTestId('series-choice-select').selectOption('Position_2.mrc');
+  await page.getByTestId('series-choice-load').click();
+  await expect(page.getByTestId('dataset-summary')).toContainText('Position_2.mrc', { timeout: 60_000 });
+  await expect(page.getByTestId('series-choice')).toHaveCount(0);
+  const chosen = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  expect([chosen.name, chosen.tiltAngles]).toEqual(['Position_2.mrc + Position_2.tlt', angles]);
+  expect(chosen.warnings).toEqual([
+    'set aside Position_1.mrc, Position_1_Vol.mrc, Position_1_CTF.mrc, Position_2_Vol.mrc, Position_2_CTF.mrc: other stacks of the drop (one tilt series at a time)',
+    'set aside Position_1.tlt: they go with the other stacks',
+  ]);
   expect(pageErrors).toEqual([]);
 });
 

@@ -155,6 +155,8 @@ export interface LoadOptions {
   tiltAxis?: number;
   /** Which tilt series to load of a drop that holds several RELION tables. */
   relionSeries?: string;
+  /** Which stack to load of a drop that holds several with their angles (a pipeline's output folder). */
+  stack?: string;
   /** Makes the load cancellable with cancel(jobId). */
   jobId?: string;
 }

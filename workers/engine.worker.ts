@@ -257,7 +257,7 @@ async function readDropped(dropped: NamedBlob[], options: TiltSeriesLoadOptions)
  * Reads either frame half of a dropped series as its load read the series (the same table, binning and tilt axis)
  * and aligns it alike; a half whose size or angles differ from the series' (`series`) is refused, naming it.
  */
-function frameHalfReader(source: string, dropped: NamedBlob[], options: Pick<TiltSeriesLoadOptions, 'bin' | 'tiltAxis' | 'relionSeries'>, series: TiltSeries): FrameHalfReader {
+function frameHalfReader(source: string, dropped: NamedBlob[], options: Pick<TiltSeriesLoadOptions, 'bin' | 'tiltAxis' | 'relionSeries' | 'stack'>, series: TiltSeries): FrameHalfReader {
   const { nx, ny, tiltAngles } = series;
   const read: FrameHalfReader['read'] = async (which, signal, onProgress) => {
     const { loaded, tiltSeries: half } = await readDropped(dropped, { ...options, frames: which, signal, onProgress });
@@ -430,7 +430,9 @@ const api: EngineWorkerApi = {
 
   async loadFiles(files: File[], options: LoadOptions = {}, onProgress?: (progress: LoadProgress) => void): Promise<DatasetSummary> {
     const dropped = files.map((file) => ({ name: file.name, blob: file }));
-    const load = (signal?: AbortSignal) => readDropped(dropped, { bin: options.bin, tiltAxis: options.tiltAxis, relionSeries: options.relionSeries, signal, onProgress: onProgress && ((p) => void onProgress(p)) });
+    // Which series of the drop, read alike for its frame halves.
+    const which = { tiltAxis: options.tiltAxis, relionSeries: options.relionSeries, stack: options.stack };
+    const load = (signal?: AbortSignal) => readDropped(dropped, { bin: options.bin, ...which, signal, onProgress: onProgress && ((p) => void onProgress(p)) });
     const { loaded, tiltSeries } = options.jobId ? await withJob(options.jobId, load) : await load();
     return addDataset(
       {
@@ -447,7 +449,7 @@ const api: EngineWorkerApi = {
         ...(loaded.bin > 1 && { loadBinning: { bin: loaded.bin, originalNx: loaded.original.nx, originalNy: loaded.original.ny } }),
       },
       tiltSeries,
-      loaded.frameHalves ? frameHalfReader(loaded.frameHalves, dropped, { bin: loaded.bin, tiltAxis: options.tiltAxis, relionSeries: options.relionSeries }, tiltSeries) : undefined,
+      loaded.frameHalves ? frameHalfReader(loaded.frameHalves, dropped, { bin: loaded.bin, ...which }, tiltSeries) : undefined,
     );
   },
 

@@ -67,13 +67,36 @@ describe('readTiltSeriesFiles', () => {
     expect(loaded.warnings).toContain('pixel size 3.5 Å taken from np.mdoc line 1; the MRC header says nothing');
   });
 
-  it('keeps other files of the drop aside with a warning, refuses a second stack', async () => {
+  it('keeps other files of the drop aside with a warning, refuses a second stack when neither or both have their angles beside them', async () => {
     const loaded = await readTiltSeriesFiles([stack, angles, file('notes.txt', 'hello')]);
     expect(loaded.warnings).toEqual(['ignored notes.txt: not an MRC stack or a file that goes with one']);
-    expect(await failure(readTiltSeriesFiles([stack, file('other.mrc', stackBytes), angles]))).toBe(
-      'several MRC stacks (tilt.st, other.mrc): load one tilt series at a time',
+    const other = file('other.mrc', stackBytes);
+    expect(await failure(readTiltSeriesFiles([stack, other, file('angles.tlt', formatTlt(tiltAngles))]))).toBe('several MRC stacks (tilt.st, other.mrc): load one tilt series at a time');
+    expect(await failure(readTiltSeriesFiles([stack, other, angles, file('other.tlt', formatTlt(tiltAngles))]))).toBe(
+      'several MRC stacks (tilt.st, other.mrc), 2 of them with their angles beside them: load one tilt series at a time',
     );
+    expect(await failure(readTiltSeriesFiles([stack, other, angles], { stack: 'none.mrc' }))).toBe('none.mrc is not among the dropped stacks (tilt.st, other.mrc)');
     expect(await failure(readTiltSeriesFiles([stack]))).toBe("no tilt-angle file (.tlt, .rawtlt, .mdoc or AreTomo .aln) among tilt.st, and none in the stack's extended header");
+  });
+
+  it("of a pipeline's output folder, loads the stack whose angles come with it by name, or the one asked for, with its own side files", async () => {
+    // As AreTomo3 leaves a series: the tilt series with its halves, .aln and CTF estimate, beside its tomograms and CTF spectra.
+    const aln = (name: string) => file(name, ['# AreTomo Alignment / Priims bprmMn', '# RawSize = 37 30 7', '# NumPatches = 0', '# SEC     ROT         GMAG       TX          TY      SMEAN     SFIT    SCALE     BASE     TILT', ...tiltAngles.map((a, k) => `${k} 0.0 1.0 0.0 0.0 1.0 1.0 1.0 0.0 ${a}`)].join('\n'));
+    const ctf = (name: string) => file(name, tiltAngles.map((_, k) => `${k + 1} 30000 30000 0 0 0.1 8 1`).join('\n'));
+    const series = (stem: string) => [file(`${stem}.mrc`, stackBytes), file(`${stem}_EVN.mrc`, stackBytes), file(`${stem}_ODD.mrc`, stackBytes), aln(`${stem}.aln`), ctf(`${stem}_CTF.txt`), file(`${stem}_Vol.mrc`, stackBytes), file(`${stem}_CTF.mrc`, stackBytes)];
+    const one = await readTiltSeriesFiles(series('TS_01'));
+    expect([one.stackName, one.sideNames, one.frameHalves]).toEqual(['TS_01.mrc', ['TS_01.aln', 'TS_01_CTF.txt'], 'TS_01_EVN.mrc, TS_01_ODD.mrc']);
+    expect(one.tiltSeries.defocus).toEqual(tiltAngles.map(() => 3));
+    expect(one.warnings).toEqual(['set aside TS_01_Vol.mrc, TS_01_CTF.mrc: other stacks of the drop (one tilt series at a time)']);
+    // Two series: refused without a choice; the one asked for, with its own files only.
+    const both = [...series('TS_01'), ...series('TS_02')];
+    expect(await failure(readTiltSeriesFiles(both))).toMatch(/^several MRC stacks \(TS_01\.mrc, TS_01_Vol\.mrc, .*\), 2 of them with their angles beside them/);
+    const second = await readTiltSeriesFiles(both, { stack: 'TS_02.mrc' });
+    expect([second.stackName, second.sideNames, second.frameHalves]).toEqual(['TS_02.mrc', ['TS_02.aln', 'TS_02_CTF.txt'], 'TS_02_EVN.mrc, TS_02_ODD.mrc']);
+    expect(second.warnings).toEqual([
+      'set aside TS_01.mrc, TS_01_EVN.mrc, TS_01_ODD.mrc, TS_01_Vol.mrc, TS_01_CTF.mrc, TS_02_Vol.mrc, TS_02_CTF.mrc: other stacks of the drop (one tilt series at a time)',
+      'set aside TS_01.aln, TS_01_CTF.txt: they go with the other stacks',
+    ]);
   });
 
   it("takes a stack's even- and odd-frame stacks beside it (STEM_EVN, STEM_ODD) as its frame halves, read in its place when asked", async () => {

@@ -12,6 +12,7 @@ import { FRAME_HALVES_AT_HAND, FRAME_HALVES_ROW, planRelionFiles } from './relio
 import { FRAME_HALVES, isStarFile, type FrameHalf } from './relionStar.ts';
 import { binAlignment, comesWithAngles, isSideFile, planSeries, readSideFiles, type ImodRadial, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
 import { checkTiltAngles, checkValues, tiltAngleWarnings } from './tiltSeriesChecks.ts';
+import { droppedSeriesStack, filesOfStack, frameHalfOfStack, frameHalfStackNames, hasAnglesBeside, isStackFile, seriesStacks } from './stackGroups.ts';
 
 
 /** How to load: binning at load, progress and cancel (see readMrcStack), and the raw stack's tilt axis. */
@@ -23,6 +24,8 @@ export type TiltSeriesLoadOptions = Pick<StackReadOptions, 'bin' | 'onProgress' 
   tiltAxis?: number;
   /** Which tilt series of a drop that holds several RELION tables (io/relionStar.ts relionSeriesNames). */
   relionSeries?: string;
+  /** Which stack of a drop that holds several (sortDroppedFiles): its file name. */
+  stack?: string;
   /**
    * The series read from the sums of only the even or only the odd movie frames of each tilt (a RELION table's
    * rlnMicrographNameEven/Odd, or a stack's STEM_EVN/STEM_ODD stacks): one half of a frame-half FSC. Refused for
@@ -60,51 +63,32 @@ export interface LoadedTiltSeries {
   warnings: string[];
 }
 
-const STACK = /\.(mrc|st|ali|mrcs|map)(\.gz)?$/i;
-const ANGLES = /\.(tlt|rawtlt|mdoc)$/i;
-
-export function isStackFile(name: string): boolean {
-  return STACK.test(name);
-}
-
-export function isAngleFile(name: string): boolean {
-  return ANGLES.test(name);
-}
-
-/**
- * `STEM_EVN.ext` / `STEM_ODD.ext`: the stack of the sums of every tilt's even or odd movie frames beside STEM.ext
- * (AreTomo3, MotionCor2's -SplitSum): the suffix of each half.
- */
-const HALF_STACK_SUFFIX: Record<FrameHalf, string> = { even: '_EVN', odd: '_ODD' };
-/** A stack name's extension, `.gz` included. */
-const STACK_EXTENSION = /\.[^.]+(\.gz)?$/i;
-
-/** The name of the stack `name` is a frame half of (`TS_01_EVN.mrc` → `TS_01.mrc`), and which half; null for any other name. */
-export function frameHalfOfStack(name: string): { stack: string; half: FrameHalf } | null {
-  const dot = name.search(STACK_EXTENSION);
-  const stem = name.slice(0, dot);
-  const half = dot > 0 ? FRAME_HALVES.find((h) => stem.toUpperCase().endsWith(HALF_STACK_SUFFIX[h])) : undefined;
-  return half ? { stack: `${stem.slice(0, -HALF_STACK_SUFFIX[half].length)}${name.slice(dot)}`, half } : null;
-}
-
 /**
  * The files of one tilt series in a drop: exactly one stack, its frame halves when both are there (STEM_EVN and
  * STEM_ODD beside STEM: frameHalfOfStack), its side files (angles, alignment, .mdoc; see io/sideFiles.ts), and the
- * others, which are set aside with a warning, not refused.
+ * others, which are set aside with a warning, not refused. A drop of several stacks (a pipeline's output folder:
+ * AreTomo3 writes its tomograms and CTF spectra beside the tilt series) loads `chosen`, or else the one stack whose
+ * angles come with it by name (io/stackGroups.ts), with only its own side files; with neither, it is refused.
  */
-export function sortDroppedFiles(files: NamedBlob[]): { stack: NamedBlob; halves: Record<FrameHalf, NamedBlob> | null; side: NamedBlob[]; others: NamedBlob[] } {
-  const all = files.filter((f) => isStackFile(f.name));
-  const halfOf = (f: NamedBlob) => frameHalfOfStack(f.name);
-  // A half whose stack is dropped with it belongs to that stack; one without it is a stack of its own.
-  const stacks = all.filter((f) => !all.some((g) => g.name === halfOf(f)?.stack));
-  const listed = files.map((f) => f.name).join(', ') || 'the dropped files';
+export function sortDroppedFiles(files: NamedBlob[], chosen?: string): { stack: NamedBlob; halves: Record<FrameHalf, NamedBlob> | null; side: NamedBlob[]; others: NamedBlob[] } {
+  const names = files.map((f) => f.name);
+  const stacks = seriesStacks(names);
+  const listed = names.join(', ') || 'the dropped files';
   if (stacks.length === 0) throw new Error(`no MRC stack (.mrc, .st, .ali, .mrcs, optionally .gz) among ${listed}`);
-  if (stacks.length > 1) throw new Error(`several MRC stacks (${stacks.map((f) => f.name).join(', ')}): load one tilt series at a time`);
-  const [even, odd] = FRAME_HALVES.map((half) => all.find((f) => halfOf(f)?.stack === stacks[0].name && halfOf(f)?.half === half));
+  if (chosen !== undefined && !stacks.includes(chosen)) throw new Error(`${chosen} is not among the dropped stacks (${stacks.join(', ')})`);
+  const stack = droppedSeriesStack(names, chosen);
+  if (stack === undefined) {
+    const withAngles = stacks.filter((s) => hasAnglesBeside(s, names)).length;
+    const which = withAngles > 1 ? `, ${withAngles} of them with their angles beside them` : '';
+    throw new Error(`several MRC stacks (${stacks.join(', ')})${which}: load one tilt series at a time`);
+  }
+  const byName = (name: string) => files.find((f) => f.name === name) as NamedBlob;
+  const [even, odd] = FRAME_HALVES.map((half) => files.find((f) => frameHalfOfStack(f.name)?.stack === stack && frameHalfOfStack(f.name)?.half === half));
   const halves = even && odd ? { even, odd } : null;
-  const side = files.filter((f) => isSideFile(f.name));
-  const own = [stacks[0], ...(halves ? [halves.even, halves.odd] : []), ...side];
-  return { stack: stacks[0], halves, side, others: files.filter((f) => !own.includes(f)) };
+  // One stack: every side file is its own, whatever its name; of several, those named after it.
+  const own = stacks.length === 1 ? files.filter((f) => isSideFile(f.name)) : filesOfStack(stack, names).filter((name) => isSideFile(name)).map(byName);
+  const taken = [byName(stack), ...(halves ? [halves.even, halves.odd] : []), ...own];
+  return { stack: byName(stack), halves, side: own, others: files.filter((f) => !taken.includes(f)) };
 }
 
 /** A drop's files sorted, the stack's header, and what its side files decide (planSeries), before any data is read. */
@@ -128,9 +112,9 @@ export interface TiltSeriesFilesPlan {
  * them: a wrong file fails at once, not after a 4 GB stack is read (and `wedgelab info` shows a series without
  * reading it). A drop with a STAR file is a RELION tilt series (io/relionFiles.ts).
  */
-export async function planTiltSeriesFiles(files: NamedBlob[], options: Pick<TiltSeriesLoadOptions, 'tiltAxis' | 'relionSeries' | 'frames'> = {}): Promise<TiltSeriesFilesPlan> {
-  const { tiltAxis, relionSeries, frames } = options;
-  const planned = files.some((f) => isStarFile(f.name)) ? await planRelionFiles(files, tiltAxis, relionSeries, frames) : await planStackFiles(files, tiltAxis, frames);
+export async function planTiltSeriesFiles(files: NamedBlob[], options: Pick<TiltSeriesLoadOptions, 'tiltAxis' | 'relionSeries' | 'stack' | 'frames'> = {}): Promise<TiltSeriesFilesPlan> {
+  const { tiltAxis, relionSeries, stack, frames } = options;
+  const planned = files.some((f) => isStarFile(f.name)) ? await planRelionFiles(files, tiltAxis, relionSeries, frames) : await planStackFiles(files, tiltAxis, frames, stack);
   const { plan, warnings } = planned;
   named(plan.angleSource, () => checkTiltAngles(plan.tiltAngles));
   warnings.push(...tiltAngleWarnings(plan.tiltAngles).map((w) => `${plan.angleSource}: ${w}`));
@@ -141,8 +125,8 @@ export async function planTiltSeriesFiles(files: NamedBlob[], options: Pick<Tilt
  * One stack and its side files (io/sideFiles.ts); `frames`: the series read from its even- or odd-frame stack
  * instead, planned as the stack is (its angles, alignment and metadata), the half's header checked against it.
  */
-async function planStackFiles(files: NamedBlob[], tiltAxis?: number, frames?: FrameHalf): Promise<TiltSeriesFilesPlan> {
-  const { stack, halves, side, others } = sortDroppedFiles(files);
+async function planStackFiles(files: NamedBlob[], tiltAxis?: number, frames?: FrameHalf, chosen?: string): Promise<TiltSeriesFilesPlan> {
+  const { stack, halves, side, others } = sortDroppedFiles(files, chosen);
   if (frames && !halves) {
     const names = frameHalfStackNames(stack.name);
     throw new Error(`${stack.name}: no stacks of its even- and odd-frame sums came with it (${names.even} and ${names.odd}; or a RELION table's rlnMicrographNameEven/Odd)`);
@@ -158,7 +142,13 @@ async function planStackFiles(files: NamedBlob[], tiltAxis?: number, frames?: Fr
   const single = others.filter((f) => frameHalfOfStack(f.name)?.stack === stack.name);
   const rest = others.filter((f) => !single.includes(f));
   if (single.length) warnings.push(`${single[0].name}: the other frame half of ${stack.name} was not given with it (${Object.values(frameHalfStackNames(stack.name)).join(' and ')}): no frame halves`);
-  if (rest.length) warnings.push(`ignored ${rest.map((f) => f.name).join(', ')}: not an MRC stack or a file that goes with one`);
+  const leftOut = (what: string, pick: (name: string) => boolean, why: string) => {
+    const picked = rest.filter((f) => pick(f.name)).map((f) => f.name);
+    if (picked.length) warnings.push(`${what} ${picked.join(', ')}: ${why}`);
+  };
+  leftOut('set aside', isStackFile, 'other stacks of the drop (one tilt series at a time)');
+  leftOut('set aside', (name) => !isStackFile(name) && isSideFile(name), 'they go with the other stacks');
+  leftOut('ignored', (name) => !isStackFile(name) && !isSideFile(name), 'not an MRC stack or a file that goes with one');
   if (frames && halves) {
     const half = halves[frames];
     const halfHeader = await readCheckedMrcHeader(half.blob, { name: half.name });
@@ -169,13 +159,6 @@ async function planStackFiles(files: NamedBlob[], tiltAxis?: number, frames?: Fr
   }
   if (halves) plan.rows.push({ label: FRAME_HALVES_ROW, value: FRAME_HALVES_AT_HAND, source: `${halves.even.name}, ${halves.odd.name}` });
   return { stacks: [stack], seriesName: stack.name, side, header, plan, warnings, ...(halves && { frameHalves: `${halves.even.name}, ${halves.odd.name}` }) };
-}
-
-/** The names a stack's frame halves go by (frameHalfOfStack): `TS_01.mrc` → TS_01_EVN.mrc, TS_01_ODD.mrc. */
-export function frameHalfStackNames(stack: string): Record<FrameHalf, string> {
-  const dot = stack.search(STACK_EXTENSION);
-  const named = (half: FrameHalf) => `${stack.slice(0, dot)}${HALF_STACK_SUFFIX[half]}${stack.slice(dot)}`;
-  return { even: named('even'), odd: named('odd') };
 }
 
 /**

@@ -3,10 +3,10 @@
  * buttons, the drop zone and the scripting hook (window.wedgelab) share one code path.
  */
 import { create } from 'zustand';
-import type { CommonParams, DatasetSummary, DemoOptions, GpuInfo, LoadProgress, MethodName, MethodParams, MethodRequest, ModelChoice, ModelFamily, ResultSummary, SavedItem } from '../../../workers/api.ts';
+import type { CommonParams, DatasetSummary, DemoOptions, GpuInfo, LoadOptions, LoadProgress, MethodName, MethodParams, MethodRequest, ModelChoice, ModelFamily, ResultSummary, SavedItem } from '../../../workers/api.ts';
 import { listNames } from '../../io/angles.ts';
 import { readMrcHeaderOf } from '../../io/mrcStream.ts';
-import { isStackFile } from '../../io/tiltSeriesFiles.ts';
+import { droppedSeriesStack, isStackFile } from '../../io/stackGroups.ts';
 import { imageFiles, isStarFile, readRelionTiltSeries, type FrameHalf } from '../../io/relionStar.ts';
 import { suggestBinning, type LoadBinning, type LoadBinningChoice } from '../components/data/loadBinning.ts';
 import { FAMILY_FILES, SHIPPED_CHOICES, type ModelChoices } from '../../engine/methods/modelChoice.ts';
@@ -23,6 +23,9 @@ import { pageDefaultBinning, reportedDeviceMemoryGiB } from '../../engine/memory
 import { buildRequest, defaultForm, methodTitle, type MethodForm, type MethodOptions, type ReconstructionName } from './methodForm.ts';
 import { latestResultOf, upsertResult } from './results.ts';
 import { AUTO_KEEP_BYTES, bytesToKeep } from './keeping.ts';
+
+/** Which tilt series of a drop that holds several: a RELION table's name, or a stack's file name. */
+type DropChoice = Pick<LoadOptions, 'relionSeries' | 'stack'>;
 
 export type GpuState =
   | { status: 'pending' }
@@ -99,8 +102,8 @@ export interface AppActions {
    * Load a dropped tilt series, binned at options.bin, else at the loadBinning choice ('auto': suggested from the
    * stack's header). Cancelled with cancelLoad(): the data sets already loaded stay as they are.
    */
-  /** `relionSeries`: which tilt series of a drop that holds several RELION tables (state/typedAngles.ts asks). */
-  loadFiles(files: File[], options?: { bin?: LoadBinning; tiltAxis?: number; relionSeries?: string }): Promise<DatasetSummary>;
+  /** `relionSeries` / `stack`: which tilt series of a drop that holds several RELION tables or stacks (state/typedAngles.ts asks). */
+  loadFiles(files: File[], options?: { bin?: LoadBinning; tiltAxis?: number } & DropChoice): Promise<DatasetSummary>;
   /** Load the selected series' even- or odd-frame sums as a data set of their own, from the files it was loaded from (at the same binning). */
   openFrameHalf(which: FrameHalf): Promise<DatasetSummary>;
   /** The selected series phase flipped for its defocus, as a data set of its own, with the load's progress and cancel. */
@@ -394,14 +397,17 @@ export const useAppStore = create<AppStore>()((set, get) => {
   }
 
   /** The binning to load files at: the one asked for, the user's choice, or the suggestion from the stack's header. */
-  async function loadBinningFor(files: File[], asked: LoadBinning | undefined, relionSeries?: string): Promise<{ bin: LoadBinning; note: string }> {
+  async function loadBinningFor(files: File[], asked: LoadBinning | undefined, which: DropChoice): Promise<{ bin: LoadBinning; note: string }> {
     const choice = asked ?? get().loadBinning;
     if (choice !== 'auto') return { bin: choice, note: 'chosen' };
-    const stacks = files.filter((f) => isStackFile(f.name));
+    // The stack the load will read: of a drop of several, the chosen one (io/stackGroups.ts droppedSeriesStack).
+    const names = files.map((f) => f.name);
+    const stackName = droppedSeriesStack(names, which.stack) ?? names.find(isStackFile);
+    const stack = files.find((f) => f.name === stackName);
     // Unreadable or missing: loaded as stored, and the worker's read says what is wrong.
-    const first = stacks[0] && (await readMrcHeaderOf(stacks[0]).catch(() => null));
+    const first = stack && (await readMrcHeaderOf(stack).catch(() => null));
     // RELION's tilt images, one file each, load as one stack of them all; otherwise one stack loads (its frame halves are read apart).
-    const header = first && { ...first, nz: first.nz * ((await relionImageCount(files, relionSeries)) ?? 1) };
+    const header = first && { ...first, nz: first.nz * ((await relionImageCount(files, which.relionSeries)) ?? 1) };
     if (!header || !(header.nx > 0 && header.ny > 0 && header.nz > 0)) return { bin: 1, note: 'as stored' };
     const gpu = get().gpu;
     const bin = suggestBinning(header, { deviceMemoryGiB: reportedDeviceMemoryGiB(), maxBufferSize: gpu.status === 'ready' ? gpu.info.maxBufferSize : undefined });
@@ -453,9 +459,10 @@ export const useAppStore = create<AppStore>()((set, get) => {
         throw new Error(message);
       }
       const names = files.map((f) => f.name);
-      const { bin, note } = await loadBinningFor(files, options.bin, options.relionSeries);
+      const which = { relionSeries: options.relionSeries, stack: options.stack };
+      const { bin, note } = await loadBinningFor(files, options.bin, which);
       const tiltAxis = options.tiltAxis ?? get().loadTiltAxis;
-      const key = dropKey(files, bin, tiltAxis, options.relionSeries);
+      const key = dropKey(files, bin, tiltAxis, which);
       const again = get().datasets.find((d) => loadedFrom.get(d.id) === key);
       if (again) {
         get().selectDataset(again.id);
@@ -463,7 +470,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
         return again;
       }
       const reading = { doing: `Reading ${listNames(names, ', ')}${bin > 1 ? ` at bin ${bin}` : ''}`, binning: { bin, note }, failure: `Could not load ${listNames(names, ' + ')}` };
-      const dataset = await trackedRead(reading, (jobId, onProgress) => getEngine().loadFiles(files, { bin, tiltAxis, relionSeries: options.relionSeries, jobId }, onProgress));
+      const dataset = await trackedRead(reading, (jobId, onProgress) => getEngine().loadFiles(files, { bin, tiltAxis, ...which, jobId }, onProgress));
       loadedFrom.set(dataset.id, key);
       return dataset;
     },
@@ -735,9 +742,9 @@ async function relionImageCount(files: File[], relionSeries?: string): Promise<n
   }
 }
 
-/** The same files (name, size, modification time, in any order) at the same binning and tilt axis give the same key. */
-function dropKey(files: readonly File[], bin: number, tiltAxis: number, relionSeries = ''): string {
-  return `${files.map((f) => `${f.name}\u0000${f.size}\u0000${f.lastModified}`).sort().join('\u0001')}\u0001bin ${bin}\u0001axis ${tiltAxis}\u0001series ${relionSeries}`;
+/** The same files (name, size, modification time, in any order) at the same binning and tilt axis, with the same series chosen, give the same key. */
+function dropKey(files: readonly File[], bin: number, tiltAxis: number, which: DropChoice): string {
+  return `${files.map((f) => `${f.name}\u0000${f.size}\u0000${f.lastModified}`).sort().join('\u0001')}\u0001bin ${bin}\u0001axis ${tiltAxis}\u0001series ${which.relionSeries ?? ''}\u0001stack ${which.stack ?? ''}`;
 }
 
 /** Selectors used by several components. */

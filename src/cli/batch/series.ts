@@ -11,7 +11,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { parseTiltNumbers } from '../../engine/evaluation/tiltSubsets.ts';
 import { UsageError } from '../../engine/methods/flags.ts';
 import { isStarFile, relionSeriesNames } from '../../io/relionStar.ts';
-import { frameHalfOfStack, isAngleFile, isStackFile } from '../../io/tiltSeriesFiles.ts';
+import { angleFileFor, isAngleFile, isStackFile, seriesStacks, sideFilesFor, stackStem } from '../../io/stackGroups.ts';
 import { stackCarriesAngles } from '../recon.ts';
 import { listedTiltSeries } from '../relionPaths.ts';
 
@@ -38,37 +38,12 @@ export interface SeriesEntry {
   relionSeries?: string;
 }
 
-/** A stack's name without its extensions (tilt_series.mrc.gz → tilt_series). */
-function stem(file: string): string {
-  return basename(file).replace(/(\.gz)?$/i, '').replace(/\.[^.]+$/, '');
-}
-
-/** The angle file that goes with a stack in the same folder: STEM.tlt, STEM.rawtlt, STEM.mdoc or STACK.mdoc (SerialEM). */
-function angleFileFor(stack: string, files: readonly string[]): string | undefined {
-  const candidates = ['tlt', 'rawtlt', 'mdoc'].map((ext) => `${stem(stack)}.${ext}`).concat(`${basename(stack)}.mdoc`);
-  return candidates.find((name) => files.includes(name));
-}
-
-/** The side files of a stack among the files of its folder (SeriesEntry.sideFiles), the angle file left out. */
-function sideFilesFor(stack: string, angles: string | null | undefined, files: readonly string[]): string[] {
-  const metadata = [`${stem(stack)}.mdoc`, `${basename(stack)}.mdoc`];
-  // An .ali is already aligned: the .xf beside it is the one that made it, not one to apply again.
-  const aligned = /\.ali(\.gz)?$/i.test(stack);
-  const alignment = aligned ? [] : ['xf', 'xtilt', 'aln'].map((ext) => `${stem(stack)}.${ext}`);
-  // etomo's command file for the .ali's reconstruction: tilt.com, or tilta.com / tiltb.com for a dual-axis STEMa.ali / STEMb.ali.
-  const axis = /[ab]$/.exec(stem(stack))?.[0];
-  const tiltCom = aligned ? [...(axis ? [`tilt${axis}.com`] : []), 'tilt.com'].filter((name) => files.includes(name)).slice(0, 1) : [];
-  // A CTF estimate: ctfplotter's STEM.defocus, AreTomo's STEM_CTF.txt.
-  const ctf = [`${stem(stack)}.defocus`, `${stem(stack)}_CTF.txt`];
-  return [...new Set([...metadata, ...alignment, ...tiltCom, ...ctf])].filter((name) => files.includes(name) && name !== (angles && basename(angles)));
-}
-
 async function seriesInFolder(folder: string, name: (stack: string) => string): Promise<{ found: SeriesEntry[]; missing: string[] }> {
   const files = await readdir(folder);
   const found: SeriesEntry[] = [];
   const missing: string[] = [];
   // A stack's frame halves beside it (STEM_EVN, STEM_ODD: AreTomo3's) are read with it, not series of their own.
-  for (const stack of files.filter((f) => isStackFile(f) && !files.includes(frameHalfOfStack(f)?.stack ?? ''))) {
+  for (const stack of seriesStacks(files)) {
     const path = join(folder, stack);
     const angles = angleFileFor(stack, files);
     const sideFiles = sideFilesFor(stack, angles, files);
@@ -84,7 +59,7 @@ async function seriesInFolder(folder: string, name: (stack: string) => string): 
 
 /** A folder: its own stacks (named by their stems) and its subfolders holding one series each (named by the subfolder). */
 async function seriesFromFolder(dir: string): Promise<SeriesEntry[]> {
-  const top = await seriesInFolder(dir, stem);
+  const top = await seriesInFolder(dir, stackStem);
   const entries = [...top.found];
   for (const stack of top.missing) process.stderr.write(`warning: ${stack} has no angle file beside it (.tlt, .rawtlt or .mdoc), nor angles in its extended header: left out\n`);
   for (const sub of await readdir(dir)) {
@@ -135,7 +110,7 @@ function seriesFromTsv(path: string, text: string): SeriesEntry[] {
       if (angles !== null && !isAngleFile(angles)) throw new UsageError(`${where}: ${anglesCell} is not an angle file (.tlt, .rawtlt, .mdoc), nor '${HEADER_ANGLES_CELL}' for the stack's own`);
     }
     const excludeTilts = cells.length === 4 ? tiltNumbersCell(cells[3], where) : [];
-    return [{ name: cells.length > 2 ? cells[0] : stem(stack), stack, angles, sideFiles: [], excludeTilts }];
+    return [{ name: cells.length > 2 ? cells[0] : stackStem(stack), stack, angles, sideFiles: [], excludeTilts }];
   });
 }
 

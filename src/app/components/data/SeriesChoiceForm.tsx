@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { loadRelionSeries, useTypedAnglesStore, type PendingSeries } from '../../state/typedAngles.ts';
+import { loadChosenSeries, useTypedAnglesStore, type PendingSeries } from '../../state/typedAngles.ts';
 import { useRevealWhenShown } from '../../util/reveal.ts';
 
 function ChoiceForm({ pending }: { pending: PendingSeries }) {
@@ -10,7 +10,9 @@ function ChoiceForm({ pending }: { pending: PendingSeries }) {
   return (
     <div ref={form} className="typed-angles hint warn" data-testid="series-choice">
       <div>
-        This drop holds {pending.names.length} RELION tilt series. Load one (its table names its images; the others are set aside):
+        {pending.kind === 'relion'
+          ? `This drop holds ${pending.names.length} RELION tilt series. Load one (its table names its images; the others are set aside):`
+          : `This drop holds ${pending.names.length} stacks with their tilt angles beside them. Load one (with the files named after it; the others are set aside):`}
       </div>
       <label className="field">
         <span className="field-label">Tilt series</span>
@@ -23,7 +25,7 @@ function ChoiceForm({ pending }: { pending: PendingSeries }) {
         </select>
       </label>
       <div className="field-row">
-        <button type="button" className="small primary" onClick={() => void loadRelionSeries(pending, name).catch(() => undefined)} data-testid="series-choice-load">
+        <button type="button" className="small primary" onClick={() => void loadChosenSeries(pending, name).catch(() => undefined)} data-testid="series-choice-load">
           Load {name}
         </button>
         <button type="button" className="small" onClick={() => setPendingSeries(null)} data-testid="series-choice-cancel">
@@ -34,7 +36,7 @@ function ChoiceForm({ pending }: { pending: PendingSeries }) {
   );
 }
 
-/** Shown while a drop of several RELION tilt series waits for the one to load (state/typedAngles.ts). */
+/** Shown while a drop of several RELION tilt series or stacks waits for the one to load (state/typedAngles.ts). */
 export function SeriesChoiceForm() {
   const pending = useTypedAnglesStore((s) => s.pendingSeries);
   return pending ? <ChoiceForm key={pending.names.join('|')} pending={pending} /> : null;
