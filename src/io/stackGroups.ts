@@ -66,7 +66,7 @@ export function angleFileFor(stack: string, names: readonly string[]): string | 
  * The side files of a stack among `names`, its angle file (`angles`) left out: STEM.mdoc or STACK.mdoc; for a
  * stack that is not an aligned .ali, its alignment STEM.xf (with STEM.xtilt) or STEM.aln, which the load applies;
  * for an .ali, etomo's tilt.com (tilta.com / tiltb.com for STEMa.ali / STEMb.ali), whose excluded views the load
- * leaves out; a CTF estimate, STEM.defocus or STEM_CTF.txt.
+ * leaves out; a CTF estimate, STEM.defocus or STEM_CTF.txt (in either case).
  */
 export function sideFilesFor(stack: string, angles: string | null | undefined, names: readonly string[]): string[] {
   const stem = stackStem(stack);
@@ -77,8 +77,8 @@ export function sideFilesFor(stack: string, angles: string | null | undefined, n
   // etomo's command file for the .ali's reconstruction: tilt.com, or tilta.com / tiltb.com for a dual-axis STEMa.ali / STEMb.ali.
   const axis = /[ab]$/.exec(stem)?.[0];
   const tiltCom = aligned ? [...(axis ? [`tilt${axis}.com`] : []), 'tilt.com'].filter((name) => names.includes(name)).slice(0, 1) : [];
-  // A CTF estimate: ctfplotter's STEM.defocus, AreTomo's STEM_CTF.txt.
-  const ctf = [`${stem}.defocus`, `${stem}_CTF.txt`];
+  // A CTF estimate: ctfplotter's STEM.defocus, AreTomo's STEM_CTF.txt (AreTomo2: STEM_ctf.txt).
+  const ctf = names.filter((name) => name.startsWith(stem) && ['.defocus', '_ctf.txt'].includes(name.slice(stem.length).toLowerCase()));
   return [...new Set([...metadata, ...alignment, ...tiltCom, ...ctf])].filter((name) => names.includes(name) && name !== (angles && baseName(angles)));
 }
 
