@@ -1,5 +1,6 @@
 /** Page helpers shared by the end-to-end specs. */
 import { readFile } from 'node:fs/promises';
+import { readMrc } from '../src/io/mrc.ts';
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
 
 /** Spread (max − min) of the grey levels drawn on a canvas (WebGL ones use preserveDrawingBuffer). */
@@ -130,4 +131,23 @@ export async function figureSize(canvases: Locator, columns: number): Promise<{ 
   const cols = Math.min(columns, sizes.length);
   const rows = Math.ceil(sizes.length / cols);
   return { width: cols * width + (cols - 1) * 4, height: line + rows * (height + line) + (rows - 1) * 4 };
+}
+
+/** The selected data set's tilt series as Export tilt series downloads it: the MRC stack and its .tlt, with their names. */
+export async function exportedSeries(page: Page): Promise<{ names: string[]; stack: ReturnType<typeof readMrc>; angles: number[] }> {
+  const files = new Map<string, { name: string; bytes: Buffer }>();
+  const done = new Promise<void>((resolve) => {
+    page.on('download', async function onDownload(download) {
+      const path = await download.path();
+      files.set(download.suggestedFilename().split('.').pop()!, { name: download.suggestedFilename(), bytes: await readFile(path!) });
+      if (files.size === 2) {
+        page.off('download', onDownload);
+        resolve();
+      }
+    });
+  });
+  await page.getByTestId('export-tilt-series').click();
+  await done;
+  const [mrc, tlt] = [files.get('mrc')!, files.get('tlt')!];
+  return { names: [mrc.name, tlt.name], stack: readMrc(new Uint8Array(mrc.bytes)), angles: tlt.bytes.toString('latin1').trim().split('\n').map(Number) };
 }

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { readMrc, writeMrc } from '../src/io/mrc.ts';
 import { simulatedStack, writeTlt } from './fixtures.ts';
-import { exportedMrc, shareDemoPage } from './helpers.ts';
+import { exportedMrc, exportedSeries, shareDemoPage } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -319,6 +319,10 @@ test("a CTF estimate dropped with the stack gives its defocus; Phase-flip (CTF) 
   // The mean passes unchanged (the CTF is −Q there: ×1); past the first zero (about 1/24 Å at 3 µm, Nyquist 1/20 Å) the tilts change.
   expect(flipped.stats.mean).toBeCloseTo(dataset.stats.mean, 4);
   expect(flipped.stats.max).not.toBeCloseTo(dataset.stats.max, 4);
+  // Export tilt series writes the flipped stack (flipped on the CPU pool's threads, handed back out of shared memory).
+  const exported = await exportedSeries(page);
+  expect(exported.angles).toEqual(angles);
+  expect(exported.stack.data.reduce((sum, v) => sum + v, 0) / exported.stack.data.length).toBeCloseTo(flipped.stats.mean, 3);
   await expect(page.getByTestId('phase-flip')).toHaveCount(0);
   await expect(page.getByTestId('flip-first-hint')).toHaveCount(0);
   await page.getByTestId('method-select').selectOption('fbp');

@@ -6,13 +6,12 @@
  * whole float32 image) and still shows that tilt: its grey levels against block averages of the file's section,
  * computed here.
  */
-import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { formatAngle } from '../src/app/util/format.ts';
 import { projectionScores } from '../src/engine/metrics/crossValidation.ts';
 import { readMrc, writeMrc } from '../src/io/mrc.ts';
 import { simulatedStack, writeTlt } from './fixtures.ts';
-import { shareDemoPage } from './helpers.ts';
+import { exportedSeries, shareDemoPage } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -162,30 +161,12 @@ test('tilts marked in the preview are left out of a new data set; the series the
 });
 
 /** The two files 'Export tilt series' downloads, by extension: the stack's bytes and the .tlt's text. */
-async function exportedSeries(): Promise<{ names: string[]; stack: ReturnType<typeof readMrc>; angles: number[] }> {
-  const files = new Map<string, { name: string; bytes: Buffer }>();
-  const done = new Promise<void>((resolve) => {
-    page.on('download', async function onDownload(download) {
-      const path = await download.path();
-      files.set(download.suggestedFilename().split('.').pop()!, { name: download.suggestedFilename(), bytes: readFileSync(path!) });
-      if (files.size === 2) {
-        page.off('download', onDownload);
-        resolve();
-      }
-    });
-  });
-  await page.getByTestId('export-tilt-series').click();
-  await done;
-  const [mrc, tlt] = [files.get('mrc')!, files.get('tlt')!];
-  return { names: [mrc.name, tlt.name], stack: readMrc(new Uint8Array(mrc.bytes)), angles: tlt.bytes.toString('latin1').trim().split('\n').map(Number) };
-}
-
 test('a tilt series exports as an MRC stack and its .tlt: the one without tilts is the other less those tilts', async () => {
   const [demo, made] = await page.evaluate(() => window.wedgelab.datasets().slice(0, 2));
   await page.getByTestId('dataset-select').selectOption(demo.id);
-  const whole = await exportedSeries();
+  const whole = await exportedSeries(page);
   await page.getByTestId('dataset-select').selectOption(made.id);
-  const less = await exportedSeries();
+  const less = await exportedSeries(page);
   expect(whole.names).toEqual([`simulated_demo_cell_${demo.nTilts}tilts.mrc`, `simulated_demo_cell_${demo.nTilts}tilts.tlt`]);
   expect(less.names).toEqual([`simulated_demo_cell_${made.nTilts}tilts.mrc`, `simulated_demo_cell_${made.nTilts}tilts.tlt`]);
   expect([whole.stack.header.nz, whole.stack.header.ispg, whole.angles]).toEqual([demo.nTilts, 0, demo.tiltAngles.map((a) => Number(a.toFixed(2)))]);

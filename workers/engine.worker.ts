@@ -36,7 +36,8 @@ import { readTiltSeriesFiles, type LoadedTiltSeries, type TiltSeriesLoadOptions 
 import type { NamedBlob } from '../src/io/types.ts';
 import { FRAME_HALVES_ROW } from '../src/io/relionFiles.ts';
 import { DEFOCUS_ROW } from '../src/io/sideFiles.ts';
-import { phaseFlipTiltSeries, phaseFlipText } from '../src/engine/phaseFlip.ts';
+import { phaseFlipText } from '../src/engine/phaseFlip.ts';
+import { phaseFlipTiltSeries } from '../src/engine/cpu/phaseFlip.ts';
 import { fileOrderRuns, volumePieces, wholeVolume, type Tomogram } from '../src/io/piecedVolume.ts';
 import { suggestThickness, type ThicknessSuggestion } from '../src/engine/thickness.ts';
 import type { ModelChoice, ModelFamily } from '../src/engine/methods/modelChoice.ts';
@@ -604,11 +605,13 @@ const api: EngineWorkerApi = {
   async phaseFlip(jobId, datasetId, onProgress) {
     const { summary, tiltSeries, frameHalves } = datasetOf(datasetId);
     const progress = (done: number, total: number) => void onProgress({ fraction: done / total, bytesRead: 0 });
-    const flipped = await withJob(jobId, (signal) => phaseFlipTiltSeries(tiltSeries, { signal, onProgress: progress }));
+    // On the CPU pool whichever path the engine is on: the flip is CPU work (engine/cpu/phaseFlip.ts).
+    const pool = (cpuPool ??= pagePool());
+    const flipped = await withJob(jobId, (signal) => phaseFlipTiltSeries(tiltSeries, pool, { signal, onProgress: progress }));
     // Its frame halves are the source's flipped alike (each half read comes with the same defocus).
     const flippedHalves: FrameHalfReader | undefined = frameHalves && {
       source: frameHalves.source,
-      read: async (which, signal, onHalfProgress) => (await phaseFlipTiltSeries(await frameHalves.read(which, signal, onHalfProgress), { signal })).tiltSeries,
+      read: async (which, signal, onHalfProgress) => (await phaseFlipTiltSeries(await frameHalves.read(which, signal, onHalfProgress), pool, { signal })).tiltSeries,
     };
     const defocusRow = summary.metadata.find((row) => row.label === DEFOCUS_ROW);
     const correction = { label: 'CTF correction', value: phaseFlipText(flipped), source: defocusRow?.source ?? summary.name };

@@ -135,7 +135,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     cpuKernels.length ? `\nThe CPU path's projector pair on one thread: TypeScript against WebAssembly SIMD\n\n${cpuKernelTable(cpuKernels)}` : '',
     fftRows.length ? `\n3-D FFT and FSC\n\n${fftTable(fftRows)}` : '',
     dose.length ? `\nDose weighting (CPU: float64 FFT, one thread, and the CPU path's pool; GPU: float32, transfers included) against numpy's FFT of the same filter\n\n${doseTable(dose, context.cpu.threads)}` : '',
-    phaseFlip.length ? `\nPhase flip (CTF correction; CPU: float64 FFT, one thread) against numpy's FFT of the same flip\n\n${phaseFlipTable(phaseFlip)}` : '',
+    phaseFlip.length ? `\nPhase flip (CTF correction; CPU pool: float64 FFT, a tilt per thread) against numpy's FFT of the same flip\n\n${phaseFlipTable(phaseFlip)}` : '',
     renderRows.length ? `\n3-D view (chromium)\n\n${renderTable(renderRows)}` : '',
     localnetPage.length ? `\nLocal network in the page (chromium; the worker's own backend choice)\n\n${localnetPageTable(localnetPage)}` : '',
     batch.length ? `\nMany series: one batch against separate recon calls (FBP, no scores)\n\n${batchTable(batch)}` : '',

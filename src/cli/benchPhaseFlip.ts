@@ -1,17 +1,19 @@
 /**
  * The phase-flip bench (`wedgelab bench --only phaseflip`): CTF correction of stacks of 41 tilts (±60°, 3 µm,
  * 4 Å pixels, so that the tilted views span several defocus levels) at 512² and 1024² (--quick: 512² only), on the
- * CPU (engine/phaseFlip.ts, float64 FFT, one thread in the worker), against the reference timed in the same run:
+ * CPU pool (engine/cpu/phaseFlip.ts, float64 FFT, a tilt per thread), against the reference timed in the same run:
  * the same flip with numpy's FFT (bench/phase_flip_reference.py, written from the formulas, best of three).
  */
 import { randomTiltSeries, type BenchContext } from '../engine/methods/benchKit.ts';
-import { phaseFlipTiltSeries } from '../engine/phaseFlip.ts';
+import { phaseFlipTiltSeries } from '../engine/cpu/phaseFlip.ts';
 
 export interface PhaseFlipBenchRow {
   size: string;
   seconds: number;
   /** The most defocus levels a tilt took. */
   maxLevels: number;
+  /** The CPU pool's threads. */
+  threads: number;
   referenceSeconds: number | null;
   /** Reference time over ours: above 1, ours is faster. */
   speedup: number | null;
@@ -21,18 +23,19 @@ const TILTS = 41;
 const PIXEL_SIZE = 4; // Å, as the reference script is given
 const DEFOCUS = 3; // µm, as the reference script assumes
 
-export async function benchPhaseFlip(context: Pick<BenchContext, 'quick' | 'log' | 'python'>): Promise<PhaseFlipBenchRow[]> {
+export async function benchPhaseFlip(context: Pick<BenchContext, 'quick' | 'log' | 'python' | 'cpu'>): Promise<PhaseFlipBenchRow[]> {
   const rows: PhaseFlipBenchRow[] = [];
   for (const n of context.quick ? [512] : [512, 1024]) {
     // ±60° in 3° steps, as the reference script's.
     const tiltSeries = { ...randomTiltSeries(n, n, TILTS), pixelSize: PIXEL_SIZE, defocus: new Array<number>(TILTS).fill(DEFOCUS) };
     const started = performance.now();
-    const { maxLevels } = await phaseFlipTiltSeries(tiltSeries);
+    const { maxLevels } = await phaseFlipTiltSeries(tiltSeries, context.cpu);
     const seconds = (performance.now() - started) / 1000;
     const reference = context.python('phase_flip_reference.py', [n, n, TILTS, PIXEL_SIZE]) as { seconds: number } | null;
     const referenceSeconds = reference?.seconds ?? null;
-    context.log(`phase flip ${n}×${n}×${TILTS}: ${seconds.toFixed(2)} s (up to ${maxLevels} levels a tilt); numpy ${referenceSeconds?.toFixed(2) ?? 'n/a'} s`);
-    rows.push({ size: `${n}×${n}×${TILTS}`, seconds, maxLevels, referenceSeconds, speedup: referenceSeconds === null ? null : referenceSeconds / seconds });
+    const threads = context.cpu.threads;
+    context.log(`phase flip ${n}×${n}×${TILTS}: ${seconds.toFixed(2)} s on ${threads} CPU thread${threads === 1 ? '' : 's'} (up to ${maxLevels} levels a tilt); numpy ${referenceSeconds?.toFixed(2) ?? 'n/a'} s`);
+    rows.push({ size: `${n}×${n}×${TILTS}`, seconds, maxLevels, threads, referenceSeconds, speedup: referenceSeconds === null ? null : referenceSeconds / seconds });
   }
   return rows;
 }
@@ -40,7 +43,7 @@ export async function benchPhaseFlip(context: Pick<BenchContext, 'quick' | 'log'
 export function phaseFlipTable(rows: PhaseFlipBenchRow[]): string {
   const fmt = (v: number | null, d: number) => (v === null ? 'n/a' : v.toFixed(d));
   return [
-    '| stack | defocus levels (most a tilt) | CPU (s) | numpy FFT reference (s) | speed-up |\n|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.size} | ${r.maxLevels} | ${r.seconds.toFixed(2)} | ${fmt(r.referenceSeconds, 2)} | ${fmt(r.speedup, 2)}× |`),
+    '| stack | defocus levels (most a tilt) | CPU threads | CPU (s) | numpy FFT reference, one thread (s) | speed-up |\n|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.size} | ${r.maxLevels} | ${r.threads} | ${r.seconds.toFixed(2)} | ${fmt(r.referenceSeconds, 2)} | ${fmt(r.speedup, 2)}× |`),
   ].join('\n');
 }

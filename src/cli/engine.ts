@@ -5,6 +5,7 @@
  */
 import { cpuEngine, gpuEngine, type EngineContext } from '../engine/context.ts';
 import { nodePool } from '../engine/cpu/nodePool.ts';
+import type { CpuPool } from '../engine/cpu/pool.ts';
 import { chooseEnginePath, ENGINE_CHOICES, type AdapterFacts } from '../engine/enginePath.ts';
 import { openNodeGpu } from '../engine/gpu/node.ts';
 import { choiceFlag, type FlagValues } from '../engine/methods/flags.ts';
@@ -33,6 +34,14 @@ export async function openCliEngine(
   const methods = [...requests.flatMap((r) => (r ? [r.method] : [])), ...alsoMethods];
   const engine = await openEngine(values, methods);
   return { engine, models: await checkModelPaths(requests) };
+}
+
+/** A node pool for CPU work beside a GPU engine (the phase flip), made at the first need and shared. */
+let besideGpu: CpuPool | null = null;
+
+/** The CPU pool for work that runs on the CPU whatever the path (the phase flip): the engine's own on the CPU path. */
+export function cpuPoolOf(engine: EngineContext): CpuPool {
+  return engine.path === 'cpu' ? engine.pool : (besideGpu ??= nodePool());
 }
 
 async function openEngine(values: FlagValues, methods: readonly MethodName[]): Promise<EngineContext> {

@@ -21,7 +21,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { choiceFlag, numberFlag, UsageError, type FlagValues } from '../engine/methods/flags.ts';
 import { otherThanImodRadial } from '../engine/methods/fbp/base.ts';
-import { openCliEngine } from './engine.ts';
+import { cpuPoolOf, openCliEngine } from './engine.ts';
 import { writeFileAtomic } from './atomicWrite.ts';
 import { methodCommand } from './methodFlags.ts';
 import { checkOutputs, checkTomogramMemory, writeTomogram } from './outputs.ts';
@@ -32,7 +32,8 @@ import { FRAME_HALVES, isStarFile } from '../io/relionStar.ts';
 import { progressPrinter } from './progress.ts';
 import { stringOptions } from './options.ts';
 import { isDefocusFile } from '../io/defocusFiles.ts';
-import { phaseFlipText, phaseFlipTiltSeries, phaseFlipUnavailable, type PhaseFlipReport } from '../engine/phaseFlip.ts';
+import { phaseFlipText, phaseFlipUnavailable, type PhaseFlipReport } from '../engine/phaseFlip.ts';
+import { phaseFlipTiltSeries } from '../engine/cpu/phaseFlip.ts';
 
 /**
  * Read a stack and its side files (angles, alignment, .mdoc; io/sideFiles.ts), or a RELION STAR table and the
@@ -230,15 +231,15 @@ export async function flaggedTiltSeries(
   const loaded = await readTiltSeriesPaths(tiltsPath, sidePathsOf(values), { ...options, frames, relionSeries, tiltAxis: numberFlag(values, 'tilt-axis') });
   const chosen = chooseTilts(values, await alignLoadedTiltSeries(engine, loaded), tiltsPath, options.quiet);
   if (values['phase-flip'] !== true) return { loaded, ...chosen };
-  const flipped = await phaseFlipOfFile(chosen.tiltSeries, tiltsPath);
+  const flipped = await phaseFlipOfFile(chosen.tiltSeries, tiltsPath, engine);
   if (!options.quiet) process.stderr.write(`${phaseFlipText(flipped)} (--phase-flip)\n`);
   return { loaded, tiltSeries: flipped.tiltSeries, label: [chosen.label, 'phase-flipped'].filter(Boolean).join(', ') };
 }
 
-/** `ts` phase flipped for its defocus (engine/phaseFlip.ts); a series that cannot be is refused naming `path`, the file it was read from. */
-export async function phaseFlipOfFile(ts: TiltSeries, path: string): Promise<PhaseFlipReport> {
+/** `ts` phase flipped for its defocus on the CPU pool (engine/cpu/phaseFlip.ts); a series that cannot be is refused naming `path`, the file it was read from. */
+export async function phaseFlipOfFile(ts: TiltSeries, path: string, engine: EngineContext): Promise<PhaseFlipReport> {
   try {
-    return await phaseFlipTiltSeries(ts);
+    return await phaseFlipTiltSeries(ts, cpuPoolOf(engine));
   } catch (error) {
     throw new Error(`${path}: ${(error as Error).message}`, { cause: error });
   }

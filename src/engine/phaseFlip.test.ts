@@ -1,8 +1,14 @@
 // Phase flipping against the CTF worked by hand (300 kV: λ = 0.019687 Å, Cs 2.7 mm, Q 0.07) and against the tilted
 // specimen's defocus gradient as IMOD's ctfphaseflip states it: Δz(x) = Δz₀ + x·pixel·tan θ.
-import { describe, expect, it } from 'vitest';
-import { columnDefocus, defocusLevels, defocusStep, phaseFlipTiltSeries, phaseFlipUnavailable } from './phaseFlip.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { phaseFlipTiltSeries } from './cpu/phaseFlip.ts';
+import { nodePool } from './cpu/nodePool.ts';
+import { callerPool } from './cpu/pool.ts';
+import { columnDefocus, defocusLevels, defocusStep, phaseFlipUnavailable } from './phaseFlip.ts';
 import { CancelledError, type TiltSeries } from './types.ts';
+
+/** The flip on the calling thread (the CPU pool of one). */
+const flip = (ts: TiltSeries, options?: Parameters<typeof phaseFlipTiltSeries>[2]) => phaseFlipTiltSeries(ts, callerPool(), options);
 
 /** cos(2π(cx·x/nx + cy·y/ny)) on every tilt: one pure spatial frequency, whole cycles across the tilt. */
 function waves(nx: number, ny: number, nTilts: number, cx: number, cy: number): Float32Array {
@@ -36,7 +42,7 @@ describe('phase flip', () => {
       [0, 1],
     ]) {
       const input = waves(nx, ny, 1, cx, 0);
-      const { tiltSeries, maxLevels } = await phaseFlipTiltSeries(series(nx, ny, input, [0], [3], pixel));
+      const { tiltSeries, maxLevels } = await flip(series(nx, ny, input, [0], [3], pixel));
       expect(maxLevels).toBe(1);
       for (let i = 0; i < input.length; i++) expect(tiltSeries.data[i]).toBeCloseTo(sign * input[i], 5);
       expect(tiltSeries.defocus).toBeUndefined();
@@ -46,9 +52,9 @@ describe('phase flip', () => {
   it('flipped twice at one level gives a random tilt back', async () => {
     const [nx, ny] = [30, 22];
     const input = Float32Array.from({ length: nx * ny }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1);
-    const once = (await phaseFlipTiltSeries(series(nx, ny, input, [10], [2.5], 6))).tiltSeries;
+    const once = (await flip(series(nx, ny, input, [10], [2.5], 6))).tiltSeries;
     expect(once.data).not.toEqual(input);
-    const twice = (await phaseFlipTiltSeries({ ...once, defocus: [2.5] })).tiltSeries;
+    const twice = (await flip({ ...once, defocus: [2.5] })).tiltSeries;
     for (let i = 0; i < input.length; i++) expect(twice.data[i]).toBeCloseTo(input[i], 5);
   });
 
@@ -68,7 +74,7 @@ describe('phase flip', () => {
     // f = 2/(16·2) = 0.0625 Å⁻¹ along y, constant along x; its CTF zero (χ ≈ π − Q) is at about 1.28 µm. Across the
     // 512 columns at 60° the defocus spans ±511/2 · 2 Å · tan 60° = ±0.0885 µm about 1.3 µm: the zero is crossed.
     const input = waves(nx, ny, 2, 0, 2);
-    const { tiltSeries, maxLevels } = await phaseFlipTiltSeries(series(nx, ny, input, [60, -60], [1.3, 1.3], pixel));
+    const { tiltSeries, maxLevels } = await flip(series(nx, ny, input, [60, -60], [1.3, 1.3], pixel));
     expect(maxLevels).toBe(Math.ceil((2 * 0.0885) / defocusStep(pixel, 300)) + 1);
     const f = 0.0625;
     const lambda = 0.019687;
@@ -105,12 +111,29 @@ describe('phase flip', () => {
     expect(phaseFlipUnavailable({ ...ts, defocus: undefined })).toMatch(/^the tilt series has no defocus/);
     expect(phaseFlipUnavailable({ ...ts, defocus: [3] })).toBe('the tilt series has 2 tilts but a defocus for 1');
     expect(phaseFlipUnavailable({ ...ts, pixelSize: 0 })).toBe('the pixel size is unknown');
-    await expect(phaseFlipTiltSeries({ ...ts, pixelSize: 0 })).rejects.toThrow('phase flip: the pixel size is unknown');
+    await expect(flip({ ...ts, pixelSize: 0 })).rejects.toThrow('phase flip: the pixel size is unknown');
     const seen: number[] = [];
-    await phaseFlipTiltSeries(ts, { onProgress: (done, total) => seen.push(done / total) });
+    await flip(ts, { onProgress: (done, total) => seen.push(done / total) });
     expect(seen).toEqual([0.5, 1]);
     const controller = new AbortController();
     controller.abort();
-    await expect(phaseFlipTiltSeries(ts, { signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
+    await expect(flip(ts, { signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  const pool = nodePool(2);
+  afterAll(() => pool.close());
+
+  it('gives on a pool of two threads what it gives on one, a tilt a thread, out of shared memory', async () => {
+    const angles = [-60, -30, 0, 30, 60];
+    const input = Float32Array.from({ length: 256 * 4 * angles.length }, (_, i) => Math.sin(i * 0.37) + (i % 7));
+    const ts = series(256, 4, input, angles, [2.5, 2.7, 2.9, 3.1, 3.3], 4);
+    const one = await flip(ts);
+    const seen: number[] = [];
+    const two = await phaseFlipTiltSeries(ts, pool, { onProgress: (done) => seen.push(done) });
+    expect(two.tiltSeries.data).toEqual(one.tiltSeries.data);
+    expect([two.maxLevels, one.maxLevels]).toEqual([one.maxLevels, 4]);
+    expect(seen).toEqual([2, 4, 5]);
+    expect(two.tiltSeries.data.buffer).toBeInstanceOf(ArrayBuffer);
+    expect(two.tiltSeries.defocus).toBeUndefined();
   });
 });

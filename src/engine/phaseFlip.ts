@@ -11,13 +11,13 @@
  * levels are at most p²/λ apart (p the pixel size in Å, λ the wavelength), so that a column's defocus is within
  * p²/(2λ) of a level: a phase error at Nyquist of at most π/8.
  *
- * Runs on the CPU (one forward 2-D FFT per tilt, one inverse per two levels; float64), in steps that let a cancel
- * land between tilts.
+ * Runs on the CPU (one forward 2-D FFT per tilt, one inverse per two levels; float64), the tilts split over the
+ * CPU pool's threads by cpu/phaseFlip.ts; this file is the flip of one tilt and what a series says about it.
  */
 import { ctfPositive, electronWavelength, MICROSCOPE_300KV, type Microscope } from './ctf.ts';
 import { fft3d } from './metrics/fourier.ts';
 import { radialFrequencyMap } from './tiltFourierFilter.ts';
-import { throwIfAborted, type TiltSeries } from './types.ts';
+import type { TiltSeries } from './types.ts';
 
 /** Why a tilt series cannot be phase flipped, or null when it can. */
 export function phaseFlipUnavailable(ts: Partial<Pick<TiltSeries, 'nTilts' | 'defocus' | 'pixelSize'>>): string | null {
@@ -28,7 +28,7 @@ export function phaseFlipUnavailable(ts: Partial<Pick<TiltSeries, 'nTilts' | 'de
 }
 
 /** The microscope a series is corrected for: its own voltage (300 kV when unknown), Cs 2.7 mm, Q 0.07. */
-function microscopeOf(ts: Pick<TiltSeries, 'voltage'>): Microscope {
+export function microscopeOf(ts: Pick<TiltSeries, 'voltage'>): Microscope {
   return { ...MICROSCOPE_300KV, ...(ts.voltage !== undefined && { voltage: ts.voltage }) };
 }
 
@@ -59,36 +59,57 @@ function levelWeights(columns: Float64Array, levels: readonly number[], j: numbe
   return columns.map((d) => Math.max(0, 1 - Math.abs(d - levels[j]) / gap));
 }
 
+/** What the flip of a stack's tilts needs besides the data (plain numbers, so that it crosses to a CPU pool thread). */
+export interface PhaseFlipGeometry {
+  nx: number;
+  ny: number;
+  /** Å per pixel. */
+  pixelSize: number;
+  /** Degrees, every tilt of the stack. */
+  tiltAngles: ArrayLike<number>;
+  /** µm under focus, every tilt of the stack. */
+  defocus: ArrayLike<number>;
+  microscope: Microscope;
+}
+
+/** The defocus levels tilt `t` is flipped at (defocusLevels of its columns), and its columns' defocus. */
+export function tiltLevels(g: PhaseFlipGeometry, t: number): { columns: Float64Array; levels: number[] } {
+  const columns = columnDefocus(g.nx, g.pixelSize, g.tiltAngles[t], g.defocus[t]);
+  return { columns, levels: defocusLevels(columns, defocusStep(g.pixelSize, g.microscope.voltage)) };
+}
+
 /**
- * Tilt `t` of `ts` phase flipped into `out` (its own nx × ny plane): one forward transform, then each pair of
- * levels through one inverse transform (H_a·Z + i·H_b·Z: both gains real and even, so the real part is the tilt
- * flipped at level a and the imaginary part at level b), blended column by column.
+ * Tilts [from, to) of `data` (nx × ny planes) phase flipped in place. Each tilt: one forward transform, then each
+ * pair of levels through one inverse transform (H_a·Z + i·H_b·Z: both gains real and even, so the real part is the
+ * tilt flipped at level a and the imaginary part at level b), blended column by column.
  */
-function phaseFlipTilt(ts: TiltSeries, t: number, out: Float32Array, microscope: Microscope, f2: Float64Array): number {
-  const { nx, ny, pixelSize } = ts;
+export function phaseFlipTilts(data: Float32Array, g: PhaseFlipGeometry, from: number, to: number): void {
+  const { nx, ny } = g;
   const plane = nx * ny;
-  const re = Float64Array.from(ts.data.subarray(t * plane, (t + 1) * plane));
-  const im = new Float64Array(plane);
-  fft3d(re, im, nx, ny, 1);
-  const columns = columnDefocus(nx, pixelSize, ts.tiltAngles[t], (ts.defocus as number[])[t]);
-  const levels = defocusLevels(columns, defocusStep(pixelSize, microscope.voltage));
-  const sum = new Float64Array(plane);
-  const [outRe, outIm] = [new Float64Array(plane), new Float64Array(plane)];
-  for (let j = 0; j < levels.length; j += 2) {
-    const signA = flipSigns(levels[j], microscope, f2);
-    const signB = j + 1 < levels.length ? flipSigns(levels[j + 1], microscope, f2) : null;
-    for (let i = 0; i < plane; i++) {
-      // (re + i·im)·(a + i·b) with a, b real: the two levels packed as real and imaginary outputs.
-      const b = signB ? signB[i] : 0;
-      outRe[i] = re[i] * signA[i] - im[i] * b;
-      outIm[i] = im[i] * signA[i] + re[i] * b;
+  const f2 = radialFrequencyMap(nx, ny, g.pixelSize).map((f) => f * f);
+  for (let t = from; t < to; t++) {
+    const tilt = data.subarray(t * plane, (t + 1) * plane);
+    const re = Float64Array.from(tilt);
+    const im = new Float64Array(plane);
+    fft3d(re, im, nx, ny, 1);
+    const { columns, levels } = tiltLevels(g, t);
+    const sum = new Float64Array(plane);
+    const [outRe, outIm] = [new Float64Array(plane), new Float64Array(plane)];
+    for (let j = 0; j < levels.length; j += 2) {
+      const signA = flipSigns(levels[j], g.microscope, f2);
+      const signB = j + 1 < levels.length ? flipSigns(levels[j + 1], g.microscope, f2) : null;
+      for (let i = 0; i < plane; i++) {
+        // (re + i·im)·(a + i·b) with a, b real: the two levels packed as real and imaginary outputs.
+        const b = signB ? signB[i] : 0;
+        outRe[i] = re[i] * signA[i] - im[i] * b;
+        outIm[i] = im[i] * signA[i] + re[i] * b;
+      }
+      fft3d(outRe, outIm, nx, ny, 1, true);
+      addBlended(sum, outRe, levelWeights(columns, levels, j), nx);
+      if (signB) addBlended(sum, outIm, levelWeights(columns, levels, j + 1), nx);
     }
-    fft3d(outRe, outIm, nx, ny, 1, true);
-    addBlended(sum, outRe, levelWeights(columns, levels, j), nx);
-    if (signB) addBlended(sum, outIm, levelWeights(columns, levels, j + 1), nx);
+    tilt.set(sum);
   }
-  out.set(sum);
-  return levels.length;
 }
 
 /** −sign(CTF) at every DFT index for one defocus (`f2`: |k|² there): +1 where the CTF has its low-frequency sign (negative), −1 where it is positive. */
@@ -113,31 +134,4 @@ export function phaseFlipText({ microscope, maxLevels }: Pick<PhaseFlipReport, '
   const { voltage, cs, amplitudeContrast } = microscope;
   const levels = maxLevels > 1 ? `up to ${maxLevels} defocus levels across a tilt` : 'one defocus per tilt';
   return `phase flipped at each tilt's defocus (${voltage} kV, Cs ${cs} mm, Q ${amplitudeContrast}; ${levels})`;
-}
-
-/**
- * A copy of the series with every tilt phase flipped for its own defocus, without the defocus (it is corrected).
- * Throws naming what is missing when the series cannot be flipped; `onProgress(done, total)` after each tilt, and
- * a cancel (`signal`) lands between tilts.
- */
-export async function phaseFlipTiltSeries(
-  ts: TiltSeries,
-  options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
-): Promise<PhaseFlipReport> {
-  const unavailable = phaseFlipUnavailable(ts);
-  if (unavailable) throw new Error(`phase flip: ${unavailable}`);
-  const microscope = microscopeOf(ts);
-  const f2 = radialFrequencyMap(ts.nx, ts.ny, ts.pixelSize).map((f) => f * f);
-  const plane = ts.nx * ts.ny;
-  const data = new Float32Array(ts.data.length);
-  let maxLevels = 1;
-  for (let t = 0; t < ts.nTilts; t++) {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    throwIfAborted(options.signal);
-    maxLevels = Math.max(maxLevels, phaseFlipTilt(ts, t, data.subarray(t * plane, (t + 1) * plane), microscope, f2));
-    options.onProgress?.(t + 1, ts.nTilts);
-  }
-  const tiltSeries: TiltSeries = { ...ts, data };
-  delete tiltSeries.defocus; // corrected: nothing is left to flip
-  return { tiltSeries, maxLevels, microscope };
 }

@@ -180,7 +180,7 @@ async function loadSeries(batch: Batch, entry: SeriesEntry, bin: number): Promis
 
 /** With --phase-flip, the series phase flipped for its defocus, as recon flips it (a failure naming the stack). */
 async function flippedIfAsked(batch: Batch, stack: string, ts: TiltSeries): Promise<TiltSeries> {
-  return batch.phaseFlip ? (await phaseFlipOfFile(ts, stack)).tiltSeries : ts;
+  return batch.phaseFlip ? (await phaseFlipOfFile(ts, stack, batch.engine)).tiltSeries : ts;
 }
 
 /** Every method of one series; a series that cannot be read fails each of its methods with the reason. */

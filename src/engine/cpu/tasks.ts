@@ -9,6 +9,7 @@ import { extractPatchRows, type PatchRows } from './patches.ts';
 import { filterRowsInPlace } from './rowFilter.ts';
 import { sirtIterationRows, type SirtRows } from './sirt.ts';
 import { doseWeightTilts } from '../doseWeighting.ts';
+import { phaseFlipTilts, type PhaseFlipGeometry } from '../phaseFlip.ts';
 
 /** Filter detector rows in place (the rows of every tilt, counted together). */
 export interface FilterTask {
@@ -71,7 +72,16 @@ export interface DoseWeightTask {
   inverseCritical: Float64Array;
 }
 
-export type CpuTask = FilterTask | BackProjectTask | ForwardProjectTask | SirtTask | PatchesTask | DoseWeightTask;
+/** Phase flip tilts in place (../phaseFlip.ts; here y0 and rows count tilts). */
+export interface PhaseFlipTask {
+  kernel: 'phaseFlip';
+  y0: number;
+  rows: number;
+  data: Float32Array;
+  geometry: PhaseFlipGeometry;
+}
+
+export type CpuTask = FilterTask | BackProjectTask | ForwardProjectTask | SirtTask | PatchesTask | DoseWeightTask | PhaseFlipTask;
 
 export function runTask(task: CpuTask, r0: number, r1: number): void {
   const from = task.y0 + r0;
@@ -91,5 +101,7 @@ export function runTask(task: CpuTask, r0: number, r1: number): void {
       return extractPatchRows(task, from, to);
     case 'doseWeight':
       return doseWeightTilts(task.data, task.data, task.nx, task.ny, from, to, task.exposures, task.inverseCritical);
+    case 'phaseFlip':
+      return phaseFlipTilts(task.data, task.geometry, from, to);
   }
 }
