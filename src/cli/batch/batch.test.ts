@@ -126,6 +126,24 @@ describe('wedgelab batch', () => {
     expect(written.map((line) => line.split('\t').slice(3))).toEqual([['1,2,13'], ['14']]);
   });
 
+  it("takes an AreTomo3 session's folder as its series, its tomograms and spectra left out in one line", async () => {
+    const session = join(dir, 'aretomo3');
+    mkdirSync(session, { recursive: true });
+    for (const [k, seed] of [[1, 1], [2, 2]]) {
+      for (const [from, to] of [['tilt_series.mrc', `TS_${k}.mrc`], ['tilt_series.tlt', `TS_${k}.tlt`], ['tilt_series.mrc', `TS_${k}_Vol.mrc`], ['tilt_series.mrc', `TS_${k}_CTF.mrc`]]) {
+        copyFileSync(join(series, `s${seed}`, from), join(session, to));
+      }
+      writeFileSync(join(session, `TS_${k}_CTF.txt`), Array.from({ length: 13 }, (_, i) => `${i + 1} 30000 30000 0 0 0.1 9 1`).join('\n'));
+    }
+    const cluster = join(dir, 'aretomo3-cluster');
+    const run = await wedgelab(['batch', '--list', session, '--methods', 'fbp', '--out-dir', cluster, '--slurm']);
+    expect(run.code, run.stderr).toBe(0);
+    const written = readFileSync(join(cluster, 'slurm', 'series.tsv'), 'utf8').trim().split('\n').slice(1);
+    expect(written.map((line) => line.split('\t').slice(0, 1))).toEqual([['TS_1'], ['TS_2']]);
+    expect(run.stderr.match(/^warning: left out/gm)).toHaveLength(1);
+    expect(run.stderr).toContain('warning: left out 4 stacks without an angle file beside (STEM.tlt, .rawtlt, .mdoc or AreTomo .aln) or angles in the extended header: TS_1_CTF.mrc, TS_1_Vol.mrc, TS_2_CTF.mrc, TS_2_Vol.mrc\n');
+  });
+
   it("runs a RELION 5 project's tilt series from its tomograms.star, as the stacks they came from, also through a SLURM array's list", async () => {
     const project = join(dir, 'relion');
     const job = join(project, 'AlignTiltSeries', 'job005');

@@ -9,6 +9,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseTiltNumbers } from '../../engine/evaluation/tiltSubsets.ts';
+import { listNames } from '../../io/angles.ts';
 import { UsageError } from '../../engine/methods/flags.ts';
 import { isStarFile, relionSeriesNames } from '../../io/relionStar.ts';
 import { angleFileFor, isAngleFile, isStackFile, seriesStacks, sideFilesFor, stackStem } from '../../io/stackGroups.ts';
@@ -61,7 +62,11 @@ async function seriesInFolder(folder: string, name: (stack: string) => string): 
 async function seriesFromFolder(dir: string): Promise<SeriesEntry[]> {
   const top = await seriesInFolder(dir, stackStem);
   const entries = [...top.found];
-  for (const stack of top.missing) process.stderr.write(`warning: ${stack} has no angle file beside it (.tlt, .rawtlt or .mdoc), nor angles in its extended header: left out\n`);
+  // One line for all: a pipeline's folder holds a tomogram and spectra beside every series (AreTomo3's STEM_Vol, STEM_CTF).
+  if (top.missing.length > 0) {
+    const them = top.missing.length === 1 ? 'a stack' : `${top.missing.length} stacks`;
+    process.stderr.write(`warning: left out ${them} without an angle file beside (STEM.tlt, .rawtlt, .mdoc or AreTomo .aln) or angles in the extended header: ${listNames(top.missing.map((path) => basename(path)))}\n`);
+  }
   for (const sub of await readdir(dir)) {
     const path = join(dir, sub);
     if (!(await stat(path)).isDirectory()) continue;
