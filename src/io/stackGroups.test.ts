@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { droppedSeriesStack, filesOfStack, seriesStacks } from './stackGroups.ts';
+import { companionsOf, droppedSeriesStack, frameHalfStackNames, seriesStacks } from './stackGroups.ts';
 
 describe("a stack's files by name", () => {
   it("takes an etomo folder's raw stack with its alignment, and an .ali with its tilt.com but not the .xf that made it", () => {
     const folder = ['cell.st', 'cell.ali', 'cell.tlt', 'cell.rawtlt', 'cell.xf', 'cell.xtilt', 'cell.st.mdoc', 'cell.defocus', 'tilt.com', 'newst.com', 'cell_full_rec.mrc'];
     expect(seriesStacks(folder)).toEqual(['cell.st', 'cell.ali', 'cell_full_rec.mrc']);
-    expect(filesOfStack('cell.st', folder)).toEqual(['cell.st', 'cell.tlt', 'cell.st.mdoc', 'cell.xf', 'cell.xtilt', 'cell.defocus']);
-    expect(filesOfStack('cell.ali', folder)).toEqual(['cell.ali', 'cell.tlt', 'tilt.com', 'cell.defocus']);
+    expect(companionsOf('cell.st', folder)).toEqual(['cell.tlt', 'cell.st.mdoc', 'cell.xf', 'cell.xtilt', 'cell.defocus']);
+    expect(companionsOf('cell.ali', folder)).toEqual(['cell.tlt', 'tilt.com', 'cell.defocus']);
     // Both have their angles beside them: a drop of the folder asks.
     expect(droppedSeriesStack(folder)).toBeUndefined();
     expect(droppedSeriesStack(folder, 'cell.ali')).toBe('cell.ali');
@@ -16,8 +16,9 @@ describe("a stack's files by name", () => {
   it("takes AreTomo's series with its halves, .aln and CTF estimate in either case, not its tomograms or spectra", () => {
     const folder = ['TS_1.mrc', 'TS_1_EVN.mrc', 'TS_1_ODD.mrc', 'TS_1.aln', 'TS_1_ctf.txt', 'TS_1_Vol.mrc', 'TS_1_CTF.mrc', 'TS_10.mrc', 'TS_10.aln', 'TS_10_CTF.txt'];
     expect(seriesStacks(folder)).toEqual(['TS_1.mrc', 'TS_1_Vol.mrc', 'TS_1_CTF.mrc', 'TS_10.mrc']);
-    expect(filesOfStack('TS_1.mrc', folder)).toEqual(['TS_1.mrc', 'TS_1_EVN.mrc', 'TS_1_ODD.mrc', 'TS_1.aln', 'TS_1_ctf.txt']);
-    expect(filesOfStack('TS_10.mrc', folder)).toEqual(['TS_10.mrc', 'TS_10.aln', 'TS_10_CTF.txt']);
+    expect(frameHalfStackNames('TS_1.mrc')).toEqual({ even: 'TS_1_EVN.mrc', odd: 'TS_1_ODD.mrc' });
+    expect(companionsOf('TS_1.mrc', folder)).toEqual(['TS_1.aln', 'TS_1_ctf.txt']);
+    expect(companionsOf('TS_10.mrc', folder)).toEqual(['TS_10.aln', 'TS_10_CTF.txt']);
     expect(droppedSeriesStack(folder.slice(0, 7))).toBe('TS_1.mrc');
     expect(droppedSeriesStack(folder)).toBeUndefined();
   });

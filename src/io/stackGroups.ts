@@ -41,7 +41,6 @@ export function frameHalfStackNames(stack: string): Record<FrameHalf, string> {
   return { even: named('even'), odd: named('odd') };
 }
 
-
 /** A file name without its folder and extensions (frames/tilt_series.mrc.gz → tilt_series). */
 export function stackStem(path: string): string {
   return path.replace(/^.*[\\/]/, '').replace(/(\.gz)?$/i, '').replace(/\.[^.]+$/, '');
@@ -87,11 +86,10 @@ export function hasAnglesBeside(stack: string, names: readonly string[]): boolea
   return angleFileFor(stack, names) !== undefined || sideFilesFor(stack, null, names).some((name) => /\.aln$/i.test(name));
 }
 
-/** A stack's own files among `names`: itself, both its frame halves when both are there, its angle file and its side files. */
-export function filesOfStack(stack: string, names: readonly string[]): string[] {
-  const halves = Object.values(frameHalfStackNames(stack));
+/** A stack's own text files among `names`: its angle file and its side files (sideFilesFor). */
+export function companionsOf(stack: string, names: readonly string[]): string[] {
   const angles = angleFileFor(stack, names);
-  return [stack, ...(halves.every((half) => names.includes(half)) ? halves : []), ...(angles ? [angles] : []), ...sideFilesFor(stack, angles, names)];
+  return [...(angles ? [angles] : []), ...sideFilesFor(stack, angles, names)];
 }
 
 /**

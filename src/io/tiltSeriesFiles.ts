@@ -12,7 +12,7 @@ import { FRAME_HALVES_AT_HAND, FRAME_HALVES_ROW, planRelionFiles } from './relio
 import { FRAME_HALVES, isStarFile, type FrameHalf } from './relionStar.ts';
 import { binAlignment, comesWithAngles, isSideFile, planSeries, readSideFiles, type ImodRadial, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
 import { checkTiltAngles, checkValues, tiltAngleWarnings } from './tiltSeriesChecks.ts';
-import { droppedSeriesStack, filesOfStack, frameHalfOfStack, frameHalfStackNames, hasAnglesBeside, isStackFile, seriesStacks } from './stackGroups.ts';
+import { companionsOf, droppedSeriesStack, frameHalfOfStack, frameHalfStackNames, hasAnglesBeside, isStackFile, seriesStacks } from './stackGroups.ts';
 
 
 /** How to load: binning at load, progress and cancel (see readMrcStack), and the raw stack's tilt axis. */
@@ -86,7 +86,7 @@ export function sortDroppedFiles(files: NamedBlob[], chosen?: string): { stack: 
   const [even, odd] = FRAME_HALVES.map((half) => files.find((f) => frameHalfOfStack(f.name)?.stack === stack && frameHalfOfStack(f.name)?.half === half));
   const halves = even && odd ? { even, odd } : null;
   // One stack: every side file is its own, whatever its name; of several, those named after it.
-  const own = stacks.length === 1 ? files.filter((f) => isSideFile(f.name)) : filesOfStack(stack, names).filter((name) => isSideFile(name)).map(byName);
+  const own = stacks.length === 1 ? files.filter((f) => isSideFile(f.name)) : companionsOf(stack, names).filter(isSideFile).map(byName);
   const taken = [byName(stack), ...(halves ? [halves.even, halves.odd] : []), ...own];
   return { stack: byName(stack), halves, side: own, others: files.filter((f) => !taken.includes(f)) };
 }
