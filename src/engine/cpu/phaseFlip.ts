@@ -1,6 +1,6 @@
 /**
  * CTF correction by phase flipping on the CPU pool (docs/cpu.md): the flip of ../phaseFlip.ts, the tilts split
- * over the pool's threads, a few at a time so that a cancel and the progress are seen between rounds (a 1024²
+ * over the pool's threads, a tilt a thread per round, so that a cancel and the progress are seen between rounds (a 1024²
  * stack of 41 tilts at 4 Å takes about 20 s on one thread).
  */
 import { microscopeOf, phaseFlipUnavailable, tiltLevels, type PhaseFlipGeometry, type PhaseFlipReport } from '../phaseFlip.ts';
