@@ -26,7 +26,7 @@ const USAGE = `usage:
   wedgelab info FILE.mrc [SIDE FILES…] [--json]   (header, every warning, statistics with NaN/±Inf counted apart;
                  with .tlt/.rawtlt/.mdoc/.xf/.xtilt/.aln/tilt.com/.defocus/_CTF.txt: the tilt series they describe, checked against the stack;
                  wedgelab info TS_01.star: a RELION 5 tilt series and the images it names)
-  wedgelab recon --tilts STACK.mrc --angles FILE.tlt [--xf F.xf [--xtilt F.xtilt] | --aln F.aln] [--mdoc F.mdoc] [--tilt-com tilt.com] [--defocus F.defocus|F_CTF.txt] [--phase-flip] [--tilt-axis DEG] [--exclude-tilts LIST] [--series NAME] [--frames even|odd] --method ${methodChoices('reconstruction').join('|')}
+  wedgelab recon --tilts STACK.mrc --angles FILE.tlt [--xf F.xf [--xtilt F.xtilt] | --aln F.aln] [--mdoc F.mdoc|STEM_TLT.txt] [--tilt-com tilt.com] [--defocus F.defocus|F_CTF.txt] [--phase-flip] [--tilt-axis DEG] [--exclude-tilts LIST] [--series NAME] [--frames even|odd] --method ${methodChoices('reconstruction').join('|')}
                  ${commonUsage('reconstruction')} --out TOMO.mrc|TOMO.ome.zarr [--force]
 ${methodUsage('reconstruction', '                 ')}
                  (--bin B averages B × B pixels of every tilt as the stack is read: memory for the binned stack only;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, it, expect } from 'vitest';
-import { AngleFileError, checkAngleCount, formatTlt, parseMdoc, parseMdocMetadata, parseTlt, readAngleFile } from './angles.ts';
+import { AngleFileError, checkAngleCount, formatTlt, isAreTomoTiltFile, parseAreTomoTiltFile, parseMdoc, parseMdocMetadata, parseTlt, readAngleFile } from './angles.ts';
 
 function expectAngleError(fn: () => unknown, pattern: RegExp | string): void {
   let caught: unknown;
@@ -231,6 +231,32 @@ ExposureDose = 3
     expectAngleError(() => parseMdocMetadata(`[T = Tilt axis angle = n/a, binning = 1]\n${section('')}`, 'h.mdoc'), 'h.mdoc line 1: Tilt axis angle should be a number, found "n/a"');
     // The structural checks are parseMdoc's, with its messages.
     expectAngleError(() => parseMdocMetadata('PixelSpacing = 1\n', 'a.mdoc'), 'a.mdoc has no [ZValue = k] sections, so no tilt angles');
+  });
+});
+
+describe("AreTomo3's STEM_TLT.txt", () => {
+  it('reads angles in stack order and doses accumulated in acquisition order (indices from 1 or 0)', () => {
+    // As AreTomo3 writes it ("%8.2f  %4d  %8.2f"): a dose-symmetric series sorted by angle, 3 e/Å² a tilt.
+    const text = ['  -30.00     5      3.00', '  -15.00     3      3.00', '    0.00     1      3.00', '   15.00     2      3.00', '   30.00     4      3.00', ''].join('\n');
+    for (const shift of [0, -1]) {
+      const meta = parseAreTomoTiltFile(text.replace(/ {5}(\d) {6}/g, (_, k: string) => `     ${Number(k) + shift}      `), 'TS_01_TLT.txt');
+      expect(meta.tiltAngles.value).toEqual([-30, -15, 0, 15, 30]);
+      expect(meta.acquisitionOrder).toMatchObject({ value: [2, 3, 1, 4, 0], from: 'acquisition index' });
+      expect(meta.exposureDose?.map((d) => d.value)).toEqual([3, 3, 3, 3, 3]);
+      expect(meta.accumulatedDose?.value).toEqual([12, 6, 0, 3, 9]);
+      expect([meta.pixelSize, meta.voltage, meta.tiltAxisAngle, meta.notes]).toEqual([null, null, null, []]);
+    }
+    expect(isAreTomoTiltFile('TS_01_TLT.txt')).toBe(true);
+  });
+
+  it('leaves doses unknown when AreTomo3 wrote 0, takes stack order without indices, and names a bad line', () => {
+    const zero = parseAreTomoTiltFile('-3 1 0\n0 2 0\n3 3 0\n', 'z_TLT.txt');
+    expect([zero.exposureDose, zero.accumulatedDose]).toEqual([null, null]);
+    expect(zero.notes).toEqual(['z_TLT.txt: no dose for every tilt (AreTomo3 writes 0 when it was given none), so the doses are unknown']);
+    const plain = parseAreTomoTiltFile('-3\n0\n3\n', 'p_TLT.txt');
+    expect(plain.acquisitionOrder).toMatchObject({ value: [0, 1, 2], from: 'stack order' });
+    expectAngleError(() => parseAreTomoTiltFile('-3 1 2\n0 x 2\n', 'b_TLT.txt'), 'b_TLT.txt line 2: expected a tilt angle, an acquisition index and a dose, found "0 x 2"');
+    expectAngleError(() => parseAreTomoTiltFile('-3 1 -2\n', 'n_TLT.txt'), 'n_TLT.txt line 1: a dose should be ≥ 0 e/Å², found -2');
   });
 });
 

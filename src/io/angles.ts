@@ -82,8 +82,8 @@ export interface MdocMetadata {
   exposureDose: Sourced<number>[] | null;
   /** e/Å² received before each tilt: the sum of the exposures of the tilts acquired before it; null when unknown. */
   accumulatedDose: Sourced<number[]> | null;
-  /** Stack indices in acquisition order: by DateTime when every section has one, else by ZValue. */
-  acquisitionOrder: Sourced<number[]> & { from: 'DateTime' | 'ZValue' };
+  /** Stack indices in acquisition order: by DateTime when every section has one, else by ZValue (AreTomo3's _TLT.txt: its acquisition index). */
+  acquisitionOrder: Sourced<number[]> & { from: 'DateTime' | 'ZValue' | 'acquisition index' | 'stack order' };
   /** Sections whose mean says they are dark (rule: DARK_FRACTION), for the loader to exclude and report. */
   darkTilts: DarkTilt[];
   /** What the user should know about how values were found (fallbacks, checks skipped). */
@@ -235,6 +235,54 @@ export function parseMdocMetadata(text: string, name = 'mdoc file'): MdocMetadat
     },
     acquisitionOrder,
     darkTilts: darkTiltsOf(doc, name, tiltAngles, notes),
+    notes,
+  };
+}
+
+/** Whether a file name is AreTomo3's per-tilt table `STEM_TLT.txt`. */
+export function isAreTomoTiltFile(name: string): boolean {
+  return /_tlt\.txt$/i.test(name);
+}
+
+/**
+ * AreTomo3's `STEM_TLT.txt`, one row per stack section: `angle [acquisitionIndex [dose]]` (degrees; the index
+ * from 1, or from 0 in older files; the dose of that tilt's exposure in e/Å², 0 when AreTomo3 was not given one).
+ * What a SerialEM .mdoc would say of the same things, and nothing else (no pixel size, voltage or tilt axis).
+ */
+export function parseAreTomoTiltFile(text: string, name = 'TLT file'): MdocMetadata {
+  const rows: { angle: number; index?: number; dose?: number; line: number }[] = [];
+  splitLines(text).forEach((raw, i) => {
+    const words = raw.trim().split(/\s+/).filter(Boolean);
+    if (words.length === 0) return;
+    if (words.length > 3 || !words.every((w) => NUMBER.test(w))) throw new AngleFileError(`${name} line ${i + 1}: expected a tilt angle, an acquisition index and a dose, found "${clip(raw.trim())}"`);
+    const [angle, index, dose] = words.map(Number);
+    if (dose !== undefined && !(dose >= 0)) throw new AngleFileError(`${name} line ${i + 1}: a dose should be ≥ 0 e/Å², found ${dose}`);
+    rows.push({ angle, index, dose, line: i + 1 });
+  });
+  if (rows.length === 0) throw new AngleFileError(`${name} contains no tilt angles`);
+  const notes: string[] = [];
+  const indices = rows.map((r) => r.index);
+  const stackOrder = rows.map((_, k) => k);
+  const ordered = indices.every((v) => v !== undefined && Number.isInteger(v)) && new Set(indices).size === rows.length;
+  if (!ordered) notes.push(`${name}: no acquisition index for every tilt, each once, so the tilts are taken as acquired in stack order`);
+  const order = ordered ? [...stackOrder].sort((a, b) => (indices[a] as number) - (indices[b] as number)) : stackOrder;
+  const doses = rows.map((r) => r.dose);
+  const dosed = doses.every((d) => d !== undefined) && doses.some((d) => (d as number) > 0);
+  if (!dosed) notes.push(`${name}: no dose for every tilt (AreTomo3 writes 0 when it was given none), so the doses are unknown`);
+  const exposureDose = dosed ? rows.map((r) => ({ value: r.dose as number, source: `${name} line ${r.line}` })) : null;
+  return {
+    file: name,
+    tiltAngles: { value: rows.map((r) => r.angle), source: `${name}: the angle of every row` },
+    pixelSize: null,
+    voltage: null,
+    tiltAxisAngle: null,
+    exposureDose,
+    accumulatedDose: exposureDose && {
+      value: accumulate(exposureDose.map((d) => d.value), order),
+      source: `${name}: the doses of the tilts acquired before each one, in ${ordered ? 'acquisition index' : 'stack'} order`,
+    },
+    acquisitionOrder: ordered ? { value: order, from: 'acquisition index', source: `${name}: the acquisition index of every row` } : { value: order, from: 'stack order', source: `${name}: stack order` },
+    darkTilts: [],
     notes,
   };
 }

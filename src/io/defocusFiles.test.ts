@@ -7,7 +7,7 @@ const tlt = (angles: number[]) => ({ name: 'TS.tlt', text: angles.map((a) => `${
 describe('CTF estimates beside a stack', () => {
   it('knows the files by name: IMOD .defocus, AreTomo _CTF.txt and CTFFIND text', () => {
     expect(['TS.defocus', 'TS_01_CTF.txt', 'ctffind_output.txt'].map(isDefocusFile)).toEqual([true, true, true]);
-    expect(['TS.tlt', 'notes.txt', 'TS.defocus.bak'].map(isDefocusFile)).toEqual([false, false, false]);
+    expect(['TS.tlt', 'notes.txt', 'TS.defocus.bak', 'ctf_run_TLT.txt'].map(isDefocusFile)).toEqual([false, false, false, false]);
   });
 
   it('reads ctfplotter version 2: one view per line in nm, the version after the first defocus', () => {

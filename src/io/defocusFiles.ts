@@ -46,7 +46,8 @@ const HAS_CUT_ON = 32;
 
 /** Whether a file name is a CTF estimate: an IMOD `.defocus`, or a `.txt` with "ctf" in its name (AreTomo's `_CTF.txt`, CTFFIND's output). */
 export function isDefocusFile(name: string): boolean {
-  return /\.defocus$/i.test(name) || /ctf[^/]*\.txt$/i.test(name);
+  // AreTomo3's tilt table STEM_TLT.txt is not one, whatever its stem.
+  return /\.defocus$/i.test(name) || (/ctf[^/]*\.txt$/i.test(name) && !/_tlt\.txt$/i.test(name));
 }
 
 /**

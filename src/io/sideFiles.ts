@@ -1,10 +1,12 @@
 /**
  * The files that come with a stack off the pipeline, and what they decide about it (docs/loading.md#side-files):
  *
- *  - tilt angles: a .tlt (IMOD's refined angles) over a .rawtlt, over the .aln's TILT column, over the .mdoc; with
+ *  - tilt angles: a .tlt (IMOD's refined angles) over a .rawtlt, over the .aln's TILT column, over the .mdoc (or
+ *    AreTomo3's _TLT.txt); with
  *    none of these, the stack's own, from its extended header (SerialEM or Thermo Fisher; io/extendedHeader.ts);
  *  - an alignment to apply to a raw stack: IMOD .xf (with the .tlt and .xtilt) or AreTomo .aln, not both;
- *  - metadata: the SerialEM .mdoc (pixel size, tilt axis, voltage, doses, dark tilts);
+ *  - metadata: the SerialEM .mdoc (pixel size, tilt axis, voltage, doses, dark tilts), or else AreTomo3's
+ *    STEM_TLT.txt (acquisition order and doses);
  *  - IMOD's tilt.com (io/tiltCom.ts): the views its reconstruction leaves out, its tilt-angle offset;
  *  - a CTF estimate (io/defocusFiles.ts: IMOD .defocus, CTFFIND or AreTomo _CTF.txt): each section's defocus.
  *
@@ -13,7 +15,7 @@
  * with its source.
  */
 import { AlignmentFileError, aretomoAlignment, checkAlignment, imodAlignment, tiltAxisAlignment, type Affine2D, type StackAlignment, type TextFile } from './alignmentFiles.ts';
-import { checkAngleCount, parseMdocMetadata, parseTlt, type MdocMetadata, type Sourced } from './angles.ts';
+import { checkAngleCount, isAreTomoTiltFile, parseAreTomoTiltFile, parseMdocMetadata, parseTlt, type MdocMetadata, type Sourced } from './angles.ts';
 import { isDefocusFile, pickDefocusFile, readDefocusFile, type DefocusEstimate } from './defocusFiles.ts';
 import type { HeaderAngles } from './extendedHeader.ts';
 import { baseName, parseTiltCom, runsTilt, type TiltCom } from './tiltCom.ts';
@@ -62,7 +64,7 @@ export interface ImodRadial {
 const SIDE = /\.(tlt|rawtlt|mdoc|xf|xtilt|aln|com)$/i;
 
 export function isSideFile(name: string): boolean {
-  return SIDE.test(name) || isDefocusFile(name);
+  return SIDE.test(name) || isDefocusFile(name) || isAreTomoTiltFile(name);
 }
 
 const extension = (name: string): string => name.slice(name.lastIndexOf('.') + 1).toLowerCase();
@@ -85,6 +87,8 @@ export interface SideFiles {
   tiltCom?: TextFile;
   /** A CTF estimate: IMOD's .defocus (or its form in a .txt), or CTFFIND's (AreTomo's _CTF.txt) text. */
   defocus?: TextFile;
+  /** AreTomo3's STEM_TLT.txt: each section's angle, acquisition index and dose, read as an .mdoc's are (none with an .mdoc). */
+  areTomoTilts?: TextFile;
   /** AreTomo3's copy of that estimate in IMOD's form (STEM_CTF_Imod.txt): set aside, with a warning. */
   otherDefocus?: string;
   /** Command files that do not run tilt (newst.com, align.com, …): set aside, with a warning. */
@@ -98,7 +102,7 @@ const ANGLE_SOURCES = ['tlt', 'rawtlt', 'mdoc', 'aln', 'star'];
 
 /** Whether any of these file names gives tilt angles (the page asks for a typed tilt range when none does). */
 export function comesWithAngles(names: readonly string[]): boolean {
-  return names.some((name) => ANGLE_SOURCES.includes(extension(name)));
+  return names.some((name) => ANGLE_SOURCES.includes(extension(name)) || isAreTomoTiltFile(name));
 }
 
 /** The side files of a drop, by kind; without an angle file, the stack's `headerAngles` must give them. */
@@ -112,6 +116,9 @@ export function readSideFiles(files: TextFile[], dropped = files.map((f) => f.na
   const estimates = pickDefocusFile(files.filter((f) => isDefocusFile(f.name)));
   picked.defocus = estimates.picked;
   if (estimates.setAside) picked.otherDefocus = estimates.setAside.name;
+  const tables = files.filter((f) => isAreTomoTiltFile(f.name));
+  if (tables.length > 1) throw new Error(`several AreTomo tilt tables (${tables.map((f) => f.name).join(', ')}): load one tilt series at a time`);
+  picked.areTomoTilts = tables[0];
   if (picked.xf && picked.aln) throw new Error(`both an IMOD alignment (${picked.xf.name}) and an AreTomo one (${picked.aln.name}): drop one`);
   if (comesWithAngles(files.map((f) => f.name))) return picked;
   if (headerAngles) return { ...picked, headerAngles };
@@ -125,7 +132,9 @@ export function readSideFiles(files: TextFile[], dropped = files.map((f) => f.na
 export function planSeries(side: SideFiles, stack: { name: string; nx: number; ny: number; nSections: number }, tiltAxis?: number): SeriesPlan {
   const warnings: string[] = [];
   const rows: MetadataRow[] = [];
-  const mdoc = side.mdoc ? parseMdocMetadata(side.mdoc.text, side.mdoc.name) : null;
+  // SerialEM's .mdoc, else AreTomo3's _TLT.txt: the acquisition's metadata (the .mdoc says more).
+  const metadata = side.mdoc ?? side.areTomoTilts;
+  const mdoc = metadata ? (metadata === side.mdoc ? parseMdocMetadata : parseAreTomoTiltFile)(metadata.text, metadata.name) : null;
   if (mdoc) checkAngleCount(mdoc.tiltAngles.value, stack.nSections, mdoc.file, stack.name);
   const alignment = alignmentOf(side, stack, tiltAxis);
   if (alignment) {
@@ -150,6 +159,7 @@ export function planSeries(side: SideFiles, stack: { name: string; nx: number; n
   if (tiltCom) kept = keptByTiltCom(tiltCom, kept, stack, anglesOf, rows);
   for (const name of side.otherComs ?? []) warnings.push(`${name} does not run IMOD's tilt (no $tilt line): set aside`);
   if (side.otherDefocus) warnings.push(`${side.otherDefocus} set aside: ${side.defocus?.name}'s estimate in IMOD's form`);
+  if (side.mdoc && side.areTomoTilts) warnings.push(`${side.areTomoTilts.name} set aside: ${side.mdoc.name} gives the acquisition's metadata`);
   // Too few tilts with none excluded: refused with the other geometry checks (tiltSeriesChecks.ts).
   if (kept.length < 2 && kept.length < stack.nSections) throw new Error(`${stack.name}: only ${kept.length} section${kept.length === 1 ? '' : 's'} left after the side files' exclusions`);
   const offset = tiltCom?.angleOffset?.value ?? 0;

@@ -14,11 +14,13 @@ describe("a stack's files by name", () => {
   });
 
   it("takes AreTomo's series with its halves, .aln and CTF estimate in either case, not its tomograms or spectra", () => {
-    const folder = ['TS_1.mrc', 'TS_1_EVN.mrc', 'TS_1_ODD.mrc', 'TS_1.aln', 'TS_1_ctf.txt', 'TS_1_Vol.mrc', 'TS_1_CTF.mrc', 'TS_10.mrc', 'TS_10.aln', 'TS_10_CTF.txt'];
+    const folder = ['TS_1.mrc', 'TS_1_EVN.mrc', 'TS_1_ODD.mrc', 'TS_1.aln', 'TS_1_ctf.txt', 'TS_1_Vol.mrc', 'TS_1_CTF.mrc', 'TS_10.mrc', 'TS_10.aln', 'TS_10_CTF.txt', 'TS_10_TLT.txt'];
     expect(seriesStacks(folder)).toEqual(['TS_1.mrc', 'TS_1_Vol.mrc', 'TS_1_CTF.mrc', 'TS_10.mrc']);
     expect(frameHalfStackNames('TS_1.mrc')).toEqual({ even: 'TS_1_EVN.mrc', odd: 'TS_1_ODD.mrc' });
     expect(companionsOf('TS_1.mrc', folder)).toEqual(['TS_1.aln', 'TS_1_ctf.txt']);
-    expect(companionsOf('TS_10.mrc', folder)).toEqual(['TS_10.aln', 'TS_10_CTF.txt']);
+    expect(companionsOf('TS_10.mrc', folder)).toEqual(['TS_10.aln', 'TS_10_CTF.txt', 'TS_10_TLT.txt']);
+    // Its tilt table alone gives a stack its angles.
+    expect(droppedSeriesStack(['TS_10.mrc', 'TS_10_TLT.txt', 'TS_10_Vol.mrc'])).toBe('TS_10.mrc');
     expect(droppedSeriesStack(folder.slice(0, 7))).toBe('TS_1.mrc');
     expect(droppedSeriesStack(folder)).toBeUndefined();
   });

@@ -83,19 +83,25 @@ describe('readTiltSeriesFiles', () => {
     // As AreTomo3 leaves a series: the tilt series with its halves, .aln and CTF estimate, beside its tomograms and CTF spectra.
     const aln = (name: string) => file(name, ['# AreTomo Alignment / Priims bprmMn', '# RawSize = 37 30 7', '# NumPatches = 0', '# SEC     ROT         GMAG       TX          TY      SMEAN     SFIT    SCALE     BASE     TILT', ...tiltAngles.map((a, k) => `${k} 0.0 1.0 0.0 0.0 1.0 1.0 1.0 0.0 ${a}`)].join('\n'));
     const ctf = (name: string) => file(name, tiltAngles.map((_, k) => `${k + 1} 30000 30000 0 0 0.1 8 1`).join('\n'));
-    const series = (stem: string) => [file(`${stem}.mrc`, stackBytes), file(`${stem}_EVN.mrc`, stackBytes), file(`${stem}_ODD.mrc`, stackBytes), aln(`${stem}.aln`), ctf(`${stem}_CTF.txt`), file(`${stem}_Vol.mrc`, stackBytes), file(`${stem}_CTF.mrc`, stackBytes)];
+    // Its tilt table: angle, acquisition index (dose-symmetric from 0°), dose of each tilt.
+    const order = [7, 5, 3, 1, 2, 4, 6];
+    const table = (name: string) => file(name, tiltAngles.map((a, k) => `${a.toFixed(2)}  ${order[k]}  2.50`).join('\n'));
+    const series = (stem: string) => [file(`${stem}.mrc`, stackBytes), file(`${stem}_EVN.mrc`, stackBytes), file(`${stem}_ODD.mrc`, stackBytes), aln(`${stem}.aln`), ctf(`${stem}_CTF.txt`), table(`${stem}_TLT.txt`), file(`${stem}_Vol.mrc`, stackBytes), file(`${stem}_CTF.mrc`, stackBytes)];
     const one = await readTiltSeriesFiles(series('TS_01'));
-    expect([one.stackName, one.sideNames, one.frameHalves]).toEqual(['TS_01.mrc', ['TS_01.aln', 'TS_01_CTF.txt'], 'TS_01_EVN.mrc, TS_01_ODD.mrc']);
+    expect([one.stackName, one.sideNames, one.frameHalves]).toEqual(['TS_01.mrc', ['TS_01.aln', 'TS_01_CTF.txt', 'TS_01_TLT.txt'], 'TS_01_EVN.mrc, TS_01_ODD.mrc']);
     expect(one.tiltSeries.defocus).toEqual(tiltAngles.map(() => 3));
+    // The tilt table's doses, accumulated in acquisition order: what dose weighting needs.
+    expect(one.tiltSeries.accumulatedDose).toEqual(order.map((n) => 2.5 * (n - 1)));
+    expect(one.metadata).toContainEqual({ label: 'Acquisition order', value: 'by acquisition index', source: 'TS_01_TLT.txt: the acquisition index of every row' });
     expect(one.warnings).toEqual(['set aside TS_01_Vol.mrc, TS_01_CTF.mrc: other stacks of the drop (one tilt series at a time)']);
     // Two series: refused without a choice; the one asked for, with its own files only.
     const both = [...series('TS_01'), ...series('TS_02')];
     expect(await failure(readTiltSeriesFiles(both))).toMatch(/^several MRC stacks \(TS_01\.mrc, TS_01_Vol\.mrc, .*\), 2 of them with their angles beside them/);
     const second = await readTiltSeriesFiles(both, { stack: 'TS_02.mrc' });
-    expect([second.stackName, second.sideNames, second.frameHalves]).toEqual(['TS_02.mrc', ['TS_02.aln', 'TS_02_CTF.txt'], 'TS_02_EVN.mrc, TS_02_ODD.mrc']);
+    expect([second.stackName, second.sideNames, second.frameHalves]).toEqual(['TS_02.mrc', ['TS_02.aln', 'TS_02_CTF.txt', 'TS_02_TLT.txt'], 'TS_02_EVN.mrc, TS_02_ODD.mrc']);
     expect(second.warnings).toEqual([
       'set aside TS_01.mrc, TS_01_EVN.mrc, TS_01_ODD.mrc, TS_01_Vol.mrc, TS_01_CTF.mrc, TS_02_Vol.mrc, TS_02_CTF.mrc: other stacks of the drop (one tilt series at a time)',
-      'set aside TS_01.aln, TS_01_CTF.txt: they go with the other stacks',
+      'set aside TS_01.aln, TS_01_CTF.txt, TS_01_TLT.txt: they go with the other stacks',
     ]);
   });
 

@@ -12,7 +12,7 @@ import { parseTiltNumbers } from '../../engine/evaluation/tiltSubsets.ts';
 import { listNames } from '../../io/angles.ts';
 import { UsageError } from '../../engine/methods/flags.ts';
 import { isStarFile, relionSeriesNames } from '../../io/relionStar.ts';
-import { angleFileFor, isAngleFile, isStackFile, seriesStacks, sideFilesFor, stackStem } from '../../io/stackGroups.ts';
+import { angleFileFor, hasAnglesBeside, isAngleFile, isStackFile, seriesStacks, sideFilesFor, stackStem } from '../../io/stackGroups.ts';
 import { stackCarriesAngles } from '../recon.ts';
 import { listedTiltSeries } from '../relionPaths.ts';
 
@@ -48,8 +48,8 @@ async function seriesInFolder(folder: string, name: (stack: string) => string): 
     const path = join(folder, stack);
     const angles = angleFileFor(stack, files);
     const sideFiles = sideFilesFor(stack, angles, files);
-    // AreTomo's .aln, taken with a raw stack, holds the angles too.
-    if (angles || sideFiles.some((f) => /\.aln$/i.test(f)) || (await stackCarriesAngles(path))) {
+    // AreTomo's .aln, taken with a raw stack, and AreTomo3's _TLT.txt hold the angles too.
+    if (hasAnglesBeside(stack, files) || (await stackCarriesAngles(path))) {
       found.push({ name: name(stack), stack: path, angles: angles ? join(folder, angles) : null, sideFiles: sideFiles.map((f) => join(folder, f)), excludeTilts: [] });
     } else {
       missing.push(path);
