@@ -255,7 +255,9 @@ export function parseAreTomoTiltFile(text: string, name = 'TLT file'): MdocMetad
     const words = raw.trim().split(/\s+/).filter(Boolean);
     if (words.length === 0) return;
     if (words.length > 3 || !words.every((w) => NUMBER.test(w))) throw new AngleFileError(`${name} line ${i + 1}: expected a tilt angle, an acquisition index and a dose, found "${clip(raw.trim())}"`);
-    const [angle, index, dose] = words.map(Number);
+    const values = words.map(Number);
+    const [angle, index, dose] = values;
+    if (!values.every(Number.isFinite)) throw new AngleFileError(`${name} line ${i + 1}: a value out of range in "${clip(raw.trim())}"`);
     if (dose !== undefined && !(dose >= 0)) throw new AngleFileError(`${name} line ${i + 1}: a dose should be ≥ 0 e/Å², found ${dose}`);
     rows.push({ angle, index, dose, line: i + 1 });
   });

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { AngleFileError, readAngleFile } from './angles.ts';
+import { AngleFileError, parseAreTomoTiltFile, readAngleFile } from './angles.ts';
 import { MrcError, readMrc, readMrcHeader, writeMrc } from './mrc.ts';
 import { parseTiltCom, TiltComError } from './tiltCom.ts';
 import { readRelionTiltSeries } from './relionStar.ts';
@@ -81,6 +81,21 @@ describe('angle file readers under fuzzing', () => {
       fc.property(text, fc.constantFrom('a.tlt', 'a.rawtlt', 'a.mdoc'), (content, name) => {
         const read = onlyItsOwnError(() => readAngleFile(name, content), AngleFileError);
         if (read) expect(read.tiltAngles.every(Number.isFinite)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("random rows of AreTomo3's STEM_TLT.txt: an AngleFileError or finite angles, an acquisition order of every row and finite doses ≥ 0", () => {
+    const word = fc.oneof(text, fc.double().map(String), fc.integer({ min: -3, max: 12 }).map(String), fc.constantFrom('0', '3.00', '1e400', '-60.00'));
+    const line = fc.array(word, { minLength: 0, maxLength: 4 }).map((w) => w.join('  '));
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 8 }), (lines) => {
+        const meta = onlyItsOwnError(() => parseAreTomoTiltFile(lines.join('\n'), 'TS_TLT.txt'), AngleFileError);
+        if (!meta) return;
+        expect(meta.tiltAngles.value.every(Number.isFinite)).toBe(true);
+        expect([...meta.acquisitionOrder.value].sort((a, b) => a - b)).toEqual(meta.tiltAngles.value.map((_, k) => k));
+        expect((meta.accumulatedDose?.value ?? []).every((d) => d >= 0 && Number.isFinite(d))).toBe(true);
       }),
       { numRuns: 1000 },
     );
