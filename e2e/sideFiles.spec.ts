@@ -243,7 +243,7 @@ test("a pipeline's output folder dropped whole: the stack with its angles beside
   expect([chosen.name, chosen.tiltAngles]).toEqual(['Position_2.mrc + Position_2.tlt', angles]);
   expect(chosen.warnings).toEqual([
     'set aside Position_1.mrc, Position_1_Vol.mrc, Position_1_CTF.mrc, Position_2_Vol.mrc, Position_2_CTF.mrc: other stacks of the drop (one tilt series at a time)',
-    'set aside Position_1.tlt: they go with the other stacks',
+    'set aside Position_1.tlt: not named after Position_2.mrc',
   ]);
   expect(pageErrors).toEqual([]);
 });

@@ -101,7 +101,7 @@ describe('readTiltSeriesFiles', () => {
     expect([second.stackName, second.sideNames, second.frameHalves]).toEqual(['TS_02.mrc', ['TS_02.aln', 'TS_02_CTF.txt', 'TS_02_TLT.txt'], 'TS_02_EVN.mrc, TS_02_ODD.mrc']);
     expect(second.warnings).toEqual([
       'set aside TS_01.mrc, TS_01_EVN.mrc, TS_01_ODD.mrc, TS_01_Vol.mrc, TS_01_CTF.mrc, TS_02_Vol.mrc, TS_02_CTF.mrc: other stacks of the drop (one tilt series at a time)',
-      'set aside TS_01.aln, TS_01_CTF.txt, TS_01_TLT.txt: they go with the other stacks',
+      'set aside TS_01.aln, TS_01_CTF.txt, TS_01_TLT.txt: not named after TS_02.mrc',
     ]);
   });
 

@@ -147,7 +147,7 @@ async function planStackFiles(files: NamedBlob[], tiltAxis?: number, frames?: Fr
     if (picked.length) warnings.push(`${what} ${picked.join(', ')}: ${why}`);
   };
   leftOut('set aside', isStackFile, 'other stacks of the drop (one tilt series at a time)');
-  leftOut('set aside', (name) => !isStackFile(name) && isSideFile(name), 'they go with the other stacks');
+  leftOut('set aside', (name) => !isStackFile(name) && isSideFile(name), `not named after ${stack.name}`);
   leftOut('ignored', (name) => !isStackFile(name) && !isSideFile(name), 'not an MRC stack or a file that goes with one');
   if (frames && halves) {
     const half = halves[frames];
