@@ -1,5 +1,5 @@
 // wedgelab info: every warning, non-finite values counted by kind, statistics streamed with nothing kept.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'fflate';
@@ -171,5 +171,31 @@ describe('wedgelab info', () => {
     expect(run.stdout).toMatch(/\nwarning: .*serialem\.st: tilt 5 \(30\.0°, 11%\) looks dark: .* \(--exclude-tilts 5 leaves them out\)\n$/);
     expect(JSON.parse((await wedgelab(['info', '--json', path])).stdout)).toMatchObject({ headerTiltAngles: angles });
   });
-});
 
+  it('lists the tilt series batch would run from a folder, each with its files and what they give, and why one cannot load', async () => {
+    // As an AreTomo3 session leaves them: per series its stack, tilt table, CTF estimate and tomogram.
+    const session = join(dir, 'session');
+    mkdirSync(session);
+    const data = Float32Array.from({ length: 48 }, (_, i) => 100 + (i % 5));
+    const table = (angles: number[]) => angles.map((a, k) => `${a.toFixed(2)}  ${k + 1}  3.00`).join('\n');
+    for (const k of [1, 2]) for (const name of [`TS_${k}.mrc`, `TS_${k}_Vol.mrc`]) writeFileSync(join(session, name), writeMrc({ nx: 4, ny: 3, nz: 4, pixelSize: 5, data }, { stack: true }));
+    writeFileSync(join(session, 'TS_1_TLT.txt'), table([-30, -10, 10, 30]));
+    writeFileSync(join(session, 'TS_1_CTF.txt'), [1, 2, 3, 4].map((k) => `${k} 30000 30000 0 0 0.1 9`).join('\n'));
+    writeFileSync(join(session, 'TS_2_TLT.txt'), table([-30, 0, 30]));
+    const run = await wedgelab(['info', session]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe(
+      [
+        `2 tilt series in ${session}, as batch --list takes them:`,
+        '  TS_1  TS_1.mrc + TS_1_CTF.txt + TS_1_TLT.txt',
+        '        4 of 4 sections, -30° … 30°; Acquisition order, Dose, Defocus',
+        '  TS_2  TS_2.mrc + TS_2_TLT.txt',
+        '        cannot load: TS_2_TLT.txt has 3 angles but TS_2.mrc has 4 sections',
+        '',
+      ].join('\n'),
+    );
+    expect(run.stderr).toContain('left out 2 stacks without an angle file beside');
+    const listed = JSON.parse((await wedgelab(['info', '--json', session])).stdout) as { name: string; gives?: string[]; error?: string }[];
+    expect(listed.map((s) => [s.name, s.gives?.includes('Dose') ?? s.error])).toEqual([['TS_1', true], ['TS_2', 'TS_2_TLT.txt has 3 angles but TS_2.mrc has 4 sections']]);
+  });
+});

@@ -6,7 +6,8 @@
  * (angles, alignment, .mdoc, IMOD's tilt.com), also what they say about it as the page and `recon` would load it, checked against
  * the header before the data is read: a mismatch is refused with the loaders' words.
  */
-import { resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import type { MrcInfo } from '../io/mrc.ts';
 import type { HeaderAngles } from '../io/extendedHeader.ts';
 import { readMrcInfo, readStackHeaderAngles } from '../io/mrcStream.ts';
@@ -16,12 +17,17 @@ import { UsageError } from '../engine/methods/flags.ts';
 import { darkTiltsOfMeans, type DarkTiltHint } from '../engine/darkTilts.ts';
 import { openFile } from './openFile.ts';
 import { withRelionFiles } from './relionPaths.ts';
+import { listSeries } from './batch/series.ts';
 import { darkTiltsWarning, withFrameHalfStacks } from './recon.ts';
 import { parseOptions } from './options.ts';
 
 export async function infoCommand(args: string[]): Promise<void> {
   const { positionals, values } = parseOptions(args, { json: { type: 'boolean' } }, Infinity);
-  if (positionals.length === 0) throw new UsageError('info takes an MRC file, and optionally its side files (.tlt, .rawtlt, .mdoc, .xf, .xtilt, .aln, tilt.com, .defocus, _CTF.txt), or a RELION tilt-series STAR file');
+  if (positionals.length === 0) throw new UsageError('info takes an MRC file, and optionally its side files (.tlt, .rawtlt, .mdoc, .xf, .xtilt, .aln, tilt.com, .defocus, _CTF.txt, _TLT.txt), a RELION tilt-series STAR file, or a folder or TSV list as batch takes them');
+  if (positionals.length === 1 && (/\.tsv$/i.test(positionals[0]) || (await stat(positionals[0]).catch(() => null))?.isDirectory())) {
+    await seriesListInfo(positionals[0], values.json === true);
+    return;
+  }
   // With side files, a stack's frame-half stacks beside it are listed as recon finds them.
   const stackPath = positionals.length > 1 ? positionals.find(isStackFile) : undefined;
   const halves = stackPath ? withFrameHalfStacks(stackPath).filter((half) => !positionals.some((p) => resolve(p) === resolve(half))) : [];
@@ -42,6 +48,47 @@ export async function infoCommand(args: string[]): Promise<void> {
   } else {
     process.stdout.write(formatInfo(path, info, headerAngles) + (series ? formatSeries(series, sectionMeans) : ''));
   }
+}
+
+/** One series of a batch list, planned as batch would load it (no data read), or why it cannot be. */
+interface ListedSeries {
+  name: string;
+  files: string[];
+  tilts?: string;
+  /** The data panel's rows' labels (what the side files give: Alignment applied, Dose, Defocus, …). */
+  gives?: string[];
+  warnings?: string[];
+  error?: string;
+}
+
+/**
+ * `wedgelab info DIR|LIST.tsv`: the tilt series batch would run from that folder or list (cli/batch/series.ts),
+ * each with the files it would read and what they give, planned without reading any data; a series that would
+ * fail says why. One line a series, or --json.
+ */
+async function seriesListInfo(list: string, json: boolean): Promise<void> {
+  const listed: ListedSeries[] = [];
+  for (const entry of await listSeries(list)) {
+    const given = [entry.stack, ...(entry.angles ? [entry.angles] : []), ...entry.sideFiles];
+    try {
+      const paths = await withRelionFiles([...given, ...withFrameHalfStacks(entry.stack)], { series: entry.relionSeries });
+      const { seriesName, side, header, plan, warnings } = await planTiltSeriesFiles(await Promise.all(paths.map(openFile)), { relionSeries: entry.relionSeries });
+      const tilts = `${plan.tiltAngles.length} of ${header.nz} sections, ${angleRange(plan.tiltAngles)}`;
+      listed.push({ name: entry.name, files: [seriesName, ...side.map((f) => f.name)], tilts, gives: plan.rows.map((r) => r.label).filter((label) => label !== 'Tilt angles'), warnings });
+    } catch (error) {
+      listed.push({ name: entry.name, files: given.map((path) => basename(path)), error: (error as Error).message });
+    }
+  }
+  if (json) {
+    process.stdout.write(`${JSON.stringify(listed)}\n`);
+    return;
+  }
+  const width = Math.max(...listed.map((s) => s.name.length)) + 2;
+  const lines = listed.map((s) => {
+    const facts = s.error ? `cannot load: ${s.error}` : `${s.tilts}${s.gives?.length ? `; ${s.gives.join(', ')}` : ''}${s.warnings?.length ? `; ${s.warnings.length} warning${s.warnings.length === 1 ? '' : 's'}` : ''}`;
+    return `  ${s.name.padEnd(width)}${s.files.join(' + ')}\n  ${' '.repeat(width)}${facts}`;
+  });
+  process.stdout.write(`${listed.length} tilt series in ${list}, as batch --list takes them:\n${lines.join('\n')}\n`);
 }
 
 /** e.g. "-60° … 60°". */

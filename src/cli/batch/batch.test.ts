@@ -141,7 +141,7 @@ describe('wedgelab batch', () => {
     const written = readFileSync(join(cluster, 'slurm', 'series.tsv'), 'utf8').trim().split('\n').slice(1);
     expect(written.map((line) => line.split('\t').slice(0, 1))).toEqual([['TS_1'], ['TS_2']]);
     expect(run.stderr.match(/^warning: left out/gm)).toHaveLength(1);
-    expect(run.stderr).toContain('warning: left out 4 stacks without an angle file beside (STEM.tlt, .rawtlt, .mdoc or AreTomo .aln) or angles in the extended header: TS_1_CTF.mrc, TS_1_Vol.mrc, TS_2_CTF.mrc, TS_2_Vol.mrc\n');
+    expect(run.stderr).toContain("warning: left out 4 stacks without an angle file beside (STEM.tlt, .rawtlt, .mdoc, AreTomo's .aln or _TLT.txt) or angles in the extended header: TS_1_CTF.mrc, TS_1_Vol.mrc, TS_2_CTF.mrc, TS_2_Vol.mrc\n");
   });
 
   it("runs a RELION 5 project's tilt series from its tomograms.star, as the stacks they came from, also through a SLURM array's list", async () => {

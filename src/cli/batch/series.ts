@@ -65,7 +65,7 @@ async function seriesFromFolder(dir: string): Promise<SeriesEntry[]> {
   // One line for all: a pipeline's folder holds a tomogram and spectra beside every series (AreTomo3's STEM_Vol, STEM_CTF).
   if (top.missing.length > 0) {
     const them = top.missing.length === 1 ? 'a stack' : `${top.missing.length} stacks`;
-    process.stderr.write(`warning: left out ${them} without an angle file beside (STEM.tlt, .rawtlt, .mdoc or AreTomo .aln) or angles in the extended header: ${listNames(top.missing.map((path) => basename(path)))}\n`);
+    process.stderr.write(`warning: left out ${them} without an angle file beside (STEM.tlt, .rawtlt, .mdoc, AreTomo's .aln or _TLT.txt) or angles in the extended header: ${listNames(top.missing.map((path) => basename(path)))}\n`);
   }
   for (const sub of await readdir(dir)) {
     const path = join(dir, sub);
