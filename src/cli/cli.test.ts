@@ -485,7 +485,11 @@ describe('wedgelab CLI', () => {
     const stray = await wedgelab(['recon', 'stack.mrc', ...input, '--method', 'fbp', '--out', out]);
     expect([stray.code, stray.stderr.split('\n')[0]]).toEqual([2, 'wedgelab recon: unexpected argument "stack.mrc": every file and value is given after its option (the usage below)']);
     const noAngles = await wedgelab(['recon', '--tilts', join(dir, 'tilt_series.mrc'), '--method', 'fbp', '--out', out]);
-    expect([noAngles.code, noAngles.stderr.split('\n')[0]]).toEqual([2, 'wedgelab recon: --angles FILE.tlt is required (or --mdoc F.mdoc or --aln F.aln, which carry the angles) when the stack\'s extended header has none']);
+    // The angle file beside the stack, which batch would take, is named with its flag.
+    expect([noAngles.code, noAngles.stderr.split('\n')[0]]).toEqual([
+      2,
+      `wedgelab recon: --angles FILE.tlt is required (or --mdoc F.mdoc or --aln F.aln, which carry the angles) when the stack's extended header has none; beside it: --angles ${join(dir, 'tilt_series.tlt')}`,
+    ]);
     expect(existsSync(out)).toBe(false);
     // A stack that carries its angles in a SerialEM extended header needs none: the same tomogram as with its .tlt.
     const serialEm = join(dir, 'serialem.st');

@@ -12,12 +12,13 @@ import { parseTiltNumbers, withoutTilts } from '../engine/evaluation/tiltSubsets
 import { darkTiltsInData, describeDarkTilts, type DarkTiltHint } from '../engine/darkTilts.ts';
 import { binnedLength } from '../io/binning.ts';
 import type { TiltSeries } from '../engine/types.ts';
-import { formatTlt } from '../io/angles.ts';
+import { formatTlt, isAreTomoTiltFile } from '../io/angles.ts';
 import { mrcPieces } from '../io/mrc.ts';
 import { readStackHeaderAngles } from '../io/mrcStream.ts';
-import { frameHalfStackNames, isStackFile } from '../io/stackGroups.ts';
+import { companionsOf, frameHalfStackNames, isStackFile } from '../io/stackGroups.ts';
 import { readTiltSeriesFiles, type LoadedTiltSeries, type TiltSeriesLoadOptions } from '../io/tiltSeriesFiles.ts';
 import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { choiceFlag, numberFlag, UsageError, type FlagValues } from '../engine/methods/flags.ts';
 import { otherThanImodRadial } from '../engine/methods/fbp/base.ts';
@@ -193,7 +194,28 @@ export async function requireAngles(values: FlagValues, tiltsPath: string): Prom
   if (ANGLE_FLAGS.some((flag) => typeof values[flag] === 'string') || isStarFile(tiltsPath) || (await stackCarriesAngles(tiltsPath))) return;
   const others = ANGLE_FLAGS.filter((flag) => flag !== 'angles').map((flag) => `--${flag} F.${flag}`);
   const or = others.length ? ` (or ${others.join(' or ')}, which carry the angles)` : '';
-  throw new UsageError(`--angles FILE.tlt is required${or} when the stack's extended header has none`);
+  throw new UsageError(`--angles FILE.tlt is required${or} when the stack's extended header has none${await besideSuggestion(tiltsPath)}`);
+}
+
+/** "; beside it: --angles TS.tlt --aln TS.aln": the flags for the files batch would take with the stack (io/stackGroups.ts), or nothing. */
+async function besideSuggestion(tiltsPath: string): Promise<string> {
+  const folder = dirname(tiltsPath);
+  const names = await readdir(folder).catch(() => [] as string[]);
+  const flags = companionsOf(basename(tiltsPath), names).flatMap((name) => {
+    const flag = sideFlagFor(name);
+    return flag ? [`--${flag} ${join(folder, name)}`] : [];
+  });
+  return flags.length ? `; beside it: ${flags.join(' ')}` : '';
+}
+
+/** The flag that takes a side file of each extension. */
+const SIDE_FLAG_OF: Partial<Record<string, (typeof SIDE_FLAGS)[number]>> = { tlt: 'angles', rawtlt: 'angles', mdoc: 'mdoc', xf: 'xf', xtilt: 'xtilt', aln: 'aln', com: 'tilt-com' };
+
+/** The flag that takes a side file, by its name (readSideFiles sorts them the same way). */
+function sideFlagFor(name: string): (typeof SIDE_FLAGS)[number] | undefined {
+  if (isDefocusFile(name)) return 'defocus';
+  if (isAreTomoTiltFile(name)) return 'mdoc';
+  return SIDE_FLAG_OF[name.slice(name.lastIndexOf('.') + 1).toLowerCase()];
 }
 
 /** The flags that say which tilt series a command works on, beside --tilts: its side files, its tilt axis, the tilts to leave out. */
