@@ -84,4 +84,20 @@ describe('CTF estimates beside a stack', () => {
     }
     expect(() => readSideFiles([tlt([0]), imod, { ...ctffind, name: 'other_CTF.txt' }])).toThrow('several CTF estimates (TS_CTF_Imod.txt, other_CTF.txt): drop one');
   });
+
+  it("warns when an IMOD-form estimate's angles are not those of the views it names in the series, as ctfphaseflip checks them", () => {
+    const stack = { name: 'TS.mrc', nx: 8, ny: 8, nSections: 4 };
+    const angles = tlt([-6, -3, 0, 3]);
+    // AreTomo's IMOD folder after a dark first view was removed: its views 1–3 are this stack's sections 1–3.
+    const shifted = { name: 'TS_ctf.txt', text: '1  0  0.0  0.0  0.0  3\n1 1 -3.00 -3.00 3000 3000 0\n2 2 0.00 0.00 3100 3100 0\n3 3 3.00 3.00 3200 3200 0\n' };
+    const plan = planSeries(readSideFiles([angles, shifted]), stack);
+    expect(plan.warnings).toContain("TS_ctf.txt line 2: view 1 at -3.00°, where the series has -6.00°: its views may not be this stack's (an old ctfplotter's off-by-one, or dark views removed before it was written); the defocus is taken by view number");
+    const matching = { ...shifted, text: shifted.text.replace('1 1 -3.00 -3.00', '1 1 -6.00 -6.00').replace('2 2 0.00 0.00', '2 2 -3.00 -3.00').replace('3 3 3.00 3.00', '3 3 0.00 0.00') };
+    expect(planSeries(readSideFiles([angles, matching]), stack).warnings).toEqual([]);
+    // A range line names its first and last views' angles; within half a degree is the same view.
+    const range = { name: 'TS.defocus', text: '1 0 0. 0. 0 3\n1 4 -6.3 2.8 3000 3000 0\n' };
+    expect(planSeries(readSideFiles([angles, range]), stack).warnings).toEqual([]);
+    const wrongRange = { ...range, text: '1 0 0. 0. 0 3\n1 4 -3 6 3000 3000 0\n' };
+    expect(planSeries(readSideFiles([angles, wrongRange]), stack).warnings[0]).toMatch(/^TS\.defocus line 2: views 1–4 at -3\.00° … 6\.00°, where the series has -6\.00° … 3\.00°/);
+  });
 });

@@ -36,6 +36,8 @@ export interface DefocusEstimate {
   astigmatism: number;
   /** Whether a phase-plate shift other than 0 is given: the phase flip does not apply then. */
   phaseShift: boolean;
+  /** IMOD's form only: each line's views (sections from 0) and the tilt angles it gives for its first and last. */
+  viewAngles?: { line: number; sections: [number, number]; angles: [number, number] }[];
   warnings: string[];
 }
 
@@ -99,6 +101,7 @@ interface Entry {
 function readImodDefocus(file: TextFile, nSections: number): DefocusEstimate {
   const warnings: string[] = [];
   const entries: Entry[] = [];
+  const viewAngles: NonNullable<DefocusEstimate['viewAngles']> = [];
   let version = 0;
   let flags = 0;
   splitLines(file.text).forEach((raw, i) => {
@@ -124,10 +127,11 @@ function readImodDefocus(file: TextFile, nSections: number): DefocusEstimate {
       throw new DefocusFileError(`${file.name} line ${i + 1}: views ${start}–${end} are not views of a stack of ${nSections} sections`);
     }
     entries.push({ section, axes: [defocus1 / 1000, defocus2 / 1000], phase, line: i + 1 });
+    viewAngles.push({ line: i + 1, sections: [start - 1, end - 1], angles: [values[2], values[3]] });
   });
   if (entries.length === 0) throw new DefocusFileError(`${file.name} holds no defocus`);
   if (version < 2) warnings.push(`${file.name}: an IMOD defocus file older than version 2, whose view numbers can be low by one (an old ctfplotter bug): check them`);
-  return { ...fromEntries(entries, nSections, file.name), warnings };
+  return { ...fromEntries(entries, nSections, file.name), viewAngles, warnings };
 }
 
 function readCtffind(file: TextFile, nSections: number): DefocusEstimate {
@@ -145,6 +149,28 @@ function readCtffind(file: TextFile, nSections: number): DefocusEstimate {
   const missing = nSections - new Set(entries.map((e) => e.section)).size;
   if (missing > 0) throw new DefocusFileError(`${file.name} gives a defocus for ${nSections - missing} of the stack's ${nSections} sections`);
   return { ...fromEntries(entries, nSections, file.name), warnings: [] };
+}
+
+/** How far (degrees) a line's angle may be from its view's in the series before the views are doubted. */
+const VIEW_ANGLE_TOLERANCE = 0.5;
+
+/**
+ * A warning when an IMOD-form estimate's lines give tilt angles unlike those of the views they name in the series
+ * (`angleOf`: a raw section's angle, undefined when unknown), as ctfphaseflip checks its views against its angle
+ * file: its views may then not be this stack's (an old ctfplotter's off-by-one; AreTomo's IMOD folder, written
+ * after dark views were removed, beside a stack that still has them). Null when they agree or cannot be compared.
+ */
+export function viewAngleWarning(estimate: DefocusEstimate, angleOf: (section: number) => number | undefined): string | null {
+  const off = estimate.viewAngles?.find(({ sections, angles }) => sections.some((k, i) => {
+    const angle = angleOf(k);
+    return angle !== undefined && Math.abs(angle - angles[i]) > VIEW_ANGLE_TOLERANCE;
+  }));
+  if (!off) return null;
+  const [first, last] = off.sections;
+  const one = first === last;
+  const span = (a: (number | undefined)[]) => a.slice(0, one ? 1 : 2).map((v) => (v === undefined ? '?' : `${v.toFixed(2)}°`)).join(' … ');
+  const views = one ? `view ${first + 1}` : `views ${first + 1}–${last + 1}`;
+  return `${estimate.file} line ${off.line}: ${views} at ${span(off.angles)}, where the series has ${span(off.sections.map(angleOf))}: its views may not be this stack's (an old ctfplotter's off-by-one, or dark views removed before it was written); the defocus is taken by view number`;
 }
 
 /** Every section's mean defocus from the entries: interpolated linearly between them, the end values beyond. */

@@ -16,7 +16,7 @@
  */
 import { AlignmentFileError, aretomoAlignment, checkAlignment, imodAlignment, tiltAxisAlignment, type Affine2D, type StackAlignment, type TextFile } from './alignmentFiles.ts';
 import { checkAngleCount, isAreTomoTiltFile, parseAreTomoTiltFile, parseMdocMetadata, parseTlt, type MdocMetadata, type Sourced } from './angles.ts';
-import { isDefocusFile, pickDefocusFile, readDefocusFile, type DefocusEstimate } from './defocusFiles.ts';
+import { isDefocusFile, pickDefocusFile, readDefocusFile, viewAngleWarning, type DefocusEstimate } from './defocusFiles.ts';
 import type { HeaderAngles } from './extendedHeader.ts';
 import { baseName, parseTiltCom, runsTilt, type TiltCom } from './tiltCom.ts';
 
@@ -176,7 +176,12 @@ export function planSeries(side: SideFiles, stack: { name: string; nx: number; n
   if (alignment) rows.push({ label: 'Alignment applied', value: alignmentSummary(alignment), source: alignment.source });
   rows.push({ label: 'Tilt angles', value: `${plan.tiltAngles.length} angles`, source: angleSource });
   if (tiltCom) addTiltCom(plan, tiltCom, stack.name, angleSource);
-  if (side.defocus) addDefocus(plan, readDefocusFile(side.defocus, stack.nSections));
+  if (side.defocus) {
+    const estimate = readDefocusFile(side.defocus, stack.nSections);
+    const mismatch = viewAngleWarning(estimate, anglesOf);
+    if (mismatch) warnings.push(mismatch);
+    addDefocus(plan, estimate);
+  }
   return plan;
 }
 
