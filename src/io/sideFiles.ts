@@ -2,8 +2,8 @@
  * The files that come with a stack off the pipeline, and what they decide about it (docs/loading.md#side-files):
  *
  *  - tilt angles: a .tlt (IMOD's refined angles) over a .rawtlt, over the .aln's TILT column, over the .mdoc (or
- *    AreTomo3's _TLT.txt); with
- *    none of these, the stack's own, from its extended header (SerialEM or Thermo Fisher; io/extendedHeader.ts);
+ *    AreTomo3's _TLT.txt); with none of these, the stack's own, from its extended header (SerialEM or Thermo
+ *    Fisher; io/extendedHeader.ts);
  *  - an alignment to apply to a raw stack: IMOD .xf (with the .tlt and .xtilt) or AreTomo .aln, not both;
  *  - metadata: the SerialEM .mdoc (pixel size, tilt axis, voltage, doses, dark tilts), or else AreTomo3's
  *    STEM_TLT.txt (acquisition order and doses);
