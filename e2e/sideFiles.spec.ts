@@ -185,6 +185,16 @@ async function relionDrop(halves = false) {
   return { stackBytes, name, table, images: imagesOf('', 1), halfImages: halves ? [...imagesOf('_EVN', 0.5), ...imagesOf('_ODD', 0.5)] : [] };
 }
 
+/** The drop's question answered: it asks (`question`), `name` is chosen and loads (its summary shows `shown`); the new data set. */
+async function chooseSeries(question: string, name: string, shown: string) {
+  await expect(page.getByTestId('series-choice')).toContainText(question);
+  await page.getByTestId('series-choice-select').selectOption(name);
+  await page.getByTestId('series-choice-load').click();
+  await expect(page.getByTestId('dataset-summary')).toContainText(shown, { timeout: 60_000 });
+  await expect(page.getByTestId('series-choice')).toHaveCount(0);
+  return page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+}
+
 test("RELION 5's tilt-series table dropped with its tilt images loads as their stack; of several, the page asks which; a missing image is named", async () => {
   const { stackBytes, name, table, images } = await relionDrop();
   const fbp = async () => exportedMrc(page, await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { thickness: 12, doseWeighting: false } })));
@@ -206,12 +216,7 @@ test("RELION 5's tilt-series table dropped with its tilt images loads as their s
   const second = text('TS_02.star', table.buffer.toString().replace('data_TS_01', 'data_TS_02').replace(/TS_01_/g, 'TS_02_'));
   const secondImages = images.map((image) => ({ ...image, name: image.name.replace('TS_01_', 'TS_02_') }));
   await page.getByTestId('file-input').setInputFiles([table, second, ...images, ...secondImages]);
-  await expect(page.getByTestId('series-choice')).toContainText('This drop holds 2 RELION tilt series');
-  await page.getByTestId('series-choice-select').selectOption('TS_02');
-  await page.getByTestId('series-choice-load').click();
-  await expect(page.getByTestId('dataset-summary')).toContainText('TS_02 (11 tilt images)', { timeout: 60_000 });
-  await expect(page.getByTestId('series-choice')).toHaveCount(0);
-  const chosen = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  const chosen = await chooseSeries('This drop holds 2 RELION tilt series', 'TS_02', 'TS_02 (11 tilt images)');
   expect(chosen.name).toBe('TS_02 (11 tilt images) + TS_02.star');
   expect(chosen.warnings).toEqual([`ignored TS_01.star, ${name(0)}, ${name(1)}, ${name(2)} and 8 more: not named by TS_02.star`]);
   // One image short: one message naming the table and the image; the data sets stay as they were.
@@ -234,12 +239,7 @@ test("a pipeline's output folder dropped whole: the stack with its angles beside
   expect(one.name).toBe('Position_1.mrc + Position_1.tlt');
   expect(one.warnings).toEqual(['set aside Position_1_Vol.mrc, Position_1_CTF.mrc: other stacks of the drop (one tilt series at a time)']);
   await page.getByTestId('file-input').setInputFiles([...series('Position_1'), ...series('Position_2')]);
-  await expect(page.getByTestId('series-choice')).toContainText('This drop holds 2 stacks with their tilt angles beside them');
-  await page.getByTestId('series-choice-select').selectOption('Position_2.mrc');
-  await page.getByTestId('series-choice-load').click();
-  await expect(page.getByTestId('dataset-summary')).toContainText('Position_2.mrc', { timeout: 60_000 });
-  await expect(page.getByTestId('series-choice')).toHaveCount(0);
-  const chosen = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  const chosen = await chooseSeries('This drop holds 2 stacks with their tilt angles beside them', 'Position_2.mrc', 'Position_2.mrc');
   expect([chosen.name, chosen.tiltAngles]).toEqual(['Position_2.mrc + Position_2.tlt', angles]);
   expect(chosen.warnings).toEqual([
     'set aside Position_1.mrc, Position_1_Vol.mrc, Position_1_CTF.mrc, Position_2_Vol.mrc, Position_2_CTF.mrc: other stacks of the drop (one tilt series at a time)',
