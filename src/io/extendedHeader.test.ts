@@ -6,7 +6,7 @@ import { gzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatTlt } from './angles.ts';
 import { extendedHeaderAngles } from './extendedHeader.ts';
-import { withSerialEmTiltAngles } from './extendedHeaderFixture.ts';
+import { withAreTomoTiltAngles, withSerialEmTiltAngles } from './extendedHeaderFixture.ts';
 import { readMrc, writeMrc } from './mrc.ts';
 import { readTiltSeriesFiles } from './tiltSeriesFiles.ts';
 import type { NamedBlob } from './types.ts';
@@ -29,6 +29,23 @@ describe('tilt angles in the extended header', () => {
     expect(extendedHeaderAngles({ ...header, nreal: 4, nint: 4 }, extendedHeader, 'tilt.st')).toBeNull();
     expect(extendedHeaderAngles({ ...header, exttyp: 'AGAR' }, extendedHeader, 'tilt.st')).toBeNull();
     expect(extendedHeaderAngles(header, extendedHeader.subarray(0, 40), 'tilt.st')).toBeNull();
+  });
+
+  it("reads AreTomo's (Agard's layout: nint integers, then nreal floats, the first the angle), not a block of zeros or of non-angles", async () => {
+    const bytes = withAreTomoTiltAngles(stackBytes, tiltAngles);
+    const { header, extendedHeader } = readMrc(bytes);
+    expect([header.exttyp, header.nint, header.nreal, extendedHeader.length]).toEqual(['', 0, 32, 7 * 128]);
+    expect(extendedHeaderAngles(header, extendedHeader, 'TS_01.mrc')).toEqual({ tiltAngles, kind: 'Agard', source: 'TS_01.mrc (Agard extended header, as AreTomo writes it)' });
+    expect((await readTiltSeriesFiles([file('TS_01.mrc', bytes)])).tiltSeries.tiltAngles).toEqual(tiltAngles);
+    // Two integers before the floats move the angle; nothing that is not an angle is taken.
+    const shifted = new Uint8Array(extendedHeader.length + 7 * 8);
+    tiltAngles.forEach((_, k) => shifted.set(extendedHeader.subarray(k * 128, (k + 1) * 128), k * 136 + 8));
+    expect(extendedHeaderAngles({ ...header, nint: 2, exttyp: 'AGAR' }, shifted, 'a.mrc')?.tiltAngles).toEqual(tiltAngles);
+    expect(extendedHeaderAngles(header, new Uint8Array(extendedHeader.length), 'zeros.mrc')).toBeNull();
+    const huge = new Uint8Array(extendedHeader.length);
+    new DataView(huge.buffer).setFloat32(0, 1e9, true);
+    expect(extendedHeaderAngles(header, huge, 'huge.mrc')).toBeNull();
+    expect(extendedHeaderAngles(header, extendedHeader.subarray(0, 800), 'short.mrc')).toBeNull();
   });
 
   it('loads a stack dropped alone with its own angles, plain or gzipped; an angle file beside it wins', async () => {

@@ -8,6 +8,9 @@
  *    another kind (IMOD's rule).
  *  - Thermo Fisher (exttyp 'FEI1', 'FEI2'): one metadata block per section, its size the block's first 32-bit
  *    integer (768 and 888 bytes), with the stage's alpha tilt in degrees as a 64-bit float at byte 100.
+ *  - Agard's (Priism's; exttyp 'AGAR' or blank, when the SerialEM rule does not hold): per section `nint` 32-bit
+ *    integers then `nreal` 32-bit floats, the first float the tilt angle in degrees. AreTomo writes its tilt
+ *    series so (nint 0, nreal 32). Taken only when every angle is finite, within ±90° and not all are 0.
  *
  * Values are in the file's byte order. Whether the angles make a tilt series is checked as any angle file's are.
  */
@@ -16,7 +19,7 @@ import type { MrcHeader } from './mrc.ts';
 export interface HeaderAngles {
   /** Degrees, one per section. */
   tiltAngles: number[];
-  /** Whose layout: 'SerialEM', 'FEI1' or 'FEI2'. */
+  /** Whose layout: 'SerialEM', 'FEI1', 'FEI2' or 'Agard'. */
   kind: string;
   /** e.g. "tilt.st (SerialEM extended header)". */
   source: string;
@@ -45,8 +48,18 @@ export function extendedHeaderAngles(header: Pick<MrcHeader, 'nz' | 'exttyp' | '
     const tiltAngles = Array.from({ length: nz }, (_, k) => view.getFloat64(k * block + FEI_ALPHA_TILT, littleEndian));
     return { tiltAngles, kind: exttyp, source: `${name} (${exttyp} extended header)` };
   }
-  if (exttyp !== 'SERI' && exttyp !== '') return null;
-  if (!(nreal & SERIALEM_TILT_FLAG) || nint < 2 || serialEmSectionBytes(nreal) !== nint || nint * nz > extended.byteLength) return null;
-  const tiltAngles = Array.from({ length: nz }, (_, k) => view.getInt16(k * nint, littleEndian) / 100);
-  return { tiltAngles, kind: 'SerialEM', source: `${name} (SerialEM extended header)` };
+  if ((exttyp === 'SERI' || exttyp === '') && nreal & SERIALEM_TILT_FLAG && nint >= 2 && serialEmSectionBytes(nreal) === nint && nint * nz <= extended.byteLength) {
+    const tiltAngles = Array.from({ length: nz }, (_, k) => view.getInt16(k * nint, littleEndian) / 100);
+    return { tiltAngles, kind: 'SerialEM', source: `${name} (SerialEM extended header)` };
+  }
+  return (exttyp === 'AGAR' || exttyp === '') && nint >= 0 && nreal >= 1 ? agardAngles(view, nz, nint, nreal, littleEndian, name) : null;
+}
+
+/** The first float of each section's block of an Agard extended header, when they are plausible tilt angles. */
+function agardAngles(view: DataView, nz: number, nint: number, nreal: number, littleEndian: boolean, name: string): HeaderAngles | null {
+  const block = 4 * (nint + nreal);
+  if (block * nz > view.byteLength) return null;
+  const tiltAngles = Array.from({ length: nz }, (_, k) => view.getFloat32(k * block + 4 * nint, littleEndian));
+  if (!tiltAngles.every((a) => Number.isFinite(a) && Math.abs(a) <= 90) || tiltAngles.every((a) => a === 0)) return null;
+  return { tiltAngles: tiltAngles.map((a) => Number(a.toPrecision(6))), kind: 'Agard', source: `${name} (Agard extended header, as AreTomo writes it)` };
 }
