@@ -4,7 +4,8 @@
  * data, streamed section by section (mrcStream.ts: a file of any size in the memory of one section). NaN and ±Inf
  * voxels are counted by kind and shown as such, never folded into a blank statistic. With a stack's side files
  * (angles, alignment, .mdoc, IMOD's tilt.com), also what they say about it as the page and `recon` would load it, checked against
- * the header before the data is read: a mismatch is refused with the loaders' words.
+ * the header before the data is read: a mismatch is refused with the loaders' words. A folder or a TSV list: the
+ * tilt series batch would run from it (seriesListInfo).
  */
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
