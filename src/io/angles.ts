@@ -61,8 +61,9 @@ export interface DarkTilt {
 }
 
 /**
- * Everything WedgeLab reads from a SerialEM .mdoc (docs/metadata.md). Per-tilt arrays are in stack order
- * (index k = [ZValue = k]); null means the file does not say, never zero.
+ * Everything WedgeLab reads from a SerialEM .mdoc (docs/metadata.md), or the part of it AreTomo3's _TLT.txt says
+ * (parseAreTomoTiltFile). Per-tilt arrays are in stack order (index k = [ZValue = k]); null means the file does not
+ * say, never zero.
  */
 export interface MdocMetadata {
   file: string;
