@@ -35,7 +35,7 @@ describe('tilt angles in the extended header', () => {
     const bytes = withAreTomoTiltAngles(stackBytes, tiltAngles);
     const { header, extendedHeader } = readMrc(bytes);
     expect([header.exttyp, header.nint, header.nreal, extendedHeader.length]).toEqual(['', 0, 32, 7 * 128]);
-    expect(extendedHeaderAngles(header, extendedHeader, 'TS_01.mrc')).toEqual({ tiltAngles, kind: 'Agard', source: 'TS_01.mrc (Agard extended header, as AreTomo writes it)' });
+    expect(extendedHeaderAngles(header, extendedHeader, 'TS_01.mrc')).toEqual({ tiltAngles, kind: 'Agard', source: 'TS_01.mrc (Agard extended header)' });
     expect((await readTiltSeriesFiles([file('TS_01.mrc', bytes)])).tiltSeries.tiltAngles).toEqual(tiltAngles);
     // Two integers before the floats move the angle; nothing that is not an angle is taken.
     const shifted = new Uint8Array(extendedHeader.length + 7 * 8);

@@ -61,5 +61,5 @@ function agardAngles(view: DataView, nz: number, nint: number, nreal: number, li
   if (block * nz > view.byteLength) return null;
   const tiltAngles = Array.from({ length: nz }, (_, k) => view.getFloat32(k * block + 4 * nint, littleEndian));
   if (!tiltAngles.every((a) => Number.isFinite(a) && Math.abs(a) <= 90) || tiltAngles.every((a) => a === 0)) return null;
-  return { tiltAngles: tiltAngles.map((a) => Number(a.toPrecision(6))), kind: 'Agard', source: `${name} (Agard extended header, as AreTomo writes it)` };
+  return { tiltAngles: tiltAngles.map((a) => Number(a.toPrecision(6))), kind: 'Agard', source: `${name} (Agard extended header)` };
 }
