@@ -72,6 +72,11 @@ export interface PhaseFlipGeometry {
   microscope: Microscope;
 }
 
+/** |k|² (1/Å²) at every index of a tilt's DFT: what the CTF's sign is a function of, the same for every tilt of a stack. */
+export function squaredFrequencies(nx: number, ny: number, pixelSize: number): Float64Array {
+  return radialFrequencyMap(nx, ny, pixelSize).map((f) => f * f);
+}
+
 /** The defocus levels tilt `t` is flipped at (defocusLevels of its columns), and its columns' defocus. */
 export function tiltLevels(g: PhaseFlipGeometry, t: number): { columns: Float64Array; levels: number[] } {
   const columns = columnDefocus(g.nx, g.pixelSize, g.tiltAngles[t], g.defocus[t]);
@@ -81,12 +86,12 @@ export function tiltLevels(g: PhaseFlipGeometry, t: number): { columns: Float64A
 /**
  * Tilts [from, to) of `data` (nx × ny planes) phase flipped in place. Each tilt: one forward transform, then each
  * pair of levels through one inverse transform (H_a·Z + i·H_b·Z: both gains real and even, so the real part is the
- * tilt flipped at level a and the imaginary part at level b), blended column by column.
+ * tilt flipped at level a and the imaginary part at level b), blended column by column. `f2`: squaredFrequencies of
+ * the stack, made once for all its tilts.
  */
-export function phaseFlipTilts(data: Float32Array, g: PhaseFlipGeometry, from: number, to: number): void {
+export function phaseFlipTilts(data: Float32Array, g: PhaseFlipGeometry, f2: Float64Array, from: number, to: number): void {
   const { nx, ny } = g;
   const plane = nx * ny;
-  const f2 = radialFrequencyMap(nx, ny, g.pixelSize).map((f) => f * f);
   for (let t = from; t < to; t++) {
     const tilt = data.subarray(t * plane, (t + 1) * plane);
     const re = Float64Array.from(tilt);

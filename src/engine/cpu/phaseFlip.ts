@@ -3,9 +3,9 @@
  * over the pool's threads, a tilt a thread per round, so that a cancel and the progress are seen between rounds (a 1024²
  * stack of 41 tilts at 4 Å takes about 20 s on one thread).
  */
-import { microscopeOf, phaseFlipUnavailable, tiltLevels, type PhaseFlipGeometry, type PhaseFlipReport } from '../phaseFlip.ts';
+import { microscopeOf, phaseFlipUnavailable, squaredFrequencies, tiltLevels, type PhaseFlipGeometry, type PhaseFlipReport } from '../phaseFlip.ts';
 import { throwIfAborted, type TiltSeries } from '../types.ts';
-import { sharedCopy, type CpuPool } from './pool.ts';
+import { sharedCopy, sharedDoubles, type CpuPool } from './pool.ts';
 
 /** Tilts each thread flips per round, between two looks at the cancel signal. */
 const TILTS_PER_THREAD = 1;
@@ -25,13 +25,16 @@ export async function phaseFlipTiltSeries(
   const microscope = microscopeOf(ts);
   const geometry: PhaseFlipGeometry = { nx: ts.nx, ny: ts.ny, pixelSize: ts.pixelSize, tiltAngles: ts.tiltAngles, defocus: ts.defocus as number[], microscope };
   const data = sharedCopy(ts.data);
+  // The frequencies are every tilt's: made once, shared with the threads.
+  const f2 = sharedDoubles(ts.nx * ts.ny);
+  f2.set(squaredFrequencies(ts.nx, ts.ny, ts.pixelSize));
   const step = TILTS_PER_THREAD * pool.threads;
   for (let t0 = 0; t0 < ts.nTilts; t0 += step) {
     // A turn of the event loop first, so that a cancel sent meanwhile is seen.
     await new Promise((resolve) => setTimeout(resolve, 0));
     throwIfAborted(options.signal);
     const rows = Math.min(step, ts.nTilts - t0);
-    await pool.run({ kernel: 'phaseFlip', y0: t0, rows, data, geometry });
+    await pool.run({ kernel: 'phaseFlip', y0: t0, rows, data, geometry, f2 });
     options.onProgress?.(t0 + rows, ts.nTilts);
   }
   const maxLevels = Math.max(...Array.from({ length: ts.nTilts }, (_, t) => tiltLevels(geometry, t).levels.length));

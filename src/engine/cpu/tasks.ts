@@ -79,6 +79,8 @@ export interface PhaseFlipTask {
   rows: number;
   data: Float32Array;
   geometry: PhaseFlipGeometry;
+  /** |k|² at every DFT index of a tilt (shared: it is as large as a tilt, in float64). */
+  f2: Float64Array;
 }
 
 export type CpuTask = FilterTask | BackProjectTask | ForwardProjectTask | SirtTask | PatchesTask | DoseWeightTask | PhaseFlipTask;
@@ -102,6 +104,6 @@ export function runTask(task: CpuTask, r0: number, r1: number): void {
     case 'doseWeight':
       return doseWeightTilts(task.data, task.data, task.nx, task.ny, from, to, task.exposures, task.inverseCritical);
     case 'phaseFlip':
-      return phaseFlipTilts(task.data, task.geometry, from, to);
+      return phaseFlipTilts(task.data, task.geometry, task.f2, from, to);
   }
 }
