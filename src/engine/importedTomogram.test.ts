@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { detectOrientation, lineUpTomogram, orientationText, orientTomogram, tomogramFits, type AxisFlips, type TomogramLayout } from './importedTomogram.ts';
+import { binnedXy, tomogramFile } from './importedTomogramFixture.ts';
+import { forwardProjectCpu } from './reference/projector.ts';
+import { simulateTiltSeries } from './sim/simulate.ts';
+import { tiltRange } from './sim/tiltScheme.ts';
+import type { Volume } from './types.ts';
+import { allocateTomogram, volumePieces } from '../io/piecedVolume.ts';
+
+const project = async (volume: Volume, angles: number[]) => forwardProjectCpu(volume, angles);
+
+const simulation = simulateTiltSeries({ phantom: 'mixed', size: [64, 48, 16], tiltAngles: tiltRange(-60, 60, 3), snrDb: 5, seed: 11, pixelSize: 10 });
+
+describe('tomogramFits', () => {
+  it('finds the layout and binning by the sizes, xyz first', () => {
+    expect(tomogramFits({ nx: 64, ny: 48, nz: 16 }, { nx: 64, ny: 48 })).toEqual([{ binning: 1, layout: 'xyz' }]);
+    expect(tomogramFits({ nx: 64, ny: 16, nz: 48 }, { nx: 64, ny: 48 })).toEqual([{ binning: 1, layout: 'xzy' }]);
+    // IMOD's floor(n / b): 1023 × 1000 tilts binned 4 are 255 × 250.
+    expect(tomogramFits({ nx: 255, ny: 80, nz: 250 }, { nx: 1023, ny: 1000 })).toEqual([{ binning: 4, layout: 'xzy' }]);
+    expect(tomogramFits({ nx: 32, ny: 32, nz: 32 }, { nx: 64, ny: 64 })).toEqual([
+      { binning: 2, layout: 'xyz' },
+      { binning: 2, layout: 'xzy' },
+    ]);
+  });
+
+  it('finds none for a trimmed or larger volume', () => {
+    expect(tomogramFits({ nx: 60, ny: 48, nz: 16 }, { nx: 64, ny: 48 })).toEqual([]);
+    expect(tomogramFits({ nx: 128, ny: 96, nz: 16 }, { nx: 64, ny: 48 })).toEqual([]);
+  });
+});
+
+describe('detectOrientation', () => {
+  const cases: { layout: TomogramLayout; flips: AxisFlips }[] = [];
+  for (const layout of ['xyz', 'xzy'] as const)
+    for (const x of [false, true]) for (const y of [false, true]) for (const z of [false, true]) cases.push({ layout, flips: { x, y, z } });
+
+  it.each(cases)('undoes a $layout file with flips $flips.x $flips.y $flips.z exactly', async ({ layout, flips }) => {
+    const { groundTruth, tiltSeries } = await simulation;
+    const file = tomogramFile(groundTruth, layout, flips);
+    const fits = tomogramFits(file, tiltSeries);
+    const report = await detectOrientation(file, fits, tiltSeries, project);
+    expect(report.confident).toBe(true);
+    expect([report.chosen.layout, report.chosen.flips]).toEqual([layout, flips]);
+    expect(report.chosen.score).toBeGreaterThan(0.6);
+    expect(report.angles).toEqual([0, -60, 60]);
+    const oriented = orientTomogram(file, report.chosen) as Volume;
+    expect([oriented.nx, oriented.ny, oriented.nz]).toEqual([64, 48, 16]);
+    expect(oriented.data).toEqual(groundTruth.data);
+  });
+
+  it('orients a binned tomogram of opposite contrast and says so', async () => {
+    const { groundTruth, tiltSeries } = await simulation;
+    const binned = binnedXy(groundTruth);
+    const negated = { ...binned, data: binned.data.map((v) => -v) };
+    const file = tomogramFile(negated, 'xzy', { x: false, y: true, z: true });
+    const report = await detectOrientation(file, tomogramFits(file, tiltSeries), tiltSeries, project);
+    expect(report.confident).toBe(true);
+    expect([report.chosen.binning, report.chosen.layout, report.chosen.flips]).toEqual([2, 'xzy', { x: false, y: true, z: true }]);
+    expect(report.chosen.score).toBeLessThan(-0.6);
+    expect(orientationText(report)).toMatch(/^read in XZY layout .* at the tilts' binning 2; y, z reversed to match the tilts \(correlation .*: -0\.\d\d; next best orientation .*\); its contrast is opposite/);
+  });
+
+  it('keeps a volume unrelated to the tilts as read, and says the data could not tell', async () => {
+    const { tiltSeries } = await simulation;
+    let state = 7;
+    const noise = new Float32Array(64 * 48 * 16).map(() => ((state = (state * 48271) % 2147483647) / 2147483647) - 0.5);
+    const file = { nx: 64, ny: 48, nz: 16, data: noise, pixelSize: 10 };
+    const report = await detectOrientation(file, tomogramFits(file, tiltSeries), tiltSeries, project);
+    expect(report.confident).toBe(false);
+    expect([report.chosen.layout, report.chosen.flips]).toEqual(['xyz', { x: false, y: false, z: false }]);
+    expect(orientationText(report)).toContain('orientation not told apart by the data');
+  });
+});
+
+describe('orientTomogram', () => {
+  it('turns a pieced XZY file into pieces of the same values as a whole one', async () => {
+    const { groundTruth } = await simulation;
+    const flips = { x: true, y: false, z: true };
+    const file = tomogramFile(groundTruth, 'xzy', flips);
+    const whole = orientTomogram(file, { layout: 'xzy', flips }) as Volume;
+    const pieced = orientTomogram(file, { layout: 'xzy', flips }, 4 * 64 * 16 * 10);
+    const pieces = volumePieces(pieced);
+    expect(pieces.length).toBe(5);
+    const expected = allocateTomogram(64, 48, 16, 10, 4 * 64 * 16 * 10);
+    expect(volumePieces(expected).map((p) => p.volume.ny)).toEqual(pieces.map((p) => p.volume.ny));
+    for (const { y0, volume } of pieces)
+      for (let z = 0; z < 16; z++)
+        for (let y = 0; y < volume.ny; y++)
+          expect(volume.data.subarray(64 * (y + volume.ny * z), 64 * (y + 1 + volume.ny * z))).toEqual(whole.data.subarray(64 * (y0 + y + 48 * z), 64 * (y0 + y + 1 + 48 * z)));
+    expect(whole.data).toEqual(groundTruth.data);
+  });
+});
+
+describe('lineUpTomogram', () => {
+  it("gives the tilts' pixel size × binning, noting a header that differs, and refuses a file that fits nothing by name", async () => {
+    const { groundTruth, tiltSeries } = await simulation;
+    const file = { ...binnedXy(groundTruth), pixelSize: 15 };
+    const { volume, binning, reading } = await lineUpTomogram(file, tiltSeries, 'rec.mrc', project, ['a reader remark']);
+    expect([binning, volume.pixelSize, [volume.nx, volume.ny, volume.nz]]).toEqual([2, 20, [32, 24, 16]]);
+    expect(reading).toMatch(/; no axis reversed to match the tilts .*; its header's pixel size 15\.000 Å differs from the tilts' 10\.000 Å × 2: the tilts' is used; a reader remark$/);
+    // The file's own volume, untouched (nothing to turn), now in the tilts' pixel size.
+    expect(volume).toBe(file);
+    const trimmed = { nx: 60, ny: 48, nz: 16, data: new Float32Array(60 * 48 * 16), pixelSize: 10 };
+    await expect(lineUpTomogram(trimmed, tiltSeries, 'trimmed.mrc', project)).rejects.toThrow(
+      "trimmed.mrc: 60 × 48 × 16 voxels fits no tomogram of these 64 × 48 tilts: its x and y, or its x and z (the XZY layout of IMOD's tilt and AreTomo), must be the tilts' binned by a whole number b, floor(64 / b) × floor(48 / b), and a tomogram cut down in x or y (trimvol) cannot be lined up",
+    );
+  });
+});

@@ -1,0 +1,255 @@
+/**
+ * A tomogram made elsewhere, brought in beside WedgeLab's results of the same tilt series (docs/loading.md#tomograms-made-elsewhere):
+ * a simulator's ground truth, or IMOD's or AreTomo's reconstruction. Two questions before it can be compared voxel
+ * for voxel: which of its axes is which, and which way each runs.
+ *
+ * Axes: WedgeLab's tomogram has z along the beam and nz the thickness (XY sections are top views). IMOD's `tilt` and
+ * AreTomo (without -FlipVol) write the other layout, "XZY": the file's y is the thickness and its sections run along
+ * the tilt axis. The sizes say which: x and y (xyz) or x and z (xzy) equal the tilts' at one whole binning.
+ *
+ * Directions: each of x, y and z may run the other way (another program's sign of the tilt angles, a volume rotated
+ * to view rather than flipped, a simulator's array order). The data say which: the tomogram is projected along the
+ * tilts it should match (the one nearest 0° and the two extremes), and each of the 8 flips is scored by how its
+ * projections correlate with the measured tilts (scoreFit). A flip needs no new projection: mirroring x maps the projection at
+ * θ to the one at −θ mirrored in u, mirroring z maps it to the one at −θ, and mirroring y mirrors v.
+ */
+import { binImageInto, binnedLength } from '../io/binning.ts';
+import { allocateTomogram, rowReader, wholeVolume, type Tomogram } from '../io/piecedVolume.ts';
+import type { TiltSeries, Volume } from './types.ts';
+import { downsampleVolume } from './volume.ts';
+
+/** xyz: the file's z is the thickness (WedgeLab's own layout). xzy: the file's y is (IMOD's and AreTomo's default). */
+export type TomogramLayout = 'xyz' | 'xzy';
+
+/** How an imported tomogram lines up with its tilt series: the tilts' binning that gives its x and y, and its layout. */
+export interface TomogramFit {
+  binning: number;
+  layout: TomogramLayout;
+}
+
+/** Which of WedgeLab's axes run the other way in the file (after the layout is undone). */
+export interface AxisFlips {
+  x: boolean;
+  y: boolean;
+  z: boolean;
+}
+
+export interface Orientation extends TomogramFit {
+  flips: AxisFlips;
+  /** How its projections correlate with the measured tilts (scoreFit), −1…1 (negative: opposite contrast). */
+  score: number;
+}
+
+export interface OrientationReport {
+  chosen: Orientation;
+  /** The best of the other orientations; null when there is only one. */
+  runnerUp: Orientation | null;
+  /** Whether the data told the orientation apart (else the file is kept as read: no flips, its first layout). */
+  confident: boolean;
+  /** The measured tilts the projections were compared with (degrees): the one nearest 0°, the lowest, the highest. */
+  angles: number[];
+}
+
+type Dims = Pick<Volume, 'nx' | 'ny' | 'nz'>;
+
+const NO_FLIPS: AxisFlips = { x: false, y: false, z: false };
+/** A correlation below this does not tell orientations apart; nor does a lead over the runner-up below MIN_LEAD. */
+const MIN_SCORE = 0.2;
+const MIN_LEAD = 0.05;
+/** The coarse copy's longest side in x and y: enough detail to tell flips apart, cheap on any engine. */
+const COARSE_SIDE = 96;
+const PURPOSE = 'Orienting an imported tomogram';
+
+/** The tilts' binnings b whose floor(n / b) is `length` (none when it is larger than n). */
+function binningsFor(n: number, length: number): number[] {
+  const out = [];
+  for (let b = Math.floor(n / (length + 1)) + 1; b <= Math.floor(n / length); b++) out.push(b);
+  return out;
+}
+
+/** The ways an nx × ny × nz file fits a tomogram of nx × ny tilts: xyz before xzy, each at its smallest binning. */
+export function tomogramFits(file: Dims, tilts: Pick<TiltSeries, 'nx' | 'ny'>): TomogramFit[] {
+  const fits: TomogramFit[] = [];
+  const xBinnings = binningsFor(tilts.nx, file.nx);
+  for (const [layout, yLength] of [['xyz', file.ny], ['xzy', file.nz]] as const) {
+    const binning = xBinnings.find((b) => binnedLength(tilts.ny, b) === yLength);
+    if (binning !== undefined) fits.push({ binning, layout });
+  }
+  return fits;
+}
+
+/** WedgeLab's size of a file read in `layout`. */
+function dimsAs(file: Dims, layout: TomogramLayout): Dims {
+  return layout === 'xyz' ? { nx: file.nx, ny: file.ny, nz: file.nz } : { nx: file.nx, ny: file.nz, nz: file.ny };
+}
+
+/**
+ * The file as WedgeLab's tomogram: the layout undone and the flips applied, in pieces past `pieceBytes` (as
+ * results are). The file itself when nothing changes; else a copy, so the file's volume can be let go.
+ */
+export function orientTomogram(file: Tomogram, { layout, flips }: Pick<Orientation, 'layout' | 'flips'>, pieceBytes?: number): Tomogram {
+  if (layout === 'xyz' && !flips.x && !flips.y && !flips.z) return file;
+  const { nx, ny, nz } = dimsAs(file, layout);
+  const out = allocateTomogram(nx, ny, nz, file.pixelSize, pieceBytes);
+  const [read, write] = [rowReader(file), rowReader(out)];
+  for (let z = 0; z < nz; z++) {
+    const zFrom = flips.z ? nz - 1 - z : z;
+    for (let y = 0; y < ny; y++) {
+      const yFrom = flips.y ? ny - 1 - y : y;
+      const row = layout === 'xyz' ? read(yFrom, zFrom) : read(zFrom, yFrom);
+      const target = write(y, z);
+      target.set(row);
+      if (flips.x) target.reverse();
+    }
+  }
+  return out;
+}
+
+/** Pearson correlation of two images of one size. */
+function correlation(a: Float32Array, b: Float32Array): number {
+  const n = a.length;
+  let [ma, mb] = [0, 0];
+  for (let i = 0; i < n; i++) [ma, mb] = [ma + a[i], mb + b[i]];
+  [ma, mb] = [ma / n, mb / n];
+  let [ab, aa, bb] = [0, 0, 0];
+  for (let i = 0; i < n; i++) {
+    const [da, db] = [a[i] - ma, b[i] - mb];
+    ab += da * db;
+    aa += da * da;
+    bb += db * db;
+  }
+  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
+}
+
+/** An nx × ny image mirrored in x and/or y. */
+function mirrored(image: Float32Array, nx: number, ny: number, inX: boolean, inY: boolean): Float32Array {
+  if (!inX && !inY) return image;
+  const out = new Float32Array(image.length);
+  for (let y = 0; y < ny; y++)
+    for (let x = 0; x < nx; x++) out[y * nx + x] = image[(inY ? ny - 1 - y : y) * nx + (inX ? nx - 1 - x : x)];
+  return out;
+}
+
+/** Tilt k binned by `binning`, then averaged in f × f blocks as the coarse tomogram is (downsampleVolume). */
+function coarseTilt(tilts: TiltSeries, k: number, binning: number, f: number): Volume {
+  const [nx, ny] = [binnedLength(tilts.nx, binning), binnedLength(tilts.ny, binning)];
+  const image = new Float32Array(nx * ny);
+  binImageInto(tilts.data.subarray(k * tilts.nx * tilts.ny, (k + 1) * tilts.nx * tilts.ny), tilts.nx, tilts.ny, binning, image, 0);
+  return wholeVolume(downsampleVolume({ nx, ny, nz: 1, data: image, pixelSize: 0 }, f), PURPOSE);
+}
+
+/** The stack positions of the tilt nearest 0°, the lowest tilt and the highest (the first may be one of the others). */
+function comparedTilts(tiltAngles: readonly number[]): [number, number, number] {
+  const byAngle = (pick: (a: number, b: number) => boolean) => tiltAngles.reduce((best, a, k) => (pick(a, tiltAngles[best]) ? k : best), 0);
+  return [byAngle((a, b) => Math.abs(a) < Math.abs(b)), byAngle((a, b) => a < b), byAngle((a, b) => a > b)];
+}
+
+/** Projects a volume at the given angles (degrees, not inverted): the GPU's or the CPU pool's projector. */
+export type Projector = (volume: Volume, tiltAngles: number[]) => Promise<TiltSeries>;
+
+const minus = (a: Float32Array, b: Float32Array) => a.map((v, i) => v - b[i]);
+
+/**
+ * The 8 flips of one fit scored against the compared tilts (coarse images, in comparedTilts' order): the mean of
+ * two correlations. With the tilt nearest 0°, which tells x and y apart and the contrast's sign; and of the change
+ * from the lowest tilt to the highest with the projections' change, which tells z apart (the hand): a specimen
+ * thin beside its width looks nearly alike at −60° and +60°, but what differs between them changes sign when z does.
+ */
+async function scoreFit(file: Tomogram, fit: TomogramFit, f: number, tiltAngles: number[], measured: Volume[], project: Projector): Promise<Orientation[]> {
+  const coarse = wholeVolume(orientTomogram(downsampleVolume(file, f), { layout: fit.layout, flips: NO_FLIPS }), PURPOSE);
+  const projections = await project(coarse, tiltAngles.flatMap((a) => [a, -a]));
+  const { nx, ny } = projections;
+  const projection = (i: number) => projections.data.subarray(i * nx * ny, (i + 1) * nx * ny);
+  const [zero, low, high] = measured.map((tilt) => tilt.data);
+  const change = minus(high, low);
+  const orientations: Orientation[] = [];
+  for (const x of [false, true])
+    for (const y of [false, true])
+      for (const z of [false, true]) {
+        // Mirroring x or z alone turns θ into −θ; mirroring x mirrors u, mirroring y mirrors v (module comment).
+        const predicted = (k: number) => mirrored(projection(2 * k + (x !== z ? 1 : 0)), nx, ny, x, y);
+        const score = (correlation(zero, predicted(0)) + correlation(change, minus(predicted(2), predicted(1)))) / 2;
+        orientations.push({ ...fit, flips: { x, y, z }, score });
+      }
+  return orientations;
+}
+
+/**
+ * Which fit and flips make `file` match `tilts` (module comment), from coarse copies of both. Not confident when
+ * the best score is weak or barely ahead of the next: then the file is taken as read.
+ */
+export async function detectOrientation(file: Tomogram, fits: TomogramFit[], tilts: TiltSeries, project: Projector): Promise<OrientationReport> {
+  if (fits.length === 0) throw new Error('no fit to orient');
+  const compared = comparedTilts(tilts.tiltAngles);
+  const angles = compared.map((k) => tilts.tiltAngles[k]);
+  const scored: Orientation[] = [];
+  for (const fit of fits) {
+    const { nx, ny } = dimsAs(file, fit.layout);
+    const f = Math.max(1, Math.ceil(Math.max(nx, ny) / COARSE_SIDE));
+    const measured = compared.map((k) => coarseTilt(tilts, k, fit.binning, f));
+    scored.push(...(await scoreFit(file, fit, f, angles, measured, project)));
+  }
+  const ranked = [...scored].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
+  const [best, runnerUp = null] = ranked;
+  const confident = Math.abs(best.score) >= MIN_SCORE && (runnerUp === null || Math.abs(best.score) - Math.abs(runnerUp.score) >= MIN_LEAD);
+  const asRead = scored.find((o) => o.layout === fits[0].layout && !o.flips.x && !o.flips.y && !o.flips.z) ?? best;
+  return { chosen: confident ? best : asRead, runnerUp: confident ? runnerUp : best, confident, angles };
+}
+
+const flipNames = (flips: AxisFlips) => (['x', 'y', 'z'] as const).filter((axis) => flips[axis]);
+
+/** How the file was read, in words for the result's details (e.g. "XZY layout (…), binning 4; z reversed …"). */
+export function orientationText(report: OrientationReport): string {
+  const { chosen, runnerUp, confident, angles } = report;
+  const layout = chosen.layout === 'xzy' ? "XZY layout (its y is the thickness, as IMOD's tilt and AreTomo write)" : 'XYZ layout (its z is the thickness)';
+  const flipped = flipNames(chosen.flips);
+  const [zero, low, high] = angles.map((a) => `${a.toFixed(1)}°`);
+  const scores = `correlation of its projections with the tilt at ${zero} and with the change from ${low} to ${high}: ${chosen.score.toFixed(2)}${runnerUp ? `; next best orientation ${runnerUp.score.toFixed(2)}` : ''}`;
+  const parts = [`read in ${layout} at the tilts' binning ${chosen.binning}`];
+  if (!confident) parts.push(`orientation not told apart by the data (${scores}): kept as read, no axis reversed`);
+  else parts.push(`${flipped.length ? `${flipped.join(', ')} reversed` : 'no axis reversed'} to match the tilts (${scores})`);
+  if (chosen.score < 0) parts.push('its contrast is opposite to the tilts\'');
+  return parts.join('; ');
+}
+
+/** Why an nx × ny × nz file fits no tomogram of the tilts (tomogramFits found none), naming the file. */
+function noFitText(name: string, file: Dims, tilts: Pick<TiltSeries, 'nx' | 'ny'>): string {
+  const wider = file.nx > tilts.nx ? "; it is wider than the tilts: load the series unbinned, or bin the tomogram to the tilts' size (IMOD's binvol)" : '';
+  return (
+    `${name}: ${file.nx} × ${file.ny} × ${file.nz} voxels fits no tomogram of these ${tilts.nx} × ${tilts.ny} tilts: its x and y, or its x and z ` +
+    `(the XZY layout of IMOD's tilt and AreTomo), must be the tilts' binned by a whole number b, floor(${tilts.nx} / b) × floor(${tilts.ny} / b), ` +
+    `and a tomogram cut down in x or y (trimvol) cannot be lined up${wider}`
+  );
+}
+
+/** A remark when the file's pixel size and the tilts' at the fit's binning differ by more than 2 % (both known); else null. */
+function pixelSizeRemark(filePixelSize: number, tiltPixelSize: number, binning: number): string | null {
+  const expected = tiltPixelSize * binning;
+  if (!(filePixelSize > 0 && expected > 0) || Math.abs(filePixelSize / expected - 1) <= 0.02) return null;
+  return `its header's pixel size ${filePixelSize.toFixed(3)} Å differs from the tilts' ${tiltPixelSize.toFixed(3)} Å × ${binning}: the tilts' is used`;
+}
+
+/** A tomogram lined up with its tilts (lineUpTomogram): WedgeLab's layout, the tilts' binning, how it was read in words. */
+export interface LinedUpTomogram {
+  volume: Tomogram;
+  binning: number;
+  reading: string;
+}
+
+/**
+ * A file's tomogram (`name`, for messages) as WedgeLab's tomogram of `tilts`: fitted by its sizes, oriented by the
+ * data, copied into pieces past `pieceBytes` (or the file's volume itself when nothing is turned), given the tilts'
+ * pixel size × binning when they have one. `remarks`
+ * (the reader's warnings) are added to the reading. Refused, naming the file, when no fit exists.
+ */
+export async function lineUpTomogram(file: Tomogram, tilts: TiltSeries, name: string, project: Projector, remarks: string[] = [], pieceBytes?: number): Promise<LinedUpTomogram> {
+  const fits = tomogramFits(file, tilts);
+  if (fits.length === 0) throw new Error(noFitText(name, file, tilts));
+  const report = await detectOrientation(file, fits, tilts, project);
+  const { binning } = report.chosen;
+  const reading = [orientationText(report), pixelSizeRemark(file.pixelSize, tilts.pixelSize, binning), ...remarks].filter((r) => r !== null).join('; ');
+  const volume = orientTomogram(file, report.chosen, pieceBytes);
+  // The tilts' pixel size, so that its FSC against WedgeLab's results is in the same Å.
+  volume.pixelSize = tilts.pixelSize > 0 ? tilts.pixelSize * binning : file.pixelSize;
+  return { volume, binning, reading };
+}

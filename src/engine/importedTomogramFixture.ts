@@ -1,0 +1,36 @@
+/**
+ * Test data: a tomogram as another program might write it (engine/importedTomogram.ts), in IMOD's and AreTomo's XZY
+ * layout or WedgeLab's own, with axes reversed. Written index by index from the definitions, not by the code under
+ * test. Used by the unit tests and the end-to-end tests.
+ */
+import type { AxisFlips, TomogramLayout } from './importedTomogram.ts';
+import type { Volume } from './types.ts';
+
+/** The file another program would write of `tomogram` (x fastest): in `layout`, with the flipped axes reversed. */
+export function tomogramFile(tomogram: Volume, layout: TomogramLayout, flips: AxisFlips): Volume {
+  const { nx, ny, nz } = tomogram;
+  const [fy, fz] = layout === 'xyz' ? [ny, nz] : [nz, ny];
+  const data = new Float32Array(nx * ny * nz);
+  for (let z = 0; z < nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++) {
+        const [sx, sy, sz] = [flips.x ? nx - 1 - x : x, flips.y ? ny - 1 - y : y, flips.z ? nz - 1 - z : z];
+        const [fileY, fileZ] = layout === 'xyz' ? [sy, sz] : [sz, sy];
+        data[sx + nx * (fileY + fy * fileZ)] = tomogram.data[x + nx * (y + ny * z)];
+      }
+  return { nx, ny: fy, nz: fz, data, pixelSize: tomogram.pixelSize };
+}
+
+/** 2 × 2 block averages of every XY section (as binvol -z 1 would), floor sizes. */
+export function binnedXy(volume: Volume): Volume {
+  const [nx, ny] = [Math.floor(volume.nx / 2), Math.floor(volume.ny / 2)];
+  const data = new Float32Array(nx * ny * volume.nz);
+  for (let z = 0; z < volume.nz; z++)
+    for (let y = 0; y < ny; y++)
+      for (let x = 0; x < nx; x++) {
+        let sum = 0;
+        for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1]]) sum += volume.data[2 * x + dx + volume.nx * (2 * y + dy + volume.ny * z)];
+        data[x + nx * (y + ny * z)] = sum / 4;
+      }
+  return { nx, ny, nz: volume.nz, data, pixelSize: volume.pixelSize * 2 };
+}
