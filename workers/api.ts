@@ -47,7 +47,7 @@ export interface DatasetSummary {
   stats: { min: number; max: number; mean: number };
   /** Which way its contrast runs (engine/polarity.ts, read at load): what a learned method's 'auto' contrast follows. */
   contrast: { polarity: Polarity; skewness: number };
-  /** True for simulated data: a ground-truth volume exists in the worker. */
+  /** True when a ground-truth volume exists in the worker: simulated data, or a ground truth imported (importTomogram). */
   hasGroundTruth: boolean;
   /** Non-fatal remarks: header statistics wrong, angle file pixel size ignored, … */
   warnings: string[];
@@ -106,7 +106,8 @@ export interface DatasetSummary {
 export interface ResultSummary {
   id: string;
   datasetId: string;
-  method: MethodName | 'ground-truth' | 'difference';
+  /** 'imported': a tomogram brought in from a file (importTomogram), as a ground truth may be too. */
+  method: MethodName | 'ground-truth' | 'difference' | 'imported';
   /** E.g. "FBP (hann, thickness 64, bin 1)". */
   label: string;
   params: MethodParams | null;
@@ -127,6 +128,11 @@ export interface ResultSummary {
   residuals?: number[];
   /** Coordinate network: training loss per step, all slabs in turn. */
   loss?: number[];
+  /**
+   * A tomogram brought in from a file (importTomogram): its name, the tilts' binning it matches, and how it was read
+   * (layout, axes reversed, the correlations that chose them, remarks), in words.
+   */
+  imported?: { file: string; binning: number; reading: string };
   /**
    * Set while a slab-by-slab method (the coordinate network) is still filling the result, or when
    * its run stopped part way: rows 0 … rowsDone − 1 along y (the tilt axis) are fitted, the rest are 0.
@@ -298,9 +304,26 @@ export interface EngineWorkerApi {
    * by section (never the whole file in memory), binned as it is read when options.bin > 1, so a stack of several
    * GB loads as its binned float32 stack. Progress after every section (wrap the callback with comlink.proxy);
    * with options.jobId, cancel(jobId) stops the load, which rejects with a "Cancelled" error and adds nothing.
-   * Dark tilts (.aln dark frames, the .mdoc's rule) are left out; other files in the drop are ignored (with a warning).
+   * Dark tilts (.aln dark frames, the .mdoc's rule) are left out; other files in the drop are ignored (with a warning),
+   * but a stack named as a simulation's ground truth (ground_truth.mrc) is brought in as importTomogram would, or a
+   * warning says why it was not.
    */
-  loadFiles(files: File[], options?: LoadOptions, onProgress?: (progress: LoadProgress) => void): Promise<DatasetSummary>;
+  loadFiles(files: File[], options?: LoadOptions, onProgress?: (progress: LoadProgress) => void): Promise<{ dataset: DatasetSummary; groundTruth?: ResultSummary }>;
+  /**
+   * Bring in a tomogram made elsewhere of data set `datasetId`'s series (docs/loading.md#tomograms-made-elsewhere): an MRC volume
+   * whose x and y (or x and z, XZY) are the tilts' at a whole binning, read in pieces past the piece limit, its
+   * layout and axis directions told from its projections against the tilts (engine/importedTomogram.ts). As
+   * 'ground-truth' it replaces the series' ground truth (a simulation from another simulator: the metrics score
+   * against it); as 'tomogram' it is a result like the others ('imported'). An error names the file and the problem,
+   * and changes nothing. With jobId, cancel(jobId) stops the read.
+   */
+  importTomogram(
+    datasetId: string,
+    file: File,
+    role: 'ground-truth' | 'tomogram',
+    jobId?: string,
+    onProgress?: (progress: LoadProgress) => void,
+  ): Promise<{ dataset: DatasetSummary; result: ResultSummary }>;
   /** Simulate the built-in demo tilt series; the ground truth is kept as a result. */
   loadDemo(options?: Partial<DemoOptions>): Promise<{ dataset: DatasetSummary; groundTruth: ResultSummary }>;
   /**

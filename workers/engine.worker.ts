@@ -27,6 +27,8 @@ import { forwardProject } from '../src/engine/methods/projection.ts';
 import { DEMO_DEFAULTS, DEMO_DEFAULTS_SOFTWARE_GPU, simulateTiltSeries } from '../src/engine/sim/simulate.ts';
 import { CancelledError, type Progress, type TiltSeries, type Volume } from '../src/engine/types.ts';
 import { seriesChecks } from '../src/engine/seriesChecks.ts';
+import { lineUpTomogram, type Projector } from '../src/engine/importedTomogram.ts';
+import { readMrcVolume } from '../src/io/mrcStream.ts';
 import { downsampleVolume, omeZarrLevels, percentiles, pyramidFactor, volumeSlice, volumeStats } from '../src/engine/volume.ts';
 import { binImageInto, binnedLength, binningToFit } from '../src/io/binning.ts';
 import { formatTlt } from '../src/io/angles.ts';
@@ -51,7 +53,6 @@ import type {
   FscReport,
   GpuInfo,
   GroundTruthScores,
-  LoadOptions,
   LoadProgress,
   RequestOf,
   OddEvenSummary,
@@ -231,12 +232,13 @@ function addDerivedDataset(
   fields: Pick<DatasetSummary, 'name'> & Partial<Pick<DatasetSummary, 'metadata' | 'synthesized' | 'loadBinning' | 'tiltsLeftOut'>>,
   frameHalves?: FrameHalfReader,
 ): { dataset: DatasetSummary; groundTruth?: ResultSummary } {
-  const { source: origin, mode, dtype, hasGroundTruth, familyId, imodThickness, imodRadial } = datasetOf(sourceId).summary;
+  const { source: origin, mode, dtype, familyId, imodThickness, imodRadial } = datasetOf(sourceId).summary;
   const stats = volumeStats(ts.data);
+  // The ground truth as it is now (one deleted is not carried over).
+  const truth = findGroundTruth(sourceId);
   // The same specimen on the same pixels: IMOD's thickness and radial filter still apply; frame halves when the caller makes this series' of them.
-  const same = { source: origin, mode, dtype, hasGroundTruth, familyId, ...(imodThickness && { imodThickness }), ...(imodRadial && { imodRadial }) };
+  const same = { source: origin, mode, dtype, hasGroundTruth: truth !== undefined, familyId, ...(imodThickness && { imodThickness }), ...(imodRadial && { imodRadial }) };
   const dataset = addDataset({ ...fields, ...same, stats: { min: stats.min, max: stats.max, mean: stats.mean }, warnings: [] }, ts, frameHalves);
-  const truth = hasGroundTruth ? groundTruthOf(sourceId) : null;
   const groundTruth = truth ? putResult({ ...truth.summary, datasetId: dataset.id }, truth.volume) : undefined;
   return { dataset, groundTruth };
 }
@@ -268,6 +270,51 @@ function frameHalfReader(source: string, dropped: NamedBlob[], options: Pick<Til
     return half;
   };
   return { source, read };
+}
+
+/** A tomogram read from a file and lined up with a series' tilts (importTomogram), before it is listed. */
+interface ImportedTomogram {
+  volume: Tomogram;
+  imported: NonNullable<ResultSummary['imported']>;
+  elapsedMs: number;
+}
+
+/**
+ * Read an MRC volume (in pieces past the piece limit) and line it up with `tiltSeries` (engine/importedTomogram.ts):
+ * refused, naming the file, when its sizes fit no tomogram of the tilts.
+ */
+async function readImported(tiltSeries: TiltSeries, file: NamedBlob, signal?: AbortSignal, onProgress?: (progress: LoadProgress) => void): Promise<ImportedTomogram> {
+  const started = performance.now();
+  const read = await readMrcVolume(file.blob, { name: file.name, permissive: true, pieceBytes, signal, onProgress: onProgress && ((p) => void onProgress(p)) });
+  const on = await engine();
+  const project: Projector = (volume, angles) => forwardProject(on, volume, angles, { signal });
+  const { volume, binning, reading } = await lineUpTomogram(read.volume, tiltSeries, file.name, project, read.warnings, pieceBytes);
+  return { volume, imported: { file: file.name, binning, reading }, elapsedMs: performance.now() - started };
+}
+
+/** List an imported tomogram as a result of `datasetId`: as its ground truth (replacing the one before), or beside its results. */
+function putImported(datasetId: string, { volume, imported, elapsedMs }: ImportedTomogram, role: 'ground-truth' | 'tomogram'): { dataset: DatasetSummary; result: ResultSummary } {
+  const { summary } = datasetOf(datasetId);
+  const truth = role === 'ground-truth';
+  // A series has one ground truth: a new one replaces the one before (simulated or imported).
+  const before = truth && findGroundTruth(datasetId);
+  if (before) forgetResult(before.summary.id);
+  const label = truth ? `Ground truth (${imported.file})` : imported.file;
+  const result = putResult({ datasetId, method: truth ? 'ground-truth' : 'imported', label, params: null, invertAngles: false, elapsedMs, imported }, volume);
+  if (truth) summary.hasGroundTruth = true;
+  return { dataset: summary, result };
+}
+
+/** A result let go, with its spectrum and its kept copy; a series whose ground truth it was has none now. */
+function forgetResult(resultId: string): void {
+  const result = results.get(resultId);
+  if (result?.summary.method === 'ground-truth') {
+    const dataset = datasets.get(result.summary.datasetId);
+    if (dataset) dataset.summary.hasGroundTruth = false;
+  }
+  results.delete(resultId);
+  spectra.delete(resultId);
+  void session.forget(resultId).catch(() => undefined);
 }
 
 /** Register (or, under an existing id, replace) a result. */
@@ -390,9 +437,13 @@ function fscReport(a: Result, b: Result): FscReport {
   };
 }
 
+function findGroundTruth(datasetId: string): Result | undefined {
+  return [...results.values()].find((r) => r.summary.datasetId === datasetId && r.summary.method === 'ground-truth');
+}
+
 function groundTruthOf(datasetId: string): Result {
-  const truth = [...results.values()].find((r) => r.summary.datasetId === datasetId && r.summary.method === 'ground-truth');
-  if (!truth) throw new Error('this tilt series has no ground truth: only simulated data can be scored with PSNR and SSIM');
+  const truth = findGroundTruth(datasetId);
+  if (!truth) throw new Error('this tilt series has no ground truth: only simulated data, or a series given its ground truth from a file, can be scored with PSNR and SSIM');
   return truth;
 }
 
@@ -429,13 +480,25 @@ const api: EngineWorkerApi = {
     return engineInfo();
   },
 
-  async loadFiles(files: File[], options: LoadOptions = {}, onProgress?: (progress: LoadProgress) => void): Promise<DatasetSummary> {
+  async loadFiles(files, options = {}, onProgress) {
     const dropped = files.map((file) => ({ name: file.name, blob: file }));
     // Which series of the drop, read alike for its frame halves.
     const which = { tiltAxis: options.tiltAxis, relionSeries: options.relionSeries, stack: options.stack };
-    const load = (signal?: AbortSignal) => readDropped(dropped, { bin: options.bin, ...which, signal, onProgress: onProgress && ((p) => void onProgress(p)) });
-    const { loaded, tiltSeries } = options.jobId ? await withJob(options.jobId, load) : await load();
-    return addDataset(
+    const load = async (signal?: AbortSignal) => {
+      const read = await readDropped(dropped, { bin: options.bin, ...which, signal, onProgress: onProgress && ((p) => void onProgress(p)) });
+      const truthFile = read.loaded.groundTruth;
+      if (!truthFile) return { ...read, truth: null };
+      // A simulation's ground truth dropped with it: brought in, or said why not (the series loads either way).
+      try {
+        return { ...read, truth: await readImported(read.tiltSeries, truthFile, signal) };
+      } catch (error) {
+        if (signal?.aborted) throw error;
+        read.loaded.warnings.push(`the ground truth beside the series was not taken: ${(error as Error).message}`);
+        return { ...read, truth: null };
+      }
+    };
+    const { loaded, tiltSeries, truth } = options.jobId ? await withJob(options.jobId, load) : await load();
+    const dataset = addDataset(
       {
         name: `${loaded.stackName} + ${loaded.sideNames.join(' + ')}`,
         metadata: loaded.metadata,
@@ -452,6 +515,13 @@ const api: EngineWorkerApi = {
       tiltSeries,
       loaded.frameHalves ? frameHalfReader(loaded.frameHalves, dropped, { bin: loaded.bin, ...which }, tiltSeries) : undefined,
     );
+    return truth ? { dataset, groundTruth: putImported(dataset.id, truth, 'ground-truth').result } : { dataset };
+  },
+
+  async importTomogram(datasetId, file, role, jobId, onProgress) {
+    const read = (signal?: AbortSignal) => readImported(datasetOf(datasetId).tiltSeries, { name: file.name, blob: file }, signal, onProgress);
+    const imported = jobId ? await withJob(jobId, read) : await read();
+    return putImported(datasetId, imported, role);
   },
 
   async loadDemo(options: Partial<DemoOptions> = {}) {
@@ -793,9 +863,7 @@ const api: EngineWorkerApi = {
   },
 
   deleteResult(resultId: string): void {
-    results.delete(resultId);
-    spectra.delete(resultId);
-    void session.forget(resultId).catch(() => undefined);
+    forgetResult(resultId);
   },
 
   keep: (id) => session.keep(id),

@@ -146,4 +146,17 @@ describe('SessionKeeper', () => {
     // Its first data set was not kept: on its own, not in a family named by an id that now means another one.
     expect(byName.d4[1]).toBe(byName.d4[0]);
   });
+
+  it('a ground truth imported after its series was kept makes the restored series scorable', async () => {
+    const folder = memoryFolder();
+    const first = host('a');
+    first.datasets.set('d1', { summary: { ...dataset, hasGroundTruth: false }, tiltSeries });
+    first.results.set('r2', result('r2', 'fbp'));
+    const page = new SessionKeeper(first, async () => folder, async () => ({}));
+    await page.keep('r2');
+    first.results.set('r3', result('r3', 'ground-truth'));
+    await page.keep('r3');
+    const { datasets } = await new SessionKeeper(host('b'), async () => folder, async () => ({})).restore();
+    expect(datasets.map((d) => d.hasGroundTruth)).toEqual([true]);
+  });
 });

@@ -158,6 +158,11 @@ export class SessionKeeper {
       this.keys.set(summary.id, entry.key);
       results.push(summary);
     }
+    // A ground truth imported after its series was kept (the series' saved summary predates it) scores it again.
+    for (const truth of results.filter((r) => r.method === 'ground-truth')) {
+      const dataset = datasets.find((d) => d.id === truth.datasetId);
+      if (dataset) dataset.hasGroundTruth = true;
+    }
     return { datasets, results };
   }
 

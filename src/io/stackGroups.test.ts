@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { companionsOf, droppedSeriesStack, frameHalfStackNames, seriesStacks } from './stackGroups.ts';
+import { companionsOf, droppedSeriesStack, frameHalfStackNames, groundTruthBeside, seriesStacks } from './stackGroups.ts';
 
 describe("a stack's files by name", () => {
   it("takes an etomo folder's raw stack with its alignment, and an .ali with its tilt.com but not the .xf that made it", () => {
@@ -23,5 +23,16 @@ describe("a stack's files by name", () => {
     expect(droppedSeriesStack(['TS_10.mrc', 'TS_10_TLT.txt', 'TS_10_Vol.mrc'])).toBe('TS_10.mrc');
     expect(droppedSeriesStack(folder.slice(0, 7))).toBe('TS_1.mrc');
     expect(droppedSeriesStack(folder)).toBeUndefined();
+  });
+
+  it("finds a simulation's ground truth beside its series by name, only when there is one", () => {
+    const folder = ['tilt_series.mrc', 'tilt_series.tlt', 'ground_truth.mrc'];
+    expect(droppedSeriesStack(folder)).toBe('tilt_series.mrc');
+    expect(groundTruthBeside('tilt_series.mrc', folder)).toBe('ground_truth.mrc');
+    for (const name of ['GroundTruth.mrc', 'ground-truth_bin2.mrc', 'gt.mrc', 'phantom.map.gz']) expect(groundTruthBeside('ts.st', ['ts.st', name])).toBe(name);
+    for (const name of ['ts_Vol.mrc', 'gtx.mrc', 'my_phantom.mrc', 'ground_truth.tlt']) expect(groundTruthBeside('ts.st', ['ts.st', name])).toBeUndefined();
+    expect(groundTruthBeside('ts.st', ['ts.st', 'gt.mrc', 'phantom.mrc'])).toBeUndefined();
+    // The series itself is never its own ground truth.
+    expect(groundTruthBeside('phantom.mrc', ['phantom.mrc', 'phantom.tlt'])).toBeUndefined();
   });
 });

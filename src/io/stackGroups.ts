@@ -93,6 +93,18 @@ export function companionsOf(stack: string, names: readonly string[]): string[] 
   return [...(angles ? [angles] : []), ...sideFilesFor(stack, angles, names)];
 }
 
+/** A simulation's ground truth beside its tilt series, by name: ground_truth.mrc (WedgeLab's simulate), groundtruth, gt, phantom. */
+const GROUND_TRUTH = /^(ground[-_ ]?truth|gt|phantom)([-_.].*)?$/i;
+
+/**
+ * The one stack of a drop other than its tilt series `stack` named as a simulation's ground truth (GROUND_TRUTH),
+ * which the load brings in as the series' ground truth; none when there is no such stack, or several.
+ */
+export function groundTruthBeside(stack: string, names: readonly string[]): string | undefined {
+  const named = seriesStacks(names).filter((name) => name !== stack && GROUND_TRUTH.test(stackStem(name)));
+  return named.length === 1 ? named[0] : undefined;
+}
+
 /**
  * The stack a drop of `names` loads as its tilt series (io/tiltSeriesFiles.ts sortDroppedFiles): `chosen`, else
  * the only series stack, else the only one whose angles come with it by name; undefined when that leaves several

@@ -105,6 +105,14 @@ describe('readTiltSeriesFiles', () => {
     ]);
   });
 
+  it("of a simulation's folder, loads the tilt series and hands its ground truth over unread, not as a stack set aside", async () => {
+    const loaded = await readTiltSeriesFiles([file('ground_truth.mrc', stackBytes), stack, angles]);
+    expect([loaded.stackName, loaded.groundTruth?.name, loaded.warnings]).toEqual(['tilt.st', 'ground_truth.mrc', []]);
+    // Two stacks named as one: neither is taken, both are set aside.
+    const two = await readTiltSeriesFiles([file('gt.mrc', stackBytes), file('phantom.mrc', stackBytes), stack, angles]);
+    expect([two.groundTruth, two.warnings]).toEqual([undefined, ['set aside gt.mrc, phantom.mrc: other stacks of the drop (one tilt series at a time)']]);
+  });
+
   it("takes a stack's even- and odd-frame stacks beside it (STEM_EVN, STEM_ODD) as its frame halves, read in its place when asked", async () => {
     const scaled = (name: string, scale: number) => file(name, writeMrc({ nx, ny, nz, data: values.map((v) => scale * v), pixelSize: 2.2 }, { stack: true }));
     const [even, odd] = [scaled('tilt_EVN.st', 0.25), scaled('tilt_ODD.st', 0.75)];

@@ -12,7 +12,7 @@ import { FRAME_HALVES_AT_HAND, FRAME_HALVES_ROW, planRelionFiles } from './relio
 import { FRAME_HALVES, isStarFile, type FrameHalf } from './relionStar.ts';
 import { binAlignment, comesWithAngles, isSideFile, planSeries, readSideFiles, type ImodRadial, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
 import { checkTiltAngles, checkValues, tiltAngleWarnings } from './tiltSeriesChecks.ts';
-import { companionsOf, droppedSeriesStack, frameHalfOfStack, frameHalfStackNames, hasAnglesBeside, isStackFile, seriesStacks } from './stackGroups.ts';
+import { companionsOf, droppedSeriesStack, frameHalfOfStack, frameHalfStackNames, groundTruthBeside, hasAnglesBeside, isStackFile, seriesStacks } from './stackGroups.ts';
 
 
 /** How to load: binning at load, progress and cancel (see readMrcStack), and the raw stack's tilt axis. */
@@ -58,6 +58,8 @@ export interface LoadedTiltSeries {
   bin: number;
   /** The stack's size in its file, before binning. */
   original: { nx: number; ny: number };
+  /** A simulation's ground truth dropped with the series, for the page to bring in (TiltSeriesFilesPlan). */
+  groundTruth?: NamedBlob;
   /** Of the file's values (before binning). */
   stats: { min: number; max: number; mean: number };
   warnings: string[];
@@ -69,8 +71,13 @@ export interface LoadedTiltSeries {
  * others, which are set aside with a warning, not refused. A drop of several stacks (a pipeline's output folder:
  * AreTomo3 writes its tomograms and CTF spectra beside the tilt series) loads `chosen`, or else the one stack whose
  * angles come with it by name (io/stackGroups.ts), with only its own side files; with neither, it is refused.
+ * A stack named as a simulation's ground truth beside it (ground_truth.mrc: io/stackGroups.ts groundTruthBeside)
+ * is returned as such, for the page to bring in (engine/importedTomogram.ts).
  */
-export function sortDroppedFiles(files: NamedBlob[], chosen?: string): { stack: NamedBlob; halves: Record<FrameHalf, NamedBlob> | null; side: NamedBlob[]; others: NamedBlob[] } {
+export function sortDroppedFiles(
+  files: NamedBlob[],
+  chosen?: string,
+): { stack: NamedBlob; halves: Record<FrameHalf, NamedBlob> | null; side: NamedBlob[]; groundTruth: NamedBlob | null; others: NamedBlob[] } {
   const names = files.map((f) => f.name);
   const stacks = seriesStacks(names);
   const listed = names.join(', ') || 'the dropped files';
@@ -87,8 +94,10 @@ export function sortDroppedFiles(files: NamedBlob[], chosen?: string): { stack: 
   const halves = even && odd ? { even, odd } : null;
   // One stack: every side file is its own, whatever its name; of several, those named after it.
   const own = stacks.length === 1 ? files.filter((f) => isSideFile(f.name)) : companionsOf(stack, names).filter(isSideFile).map(byName);
-  const taken = [byName(stack), ...(halves ? [halves.even, halves.odd] : []), ...own];
-  return { stack: byName(stack), halves, side: own, others: files.filter((f) => !taken.includes(f)) };
+  const truthName = groundTruthBeside(stack, names);
+  const groundTruth = truthName === undefined ? null : byName(truthName);
+  const taken = [byName(stack), ...(halves ? [halves.even, halves.odd] : []), ...own, ...(groundTruth ? [groundTruth] : [])];
+  return { stack: byName(stack), halves, side: own, groundTruth, others: files.filter((f) => !taken.includes(f)) };
 }
 
 /** A drop's files sorted, the stack's header, and what its side files decide (planSeries), before any data is read. */
@@ -105,6 +114,8 @@ export interface TiltSeriesFilesPlan {
   warnings: string[];
   /** Where the series' frame-half sums are named, when they were dropped with it (a RELION table's; see `frames`). */
   frameHalves?: string;
+  /** A simulation's ground truth dropped with the series (sortDroppedFiles), not read here. */
+  groundTruth?: NamedBlob;
 }
 
 /**
@@ -126,7 +137,7 @@ export async function planTiltSeriesFiles(files: NamedBlob[], options: Pick<Tilt
  * instead, planned as the stack is (its angles, alignment and metadata), the half's header checked against it.
  */
 async function planStackFiles(files: NamedBlob[], tiltAxis?: number, frames?: FrameHalf, chosen?: string): Promise<TiltSeriesFilesPlan> {
-  const { stack, halves, side, others } = sortDroppedFiles(files, chosen);
+  const { stack, halves, side, groundTruth, others } = sortDroppedFiles(files, chosen);
   if (frames && !halves) {
     const names = frameHalfStackNames(stack.name);
     throw new Error(`${stack.name}: no stacks of its even- and odd-frame sums came with it (${names.even} and ${names.odd}; or a RELION table's rlnMicrographNameEven/Odd)`);
@@ -158,7 +169,16 @@ async function planStackFiles(files: NamedBlob[], tiltAxis?: number, frames?: Fr
     return { stacks: [half], seriesName: half.name, side, header: halfHeader, plan, warnings };
   }
   if (halves) plan.rows.push({ label: FRAME_HALVES_ROW, value: FRAME_HALVES_AT_HAND, source: `${halves.even.name}, ${halves.odd.name}` });
-  return { stacks: [stack], seriesName: stack.name, side, header, plan, warnings, ...(halves && { frameHalves: `${halves.even.name}, ${halves.odd.name}` }) };
+  return {
+    stacks: [stack],
+    seriesName: stack.name,
+    side,
+    header,
+    plan,
+    warnings,
+    ...(halves && { frameHalves: `${halves.even.name}, ${halves.odd.name}` }),
+    ...(groundTruth && { groundTruth }),
+  };
 }
 
 /**
@@ -195,7 +215,7 @@ function named(file: string, check: () => void): void {
  * (engine/align alignLoadedTiltSeries).
  */
 export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSeriesLoadOptions = {}): Promise<LoadedTiltSeries> {
-  const { stacks, seriesName, side, plan, frameHalves, ...planned } = await planTiltSeriesFiles(files, options);
+  const { stacks, seriesName, side, plan, frameHalves, groundTruth, ...planned } = await planTiltSeriesFiles(files, options);
   const mrc = await readMrcStacks(stacks, { bin: options.bin, onProgress: options.onProgress, signal: options.signal });
   const warnings = [...mrc.warnings, ...planned.warnings];
   const bin = mrc.bin;
@@ -232,6 +252,7 @@ export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSerie
     // A binned pixel spans `bin` stored ones: the same frequencies are `bin` times as many cycles per pixel.
     ...(plan.imodRadial && { imodRadial: { ...plan.imodRadial, cutoff: plan.imodRadial.cutoff * bin, falloff: plan.imodRadial.falloff * bin } }),
     ...(frameHalves && { frameHalves }),
+    ...(groundTruth && { groundTruth }),
     mode: mrc.header.mode,
     dtype: mrc.dtype,
     bin,

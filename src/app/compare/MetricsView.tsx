@@ -6,6 +6,7 @@ import { metricsCsv, metricsJson, PSNR_NOTE, WEDGE_PSNR_NOTE, type MetricsRow } 
 import { downloadText } from './exportImage.ts';
 import { useCompareDataset, useFamilyResults, usePickSeries } from './hooks.ts';
 import { formatResolution } from './units.ts';
+import { ImportTomogramButton } from '../components/results/ImportTomogramButton.tsx';
 
 const formatDb = (v: number | null) => (v === null ? '' : formatNumber(v, 4));
 
@@ -26,10 +27,11 @@ export function MetricsView() {
   const eligible = scored.filter(sameSize).map((r) => r.id);
   const eligibleKey = eligible.join('|');
 
-  // Score new results as soon as the table is shown (each one once).
+  // Score new results as soon as the table is shown (each one once; again against a new ground truth).
+  const truthId = truth?.id;
   useEffect(() => {
-    if (dataset?.hasGroundTruth && eligibleKey) void compute(eligibleKey.split('|'));
-  }, [dataset?.hasGroundTruth, eligibleKey, compute]);
+    if (dataset?.hasGroundTruth && truthId && eligibleKey) void compute(eligibleKey.split('|'));
+  }, [dataset?.hasGroundTruth, truthId, eligibleKey, compute]);
 
   const rows: (MetricsRow & { entry: MetricEntry | undefined })[] = scored.map((r) => {
     const entry = metrics[r.id];
@@ -55,10 +57,11 @@ export function MetricsView() {
   });
 
   if (!dataset) return <div className="compare-empty">No tilt series loaded.</div>;
-  if (!dataset.hasGroundTruth) {
+  if (!dataset.hasGroundTruth || !truth) {
     return (
       <div className="compare-empty" data-testid="metrics-no-truth">
-        This tilt series has no ground truth. Score methods with the odd/even FSC or held-out-tilt cross-validation instead.
+        <p>This tilt series has no ground truth. Score methods with the odd/even FSC or held-out-tilt cross-validation instead, or, for a simulation made elsewhere, add its ground-truth volume.</p>
+        <ImportTomogramButton role="ground-truth" />
       </div>
     );
   }

@@ -331,3 +331,14 @@ export const useCompareStore = create<CompareStore>()((set, get) => {
     },
   };
 });
+
+/**
+ * Scores against a ground truth that is gone (replaced by one from a file, or deleted) are let go, so that the
+ * metrics table computes them again against the one there is now.
+ */
+const truthIds = (results: readonly ResultSummary[]) => results.filter((r) => r.method === 'ground-truth').map((r) => r.id);
+useAppStore.subscribe((state, previous) => {
+  if (state.results === previous.results) return;
+  const now = new Set(truthIds(state.results));
+  if (truthIds(previous.results).some((id) => !now.has(id))) useCompareStore.setState({ metrics: {} });
+});

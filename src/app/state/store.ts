@@ -108,6 +108,12 @@ export interface AppActions {
   openFrameHalf(which: FrameHalf): Promise<DatasetSummary>;
   /** The selected series phase flipped for its defocus, as a data set of its own, with the load's progress and cancel. */
   phaseFlip(): Promise<DatasetSummary>;
+  /**
+   * Bring in a tomogram made elsewhere of the selected series (docs/loading.md#tomograms-made-elsewhere): as its ground truth, or as
+   * a result beside WedgeLab's. Read with the load's progress and cancel; the form's Thickness and Binning then match
+   * it. Resolves with the new result's id.
+   */
+  importTomogram(file: File, role: 'ground-truth' | 'tomogram'): Promise<string>;
   setLoadBinning(choice: LoadBinningChoice): void;
   setLoadTiltAxis(degrees: number): void;
   cancelLoad(): void;
@@ -178,13 +184,21 @@ interface FormDefaults {
 }
 
 /**
- * A simulation's ground truth is compared voxel for voxel: its depth, unbinned. A file's: a quarter of the binned
- * width, at the smallest binning whose tomogram fits the page's memory (pageDefaultBinning).
+ * A ground truth is compared voxel for voxel: its depth, at its binning (a simulation's: unbinned). A file's: a
+ * quarter of the binned width, at the smallest binning whose tomogram fits the page's memory (pageDefaultBinning).
  */
 function formDefaultsFor(dataset: DatasetSummary, groundTruth?: ResultSummary): FormDefaults {
-  if (groundTruth) return { fields: { thickness: groundTruth.nz, binning: 1 }, why: null };
+  if (groundTruth) return importedDefaults(groundTruth);
   const { thickness, binning, why } = pageDefaultBinning(dataset, reportedDeviceMemoryGiB());
   return { fields: { thickness, binning }, why };
+}
+
+/** A tomogram's own size, so that results compare with it voxel for voxel; why, for one from a file. */
+function importedDefaults(tomogram: ResultSummary): FormDefaults {
+  const { imported, nz } = tomogram;
+  const binning = imported?.binning ?? 1;
+  const why = imported ? `Thickness ${nz} and binning ${binning}: the size of ${imported.file}, so that results compare with it voxel for voxel` : null;
+  return { fields: { thickness: nz, binning }, why };
 }
 
 /** Real stacks often carry a large constant offset: subtract tilt means by default for files, not for simulations. */
@@ -362,15 +376,22 @@ export const useAppStore = create<AppStore>()((set, get) => {
     }
   }
 
+  /** A tilt series read (with its ground truth, when one came with it): listed, selected, and kept for after a reload (or offered). */
+  function acceptDataset(dataset: DatasetSummary, groundTruth?: ResultSummary): void {
+    addDataset(dataset, groundTruth);
+    keepOrOffer(dataset.id);
+  }
+
   /**
-   * A tilt series read from files (`read`, given the job's id and a progress callback), one at a time, with the
-   * data panel's progress and cancel; listed and selected when read, the others untouched when it fails or is
-   * cancelled. `reading.doing` says what it does in the progress line ("Reading TS_01.mrc"), `reading.failure` in the error.
+   * Files read (`read`, given the job's id and a progress callback: a tilt series, or a tomogram beside one), one
+   * at a time, with the data panel's progress and cancel; `accept` lists what was read, and nothing changes when the
+   * read fails or is cancelled. `reading.doing` says what it does in the progress line ("Reading TS_01.mrc"), `reading.failure` in the error.
    */
-  async function trackedRead(
+  async function trackedRead<T>(
     reading: { doing: string; binning?: FileLoadState['binning']; failure: string },
-    read: (jobId: string, onProgress: (progress: LoadProgress) => void) => Promise<DatasetSummary>,
-  ): Promise<DatasetSummary> {
+    read: (jobId: string, onProgress: (progress: LoadProgress) => void) => Promise<T>,
+    accept: (value: T) => void,
+  ): Promise<T> {
     if (get().fileLoad) {
       const message = 'A tilt series is being loaded; cancel it or wait for it to finish';
       fail(message);
@@ -384,10 +405,9 @@ export const useAppStore = create<AppStore>()((set, get) => {
     });
     try {
       // The previous dataset and results stay until this one succeeds (and when it is cancelled).
-      const dataset = await read(jobId, onProgress);
-      addDataset(dataset);
-      keepOrOffer(dataset.id);
-      return dataset;
+      const value = await read(jobId, onProgress);
+      accept(value);
+      return value;
     } catch (error) {
       if (!isCancellation(error)) fail(`${reading.failure}: ${errorMessage(error)}`);
       throw error;
@@ -470,7 +490,8 @@ export const useAppStore = create<AppStore>()((set, get) => {
         return again;
       }
       const reading = { doing: `Reading ${listNames(names, ', ')}${bin > 1 ? ` at bin ${bin}` : ''}`, binning: { bin, note }, failure: `Could not load ${listNames(names, ' + ')}` };
-      const dataset = await trackedRead(reading, (jobId, onProgress) => getEngine().loadFiles(files, { bin, tiltAxis, ...which, jobId }, onProgress));
+      const read = (jobId: string, onProgress: (progress: LoadProgress) => void) => getEngine().loadFiles(files, { bin, tiltAxis, ...which, jobId }, onProgress);
+      const { dataset } = await trackedRead(reading, read, ({ dataset, groundTruth }) => acceptDataset(dataset, groundTruth));
       loadedFrom.set(dataset.id, key);
       return dataset;
     },
@@ -480,14 +501,35 @@ export const useAppStore = create<AppStore>()((set, get) => {
       const source = get().datasets.find((d) => d.id === datasetId) as DatasetSummary;
       const bin = (source.loadBinning?.bin ?? 1) as LoadBinning;
       const reading = { doing: `Reading the ${which} frames of ${source.name}`, binning: { bin, note: `as ${source.name}` }, failure: `Could not read the ${which} frames of ${source.name}` };
-      return trackedRead(reading, (jobId, onProgress) => getEngine().openFrameHalf(jobId, datasetId, which, onProgress));
+      return trackedRead(reading, (jobId, onProgress) => getEngine().openFrameHalf(jobId, datasetId, which, onProgress), (dataset) => acceptDataset(dataset));
     },
 
     async phaseFlip() {
       const datasetId = selectedDatasetOrFail('phase flipping');
       const source = get().datasets.find((d) => d.id === datasetId) as DatasetSummary;
       const reading = { doing: `Phase flipping ${source.name}`, failure: `Could not phase flip ${source.name}` };
-      return trackedRead(reading, (jobId, onProgress) => getEngine().phaseFlip(jobId, datasetId, onProgress));
+      return trackedRead(reading, (jobId, onProgress) => getEngine().phaseFlip(jobId, datasetId, onProgress), (dataset) => acceptDataset(dataset));
+    },
+
+    async importTomogram(file, role) {
+      const datasetId = selectedDatasetOrFail('bringing in a tomogram');
+      const source = get().datasets.find((d) => d.id === datasetId) as DatasetSummary;
+      const as = role === 'ground-truth' ? `as the ground truth of ${source.name}` : `beside the results of ${source.name}`;
+      const reading = { doing: `Reading ${file.name} ${as}`, failure: `Could not use ${file.name} ${as}` };
+      const read = (jobId: string, onProgress: (progress: LoadProgress) => void) => getEngine().importTomogram(datasetId, file, role, jobId, onProgress);
+      const { result } = await trackedRead(reading, read, ({ dataset, result }) => {
+        const defaults = importedDefaults(result);
+        set((state) => ({
+          datasets: state.datasets.map((d) => (d.id === dataset.id ? dataset : d)),
+          // A series has one ground truth: the worker has let the one before go.
+          results: [...state.results.filter((r) => role !== 'ground-truth' || r.datasetId !== datasetId || r.method !== 'ground-truth'), result],
+          selectedResultId: result.id,
+          formDefaults: { ...state.formDefaults, [datasetId]: defaults },
+          form: state.selectedDatasetId === datasetId ? { ...state.form, common: { ...state.form.common, ...defaults.fields } } : state.form,
+        }));
+        keepOrOffer(result.id);
+      });
+      return result.id;
     },
 
     setLoadBinning(choice) {

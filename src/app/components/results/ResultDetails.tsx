@@ -45,6 +45,12 @@ export function ResultDetails() {
             <dd>{params}</dd>
           </>
         )}
+        {result.imported && (
+          <>
+            <dt>Read</dt>
+            <dd data-testid="imported-reading">{result.imported.reading}</dd>
+          </>
+        )}
         <dt>Pixel</dt>
         <dd>{result.pixelSize > 0 ? `${formatNumber(result.pixelSize)} Å` : 'unknown'}</dd>
         <dt>Values</dt>

@@ -7,9 +7,16 @@ import { useRevealWhenShown } from '../../util/reveal.ts';
 import { Section } from '../Section.tsx';
 import { CompareCheck } from '../../compare/CompareCheck.tsx';
 import { KeepOffer } from '../KeepOffer.tsx';
+import { ImportTomogramButton } from './ImportTomogramButton.tsx';
 
 export function resultTitle(result: ResultSummary): string {
-  return result.method === 'ground-truth' ? 'Ground truth' : result.label;
+  return result.method === 'ground-truth' && !result.imported ? 'Ground truth' : result.label;
+}
+
+/** Where a result came from, for the list: a simulation's truth, a file's tomogram, else how long the run took. */
+function originText(result: ResultSummary): string {
+  if (result.imported) return 'from file';
+  return result.method === 'ground-truth' ? 'simulated' : formatSeconds(result.elapsedMs);
 }
 
 function ResultItem({ result, selected }: { result: ResultSummary; selected: boolean }) {
@@ -37,7 +44,7 @@ function ResultItem({ result, selected }: { result: ResultSummary; selected: boo
       </span>
       <span className="result-meta">
         <span>{formatSize(result.nx, result.ny, result.nz)}</span>
-        <span>{result.method === 'ground-truth' ? 'simulated' : formatSeconds(result.elapsedMs)}</span>
+        <span>{originText(result)}</span>
         {/* The label says it too, but it is cut short in the list. */}
         {result.partial && <span className="result-partial" data-testid="result-partial">{partialText(result.partial, result.ny)}</span>}
         <KeepOffer id={result.id} />
@@ -79,6 +86,9 @@ export function ResultList() {
     <Section title="Results" aside={<span className="count">{results.length}</span>}>
       <div data-testid="result-list" className="result-list">
         {groups.length === 0 && <div className="empty">No results yet: press Reconstruct.</div>}
+        <div className="result-import">
+          <ImportTomogramButton role="tomogram" />
+        </div>
         {groups.map(({ dataset, items }) => (
           <div key={dataset.id} className="result-group">
             <div className="result-group-name" title={dataset.name}>

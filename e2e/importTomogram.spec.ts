@@ -1,0 +1,101 @@
+/**
+ * End-to-end: tomograms made elsewhere beside a tilt series (docs/loading.md#tomograms-made-elsewhere). A simulation's folder dropped
+ * whole brings its ground truth in, written in IMOD's XZY layout and upside down, lined up value for value with the
+ * simulator's volume and scored against; a series without one takes it from the metrics tab; another program's
+ * binned tomogram is listed beside the results, the form set to its size; a volume that fits no tomogram of the
+ * series is one message naming it, and nothing changes. (The orientation's numbers: src/engine/importedTomogram.test.ts.)
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { binnedXy, tomogramFile } from '../src/engine/importedTomogramFixture.ts';
+import { simulateTiltSeries } from '../src/engine/sim/simulate.ts';
+import type { Volume } from '../src/engine/types.ts';
+import { readMrc, writeMrc } from '../src/io/mrc.ts';
+import { tiltAngles, writeTlt } from './fixtures.ts';
+import { exportedMrc, shareDemoPage } from './helpers.ts';
+
+test.describe.configure({ mode: 'serial' });
+
+let page: Page;
+const pageErrors = shareDemoPage((opened) => {
+  page = opened;
+});
+
+const angles = tiltAngles(-60, 60, 6);
+const simulation = simulateTiltSeries({ phantom: 'mixed', size: [48, 40, 12], tiltAngles: angles, snrDb: 10, seed: 3, pixelSize: 10 });
+const mrcFile = (name: string, volume: Volume, stack = false) => ({ name, mimeType: 'application/octet-stream', buffer: Buffer.from(writeMrc(volume, { stack, labels: ['e2e fixture'] })) });
+const seriesFiles = async (stem: string) => {
+  const { tiltSeries } = await simulation;
+  const stack = { nx: tiltSeries.nx, ny: tiltSeries.ny, nz: tiltSeries.nTilts, data: tiltSeries.data, pixelSize: 10 };
+  return [mrcFile(`${stem}.mrc`, stack, true), { name: `${stem}.tlt`, mimeType: 'text/plain', buffer: writeTlt(angles) }];
+};
+const resultsOf = (datasetId: string) => page.evaluate((id) => window.wedgelab.results().filter((r) => r.datasetId === id), datasetId);
+const openMetrics = async () => {
+  await page.getByTestId('view-mode-compare').click();
+  await page.getByTestId('compare-tab-metrics').click();
+};
+const psnrOf = (resultId: string) => page.locator(`[data-testid=metrics-row][data-result-id="${resultId}"] [data-testid=metrics-psnr]`);
+
+test("a simulation's folder dropped whole: its ground truth, written XZY and upside down, is lined up and scored against", async () => {
+  const { groundTruth } = await simulation;
+  const truthFile = tomogramFile(groundTruth, 'xzy', { x: false, y: false, z: true });
+  await page.getByTestId('file-input').setInputFiles([...(await seriesFiles('tilt_series')), mrcFile('ground_truth.mrc', truthFile)]);
+  await expect(page.getByTestId('dataset-summary')).toContainText('tilt_series.mrc', { timeout: 60_000 });
+  const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  expect([dataset.hasGroundTruth, dataset.warnings]).toEqual([true, []]);
+  const [truth] = await resultsOf(dataset.id);
+  expect([truth.method, truth.label, truth.nx, truth.ny, truth.nz, truth.imported?.binning]).toEqual(['ground-truth', 'Ground truth (ground_truth.mrc)', 48, 40, 12, 1]);
+  await expect(page.getByTestId('imported-reading')).toContainText(/^read in XZY layout .* binning 1; z reversed to match the tilts \(correlation of its projections with the tilt at 0\.0° and with the change from -60\.0° to 60\.0°: 0\.[6-9]\d; next best orientation 0\.[0-3]\d\)$/);
+  // Lined up value for value: the export is the simulator's own volume.
+  expect(Array.from(readMrc(await exportedMrc(page, truth.id)).data)).toEqual(Array.from(groundTruth.data));
+  // The form reconstructs at its size; FBP is scored against it.
+  await expect(page.getByTestId('thickness-input')).toHaveValue('12');
+  await expect(page.getByTestId('binning-input')).toHaveValue('1');
+  const fbpId = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: {} }));
+  await openMetrics();
+  await expect(psnrOf(fbpId)).toHaveText(/^\d+\.\d+$/, { timeout: 60_000 });
+  expect(pageErrors).toEqual([]);
+});
+
+test('a series without a ground truth takes one from the metrics tab, and its scores follow the new one', async () => {
+  await page.getByTestId('file-input').setInputFiles(await seriesFiles('plain'));
+  await expect(page.getByTestId('dataset-summary')).toContainText('plain.mrc', { timeout: 60_000 });
+  const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  const fbpId = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { thickness: 12, binning: 1 } }));
+  await openMetrics();
+  await expect(page.getByTestId('metrics-no-truth')).toBeVisible();
+  const { groundTruth } = await simulation;
+  await page.getByTestId('import-ground-truth-file').setInputFiles(mrcFile('truth_rotated.mrc', tomogramFile(groundTruth, 'xyz', { x: true, y: true, z: false })));
+  await expect(psnrOf(fbpId)).toHaveText(/^\d+\.\d+$/, { timeout: 60_000 });
+  const scored = Number(await psnrOf(fbpId).textContent());
+  await expect(page.getByTestId('imported-reading')).toContainText('x, y reversed to match the tilts');
+
+  // Deleted and another taken in its place (the volume moved by a voxel): the row is scored again against the new one.
+  const truthId = (await resultsOf(dataset.id)).find((r) => r.method === 'ground-truth')!.id;
+  await page.locator(`[data-testid=result-item][data-result-id="${truthId}"] [data-testid=result-delete]`).click();
+  await expect(page.getByTestId('metrics-no-truth')).toBeVisible();
+  const moved = { ...groundTruth, data: groundTruth.data.map((_, i) => groundTruth.data[i - 1] ?? 0) };
+  await page.getByTestId('import-ground-truth-file').setInputFiles(mrcFile('moved.mrc', moved));
+  await expect(psnrOf(fbpId)).toHaveText(/^\d+\.\d+$/, { timeout: 60_000 });
+  expect(Number(await psnrOf(fbpId).textContent())).toBeLessThan(scored - 0.5);
+  expect((await resultsOf(dataset.id)).filter((r) => r.method === 'ground-truth').map((r) => r.label)).toEqual(['Ground truth (moved.mrc)']);
+});
+
+test("another program's binned tomogram is listed beside the results with the form at its size; a volume that fits nothing is one message", async () => {
+  const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  const { groundTruth } = await simulation;
+  await page.getByTestId('import-tomogram-file').setInputFiles(mrcFile('other_rec.mrc', tomogramFile(binnedXy(groundTruth), 'xzy', { x: true, y: false, z: false })));
+  await expect.poll(async () => (await resultsOf(dataset.id)).map((r) => r.label)).toContain('other_rec.mrc');
+  const other = (await resultsOf(dataset.id)).find((r) => r.label === 'other_rec.mrc')!;
+  expect([other.method, other.nx, other.ny, other.nz, other.imported?.binning, other.pixelSize]).toEqual(['imported', 24, 20, 12, 2, 20]);
+  await expect(page.getByTestId('imported-reading')).toContainText(/binning 2; x reversed to match the tilts/);
+  await expect(page.getByTestId('binning-input')).toHaveValue('2');
+  await expect(page.locator(`[data-testid=result-item][data-result-id="${other.id}"]`)).toContainText('from file');
+
+  const before = await resultsOf(dataset.id);
+  const cube = { nx: 30, ny: 30, nz: 30, data: new Float32Array(27_000), pixelSize: 10 };
+  await page.getByTestId('import-tomogram-file').setInputFiles(mrcFile('cube.mrc', cube));
+  await expect(page.getByTestId('error-message')).toContainText('cube.mrc: 30 × 30 × 30 voxels fits no tomogram of these 48 × 40 tilts');
+  await page.getByTestId('error-dismiss').click();
+  expect(await resultsOf(dataset.id)).toEqual(before);
+  expect(pageErrors).toEqual([]);
+});
