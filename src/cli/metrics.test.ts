@@ -8,6 +8,10 @@ import { Rng } from '../engine/sim/random.ts';
 import type { Volume } from '../engine/types.ts';
 import { writeMrc } from '../io/mrc.ts';
 import { metricsCommand } from './metrics.ts';
+import { tomogramFile } from '../engine/importedTomogramFixture.ts';
+import { simulateTiltSeries } from '../engine/sim/simulate.ts';
+import { tiltRange } from '../engine/sim/tiltScheme.ts';
+import { formatTlt } from '../io/angles.ts';
 import { UsageError } from '../engine/methods/flags.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wedgelab-metrics-cli-'));
@@ -113,5 +117,23 @@ describe('wedgelab metrics', () => {
     truncateSync(big, 2 ** 31);
     const b = save('small.mrc', smooth(12, 12, 12, 8, 0.3, 1));
     await expect(run(['--a', big, '--b', b, '--json'])).rejects.toThrow(`${big}: 2.00 GiB; the metrics read each volume whole, from files up to 2 GiB`);
+  });
+
+  it('with --tilts, lines B up with the tilt series first (an XZY tomogram, z reversed) and scores as against the volume itself', async () => {
+    const tiltAngles = tiltRange(-60, 60, 6);
+    const { groundTruth, tiltSeries } = await simulateTiltSeries({ phantom: 'mixed', size: [40, 32, 12], tiltAngles, snrDb: 10, seed: 4, pixelSize: 8 });
+    const stack = save('series.mrc', { nx: 40, ny: 32, nz: tiltSeries.nTilts, data: tiltSeries.data, pixelSize: 8 });
+    const angles = join(dir, 'series.tlt');
+    writeFileSync(angles, formatTlt(tiltAngles));
+    const result = save('result.mrc', smooth(40, 32, 12, 3, 0.5, 8));
+    const asIs = JSON.parse((await run(['--a', result, '--b', save('truth.mrc', groundTruth), '--angles', angles, '--json'])).stdout);
+    const imod = save('truth_xzy.mrc', tomogramFile(groundTruth, 'xzy', { x: false, y: false, z: true }));
+    await expect(run(['--a', result, '--b', imod, '--angles', angles, '--json'])).rejects.toThrow('result.mrc is 40×32×12 but truth_xzy.mrc is 40×12×32: the volumes must have the same size');
+    const { stdout, stderr } = await run(['--a', result, '--b', imod, '--angles', angles, '--tilts', stack, '--json']);
+    expect(stderr).toMatch(/^truth_xzy\.mrc: read in XZY layout .* binning 1; z reversed to match the tilts/);
+    const report = JSON.parse(stdout);
+    expect(report.bReading).toBe(stderr.slice('truth_xzy.mrc: '.length).trim());
+    expect([report.psnr, report.ssim, report.fsc]).toEqual([asIs.psnr, asIs.ssim, asIs.fsc]);
+    await expect(run(['--a', result, '--b', imod, '--tilts', stack, '--json'])).rejects.toThrow('--tilts needs --angles');
   });
 });

@@ -8,10 +8,17 @@
  * wedge cone (engine/metrics/wedgePsnr.ts). JSON numbers that are not finite are written as null: psnr
  * (and either side's) is null for a perfect fit (infinite PSNR), res0143/res05 are null when the FSC
  * never drops below the threshold, and ssim is null when a dimension is below the 11-voxel Gaussian window.
+ *
+ * With --tilts (and --angles), B is a tomogram made elsewhere of that tilt series (another simulator's ground truth,
+ * IMOD's or AreTomo's tomogram): lined up with the tilts first, its layout and axis directions told from them
+ * (engine/importedTomogram.ts, docs/loading.md#tomograms-made-elsewhere), as the page does.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { lineUpTomogram } from '../engine/importedTomogram.ts';
 import { fsc, psnr, resolutionAt, ssim3d, SSIM_RADIUS, wedgePsnr } from '../engine/metrics/index.ts';
+import { forwardProjectCpu } from '../engine/reference/projector.ts';
+import { wholeVolume } from '../io/piecedVolume.ts';
 import type { Volume } from '../engine/types.ts';
 import { readAngleFile } from '../io/angles.ts';
 import { readMrc } from '../io/mrc.ts';
@@ -22,6 +29,7 @@ const OPTIONS = {
   a: { type: 'string' },
   b: { type: 'string' },
   angles: { type: 'string' },
+  tilts: { type: 'string' },
   'invert-angles': { type: 'boolean' },
   json: { type: 'boolean' },
 } as const;
@@ -41,6 +49,16 @@ async function readVolume(path: string): Promise<Volume> {
   return { nx, ny, nz, data: file.data, pixelSize: file.pixelSize[0] };
 }
 
+/** B (named `name`) lined up with the tilt stack at `stackPath` and its angles: one array, with how it was read. */
+async function linedUp(b: Volume, name: string, stackPath: string, tiltAngles: number[]): Promise<{ volume: Volume; reading: string }> {
+  const stack = await readVolume(stackPath);
+  if (stack.nz !== tiltAngles.length) throw new Error(`${basename(stackPath)} has ${stack.nz} sections but the angle file has ${tiltAngles.length} angles`);
+  const tilts = { nx: stack.nx, ny: stack.ny, nTilts: stack.nz, data: stack.data, tiltAngles, pixelSize: stack.pixelSize };
+  // Coarse copies only (at most 96 voxels across): the plain projector is quick enough, and needs no GPU.
+  const { volume, reading } = await lineUpTomogram(b, tilts, name, async (v, angles) => forwardProjectCpu(v, angles), [], Infinity);
+  return { volume: wholeVolume(volume, 'The metrics'), reading };
+}
+
 const size = (v: Volume) => `${v.nx}×${v.ny}×${v.nz}`;
 const finiteOrNull = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);
 
@@ -49,15 +67,21 @@ export async function metricsCommand(args: string[]): Promise<void> {
   const aPath = requireFlag(values, 'a');
   const bPath = requireFlag(values, 'b');
   const a = await readVolume(aPath);
-  const b = await readVolume(bPath);
-  if (a.nx !== b.nx || a.ny !== b.ny || a.nz !== b.nz) {
-    throw new Error(`${basename(aPath)} is ${size(a)} but ${basename(bPath)} is ${size(b)}: the volumes must have the same size`);
-  }
+  let b = await readVolume(bPath);
   let tiltAngles: number[] | undefined;
   if (values.angles !== undefined) {
     const anglesPath = requireFlag(values, 'angles');
     tiltAngles = readAngleFile(anglesPath, await readFile(anglesPath, 'utf8')).tiltAngles;
     if (values['invert-angles'] === true) tiltAngles = tiltAngles.map((t) => -t);
+  }
+  let bReading: string | undefined;
+  if (values.tilts !== undefined) {
+    if (!tiltAngles) throw new Error('--tilts needs --angles: B is lined up with the tilts at their angles');
+    ({ volume: b, reading: bReading } = await linedUp(b, basename(bPath), requireFlag(values, 'tilts'), tiltAngles));
+    process.stderr.write(`${basename(bPath)}: ${bReading}\n`);
+  }
+  if (a.nx !== b.nx || a.ny !== b.ny || a.nz !== b.nz) {
+    throw new Error(`${basename(aPath)} is ${size(a)} but ${basename(bPath)} is ${size(b)}${bReading ? ' as lined up with the tilts' : ''}: the volumes must have the same size`);
   }
 
   const curves = fsc(a, b, tiltAngles);
@@ -100,6 +124,7 @@ export async function metricsCommand(args: string[]): Promise<void> {
     ...(bySide ? { psnrWedge: finiteOrNull(bySide.psnrWedge), psnrWedgeMissing: finiteOrNull(bySide.psnrWedgeMissing) } : {}),
     ssim: finiteOrNull(ssim),
     fit: 'PSNR and SSIM after a least-squares affine fit of A to B (B is the ground truth)',
+    ...(bReading !== undefined && { bReading }),
     res0143: resolution(0.143),
     res05: resolution(0.5),
     resolutionUnit,
