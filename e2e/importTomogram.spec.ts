@@ -78,6 +78,15 @@ test('a series without a ground truth takes one from the metrics tab, and its sc
   await expect(psnrOf(fbpId)).toHaveText(/^\d+\.\d+$/, { timeout: 60_000 });
   expect(Number(await psnrOf(fbpId).textContent())).toBeLessThan(scored - 0.5);
   expect((await resultsOf(dataset.id)).filter((r) => r.method === 'ground-truth').map((r) => r.label)).toEqual(['Ground truth (moved.mrc)']);
+
+  // A series made from it by leaving tilts out keeps its ground truth; once deleted, it has none (and is still made).
+  const withTruth = await page.evaluate(() => window.wedgelab.leaveOutTilts([1]));
+  expect((await resultsOf(withTruth)).map((r) => r.label)).toEqual(['Ground truth (moved.mrc)']);
+  await page.getByTestId('dataset-select').selectOption(dataset.id);
+  const movedId = (await resultsOf(dataset.id)).find((r) => r.method === 'ground-truth')!.id;
+  await page.locator(`[data-testid=result-item][data-result-id="${movedId}"] [data-testid=result-delete]`).click();
+  const without = await page.evaluate(() => window.wedgelab.leaveOutTilts([1]));
+  expect([await resultsOf(without), (await page.evaluate(() => window.wedgelab.datasets())).find((d) => d.id === without)?.hasGroundTruth]).toEqual([[], false]);
 });
 
 test("another program's binned tomogram is listed beside the results with the form at its size; a volume that fits nothing is one message", async () => {
