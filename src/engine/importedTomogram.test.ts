@@ -13,18 +13,25 @@ const simulation = simulateTiltSeries({ phantom: 'mixed', size: [64, 48, 16], ti
 
 describe('tomogramFits', () => {
   it('finds the layout and binning by the sizes, xyz first', () => {
-    expect(tomogramFits({ nx: 64, ny: 48, nz: 16 }, { nx: 64, ny: 48 })).toEqual([{ binning: 1, layout: 'xyz' }]);
-    expect(tomogramFits({ nx: 64, ny: 16, nz: 48 }, { nx: 64, ny: 48 })).toEqual([{ binning: 1, layout: 'xzy' }]);
+    const size = (nx: number, ny: number) => ({ nx, ny });
+    expect(tomogramFits({ nx: 64, ny: 48, nz: 16 }, { nx: 64, ny: 48 })).toEqual([{ binning: 1, layout: 'xyz', size: size(64, 48) }]);
+    expect(tomogramFits({ nx: 64, ny: 16, nz: 48 }, { nx: 64, ny: 48 })).toEqual([{ binning: 1, layout: 'xzy', size: size(64, 48) }]);
     // IMOD's floor(n / b): 1023 × 1000 tilts binned 4 are 255 × 250.
-    expect(tomogramFits({ nx: 255, ny: 80, nz: 250 }, { nx: 1023, ny: 1000 })).toEqual([{ binning: 4, layout: 'xzy' }]);
+    expect(tomogramFits({ nx: 255, ny: 80, nz: 250 }, { nx: 1023, ny: 1000 })).toEqual([{ binning: 4, layout: 'xzy', size: size(255, 250) }]);
     expect(tomogramFits({ nx: 32, ny: 32, nz: 32 }, { nx: 64, ny: 64 })).toEqual([
-      { binning: 2, layout: 'xyz' },
-      { binning: 2, layout: 'xzy' },
+      { binning: 2, layout: 'xyz', size: size(32, 32) },
+      { binning: 2, layout: 'xzy', size: size(32, 32) },
     ]);
+    // AreTomo's binned sizes rounded down to even: a K3's 5760 × 4092 at bin 4 is 1440 × 1022, not 1023.
+    expect(tomogramFits({ nx: 1440, ny: 300, nz: 1022 }, { nx: 5760, ny: 4092 })).toEqual([{ binning: 4, layout: 'xzy', size: size(1440, 1023) }]);
+    expect(tomogramFits({ nx: 20, ny: 16, nz: 5 }, { nx: 64, ny: 48 })).toEqual([{ binning: 3, layout: 'xyz', size: size(21, 16) }]);
   });
 
   it('finds none for a trimmed or larger volume', () => {
     expect(tomogramFits({ nx: 60, ny: 48, nz: 16 }, { nx: 64, ny: 48 })).toEqual([]);
+    // One short only where the binned size is odd, and by one.
+    expect(tomogramFits({ nx: 63, ny: 48, nz: 16 }, { nx: 64, ny: 48 })).toEqual([]);
+    expect(tomogramFits({ nx: 19, ny: 16, nz: 5 }, { nx: 64, ny: 48 })).toEqual([]);
     expect(tomogramFits({ nx: 128, ny: 96, nz: 16 }, { nx: 64, ny: 48 })).toEqual([]);
   });
 });
@@ -77,8 +84,9 @@ describe('orientTomogram', () => {
     const { groundTruth } = await simulation;
     const flips = { x: true, y: false, z: true };
     const file = tomogramFile(groundTruth, 'xzy', flips);
-    const whole = orientTomogram(file, { layout: 'xzy', flips }) as Volume;
-    const pieced = orientTomogram(file, { layout: 'xzy', flips }, 4 * 64 * 16 * 10);
+    const size = { nx: 64, ny: 48 };
+    const whole = orientTomogram(file, { layout: 'xzy', flips, size }) as Volume;
+    const pieced = orientTomogram(file, { layout: 'xzy', flips, size }, 4 * 64 * 16 * 10);
     const pieces = volumePieces(pieced);
     expect(pieces.length).toBe(5);
     const expected = allocateTomogram(64, 48, 16, 10, 4 * 64 * 16 * 10);
@@ -104,5 +112,22 @@ describe('lineUpTomogram', () => {
     await expect(lineUpTomogram(trimmed, tiltSeries, 'trimmed.mrc', project)).rejects.toThrow(
       "trimmed.mrc: 60 × 48 × 16 voxels fits no tomogram of these 64 × 48 tilts: its x and y, or its x and z (the XZY layout of IMOD's tilt and AreTomo), must be the tilts' binned by a whole number b, floor(64 / b) × floor(48 / b), and a tomogram cut down in x or y (trimvol) cannot be lined up",
     );
+  });
+});
+
+describe("AreTomo's sizes rounded down to even", () => {
+  it('lines up a tomogram one short in x and y of odd-sized tilts, its last column and row repeated', async () => {
+    const { groundTruth, tiltSeries } = await simulateTiltSeries({ phantom: 'mixed', size: [63, 47, 12], tiltAngles: tiltRange(-60, 60, 3), snrDb: 5, seed: 12, pixelSize: 10 });
+    const cut = { nx: 62, ny: 46, nz: 12, data: new Float32Array(62 * 46 * 12), pixelSize: 10 };
+    for (let z = 0; z < 12; z++) for (let y = 0; y < 46; y++) cut.data.set(groundTruth.data.subarray(63 * (y + 47 * z), 63 * (y + 47 * z) + 62), 62 * (y + 46 * z));
+    const flips = { x: true, y: false, z: true };
+    const { volume, binning, reading } = await lineUpTomogram(tomogramFile(cut, 'xzy', flips), tiltSeries, 'TS_Vol.mrc', project);
+    expect(reading).toMatch(/^read in XZY layout .* binning 1; x, z reversed to match the tilts .*; its x and y \(62 × 46\) are the tilts' 63 × 47 rounded down to even, as AreTomo's Fourier cropping makes a binned size: its last column and row repeated to fill it$/);
+    const lined = volume as Volume;
+    expect([binning, lined.nx, lined.ny, lined.nz]).toEqual([1, 63, 47, 12]);
+    const at = (v: Volume, x: number, y: number, z: number) => v.data[x + v.nx * (y + v.ny * z)];
+    for (const [x, y, z] of [[0, 0, 0], [61, 45, 11], [30, 20, 5]]) expect(at(lined, x, y, z)).toBe(at(cut, x, y, z));
+    for (const [x, y, z] of [[62, 10, 3], [62, 46, 7]]) expect(at(lined, x, y, z)).toBe(at(cut, 61, Math.min(y, 45), z));
+    expect(at(lined, 5, 46, 2)).toBe(at(cut, 5, 45, 2));
   });
 });

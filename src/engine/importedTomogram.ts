@@ -21,10 +21,15 @@ import { downsampleVolume } from './volume.ts';
 /** xyz: the file's z is the thickness (WedgeLab's own layout). xzy: the file's y is (IMOD's and AreTomo's default). */
 export type TomogramLayout = 'xyz' | 'xzy';
 
-/** How an imported tomogram lines up with its tilt series: the tilts' binning that gives its x and y, and its layout. */
+/**
+ * How an imported tomogram lines up with its tilt series: the tilts' binning that gives its x and y, its layout,
+ * and the tilts' binned size (WedgeLab's nx × ny at that binning), which the file's may fall one short of along an
+ * axis where that size is odd: AreTomo's Fourier cropping rounds a binned size down to even.
+ */
 export interface TomogramFit {
   binning: number;
   layout: TomogramLayout;
+  size: { nx: number; ny: number };
 }
 
 /** Which of WedgeLab's axes run the other way in the file (after the layout is undone). */
@@ -60,20 +65,25 @@ const MIN_LEAD = 0.05;
 const COARSE_SIDE = 96;
 const PURPOSE = 'Orienting an imported tomogram';
 
-/** The tilts' binnings b whose floor(n / b) is `length` (none when it is larger than n). */
-function binningsFor(n: number, length: number): number[] {
-  const out = [];
-  for (let b = Math.floor(n / (length + 1)) + 1; b <= Math.floor(n / length); b++) out.push(b);
-  return out;
-}
+/** Whether a file's `length` along an axis is the tilts' binned `binned`: floor(n / b), or that rounded down to even (AreTomo's). */
+const fitsLength = (length: number, binned: number) => length === binned || (binned % 2 === 1 && length === binned - 1);
 
-/** The ways an nx × ny × nz file fits a tomogram of nx × ny tilts: xyz before xzy, each at its smallest binning. */
+/**
+ * The ways an nx × ny × nz file fits a tomogram of nx × ny tilts (TomogramFit): xyz before xzy, each at its
+ * smallest binning.
+ */
 export function tomogramFits(file: Dims, tilts: Pick<TiltSeries, 'nx' | 'ny'>): TomogramFit[] {
   const fits: TomogramFit[] = [];
-  const xBinnings = binningsFor(tilts.nx, file.nx);
-  for (const [layout, yLength] of [['xyz', file.ny], ['xzy', file.nz]] as const) {
-    const binning = xBinnings.find((b) => binnedLength(tilts.ny, b) === yLength);
-    if (binning !== undefined) fits.push({ binning, layout });
+  for (const layout of ['xyz', 'xzy'] as const) {
+    const { nx, ny } = dimsAs(file, layout);
+    // floor(n / b) ≥ nx needs b ≤ n / nx; past that the file is wider than any binning of the tilts.
+    for (let binning = 1; binning <= Math.floor(tilts.nx / nx); binning++) {
+      const size = { nx: binnedLength(tilts.nx, binning), ny: binnedLength(tilts.ny, binning) };
+      if (fitsLength(nx, size.nx) && fitsLength(ny, size.ny)) {
+        fits.push({ binning, layout, size });
+        break;
+      }
+    }
   }
   return fits;
 }
@@ -84,22 +94,27 @@ function dimsAs(file: Dims, layout: TomogramLayout): Dims {
 }
 
 /**
- * The file as WedgeLab's tomogram: the layout undone and the flips applied, in pieces past `pieceBytes` (as
- * results are). The file itself when nothing changes; else a copy, so the file's volume can be let go.
+ * The file as WedgeLab's tomogram: the layout undone, the flips applied, and a row or column one short of `size`
+ * (fit) repeated at the far edge; in pieces past `pieceBytes` (as results are). The file itself when nothing
+ * changes; else a copy, so the file's volume can be let go.
  */
-export function orientTomogram(file: Tomogram, { layout, flips }: Pick<Orientation, 'layout' | 'flips'>, pieceBytes?: number): Tomogram {
-  if (layout === 'xyz' && !flips.x && !flips.y && !flips.z) return file;
-  const { nx, ny, nz } = dimsAs(file, layout);
-  const out = allocateTomogram(nx, ny, nz, file.pixelSize, pieceBytes);
+export function orientTomogram(file: Tomogram, { layout, flips, size }: Pick<Orientation, 'layout' | 'flips' | 'size'>, pieceBytes?: number): Tomogram {
+  const own = dimsAs(file, layout);
+  const same = own.nx === size.nx && own.ny === size.ny;
+  if (layout === 'xyz' && same && !flips.x && !flips.y && !flips.z) return file;
+  const { nz } = own;
+  const out = allocateTomogram(size.nx, size.ny, nz, file.pixelSize, pieceBytes);
   const [read, write] = [rowReader(file), rowReader(out)];
   for (let z = 0; z < nz; z++) {
     const zFrom = flips.z ? nz - 1 - z : z;
-    for (let y = 0; y < ny; y++) {
-      const yFrom = flips.y ? ny - 1 - y : y;
+    for (let y = 0; y < size.ny; y++) {
+      const yOwn = Math.min(y, own.ny - 1);
+      const yFrom = flips.y ? own.ny - 1 - yOwn : yOwn;
       const row = layout === 'xyz' ? read(yFrom, zFrom) : read(zFrom, yFrom);
       const target = write(y, z);
       target.set(row);
-      if (flips.x) target.reverse();
+      if (flips.x) target.subarray(0, own.nx).reverse();
+      target.fill(target[own.nx - 1], own.nx);
     }
   }
   return out;
@@ -130,12 +145,17 @@ function mirrored(image: Float32Array, nx: number, ny: number, inX: boolean, inY
   return out;
 }
 
-/** Tilt k binned by `binning`, then averaged in f × f blocks as the coarse tomogram is (downsampleVolume). */
-function coarseTilt(tilts: TiltSeries, k: number, binning: number, f: number): Volume {
+/**
+ * Tilt k binned by `binning`, cut to the file's own width and height (`own`: one short of the binned size where the
+ * file is), then averaged in f × f blocks as the coarse tomogram is (downsampleVolume).
+ */
+function coarseTilt(tilts: TiltSeries, k: number, binning: number, own: Dims, f: number): Volume {
   const [nx, ny] = [binnedLength(tilts.nx, binning), binnedLength(tilts.ny, binning)];
   const image = new Float32Array(nx * ny);
   binImageInto(tilts.data.subarray(k * tilts.nx * tilts.ny, (k + 1) * tilts.nx * tilts.ny), tilts.nx, tilts.ny, binning, image, 0);
-  return wholeVolume(downsampleVolume({ nx, ny, nz: 1, data: image, pixelSize: 0 }, f), PURPOSE);
+  const cut = new Float32Array(own.nx * own.ny);
+  for (let y = 0; y < own.ny; y++) cut.set(image.subarray(y * nx, y * nx + own.nx), y * own.nx);
+  return wholeVolume(downsampleVolume({ nx: own.nx, ny: own.ny, nz: 1, data: cut, pixelSize: 0 }, f), PURPOSE);
 }
 
 /** The stack positions of the tilt nearest 0°, the lowest tilt and the highest (the first may be one of the others). */
@@ -156,7 +176,9 @@ const minus = (a: Float32Array, b: Float32Array) => a.map((v, i) => v - b[i]);
  * thin beside its width looks nearly alike at −60° and +60°, but what differs between them changes sign when z does.
  */
 async function scoreFit(file: Tomogram, fit: TomogramFit, f: number, tiltAngles: number[], measured: Volume[], project: Projector): Promise<Orientation[]> {
-  const coarse = wholeVolume(orientTomogram(downsampleVolume(file, f), { layout: fit.layout, flips: NO_FLIPS }), PURPOSE);
+  const coarseFile = downsampleVolume(file, f);
+  const { nx: coarseNx, ny: coarseNy } = dimsAs(coarseFile, fit.layout);
+  const coarse = wholeVolume(orientTomogram(coarseFile, { layout: fit.layout, flips: NO_FLIPS, size: { nx: coarseNx, ny: coarseNy } }), PURPOSE);
   const projections = await project(coarse, tiltAngles.flatMap((a) => [a, -a]));
   const { nx, ny } = projections;
   const projection = (i: number) => projections.data.subarray(i * nx * ny, (i + 1) * nx * ny);
@@ -184,9 +206,9 @@ export async function detectOrientation(file: Tomogram, fits: TomogramFit[], til
   const angles = compared.map((k) => tilts.tiltAngles[k]);
   const scored: Orientation[] = [];
   for (const fit of fits) {
-    const { nx, ny } = dimsAs(file, fit.layout);
-    const f = Math.max(1, Math.ceil(Math.max(nx, ny) / COARSE_SIDE));
-    const measured = compared.map((k) => coarseTilt(tilts, k, fit.binning, f));
+    const own = dimsAs(file, fit.layout);
+    const f = Math.max(1, Math.ceil(Math.max(own.nx, own.ny) / COARSE_SIDE));
+    const measured = compared.map((k) => coarseTilt(tilts, k, fit.binning, own, f));
     scored.push(...(await scoreFit(file, fit, f, angles, measured, project)));
   }
   const ranked = [...scored].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
@@ -222,6 +244,16 @@ function noFitText(name: string, file: Dims, tilts: Pick<TiltSeries, 'nx' | 'ny'
   );
 }
 
+/** A remark when the file is one short of the tilts' binned size along x or y (AreTomo's rounding to even); else null. */
+function roundingRemark(file: Dims, { layout, size }: TomogramFit): string | null {
+  const own = dimsAs(file, layout);
+  const short = (['nx', 'ny'] as const).filter((axis) => own[axis] < size[axis]);
+  if (short.length === 0) return null;
+  const [axes, lengths, binned] = [short.map((a) => a.slice(1)).join(' and '), short.map((a) => own[a]).join(' × '), short.map((a) => size[a]).join(' × ')];
+  const edges = short.map((a) => (a === 'nx' ? 'column' : 'row')).join(' and ');
+  return `its ${axes} (${lengths}) ${short.length === 2 ? 'are' : 'is'} the tilts' ${binned} rounded down to even, as AreTomo's Fourier cropping makes a binned size: its last ${edges} repeated to fill it`;
+}
+
 /** A remark when the file's pixel size and the tilts' at the fit's binning differ by more than 2 % (both known); else null. */
 function pixelSizeRemark(filePixelSize: number, tiltPixelSize: number, binning: number): string | null {
   const expected = tiltPixelSize * binning;
@@ -247,7 +279,7 @@ export async function lineUpTomogram(file: Tomogram, tilts: TiltSeries, name: st
   if (fits.length === 0) throw new Error(noFitText(name, file, tilts));
   const report = await detectOrientation(file, fits, tilts, project);
   const { binning } = report.chosen;
-  const reading = [orientationText(report), pixelSizeRemark(file.pixelSize, tilts.pixelSize, binning), ...remarks].filter((r) => r !== null).join('; ');
+  const reading = [orientationText(report), roundingRemark(file, report.chosen), pixelSizeRemark(file.pixelSize, tilts.pixelSize, binning), ...remarks].filter((r) => r !== null).join('; ');
   const volume = orientTomogram(file, report.chosen, pieceBytes);
   // The tilts' pixel size, so that its FSC against WedgeLab's results is in the same Å.
   volume.pixelSize = tilts.pixelSize > 0 ? tilts.pixelSize * binning : file.pixelSize;
