@@ -92,13 +92,22 @@ test('a series without a ground truth takes one from the metrics tab, and its sc
 test("another program's binned tomogram is listed beside the results with the form at its size; a volume that fits nothing is one message", async () => {
   const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
   const { groundTruth } = await simulation;
-  await page.getByTestId('import-tomogram-file').setInputFiles(mrcFile('other_rec.mrc', tomogramFile(binnedXy(groundTruth), 'xzy', { x: true, y: false, z: false })));
+  // Read and kept in pieces of 5 rows, as a tomogram larger than one buffer is.
+  await page.evaluate(() => window.wedgelab.setPieceBytes(24 * 12 * 4 * 5));
+  const binned = binnedXy(groundTruth);
+  await page.getByTestId('import-tomogram-file').setInputFiles(mrcFile('other_rec.mrc', tomogramFile(binned, 'xzy', { x: true, y: false, z: false })));
   await expect.poll(async () => (await resultsOf(dataset.id)).map((r) => r.label)).toContain('other_rec.mrc');
+  await page.evaluate(() => window.wedgelab.setPieceBytes(null));
   const other = (await resultsOf(dataset.id)).find((r) => r.label === 'other_rec.mrc')!;
   expect([other.method, other.nx, other.ny, other.nz, other.imported?.binning, other.pixelSize]).toEqual(['imported', 24, 20, 12, 2, 20]);
   await expect(page.getByTestId('imported-reading')).toContainText(/binning 2; x reversed to match the tilts/);
   await expect(page.getByTestId('binning-input')).toHaveValue('2');
   await expect(page.locator(`[data-testid=result-item][data-result-id="${other.id}"]`)).toContainText('from file');
+  // Every XY section, across the pieces, is the binned volume's own.
+  for (const z of [0, 5, 11]) {
+    const slice = await page.evaluate(([id, k]) => window.wedgelab.slice(id, 'xy', k).then((s) => Array.from(s.data)), [other.id, z] as const);
+    expect(slice).toEqual(Array.from(binned.data.subarray(24 * 20 * z, 24 * 20 * (z + 1))));
+  }
 
   const before = await resultsOf(dataset.id);
   const cube = { nx: 30, ny: 30, nz: 30, data: new Float32Array(27_000), pixelSize: 10 };

@@ -40,7 +40,7 @@ import { FRAME_HALVES_ROW } from '../src/io/relionFiles.ts';
 import { DEFOCUS_ROW } from '../src/io/sideFiles.ts';
 import { phaseFlipText } from '../src/engine/phaseFlip.ts';
 import { phaseFlipTiltSeries } from '../src/engine/cpu/phaseFlip.ts';
-import { fileOrderRuns, volumePieces, wholeVolume, type Tomogram } from '../src/io/piecedVolume.ts';
+import { DEFAULT_PIECE_BYTES, fileOrderRuns, volumePieces, wholeVolume, type Tomogram } from '../src/io/piecedVolume.ts';
 import { suggestThickness, type ThicknessSuggestion } from '../src/engine/thickness.ts';
 import type { ModelChoice, ModelFamily } from '../src/engine/methods/modelChoice.ts';
 import type {
@@ -285,10 +285,12 @@ interface ImportedTomogram {
  */
 async function readImported(tiltSeries: TiltSeries, file: NamedBlob, signal?: AbortSignal, onProgress?: (progress: LoadProgress) => void): Promise<ImportedTomogram> {
   const started = performance.now();
-  const read = await readMrcVolume(file.blob, { name: file.name, permissive: true, pieceBytes, signal, onProgress: onProgress && ((p) => void onProgress(p)) });
+  // In pieces as results are (the reader's own default is one array).
+  const pieces = pieceBytes ?? DEFAULT_PIECE_BYTES;
+  const read = await readMrcVolume(file.blob, { name: file.name, permissive: true, pieceBytes: pieces, signal, onProgress: onProgress && ((p) => void onProgress(p)) });
   const on = await engine();
   const project: Projector = (volume, angles) => forwardProject(on, volume, angles, { signal });
-  const { volume, binning, reading } = await lineUpTomogram(read.volume, tiltSeries, file.name, project, read.warnings, pieceBytes);
+  const { volume, binning, reading } = await lineUpTomogram(read.volume, tiltSeries, file.name, project, read.warnings, pieces);
   return { volume, imported: { file: file.name, binning, reading }, elapsedMs: performance.now() - started };
 }
 
