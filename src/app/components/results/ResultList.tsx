@@ -86,9 +86,6 @@ export function ResultList() {
     <Section title="Results" aside={<span className="count">{results.length}</span>}>
       <div data-testid="result-list" className="result-list">
         {groups.length === 0 && <div className="empty">No results yet: press Reconstruct.</div>}
-        <div className="result-import">
-          <ImportTomogramButton role="tomogram" />
-        </div>
         {groups.map(({ dataset, items }) => (
           <div key={dataset.id} className="result-group">
             <div className="result-group-name" title={dataset.name}>
@@ -101,6 +98,9 @@ export function ResultList() {
             </ul>
           </div>
         ))}
+        <div className="result-import">
+          <ImportTomogramButton role="tomogram" />
+        </div>
       </div>
     </Section>
   );
