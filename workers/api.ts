@@ -245,7 +245,8 @@ export interface GroundTruthScores {
   /** The PSNR's error split by the wedge cone (docs/conventions.md#psnr-by-side-of-the-wedge); null without tilt angles. */
   psnrWedge: number | null;
   psnrWedgeMissing: number | null;
-  ssim: number;
+  /** Null when a dimension is below SSIM's 11-voxel window. */
+  ssim: number | null;
   fsc: FscReport;
 }
 

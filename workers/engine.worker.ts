@@ -21,8 +21,7 @@ import { fft3dGpu } from '../src/engine/gpu/kernels/fft3d.ts';
 import { pagePool } from './cpuPool.ts';
 import { fourierSection } from '../src/engine/metrics/fourierSection.ts';
 import { fsc, resolutionAt } from '../src/engine/metrics/fsc.ts';
-import { psnr, ssim3d } from '../src/engine/metrics/quality.ts';
-import { wedgePsnr } from '../src/engine/metrics/wedgePsnr.ts';
+import { truthScores } from '../src/engine/metrics/truthScores.ts';
 import { forwardProject } from '../src/engine/methods/projection.ts';
 import { DEMO_DEFAULTS, DEMO_DEFAULTS_SOFTWARE_GPU, simulateTiltSeries } from '../src/engine/sim/simulate.ts';
 import { CancelledError, type Progress, type TiltSeries, type Volume } from '../src/engine/types.ts';
@@ -422,12 +421,17 @@ function pairLabels(a: Result, b: Result): [string, string] {
   return [named(a), named(b)];
 }
 
-function fscReport(a: Result, b: Result): FscReport {
+/** `a` and `b` as one array each, refused with both sizes when they differ (`what` names the work). */
+function pairOfOneSize(a: Result, b: Result, what: string): [Volume, Volume] {
   const [va, vb] = [a.volume, b.volume];
   if (va.nx !== vb.nx || va.ny !== vb.ny || va.nz !== vb.nz) {
-    throw new Error(`FSC needs volumes of one size: ${a.summary.label} is ${va.nx}×${va.ny}×${va.nz}, ${b.summary.label} is ${vb.nx}×${vb.ny}×${vb.nz}`);
+    throw new Error(`${what} needs volumes of one size: ${a.summary.label} is ${va.nx}×${va.ny}×${va.nz}, ${b.summary.label} is ${vb.nx}×${vb.ny}×${vb.nz}`);
   }
-  const curves = fsc(wholeVolume(va, 'The FSC'), wholeVolume(vb, 'The FSC'), anglesOf(a));
+  return [wholeVolume(va, what), wholeVolume(vb, what)];
+}
+
+/** The FSC of `a` and `b` as the page shows it: `curves` when computed already (truthScores), else computed here. */
+function fscReport(a: Result, b: Result, curves = fsc(...pairOfOneSize(a, b, 'The FSC'), anglesOf(a))): FscReport {
   const [labelA, labelB] = pairLabels(a, b);
   return {
     ...curves,
@@ -435,7 +439,7 @@ function fscReport(a: Result, b: Result): FscReport {
     labelB,
     res0143: resolutionAt(curves, 0.143),
     res05: resolutionAt(curves, 0.5),
-    pixelSize: va.pixelSize,
+    pixelSize: a.volume.pixelSize,
   };
 }
 
@@ -750,11 +754,8 @@ const api: EngineWorkerApi = {
   async groundTruthScores(resultId: string): Promise<GroundTruthScores> {
     const result = resultOf(resultId);
     const truth = groundTruthOf(result.summary.datasetId);
-    const report = fscReport(result, truth);
-    const [volume, truthVolume] = [wholeVolume(result.volume, 'Scoring against the ground truth'), wholeVolume(truth.volume, 'Scoring against the ground truth')];
-    const angles = anglesOf(result);
-    const bySide = angles ? wedgePsnr(volume, truthVolume, angles) : { psnrWedge: null, psnrWedgeMissing: null };
-    return { resultId, label: result.summary.label, psnr: psnr(volume, truthVolume), ...bySide, ssim: ssim3d(volume, truthVolume), fsc: report };
+    const { curves, psnr, psnrWedge, psnrWedgeMissing, ssim } = truthScores(...pairOfOneSize(result, truth, 'Scoring against the ground truth'), anglesOf(result));
+    return { resultId, label: result.summary.label, psnr, psnrWedge, psnrWedgeMissing, ssim, fsc: fscReport(result, truth, curves) };
   },
 
   async fourierSection(resultId: string, plane: FourierPlane) {

@@ -16,7 +16,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { lineUpTomogram } from '../engine/importedTomogram.ts';
-import { fsc, psnr, resolutionAt, ssim3d, SSIM_RADIUS, wedgePsnr } from '../engine/metrics/index.ts';
+import { SSIM_WINDOW, truthScores } from '../engine/metrics/truthScores.ts';
 import { forwardProjectCpu } from '../engine/reference/projector.ts';
 import { wholeVolume } from '../io/piecedVolume.ts';
 import type { Volume } from '../engine/types.ts';
@@ -84,19 +84,15 @@ export async function metricsCommand(args: string[]): Promise<void> {
     throw new Error(`${basename(aPath)} is ${size(a)} but ${basename(bPath)} is ${size(b)}${bReading ? ' as lined up with the tilts' : ''}: the volumes must have the same size`);
   }
 
-  const curves = fsc(a, b, tiltAngles);
-  const bySide = tiltAngles ? wedgePsnr(a, b, tiltAngles) : undefined;
+  const scores = truthScores(a, b, tiltAngles);
+  const { curves } = scores;
+  const bySide = tiltAngles ? scores : undefined;
   const pixelSize = a.pixelSize > 0 ? a.pixelSize : 0;
   const resolutionUnit = pixelSize > 0 ? 'Å' : 'voxel';
   // Resolution = 1 / frequency (cycles/voxel) × pixel size; a crossing at frequency 0 has none.
-  const resolution = (threshold: number) => {
-    const f = resolutionAt(curves, threshold);
-    return f === null || f <= 0 ? null : (pixelSize > 0 ? pixelSize : 1) / f;
-  };
-  const window = 2 * SSIM_RADIUS + 1;
-  let ssim: number | null = null;
-  if (Math.min(a.nx, a.ny, a.nz) >= window) ssim = ssim3d(a, b);
-  else process.stderr.write(`warning: SSIM needs every dimension ≥ ${window} voxels, and the volumes are ${size(a)}; ssim is null\n`);
+  const resolution = (f: number | null) => (f === null || f <= 0 ? null : (pixelSize > 0 ? pixelSize : 1) / f);
+  const { ssim } = scores;
+  if (ssim === null) process.stderr.write(`warning: SSIM needs every dimension ≥ ${SSIM_WINDOW} voxels, and the volumes are ${size(a)}; ssim is null\n`);
 
   const report = {
     a: aPath,
@@ -119,14 +115,14 @@ export async function metricsCommand(args: string[]): Promise<void> {
           countsWedgeMissing: curves.countsWedgeMissing,
         }
       : {}),
-    psnr: finiteOrNull(psnr(a, b)),
+    psnr: finiteOrNull(scores.psnr),
     // The PSNR's mean square error split by the wedge cone: the two parts add up to the whole.
     ...(bySide ? { psnrWedge: finiteOrNull(bySide.psnrWedge), psnrWedgeMissing: finiteOrNull(bySide.psnrWedgeMissing) } : {}),
     ssim: finiteOrNull(ssim),
     fit: 'PSNR and SSIM after a least-squares affine fit of A to B (B is the ground truth)',
     ...(bReading !== undefined && { bReading }),
-    res0143: resolution(0.143),
-    res05: resolution(0.5),
+    res0143: resolution(scores.res0143),
+    res05: resolution(scores.res05),
     resolutionUnit,
   };
 

@@ -1,0 +1,41 @@
+/**
+ * A result scored against a ground truth of its size (docs/conventions.md#psnr-and-ssim): PSNR and SSIM after the
+ * affine fit of the result to the truth, the PSNR's error split by the wedge cone, and the FSC with its resolution
+ * at 0.143 and 0.5 (frequencies in cycles/voxel). What the page's metrics, `wedgelab metrics` and `wedgelab batch`
+ * report alike.
+ */
+import { fsc, resolutionAt, type FscCurves } from './fsc.ts';
+import { psnr, ssim3d, SSIM_RADIUS } from './quality.ts';
+import { wedgePsnr } from './wedgePsnr.ts';
+import type { Volume } from '../types.ts';
+
+export interface TruthScores {
+  psnr: number;
+  /** The PSNR of the error on the measured and on the missing side of the wedge cone; null without tilt angles. */
+  psnrWedge: number | null;
+  psnrWedgeMissing: number | null;
+  /** Null when a dimension is below SSIM's Gaussian window (2 × SSIM_RADIUS + 1 voxels). */
+  ssim: number | null;
+  curves: FscCurves;
+  /** Where the FSC first falls below 0.143 and 0.5, cycles/voxel; null when it never does. */
+  res0143: number | null;
+  res05: number | null;
+}
+
+/** The smallest dimension SSIM's window fits in. */
+export const SSIM_WINDOW = 2 * SSIM_RADIUS + 1;
+
+/** `result` against `truth` (one size); `tiltAngles` as the result's reconstruction used them, for the wedge. */
+export function truthScores(result: Volume, truth: Volume, tiltAngles?: readonly number[]): TruthScores {
+  const curves = fsc(result, truth, tiltAngles);
+  const bySide = tiltAngles ? wedgePsnr(result, truth, tiltAngles) : { psnrWedge: null, psnrWedgeMissing: null };
+  const fits = Math.min(truth.nx, truth.ny, truth.nz) >= SSIM_WINDOW;
+  return {
+    psnr: psnr(result, truth),
+    ...bySide,
+    ssim: fits ? ssim3d(result, truth) : null,
+    curves,
+    res0143: resolutionAt(curves, 0.143),
+    res05: resolutionAt(curves, 0.5),
+  };
+}
