@@ -1,5 +1,5 @@
 // wedgelab info: every warning, non-finite values counted by kind, statistics streamed with nothing kept.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'fflate';
@@ -197,5 +197,22 @@ describe('wedgelab info', () => {
     expect(run.stderr).toContain('left out 2 stacks without an angle file beside');
     const listed = JSON.parse((await wedgelab(['info', '--json', session])).stdout) as { name: string; gives?: string[]; error?: string }[];
     expect(listed.map((s) => [s.name, s.gives?.includes('Dose') ?? s.error])).toEqual([['TS_1', true], ['TS_2', 'TS_2_TLT.txt has 3 angles but TS_2.mrc has 4 sections']]);
+  });
+
+  it("names a simulation's ground truth beside its series, which batch scores against, and does not count it as a stack without angles", async () => {
+    const sims = join(dir, 'sims');
+    mkdirSync(join(sims, 'a'), { recursive: true });
+    const data = Float32Array.from({ length: 36 }, (_, i) => 1 + (i % 4));
+    writeFileSync(join(sims, 'a', 'tilt_series.mrc'), writeMrc({ nx: 4, ny: 3, nz: 3, pixelSize: 5, data }, { stack: true }));
+    writeFileSync(join(sims, 'a', 'tilt_series.tlt'), '-30\n0\n30\n');
+    writeFileSync(join(sims, 'a', 'ground_truth.mrc'), writeMrc({ nx: 4, ny: 3, nz: 3, pixelSize: 5, data }));
+    // At the top, one series with its ground truth beside it.
+    for (const name of ['top.mrc', 'phantom.mrc']) copyFileSync(join(sims, 'a', name === 'top.mrc' ? 'tilt_series.mrc' : 'ground_truth.mrc'), join(sims, name));
+    writeFileSync(join(sims, 'top.tlt'), '-30\n0\n30\n');
+    const run = await wedgelab(['info', sims]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('  a    tilt_series.mrc + tilt_series.tlt\n       3 of 3 sections, -30° … 30°; scored against ground_truth.mrc\n');
+    expect(run.stdout).toContain('  top  top.mrc + top.tlt\n       3 of 3 sections, -30° … 30°; scored against phantom.mrc\n');
+    expect(run.stderr).toBe('');
   });
 });

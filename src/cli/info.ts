@@ -60,6 +60,8 @@ interface ListedSeries {
   gives?: string[];
   warnings?: string[];
   error?: string;
+  /** A simulation's ground truth beside it, which batch scores against (its truth score). */
+  groundTruth?: string;
 }
 
 /**
@@ -75,7 +77,8 @@ async function seriesListInfo(list: string, json: boolean): Promise<void> {
       const paths = await withRelionFiles([...given, ...withFrameHalfStacks(entry.stack)], { series: entry.relionSeries });
       const { seriesName, side, header, plan, warnings } = await planTiltSeriesFiles(await Promise.all(paths.map(openFile)), { relionSeries: entry.relionSeries });
       const tilts = `${plan.tiltAngles.length} of ${header.nz} sections, ${angleRange(plan.tiltAngles)}`;
-      listed.push({ name: entry.name, files: [seriesName, ...side.map((f) => f.name)], tilts, gives: plan.rows.map((r) => r.label).filter((label) => label !== 'Tilt angles'), warnings });
+      const gives = plan.rows.map((r) => r.label).filter((label) => label !== 'Tilt angles');
+      listed.push({ name: entry.name, files: [seriesName, ...side.map((f) => f.name)], tilts, gives, warnings, ...(entry.groundTruth && { groundTruth: basename(entry.groundTruth) }) });
     } catch (error) {
       listed.push({ name: entry.name, files: given.map((path) => basename(path)), error: (error as Error).message });
     }
@@ -86,7 +89,8 @@ async function seriesListInfo(list: string, json: boolean): Promise<void> {
   }
   const width = Math.max(...listed.map((s) => s.name.length)) + 2;
   const lines = listed.map((s) => {
-    const facts = s.error ? `cannot load: ${s.error}` : `${s.tilts}${s.gives?.length ? `; ${s.gives.join(', ')}` : ''}${s.warnings?.length ? `; ${s.warnings.length} warning${s.warnings.length === 1 ? '' : 's'}` : ''}`;
+    const truth = s.groundTruth ? `; scored against ${s.groundTruth}` : '';
+    const facts = s.error ? `cannot load: ${s.error}` : `${s.tilts}${s.gives?.length ? `; ${s.gives.join(', ')}` : ''}${truth}${s.warnings?.length ? `; ${s.warnings.length} warning${s.warnings.length === 1 ? '' : 's'}` : ''}`;
     return `  ${s.name.padEnd(width)}${s.files.join(' + ')}\n  ${' '.repeat(width)}${facts}`;
   });
   process.stdout.write(`${listed.length} tilt series in ${list}, as batch --list takes them:\n${lines.join('\n')}\n`);

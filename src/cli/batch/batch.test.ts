@@ -58,7 +58,15 @@ describe('wedgelab batch', () => {
     expect(JSON.parse(s1.params!)).toMatchObject({ iterations: 3, thickness: 8 });
     const csv = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(11);
-    expect(csv[0]).toBe('series,method,status,error,output,label,seconds,cvNmse,cvCorr,oddEvenRes0143,oddEvenRes05,resolutionUnit,oddEvenHalves,gpu,version,params,finishedAt');
+    expect(csv[0]).toBe(
+      'series,method,status,error,output,label,seconds,cvNmse,cvCorr,oddEvenRes0143,oddEvenRes05,resolutionUnit,oddEvenHalves,truthPsnr,truthPsnrMeasured,truthPsnrMissing,truthSsim,truthRes0143,gpu,version,params,finishedAt',
+    );
+    // Each series' ground truth beside its stack (simulate's layout) is scored against, as `wedgelab metrics` scores it
+    // (SSIM: none, the tomogram is thinner than its 11-voxel window).
+    const metrics = await wedgelab(['metrics', '--a', join(out, 's1', 'sirt.mrc'), '--b', join(series, 's1', 'ground_truth.mrc'), '--angles', join(series, 's1', 'tilt_series.tlt'), '--json']);
+    const expected = JSON.parse(metrics.stdout);
+    expect([s1.truthPsnr, s1.truthPsnrMeasured, s1.truthPsnrMissing, s1.truthSsim, s1.truthRes0143]).toEqual([expected.psnr, expected.psnrWedge, expected.psnrWedgeMissing, null, expected.res0143]);
+    expect(s1.truthPsnr).toBeGreaterThan(10);
     // No half file is left behind: every write went through a temporary name.
     expect(readdirSync(join(out, 's1')).sort()).toEqual(['fbp.mrc', 'sirt.mrc']);
   });
@@ -124,6 +132,25 @@ describe('wedgelab batch', () => {
     expect((await wedgelab(['batch', '--list', list, '--methods', 'fbp', '--out-dir', cluster, '--slurm'])).code).toBe(0);
     const written = readFileSync(join(cluster, 'slurm', 'series.tsv'), 'utf8').trim().split('\n').slice(1);
     expect(written.map((line) => line.split('\t').slice(3))).toEqual([['1,2,13'], ['14']]);
+  });
+
+  it("reconstructs a series with a ground truth at its thickness without --thickness; one at another thickness fails its score saying what to change", async () => {
+    const sims = join(dir, 'truth-sims');
+    mkdirSync(join(sims, 'one'), { recursive: true });
+    for (const name of ['tilt_series.mrc', 'tilt_series.tlt', 'ground_truth.mrc']) copyFileSync(join(series, 's3', name), join(sims, 'one', name));
+    const out = join(dir, 'truth-out');
+    const run = await wedgelab(['batch', '--list', sims, '--methods', 'fbp', '--scores', 'truth', '--out-dir', out]);
+    expect(run.code, run.stderr).toBe(0);
+    // Spheres look alike every way round: the data cannot tell, and the file is taken as read, saying so.
+    expect(run.stderr).toContain(`${join(sims, 'one', 'ground_truth.mrc')}: read in XYZ layout (its z is the thickness) at the tilts' binning 1; orientation not told apart by the data`);
+    const [row] = rows(out);
+    expect([row.status, JSON.parse(row.params!).thickness, row.cvNmse, row.oddEvenRes0143]).toEqual(['done', 8, undefined, undefined]);
+    expect(row.truthPsnr).toBeGreaterThan(10);
+    const thicker = await wedgelab(['batch', '--list', sims, '--methods', 'fbp', '--scores', 'truth', '--thickness', '10', '--out-dir', join(dir, 'truth-thicker'), '--quiet']);
+    expect(thicker.code, thicker.stderr).toBe(0);
+    expect(rows(join(dir, 'truth-thicker'))[0].error).toBe(
+      "the ground truth ground_truth.mrc is 24×8×8 as lined up with the tilts, the tomogram 24×8×10: score it at the ground truth's size (--thickness 8, and no --bin unless the ground truth is binned alike), or leave truth out of --scores",
+    );
   });
 
   it("takes an AreTomo3 session's folder as its series, its tomograms and spectra left out in one line", async () => {

@@ -6,7 +6,7 @@
  * job array, one task per series.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { crossValidate } from '../../engine/evaluation/crossValidation.ts';
 import { ODD_EVEN_SPLITS, oddEvenFsc, type OddEvenSplit } from '../../engine/evaluation/oddEven.ts';
 import type { HalfSeries } from '../../engine/evaluation/halves.ts';
@@ -17,7 +17,13 @@ import { describeEngine, type EngineContext } from '../../engine/context.ts';
 import { commonDefaults } from '../../engine/methods/common.ts';
 import { choiceFlag, intFlag, requireFlag, UsageError, type FlagValues } from '../../engine/methods/flags.ts';
 import { isOffsetFree, type RequestOf } from '../../engine/methods/registry.ts';
-import type { Progress, TiltSeries } from '../../engine/types.ts';
+import type { Progress, TiltSeries, Volume } from '../../engine/types.ts';
+import { lineUpTomogram } from '../../engine/importedTomogram.ts';
+import { truthScores, type TruthScores } from '../../engine/metrics/truthScores.ts';
+import { forwardProjectCpu } from '../../engine/reference/projector.ts';
+import { readMrcVolume } from '../../io/mrcStream.ts';
+import { wholeVolume } from '../../io/piecedVolume.ts';
+import { openFile } from '../openFile.ts';
 import { mrcPieces } from '../../io/mrc.ts';
 import { writeFileAtomic } from '../atomicWrite.ts';
 import { openCliEngine } from '../engine.ts';
@@ -59,7 +65,7 @@ const OPTIONS = {
 const SLURM_ONLY = new Set(['slurm', 'submit', 'partition', 'time', 'mem', 'gpus', 'throttle', 'task-index', 'progress', 'list']);
 const SWITCHES = new Set(Object.entries(OPTIONS).flatMap(([name, o]) => (o.type === 'boolean' ? [name] : [])));
 
-const SCORES = ['cv', 'oddeven'] as const;
+const SCORES = ['cv', 'oddeven', 'truth'] as const;
 type Score = (typeof SCORES)[number];
 
 interface Batch {
@@ -142,12 +148,38 @@ async function runOne(batch: Batch, entry: SeriesEntry, series: LoadedSeries, me
     const cv = await crossValidate(batch.engine, ts, method.request, heldOutTilts(ts.tiltAngles, batch.drop), options('cv'));
     Object.assign(row, { cvNmse: cv.meanNmse, cvCorr: cv.meanCorr });
   }
+  // A resolution (Å, or voxels without a pixel size) from where a curve crosses, in cycles/voxel.
+  const length = (f: number | null, pixelSize: number) => (f === null ? null : pixelSize > 0 ? pixelSize / f : 1 / f);
   if (batch.scores.has('oddeven')) {
     const report = await oddEvenFsc(batch.engine, series.frameHalf ? { read: series.frameHalf } : ts, method.request, options('oddeven'));
-    const length = (f: number | null) => (f === null ? null : report.pixelSize > 0 ? report.pixelSize / f : 1 / f);
-    Object.assign(row, { oddEvenRes0143: length(report.res0143), oddEvenRes05: length(report.res05), resolutionUnit: report.pixelSize > 0 ? 'Å' : 'voxel', oddEvenHalves: report.split });
+    Object.assign(row, { oddEvenRes0143: length(report.res0143, report.pixelSize), oddEvenRes05: length(report.res05, report.pixelSize), resolutionUnit: report.pixelSize > 0 ? 'Å' : 'voxel', oddEvenHalves: report.split });
+  }
+  if (series.truth) {
+    const scores = scoredAgainst(series.truth, wholeVolume(result.volume, 'Scoring against the ground truth'), result.params.invertAngles ? ts.tiltAngles.map((a) => -a) : ts.tiltAngles);
+    const finite = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);
+    const { pixelSize } = series.truth.volume;
+    Object.assign(row, {
+      truthPsnr: finite(scores.psnr),
+      truthPsnrMeasured: finite(scores.psnrWedge),
+      truthPsnrMissing: finite(scores.psnrWedgeMissing),
+      truthSsim: scores.ssim,
+      truthRes0143: length(scores.res0143, pixelSize),
+      resolutionUnit: pixelSize > 0 ? 'Å' : 'voxel',
+    });
   }
   return row;
+}
+
+/** A tomogram scored against its series' ground truth, refused with both sizes when they differ. */
+function scoredAgainst(truth: NonNullable<LoadedSeries['truth']>, volume: Volume, tiltAngles: readonly number[]): TruthScores {
+  const { nx, ny, nz } = truth.volume;
+  if (volume.nx !== nx || volume.ny !== ny || volume.nz !== nz) {
+    throw new Error(
+      `the ground truth ${truth.file} is ${nx}×${ny}×${nz} as lined up with the tilts, the tomogram ${volume.nx}×${volume.ny}×${volume.nz}: ` +
+        `score it at the ground truth's size (--thickness ${nz}, and no --bin unless the ground truth is binned alike), or leave truth out of --scores`,
+    );
+  }
+  return truthScores(volume, truth.volume, tiltAngles);
 }
 
 /** A series as its methods run on it, and what its tomograms' headers say it came from. */
@@ -156,6 +188,8 @@ interface LoadedSeries {
   source: string;
   /** With --halves frames: either frame half, read as the series was (the odd/even score's halves). */
   frameHalf?: HalfSeries;
+  /** Its ground truth (the truth score), lined up with it, and the file's name; absent without one. */
+  truth?: { volume: Volume; file: string };
 }
 
 /**
@@ -175,7 +209,26 @@ async function loadSeries(batch: Batch, entry: SeriesEntry, bin: number): Promis
     return flippedIfAsked(batch, entry.stack, excluded ? withoutTilts(half, entry.excludeTilts, 'tilts to leave out').tiltSeries : half);
   };
   const source = [entry.stack, excluded?.label, batch.phaseFlip && 'phase-flipped'].filter(Boolean).join(', ');
-  return { ts, source, ...(batch.halves === 'frames' && { frameHalf }) };
+  const truth = batch.scores.has('truth') && entry.groundTruth ? await groundTruthOf(entry.groundTruth, ts, batch.quiet) : undefined;
+  return { ts, source, ...(batch.halves === 'frames' && { frameHalf }), ...(truth && { truth }) };
+}
+
+/**
+ * A series' ground truth (a simulation's, beside its stack) lined up with its tilts as the page lines one up
+ * (engine/importedTomogram.ts): a file that cannot be is said on stderr, and the series runs without the score.
+ */
+async function groundTruthOf(path: string, ts: TiltSeries, quiet: boolean): Promise<LoadedSeries['truth']> {
+  const file = basename(path);
+  try {
+    const read = await readMrcVolume((await openFile(path)).blob, { name: file, permissive: true });
+    // Coarse copies only (at most 96 voxels across): the plain projector is quick enough.
+    const { volume, reading } = await lineUpTomogram(read.volume, ts, file, async (v, angles) => forwardProjectCpu(v, angles), read.warnings, Infinity);
+    if (!quiet) process.stderr.write(`${path}: ${reading}\n`);
+    return { volume: wholeVolume(volume, 'Scoring against the ground truth'), file };
+  } catch (error) {
+    process.stderr.write(`warning: ${path} not scored against: ${(error as Error).message}\n`);
+    return undefined;
+  }
 }
 
 /** With --phase-flip, the series phase flipped for its defocus, as recon flips it (a failure naming the stack). */
@@ -212,7 +265,7 @@ async function runSeries(batch: Batch, entry: SeriesEntry): Promise<void> {
     let row: BatchRow;
     try {
       if (!series) throw new Error(loadError);
-      row = await runOne(batch, entry, series, bin > 1 ? { ...method, request: binningAtLoad(method.request).request } : method);
+      row = await runOne(batch, entry, series, withTruthThickness(bin > 1 ? { ...method, request: binningAtLoad(method.request).request } : method, series));
     } catch (error) {
       const message = ((error as Error).message ?? String(error)).replace(/\s+/g, ' ');
       row = { series: entry.name, method: method.name, status: 'failed', error: message, gpu: describeEngine(batch.engine), version: batch.version, finishedAt: '' };
@@ -221,6 +274,13 @@ async function runSeries(batch: Batch, entry: SeriesEntry): Promise<void> {
     await writeRow(batch.outDir, row);
     announce(batch, row.status, row);
   }
+}
+
+/** Without --thickness, a series with a ground truth is reconstructed at its thickness, as the page's form does. */
+function withTruthThickness(method: Batch['methods'][number], series: LoadedSeries): Batch['methods'][number] {
+  const { params } = method.request;
+  if (!series.truth || params?.thickness !== undefined) return method;
+  return { ...method, request: { ...method.request, params: { ...params, thickness: series.truth.volume.nz } } };
 }
 
 /** `--jobs N` series at a time (they share the GPU; reading one series overlaps another's GPU work). */
@@ -264,7 +324,7 @@ export async function batchCommand(args: string[]): Promise<void> {
   // warn) twice.
   if (values.method !== undefined) throw new UsageError('batch takes --methods, a comma list (e.g. fbp,sirt), not --method');
   const methods = methodRequests(values, 'reconstruction', requireFlag(values, 'methods').split(',').map((m) => m.trim()));
-  const scoreText = (values.scores as string | undefined) ?? 'cv,oddeven';
+  const scoreText = (values.scores as string | undefined) ?? 'cv,oddeven,truth';
   const scores = new Set(scoreText === 'none' ? [] : scoreText.split(',').map((s) => choiceFlag({ scores: s.trim() }, 'scores', SCORES)!));
   const drop = (values.drop as string | undefined) ?? '0';
   parseHeldOut(drop);

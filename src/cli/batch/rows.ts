@@ -28,6 +28,16 @@ export interface BatchRow {
   resolutionUnit?: 'Å' | 'voxel';
   /** How the odd/even FSC halved the series: by tilt, or by movie frame (--halves). */
   oddEvenHalves?: OddEvenSplit;
+  /**
+   * Against the series' ground truth (the truth score, a simulation's ground_truth.mrc beside its stack): PSNR after
+   * the affine fit, whole and of the error on the measured and the missing side of the wedge cone (dB); SSIM (null
+   * below its 11-voxel window); the FSC resolution at 0.143 in `resolutionUnit`. Null where not finite or not crossed.
+   */
+  truthPsnr?: number | null;
+  truthPsnrMeasured?: number | null;
+  truthPsnrMissing?: number | null;
+  truthSsim?: number | null;
+  truthRes0143?: number | null;
   gpu: string;
   version: string;
   /** The method's complete parameters, as JSON. */
@@ -49,6 +59,11 @@ const COLUMNS: (keyof BatchRow)[] = [
   'oddEvenRes05',
   'resolutionUnit',
   'oddEvenHalves',
+  'truthPsnr',
+  'truthPsnrMeasured',
+  'truthPsnrMissing',
+  'truthSsim',
+  'truthRes0143',
   'gpu',
   'version',
   'params',

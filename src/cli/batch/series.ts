@@ -2,7 +2,7 @@
  * The tilt series of a batch: from a TSV list (name, stack, angle file, tilts to leave out; paths relative to the list) or from a
  * folder (its stacks with their angle files beside them, and its subfolders that hold one stack each); either
  * way with the side files found beside each stack (.mdoc; .xf/.xtilt/.aln for a raw stack; etomo's tilt.com for an
- * .ali; a CTF estimate, STEM.defocus or STEM_CTF.txt).
+ * .ali; a CTF estimate, STEM.defocus or STEM_CTF.txt), and in a folder a simulation's ground truth beside it.
  * Or from a RELION 5 tomograms.star: the tilt series it lists, each its own table (docs/loading.md#relion-5).
  * Sorted by name, so that a SLURM array task index means the same series in every task.
  */
@@ -12,7 +12,7 @@ import { parseTiltNumbers } from '../../engine/evaluation/tiltSubsets.ts';
 import { listNames } from '../../io/angles.ts';
 import { UsageError } from '../../engine/methods/flags.ts';
 import { isStarFile, relionSeriesNames } from '../../io/relionStar.ts';
-import { angleFileFor, hasAnglesBeside, isAngleFile, isStackFile, seriesStacks, sideFilesFor, stackStem } from '../../io/stackGroups.ts';
+import { angleFileFor, groundTruthBeside, hasAnglesBeside, isAngleFile, isStackFile, seriesStacks, sideFilesFor, stackStem } from '../../io/stackGroups.ts';
 import { stackCarriesAngles } from '../recon.ts';
 import { listedTiltSeries } from '../relionPaths.ts';
 
@@ -37,6 +37,8 @@ export interface SeriesEntry {
   excludeTilts: number[];
   /** For a STAR file that holds several tilt series' tables (RELION 4's tomograms.star): the one to read, the entry's name. */
   relionSeries?: string;
+  /** A simulation's ground truth beside the stack in its folder (ground_truth.mrc: io/stackGroups.ts groundTruthBeside), scored against. */
+  groundTruth?: string;
 }
 
 async function seriesInFolder(folder: string, name: (stack: string) => string): Promise<{ found: SeriesEntry[]; missing: string[] }> {
@@ -55,7 +57,11 @@ async function seriesInFolder(folder: string, name: (stack: string) => string): 
       missing.push(path);
     }
   }
-  return { found, missing };
+  // A folder of one series (simulate's layout) may hold its ground truth, which is no stack without angles.
+  const truth = found.length === 1 ? groundTruthBeside(basename(found[0].stack), files) : undefined;
+  if (truth === undefined) return { found, missing };
+  found[0].groundTruth = join(folder, truth);
+  return { found, missing: missing.filter((path) => path !== found[0].groundTruth) };
 }
 
 /** A folder: its own stacks (named by their stems) and its subfolders holding one series each (named by the subfolder). */
