@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { companionsOf, droppedSeriesStack, frameHalfStackNames, groundTruthBeside, seriesStacks } from './stackGroups.ts';
+import { companionsOf, droppedSeriesStack, frameHalfStackNames, groundTruthInFolder, seriesStacks } from './stackGroups.ts';
 
 describe("a stack's files by name", () => {
   it("takes an etomo folder's raw stack with its alignment, and an .ali with its tilt.com but not the .xf that made it", () => {
@@ -25,14 +25,16 @@ describe("a stack's files by name", () => {
     expect(droppedSeriesStack(folder)).toBeUndefined();
   });
 
-  it("finds a simulation's ground truth beside its series by name, only when there is one", () => {
+  it("finds a simulation's ground truth beside its series by name, only when there is one, and only in a folder of one series", () => {
     const folder = ['tilt_series.mrc', 'tilt_series.tlt', 'ground_truth.mrc'];
     expect(droppedSeriesStack(folder)).toBe('tilt_series.mrc');
-    expect(groundTruthBeside('tilt_series.mrc', folder)).toBe('ground_truth.mrc');
-    for (const name of ['GroundTruth.mrc', 'ground-truth_bin2.mrc', 'gt.mrc', 'phantom.map.gz']) expect(groundTruthBeside('ts.st', ['ts.st', name])).toBe(name);
-    for (const name of ['ts_Vol.mrc', 'gtx.mrc', 'my_phantom.mrc', 'ground_truth.tlt']) expect(groundTruthBeside('ts.st', ['ts.st', name])).toBeUndefined();
-    expect(groundTruthBeside('ts.st', ['ts.st', 'gt.mrc', 'phantom.mrc'])).toBeUndefined();
+    expect(groundTruthInFolder('tilt_series.mrc', folder)).toBe('ground_truth.mrc');
+    for (const name of ['GroundTruth.mrc', 'ground-truth_bin2.mrc', 'gt.mrc', 'phantom.map.gz']) expect(groundTruthInFolder('ts.st', ['ts.st', name])).toBe(name);
+    for (const name of ['ts_Vol.mrc', 'gtx.mrc', 'my_phantom.mrc', 'ground_truth.tlt']) expect(groundTruthInFolder('ts.st', ['ts.st', name])).toBeUndefined();
+    expect(groundTruthInFolder('ts.st', ['ts.st', 'gt.mrc', 'phantom.mrc'])).toBeUndefined();
     // The series itself is never its own ground truth.
-    expect(groundTruthBeside('phantom.mrc', ['phantom.mrc', 'phantom.tlt'])).toBeUndefined();
+    expect(groundTruthInFolder('phantom.mrc', ['phantom.mrc', 'phantom.tlt'])).toBeUndefined();
+    // Beside two series, it could be either's.
+    expect(groundTruthInFolder('a.mrc', ['a.mrc', 'a.tlt', 'b.mrc', 'b.tlt', 'ground_truth.mrc'])).toBeUndefined();
   });
 });

@@ -96,13 +96,27 @@ export function companionsOf(stack: string, names: readonly string[]): string[] 
 /** A simulation's ground truth beside its tilt series, by name: ground_truth.mrc (WedgeLab's simulate), groundtruth, gt, phantom. */
 const GROUND_TRUTH = /^(ground[-_ ]?truth|gt|phantom)([-_.].*)?$/i;
 
+export function isGroundTruthStack(name: string): boolean {
+  return isStackFile(name) && GROUND_TRUTH.test(stackStem(name));
+}
+
 /**
  * The one stack of a drop other than its tilt series `stack` named as a simulation's ground truth (GROUND_TRUTH),
  * which the load brings in as the series' ground truth; none when there is no such stack, or several.
  */
-export function groundTruthBeside(stack: string, names: readonly string[]): string | undefined {
-  const named = seriesStacks(names).filter((name) => name !== stack && GROUND_TRUTH.test(stackStem(name)));
+function groundTruthBeside(stack: string, names: readonly string[]): string | undefined {
+  const named = seriesStacks(names).filter((name) => name !== stack && isGroundTruthStack(name));
   return named.length === 1 ? named[0] : undefined;
+}
+
+/**
+ * A series' ground truth in its folder (`names`, the folder's files): groundTruthBeside, when `stack` is the only
+ * stack there whose angles come with it by name, the layout `wedgelab simulate` writes; none in a folder of several
+ * series, whose ground truth could be any one's.
+ */
+export function groundTruthInFolder(stack: string, names: readonly string[]): string | undefined {
+  const others = seriesStacks(names).filter((name) => name !== stack && hasAnglesBeside(name, names));
+  return others.length === 0 ? groundTruthBeside(stack, names) : undefined;
 }
 
 /**

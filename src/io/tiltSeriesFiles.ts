@@ -12,7 +12,7 @@ import { FRAME_HALVES_AT_HAND, FRAME_HALVES_ROW, planRelionFiles } from './relio
 import { FRAME_HALVES, isStarFile, type FrameHalf } from './relionStar.ts';
 import { binAlignment, comesWithAngles, isSideFile, planSeries, readSideFiles, type ImodRadial, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
 import { checkTiltAngles, checkValues, tiltAngleWarnings } from './tiltSeriesChecks.ts';
-import { companionsOf, droppedSeriesStack, frameHalfOfStack, frameHalfStackNames, groundTruthBeside, hasAnglesBeside, isStackFile, seriesStacks } from './stackGroups.ts';
+import { companionsOf, droppedSeriesStack, frameHalfOfStack, frameHalfStackNames, groundTruthInFolder, hasAnglesBeside, isStackFile, seriesStacks } from './stackGroups.ts';
 
 
 /** How to load: binning at load, progress and cancel (see readMrcStack), and the raw stack's tilt axis. */
@@ -71,7 +71,7 @@ export interface LoadedTiltSeries {
  * others, which are set aside with a warning, not refused. A drop of several stacks (a pipeline's output folder:
  * AreTomo3 writes its tomograms and CTF spectra beside the tilt series) loads `chosen`, or else the one stack whose
  * angles come with it by name (io/stackGroups.ts), with only its own side files; with neither, it is refused.
- * A stack named as a simulation's ground truth beside it (ground_truth.mrc: io/stackGroups.ts groundTruthBeside)
+ * A stack named as a simulation's ground truth beside it (ground_truth.mrc: io/stackGroups.ts groundTruthInFolder)
  * is returned as such, for the page to bring in (engine/importedTomogram.ts).
  */
 export function sortDroppedFiles(
@@ -94,7 +94,7 @@ export function sortDroppedFiles(
   const halves = even && odd ? { even, odd } : null;
   // One stack: every side file is its own, whatever its name; of several, those named after it.
   const own = stacks.length === 1 ? files.filter((f) => isSideFile(f.name)) : companionsOf(stack, names).filter(isSideFile).map(byName);
-  const truthName = groundTruthBeside(stack, names);
+  const truthName = groundTruthInFolder(stack, names);
   const groundTruth = truthName === undefined ? null : byName(truthName);
   const taken = [byName(stack), ...(halves ? [halves.even, halves.odd] : []), ...own, ...(groundTruth ? [groundTruth] : [])];
   return { stack: byName(stack), halves, side: own, groundTruth, others: files.filter((f) => !taken.includes(f)) };

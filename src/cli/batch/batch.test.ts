@@ -146,6 +146,11 @@ describe('wedgelab batch', () => {
     const [row] = rows(out);
     expect([row.status, JSON.parse(row.params!).thickness, row.cvNmse, row.oddEvenRes0143]).toEqual(['done', 8, undefined, undefined]);
     expect(row.truthPsnr).toBeGreaterThan(10);
+    // Listed in a TSV (as a SLURM array's tasks read the series), its ground truth is found in its folder the same way.
+    const list = join(dir, 'truth.tsv');
+    writeFileSync(list, `listed\t${join(sims, 'one', 'tilt_series.mrc')}\t${join(sims, 'one', 'tilt_series.tlt')}\n`);
+    expect((await wedgelab(['batch', '--list', list, '--methods', 'fbp', '--scores', 'truth', '--out-dir', join(dir, 'truth-listed'), '--quiet'])).code).toBe(0);
+    expect(rows(join(dir, 'truth-listed'))[0].truthPsnr).toBe(row.truthPsnr);
     const thicker = await wedgelab(['batch', '--list', sims, '--methods', 'fbp', '--scores', 'truth', '--thickness', '10', '--out-dir', join(dir, 'truth-thicker'), '--quiet']);
     expect(thicker.code, thicker.stderr).toBe(0);
     expect(rows(join(dir, 'truth-thicker'))[0].error).toBe(

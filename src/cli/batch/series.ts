@@ -12,7 +12,7 @@ import { parseTiltNumbers } from '../../engine/evaluation/tiltSubsets.ts';
 import { listNames } from '../../io/angles.ts';
 import { UsageError } from '../../engine/methods/flags.ts';
 import { isStarFile, relionSeriesNames } from '../../io/relionStar.ts';
-import { angleFileFor, groundTruthBeside, hasAnglesBeside, isAngleFile, isStackFile, seriesStacks, sideFilesFor, stackStem } from '../../io/stackGroups.ts';
+import { angleFileFor, groundTruthInFolder, hasAnglesBeside, isAngleFile, isGroundTruthStack, isStackFile, seriesStacks, sideFilesFor, stackStem } from '../../io/stackGroups.ts';
 import { stackCarriesAngles } from '../recon.ts';
 import { listedTiltSeries } from '../relionPaths.ts';
 
@@ -37,7 +37,7 @@ export interface SeriesEntry {
   excludeTilts: number[];
   /** For a STAR file that holds several tilt series' tables (RELION 4's tomograms.star): the one to read, the entry's name. */
   relionSeries?: string;
-  /** A simulation's ground truth beside the stack in its folder (ground_truth.mrc: io/stackGroups.ts groundTruthBeside), scored against. */
+  /** A simulation's ground truth in the stack's folder (ground_truth.mrc: io/stackGroups.ts groundTruthInFolder), scored against. */
   groundTruth?: string;
 }
 
@@ -57,11 +57,8 @@ async function seriesInFolder(folder: string, name: (stack: string) => string): 
       missing.push(path);
     }
   }
-  // A folder of one series (simulate's layout) may hold its ground truth, which is no stack without angles.
-  const truth = found.length === 1 ? groundTruthBeside(basename(found[0].stack), files) : undefined;
-  if (truth === undefined) return { found, missing };
-  found[0].groundTruth = join(folder, truth);
-  return { found, missing: missing.filter((path) => path !== found[0].groundTruth) };
+  // A simulation's ground truth (listSeries finds it) is no stack without angles.
+  return { found, missing: missing.filter((path) => !isGroundTruthStack(basename(path))) };
 }
 
 /** A folder: its own stacks (named by their stems) and its subfolders holding one series each (named by the subfolder). */
@@ -160,8 +157,13 @@ async function entriesOf(list: string): Promise<SeriesEntry[]> {
 export async function listSeries(list: string): Promise<SeriesEntry[]> {
   const entries = await entriesOf(list);
   // A RELION table names its own files.
-  for (const entry of entries.filter((e) => e.sideFiles.length === 0 && !isStarFile(e.stack))) {
-    entry.sideFiles = sideFilesFor(entry.stack, entry.angles, await readdir(dirname(entry.stack))).map((f) => join(dirname(entry.stack), f));
+  for (const entry of entries.filter((e) => !isStarFile(e.stack))) {
+    const folder = dirname(entry.stack);
+    const files = await readdir(folder);
+    if (entry.sideFiles.length === 0) entry.sideFiles = sideFilesFor(entry.stack, entry.angles, files).map((f) => join(folder, f));
+    // A folder of one series (simulate's layout) may hold its ground truth, whether listed by folder or by TSV.
+    const truth = groundTruthInFolder(basename(entry.stack), files);
+    if (truth) entry.groundTruth = join(folder, truth);
   }
   for (const entry of entries) await withRelionSeries(entry);
   const names = new Set<string>();
