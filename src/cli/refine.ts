@@ -7,6 +7,8 @@ import { readAngleFile } from '../io/angles.ts';
 import { writtenLabel } from '../io/mrc.ts';
 import { DEFAULT_PIECE_BYTES } from '../io/piecedVolume.ts';
 import { readCheckedMrcHeader, readMrcStack, readMrcVolume } from '../io/mrcStream.ts';
+import type { MrcHeader } from '../io/mrc.ts';
+import { tomogramFits } from '../engine/importedTomogram.ts';
 import { stackPolarity, type Polarity } from '../engine/polarity.ts';
 import { openCliEngine } from './engine.ts';
 import { stringOptions } from './options.ts';
@@ -43,20 +45,44 @@ async function measuredRange(values: FlagValues): Promise<TiltRange | null> {
 /** Widest the tilts are read for their contrast (binned at read to it): the skewness needs no finer grid. */
 const POLARITY_WIDTH = 1024;
 
-/**
- * With --tilts (the tilt series the tomogram was made from): its header checked now, before any work, and which way
- * its contrast runs read only if the refinement asks (a U-Net's 'auto' contrast, methods/contrast.ts), as the page
- * reads it at load; the tilts binned at read to at most POLARITY_WIDTH.
- */
-async function seriesPolarity(values: FlagValues): Promise<(() => Promise<Polarity>) | undefined> {
+/** The tilt series a tomogram was made from (--tilts). */
+interface TiltsFile {
+  path: string;
+  blob: Blob;
+  header: MrcHeader;
+}
+
+/** With --tilts: its file and header, checked now, before any work. */
+async function tiltsOf(values: FlagValues): Promise<TiltsFile | undefined> {
   const path = values.tilts;
   if (typeof path !== 'string') return undefined;
   const { blob } = await openFile(path);
-  const header = await readCheckedMrcHeader(blob, { name: path });
+  return { path, blob, header: await readCheckedMrcHeader(blob, { name: path }) };
+}
+
+/**
+ * Which way the tilts' contrast runs, read only if the refinement asks (a U-Net's 'auto' contrast,
+ * methods/contrast.ts), as the page reads it at load; the tilts binned at read to at most POLARITY_WIDTH.
+ */
+function seriesPolarity({ path, blob, header }: TiltsFile): () => Promise<Polarity> {
   return async () => {
     const stack = await readMrcStack(blob, { name: path, bin: Math.max(1, Math.ceil(header.nx / POLARITY_WIDTH)) });
     return stackPolarity({ nx: stack.nx, ny: stack.ny, nTilts: stack.nz, data: stack.data }).polarity;
   };
+}
+
+/**
+ * A tomogram whose sizes fit its tilts only read as XZY (engine/importedTomogram.ts: IMOD's tilt and AreTomo write
+ * the thickness along y) is refused for a learned refinement, which takes the thickness, and the missing wedge,
+ * along z (a Gaussian smoothing does not mind).
+ */
+function refuseXzy(path: string, header: MrcHeader, { path: tiltsPath, header: tilts }: TiltsFile): void {
+  const fits = tomogramFits(header, tilts);
+  if (fits.length === 0 || fits.some((fit) => fit.layout === 'xyz')) return;
+  throw new Error(
+    `${path}: ${header.nx} × ${header.ny} × ${header.nz} fits the tilts of ${basename(tiltsPath)} only with its y (${header.ny}) as the thickness, as IMOD's tilt and AreTomo write a ` +
+      "tomogram (XZY): a learned refinement takes the thickness and the missing wedge along z. Turn it first (IMOD's trimvol -rx), or add it to the page's results (Add a tomogram), which turns it",
+  );
 }
 
 export async function refineCommand(args: string[]): Promise<void> {
@@ -71,13 +97,15 @@ export async function refineCommand(args: string[]): Promise<void> {
   // The header (1 KiB) before any work: the tomogram and its result stay in memory until the result is written,
   // and the request resolved on its size names the model that runs (the default one too) for the check.
   const header = await readCheckedMrcHeader(blob, { name: inPath });
+  const tilts = await tiltsOf(values);
   checkTomogramMemory(outPath, header, { copies: 2, remedy: "bin it or cut out a subvolume first (IMOD's binvol, trimvol)" });
   const resolved = resolveRefinement(header, request);
   const { engine, models } = await openCliEngine(values, [resolved]);
   const [model] = models.values();
+  if (tilts && model) refuseXzy(inPath, header, tilts);
   const warning = measured && model && modelWedgeWarning(model, measured);
   if (warning) process.stderr.write(`warning: ${warning}\n`);
-  const polarity = await seriesPolarity(values);
+  const polarity = tilts && seriesPolarity(tilts);
   // Section by section into pieces of rows (the engine's piece size), so a tomogram larger than one buffer refines.
   const file = await readMrcVolume(blob, { name: inPath, pieceBytes: DEFAULT_PIECE_BYTES });
   const { volume: tomogram, nx, ny, nz } = file;

@@ -13,6 +13,7 @@ import { psnr, ssim3d } from '../engine/metrics/quality.ts';
 import { CRYOGEN } from '../engine/methods/unetrefine/base.ts';
 import { RefineModel } from '../engine/methods/unetrefine/model.ts';
 import { refineWithModel } from '../engine/methods/unetrefine/run.ts';
+import { tomogramFile } from '../engine/importedTomogramFixture.ts';
 import type { Volume } from '../engine/types.ts';
 import { readMrc, writeMrc } from '../io/mrc.ts';
 import { wholeVolume } from '../io/piecedVolume.ts';
@@ -67,6 +68,17 @@ describe('U-Net refinement with the shipped models', () => {
     const missing = await wedgelab(['refine', '--tomogram', join(dir, 'fbp.mrc'), '--tilts', join(dir, 'nope.mrc'), '--method', 'isonet', '--quiet', '--out', join(dir, 'x.mrc')]);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain('nope.mrc');
+    // The same tomogram as IMOD's tilt writes it (XZY: its y the thickness) is refused before any work; a Gaussian takes it.
+    const fbp = readVolume(join(dir, 'fbp.mrc'));
+    const xzy = join(dir, 'fbp_xzy.mrc');
+    writeFileSync(xzy, writeMrc(tomogramFile(fbp, 'xzy', { x: false, y: false, z: false })));
+    const turned = await wedgelab(['refine', '--tomogram', xzy, '--tilts', join(dir, 'tilt_series.mrc'), '--method', 'isonet', '--quiet', '--out', join(dir, 'never.mrc')]);
+    expect([turned.code, turned.stderr.trim()]).toEqual([
+      1,
+      `wedgelab refine: ${xzy}: 64 × 32 × 64 fits the tilts of tilt_series.mrc only with its y (32) as the thickness, as IMOD's tilt and AreTomo write a tomogram (XZY): a learned refinement takes the thickness and the missing wedge along z. Turn it first (IMOD's trimvol -rx), or add it to the page's results (Add a tomogram), which turns it`,
+    ]);
+    expect(existsSync(join(dir, 'never.mrc'))).toBe(false);
+    await ok(['refine', '--tomogram', xzy, '--tilts', join(dir, 'tilt_series.mrc'), '--method', 'gaussian', '--quiet', '--out', join(dir, 'smoothed_xzy.mrc')]);
   }, 900_000);
 
   it('warns when the measured range lies outside the model’s training wedges; refuses a malformed range or two inputs', async () => {
