@@ -128,7 +128,9 @@ describe('wedgelab metrics', () => {
     const result = save('result.mrc', smooth(40, 32, 12, 3, 0.5, 8));
     const asIs = JSON.parse((await run(['--a', result, '--b', save('truth.mrc', groundTruth), '--angles', angles, '--json'])).stdout);
     const imod = save('truth_xzy.mrc', tomogramFile(groundTruth, 'xzy', { x: false, y: false, z: true }));
-    await expect(run(['--a', result, '--b', imod, '--angles', angles, '--json'])).rejects.toThrow('result.mrc is 40×32×12 but truth_xzy.mrc is 40×12×32: the volumes must have the same size');
+    await expect(run(['--a', result, '--b', imod, '--angles', angles, '--json'])).rejects.toThrow(
+      "result.mrc is 40×32×12 but truth_xzy.mrc is 40×12×32: the volumes must have the same size; truth_xzy.mrc looks like a tomogram in the XZY layout of IMOD's tilt and AreTomo: --tilts STACK (with --angles) lines it up",
+    );
     const { stdout, stderr } = await run(['--a', result, '--b', imod, '--angles', angles, '--tilts', stack, '--json']);
     expect(stderr).toMatch(/^truth_xzy\.mrc: read in XZY layout .* binning 1; z reversed to match the tilts/);
     const report = JSON.parse(stdout);

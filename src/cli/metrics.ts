@@ -81,7 +81,10 @@ export async function metricsCommand(args: string[]): Promise<void> {
     process.stderr.write(`${basename(bPath)}: ${bReading}\n`);
   }
   if (a.nx !== b.nx || a.ny !== b.ny || a.nz !== b.nz) {
-    throw new Error(`${basename(aPath)} is ${size(a)} but ${basename(bPath)} is ${size(b)}${bReading ? ' as lined up with the tilts' : ''}: the volumes must have the same size`);
+    // Its y and z swapped: most likely IMOD's or AreTomo's XZY layout, which --tilts lines up.
+    const xzy = !bReading && a.nx === b.nx && a.ny === b.nz && a.nz === b.ny;
+    const hint = xzy ? `; ${basename(bPath)} looks like a tomogram in the XZY layout of IMOD's tilt and AreTomo: --tilts STACK (with --angles) lines it up` : '';
+    throw new Error(`${basename(aPath)} is ${size(a)} but ${basename(bPath)} is ${size(b)}${bReading ? ' as lined up with the tilts' : ''}: the volumes must have the same size${hint}`);
   }
 
   const scores = truthScores(a, b, tiltAngles);
