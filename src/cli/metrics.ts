@@ -15,9 +15,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { lineUpTomogram } from '../engine/importedTomogram.ts';
+import { lineUpTomogram, plainProjector } from '../engine/importedTomogram.ts';
 import { SSIM_WINDOW, truthScores } from '../engine/metrics/truthScores.ts';
-import { forwardProjectCpu } from '../engine/reference/projector.ts';
 import { wholeVolume } from '../io/piecedVolume.ts';
 import type { Volume } from '../engine/types.ts';
 import { readAngleFile } from '../io/angles.ts';
@@ -54,13 +53,13 @@ async function linedUp(b: Volume, name: string, stackPath: string, tiltAngles: n
   const stack = await readVolume(stackPath);
   if (stack.nz !== tiltAngles.length) throw new Error(`${basename(stackPath)} has ${stack.nz} sections but the angle file has ${tiltAngles.length} angles`);
   const tilts = { nx: stack.nx, ny: stack.ny, nTilts: stack.nz, data: stack.data, tiltAngles, pixelSize: stack.pixelSize };
-  // Coarse copies only (at most 96 voxels across): the plain projector is quick enough, and needs no GPU.
-  const { volume, reading } = await lineUpTomogram(b, tilts, name, async (v, angles) => forwardProjectCpu(v, angles), [], Infinity);
+  const { volume, reading } = await lineUpTomogram(b, tilts, name, plainProjector, [], Infinity);
   return { volume: wholeVolume(volume, 'The metrics'), reading };
 }
 
 const size = (v: Volume) => `${v.nx}×${v.ny}×${v.nz}`;
-const finiteOrNull = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);
+/** A number JSON can hold: Infinity (a perfect fit's PSNR) and NaN as null. */
+export const finiteOrNull = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);
 
 export async function metricsCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, OPTIONS);

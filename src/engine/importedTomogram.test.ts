@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { detectOrientation, lineUpTomogram, orientationText, orientTomogram, tomogramFits, type AxisFlips, type TomogramLayout } from './importedTomogram.ts';
+import { detectOrientation, lineUpTomogram, orientationText, plainProjector, orientTomogram, tomogramFits, type AxisFlips, type TomogramLayout } from './importedTomogram.ts';
 import { binnedXy, tomogramFile } from './importedTomogramFixture.ts';
-import { forwardProjectCpu } from './reference/projector.ts';
 import { simulateTiltSeries } from './sim/simulate.ts';
 import { tiltRange } from './sim/tiltScheme.ts';
 import type { Volume } from './types.ts';
 import { allocateTomogram, volumePieces } from '../io/piecedVolume.ts';
 
-const project = async (volume: Volume, angles: number[]) => forwardProjectCpu(volume, angles);
+const project = plainProjector;
 
 const simulation = simulateTiltSeries({ phantom: 'mixed', size: [64, 48, 16], tiltAngles: tiltRange(-60, 60, 3), snrDb: 5, seed: 11, pixelSize: 10 });
 

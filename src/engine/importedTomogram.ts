@@ -1,7 +1,7 @@
 /**
- * A tomogram made elsewhere, brought in beside WedgeLab's results of the same tilt series (docs/loading.md#tomograms-made-elsewhere):
- * a simulator's ground truth, or IMOD's or AreTomo's reconstruction. Two questions before it can be compared voxel
- * for voxel: which of its axes is which, and which way each runs.
+ * A tomogram made elsewhere, brought in beside WedgeLab's results of the same tilt series
+ * (docs/loading.md#tomograms-made-elsewhere): a simulator's ground truth, or IMOD's or AreTomo's reconstruction.
+ * Two questions before it can be compared voxel for voxel: which of its axes is which, and which way each runs.
  *
  * Axes: WedgeLab's tomogram has z along the beam and nz the thickness (XY sections are top views). IMOD's `tilt` and
  * AreTomo (without -FlipVol) write the other layout, "XZY": the file's y is the thickness and its sections run along
@@ -10,11 +10,12 @@
  * Directions: each of x, y and z may run the other way (another program's sign of the tilt angles, a volume rotated
  * to view rather than flipped, a simulator's array order). The data say which: the tomogram is projected along the
  * tilts it should match (the one nearest 0° and the two extremes), and each of the 8 flips is scored by how its
- * projections correlate with the measured tilts (scoreFit). A flip needs no new projection: mirroring x maps the projection at
- * θ to the one at −θ mirrored in u, mirroring z maps it to the one at −θ, and mirroring y mirrors v.
+ * projections correlate with the measured tilts (scoreFit). A flip needs no new projection: mirroring x maps the
+ * projection at θ to the one at −θ mirrored in u, mirroring z maps it to the one at −θ, and mirroring y mirrors v.
  */
 import { binImageInto, binnedLength } from '../io/binning.ts';
 import { allocateTomogram, rowReader, wholeVolume, type Tomogram } from '../io/piecedVolume.ts';
+import { forwardProjectCpu } from './reference/projector.ts';
 import type { TiltSeries, Volume } from './types.ts';
 import { downsampleVolume } from './volume.ts';
 
@@ -167,6 +168,9 @@ function comparedTilts(tiltAngles: readonly number[]): [number, number, number] 
 /** Projects a volume at the given angles (degrees, not inverted): the GPU's or the CPU pool's projector. */
 export type Projector = (volume: Volume, tiltAngles: number[]) => Promise<TiltSeries>;
 
+/** The plain TypeScript projector: quick enough for the coarse copies (at most 96 voxels across), and needs no engine. */
+export const plainProjector: Projector = async (volume, tiltAngles) => forwardProjectCpu(volume, tiltAngles);
+
 const minus = (a: Float32Array, b: Float32Array) => a.map((v, i) => v - b[i]);
 
 /**
@@ -271,8 +275,8 @@ export interface LinedUpTomogram {
 /**
  * A file's tomogram (`name`, for messages) as WedgeLab's tomogram of `tilts`: fitted by its sizes, oriented by the
  * data, copied into pieces past `pieceBytes` (or the file's volume itself when nothing is turned), given the tilts'
- * pixel size × binning when they have one. `remarks`
- * (the reader's warnings) are added to the reading. Refused, naming the file, when no fit exists.
+ * pixel size × binning when they have one. `remarks` (the reader's warnings) are added to the reading. Refused,
+ * naming the file, when no fit exists.
  */
 export async function lineUpTomogram(file: Tomogram, tilts: TiltSeries, name: string, project: Projector, remarks: string[] = [], pieceBytes?: number): Promise<LinedUpTomogram> {
   const fits = tomogramFits(file, tilts);

@@ -96,6 +96,7 @@ export function companionsOf(stack: string, names: readonly string[]): string[] 
 /** A simulation's ground truth beside its tilt series, by name: ground_truth.mrc (WedgeLab's simulate), groundtruth, gt, phantom. */
 const GROUND_TRUTH = /^(ground[-_ ]?truth|gt|phantom)([-_.].*)?$/i;
 
+/** Whether a file is a stack named as a simulation's ground truth (GROUND_TRUTH). */
 export function isGroundTruthStack(name: string): boolean {
   return isStackFile(name) && GROUND_TRUTH.test(stackStem(name));
 }

@@ -30,8 +30,8 @@ export function MetricsView() {
   // Score new results as soon as the table is shown (each one once; again against a new ground truth).
   const truthId = truth?.id;
   useEffect(() => {
-    if (dataset?.hasGroundTruth && truthId && eligibleKey) void compute(eligibleKey.split('|'));
-  }, [dataset?.hasGroundTruth, truthId, eligibleKey, compute]);
+    if (truthId && eligibleKey) void compute(eligibleKey.split('|'));
+  }, [truthId, eligibleKey, compute]);
 
   const rows: (MetricsRow & { entry: MetricEntry | undefined })[] = scored.map((r) => {
     const entry = metrics[r.id];
@@ -57,7 +57,8 @@ export function MetricsView() {
   });
 
   if (!dataset) return <div className="compare-empty">No tilt series loaded.</div>;
-  if (!dataset.hasGroundTruth || !truth) {
+  // A simulation's, one from a file, or none (never had one, or deleted).
+  if (!truth) {
     return (
       <div className="compare-empty" data-testid="metrics-no-truth">
         <p>This tilt series has no ground truth. Score methods with the odd/even FSC or held-out-tilt cross-validation instead, or, for a simulation made elsewhere, add its ground-truth volume.</p>

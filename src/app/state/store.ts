@@ -109,9 +109,9 @@ export interface AppActions {
   /** The selected series phase flipped for its defocus, as a data set of its own, with the load's progress and cancel. */
   phaseFlip(): Promise<DatasetSummary>;
   /**
-   * Bring in a tomogram made elsewhere of the selected series (docs/loading.md#tomograms-made-elsewhere): as its ground truth, or as
-   * a result beside WedgeLab's. Read with the load's progress and cancel; the form's Thickness and Binning then match
-   * it. Resolves with the new result's id.
+   * Bring in a tomogram made elsewhere of the selected series (docs/loading.md#tomograms-made-elsewhere): as its
+   * ground truth, or as a result beside WedgeLab's. Read with the load's progress and cancel; the form's Thickness
+   * and Binning then match it. Resolves with the new result's id.
    */
   importTomogram(file: File, role: 'ground-truth' | 'tomogram'): Promise<string>;
   setLoadBinning(choice: LoadBinningChoice): void;
@@ -376,7 +376,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
     }
   }
 
-  /** A tilt series read (with its ground truth, when one came with it): listed, selected, and kept for after a reload (or offered). */
+  /** A tilt series read (with its ground truth when one came with it): listed, selected, kept for after a reload (or offered). */
   function acceptDataset(dataset: DatasetSummary, groundTruth?: ResultSummary): void {
     addDataset(dataset, groundTruth);
     keepOrOffer(dataset.id);
@@ -385,7 +385,8 @@ export const useAppStore = create<AppStore>()((set, get) => {
   /**
    * Files read (`read`, given the job's id and a progress callback: a tilt series, or a tomogram beside one), one
    * at a time, with the data panel's progress and cancel; `accept` lists what was read, and nothing changes when the
-   * read fails or is cancelled. `reading.doing` says what it does in the progress line ("Reading TS_01.mrc"), `reading.failure` in the error.
+   * read fails or is cancelled. `reading.doing` says what it does in the progress line ("Reading TS_01.mrc"),
+   * `reading.failure` in the error.
    */
   async function trackedRead<T>(
     reading: { doing: string; binning?: FileLoadState['binning']; failure: string },
@@ -393,7 +394,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
     accept: (value: T) => void,
   ): Promise<T> {
     if (get().fileLoad) {
-      const message = 'A tilt series is being loaded; cancel it or wait for it to finish';
+      const message = 'Files are being read; cancel that or wait for it to finish';
       fail(message);
       throw new Error(message);
     }

@@ -18,12 +18,12 @@ import { commonDefaults } from '../../engine/methods/common.ts';
 import { choiceFlag, intFlag, requireFlag, UsageError, type FlagValues } from '../../engine/methods/flags.ts';
 import { isOffsetFree, type RequestOf } from '../../engine/methods/registry.ts';
 import type { Progress, TiltSeries, Volume } from '../../engine/types.ts';
-import { lineUpTomogram } from '../../engine/importedTomogram.ts';
+import { lineUpTomogram, plainProjector } from '../../engine/importedTomogram.ts';
 import { truthScores, type TruthScores } from '../../engine/metrics/truthScores.ts';
-import { forwardProjectCpu } from '../../engine/reference/projector.ts';
 import { readMrcVolume } from '../../io/mrcStream.ts';
 import { wholeVolume } from '../../io/piecedVolume.ts';
 import { openFile } from '../openFile.ts';
+import { finiteOrNull } from '../metrics.ts';
 import { mrcPieces } from '../../io/mrc.ts';
 import { writeFileAtomic } from '../atomicWrite.ts';
 import { openCliEngine } from '../engine.ts';
@@ -156,12 +156,11 @@ async function runOne(batch: Batch, entry: SeriesEntry, series: LoadedSeries, me
   }
   if (series.truth) {
     const scores = scoredAgainst(series.truth, wholeVolume(result.volume, 'Scoring against the ground truth'), result.params.invertAngles ? ts.tiltAngles.map((a) => -a) : ts.tiltAngles);
-    const finite = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);
     const { pixelSize } = series.truth.volume;
     Object.assign(row, {
-      truthPsnr: finite(scores.psnr),
-      truthPsnrMeasured: finite(scores.psnrWedge),
-      truthPsnrMissing: finite(scores.psnrWedgeMissing),
+      truthPsnr: finiteOrNull(scores.psnr),
+      truthPsnrMeasured: finiteOrNull(scores.psnrWedge),
+      truthPsnrMissing: finiteOrNull(scores.psnrWedgeMissing),
       truthSsim: scores.ssim,
       truthRes0143: length(scores.res0143, pixelSize),
       resolutionUnit: pixelSize > 0 ? 'Å' : 'voxel',
@@ -221,8 +220,7 @@ async function groundTruthOf(path: string, ts: TiltSeries, quiet: boolean): Prom
   const file = basename(path);
   try {
     const read = await readMrcVolume((await openFile(path)).blob, { name: file, permissive: true });
-    // Coarse copies only (at most 96 voxels across): the plain projector is quick enough.
-    const { volume, reading } = await lineUpTomogram(read.volume, ts, file, async (v, angles) => forwardProjectCpu(v, angles), read.warnings, Infinity);
+    const { volume, reading } = await lineUpTomogram(read.volume, ts, file, plainProjector, read.warnings, Infinity);
     if (!quiet) process.stderr.write(`${path}: ${reading}\n`);
     return { volume: wholeVolume(volume, 'Scoring against the ground truth'), file };
   } catch (error) {

@@ -13,8 +13,9 @@ const ROLE_TEXT = {
 } as const;
 
 /**
- * Bring in a tomogram made elsewhere of the selected series (docs/loading.md#tomograms-made-elsewhere): its sizes must be the tilts'
- * at a whole binning, in either layout; its orientation is told from the tilts. A bad file is one banner message.
+ * Bring in a tomogram made elsewhere of the selected series (docs/loading.md#tomograms-made-elsewhere): its sizes
+ * must be the tilts' at a whole binning, in either layout; its orientation is told from the tilts. A bad file is
+ * one banner message.
  */
 export function ImportTomogramButton({ role }: { role: keyof typeof ROLE_TEXT }) {
   const dataset = useAppStore(selectDataset);
