@@ -5,6 +5,9 @@
  * binned tomogram is listed beside the results, the form set to its size; a volume that fits no tomogram of the
  * series is one message naming it, and nothing changes. (The orientation's numbers: src/engine/importedTomogram.test.ts.)
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { binnedXy, tomogramFile } from '../src/engine/importedTomogramFixture.ts';
 import { simulateTiltSeries } from '../src/engine/sim/simulate.ts';
@@ -115,5 +118,32 @@ test("another program's binned tomogram is listed beside the results with the fo
   await expect(page.getByTestId('error-message')).toContainText('cube.mrc: 30 × 30 × 30 voxels fits no tomogram of these 48 × 40 tilts');
   await page.getByTestId('error-dismiss').click();
   expect(await resultsOf(dataset.id)).toEqual(before);
+  expect(pageErrors).toEqual([]);
+});
+
+test('a folder of simulations picked whole, their files named alike: the page asks which folder, and loads it with its ground truth, named after it', async () => {
+  const { groundTruth, tiltSeries } = await simulation;
+  const root = mkdtempSync(join(tmpdir(), 'wedgelab-sims-'));
+  try {
+    for (const [folder, scale] of [['s1', 1], ['s2', 2]] as const) {
+      const dir = join(root, 'sims', folder);
+      mkdirSync(dir, { recursive: true });
+      const stack = { nx: tiltSeries.nx, ny: tiltSeries.ny, nz: tiltSeries.nTilts, data: tiltSeries.data.map((v) => scale * v), pixelSize: 10 };
+      writeFileSync(join(dir, 'tilt_series.mrc'), writeMrc(stack, { stack: true }));
+      writeFileSync(join(dir, 'tilt_series.tlt'), writeTlt(angles));
+      writeFileSync(join(dir, 'ground_truth.mrc'), writeMrc({ ...groundTruth, data: groundTruth.data.map((v) => scale * v) }));
+    }
+    await page.getByTestId('folder-input').setInputFiles(join(root, 'sims'));
+    await expect(page.getByTestId('series-choice')).toContainText('This drop holds 2 folders of a tilt series each');
+    expect(await page.getByTestId('series-choice-select').locator('option').allTextContents()).toEqual(['sims/s1', 'sims/s2']);
+    await page.getByTestId('series-choice-select').selectOption('sims/s2');
+    await page.getByTestId('series-choice-load').click();
+    await expect(page.getByTestId('dataset-summary')).toContainText('sims/s2/tilt_series.mrc', { timeout: 60_000 });
+    const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+    expect([dataset.name, dataset.hasGroundTruth, dataset.warnings, dataset.stats.max]).toEqual(['sims/s2/tilt_series.mrc + tilt_series.tlt', true, [], expect.closeTo(2 * Math.max(...tiltSeries.data), 4)]);
+    expect((await resultsOf(dataset.id)).map((r) => r.label)).toEqual(['Ground truth (ground_truth.mrc)']);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
   expect(pageErrors).toEqual([]);
 });

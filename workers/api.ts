@@ -163,6 +163,8 @@ export interface LoadOptions {
   relionSeries?: string;
   /** Which stack to load of a drop that holds several with their angles (a pipeline's output folder). */
   stack?: string;
+  /** The folder the files are of, in a drop of several folders whose names repeat: it leads the data set's name. */
+  folder?: string;
   /** Makes the load cancellable with cancel(jobId). */
   jobId?: string;
 }

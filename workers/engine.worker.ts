@@ -506,7 +506,7 @@ const api: EngineWorkerApi = {
     const { loaded, tiltSeries, truth } = options.jobId ? await withJob(options.jobId, load) : await load();
     const dataset = addDataset(
       {
-        name: `${loaded.stackName} + ${loaded.sideNames.join(' + ')}`,
+        name: `${options.folder ? `${options.folder}/` : ''}${loaded.stackName} + ${loaded.sideNames.join(' + ')}`,
         metadata: loaded.metadata,
         source: 'file',
         mode: loaded.mode,

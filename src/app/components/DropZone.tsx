@@ -57,7 +57,7 @@ export function DropZone() {
     <div className="drop-overlay" data-testid="drop-overlay">
       <div className="drop-card">
         <div className="drop-title">Drop to load a tilt series</div>
-        <div className="drop-hint">MRC stack (.mrc .st .ali .mrcs, optionally .gz) together with its angles (.tlt .rawtlt .mdoc .aln), a RELION tilt-series .star with its tilt images, or a pipeline's whole output folder (AreTomo3, etomo): folders are opened</div>
+        <div className="drop-hint">MRC stack (.mrc .st .ali .mrcs, optionally .gz) together with its angles (.tlt .rawtlt .mdoc .aln), a RELION tilt-series .star with its tilt images, or a pipeline's whole output folder (AreTomo3, etomo) or a folder of simulations: folders are opened</div>
       </div>
     </div>
   );

@@ -26,8 +26,9 @@ describe('filesOfEntries', () => {
   it('opens folders and subfolders, reading past the first batch of entries', async () => {
     const frames = Array.from({ length: 250 }, (_, k) => fileEntry(`TS_01_${String(k).padStart(3, '0')}.mrc`));
     const files = await filesOfEntries([fileEntry('TS_01.star'), folderEntry('MotionCorr', [folderEntry('frames', frames), fileEntry('note.txt')])]);
-    expect(files.map((f) => f.name)).toEqual(['TS_01.star', ...frames.map((f) => f.name), 'note.txt']);
-    expect(await files[1].text()).toBe('TS_01_000.mrc');
+    expect(files.map((f) => f.file.name)).toEqual(['TS_01.star', ...frames.map((f) => f.name), 'note.txt']);
+    expect(files.map((f) => f.folder)).toEqual(['', ...frames.map(() => 'MotionCorr/frames'), 'MotionCorr']);
+    expect(await files[1].file.text()).toBe('TS_01_000.mrc');
   });
 
   it('passes a reading error on', async () => {

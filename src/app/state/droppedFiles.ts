@@ -2,6 +2,8 @@
  * The files of a drop, folders opened: a RELION project's `frames/` folder (or an etomo folder) dropped whole
  * gives the files inside it, in every subfolder, so that its STAR table finds the images it names. The browser's
  * `File` list of a drop holds a folder as one unreadable entry; its items' file-system entries hold the tree.
+ * Each file keeps the folder it was in: a folder of simulations (s1/tilt_series.mrc, s2/tilt_series.mrc) repeats
+ * its names, and the page asks which folder to load (state/typedAngles.ts).
  */
 
 /** The part of the File and Directory Entries API a drop's entries are read through (FileSystemEntry and kin). */
@@ -25,12 +27,21 @@ async function entriesOf(folder: DroppedEntry): Promise<DroppedEntry[]> {
   }
 }
 
-/** The files under `entries`, folders opened recursively. */
-export async function filesOfEntries(entries: readonly DroppedEntry[]): Promise<File[]> {
-  const files: File[] = [];
+/** A dropped or picked file, with the folder it was in: its path within the drop ('' for a file dropped itself). */
+export interface DroppedFile {
+  file: File;
+  folder: string;
+}
+
+/** Files given without their folders (picked one by one, or a script's), as dropped files. */
+export const asDropped = (files: readonly File[]): DroppedFile[] => files.map((file) => ({ file, folder: '' }));
+
+/** The files under `entries` (in `folder`), folders opened recursively. */
+export async function filesOfEntries(entries: readonly DroppedEntry[], folder = ''): Promise<DroppedFile[]> {
+  const files: DroppedFile[] = [];
   for (const entry of entries) {
-    if (entry.isFile && entry.file) files.push(await new Promise<File>((resolve, reject) => entry.file?.(resolve, reject)));
-    else if (entry.isDirectory) files.push(...(await filesOfEntries(await entriesOf(entry))));
+    if (entry.isFile && entry.file) files.push({ file: await new Promise<File>((resolve, reject) => entry.file?.(resolve, reject)), folder });
+    else if (entry.isDirectory) files.push(...(await filesOfEntries(await entriesOf(entry), folder ? `${folder}/${entry.name}` : entry.name)));
   }
   return files;
 }
@@ -40,9 +51,14 @@ export async function filesOfEntries(entries: readonly DroppedEntry[]): Promise<
  * its items after), so this is called from the handler and reads them afterwards; without entries (an older
  * browser), the drop's own file list.
  */
-export function droppedFiles(transfer: DataTransfer | null): Promise<File[]> {
+export function droppedFiles(transfer: DataTransfer | null): Promise<DroppedFile[]> {
   const items = Array.from(transfer?.items ?? []).filter((item) => item.kind === 'file');
   const entries = items.map((item) => item.webkitGetAsEntry?.() as DroppedEntry | null);
-  if (entries.length === 0 || entries.some((entry) => !entry)) return Promise.resolve(Array.from(transfer?.files ?? []));
+  if (entries.length === 0 || entries.some((entry) => !entry)) return Promise.resolve(asDropped(Array.from(transfer?.files ?? [])));
   return filesOfEntries(entries as DroppedEntry[]);
+}
+
+/** A folder picked whole ("Open folder…"): each file's folder from its path within the pick (webkitRelativePath). */
+export function pickedFolder(files: readonly File[]): DroppedFile[] {
+  return files.map((file) => ({ file, folder: file.webkitRelativePath.replace(/\/?[^/]*$/, '') }));
 }

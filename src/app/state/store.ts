@@ -25,7 +25,7 @@ import { latestResultOf, upsertResult } from './results.ts';
 import { AUTO_KEEP_BYTES, bytesToKeep } from './keeping.ts';
 
 /** Which tilt series of a drop that holds several: a RELION table's name, or a stack's file name. */
-type DropChoice = Pick<LoadOptions, 'relionSeries' | 'stack'>;
+type DropChoice = Pick<LoadOptions, 'relionSeries' | 'stack' | 'folder'>;
 
 export type GpuState =
   | { status: 'pending' }
@@ -102,7 +102,10 @@ export interface AppActions {
    * Load a dropped tilt series, binned at options.bin, else at the loadBinning choice ('auto': suggested from the
    * stack's header). Cancelled with cancelLoad(): the data sets already loaded stay as they are.
    */
-  /** `relionSeries` / `stack`: which tilt series of a drop that holds several RELION tables or stacks (state/typedAngles.ts asks). */
+  /**
+   * `relionSeries` / `stack`: which tilt series of a drop that holds several RELION tables or stacks; `folder`: the
+   * folder of a drop of several these files are (state/typedAngles.ts asks).
+   */
   loadFiles(files: File[], options?: { bin?: LoadBinning; tiltAxis?: number } & DropChoice): Promise<DatasetSummary>;
   /** Load the selected series' even- or odd-frame sums as a data set of their own, from the files it was loaded from (at the same binning). */
   openFrameHalf(which: FrameHalf): Promise<DatasetSummary>;
@@ -480,7 +483,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
         throw new Error(message);
       }
       const names = files.map((f) => f.name);
-      const which = { relionSeries: options.relionSeries, stack: options.stack };
+      const which = { relionSeries: options.relionSeries, stack: options.stack, folder: options.folder };
       const { bin, note } = await loadBinningFor(files, options.bin, which);
       const tiltAxis = options.tiltAxis ?? get().loadTiltAxis;
       const key = dropKey(files, bin, tiltAxis, which);
@@ -787,7 +790,7 @@ async function relionImageCount(files: File[], relionSeries?: string): Promise<n
 
 /** The same files (name, size, modification time, in any order) at the same binning and tilt axis, with the same series chosen, give the same key. */
 function dropKey(files: readonly File[], bin: number, tiltAxis: number, which: DropChoice): string {
-  return `${files.map((f) => `${f.name}\u0000${f.size}\u0000${f.lastModified}`).sort().join('\u0001')}\u0001bin ${bin}\u0001axis ${tiltAxis}\u0001series ${which.relionSeries ?? ''}\u0001stack ${which.stack ?? ''}`;
+  return `${files.map((f) => `${f.name}\u0000${f.size}\u0000${f.lastModified}`).sort().join('\u0001')}\u0001bin ${bin}\u0001axis ${tiltAxis}\u0001series ${which.relionSeries ?? ''}\u0001stack ${which.stack ?? ''}\u0001folder ${which.folder ?? ''}`;
 }
 
 /** Selectors used by several components. */

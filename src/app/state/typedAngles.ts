@@ -2,8 +2,9 @@
  * Drops that need one answer before they load. Stacks that come without tilt angles (no angle file, none in the
  * extended header): instead of refusing the drop, the page asks for the tilt range (from, to, step) and loads the
  * stack with a .tlt made of it, named so that the metadata table says the angles were typed. A drop that holds
- * several RELION tilt series (a job's tilt_series/ folder with the frames), or several stacks with their angles
- * beside them (a pipeline's output folder, AreTomo3's): the page asks which one to load.
+ * several RELION tilt series (a job's tilt_series/ folder with the frames), several stacks with their angles
+ * beside them (a pipeline's output folder, AreTomo3's), or several folders of a series each whose files are named
+ * alike (a folder of simulations: s1/tilt_series.mrc, s2/tilt_series.mrc): the page asks which one to load.
  */
 import { create } from 'zustand';
 import { readMrcHeaderOf, readStackHeaderAngles } from '../../io/mrcStream.ts';
@@ -11,6 +12,7 @@ import { isStarFile, relionSeriesNames } from '../../io/relionStar.ts';
 import { comesWithAngles } from '../../io/sideFiles.ts';
 import { hasAnglesBeside, seriesStacks } from '../../io/stackGroups.ts';
 import { fileStem } from '../util/download.ts';
+import { asDropped, type DroppedFile } from './droppedFiles.ts';
 import { useAppStore } from './store.ts';
 
 export interface PendingDrop {
@@ -20,12 +22,16 @@ export interface PendingDrop {
   sections: number;
 }
 
-/** A drop of several RELION tilt series or stacks, waiting for the one to load. */
+/** A drop of several RELION tilt series, stacks or folders of a series each, waiting for the one to load. */
 export interface PendingSeries {
   files: File[];
-  /** The tilt series its tables hold, or its stacks that have their angles beside them, in file order. */
+  /** The tilt series its tables hold, its stacks that have their angles beside them, or its folders that hold one. */
   names: string[];
-  kind: 'relion' | 'stack';
+  kind: 'relion' | 'stack' | 'folder';
+  /** For kind 'folder': each named folder's own files. */
+  folders?: Record<string, File[]>;
+  /** The folder these files are of, in a drop of several (named in the data set's name). */
+  folder?: string;
 }
 
 interface TypedAnglesState {
@@ -42,9 +48,35 @@ export const useTypedAnglesStore = create<TypedAnglesState>()((set) => ({
   setPendingSeries: (pendingSeries) => set({ pendingSeries }),
 }));
 
-/** The choice a drop waits for: of several RELION tilt series, or of several stacks with their angles beside them; null for none. */
-async function choiceOf(files: File[]): Promise<PendingSeries | null> {
+/**
+ * A drop's files by folder when its folders repeat file names (a folder of simulations: s1/tilt_series.mrc,
+ * s2/tilt_series.mrc), keeping the folders that hold a stack with its angles beside it; null when no name repeats.
+ */
+export function seriesFolders(dropped: readonly DroppedFile[]): Record<string, File[]> | null {
+  const names = dropped.map((d) => d.file.name);
+  // A RELION table names its images wherever they are.
+  if (new Set(names).size === names.length || names.some(isStarFile)) return null;
+  const byFolder: Record<string, File[]> = {};
+  for (const { file, folder } of dropped) (byFolder[folder] ??= []).push(file);
+  const holdsSeries = (files: File[]) => {
+    const own = files.map((f) => f.name);
+    return seriesStacks(own).some((stack) => hasAnglesBeside(stack, own));
+  };
+  return Object.fromEntries(Object.entries(byFolder).filter(([, files]) => holdsSeries(files)));
+}
+
+/**
+ * The choice a drop waits for: of several folders of a series each (their names repeat), of several RELION tilt
+ * series, or of several stacks with their angles beside them; null for none.
+ */
+async function choiceOf(dropped: readonly DroppedFile[]): Promise<PendingSeries | null> {
+  const files = dropped.map((d) => d.file);
   const stars = files.filter((f) => isStarFile(f.name));
+  const folders = seriesFolders(dropped);
+  const seriesFolderCount = folders ? Object.keys(folders).length : 0;
+  if (folders && seriesFolderCount > 1) return { files, names: Object.keys(folders).sort(), kind: 'folder', folders };
+  // One: loadDropped loads that folder, asking what its own files need.
+  if (seriesFolderCount === 1) return null;
   // Unreadable tables: the load itself says what is wrong with them.
   const relion = stars.length > 0 ? relionSeriesNames(await Promise.all(stars.map(async (f) => ({ name: f.name, text: await f.text() })))) : [];
   if (relion.length > 1) return { files, names: relion, kind: 'relion' };
@@ -58,10 +90,22 @@ async function choiceOf(files: File[]): Promise<PendingSeries | null> {
  * a typed tilt range first, and a drop of several RELION tilt series or of several stacks with their angles for the
  * choice of one.
  */
-export async function loadDropped(files: File[]): Promise<void> {
-  const choice = await choiceOf(files);
+export async function loadDropped(dropped: readonly DroppedFile[]): Promise<void> {
+  const choice = await choiceOf(dropped);
   useTypedAnglesStore.getState().setPendingSeries(choice);
   if (choice) return;
+  // Folders that repeat names, one of which holds a series: that folder's files only.
+  const folders = seriesFolders(dropped);
+  const [only] = folders ? Object.keys(folders) : [];
+  if (folders && only !== undefined) return loadFolder(folders[only], only);
+  return loadAsking(dropped.map((d) => d.file));
+}
+
+/**
+ * Files loaded, unless a stack among them has no angles: then the tilt range is asked for first. `folder`: theirs,
+ * in a drop of several.
+ */
+async function loadAsking(files: File[], folder?: string): Promise<void> {
   // Several stacks (of which one at most has its angles beside it), or none: the load picks or refuses them itself.
   const stacks = seriesStacks(files.map((f) => f.name)).map((name) => files.find((f) => f.name === name) as File);
   if (stacks.length === 1 && !comesWithAngles(files.map((f) => f.name)) && !(await readStackHeaderAngles(stacks[0], stacks[0].name))) {
@@ -73,7 +117,7 @@ export async function loadDropped(files: File[]): Promise<void> {
     }
   }
   useTypedAnglesStore.getState().setPending(null);
-  await useAppStore.getState().loadFiles(files);
+  await useAppStore.getState().loadFiles(files, folder === undefined ? {} : { folder });
 }
 
 /** The pending stack's files with a .tlt of `angles` (one per line), loaded; the prompt closes. */
@@ -83,9 +127,18 @@ export async function loadWithTypedAngles(pending: PendingDrop, angles: number[]
   await useAppStore.getState().loadFiles([...pending.files, tlt]);
 }
 
-/** The pending drop's tilt series `name` (a RELION table's, or a stack), loaded; the question closes. */
+/** One folder's files of a drop of several, loaded (or asked about) as a drop of their own, named after it. */
+async function loadFolder(files: File[], folder: string): Promise<void> {
+  const choice = await choiceOf(asDropped(files));
+  useTypedAnglesStore.getState().setPendingSeries(choice && { ...choice, folder });
+  if (!choice) await loadAsking(files, folder);
+}
+
+/** The pending drop's tilt series `name` (a RELION table's, a stack, or a folder), loaded; the question closes. */
 export async function loadChosenSeries(pending: PendingSeries, name: string): Promise<void> {
   useTypedAnglesStore.getState().setPendingSeries(null);
-  await useAppStore.getState().loadFiles(pending.files, pending.kind === 'relion' ? { relionSeries: name } : { stack: name });
+  if (pending.kind === 'folder') return loadFolder(pending.folders?.[name] ?? [], name);
+  const folder = pending.folder === undefined ? {} : { folder: pending.folder };
+  await useAppStore.getState().loadFiles(pending.files, { ...(pending.kind === 'relion' ? { relionSeries: name } : { stack: name }), ...folder });
 }
 

@@ -1,9 +1,10 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { formatBytes } from '../../../io/bytes.ts';
 import { FRAME_HALVES } from '../../../io/relionStar.ts';
 import type { DatasetSummary } from '../../../../workers/api.ts';
 import { useAppStore, selectDataset } from '../../state/store.ts';
 import { Section } from '../Section.tsx';
+import { asDropped, pickedFolder, type DroppedFile } from '../../state/droppedFiles.ts';
 import { KeepOffer } from '../KeepOffer.tsx';
 import { DatasetSummaryView } from './DatasetSummaryView.tsx';
 import { LOAD_BINNINGS, type LoadBinningChoice } from './loadBinning.ts';
@@ -19,22 +20,31 @@ function FilePicker() {
   // Hidden behind a button of our own: the input is emptied after each pick (so that the same files can be picked
   // again), and the browser's own label would then read "No file chosen" beside the stack just loaded.
   const fileInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
+  // A folder picked whole: React passes no webkitdirectory attribute, so it is set on the element.
+  useEffect(() => {
+    if (folderInput.current) folderInput.current.webkitdirectory = true;
+  }, []);
+  const picked = (input: HTMLInputElement, asFiles: (files: File[]) => DroppedFile[]) => {
+    const files = Array.from(input.files ?? []);
+    input.value = '';
+    if (files.length) void loadDropped(asFiles(files)).catch(() => undefined);
+  };
   return (
     <div className="file-picker">
-      <input
-        ref={fileInput}
-        type="file"
-        multiple
-        hidden
-        data-testid="file-input"
-        onChange={(e) => {
-          const files = Array.from(e.target.files ?? []);
-          e.target.value = '';
-          if (files.length) void loadDropped(files).catch(() => undefined);
-        }}
-      />
+      <input ref={fileInput} type="file" multiple hidden data-testid="file-input" onChange={(e) => picked(e.target, asDropped)} />
+      <input ref={folderInput} type="file" hidden data-testid="folder-input" onChange={(e) => picked(e.target, pickedFolder)} />
       <button type="button" className="small primary" onClick={() => fileInput.current?.click()} title="An MRC stack (.mrc .st .ali .mrcs, optionally .gz) and the files beside it: angles (.tlt .rawtlt .mdoc), alignment (.xf .xtilt .aln)" data-testid="open-files">
         Open tilt series…
+      </button>
+      <button
+        type="button"
+        className="small"
+        onClick={() => folderInput.current?.click()}
+        title="A folder as a pipeline or a simulator leaves it (AreTomo3's, etomo's, RELION's, a folder of simulations): its series is found by its files' names, or the page asks which"
+        data-testid="open-folder"
+      >
+        Open folder…
       </button>
       <button type="button" className="small" disabled={loading !== null} onClick={() => void loadDemo().catch(() => undefined)} data-testid="demo-button">
         Simulate demo
