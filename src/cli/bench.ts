@@ -1,7 +1,8 @@
 /**
  * `wedgelab bench` (npm run bench): every method's own bench entry (methods/benches.ts: FBP and SIRT on WebGPU and
  * on the CPU path, against scikit-image's iradon timed in the same run, the coordinate network's step, the local network's patches and
- * model against FBP), then the 3-D FFT, dose weighting and the phase flip against numpy (benchDose.ts, benchPhaseFlip.ts), the 3-D view, the local network in the page, one batch of tiny series
+ * model against FBP), then the 3-D FFT, dose weighting and the phase flip against numpy (benchDose.ts, benchPhaseFlip.ts),
+ * lining up a tomogram made elsewhere against numpy's copy (benchImport.ts), the 3-D view, the local network in the page, one batch of tiny series
  * against separate recon calls, and loading a real-size stack at bin 4 against a plain read (benchLoad.ts). Writes
  * bench/out/bench.json and a Markdown table (also printed).
  */
@@ -19,6 +20,7 @@ import { benchCpuKernels, cpuKernelTable } from '../engine/cpu/kernelBench.ts';
 import { batchTable, benchBatch } from './benchBatch.ts';
 import { benchDose, doseTable } from './benchDose.ts';
 import { benchPhaseFlip, phaseFlipTable } from './benchPhaseFlip.ts';
+import { benchImport, importTable } from './benchImport.ts';
 import { benchLoad, loadTable } from './benchLoad.ts';
 import { benchLocalnetPage, type LocalnetPageRow } from './benchLocalnetPage.ts';
 import { benchRender, type RenderBenchRow } from './benchRender.ts';
@@ -62,7 +64,7 @@ function localnetPageTable(rows: LocalnetPageRow[]): string {
 }
 
 /** The bench's parts: every method's own bench, then the CPU projector kernels, the 3-D FFT, dose weighting, the 3-D view, the local network in the page, the batch command and loading a real-size stack. */
-export const BENCH_PARTS = [...METHODS.map((d) => d.name), 'cpu-kernels', 'fft', 'dose', 'phaseflip', 'render', 'localnet-page', 'batch', 'load'] as const;
+export const BENCH_PARTS = [...METHODS.map((d) => d.name), 'cpu-kernels', 'fft', 'dose', 'phaseflip', 'import', 'render', 'localnet-page', 'batch', 'load'] as const;
 type Part = (typeof BENCH_PARTS)[number];
 const MODEL_BACKENDS = ['auto', 'webgpu', 'wasm'] as const satisfies readonly BenchContext['modelBackend'][];
 
@@ -117,6 +119,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   const fftRows = parts.has('fft') ? await benchFft(gpu, quick ? FFT_BENCH_QUICK_SIZES : FFT_BENCH_SIZES, { log }) : [];
   const dose = parts.has('dose') ? await benchDose(gpu, context) : [];
   const phaseFlip = parts.has('phaseflip') ? await benchPhaseFlip(context) : [];
+  const imports = parts.has('import') ? await benchImport(context) : [];
   const renderSizes: [number, number, number][] = quick ? [[128, 128, 128]] : [[128, 128, 128], [256, 256, 256], [512, 512, 256]];
   const renderRows = parts.has('render') ? await benchRender(renderSizes, { softwareGpu: gpu.isFallbackAdapter, log }) : [];
   // In the page, whole runs: on a software adapter only a small tomogram (the voxel model needs ~0.5 ms a voxel there).
@@ -127,7 +130,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   const machine = `${gpu.description}${gpu.isFallbackAdapter ? ' (software fallback adapter)' : ''}; host ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; peak host RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
   await mkdir(outDir, { recursive: true });
   const gpuInfo = { description: gpu.description, deviceName: gpu.deviceName, vendor: gpu.vendor, architecture: gpu.architecture, fallback: gpu.isFallbackAdapter };
-  const report = { date: new Date().toISOString(), machine, gpu: gpuInfo, methods, cpuKernels, fft: fftRows, dose, phaseFlip, render: renderRows, localnetPage, batch, load };
+  const report = { date: new Date().toISOString(), machine, gpu: gpuInfo, methods, cpuKernels, fft: fftRows, dose, phaseFlip, import: imports, render: renderRows, localnetPage, batch, load };
   await writeFile(join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = [
     `Machine: ${machine}`,
@@ -136,6 +139,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     fftRows.length ? `\n3-D FFT and FSC\n\n${fftTable(fftRows)}` : '',
     dose.length ? `\nDose weighting (CPU: float64 FFT, one thread, and the CPU path's pool; GPU: float32, transfers included) against numpy's FFT of the same filter\n\n${doseTable(dose, context.cpu.threads)}` : '',
     phaseFlip.length ? `\nPhase flip (CTF correction; CPU pool: float64 FFT, a tilt per thread) against numpy's FFT of the same flip\n\n${phaseFlipTable(phaseFlip)}` : '',
+    imports.length ? `\nLining a tomogram made elsewhere up with its tilts (XZY, z reversed; 41 tilts) against numpy's copy of the same turn\n\n${importTable(imports)}` : '',
     renderRows.length ? `\n3-D view (chromium)\n\n${renderTable(renderRows)}` : '',
     localnetPage.length ? `\nLocal network in the page (chromium; the worker's own backend choice)\n\n${localnetPageTable(localnetPage)}` : '',
     batch.length ? `\nMany series: one batch against separate recon calls (FBP, no scores)\n\n${batchTable(batch)}` : '',

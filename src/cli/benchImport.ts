@@ -1,0 +1,55 @@
+/**
+ * The import bench (`wedgelab bench --only import`): lining a tomogram made elsewhere up with its tilt series
+ * (engine/importedTomogram.ts), as the page does for "Add a tomogram" and batch for a ground truth. A tomogram in
+ * IMOD's XZY layout with z reversed, at 256 × 256 × 64, 512 × 512 × 128 and 1024 × 1024 × 256 (--quick: the first), beside 41 tilts:
+ * the orientation told from coarse projections (the plain projector), then the turned copy, against the reference
+ * timed in the same run: numpy's contiguous copy of the same turn (bench/reorient_reference.py, best of three).
+ */
+import { detectOrientation, orientTomogram, plainProjector, tomogramFits } from '../engine/importedTomogram.ts';
+import { randomTiltSeries, type BenchContext } from '../engine/methods/benchKit.ts';
+import { Rng } from '../engine/sim/random.ts';
+
+export interface ImportBenchRow {
+  /** WedgeLab's size of the tomogram, nx × ny × nz. */
+  size: string;
+  /** Telling its orientation from the tilts (coarse copies, 8 flips). */
+  detectSeconds: number;
+  /** The turned copy into WedgeLab's layout. */
+  copySeconds: number;
+  referenceSeconds: number | null;
+  /** Reference time over our copy's: above 1, ours is faster. */
+  speedup: number | null;
+}
+
+const TILTS = 41;
+
+export async function benchImport(context: Pick<BenchContext, 'quick' | 'log' | 'python'>): Promise<ImportBenchRow[]> {
+  const rows: ImportBenchRow[] = [];
+  for (const [nx, ny, nz] of context.quick ? [[256, 256, 64]] : [[256, 256, 64], [512, 512, 128], [1024, 1024, 256]]) {
+    const tilts = randomTiltSeries(nx, ny, TILTS);
+    // As IMOD's tilt writes it: nx × nz × ny in the file.
+    const rng = new Rng(3);
+    const file = { nx, ny: nz, nz: ny, data: new Float32Array(nx * ny * nz).map(() => rng.uniform(0, 1)), pixelSize: 1 };
+    const fits = tomogramFits(file, tilts);
+    let started = performance.now();
+    await detectOrientation(file, fits, tilts, plainProjector);
+    const detectSeconds = (performance.now() - started) / 1000;
+    started = performance.now();
+    orientTomogram(file, { ...fits[0], flips: { x: false, y: false, z: true } }, Infinity);
+    const copySeconds = (performance.now() - started) / 1000;
+    const reference = context.python('reorient_reference.py', [nx, ny, nz]) as { seconds: number } | null;
+    const referenceSeconds = reference?.seconds ?? null;
+    const size = `${nx}×${ny}×${nz}`;
+    context.log(`import ${size}: orientation ${detectSeconds.toFixed(2)} s, turned copy ${copySeconds.toFixed(2)} s; numpy copy ${referenceSeconds?.toFixed(2) ?? 'n/a'} s`);
+    rows.push({ size, detectSeconds, copySeconds, referenceSeconds, speedup: referenceSeconds === null ? null : referenceSeconds / copySeconds });
+  }
+  return rows;
+}
+
+export function importTable(rows: ImportBenchRow[]): string {
+  const fmt = (v: number | null, d: number) => (v === null ? 'n/a' : v.toFixed(d));
+  return [
+    '| tomogram (WedgeLab nx×ny×nz) | orientation from the tilts (s) | turned copy (s) | numpy copy reference (s) | speed-up of the copy |\n|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.size} | ${r.detectSeconds.toFixed(3)} | ${r.copySeconds.toFixed(3)} | ${fmt(r.referenceSeconds, 3)} | ${fmt(r.speedup, 2)}× |`),
+  ].join('\n');
+}
