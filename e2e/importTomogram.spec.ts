@@ -121,6 +121,25 @@ test("another program's binned tomogram is listed beside the results with the fo
   expect(pageErrors).toEqual([]);
 });
 
+test('with Invert tilt angles ticked, a tomogram is lined up at the inverted angles, as the results made with them are', async () => {
+  const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  const { groundTruth } = await simulation;
+  await page.getByTestId('invert-angles').check();
+  await page.getByTestId('import-tomogram-file').setInputFiles(mrcFile('as_is.mrc', groundTruth));
+  await expect.poll(async () => (await resultsOf(dataset.id)).map((r) => r.label)).toContain('as_is.mrc');
+  const imported = (await resultsOf(dataset.id)).find((r) => r.label === 'as_is.mrc')!;
+  expect(imported.invertAngles).toBe(true);
+  // Negating every angle mirrors the geometry in z: the file as it is now reads z reversed.
+  await expect(page.getByTestId('imported-reading')).toContainText(/; z reversed to match the tilts .*; against the tilt angles inverted, as the form has them$/);
+  const zReversed = tomogramFile(groundTruth, 'xyz', { x: false, y: false, z: true });
+  for (const z of [0, 11]) {
+    const slice = await page.evaluate(([id, k]) => window.wedgelab.slice(id, 'xy', k).then((s) => Array.from(s.data)), [imported.id, z] as const);
+    expect(slice).toEqual(Array.from(zReversed.data.subarray(48 * 40 * z, 48 * 40 * (z + 1))));
+  }
+  await page.getByTestId('invert-angles').uncheck();
+  expect(pageErrors).toEqual([]);
+});
+
 test('a folder of simulations picked whole, their files named alike: the page asks which folder, and loads it with its ground truth, named after it', async () => {
   const { groundTruth, tiltSeries } = await simulation;
   const root = mkdtempSync(join(tmpdir(), 'wedgelab-sims-'));

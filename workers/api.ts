@@ -313,18 +313,18 @@ export interface EngineWorkerApi {
    */
   loadFiles(files: File[], options?: LoadOptions, onProgress?: (progress: LoadProgress) => void): Promise<{ dataset: DatasetSummary; groundTruth?: ResultSummary }>;
   /**
-   * Bring in a tomogram made elsewhere of data set `datasetId`'s series (docs/loading.md#tomograms-made-elsewhere): an MRC volume
-   * whose x and y (or x and z, XZY) are the tilts' at a whole binning, read in pieces past the piece limit, its
-   * layout and axis directions told from its projections against the tilts (engine/importedTomogram.ts). As
+   * Bring in a tomogram made elsewhere of data set `datasetId`'s series (docs/loading.md#tomograms-made-elsewhere): an
+   * MRC volume whose x and y (or x and z, XZY) are the tilts' at a whole binning, read in pieces past the piece limit,
+   * its layout and axis directions told from its projections against the tilts (engine/importedTomogram.ts), at
+   * their angles negated when `options.invertAngles` (as the results it is compared with were made). As
    * 'ground-truth' it replaces the series' ground truth (a simulation from another simulator: the metrics score
    * against it); as 'tomogram' it is a result like the others ('imported'). An error names the file and the problem,
-   * and changes nothing. With jobId, cancel(jobId) stops the read.
+   * and changes nothing. With options.jobId, cancel(jobId) stops the read.
    */
   importTomogram(
     datasetId: string,
     file: File,
-    role: 'ground-truth' | 'tomogram',
-    jobId?: string,
+    options: { role: 'ground-truth' | 'tomogram'; invertAngles: boolean; jobId?: string },
     onProgress?: (progress: LoadProgress) => void,
   ): Promise<{ dataset: DatasetSummary; result: ResultSummary }>;
   /** Simulate the built-in demo tilt series; the ground truth is kept as a result. */

@@ -275,33 +275,42 @@ function frameHalfReader(source: string, dropped: NamedBlob[], options: Pick<Til
 interface ImportedTomogram {
   volume: Tomogram;
   imported: NonNullable<ResultSummary['imported']>;
+  /** Lined up with the tilts at their angles negated (importTomogram's options). */
+  invertAngles: boolean;
   elapsedMs: number;
 }
 
 /**
- * Read an MRC volume (in pieces past the piece limit) and line it up with `tiltSeries` (engine/importedTomogram.ts):
- * refused, naming the file, when its sizes fit no tomogram of the tilts.
+ * Read an MRC volume (in pieces past the piece limit) and line it up with `tiltSeries` (engine/importedTomogram.ts),
+ * at its angles negated with `invertAngles`: refused, naming the file, when its sizes fit no tomogram of the tilts.
  */
-async function readImported(tiltSeries: TiltSeries, file: NamedBlob, signal?: AbortSignal, onProgress?: (progress: LoadProgress) => void): Promise<ImportedTomogram> {
+async function readImported(
+  tiltSeries: TiltSeries,
+  file: NamedBlob,
+  { invertAngles = false, signal, onProgress }: { invertAngles?: boolean; signal?: AbortSignal; onProgress?: (progress: LoadProgress) => void } = {},
+): Promise<ImportedTomogram> {
   const started = performance.now();
   // In pieces as results are (the reader's own default is one array).
   const pieces = pieceBytes ?? DEFAULT_PIECE_BYTES;
   const read = await readMrcVolume(file.blob, { name: file.name, permissive: true, pieceBytes: pieces, signal, onProgress: onProgress && ((p) => void onProgress(p)) });
   const on = await engine();
   const project: Projector = (volume, angles) => forwardProject(on, volume, angles, { signal });
-  const { volume, binning, reading } = await lineUpTomogram(read.volume, tiltSeries, file.name, project, read.warnings, pieces);
-  return { volume, imported: { file: file.name, binning, reading }, elapsedMs: performance.now() - started };
+  // Inverted angles: lined up as the results made with them are (their z runs the other way).
+  const tilts = invertAngles ? { ...tiltSeries, tiltAngles: tiltSeries.tiltAngles.map((a) => -a) } : tiltSeries;
+  const remarks = [...(invertAngles ? ['against the tilt angles inverted, as the form has them'] : []), ...read.warnings];
+  const { volume, binning, reading } = await lineUpTomogram(read.volume, tilts, file.name, project, remarks, pieces);
+  return { volume, imported: { file: file.name, binning, reading }, invertAngles, elapsedMs: performance.now() - started };
 }
 
 /** List an imported tomogram as a result of `datasetId`: as its ground truth (replacing the one before), or beside its results. */
-function putImported(datasetId: string, { volume, imported, elapsedMs }: ImportedTomogram, role: 'ground-truth' | 'tomogram'): { dataset: DatasetSummary; result: ResultSummary } {
+function putImported(datasetId: string, { volume, imported, invertAngles, elapsedMs }: ImportedTomogram, role: 'ground-truth' | 'tomogram'): { dataset: DatasetSummary; result: ResultSummary } {
   const { summary } = datasetOf(datasetId);
   const truth = role === 'ground-truth';
   // A series has one ground truth: a new one replaces the one before (simulated or imported).
   const before = truth && findGroundTruth(datasetId);
   if (before) forgetResult(before.summary.id);
   const label = truth ? `Ground truth (${imported.file})` : imported.file;
-  const result = putResult({ datasetId, method: truth ? 'ground-truth' : 'imported', label, params: null, invertAngles: false, elapsedMs, imported }, volume);
+  const result = putResult({ datasetId, method: truth ? 'ground-truth' : 'imported', label, params: null, invertAngles, elapsedMs, imported }, volume);
   if (truth) summary.hasGroundTruth = true;
   return { dataset: summary, result };
 }
@@ -496,7 +505,7 @@ const api: EngineWorkerApi = {
       if (!truthFile) return { ...read, truth: null };
       // A simulation's ground truth dropped with it: brought in, or said why not (the series loads either way).
       try {
-        return { ...read, truth: await readImported(read.tiltSeries, truthFile, signal) };
+        return { ...read, truth: await readImported(read.tiltSeries, truthFile, { signal }) };
       } catch (error) {
         if (signal?.aborted) throw error;
         read.loaded.warnings.push(`the ground truth beside the series was not taken: ${(error as Error).message}`);
@@ -524,8 +533,8 @@ const api: EngineWorkerApi = {
     return truth ? { dataset, groundTruth: putImported(dataset.id, truth, 'ground-truth').result } : { dataset };
   },
 
-  async importTomogram(datasetId, file, role, jobId, onProgress) {
-    const read = (signal?: AbortSignal) => readImported(datasetOf(datasetId).tiltSeries, { name: file.name, blob: file }, signal, onProgress);
+  async importTomogram(datasetId, file, { role, invertAngles, jobId }, onProgress) {
+    const read = (signal?: AbortSignal) => readImported(datasetOf(datasetId).tiltSeries, { name: file.name, blob: file }, { invertAngles, signal, onProgress });
     const imported = jobId ? await withJob(jobId, read) : await read();
     return putImported(datasetId, imported, role);
   },

@@ -113,8 +113,9 @@ export interface AppActions {
   phaseFlip(): Promise<DatasetSummary>;
   /**
    * Bring in a tomogram made elsewhere of the selected series (docs/loading.md#tomograms-made-elsewhere): as its
-   * ground truth, or as a result beside WedgeLab's. Read with the load's progress and cancel; the form's Thickness
-   * and Binning then match it. Resolves with the new result's id.
+   * ground truth, or as a result beside WedgeLab's, lined up at the tilt angles as the form has them (inverted or
+   * not). Read with the load's progress and cancel; the form's Thickness and Binning then match it. Resolves with the
+   * new result's id.
    */
   importTomogram(file: File, role: 'ground-truth' | 'tomogram'): Promise<string>;
   setLoadBinning(choice: LoadBinningChoice): void;
@@ -520,7 +521,9 @@ export const useAppStore = create<AppStore>()((set, get) => {
       const source = get().datasets.find((d) => d.id === datasetId) as DatasetSummary;
       const as = role === 'ground-truth' ? `as the ground truth of ${source.name}` : `beside the results of ${source.name}`;
       const reading = { doing: `Reading ${file.name} ${as}`, failure: `Could not use ${file.name} ${as}` };
-      const read = (jobId: string, onProgress: (progress: LoadProgress) => void) => getEngine().importTomogram(datasetId, file, role, jobId, onProgress);
+      // Lined up at the angles as the form uses them, so that it matches the results made with them.
+      const { invertAngles } = get().form.common;
+      const read = (jobId: string, onProgress: (progress: LoadProgress) => void) => getEngine().importTomogram(datasetId, file, { role, invertAngles, jobId }, onProgress);
       const { result } = await trackedRead(reading, read, ({ dataset, result }) => {
         const defaults = importedDefaults(result);
         set((state) => ({

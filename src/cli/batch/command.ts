@@ -208,13 +208,16 @@ async function loadSeries(batch: Batch, entry: SeriesEntry, bin: number): Promis
     return flippedIfAsked(batch, entry.stack, excluded ? withoutTilts(half, entry.excludeTilts, 'tilts to leave out').tiltSeries : half);
   };
   const source = [entry.stack, excluded?.label, batch.phaseFlip && 'phase-flipped'].filter(Boolean).join(', ');
-  const truth = batch.scores.has('truth') && entry.groundTruth ? await groundTruthOf(entry.groundTruth, ts, batch.quiet) : undefined;
+  // Lined up at the angles the methods use (--invert-angles is a flag they share).
+  const invertAngles = batch.methods.some((method) => method.request.params?.invertAngles === true);
+  const truth = batch.scores.has('truth') && entry.groundTruth ? await groundTruthOf(entry.groundTruth, invertAngles ? { ...ts, tiltAngles: ts.tiltAngles.map((a) => -a) } : ts, batch.quiet) : undefined;
   return { ts, source, ...(batch.halves === 'frames' && { frameHalf }), ...(truth && { truth }) };
 }
 
 /**
- * A series' ground truth (a simulation's, beside its stack) lined up with its tilts as the page lines one up
- * (engine/importedTomogram.ts): a file that cannot be is said on stderr, and the series runs without the score.
+ * A series' ground truth (a simulation's, beside its stack) lined up with its tilts (`ts`, at the angles its methods
+ * use) as the page lines one up (engine/importedTomogram.ts): a file that cannot be is said on stderr, and the
+ * series runs without the score.
  */
 async function groundTruthOf(path: string, ts: TiltSeries, quiet: boolean): Promise<LoadedSeries['truth']> {
   const file = basename(path);
