@@ -1,9 +1,11 @@
 /**
- * End-to-end: tomograms made elsewhere beside a tilt series (docs/loading.md#tomograms-made-elsewhere). A simulation's folder dropped
- * whole brings its ground truth in, written in IMOD's XZY layout and upside down, lined up value for value with the
- * simulator's volume and scored against; a series without one takes it from the metrics tab; another program's
- * binned tomogram is listed beside the results, the form set to its size; a volume that fits no tomogram of the
- * series is one message naming it, and nothing changes. (The orientation's numbers: src/engine/importedTomogram.test.ts.)
+ * End-to-end: tomograms made elsewhere beside a tilt series (docs/loading.md#tomograms-made-elsewhere). A
+ * simulation's folder dropped whole brings its ground truth in, written in IMOD's XZY layout and upside down, lined
+ * up value for value with the simulator's volume and scored against; a series without one takes it from the metrics
+ * tab, and its scores follow a new one; another program's binned tomogram is listed beside the results (in pieces),
+ * the form set to its size; a volume that fits no tomogram of the series is one message naming it, and nothing
+ * changes; with Invert tilt angles ticked a tomogram is lined up at the inverted angles; a folder of simulations
+ * picked whole asks which subfolder. (The orientation's numbers: src/engine/importedTomogram.test.ts.)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
