@@ -229,7 +229,8 @@ export function orientationText(report: OrientationReport): string {
   const { chosen, runnerUp, confident, angles } = report;
   const layout = chosen.layout === 'xzy' ? "XZY layout (its y is the thickness, as IMOD's tilt and AreTomo write)" : 'XYZ layout (its z is the thickness)';
   const flipped = flipNames(chosen.flips);
-  const [zero, low, high] = angles.map((a) => `${a.toFixed(1)}°`);
+  // No "-0.0°" for a tilt a few hundredths below 0.
+  const [zero, low, high] = angles.map((a) => `${(Math.round(a * 10) / 10 || 0).toFixed(1)}°`);
   const scores = `correlation of its projections with the tilt at ${zero} and with the change from ${low} to ${high}: ${chosen.score.toFixed(2)}${runnerUp ? `; next best orientation ${runnerUp.score.toFixed(2)}` : ''}`;
   const parts = [`read in ${layout} at the tilts' binning ${chosen.binning}`];
   if (!confident) parts.push(`orientation not told apart by the data (${scores}): kept as read, no axis reversed`);
