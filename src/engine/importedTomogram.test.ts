@@ -114,6 +114,25 @@ describe('lineUpTomogram', () => {
   });
 });
 
+describe('a tomogram reconstructed about another centre', () => {
+  it('is read the right way round when thicker and its content off centre in z, and the offset is said', async () => {
+    const { groundTruth, tiltSeries } = await simulation;
+    // 16 voxels of content in a 32-voxel volume, 4 above its middle (IMOD's SHIFT, a specimen centred in the volume).
+    const data = new Float32Array(64 * 48 * 32);
+    data.set(groundTruth.data, 64 * 48 * 12);
+    const thicker = { nx: 64, ny: 48, nz: 32, data, pixelSize: 10 };
+    for (const flips of [{ x: false, y: false, z: true }, { x: true, y: false, z: false }]) {
+      const file = tomogramFile(thicker, 'xzy', flips);
+      const report = await detectOrientation(file, tomogramFits(file, tiltSeries), tiltSeries, project);
+      expect([report.confident, report.chosen.flips]).toEqual([true, flips]);
+      // Found to a whole projection pixel: Δz·sin 60° = 3.5 pixels.
+      expect(Math.abs(report.chosen.zOffset)).toBeGreaterThanOrEqual(3);
+      expect(Math.abs(report.chosen.zOffset)).toBeLessThanOrEqual(5);
+      expect(orientationText(report)).toMatch(/; its content about [345] voxels off the tilts' centre along z \(not moved\)/);
+    }
+  });
+});
+
 describe("AreTomo's sizes rounded down to even", () => {
   it('lines up a tomogram one short in x and y of odd-sized tilts, its last column and row repeated', async () => {
     const { groundTruth, tiltSeries } = await simulateTiltSeries({ phantom: 'mixed', size: [63, 47, 12], tiltAngles: tiltRange(-60, 60, 3), snrDb: 5, seed: 12, pixelSize: 10 });

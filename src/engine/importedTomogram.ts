@@ -44,6 +44,11 @@ export interface Orientation extends TomogramFit {
   flips: AxisFlips;
   /** How its projections correlate with the measured tilts (scoreFit), −1…1 (negative: opposite contrast). */
   score: number;
+  /**
+   * How far its content sits along z from where the tilts put it, in voxels (the coarse copy's steps): a program
+   * that reconstructs about another centre (IMOD's SHIFT, a specimen centred in the volume). Found, not undone.
+   */
+  zOffset: number;
 }
 
 export interface OrientationReport {
@@ -173,11 +178,23 @@ export const plainProjector: Projector = async (volume, tiltAngles) => forwardPr
 
 const minus = (a: Float32Array, b: Float32Array) => a.map((v, i) => v - b[i]);
 
+/** An nx × ny image moved by `shift` pixels along x (u), what moves in from the edge 0. */
+function shiftedU(image: Float32Array, nx: number, shift: number): Float32Array {
+  if (shift === 0) return image;
+  const out = new Float32Array(image.length);
+  for (let row = 0; row < image.length; row += nx)
+    for (let x = Math.max(0, shift); x < Math.min(nx, nx + shift); x++) out[row + x] = image[row + x - shift];
+  return out;
+}
+
 /**
  * The 8 flips of one fit scored against the compared tilts (coarse images, in comparedTilts' order): the mean of
  * two correlations. With the tilt nearest 0°, which tells x and y apart and the contrast's sign; and of the change
  * from the lowest tilt to the highest with the projections' change, which tells z apart (the hand): a specimen
  * thin beside its width looks nearly alike at −60° and +60°, but what differs between them changes sign when z does.
+ * Content off the tilts' centre by Δz moves the projection at θ by Δz·sin θ along u, which moves the change too: the
+ * second correlation is the best over Δz within the tomogram's thickness (taken with the first's sign), so that a
+ * tomogram reconstructed about another centre is not read the wrong way round.
  */
 async function scoreFit(file: Tomogram, fit: TomogramFit, f: number, tiltAngles: number[], measured: Volume[], project: Projector): Promise<Orientation[]> {
   const coarseFile = downsampleVolume(file, f);
@@ -188,14 +205,21 @@ async function scoreFit(file: Tomogram, fit: TomogramFit, f: number, tiltAngles:
   const projection = (i: number) => projections.data.subarray(i * nx * ny, (i + 1) * nx * ny);
   const [zero, low, high] = measured.map((tilt) => tilt.data);
   const change = minus(high, low);
+  const [sinLow, sinHigh] = [tiltAngles[1], tiltAngles[2]].map((a) => Math.sin((a * Math.PI) / 180));
   const orientations: Orientation[] = [];
   for (const x of [false, true])
     for (const y of [false, true])
       for (const z of [false, true]) {
         // Mirroring x or z alone turns θ into −θ; mirroring x mirrors u, mirroring y mirrors v (module comment).
-        const predicted = (k: number) => mirrored(projection(2 * k + (x !== z ? 1 : 0)), nx, ny, x, y);
-        const score = (correlation(zero, predicted(0)) + correlation(change, minus(predicted(2), predicted(1)))) / 2;
-        orientations.push({ ...fit, flips: { x, y, z }, score });
+        const [p0, pLow, pHigh] = [0, 1, 2].map((k) => mirrored(projection(2 * k + (x !== z ? 1 : 0)), nx, ny, x, y));
+        const first = correlation(zero, p0);
+        let [second, zOffset] = [-Infinity, 0];
+        for (let dz = -coarse.nz; dz <= coarse.nz; dz++) {
+          const moved = minus(shiftedU(pHigh, nx, Math.round(dz * sinHigh)), shiftedU(pLow, nx, Math.round(dz * sinLow)));
+          const c = correlation(change, moved) * (first < 0 ? -1 : 1);
+          if (c > second || (c === second && Math.abs(dz) < Math.abs(zOffset))) [second, zOffset] = [c, dz];
+        }
+        orientations.push({ ...fit, flips: { x, y, z }, score: (first + (first < 0 ? -second : second)) / 2, zOffset: zOffset * f });
       }
   return orientations;
 }
@@ -235,6 +259,7 @@ export function orientationText(report: OrientationReport): string {
   const parts = [`read in ${layout} at the tilts' binning ${chosen.binning}`];
   if (!confident) parts.push(`orientation not told apart by the data (${scores}): kept as read, no axis reversed`);
   else parts.push(`${flipped.length ? `${flipped.join(', ')} reversed` : 'no axis reversed'} to match the tilts (${scores})`);
+  if (confident && chosen.zOffset !== 0) parts.push(`its content about ${Math.abs(chosen.zOffset)} voxels off the tilts' centre along z (not moved)`);
   if (chosen.score < 0) parts.push('its contrast is opposite to the tilts\'');
   return parts.join('; ');
 }
