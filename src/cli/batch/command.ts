@@ -154,8 +154,8 @@ async function runOne(batch: Batch, entry: SeriesEntry, series: LoadedSeries, me
     const report = await oddEvenFsc(batch.engine, series.frameHalf ? { read: series.frameHalf } : ts, method.request, options('oddeven'));
     Object.assign(row, { oddEvenRes0143: length(report.res0143, report.pixelSize), oddEvenRes05: length(report.res05, report.pixelSize), resolutionUnit: report.pixelSize > 0 ? 'Å' : 'voxel', oddEvenHalves: report.split });
   }
-  if (series.truth) {
-    const scores = scoredAgainst(series.truth, wholeVolume(result.volume, 'Scoring against the ground truth'), result.params.invertAngles ? ts.tiltAngles.map((a) => -a) : ts.tiltAngles);
+  const scores = series.truth && scoredAgainst(entry, method.name, series.truth, wholeVolume(result.volume, 'Scoring against the ground truth'), result.params.invertAngles ? ts.tiltAngles.map((a) => -a) : ts.tiltAngles);
+  if (series.truth && scores) {
     const { pixelSize } = series.truth.volume;
     Object.assign(row, {
       truthPsnr: finiteOrNull(scores.psnr),
@@ -169,16 +169,18 @@ async function runOne(batch: Batch, entry: SeriesEntry, series: LoadedSeries, me
   return row;
 }
 
-/** A tomogram scored against its series' ground truth, refused with both sizes when they differ. */
-function scoredAgainst(truth: NonNullable<LoadedSeries['truth']>, volume: Volume, tiltAngles: readonly number[]): TruthScores {
+/**
+ * A tomogram scored against its series' ground truth; of another size (--thickness, --bin) none, said on stderr with
+ * what to change: the tomogram itself is as asked, and its row stays done.
+ */
+function scoredAgainst(entry: SeriesEntry, method: string, truth: NonNullable<LoadedSeries['truth']>, volume: Volume, tiltAngles: readonly number[]): TruthScores | null {
   const { nx, ny, nz } = truth.volume;
-  if (volume.nx !== nx || volume.ny !== ny || volume.nz !== nz) {
-    throw new Error(
-      `the ground truth ${truth.file} is ${nx}×${ny}×${nz} as lined up with the tilts, the tomogram ${volume.nx}×${volume.ny}×${volume.nz}: ` +
-        `score it at the ground truth's size (--thickness ${nz}, and no --bin unless the ground truth is binned alike), or leave truth out of --scores`,
-    );
-  }
-  return truthScores(volume, truth.volume, tiltAngles);
+  if (volume.nx === nx && volume.ny === ny && volume.nz === nz) return truthScores(volume, truth.volume, tiltAngles);
+  process.stderr.write(
+    `warning: ${entry.name} ${method}: not scored against ${truth.file}, ${nx}×${ny}×${nz} as lined up with the tilts, the tomogram ` +
+      `${volume.nx}×${volume.ny}×${volume.nz}: score it at the ground truth's size (--thickness ${nz}, and no --bin unless the ground truth is binned alike)\n`,
+  );
+  return null;
 }
 
 /** A series as its methods run on it, and what its tomograms' headers say it came from. */
