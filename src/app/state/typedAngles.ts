@@ -52,7 +52,7 @@ export const useTypedAnglesStore = create<TypedAnglesState>()((set) => ({
  * A drop's files by folder when its folders repeat file names (a folder of simulations: s1/tilt_series.mrc,
  * s2/tilt_series.mrc), keeping the folders that hold a stack with its angles beside it; null when no name repeats.
  */
-export function seriesFolders(dropped: readonly DroppedFile[]): Record<string, File[]> | null {
+function seriesFolders(dropped: readonly DroppedFile[]): Record<string, File[]> | null {
   const names = dropped.map((d) => d.file.name);
   // A RELION table names its images wherever they are.
   if (new Set(names).size === names.length || names.some(isStarFile)) return null;
