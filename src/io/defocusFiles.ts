@@ -16,7 +16,7 @@
  * The two astigmatic axes are averaged: the phase flip corrects the mean defocus (the row says how much
  * astigmatism that leaves out). Phase-plate data are read but not flipped: the CTF here has no phase shift.
  */
-import { clip, NUMBER, splitLines } from './angles.ts';
+import { clip, isAreTomoTiltFile, NUMBER, splitLines } from './angles.ts';
 import type { TextFile } from './alignmentFiles.ts';
 
 /** A CTF estimate that cannot be read: the message names the file (and the line). */
@@ -49,7 +49,7 @@ const HAS_CUT_ON = 32;
 /** Whether a file name is a CTF estimate: an IMOD `.defocus`, or a `.txt` with "ctf" in its name (AreTomo's `_CTF.txt`, CTFFIND's output). */
 export function isDefocusFile(name: string): boolean {
   // AreTomo3's tilt table STEM_TLT.txt is not one, whatever its stem.
-  return /\.defocus$/i.test(name) || (/ctf[^/]*\.txt$/i.test(name) && !/_tlt\.txt$/i.test(name));
+  return /\.defocus$/i.test(name) || (/ctf[^/]*\.txt$/i.test(name) && !isAreTomoTiltFile(name));
 }
 
 /**

@@ -12,7 +12,7 @@ import { isStarFile, relionSeriesNames } from '../../io/relionStar.ts';
 import { comesWithAngles } from '../../io/sideFiles.ts';
 import { hasAnglesBeside, seriesStacks } from '../../io/stackGroups.ts';
 import { fileStem } from '../util/download.ts';
-import { asDropped, type DroppedFile } from './droppedFiles.ts';
+import type { DroppedFile } from './droppedFiles.ts';
 import { useAppStore } from './store.ts';
 
 export interface PendingDrop {
@@ -65,18 +65,9 @@ function seriesFolders(dropped: readonly DroppedFile[]): Record<string, File[]> 
   return Object.fromEntries(Object.entries(byFolder).filter(([, files]) => holdsSeries(files)));
 }
 
-/**
- * The choice a drop waits for: of several folders of a series each (their names repeat), of several RELION tilt
- * series, or of several stacks with their angles beside them; null for none.
- */
-async function choiceOf(dropped: readonly DroppedFile[]): Promise<PendingSeries | null> {
-  const files = dropped.map((d) => d.file);
+/** The choice a drop waits for: of several RELION tilt series, or of several stacks with their angles beside them; null for none. */
+async function choiceOf(files: File[]): Promise<PendingSeries | null> {
   const stars = files.filter((f) => isStarFile(f.name));
-  const folders = seriesFolders(dropped);
-  const seriesFolderCount = folders ? Object.keys(folders).length : 0;
-  if (folders && seriesFolderCount > 1) return { files, names: Object.keys(folders).sort(), kind: 'folder', folders };
-  // One: loadDropped loads that folder, asking what its own files need.
-  if (seriesFolderCount === 1) return null;
   // Unreadable tables: the load itself says what is wrong with them.
   const relion = stars.length > 0 ? relionSeriesNames(await Promise.all(stars.map(async (f) => ({ name: f.name, text: await f.text() })))) : [];
   if (relion.length > 1) return { files, names: relion, kind: 'relion' };
@@ -86,19 +77,26 @@ async function choiceOf(dropped: readonly DroppedFile[]): Promise<PendingSeries 
 }
 
 /**
- * Load dropped or picked files; a stack without an angle file, and without angles in its extended header, waits for
- * a typed tilt range first, and a drop of several RELION tilt series or of several stacks with their angles for the
- * choice of one.
+ * Load dropped or picked files; a drop of several folders of a series each (their files named alike) waits for the
+ * choice of a folder, one of several RELION tilt series or of several stacks with their angles for the choice of
+ * one, and a stack without an angle file, and without angles in its extended header, for a typed tilt range.
  */
 export async function loadDropped(dropped: readonly DroppedFile[]): Promise<void> {
-  const choice = await choiceOf(dropped);
-  useTypedAnglesStore.getState().setPendingSeries(choice);
-  if (choice) return;
-  // Folders that repeat names, one of which holds a series: that folder's files only.
   const folders = seriesFolders(dropped);
-  const [only] = folders ? Object.keys(folders) : [];
-  if (folders && only !== undefined) return loadFolder(folders[only], only);
-  return loadAsking(dropped.map((d) => d.file));
+  const names = folders ? Object.keys(folders).sort() : [];
+  if (folders && names.length > 1) {
+    useTypedAnglesStore.getState().setPendingSeries({ files: dropped.map((d) => d.file), names, kind: 'folder', folders });
+    return;
+  }
+  // Folders that repeat names, one of which holds a series: that folder's files only.
+  return folders && names.length === 1 ? loadFolder(folders[names[0]], names[0]) : loadFolder(dropped.map((d) => d.file));
+}
+
+/** Files of one folder (`folder`: its name, in a drop of several), loaded, or waiting for the choice or range they need. */
+async function loadFolder(files: File[], folder?: string): Promise<void> {
+  const choice = await choiceOf(files);
+  useTypedAnglesStore.getState().setPendingSeries(choice && (folder === undefined ? choice : { ...choice, folder }));
+  if (!choice) await loadAsking(files, folder);
 }
 
 /**
@@ -125,13 +123,6 @@ export async function loadWithTypedAngles(pending: PendingDrop, angles: number[]
   const tlt = new File([angles.map((a) => a.toFixed(2)).join('\n') + '\n'], `${fileStem(pending.stackName)}.typed.tlt`, { type: 'text/plain' });
   useTypedAnglesStore.getState().setPending(null);
   await useAppStore.getState().loadFiles([...pending.files, tlt]);
-}
-
-/** One folder's files of a drop of several, loaded (or asked about) as a drop of their own, named after it. */
-async function loadFolder(files: File[], folder: string): Promise<void> {
-  const choice = await choiceOf(asDropped(files));
-  useTypedAnglesStore.getState().setPendingSeries(choice && { ...choice, folder });
-  if (!choice) await loadAsking(files, folder);
 }
 
 /** The pending drop's tilt series `name` (a RELION table's, a stack, or a folder), loaded; the question closes. */
