@@ -49,7 +49,7 @@ test("a simulation's folder dropped whole: its ground truth, written XZY and ups
   expect([dataset.hasGroundTruth, dataset.warnings]).toEqual([true, []]);
   const [truth] = await resultsOf(dataset.id);
   expect([truth.method, truth.label, truth.nx, truth.ny, truth.nz, truth.imported?.binning]).toEqual(['ground-truth', 'Ground truth (ground_truth.mrc)', 48, 40, 12, 1]);
-  await expect(page.getByTestId('imported-reading')).toContainText(/^read in XZY layout .* binning 1; z reversed to match the tilts \(correlation of its projections with the tilt at 0\.0° and with the change from -60\.0° to 60\.0°: 0\.[5-9]\d; next best orientation 0\.\d\d\)$/);
+  await expect(page.getByTestId('imported-reading')).toContainText(/^read in XZY layout .* binning 1; z reversed to match the tilts \(correlation of its projections with the tilt at 0\.0° and with the change from -60\.0° to 60\.0°: 0\.[5-9]\d; next best orientation 0\.\d\d\); its content where the tilts put it \(within a quarter voxel\)$/);
   // Lined up value for value: the export is the simulator's own volume.
   expect(Array.from(readMrc(await exportedMrc(page, truth.id)).data)).toEqual(Array.from(groundTruth.data));
   // The form reconstructs at its size; FBP is scored against it.
@@ -74,22 +74,24 @@ test('a series without a ground truth takes one from the metrics tab, and its sc
   const scored = Number(await psnrOf(fbpId).textContent());
   await expect(page.getByTestId('imported-reading')).toContainText('x, y reversed to match the tilts');
 
-  // Deleted and another taken in its place (the volume moved by a voxel): the row is scored again against the new one.
+  // Deleted and another taken in its place (the volume with a stripe pattern added, which no reconstruction has):
+  // the row is scored again against the new one. (Not a moved copy: that would be moved back as it is lined up.)
   const truthId = (await resultsOf(dataset.id)).find((r) => r.method === 'ground-truth')!.id;
   await page.locator(`[data-testid=result-item][data-result-id="${truthId}"] [data-testid=result-delete]`).click();
   await expect(page.getByTestId('metrics-no-truth')).toBeVisible();
-  const moved = { ...groundTruth, data: groundTruth.data.map((_, i) => groundTruth.data[i - 1] ?? 0) };
-  await page.getByTestId('import-ground-truth-file').setInputFiles(mrcFile('moved.mrc', moved));
+  const range = Math.max(...groundTruth.data) - Math.min(...groundTruth.data);
+  const striped = { ...groundTruth, data: groundTruth.data.map((v, i) => v + (i % 2 ? 0.25 : -0.25) * range) };
+  await page.getByTestId('import-ground-truth-file').setInputFiles(mrcFile('striped.mrc', striped));
   await expect(psnrOf(fbpId)).toHaveText(/^\d+\.\d+$/, { timeout: 60_000 });
   expect(Number(await psnrOf(fbpId).textContent())).toBeLessThan(scored - 0.5);
-  expect((await resultsOf(dataset.id)).filter((r) => r.method === 'ground-truth').map((r) => r.label)).toEqual(['Ground truth (moved.mrc)']);
+  expect((await resultsOf(dataset.id)).filter((r) => r.method === 'ground-truth').map((r) => r.label)).toEqual(['Ground truth (striped.mrc)']);
 
   // A series made from it by leaving tilts out keeps its ground truth; once deleted, it has none (and is still made).
   const withTruth = await page.evaluate(() => window.wedgelab.leaveOutTilts([1]));
-  expect((await resultsOf(withTruth)).map((r) => r.label)).toEqual(['Ground truth (moved.mrc)']);
+  expect((await resultsOf(withTruth)).map((r) => r.label)).toEqual(['Ground truth (striped.mrc)']);
   await page.getByTestId('dataset-select').selectOption(dataset.id);
-  const movedId = (await resultsOf(dataset.id)).find((r) => r.method === 'ground-truth')!.id;
-  await page.locator(`[data-testid=result-item][data-result-id="${movedId}"] [data-testid=result-delete]`).click();
+  const stripedId = (await resultsOf(dataset.id)).find((r) => r.method === 'ground-truth')!.id;
+  await page.locator(`[data-testid=result-item][data-result-id="${stripedId}"] [data-testid=result-delete]`).click();
   const without = await page.evaluate(() => window.wedgelab.leaveOutTilts([1]));
   expect([await resultsOf(without), (await page.evaluate(() => window.wedgelab.datasets())).find((d) => d.id === without)?.hasGroundTruth]).toEqual([[], false]);
 });
@@ -139,6 +141,25 @@ test('with Invert tilt angles ticked, a tomogram is lined up at the inverted ang
     expect(slice).toEqual(Array.from(zReversed.data.subarray(48 * 40 * z, 48 * 40 * (z + 1))));
   }
   await page.getByTestId('invert-angles').uncheck();
+  expect(pageErrors).toEqual([]);
+});
+
+test('a tomogram reconstructed about another centre (thicker, its content 3 voxels up in z) is moved back to where the tilts put it', async () => {
+  const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  const { groundTruth } = await simulation;
+  const section = 48 * 40;
+  const thicker = { ...groundTruth, nz: 24, data: new Float32Array(section * 24) };
+  thicker.data.set(groundTruth.data, section * 9);
+  await page.getByTestId('import-tomogram-file').setInputFiles(mrcFile('shifted_rec.mrc', tomogramFile(thicker, 'xzy', { x: false, y: false, z: false })));
+  await expect.poll(async () => (await resultsOf(dataset.id)).map((r) => r.label)).toContain('shifted_rec.mrc');
+  const imported = (await resultsOf(dataset.id)).find((r) => r.label === 'shifted_rec.mrc')!;
+  await expect(page.getByTestId('imported-reading')).toContainText(/; its content sat off where the tilts put it by z 3\.0 voxels: moved by z -3 \(the edge repeated where it moved in\)$/);
+  await expect(page.getByTestId('thickness-input')).toHaveValue('24');
+  // Sections 6 … 17 hold the content now, as a 24-thick reconstruction of these tilts has it.
+  for (const z of [0, 5, 11]) {
+    const slice = await page.evaluate(([id, k]) => window.wedgelab.slice(id, 'xy', k).then((s) => Array.from(s.data)), [imported.id, z + 6] as const);
+    expect(slice).toEqual(Array.from(groundTruth.data.subarray(section * z, section * (z + 1))));
+  }
   expect(pageErrors).toEqual([]);
 });
 

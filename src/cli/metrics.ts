@@ -15,7 +15,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { lineUpTomogram, plainProjector } from '../engine/importedTomogram.ts';
+import { lineUpTomogram } from '../engine/importedTomogram.ts';
+import { plainProjector } from '../engine/projectionMatch.ts';
 import { SSIM_WINDOW, truthScores } from '../engine/metrics/truthScores.ts';
 import { wholeVolume } from '../io/piecedVolume.ts';
 import type { Volume } from '../engine/types.ts';

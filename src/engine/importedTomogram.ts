@@ -13,9 +13,10 @@
  * projections correlate with the measured tilts (scoreFit). A flip needs no new projection: mirroring x maps the
  * projection at θ to the one at −θ mirrored in u, mirroring z maps it to the one at −θ, and mirroring y mirrors v.
  */
-import { binImageInto, binnedLength } from '../io/binning.ts';
+import { binnedLength } from '../io/binning.ts';
 import { allocateTomogram, rowReader, wholeVolume, type Tomogram } from '../io/piecedVolume.ts';
-import { forwardProjectCpu } from './reference/projector.ts';
+import { coarseTilt, comparedTilts, type Projector } from './projectionMatch.ts';
+import { findPosition, moveContent, positionText } from './tomogramPosition.ts';
 import type { TiltSeries, Volume } from './types.ts';
 import { downsampleVolume } from './volume.ts';
 
@@ -44,11 +45,6 @@ export interface Orientation extends TomogramFit {
   flips: AxisFlips;
   /** How its projections correlate with the measured tilts (scoreFit), −1…1 (negative: opposite contrast). */
   score: number;
-  /**
-   * How far its content sits along z from where the tilts put it, in voxels (the coarse copy's steps): a program
-   * that reconstructs about another centre (IMOD's SHIFT, a specimen centred in the volume). Found, not undone.
-   */
-  zOffset: number;
 }
 
 export interface OrientationReport {
@@ -151,31 +147,6 @@ function mirrored(image: Float32Array, nx: number, ny: number, inX: boolean, inY
   return out;
 }
 
-/**
- * Tilt k binned by `binning`, cut to the file's own width and height (`own`: one short of the binned size where the
- * file is), then averaged in f × f blocks as the coarse tomogram is (downsampleVolume).
- */
-function coarseTilt(tilts: TiltSeries, k: number, binning: number, own: Dims, f: number): Volume {
-  const [nx, ny] = [binnedLength(tilts.nx, binning), binnedLength(tilts.ny, binning)];
-  const image = new Float32Array(nx * ny);
-  binImageInto(tilts.data.subarray(k * tilts.nx * tilts.ny, (k + 1) * tilts.nx * tilts.ny), tilts.nx, tilts.ny, binning, image, 0);
-  const cut = new Float32Array(own.nx * own.ny);
-  for (let y = 0; y < own.ny; y++) cut.set(image.subarray(y * nx, y * nx + own.nx), y * own.nx);
-  return wholeVolume(downsampleVolume({ nx: own.nx, ny: own.ny, nz: 1, data: cut, pixelSize: 0 }, f), PURPOSE);
-}
-
-/** The stack positions of the tilt nearest 0°, the lowest tilt and the highest (the first may be one of the others). */
-function comparedTilts(tiltAngles: readonly number[]): [number, number, number] {
-  const byAngle = (pick: (a: number, b: number) => boolean) => tiltAngles.reduce((best, a, k) => (pick(a, tiltAngles[best]) ? k : best), 0);
-  return [byAngle((a, b) => Math.abs(a) < Math.abs(b)), byAngle((a, b) => a < b), byAngle((a, b) => a > b)];
-}
-
-/** Projects a volume at the given angles (degrees, not inverted): the GPU's or the CPU pool's projector. */
-export type Projector = (volume: Volume, tiltAngles: number[]) => Promise<TiltSeries>;
-
-/** The plain TypeScript projector: quick enough for the coarse copies (at most 96 voxels across), and needs no engine. */
-export const plainProjector: Projector = async (volume, tiltAngles) => forwardProjectCpu(volume, tiltAngles);
-
 const minus = (a: Float32Array, b: Float32Array) => a.map((v, i) => v - b[i]);
 
 /** An nx × ny image moved by `shift` pixels along x (u), what moves in from the edge 0. */
@@ -213,13 +184,12 @@ async function scoreFit(file: Tomogram, fit: TomogramFit, f: number, tiltAngles:
         // Mirroring x or z alone turns θ into −θ; mirroring x mirrors u, mirroring y mirrors v (module comment).
         const [p0, pLow, pHigh] = [0, 1, 2].map((k) => mirrored(projection(2 * k + (x !== z ? 1 : 0)), nx, ny, x, y));
         const first = correlation(zero, p0);
-        let [second, zOffset] = [-Infinity, 0];
+        let second = -Infinity;
         for (let dz = -coarse.nz; dz <= coarse.nz; dz++) {
           const moved = minus(shiftedU(pHigh, nx, Math.round(dz * sinHigh)), shiftedU(pLow, nx, Math.round(dz * sinLow)));
-          const c = correlation(change, moved) * (first < 0 ? -1 : 1);
-          if (c > second || (c === second && Math.abs(dz) < Math.abs(zOffset))) [second, zOffset] = [c, dz];
+          second = Math.max(second, correlation(change, moved) * (first < 0 ? -1 : 1));
         }
-        orientations.push({ ...fit, flips: { x, y, z }, score: (first + (first < 0 ? -second : second)) / 2, zOffset: zOffset * f });
+        orientations.push({ ...fit, flips: { x, y, z }, score: (first + (first < 0 ? -second : second)) / 2 });
       }
   return orientations;
 }
@@ -259,7 +229,6 @@ export function orientationText(report: OrientationReport): string {
   const parts = [`read in ${layout} at the tilts' binning ${chosen.binning}`];
   if (!confident) parts.push(`orientation not told apart by the data (${scores}): kept as read, no axis reversed`);
   else parts.push(`${flipped.length ? `${flipped.join(', ')} reversed` : 'no axis reversed'} to match the tilts (${scores})`);
-  if (confident && chosen.zOffset !== 0) parts.push(`its content about ${Math.abs(chosen.zOffset)} voxels off the tilts' centre along z (not moved)`);
   if (chosen.score < 0) parts.push('its contrast is opposite to the tilts\'');
   return parts.join('; ');
 }
@@ -300,8 +269,9 @@ export interface LinedUpTomogram {
 
 /**
  * A file's tomogram (`name`, for messages) as WedgeLab's tomogram of `tilts`: fitted by its sizes, oriented by the
- * data, copied into pieces past `pieceBytes` (or the file's volume itself when nothing is turned), given the tilts'
- * pixel size × binning when they have one. `remarks` (the reader's warnings) are added to the reading. Refused,
+ * data, copied into pieces past `pieceBytes` (or the file's volume itself when nothing is turned), its content moved
+ * by whole voxels to where the tilts put it (engine/tomogramPosition.ts; in place, so the file's volume too when it
+ * is that), given the tilts' pixel size × binning when they have one. `remarks` (the reader's warnings) are added to the reading. Refused,
  * naming the file, when no fit exists.
  */
 export async function lineUpTomogram(file: Tomogram, tilts: TiltSeries, name: string, project: Projector, remarks: string[] = [], pieceBytes?: number): Promise<LinedUpTomogram> {
@@ -309,8 +279,12 @@ export async function lineUpTomogram(file: Tomogram, tilts: TiltSeries, name: st
   if (fits.length === 0) throw new Error(noFitText(name, file, tilts));
   const report = await detectOrientation(file, fits, tilts, project);
   const { binning } = report.chosen;
-  const reading = [orientationText(report), roundingRemark(file, report.chosen), pixelSizeRemark(file.pixelSize, tilts.pixelSize, binning), ...remarks].filter((r) => r !== null).join('; ');
   const volume = orientTomogram(file, report.chosen, pieceBytes);
+  // Where the data cannot tell the orientation, they cannot tell the position either.
+  const position = report.confident ? await findPosition(volume, tilts, binning, report.chosen.score < 0 ? -1 : 1, project) : null;
+  if (position) moveContent(volume, position.moved);
+  const placed = report.confident ? positionText(position) : null;
+  const reading = [orientationText(report), placed, roundingRemark(file, report.chosen), pixelSizeRemark(file.pixelSize, tilts.pixelSize, binning), ...remarks].filter((r) => r !== null).join('; ');
   // The tilts' pixel size, so that its FSC against WedgeLab's results is in the same Å.
   volume.pixelSize = tilts.pixelSize > 0 ? tilts.pixelSize * binning : file.pixelSize;
   return { volume, binning, reading };

@@ -94,18 +94,19 @@ export function pyramidFactor(volume: Pick<Volume, 'nx' | 'ny' | 'nz'>, maxVoxel
 
 /**
  * Average f × f × f blocks (partial blocks at the far edges average what they hold); the result is in pieces when it
- * is larger than one (io/piecedVolume.ts), and for f = 1 it is the volume itself.
+ * is larger than one (io/piecedVolume.ts), and for f = 1 it is the volume itself. `rows`: only rows y0 … y0 + ny − 1
+ * of every section, as if they were the whole volume (a band, read without copying it at full size).
  */
-export function downsampleVolume(volume: Tomogram, f: number): Tomogram {
-  if (f === 1) return volume;
+export function downsampleVolume(volume: Tomogram, f: number, rows = { y0: 0, ny: volume.ny }): Tomogram {
+  if (f === 1 && rows.ny === volume.ny) return volume;
   const nx = Math.ceil(volume.nx / f);
-  const ny = Math.ceil(volume.ny / f);
+  const ny = Math.ceil(rows.ny / f);
   const nz = Math.ceil(volume.nz / f);
   const out = allocateTomogram(nx, ny, nz, volume.pixelSize * f);
   const [read, write] = [rowReader(volume), rowReader(out)];
   for (let z = 0; z < volume.nz; z++)
-    for (let y = 0; y < volume.ny; y++) {
-      const [row, sums] = [read(y, z), write(Math.floor(y / f), Math.floor(z / f))];
+    for (let y = 0; y < rows.ny; y++) {
+      const [row, sums] = [read(rows.y0 + y, z), write(Math.floor(y / f), Math.floor(z / f))];
       for (let x = 0; x < volume.nx; x++) sums[Math.floor(x / f)] += row[x];
     }
   // Each block holds the product of its widths along the three axes (f, or what is left at the far edge).
@@ -113,7 +114,7 @@ export function downsampleVolume(volume: Tomogram, f: number): Tomogram {
   for (let z = 0; z < nz; z++)
     for (let y = 0; y < ny; y++) {
       const sums = write(y, z);
-      for (let x = 0; x < nx; x++) sums[x] /= width(x, volume.nx) * width(y, volume.ny) * width(z, volume.nz);
+      for (let x = 0; x < nx; x++) sums[x] /= width(x, volume.nx) * width(y, rows.ny) * width(z, volume.nz);
     }
   return out;
 }

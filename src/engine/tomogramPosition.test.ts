@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { plainProjector } from './projectionMatch.ts';
+import { simulateTiltSeries } from './sim/simulate.ts';
+import { Rng } from './sim/random.ts';
+import { tiltRange } from './sim/tiltScheme.ts';
+import { findPosition, moveContent, positionText } from './tomogramPosition.ts';
+import type { Volume } from './types.ts';
+import { allocateTomogram, volumePieces } from '../io/piecedVolume.ts';
+
+/** `volume` in a volume `nz` thick, its content displaced by (dx, dy, dz) from the centre, zeros around it (index by index). */
+function displaced(volume: Volume, nz: number, [dx, dy, dz]: number[]): Volume {
+  const data = new Float32Array(volume.nx * volume.ny * nz);
+  const z0 = (nz - volume.nz) / 2 + dz;
+  for (let z = 0; z < volume.nz; z++)
+    for (let y = 0; y < volume.ny; y++)
+      for (let x = 0; x < volume.nx; x++) {
+        const [tx, ty] = [x + dx, y + dy];
+        if (tx >= 0 && tx < volume.nx && ty >= 0 && ty < volume.ny) data[tx + volume.nx * (ty + volume.ny * (z + z0))] = volume.data[x + volume.nx * (y + volume.ny * z)];
+      }
+  return { ...volume, nz, data };
+}
+
+describe('findPosition', () => {
+  it('finds a content displaced along x, y and z, at either contrast, and moving it back restores it', async () => {
+    const { groundTruth, tiltSeries } = await simulateTiltSeries({ phantom: 'mixed', size: [64, 48, 16], tiltAngles: tiltRange(-60, 60, 3), snrDb: 5, seed: 21, pixelSize: 10 });
+    for (const sign of [1, -1] as const) {
+      const moved = displaced(groundTruth, 32, [3, -2, 5]);
+      if (sign < 0) moved.data.forEach((v, i) => (moved.data[i] = -v));
+      const position = await findPosition(moved, tiltSeries, 1, sign, plainProjector);
+      expect(position).not.toBeNull();
+      expect(position!.offset.x).toBeCloseTo(3, 0);
+      expect(position!.offset.y).toBeCloseTo(-2, 0);
+      expect(position!.offset.z).toBeCloseTo(5, 0);
+      expect(position!.moved).toEqual({ x: -3, y: 2, z: -5 });
+      moveContent(moved, position!.moved);
+      // Back in the middle 16 sections, but for the columns and rows that moved in from the edge.
+      const at = (v: Volume, x: number, y: number, z: number) => v.data[x + v.nx * (y + v.ny * z)];
+      for (let z = 0; z < 16; z++) for (let y = 2; y < 48; y++) for (let x = 0; x < 61; x++) expect(at(moved, x, y, z + 8)).toBe(sign * at(groundTruth, x, y, z));
+    }
+  });
+
+  it('finds it to a voxel at the fine step of a tomogram wider than 512, odd-sized, binned', async () => {
+    // 1202 × 96 tilts binned 2 are 601 × 48: block averages of 7 and then of 2, neither dividing 601 or 27.
+    const { groundTruth } = await simulateTiltSeries({ phantom: 'mixed', size: [601, 48, 15], tiltAngles: [0], snrDb: 40, seed: 22, pixelSize: 10 });
+    const tomogram = displaced(groundTruth, 27, [-6, 1, 4]);
+    const angles = tiltRange(-60, 60, 3);
+    // The tilts as measured: the centred content projected, each pixel repeated 2 × 2 (binned 2, it is the projection again).
+    const projected = await plainProjector(displaced(groundTruth, 27, [0, 0, 0]), angles);
+    const tilts = { ...projected, nx: 1202, ny: 96, data: new Float32Array(1202 * 96 * angles.length) };
+    tilts.data.forEach((_, i) => {
+      const [x, y, k] = [i % 1202, Math.floor(i / 1202) % 96, Math.floor(i / (1202 * 96))];
+      tilts.data[i] = projected.data[Math.floor(x / 2) + 601 * (Math.floor(y / 2) + 48 * k)];
+    });
+    const position = await findPosition(tomogram, tilts, 2, 1, plainProjector);
+    expect(position!.moved).toEqual({ x: 6, y: -1, z: -4 });
+    for (const [axis, value] of [['x', -6], ['y', 1], ['z', 4]] as const) expect(Math.abs(position!.offset[axis] - value)).toBeLessThan(0.25);
+  });
+
+  it('reads a tomogram held in pieces as one held whole', async () => {
+    const { groundTruth, tiltSeries } = await simulateTiltSeries({ phantom: 'mixed', size: [64, 48, 16], tiltAngles: tiltRange(-60, 60, 3), snrDb: 5, seed: 24, pixelSize: 10 });
+    const whole = displaced(groundTruth, 24, [-1, 2, 3]);
+    const pieced = allocateTomogram(64, 48, 24, 10, 64 * 5 * 24 * 4);
+    for (const { y0, volume } of volumePieces(pieced)) for (let z = 0; z < 24; z++) volume.data.set(whole.data.subarray(64 * (y0 + 48 * z), 64 * (y0 + volume.ny + 48 * z)), 64 * volume.ny * z);
+    const [fromWhole, fromPieces] = [await findPosition(whole, tiltSeries, 1, 1, plainProjector), await findPosition(pieced, tiltSeries, 1, 1, plainProjector)];
+    expect(fromWhole!.moved).toEqual({ x: 1, y: -2, z: -3 });
+    expect(fromPieces).toEqual(fromWhole);
+  });
+
+  it('says nothing of a volume unrelated to the tilts', async () => {
+    const { tiltSeries } = await simulateTiltSeries({ phantom: 'mixed', size: [64, 48, 16], tiltAngles: tiltRange(-60, 60, 3), snrDb: 5, seed: 23, pixelSize: 10 });
+    const rng = new Rng(5);
+    const noise = { nx: 64, ny: 48, nz: 16, data: new Float32Array(64 * 48 * 16).map(() => rng.normal()), pixelSize: 10 };
+    const position = await findPosition(noise, tiltSeries, 1, 1, plainProjector);
+    expect(position).toBeNull();
+    expect(positionText(position)).toBe('its position against the tilts not told apart by the data: not moved');
+  });
+});
+
+describe('moveContent', () => {
+  it('moves a whole and a pieced volume alike, repeating the edge where content moves in', () => {
+    const [nx, ny, nz] = [7, 9, 5];
+    const rng = new Rng(1);
+    const whole = { nx, ny, nz, data: new Float32Array(nx * ny * nz).map(() => rng.uniform(0, 1)), pixelSize: 1 };
+    const original = whole.data.slice();
+    const pieced = allocateTomogram(nx, ny, nz, 1, nx * 2 * nz * 4);
+    for (const { y0, volume } of volumePieces(pieced))
+      for (let z = 0; z < nz; z++) for (let y = 0; y < volume.ny; y++) for (let x = 0; x < nx; x++) volume.data[x + nx * (y + volume.ny * z)] = original[x + nx * (y0 + y + ny * z)];
+    const moved = { x: 2, y: -3, z: 1 };
+    moveContent(whole, moved);
+    moveContent(pieced, moved);
+    const clamp = (i: number, n: number) => Math.min(n - 1, Math.max(0, i));
+    for (let z = 0; z < nz; z++)
+      for (let y = 0; y < ny; y++)
+        for (let x = 0; x < nx; x++) expect(whole.data[x + nx * (y + ny * z)]).toBe(original[clamp(x - 2, nx) + nx * (clamp(y + 3, ny) + ny * clamp(z - 1, nz))]);
+    for (const { y0, volume } of volumePieces(pieced))
+      for (let z = 0; z < nz; z++) for (let y = 0; y < volume.ny; y++) for (let x = 0; x < nx; x++) expect(volume.data[x + nx * (y + volume.ny * z)]).toBe(whole.data[x + nx * (y0 + y + ny * z)]);
+  });
+
+  it('says how far and what was moved, and a remainder under a voxel', () => {
+    expect(positionText({ offset: { x: 0.1, y: 0, z: -0.2 }, moved: { x: 0, y: 0, z: 0 } })).toBe('its content where the tilts put it (within a quarter voxel)');
+    expect(positionText({ offset: { x: 0.4, y: 0, z: 0 }, moved: { x: 0, y: 0, z: 0 } })).toBe('its content sat off where the tilts put it by x 0.4 voxels: less than half a voxel, not moved');
+    expect(positionText({ offset: { x: 0, y: 2.1, z: -3.4 }, moved: { x: 0, y: -2, z: 3 } })).toBe(
+      'its content sat off where the tilts put it by y 2.1, z -3.4 voxels: moved by y -2, z 3 (the edge repeated where it moved in); z -0.4 remains (a fraction is not moved)',
+    );
+  });
+});

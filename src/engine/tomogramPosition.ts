@@ -1,0 +1,295 @@
+/**
+ * Where an imported tomogram's content sits against its tilt series, and moving it there
+ * (docs/loading.md#tomograms-made-elsewhere). A program may reconstruct about another centre (IMOD's `tilt` with
+ * SHIFT moves the slices in x and z; a simulator may centre its volume by another rule, or a specimen in a thicker
+ * volume); such a tomogram matches WedgeLab's results only as far as the shift allows: FSC against them falls off at
+ * high frequency and A − B shows every edge twice.
+ *
+ * Content displaced by (dx, dy, dz) voxels from where the tilts put it projects at tilt θ displaced by
+ * dx cos θ + dz sin θ along u and by dy along v (engine/geometry.ts: u = x cos θ + z sin θ about the centres). The
+ * displacement at the tilt nearest 0° and at the two extremes, each the shift that best correlates the tomogram's
+ * projection with the measured tilt, gives dx and dz by least squares, and dy. Found in two steps: on coarse copies
+ * (at most 96 voxels across) over a wide range, then on a band of rows at up to 512 voxels across near the first
+ * estimate, to a fraction of a step (a parabola through the peak). Moved back by whole voxels only: moving by a
+ * fraction needs interpolation, which costs FSC about as much as the fraction it removes.
+ */
+import { isPieced, rowReader, type Tomogram } from '../io/piecedVolume.ts';
+import { coarseTilt, comparedTilts, type Projector } from './projectionMatch.ts';
+import type { TiltSeries, Volume } from './types.ts';
+import { downsampleVolume } from './volume.ts';
+
+/** Voxels along WedgeLab's axes (z along the beam). */
+export interface Shift {
+  x: number;
+  y: number;
+  z: number;
+}
+
+export interface Position {
+  /** Where its content sits against where the tilts put it, in voxels (positive: towards higher indices). */
+  offset: Shift;
+  /** The whole voxels it is moved by to undo that (the offset rounded, negated); all 0 when it stays. */
+  moved: Shift;
+}
+
+/** The coarse step's longest side in x and y (as the orientation's coarse copy). */
+const COARSE_SIDE = 96;
+/** The fine step's width: a fraction of its step is a fraction of a voxel up to 512 voxels across. */
+const FINE_SIDE = 512;
+/** Rows of the fine step's band: enough for a steady correlation, few enough to project quickly. */
+const BAND_ROWS = 64;
+/** A displacement is trusted when the correlation at its peak reaches this at every compared tilt … */
+const MIN_PEAK = 0.2;
+/** … and the tilts agree with one (dx, dz) within this many of the fine step's voxels (root mean square). */
+const MAX_MISFIT = 1;
+
+/** width × height values, x fastest. */
+interface Image {
+  data: Float32Array;
+  width: number;
+  height: number;
+}
+
+const imageOf = (volume: Pick<Volume, 'nx' | 'ny' | 'data'>, section = 0): Image => ({
+  data: volume.data.subarray(section * volume.nx * volume.ny, (section + 1) * volume.nx * volume.ny),
+  width: volume.nx,
+  height: volume.ny,
+});
+
+/** The half-width of highPassed's box: an eighth of the image's shorter side, at least 2. */
+const boxRadius = (image: Image) => Math.max(2, Math.floor(Math.min(image.width, image.height) / 8));
+
+/** Means over a (2r + 1)-long box along rows (step 1) or columns (step width), the edge repeated past the ends. */
+function boxMeans(data: Float32Array, width: number, height: number, r: number, alongRows: boolean): Float32Array {
+  const out = new Float32Array(data.length);
+  const [lines, length] = alongRows ? [height, width] : [width, height];
+  const [lineStep, step] = alongRows ? [width, 1] : [1, width];
+  for (let line = 0; line < lines; line++) {
+    const at = (i: number) => data[line * lineStep + Math.min(length - 1, Math.max(0, i)) * step];
+    let sum = 0;
+    for (let i = -r; i <= r; i++) sum += at(i);
+    for (let i = 0; i < length; i++) {
+      out[line * lineStep + i * step] = sum / (2 * r + 1);
+      sum += at(i + r + 1) - at(i - r);
+    }
+  }
+  return out;
+}
+
+/**
+ * The image less its box means (boxRadius): what the correlation should follow is detail, not the slow changes of
+ * ice thickness and illumination across a real tilt, which correlate nearly as well shifted as not.
+ */
+function highPassed(image: Image): Image {
+  const r = boxRadius(image);
+  const smooth = boxMeans(boxMeans(image.data, image.width, image.height, r, true), image.width, image.height, r, false);
+  return { ...image, data: image.data.map((v, i) => v - smooth[i]) };
+}
+
+/** The band's pixels compared (u0 … u1 − 1, rows r0 … r1 − 1): the same for every shift tried. */
+interface Window {
+  u0: number;
+  u1: number;
+  r0: number;
+  r1: number;
+}
+
+/**
+ * Pearson correlation of a band of projection rows `p` (rows y0 … of the measured image's frame), within `w`, with
+ * the measured image `m` moved by (su, sv): p(u, r) against m(u − su, y0 + r − sv).
+ */
+function movedCorrelation(p: Image, m: Image, y0: number, w: Window, su: number, sv: number): number {
+  let [n, sa, sb, saa, sbb, sab] = [0, 0, 0, 0, 0, 0];
+  for (let r = w.r0; r < w.r1; r++) {
+    const [pRow, mRow] = [r * p.width, (y0 + r - sv) * m.width - su];
+    for (let u = w.u0; u < w.u1; u++) {
+      const [a, b] = [p.data[pRow + u], m.data[mRow + u]];
+      [n, sa, sb] = [n + 1, sa + a, sb + b];
+      [saa, sbb, sab] = [saa + a * a, sbb + b * b, sab + a * b];
+    }
+  }
+  const [va, vb] = [saa - (sa * sa) / n, sbb - (sb * sb) / n];
+  return va > 0 && vb > 0 ? (sab - (sa * sb) / n) / Math.sqrt(va * vb) : 0;
+}
+
+/**
+ * The band's pixels whose partners in `m` exist for every shift within `radius` (and one more, for the parabola) of
+ * `centre`. One window for all shifts: were each compared over its own overlap, a shift that cuts a bad edge away
+ * (a stack's blank border after alignment) would win for that alone. Null when under a quarter of the band is left.
+ */
+function windowOf(p: Image, m: Image, y0: number, centre: [number, number], radius: [number, number]): Window | null {
+  const [ru, rv] = [radius[0] + 1, radius[1] + 1];
+  // Nor the band's edges, where its high pass saw only one side (highPassed).
+  const edge = boxRadius(p);
+  const w = {
+    u0: Math.max(edge, centre[0] + ru),
+    u1: Math.min(p.width - edge, m.width + centre[0] - ru),
+    r0: Math.max(edge, centre[1] + rv - y0),
+    r1: Math.min(p.height - edge, m.height + centre[1] - rv - y0),
+  };
+  return 4 * (w.u1 - w.u0) >= p.width && 4 * (w.r1 - w.r0) >= p.height ? w : null;
+}
+
+/** A shift of the measured image (steps along u and v) and the correlation there, signed by the contrast. */
+interface Peak {
+  u: number;
+  v: number;
+  value: number;
+}
+
+/**
+ * The best whole-step shift within `radius` of `centre`, refined to a fraction of a step by parabolas through its
+ * neighbours; null when too little of the band stays compared (windowOf).
+ */
+function peakOf(p: Image, m: Image, y0: number, centre: [number, number], radius: [number, number], sign: number): Peak | null {
+  const w = windowOf(p, m, y0, centre, radius);
+  if (!w) return null;
+  const at = (su: number, sv: number) => sign * movedCorrelation(p, m, y0, w, su, sv);
+  let best: Peak = { u: centre[0], v: centre[1], value: -Infinity };
+  for (let sv = centre[1] - radius[1]; sv <= centre[1] + radius[1]; sv++)
+    for (let su = centre[0] - radius[0]; su <= centre[0] + radius[0]; su++) {
+      const value = at(su, sv);
+      if (value > best.value) best = { u: su, v: sv, value };
+    }
+  const vertex = (minus: number, plus: number) => {
+    const curvature = minus - 2 * best.value + plus;
+    return curvature < 0 ? Math.max(-0.5, Math.min(0.5, (minus - plus) / (2 * curvature))) : 0;
+  };
+  return { u: best.u + vertex(at(best.u - 1, best.v), at(best.u + 1, best.v)), v: best.v + vertex(at(best.u, best.v - 1), at(best.u, best.v + 1)), value: best.value };
+}
+
+/** A displacement in voxels along a tilt's u (across the tilt axis) and v (along it). */
+interface Along {
+  u: number;
+  v: number;
+}
+
+/**
+ * How far a block average of f moves a centred coordinate along an axis of n voxels: block i's centre is f·i + (f − 1)/2,
+ * so the coarse copy's centre sits (f·⌈n/f⌉ − n)/2 voxels past the volume's.
+ */
+const blockLag = (n: number, f: number) => (f * Math.ceil(n / f) - n) / 2;
+
+/**
+ * One step at block size f: the projections of `band` (the tomogram's rows from y0 · f, averaged in f-blocks) at the
+ * compared tilts against the measured tilts, each peak searched within `radius` of the step's shift for `guess`
+ * (a displacement in voxels); the displacement each peak means, in voxels: along u at its tilt, and along v.
+ */
+async function step(band: Volume, y0: number, measured: Volume[], angles: number[], f: number, dims: Pick<Volume, 'nx' | 'nz'>, guess: Along[], radius: [number, number], sign: number, project: Projector): Promise<{ along: Along[]; peaks: number[] }> {
+  const projections = await project(band, angles);
+  // The block averages lag the volume's centre in x and z, and the projection's u mixes the two (blockLag): the
+  // measured tilt, averaged alike in u, lags by x's alone.
+  const lag = angles.map((a) => {
+    const [c, s] = [Math.cos((a * Math.PI) / 180), Math.sin((a * Math.PI) / 180)];
+    return blockLag(dims.nx, f) * (c - 1) + blockLag(dims.nz, f) * s;
+  });
+  const along: Along[] = [];
+  const peaks: number[] = [];
+  angles.forEach((_, k) => {
+    const centre: [number, number] = [Math.round((guess[k].u - lag[k]) / f), Math.round(guess[k].v / f)];
+    // No window left to compare: a peak of −1, which findPosition does not trust.
+    const peak = peakOf(highPassed(imageOf(projections, k)), highPassed(imageOf(measured[k])), y0, centre, radius, sign) ?? { u: 0, v: 0, value: -1 };
+    along.push({ u: peak.u * f + lag[k], v: peak.v * f });
+    peaks.push(peak.value);
+  });
+  return { along, peaks };
+}
+
+/**
+ * Rows y0 … y0 + ny − 1 of `volume` averaged in f-blocks (downsampleVolume), in one array: a copy even where that
+ * hands back a pieced volume itself (f = 1, every row), since the projector takes one array.
+ */
+function averaged(volume: Tomogram, f: number, rows = { y0: 0, ny: volume.ny }): Volume {
+  const out = downsampleVolume(volume, f, rows);
+  if (!isPieced(out)) return out;
+  const whole = { nx: out.nx, ny: out.ny, nz: out.nz, pixelSize: out.pixelSize, data: new Float32Array(out.nx * out.ny * out.nz) };
+  const read = rowReader(out);
+  for (let z = 0; z < out.nz; z++) for (let y = 0; y < out.ny; y++) whole.data.set(read(y, z), out.nx * (y + out.ny * z));
+  return whole;
+}
+
+/** dx and dz from the displacements along u at each tilt (least squares of dx cos θ + dz sin θ) and their misfit; null when the tilts cannot separate them. */
+function solveXz(angles: number[], alongU: number[]): { x: number; z: number; misfit: number } | null {
+  const trig = angles.map((a) => [Math.cos((a * Math.PI) / 180), Math.sin((a * Math.PI) / 180)]);
+  let [cc, cs, ss, cd, sd] = [0, 0, 0, 0, 0];
+  trig.forEach(([c, s], k) => {
+    [cc, cs, ss] = [cc + c * c, cs + c * s, ss + s * s];
+    [cd, sd] = [cd + c * alongU[k], sd + s * alongU[k]];
+  });
+  const det = cc * ss - cs * cs;
+  if (det < 1e-6) return null;
+  const [x, z] = [(cd * ss - sd * cs) / det, (sd * cc - cd * cs) / det];
+  const misfit = Math.sqrt(trig.reduce((sum, [c, s], k) => sum + (alongU[k] - x * c - z * s) ** 2, 0) / angles.length);
+  return { x, z, misfit };
+}
+
+/**
+ * Where the content of `volume` (WedgeLab's layout, lined up with `tilts` binned by `binning`; `sign` −1 for
+ * opposite contrast) sits against where the tilts put it (module comment); null when the data do not say (a weak
+ * peak, tilts that disagree, a single tilt angle).
+ */
+export async function findPosition(volume: Tomogram, tilts: TiltSeries, binning: number, sign: 1 | -1, project: Projector): Promise<Position | null> {
+  const compared = [...new Set(comparedTilts(tilts.tiltAngles))];
+  const angles = compared.map((k) => tilts.tiltAngles[k]);
+  const size = { nx: volume.nx, ny: volume.ny };
+  const measured = (f: number) => compared.map((k) => coarseTilt(tilts, k, binning, size, f));
+  const zero = compared.map(() => ({ u: 0, v: 0 }));
+
+  const f1 = Math.max(1, Math.ceil(Math.max(volume.nx, volume.ny) / COARSE_SIDE));
+  const coarse = averaged(volume, f1);
+  const wide: [number, number] = [Math.floor(coarse.nx / 4), Math.floor(coarse.ny / 4)];
+  const first = await step(coarse, 0, measured(f1), angles, f1, volume, zero, wide, sign, project);
+
+  // The band: whole blocks of rows about the middle.
+  const f2 = Math.max(1, Math.ceil(volume.nx / FINE_SIDE));
+  const rows = Math.min(BAND_ROWS, Math.floor(volume.ny / f2));
+  const y0 = Math.floor((Math.floor(volume.ny / f2) - rows) / 2);
+  const band = averaged(volume, f2, { y0: y0 * f2, ny: rows * f2 });
+  // The coarse peaks are within a coarse step (f1 / f2 fine ones); u has the width to spare for twice that.
+  const near: [number, number] = [2 * Math.ceil(f1 / f2) + 1, Math.ceil(f1 / f2) + 1];
+  const fine = await step(band, y0, measured(f2), angles, f2, volume, first.along, near, sign, project);
+
+  const solved = solveXz(angles, fine.along.map((d) => d.u));
+  if (!solved || solved.misfit > MAX_MISFIT * f2 || fine.peaks.some((peak) => peak < MIN_PEAK)) return null;
+  const offset = { x: solved.x, y: fine.along[0].v, z: solved.z };
+  const back = (d: number) => -Math.round(d) || 0;
+  return { offset, moved: { x: back(offset.x), y: back(offset.y), z: back(offset.z) } };
+}
+
+/** Runs a move of s along an axis of n (to ← from, the edge repeated) in an order that reads each index before it is written. */
+function moveAlong(n: number, s: number, copy: (to: number, from: number) => void): void {
+  const from = (i: number) => Math.min(n - 1, Math.max(0, i - s));
+  if (s > 0) for (let i = n - 1; i >= 0; i--) copy(i, from(i));
+  else for (let i = 0; i < n; i++) copy(i, from(i));
+}
+
+/** Moves the content of `volume` in place by `moved` whole voxels (positive: towards higher indices), repeating the edge where it moves in. */
+export function moveContent(volume: Tomogram, moved: Shift): void {
+  const read = rowReader(volume);
+  const { nx, ny, nz } = volume;
+  if (moved.x !== 0)
+    for (let z = 0; z < nz; z++)
+      for (let y = 0; y < ny; y++) {
+        const row = read(y, z);
+        moveAlong(nx, moved.x, (to, from) => (row[to] = row[from]));
+      }
+  if (moved.y !== 0) for (let z = 0; z < nz; z++) moveAlong(ny, moved.y, (to, from) => read(to, z).set(read(from, z)));
+  if (moved.z !== 0) for (let y = 0; y < ny; y++) moveAlong(nz, moved.z, (to, from) => read(y, to).set(read(y, from)));
+}
+
+const AXES = ['x', 'y', 'z'] as const;
+
+/** How the content's position was found and what was done, in words for the result's details. */
+export function positionText(position: Position | null): string {
+  if (!position) return 'its position against the tilts not told apart by the data: not moved';
+  const { offset, moved } = position;
+  const list = (axes: readonly (keyof Shift)[], value: (axis: keyof Shift) => string) => axes.map((axis) => `${axis} ${value(axis)}`).join(', ');
+  const off = AXES.filter((axis) => Math.abs(offset[axis]) >= 0.25);
+  if (off.length === 0) return 'its content where the tilts put it (within a quarter voxel)';
+  const sat = `its content sat off where the tilts put it by ${list(off, (axis) => offset[axis].toFixed(1))} voxels`;
+  const movedAxes = AXES.filter((axis) => moved[axis] !== 0);
+  if (movedAxes.length === 0) return `${sat}: less than half a voxel, not moved`;
+  const rest = movedAxes.filter((axis) => Math.abs(offset[axis] + moved[axis]) >= 0.25);
+  const remainder = rest.length ? `; ${list(rest, (axis) => (offset[axis] + moved[axis]).toFixed(1))} remains (a fraction is not moved)` : '';
+  return `${sat}: moved by ${list(movedAxes, (axis) => String(moved[axis]))} (the edge repeated where it moved in)${remainder}`;
+}
