@@ -12,6 +12,8 @@
  * tilts it should match (the one nearest 0° and the two extremes), and each of the 8 flips is scored by how its
  * projections correlate with the measured tilts (scoreFit). A flip needs no new projection: mirroring x maps the
  * projection at θ to the one at −θ mirrored in u, mirroring z maps it to the one at −θ, and mirroring y mirrors v.
+ *
+ * Then where its content sits: engine/tomogramPosition.ts finds its displacement against the tilts and moves it back.
  */
 import { binnedLength } from '../io/binning.ts';
 import { allocateTomogram, rowReader, wholeVolume, type Tomogram } from '../io/piecedVolume.ts';
