@@ -127,7 +127,7 @@ describe('a tomogram reconstructed about another centre', () => {
       const report = await detectOrientation(file, tomogramFits(file, tiltSeries), tiltSeries, project);
       expect([report.confident, report.chosen.flips]).toEqual([true, flips]);
       const { volume, reading } = await lineUpTomogram(file, tiltSeries, 'thick.mrc', project);
-      expect(reading).toMatch(/; its content sat off where the tilts put it by z 4\.0 voxels: moved by z -4 \(the edge repeated where it moved in\)$/);
+      expect(reading).toMatch(/; its content sat off where the tilts put it by z 4\.0 voxels: moved by z -4 \(its mean filled in where it moved in\)$/);
       // Centred now: sections 8 … 23 hold the content.
       expect((volume as Volume).data.subarray(64 * 48 * 8, 64 * 48 * 24)).toEqual(groundTruth.data);
     }

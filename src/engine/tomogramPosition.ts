@@ -13,10 +13,10 @@
  * estimate, to a fraction of a step (a parabola through the peak). Moved back by whole voxels only: moving by a
  * fraction needs interpolation, which costs FSC about as much as the fraction it removes.
  */
-import { isPieced, rowReader, type Tomogram } from '../io/piecedVolume.ts';
+import { fileOrderRuns, isPieced, rowReader, type Tomogram } from '../io/piecedVolume.ts';
 import { coarseTilt, comparedTilts, type Projector } from './projectionMatch.ts';
 import type { TiltSeries, Volume } from './types.ts';
-import { downsampleVolume } from './volume.ts';
+import { downsampleVolume, volumeStats } from './volume.ts';
 
 /** Voxels along WedgeLab's axes (z along the beam). */
 export interface Shift {
@@ -256,25 +256,33 @@ export async function findPosition(volume: Tomogram, tilts: TiltSeries, binning:
   return { offset, moved: { x: back(offset.x), y: back(offset.y), z: back(offset.z) } };
 }
 
-/** Runs a move of s along an axis of n (to ← from, the edge repeated) in an order that reads each index before it is written. */
-function moveAlong(n: number, s: number, copy: (to: number, from: number) => void): void {
-  const from = (i: number) => Math.min(n - 1, Math.max(0, i - s));
-  if (s > 0) for (let i = n - 1; i >= 0; i--) copy(i, from(i));
-  else for (let i = 0; i < n; i++) copy(i, from(i));
+/**
+ * Runs a move of s along an axis of n in an order that reads each index before it is written: `copy(to, from)`, or
+ * `clear(to)` where what moves in comes from outside.
+ */
+function moveAlong(n: number, s: number, copy: (to: number, from: number) => void, clear: (to: number) => void): void {
+  const one = (i: number) => (i - s < 0 || i - s >= n ? clear(i) : copy(i, i - s));
+  if (s > 0) for (let i = n - 1; i >= 0; i--) one(i);
+  else for (let i = 0; i < n; i++) one(i);
 }
 
-/** Moves the content of `volume` in place by `moved` whole voxels (positive: towards higher indices), repeating the edge where it moves in. */
+/**
+ * Moves the content of `volume` in place by `moved` whole voxels (positive: towards higher indices). What moves in
+ * from outside is its mean: nothing is known there, and a repeated edge would draw streaks that look like structure.
+ */
 export function moveContent(volume: Tomogram, moved: Shift): void {
+  const { mean } = volumeStats([...fileOrderRuns(volume)]);
   const read = rowReader(volume);
   const { nx, ny, nz } = volume;
   if (moved.x !== 0)
     for (let z = 0; z < nz; z++)
       for (let y = 0; y < ny; y++) {
         const row = read(y, z);
-        moveAlong(nx, moved.x, (to, from) => (row[to] = row[from]));
+        moveAlong(nx, moved.x, (to, from) => (row[to] = row[from]), (to) => (row[to] = mean));
       }
-  if (moved.y !== 0) for (let z = 0; z < nz; z++) moveAlong(ny, moved.y, (to, from) => read(to, z).set(read(from, z)));
-  if (moved.z !== 0) for (let y = 0; y < ny; y++) moveAlong(nz, moved.z, (to, from) => read(y, to).set(read(y, from)));
+  const fillRow = (y: number, z: number) => read(y, z).fill(mean);
+  if (moved.y !== 0) for (let z = 0; z < nz; z++) moveAlong(ny, moved.y, (to, from) => read(to, z).set(read(from, z)), (to) => fillRow(to, z));
+  if (moved.z !== 0) for (let y = 0; y < ny; y++) moveAlong(nz, moved.z, (to, from) => read(y, to).set(read(y, from)), (to) => fillRow(y, to));
 }
 
 const AXES = ['x', 'y', 'z'] as const;
@@ -291,5 +299,5 @@ export function positionText(position: Position | null): string {
   if (movedAxes.length === 0) return `${sat}: less than half a voxel, not moved`;
   const rest = movedAxes.filter((axis) => Math.abs(offset[axis] + moved[axis]) >= 0.25);
   const remainder = rest.length ? `; ${list(rest, (axis) => (offset[axis] + moved[axis]).toFixed(1))} remains (a fraction is not moved)` : '';
-  return `${sat}: moved by ${list(movedAxes, (axis) => String(moved[axis]))} (the edge repeated where it moved in)${remainder}`;
+  return `${sat}: moved by ${list(movedAxes, (axis) => String(moved[axis]))} (its mean filled in where it moved in)${remainder}`;
 }
