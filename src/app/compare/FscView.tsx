@@ -23,7 +23,7 @@ function ResolutionTable({ report }: { report: FscReport }) {
   }));
   const freq = (f: number | null) => (f === null ? '' : `${(f * unit.scale).toPrecision(3)} ${unit.label}`);
   return (
-    <table className="compare-table" data-testid="fsc-resolution">
+    <table className="compare-table wrap-cells" data-testid="fsc-resolution">
       <thead>
         <tr>
           <th>Curve</th>
