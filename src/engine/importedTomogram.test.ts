@@ -134,6 +134,25 @@ describe('a tomogram reconstructed about another centre', () => {
   });
 });
 
+describe('a tomogram displaced across and along the tilt axis', () => {
+  it('is oriented all the same, and moved back', async () => {
+    const { groundTruth, tiltSeries } = await simulation;
+    // Its content 5 voxels along x and 3 against y from where the tilts put it (what moved out is lost).
+    const data = new Float32Array(64 * 48 * 16);
+    for (let z = 0; z < 16; z++) for (let y = 3; y < 48; y++) data.set(groundTruth.data.subarray(64 * (y + 48 * z), 64 * (y + 48 * z) + 59), 64 * (y - 3 + 48 * z) + 5);
+    const displaced = { nx: 64, ny: 48, nz: 16, data, pixelSize: 10 };
+    for (const flips of [{ x: true, y: false, z: false }, { x: false, y: true, z: true }]) {
+      const file = tomogramFile(displaced, 'xzy', flips);
+      const report = await detectOrientation(file, tomogramFits(file, tiltSeries), tiltSeries, project);
+      expect([report.confident, report.chosen.flips]).toEqual([true, flips]);
+      const { volume, reading } = await lineUpTomogram(file, tiltSeries, 'displaced.mrc', project);
+      expect(reading).toMatch(/; its content sat off where the tilts put it by x 5\.0, y -3\.0 voxels: moved by x -5, y 3 /);
+      const at = (v: Volume, x: number, y: number, z: number) => v.data[x + v.nx * (y + v.ny * z)];
+      for (const [x, y, z] of [[0, 3, 0], [30, 20, 8], [58, 44, 15]]) expect(at(volume as Volume, x, y, z)).toBe(at(groundTruth, x, y, z));
+    }
+  });
+});
+
 describe("AreTomo's sizes rounded down to even", () => {
   it('lines up a tomogram one short in x and y of odd-sized tilts, its last column and row repeated', async () => {
     const { groundTruth, tiltSeries } = await simulateTiltSeries({ phantom: 'mixed', size: [63, 47, 12], tiltAngles: tiltRange(-60, 60, 3), snrDb: 5, seed: 12, pixelSize: 10 });

@@ -18,7 +18,7 @@
 import { binnedLength } from '../io/binning.ts';
 import { allocateTomogram, rowReader, wholeVolume, type Tomogram } from '../io/piecedVolume.ts';
 import { coarseTilt, comparedTilts, type Projector } from './projectionMatch.ts';
-import { findPosition, moveContent, positionText } from './tomogramPosition.ts';
+import { bestMatch, findPosition, moveContent, positionText } from './tomogramPosition.ts';
 import type { TiltSeries, Volume } from './types.ts';
 import { downsampleVolume } from './volume.ts';
 
@@ -151,12 +151,13 @@ function mirrored(image: Float32Array, nx: number, ny: number, inX: boolean, inY
 
 const minus = (a: Float32Array, b: Float32Array) => a.map((v, i) => v - b[i]);
 
-/** An nx × ny image moved by `shift` pixels along x (u), what moves in from the edge 0. */
-function shiftedU(image: Float32Array, nx: number, shift: number): Float32Array {
-  if (shift === 0) return image;
+/** An nx × ny image moved by `su` pixels along x (u) and `sv` along y (v), what moves in from the edge 0. */
+function shifted(image: Float32Array, nx: number, su: number, sv: number): Float32Array {
+  if (su === 0 && sv === 0) return image;
+  const ny = image.length / nx;
   const out = new Float32Array(image.length);
-  for (let row = 0; row < image.length; row += nx)
-    for (let x = Math.max(0, shift); x < Math.min(nx, nx + shift); x++) out[row + x] = image[row + x - shift];
+  for (let y = Math.max(0, sv); y < Math.min(ny, ny + sv); y++)
+    for (let x = Math.max(0, su); x < Math.min(nx, nx + su); x++) out[y * nx + x] = image[(y - sv) * nx + x - su];
   return out;
 }
 
@@ -165,9 +166,12 @@ function shiftedU(image: Float32Array, nx: number, shift: number): Float32Array 
  * two correlations. With the tilt nearest 0°, which tells x and y apart and the contrast's sign; and of the change
  * from the lowest tilt to the highest with the projections' change, which tells z apart (the hand): a specimen
  * thin beside its width looks nearly alike at −60° and +60°, but what differs between them changes sign when z does.
- * Content off the tilts' centre by Δz moves the projection at θ by Δz·sin θ along u, which moves the change too: the
- * second correlation is the best over Δz within the tomogram's thickness (taken with the first's sign), so that a
- * tomogram reconstructed about another centre is not read the wrong way round.
+ * Either may be thrown by content off the tilts' centre (IMOD's SHIFT, a specimen centred in a thicker volume, a
+ * simulator's other centre). So the first is the best over shifts within an eighth of the image (bestMatch: both
+ * high-passed, so that slow changes across a real tilt do not decide); content off by (Δx, Δy, Δz) moves the
+ * projection at θ by Δx·cos θ + Δz·sin θ along u and Δy along v, so the second takes the first's Δx and Δy and is
+ * the best over Δz within the tomogram's thickness (with the first's sign). Without the shifts, a 16-voxel specimen
+ * 4 voxels off centre in z was read with z the wrong way round, and one 5 voxels off in x not at all.
  */
 async function scoreFit(file: Tomogram, fit: TomogramFit, f: number, tiltAngles: number[], measured: Volume[], project: Projector): Promise<Orientation[]> {
   const coarseFile = downsampleVolume(file, f);
@@ -179,16 +183,19 @@ async function scoreFit(file: Tomogram, fit: TomogramFit, f: number, tiltAngles:
   const [zero, low, high] = measured.map((tilt) => tilt.data);
   const change = minus(high, low);
   const [sinLow, sinHigh] = [tiltAngles[1], tiltAngles[2]].map((a) => Math.sin((a * Math.PI) / 180));
+  const [cosLow, cosHigh] = [tiltAngles[1], tiltAngles[2]].map((a) => Math.cos((a * Math.PI) / 180));
   const orientations: Orientation[] = [];
   for (const x of [false, true])
     for (const y of [false, true])
       for (const z of [false, true]) {
         // Mirroring x or z alone turns θ into −θ; mirroring x mirrors u, mirroring y mirrors v (module comment).
         const [p0, pLow, pHigh] = [0, 1, 2].map((k) => mirrored(projection(2 * k + (x !== z ? 1 : 0)), nx, ny, x, y));
-        const first = correlation(zero, p0);
+        const match = bestMatch(p0, zero, nx, ny, [Math.floor(nx / 8), Math.floor(ny / 8)]);
+        const first = match.value;
+        const [du, dv] = [Math.round(match.u), Math.round(match.v)];
         let second = -Infinity;
         for (let dz = -coarse.nz; dz <= coarse.nz; dz++) {
-          const moved = minus(shiftedU(pHigh, nx, Math.round(dz * sinHigh)), shiftedU(pLow, nx, Math.round(dz * sinLow)));
+          const moved = minus(shifted(pHigh, nx, Math.round(dz * sinHigh - du * cosHigh), -dv), shifted(pLow, nx, Math.round(dz * sinLow - du * cosLow), -dv));
           second = Math.max(second, correlation(change, moved) * (first < 0 ? -1 : 1));
         }
         orientations.push({ ...fit, flips: { x, y, z }, score: (first + (first < 0 ? -second : second)) / 2 });

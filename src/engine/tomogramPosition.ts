@@ -131,7 +131,7 @@ function windowOf(p: Image, m: Image, y0: number, centre: [number, number], radi
 }
 
 /** A shift of the measured image (steps along u and v) and the correlation there, signed by the contrast. */
-interface Peak {
+export interface Peak {
   u: number;
   v: number;
   value: number;
@@ -156,6 +156,19 @@ function peakOf(p: Image, m: Image, y0: number, centre: [number, number], radius
     return curvature < 0 ? Math.max(-0.5, Math.min(0.5, (minus - plus) / (2 * curvature))) : 0;
   };
   return { u: best.u + vertex(at(best.u - 1, best.v), at(best.u + 1, best.v)), v: best.v + vertex(at(best.u, best.v - 1), at(best.u, best.v + 1)), value: best.value };
+}
+
+/**
+ * The shift within `radius` (steps along u and v) at which the projection image `p` best matches the measured image
+ * `m` of the same size, at either contrast: where, and the correlation there (negative: opposite contrast). Both
+ * high-passed (highPassed), compared over one window (windowOf).
+ */
+export function bestMatch(p: Float32Array, m: Float32Array, width: number, height: number, radius: [number, number]): Peak {
+  const [hp, hm] = [highPassed({ data: p, width, height }), highPassed({ data: m, width, height })];
+  const bright = peakOf(hp, hm, 0, [0, 0], radius, 1);
+  const dark = peakOf(hp, hm, 0, [0, 0], radius, -1);
+  if (!bright || !dark) return { u: 0, v: 0, value: 0 };
+  return bright.value >= dark.value ? bright : { ...dark, value: -dark.value };
 }
 
 /** A displacement in voxels along a tilt's u (across the tilt axis) and v (along it). */
