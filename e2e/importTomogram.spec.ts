@@ -4,8 +4,9 @@
  * up value for value with the simulator's volume and scored against; a series without one takes it from the metrics
  * tab, and its scores follow a new one; another program's binned tomogram is listed beside the results (in pieces),
  * the form set to its size; a volume that fits no tomogram of the series is one message naming it, and nothing
- * changes; with Invert tilt angles ticked a tomogram is lined up at the inverted angles; a folder of simulations
- * picked whole asks which subfolder. (The orientation's numbers: src/engine/importedTomogram.test.ts.)
+ * changes; with Invert tilt angles ticked a tomogram is lined up at the inverted angles; one reconstructed about
+ * another centre is moved back, and IMOD's trimmed one put where the tilts have it; a folder of simulations picked
+ * whole asks which subfolder. (The orientation's numbers: src/engine/importedTomogram.test.ts.)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,9 +118,10 @@ test("another program's binned tomogram is listed beside the results with the fo
   }
 
   const before = await resultsOf(dataset.id);
-  const cube = { nx: 30, ny: 30, nz: 30, data: new Float32Array(27_000), pixelSize: 10 };
+  // Under half the tilts' width and height: not even a trimmed one.
+  const cube = { nx: 20, ny: 20, nz: 20, data: new Float32Array(8000), pixelSize: 10 };
   await page.getByTestId('import-tomogram-file').setInputFiles(mrcFile('cube.mrc', cube));
-  await expect(page.getByTestId('error-message')).toContainText('cube.mrc: 30 × 30 × 30 voxels fits no tomogram of these 48 × 40 tilts');
+  await expect(page.getByTestId('error-message')).toContainText('cube.mrc: 20 × 20 × 20 voxels fits no tomogram of these 48 × 40 tilts');
   await page.getByTestId('error-dismiss').click();
   expect(await resultsOf(dataset.id)).toEqual(before);
   expect(pageErrors).toEqual([]);
@@ -159,6 +161,28 @@ test('a tomogram reconstructed about another centre (thicker, its content 3 voxe
   for (const z of [0, 5, 11]) {
     const slice = await page.evaluate(([id, k]) => window.wedgelab.slice(id, 'xy', k).then((s) => Array.from(s.data)), [imported.id, z + 6] as const);
     expect(slice).toEqual(Array.from(groundTruth.data.subarray(section * z, section * (z + 1))));
+  }
+  expect(pageErrors).toEqual([]);
+});
+
+test("IMOD's trimmed tomogram (trimvol: cut down in x and y, turned to XYZ) is put where the tilts have it, its mean around it", async () => {
+  const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  const { groundTruth } = await simulation;
+  // x 4 … 43 and y 3 … 36 of the 48 × 40, its y the other way; the pixel size (10 Å, the tilts') gives the binning.
+  const [x0, y0, w, h] = [4, 3, 40, 34];
+  const cut = { nx: w, ny: h, nz: 12, data: new Float32Array(w * h * 12), pixelSize: 10 };
+  for (let z = 0; z < 12; z++) for (let y = 0; y < h; y++) cut.data.set(groundTruth.data.subarray(48 * (y0 + y + 40 * z) + x0, 48 * (y0 + y + 40 * z) + x0 + w), w * (y + h * z));
+  await page.getByTestId('import-tomogram-file').setInputFiles(mrcFile('TS_rec.mrc', tomogramFile(cut, 'xyz', { x: false, y: true, z: false })));
+  await expect.poll(async () => (await resultsOf(dataset.id)).map((r) => r.label)).toContain('TS_rec.mrc');
+  const imported = (await resultsOf(dataset.id)).find((r) => r.label === 'TS_rec.mrc')!;
+  expect([imported.nx, imported.ny, imported.nz, imported.imported?.binning]).toEqual([48, 40, 12, 1]);
+  await expect(page.getByTestId('imported-reading')).toContainText("; y reversed to match the tilts");
+  await expect(page.getByTestId('imported-reading')).toContainText("its 40 × 34 cut down from the tilts' 48 × 40 (IMOD's trimvol), its binning from the pixel sizes: put at x 4, y 3 of theirs, its mean around it");
+  const mean = cut.data.reduce((sum, v) => sum + v, 0) / cut.data.length;
+  for (const z of [0, 6]) {
+    const slice = await page.evaluate(([id, k]) => window.wedgelab.slice(id, 'xy', k).then((s) => Array.from(s.data)), [imported.id, z] as const);
+    for (const [x, y] of [[4, 3], [20, 20], [43, 36]]) expect(slice[x + 48 * y]).toBe(groundTruth.data[x + 48 * (y + 40 * z)]);
+    for (const [x, y] of [[0, 0], [3, 20], [44, 20], [20, 37]]) expect(slice[x + 48 * y]).toBeCloseTo(mean, 4);
   }
   expect(pageErrors).toEqual([]);
 });

@@ -108,9 +108,10 @@ describe('lineUpTomogram', () => {
     expect(reading).toMatch(/; no axis reversed to match the tilts .*; its header's pixel size 15\.000 Å differs from the tilts' 10\.000 Å × 2: the tilts' is used; a reader remark$/);
     // The file's own volume, untouched (nothing to turn), now in the tilts' pixel size.
     expect(volume).toBe(file);
-    const trimmed = { nx: 60, ny: 48, nz: 16, data: new Float32Array(60 * 48 * 16), pixelSize: 10 };
+    // Cut down, with no pixel size to tell its binning by.
+    const trimmed = { nx: 60, ny: 48, nz: 16, data: new Float32Array(60 * 48 * 16), pixelSize: 0 };
     await expect(lineUpTomogram(trimmed, tiltSeries, 'trimmed.mrc', project)).rejects.toThrow(
-      "trimmed.mrc: 60 × 48 × 16 voxels fits no tomogram of these 64 × 48 tilts: its x and y, or its x and z (the XZY layout of IMOD's tilt and AreTomo), must be the tilts' binned by a whole number b, floor(64 / b) × floor(48 / b), and a tomogram cut down in x or y (trimvol) cannot be lined up",
+      "trimmed.mrc: 60 × 48 × 16 voxels fits no tomogram of these 64 × 48 tilts: its x and y, or its x and z (the XZY layout of IMOD's tilt and AreTomo), must be the tilts' binned by a whole number b, floor(64 / b) × floor(48 / b), or, for a tomogram cut down in x or y (trimvol), at least half of those, with b told by the pixel sizes in both headers",
     );
   });
 });
@@ -150,6 +151,32 @@ describe('a tomogram displaced across and along the tilt axis', () => {
       const at = (v: Volume, x: number, y: number, z: number) => v.data[x + v.nx * (y + v.ny * z)];
       for (const [x, y, z] of [[0, 3, 0], [30, 20, 8], [58, 44, 15]]) expect(at(volume as Volume, x, y, z)).toBe(at(groundTruth, x, y, z));
     }
+  });
+});
+
+describe('a tomogram cut down in x and y (trimvol)', () => {
+  it('fits at the binning its pixel size gives, is put where the tilts have it, its mean around it', async () => {
+    const { groundTruth, tiltSeries } = await simulation;
+    expect(tomogramFits({ nx: 48, ny: 40, nz: 40, pixelSize: 10 }, tiltSeries)).toEqual([
+      { binning: 1, layout: 'xyz', size: { nx: 64, ny: 48 }, trimmed: true },
+      { binning: 1, layout: 'xzy', size: { nx: 64, ny: 48 }, trimmed: true },
+    ]);
+    // Less than half the tilts' width, or no pixel size in its header: none.
+    expect(tomogramFits({ nx: 30, ny: 40, nz: 16, pixelSize: 10 }, tiltSeries)).toEqual([]);
+    expect(tomogramFits({ nx: 48, ny: 40, nz: 16, pixelSize: 0 }, tiltSeries)).toEqual([]);
+    // x 6 … 53 and y 4 … 43 kept, written as trimvol -rx leaves it: its z the thickness, y the other way.
+    const [x0, y0, w, h] = [6, 4, 48, 40];
+    const cut = { nx: w, ny: h, nz: 16, data: new Float32Array(w * h * 16), pixelSize: 10 };
+    for (let z = 0; z < 16; z++) for (let y = 0; y < h; y++) cut.data.set(groundTruth.data.subarray(64 * (y0 + y + 48 * z) + x0, 64 * (y0 + y + 48 * z) + x0 + w), w * (y + h * z));
+    const flips = { x: false, y: true, z: false };
+    const { volume, binning, reading } = await lineUpTomogram(tomogramFile(cut, 'xyz', flips), tiltSeries, 'TS_rec.mrc', project);
+    expect(reading).toMatch(/^read in XYZ layout .* binning 1; y reversed to match the tilts .*; its 48 × 40 cut down from the tilts' 64 × 48 \(IMOD's trimvol\), its binning from the pixel sizes: put at x 6, y 4 of theirs, its mean around it; its content where the tilts put it/);
+    const lined = volume as Volume;
+    expect([binning, lined.nx, lined.ny, lined.nz]).toEqual([1, 64, 48, 16]);
+    const at = (v: Volume, x: number, y: number, z: number) => v.data[x + v.nx * (y + v.ny * z)];
+    for (const [x, y, z] of [[6, 4, 0], [30, 20, 8], [53, 43, 15]]) expect(at(lined, x, y, z)).toBe(at(groundTruth, x, y, z));
+    const mean = cut.data.reduce((sum, v) => sum + v, 0) / cut.data.length;
+    for (const [x, y, z] of [[0, 0, 0], [5, 20, 3], [54, 20, 3], [30, 44, 9]]) expect(at(lined, x, y, z)).toBeCloseTo(mean, 5);
   });
 });
 

@@ -16,11 +16,11 @@
  * Then where its content sits: engine/tomogramPosition.ts finds its displacement against the tilts and moves it back.
  */
 import { binnedLength } from '../io/binning.ts';
-import { allocateTomogram, rowReader, wholeVolume, type Tomogram } from '../io/piecedVolume.ts';
+import { allocateTomogram, fileOrderRuns, rowReader, wholeVolume, type Tomogram } from '../io/piecedVolume.ts';
 import { coarseTilt, comparedTilts, type Projector } from './projectionMatch.ts';
-import { bestMatch, findPosition, moveContent, positionText } from './tomogramPosition.ts';
+import { bestMatch, findPosition, moveContent, positionText, type Window } from './tomogramPosition.ts';
 import type { TiltSeries, Volume } from './types.ts';
-import { downsampleVolume } from './volume.ts';
+import { downsampleVolume, volumeStats } from './volume.ts';
 
 /** xyz: the file's z is the thickness (WedgeLab's own layout). xzy: the file's y is (IMOD's and AreTomo's default). */
 export type TomogramLayout = 'xyz' | 'xzy';
@@ -34,6 +34,8 @@ export interface TomogramFit {
   binning: number;
   layout: TomogramLayout;
   size: { nx: number; ny: number };
+  /** Cut down in x or y (IMOD's trimvol): smaller than `size` there, its place in it told from the data. */
+  trimmed?: boolean;
 }
 
 /** Which of WedgeLab's axes run the other way in the file (after the layout is undone). */
@@ -47,6 +49,8 @@ export interface Orientation extends TomogramFit {
   flips: AxisFlips;
   /** How its projections correlate with the measured tilts (scoreFit), −1…1 (negative: opposite contrast). */
   score: number;
+  /** A trimmed file's place in the tilts' frame: where its first column and row go (voxels, to a coarse step). */
+  placement?: { x: number; y: number };
 }
 
 export interface OrientationReport {
@@ -72,11 +76,19 @@ const PURPOSE = 'Orienting an imported tomogram';
 /** Whether a file's `length` along an axis is the tilts' binned `binned`: floor(n / b), or that rounded down to even (AreTomo's). */
 const fitsLength = (length: number, binned: number) => length === binned || (binned % 2 === 1 && length === binned - 1);
 
+/** The whole binning b at which a voxel of `filePixelSize` Å is b of the tilts' pixels (within 2 %); null when either is unknown or none is. */
+function binningByPixelSize(filePixelSize: number | undefined, tiltPixelSize: number | undefined): number | null {
+  if (!(filePixelSize && filePixelSize > 0 && tiltPixelSize && tiltPixelSize > 0)) return null;
+  const binning = Math.round(filePixelSize / tiltPixelSize);
+  return binning >= 1 && Math.abs(filePixelSize / tiltPixelSize / binning - 1) <= 0.02 ? binning : null;
+}
+
 /**
  * The ways an nx × ny × nz file fits a tomogram of nx × ny tilts (TomogramFit): xyz before xzy, each at its
- * smallest binning.
+ * smallest binning. Only where none does, a file cut down in x or y (IMOD's trimvol) to no less than half the
+ * binned tilts' width and height, at the binning its pixel size gives (so both headers must give one).
  */
-export function tomogramFits(file: Dims, tilts: Pick<TiltSeries, 'nx' | 'ny'>): TomogramFit[] {
+export function tomogramFits(file: Dims & { pixelSize?: number }, tilts: Pick<TiltSeries, 'nx' | 'ny'> & { pixelSize?: number }): TomogramFit[] {
   const fits: TomogramFit[] = [];
   for (const layout of ['xyz', 'xzy'] as const) {
     const { nx, ny } = dimsAs(file, layout);
@@ -89,7 +101,12 @@ export function tomogramFits(file: Dims, tilts: Pick<TiltSeries, 'nx' | 'ny'>): 
       }
     }
   }
-  return fits;
+  if (fits.length > 0) return fits;
+  const binning = binningByPixelSize(file.pixelSize, tilts.pixelSize);
+  if (binning === null) return [];
+  const size = { nx: binnedLength(tilts.nx, binning), ny: binnedLength(tilts.ny, binning) };
+  const within = (own: Dims) => own.nx <= size.nx && own.ny <= size.ny && 2 * own.nx >= size.nx && 2 * own.ny >= size.ny;
+  return (['xyz', 'xzy'] as const).filter((layout) => within(dimsAs(file, layout))).map((layout) => ({ binning, layout, size, trimmed: true }));
 }
 
 /** WedgeLab's size of a file read in `layout`. */
@@ -99,22 +116,35 @@ function dimsAs(file: Dims, layout: TomogramLayout): Dims {
 
 /**
  * The file as WedgeLab's tomogram: the layout undone, the flips applied, and a row or column one short of `size`
- * (fit) repeated at the far edge; in pieces past `pieceBytes` (as results are). The file itself when nothing
- * changes; else a copy, so the file's volume can be let go.
+ * (fit) repeated at the far edge, or a trimmed file put at its `placement` with the file's mean around it; in pieces
+ * past `pieceBytes` (as results are). The file itself when nothing changes; else a copy, so the file's volume can
+ * be let go.
  */
-export function orientTomogram(file: Tomogram, { layout, flips, size }: Pick<Orientation, 'layout' | 'flips' | 'size'>, pieceBytes?: number): Tomogram {
+export function orientTomogram(file: Tomogram, { layout, flips, size, placement }: Pick<Orientation, 'layout' | 'flips' | 'size' | 'placement'>, pieceBytes?: number): Tomogram {
   const own = dimsAs(file, layout);
   const same = own.nx === size.nx && own.ny === size.ny;
   if (layout === 'xyz' && same && !flips.x && !flips.y && !flips.z) return file;
   const { nz } = own;
   const out = allocateTomogram(size.nx, size.ny, nz, file.pixelSize, pieceBytes);
   const [read, write] = [rowReader(file), rowReader(out)];
+  const fileRow = (y: number, z: number) => {
+    const [yFrom, zFrom] = [flips.y ? own.ny - 1 - y : y, flips.z ? nz - 1 - z : z];
+    return layout === 'xyz' ? read(yFrom, zFrom) : read(zFrom, yFrom);
+  };
+  if (placement) {
+    const { mean } = volumeStats([...fileOrderRuns(file)]);
+    for (let z = 0; z < nz; z++)
+      for (let y = 0; y < size.ny; y++) {
+        const [target, yOwn] = [write(y, z).fill(mean), y - placement.y];
+        if (yOwn < 0 || yOwn >= own.ny) continue;
+        const row = fileRow(yOwn, z);
+        for (let x = Math.max(0, placement.x); x < Math.min(size.nx, placement.x + own.nx); x++) target[x] = row[flips.x ? own.nx - 1 - (x - placement.x) : x - placement.x];
+      }
+    return out;
+  }
   for (let z = 0; z < nz; z++) {
-    const zFrom = flips.z ? nz - 1 - z : z;
     for (let y = 0; y < size.ny; y++) {
-      const yOwn = Math.min(y, own.ny - 1);
-      const yFrom = flips.y ? own.ny - 1 - yOwn : yOwn;
-      const row = layout === 'xyz' ? read(yFrom, zFrom) : read(zFrom, yFrom);
+      const row = fileRow(Math.min(y, own.ny - 1), z);
       const target = write(y, z);
       target.set(row);
       if (flips.x) target.subarray(0, own.nx).reverse();
@@ -124,20 +154,17 @@ export function orientTomogram(file: Tomogram, { layout, flips, size }: Pick<Ori
   return out;
 }
 
-/** Pearson correlation of two images of one size. */
-function correlation(a: Float32Array, b: Float32Array): number {
-  const n = a.length;
-  let [ma, mb] = [0, 0];
-  for (let i = 0; i < n; i++) [ma, mb] = [ma + a[i], mb + b[i]];
-  [ma, mb] = [ma / n, mb / n];
-  let [ab, aa, bb] = [0, 0, 0];
-  for (let i = 0; i < n; i++) {
-    const [da, db] = [a[i] - ma, b[i] - mb];
-    ab += da * db;
-    aa += da * da;
-    bb += db * db;
-  }
-  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
+/** Pearson correlation of two nx-wide images of one size over the pixels of `rect` (its columns u0 … u1 − 1, rows r0 … r1 − 1). */
+function correlation(a: Float32Array, b: Float32Array, nx: number, rect: Window): number {
+  const [u0, u1, r0, r1] = [Math.max(0, rect.u0), Math.min(nx, rect.u1), Math.max(0, rect.r0), Math.min(a.length / nx, rect.r1)];
+  let [n, sa, sb, saa, sbb, sab] = [0, 0, 0, 0, 0, 0];
+  for (let r = r0; r < r1; r++)
+    for (let i = r * nx + u0; i < r * nx + u1; i++) {
+      [n, sa, sb] = [n + 1, sa + a[i], sb + b[i]];
+      [saa, sbb, sab] = [saa + a[i] * a[i], sbb + b[i] * b[i], sab + a[i] * b[i]];
+    }
+  const [va, vb] = [saa - (sa * sa) / n, sbb - (sb * sb) / n];
+  return n > 0 && va > 0 && vb > 0 ? (sab - (sa * sb) / n) / Math.sqrt(va * vb) : 0;
 }
 
 /** An nx × ny image mirrored in x and/or y. */
@@ -175,8 +202,11 @@ function shifted(image: Float32Array, nx: number, su: number, sv: number): Float
  */
 async function scoreFit(file: Tomogram, fit: TomogramFit, f: number, tiltAngles: number[], measured: Volume[], project: Projector): Promise<Orientation[]> {
   const coarseFile = downsampleVolume(file, f);
-  const { nx: coarseNx, ny: coarseNy } = dimsAs(coarseFile, fit.layout);
-  const coarse = wholeVolume(orientTomogram(coarseFile, { layout: fit.layout, flips: NO_FLIPS, size: { nx: coarseNx, ny: coarseNy } }), PURPOSE);
+  const own = dimsAs(coarseFile, fit.layout);
+  // A trimmed file is drawn in the middle of the tilts' frame, and its place found as a shift of that.
+  const frame = fit.trimmed ? { nx: Math.ceil(fit.size.nx / f), ny: Math.ceil(fit.size.ny / f) } : { nx: own.nx, ny: own.ny };
+  const box = { x: Math.floor((frame.nx - own.nx) / 2), y: Math.floor((frame.ny - own.ny) / 2) };
+  const coarse = wholeVolume(orientTomogram(coarseFile, { layout: fit.layout, flips: NO_FLIPS, size: frame, ...(fit.trimmed && { placement: box }) }), PURPOSE);
   const projections = await project(coarse, tiltAngles.flatMap((a) => [a, -a]));
   const { nx, ny } = projections;
   const projection = (i: number) => projections.data.subarray(i * nx * ny, (i + 1) * nx * ny);
@@ -184,21 +214,31 @@ async function scoreFit(file: Tomogram, fit: TomogramFit, f: number, tiltAngles:
   const change = minus(high, low);
   const [sinLow, sinHigh] = [tiltAngles[1], tiltAngles[2]].map((a) => Math.sin((a * Math.PI) / 180));
   const [cosLow, cosHigh] = [tiltAngles[1], tiltAngles[2]].map((a) => Math.cos((a * Math.PI) / 180));
+  const radius: [number, number] = [Math.floor(nx / 8) + Math.ceil((nx - own.nx) / 2), Math.floor(ny / 8) + Math.ceil((ny - own.ny) / 2)];
   const orientations: Orientation[] = [];
   for (const x of [false, true])
     for (const y of [false, true])
       for (const z of [false, true]) {
         // Mirroring x or z alone turns θ into −θ; mirroring x mirrors u, mirroring y mirrors v (module comment).
         const [p0, pLow, pHigh] = [0, 1, 2].map((k) => mirrored(projection(2 * k + (x !== z ? 1 : 0)), nx, ny, x, y));
-        const match = bestMatch(p0, zero, nx, ny, [Math.floor(nx / 8), Math.floor(ny / 8)]);
+        // Where the file's own voxels are in the (mirrored) frame.
+        const [bx, by] = [x ? nx - box.x - own.nx : box.x, y ? ny - box.y - own.ny : box.y];
+        const region = { u0: bx, u1: bx + own.nx, r0: by, r1: by + own.ny };
+        const match = bestMatch(p0, zero, nx, ny, radius, region);
         const first = match.value;
         const [du, dv] = [Math.round(match.u), Math.round(match.v)];
+        // The measured tilts' pixels that the file's own voxels project onto.
+        const under = { u0: region.u0 - du, u1: region.u1 - du, r0: region.r0 - dv, r1: region.r1 - dv };
         let second = -Infinity;
         for (let dz = -coarse.nz; dz <= coarse.nz; dz++) {
           const moved = minus(shifted(pHigh, nx, Math.round(dz * sinHigh - du * cosHigh), -dv), shifted(pLow, nx, Math.round(dz * sinLow - du * cosLow), -dv));
-          second = Math.max(second, correlation(change, moved) * (first < 0 ? -1 : 1));
+          second = Math.max(second, correlation(change, moved, nx, under) * (first < 0 ? -1 : 1));
         }
-        orientations.push({ ...fit, flips: { x, y, z }, score: (first + (first < 0 ? -second : second)) / 2 });
+        // In the full frame, within it (to a coarse step: the position's finer look follows).
+        const full = dimsAs(file, fit.layout);
+        const within = (at: number, room: number) => Math.max(0, Math.min(room, at));
+        const placement = fit.trimmed ? { x: within((bx - du) * f, fit.size.nx - full.nx), y: within((by - dv) * f, fit.size.ny - full.ny) } : undefined;
+        orientations.push({ ...fit, flips: { x, y, z }, score: (first + (first < 0 ? -second : second)) / 2, ...(placement && { placement }) });
       }
   return orientations;
 }
@@ -213,9 +253,10 @@ export async function detectOrientation(file: Tomogram, fits: TomogramFit[], til
   const angles = compared.map((k) => tilts.tiltAngles[k]);
   const scored: Orientation[] = [];
   for (const fit of fits) {
-    const own = dimsAs(file, fit.layout);
-    const f = Math.max(1, Math.ceil(Math.max(own.nx, own.ny) / COARSE_SIDE));
-    const measured = compared.map((k) => coarseTilt(tilts, k, fit.binning, own, f));
+    // The tilts as the file covers them: cut to its own size (one short, AreTomo's), or whole for a trimmed one.
+    const covered = fit.trimmed ? fit.size : dimsAs(file, fit.layout);
+    const f = Math.max(1, Math.ceil(Math.max(covered.nx, covered.ny) / COARSE_SIDE));
+    const measured = compared.map((k) => coarseTilt(tilts, k, fit.binning, covered, f));
     scored.push(...(await scoreFit(file, fit, f, angles, measured, project)));
   }
   const ranked = [...scored].sort((a, b) => Math.abs(b.score) - Math.abs(a.score));
@@ -248,18 +289,26 @@ function noFitText(name: string, file: Dims, tilts: Pick<TiltSeries, 'nx' | 'ny'
   return (
     `${name}: ${file.nx} × ${file.ny} × ${file.nz} voxels fits no tomogram of these ${tilts.nx} × ${tilts.ny} tilts: its x and y, or its x and z ` +
     `(the XZY layout of IMOD's tilt and AreTomo), must be the tilts' binned by a whole number b, floor(${tilts.nx} / b) × floor(${tilts.ny} / b), ` +
-    `and a tomogram cut down in x or y (trimvol) cannot be lined up${wider}`
+    `or, for a tomogram cut down in x or y (trimvol), at least half of those, with b told by the pixel sizes in both headers${wider}`
   );
 }
 
 /** A remark when the file is one short of the tilts' binned size along x or y (AreTomo's rounding to even); else null. */
-function roundingRemark(file: Dims, { layout, size }: TomogramFit): string | null {
+function roundingRemark(file: Dims, { layout, size, trimmed }: TomogramFit): string | null {
+  if (trimmed) return null;
   const own = dimsAs(file, layout);
   const short = (['nx', 'ny'] as const).filter((axis) => own[axis] < size[axis]);
   if (short.length === 0) return null;
   const [axes, lengths, binned] = [short.map((a) => a.slice(1)).join(' and '), short.map((a) => own[a]).join(' × '), short.map((a) => size[a]).join(' × ')];
   const edges = short.map((a) => (a === 'nx' ? 'column' : 'row')).join(' and ');
   return `its ${axes} (${lengths}) ${short.length === 2 ? 'are' : 'is'} the tilts' ${binned} rounded down to even, as AreTomo's Fourier cropping makes a binned size: its last ${edges} repeated to fill it`;
+}
+
+/** A remark on a trimmed file: its size and where it was put among the tilts' (Orientation.placement); else null. */
+function trimmedRemark(file: Dims, { layout, size, trimmed, placement }: Orientation): string | null {
+  if (!trimmed || !placement) return null;
+  const own = dimsAs(file, layout);
+  return `its ${own.nx} × ${own.ny} cut down from the tilts' ${size.nx} × ${size.ny} (IMOD's trimvol), its binning from the pixel sizes: put at x ${placement.x}, y ${placement.y} of theirs, its mean around it`;
 }
 
 /** A remark when the file's pixel size and the tilts' at the fit's binning differ by more than 2 % (both known); else null. */
@@ -293,7 +342,7 @@ export async function lineUpTomogram(file: Tomogram, tilts: TiltSeries, name: st
   const position = report.confident ? await findPosition(volume, tilts, binning, report.chosen.score < 0 ? -1 : 1, project) : null;
   if (position) moveContent(volume, position.moved);
   const placed = report.confident ? positionText(position) : null;
-  const reading = [orientationText(report), placed, roundingRemark(file, report.chosen), pixelSizeRemark(file.pixelSize, tilts.pixelSize, binning), ...remarks].filter((r) => r !== null).join('; ');
+  const reading = [orientationText(report), trimmedRemark(file, report.chosen), placed, roundingRemark(file, report.chosen), pixelSizeRemark(file.pixelSize, tilts.pixelSize, binning), ...remarks].filter((r) => r !== null).join('; ');
   // The tilts' pixel size, so that its FSC against WedgeLab's results is in the same Å.
   volume.pixelSize = tilts.pixelSize > 0 ? tilts.pixelSize * binning : file.pixelSize;
   return { volume, binning, reading };

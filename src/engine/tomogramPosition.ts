@@ -87,7 +87,7 @@ function highPassed(image: Image): Image {
 }
 
 /** The band's pixels compared (u0 … u1 − 1, rows r0 … r1 − 1): the same for every shift tried. */
-interface Window {
+export interface Window {
   u0: number;
   u1: number;
   r0: number;
@@ -117,15 +117,15 @@ function movedCorrelation(p: Image, m: Image, y0: number, w: Window, su: number,
  * `centre`. One window for all shifts: were each compared over its own overlap, a shift that cuts a bad edge away
  * (a stack's blank border after alignment) would win for that alone. Null when under a quarter of the band is left.
  */
-function windowOf(p: Image, m: Image, y0: number, centre: [number, number], radius: [number, number]): Window | null {
+function windowOf(p: Image, m: Image, y0: number, centre: [number, number], radius: [number, number], region?: Window): Window | null {
   const [ru, rv] = [radius[0] + 1, radius[1] + 1];
   // Nor the band's edges, where its high pass saw only one side (highPassed).
   const edge = boxRadius(p);
   const w = {
-    u0: Math.max(edge, centre[0] + ru),
-    u1: Math.min(p.width - edge, m.width + centre[0] - ru),
-    r0: Math.max(edge, centre[1] + rv - y0),
-    r1: Math.min(p.height - edge, m.height + centre[1] - rv - y0),
+    u0: Math.max(edge, centre[0] + ru, (region?.u0 ?? 0) + edge),
+    u1: Math.min(p.width - edge, m.width + centre[0] - ru, (region?.u1 ?? p.width) - edge),
+    r0: Math.max(edge, centre[1] + rv - y0, (region?.r0 ?? 0) + edge),
+    r1: Math.min(p.height - edge, m.height + centre[1] - rv - y0, (region?.r1 ?? p.height) - edge),
   };
   return 4 * (w.u1 - w.u0) >= p.width && 4 * (w.r1 - w.r0) >= p.height ? w : null;
 }
@@ -141,8 +141,8 @@ export interface Peak {
  * The best whole-step shift within `radius` of `centre`, refined to a fraction of a step by parabolas through its
  * neighbours; null when too little of the band stays compared (windowOf).
  */
-function peakOf(p: Image, m: Image, y0: number, centre: [number, number], radius: [number, number], sign: number): Peak | null {
-  const w = windowOf(p, m, y0, centre, radius);
+function peakOf(p: Image, m: Image, y0: number, centre: [number, number], radius: [number, number], sign: number, region?: Window): Peak | null {
+  const w = windowOf(p, m, y0, centre, radius, region);
   if (!w) return null;
   const at = (su: number, sv: number) => sign * movedCorrelation(p, m, y0, w, su, sv);
   let best: Peak = { u: centre[0], v: centre[1], value: -Infinity };
@@ -161,12 +161,12 @@ function peakOf(p: Image, m: Image, y0: number, centre: [number, number], radius
 /**
  * The shift within `radius` (steps along u and v) at which the projection image `p` best matches the measured image
  * `m` of the same size, at either contrast: where, and the correlation there (negative: opposite contrast). Both
- * high-passed (highPassed), compared over one window (windowOf).
+ * high-passed (highPassed), compared over one window (windowOf), within `region` of `p` where only that holds data.
  */
-export function bestMatch(p: Float32Array, m: Float32Array, width: number, height: number, radius: [number, number]): Peak {
+export function bestMatch(p: Float32Array, m: Float32Array, width: number, height: number, radius: [number, number], region?: Window): Peak {
   const [hp, hm] = [highPassed({ data: p, width, height }), highPassed({ data: m, width, height })];
-  const bright = peakOf(hp, hm, 0, [0, 0], radius, 1);
-  const dark = peakOf(hp, hm, 0, [0, 0], radius, -1);
+  const bright = peakOf(hp, hm, 0, [0, 0], radius, 1, region);
+  const dark = peakOf(hp, hm, 0, [0, 0], radius, -1, region);
   if (!bright || !dark) return { u: 0, v: 0, value: 0 };
   return bright.value >= dark.value ? bright : { ...dark, value: -dark.value };
 }
@@ -199,9 +199,11 @@ async function step(band: Volume, y0: number, measured: Volume[], angles: number
   const along: Along[] = [];
   const peaks: number[] = [];
   angles.forEach((_, k) => {
-    const centre: [number, number] = [Math.round((guess[k].u - lag[k]) / f), Math.round(guess[k].v / f)];
+    // Every tilt sees the same Δy: searched at the first (the tilt nearest 0°, the surest), kept at the others.
+    const v = k === 0 ? guess[k].v : along[0].v;
+    const centre: [number, number] = [Math.round((guess[k].u - lag[k]) / f), Math.round(v / f)];
     // No window left to compare: a peak of −1, which findPosition does not trust.
-    const peak = peakOf(highPassed(imageOf(projections, k)), highPassed(imageOf(measured[k])), y0, centre, radius, sign) ?? { u: 0, v: 0, value: -1 };
+    const peak = peakOf(highPassed(imageOf(projections, k)), highPassed(imageOf(measured[k])), y0, centre, k === 0 ? radius : [radius[0], 0], sign) ?? { u: 0, v: 0, value: -1 };
     along.push({ u: peak.u * f + lag[k], v: peak.v * f });
     peaks.push(peak.value);
   });
