@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { detectOrientation, lineUpTomogram, orientationText, orientTomogram, tomogramFits, type AxisFlips, type TomogramLayout } from './importedTomogram.ts';
 import { plainProjector } from './projectionMatch.ts';
 import { binnedXy, tomogramFile } from './importedTomogramFixture.ts';
+import { Rng } from './sim/random.ts';
 import { simulateTiltSeries } from './sim/simulate.ts';
 import { tiltRange } from './sim/tiltScheme.ts';
 import type { Volume } from './types.ts';
@@ -177,6 +178,16 @@ describe('a tomogram cut down in x and y (trimvol)', () => {
     for (const [x, y, z] of [[6, 4, 0], [30, 20, 8], [53, 43, 15]]) expect(at(lined, x, y, z)).toBe(at(groundTruth, x, y, z));
     const mean = cut.data.reduce((sum, v) => sum + v, 0) / cut.data.length;
     for (const [x, y, z] of [[0, 0, 0], [5, 20, 3], [54, 20, 3], [30, 44, 9]]) expect(at(lined, x, y, z)).toBeCloseTo(mean, 5);
+  });
+
+  it('puts one the data cannot place in the middle, and says so', async () => {
+    const { tiltSeries } = await simulation;
+    const rng = new Rng(8);
+    const noise = { nx: 48, ny: 40, nz: 16, data: new Float32Array(48 * 40 * 16).map(() => rng.normal()), pixelSize: 10 };
+    const { volume, reading } = await lineUpTomogram(noise, tiltSeries, 'noise_rec.mrc', project);
+    expect(reading).toMatch(/: kept as read, no axis reversed; its 48 × 40 cut down from the tilts' 64 × 48 \(IMOD's trimvol\), its binning from the pixel sizes: its place not told apart by the data either: put in the middle of theirs, its mean around it$/);
+    const at = (v: Volume, x: number, y: number, z: number) => v.data[x + v.nx * (y + v.ny * z)];
+    expect(at(volume as Volume, 8, 4, 3)).toBe(at(noise, 0, 0, 3));
   });
 });
 

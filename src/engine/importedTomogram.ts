@@ -263,7 +263,12 @@ export async function detectOrientation(file: Tomogram, fits: TomogramFit[], til
   const [best, runnerUp = null] = ranked;
   const confident = Math.abs(best.score) >= MIN_SCORE && (runnerUp === null || Math.abs(best.score) - Math.abs(runnerUp.score) >= MIN_LEAD);
   const asRead = scored.find((o) => o.layout === fits[0].layout && !o.flips.x && !o.flips.y && !o.flips.z) ?? best;
-  return { chosen: confident ? best : asRead, runnerUp: confident ? runnerUp : best, confident, angles };
+  // Kept as read, a trimmed file is put in the middle: its match is no better a guess than its flips.
+  const middle = (o: Orientation) => {
+    const own = dimsAs(file, o.layout);
+    return { ...o, placement: { x: Math.floor((o.size.nx - own.nx) / 2), y: Math.floor((o.size.ny - own.ny) / 2) } };
+  };
+  return { chosen: confident ? best : asRead.trimmed ? middle(asRead) : asRead, runnerUp: confident ? runnerUp : best, confident, angles };
 }
 
 const flipNames = (flips: AxisFlips) => (['x', 'y', 'z'] as const).filter((axis) => flips[axis]);
@@ -305,10 +310,12 @@ function roundingRemark(file: Dims, { layout, size, trimmed }: TomogramFit): str
 }
 
 /** A remark on a trimmed file: its size and where it was put among the tilts' (Orientation.placement); else null. */
-function trimmedRemark(file: Dims, { layout, size, trimmed, placement }: Orientation): string | null {
+function trimmedRemark(file: Dims, { chosen, confident }: OrientationReport): string | null {
+  const { layout, size, trimmed, placement } = chosen;
   if (!trimmed || !placement) return null;
   const own = dimsAs(file, layout);
-  return `its ${own.nx} × ${own.ny} cut down from the tilts' ${size.nx} × ${size.ny} (IMOD's trimvol), its binning from the pixel sizes: put at x ${placement.x}, y ${placement.y} of theirs, its mean around it`;
+  const where = confident ? `put at x ${placement.x}, y ${placement.y} of theirs` : `its place not told apart by the data either: put in the middle of theirs`;
+  return `its ${own.nx} × ${own.ny} cut down from the tilts' ${size.nx} × ${size.ny} (IMOD's trimvol), its binning from the pixel sizes: ${where}, its mean around it`;
 }
 
 /** A remark when the file's pixel size and the tilts' at the fit's binning differ by more than 2 % (both known); else null. */
@@ -342,7 +349,7 @@ export async function lineUpTomogram(file: Tomogram, tilts: TiltSeries, name: st
   const position = report.confident ? await findPosition(volume, tilts, binning, report.chosen.score < 0 ? -1 : 1, project) : null;
   if (position) moveContent(volume, position.moved);
   const placed = report.confident ? positionText(position) : null;
-  const reading = [orientationText(report), trimmedRemark(file, report.chosen), placed, roundingRemark(file, report.chosen), pixelSizeRemark(file.pixelSize, tilts.pixelSize, binning), ...remarks].filter((r) => r !== null).join('; ');
+  const reading = [orientationText(report), trimmedRemark(file, report), placed, roundingRemark(file, report.chosen), pixelSizeRemark(file.pixelSize, tilts.pixelSize, binning), ...remarks].filter((r) => r !== null).join('; ');
   // The tilts' pixel size, so that its FSC against WedgeLab's results is in the same Å.
   volume.pixelSize = tilts.pixelSize > 0 ? tilts.pixelSize * binning : file.pixelSize;
   return { volume, binning, reading };
