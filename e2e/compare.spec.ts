@@ -125,6 +125,21 @@ test('side by side: ground truth, FBP and SIRT in a linked grid, and a differenc
   await expect(page.getByTestId('result-item')).toHaveCount(results + 1);
   await expect(page.getByTestId('result-item').last()).toContainText('−');
   await expect(panels).toHaveCount(4);
+  // B scaled to A (the default): FBP − (α·truth + β), α and β the least-squares fit, computed here from the volumes.
+  const difference = await page.evaluate(() => window.wedgelab.results().at(-1)!);
+  expect(difference.label).toMatch(/ − Ground truth \(B fitted to A: ×\d\.\d\d[\de-]* [+−] \d/);
+  const volumeOf = (id: string) =>
+    page.evaluate(async ([resultId, nz]) => {
+      const sections = [];
+      for (let z = 0; z < nz; z++) sections.push(Array.from((await window.wedgelab.slice(resultId, 'xy', z)).data));
+      return sections.flat();
+    }, [id, difference.nz] as const);
+  const [fbp, truth, diff] = [await volumeOf(ids.fbp), await volumeOf(ids.truth), await volumeOf(difference.id)];
+  const mean = (v: number[]) => v.reduce((sum, x) => sum + x, 0) / v.length;
+  const [mb, ma] = [mean(truth), mean(fbp)];
+  const alpha = truth.reduce((sum, b, i) => sum + (b - mb) * (fbp[i] - ma), 0) / truth.reduce((sum, b) => sum + (b - mb) ** 2, 0);
+  const worst = diff.reduce((most, d, i) => Math.max(most, Math.abs(d - (fbp[i] - (alpha * truth[i] + ma - alpha * mb)))), 0);
+  expect(worst).toBeLessThan(1e-4 * fbp.reduce((most, v) => Math.max(most, Math.abs(v)), 0));
   await expect.poll(async () => (await canvasStats(page.getByTestId('compare-canvas').nth(3))).levels).toBeGreaterThan(20);
 
   // The four panels, two to a row, each under its label.

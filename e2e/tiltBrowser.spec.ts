@@ -109,7 +109,7 @@ test('tilts marked in the preview are left out of a new data set; the series the
   await expect.poll(() => page.evaluate(() => window.wedgelab.results().length)).toBe(before + 1);
   const difference = await page.evaluate(() => window.wedgelab.results().at(-1)!);
   expect([difference.method, difference.datasetId]).toEqual(['difference', made.id]);
-  expect(difference.label).toBe(`FBP (cosine, thickness 8, bin 4) (${made.name}) − FBP (cosine, thickness 8, bin 4) (${demo.name})`);
+  expect(difference.label.startsWith(`FBP (cosine, thickness 8, bin 4) (${made.name}) − FBP (cosine, thickness 8, bin 4) (${demo.name}) (B fitted to A: ×`)).toBe(true);
   // And by FSC: the curves of the one against the other, each named with its series.
   await page.getByTestId('compare-tab-fsc').click();
   await page.getByTestId('fsc-a').selectOption(without);

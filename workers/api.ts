@@ -398,8 +398,8 @@ export interface EngineWorkerApi {
   groundTruthScores(resultId: string): Promise<GroundTruthScores>;
   /** Central section of the result's 3-D Fourier transform (computed on the GPU, cached per result). */
   fourierSection(resultId: string, plane: FourierPlane): Promise<FourierSection>;
-  /** A new result A − B (same size), listed like any other. */
-  difference(resultIdA: string, resultIdB: string): Promise<ResultSummary>;
+  /** A new result A − B (same size), listed like any other; with `fitB`, B's scale and offset fitted to A's first (differenceOf). */
+  difference(resultIdA: string, resultIdB: string, fitB?: boolean): Promise<ResultSummary>;
   /** Forward projection of a result at one angle (degrees), nx × ny. */
   reproject(resultId: string, angle: number): Promise<Slice>;
   /**

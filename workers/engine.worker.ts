@@ -21,6 +21,7 @@ import { fft3dGpu } from '../src/engine/gpu/kernels/fft3d.ts';
 import { pagePool } from './cpuPool.ts';
 import { fourierSection } from '../src/engine/metrics/fourierSection.ts';
 import { fsc, resolutionAt } from '../src/engine/metrics/fsc.ts';
+import { differenceOf } from '../src/engine/metrics/quality.ts';
 import { truthScores } from '../src/engine/metrics/truthScores.ts';
 import { forwardProject } from '../src/engine/methods/projection.ts';
 import { DEMO_DEFAULTS, DEMO_DEFAULTS_SOFTWARE_GPU, simulateTiltSeries } from '../src/engine/sim/simulate.ts';
@@ -781,14 +782,15 @@ const api: EngineWorkerApi = {
     return Comlink.transfer(out, [section.data.buffer]);
   },
 
-  async difference(resultIdA: string, resultIdB: string): Promise<ResultSummary> {
+  async difference(resultIdA: string, resultIdB: string, fitB = false): Promise<ResultSummary> {
     const [a, b] = [resultOf(resultIdA), resultOf(resultIdB)];
     const [va, vb] = [wholeVolume(a.volume, 'A − B'), wholeVolume(b.volume, 'A − B')];
     if (va.data.length !== vb.data.length || va.nx !== vb.nx || va.ny !== vb.ny) {
       throw new Error(`A − B needs volumes of one size: ${a.summary.label} and ${b.summary.label} differ`);
     }
-    const data = va.data.map((v, i) => v - vb.data[i]);
-    const label = pairLabels(a, b).join(' − ');
+    const { data, fit } = differenceOf(va.data, vb.data, fitB);
+    const scaled = fit && ` (B fitted to A: ×${fit.alpha.toPrecision(3)} ${fit.beta < 0 ? '−' : '+'} ${Math.abs(fit.beta).toPrecision(3)})`;
+    const label = pairLabels(a, b).join(' − ') + (scaled || '');
     return putResult({ datasetId: a.summary.datasetId, method: 'difference', label, params: null, invertAngles: a.summary.invertAngles, elapsedMs: 0 }, { ...va, data });
   },
 

@@ -18,6 +18,8 @@ function DifferenceControls() {
   const busy = useCompareStore((s) => s.differenceBusy);
   const makeDifference = useCompareStore((s) => s.makeDifference);
   const [pick, setPick] = useState<{ a: string | null; b: string | null }>({ a: null, b: null });
+  // On by default: two methods' (or programs') results differ in scale and offset before anything else.
+  const [fitB, setFitB] = useState(true);
   const valid = (id: string | null) => (id && selected.some((r) => r.id === id) ? id : null);
   const a = valid(pick.a) ?? selected[1]?.id ?? null;
   const b = valid(pick.b) ?? selected.find((r) => r.id !== a)?.id ?? null;
@@ -36,7 +38,11 @@ function DifferenceControls() {
       <select value={b ?? ''} onChange={(e) => setPick({ a, b: e.target.value })} data-testid="difference-b" disabled={selected.length < 2} aria-label="Difference: B">
         {options}
       </select>
-      <button type="button" className="small" disabled={!a || !b || a === b || busy} onClick={() => a && b && void makeDifference(a, b)} data-testid="difference-button">
+      <label className="check" title="Fit B's scale and offset to A's (least squares) before subtracting: the label gives the fit">
+        <input type="checkbox" checked={fitB} onChange={(e) => setFitB(e.target.checked)} data-testid="difference-fit" />
+        B scaled to A
+      </label>
+      <button type="button" className="small" disabled={!a || !b || a === b || busy} onClick={() => a && b && void makeDifference(a, b, fitB)} data-testid="difference-button">
         {busy ? 'Computing…' : 'A − B'}
       </button>
     </div>

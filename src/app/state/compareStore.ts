@@ -98,7 +98,8 @@ export interface CompareActions {
   setFscPair(a: string | null, b: string | null): void;
   computeFsc(): Promise<void>;
   /** A − B as a new result: listed in the results and added to the comparison. */
-  makeDifference(a: string, b: string): Promise<ResultSummary | null>;
+  /** A − B as a new result; `fitB`: B's scale and offset fitted to A's first. */
+  makeDifference(a: string, b: string, fitB: boolean): Promise<ResultSummary | null>;
   setOddEvenSplit(split: OddEvenSplit): void;
   runOddEven(): Promise<void>;
   cancelOddEven(): void;
@@ -249,10 +250,10 @@ export const useCompareStore = create<CompareStore>()((set, get) => {
       }
     },
 
-    async makeDifference(a, b) {
+    async makeDifference(a, b, fitB) {
       set({ differenceBusy: true });
       try {
-        const result = await getEngine().difference(a, b);
+        const result = await getEngine().difference(a, b, fitB);
         // The app store has no "add result" action; results are plain data, so append it here.
         useAppStore.setState((s) => ({ results: [...s.results.filter((r) => r.id !== result.id), result] }));
         set((s) => {

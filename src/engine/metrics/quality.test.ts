@@ -1,12 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../sim/random.ts';
 import type { Volume } from '../types.ts';
-import { affineFit, applyAffine, gaussianKernel, psnr, reflectIndex, ssim3d, SSIM_RADIUS, structuralSimilarity3d } from './quality.ts';
+import { affineFit, applyAffine, differenceOf, gaussianKernel, psnr, reflectIndex, ssim3d, SSIM_RADIUS, structuralSimilarity3d } from './quality.ts';
 
 function noiseVolume(nx: number, ny: number, nz: number, seed: number): Volume {
   const rng = new Rng(seed);
   return { nx, ny, nz, pixelSize: 0, data: Float32Array.from({ length: nx * ny * nz }, () => rng.normal()) };
 }
+
+describe('differenceOf', () => {
+  it('subtracts B as it is, or B brought to A by its least-squares scale and offset', () => {
+    const b = Float32Array.from({ length: 40 }, (_, i) => Math.cos(i));
+    const bump = Float32Array.from({ length: 40 }, (_, i) => (i === 7 ? 1 : 0));
+    // A: B at another scale and offset, plus one voxel of structure B lacks.
+    const a = b.map((v, i) => 3 * v + 10 + bump[i]);
+    expect(Array.from(differenceOf(a, b, false).data)).toEqual(Array.from(a.map((v, i) => v - b[i])));
+    const { data, fit } = differenceOf(a, b, true);
+    // The fit is pulled a little by the bump; what is left is the bump, less than a tenth elsewhere.
+    expect(fit!.alpha).toBeCloseTo(3, 1);
+    expect(data[7]).toBeGreaterThan(0.9);
+    expect(Math.max(...Array.from(data).filter((_, i) => i !== 7).map(Math.abs))).toBeLessThan(0.1);
+  });
+});
 
 describe('affine fit', () => {
   it('recovers α and β exactly for an affine relation', () => {

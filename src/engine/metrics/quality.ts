@@ -54,6 +54,17 @@ export function affineFit(x: Values, g: Values): AffineFit {
   return { alpha, beta: mg - alpha * mx };
 }
 
+/**
+ * A − B voxel by voxel; with `fit`, A − (α·B + β) for the α, β that bring B closest to A (affineFit): results of
+ * different methods or programs differ in scale and offset, which a plain difference shows everywhere and hides
+ * what differs in structure.
+ */
+export function differenceOf(a: Float32Array, b: Float32Array, fit: boolean): { data: Float32Array; fit: AffineFit | null } {
+  if (!fit) return { data: a.map((v, i) => v - b[i]), fit: null };
+  const bToA = affineFit(b, a);
+  return { data: a.map((v, i) => v - (bToA.alpha * b[i] + bToA.beta)), fit: bToA };
+}
+
 /** x' = α·x + β, in float64. */
 export function applyAffine(x: Values, fit: AffineFit): Float64Array {
   const out = new Float64Array(x.length);
