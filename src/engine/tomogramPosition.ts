@@ -40,7 +40,7 @@ const FINE_SIDE = 512;
 const BAND_ROWS = 64;
 /** A displacement is trusted when the correlation at its peak reaches this at every compared tilt … */
 const MIN_PEAK = 0.2;
-/** … and the tilts agree with one (dx, dz) within this many of the fine step's voxels (root mean square). */
+/** … and the tilts agree with one (dx, dz) within this many of the fine step's blocks (root mean square). */
 const MAX_MISFIT = 1;
 
 /** width × height values, x fastest. */
@@ -114,7 +114,7 @@ function movedCorrelation(p: Image, m: Image, y0: number, w: Window, su: number,
 
 /**
  * The band's pixels whose partners in `m` exist for every shift within `radius` (and one more, for the parabola) of
- * `centre`. One window for all shifts: were each compared over its own overlap, a shift that cuts a bad edge away
+ * `centre`, within `region` where only that part of the band holds data (a trimmed file's). One window for all shifts: were each compared over its own overlap, a shift that cuts a bad edge away
  * (a stack's blank border after alignment) would win for that alone. Null when under a quarter of the band is left.
  */
 function windowOf(p: Image, m: Image, y0: number, centre: [number, number], radius: [number, number], region?: Window): Window | null {
@@ -286,6 +286,7 @@ function moveAlong(n: number, s: number, copy: (to: number, from: number) => voi
  * from outside is its mean: nothing is known there, and a repeated edge would draw streaks that look like structure.
  */
 export function moveContent(volume: Tomogram, moved: Shift): void {
+  if (moved.x === 0 && moved.y === 0 && moved.z === 0) return;
   const { mean } = volumeStats([...fileOrderRuns(volume)]);
   const read = rowReader(volume);
   const { nx, ny, nz } = volume;
