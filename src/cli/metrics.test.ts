@@ -138,4 +138,22 @@ describe('wedgelab metrics', () => {
     expect([report.psnr, report.ssim, report.fsc]).toEqual([asIs.psnr, asIs.ssim, asIs.fsc]);
     await expect(run(['--a', result, '--b', imod, '--tilts', stack, '--json'])).rejects.toThrow('--tilts needs --angles');
   });
+
+  it('with --tilts, puts a trimmed B (trimvol) where the tilts have it, told by its pixel size', async () => {
+    const tiltAngles = tiltRange(-60, 60, 6);
+    const { groundTruth, tiltSeries } = await simulateTiltSeries({ phantom: 'mixed', size: [40, 32, 12], tiltAngles, snrDb: 10, seed: 5, pixelSize: 8 });
+    const stack = save('series5.mrc', { nx: 40, ny: 32, nz: tiltSeries.nTilts, data: tiltSeries.data, pixelSize: 8 });
+    const angles = join(dir, 'series5.tlt');
+    writeFileSync(angles, formatTlt(tiltAngles));
+    // x 3 … 36 and y 2 … 29 of it, as trimvol cuts a tomogram down.
+    const cut = { nx: 34, ny: 28, nz: 12, data: new Float32Array(34 * 28 * 12), pixelSize: 8 };
+    for (let z = 0; z < 12; z++) for (let y = 0; y < 28; y++) cut.data.set(groundTruth.data.subarray(40 * (2 + y + 32 * z) + 3, 40 * (2 + y + 32 * z) + 37), 34 * (y + 28 * z));
+    const truth = save('truth5.mrc', groundTruth);
+    const { stdout, stderr } = await run(['--a', truth, '--b', save('trimmed_rec.mrc', cut), '--angles', angles, '--tilts', stack, '--json']);
+    expect(stderr).toContain("its 34 × 28 cut down from the tilts' 40 × 32 (IMOD's trimvol), its binning from the pixel sizes: put at x 3, y 2 of theirs, its mean around it");
+    // Against the whole truth: what was cut away is the mean now; what is there is the truth's, voxel for voxel.
+    const report = JSON.parse(stdout);
+    expect(Math.min(...report.fsc)).toBeGreaterThan(0.9);
+    expect(report.psnr).toBeGreaterThan(15);
+  });
 });
