@@ -215,6 +215,10 @@ async function scoreFit(file: Tomogram, fit: TomogramFit, f: number, tiltAngles:
   const [sinLow, sinHigh] = [tiltAngles[1], tiltAngles[2]].map((a) => Math.sin((a * Math.PI) / 180));
   const [cosLow, cosHigh] = [tiltAngles[1], tiltAngles[2]].map((a) => Math.cos((a * Math.PI) / 180));
   const radius: [number, number] = [Math.floor(nx / 8) + Math.ceil((nx - own.nx) / 2), Math.floor(ny / 8) + Math.ceil((ny - own.ny) / 2)];
+  // A trimmed file's first column and row in the full frame from the coarse one's, kept within it (to a coarse step:
+  // the position's finer look follows).
+  const full = dimsAs(file, fit.layout);
+  const placed = (x: number, y: number) => ({ x: Math.max(0, Math.min(fit.size.nx - full.nx, x * f)), y: Math.max(0, Math.min(fit.size.ny - full.ny, y * f)) });
   const orientations: Orientation[] = [];
   for (const x of [false, true])
     for (const y of [false, true])
@@ -234,10 +238,7 @@ async function scoreFit(file: Tomogram, fit: TomogramFit, f: number, tiltAngles:
           const moved = minus(shifted(pHigh, nx, Math.round(dz * sinHigh - du * cosHigh), -dv), shifted(pLow, nx, Math.round(dz * sinLow - du * cosLow), -dv));
           second = Math.max(second, correlation(change, moved, nx, under) * (first < 0 ? -1 : 1));
         }
-        // In the full frame, within it (to a coarse step: the position's finer look follows).
-        const full = dimsAs(file, fit.layout);
-        const within = (at: number, room: number) => Math.max(0, Math.min(room, at));
-        const placement = fit.trimmed ? { x: within((bx - du) * f, fit.size.nx - full.nx), y: within((by - dv) * f, fit.size.ny - full.ny) } : undefined;
+        const placement = fit.trimmed ? placed(bx - du, by - dv) : undefined;
         orientations.push({ ...fit, flips: { x, y, z }, score: (first + (first < 0 ? -second : second)) / 2, ...(placement && { placement }) });
       }
   return orientations;
