@@ -109,6 +109,11 @@ describe('lineUpTomogram', () => {
     expect(reading).toMatch(/; no axis reversed to match the tilts .*; its header's pixel size 15\.000 Å differs from the tilts' 10\.000 Å × 2: the tilts' is used; a reader remark$/);
     // The file's own volume, untouched (nothing to turn), now in the tilts' pixel size.
     expect(volume).toBe(file);
+    // Made at a pixel size no whole binning gives (Warp, RELION): said, with the nearest one.
+    const warp = { nx: 24, ny: 18, nz: 8, data: new Float32Array(24 * 18 * 8), pixelSize: 26.5 };
+    await expect(lineUpTomogram(warp, tiltSeries, 'warp.mrc', project)).rejects.toThrow(
+      "floor(48 / b), or, for a tomogram cut down in x or y (trimvol), at least half of those, with b told by the pixel sizes in both headers; its pixel size 26.50 Å is 2.65 × the tilts' 10.00 Å, no whole binning: make it at 30.00 Å (3 ×), which results here can be compared with voxel for voxel",
+    );
     // Cut down, with no pixel size to tell its binning by.
     const trimmed = { nx: 60, ny: 48, nz: 16, data: new Float32Array(60 * 48 * 16), pixelSize: 0 };
     await expect(lineUpTomogram(trimmed, tiltSeries, 'trimmed.mrc', project)).rejects.toThrow(

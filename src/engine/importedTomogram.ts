@@ -290,12 +290,18 @@ export function orientationText(report: OrientationReport): string {
 }
 
 /** Why an nx × ny × nz file fits no tomogram of the tilts (tomogramFits found none), naming the file. */
-function noFitText(name: string, file: Dims, tilts: Pick<TiltSeries, 'nx' | 'ny'>): string {
+function noFitText(name: string, file: Dims & { pixelSize?: number }, tilts: Pick<TiltSeries, 'nx' | 'ny'> & { pixelSize?: number }): string {
   const wider = file.nx > tilts.nx ? "; it is wider than the tilts: load the series unbinned, or bin the tomogram to the tilts' size (IMOD's binvol)" : '';
+  // Warp's and RELION's tomograms are made at any pixel size; WedgeLab's only at whole binnings of the tilts'.
+  const ratio = file.pixelSize && tilts.pixelSize && file.pixelSize > 0 && tilts.pixelSize > 0 ? file.pixelSize / tilts.pixelSize : null;
+  const between =
+    ratio !== null && ratio > 1 && binningByPixelSize(file.pixelSize, tilts.pixelSize) === null
+      ? `; its pixel size ${file.pixelSize?.toFixed(2)} Å is ${ratio.toFixed(2)} × the tilts' ${tilts.pixelSize?.toFixed(2)} Å, no whole binning: make it at ${(Math.round(ratio) * (tilts.pixelSize ?? 0)).toFixed(2)} Å (${Math.round(ratio)} ×), which results here can be compared with voxel for voxel`
+      : '';
   return (
     `${name}: ${file.nx} × ${file.ny} × ${file.nz} voxels fits no tomogram of these ${tilts.nx} × ${tilts.ny} tilts: its x and y, or its x and z ` +
     `(the XZY layout of IMOD's tilt and AreTomo), must be the tilts' binned by a whole number b, floor(${tilts.nx} / b) × floor(${tilts.ny} / b), ` +
-    `or, for a tomogram cut down in x or y (trimvol), at least half of those, with b told by the pixel sizes in both headers${wider}`
+    `or, for a tomogram cut down in x or y (trimvol), at least half of those, with b told by the pixel sizes in both headers${between}${wider}`
   );
 }
 
