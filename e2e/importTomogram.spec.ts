@@ -123,6 +123,14 @@ test("another program's binned tomogram is listed beside the results with the fo
   await page.getByTestId('import-tomogram-file').setInputFiles(mrcFile('cube.mrc', cube));
   await expect(page.getByTestId('error-message')).toContainText('cube.mrc: 20 × 20 × 20 voxels fits no tomogram of these 48 × 40 tilts');
   await page.getByTestId('error-dismiss').click();
+  // A stack of as many tilts as the series has, picked in place of its tomogram.
+  const { tiltSeries } = await simulation;
+  const tilts = dataset.tiltAngles.length;
+  await page.getByTestId('import-tomogram-file').setInputFiles(mrcFile('TS_01.mrc', { nx: 48, ny: 40, nz: tilts, data: tiltSeries.data.subarray(0, 48 * 40 * tilts), pixelSize: 10 }, true));
+  await expect(page.getByTestId('error-message')).toContainText(
+    `TS_01.mrc: its header marks it a stack of images (MRC space group 0) and its ${tilts} sections are as many as the series has tilts: it looks like a tilt series, not a tomogram`,
+  );
+  await page.getByTestId('error-dismiss').click();
   expect(await resultsOf(dataset.id)).toEqual(before);
   expect(pageErrors).toEqual([]);
 });

@@ -27,7 +27,7 @@ import { forwardProject } from '../src/engine/methods/projection.ts';
 import { DEMO_DEFAULTS, DEMO_DEFAULTS_SOFTWARE_GPU, simulateTiltSeries } from '../src/engine/sim/simulate.ts';
 import { CancelledError, type Progress, type TiltSeries, type Volume } from '../src/engine/types.ts';
 import { seriesChecks } from '../src/engine/seriesChecks.ts';
-import { lineUpTomogram } from '../src/engine/importedTomogram.ts';
+import { lineUpTomogram, tiltSeriesInstead } from '../src/engine/importedTomogram.ts';
 import type { Projector } from '../src/engine/projectionMatch.ts';
 import { readMrcVolume } from '../src/io/mrcStream.ts';
 import { downsampleVolume, omeZarrLevels, percentiles, pyramidFactor, volumeSlice, volumeStats } from '../src/engine/volume.ts';
@@ -295,6 +295,8 @@ async function readImported(
   // In pieces as results are (the reader's own default is one array).
   const pieces = pieceBytes ?? DEFAULT_PIECE_BYTES;
   const read = await readMrcVolume(file.blob, { name: file.name, permissive: true, pieceBytes: pieces, signal, onProgress: onProgress && ((p) => void onProgress(p)) });
+  const instead = tiltSeriesInstead(file.name, read.header, tiltSeries);
+  if (instead) throw new Error(instead);
   const on = await engine();
   const project: Projector = (volume, angles) => forwardProject(on, volume, angles, { signal });
   // Inverted angles: lined up as the results made with them are (their z runs the other way).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectOrientation, lineUpTomogram, orientationText, orientTomogram, tomogramFits, type AxisFlips, type TomogramLayout } from './importedTomogram.ts';
+import { detectOrientation, lineUpTomogram, orientationText, orientTomogram, tiltSeriesInstead, tomogramFits, type AxisFlips, type TomogramLayout } from './importedTomogram.ts';
 import { plainProjector } from './projectionMatch.ts';
 import { binnedXy, tomogramFile } from './importedTomogramFixture.ts';
 import { Rng } from './sim/random.ts';
@@ -157,6 +157,17 @@ describe('a tomogram displaced across and along the tilt axis', () => {
       const at = (v: Volume, x: number, y: number, z: number) => v.data[x + v.nx * (y + v.ny * z)];
       for (const [x, y, z] of [[0, 3, 0], [30, 20, 8], [58, 44, 15]]) expect(at(volume as Volume, x, y, z)).toBe(at(groundTruth, x, y, z));
     }
+  });
+});
+
+describe('tiltSeriesInstead', () => {
+  it('names a stack of images with as many sections as the series has tilts, and nothing else', () => {
+    const tilts = { nx: 64, ny: 48, nTilts: 41 };
+    expect(tiltSeriesInstead('TS_01.mrc', { nx: 64, ny: 48, nz: 41, ispg: 0 }, tilts)).toBe(
+      "TS_01.mrc: its header marks it a stack of images (MRC space group 0) and its 41 sections are as many as the series has tilts: it looks like a tilt series, not a tomogram; add the reconstruction (IMOD's _rec.mrc, AreTomo's _Vol.mrc)",
+    );
+    // A volume (space group 1) of that size, or a stack of another count or size: not this.
+    for (const header of [{ nx: 64, ny: 48, nz: 41, ispg: 1 }, { nx: 64, ny: 48, nz: 40, ispg: 0 }, { nx: 32, ny: 24, nz: 41, ispg: 0 }]) expect(tiltSeriesInstead('rec.mrc', header, tilts)).toBeNull();
   });
 });
 

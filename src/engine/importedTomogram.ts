@@ -332,6 +332,18 @@ function pixelSizeRemark(filePixelSize: number, tiltPixelSize: number, binning: 
   return `its header's pixel size ${filePixelSize.toFixed(3)} Å differs from the tilts' ${tiltPixelSize.toFixed(3)} Å × ${binning}: the tilts' is used`;
 }
 
+/**
+ * Why a file picked as a tomogram looks like the tilt series instead (its header marks it a stack of images, MRC
+ * space group 0, and it has as many sections as the series has tilts, at the tilts' width and height), naming it;
+ * else null. Such a file would fit as a tomogram as thick as the series has tilts, and be listed as one.
+ */
+export function tiltSeriesInstead(name: string, header: Dims & { ispg: number }, tilts: Pick<TiltSeries, 'nx' | 'ny' | 'nTilts'>): string | null {
+  const stackOfTilts = header.ispg === 0 && header.nz === tilts.nTilts && header.nx === tilts.nx && header.ny === tilts.ny;
+  return stackOfTilts
+    ? `${name}: its header marks it a stack of images (MRC space group 0) and its ${header.nz} sections are as many as the series has tilts: it looks like a tilt series, not a tomogram; add the reconstruction (IMOD's _rec.mrc, AreTomo's _Vol.mrc)`
+    : null;
+}
+
 /** A tomogram lined up with its tilts (lineUpTomogram): WedgeLab's layout, the tilts' binning, how it was read in words. */
 export interface LinedUpTomogram {
   volume: Tomogram;
