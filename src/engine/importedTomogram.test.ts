@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { detectOrientation, lineUpTomogram, orientationText, orientTomogram, tiltSeriesInstead, tomogramFits, type AxisFlips, type TomogramLayout } from './importedTomogram.ts';
-import { plainProjector } from './projectionMatch.ts';
+import { openNodeGpu } from './gpu/node.ts';
+import { forwardProjectGpu } from './methods/projection.ts';
+import { plainProjector, type Projector } from './projectionMatch.ts';
 import { binnedXy, tomogramFile } from './importedTomogramFixture.ts';
 import { Rng } from './sim/random.ts';
 import { simulateTiltSeries } from './sim/simulate.ts';
@@ -204,6 +206,27 @@ describe('a tomogram cut down in x and y (trimvol)', () => {
     expect(reading).toMatch(/: kept as read, no axis reversed; its 48 × 40 cut down from the tilts' 64 × 48 \(IMOD's trimvol\), its binning from the pixel sizes: its place not told apart by the data either: put in the middle of theirs, its mean around it$/);
     const at = (v: Volume, x: number, y: number, z: number) => v.data[x + v.nx * (y + v.ny * z)];
     expect(at(volume as Volume, 8, 4, 3)).toBe(at(noise, 0, 0, 3));
+  });
+});
+
+describe("with the GPU's projector (Dawn), as the page lines a tomogram up", () => {
+  it('reads, places and moves as with the plain one', async () => {
+    const gpu = await openNodeGpu();
+    const onGpu: Projector = (volume, angles) => forwardProjectGpu(gpu, volume, angles);
+    const { groundTruth, tiltSeries } = await simulation;
+    // Thicker than its content and off centre in z, XZY with z reversed; and cut down (trimvol), y reversed.
+    const data = new Float32Array(64 * 48 * 32);
+    data.set(groundTruth.data, 64 * 48 * 12);
+    const cut = { nx: 48, ny: 40, nz: 16, data: new Float32Array(48 * 40 * 16), pixelSize: 10 };
+    for (let z = 0; z < 16; z++) for (let y = 0; y < 40; y++) cut.data.set(groundTruth.data.subarray(64 * (4 + y + 48 * z) + 6, 64 * (4 + y + 48 * z) + 54), 48 * (y + 40 * z));
+    const files = [tomogramFile({ nx: 64, ny: 48, nz: 32, data, pixelSize: 10 }, 'xzy', { x: false, y: false, z: true }), tomogramFile(cut, 'xyz', { x: false, y: true, z: false })];
+    for (const file of files) {
+      const [plain, gpuRead] = [await lineUpTomogram(file, tiltSeries, 'rec.mrc', project), await lineUpTomogram(file, tiltSeries, 'rec.mrc', onGpu)];
+      // The same flips, place and move; the scores to the second decimal or so.
+      const words = (reading: string) => reading.replace(/-?\d\.\d\d/g, '#');
+      expect(words(gpuRead.reading)).toBe(words(plain.reading));
+      expect((gpuRead.volume as Volume).data).toEqual((plain.volume as Volume).data);
+    }
   });
 });
 
