@@ -66,6 +66,23 @@ describe('findPosition', () => {
     expect(fromPieces).toEqual(fromWhole);
   });
 
+  it("says a tilt about x (IMOD's XAXISTILT) from bands near the top and the bottom, and nothing for one without", async () => {
+    const { groundTruth, tiltSeries } = await simulateTiltSeries({ phantom: 'mixed', size: [64, 200, 16], tiltAngles: tiltRange(-60, 60, 3), snrDb: 10, seed: 25, pixelSize: 10 });
+    // Each row's content moved along z by its distance from the middle row × tan 3° (whole voxels), in a volume 32 thick.
+    const tilted = { nx: 64, ny: 200, nz: 32, data: new Float32Array(64 * 200 * 32), pixelSize: 10 };
+    for (let y = 0; y < 200; y++) {
+      const dz = 8 + Math.round((y - 99.5) * Math.tan((3 * Math.PI) / 180));
+      for (let z = 0; z < 16; z++) tilted.data.set(groundTruth.data.subarray(64 * (y + 200 * z), 64 * (y + 200 * z + 1)), 64 * (y + 200 * (z + dz)));
+    }
+    const position = await findPosition(tilted, tiltSeries, 1, 1, plainProjector);
+    expect(position!.xTilt).toBeGreaterThan(2.5);
+    expect(position!.xTilt).toBeLessThan(3.5);
+    expect(Math.abs(position!.offset.z)).toBeLessThan(0.75);
+    expect(positionText(position)).toMatch(/; its content tilted about x by [23]\.\d° against the tilts \(IMOD's XAXISTILT, not applied here\): not undone$/);
+    const flat = await findPosition(displaced(groundTruth, 32, [0, 0, 0]), tiltSeries, 1, 1, plainProjector);
+    expect(flat!.xTilt).toBeUndefined();
+  });
+
   it('says nothing of a volume unrelated to the tilts', async () => {
     const { tiltSeries } = await simulateTiltSeries({ phantom: 'mixed', size: [64, 48, 16], tiltAngles: tiltRange(-60, 60, 3), snrDb: 5, seed: 23, pixelSize: 10 });
     const rng = new Rng(5);

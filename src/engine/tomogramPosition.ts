@@ -11,7 +11,8 @@
  * projection with the measured tilt, gives dx and dz by least squares, and dy. Found in two steps: on coarse copies
  * (at most 96 voxels across) over a wide range, then on a band of rows at up to 512 voxels across near the first
  * estimate, to a fraction of a step (a parabola through the peak). Moved back by whole voxels only: moving by a
- * fraction needs interpolation, which costs FSC about as much as the fraction it removes.
+ * fraction needs interpolation, which costs FSC about as much as the fraction it removes. Bands near the top and
+ * the bottom too, where the volume is tall enough, tell a tilt about x (xTiltOf): said, not undone.
  */
 import { fileOrderRuns, isPieced, rowReader, type Tomogram } from '../io/piecedVolume.ts';
 import { coarseTilt, comparedTilts, type Projector } from './projectionMatch.ts';
@@ -30,6 +31,8 @@ export interface Position {
   offset: Shift;
   /** The whole voxels it is moved by to undo that (the offset rounded, negated); all 0 when it stays. */
   moved: Shift;
+  /** Degrees its content is tilted about x against the tilts (z growing with y; xTiltOf), where that shows: said, not undone. */
+  xTilt?: number;
 }
 
 /** The coarse step's longest side in x and y (as the orientation's coarse copy). */
@@ -240,8 +243,8 @@ function solveXz(angles: number[], alongU: number[]): { x: number; z: number; mi
 
 /**
  * Where the content of `volume` (WedgeLab's layout, lined up with `tilts` binned by `binning`; `sign` −1 for
- * opposite contrast) sits against where the tilts put it (module comment); null when the data do not say (a weak
- * peak, tilts that disagree, a single tilt angle).
+ * opposite contrast) sits against where the tilts put it, from a band about its middle rows, and any tilt about x
+ * (module comment); null when the data do not say (a weak peak, tilts that disagree, a single tilt angle).
  */
 export async function findPosition(volume: Tomogram, tilts: TiltSeries, binning: number, sign: 1 | -1, project: Projector): Promise<Position | null> {
   const compared = [...new Set(comparedTilts(tilts.tiltAngles))];
@@ -255,20 +258,47 @@ export async function findPosition(volume: Tomogram, tilts: TiltSeries, binning:
   const wide: [number, number] = [Math.floor(coarse.nx / 4), Math.floor(coarse.ny / 4)];
   const first = await step(coarse, 0, measured(f1), angles, f1, volume, zero, wide, sign, project);
 
-  // The band: whole blocks of rows about the middle.
+  // A band: whole blocks of rows about `centre` (a fraction of the height), its displacement at the fine step.
   const f2 = Math.max(1, Math.ceil(volume.nx / FINE_SIDE));
-  const rows = Math.min(BAND_ROWS, Math.floor(volume.ny / f2));
-  const y0 = Math.floor((Math.floor(volume.ny / f2) - rows) / 2);
-  const band = averaged(volume, f2, { y0: y0 * f2, ny: rows * f2 });
+  const blocks = Math.floor(volume.ny / f2);
+  const rows = Math.min(BAND_ROWS, blocks);
+  const fineMeasured = measured(f2);
   // The coarse peaks are within a coarse step (f1 / f2 fine ones); u has the width to spare for twice that.
   const near: [number, number] = [2 * Math.ceil(f1 / f2) + 1, Math.ceil(f1 / f2) + 1];
-  const fine = await step(band, y0, measured(f2), angles, f2, volume, first.along, near, sign, project);
+  const bandAt = async (centre: number) => {
+    const y0 = Math.max(0, Math.min(blocks - rows, Math.round(centre * blocks - rows / 2)));
+    const fine = await step(averaged(volume, f2, { y0: y0 * f2, ny: rows * f2 }), y0, fineMeasured, angles, f2, volume, first.along, near, sign, project);
+    const solved = solveXz(angles, fine.along.map((d) => d.u));
+    const trusted = solved && solved.misfit <= MAX_MISFIT * f2 && fine.peaks.every((peak) => peak >= MIN_PEAK);
+    return trusted ? { ...solved, y: fine.along[0].v, rowsAt: (y0 + rows / 2) * f2 } : null;
+  };
 
-  const solved = solveXz(angles, fine.along.map((d) => d.u));
-  if (!solved || solved.misfit > MAX_MISFIT * f2 || fine.peaks.some((peak) => peak < MIN_PEAK)) return null;
-  const offset = { x: solved.x, y: fine.along[0].v, z: solved.z };
+  const middle = await bandAt(0.5);
+  if (!middle) return null;
+  const offset = { x: middle.x, y: middle.y, z: middle.z };
   const back = (d: number) => -Math.round(d) || 0;
-  return { offset, moved: { x: back(offset.x), y: back(offset.y), z: back(offset.z) } };
+  return { offset, moved: { x: back(offset.x), y: back(offset.y), z: back(offset.z) }, ...(await xTiltOf(bandAt, middle, blocks >= 3 * rows)) };
+}
+
+/**
+ * A tilt about x, from Δz at bands near the top and the bottom (bandAt at a sixth and five sixths of the height)
+ * with the middle one's: content tilted by α about x sits y·tan α further along z at row y. IMOD's `tilt` applies
+ * tiltalign's X-axis tilt (XAXISTILT, often a degree or two), which WedgeLab's geometry has not; said, not undone
+ * (undoing it resamples the volume). Nothing when the bands overlap (`room` false), one is not trusted, or the three
+ * do not lie on one line within half a voxel; nor under 0.3°.
+ */
+async function xTiltOf(
+  bandAt: (centre: number) => Promise<{ z: number; rowsAt: number } | null>,
+  middle: { z: number; rowsAt: number },
+  room: boolean,
+): Promise<{ xTilt?: number }> {
+  if (!room) return {};
+  const [top, bottom] = [await bandAt(1 / 6), await bandAt(5 / 6)];
+  if (!top || !bottom) return {};
+  const slope = (bottom.z - top.z) / (bottom.rowsAt - top.rowsAt);
+  const onLine = top.z + slope * (middle.rowsAt - top.rowsAt);
+  const degrees = (Math.atan(slope) * 180) / Math.PI;
+  return Math.abs(middle.z - onLine) <= 0.5 && Math.abs(degrees) >= 0.3 ? { xTilt: degrees } : {};
 }
 
 /**
@@ -306,7 +336,12 @@ const AXES = ['x', 'y', 'z'] as const;
 /** How the content's position was found and what was done, in words for the result's details. */
 export function positionText(position: Position | null): string {
   if (!position) return 'its position against the tilts not told apart by the data: not moved';
-  const { offset, moved } = position;
+  const tilted = position.xTilt === undefined ? '' : `; its content tilted about x by ${position.xTilt.toFixed(1)}° against the tilts (IMOD's XAXISTILT, not applied here): not undone`;
+  return placedText(position) + tilted;
+}
+
+/** positionText's words on where the content sat and how it was moved. */
+function placedText({ offset, moved }: Position): string {
   const list = (axes: readonly (keyof Shift)[], value: (axis: keyof Shift) => string) => axes.map((axis) => `${axis} ${value(axis)}`).join(', ');
   const off = AXES.filter((axis) => Math.abs(offset[axis]) >= 0.25);
   if (off.length === 0) return 'its content where the tilts put it (within a quarter voxel)';
