@@ -18,7 +18,7 @@
 import { binnedLength } from '../io/binning.ts';
 import { allocateTomogram, fileOrderRuns, rowReader, wholeVolume, type Tomogram } from '../io/piecedVolume.ts';
 import { coarseTilt, comparedTilts, type Projector } from './projectionMatch.ts';
-import { bestMatch, findPosition, moveContent, positionText, type Window } from './tomogramPosition.ts';
+import { bestMatch, findPosition, moveContent, positionText, zMoveOfRow, type Window } from './tomogramPosition.ts';
 import type { TiltSeries, Volume } from './types.ts';
 import { downsampleVolume, volumeStats } from './volume.ts';
 
@@ -366,7 +366,7 @@ export async function lineUpTomogram(file: Tomogram, tilts: TiltSeries, name: st
   const volume = orientTomogram(file, report.chosen, pieceBytes);
   // Where the data cannot tell the orientation, they cannot tell the position either.
   const position = report.confident ? await findPosition(volume, tilts, binning, report.chosen.score < 0 ? -1 : 1, project) : null;
-  if (position) moveContent(volume, position.moved);
+  if (position) moveContent(volume, position.moved, zMoveOfRow(position));
   const placed = report.confident ? positionText(position) : null;
   const reading = [orientationText(report), trimmedRemark(file, report), placed, roundingRemark(file, report.chosen), pixelSizeRemark(file.pixelSize, tilts.pixelSize, binning), ...remarks].filter((r) => r !== null).join('; ');
   // The tilts' pixel size, so that its FSC against WedgeLab's results is in the same Å.

@@ -12,7 +12,7 @@
  * (at most 96 voxels across) over a wide range, then on a band of rows at up to 512 voxels across near the first
  * estimate, to a fraction of a step (a parabola through the peak). Moved back by whole voxels only: moving by a
  * fraction needs interpolation, which costs FSC about as much as the fraction it removes. Bands near the top and
- * the bottom too, where the volume is tall enough, tell a tilt about x (xTiltOf): said, not undone.
+ * the bottom too, where the volume is tall enough, tell a tilt about x (xTiltOf), undone row by row along z.
  */
 import { fileOrderRuns, isPieced, rowReader, type Tomogram } from '../io/piecedVolume.ts';
 import { coarseTilt, comparedTilts, type Projector } from './projectionMatch.ts';
@@ -31,8 +31,11 @@ export interface Position {
   offset: Shift;
   /** The whole voxels it is moved by to undo that (the offset rounded, negated); all 0 when it stays. */
   moved: Shift;
-  /** Degrees its content is tilted about x against the tilts (z growing with y; xTiltOf), where that shows: said, not undone. */
-  xTilt?: number;
+  /**
+   * Its content tilted about x against the tilts (z growing with y; xTiltOf), where that shows: the degrees, and the
+   * row (voxels, as found) it turns about. Undone with the move, each row along z by whole voxels (zMoveOfRow).
+   */
+  xTilt?: { degrees: number; aboutRow: number };
 }
 
 /** The coarse step's longest side in x and y (as the orientation's coarse copy). */
@@ -283,22 +286,22 @@ export async function findPosition(volume: Tomogram, tilts: TiltSeries, binning:
 /**
  * A tilt about x, from Δz at bands near the top and the bottom (bandAt at a sixth and five sixths of the height)
  * with the middle one's: content tilted by α about x sits y·tan α further along z at row y. IMOD's `tilt` applies
- * tiltalign's X-axis tilt (XAXISTILT, often a degree or two), which WedgeLab's geometry has not; said, not undone
- * (undoing it resamples the volume). Nothing when the bands overlap (`room` false), one is not trusted, or the three
- * do not lie on one line within half a voxel; nor under 0.3°.
+ * tiltalign's X-axis tilt (XAXISTILT, often a degree or two), which WedgeLab's geometry has not. Nothing when the
+ * bands overlap (`room` false), one is not trusted, or the three do not lie on one line within half a voxel; nor
+ * under 0.3°.
  */
 async function xTiltOf(
   bandAt: (centre: number) => Promise<{ z: number; rowsAt: number } | null>,
   middle: { z: number; rowsAt: number },
   room: boolean,
-): Promise<{ xTilt?: number }> {
+): Promise<Pick<Position, 'xTilt'>> {
   if (!room) return {};
   const [top, bottom] = [await bandAt(1 / 6), await bandAt(5 / 6)];
   if (!top || !bottom) return {};
   const slope = (bottom.z - top.z) / (bottom.rowsAt - top.rowsAt);
   const onLine = top.z + slope * (middle.rowsAt - top.rowsAt);
   const degrees = (Math.atan(slope) * 180) / Math.PI;
-  return Math.abs(middle.z - onLine) <= 0.5 && Math.abs(degrees) >= 0.3 ? { xTilt: degrees } : {};
+  return Math.abs(middle.z - onLine) <= 0.5 && Math.abs(degrees) >= 0.3 ? { xTilt: { degrees, aboutRow: middle.rowsAt } } : {};
 }
 
 /**
@@ -312,14 +315,27 @@ function moveAlong(n: number, s: number, copy: (to: number, from: number) => voi
 }
 
 /**
- * Moves the content of `volume` in place by `moved` whole voxels (positive: towards higher indices). What moves in
- * from outside is its mean: nothing is known there, and a repeated edge would draw streaks that look like structure.
+ * The whole voxels each row moves along z to undo `position` (row: as it is after the move along y): its offset's,
+ * or, with a tilt about x, the tilted content's at that row. A shear by whole voxels, not a rotation: for a degree
+ * or two the rows' y hardly moves, and nothing is interpolated.
  */
-export function moveContent(volume: Tomogram, moved: Shift): void {
-  if (moved.x === 0 && moved.y === 0 && moved.z === 0) return;
+export function zMoveOfRow({ offset, moved, xTilt }: Position): (row: number) => number {
+  if (!xTilt) return () => moved.z;
+  const tan = Math.tan((xTilt.degrees * Math.PI) / 180);
+  return (row) => -Math.round(offset.z + (row - moved.y - xTilt.aboutRow) * tan) || 0;
+}
+
+/**
+ * Moves the content of `volume` in place by `moved` whole voxels (positive: towards higher indices), along z by
+ * `zOfRow(y)` for row y where given (zMoveOfRow). What moves in from outside is its mean: nothing is known there,
+ * and a repeated edge would draw streaks that look like structure.
+ */
+export function moveContent(volume: Tomogram, moved: Shift, zOfRow: (row: number) => number = () => moved.z): void {
+  const { nx, ny, nz } = volume;
+  const zMoves = Array.from({ length: ny }, (_, y) => zOfRow(y));
+  if (moved.x === 0 && moved.y === 0 && zMoves.every((s) => s === 0)) return;
   const { mean } = volumeStats([...fileOrderRuns(volume)]);
   const read = rowReader(volume);
-  const { nx, ny, nz } = volume;
   if (moved.x !== 0)
     for (let z = 0; z < nz; z++)
       for (let y = 0; y < ny; y++) {
@@ -328,7 +344,7 @@ export function moveContent(volume: Tomogram, moved: Shift): void {
       }
   const fillRow = (y: number, z: number) => read(y, z).fill(mean);
   if (moved.y !== 0) for (let z = 0; z < nz; z++) moveAlong(ny, moved.y, (to, from) => read(to, z).set(read(from, z)), (to) => fillRow(to, z));
-  if (moved.z !== 0) for (let y = 0; y < ny; y++) moveAlong(nz, moved.z, (to, from) => read(y, to).set(read(y, from)), (to) => fillRow(y, to));
+  for (let y = 0; y < ny; y++) if (zMoves[y] !== 0) moveAlong(nz, zMoves[y], (to, from) => read(y, to).set(read(y, from)), (to) => fillRow(y, to));
 }
 
 const AXES = ['x', 'y', 'z'] as const;
@@ -336,7 +352,7 @@ const AXES = ['x', 'y', 'z'] as const;
 /** How the content's position was found and what was done, in words for the result's details. */
 export function positionText(position: Position | null): string {
   if (!position) return 'its position against the tilts not told apart by the data: not moved';
-  const tilted = position.xTilt === undefined ? '' : `; its content tilted about x by ${position.xTilt.toFixed(1)}° against the tilts (IMOD's XAXISTILT, not applied here): not undone`;
+  const tilted = position.xTilt ? `; its content tilted about x by ${position.xTilt.degrees.toFixed(1)}° against the tilts (IMOD's XAXISTILT): undone, each row moved along z by whole voxels` : '';
   return placedText(position) + tilted;
 }
 
