@@ -18,7 +18,7 @@
 import { binnedLength } from '../io/binning.ts';
 import { allocateTomogram, fileOrderRuns, rowReader, wholeVolume, type Tomogram } from '../io/piecedVolume.ts';
 import { coarseTilt, comparedTilts, type Projector } from './projectionMatch.ts';
-import { bestMatch, findPosition, moveContent, positionText, zMoveOfRow, type Window } from './tomogramPosition.ts';
+import { bestMatch, correlationIn, findPosition, highPassed, moveContent, positionText, zMoveOfRow } from './tomogramPosition.ts';
 import type { TiltSeries, Volume } from './types.ts';
 import { downsampleVolume, volumeStats } from './volume.ts';
 
@@ -109,6 +109,9 @@ export function tomogramFits(file: Dims & { pixelSize?: number }, tilts: Pick<Ti
   return (['xyz', 'xzy'] as const).filter((layout) => within(dimsAs(file, layout))).map((layout) => ({ binning, layout, size, trimmed: true }));
 }
 
+/** Where a smaller `own` sits centred in `frame`: its first column and row. */
+const centredIn = (frame: Pick<Volume, 'nx' | 'ny'>, own: Pick<Volume, 'nx' | 'ny'>) => ({ x: Math.floor((frame.nx - own.nx) / 2), y: Math.floor((frame.ny - own.ny) / 2) });
+
 /** WedgeLab's size of a file read in `layout`. */
 function dimsAs(file: Dims, layout: TomogramLayout): Dims {
   return layout === 'xyz' ? { nx: file.nx, ny: file.ny, nz: file.nz } : { nx: file.nx, ny: file.nz, nz: file.ny };
@@ -154,19 +157,6 @@ export function orientTomogram(file: Tomogram, { layout, flips, size, placement 
   return out;
 }
 
-/** Pearson correlation of two nx-wide images of one size over the pixels of `rect` (its columns u0 … u1 − 1, rows r0 … r1 − 1). */
-function correlation(a: Float32Array, b: Float32Array, nx: number, rect: Window): number {
-  const [u0, u1, r0, r1] = [Math.max(0, rect.u0), Math.min(nx, rect.u1), Math.max(0, rect.r0), Math.min(a.length / nx, rect.r1)];
-  let [n, sa, sb, saa, sbb, sab] = [0, 0, 0, 0, 0, 0];
-  for (let r = r0; r < r1; r++)
-    for (let i = r * nx + u0; i < r * nx + u1; i++) {
-      [n, sa, sb] = [n + 1, sa + a[i], sb + b[i]];
-      [saa, sbb, sab] = [saa + a[i] * a[i], sbb + b[i] * b[i], sab + a[i] * b[i]];
-    }
-  const [va, vb] = [saa - (sa * sa) / n, sbb - (sb * sb) / n];
-  return n > 0 && va > 0 && vb > 0 ? (sab - (sa * sb) / n) / Math.sqrt(va * vb) : 0;
-}
-
 /** An nx × ny image mirrored in x and/or y. */
 function mirrored(image: Float32Array, nx: number, ny: number, inX: boolean, inY: boolean): Float32Array {
   if (!inX && !inY) return image;
@@ -205,13 +195,16 @@ async function scoreFit(file: Tomogram, fit: TomogramFit, f: number, tiltAngles:
   const own = dimsAs(coarseFile, fit.layout);
   // A trimmed file is drawn in the middle of the tilts' frame, and its place found as a shift of that.
   const frame = fit.trimmed ? { nx: Math.ceil(fit.size.nx / f), ny: Math.ceil(fit.size.ny / f) } : { nx: own.nx, ny: own.ny };
-  const box = { x: Math.floor((frame.nx - own.nx) / 2), y: Math.floor((frame.ny - own.ny) / 2) };
+  const box = centredIn(frame, own);
   const coarse = wholeVolume(orientTomogram(coarseFile, { layout: fit.layout, flips: NO_FLIPS, size: frame, ...(fit.trimmed && { placement: box }) }), PURPOSE);
   const projections = await project(coarse, tiltAngles.flatMap((a) => [a, -a]));
   const { nx, ny } = projections;
   const projection = (i: number) => projections.data.subarray(i * nx * ny, (i + 1) * nx * ny);
   const [zero, low, high] = measured.map((tilt) => tilt.data);
   const change = minus(high, low);
+  const image = (data: Float32Array) => ({ data, width: nx, height: ny });
+  // The measured tilt nearest 0°, high-passed once for the 8 flips' matches.
+  const zeroHigh = highPassed(image(zero));
   const [sinLow, sinHigh] = [tiltAngles[1], tiltAngles[2]].map((a) => Math.sin((a * Math.PI) / 180));
   const [cosLow, cosHigh] = [tiltAngles[1], tiltAngles[2]].map((a) => Math.cos((a * Math.PI) / 180));
   const radius: [number, number] = [Math.floor(nx / 8) + Math.ceil((nx - own.nx) / 2), Math.floor(ny / 8) + Math.ceil((ny - own.ny) / 2)];
@@ -228,7 +221,7 @@ async function scoreFit(file: Tomogram, fit: TomogramFit, f: number, tiltAngles:
         // Where the file's own voxels are in the (mirrored) frame.
         const [bx, by] = [x ? nx - box.x - own.nx : box.x, y ? ny - box.y - own.ny : box.y];
         const region = { u0: bx, u1: bx + own.nx, r0: by, r1: by + own.ny };
-        const match = bestMatch(p0, zero, nx, ny, radius, region);
+        const match = bestMatch(p0, zeroHigh, radius, region);
         const first = match.value;
         const [du, dv] = [Math.round(match.u), Math.round(match.v)];
         // The measured tilts' pixels that the file's own voxels project onto.
@@ -236,7 +229,7 @@ async function scoreFit(file: Tomogram, fit: TomogramFit, f: number, tiltAngles:
         let second = -Infinity;
         for (let dz = -coarse.nz; dz <= coarse.nz; dz++) {
           const moved = minus(shifted(pHigh, nx, Math.round(dz * sinHigh - du * cosHigh), -dv), shifted(pLow, nx, Math.round(dz * sinLow - du * cosLow), -dv));
-          second = Math.max(second, correlation(change, moved, nx, under) * (first < 0 ? -1 : 1));
+          second = Math.max(second, correlationIn(image(change), image(moved), under) * (first < 0 ? -1 : 1));
         }
         const placement = fit.trimmed ? placed(bx - du, by - dv) : undefined;
         orientations.push({ ...fit, flips: { x, y, z }, score: (first + (first < 0 ? -second : second)) / 2, ...(placement && { placement }) });
@@ -265,10 +258,7 @@ export async function detectOrientation(file: Tomogram, fits: TomogramFit[], til
   const confident = Math.abs(best.score) >= MIN_SCORE && (runnerUp === null || Math.abs(best.score) - Math.abs(runnerUp.score) >= MIN_LEAD);
   const asRead = scored.find((o) => o.layout === fits[0].layout && !o.flips.x && !o.flips.y && !o.flips.z) ?? best;
   // Kept as read, a trimmed file is put in the middle: its match is no better a guess than its flips.
-  const middle = (o: Orientation) => {
-    const own = dimsAs(file, o.layout);
-    return { ...o, placement: { x: Math.floor((o.size.nx - own.nx) / 2), y: Math.floor((o.size.ny - own.ny) / 2) } };
-  };
+  const middle = (o: Orientation) => ({ ...o, placement: centredIn(o.size, dimsAs(file, o.layout)) });
   return { chosen: confident ? best : asRead.trimmed ? middle(asRead) : asRead, runnerUp: confident ? runnerUp : best, confident, angles };
 }
 

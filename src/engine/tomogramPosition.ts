@@ -50,7 +50,7 @@ const MIN_PEAK = 0.2;
 const MAX_MISFIT = 1;
 
 /** width × height values, x fastest. */
-interface Image {
+export interface Image {
   data: Float32Array;
   width: number;
   height: number;
@@ -86,7 +86,7 @@ function boxMeans(data: Float32Array, width: number, height: number, r: number, 
  * The image less its box means (boxRadius): what the correlation should follow is detail, not the slow changes of
  * ice thickness and illumination across a real tilt, which correlate nearly as well shifted as not.
  */
-function highPassed(image: Image): Image {
+export function highPassed(image: Image): Image {
   const r = boxRadius(image);
   const smooth = boxMeans(boxMeans(image.data, image.width, image.height, r, true), image.width, image.height, r, false);
   return { ...image, data: image.data.map((v, i) => v - smooth[i]) };
@@ -116,6 +116,12 @@ function movedCorrelation(p: Image, m: Image, y0: number, w: Window, su: number,
   }
   const [va, vb] = [saa - (sa * sa) / n, sbb - (sb * sb) / n];
   return va > 0 && vb > 0 ? (sab - (sa * sb) / n) / Math.sqrt(va * vb) : 0;
+}
+
+/** Pearson correlation of two images of one size over the pixels of `rect` that lie in them. */
+export function correlationIn(a: Image, b: Image, rect: Window): number {
+  const w = { u0: Math.max(0, rect.u0), u1: Math.min(a.width, rect.u1), r0: Math.max(0, rect.r0), r1: Math.min(a.height, rect.r1) };
+  return w.u1 > w.u0 && w.r1 > w.r0 ? movedCorrelation(a, b, 0, w, 0, 0) : 0;
 }
 
 /**
@@ -166,13 +172,14 @@ function peakOf(p: Image, m: Image, y0: number, centre: [number, number], radius
 
 /**
  * The shift within `radius` (steps along u and v) at which the projection image `p` best matches the measured image
- * `m` of the same size, at either contrast: where, and the correlation there (negative: opposite contrast). Both
- * high-passed (highPassed), compared over one window (windowOf), within `region` of `p` where only that holds data.
+ * of the same size, at either contrast: where, and the correlation there (negative: opposite contrast). Both
+ * high-passed (highPassed: `measuredHigh` is, once for all the projections it is matched with), compared over one
+ * window (windowOf), within `region` of `p` where only that holds data.
  */
-export function bestMatch(p: Float32Array, m: Float32Array, width: number, height: number, radius: [number, number], region?: Window): Peak {
-  const [hp, hm] = [highPassed({ data: p, width, height }), highPassed({ data: m, width, height })];
-  const bright = peakOf(hp, hm, 0, [0, 0], radius, 1, region);
-  const dark = peakOf(hp, hm, 0, [0, 0], radius, -1, region);
+export function bestMatch(p: Float32Array, measuredHigh: Image, radius: [number, number], region?: Window): Peak {
+  const hp = highPassed({ data: p, width: measuredHigh.width, height: measuredHigh.height });
+  const bright = peakOf(hp, measuredHigh, 0, [0, 0], radius, 1, region);
+  const dark = peakOf(hp, measuredHigh, 0, [0, 0], radius, -1, region);
   if (!bright || !dark) return { u: 0, v: 0, value: 0 };
   return bright.value >= dark.value ? bright : { ...dark, value: -dark.value };
 }
@@ -194,7 +201,7 @@ const blockLag = (n: number, f: number) => (f * Math.ceil(n / f) - n) / 2;
  * compared tilts against the measured tilts, each peak searched within `radius` of the step's shift for `guess`
  * (a displacement in voxels); the displacement each peak means, in voxels: along u at its tilt, and along v.
  */
-async function step(band: Volume, y0: number, measured: Volume[], angles: number[], f: number, dims: Pick<Volume, 'nx' | 'nz'>, guess: Along[], radius: [number, number], sign: number, project: Projector): Promise<{ along: Along[]; peaks: number[] }> {
+async function step(band: Volume, y0: number, measuredHigh: Image[], angles: number[], f: number, dims: Pick<Volume, 'nx' | 'nz'>, guess: Along[], radius: [number, number], sign: number, project: Projector): Promise<{ along: Along[]; peaks: number[] }> {
   const projections = await project(band, angles);
   // The block averages lag the volume's centre in x and z, and the projection's u mixes the two (blockLag): the
   // measured tilt, averaged alike in u, lags by x's alone.
@@ -209,7 +216,7 @@ async function step(band: Volume, y0: number, measured: Volume[], angles: number
     const v = k === 0 ? guess[k].v : along[0].v;
     const centre: [number, number] = [Math.round((guess[k].u - lag[k]) / f), Math.round(v / f)];
     // No window left to compare: a peak of −1, which findPosition does not trust.
-    const peak = peakOf(highPassed(imageOf(projections, k)), highPassed(imageOf(measured[k])), y0, centre, k === 0 ? radius : [radius[0], 0], sign) ?? { u: 0, v: 0, value: -1 };
+    const peak = peakOf(highPassed(imageOf(projections, k)), measuredHigh[k], y0, centre, k === 0 ? radius : [radius[0], 0], sign) ?? { u: 0, v: 0, value: -1 };
     along.push({ u: peak.u * f + lag[k], v: peak.v * f });
     peaks.push(peak.value);
   });
@@ -253,7 +260,8 @@ export async function findPosition(volume: Tomogram, tilts: TiltSeries, binning:
   const compared = [...new Set(comparedTilts(tilts.tiltAngles))];
   const angles = compared.map((k) => tilts.tiltAngles[k]);
   const size = { nx: volume.nx, ny: volume.ny };
-  const measured = (f: number) => compared.map((k) => coarseTilt(tilts, k, binning, size, f));
+  // High-passed once a scale: every band of the step is matched with them.
+  const measured = (f: number) => compared.map((k) => highPassed(imageOf(coarseTilt(tilts, k, binning, size, f))));
   const zero = compared.map(() => ({ u: 0, v: 0 }));
 
   const f1 = Math.max(1, Math.ceil(Math.max(volume.nx, volume.ny) / COARSE_SIDE));
