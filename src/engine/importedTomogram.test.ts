@@ -3,11 +3,12 @@ import { detectOrientation, lineUpTomogram, orientationText, orientTomogram, til
 import { openNodeGpu } from './gpu/node.ts';
 import { forwardProjectGpu } from './methods/projection.ts';
 import { plainProjector, type Projector } from './projectionMatch.ts';
-import { binnedXy, tomogramFile } from './importedTomogramFixture.ts';
+import { atPixelSize, binnedXy, tomogramFile } from './importedTomogramFixture.ts';
 import { Rng } from './sim/random.ts';
 import { simulateTiltSeries } from './sim/simulate.ts';
 import { tiltRange } from './sim/tiltScheme.ts';
 import type { Volume } from './types.ts';
+import { downsampleVolume } from './volume.ts';
 import { allocateTomogram, volumePieces } from '../io/piecedVolume.ts';
 
 const project = plainProjector;
@@ -111,15 +112,10 @@ describe('lineUpTomogram', () => {
     expect(reading).toMatch(/; no axis reversed to match the tilts .*; its header's pixel size 15\.000 Å differs from the tilts' 10\.000 Å × 2: the tilts' is used; a reader remark$/);
     // The file's own volume, untouched (nothing to turn), now in the tilts' pixel size.
     expect(volume).toBe(file);
-    // Made at a pixel size no whole binning gives (Warp, RELION): said, with the nearest one.
-    const warp = { nx: 24, ny: 18, nz: 8, data: new Float32Array(24 * 18 * 8), pixelSize: 26.5 };
-    await expect(lineUpTomogram(warp, tiltSeries, 'warp.mrc', project)).rejects.toThrow(
-      "floor(48 / b), or, for a tomogram cut down in x or y (trimvol), at least half of those, with b told by the pixel sizes in both headers; its pixel size 26.50 Å is 2.65 × the tilts' 10.00 Å, no whole binning: make it at 30.00 Å (3 ×), which results here can be compared with voxel for voxel",
-    );
     // Cut down, with no pixel size to tell its binning by.
     const trimmed = { nx: 60, ny: 48, nz: 16, data: new Float32Array(60 * 48 * 16), pixelSize: 0 };
     await expect(lineUpTomogram(trimmed, tiltSeries, 'trimmed.mrc', project)).rejects.toThrow(
-      "trimmed.mrc: 60 × 48 × 16 voxels fits no tomogram of these 64 × 48 tilts: its x and y, or its x and z (the XZY layout of IMOD's tilt and AreTomo), must be the tilts' binned by a whole number b, floor(64 / b) × floor(48 / b), or, for a tomogram cut down in x or y (trimvol), at least half of those, with b told by the pixel sizes in both headers",
+      "trimmed.mrc: 60 × 48 × 16 voxels fits no tomogram of these 64 × 48 tilts: its x and y, or its x and z (the XZY layout of IMOD's tilt and AreTomo), must be the tilts' binned by a whole number b, floor(64 / b) × floor(48 / b), or, for a tomogram cut down in x or y (trimvol) or made at another pixel size (Warp, RELION), be placed or resampled by the pixel sizes in both headers",
     );
   });
 });
@@ -244,5 +240,60 @@ describe("AreTomo's sizes rounded down to even", () => {
     for (const [x, y, z] of [[0, 0, 0], [61, 45, 11], [30, 20, 5]]) expect(at(lined, x, y, z)).toBe(at(cut, x, y, z));
     for (const [x, y, z] of [[62, 10, 3], [62, 46, 7]]) expect(at(lined, x, y, z)).toBe(at(cut, 61, Math.min(y, 45), z));
     expect(at(lined, 5, 46, 2)).toBe(at(cut, 5, 45, 2));
+  });
+});
+
+describe('a tomogram made at another pixel size (Warp, RELION)', () => {
+  const pearson = (a: Float32Array, b: Float32Array) => {
+    const mean = (v: Float32Array) => v.reduce((sum, x) => sum + x, 0) / v.length;
+    const [ma, mb] = [mean(a), mean(b)];
+    let [ab, aa, bb] = [0, 0, 0];
+    for (let i = 0; i < a.length; i++) [ab, aa, bb] = [ab + (a[i] - ma) * (b[i] - mb), aa + (a[i] - ma) ** 2, bb + (b[i] - mb) ** 2];
+    return ab / Math.sqrt(aa * bb);
+  };
+
+  it('is resampled to the nearest whole binning of the tilts, then oriented', async () => {
+    const { groundTruth, tiltSeries } = await simulation;
+    // 15 Å: 1.5 × the tilts' 10 Å, so binning 2 (20 Å); written XZY with z reversed. Centred at ⌊n / 2⌋ in the file,
+    // which is 1.5 voxels of 10 Å off the middle of binned voxels once z is reversed back: found, a whole voxel moved.
+    const file = tomogramFile(atPixelSize(groundTruth, 15), 'xzy', { x: false, y: false, z: true });
+    expect([file.nx, file.ny, file.nz]).toEqual([43, 11, 32]);
+    const { volume, binning, reading } = await lineUpTomogram(file, tiltSeries, 'TS_01_15.00Apx.mrc', project);
+    expect(reading).toMatch(
+      /^read in XZY layout .* binning 2; z reversed to match the tilts .*; its 43 × 11 × 32 voxels of 15\.00 Å, no whole binning of the tilts' 10\.00 Å \(as Warp, RELION and AreTomo may make them\), resampled to their 10\.00 Å × 2: 32 × 8 × 24 \(Lanczos interpolation\); its content sat off where the tilts put it by z -0\.8 voxels: moved by z 1 /,
+    );
+    const lined = volume as Volume;
+    expect([binning, lined.nx, lined.ny, lined.nz, lined.pixelSize]).toEqual([2, 32, 24, 8, 20]);
+    expect(pearson(lined.data, (downsampleVolume(groundTruth, 2) as Volume).data)).toBeGreaterThan(0.9);
+  });
+
+  it('is made coarser when finer than the tilts as loaded', async () => {
+    const { groundTruth, tiltSeries } = await simulation;
+    const file = atPixelSize(groundTruth, 5);
+    expect([file.nx, file.ny, file.nz]).toEqual([128, 96, 32]);
+    const { volume, binning, reading } = await lineUpTomogram(file, tiltSeries, 'fine.mrc', project);
+    expect(reading).toMatch(/; its 128 × 96 × 32 voxels of 5\.00 Å, .* resampled to their 10\.00 Å × 1: 64 × 48 × 16 \(Lanczos interpolation\)/);
+    const lined = volume as Volume;
+    expect([binning, lined.nx, lined.ny, lined.nz, lined.pixelSize]).toEqual([1, 64, 48, 16, 10]);
+    expect(pearson(lined.data, groundTruth.data)).toBeGreaterThan(0.9);
+  });
+
+  it('is cut to the tilts\' field of view about its centre when larger, value for value at a whole binning', async () => {
+    const { groundTruth, tiltSeries } = await simulation;
+    const binned = downsampleVolume(groundTruth, 2) as Volume;
+    // 4 more voxels either side in x, 3 in y, about the same centre (⌊40 / 2⌋ − ⌊32 / 2⌋ = 4, ⌊30 / 2⌋ − ⌊24 / 2⌋ = 3).
+    const wide = { nx: 40, ny: 30, nz: 8, data: new Float32Array(40 * 30 * 8).fill(0.5), pixelSize: 20 };
+    for (let z = 0; z < 8; z++) for (let y = 0; y < 24; y++) wide.data.set(binned.data.subarray(32 * (y + 24 * z), 32 * (y + 1 + 24 * z)), 40 * (y + 3 + 30 * z) + 4);
+    const { volume, reading } = await lineUpTomogram(wide, tiltSeries, 'wide.mrc', project);
+    expect(reading).toMatch(/; its 40 × 30 × 8 larger than the tilts' 32 × 24 at binning 2: 32 × 24 × 8 about its centre kept; its content where the tilts put it/);
+    expect((volume as Volume).data).toEqual(binned.data);
+  });
+
+  it('is refused, naming the file and its pixel size, when it is no field of view of the tilts', async () => {
+    const { tiltSeries } = await simulation;
+    const other = { nx: 5, ny: 9, nz: 3, data: new Float32Array(5 * 9 * 3), pixelSize: 26.5 };
+    await expect(lineUpTomogram(other, tiltSeries, 'other.mrc', project)).rejects.toThrow(
+      "other.mrc: 5 × 9 × 3 voxels fits no tomogram of these 64 × 48 tilts: its x and y, or its x and z (the XZY layout of IMOD's tilt and AreTomo), must be the tilts' binned by a whole number b, floor(64 / b) × floor(48 / b), or, for a tomogram cut down in x or y (trimvol) or made at another pixel size (Warp, RELION), be placed or resampled by the pixel sizes in both headers; at its 26.50 Å, 2.65 × the tilts' 10.00 Å, its x and y are not within half to 1½ times theirs in either layout: not the same field of view",
+    );
   });
 });

@@ -5,7 +5,9 @@
  *
  * Axes: WedgeLab's tomogram has z along the beam and nz the thickness (XY sections are top views). IMOD's `tilt` and
  * AreTomo (without -FlipVol) write the other layout, "XZY": the file's y is the thickness and its sections run along
- * the tilt axis. The sizes say which: x and y (xyz) or x and z (xzy) equal the tilts' at one whole binning.
+ * the tilt axis. The sizes say which: x and y (xyz) or x and z (xzy) equal the tilts' at one whole binning. A file
+ * made at a pixel size no whole binning gives (Warp, RELION 5), or finer than the tilts as loaded, is resampled onto
+ * their grid first by the pixel sizes in the two headers (resampledToTilts).
  *
  * Directions: each of x, y and z may run the other way (another program's sign of the tilt angles, a volume rotated
  * to view rather than flipped, a simulator's array order). The data say which: the tomogram is projected along the
@@ -20,6 +22,7 @@ import { allocateTomogram, fileOrderRuns, rowReader, wholeVolume, type Tomogram 
 import { coarseTilt, comparedTilts, type Projector } from './projectionMatch.ts';
 import { bestMatch, correlationIn, findPosition, highPassed, moveContent, positionText, zMoveOfRow } from './tomogramPosition.ts';
 import type { TiltSeries, Volume } from './types.ts';
+import { resampleTomogram } from './resample.ts';
 import { downsampleVolume, volumeStats } from './volume.ts';
 
 /** xyz: the file's z is the thickness (WedgeLab's own layout). xzy: the file's y is (IMOD's and AreTomo's default). */
@@ -103,10 +106,72 @@ export function tomogramFits(file: Dims & { pixelSize?: number }, tilts: Pick<Ti
   }
   if (fits.length > 0) return fits;
   const binning = binningByPixelSize(file.pixelSize, tilts.pixelSize);
-  if (binning === null) return [];
+  return binning === null ? [] : fitsAt(file, tilts, binning);
+}
+
+/**
+ * The file's fits at one `binning`, xyz before xzy: whole where its x and y are the binned tilts' (fitsLength, or
+ * exactly for a `resampled` file, whose one short is no AreTomo rounding), trimmed where they lie between half of
+ * those and those.
+ */
+function fitsAt(file: Dims, tilts: Pick<TiltSeries, 'nx' | 'ny'>, binning: number, resampled = false): TomogramFit[] {
   const size = { nx: binnedLength(tilts.nx, binning), ny: binnedLength(tilts.ny, binning) };
-  const within = (own: Dims) => own.nx <= size.nx && own.ny <= size.ny && 2 * own.nx >= size.nx && 2 * own.ny >= size.ny;
-  return (['xyz', 'xzy'] as const).filter((layout) => within(dimsAs(file, layout))).map((layout) => ({ binning, layout, size, trimmed: true }));
+  const fitsIt = (length: number, binned: number) => (resampled ? length === binned : fitsLength(length, binned));
+  const fits: TomogramFit[] = [];
+  for (const layout of ['xyz', 'xzy'] as const) {
+    const { nx, ny } = dimsAs(file, layout);
+    if (fitsIt(nx, size.nx) && fitsIt(ny, size.ny)) fits.push({ binning, layout, size });
+    else if (nx <= size.nx && ny <= size.ny && 2 * nx >= size.nx && 2 * ny >= size.ny) fits.push({ binning, layout, size, trimmed: true });
+  }
+  return fits;
+}
+
+/** A file resampled onto the grid of the tilts at a whole binning (resampledToTilts), with its fits there. */
+interface Resampled {
+  volume: Tomogram;
+  fits: TomogramFit[];
+  remark: string;
+}
+
+/** How far a file's x and y may lie from the binned tilts' and still be taken as their tomogram once resampled. */
+const RESAMPLED_RANGE = [0.5, 1.5];
+
+/**
+ * A file that fits no whole binning of the tilts (tomogramFits found none) put on their grid at the binning nearest
+ * its pixel size: Warp, RELION 5 and AreTomo (AtBin 4.5) make tomograms at any pixel size, and a file finer than
+ * the tilts as loaded needs making coarser. Resampled (engine/resample.ts) about the centres, kept within the
+ * tilts' frame (a larger field of view cut to it); then placed, where smaller, as a trimmed file is. Null when
+ * either pixel size is unknown or no layout brings its x and y within RESAMPLED_RANGE of the tilts'.
+ */
+function resampledToTilts(file: Tomogram, tilts: Pick<TiltSeries, 'nx' | 'ny' | 'pixelSize'>, pieceBytes?: number): Resampled | null {
+  if (!(file.pixelSize > 0 && tilts.pixelSize > 0)) return null;
+  const binning = Math.max(1, Math.round(file.pixelSize / tilts.pixelSize));
+  // The new voxel in the file's voxels; within 2 % of 1 (headers' rounding) a copy, so that nothing is interpolated.
+  const exact = (binning * tilts.pixelSize) / file.pixelSize;
+  const step = Math.abs(exact - 1) <= 0.02 ? 1 : exact;
+  const size = { nx: binnedLength(tilts.nx, binning), ny: binnedLength(tilts.ny, binning) };
+  const scaled = (n: number) => Math.round(n / step);
+  const within = (n: number, of: number) => scaled(n) >= RESAMPLED_RANGE[0] * of && scaled(n) <= RESAMPLED_RANGE[1] * of;
+  const layouts = (['xyz', 'xzy'] as const).filter((layout) => {
+    const own = dimsAs(file, layout);
+    return within(own.nx, size.nx) && within(own.ny, size.ny);
+  });
+  if (layouts.length === 0) return null;
+  // The file's y is the tilts' y in xyz, its z in xzy: either kept within their height where it may be that.
+  const lengths = [
+    Math.min(scaled(file.nx), size.nx),
+    layouts.includes('xyz') ? Math.min(scaled(file.ny), size.ny) : scaled(file.ny),
+    layouts.includes('xzy') ? Math.min(scaled(file.nz), size.ny) : scaled(file.nz),
+  ];
+  if (step === 1 && lengths[0] === file.nx && lengths[1] === file.ny && lengths[2] === file.nz) return null;
+  const volume = resampleTomogram(file, [{ length: lengths[0], step }, { length: lengths[1], step }, { length: lengths[2], step }], pieceBytes);
+  const [from, to] = [`${file.nx} × ${file.ny} × ${file.nz}`, lengths.join(' × ')];
+  const cut = lengths[0] < scaled(file.nx) || lengths[1] < scaled(file.ny) || lengths[2] < scaled(file.nz) ? ", its field of view cut to the tilts' about its centre" : '';
+  const remark =
+    step === 1
+      ? `its ${from} larger than the tilts' ${size.nx} × ${size.ny} at binning ${binning}: ${to} about its centre kept`
+      : `its ${from} voxels of ${file.pixelSize.toFixed(2)} Å, no whole binning of the tilts' ${tilts.pixelSize.toFixed(2)} Å (as Warp, RELION and AreTomo may make them), resampled to their ${tilts.pixelSize.toFixed(2)} Å × ${binning}: ${to} (Lanczos interpolation${cut})`;
+  return { volume, fits: fitsAt(volume, tilts, binning, true), remark };
 }
 
 /** Where a smaller `own` sits centred in `frame`: its first column and row. */
@@ -279,19 +344,15 @@ export function orientationText(report: OrientationReport): string {
   return parts.join('; ');
 }
 
-/** Why an nx × ny × nz file fits no tomogram of the tilts (tomogramFits found none), naming the file. */
+/** Why an nx × ny × nz file fits no tomogram of the tilts, even resampled (resampledToTilts), naming the file. */
 function noFitText(name: string, file: Dims & { pixelSize?: number }, tilts: Pick<TiltSeries, 'nx' | 'ny'> & { pixelSize?: number }): string {
-  const wider = file.nx > tilts.nx ? "; it is wider than the tilts: load the series unbinned, or bin the tomogram to the tilts' size (IMOD's binvol)" : '';
-  // Warp's and RELION's tomograms are made at any pixel size; WedgeLab's only at whole binnings of the tilts'.
-  const ratio = file.pixelSize && tilts.pixelSize && file.pixelSize > 0 && tilts.pixelSize > 0 ? file.pixelSize / tilts.pixelSize : null;
-  const between =
-    ratio !== null && ratio > 1 && binningByPixelSize(file.pixelSize, tilts.pixelSize) === null
-      ? `; its pixel size ${file.pixelSize?.toFixed(2)} Å is ${ratio.toFixed(2)} × the tilts' ${tilts.pixelSize?.toFixed(2)} Å, no whole binning: make it at ${(Math.round(ratio) * (tilts.pixelSize ?? 0)).toFixed(2)} Å (${Math.round(ratio)} ×), which results here can be compared with voxel for voxel`
-      : '';
+  const known = Boolean(file.pixelSize && file.pixelSize > 0 && tilts.pixelSize && tilts.pixelSize > 0);
+  const wider = !known && file.nx > tilts.nx ? "; it is wider than the tilts: load the series unbinned, or bin the tomogram to the tilts' size (IMOD's binvol)" : '';
+  const ratio = known ? `; at its ${file.pixelSize?.toFixed(2)} Å, ${((file.pixelSize ?? 0) / (tilts.pixelSize ?? 1)).toFixed(2)} × the tilts' ${tilts.pixelSize?.toFixed(2)} Å, its x and y are not within half to 1½ times theirs in either layout: not the same field of view` : '';
   return (
     `${name}: ${file.nx} × ${file.ny} × ${file.nz} voxels fits no tomogram of these ${tilts.nx} × ${tilts.ny} tilts: its x and y, or its x and z ` +
     `(the XZY layout of IMOD's tilt and AreTomo), must be the tilts' binned by a whole number b, floor(${tilts.nx} / b) × floor(${tilts.ny} / b), ` +
-    `or, for a tomogram cut down in x or y (trimvol), at least half of those, with b told by the pixel sizes in both headers${between}${wider}`
+    `or, for a tomogram cut down in x or y (trimvol) or made at another pixel size (Warp, RELION), be placed or resampled by the pixel sizes in both headers${ratio}${wider}`
   );
 }
 
@@ -306,13 +367,14 @@ function roundingRemark(file: Dims, { layout, size, trimmed }: TomogramFit): str
   return `its ${axes} (${lengths}) ${short.length === 2 ? 'are' : 'is'} the tilts' ${binned} rounded down to even, as AreTomo's Fourier cropping makes a binned size: its last ${edges} repeated to fill it`;
 }
 
-/** A remark on a trimmed file: its size and where it was put among the tilts' (Orientation.placement); else null. */
-function trimmedRemark(file: Dims, { chosen, confident }: OrientationReport): string | null {
+/** A remark on a trimmed (or resampled and smaller) file: its size and where it was put among the tilts' (Orientation.placement); else null. */
+function trimmedRemark(file: Dims, { chosen, confident }: OrientationReport, resampled: boolean): string | null {
   const { layout, size, trimmed, placement } = chosen;
   if (!trimmed || !placement) return null;
   const own = dimsAs(file, layout);
   const where = confident ? `put at x ${placement.x}, y ${placement.y} of theirs` : `its place not told apart by the data either: put in the middle of theirs`;
-  return `its ${own.nx} × ${own.ny} cut down from the tilts' ${size.nx} × ${size.ny} (IMOD's trimvol), its binning from the pixel sizes: ${where}, its mean around it`;
+  const what = resampled ? `its ${own.nx} × ${own.ny} resampled, smaller than the tilts' ${size.nx} × ${size.ny}` : `its ${own.nx} × ${own.ny} cut down from the tilts' ${size.nx} × ${size.ny} (IMOD's trimvol), its binning from the pixel sizes`;
+  return `${what}: ${where}, its mean around it`;
 }
 
 /** A remark when the file's pixel size and the tilts' at the fit's binning differ by more than 2 % (both known); else null. */
@@ -345,20 +407,34 @@ export interface LinedUpTomogram {
  * A file's tomogram (`name`, for messages) as WedgeLab's tomogram of `tilts`: fitted by its sizes, oriented by the
  * data, copied into pieces past `pieceBytes` (or the file's volume itself when nothing is turned), its content moved
  * by whole voxels to where the tilts put it (engine/tomogramPosition.ts; in place, so the file's volume too when it
- * is that), given the tilts' pixel size × binning when they have one. `remarks` (the reader's warnings) are added to the reading. Refused,
- * naming the file, when no fit exists.
+ * is that), given the tilts' pixel size × binning when they have one. `remarks` (the reader's warnings) are added to the reading. A file
+ * that fits no whole binning is resampled onto the tilts' grid by the pixel sizes (resampledToTilts). Refused,
+ * naming the file, when no fit exists even so.
  */
 export async function lineUpTomogram(file: Tomogram, tilts: TiltSeries, name: string, project: Projector, remarks: string[] = [], pieceBytes?: number): Promise<LinedUpTomogram> {
-  const fits = tomogramFits(file, tilts);
+  const whole = tomogramFits(file, tilts);
+  const resampled = whole.length === 0 ? resampledToTilts(file, tilts, pieceBytes) : null;
+  const fits = resampled?.fits ?? whole;
   if (fits.length === 0) throw new Error(noFitText(name, file, tilts));
-  const report = await detectOrientation(file, fits, tilts, project);
+  const source = resampled?.volume ?? file;
+  const report = await detectOrientation(source, fits, tilts, project);
   const { binning } = report.chosen;
-  const volume = orientTomogram(file, report.chosen, pieceBytes);
+  const volume = orientTomogram(source, report.chosen, pieceBytes);
   // Where the data cannot tell the orientation, they cannot tell the position either.
   const position = report.confident ? await findPosition(volume, tilts, binning, report.chosen.score < 0 ? -1 : 1, project) : null;
   if (position) moveContent(volume, position.moved, zMoveOfRow(position));
   const placed = report.confident ? positionText(position) : null;
-  const reading = [orientationText(report), trimmedRemark(file, report), placed, roundingRemark(file, report.chosen), pixelSizeRemark(file.pixelSize, tilts.pixelSize, binning), ...remarks].filter((r) => r !== null).join('; ');
+  const reading = [
+    orientationText(report),
+    resampled?.remark ?? null,
+    trimmedRemark(source, report, resampled !== null),
+    placed,
+    roundingRemark(source, report.chosen),
+    pixelSizeRemark(source.pixelSize, tilts.pixelSize, binning),
+    ...remarks,
+  ]
+    .filter((r) => r !== null)
+    .join('; ');
   // The tilts' pixel size, so that its FSC against WedgeLab's results is in the same Å.
   volume.pixelSize = tilts.pixelSize > 0 ? tilts.pixelSize * binning : file.pixelSize;
   return { volume, binning, reading };

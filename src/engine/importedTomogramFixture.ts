@@ -34,3 +34,27 @@ export function binnedXy(volume: Volume): Volume {
       }
   return { nx, ny, nz: volume.nz, data, pixelSize: volume.pixelSize * 2 };
 }
+
+/**
+ * `volume` as a program that reconstructs at any pixel size would write it (Warp, RELION): on a grid of `pixelSize`
+ * Å about the same centre (⌊n / 2⌋), its sizes rounded, by trilinear interpolation (the edge voxel repeated).
+ */
+export function atPixelSize(volume: Volume, pixelSize: number): Volume {
+  const step = pixelSize / volume.pixelSize;
+  const [nx, ny, nz] = [volume.nx, volume.ny, volume.nz].map((n) => Math.round(n / step));
+  const position = (i: number, length: number, n: number) => Math.min(n - 1, Math.max(0, (i - Math.floor(length / 2)) * step + Math.floor(n / 2)));
+  const value = (x: number, y: number, z: number) => volume.data[x + volume.nx * (y + volume.ny * z)];
+  const data = new Float32Array(nx * ny * nz);
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        const [x, y, z] = [position(i, nx, volume.nx), position(j, ny, volume.ny), position(k, nz, volume.nz)];
+        const [x0, y0, z0] = [Math.floor(x), Math.floor(y), Math.floor(z)];
+        const [x1, y1, z1] = [Math.min(x0 + 1, volume.nx - 1), Math.min(y0 + 1, volume.ny - 1), Math.min(z0 + 1, volume.nz - 1)];
+        const [fx, fy, fz] = [x - x0, y - y0, z - z0];
+        const alongX = (yy: number, zz: number) => value(x0, yy, zz) * (1 - fx) + value(x1, yy, zz) * fx;
+        const alongY = (zz: number) => alongX(y0, zz) * (1 - fy) + alongX(y1, zz) * fy;
+        data[i + nx * (j + ny * k)] = alongY(z0) * (1 - fz) + alongY(z1) * fz;
+      }
+  return { nx, ny, nz, data, pixelSize };
+}
