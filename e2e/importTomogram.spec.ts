@@ -5,14 +5,14 @@
  * tab, and its scores follow a new one; another program's binned tomogram is listed beside the results (in pieces),
  * the form set to its size; a volume that fits no tomogram of the series is one message naming it, and nothing
  * changes; with Invert tilt angles ticked a tomogram is lined up at the inverted angles; one reconstructed about
- * another centre is moved back, and IMOD's trimmed one put where the tilts have it; a folder of simulations picked
- * whole asks which subfolder. (The orientation's numbers: src/engine/importedTomogram.test.ts.)
+ * another centre is moved back, and IMOD's trimmed one put where the tilts have it; one made at another pixel size
+ * is resampled onto the tilts' grid; a folder of simulations picked whole asks which subfolder. (The orientation's numbers: src/engine/importedTomogram.test.ts.)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { binnedXy, tomogramFile } from '../src/engine/importedTomogramFixture.ts';
+import { atPixelSize, binnedXy, tomogramFile } from '../src/engine/importedTomogramFixture.ts';
 import { simulateTiltSeries } from '../src/engine/sim/simulate.ts';
 import type { Volume } from '../src/engine/types.ts';
 import { readMrc, writeMrc } from '../src/io/mrc.ts';
@@ -50,7 +50,7 @@ test("a simulation's folder dropped whole: its ground truth, written XZY and ups
   expect([dataset.hasGroundTruth, dataset.warnings]).toEqual([true, []]);
   const [truth] = await resultsOf(dataset.id);
   expect([truth.method, truth.label, truth.nx, truth.ny, truth.nz, truth.imported?.binning]).toEqual(['ground-truth', 'Ground truth (ground_truth.mrc)', 48, 40, 12, 1]);
-  await expect(page.getByTestId('imported-reading')).toContainText(/^read in XZY layout .* binning 1; z reversed to match the tilts \(correlation of its projections with the tilt at 0\.0° and with the change from -60\.0° to 60\.0°: 0\.[5-9]\d; next best orientation 0\.\d\d\); its content where the tilts put it \(within a quarter voxel\)$/);
+  await expect(page.getByTestId('imported-reading')).toContainText(/^read in XZY layout .* binning 1; z reversed to match the tilts \(correlation of its projections with the tilt at 0\.0° and with the change from -60\.0° to 60\.0°: 0\.[5-9]\d; next best orientation 0\.\d\d\); its content where the tilts put it \(within a tenth of a voxel\)$/);
   // Lined up value for value: the export is the simulator's own volume.
   expect(Array.from(readMrc(await exportedMrc(page, truth.id)).data)).toEqual(Array.from(groundTruth.data));
   // The form reconstructs at its size; FBP is scored against it.
@@ -163,7 +163,7 @@ test('a tomogram reconstructed about another centre (thicker, its content 3 voxe
   await page.getByTestId('import-tomogram-file').setInputFiles(mrcFile('shifted_rec.mrc', tomogramFile(thicker, 'xzy', { x: false, y: false, z: false })));
   await expect.poll(async () => (await resultsOf(dataset.id)).map((r) => r.label)).toContain('shifted_rec.mrc');
   const imported = (await resultsOf(dataset.id)).find((r) => r.label === 'shifted_rec.mrc')!;
-  await expect(page.getByTestId('imported-reading')).toContainText(/; its content sat off where the tilts put it by z 3\.0 voxels: moved by z -3 \(its mean filled in where it moved in\)$/);
+  await expect(page.getByTestId('imported-reading')).toContainText(/; its content sat off where the tilts put it by z (2\.9\d|3\.0\d) voxels: moved by z -3 \(by whole voxels, its mean filled in where it moved in\)$/);
   await expect(page.getByTestId('thickness-input')).toHaveValue('24');
   // Sections 6 … 17 hold the content now, as a 24-thick reconstruction of these tilts has it.
   for (const z of [0, 5, 11]) {
@@ -192,6 +192,34 @@ test("IMOD's trimmed tomogram (trimvol: cut down in x and y, turned to XYZ) is p
     for (const [x, y] of [[4, 3], [20, 20], [43, 36]]) expect(slice[x + 48 * y]).toBe(groundTruth.data[x + 48 * (y + 40 * z)]);
     for (const [x, y] of [[0, 0], [3, 20], [44, 20], [20, 37]]) expect(slice[x + 48 * y]).toBeCloseTo(mean, 4);
   }
+  expect(pageErrors).toEqual([]);
+});
+
+test('a tomogram made at another pixel size (Warp, RELION: 15 Å for 10 Å tilts) is resampled onto the tilts binned 2, the form at its size', async () => {
+  const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  const { groundTruth } = await simulation;
+  const file = atPixelSize(groundTruth, 15);
+  expect([file.nx, file.ny, file.nz]).toEqual([32, 27, 8]);
+  await page.getByTestId('import-tomogram-file').setInputFiles(mrcFile('TS_01_15.00Apx.mrc', file));
+  await expect.poll(async () => (await resultsOf(dataset.id)).map((r) => r.label)).toContain('TS_01_15.00Apx.mrc');
+  const imported = (await resultsOf(dataset.id)).find((r) => r.label === 'TS_01_15.00Apx.mrc')!;
+  expect([imported.nx, imported.ny, imported.nz, imported.imported?.binning, imported.pixelSize]).toEqual([24, 20, 6, 2, 20]);
+  await expect(page.getByTestId('imported-reading')).toContainText(
+    "its 32 × 27 × 8 voxels of 15.00 Å, no whole binning of the tilts' 10.00 Å (as Warp, RELION and AreTomo may make them), resampled to their 10.00 Å × 2: 24 × 20 × 6 (Lanczos interpolation)",
+  );
+  await expect(page.getByTestId('binning-input')).toHaveValue('2');
+  // The simulator's volume averaged 2 × 2 × 2, as the tilts binned 2 see it.
+  const binned = new Float32Array(24 * 20 * 6);
+  groundTruth.data.forEach((v, i) => {
+    const [x, y, z] = [i % 48, Math.floor(i / 48) % 40, Math.floor(i / (48 * 40))];
+    binned[(x >> 1) + 24 * ((y >> 1) + 20 * (z >> 1))] += v / 8;
+  });
+  const exported = readMrc(await exportedMrc(page, imported.id)).data;
+  const mean = (v: ArrayLike<number>) => Array.from(v).reduce((sum, w) => sum + w, 0) / v.length;
+  const [ma, mb] = [mean(exported), mean(binned)];
+  let [ab, aa, bb] = [0, 0, 0];
+  for (let i = 0; i < binned.length; i++) [ab, aa, bb] = [ab + (exported[i] - ma) * (binned[i] - mb), aa + (exported[i] - ma) ** 2, bb + (binned[i] - mb) ** 2];
+  expect(ab / Math.sqrt(aa * bb)).toBeGreaterThan(0.85);
   expect(pageErrors).toEqual([]);
 });
 

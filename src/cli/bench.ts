@@ -139,7 +139,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     fftRows.length ? `\n3-D FFT and FSC\n\n${fftTable(fftRows)}` : '',
     dose.length ? `\nDose weighting (CPU: float64 FFT, one thread, and the CPU path's pool; GPU: float32, transfers included) against numpy's FFT of the same filter\n\n${doseTable(dose, context.cpu.threads)}` : '',
     phaseFlip.length ? `\nPhase flip (CTF correction; CPU pool: float64 FFT, a tilt per thread) against numpy's FFT of the same flip\n\n${phaseFlipTable(phaseFlip)}` : '',
-    imports.length ? `\nLining a tomogram made elsewhere up with its tilts (XZY, z reversed; 41 tilts) against numpy's copy of the same turn\n\n${importTable(imports)}` : '',
+    imports.length ? `\nLining a tomogram made elsewhere up with its tilts (XZY, z reversed; its own projections at −60°, 0° and 60° as the tilts) against numpy's copy of the same turn and scipy's zoom\n\n${importTable(imports)}` : '',
     renderRows.length ? `\n3-D view (chromium)\n\n${renderTable(renderRows)}` : '',
     localnetPage.length ? `\nLocal network in the page (chromium; the worker's own backend choice)\n\n${localnetPageTable(localnetPage)}` : '',
     batch.length ? `\nMany series: one batch against separate recon calls (FBP, no scores)\n\n${batchTable(batch)}` : '',

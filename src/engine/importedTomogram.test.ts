@@ -132,7 +132,7 @@ describe('a tomogram reconstructed about another centre', () => {
       const report = await detectOrientation(file, tomogramFits(file, tiltSeries), tiltSeries, project);
       expect([report.confident, report.chosen.flips]).toEqual([true, flips]);
       const { volume, reading } = await lineUpTomogram(file, tiltSeries, 'thick.mrc', project);
-      expect(reading).toMatch(/; its content sat off where the tilts put it by z 4\.0 voxels: moved by z -4 \(its mean filled in where it moved in\)$/);
+      expect(reading).toMatch(/; its content sat off where the tilts put it by z (3\.9\d|4\.0\d) voxels: moved by z -4 \(by whole voxels, its mean filled in where it moved in\)$/);
       // Centred now: sections 8 … 23 hold the content.
       expect((volume as Volume).data.subarray(64 * 48 * 8, 64 * 48 * 24)).toEqual(groundTruth.data);
     }
@@ -151,7 +151,7 @@ describe('a tomogram displaced across and along the tilt axis', () => {
       const report = await detectOrientation(file, tomogramFits(file, tiltSeries), tiltSeries, project);
       expect([report.confident, report.chosen.flips]).toEqual([true, flips]);
       const { volume, reading } = await lineUpTomogram(file, tiltSeries, 'displaced.mrc', project);
-      expect(reading).toMatch(/; its content sat off where the tilts put it by x 5\.0, y -3\.0 voxels: moved by x -5, y 3 /);
+      expect(reading).toMatch(/; its content sat off where the tilts put it by x (4\.9\d|5\.0\d), y -(2\.9\d|3\.0\d) voxels: moved by x -5, y 3 \(by whole voxels/);
       const at = (v: Volume, x: number, y: number, z: number) => v.data[x + v.nx * (y + v.ny * z)];
       for (const [x, y, z] of [[0, 3, 0], [30, 20, 8], [58, 44, 15]]) expect(at(volume as Volume, x, y, z)).toBe(at(groundTruth, x, y, z));
     }
@@ -254,13 +254,14 @@ describe('a tomogram made at another pixel size (Warp, RELION)', () => {
 
   it('is resampled to the nearest whole binning of the tilts, then oriented', async () => {
     const { groundTruth, tiltSeries } = await simulation;
-    // 15 Å: 1.5 × the tilts' 10 Å, so binning 2 (20 Å); written XZY with z reversed. Centred at ⌊n / 2⌋ in the file,
-    // which is 1.5 voxels of 10 Å off the middle of binned voxels once z is reversed back: found, a whole voxel moved.
+    // 15 Å: 1.5 × the tilts' 10 Å, so binning 2 (20 Å); written XZY with z reversed. Its voxel i sits at 10 Å voxel
+    // 2i, a binned voxel's middle at 2i + 0.5: a quarter of a voxel off in x and y, and three quarters in z once z is
+    // reversed back (⌊n / 2⌋ is no middle of an even n). Found, and moved back by a whole voxel and fractions.
     const file = tomogramFile(atPixelSize(groundTruth, 15), 'xzy', { x: false, y: false, z: true });
     expect([file.nx, file.ny, file.nz]).toEqual([43, 11, 32]);
     const { volume, binning, reading } = await lineUpTomogram(file, tiltSeries, 'TS_01_15.00Apx.mrc', project);
     expect(reading).toMatch(
-      /^read in XZY layout .* binning 2; z reversed to match the tilts .*; its 43 × 11 × 32 voxels of 15\.00 Å, no whole binning of the tilts' 10\.00 Å \(as Warp, RELION and AreTomo may make them\), resampled to their 10\.00 Å × 2: 32 × 8 × 24 \(Lanczos interpolation\); its content sat off where the tilts put it by z -0\.8 voxels: moved by z 1 /,
+      /^read in XZY layout .* binning 2; z reversed to match the tilts .*; its 43 × 11 × 32 voxels of 15\.00 Å, no whole binning of the tilts' 10\.00 Å \(as Warp, RELION and AreTomo may make them\), resampled to their 10\.00 Å × 2: 32 × 8 × 24 \(Lanczos interpolation\); its content sat off where the tilts put it by x 0\.\d\d, y 0\.\d\d, z -0\.\d\d voxels: moved by x -0\.\d\d, y -0\.\d\d, z 0\.\d\d \(by whole voxels, its mean filled in where it moved in; a fraction of a voxel by Lanczos interpolation\)$/,
     );
     const lined = volume as Volume;
     expect([binning, lined.nx, lined.ny, lined.nz, lined.pixelSize]).toEqual([2, 32, 24, 8, 20]);

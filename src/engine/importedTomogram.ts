@@ -22,7 +22,7 @@ import { allocateTomogram, fileOrderRuns, rowReader, wholeVolume, type Tomogram 
 import { coarseTilt, comparedTilts, type Projector } from './projectionMatch.ts';
 import { bestMatch, correlationIn, findPosition, highPassed, moveContent, positionText, zMoveOfRow } from './tomogramPosition.ts';
 import type { TiltSeries, Volume } from './types.ts';
-import { resampleTomogram } from './resample.ts';
+import { moveByFraction, resampleTomogram } from './resample.ts';
 import { downsampleVolume, volumeStats } from './volume.ts';
 
 /** xyz: the file's z is the thickness (WedgeLab's own layout). xzy: the file's y is (IMOD's and AreTomo's default). */
@@ -406,8 +406,8 @@ export interface LinedUpTomogram {
 /**
  * A file's tomogram (`name`, for messages) as WedgeLab's tomogram of `tilts`: fitted by its sizes, oriented by the
  * data, copied into pieces past `pieceBytes` (or the file's volume itself when nothing is turned), its content moved
- * by whole voxels to where the tilts put it (engine/tomogramPosition.ts; in place, so the file's volume too when it
- * is that), given the tilts' pixel size × binning when they have one. `remarks` (the reader's warnings) are added to the reading. A file
+ * to where the tilts put it, by whole voxels and then a fraction (engine/tomogramPosition.ts; in place, so the
+ * file's volume too when it is that), given the tilts' pixel size × binning when they have one. `remarks` (the reader's warnings) are added to the reading. A file
  * that fits no whole binning is resampled onto the tilts' grid by the pixel sizes (resampledToTilts). Refused,
  * naming the file, when no fit exists even so.
  */
@@ -422,7 +422,10 @@ export async function lineUpTomogram(file: Tomogram, tilts: TiltSeries, name: st
   const volume = orientTomogram(source, report.chosen, pieceBytes);
   // Where the data cannot tell the orientation, they cannot tell the position either.
   const position = report.confident ? await findPosition(volume, tilts, binning, report.chosen.score < 0 ? -1 : 1, project) : null;
-  if (position) moveContent(volume, position.moved, zMoveOfRow(position));
+  if (position) {
+    moveContent(volume, position.moved, zMoveOfRow(position));
+    moveByFraction(volume, position.fraction);
+  }
   const placed = report.confident ? positionText(position) : null;
   const reading = [
     orientationText(report),

@@ -65,21 +65,63 @@ export function resampleTomogram(volume: Tomogram, maps: readonly [AxisMap, Axis
   // Along x: every input row to its new length.
   const alongX = allocateTomogram(mx.length, volume.ny, volume.nz, pixelSize, pieceBytes);
   const [readIn, writeX] = [rowReader(volume), rowReader(alongX)];
-  for (let z = 0; z < volume.nz; z++)
-    for (let y = 0; y < volume.ny; y++) {
-      const [row, out] = [readIn(y, z), writeX(y, z)];
-      for (let i = 0; i < mx.length; i++) {
-        let sum = 0;
-        for (let k = i * wx.taps; k < (i + 1) * wx.taps; k++) sum += wx.weight[k] * row[wx.index[k]];
-        out[i] = sum;
-      }
-    }
+  for (let z = 0; z < volume.nz; z++) for (let y = 0; y < volume.ny; y++) weighRow(readIn(y, z), writeX(y, z), wx);
   // Along y, then z: each output row a weighted sum of whole rows.
   const alongY = allocateTomogram(mx.length, my.length, volume.nz, pixelSize, pieceBytes);
   addRows(rowReader(alongX), rowReader(alongY), wy, my.length, volume.nz, (i, z) => [i, z]);
   const out = allocateTomogram(mx.length, my.length, mz.length, pixelSize, pieceBytes);
   addRows(rowReader(alongY), rowReader(out), wz, mz.length, my.length, (i, y) => [y, i]);
   return out;
+}
+
+/**
+ * Moves the content of `volume` in place by `by` voxels along each axis (positive: towards higher indices), each
+ * under one voxel: what the whole-voxel move (tomogramPosition's moveContent) leaves. Lanczos interpolation along
+ * each axis that moves, the edge voxel repeated where content moves in; a row or section at a time is copied aside.
+ */
+export function moveByFraction(volume: Tomogram, by: { x: number; y: number; z: number }): void {
+  const { nx, ny, nz } = volume;
+  const read = rowReader(volume);
+  // Content moved by s: output i is the input at i − s.
+  const weights = (n: number, s: number) => axisWeights(n, { length: n, step: 1, shift: -s });
+  if (by.x !== 0) {
+    const wx = weights(nx, by.x);
+    for (let z = 0; z < nz; z++)
+      for (let y = 0; y < ny; y++) {
+        const row = read(y, z);
+        weighRow(row.slice(), row, wx);
+      }
+  }
+  if (by.y !== 0) {
+    const wy = weights(ny, by.y);
+    for (let z = 0; z < nz; z++) {
+      const section = aside(ny, (y) => read(y, z), nx);
+      addRows((y) => section(y), (y) => read(y, z), wy, ny, 1, (i) => [i, 0]);
+    }
+  }
+  if (by.z !== 0) {
+    const wz = weights(nz, by.z);
+    for (let y = 0; y < ny; y++) {
+      const column = aside(nz, (z) => read(y, z), nx);
+      addRows((z) => column(z), (z) => read(y, z), wz, nz, 1, (i) => [i, 0]);
+    }
+  }
+}
+
+/** A copy of `count` rows of `nx` (row(k)), read back by k: what an in-place pass reads while it writes. */
+function aside(count: number, row: (k: number) => Float32Array, nx: number): (k: number) => Float32Array {
+  const copy = new Float32Array(count * nx);
+  for (let k = 0; k < count; k++) copy.set(row(k), k * nx);
+  return (k) => copy.subarray(k * nx, (k + 1) * nx);
+}
+
+/** One row resampled along itself: out[i] the weighted sum of `row` at the weights' indices. */
+function weighRow(row: Float32Array, out: Float32Array, { taps, index, weight }: ReturnType<typeof axisWeights>): void {
+  for (let i = 0; i < out.length; i++) {
+    let sum = 0;
+    for (let k = i * taps; k < (i + 1) * taps; k++) sum += weight[k] * row[index[k]];
+    out[i] = sum;
+  }
 }
 
 /**
@@ -97,7 +139,7 @@ function addRows(
 ): void {
   for (let other = 0; other < others; other++)
     for (let i = 0; i < length; i++) {
-      const out = write(...at(i, other));
+      const out = write(...at(i, other)).fill(0);
       for (let k = i * taps; k < (i + 1) * taps; k++) {
         const w = weight[k];
         if (w === 0) continue;

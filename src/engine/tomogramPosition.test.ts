@@ -4,6 +4,7 @@ import { simulateTiltSeries } from './sim/simulate.ts';
 import { Rng } from './sim/random.ts';
 import { tiltRange } from './sim/tiltScheme.ts';
 import { findPosition, moveContent, positionText, zMoveOfRow } from './tomogramPosition.ts';
+import { moveByFraction } from './resample.ts';
 import type { Volume } from './types.ts';
 import { allocateTomogram, volumePieces } from '../io/piecedVolume.ts';
 
@@ -32,11 +33,52 @@ describe('findPosition', () => {
       expect(position!.offset.y).toBeCloseTo(-2, 0);
       expect(position!.offset.z).toBeCloseTo(5, 0);
       expect(position!.moved).toEqual({ x: -3, y: 2, z: -5 });
+      // Whole voxels: nothing left to interpolate.
+      expect(position!.fraction).toEqual({ x: 0, y: 0, z: 0 });
       moveContent(moved, position!.moved);
       // Back in the middle 16 sections, but for the columns and rows that moved in from the edge.
       const at = (v: Volume, x: number, y: number, z: number) => v.data[x + v.nx * (y + v.ny * z)];
       for (let z = 0; z < 16; z++) for (let y = 2; y < 48; y++) for (let x = 0; x < 61; x++) expect(at(moved, x, y, z + 8)).toBe(sign * at(groundTruth, x, y, z));
     }
+  });
+
+  it('finds a content off by a fraction of a voxel, and moving it back by the fraction too restores it better than by whole voxels', async () => {
+    const { groundTruth, tiltSeries } = await simulateTiltSeries({ phantom: 'mixed', size: [64, 48, 16], tiltAngles: tiltRange(-60, 60, 3), snrDb: 5, seed: 23, pixelSize: 10 });
+    // Displaced by (2, 0, 3), then half a voxel further along x and z: each voxel the mean of itself and its lower
+    // neighbours (linear interpolation at half a voxel), so by (2.5, 0, 3.5) in all.
+    const whole = displaced(groundTruth, 32, [2, 0, 3]);
+    const { nx, ny } = whole;
+    const at = (v: Volume, x: number, y: number, z: number) => v.data[Math.max(0, x) + nx * (y + ny * Math.max(0, z))];
+    const halfOff = { ...whole, data: whole.data.map((_, i) => {
+      const [x, y, z] = [i % nx, Math.floor(i / nx) % ny, Math.floor(i / (nx * ny))];
+      return (at(whole, x, y, z) + at(whole, x - 1, y, z) + at(whole, x, y, z - 1) + at(whole, x - 1, y, z - 1)) / 4;
+    }) };
+    const position = await findPosition(halfOff, tiltSeries, 1, 1, plainProjector);
+    const truth = { x: 2.5, y: 0, z: 3.5 };
+    for (const axis of ['x', 'y', 'z'] as const) {
+      expect(Math.abs(position!.offset[axis] - truth[axis])).toBeLessThan(0.15);
+      expect(Math.abs(position!.moved[axis] + position!.fraction[axis] + truth[axis])).toBeLessThan(0.15);
+    }
+    expect(Math.abs(position!.fraction.x)).toBeGreaterThan(0.3);
+    // Against the content where it belongs (the middle 16 sections; away from the edges moved in).
+    const pearson = (v: Volume) => {
+      const [a, b]: number[][] = [[], []];
+      for (let z = 2; z < 14; z++)
+        for (let y = 0; y < 48; y++)
+          for (let x = 4; x < 58; x++) {
+            a.push(at(v, x, y, z + 8));
+            b.push(groundTruth.data[x + nx * (y + ny * z)]);
+          }
+      const mean = (u: number[]) => u.reduce((sum, w) => sum + w, 0) / u.length;
+      const [ma, mb] = [mean(a), mean(b)];
+      const dot = (u: number[], mu: number, w: number[], mw: number) => u.reduce((sum, ui, i) => sum + (ui - mu) * (w[i] - mw), 0);
+      return dot(a, ma, b, mb) / Math.sqrt(dot(a, ma, a, ma) * dot(b, mb, b, mb));
+    };
+    const byWholeVoxels = { ...halfOff, data: halfOff.data.slice() };
+    moveContent(byWholeVoxels, position!.moved);
+    moveContent(halfOff, position!.moved);
+    moveByFraction(halfOff, position!.fraction);
+    expect(pearson(halfOff)).toBeGreaterThan(pearson(byWholeVoxels) + 0.05);
   });
 
   it('finds it to a voxel at the fine step of a tomogram wider than 512, odd-sized, binned', async () => {
@@ -131,10 +173,17 @@ describe('moveContent', () => {
   });
 
   it('says how far and what was moved, and a remainder under a voxel', () => {
-    expect(positionText({ offset: { x: 0.1, y: 0, z: -0.2 }, moved: { x: 0, y: 0, z: 0 } })).toBe('its content where the tilts put it (within a quarter voxel)');
-    expect(positionText({ offset: { x: 0.4, y: 0, z: 0 }, moved: { x: 0, y: 0, z: 0 } })).toBe('its content sat off where the tilts put it by x 0.4 voxels: less than half a voxel, not moved');
-    expect(positionText({ offset: { x: 0, y: 2.1, z: -3.4 }, moved: { x: 0, y: -2, z: 3 } })).toBe(
-      'its content sat off where the tilts put it by y 2.1, z -3.4 voxels: moved by y -2, z 3 (its mean filled in where it moved in); z -0.4 remains (a fraction is not moved)',
+    const none = { x: 0, y: 0, z: 0 };
+    expect(positionText({ offset: { x: 0.05, y: 0, z: -0.08 }, moved: none, fraction: none })).toBe('its content where the tilts put it (within a tenth of a voxel)');
+    expect(positionText({ offset: { x: 0.4, y: 0, z: 0 }, moved: none, fraction: { x: -0.4, y: 0, z: 0 } })).toBe(
+      'its content sat off where the tilts put it by x 0.40 voxels: moved by x -0.40 (a fraction of a voxel by Lanczos interpolation)',
+    );
+    expect(positionText({ offset: { x: 0, y: 2.1, z: -3.4 }, moved: { x: 0, y: -2, z: 3 }, fraction: { x: 0, y: -0.1, z: 0.4 } })).toBe(
+      'its content sat off where the tilts put it by y 2.10, z -3.40 voxels: moved by y -2.10, z 3.40 (by whole voxels, its mean filled in where it moved in; a fraction of a voxel by Lanczos interpolation)',
+    );
+    // With a tilt about x, z moves by whole voxels row by row: its fraction stays.
+    expect(positionText({ offset: { x: 0, y: 0, z: -3.4 }, moved: { x: 0, y: 0, z: 3 }, fraction: none, xTilt: { degrees: 1.5, aboutRow: 20 } })).toBe(
+      "its content sat off where the tilts put it by z -3.40 voxels: moved by z 3 (by whole voxels, its mean filled in where it moved in); z -0.40 remains; its content tilted about x by 1.5° against the tilts (IMOD's XAXISTILT): undone, each row moved along z by whole voxels",
     );
   });
 });
