@@ -57,21 +57,32 @@ function axisWeights(n: number, { length, step, shift = 0 }: AxisMap): { taps: n
   return { taps, index, weight };
 }
 
-/** `volume` resampled onto the grid `maps` give (x, y, z; AxisMap), its pixel size scaled by the x step. */
+/**
+ * `volume` resampled onto the grid `maps` give (x, y, z; AxisMap), its pixel size scaled by the x step. Each pass
+ * makes a new tomogram from the one before, which is then let go: at most two are held beside the input.
+ */
 export function resampleTomogram(volume: Tomogram, maps: readonly [AxisMap, AxisMap, AxisMap], pieceBytes?: number): Tomogram {
   const [mx, my, mz] = maps;
-  const [wx, wy, wz] = [axisWeights(volume.nx, mx), axisWeights(volume.ny, my), axisWeights(volume.nz, mz)];
   const pixelSize = volume.pixelSize * mx.step;
   // Along x: every input row to its new length.
-  const alongX = allocateTomogram(mx.length, volume.ny, volume.nz, pixelSize, pieceBytes);
-  const [readIn, writeX] = [rowReader(volume), rowReader(alongX)];
-  for (let z = 0; z < volume.nz; z++) for (let y = 0; y < volume.ny; y++) weighRow(readIn(y, z), writeX(y, z), wx);
+  const alongX = (input: Tomogram) => {
+    const out = allocateTomogram(mx.length, input.ny, input.nz, pixelSize, pieceBytes);
+    const [read, write, weights] = [rowReader(input), rowReader(out), axisWeights(input.nx, mx)];
+    for (let z = 0; z < input.nz; z++) for (let y = 0; y < input.ny; y++) weighRow(read(y, z), write(y, z), weights);
+    return out;
+  };
   // Along y, then z: each output row a weighted sum of whole rows.
-  const alongY = allocateTomogram(mx.length, my.length, volume.nz, pixelSize, pieceBytes);
-  addRows(rowReader(alongX), rowReader(alongY), wy, my.length, volume.nz, (i, z) => [i, z]);
-  const out = allocateTomogram(mx.length, my.length, mz.length, pixelSize, pieceBytes);
-  addRows(rowReader(alongY), rowReader(out), wz, mz.length, my.length, (i, y) => [y, i]);
-  return out;
+  const alongY = (input: Tomogram) => {
+    const out = allocateTomogram(input.nx, my.length, input.nz, pixelSize, pieceBytes);
+    addRows(rowReader(input), rowReader(out), axisWeights(input.ny, my), my.length, input.nz, (i, z) => [i, z]);
+    return out;
+  };
+  const alongZ = (input: Tomogram) => {
+    const out = allocateTomogram(input.nx, input.ny, mz.length, pixelSize, pieceBytes);
+    addRows(rowReader(input), rowReader(out), axisWeights(input.nz, mz), mz.length, input.ny, (i, y) => [y, i]);
+    return out;
+  };
+  return alongZ(alongY(alongX(volume)));
 }
 
 /**
