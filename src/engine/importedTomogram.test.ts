@@ -279,7 +279,7 @@ describe('a tomogram made at another pixel size (Warp, RELION)', () => {
     expect(pearson(lined.data, groundTruth.data)).toBeGreaterThan(0.9);
   });
 
-  it('is cut to the tilts\' field of view about its centre when larger, value for value at a whole binning', async () => {
+  it('is cut to the tilts\' field of view about its centre when larger: value for value at a whole binning, resampled first at another', async () => {
     const { groundTruth, tiltSeries } = await simulation;
     const binned = downsampleVolume(groundTruth, 2) as Volume;
     // 4 more voxels either side in x, 3 in y, about the same centre (⌊40 / 2⌋ − ⌊32 / 2⌋ = 4, ⌊30 / 2⌋ − ⌊24 / 2⌋ = 3).
@@ -288,6 +288,13 @@ describe('a tomogram made at another pixel size (Warp, RELION)', () => {
     const { volume, reading } = await lineUpTomogram(wide, tiltSeries, 'wide.mrc', project);
     expect(reading).toMatch(/; its 40 × 30 × 8 larger than the tilts' 32 × 24 at binning 2: 32 × 24 × 8 about its centre kept; its content where the tilts put it/);
     expect((volume as Volume).data).toEqual(binned.data);
+    // At 15 Å, as Warp writes a tomogram larger than the images: resampled, then cut.
+    const padded = { nx: 80, ny: 60, nz: 16, data: new Float32Array(80 * 60 * 16), pixelSize: 10 };
+    for (let z = 0; z < 16; z++) for (let y = 0; y < 48; y++) padded.data.set(groundTruth.data.subarray(64 * (y + 48 * z), 64 * (y + 1 + 48 * z)), 80 * (y + 6 + 60 * z) + 8);
+    const warp = atPixelSize(padded, 15);
+    const lined = await lineUpTomogram(warp, tiltSeries, 'warp.mrc', project);
+    expect(lined.reading).toMatch(/; its 53 × 40 × 11 voxels of 15\.00 Å, .* resampled to their 10\.00 Å × 2: 32 × 24 × 8 \(Lanczos interpolation, its field of view cut to the tilts' about its centre\)/);
+    expect(pearson((lined.volume as Volume).data, binned.data)).toBeGreaterThan(0.9);
   });
 
   it('is refused, naming the file and its pixel size, when it is no field of view of the tilts', async () => {

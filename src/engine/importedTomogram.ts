@@ -166,7 +166,8 @@ function resampledToTilts(file: Tomogram, tilts: Pick<TiltSeries, 'nx' | 'ny' | 
   if (step === 1 && lengths[0] === file.nx && lengths[1] === file.ny && lengths[2] === file.nz) return null;
   const volume = resampleTomogram(file, [{ length: lengths[0], step }, { length: lengths[1], step }, { length: lengths[2], step }], pieceBytes);
   const [from, to] = [`${file.nx} × ${file.ny} × ${file.nz}`, lengths.join(' × ')];
-  const cut = lengths[0] < scaled(file.nx) || lengths[1] < scaled(file.ny) || lengths[2] < scaled(file.nz) ? ", its field of view cut to the tilts' about its centre" : '';
+  // A voxel over is the rounding of a size scaled, not a larger field of view.
+  const cut = [file.nx, file.ny, file.nz].some((n, axis) => scaled(n) - lengths[axis] > 1) ? ", its field of view cut to the tilts' about its centre" : '';
   const remark =
     step === 1
       ? `its ${from} larger than the tilts' ${size.nx} × ${size.ny} at binning ${binning}: ${to} about its centre kept`
