@@ -173,6 +173,8 @@ export interface LoadOptions {
 export interface LoadProgress {
   fraction: number;
   bytesRead: number;
+  /** Once the file is read, the step that runs on it, in words (lining a tomogram up: "finding where its content sits"). */
+  step?: string;
 }
 
 /**

@@ -302,7 +302,9 @@ async function readImported(
   // Inverted angles: lined up as the results made with them are (their z runs the other way).
   const tilts = invertAngles ? { ...tiltSeries, tiltAngles: tiltSeries.tiltAngles.map((a) => -a) } : tiltSeries;
   const remarks = [...(invertAngles ? ['against the tilt angles inverted, as the form has them'] : []), ...read.warnings];
-  const { volume, binning, reading } = await lineUpTomogram(read.volume, tilts, file.name, project, remarks, pieces);
+  // The file is read: the bar stays full and says which step of the lining up runs.
+  const onStep = onProgress && ((step: string) => void onProgress({ fraction: 1, bytesRead: file.blob.size, step }));
+  const { volume, binning, reading } = await lineUpTomogram(read.volume, tilts, file.name, project, { remarks, pieceBytes: pieces, onStep, signal });
   return { volume, imported: { file: file.name, binning, reading }, invertAngles, elapsedMs: performance.now() - started };
 }
 

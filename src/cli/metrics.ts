@@ -54,7 +54,7 @@ async function linedUp(b: Volume, name: string, stackPath: string, tiltAngles: n
   const stack = await readVolume(stackPath);
   if (stack.nz !== tiltAngles.length) throw new Error(`${basename(stackPath)} has ${stack.nz} sections but the angle file has ${tiltAngles.length} angles`);
   const tilts = { nx: stack.nx, ny: stack.ny, nTilts: stack.nz, data: stack.data, tiltAngles, pixelSize: stack.pixelSize };
-  const { volume, reading } = await lineUpTomogram(b, tilts, name, plainProjector, [], Infinity);
+  const { volume, reading } = await lineUpTomogram(b, tilts, name, plainProjector, { pieceBytes: Infinity });
   return { volume: wholeVolume(volume, 'The metrics'), reading };
 }
 

@@ -7,7 +7,7 @@ import { atPixelSize, binnedXy, tomogramFile } from './importedTomogramFixture.t
 import { Rng } from './sim/random.ts';
 import { simulateTiltSeries } from './sim/simulate.ts';
 import { tiltRange } from './sim/tiltScheme.ts';
-import type { Volume } from './types.ts';
+import { CancelledError, type Volume } from './types.ts';
 import { downsampleVolume } from './volume.ts';
 import { allocateTomogram, volumePieces } from '../io/piecedVolume.ts';
 
@@ -107,7 +107,7 @@ describe('lineUpTomogram', () => {
   it("gives the tilts' pixel size × binning, noting a header that differs, and refuses a file that fits nothing by name", async () => {
     const { groundTruth, tiltSeries } = await simulation;
     const file = { ...binnedXy(groundTruth), pixelSize: 15 };
-    const { volume, binning, reading } = await lineUpTomogram(file, tiltSeries, 'rec.mrc', project, ['a reader remark']);
+    const { volume, binning, reading } = await lineUpTomogram(file, tiltSeries, 'rec.mrc', project, { remarks: ['a reader remark'] });
     expect([binning, volume.pixelSize, [volume.nx, volume.ny, volume.nz]]).toEqual([2, 20, [32, 24, 16]]);
     expect(reading).toMatch(/; no axis reversed to match the tilts .*; its header's pixel size 15\.000 Å differs from the tilts' 10\.000 Å × 2: the tilts' is used; a reader remark$/);
     // The file's own volume, untouched (nothing to turn), now in the tilts' pixel size.
@@ -117,6 +117,32 @@ describe('lineUpTomogram', () => {
     await expect(lineUpTomogram(trimmed, tiltSeries, 'trimmed.mrc', project)).rejects.toThrow(
       "trimmed.mrc: 60 × 48 × 16 voxels fits no tomogram of these 64 × 48 tilts: its x and y, or its x and z (the XZY layout of IMOD's tilt and AreTomo), must be the tilts' binned by a whole number b, floor(64 / b) × floor(48 / b), or, for a tomogram cut down in x or y (trimvol) or made at another pixel size (Warp, RELION), be placed or resampled by the pixel sizes in both headers",
     );
+  });
+});
+
+describe('lineUpTomogram, step by step', () => {
+  it('tells each step as it starts, and a cancel ends it before the next', async () => {
+    const { groundTruth, tiltSeries } = await simulation;
+    const thicker = new Float32Array(64 * 48 * 32);
+    thicker.set(groundTruth.data, 64 * 48 * 12);
+    const file = () => atPixelSize({ nx: 64, ny: 48, nz: 32, data: thicker, pixelSize: 10 }, 15);
+    const steps: string[] = [];
+    await lineUpTomogram(file(), tiltSeries, 'rec.mrc', project, { onStep: (step) => steps.push(step) });
+    expect(steps).toEqual([
+      "resampling it onto the tilts' grid",
+      'telling its orientation from the tilts',
+      "turning it into WedgeLab's layout",
+      'finding where its content sits',
+      'moving its content back',
+    ]);
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const onStep = (step: string) => {
+      seen.push(step);
+      if (step === 'telling its orientation from the tilts') controller.abort();
+    };
+    await expect(lineUpTomogram(file(), tiltSeries, 'rec.mrc', project, { onStep, signal: controller.signal })).rejects.toThrow(CancelledError);
+    expect(seen).toEqual(["resampling it onto the tilts' grid", 'telling its orientation from the tilts']);
   });
 });
 

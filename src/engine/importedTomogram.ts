@@ -21,7 +21,7 @@ import { binnedLength } from '../io/binning.ts';
 import { allocateTomogram, fileOrderRuns, rowReader, wholeVolume, type Tomogram } from '../io/piecedVolume.ts';
 import { coarseTilt, comparedTilts, type Projector } from './projectionMatch.ts';
 import { bestMatch, correlationIn, findPosition, highPassed, moveContent, positionText, zMoveOfRow } from './tomogramPosition.ts';
-import type { TiltSeries, Volume } from './types.ts';
+import { throwIfAborted, type TiltSeries, type Volume } from './types.ts';
 import { moveByFraction, resampleTomogram } from './resample.ts';
 import { downsampleVolume, volumeStats } from './volume.ts';
 
@@ -404,26 +404,48 @@ export interface LinedUpTomogram {
   reading: string;
 }
 
+/** How lineUpTomogram runs: what it adds to the reading, where it puts pieces, whom it tells, what stops it. */
+export interface LineUpOptions {
+  /** The reader's warnings, added to the reading. */
+  remarks?: string[];
+  /** Past this many bytes the lined-up tomogram is held in pieces (as results are). */
+  pieceBytes?: number;
+  /** Told as each step starts, in words ("finding where its content sits"): a large file takes seconds a step. */
+  onStep?: (step: string) => void;
+  /** Checked before each step: a cancel ends the lining up there (a step runs to its end). */
+  signal?: AbortSignal;
+}
+
 /**
  * A file's tomogram (`name`, for messages) as WedgeLab's tomogram of `tilts`: fitted by its sizes, oriented by the
  * data, copied into pieces past `pieceBytes` (or the file's volume itself when nothing is turned), its content moved
  * to where the tilts put it, by whole voxels and then a fraction (engine/tomogramPosition.ts; in place, so the
- * file's volume too when it is that), given the tilts' pixel size × binning when they have one. `remarks` (the reader's warnings) are added to the reading. A file
+ * file's volume too when it is that), given the tilts' pixel size × binning when they have one. A file
  * that fits no whole binning is resampled onto the tilts' grid by the pixel sizes (resampledToTilts). Refused,
  * naming the file, when no fit exists even so.
  */
-export async function lineUpTomogram(file: Tomogram, tilts: TiltSeries, name: string, project: Projector, remarks: string[] = [], pieceBytes?: number): Promise<LinedUpTomogram> {
+export async function lineUpTomogram(file: Tomogram, tilts: TiltSeries, name: string, project: Projector, options: LineUpOptions = {}): Promise<LinedUpTomogram> {
+  const { remarks = [], pieceBytes, onStep, signal } = options;
+  const step = (words: string) => {
+    throwIfAborted(signal);
+    onStep?.(words);
+  };
   const whole = tomogramFits(file, tilts);
+  if (whole.length === 0) step("resampling it onto the tilts' grid");
   const resampled = whole.length === 0 ? resampledToTilts(file, tilts, pieceBytes) : null;
   const fits = resampled?.fits ?? whole;
   if (fits.length === 0) throw new Error(noFitText(name, file, tilts));
   const source = resampled?.volume ?? file;
+  step('telling its orientation from the tilts');
   const report = await detectOrientation(source, fits, tilts, project);
   const { binning } = report.chosen;
+  step("turning it into WedgeLab's layout");
   const volume = orientTomogram(source, report.chosen, pieceBytes);
   // Where the data cannot tell the orientation, they cannot tell the position either.
+  if (report.confident) step('finding where its content sits');
   const position = report.confident ? await findPosition(volume, tilts, binning, report.chosen.score < 0 ? -1 : 1, project) : null;
   if (position) {
+    step('moving its content back');
     moveContent(volume, position.moved, zMoveOfRow(position));
     moveByFraction(volume, position.fraction);
   }

@@ -226,7 +226,7 @@ async function groundTruthOf(path: string, ts: TiltSeries, quiet: boolean): Prom
   const file = basename(path);
   try {
     const read = await readMrcVolume((await openFile(path)).blob, { name: file, permissive: true });
-    const { volume, reading } = await lineUpTomogram(read.volume, ts, file, plainProjector, read.warnings, Infinity);
+    const { volume, reading } = await lineUpTomogram(read.volume, ts, file, plainProjector, { remarks: read.warnings, pieceBytes: Infinity });
     if (!quiet) process.stderr.write(`${path}: ${reading}\n`);
     return { volume: wholeVolume(volume, 'Scoring against the ground truth'), file };
   } catch (error) {

@@ -134,6 +134,7 @@ function LoadProgressView() {
         {/* A phase flip reads nothing: its progress is in tilts done alone. */}
         {percent}%{load.progress.bytesRead > 0 && ` · ${formatBytes(load.progress.bytesRead)} read`}
         {load.binning && ` · bin ${load.binning.bin} (${load.binning.note})`}
+        {load.progress.step && <span data-testid="load-step"> · {load.progress.step}…</span>}
       </span>
       <button type="button" className="small" disabled={load.cancelling} onClick={cancel} data-testid="load-cancel">
         {load.cancelling ? 'Cancelling…' : 'Cancel'}
