@@ -141,9 +141,10 @@ const RESAMPLED_RANGE = [0.5, 1.5];
  * its pixel size: Warp, RELION 5 and AreTomo (AtBin 4.5) make tomograms at any pixel size, and a file finer than
  * the tilts as loaded needs making coarser. Resampled (engine/resample.ts) about the centres, kept within the
  * tilts' frame (a larger field of view cut to it); then placed, where smaller, as a trimmed file is. Null when
- * either pixel size is unknown or no layout brings its x and y within RESAMPLED_RANGE of the tilts'.
+ * either pixel size is unknown or no layout brings its x and y within RESAMPLED_RANGE of the tilts'; `starting` is
+ * called just before the resampling.
  */
-function resampledToTilts(file: Tomogram, tilts: Pick<TiltSeries, 'nx' | 'ny' | 'pixelSize'>, pieceBytes?: number): Resampled | null {
+function resampledToTilts(file: Tomogram, tilts: Pick<TiltSeries, 'nx' | 'ny' | 'pixelSize'>, pieceBytes: number | undefined, starting: () => void): Resampled | null {
   if (!(file.pixelSize > 0 && tilts.pixelSize > 0)) return null;
   const binning = Math.max(1, Math.round(file.pixelSize / tilts.pixelSize));
   // The new voxel in the file's voxels; within 2 % of 1 (headers' rounding) a copy, so that nothing is interpolated.
@@ -164,6 +165,7 @@ function resampledToTilts(file: Tomogram, tilts: Pick<TiltSeries, 'nx' | 'ny' | 
     layouts.includes('xzy') ? Math.min(scaled(file.nz), size.ny) : scaled(file.nz),
   ];
   if (step === 1 && lengths[0] === file.nx && lengths[1] === file.ny && lengths[2] === file.nz) return null;
+  starting();
   const volume = resampleTomogram(file, [{ length: lengths[0], step }, { length: lengths[1], step }, { length: lengths[2], step }], pieceBytes);
   const [from, to] = [`${file.nx} × ${file.ny} × ${file.nz}`, lengths.join(' × ')];
   // A voxel over is the rounding of a size scaled, not a larger field of view.
@@ -431,8 +433,7 @@ export async function lineUpTomogram(file: Tomogram, tilts: TiltSeries, name: st
     onStep?.(words);
   };
   const whole = tomogramFits(file, tilts);
-  if (whole.length === 0) step("resampling it onto the tilts' grid");
-  const resampled = whole.length === 0 ? resampledToTilts(file, tilts, pieceBytes) : null;
+  const resampled = whole.length === 0 ? resampledToTilts(file, tilts, pieceBytes, () => step("resampling it onto the tilts' grid")) : null;
   const fits = resampled?.fits ?? whole;
   if (fits.length === 0) throw new Error(noFitText(name, file, tilts));
   const source = resampled?.volume ?? file;
