@@ -29,7 +29,7 @@ import { CancelledError, type Progress, type TiltSeries, type Volume } from '../
 import { seriesChecks } from '../src/engine/seriesChecks.ts';
 import { lineUpTomogram, tiltSeriesInstead } from '../src/engine/importedTomogram.ts';
 import type { Projector } from '../src/engine/projectionMatch.ts';
-import { readMrcVolume } from '../src/io/mrcStream.ts';
+import { readMrcHeaderOf, readMrcVolume } from '../src/io/mrcStream.ts';
 import { downsampleVolume, omeZarrLevels, percentiles, pyramidFactor, volumeSlice, volumeStats } from '../src/engine/volume.ts';
 import { binImageInto, binnedLength, binningToFit } from '../src/io/binning.ts';
 import { formatTlt } from '../src/io/angles.ts';
@@ -294,9 +294,12 @@ async function readImported(
   const started = performance.now();
   // In pieces as results are (the reader's own default is one array).
   const pieces = pieceBytes ?? DEFAULT_PIECE_BYTES;
-  const read = await readMrcVolume(file.blob, { name: file.name, permissive: true, pieceBytes: pieces, signal, onProgress: onProgress && ((p) => void onProgress(p)) });
-  const instead = tiltSeriesInstead(file.name, read.header, tiltSeries);
+  // A tilt series picked in place of its tomogram is told from the header, before a GiB is read for nothing; a
+  // header too broken to say is left to the full read, which names what is wrong.
+  const header = await readMrcHeaderOf(file.blob).catch(() => null);
+  const instead = header && tiltSeriesInstead(file.name, header, tiltSeries);
   if (instead) throw new Error(instead);
+  const read = await readMrcVolume(file.blob, { name: file.name, permissive: true, pieceBytes: pieces, signal, onProgress: onProgress && ((p) => void onProgress(p)) });
   const on = await engine();
   const project: Projector = (volume, angles) => forwardProject(on, volume, angles, { signal });
   // Inverted angles: lined up as the results made with them are (their z runs the other way).
