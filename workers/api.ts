@@ -15,6 +15,7 @@ import type { OddEvenReport, OddEvenSplit } from '../src/engine/evaluation/oddEv
 import type { FrameHalf } from '../src/io/relionStar.ts';
 import type { TrustReport } from '../src/engine/evaluation/trust.ts';
 import type { FscCurves } from '../src/engine/metrics/fsc.ts';
+import type { TiltAgreement } from '../src/engine/metrics/crossValidation.ts';
 import type { SimulationOptions as DemoOptions } from '../src/engine/sim/index.ts';
 import type { SliceAxis } from '../src/engine/volume.ts';
 import type { ThicknessSuggestion } from '../src/engine/thickness.ts';
@@ -283,6 +284,8 @@ export interface CrossValidationSummary {
   scores: HeldOutView[];
   meanNmse: number;
   meanCorr: number;
+  /** Held out "each" (every tilt in turn): how each agrees with the others, beside its neighbours (scores' order). */
+  agreement?: TiltAgreement;
 }
 
 /** Odd/even FSC: the engine's report as it is. */
@@ -419,7 +422,8 @@ export interface EngineWorkerApi {
   oddEven(jobId: string, datasetId: string, request: RequestOf<'reconstruction'>, onProgress: (progress: Progress) => void, split?: OddEvenSplit): Promise<OddEvenSummary>;
   /**
    * Held-out-tilt cross-validation: `heldOut` is "0" (nearest tilt), "±15" (a pair), "12,-30" (a list)
-   * or "every:K"; one reconstruction without them, then predicted vs measured projections.
+   * or "every:K"; one reconstruction without them, then predicted vs measured projections. "each": every tilt
+   * held out in turn (one reconstruction each), with how each agrees beside its neighbours.
    */
   crossValidate(
     jobId: string,

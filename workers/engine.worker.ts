@@ -8,7 +8,7 @@ import type { CpuPool } from '../src/engine/cpu/pool.ts';
 import { chooseEnginePath, WEBGPU_HINT, type EngineChoice } from '../src/engine/enginePath.ts';
 import { dft3d } from '../src/engine/metrics/fourier.ts';
 import { openGpu, type GpuContext } from '../src/engine/gpu/device.ts';
-import { crossValidate } from '../src/engine/evaluation/crossValidation.ts';
+import { crossValidateAsAsked } from '../src/engine/evaluation/crossValidation.ts';
 import { oddEvenFsc, type OddEvenSplit } from '../src/engine/evaluation/oddEven.ts';
 import type { Half } from '../src/engine/evaluation/halves.ts';
 import { describeLeftOut, heldOutTilts, withoutTilts, withoutTiltsLabel } from '../src/engine/evaluation/tiltSubsets.ts';
@@ -733,13 +733,14 @@ const api: EngineWorkerApi = {
 
   async crossValidate(jobId, datasetId, request, heldOut, onProgress): Promise<CrossValidationSummary> {
     const { tiltSeries } = datasetOf(datasetId);
-    const indices = heldOutTilts(tiltSeries.tiltAngles, heldOut);
     return withJob(jobId, async (signal) => {
-      const report = await crossValidate(await methodEngine(request.method), tiltSeries, request, indices, { signal, models, onProgress: (p) => void onProgress(p) });
+      const options = { signal, models, onProgress: (p: Progress) => void onProgress(p) };
+      const report = await crossValidateAsAsked(await methodEngine(request.method), tiltSeries, request, heldOut, options);
       const slice = (data: Float32Array): Slice => ({ width: report.nx, height: report.ny, data });
       const scores = report.scores.map((s) => ({ index: s.index, angle: s.angle, nmse: s.nmse, corr: s.corr, measured: slice(s.measured), predicted: slice(s.predicted) }));
       const buffers = scores.flatMap((s) => [s.measured.data.buffer, s.predicted.data.buffer]);
-      return Comlink.transfer({ label: report.label, scores, meanNmse: report.meanNmse, meanCorr: report.meanCorr }, buffers);
+      const { label, meanNmse, meanCorr, agreement } = report;
+      return Comlink.transfer({ label, scores, meanNmse, meanCorr, ...(agreement && { agreement }) }, buffers);
     });
   },
 

@@ -73,7 +73,7 @@ describe('wedgelab CLI', () => {
     expect((await wedgelab(localnet)).stderr).toContain(`no local model "nope": the shipped ones are ${SHIPPED_CHOICES.localnet.map((m) => m.name).join(', ')}; nor is there a file nope`);
   });
 
-  it('scores a method by held-out tilts and odd/even FSC', async () => {
+  it('scores a method by held-out tilts (also each in turn) and odd/even FSC', async () => {
     const common = ['--tilts', join(dir, 'tilt_series.mrc'), '--angles', join(dir, 'tilt_series.tlt'), '--method', 'fbp', '--thickness', '16', '--json'];
     const cv = await wedgelab(['cv', ...common, '--drop', '±15']);
     expect(cv.code, cv.stderr).toBe(0);
@@ -81,6 +81,17 @@ describe('wedgelab CLI', () => {
     expect(report.perAngle.map((s) => s.angle)).toEqual([15, -15]);
     // Noise at 10 dB and a thin slab: the held-out projections are still predicted well.
     expect(report.meanCorr).toBeGreaterThan(0.7);
+    // Every tilt in turn: each with its agreement beside its neighbours'; a clean simulation has no tilt named.
+    const each = await wedgelab(['cv', ...common, '--drop', 'each']);
+    expect(each.code, each.stderr).toBe(0);
+    const eachReport = JSON.parse(each.stdout) as { label: string; perAngle: { index: number; agreement: number; expected: number; flagged: boolean }[]; flagged: number[] };
+    const tilts = parseTlt(readFileSync(join(dir, 'tilt_series.tlt'), 'utf8')).length;
+    expect(eachReport.label).toMatch(new RegExp(`, each of the ${tilts} tilts held out in turn$`));
+    expect(eachReport.perAngle.map((s) => s.index)).toEqual(Array.from({ length: tilts }, (_, k) => k));
+    for (const s of eachReport.perAngle) expect([s.agreement > 0.3, s.expected > 0.3, s.flagged]).toEqual([true, true, false]);
+    expect(eachReport.flagged).toEqual([]);
+    const text = await wedgelab(['cv', ...common.filter((a) => a !== '--json'), '--drop', 'each', '--quiet']);
+    expect(text.stdout.trim().split('\n').at(-1)).toBe('every tilt agrees with the others as well as its neighbours do');
     const oddEven = await wedgelab(['oddeven', ...common]);
     expect(oddEven.code, oddEven.stderr).toBe(0);
     const curve = JSON.parse(oddEven.stdout) as { shells: number[]; fsc: number[]; resolutionUnit: string };

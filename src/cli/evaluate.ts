@@ -1,5 +1,5 @@
 /** `wedgelab cv`, `wedgelab oddeven` and `wedgelab trust`: scores for any method on data without ground truth. */
-import { crossValidate } from '../engine/evaluation/crossValidation.ts';
+import { crossValidateAsAsked, type CrossValidationReport, type EachTiltReport } from '../engine/evaluation/crossValidation.ts';
 import { ODD_EVEN_SPLITS, oddEvenFsc } from '../engine/evaluation/oddEven.ts';
 import type { Half } from '../engine/evaluation/halves.ts';
 import type { FrameHalf } from '../io/relionStar.ts';
@@ -48,22 +48,49 @@ function printedMethodHelp(values: FlagValues): boolean {
   return values.help === true;
 }
 
-/** `--drop 0|±15|every:K|12,-30` (default 0): held-out tilts, one reconstruction, scores per tilt. */
+/**
+ * `--drop 0|±15|every:K|12,-30` (default 0): held-out tilts, one reconstruction, scores per tilt; `--drop each`:
+ * every tilt in turn (crossValidateEachTilt), the tilts that agree less than their neighbours named.
+ */
 export async function cvCommand(args: string[]): Promise<void> {
   const { values } = parseOptions(args, CV_OPTIONS);
   if (printedMethodHelp(values)) return;
   const { request, ts, engine, onProgress } = await setUp(values, recipeFromFlags);
-  const heldOut = heldOutTilts(ts.tiltAngles, (values.drop as string | undefined) ?? '0');
-  const report = await crossValidate(engine, ts, request, heldOut, { onProgress, models: cliModelLibrary });
+  const spec = (values.drop as string | undefined) ?? '0';
+  const report = await crossValidateAsAsked(engine, ts, request, spec, { onProgress, models: cliModelLibrary });
   onProgress.end();
-  const perAngle = report.scores.map(({ index, angle, nmse, corr }) => ({ index, angle, nmse, corr }));
-  const out = { label: report.label, perAngle, meanNmse: report.meanNmse, meanCorr: report.meanCorr };
-  if (values.json) process.stdout.write(`${JSON.stringify(out)}\n`);
-  else {
-    process.stdout.write(`${report.label}\n  angle      nmse      corr\n`);
-    for (const s of perAngle) process.stdout.write(`${s.angle.toFixed(2).padStart(7)}  ${s.nmse.toFixed(4).padStart(8)}  ${s.corr.toFixed(4).padStart(8)}\n`);
-    process.stdout.write(`   mean  ${out.meanNmse.toFixed(4).padStart(8)}  ${out.meanCorr.toFixed(4).padStart(8)}\n`);
+  writeCvReport(report, values.json === true);
+}
+
+/** A cross-validation report on stdout: JSON, or a table per held-out tilt (with each tilt's agreement, held out in turn). */
+function writeCvReport(report: CrossValidationReport & Partial<Pick<EachTiltReport, 'agreement'>>, json: boolean): void {
+  const { agreement } = report;
+  const perAngle = report.scores.map(({ index, angle, nmse, corr }, i) => ({
+    index,
+    angle,
+    nmse,
+    corr,
+    ...(agreement && { agreement: agreement.score[i], expected: agreement.expected[i], flagged: agreement.flagged[i] }),
+  }));
+  // Tilt numbers from 1 in stack order, as --exclude-tilts takes them.
+  const flagged = perAngle.filter((s) => s.flagged).map((s) => s.index + 1);
+  const out = { label: report.label, perAngle, meanNmse: report.meanNmse, meanCorr: report.meanCorr, ...(agreement && { flagged, threshold: agreement.threshold }) };
+  if (json) {
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+    return;
   }
+  process.stdout.write(`${report.label}\n  angle      nmse      corr${agreement ? '  FRC≤0.25  expected' : ''}\n`);
+  for (const [i, s] of perAngle.entries()) {
+    const beside = agreement ? `  ${agreement.score[i].toFixed(4).padStart(8)}  ${agreement.expected[i].toFixed(4).padStart(8)}${agreement.flagged[i] ? '  agrees less than its neighbours' : ''}` : '';
+    process.stdout.write(`${s.angle.toFixed(2).padStart(7)}  ${s.nmse.toFixed(4).padStart(8)}  ${s.corr.toFixed(4).padStart(8)}${beside}\n`);
+  }
+  process.stdout.write(`   mean  ${out.meanNmse.toFixed(4).padStart(8)}  ${out.meanCorr.toFixed(4).padStart(8)}\n`);
+  if (!agreement) return;
+  process.stdout.write(
+    flagged.length
+      ? `tilts that agree with the others less than their neighbours do (by more than ${agreement.threshold.toFixed(3)}): ${flagged.join(',')} (--exclude-tilts ${flagged.join(',')} leaves them out)\n`
+      : 'every tilt agrees with the others as well as its neighbours do\n',
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CrossValidationSummary, HeldOutView, Slice } from '../../../workers/api.ts';
-import { heldOutTilts } from '../../engine/evaluation/tiltSubsets.ts';
+import { heldOutTilts, isEachTilt } from '../../engine/evaluation/tiltSubsets.ts';
+import { AGREEMENT_NEIGHBOURS } from '../../engine/metrics/crossValidation.ts';
 import { errorMessage } from '../engineClient.ts';
 import { useCompareStore } from '../state/compareStore.ts';
 import { useAppStore, selectDataset } from '../state/store.ts';
@@ -80,23 +81,33 @@ function HeldOutPair({ view, title }: { view: HeldOutView; title: string }) {
 }
 
 function ScoreTable({ summary, selected, onSelect }: { summary: CrossValidationSummary; selected: number; onSelect: (i: number) => void }) {
+  const { agreement } = summary;
   return (
     <table className="compare-table" data-testid="cv-table">
       <thead>
         <tr>
           <th>Held-out tilt</th>
-          <th>Index</th>
+          <th title="Numbered from 1 in stack order, as the tilt preview and Leave out count them">Tilt</th>
           <th>NMSE</th>
           <th>Correlation</th>
+          {agreement && <th title="Mean FRC of the prediction with the measured tilt over 0 < f ≤ 0.25 cycles/pixel">Agreement</th>}
+          {agreement && <th title={`The median agreement of the ${AGREEMENT_NEIGHBOURS} nearest tilts by angle either side`}>Expected</th>}
         </tr>
       </thead>
       <tbody>
         {summary.scores.map((s, i) => (
-          <tr key={s.index} className={i === selected ? 'selected' : ''} onClick={() => onSelect(i)} data-testid="cv-row">
+          <tr
+            key={s.index}
+            className={[i === selected ? 'selected' : '', agreement?.flagged[i] ? 'flagged' : ''].join(' ').trim() || undefined}
+            onClick={() => onSelect(i)}
+            data-testid="cv-row"
+          >
             <td>{formatAngle(s.angle)}</td>
-            <td>{s.index}</td>
+            <td>{s.index + 1}</td>
             <td>{formatNumber(s.nmse, 4)}</td>
             <td>{formatNumber(s.corr, 4)}</td>
+            {agreement && <td data-testid="cv-agreement">{formatNumber(agreement.score[i], 3)}</td>}
+            {agreement && <td>{formatNumber(agreement.expected[i], 3)}</td>}
           </tr>
         ))}
       </tbody>
@@ -105,9 +116,41 @@ function ScoreTable({ summary, selected, onSelect }: { summary: CrossValidationS
           <td colSpan={2}>mean</td>
           <td data-testid="cv-mean-nmse">{formatNumber(summary.meanNmse, 4)}</td>
           <td data-testid="cv-mean-corr">{formatNumber(summary.meanCorr, 4)}</td>
+          {agreement && <td colSpan={2} />}
         </tr>
       </tfoot>
     </table>
+  );
+}
+
+/**
+ * Each tilt held out in turn: the tilts that agree with the others less than their neighbours do, named (number
+ * from 1 and angle, with their agreement and what was expected), and a new data set without them on request.
+ */
+function AgreementNote({ summary }: { summary: CrossValidationSummary }) {
+  const leaveOutTilts = useAppStore((s) => s.leaveOutTilts);
+  const { agreement } = summary;
+  if (!agreement) return null;
+  const flagged = summary.scores.map((s, i) => ({ ...s, i })).filter((s) => agreement.flagged[s.i]);
+  if (flagged.length === 0) {
+    return (
+      <p className="hint" data-testid="cv-agreement-note">
+        Every tilt agrees with the others as well as its neighbours do.
+      </p>
+    );
+  }
+  const numbers = flagged.map((s) => s.index + 1);
+  const list = flagged.map((s) => `${s.index + 1} (${formatAngle(s.angle)}: ${formatNumber(agreement.score[s.i], 2)} against ${formatNumber(agreement.expected[s.i], 2)})`).join(', ');
+  return (
+    <div className="agreement-flagged" data-testid="cv-agreement-note">
+      <span>
+        Tilt{numbers.length === 1 ? '' : 's'} {list} agree{numbers.length === 1 ? 's' : ''} with the others less than {numbers.length === 1 ? 'its' : 'their'} neighbours do (by more than{' '}
+        {formatNumber(agreement.threshold, 2)}): misaligned, blurred, dark or obstructed? Look at {numbers.length === 1 ? 'it' : 'them'} below before leaving {numbers.length === 1 ? 'it' : 'them'} out.
+      </span>
+      <button type="button" className="small" onClick={() => void leaveOutTilts(numbers).catch(() => undefined)} data-testid="cv-leave-out-flagged">
+        New data set without {numbers.length === 1 ? 'it' : 'them'}
+      </button>
+    </div>
   );
 }
 
@@ -126,6 +169,7 @@ export function CrossValidationView() {
   // Preview the held-out tilts with the engine's own parser.
   const preview = useMemo(() => {
     if (!dataset) return { ok: false, text: 'no tilt series' };
+    if (isEachTilt(spec)) return { ok: true, text: `holds out each of the ${dataset.nTilts} tilts in turn: ${dataset.nTilts} reconstructions` };
     try {
       const indices = heldOutTilts(dataset.tiltAngles, spec);
       return { ok: true, text: `holds out ${indices.map((k) => formatAngle(dataset.tiltAngles[k])).join(', ')} (${indices.length} of ${dataset.nTilts})` };
@@ -142,7 +186,10 @@ export function CrossValidationView() {
   return (
     <div className="compare-section">
       <div className="compare-toolbar">
-        <label className="field inline" title='"0": the tilt nearest 0°; "±15": the pair nearest ±15°; "12,-30": a list; "every:5": every 5th tilt by angle'>
+        <label
+          className="field inline"
+          title='"0": the tilt nearest 0°; "±15": the pair nearest ±15°; "12,-30": a list; "every:5": every 5th tilt by angle; "each": every tilt in turn, one reconstruction each, to find the tilts that agree less than their neighbours'
+        >
           <span className="field-label">Held out</span>
           <input type="text" className="text-input" value={spec} onChange={(e) => setSpec(e.target.value)} data-testid="cv-heldout" spellCheck={false} size={10} />
         </label>
@@ -167,6 +214,7 @@ export function CrossValidationView() {
       <EvalShown job={job} current={description} name="cv" />
       {summary && plotSpec && view && (
         <>
+          <AgreementNote summary={summary} />
           <div className="figure-row">
             <SvgFigure spec={plotSpec} testId="cv-plot" name="cv" fileStem={stem} csv={() => crossValidationCsv(summary)} />
             <div className="figure-side">

@@ -3,6 +3,7 @@ import type { CrossValidationSummary, FscReport, OddEvenSummary, TrustSummary } 
 import { verdictText } from '../../engine/metrics/trust.ts';
 import { toCsv, type Cell } from '../../io/csv.ts';
 import { resolutionLength } from './units.ts';
+import { AGREEMENT_NEIGHBOURS } from '../../engine/metrics/crossValidation.ts';
 
 function frequencyColumns(shell: number, pixelSize: number): Cell[] {
   return [shell, pixelSize > 0 ? shell / pixelSize : null, resolutionLength(shell, pixelSize)];
@@ -39,10 +40,18 @@ export function oddEvenCsv(summary: OddEvenSummary): string {
 
 /** One row per held-out tilt, then the means. */
 export function crossValidationCsv(summary: CrossValidationSummary): string {
+  const { agreement } = summary;
+  const comments = [summary.label, 'NMSE = |p_hat - p|^2/|p|^2 after standardising both to mean 0, std 1; Pearson correlation'];
+  if (!agreement) {
+    return toCsv(['tilt_index', 'angle_deg', 'nmse', 'correlation'], [...summary.scores.map((s) => [s.index, s.angle, s.nmse, s.corr]), ['mean', null, summary.meanNmse, summary.meanCorr]], comments);
+  }
   return toCsv(
-    ['tilt_index', 'angle_deg', 'nmse', 'correlation'],
-    [...summary.scores.map((s) => [s.index, s.angle, s.nmse, s.corr]), ['mean', null, summary.meanNmse, summary.meanCorr]],
-    [summary.label, 'NMSE = |p_hat - p|^2/|p|^2 after standardising both to mean 0, std 1; Pearson correlation'],
+    ['tilt_index', 'angle_deg', 'nmse', 'correlation', 'agreement_frc_to_0.25', 'expected_from_neighbours', 'flagged'],
+    [
+      ...summary.scores.map((s, i) => [s.index, s.angle, s.nmse, s.corr, agreement.score[i], agreement.expected[i], agreement.flagged[i] ? 1 : 0]),
+      ['mean', null, summary.meanNmse, summary.meanCorr, null, null, null],
+    ],
+    [...comments, `agreement: mean FRC over 0 < f <= 0.25 cycles/pixel; flagged when more than ${agreement.threshold.toFixed(4)} below the median of the ${AGREEMENT_NEIGHBOURS} nearest tilts by angle either side`],
   );
 }
 

@@ -17,6 +17,8 @@ export const CURVE_COLORS = {
   corr: '#4aa3ff',
   trustMethod: '#4aa3ff',
   trustFbp: '#ff8a5c',
+  agreement: '#4fd18b',
+  flagged: '#ff5c5c',
 };
 
 /**
@@ -122,10 +124,24 @@ export function crossValidationPlotSpec(summary: CrossValidationSummary, width =
     series: [
       { name: `NMSE (mean ${summary.meanNmse.toFixed(3)})`, x: angles, y: nmse, color: CURVE_COLORS.nmse, markers: true },
       { name: `correlation (mean ${summary.meanCorr.toFixed(3)})`, x: angles, y: corr, color: CURVE_COLORS.corr, markers: true },
+      ...agreementSeries(summary),
     ],
     xDomain: [aLo - pad, aHi + pad],
     yDomain: [lo, hi * 1.05],
+    // Each tilt held out in turn: the ones that agree less than their neighbours, marked where they are.
+    vLines: summary.agreement ? summary.scores.filter((_, i) => summary.agreement?.flagged[i]).map((s) => ({ value: s.angle, label: `tilt ${s.index + 1}`, color: CURVE_COLORS.flagged })) : [],
   };
+}
+
+/** Each tilt held out in turn: its agreement (FRC to 0.25 cycles/pixel) and what its neighbours lead one to expect, by angle. */
+function agreementSeries({ scores, agreement }: CrossValidationSummary): PlotSeries[] {
+  if (!agreement) return [];
+  const order = scores.map((s, i) => ({ angle: s.angle, i })).sort((a, b) => a.angle - b.angle);
+  const x = order.map((o) => o.angle);
+  return [
+    { name: 'agreement (FRC to 0.25 cycles/pixel)', x, y: order.map((o) => agreement.score[o.i]), color: CURVE_COLORS.agreement, markers: true },
+    { name: 'expected from its neighbours', x, y: order.map((o) => agreement.expected[o.i]), color: CURVE_COLORS.agreement, dash: '4 3' },
+  ];
 }
 
 /** A trust score's two FRC curves (docs/trust.md) over the binned tilts' frequency, with the summary band's edge. */

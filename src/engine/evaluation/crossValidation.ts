@@ -9,9 +9,9 @@ import type { CommonParams, DoseWeightingParams } from '../methods/common.ts';
 import { binTiltSeries } from '../methods/preprocess.ts';
 import { forwardProject } from '../methods/projection.ts';
 import type { RunOptions } from '../methods/slabs.ts';
-import { projectionScores } from '../metrics/crossValidation.ts';
-import type { TiltSeries } from '../types.ts';
-import { remainingIndices, subsetTilts } from './tiltSubsets.ts';
+import { agreementScore, projectionScores, tiltAgreement, type TiltAgreement } from '../metrics/crossValidation.ts';
+import type { Progress, TiltSeries } from '../types.ts';
+import { heldOutTilts, isEachTilt, remainingIndices, subsetTilts } from './tiltSubsets.ts';
 import { recipeReconstructor, resolveRecipe, type Reconstructor, type ResultRecipe } from './recipe.ts';
 
 /** A held-out tilt: its stack index and angle (degrees), the measured projection and the reconstruction's. */
@@ -97,5 +97,52 @@ export async function crossValidate(
     scores,
     meanNmse: mean((s) => s.nmse),
     meanCorr: mean((s) => s.corr),
+  };
+}
+
+export interface EachTiltReport extends CrossValidationReport {
+  agreement: TiltAgreement;
+}
+
+/** Cross-validation as a held-out spec asks: "each" (isEachTilt: crossValidateEachTilt), or heldOutTilts' specs (crossValidate). */
+export async function crossValidateAsAsked(
+  engine: EngineContext,
+  ts: TiltSeries,
+  recipe: ResultRecipe,
+  spec: string,
+  options: RunOptions = {},
+): Promise<CrossValidationReport & Partial<Pick<EachTiltReport, 'agreement'>>> {
+  return isEachTilt(spec) ? crossValidateEachTilt(engine, ts, recipe, options) : crossValidate(engine, ts, recipe, heldOutTilts(ts.tiltAngles, spec), options);
+}
+
+/**
+ * Leave-one-out cross-validation: every tilt held out in turn, the rest reconstructed (one reconstruction per
+ * tilt, so n times the cost of one), each prediction scored against its measured tilt, and each score set beside
+ * its neighbours' (tiltAgreement): a check of the data as much as of the method.
+ */
+export async function crossValidateEachTilt(engine: EngineContext, ts: TiltSeries, recipe: ResultRecipe, options: RunOptions = {}): Promise<EachTiltReport> {
+  const resolved = resolveRecipe(ts, recipe);
+  const scores: HeldOutScore[] = [];
+  let nx = 0;
+  let ny = 0;
+  let label = '';
+  for (let k = 0; k < ts.nTilts; k++) {
+    // Each reconstruction's progress as its share of the whole.
+    const onProgress = options.onProgress && ((p: Progress) => options.onProgress?.({ ...p, fraction: (k + p.fraction) / ts.nTilts, message: `tilt ${k + 1} of ${ts.nTilts} held out: ${p.message}` }));
+    const method = recipeReconstructor(engine, resolved, { ...options, onProgress });
+    const held = await predictHeldOut(engine, ts, [k], method.reconstruct, resolved.reconstruction.params);
+    [nx, ny, label] = [held.nx, held.ny, method.label()];
+    scores.push(...held.tilts.map((tilt) => ({ ...tilt, ...projectionScores(tilt.predicted, tilt.measured) })));
+  }
+  const agreement = tiltAgreement(scores.map((t) => ({ angle: t.angle, score: agreementScore(t.predicted, t.measured, nx, ny) })));
+  const mean = (f: (s: HeldOutScore) => number) => scores.reduce((sum, s) => sum + f(s), 0) / scores.length;
+  return {
+    label: `${label}, each of the ${ts.nTilts} tilts held out in turn`,
+    nx,
+    ny,
+    scores,
+    meanNmse: mean((s) => s.nmse),
+    meanCorr: mean((s) => s.corr),
+    agreement,
   };
 }

@@ -73,6 +73,9 @@ function nearestTilt(tiltAngles: readonly number[], angle: number): number {
   return best;
 }
 
+/** Whether a held-out spec is "each": every tilt held out in turn, one reconstruction each (crossValidateEachTilt). */
+export const isEachTilt = (spec: string) => spec.trim().toLowerCase() === 'each';
+
 /**
  * Which tilts to hold out: "0" (the tilt nearest 0°), "±15" or "+-15" (the tilts nearest +15° and −15°),
  * a plain angle list "12,-30", or "every:K" (every K-th tilt in angle order, starting from the second:

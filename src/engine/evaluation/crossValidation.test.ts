@@ -1,0 +1,61 @@
+// Every tilt held out in turn (crossValidateEachTilt) on a simulated series with two tilts spoilt as real ones are:
+// one misaligned by 3 pixels, one blurred (drift during the exposure) with its shot noise unblurred. Both are named,
+// no other; each tilt's prediction is the one a cross-validation holding it out alone makes (CPU path, one thread).
+import { describe, expect, it } from 'vitest';
+import { cpuEngine } from '../context.ts';
+import { callerPool } from '../cpu/pool.ts';
+import { Rng } from '../sim/random.ts';
+import { simulateTiltSeries } from '../sim/simulate.ts';
+import { tiltRange } from '../sim/tiltScheme.ts';
+import { crossValidate, crossValidateAsAsked } from './crossValidation.ts';
+
+/** `image` (nx × ny) blurred by a 5 × 5 box, plus its own fine detail shuffled: what the blur took, as noise again. */
+function blurredWithFreshNoise(image: Float32Array, nx: number, ny: number, rng: Rng): Float32Array {
+  const at = (x: number, y: number) => image[Math.min(nx - 1, Math.max(0, x)) + nx * Math.min(ny - 1, Math.max(0, y))];
+  const blurred = image.map((_, i) => {
+    let sum = 0;
+    for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) sum += at((i % nx) + dx, Math.floor(i / nx) + dy);
+    return sum / 25;
+  });
+  const detail = Array.from(image, (v, i) => v - blurred[i]);
+  for (let i = detail.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.uniform(0, i + 1));
+    [detail[i], detail[j]] = [detail[j], detail[i]];
+  }
+  return blurred.map((v, i) => v + detail[i]);
+}
+
+describe('crossValidateEachTilt', () => {
+  const engine = cpuEngine(callerPool());
+  const recipe = { method: 'fbp' as const, params: { thickness: 16 } };
+
+  it('names a misaligned tilt and a blurred one, and no other', async () => {
+    const { tiltSeries } = await simulateTiltSeries({ phantom: 'cell', size: [64, 64, 16], tiltAngles: tiltRange(-60, 60, 4), snrDb: 5, seed: 31, pixelSize: 10 });
+    const { nx, ny } = tiltSeries;
+    const plane = nx * ny;
+    const tilt = (k: number) => tiltSeries.data.subarray(k * plane, (k + 1) * plane);
+    // Tilt 7 moved 3 pixels across the tilt axis; tilt 20 blurred.
+    const moved = tilt(7).slice();
+    tilt(7).set(moved.map((_, i) => moved[(i % nx) - 3 < 0 ? i : i - 3]));
+    tilt(20).set(blurredWithFreshNoise(tilt(20).slice(), nx, ny, new Rng(5)));
+    const report = await crossValidateAsAsked(engine, tiltSeries, recipe, 'each');
+    expect(report.label).toBe('FBP (ram-lak, thickness 16, bin 1), each of the 31 tilts held out in turn');
+    expect(report.scores.map((s) => s.index)).toEqual(Array.from({ length: 31 }, (_, k) => k));
+    const agreement = report.agreement!;
+    expect(agreement.flagged.map((f, k) => (f ? k : -1)).filter((k) => k >= 0)).toEqual([7, 20]);
+    for (const k of [7, 20]) expect(agreement.expected[k] - agreement.score[k]).toBeGreaterThan(0.2);
+    // The prediction of tilt 12 is cross-validation's, holding it out alone.
+    const alone = await crossValidate(engine, tiltSeries, recipe, [12]);
+    expect(report.scores[12].predicted).toEqual(alone.scores[0].predicted);
+    expect(report.scores[12].nmse).toBe(alone.scores[0].nmse);
+  });
+
+  it("reports progress as each reconstruction's share of the whole", async () => {
+    const { tiltSeries } = await simulateTiltSeries({ phantom: 'cell', size: [32, 8, 8], tiltAngles: tiltRange(-60, 60, 20), snrDb: 5, seed: 32, pixelSize: 10 });
+    const fractions: number[] = [];
+    await crossValidateAsAsked(engine, tiltSeries, { method: 'fbp', params: { thickness: 8 } }, 'each', { onProgress: (p) => fractions.push(p.fraction) });
+    expect(fractions.length).toBeGreaterThan(0);
+    expect(fractions.every((f, i) => f >= 0 && f <= 1 && (i === 0 || f >= fractions[i - 1]))).toBe(true);
+    expect(fractions.at(-1)).toBeGreaterThan(6 / 7);
+  });
+});
