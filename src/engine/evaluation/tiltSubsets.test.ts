@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendTilts, heldOutTilts, parseTiltNumbers, remainingIndices, subsetTilts, withoutTilts } from './tiltSubsets.ts';
+import { appendTilts, heldOutTilts, isEachTilt, parseTiltNumbers, remainingIndices, subsetTilts, withoutTilts } from './tiltSubsets.ts';
 
 // Dose-symmetric order: stack order is not angle order.
 const angles = [0, 3, -3, -6, 6, 9, -9, -12, 12];
@@ -15,6 +15,9 @@ describe('tilt subsets', () => {
     expect(() => heldOutTilts(angles, 'every:1')).toThrow(/K ≥ 2/);
     expect(() => heldOutTilts([0, 10], '0')).toThrow(/too few/);
     expect(() => heldOutTilts(angles, 'zero')).toThrow(/use an angle/);
+    // "each" is cross-validation's own (one reconstruction per tilt): a single held-out set cannot be it.
+    expect([isEachTilt(' Each '), isEachTilt('every:2')]).toEqual([true, false]);
+    expect(() => heldOutTilts(angles, 'each')).toThrow(/every tilt in turn is cross-validation's alone/);
   });
 
   it('extracts subsets', () => {
