@@ -59,7 +59,7 @@ describe('wedgelab batch', () => {
     const csv = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(11);
     expect(csv[0]).toBe(
-      'series,method,status,error,output,label,seconds,cvNmse,cvCorr,oddEvenRes0143,oddEvenRes05,resolutionUnit,oddEvenHalves,truthPsnr,truthPsnrMeasured,truthPsnrMissing,truthSsim,truthRes0143,gpu,version,params,finishedAt',
+      'series,method,status,error,output,label,seconds,cvNmse,cvCorr,cvFlaggedTilts,oddEvenRes0143,oddEvenRes05,resolutionUnit,oddEvenHalves,truthPsnr,truthPsnrMeasured,truthPsnrMissing,truthSsim,truthRes0143,gpu,version,params,finishedAt',
     );
     // Each series' ground truth beside its stack (simulate's layout) is scored against, as `wedgelab metrics` scores it
     // (SSIM: none, the tomogram is thinner than its 11-voxel window).
@@ -69,6 +69,25 @@ describe('wedgelab batch', () => {
     expect(s1.truthPsnr).toBeGreaterThan(10);
     // No half file is left behind: every write went through a temporary name.
     expect(readdirSync(join(out, 's1')).sort()).toEqual(['fbp.mrc', 'sirt.mrc']);
+  });
+
+  it('holds out each tilt in turn with --drop each, naming the tilts that agree less than their neighbours', async () => {
+    // s1 with its 6th tilt taken from another specimen (s2's), beside s3 as it is.
+    const each = join(dir, 'each');
+    for (const name of ['spoilt', 's3']) mkdirSync(join(each, name), { recursive: true });
+    const [s1, s2] = ['s1', 's2'].map((name) => readMrc(new Uint8Array(readFileSync(join(series, name, 'tilt_series.mrc')))));
+    const plane = 24 * 8;
+    const data = s1.data.slice();
+    data.set(s2.data.subarray(5 * plane, 6 * plane), 5 * plane);
+    writeFileSync(join(each, 'spoilt', 'tilt_series.mrc'), writeMrc({ nx: 24, ny: 8, nz: s1.header.nz, data, pixelSize: s1.pixelSize[0] }, { stack: true }));
+    copyFileSync(join(series, 's1', 'tilt_series.tlt'), join(each, 'spoilt', 'tilt_series.tlt'));
+    for (const file of ['tilt_series.mrc', 'tilt_series.tlt']) copyFileSync(join(series, 's3', file), join(each, 's3', file));
+    const run = await wedgelab(['batch', '--list', each, '--methods', 'fbp', '--thickness', '8', '--scores', 'cv', '--drop', 'each', '--out-dir', join(dir, 'out_each'), '--quiet']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(rows(join(dir, 'out_each')).map((r) => [r.series, r.status, r.cvFlaggedTilts])).toEqual([
+      ['s3', 'done', ''],
+      ['spoilt', 'done', '6'],
+    ]);
   });
 
   it('is safe to run twice: what is done is skipped, a failure is retried only when asked', async () => {

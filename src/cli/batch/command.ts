@@ -7,11 +7,11 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { crossValidate } from '../../engine/evaluation/crossValidation.ts';
+import { crossValidateAsAsked } from '../../engine/evaluation/crossValidation.ts';
 import { ODD_EVEN_SPLITS, oddEvenFsc, type OddEvenSplit } from '../../engine/evaluation/oddEven.ts';
 import type { HalfSeries } from '../../engine/evaluation/halves.ts';
 import { FRAME_HALVES, type FrameHalf } from '../../io/relionStar.ts';
-import { heldOutTilts, parseHeldOut, withoutTilts } from '../../engine/evaluation/tiltSubsets.ts';
+import { isEachTilt, parseHeldOut, withoutTilts } from '../../engine/evaluation/tiltSubsets.ts';
 import { alignLoadedTiltSeries } from '../../engine/align/loaded.ts';
 import { describeEngine, type EngineContext } from '../../engine/context.ts';
 import { commonDefaults } from '../../engine/methods/common.ts';
@@ -146,8 +146,9 @@ async function runOne(batch: Batch, entry: SeriesEntry, series: LoadedSeries, me
   const seconds = (performance.now() - started) / 1000;
   const row: BatchRow = { series: entry.name, method: method.name, status: 'done', output, label: result.label, seconds, gpu: describeEngine(batch.engine), version: batch.version, params: JSON.stringify(result.params), finishedAt: '' };
   if (batch.scores.has('cv')) {
-    const cv = await crossValidate(batch.engine, ts, method.request, heldOutTilts(ts.tiltAngles, batch.drop), options('cv'));
-    Object.assign(row, { cvNmse: cv.meanNmse, cvCorr: cv.meanCorr });
+    const cv = await crossValidateAsAsked(batch.engine, ts, method.request, batch.drop, options('cv'));
+    const flagged = cv.agreement && cv.scores.filter((_, i) => cv.agreement?.flagged[i]).map((s) => s.index + 1);
+    Object.assign(row, { cvNmse: cv.meanNmse, cvCorr: cv.meanCorr, ...(flagged && { cvFlaggedTilts: flagged.join(',') }) });
   }
   // A resolution (Å, or voxels without a pixel size) from where a curve crosses, in cycles/voxel.
   const length = (f: number | null, pixelSize: number) => (f === null ? null : pixelSize > 0 ? pixelSize / f : 1 / f);
@@ -331,7 +332,7 @@ export async function batchCommand(args: string[]): Promise<void> {
   const scoreText = (values.scores as string | undefined) ?? 'cv,oddeven,truth';
   const scores = new Set(scoreText === 'none' ? [] : scoreText.split(',').map((s) => choiceFlag({ scores: s.trim() }, 'scores', SCORES)!));
   const drop = (values.drop as string | undefined) ?? '0';
-  parseHeldOut(drop);
+  if (!isEachTilt(drop)) parseHeldOut(drop);
   const halves = choiceFlag(values, 'halves', ODD_EVEN_SPLITS) ?? 'tilts';
   const frames = choiceFlag(values, 'frames', FRAME_HALVES);
   if (frames && halves === 'frames') throw new UsageError('--halves frames reads both frame halves: leave out --frames');

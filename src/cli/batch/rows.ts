@@ -22,6 +22,11 @@ export interface BatchRow {
   /** Held-out-tilt cross-validation: mean NMSE and correlation of the predicted held-out tilts. */
   cvNmse?: number;
   cvCorr?: number;
+  /**
+   * With --drop each (every tilt held out in turn): the tilts that agree with the others less than their neighbours
+   * do, numbered from 1 as --exclude-tilts takes them ("6,11"; empty when none).
+   */
+  cvFlaggedTilts?: string;
   /** Odd/even FSC resolution at 0.143 and 0.5, in `resolutionUnit`; null where the curve never crosses. */
   oddEvenRes0143?: number | null;
   oddEvenRes05?: number | null;
@@ -55,6 +60,7 @@ const COLUMNS: (keyof BatchRow)[] = [
   'seconds',
   'cvNmse',
   'cvCorr',
+  'cvFlaggedTilts',
   'oddEvenRes0143',
   'oddEvenRes05',
   'resolutionUnit',

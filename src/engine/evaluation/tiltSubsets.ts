@@ -103,7 +103,7 @@ export function heldOutTilts(tiltAngles: readonly number[], spec: string): numbe
  */
 export function parseHeldOut(spec: string): { every: number } | { angles: number[] } {
   const text = spec.trim();
-  if (isEachTilt(text)) throw new Error(`held-out tilts "${spec}": every tilt in turn is cross-validation's alone (wedgelab cv --drop each, the page's Cross-validation tab); here use an angle (0), a pair (±15), a list (12,-30) or every:K`);
+  if (isEachTilt(text)) throw new Error(`held-out tilts "${spec}": every tilt in turn is cross-validation's alone (wedgelab cv or batch --drop each, the page's Cross-validation tab); here use an angle (0), a pair (±15), a list (12,-30) or every:K`);
   const every = /^every:(\d+)$/i.exec(text);
   if (every) {
     const K = Number(every[1]);
