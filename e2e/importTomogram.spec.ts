@@ -6,7 +6,8 @@
  * the form set to its size; a volume that fits no tomogram of the series is one message naming it, and nothing
  * changes; with Invert tilt angles ticked a tomogram is lined up at the inverted angles; one reconstructed about
  * another centre is moved back, and IMOD's trimmed one put where the tilts have it; one made at another pixel size
- * is resampled onto the tilts' grid; a folder of simulations picked whole asks which subfolder. (The orientation's numbers: src/engine/importedTomogram.test.ts.)
+ * is resampled onto the tilts' grid; a pipeline's tomogram that came with the series is offered, and added on
+ * request; a folder of simulations picked whole asks which subfolder. (The orientation's numbers: src/engine/importedTomogram.test.ts.)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -220,6 +221,21 @@ test('a tomogram made at another pixel size (Warp, RELION: 15 Å for 10 Å tilts
   let [ab, aa, bb] = [0, 0, 0];
   for (let i = 0; i < binned.length; i++) [ab, aa, bb] = [ab + (exported[i] - ma) * (binned[i] - mb), aa + (exported[i] - ma) ** 2, bb + (binned[i] - mb) ** 2];
   expect(ab / Math.sqrt(aa * bb)).toBeGreaterThan(0.85);
+  expect(pageErrors).toEqual([]);
+});
+
+test("a pipeline's tomogram that came with the series (AreTomo's _Vol) is offered beside the results, and added on request", async () => {
+  const { groundTruth } = await simulation;
+  const vol = tomogramFile(binnedXy(groundTruth), 'xzy', { x: false, y: false, z: false });
+  await page.getByTestId('file-input').setInputFiles([...(await seriesFiles('TS_9')), mrcFile('TS_9_Vol.mrc', vol)]);
+  await expect(page.getByTestId('dataset-summary')).toContainText('TS_9.mrc', { timeout: 60_000 });
+  const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  // Not read until asked: nothing beside the series yet.
+  expect(await resultsOf(dataset.id)).toEqual([]);
+  await expect(page.getByTestId('offered-tomograms')).toContainText(/^TS_9_Vol\.mrc \([\d.]+ KiB\) came with the series/);
+  await page.getByTestId('offered-tomogram-add').click();
+  await expect.poll(async () => (await resultsOf(dataset.id)).map((r) => [r.label, r.imported?.binning])).toEqual([['TS_9_Vol.mrc', 2]]);
+  await expect(page.getByTestId('offered-tomograms')).toHaveCount(0);
   expect(pageErrors).toEqual([]);
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { companionsOf, droppedSeriesStack, frameHalfStackNames, groundTruthInFolder, seriesStacks } from './stackGroups.ts';
+import { companionsOf, droppedSeriesStack, frameHalfStackNames, groundTruthInFolder, seriesStacks, tomogramsBeside } from './stackGroups.ts';
 
 describe("a stack's files by name", () => {
   it("takes an etomo folder's raw stack with its alignment, and an .ali with its tilt.com but not the .xf that made it", () => {
@@ -36,5 +36,16 @@ describe("a stack's files by name", () => {
     expect(groundTruthInFolder('phantom.mrc', ['phantom.mrc', 'phantom.tlt'])).toBeUndefined();
     // Beside two series, it could be either's.
     expect(groundTruthInFolder('a.mrc', ['a.mrc', 'a.tlt', 'b.mrc', 'b.tlt', 'ground_truth.mrc'])).toBeUndefined();
+  });
+});
+
+describe('tomogramsBeside', () => {
+  it("names a pipeline's tomograms of the series: AreTomo's _Vol, etomo's _rec and _full_rec, IMOD's .rec", () => {
+    const aretomo = ['TS_1.mrc', 'TS_1_EVN.mrc', 'TS_1_ODD.mrc', 'TS_1.aln', 'TS_1_Vol.mrc', 'TS_1_EVN_Vol.mrc', 'TS_1_ODD_Vol.mrc', 'TS_1_CTF.mrc', 'TS_10.mrc', 'TS_10_Vol.mrc'];
+    expect(tomogramsBeside('TS_1.mrc', aretomo)).toEqual(['TS_1_Vol.mrc']);
+    expect(tomogramsBeside('TS_10.mrc', aretomo)).toEqual(['TS_10_Vol.mrc']);
+    const etomo = ['cell.st', 'cell.ali', 'cell.tlt', 'cell_full_rec.mrc', 'cell_rec.mrc', 'cell.rec', 'cell_rec.mrc.gz', 'cella.rec', 'other_rec.mrc'];
+    expect(tomogramsBeside('cell.ali', etomo)).toEqual(['cell_full_rec.mrc', 'cell_rec.mrc', 'cell.rec', 'cell_rec.mrc.gz']);
+    expect(tomogramsBeside('TS_1.mrc', ['TS_1.mrc', 'TS_1.tlt', 'ground_truth.mrc'])).toEqual([]);
   });
 });

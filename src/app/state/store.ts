@@ -6,7 +6,7 @@ import { create } from 'zustand';
 import type { CommonParams, DatasetSummary, DemoOptions, GpuInfo, LoadOptions, LoadProgress, MethodName, MethodParams, MethodRequest, ModelChoice, ModelFamily, ResultSummary, SavedItem } from '../../../workers/api.ts';
 import { listNames } from '../../io/angles.ts';
 import { readMrcHeaderOf } from '../../io/mrcStream.ts';
-import { droppedSeriesStack, isStackFile } from '../../io/stackGroups.ts';
+import { droppedSeriesStack, isStackFile, tomogramsBeside } from '../../io/stackGroups.ts';
 import { imageFiles, isStarFile, readRelionTiltSeries, type FrameHalf } from '../../io/relionStar.ts';
 import { suggestBinning, type LoadBinning, type LoadBinningChoice } from '../components/data/loadBinning.ts';
 import { FAMILY_FILES, SHIPPED_CHOICES, type ModelChoices } from '../../engine/methods/modelChoice.ts';
@@ -82,6 +82,11 @@ export interface AppState {
   keepOffers: Record<string, number>;
   /** The form's Thickness and Binning per data set when it is opened, and why that Binning (formDefaultsFor). */
   formDefaults: Record<string, FormDefaults>;
+  /**
+   * Per data set, a pipeline's tomograms of it that came in its drop (io/stackGroups.ts tomogramsBeside: AreTomo's
+   * _Vol, etomo's _rec): offered beside the results, read only when added.
+   */
+  offeredTomograms: Record<string, File[]>;
   results: ResultSummary[];
   selectedResultId: string | null;
   form: MethodForm;
@@ -449,6 +454,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
     datasets: [],
     selectedDatasetId: null,
     formDefaults: {},
+    offeredTomograms: {},
     keepOffers: {},
     results: [],
     selectedResultId: null,
@@ -498,6 +504,9 @@ export const useAppStore = create<AppStore>()((set, get) => {
       const read = (jobId: string, onProgress: (progress: LoadProgress) => void) => getEngine().loadFiles(files, { bin, tiltAxis, ...which, jobId }, onProgress);
       const { dataset } = await trackedRead(reading, read, ({ dataset, groundTruth }) => acceptDataset(dataset, groundTruth));
       loadedFrom.set(dataset.id, key);
+      const stack = droppedSeriesStack(names, which.stack);
+      const beside = stack ? tomogramsBeside(stack, names) : [];
+      if (beside.length > 0) set((state) => ({ offeredTomograms: { ...state.offeredTomograms, [dataset.id]: files.filter((f) => beside.includes(f.name)) } }));
       return dataset;
     },
 
@@ -527,6 +536,8 @@ export const useAppStore = create<AppStore>()((set, get) => {
       const { result } = await trackedRead(reading, read, ({ dataset, result }) => {
         const defaults = importedDefaults(result);
         set((state) => ({
+          // Offered beside the series (it came in its drop) and now added: offered no more.
+          offeredTomograms: { ...state.offeredTomograms, [datasetId]: (state.offeredTomograms[datasetId] ?? []).filter((f) => f !== file) },
           datasets: state.datasets.map((d) => (d.id === dataset.id ? dataset : d)),
           // A series has one ground truth: the worker has let the one before go.
           results: [...state.results.filter((r) => role !== 'ground-truth' || r.datasetId !== datasetId || r.method !== 'ground-truth'), result],

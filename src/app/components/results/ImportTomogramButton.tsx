@@ -1,4 +1,5 @@
 import { useRef } from 'react';
+import { formatBytes } from '../../../io/bytes.ts';
 import { useAppStore, selectDataset } from '../../state/store.ts';
 
 const ROLE_TEXT = {
@@ -14,8 +15,8 @@ const ROLE_TEXT = {
 
 /**
  * Bring in a tomogram made elsewhere of the selected series (docs/loading.md#tomograms-made-elsewhere): its sizes
- * must be the tilts' at a whole binning, in either layout; its orientation is told from the tilts. A bad file is
- * one banner message.
+ * the tilts' at a whole binning, in either layout, or its pixel size telling how to resample it onto theirs; its
+ * orientation and place are told from the tilts. A bad file is one banner message.
  */
 export function ImportTomogramButton({ role }: { role: keyof typeof ROLE_TEXT }) {
   const dataset = useAppStore(selectDataset);
@@ -37,11 +38,37 @@ export function ImportTomogramButton({ role }: { role: keyof typeof ROLE_TEXT })
         className="small"
         disabled={!dataset || reading}
         onClick={() => input.current?.click()}
-        title={`${text.title}. Its x and y (or x and z: the XZY layout of IMOD and AreTomo) must be the tilts' at a whole binning; which way its axes run is told from the tilts.`}
+        title={`${text.title}. Its x and y (or x and z: the XZY layout of IMOD and AreTomo) the tilts' at a whole binning, or at another pixel size given in both headers (resampled); which way its axes run, and where its content sits, are told from the tilts.`}
         data-testid={`import-${role}`}
       >
         {text.button}
       </button>
     </>
+  );
+}
+
+/**
+ * A pipeline's tomograms of the selected series that came in its drop (AreTomo's _Vol, etomo's _rec: the store's
+ * offeredTomograms), each with a button that adds it beside the results as "Add a tomogram" would.
+ */
+export function OfferedTomograms() {
+  const dataset = useAppStore(selectDataset);
+  const offered = useAppStore((s) => (s.selectedDatasetId ? s.offeredTomograms[s.selectedDatasetId] : undefined));
+  const reading = useAppStore((s) => s.fileLoad !== null);
+  const importTomogram = useAppStore((s) => s.importTomogram);
+  if (!dataset || !offered || offered.length === 0) return null;
+  return (
+    <ul className="offered-tomograms" data-testid="offered-tomograms">
+      {offered.map((file) => (
+        <li key={file.name}>
+          <span title="A tomogram named after this series came in its drop (AreTomo's _Vol, etomo's _rec): add it to compare with WedgeLab's results">
+            {file.name} ({formatBytes(file.size)}) came with the series
+          </span>
+          <button type="button" className="small" disabled={reading} onClick={() => void importTomogram(file, 'tomogram').catch(() => undefined)} data-testid="offered-tomogram-add">
+            Add
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }

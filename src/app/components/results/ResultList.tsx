@@ -7,7 +7,7 @@ import { useRevealWhenShown } from '../../util/reveal.ts';
 import { Section } from '../Section.tsx';
 import { CompareCheck } from '../../compare/CompareCheck.tsx';
 import { KeepOffer } from '../KeepOffer.tsx';
-import { ImportTomogramButton } from './ImportTomogramButton.tsx';
+import { ImportTomogramButton, OfferedTomograms } from './ImportTomogramButton.tsx';
 
 export function resultTitle(result: ResultSummary): string {
   return result.method === 'ground-truth' && !result.imported ? 'Ground truth' : result.label;
@@ -99,6 +99,7 @@ export function ResultList() {
           </div>
         ))}
         <div className="result-import">
+          <OfferedTomograms />
           <ImportTomogramButton role="tomogram" />
         </div>
       </div>
