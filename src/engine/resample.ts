@@ -107,14 +107,14 @@ export function moveByFraction(volume: Tomogram, by: { x: number; y: number; z: 
     const wy = weights(ny, by.y);
     for (let z = 0; z < nz; z++) {
       const section = aside(ny, (y) => read(y, z), nx);
-      addRows((y) => section(y), (y) => read(y, z), wy, ny, 1, (i) => [i, 0]);
+      addRows(section, (y) => read(y, z), wy, ny, 1, (i) => [i, 0]);
     }
   }
   if (by.z !== 0) {
     const wz = weights(nz, by.z);
     for (let y = 0; y < ny; y++) {
       const column = aside(nz, (z) => read(y, z), nx);
-      addRows((z) => column(z), (z) => read(y, z), wz, nz, 1, (i) => [i, 0]);
+      addRows(column, (z) => read(y, z), wz, nz, 1, (i) => [i, 0]);
     }
   }
 }

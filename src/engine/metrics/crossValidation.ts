@@ -67,7 +67,7 @@ export interface TiltAgreement {
   expected: number[];
   /** True where its score falls short of `expected` by more than the series' spread of shortfalls allows. */
   flagged: boolean[];
-  /** The shortfall that flags a tilt: max(MIN_SHORTFALL, SPREADS × the robust spread of every tilt's shortfall). */
+  /** The shortfall past which a tilt is flagged: max(MIN_SHORTFALL, the median shortfall + SPREADS robust spreads of them). */
   threshold: number;
 }
 
@@ -117,4 +117,3 @@ export function agreementScore(predicted: Float32Array, measured: Float32Array, 
   const curve = frc(predicted, measured, nx, ny);
   return bandMean(curve, curve.frc, TRUST_BAND);
 }
-
