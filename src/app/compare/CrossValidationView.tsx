@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CrossValidationSummary, HeldOutView, Slice } from '../../../workers/api.ts';
-import { heldOutTilts, isEachTilt } from '../../engine/evaluation/tiltSubsets.ts';
+import { checkEachTilt, heldOutTilts, isEachTilt } from '../../engine/evaluation/tiltSubsets.ts';
 import { AGREEMENT_NEIGHBOURS } from '../../engine/metrics/crossValidation.ts';
 import { errorMessage } from '../engineClient.ts';
 import { useCompareStore } from '../state/compareStore.ts';
@@ -169,8 +169,11 @@ export function CrossValidationView() {
   // Preview the held-out tilts with the engine's own parser.
   const preview = useMemo(() => {
     if (!dataset) return { ok: false, text: 'no tilt series' };
-    if (isEachTilt(spec)) return { ok: true, text: `holds out each of the ${dataset.nTilts} tilts in turn: ${dataset.nTilts} reconstructions` };
     try {
+      if (isEachTilt(spec)) {
+        checkEachTilt(dataset.nTilts);
+        return { ok: true, text: `holds out each of the ${dataset.nTilts} tilts in turn: ${dataset.nTilts} reconstructions` };
+      }
       const indices = heldOutTilts(dataset.tiltAngles, spec);
       return { ok: true, text: `holds out ${indices.map((k) => formatAngle(dataset.tiltAngles[k])).join(', ')} (${indices.length} of ${dataset.nTilts})` };
     } catch (error) {

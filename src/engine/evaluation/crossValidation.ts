@@ -11,7 +11,7 @@ import { forwardProject } from '../methods/projection.ts';
 import type { RunOptions } from '../methods/slabs.ts';
 import { agreementScore, projectionScores, tiltAgreement, type TiltAgreement } from '../metrics/crossValidation.ts';
 import type { Progress, TiltSeries } from '../types.ts';
-import { heldOutTilts, isEachTilt, remainingIndices, subsetTilts } from './tiltSubsets.ts';
+import { checkEachTilt, heldOutTilts, isEachTilt, remainingIndices, subsetTilts } from './tiltSubsets.ts';
 import { recipeReconstructor, resolveRecipe, type Reconstructor, type ResultRecipe } from './recipe.ts';
 
 /** A held-out tilt: its stack index and angle (degrees), the measured projection and the reconstruction's. */
@@ -121,6 +121,7 @@ export async function crossValidateAsAsked(
  * its neighbours' (tiltAgreement): a check of the data as much as of the method.
  */
 export async function crossValidateEachTilt(engine: EngineContext, ts: TiltSeries, recipe: ResultRecipe, options: RunOptions = {}): Promise<EachTiltReport> {
+  checkEachTilt(ts.nTilts);
   const resolved = resolveRecipe(ts, recipe);
   const scores: HeldOutScore[] = [];
   let nx = 0;

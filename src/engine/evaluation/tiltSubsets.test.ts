@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendTilts, heldOutTilts, isEachTilt, parseTiltNumbers, remainingIndices, subsetTilts, withoutTilts } from './tiltSubsets.ts';
+import { appendTilts, checkEachTilt, heldOutTilts, isEachTilt, parseTiltNumbers, remainingIndices, subsetTilts, withoutTilts } from './tiltSubsets.ts';
 
 // Dose-symmetric order: stack order is not angle order.
 const angles = [0, 3, -3, -6, 6, 9, -9, -12, 12];
@@ -18,6 +18,8 @@ describe('tilt subsets', () => {
     // "each" is cross-validation's own (one reconstruction per tilt): a single held-out set cannot be it.
     expect([isEachTilt(' Each '), isEachTilt('every:2')]).toEqual([true, false]);
     expect(() => heldOutTilts(angles, 'each')).toThrow(/every tilt in turn is cross-validation's alone/);
+    expect(() => checkEachTilt(4)).not.toThrow();
+    expect(() => checkEachTilt(3)).toThrow('held-out tilts "each" leave 2 of 3 tilts at a time: too few to reconstruct');
   });
 
   it('extracts subsets', () => {

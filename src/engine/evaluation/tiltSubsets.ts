@@ -76,6 +76,11 @@ function nearestTilt(tiltAngles: readonly number[], angle: number): number {
 /** Whether a held-out spec is "each": every tilt held out in turn, one reconstruction each (crossValidateEachTilt). */
 export const isEachTilt = (spec: string) => spec.trim().toLowerCase() === 'each';
 
+/** Refuses "each" for a series whose n − 1 tilts left at a time are too few to reconstruct, as heldOutTilts refuses. */
+export function checkEachTilt(nTilts: number): void {
+  if (nTilts - 1 < MIN_TILTS) throw new Error(`held-out tilts "each" leave ${nTilts - 1} of ${nTilts} tilts at a time: too few to reconstruct`);
+}
+
 /**
  * Which tilts to hold out: "0" (the tilt nearest 0°), "±15" or "+-15" (the tilts nearest +15° and −15°),
  * a plain angle list "12,-30", or "every:K" (every K-th tilt in angle order, starting from the second:
