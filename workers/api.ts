@@ -64,6 +64,8 @@ export interface DatasetSummary {
   metadata: { label: string; value: string; source: string }[];
   /** IMOD's tilt.com THICKNESS in this data set's pixels (binned at load), which the form offers; absent without one. */
   imodThickness?: { value: number; source: string };
+  /** A pipeline's tomograms of the series that came in its drop, by file name (io/stackGroups.ts tomogramsBeside): the page offers them. */
+  tomogramsBeside?: string[];
   /** IMOD's tilt.com RADIAL filter in cycles per pixel of this data set (binned at load), which FBP's form offers. */
   imodRadial?: { cutoff: number; falloff: number; source: string };
   /**

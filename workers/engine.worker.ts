@@ -534,6 +534,7 @@ const api: EngineWorkerApi = {
         warnings: loaded.warnings,
         ...(loaded.imodThickness && { imodThickness: loaded.imodThickness }),
         ...(loaded.imodRadial && { imodRadial: loaded.imodRadial }),
+        ...(loaded.tomograms.length > 0 && { tomogramsBeside: loaded.tomograms }),
         ...(loaded.bin > 1 && { loadBinning: { bin: loaded.bin, originalNx: loaded.original.nx, originalNy: loaded.original.ny } }),
       },
       tiltSeries,

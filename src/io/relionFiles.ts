@@ -10,6 +10,7 @@ import { readCheckedMrcHeader } from './mrcStream.ts';
 import type { MrcHeader } from './mrc.ts';
 import { FRAME_HALF_COLUMNS, frameHalfImages, imageFiles, isStarFile, readRelionTiltSeries, relionAlignment, type FrameHalf, type RelionTiltSeries } from './relionStar.ts';
 import { addDefocus, alignmentSummary, TYPED_TILT_AXIS_SOURCE, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
+import { tomogramsBeside } from './stackGroups.ts';
 import type { DefocusEstimate } from './defocusFiles.ts';
 import type { NamedBlob } from './types.ts';
 
@@ -144,7 +145,9 @@ export async function planRelionFiles(files: NamedBlob[], tiltAxis?: number, ser
   if (halves) plan.rows.push(halves.row);
   // The frame-half sums are the series' own files, not files set aside (a half read sets the full sums aside).
   const own = new Set([...images.map((f) => f.name), ...imageFiles(frameHalfImages(series))]);
-  const others = files.filter((f) => !used.includes(f) && !own.has(f.name)).map((f) => f.name);
+  // RELION's own tomogram of the series (rec_NAME.mrc) is offered, not ignored.
+  const tomograms = tomogramsBeside(series.name, files.map((f) => f.name));
+  const others = files.filter((f) => !used.includes(f) && !own.has(f.name) && !tomograms.includes(f.name)).map((f) => f.name);
   const warnings = [...plan.warnings];
   if (others.length > 0) warnings.push(`ignored ${listNames(others)}: not named by ${series.file}`);
   return {
@@ -155,5 +158,6 @@ export async function planRelionFiles(files: NamedBlob[], tiltAxis?: number, ser
     plan,
     warnings,
     ...(halves?.source && { frameHalves: halves.source }),
+    tomograms,
   };
 }

@@ -40,12 +40,14 @@ describe("a stack's files by name", () => {
 });
 
 describe('tomogramsBeside', () => {
-  it("names a pipeline's tomograms of the series: AreTomo's _Vol, etomo's _rec and _full_rec, IMOD's .rec", () => {
+  it("names a pipeline's tomograms of the series: AreTomo's _Vol, etomo's _rec and _full_rec, IMOD's .rec, RELION's rec_NAME", () => {
     const aretomo = ['TS_1.mrc', 'TS_1_EVN.mrc', 'TS_1_ODD.mrc', 'TS_1.aln', 'TS_1_Vol.mrc', 'TS_1_EVN_Vol.mrc', 'TS_1_ODD_Vol.mrc', 'TS_1_CTF.mrc', 'TS_10.mrc', 'TS_10_Vol.mrc'];
     expect(tomogramsBeside('TS_1.mrc', aretomo)).toEqual(['TS_1_Vol.mrc']);
     expect(tomogramsBeside('TS_10.mrc', aretomo)).toEqual(['TS_10_Vol.mrc']);
     const etomo = ['cell.st', 'cell.ali', 'cell.tlt', 'cell_full_rec.mrc', 'cell_rec.mrc', 'cell.rec', 'cell_rec.mrc.gz', 'cella.rec', 'other_rec.mrc'];
     expect(tomogramsBeside('cell.ali', etomo)).toEqual(['cell_full_rec.mrc', 'cell_rec.mrc', 'cell.rec', 'cell_rec.mrc.gz']);
     expect(tomogramsBeside('TS_1.mrc', ['TS_1.mrc', 'TS_1.tlt', 'ground_truth.mrc'])).toEqual([]);
+    // RELION 5's, named after the tilt series (not its halves, nor another series'):
+    expect(tomogramsBeside('TS_01', ['rec_TS_01.mrc', 'rec_TS_01_half1.mrc', 'rec_TS_01_half2.mrc', 'rec_TS_010.mrc', 'TS_01.star'])).toEqual(['rec_TS_01.mrc']);
   });
 });

@@ -121,16 +121,18 @@ export function groundTruthInFolder(stack: string, names: readonly string[]): st
 }
 
 /**
- * A pipeline's tomograms of the tilt series `stack` among `names`, by name: AreTomo's STEM_Vol (not its _EVN_Vol /
- * _ODD_Vol halves), etomo's STEM_rec (trimmed) and STEM_full_rec, and IMOD's older STEM.rec, any MRC extension
- * (.gz too). What the page offers to add beside the results once the series is loaded (docs/loading.md).
+ * A pipeline's tomograms of the tilt series `stack` (a stack's file name, or a RELION tilt series' name) among
+ * `names`, by name: AreTomo's STEM_Vol (not its _EVN_Vol / _ODD_Vol halves), etomo's STEM_rec (trimmed) and
+ * STEM_full_rec, IMOD's older STEM.rec, and RELION 5's rec_NAME (not its _half1 / _half2), any MRC extension (.gz
+ * too). What the page offers to add beside the results once the series is loaded (docs/loading.md).
  */
 export function tomogramsBeside(stack: string, names: readonly string[]): string[] {
   const stem = stackStem(stack).toLowerCase();
   const tomogram = (name: string) => {
     const lower = baseName(name).toLowerCase().replace(/\.gz$/, '');
     if (/\.rec$/.test(lower)) return lower === `${stem}.rec`;
-    return isStackFile(name) && ['_vol', '_rec', '_full_rec'].some((suffix) => stackStem(lower) === `${stem}${suffix}`);
+    const own = stackStem(lower);
+    return isStackFile(name) && (['_vol', '_rec', '_full_rec'].some((suffix) => own === `${stem}${suffix}`) || own === `rec_${stem}`);
   };
   return names.filter((name) => name !== stack && tomogram(name));
 }

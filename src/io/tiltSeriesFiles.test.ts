@@ -93,14 +93,16 @@ describe('readTiltSeriesFiles', () => {
     // The tilt table's doses, accumulated in acquisition order: what dose weighting needs.
     expect(one.tiltSeries.accumulatedDose).toEqual(order.map((n) => 2.5 * (n - 1)));
     expect(one.metadata).toContainEqual({ label: 'Acquisition order', value: 'by acquisition index', source: 'TS_01_TLT.txt: the acquisition index of every row' });
-    expect(one.warnings).toEqual(['set aside TS_01_Vol.mrc, TS_01_CTF.mrc: other stacks of the drop (one tilt series at a time)']);
+    // Its tomogram is offered by name (the page's Add), not set aside; the CTF spectra are.
+    expect([one.tomograms, one.warnings]).toEqual([['TS_01_Vol.mrc'], ['set aside TS_01_CTF.mrc: other stacks of the drop (one tilt series at a time)']]);
     // Two series: refused without a choice; the one asked for, with its own files only.
     const both = [...series('TS_01'), ...series('TS_02')];
     expect(await failure(readTiltSeriesFiles(both))).toMatch(/^several MRC stacks \(TS_01\.mrc, TS_01_Vol\.mrc, .*\), 2 of them with their angles beside them/);
     const second = await readTiltSeriesFiles(both, { stack: 'TS_02.mrc' });
     expect([second.stackName, second.sideNames, second.frameHalves]).toEqual(['TS_02.mrc', ['TS_02.aln', 'TS_02_CTF.txt', 'TS_02_TLT.txt'], 'TS_02_EVN.mrc, TS_02_ODD.mrc']);
+    expect(second.tomograms).toEqual(['TS_02_Vol.mrc']);
     expect(second.warnings).toEqual([
-      'set aside TS_01.mrc, TS_01_EVN.mrc, TS_01_ODD.mrc, TS_01_Vol.mrc, TS_01_CTF.mrc, TS_02_Vol.mrc, TS_02_CTF.mrc: other stacks of the drop (one tilt series at a time)',
+      'set aside TS_01.mrc, TS_01_EVN.mrc, TS_01_ODD.mrc, TS_01_Vol.mrc, TS_01_CTF.mrc, TS_02_CTF.mrc: other stacks of the drop (one tilt series at a time)',
       'set aside TS_01.aln, TS_01_CTF.txt, TS_01_TLT.txt: not named after TS_02.mrc',
     ]);
   });

@@ -12,7 +12,7 @@ import { FRAME_HALVES_AT_HAND, FRAME_HALVES_ROW, planRelionFiles } from './relio
 import { FRAME_HALVES, isStarFile, type FrameHalf } from './relionStar.ts';
 import { binAlignment, comesWithAngles, isSideFile, planSeries, readSideFiles, type ImodRadial, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
 import { checkTiltAngles, checkValues, tiltAngleWarnings } from './tiltSeriesChecks.ts';
-import { companionsOf, droppedSeriesStack, frameHalfOfStack, frameHalfStackNames, groundTruthInFolder, hasAnglesBeside, isStackFile, seriesStacks } from './stackGroups.ts';
+import { companionsOf, droppedSeriesStack, frameHalfOfStack, frameHalfStackNames, groundTruthInFolder, hasAnglesBeside, isStackFile, seriesStacks, tomogramsBeside } from './stackGroups.ts';
 
 
 /** How to load: binning at load, progress and cancel (see readMrcStack), and the raw stack's tilt axis. */
@@ -60,6 +60,8 @@ export interface LoadedTiltSeries {
   original: { nx: number; ny: number };
   /** A simulation's ground truth dropped with the series, for the page to bring in (TiltSeriesFilesPlan). */
   groundTruth?: NamedBlob;
+  /** A pipeline's tomograms of the series dropped with it, by name, for the page to offer (TiltSeriesFilesPlan). */
+  tomograms: string[];
   /** Of the file's values (before binning). */
   stats: { min: number; max: number; mean: number };
   warnings: string[];
@@ -116,6 +118,8 @@ export interface TiltSeriesFilesPlan {
   frameHalves?: string;
   /** A simulation's ground truth dropped with the series (sortDroppedFiles), not read here. */
   groundTruth?: NamedBlob;
+  /** A pipeline's tomograms of the series dropped with it, by name (io/stackGroups.ts tomogramsBeside): offered, not read here. */
+  tomograms: string[];
 }
 
 /**
@@ -151,7 +155,9 @@ async function planStackFiles(files: NamedBlob[], tiltAxis?: number, frames?: Fr
   const warnings = [...plan.warnings];
   // One frame half of the stack without the other: said as such, not as an unknown file.
   const single = others.filter((f) => frameHalfOfStack(f.name)?.stack === stack.name);
-  const rest = others.filter((f) => !single.includes(f));
+  // The series' own tomograms are offered, not set aside.
+  const tomograms = tomogramsBeside(stack.name, files.map((f) => f.name));
+  const rest = others.filter((f) => !single.includes(f) && !tomograms.includes(f.name));
   if (single.length) warnings.push(`${single[0].name}: the other frame half of ${stack.name} was not given with it (${Object.values(frameHalfStackNames(stack.name)).join(' and ')}): no frame halves`);
   const leftOut = (what: string, pick: (name: string) => boolean, why: string) => {
     const picked = rest.filter((f) => pick(f.name)).map((f) => f.name);
@@ -166,7 +172,7 @@ async function planStackFiles(files: NamedBlob[], tiltAxis?: number, frames?: Fr
     if ([halfHeader.nx, halfHeader.ny, halfHeader.nz].join() !== [header.nx, header.ny, header.nz].join()) {
       throw new Error(`${half.name}: ${halfHeader.nx} × ${halfHeader.ny} × ${halfHeader.nz}, but ${stack.name}, whose ${frames} frames it holds, is ${header.nx} × ${header.ny} × ${header.nz}`);
     }
-    return { stacks: [half], seriesName: half.name, side, header: halfHeader, plan, warnings };
+    return { stacks: [half], seriesName: half.name, side, header: halfHeader, plan, warnings, tomograms };
   }
   if (halves) plan.rows.push({ label: FRAME_HALVES_ROW, value: FRAME_HALVES_AT_HAND, source: `${halves.even.name}, ${halves.odd.name}` });
   return {
@@ -178,6 +184,7 @@ async function planStackFiles(files: NamedBlob[], tiltAxis?: number, frames?: Fr
     warnings,
     ...(halves && { frameHalves: `${halves.even.name}, ${halves.odd.name}` }),
     ...(groundTruth && { groundTruth }),
+    tomograms,
   };
 }
 
@@ -215,7 +222,7 @@ function named(file: string, check: () => void): void {
  * (engine/align alignLoadedTiltSeries).
  */
 export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSeriesLoadOptions = {}): Promise<LoadedTiltSeries> {
-  const { stacks, seriesName, side, plan, frameHalves, groundTruth, ...planned } = await planTiltSeriesFiles(files, options);
+  const { stacks, seriesName, side, plan, frameHalves, groundTruth, tomograms, ...planned } = await planTiltSeriesFiles(files, options);
   const mrc = await readMrcStacks(stacks, { bin: options.bin, onProgress: options.onProgress, signal: options.signal });
   const warnings = [...mrc.warnings, ...planned.warnings];
   const bin = mrc.bin;
@@ -253,6 +260,7 @@ export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSerie
     ...(plan.imodRadial && { imodRadial: { ...plan.imodRadial, cutoff: plan.imodRadial.cutoff * bin, falloff: plan.imodRadial.falloff * bin } }),
     ...(frameHalves && { frameHalves }),
     ...(groundTruth && { groundTruth }),
+    tomograms,
     mode: mrc.header.mode,
     dtype: mrc.dtype,
     bin,

@@ -6,7 +6,7 @@ import { create } from 'zustand';
 import type { CommonParams, DatasetSummary, DemoOptions, GpuInfo, LoadOptions, LoadProgress, MethodName, MethodParams, MethodRequest, ModelChoice, ModelFamily, ResultSummary, SavedItem } from '../../../workers/api.ts';
 import { listNames } from '../../io/angles.ts';
 import { readMrcHeaderOf } from '../../io/mrcStream.ts';
-import { droppedSeriesStack, isStackFile, tomogramsBeside } from '../../io/stackGroups.ts';
+import { droppedSeriesStack, isStackFile } from '../../io/stackGroups.ts';
 import { imageFiles, isStarFile, readRelionTiltSeries, type FrameHalf } from '../../io/relionStar.ts';
 import { suggestBinning, type LoadBinning, type LoadBinningChoice } from '../components/data/loadBinning.ts';
 import { FAMILY_FILES, SHIPPED_CHOICES, type ModelChoices } from '../../engine/methods/modelChoice.ts';
@@ -83,8 +83,8 @@ export interface AppState {
   /** The form's Thickness and Binning per data set when it is opened, and why that Binning (formDefaultsFor). */
   formDefaults: Record<string, FormDefaults>;
   /**
-   * Per data set, a pipeline's tomograms of it that came in its drop (io/stackGroups.ts tomogramsBeside: AreTomo's
-   * _Vol, etomo's _rec): offered beside the results, read only when added.
+   * Per data set, a pipeline's tomograms of it that came in its drop (its summary's tomogramsBeside: AreTomo's _Vol,
+   * etomo's _rec, RELION's rec_NAME): offered beside the results, read only when added.
    */
   offeredTomograms: Record<string, File[]>;
   results: ResultSummary[];
@@ -504,8 +504,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
       const read = (jobId: string, onProgress: (progress: LoadProgress) => void) => getEngine().loadFiles(files, { bin, tiltAxis, ...which, jobId }, onProgress);
       const { dataset } = await trackedRead(reading, read, ({ dataset, groundTruth }) => acceptDataset(dataset, groundTruth));
       loadedFrom.set(dataset.id, key);
-      const stack = droppedSeriesStack(names, which.stack);
-      const beside = stack ? tomogramsBeside(stack, names) : [];
+      const beside = dataset.tomogramsBeside ?? [];
       if (beside.length > 0) set((state) => ({ offeredTomograms: { ...state.offeredTomograms, [dataset.id]: files.filter((f) => beside.includes(f.name)) } }));
       return dataset;
     },
