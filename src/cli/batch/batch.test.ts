@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMrc, writeMrc } from '../../io/mrc.ts';
+import { tomogramFile } from '../../engine/importedTomogramFixture.ts';
 import { wedgelab } from '../testKit.ts';
 import type { BatchRow } from './rows.ts';
 
@@ -59,7 +60,7 @@ describe('wedgelab batch', () => {
     const csv = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(11);
     expect(csv[0]).toBe(
-      'series,method,status,error,output,label,seconds,cvNmse,cvCorr,cvFlaggedTilts,oddEvenRes0143,oddEvenRes05,resolutionUnit,oddEvenHalves,truthPsnr,truthPsnrMeasured,truthPsnrMissing,truthSsim,truthRes0143,gpu,version,params,finishedAt',
+      'series,method,status,error,output,label,seconds,cvNmse,cvCorr,cvFlaggedTilts,oddEvenRes0143,oddEvenRes05,resolutionUnit,oddEvenHalves,truthPsnr,truthPsnrMeasured,truthPsnrMissing,truthSsim,truthRes0143,pipelineFile,pipelineRes0143,pipelineRes05,gpu,version,params,finishedAt',
     );
     // Each series' ground truth beside its stack (simulate's layout) is scored against, as `wedgelab metrics` scores it
     // (SSIM: none, the tomogram is thinner than its 11-voxel window).
@@ -173,10 +174,34 @@ describe('wedgelab batch', () => {
     const thicker = await wedgelab(['batch', '--list', sims, '--methods', 'fbp', '--scores', 'truth', '--thickness', '10', '--out-dir', join(dir, 'truth-thicker'), '--quiet']);
     expect(thicker.code, thicker.stderr).toBe(0);
     expect(thicker.stderr).toContain(
-      "warning: one fbp: not scored against ground_truth.mrc, 24×8×8 as lined up with the tilts, the tomogram 24×8×10: score it at the ground truth's size (--thickness 8, and no --bin unless the ground truth is binned alike)",
+      "warning: one fbp: not scored against ground_truth.mrc, 24×8×8 as lined up with the tilts at binning 1, the tomogram 24×8×10: make it at that size (--thickness 8 --bin 1)",
     );
     const [unscored] = rows(join(dir, 'truth-thicker'));
     expect([unscored.status, unscored.truthPsnr]).toEqual(['done', undefined]);
+  });
+
+  it("compares each method's tomogram with a pipeline's tomogram beside the stack (--scores pipeline), lined up first", async () => {
+    // A simulation with its ground truth written as AreTomo writes a tomogram (XZY, named after the stack; no
+    // ground_truth.mrc beside it).
+    const sim = join(dir, 'pipeline-sim');
+    expect((await wedgelab(['simulate', '--phantom', 'cell', '--size', '32,24,8', '--angles', '-60,60,10', '--snr-db', '-5', '--seed', '4', '--out-dir', sim])).code).toBe(0);
+    const folder = join(dir, 'pipeline', 'one');
+    mkdirSync(folder, { recursive: true });
+    for (const name of ['tilt_series.mrc', 'tilt_series.tlt']) copyFileSync(join(sim, name), join(folder, name));
+    const truth = readMrc(new Uint8Array(readFileSync(join(sim, 'ground_truth.mrc'))));
+    const volume = { nx: truth.header.nx, ny: truth.header.ny, nz: truth.header.nz, data: truth.data, pixelSize: truth.pixelSize[0] };
+    writeFileSync(join(folder, 'tilt_series_Vol.mrc'), writeMrc(tomogramFile(volume, 'xzy', { x: false, y: false, z: false })));
+    const out = join(dir, 'pipeline-out');
+    const run = await wedgelab(['batch', '--list', join(dir, 'pipeline'), '--methods', 'fbp', '--thickness', '8', '--scores', 'pipeline', '--out-dir', out]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`${join(folder, 'tilt_series_Vol.mrc')}: read in XZY layout`);
+    const [row] = rows(out);
+    expect([row.status, row.pipelineFile, row.resolutionUnit, row.truthPsnr]).toEqual(['done', 'tilt_series_Vol.mrc', 'Å', undefined]);
+    // As `wedgelab metrics` finds it, lining the same file up with the same tilts.
+    const metrics = await wedgelab(['metrics', '--a', join(out, 'one', 'fbp.mrc'), '--b', join(folder, 'tilt_series_Vol.mrc'), '--tilts', join(folder, 'tilt_series.mrc'), '--angles', join(folder, 'tilt_series.tlt'), '--json']);
+    const expected = JSON.parse(metrics.stdout) as { res0143: number | null; res05: number | null };
+    expect([row.pipelineRes0143, row.pipelineRes05]).toEqual([expected.res0143, expected.res05]);
+    expect(row.pipelineRes05).toBeGreaterThan(0);
   });
 
   it("takes an AreTomo3 session's folder as its series, its tomograms and spectra left out in one line", async () => {

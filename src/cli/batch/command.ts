@@ -20,7 +20,8 @@ import { isOffsetFree, type RequestOf } from '../../engine/methods/registry.ts';
 import type { Progress, TiltSeries, Volume } from '../../engine/types.ts';
 import { lineUpTomogram } from '../../engine/importedTomogram.ts';
 import { plainProjector } from '../../engine/projectionMatch.ts';
-import { truthScores, type TruthScores } from '../../engine/metrics/truthScores.ts';
+import { truthScores } from '../../engine/metrics/truthScores.ts';
+import { fsc, resolutionAt } from '../../engine/metrics/fsc.ts';
 import { readMrcVolume } from '../../io/mrcStream.ts';
 import { wholeVolume } from '../../io/piecedVolume.ts';
 import { openFile } from '../openFile.ts';
@@ -66,7 +67,7 @@ const OPTIONS = {
 const SLURM_ONLY = new Set(['slurm', 'submit', 'partition', 'time', 'mem', 'gpus', 'throttle', 'task-index', 'progress', 'list']);
 const SWITCHES = new Set(Object.entries(OPTIONS).flatMap(([name, o]) => (o.type === 'boolean' ? [name] : [])));
 
-const SCORES = ['cv', 'oddeven', 'truth'] as const;
+const SCORES = ['cv', 'oddeven', 'truth', 'pipeline'] as const;
 type Score = (typeof SCORES)[number];
 
 interface Batch {
@@ -156,7 +157,9 @@ async function runOne(batch: Batch, entry: SeriesEntry, series: LoadedSeries, me
     const report = await oddEvenFsc(batch.engine, series.frameHalf ? { read: series.frameHalf } : ts, method.request, options('oddeven'));
     Object.assign(row, { oddEvenRes0143: length(report.res0143, report.pixelSize), oddEvenRes05: length(report.res05, report.pixelSize), resolutionUnit: report.pixelSize > 0 ? 'Å' : 'voxel', oddEvenHalves: report.split });
   }
-  const scores = series.truth && scoredAgainst(entry, method.name, series.truth, wholeVolume(result.volume, 'Scoring against the ground truth'), result.params.invertAngles ? ts.tiltAngles.map((a) => -a) : ts.tiltAngles);
+  const tomogram = (series.truth || series.pipeline) && wholeVolume(result.volume, 'Scoring against a tomogram lined up with the series');
+  const angles = result.params.invertAngles ? ts.tiltAngles.map((a) => -a) : ts.tiltAngles;
+  const scores = series.truth && tomogram && sameSize(entry, method.name, series.truth, tomogram, 'scored against') ? truthScores(tomogram, series.truth.volume, angles) : null;
   if (series.truth && scores) {
     const { pixelSize } = series.truth.volume;
     Object.assign(row, {
@@ -168,21 +171,32 @@ async function runOne(batch: Batch, entry: SeriesEntry, series: LoadedSeries, me
       resolutionUnit: pixelSize > 0 ? 'Å' : 'voxel',
     });
   }
+  if (series.pipeline && tomogram && sameSize(entry, method.name, series.pipeline, tomogram, 'compared with')) {
+    const curves = fsc(tomogram, series.pipeline.volume);
+    const { pixelSize } = series.pipeline.volume;
+    Object.assign(row, {
+      pipelineFile: series.pipeline.file,
+      pipelineRes0143: length(resolutionAt(curves, 0.143), pixelSize),
+      pipelineRes05: length(resolutionAt(curves, 0.5), pixelSize),
+      resolutionUnit: pixelSize > 0 ? 'Å' : 'voxel',
+    });
+  }
   return row;
 }
 
 /**
- * A tomogram scored against its series' ground truth; of another size (--thickness, --bin) none, said on stderr with
- * what to change: the tomogram itself is as asked, and its row stays done.
+ * Whether a tomogram has the size of a reference lined up with its series (`what` it is to the tomogram: "scored
+ * against", "compared with"); of another size (--thickness, --bin) it is not, said on stderr with what to change:
+ * the tomogram itself is as asked, and its row stays done.
  */
-function scoredAgainst(entry: SeriesEntry, method: string, truth: NonNullable<LoadedSeries['truth']>, volume: Volume, tiltAngles: readonly number[]): TruthScores | null {
-  const { nx, ny, nz } = truth.volume;
-  if (volume.nx === nx && volume.ny === ny && volume.nz === nz) return truthScores(volume, truth.volume, tiltAngles);
+function sameSize(entry: SeriesEntry, method: string, reference: LinedUp, volume: Volume, what: string): boolean {
+  const { nx, ny, nz } = reference.volume;
+  if (volume.nx === nx && volume.ny === ny && volume.nz === nz) return true;
   process.stderr.write(
-    `warning: ${entry.name} ${method}: not scored against ${truth.file}, ${nx}×${ny}×${nz} as lined up with the tilts, the tomogram ` +
-      `${volume.nx}×${volume.ny}×${volume.nz}: score it at the ground truth's size (--thickness ${nz}, and no --bin unless the ground truth is binned alike)\n`,
+    `warning: ${entry.name} ${method}: not ${what} ${reference.file}, ${nx}×${ny}×${nz} as lined up with the tilts at binning ${reference.binning}, the tomogram ` +
+      `${volume.nx}×${volume.ny}×${volume.nz}: make it at that size (--thickness ${nz} --bin ${reference.binning})\n`,
   );
-  return null;
+  return false;
 }
 
 /** A series as its methods run on it, and what its tomograms' headers say it came from. */
@@ -191,8 +205,17 @@ interface LoadedSeries {
   source: string;
   /** With --halves frames: either frame half, read as the series was (the odd/even score's halves). */
   frameHalf?: HalfSeries;
-  /** Its ground truth (the truth score), lined up with it, and the file's name; absent without one. */
-  truth?: { volume: Volume; file: string };
+  /** Its ground truth (the truth score), lined up with it; absent without one. */
+  truth?: LinedUp;
+  /** A pipeline's tomogram of it (the pipeline score), lined up with it; absent without one. */
+  pipeline?: LinedUp;
+}
+
+/** A tomogram of a series lined up with it (linedUpFile): the volume, its file's name, and the tilts' binning it is at. */
+interface LinedUp {
+  volume: Volume;
+  file: string;
+  binning: number;
 }
 
 /**
@@ -214,24 +237,26 @@ async function loadSeries(batch: Batch, entry: SeriesEntry, bin: number): Promis
   const source = [entry.stack, excluded?.label, batch.phaseFlip && 'phase-flipped'].filter(Boolean).join(', ');
   // Lined up at the angles the methods use (--invert-angles is a flag they share).
   const invertAngles = batch.methods.some((method) => method.request.params?.invertAngles === true);
-  const truth = batch.scores.has('truth') && entry.groundTruth ? await groundTruthOf(entry.groundTruth, invertAngles ? { ...ts, tiltAngles: ts.tiltAngles.map((a) => -a) } : ts, batch.quiet) : undefined;
-  return { ts, source, ...(batch.halves === 'frames' && { frameHalf }), ...(truth && { truth }) };
+  const asUsed = invertAngles ? { ...ts, tiltAngles: ts.tiltAngles.map((a) => -a) } : ts;
+  const truth = batch.scores.has('truth') && entry.groundTruth ? await linedUpFile(entry.groundTruth, asUsed, batch.quiet, 'scored against') : undefined;
+  const pipeline = batch.scores.has('pipeline') && entry.pipelineTomogram ? await linedUpFile(entry.pipelineTomogram, asUsed, batch.quiet, 'compared with') : undefined;
+  return { ts, source, ...(batch.halves === 'frames' && { frameHalf }), ...(truth && { truth }), ...(pipeline && { pipeline }) };
 }
 
 /**
- * A series' ground truth (a simulation's, beside its stack) lined up with its tilts (`ts`, at the angles its methods
- * use) as the page lines one up (engine/importedTomogram.ts): a file that cannot be is said on stderr, and the
- * series runs without the score.
+ * A tomogram of the series beside its stack (a simulation's ground truth, a pipeline's tomogram) lined up with its
+ * tilts (`ts`, at the angles its methods use) as the page lines one up (engine/importedTomogram.ts): a file that
+ * cannot be is said on stderr (not `what` the tomograms), and the series runs without that score.
  */
-async function groundTruthOf(path: string, ts: TiltSeries, quiet: boolean): Promise<LoadedSeries['truth']> {
+async function linedUpFile(path: string, ts: TiltSeries, quiet: boolean, what: string): Promise<LinedUp | undefined> {
   const file = basename(path);
   try {
     const read = await readMrcVolume((await openFile(path)).blob, { name: file, permissive: true });
-    const { volume, reading } = await lineUpTomogram(read.volume, ts, file, plainProjector, { remarks: read.warnings, pieceBytes: Infinity });
+    const { volume, binning, reading } = await lineUpTomogram(read.volume, ts, file, plainProjector, { remarks: read.warnings, pieceBytes: Infinity });
     if (!quiet) process.stderr.write(`${path}: ${reading}\n`);
-    return { volume: wholeVolume(volume, 'Scoring against the ground truth'), file };
+    return { volume: wholeVolume(volume, `Scoring against ${file}`), file, binning };
   } catch (error) {
-    process.stderr.write(`warning: ${path} not scored against: ${(error as Error).message}\n`);
+    process.stderr.write(`warning: ${path} not ${what}: ${(error as Error).message}\n`);
     return undefined;
   }
 }

@@ -43,6 +43,14 @@ export interface BatchRow {
   truthPsnrMissing?: number | null;
   truthSsim?: number | null;
   truthRes0143?: number | null;
+  /**
+   * Against a pipeline's tomogram of the series beside its stack (the pipeline score: AreTomo's STEM_Vol, etomo's
+   * STEM_full_rec or STEM_rec, IMOD's STEM.rec), lined up with the tilts: its file, and the FSC resolution at 0.143
+   * and 0.5 in `resolutionUnit` (how far the two agree, not which is right). Null where not crossed.
+   */
+  pipelineFile?: string;
+  pipelineRes0143?: number | null;
+  pipelineRes05?: number | null;
   gpu: string;
   version: string;
   /** The method's complete parameters, as JSON. */
@@ -70,6 +78,9 @@ const COLUMNS: (keyof BatchRow)[] = [
   'truthPsnrMissing',
   'truthSsim',
   'truthRes0143',
+  'pipelineFile',
+  'pipelineRes0143',
+  'pipelineRes05',
   'gpu',
   'version',
   'params',

@@ -12,7 +12,7 @@ import { parseTiltNumbers } from '../../engine/evaluation/tiltSubsets.ts';
 import { listNames } from '../../io/angles.ts';
 import { UsageError } from '../../engine/methods/flags.ts';
 import { isStarFile, relionSeriesNames } from '../../io/relionStar.ts';
-import { angleFileFor, groundTruthInFolder, hasAnglesBeside, isAngleFile, isGroundTruthStack, isStackFile, seriesStacks, sideFilesFor, stackStem } from '../../io/stackGroups.ts';
+import { angleFileFor, groundTruthInFolder, hasAnglesBeside, isAngleFile, isGroundTruthStack, isStackFile, seriesStacks, sideFilesFor, stackStem, tomogramsBeside } from '../../io/stackGroups.ts';
 import { stackCarriesAngles } from '../recon.ts';
 import { listedTiltSeries } from '../relionPaths.ts';
 
@@ -39,6 +39,19 @@ export interface SeriesEntry {
   relionSeries?: string;
   /** A simulation's ground truth in the stack's folder (ground_truth.mrc: io/stackGroups.ts groundTruthInFolder), scored against. */
   groundTruth?: string;
+  /** A pipeline's tomogram of the series beside its stack (pipelineTomogramIn), compared with. */
+  pipelineTomogram?: string;
+}
+
+/**
+ * The one pipeline tomogram of `stack` among a folder's files to compare with (io/stackGroups.ts tomogramsBeside):
+ * etomo's untrimmed STEM_full_rec first (the whole field of view), then STEM_rec, AreTomo's STEM_Vol, IMOD's STEM.rec.
+ */
+function pipelineTomogramIn(stack: string, files: readonly string[]): string | undefined {
+  const rank = (name: string) => ['_full_rec.', '_rec.', '_vol.', '.rec'].findIndex((mark) => name.toLowerCase().includes(mark));
+  return tomogramsBeside(stack, files)
+    .map((name) => ({ name, rank: rank(name) < 0 ? 4 : rank(name) }))
+    .sort((a, b) => a.rank - b.rank)[0]?.name;
 }
 
 async function seriesInFolder(folder: string, name: (stack: string) => string): Promise<{ found: SeriesEntry[]; missing: string[] }> {
@@ -164,6 +177,8 @@ export async function listSeries(list: string): Promise<SeriesEntry[]> {
     // A folder of one series (simulate's layout) may hold its ground truth, whether listed by folder or by TSV.
     const truth = groundTruthInFolder(basename(entry.stack), files);
     if (truth) entry.groundTruth = join(folder, truth);
+    const pipeline = pipelineTomogramIn(basename(entry.stack), files);
+    if (pipeline) entry.pipelineTomogram = join(folder, pipeline);
   }
   for (const entry of entries) await withRelionSeries(entry);
   const names = new Set<string>();
