@@ -20,7 +20,7 @@
 import { binnedLength } from '../io/binning.ts';
 import { allocateTomogram, fileOrderRuns, rowReader, wholeVolume, type Tomogram } from '../io/piecedVolume.ts';
 import { coarseTilt, comparedTilts, type Projector } from './projectionMatch.ts';
-import { bestMatch, correlationIn, findPosition, highPassed, moveContent, positionText, zMoveOfRow } from './tomogramPosition.ts';
+import { bestMatch, correlationIn, findPosition, highPassed, moveContent, positionText, zFractionOfRow, zMoveOfRow } from './tomogramPosition.ts';
 import { throwIfAborted, type TiltSeries, type Volume } from './types.ts';
 import { moveByFraction, resampleTomogram } from './resample.ts';
 import { downsampleVolume, volumeStats } from './volume.ts';
@@ -448,7 +448,7 @@ export async function lineUpTomogram(file: Tomogram, tilts: TiltSeries, name: st
   if (position) {
     step('moving its content back');
     moveContent(volume, position.moved, zMoveOfRow(position));
-    moveByFraction(volume, position.fraction);
+    moveByFraction(volume, position.fraction, zFractionOfRow(position));
   }
   const placed = report.confident ? positionText(position) : null;
   const reading = [

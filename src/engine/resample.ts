@@ -87,10 +87,11 @@ export function resampleTomogram(volume: Tomogram, maps: readonly [AxisMap, Axis
 
 /**
  * Moves the content of `volume` in place by `by` voxels along each axis (positive: towards higher indices), each
- * under one voxel: what the whole-voxel move (tomogramPosition's moveContent) leaves. Lanczos interpolation along
- * each axis that moves, the edge voxel repeated where content moves in; a row or section at a time is copied aside.
+ * under one voxel: what the whole-voxel move (tomogramPosition's moveContent) leaves; along z by `zOfRow(y)` for
+ * row y where given (a tilt about x: tomogramPosition's zFractionOfRow). Lanczos interpolation along each axis that
+ * moves, the edge voxel repeated where content moves in; a row or section at a time is copied aside.
  */
-export function moveByFraction(volume: Tomogram, by: { x: number; y: number; z: number }): void {
+export function moveByFraction(volume: Tomogram, by: { x: number; y: number; z: number }, zOfRow: (row: number) => number = () => by.z): void {
   const { nx, ny, nz } = volume;
   const read = rowReader(volume);
   // Content moved by s: output i is the input at i − s.
@@ -110,12 +111,14 @@ export function moveByFraction(volume: Tomogram, by: { x: number; y: number; z: 
       addRows(section, (y) => read(y, z), wy, ny, 1, (i) => [i, 0]);
     }
   }
-  if (by.z !== 0) {
-    const wz = weights(nz, by.z);
-    for (let y = 0; y < ny; y++) {
-      const column = aside(nz, (z) => read(y, z), nx);
-      addRows(column, (z) => read(y, z), wz, nz, 1, (i) => [i, 0]);
-    }
+  // Rows moving alike share their weights.
+  const zWeights = new Map<number, ReturnType<typeof axisWeights>>();
+  for (let y = 0; y < ny; y++) {
+    const s = zOfRow(y);
+    if (s === 0) continue;
+    if (!zWeights.has(s)) zWeights.set(s, weights(nz, s));
+    const column = aside(nz, (z) => read(y, z), nx);
+    addRows(column, (z) => read(y, z), zWeights.get(s) as ReturnType<typeof axisWeights>, nz, 1, (i) => [i, 0]);
   }
 }
 

@@ -3,7 +3,7 @@ import { plainProjector } from './projectionMatch.ts';
 import { simulateTiltSeries } from './sim/simulate.ts';
 import { Rng } from './sim/random.ts';
 import { tiltRange } from './sim/tiltScheme.ts';
-import { findPosition, moveContent, positionText, zMoveOfRow } from './tomogramPosition.ts';
+import { findPosition, moveContent, positionText, zFractionOfRow, zMoveOfRow } from './tomogramPosition.ts';
 import { moveByFraction } from './resample.ts';
 import type { Volume } from './types.ts';
 import { allocateTomogram, volumePieces } from '../io/piecedVolume.ts';
@@ -120,7 +120,7 @@ describe('findPosition', () => {
     expect(position!.xTilt!.degrees).toBeGreaterThan(2.5);
     expect(position!.xTilt!.degrees).toBeLessThan(3.5);
     expect(Math.abs(position!.offset.z)).toBeLessThan(0.75);
-    expect(positionText(position)).toMatch(/; its content tilted about x by [23]\.\d° against the tilts \(IMOD's XAXISTILT\): undone, each row moved along z by whole voxels$/);
+    expect(positionText(position)).toMatch(/; its content tilted about x by [23]\.\d° against the tilts \(IMOD's XAXISTILT\): undone, each row moved along z by its own distance \(whole voxels, then the fraction\)$/);
     // Undone row by row: every row's content back in sections 8 … 23 to a voxel, most exactly (the tilt found is
     // 3.1°, and both shears are whole voxels, so some rows round the other way).
     moveContent(tilted, position!.moved, zMoveOfRow(position!));
@@ -135,6 +135,40 @@ describe('findPosition', () => {
     expect(rows.filter((off) => off === 0).length).toBeGreaterThanOrEqual(160);
     const flat = await findPosition(displaced(groundTruth, 32, [0, 0, 0]), tiltSeries, 1, 1, plainProjector);
     expect(flat!.xTilt).toBeUndefined();
+  });
+
+  it('undoes a tilt about x that is no whole-voxel shear (a rotation, as IMOD applies it) row by row to a fraction of a voxel', async () => {
+    const { groundTruth, tiltSeries } = await simulateTiltSeries({ phantom: 'mixed', size: [64, 200, 16], tiltAngles: tiltRange(-60, 60, 3), snrDb: 10, seed: 26, pixelSize: 10 });
+    // Each row's content moved along z by (y − 99.5) · tan 2.5° + 8, linearly interpolated (written out here).
+    const tan = Math.tan((2.5 * Math.PI) / 180);
+    const tilted = { nx: 64, ny: 200, nz: 32, data: new Float32Array(64 * 200 * 32), pixelSize: 10 };
+    const source = (x: number, y: number, z: number) => (z >= 0 && z < 16 ? groundTruth.data[x + 64 * (y + 200 * z)] : 0);
+    for (let y = 0; y < 200; y++) {
+      const dz = 8 + (y - 99.5) * tan;
+      for (let z = 0; z < 32; z++) {
+        const [z0, f] = [Math.floor(z - dz), z - dz - Math.floor(z - dz)];
+        for (let x = 0; x < 64; x++) tilted.data[x + 64 * (y + 200 * z)] = (1 - f) * source(x, y, z0) + f * source(x, y, z0 + 1);
+      }
+    }
+    const position = await findPosition(tilted, tiltSeries, 1, 1, plainProjector);
+    expect(Math.abs(position!.xTilt!.degrees - 2.5)).toBeLessThan(0.3);
+    // Each row's fraction is what its own move leaves after whole voxels.
+    const [whole, fraction] = [zMoveOfRow(position!), zFractionOfRow(position!)];
+    const rows = Array.from({ length: 200 }, (_, y) => whole(y) + fraction(y));
+    expect(new Set(rows.map((r) => r.toFixed(3))).size).toBeGreaterThan(100);
+    // Content 8 sections down sits where a 32-thick reconstruction puts 16: off by (y − 99.5) · tan 2.5° alone.
+    for (const y of [10, 100, 190]) expect(Math.abs(rows[y] + (y - 99.5) * tan)).toBeLessThan(0.35);
+    // Back by whole voxels only, and then by each row's fraction: the second nearer the content where it belongs.
+    const nearness = (v: Volume) => {
+      let sum = 0;
+      for (let y = 0; y < 200; y++) for (let z = 2; z < 14; z++) for (let x = 0; x < 64; x++) sum += (v.data[x + 64 * (y + 200 * (z + 8))] - groundTruth.data[x + 64 * (y + 200 * z)]) ** 2;
+      return sum;
+    };
+    const byWholeVoxels = { ...tilted, data: tilted.data.slice() };
+    moveContent(byWholeVoxels, position!.moved, whole);
+    moveContent(tilted, position!.moved, whole);
+    moveByFraction(tilted, position!.fraction, fraction);
+    expect(nearness(tilted)).toBeLessThan(0.5 * nearness(byWholeVoxels));
   });
 
   it('says nothing of a volume unrelated to the tilts', async () => {
@@ -181,9 +215,9 @@ describe('moveContent', () => {
     expect(positionText({ offset: { x: 0, y: 2.1, z: -3.4 }, moved: { x: 0, y: -2, z: 3 }, fraction: { x: 0, y: -0.1, z: 0.4 } })).toBe(
       'its content sat off where the tilts put it by y 2.10, z -3.40 voxels: moved by y -2.10, z 3.40 (by whole voxels, its mean filled in where it moved in; a fraction of a voxel by Lanczos interpolation)',
     );
-    // With a tilt about x, z moves by whole voxels row by row: its fraction stays.
-    expect(positionText({ offset: { x: 0, y: 0, z: -3.4 }, moved: { x: 0, y: 0, z: 3 }, fraction: none, xTilt: { degrees: 1.5, aboutRow: 20 } })).toBe(
-      "its content sat off where the tilts put it by z -3.40 voxels: moved by z 3 (by whole voxels, its mean filled in where it moved in); z -0.40 remains; its content tilted about x by 1.5° against the tilts (IMOD's XAXISTILT): undone, each row moved along z by whole voxels",
+    // With a tilt about x, each row moves by its own distance: the middle row's is said.
+    expect(positionText({ offset: { x: 0, y: 0, z: -3.4 }, moved: { x: 0, y: 0, z: 3 }, fraction: { x: 0, y: 0, z: 0.4 }, xTilt: { degrees: 1.5, aboutRow: 20 } })).toBe(
+      "its content sat off where the tilts put it by z -3.40 voxels: moved by z 3.40 (by whole voxels, its mean filled in where it moved in; a fraction of a voxel by Lanczos interpolation); its content tilted about x by 1.5° against the tilts (IMOD's XAXISTILT): undone, each row moved along z by its own distance (whole voxels, then the fraction)",
     );
   });
 });

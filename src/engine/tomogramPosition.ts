@@ -36,7 +36,7 @@ export interface Position {
   moved: Shift;
   /**
    * Then the fraction of a voxel it is moved by (the rest of the offset, negated) where that is at least
-   * MIN_FRACTION; 0 along z where there is a tilt about x (its rows move by different fractions).
+   * MIN_FRACTION; along z under a tilt about x, the middle row's (each row's own: zFractionOfRow).
    */
   fraction: Shift;
   /**
@@ -303,10 +303,7 @@ export async function findPosition(volume: Tomogram, tilts: TiltSeries, binning:
   const back = (d: number) => -Math.round(d) || 0;
   const moved = { x: back(offset.x), y: back(offset.y), z: back(offset.z) };
   const tilt = await xTiltOf(bandAt, middle, blocks >= 3 * rows);
-  const rest = (axis: keyof Shift) => {
-    const left = -(offset[axis] + moved[axis]);
-    return Math.abs(left) >= MIN_FRACTION && !(axis === 'z' && tilt.xTilt) ? left : 0;
-  };
+  const rest = (axis: keyof Shift) => fractionLeft(-offset[axis], moved[axis]);
   return { offset, moved, fraction: { x: rest('x'), y: rest('y'), z: rest('z') }, ...tilt };
 }
 
@@ -352,6 +349,24 @@ export function zMoveOfRow({ offset, moved, xTilt }: Position): (row: number) =>
   return (row) => -Math.round(offset.z + (row - moved.y - xTilt.aboutRow) * tan) || 0;
 }
 
+/** What is left of a move of `full` voxels after `whole` of them, where it is at least MIN_FRACTION; else 0. */
+function fractionLeft(full: number, whole: number): number {
+  const left = full - whole;
+  return Math.abs(left) >= MIN_FRACTION ? left : 0;
+}
+
+/**
+ * The fraction of a voxel each row's content moves along z after zMoveOfRow's whole voxels (row: as it is after the
+ * move along y): the fraction's z for every row, or, with a tilt about x, what is left of that row's own move.
+ */
+export function zFractionOfRow(position: Position): (row: number) => number {
+  const { offset, moved, fraction, xTilt } = position;
+  if (!xTilt) return () => fraction.z;
+  const tan = Math.tan((xTilt.degrees * Math.PI) / 180);
+  const whole = zMoveOfRow(position);
+  return (row) => fractionLeft(-(offset.z + (row - moved.y - xTilt.aboutRow) * tan), whole(row));
+}
+
 /**
  * Moves the content of `volume` in place by `moved` whole voxels (positive: towards higher indices), along z by
  * `zOfRow(y)` for row y where given (zMoveOfRow). What moves in from outside is its mean: nothing is known there,
@@ -379,7 +394,9 @@ const AXES = ['x', 'y', 'z'] as const;
 /** How the content's position was found and what was done, in words for the result's details. */
 export function positionText(position: Position | null): string {
   if (!position) return 'its position against the tilts not told apart by the data: not moved';
-  const tilted = position.xTilt ? `; its content tilted about x by ${position.xTilt.degrees.toFixed(1)}° against the tilts (IMOD's XAXISTILT): undone, each row moved along z by whole voxels` : '';
+  const tilted = position.xTilt
+    ? `; its content tilted about x by ${position.xTilt.degrees.toFixed(1)}° against the tilts (IMOD's XAXISTILT): undone, each row moved along z by its own distance (whole voxels, then the fraction)`
+    : '';
   return placedText(position) + tilted;
 }
 
