@@ -14,8 +14,8 @@ const ROLE_TEXT = {
 } as const;
 
 /**
- * Bring in a tomogram made elsewhere of the selected series (docs/loading.md#tomograms-made-elsewhere): its sizes
- * the tilts' at a whole binning, in either layout, or its pixel size telling how to resample it onto theirs; its
+ * Bring in a tomogram made elsewhere of the selected series (docs/loading.md#tomograms-made-elsewhere): its sizes are
+ * the tilts' at a whole binning, in either layout, or its pixel size tells how to resample it onto theirs; its
  * orientation and place are told from the tilts. A bad file is one banner message.
  */
 export function ImportTomogramButton({ role }: { role: keyof typeof ROLE_TEXT }) {
@@ -38,7 +38,7 @@ export function ImportTomogramButton({ role }: { role: keyof typeof ROLE_TEXT })
         className="small"
         disabled={!dataset || reading}
         onClick={() => input.current?.click()}
-        title={`${text.title}. Its x and y (or x and z: the XZY layout of IMOD and AreTomo) the tilts' at a whole binning, or at another pixel size given in both headers (resampled); which way its axes run, and where its content sits, are told from the tilts.`}
+        title={`${text.title}. Its x and y (or x and z: the XZY layout of IMOD and AreTomo) are the tilts' at a whole binning, or it is at another pixel size given in both headers (and resampled); which way its axes run, and where its content sits, are told from the tilts.`}
         data-testid={`import-${role}`}
       >
         {text.button}
