@@ -125,10 +125,16 @@ function ScoreTable({ summary, selected, onSelect }: { summary: CrossValidationS
 
 /**
  * Each tilt held out in turn: the tilts that agree with the others less than their neighbours do, named (number
- * from 1 and angle, with their agreement and what was expected), and a new data set without them on request.
+ * from 1 and angle, with their agreement and what was expected), and a new data set without them on request, made
+ * from the series they were found in (`datasetId`), selected first where the page has moved on to another.
  */
-function AgreementNote({ summary }: { summary: CrossValidationSummary }) {
+function AgreementNote({ summary, datasetId }: { summary: CrossValidationSummary; datasetId: string | null }) {
   const leaveOutTilts = useAppStore((s) => s.leaveOutTilts);
+  const selectDataset = useAppStore((s) => s.selectDataset);
+  const leaveOut = async (numbers: number[]) => {
+    if (datasetId && useAppStore.getState().selectedDatasetId !== datasetId) selectDataset(datasetId);
+    await leaveOutTilts(numbers);
+  };
   const { agreement } = summary;
   if (!agreement) return null;
   const flagged = summary.scores.map((s, i) => ({ ...s, i })).filter((s) => agreement.flagged[s.i]);
@@ -147,7 +153,7 @@ function AgreementNote({ summary }: { summary: CrossValidationSummary }) {
         Tilt{numbers.length === 1 ? '' : 's'} {list} agree{numbers.length === 1 ? 's' : ''} with the others less than {numbers.length === 1 ? 'its' : 'their'} neighbours do (by more than{' '}
         {formatNumber(agreement.threshold, 2)}): misaligned, blurred, dark or obstructed? Look at {numbers.length === 1 ? 'it' : 'them'} below before leaving {numbers.length === 1 ? 'it' : 'them'} out.
       </span>
-      <button type="button" className="small" onClick={() => void leaveOutTilts(numbers).catch(() => undefined)} data-testid="cv-leave-out-flagged">
+      <button type="button" className="small" onClick={() => void leaveOut(numbers).catch(() => undefined)} data-testid="cv-leave-out-flagged">
         New data set without {numbers.length === 1 ? 'it' : 'them'}
       </button>
     </div>
@@ -217,7 +223,7 @@ export function CrossValidationView() {
       <EvalShown job={job} current={description} name="cv" />
       {summary && plotSpec && view && (
         <>
-          <AgreementNote summary={summary} />
+          <AgreementNote summary={summary} datasetId={job.resultDatasetId} />
           <div className="figure-row">
             <SvgFigure spec={plotSpec} testId="cv-plot" name="cv" fileStem={stem} csv={() => crossValidationCsv(summary)} />
             <div className="figure-side">

@@ -45,6 +45,8 @@ export interface EvalJob<T> {
   result: T | null;
   /** What made `result` (a later run's `label` may differ while it runs, or after it failed). */
   resultLabel: string;
+  /** The data set `result` is of (the page may have moved on to another since). */
+  resultDatasetId: string | null;
   /** "cancelled" or an error message of the last attempt. */
   note: { kind: 'cancelled' | 'failed'; text: string } | null;
 }
@@ -125,7 +127,7 @@ export function oddEvenDescription(formLabel: string, split: OddEvenSplit): stri
   return split === 'frames' ? `${formLabel} · frame halves` : formLabel;
 }
 
-const idleJob = <T>(): EvalJob<T> => ({ jobId: null, label: '', progress: null, cancelling: false, result: null, resultLabel: '', note: null });
+const idleJob = <T>(): EvalJob<T> => ({ jobId: null, label: '', progress: null, cancelling: false, result: null, resultLabel: '', resultDatasetId: null, note: null });
 let jobCounter = 0;
 
 type EvalKey = 'oddEven' | 'cv' | 'trust';
@@ -156,7 +158,7 @@ export const useCompareStore = create<CompareStore>()((set, get) => {
     });
     try {
       const result = await start(jobId, what.datasetId, onProgress);
-      set({ [key]: { ...get()[key], jobId: null, progress: null, cancelling: false, result, resultLabel: what.label, note: null } });
+      set({ [key]: { ...get()[key], jobId: null, progress: null, cancelling: false, result, resultLabel: what.label, resultDatasetId: what.datasetId, note: null } });
     } catch (error) {
       const cancelled = isCancellation(error);
       set({
