@@ -18,6 +18,7 @@
  * (xTiltOf), undone row by row along z.
  */
 import { fileOrderRuns, isPieced, rowReader, type Tomogram } from '../io/piecedVolume.ts';
+import { boxMeans } from './boxMean.ts';
 import { coarseTilt, comparedTilts, type Projector } from './projectionMatch.ts';
 import type { TiltSeries, Volume } from './types.ts';
 import { downsampleVolume, volumeStats } from './volume.ts';
@@ -78,30 +79,12 @@ const imageOf = (volume: Pick<Volume, 'nx' | 'ny' | 'data'>, section = 0): Image
 /** The half-width of highPassed's box: an eighth of the image's shorter side, at least 2. */
 const boxRadius = (image: Image) => Math.max(2, Math.floor(Math.min(image.width, image.height) / 8));
 
-/** Means over a (2r + 1)-long box along rows (step 1) or columns (step width), the edge repeated past the ends. */
-function boxMeans(data: Float32Array, width: number, height: number, r: number, alongRows: boolean): Float32Array {
-  const out = new Float32Array(data.length);
-  const [lines, length] = alongRows ? [height, width] : [width, height];
-  const [lineStep, step] = alongRows ? [width, 1] : [1, width];
-  for (let line = 0; line < lines; line++) {
-    const at = (i: number) => data[line * lineStep + Math.min(length - 1, Math.max(0, i)) * step];
-    let sum = 0;
-    for (let i = -r; i <= r; i++) sum += at(i);
-    for (let i = 0; i < length; i++) {
-      out[line * lineStep + i * step] = sum / (2 * r + 1);
-      sum += at(i + r + 1) - at(i - r);
-    }
-  }
-  return out;
-}
-
 /**
  * The image less its box means (boxRadius): what the correlation should follow is detail, not the slow changes of
  * ice thickness and illumination across a real tilt, which correlate nearly as well shifted as not.
  */
 export function highPassed(image: Image): Image {
-  const r = boxRadius(image);
-  const smooth = boxMeans(boxMeans(image.data, image.width, image.height, r, true), image.width, image.height, r, false);
+  const smooth = boxMeans(image.data, image.width, image.height, boxRadius(image), 'repeat');
   return { ...image, data: image.data.map((v, i) => v - smooth[i]) };
 }
 
