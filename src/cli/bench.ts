@@ -2,7 +2,8 @@
  * `wedgelab bench` (npm run bench): every method's own bench entry (methods/benches.ts: FBP and SIRT on WebGPU and
  * on the CPU path, against scikit-image's iradon timed in the same run, the coordinate network's step, the local network's patches and
  * model against FBP), then the 3-D FFT, dose weighting and the phase flip against numpy (benchDose.ts, benchPhaseFlip.ts),
- * lining up a tomogram made elsewhere against numpy's copy (benchImport.ts), the 3-D view, the local network in the page, one batch of tiny series
+ * lining up a tomogram made elsewhere against numpy's copy (benchImport.ts), every tilt held out in turn with FBP
+ * against one cross-validation per tilt (benchCvEach.ts), the 3-D view, the local network in the page, one batch of tiny series
  * against separate recon calls, and loading a real-size stack at bin 4 against a plain read (benchLoad.ts). Writes
  * bench/out/bench.json and a Markdown table (also printed).
  */
@@ -18,6 +19,7 @@ import { choiceFlag } from '../engine/methods/flags.ts';
 import { nodePool } from '../engine/cpu/nodePool.ts';
 import { benchCpuKernels, cpuKernelTable } from '../engine/cpu/kernelBench.ts';
 import { batchTable, benchBatch } from './benchBatch.ts';
+import { benchCvEach, cvEachTable } from './benchCvEach.ts';
 import { benchDose, doseTable } from './benchDose.ts';
 import { benchPhaseFlip, phaseFlipTable } from './benchPhaseFlip.ts';
 import { benchImport, importTable } from './benchImport.ts';
@@ -63,8 +65,8 @@ function localnetPageTable(rows: LocalnetPageRow[]): string {
   return [head, ...body].join('\n');
 }
 
-/** The bench's parts: every method's own bench, then the CPU projector kernels, the 3-D FFT, dose weighting, the 3-D view, the local network in the page, the batch command and loading a real-size stack. */
-export const BENCH_PARTS = [...METHODS.map((d) => d.name), 'cpu-kernels', 'fft', 'dose', 'phaseflip', 'import', 'render', 'localnet-page', 'batch', 'load'] as const;
+/** The bench's parts: every method's own bench, then the CPU projector kernels, the 3-D FFT, dose weighting, the phase flip, lining up, each tilt held out, the 3-D view, the local network in the page, the batch command and loading a real-size stack. */
+export const BENCH_PARTS = [...METHODS.map((d) => d.name), 'cpu-kernels', 'fft', 'dose', 'phaseflip', 'import', 'cv-each', 'render', 'localnet-page', 'batch', 'load'] as const;
 type Part = (typeof BENCH_PARTS)[number];
 const MODEL_BACKENDS = ['auto', 'webgpu', 'wasm'] as const satisfies readonly BenchContext['modelBackend'][];
 
@@ -87,7 +89,8 @@ function cachedPython(): BenchContext['python'] {
 /**
  * `wedgelab bench [--quick] [--only PART[,PART…]] [--model-backend auto|webgpu|wasm] [--out-dir DIR]`; the parts
  * are the methods' names (each method's own bench entry), cpu-kernels (the projector pair in TypeScript and in
- * WebAssembly SIMD, one thread), fft, dose (dose weighting against numpy), render, localnet-page, batch and load.
+ * WebAssembly SIMD, one thread), fft, dose (dose weighting against numpy), phaseflip, import, cv-each (every tilt
+ * held out in turn with FBP against one cross-validation per tilt), render, localnet-page, batch and load.
  * --model-backend: the model benches' onnxruntime-web backend ('auto': WebGPU on a real GPU, wasm on a software
  * adapter, as in the page).
  */
@@ -120,6 +123,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   const dose = parts.has('dose') ? await benchDose(gpu, context) : [];
   const phaseFlip = parts.has('phaseflip') ? await benchPhaseFlip(context) : [];
   const imports = parts.has('import') ? await benchImport(context) : [];
+  const cvEach = parts.has('cv-each') ? await benchCvEach(gpu, context) : [];
   const renderSizes: [number, number, number][] = quick ? [[128, 128, 128]] : [[128, 128, 128], [256, 256, 256], [512, 512, 256]];
   const renderRows = parts.has('render') ? await benchRender(renderSizes, { softwareGpu: gpu.isFallbackAdapter, log }) : [];
   // In the page, whole runs: on a software adapter only a small tomogram (the voxel model needs ~0.5 ms a voxel there).
@@ -130,7 +134,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   const machine = `${gpu.description}${gpu.isFallbackAdapter ? ' (software fallback adapter)' : ''}; host ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; peak host RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
   await mkdir(outDir, { recursive: true });
   const gpuInfo = { description: gpu.description, deviceName: gpu.deviceName, vendor: gpu.vendor, architecture: gpu.architecture, fallback: gpu.isFallbackAdapter };
-  const report = { date: new Date().toISOString(), machine, gpu: gpuInfo, methods, cpuKernels, fft: fftRows, dose, phaseFlip, import: imports, render: renderRows, localnetPage, batch, load };
+  const report = { date: new Date().toISOString(), machine, gpu: gpuInfo, methods, cpuKernels, fft: fftRows, dose, phaseFlip, import: imports, cvEach, render: renderRows, localnetPage, batch, load };
   await writeFile(join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = [
     `Machine: ${machine}`,
@@ -140,6 +144,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     dose.length ? `\nDose weighting (CPU: float64 FFT, one thread, and the CPU path's pool; GPU: float32, transfers included) against numpy's FFT of the same filter\n\n${doseTable(dose, context.cpu.threads)}` : '',
     phaseFlip.length ? `\nPhase flip (CTF correction; CPU pool: float64 FFT, a tilt per thread) against numpy's FFT of the same flip\n\n${phaseFlipTable(phaseFlip)}` : '',
     imports.length ? `\nLining a tomogram made elsewhere up with its tilts (XZY, z reversed; its own projections at −60°, 0° and 60° as the tilts) against numpy's copy of the same turn and scipy's zoom\n\n${importTable(imports)}` : '',
+    cvEach.length ? `\nEvery tilt held out in turn with FBP (by linearity: the whole series' FBP less each tilt's own) against one cross-validation per tilt, in the same run\n\n${cvEachTable(cvEach)}` : '',
     renderRows.length ? `\n3-D view (chromium)\n\n${renderTable(renderRows)}` : '',
     localnetPage.length ? `\nLocal network in the page (chromium; the worker's own backend choice)\n\n${localnetPageTable(localnetPage)}` : '',
     batch.length ? `\nMany series: one batch against separate recon calls (FBP, no scores)\n\n${batchTable(batch)}` : '',

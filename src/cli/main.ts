@@ -69,8 +69,9 @@ ${methodUsage('tiltSynthesis', '                 ')}
                  tomogram, in XYZ or XZY at a whole binning: lined up with the tilts first, docs/loading.md#tomograms-made-elsewhere)
   wedgelab cv --tilts STACK.mrc --angles F.tlt [--exclude-tilts LIST] --method METHOD [method options] [--drop 0|±15|every:K|each] [--json]
                  ${RECIPE_USAGE}
-                 (--drop each: every tilt held out in turn, one reconstruction each, and the tilts that agree with the
-                 others less than their neighbours do named: misaligned, blurred, dark; docs/conventions.md#each-tilt-in-turn)
+                 (--drop each: every tilt held out in turn, one reconstruction each (FBP: by linearity, about two FBPs'
+                 work in all), and the tilts that agree with the others less than their neighbours do named:
+                 misaligned, blurred, dark; docs/conventions.md#each-tilt-in-turn)
   wedgelab oddeven --tilts STACK.mrc --angles F.tlt [--exclude-tilts LIST] --method METHOD [method options] [--halves tilts|frames] [--json]
                  (--halves frames: the halves are each tilt's even- and odd-frame sums, all tilts each, not the even
                  and odd tilts: a RELION table's rlnMicrographNameEven/Odd, or STEM_EVN and STEM_ODD stacks beside the stack)

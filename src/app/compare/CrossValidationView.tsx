@@ -197,7 +197,7 @@ export function CrossValidationView() {
       <div className="compare-toolbar">
         <label
           className="field inline"
-          title='"0": the tilt nearest 0°; "±15": the pair nearest ±15°; "12,-30": a list; "every:5": every 5th tilt by angle; "each": every tilt in turn, one reconstruction each, to find the tilts that agree less than their neighbours'
+          title='"0": the tilt nearest 0°; "±15": the pair nearest ±15°; "12,-30": a list; "every:5": every 5th tilt by angle; "each": every tilt in turn, one reconstruction each (FBP: about two in all, by linearity), to find the tilts that agree less than their neighbours'
         >
           <span className="field-label">Held out</span>
           <input type="text" className="text-input" value={spec} onChange={(e) => setSpec(e.target.value)} data-testid="cv-heldout" spellCheck={false} size={10} />

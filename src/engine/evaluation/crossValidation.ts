@@ -10,9 +10,10 @@ import { binTiltSeries } from '../methods/preprocess.ts';
 import { forwardProject } from '../methods/projection.ts';
 import type { RunOptions } from '../methods/slabs.ts';
 import { agreementScore, projectionScores, tiltAgreement, type TiltAgreement } from '../metrics/crossValidation.ts';
-import type { Progress, TiltSeries } from '../types.ts';
+import type { Progress, TiltSeries, Volume } from '../types.ts';
 import { checkEachTilt, heldOutTilts, isEachTilt, remainingIndices, subsetTilts } from './tiltSubsets.ts';
-import { recipeReconstructor, resolveRecipe, type Reconstructor, type ResultRecipe } from './recipe.ts';
+import { recipeReconstructor, resolveRecipe, type Reconstructor, type ResolvedRecipe, type ResultRecipe } from './recipe.ts';
+import { methodDefinition } from '../methods/registry.ts';
 
 /** A held-out tilt: its stack index and angle (degrees), the measured projection and the reconstruction's. */
 export interface HeldOutProjection {
@@ -29,33 +30,72 @@ export interface HeldOutProjections {
   tilts: HeldOutProjection[];
 }
 
+/** What the reconstruction did to its own tilts, done to the held-out ones: binned alike and dose weighted alike. */
+type HeldOutGeometry = Pick<CommonParams, 'binning' | 'invertAngles'> & DoseWeightingParams;
+
 /**
- * Reconstruct without the held-out tilts, then project the tomogram at their angles. `geometry` is how the
- * reconstructor treats its input: the measured tilts are binned alike, to compare pixel for pixel, dose weighted
- * alike (each by the filter of its own dose) when the reconstruction weighted its tilts, and the projector
- * negates the angles when the reconstruction did.
+ * The measured tilts at `indices` as the reconstructor treats its input: binned alike, to compare pixel for pixel,
+ * and dose weighted alike (each by the filter of its own dose) when the reconstruction weighted its tilts.
  */
-export async function predictHeldOut(
-  engine: EngineContext,
-  ts: TiltSeries,
-  heldOut: readonly number[],
-  reconstructor: Reconstructor,
-  geometry: Pick<CommonParams, 'binning' | 'invertAngles'> & DoseWeightingParams,
-): Promise<HeldOutProjections> {
-  const volume = await reconstructor(subsetTilts(ts, remainingIndices(ts.nTilts, heldOut)));
-  const measured = subsetTilts(ts, heldOut);
+function measuredAsReconstructed(ts: TiltSeries, indices: readonly number[], geometry: HeldOutGeometry): TiltSeries {
   // Binned, then weighted: the order the reconstruction's own tilts went through (runners.ts, then the method).
-  const binned = binTiltSeries(measured, geometry.binning);
-  const held = geometry.doseWeighting ? doseWeightTiltSeries(binned) : binned;
-  const predicted = await forwardProject(engine, volume, held.tiltAngles, { invertAngles: geometry.invertAngles });
+  const binned = binTiltSeries(subsetTilts(ts, indices), geometry.binning);
+  return geometry.doseWeighting ? doseWeightTiltSeries(binned) : binned;
+}
+
+/** The projector as the reconstruction saw its angles (negated when it negated them). */
+function projectAsReconstructed(engine: EngineContext, volume: Volume, tiltAngles: readonly number[], geometry: HeldOutGeometry): Promise<TiltSeries> {
+  return forwardProject(engine, volume, tiltAngles, { invertAngles: geometry.invertAngles });
+}
+
+/** Measured and predicted tilts paired, `predicted` holding one nx × ny plane per held-out tilt in `held`'s order. */
+function pairHeldOut(ts: TiltSeries, indices: readonly number[], held: TiltSeries, predicted: Float32Array): HeldOutProjections {
   const plane = held.nx * held.ny;
-  const tilts = heldOut.map((index, j) => ({
+  const tilts = indices.map((index, j) => ({
     index,
     angle: ts.tiltAngles[index],
     measured: held.data.slice(j * plane, (j + 1) * plane),
-    predicted: predicted.data.slice(j * plane, (j + 1) * plane),
+    predicted: predicted.slice(j * plane, (j + 1) * plane),
   }));
   return { nx: held.nx, ny: held.ny, tilts };
+}
+
+/** Reconstruct without the held-out tilts, then project the tomogram at their angles, as `geometry` says the reconstructor treats its input. */
+export async function predictHeldOut(engine: EngineContext, ts: TiltSeries, heldOut: readonly number[], reconstructor: Reconstructor, geometry: HeldOutGeometry): Promise<HeldOutProjections> {
+  const volume = await reconstructor(subsetTilts(ts, remainingIndices(ts.nTilts, heldOut)));
+  const held = measuredAsReconstructed(ts, heldOut, geometry);
+  const predicted = await projectAsReconstructed(engine, volume, held.tiltAngles, geometry);
+  return pairHeldOut(ts, heldOut, held, predicted.data);
+}
+
+/**
+ * Every tilt held out in turn, for a method whose result is w(N) times a sum of one term per tilt
+ * (MethodDefinition.tiltWeight, FBP): the result without tilt k is w(N − 1)·(V/w(N) − V_k/w(1)), V the whole
+ * series' result and V_k tilt k's alone. So one reconstruction of all tilts and one of each tilt alone (one tilt's
+ * back-projection each: about one reconstruction's work in all), and their projections at tilt k's angle, give
+ * what n reconstructions of n − 1 tilts each would. `reconstructors(0)` makes V, `reconstructors(k + 1)` V_k.
+ */
+async function predictEachByLinearity(
+  engine: EngineContext,
+  ts: TiltSeries,
+  reconstructors: (stage: number) => Reconstructor,
+  tiltWeight: (nTilts: number) => number,
+  geometry: HeldOutGeometry,
+): Promise<HeldOutProjections> {
+  const n = ts.nTilts;
+  const every = Array.from({ length: n }, (_, k) => k);
+  const held = measuredAsReconstructed(ts, every, geometry);
+  const whole = await reconstructors(0)(ts);
+  const predicted = (await projectAsReconstructed(engine, whole, held.tiltAngles, geometry)).data;
+  const [all, less, one] = [tiltWeight(n), tiltWeight(n - 1), tiltWeight(1)];
+  const plane = held.nx * held.ny;
+  for (const k of every) {
+    const alone = await reconstructors(k + 1)(subsetTilts(ts, [k]));
+    const own = (await projectAsReconstructed(engine, alone, [held.tiltAngles[k]], geometry)).data;
+    const prediction = predicted.subarray(k * plane, (k + 1) * plane);
+    for (let i = 0; i < plane; i++) prediction[i] = less * (prediction[i] / all - own[i] / one);
+  }
+  return pairHeldOut(ts, every, held, predicted);
 }
 
 export interface HeldOutScore extends HeldOutProjection {
@@ -115,30 +155,44 @@ export async function crossValidateAsAsked(
   return isEachTilt(spec) ? crossValidateEachTilt(engine, ts, recipe, options) : crossValidate(engine, ts, recipe, heldOutTilts(ts.tiltAngles, spec), options);
 }
 
+/** The method's tiltWeight when the recipe is that method's reconstruction alone (no synthesis, no refinement). */
+function linearTiltWeight(recipe: ResolvedRecipe): ((nTilts: number) => number) | undefined {
+  return recipe.synthesis || recipe.refinement ? undefined : methodDefinition(recipe.reconstruction.method).tiltWeight;
+}
+
 /**
  * Leave-one-out cross-validation: every tilt held out in turn, the rest reconstructed (one reconstruction per
- * tilt, so n times the cost of one), each prediction scored against its measured tilt, and each score set beside
- * its neighbours' (tiltAgreement): a check of the data as much as of the method.
+ * tilt, so n times the cost of one; for a method linear in its tilts, predictEachByLinearity's one of all tilts
+ * and one of each tilt alone), each prediction scored against its measured tilt, and each score set beside its
+ * neighbours' (tiltAgreement): a check of the data as much as of the method.
  */
 export async function crossValidateEachTilt(engine: EngineContext, ts: TiltSeries, recipe: ResultRecipe, options: RunOptions = {}): Promise<EachTiltReport> {
   checkEachTilt(ts.nTilts);
   const resolved = resolveRecipe(ts, recipe);
-  const scores: HeldOutScore[] = [];
-  let nx = 0;
-  let ny = 0;
+  const n = ts.nTilts;
+  const tiltWeight = linearTiltWeight(resolved);
+  const stages = tiltWeight ? n + 1 : n;
+  // Each reconstruction's progress as its share of the whole, named.
+  const stageText = (stage: number) => (!tiltWeight ? `tilt ${stage + 1} of ${n} held out` : stage === 0 ? `all ${n} tilts` : `tilt ${stage} of ${n} alone`);
   let label = '';
-  for (let k = 0; k < ts.nTilts; k++) {
-    // Each reconstruction's progress as its share of the whole.
-    const onProgress = options.onProgress && ((p: Progress) => options.onProgress?.({ ...p, fraction: (k + p.fraction) / ts.nTilts, message: `tilt ${k + 1} of ${ts.nTilts} held out: ${p.message}` }));
+  const reconstructors = (stage: number): Reconstructor => {
+    const onProgress = options.onProgress && ((p: Progress) => options.onProgress?.({ ...p, fraction: (stage + p.fraction) / stages, message: `${stageText(stage)}: ${p.message}` }));
     const method = recipeReconstructor(engine, resolved, { ...options, onProgress });
-    const held = await predictHeldOut(engine, ts, [k], method.reconstruct, resolved.reconstruction.params);
-    [nx, ny, label] = [held.nx, held.ny, method.label()];
-    scores.push(...held.tilts.map((tilt) => ({ ...tilt, ...projectionScores(tilt.predicted, tilt.measured) })));
-  }
+    return async (tilts) => {
+      const volume = await method.reconstruct(tilts);
+      if (stage === 0) label = method.label();
+      return volume;
+    };
+  };
+  const geometry = resolved.reconstruction.params;
+  const { nx, ny, tilts } = tiltWeight
+    ? await predictEachByLinearity(engine, ts, reconstructors, tiltWeight, geometry)
+    : await predictEachInTurn(engine, ts, reconstructors, geometry);
+  const scores: HeldOutScore[] = tilts.map((tilt) => ({ ...tilt, ...projectionScores(tilt.predicted, tilt.measured) }));
   const agreement = tiltAgreement(scores.map((t) => ({ angle: t.angle, score: agreementScore(t.predicted, t.measured, nx, ny) })));
   const mean = (f: (s: HeldOutScore) => number) => scores.reduce((sum, s) => sum + f(s), 0) / scores.length;
   return {
-    label: `${label}, each of the ${ts.nTilts} tilts held out in turn`,
+    label: `${label}, each of the ${n} tilts held out in turn`,
     nx,
     ny,
     scores,
@@ -146,4 +200,11 @@ export async function crossValidateEachTilt(engine: EngineContext, ts: TiltSerie
     meanCorr: mean((s) => s.corr),
     agreement,
   };
+}
+
+/** Every tilt held out in turn, any method: reconstruction k (reconstructors(k)) is made without tilt k. */
+async function predictEachInTurn(engine: EngineContext, ts: TiltSeries, reconstructors: (stage: number) => Reconstructor, geometry: HeldOutGeometry): Promise<HeldOutProjections> {
+  const runs: HeldOutProjections[] = [];
+  for (let k = 0; k < ts.nTilts; k++) runs.push(await predictHeldOut(engine, ts, [k], reconstructors(k), geometry));
+  return { nx: runs[0].nx, ny: runs[0].ny, tilts: runs.flatMap((run) => run.tilts) };
 }

@@ -73,6 +73,12 @@ export interface MethodDefinition<N extends string, K extends MethodKind, P, F =
    * its result, only for the FBP a trust score compares it with (which takes the method's `subtractMean`).
    */
   offsetFree?: boolean;
+  /**
+   * The result is tiltWeight(N) times a sum of one term per tilt that depends on that tilt alone (its data, angle
+   * and dose), as FBP's is (π/N times a sum of back-projections): holding each tilt out in turn then takes its term
+   * off the whole series' result instead of reconstructing n times (evaluation/crossValidation.ts).
+   */
+  tiltWeight?(nTilts: number): number;
   /** Runs on the engine's CPU path too (docs/cpu.md); without it the method needs WebGPU, and the page and CLI say so. */
   cpu?: boolean;
   /**

@@ -1,4 +1,5 @@
 /** Filtered back-projection: what it is (page-safe). The runner is ./run.ts. */
+import { fbpWeight } from '../../geometry.ts';
 import { FILTER_NAMES, filterByName, RADIAL_DEFAULTS, radialAtBinning, sameFilter, type FilterSpec } from '../../filters.ts';
 import {
   commonDefaults,
@@ -79,6 +80,8 @@ export const FBP: MethodDefinition<'fbp', 'reconstruction', FbpParams> = {
     ...DOSE_WEIGHTING_FLAGS,
   ],
   readFlags: (values) => ({ ...readFilterFlags(values), ...readDoseWeightingFlags(values) }),
+  // Each tilt's filtered back-projection, weighted π/N: what leave-one-out cross-validation takes off by linearity.
+  tiltWeight: fbpWeight,
   // The page starts on the cosine window: less noise than the plain ramp on real data. Dose weighting is
   // left to the defaults (on when the data set has doses) until the user sets it.
   formDefaults: () => ({ filter: { name: 'cosine' } }),
