@@ -7,7 +7,8 @@
  * changes; with Invert tilt angles ticked a tomogram is lined up at the inverted angles; one reconstructed about
  * another centre is moved back, and IMOD's trimmed one put where the tilts have it; one made at another pixel size
  * is resampled onto the tilts' grid; a pipeline's tomogram that came with the series is offered, and added on
- * request; a folder of simulations picked whole asks which subfolder. (The orientation's numbers: src/engine/importedTomogram.test.ts.)
+ * request, and its two half tomograms added together, the second lined up as the first, their FSC shown; a folder
+ * of simulations picked whole asks which subfolder. (The orientation's numbers: src/engine/importedTomogram.test.ts.)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -235,6 +236,35 @@ test("a pipeline's tomogram that came with the series (AreTomo's _Vol) is offere
   await expect(page.getByTestId('offered-tomograms')).toContainText(/^TS_9_Vol\.mrc \([\d.]+ KiB\) came with the series/);
   await page.getByTestId('offered-tomogram-add').click();
   await expect.poll(async () => (await resultsOf(dataset.id)).map((r) => [r.label, r.imported?.binning])).toEqual([['TS_9_Vol.mrc', 2]]);
+  await expect(page.getByTestId('offered-tomograms')).toHaveCount(0);
+  expect(pageErrors).toEqual([]);
+});
+
+test("a pipeline's two half tomograms (AreTomo3's _EVN_Vol and _ODD_Vol) are offered as a pair, added together, the second lined up as the first, and their FSC shown", async () => {
+  const { groundTruth } = await simulation;
+  // The truth binned 2 (as the tilts at bin 2 see it) plus noise of its own in each half, in XZY with z reversed.
+  let state = 7;
+  const noise = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 0.2;
+  const truth = binnedXy(groundTruth);
+  const halves = [0, 1].map(() => ({ ...truth, data: truth.data.map((v) => v + noise()) }));
+  const [even, odd] = halves.map((half) => tomogramFile(half, 'xzy', { x: false, y: false, z: true }));
+  await page.getByTestId('file-input').setInputFiles([...(await seriesFiles('TS_8')), mrcFile('TS_8_EVN_Vol.mrc', even), mrcFile('TS_8_ODD_Vol.mrc', odd)]);
+  await expect(page.getByTestId('dataset-summary')).toContainText('TS_8.mrc', { timeout: 60_000 });
+  const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  // Offered, not set aside, not read until asked.
+  expect(dataset.warnings.join(' ')).not.toContain('_Vol');
+  expect(await resultsOf(dataset.id)).toEqual([]);
+  await expect(page.getByTestId('offered-tomograms')).toContainText(/TS_8_EVN_Vol\.mrc and TS_8_ODD_Vol\.mrc \([\d.]+ KiB each\), its half tomograms, came with the series/);
+  await page.getByTestId('offered-halves-add').click();
+  await expect.poll(async () => (await resultsOf(dataset.id)).map((r) => r.label)).toEqual(['TS_8_EVN_Vol.mrc', 'TS_8_ODD_Vol.mrc']);
+  const [first, second] = await resultsOf(dataset.id);
+  expect(first.imported?.reading).toMatch(/z reversed to match the tilts/);
+  expect(second.imported?.reading).toMatch(/^turned and moved as TS_8_EVN_Vol\.mrc \(its other half\), which was lined up with the tilts; read in XZY layout .* z reversed/);
+  // Turned back value for value: the odd half as it was made.
+  expect(readMrc(await exportedMrc(page, second.id)).data).toEqual(halves[1].data);
+  // The FSC tab, A and B the two halves, their FSC computed.
+  await expect(page.getByTestId('fsc-resolution')).toBeVisible({ timeout: 30_000 });
+  expect([await page.getByTestId('fsc-a').inputValue(), await page.getByTestId('fsc-b').inputValue()]).toEqual([first.id, second.id]);
   await expect(page.getByTestId('offered-tomograms')).toHaveCount(0);
   expect(pageErrors).toEqual([]);
 });

@@ -66,6 +66,8 @@ export interface DatasetSummary {
   imodThickness?: { value: number; source: string };
   /** A pipeline's tomograms of the series that came in its drop, by file name (io/stackGroups.ts tomogramsBeside): the page offers them. */
   tomogramsBeside?: string[];
+  /** Its two half tomograms (even and odd; io/stackGroups.ts tomogramHalvesBeside), both in its drop: the page offers them as a pair. */
+  tomogramHalvesBeside?: [string, string];
   /** IMOD's tilt.com RADIAL filter in cycles per pixel of this data set (binned at load), which FBP's form offers. */
   imodRadial?: { cutoff: number; falloff: number; source: string };
   /**
@@ -326,12 +328,14 @@ export interface EngineWorkerApi {
    * their angles negated when `options.invertAngles` (as the results it is compared with were made). As
    * 'ground-truth' it replaces the series' ground truth (a simulation from another simulator: the metrics score
    * against it); as 'tomogram' it is a result like the others ('imported'). An error names the file and the problem,
-   * and changes nothing. With options.jobId, cancel(jobId) stops the read.
+   * and changes nothing. With options.jobId, cancel(jobId) stops the read. With options.like, the id of a tomogram
+   * brought in before from a file of the same size (the other half of a pipeline's half tomograms), it is turned and
+   * moved as that one was, at its angles, and nothing is found again.
    */
   importTomogram(
     datasetId: string,
     file: File,
-    options: { role: 'ground-truth' | 'tomogram'; invertAngles: boolean; jobId?: string },
+    options: { role: 'ground-truth' | 'tomogram'; invertAngles: boolean; jobId?: string; like?: string },
     onProgress?: (progress: LoadProgress) => void,
   ): Promise<{ dataset: DatasetSummary; result: ResultSummary }>;
   /** Simulate the built-in demo tilt series; the ground truth is kept as a result. */

@@ -27,7 +27,7 @@ import { forwardProject } from '../src/engine/methods/projection.ts';
 import { DEMO_DEFAULTS, DEMO_DEFAULTS_SOFTWARE_GPU, simulateTiltSeries } from '../src/engine/sim/simulate.ts';
 import { CancelledError, type Progress, type TiltSeries, type Volume } from '../src/engine/types.ts';
 import { seriesChecks } from '../src/engine/seriesChecks.ts';
-import { lineUpTomogram, tiltSeriesInstead } from '../src/engine/importedTomogram.ts';
+import { lineUpTomogram, tiltSeriesInstead, type LineUp } from '../src/engine/importedTomogram.ts';
 import type { Projector } from '../src/engine/projectionMatch.ts';
 import { readMrcHeaderOf, readMrcVolume } from '../src/io/mrcStream.ts';
 import { downsampleVolume, omeZarrLevels, percentiles, pyramidFactor, volumeSlice, volumeStats } from '../src/engine/volume.ts';
@@ -94,6 +94,8 @@ const results = new Map<string, Result>();
 const jobs = new Map<string, AbortController>();
 /** 3-D spectra of results (GPU FFT, or the CPU's), computed on first use for Fourier sections. */
 const spectra = new Map<string, { nx: number; ny: number; nz: number; re: Float32Array; im: Float32Array }>();
+/** Per tomogram brought in from a file, what lining it up found: its other half is lined up by it (importTomogram's `like`). */
+const lineUps = new Map<string, LineUp>();
 let gpuPromise: Promise<GpuContext> | null = null;
 /** The page's choice of path (docs/cpu.md#choice), and the CPU pool, started when the CPU path is first taken. */
 let engineChoice: EngineChoice = 'auto';
@@ -277,6 +279,8 @@ function frameHalfReader(source: string, dropped: NamedBlob[], options: Pick<Til
 interface ImportedTomogram {
   volume: Tomogram;
   imported: NonNullable<ResultSummary['imported']>;
+  /** What lining it up found: a file made alike (its other half) is lined up by it (importTomogram's `like`). */
+  lineUp: LineUp;
   /** Lined up with the tilts at their angles negated (importTomogram's options). */
   invertAngles: boolean;
   elapsedMs: number;
@@ -289,7 +293,7 @@ interface ImportedTomogram {
 async function readImported(
   tiltSeries: TiltSeries,
   file: NamedBlob,
-  { invertAngles = false, signal, onProgress }: { invertAngles?: boolean; signal?: AbortSignal; onProgress?: (progress: LoadProgress) => void } = {},
+  { invertAngles = false, signal, onProgress, like }: { invertAngles?: boolean; signal?: AbortSignal; onProgress?: (progress: LoadProgress) => void; like?: LineUp } = {},
 ): Promise<ImportedTomogram> {
   const started = performance.now();
   // In pieces as results are (the reader's own default is one array).
@@ -307,12 +311,12 @@ async function readImported(
   const remarks = [...(invertAngles ? ['against the tilt angles inverted, as the form has them'] : []), ...read.warnings];
   // The file is read: the bar stays full and says which step of the lining up runs.
   const onStep = onProgress && ((step: string) => void onProgress({ fraction: 1, bytesRead: file.blob.size, step }));
-  const { volume, binning, reading } = await lineUpTomogram(read.volume, tilts, file.name, project, { remarks, pieceBytes: pieces, onStep, signal });
-  return { volume, imported: { file: file.name, binning, reading }, invertAngles, elapsedMs: performance.now() - started };
+  const { volume, binning, reading, lineUp } = await lineUpTomogram(read.volume, tilts, file.name, project, { remarks, pieceBytes: pieces, onStep, signal, like });
+  return { volume, imported: { file: file.name, binning, reading }, lineUp, invertAngles, elapsedMs: performance.now() - started };
 }
 
 /** List an imported tomogram as a result of `datasetId`: as its ground truth (replacing the one before), or beside its results. */
-function putImported(datasetId: string, { volume, imported, invertAngles, elapsedMs }: ImportedTomogram, role: 'ground-truth' | 'tomogram'): { dataset: DatasetSummary; result: ResultSummary } {
+function putImported(datasetId: string, { volume, imported, lineUp, invertAngles, elapsedMs }: ImportedTomogram, role: 'ground-truth' | 'tomogram'): { dataset: DatasetSummary; result: ResultSummary } {
   const { summary } = datasetOf(datasetId);
   const truth = role === 'ground-truth';
   // A series has one ground truth: a new one replaces the one before (simulated or imported).
@@ -320,6 +324,7 @@ function putImported(datasetId: string, { volume, imported, invertAngles, elapse
   if (before) forgetResult(before.summary.id);
   const label = truth ? `Ground truth (${imported.file})` : imported.file;
   const result = putResult({ datasetId, method: truth ? 'ground-truth' : 'imported', label, params: null, invertAngles, elapsedMs, imported }, volume);
+  lineUps.set(result.id, lineUp);
   if (truth) summary.hasGroundTruth = true;
   return { dataset: summary, result };
 }
@@ -333,6 +338,7 @@ function forgetResult(resultId: string): void {
   }
   results.delete(resultId);
   spectra.delete(resultId);
+  lineUps.delete(resultId);
   void session.forget(resultId).catch(() => undefined);
 }
 
@@ -535,6 +541,7 @@ const api: EngineWorkerApi = {
         ...(loaded.imodThickness && { imodThickness: loaded.imodThickness }),
         ...(loaded.imodRadial && { imodRadial: loaded.imodRadial }),
         ...(loaded.tomograms.length > 0 && { tomogramsBeside: loaded.tomograms }),
+        ...(loaded.tomogramHalves && { tomogramHalvesBeside: loaded.tomogramHalves }),
         ...(loaded.bin > 1 && { loadBinning: { bin: loaded.bin, originalNx: loaded.original.nx, originalNy: loaded.original.ny } }),
       },
       tiltSeries,
@@ -543,8 +550,12 @@ const api: EngineWorkerApi = {
     return truth ? { dataset, groundTruth: putImported(dataset.id, truth, 'ground-truth').result } : { dataset };
   },
 
-  async importTomogram(datasetId, file, { role, invertAngles, jobId }, onProgress) {
-    const read = (signal?: AbortSignal) => readImported(datasetOf(datasetId).tiltSeries, { name: file.name, blob: file }, { invertAngles, signal, onProgress });
+  async importTomogram(datasetId, file, { role, invertAngles, jobId, like }, onProgress) {
+    // Made alike: lined up by the other's finding, at the angles that one was lined up with.
+    const other = like === undefined ? undefined : { lineUp: lineUps.get(like), invertAngles: results.get(like)?.summary.invertAngles };
+    if (other && (!other.lineUp || other.invertAngles === undefined)) throw new Error(`${file.name}: the tomogram to line it up as is gone (removed?): add it again`);
+    const lining = { invertAngles: other?.invertAngles ?? invertAngles, like: other?.lineUp, onProgress };
+    const read = (signal?: AbortSignal) => readImported(datasetOf(datasetId).tiltSeries, { name: file.name, blob: file }, { ...lining, signal });
     const imported = jobId ? await withJob(jobId, read) : await read();
     return putImported(datasetId, imported, role);
   },

@@ -165,6 +165,42 @@ describe('a tomogram reconstructed about another centre', () => {
   });
 });
 
+describe("a pipeline's two half tomograms", () => {
+  it('line the second up as the first was, finding nothing again, and refuse a second of another size', async () => {
+    const { groundTruth, tiltSeries } = await simulation;
+    // The content 4 sections above the middle of a 32-voxel volume, in XZY with z reversed; the halves differ by noise.
+    const rng = new Rng(21);
+    const half = () => {
+      const data = new Float32Array(64 * 48 * 32).map(() => rng.normal(0, 0.1));
+      groundTruth.data.forEach((v, i) => (data[64 * 48 * 12 + i] += v));
+      return tomogramFile({ nx: 64, ny: 48, nz: 32, data, pixelSize: 10 }, 'xzy', { x: false, y: false, z: true });
+    };
+    const [even, odd] = [half(), half()];
+    const first = await lineUpTomogram(even, tiltSeries, 'TS_1_EVN_Vol.mrc', project);
+    let projected = 0;
+    const counting: Projector = (volume, angles) => {
+      projected++;
+      return project(volume, angles);
+    };
+    const second = await lineUpTomogram(odd, tiltSeries, 'TS_1_ODD_Vol.mrc', counting, { like: first.lineUp });
+    expect(projected).toBe(0);
+    expect(second.lineUp.orientation).toBe(first.lineUp.orientation);
+    expect(second.lineUp.position).toBe(first.lineUp.position);
+    expect(first.reading).toMatch(/moved by z -4/);
+    expect(second.reading).toMatch(/^turned and moved as TS_1_EVN_Vol\.mrc \(its other half\), which was lined up with the tilts; .*moved by z -4/);
+    // The same turn and move: the odd half's noise where the even half's was, sections 8 … 23 the content.
+    const content = (v: Volume) => v.data.subarray(64 * 48 * 8, 64 * 48 * 24);
+    const mean = (a: Float32Array, b: Float32Array) => a.reduce((sum, v, i) => sum + (v - groundTruth.data[i]) * (b[i] - groundTruth.data[i]), 0) / a.length;
+    // Independent noise: its products average near 0, each half's own near its variance.
+    expect(Math.abs(mean(content(first.volume as Volume), content(second.volume as Volume)))).toBeLessThan(0.0005);
+    expect(mean(content(second.volume as Volume), content(second.volume as Volume))).toBeCloseTo(0.01, 3);
+    const smaller = tomogramFile({ nx: 64, ny: 48, nz: 30, data: new Float32Array(64 * 48 * 30), pixelSize: 10 }, 'xzy', { x: false, y: false, z: true });
+    await expect(lineUpTomogram(smaller, tiltSeries, 'TS_1_ODD_Vol.mrc', project, { like: first.lineUp })).rejects.toThrow(
+      'TS_1_ODD_Vol.mrc (64×30×48 voxels of 10.00 Å) is not made as TS_1_EVN_Vol.mrc (64×32×48 of 10.00 Å): the two halves of a tomogram are the same size',
+    );
+  });
+});
+
 describe('a tomogram displaced across and along the tilt axis', () => {
   it('is oriented all the same, and moved back', async () => {
     const { groundTruth, tiltSeries } = await simulation;

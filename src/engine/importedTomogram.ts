@@ -20,7 +20,7 @@
 import { binnedLength } from '../io/binning.ts';
 import { allocateTomogram, fileOrderRuns, rowReader, wholeVolume, type Tomogram } from '../io/piecedVolume.ts';
 import { coarseTilt, comparedTilts, type Projector } from './projectionMatch.ts';
-import { bestMatch, correlationIn, findPosition, highPassed, moveContent, positionText, zFractionOfRow, zMoveOfRow } from './tomogramPosition.ts';
+import { bestMatch, correlationIn, findPosition, highPassed, moveContent, positionText, zFractionOfRow, zMoveOfRow, type Position } from './tomogramPosition.ts';
 import { throwIfAborted, type TiltSeries, type Volume } from './types.ts';
 import { moveByFraction, resampleTomogram } from './resample.ts';
 import { downsampleVolume, volumeStats } from './volume.ts';
@@ -399,11 +399,24 @@ export function tiltSeriesInstead(name: string, header: Dims & { ispg: number },
     : null;
 }
 
-/** A tomogram lined up with its tilts (lineUpTomogram): WedgeLab's layout, the tilts' binning, how it was read in words. */
+/**
+ * What lining a file up found (its orientation and where its content sits), to line up another file made alike by
+ * it (the other half of a pipeline's half tomograms, LineUpOptions.like) rather than find them again: two halves
+ * found apart could be placed a fraction of a voxel apart by their noise, and an FSC between them would pay for it.
+ */
+export interface LineUp {
+  /** The file (its name, size and pixel size, as read): a file lined up by this one must be its size. */
+  file: { name: string; nx: number; ny: number; nz: number; pixelSize: number };
+  orientation: OrientationReport;
+  position: Position | null;
+}
+
+/** A tomogram lined up with its tilts (lineUpTomogram): WedgeLab's layout, the tilts' binning, how it was read in words, what was found. */
 export interface LinedUpTomogram {
   volume: Tomogram;
   binning: number;
   reading: string;
+  lineUp: LineUp;
 }
 
 /** How lineUpTomogram runs: what it adds to the reading, where it puts pieces, whom it tells, what stops it. */
@@ -416,6 +429,20 @@ export interface LineUpOptions {
   onStep?: (step: string) => void;
   /** Checked before each step: a cancel ends the lining up there (a step runs to its end). */
   signal?: AbortSignal;
+  /** Another file of the same size lined up before (its other half): turned and moved as that one was, nothing found again. */
+  like?: LineUp;
+}
+
+/** Refuses a file to be lined up like another of another size or pixel size (LineUpOptions.like). */
+function checkLike(file: Tomogram, name: string, like: LineUp): void {
+  const size = (t: { nx: number; ny: number; nz: number }) => `${t.nx}×${t.ny}×${t.nz}`;
+  const other = like.file;
+  if (size(file) !== size(other) || Math.abs(file.pixelSize - other.pixelSize) > 1e-3 * Math.max(file.pixelSize, other.pixelSize)) {
+    throw new Error(
+      `${name} (${size(file)} voxels of ${file.pixelSize.toFixed(2)} Å) is not made as ${other.name} (${size(other)} of ${other.pixelSize.toFixed(2)} Å): ` +
+        'the two halves of a tomogram are the same size',
+    );
+  }
 }
 
 /**
@@ -427,24 +454,25 @@ export interface LineUpOptions {
  * naming the file, when no fit exists even so.
  */
 export async function lineUpTomogram(file: Tomogram, tilts: TiltSeries, name: string, project: Projector, options: LineUpOptions = {}): Promise<LinedUpTomogram> {
-  const { remarks = [], pieceBytes, onStep, signal } = options;
+  const { remarks = [], pieceBytes, onStep, signal, like } = options;
   const step = (words: string) => {
     throwIfAborted(signal);
     onStep?.(words);
   };
+  if (like) checkLike(file, name, like);
   const whole = tomogramFits(file, tilts);
   const resampled = whole.length === 0 ? resampledToTilts(file, tilts, pieceBytes, () => step("resampling it onto the tilts' grid")) : null;
   const fits = resampled?.fits ?? whole;
   if (fits.length === 0) throw new Error(noFitText(name, file, tilts));
   const source = resampled?.volume ?? file;
-  step('telling its orientation from the tilts');
-  const report = await detectOrientation(source, fits, tilts, project);
+  if (!like) step('telling its orientation from the tilts');
+  const report = like?.orientation ?? (await detectOrientation(source, fits, tilts, project));
   const { binning } = report.chosen;
   step("turning it into WedgeLab's layout");
   const volume = orientTomogram(source, report.chosen, pieceBytes);
   // Where the data cannot tell the orientation, they cannot tell the position either.
-  if (report.confident) step('finding where its content sits');
-  const position = report.confident ? await findPosition(volume, tilts, binning, report.chosen.score < 0 ? -1 : 1, project) : null;
+  if (report.confident && !like) step('finding where its content sits');
+  const position = like ? like.position : report.confident ? await findPosition(volume, tilts, binning, report.chosen.score < 0 ? -1 : 1, project) : null;
   if (position) {
     step('moving its content back');
     moveContent(volume, position.moved, zMoveOfRow(position));
@@ -452,6 +480,7 @@ export async function lineUpTomogram(file: Tomogram, tilts: TiltSeries, name: st
   }
   const placed = report.confident ? positionText(position) : null;
   const reading = [
+    like ? `turned and moved as ${like.file.name} (its other half), which was lined up with the tilts` : null,
     orientationText(report),
     resampled?.remark ?? null,
     trimmedRemark(source, report, resampled !== null),
@@ -463,6 +492,7 @@ export async function lineUpTomogram(file: Tomogram, tilts: TiltSeries, name: st
     .filter((r) => r !== null)
     .join('; ');
   // The tilts' pixel size, so that its FSC against WedgeLab's results is in the same Å.
+  const lineUp = { file: { name, nx: file.nx, ny: file.ny, nz: file.nz, pixelSize: file.pixelSize }, orientation: report, position };
   volume.pixelSize = tilts.pixelSize > 0 ? tilts.pixelSize * binning : file.pixelSize;
-  return { volume, binning, reading };
+  return { volume, binning, reading, lineUp };
 }

@@ -143,10 +143,15 @@ describe('a RELION 5 tilt series', () => {
     const other = file('TS_02.star', tiltTable().replace('data_TS_01', 'data_TS_02'));
     const texts = await Promise.all([file('TS_01.star', tiltTable()), other, file('job.star', 'data_job\n7\n')].map(async (f) => ({ name: f.name, text: await f.blob.text() })));
     expect(relionSeriesNames(texts)).toEqual(['TS_01', 'TS_02']);
-    // With the project's tomograms (RELION 5's rec_NAME.mrc): the series' own offered, not ignored; another's ignored.
-    const recs = [file('rec_TS_01.mrc', 'x'), file('rec_TS_02.mrc', 'x')];
+    // With the project's tomograms (RELION 5's rec_NAME.mrc, and its halves): the series' own offered, not ignored; another's ignored.
+    const recs = [file('rec_TS_01.mrc', 'x'), file('rec_TS_02.mrc', 'x'), file('rec_TS_02_half1.mrc', 'x'), file('rec_TS_02_half2.mrc', 'x')];
     const planned = await planTiltSeriesFiles([file('TS_01.star', tiltTable()), other, ...images, ...recs], { relionSeries: 'TS_02' });
-    expect([planned.seriesName, planned.side.map((f) => f.name), planned.tomograms]).toEqual(['TS_02 (5 tilt images)', ['TS_02.star'], ['rec_TS_02.mrc']]);
+    expect([planned.seriesName, planned.side.map((f) => f.name), planned.tomograms, planned.tomogramHalves]).toEqual([
+      'TS_02 (5 tilt images)',
+      ['TS_02.star'],
+      ['rec_TS_02.mrc'],
+      ['rec_TS_02_half1.mrc', 'rec_TS_02_half2.mrc'],
+    ]);
     expect(planned.warnings).toContain('ignored TS_01.star, rec_TS_01.mrc: not named by TS_02.star');
     expect(() => readRelionTiltSeries(texts, 'TS_09')).toThrow('no tilt series TS_09 among TS_01.star, TS_02.star, job.star');
   });

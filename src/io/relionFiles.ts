@@ -10,7 +10,7 @@ import { readCheckedMrcHeader } from './mrcStream.ts';
 import type { MrcHeader } from './mrc.ts';
 import { FRAME_HALF_COLUMNS, frameHalfImages, imageFiles, isStarFile, readRelionTiltSeries, relionAlignment, type FrameHalf, type RelionTiltSeries } from './relionStar.ts';
 import { addDefocus, alignmentSummary, TYPED_TILT_AXIS_SOURCE, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
-import { tomogramsBeside } from './stackGroups.ts';
+import { tomogramHalvesBeside, tomogramsBeside } from './stackGroups.ts';
 import type { DefocusEstimate } from './defocusFiles.ts';
 import type { NamedBlob } from './types.ts';
 
@@ -145,9 +145,11 @@ export async function planRelionFiles(files: NamedBlob[], tiltAxis?: number, ser
   if (halves) plan.rows.push(halves.row);
   // The frame-half sums are the series' own files, not files set aside (a half read sets the full sums aside).
   const own = new Set([...images.map((f) => f.name), ...imageFiles(frameHalfImages(series))]);
-  // RELION's own tomogram of the series (rec_NAME.mrc) is offered, not ignored.
+  // RELION's own tomogram of the series (rec_NAME.mrc) and its halves (rec_NAME_half1/2.mrc) are offered, not ignored.
   const tomograms = tomogramsBeside(series.name, files.map((f) => f.name));
-  const others = files.filter((f) => !used.includes(f) && !own.has(f.name) && !tomograms.includes(f.name)).map((f) => f.name);
+  const tomogramHalves = tomogramHalvesBeside(series.name, files.map((f) => f.name));
+  const offered = [...tomograms, ...(tomogramHalves ?? [])];
+  const others = files.filter((f) => !used.includes(f) && !own.has(f.name) && !offered.includes(f.name)).map((f) => f.name);
   const warnings = [...plan.warnings];
   if (others.length > 0) warnings.push(`ignored ${listNames(others)}: not named by ${series.file}`);
   return {
@@ -159,5 +161,6 @@ export async function planRelionFiles(files: NamedBlob[], tiltAxis?: number, ser
     warnings,
     ...(halves?.source && { frameHalves: halves.source }),
     tomograms,
+    ...(tomogramHalves && { tomogramHalves }),
   };
 }

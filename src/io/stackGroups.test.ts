@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { companionsOf, droppedSeriesStack, frameHalfStackNames, groundTruthInFolder, seriesStacks, tomogramsBeside } from './stackGroups.ts';
+import { companionsOf, droppedSeriesStack, frameHalfStackNames, groundTruthInFolder, seriesStacks, tomogramHalvesBeside, tomogramsBeside } from './stackGroups.ts';
 
 describe("a stack's files by name", () => {
   it("takes an etomo folder's raw stack with its alignment, and an .ali with its tilt.com but not the .xf that made it", () => {
@@ -36,6 +36,17 @@ describe("a stack's files by name", () => {
     expect(groundTruthInFolder('phantom.mrc', ['phantom.mrc', 'phantom.tlt'])).toBeUndefined();
     // Beside two series, it could be either's.
     expect(groundTruthInFolder('a.mrc', ['a.mrc', 'a.tlt', 'b.mrc', 'b.tlt', 'ground_truth.mrc'])).toBeUndefined();
+  });
+});
+
+describe('tomogramHalvesBeside', () => {
+  it("names a pipeline's two half tomograms of the series, both or none: AreTomo3's _EVN_Vol and _ODD_Vol, RELION's rec_NAME_half1 and _half2", () => {
+    const aretomo = ['TS_1.mrc', 'TS_1_EVN.mrc', 'TS_1_ODD.mrc', 'TS_1_Vol.mrc', 'TS_1_ODD_Vol.mrc', 'TS_1_EVN_Vol.mrc', 'TS_10_EVN_Vol.mrc', 'TS_10_ODD_Vol.mrc'];
+    expect(tomogramHalvesBeside('TS_1.mrc', aretomo)).toEqual(['TS_1_EVN_Vol.mrc', 'TS_1_ODD_Vol.mrc']);
+    expect(tomogramHalvesBeside('TS_10.mrc', aretomo)).toEqual(['TS_10_EVN_Vol.mrc', 'TS_10_ODD_Vol.mrc']);
+    expect(tomogramHalvesBeside('TS_1.mrc', ['TS_1.mrc', 'TS_1_EVN_Vol.mrc', 'TS_1_Vol.mrc'])).toBeNull();
+    expect(tomogramHalvesBeside('TS_01', ['rec_TS_01.mrc', 'rec_TS_01_half2.mrc.gz', 'rec_TS_01_half1.mrc', 'rec_TS_010_half1.mrc'])).toEqual(['rec_TS_01_half1.mrc', 'rec_TS_01_half2.mrc.gz']);
+    expect(tomogramHalvesBeside('cell.ali', ['cell.ali', 'cell_rec.mrc'])).toBeNull();
   });
 });
 

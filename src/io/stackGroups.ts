@@ -138,6 +138,19 @@ export function tomogramsBeside(stack: string, names: readonly string[]): string
 }
 
 /**
+ * A pipeline's two half tomograms of the series `stack` among `names` (a tomogram of the even and one of the odd
+ * frames, or of two halves of the data): AreTomo3's STEM_EVN_Vol and STEM_ODD_Vol, RELION 5's rec_NAME_half1 and
+ * _half2, any MRC extension; null unless both are there. Their FSC is the pipeline's own odd/even FSC.
+ */
+export function tomogramHalvesBeside(stack: string, names: readonly string[]): [string, string] | null {
+  const stem = stackStem(stack).toLowerCase();
+  const named = (suffixes: [string, string], prefix = '') =>
+    suffixes.map((suffix) => names.find((name) => name !== stack && isStackFile(name) && stackStem(baseName(name).toLowerCase().replace(/\.gz$/, '')) === `${prefix}${stem}${suffix}`));
+  for (const [first, second] of [named(['_evn_vol', '_odd_vol']), named(['_half1', '_half2'], 'rec_')]) if (first && second) return [first, second];
+  return null;
+}
+
+/**
  * The stack a drop of `names` loads as its tilt series (io/tiltSeriesFiles.ts sortDroppedFiles): `chosen`, else
  * the only series stack, else the only one whose angles come with it by name; undefined when that leaves several
  * or none.

@@ -12,7 +12,7 @@ import { FRAME_HALVES_AT_HAND, FRAME_HALVES_ROW, planRelionFiles } from './relio
 import { FRAME_HALVES, isStarFile, type FrameHalf } from './relionStar.ts';
 import { binAlignment, comesWithAngles, isSideFile, planSeries, readSideFiles, type ImodRadial, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
 import { checkTiltAngles, checkValues, tiltAngleWarnings } from './tiltSeriesChecks.ts';
-import { companionsOf, droppedSeriesStack, frameHalfOfStack, frameHalfStackNames, groundTruthInFolder, hasAnglesBeside, isStackFile, seriesStacks, tomogramsBeside } from './stackGroups.ts';
+import { companionsOf, droppedSeriesStack, frameHalfOfStack, frameHalfStackNames, groundTruthInFolder, hasAnglesBeside, isStackFile, seriesStacks, tomogramHalvesBeside, tomogramsBeside } from './stackGroups.ts';
 
 
 /** How to load: binning at load, progress and cancel (see readMrcStack), and the raw stack's tilt axis. */
@@ -62,6 +62,8 @@ export interface LoadedTiltSeries {
   groundTruth?: NamedBlob;
   /** A pipeline's tomograms of the series dropped with it, by name, for the page to offer (TiltSeriesFilesPlan). */
   tomograms: string[];
+  /** A pipeline's two half tomograms of the series dropped with it, by name, for the page to offer (TiltSeriesFilesPlan). */
+  tomogramHalves?: [string, string];
   /** Of the file's values (before binning). */
   stats: { min: number; max: number; mean: number };
   warnings: string[];
@@ -120,6 +122,8 @@ export interface TiltSeriesFilesPlan {
   groundTruth?: NamedBlob;
   /** A pipeline's tomograms of the series dropped with it, by name (io/stackGroups.ts tomogramsBeside): offered, not read here. */
   tomograms: string[];
+  /** Its two half tomograms, both dropped with it (io/stackGroups.ts tomogramHalvesBeside): offered, not read here. */
+  tomogramHalves?: [string, string];
 }
 
 /**
@@ -155,9 +159,11 @@ async function planStackFiles(files: NamedBlob[], tiltAxis?: number, frames?: Fr
   const warnings = [...plan.warnings];
   // One frame half of the stack without the other: said as such, not as an unknown file.
   const single = others.filter((f) => frameHalfOfStack(f.name)?.stack === stack.name);
-  // The series' own tomograms are offered, not set aside.
+  // The series' own tomograms (and half tomograms) are offered, not set aside.
   const tomograms = tomogramsBeside(stack.name, files.map((f) => f.name));
-  const rest = others.filter((f) => !single.includes(f) && !tomograms.includes(f.name));
+  const tomogramHalves = tomogramHalvesBeside(stack.name, files.map((f) => f.name));
+  const offered = [...tomograms, ...(tomogramHalves ?? [])];
+  const rest = others.filter((f) => !single.includes(f) && !offered.includes(f.name));
   if (single.length) warnings.push(`${single[0].name}: the other frame half of ${stack.name} was not given with it (${Object.values(frameHalfStackNames(stack.name)).join(' and ')}): no frame halves`);
   const leftOut = (what: string, pick: (name: string) => boolean, why: string) => {
     const picked = rest.filter((f) => pick(f.name)).map((f) => f.name);
@@ -172,7 +178,7 @@ async function planStackFiles(files: NamedBlob[], tiltAxis?: number, frames?: Fr
     if ([halfHeader.nx, halfHeader.ny, halfHeader.nz].join() !== [header.nx, header.ny, header.nz].join()) {
       throw new Error(`${half.name}: ${halfHeader.nx} × ${halfHeader.ny} × ${halfHeader.nz}, but ${stack.name}, whose ${frames} frames it holds, is ${header.nx} × ${header.ny} × ${header.nz}`);
     }
-    return { stacks: [half], seriesName: half.name, side, header: halfHeader, plan, warnings, tomograms };
+    return { stacks: [half], seriesName: half.name, side, header: halfHeader, plan, warnings, tomograms, ...(tomogramHalves && { tomogramHalves }) };
   }
   if (halves) plan.rows.push({ label: FRAME_HALVES_ROW, value: FRAME_HALVES_AT_HAND, source: `${halves.even.name}, ${halves.odd.name}` });
   return {
@@ -185,6 +191,7 @@ async function planStackFiles(files: NamedBlob[], tiltAxis?: number, frames?: Fr
     ...(halves && { frameHalves: `${halves.even.name}, ${halves.odd.name}` }),
     ...(groundTruth && { groundTruth }),
     tomograms,
+    ...(tomogramHalves && { tomogramHalves }),
   };
 }
 
@@ -222,7 +229,7 @@ function named(file: string, check: () => void): void {
  * (engine/align alignLoadedTiltSeries).
  */
 export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSeriesLoadOptions = {}): Promise<LoadedTiltSeries> {
-  const { stacks, seriesName, side, plan, frameHalves, groundTruth, tomograms, ...planned } = await planTiltSeriesFiles(files, options);
+  const { stacks, seriesName, side, plan, frameHalves, groundTruth, tomograms, tomogramHalves, ...planned } = await planTiltSeriesFiles(files, options);
   const mrc = await readMrcStacks(stacks, { bin: options.bin, onProgress: options.onProgress, signal: options.signal });
   const warnings = [...mrc.warnings, ...planned.warnings];
   const bin = mrc.bin;
@@ -261,6 +268,7 @@ export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSerie
     ...(frameHalves && { frameHalves }),
     ...(groundTruth && { groundTruth }),
     tomograms,
+    ...(tomogramHalves && { tomogramHalves }),
     mode: mrc.header.mode,
     dtype: mrc.dtype,
     bin,

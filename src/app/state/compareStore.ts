@@ -99,8 +99,12 @@ export interface CompareActions {
   setFourier(patch: Partial<Pick<CompareState, 'fourierResultId' | 'fourierPlane' | 'fourierTilts' | 'fourierWedge'>>): void;
   setFscPair(a: string | null, b: string | null): void;
   computeFsc(): Promise<void>;
-  /** A − B as a new result: listed in the results and added to the comparison. */
-  /** A − B as a new result; `fitB`: B's scale and offset fitted to A's first. */
+  /**
+   * A pipeline's two half tomograms of the selected series (the app store's offeredHalves) added beside the results,
+   * the second lined up as the first was, and their FSC (the pipeline's own odd/even FSC) shown in the FSC tab.
+   */
+  addHalvesWithFsc(halves: [File, File]): Promise<void>;
+  /** A − B as a new result, listed in the results and added to the comparison; `fitB`: B's scale and offset fitted to A's first. */
   makeDifference(a: string, b: string, fitB: boolean): Promise<ResultSummary | null>;
   setOddEvenSplit(split: OddEvenSplit): void;
   runOddEven(): Promise<void>;
@@ -237,6 +241,14 @@ export const useCompareStore = create<CompareStore>()((set, get) => {
     },
     setFscPair(fscA, fscB) {
       set((s) => ({ fscA, fscB, fsc: { ...s.fsc, error: null } }));
+    },
+
+    async addHalvesWithFsc([first, second]) {
+      const { importTomogram } = useAppStore.getState();
+      const a = await importTomogram(first, 'tomogram');
+      const b = await importTomogram(second, 'tomogram', a);
+      set((s) => ({ fscA: a, fscB: b, fsc: { ...s.fsc, error: null }, mainArea: 'compare', tab: 'fsc' }));
+      await get().computeFsc();
     },
 
     async computeFsc() {

@@ -87,6 +87,8 @@ export interface AppState {
    * etomo's _rec, RELION's rec_NAME): offered beside the results, read only when added.
    */
   offeredTomograms: Record<string, File[]>;
+  /** Per data set, a pipeline's two half tomograms of it, both in its drop (its summary's tomogramHalvesBeside): offered as a pair. */
+  offeredHalves: Record<string, [File, File]>;
   results: ResultSummary[];
   selectedResultId: string | null;
   form: MethodForm;
@@ -120,9 +122,10 @@ export interface AppActions {
    * Bring in a tomogram made elsewhere of the selected series (docs/loading.md#tomograms-made-elsewhere): as its
    * ground truth, or as a result beside WedgeLab's, lined up at the tilt angles as the form has them (inverted or
    * not). Read with the load's progress and cancel; the form's Thickness and Binning then match it. Resolves with the
-   * new result's id.
+   * new result's id. `like`: the id of a tomogram brought in before from a file made alike (its other half): this
+   * one is lined up as that one was.
    */
-  importTomogram(file: File, role: 'ground-truth' | 'tomogram'): Promise<string>;
+  importTomogram(file: File, role: 'ground-truth' | 'tomogram', like?: string): Promise<string>;
   setLoadBinning(choice: LoadBinningChoice): void;
   setLoadTiltAxis(degrees: number): void;
   cancelLoad(): void;
@@ -455,6 +458,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
     selectedDatasetId: null,
     formDefaults: {},
     offeredTomograms: {},
+    offeredHalves: {},
     keepOffers: {},
     results: [],
     selectedResultId: null,
@@ -506,6 +510,8 @@ export const useAppStore = create<AppStore>()((set, get) => {
       loadedFrom.set(dataset.id, key);
       const beside = dataset.tomogramsBeside ?? [];
       if (beside.length > 0) set((state) => ({ offeredTomograms: { ...state.offeredTomograms, [dataset.id]: files.filter((f) => beside.includes(f.name)) } }));
+      const halves = dataset.tomogramHalvesBeside?.map((name) => files.find((f) => f.name === name));
+      if (halves?.[0] && halves[1]) set((state) => ({ offeredHalves: { ...state.offeredHalves, [dataset.id]: [halves[0], halves[1]] as [File, File] } }));
       return dataset;
     },
 
@@ -524,19 +530,21 @@ export const useAppStore = create<AppStore>()((set, get) => {
       return trackedRead(reading, (jobId, onProgress) => getEngine().phaseFlip(jobId, datasetId, onProgress), (dataset) => acceptDataset(dataset));
     },
 
-    async importTomogram(file, role) {
+    async importTomogram(file, role, like) {
       const datasetId = selectedDatasetOrFail('bringing in a tomogram');
       const source = get().datasets.find((d) => d.id === datasetId) as DatasetSummary;
       const as = role === 'ground-truth' ? `as the ground truth of ${source.name}` : `beside the results of ${source.name}`;
       const reading = { doing: `Reading ${file.name} ${as}`, failure: `Could not use ${file.name} ${as}` };
       // Lined up at the angles as the form uses them, so that it matches the results made with them.
       const { invertAngles } = get().form.common;
-      const read = (jobId: string, onProgress: (progress: LoadProgress) => void) => getEngine().importTomogram(datasetId, file, { role, invertAngles, jobId }, onProgress);
+      const read = (jobId: string, onProgress: (progress: LoadProgress) => void) => getEngine().importTomogram(datasetId, file, { role, invertAngles, jobId, like }, onProgress);
       const { result } = await trackedRead(reading, read, ({ dataset, result }) => {
         const defaults = importedDefaults(result);
         set((state) => ({
           // Offered beside the series (it came in its drop) and now added: offered no more.
           offeredTomograms: { ...state.offeredTomograms, [datasetId]: (state.offeredTomograms[datasetId] ?? []).filter((f) => f !== file) },
+          // The second of a pair of halves added: the pair is offered no more.
+          offeredHalves: state.offeredHalves[datasetId]?.[1] === file ? withoutKeys(state.offeredHalves, [datasetId]) : state.offeredHalves,
           datasets: state.datasets.map((d) => (d.id === dataset.id ? dataset : d)),
           // A series has one ground truth: the worker has let the one before go.
           results: [...state.results.filter((r) => role !== 'ground-truth' || r.datasetId !== datasetId || r.method !== 'ground-truth'), result],

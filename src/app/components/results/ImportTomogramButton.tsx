@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import { formatBytes } from '../../../io/bytes.ts';
+import { useCompareStore } from '../../state/compareStore.ts';
 import { useAppStore, selectDataset } from '../../state/store.ts';
 
 const ROLE_TEXT = {
@@ -49,17 +50,21 @@ export function ImportTomogramButton({ role }: { role: keyof typeof ROLE_TEXT })
 
 /**
  * A pipeline's tomograms of the selected series that came in its drop (AreTomo's _Vol, etomo's _rec: the store's
- * offeredTomograms), each with a button that adds it beside the results as "Add a tomogram" would.
+ * offeredTomograms), each with a button that adds it beside the results as "Add a tomogram" would; and its two half
+ * tomograms (AreTomo3's _EVN_Vol and _ODD_Vol, RELION's _half1 and _half2: offeredHalves), added together, the
+ * second lined up as the first, with their FSC.
  */
 export function OfferedTomograms() {
   const dataset = useAppStore(selectDataset);
   const offered = useAppStore((s) => (s.selectedDatasetId ? s.offeredTomograms[s.selectedDatasetId] : undefined));
+  const halves = useAppStore((s) => (s.selectedDatasetId ? s.offeredHalves[s.selectedDatasetId] : undefined));
   const reading = useAppStore((s) => s.fileLoad !== null);
   const importTomogram = useAppStore((s) => s.importTomogram);
-  if (!dataset || !offered || offered.length === 0) return null;
+  const addHalvesWithFsc = useCompareStore((s) => s.addHalvesWithFsc);
+  if (!dataset || ((!offered || offered.length === 0) && !halves)) return null;
   return (
     <ul className="offered-tomograms" data-testid="offered-tomograms">
-      {offered.map((file) => (
+      {(offered ?? []).map((file) => (
         <li key={file.name}>
           <span title="A tomogram named after this series came in its drop (AreTomo's _Vol, etomo's _rec): add it to compare with WedgeLab's results">
             {file.name} ({formatBytes(file.size)}) came with the series
@@ -69,6 +74,16 @@ export function OfferedTomograms() {
           </button>
         </li>
       ))}
+      {halves && (
+        <li key="halves">
+          <span title="The pipeline's tomograms of two halves of the data (even and odd frames): their FSC is its own odd/even FSC, to set beside WedgeLab's">
+            {halves[0].name} and {halves[1].name} ({formatBytes(halves[0].size)} each), its half tomograms, came with the series
+          </span>
+          <button type="button" className="small" disabled={reading} onClick={() => void addHalvesWithFsc(halves).catch(() => undefined)} data-testid="offered-halves-add">
+            Add both, with their FSC
+          </button>
+        </li>
+      )}
     </ul>
   );
 }
