@@ -137,6 +137,11 @@ describe('wedgelab metrics', () => {
     expect(report.bReading).toBe(stderr.slice('truth_xzy.mrc: '.length).trim());
     expect([report.psnr, report.ssim, report.fsc]).toEqual([asIs.psnr, asIs.ssim, asIs.fsc]);
     await expect(run(['--a', result, '--b', imod, '--tilts', stack, '--json'])).rejects.toThrow('--tilts needs --angles');
+    // A of another thickness than B's lined up: the thickness and binning to make A at are named.
+    const thinner = save('thinner.mrc', smooth(40, 32, 10, 3, 0.5, 8));
+    await expect(run(['--a', thinner, '--b', imod, '--angles', angles, '--tilts', stack, '--json'])).rejects.toThrow(
+      'thinner.mrc is 40×32×10 but truth_xzy.mrc is 40×32×12 as lined up with the tilts: the volumes must have the same size; make thinner.mrc at its size (--thickness 12 --bin 1)',
+    );
   });
 
   it('with --tilts, puts a trimmed B (trimvol) where the tilts have it, told by its pixel size', async () => {

@@ -50,13 +50,16 @@ async function readVolume(path: string): Promise<Volume> {
 }
 
 /** B (named `name`) lined up with the tilt stack at `stackPath` and its angles: one array, with how it was read. */
-async function linedUp(b: Volume, name: string, stackPath: string, tiltAngles: number[]): Promise<{ volume: Volume; reading: string }> {
+async function linedUp(b: Volume, name: string, stackPath: string, tiltAngles: number[]): Promise<{ volume: Volume; reading: string; binning: number }> {
   const stack = await readVolume(stackPath);
   if (stack.nz !== tiltAngles.length) throw new Error(`${basename(stackPath)} has ${stack.nz} sections but the angle file has ${tiltAngles.length} angles`);
   const tilts = { nx: stack.nx, ny: stack.ny, nTilts: stack.nz, data: stack.data, tiltAngles, pixelSize: stack.pixelSize };
-  const { volume, reading } = await lineUpTomogram(b, tilts, name, plainProjector, { pieceBytes: Infinity });
-  return { volume: wholeVolume(volume, 'The metrics'), reading };
+  const { volume, reading, binning } = await lineUpTomogram(b, tilts, name, plainProjector, { pieceBytes: Infinity });
+  return { volume: wholeVolume(volume, 'The metrics'), reading, binning };
 }
+
+/** The flags that make a tomogram of the series the size of one lined up with it: "--thickness 64 --bin 2". */
+export const linedUpSizeFlags = (linedUp: { volume: Pick<Volume, 'nz'>; binning: number }) => `--thickness ${linedUp.volume.nz} --bin ${linedUp.binning}`;
 
 const size = (v: Volume) => `${v.nx}×${v.ny}×${v.nz}`;
 /** A number JSON can hold: Infinity (a perfect fit's PSNR) and NaN as null. */
@@ -75,15 +78,21 @@ export async function metricsCommand(args: string[]): Promise<void> {
     if (values['invert-angles'] === true) tiltAngles = tiltAngles.map((t) => -t);
   }
   let bReading: string | undefined;
+  let bBinning = 1;
   if (values.tilts !== undefined) {
     if (!tiltAngles) throw new Error('--tilts needs --angles: B is lined up with the tilts at their angles');
-    ({ volume: b, reading: bReading } = await linedUp(b, basename(bPath), requireFlag(values, 'tilts'), tiltAngles));
+    ({ volume: b, reading: bReading, binning: bBinning } = await linedUp(b, basename(bPath), requireFlag(values, 'tilts'), tiltAngles));
     process.stderr.write(`${basename(bPath)}: ${bReading}\n`);
   }
   if (a.nx !== b.nx || a.ny !== b.ny || a.nz !== b.nz) {
     // Its y and z swapped: most likely IMOD's or AreTomo's XZY layout, which --tilts lines up.
     const xzy = !bReading && a.nx === b.nx && a.ny === b.nz && a.nz === b.ny;
-    const hint = xzy ? `; ${basename(bPath)} looks like a tomogram in the XZY layout of IMOD's tilt and AreTomo: --tilts STACK (with --angles) lines it up` : '';
+    // Lined up, B is a tomogram of the series at a binning and thickness A can be made at.
+    const hint = xzy
+      ? `; ${basename(bPath)} looks like a tomogram in the XZY layout of IMOD's tilt and AreTomo: --tilts STACK (with --angles) lines it up`
+      : bReading
+        ? `; make ${basename(aPath)} at its size (${linedUpSizeFlags({ volume: b, binning: bBinning })})`
+        : '';
     throw new Error(`${basename(aPath)} is ${size(a)} but ${basename(bPath)} is ${size(b)}${bReading ? ' as lined up with the tilts' : ''}: the volumes must have the same size${hint}`);
   }
 

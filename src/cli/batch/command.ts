@@ -25,7 +25,7 @@ import { fsc, resolutionAt } from '../../engine/metrics/fsc.ts';
 import { readMrcVolume } from '../../io/mrcStream.ts';
 import { wholeVolume } from '../../io/piecedVolume.ts';
 import { openFile } from '../openFile.ts';
-import { finiteOrNull } from '../metrics.ts';
+import { finiteOrNull, linedUpSizeFlags } from '../metrics.ts';
 import { mrcPieces } from '../../io/mrc.ts';
 import { writeFileAtomic } from '../atomicWrite.ts';
 import { openCliEngine } from '../engine.ts';
@@ -194,7 +194,7 @@ function sameSize(entry: SeriesEntry, method: string, reference: LinedUp, volume
   if (volume.nx === nx && volume.ny === ny && volume.nz === nz) return true;
   process.stderr.write(
     `warning: ${entry.name} ${method}: not ${what} ${reference.file}, ${nx}×${ny}×${nz} as lined up with the tilts at binning ${reference.binning}, the tomogram ` +
-      `${volume.nx}×${volume.ny}×${volume.nz}: make it at that size (--thickness ${nz} --bin ${reference.binning})\n`,
+      `${volume.nx}×${volume.ny}×${volume.nz}: make it at that size (${linedUpSizeFlags(reference)})\n`,
   );
   return false;
 }
