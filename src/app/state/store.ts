@@ -218,20 +218,28 @@ function defaultSubtractMean(dataset: DatasetSummary | undefined): boolean {
   return dataset?.source === 'file';
 }
 
+/**
+ * The form with a data set's defaults in it: their Thickness and Binning, and, when the form opens on the data set
+ * (`opened`), tilt-mean subtraction as its source wants (a tomogram added later changes only the size).
+ */
+function formWith(form: MethodForm, defaults: FormDefaults | undefined, opened?: DatasetSummary): MethodForm {
+  return { ...form, common: { ...form.common, ...defaults?.fields, ...(opened && { subtractMean: defaultSubtractMean(opened) }) } };
+}
+
 export const useAppStore = create<AppStore>()((set, get) => {
-  /** Add (or replace) a dataset and make it the current one. */
   /** The drop each file data set was loaded from (dropKey), to recognise the same files dropped again. */
   const loadedFrom = new Map<string, string>();
   /** The data sets and results kept for after a reload (asked of the engine, or restored). */
   const keptIds = new Set<string>();
 
+  /** Add (or replace) a dataset and make it the current one. */
   function addDataset(dataset: DatasetSummary, groundTruth?: ResultSummary): void {
     const defaults = formDefaultsFor(dataset, groundTruth);
     set((state) => ({
       datasets: [...state.datasets.filter((d) => d.id !== dataset.id), dataset],
       selectedDatasetId: dataset.id,
       formDefaults: { ...state.formDefaults, [dataset.id]: defaults },
-      form: { ...state.form, common: { ...state.form.common, ...defaults.fields, subtractMean: defaultSubtractMean(dataset) } },
+      form: formWith(state.form, defaults, dataset),
       results: groundTruth ? [...state.results.filter((r) => r.id !== groundTruth.id), groundTruth] : state.results,
       // The views follow the data set: its ground truth, else its newest result (one dropped again has some).
       selectedResultId: groundTruth ? groundTruth.id : latestResultOf(state.results, dataset.id),
@@ -550,7 +558,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
           results: [...state.results.filter((r) => role !== 'ground-truth' || r.datasetId !== datasetId || r.method !== 'ground-truth'), result],
           selectedResultId: result.id,
           formDefaults: { ...state.formDefaults, [datasetId]: defaults },
-          form: state.selectedDatasetId === datasetId ? { ...state.form, common: { ...state.form.common, ...defaults.fields } } : state.form,
+          form: state.selectedDatasetId === datasetId ? formWith(state.form, defaults) : state.form,
         }));
         keepOrOffer(result.id);
       });
@@ -577,12 +585,10 @@ export const useAppStore = create<AppStore>()((set, get) => {
     selectDataset(id) {
       const state = get();
       if (!state.datasets.some((d) => d.id === id)) return;
-      const defaults = state.formDefaults[id];
-      const subtractMean = defaultSubtractMean(state.datasets.find((d) => d.id === id));
       // Keep the selected result when it is of this data set; else the views open on the data set's newest.
       const current = state.results.find((r) => r.id === state.selectedResultId);
       const selectedResultId = current?.datasetId === id ? current.id : latestResultOf(state.results, id);
-      set({ selectedDatasetId: id, selectedResultId, form: { ...state.form, common: { ...state.form.common, ...defaults?.fields, subtractMean } } });
+      set({ selectedDatasetId: id, selectedResultId, form: formWith(state.form, state.formDefaults[id], state.datasets.find((d) => d.id === id)) });
     },
 
     setChoice(kind, method) {
