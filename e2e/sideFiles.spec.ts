@@ -2,7 +2,7 @@
  * End-to-end: a raw stack dropped with its IMOD .xf and .tlt loads as an aligned data set that names its side
  * files and what came from each; a bad or mismatched side file is one message naming the file (and the line),
  * and the data sets already loaded stay as they were; IMOD's tilt.com leaves out the views it excludes and offers
- * its thickness; a stack with its tilt axis off Y loads upright with the axis angle given at load; a RELION 5
+ * its thickness; AreTomo's .aln offers the specimen thickness AreTomo measured, with a margin; a stack with its tilt axis off Y loads upright with the axis angle given at load; a RELION 5
  * table dropped with its tilt images loads as the stack they came from, and of several tables the page asks which
  * to load; with its even- and odd-frame sums, the odd/even FSC halves by frame; a pipeline's output folder loads
  * the stack whose angles come with it, or asks which of several. (The resampling's numbers:
@@ -75,6 +75,26 @@ test("IMOD's tilt.com dropped with the stack: its excluded views are left out, i
   await expect(page.getByTestId('fbp-imod-radial-use')).toBeDisabled();
   await page.getByTestId('filter-select').selectOption(filterBefore);
   await page.getByTestId('binning-input').fill('1');
+  expect(pageErrors).toEqual([]);
+});
+
+test("AreTomo's .aln dropped with the raw stack: the specimen thickness AreTomo measured is listed and offered, with a margin, in the form's binning", async () => {
+  const stack = await simulatedStack(48, 48, angles);
+  const rows = angles.map((a, k) => `${k} 0.0 1.0 0.0 0.0 1.0 1.0 1.0 0.0 ${a.toFixed(2)}`);
+  const aln = ['# AreTomo Alignment / Priims bprmMn', '# RawSize = 48 48 11', '# NumPatches = 0', '# Thickness = 16', '# SEC ROT GMAG TX TY SMEAN SFIT SCALE BASE TILT', ...rows].join('\n');
+  await page.getByTestId('file-input').setInputFiles([{ name: 'lamella.mrc', mimeType: 'application/octet-stream', buffer: stack }, text('lamella.aln', aln)]);
+  await expect(page.getByTestId('dataset-summary')).toContainText('lamella.mrc', { timeout: 60_000 });
+  const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  expect(dataset.metadata).toContainEqual({ label: 'Specimen thickness (AreTomo)', value: '16 pixels, as AreTomo measured it', source: 'lamella.aln' });
+  // With the data's own suggestion's margin (half as much again, up to a multiple of 8): 24.
+  expect(dataset.specimenThickness).toEqual({ value: 16, withMargin: 24, source: 'lamella.aln (# Thickness)' });
+  await page.getByTestId('binning-input').fill('2');
+  await expect(page.getByTestId('thickness-aretomo')).toContainText('AreTomo measured the specimen 8 px (16 nm) thick; with a margin: 12 px');
+  await page.getByTestId('binning-input').fill('1');
+  await expect(page.getByTestId('thickness-aretomo')).toContainText('AreTomo measured the specimen 16 px (16 nm) thick; with a margin: 24 px');
+  await page.getByTestId('thickness-aretomo-use').click();
+  await expect(page.getByTestId('thickness-input')).toHaveValue('24');
+  await expect(page.getByTestId('thickness-aretomo-use')).toBeDisabled();
   expect(pageErrors).toEqual([]);
 });
 

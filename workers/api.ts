@@ -64,6 +64,11 @@ export interface DatasetSummary {
   metadata: { label: string; value: string; source: string }[];
   /** IMOD's tilt.com THICKNESS in this data set's pixels (binned at load), which the form offers; absent without one. */
   imodThickness?: { value: number; source: string };
+  /**
+   * The specimen's thickness AreTomo measured (its .aln's `# Thickness`) in this data set's pixels, and the tomogram
+   * thickness the form offers for it: with the margin of the data's own suggestion (engine/thickness.ts).
+   */
+  specimenThickness?: { value: number; withMargin: number; source: string };
   /** A pipeline's tomograms of the series that came in its drop, by file name (io/stackGroups.ts tomogramsBeside): the page offers them. */
   tomogramsBeside?: string[];
   /** Its two half tomograms (even and odd; io/stackGroups.ts tomogramHalvesBeside), both in its drop: the page offers them as a pair. */

@@ -42,7 +42,7 @@ import { DEFOCUS_ROW } from '../src/io/sideFiles.ts';
 import { phaseFlipText } from '../src/engine/phaseFlip.ts';
 import { phaseFlipTiltSeries } from '../src/engine/cpu/phaseFlip.ts';
 import { DEFAULT_PIECE_BYTES, fileOrderRuns, volumePieces, wholeVolume, type Tomogram } from '../src/io/piecedVolume.ts';
-import { suggestThickness, type ThicknessSuggestion } from '../src/engine/thickness.ts';
+import { suggestThickness, thicknessWithMargin, type ThicknessSuggestion } from '../src/engine/thickness.ts';
 import type { ModelChoice, ModelFamily } from '../src/engine/methods/modelChoice.ts';
 import type {
   CrossValidationSummary,
@@ -235,12 +235,12 @@ function addDerivedDataset(
   fields: Pick<DatasetSummary, 'name'> & Partial<Pick<DatasetSummary, 'metadata' | 'synthesized' | 'loadBinning' | 'tiltsLeftOut'>>,
   frameHalves?: FrameHalfReader,
 ): { dataset: DatasetSummary; groundTruth?: ResultSummary } {
-  const { source: origin, mode, dtype, familyId, imodThickness, imodRadial } = datasetOf(sourceId).summary;
+  const { source: origin, mode, dtype, familyId, imodThickness, specimenThickness, imodRadial } = datasetOf(sourceId).summary;
   const stats = volumeStats(ts.data);
   // The ground truth as it is now (one deleted is not carried over).
   const truth = findGroundTruth(sourceId);
-  // The same specimen on the same pixels: IMOD's thickness and radial filter still apply; frame halves when the caller makes this series' of them.
-  const same = { source: origin, mode, dtype, hasGroundTruth: truth !== undefined, familyId, ...(imodThickness && { imodThickness }), ...(imodRadial && { imodRadial }) };
+  // The same specimen on the same pixels: IMOD's and AreTomo's thicknesses and IMOD's radial filter still apply; frame halves when the caller makes this series' of them.
+  const same = { source: origin, mode, dtype, hasGroundTruth: truth !== undefined, familyId, ...(imodThickness && { imodThickness }), ...(specimenThickness && { specimenThickness }), ...(imodRadial && { imodRadial }) };
   const dataset = addDataset({ ...fields, ...same, stats: { min: stats.min, max: stats.max, mean: stats.mean }, warnings: [] }, ts, frameHalves);
   const groundTruth = truth ? putResult({ ...truth.summary, datasetId: dataset.id }, truth.volume) : undefined;
   return { dataset, groundTruth };
@@ -539,6 +539,7 @@ const api: EngineWorkerApi = {
         hasGroundTruth: false,
         warnings: loaded.warnings,
         ...(loaded.imodThickness && { imodThickness: loaded.imodThickness }),
+        ...(loaded.specimenThickness && { specimenThickness: { ...loaded.specimenThickness, withMargin: thicknessWithMargin(loaded.specimenThickness.value, tiltSeries.nx) } }),
         ...(loaded.imodRadial && { imodRadial: loaded.imodRadial }),
         ...(loaded.tomograms.length > 0 && { tomogramsBeside: loaded.tomograms }),
         ...(loaded.tomogramHalves && { tomogramHalvesBeside: loaded.tomogramHalves }),

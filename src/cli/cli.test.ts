@@ -132,6 +132,17 @@ describe('wedgelab CLI', () => {
     expect(byCom.stderr).not.toContain('THICKNESS');
     const thicker = await wedgelab(['recon', ...whole.slice(0, 4), '--tilt-com', tiltCom, '--method', 'fbp', '--thickness', '12', '--quiet', '--out', join(dir, 'by-tilt-com-12.mrc')]);
     expect(thicker.stderr).toContain("tilt.com line 3 (THICKNESS): IMOD's tomogram is 16 pixels thick at this binning, this one 12 (--thickness 16 matches it)");
+    // AreTomo's .aln (no shifts) measured the specimen 20 pixels thick: a thinner tomogram is told the thickness that holds it.
+    // In a folder of its own: beside the stack it would be one more angle file the later tests' messages count.
+    mkdirSync(join(dir, 'aretomo'), { recursive: true });
+    const aln = join(dir, 'aretomo', 'tilt_series.aln');
+    const rows = angles.map((a, k) => `${k} 0 1 0 0 1 1 1 0 ${a}`);
+    writeFileSync(aln, [`# RawSize = ${stack.header.nx} ${stack.header.ny} ${angles.length}`, '# Thickness = 20', '# SEC ROT GMAG TX TY SMEAN SFIT SCALE BASE TILT', ...rows].join('\n'));
+    const byAln = (thickness: string) => wedgelab(['recon', '--tilts', join(dir, 'tilt_series.mrc'), '--aln', aln, '--method', 'fbp', '--thickness', thickness, '--force', '--quiet', '--out', join(dir, 'by-aln.mrc')]);
+    const thin = await byAln('12');
+    expect(thin.code, thin.stderr).toBe(0);
+    expect(thin.stderr).toContain("tilt_series.aln (# Thickness): AreTomo measured the specimen 20 pixels thick at this binning, thicker than this tomogram's 12 (--thickness 32 holds it with a margin)");
+    expect((await byAln('24')).stderr).not.toContain('AreTomo measured');
     // Its radial filter (a true σ): FBP with another filter says which flags match IMOD's, in cycles/pixel of the run's binning.
     const filtered = join(dir, 'tilt-radial.com');
     writeFileSync(filtered, ['$tilt -StandardInput', 'THICKNESS 16', 'RADIAL 0.2 0.05', 'FalloffIsTrueSigma 1', 'DONE'].join('\n'));

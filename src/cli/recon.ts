@@ -22,6 +22,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { choiceFlag, numberFlag, UsageError, type FlagValues } from '../engine/methods/flags.ts';
 import { otherThanImodRadial } from '../engine/methods/fbp/base.ts';
+import { thicknessWithMargin } from '../engine/thickness.ts';
 import { cpuPoolOf, openCliEngine } from './engine.ts';
 import { writeFileAtomic } from './atomicWrite.ts';
 import { methodCommand } from './methodFlags.ts';
@@ -131,6 +132,16 @@ function sayImodThickness(loaded: LoadedTiltSeries, thickness: number): void {
   const imod = loaded.imodThickness;
   const pixels = imod && Math.max(1, Math.round(imod.value));
   if (imod && pixels !== thickness) process.stderr.write(`${imod.source}: IMOD's tomogram is ${pixels} pixels thick at this binning, this one ${thickness} (--thickness ${pixels} matches it)\n`);
+}
+
+/** A tomogram thinner than the specimen AreTomo measured (its .aln; in the pixels as loaded): said, with the thickness that holds it with a margin. */
+function saySpecimenThickness(loaded: LoadedTiltSeries, thickness: number, nx: number): void {
+  const specimen = loaded.specimenThickness;
+  const pixels = specimen && Math.max(1, Math.round(specimen.value));
+  if (!specimen || !pixels || pixels <= thickness) return;
+  process.stderr.write(
+    `${specimen.source}: AreTomo measured the specimen ${pixels} pixels thick at this binning, thicker than this tomogram's ${thickness} (--thickness ${thicknessWithMargin(specimen.value, nx)} holds it with a margin)\n`,
+  );
 }
 
 /** FBP with a filter other than IMOD's tilt.com RADIAL (at this run's binning): said, with the flags that match it. */
@@ -299,6 +310,7 @@ export async function reconCommand(args: string[]): Promise<void> {
   warnOffset(resolved, tiltSeries, paths.tilts);
   warnUnflipped([resolved], tiltSeries, paths.tilts);
   sayImodThickness(loaded, resolved.params.thickness);
+  saySpecimenThickness(loaded, resolved.params.thickness, tiltSeries.nx);
   sayImodRadial(loaded, resolved);
   const started = performance.now();
   const progress = progressPrinter(values.quiet === true);

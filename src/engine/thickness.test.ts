@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { forwardProjectCpu } from './reference/projector.ts';
 import { makePhantom } from './sim/phantoms.ts';
 import { tiltRange } from './sim/tiltScheme.ts';
-import { suggestThickness } from './thickness.ts';
+import { suggestThickness, thicknessWithMargin } from './thickness.ts';
 
 /** Tilts of a `specimenNz`-thick specimen, nx wide, centred in a volume as thick as it is wide. */
 function series(phantom: 'cell' | 'lamella' | 'varied', nx: number, specimenNz: number, offset = 0) {
@@ -22,6 +22,10 @@ describe('thickness suggestion', () => {
       expect(s.thickness % 8).toBe(0);
       expect(s.profile).toHaveLength(96);
     }
+  });
+
+  it("adds half the extent as a margin, up to a multiple of 8, at most the series' width (another program's measure too)", () => {
+    expect([thicknessWithMargin(16, 48), thicknessWithMargin(17, 48), thicknessWithMargin(40, 48), thicknessWithMargin(1200, 4096)]).toEqual([24, 32, 48, 1800]);
   });
 
   it('finds a specimen off the centre where it is, and bins wide series first', () => {

@@ -21,6 +21,15 @@ const TAIL = 0.05;
 /** Added on top of the specimen's extent, shared between top and bottom. */
 const MARGIN = 0.5;
 
+/**
+ * A tomogram's thickness for a specimen `extent` pixels thick (of a series `nx` wide): the extent and the margin for
+ * what the missing wedge smears beyond it, up to a multiple of 8, at most nx. For the data's own suggestion and for
+ * a thickness another program measured (AreTomo's).
+ */
+export function thicknessWithMargin(extent: number, nx: number): number {
+  return Math.min(Math.ceil((extent * (1 + MARGIN)) / 8) * 8, nx);
+}
+
 export interface ThicknessSuggestion {
   /** Suggested thickness, in pixels of the series as given (unbinned), a multiple of 8. */
   thickness: number;
@@ -87,6 +96,5 @@ export function suggestThickness(ts: TiltSeries, invertAngles = false): Thicknes
   const below = excess.map((v) => (cumulative += v) / (total || 1));
   const from = below.findIndex((c) => c >= TAIL);
   const to = below.findIndex((c) => c >= 1 - TAIL);
-  const extent = (to - from + 1) * (1 + MARGIN) * binning;
-  return { thickness: Math.min(Math.ceil(extent / 8) * 8, ts.nx), binning, profile, from, to };
+  return { thickness: thicknessWithMargin((to - from + 1) * binning, ts.nx), binning, profile, from, to };
 }

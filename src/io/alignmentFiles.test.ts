@@ -98,6 +98,10 @@ describe('AreTomo .aln', () => {
     expect(aln.rawSize).toEqual({ nx: 4096, ny: 4096, nz: 5 });
     expect(aln.darkSections).toEqual([4]);
     expect(aln.numPatches).toBe(2);
+    // The specimen's thickness AreTomo measured, in raw pixels; none when 0 (not measured) or missing.
+    expect(aln.specimenThickness).toBe(1200);
+    expect(parseAln(ALN.replace('Thickness = 1200', 'Thickness = 0'), 'TS_01.aln').specimenThickness).toBeUndefined();
+    expect(() => parseAln(ALN.replace('Thickness = 1200', 'Thickness = thick'), 'TS_01.aln')).toThrow('TS_01.aln line 7: expected a whole number of pixels after "Thickness =", found "thick"');
     expect(aln.sections.map((s) => s.section)).toEqual([0, 1, 2, 3]);
     expect(aln.sections[3]).toEqual({ section: 3, rotation: 85.2, magnification: 1, shiftX: -12.5, shiftY: 3.25, tiltAngle: -30 });
   });
@@ -108,6 +112,7 @@ describe('AreTomo .aln', () => {
     expect(alignment.tiltAngles).toEqual([0, -60, 30, -30]);
     expect(alignment.rawSections).toBe(5);
     expect(alignment.rawSize).toEqual({ nx: 4096, ny: 4096 });
+    expect(alignment.specimenThickness).toBe(1200);
     expect(alignment.warnings).toEqual(['TS_01.aln: the local alignment (2 patches) is not applied, only the global one.']);
     // CSaveXF::mSaveForRelion: A = R(−ROT), D = A·(−TX, −TY); raw → aligned. Composed with ours, the identity.
     const t = alignment.transforms[3];

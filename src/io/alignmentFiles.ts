@@ -55,6 +55,8 @@ export interface StackAlignment {
   rawSize?: { nx: number; ny: number };
   /** Size of the aligned images when it is not the raw size (a typed tilt axis nearer X than Y swaps them). */
   outputSize?: { nx: number; ny: number };
+  /** The specimen's thickness AreTomo measured, in raw pixels (the .aln's `# Thickness`; absent when 0 or not given). */
+  specimenThickness?: number;
   /** Things read but not applied, one sentence each (x-axis tilt, local alignments, magnification). */
   warnings: string[];
 }
@@ -92,6 +94,11 @@ export interface AlnFile {
   darkSections: number[];
   /** Patches of the local alignment that follows the global rows (0 when none); never applied. */
   numPatches: number;
+  /**
+   * `# Thickness`: the specimen's thickness AreTomo measured (CCalcVolThick: the depth profile of a coarse WBP),
+   * in raw pixels; AreTomo's own tomogram adds its ExtZ to it. Absent when the line is missing or 0.
+   */
+  specimenThickness?: number;
 }
 
 function numbersOf(line: string): number[] | null {
@@ -180,9 +187,10 @@ interface AlnHeader {
   rawSize?: { nx: number; ny: number; nz: number };
   darkSections: number[];
   numPatches: number;
+  thickness?: number;
 }
 
-/** `# Key = values` header lines; unknown keys (AlphaOffset, Thickness, newer ones) are skipped. */
+/** `# Key = values` header lines; unknown keys (AlphaOffset, BetaOffset, newer ones) are skipped. */
 function readAlnHeaderLine(body: string, header: AlnHeader, at: string): void {
   const match = /^([A-Za-z ]+?)\s*=\s*(.*)$/.exec(body);
   if (!match) return;
@@ -201,6 +209,8 @@ function readAlnHeaderLine(body: string, header: AlnHeader, at: string): void {
     header.rawSize = { nx, ny, nz };
   } else if (key === 'numpatches') {
     header.numPatches = expect(1, 'a whole number')[0];
+  } else if (key === 'thickness') {
+    header.thickness = expect(1, 'a whole number of pixels')[0];
   } else if (key === 'darkframe') {
     // "# DarkFrame = i sec tilt" (AreTomo2 and 3; older AreTomo wrote "# Dark frame = …"): sec is the raw section.
     const row = expect(2, 'the dark image index and its raw section index');
@@ -282,6 +292,7 @@ function checkAln(name: string, header: AlnHeader, sections: AlnSection[], colum
     sections: [...sections].sort((a, b) => a.section - b.section),
     darkSections: [...darkSections].sort((a, b) => a - b),
     numPatches: header.numPatches,
+    ...(header.thickness !== undefined && header.thickness > 0 && { specimenThickness: header.thickness }),
   };
 }
 
@@ -357,6 +368,7 @@ export function aretomoAlignment(aln: TextFile): StackAlignment {
     rawSections: file.rawSize.nz,
     rawSize: { nx: file.rawSize.nx, ny: file.rawSize.ny },
     ...(outputSize && { outputSize }),
+    ...(file.specimenThickness && { specimenThickness: file.specimenThickness }),
     warnings,
   };
 }

@@ -47,6 +47,8 @@ export interface SeriesPlan {
   defocus?: number[];
   /** tilt.com's THICKNESS in this stack's pixels as stored (THICKNESS / IMAGEBINNED), for the form to offer. */
   imodThickness?: { value: number; source: string };
+  /** The specimen's thickness AreTomo measured (its .aln's `# Thickness`), in this stack's pixels as stored, for the form to offer with a margin. */
+  specimenThickness?: { value: number; source: string };
   /** tilt.com's RADIAL filter in cycles per pixel of this stack as stored, for FBP's form to offer (ImodRadial). */
   imodRadial?: ImodRadial;
   rows: MetadataRow[];
@@ -174,6 +176,11 @@ export function planSeries(side: SideFiles, stack: { name: string; nx: number; n
   };
   if (mdoc) addMdoc(plan, mdoc, alignment !== null || /\.ali$/i.test(stack.name));
   if (alignment) rows.push({ label: 'Alignment applied', value: alignmentSummary(alignment), source: alignment.source });
+  if (alignment?.specimenThickness) {
+    // The .aln is of this stack as stored (checkAlignment): its raw pixels are the stack's.
+    plan.specimenThickness = { value: alignment.specimenThickness, source: `${alignment.source} (# Thickness)` };
+    rows.push({ label: 'Specimen thickness (AreTomo)', value: `${alignment.specimenThickness} pixels, as AreTomo measured it`, source: alignment.source });
+  }
   rows.push({ label: 'Tilt angles', value: `${plan.tiltAngles.length} angles`, source: angleSource });
   if (tiltCom) addTiltCom(plan, tiltCom, stack.name, angleSource);
   if (side.defocus) {

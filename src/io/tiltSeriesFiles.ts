@@ -50,6 +50,8 @@ export interface LoadedTiltSeries {
   frameHalves?: string;
   /** IMOD's tilt.com THICKNESS, in the loaded (binned) pixels, with its source; absent without one. */
   imodThickness?: { value: number; source: string };
+  /** The specimen's thickness AreTomo measured (its .aln's), in this data set's pixels (binned at load). */
+  specimenThickness?: { value: number; source: string };
   /** IMOD's tilt.com RADIAL filter, in cycles per loaded (binned) pixel, with its source; absent without one FBP can take. */
   imodRadial?: ImodRadial;
   mode: number;
@@ -263,6 +265,7 @@ export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSerie
     alignment: plan.alignment && binAlignment(plan.alignment, bin, mrc.header),
     metadata: [{ label: 'Pixel size', value: `${(storedPixelSize * bin).toPrecision(4)} Å${bin > 1 ? ` (binned ${bin})` : ''}`, source: sidePixel && storedPixelSize === sidePixel.value ? sidePixel.source : `${stacks[0].name} header` }, ...plan.rows],
     ...(plan.imodThickness && { imodThickness: { ...plan.imodThickness, value: plan.imodThickness.value / bin } }),
+    ...(plan.specimenThickness && { specimenThickness: { ...plan.specimenThickness, value: plan.specimenThickness.value / bin } }),
     // A binned pixel spans `bin` stored ones: the same frequencies are `bin` times as many cycles per pixel.
     ...(plan.imodRadial && { imodRadial: { ...plan.imodRadial, cutoff: plan.imodRadial.cutoff * bin, falloff: plan.imodRadial.falloff * bin } }),
     ...(frameHalves && { frameHalves }),

@@ -38,6 +38,9 @@ function ThicknessGuide({ thickness, binning, disabled }: { thickness: number; b
   const suggested = shown ? Math.ceil(shown.thickness / binning) : null;
   // IMOD's tilt.com came with the stack: the thickness its reconstruction used, in the form's binning.
   const imod = dataset.imodThickness && Math.max(1, Math.round(dataset.imodThickness.value / binning));
+  // AreTomo's .aln came with it: the specimen's thickness AreTomo measured, and a tomogram thickness with a margin for it.
+  const aretomo = dataset.specimenThickness;
+  const specimen = aretomo && { measured: Math.max(1, Math.round(aretomo.value / binning)), offered: Math.max(1, Math.ceil(aretomo.withMargin / binning)) };
   return (
     <div className="hint" data-testid="thickness-guide">
       {pixelSize > 0 && <div data-testid="thickness-length">Thickness {thickness} px × bin {binning} × {pixelSize} Å = {nm(thickness * binning)}</div>}
@@ -45,6 +48,14 @@ function ThicknessGuide({ thickness, binning, disabled }: { thickness: number; b
         <div data-testid="thickness-imod" title={dataset.imodThickness?.source}>
           IMOD&apos;s tilt.com: {imod} px{pixelSize > 0 ? ` (${nm(imod * binning)})` : ''}{' '}
           <button type="button" className="small" disabled={disabled || imod === thickness} onClick={() => update({ thickness: imod })} data-testid="thickness-imod-use">
+            Use
+          </button>
+        </div>
+      )}
+      {specimen && (
+        <div data-testid="thickness-aretomo" title={`${aretomo?.source}: the specimen's thickness; the offer adds the margin the data's own suggestion adds`}>
+          AreTomo measured the specimen {specimen.measured} px{pixelSize > 0 ? ` (${nm(specimen.measured * binning)})` : ''} thick; with a margin: {specimen.offered} px{' '}
+          <button type="button" className="small" disabled={disabled || specimen.offered === thickness} onClick={() => update({ thickness: specimen.offered })} data-testid="thickness-aretomo-use">
             Use
           </button>
         </div>
