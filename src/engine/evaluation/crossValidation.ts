@@ -85,8 +85,8 @@ async function predictEachByLinearity(
   const n = ts.nTilts;
   const every = Array.from({ length: n }, (_, k) => k);
   const held = measuredAsReconstructed(ts, every, geometry);
-  const whole = await reconstructors(0)(ts);
-  const predicted = (await projectAsReconstructed(engine, whole, held.tiltAngles, geometry)).data;
+  // V is let go once projected (no binding holds it): one tomogram at a time is held, as when reconstructing n times.
+  const predicted = (await projectAsReconstructed(engine, await reconstructors(0)(ts), held.tiltAngles, geometry)).data;
   const [all, less, one] = [tiltWeight(n), tiltWeight(n - 1), tiltWeight(1)];
   const plane = held.nx * held.ny;
   for (const k of every) {
