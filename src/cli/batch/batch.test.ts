@@ -60,7 +60,7 @@ describe('wedgelab batch', () => {
     const csv = readFileSync(join(out, 'metrics.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(11);
     expect(csv[0]).toBe(
-      'series,method,status,error,output,label,seconds,cvNmse,cvCorr,cvFlaggedTilts,oddEvenRes0143,oddEvenRes05,resolutionUnit,oddEvenHalves,truthPsnr,truthPsnrMeasured,truthPsnrMissing,truthSsim,truthRes0143,pipelineFile,pipelineRes0143,pipelineRes05,gpu,version,params,finishedAt',
+      'series,method,status,error,output,label,seconds,cvNmse,cvCorr,cvFlaggedTilts,oddEvenRes0143,oddEvenRes05,resolutionUnit,oddEvenHalves,truthPsnr,truthPsnrMeasured,truthPsnrMissing,truthSsim,truthRes0143,pipelineFile,pipelineRes0143,pipelineRes05,pipelineHalves,pipelineHalvesRes0143,pipelineHalvesRes05,gpu,version,params,finishedAt',
     );
     // Each series' ground truth beside its stack (simulate's layout) is scored against, as `wedgelab metrics` scores it
     // (SSIM: none, the tomogram is thinner than its 11-voxel window).
@@ -191,6 +191,11 @@ describe('wedgelab batch', () => {
     const truth = readMrc(new Uint8Array(readFileSync(join(sim, 'ground_truth.mrc'))));
     const volume = { nx: truth.header.nx, ny: truth.header.ny, nz: truth.header.nz, data: truth.data, pixelSize: truth.pixelSize[0] };
     writeFileSync(join(folder, 'tilt_series_Vol.mrc'), writeMrc(tomogramFile(volume, 'xzy', { x: false, y: false, z: false })));
+    // And its two halves as AreTomo3 writes them: the truth with noise of its own in each.
+    let state = 11;
+    const noisy = () => ({ ...volume, data: volume.data.map((v) => v + ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5) * 0.5) });
+    const halves = [noisy(), noisy()];
+    halves.forEach((half, k) => writeFileSync(join(folder, `tilt_series_${['EVN', 'ODD'][k]}_Vol.mrc`), writeMrc(tomogramFile(half, 'xzy', { x: false, y: false, z: false }))));
     const out = join(dir, 'pipeline-out');
     const run = await wedgelab(['batch', '--list', join(dir, 'pipeline'), '--methods', 'fbp', '--thickness', '8', '--scores', 'pipeline', '--out-dir', out]);
     expect(run.code, run.stderr).toBe(0);
@@ -202,6 +207,13 @@ describe('wedgelab batch', () => {
     const expected = JSON.parse(metrics.stdout) as { res0143: number | null; res05: number | null };
     expect([row.pipelineRes0143, row.pipelineRes05]).toEqual([expected.res0143, expected.res05]);
     expect(row.pipelineRes05).toBeGreaterThan(0);
+    // The halves' FSC: as `wedgelab metrics` finds it between the two halves as they were made (XYZ, nothing to line up).
+    expect(row.pipelineHalves).toBe('tilt_series_EVN_Vol.mrc, tilt_series_ODD_Vol.mrc');
+    expect(run.stderr).toContain(`${join(folder, 'tilt_series_ODD_Vol.mrc')}: turned and moved as tilt_series_EVN_Vol.mrc (its other half)`);
+    halves.forEach((half, k) => writeFileSync(join(dir, `half${k}.mrc`), writeMrc(half)));
+    const halvesMetrics = JSON.parse((await wedgelab(['metrics', '--a', join(dir, 'half0.mrc'), '--b', join(dir, 'half1.mrc'), '--json'])).stdout) as { res0143: number | null; res05: number | null };
+    expect([row.pipelineHalvesRes0143, row.pipelineHalvesRes05]).toEqual([halvesMetrics.res0143, halvesMetrics.res05]);
+    expect(row.pipelineHalvesRes05).toBeGreaterThan(0);
   });
 
   it("takes an AreTomo3 session's folder as its series, its tomograms and spectra left out in one line", async () => {

@@ -18,7 +18,7 @@ import { commonDefaults } from '../../engine/methods/common.ts';
 import { choiceFlag, intFlag, requireFlag, UsageError, type FlagValues } from '../../engine/methods/flags.ts';
 import { isOffsetFree, type RequestOf } from '../../engine/methods/registry.ts';
 import type { Progress, TiltSeries, Volume } from '../../engine/types.ts';
-import { lineUpTomogram } from '../../engine/importedTomogram.ts';
+import { lineUpTomogram, type LineUp } from '../../engine/importedTomogram.ts';
 import { plainProjector } from '../../engine/projectionMatch.ts';
 import { truthScores } from '../../engine/metrics/truthScores.ts';
 import { fsc, resolutionAt } from '../../engine/metrics/fsc.ts';
@@ -181,6 +181,11 @@ async function runOne(batch: Batch, entry: SeriesEntry, series: LoadedSeries, me
       resolutionUnit: pixelSize > 0 ? 'Å' : 'voxel',
     });
   }
+  const halves = series.pipelineHalves;
+  if (halves) {
+    const { files, res0143, res05, pixelSize } = halves;
+    Object.assign(row, { pipelineHalves: files, pipelineHalvesRes0143: length(res0143, pixelSize), pipelineHalvesRes05: length(res05, pixelSize), resolutionUnit: pixelSize > 0 ? 'Å' : 'voxel' });
+  }
   return row;
 }
 
@@ -209,13 +214,24 @@ interface LoadedSeries {
   truth?: LinedUp;
   /** A pipeline's tomogram of it (the pipeline score), lined up with it; absent without one. */
   pipeline?: LinedUp;
+  /** The FSC of a pipeline's two half tomograms of it (the pipeline score; halvesFsc); absent without both. */
+  pipelineHalves?: HalvesFsc;
 }
 
-/** A tomogram of a series lined up with it (linedUpFile): the volume, its file's name, and the tilts' binning it is at. */
+/** A tomogram of a series lined up with it (linedUpFile): the volume, its file's name, the tilts' binning it is at, and what lining it up found. */
 interface LinedUp {
   volume: Volume;
   file: string;
   binning: number;
+  lineUp: LineUp;
+}
+
+/** A pipeline's two half tomograms' FSC: their files, where it crosses 0.143 and 0.5 (cycles/voxel), and their pixel size. */
+interface HalvesFsc {
+  files: string;
+  res0143: number | null;
+  res05: number | null;
+  pixelSize: number;
 }
 
 /**
@@ -240,7 +256,22 @@ async function loadSeries(batch: Batch, entry: SeriesEntry, bin: number): Promis
   const asUsed = invertAngles ? { ...ts, tiltAngles: ts.tiltAngles.map((a) => -a) } : ts;
   const truth = batch.scores.has('truth') && entry.groundTruth ? await linedUpFile(entry.groundTruth, asUsed, batch.quiet, 'scored against') : undefined;
   const pipeline = batch.scores.has('pipeline') && entry.pipelineTomogram ? await linedUpFile(entry.pipelineTomogram, asUsed, batch.quiet, 'compared with') : undefined;
-  return { ts, source, ...(batch.halves === 'frames' && { frameHalf }), ...(truth && { truth }), ...(pipeline && { pipeline }) };
+  const pipelineHalves = batch.scores.has('pipeline') && entry.pipelineHalves ? await halvesFsc(entry.pipelineHalves, asUsed, batch.quiet) : undefined;
+  return { ts, source, ...(batch.halves === 'frames' && { frameHalf }), ...(truth && { truth }), ...(pipeline && { pipeline }), ...(pipelineHalves && { pipelineHalves }) };
+}
+
+/**
+ * A pipeline's two half tomograms of the series, the first lined up with its tilts and the second as the first was
+ * (engine/importedTomogram.ts LineUpOptions.like), and their FSC: the pipeline's own odd/even FSC. Absent, said on
+ * stderr, where either cannot be lined up.
+ */
+async function halvesFsc([even, odd]: [string, string], ts: TiltSeries, quiet: boolean): Promise<HalvesFsc | undefined> {
+  const what = 'compared with its other half';
+  const first = await linedUpFile(even, ts, quiet, what);
+  const second = first && (await linedUpFile(odd, ts, quiet, what, first.lineUp));
+  if (!first || !second) return undefined;
+  const curves = fsc(first.volume, second.volume);
+  return { files: `${first.file}, ${second.file}`, res0143: resolutionAt(curves, 0.143), res05: resolutionAt(curves, 0.5), pixelSize: first.volume.pixelSize };
 }
 
 /**
@@ -248,13 +279,13 @@ async function loadSeries(batch: Batch, entry: SeriesEntry, bin: number): Promis
  * tilts (`ts`, at the angles its methods use) as the page lines one up (engine/importedTomogram.ts): a file that
  * cannot be is said on stderr (not `what` the tomograms), and the series runs without that score.
  */
-async function linedUpFile(path: string, ts: TiltSeries, quiet: boolean, what: string): Promise<LinedUp | undefined> {
+async function linedUpFile(path: string, ts: TiltSeries, quiet: boolean, what: string, like?: LineUp): Promise<LinedUp | undefined> {
   const file = basename(path);
   try {
     const read = await readMrcVolume((await openFile(path)).blob, { name: file, permissive: true });
-    const { volume, binning, reading } = await lineUpTomogram(read.volume, ts, file, plainProjector, { remarks: read.warnings, pieceBytes: Infinity });
+    const { volume, binning, reading, lineUp } = await lineUpTomogram(read.volume, ts, file, plainProjector, { remarks: read.warnings, pieceBytes: Infinity, like });
     if (!quiet) process.stderr.write(`${path}: ${reading}\n`);
-    return { volume: wholeVolume(volume, `Scoring against ${file}`), file, binning };
+    return { volume: wholeVolume(volume, `Scoring against ${file}`), file, binning, lineUp };
   } catch (error) {
     process.stderr.write(`warning: ${path} not ${what}: ${(error as Error).message}\n`);
     return undefined;

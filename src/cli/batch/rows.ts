@@ -51,6 +51,14 @@ export interface BatchRow {
   pipelineFile?: string;
   pipelineRes0143?: number | null;
   pipelineRes05?: number | null;
+  /**
+   * The pipeline's own odd/even FSC (the pipeline score, with its two half tomograms beside the stack: AreTomo3's
+   * STEM_EVN_Vol and STEM_ODD_Vol): their files, and the FSC resolution at 0.143 and 0.5 between them, the second
+   * lined up as the first. The series', the same in each of its rows, beside each method's own oddEvenRes.
+   */
+  pipelineHalves?: string;
+  pipelineHalvesRes0143?: number | null;
+  pipelineHalvesRes05?: number | null;
   gpu: string;
   version: string;
   /** The method's complete parameters, as JSON. */
@@ -81,6 +89,9 @@ const COLUMNS: (keyof BatchRow)[] = [
   'pipelineFile',
   'pipelineRes0143',
   'pipelineRes05',
+  'pipelineHalves',
+  'pipelineHalvesRes0143',
+  'pipelineHalvesRes05',
   'gpu',
   'version',
   'params',

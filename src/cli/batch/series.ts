@@ -12,7 +12,7 @@ import { parseTiltNumbers } from '../../engine/evaluation/tiltSubsets.ts';
 import { listNames } from '../../io/angles.ts';
 import { UsageError } from '../../engine/methods/flags.ts';
 import { isStarFile, relionSeriesNames } from '../../io/relionStar.ts';
-import { angleFileFor, groundTruthInFolder, hasAnglesBeside, isAngleFile, isGroundTruthStack, isStackFile, seriesStacks, sideFilesFor, stackStem, tomogramsBeside } from '../../io/stackGroups.ts';
+import { angleFileFor, groundTruthInFolder, hasAnglesBeside, isAngleFile, isGroundTruthStack, isStackFile, seriesStacks, sideFilesFor, stackStem, tomogramHalvesBeside, tomogramsBeside } from '../../io/stackGroups.ts';
 import { stackCarriesAngles } from '../recon.ts';
 import { listedTiltSeries } from '../relionPaths.ts';
 
@@ -41,6 +41,8 @@ export interface SeriesEntry {
   groundTruth?: string;
   /** A pipeline's tomogram of the series beside its stack (pipelineTomogramIn), compared with. */
   pipelineTomogram?: string;
+  /** A pipeline's two half tomograms of the series beside its stack (io/stackGroups.ts tomogramHalvesBeside): their FSC is its own odd/even FSC. */
+  pipelineHalves?: [string, string];
 }
 
 /**
@@ -179,6 +181,8 @@ export async function listSeries(list: string): Promise<SeriesEntry[]> {
     if (truth) entry.groundTruth = join(folder, truth);
     const pipeline = pipelineTomogramIn(basename(entry.stack), files);
     if (pipeline) entry.pipelineTomogram = join(folder, pipeline);
+    const halves = tomogramHalvesBeside(basename(entry.stack), files);
+    if (halves) entry.pipelineHalves = [join(folder, halves[0]), join(folder, halves[1])];
   }
   for (const entry of entries) await withRelionSeries(entry);
   const names = new Set<string>();
