@@ -134,14 +134,18 @@ function sayImodThickness(loaded: LoadedTiltSeries, thickness: number): void {
   if (imod && pixels !== thickness) process.stderr.write(`${imod.source}: IMOD's tomogram is ${pixels} pixels thick at this binning, this one ${thickness} (--thickness ${pixels} matches it)\n`);
 }
 
-/** A tomogram thinner than the specimen AreTomo measured (its .aln; in the pixels as loaded): said, with the thickness that holds it with a margin. */
-function saySpecimenThickness(loaded: LoadedTiltSeries, thickness: number, nx: number): void {
-  const specimen = loaded.specimenThickness;
-  const pixels = specimen && Math.max(1, Math.round(specimen.value));
-  if (!specimen || !pixels || pixels <= thickness) return;
-  process.stderr.write(
-    `${specimen.source}: AreTomo measured the specimen ${pixels} pixels thick at this binning, thicker than this tomogram's ${thickness} (--thickness ${thicknessWithMargin(specimen.value, nx)} holds it with a margin)\n`,
-  );
+/**
+ * A tomogram (`params`: its thickness and binning, of a series `nx` wide as loaded) thinner than the specimen AreTomo
+ * measured (its .aln, in the pixels as loaded): the words, with the thickness that holds it with a margin; null
+ * when it is not thinner or there is no such measure.
+ */
+export function thinnerThanSpecimen(specimen: LoadedTiltSeries['specimenThickness'], params: { thickness: number; binning: number }, nx: number): string | null {
+  if (!specimen) return null;
+  const measured = specimen.value / params.binning;
+  const pixels = Math.max(1, Math.round(measured));
+  if (pixels <= params.thickness) return null;
+  const holds = thicknessWithMargin(measured, binnedLength(nx, params.binning));
+  return `${specimen.source}: AreTomo measured the specimen ${pixels} pixels thick at this binning, thicker than this tomogram's ${params.thickness} (--thickness ${holds} holds it with a margin)`;
 }
 
 /** FBP with a filter other than IMOD's tilt.com RADIAL (at this run's binning): said, with the flags that match it. */
@@ -310,7 +314,8 @@ export async function reconCommand(args: string[]): Promise<void> {
   warnOffset(resolved, tiltSeries, paths.tilts);
   warnUnflipped([resolved], tiltSeries, paths.tilts);
   sayImodThickness(loaded, resolved.params.thickness);
-  saySpecimenThickness(loaded, resolved.params.thickness, tiltSeries.nx);
+  const thinner = thinnerThanSpecimen(loaded.specimenThickness, resolved.params, tiltSeries.nx);
+  if (thinner) process.stderr.write(`${thinner}\n`);
   sayImodRadial(loaded, resolved);
   const started = performance.now();
   const progress = progressPrinter(values.quiet === true);

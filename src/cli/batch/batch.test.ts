@@ -216,6 +216,20 @@ describe('wedgelab batch', () => {
     expect(row.pipelineHalvesRes05).toBeGreaterThan(0);
   });
 
+  it("warns of a tomogram thinner than the specimen AreTomo measured (its .aln's Thickness), naming the thickness that holds it", async () => {
+    const folder = join(dir, 'aretomo-thick', 'one');
+    mkdirSync(folder, { recursive: true });
+    copyFileSync(join(series, 's1', 'tilt_series.mrc'), join(folder, 'TS_1.mrc'));
+    const angles = readFileSync(join(series, 's1', 'tilt_series.tlt'), 'utf8').trim().split('\n');
+    const rows = angles.map((a, k) => `${k} 0 1 0 0 1 1 1 0 ${a}`);
+    writeFileSync(join(folder, 'TS_1.aln'), ['# RawSize = 24 8 13', '# Thickness = 12', '# SEC ROT GMAG TX TY SMEAN SFIT SCALE BASE TILT', ...rows].join('\n'));
+    const run = (thickness: string) => wedgelab(['batch', '--list', join(dir, 'aretomo-thick'), '--methods', 'fbp', '--thickness', thickness, '--scores', 'none', '--out-dir', join(dir, `aretomo-thick-out-${thickness}`), '--quiet']);
+    const thin = await run('8');
+    expect(thin.code, thin.stderr).toBe(0);
+    expect(thin.stderr).toContain("warning: one fbp: TS_1.aln (# Thickness): AreTomo measured the specimen 12 pixels thick at this binning, thicker than this tomogram's 8 (--thickness 24 holds it with a margin)");
+    expect((await run('12')).stderr).not.toContain('AreTomo measured');
+  });
+
   it("takes an AreTomo3 session's folder as its series, its tomograms and spectra left out in one line", async () => {
     const session = join(dir, 'aretomo3');
     mkdirSync(session, { recursive: true });

@@ -11,6 +11,7 @@ import { crossValidateAsAsked } from '../../engine/evaluation/crossValidation.ts
 import { ODD_EVEN_SPLITS, oddEvenFsc, type OddEvenSplit } from '../../engine/evaluation/oddEven.ts';
 import type { HalfSeries } from '../../engine/evaluation/halves.ts';
 import { FRAME_HALVES, type FrameHalf } from '../../io/relionStar.ts';
+import type { LoadedTiltSeries } from '../../io/tiltSeriesFiles.ts';
 import { isEachTilt, parseHeldOut, withoutTilts } from '../../engine/evaluation/tiltSubsets.ts';
 import { alignLoadedTiltSeries } from '../../engine/align/loaded.ts';
 import { describeEngine, type EngineContext } from '../../engine/context.ts';
@@ -33,7 +34,7 @@ import { METHOD_OPTIONS, methodRequests } from '../methodFlags.ts';
 import { checkModelPaths, cliModelLibrary } from '../models.ts';
 import { parseOptions } from '../options.ts';
 import { progressPrinter, replaceProgressLine } from '../progress.ts';
-import { binningAtLoad, leaveOutTilts, phaseFlipOfFile, readTiltSeriesPaths, reconstructInto, warnOffset, warnUnflipped } from '../recon.ts';
+import { binningAtLoad, leaveOutTilts, phaseFlipOfFile, readTiltSeriesPaths, reconstructInto, thinnerThanSpecimen, warnOffset, warnUnflipped } from '../recon.ts';
 import { mergeRows, readRow, writeRow, type BatchRow } from './rows.ts';
 import { listSeries, type SeriesEntry } from './series.ts';
 import { submitSlurm, writeSlurmScripts, type SlurmOptions } from './slurm.ts';
@@ -143,6 +144,8 @@ async function runOne(batch: Batch, entry: SeriesEntry, series: LoadedSeries, me
   const started = performance.now();
   const output = join(entry.name, `${method.name}.mrc`);
   const result = await reconstructInto(output, batch.engine, ts, method.request, options('reconstruction'));
+  const thinner = thinnerThanSpecimen(series.specimenThickness, result.params, ts.nx);
+  if (thinner) process.stderr.write(`warning: ${entry.name} ${method.name}: ${thinner}\n`);
   await writeFileAtomic(join(batch.outDir, output), mrcPieces(result.volume, { labels: [result.label, `from ${series.source}`] }));
   const seconds = (performance.now() - started) / 1000;
   const row: BatchRow = { series: entry.name, method: method.name, status: 'done', output, label: result.label, seconds, gpu: describeEngine(batch.engine), version: batch.version, params: JSON.stringify(result.params), finishedAt: '' };
@@ -216,6 +219,8 @@ interface LoadedSeries {
   pipeline?: LinedUp;
   /** The FSC of a pipeline's two half tomograms of it (the pipeline score; halvesFsc); absent without both. */
   pipelineHalves?: HalvesFsc;
+  /** The specimen's thickness AreTomo measured (its .aln), in the pixels as loaded: a thinner tomogram is warned of. */
+  specimenThickness?: LoadedTiltSeries['specimenThickness'];
 }
 
 /** A tomogram of a series lined up with it (linedUpFile): the volume, its file's name, the tilts' binning it is at, and what lining it up found. */
@@ -257,7 +262,8 @@ async function loadSeries(batch: Batch, entry: SeriesEntry, bin: number): Promis
   const truth = batch.scores.has('truth') && entry.groundTruth ? await linedUpFile(entry.groundTruth, asUsed, batch.quiet, 'scored against') : undefined;
   const pipeline = batch.scores.has('pipeline') && entry.pipelineTomogram ? await linedUpFile(entry.pipelineTomogram, asUsed, batch.quiet, 'compared with') : undefined;
   const pipelineHalves = batch.scores.has('pipeline') && entry.pipelineHalves ? await halvesFsc(entry.pipelineHalves, asUsed, batch.quiet) : undefined;
-  return { ts, source, ...(batch.halves === 'frames' && { frameHalf }), ...(truth && { truth }), ...(pipeline && { pipeline }), ...(pipelineHalves && { pipelineHalves }) };
+  const { specimenThickness } = loaded;
+  return { ts, source, specimenThickness, ...(batch.halves === 'frames' && { frameHalf }), ...(truth && { truth }), ...(pipeline && { pipeline }), ...(pipelineHalves && { pipelineHalves }) };
 }
 
 /**
