@@ -7,7 +7,8 @@
  * changes; with Invert tilt angles ticked a tomogram is lined up at the inverted angles; one reconstructed about
  * another centre is moved back, and IMOD's trimmed one put where the tilts have it; one made at another pixel size
  * is resampled onto the tilts' grid; a pipeline's tomogram that came with the series is offered, and added on
- * request, and its two half tomograms added together, the second lined up as the first, their FSC shown; a folder
+ * request, and its two half tomograms added together, the second lined up as the first, their FSC shown (halves of
+ * two sizes: the second refused by one message); a folder
  * of simulations picked whole asks which subfolder. (The orientation's numbers: src/engine/importedTomogram.test.ts.)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -265,6 +266,23 @@ test("a pipeline's two half tomograms (AreTomo3's _EVN_Vol and _ODD_Vol) are off
   // The FSC tab, A and B the two halves, their FSC computed.
   await expect(page.getByTestId('fsc-resolution')).toBeVisible({ timeout: 30_000 });
   expect([await page.getByTestId('fsc-a').inputValue(), await page.getByTestId('fsc-b').inputValue()]).toEqual([first.id, second.id]);
+  await expect(page.getByTestId('offered-tomograms')).toHaveCount(0);
+  expect(pageErrors).toEqual([]);
+});
+
+test("half tomograms of two sizes: the second is refused by one message naming it and both sizes; the first stays added", async () => {
+  const { groundTruth } = await simulation;
+  const truth = binnedXy(groundTruth);
+  const even = tomogramFile(truth, 'xzy', { x: false, y: false, z: false });
+  const odd = { ...even, ny: even.ny - 2, data: even.data.slice(0, even.nx * (even.ny - 2) * even.nz) };
+  await page.getByTestId('file-input').setInputFiles([...(await seriesFiles('TS_7')), mrcFile('TS_7_EVN_Vol.mrc', even), mrcFile('TS_7_ODD_Vol.mrc', odd)]);
+  await expect(page.getByTestId('dataset-summary')).toContainText('TS_7.mrc', { timeout: 60_000 });
+  const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  await page.getByTestId('offered-halves-add').click();
+  await expect(page.getByTestId('error-message')).toContainText(
+    "Could not use TS_7_ODD_Vol.mrc beside the results of TS_7.mrc + TS_7.tlt: TS_7_ODD_Vol.mrc (24×10×20 voxels of 20.00 Å) is not made as TS_7_EVN_Vol.mrc (24×12×20 of 20.00 Å): the two halves of a tomogram are the same size",
+  );
+  expect((await resultsOf(dataset.id)).map((r) => r.label)).toEqual(['TS_7_EVN_Vol.mrc']);
   await expect(page.getByTestId('offered-tomograms')).toHaveCount(0);
   expect(pageErrors).toEqual([]);
 });

@@ -551,8 +551,8 @@ export const useAppStore = create<AppStore>()((set, get) => {
         set((state) => ({
           // Offered beside the series (it came in its drop) and now added: offered no more.
           offeredTomograms: { ...state.offeredTomograms, [datasetId]: (state.offeredTomograms[datasetId] ?? []).filter((f) => f !== file) },
-          // The second of a pair of halves added: the pair is offered no more.
-          offeredHalves: state.offeredHalves[datasetId]?.[1] === file ? withoutKeys(state.offeredHalves, [datasetId]) : state.offeredHalves,
+          // A half of the pair added: the pair is offered no more (the second, should it fail, names why; "Add a tomogram" takes it alone).
+          offeredHalves: state.offeredHalves[datasetId]?.includes(file) ? withoutKeys(state.offeredHalves, [datasetId]) : state.offeredHalves,
           datasets: state.datasets.map((d) => (d.id === dataset.id ? dataset : d)),
           // A series has one ground truth: the worker has let the one before go.
           results: [...state.results.filter((r) => role !== 'ground-truth' || r.datasetId !== datasetId || r.method !== 'ground-truth'), result],
