@@ -179,6 +179,7 @@ describe('wedgelab info', () => {
     const data = Float32Array.from({ length: 48 }, (_, i) => 100 + (i % 5));
     const table = (angles: number[]) => angles.map((a, k) => `${a.toFixed(2)}  ${k + 1}  3.00`).join('\n');
     for (const k of [1, 2]) for (const name of [`TS_${k}.mrc`, `TS_${k}_Vol.mrc`]) writeFileSync(join(session, name), writeMrc({ nx: 4, ny: 3, nz: 4, pixelSize: 5, data }, { stack: true }));
+    for (const half of ['EVN', 'ODD']) writeFileSync(join(session, `TS_1_${half}_Vol.mrc`), writeMrc({ nx: 4, ny: 3, nz: 4, pixelSize: 5, data }, { stack: true }));
     writeFileSync(join(session, 'TS_1_TLT.txt'), table([-30, -10, 10, 30]));
     writeFileSync(join(session, 'TS_1_CTF.txt'), [1, 2, 3, 4].map((k) => `${k} 30000 30000 0 0 0.1 9`).join('\n'));
     writeFileSync(join(session, 'TS_2_TLT.txt'), table([-30, 0, 30]));
@@ -188,13 +189,13 @@ describe('wedgelab info', () => {
       [
         `2 tilt series in ${session}, as batch --list takes them:`,
         '  TS_1  TS_1.mrc + TS_1_CTF.txt + TS_1_TLT.txt',
-        '        4 of 4 sections, -30° … 30°; Acquisition order, Dose, Defocus',
+        '        4 of 4 sections, -30° … 30°; Acquisition order, Dose, Defocus; --scores pipeline compares with TS_1_Vol.mrc and the halves TS_1_EVN_Vol.mrc, TS_1_ODD_Vol.mrc',
         '  TS_2  TS_2.mrc + TS_2_TLT.txt',
         '        cannot load: TS_2_TLT.txt has 3 angles but TS_2.mrc has 4 sections',
         '',
       ].join('\n'),
     );
-    expect(run.stderr).toContain('left out 2 stacks without an angle file beside');
+    expect(run.stderr).toContain('left out 4 stacks without an angle file beside');
     const listed = JSON.parse((await wedgelab(['info', '--json', session])).stdout) as { name: string; gives?: string[]; error?: string }[];
     expect(listed.map((s) => [s.name, s.gives?.includes('Dose') ?? s.error])).toEqual([['TS_1', true], ['TS_2', 'TS_2_TLT.txt has 3 angles but TS_2.mrc has 4 sections']]);
   });

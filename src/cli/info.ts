@@ -62,6 +62,15 @@ interface ListedSeries {
   error?: string;
   /** A simulation's ground truth beside it, which batch scores against (its truth score). */
   groundTruth?: string;
+  /** A pipeline's tomogram and half tomograms beside it, which batch compares with (--scores pipeline). */
+  pipeline?: { tomogram?: string; halves?: [string, string] };
+}
+
+/** "; --scores pipeline compares with TS_1_Vol.mrc and the halves TS_1_EVN_Vol.mrc, TS_1_ODD_Vol.mrc", or nothing. */
+function pipelineText(pipeline: ListedSeries['pipeline']): string {
+  if (!pipeline) return '';
+  const halves = pipeline.halves && `the halves ${pipeline.halves.join(', ')}`;
+  return `; --scores pipeline compares with ${[pipeline.tomogram, halves].filter(Boolean).join(' and ')}`;
 }
 
 /**
@@ -78,7 +87,12 @@ async function seriesListInfo(list: string, json: boolean): Promise<void> {
       const { seriesName, side, header, plan, warnings } = await planTiltSeriesFiles(await Promise.all(paths.map(openFile)), { relionSeries: entry.relionSeries });
       const tilts = `${plan.tiltAngles.length} of ${header.nz} sections, ${angleRange(plan.tiltAngles)}`;
       const gives = plan.rows.map((r) => r.label).filter((label) => label !== 'Tilt angles');
-      listed.push({ name: entry.name, files: [seriesName, ...side.map((f) => f.name)], tilts, gives, warnings, ...(entry.groundTruth && { groundTruth: basename(entry.groundTruth) }) });
+      const { groundTruth, pipelineTomogram, pipelineHalves } = entry;
+      const pipeline = (pipelineTomogram || pipelineHalves) && {
+        ...(pipelineTomogram && { tomogram: basename(pipelineTomogram) }),
+        ...(pipelineHalves && { halves: pipelineHalves.map((path) => basename(path)) as [string, string] }),
+      };
+      listed.push({ name: entry.name, files: [seriesName, ...side.map((f) => f.name)], tilts, gives, warnings, ...(groundTruth && { groundTruth: basename(groundTruth) }), ...(pipeline && { pipeline }) });
     } catch (error) {
       listed.push({ name: entry.name, files: given.map((path) => basename(path)), error: (error as Error).message });
     }
@@ -90,7 +104,7 @@ async function seriesListInfo(list: string, json: boolean): Promise<void> {
   const width = Math.max(...listed.map((s) => s.name.length)) + 2;
   const lines = listed.map((s) => {
     const truth = s.groundTruth ? `; scored against ${s.groundTruth}` : '';
-    const facts = s.error ? `cannot load: ${s.error}` : `${s.tilts}${s.gives?.length ? `; ${s.gives.join(', ')}` : ''}${truth}${s.warnings?.length ? `; ${s.warnings.length} warning${s.warnings.length === 1 ? '' : 's'}` : ''}`;
+    const facts = s.error ? `cannot load: ${s.error}` : `${s.tilts}${s.gives?.length ? `; ${s.gives.join(', ')}` : ''}${truth}${pipelineText(s.pipeline)}${s.warnings?.length ? `; ${s.warnings.length} warning${s.warnings.length === 1 ? '' : 's'}` : ''}`;
     return `  ${s.name.padEnd(width)}${s.files.join(' + ')}\n  ${' '.repeat(width)}${facts}`;
   });
   process.stdout.write(`${listed.length} tilt series in ${list}, as batch --list takes them:\n${lines.join('\n')}\n`);
