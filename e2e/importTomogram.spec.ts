@@ -7,8 +7,8 @@
  * changes; with Invert tilt angles ticked a tomogram is lined up at the inverted angles; one reconstructed about
  * another centre is moved back, and IMOD's trimmed one put where the tilts have it; one made at another pixel size
  * is resampled onto the tilts' grid; a pipeline's tomogram that came with the series is offered, and added on
- * request, and its two half tomograms added together, the second lined up as the first, their FSC shown (halves of
- * two sizes: the second refused by one message); a folder
+ * request, and its two half tomograms added together, the second lined up as the first, their FSC shown, also beside
+ * the odd/even FSC (halves of two sizes: the second refused by one message); a folder
  * of simulations picked whole asks which subfolder. (The orientation's numbers: src/engine/importedTomogram.test.ts.)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -267,6 +267,14 @@ test("a pipeline's two half tomograms (AreTomo3's _EVN_Vol and _ODD_Vol) are off
   await expect(page.getByTestId('fsc-resolution')).toBeVisible({ timeout: 30_000 });
   expect([await page.getByTestId('fsc-a').inputValue(), await page.getByTestId('fsc-b').inputValue()]).toEqual([first.id, second.id]);
   await expect(page.getByTestId('offered-tomograms')).toHaveCount(0);
+  // WedgeLab's odd/even FSC of the series, the halves' curve drawn beside it.
+  await page.getByTestId('compare-tab-oddeven').click();
+  await page.getByTestId('method-select').selectOption('fbp');
+  await page.getByTestId('oddeven-button').click();
+  await expect(page.getByTestId('oddeven-plot').locator('path')).toHaveCount(2, { timeout: 30_000 });
+  await expect(page.getByTestId('oddeven-plot')).toContainText("pipeline's halves (TS_8_EVN_Vol.mrc vs TS_8_ODD_Vol.mrc)");
+  await expect(page.getByTestId('oddeven-pipeline-halves')).toHaveText(/Å\)? \/ .*(Å|—)$/);
+  await page.getByTestId('compare-exit-slices').click();
   expect(pageErrors).toEqual([]);
 });
 

@@ -28,7 +28,9 @@ export function OddEvenView() {
   const split = oddEvenSplitOf(chosen, dataset);
   const description = oddEvenDescription(useFormDescription(), split);
   const summary = job.result;
-  const spec = useMemo(() => (summary ? oddEvenPlotSpec(summary) : null), [summary]);
+  // A pipeline's half tomograms of the series the curve is of (added with their FSC): their curve beside it.
+  const halves = useCompareStore((s) => (s.pipelineHalvesFsc && s.pipelineHalvesFsc.datasetId === job.resultDatasetId ? s.pipelineHalvesFsc.report : null));
+  const spec = useMemo(() => (summary ? oddEvenPlotSpec(summary, halves) : null), [summary, halves]);
 
   return (
     <div className="compare-section">
@@ -60,6 +62,14 @@ export function OddEvenView() {
               <dd data-testid="oddeven-res-0143">{formatResolution(summary.res0143, summary.pixelSize)}</dd>
               <dt>FSC = 0.5</dt>
               <dd data-testid="oddeven-res-05">{formatResolution(summary.res05, summary.pixelSize)}</dd>
+              {halves && (
+                <>
+                  <dt title={`${halves.labelA} vs ${halves.labelB}`}>Pipeline&apos;s halves, 0.143 / 0.5</dt>
+                  <dd data-testid="oddeven-pipeline-halves">
+                    {formatResolution(halves.res0143, halves.pixelSize)} / {formatResolution(halves.res05, halves.pixelSize)}
+                  </dd>
+                </>
+              )}
             </dl>
             {summary.split === 'frames' ? (
               <p className="hint">

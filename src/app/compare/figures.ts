@@ -19,6 +19,7 @@ export const CURVE_COLORS = {
   trustFbp: '#ff8a5c',
   agreement: '#4fd18b',
   flagged: '#ff5c5c',
+  pipelineHalves: '#e0c050',
 };
 
 /**
@@ -82,11 +83,20 @@ export function fscPlotSpec(report: FscReport, width = 620, height = 320): PlotS
   };
 }
 
-export function oddEvenPlotSpec(summary: OddEvenSummary, width = 620, height = 300): PlotSpec {
+/**
+ * The odd/even FSC; with `pipelineHalves` (the FSC of a pipeline's two half tomograms of the series), that curve
+ * too, dashed, where both have a pixel size (plotted in 1/Å, each on its own voxel size).
+ */
+export function oddEvenPlotSpec(summary: OddEvenSummary, pipelineHalves?: FscReport | null, width = 620, height = 300): PlotSpec {
   const unit = frequencyUnit(summary.pixelSize);
   const x = summary.shells.map((s) => s * unit.scale);
-  const nyquist = x.length ? x[x.length - 1] : 0.5 * unit.scale;
   const fsc = meanShellAtOne(summary.fsc);
+  const halves = pipelineHalves && summary.pixelSize > 0 && pipelineHalves.pixelSize > 0 ? pipelineHalves : null;
+  const halvesX = halves ? halves.shells.map((s) => s / halves.pixelSize) : [];
+  const nyquist = Math.max(x.length ? x[x.length - 1] : 0.5 * unit.scale, ...halvesX);
+  const halvesSeries: PlotSeries[] = halves
+    ? [{ name: `pipeline's halves (${halves.labelA} vs ${halves.labelB})`, x: halvesX, y: meanShellAtOne(halves.fsc), color: CURVE_COLORS.pipelineHalves, dash: '5 3' }]
+    : [];
   return {
     id: 'oddeven',
     width,
@@ -94,9 +104,9 @@ export function oddEvenPlotSpec(summary: OddEvenSummary, width = 620, height = 3
     title: summary.label,
     xLabel: `spatial frequency (${unit.label})`,
     yLabel: `FSC (odd vs even ${summary.split})`,
-    series: [{ name: summary.split === 'frames' ? 'frame-half FSC' : 'odd/even FSC', x, y: fsc, color: CURVE_COLORS.oddEven, width: 2 }],
+    series: [{ name: summary.split === 'frames' ? 'frame-half FSC' : 'odd/even FSC', x, y: fsc, color: CURVE_COLORS.oddEven, width: 2 }, ...halvesSeries],
     xDomain: [0, nyquist],
-    yDomain: fscYDomain([fsc]),
+    yDomain: fscYDomain([fsc, ...halvesSeries.map((s) => s.y)]),
     hLines: FSC_THRESHOLDS,
     vLines: [summary.res0143, summary.res05].filter((f): f is number => f !== null).map((f) => ({ value: f * unit.scale, label: '', color: '#5b6773' })),
   };

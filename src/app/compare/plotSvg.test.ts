@@ -89,6 +89,15 @@ describe('SVG plots', () => {
     const oddEven = oddEvenPlotSpec({ label: 'frame-half FSC', split: 'frames', shells: [0, 0.25, 0.5], fsc: [-1, 0.9, 0.2], res0143: null, res05: null, pixelSize: 0 } as never);
     expect(oddEven.series[0].y).toEqual([1, 0.9, 0.2]);
     expect(oddEven.yDomain).toEqual([-0.05, 1.02]);
+    // A pipeline's halves' FSC beside it, each curve on its own voxel size in 1/Å; none without pixel sizes.
+    const halves = { ...report, labelA: 'TS_EVN_Vol.mrc', labelB: 'TS_ODD_Vol.mrc', fsc: [1, 0.7, -0.3], pixelSize: 20 };
+    const withHalves = oddEvenPlotSpec({ label: 'odd/even', split: 'frames', shells: [0, 0.25, 0.5], fsc: [1, 0.9, 0.2], res0143: null, res05: null, pixelSize: 10 } as never, halves);
+    expect(withHalves.series.map((s) => [s.name, s.x, s.y, s.dash])).toEqual([
+      ['frame-half FSC', [0, 0.025, 0.05], [1, 0.9, 0.2], undefined],
+      ["pipeline's halves (TS_EVN_Vol.mrc vs TS_ODD_Vol.mrc)", [0, 0.0125, 0.025], [1, 0.7, -0.3], '5 3'],
+    ]);
+    expect([withHalves.xDomain, withHalves.yDomain]).toEqual([[0, 0.05], [-0.3, 1.02]]);
+    expect(oddEvenPlotSpec({ label: 'odd/even', split: 'tilts', shells: [0, 0.5], fsc: [1, 0.2], res0143: null, res05: null, pixelSize: 0 } as never, halves).series).toHaveLength(1);
     const trust = trustPlotSpec({ frequencies: [0, 0.25, 0.5], frcMethod: [-1, 0.5, 0.1], frcFbp: [1, 0.4, -0.2], summaryMethod: 0.3, summaryFbp: 0.2, band: 0.25, heldOutSpec: '2 tilts' } as never);
     expect(trust.series.map((s) => s.y[0])).toEqual([1, 1]);
     expect(trust.yDomain?.[0]).toBe(-0.2);

@@ -74,6 +74,8 @@ export interface CompareState {
   fscA: string | null;
   fscB: string | null;
   fsc: { busy: boolean; report: FscReport | null; error: string | null; key: string | null };
+  /** The FSC of a pipeline's two half tomograms of a data set (addHalvesWithFsc), drawn beside the Odd/even tab's curve for that data set. */
+  pipelineHalvesFsc: { datasetId: string; report: FscReport } | null;
   differenceBusy: boolean;
   oddEven: EvalJob<OddEvenSummary>;
   /** How the odd/even FSC halves the data, where the series allows (oddEvenSplitOf): by movie frame, or by tilt. */
@@ -101,7 +103,8 @@ export interface CompareActions {
   computeFsc(): Promise<void>;
   /**
    * A pipeline's two half tomograms of the selected series (the app store's offeredHalves) added beside the results,
-   * the second lined up as the first was, and their FSC (the pipeline's own odd/even FSC) shown in the FSC tab.
+   * the second lined up as the first was, and their FSC (the pipeline's own odd/even FSC) shown in the FSC tab and
+   * kept for the Odd/even tab to draw beside WedgeLab's.
    */
   addHalvesWithFsc(halves: [File, File]): Promise<void>;
   /** A − B as a new result, listed in the results and added to the comparison; `fitB`: B's scale and offset fitted to A's first. */
@@ -201,6 +204,7 @@ export const useCompareStore = create<CompareStore>()((set, get) => {
     fscA: null,
     fscB: null,
     fsc: { busy: false, report: null, error: null, key: null },
+    pipelineHalvesFsc: null,
     differenceBusy: false,
     oddEven: idleJob(),
     // Frame halves where there are some: the same tilts with independent noise, the better measure of the noise.
@@ -244,11 +248,13 @@ export const useCompareStore = create<CompareStore>()((set, get) => {
     },
 
     async addHalvesWithFsc([first, second]) {
-      const { importTomogram } = useAppStore.getState();
+      const { importTomogram, selectedDatasetId: datasetId } = useAppStore.getState();
       const a = await importTomogram(first, 'tomogram');
       const b = await importTomogram(second, 'tomogram', a);
       set((s) => ({ fscA: a, fscB: b, fsc: { ...s.fsc, error: null }, mainArea: 'compare', tab: 'fsc' }));
       await get().computeFsc();
+      const { report, key } = get().fsc;
+      if (datasetId && report && key === `${a}|${b}`) set({ pipelineHalvesFsc: { datasetId, report } });
     },
 
     async computeFsc() {
