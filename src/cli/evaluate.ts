@@ -1,5 +1,6 @@
 /** `wedgelab cv`, `wedgelab oddeven` and `wedgelab trust`: scores for any method on data without ground truth. */
 import { crossValidateAsAsked, type CrossValidationReport, type EachTiltReport } from '../engine/evaluation/crossValidation.ts';
+import { flaggedTiltNumbers } from '../engine/metrics/crossValidation.ts';
 import { ODD_EVEN_SPLITS, oddEvenFsc } from '../engine/evaluation/oddEven.ts';
 import type { Half } from '../engine/evaluation/halves.ts';
 import type { FrameHalf } from '../io/relionStar.ts';
@@ -72,8 +73,7 @@ function writeCvReport(report: CrossValidationReport & Partial<Pick<EachTiltRepo
     corr,
     ...(agreement && { agreement: agreement.score[i], expected: agreement.expected[i], flagged: agreement.flagged[i] }),
   }));
-  // Tilt numbers from 1 in stack order, as --exclude-tilts takes them.
-  const flagged = perAngle.filter((s) => s.flagged).map((s) => s.index + 1);
+  const flagged = flaggedTiltNumbers(report);
   const out = { label: report.label, perAngle, meanNmse: report.meanNmse, meanCorr: report.meanCorr, ...(agreement && { flagged, threshold: agreement.threshold }) };
   if (json) {
     process.stdout.write(`${JSON.stringify(out)}\n`);

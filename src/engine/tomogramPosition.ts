@@ -326,10 +326,16 @@ function moveAlong(n: number, s: number, copy: (to: number, from: number) => voi
  * or, with a tilt about x, the tilted content's at that row. A shear by whole voxels, not a rotation: for a degree
  * or two the rows' y hardly moves, and nothing is interpolated.
  */
-export function zMoveOfRow({ offset, moved, xTilt }: Position): (row: number) => number {
-  if (!xTilt) return () => moved.z;
+export function zMoveOfRow(position: Position): (row: number) => number {
+  const full = fullZMoveOfRow(position);
+  return full ? (row) => -Math.round(-full(row)) || 0 : () => position.moved.z;
+}
+
+/** Under a tilt about x, the whole move along z (voxels, unrounded) that undoes each row's offset; null without one. */
+function fullZMoveOfRow({ offset, moved, xTilt }: Position): ((row: number) => number) | null {
+  if (!xTilt) return null;
   const tan = Math.tan((xTilt.degrees * Math.PI) / 180);
-  return (row) => -Math.round(offset.z + (row - moved.y - xTilt.aboutRow) * tan) || 0;
+  return (row) => -(offset.z + (row - moved.y - xTilt.aboutRow) * tan);
 }
 
 /** What is left of a move of `full` voxels after `whole` of them, where it is at least MIN_FRACTION; else 0. */
@@ -343,11 +349,10 @@ function fractionLeft(full: number, whole: number): number {
  * move along y): the fraction's z for every row, or, with a tilt about x, what is left of that row's own move.
  */
 export function zFractionOfRow(position: Position): (row: number) => number {
-  const { offset, moved, fraction, xTilt } = position;
-  if (!xTilt) return () => fraction.z;
-  const tan = Math.tan((xTilt.degrees * Math.PI) / 180);
+  const full = fullZMoveOfRow(position);
+  if (!full) return () => position.fraction.z;
   const whole = zMoveOfRow(position);
-  return (row) => fractionLeft(-(offset.z + (row - moved.y - xTilt.aboutRow) * tan), whole(row));
+  return (row) => fractionLeft(full(row), whole(row));
 }
 
 /**
@@ -395,7 +400,6 @@ function placedText({ offset, moved, fraction }: Position): string {
     ...(AXES.some((axis) => moved[axis] !== 0) ? ['by whole voxels, its mean filled in where it moved in'] : []),
     ...(AXES.some((axis) => fraction[axis] !== 0) ? ['a fraction of a voxel by Lanczos interpolation'] : []),
   ].join('; ');
-  const rest = AXES.filter((axis) => Math.abs(offset[axis] + moved[axis] + fraction[axis]) >= MIN_FRACTION);
-  const remainder = rest.length ? `; ${list(rest, (axis) => offset[axis] + moved[axis] + fraction[axis])} remains` : '';
-  return `${sat}: moved by ${list(movedAxes, (axis) => moved[axis] + fraction[axis])} (${how})${remainder}`;
+  // Nothing remains: the fraction is what the whole voxels leave, or under MIN_FRACTION (fractionLeft).
+  return `${sat}: moved by ${list(movedAxes, (axis) => moved[axis] + fraction[axis])} (${how})`;
 }

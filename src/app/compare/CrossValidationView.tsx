@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CrossValidationSummary, HeldOutView, Slice } from '../../../workers/api.ts';
 import { checkEachTilt, heldOutTilts, isEachTilt } from '../../engine/evaluation/tiltSubsets.ts';
-import { AGREEMENT_NEIGHBOURS } from '../../engine/metrics/crossValidation.ts';
+import { AGREEMENT_NEIGHBOURS, flaggedTiltNumbers } from '../../engine/metrics/crossValidation.ts';
 import { errorMessage } from '../engineClient.ts';
 import { useCompareStore } from '../state/compareStore.ts';
 import { useAppStore, selectDataset } from '../state/store.ts';
@@ -145,7 +145,7 @@ function AgreementNote({ summary, datasetId }: { summary: CrossValidationSummary
       </p>
     );
   }
-  const numbers = flagged.map((s) => s.index + 1);
+  const numbers = flaggedTiltNumbers(summary);
   const list = flagged.map((s) => `${s.index + 1} (${formatAngle(s.angle)}: ${formatNumber(agreement.score[s.i], 2)} against ${formatNumber(agreement.expected[s.i], 2)})`).join(', ');
   return (
     <div className="agreement-flagged" data-testid="cv-agreement-note">

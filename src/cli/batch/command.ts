@@ -8,6 +8,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { crossValidateAsAsked } from '../../engine/evaluation/crossValidation.ts';
+import { flaggedTiltNumbers } from '../../engine/metrics/crossValidation.ts';
 import { ODD_EVEN_SPLITS, oddEvenFsc, type OddEvenSplit } from '../../engine/evaluation/oddEven.ts';
 import type { HalfSeries } from '../../engine/evaluation/halves.ts';
 import { FRAME_HALVES, type FrameHalf } from '../../io/relionStar.ts';
@@ -151,8 +152,7 @@ async function runOne(batch: Batch, entry: SeriesEntry, series: LoadedSeries, me
   const row: BatchRow = { series: entry.name, method: method.name, status: 'done', output, label: result.label, seconds, gpu: describeEngine(batch.engine), version: batch.version, params: JSON.stringify(result.params), finishedAt: '' };
   if (batch.scores.has('cv')) {
     const cv = await crossValidateAsAsked(batch.engine, ts, method.request, batch.drop, options('cv'));
-    const flagged = cv.agreement && cv.scores.filter((_, i) => cv.agreement?.flagged[i]).map((s) => s.index + 1);
-    Object.assign(row, { cvNmse: cv.meanNmse, cvCorr: cv.meanCorr, ...(flagged && { cvFlaggedTilts: flagged.join(',') }) });
+    Object.assign(row, { cvNmse: cv.meanNmse, cvCorr: cv.meanCorr, ...(cv.agreement && { cvFlaggedTilts: flaggedTiltNumbers(cv).join(',') }) });
   }
   // A resolution (Å, or voxels without a pixel size) from where a curve crosses, in cycles/voxel.
   const length = (f: number | null, pixelSize: number) => (f === null ? null : pixelSize > 0 ? pixelSize / f : 1 / f);

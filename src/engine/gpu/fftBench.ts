@@ -16,6 +16,7 @@ import { fft } from '../fft/cpuFft.ts';
 import { roundHalfEven } from '../metrics/fsc.ts';
 import { Rng } from '../sim/random.ts';
 import type { Volume } from '../types.ts';
+import { median } from '../volume.ts';
 import { uploadBuffer } from './buffers.ts';
 import type { GpuContext } from './device.ts';
 
@@ -50,12 +51,6 @@ export interface FftBenchOptions {
 }
 
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /** Warm up once, then the median of up to 5 runs (at least one, stopping once ~1 s is spent). */
 async function timeGpu(run: () => Promise<void>): Promise<{ seconds: number; runs: number }> {

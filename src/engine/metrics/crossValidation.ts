@@ -4,6 +4,7 @@
  */
 import { bandMean, frc } from './frc.ts';
 import { TRUST_BAND } from './trust.ts';
+import { median } from '../volume.ts';
 
 export interface ProjectionScores {
   /** ‖p̂ − p‖² / ‖p‖² after both are standardised to mean 0, std 1. NaN when `measured` is constant. */
@@ -78,12 +79,6 @@ const SPREADS = 4;
 /** … and never for a shortfall under this: on a clean series the spread is small, and a tenth is no fault. */
 const MIN_SHORTFALL = 0.1;
 
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-
 /**
  * Which tilts agree with the others less than their neighbours do (crossValidateEachTilt's scores). A held-out
  * tilt's prediction worsens smoothly towards high tilts (thicker specimen, fewer neighbours on one side), so each is
@@ -105,6 +100,11 @@ export function tiltAgreement(tilts: readonly { angle: number; score: number }[]
   const spread = 1.4826 * median(shortfall.map((d) => Math.abs(d - centre)));
   const threshold = Math.max(MIN_SHORTFALL, centre + SPREADS * spread);
   return { score, expected, flagged: shortfall.map((d) => d > threshold), threshold };
+}
+
+/** The flagged tilts' numbers (from 1, in stack order, as --exclude-tilts and Leave out take them), in the scores' order. */
+export function flaggedTiltNumbers({ scores, agreement }: { scores: readonly { index: number }[]; agreement?: TiltAgreement }): number[] {
+  return agreement ? scores.filter((_, i) => agreement.flagged[i]).map((s) => s.index + 1) : [];
 }
 
 /**
