@@ -8,7 +8,7 @@
  * another centre is moved back, and IMOD's trimmed one put where the tilts have it; one made at another pixel size
  * is resampled onto the tilts' grid; a pipeline's tomogram that came with the series is offered, and added on
  * request, and its two half tomograms added together, the second lined up as the first, their FSC shown, also beside
- * the odd/even FSC (halves of two sizes: the second refused by one message); a folder
+ * the odd/even FSC and in its CSV (halves of two sizes: the second refused by one message); a folder
  * of simulations picked whole asks which subfolder. (The orientation's numbers: src/engine/importedTomogram.test.ts.)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ import { simulateTiltSeries } from '../src/engine/sim/simulate.ts';
 import type { Volume } from '../src/engine/types.ts';
 import { readMrc, writeMrc } from '../src/io/mrc.ts';
 import { tiltAngles, writeTlt } from './fixtures.ts';
-import { exportedMrc, shareDemoPage } from './helpers.ts';
+import { downloadText, exportedMrc, shareDemoPage } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -274,6 +274,10 @@ test("a pipeline's two half tomograms (AreTomo3's _EVN_Vol and _ODD_Vol) are off
   await expect(page.getByTestId('oddeven-plot').locator('path')).toHaveCount(2, { timeout: 30_000 });
   await expect(page.getByTestId('oddeven-plot')).toContainText("pipeline's halves (TS_8_EVN_Vol.mrc vs TS_8_ODD_Vol.mrc)");
   await expect(page.getByTestId('oddeven-pipeline-halves')).toHaveText(/Å\)? \/ .*(Å|—)$/);
+  // Its CSV holds both curves, the halves' on their own shells.
+  const csv = (await downloadText(page, 'export-oddeven-csv')).text;
+  expect(csv).toContain('# pipeline\'s halves: FSC of "TS_8_EVN_Vol.mrc" vs "TS_8_ODD_Vol.mrc"');
+  expect(csv).toMatch(/\nshell,frequency_cycles_per_voxel,frequency_per_A,resolution_A,fsc_odd_even,pipeline_halves_frequency_per_A,pipeline_halves_fsc\n0,0,0,,[^,\n]+,0,1\n/);
   await page.getByTestId('compare-exit-slices').click();
   expect(pageErrors).toEqual([]);
 });

@@ -55,7 +55,7 @@ export function OddEvenView() {
       <EvalShown job={job} current={description} name="oddeven" />
       {summary && spec && (
         <div className="figure-row">
-          <SvgFigure spec={spec} testId="oddeven-plot" name="oddeven" fileStem={exportFileName(datasetName ?? 'dataset', 'oddeven_fsc', 'x').replace(/\.x$/, '')} csv={() => oddEvenCsv(summary)} />
+          <SvgFigure spec={spec} testId="oddeven-plot" name="oddeven" fileStem={exportFileName(datasetName ?? 'dataset', 'oddeven_fsc', 'x').replace(/\.x$/, '')} csv={() => oddEvenCsv(summary, halves)} />
           <div className="figure-side">
             <dl className="kv">
               <dt>FSC = 0.143</dt>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CrossValidationSummary, FscReport, TrustSummary } from '../../../workers/api.ts';
+import type { CrossValidationSummary, FscReport, OddEvenSummary, TrustSummary } from '../../../workers/api.ts';
 import { csvCell, toCsv } from '../../io/csv.ts';
-import { crossValidationCsv, fscCsv, metricsCsv, metricsJson, trustCsv } from './csv.ts';
+import { crossValidationCsv, fscCsv, metricsCsv, metricsJson, oddEvenCsv, trustCsv } from './csv.ts';
 
 const rowsOf = (csv: string): string[][] =>
   csv
@@ -41,6 +41,25 @@ describe('CSV builders', () => {
     expect(rows[1][3]).toBe(''); // shell 0: no finite resolution
     expect(rows).toHaveLength(4);
     expect(fscCsv({ ...report, pixelSize: 0 })).toContain('resolution_voxels');
+  });
+
+  it("writes the odd/even FSC, and a pipeline's halves' curve beside it on its own shells in 1/Å", () => {
+    const summary: OddEvenSummary = { label: 'FBP, odd vs even tilts', split: 'tilts', shells: [0, 0.25, 0.5], fsc: [1, 0.7, 0.2], res0143: null, res05: 0.4, pixelSize: 10 };
+    const alone = rowsOf(oddEvenCsv(summary));
+    expect(alone[0]).toEqual(['shell', 'frequency_cycles_per_voxel', 'frequency_per_A', 'resolution_A', 'fsc_odd_even']);
+    expect(alone[2]).toEqual(['1', '0.25', '0.025', '40', '0.7']);
+    expect(alone).toHaveLength(4);
+    // The halves at 5 Å per voxel: four shells to the odd/even's three, so the last row has only the halves' cells.
+    const halves: FscReport = { labelA: 'TS_1_EVN_Vol.mrc', labelB: 'TS_1_ODD_Vol.mrc', shells: [0, 0.125, 0.25, 0.5], fsc: [1, 0.9, 0.6, 0.1], counts: [1, 4, 8, 16], res0143: 0.45, res05: 0.3, pixelSize: 5 };
+    const csv = oddEvenCsv(summary, halves);
+    expect(csv).toContain('# pipeline\'s halves: FSC of "TS_1_EVN_Vol.mrc" vs "TS_1_ODD_Vol.mrc" at 5 A per voxel');
+    const both = rowsOf(csv);
+    expect(both[0].slice(-2)).toEqual(['pipeline_halves_frequency_per_A', 'pipeline_halves_fsc']);
+    expect(both[2]).toEqual(['1', '0.25', '0.025', '40', '0.7', '0.025', '0.9']);
+    expect(both[4]).toEqual(['3', '', '', '', '', '0.1', '0.1']);
+    // Without both pixel sizes the curves share no axis: the halves are left out, as in the figure.
+    expect(rowsOf(oddEvenCsv(summary, { ...halves, pixelSize: 0 }))).toEqual(alone);
+    expect(rowsOf(oddEvenCsv({ ...summary, pixelSize: 0 }, halves))[0]).toHaveLength(5);
   });
 
   it('writes cross-validation scores per angle and the means', () => {

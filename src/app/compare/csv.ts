@@ -3,6 +3,7 @@ import type { CrossValidationSummary, FscReport, OddEvenSummary, TrustSummary } 
 import { verdictText } from '../../engine/metrics/trust.ts';
 import { toCsv, type Cell } from '../../io/csv.ts';
 import { resolutionLength } from './units.ts';
+import { halvesBesideOddEven } from './figures.ts';
 import { AGREEMENT_NEIGHBOURS } from '../../engine/metrics/crossValidation.ts';
 
 function frequencyColumns(shell: number, pixelSize: number): Cell[] {
@@ -29,12 +30,25 @@ export function fscCsv(report: FscReport): string {
   );
 }
 
-export function oddEvenCsv(summary: OddEvenSummary): string {
+/**
+ * The odd/even FSC per shell; with `pipelineHalves` (a pipeline's half tomograms' FSC, drawn beside it), that curve
+ * too in two more columns, its own frequency in 1/Å and its FSC: each curve on its own voxel size, row r being shell
+ * r of each, blank past the shorter.
+ */
+export function oddEvenCsv(summary: OddEvenSummary, pipelineHalves?: FscReport | null): string {
   const unit = summary.pixelSize > 0 ? 'A' : 'voxels';
+  const halves = halvesBesideOddEven(summary, pipelineHalves);
+  const rows = Math.max(summary.shells.length, halves?.shells.length ?? 0);
+  const oddEvenCells = (r: number): Cell[] => (r < summary.shells.length ? [...frequencyColumns(summary.shells[r], summary.pixelSize), summary.fsc[r]] : [null, null, null, null]);
+  const halvesCells = (r: number): Cell[] => (!halves ? [] : r < halves.shells.length ? [halves.shells[r] / halves.pixelSize, halves.fsc[r]] : [null, null]);
   return toCsv(
-    ['shell', ...FREQUENCY_HEADER.map((h) => (h === 'resolution' ? `resolution_${unit}` : h)), 'fsc_odd_even'],
-    summary.shells.map((s, r) => [r, ...frequencyColumns(s, summary.pixelSize), summary.fsc[r]]),
-    [summary.label, `pixel size ${summary.pixelSize > 0 ? `${summary.pixelSize} A` : 'unknown'}`],
+    ['shell', ...FREQUENCY_HEADER.map((h) => (h === 'resolution' ? `resolution_${unit}` : h)), 'fsc_odd_even', ...(halves ? ['pipeline_halves_frequency_per_A', 'pipeline_halves_fsc'] : [])],
+    Array.from({ length: rows }, (_, r) => [r, ...oddEvenCells(r), ...halvesCells(r)]),
+    [
+      summary.label,
+      `pixel size ${summary.pixelSize > 0 ? `${summary.pixelSize} A` : 'unknown'}`,
+      ...(halves ? [`pipeline's halves: FSC of "${halves.labelA}" vs "${halves.labelB}" at ${halves.pixelSize} A per voxel, on its own shells`] : []),
+    ],
   );
 }
 

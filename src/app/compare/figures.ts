@@ -83,6 +83,11 @@ export function fscPlotSpec(report: FscReport, width = 620, height = 320): PlotS
   };
 }
 
+/** A pipeline's halves' FSC where it can share the odd/even's axis in 1/Å: both need a pixel size. */
+export function halvesBesideOddEven(summary: OddEvenSummary, pipelineHalves?: FscReport | null): FscReport | null {
+  return pipelineHalves && summary.pixelSize > 0 && pipelineHalves.pixelSize > 0 ? pipelineHalves : null;
+}
+
 /**
  * The odd/even FSC; with `pipelineHalves` (the FSC of a pipeline's two half tomograms of the series), that curve
  * too, dashed, where both have a pixel size (plotted in 1/Å, each on its own voxel size).
@@ -91,7 +96,7 @@ export function oddEvenPlotSpec(summary: OddEvenSummary, pipelineHalves?: FscRep
   const unit = frequencyUnit(summary.pixelSize);
   const x = summary.shells.map((s) => s * unit.scale);
   const fsc = meanShellAtOne(summary.fsc);
-  const halves = pipelineHalves && summary.pixelSize > 0 && pipelineHalves.pixelSize > 0 ? pipelineHalves : null;
+  const halves = halvesBesideOddEven(summary, pipelineHalves);
   const halvesX = halves ? halves.shells.map((s) => s / halves.pixelSize) : [];
   const nyquist = Math.max(x.length ? x[x.length - 1] : 0.5 * unit.scale, ...halvesX);
   const halvesSeries: PlotSeries[] = halves
