@@ -19,6 +19,8 @@ import type { TiltAgreement } from '../src/engine/metrics/crossValidation.ts';
 import type { SimulationOptions as DemoOptions } from '../src/engine/sim/index.ts';
 import type { SliceAxis } from '../src/engine/volume.ts';
 import type { ThicknessSuggestion } from '../src/engine/thickness.ts';
+import type { Microscope } from '../src/engine/ctf.ts';
+import type { MicroscopeOverride } from '../src/engine/phaseFlip.ts';
 
 export type { CommonParams } from '../src/engine/methods/common.ts';
 export type { MethodName, MethodParams, MethodRequest, RequestOf } from '../src/engine/methods/registry.ts';
@@ -101,6 +103,8 @@ export interface DatasetSummary {
    * or null when it can. Absent without a defocus, and for a series already phase flipped.
    */
   phaseFlipUnavailable?: string | null;
+  /** With phaseFlipUnavailable: the microscope the flip uses unless given Cs and Q (its files' values, else 2.7 mm and 0.07). */
+  phaseFlipMicroscope?: Microscope;
   /**
    * Why this stack's tilt means should be subtracted (a mean far from 0: engine/methods/preprocess.ts offsetWarning,
    * read at load), or null: the form shows it while "Subtract tilt means" is unticked.
@@ -425,10 +429,10 @@ export interface EngineWorkerApi {
   openFrameHalf(jobId: string, datasetId: string, which: FrameHalf, onProgress: (progress: LoadProgress) => void): Promise<DatasetSummary>;
   /**
    * A data set of the series phase flipped for its defocus (engine/phaseFlip.ts; a series whose summary has
-   * phaseFlipUnavailable null), in the series' family, its frame halves flipped alike; progress by tilts done
-   * (bytesRead 0), cancellable with cancel(jobId).
+   * phaseFlipUnavailable null), at `microscope`'s Cs and Q where given (else phaseFlipMicroscope's), in the series'
+   * family, its frame halves flipped alike; progress by tilts done (bytesRead 0), cancellable with cancel(jobId).
    */
-  phaseFlip(jobId: string, datasetId: string, onProgress: (progress: LoadProgress) => void): Promise<DatasetSummary>;
+  phaseFlip(jobId: string, datasetId: string, onProgress: (progress: LoadProgress) => void, microscope?: MicroscopeOverride): Promise<DatasetSummary>;
   /** Reconstruct two halves, then FSC of the halves: even and odd tilts, or (`split` 'frames', a series with frameHalves) the even and the odd frames' sums. */
   oddEven(jobId: string, datasetId: string, request: RequestOf<'reconstruction'>, onProgress: (progress: Progress) => void, split?: OddEvenSplit): Promise<OddEvenSummary>;
   /**

@@ -709,16 +709,16 @@ const api: EngineWorkerApi = {
     }).dataset;
   },
 
-  async phaseFlip(jobId, datasetId, onProgress) {
+  async phaseFlip(jobId, datasetId, onProgress, microscope = {}) {
     const { summary, tiltSeries, frameHalves } = datasetOf(datasetId);
     const progress = (done: number, total: number) => void onProgress({ fraction: done / total, bytesRead: 0 });
     // On the CPU pool whichever path the engine is on: the flip is CPU work (engine/cpu/phaseFlip.ts).
     const pool = (cpuPool ??= pagePool());
-    const flipped = await withJob(jobId, (signal) => phaseFlipTiltSeries(tiltSeries, pool, { signal, onProgress: progress }));
-    // Its frame halves are the source's flipped alike (each half read comes with the same defocus).
+    const flipped = await withJob(jobId, (signal) => phaseFlipTiltSeries(tiltSeries, pool, { signal, onProgress: progress, microscope }));
+    // Its frame halves are the source's flipped alike (each half read comes with the same defocus, at the same microscope).
     const flippedHalves: FrameHalfReader | undefined = frameHalves && {
       source: frameHalves.source,
-      read: async (which, signal, onHalfProgress) => (await phaseFlipTiltSeries(await frameHalves.read(which, signal, onHalfProgress), pool, { signal })).tiltSeries,
+      read: async (which, signal, onHalfProgress) => (await phaseFlipTiltSeries(await frameHalves.read(which, signal, onHalfProgress), pool, { signal, microscope })).tiltSeries,
     };
     const defocusRow = summary.metadata.find((row) => row.label === DEFOCUS_ROW);
     const correction = { label: 'CTF correction', value: phaseFlipText(flipped), source: defocusRow?.source ?? summary.name };

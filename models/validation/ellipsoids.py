@@ -2,7 +2,7 @@
 """An independent validation simulator: random ellipsoids, projected exactly.
 
   /usr/bin/python3 models/validation/ellipsoids.py --family ellipsoids|shells --size NX,NY,NZ --angles -60,60,3
-      [--snr-db S] [--seed K] [--pixel-size A] [--defocus UM [--voltage KV] [--cs MM] [--amplitude-contrast Q]]
+      [--snr-db S] [--seed K] [--pixel-size A] [--defocus UM [--voltage KV] [--cs MM] [--amplitude-contrast Q] [--phase-shift RAD]]
       --out-dir DIR
 
 writes DIR/ground_truth.mrc, DIR/tilt_series.mrc and DIR/tilt_series.tlt as `wedgelab simulate` does (float32
@@ -34,9 +34,10 @@ Discretisation:
     simulator's voxelised slab ends at the volume's edges too.) Every ellipsoid lies inside the volume.
 
 Contrast transfer (--defocus, off by default): each noise-free tilt is filtered by the weak-phase-object CTF of
-a microscope, CTF(f) = −(√(1 − Q²)·sin χ(f) + Q·cos χ(f)) with χ(f) = π·λ·Δz·f² − (π/2)·Cs·λ³·f⁴ (f in 1/Å from
---pixel-size, Δz the defocus, positive under focus, λ the electron wavelength at --voltage, relativistic), so that
-a denser object comes out darker, as in a real micrograph, and the lowest frequencies pass only as Q. One defocus
+a microscope, CTF(f) = −(√(1 − Q²)·sin χ(f) + Q·cos χ(f)) with χ(f) = π·λ·Δz·f² − (π/2)·Cs·λ³·f⁴ + φ (f in 1/Å from
+--pixel-size, Δz the defocus, positive under focus, λ the electron wavelength at --voltage, relativistic, φ a phase
+plate's added shift, --phase-shift, 0 by default), so that a denser object comes out darker, as in a real
+micrograph, and the lowest frequencies pass only as Q (as −sin(φ + atan(Q/√(1 − Q²))) with a phase plate). One defocus
 for the whole tilt (no gradient across the tilted specimen, no envelope), applied by FFT over the periodic tilt;
 the noise comes after it. The ground truth is the density, without it.
 
@@ -239,10 +240,11 @@ def wavelength(kv):
     return 12.2643 / math.sqrt(volts * (1 + 0.978466e-6 * volts))
 
 
-def ctf(f, defocus_um, kv=300.0, cs_mm=2.7, amplitude_contrast=0.07):
-    """The weak-phase-object CTF at spatial frequencies f (1/Å), with the sign that makes a denser object darker."""
+def ctf(f, defocus_um, kv=300.0, cs_mm=2.7, amplitude_contrast=0.07, phase_shift=0.0):
+    """The weak-phase-object CTF at spatial frequencies f (1/Å), with the sign that makes a denser object darker;
+    phase_shift (radians) is a phase plate's, added to the wave aberration."""
     lam, dz, cs = wavelength(kv), defocus_um * 1e4, cs_mm * 1e7
-    chi = math.pi * lam * dz * f ** 2 - math.pi / 2 * cs * lam ** 3 * f ** 4
+    chi = math.pi * lam * dz * f ** 2 - math.pi / 2 * cs * lam ** 3 * f ** 4 + phase_shift
     return -(math.sqrt(1 - amplitude_contrast ** 2) * np.sin(chi) + amplitude_contrast * np.cos(chi))
 
 
@@ -310,6 +312,7 @@ def main():
     ap.add_argument("--voltage", type=float, default=300.0, help="with --defocus: kV")
     ap.add_argument("--cs", type=float, default=2.7, help="with --defocus: spherical aberration, mm")
     ap.add_argument("--amplitude-contrast", type=float, default=0.07, help="with --defocus: the amplitude contrast Q, 0–1")
+    ap.add_argument("--phase-shift", type=float, default=0.0, help="with --defocus: a phase plate's added phase shift, radians")
     ap.add_argument("--out-dir", required=True)
     # argparse takes '-60,60,3' for an option: join it to its flag, as '--angles=-60,60,3'.
     argv = sys.argv[1:]
@@ -326,7 +329,7 @@ def main():
     if args.defocus is not None:
         if not (args.defocus > 0 and args.pixel_size > 0 and args.voltage > 0 and 0 <= args.amplitude_contrast < 1):
             ap.error("--defocus needs a defocus > 0 µm, --pixel-size > 0, --voltage > 0 and 0 ≤ --amplitude-contrast < 1")
-        microscope = {"defocus_um": args.defocus, "kv": args.voltage, "cs_mm": args.cs, "amplitude_contrast": args.amplitude_contrast}
+        microscope = {"defocus_um": args.defocus, "kv": args.voltage, "cs_mm": args.cs, "amplitude_contrast": args.amplitude_contrast, "phase_shift": args.phase_shift}
     truth, tilts = simulate(args.family, size, angles, args.snr_db, args.seed, args.pixel_size, microscope)
     os.makedirs(args.out_dir, exist_ok=True)
     noise = "noise-free" if args.snr_db is None else f"snr {args.snr_db:g} dB"

@@ -75,6 +75,10 @@ class Transfer(unittest.TestCase):
         kwargs = {"defocus_um": 3.0, "cs_mm": 0.0, "amplitude_contrast": 0.0}
         self.assertAlmostEqual(float(E.ctf(np.array(1 / math.sqrt(lam * dz)), **kwargs)), 0.0, places=9)
         self.assertAlmostEqual(float(E.ctf(np.array(1 / math.sqrt(2 * lam * dz)), **kwargs)), -1.0, places=9)
+        # A phase plate's π/2 makes it −cos χ: all the contrast at f = 0, and a zero where χ = π/2.
+        plate = {**kwargs, "phase_shift": math.pi / 2}
+        self.assertAlmostEqual(float(E.ctf(np.array(0.0), **plate)), -1.0, places=12)
+        self.assertAlmostEqual(float(E.ctf(np.array(1 / math.sqrt(2 * lam * dz)), **plate)), 0.0, places=9)
 
     def test_apply(self):
         # A constant tilt is the f = 0 term alone; a cosine along x at frequency f keeps its shape, times CTF(f).

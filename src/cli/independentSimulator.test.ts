@@ -87,12 +87,13 @@ describe.skipIf(!hasPython)(title, () => {
   });
 
   it("its CTF and the training simulator's (sim/ctf.ts), written apart, agree (the training simulator applies it negated)", () => {
-    const cases = [[0, 3], [0.01, 2], [0.03, 3], [0.05, 4.5], [0.08, 1.5]];
-    const script = `import sys; sys.path.insert(0, 'models/validation'); import numpy as np, ellipsoids as E; print(*[float(E.ctf(np.array(f), d)) for f, d in ${JSON.stringify(cases)}])`;
+    // f (1/Å), defocus (µm), a phase plate's shift (rad).
+    const cases = [[0, 3, 0], [0.01, 2, 0], [0.03, 3, 0], [0.05, 4.5, 0], [0.08, 1.5, 0], [0, 1, 1.2], [0.04, 0.8, Math.PI / 2]];
+    const script = `import sys; sys.path.insert(0, 'models/validation'); import numpy as np, ellipsoids as E; print(*[float(E.ctf(np.array(f), d, phase_shift=p)) for f, d, p in ${JSON.stringify(cases)}])`;
     const result = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);
     const values = result.stdout.trim().split(' ').map(Number);
-    cases.forEach(([f, d], i) => expect(ctf(f, d)).toBeCloseTo(values[i], 9));
+    cases.forEach(([f, d, p], i) => expect(ctf(f, d, undefined, p)).toBeCloseTo(values[i], 9));
   });
 
   it('the CLI FBP of its tilts matches its ground truth, and does not mirrored along z', async () => {
@@ -134,5 +135,41 @@ describe.skipIf(!hasPython)(title, () => {
     const refused = await wedgelab([...base, '--phase-flip', '--out', join(out, 'never.mrc')]);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('tilt_series.mrc: phase flip: the tilt series has no defocus');
+  });
+
+  it("flips a phase plate's tilts for its shift, at the Cs CTFFIND's header names or --cs gives", async () => {
+    // A Volta phase plate (π/2) near focus (1 µm) on a Cs-corrected microscope (0.01 mm), 2 Å pixels.
+    const out = join(dir, 'vpp');
+    python([SIMULATOR, '--family', 'ellipsoids', '--size', '48,48,24', '--angles', '-60,60,3', '--seed', '9002', '--defocus', '1', '--pixel-size', '2', '--cs', '0.01', '--phase-shift', '1.5708', '--out-dir', out]);
+    const header = '# Pixel size: 2.0 Angstroms ; acceleration voltage: 300.0 keV ; spherical aberration: 0.01 mm ; amplitude contrast: 0.07';
+    const estimate = (name: string, shift: number) => {
+      const path = join(out, name);
+      writeFileSync(path, [header, ...Array.from({ length: 41 }, (_, k) => `${k + 1} 10000.0 10000.0 0.0 ${shift} 0.1 8.0`)].join('\n'));
+      return path;
+    };
+    const base = ['recon', '--tilts', join(out, 'tilt_series.mrc'), '--angles', join(out, 'tilt_series.tlt'), '--thickness', '24', '--method', 'fbp', '--quiet'];
+    const run = async (name: string, ...flags: string[]) => {
+      const result = await wedgelab([...base, ...flags, '--out', join(out, `${name}.mrc`)]);
+      expect(result.code, result.stderr).toBe(0);
+      return { stderr: result.stderr, corr: pearson(readVolume(join(out, `${name}.mrc`)).data, truth.data) };
+    };
+    const truth = readVolume(join(out, 'ground_truth.mrc'));
+    const plain = await run('plain');
+    const plate = await run('plate', '--defocus', estimate('plate_CTF.txt', 1.5708), '--phase-flip');
+    const noPlate = await run('no-plate', '--defocus', estimate('none_CTF.txt', 0), '--phase-flip');
+    const usualCs = await run('cs', '--defocus', join(out, 'plate_CTF.txt'), '--phase-flip', '--cs', '2.7');
+    expect(plate.stderr).toContain("phase flipped at each tilt's defocus and phase-plate shift (0.50 π) (300 kV, Cs 0.01 mm, Q 0.07; one defocus per tilt)");
+    expect(usualCs.stderr).toContain('(300 kV, Cs 2.7 mm, Q 0.07;');
+    // Measured: −0.63 as measured, −0.66 flipped without the plate's shift, −0.81 with it (−0.807 at Cs 2.7 mm: at
+    // 2 Å and 1 µm Cs moves only the outermost zeros).
+    expect(plain.corr).toBeGreaterThan(-0.68);
+    expect(noPlate.corr).toBeGreaterThan(-0.7);
+    expect(plate.corr).toBeLessThan(-0.78);
+    expect(usualCs.corr).toBeGreaterThan(plate.corr);
+    // Cs and Q only mean something to the flip, and must be ones a microscope has.
+    const alone = await wedgelab([...base, '--cs', '0', '--out', join(out, 'never.mrc')]);
+    expect([alone.code, alone.stderr]).toEqual([2, expect.stringContaining('--cs: the microscope for --phase-flip, which was not asked for')]);
+    const wrongQ = await wedgelab([...base, '--defocus', join(out, 'plate_CTF.txt'), '--phase-flip', '--amplitude-contrast', '7', '--out', join(out, 'never.mrc')]);
+    expect(wrongQ.stderr).toContain('--amplitude-contrast: an amplitude contrast of 7: give a fraction from 0 to below 1');
   });
 });

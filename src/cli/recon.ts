@@ -34,7 +34,7 @@ import { FRAME_HALVES, isStarFile } from '../io/relionStar.ts';
 import { progressPrinter } from './progress.ts';
 import { stringOptions } from './options.ts';
 import { isDefocusFile } from '../io/defocusFiles.ts';
-import { phaseFlipText, phaseFlipUnavailable, type PhaseFlipReport } from '../engine/phaseFlip.ts';
+import { microscopeOverrideProblem, phaseFlipText, phaseFlipUnavailable, type MicroscopeOverride, type PhaseFlipReport } from '../engine/phaseFlip.ts';
 import { phaseFlipTiltSeries } from '../engine/cpu/phaseFlip.ts';
 
 /**
@@ -235,8 +235,22 @@ function sideFlagFor(name: string): (typeof SIDE_FLAGS)[number] | undefined {
 
 /** The flags that say which tilt series a command works on, beside --tilts: its side files, its tilt axis, the tilts to leave out. */
 export const SERIES_FLAGS = [...SIDE_FLAGS, 'tilt-axis', 'exclude-tilts', 'frames', 'series'] as const;
-/** SERIES_FLAGS as parseArgs takes them, with the switch --phase-flip (the series corrected for its CTF as it is read). */
-export const SERIES_OPTIONS = { ...stringOptions(SERIES_FLAGS), 'phase-flip': { type: 'boolean' } } as const;
+/** The flags that give --phase-flip the microscope's Cs (mm) and amplitude contrast where the files do not, or otherwise. */
+export const MICROSCOPE_FLAGS = ['cs', 'amplitude-contrast'] as const;
+/** SERIES_FLAGS as parseArgs takes them, with the switch --phase-flip (the series corrected for its CTF as it is read) and its MICROSCOPE_FLAGS. */
+export const SERIES_OPTIONS = { ...stringOptions([...SERIES_FLAGS, ...MICROSCOPE_FLAGS]), 'phase-flip': { type: 'boolean' } } as const;
+
+/** --cs and --amplitude-contrast as the phase flip takes them; refused without --phase-flip, which alone uses them, or out of range. */
+export function microscopeFlags(values: FlagValues): MicroscopeOverride {
+  const given = MICROSCOPE_FLAGS.filter((flag) => values[flag] !== undefined);
+  if (given.length > 0 && values['phase-flip'] !== true) throw new UsageError(`${given.map((f) => `--${f}`).join(' and ')}: the microscope for --phase-flip, which was not asked for`);
+  const override: MicroscopeOverride = { cs: numberFlag(values, 'cs'), amplitudeContrast: numberFlag(values, 'amplitude-contrast') };
+  const problems = [microscopeOverrideProblem({ cs: override.cs }), microscopeOverrideProblem({ amplitudeContrast: override.amplitudeContrast })];
+  problems.forEach((problem, i) => {
+    if (problem) throw new UsageError(`--${MICROSCOPE_FLAGS[i]}: ${problem}`);
+  });
+  return override;
+}
 
 /** The side files the flags name (SIDE_FLAGS), as paths. */
 export function sidePathsOf(values: FlagValues): string[] {
@@ -265,18 +279,22 @@ export async function flaggedTiltSeries(
   if (typeof defocusPath === 'string' && !isDefocusFile(basename(defocusPath))) {
     throw new UsageError(`--defocus takes IMOD's .defocus or CTFFIND's or AreTomo's text with "ctf" in its name (TS_01_CTF.txt); ${defocusPath} is neither`);
   }
+  const microscope = microscopeFlags(values);
   const loaded = await readTiltSeriesPaths(tiltsPath, sidePathsOf(values), { ...options, frames, relionSeries, tiltAxis: numberFlag(values, 'tilt-axis') });
   const chosen = chooseTilts(values, await alignLoadedTiltSeries(engine, loaded), tiltsPath, options.quiet);
   if (values['phase-flip'] !== true) return { loaded, ...chosen };
-  const flipped = await phaseFlipOfFile(chosen.tiltSeries, tiltsPath, engine);
+  const flipped = await phaseFlipOfFile(chosen.tiltSeries, tiltsPath, engine, microscope);
   if (!options.quiet) process.stderr.write(`${phaseFlipText(flipped)} (--phase-flip)\n`);
   return { loaded, tiltSeries: flipped.tiltSeries, label: [chosen.label, 'phase-flipped'].filter(Boolean).join(', ') };
 }
 
-/** `ts` phase flipped for its defocus on the CPU pool (engine/cpu/phaseFlip.ts); a series that cannot be is refused naming `path`, the file it was read from. */
-export async function phaseFlipOfFile(ts: TiltSeries, path: string, engine: EngineContext): Promise<PhaseFlipReport> {
+/**
+ * `ts` phase flipped for its defocus on the CPU pool (engine/cpu/phaseFlip.ts), with `microscope`'s Cs and Q before
+ * the series' own; a series that cannot be is refused naming `path`, the file it was read from.
+ */
+export async function phaseFlipOfFile(ts: TiltSeries, path: string, engine: EngineContext, microscope: MicroscopeOverride = {}): Promise<PhaseFlipReport> {
   try {
-    return await phaseFlipTiltSeries(ts, cpuPoolOf(engine));
+    return await phaseFlipTiltSeries(ts, cpuPoolOf(engine), { microscope });
   } catch (error) {
     throw new Error(`${path}: ${(error as Error).message}`, { cause: error });
   }

@@ -10,17 +10,20 @@ describe('contrast transfer function', () => {
     const lambdaDz = electronWavelength(300) * 3e4;
     expect(ctf(1 / Math.sqrt(lambdaDz), 3, ideal)).toBeCloseTo(0, 9);
     expect(ctf(1 / Math.sqrt(2 * lambdaDz), 3, ideal)).toBeCloseTo(-1, 9); // χ = π/2
+    // A phase plate's π/2 added to χ: −cos χ, so −1 at f = 0 (all the contrast), 0 where χ = π/2.
+    expect(ctf(0, 3, ideal, Math.PI / 2)).toBeCloseTo(-1, 12);
+    expect(ctf(1 / Math.sqrt(2 * lambdaDz), 3, ideal, Math.PI / 2)).toBeCloseTo(0, 9);
   });
 
   it('says where it is positive without a sine, as the sign of the formula does', () => {
     const microscopes = [MICROSCOPE_300KV, { voltage: 200, cs: 2, amplitudeContrast: 0.1 }, { voltage: 300, cs: 0.01, amplitudeContrast: 0 }];
     for (const m of microscopes) {
-      for (const defocus of [0.5, 1.5, 3, 6]) {
-        const positive = ctfPositive(defocus, m);
+      for (const [defocus, phaseShift] of [[0.5, 0], [1.5, 0], [3, 0], [6, 0], [0.5, 0.5 * Math.PI], [3, 0.3 * Math.PI], [3, 0.97 * Math.PI]]) {
+        const positive = ctfPositive(defocus, m, phaseShift);
         // Every frequency to 0.5/Å (1 Å pixels), off the zeros themselves, where the sign is moot.
         for (let i = 0; i <= 5000; i++) {
           const f = (0.5 * i) / 5000;
-          const value = ctf(f, defocus, m);
+          const value = ctf(f, defocus, m, phaseShift);
           if (Math.abs(value) > 1e-9) expect(positive(f * f)).toBe(value > 0);
         }
       }

@@ -2,9 +2,10 @@
  * A microscope's contrast transfer function (weak-phase object, no envelope): the simulator filters tilts by it
  * (sim/ctf.ts) and the phase flip corrects measured tilts for it (phaseFlip.ts).
  *
- * CTF(f) = −(√(1 − Q²)·sin χ(f) + Q·cos χ(f)), χ(f) = π·λ·Δz·f² − (π/2)·Cs·λ³·f⁴, f in 1/Å, Δz the defocus (positive
- * under focus), Q the amplitude contrast. That sign makes a denser object darker, as in a micrograph; it is the
- * formula IMOD's ctfphaseflip, CTFFIND and RELION use.
+ * CTF(f) = −(√(1 − Q²)·sin χ(f) + Q·cos χ(f)), χ(f) = π·λ·Δz·f² − (π/2)·Cs·λ³·f⁴ + φ, f in 1/Å, Δz the defocus
+ * (positive under focus), Q the amplitude contrast, φ a phase plate's added phase shift (radians; 0 without one).
+ * That sign makes a denser object darker, as in a micrograph; it is the formula IMOD's ctfphaseflip, CTFFIND and
+ * RELION use, φ as CTFFIND's "additional phase shift" enters it.
  */
 
 /** The electron's relativistic wavelength in Å at an accelerating voltage of `kv` kilovolts (0.0197 Å at 300 kV). */
@@ -25,20 +26,20 @@ export interface Microscope {
 /** A 300 kV microscope with Cs 2.7 mm and 7 % amplitude contrast. */
 export const MICROSCOPE_300KV: Microscope = { voltage: 300, cs: 2.7, amplitudeContrast: 0.07 };
 
-/** The wave aberration χ at one defocus (µm under focus) as a function of f² (1/Å²): its constants computed once. */
-function aberration(defocusUm: number, m: Microscope): (f2: number) => number {
+/** The wave aberration χ at one defocus (µm under focus) and phase shift (rad) as a function of f² (1/Å²): its constants computed once. */
+function aberration(defocusUm: number, m: Microscope, phaseShift: number): (f2: number) => number {
   const lambda = electronWavelength(m.voltage);
   const defocusTerm = Math.PI * lambda * (defocusUm * 1e4);
   const csTerm = (Math.PI / 2) * (m.cs * 1e7) * lambda ** 3;
-  return (f2) => defocusTerm * f2 - csTerm * f2 * f2;
+  return (f2) => defocusTerm * f2 - csTerm * f2 * f2 + phaseShift;
 }
 
 /**
  * The CTF at one defocus (µm under focus), with the micrograph's sign, as a function of spatial frequency (1/Å):
  * the wavelength and the other constants computed once, for per-pixel loops.
  */
-export function ctfCurve(defocusUm: number, m: Microscope = MICROSCOPE_300KV): (f: number) => number {
-  const chiOf = aberration(defocusUm, m);
+export function ctfCurve(defocusUm: number, m: Microscope = MICROSCOPE_300KV, phaseShift = 0): (f: number) => number {
+  const chiOf = aberration(defocusUm, m, phaseShift);
   const q = m.amplitudeContrast;
   const phaseContrast = Math.sqrt(1 - q * q);
   return (f) => {
@@ -47,18 +48,19 @@ export function ctfCurve(defocusUm: number, m: Microscope = MICROSCOPE_300KV): (
   };
 }
 
-/** CTF at spatial frequency `f` (1/Å) and defocus `defocusUm` (µm under focus), with the micrograph's sign. */
-export function ctf(f: number, defocusUm: number, m: Microscope = MICROSCOPE_300KV): number {
-  return ctfCurve(defocusUm, m)(f);
+/** CTF at spatial frequency `f` (1/Å), defocus `defocusUm` (µm under focus) and phase shift (rad), with the micrograph's sign. */
+export function ctf(f: number, defocusUm: number, m: Microscope = MICROSCOPE_300KV, phaseShift = 0): number {
+  return ctfCurve(defocusUm, m, phaseShift)(f);
 }
 
 /**
- * Whether the CTF at one defocus is positive (the opposite sign to its lowest frequencies), as a function of f²
- * (1/Å²): without a sine per frequency, for per-pixel loops. With A = √(1 − Q²) and φ = atan2(Q, A),
- * A·sin χ + Q·cos χ = sin(χ + φ), so CTF > 0 exactly where sin(χ + φ) < 0: where ⌊(χ + φ)/π⌋ is odd.
+ * Whether the CTF at one defocus and phase shift (rad) is positive (the opposite sign to a micrograph's lowest
+ * frequencies without a phase plate), as a function of f² (1/Å²): without a sine per frequency, for per-pixel
+ * loops. With A = √(1 − Q²) and α = atan2(Q, A), A·sin χ + Q·cos χ = sin(χ + α), so CTF > 0 exactly where
+ * sin(χ + α) < 0: where ⌊(χ + α)/π⌋ is odd.
  */
-export function ctfPositive(defocusUm: number, m: Microscope = MICROSCOPE_300KV): (f2: number) => boolean {
-  const chiOf = aberration(defocusUm, m);
-  const phi = Math.atan2(m.amplitudeContrast, Math.sqrt(1 - m.amplitudeContrast ** 2));
-  return (f2) => (Math.floor((chiOf(f2) + phi) / Math.PI) & 1) === 1;
+export function ctfPositive(defocusUm: number, m: Microscope = MICROSCOPE_300KV, phaseShift = 0): (f2: number) => boolean {
+  const chiOf = aberration(defocusUm, m, phaseShift);
+  const alpha = Math.atan2(m.amplitudeContrast, Math.sqrt(1 - m.amplitudeContrast ** 2));
+  return (f2) => (Math.floor((chiOf(f2) + alpha) / Math.PI) & 1) === 1;
 }

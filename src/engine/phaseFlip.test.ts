@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { phaseFlipTiltSeries } from './cpu/phaseFlip.ts';
 import { nodePool } from './cpu/nodePool.ts';
 import { callerPool } from './cpu/pool.ts';
-import { columnDefocus, defocusLevels, defocusStep, phaseFlipUnavailable } from './phaseFlip.ts';
+import { columnDefocus, defocusLevels, defocusStep, microscopeOf, microscopeOverrideProblem, phaseFlipText, phaseFlipUnavailable } from './phaseFlip.ts';
 import { CancelledError, type TiltSeries } from './types.ts';
 
 /** The flip on the calling thread (the CPU pool of one). */
@@ -47,6 +47,44 @@ describe('phase flip', () => {
       for (let i = 0; i < input.length; i++) expect(tiltSeries.data[i]).toBeCloseTo(sign * input[i], 5);
       expect(tiltSeries.defocus).toBeUndefined();
     }
+  });
+
+  it("flips each tilt for its phase plate's shift too, and leaves none to flip again", async () => {
+    const [nx, ny, pixel] = [64, 4, 8];
+    // f = 15/512 Å⁻¹ at 3 µm: χ = 1.593 rad (0.177 at 5/512, × 9; Cs 0.0002), χ + atan(0.07/0.9975) = 1.663 < π: ×1
+    // without a plate; with π/2 added, 3.234 > π: the CTF is positive there, ×(−1). f = 5/512: 0.247 and 1.818: ×1 both.
+    for (const [cx, shift, sign] of [
+      [15, 0, 1],
+      [15, Math.PI / 2, -1],
+      [5, Math.PI / 2, 1],
+    ]) {
+      const input = waves(nx, ny, 1, cx, 0);
+      const report = await flip({ ...series(nx, ny, input, [0], [3], pixel), ...(shift && { phaseShift: [shift] }) });
+      for (let i = 0; i < input.length; i++) expect(report.tiltSeries.data[i]).toBeCloseTo(sign * input[i], 5);
+      expect(report.tiltSeries.phaseShift).toBeUndefined();
+      expect(phaseFlipText(report)).toBe(
+        shift ? "phase flipped at each tilt's defocus and phase-plate shift (0.50 π) (300 kV, Cs 2.7 mm, Q 0.07; one defocus per tilt)" : "phase flipped at each tilt's defocus (300 kV, Cs 2.7 mm, Q 0.07; one defocus per tilt)",
+      );
+    }
+    const two = series(8, 8, new Float32Array(128), [0, 3], [3, 3], 4);
+    expect(phaseFlipUnavailable({ ...two, phaseShift: [1] })).toBe('the tilt series has 2 tilts but a phase shift for 1');
+  });
+
+  it("takes Cs and Q as given, else as the series' files gave them, else 2.7 mm and 0.07; refuses ones that cannot be", async () => {
+    expect(microscopeOf({})).toEqual({ voltage: 300, cs: 2.7, amplitudeContrast: 0.07 });
+    const fromFiles = { voltage: 200, sphericalAberration: 0.01, amplitudeContrast: 0.1 };
+    expect(microscopeOf(fromFiles)).toEqual({ voltage: 200, cs: 0.01, amplitudeContrast: 0.1 });
+    expect(microscopeOf(fromFiles, { cs: 2.7 })).toEqual({ voltage: 200, cs: 2.7, amplitudeContrast: 0.1 });
+    expect(microscopeOverrideProblem({ cs: -1 })).toMatch(/^a spherical aberration of -1 mm: give 0–10 mm/);
+    expect(microscopeOverrideProblem({ amplitudeContrast: 7 })).toMatch(/^an amplitude contrast of 7: give a fraction from 0 to below 1/);
+    expect(microscopeOverrideProblem({ cs: 0, amplitudeContrast: 0 })).toBeNull();
+    // At 1 Å pixels and 1 µm, Cs moves the outer zeros: a flip for Cs 0.01 mm differs from one for 2.7 mm.
+    const input = Float32Array.from({ length: 64 * 64 }, (_, i) => Math.sin(i * 0.37) + (i % 7));
+    const ts = series(64, 64, input, [0], [1], 1);
+    const [corrected, usual] = await Promise.all([flip(ts, { microscope: { cs: 0.01 } }), flip(ts)]);
+    expect(corrected.microscope.cs).toBe(0.01);
+    expect(corrected.tiltSeries.data).not.toEqual(usual.tiltSeries.data);
+    await expect(flip(ts, { microscope: { amplitudeContrast: 1 } })).rejects.toThrow('phase flip: an amplitude contrast of 1: give a fraction');
   });
 
   it('flipped twice at one level gives a random tilt back', async () => {

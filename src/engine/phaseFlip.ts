@@ -14,22 +14,42 @@
  * Runs on the CPU (one forward 2-D FFT per tilt, one inverse per two levels; float64), the tilts split over the
  * CPU pool's threads by cpu/phaseFlip.ts; this file is the flip of one tilt and what a series says about it.
  */
+import { phaseShiftRange } from '../io/defocusFiles.ts';
 import { ctfPositive, electronWavelength, MICROSCOPE_300KV, type Microscope } from './ctf.ts';
 import { fft3d } from './metrics/fourier.ts';
 import { radialFrequencyMap } from './tiltFourierFilter.ts';
 import type { TiltSeries } from './types.ts';
 
 /** Why a tilt series cannot be phase flipped, or null when it can. */
-export function phaseFlipUnavailable(ts: Partial<Pick<TiltSeries, 'nTilts' | 'defocus' | 'pixelSize'>>): string | null {
+export function phaseFlipUnavailable(ts: Partial<Pick<TiltSeries, 'nTilts' | 'defocus' | 'phaseShift' | 'pixelSize'>>): string | null {
   if (!ts.defocus) return 'the tilt series has no defocus (drop its CTF estimate with it: IMOD .defocus, CTFFIND or AreTomo _CTF.txt, or a RELION table with defocus columns)';
   if (ts.defocus.length !== ts.nTilts) return `the tilt series has ${ts.nTilts} tilts but a defocus for ${ts.defocus.length}`;
+  if (ts.phaseShift && ts.phaseShift.length !== ts.nTilts) return `the tilt series has ${ts.nTilts} tilts but a phase shift for ${ts.phaseShift.length}`;
   if (!(ts.pixelSize && ts.pixelSize > 0)) return 'the pixel size is unknown';
   return null;
 }
 
-/** The microscope a series is corrected for: its own voltage (300 kV when unknown), Cs 2.7 mm, Q 0.07. */
-export function microscopeOf(ts: Pick<TiltSeries, 'voltage'>): Microscope {
-  return { ...MICROSCOPE_300KV, ...(ts.voltage !== undefined && { voltage: ts.voltage }) };
+/** The microscope settings a flip may be given instead of the series' own (the command line's --cs, the page's fields). */
+export type MicroscopeOverride = Partial<Pick<Microscope, 'cs' | 'amplitudeContrast'>>;
+
+/**
+ * The microscope a series is corrected for: its own voltage (300 kV when unknown), and Cs and Q as `override`
+ * gives them, else as the series' files did, else Cs 2.7 mm and Q 0.07.
+ */
+export function microscopeOf(ts: Pick<TiltSeries, 'voltage' | 'sphericalAberration' | 'amplitudeContrast'>, override: MicroscopeOverride = {}): Microscope {
+  const { voltage, cs, amplitudeContrast } = MICROSCOPE_300KV;
+  return {
+    voltage: ts.voltage ?? voltage,
+    cs: override.cs ?? ts.sphericalAberration ?? cs,
+    amplitudeContrast: override.amplitudeContrast ?? ts.amplitudeContrast ?? amplitudeContrast,
+  };
+}
+
+/** Why Cs (mm) and Q given for a flip cannot be used, or null (Cs ≥ 0, as a corrected microscope's is about 0; 0 ≤ Q < 1). */
+export function microscopeOverrideProblem({ cs, amplitudeContrast }: MicroscopeOverride): string | null {
+  if (cs !== undefined && !(Number.isFinite(cs) && cs >= 0 && cs <= 10)) return `a spherical aberration of ${cs} mm: give 0–10 mm (about 0 on a Cs-corrected microscope, 2.7 on most)`;
+  if (amplitudeContrast !== undefined && !(Number.isFinite(amplitudeContrast) && amplitudeContrast >= 0 && amplitudeContrast < 1)) return `an amplitude contrast of ${amplitudeContrast}: give a fraction from 0 to below 1 (0.07–0.1 usually)`;
+  return null;
 }
 
 /** The largest gap (µm) between two defocus levels at `pixelSize` Å: p²/λ, a phase error ≤ π/8 at Nyquist between them. */
@@ -69,6 +89,8 @@ export interface PhaseFlipGeometry {
   tiltAngles: ArrayLike<number>;
   /** µm under focus, every tilt of the stack. */
   defocus: ArrayLike<number>;
+  /** Radians a phase plate adds, every tilt of the stack; absent without one. */
+  phaseShift?: ArrayLike<number>;
   microscope: Microscope;
 }
 
@@ -101,8 +123,9 @@ export function phaseFlipTilts(data: Float32Array, g: PhaseFlipGeometry, f2: Flo
     const sum = new Float64Array(plane);
     const [outRe, outIm] = [new Float64Array(plane), new Float64Array(plane)];
     for (let j = 0; j < levels.length; j += 2) {
-      const signA = flipSigns(levels[j], g.microscope, f2);
-      const signB = j + 1 < levels.length ? flipSigns(levels[j + 1], g.microscope, f2) : null;
+      const phaseShift = g.phaseShift?.[t] ?? 0;
+      const signA = flipSigns(levels[j], phaseShift, g.microscope, f2);
+      const signB = j + 1 < levels.length ? flipSigns(levels[j + 1], phaseShift, g.microscope, f2) : null;
       for (let i = 0; i < plane; i++) {
         // (re + i·im)·(a + i·b) with a, b real: the two levels packed as real and imaginary outputs.
         const b = signB ? signB[i] : 0;
@@ -117,9 +140,13 @@ export function phaseFlipTilts(data: Float32Array, g: PhaseFlipGeometry, f2: Flo
   }
 }
 
-/** −sign(CTF) at every DFT index for one defocus (`f2`: |k|² there): +1 where the CTF has its low-frequency sign (negative), −1 where it is positive. */
-function flipSigns(defocusUm: number, microscope: Microscope, f2: Float64Array): Float64Array {
-  const positive = ctfPositive(defocusUm, microscope);
+/**
+ * −sign(CTF) at every DFT index for one defocus and phase shift (`f2`: |k|² there): +1 where the CTF is negative
+ * (a micrograph's sign: dense dark), −1 where it is positive. A phase plate's shift moves the zeros; past π − atan(Q/√(1−Q²))
+ * it would make the lowest frequencies positive too, and they are then flipped to the micrograph's sign like the rest.
+ */
+function flipSigns(defocusUm: number, phaseShift: number, microscope: Microscope, f2: Float64Array): Float64Array {
+  const positive = ctfPositive(defocusUm, microscope, phaseShift);
   return f2.map((s) => (positive(s) ? -1 : 1));
 }
 
@@ -132,11 +159,18 @@ export interface PhaseFlipReport {
   /** The most defocus levels one tilt needed (1: no tilt spans more than one step). */
   maxLevels: number;
   microscope: Microscope;
+  /** The phase plate's shift of each tilt (rad) the flip allowed for; absent without one. */
+  phaseShift?: number[];
 }
 
-/** "phase flipped at each tilt's defocus (300 kV, Cs 2.7 mm, Q 0.07; up to 4 defocus levels across a tilt)": what a flipped series says it is. */
-export function phaseFlipText({ microscope, maxLevels }: Pick<PhaseFlipReport, 'microscope' | 'maxLevels'>): string {
+/**
+ * "phase flipped at each tilt's defocus (300 kV, Cs 2.7 mm, Q 0.07; up to 4 defocus levels across a tilt)", with
+ * "and phase-plate shift (0.31–0.52 π)" where there was one: what a flipped series says it is.
+ */
+export function phaseFlipText({ microscope, maxLevels, phaseShift }: Pick<PhaseFlipReport, 'microscope' | 'maxLevels' | 'phaseShift'>): string {
   const { voltage, cs, amplitudeContrast } = microscope;
   const levels = maxLevels > 1 ? `up to ${maxLevels} defocus levels across a tilt` : 'one defocus per tilt';
-  return `phase flipped at each tilt's defocus (${voltage} kV, Cs ${cs} mm, Q ${amplitudeContrast}; ${levels})`;
+  const shift = phaseShift ? ` and phase-plate shift (${phaseShiftRange(phaseShift)})` : '';
+  return `phase flipped at each tilt's defocus${shift} (${voltage} kV, Cs ${cs} mm, Q ${amplitudeContrast}; ${levels})`;
 }
+

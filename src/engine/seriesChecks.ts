@@ -8,7 +8,8 @@
 import { darkTiltsInData, type DarkTiltHint } from './darkTilts.ts';
 import { doseWeightingUnavailable } from './doseWeighting.ts';
 import { offsetWarning } from './methods/preprocess.ts';
-import { phaseFlipUnavailable } from './phaseFlip.ts';
+import type { Microscope } from './ctf.ts';
+import { microscopeOf, phaseFlipUnavailable } from './phaseFlip.ts';
 import { stackPolarity, type Polarity } from './polarity.ts';
 import type { TiltSeries } from './types.ts';
 
@@ -19,6 +20,8 @@ export interface SeriesChecks {
   darkTilts: DarkTiltHint[];
   /** For a series with a defocus only: why it cannot be phase flipped, or null when it can. */
   phaseFlipUnavailable?: string | null;
+  /** For a series with a defocus only: the microscope its flip uses unless told otherwise (microscopeOf). */
+  phaseFlipMicroscope?: Microscope;
 }
 
 export function seriesChecks(ts: TiltSeries): SeriesChecks {
@@ -27,6 +30,6 @@ export function seriesChecks(ts: TiltSeries): SeriesChecks {
     offset: offsetWarning(ts, { subtractMean: false }) ?? null,
     contrast: stackPolarity(ts),
     darkTilts: darkTiltsInData(ts),
-    ...(ts.defocus && { phaseFlipUnavailable: phaseFlipUnavailable(ts) }),
+    ...(ts.defocus && { phaseFlipUnavailable: phaseFlipUnavailable(ts), phaseFlipMicroscope: microscopeOf(ts) }),
   };
 }

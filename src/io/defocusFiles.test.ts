@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isDefocusFile, readDefocusFile } from './defocusFiles.ts';
-import { planSeries, readSideFiles } from './sideFiles.ts';
+import { MICROSCOPE_ROW, planSeries, readSideFiles } from './sideFiles.ts';
 
 const tlt = (angles: number[]) => ({ name: 'TS.tlt', text: angles.map((a) => `${a}\n`).join('') });
 
@@ -24,7 +24,10 @@ describe('CTF estimates beside a stack', () => {
     // Views 1 and 3 given: view 2 between them, view 4 takes view 3's.
     expect(estimate.defocus).toEqual([3.0, 3.1, 3.2, 3.2].map((d) => expect.closeTo(d, 12)));
     expect(estimate.astigmatism).toBeCloseTo(0.2, 12);
-    expect(estimate.phaseShift).toBe(false);
+    expect(estimate.phaseShift).toBeUndefined();
+    // Flags 1 + 4: astigmatism, then a phase-plate shift in degrees (as AreTomo writes its IMOD form); interpolated like the defocus.
+    const plate = readDefocusFile({ name: 'TS.defocus', text: '5 0 0. 0. 0 3\n1 1 -30.0 -30.0 3100.0 2900.0 45.0 36.0\n3 3 30.0 30.0 3300.0 3100.0 40.0 72.0\n' }, 3);
+    expect(plate.phaseShift).toEqual([0.2 * Math.PI, 0.3 * Math.PI, 0.4 * Math.PI].map((p) => expect.closeTo(p, 12)));
   });
 
   it('gives an old range line to its middle view and warns that old files may be off by one', () => {
@@ -38,8 +41,13 @@ describe('CTF estimates beside a stack', () => {
     const estimate = readDefocusFile({ name: 'TS_CTF.txt', text }, 2);
     expect(estimate.defocus).toEqual([3.0, 3.05].map((d) => expect.closeTo(d, 12)));
     expect(estimate.astigmatism).toBeCloseTo(0.1, 12);
-    const plate = readDefocusFile({ name: 'TS_CTF.txt', text: '1 5000 5000 0 1.2 0.1 9\n' }, 1);
-    expect(plate.phaseShift).toBe(true);
+    expect(estimate.phaseShift).toBeUndefined();
+    expect(estimate.microscope).toBeUndefined();
+    // In radians; CTFFIND's own header names the microscope.
+    const header = '# Output from CTFFind version 4.1.14, run on 2023-02-02 15:13:07\n# Pixel size: 1.000 Angstroms ; acceleration voltage: 200.0 keV ; spherical aberration: 0.01 mm ; amplitude contrast: 0.10\n';
+    const plate = readDefocusFile({ name: 'TS_CTF.txt', text: `${header}1 5000 5000 0 1.2 0.1 9\n` }, 1);
+    expect(plate.phaseShift).toEqual([1.2]);
+    expect(plate.microscope).toEqual({ voltage: 200, cs: 0.01, amplitudeContrast: 0.1, source: 'TS_CTF.txt' });
   });
 
   it('refuses what is not an estimate of this stack, naming the file and line', () => {
@@ -51,17 +59,29 @@ describe('CTF estimates beside a stack', () => {
     expect(() => readDefocusFile({ name: 'TS_CTF.txt', text: '1 30000 30000 0 0\n1 30000 30000 0 0\n' }, 1)).toThrow('TS_CTF.txt line 2: a second defocus for section 0 (view 1)');
   });
 
-  it('keeps the defocus of the sections the series keeps, with a row; phase-plate data keep none', () => {
+  it("keeps the defocus and phase-plate shift of the sections the series keeps, with a row, and the microscope CTFFIND names", () => {
     const stack = { name: 'TS.mrc', nx: 8, ny: 8, nSections: 3 };
     const defocus = { name: 'TS.defocus', text: '1 1 -3 -3 3000 2\n2 2 0 0 3500\n3 3 3 3 4000\n' };
     const tiltCom = { name: 'tilt.com', text: '$tilt -StandardInput\nEXCLUDELIST 2\n' };
     const plan = planSeries(readSideFiles([tlt([-3, 0, 3]), defocus, tiltCom]), stack);
     expect(plan.keptSections).toEqual([0, 2]);
     expect(plan.defocus).toEqual([3, 4]);
+    expect(plan.phaseShift).toBeUndefined();
     expect(plan.rows.find((r) => r.label === 'Defocus')).toEqual({ label: 'Defocus', value: '3.00–4.00 µm under focus', source: 'TS.defocus' });
-    const plate = planSeries(readSideFiles([tlt([-3, 0, 3]), { name: 'TS_CTF.txt', text: '1 30000 30000 0 0.5\n2 30000 30000 0 0.5\n3 30000 30000 0 0.5\n' }]), stack);
-    expect(plate.defocus).toBeUndefined();
-    expect(plate.warnings).toContain('TS_CTF.txt: phase-plate shifts are given; the phase flip here has none, so it is not offered for this series');
+    expect(plan.rows.find((r) => r.label === MICROSCOPE_ROW)).toBeUndefined();
+    const rows = (shift: number) => [1, 2, 3].map((k) => `${k} 30000 30000 0 ${shift * k}\n`).join('');
+    const header = '# Pixel size: 4.0 Angstroms ; acceleration voltage: 300.0 keV ; spherical aberration: 2.70 mm ; amplitude contrast: 0.07\n';
+    const plate = planSeries(readSideFiles([tlt([-3, 0, 3]), { name: 'TS_CTF.txt', text: header + rows(0.5) }, tiltCom]), stack);
+    expect(plate.defocus).toEqual([3, 3]);
+    expect(plate.phaseShift).toEqual([0.5, 1.5]);
+    expect(plate.rows.find((r) => r.label === 'Defocus')?.value).toBe('3.00 µm under focus; phase plate: 0.16–0.48 π added');
+    expect(plate.rows.find((r) => r.label === MICROSCOPE_ROW)).toEqual({ label: MICROSCOPE_ROW, value: 'Cs 2.7 mm, Q 0.07', source: 'TS_CTF.txt' });
+    expect([plate.voltage, plate.sphericalAberration, plate.amplitudeContrast]).toEqual([300, 2.7, 0.07].map((value) => ({ value, source: 'TS_CTF.txt' })));
+    // The .mdoc's voltage stands; one the estimate was made at that differs is said.
+    const mdoc = { name: 'TS.mrc.mdoc', text: 'Voltage = 200\n[ZValue = 0]\nTiltAngle = -3\n[ZValue = 1]\nTiltAngle = 0\n[ZValue = 2]\nTiltAngle = 3\n' };
+    const both = planSeries(readSideFiles([mdoc, { name: 'TS_CTF.txt', text: header + rows(0) }]), stack);
+    expect(both.voltage).toEqual({ value: 200, source: 'TS.mrc.mdoc line 1' });
+    expect(both.warnings).toContain('TS_CTF.txt was estimated at 300 kV, where TS.mrc.mdoc line 1 says 200 kV: 200 kV is used');
     expect(() => readSideFiles([tlt([0]), defocus, { name: 'TS_CTF.txt', text: '' }])).toThrow('several CTF estimates (TS.defocus, TS_CTF.txt): drop one');
   });
 

@@ -8,13 +8,16 @@
  *    phase-plate shift, 32: a cut-on frequency). A line's value belongs to its middle view; views between two lines
  *    are interpolated linearly, views beyond the first and last take their value (as ctfphaseflip does).
  *  - CTFFIND's output text, which AreTomo writes as `STEM_CTF.txt`: `#` comment lines, then one row per image:
- *    `image defocus1(Å) defocus2(Å) azimuth(°) phaseShift(rad) …`, images from 1.
+ *    `image defocus1(Å) defocus2(Å) azimuth(°) phaseShift(rad) …`, images from 1. CTFFIND's own (not AreTomo's)
+ *    names the microscope in a comment: `# Pixel size: … ; acceleration voltage: 300.0 keV ; spherical
+ *    aberration: 2.70 mm ; amplitude contrast: 0.07`.
  *
  * AreTomo writes the same estimate in IMOD's form too (AreTomo3 `STEM_CTF_Imod.txt`, AreTomo2's IMOD folder
  * `STEM_ctf.txt`): a `.txt` is read as IMOD's when its first line is a version-3 header, whatever its name.
  *
  * The two astigmatic axes are averaged: the phase flip corrects the mean defocus (the row says how much
- * astigmatism that leaves out). Phase-plate data are read but not flipped: the CTF here has no phase shift.
+ * astigmatism that leaves out). A phase plate's shift (IMOD's in degrees, CTFFIND's in radians) is read per
+ * section, in radians, interpolated between lines as the defocus is.
  */
 import { clip, isAreTomoTiltFile, NUMBER, splitLines } from './angles.ts';
 import type { TextFile } from './alignmentFiles.ts';
@@ -34,11 +37,27 @@ export interface DefocusEstimate {
   defocus: number[];
   /** The largest difference between the two axes over the sections, µm (0: none given). */
   astigmatism: number;
-  /** Whether a phase-plate shift other than 0 is given: the phase flip does not apply then. */
-  phaseShift: boolean;
+  /** Radians a phase plate adds, each raw section, when a shift other than 0 is given; absent otherwise. */
+  phaseShift?: number[];
+  /** The microscope as CTFFIND's header names it (kV, mm, fraction), with the file as source; absent when not named. */
+  microscope?: CtfMicroscope;
   /** IMOD's form only: each line's views (sections from 0) and the tilt angles it gives for its first and last. */
   viewAngles?: { line: number; sections: [number, number]; angles: [number, number] }[];
   warnings: string[];
+}
+
+/** "0.31–0.52 π" (or "0.50 π"): a phase plate's shifts (radians) over the tilts, in units of π. */
+export function phaseShiftRange(phaseShift: readonly number[]): string {
+  const [lo, hi] = [Math.min(...phaseShift), Math.max(...phaseShift)].map((p) => (p / Math.PI).toFixed(2));
+  return lo === hi ? `${lo} π` : `${lo}–${hi} π`;
+}
+
+/** The microscope a CTF estimate was made for, as far as its file says. */
+export interface CtfMicroscope {
+  voltage?: number;
+  cs?: number;
+  amplitudeContrast?: number;
+  source: string;
 }
 
 /** IMOD's version-3 header flags (ctfplotter): which optional columns follow the defocus. */
@@ -94,6 +113,7 @@ interface Entry {
   section: number;
   /** µm, each axis. */
   axes: [number, number];
+  /** Radians. */
   phase: number;
   line: number;
 }
@@ -120,7 +140,8 @@ function readImodDefocus(file: TextFile, nSections: number): DefocusEstimate {
     if (values.length < needed) throw new DefocusFileError(`${file.name} line ${i + 1}: expected ${needed} numbers (views, angles, defocus${astig ? ', second defocus, astigmatism angle' : ''}), found ${values.length}`);
     const [start, end, , , defocus1] = values;
     const defocus2 = astig ? values[5] : defocus1;
-    const phase = flags & HAS_PHASE ? values[astig ? 7 : 5] : 0;
+    // ctfplotter writes the phase shift in degrees.
+    const phase = flags & HAS_PHASE ? (values[astig ? 7 : 5] * Math.PI) / 180 : 0;
     // A line's value belongs to its middle view (views from 1).
     const section = Math.floor((start + end) / 2) - 1;
     if (!Number.isInteger(start) || !Number.isInteger(end) || section < 0 || section >= nSections) {
@@ -148,7 +169,26 @@ function readCtffind(file: TextFile, nSections: number): DefocusEstimate {
   if (entries.length === 0) throw new DefocusFileError(`${file.name} holds no defocus (CTFFIND or AreTomo rows: image, defocus 1, defocus 2, …)`);
   const missing = nSections - new Set(entries.map((e) => e.section)).size;
   if (missing > 0) throw new DefocusFileError(`${file.name} gives a defocus for ${nSections - missing} of the stack's ${nSections} sections`);
-  return { ...fromEntries(entries, nSections, file.name), warnings: [] };
+  const microscope = ctffindMicroscope(file);
+  return { ...fromEntries(entries, nSections, file.name), ...(microscope && { microscope }), warnings: [] };
+}
+
+/**
+ * The microscope CTFFIND's comment names (`acceleration voltage: 300.0 keV ; spherical aberration: 2.70 mm ;
+ * amplitude contrast: 0.07`), each value only where it is a number in range; undefined when none is.
+ */
+function ctffindMicroscope(file: TextFile): CtfMicroscope | undefined {
+  const header = splitLines(file.text).filter((line) => line.trim().startsWith('#')).join(' ');
+  const valueOf = (pattern: RegExp, ok: (v: number) => boolean): number | undefined => {
+    const found = pattern.exec(header);
+    const value = found ? Number(found[1]) : NaN;
+    return Number.isFinite(value) && ok(value) ? value : undefined;
+  };
+  const voltage = valueOf(/acceleration voltage:\s*([-+\d.eE]+)\s*keV/i, (v) => v > 0);
+  const cs = valueOf(/spherical aberration:\s*([-+\d.eE]+)\s*mm/i, (v) => v >= 0);
+  const amplitudeContrast = valueOf(/amplitude contrast:\s*([-+\d.eE]+)/i, (v) => v >= 0 && v < 1);
+  if (voltage === undefined && cs === undefined && amplitudeContrast === undefined) return undefined;
+  return { ...(voltage !== undefined && { voltage }), ...(cs !== undefined && { cs }), ...(amplitudeContrast !== undefined && { amplitudeContrast }), source: file.name };
 }
 
 /** How far (degrees) a line's angle may be from its view's in the series before the views are doubted. */
@@ -173,23 +213,23 @@ export function viewAngleWarning(estimate: DefocusEstimate, angleOf: (section: n
   return `${estimate.file} line ${off.line}: ${views} at ${span(off.angles)}, where the series has ${span(off.sections.map(angleOf))}: its views may not be this stack's (an old ctfplotter's off-by-one, or dark views removed before it was written); the defocus is taken by view number`;
 }
 
-/** Every section's mean defocus from the entries: interpolated linearly between them, the end values beyond. */
+/** Every section's mean defocus (and phase shift) from the entries: interpolated linearly between them, the end values beyond. */
 function fromEntries(entries: Entry[], nSections: number, file: string): Omit<DefocusEstimate, 'warnings'> {
   const sorted = [...entries].sort((a, b) => a.section - b.section);
   const twice = sorted.find((e, j) => j > 0 && e.section === sorted[j - 1].section);
   if (twice) throw new DefocusFileError(`${file} line ${twice.line}: a second defocus for section ${twice.section} (view ${twice.section + 1})`);
-  const mean = (e: Entry) => (e.axes[0] + e.axes[1]) / 2;
-  const defocus = Array.from({ length: nSections }, (_, k) => {
-    const after = sorted.findIndex((e) => e.section >= k);
-    if (after < 0) return mean(sorted[sorted.length - 1]);
-    if (after === 0 || sorted[after].section === k) return mean(sorted[after]);
-    const [a, b] = [sorted[after - 1], sorted[after]];
-    return mean(a) + ((mean(b) - mean(a)) * (k - a.section)) / (b.section - a.section);
-  });
+  const everySection = (value: (e: Entry) => number) =>
+    Array.from({ length: nSections }, (_, k) => {
+      const after = sorted.findIndex((e) => e.section >= k);
+      if (after < 0) return value(sorted[sorted.length - 1]);
+      if (after === 0 || sorted[after].section === k) return value(sorted[after]);
+      const [a, b] = [sorted[after - 1], sorted[after]];
+      return value(a) + ((value(b) - value(a)) * (k - a.section)) / (b.section - a.section);
+    });
   return {
     file,
-    defocus,
+    defocus: everySection((e) => (e.axes[0] + e.axes[1]) / 2),
     astigmatism: Math.max(...entries.map((e) => Math.abs(e.axes[0] - e.axes[1]))),
-    phaseShift: entries.some((e) => e.phase !== 0),
+    ...(entries.some((e) => e.phase !== 0) && { phaseShift: everySection((e) => e.phase) }),
   };
 }

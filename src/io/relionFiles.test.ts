@@ -137,6 +137,19 @@ describe('a RELION 5 tilt series', () => {
     });
     // The table above has rlnDefocusU alone: no estimate.
     expect((await planTiltSeriesFiles([file('TS_01.star', tiltTable()), ...images])).plan.defocus).toBeUndefined();
+    // A phase plate's rlnPhaseShift (degrees) per row, and tomograms.star's Cs (0: a corrected microscope) and Q.
+    const withPlate = withV.replace('_rlnDefocusV #10', '_rlnDefocusV #10\n_rlnPhaseShift #11').replace(/\t29000\.0$/gm, '\t29000.0\t90.0');
+    const global = tomograms.replace('_rlnTomoTiltSeriesStarFile #4', '_rlnTomoTiltSeriesStarFile #4\n_rlnSphericalAberration #5\n_rlnAmplitudeContrast #6').replace(/TS_0(\d)\.star$/gm, 'TS_0$1.star 0.000000 0.100000');
+    const plate = (await planTiltSeriesFiles([file('TS_01.star', withPlate), file('tomograms.star', global), ...images])).plan;
+    expect(plate.phaseShift).toEqual(rows.map(() => Math.PI / 2));
+    expect(plate.sphericalAberration).toEqual({ value: 0, source: 'tomograms.star (rlnSphericalAberration)' });
+    expect(plate.amplitudeContrast).toEqual({ value: 0.1, source: 'tomograms.star (rlnAmplitudeContrast)' });
+    expect(plate.rows.find((r) => r.label === 'Defocus')?.value).toMatch(/; phase plate: 0\.50 π added$/);
+    expect(plate.rows.find((r) => r.label === 'Cs, amplitude contrast')).toEqual({
+      label: 'Cs, amplitude contrast',
+      value: 'Cs 0 mm, Q 0.1',
+      source: 'tomograms.star (rlnSphericalAberration), tomograms.star (rlnAmplitudeContrast)',
+    });
   });
 
   it('names the tilt series of several tables, and loads the one asked for, setting the other tables aside', async () => {

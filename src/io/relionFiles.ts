@@ -85,6 +85,8 @@ function planRelionSeries(series: RelionTiltSeries, raw: { nx: number; ny: numbe
     ...(series.preExposure && { accumulatedDose: series.preExposure }),
     ...(pixelSize && { pixelSize }),
     ...(series.voltage && { voltage: series.voltage }),
+    ...(series.sphericalAberration && { sphericalAberration: series.sphericalAberration }),
+    ...(series.amplitudeContrast && { amplitudeContrast: series.amplitudeContrast }),
     rows,
     warnings: [...series.warnings],
   };
@@ -94,15 +96,22 @@ function planRelionSeries(series: RelionTiltSeries, raw: { nx: number; ny: numbe
 
 /** The table's CTF columns as a CTF estimate of the sections its rows read (row j is section kept[j]). */
 function relionDefocus(ctf: NonNullable<RelionTiltSeries['ctf']>, kept: number[], nSections: number, file: string): DefocusEstimate {
-  const defocus = new Array<number>(nSections).fill(0);
-  kept.forEach((section, row) => (defocus[section] = (ctf.defocusU[row] + ctf.defocusV[row]) / 2e4));
+  // Each row's value at the section it reads (sections no row reads stay 0: the series leaves them out).
+  const bySection = (perRow: (row: number) => number) => {
+    const values = new Array<number>(nSections).fill(0);
+    kept.forEach((section, row) => (values[section] = perRow(row)));
+    return values;
+  };
+  const defocus = bySection((row) => (ctf.defocusU[row] + ctf.defocusV[row]) / 2e4);
+  const { phaseShift } = ctf;
   const wrong = kept.findIndex((section) => !(defocus[section] > 0 && Number.isFinite(defocus[section])));
   if (wrong >= 0) throw new Error(`${file}: rlnDefocusU/V of row ${wrong + 1} (${ctf.defocusU[wrong]}, ${ctf.defocusV[wrong]} Å): the phase flip needs a finite underfocus (> 0)`);
   return {
     file: `${file} (rlnDefocusU, rlnDefocusV)`,
     defocus,
     astigmatism: Math.max(...ctf.defocusU.map((u, row) => Math.abs(u - ctf.defocusV[row]) / 1e4)),
-    phaseShift: ctf.phaseShift?.some((p) => p !== 0) ?? false,
+    // rlnPhaseShift is in degrees.
+    ...(phaseShift?.some((p) => p !== 0) && { phaseShift: bySection((row) => (phaseShift[row] * Math.PI) / 180) }),
     warnings: [],
   };
 }

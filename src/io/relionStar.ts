@@ -63,6 +63,9 @@ export interface RelionTiltSeries {
   /** From data_global, with their source. */
   pixelSize?: { value: number; source: string };
   voltage?: { value: number; source: string };
+  /** mm and a fraction: what the phase flip takes (0 is a value: a Cs-corrected microscope). */
+  sphericalAberration?: { value: number; source: string };
+  amplitudeContrast?: { value: number; source: string };
   warnings: string[];
 }
 
@@ -266,14 +269,18 @@ function addGlobal(series: RelionTiltSeries, blocks: NamedBlock[]): void {
   if (!row && others.length > 0) series.warnings.push(`${others.join(', ')}: no row for ${series.name} (rlnTomoName): its pixel size and voltage are not read`);
   if (!row) return;
   series.globalFile = row.file;
-  const value = (label: string) => {
+  const value = (label: string, ok = (v: number) => v > 0) => {
     const found = numbers(row.block, label, row.file)?.[row.index];
-    return found !== undefined && found > 0 ? { value: found, source: `${row.file} (${label})` } : undefined;
+    return found !== undefined && ok(found) ? { value: found, source: `${row.file} (${label})` } : undefined;
   };
   const pixelSize = value('rlnTomoTiltSeriesPixelSize');
   const voltage = value('rlnVoltage');
+  const sphericalAberration = value('rlnSphericalAberration', (v) => v >= 0);
+  const amplitudeContrast = value('rlnAmplitudeContrast', (v) => v >= 0 && v < 1);
   if (pixelSize) series.pixelSize = pixelSize;
   if (voltage) series.voltage = voltage;
+  if (sphericalAberration) series.sphericalAberration = sphericalAberration;
+  if (amplitudeContrast) series.amplitudeContrast = amplitudeContrast;
 }
 
 /**

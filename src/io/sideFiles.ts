@@ -16,7 +16,7 @@
  */
 import { AlignmentFileError, aretomoAlignment, checkAlignment, imodAlignment, tiltAxisAlignment, type Affine2D, type StackAlignment, type TextFile } from './alignmentFiles.ts';
 import { checkAngleCount, isAreTomoTiltFile, parseAreTomoTiltFile, parseMdocMetadata, parseTlt, type MdocMetadata, type Sourced } from './angles.ts';
-import { isDefocusFile, pickDefocusFile, readDefocusFile, viewAngleWarning, type DefocusEstimate } from './defocusFiles.ts';
+import { isDefocusFile, phaseShiftRange, pickDefocusFile, readDefocusFile, viewAngleWarning, type CtfMicroscope, type DefocusEstimate } from './defocusFiles.ts';
 import type { HeaderAngles } from './extendedHeader.ts';
 import { baseName, parseTiltCom, runsTilt, type TiltCom } from './tiltCom.ts';
 
@@ -45,6 +45,11 @@ export interface SeriesPlan {
   exposureDose?: number[];
   /** µm under focus, one per kept section, when a CTF estimate came with the stack (or RELION's table has it). */
   defocus?: number[];
+  /** Radians a phase plate adds, one per kept section, when the estimate gives a shift other than 0. */
+  phaseShift?: number[];
+  /** The microscope's spherical aberration (mm) and amplitude contrast, when a file names them (CTFFIND's header, RELION's tomograms.star). */
+  sphericalAberration?: Sourced<number>;
+  amplitudeContrast?: Sourced<number>;
   /** tilt.com's THICKNESS in this stack's pixels as stored (THICKNESS / IMAGEBINNED), for the form to offer. */
   imodThickness?: { value: number; source: string };
   /** The specimen's thickness AreTomo measured (its .aln's `# Thickness`), in this stack's pixels as stored, for the form to offer with a margin. */
@@ -195,17 +200,44 @@ export function planSeries(side: SideFiles, stack: { name: string; nx: number; n
 /** The data panel's row that gives a series' defocus. */
 export const DEFOCUS_ROW = 'Defocus';
 
-/** The kept sections' defocus from a CTF estimate, with its row; phase-plate data keep none (the flip has no phase shift). */
+/**
+ * The kept sections' defocus (and phase-plate shift) from a CTF estimate, with its row; the microscope its file
+ * names (CTFFIND's header) where nothing read before named it (the .mdoc's voltage, RELION's tomograms.star).
+ */
 export function addDefocus(plan: SeriesPlan, estimate: DefocusEstimate): void {
   const { rows, warnings, keptSections } = plan;
   warnings.push(...estimate.warnings);
-  if (estimate.phaseShift) {
-    warnings.push(`${estimate.file}: phase-plate shifts are given; the phase flip here has none, so it is not offered for this series`);
-    rows.push({ label: DEFOCUS_ROW, value: 'phase-plate data: not used', source: estimate.file });
-    return;
-  }
   plan.defocus = keptSections.map((k) => estimate.defocus[k]);
-  rows.push({ label: DEFOCUS_ROW, value: defocusSummary(plan.defocus, estimate.astigmatism), source: estimate.file });
+  const { phaseShift } = estimate;
+  if (phaseShift) plan.phaseShift = keptSections.map((k) => phaseShift[k]);
+  const plate = plan.phaseShift ? `; phase plate: ${phaseShiftRange(plan.phaseShift)} added` : '';
+  rows.push({ label: DEFOCUS_ROW, value: `${defocusSummary(plan.defocus, estimate.astigmatism)}${plate}`, source: estimate.file });
+  if (estimate.microscope) takeMicroscope(plan, estimate.microscope);
+  addMicroscopeRow(plan);
+}
+
+/** The voltage, Cs and Q a CTF estimate's file names, each where nothing read before named it; a voltage unlike the one read before, warned of. */
+function takeMicroscope(plan: SeriesPlan, named: CtfMicroscope): void {
+  const { source } = named;
+  if (named.voltage !== undefined && !plan.voltage) {
+    plan.voltage = { value: named.voltage, source };
+    plan.rows.push({ label: 'Voltage', value: `${named.voltage} kV`, source });
+  } else if (named.voltage !== undefined && plan.voltage && Math.abs(named.voltage - plan.voltage.value) >= 1) {
+    plan.warnings.push(`${source} was estimated at ${named.voltage} kV, where ${plan.voltage.source} says ${plan.voltage.value} kV: ${plan.voltage.value} kV is used`);
+  }
+  if (named.cs !== undefined) plan.sphericalAberration ??= { value: named.cs, source };
+  if (named.amplitudeContrast !== undefined) plan.amplitudeContrast ??= { value: named.amplitudeContrast, source };
+}
+
+/** The data panel's row that names the microscope's Cs and Q a phase flip uses, when a file gave them. */
+export const MICROSCOPE_ROW = 'Cs, amplitude contrast';
+
+/** "Cs 2.7 mm, Q 0.07" (what the plan's files name of the two), once, for the phase flip. */
+function addMicroscopeRow(plan: SeriesPlan): void {
+  const { sphericalAberration: cs, amplitudeContrast: q, rows } = plan;
+  if ((!cs && !q) || rows.some((r) => r.label === MICROSCOPE_ROW)) return;
+  const value = [cs && `Cs ${cs.value} mm`, q && `Q ${q.value}`].filter(Boolean).join(', ');
+  rows.push({ label: MICROSCOPE_ROW, value, source: [...new Set([cs?.source, q?.source].filter(Boolean))].join(', ') });
 }
 
 /** "2.85–3.40 µm under focus (mean of the two axes; astigmatism up to 0.12 µm not corrected)": the data panel's row. */

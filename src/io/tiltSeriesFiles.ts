@@ -254,6 +254,9 @@ export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSerie
     ...(plan.accumulatedDose && { accumulatedDose: plan.accumulatedDose, exposureDose: plan.exposureDose }),
     ...(plan.voltage && { voltage: plan.voltage.value }),
     ...(plan.defocus && { defocus: plan.defocus }),
+    ...(plan.phaseShift && { phaseShift: plan.phaseShift }),
+    ...(plan.sphericalAberration && { sphericalAberration: plan.sphericalAberration.value }),
+    ...(plan.amplitudeContrast && { amplitudeContrast: plan.amplitudeContrast.value }),
   };
   // Refused now, at load, rather than at the first run.
   named(seriesName, () => checkValues(tiltSeries));

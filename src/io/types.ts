@@ -32,6 +32,15 @@ export interface TiltSeries {
    * CTFFIND or AreTomo, RELION's table; the mean of the two astigmatic axes): what the phase flip corrects for.
    */
   defocus?: number[];
+  /**
+   * Radians a phase plate adds to the CTF's phase at each tilt, stack order, when the CTF estimate gives one other
+   * than 0 (CTFFIND's "additional phase shift"; IMOD's and RELION's, given in degrees, converted): the phase flip
+   * flips each tilt for its own.
+   */
+  phaseShift?: number[];
+  /** The microscope's spherical aberration (mm) and amplitude contrast (fraction), when a file gives them (CTFFIND's header, RELION's tomograms.star). */
+  sphericalAberration?: number;
+  amplitudeContrast?: number;
 }
 
 /** A tomogram or any other volume: nx × ny × nz voxels, x fastest, z slowest. */

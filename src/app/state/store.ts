@@ -12,6 +12,7 @@ import { suggestBinning, type LoadBinning, type LoadBinningChoice } from '../com
 import { FAMILY_FILES, SHIPPED_CHOICES, type ModelChoices } from '../../engine/methods/modelChoice.ts';
 import type { Progress } from '../../engine/types.ts';
 import type { EngineChoice } from '../../engine/enginePath.ts';
+import type { MicroscopeOverride } from '../../engine/phaseFlip.ts';
 import { errorMessage, getEngine, isCancellation, onWorkerError, progressProxy, workerCallback } from '../engineClient.ts';
 import { sliceCache } from '../viewer/sliceCache.ts';
 import { downloadBlob, exportFileName } from '../util/download.ts';
@@ -116,8 +117,8 @@ export interface AppActions {
   loadFiles(files: File[], options?: { bin?: LoadBinning; tiltAxis?: number } & DropChoice): Promise<DatasetSummary>;
   /** Load the selected series' even- or odd-frame sums as a data set of their own, from the files it was loaded from (at the same binning). */
   openFrameHalf(which: FrameHalf): Promise<DatasetSummary>;
-  /** The selected series phase flipped for its defocus, as a data set of its own, with the load's progress and cancel. */
-  phaseFlip(): Promise<DatasetSummary>;
+  /** The selected series phase flipped for its defocus (at `microscope`'s Cs and Q where given), as a data set of its own, with the load's progress and cancel. */
+  phaseFlip(microscope?: MicroscopeOverride): Promise<DatasetSummary>;
   /**
    * Bring in a tomogram made elsewhere of the selected series (docs/loading.md#tomograms-made-elsewhere): as its
    * ground truth, or as a result beside WedgeLab's, lined up at the tilt angles as the form has them (inverted or
@@ -531,11 +532,11 @@ export const useAppStore = create<AppStore>()((set, get) => {
       return trackedRead(reading, (jobId, onProgress) => getEngine().openFrameHalf(jobId, datasetId, which, onProgress), (dataset) => acceptDataset(dataset));
     },
 
-    async phaseFlip() {
+    async phaseFlip(microscope) {
       const datasetId = selectedDatasetOrFail('phase flipping');
       const source = get().datasets.find((d) => d.id === datasetId) as DatasetSummary;
       const reading = { doing: `Phase flipping ${source.name}`, failure: `Could not phase flip ${source.name}` };
-      return trackedRead(reading, (jobId, onProgress) => getEngine().phaseFlip(jobId, datasetId, onProgress), (dataset) => acceptDataset(dataset));
+      return trackedRead(reading, (jobId, onProgress) => getEngine().phaseFlip(jobId, datasetId, onProgress, microscope), (dataset) => acceptDataset(dataset));
     },
 
     async importTomogram(file, role, like) {

@@ -360,6 +360,10 @@ describe('wedgelab batch', () => {
     // The tomogram's header says where it came from (labels: WedgeLab, the method, the source).
     const header = readMrc(new Uint8Array(readFileSync(join(out, 'a', 'fbp.mrc')))).header;
     expect(header.labels[2]).toBe(`from ${join(flipDir, 'a', 'tilt_series.mrc')}, phase-flipped`.slice(0, 80));
+    // A Cs no microscope has is refused before any series is read.
+    const wrongCs = await wedgelab(['batch', '--list', flipDir, '--methods', 'fbp', '--phase-flip', '--cs', '99', '--out-dir', join(dir, 'ctf-never'), '--quiet']);
+    expect([wrongCs.code, wrongCs.stderr]).toEqual([2, expect.stringContaining('--cs: a spherical aberration of 99 mm: give 0–10 mm')]);
+    expect(existsSync(join(dir, 'ctf-never', 'a'))).toBe(false);
     // Without --phase-flip, a learned method on the series with an estimate says to flip first; not on the other.
     const unflipped = await wedgelab(['batch', '--list', flipDir, '--methods', 'fbp,localnet', '--thickness', '8', '--scores', 'none', '--out-dir', join(dir, 'ctf-unflipped'), '--quiet']);
     expect(unflipped.code, unflipped.stderr).toBe(0);

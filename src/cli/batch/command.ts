@@ -35,7 +35,8 @@ import { METHOD_OPTIONS, methodRequests } from '../methodFlags.ts';
 import { checkModelPaths, cliModelLibrary } from '../models.ts';
 import { parseOptions } from '../options.ts';
 import { progressPrinter, replaceProgressLine } from '../progress.ts';
-import { binningAtLoad, leaveOutTilts, phaseFlipOfFile, readTiltSeriesPaths, reconstructInto, thinnerThanSpecimen, warnOffset, warnUnflipped } from '../recon.ts';
+import { binningAtLoad, leaveOutTilts, microscopeFlags, phaseFlipOfFile, readTiltSeriesPaths, reconstructInto, thinnerThanSpecimen, warnOffset, warnUnflipped } from '../recon.ts';
+import type { MicroscopeOverride } from '../../engine/phaseFlip.ts';
 import { mergeRows, readRow, writeRow, type BatchRow } from './rows.ts';
 import { listSeries, type SeriesEntry } from './series.ts';
 import { submitSlurm, writeSlurmScripts, type SlurmOptions } from './slurm.ts';
@@ -51,6 +52,8 @@ const OPTIONS = {
   halves: { type: 'string' },
   frames: { type: 'string' },
   'phase-flip': { type: 'boolean' },
+  cs: { type: 'string' },
+  'amplitude-contrast': { type: 'string' },
   drop: { type: 'string' },
   'retry-failed': { type: 'boolean' },
   'task-index': { type: 'string' },
@@ -80,8 +83,9 @@ interface Batch {
   halves: OddEvenSplit;
   /** Every series read from the sums of only its even or its odd movie frames (--frames: half tomograms). */
   frames?: FrameHalf;
-  /** Every series phase flipped for its defocus as it is read (--phase-flip; a series without one fails saying so). */
+  /** Every series phase flipped for its defocus as it is read (--phase-flip; a series without one fails saying so), at --cs and --amplitude-contrast where given. */
   phaseFlip: boolean;
+  microscope: MicroscopeOverride;
   drop: string;
   retryFailed: boolean;
   json: boolean;
@@ -300,7 +304,7 @@ async function linedUpFile(path: string, ts: TiltSeries, quiet: boolean, what: s
 
 /** With --phase-flip, the series phase flipped for its defocus, as recon flips it (a failure naming the stack). */
 async function flippedIfAsked(batch: Batch, stack: string, ts: TiltSeries): Promise<TiltSeries> {
-  return batch.phaseFlip ? (await phaseFlipOfFile(ts, stack, batch.engine)).tiltSeries : ts;
+  return batch.phaseFlip ? (await phaseFlipOfFile(ts, stack, batch.engine, batch.microscope)).tiltSeries : ts;
 }
 
 /** Every method of one series; a series that cannot be read fails each of its methods with the reason. */
@@ -398,6 +402,7 @@ export async function batchCommand(args: string[]): Promise<void> {
   const halves = choiceFlag(values, 'halves', ODD_EVEN_SPLITS) ?? 'tilts';
   const frames = choiceFlag(values, 'frames', FRAME_HALVES);
   if (frames && halves === 'frames') throw new UsageError('--halves frames reads both frame halves: leave out --frames');
+  const microscope = microscopeFlags(values);
   const list = requireFlag(values, 'list');
   const requests = methods.map((m) => m.request);
   // SLURM's tasks open their own engines; the model files are checked here all the same.
@@ -419,6 +424,7 @@ export async function batchCommand(args: string[]): Promise<void> {
     halves,
     ...(frames && { frames }),
     phaseFlip: values['phase-flip'] === true,
+    microscope,
     drop,
     retryFailed: values['retry-failed'] === true,
     json: choiceFlag(values, 'progress', ['bar', 'json'] as const) === 'json',

@@ -3,7 +3,7 @@
  * over the pool's threads, a tilt a thread per round, so that a cancel and the progress are seen between rounds (a 1024²
  * stack of 41 tilts at 4 Å takes about 20 s on one thread).
  */
-import { microscopeOf, phaseFlipUnavailable, squaredFrequencies, tiltLevels, type PhaseFlipGeometry, type PhaseFlipReport } from '../phaseFlip.ts';
+import { microscopeOf, microscopeOverrideProblem, phaseFlipUnavailable, squaredFrequencies, tiltLevels, type MicroscopeOverride, type PhaseFlipGeometry, type PhaseFlipReport } from '../phaseFlip.ts';
 import { throwIfAborted, type TiltSeries } from '../types.ts';
 import { sharedCopy, sharedDoubles, type CpuPool } from './pool.ts';
 
@@ -11,19 +11,21 @@ import { sharedCopy, sharedDoubles, type CpuPool } from './pool.ts';
 const TILTS_PER_THREAD = 1;
 
 /**
- * A copy of the series with every tilt phase flipped for its own defocus, without the defocus (it is corrected),
- * on `pool`. Throws naming what is missing when the series cannot be flipped; `onProgress(done, total)` after each
- * round of tilts, and a cancel (`signal`) lands between rounds.
+ * A copy of the series with every tilt phase flipped for its own defocus and phase shift, without them (they are
+ * corrected), on `pool`, at the series' microscope (microscopeOf: `options.microscope` before its own Cs and Q).
+ * Throws naming what is missing when the series cannot be flipped; `onProgress(done, total)` after each round of
+ * tilts, and a cancel (`signal`) lands between rounds.
  */
 export async function phaseFlipTiltSeries(
   ts: TiltSeries,
   pool: CpuPool,
-  options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+  options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; microscope?: MicroscopeOverride } = {},
 ): Promise<PhaseFlipReport> {
-  const unavailable = phaseFlipUnavailable(ts);
+  const unavailable = phaseFlipUnavailable(ts) ?? microscopeOverrideProblem(options.microscope ?? {});
   if (unavailable) throw new Error(`phase flip: ${unavailable}`);
-  const microscope = microscopeOf(ts);
-  const geometry: PhaseFlipGeometry = { nx: ts.nx, ny: ts.ny, pixelSize: ts.pixelSize, tiltAngles: ts.tiltAngles, defocus: ts.defocus as number[], microscope };
+  const microscope = microscopeOf(ts, options.microscope);
+  const { phaseShift } = ts;
+  const geometry: PhaseFlipGeometry = { nx: ts.nx, ny: ts.ny, pixelSize: ts.pixelSize, tiltAngles: ts.tiltAngles, defocus: ts.defocus as number[], ...(phaseShift && { phaseShift }), microscope };
   const data = sharedCopy(ts.data);
   // The frequencies are every tilt's: made once, shared with the threads.
   const f2 = sharedDoubles(ts.nx * ts.ny);
@@ -40,6 +42,8 @@ export async function phaseFlipTiltSeries(
   const maxLevels = Math.max(...Array.from({ length: ts.nTilts }, (_, t) => tiltLevels(geometry, t).levels.length));
   // Out of shared memory: the flipped series is a data set of its own, and shared views cannot go into a Blob (an export).
   const tiltSeries: TiltSeries = { ...ts, data: typeof SharedArrayBuffer !== 'undefined' && data.buffer instanceof SharedArrayBuffer ? data.slice() : data };
-  delete tiltSeries.defocus; // corrected: nothing is left to flip
-  return { tiltSeries, maxLevels, microscope };
+  // Corrected: nothing is left to flip.
+  delete tiltSeries.defocus;
+  delete tiltSeries.phaseShift;
+  return { tiltSeries, maxLevels, microscope, ...(phaseShift && { phaseShift }) };
 }

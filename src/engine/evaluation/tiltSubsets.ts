@@ -8,7 +8,7 @@ export function subsetTilts(ts: TiltSeries, indices: readonly number[]): TiltSer
   const plane = ts.nx * ts.ny;
   const data = new Float32Array(indices.length * plane);
   indices.forEach((k, j) => data.set(ts.data.subarray(k * plane, (k + 1) * plane), j * plane));
-  const { accumulatedDose, exposureDose, defocus, ...rest } = ts;
+  const { accumulatedDose, exposureDose, defocus, phaseShift, ...rest } = ts;
   return {
     ...rest,
     nTilts: indices.length,
@@ -18,6 +18,7 @@ export function subsetTilts(ts: TiltSeries, indices: readonly number[]): TiltSer
     ...(accumulatedDose && { accumulatedDose: indices.map((k) => accumulatedDose[k]) }),
     ...(exposureDose && { exposureDose: indices.map((k) => exposureDose[k]) }),
     ...(defocus && { defocus: indices.map((k) => defocus[k]) }),
+    ...(phaseShift && { phaseShift: indices.map((k) => phaseShift[k]) }),
   };
 }
 
@@ -128,7 +129,7 @@ export function appendTilts(ts: TiltSeries, added: TiltSeries): TiltSeries {
   const data = new Float32Array(ts.data.length + added.data.length);
   data.set(ts.data);
   data.set(added.data, ts.data.length);
-  const { accumulatedDose, exposureDose, defocus, ...rest } = ts;
+  const { accumulatedDose, exposureDose, defocus, phaseShift, ...rest } = ts;
   return {
     ...rest,
     nTilts: ts.nTilts + added.nTilts,
@@ -137,7 +138,8 @@ export function appendTilts(ts: TiltSeries, added: TiltSeries): TiltSeries {
     // Per-tilt doses survive only when both series carry them: synthesised tilts were never exposed.
     ...(accumulatedDose && added.accumulatedDose && { accumulatedDose: [...accumulatedDose, ...added.accumulatedDose] }),
     ...(exposureDose && added.exposureDose && { exposureDose: [...exposureDose, ...added.exposureDose] }),
-    // Likewise a defocus: a synthesised tilt went through no microscope.
+    // Likewise a defocus and a phase shift: a synthesised tilt went through no microscope.
     ...(defocus && added.defocus && { defocus: [...defocus, ...added.defocus] }),
+    ...(phaseShift && added.phaseShift && { phaseShift: [...phaseShift, ...added.phaseShift] }),
   };
 }

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { formatBytes } from '../../../io/bytes.ts';
 import { FRAME_HALVES } from '../../../io/relionStar.ts';
 import type { DatasetSummary } from '../../../../workers/api.ts';
+import { microscopeOverrideProblem } from '../../../engine/phaseFlip.ts';
 import { useAppStore, selectDataset } from '../../state/store.ts';
 import { Section } from '../Section.tsx';
 import { asDropped, pickedFolder, type DroppedFile } from '../../state/droppedFiles.ts';
@@ -200,26 +201,45 @@ function OpenFrameHalves({ dataset }: { dataset: DatasetSummary }) {
 
 /**
  * The series phase flipped for its defocus (a CTF estimate came with it) as a data set of its own in the series'
- * family: its reconstructions compare side by side and by FSC with those of the series as measured.
+ * family: its reconstructions compare side by side and by FSC with those of the series as measured. Cs and Q start
+ * as the series' files give them (else 2.7 mm and 0.07) and can be changed: a Cs-corrected microscope has about 0.
  */
 function PhaseFlip({ dataset }: { dataset: DatasetSummary }) {
   const flip = useAppStore((s) => s.phaseFlip);
   const loading = useAppStore((s) => s.fileLoad !== null);
+  const given = dataset.phaseFlipMicroscope;
+  const [cs, setCs] = useState(String(given?.cs ?? ''));
+  const [amplitudeContrast, setAmplitudeContrast] = useState(String(given?.amplitudeContrast ?? ''));
   const unavailable = dataset.phaseFlipUnavailable;
-  if (unavailable === undefined) return null;
+  if (unavailable === undefined || !given) return null;
+  const microscope = { cs: Number(cs), amplitudeContrast: Number(amplitudeContrast) };
+  const problem = cs.trim() === '' || amplitudeContrast.trim() === '' ? 'give Cs and Q' : microscopeOverrideProblem(microscope);
+  const why = unavailable ?? problem;
   return (
     <div className="phase-flip">
       <button
         type="button"
         className="small"
-        disabled={loading || unavailable !== null}
-        onClick={() => void flip().catch(() => undefined)}
-        title={unavailable ?? "Correct every tilt for the microscope's CTF by phase flipping, at its own defocus (and across a tilted view, at the defocus of each column): a new data set of this series"}
+        disabled={loading || why !== null}
+        onClick={() => void flip(microscope).catch(() => undefined)}
+        title={why ?? `Correct every tilt for the microscope's CTF by phase flipping, at its own defocus (and across a tilted view, at the defocus of each column), at ${given.voltage} kV: a new data set of this series`}
         data-testid="phase-flip"
       >
         Phase-flip (CTF)
       </button>
-      {unavailable !== null && <span className="hint warn">{unavailable}</span>}
+      {unavailable === null && (
+        <>
+          <label className="field inline" title="The microscope's spherical aberration in mm (about 0 with a Cs corrector)">
+            <span className="field-label">Cs (mm)</span>
+            <input type="number" min={0} max={10} step={0.01} value={cs} onChange={(e) => setCs(e.target.value)} data-testid="phase-flip-cs" />
+          </label>
+          <label className="field inline" title="The fraction of amplitude contrast (0.07–0.1 usually)">
+            <span className="field-label">Q</span>
+            <input type="number" min={0} max={0.99} step={0.01} value={amplitudeContrast} onChange={(e) => setAmplitudeContrast(e.target.value)} data-testid="phase-flip-q" />
+          </label>
+        </>
+      )}
+      {why !== null && <span className="hint warn">{why}</span>}
     </div>
   );
 }
@@ -249,7 +269,7 @@ export function DataPanel() {
           <KeepOffer id={dataset.id} />
           <ExportTiltSeries />
           <OpenFrameHalves dataset={dataset} />
-          <PhaseFlip dataset={dataset} />
+          <PhaseFlip key={`phase-flip-${dataset.id}`} dataset={dataset} />
           <TiltBrowser key={dataset.id} dataset={dataset} />
         </>
       ) : (
