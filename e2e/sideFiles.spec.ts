@@ -357,13 +357,13 @@ test("a CTF estimate dropped with the stack gives its defocus; Phase-flip (CTF) 
   expect(pageErrors).toEqual([]);
 });
 
-test("a phase plate's shifts and the microscope CTFFIND names are read; Cs and Q can be changed before the flip", async () => {
+test("a phase plate's shifts and the microscope CTFFIND names are read; Cs and Q can be changed before the flip, which follows the form's inverted angles", async () => {
   const stack = await simulatedStack(48, 48, angles);
   // CTFFIND's own output: its header names the microscope (a Cs corrector: 0.01 mm), its 5th column the plate's shift in radians.
   const header = '# Pixel size: 2.0 Angstroms ; acceleration voltage: 300.0 keV ; spherical aberration: 0.01 mm ; amplitude contrast: 0.07';
   const estimate = [header, ...angles.map((_, k) => `${k + 1} 10000 10000 0.0 ${(0.3 + 0.02 * k).toFixed(2)} 0.1 20.0`)].join('\n');
   await page.getByTestId('file-input').setInputFiles([{ name: 'vpp.mrc', mimeType: 'application/octet-stream', buffer: stack }, { name: 'vpp.tlt', mimeType: 'text/plain', buffer: writeTlt(angles) }, text('vpp_CTF.txt', estimate)]);
-  await expect(page.getByTestId('dataset-summary')).toContainText('Defocus', { timeout: 60_000 });
+  await expect(page.getByTestId('dataset-summary')).toContainText('vpp.mrc + vpp.tlt + vpp_CTF.txt', { timeout: 60_000 });
   const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
   expect(dataset.metadata).toContainEqual({ label: 'Defocus', value: '1.00 µm under focus; phase plate: 0.10–0.16 π added', source: 'vpp_CTF.txt' });
   expect(dataset.metadata).toContainEqual({ label: 'Cs, amplitude contrast', value: 'Cs 0.01 mm, Q 0.07', source: 'vpp_CTF.txt' });
@@ -375,13 +375,16 @@ test("a phase plate's shifts and the microscope CTFFIND names are read; Cs and Q
   await expect(page.getByTestId('phase-flip')).toBeDisabled();
   await expect(page.locator('.phase-flip .hint')).toHaveText(/^an amplitude contrast of 1\.5: give a fraction from 0 to below 1/);
   await page.getByTestId('phase-flip-q').fill('0.1');
+  // Tilt angles inverted in the method form: the defocus gradient across each view follows them.
+  await page.getByTestId('invert-angles').check();
   await page.getByTestId('phase-flip').click();
   await expect(page.getByTestId('dataset-summary')).toContainText('vpp.mrc + vpp.tlt + vpp_CTF.txt, phase-flipped', { timeout: 60_000 });
   const flipped = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
   expect(flipped.metadata).toContainEqual({
     label: 'CTF correction',
-    value: "phase flipped at each tilt's defocus and phase-plate shift (0.10–0.16 π) (300 kV, Cs 0.01 mm, Q 0.1; one defocus per tilt)",
+    value: "phase flipped at each tilt's defocus and phase-plate shift (0.10–0.16 π) (300 kV, Cs 0.01 mm, Q 0.1; one defocus per tilt; the defocus gradient at the inverted tilt angles)",
     source: 'vpp_CTF.txt',
   });
+  await page.getByTestId('invert-angles').uncheck();
   expect(pageErrors).toEqual([]);
 });

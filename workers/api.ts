@@ -20,7 +20,7 @@ import type { SimulationOptions as DemoOptions } from '../src/engine/sim/index.t
 import type { SliceAxis } from '../src/engine/volume.ts';
 import type { ThicknessSuggestion } from '../src/engine/thickness.ts';
 import type { Microscope } from '../src/engine/ctf.ts';
-import type { MicroscopeOverride } from '../src/engine/phaseFlip.ts';
+import type { PhaseFlipOptions } from '../src/engine/phaseFlip.ts';
 
 export type { CommonParams } from '../src/engine/methods/common.ts';
 export type { MethodName, MethodParams, MethodRequest, RequestOf } from '../src/engine/methods/registry.ts';
@@ -429,10 +429,11 @@ export interface EngineWorkerApi {
   openFrameHalf(jobId: string, datasetId: string, which: FrameHalf, onProgress: (progress: LoadProgress) => void): Promise<DatasetSummary>;
   /**
    * A data set of the series phase flipped for its defocus (engine/phaseFlip.ts; a series whose summary has
-   * phaseFlipUnavailable null), at `microscope`'s Cs and Q where given (else phaseFlipMicroscope's), in the series'
-   * family, its frame halves flipped alike; progress by tilts done (bytesRead 0), cancellable with cancel(jobId).
+   * phaseFlipUnavailable null), as `options` ask (Cs and Q where given, else phaseFlipMicroscope's; the defocus
+   * gradient at inverted angles), in the series' family, its frame halves flipped alike; progress by tilts done
+   * (bytesRead 0), cancellable with cancel(jobId).
    */
-  phaseFlip(jobId: string, datasetId: string, onProgress: (progress: LoadProgress) => void, microscope?: MicroscopeOverride): Promise<DatasetSummary>;
+  phaseFlip(jobId: string, datasetId: string, onProgress: (progress: LoadProgress) => void, options?: PhaseFlipOptions): Promise<DatasetSummary>;
   /** Reconstruct two halves, then FSC of the halves: even and odd tilts, or (`split` 'frames', a series with frameHalves) the even and the odd frames' sums. */
   oddEven(jobId: string, datasetId: string, request: RequestOf<'reconstruction'>, onProgress: (progress: Progress) => void, split?: OddEvenSplit): Promise<OddEvenSummary>;
   /**

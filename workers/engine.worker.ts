@@ -709,16 +709,16 @@ const api: EngineWorkerApi = {
     }).dataset;
   },
 
-  async phaseFlip(jobId, datasetId, onProgress, microscope = {}) {
+  async phaseFlip(jobId, datasetId, onProgress, options = {}) {
     const { summary, tiltSeries, frameHalves } = datasetOf(datasetId);
     const progress = (done: number, total: number) => void onProgress({ fraction: done / total, bytesRead: 0 });
     // On the CPU pool whichever path the engine is on: the flip is CPU work (engine/cpu/phaseFlip.ts).
     const pool = (cpuPool ??= pagePool());
-    const flipped = await withJob(jobId, (signal) => phaseFlipTiltSeries(tiltSeries, pool, { signal, onProgress: progress, microscope }));
-    // Its frame halves are the source's flipped alike (each half read comes with the same defocus, at the same microscope).
+    const flipped = await withJob(jobId, (signal) => phaseFlipTiltSeries(tiltSeries, pool, { ...options, signal, onProgress: progress }));
+    // Its frame halves are the source's flipped alike (each half read comes with the same defocus), as asked.
     const flippedHalves: FrameHalfReader | undefined = frameHalves && {
       source: frameHalves.source,
-      read: async (which, signal, onHalfProgress) => (await phaseFlipTiltSeries(await frameHalves.read(which, signal, onHalfProgress), pool, { signal, microscope })).tiltSeries,
+      read: async (which, signal, onHalfProgress) => (await phaseFlipTiltSeries(await frameHalves.read(which, signal, onHalfProgress), pool, { ...options, signal })).tiltSeries,
     };
     const defocusRow = summary.metadata.find((row) => row.label === DEFOCUS_ROW);
     const correction = { label: 'CTF correction', value: phaseFlipText(flipped), source: defocusRow?.source ?? summary.name };

@@ -160,6 +160,9 @@ describe.skipIf(!hasPython)(title, () => {
     const usualCs = await run('cs', '--defocus', join(out, 'plate_CTF.txt'), '--phase-flip', '--cs', '2.7');
     expect(plate.stderr).toContain("phase flipped at each tilt's defocus and phase-plate shift (0.50 π) (300 kV, Cs 0.01 mm, Q 0.07; one defocus per tilt)");
     expect(usualCs.stderr).toContain('(300 kV, Cs 2.7 mm, Q 0.07;');
+    // The methods' --invert-angles turns the defocus gradient across each view too.
+    const inverted = await run('inverted', '--defocus', join(out, 'plate_CTF.txt'), '--phase-flip', '--invert-angles');
+    expect(inverted.stderr).toContain('one defocus per tilt; the defocus gradient at the inverted tilt angles) (--phase-flip)');
     // Measured: −0.63 as measured, −0.66 flipped without the plate's shift, −0.81 with it (−0.807 at Cs 2.7 mm: at
     // 2 Å and 1 µm Cs moves only the outermost zeros).
     expect(plain.corr).toBeGreaterThan(-0.68);

@@ -34,7 +34,7 @@ import { FRAME_HALVES, isStarFile } from '../io/relionStar.ts';
 import { progressPrinter } from './progress.ts';
 import { stringOptions } from './options.ts';
 import { isDefocusFile } from '../io/defocusFiles.ts';
-import { microscopeOverrideProblem, phaseFlipText, phaseFlipUnavailable, type MicroscopeOverride, type PhaseFlipReport } from '../engine/phaseFlip.ts';
+import { microscopeOverrideProblem, phaseFlipText, phaseFlipUnavailable, type MicroscopeOverride, type PhaseFlipOptions, type PhaseFlipReport } from '../engine/phaseFlip.ts';
 import { phaseFlipTiltSeries } from '../engine/cpu/phaseFlip.ts';
 
 /**
@@ -283,18 +283,19 @@ export async function flaggedTiltSeries(
   const loaded = await readTiltSeriesPaths(tiltsPath, sidePathsOf(values), { ...options, frames, relionSeries, tiltAxis: numberFlag(values, 'tilt-axis') });
   const chosen = chooseTilts(values, await alignLoadedTiltSeries(engine, loaded), tiltsPath, options.quiet);
   if (values['phase-flip'] !== true) return { loaded, ...chosen };
-  const flipped = await phaseFlipOfFile(chosen.tiltSeries, tiltsPath, engine, microscope);
+  const flipped = await phaseFlipOfFile(chosen.tiltSeries, tiltsPath, engine, { microscope, invertAngles: values['invert-angles'] === true });
   if (!options.quiet) process.stderr.write(`${phaseFlipText(flipped)} (--phase-flip)\n`);
   return { loaded, tiltSeries: flipped.tiltSeries, label: [chosen.label, 'phase-flipped'].filter(Boolean).join(', ') };
 }
 
 /**
- * `ts` phase flipped for its defocus on the CPU pool (engine/cpu/phaseFlip.ts), with `microscope`'s Cs and Q before
- * the series' own; a series that cannot be is refused naming `path`, the file it was read from.
+ * `ts` phase flipped for its defocus on the CPU pool (engine/cpu/phaseFlip.ts) as `options` ask (Cs and Q before
+ * the series' own; the defocus gradient at inverted angles with --invert-angles); a series that cannot be is
+ * refused naming `path`, the file it was read from.
  */
-export async function phaseFlipOfFile(ts: TiltSeries, path: string, engine: EngineContext, microscope: MicroscopeOverride = {}): Promise<PhaseFlipReport> {
+export async function phaseFlipOfFile(ts: TiltSeries, path: string, engine: EngineContext, options: PhaseFlipOptions = {}): Promise<PhaseFlipReport> {
   try {
-    return await phaseFlipTiltSeries(ts, cpuPoolOf(engine), { microscope });
+    return await phaseFlipTiltSeries(ts, cpuPoolOf(engine), options);
   } catch (error) {
     throw new Error(`${path}: ${(error as Error).message}`, { cause: error });
   }

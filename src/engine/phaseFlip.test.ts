@@ -143,6 +143,20 @@ describe('phase flip', () => {
     }
   });
 
+  it('with the tilt angles inverted, runs the defocus gradient the other way (IMOD ctfphaseflip -InvertTiltAngles)', async () => {
+    const [nx, ny, pixel] = [256, 8, 2];
+    const input = Float32Array.from({ length: nx * ny * 2 }, (_, i) => Math.sin(i * 0.37) + (i % 7));
+    const inverted = await flip(series(nx, ny, input, [55, -40], [1.3, 2], pixel), { invertAngles: true });
+    const negated = await flip(series(nx, ny, input, [-55, 40], [1.3, 2], pixel));
+    const asGiven = await flip(series(nx, ny, input, [55, -40], [1.3, 2], pixel));
+    expect(inverted.tiltSeries.data).toEqual(negated.tiltSeries.data);
+    expect(inverted.tiltSeries.data).not.toEqual(asGiven.tiltSeries.data);
+    // The series keeps its angles as given: only the flip's gradient follows the inversion.
+    expect(inverted.tiltSeries.tiltAngles).toEqual([55, -40]);
+    expect(phaseFlipText(inverted)).toMatch(/; the defocus gradient at the inverted tilt angles\)$/);
+    expect(phaseFlipText(asGiven)).not.toContain('inverted');
+  });
+
   it('says why a series cannot be flipped, reports progress and stops on a cancel', async () => {
     const ts = series(8, 8, new Float32Array(128), [0, 3], [3, 3], 4);
     expect(phaseFlipUnavailable(ts)).toBeNull();

@@ -32,6 +32,12 @@ export function phaseFlipUnavailable(ts: Partial<Pick<TiltSeries, 'nTilts' | 'de
 /** The microscope settings a flip may be given instead of the series' own (the command line's --cs, the page's fields). */
 export type MicroscopeOverride = Partial<Pick<Microscope, 'cs' | 'amplitudeContrast'>>;
 
+/** How a flip is asked for, beside the series: Cs and Q instead of its own, and whether its tilt angles are the other sign convention's. */
+export interface PhaseFlipOptions {
+  microscope?: MicroscopeOverride;
+  invertAngles?: boolean;
+}
+
 /**
  * The microscope a series is corrected for: its own voltage (300 kV when unknown), and Cs and Q as `override`
  * gives them, else as the series' files did, else Cs 2.7 mm and Q 0.07.
@@ -161,16 +167,20 @@ export interface PhaseFlipReport {
   microscope: Microscope;
   /** The phase plate's shift of each tilt (rad) the flip allowed for; absent without one. */
   phaseShift?: number[];
+  /** Whether the defocus gradient followed the inverted tilt angles. */
+  invertAngles: boolean;
 }
 
 /**
  * "phase flipped at each tilt's defocus (300 kV, Cs 2.7 mm, Q 0.07; up to 4 defocus levels across a tilt)", with
- * "and phase-plate shift (0.31–0.52 π)" where there was one: what a flipped series says it is.
+ * "and phase-plate shift (0.31–0.52 π)" where there was one, and the gradient's angles when inverted: what a
+ * flipped series says it is.
  */
-export function phaseFlipText({ microscope, maxLevels, phaseShift }: Pick<PhaseFlipReport, 'microscope' | 'maxLevels' | 'phaseShift'>): string {
+export function phaseFlipText({ microscope, maxLevels, phaseShift, invertAngles }: Pick<PhaseFlipReport, 'microscope' | 'maxLevels' | 'phaseShift' | 'invertAngles'>): string {
   const { voltage, cs, amplitudeContrast } = microscope;
   const levels = maxLevels > 1 ? `up to ${maxLevels} defocus levels across a tilt` : 'one defocus per tilt';
   const shift = phaseShift ? ` and phase-plate shift (${phaseShiftRange(phaseShift)})` : '';
-  return `phase flipped at each tilt's defocus${shift} (${voltage} kV, Cs ${cs} mm, Q ${amplitudeContrast}; ${levels})`;
+  const inverted = invertAngles ? '; the defocus gradient at the inverted tilt angles' : '';
+  return `phase flipped at each tilt's defocus${shift} (${voltage} kV, Cs ${cs} mm, Q ${amplitudeContrast}; ${levels}${inverted})`;
 }
 

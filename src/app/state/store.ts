@@ -117,7 +117,11 @@ export interface AppActions {
   loadFiles(files: File[], options?: { bin?: LoadBinning; tiltAxis?: number } & DropChoice): Promise<DatasetSummary>;
   /** Load the selected series' even- or odd-frame sums as a data set of their own, from the files it was loaded from (at the same binning). */
   openFrameHalf(which: FrameHalf): Promise<DatasetSummary>;
-  /** The selected series phase flipped for its defocus (at `microscope`'s Cs and Q where given), as a data set of its own, with the load's progress and cancel. */
+  /**
+   * The selected series phase flipped for its defocus (at `microscope`'s Cs and Q where given; the defocus gradient
+   * at the tilt angles as the method form's Invert tilt angles has them), as a data set of its own, with the
+   * load's progress and cancel.
+   */
   phaseFlip(microscope?: MicroscopeOverride): Promise<DatasetSummary>;
   /**
    * Bring in a tomogram made elsewhere of the selected series (docs/loading.md#tomograms-made-elsewhere): as its
@@ -536,7 +540,8 @@ export const useAppStore = create<AppStore>()((set, get) => {
       const datasetId = selectedDatasetOrFail('phase flipping');
       const source = get().datasets.find((d) => d.id === datasetId) as DatasetSummary;
       const reading = { doing: `Phase flipping ${source.name}`, failure: `Could not phase flip ${source.name}` };
-      return trackedRead(reading, (jobId, onProgress) => getEngine().phaseFlip(jobId, datasetId, onProgress, microscope), (dataset) => acceptDataset(dataset));
+      const { invertAngles } = get().form.common;
+      return trackedRead(reading, (jobId, onProgress) => getEngine().phaseFlip(jobId, datasetId, onProgress, { microscope, invertAngles }), (dataset) => acceptDataset(dataset));
     },
 
     async importTomogram(file, role, like) {

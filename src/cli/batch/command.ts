@@ -36,7 +36,7 @@ import { checkModelPaths, cliModelLibrary } from '../models.ts';
 import { parseOptions } from '../options.ts';
 import { progressPrinter, replaceProgressLine } from '../progress.ts';
 import { binningAtLoad, leaveOutTilts, microscopeFlags, phaseFlipOfFile, readTiltSeriesPaths, reconstructInto, thinnerThanSpecimen, warnOffset, warnUnflipped } from '../recon.ts';
-import type { MicroscopeOverride } from '../../engine/phaseFlip.ts';
+import type { PhaseFlipOptions } from '../../engine/phaseFlip.ts';
 import { mergeRows, readRow, writeRow, type BatchRow } from './rows.ts';
 import { listSeries, type SeriesEntry } from './series.ts';
 import { submitSlurm, writeSlurmScripts, type SlurmOptions } from './slurm.ts';
@@ -83,9 +83,9 @@ interface Batch {
   halves: OddEvenSplit;
   /** Every series read from the sums of only its even or its odd movie frames (--frames: half tomograms). */
   frames?: FrameHalf;
-  /** Every series phase flipped for its defocus as it is read (--phase-flip; a series without one fails saying so), at --cs and --amplitude-contrast where given. */
+  /** Every series phase flipped for its defocus as it is read (--phase-flip; a series without one fails saying so), as `flip` asks (--cs, --amplitude-contrast, --invert-angles). */
   phaseFlip: boolean;
-  microscope: MicroscopeOverride;
+  flip: PhaseFlipOptions;
   drop: string;
   retryFailed: boolean;
   json: boolean;
@@ -304,7 +304,7 @@ async function linedUpFile(path: string, ts: TiltSeries, quiet: boolean, what: s
 
 /** With --phase-flip, the series phase flipped for its defocus, as recon flips it (a failure naming the stack). */
 async function flippedIfAsked(batch: Batch, stack: string, ts: TiltSeries): Promise<TiltSeries> {
-  return batch.phaseFlip ? (await phaseFlipOfFile(ts, stack, batch.engine, batch.microscope)).tiltSeries : ts;
+  return batch.phaseFlip ? (await phaseFlipOfFile(ts, stack, batch.engine, batch.flip)).tiltSeries : ts;
 }
 
 /** Every method of one series; a series that cannot be read fails each of its methods with the reason. */
@@ -424,7 +424,8 @@ export async function batchCommand(args: string[]): Promise<void> {
     halves,
     ...(frames && { frames }),
     phaseFlip: values['phase-flip'] === true,
-    microscope,
+    // --invert-angles is a flag the methods share: the defocus gradient follows it.
+    flip: { microscope, invertAngles: methods.some((method) => method.request.params?.invertAngles === true) },
     drop,
     retryFailed: values['retry-failed'] === true,
     json: choiceFlag(values, 'progress', ['bar', 'json'] as const) === 'json',

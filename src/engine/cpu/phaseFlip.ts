@@ -3,7 +3,8 @@
  * over the pool's threads, a tilt a thread per round, so that a cancel and the progress are seen between rounds (a 1024²
  * stack of 41 tilts at 4 Å takes about 20 s on one thread).
  */
-import { microscopeOf, microscopeOverrideProblem, phaseFlipUnavailable, squaredFrequencies, tiltLevels, type MicroscopeOverride, type PhaseFlipGeometry, type PhaseFlipReport } from '../phaseFlip.ts';
+import { effectiveAngles } from '../geometry.ts';
+import { microscopeOf, microscopeOverrideProblem, phaseFlipUnavailable, squaredFrequencies, tiltLevels, type PhaseFlipGeometry, type PhaseFlipOptions, type PhaseFlipReport } from '../phaseFlip.ts';
 import { throwIfAborted, type TiltSeries } from '../types.ts';
 import { sharedCopy, sharedDoubles, type CpuPool } from './pool.ts';
 
@@ -13,19 +14,19 @@ const TILTS_PER_THREAD = 1;
 /**
  * A copy of the series with every tilt phase flipped for its own defocus and phase shift, without them (they are
  * corrected), on `pool`, at the series' microscope (microscopeOf: `options.microscope` before its own Cs and Q).
- * Throws naming what is missing when the series cannot be flipped; `onProgress(done, total)` after each round of
- * tilts, and a cancel (`signal`) lands between rounds.
+ * `options.invertAngles`: the tilt angles' sign is the other convention's (the methods' Invert tilt angles), so
+ * the defocus gradient across each view runs the other way (IMOD ctfphaseflip's -InvertTiltAngles). Throws naming
+ * what is missing when the series cannot be flipped; `onProgress(done, total)` after each round of tilts, and a
+ * cancel (`signal`) lands between rounds.
  */
-export async function phaseFlipTiltSeries(
-  ts: TiltSeries,
-  pool: CpuPool,
-  options: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void; microscope?: MicroscopeOverride } = {},
-): Promise<PhaseFlipReport> {
+export async function phaseFlipTiltSeries(ts: TiltSeries, pool: CpuPool, options: PhaseFlipOptions & { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<PhaseFlipReport> {
   const unavailable = phaseFlipUnavailable(ts) ?? microscopeOverrideProblem(options.microscope ?? {});
   if (unavailable) throw new Error(`phase flip: ${unavailable}`);
   const microscope = microscopeOf(ts, options.microscope);
   const { phaseShift } = ts;
-  const geometry: PhaseFlipGeometry = { nx: ts.nx, ny: ts.ny, pixelSize: ts.pixelSize, tiltAngles: ts.tiltAngles, defocus: ts.defocus as number[], ...(phaseShift && { phaseShift }), microscope };
+  const invertAngles = options.invertAngles === true;
+  const tiltAngles = effectiveAngles(ts.tiltAngles, invertAngles);
+  const geometry: PhaseFlipGeometry = { nx: ts.nx, ny: ts.ny, pixelSize: ts.pixelSize, tiltAngles, defocus: ts.defocus as number[], ...(phaseShift && { phaseShift }), microscope };
   const data = sharedCopy(ts.data);
   // The frequencies are every tilt's: made once, shared with the threads.
   const f2 = sharedDoubles(ts.nx * ts.ny);
@@ -45,5 +46,5 @@ export async function phaseFlipTiltSeries(
   // Corrected: nothing is left to flip.
   delete tiltSeries.defocus;
   delete tiltSeries.phaseShift;
-  return { tiltSeries, maxLevels, microscope, ...(phaseShift && { phaseShift }) };
+  return { tiltSeries, maxLevels, microscope, ...(phaseShift && { phaseShift }), invertAngles };
 }
