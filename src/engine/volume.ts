@@ -36,13 +36,6 @@ export function volumeStats(data: Float32Array | readonly Float32Array[]): Volum
   return { min, max, mean, std: Math.sqrt(Math.max(0, sum2 / n - mean * mean)) };
 }
 
-/** The median of a list of numbers (the mean of the middle two for an even count). */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 /** Percentiles (0–100) from an evenly strided sample of at most `sampleSize` values (of the runs taken in order). */
 export function percentiles(data: Float32Array | readonly Float32Array[], ps: number[], sampleSize = 1 << 20): number[] {
   const runs = runsOf(data);

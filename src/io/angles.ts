@@ -10,6 +10,7 @@
  *    `parseMdocMetadata` reads the rest the tilt series needs (voltage, tilt axis, doses in acquisition
  *    order, dark tilts), each value with the file and line it came from (docs/metadata.md).
  */
+import { median } from './stats.ts';
 
 export class AngleFileError extends Error {
   constructor(message: string) {
@@ -407,10 +408,9 @@ function accumulate(doses: readonly number[], order: readonly number[]): number[
  */
 export function darkTiltsByMean(means: readonly number[], tiltAngles: readonly number[]): { index: number; percent: number }[] | null {
   const corrected = means.map((m, k) => m / Math.cos((tiltAngles[k] * Math.PI) / 180));
-  const sorted = [...corrected].sort((a, b) => a - b);
-  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-  if (!(median > 0) || means.some((m) => !(m >= 0))) return null;
-  return corrected.flatMap((c, index) => (c < DARK_FRACTION * median ? [{ index, percent: (100 * c) / median }] : []));
+  const middle = median(corrected);
+  if (!(middle > 0) || means.some((m) => !(m >= 0))) return null;
+  return corrected.flatMap((c, index) => (c < DARK_FRACTION * middle ? [{ index, percent: (100 * c) / middle }] : []));
 }
 
 /** Sections whose MinMaxMean mean says they are dark (darkTiltsByMean). */

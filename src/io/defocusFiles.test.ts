@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDefocusFile, readDefocusFile } from './defocusFiles.ts';
+import { defocusOutliers, isDefocusFile, readDefocusFile } from './defocusFiles.ts';
 import { MICROSCOPE_ROW, planSeries, readSideFiles } from './sideFiles.ts';
 
 const tlt = (angles: number[]) => ({ name: 'TS.tlt', text: angles.map((a) => `${a}\n`).join('') });
@@ -83,6 +83,24 @@ describe('CTF estimates beside a stack', () => {
     expect(both.voltage).toEqual({ value: 200, source: 'TS.mrc.mdoc line 1' });
     expect(both.warnings).toContain('TS_CTF.txt was estimated at 300 kV, where TS.mrc.mdoc line 1 says 200 kV: 200 kV is used');
     expect(() => readSideFiles([tlt([0]), defocus, { name: 'TS_CTF.txt', text: '' }])).toThrow('several CTF estimates (TS.defocus, TS_CTF.txt): drop one');
+  });
+
+  it("doubts a tilt whose defocus is far from its neighbours' by angle (a failed fit), naming it as loaded; autofocus's spread passes", () => {
+    // Dose-symmetric order (0, 3, −3, 6, −6, …): neighbours are taken by angle, not by stack order.
+    const angles = [0, 3, -3, 6, -6, 9, -9, 12, -12];
+    const steady = [3.0, 3.2, 2.9, 3.4, 2.8, 3.1, 3.3, 2.7, 3.2];
+    expect(defocusOutliers(steady, angles)).toEqual([]);
+    const failed = steady.map((d, j) => (j === 7 ? 8.1 : j === 4 ? 0.9 : d));
+    expect(defocusOutliers(failed, angles)).toEqual([
+      { index: 4, expected: expect.closeTo(3.2, 9) },
+      { index: 7, expected: expect.closeTo(3.2, 9) },
+    ]);
+    const stack = { name: 'TS.mrc', nx: 8, ny: 8, nSections: angles.length };
+    const estimate = { name: 'TS_CTF.txt', text: failed.map((d, k) => `${k + 1} ${d * 1e4} ${d * 1e4} 0 0\n`).join('') };
+    const plan = planSeries(readSideFiles([tlt(angles), estimate]), stack);
+    expect(plan.warnings).toContain(
+      "TS_CTF.txt: the defocus of tilts 5 (-6°: 0.90 µm where its neighbours have about 3.20), 8 (12°: 8.10 µm where its neighbours have about 3.20) is far from its neighbours': a CTF fit that failed? The phase flip would use it as given; leave those tilts out or correct the estimate",
+    );
   });
 
   it("reads AreTomo's estimate in IMOD's form by its header, and of AreTomo3's two copies the CTFFIND one", () => {

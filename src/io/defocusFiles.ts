@@ -21,6 +21,7 @@
  */
 import { clip, isAreTomoTiltFile, NUMBER, splitLines } from './angles.ts';
 import type { TextFile } from './alignmentFiles.ts';
+import { median } from './stats.ts';
 
 /** A CTF estimate that cannot be read: the message names the file (and the line). */
 export class DefocusFileError extends Error {
@@ -50,6 +51,43 @@ export interface DefocusEstimate {
 export function phaseShiftRange(phaseShift: readonly number[]): string {
   const [lo, hi] = [Math.min(...phaseShift), Math.max(...phaseShift)].map((p) => (p / Math.PI).toFixed(2));
   return lo === hi ? `${lo} π` : `${lo}–${hi} π`;
+}
+
+/**
+ * How far (µm, and as a fraction of it) a tilt's defocus may lie from the median of its neighbours' before it is
+ * doubted: autofocus keeps a series within a few tenths of a µm of its target, while a CTF fit that failed (most
+ * often at high tilt, where the Thon rings fade) lands microns away.
+ */
+const DEFOCUS_OUTLIER_UM = 1;
+const DEFOCUS_OUTLIER_FRACTION = 0.3;
+/** Neighbours by angle on each side that a tilt's defocus is compared with. */
+const DEFOCUS_NEIGHBOURS = 3;
+
+/**
+ * The tilts (indices into `defocus`, ascending) whose defocus is further from the median of their
+ * DEFOCUS_NEIGHBOURS nearest tilts by angle on each side than DEFOCUS_OUTLIER_UM and DEFOCUS_OUTLIER_FRACTION of
+ * that median both allow, with that median.
+ */
+export function defocusOutliers(defocus: readonly number[], tiltAngles: readonly number[]): { index: number; expected: number }[] {
+  const order = tiltAngles.map((_, j) => j).sort((a, b) => tiltAngles[a] - tiltAngles[b]);
+  return order
+    .flatMap((j, r) => {
+      const around = [...order.slice(Math.max(0, r - DEFOCUS_NEIGHBOURS), r), ...order.slice(r + 1, r + 1 + DEFOCUS_NEIGHBOURS)].map((k) => defocus[k]);
+      const expected = median(around);
+      return around.length > 0 && Math.abs(defocus[j] - expected) > Math.max(DEFOCUS_OUTLIER_UM, DEFOCUS_OUTLIER_FRACTION * expected) ? [{ index: j, expected }] : [];
+    })
+    .sort((a, b) => a.index - b.index);
+}
+
+/**
+ * A warning naming the tilts (numbers from 1 as loaded, with their angles) whose defocus defocusOutliers doubts,
+ * or null: the phase flip would flip them at a defocus they were not taken at.
+ */
+export function defocusOutlierWarning(file: string, defocus: readonly number[], tiltAngles: readonly number[]): string | null {
+  const outliers = defocusOutliers(defocus, tiltAngles);
+  if (outliers.length === 0) return null;
+  const each = outliers.map(({ index, expected }) => `${index + 1} (${tiltAngles[index]}°: ${defocus[index].toFixed(2)} µm where its neighbours have about ${expected.toFixed(2)})`).join(', ');
+  return `${file}: the defocus of tilt${outliers.length === 1 ? '' : 's'} ${each} is far from its neighbours': a CTF fit that failed? The phase flip would use it as given; leave ${outliers.length === 1 ? 'that tilt' : 'those tilts'} out or correct the estimate`;
 }
 
 /** The microscope a CTF estimate was made for, as far as its file says. */

@@ -16,7 +16,7 @@
  */
 import { AlignmentFileError, aretomoAlignment, checkAlignment, imodAlignment, tiltAxisAlignment, type Affine2D, type StackAlignment, type TextFile } from './alignmentFiles.ts';
 import { checkAngleCount, isAreTomoTiltFile, parseAreTomoTiltFile, parseMdocMetadata, parseTlt, type MdocMetadata, type Sourced } from './angles.ts';
-import { isDefocusFile, phaseShiftRange, pickDefocusFile, readDefocusFile, viewAngleWarning, type CtfMicroscope, type DefocusEstimate } from './defocusFiles.ts';
+import { defocusOutlierWarning, isDefocusFile, phaseShiftRange, pickDefocusFile, readDefocusFile, viewAngleWarning, type CtfMicroscope, type DefocusEstimate } from './defocusFiles.ts';
 import type { HeaderAngles } from './extendedHeader.ts';
 import { baseName, parseTiltCom, runsTilt, type TiltCom } from './tiltCom.ts';
 
@@ -208,6 +208,8 @@ export function addDefocus(plan: SeriesPlan, estimate: DefocusEstimate): void {
   const { rows, warnings, keptSections } = plan;
   warnings.push(...estimate.warnings);
   plan.defocus = keptSections.map((k) => estimate.defocus[k]);
+  const outliers = defocusOutlierWarning(estimate.file, plan.defocus, plan.tiltAngles);
+  if (outliers) warnings.push(outliers);
   const { phaseShift } = estimate;
   if (phaseShift) plan.phaseShift = keptSections.map((k) => phaseShift[k]);
   const plate = plan.phaseShift ? `; phase plate: ${phaseShiftRange(plan.phaseShift)} added` : '';

@@ -16,7 +16,7 @@ import { fft } from '../fft/cpuFft.ts';
 import { roundHalfEven } from '../metrics/fsc.ts';
 import { Rng } from '../sim/random.ts';
 import type { Volume } from '../types.ts';
-import { median } from '../volume.ts';
+import { median } from '../../io/stats.ts';
 import { uploadBuffer } from './buffers.ts';
 import type { GpuContext } from './device.ts';
 

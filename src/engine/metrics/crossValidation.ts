@@ -4,7 +4,7 @@
  */
 import { bandMean, frc } from './frc.ts';
 import { TRUST_BAND } from './trust.ts';
-import { median } from '../volume.ts';
+import { median } from '../../io/stats.ts';
 
 export interface ProjectionScores {
   /** ‖p̂ − p‖² / ‖p‖² after both are standardised to mean 0, std 1. NaN when `measured` is constant. */
