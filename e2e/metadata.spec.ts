@@ -51,6 +51,9 @@ test('a stack with its .mdoc (the only angle file) loads with doses; FBP weights
   ]);
   await expect(page.getByTestId('dataset-summary')).toContainText('series.mrc');
   await expect(page.getByTestId('dataset-size')).toHaveText('32 × 32 × 21');
+  // The tilt preview says what each tilt had received before it (the middle one here, 0°).
+  const before0 = await page.evaluate(() => window.wedgelab.datasets().at(-1)!.accumulatedDose![10]);
+  await expect(page.getByTestId('tilt-facts')).toHaveText(`${before0.toFixed(1)} e/Å² before it`);
 
   const checkbox = page.getByTestId('dose-weighting-input');
   await expect(checkbox).toBeEnabled();

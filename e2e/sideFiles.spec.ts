@@ -326,6 +326,8 @@ test("a CTF estimate dropped with the stack gives its defocus; Phase-flip (CTF) 
   const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
   expect(dataset.metadata).toContainEqual({ label: 'Defocus', value: '2.99–3.09 µm under focus (mean of the two axes; astigmatism up to 0.02 µm not corrected)', source: 'ctf_CTF.txt' });
   expect(dataset.phaseFlipUnavailable).toBeNull();
+  // The tilt preview gives each tilt's defocus (0°, the sixth: (30500 + 30300) / 2 Å).
+  await expect(page.getByTestId('tilt-facts')).toHaveText('3.04 µm under focus');
   // A learned method chosen for it says to flip first; FBP does not.
   await page.getByTestId('method-select').selectOption('localnet');
   await expect(page.getByTestId('flip-first-hint')).toBeVisible();

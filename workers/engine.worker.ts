@@ -192,6 +192,8 @@ function addDataset(
     ...given,
     ...(frameHalves && { frameHalves: frameHalves.source }),
     ...seriesChecks(ts),
+    ...(ts.accumulatedDose && { accumulatedDose: ts.accumulatedDose }),
+    ...(ts.defocus && { defocus: ts.defocus }),
     id,
     nx: ts.nx,
     ny: ts.ny,

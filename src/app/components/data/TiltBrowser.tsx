@@ -3,7 +3,7 @@ import type { DatasetSummary } from '../../../../workers/api.ts';
 import { describeDarkTilts, type DarkTiltHint } from '../../../engine/darkTilts.ts';
 import { useAppStore } from '../../state/store.ts';
 import { formatAngle, formatNumber } from '../../util/format.ts';
-import { drawTilt, tiltImageTitle, tiltNumberText, useTiltImage } from './tiltImage.ts';
+import { drawTilt, tiltFacts, tiltImageTitle, tiltNumberText, useTiltImage } from './tiltImage.ts';
 import { TiltEnlarged } from './TiltEnlarged.tsx';
 
 /**
@@ -41,6 +41,7 @@ export function TiltBrowser({ dataset }: { dataset: DatasetSummary }) {
   const { min, max } = dataset.stats;
   const step = max > min ? (max - min) / 500 : 1;
   const n = dataset.nTilts;
+  const facts = tiltFacts(dataset, index);
 
   return (
     <div className="tilt-browser" data-testid="tilt-browser">
@@ -61,6 +62,11 @@ export function TiltBrowser({ dataset }: { dataset: DatasetSummary }) {
           {formatAngle(dataset.tiltAngles[index] ?? 0)}
         </span>
       </div>
+      {facts && (
+        <div className="tilt-facts" data-testid="tilt-facts">
+          {facts}
+        </div>
+      )}
       <div className="tilt-canvas-box">
         <canvas
           ref={canvasRef}

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { DatasetSummary } from '../../../../workers/api.ts';
 import { formatAngle } from '../../util/format.ts';
-import { drawTilt, tiltImageTitle, tiltNumberText, useTiltImage } from './tiltImage.ts';
+import { drawTilt, tiltFacts, tiltImageTitle, tiltNumberText, useTiltImage } from './tiltImage.ts';
 
 /**
  * Pixels along the larger view's longer side, at most: enough to judge a tilt (drift, a grid bar's edge, ice)
@@ -57,7 +57,7 @@ export function TiltEnlarged({
       <div className="tilt-enlarged-panel" onClick={(e) => e.stopPropagation()}>
         <div className="tilt-enlarged-head">
           <span data-testid="tilt-enlarged-title">
-            {tiltNumberText(dataset, index)} · {formatAngle(dataset.tiltAngles[index] ?? 0)} · {tiltImageTitle(dataset, slice)}
+            {[tiltNumberText(dataset, index), formatAngle(dataset.tiltAngles[index] ?? 0), tiltFacts(dataset, index), tiltImageTitle(dataset, slice)].filter(Boolean).join(' · ')}
           </span>
           {marked !== null && (
             <label className="check">

@@ -76,6 +76,14 @@ export function tiltImageTitle(dataset: DatasetSummary, slice: TiltPreview | nul
   return slice && slice.binning > 1 ? `${size}, shown binned ${slice.binning}×` : size;
 }
 
+/** "3.05 µm under focus · 42.0 e/Å² before it": what the series says of tilt `index` besides its angle; null when nothing. */
+export function tiltFacts(dataset: Pick<DatasetSummary, 'defocus' | 'accumulatedDose'>, index: number): string | null {
+  const defocus = dataset.defocus?.[index];
+  const dose = dataset.accumulatedDose?.[index];
+  const facts = [defocus !== undefined && `${defocus.toFixed(2)} µm under focus`, dose !== undefined && `${dose.toFixed(1)} e/Å² before it`].filter(Boolean);
+  return facts.length > 0 ? facts.join(' · ') : null;
+}
+
 /**
  * "Tilt 39/40", and for a series with tilts left out its number as loaded, which `--exclude-tilts` and `wedgelab
  * info` use: "Tilt 39/40 (41 of 42 as loaded)".
