@@ -1,6 +1,7 @@
 /** `wedgelab cv`, `wedgelab oddeven` and `wedgelab trust`: scores for any method on data without ground truth. */
 import { crossValidateAsAsked, type CrossValidationReport, type EachTiltReport } from '../engine/evaluation/crossValidation.ts';
 import { flaggedTiltNumbers } from '../engine/metrics/crossValidation.ts';
+import { resolutionLength, resolutionUnit } from '../engine/metrics/fsc.ts';
 import { ODD_EVEN_SPLITS, oddEvenFsc } from '../engine/evaluation/oddEven.ts';
 import type { Half } from '../engine/evaluation/halves.ts';
 import type { FrameHalf } from '../io/relionStar.ts';
@@ -108,15 +109,14 @@ export async function oddEvenCommand(args: string[]): Promise<void> {
   const data = split === 'frames' ? { read: async (which: Half) => (which === 'even' ? ts : readOdd()) } : ts;
   const report = await oddEvenFsc(engine, data, request, { onProgress, models: cliModelLibrary });
   onProgress.end();
-  const toResolution = (f: number | null) => (f === null ? null : report.pixelSize > 0 ? report.pixelSize / f : 1 / f);
   const out = {
     label: report.label,
     halves: report.split,
     shells: report.shells,
     fsc: report.fsc,
-    res0143: toResolution(report.res0143),
-    res05: toResolution(report.res05),
-    resolutionUnit: report.pixelSize > 0 ? 'Å' : 'voxel',
+    res0143: resolutionLength(report.res0143, report.pixelSize),
+    res05: resolutionLength(report.res05, report.pixelSize),
+    resolutionUnit: resolutionUnit(report.pixelSize),
   };
   if (values.json) process.stdout.write(`${JSON.stringify(out)}\n`);
   else process.stdout.write(`${report.label}\nresolution at 0.143: ${out.res0143 ?? 'never crossed'} ${out.resolutionUnit}; at 0.5: ${out.res05 ?? 'never crossed'} ${out.resolutionUnit}\n`);

@@ -18,6 +18,7 @@ import { basename } from 'node:path';
 import { lineUpTomogram } from '../engine/importedTomogram.ts';
 import { plainProjector } from '../engine/projectionMatch.ts';
 import { SSIM_WINDOW, truthScores } from '../engine/metrics/truthScores.ts';
+import { resolutionLength, resolutionUnit } from '../engine/metrics/fsc.ts';
 import { wholeVolume } from '../io/piecedVolume.ts';
 import type { Volume } from '../engine/types.ts';
 import { readAngleFile } from '../io/angles.ts';
@@ -100,9 +101,7 @@ export async function metricsCommand(args: string[]): Promise<void> {
   const { curves } = scores;
   const bySide = tiltAngles ? scores : undefined;
   const pixelSize = a.pixelSize > 0 ? a.pixelSize : 0;
-  const resolutionUnit = pixelSize > 0 ? 'Å' : 'voxel';
-  // Resolution = 1 / frequency (cycles/voxel) × pixel size; a crossing at frequency 0 has none.
-  const resolution = (f: number | null) => (f === null || f <= 0 ? null : (pixelSize > 0 ? pixelSize : 1) / f);
+  const unitOfLength = resolutionUnit(pixelSize);
   const { ssim } = scores;
   if (ssim === null) process.stderr.write(`warning: SSIM needs every dimension ≥ ${SSIM_WINDOW} voxels, and the volumes are ${size(a)}; ssim is null\n`);
 
@@ -133,9 +132,9 @@ export async function metricsCommand(args: string[]): Promise<void> {
     ssim: finiteOrNull(ssim),
     fit: 'PSNR and SSIM after a least-squares affine fit of A to B (B is the ground truth)',
     ...(bReading !== undefined && { bReading }),
-    res0143: resolution(scores.res0143),
-    res05: resolution(scores.res05),
-    resolutionUnit,
+    res0143: resolutionLength(scores.res0143, pixelSize),
+    res05: resolutionLength(scores.res05, pixelSize),
+    resolutionUnit: unitOfLength,
   };
 
   if (values.json === true) {
@@ -144,7 +143,7 @@ export async function metricsCommand(args: string[]): Promise<void> {
   }
   const fmt = (v: number | null, digits: number) => (v === null ? '—' : v.toFixed(digits));
   const dB = (v: number | null) => (v === null ? '∞' : `${v.toFixed(2)} dB`);
-  const unit = resolutionUnit === 'Å' ? ' Å' : ' voxels';
+  const unit = unitOfLength === 'Å' ? ' Å' : ' voxels';
   const lines = [
     `${basename(aPath)} vs ${basename(bPath)} (ground truth), ${size(a)}${pixelSize > 0 ? `, ${pixelSize} Å/voxel` : ''}`,
     `FSC resolution: ${fmt(report.res0143, 2)}${report.res0143 === null ? '' : unit} at 0.143, ${fmt(report.res05, 2)}${report.res05 === null ? '' : unit} at 0.5`,

@@ -2,7 +2,7 @@
 import type { CrossValidationSummary, FscReport, OddEvenSummary, TrustSummary } from '../../../workers/api.ts';
 import { verdictText } from '../../engine/metrics/trust.ts';
 import { toCsv, type Cell } from '../../io/csv.ts';
-import { resolutionLength } from './units.ts';
+import { resolutionLength } from '../../engine/metrics/fsc.ts';
 import { halvesBesideOddEven } from './figures.ts';
 import { AGREEMENT_NEIGHBOURS } from '../../engine/metrics/crossValidation.ts';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatResolution, frequencyUnit, resolutionLength } from './units.ts';
+import { formatResolution, frequencyUnit } from './units.ts';
+import { resolutionLength } from '../../engine/metrics/fsc.ts';
 
 describe('frequency and resolution units', () => {
   it('uses 1/Å when the pixel size is known, else cycles/voxel', () => {

@@ -1,4 +1,5 @@
 /** Units of the comparison views, pure (docs/conventions.md#frequency-and-resolution-units). */
+import { resolutionLength } from '../../engine/metrics/fsc.ts';
 
 export interface FrequencyUnit {
   /** Multiply a frequency in cycles/voxel by this to get the displayed unit. */
@@ -12,12 +13,6 @@ export interface FrequencyUnit {
 /** 1/Å when the pixel size (Å per voxel) is known, else cycles/voxel. */
 export function frequencyUnit(pixelSize: number): FrequencyUnit {
   return pixelSize > 0 ? { scale: 1 / pixelSize, label: '1/Å', physical: true } : { scale: 1, label: 'cycles/voxel', physical: false };
-}
-
-/** Resolution (a length) of a frequency in cycles/voxel: Å when the pixel size is known, else voxels. Null/0 → null. */
-export function resolutionLength(frequency: number | null, pixelSize: number): number | null {
-  if (frequency === null || !(frequency > 0) || !Number.isFinite(frequency)) return null;
-  return (pixelSize > 0 ? pixelSize : 1) / frequency;
 }
 
 /** The cycles/voxel of the Nyquist frequency: a resolution of 2 voxels. */

@@ -23,7 +23,7 @@ import type { Progress, TiltSeries, Volume } from '../../engine/types.ts';
 import { lineUpTomogram, type LineUp } from '../../engine/importedTomogram.ts';
 import { plainProjector } from '../../engine/projectionMatch.ts';
 import { truthScores } from '../../engine/metrics/truthScores.ts';
-import { fsc, resolutionAt } from '../../engine/metrics/fsc.ts';
+import { fsc, resolutionAt, resolutionLength, resolutionUnit } from '../../engine/metrics/fsc.ts';
 import { readMrcVolume } from '../../io/mrcStream.ts';
 import { wholeVolume } from '../../io/piecedVolume.ts';
 import { openFile } from '../openFile.ts';
@@ -158,11 +158,9 @@ async function runOne(batch: Batch, entry: SeriesEntry, series: LoadedSeries, me
     const cv = await crossValidateAsAsked(batch.engine, ts, method.request, batch.drop, options('cv'));
     Object.assign(row, { cvNmse: cv.meanNmse, cvCorr: cv.meanCorr, ...(cv.agreement && { cvFlaggedTilts: flaggedTiltNumbers(cv).join(',') }) });
   }
-  // A resolution (Å, or voxels without a pixel size) from where a curve crosses, in cycles/voxel.
-  const length = (f: number | null, pixelSize: number) => (f === null ? null : pixelSize > 0 ? pixelSize / f : 1 / f);
   if (batch.scores.has('oddeven')) {
     const report = await oddEvenFsc(batch.engine, series.frameHalf ? { read: series.frameHalf } : ts, method.request, options('oddeven'));
-    Object.assign(row, { oddEvenRes0143: length(report.res0143, report.pixelSize), oddEvenRes05: length(report.res05, report.pixelSize), resolutionUnit: report.pixelSize > 0 ? 'Å' : 'voxel', oddEvenHalves: report.split });
+    Object.assign(row, { oddEvenRes0143: resolutionLength(report.res0143, report.pixelSize), oddEvenRes05: resolutionLength(report.res05, report.pixelSize), resolutionUnit: resolutionUnit(report.pixelSize), oddEvenHalves: report.split });
   }
   const tomogram = (series.truth || series.pipeline) && wholeVolume(result.volume, 'Scoring against a tomogram lined up with the series');
   const angles = result.params.invertAngles ? ts.tiltAngles.map((a) => -a) : ts.tiltAngles;
@@ -174,8 +172,8 @@ async function runOne(batch: Batch, entry: SeriesEntry, series: LoadedSeries, me
       truthPsnrMeasured: finiteOrNull(scores.psnrWedge),
       truthPsnrMissing: finiteOrNull(scores.psnrWedgeMissing),
       truthSsim: scores.ssim,
-      truthRes0143: length(scores.res0143, pixelSize),
-      resolutionUnit: pixelSize > 0 ? 'Å' : 'voxel',
+      truthRes0143: resolutionLength(scores.res0143, pixelSize),
+      resolutionUnit: resolutionUnit(pixelSize),
     });
   }
   if (series.pipeline && tomogram && sameSize(entry, method.name, series.pipeline, tomogram, 'compared with')) {
@@ -183,15 +181,15 @@ async function runOne(batch: Batch, entry: SeriesEntry, series: LoadedSeries, me
     const { pixelSize } = series.pipeline.volume;
     Object.assign(row, {
       pipelineFile: series.pipeline.file,
-      pipelineRes0143: length(resolutionAt(curves, 0.143), pixelSize),
-      pipelineRes05: length(resolutionAt(curves, 0.5), pixelSize),
-      resolutionUnit: pixelSize > 0 ? 'Å' : 'voxel',
+      pipelineRes0143: resolutionLength(resolutionAt(curves, 0.143), pixelSize),
+      pipelineRes05: resolutionLength(resolutionAt(curves, 0.5), pixelSize),
+      resolutionUnit: resolutionUnit(pixelSize),
     });
   }
   const halves = series.pipelineHalves;
   if (halves) {
     const { files, res0143, res05, pixelSize } = halves;
-    Object.assign(row, { pipelineHalves: files, pipelineHalvesRes0143: length(res0143, pixelSize), pipelineHalvesRes05: length(res05, pixelSize), resolutionUnit: pixelSize > 0 ? 'Å' : 'voxel' });
+    Object.assign(row, { pipelineHalves: files, pipelineHalvesRes0143: resolutionLength(res0143, pixelSize), pipelineHalvesRes05: resolutionLength(res05, pixelSize), resolutionUnit: resolutionUnit(pixelSize) });
   }
   return row;
 }

@@ -270,6 +270,17 @@ export function fsc(a: Volume, b: Volume, tiltAngles?: readonly number[]): FscCu
   return curves;
 }
 
+/** Resolution (a length) of a frequency in cycles/voxel: Å when the pixel size is known, else voxels. Null/0 → null. */
+export function resolutionLength(frequency: number | null, pixelSize: number): number | null {
+  if (frequency === null || !(frequency > 0) || !Number.isFinite(frequency)) return null;
+  return (pixelSize > 0 ? pixelSize : 1) / frequency;
+}
+
+/** The unit resolutionLength gives its lengths in. */
+export function resolutionUnit(pixelSize: number): 'Å' | 'voxel' {
+  return pixelSize > 0 ? 'Å' : 'voxel';
+}
+
 /**
  * Frequency (cycles/voxel) where the curve first drops below `threshold`, linearly interpolated
  * between the last shell at or above it and the first shell below it; null when it never drops
