@@ -328,6 +328,8 @@ test("a CTF estimate dropped with the stack gives its defocus; Phase-flip (CTF) 
   expect(dataset.phaseFlipUnavailable).toBeNull();
   // The tilt preview gives each tilt's defocus (0°, the sixth: (30500 + 30300) / 2 Å).
   await expect(page.getByTestId('tilt-facts')).toHaveText('3.04 µm under focus');
+  // Beside the button: what a flip changes at 10 Å pixels (the first zero near 25 Å, Nyquist 20 Å).
+  await expect(page.getByTestId('phase-flip-reach')).toHaveText(/^the CTF's first zero \(2\d\.\d–2\d\.\d Å\) against Nyquist \(20\.0 Å\): the flip corrects the frequencies between$/);
   // A learned method chosen for it says to flip first; FBP does not.
   await page.getByTestId('method-select').selectOption('localnet');
   await expect(page.getByTestId('flip-first-hint')).toBeVisible();

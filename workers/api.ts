@@ -108,6 +108,8 @@ export interface DatasetSummary {
   phaseFlipUnavailable?: string | null;
   /** With phaseFlipUnavailable: the microscope the flip uses unless given Cs and Q (its files' values, else 2.7 mm and 0.07). */
   phaseFlipMicroscope?: Microscope;
+  /** With phaseFlipUnavailable null: where the CTF's first zero lies against Nyquist, and so what a flip changes (engine/phaseFlip.ts phaseFlipReachText). */
+  phaseFlipReach?: string;
   /**
    * Why this stack's tilt means should be subtracted (a mean far from 0: engine/methods/preprocess.ts offsetWarning,
    * read at load), or null: the form shows it while "Subtract tilt means" is unticked.

@@ -169,6 +169,10 @@ describe.skipIf(!hasPython)(title, () => {
     expect(noPlate.corr).toBeGreaterThan(-0.7);
     expect(plate.corr).toBeLessThan(-0.78);
     expect(usualCs.corr).toBeGreaterThan(plate.corr);
+    // Binned 8 (16 Å pixels, a spectrum's corners at 22.6 Å) the first zero (14 Å at 1 µm) is out of reach: said.
+    const binned = await wedgelab([...base.map((a) => (a === '24' ? '4' : a)), '--bin', '8', '--defocus', join(out, 'none_CTF.txt'), '--phase-flip', '--out', join(out, 'binned.mrc')]);
+    expect(binned.stderr).toContain("tilt_series.mrc: the CTF's first zero (14.2 Å) against Nyquist (32.0 Å): it lies past every frequency the tilts hold at this pixel size, so phase flipping changes nothing here");
+    expect(plate.stderr).not.toContain('changes nothing');
     // Cs and Q only mean something to the flip, and must be ones a microscope has.
     const alone = await wedgelab([...base, '--cs', '0', '--out', join(out, 'never.mrc')]);
     expect([alone.code, alone.stderr]).toEqual([2, expect.stringContaining('--cs: the microscope for --phase-flip, which was not asked for')]);

@@ -34,7 +34,7 @@ import { FRAME_HALVES, isStarFile } from '../io/relionStar.ts';
 import { progressPrinter } from './progress.ts';
 import { stringOptions } from './options.ts';
 import { isDefocusFile } from '../io/defocusFiles.ts';
-import { microscopeOverrideProblem, phaseFlipText, phaseFlipUnavailable, type MicroscopeOverride, type PhaseFlipOptions, type PhaseFlipReport } from '../engine/phaseFlip.ts';
+import { flipChangesNothing, microscopeOverrideProblem, phaseFlipReachText, phaseFlipText, phaseFlipUnavailable, type MicroscopeOverride, type PhaseFlipOptions, type PhaseFlipReport } from '../engine/phaseFlip.ts';
 import { phaseFlipTiltSeries } from '../engine/cpu/phaseFlip.ts';
 
 /**
@@ -285,6 +285,7 @@ export async function flaggedTiltSeries(
   if (values['phase-flip'] !== true) return { loaded, ...chosen };
   const flipped = await phaseFlipOfFile(chosen.tiltSeries, tiltsPath, engine, { microscope, invertAngles: values['invert-angles'] === true });
   if (!options.quiet) process.stderr.write(`${phaseFlipText(flipped)} (--phase-flip)\n`);
+  if (!options.quiet && flipChangesNothing(flipped.reach)) process.stderr.write(`warning: ${tiltsPath}: ${phaseFlipReachText(flipped.reach)}\n`);
   return { loaded, tiltSeries: flipped.tiltSeries, label: [chosen.label, 'phase-flipped'].filter(Boolean).join(', ') };
 }
 

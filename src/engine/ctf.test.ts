@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ctf, ctfPositive, electronWavelength, MICROSCOPE_300KV } from './ctf.ts';
+import { ctf, ctfPositive, electronWavelength, firstFlippedFrequency, MICROSCOPE_300KV } from './ctf.ts';
 
 describe('contrast transfer function', () => {
   it('has the textbook wavelengths, −Q at f = 0 and its first zero at 1/√(λ·Δz) without Cs and Q', () => {
@@ -28,5 +28,21 @@ describe('contrast transfer function', () => {
         }
       }
     }
+  });
+
+  it('finds the first frequency a flip changes: 1/√(λ·Δz) for the ideal lens, where the sign turns otherwise', () => {
+    const ideal = { ...MICROSCOPE_300KV, cs: 0, amplitudeContrast: 0 };
+    expect(firstFlippedFrequency(3, ideal)).toBeCloseTo(1 / Math.sqrt(electronWavelength(300) * 3e4), 12);
+    for (const m of [MICROSCOPE_300KV, { voltage: 200, cs: 2, amplitudeContrast: 0.1 }, { voltage: 300, cs: 0.01, amplitudeContrast: 0 }]) {
+      for (const [defocus, shift] of [[0.5, 0], [3, 0], [1, Math.PI / 2], [6, 0.3]]) {
+        const f0 = firstFlippedFrequency(defocus, m, shift);
+        const positive = ctfPositive(defocus, m, shift);
+        // Negative everywhere below it, positive just past it.
+        for (let i = 0; i < 200; i++) expect(positive((f0 * f0 * i * i) / 40000)).toBe(false);
+        expect(positive(f0 * f0 * 1.0001)).toBe(true);
+      }
+    }
+    // A phase plate's shift past π − atan(Q/√(1 − Q²)): positive from f = 0.
+    expect(firstFlippedFrequency(3, MICROSCOPE_300KV, 0.99 * Math.PI)).toBe(0);
   });
 });

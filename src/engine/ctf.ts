@@ -64,3 +64,22 @@ export function ctfPositive(defocusUm: number, m: Microscope = MICROSCOPE_300KV,
   const alpha = Math.atan2(m.amplitudeContrast, Math.sqrt(1 - m.amplitudeContrast ** 2));
   return (f2) => (Math.floor((chiOf(f2) + alpha) / Math.PI) & 1) === 1;
 }
+
+/**
+ * The lowest spatial frequency (1/Å) where the CTF at one defocus (µm under focus) and phase shift (rad) turns
+ * positive, the first that a phase flip changes: where χ(f) + atan(Q/√(1 − Q²)) reaches π (solved in f², Cs's
+ * term included); 0 when the CTF is positive from f = 0 (a phase shift past π − that angle), Infinity when χ never
+ * gets there.
+ */
+export function firstFlippedFrequency(defocusUm: number, m: Microscope = MICROSCOPE_300KV, phaseShift = 0): number {
+  const lambda = electronWavelength(m.voltage);
+  const b = Math.PI * lambda * (defocusUm * 1e4);
+  const a = (Math.PI / 2) * (m.cs * 1e7) * lambda ** 3;
+  const start = (((phaseShift + Math.atan2(m.amplitudeContrast, Math.sqrt(1 - m.amplitudeContrast ** 2))) % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+  if (start >= Math.PI) return 0;
+  // b·u − a·u² = π − start, u = f²: the smaller root (χ rises with u until b/2a, where Cs turns it back), written
+  // so that it holds for a = 0 too.
+  const c = Math.PI - start;
+  const discriminant = b * b - 4 * a * c;
+  return discriminant < 0 ? Infinity : Math.sqrt((2 * c) / (b + Math.sqrt(discriminant)));
+}

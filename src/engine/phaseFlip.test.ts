@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { phaseFlipTiltSeries } from './cpu/phaseFlip.ts';
 import { nodePool } from './cpu/nodePool.ts';
 import { callerPool } from './cpu/pool.ts';
-import { columnDefocus, defocusLevels, defocusStep, microscopeOf, microscopeOverrideProblem, phaseFlipText, phaseFlipUnavailable } from './phaseFlip.ts';
+import { columnDefocus, defocusLevels, defocusStep, flipChangesNothing, microscopeOf, microscopeOverrideProblem, phaseFlipReach, phaseFlipReachText, phaseFlipText, phaseFlipUnavailable } from './phaseFlip.ts';
 import { CancelledError, type TiltSeries } from './types.ts';
 
 /** The flip on the calling thread (the CPU pool of one). */
@@ -155,6 +155,30 @@ describe('phase flip', () => {
     expect(inverted.tiltSeries.tiltAngles).toEqual([55, -40]);
     expect(phaseFlipText(inverted)).toMatch(/; the defocus gradient at the inverted tilt angles\)$/);
     expect(phaseFlipText(asGiven)).not.toContain('inverted');
+  });
+
+  it('says where the first zero lies against Nyquist, and past it the flip gives the tilts back unchanged', async () => {
+    const m = microscopeOf({});
+    // 3 and 3.5 µm: first zeros at about 25 and 27 Å (χ + atan(Q/√(1 − Q²)) = π).
+    const defocus = [3, 3.5];
+    const at8 = phaseFlipReach({ defocus, pixelSize: 8 }, m)!;
+    expect(at8.nyquist).toBe(16);
+    expect(at8.firstZero.map((z) => Math.round(z))).toEqual([25, 27]);
+    expect(phaseFlipReachText(at8)).toMatch(/^the CTF's first zero \(2[45]\.\d–2[67]\.\d Å\) against Nyquist \(16\.0 Å\): the flip corrects the frequencies between$/);
+    expect(phaseFlipReachText(phaseFlipReach({ defocus, pixelSize: 13 }, m)!)).toMatch(/only the tilts furthest from focus have a zero before Nyquist/);
+    // At 14 Å (Nyquist 28 Å) the zero lies past Nyquist, but a tilt's spectrum reaches √2 × 14 = 19.8 Å in its corners.
+    const at14 = phaseFlipReach({ defocus, pixelSize: 14 }, m)!;
+    expect(flipChangesNothing(at14)).toBe(false);
+    expect(phaseFlipReachText(at14)).toMatch(/: it lies past Nyquist, so the flip changes only the corners of each tilt's spectrum, beyond it$/);
+    const at20 = phaseFlipReach({ defocus, pixelSize: 20 }, m)!;
+    expect(flipChangesNothing(at20)).toBe(true);
+    expect(phaseFlipReachText(at20)).toMatch(/: it lies past every frequency the tilts hold at this pixel size, so phase flipping changes nothing here/);
+    // And so it is: at 20 Å pixels a random tilt comes back as it was, the tilted view's gradient included.
+    const input = Float32Array.from({ length: 64 * 32 * 2 }, (_, i) => Math.sin(i * 0.37) + (i % 7));
+    const flipped = await flip(series(64, 32, input, [-50, 50], defocus, 20));
+    expect(flipChangesNothing(flipped.reach)).toBe(true);
+    for (let i = 0; i < input.length; i++) expect(flipped.tiltSeries.data[i]).toBeCloseTo(input[i], 4);
+    expect(flipChangesNothing((await flip(series(64, 32, input, [-50, 50], defocus, 14))).reach)).toBe(false);
   });
 
   it('says why a series cannot be flipped, reports progress and stops on a cancel', async () => {

@@ -15,7 +15,7 @@
  * CPU pool's threads by cpu/phaseFlip.ts; this file is the flip of one tilt and what a series says about it.
  */
 import { phaseShiftRange } from '../io/defocusFiles.ts';
-import { ctfPositive, electronWavelength, MICROSCOPE_300KV, type Microscope } from './ctf.ts';
+import { ctfPositive, electronWavelength, firstFlippedFrequency, MICROSCOPE_300KV, type Microscope } from './ctf.ts';
 import { fft3d } from './metrics/fourier.ts';
 import { radialFrequencyMap } from './tiltFourierFilter.ts';
 import type { TiltSeries } from './types.ts';
@@ -56,6 +56,45 @@ export function microscopeOverrideProblem({ cs, amplitudeContrast }: MicroscopeO
   if (cs !== undefined && !(Number.isFinite(cs) && cs >= 0 && cs <= 10)) return `a spherical aberration of ${cs} mm: give 0–10 mm (about 0 on a Cs-corrected microscope, 2.7 on most)`;
   if (amplitudeContrast !== undefined && !(Number.isFinite(amplitudeContrast) && amplitudeContrast >= 0 && amplitudeContrast < 1)) return `an amplitude contrast of ${amplitudeContrast}: give a fraction from 0 to below 1 (0.07–0.1 usually)`;
   return null;
+}
+
+/**
+ * What a flip can change at a series' sampling: the resolution (Å) of the first frequency it flips, the lowest and
+ * highest over the tilts (at each tilt's centre defocus and phase shift), against Nyquist's (2 pixels) and the
+ * highest a tilt's 2-D spectrum holds (its corners: √2 pixels). Null without a defocus or pixel size.
+ */
+export function phaseFlipReach(ts: Pick<TiltSeries, 'defocus' | 'phaseShift' | 'pixelSize'>, microscope: Microscope): PhaseFlipReach | null {
+  if (!ts.defocus || !(ts.pixelSize > 0)) return null;
+  const lengths = ts.defocus.map((d, t) => 1 / firstFlippedFrequency(d, microscope, ts.phaseShift?.[t] ?? 0));
+  return { firstZero: [Math.min(...lengths), Math.max(...lengths)], nyquist: 2 * ts.pixelSize, corner: Math.SQRT2 * ts.pixelSize };
+}
+
+export interface PhaseFlipReach {
+  /** Å, lowest and highest over the tilts (Infinity: positive from f = 0). */
+  firstZero: [number, number];
+  /** Å: 2 pixels, and √2 pixels (a tilt spectrum's corners). */
+  nyquist: number;
+  corner: number;
+}
+
+/** Whether every tilt's first zero lies past the highest frequency its spectrum holds: the flip gives the tilts back unchanged. */
+export function flipChangesNothing({ firstZero, corner }: PhaseFlipReach): boolean {
+  return firstZero[1] <= corner;
+}
+
+/**
+ * "the CTF's first zero (23.9–26.1 Å) against Nyquist (16.0 Å): the flip corrects the frequencies between", or what
+ * little it changes when the zero lies past Nyquist, or that it changes nothing at this pixel size.
+ */
+export function phaseFlipReachText(reach: PhaseFlipReach): string {
+  const { firstZero: [lo, hi], nyquist } = reach;
+  if (hi === Infinity) return "a phase plate's shift makes the CTF positive from the lowest frequencies at some tilts: the flip turns those over too";
+  const zero = hi / lo < 1.005 ? `${lo.toFixed(1)} Å` : `${lo.toFixed(1)}–${hi.toFixed(1)} Å`;
+  const at = `the CTF's first zero (${zero}) against Nyquist (${nyquist.toFixed(1)} Å)`;
+  if (flipChangesNothing(reach)) return `${at}: it lies past every frequency the tilts hold at this pixel size, so phase flipping changes nothing here (it would at a finer binning)`;
+  if (hi <= nyquist) return `${at}: it lies past Nyquist, so the flip changes only the corners of each tilt's spectrum, beyond it`;
+  if (lo <= nyquist) return `${at}: only the tilts furthest from focus have a zero before Nyquist, and mostly they change`;
+  return `${at}: the flip corrects the frequencies between`;
 }
 
 /** The largest gap (µm) between two defocus levels at `pixelSize` Å: p²/λ, a phase error ≤ π/8 at Nyquist between them. */
@@ -169,6 +208,8 @@ export interface PhaseFlipReport {
   phaseShift?: number[];
   /** Whether the defocus gradient followed the inverted tilt angles. */
   invertAngles: boolean;
+  /** phaseFlipReach of the series at the microscope used. */
+  reach: PhaseFlipReach;
 }
 
 /**

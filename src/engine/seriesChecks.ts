@@ -9,7 +9,7 @@ import { darkTiltsInData, type DarkTiltHint } from './darkTilts.ts';
 import { doseWeightingUnavailable } from './doseWeighting.ts';
 import { offsetWarning } from './methods/preprocess.ts';
 import type { Microscope } from './ctf.ts';
-import { microscopeOf, phaseFlipUnavailable } from './phaseFlip.ts';
+import { microscopeOf, phaseFlipReach, phaseFlipReachText, phaseFlipUnavailable } from './phaseFlip.ts';
 import { stackPolarity, type Polarity } from './polarity.ts';
 import type { TiltSeries } from './types.ts';
 
@@ -22,6 +22,8 @@ export interface SeriesChecks {
   phaseFlipUnavailable?: string | null;
   /** For a series with a defocus only: the microscope its flip uses unless told otherwise (microscopeOf). */
   phaseFlipMicroscope?: Microscope;
+  /** For a series with a defocus and a pixel size: where its CTF's first zero lies against Nyquist (phaseFlipReachText). */
+  phaseFlipReach?: string;
 }
 
 export function seriesChecks(ts: TiltSeries): SeriesChecks {
@@ -30,6 +32,14 @@ export function seriesChecks(ts: TiltSeries): SeriesChecks {
     offset: offsetWarning(ts, { subtractMean: false }) ?? null,
     contrast: stackPolarity(ts),
     darkTilts: darkTiltsInData(ts),
-    ...(ts.defocus && { phaseFlipUnavailable: phaseFlipUnavailable(ts), phaseFlipMicroscope: microscopeOf(ts) }),
+    ...(ts.defocus && phaseFlipChecks(ts)),
   };
+}
+
+/** The phase flip's fields of SeriesChecks, for a series with a defocus. */
+function phaseFlipChecks(ts: TiltSeries): Pick<SeriesChecks, 'phaseFlipUnavailable' | 'phaseFlipMicroscope' | 'phaseFlipReach'> {
+  const microscope = microscopeOf(ts);
+  const unavailable = phaseFlipUnavailable(ts);
+  const reach = unavailable ? null : phaseFlipReach(ts, microscope);
+  return { phaseFlipUnavailable: unavailable, phaseFlipMicroscope: microscope, ...(reach && { phaseFlipReach: phaseFlipReachText(reach) }) };
 }

@@ -4,7 +4,7 @@
  * stack of 41 tilts at 4 Å takes about 20 s on one thread).
  */
 import { effectiveAngles } from '../geometry.ts';
-import { microscopeOf, microscopeOverrideProblem, phaseFlipUnavailable, squaredFrequencies, tiltLevels, type PhaseFlipGeometry, type PhaseFlipOptions, type PhaseFlipReport } from '../phaseFlip.ts';
+import { microscopeOf, microscopeOverrideProblem, phaseFlipReach, phaseFlipUnavailable, squaredFrequencies, tiltLevels, type PhaseFlipGeometry, type PhaseFlipOptions, type PhaseFlipReport } from '../phaseFlip.ts';
 import { throwIfAborted, type TiltSeries } from '../types.ts';
 import { sharedCopy, sharedDoubles, type CpuPool } from './pool.ts';
 
@@ -43,8 +43,9 @@ export async function phaseFlipTiltSeries(ts: TiltSeries, pool: CpuPool, options
   const maxLevels = Math.max(...Array.from({ length: ts.nTilts }, (_, t) => tiltLevels(geometry, t).levels.length));
   // Out of shared memory: the flipped series is a data set of its own, and shared views cannot go into a Blob (an export).
   const tiltSeries: TiltSeries = { ...ts, data: typeof SharedArrayBuffer !== 'undefined' && data.buffer instanceof SharedArrayBuffer ? data.slice() : data };
+  const reach = phaseFlipReach(ts, microscope) as PhaseFlipReport['reach'];
   // Corrected: nothing is left to flip.
   delete tiltSeries.defocus;
   delete tiltSeries.phaseShift;
-  return { tiltSeries, maxLevels, microscope, ...(phaseShift && { phaseShift }), invertAngles };
+  return { tiltSeries, maxLevels, microscope, ...(phaseShift && { phaseShift }), invertAngles, reach };
 }

@@ -240,6 +240,11 @@ function PhaseFlip({ dataset }: { dataset: DatasetSummary }) {
         </>
       )}
       {why !== null && <span className="hint warn">{why}</span>}
+      {why === null && dataset.phaseFlipReach && (
+        <span className="hint" data-testid="phase-flip-reach">
+          {dataset.phaseFlipReach}
+        </span>
+      )}
     </div>
   );
 }
