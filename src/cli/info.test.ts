@@ -156,6 +156,8 @@ describe('wedgelab info', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('  Frame halves    the sums of the even and of the odd frames of every tilt');
     expect(run.stdout).toContain('  Defocus         2.50–3.50 µm under focus (halved.defocus)');
+    // Each tilt's defocus in the table (view 2 between the two lines' views).
+    expect(run.stdout).toContain(['  tilt  section     angle  defocus (µm)', '     1        0   -30.00°          2.50', '     2        1     0.00°          3.00', '     3        2    30.00°          3.50'].join('\n'));
   });
 
   it('shows the tilt angles a stack carries in its extended header (SerialEM), in its report and its JSON', async () => {

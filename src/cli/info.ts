@@ -160,18 +160,24 @@ function formatSeries({ seriesName, side, header, plan, warnings }: TiltSeriesFi
 
 /**
  * One line per tilt: its number (from 1, what --exclude-tilts takes), the stack section it is (from 0, as the
- * .mdoc's ZValue and the messages count them), its angle and, with doses, what the specimen received before it;
- * "dark (12%)" after a tilt that looks dark.
+ * .mdoc's ZValue and the messages count them), its angle and, where known, what the specimen received before it and
+ * its defocus (µm under focus, the CTF estimate's, with a phase plate's shift in units of π); "dark (12%)" after a
+ * tilt that looks dark.
  */
-function tiltTable({ keptSections, tiltAngles, accumulatedDose }: TiltSeriesFilesPlan['plan'], dark: readonly DarkTiltHint[]): string[] {
-  const head = `  ${'tilt'.padStart(4)}  ${'section'.padStart(7)}  ${'angle'.padStart(8)}${accumulatedDose ? '  dose before (e/Å²)' : ''}`;
+function tiltTable({ keptSections, tiltAngles, accumulatedDose, defocus, phaseShift }: TiltSeriesFilesPlan['plan'], dark: readonly DarkTiltHint[]): string[] {
+  const columns: { head: string; cell: (j: number) => string }[] = [
+    ...(accumulatedDose ? [{ head: 'dose before (e/Å²)', cell: (j: number) => accumulatedDose[j].toFixed(1) }] : []),
+    ...(defocus ? [{ head: 'defocus (µm)', cell: (j: number) => defocus[j].toFixed(2) }] : []),
+    ...(phaseShift ? [{ head: 'plate (π)', cell: (j: number) => (phaseShift[j] / Math.PI).toFixed(2) }] : []),
+  ];
+  const extra = (cell: (c: (typeof columns)[number]) => string) => columns.map((c) => `  ${cell(c).padStart(c.head.length)}`).join('');
+  const head = `  ${'tilt'.padStart(4)}  ${'section'.padStart(7)}  ${'angle'.padStart(8)}${extra((c) => c.head)}`;
   return [
     head,
     ...tiltAngles.map((angle, j) => {
-      const dose = accumulatedDose ? `  ${accumulatedDose[j].toFixed(1).padStart(18)}` : '';
       const hint = dark.find((d) => d.number === j + 1);
       const mark = hint ? `  dark (${hint.percent.toFixed(0)}%)` : '';
-      return `  ${String(j + 1).padStart(4)}  ${String(keptSections[j]).padStart(7)}  ${`${angle.toFixed(2)}°`.padStart(8)}${dose}${mark}`;
+      return `  ${String(j + 1).padStart(4)}  ${String(keptSections[j]).padStart(7)}  ${`${angle.toFixed(2)}°`.padStart(8)}${extra((c) => c.cell(j))}${mark}`;
     }),
   ];
 }
