@@ -248,7 +248,7 @@ test("RELION 5's tilt-series table dropped with its tilt images loads as their s
   expect(pageErrors).toEqual([]);
 });
 
-test("a pipeline's output folder dropped whole: the stack with its angles beside it loads, its tomogram offered, the others set aside; of two such stacks, the page asks which", async () => {
+test("a pipeline's output folder dropped whole: the stack with its angles beside it loads, its tomogram offered, the others set aside; of two such stacks, the page asks which; AreTomo3's session record goes with either", async () => {
   const stack = await simulatedStack(32, 32, angles);
   const stackFile = (name: string) => ({ name, mimeType: 'application/octet-stream', buffer: stack });
   // As AreTomo3 leaves a series beside its tomogram and CTF spectra (a stack of another size would do as well).
@@ -259,9 +259,12 @@ test("a pipeline's output folder dropped whole: the stack with its angles beside
   expect(one.name).toBe('Position_1.mrc + Position_1.tlt');
   // Its tomogram is offered beside the results (e2e/importTomogram.spec.ts adds one), not set aside.
   expect([one.warnings, one.tomogramsBeside]).toEqual([['set aside Position_1_CTF.mrc: other stacks of the drop (one tilt series at a time)'], ['Position_1_Vol.mrc']]);
-  await page.getByTestId('file-input').setInputFiles([...series('Position_1'), ...series('Position_2')]);
+  // With the folder's AreTomo3_Session.json (every series'), whichever is chosen reads its microscope from it.
+  const sessionRecord = text('AreTomo3_Session.json', '{\n     "parameters": {\n          "kV": 200,\n          "Cs": 2.7,\n          "AmpContrast": 0.07\n     }\n}');
+  await page.getByTestId('file-input').setInputFiles([...series('Position_1'), ...series('Position_2'), sessionRecord]);
   const chosen = await chooseSeries('This drop holds 2 stacks with their tilt angles beside them', 'Position_2.mrc', 'Position_2.mrc');
-  expect([chosen.name, chosen.tiltAngles]).toEqual(['Position_2.mrc + Position_2.tlt', angles]);
+  expect([chosen.name, chosen.tiltAngles]).toEqual(['Position_2.mrc + Position_2.tlt + AreTomo3_Session.json', angles]);
+  expect(chosen.metadata).toContainEqual({ label: 'Voltage', value: '200 kV', source: 'AreTomo3_Session.json' });
   expect(chosen.warnings).toEqual([
     'set aside Position_1.mrc, Position_1_Vol.mrc, Position_1_CTF.mrc, Position_2_CTF.mrc: other stacks of the drop (one tilt series at a time)',
     'set aside Position_1.tlt: not named after Position_2.mrc',

@@ -173,6 +173,12 @@ describe.skipIf(!hasPython)(title, () => {
     const binned = await wedgelab([...base.map((a) => (a === '24' ? '4' : a)), '--bin', '8', '--defocus', join(out, 'none_CTF.txt'), '--phase-flip', '--out', join(out, 'binned.mrc')]);
     expect(binned.stderr).toContain("tilt_series.mrc: the CTF's first zero (14.2 Å) against Nyquist (32.0 Å): it lies past every frequency the tilts hold at this pixel size, so phase flipping changes nothing here");
     expect(plate.stderr).not.toContain('changes nothing');
+    // AreTomo3's session record (--session) names the microscope first: its kV, Cs and Q before the estimate's header.
+    writeFileSync(join(out, 'AreTomo3_Session.json'), '{"parameters": {"kV": 200, "Cs": 2.7, "AmpContrast": 0.1}}');
+    const withSession = await run('session', '--defocus', join(out, 'plate_CTF.txt'), '--session', join(out, 'AreTomo3_Session.json'), '--phase-flip');
+    expect(withSession.stderr).toContain('(200 kV, Cs 2.7 mm, Q 0.1;');
+    const notSession = await wedgelab([...base, '--session', join(out, 'plate_CTF.txt'), '--out', join(out, 'never.mrc')]);
+    expect(notSession.stderr).toContain("--session takes AreTomo3's AreTomo3_Session.json;");
     // Cs and Q only mean something to the flip, and must be ones a microscope has.
     const alone = await wedgelab([...base, '--cs', '0', '--out', join(out, 'never.mrc')]);
     expect([alone.code, alone.stderr]).toEqual([2, expect.stringContaining('--cs: the microscope for --phase-flip, which was not asked for')]);

@@ -185,14 +185,16 @@ describe('wedgelab info', () => {
     writeFileSync(join(session, 'TS_1_TLT.txt'), table([-30, -10, 10, 30]));
     writeFileSync(join(session, 'TS_1_CTF.txt'), [1, 2, 3, 4].map((k) => `${k} 30000 30000 0 0 0.1 9`).join('\n'));
     writeFileSync(join(session, 'TS_2_TLT.txt'), table([-30, 0, 30]));
+    // Its session record, every series': the microscope (a 200 kV one).
+    writeFileSync(join(session, 'AreTomo3_Session.json'), '{\n     "parameters": {\n          "kV": 200,\n          "Cs": 2.7,\n          "AmpContrast": 0.07\n     }\n}');
     const run = await wedgelab(['info', session]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toBe(
       [
         `2 tilt series in ${session}, as batch --list takes them:`,
-        '  TS_1  TS_1.mrc + TS_1_CTF.txt + TS_1_TLT.txt',
-        '        4 of 4 sections, -30° … 30°; Acquisition order, Dose, Defocus; --scores pipeline compares with TS_1_Vol.mrc and the halves TS_1_EVN_Vol.mrc, TS_1_ODD_Vol.mrc',
-        '  TS_2  TS_2.mrc + TS_2_TLT.txt',
+        '  TS_1  TS_1.mrc + TS_1_CTF.txt + TS_1_TLT.txt + AreTomo3_Session.json',
+        '        4 of 4 sections, -30° … 30°; Acquisition order, Dose, Voltage, Defocus, Cs, amplitude contrast; --scores pipeline compares with TS_1_Vol.mrc and the halves TS_1_EVN_Vol.mrc, TS_1_ODD_Vol.mrc',
+        '  TS_2  TS_2.mrc + TS_2_TLT.txt + AreTomo3_Session.json',
         '        cannot load: TS_2_TLT.txt has 3 angles but TS_2.mrc has 4 sections',
         '',
       ].join('\n'),

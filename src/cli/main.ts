@@ -27,12 +27,13 @@ const USAGE = `usage:
                  with .tlt/.rawtlt/.mdoc/.xf/.xtilt/.aln/tilt.com/.defocus/_CTF.txt: the tilt series they describe, checked against the stack;
                  wedgelab info TS_01.star: a RELION 5 tilt series and the images it names;
                  wedgelab info DIR|LIST.tsv: the tilt series batch would run from it, each with its files and what they give)
-  wedgelab recon --tilts STACK.mrc --angles FILE.tlt [--xf F.xf [--xtilt F.xtilt] | --aln F.aln] [--mdoc F.mdoc|STEM_TLT.txt] [--tilt-com tilt.com] [--defocus F.defocus|F_CTF.txt] [--phase-flip [--cs MM] [--amplitude-contrast Q]] [--tilt-axis DEG] [--exclude-tilts LIST] [--series NAME] [--frames even|odd] --method ${methodChoices('reconstruction').join('|')}
+  wedgelab recon --tilts STACK.mrc --angles FILE.tlt [--xf F.xf [--xtilt F.xtilt] | --aln F.aln] [--mdoc F.mdoc|STEM_TLT.txt] [--tilt-com tilt.com] [--defocus F.defocus|F_CTF.txt] [--session AreTomo3_Session.json] [--phase-flip [--cs MM] [--amplitude-contrast Q]] [--tilt-axis DEG] [--exclude-tilts LIST] [--series NAME] [--frames even|odd] --method ${methodChoices('reconstruction').join('|')}
                  ${commonUsage('reconstruction')} --out TOMO.mrc|TOMO.ome.zarr [--force]
 ${methodUsage('reconstruction', '                 ')}
                  (--bin B averages B × B pixels of every tilt as the stack is read: memory for the binned stack only;
                  --tilt-axis DEG rotates a stack whose tilt axis lies DEG° from Y, counter-clockwise, so that it runs along Y;
                  --tilt-com: IMOD's tilt.com, whose excluded views are left out and angle offset added;
+                 --session: AreTomo3's session record, whose kV (where no .mdoc gives one), Cs and amplitude contrast are read;
                  --phase-flip corrects every tilt for the CTF by phase flipping at its defocus (--defocus: IMOD ctfplotter's
                  .defocus, or CTFFIND's or AreTomo's _CTF.txt; or a RELION table's rlnDefocusU/V), across a tilted view
                  at the defocus of each column, and a phase plate's shift where the estimate gives one, at the Cs and Q
@@ -57,7 +58,7 @@ ${methodUsage('tiltSynthesis', '                 ')}
                  only the even or the odd movie frames instead (a RELION table's rlnMicrographNameEven/Odd, or the
                  STEM_EVN / STEM_ODD stack beside the stack), e.g. half tomograms for a denoiser;
                  synthesize, cv, oddeven and trust take recon's side files (--xf, --xtilt, --aln, --mdoc, --tilt-com,
-                 --defocus), --tilt-axis, --exclude-tilts, --series, --frames, --phase-flip, --cs and --amplitude-contrast too: the same tilt series
+                 --defocus, --session), --tilt-axis, --exclude-tilts, --series, --frames, --phase-flip, --cs and --amplitude-contrast too: the same tilt series
                  as recon reads;
                  outputs are checked before any work: never an input, never an existing file without --force;
                  an --out ending .zarr (TOMO.ome.zarr) is an OME-Zarr folder, any other an MRC file: docs/export.md)

@@ -13,6 +13,7 @@ import { darkTiltsInData, describeDarkTilts, type DarkTiltHint } from '../engine
 import { binnedLength } from '../io/binning.ts';
 import type { TiltSeries } from '../engine/types.ts';
 import { formatTlt, isAreTomoTiltFile } from '../io/angles.ts';
+import { isAreTomoSession } from '../io/areTomoSession.ts';
 import { mrcPieces } from '../io/mrc.ts';
 import { readStackHeaderAngles } from '../io/mrcStream.ts';
 import { companionsOf, frameHalfStackNames, isStackFile } from '../io/stackGroups.ts';
@@ -195,8 +196,8 @@ export async function stackCarriesAngles(path: string): Promise<boolean> {
   return stack !== null && (await readStackHeaderAngles(stack.blob, stack.name)) !== null;
 }
 
-/** The files that may come with a stack: angles, an alignment, SerialEM metadata, IMOD's tilt.com, a CTF estimate (any order, any subset with angles). */
-const SIDE_FLAGS = ['angles', 'xf', 'xtilt', 'aln', 'mdoc', 'tilt-com', 'defocus'] as const;
+/** The files that may come with a stack: angles, an alignment, SerialEM metadata, IMOD's tilt.com, a CTF estimate, AreTomo3's session record (any order, any subset with angles). */
+const SIDE_FLAGS = ['angles', 'xf', 'xtilt', 'aln', 'mdoc', 'tilt-com', 'defocus', 'session'] as const;
 /** Those that carry the tilt angles: one of them is needed (requireAngles). */
 const ANGLE_FLAGS = ['angles', 'mdoc', 'aln'] as const;
 
@@ -230,6 +231,7 @@ const SIDE_FLAG_OF: Partial<Record<string, (typeof SIDE_FLAGS)[number]>> = { tlt
 function sideFlagFor(name: string): (typeof SIDE_FLAGS)[number] | undefined {
   if (isDefocusFile(name)) return 'defocus';
   if (isAreTomoTiltFile(name)) return 'mdoc';
+  if (isAreTomoSession(name)) return 'session';
   return SIDE_FLAG_OF[name.slice(name.lastIndexOf('.') + 1).toLowerCase()];
 }
 
@@ -280,6 +282,8 @@ export async function flaggedTiltSeries(
     throw new UsageError(`--defocus takes IMOD's .defocus or CTFFIND's or AreTomo's text with "ctf" in its name (TS_01_CTF.txt); ${defocusPath} is neither`);
   }
   const microscope = microscopeFlags(values);
+  const sessionPath = values.session;
+  if (typeof sessionPath === 'string' && !isAreTomoSession(basename(sessionPath))) throw new UsageError(`--session takes AreTomo3's AreTomo3_Session.json; ${sessionPath} is not one`);
   const loaded = await readTiltSeriesPaths(tiltsPath, sidePathsOf(values), { ...options, frames, relionSeries, tiltAxis: numberFlag(values, 'tilt-axis') });
   const chosen = chooseTilts(values, await alignLoadedTiltSeries(engine, loaded), tiltsPath, options.quiet);
   if (values['phase-flip'] !== true) return { loaded, ...chosen };

@@ -81,7 +81,7 @@ describe('CTF estimates beside a stack', () => {
     const mdoc = { name: 'TS.mrc.mdoc', text: 'Voltage = 200\n[ZValue = 0]\nTiltAngle = -3\n[ZValue = 1]\nTiltAngle = 0\n[ZValue = 2]\nTiltAngle = 3\n' };
     const both = planSeries(readSideFiles([mdoc, { name: 'TS_CTF.txt', text: header + rows(0) }]), stack);
     expect(both.voltage).toEqual({ value: 200, source: 'TS.mrc.mdoc line 1' });
-    expect(both.warnings).toContain('TS_CTF.txt was estimated at 300 kV, where TS.mrc.mdoc line 1 says 200 kV: 200 kV is used');
+    expect(both.warnings).toContain('TS_CTF.txt names 300 kV, where TS.mrc.mdoc line 1 says 200 kV: 200 kV is used');
     expect(() => readSideFiles([tlt([0]), defocus, { name: 'TS_CTF.txt', text: '' }])).toThrow('several CTF estimates (TS.defocus, TS_CTF.txt): drop one');
   });
 

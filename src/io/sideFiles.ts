@@ -16,6 +16,7 @@
  */
 import { AlignmentFileError, aretomoAlignment, checkAlignment, imodAlignment, tiltAxisAlignment, type Affine2D, type StackAlignment, type TextFile } from './alignmentFiles.ts';
 import { checkAngleCount, isAreTomoTiltFile, parseAreTomoTiltFile, parseMdocMetadata, parseTlt, type MdocMetadata, type Sourced } from './angles.ts';
+import { isAreTomoSession, readAreTomoSession } from './areTomoSession.ts';
 import { defocusOutlierWarning, isDefocusFile, phaseShiftRange, pickDefocusFile, readDefocusFile, viewAngleWarning, type CtfMicroscope, type DefocusEstimate } from './defocusFiles.ts';
 import type { HeaderAngles } from './extendedHeader.ts';
 import { baseName, parseTiltCom, runsTilt, type TiltCom } from './tiltCom.ts';
@@ -71,7 +72,7 @@ export interface ImodRadial {
 const SIDE = /\.(tlt|rawtlt|mdoc|xf|xtilt|aln|com)$/i;
 
 export function isSideFile(name: string): boolean {
-  return SIDE.test(name) || isDefocusFile(name) || isAreTomoTiltFile(name);
+  return SIDE.test(name) || isDefocusFile(name) || isAreTomoTiltFile(name) || isAreTomoSession(name);
 }
 
 const extension = (name: string): string => name.slice(name.lastIndexOf('.') + 1).toLowerCase();
@@ -96,6 +97,8 @@ export interface SideFiles {
   defocus?: TextFile;
   /** AreTomo3's STEM_TLT.txt: each section's angle, acquisition index and dose, read as an .mdoc's are (none with an .mdoc). */
   areTomoTilts?: TextFile;
+  /** AreTomo3's AreTomo3_Session.json: the microscope its session ran with (io/areTomoSession.ts). */
+  areTomoSession?: TextFile;
   /** AreTomo3's copy of that estimate in IMOD's form (STEM_CTF_Imod.txt): set aside, with a warning. */
   otherDefocus?: string;
   /** Command files that do not run tilt (newst.com, align.com, …): set aside, with a warning. */
@@ -126,6 +129,7 @@ export function readSideFiles(files: TextFile[], dropped = files.map((f) => f.na
   const tables = files.filter((f) => isAreTomoTiltFile(f.name));
   if (tables.length > 1) throw new Error(`several AreTomo tilt tables (${tables.map((f) => f.name).join(', ')}): load one tilt series at a time`);
   picked.areTomoTilts = tables[0];
+  picked.areTomoSession = files.find((f) => isAreTomoSession(f.name));
   if (picked.xf && picked.aln) throw new Error(`both an IMOD alignment (${picked.xf.name}) and an AreTomo one (${picked.aln.name}): drop one`);
   if (comesWithAngles(files.map((f) => f.name))) return picked;
   if (headerAngles) return { ...picked, headerAngles };
@@ -180,6 +184,8 @@ export function planSeries(side: SideFiles, stack: { name: string; nx: number; n
     warnings,
   };
   if (mdoc) addMdoc(plan, mdoc, alignment !== null || /\.ali$/i.test(stack.name));
+  // After the .mdoc, whose voltage stands; before the CTF estimate, whose header (CTFFIND's) fills what the session does not name.
+  if (side.areTomoSession) takeMicroscope(plan, readAreTomoSession(side.areTomoSession));
   if (alignment) rows.push({ label: 'Alignment applied', value: alignmentSummary(alignment), source: alignment.source });
   if (alignment?.specimenThickness) {
     // The .aln is of this stack as stored (checkAlignment): its raw pixels are the stack's.
@@ -218,14 +224,17 @@ export function addDefocus(plan: SeriesPlan, estimate: DefocusEstimate): void {
   addMicroscopeRow(plan);
 }
 
-/** The voltage, Cs and Q a CTF estimate's file names, each where nothing read before named it; a voltage unlike the one read before, warned of. */
+/**
+ * The voltage, Cs and Q a file names (a CTF estimate's header, AreTomo3's session), each where nothing read before
+ * named it; a voltage unlike the one read before, warned of.
+ */
 function takeMicroscope(plan: SeriesPlan, named: CtfMicroscope): void {
   const { source } = named;
   if (named.voltage !== undefined && !plan.voltage) {
     plan.voltage = { value: named.voltage, source };
     plan.rows.push({ label: 'Voltage', value: `${named.voltage} kV`, source });
   } else if (named.voltage !== undefined && plan.voltage && Math.abs(named.voltage - plan.voltage.value) >= 1) {
-    plan.warnings.push(`${source} was estimated at ${named.voltage} kV, where ${plan.voltage.source} says ${plan.voltage.value} kV: ${plan.voltage.value} kV is used`);
+    plan.warnings.push(`${source} names ${named.voltage} kV, where ${plan.voltage.source} says ${plan.voltage.value} kV: ${plan.voltage.value} kV is used`);
   }
   if (named.cs !== undefined) plan.sphericalAberration ??= { value: named.cs, source };
   if (named.amplitudeContrast !== undefined) plan.amplitudeContrast ??= { value: named.amplitudeContrast, source };

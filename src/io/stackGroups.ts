@@ -6,6 +6,7 @@
  * (io/tiltSeriesFiles.ts sortDroppedFiles). Names only: no file is read here.
  */
 import { isAreTomoTiltFile } from './angles.ts';
+import { isAreTomoSession } from './areTomoSession.ts';
 import { FRAME_HALVES, type FrameHalf } from './relionStar.ts';
 
 const STACK = /\.(mrc|st|ali|mrcs|map)(\.gz)?$/i;
@@ -66,7 +67,8 @@ export function angleFileFor(stack: string, names: readonly string[]): string | 
  * The side files of a stack among `names`, its angle file (`angles`) left out: STEM.mdoc or STACK.mdoc; for a
  * stack that is not an aligned .ali, its alignment STEM.xf (with STEM.xtilt) or STEM.aln, which the load applies;
  * for an .ali, etomo's tilt.com (tilta.com / tiltb.com for STEMa.ali / STEMb.ali), whose excluded views the load
- * leaves out; a CTF estimate, STEM.defocus or STEM_CTF.txt, and AreTomo3's tilt table STEM_TLT.txt (in either case).
+ * leaves out; a CTF estimate, STEM.defocus or STEM_CTF.txt, AreTomo3's tilt table STEM_TLT.txt and its folder's
+ * AreTomo3_Session.json (in either case).
  */
 export function sideFilesFor(stack: string, angles: string | null | undefined, names: readonly string[]): string[] {
   const stem = stackStem(stack);
@@ -79,7 +81,9 @@ export function sideFilesFor(stack: string, angles: string | null | undefined, n
   const tiltCom = aligned ? [...(axis ? [`tilt${axis}.com`] : []), 'tilt.com'].filter((name) => names.includes(name)).slice(0, 1) : [];
   // A CTF estimate: ctfplotter's STEM.defocus, AreTomo's STEM_CTF.txt (AreTomo2: STEM_ctf.txt); AreTomo3's STEM_TLT.txt.
   const named = names.filter((name) => name.startsWith(stem) && ['.defocus', '_ctf.txt', '_tlt.txt'].includes(name.slice(stem.length).toLowerCase()));
-  return [...new Set([...metadata, ...alignment, ...tiltCom, ...named])].filter((name) => names.includes(name) && name !== (angles && baseName(angles)));
+  // AreTomo3's session record is every series' of its folder.
+  const session = names.filter(isAreTomoSession).slice(0, 1);
+  return [...new Set([...metadata, ...alignment, ...tiltCom, ...named, ...session])].filter((name) => names.includes(name) && name !== (angles && baseName(angles)));
 }
 
 /** Whether a stack's angles come with it by name: an angle file, or AreTomo's .aln (its TILT column) or AreTomo3's _TLT.txt. */
