@@ -364,7 +364,7 @@ test("a CTF estimate dropped with the stack gives its defocus; Phase-flip (CTF) 
   expect(pageErrors).toEqual([]);
 });
 
-test("a phase plate's shifts and the microscope CTFFIND names are read; Cs and Q can be changed before the flip, which follows the form's inverted angles", async () => {
+test("a phase plate's shifts and the microscope CTFFIND names are read; kV, Cs and Q can be changed before the flip, which follows the form's inverted angles", async () => {
   const stack = await simulatedStack(48, 48, angles);
   // CTFFIND's own output: its header names the microscope (a Cs corrector: 0.01 mm), its 5th column the plate's shift in radians.
   const header = '# Pixel size: 2.0 Angstroms ; acceleration voltage: 300.0 keV ; spherical aberration: 0.01 mm ; amplitude contrast: 0.07';
@@ -376,12 +376,14 @@ test("a phase plate's shifts and the microscope CTFFIND names are read; Cs and Q
   expect(dataset.metadata).toContainEqual({ label: 'Cs, amplitude contrast', value: 'Cs 0.01 mm, Q 0.07', source: 'vpp_CTF.txt' });
   expect(dataset.phaseFlipMicroscope).toEqual({ voltage: 300, cs: 0.01, amplitudeContrast: 0.07 });
   // The fields start at the file's values; a Q no microscope has is refused before any work.
+  await expect(page.getByTestId('phase-flip-voltage')).toHaveValue('300');
   await expect(page.getByTestId('phase-flip-cs')).toHaveValue('0.01');
-  await expect(page.getByTestId('phase-flip-q')).toHaveValue('0.07');
-  await page.getByTestId('phase-flip-q').fill('1.5');
+  await expect(page.getByTestId('phase-flip-amplitudeContrast')).toHaveValue('0.07');
+  await page.getByTestId('phase-flip-amplitudeContrast').fill('1.5');
   await expect(page.getByTestId('phase-flip')).toBeDisabled();
   await expect(page.locator('.phase-flip .hint')).toHaveText(/^an amplitude contrast of 1\.5: give a fraction from 0 to below 1/);
-  await page.getByTestId('phase-flip-q').fill('0.1');
+  await page.getByTestId('phase-flip-amplitudeContrast').fill('0.1');
+  await page.getByTestId('phase-flip-voltage').fill('200');
   // Tilt angles inverted in the method form: the defocus gradient across each view follows them.
   await page.getByTestId('invert-angles').check();
   await page.getByTestId('phase-flip').click();
@@ -389,7 +391,7 @@ test("a phase plate's shifts and the microscope CTFFIND names are read; Cs and Q
   const flipped = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
   expect(flipped.metadata).toContainEqual({
     label: 'CTF correction',
-    value: "phase flipped at each tilt's defocus and phase-plate shift (0.10–0.16 π) (300 kV, Cs 0.01 mm, Q 0.1; one defocus per tilt; the defocus gradient at the inverted tilt angles)",
+    value: "phase flipped at each tilt's defocus and phase-plate shift (0.10–0.16 π) (200 kV, Cs 0.01 mm, Q 0.1; one defocus per tilt; the defocus gradient at the inverted tilt angles)",
     source: 'vpp_CTF.txt',
   });
   await page.getByTestId('invert-angles').uncheck();

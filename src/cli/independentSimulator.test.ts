@@ -184,5 +184,9 @@ describe.skipIf(!hasPython)(title, () => {
     expect([alone.code, alone.stderr]).toEqual([2, expect.stringContaining('--cs: the microscope for --phase-flip, which was not asked for')]);
     const wrongQ = await wedgelab([...base, '--defocus', join(out, 'plate_CTF.txt'), '--phase-flip', '--amplitude-contrast', '7', '--out', join(out, 'never.mrc')]);
     expect(wrongQ.stderr).toContain('--amplitude-contrast: an amplitude contrast of 7: give a fraction from 0 to below 1');
+    const wrongKv = await wedgelab([...base, '--defocus', join(out, 'plate_CTF.txt'), '--phase-flip', '--voltage', '3000', '--out', join(out, 'never.mrc')]);
+    expect(wrongKv.stderr).toContain('--voltage: a voltage of 3000 kV: give 60–400 kV');
+    const at200 = await run('at200', '--defocus', join(out, 'plate_CTF.txt'), '--phase-flip', '--voltage', '200');
+    expect(at200.stderr).toContain('(200 kV, Cs 0.01 mm, Q 0.07;');
   });
 });

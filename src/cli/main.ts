@@ -27,7 +27,7 @@ const USAGE = `usage:
                  with .tlt/.rawtlt/.mdoc/.xf/.xtilt/.aln/tilt.com/.defocus/_CTF.txt: the tilt series they describe, checked against the stack;
                  wedgelab info TS_01.star: a RELION 5 tilt series and the images it names;
                  wedgelab info DIR|LIST.tsv: the tilt series batch would run from it, each with its files and what they give)
-  wedgelab recon --tilts STACK.mrc --angles FILE.tlt [--xf F.xf [--xtilt F.xtilt] | --aln F.aln] [--mdoc F.mdoc|STEM_TLT.txt] [--tilt-com tilt.com] [--defocus F.defocus|F_CTF.txt] [--session AreTomo3_Session.json] [--phase-flip [--cs MM] [--amplitude-contrast Q]] [--tilt-axis DEG] [--exclude-tilts LIST] [--series NAME] [--frames even|odd] --method ${methodChoices('reconstruction').join('|')}
+  wedgelab recon --tilts STACK.mrc --angles FILE.tlt [--xf F.xf [--xtilt F.xtilt] | --aln F.aln] [--mdoc F.mdoc|STEM_TLT.txt] [--tilt-com tilt.com] [--defocus F.defocus|F_CTF.txt] [--session AreTomo3_Session.json] [--phase-flip [--voltage KV] [--cs MM] [--amplitude-contrast Q]] [--tilt-axis DEG] [--exclude-tilts LIST] [--series NAME] [--frames even|odd] --method ${methodChoices('reconstruction').join('|')}
                  ${commonUsage('reconstruction')} --out TOMO.mrc|TOMO.ome.zarr [--force]
 ${methodUsage('reconstruction', '                 ')}
                  (--bin B averages B × B pixels of every tilt as the stack is read: memory for the binned stack only;
@@ -36,9 +36,9 @@ ${methodUsage('reconstruction', '                 ')}
                  --session: AreTomo3's session record, whose kV (where no .mdoc gives one), Cs and amplitude contrast are read;
                  --phase-flip corrects every tilt for the CTF by phase flipping at its defocus (--defocus: IMOD ctfplotter's
                  .defocus, or CTFFIND's or AreTomo's _CTF.txt; or a RELION table's rlnDefocusU/V), across a tilted view
-                 at the defocus of each column, and a phase plate's shift where the estimate gives one, at the Cs and Q
-                 CTFFIND's header or tomograms.star names, else --cs 2.7 --amplitude-contrast 0.07, which also override
-                 them (docs/metadata.md#ctf-correction-phase-flipping);
+                 at the defocus of each column, and a phase plate's shift where the estimate gives one, at the microscope
+                 the .mdoc, AreTomo3's session, CTFFIND's header or tomograms.star names, else --voltage 300 --cs 2.7
+                 --amplitude-contrast 0.07, which also override them (docs/metadata.md#ctf-correction-phase-flipping);
                  --exclude-tilts 1-3,41 leaves those tilts out, numbered from 1 in stack order as loaded, after the dark
                  ones and views the side files leave out: wedgelab info STACK ANGLES lists them)
   wedgelab refine --tomogram TOMO.mrc [--angles F.tlt | --wedge MIN,MAX] [--tilts STACK.mrc] --method ${methodChoices('refinement').join('|')} --out OUT.mrc|OUT.ome.zarr [--force]
@@ -58,7 +58,7 @@ ${methodUsage('tiltSynthesis', '                 ')}
                  only the even or the odd movie frames instead (a RELION table's rlnMicrographNameEven/Odd, or the
                  STEM_EVN / STEM_ODD stack beside the stack), e.g. half tomograms for a denoiser;
                  synthesize, cv, oddeven and trust take recon's side files (--xf, --xtilt, --aln, --mdoc, --tilt-com,
-                 --defocus, --session), --tilt-axis, --exclude-tilts, --series, --frames, --phase-flip, --cs and --amplitude-contrast too: the same tilt series
+                 --defocus, --session), --tilt-axis, --exclude-tilts, --series, --frames, --phase-flip, --voltage, --cs and --amplitude-contrast too: the same tilt series
                  as recon reads;
                  outputs are checked before any work: never an input, never an existing file without --force;
                  an --out ending .zarr (TOMO.ome.zarr) is an OME-Zarr folder, any other an MRC file: docs/export.md)
@@ -83,7 +83,7 @@ ${methodUsage('tiltSynthesis', '                 ')}
                  (a method's trust score against FBP on held-out tilts, of a refined result with --refine, of a
                  series with synthesised tilts with --synthesize-at; wedgelab trust --help)
   wedgelab batch --list SERIES.tsv|DIR|tomograms.star --methods METHOD[,METHOD…] [method options] --out-dir OUT [--jobs N]
-                 [--scores cv,oddeven,truth,pipeline|none] [--halves tilts|frames] [--frames even|odd] [--phase-flip [--cs MM] [--amplitude-contrast Q]] [--drop 0|each] [--retry-failed] [--progress bar|json] [--task-index I]
+                 [--scores cv,oddeven,truth,pipeline|none] [--halves tilts|frames] [--frames even|odd] [--phase-flip [--voltage KV] [--cs MM] [--amplitude-contrast Q]] [--drop 0|each] [--retry-failed] [--progress bar|json] [--task-index I]
                  [--slurm [--submit] [--partition P] [--time 4:00:00] [--mem 32G] [--gpus 1] [--throttle K]]
   wedgelab batch --merge --out-dir OUT
   wedgelab bench [--quick] [--only PART[,PART…]] [--model-backend auto|webgpu|wasm] [--out-dir DIR]

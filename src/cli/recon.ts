@@ -237,20 +237,22 @@ function sideFlagFor(name: string): (typeof SIDE_FLAGS)[number] | undefined {
 
 /** The flags that say which tilt series a command works on, beside --tilts: its side files, its tilt axis, the tilts to leave out. */
 export const SERIES_FLAGS = [...SIDE_FLAGS, 'tilt-axis', 'exclude-tilts', 'frames', 'series'] as const;
-/** The flags that give --phase-flip the microscope's Cs (mm) and amplitude contrast where the files do not, or otherwise. */
-export const MICROSCOPE_FLAGS = ['cs', 'amplitude-contrast'] as const;
+/** The flags that give --phase-flip the microscope (kV, Cs in mm, amplitude contrast) where the files do not, or otherwise, with the field each sets. */
+const MICROSCOPE_FLAGS = { voltage: 'voltage', cs: 'cs', 'amplitude-contrast': 'amplitudeContrast' } as const;
 /** SERIES_FLAGS as parseArgs takes them, with the switch --phase-flip (the series corrected for its CTF as it is read) and its MICROSCOPE_FLAGS. */
-export const SERIES_OPTIONS = { ...stringOptions([...SERIES_FLAGS, ...MICROSCOPE_FLAGS]), 'phase-flip': { type: 'boolean' } } as const;
+export const SERIES_OPTIONS = { ...stringOptions([...SERIES_FLAGS, ...(Object.keys(MICROSCOPE_FLAGS) as (keyof typeof MICROSCOPE_FLAGS)[])]), 'phase-flip': { type: 'boolean' } } as const;
 
-/** --cs and --amplitude-contrast as the phase flip takes them; refused without --phase-flip, which alone uses them, or out of range. */
+/** --voltage, --cs and --amplitude-contrast as the phase flip takes them; refused without --phase-flip, which alone uses them, or out of range. */
 export function microscopeFlags(values: FlagValues): MicroscopeOverride {
-  const given = MICROSCOPE_FLAGS.filter((flag) => values[flag] !== undefined);
-  if (given.length > 0 && values['phase-flip'] !== true) throw new UsageError(`${given.map((f) => `--${f}`).join(' and ')}: the microscope for --phase-flip, which was not asked for`);
-  const override: MicroscopeOverride = { cs: numberFlag(values, 'cs'), amplitudeContrast: numberFlag(values, 'amplitude-contrast') };
-  const problems = [microscopeOverrideProblem({ cs: override.cs }), microscopeOverrideProblem({ amplitudeContrast: override.amplitudeContrast })];
-  problems.forEach((problem, i) => {
-    if (problem) throw new UsageError(`--${MICROSCOPE_FLAGS[i]}: ${problem}`);
-  });
+  const given = Object.entries(MICROSCOPE_FLAGS).filter(([flag]) => values[flag] !== undefined);
+  if (given.length > 0 && values['phase-flip'] !== true) throw new UsageError(`${given.map(([flag]) => `--${flag}`).join(' and ')}: the microscope for --phase-flip, which was not asked for`);
+  const override: MicroscopeOverride = {};
+  for (const [flag, field] of given) {
+    const value = numberFlag(values, flag) as number;
+    const problem = microscopeOverrideProblem({ [field]: value });
+    if (problem) throw new UsageError(`--${flag}: ${problem}`);
+    override[field] = value;
+  }
   return override;
 }
 

@@ -78,6 +78,8 @@ describe('phase flip', () => {
     expect(microscopeOverrideProblem({ cs: -1 })).toMatch(/^a spherical aberration of -1 mm: give 0–10 mm/);
     expect(microscopeOverrideProblem({ amplitudeContrast: 7 })).toMatch(/^an amplitude contrast of 7: give a fraction from 0 to below 1/);
     expect(microscopeOverrideProblem({ cs: 0, amplitudeContrast: 0 })).toBeNull();
+    expect(microscopeOverrideProblem({ voltage: 30 })).toMatch(/^a voltage of 30 kV: give 60–400 kV/);
+    expect(microscopeOf(fromFiles, { voltage: 300 })).toEqual({ voltage: 300, cs: 0.01, amplitudeContrast: 0.1 });
     // At 1 Å pixels and 1 µm, Cs moves the outer zeros: a flip for Cs 0.01 mm differs from one for 2.7 mm.
     const input = Float32Array.from({ length: 64 * 64 }, (_, i) => Math.sin(i * 0.37) + (i % 7));
     const ts = series(64, 64, input, [0], [1], 1);

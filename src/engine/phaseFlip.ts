@@ -29,32 +29,41 @@ export function phaseFlipUnavailable(ts: Partial<Pick<TiltSeries, 'nTilts' | 'de
   return null;
 }
 
-/** The microscope settings a flip may be given instead of the series' own (the command line's --cs, the page's fields). */
-export type MicroscopeOverride = Partial<Pick<Microscope, 'cs' | 'amplitudeContrast'>>;
+/** The microscope settings a flip may be given instead of the series' own (the command line's --voltage, --cs, --amplitude-contrast; the page's fields). */
+export type MicroscopeOverride = Partial<Microscope>;
 
-/** How a flip is asked for, beside the series: Cs and Q instead of its own, and whether its tilt angles are the other sign convention's. */
+/** How a flip is asked for, beside the series: its microscope instead of the series' own, and whether its tilt angles are the other sign convention's. */
 export interface PhaseFlipOptions {
   microscope?: MicroscopeOverride;
   invertAngles?: boolean;
 }
 
 /**
- * The microscope a series is corrected for: its own voltage (300 kV when unknown), and Cs and Q as `override`
- * gives them, else as the series' files did, else Cs 2.7 mm and Q 0.07.
+ * The microscope a series is corrected for: each of voltage, Cs and Q as `override` gives it, else as the series'
+ * files did, else 300 kV, Cs 2.7 mm and Q 0.07.
  */
 export function microscopeOf(ts: Pick<TiltSeries, 'voltage' | 'sphericalAberration' | 'amplitudeContrast'>, override: MicroscopeOverride = {}): Microscope {
   const { voltage, cs, amplitudeContrast } = MICROSCOPE_300KV;
   return {
-    voltage: ts.voltage ?? voltage,
+    voltage: override.voltage ?? ts.voltage ?? voltage,
     cs: override.cs ?? ts.sphericalAberration ?? cs,
     amplitudeContrast: override.amplitudeContrast ?? ts.amplitudeContrast ?? amplitudeContrast,
   };
 }
 
-/** Why Cs (mm) and Q given for a flip cannot be used, or null (Cs ≥ 0, as a corrected microscope's is about 0; 0 ≤ Q < 1). */
-export function microscopeOverrideProblem({ cs, amplitudeContrast }: MicroscopeOverride): string | null {
-  if (cs !== undefined && !(Number.isFinite(cs) && cs >= 0 && cs <= 10)) return `a spherical aberration of ${cs} mm: give 0–10 mm (about 0 on a Cs-corrected microscope, 2.7 on most)`;
-  if (amplitudeContrast !== undefined && !(Number.isFinite(amplitudeContrast) && amplitudeContrast >= 0 && amplitudeContrast < 1)) return `an amplitude contrast of ${amplitudeContrast}: give a fraction from 0 to below 1 (0.07–0.1 usually)`;
+/** What a microscope's value may be, and what to say of one that is not. */
+const MICROSCOPE_RANGES: { [K in keyof Microscope]: { ok: (v: number) => boolean; say: (v: number) => string } } = {
+  voltage: { ok: (v) => v >= 60 && v <= 400, say: (v) => `a voltage of ${v} kV: give 60–400 kV (300, 200 or 100 usually)` },
+  cs: { ok: (v) => v >= 0 && v <= 10, say: (v) => `a spherical aberration of ${v} mm: give 0–10 mm (about 0 on a Cs-corrected microscope, 2.7 on most)` },
+  amplitudeContrast: { ok: (v) => v >= 0 && v < 1, say: (v) => `an amplitude contrast of ${v}: give a fraction from 0 to below 1 (0.07–0.1 usually)` },
+};
+
+/** Why a microscope given for a flip cannot be used (the first value out of MICROSCOPE_RANGES), or null. */
+export function microscopeOverrideProblem(override: MicroscopeOverride): string | null {
+  for (const key of ['voltage', 'cs', 'amplitudeContrast'] as const) {
+    const value = override[key];
+    if (value !== undefined && !(Number.isFinite(value) && MICROSCOPE_RANGES[key].ok(value))) return MICROSCOPE_RANGES[key].say(value);
+  }
   return null;
 }
 

@@ -52,6 +52,7 @@ const OPTIONS = {
   halves: { type: 'string' },
   frames: { type: 'string' },
   'phase-flip': { type: 'boolean' },
+  voltage: { type: 'string' },
   cs: { type: 'string' },
   'amplitude-contrast': { type: 'string' },
   drop: { type: 'string' },
@@ -83,7 +84,7 @@ interface Batch {
   halves: OddEvenSplit;
   /** Every series read from the sums of only its even or its odd movie frames (--frames: half tomograms). */
   frames?: FrameHalf;
-  /** Every series phase flipped for its defocus as it is read (--phase-flip; a series without one fails saying so), as `flip` asks (--cs, --amplitude-contrast, --invert-angles). */
+  /** Every series phase flipped for its defocus as it is read (--phase-flip; a series without one fails saying so), as `flip` asks (--voltage, --cs, --amplitude-contrast, --invert-angles). */
   phaseFlip: boolean;
   flip: PhaseFlipOptions;
   drop: string;

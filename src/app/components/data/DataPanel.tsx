@@ -3,6 +3,7 @@ import { formatBytes } from '../../../io/bytes.ts';
 import { FRAME_HALVES } from '../../../io/relionStar.ts';
 import type { DatasetSummary } from '../../../../workers/api.ts';
 import { microscopeOverrideProblem } from '../../../engine/phaseFlip.ts';
+import type { Microscope } from '../../../engine/ctf.ts';
 import { useAppStore, selectDataset } from '../../state/store.ts';
 import { Section } from '../Section.tsx';
 import { asDropped, pickedFolder, type DroppedFile } from '../../state/droppedFiles.ts';
@@ -199,21 +200,32 @@ function OpenFrameHalves({ dataset }: { dataset: DatasetSummary }) {
   );
 }
 
+/** The phase flip's microscope fields: what each sets, its label, tooltip and input range. */
+const MICROSCOPE_FIELDS = [
+  { key: 'voltage', label: 'kV', title: 'The accelerating voltage in kV', min: 60, max: 400, step: 1 },
+  { key: 'cs', label: 'Cs (mm)', title: "The microscope's spherical aberration in mm (about 0 with a Cs corrector)", min: 0, max: 10, step: 0.01 },
+  { key: 'amplitudeContrast', label: 'Q', title: 'The fraction of amplitude contrast (0.07–0.1 usually)', min: 0, max: 0.99, step: 0.01 },
+] as const;
+
 /**
  * The series phase flipped for its defocus (a CTF estimate came with it) as a data set of its own in the series'
- * family: its reconstructions compare side by side and by FSC with those of the series as measured. Cs and Q start
- * as the series' files give them (else 2.7 mm and 0.07) and can be changed: a Cs-corrected microscope has about 0.
+ * family: its reconstructions compare side by side and by FSC with those of the series as measured. The
+ * microscope's fields start as the series' files give them (else 300 kV, 2.7 mm and 0.07) and can be changed: a
+ * Cs-corrected microscope has about 0.
  */
 function PhaseFlip({ dataset }: { dataset: DatasetSummary }) {
   const flip = useAppStore((s) => s.phaseFlip);
   const loading = useAppStore((s) => s.fileLoad !== null);
   const given = dataset.phaseFlipMicroscope;
-  const [cs, setCs] = useState(String(given?.cs ?? ''));
-  const [amplitudeContrast, setAmplitudeContrast] = useState(String(given?.amplitudeContrast ?? ''));
+  const [fields, setFields] = useState<Record<keyof Microscope, string>>({
+    voltage: String(given?.voltage ?? ''),
+    cs: String(given?.cs ?? ''),
+    amplitudeContrast: String(given?.amplitudeContrast ?? ''),
+  });
   const unavailable = dataset.phaseFlipUnavailable;
   if (unavailable === undefined || !given) return null;
-  const microscope = { cs: Number(cs), amplitudeContrast: Number(amplitudeContrast) };
-  const problem = cs.trim() === '' || amplitudeContrast.trim() === '' ? 'give Cs and Q' : microscopeOverrideProblem(microscope);
+  const microscope: Microscope = { voltage: Number(fields.voltage), cs: Number(fields.cs), amplitudeContrast: Number(fields.amplitudeContrast) };
+  const problem = Object.values(fields).some((v) => v.trim() === '') ? 'give kV, Cs and Q' : microscopeOverrideProblem(microscope);
   const why = unavailable ?? problem;
   return (
     <div className="phase-flip">
@@ -222,23 +234,18 @@ function PhaseFlip({ dataset }: { dataset: DatasetSummary }) {
         className="small"
         disabled={loading || why !== null}
         onClick={() => void flip(microscope).catch(() => undefined)}
-        title={why ?? `Correct every tilt for the microscope's CTF by phase flipping, at its own defocus (and across a tilted view, at the defocus of each column), at ${given.voltage} kV: a new data set of this series`}
+        title={why ?? "Correct every tilt for the microscope's CTF by phase flipping, at its own defocus (and across a tilted view, at the defocus of each column): a new data set of this series"}
         data-testid="phase-flip"
       >
         Phase-flip (CTF)
       </button>
-      {unavailable === null && (
-        <>
-          <label className="field inline" title="The microscope's spherical aberration in mm (about 0 with a Cs corrector)">
-            <span className="field-label">Cs (mm)</span>
-            <input type="number" min={0} max={10} step={0.01} value={cs} onChange={(e) => setCs(e.target.value)} data-testid="phase-flip-cs" />
+      {unavailable === null &&
+        MICROSCOPE_FIELDS.map(({ key, label, title, min, max, step }) => (
+          <label key={key} className="field inline" title={title}>
+            <span className="field-label">{label}</span>
+            <input type="number" min={min} max={max} step={step} value={fields[key]} onChange={(e) => setFields({ ...fields, [key]: e.target.value })} data-testid={`phase-flip-${key}`} />
           </label>
-          <label className="field inline" title="The fraction of amplitude contrast (0.07–0.1 usually)">
-            <span className="field-label">Q</span>
-            <input type="number" min={0} max={0.99} step={0.01} value={amplitudeContrast} onChange={(e) => setAmplitudeContrast(e.target.value)} data-testid="phase-flip-q" />
-          </label>
-        </>
-      )}
+        ))}
       {why !== null && <span className="hint warn">{why}</span>}
       {why === null && dataset.phaseFlipReach && (
         <span className="hint" data-testid="phase-flip-reach">
