@@ -56,6 +56,7 @@ describe('CTF estimates beside a stack', () => {
     expect(() => readDefocusFile({ name: 'TS.defocus', text: '\n' }, 3)).toThrow('TS.defocus holds no defocus');
     expect(() => readDefocusFile({ name: 'TS_CTF.txt', text: '1 30000 30000 0 0\n' }, 2)).toThrow("TS_CTF.txt gives a defocus for 1 of the stack's 2 sections");
     expect(() => readDefocusFile({ name: 'TS_CTF.txt', text: '1 -300 -300 0 0\n' }, 1)).toThrow('TS_CTF.txt: a defocus of -0.03 µm: the phase flip needs a finite underfocus (> 0)');
+    expect(() => readDefocusFile({ name: 'TS_CTF.txt', text: '1 30000 30000 0 1e400\n' }, 1)).toThrow('TS_CTF.txt: a phase shift of Infinity: the phase flip needs a finite one');
     expect(() => readDefocusFile({ name: 'TS_CTF.txt', text: '1 30000 30000 0 0\n1 30000 30000 0 0\n' }, 1)).toThrow('TS_CTF.txt line 2: a second defocus for section 0 (view 1)');
   });
 

@@ -136,6 +136,8 @@ export function readDefocusFile(file: TextFile, nSections: number): DefocusEstim
   const estimate = isImodForm(file) ? readImodDefocus(file, nSections) : readCtffind(file, nSections);
   const wrong = estimate.defocus.find((d) => !(d > 0 && Number.isFinite(d)));
   if (wrong !== undefined) throw new DefocusFileError(`${file.name}: a defocus of ${wrong} µm: the phase flip needs a finite underfocus (> 0)`);
+  const wrongShift = estimate.phaseShift?.find((p) => !Number.isFinite(p));
+  if (wrongShift !== undefined) throw new DefocusFileError(`${file.name}: a phase shift of ${wrongShift}: the phase flip needs a finite one`);
   return estimate;
 }
 

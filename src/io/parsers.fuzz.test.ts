@@ -8,6 +8,7 @@ import { MrcError, readMrc, readMrcHeader, writeMrc } from './mrc.ts';
 import { parseTiltCom, TiltComError } from './tiltCom.ts';
 import { readRelionTiltSeries } from './relionStar.ts';
 import { DefocusFileError, readDefocusFile } from './defocusFiles.ts';
+import { readAreTomoSession } from './areTomoSession.ts';
 import { StarFileError } from './star.ts';
 
 /** Run `read`; any exception but `expected`'s is a failure of the property. */
@@ -116,13 +117,18 @@ describe('angle file readers under fuzzing', () => {
 
   it('random lines of a CTF estimate (IMOD .defocus, CTFFIND text): a DefocusFileError or a finite underfocus for every section', () => {
     const word = fc.oneof(text, fc.double().map(String), fc.integer({ min: -3, max: 12 }).map(String), fc.constantFrom('3', '0', '1e400', '3000.5', '#'));
-    const line = fc.array(word, { minLength: 0, maxLength: 9 }).map((w) => w.join(' '));
+    // CTFFIND's header line, whose values are the microscope's when they are numbers in range.
+    const header = fc.tuple(fc.oneof(word, fc.constant('300.0')), fc.oneof(word, fc.constant('2.70')), fc.oneof(word, fc.constant('0.07'))).map(([kv, cs, q]) => `# Pixel size: 1.0 Angstroms ; acceleration voltage: ${kv} keV ; spherical aberration: ${cs} mm ; amplitude contrast: ${q}`);
+    const line = fc.oneof(fc.array(word, { minLength: 0, maxLength: 9 }).map((w) => w.join(' ')), header);
     fc.assert(
       fc.property(fc.array(line, { maxLength: 8 }), fc.constantFrom('TS.defocus', 'TS_CTF.txt'), fc.integer({ min: 1, max: 9 }), (lines, name, nSections) => {
         const estimate = onlyItsOwnError(() => readDefocusFile({ name, text: lines.join('\n') }, nSections), DefocusFileError);
         if (!estimate) return;
         expect(estimate.defocus).toHaveLength(nSections);
         expect(estimate.defocus.every((d) => d > 0 && Number.isFinite(d))).toBe(true);
+        expect(estimate.phaseShift?.every(Number.isFinite) ?? true).toBe(true);
+        const m = estimate.microscope;
+        if (m) expect([m.voltage ?? 1, m.cs ?? 0, m.amplitudeContrast ?? 0].every(Number.isFinite) && (m.voltage ?? 1) > 0 && (m.cs ?? 0) >= 0 && (m.amplitudeContrast ?? 0) < 1).toBe(true);
       }),
       { numRuns: 1000 },
     );
@@ -138,6 +144,27 @@ describe('angle file readers under fuzzing', () => {
         if (!series) return;
         expect(series.tiltAngles.every(Number.isFinite)).toBe(true);
         expect(series.images.every((image) => Number.isInteger(image.section) && image.section >= 0)).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe("AreTomo3's session record under fuzzing", () => {
+  it('random JSON or text: an error naming the file, or a microscope whose values are in range', () => {
+    const value = fc.oneof(fc.double(), fc.integer(), fc.string(), fc.constant(null), fc.array(fc.double(), { maxLength: 2 }));
+    const json = fc.record({ parameters: fc.oneof(fc.record({ kV: value, Cs: value, AmpContrast: value }, { requiredKeys: [] }), value) }, { requiredKeys: [] }).map((o) => JSON.stringify(o));
+    fc.assert(
+      fc.property(fc.oneof(json, fc.string(), fc.constant('null'), fc.constant('[1]')), (text) => {
+        let m: ReturnType<typeof readAreTomoSession>;
+        try {
+          m = readAreTomoSession({ name: 'AreTomo3_Session.json', text });
+        } catch (error) {
+          expect((error as Error).message).toMatch(/^AreTomo3_Session\.json: not JSON/);
+          return;
+        }
+        expect((m.voltage ?? 1) > 0 && (m.cs ?? 0) >= 0 && (m.amplitudeContrast ?? 0) >= 0 && (m.amplitudeContrast ?? 0) < 1).toBe(true);
+        expect([m.voltage ?? 1, m.cs ?? 0, m.amplitudeContrast ?? 0].every(Number.isFinite)).toBe(true);
       }),
       { numRuns: 1000 },
     );

@@ -106,6 +106,8 @@ function relionDefocus(ctf: NonNullable<RelionTiltSeries['ctf']>, kept: number[]
   const { phaseShift } = ctf;
   const wrong = kept.findIndex((section) => !(defocus[section] > 0 && Number.isFinite(defocus[section])));
   if (wrong >= 0) throw new Error(`${file}: rlnDefocusU/V of row ${wrong + 1} (${ctf.defocusU[wrong]}, ${ctf.defocusV[wrong]} Å): the phase flip needs a finite underfocus (> 0)`);
+  const wrongShift = phaseShift?.findIndex((p) => !Number.isFinite(p)) ?? -1;
+  if (wrongShift >= 0) throw new Error(`${file}: rlnPhaseShift of row ${wrongShift + 1} (${phaseShift?.[wrongShift]}): the phase flip needs a finite one`);
   return {
     file: `${file} (rlnDefocusU, rlnDefocusV)`,
     defocus,
