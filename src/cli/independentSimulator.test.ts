@@ -169,9 +169,9 @@ describe.skipIf(!hasPython)(title, () => {
     expect(noPlate.corr).toBeGreaterThan(-0.7);
     expect(plate.corr).toBeLessThan(-0.78);
     expect(usualCs.corr).toBeGreaterThan(plate.corr);
-    // Binned 8 (16 Å pixels, a spectrum's corners at 22.6 Å) the first zero (14 Å at 1 µm) is out of reach: said.
+    // Binned 8 (16 Å pixels, a spectrum's corners at 22.6 Å) the first zero (14 Å at 1 µm, across the tilted views) is out of reach: said.
     const binned = await wedgelab([...base.map((a) => (a === '24' ? '4' : a)), '--bin', '8', '--defocus', join(out, 'none_CTF.txt'), '--phase-flip', '--out', join(out, 'binned.mrc')]);
-    expect(binned.stderr).toContain("tilt_series.mrc: the CTF's first zero (14.2 Å) against Nyquist (32.0 Å): it lies past every frequency the tilts hold at this pixel size, so phase flipping changes nothing here");
+    expect(binned.stderr).toContain("tilt_series.mrc: the CTF's first zero (14.1–14.2 Å) against Nyquist (32.0 Å): it lies past every frequency the tilts hold at this pixel size, so phase flipping changes nothing here");
     expect(plate.stderr).not.toContain('changes nothing');
     // AreTomo3's session record (--session) names the microscope first: its kV, Cs and Q before the estimate's header.
     writeFileSync(join(out, 'AreTomo3_Session.json'), '{"parameters": {"kV": 200, "Cs": 2.7, "AmpContrast": 0.1}}');

@@ -70,7 +70,7 @@ describe('phase flip', () => {
     expect(phaseFlipUnavailable({ ...two, phaseShift: [1] })).toBe('the tilt series has 2 tilts but a phase shift for 1');
   });
 
-  it("takes Cs and Q as given, else as the series' files gave them, else 2.7 mm and 0.07; refuses ones that cannot be", async () => {
+  it("takes kV, Cs and Q as given, else as the series' files gave them, else 300 kV, 2.7 mm and 0.07; refuses ones that cannot be", async () => {
     expect(microscopeOf({})).toEqual({ voltage: 300, cs: 2.7, amplitudeContrast: 0.07 });
     const fromFiles = { voltage: 200, sphericalAberration: 0.01, amplitudeContrast: 0.1 };
     expect(microscopeOf(fromFiles)).toEqual({ voltage: 200, cs: 0.01, amplitudeContrast: 0.1 });
@@ -163,17 +163,22 @@ describe('phase flip', () => {
     const m = microscopeOf({});
     // 3 and 3.5 µm: first zeros at about 25 and 27 Å (χ + atan(Q/√(1 − Q²)) = π).
     const defocus = [3, 3.5];
-    const at8 = phaseFlipReach({ defocus, pixelSize: 8 }, m)!;
+    // Untilted views of 64 columns: no gradient across them.
+    const reach = (pixelSize: number, nx = 64, tiltAngles = [0, 0]) => phaseFlipReach({ nx, tiltAngles, defocus, pixelSize }, m)!;
+    const at8 = reach(8);
     expect(at8.nyquist).toBe(16);
     expect(at8.firstZero.map((z) => Math.round(z))).toEqual([25, 27]);
     expect(phaseFlipReachText(at8)).toMatch(/^the CTF's first zero \(2[45]\.\d–2[67]\.\d Å\) against Nyquist \(16\.0 Å\): the flip corrects the frequencies between$/);
-    expect(phaseFlipReachText(phaseFlipReach({ defocus, pixelSize: 13 }, m)!)).toMatch(/only the tilts furthest from focus have a zero before Nyquist/);
+    expect(phaseFlipReachText(reach(13))).toMatch(/only the tilts furthest from focus have a zero before Nyquist/);
     // At 14 Å (Nyquist 28 Å) the zero lies past Nyquist, but a tilt's spectrum reaches √2 × 14 = 19.8 Å in its corners.
-    const at14 = phaseFlipReach({ defocus, pixelSize: 14 }, m)!;
+    const at14 = reach(14);
     expect(flipChangesNothing(at14)).toBe(false);
     expect(phaseFlipReachText(at14)).toMatch(/: it lies past Nyquist, so the flip changes only the corners of each tilt's spectrum, beyond it$/);
-    const at20 = phaseFlipReach({ defocus, pixelSize: 20 }, m)!;
+    const at20 = reach(20);
     expect(flipChangesNothing(at20)).toBe(true);
+    // A view 1024 columns wide at 60° spans ±1.8 µm of defocus at 20 Å: its far side's first zero (32.6 Å) is within reach.
+    expect(reach(20, 1024, [60, -60]).firstZero[1]).toBeGreaterThan(32);
+    expect(flipChangesNothing(reach(20, 1024, [60, -60]))).toBe(false);
     expect(phaseFlipReachText(at20)).toMatch(/: it lies past every frequency the tilts hold at this pixel size, so phase flipping changes nothing here/);
     // And so it is: at 20 Å pixels a random tilt comes back as it was, the tilted view's gradient included.
     const input = Float32Array.from({ length: 64 * 32 * 2 }, (_, i) => Math.sin(i * 0.37) + (i % 7));

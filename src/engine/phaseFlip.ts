@@ -69,13 +69,19 @@ export function microscopeOverrideProblem(override: MicroscopeOverride): string 
 
 /**
  * What a flip can change at a series' sampling: the resolution (Å) of the first frequency it flips, the lowest and
- * highest over the tilts (at each tilt's centre defocus and phase shift), against Nyquist's (2 pixels) and the
- * highest a tilt's 2-D spectrum holds (its corners: √2 pixels). Null without a defocus or pixel size.
+ * highest over the tilts and their columns (each tilt's defocus and phase shift, across its view's defocus
+ * gradient), against Nyquist's (2 pixels) and the highest a tilt's 2-D spectrum holds (its corners: √2 pixels).
+ * Null without a defocus or pixel size.
  */
-export function phaseFlipReach(ts: Pick<TiltSeries, 'defocus' | 'phaseShift' | 'pixelSize'>, microscope: Microscope): PhaseFlipReach | null {
-  if (!ts.defocus || !(ts.pixelSize > 0)) return null;
-  const lengths = ts.defocus.map((d, t) => 1 / firstFlippedFrequency(d, microscope, ts.phaseShift?.[t] ?? 0));
-  return { firstZero: [Math.min(...lengths), Math.max(...lengths)], nyquist: 2 * ts.pixelSize, corner: Math.SQRT2 * ts.pixelSize };
+export function phaseFlipReach(ts: Pick<TiltSeries, 'nx' | 'tiltAngles' | 'defocus' | 'phaseShift' | 'pixelSize'>, microscope: Microscope): PhaseFlipReach | null {
+  const { defocus, pixelSize } = ts;
+  if (!defocus || !(pixelSize > 0)) return null;
+  const lengths = defocus.flatMap((d, t) => {
+    // The end columns' defocus (columnDefocus): the nearest to focus gives the shortest length, the furthest the longest.
+    const span = (Math.abs(Math.tan((ts.tiltAngles[t] * Math.PI) / 180)) * pixelSize * (ts.nx - 1)) / 2 / 1e4;
+    return [Math.max(d - span, 1e-6), d + span].map((at) => 1 / firstFlippedFrequency(at, microscope, ts.phaseShift?.[t] ?? 0));
+  });
+  return { firstZero: [Math.min(...lengths), Math.max(...lengths)], nyquist: 2 * pixelSize, corner: Math.SQRT2 * pixelSize };
 }
 
 export interface PhaseFlipReach {
@@ -176,8 +182,8 @@ export function phaseFlipTilts(data: Float32Array, g: PhaseFlipGeometry, f2: Flo
     const { columns, levels } = tiltLevels(g, t);
     const sum = new Float64Array(plane);
     const [outRe, outIm] = [new Float64Array(plane), new Float64Array(plane)];
+    const phaseShift = g.phaseShift?.[t] ?? 0;
     for (let j = 0; j < levels.length; j += 2) {
-      const phaseShift = g.phaseShift?.[t] ?? 0;
       const signA = flipSigns(levels[j], phaseShift, g.microscope, f2);
       const signB = j + 1 < levels.length ? flipSigns(levels[j + 1], phaseShift, g.microscope, f2) : null;
       for (let i = 0; i < plane; i++) {
@@ -233,4 +239,3 @@ export function phaseFlipText({ microscope, maxLevels, phaseShift, invertAngles 
   const inverted = invertAngles ? '; the defocus gradient at the inverted tilt angles' : '';
   return `phase flipped at each tilt's defocus${shift} (${voltage} kV, Cs ${cs} mm, Q ${amplitudeContrast}; ${levels}${inverted})`;
 }
-

@@ -13,7 +13,7 @@ const TILTS_PER_THREAD = 1;
 
 /**
  * A copy of the series with every tilt phase flipped for its own defocus and phase shift, without them (they are
- * corrected), on `pool`, at the series' microscope (microscopeOf: `options.microscope` before its own Cs and Q).
+ * corrected), on `pool`, at the series' microscope (microscopeOf: `options.microscope`'s values before the series' own).
  * `options.invertAngles`: the tilt angles' sign is the other convention's (the methods' Invert tilt angles), so
  * the defocus gradient across each view runs the other way (IMOD ctfphaseflip's -InvertTiltAngles). Throws naming
  * what is missing when the series cannot be flipped; `onProgress(done, total)` after each round of tilts, and a
