@@ -239,8 +239,10 @@ function sideFlagFor(name: string): (typeof SIDE_FLAGS)[number] | undefined {
 export const SERIES_FLAGS = [...SIDE_FLAGS, 'tilt-axis', 'exclude-tilts', 'frames', 'series'] as const;
 /** The flags that give --phase-flip the microscope (kV, Cs in mm, amplitude contrast) where the files do not, or otherwise, with the field each sets. */
 const MICROSCOPE_FLAGS = { voltage: 'voltage', cs: 'cs', 'amplitude-contrast': 'amplitudeContrast' } as const;
-/** SERIES_FLAGS as parseArgs takes them, with the switch --phase-flip (the series corrected for its CTF as it is read) and its MICROSCOPE_FLAGS. */
-export const SERIES_OPTIONS = { ...stringOptions([...SERIES_FLAGS, ...(Object.keys(MICROSCOPE_FLAGS) as (keyof typeof MICROSCOPE_FLAGS)[])]), 'phase-flip': { type: 'boolean' } } as const;
+/** MICROSCOPE_FLAGS as parseArgs takes them (batch's too). */
+export const MICROSCOPE_OPTIONS = stringOptions(Object.keys(MICROSCOPE_FLAGS) as (keyof typeof MICROSCOPE_FLAGS)[]);
+/** SERIES_FLAGS as parseArgs takes them, with the switch --phase-flip (the series corrected for its CTF as it is read) and its MICROSCOPE_OPTIONS. */
+export const SERIES_OPTIONS = { ...stringOptions(SERIES_FLAGS), ...MICROSCOPE_OPTIONS, 'phase-flip': { type: 'boolean' } } as const;
 
 /** --voltage, --cs and --amplitude-contrast as the phase flip takes them; refused without --phase-flip, which alone uses them, or out of range. */
 export function microscopeFlags(values: FlagValues): MicroscopeOverride {
@@ -290,9 +292,16 @@ export async function flaggedTiltSeries(
   const chosen = chooseTilts(values, await alignLoadedTiltSeries(engine, loaded), tiltsPath, options.quiet);
   if (values['phase-flip'] !== true) return { loaded, ...chosen };
   const flipped = await phaseFlipOfFile(chosen.tiltSeries, tiltsPath, engine, { microscope, invertAngles: values['invert-angles'] === true });
-  if (!options.quiet) process.stderr.write(`${phaseFlipText(flipped)} (--phase-flip)\n`);
-  if (!options.quiet && flipChangesNothing(flipped.reach)) process.stderr.write(`warning: ${tiltsPath}: ${phaseFlipReachText(flipped.reach)}\n`);
+  if (!options.quiet) {
+    process.stderr.write(`${phaseFlipText(flipped)} (--phase-flip)\n`);
+    warnIfFlipChangesNothing(flipped, tiltsPath);
+  }
   return { loaded, tiltSeries: flipped.tiltSeries, label: [chosen.label, 'phase-flipped'].filter(Boolean).join(', ') };
+}
+
+/** A warning, naming the stack at `path`, when a flip changed nothing (its first zero out of reach at this pixel size). */
+export function warnIfFlipChangesNothing(flipped: PhaseFlipReport, path: string): void {
+  if (flipChangesNothing(flipped.reach)) process.stderr.write(`warning: ${path}: ${phaseFlipReachText(flipped.reach)}\n`);
 }
 
 /**

@@ -118,7 +118,7 @@ export interface AppActions {
   /** Load the selected series' even- or odd-frame sums as a data set of their own, from the files it was loaded from (at the same binning). */
   openFrameHalf(which: FrameHalf): Promise<DatasetSummary>;
   /**
-   * The selected series phase flipped for its defocus (at `microscope`'s Cs and Q where given; the defocus gradient
+   * The selected series phase flipped for its defocus (at `microscope`'s kV, Cs and Q where given; the defocus gradient
    * at the tilt angles as the method form's Invert tilt angles has them), as a data set of its own, with the
    * load's progress and cancel.
    */

@@ -35,8 +35,8 @@ import { METHOD_OPTIONS, methodRequests } from '../methodFlags.ts';
 import { checkModelPaths, cliModelLibrary } from '../models.ts';
 import { parseOptions } from '../options.ts';
 import { progressPrinter, replaceProgressLine } from '../progress.ts';
-import { binningAtLoad, leaveOutTilts, microscopeFlags, phaseFlipOfFile, readTiltSeriesPaths, reconstructInto, thinnerThanSpecimen, warnOffset, warnUnflipped } from '../recon.ts';
-import type { PhaseFlipOptions } from '../../engine/phaseFlip.ts';
+import { binningAtLoad, leaveOutTilts, MICROSCOPE_OPTIONS, microscopeFlags, phaseFlipOfFile, readTiltSeriesPaths, reconstructInto, thinnerThanSpecimen, warnIfFlipChangesNothing, warnOffset, warnUnflipped } from '../recon.ts';
+import type { MicroscopeOverride } from '../../engine/phaseFlip.ts';
 import { mergeRows, readRow, writeRow, type BatchRow } from './rows.ts';
 import { listSeries, type SeriesEntry } from './series.ts';
 import { submitSlurm, writeSlurmScripts, type SlurmOptions } from './slurm.ts';
@@ -52,9 +52,7 @@ const OPTIONS = {
   halves: { type: 'string' },
   frames: { type: 'string' },
   'phase-flip': { type: 'boolean' },
-  voltage: { type: 'string' },
-  cs: { type: 'string' },
-  'amplitude-contrast': { type: 'string' },
+  ...MICROSCOPE_OPTIONS,
   drop: { type: 'string' },
   'retry-failed': { type: 'boolean' },
   'task-index': { type: 'string' },
@@ -84,9 +82,11 @@ interface Batch {
   halves: OddEvenSplit;
   /** Every series read from the sums of only its even or its odd movie frames (--frames: half tomograms). */
   frames?: FrameHalf;
-  /** Every series phase flipped for its defocus as it is read (--phase-flip; a series without one fails saying so), as `flip` asks (--voltage, --cs, --amplitude-contrast, --invert-angles). */
+  /** Every series phase flipped for its defocus as it is read (--phase-flip; a series without one fails saying so), at `microscope` (--voltage, --cs, --amplitude-contrast). */
   phaseFlip: boolean;
-  flip: PhaseFlipOptions;
+  microscope: MicroscopeOverride;
+  /** --invert-angles, a flag the methods share: the tilt angles the methods, the lining up and the flip's defocus gradient use. */
+  invertAngles: boolean;
   drop: string;
   retryFailed: boolean;
   json: boolean;
@@ -253,14 +253,14 @@ async function loadSeries(batch: Batch, entry: SeriesEntry, bin: number): Promis
   if (batch.halves === 'frames' && !loaded.frameHalves) throw new Error(`${entry.stack}: --halves frames needs every tilt's even- and odd-frame sums on disk: a RELION table's (rlnMicrographNameEven/Odd), or STEM_EVN and STEM_ODD stacks beside the stack`);
   const aligned = await alignLoadedTiltSeries(batch.engine, loaded);
   const excluded = leaveOutTilts(aligned, entry.excludeTilts, 'tilts to leave out', entry.stack, (list) => `${list} in a list's fourth column`);
-  const ts = await flippedIfAsked(batch, entry.stack, excluded?.tiltSeries ?? aligned);
+  const ts = await flippedIfAsked(batch, entry.stack, excluded?.tiltSeries ?? aligned, true);
   const frameHalf: HalfSeries = async (which) => {
     const half = await alignLoadedTiltSeries(batch.engine, await readTiltSeriesPaths(entry.stack, sidePaths, { ...series, frames: which, quiet: true }));
     return flippedIfAsked(batch, entry.stack, excluded ? withoutTilts(half, entry.excludeTilts, 'tilts to leave out').tiltSeries : half);
   };
   const source = [entry.stack, excluded?.label, batch.phaseFlip && 'phase-flipped'].filter(Boolean).join(', ');
-  // Lined up at the angles the methods use (--invert-angles is a flag they share).
-  const invertAngles = batch.methods.some((method) => method.request.params?.invertAngles === true);
+  // Lined up at the angles the methods use.
+  const { invertAngles } = batch;
   const asUsed = invertAngles ? { ...ts, tiltAngles: ts.tiltAngles.map((a) => -a) } : ts;
   const truth = batch.scores.has('truth') && entry.groundTruth ? await linedUpFile(entry.groundTruth, asUsed, batch.quiet, 'scored against') : undefined;
   const pipeline = batch.scores.has('pipeline') && entry.pipelineTomogram ? await linedUpFile(entry.pipelineTomogram, asUsed, batch.quiet, 'compared with') : undefined;
@@ -301,9 +301,12 @@ async function linedUpFile(path: string, ts: TiltSeries, quiet: boolean, what: s
   }
 }
 
-/** With --phase-flip, the series phase flipped for its defocus, as recon flips it (a failure naming the stack). */
-async function flippedIfAsked(batch: Batch, stack: string, ts: TiltSeries): Promise<TiltSeries> {
-  return batch.phaseFlip ? (await phaseFlipOfFile(ts, stack, batch.engine, batch.flip)).tiltSeries : ts;
+/** With --phase-flip, the series phase flipped for its defocus, as recon flips it (a failure naming the stack); `warn`: said when the flip changes nothing. */
+async function flippedIfAsked(batch: Batch, stack: string, ts: TiltSeries, warn = false): Promise<TiltSeries> {
+  if (!batch.phaseFlip) return ts;
+  const flipped = await phaseFlipOfFile(ts, stack, batch.engine, { microscope: batch.microscope, invertAngles: batch.invertAngles });
+  if (warn && !batch.quiet) warnIfFlipChangesNothing(flipped, stack);
+  return flipped.tiltSeries;
 }
 
 /** Every method of one series; a series that cannot be read fails each of its methods with the reason. */
@@ -423,8 +426,8 @@ export async function batchCommand(args: string[]): Promise<void> {
     halves,
     ...(frames && { frames }),
     phaseFlip: values['phase-flip'] === true,
-    // --invert-angles is a flag the methods share: the defocus gradient follows it.
-    flip: { microscope, invertAngles: methods.some((method) => method.request.params?.invertAngles === true) },
+    microscope,
+    invertAngles: methods.some((method) => method.request.params?.invertAngles === true),
     drop,
     retryFailed: values['retry-failed'] === true,
     json: choiceFlag(values, 'progress', ['bar', 'json'] as const) === 'json',
