@@ -96,9 +96,13 @@ export interface DatasetSummary {
   tiltsLeftOut?: { from: string; nTilts: number; loadedNumbers: number[]; tilts: { number: number; angle: number }[] };
   /** Tilts that look dark by their means (engine/darkTilts.ts), for the tilt preview to point out; read at load. */
   darkTilts: DarkTiltHint[];
-  /** Per tilt, stack order, where the series has them: e/Å² before each tilt, and µm under focus (its CTF estimate), for the tilt preview to show. */
+  /**
+   * Per tilt, stack order, where the series has them: e/Å² before each tilt, µm under focus (its CTF estimate) and
+   * a phase plate's shift (rad), for the tilt preview to show.
+   */
   accumulatedDose?: number[];
   defocus?: number[];
+  phaseShift?: number[];
   /** Why FBP/SIRT cannot weight this series by dose (no doses, no pixel size, …); null when they can. */
   doseWeightingUnavailable: string | null;
   /**

@@ -194,6 +194,7 @@ function addDataset(
     ...seriesChecks(ts),
     ...(ts.accumulatedDose && { accumulatedDose: ts.accumulatedDose }),
     ...(ts.defocus && { defocus: ts.defocus }),
+    ...(ts.phaseShift && { phaseShift: ts.phaseShift }),
     id,
     nx: ts.nx,
     ny: ts.ny,

@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { DatasetSummary, TiltPreview } from '../../../../workers/api.ts';
 import { errorMessage, getEngine } from '../../engineClient.ts';
 import { samplePercentiles } from '../../util/format.ts';
+import { firstFlippedFrequency } from '../../../engine/ctf.ts';
 
 const AUTO_PERCENTILES = [0.5, 99.5];
 /** Each image is at most maxSide² float32 (1 MiB at 512, 4 MiB at 1024): 32 of them stay cached. */
@@ -76,11 +77,17 @@ export function tiltImageTitle(dataset: DatasetSummary, slice: TiltPreview | nul
   return slice && slice.binning > 1 ? `${size}, shown binned ${slice.binning}×` : size;
 }
 
-/** "3.05 µm under focus · 42.0 e/Å² before it": what the series says of tilt `index` besides its angle; null when nothing. */
-export function tiltFacts(dataset: Pick<DatasetSummary, 'defocus' | 'accumulatedDose'>, index: number): string | null {
+/**
+ * "3.05 µm under focus (first CTF zero 24.9 Å) · 42.0 e/Å² before it": what the series says of tilt `index` besides
+ * its angle (the first zero at the tilt's centre, for the microscope its phase flip would use); null when nothing.
+ */
+export function tiltFacts(dataset: Pick<DatasetSummary, 'defocus' | 'phaseShift' | 'accumulatedDose' | 'phaseFlipMicroscope'>, index: number): string | null {
   const defocus = dataset.defocus?.[index];
   const dose = dataset.accumulatedDose?.[index];
-  const facts = [defocus !== undefined && `${defocus.toFixed(2)} µm under focus`, dose !== undefined && `${dose.toFixed(1)} e/Å² before it`].filter(Boolean);
+  const microscope = dataset.phaseFlipMicroscope;
+  const zero = defocus !== undefined && microscope ? 1 / firstFlippedFrequency(defocus, microscope, dataset.phaseShift?.[index] ?? 0) : null;
+  const zeroText = zero !== null && zero > 0 && Number.isFinite(zero) ? ` (first CTF zero ${zero.toFixed(1)} Å)` : '';
+  const facts = [defocus !== undefined && `${defocus.toFixed(2)} µm under focus${zeroText}`, dose !== undefined && `${dose.toFixed(1)} e/Å² before it`].filter(Boolean);
   return facts.length > 0 ? facts.join(' · ') : null;
 }
 
