@@ -48,7 +48,7 @@ export interface SeriesPlan {
   defocus?: number[];
   /** Radians a phase plate adds, one per kept section, when the estimate gives a shift other than 0. */
   phaseShift?: number[];
-  /** The microscope's spherical aberration (mm) and amplitude contrast, when a file names them (CTFFIND's header, RELION's tomograms.star). */
+  /** The microscope's spherical aberration (mm) and amplitude contrast, when a file names them (AreTomo3's session, CTFFIND's header, RELION's tomograms.star). */
   sphericalAberration?: Sourced<number>;
   amplitudeContrast?: Sourced<number>;
   /** tilt.com's THICKNESS in this stack's pixels as stored (THICKNESS / IMAGEBINNED), for the form to offer. */
@@ -207,8 +207,9 @@ export function planSeries(side: SideFiles, stack: { name: string; nx: number; n
 export const DEFOCUS_ROW = 'Defocus';
 
 /**
- * The kept sections' defocus (and phase-plate shift) from a CTF estimate, with its row; the microscope its file
- * names (CTFFIND's header) where nothing read before named it (the .mdoc's voltage, RELION's tomograms.star).
+ * The kept sections' defocus (and phase-plate shift) from a CTF estimate, with its row, and doubtful values warned
+ * of; the microscope its file names (CTFFIND's header) where nothing read before named it (the .mdoc's voltage,
+ * AreTomo3's session, RELION's tomograms.star), and the row of the Cs and Q the flip will use.
  */
 export function addDefocus(plan: SeriesPlan, estimate: DefocusEstimate): void {
   const { rows, warnings, keptSections } = plan;
