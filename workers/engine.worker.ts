@@ -40,6 +40,7 @@ import type { NamedBlob } from '../src/io/types.ts';
 import { FRAME_HALVES_ROW } from '../src/io/relionFiles.ts';
 import { DEFOCUS_ROW } from '../src/io/sideFiles.ts';
 import { phaseFlipText } from '../src/engine/phaseFlip.ts';
+import { effectiveAngles } from '../src/engine/geometry.ts';
 import { phaseFlipTiltSeries } from '../src/engine/cpu/phaseFlip.ts';
 import { DEFAULT_PIECE_BYTES, fileOrderRuns, volumePieces, wholeVolume, type Tomogram } from '../src/io/piecedVolume.ts';
 import { suggestThickness, thicknessWithMargin, type ThicknessSuggestion } from '../src/engine/thickness.ts';
@@ -310,7 +311,7 @@ async function readImported(
   const on = await engine();
   const project: Projector = (volume, angles) => forwardProject(on, volume, angles, { signal });
   // Inverted angles: lined up as the results made with them are (their z runs the other way).
-  const tilts = invertAngles ? { ...tiltSeries, tiltAngles: tiltSeries.tiltAngles.map((a) => -a) } : tiltSeries;
+  const tilts = { ...tiltSeries, tiltAngles: effectiveAngles(tiltSeries.tiltAngles, invertAngles) };
   const remarks = [...(invertAngles ? ['against the tilt angles inverted, as the form has them'] : []), ...read.warnings];
   // The file is read: the bar stays full and says which step of the lining up runs.
   const onStep = onProgress && ((step: string) => void onProgress({ fraction: 1, bytesRead: file.blob.size, step }));

@@ -51,18 +51,22 @@ export function microscopeOf(ts: Pick<TiltSeries, 'voltage' | 'sphericalAberrati
   };
 }
 
-/** What a microscope's value may be, and what to say of one that is not. */
-const MICROSCOPE_RANGES: { [K in keyof Microscope]: { ok: (v: number) => boolean; say: (v: number) => string } } = {
-  voltage: { ok: (v) => v >= 60 && v <= 400, say: (v) => `a voltage of ${v} kV: give 60–400 kV (300, 200 or 100 usually)` },
-  cs: { ok: (v) => v >= 0 && v <= 10, say: (v) => `a spherical aberration of ${v} mm: give 0–10 mm (about 0 on a Cs-corrected microscope, 2.7 on most)` },
-  amplitudeContrast: { ok: (v) => v >= 0 && v < 1, say: (v) => `an amplitude contrast of ${v}: give a fraction from 0 to below 1 (0.07–0.1 usually)` },
+/**
+ * What a microscope's value may be (from `min` to `max`, or below it where `maxExcluded`), and what to say of one
+ * that is not: the flip's check, and the page's fields' ranges.
+ */
+export const MICROSCOPE_RANGES: { [K in keyof Microscope]: { min: number; max: number; maxExcluded?: boolean; say: (v: number) => string } } = {
+  voltage: { min: 60, max: 400, say: (v) => `a voltage of ${v} kV: give 60–400 kV (300, 200 or 100 usually)` },
+  cs: { min: 0, max: 10, say: (v) => `a spherical aberration of ${v} mm: give 0–10 mm (about 0 on a Cs-corrected microscope, 2.7 on most)` },
+  amplitudeContrast: { min: 0, max: 1, maxExcluded: true, say: (v) => `an amplitude contrast of ${v}: give a fraction from 0 to below 1 (0.07–0.1 usually)` },
 };
 
 /** Why a microscope given for a flip cannot be used (the first value out of MICROSCOPE_RANGES), or null. */
 export function microscopeOverrideProblem(override: MicroscopeOverride): string | null {
   for (const key of ['voltage', 'cs', 'amplitudeContrast'] as const) {
     const value = override[key];
-    if (value !== undefined && !(Number.isFinite(value) && MICROSCOPE_RANGES[key].ok(value))) return MICROSCOPE_RANGES[key].say(value);
+    const { min, max, maxExcluded, say } = MICROSCOPE_RANGES[key];
+    if (value !== undefined && !(Number.isFinite(value) && value >= min && (maxExcluded ? value < max : value <= max))) return say(value);
   }
   return null;
 }

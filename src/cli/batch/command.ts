@@ -37,6 +37,7 @@ import { parseOptions } from '../options.ts';
 import { progressPrinter, replaceProgressLine } from '../progress.ts';
 import { binningAtLoad, leaveOutTilts, MICROSCOPE_OPTIONS, microscopeFlags, phaseFlipOfFile, readTiltSeriesPaths, reconstructInto, thinnerThanSpecimen, warnIfFlipChangesNothing, warnOffset, warnUnflipped } from '../recon.ts';
 import type { MicroscopeOverride } from '../../engine/phaseFlip.ts';
+import { effectiveAngles } from '../../engine/geometry.ts';
 import { mergeRows, readRow, writeRow, type BatchRow } from './rows.ts';
 import { listSeries, type SeriesEntry } from './series.ts';
 import { submitSlurm, writeSlurmScripts, type SlurmOptions } from './slurm.ts';
@@ -164,7 +165,7 @@ async function runOne(batch: Batch, entry: SeriesEntry, series: LoadedSeries, me
     Object.assign(row, { oddEvenRes0143: resolutionLength(report.res0143, report.pixelSize), oddEvenRes05: resolutionLength(report.res05, report.pixelSize), resolutionUnit: resolutionUnit(report.pixelSize), oddEvenHalves: report.split });
   }
   const tomogram = (series.truth || series.pipeline) && wholeVolume(result.volume, 'Scoring against a tomogram lined up with the series');
-  const angles = result.params.invertAngles ? ts.tiltAngles.map((a) => -a) : ts.tiltAngles;
+  const angles = effectiveAngles(ts.tiltAngles, result.params.invertAngles);
   const scores = series.truth && tomogram && sameSize(entry, method.name, series.truth, tomogram, 'scored against') ? truthScores(tomogram, series.truth.volume, angles) : null;
   if (series.truth && scores) {
     const { pixelSize } = series.truth.volume;
@@ -261,7 +262,7 @@ async function loadSeries(batch: Batch, entry: SeriesEntry, bin: number): Promis
   const source = [entry.stack, excluded?.label, batch.phaseFlip && 'phase-flipped'].filter(Boolean).join(', ');
   // Lined up at the angles the methods use.
   const { invertAngles } = batch;
-  const asUsed = invertAngles ? { ...ts, tiltAngles: ts.tiltAngles.map((a) => -a) } : ts;
+  const asUsed = { ...ts, tiltAngles: effectiveAngles(ts.tiltAngles, invertAngles) };
   const truth = batch.scores.has('truth') && entry.groundTruth ? await linedUpFile(entry.groundTruth, asUsed, batch.quiet, 'scored against') : undefined;
   const pipeline = batch.scores.has('pipeline') && entry.pipelineTomogram ? await linedUpFile(entry.pipelineTomogram, asUsed, batch.quiet, 'compared with') : undefined;
   const pipelineHalves = batch.scores.has('pipeline') && entry.pipelineHalves ? await halvesFsc(entry.pipelineHalves, asUsed, batch.quiet) : undefined;

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { formatBytes } from '../../../io/bytes.ts';
 import { FRAME_HALVES } from '../../../io/relionStar.ts';
 import type { DatasetSummary } from '../../../../workers/api.ts';
-import { microscopeOverrideProblem } from '../../../engine/phaseFlip.ts';
+import { MICROSCOPE_RANGES, microscopeOverrideProblem } from '../../../engine/phaseFlip.ts';
 import type { Microscope } from '../../../engine/ctf.ts';
 import { useAppStore, selectDataset } from '../../state/store.ts';
 import { Section } from '../Section.tsx';
@@ -200,11 +200,11 @@ function OpenFrameHalves({ dataset }: { dataset: DatasetSummary }) {
   );
 }
 
-/** The phase flip's microscope fields: what each sets, its label, tooltip and input range. */
+/** The phase flip's microscope fields: what each sets, its label, tooltip and step (their ranges: MICROSCOPE_RANGES). */
 const MICROSCOPE_FIELDS = [
-  { key: 'voltage', label: 'kV', title: 'The accelerating voltage in kV', min: 60, max: 400, step: 1 },
-  { key: 'cs', label: 'Cs (mm)', title: "The microscope's spherical aberration in mm (about 0 with a Cs corrector)", min: 0, max: 10, step: 0.01 },
-  { key: 'amplitudeContrast', label: 'Q', title: 'The fraction of amplitude contrast (0.07–0.1 usually)', min: 0, max: 0.99, step: 0.01 },
+  { key: 'voltage', label: 'kV', title: 'The accelerating voltage in kV', step: 1 },
+  { key: 'cs', label: 'Cs (mm)', title: "The microscope's spherical aberration in mm (about 0 with a Cs corrector)", step: 0.01 },
+  { key: 'amplitudeContrast', label: 'Q', title: 'The fraction of amplitude contrast (0.07–0.1 usually)', step: 0.01 },
 ] as const;
 
 /**
@@ -240,10 +240,10 @@ function PhaseFlip({ dataset }: { dataset: DatasetSummary }) {
         Phase-flip (CTF)
       </button>
       {unavailable === null &&
-        MICROSCOPE_FIELDS.map(({ key, label, title, min, max, step }) => (
+        MICROSCOPE_FIELDS.map(({ key, label, title, step }) => (
           <label key={key} className="field inline" title={title}>
             <span className="field-label">{label}</span>
-            <input type="number" min={min} max={max} step={step} value={fields[key]} onChange={(e) => setFields({ ...fields, [key]: e.target.value })} data-testid={`phase-flip-${key}`} />
+            <input type="number" min={MICROSCOPE_RANGES[key].min} max={MICROSCOPE_RANGES[key].max} step={step} value={fields[key]} onChange={(e) => setFields({ ...fields, [key]: e.target.value })} data-testid={`phase-flip-${key}`} />
           </label>
         ))}
       {why !== null && <span className="hint warn">{why}</span>}
