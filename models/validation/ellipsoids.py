@@ -2,7 +2,8 @@
 """An independent validation simulator: random ellipsoids, projected exactly.
 
   /usr/bin/python3 models/validation/ellipsoids.py --family ellipsoids|shells --size NX,NY,NZ --angles -60,60,3
-      [--snr-db S] [--seed K] [--pixel-size A] [--defocus UM [--voltage KV] [--cs MM] [--amplitude-contrast Q] [--phase-shift RAD]]
+      [--snr-db S] [--seed K] [--pixel-size A]
+      [--defocus UM [--voltage KV] [--cs MM] [--amplitude-contrast Q] [--phase-shift RAD] [--tilted-defocus]]
       --out-dir DIR
 
 writes DIR/ground_truth.mrc, DIR/tilt_series.mrc and DIR/tilt_series.tlt as `wedgelab simulate` does (float32
@@ -38,8 +39,15 @@ a microscope, CTF(f) = −(√(1 − Q²)·sin χ(f) + Q·cos χ(f)) with χ(f) 
 --pixel-size, Δz the defocus, positive under focus, λ the electron wavelength at --voltage, relativistic, φ a phase
 plate's added shift, --phase-shift, 0 by default), so that a denser object comes out darker, as in a real
 micrograph, and the lowest frequencies pass only as Q (as −sin(φ + atan(Q/√(1 − Q²))) with a phase plate). One defocus
-for the whole tilt (no gradient across the tilted specimen, no envelope), applied by FFT over the periodic tilt;
-the noise comes after it. The ground truth is the density, without it.
+for the whole tilt (no envelope), applied by FFT over the periodic tilt; the noise comes after it. The ground truth
+is the density, without it.
+
+With --tilted-defocus the defocus follows depth instead, as it does in a tilted specimen: each ray's exact integral
+is cut into layers along the beam (each at most p²/(4λ) Å thick), every layer's tilts are filtered at the
+defocus of its middle, Δz − t·p (t its distance along d from the plane through the volume's centre), and the
+layers summed. A point of the specimen's centre plane at detector u is then at Δz + u·p·tan θ: a gradient across
+each tilted view, and through the thickness at every tilt. Its direction is a convention, the one WedgeLab's
+phase flip takes (IMOD's ctfphaseflip's for its angles); the other is the same series with negated angles.
 
 Noise (docs/conventions.md#noise-level): Gaussian, σ² = var(signal) / 10^(SNR_dB/10), var over the whole
 noise-free tilt series. The specimen and the noise draw from two streams of the one seed, so the SNR never
@@ -138,19 +146,26 @@ def make_specimen(family, size, seed):
 
 # ------------------------------------------------------------------------------------------------ projection
 
-def chord(e, A, d):
-    """Length of the line p + t·d (|d| = 1, t in voxels) inside (x − c)ᵀA(x − c) ≤ 1, for offsets e = p − c of
-    shape (..., 3): the roots of a t² + 2 b t + c' = 0 (a = dᵀAd, b = dᵀAe, c' = eᵀAe − 1) lie 2·sqrt(b² − a c')/a
-    apart; 0 where the line misses."""
+def chord_span(e, A, d):
+    """Where the line p + t·d (|d| = 1, t in voxels) is inside (x − c)ᵀA(x − c) ≤ 1, for offsets e = p − c of
+    shape (..., 3): (t_lo, t_hi), the roots of a t² + 2 b t + c' = 0 (a = dᵀAd, b = dᵀAe, c' = eᵀAe − 1), −b/a ∓
+    sqrt(b² − a c')/a; an empty span (t_lo = t_hi) where the line misses."""
     a = d @ A @ d
     b = e @ (A @ d)
     c = np.einsum("...i,ij,...j->...", e, A, e) - 1.0
-    return 2.0 * np.sqrt(np.maximum(b * b - a * c, 0.0)) / a
+    half = np.sqrt(np.maximum(b * b - a * c, 0.0)) / a
+    return -b / a - half, -b / a + half
 
 
-def slab_chord(u, theta, z0, z1, half_x):
-    """Length of the ray at detector coordinate u (array) inside the box |x| ≤ half_x, z0 ≤ z ≤ z1 (any y).
-    The ray is (u cos θ − t sin θ, ·, u sin θ + t cos θ); |θ| < 90°."""
+def chord(e, A, d):
+    """Length of the line p + t·d inside the ellipsoid (chord_span's span); 0 where the line misses."""
+    t_lo, t_hi = chord_span(e, A, d)
+    return t_hi - t_lo
+
+
+def slab_span(u, theta, z0, z1, half_x):
+    """Where the ray at detector coordinate u (array) is inside the box |x| ≤ half_x, z0 ≤ z ≤ z1 (any y):
+    (t_lo, t_hi), empty where t_hi ≤ t_lo. The ray is (u cos θ − t sin θ, ·, u sin θ + t cos θ); |θ| < 90°."""
     s, c = math.sin(theta), math.cos(theta)
     t_lo, t_hi = (z0 - u * s) / c, (z1 - u * s) / c
     if abs(s) > 1e-12:
@@ -158,14 +173,29 @@ def slab_chord(u, theta, z0, z1, half_x):
         t_lo, t_hi = np.maximum(t_lo, np.minimum(ta, tb)), np.minimum(t_hi, np.maximum(ta, tb))
     else:
         t_hi = np.where(np.abs(u) <= half_x, t_hi, t_lo)
+    return t_lo, t_hi
+
+
+def slab_chord(u, theta, z0, z1, half_x):
+    """Length of the ray at detector coordinate u (array) inside the slab's box (slab_span's span)."""
+    t_lo, t_hi = slab_span(u, theta, z0, z1, half_x)
     return np.maximum(t_hi - t_lo, 0.0)
 
 
-def project(specimen, size, angles):
-    """The tilt series, shape (nTilts, ny, nx): each pixel the mean of its 3 × 3 sub-rays' exact integrals."""
+def in_layers(t_lo, t_hi, edges):
+    """The length of the span [t_lo, t_hi] (arrays) inside each layer [edges[l], edges[l + 1]): shape (layers, ...)."""
+    lo, hi = np.asarray(edges[:-1]), np.asarray(edges[1:])
+    shape = (-1,) + (1,) * np.ndim(t_lo)
+    return np.maximum(np.minimum(t_hi, hi.reshape(shape)) - np.maximum(t_lo, lo.reshape(shape)), 0.0)
+
+
+def project(specimen, size, angles, edges=(-math.inf, math.inf)):
+    """The tilt series cut into layers along the beam, shape (layers, nTilts, ny, nx): layer l holds each pixel's
+    mean of its 3 × 3 sub-rays' exact integrals over t in [edges[l], edges[l + 1]) (t: voxels along d from the
+    plane through the volume's centre normal to it). The default, one layer over every t, is the plain tilt series."""
     nx, ny, nz = size
     k = len(SUB_RAYS)
-    out = np.zeros((len(angles), ny, nx))
+    out = np.zeros((len(edges) - 1, len(angles), ny, nx))
     # Sub-ray coordinates, pixel-major: entry k·i + j is pixel i's j-th sub-ray.
     sub = lambda n: (np.arange(n)[:, None] - (n - 1) / 2 + np.asarray(SUB_RAYS)[None, :]).ravel()
     us, vs = sub(nx), sub(ny)
@@ -175,7 +205,8 @@ def project(specimen, size, angles):
         d, w = np.array([-sin, 0.0, cos]), np.array([cos, 0.0, sin])  # beam, and the detector's u direction
         if specimen["slab"] is not None:
             z0, z1, rho = specimen["slab"]
-            out[t] += rho * slab_chord(us, theta, z0, z1, nx / 2).reshape(nx, k).mean(axis=1)[None, :]
+            lengths = in_layers(*slab_span(us, theta, z0, z1, nx / 2), edges).reshape(-1, nx, k).mean(axis=2)
+            out[:, t] += rho * lengths[:, None, :]
         for s in specimen["ellipsoids"]:
             c, A = s["centre"], s["A"]
             # Only the pixels the ellipsoid's shadow can reach: |u − u_c| ≤ sqrt(wᵀA⁻¹w), |v − c_y| ≤ sqrt((A⁻¹)_yy).
@@ -186,10 +217,11 @@ def project(specimen, size, angles):
             if i0 >= i1 or j0 >= j1:
                 continue
             u, v = us[k * i0:k * i1], vs[k * j0:k * j1]
-            # The ray through (u, v) starts at p = u·w + v·ŷ (then x cos θ + z sin θ = u, y = v).
+            # The ray through (u, v) starts at p = u·w + v·ŷ (then x cos θ + z sin θ = u, y = v), and t counts
+            # from p, which lies on the plane through the centre normal to d: the chord's span is in t as edges are.
             e = u[None, :, None] * w + v[:, None, None] * np.array([0.0, 1.0, 0.0]) - c
-            lengths = chord(e, A, d).reshape(j1 - j0, k, i1 - i0, k).mean(axis=(1, 3))
-            out[t, j0:j1, i0:i1] += s["density"] * lengths
+            lengths = in_layers(*chord_span(e, A, d), edges).reshape(-1, j1 - j0, k, i1 - i0, k).mean(axis=(2, 4))
+            out[:, t, j0:j1, i0:i1] += s["density"] * lengths
     return out
 
 
@@ -255,6 +287,26 @@ def apply_ctf(tilts, pixel_size, **microscope):
     return np.real(np.fft.ifft2(np.fft.fft2(tilts, axes=(1, 2)) * transfer, axes=(1, 2)))
 
 
+def depth_layers(size, pixel_size, kv):
+    """Edges (voxels along the beam, t) of the layers a tilted specimen's CTF is applied in: from −R to R, R the
+    half-diagonal of the volume's xz section (no ray meets it further from the centre plane), each layer at most a
+    quarter of p/λ voxels thick (p²/(4λ) Å: a defocus within p²/(8λ) of the layer's middle, a phase error at Nyquist
+    of at most π/32)."""
+    reach = 0.5 * math.hypot(size[0], size[2])
+    count = max(1, math.ceil(2 * reach / (pixel_size / wavelength(kv) / 4)))
+    return np.linspace(-reach, reach, count + 1)
+
+
+def apply_tilted_ctf(layers, edges, pixel_size, defocus_um, **microscope):
+    """The tilts through a CTF whose defocus follows depth: layer l (project()'s, shape (layers, nTilts, ny, nx))
+    filtered at defocus_um − t_l·p/10⁴ µm, t_l its middle in voxels along d, and the layers summed. A point further
+    along d is nearer focus, so a point of the centre plane at detector u is at defocus_um + u·p·tan θ: the gradient
+    WedgeLab's phase flip assumes across a tilted view (IMOD's ctfphaseflip convention for its angles)."""
+    middles = (np.asarray(edges[:-1]) + np.asarray(edges[1:])) / 2
+    return sum(apply_ctf(layer, pixel_size, defocus_um=defocus_um - t * pixel_size / 1e4, **microscope)
+               for layer, t in zip(layers, middles))
+
+
 def add_noise(clean, snr_db, seed):
     """clean + N(0, σ²), σ² = var(clean) / 10^(snr_db/10): var (population) over the whole noise-free series."""
     sigma = math.sqrt(np.var(clean) / 10 ** (snr_db / 10))
@@ -289,13 +341,18 @@ def write_mrc(path, data, pixel_size, label, stack):
         m.header.nlabl = 2
 
 
-def simulate(family, size, angles, snr_db=None, seed=1, pixel_size=1.0, microscope=None):
+def simulate(family, size, angles, snr_db=None, seed=1, pixel_size=1.0, microscope=None, tilted=False):
     """(ground truth (nz, ny, nx), tilt series (nTilts, ny, nx)) as float64 arrays; `microscope`: ctf()'s keyword
-    arguments (defocus_um, …) to filter the tilts by a CTF before the noise, None for none."""
+    arguments (defocus_um, …) to filter the tilts by a CTF before the noise, None for none; `tilted`: that CTF's
+    defocus follows each point's depth along the beam (apply_tilted_ctf) instead of one defocus per tilt."""
     specimen = make_specimen(family, size, seed)
-    clean = project(specimen, size, angles)
-    if microscope is not None:
-        clean = apply_ctf(clean, pixel_size, **microscope)
+    if microscope is not None and tilted:
+        edges = depth_layers(size, pixel_size, microscope.get("kv", 300.0))
+        clean = apply_tilted_ctf(project(specimen, size, angles, edges), edges, pixel_size, **microscope)
+    else:
+        clean = project(specimen, size, angles)[0]
+        if microscope is not None:
+            clean = apply_ctf(clean, pixel_size, **microscope)
     tilts = clean if snr_db is None else add_noise(clean, snr_db, seed)
     return voxelise(specimen, size), tilts
 
@@ -313,6 +370,8 @@ def main():
     ap.add_argument("--cs", type=float, default=2.7, help="with --defocus: spherical aberration, mm")
     ap.add_argument("--amplitude-contrast", type=float, default=0.07, help="with --defocus: the amplitude contrast Q, 0–1")
     ap.add_argument("--phase-shift", type=float, default=0.0, help="with --defocus: a phase plate's added phase shift, radians")
+    ap.add_argument("--tilted-defocus", action="store_true",
+                    help="with --defocus: the defocus follows each point's depth along the beam (a gradient across each tilted view, and through the specimen) instead of one per tilt")
     ap.add_argument("--out-dir", required=True)
     # argparse takes '-60,60,3' for an option: join it to its flag, as '--angles=-60,60,3'.
     argv = sys.argv[1:]
@@ -330,10 +389,12 @@ def main():
         if not (args.defocus > 0 and args.pixel_size > 0 and args.voltage > 0 and 0 <= args.amplitude_contrast < 1):
             ap.error("--defocus needs a defocus > 0 µm, --pixel-size > 0, --voltage > 0 and 0 ≤ --amplitude-contrast < 1")
         microscope = {"defocus_um": args.defocus, "kv": args.voltage, "cs_mm": args.cs, "amplitude_contrast": args.amplitude_contrast, "phase_shift": args.phase_shift}
-    truth, tilts = simulate(args.family, size, angles, args.snr_db, args.seed, args.pixel_size, microscope)
+    elif args.tilted_defocus:
+        ap.error("--tilted-defocus needs --defocus")
+    truth, tilts = simulate(args.family, size, angles, args.snr_db, args.seed, args.pixel_size, microscope, args.tilted_defocus)
     os.makedirs(args.out_dir, exist_ok=True)
     noise = "noise-free" if args.snr_db is None else f"snr {args.snr_db:g} dB"
-    transfer = "" if microscope is None else f" ctf {args.defocus:g} um"
+    transfer = "" if microscope is None else f" ctf {args.defocus:g} um{' tilted' if args.tilted_defocus else ''}"
     describe = f"ellipsoids.py {args.family} {'x'.join(map(str, size))} seed {args.seed} {noise}{transfer}"
     write_mrc(os.path.join(args.out_dir, "ground_truth.mrc"), truth, args.pixel_size, f"ground truth: {describe}", stack=False)
     write_mrc(os.path.join(args.out_dir, "tilt_series.mrc"), tilts, args.pixel_size, f"tilt series: {describe}", stack=True)

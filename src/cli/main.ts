@@ -63,7 +63,9 @@ ${methodUsage('tiltSynthesis', '                 ')}
                  outputs are checked before any work: never an input, never an existing file without --force;
                  an --out ending .zarr (TOMO.ome.zarr) is an OME-Zarr folder, any other an MRC file: docs/export.md)
   wedgelab simulate --phantom ${PHANTOM_NAMES.join('|')} --size NX,NY,NZ
-                 --angles MIN,MAX,STEP | --angle-file F [--dose-symmetric] [--snr-db S] [--seed K] [--pixel-size A] --out-dir DIR [--force]
+                 --angles MIN,MAX,STEP | --angle-file F [--dose-symmetric] [--snr-db S] [--seed K] [--pixel-size A] [--defocus UM] --out-dir DIR [--force]
+                 (--defocus: the tilts through a 300 kV microscope's CTF at UM µm under focus, needs --pixel-size; the
+                 defocus follows depth along the beam, so a tilted view has its gradient; written beside as tilt_series.defocus)
   wedgelab training-set --count N --out-dir DIR [--phantom lamella[,varied…]] [--min-size 64] [--max-size 160] [--seed K] [--ctf-fraction F] [--ctf-pixel-size A[-B]] [--ctf-target phantom|filtered]
   wedgelab training-patches --set DIR --out-dir OUT [--points 4096] [--patch 11] [--variant voxel|wavelet] [--seed K]
                                      (≥ N points per example, whole rows; wavelet: half-grid points, 8 sub-band targets)

@@ -7,6 +7,7 @@ import { simulateTiltSeries, type SimulationOptions } from '../engine/sim/simula
 import type { GpuContext } from '../engine/gpu/device.ts';
 import { doseSymmetric, parseAngleSpec, tiltRange } from '../engine/sim/tiltScheme.ts';
 import { readAngleFile } from '../io/angles.ts';
+import { formatImodDefocus } from '../io/defocusFiles.ts';
 import { writeMrc } from '../io/mrc.ts';
 import { openCliGpu } from './gpu.ts';
 import { UsageError, intFlag, numberFlag, requireFlag } from '../engine/methods/flags.ts';
@@ -24,6 +25,7 @@ const OPTIONS = {
   'snr-db': { type: 'string' },
   seed: { type: 'string' },
   'pixel-size': { type: 'string' },
+  defocus: { type: 'string' },
   'out-dir': { type: 'string' },
   force: { type: 'boolean' },
 } as const;
@@ -50,18 +52,34 @@ async function tiltAngles(values: Record<string, unknown>): Promise<number[]> {
     : angles;
 }
 
-/** The files a simulation writes into outDir. */
-function simulationFiles(outDir: string) {
-  return { groundTruth: join(outDir, 'ground_truth.mrc'), tiltSeries: join(outDir, 'tilt_series.mrc'), tiltAngles: join(outDir, 'tilt_series.tlt') };
+/** The files a simulation writes into outDir: with a CTF, its defocus too, as IMOD ctfplotter's .defocus. */
+function simulationFiles(outDir: string, withCtf: boolean) {
+  const files = { groundTruth: join(outDir, 'ground_truth.mrc'), tiltSeries: join(outDir, 'tilt_series.mrc'), tiltAngles: join(outDir, 'tilt_series.tlt') };
+  return withCtf ? { ...files, defocus: join(outDir, 'tilt_series.defocus') } : files;
 }
 
-/** Simulate on the GPU and write ground_truth.mrc, tilt_series.mrc and tilt_series.tlt into outDir. */
+/**
+ * --defocus: µm under focus, every tilt's (at the centre of the volume: the defocus follows depth, sim/simulate.ts).
+ * It needs --pixel-size, which sets the CTF's frequencies: the default 1 Å would put every CTF zero in the tilts.
+ */
+function defocusFlag(values: Record<string, unknown>): number | undefined {
+  const defocus = numberFlag(values, 'defocus');
+  if (defocus === undefined) return undefined;
+  if (!(defocus > 0 && defocus <= 20)) throw new UsageError(`--defocus: ${defocus} µm: give a defocus under focus from above 0 to 20 µm`);
+  if (values['pixel-size'] === undefined) throw new UsageError('--defocus needs --pixel-size (Å): the CTF depends on it');
+  return defocus;
+}
+
+/** Simulate on the GPU and write ground_truth.mrc, tilt_series.mrc and tilt_series.tlt into outDir (and tilt_series.defocus with a CTF). */
 export async function writeSimulation(gpu: GpuContext, options: SimulationOptions, outDir: string) {
   const { groundTruth, tiltSeries } = await simulateTiltSeries(options, (volume, angles) => forwardProjectGpu(gpu, volume, angles));
-  const describe = `simulate ${options.phantom} ${options.size.join('x')} seed ${options.seed}${options.snrDb === undefined ? ' noise-free' : ` snr ${options.snrDb} dB`}`;
-  const files = simulationFiles(outDir);
+  const { defocusUm } = options;
+  const ctf = defocusUm ? ` ctf ${(defocusUm.reduce((sum, d) => sum + d, 0) / defocusUm.length).toFixed(2)} um` : '';
+  const describe = `simulate ${options.phantom} ${options.size.join('x')} seed ${options.seed}${options.snrDb === undefined ? ' noise-free' : ` snr ${options.snrDb} dB`}${ctf}`;
+  const files = simulationFiles(outDir, defocusUm !== undefined);
   await writeFileAtomic(files.groundTruth, writeMrc(groundTruth, { labels: [`ground truth: ${describe}`] }));
   await writeTiltSeriesPaths(tiltSeries, files.tiltSeries, files.tiltAngles, [`tilt series: ${describe}`]);
+  if ('defocus' in files && defocusUm) await writeFileAtomic(files.defocus, formatImodDefocus(tiltSeries.tiltAngles, defocusUm));
   return { ...files, nTilts: tiltSeries.nTilts };
 }
 
@@ -71,14 +89,17 @@ export async function simulateCommand(args: string[]): Promise<void> {
   if (!(PHANTOM_NAMES as readonly string[]).includes(phantom)) throw new UsageError(`unknown phantom "${phantom}": use ${PHANTOM_NAMES.join(', ')}`);
   const size = parseSize(requireFlag(values, 'size'));
   const outDir = requireFlag(values, 'out-dir');
-  await checkOutputs(Object.values(simulationFiles(outDir)), [], values.force === true);
+  const defocus = defocusFlag(values);
+  await checkOutputs(Object.values(simulationFiles(outDir, defocus !== undefined)), [], values.force === true);
+  const angles = await tiltAngles(values);
   const options = {
     phantom: phantom as PhantomName,
     size,
-    tiltAngles: await tiltAngles(values),
+    tiltAngles: angles,
     snrDb: numberFlag(values, 'snr-db'),
     seed: intFlag(values, 'seed') ?? 1,
     pixelSize: numberFlag(values, 'pixel-size') ?? 1,
+    defocusUm: defocus === undefined ? undefined : angles.map(() => defocus),
   };
   const files = await writeSimulation(await openCliGpu(), options, outDir);
   process.stdout.write(`${JSON.stringify({ ...files, size })}\n`);

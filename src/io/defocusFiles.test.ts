@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defocusOutliers, isDefocusFile, readDefocusFile } from './defocusFiles.ts';
+import { defocusOutliers, formatImodDefocus, isDefocusFile, readDefocusFile } from './defocusFiles.ts';
 import { MICROSCOPE_ROW, planSeries, readSideFiles } from './sideFiles.ts';
 
 const tlt = (angles: number[]) => ({ name: 'TS.tlt', text: angles.map((a) => `${a}\n`).join('') });
@@ -16,6 +16,15 @@ describe('CTF estimates beside a stack', () => {
     expect(estimate.defocus).toEqual([3.0125, 2.95, 3.105].map((d) => expect.closeTo(d, 12)));
     expect(estimate.astigmatism).toBe(0);
     expect(estimate.warnings).toEqual([]);
+  });
+
+  it('writes version 2 as it reads it (the simulator writes its defocus so)', () => {
+    const text = formatImodDefocus([-30, 0, 32.5], [3.0125, 2.95, 3.1]);
+    expect(text).toBe('1\t1\t-30.00\t-30.00\t3012.5\t2\n2\t2\t0.00\t0.00\t2950.0\n3\t3\t32.50\t32.50\t3100.0\n');
+    const estimate = readDefocusFile({ name: 'TS.defocus', text }, 3);
+    expect(estimate.defocus).toEqual([3.0125, 2.95, 3.1].map((d) => expect.closeTo(d, 12)));
+    expect(estimate.warnings).toEqual([]);
+    expect(() => formatImodDefocus([0, 1], [3])).toThrow(/1 defocus values for 2 tilts/);
   });
 
   it('reads version 3 with astigmatism (its header line skipped), averaging the two axes', () => {

@@ -98,6 +98,17 @@ export interface CtfMicroscope {
   source: string;
 }
 
+/**
+ * IMOD ctfplotter's version-2 `.defocus` text for a stack: one line per view (views from 1) with its angle twice and
+ * its defocus in nm, the version (2) after the first line's, as readImodDefocus reads it and ctfphaseflip takes it.
+ */
+export function formatImodDefocus(tiltAngles: readonly number[], defocusUm: readonly number[]): string {
+  if (tiltAngles.length !== defocusUm.length) throw new RangeError(`formatImodDefocus: ${defocusUm.length} defocus values for ${tiltAngles.length} tilts`);
+  return tiltAngles
+    .map((angle, k) => `${k + 1}\t${k + 1}\t${angle.toFixed(2)}\t${angle.toFixed(2)}\t${(defocusUm[k] * 1000).toFixed(1)}${k === 0 ? '\t2' : ''}\n`)
+    .join('');
+}
+
 /** IMOD's version-3 header flags (ctfplotter): which optional columns follow the defocus. */
 const HAS_ASTIGMATISM = 1;
 const HAS_PHASE = 4;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { forwardProjectCpu } from '../reference/projector.ts';
 import { ctf } from '../ctf.ts';
-import { applyCtf, drawDefocus, filterVolumeByCtf } from './ctf.ts';
+import { applyCtf, depthLayer, depthLayerEdges, drawDefocus, filterVolumeByCtf } from './ctf.ts';
 import { Rng } from './random.ts';
-import { simulateTiltSeries } from './simulate.ts';
+import { simulateTiltSeries, transferThroughCtf } from './simulate.ts';
 import { tiltRange } from './tiltScheme.ts';
 
 describe('contrast transfer function of simulated tilts', () => {
@@ -49,6 +49,57 @@ describe('contrast transfer function of simulated tilts', () => {
       expect(error).toBeLessThan(tolerance);
     }
     expect(() => filterVolumeByCtf({ ...phantom, pixelSize: 0 }, 3)).toThrow(/pixel size must be > 0/);
+  });
+
+  it('cuts a tilted volume into depth layers of at most p/λ voxels, one wherever it is thinner than that', () => {
+    // p/λ at 300 kV: 406 voxels at 8 Å, 101 at 2 Å, 609 at 12 Å.
+    const demo = depthLayerEdges(256, 64, 8);
+    expect(demo).toHaveLength(2);
+    expect(demo[1]).toBeCloseTo(Math.hypot(128, 32), 9);
+    expect(demo[0]).toBe(-demo[1]);
+    expect(depthLayerEdges(160, 64, 12)).toHaveLength(2);
+    const edges = depthLayerEdges(256, 64, 2);
+    expect(edges).toHaveLength(4);
+    for (let l = 1; l < edges.length; l++) expect(edges[l] - edges[l - 1]).toBeLessThan(101.6);
+    // The layers partition the voxels at every angle.
+    const [nx, ny, nz] = [30, 4, 10];
+    const volume = { nx, ny, nz, pixelSize: 2, data: Float32Array.from({ length: nx * ny * nz }, (_, i) => 1 + (i % 7)) };
+    for (const angle of [-60, 0, 35]) {
+      const edges = [-20, -6, 3, 20];
+      const sum = new Float32Array(volume.data.length);
+      for (let l = 0; l + 1 < edges.length; l++) depthLayer(volume, angle, edges[l], edges[l + 1]).data.forEach((v, i) => (sum[i] += v));
+      expect(sum).toEqual(volume.data);
+    }
+  });
+
+  it("gives a tilted view the defocus gradient the phase flip assumes: a voxel whose shadow is at u is at defocus + u·p·tan θ", async () => {
+    // One voxel 100 right of the axis (centred x 100.5, z 0.5) at 1 Å, tilted 60°: at depth t = −86.8 voxels, so
+    // at 3 µm + 0.0087 µm, u·p·tan θ with u its shadow's place.
+    const [nx, ny, nz, pixelSize, angle] = [256, 8, 8, 1, 60];
+    const data = new Float32Array(nx * ny * nz);
+    data[228 + nx * (4 + ny * 4)] = 1;
+    const volume = { nx, ny, nz, pixelSize, data };
+    const projected = forwardProjectCpu(volume, [angle]);
+    const tilted = await transferThroughCtf(volume, projected, [3], pixelSize, forwardProjectCpu);
+    const error = (defocus: number) => {
+      const flat = applyCtf(projected.data, nx, ny, pixelSize, [defocus]);
+      return Math.hypot(...tilted.map((v, i) => v - flat[i])) / Math.hypot(...tilted);
+    };
+    const [sin, cos] = [Math.sin(Math.PI / 3), Math.cos(Math.PI / 3)];
+    const u = 100.5 * cos + 0.5 * sin;
+    const own = 3 + (u * pixelSize * Math.tan(Math.PI / 3)) / 1e4;
+    // Its layer (6 of 42.7 voxels: p/λ = 50.7 at 1 Å) is [−128.1, −85.4): filtered at its middle's defocus, which
+    // lies within half a layer of its own; at one defocus for the tilt it would be far off (measured 1.04 and 1.38).
+    const edges = depthLayerEdges(nx, nz, pixelSize);
+    expect(edges).toHaveLength(7);
+    const middle = (edges[0] + edges[1]) / 2;
+    expect(-100.5 * sin + 0.5 * cos).toBeGreaterThanOrEqual(edges[0]);
+    expect(-100.5 * sin + 0.5 * cos).toBeLessThan(edges[1]);
+    expect(error(3 - (middle * pixelSize) / 1e4)).toBeLessThan(1e-5);
+    expect(Math.abs(3 - (middle * pixelSize) / 1e4 - own) * 1e4).toBeLessThan((edges[1] - edges[0]) / 2);
+    expect(error(3)).toBeGreaterThan(0.8);
+    expect(error(3 - (own - 3))).toBeGreaterThan(1.2);
+    await expect(transferThroughCtf(volume, projected, [3], 0, forwardProjectCpu)).rejects.toThrow(/needs the pixel size/);
   });
 
   it('draws one defocus of 1.5–5 µm per series, each tilt near it, deterministically', () => {

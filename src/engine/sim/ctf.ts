@@ -8,6 +8,7 @@
  */
 import { ctfCurve, MICROSCOPE_300KV, type Microscope } from '../ctf.ts';
 import { frequency } from '../metrics/fourier.ts';
+import { defocusStep } from '../phaseFlip.ts';
 import { filterTilts, radialFrequencyMap } from '../tiltFourierFilter.ts';
 import { filterVolume } from '../volumeFourierFilter.ts';
 import type { Volume } from '../types.ts';
@@ -26,6 +27,35 @@ export function applyCtf(data: Float32Array, nx: number, ny: number, pixelSize: 
   return filterTilts(data, nx, ny, defocusUm.length, (t, gain) => {
     for (let i = 0; i < plane; i++) gain[i] = -curves[t](radius[i]);
   });
+}
+
+/**
+ * Where a tilted specimen's CTF changes defocus: the edges (voxels along the beam d = (−sin θ, 0, cos θ), from the
+ * plane through the volume's centre normal to it) of the layers it is applied in, from −R to R, R the half-diagonal
+ * of the volume's xz section (no voxel lies further from that plane at any tilt). Each layer is at most p/λ voxels
+ * thick: p²/λ Å of defocus, the spacing of the phase flip's levels (phaseFlip.ts defocusStep), a phase error at
+ * Nyquist of at most π/8 about its middle. One layer wherever the volume is thinner than that, as at the pixel
+ * sizes training sets use (12 Å and up: 609 voxels at 300 kV).
+ */
+export function depthLayerEdges(nx: number, nz: number, pixelSize: number, m: Microscope = MICROSCOPE_300KV): number[] {
+  const reach = Math.hypot(nx, nz) / 2;
+  const layers = Math.max(1, Math.ceil((2 * reach) / ((defocusStep(pixelSize, m.voltage) * 1e4) / pixelSize)));
+  return Array.from({ length: layers + 1 }, (_, l) => -reach + (2 * reach * l) / layers);
+}
+
+/** A NEW volume: `volume` where its voxels' depth along the beam at `angle` degrees lies in [from, to) voxels (depthLayerEdges' t), 0 elsewhere. */
+export function depthLayer(volume: Volume, angle: number, from: number, to: number): Volume {
+  const { nx, ny, nz, data } = volume;
+  const [sin, cos] = [Math.sin((angle * Math.PI) / 180), Math.cos((angle * Math.PI) / 180)];
+  const layer = new Float32Array(data.length);
+  for (let z = 0; z < nz; z++) {
+    for (let x = 0; x < nx; x++) {
+      const t = -(x - (nx - 1) / 2) * sin + (z - (nz - 1) / 2) * cos;
+      if (t < from || t >= to) continue;
+      for (let y = 0; y < ny; y++) layer[x + nx * (y + ny * z)] = data[x + nx * (y + ny * z)];
+    }
+  }
+  return { ...volume, data: layer };
 }
 
 /**

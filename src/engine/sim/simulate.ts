@@ -7,7 +7,7 @@
  */
 import { forwardProjectCpu } from '../reference/projector.ts';
 import type { TiltSeries, Volume } from '../types.ts';
-import { applyCtf, filterVolumeByCtf } from './ctf.ts';
+import { applyCtf, depthLayer, depthLayerEdges, filterVolumeByCtf } from './ctf.ts';
 import { addGaussianNoise } from './noise.ts';
 import { makePhantom, type PhantomName } from './phantoms.ts';
 import { deriveSeed } from './random.ts';
@@ -27,7 +27,10 @@ export interface SimulationOptions {
   pixelSize?: number;
   /** Per-tilt blur and noise level (training data); undefined = every tilt alike. */
   variation?: TiltVariation;
-  /** Defocus of each tilt in µm, stack order: the tilts filtered by a microscope's CTF (sim/ctf.ts; needs pixelSize); undefined = none. */
+  /**
+   * Defocus of each tilt in µm, stack order: the tilts filtered by a microscope's CTF (sim/ctf.ts; needs pixelSize), the
+   * defocus following each voxel's depth along the beam about it (transferThroughCtf); undefined = none.
+   */
   defocusUm?: number[];
   /**
    * With defocusUm: return as ground truth the phantom filtered in 3-D by the CTF at the tilts' mean defocus
@@ -73,11 +76,37 @@ export async function simulateTiltSeries(
   const groundTruth =
     defocusUm && options.groundTruthThroughCtf ? filterVolumeByCtf(phantomVolume, defocusUm.reduce((s, d) => s + d, 0) / defocusUm.length) : phantomVolume;
   // The CTF and the blur are the microscope's and the specimen's, before the detector's noise: "noise-free" has both.
-  const transferred = defocusUm ? applyCtf(projected.data, projected.nx, projected.ny, pixelSize, defocusUm) : projected.data;
+  const transferred = defocusUm ? await transferThroughCtf(phantomVolume, projected, defocusUm, pixelSize, project) : projected.data;
   const signal = variation ? blurTilts(transferred, projected.nx, projected.ny, variation.blurSigma) : transferred;
   const noiseFree: TiltSeries = { ...projected, data: signal, tiltAngles: [...tiltAngles], pixelSize };
   const data =
     snrDb === undefined ? noiseFree.data.slice() : addGaussianNoise(noiseFree.data, snrDb, deriveSeed(seed, NOISE_STREAM), variation?.noiseScale);
   const tiltSeries: TiltSeries = { ...noiseFree, data, tiltAngles: [...tiltAngles] };
   return { groundTruth, tiltSeries, noiseFree };
+}
+
+/**
+ * `volume`'s tilts (`projected`, at `pixelSize` Å) through the CTF of a tilted specimen: each tilt's defocus belongs to the plane through
+ * the volume's centre normal to the beam, and a voxel a depth t voxels further along the beam is t·p Å nearer focus, so
+ * that a voxel of the plane z = 0 at detector u is at defocus + u·p·tan θ, the gradient the phase flip assumes
+ * across a view (engine/phaseFlip.ts). Each depth layer (depthLayerEdges) is projected alone and filtered at its
+ * middle's defocus, and the layers summed; with one layer that is `projected` filtered at each tilt's defocus.
+ */
+export async function transferThroughCtf(volume: Volume, projected: TiltSeries, defocusUm: readonly number[], pixelSize: number, project: Projector): Promise<Float32Array> {
+  const { nx, ny } = projected;
+  if (!(pixelSize > 0)) throw new RangeError(`a CTF needs the pixel size (got ${pixelSize} Å)`);
+  const edges = depthLayerEdges(volume.nx, volume.nz, pixelSize);
+  if (edges.length === 2) return applyCtf(projected.data, nx, ny, pixelSize, defocusUm);
+  const plane = nx * ny;
+  const out = new Float32Array(projected.data.length);
+  for (const [t, angle] of projected.tiltAngles.entries()) {
+    const tilt = out.subarray(t * plane, (t + 1) * plane);
+    for (let l = 0; l + 1 < edges.length; l++) {
+      const layer = await project(depthLayer(volume, angle, edges[l], edges[l + 1]), [angle]);
+      const middle = (edges[l] + edges[l + 1]) / 2;
+      const filtered = applyCtf(layer.data, nx, ny, pixelSize, [defocusUm[t] - (middle * pixelSize) / 1e4]);
+      for (let i = 0; i < plane; i++) tilt[i] += filtered[i];
+    }
+  }
+  return out;
 }
