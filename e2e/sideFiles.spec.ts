@@ -327,7 +327,7 @@ test("a CTF estimate dropped with the stack gives its defocus; Phase-flip (CTF) 
   await page.getByTestId('file-input').setInputFiles([{ name: 'ctf.mrc', mimeType: 'application/octet-stream', buffer: stack }, { name: 'ctf.tlt', mimeType: 'text/plain', buffer: writeTlt(angles) }, text('ctf_CTF.txt', estimate)]);
   await expect(page.getByTestId('dataset-summary')).toContainText('Defocus', { timeout: 60_000 });
   const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
-  expect(dataset.metadata).toContainEqual({ label: 'Defocus', value: '2.99–3.09 µm under focus (mean of the two axes; astigmatism up to 0.02 µm not corrected)', source: 'ctf_CTF.txt' });
+  expect(dataset.metadata).toContainEqual({ label: 'Defocus', value: '2.99–3.09 µm under focus (mean of the two axes; astigmatism up to 0.02 µm)', source: 'ctf_CTF.txt' });
   expect(dataset.phaseFlipUnavailable).toBeNull();
   // The tilt preview gives each tilt's defocus (0°, the sixth: (30500 + 30300) / 2 Å) and where its CTF's first zero lies.
   await expect(page.getByTestId('tilt-facts')).toHaveText(/^3\.04 µm under focus \(first CTF zero 2\d\.\d Å\)$/);
@@ -343,7 +343,8 @@ test("a CTF estimate dropped with the stack gives its defocus; Phase-flip (CTF) 
   await expect(page.getByTestId('dataset-summary')).toContainText('ctf.mrc + ctf.tlt + ctf_CTF.txt, phase-flipped', { timeout: 60_000 });
   const flipped = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
   expect([flipped.familyId, flipped.nTilts, flipped.phaseFlipUnavailable]).toEqual([dataset.familyId, 11, undefined]);
-  expect(flipped.metadata).toContainEqual({ label: 'CTF correction', value: "phase flipped at each tilt's defocus (300 kV, Cs 2.7 mm, Q 0.07; one defocus per tilt)", source: 'ctf_CTF.txt' });
+  // Its two axes (0.02 µm apart, defocus 1 at 15°) are flipped for too.
+  expect(flipped.metadata).toContainEqual({ label: 'CTF correction', value: "phase flipped at each tilt's defocus and astigmatism (up to 0.02 µm) (300 kV, Cs 2.7 mm, Q 0.07; one defocus per tilt)", source: 'ctf_CTF.txt' });
   // The mean passes unchanged (the CTF is −Q there: ×1); past the first zero (about 1/24 Å at 3 µm, Nyquist 1/20 Å) the tilts change.
   expect(flipped.stats.mean).toBeCloseTo(dataset.stats.mean, 4);
   expect(flipped.stats.max).not.toBeCloseTo(dataset.stats.max, 4);

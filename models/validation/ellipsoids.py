@@ -3,7 +3,8 @@
 
   /usr/bin/python3 models/validation/ellipsoids.py --family ellipsoids|shells --size NX,NY,NZ --angles -60,60,3
       [--snr-db S] [--seed K] [--pixel-size A]
-      [--defocus UM [--voltage KV] [--cs MM] [--amplitude-contrast Q] [--phase-shift RAD] [--tilted-defocus]]
+      [--defocus UM [--voltage KV] [--cs MM] [--amplitude-contrast Q] [--phase-shift RAD] [--tilted-defocus]
+                    [--astigmatism UM [--astigmatism-angle DEG]]]
       --out-dir DIR
 
 writes DIR/ground_truth.mrc, DIR/tilt_series.mrc and DIR/tilt_series.tlt as `wedgelab simulate` does (float32
@@ -37,8 +38,9 @@ Discretisation:
 Contrast transfer (--defocus, off by default): each noise-free tilt is filtered by the weak-phase-object CTF of
 a microscope, CTF(f) = −(√(1 − Q²)·sin χ(f) + Q·cos χ(f)) with χ(f) = π·λ·Δz·f² − (π/2)·Cs·λ³·f⁴ + φ (f in 1/Å from
 --pixel-size, Δz the defocus, positive under focus, λ the electron wavelength at --voltage, relativistic, φ a phase
-plate's added shift, --phase-shift, 0 by default), so that a denser object comes out darker, as in a real
-micrograph, and the lowest frequencies pass only as Q (as −sin(φ + atan(Q/√(1 − Q²))) with a phase plate). One defocus
+plate's added shift, --phase-shift, 0 by default; with --astigmatism A at --astigmatism-angle α, Δz along a
+frequency's direction ψ, from +x towards +y, is Δz + A/2·cos 2(ψ − α), as CTFFIND's two axes and azimuth give it),
+so that a denser object comes out darker, as in a real micrograph, and the lowest frequencies pass only as Q (as −sin(φ + atan(Q/√(1 − Q²))) with a phase plate). One defocus
 for the whole tilt (no envelope), applied by FFT over the periodic tilt; the noise comes after it. The ground truth
 is the density, without it.
 
@@ -280,10 +282,15 @@ def ctf(f, defocus_um, kv=300.0, cs_mm=2.7, amplitude_contrast=0.07, phase_shift
     return -(math.sqrt(1 - amplitude_contrast ** 2) * np.sin(chi) + amplitude_contrast * np.cos(chi))
 
 
-def apply_ctf(tilts, pixel_size, **microscope):
-    """Every tilt (nTilts, ny, nx) filtered by ctf(), through the FFT of the whole (periodic) tilt."""
+def apply_ctf(tilts, pixel_size, defocus_um, astigmatism_um=0.0, astigmatism_angle=0.0, **microscope):
+    """Every tilt (nTilts, ny, nx) filtered by ctf(), through the FFT of the whole (periodic) tilt. With astigmatism
+    (astigmatism_um = defocus 1 − defocus 2, defocus 1's axis at astigmatism_angle degrees from +x towards +y, the
+    row index), the defocus along a frequency's direction φ is defocus_um + astigmatism_um/2 · cos 2(φ − angle),
+    defocus_um the mean of the two axes, as CTFFIND gives them."""
     fy, fx = np.fft.fftfreq(tilts.shape[1], pixel_size), np.fft.fftfreq(tilts.shape[2], pixel_size)
-    transfer = ctf(np.hypot(fy[:, None], fx[None, :]), **microscope)
+    direction = np.arctan2(fy[:, None], fx[None, :])
+    defocus = defocus_um + astigmatism_um / 2 * np.cos(2 * (direction - math.radians(astigmatism_angle)))
+    transfer = ctf(np.hypot(fy[:, None], fx[None, :]), defocus, **microscope)
     return np.real(np.fft.ifft2(np.fft.fft2(tilts, axes=(1, 2)) * transfer, axes=(1, 2)))
 
 
@@ -370,6 +377,8 @@ def main():
     ap.add_argument("--cs", type=float, default=2.7, help="with --defocus: spherical aberration, mm")
     ap.add_argument("--amplitude-contrast", type=float, default=0.07, help="with --defocus: the amplitude contrast Q, 0–1")
     ap.add_argument("--phase-shift", type=float, default=0.0, help="with --defocus: a phase plate's added phase shift, radians")
+    ap.add_argument("--astigmatism", type=float, default=0.0, help="with --defocus: defocus 1 − defocus 2, µm (the two axes about --defocus)")
+    ap.add_argument("--astigmatism-angle", type=float, default=0.0, help="with --astigmatism: defocus 1's axis, degrees from +x towards +y")
     ap.add_argument("--tilted-defocus", action="store_true",
                     help="with --defocus: the defocus follows each point's depth along the beam (a gradient across each tilted view, and through the specimen) instead of one per tilt")
     ap.add_argument("--out-dir", required=True)
@@ -388,9 +397,10 @@ def main():
     if args.defocus is not None:
         if not (args.defocus > 0 and args.pixel_size > 0 and args.voltage > 0 and 0 <= args.amplitude_contrast < 1):
             ap.error("--defocus needs a defocus > 0 µm, --pixel-size > 0, --voltage > 0 and 0 ≤ --amplitude-contrast < 1")
-        microscope = {"defocus_um": args.defocus, "kv": args.voltage, "cs_mm": args.cs, "amplitude_contrast": args.amplitude_contrast, "phase_shift": args.phase_shift}
-    elif args.tilted_defocus:
-        ap.error("--tilted-defocus needs --defocus")
+        microscope = {"defocus_um": args.defocus, "kv": args.voltage, "cs_mm": args.cs, "amplitude_contrast": args.amplitude_contrast, "phase_shift": args.phase_shift,
+                      "astigmatism_um": args.astigmatism, "astigmatism_angle": args.astigmatism_angle}
+    elif args.tilted_defocus or args.astigmatism:
+        ap.error("--tilted-defocus and --astigmatism need --defocus")
     truth, tilts = simulate(args.family, size, angles, args.snr_db, args.seed, args.pixel_size, microscope, args.tilted_defocus)
     os.makedirs(args.out_dir, exist_ok=True)
     noise = "noise-free" if args.snr_db is None else f"snr {args.snr_db:g} dB"

@@ -90,6 +90,21 @@ class Transfer(unittest.TestCase):
         f = 5 / (nx * pixel)
         np.testing.assert_allclose(E.apply_ctf(wave, pixel, defocus_um=2.0), float(E.ctf(np.array(f), 2.0)) * wave, atol=1e-12)
 
+    def test_astigmatism(self):
+        # Defocus 1 (3.2 µm) along 30° from +x towards +y, defocus 2 (2.8 µm) across it: a cosine along 30° passes
+        # at 3.2 µm, along 120° at 2.8 µm, along 75° at the mean; the rows (axis 1) are y.
+        pixel, n = 4.0, 64
+        y, x = np.mgrid[0:n, 0:n]
+        for direction, defocus in ((30, 3.2), (120, 2.8), (75, 3.0)):
+            k = np.array([math.cos(math.radians(direction)), math.sin(math.radians(direction))]) * 8 * math.sqrt(2)
+            k = np.round(k)  # whole cycles over the tilt: periodic
+            wave = np.cos(2 * math.pi * (k[0] * x + k[1] * y) / n)[None]
+            out = E.apply_ctf(wave, pixel, defocus_um=3.0, astigmatism_um=0.4, astigmatism_angle=30.0)
+            angle = math.atan2(k[1], k[0])
+            expected = E.ctf(np.array(np.hypot(*k) / (n * pixel)), 3.0 + 0.2 * math.cos(2 * (angle - math.radians(30))))
+            np.testing.assert_allclose(out, float(expected) * wave, atol=1e-12)
+            self.assertAlmostEqual(3.0 + 0.2 * math.cos(2 * (angle - math.radians(30))), defocus, delta=0.05)
+
     def test_simulate(self):
         # The CTF acts on the tilts only, before the noise: the ground truth is the same, and the noise is at the
         # asked SNR of the filtered tilts.

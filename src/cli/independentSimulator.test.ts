@@ -85,6 +85,24 @@ const tiltedViews = (() => {
   };
 })();
 
+/**
+ * Ellipsoids at 2 Å through a CTF at 2 µm with defocus 1 − defocus 2 = 0.4 µm, defocus 1 at 30° from +x towards +y
+ * (the independent simulator's --astigmatism), at −30°, 0° and 30°, and the same without a CTF (clean/); made once.
+ * Returns the folder.
+ */
+const astigmaticViews = (() => {
+  let made: string | undefined;
+  return () => {
+    if (made) return made;
+    const out = join(dir, 'astig');
+    const common = ['--family', 'ellipsoids', '--size', '128,128,24', '--angles', '-30,30,30', '--seed', '9004', '--pixel-size', '2'];
+    python([SIMULATOR, ...common, '--defocus', '2', '--astigmatism', '0.4', '--astigmatism-angle', '30', '--out-dir', out]);
+    python([SIMULATOR, ...common, '--out-dir', join(out, 'clean')]);
+    made = out;
+    return out;
+  };
+})();
+
 /** The FRC of tilt t of two nx × ny stacks, averaged over its rings above a quarter of a cycle per pixel (by pixel count). */
 function highBandFrc(a: Float32Array, b: Float32Array, nx: number, ny: number, t: number): number {
   const plane = nx * ny;
@@ -155,7 +173,7 @@ describe.skipIf(!hasPython)(title, () => {
     const out = join(dir, 'ctf');
     python([SIMULATOR, '--family', 'ellipsoids', '--size', '48,48,24', '--angles', '-60,60,3', '--seed', '9002', '--defocus', '3', '--pixel-size', '2', '--out-dir', out]);
     const estimate = join(out, 'tilt_series_CTF.txt');
-    writeFileSync(estimate, ['# Output from CTFFind', ...Array.from({ length: 41 }, (_, k) => `${k + 1} 30500.0 29500.0 30.0 0.0 0.1 8.0`)].join('\n'));
+    writeFileSync(estimate, ['# Output from CTFFind', ...Array.from({ length: 41 }, (_, k) => `${k + 1} 30000.0 30000.0 0.0 0.0 0.1 8.0`)].join('\n'));
     const base = ['recon', '--tilts', join(out, 'tilt_series.mrc'), '--angles', join(out, 'tilt_series.tlt'), '--thickness', '24', '--method', 'fbp', '--quiet'];
     const plain = await wedgelab([...base, '--out', join(out, 'fbp.mrc')]);
     const flipped = await wedgelab([...base, '--defocus', estimate, '--phase-flip', '--out', join(out, 'fbp-flipped.mrc')]);
@@ -214,6 +232,64 @@ describe.skipIf(!hasPython)(title, () => {
       expect(highBandFrc(engine, tilted.data, nx, ny, t)).toBeLessThan(-0.9);
       expect(highBandFrc(flat, tilted.data, nx, ny, t)).toBeGreaterThan(-0.6);
     }
+  });
+
+  it("flips an astigmatic CTF along each direction's own defocus, CTFFIND's two axes and azimuth read as it writes them", async () => {
+    const out = astigmaticViews();
+    const clean = readMrc(new Uint8Array(readFileSync(join(out, 'clean', 'tilt_series.mrc'))));
+    const read = (path: string) => ({ name: basename(path), blob: new Blob([readFileSync(path)]) });
+    const flippedWith = async (name: string, row: string) => {
+      writeFileSync(join(out, name), ['# Output from CTFFind', ...[1, 2, 3].map((k) => `${k} ${row} 0.0 0.1 8.0`)].join('\n'));
+      const { tiltSeries: ts } = await readTiltSeriesFiles([read(join(out, 'tilt_series.mrc')), read(join(out, 'tilt_series.tlt')), read(join(out, name))]);
+      const data = ts.data.slice();
+      const geometry = { nx: ts.nx, ny: ts.ny, pixelSize: 2, tiltAngles: ts.tiltAngles, defocus: ts.defocus as number[], ...(ts.astigmatism && { astigmatism: ts.astigmatism }), microscope: MICROSCOPE_300KV };
+      phaseFlipTilts(data, geometry, squaredFrequencies(ts.nx, ts.ny, 2), 0, ts.nTilts);
+      return [0, 1, 2].map((t) => highBandFrc(data, clean.data, ts.nx, ts.ny, t));
+    };
+    const along = await flippedWith('along_CTF.txt', '22000.0 18000.0 30.0');
+    const swapped = await flippedWith('swapped_CTF.txt', '18000.0 22000.0 120.0'); // the same CTF, axes named the other way
+    const mean = await flippedWith('mean_CTF.txt', '20000.0 20000.0 0.0');
+    const across = await flippedWith('across_CTF.txt', '22000.0 18000.0 120.0');
+    // Measured above a quarter of a cycle per pixel: −0.90 (each tilt) along the axes as simulated, the same named
+    // the other way round; +0.02 to +0.04 at the mean defocus alone; −0.01 with the axes turned by 90°.
+    along.forEach((value, t) => {
+      expect(value).toBeLessThan(-0.85);
+      expect(swapped[t]).toBeCloseTo(value, 9);
+      expect(mean[t]).toBeGreaterThan(-0.1);
+      expect(across[t]).toBeGreaterThan(-0.1);
+    });
+  });
+
+  it("turns an estimate's astigmatism with the alignment: a stack turned by 90° and its .xf give the unturned stack's tomogram", async () => {
+    // astigmaticViews' stack turned a quarter turn (numpy's rot90: (x, y) → (y, −x) about the centre, so the raw
+    // estimate's defocus 1 lies at 30° − 90°), with the .xf that turns it back (aligned = R(90°)·raw).
+    const out = astigmaticViews();
+    const script = [
+      'import mrcfile, numpy as np, sys',
+      `with mrcfile.open('${join(out, 'tilt_series.mrc')}') as m: d = m.data.copy(); p = float(m.voxel_size.x)`,
+      'r = np.ascontiguousarray(np.rot90(d, k=1, axes=(1, 2)))',
+      `with mrcfile.new('${join(out, 'turned.mrc')}', overwrite=True) as m:`,
+      '    m.set_data(r); m.set_image_stack(); m.header.mz = r.shape[0]; m.voxel_size = p',
+    ].join('\n');
+    const result = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    writeFileSync(join(out, 'turned.xf'), '   0.0000000  -1.0000000   1.0000000   0.0000000       0.000       0.000\n'.repeat(3));
+    const estimate = (name: string, azimuth: number) => {
+      writeFileSync(join(out, name), ['# Output from CTFFind', ...[1, 2, 3].map((k) => `${k} 22000.0 18000.0 ${azimuth} 0.0 0.1 8.0`)].join('\n'));
+      return join(out, name);
+    };
+    const truth = readVolume(join(out, 'ground_truth.mrc'));
+    const fbp = async (name: string, ...flags: string[]) => {
+      const recon = await wedgelab(['recon', ...flags, '--angles', join(out, 'tilt_series.tlt'), '--thickness', '24', '--method', 'fbp', '--phase-flip', '--quiet', '--out', join(out, `fbp-${name}.mrc`)]);
+      expect(recon.code, recon.stderr).toBe(0);
+      return readVolume(join(out, `fbp-${name}.mrc`));
+    };
+    const unturned = await fbp('unturned', '--tilts', join(out, 'tilt_series.mrc'), '--defocus', estimate('unturned_CTF.txt', 30));
+    const turned = await fbp('turned', '--tilts', join(out, 'turned.mrc'), '--xf', join(out, 'turned.xf'), '--defocus', estimate('turned_CTF.txt', -60));
+    const notTurned = await fbp('not-turned', '--tilts', join(out, 'turned.mrc'), '--xf', join(out, 'turned.xf'), '--defocus', join(out, 'unturned_CTF.txt'));
+    // A quarter turn moves every pixel centre onto another: the aligned stack is the simulated one, to rounding.
+    expect(psnr(turned, truth)).toBeCloseTo(psnr(unturned, truth), 3);
+    expect(psnr(unturned, truth) - psnr(notTurned, truth)).toBeGreaterThan(0.5);
   });
 
   it("flips a phase plate's tilts for its shift, at the Cs CTFFIND's header names or --cs gives", async () => {

@@ -158,6 +158,11 @@ describe('wedgelab info', () => {
     expect(run.stdout).toContain('  Defocus         2.50–3.50 µm under focus (halved.defocus)');
     // Each tilt's defocus in the table (view 2 between the two lines' views).
     expect(run.stdout).toContain(['  tilt  section     angle  defocus (µm)', '     1        0   -30.00°          2.50', '     2        1     0.00°          3.00', '     3        2    30.00°          3.50'].join('\n'));
+    // With two axes: their difference and defocus 1's angle as the file gives it (view 2: (0.2·(cos 80°, sin 80°) + 0)/2).
+    writeFileSync(join(dir, 'astig.defocus'), '1 0 0. 0. 0 3\n1 1 -30 -30 2600 2400 40\n3 3 30 30 3500 3500 0\n');
+    const astig = await wedgelab(['info', join(dir, 'halved.mrc'), join(dir, 'halved.tlt'), join(dir, 'astig.defocus')]);
+    const cells = ['0.20 @ 40°', '0.10 @ 40°', '0.00 @ 0°'].map((cell) => `  ${cell.padStart('astigmatism (µm @ angle)'.length)}`);
+    expect(astig.stdout).toContain(['  tilt  section     angle  defocus (µm)  astigmatism (µm @ angle)', `     1        0   -30.00°          2.50${cells[0]}`, `     2        1     0.00°          3.00${cells[1]}`, `     3        2    30.00°          3.50${cells[2]}`].join('\n'));
   });
 
   it('shows the tilt angles a stack carries in its extended header (SerialEM), in its report and its JSON', async () => {

@@ -161,13 +161,19 @@ function formatSeries({ seriesName, side, header, plan, warnings }: TiltSeriesFi
 /**
  * One line per tilt: its number (from 1, what --exclude-tilts takes), the stack section it is (from 0, as the
  * .mdoc's ZValue and the messages count them), its angle and, where known, what the specimen received before it and
- * its defocus (µm under focus, the CTF estimate's, with a phase plate's shift in units of π); "dark (12%)" after a
+ * its defocus (µm under focus, the CTF estimate's, with its astigmatism and a phase plate's shift in units of π); "dark (12%)" after a
  * tilt that looks dark.
  */
-function tiltTable({ keptSections, tiltAngles, accumulatedDose, defocus, phaseShift }: TiltSeriesFilesPlan['plan'], dark: readonly DarkTiltHint[]): string[] {
+function tiltTable({ keptSections, tiltAngles, accumulatedDose, defocus, astigmatism, phaseShift }: TiltSeriesFilesPlan['plan'], dark: readonly DarkTiltHint[]): string[] {
+  // Astigmatism as the two axes' difference and defocus 1's angle (degrees, in the stack as stored: before an alignment turns it).
+  const astigmatic = (j: number) => {
+    const [c, s] = [astigmatism?.cos2[j] ?? 0, astigmatism?.sin2[j] ?? 0];
+    return `${(2 * Math.hypot(c, s)).toFixed(2)} @ ${((Math.atan2(s, c) * 90) / Math.PI).toFixed(0)}°`;
+  };
   const columns: { head: string; cell: (j: number) => string }[] = [
     ...(accumulatedDose ? [{ head: 'dose before (e/Å²)', cell: (j: number) => accumulatedDose[j].toFixed(1) }] : []),
     ...(defocus ? [{ head: 'defocus (µm)', cell: (j: number) => defocus[j].toFixed(2) }] : []),
+    ...(astigmatism ? [{ head: 'astigmatism (µm @ angle)', cell: astigmatic }] : []),
     ...(phaseShift ? [{ head: 'plate (π)', cell: (j: number) => (phaseShift[j] / Math.PI).toFixed(2) }] : []),
   ];
   const extra = (cell: (c: (typeof columns)[number]) => string) => columns.map((c) => `  ${cell(c).padStart(c.head.length)}`).join('');

@@ -26,12 +26,18 @@ export interface Microscope {
 /** A 300 kV microscope with Cs 2.7 mm and 7 % amplitude contrast. */
 export const MICROSCOPE_300KV: Microscope = { voltage: 300, cs: 2.7, amplitudeContrast: 0.07 };
 
-/** The wave aberration χ at one defocus (µm under focus) and phase shift (rad) as a function of f² (1/Å²): its constants computed once. */
-function aberration(defocusUm: number, m: Microscope, phaseShift: number): (f2: number) => number {
+/** The wave aberration χ as a function of the defocus (µm under focus) and f² (1/Å²) at one phase shift (rad): its constants computed once. */
+function aberrationAt(m: Microscope, phaseShift: number): (defocusUm: number, f2: number) => number {
   const lambda = electronWavelength(m.voltage);
-  const defocusTerm = Math.PI * lambda * (defocusUm * 1e4);
+  const defocusTerm = Math.PI * lambda * 1e4; // per µm
   const csTerm = (Math.PI / 2) * (m.cs * 1e7) * lambda ** 3;
-  return (f2) => defocusTerm * f2 - csTerm * f2 * f2 + phaseShift;
+  return (defocusUm, f2) => defocusTerm * defocusUm * f2 - csTerm * f2 * f2 + phaseShift;
+}
+
+/** The wave aberration χ at one defocus (µm under focus) and phase shift (rad) as a function of f² (1/Å²). */
+function aberration(defocusUm: number, m: Microscope, phaseShift: number): (f2: number) => number {
+  const chiAt = aberrationAt(m, phaseShift);
+  return (f2) => chiAt(defocusUm, f2);
 }
 
 /**
@@ -60,9 +66,18 @@ export function ctf(f: number, defocusUm: number, m: Microscope = MICROSCOPE_300
  * sin(χ + α) < 0: where ⌊(χ + α)/π⌋ is odd.
  */
 export function ctfPositive(defocusUm: number, m: Microscope = MICROSCOPE_300KV, phaseShift = 0): (f2: number) => boolean {
-  const chiOf = aberration(defocusUm, m, phaseShift);
+  const positiveAt = ctfPositiveAt(m, phaseShift);
+  return (f2) => positiveAt(defocusUm, f2);
+}
+
+/**
+ * ctfPositive with the defocus (µm under focus) an argument too, for a defocus that changes from pixel to pixel (an
+ * astigmatic CTF's, which depends on the direction of the frequency).
+ */
+export function ctfPositiveAt(m: Microscope = MICROSCOPE_300KV, phaseShift = 0): (defocusUm: number, f2: number) => boolean {
+  const chiAt = aberrationAt(m, phaseShift);
   const alpha = Math.atan2(m.amplitudeContrast, Math.sqrt(1 - m.amplitudeContrast ** 2));
-  return (f2) => (Math.floor((chiOf(f2) + alpha) / Math.PI) & 1) === 1;
+  return (defocusUm, f2) => (Math.floor((chiAt(defocusUm, f2) + alpha) / Math.PI) & 1) === 1;
 }
 
 /**

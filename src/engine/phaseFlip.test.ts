@@ -6,6 +6,7 @@ import { nodePool } from './cpu/nodePool.ts';
 import { callerPool } from './cpu/pool.ts';
 import { columnDefocus, defocusLevels, defocusStep, flipChangesNothing, microscopeOf, microscopeOverrideProblem, phaseFlipReach, phaseFlipReachText, phaseFlipText, phaseFlipUnavailable } from './phaseFlip.ts';
 import { CancelledError, type TiltSeries } from './types.ts';
+import { firstFlippedFrequency, MICROSCOPE_300KV } from './ctf.ts';
 
 /** The flip on the calling thread (the CPU pool of one). */
 const flip = (ts: TiltSeries, options?: Parameters<typeof phaseFlipTiltSeries>[2]) => phaseFlipTiltSeries(ts, callerPool(), options);
@@ -68,6 +69,40 @@ describe('phase flip', () => {
     }
     const two = series(8, 8, new Float32Array(128), [0, 3], [3, 3], 4);
     expect(phaseFlipUnavailable({ ...two, phaseShift: [1] })).toBe('the tilt series has 2 tilts but a phase shift for 1');
+  });
+
+  it('flips an astigmatic tilt along each direction at its own defocus: defocus 1 along its angle, defocus 2 across', async () => {
+    // 3 µm ± 0.4 µm (defocus 1 − 2 = 0.8 µm), defocus 1 along 0° (cos2 0.4, sin2 0), 8 Å. A wave of 21 cycles over the
+    // 64-pixel tilt (f = 21/512 Å⁻¹): χ + atan(0.07/0.9975) at 3.4 and 2.6 µm is 1.15π and 0.88π: past π at 3.4 µm
+    // (×(−1)), not at 2.6 µm (×1).
+    const [nx, ny, pixel] = [64, 64, 8];
+    const astigmatic = (cos2: number, sin2: number) => ({ astigmatism: { cos2: [cos2], sin2: [sin2] } });
+    for (const [cx, cy, sign] of [
+      [21, 0, -1], // along defocus 1: 3.4 µm
+      [0, 21, 1], // across: 2.6 µm
+    ]) {
+      const input = waves(nx, ny, 1, cx, cy);
+      const report = await flip({ ...series(nx, ny, input, [0], [3], pixel), ...astigmatic(0.4, 0) });
+      for (let i = 0; i < input.length; i++) expect(report.tiltSeries.data[i]).toBeCloseTo(sign * input[i], 5);
+      expect(report.tiltSeries.astigmatism).toBeUndefined();
+      expect(report.astigmatism).toBeCloseTo(0.8, 12);
+      expect(phaseFlipText(report)).toBe("phase flipped at each tilt's defocus and astigmatism (up to 0.80 µm) (300 kV, Cs 2.7 mm, Q 0.07; one defocus per tilt)");
+      // Defocus 1 turned to 90° (cos2 −0.4): the other way round.
+      const turned = await flip({ ...series(nx, ny, input, [0], [3], pixel), ...astigmatic(-0.4, 0) });
+      for (let i = 0; i < input.length; i++) expect(turned.tiltSeries.data[i]).toBeCloseTo(-sign * input[i], 5);
+    }
+    // Along 45° (a wave of (15, 15) cycles, f = 21.2/512 Å⁻¹: 1.17π at 3.4 µm, 0.90π at 2.6 µm): there the defocus is
+    // 3 µm + sin2 (defocus 1 along 45°: 3.4 µm, ×(−1); along 135°: 2.6 µm, ×1).
+    const diagonal = waves(nx, ny, 1, 15, 15);
+    const along45 = await flip({ ...series(nx, ny, diagonal, [0], [3], pixel), ...astigmatic(0, 0.4) });
+    for (let i = 0; i < diagonal.length; i++) expect(along45.tiltSeries.data[i]).toBeCloseTo(-diagonal[i], 5);
+    const across45 = await flip({ ...series(nx, ny, diagonal, [0], [3], pixel), ...astigmatic(0, -0.4) });
+    for (let i = 0; i < diagonal.length; i++) expect(across45.tiltSeries.data[i]).toBeCloseTo(diagonal[i], 5);
+    // The reach takes both axes: the first zero's length is shortest along the axis nearer focus.
+    const reach = phaseFlipReach({ ...series(nx, ny, diagonal, [0], [3], pixel), ...astigmatic(0, 0.4) }, MICROSCOPE_300KV);
+    expect(reach?.firstZero[0]).toBeCloseTo(1 / firstFlippedFrequency(2.6), 9);
+    expect(reach?.firstZero[1]).toBeCloseTo(1 / firstFlippedFrequency(3.4), 9);
+    expect(phaseFlipUnavailable({ ...series(8, 8, new Float32Array(128), [0, 3], [3, 3], 4), ...astigmatic(0, 0) })).toBe('the tilt series has 2 tilts but an astigmatism for 1');
   });
 
   it("takes kV, Cs and Q as given, else as the series' files gave them, else 300 kV, 2.7 mm and 0.07; refuses ones that cannot be", async () => {

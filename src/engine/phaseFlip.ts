@@ -15,16 +15,17 @@
  * CPU pool's threads by cpu/phaseFlip.ts; this file is the flip of one tilt and what a series says about it.
  */
 import { phaseShiftRange } from '../io/defocusFiles.ts';
-import { ctfPositive, electronWavelength, firstFlippedFrequency, MICROSCOPE_300KV, type Microscope } from './ctf.ts';
-import { fft3d } from './metrics/fourier.ts';
+import { ctfPositive, ctfPositiveAt, electronWavelength, firstFlippedFrequency, MICROSCOPE_300KV, type Microscope } from './ctf.ts';
+import { fft3d, frequency } from './metrics/fourier.ts';
 import { radialFrequencyMap } from './tiltFourierFilter.ts';
 import type { TiltSeries } from './types.ts';
 
 /** Why a tilt series cannot be phase flipped, or null when it can. */
-export function phaseFlipUnavailable(ts: Partial<Pick<TiltSeries, 'nTilts' | 'defocus' | 'phaseShift' | 'pixelSize'>>): string | null {
+export function phaseFlipUnavailable(ts: Partial<Pick<TiltSeries, 'nTilts' | 'defocus' | 'phaseShift' | 'astigmatism' | 'pixelSize'>>): string | null {
   if (!ts.defocus) return 'the tilt series has no defocus (drop its CTF estimate with it: IMOD .defocus, CTFFIND or AreTomo _CTF.txt, or a RELION table with defocus columns)';
   if (ts.defocus.length !== ts.nTilts) return `the tilt series has ${ts.nTilts} tilts but a defocus for ${ts.defocus.length}`;
   if (ts.phaseShift && ts.phaseShift.length !== ts.nTilts) return `the tilt series has ${ts.nTilts} tilts but a phase shift for ${ts.phaseShift.length}`;
+  if (ts.astigmatism && ts.astigmatism.cos2.length !== ts.nTilts) return `the tilt series has ${ts.nTilts} tilts but an astigmatism for ${ts.astigmatism.cos2.length}`;
   if (!(ts.pixelSize && ts.pixelSize > 0)) return 'the pixel size is unknown';
   return null;
 }
@@ -74,15 +75,17 @@ export function microscopeOverrideProblem(override: MicroscopeOverride): string 
 /**
  * What a flip can change at a series' sampling: the resolution (Å) of the first frequency it flips, the lowest and
  * highest over the tilts and their columns (each tilt's defocus and phase shift, across its view's defocus
- * gradient), against Nyquist's (2 pixels) and the highest a tilt's 2-D spectrum holds (its corners: √2 pixels).
+ * gradient, along both axes of an astigmatic CTF), against Nyquist's (2 pixels) and the highest a tilt's 2-D spectrum holds (its corners: √2 pixels).
  * Null without a defocus or pixel size.
  */
-export function phaseFlipReach(ts: Pick<TiltSeries, 'nx' | 'tiltAngles' | 'defocus' | 'phaseShift' | 'pixelSize'>, microscope: Microscope): PhaseFlipReach | null {
-  const { defocus, pixelSize } = ts;
+export function phaseFlipReach(ts: Pick<TiltSeries, 'nx' | 'tiltAngles' | 'defocus' | 'phaseShift' | 'astigmatism' | 'pixelSize'>, microscope: Microscope): PhaseFlipReach | null {
+  const { defocus, pixelSize, astigmatism } = ts;
   if (!defocus || !(pixelSize > 0)) return null;
   const lengths = defocus.flatMap((d, t) => {
-    // The end columns' defocus (columnDefocus): the nearest to focus gives the shortest length, the furthest the longest.
-    const span = (Math.abs(Math.tan((ts.tiltAngles[t] * Math.PI) / 180)) * pixelSize * (ts.nx - 1)) / 2 / 1e4;
+    // The end columns' defocus (columnDefocus), each axis of an astigmatic CTF's: the nearest to focus gives the
+    // shortest length, the furthest the longest.
+    const axes = astigmatism ? Math.hypot(astigmatism.cos2[t], astigmatism.sin2[t]) : 0;
+    const span = (Math.abs(Math.tan((ts.tiltAngles[t] * Math.PI) / 180)) * pixelSize * (ts.nx - 1)) / 2 / 1e4 + axes;
     return [Math.max(d - span, 1e-6), d + span].map((at) => 1 / firstFlippedFrequency(at, microscope, ts.phaseShift?.[t] ?? 0));
   });
   return { firstZero: [Math.min(...lengths), Math.max(...lengths)], nyquist: 2 * pixelSize, corner: Math.SQRT2 * pixelSize };
@@ -155,6 +158,8 @@ export interface PhaseFlipGeometry {
   defocus: ArrayLike<number>;
   /** Radians a phase plate adds, every tilt of the stack; absent without one. */
   phaseShift?: ArrayLike<number>;
+  /** Every tilt's astigmatism (TiltSeries.astigmatism's components, µm); absent without one. */
+  astigmatism?: { cos2: ArrayLike<number>; sin2: ArrayLike<number> };
   microscope: Microscope;
 }
 
@@ -187,9 +192,10 @@ export function phaseFlipTilts(data: Float32Array, g: PhaseFlipGeometry, f2: Flo
     const sum = new Float64Array(plane);
     const [outRe, outIm] = [new Float64Array(plane), new Float64Array(plane)];
     const phaseShift = g.phaseShift?.[t] ?? 0;
+    const astigmatic = g.astigmatism ? astigmaticDefocus(nx, ny, g.astigmatism.cos2[t], g.astigmatism.sin2[t]) : null;
     for (let j = 0; j < levels.length; j += 2) {
-      const signA = flipSigns(levels[j], phaseShift, g.microscope, f2);
-      const signB = j + 1 < levels.length ? flipSigns(levels[j + 1], phaseShift, g.microscope, f2) : null;
+      const signA = flipSigns(levels[j], phaseShift, g.microscope, f2, astigmatic);
+      const signB = j + 1 < levels.length ? flipSigns(levels[j + 1], phaseShift, g.microscope, f2, astigmatic) : null;
       for (let i = 0; i < plane; i++) {
         // (re + i·im)·(a + i·b) with a, b real: the two levels packed as real and imaginary outputs.
         const b = signB ? signB[i] : 0;
@@ -208,10 +214,33 @@ export function phaseFlipTilts(data: Float32Array, g: PhaseFlipGeometry, f2: Flo
  * −sign(CTF) at every DFT index for one defocus and phase shift (`f2`: |k|² there): +1 where the CTF is negative
  * (a micrograph's sign: dense dark), −1 where it is positive. A phase plate's shift moves the zeros; past π − atan(Q/√(1−Q²))
  * it would make the lowest frequencies positive too, and they are then flipped to the micrograph's sign like the rest.
+ * `astigmatic` (astigmaticDefocus): what each index's direction adds to the defocus; null for none.
  */
-function flipSigns(defocusUm: number, phaseShift: number, microscope: Microscope, f2: Float64Array): Float64Array {
-  const positive = ctfPositive(defocusUm, microscope, phaseShift);
-  return f2.map((s) => (positive(s) ? -1 : 1));
+function flipSigns(defocusUm: number, phaseShift: number, microscope: Microscope, f2: Float64Array, astigmatic: Float64Array | null): Float64Array {
+  if (!astigmatic) {
+    const positive = ctfPositive(defocusUm, microscope, phaseShift);
+    return f2.map((s) => (positive(s) ? -1 : 1));
+  }
+  const positiveAt = ctfPositiveAt(microscope, phaseShift);
+  return f2.map((s, i) => (positiveAt(defocusUm + astigmatic[i], s) ? -1 : 1));
+}
+
+/**
+ * What astigmatism adds to the defocus (µm) at every index of an nx × ny tilt's DFT: cos2·cos 2φ + sin2·sin 2φ, φ
+ * the index's direction from kx towards ky (io/types.ts Astigmatism), with cos 2φ = (kx² − ky²)/k² and sin 2φ =
+ * 2·kx·ky/k²; 0 at k = 0.
+ */
+export function astigmaticDefocus(nx: number, ny: number, cos2: number, sin2: number): Float64Array {
+  const out = new Float64Array(nx * ny);
+  for (let jy = 0; jy < ny; jy++) {
+    const ky = frequency(jy, ny);
+    for (let jx = 0; jx < nx; jx++) {
+      const kx = frequency(jx, nx);
+      const k2 = kx * kx + ky * ky;
+      if (k2 > 0) out[jx + nx * jy] = (cos2 * (kx * kx - ky * ky) + sin2 * 2 * kx * ky) / k2;
+    }
+  }
+  return out;
 }
 
 function addBlended(sum: Float64Array, image: Float64Array, weights: Float64Array, nx: number): void {
@@ -225,6 +254,8 @@ export interface PhaseFlipReport {
   microscope: Microscope;
   /** The phase plate's shift of each tilt (rad) the flip allowed for; absent without one. */
   phaseShift?: number[];
+  /** The largest difference between the two axes' defocus (µm) the flip allowed for; absent without astigmatism. */
+  astigmatism?: number;
   /** Whether the defocus gradient followed the inverted tilt angles. */
   invertAngles: boolean;
   /** phaseFlipReach of the series at the microscope used. */
@@ -233,13 +264,16 @@ export interface PhaseFlipReport {
 
 /**
  * "phase flipped at each tilt's defocus (300 kV, Cs 2.7 mm, Q 0.07; up to 4 defocus levels across a tilt)", with
- * "and phase-plate shift (0.31–0.52 π)" where there was one, and the gradient's angles when inverted: what a
+ * "and astigmatism (up to 0.12 µm)" and "and phase-plate shift (0.31–0.52 π)" where there were, and the gradient's angles when inverted: what a
  * flipped series says it is.
  */
-export function phaseFlipText({ microscope, maxLevels, phaseShift, invertAngles }: Pick<PhaseFlipReport, 'microscope' | 'maxLevels' | 'phaseShift' | 'invertAngles'>): string {
+export function phaseFlipText({ microscope, maxLevels, phaseShift, astigmatism, invertAngles }: Pick<PhaseFlipReport, 'microscope' | 'maxLevels' | 'phaseShift' | 'astigmatism' | 'invertAngles'>): string {
   const { voltage, cs, amplitudeContrast } = microscope;
   const levels = maxLevels > 1 ? `up to ${maxLevels} defocus levels across a tilt` : 'one defocus per tilt';
-  const shift = phaseShift ? ` and phase-plate shift (${phaseShiftRange(phaseShift)})` : '';
+  const shift = [
+    ...(astigmatism !== undefined ? [`astigmatism (up to ${astigmatism.toFixed(2)} µm)`] : []),
+    ...(phaseShift ? [`phase-plate shift (${phaseShiftRange(phaseShift)})`] : []),
+  ].map((part) => ` and ${part}`).join('');
   const inverted = invertAngles ? '; the defocus gradient at the inverted tilt angles' : '';
   return `phase flipped at each tilt's defocus${shift} (${voltage} kV, Cs ${cs} mm, Q ${amplitudeContrast}; ${levels}${inverted})`;
 }

@@ -37,6 +37,18 @@ describe('CTF estimates beside a stack', () => {
     // Flags 1 + 4: astigmatism, then a phase-plate shift in degrees (as AreTomo writes its IMOD form); interpolated like the defocus.
     const plate = readDefocusFile({ name: 'TS.defocus', text: '5 0 0. 0. 0 3\n1 1 -30.0 -30.0 3100.0 2900.0 45.0 36.0\n3 3 30.0 30.0 3300.0 3100.0 40.0 72.0\n' }, 3);
     expect(plate.phaseShift).toEqual([0.2 * Math.PI, 0.3 * Math.PI, 0.4 * Math.PI].map((p) => expect.closeTo(p, 12)));
+    // The astigmatism as half the difference along twice the angle (degrees), interpolated as those components:
+    // view 1: 0.1 µm at 45° → (0, 0.1); view 3: 0.1 µm at 40° → 0.1·(cos 80°, sin 80°); view 2 halfway.
+    const at = (half: number, degrees: number) => [half * Math.cos((2 * degrees * Math.PI) / 180), half * Math.sin((2 * degrees * Math.PI) / 180)];
+    const [v1, v3] = [at(0.1, 45), at(0.1, 40)];
+    const components = (list: number[][]) => ({ cos2: list.map((v) => expect.closeTo(v[0], 12)), sin2: list.map((v) => expect.closeTo(v[1], 12)) });
+    expect(estimate.astigmaticAxes).toEqual(components([v1, [(v1[0] + v3[0]) / 2, (v1[1] + v3[1]) / 2], v3, v3]));
+    // Flags 2 and 8: the angle and the shift in radians (ctfplotter's DEF_FILE_ASTIG_IN_RAD and phase-in-radians).
+    const radians = readDefocusFile({ name: 'TS.defocus', text: `15 0 0. 0. 0 3\n1 1 0.0 0.0 3100.0 2900.0 ${Math.PI / 4} 0.5\n` }, 1);
+    expect(radians.astigmaticAxes).toEqual(components([at(0.1, 45)]));
+    expect(radians.phaseShift).toEqual([0.5]);
+    // Without astigmatism, none.
+    expect(readDefocusFile({ name: 'TS.defocus', text: '1 0 0. 0. 0 3\n1 1 0.0 0.0 3000.0 3000.0 45.0\n' }, 1).astigmaticAxes).toBeUndefined();
   });
 
   it('gives an old range line to its middle view and warns that old files may be off by one', () => {
@@ -50,6 +62,9 @@ describe('CTF estimates beside a stack', () => {
     const estimate = readDefocusFile({ name: 'TS_CTF.txt', text }, 2);
     expect(estimate.defocus).toEqual([3.0, 3.05].map((d) => expect.closeTo(d, 12)));
     expect(estimate.astigmatism).toBeCloseTo(0.1, 12);
+    // The azimuth (degrees) is defocus 1's axis: image 1 0.05 µm along 12°, image 2 along −4°.
+    const components = [[0.05, 12], [0.05, -4]].map(([h, a]) => [h * Math.cos((2 * a * Math.PI) / 180), h * Math.sin((2 * a * Math.PI) / 180)]);
+    expect(estimate.astigmaticAxes).toEqual({ cos2: components.map((c) => expect.closeTo(c[0], 12)), sin2: components.map((c) => expect.closeTo(c[1], 12)) });
     expect(estimate.phaseShift).toBeUndefined();
     expect(estimate.microscope).toBeUndefined();
     // In radians; CTFFIND's own header names the microscope.

@@ -15,13 +15,14 @@
  * AreTomo writes the same estimate in IMOD's form too (AreTomo3 `STEM_CTF_Imod.txt`, AreTomo2's IMOD folder
  * `STEM_ctf.txt`): a `.txt` is read as IMOD's when its first line is a version-3 header, whatever its name.
  *
- * The two astigmatic axes are averaged: the phase flip corrects the mean defocus (the row says how much
- * astigmatism that leaves out). A phase plate's shift (IMOD's in degrees, CTFFIND's in radians) is read per
+ * The defocus is the mean of the two astigmatic axes; the astigmatism (their half-difference and the first axis' angle,
+ * as components that interpolate) goes with it, and the phase flip corrects for both. A phase plate's shift (IMOD's in degrees, CTFFIND's in radians) is read per
  * section, in radians, interpolated between lines as the defocus is.
  */
 import { clip, isAreTomoTiltFile, NUMBER, splitLines } from './angles.ts';
 import type { TextFile } from './alignmentFiles.ts';
 import { median } from './stats.ts';
+import type { Astigmatism } from './types.ts';
 
 /** A CTF estimate that cannot be read: the message names the file (and the line). */
 export class DefocusFileError extends Error {
@@ -38,6 +39,8 @@ export interface DefocusEstimate {
   defocus: number[];
   /** The largest difference between the two axes over the sections, µm (0: none given). */
   astigmatism: number;
+  /** Each raw section's astigmatism (io/types.ts), its angle as the estimate gives it; absent when no section has one. */
+  astigmaticAxes?: Astigmatism;
   /** Radians a phase plate adds, each raw section, when a shift other than 0 is given; absent otherwise. */
   phaseShift?: number[];
   /** The microscope as CTFFIND's header names it (kV, mm, fraction), with the file as source; absent when not named. */
@@ -111,7 +114,9 @@ export function formatImodDefocus(tiltAngles: readonly number[], defocusUm: read
 
 /** IMOD's version-3 header flags (ctfplotter): which optional columns follow the defocus. */
 const HAS_ASTIGMATISM = 1;
+const ASTIGMATISM_IN_RADIANS = 2;
 const HAS_PHASE = 4;
+const PHASE_IN_RADIANS = 8;
 const HAS_CUT_ON = 32;
 
 /** Whether a file name is a CTF estimate: an IMOD `.defocus`, or a `.txt` with "ctf" in its name (AreTomo's `_CTF.txt`, CTFFIND's output). */
@@ -164,6 +169,8 @@ interface Entry {
   section: number;
   /** µm, each axis. */
   axes: [number, number];
+  /** Radians, the first axis' angle from +x towards +y (CTFFIND's azimuth, ctfplotter's astigmatism angle). */
+  azimuth: number;
   /** Radians. */
   phase: number;
   line: number;
@@ -191,14 +198,16 @@ function readImodDefocus(file: TextFile, nSections: number): DefocusEstimate {
     if (values.length < needed) throw new DefocusFileError(`${file.name} line ${i + 1}: expected ${needed} numbers (views, angles, defocus${astig ? ', second defocus, astigmatism angle' : ''}), found ${values.length}`);
     const [start, end, , , defocus1] = values;
     const defocus2 = astig ? values[5] : defocus1;
-    // ctfplotter writes the phase shift in degrees.
-    const phase = flags & HAS_PHASE ? (values[astig ? 7 : 5] * Math.PI) / 180 : 0;
+    // ctfplotter writes the astigmatism's angle and the phase shift in degrees unless its flags say radians.
+    const radians = (value: number, flag: number) => (flags & flag ? value : (value * Math.PI) / 180);
+    const azimuth = astig ? radians(values[6], ASTIGMATISM_IN_RADIANS) : 0;
+    const phase = flags & HAS_PHASE ? radians(values[astig ? 7 : 5], PHASE_IN_RADIANS) : 0;
     // A line's value belongs to its middle view (views from 1).
     const section = Math.floor((start + end) / 2) - 1;
     if (!Number.isInteger(start) || !Number.isInteger(end) || section < 0 || section >= nSections) {
       throw new DefocusFileError(`${file.name} line ${i + 1}: views ${start}–${end} are not views of a stack of ${nSections} sections`);
     }
-    entries.push({ section, axes: [defocus1 / 1000, defocus2 / 1000], phase, line: i + 1 });
+    entries.push({ section, axes: [defocus1 / 1000, defocus2 / 1000], azimuth, phase, line: i + 1 });
     viewAngles.push({ line: i + 1, sections: [start - 1, end - 1], angles: [values[2], values[3]] });
   });
   if (entries.length === 0) throw new DefocusFileError(`${file.name} holds no defocus`);
@@ -213,9 +222,9 @@ function readCtffind(file: TextFile, nSections: number): DefocusEstimate {
     if (line === '' || line.startsWith('#')) return;
     const values = numbersOf(line, file.name, i + 1, 'an image number, two defoci in Å, an azimuth and a phase shift');
     if (values.length < 5) throw new DefocusFileError(`${file.name} line ${i + 1}: expected at least 5 numbers (image, defocus 1 and 2 in Å, azimuth, phase shift), found ${values.length}`);
-    const [image, defocus1, defocus2, , phase] = values;
+    const [image, defocus1, defocus2, azimuth, phase] = values;
     if (!Number.isInteger(image) || image < 1 || image > nSections) throw new DefocusFileError(`${file.name} line ${i + 1}: image ${image} is not an image of a stack of ${nSections} sections`);
-    entries.push({ section: image - 1, axes: [defocus1 / 1e4, defocus2 / 1e4], phase, line: i + 1 });
+    entries.push({ section: image - 1, axes: [defocus1 / 1e4, defocus2 / 1e4], azimuth: (azimuth * Math.PI) / 180, phase, line: i + 1 });
   });
   if (entries.length === 0) throw new DefocusFileError(`${file.name} holds no defocus (CTFFIND or AreTomo rows: image, defocus 1, defocus 2, …)`);
   const missing = nSections - new Set(entries.map((e) => e.section)).size;
@@ -264,7 +273,10 @@ export function viewAngleWarning(estimate: DefocusEstimate, angleOf: (section: n
   return `${estimate.file} line ${off.line}: ${views} at ${span(off.angles)}, where the series has ${span(off.sections.map(angleOf))}: its views may not be this stack's (an old ctfplotter's off-by-one, or dark views removed before it was written); the defocus is taken by view number`;
 }
 
-/** Every section's mean defocus (and phase shift) from the entries: interpolated linearly between them, the end values beyond. */
+/**
+ * Every section's mean defocus (and astigmatism, as its two components, and phase shift) from the entries:
+ * interpolated linearly between them, the end values beyond.
+ */
 function fromEntries(entries: Entry[], nSections: number, file: string): Omit<DefocusEstimate, 'warnings'> {
   const sorted = [...entries].sort((a, b) => a.section - b.section);
   const twice = sorted.find((e, j) => j > 0 && e.section === sorted[j - 1].section);
@@ -277,10 +289,14 @@ function fromEntries(entries: Entry[], nSections: number, file: string): Omit<De
       const [a, b] = [sorted[after - 1], sorted[after]];
       return value(a) + ((value(b) - value(a)) * (k - a.section)) / (b.section - a.section);
     });
+  const half = (e: Entry) => (e.axes[0] - e.axes[1]) / 2;
   return {
     file,
     defocus: everySection((e) => (e.axes[0] + e.axes[1]) / 2),
     astigmatism: Math.max(...entries.map((e) => Math.abs(e.axes[0] - e.axes[1]))),
+    ...(entries.some((e) => half(e) !== 0) && {
+      astigmaticAxes: { cos2: everySection((e) => half(e) * Math.cos(2 * e.azimuth)), sin2: everySection((e) => half(e) * Math.sin(2 * e.azimuth)) },
+    }),
     ...(entries.some((e) => e.phase !== 0) && { phaseShift: everySection((e) => e.phase) }),
   };
 }

@@ -132,9 +132,19 @@ describe('a RELION 5 tilt series', () => {
     expect(planned.plan.defocus).toEqual(rows.map(() => 2.95));
     expect(planned.plan.rows.find((r) => r.label === 'Defocus')).toEqual({
       label: 'Defocus',
-      value: '2.95 µm under focus (mean of the two axes; astigmatism up to 0.10 µm not corrected)',
+      value: '2.95 µm under focus (mean of the two axes; astigmatism up to 0.10 µm not corrected: no angle given)',
       source: 'TS_01.star (rlnDefocusU, rlnDefocusV)',
     });
+    expect(planned.plan.astigmatism).toBeUndefined();
+    // With rlnDefocusAngle (U's axis, degrees, as CTFFIND's azimuth): corrected, as half the difference along 2·angle.
+    const withAngle = withV.replace('_rlnDefocusV #10', '_rlnDefocusV #10\n_rlnDefocusAngle #11').replace(/\t29000\.0$/gm, '\t29000.0\t30.0');
+    const angled = await planTiltSeriesFiles([file('TS_01.star', withAngle), ...images]);
+    expect(angled.plan.rows.find((r) => r.label === 'Defocus')).toEqual({
+      label: 'Defocus',
+      value: '2.95 µm under focus (mean of the two axes; astigmatism up to 0.10 µm)',
+      source: 'TS_01.star (rlnDefocusU, rlnDefocusV, rlnDefocusAngle)',
+    });
+    expect(angled.plan.astigmatism).toEqual({ cos2: rows.map(() => expect.closeTo(0.025, 12)), sin2: rows.map(() => expect.closeTo(0.025 * Math.sqrt(3), 12)) });
     // The table above has rlnDefocusU alone: no estimate.
     expect((await planTiltSeriesFiles([file('TS_01.star', tiltTable()), ...images])).plan.defocus).toBeUndefined();
     // A phase plate's rlnPhaseShift (degrees) per row, and tomograms.star's Cs (0: a corrected microscope) and Q.

@@ -103,15 +103,21 @@ function relionDefocus(ctf: NonNullable<RelionTiltSeries['ctf']>, kept: number[]
     return values;
   };
   const defocus = bySection((row) => (ctf.defocusU[row] + ctf.defocusV[row]) / 2e4);
-  const { phaseShift } = ctf;
+  const { phaseShift, defocusAngle } = ctf;
+  const wrongAngle = defocusAngle?.findIndex((a) => !Number.isFinite(a)) ?? -1;
+  if (wrongAngle >= 0) throw new Error(`${file}: rlnDefocusAngle of row ${wrongAngle + 1} (${defocusAngle?.[wrongAngle]}): the phase flip needs a finite one`);
+  // Half the difference of the axes along twice the U axis' angle (io/types.ts Astigmatism), µm.
+  const component = (trig: (x: number) => number) => (row: number) => ((ctf.defocusU[row] - ctf.defocusV[row]) / 2e4) * trig((2 * (defocusAngle?.[row] ?? 0) * Math.PI) / 180);
+  const astigmatic = defocusAngle && ctf.defocusU.some((u, row) => u !== ctf.defocusV[row]);
   const wrong = kept.findIndex((section) => !(defocus[section] > 0 && Number.isFinite(defocus[section])));
   if (wrong >= 0) throw new Error(`${file}: rlnDefocusU/V of row ${wrong + 1} (${ctf.defocusU[wrong]}, ${ctf.defocusV[wrong]} Å): the phase flip needs a finite underfocus (> 0)`);
   const wrongShift = phaseShift?.findIndex((p) => !Number.isFinite(p)) ?? -1;
   if (wrongShift >= 0) throw new Error(`${file}: rlnPhaseShift of row ${wrongShift + 1} (${phaseShift?.[wrongShift]}): the phase flip needs a finite one`);
   return {
-    file: `${file} (rlnDefocusU, rlnDefocusV)`,
+    file: `${file} (rlnDefocusU, rlnDefocusV${defocusAngle ? ', rlnDefocusAngle' : ''})`,
     defocus,
     astigmatism: Math.max(...ctf.defocusU.map((u, row) => Math.abs(u - ctf.defocusV[row]) / 1e4)),
+    ...(astigmatic && { astigmaticAxes: { cos2: bySection(component(Math.cos)), sin2: bySection(component(Math.sin)) } }),
     // rlnPhaseShift is in degrees.
     ...(phaseShift?.some((p) => p !== 0) && { phaseShift: bySection((row) => (phaseShift[row] * Math.PI) / 180) }),
     warnings: [],

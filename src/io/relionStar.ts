@@ -13,7 +13,8 @@
  *    R(ZRot)·p + shift, exactly as AreTomo's ROT, TX, TY do (RELION imports those unchanged);
  *  - `rlnMicrographPreExposure` is the dose (e/Å²) received before the image;
  *  - `rlnDefocusU` and `rlnDefocusV` (Å under focus, the two astigmatic axes) are the CTF estimate of the image
- *    (RELION's CTFFIND job), `rlnPhaseShift` (degrees) a phase plate's;
+ *    (RELION's CTFFIND job), `rlnDefocusAngle` (degrees) the U axis' angle as CTFFIND's azimuth, `rlnPhaseShift`
+ *    (degrees) a phase plate's;
  *  - `rlnMicrographNameEven` and `rlnMicrographNameOdd`, when motion correction saved them (RELION's
  *    --even_odd_split), name the sums of each tilt's even and of its odd movie frames: two half-dose copies of the
  *    series with independent noise, which RELION reconstructs as its half tomograms (--generate_split_tomograms);
@@ -50,8 +51,8 @@ export interface RelionTiltSeries {
   angleSource: string;
   /** e/Å² before each row's image, when the table has rlnMicrographPreExposure. */
   preExposure?: number[];
-  /** Per row, when the table has rlnDefocusU and rlnDefocusV: Å under focus, and rlnPhaseShift (degrees) when given. */
-  ctf?: { defocusU: number[]; defocusV: number[]; phaseShift?: number[] };
+  /** Per row, when the table has rlnDefocusU and rlnDefocusV: Å under focus, and rlnDefocusAngle and rlnPhaseShift (degrees) when given. */
+  ctf?: { defocusU: number[]; defocusV: number[]; defocusAngle?: number[]; phaseShift?: number[] };
   /** Per row, when the table has RELION 5's alignment columns: degrees and Å. */
   alignment?: { zRot: number[]; xShift: number[]; yShift: number[] };
   /** Per row, when the table has RELION 4's projection matrices instead (4 × 4, row-major), with the tomogram's size in pixels. */
@@ -212,8 +213,8 @@ export function readRelionTiltSeries(files: TextFile[], name?: string, frames?: 
   };
   const preExposure = numbers(block, 'rlnMicrographPreExposure', file);
   if (preExposure) series.preExposure = preExposure;
-  const [defocusU, defocusV, phaseShift] = ['rlnDefocusU', 'rlnDefocusV', 'rlnPhaseShift'].map((label) => numbers(block, label, file));
-  if (defocusU && defocusV) series.ctf = { defocusU, defocusV, ...(phaseShift && { phaseShift }) };
+  const [defocusU, defocusV, defocusAngle, phaseShift] = ['rlnDefocusU', 'rlnDefocusV', 'rlnDefocusAngle', 'rlnPhaseShift'].map((label) => numbers(block, label, file));
+  if (defocusU && defocusV) series.ctf = { defocusU, defocusV, ...(defocusAngle && { defocusAngle }), ...(phaseShift && { phaseShift }) };
   if (ALIGNMENT_COLUMNS.every((label) => starColumn(block, label))) {
     const [zRot, xShift, yShift] = ALIGNMENT_COLUMNS.map((label) => numbers(block, label, file) as number[]);
     series.alignment = { zRot, xShift, yShift };

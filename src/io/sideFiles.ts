@@ -19,6 +19,7 @@ import { checkAngleCount, isAreTomoTiltFile, parseAreTomoTiltFile, parseMdocMeta
 import { isAreTomoSession, readAreTomoSession } from './areTomoSession.ts';
 import { defocusOutlierWarning, isDefocusFile, phaseShiftRange, pickDefocusFile, readDefocusFile, viewAngleWarning, type CtfMicroscope, type DefocusEstimate } from './defocusFiles.ts';
 import type { HeaderAngles } from './extendedHeader.ts';
+import type { Astigmatism } from './types.ts';
 import { baseName, parseTiltCom, runsTilt, type TiltCom } from './tiltCom.ts';
 
 export interface MetadataRow {
@@ -48,6 +49,8 @@ export interface SeriesPlan {
   defocus?: number[];
   /** Radians a phase plate adds, one per kept section, when the estimate gives a shift other than 0. */
   phaseShift?: number[];
+  /** Astigmatism (io/types.ts), one per kept section, its angle as the estimate gives it, when the two axes differ. */
+  astigmatism?: Astigmatism;
   /** The microscope's spherical aberration (mm) and amplitude contrast, when a file names them (AreTomo3's session, CTFFIND's header, RELION's tomograms.star). */
   sphericalAberration?: Sourced<number>;
   amplitudeContrast?: Sourced<number>;
@@ -207,7 +210,7 @@ export function planSeries(side: SideFiles, stack: { name: string; nx: number; n
 export const DEFOCUS_ROW = 'Defocus';
 
 /**
- * The kept sections' defocus (and phase-plate shift) from a CTF estimate, with its row, and doubtful values warned
+ * The kept sections' defocus (and astigmatism and phase-plate shift) from a CTF estimate, with its row, and doubtful values warned
  * of; the microscope its file names (CTFFIND's header) where nothing read before named it (the .mdoc's voltage,
  * AreTomo3's session, RELION's tomograms.star), and the row of the Cs and Q the flip will use.
  */
@@ -217,10 +220,11 @@ export function addDefocus(plan: SeriesPlan, estimate: DefocusEstimate): void {
   plan.defocus = keptSections.map((k) => estimate.defocus[k]);
   const outliers = defocusOutlierWarning(estimate.file, plan.defocus, plan.tiltAngles);
   if (outliers) warnings.push(outliers);
-  const { phaseShift } = estimate;
+  const { phaseShift, astigmaticAxes } = estimate;
   if (phaseShift) plan.phaseShift = keptSections.map((k) => phaseShift[k]);
+  if (astigmaticAxes) plan.astigmatism = { cos2: keptSections.map((k) => astigmaticAxes.cos2[k]), sin2: keptSections.map((k) => astigmaticAxes.sin2[k]) };
   const plate = plan.phaseShift ? `; phase plate: ${phaseShiftRange(plan.phaseShift)} added` : '';
-  rows.push({ label: DEFOCUS_ROW, value: `${defocusSummary(plan.defocus, estimate.astigmatism)}${plate}`, source: estimate.file });
+  rows.push({ label: DEFOCUS_ROW, value: `${defocusSummary(plan.defocus, estimate.astigmatism, astigmaticAxes !== undefined)}${plate}`, source: estimate.file });
   if (estimate.microscope) takeMicroscope(plan, estimate.microscope);
   addMicroscopeRow(plan);
 }
@@ -252,11 +256,14 @@ function addMicroscopeRow(plan: SeriesPlan): void {
   rows.push({ label: MICROSCOPE_ROW, value, source: [...new Set([cs?.source, q?.source].filter(Boolean))].join(', ') });
 }
 
-/** "2.85–3.40 µm under focus (mean of the two axes; astigmatism up to 0.12 µm not corrected)": the data panel's row. */
-function defocusSummary(defocus: readonly number[], astigmatism: number): string {
+/**
+ * "2.85–3.40 µm under focus (mean of the two axes; astigmatism up to 0.12 µm)": the data panel's row; "not corrected:
+ * no angle" where the estimate gives the two axes but not their angle (a RELION table without rlnDefocusAngle).
+ */
+function defocusSummary(defocus: readonly number[], astigmatism: number, withAngle: boolean): string {
   const [lo, hi] = [Math.min(...defocus), Math.max(...defocus)];
   const range = lo === hi ? `${lo.toFixed(2)} µm` : `${lo.toFixed(2)}–${hi.toFixed(2)} µm`;
-  const astig = astigmatism > 0 ? ` (mean of the two axes; astigmatism up to ${astigmatism.toFixed(2)} µm not corrected)` : '';
+  const astig = astigmatism > 0 ? ` (mean of the two axes; astigmatism up to ${astigmatism.toFixed(2)} µm${withAngle ? '' : ' not corrected: no angle given'})` : '';
   return `${range} under focus${astig}`;
 }
 

@@ -255,6 +255,7 @@ export async function readTiltSeriesFiles(files: NamedBlob[], options: TiltSerie
     ...(plan.voltage && { voltage: plan.voltage.value }),
     ...(plan.defocus && { defocus: plan.defocus }),
     ...(plan.phaseShift && { phaseShift: plan.phaseShift }),
+    ...(plan.astigmatism && { astigmatism: plan.astigmatism }),
     ...(plan.sphericalAberration && { sphericalAberration: plan.sphericalAberration.value }),
     ...(plan.amplitudeContrast && { amplitudeContrast: plan.amplitudeContrast.value }),
   };

@@ -38,6 +38,8 @@ export interface TiltSeries {
    * flips each tilt for its own.
    */
   phaseShift?: number[];
+  /** Each tilt's astigmatism, stack order, when the CTF estimate gives two axes that differ (the phase flip corrects for it). */
+  astigmatism?: Astigmatism;
   /** The microscope's spherical aberration (mm) and amplitude contrast (fraction), when a file gives them (CTFFIND's header, RELION's tomograms.star). */
   sphericalAberration?: number;
   amplitudeContrast?: number;
@@ -57,4 +59,17 @@ export interface Volume {
 export interface NamedBlob {
   name: string;
   blob: Blob;
+}
+
+/**
+ * Astigmatism of each tilt's CTF, stack order, as two components per tilt (µm): h·cos 2α and h·sin 2α, h half the
+ * difference of the two axes' defocus ((defocus 1 − defocus 2)/2) and α the angle of defocus 1's axis from +x
+ * towards +y (the row index) in the tilt as it is now: an estimate's angle belongs to the stack it was made on, and
+ * an alignment applied at load turns it with the image. In the tilt's Fourier plane at direction φ (from kx towards
+ * ky) the defocus is then the mean + h·cos 2(φ − α) = mean + cos2·cos 2φ + sin2·sin 2φ. Components, not h and α:
+ * they interpolate between tilts, and turn with an image, without a wrap at 180°.
+ */
+export interface Astigmatism {
+  cos2: number[];
+  sin2: number[];
 }

@@ -12,7 +12,7 @@ import { writeMrc } from '../../io/mrc.ts';
 import { readTiltSeriesFiles } from '../../io/tiltSeriesFiles.ts';
 import { binTiltSeries } from '../methods/preprocess.ts';
 import { openNodeGpu } from '../gpu/node.ts';
-import { alignLoadedTiltSeries } from './loaded.ts';
+import { alignLoadedTiltSeries, turnedAstigmatism } from './loaded.ts';
 
 const [nx, ny, nz] = [48, 40, 5];
 const tiltAngles = [-40, -20, 0, 20, 40];
@@ -132,5 +132,22 @@ describe('a tilt axis given at load', () => {
     // Bilinear error of a scene with |∇²| ≤ 0.21² + 0.17²: h²/8 · that, about 0.01.
     expect(worst).toBeLessThan(0.012);
     expect(worst).toBeGreaterThan(0);
+  });
+  it("turns an estimate's astigmatism with each section's image: the raw axis' angle plus the alignment's rotation", () => {
+    // Raw → aligned turns by ρ (an .xf's [cos ρ, −sin ρ; sin ρ, cos ρ]); each section's sampling map is its inverse.
+    const sampling = (degrees: number) => {
+      const r = (degrees * Math.PI) / 180;
+      return { xx: Math.cos(r), xy: Math.sin(r), yx: -Math.sin(r), yy: Math.cos(r), x0: 3, y0: -2 };
+    };
+    const axis = (half: number, degrees: number) => [half * Math.cos((2 * degrees * Math.PI) / 180), half * Math.sin((2 * degrees * Math.PI) / 180)];
+    const raw = [axis(0.1, 10), axis(0.05, -80)];
+    const turned = turnedAstigmatism({ cos2: raw.map((v) => v[0]), sin2: raw.map((v) => v[1]) }, [sampling(30), sampling(-95)]);
+    // 10° + 30° = 40°; −80° − 95° = −175°, the same axis as 5°.
+    const expected = [axis(0.1, 40), axis(0.05, 5)];
+    expect(turned.cos2).toEqual(expected.map((v) => expect.closeTo(v[0], 12)));
+    expect(turned.sin2).toEqual(expected.map((v) => expect.closeTo(v[1], 12)));
+    // A magnification changes no angle.
+    const magnified = turnedAstigmatism({ cos2: [raw[0][0]], sin2: [raw[0][1]] }, [{ ...sampling(30), xx: 1.02 * Math.cos(Math.PI / 6), yy: 1.02 * Math.cos(Math.PI / 6), xy: 1.02 * 0.5, yx: -1.02 * 0.5 }]);
+    expect([magnified.cos2[0], magnified.sin2[0]]).toEqual(expected[0].map((v) => expect.closeTo(v, 12)));
   });
 });

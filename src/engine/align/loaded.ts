@@ -1,11 +1,14 @@
 /**
  * A loaded raw stack made into the tilt series the methods reconstruct: its kept sections resampled through
- * the alignment that came with it (io/sideFiles.ts), or rotated by the tilt-axis angle given at load. One step
+ * the alignment that came with it (io/sideFiles.ts), or rotated by the tilt-axis angle given at load, and a CTF
+ * estimate's astigmatism turned with them. One step
  * for the page's worker and the CLI: on the GPU path the WGSL resampler, on the CPU path the plain TypeScript
  * one it is tested against (a bilinear sample per pixel: seconds for a binned stack, small beside a
  * reconstruction).
  */
+import type { Affine2D } from '../../io/alignmentFiles.ts';
 import type { LoadedTiltSeries } from '../../io/tiltSeriesFiles.ts';
+import type { Astigmatism } from '../../io/types.ts';
 import type { EngineContext } from '../context.ts';
 import { alignStackCpu } from '../reference/alignment.ts';
 import { throwIfAborted, type TiltSeries } from '../types.ts';
@@ -24,5 +27,20 @@ export async function alignLoadedTiltSeries(
   const outputSize = alignment.outputSize;
   throwIfAborted(signal);
   const aligned = engine.path === 'gpu' ? await alignStackGpu(engine.gpu, raw, sections, { signal, outputSize }) : alignStackCpu(raw, sections, 1, outputSize);
-  return { ...ts, nx: aligned.nx, ny: aligned.ny, data: aligned.data };
+  const astigmatism = ts.astigmatism && turnedAstigmatism(ts.astigmatism, alignment.transforms);
+  return { ...ts, nx: aligned.nx, ny: aligned.ny, data: aligned.data, ...(astigmatism && { astigmatism }) };
+}
+
+/**
+ * A CTF estimate's astigmatism made on the raw sections, turned with each section's image into the aligned tilt:
+ * its angle plus the alignment's rotation, as IMOD's ctfphaseflip turns it with the .xf it is given (the rotation of
+ * the raw → aligned map, atan2(a21 − a12, a11 + a22), that of the inverse of the sampling map each section has).
+ * The components turn by twice the angle.
+ */
+export function turnedAstigmatism(astigmatism: Astigmatism, transforms: readonly Affine2D[]): Astigmatism {
+  const turn = transforms.map(({ xx, xy, yx, yy }) => -2 * Math.atan2(yx - xy, xx + yy));
+  return {
+    cos2: astigmatism.cos2.map((c, j) => c * Math.cos(turn[j]) - astigmatism.sin2[j] * Math.sin(turn[j])),
+    sin2: astigmatism.sin2.map((s, j) => astigmatism.cos2[j] * Math.sin(turn[j]) + s * Math.cos(turn[j])),
+  };
 }

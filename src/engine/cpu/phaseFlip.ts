@@ -12,8 +12,8 @@ import { sharedCopy, sharedDoubles, type CpuPool } from './pool.ts';
 const TILTS_PER_THREAD = 1;
 
 /**
- * A copy of the series with every tilt phase flipped for its own defocus and phase shift, without them (they are
- * corrected), on `pool`, at the series' microscope (microscopeOf: `options.microscope`'s values before the series' own).
+ * A copy of the series with every tilt phase flipped for its own defocus, astigmatism and phase shift, without them
+ * (they are corrected), on `pool`, at the series' microscope (microscopeOf: `options.microscope`'s values before the series' own).
  * `options.invertAngles`: the tilt angles' sign is the other convention's (the methods' Invert tilt angles), so
  * the defocus gradient across each view runs the other way (IMOD ctfphaseflip's -InvertTiltAngles). Throws naming
  * what is missing when the series cannot be flipped; `onProgress(done, total)` after each round of tilts, and a
@@ -23,10 +23,10 @@ export async function phaseFlipTiltSeries(ts: TiltSeries, pool: CpuPool, options
   const unavailable = phaseFlipUnavailable(ts) ?? microscopeOverrideProblem(options.microscope ?? {});
   if (unavailable) throw new Error(`phase flip: ${unavailable}`);
   const microscope = microscopeOf(ts, options.microscope);
-  const { phaseShift } = ts;
+  const { phaseShift, astigmatism } = ts;
   const invertAngles = options.invertAngles === true;
   const tiltAngles = effectiveAngles(ts.tiltAngles, invertAngles);
-  const geometry: PhaseFlipGeometry = { nx: ts.nx, ny: ts.ny, pixelSize: ts.pixelSize, tiltAngles, defocus: ts.defocus as number[], ...(phaseShift && { phaseShift }), microscope };
+  const geometry: PhaseFlipGeometry = { nx: ts.nx, ny: ts.ny, pixelSize: ts.pixelSize, tiltAngles, defocus: ts.defocus as number[], ...(phaseShift && { phaseShift }), ...(astigmatism && { astigmatism }), microscope };
   const data = sharedCopy(ts.data);
   // The frequencies are every tilt's: made once, shared with the threads.
   const f2 = sharedDoubles(ts.nx * ts.ny);
@@ -47,5 +47,7 @@ export async function phaseFlipTiltSeries(ts: TiltSeries, pool: CpuPool, options
   // Corrected: nothing is left to flip.
   delete tiltSeries.defocus;
   delete tiltSeries.phaseShift;
-  return { tiltSeries, maxLevels, microscope, ...(phaseShift && { phaseShift }), invertAngles, reach };
+  delete tiltSeries.astigmatism;
+  const difference = astigmatism && 2 * Math.max(...astigmatism.cos2.map((c, t) => Math.hypot(c, astigmatism.sin2[t])));
+  return { tiltSeries, maxLevels, microscope, ...(phaseShift && { phaseShift }), ...(difference !== undefined && { astigmatism: difference }), invertAngles, reach };
 }

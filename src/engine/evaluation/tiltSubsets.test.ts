@@ -43,6 +43,11 @@ describe('tilt subsets', () => {
     expect(joined.accumulatedDose).toBeUndefined();
     expect(joined.exposureDose).toBeUndefined();
     expect(appendTilts(ts, { ...synthesised, accumulatedDose: [9.5], exposureDose: [1] }).accumulatedDose).toEqual([0, 3, 6, 9.5]);
+    // A CTF's per-tilt values likewise: defocus, astigmatism.
+    const ctf = { ...ts, defocus: [3, 3.1, 3.2], astigmatism: { cos2: [0.1, 0.2, 0.3], sin2: [-0.1, -0.2, -0.3] } };
+    expect(subsetTilts(ctf, [2, 0]).astigmatism).toEqual({ cos2: [0.3, 0.1], sin2: [-0.3, -0.1] });
+    expect(appendTilts(ctf, synthesised).astigmatism).toBeUndefined();
+    expect(appendTilts(ctf, { ...synthesised, defocus: [3], astigmatism: { cos2: [0], sin2: [0.5] } }).astigmatism).toEqual({ cos2: [0.1, 0.2, 0.3, 0], sin2: [-0.1, -0.2, -0.3, 0.5] });
   });
 
   it('reads tilt numbers as IMOD writes them, from 1, with ranges', () => {

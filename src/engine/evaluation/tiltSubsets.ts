@@ -8,7 +8,7 @@ export function subsetTilts(ts: TiltSeries, indices: readonly number[]): TiltSer
   const plane = ts.nx * ts.ny;
   const data = new Float32Array(indices.length * plane);
   indices.forEach((k, j) => data.set(ts.data.subarray(k * plane, (k + 1) * plane), j * plane));
-  const { accumulatedDose, exposureDose, defocus, phaseShift, ...rest } = ts;
+  const { accumulatedDose, exposureDose, defocus, phaseShift, astigmatism, ...rest } = ts;
   return {
     ...rest,
     nTilts: indices.length,
@@ -19,6 +19,7 @@ export function subsetTilts(ts: TiltSeries, indices: readonly number[]): TiltSer
     ...(exposureDose && { exposureDose: indices.map((k) => exposureDose[k]) }),
     ...(defocus && { defocus: indices.map((k) => defocus[k]) }),
     ...(phaseShift && { phaseShift: indices.map((k) => phaseShift[k]) }),
+    ...(astigmatism && { astigmatism: { cos2: indices.map((k) => astigmatism.cos2[k]), sin2: indices.map((k) => astigmatism.sin2[k]) } }),
   };
 }
 
@@ -129,7 +130,8 @@ export function appendTilts(ts: TiltSeries, added: TiltSeries): TiltSeries {
   const data = new Float32Array(ts.data.length + added.data.length);
   data.set(ts.data);
   data.set(added.data, ts.data.length);
-  const { accumulatedDose, exposureDose, defocus, phaseShift, ...rest } = ts;
+  const { accumulatedDose, exposureDose, defocus, phaseShift, astigmatism, ...rest } = ts;
+  const addedAstigmatism = added.astigmatism;
   return {
     ...rest,
     nTilts: ts.nTilts + added.nTilts,
@@ -138,8 +140,9 @@ export function appendTilts(ts: TiltSeries, added: TiltSeries): TiltSeries {
     // Per-tilt doses survive only when both series carry them: synthesised tilts were never exposed.
     ...(accumulatedDose && added.accumulatedDose && { accumulatedDose: [...accumulatedDose, ...added.accumulatedDose] }),
     ...(exposureDose && added.exposureDose && { exposureDose: [...exposureDose, ...added.exposureDose] }),
-    // Likewise a defocus and a phase shift: a synthesised tilt went through no microscope.
+    // Likewise a defocus, a phase shift and an astigmatism: a synthesised tilt went through no microscope.
     ...(defocus && added.defocus && { defocus: [...defocus, ...added.defocus] }),
     ...(phaseShift && added.phaseShift && { phaseShift: [...phaseShift, ...added.phaseShift] }),
+    ...(astigmatism && addedAstigmatism && { astigmatism: { cos2: [...astigmatism.cos2, ...addedAstigmatism.cos2], sin2: [...astigmatism.sin2, ...addedAstigmatism.sin2] } }),
   };
 }
