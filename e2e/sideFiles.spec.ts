@@ -330,7 +330,7 @@ test("a CTF estimate dropped with the stack gives its defocus; Phase-flip (CTF) 
   expect(dataset.metadata).toContainEqual({ label: 'Defocus', value: '2.99–3.09 µm under focus (mean of the two axes; astigmatism up to 0.02 µm)', source: 'ctf_CTF.txt' });
   expect(dataset.phaseFlipUnavailable).toBeNull();
   // The tilt preview gives each tilt's defocus (0°, the sixth: (30500 + 30300) / 2 Å) and where its CTF's first zero lies.
-  await expect(page.getByTestId('tilt-facts')).toHaveText(/^3\.04 µm under focus \(first CTF zero 2\d\.\d Å\)$/);
+  await expect(page.getByTestId('tilt-facts')).toHaveText(/^3\.04 µm under focus \(first CTF zero 2\d\.\d Å\), astigmatism 0\.02 µm at 15°$/);
   // Beside the button: what a flip changes at 10 Å pixels (the first zero near 25 Å, Nyquist 20 Å).
   await expect(page.getByTestId('phase-flip-reach')).toHaveText(/^the CTF's first zero \(2\d\.\d–2\d\.\d Å\) against Nyquist \(20\.0 Å\): the flip corrects the frequencies between$/);
   // A learned method chosen for it says to flip first; FBP does not.

@@ -13,6 +13,7 @@ import type { EnginePath } from '../src/engine/context.ts';
 import type { EngineChoice } from '../src/engine/enginePath.ts';
 import type { OddEvenReport, OddEvenSplit } from '../src/engine/evaluation/oddEven.ts';
 import type { FrameHalf } from '../src/io/relionStar.ts';
+import type { Astigmatism } from '../src/io/types.ts';
 import type { TrustReport } from '../src/engine/evaluation/trust.ts';
 import type { FscCurves } from '../src/engine/metrics/fsc.ts';
 import type { TiltAgreement } from '../src/engine/metrics/crossValidation.ts';
@@ -97,11 +98,12 @@ export interface DatasetSummary {
   /** Tilts that look dark by their means (engine/darkTilts.ts), for the tilt preview to point out; read at load. */
   darkTilts: DarkTiltHint[];
   /**
-   * Per tilt, stack order, where the series has them: e/Å² before each tilt, µm under focus (its CTF estimate) and
-   * a phase plate's shift (rad), for the tilt preview to show.
+   * Per tilt, stack order, where the series has them: e/Å² before each tilt, µm under focus (its CTF estimate), its
+   * astigmatism (io/types.ts, in the tilt as aligned) and a phase plate's shift (rad), for the tilt preview to show.
    */
   accumulatedDose?: number[];
   defocus?: number[];
+  astigmatism?: Astigmatism;
   phaseShift?: number[];
   /** Why FBP/SIRT cannot weight this series by dose (no doses, no pixel size, …); null when they can. */
   doseWeightingUnavailable: string | null;

@@ -195,6 +195,7 @@ function addDataset(
     ...seriesChecks(ts),
     ...(ts.accumulatedDose && { accumulatedDose: ts.accumulatedDose }),
     ...(ts.defocus && { defocus: ts.defocus }),
+    ...(ts.astigmatism && { astigmatism: ts.astigmatism }),
     ...(ts.phaseShift && { phaseShift: ts.phaseShift }),
     id,
     nx: ts.nx,

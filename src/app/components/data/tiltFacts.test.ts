@@ -14,5 +14,8 @@ describe("the tilt preview's facts", () => {
     expect(tiltFacts({ accumulatedDose: [7] }, 0)).toBe('7.0 e/Å² before it');
     expect(tiltFacts({ defocus: [3] }, 0)).toBe('3.00 µm under focus');
     expect(tiltFacts({}, 0)).toBeNull();
+    // Astigmatism: the axes' difference and the first's angle (0.05 µm half-difference along 2·(−60°)).
+    const astigmatism = { cos2: [0.05 * Math.cos((-120 * Math.PI) / 180)], sin2: [0.05 * Math.sin((-120 * Math.PI) / 180)] };
+    expect(tiltFacts({ defocus: [3], astigmatism }, 0)).toBe('3.00 µm under focus, astigmatism 0.10 µm at -60°');
   });
 });

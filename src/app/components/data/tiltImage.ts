@@ -81,13 +81,16 @@ export function tiltImageTitle(dataset: DatasetSummary, slice: TiltPreview | nul
  * "3.05 µm under focus (first CTF zero 24.9 Å) · 42.0 e/Å² before it": what the series says of tilt `index` besides
  * its angle (the first zero at the tilt's centre, for the microscope its phase flip would use); null when nothing.
  */
-export function tiltFacts(dataset: Pick<DatasetSummary, 'defocus' | 'phaseShift' | 'accumulatedDose' | 'phaseFlipMicroscope'>, index: number): string | null {
+export function tiltFacts(dataset: Pick<DatasetSummary, 'defocus' | 'astigmatism' | 'phaseShift' | 'accumulatedDose' | 'phaseFlipMicroscope'>, index: number): string | null {
   const defocus = dataset.defocus?.[index];
   const dose = dataset.accumulatedDose?.[index];
   const microscope = dataset.phaseFlipMicroscope;
   const zero = defocus !== undefined && microscope ? 1 / firstFlippedFrequency(defocus, microscope, dataset.phaseShift?.[index] ?? 0) : null;
   const zeroText = zero !== null && zero > 0 && Number.isFinite(zero) ? ` (first CTF zero ${zero.toFixed(1)} Å)` : '';
-  const facts = [defocus !== undefined && `${defocus.toFixed(2)} µm under focus${zeroText}`, dose !== undefined && `${dose.toFixed(1)} e/Å² before it`].filter(Boolean);
+  // The two axes' difference and the first's angle in the tilt as shown (aligned), from +x towards +y.
+  const [c, s] = [dataset.astigmatism?.cos2[index] ?? 0, dataset.astigmatism?.sin2[index] ?? 0];
+  const astigmatism = c !== 0 || s !== 0 ? `, astigmatism ${(2 * Math.hypot(c, s)).toFixed(2)} µm at ${((Math.atan2(s, c) * 90) / Math.PI).toFixed(0)}°` : '';
+  const facts = [defocus !== undefined && `${defocus.toFixed(2)} µm under focus${zeroText}${astigmatism}`, dose !== undefined && `${dose.toFixed(1)} e/Å² before it`].filter(Boolean);
   return facts.length > 0 ? facts.join(' · ') : null;
 }
 
