@@ -103,6 +103,10 @@ describe('phase flip', () => {
     expect(reach?.firstZero[0]).toBeCloseTo(1 / firstFlippedFrequency(2.6), 9);
     expect(reach?.firstZero[1]).toBeCloseTo(1 / firstFlippedFrequency(3.4), 9);
     expect(phaseFlipUnavailable({ ...series(8, 8, new Float32Array(128), [0, 3], [3, 3], 4), ...astigmatic(0, 0) })).toBe('the tilt series has 2 tilts but an astigmatism for 1');
+    // A moved column widens the reach's span by its distance from the centre: at 60°, 31.5 + 20 pixels of 8 Å.
+    const moved = phaseFlipReach({ ...series(nx, ny, diagonal, [60], [3], pixel), defocusColumn: [-20] }, MICROSCOPE_300KV);
+    const span = (51.5 * 8 * Math.tan(Math.PI / 3)) / 1e4;
+    expect(moved?.firstZero).toEqual([expect.closeTo(1 / firstFlippedFrequency(3 - span), 9), expect.closeTo(1 / firstFlippedFrequency(3 + span), 9)]);
   });
 
   it("takes kV, Cs and Q as given, else as the series' files gave them, else 300 kV, 2.7 mm and 0.07; refuses ones that cannot be", async () => {
@@ -140,6 +144,8 @@ describe('phase flip', () => {
     // (x − 2) pixels × 2 Å × tan 45°: 2 Å = 0.0002 µm per pixel about 3 µm.
     expect(Array.from(columns)).toEqual([2.9996, 2.9998, 3, 3.0002, 3.0004].map((d) => expect.closeTo(d, 12)));
     expect(columnDefocus(5, 2, -45, 3)[0]).toBeCloseTo(3.0004, 12);
+    // The estimate's column moved 1.5 pixels right (an alignment's shift): 3 µm there, between columns 3 and 4.
+    expect(Array.from(columnDefocus(5, 2, 45, 3, 1.5))).toEqual([2.9993, 2.9995, 2.9997, 2.9999, 3.0001].map((d) => expect.closeTo(d, 12)));
     expect(defocusLevels(columns, 0.01)).toEqual([3]);
     expect(defocusLevels(Float64Array.from([1, 1.05]), 0.02)).toEqual([1, 1 + 0.05 / 3, 1 + 0.1 / 3, 1.05].map((d) => expect.closeTo(d, 12)));
   });

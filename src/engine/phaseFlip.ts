@@ -78,14 +78,15 @@ export function microscopeOverrideProblem(override: MicroscopeOverride): string 
  * gradient, along both axes of an astigmatic CTF), against Nyquist's (2 pixels) and the highest a tilt's 2-D spectrum holds (its corners: √2 pixels).
  * Null without a defocus or pixel size.
  */
-export function phaseFlipReach(ts: Pick<TiltSeries, 'nx' | 'tiltAngles' | 'defocus' | 'phaseShift' | 'astigmatism' | 'pixelSize'>, microscope: Microscope): PhaseFlipReach | null {
+export function phaseFlipReach(ts: Pick<TiltSeries, 'nx' | 'tiltAngles' | 'defocus' | 'phaseShift' | 'astigmatism' | 'defocusColumn' | 'pixelSize'>, microscope: Microscope): PhaseFlipReach | null {
   const { defocus, pixelSize, astigmatism } = ts;
   if (!defocus || !(pixelSize > 0)) return null;
   const lengths = defocus.flatMap((d, t) => {
     // The end columns' defocus (columnDefocus), each axis of an astigmatic CTF's: the nearest to focus gives the
     // shortest length, the furthest the longest.
     const axes = astigmatism ? Math.hypot(astigmatism.cos2[t], astigmatism.sin2[t]) : 0;
-    const span = (Math.abs(Math.tan((ts.tiltAngles[t] * Math.PI) / 180)) * pixelSize * (ts.nx - 1)) / 2 / 1e4 + axes;
+    const halfWidth = (ts.nx - 1) / 2 + Math.abs(ts.defocusColumn?.[t] ?? 0);
+    const span = (Math.abs(Math.tan((ts.tiltAngles[t] * Math.PI) / 180)) * pixelSize * halfWidth) / 1e4 + axes;
     return [Math.max(d - span, 1e-6), d + span].map((at) => 1 / firstFlippedFrequency(at, microscope, ts.phaseShift?.[t] ?? 0));
   });
   return { firstZero: [Math.min(...lengths), Math.max(...lengths)], nyquist: 2 * pixelSize, corner: Math.SQRT2 * pixelSize };
@@ -124,10 +125,13 @@ export function defocusStep(pixelSize: number, voltage: number): number {
   return (pixelSize * pixelSize) / electronWavelength(voltage) / 1e4;
 }
 
-/** The defocus (µm) at each column of an nx-pixel tilt at `angle` degrees, centred on `defocusUm`. */
-export function columnDefocus(nx: number, pixelSize: number, angle: number, defocusUm: number): Float64Array {
+/**
+ * The defocus (µm) at each column of an nx-pixel tilt at `angle` degrees: `defocusUm` at `column` pixels right of
+ * the centre (TiltSeries.defocusColumn; 0, the centre, by default).
+ */
+export function columnDefocus(nx: number, pixelSize: number, angle: number, defocusUm: number, column = 0): Float64Array {
   const slope = (pixelSize * Math.tan((angle * Math.PI) / 180)) / 1e4; // µm per pixel
-  return Float64Array.from({ length: nx }, (_, x) => defocusUm + (x - (nx - 1) / 2) * slope);
+  return Float64Array.from({ length: nx }, (_, x) => defocusUm + (x - (nx - 1) / 2 - column) * slope);
 }
 
 /** Evenly spaced defocus levels from the lowest to the highest column's, at most `step` apart (one level when the range is within it). */
@@ -160,6 +164,8 @@ export interface PhaseFlipGeometry {
   phaseShift?: ArrayLike<number>;
   /** Every tilt's astigmatism (TiltSeries.astigmatism's components, µm); absent without one. */
   astigmatism?: { cos2: ArrayLike<number>; sin2: ArrayLike<number> };
+  /** Every tilt's column at which its defocus holds (TiltSeries.defocusColumn); absent: each centre. */
+  defocusColumn?: ArrayLike<number>;
   microscope: Microscope;
 }
 
@@ -170,7 +176,7 @@ export function squaredFrequencies(nx: number, ny: number, pixelSize: number): F
 
 /** The defocus levels tilt `t` is flipped at (defocusLevels of its columns), and its columns' defocus. */
 export function tiltLevels(g: PhaseFlipGeometry, t: number): { columns: Float64Array; levels: number[] } {
-  const columns = columnDefocus(g.nx, g.pixelSize, g.tiltAngles[t], g.defocus[t]);
+  const columns = columnDefocus(g.nx, g.pixelSize, g.tiltAngles[t], g.defocus[t], g.defocusColumn?.[t] ?? 0);
   return { columns, levels: defocusLevels(columns, defocusStep(g.pixelSize, g.microscope.voltage)) };
 }
 

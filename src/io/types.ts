@@ -40,6 +40,12 @@ export interface TiltSeries {
   phaseShift?: number[];
   /** Each tilt's astigmatism, stack order, when the CTF estimate gives two axes that differ (the phase flip corrects for it). */
   astigmatism?: Astigmatism;
+  /**
+   * Per tilt, stack order, the column (pixels right of the tilt's centre) whose defocus `defocus` gives, when an
+   * alignment moved it: the raw image's centre, where the estimate was made, lands where the alignment's shift puts
+   * it (ctfphaseflip likewise moves its gradient's centre by the .xf's shift). Absent: the centre.
+   */
+  defocusColumn?: number[];
   /** The microscope's spherical aberration (mm) and amplitude contrast (fraction), when a file gives them (CTFFIND's header, RELION's tomograms.star). */
   sphericalAberration?: number;
   amplitudeContrast?: number;

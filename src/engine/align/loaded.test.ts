@@ -12,7 +12,8 @@ import { writeMrc } from '../../io/mrc.ts';
 import { readTiltSeriesFiles } from '../../io/tiltSeriesFiles.ts';
 import { binTiltSeries } from '../methods/preprocess.ts';
 import { openNodeGpu } from '../gpu/node.ts';
-import { alignLoadedTiltSeries, turnedAstigmatism } from './loaded.ts';
+import { alignLoadedTiltSeries, rawCentreColumn, turnedAstigmatism } from './loaded.ts';
+import { xfToSampling } from '../../io/alignmentFiles.ts';
 
 const [nx, ny, nz] = [48, 40, 5];
 const tiltAngles = [-40, -20, 0, 20, 40];
@@ -149,5 +150,11 @@ describe('a tilt axis given at load', () => {
     // A magnification changes no angle.
     const magnified = turnedAstigmatism({ cos2: [raw[0][0]], sin2: [raw[0][1]] }, [{ ...sampling(30), xx: 1.02 * Math.cos(Math.PI / 6), yy: 1.02 * Math.cos(Math.PI / 6), xy: 1.02 * 0.5, yx: -1.02 * 0.5 }]);
     expect([magnified.cos2[0], magnified.sin2[0]]).toEqual(expected[0].map((v) => expect.closeTo(v, 12)));
+  });
+  it("puts the estimate's defocus where the alignment puts the raw image's centre: the .xf's shift (ctfphaseflip's centre)", () => {
+    // aligned = A·raw + D: the raw centre lands at D whatever A is.
+    for (const [a11, a12, a21, a22] of [[1, 0, 0, 1], [0, -1, 1, 0], [0.98, -0.17, 0.17, 0.98]]) {
+      expect(rawCentreColumn(xfToSampling({ a11, a12, a21, a22, dx: 12.5, dy: -4 }))).toBeCloseTo(12.5, 9);
+    }
   });
 });

@@ -1,7 +1,7 @@
 /**
  * A loaded raw stack made into the tilt series the methods reconstruct: its kept sections resampled through
- * the alignment that came with it (io/sideFiles.ts), or rotated by the tilt-axis angle given at load, and a CTF
- * estimate's astigmatism turned with them. One step
+ * the alignment that came with it (io/sideFiles.ts), or rotated by the tilt-axis angle given at load; a CTF
+ * estimate's astigmatism turned with them, and the column where its defocus holds moved with them. One step
  * for the page's worker and the CLI: on the GPU path the WGSL resampler, on the CPU path the plain TypeScript
  * one it is tested against (a bilinear sample per pixel: seconds for a binned stack, small beside a
  * reconstruction).
@@ -28,7 +28,13 @@ export async function alignLoadedTiltSeries(
   throwIfAborted(signal);
   const aligned = engine.path === 'gpu' ? await alignStackGpu(engine.gpu, raw, sections, { signal, outputSize }) : alignStackCpu(raw, sections, 1, outputSize);
   const astigmatism = ts.astigmatism && turnedAstigmatism(ts.astigmatism, alignment.transforms);
-  return { ...ts, nx: aligned.nx, ny: aligned.ny, data: aligned.data, ...(astigmatism && { astigmatism }) };
+  const defocusColumn = ts.defocus && alignment.transforms.map(rawCentreColumn);
+  return { ...ts, nx: aligned.nx, ny: aligned.ny, data: aligned.data, ...(astigmatism && { astigmatism }), ...(defocusColumn?.some((x) => x !== 0) && { defocusColumn }) };
+}
+
+/** The aligned column (centred pixels) where a section's sampling map puts the raw image's centre: x of the aligned point a with M·a + (x0, y0) = 0. */
+export function rawCentreColumn({ xx, xy, yx, yy, x0, y0 }: Affine2D): number {
+  return -(yy * x0 - xy * y0) / (xx * yy - xy * yx);
 }
 
 /**

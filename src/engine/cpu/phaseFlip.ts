@@ -23,10 +23,10 @@ export async function phaseFlipTiltSeries(ts: TiltSeries, pool: CpuPool, options
   const unavailable = phaseFlipUnavailable(ts) ?? microscopeOverrideProblem(options.microscope ?? {});
   if (unavailable) throw new Error(`phase flip: ${unavailable}`);
   const microscope = microscopeOf(ts, options.microscope);
-  const { phaseShift, astigmatism } = ts;
+  const { phaseShift, astigmatism, defocusColumn } = ts;
   const invertAngles = options.invertAngles === true;
   const tiltAngles = effectiveAngles(ts.tiltAngles, invertAngles);
-  const geometry: PhaseFlipGeometry = { nx: ts.nx, ny: ts.ny, pixelSize: ts.pixelSize, tiltAngles, defocus: ts.defocus as number[], ...(phaseShift && { phaseShift }), ...(astigmatism && { astigmatism }), microscope };
+  const geometry: PhaseFlipGeometry = { nx: ts.nx, ny: ts.ny, pixelSize: ts.pixelSize, tiltAngles, defocus: ts.defocus as number[], ...(phaseShift && { phaseShift }), ...(astigmatism && { astigmatism }), ...(defocusColumn && { defocusColumn }), microscope };
   const data = sharedCopy(ts.data);
   // The frequencies are every tilt's: made once, shared with the threads.
   const f2 = sharedDoubles(ts.nx * ts.ny);
@@ -48,6 +48,7 @@ export async function phaseFlipTiltSeries(ts: TiltSeries, pool: CpuPool, options
   delete tiltSeries.defocus;
   delete tiltSeries.phaseShift;
   delete tiltSeries.astigmatism;
+  delete tiltSeries.defocusColumn;
   const difference = astigmatism && 2 * Math.max(...astigmatism.cos2.map((c, t) => Math.hypot(c, astigmatism.sin2[t])));
   return { tiltSeries, maxLevels, microscope, ...(phaseShift && { phaseShift }), ...(difference !== undefined && { astigmatism: difference }), invertAngles, reach };
 }

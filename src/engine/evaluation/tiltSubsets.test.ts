@@ -48,6 +48,11 @@ describe('tilt subsets', () => {
     expect(subsetTilts(ctf, [2, 0]).astigmatism).toEqual({ cos2: [0.3, 0.1], sin2: [-0.3, -0.1] });
     expect(appendTilts(ctf, synthesised).astigmatism).toBeUndefined();
     expect(appendTilts(ctf, { ...synthesised, defocus: [3], astigmatism: { cos2: [0], sin2: [0.5] } }).astigmatism).toEqual({ cos2: [0.1, 0.2, 0.3, 0], sin2: [-0.1, -0.2, -0.3, 0.5] });
+    // A side with a defocus but none of the rest has none: zeros; the column whose defocus is given, likewise.
+    const moved = { ...ctf, defocusColumn: [4, -2, 0] };
+    expect(subsetTilts(moved, [1]).defocusColumn).toEqual([-2]);
+    const joined3 = appendTilts(moved, { ...synthesised, defocus: [3] });
+    expect([joined3.astigmatism, joined3.defocusColumn]).toEqual([{ cos2: [0.1, 0.2, 0.3, 0], sin2: [-0.1, -0.2, -0.3, 0] }, [4, -2, 0, 0]]);
   });
 
   it('reads tilt numbers as IMOD writes them, from 1, with ranges', () => {

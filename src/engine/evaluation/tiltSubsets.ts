@@ -8,7 +8,7 @@ export function subsetTilts(ts: TiltSeries, indices: readonly number[]): TiltSer
   const plane = ts.nx * ts.ny;
   const data = new Float32Array(indices.length * plane);
   indices.forEach((k, j) => data.set(ts.data.subarray(k * plane, (k + 1) * plane), j * plane));
-  const { accumulatedDose, exposureDose, defocus, phaseShift, astigmatism, ...rest } = ts;
+  const { accumulatedDose, exposureDose, defocus, phaseShift, astigmatism, defocusColumn, ...rest } = ts;
   return {
     ...rest,
     nTilts: indices.length,
@@ -20,6 +20,7 @@ export function subsetTilts(ts: TiltSeries, indices: readonly number[]): TiltSer
     ...(defocus && { defocus: indices.map((k) => defocus[k]) }),
     ...(phaseShift && { phaseShift: indices.map((k) => phaseShift[k]) }),
     ...(astigmatism && { astigmatism: { cos2: indices.map((k) => astigmatism.cos2[k]), sin2: indices.map((k) => astigmatism.sin2[k]) } }),
+    ...(defocusColumn && { defocusColumn: indices.map((k) => defocusColumn[k]) }),
   };
 }
 
@@ -130,8 +131,9 @@ export function appendTilts(ts: TiltSeries, added: TiltSeries): TiltSeries {
   const data = new Float32Array(ts.data.length + added.data.length);
   data.set(ts.data);
   data.set(added.data, ts.data.length);
-  const { accumulatedDose, exposureDose, defocus, phaseShift, astigmatism, ...rest } = ts;
+  const { accumulatedDose, exposureDose, defocus, phaseShift, astigmatism, defocusColumn, ...rest } = ts;
   const addedAstigmatism = added.astigmatism;
+  const zeros = (n: number) => new Array<number>(n).fill(0);
   return {
     ...rest,
     nTilts: ts.nTilts + added.nTilts,
@@ -140,9 +142,16 @@ export function appendTilts(ts: TiltSeries, added: TiltSeries): TiltSeries {
     // Per-tilt doses survive only when both series carry them: synthesised tilts were never exposed.
     ...(accumulatedDose && added.accumulatedDose && { accumulatedDose: [...accumulatedDose, ...added.accumulatedDose] }),
     ...(exposureDose && added.exposureDose && { exposureDose: [...exposureDose, ...added.exposureDose] }),
-    // Likewise a defocus, a phase shift and an astigmatism: a synthesised tilt went through no microscope.
+    // Likewise a defocus and what goes with it: a synthesised tilt went through no microscope.
     ...(defocus && added.defocus && { defocus: [...defocus, ...added.defocus] }),
     ...(phaseShift && added.phaseShift && { phaseShift: [...phaseShift, ...added.phaseShift] }),
-    ...(astigmatism && addedAstigmatism && { astigmatism: { cos2: [...astigmatism.cos2, ...addedAstigmatism.cos2], sin2: [...astigmatism.sin2, ...addedAstigmatism.sin2] } }),
+    // With a defocus on both sides, a side without astigmatism or a moved column has none: zeros.
+    ...(defocus && added.defocus && (astigmatism || addedAstigmatism) && {
+      astigmatism: {
+        cos2: [...(astigmatism?.cos2 ?? zeros(ts.nTilts)), ...(addedAstigmatism?.cos2 ?? zeros(added.nTilts))],
+        sin2: [...(astigmatism?.sin2 ?? zeros(ts.nTilts)), ...(addedAstigmatism?.sin2 ?? zeros(added.nTilts))],
+      },
+    }),
+    ...(defocus && added.defocus && (defocusColumn || added.defocusColumn) && { defocusColumn: [...(defocusColumn ?? zeros(ts.nTilts)), ...(added.defocusColumn ?? zeros(added.nTilts))] }),
   };
 }
