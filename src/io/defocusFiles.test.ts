@@ -162,5 +162,8 @@ describe('CTF estimates beside a stack', () => {
     expect(planSeries(readSideFiles([angles, range]), stack).warnings).toEqual([]);
     const wrongRange = { ...range, text: '1 0 0. 0. 0 3\n1 4 -3 6 3000 3000 0\n' };
     expect(planSeries(readSideFiles([angles, wrongRange]), stack).warnings[0]).toMatch(/^TS\.defocus line 2: views 1–4 at -3\.00° … 6\.00°, where the series has -6\.00° … 3\.00°/);
+    // Flag 16 (1 + 16 here): ctfplotter ran with the angles inverted, so the file's are the series' negated.
+    const inverted = { name: 'TS.defocus', text: '17 0 0. 0. 0 3\n1 4 6.3 -2.8 3000 3000 0\n' };
+    expect(planSeries(readSideFiles([angles, inverted]), stack).warnings).toEqual([]);
   });
 });

@@ -117,6 +117,7 @@ const HAS_ASTIGMATISM = 1;
 const ASTIGMATISM_IN_RADIANS = 2;
 const HAS_PHASE = 4;
 const PHASE_IN_RADIANS = 8;
+const ANGLES_INVERTED = 16;
 const HAS_CUT_ON = 32;
 
 /** Whether a file name is a CTF estimate: an IMOD `.defocus`, or a `.txt` with "ctf" in its name (AreTomo's `_CTF.txt`, CTFFIND's output). */
@@ -208,7 +209,9 @@ function readImodDefocus(file: TextFile, nSections: number): DefocusEstimate {
       throw new DefocusFileError(`${file.name} line ${i + 1}: views ${start}–${end} are not views of a stack of ${nSections} sections`);
     }
     entries.push({ section, axes: [defocus1 / 1000, defocus2 / 1000], azimuth, phase, line: i + 1 });
-    viewAngles.push({ line: i + 1, sections: [start - 1, end - 1], angles: [values[2], values[3]] });
+    // Flag 16: the file's angles have the other sign to the stack's (ctfplotter run with inverted angles).
+    const angleSign = flags & ANGLES_INVERTED ? -1 : 1;
+    viewAngles.push({ line: i + 1, sections: [start - 1, end - 1], angles: [angleSign * values[2], angleSign * values[3]] });
   });
   if (entries.length === 0) throw new DefocusFileError(`${file.name} holds no defocus`);
   if (version < 2) warnings.push(`${file.name}: an IMOD defocus file older than version 2, whose view numbers can be low by one (an old ctfplotter bug): check them`);
