@@ -74,7 +74,7 @@ describe('wedgelab CLI', () => {
     expect((await wedgelab(localnet)).stderr).toContain(`no local model "nope": the shipped ones are ${SHIPPED_CHOICES.localnet.map((m) => m.name).join(', ')}; nor is there a file nope`);
   });
 
-  it("simulates through a microscope's CTF (--defocus), writes the defocus beside as IMOD's .defocus, and recon flips it", async () => {
+  it("simulates through a microscope's CTF (--defocus), writes the defocus beside as IMOD's .defocus, recon flips it, export-tilts writes it flipped", async () => {
     const out = join(dir, 'ctf');
     const sim = await wedgelab(['simulate', '--phantom', 'spheres', '--size', '128,24,16', '--angles', '-60,60,5', '--seed', '4', '--pixel-size', '1.5', '--defocus', '1', '--out-dir', out]);
     expect(sim.code, sim.stderr).toBe(0);
@@ -93,6 +93,25 @@ describe('wedgelab CLI', () => {
     const score = (path: string) => psnr(readMrc(new Uint8Array(readFileSync(path))).data, truth.data);
     // Measured: 11.5 dB as simulated, 14.6 dB flipped.
     expect(score(join(out, 'flipped.mrc')) - score(join(out, 'fbp.mrc'))).toBeGreaterThan(2);
+    // export-tilts writes the series as recon saw it (here flipped, tilt 1 left out) for another program: recon of
+    // the written pair without a flip makes the same tomogram as recon with the flip of the original.
+    const exported = await wedgelab(['export-tilts', '--tilts', files.tiltSeries, '--angles', files.tiltAngles, '--defocus', files.defocus, '--phase-flip', '--exclude-tilts', '1', '--out', join(out, 'ready.mrc')]);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(JSON.parse(exported.stdout)).toEqual({ tiltSeries: join(out, 'ready.mrc'), tiltAngles: join(out, 'ready.tlt'), nx: 128, ny: 24, nTilts: 24, pixelSize: 1.5 });
+    expect(readFileSync(join(out, 'ready.tlt'), 'utf8').split('\n')[0]).toBe('-55.00');
+    expect(readMrc(new Uint8Array(readFileSync(join(out, 'ready.mrc')))).header.labels[1]).toBe('tilt series: tilt_series.mrc, without tilt 1, phase-flipped');
+    const fromExport = await wedgelab(['recon', '--tilts', join(out, 'ready.mrc'), '--angles', join(out, 'ready.tlt'), '--method', 'fbp', '--thickness', '16', '--quiet', '--out', join(out, 'from-export.mrc')]);
+    const direct = await wedgelab([...base, '--defocus', files.defocus, '--phase-flip', '--exclude-tilts', '1', '--out', join(out, 'direct.mrc')]);
+    expect([fromExport.code, direct.code], fromExport.stderr + direct.stderr).toEqual([0, 0]);
+    const [a, b] = ['from-export.mrc', 'direct.mrc'].map((name) => readMrc(new Uint8Array(readFileSync(join(out, name)))).data);
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i])))).toBeLessThan(1e-6 * Math.max(...b.map(Math.abs)));
+    // Binned at load: half the width, twice the pixel; the stack's name is checked, and an existing one kept.
+    const binned = await wedgelab(['export-tilts', '--tilts', files.tiltSeries, '--angles', files.tiltAngles, '--bin', '2', '--quiet', '--out', join(out, 'binned.mrc')]);
+    expect(JSON.parse(binned.stdout)).toMatchObject({ nx: 64, ny: 12, nTilts: 25, pixelSize: 3 });
+    const notStack = await wedgelab(['export-tilts', '--tilts', files.tiltSeries, '--angles', files.tiltAngles, '--out', join(out, 'ready.txt')]);
+    expect([notStack.code, notStack.stderr.split('\n')[0]]).toEqual([2, `wedgelab export-tilts: --out names the stack to write, an .mrc (or .st, .ali); ${join(out, 'ready.txt')} is none: its .tlt is written beside it`]);
+    const again = await wedgelab(['export-tilts', '--tilts', files.tiltSeries, '--angles', files.tiltAngles, '--out', join(out, 'ready.mrc')]);
+    expect(again.stderr.trim()).toBe(`wedgelab export-tilts: ${join(out, 'ready.mrc')} exists: add --force to replace it`);
     const noPixel = await wedgelab(['simulate', '--phantom', 'spheres', '--size', '8,8,8', '--angles', '-30,30,30', '--defocus', '1', '--out-dir', join(dir, 'never')]);
     expect([noPixel.code, noPixel.stderr.split('\n')[0]]).toEqual([2, 'wedgelab simulate: --defocus needs --pixel-size (Å): the CTF depends on it']);
     const zero = await wedgelab(['simulate', '--phantom', 'spheres', '--size', '8,8,8', '--angles', '-30,30,30', '--pixel-size', '2', '--defocus', '0', '--out-dir', join(dir, 'never')]);

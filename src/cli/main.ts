@@ -18,6 +18,7 @@ import { methodChoices } from '../engine/methods/registry.ts';
 import { trainingPatchesCommand } from './trainingPatches.ts';
 import { trainingSetCommand } from './trainingSet.ts';
 import { simulateCommand } from './simulate.ts';
+import { exportTiltsCommand } from './exportTilts.ts';
 import { PHANTOM_NAMES } from '../engine/sim/phantoms.ts';
 import { UsageError } from '../engine/methods/flags.ts';
 import { endProgressLine } from './progress.ts';
@@ -62,6 +63,10 @@ ${methodUsage('tiltSynthesis', '                 ')}
                  as recon reads;
                  outputs are checked before any work: never an input, never an existing file without --force;
                  an --out ending .zarr (TOMO.ome.zarr) is an OME-Zarr folder, any other an MRC file: docs/export.md)
+  wedgelab export-tilts --tilts STACK.mrc [--angles FILE.tlt and recon's side files] [--bin B] [--exclude-tilts LIST]
+                 [--phase-flip [--voltage KV] [--cs MM] [--amplitude-contrast Q] [--invert-angles]] --out OUT.mrc [--force]
+                 (the tilt series as the methods see it, binned at load, aligned, tilts left out, phase flipped when
+                 asked: OUT.mrc and OUT.tlt for another program, as the page's Export tilt series; docs/export.md)
   wedgelab simulate --phantom ${PHANTOM_NAMES.join('|')} --size NX,NY,NZ
                  --angles MIN,MAX,STEP | --angle-file F [--dose-symmetric] [--snr-db S] [--seed K] [--pixel-size A] [--defocus UM] --out-dir DIR [--force]
                  (--defocus: the tilts through a 300 kV microscope's CTF at UM µm under focus, needs --pixel-size; the
@@ -96,6 +101,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
   recon: reconCommand,
   refine: refineCommand,
   synthesize: synthesizeCommand,
+  'export-tilts': exportTiltsCommand,
   'training-set': trainingSetCommand,
   'training-patches': trainingPatchesCommand,
   simulate: simulateCommand,
