@@ -103,10 +103,10 @@ describe('phase flip', () => {
     expect(reach?.firstZero[0]).toBeCloseTo(1 / firstFlippedFrequency(2.6), 9);
     expect(reach?.firstZero[1]).toBeCloseTo(1 / firstFlippedFrequency(3.4), 9);
     expect(phaseFlipUnavailable({ ...series(8, 8, new Float32Array(128), [0, 3], [3, 3], 4), ...astigmatic(0, 0) })).toBe('the tilt series has 2 tilts but an astigmatism for 1');
-    // A moved column widens the reach's span by its distance from the centre: at 60°, 31.5 + 20 pixels of 8 Å.
+    // A moved column moves the ends' defocus: at 60°, the columns 31.5 − 20 pixels left and 31.5 + 20 right of it, 8 Å.
     const moved = phaseFlipReach({ ...series(nx, ny, diagonal, [60], [3], pixel), defocusColumn: [-20] }, MICROSCOPE_300KV);
-    const span = (51.5 * 8 * Math.tan(Math.PI / 3)) / 1e4;
-    expect(moved?.firstZero).toEqual([expect.closeTo(1 / firstFlippedFrequency(3 - span), 9), expect.closeTo(1 / firstFlippedFrequency(3 + span), 9)]);
+    const perPixel = (8 * Math.tan(Math.PI / 3)) / 1e4;
+    expect(moved?.firstZero).toEqual([expect.closeTo(1 / firstFlippedFrequency(3 - 11.5 * perPixel), 9), expect.closeTo(1 / firstFlippedFrequency(3 + 51.5 * perPixel), 9)]);
   });
 
   it("takes kV, Cs and Q as given, else as the series' files gave them, else 300 kV, 2.7 mm and 0.07; refuses ones that cannot be", async () => {

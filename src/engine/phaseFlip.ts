@@ -21,11 +21,12 @@ import { radialFrequencyMap } from './tiltFourierFilter.ts';
 import type { TiltSeries } from './types.ts';
 
 /** Why a tilt series cannot be phase flipped, or null when it can. */
-export function phaseFlipUnavailable(ts: Partial<Pick<TiltSeries, 'nTilts' | 'defocus' | 'phaseShift' | 'astigmatism' | 'pixelSize'>>): string | null {
+export function phaseFlipUnavailable(ts: Partial<Pick<TiltSeries, 'nTilts' | 'defocus' | 'phaseShift' | 'astigmatism' | 'defocusColumn' | 'pixelSize'>>): string | null {
   if (!ts.defocus) return 'the tilt series has no defocus (drop its CTF estimate with it: IMOD .defocus, CTFFIND or AreTomo _CTF.txt, or a RELION table with defocus columns)';
   if (ts.defocus.length !== ts.nTilts) return `the tilt series has ${ts.nTilts} tilts but a defocus for ${ts.defocus.length}`;
   if (ts.phaseShift && ts.phaseShift.length !== ts.nTilts) return `the tilt series has ${ts.nTilts} tilts but a phase shift for ${ts.phaseShift.length}`;
   if (ts.astigmatism && ts.astigmatism.cos2.length !== ts.nTilts) return `the tilt series has ${ts.nTilts} tilts but an astigmatism for ${ts.astigmatism.cos2.length}`;
+  if (ts.defocusColumn && ts.defocusColumn.length !== ts.nTilts) return `the tilt series has ${ts.nTilts} tilts but a defocus column for ${ts.defocusColumn.length}`;
   if (!(ts.pixelSize && ts.pixelSize > 0)) return 'the pixel size is unknown';
   return null;
 }
@@ -75,19 +76,20 @@ export function microscopeOverrideProblem(override: MicroscopeOverride): string 
 /**
  * What a flip can change at a series' sampling: the resolution (Å) of the first frequency it flips, the lowest and
  * highest over the tilts and their columns (each tilt's defocus and phase shift, across its view's defocus
- * gradient, along both axes of an astigmatic CTF), against Nyquist's (2 pixels) and the highest a tilt's 2-D spectrum holds (its corners: √2 pixels).
+ * gradient, along both axes of an astigmatic CTF), against Nyquist's (2 pixels) and the highest a tilt's 2-D
+ * spectrum holds (its corners: √2 pixels).
  * Null without a defocus or pixel size.
  */
 export function phaseFlipReach(ts: Pick<TiltSeries, 'nx' | 'tiltAngles' | 'defocus' | 'phaseShift' | 'astigmatism' | 'defocusColumn' | 'pixelSize'>, microscope: Microscope): PhaseFlipReach | null {
   const { defocus, pixelSize, astigmatism } = ts;
   if (!defocus || !(pixelSize > 0)) return null;
   const lengths = defocus.flatMap((d, t) => {
-    // The end columns' defocus (columnDefocus), each axis of an astigmatic CTF's: the nearest to focus gives the
+    // The end columns' defocus (columnDefocus), along each axis of an astigmatic CTF: the nearest to focus gives the
     // shortest length, the furthest the longest.
     const axes = astigmatism ? Math.hypot(astigmatism.cos2[t], astigmatism.sin2[t]) : 0;
-    const halfWidth = (ts.nx - 1) / 2 + Math.abs(ts.defocusColumn?.[t] ?? 0);
-    const span = (Math.abs(Math.tan((ts.tiltAngles[t] * Math.PI) / 180)) * pixelSize * halfWidth) / 1e4 + axes;
-    return [Math.max(d - span, 1e-6), d + span].map((at) => 1 / firstFlippedFrequency(at, microscope, ts.phaseShift?.[t] ?? 0));
+    const columns = columnDefocus(ts.nx, pixelSize, ts.tiltAngles[t], d, ts.defocusColumn?.[t] ?? 0);
+    const [near, far] = [Math.min(columns[0], columns[ts.nx - 1]) - axes, Math.max(columns[0], columns[ts.nx - 1]) + axes];
+    return [Math.max(near, 1e-6), far].map((at) => 1 / firstFlippedFrequency(at, microscope, ts.phaseShift?.[t] ?? 0));
   });
   return { firstZero: [Math.min(...lengths), Math.max(...lengths)], nyquist: 2 * pixelSize, corner: Math.SQRT2 * pixelSize };
 }
@@ -270,8 +272,8 @@ export interface PhaseFlipReport {
 
 /**
  * "phase flipped at each tilt's defocus (300 kV, Cs 2.7 mm, Q 0.07; up to 4 defocus levels across a tilt)", with
- * "and astigmatism (up to 0.12 µm)" and "and phase-plate shift (0.31–0.52 π)" where there were, and the gradient's angles when inverted: what a
- * flipped series says it is.
+ * "and astigmatism (up to 0.12 µm)" and "and phase-plate shift (0.31–0.52 π)" where there were, and the gradient's
+ * angles when inverted: what a flipped series says it is.
  */
 export function phaseFlipText({ microscope, maxLevels, phaseShift, astigmatism, invertAngles }: Pick<PhaseFlipReport, 'microscope' | 'maxLevels' | 'phaseShift' | 'astigmatism' | 'invertAngles'>): string {
   const { voltage, cs, amplitudeContrast } = microscope;

@@ -15,9 +15,10 @@
  * AreTomo writes the same estimate in IMOD's form too (AreTomo3 `STEM_CTF_Imod.txt`, AreTomo2's IMOD folder
  * `STEM_ctf.txt`): a `.txt` is read as IMOD's when its first line is a version-3 header, whatever its name.
  *
- * The defocus is the mean of the two astigmatic axes; the astigmatism (their half-difference and the first axis' angle,
- * as components that interpolate) goes with it, and the phase flip corrects for both. A phase plate's shift (IMOD's in degrees, CTFFIND's in radians) is read per
- * section, in radians, interpolated between lines as the defocus is.
+ * The defocus is the mean of the two astigmatic axes; the astigmatism (their half-difference and the first axis'
+ * angle, as components that interpolate) goes with it, and the phase flip corrects for both. A phase plate's shift
+ * (IMOD's in degrees unless its flags say radians, CTFFIND's in radians) is read per section, in radians,
+ * interpolated between lines as the defocus is.
  */
 import { clip, isAreTomoTiltFile, NUMBER, splitLines } from './angles.ts';
 import type { TextFile } from './alignmentFiles.ts';

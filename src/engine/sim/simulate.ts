@@ -86,10 +86,10 @@ export async function simulateTiltSeries(
 }
 
 /**
- * `volume`'s tilts (`projected`, at `pixelSize` Å) through the CTF of a tilted specimen: each tilt's defocus belongs to the plane through
- * the volume's centre normal to the beam, and a voxel a depth t voxels further along the beam is t·p Å nearer focus, so
- * that a voxel of the plane z = 0 at detector u is at defocus + u·p·tan θ, the gradient the phase flip assumes
- * across a view (engine/phaseFlip.ts). Each depth layer (depthLayerEdges) is projected alone and filtered at its
+ * `volume`'s tilts (`projected`, at `pixelSize` Å) through the CTF of a tilted specimen: each tilt's defocus belongs
+ * to the plane through the volume's centre normal to the beam, and a voxel a depth t voxels further along the beam is
+ * t·p Å nearer focus, so that a voxel of the plane z = 0 at detector u is at defocus + u·p·tan θ, the gradient the
+ * phase flip assumes across a view (engine/phaseFlip.ts). Each depth layer (depthLayerEdges) is projected alone and filtered at its
  * middle's defocus, and the layers summed; with one layer that is `projected` filtered at each tilt's defocus.
  */
 export async function transferThroughCtf(volume: Volume, projected: TiltSeries, defocusUm: readonly number[], pixelSize: number, project: Projector): Promise<Float32Array> {
