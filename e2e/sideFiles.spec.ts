@@ -365,6 +365,22 @@ test("a CTF estimate dropped with the stack gives its defocus; Phase-flip (CTF) 
   expect(pageErrors).toEqual([]);
 });
 
+test("a raw stack's astigmatism turns with its .xf: the preview gives the angle in the aligned tilt, and the flip corrects it", async () => {
+  const stack = await simulatedStack(48, 48, angles);
+  // Defocus 1 at 15° in the raw tilts; the .xf turns each raw tilt by 90° (and shifts it 5 pixels right).
+  const estimate = ['# Output from CTFFind', ...angles.map((_, k) => `${k + 1} 30500 30300 15.0 0.0 0.1 20.0`)].join('\n');
+  const turn = angles.map(() => '0.0 -1.0 1.0 0.0 5.0 0.0').join('\n');
+  await page.getByTestId('file-input').setInputFiles([{ name: 'turned.st', mimeType: 'application/octet-stream', buffer: stack }, { name: 'turned.tlt', mimeType: 'text/plain', buffer: writeTlt(angles) }, text('turned.xf', turn), text('turned_CTF.txt', estimate)]);
+  await expect(page.getByTestId('dataset-summary')).toContainText('turned.st + turned.tlt + turned.xf + turned_CTF.txt', { timeout: 60_000 });
+  // 15° + 90° = 105°, the same axis as −75°.
+  await expect(page.getByTestId('tilt-facts')).toHaveText(/^3\.04 µm under focus \(first CTF zero 2\d\.\d Å\), astigmatism 0\.02 µm at -75°$/);
+  await page.getByTestId('phase-flip').click();
+  await expect(page.getByTestId('dataset-summary')).toContainText('turned_CTF.txt, phase-flipped', { timeout: 60_000 });
+  const flipped = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  expect(flipped.metadata).toContainEqual({ label: 'CTF correction', value: "phase flipped at each tilt's defocus and astigmatism (up to 0.02 µm) (300 kV, Cs 2.7 mm, Q 0.07; one defocus per tilt)", source: 'turned_CTF.txt' });
+  expect(pageErrors).toEqual([]);
+});
+
 test("a phase plate's shifts and the microscope CTFFIND names are read; kV, Cs and Q can be changed before the flip, which follows the form's inverted angles", async () => {
   const stack = await simulatedStack(48, 48, angles);
   // CTFFIND's own output: its header names the microscope (a Cs corrector: 0.01 mm), its 5th column the plate's shift in radians.
