@@ -333,6 +333,16 @@ test("a CTF estimate dropped with the stack gives its defocus; Phase-flip (CTF) 
   await expect(page.getByTestId('tilt-facts')).toHaveText(/^3\.04 µm under focus \(first CTF zero 2\d\.\d Å\), astigmatism 0\.02 µm at 15°$/);
   // Beside the button: what a flip changes at 10 Å pixels (the first zero near 25 Å, Nyquist 20 Å).
   await expect(page.getByTestId('phase-flip-reach')).toHaveText(/^the CTF's first zero \(2\d\.\d–2\d\.\d Å\) against Nyquist \(20\.0 Å\): the flip corrects the frequencies between$/);
+  // At the microscope the fields give: at 200 kV the wavelength is longer and the first zero lies at a lower
+  // frequency, √(λ₂₀₀/λ₃₀₀) = 1.13 times the length.
+  const at300 = await page.getByTestId('phase-flip-reach').textContent();
+  const zeroOf = (text: string | null) => Number(/first zero \((\d+\.\d)/.exec(text ?? '')?.[1]);
+  await page.getByTestId('phase-flip-voltage').fill('200');
+  await expect(page.getByTestId('phase-flip-reach')).not.toHaveText(at300 ?? '');
+  const at200 = await page.getByTestId('phase-flip-reach').textContent();
+  expect(zeroOf(at200) / zeroOf(at300)).toBeCloseTo(1.13, 1);
+  await page.getByTestId('phase-flip-voltage').fill('300');
+  await expect(page.getByTestId('phase-flip-reach')).toHaveText(at300 ?? '');
   // A learned method chosen for it says to flip first; FBP does not.
   await page.getByTestId('method-select').selectOption('localnet');
   await expect(page.getByTestId('flip-first-hint')).toBeVisible();

@@ -99,12 +99,14 @@ export interface DatasetSummary {
   darkTilts: DarkTiltHint[];
   /**
    * Per tilt, stack order, where the series has them: e/Å² before each tilt, µm under focus (its CTF estimate), its
-   * astigmatism (io/types.ts, in the tilt as aligned) and a phase plate's shift (rad), for the tilt preview to show.
+   * astigmatism (io/types.ts, in the tilt as aligned) and a phase plate's shift (rad), for the tilt preview to show;
+   * and the column whose defocus the estimate gives (TiltSeries.defocusColumn), for what a flip can change.
    */
   accumulatedDose?: number[];
   defocus?: number[];
   astigmatism?: Astigmatism;
   phaseShift?: number[];
+  defocusColumn?: number[];
   /** Why FBP/SIRT cannot weight this series by dose (no doses, no pixel size, …); null when they can. */
   doseWeightingUnavailable: string | null;
   /**
@@ -114,8 +116,6 @@ export interface DatasetSummary {
   phaseFlipUnavailable?: string | null;
   /** With phaseFlipUnavailable: the microscope the flip uses unless given Cs and Q (its files' values, else 2.7 mm and 0.07). */
   phaseFlipMicroscope?: Microscope;
-  /** With phaseFlipUnavailable null: where the CTF's first zero lies against Nyquist, and so what a flip changes (engine/phaseFlip.ts phaseFlipReachText). */
-  phaseFlipReach?: string;
   /**
    * Why this stack's tilt means should be subtracted (a mean far from 0: engine/methods/preprocess.ts offsetWarning,
    * read at load), or null: the form shows it while "Subtract tilt means" is unticked.

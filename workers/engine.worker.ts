@@ -197,6 +197,7 @@ function addDataset(
     ...(ts.defocus && { defocus: ts.defocus }),
     ...(ts.astigmatism && { astigmatism: ts.astigmatism }),
     ...(ts.phaseShift && { phaseShift: ts.phaseShift }),
+    ...(ts.defocusColumn && { defocusColumn: ts.defocusColumn }),
     id,
     nx: ts.nx,
     ny: ts.ny,

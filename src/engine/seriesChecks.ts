@@ -9,7 +9,7 @@ import { darkTiltsInData, type DarkTiltHint } from './darkTilts.ts';
 import { doseWeightingUnavailable } from './doseWeighting.ts';
 import { offsetWarning } from './methods/preprocess.ts';
 import type { Microscope } from './ctf.ts';
-import { microscopeOf, phaseFlipReach, phaseFlipReachText, phaseFlipUnavailable } from './phaseFlip.ts';
+import { microscopeOf, phaseFlipUnavailable } from './phaseFlip.ts';
 import { stackPolarity, type Polarity } from './polarity.ts';
 import type { TiltSeries } from './types.ts';
 
@@ -22,8 +22,6 @@ export interface SeriesChecks {
   phaseFlipUnavailable?: string | null;
   /** For a series with a defocus only: the microscope its flip uses unless told otherwise (microscopeOf). */
   phaseFlipMicroscope?: Microscope;
-  /** For a series with a defocus and a pixel size: where its CTF's first zero lies against Nyquist (phaseFlipReachText). */
-  phaseFlipReach?: string;
 }
 
 export function seriesChecks(ts: TiltSeries): SeriesChecks {
@@ -37,9 +35,6 @@ export function seriesChecks(ts: TiltSeries): SeriesChecks {
 }
 
 /** The phase flip's fields of SeriesChecks, for a series with a defocus. */
-function phaseFlipChecks(ts: TiltSeries): Pick<SeriesChecks, 'phaseFlipUnavailable' | 'phaseFlipMicroscope' | 'phaseFlipReach'> {
-  const microscope = microscopeOf(ts);
-  const unavailable = phaseFlipUnavailable(ts);
-  const reach = unavailable ? null : phaseFlipReach(ts, microscope);
-  return { phaseFlipUnavailable: unavailable, phaseFlipMicroscope: microscope, ...(reach && { phaseFlipReach: phaseFlipReachText(reach) }) };
+function phaseFlipChecks(ts: TiltSeries): Pick<SeriesChecks, 'phaseFlipUnavailable' | 'phaseFlipMicroscope'> {
+  return { phaseFlipUnavailable: phaseFlipUnavailable(ts), phaseFlipMicroscope: microscopeOf(ts) };
 }

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { formatBytes } from '../../../io/bytes.ts';
 import { FRAME_HALVES } from '../../../io/relionStar.ts';
 import type { DatasetSummary } from '../../../../workers/api.ts';
-import { MICROSCOPE_RANGES, microscopeOverrideProblem } from '../../../engine/phaseFlip.ts';
+import { MICROSCOPE_RANGES, microscopeOverrideProblem, phaseFlipReach, phaseFlipReachText } from '../../../engine/phaseFlip.ts';
 import type { Microscope } from '../../../engine/ctf.ts';
 import { useAppStore, selectDataset } from '../../state/store.ts';
 import { Section } from '../Section.tsx';
@@ -211,7 +211,7 @@ const MICROSCOPE_FIELDS = [
  * The series phase flipped for its defocus (a CTF estimate came with it) as a data set of its own in the series'
  * family: its reconstructions compare side by side and by FSC with those of the series as measured. The
  * microscope's fields start as the series' files give them (else 300 kV, 2.7 mm and 0.07) and can be changed: a
- * Cs-corrected microscope has about 0.
+ * Cs-corrected microscope has about 0. Beside them, what a flip at those values can change at this pixel size.
  */
 function PhaseFlip({ dataset }: { dataset: DatasetSummary }) {
   const flip = useAppStore((s) => s.phaseFlip);
@@ -227,6 +227,8 @@ function PhaseFlip({ dataset }: { dataset: DatasetSummary }) {
   const microscope: Microscope = { voltage: Number(fields.voltage), cs: Number(fields.cs), amplitudeContrast: Number(fields.amplitudeContrast) };
   const problem = Object.values(fields).some((v) => v.trim() === '') ? 'give kV, Cs and Q' : microscopeOverrideProblem(microscope);
   const why = unavailable ?? problem;
+  // What a flip changes at this pixel size, at the microscope as the fields give it.
+  const reach = why === null ? phaseFlipReach(dataset, microscope) : null;
   return (
     <div className="phase-flip">
       <button
@@ -247,9 +249,9 @@ function PhaseFlip({ dataset }: { dataset: DatasetSummary }) {
           </label>
         ))}
       {why !== null && <span className="hint warn">{why}</span>}
-      {why === null && dataset.phaseFlipReach && (
+      {why === null && reach && (
         <span className="hint" data-testid="phase-flip-reach">
-          {dataset.phaseFlipReach}
+          {phaseFlipReachText(reach)}
         </span>
       )}
     </div>
