@@ -384,6 +384,12 @@ test("a raw stack's astigmatism turns with its .xf: the preview gives the angle 
   await expect(page.getByTestId('dataset-summary')).toContainText('turned.st + turned.tlt + turned.xf + turned_CTF.txt', { timeout: 60_000 });
   // 15° + 90° = 105°, the same axis as −75°.
   await expect(page.getByTestId('tilt-facts')).toHaveText(/^3\.04 µm under focus \(first CTF zero 2\d\.\d Å\), astigmatism 0\.02 µm at -75°$/);
+  // Its Thon rings beside the estimate's, on request (this stack was simulated without a CTF: no agreement to expect).
+  await page.getByTestId('thon-rings-toggle').check();
+  await expect(page.getByTestId('thon-rings-canvas')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('thon-rings-score')).toHaveText(/^agreement -?\d\.\d\d from 1\/\d+ to 1\/22\.2 Å \(axes swapped: -?\d\.\d\d/);
+  expect(await page.getByTestId('thon-rings-canvas').evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([32, 32]);
+  await page.getByTestId('thon-rings-toggle').uncheck();
   await page.getByTestId('phase-flip').click();
   await expect(page.getByTestId('dataset-summary')).toContainText('turned_CTF.txt, phase-flipped', { timeout: 60_000 });
   const flipped = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);

@@ -22,6 +22,7 @@ import type { SliceAxis } from '../src/engine/volume.ts';
 import type { ThicknessSuggestion } from '../src/engine/thickness.ts';
 import type { Microscope } from '../src/engine/ctf.ts';
 import type { PhaseFlipOptions } from '../src/engine/phaseFlip.ts';
+import type { ThonRings } from '../src/engine/thonRings.ts';
 
 export type { CommonParams } from '../src/engine/methods/common.ts';
 export type { MethodName, MethodParams, MethodRequest, RequestOf } from '../src/engine/methods/registry.ts';
@@ -365,6 +366,11 @@ export interface EngineWorkerApi {
    * by the smallest factor that fits, so a 4096² tilt does not cross to the page as 64 MiB.
    */
   getTilt(datasetId: string, index: number, maxSide: number): Promise<TiltPreview>;
+  /**
+   * Tilt `index`'s Thon rings beside its CTF estimate's at `microscope` (engine/thonRings.ts): both spectra and how
+   * well they agree; null where the series has no defocus or pixel size, or the rings lie past Nyquist.
+   */
+  thonRings(datasetId: string, index: number, microscope: Microscope): Promise<ThonRings | null>;
   /**
    * Run a method; progress arrives through the callback (wrap it with comlink.proxy). Methods that
    * finish the tomogram slab by slab (the coordinate network) also report the result while it fills:

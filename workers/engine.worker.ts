@@ -40,6 +40,7 @@ import type { NamedBlob } from '../src/io/types.ts';
 import { FRAME_HALVES_ROW } from '../src/io/relionFiles.ts';
 import { DEFOCUS_ROW } from '../src/io/sideFiles.ts';
 import { phaseFlipText } from '../src/engine/phaseFlip.ts';
+import { thonRings } from '../src/engine/thonRings.ts';
 import { effectiveAngles } from '../src/engine/geometry.ts';
 import { phaseFlipTiltSeries } from '../src/engine/cpu/phaseFlip.ts';
 import { DEFAULT_PIECE_BYTES, fileOrderRuns, volumePieces, wholeVolume, type Tomogram } from '../src/io/piecedVolume.ts';
@@ -604,6 +605,24 @@ const api: EngineWorkerApi = {
     const data = new Float32Array(width * height);
     binImageInto(tilt, ts.nx, ts.ny, binning, data, 0);
     return transferSlice({ width, height, data, binning });
+  },
+
+  async thonRings(datasetId, index, microscope) {
+    const { tiltSeries: ts } = datasetOf(datasetId);
+    if (!ts.defocus || !(ts.pixelSize > 0) || !Number.isInteger(index) || index < 0 || index >= ts.nTilts) return null;
+    const plane = ts.nx * ts.ny;
+    const rings = thonRings({
+      tilt: ts.data.subarray(index * plane, (index + 1) * plane),
+      nx: ts.nx,
+      ny: ts.ny,
+      pixelSize: ts.pixelSize,
+      defocus: ts.defocus[index],
+      cos2: ts.astigmatism?.cos2[index] ?? 0,
+      sin2: ts.astigmatism?.sin2[index] ?? 0,
+      phaseShift: ts.phaseShift?.[index] ?? 0,
+      microscope,
+    });
+    return rings && Comlink.transfer(rings, [rings.spectrum.buffer, rings.model.buffer]);
   },
 
   async run(jobId: string, datasetId: string, request: RequestOf<'reconstruction'>, onProgress, onPartialResult): Promise<ResultSummary> {

@@ -5,6 +5,7 @@ import { useAppStore } from '../../state/store.ts';
 import { formatAngle, formatNumber } from '../../util/format.ts';
 import { drawTilt, tiltFacts, tiltImageTitle, tiltNumberText, useTiltImage } from './tiltImage.ts';
 import { TiltEnlarged } from './TiltEnlarged.tsx';
+import { ThonRingsCheck } from './ThonRingsCheck.tsx';
 
 /**
  * Pixels along the preview's longer side, at most: the canvas is shown 122 CSS pixels high (styles.css), so 512
@@ -67,6 +68,7 @@ export function TiltBrowser({ dataset }: { dataset: DatasetSummary }) {
           {facts}
         </div>
       )}
+      {dataset.defocus && <ThonRingsCheck dataset={dataset} index={index} />}
       <div className="tilt-canvas-box">
         <canvas
           ref={canvasRef}

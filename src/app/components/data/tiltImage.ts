@@ -48,7 +48,7 @@ export function useTiltImage(datasetId: string, index: number, maxSide: number):
   return { slice, autoWindow, error };
 }
 
-export function drawTilt(canvas: HTMLCanvasElement, slice: TiltPreview, lo: number, hi: number): void {
+export function drawTilt(canvas: HTMLCanvasElement, slice: Pick<TiltPreview, 'width' | 'height' | 'data'>, lo: number, hi: number): void {
   const { width, height, data } = slice;
   canvas.width = width;
   canvas.height = height;

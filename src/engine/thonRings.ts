@@ -1,0 +1,153 @@
+/**
+ * A tilt's Thon rings against its CTF estimate (docs/metadata.md#checking-an-estimate-against-the-tilt): what
+ * ctfplotter and CTFFIND show to judge a fit. The tilt's power spectrum, averaged over overlapping windowed tiles
+ * (Welch), in log, with each ring's mean taken off so that only the rings' modulation is left; beside it the
+ * estimate's CTF² flattened alike; and their correlation over the band where the rings are, the estimate's score.
+ * For an astigmatic estimate, also the score with its two axes swapped (the angle turned 90°): when that one is the
+ * higher, the estimate's angle is not this tilt's (a frame turned by an alignment, or another convention).
+ *
+ * CPU, float64, a few tiles' FFTs: for one tilt of the preview at a time.
+ */
+import { ctfCurve, firstFlippedFrequency, type Microscope } from './ctf.ts';
+import { fft3d, frequency } from './metrics/fourier.ts';
+
+/** Tiles are at most this many pixels a side (a power of two: the spectrum's sampling, 1/(TILE·p)). */
+const TILE = 256;
+
+export interface ThonRingInput {
+  /** One tilt, nx × ny, x fastest. */
+  tilt: Float32Array;
+  nx: number;
+  ny: number;
+  /** Å per pixel. */
+  pixelSize: number;
+  /** µm under focus, the mean of the axes. */
+  defocus: number;
+  /** The tilt's astigmatism components (io/types.ts Astigmatism), µm; 0 and 0 without. */
+  cos2: number;
+  sin2: number;
+  /** Radians a phase plate adds. */
+  phaseShift: number;
+  microscope: Microscope;
+}
+
+export interface ThonRings {
+  /** Pixels a side of both images, DC at (size/2, size/2), x fastest. */
+  size: number;
+  /** The tilt's flattened log power spectrum. */
+  spectrum: Float32Array;
+  /** The estimate's CTF², flattened alike. */
+  model: Float32Array;
+  /** Correlation of the two over the band (Pearson), and the band in 1/Å. */
+  score: number;
+  band: [number, number];
+  /** With astigmatism: the score with the axes swapped. */
+  swappedScore?: number;
+}
+
+/** The tile side for an nx × ny tilt: TILE, or the largest power of two that fits. */
+export function tileSize(nx: number, ny: number): number {
+  let size = TILE;
+  while (size > Math.min(nx, ny)) size /= 2;
+  return size;
+}
+
+/** The tilt's power spectrum: |FFT|² averaged over size² tiles overlapping by half, each less its mean and Hann-windowed; DC at the centre. */
+export function tiltPowerSpectrum(tilt: Float32Array, nx: number, ny: number, size: number): Float64Array {
+  const hann = Float64Array.from({ length: size }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / size));
+  const power = new Float64Array(size * size);
+  const starts = (n: number) => Array.from({ length: Math.floor((n - size) / (size / 2)) + 1 }, (_, k) => (k * size) / 2);
+  for (const y0 of starts(ny)) {
+    for (const x0 of starts(nx)) {
+      const re = new Float64Array(size * size);
+      let mean = 0;
+      for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) mean += tilt[x0 + x + nx * (y0 + y)];
+      mean /= size * size;
+      for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) re[x + size * y] = (tilt[x0 + x + nx * (y0 + y)] - mean) * hann[x] * hann[y];
+      const im = new Float64Array(size * size);
+      fft3d(re, im, size, size, 1);
+      for (let i = 0; i < re.length; i++) power[shifted(i, size)] += re[i] * re[i] + im[i] * im[i];
+    }
+  }
+  return power;
+}
+
+/** Where DFT index i of a size² transform lies with DC moved to the centre. */
+function shifted(i: number, size: number): number {
+  const [jx, jy] = [i % size, Math.floor(i / size)];
+  return ((jx + size / 2) % size) + size * ((jy + size / 2) % size);
+}
+
+/** Each centred pixel's ring (round |k|·size) and its frequency components in cycles per pixel. */
+function centredFrequencies(size: number): { kx: Float64Array; ky: Float64Array; ring: Int32Array } {
+  const kx = new Float64Array(size * size);
+  const ky = new Float64Array(size * size);
+  const ring = new Int32Array(size * size);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const i = x + size * y;
+      kx[i] = frequency((x + size / 2) % size, size);
+      ky[i] = frequency((y + size / 2) % size, size);
+      ring[i] = Math.round(Math.hypot(kx[i], ky[i]) * size);
+    }
+  }
+  return { kx, ky, ring };
+}
+
+/** `values` less the mean of its ring, each pixel: the rings' modulation without their smooth envelope. */
+function flattened(values: Float64Array, ring: Int32Array): Float32Array {
+  const rings = Math.max(...ring) + 1;
+  const [sum, count] = [new Float64Array(rings), new Float64Array(rings)];
+  values.forEach((v, i) => {
+    sum[ring[i]] += v;
+    count[ring[i]] += 1;
+  });
+  return Float32Array.from(values, (v, i) => v - sum[ring[i]] / count[ring[i]]);
+}
+
+/** CTF² at every centred pixel (frequencies kx, ky in cycles per pixel) for a defocus, astigmatism and phase shift. */
+function ctfSquared(input: Omit<ThonRingInput, 'tilt' | 'nx' | 'ny'>, kx: Float64Array, ky: Float64Array): Float64Array {
+  const { pixelSize, defocus, cos2, sin2, phaseShift, microscope } = input;
+  return kx.map((x, i) => {
+    const y = ky[i];
+    const k2 = x * x + y * y;
+    const along = k2 > 0 ? (cos2 * (x * x - y * y) + sin2 * 2 * x * y) / k2 : 0;
+    return ctfCurve(defocus + along, microscope, phaseShift)(Math.sqrt(k2) / pixelSize) ** 2;
+  });
+}
+
+/** Pearson correlation of a and b over the pixels `inBand` keeps. */
+function correlation(a: Float32Array, b: Float32Array, inBand: (i: number) => boolean): number {
+  let [n, ma, mb] = [0, 0, 0];
+  for (let i = 0; i < a.length; i++) if (inBand(i)) [n, ma, mb] = [n + 1, ma + a[i], mb + b[i]];
+  [ma, mb] = [ma / n, mb / n];
+  let [ab, aa, bb] = [0, 0, 0];
+  for (let i = 0; i < a.length; i++) {
+    if (!inBand(i)) continue;
+    [ab, aa, bb] = [ab + (a[i] - ma) * (b[i] - mb), aa + (a[i] - ma) ** 2, bb + (b[i] - mb) ** 2];
+  }
+  return aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : 0;
+}
+
+/**
+ * The tilt's Thon rings and the estimate's, and how well they agree: over the band from 0.8 × the first zero's
+ * frequency (the lowest: along the axis further from focus) to 0.9 × Nyquist, where the rings are. Null where that band is empty
+ * (the first zero past Nyquist at this pixel size: no rings to see).
+ */
+export function thonRings(input: ThonRingInput): ThonRings | null {
+  const { tilt, nx, ny, pixelSize, defocus, cos2, sin2, phaseShift, microscope } = input;
+  const size = tileSize(nx, ny);
+  const half = Math.hypot(cos2, sin2);
+  const band: [number, number] = [0.8 * firstFlippedFrequency(defocus + half, microscope, phaseShift), 0.9 / (2 * pixelSize)];
+  if (!(band[0] < band[1])) return null;
+  const { kx, ky, ring } = centredFrequencies(size);
+  const spectrum = flattened(tiltPowerSpectrum(tilt, nx, ny, size).map((p) => Math.log(p + 1e-30)), ring);
+  const inBand = (i: number) => {
+    const f = Math.hypot(kx[i], ky[i]) / pixelSize;
+    return f >= band[0] && f <= band[1];
+  };
+  const modelAt = (c: number, s: number) => flattened(ctfSquared({ ...input, cos2: c, sin2: s }, kx, ky), ring);
+  const model = modelAt(cos2, sin2);
+  const swapped = half > 0 ? { swappedScore: correlation(spectrum, modelAt(-cos2, -sin2), inBand) } : {};
+  return { size, spectrum, model, score: correlation(spectrum, model, inBand), band, ...swapped };
+}
