@@ -40,9 +40,9 @@ a microscope, CTF(f) = −(√(1 − Q²)·sin χ(f) + Q·cos χ(f)) with χ(f) 
 --pixel-size, Δz the defocus, positive under focus, λ the electron wavelength at --voltage, relativistic, φ a phase
 plate's added shift, --phase-shift, 0 by default; with --astigmatism A at --astigmatism-angle α, Δz along a
 frequency's direction ψ, from +x towards +y, is Δz + A/2·cos 2(ψ − α), as CTFFIND's two axes and azimuth give it),
-so that a denser object comes out darker, as in a real micrograph, and the lowest frequencies pass only as Q (as −sin(φ + atan(Q/√(1 − Q²))) with a phase plate). One defocus
-for the whole tilt (no envelope), applied by FFT over the periodic tilt; the noise comes after it. The ground truth
-is the density, without it.
+so that a denser object comes out darker, as in a real micrograph, and the lowest frequencies pass only as Q (as
+−sin(φ + atan(Q/√(1 − Q²))) with a phase plate). One defocus for the whole tilt (no envelope), applied by FFT over
+the periodic tilt; the noise comes after it. The ground truth is the density, without it.
 
 With --tilted-defocus the defocus follows depth instead, as it does in a tilted specimen: each ray's exact integral
 is cut into layers along the beam (each at most p²/(4λ) Å thick), every layer's tilts are filtered at the
