@@ -389,6 +389,7 @@ test("a raw stack's astigmatism turns with its .xf: the preview gives the angle 
   await expect(page.getByTestId('thon-rings-canvas')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('thon-rings-score')).toHaveText(/^agreement -?\d\.\d\d from 1\/\d+ to 1\/22\.2 Å \(axes swapped: -?\d\.\d\d/);
   expect(await page.getByTestId('thon-rings-canvas').evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([32, 32]);
+  await expect(page.getByTestId('thon-rings-profile').locator('polyline')).toHaveCount(2);
   await page.getByTestId('thon-rings-toggle').uncheck();
   await page.getByTestId('phase-flip').click();
   await expect(page.getByTestId('dataset-summary')).toContainText('turned_CTF.txt, phase-flipped', { timeout: 60_000 });

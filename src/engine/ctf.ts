@@ -41,6 +41,16 @@ function aberration(defocusUm: number, m: Microscope, phaseShift: number): (f2: 
 }
 
 /**
+ * What astigmatism adds to the defocus (µm) along the frequency (kx, ky) (any units, any length): cos2·cos 2φ +
+ * sin2·sin 2φ, φ its direction from kx towards ky (io/types.ts Astigmatism), as (cos2·(kx² − ky²) + sin2·2·kx·ky)/k²;
+ * 0 at k = 0.
+ */
+export function astigmaticTerm(kx: number, ky: number, cos2: number, sin2: number): number {
+  const k2 = kx * kx + ky * ky;
+  return k2 > 0 ? (cos2 * (kx * kx - ky * ky) + sin2 * 2 * kx * ky) / k2 : 0;
+}
+
+/**
  * The CTF at one defocus (µm under focus), with the micrograph's sign, as a function of spatial frequency (1/Å):
  * the wavelength and the other constants computed once, for per-pixel loops.
  */

@@ -15,7 +15,7 @@
  * CPU pool's threads by cpu/phaseFlip.ts; this file is the flip of one tilt and what a series says about it.
  */
 import { phaseShiftRange } from '../io/defocusFiles.ts';
-import { ctfPositive, ctfPositiveAt, electronWavelength, firstFlippedFrequency, MICROSCOPE_300KV, type Microscope } from './ctf.ts';
+import { astigmaticTerm, ctfPositive, ctfPositiveAt, electronWavelength, firstFlippedFrequency, MICROSCOPE_300KV, type Microscope } from './ctf.ts';
 import { fft3d, frequency } from './metrics/fourier.ts';
 import { radialFrequencyMap } from './tiltFourierFilter.ts';
 import type { TiltSeries } from './types.ts';
@@ -233,21 +233,10 @@ function flipSigns(defocusUm: number, phaseShift: number, microscope: Microscope
   return f2.map((s, i) => (positiveAt(defocusUm + astigmatic[i], s) ? -1 : 1));
 }
 
-/**
- * What astigmatism adds to the defocus (µm) at every index of an nx × ny tilt's DFT: cos2·cos 2φ + sin2·sin 2φ, φ
- * the index's direction from kx towards ky (io/types.ts Astigmatism), with cos 2φ = (kx² − ky²)/k² and sin 2φ =
- * 2·kx·ky/k²; 0 at k = 0.
- */
+/** What astigmatism adds to the defocus (µm) at every index of an nx × ny tilt's DFT (ctf.ts astigmaticTerm). */
 export function astigmaticDefocus(nx: number, ny: number, cos2: number, sin2: number): Float64Array {
   const out = new Float64Array(nx * ny);
-  for (let jy = 0; jy < ny; jy++) {
-    const ky = frequency(jy, ny);
-    for (let jx = 0; jx < nx; jx++) {
-      const kx = frequency(jx, nx);
-      const k2 = kx * kx + ky * ky;
-      if (k2 > 0) out[jx + nx * jy] = (cos2 * (kx * kx - ky * ky) + sin2 * 2 * kx * ky) / k2;
-    }
-  }
+  for (let jy = 0; jy < ny; jy++) for (let jx = 0; jx < nx; jx++) out[jx + nx * jy] = astigmaticTerm(frequency(jx, nx), frequency(jy, ny), cos2, sin2);
   return out;
 }
 

@@ -26,6 +26,12 @@ function ctfNoise(n: number, pixelSize: number, defocus: number, c: number, s: n
   });
 }
 
+function pearson(a: number[], b: number[]): number {
+  const [ma, mb] = [a, b].map((v) => v.reduce((s, x) => s + x, 0) / v.length);
+  const ab = a.reduce((s, x, i) => s + (x - ma) * (b[i] - mb), 0);
+  return ab / Math.sqrt(a.reduce((s, x) => s + (x - ma) ** 2, 0) * b.reduce((s, x) => s + (x - mb) ** 2, 0));
+}
+
 describe("a tilt's Thon rings against its CTF estimate", () => {
   it('averages windowed tiles: a pure wave puts its power at its frequency, DC at the centre', () => {
     expect([tileSize(4096, 1024), tileSize(200, 300), tileSize(64, 64)]).toEqual([256, 128, 64]);
@@ -51,6 +57,13 @@ describe("a tilt's Thon rings against its CTF estimate", () => {
     expect(at(2.7, c, s).score).toBeLessThan(0);
     // The band: from 0.8 × the first zero along the axis further from focus to 0.9 × Nyquist.
     expect(rings.band[1]).toBeCloseTo(0.9 / 8, 12);
+    // Averaged along the (elliptical) rings, the two profiles follow each other: one point per 1/(256·4 Å) in the band.
+    const { frequencies, spectrum, model } = rings.profile;
+    expect(frequencies[0]).toBeGreaterThanOrEqual(rings.band[0]);
+    expect(frequencies.at(-1)).toBeLessThanOrEqual(rings.band[1]);
+    expect(frequencies[1] - frequencies[0]).toBeCloseTo(1 / 1024, 12);
+    expect(pearson(spectrum, model)).toBeGreaterThan(0.8);
+    expect(pearson(at(3, -c, -s).profile.spectrum, at(3, -c, -s).profile.model)).toBeLessThan(0.5);
     // No rings before Nyquist at 30 Å: none to compare.
     expect(thonRings({ tilt, nx: 512, ny: 512, pixelSize: 30, defocus: 3, cos2: 0, sin2: 0, phaseShift: 0, microscope: MICROSCOPE_300KV })).toBeNull();
   });

@@ -8,7 +8,7 @@
  *
  * CPU, float64, a few tiles' FFTs: for one tilt of the preview at a time.
  */
-import { ctfCurve, firstFlippedFrequency, type Microscope } from './ctf.ts';
+import { astigmaticTerm, ctfCurve, firstFlippedFrequency, type Microscope } from './ctf.ts';
 import { fft3d, frequency } from './metrics/fourier.ts';
 
 /** Tiles are at most this many pixels a side (a power of two: the spectrum's sampling, 1/(TILE·p)). */
@@ -43,6 +43,12 @@ export interface ThonRings {
   band: [number, number];
   /** With astigmatism: the score with the axes swapped. */
   swappedScore?: number;
+  /**
+   * Both, averaged along the rings into profiles over the band, as ctfplotter plots them: each pixel at the frequency
+   * whose ring it lies on at the mean defocus (f·√(defocus along its direction / mean)), so that an astigmatic
+   * estimate's ellipses average as circles; one point per 1/(size·p).
+   */
+  profile: { frequencies: number[]; spectrum: number[]; model: number[] };
 }
 
 /** The tile side for an nx × ny tilt: TILE, or the largest power of two that fits. */
@@ -108,12 +114,7 @@ function flattened(values: Float64Array, ring: Int32Array): Float32Array {
 /** CTF² at every centred pixel (frequencies kx, ky in cycles per pixel) for a defocus, astigmatism and phase shift. */
 function ctfSquared(input: Omit<ThonRingInput, 'tilt' | 'nx' | 'ny'>, kx: Float64Array, ky: Float64Array): Float64Array {
   const { pixelSize, defocus, cos2, sin2, phaseShift, microscope } = input;
-  return kx.map((x, i) => {
-    const y = ky[i];
-    const k2 = x * x + y * y;
-    const along = k2 > 0 ? (cos2 * (x * x - y * y) + sin2 * 2 * x * y) / k2 : 0;
-    return ctfCurve(defocus + along, microscope, phaseShift)(Math.sqrt(k2) / pixelSize) ** 2;
-  });
+  return kx.map((x, i) => ctfCurve(defocus + astigmaticTerm(x, ky[i], cos2, sin2), microscope, phaseShift)(Math.hypot(x, ky[i]) / pixelSize) ** 2);
 }
 
 /** Pearson correlation of a and b over the pixels `inBand` keeps. */
@@ -149,5 +150,23 @@ export function thonRings(input: ThonRingInput): ThonRings | null {
   const modelAt = (c: number, s: number) => flattened(ctfSquared({ ...input, cos2: c, sin2: s }, kx, ky), ring);
   const model = modelAt(cos2, sin2);
   const swapped = half > 0 ? { swappedScore: correlation(spectrum, modelAt(-cos2, -sin2), inBand) } : {};
-  return { size, spectrum, model, score: correlation(spectrum, model, inBand), band, ...swapped };
+  const profile = ringProfile({ spectrum, model }, input, kx, ky, size, band);
+  return { size, spectrum, model, score: correlation(spectrum, model, inBand), band, ...swapped, profile };
+}
+
+/** ThonRings.profile: the two images' means over the pixels of each ring at the mean defocus, within the band. */
+function ringProfile(images: { spectrum: Float32Array; model: Float32Array }, input: ThonRingInput, kx: Float64Array, ky: Float64Array, size: number, band: [number, number]): ThonRings['profile'] {
+  const { pixelSize, defocus, cos2, sin2 } = input;
+  const step = 1 / (size * pixelSize);
+  const [first, last] = [Math.ceil(band[0] / step), Math.floor(band[1] / step)];
+  const count = Math.max(0, last - first + 1);
+  const [spectrum, model, n] = [new Float64Array(count), new Float64Array(count), new Float64Array(count)];
+  kx.forEach((x, i) => {
+    const along = astigmaticTerm(x, ky[i], cos2, sin2);
+    const bin = Math.round((Math.hypot(x, ky[i]) * Math.sqrt(Math.max(0, (defocus + along) / defocus))) / pixelSize / step) - first;
+    if (bin < 0 || bin >= count) return;
+    [spectrum[bin], model[bin], n[bin]] = [spectrum[bin] + images.spectrum[i], model[bin] + images.model[i], n[bin] + 1];
+  });
+  const kept = Array.from({ length: count }, (_, j) => j).filter((j) => n[j] > 0);
+  return { frequencies: kept.map((j) => (first + j) * step), spectrum: kept.map((j) => spectrum[j] / n[j]), model: kept.map((j) => model[j] / n[j]) };
 }

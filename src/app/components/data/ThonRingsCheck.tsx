@@ -45,6 +45,7 @@ export function ThonRingsCheck({ dataset, index }: { dataset: DatasetSummary; in
           <span className="hint" data-testid="thon-rings-score">
             {scoreText(rings)}
           </span>
+          <ProfilePlot profile={rings.profile} />
         </>
       )}
       {open && rings === null && <span className="hint">no rings to see: the CTF's first zero lies past Nyquist at this pixel size</span>}
@@ -68,4 +69,39 @@ function halves({ size, spectrum, model }: ThonRings): { width: number; height: 
   const [left, right] = [scaled(spectrum), scaled(model)];
   const data = Float32Array.from({ length: size * size }, (_, i) => (i % size < size / 2 ? left(spectrum[i]) : right(model[i])));
   return { width: size, height: size, data };
+}
+
+const [W, H] = [280, 96];
+const M = { left: 8, right: 8, top: 6, bottom: 20 };
+
+/**
+ * The two ring profiles over the band, each scaled to its own mean and spread (their shapes are what is compared):
+ * the tilt's solid, the estimate's dashed; the x axis in 1/Å.
+ */
+function ProfilePlot({ profile }: { profile: ThonRings['profile'] }) {
+  const { frequencies, spectrum, model } = profile;
+  if (frequencies.length < 2) return null;
+  const [f0, f1] = [frequencies[0], frequencies[frequencies.length - 1]];
+  const x = (f: number) => M.left + ((f - f0) / (f1 - f0)) * (W - M.left - M.right);
+  const line = (values: number[]) => {
+    const mean = values.reduce((a, v) => a + v, 0) / values.length;
+    const spread = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length) || 1;
+    // ±2.5 spreads fill the height.
+    const y = (v: number) => M.top + (H - M.top - M.bottom) * (0.5 - Math.max(-2.5, Math.min(2.5, (v - mean) / spread)) / 5);
+    return values.map((v, j) => `${x(frequencies[j]).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+  };
+  return (
+    <figure className="curve-plot" data-testid="thon-rings-profile">
+      <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-label="Thon ring profiles: the tilt's and the estimate's">
+        <line className="axis" x1={M.left} y1={H - M.bottom} x2={W - M.right} y2={H - M.bottom} />
+        <polyline className="curve" points={line(spectrum)} />
+        <polyline className="curve model" points={line(model)} />
+        {[f0, f1].map((f) => (
+          <text key={f} className="tick" x={x(f)} y={H - 8} textAnchor={f === f0 ? 'start' : 'end'}>
+            1/{(1 / f).toFixed(1)} Å
+          </text>
+        ))}
+      </svg>
+    </figure>
+  );
 }
