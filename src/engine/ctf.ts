@@ -91,6 +91,16 @@ export function ctfPositiveAt(m: Microscope = MICROSCOPE_300KV, phaseShift = 0):
 }
 
 /**
+ * CTF² as a function of the defocus (µm under focus) and f² (1/Å²) at one phase shift (rad): sin²(χ + α), α =
+ * atan(Q/√(1 − Q²)), as √(1 − Q²)·sin χ + Q·cos χ = sin(χ + α); for a power spectrum's model, pixel by pixel.
+ */
+export function ctfSquaredAt(m: Microscope = MICROSCOPE_300KV, phaseShift = 0): (defocusUm: number, f2: number) => number {
+  const chiAt = aberrationAt(m, phaseShift);
+  const alpha = Math.atan2(m.amplitudeContrast, Math.sqrt(1 - m.amplitudeContrast ** 2));
+  return (defocusUm, f2) => Math.sin(chiAt(defocusUm, f2) + alpha) ** 2;
+}
+
+/**
  * The lowest spatial frequency (1/Å) where the CTF at one defocus (µm under focus) and phase shift (rad) turns
  * positive, the first that a phase flip changes: where χ(f) + atan(Q/√(1 − Q²)) reaches π (solved in f², Cs's
  * term included); 0 when the CTF is positive from f = 0 (a phase shift past π − that angle), Infinity when χ never

@@ -55,6 +55,10 @@ describe("a tilt's Thon rings against its CTF estimate", () => {
     expect(at(3, 0, 0).score).toBeLessThan(0.2);
     expect(at(3, 0, 0).swappedScore).toBeUndefined();
     expect(at(2.7, c, s).score).toBeLessThan(0);
+    // The scan around a wrong estimate finds the defocus that made the rings (2.7 µm: ±30 % reaches 3 µm).
+    expect(at(2.7, c, s).best.defocus).toBeCloseTo(3, 1);
+    expect(rings.best.defocus).toBeCloseTo(3, 2);
+    expect(rings.best.score).toBeGreaterThanOrEqual(rings.score);
     // The band: from 0.8 × the first zero along the axis further from focus to 0.9 × Nyquist.
     expect(rings.band[1]).toBeCloseTo(0.9 / 8, 12);
     // Averaged along the (elliptical) rings, the two profiles follow each other: one point per 1/(256·4 Å) in the band.

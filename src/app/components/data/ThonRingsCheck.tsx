@@ -54,10 +54,13 @@ export function ThonRingsCheck({ dataset, index }: { dataset: DatasetSummary; in
   );
 }
 
-/** "agreement 0.38 from 1/31 to 1/4.4 Å (axes swapped: −0.05)": the correlation of the two over the band. */
-export function scoreText({ score, band, swappedScore }: Pick<ThonRings, 'score' | 'band' | 'swappedScore'>): string {
+/**
+ * "agreement 0.38 from 1/31 to 1/4.4 Å (axes swapped: −0.05); best within ±30 %: 2.98 µm (0.39)": the correlation
+ * of the two over the band, and the mean defocus that agrees best near the estimate's.
+ */
+export function scoreText({ score, band, swappedScore, best }: Pick<ThonRings, 'score' | 'band' | 'swappedScore' | 'best'>): string {
   const swapped = swappedScore === undefined ? '' : ` (axes swapped: ${swappedScore.toFixed(2)}${swappedScore > score ? ': the estimate\'s angle may not be this tilt\'s' : ''})`;
-  return `agreement ${score.toFixed(2)} from 1/${(1 / band[0]).toFixed(0)} to 1/${(1 / band[1]).toFixed(1)} Å${swapped}`;
+  return `agreement ${score.toFixed(2)} from 1/${(1 / band[0]).toFixed(0)} to 1/${(1 / band[1]).toFixed(1)} Å${swapped}; best within ±30 %: ${best.defocus.toFixed(2)} µm (${best.score.toFixed(2)})`;
 }
 
 /** One image, the spectrum's left half beside the model's right half, each scaled to 0–1 by its own 1–99 % window. */
