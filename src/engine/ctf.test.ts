@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ctf, ctfPositive, electronWavelength, firstFlippedFrequency, MICROSCOPE_300KV } from './ctf.ts';
+import { astigmaticTerm, ctf, ctfPositive, ctfSquaredAt, electronWavelength, firstFlippedFrequency, MICROSCOPE_300KV } from './ctf.ts';
 
 describe('contrast transfer function', () => {
   it('has the textbook wavelengths, −Q at f = 0 and its first zero at 1/√(λ·Δz) without Cs and Q', () => {
@@ -44,5 +44,12 @@ describe('contrast transfer function', () => {
     }
     // A phase plate's shift past π − atan(Q/√(1 − Q²)): positive from f = 0.
     expect(firstFlippedFrequency(3, MICROSCOPE_300KV, 0.99 * Math.PI)).toBe(0);
+  });
+  it("gives CTF² and the astigmatic term as the CTF itself does (sin²(χ + α); defocus 1 along its angle)", () => {
+    for (const [f, d, shift] of [[0.01, 2, 0], [0.07, 3.5, 0], [0.04, 1, 1.2]]) {
+      expect(ctfSquaredAt(MICROSCOPE_300KV, shift)(d, f * f)).toBeCloseTo(ctf(f, d, MICROSCOPE_300KV, shift) ** 2, 12);
+    }
+    // cos2 0.1, sin2 0: +0.1 µm along x, −0.1 across; sin2 0.1: +0.1 along 45°; nothing at k = 0.
+    expect([astigmaticTerm(1, 0, 0.1, 0), astigmaticTerm(0, 2, 0.1, 0), astigmaticTerm(1, 1, 0, 0.1), astigmaticTerm(0, 0, 0.1, 0.1)]).toEqual([0.1, -0.1, expect.closeTo(0.1, 15), 0]);
   });
 });
