@@ -390,6 +390,12 @@ test("a raw stack's astigmatism turns with its .xf: the preview gives the angle 
   await expect(page.getByTestId('thon-rings-score')).toHaveText(/^agreement -?\d\.\d\d from 1\/\d+ to 1\/22\.2 Å \(axes swapped: -?\d\.\d\d.*\); best within ±30 %: \d\.\d\d µm \(-?\d\.\d\d\)$/);
   expect(await page.getByTestId('thon-rings-canvas').evaluate((c: HTMLCanvasElement) => [c.width, c.height])).toEqual([32, 32]);
   await expect(page.getByTestId('thon-rings-profile').locator('polyline')).toHaveCount(2);
+  // At the kV the flip's field gives: another wavelength, other rings, another agreement.
+  const at300 = await page.getByTestId('thon-rings-score').textContent();
+  await page.getByTestId('phase-flip-voltage').fill('200');
+  await expect(page.getByTestId('thon-rings-score')).not.toHaveText(at300 ?? '');
+  await page.getByTestId('phase-flip-voltage').fill('300');
+  await expect(page.getByTestId('thon-rings-score')).toHaveText(at300 ?? '');
   await page.getByTestId('thon-rings-toggle').uncheck();
   await page.getByTestId('phase-flip').click();
   await expect(page.getByTestId('dataset-summary')).toContainText('turned_CTF.txt, phase-flipped', { timeout: 60_000 });

@@ -13,6 +13,7 @@ import { FAMILY_FILES, SHIPPED_CHOICES, type ModelChoices } from '../../engine/m
 import type { Progress } from '../../engine/types.ts';
 import type { EngineChoice } from '../../engine/enginePath.ts';
 import type { MicroscopeOverride } from '../../engine/phaseFlip.ts';
+import type { Microscope } from '../../engine/ctf.ts';
 import { errorMessage, getEngine, isCancellation, onWorkerError, progressProxy, workerCallback } from '../engineClient.ts';
 import { sliceCache } from '../viewer/sliceCache.ts';
 import { downloadBlob, exportFileName } from '../util/download.ts';
@@ -100,6 +101,8 @@ export interface AppState {
   models: ModelChoices;
   /** Tilt series and results an earlier page kept for after a reload (the origin-private file system), not yet restored. */
   savedSession: SavedItem[];
+  /** The microscope the phase flip's fields give for a series, while they hold one it can use (the Thon-ring check follows it). */
+  typedMicroscope: { datasetId: string; microscope: Microscope } | null;
 }
 
 export interface AppActions {
@@ -133,6 +136,7 @@ export interface AppActions {
   importTomogram(file: File, role: 'ground-truth' | 'tomogram', like?: string): Promise<string>;
   setLoadBinning(choice: LoadBinningChoice): void;
   setLoadTiltAxis(degrees: number): void;
+  setTypedMicroscope(typed: { datasetId: string; microscope: Microscope } | null): void;
   cancelLoad(): void;
   selectDataset(id: string): void;
   /** Choose the method of a kind (the Method, Refine and Add tilts panels' menus). */
@@ -481,6 +485,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
     error: null,
     models: SHIPPED_CHOICES,
     savedSession: [],
+    typedMicroscope: null,
 
     start() {
       startPromise ??= startOnce();
@@ -577,6 +582,10 @@ export const useAppStore = create<AppStore>()((set, get) => {
 
     setLoadTiltAxis(degrees) {
       set({ loadTiltAxis: degrees });
+    },
+
+    setTypedMicroscope(typed) {
+      set({ typedMicroscope: typed });
     },
 
     cancelLoad() {

@@ -222,10 +222,16 @@ function PhaseFlip({ dataset }: { dataset: DatasetSummary }) {
     cs: String(given?.cs ?? ''),
     amplitudeContrast: String(given?.amplitudeContrast ?? ''),
   });
+  const setTyped = useAppStore((s) => s.setTypedMicroscope);
   const unavailable = dataset.phaseFlipUnavailable;
-  if (unavailable === undefined || !given) return null;
   const microscope: Microscope = { voltage: Number(fields.voltage), cs: Number(fields.cs), amplitudeContrast: Number(fields.amplitudeContrast) };
   const problem = Object.values(fields).some((v) => v.trim() === '') ? 'give kV, Cs and Q' : microscopeOverrideProblem(microscope);
+  // The values the fields hold, while usable, for the Thon-ring check beside the tilt preview.
+  const usable = problem === null && unavailable === null;
+  useEffect(() => {
+    setTyped(usable ? { datasetId: dataset.id, microscope: { voltage: Number(fields.voltage), cs: Number(fields.cs), amplitudeContrast: Number(fields.amplitudeContrast) } } : null);
+  }, [usable, dataset.id, fields.voltage, fields.cs, fields.amplitudeContrast, setTyped]);
+  if (unavailable === undefined || !given) return null;
   const why = unavailable ?? problem;
   // What a flip changes at this pixel size, at the microscope as the fields give it.
   const reach = why === null ? phaseFlipReach(dataset, microscope) : null;

@@ -2,26 +2,30 @@ import { useEffect, useRef, useState } from 'react';
 import type { DatasetSummary } from '../../../../workers/api.ts';
 import type { ThonRings } from '../../../engine/thonRings.ts';
 import { errorMessage, getEngine } from '../../engineClient.ts';
+import { useAppStore } from '../../state/store.ts';
 import { samplePercentiles } from '../../util/format.ts';
 import { drawTilt } from './tiltImage.ts';
 
 /**
  * The previewed tilt's Thon rings beside its CTF estimate's (engine/thonRings.ts), as ctfplotter shows them: left
  * half the tilt's flattened power spectrum, right half the estimate's CTF², and how well they agree, so that an
- * estimate (its defocus, its astigmatism's angle) can be judged against the data before the flip uses it. Shown on
- * request: a few FFTs of the tilt in the worker.
+ * estimate (its defocus, its astigmatism's angle) can be judged against the data before the flip uses it, at the
+ * microscope the flip's fields give. Shown on request: a few FFTs of the tilt in the worker.
  */
 export function ThonRingsCheck({ dataset, index }: { dataset: DatasetSummary; index: number }) {
   const [open, setOpen] = useState(false);
   const [rings, setRings] = useState<ThonRings | null | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const microscope = dataset.phaseFlipMicroscope;
+  // The microscope the phase flip's fields give, else the series' files'.
+  const typed = useAppStore((s) => s.typedMicroscope);
+  const microscope = typed?.datasetId === dataset.id ? typed.microscope : dataset.phaseFlipMicroscope;
+  const [voltage, cs, amplitudeContrast] = [microscope?.voltage, microscope?.cs, microscope?.amplitudeContrast];
   useEffect(() => {
-    if (!open || !microscope) return;
+    if (!open || voltage === undefined || cs === undefined || amplitudeContrast === undefined) return;
     let live = true;
     getEngine()
-      .thonRings(dataset.id, index, microscope)
+      .thonRings(dataset.id, index, { voltage, cs, amplitudeContrast })
       .then(
         (got) => live && (setRings(got), setError(null)),
         (e: unknown) => live && setError(errorMessage(e)),
@@ -29,7 +33,7 @@ export function ThonRingsCheck({ dataset, index }: { dataset: DatasetSummary; in
     return () => {
       live = false;
     };
-  }, [open, dataset.id, index, microscope]);
+  }, [open, dataset.id, index, voltage, cs, amplitudeContrast]);
   useEffect(() => {
     if (rings && canvasRef.current) drawTilt(canvasRef.current, halves(rings), 0, 1);
   }, [rings]);
