@@ -9,6 +9,7 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
+import { astigmatismAxes } from '../io/astigmatism.ts';
 import type { MrcInfo } from '../io/mrc.ts';
 import type { HeaderAngles } from '../io/extendedHeader.ts';
 import { readMrcInfo, readStackHeaderAngles } from '../io/mrcStream.ts';
@@ -167,8 +168,8 @@ function formatSeries({ seriesName, side, header, plan, warnings }: TiltSeriesFi
 function tiltTable({ keptSections, tiltAngles, accumulatedDose, defocus, astigmatism, phaseShift }: TiltSeriesFilesPlan['plan'], dark: readonly DarkTiltHint[]): string[] {
   // Astigmatism as the two axes' difference and defocus 1's angle (degrees, in the stack as stored: before an alignment turns it).
   const astigmatic = (j: number) => {
-    const [c, s] = [astigmatism?.cos2[j] ?? 0, astigmatism?.sin2[j] ?? 0];
-    return `${(2 * Math.hypot(c, s)).toFixed(2)} @ ${((Math.atan2(s, c) * 90) / Math.PI).toFixed(0)}°`;
+    const { difference, angle } = astigmatismAxes(astigmatism?.cos2[j] ?? 0, astigmatism?.sin2[j] ?? 0);
+    return `${difference.toFixed(2)} @ ${angle.toFixed(0)}°`;
   };
   const columns: { head: string; cell: (j: number) => string }[] = [
     ...(accumulatedDose ? [{ head: 'dose before (e/Å²)', cell: (j: number) => accumulatedDose[j].toFixed(1) }] : []),

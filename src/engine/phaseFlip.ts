@@ -14,6 +14,7 @@
  * Runs on the CPU (one forward 2-D FFT per tilt, one inverse per two levels; float64), the tilts split over the
  * CPU pool's threads by cpu/phaseFlip.ts; this file is the flip of one tilt and what a series says about it.
  */
+import { astigmatismAxes } from '../io/astigmatism.ts';
 import { phaseShiftRange } from '../io/defocusFiles.ts';
 import { astigmaticTerm, ctfPositive, ctfPositiveAt, electronWavelength, firstFlippedFrequency, MICROSCOPE_300KV, type Microscope } from './ctf.ts';
 import { fft3d, frequency } from './metrics/fourier.ts';
@@ -86,9 +87,9 @@ export function phaseFlipReach(ts: Pick<TiltSeries, 'nx' | 'tiltAngles' | 'defoc
   const lengths = defocus.flatMap((d, t) => {
     // The end columns' defocus (columnDefocus), along each axis of an astigmatic CTF: the nearest to focus gives the
     // shortest length, the furthest the longest.
-    const axes = astigmatism ? Math.hypot(astigmatism.cos2[t], astigmatism.sin2[t]) : 0;
-    const columns = columnDefocus(ts.nx, pixelSize, ts.tiltAngles[t], d, ts.defocusColumn?.[t] ?? 0);
-    const [near, far] = [Math.min(columns[0], columns[ts.nx - 1]) - axes, Math.max(columns[0], columns[ts.nx - 1]) + axes];
+    const axes = astigmatism ? astigmatismAxes(astigmatism.cos2[t], astigmatism.sin2[t]).difference / 2 : 0;
+    const ends = [0, ts.nx - 1].map((x) => defocusAtColumn(x, ts.nx, pixelSize, ts.tiltAngles[t], d, ts.defocusColumn?.[t] ?? 0));
+    const [near, far] = [Math.min(...ends) - axes, Math.max(...ends) + axes];
     return [Math.max(near, 1e-6), far].map((at) => 1 / firstFlippedFrequency(at, microscope, ts.phaseShift?.[t] ?? 0));
   });
   return { firstZero: [Math.min(...lengths), Math.max(...lengths)], nyquist: 2 * pixelSize, corner: Math.SQRT2 * pixelSize };
@@ -132,8 +133,13 @@ export function defocusStep(pixelSize: number, voltage: number): number {
  * the centre (TiltSeries.defocusColumn; 0, the centre, by default).
  */
 export function columnDefocus(nx: number, pixelSize: number, angle: number, defocusUm: number, column = 0): Float64Array {
+  return Float64Array.from({ length: nx }, (_, x) => defocusAtColumn(x, nx, pixelSize, angle, defocusUm, column));
+}
+
+/** columnDefocus at column x alone. */
+function defocusAtColumn(x: number, nx: number, pixelSize: number, angle: number, defocusUm: number, column: number): number {
   const slope = (pixelSize * Math.tan((angle * Math.PI) / 180)) / 1e4; // µm per pixel
-  return Float64Array.from({ length: nx }, (_, x) => defocusUm + (x - (nx - 1) / 2 - column) * slope);
+  return defocusUm + (x - (nx - 1) / 2 - column) * slope;
 }
 
 /** Evenly spaced defocus levels from the lowest to the highest column's, at most `step` apart (one level when the range is within it). */

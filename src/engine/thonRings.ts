@@ -9,7 +9,9 @@
  * CPU, float64, a few tiles' FFTs: for one tilt of the preview at a time.
  */
 import { astigmaticTerm, ctfSquaredAt, firstFlippedFrequency, type Microscope } from './ctf.ts';
+import { astigmatismAxes } from '../io/astigmatism.ts';
 import { fft3d, frequency } from './metrics/fourier.ts';
+import { shellIndex } from './metrics/fsc.ts';
 
 /** Tiles are at most this many pixels a side (a power of two: the spectrum's sampling, 1/(TILE·p)). */
 const TILE = 256;
@@ -102,7 +104,7 @@ function shifted(i: number, size: number): number {
   return ((jx + size / 2) % size) + size * ((jy + size / 2) % size);
 }
 
-/** Each centred pixel's ring (round |k|·size) and its frequency components in cycles per pixel. */
+/** Each centred pixel's ring (the FSC's shell index, round |k|·size) and its frequency components in cycles per pixel. */
 function centredFrequencies(size: number): { kx: Float64Array; ky: Float64Array; ring: Int32Array } {
   const kx = new Float64Array(size * size);
   const ky = new Float64Array(size * size);
@@ -112,7 +114,7 @@ function centredFrequencies(size: number): { kx: Float64Array; ky: Float64Array;
       const i = x + size * y;
       kx[i] = frequency((x + size / 2) % size, size);
       ky[i] = frequency((y + size / 2) % size, size);
-      ring[i] = Math.round(Math.hypot(kx[i], ky[i]) * size);
+      ring[i] = shellIndex(kx[i], ky[i], 0, size);
     }
   }
   return { kx, ky, ring };
@@ -120,7 +122,7 @@ function centredFrequencies(size: number): { kx: Float64Array; ky: Float64Array;
 
 /** `values` less the mean of its ring, each pixel: the rings' modulation without their smooth envelope. */
 function flattened(values: Float64Array, ring: Int32Array): Float32Array {
-  const rings = Math.max(...ring) + 1;
+  const rings = ring.reduce((most, r) => Math.max(most, r), 0) + 1;
   const [sum, count] = [new Float64Array(rings), new Float64Array(rings)];
   values.forEach((v, i) => {
     sum[ring[i]] += v;
@@ -157,7 +159,7 @@ function correlation(a: Float32Array, b: Float32Array, inBand: (i: number) => bo
 export function thonRings(input: ThonRingInput): ThonRings | null {
   const { tilt, nx, ny, pixelSize, defocus, cos2, sin2, phaseShift, microscope } = input;
   const size = tileSize(nx, ny);
-  const half = Math.hypot(cos2, sin2);
+  const half = astigmatismAxes(cos2, sin2).difference / 2;
   const band: [number, number] = [0.8 * firstFlippedFrequency(defocus + half, microscope, phaseShift), 0.9 / (2 * pixelSize)];
   if (!(band[0] < band[1])) return null;
   const { kx, ky, ring } = centredFrequencies(size);

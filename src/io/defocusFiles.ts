@@ -22,6 +22,7 @@
  */
 import { clip, isAreTomoTiltFile, NUMBER, splitLines } from './angles.ts';
 import type { TextFile } from './alignmentFiles.ts';
+import { astigmatismComponents } from './astigmatism.ts';
 import { median } from './stats.ts';
 import type { Astigmatism } from './types.ts';
 
@@ -293,13 +294,13 @@ function fromEntries(entries: Entry[], nSections: number, file: string): Omit<De
       const [a, b] = [sorted[after - 1], sorted[after]];
       return value(a) + ((value(b) - value(a)) * (k - a.section)) / (b.section - a.section);
     });
-  const half = (e: Entry) => (e.axes[0] - e.axes[1]) / 2;
+  const components = (e: Entry) => astigmatismComponents(e.axes[0] - e.axes[1], e.azimuth);
   return {
     file,
     defocus: everySection((e) => (e.axes[0] + e.axes[1]) / 2),
     astigmatism: Math.max(...entries.map((e) => Math.abs(e.axes[0] - e.axes[1]))),
-    ...(entries.some((e) => half(e) !== 0) && {
-      astigmaticAxes: { cos2: everySection((e) => half(e) * Math.cos(2 * e.azimuth)), sin2: everySection((e) => half(e) * Math.sin(2 * e.azimuth)) },
+    ...(entries.some((e) => e.axes[0] !== e.axes[1]) && {
+      astigmaticAxes: { cos2: everySection((e) => components(e).cos2), sin2: everySection((e) => components(e).sin2) },
     }),
     ...(entries.some((e) => e.phase !== 0) && { phaseShift: everySection((e) => e.phase) }),
   };

@@ -11,6 +11,7 @@ import type { MrcHeader } from './mrc.ts';
 import { FRAME_HALF_COLUMNS, frameHalfImages, imageFiles, isStarFile, readRelionTiltSeries, relionAlignment, type FrameHalf, type RelionTiltSeries } from './relionStar.ts';
 import { addDefocus, alignmentSummary, TYPED_TILT_AXIS_SOURCE, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
 import { tomogramHalvesBeside, tomogramsBeside } from './stackGroups.ts';
+import { astigmatismComponents } from './astigmatism.ts';
 import type { DefocusEstimate } from './defocusFiles.ts';
 import type { NamedBlob } from './types.ts';
 
@@ -106,8 +107,8 @@ function relionDefocus(ctf: NonNullable<RelionTiltSeries['ctf']>, kept: number[]
   const { phaseShift, defocusAngle } = ctf;
   const wrongAngle = defocusAngle?.findIndex((a) => !Number.isFinite(a)) ?? -1;
   if (wrongAngle >= 0) throw new Error(`${file}: rlnDefocusAngle of row ${wrongAngle + 1} (${defocusAngle?.[wrongAngle]}): the phase flip needs a finite one`);
-  // Half the difference of the axes along twice the U axis' angle (io/types.ts Astigmatism), µm.
-  const component = (trig: (x: number) => number) => (row: number) => ((ctf.defocusU[row] - ctf.defocusV[row]) / 2e4) * trig((2 * (defocusAngle?.[row] ?? 0) * Math.PI) / 180);
+  // U's axis is defocus 1's (io/types.ts Astigmatism), Å and degrees.
+  const components = (row: number) => astigmatismComponents((ctf.defocusU[row] - ctf.defocusV[row]) / 1e4, ((defocusAngle?.[row] ?? 0) * Math.PI) / 180);
   const astigmatic = defocusAngle && ctf.defocusU.some((u, row) => u !== ctf.defocusV[row]);
   const wrong = kept.findIndex((section) => !(defocus[section] > 0 && Number.isFinite(defocus[section])));
   if (wrong >= 0) throw new Error(`${file}: rlnDefocusU/V of row ${wrong + 1} (${ctf.defocusU[wrong]}, ${ctf.defocusV[wrong]} Å): the phase flip needs a finite underfocus (> 0)`);
@@ -117,7 +118,7 @@ function relionDefocus(ctf: NonNullable<RelionTiltSeries['ctf']>, kept: number[]
     file: `${file} (rlnDefocusU, rlnDefocusV${defocusAngle ? ', rlnDefocusAngle' : ''})`,
     defocus,
     astigmatism: Math.max(...ctf.defocusU.map((u, row) => Math.abs(u - ctf.defocusV[row]) / 1e4)),
-    ...(astigmatic && { astigmaticAxes: { cos2: bySection(component(Math.cos)), sin2: bySection(component(Math.sin)) } }),
+    ...(astigmatic && { astigmaticAxes: { cos2: bySection((row) => components(row).cos2), sin2: bySection((row) => components(row).sin2) } }),
     // rlnPhaseShift is in degrees.
     ...(phaseShift?.some((p) => p !== 0) && { phaseShift: bySection((row) => (phaseShift[row] * Math.PI) / 180) }),
     warnings: [],

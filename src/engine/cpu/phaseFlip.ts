@@ -3,6 +3,7 @@
  * over the pool's threads, a tilt a thread per round, so that a cancel and the progress are seen between rounds (a 1024²
  * stack of 41 tilts at 4 Å takes about 20 s on one thread).
  */
+import { astigmatismAxes } from '../../io/astigmatism.ts';
 import { effectiveAngles } from '../geometry.ts';
 import { microscopeOf, microscopeOverrideProblem, phaseFlipReach, phaseFlipUnavailable, squaredFrequencies, tiltLevels, type PhaseFlipGeometry, type PhaseFlipOptions, type PhaseFlipReport } from '../phaseFlip.ts';
 import { throwIfAborted, type TiltSeries } from '../types.ts';
@@ -49,6 +50,6 @@ export async function phaseFlipTiltSeries(ts: TiltSeries, pool: CpuPool, options
   delete tiltSeries.phaseShift;
   delete tiltSeries.astigmatism;
   delete tiltSeries.defocusColumn;
-  const difference = astigmatism && 2 * Math.max(...astigmatism.cos2.map((c, t) => Math.hypot(c, astigmatism.sin2[t])));
+  const difference = astigmatism && Math.max(...astigmatism.cos2.map((c, t) => astigmatismAxes(c, astigmatism.sin2[t]).difference));
   return { tiltSeries, maxLevels, microscope, ...(phaseShift && { phaseShift }), ...(difference !== undefined && { astigmatism: difference }), invertAngles, reach };
 }

@@ -228,9 +228,10 @@ function PhaseFlip({ dataset }: { dataset: DatasetSummary }) {
   const problem = Object.values(fields).some((v) => v.trim() === '') ? 'give kV, Cs and Q' : microscopeOverrideProblem(microscope);
   // The values the fields hold, while usable, for the Thon-ring check beside the tilt preview.
   const usable = problem === null && unavailable === null;
+  const { voltage, cs, amplitudeContrast } = microscope;
   useEffect(() => {
-    setTyped(usable ? { datasetId: dataset.id, microscope: { voltage: Number(fields.voltage), cs: Number(fields.cs), amplitudeContrast: Number(fields.amplitudeContrast) } } : null);
-  }, [usable, dataset.id, fields.voltage, fields.cs, fields.amplitudeContrast, setTyped]);
+    setTyped(usable ? { datasetId: dataset.id, microscope: { voltage, cs, amplitudeContrast } } : null);
+  }, [usable, dataset.id, voltage, cs, amplitudeContrast, setTyped]);
   if (unavailable === undefined || !given) return null;
   const why = unavailable ?? problem;
   // What a flip changes at this pixel size, at the microscope as the fields give it.

@@ -4,6 +4,7 @@ import type { DatasetSummary, TiltPreview } from '../../../../workers/api.ts';
 import { errorMessage, getEngine } from '../../engineClient.ts';
 import { samplePercentiles } from '../../util/format.ts';
 import { firstFlippedFrequency } from '../../../engine/ctf.ts';
+import { astigmatismAxes } from '../../../io/astigmatism.ts';
 
 const AUTO_PERCENTILES = [0.5, 99.5];
 /** Each image is at most maxSide² float32 (1 MiB at 512, 4 MiB at 1024): 32 of them stay cached. */
@@ -88,8 +89,8 @@ export function tiltFacts(dataset: Pick<DatasetSummary, 'defocus' | 'astigmatism
   const zero = defocus !== undefined && microscope ? 1 / firstFlippedFrequency(defocus, microscope, dataset.phaseShift?.[index] ?? 0) : null;
   const zeroText = zero !== null && zero > 0 && Number.isFinite(zero) ? ` (first CTF zero ${zero.toFixed(1)} Å)` : '';
   // The two axes' difference and the first's angle in the tilt as shown (aligned), from +x towards +y.
-  const [c, s] = [dataset.astigmatism?.cos2[index] ?? 0, dataset.astigmatism?.sin2[index] ?? 0];
-  const astigmatism = c !== 0 || s !== 0 ? `, astigmatism ${(2 * Math.hypot(c, s)).toFixed(2)} µm at ${((Math.atan2(s, c) * 90) / Math.PI).toFixed(0)}°` : '';
+  const axes = dataset.astigmatism && astigmatismAxes(dataset.astigmatism.cos2[index], dataset.astigmatism.sin2[index]);
+  const astigmatism = axes && axes.difference > 0 ? `, astigmatism ${axes.difference.toFixed(2)} µm at ${axes.angle.toFixed(0)}°` : '';
   const facts = [defocus !== undefined && `${defocus.toFixed(2)} µm under focus${zeroText}${astigmatism}`, dose !== undefined && `${dose.toFixed(1)} e/Å² before it`].filter(Boolean);
   return facts.length > 0 ? facts.join(' · ') : null;
 }
