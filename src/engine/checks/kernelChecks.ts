@@ -357,36 +357,39 @@ async function projectChannels(gpu: GpuContext, shape: SlabShape, angles: number
  */
 const latentProjectorChecks: KernelCheck[] = (
   [
-    { direction: 'back', seed: 501, channels: 3, nTilts: 6, w: 13, nz: 9, tiltRows: 7, tiltRow0: 2, volumeRows: 6, volumeRow0: 1, ny: 4, range: 80 },
-    { direction: 'forward', seed: 502, channels: 4, nTilts: 5, w: 11, nz: 7, tiltRows: 6, tiltRow0: 1, volumeRows: 5, volumeRow0: 2, ny: 3, range: 85 },
+    { direction: 'back', seed: 501, channels: 3, nTilts: 6, w: 13, nz: 9, tiltRows: 7, tiltRow0: 2, volumeRows: 6, volumeRow0: 1, ny: 4, range: 80, zCentre: 0 },
+    { direction: 'forward', seed: 502, channels: 4, nTilts: 5, w: 11, nz: 7, tiltRows: 6, tiltRow0: 1, volumeRows: 5, volumeRow0: 2, ny: 3, range: 85, zCentre: 0 },
+    // A depth slab's volume (methods/fbp/ctfByDepth.ts): its middle sections above and below the tomogram's.
+    { direction: 'back', seed: 503, channels: 1, nTilts: 7, w: 15, nz: 5, tiltRows: 3, tiltRow0: 0, volumeRows: 3, volumeRow0: 0, ny: 3, range: 70, zCentre: 6.5 },
+    { direction: 'forward', seed: 504, channels: 2, nTilts: 6, w: 14, nz: 4, tiltRows: 4, tiltRow0: 1, volumeRows: 3, volumeRow0: 0, ny: 3, range: 75, zCentre: -5 },
   ] as const
 ).map((c): KernelCheck => {
   const tiltText = `${c.nTilts} tilts [${c.nTilts}, ${c.channels}, ${c.tiltRows}, ${c.w}] rows ${c.tiltRow0}–${c.tiltRow0 + c.ny - 1}`;
-  const volumeText = `volume [${c.channels}, ${c.nz}, ${c.volumeRows}, ${c.w}] rows ${c.volumeRow0}–${c.volumeRow0 + c.ny - 1}`;
+  const volumeText = `volume [${c.channels}, ${c.nz}, ${c.volumeRows}, ${c.w}] rows ${c.volumeRow0}–${c.volumeRow0 + c.ny - 1}${c.zCentre ? `, its middle at z ${c.zCentre}` : ''}`;
   return {
     name:
       c.direction === 'back'
         ? `C-channel back-projection vs CPU per channel, ${c.channels} channels, ${tiltText} → ${volumeText}`
         : `C-channel forward projection vs CPU per channel, ${c.channels} channels, ${volumeText} → ${tiltText}`,
     async run(gpu) {
-      const { channels, nTilts, w, nz, tiltRows, tiltRow0, volumeRows, volumeRow0, ny } = c;
+      const { channels, nTilts, w, nz, tiltRows, tiltRow0, volumeRows, volumeRow0, ny, zCentre } = c;
       const rng = new Rng(c.seed);
       const angles = randomAngles(nTilts, rng, c.range);
       const tilts = randomArray(nTilts * channels * tiltRows * w, rng);
       const volume = randomArray(channels * nz * volumeRows * w, rng);
       // The weights the synthesis uses: 1/K back, 1/D forward.
       const weight = c.direction === 'back' ? 1 / nTilts : 1 / nz;
-      const shape = { nx: w, ny, nz, nTilts, nDet: w, channels, tiltRows, tiltRow0, volumeRows, volumeRow0 };
+      const shape = { nx: w, ny, nz, nTilts, nDet: w, channels, tiltRows, tiltRow0, volumeRows, volumeRow0, zCentre };
       const actual = await projectChannels(gpu, shape, angles, tilts, volume, weight, c.direction);
       const expected = { tilts: tilts.slice(), volume: volume.slice() };
       for (let ch = 0; ch < channels; ch++) {
         if (c.direction === 'back') {
           const channelTilts = { nx: w, ny, nTilts, data: channelRows(tilts, nTilts, channels, tiltRows, w, ch, tiltRow0, ny), tiltAngles: angles, pixelSize: 1 };
-          placeChannelRows(expected.volume, backProjectCpu(channelTilts, nz).data, nz, 1, volumeRows, w, 0, ch * nz * volumeRows + volumeRow0, weight);
+          placeChannelRows(expected.volume, backProjectCpu(channelTilts, nz, false, zCentre).data, nz, 1, volumeRows, w, 0, ch * nz * volumeRows + volumeRow0, weight);
         } else {
           // Channel ch's volume [D][volumeRows][w] sliced as D planes of one channel: the same helper as the tilts.
           const rows = channelRows(volume.subarray(ch * nz * volumeRows * w, (ch + 1) * nz * volumeRows * w), nz, 1, volumeRows, w, 0, volumeRow0, ny);
-          placeChannelRows(expected.tilts, forwardProjectCpu({ nx: w, ny, nz, data: rows, pixelSize: 1 }, angles).data, nTilts, channels, tiltRows, w, ch, tiltRow0, weight);
+          placeChannelRows(expected.tilts, forwardProjectCpu({ nx: w, ny, nz, data: rows, pixelSize: 1 }, angles, false, zCentre).data, nTilts, channels, tiltRows, w, ch, tiltRow0, weight);
         }
       }
       return result(this.name, Math.max(relativeError(actual.tilts, expected.tilts), relativeError(actual.volume, expected.volume)), 1e-5);

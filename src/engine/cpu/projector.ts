@@ -15,6 +15,16 @@ export interface RowGeometry {
   nTilts: number;
   /** [cos0, sin0, cos1, sin1, …] (geometry.ts tiltTrig). */
   trig: Float32Array;
+  /**
+   * Voxels the volume's middle section lies above the tomogram's (+z as the tomogram's): 0 (absent) for a whole
+   * tomogram, a depth slab's height for a slab of sections reconstructed on its own (methods/fbp/ctfByDepth.ts).
+   */
+  zCentre?: number;
+}
+
+/** The centred height of section 0 of `g`'s volume is −halfZ: (nz − 1)/2 less its zCentre. */
+function sectionHalf(g: Pick<RowGeometry, 'nz' | 'zCentre'>): number {
+  return (g.nz - 1) / 2 - (g.zCentre ?? 0);
 }
 
 /**
@@ -64,10 +74,11 @@ function sampleTilts(g: RowGeometry, tilts: Float32Array, tiltRows: number, yTil
 /** Add weight·Aᵀ(tilts) of row `yTilt` of the tilts into row `yVolume` of the volume. */
 export function backProjectRow(g: RowGeometry, tilts: Float32Array, tiltRows: number, yTilt: number, volume: Float32Array, volumeRows: number, yVolume: number, weight: number): void {
   const { nx, nz } = g;
+  const halfZ = sectionHalf(g);
   const acc = new Float64Array(nx);
   for (let z = 0; z < nz; z++) {
     acc.fill(0);
-    sampleTilts(g, tilts, tiltRows, yTilt, z - (nz - 1) / 2, acc);
+    sampleTilts(g, tilts, tiltRows, yTilt, z - halfZ, acc);
     const out = nx * (yVolume + volumeRows * z);
     for (let x = 0; x < nx; x++) volume[out + x] += weight * acc[x];
   }
@@ -77,7 +88,7 @@ export function backProjectRow(g: RowGeometry, tilts: Float32Array, tiltRows: nu
 export function forwardProjectRow(g: RowGeometry, volume: Float32Array, volumeRows: number, yVolume: number, tilts: Float32Array, tiltRows: number, yTilt: number): void {
   const { nx, nz, nTilts, trig } = g;
   const half = (nx - 1) / 2;
-  const halfZ = (nz - 1) / 2;
+  const halfZ = sectionHalf(g);
   const acc = new Float64Array(nx);
   for (let k = 0; k < nTilts; k++) {
     const c = trig[2 * k];

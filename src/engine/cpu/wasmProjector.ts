@@ -10,8 +10,8 @@ import { PROJECTOR_WASM_BASE64 } from './wasm/projectorModule.ts';
 
 interface ProjectorKernel {
   memory: WebAssembly.Memory;
-  backProjectSection(nx: number, nz: number, nTilts: number, trig: number, tilts: number, rowStride: number, pad: number, table: number, out: number, weight: number): void;
-  forwardProjectSection(nx: number, nz: number, nTilts: number, trig: number, volume: number, rowStride: number, pad: number, out: number): void;
+  backProjectSection(nx: number, nz: number, nTilts: number, trig: number, tilts: number, rowStride: number, pad: number, table: number, out: number, weight: number, zCentre: number): void;
+  forwardProjectSection(nx: number, nz: number, nTilts: number, trig: number, volume: number, rowStride: number, pad: number, out: number, zCentre: number): void;
 }
 
 /** This thread's instance. */
@@ -33,7 +33,7 @@ interface SectionLayout {
   tilts: number;
   /** Floats per padded tilt row: pad zeros, nx pixels, pad zeros. */
   width: number;
-  /** Zeros either side of a row: past the farthest sample, |t − half| ≤ half + 7 + nz/2, and its neighbour. */
+  /** Zeros either side of a row: past the farthest sample, |t − half| ≤ half + 7 + nz/2 + |zCentre|, and its neighbour. */
   pad: number;
   section: number;
   /** Floats per row of the section: nx rounded up to whole steps of 8 voxels. */
@@ -41,8 +41,8 @@ interface SectionLayout {
   floats: number;
 }
 
-function sectionLayout({ nx, nz, nTilts }: RowGeometry): SectionLayout {
-  const pad = Math.ceil(nz / 2) + 12;
+function sectionLayout({ nx, nz, nTilts, zCentre = 0 }: RowGeometry): SectionLayout {
+  const pad = Math.ceil(nz / 2 + Math.abs(zCentre)) + 12;
   const width = nx + 2 * pad;
   const sectionWidth = Math.ceil(nx / 8) * 8;
   const trig = 0;
@@ -99,7 +99,7 @@ export function backProjectRowWasm(g: RowGeometry, tilts: Float32Array, tiltRows
   const { k, at, memory } = moduleFor(g);
   copyTiltRows(tilts, tiltRows, yTilt, memory, at, nx, nTilts, 'in');
   copySection(volume, volumeRows, yVolume, memory, at, nx, nz, 'in');
-  k.backProjectSection(nx, nz, nTilts, at.trig * 4, at.tilts * 4, at.width * 4, at.pad, at.table * 4, at.section * 4, weight);
+  k.backProjectSection(nx, nz, nTilts, at.trig * 4, at.tilts * 4, at.width * 4, at.pad, at.table * 4, at.section * 4, weight, g.zCentre ?? 0);
   copySection(volume, volumeRows, yVolume, memory, at, nx, nz, 'out');
 }
 
@@ -109,7 +109,7 @@ export function forwardProjectRowWasm(g: RowGeometry, volume: Float32Array, volu
   const { k, at, memory } = moduleFor(g);
   copySection(volume, volumeRows, yVolume, memory, at, nx, nz, 'in');
   copyTiltRows(tilts, tiltRows, yTilt, memory, at, nx, nTilts, 'in');
-  k.forwardProjectSection(nx, nz, nTilts, at.trig * 4, at.section * 4, at.width * 4, at.pad, at.tilts * 4);
+  k.forwardProjectSection(nx, nz, nTilts, at.trig * 4, at.section * 4, at.width * 4, at.pad, at.tilts * 4, g.zCentre ?? 0);
   copyTiltRows(tilts, tiltRows, yTilt, memory, at, nx, nTilts, 'out');
 }
 

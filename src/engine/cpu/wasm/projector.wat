@@ -1,8 +1,9 @@
 ;; The CPU path's projector pair for one x–z section in WebAssembly SIMD (docs/cpu.md), built by build.sh.
 ;; backProjectSection, the loop of ../projector.ts's backProjectRow: 8 voxels along x per step (two v128 of 4), every tilt summed in registers before the store.
 ;; For voxel x of section z and tilt k, t = (x − half)·cos θk + (z − halfZ)·sin θk + half is the fractional
-;; detector index; the sample is a + (t − ⌊t⌋)·(b − a), a and b the row's pixels ⌊t⌋ and ⌊t⌋ + 1.
-;; The caller lays each tilt's row out with `pad` zeros on either side, pad ≥ nz/2 + 12, so every t of the
+;; detector index, halfZ = (nz − 1)/2 − zCentre (zCentre: how far the section's middle lies above the tomogram's, in
+;; voxels; 0 for a whole tomogram, a depth slab's height for one slab); the sample is a + (t − ⌊t⌋)·(b − a), a and b the row's pixels ⌊t⌋ and ⌊t⌋ + 1.
+;; The caller lays each tilt's row out with `pad` zeros on either side, pad ≥ nz/2 + |zCentre| + 12, so every t of the
 ;; section (and of the up to 7 voxels past nx that fill the last step) lands inside it: no bounds checks,
 ;; and zeros reproduce the reference's "outside the detector counts 0".
 ;; Wasm has no gather: the two pixels of each lane are one 64-bit load, four per group, then two shuffles.
@@ -17,14 +18,14 @@
 
   (func (export "backProjectSection")
     (param $nx i32) (param $nz i32) (param $nTilts i32) (param $trig i32) (param $tilts i32)
-    (param $rowStride i32) (param $pad i32) (param $table i32) (param $out i32) (param $weight f32)
+    (param $rowStride i32) (param $pad i32) (param $table i32) (param $out i32) (param $weight f32) (param $zCentre f32)
     (local $half f32) (local $halfZ f32) (local $z i32) (local $k i32) (local $x i32)
     (local $entry i32) (local $end i32) (local $dst i32)
     (local $c v128) (local $base v128) (local $row v128) (local $xs0 v128) (local $xs1 v128) (local $t0 v128)
     (local $t1 v128) (local $floor0 v128) (local $floor1 v128) (local $addr v128) (local $p01 v128) (local $p23 v128)
     (local $a v128) (local $b v128) (local $acc0 v128) (local $acc1 v128)
     (local.set $half (f32.mul (f32.convert_i32_s (i32.sub (local.get $nx) (i32.const 1))) (f32.const 0.5)))
-    (local.set $halfZ (f32.mul (f32.convert_i32_s (i32.sub (local.get $nz) (i32.const 1))) (f32.const 0.5)))
+    (local.set $halfZ (f32.sub (f32.mul (f32.convert_i32_s (i32.sub (local.get $nz) (i32.const 1))) (f32.const 0.5)) (local.get $zCentre)))
     (local.set $end (i32.add (local.get $table) (i32.shl (local.get $nTilts) (i32.const 4))))
     (local.set $dst (local.get $out))
     (local.set $z (i32.const 0))
@@ -121,13 +122,13 @@
   ;;   out     nTilts rows of rowStride bytes, pixel i of row k at out + k·rowStride + (pad + i)·4: added into
   (func (export "forwardProjectSection")
     (param $nx i32) (param $nz i32) (param $nTilts i32) (param $trig i32) (param $volume i32)
-    (param $rowStride i32) (param $pad i32) (param $out i32)
+    (param $rowStride i32) (param $pad i32) (param $out i32) (param $zCentre f32)
     (local $half f32) (local $halfZ f32) (local $z i32) (local $k i32) (local $x i32) (local $width i32)
     (local $src i32) (local $at i32)
     (local $c v128) (local $base v128) (local $row v128) (local $xs v128) (local $t v128) (local $floor v128)
     (local $addr v128) (local $v v128) (local $hi v128) (local $lo v128)
     (local.set $half (f32.mul (f32.convert_i32_s (i32.sub (local.get $nx) (i32.const 1))) (f32.const 0.5)))
-    (local.set $halfZ (f32.mul (f32.convert_i32_s (i32.sub (local.get $nz) (i32.const 1))) (f32.const 0.5)))
+    (local.set $halfZ (f32.sub (f32.mul (f32.convert_i32_s (i32.sub (local.get $nz) (i32.const 1))) (f32.const 0.5)) (local.get $zCentre)))
     (local.set $width (i32.and (i32.add (local.get $nx) (i32.const 7)) (i32.const -8)))
     (local.set $k (i32.const 0))
     (block $kDone

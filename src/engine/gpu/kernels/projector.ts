@@ -20,7 +20,7 @@ const ZB = 4;
 const WGSL = /* wgsl */ `
 struct Params {
   nx: u32, ny: u32, nz: u32, nTilts: u32, nDet: u32, weight: f32, channels: u32,
-  tiltRows: u32, tiltRow0: u32, volumeRows: u32, volumeRow0: u32, pad0: u32,
+  tiltRows: u32, tiltRow0: u32, volumeRows: u32, volumeRow0: u32, zCentre: f32,
 };
 @group(0) @binding(0) var<uniform> p: Params;
 @group(0) @binding(1) var<storage, read> trig: array<vec2<f32>>;   // (cos θ, sin θ) per tilt
@@ -34,8 +34,9 @@ fn detectorT(x: u32, zs: f32, c: f32) -> f32 {
   return xc * c + zs + f32(p.nDet - 1u) * 0.5;
 }
 
+// Section z's centred height in the tomogram: a volume's middle section lies zCentre voxels above the tomogram's.
 fn zSin(z: u32, s: f32) -> f32 {
-  return (f32(z) - f32(p.nz - 1u) * 0.5) * s;
+  return (f32(z) - (f32(p.nz - 1u) * 0.5 - p.zCentre)) * s;
 }
 
 // Index of slab row y of (tilt or z, channel) in the tilts / volume buffer.
@@ -130,6 +131,11 @@ export interface SlabShape {
   /** Rows per (channel, z) in the volume buffer (default ny) and the buffer row of the slab's row 0 (default 0). */
   volumeRows?: number;
   volumeRow0?: number;
+  /**
+   * Voxels the volume's middle section lies above the tomogram's (default 0, a whole tomogram): a depth slab's
+   * height, for a slab of sections reconstructed on its own (methods/fbp/ctfByDepth.ts).
+   */
+  zCentre?: number;
 }
 
 /**
@@ -148,10 +154,11 @@ export class SlabProjector {
     volume: GPUBuffer,
     weight = 1,
   ) {
-    const { nx, ny, nz, nTilts, nDet, channels = 1, tiltRows = ny, tiltRow0 = 0, volumeRows = ny, volumeRow0 = 0 } = shape;
+    const { nx, ny, nz, nTilts, nDet, channels = 1, tiltRows = ny, tiltRow0 = 0, volumeRows = ny, volumeRow0 = 0, zCentre = 0 } = shape;
     const words = new ArrayBuffer(48);
     new Uint32Array(words).set([nx, ny, nz, nTilts, nDet, 0, channels, tiltRows, tiltRow0, volumeRows, volumeRow0]);
     new Float32Array(words)[5] = weight;
+    new Float32Array(words)[11] = zCentre;
     this.params = uniformBuffer(gpu, words, 'projector.params');
     const p = pipelineSet(pipelineCache, gpu, WGSL, 'projector', ENTRIES, BINDINGS);
     this.group = bindGroup(gpu, p.backProject, [this.params, trig, tilts, volume], 'projector');
