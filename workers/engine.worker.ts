@@ -102,6 +102,7 @@ let gpuPromise: Promise<GpuContext> | null = null;
 /** The page's choice of path (docs/cpu.md#choice), and the CPU pool, started when the CPU path is first taken. */
 let engineChoice: EngineChoice = 'auto';
 let cpuPool: CpuPool | null = null;
+const pagePoolOnce = () => (cpuPool ??= pagePool());
 /** The piece limit of reconstructions and refinements (setPieceBytes, a test hook); undefined: io/piecedVolume.ts's default. */
 let pieceBytes: number | undefined;
 let counter = 0;
@@ -128,8 +129,8 @@ async function gpu(): Promise<GpuContext> {
 async function engine(needsGpu = false): Promise<EngineContext> {
   const adapter = await gpu().catch(() => null);
   const path = chooseEnginePath(engineChoice, { found: adapter !== null, software: adapter?.isFallbackAdapter ?? false }, needsGpu);
-  if (path === 'cpu') return cpuEngine((cpuPool ??= pagePool()));
-  return gpuEngine(adapter ?? (await gpu()));
+  if (path === 'cpu') return cpuEngine(pagePoolOnce());
+  return gpuEngine(adapter ?? (await gpu()), pagePoolOnce);
 }
 
 /** The engine of a run of these methods: any adapter when one has no CPU path. */
@@ -738,7 +739,7 @@ const api: EngineWorkerApi = {
     const { summary, tiltSeries, frameHalves } = datasetOf(datasetId);
     const progress = (done: number, total: number) => void onProgress({ fraction: done / total, bytesRead: 0 });
     // On the CPU pool whichever path the engine is on: the flip is CPU work (engine/cpu/phaseFlip.ts).
-    const pool = (cpuPool ??= pagePool());
+    const pool = pagePoolOnce();
     const flipped = await withJob(jobId, (signal) => phaseFlipTiltSeries(tiltSeries, pool, { ...options, signal, onProgress: progress }));
     // Its frame halves are the source's flipped alike (each half read comes with the same defocus), as asked.
     const flippedHalves: FrameHalfReader | undefined = frameHalves && {

@@ -39,14 +39,9 @@ export async function openCliEngine(
 /** A node pool for CPU work beside a GPU engine (the phase flip), made at the first need and shared. */
 let besideGpu: CpuPool | null = null;
 
-/** The CPU pool for work that runs on the CPU whatever the path (the phase flip): the engine's own on the CPU path. */
-export function cpuPoolOf(engine: EngineContext): CpuPool {
-  return engine.path === 'cpu' ? engine.pool : (besideGpu ??= nodePool());
-}
-
 async function openEngine(values: FlagValues, methods: readonly MethodName[]): Promise<EngineContext> {
   const choice = choiceFlag(values, 'engine', ENGINE_CHOICES) ?? 'auto';
   const needsGpu = methods.some((name) => !methodDefinition(name).cpu);
   const onCpu = choice === 'cpu' || (choice === 'auto' && !needsGpu && chooseEnginePath(choice, await realAdapter()) === 'cpu');
-  return onCpu ? cpuEngine(nodePool()) : gpuEngine(await openCliGpu());
+  return onCpu ? cpuEngine(nodePool()) : gpuEngine(await openCliGpu(), () => (besideGpu ??= nodePool()));
 }

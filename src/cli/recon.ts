@@ -1,6 +1,6 @@
 /** `wedgelab recon`: reconstruct a tilt series file into a tomogram MRC. */
 import { alignLoadedTiltSeries } from '../engine/align/loaded.ts';
-import { describeEngine } from '../engine/context.ts';
+import { cpuPoolOf, describeEngine } from '../engine/context.ts';
 import { doseWeightingUnavailable } from '../engine/doseWeighting.ts';
 import type { DoseWeightingParams } from '../engine/methods/common.ts';
 import { offsetReasonFor, offsetWarning } from '../engine/methods/preprocess.ts';
@@ -24,7 +24,7 @@ import { basename, dirname, join } from 'node:path';
 import { choiceFlag, numberFlag, UsageError, type FlagValues } from '../engine/methods/flags.ts';
 import { otherThanImodRadial } from '../engine/methods/fbp/base.ts';
 import { thicknessWithMargin } from '../engine/thickness.ts';
-import { cpuPoolOf, openCliEngine } from './engine.ts';
+import { openCliEngine } from './engine.ts';
 import { writeFileAtomic } from './atomicWrite.ts';
 import { methodCommand } from './methodFlags.ts';
 import { checkOutputs, checkTomogramMemory, writeTomogram } from './outputs.ts';
@@ -35,7 +35,7 @@ import { FRAME_HALVES, isStarFile } from '../io/relionStar.ts';
 import { progressPrinter } from './progress.ts';
 import { stringOptions } from './options.ts';
 import { isDefocusFile } from '../io/defocusFiles.ts';
-import { flipChangesNothing, microscopeOverrideProblem, phaseFlipReachText, phaseFlipText, phaseFlipUnavailable, type MicroscopeOverride, type PhaseFlipOptions, type PhaseFlipReport } from '../engine/phaseFlip.ts';
+import { flipChangesNothing, MICROSCOPE_FLAGS, readMicroscopeFlags, phaseFlipReachText, phaseFlipText, phaseFlipUnavailable, type MicroscopeOverride, type PhaseFlipOptions, type PhaseFlipReport } from '../engine/phaseFlip.ts';
 import { phaseFlipTiltSeries } from '../engine/cpu/phaseFlip.ts';
 
 /**
@@ -237,25 +237,22 @@ function sideFlagFor(name: string): (typeof SIDE_FLAGS)[number] | undefined {
 
 /** The flags that say which tilt series a command works on, beside --tilts: its side files, its tilt axis, the tilts to leave out. */
 export const SERIES_FLAGS = [...SIDE_FLAGS, 'tilt-axis', 'exclude-tilts', 'frames', 'series'] as const;
-/** The flags that give --phase-flip the microscope (kV, Cs in mm, amplitude contrast) where the files do not, or otherwise, with the field each sets. */
-const MICROSCOPE_FLAGS = { voltage: 'voltage', cs: 'cs', 'amplitude-contrast': 'amplitudeContrast' } as const;
 /** MICROSCOPE_FLAGS as parseArgs takes them (batch's too). */
 export const MICROSCOPE_OPTIONS = stringOptions(Object.keys(MICROSCOPE_FLAGS) as (keyof typeof MICROSCOPE_FLAGS)[]);
 /** SERIES_FLAGS as parseArgs takes them, with the switch --phase-flip (the series corrected for its CTF as it is read) and its MICROSCOPE_OPTIONS. */
 export const SERIES_OPTIONS = { ...stringOptions(SERIES_FLAGS), ...MICROSCOPE_OPTIONS, 'phase-flip': { type: 'boolean' } } as const;
 
-/** --voltage, --cs and --amplitude-contrast as the phase flip takes them; refused without --phase-flip, which alone uses them, or out of range. */
+/**
+ * --voltage, --cs and --amplitude-contrast as the phase flip takes them: refused out of range, or without --phase-flip
+ * or FBP's --ctf-by-depth, which alone use them, or with both (two corrections of one CTF).
+ */
 export function microscopeFlags(values: FlagValues): MicroscopeOverride {
-  const given = Object.entries(MICROSCOPE_FLAGS).filter(([flag]) => values[flag] !== undefined);
-  if (given.length > 0 && values['phase-flip'] !== true) throw new UsageError(`${given.map(([flag]) => `--${flag}`).join(' and ')}: the microscope for --phase-flip, which was not asked for`);
-  const override: MicroscopeOverride = {};
-  for (const [flag, field] of given) {
-    const value = numberFlag(values, flag) as number;
-    const problem = microscopeOverrideProblem({ [field]: value });
-    if (problem) throw new UsageError(`--${flag}: ${problem}`);
-    override[field] = value;
+  if (values['phase-flip'] === true && values['ctf-by-depth'] === true) throw new UsageError('--phase-flip and --ctf-by-depth both correct the CTF (the tilts once, or each depth slab\'s): give one');
+  const given = Object.keys(MICROSCOPE_FLAGS).filter((flag) => values[flag] !== undefined);
+  if (given.length > 0 && values['phase-flip'] !== true && values['ctf-by-depth'] !== true) {
+    throw new UsageError(`${given.map((flag) => `--${flag}`).join(' and ')}: the microscope for --phase-flip or --ctf-by-depth, neither of which was asked for`);
   }
-  return override;
+  return readMicroscopeFlags(values);
 }
 
 /** The side files the flags name (SIDE_FLAGS), as paths. */

@@ -3,15 +3,24 @@
  * path needs (the GPU device, or the pool of CPU threads). Methods and helpers that exist only as GPU kernels
  * ask for the GPU with requireGpu, which refuses the CPU path with one message naming them (docs/cpu.md).
  */
-import type { CpuPool } from './cpu/pool.ts';
+import { callerPool, type CpuPool } from './cpu/pool.ts';
 import type { GpuContext } from './gpu/device.ts';
 
-export type EngineContext = { path: 'gpu'; gpu: GpuContext } | { path: 'cpu'; pool: CpuPool };
+/**
+ * The GPU path may carry `cpu`, the pool for the work that runs on the CPU whatever the path (the phase flip, also
+ * inside a reconstruction that corrects the CTF by depth), started by its owner at the first need.
+ */
+export type EngineContext = { path: 'gpu'; gpu: GpuContext; cpu?: () => CpuPool } | { path: 'cpu'; pool: CpuPool };
 
 export type EnginePath = EngineContext['path'];
 
-export function gpuEngine(gpu: GpuContext): EngineContext {
-  return { path: 'gpu', gpu };
+export function gpuEngine(gpu: GpuContext, cpu?: () => CpuPool): EngineContext {
+  return { path: 'gpu', gpu, ...(cpu && { cpu }) };
+}
+
+/** The CPU pool for CPU work on either path: the engine's own on the CPU path; beside the GPU, its owner's pool, or else the calling thread. */
+export function cpuPoolOf(engine: EngineContext): CpuPool {
+  return engine.path === 'cpu' ? engine.pool : (engine.cpu?.() ?? callerPool());
 }
 
 export function cpuEngine(pool: CpuPool): EngineContext {

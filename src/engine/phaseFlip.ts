@@ -18,6 +18,7 @@ import { astigmatismAxes } from '../io/astigmatism.ts';
 import { phaseShiftRange } from '../io/defocusFiles.ts';
 import { astigmaticTerm, ctfPositive, ctfPositiveAt, electronWavelength, firstFlippedFrequency, MICROSCOPE_300KV, type Microscope } from './ctf.ts';
 import { fft3d, frequency } from './metrics/fourier.ts';
+import { numberFlag, UsageError, type FlagValues } from './methods/flags.ts';
 import { radialFrequencyMap } from './tiltFourierFilter.ts';
 import type { TiltSeries } from './types.ts';
 
@@ -72,6 +73,22 @@ export function microscopeOverrideProblem(override: MicroscopeOverride): string 
     if (value !== undefined && !(Number.isFinite(value) && value >= min && (maxExcluded ? value < max : value <= max))) return say(value);
   }
   return null;
+}
+
+/** The command line's flags that give a flip its microscope instead of the series' own (--phase-flip's, FBP's --ctf-by-depth's), with the field each sets. */
+export const MICROSCOPE_FLAGS = { voltage: 'voltage', cs: 'cs', 'amplitude-contrast': 'amplitudeContrast' } as const;
+
+/** The MICROSCOPE_FLAGS given; a UsageError naming the first out of MICROSCOPE_RANGES. */
+export function readMicroscopeFlags(values: FlagValues): MicroscopeOverride {
+  const override: MicroscopeOverride = {};
+  for (const [flag, field] of Object.entries(MICROSCOPE_FLAGS)) {
+    const value = numberFlag(values, flag);
+    if (value === undefined) continue;
+    const problem = microscopeOverrideProblem({ [field]: value });
+    if (problem) throw new UsageError(`--${flag}: ${problem}`);
+    override[field] = value;
+  }
+  return override;
 }
 
 /**

@@ -10,7 +10,7 @@ import { planSlabs, type Slab } from '../geometry.ts';
 import type { ModelLibrary } from '../onnx/library.ts';
 import type { Polarity } from '../polarity.ts';
 import { throwIfAborted, type ProgressCallback, type TiltSeries, type Volume } from '../types.ts';
-import { allocateTomogram, volumePieces, type Tomogram } from '../../io/piecedVolume.ts';
+import { allocateTomogram, rowReader, volumePieces, type Tomogram } from '../../io/piecedVolume.ts';
 
 export interface RunOptions {
   signal?: AbortSignal;
@@ -123,6 +123,14 @@ export function slabVolume(tomogram: Tomogram, slab: Slab): Float32Array {
 /** Write [z][row][x] slab data into a tomogram, into the pieces that hold the slab's rows when it is pieced. */
 export function placeSlabVolume(tomogram: Tomogram, slab: Slab, data: Float32Array): void {
   forEachSlabRun(tomogram, slab, (piece, slabRun) => piece.set(slabRun(data)));
+}
+
+/** Write `part` (the same nx × ny, fewer sections: a depth slab's) into sections z0, z0 + 1, … of `tomogram`, either of them pieced or not. */
+export function placeSections(tomogram: Tomogram, z0: number, part: Tomogram): void {
+  const row = rowReader(part);
+  for (const { y0, volume } of volumePieces(tomogram)) {
+    for (let z = 0; z < part.nz; z++) for (let y = 0; y < volume.ny; y++) volume.data.set(row(y0 + y, z), volume.nx * (y + volume.ny * (z0 + z)));
+  }
 }
 
 /**

@@ -12,10 +12,24 @@ import {
   type DoseWeightingParams,
 } from '../common.ts';
 import type { MethodDefinition } from '../definition.ts';
+import { microscopeOverrideProblem, readMicroscopeFlags, type MicroscopeOverride } from '../../phaseFlip.ts';
 import { numberFlag, UsageError, type FlagValues } from '../flags.ts';
 
 export interface FbpParams extends CommonParams, DoseWeightingParams {
   filter: FilterSpec;
+  /**
+   * Correct the CTF depth slab by depth slab (./ctfByDepth.ts), at this microscope where it differs from the
+   * series' own ({} for none); absent: no correction here (the tilts may have been phase flipped as they were read).
+   */
+  ctfByDepth?: MicroscopeOverride;
+}
+
+/** ", CTF flipped by depth (200 kV)": the correction and the microscope values that differ from the series' own, for the label. */
+function describeCtfByDepth({ ctfByDepth }: FbpParams): string {
+  if (!ctfByDepth) return '';
+  const { voltage, cs, amplitudeContrast } = ctfByDepth;
+  const given = [voltage !== undefined && `${voltage} kV`, cs !== undefined && `Cs ${cs} mm`, amplitudeContrast !== undefined && `Q ${amplitudeContrast}`].filter(Boolean);
+  return `, CTF flipped by depth${given.length ? ` (${given.join(', ')})` : ''}`;
 }
 
 /** "cosine", "radial 0.35/0.035": the filter as the label and messages name it. */
@@ -58,13 +72,17 @@ export const FBP: MethodDefinition<'fbp', 'reconstruction', FbpParams> = {
   help:
     'Filtered back-projection: every tilt row is filtered with the windowed Ram-Lak filter (zero-padded to a power of two ≥ 2·nx), ' +
     'then back-projected with linear interpolation and the weight π/N (docs/conventions.md#fbp-scale). Runs on the GPU in slabs of rows. ' +
-    'Tilts with doses are first dose weighted (docs/metadata.md#dose-weighting).',
+    'Tilts with doses are first dose weighted (docs/metadata.md#dose-weighting). With a CTF estimate, the CTF can be corrected by depth: ' +
+    "each tilt phase flipped at every depth slab's height and each slab back-projected from its own (docs/metadata.md#ctf-correction-by-depth).",
   defaults: (input, partial = {}) => ({
     ...commonDefaults(input, partial),
     filter: partial.filter ?? { name: 'ram-lak' },
     doseWeighting: doseWeightingDefault(input, partial),
+    ...(partial.ctfByDepth && { ctfByDepth: partial.ctfByDepth }),
   }),
   validate(p) {
+    const microscope = p.ctfByDepth && microscopeOverrideProblem(p.ctfByDepth);
+    if (microscope) throw new Error(`FBP's CTF correction by depth: ${microscope}`);
     if (p.filter.name !== 'radial') return;
     const { cutoff = RADIAL_DEFAULTS.cutoff, falloff = RADIAL_DEFAULTS.falloff } = p.filter;
     if (!(cutoff >= 0 && cutoff <= 0.5)) throw new Error(`the radial filter's cutoff must be in [0, 0.5] cycles/pixel (got ${cutoff})`);
@@ -72,14 +90,20 @@ export const FBP: MethodDefinition<'fbp', 'reconstruction', FbpParams> = {
     // Both 0 pass only the zero frequency, which the ramp removes: the tomogram would be all zeros.
     if (cutoff === 0 && falloff === 0) throw new Error("the radial filter's cutoff and falloff are both 0: it would pass nothing");
   },
-  paramText: (p) => `${filterText(p.filter)}, ${describeCommon(p)}${describeDoseWeighting(p)}`,
+  paramText: (p) => `${filterText(p.filter)}, ${describeCommon(p)}${describeDoseWeighting(p)}${describeCtfByDepth(p)}`,
   flags: [
     { name: 'filter', value: 'NAME', parse: 'string', help: `${FILTER_NAMES.join(', ')} (also ramp, ramlak, shepp, hanning, …)`, defaultText: 'ram-lak' },
     { name: 'cutoff', value: 'F', parse: 'number', help: 'radial filter: cutoff in cycles/pixel', defaultText: String(RADIAL_DEFAULTS.cutoff) },
     { name: 'falloff', value: 'S', parse: 'number', help: 'radial filter: Gaussian falloff σ in cycles/pixel', defaultText: String(RADIAL_DEFAULTS.falloff) },
     ...DOSE_WEIGHTING_FLAGS,
+    {
+      name: 'ctf-by-depth',
+      parse: 'switch',
+      help: "correct the CTF slab by slab of depth (each tilt phase flipped at each slab's height; needs the series' defocus, --defocus; the microscope as --phase-flip takes it)",
+      defaultText: 'off',
+    },
   ],
-  readFlags: (values) => ({ ...readFilterFlags(values), ...readDoseWeightingFlags(values) }),
+  readFlags: (values) => ({ ...readFilterFlags(values), ...readDoseWeightingFlags(values), ...(values['ctf-by-depth'] === true && { ctfByDepth: readMicroscopeFlags(values) }) }),
   // Each tilt's filtered back-projection, weighted π/N: what leave-one-out cross-validation takes off by linearity.
   tiltWeight: fbpWeight,
   // The page starts on the cosine window: less noise than the plain ramp on real data. Dose weighting is

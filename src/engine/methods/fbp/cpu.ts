@@ -9,16 +9,30 @@ import type { TiltSeries } from '../../types.ts';
 import { planPieces, tomogramOf, type Tomogram } from '../../../io/piecedVolume.ts';
 import { slabTilts, type RunOptions } from '../slabs.ts';
 import type { FbpParams } from './base.ts';
+import type { DepthSlab } from './ctfByDepth.ts';
 
 /** The tomogram in pieces of at most options.pieceBytes (io/piecedVolume.ts), each back-projected from its own rows of the filtered tilts. */
 export async function reconstructFbpCpu(pool: CpuPool, tiltSeries: TiltSeries, params: FbpParams, options: RunOptions = {}): Promise<Tomogram> {
-  if (params.doseWeighting) options.onProgress?.({ fraction: 0, message: 'FBP: dose weighting the tilts' });
-  const ts = params.doseWeighting ? await doseWeightOnPool(pool, tiltSeries, options.signal) : tiltSeries;
+  const ts = await doseWeightedCpu(pool, tiltSeries, params, options);
+  const volume = await fbpSectionsCpu(pool, ts, params, { nz: params.thickness, zCentre: 0 }, options);
+  options.onProgress?.({ fraction: 1, message: 'FBP done' });
+  return volume;
+}
+
+/** The series dose weighted on the pool when params ask, else as it is. */
+export async function doseWeightedCpu(pool: CpuPool, ts: TiltSeries, params: FbpParams, options: RunOptions): Promise<TiltSeries> {
+  if (!params.doseWeighting) return ts;
+  options.onProgress?.({ fraction: 0, message: 'FBP: dose weighting the tilts' });
+  return doseWeightOnPool(pool, ts, options.signal);
+}
+
+/** FBP of `sections.nz` sections whose middle lies `sections.zCentre` voxels above the tomogram's (0: the whole tomogram). */
+export async function fbpSectionsCpu(pool: CpuPool, ts: TiltSeries, params: FbpParams, sections: Pick<DepthSlab, 'nz' | 'zCentre'>, options: RunOptions): Promise<Tomogram> {
   const { nx, ny, nTilts } = ts;
-  const nz = params.thickness;
+  const { nz, zCentre } = sections;
   options.onProgress?.({ fraction: 0, message: 'FBP: filtering the tilts' });
   const filtered = { ...ts, data: await filterTiltsOnPool(pool, ts, filterResponse(params.filter, paddedLength(nx)), options.signal) };
-  const g = rowGeometry(nx, nz, ts.tiltAngles, params.invertAngles);
+  const g = { ...rowGeometry(nx, nz, ts.tiltAngles, params.invertAngles), zCentre };
   const pieces = [];
   for (const rows of planPieces(nx, ny, nz, options.pieceBytes)) {
     // One piece (the usual case) takes the filtered tilts as they are; a piece of a larger tomogram, its own rows of them.
@@ -26,6 +40,5 @@ export async function reconstructFbpCpu(pool: CpuPool, tiltSeries: TiltSeries, p
     const data = await backProjectOnPool(pool, tilts, rows.ny, g, fbpWeight(nTilts), options, 'FBP');
     pieces.push({ nx, ny: rows.ny, nz, data, pixelSize: ts.pixelSize });
   }
-  options.onProgress?.({ fraction: 1, message: 'FBP done' });
   return tomogramOf(pieces);
 }

@@ -11,18 +11,33 @@ import type { TiltSeries } from '../../types.ts';
 import type { Tomogram } from '../../../io/piecedVolume.ts';
 import type { ReconstructionRunner } from '../runner.ts';
 import { allocateSlabbedTomogram, forEachSlab, planSlabsForDevice, placeSlabVolume, slabTilts, type RunOptions } from '../slabs.ts';
+import type { EngineContext } from '../../context.ts';
+import { microscopeOverrideProblem, phaseFlipUnavailable } from '../../phaseFlip.ts';
 import type { FbpParams } from './base.ts';
-import { reconstructFbpCpu } from './cpu.ts';
+import { doseWeightedCpu, fbpSectionsCpu, reconstructFbpCpu } from './cpu.ts';
+import { reconstructByDepth, type DepthSlab } from './ctfByDepth.ts';
 
 /**
  * Reconstruct an already binned tilt series (dose weighted first when params ask); the tomogram is nx × ny × thickness,
  * in pieces when larger than options.pieceBytes.
  */
 export async function reconstructFbp(gpu: GpuContext, tiltSeries: TiltSeries, params: FbpParams, options: RunOptions = {}): Promise<Tomogram> {
-  if (params.doseWeighting) options.onProgress?.({ fraction: 0, message: 'FBP: dose weighting the tilts' });
-  const ts = params.doseWeighting ? await doseWeightOnDevice(gpu, tiltSeries, options.signal) : tiltSeries;
+  const ts = await doseWeighted(gpu, tiltSeries, params, options);
+  const volume = await fbpSections(gpu, ts, params, { nz: params.thickness, zCentre: 0 }, options);
+  options.onProgress?.({ fraction: 1, message: 'FBP done' });
+  return volume;
+}
+
+async function doseWeighted(gpu: GpuContext, ts: TiltSeries, params: FbpParams, options: RunOptions): Promise<TiltSeries> {
+  if (!params.doseWeighting) return ts;
+  options.onProgress?.({ fraction: 0, message: 'FBP: dose weighting the tilts' });
+  return doseWeightOnDevice(gpu, ts, options.signal);
+}
+
+/** FBP of `sections.nz` sections whose middle lies `sections.zCentre` voxels above the tomogram's (0: the whole tomogram), slab by slab of rows. */
+async function fbpSections(gpu: GpuContext, ts: TiltSeries, params: FbpParams, sections: Pick<DepthSlab, 'nz' | 'zCentre'>, options: RunOptions): Promise<Tomogram> {
   const { nx, ny, nTilts } = ts;
-  const nz = params.thickness;
+  const { nz, zCentre } = sections;
   const L = paddedLength(nx);
   const response = filterResponse(params.filter, L);
   const tiltBytes = nTilts * nx * 4;
@@ -37,7 +52,7 @@ export async function reconstructFbp(gpu: GpuContext, tiltSeries: TiltSeries, pa
       const tilts = scope.own(uploadBuffer(gpu, slabTilts(ts, slab), 'fbp.tilts'));
       const slabVolume = scope.own(storageBuffer(gpu, nx * slab.ny * nz * 4, 'fbp.volume'));
       const filter = scope.own(new RowFilterPlan(gpu, tilts, nTilts * slab.ny, nx, response));
-      const projector = scope.own(new SlabProjector(gpu, { nx, ny: slab.ny, nz, nTilts, nDet: nx }, trig, tilts, slabVolume, fbpWeight(nTilts)));
+      const projector = scope.own(new SlabProjector(gpu, { nx, ny: slab.ny, nz, nTilts, nDet: nx, zCentre }, trig, tilts, slabVolume, fbpWeight(nTilts)));
       const encoder = gpu.device.createCommandEncoder({ label: 'fbp' });
       filter.encode(encoder);
       projector.encodeBackProject(encoder);
@@ -45,12 +60,26 @@ export async function reconstructFbp(gpu: GpuContext, tiltSeries: TiltSeries, pa
       placeSlabVolume(volume, slab, await readFloats(gpu, slabVolume, nx * slab.ny * nz));
     });
   });
+  return volume;
+}
+
+/**
+ * FBP as params ask, on the engine's path: with `ctfByDepth`, the series (dose weighted first) corrected for its CTF
+ * depth slab by depth slab (./ctfByDepth.ts), refused naming what is missing when it has no defocus.
+ */
+async function runFbp(engine: EngineContext, ts: TiltSeries, params: FbpParams, options: RunOptions): Promise<Tomogram> {
+  if (!params.ctfByDepth) return engine.path === 'gpu' ? reconstructFbp(engine.gpu, ts, params, options) : reconstructFbpCpu(engine.pool, ts, params, options);
+  const unavailable = phaseFlipUnavailable(ts) ?? microscopeOverrideProblem(params.ctfByDepth);
+  if (unavailable) throw new Error(`FBP's CTF correction by depth: ${unavailable}`);
+  const weighted = engine.path === 'gpu' ? await doseWeighted(engine.gpu, ts, params, options) : await doseWeightedCpu(engine.pool, ts, params, options);
+  const correction = { microscope: params.ctfByDepth, invertAngles: params.invertAngles };
+  const volume = await reconstructByDepth(engine, weighted, params.thickness, correction, options, (flipped, slab, slabOptions) =>
+    engine.path === 'gpu' ? fbpSections(engine.gpu, flipped, params, slab, slabOptions) : fbpSectionsCpu(engine.pool, flipped, params, slab, slabOptions),
+  );
   options.onProgress?.({ fraction: 1, message: 'FBP done' });
   return volume;
 }
 
 export const FBP_RUNNER: ReconstructionRunner<FbpParams, never> = {
-  run: async (engine, ts, params, options) => ({
-    volume: engine.path === 'gpu' ? await reconstructFbp(engine.gpu, ts, params, options) : await reconstructFbpCpu(engine.pool, ts, params, options),
-  }),
+  run: async (engine, ts, params, options) => ({ volume: await runFbp(engine, ts, params, options) }),
 };
