@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { readMrc, writeMrc } from '../src/io/mrc.ts';
 import { simulatedStack, writeTlt } from './fixtures.ts';
-import { exportedMrc, exportedSeries, shareDemoPage } from './helpers.ts';
+import { exportedMrc, exportedSeries, setParams, shareDemoPage } from './helpers.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -435,5 +435,49 @@ test("a phase plate's shifts and the microscope CTFFIND names are read; kV, Cs a
     source: 'vpp_CTF.txt',
   });
   await page.getByTestId('invert-angles').uncheck();
+  expect(pageErrors).toEqual([]);
+});
+
+test("FBP's CTF by depth: offered for a series with a CTF estimate, at the flip's fields' microscope, and labelled; in one depth slab it is the phase-flipped series' FBP; a series without an estimate says why not", async () => {
+  const stack = await simulatedStack(48, 48, angles);
+  const estimate = ['# Output from CTFFind', ...angles.map((_, k) => `${k + 1} 30000 30000 0.0 0.0 0.1 20.0`)].join('\n');
+  await page.getByTestId('file-input').setInputFiles([{ name: 'deep.mrc', mimeType: 'application/octet-stream', buffer: stack }, { name: 'deep.tlt', mimeType: 'text/plain', buffer: writeTlt(angles) }, text('deep_CTF.txt', estimate)]);
+  await expect(page.getByTestId('dataset-summary')).toContainText('deep.mrc + deep.tlt + deep_CTF.txt', { timeout: 60_000 });
+  await page.getByTestId('method-select').selectOption('fbp');
+  await setParams(page, { 'binning-input': '1', 'thickness-input': '16' });
+  const box = page.getByTestId('ctf-by-depth-input');
+  await expect(box).toBeEnabled();
+  await box.check();
+  await expect(page.getByTestId('ctf-by-depth-note')).toHaveText(": at 300 kV, Cs 2.7 mm, Q 0.07 (the phase flip's fields)");
+  // The option follows the fields.
+  await page.getByTestId('phase-flip-voltage').fill('200');
+  await expect(page.getByTestId('ctf-by-depth-note')).toHaveText(": at 200 kV, Cs 2.7 mm, Q 0.07 (the phase flip's fields)");
+  await page.getByTestId('phase-flip-voltage').fill('300');
+  await expect(page.getByTestId('ctf-by-depth-note')).toContainText('300 kV');
+  const before = await page.getByTestId('result-item').count();
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('result-item')).toHaveCount(before + 1, { timeout: 60_000 });
+  const byDepth = await page.evaluate(() => window.wedgelab.results().at(-1)!);
+  expect(byDepth.label).toContain('CTF flipped by depth (300 kV, Cs 2.7 mm, Q 0.07)');
+  // At 10 Å pixels one slab holds 16 sections (up to 173), so it is the FBP of the phase-flipped series.
+  await page.getByTestId('phase-flip').click();
+  await expect(page.getByTestId('dataset-summary')).toContainText('deep.mrc + deep.tlt + deep_CTF.txt, phase-flipped', { timeout: 60_000 });
+  // Flipped, the series has nothing left to correct: the box is off, saying why.
+  await expect(box).toBeDisabled();
+  await expect(box).not.toBeChecked();
+  await expect(page.getByTestId('ctf-by-depth-note')).toHaveText(': the series has no CTF estimate (drop one with its stack), or its tilts are phase flipped already');
+  // A new data set starts at its own default thickness.
+  await setParams(page, { 'thickness-input': '16' });
+  await page.getByTestId('run-button').click();
+  await expect(page.getByTestId('result-item')).toHaveCount(before + 2, { timeout: 60_000 });
+  const flipped = await page.evaluate(() => window.wedgelab.results().at(-1)!);
+  expect(flipped.label).toBe('FBP (cosine, thickness 16, bin 1, mean subtracted)');
+  const [a, b] = [readMrc(await exportedMrc(page, byDepth.id)).data, readMrc(await exportedMrc(page, flipped.id)).data];
+  const largest = b.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  expect(a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0) / largest).toBeLessThan(1e-5);
+  // The demo has no CTF estimate.
+  await page.getByTestId('dataset-select').selectOption({ index: 0 });
+  await expect(page.getByTestId('dataset-summary')).toContainText('Simulated demo');
+  await expect(page.getByTestId('ctf-by-depth-note')).toHaveText(/^: the series has no CTF estimate/);
   expect(pageErrors).toEqual([]);
 });

@@ -22,6 +22,7 @@ import { batchTable, benchBatch } from './benchBatch.ts';
 import { benchCvEach, cvEachTable } from './benchCvEach.ts';
 import { benchDose, doseTable } from './benchDose.ts';
 import { benchPhaseFlip, phaseFlipTable } from './benchPhaseFlip.ts';
+import { benchCtfByDepth, ctfByDepthTable } from './benchCtfByDepth.ts';
 import { benchImport, importTable } from './benchImport.ts';
 import { benchLoad, loadTable } from './benchLoad.ts';
 import { benchLocalnetPage, type LocalnetPageRow } from './benchLocalnetPage.ts';
@@ -66,7 +67,7 @@ function localnetPageTable(rows: LocalnetPageRow[]): string {
 }
 
 /** The bench's parts: every method's own bench, then the CPU projector kernels, the 3-D FFT, dose weighting, the phase flip, lining up, each tilt held out, the 3-D view, the local network in the page, the batch command and loading a real-size stack. */
-export const BENCH_PARTS = [...METHODS.map((d) => d.name), 'cpu-kernels', 'fft', 'dose', 'phaseflip', 'import', 'cv-each', 'render', 'localnet-page', 'batch', 'load'] as const;
+export const BENCH_PARTS = [...METHODS.map((d) => d.name), 'cpu-kernels', 'fft', 'dose', 'phaseflip', 'ctfdepth', 'import', 'cv-each', 'render', 'localnet-page', 'batch', 'load'] as const;
 type Part = (typeof BENCH_PARTS)[number];
 const MODEL_BACKENDS = ['auto', 'webgpu', 'wasm'] as const satisfies readonly BenchContext['modelBackend'][];
 
@@ -89,7 +90,8 @@ function cachedPython(): BenchContext['python'] {
 /**
  * `wedgelab bench [--quick] [--only PART[,PART…]] [--model-backend auto|webgpu|wasm] [--out-dir DIR]`; the parts
  * are the methods' names (each method's own bench entry), cpu-kernels (the projector pair in TypeScript and in
- * WebAssembly SIMD, one thread), fft, dose (dose weighting against numpy), phaseflip, import, cv-each (every tilt
+ * WebAssembly SIMD, one thread), fft, dose (dose weighting against numpy), phaseflip, ctfdepth (FBP by depth against
+ * the 2-D flip then FBP), import, cv-each (every tilt
  * held out in turn with FBP against one cross-validation per tilt), render, localnet-page, batch and load.
  * --model-backend: the model benches' onnxruntime-web backend ('auto': WebGPU on a real GPU, wasm on a software
  * adapter, as in the page).
@@ -122,6 +124,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   const fftRows = parts.has('fft') ? await benchFft(gpu, quick ? FFT_BENCH_QUICK_SIZES : FFT_BENCH_SIZES, { log }) : [];
   const dose = parts.has('dose') ? await benchDose(gpu, context) : [];
   const phaseFlip = parts.has('phaseflip') ? await benchPhaseFlip(context) : [];
+  const ctfByDepth = parts.has('ctfdepth') ? await benchCtfByDepth(context) : [];
   const imports = parts.has('import') ? await benchImport(context) : [];
   const cvEach = parts.has('cv-each') ? await benchCvEach(gpu, context) : [];
   const renderSizes: [number, number, number][] = quick ? [[128, 128, 128]] : [[128, 128, 128], [256, 256, 256], [512, 512, 256]];
@@ -134,7 +137,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   const machine = `${gpu.description}${gpu.isFallbackAdapter ? ' (software fallback adapter)' : ''}; host ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; peak host RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
   await mkdir(outDir, { recursive: true });
   const gpuInfo = { description: gpu.description, deviceName: gpu.deviceName, vendor: gpu.vendor, architecture: gpu.architecture, fallback: gpu.isFallbackAdapter };
-  const report = { date: new Date().toISOString(), machine, gpu: gpuInfo, methods, cpuKernels, fft: fftRows, dose, phaseFlip, import: imports, cvEach, render: renderRows, localnetPage, batch, load };
+  const report = { date: new Date().toISOString(), machine, gpu: gpuInfo, methods, cpuKernels, fft: fftRows, dose, phaseFlip, ctfByDepth, import: imports, cvEach, render: renderRows, localnetPage, batch, load };
   await writeFile(join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = [
     `Machine: ${machine}`,
@@ -143,6 +146,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     fftRows.length ? `\n3-D FFT and FSC\n\n${fftTable(fftRows)}` : '',
     dose.length ? `\nDose weighting (CPU: float64 FFT, one thread, and the CPU path's pool; GPU: float32, transfers included) against numpy's FFT of the same filter\n\n${doseTable(dose, context.cpu.threads)}` : '',
     phaseFlip.length ? `\nPhase flip (CTF correction; CPU pool: float64 FFT, a tilt per thread) against numpy's FFT of the same flip\n\n${phaseFlipTable(phaseFlip)}` : '',
+    ctfByDepth.length ? `\nFBP correcting the CTF by depth (each tilt flipped per depth slab, on the CPU pool) against the 2-D flip then FBP, in the same run\n\n${ctfByDepthTable(ctfByDepth)}` : '',
     imports.length ? `\nLining a tomogram made elsewhere up with its tilts (XZY, z reversed; its own projections at −60°, 0° and 60° as the tilts) against numpy's copy of the same turn and scipy's zoom\n\n${importTable(imports)}` : '',
     cvEach.length ? `\nEvery tilt held out in turn with FBP (by linearity: the whole series' FBP less each tilt's own) against one cross-validation per tilt, in the same run\n\n${cvEachTable(cvEach)}` : '',
     renderRows.length ? `\n3-D view (chromium)\n\n${renderTable(renderRows)}` : '',

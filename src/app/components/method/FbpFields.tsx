@@ -1,4 +1,7 @@
+import { useCallback, useEffect } from 'react';
+import type { Microscope } from '../../../engine/ctf.ts';
 import { FILTER_NAMES, RADIAL_DEFAULTS, radialAtBinning, sameFilter, type FilterName, type FilterSpec } from '../../../engine/filters.ts';
+import type { MicroscopeOverride } from '../../../engine/phaseFlip.ts';
 import { selectDataset, useAppStore } from '../../state/store.ts';
 import { NumberField } from '../NumberField.tsx';
 import { DoseWeightingField } from './DoseWeightingField.tsx';
@@ -30,9 +33,50 @@ function ImodRadialGuide({ filter, setFilter, disabled }: { filter: FilterSpec; 
   );
 }
 
+const NO_ESTIMATE = 'the series has no CTF estimate (drop one with its stack), or its tilts are phase flipped already';
+
+const sameMicroscope = (a: MicroscopeOverride, b: Microscope) => a.voltage === b.voltage && a.cs === b.cs && a.amplitudeContrast === b.amplitudeContrast;
+
+/**
+ * "CTF by depth" (docs/metadata.md#ctf-correction-by-depth) for a series with a CTF estimate, at the microscope the
+ * phase flip's fields under the series give (the series' own until they are edited); locked off, saying why, for a
+ * series that has none. The option follows the fields while checked, and is dropped for a series it cannot apply to.
+ */
+function CtfByDepthField({ value, onChange, disabled }: { value: MicroscopeOverride | undefined; onChange: (next: MicroscopeOverride | undefined) => void; disabled: boolean }) {
+  const dataset = useAppStore(selectDataset);
+  const typed = useAppStore((s) => s.typedMicroscope);
+  // The summary's phaseFlipUnavailable is absent without an estimate and once flipped: nothing left to correct.
+  const unavailable = !dataset ? 'no data set is selected' : dataset.phaseFlipUnavailable === undefined ? NO_ESTIMATE : dataset.phaseFlipUnavailable;
+  const microscope = typed && typed.datasetId === dataset?.id ? typed.microscope : undefined;
+  useEffect(() => {
+    if (value === undefined) return;
+    if (unavailable !== null) onChange(undefined);
+    else if (microscope && !sameMicroscope(value, microscope)) onChange(microscope);
+  }, [value, unavailable, microscope, onChange]);
+  const checked = value !== undefined && unavailable === null;
+  return (
+    <label
+      className="check"
+      title={
+        unavailable ??
+        "Correct the CTF slab by slab of depth: each tilt phase flipped at every slab's height (a thick specimen's points lie at different defocus), each slab back-projected from its own. Instead of Phase-flip (CTF), not after it."
+      }
+    >
+      <input type="checkbox" checked={checked} disabled={disabled || unavailable !== null} onChange={(e) => onChange(e.target.checked ? (microscope ?? {}) : undefined)} data-testid="ctf-by-depth-input" />
+      CTF by depth
+      <span className="check-note" data-testid="ctf-by-depth-note">
+        {unavailable !== null ? `: ${unavailable}` : checked && microscope ? `: at ${microscope.voltage} kV, Cs ${microscope.cs} mm, Q ${microscope.amplitudeContrast} (the phase flip's fields)` : ''}
+      </span>
+    </label>
+  );
+}
+
 export function FbpFields({ disabled }: { disabled: boolean }) {
-  const [{ filter, doseWeighting }, update] = useMethodOptions('fbp');
+  const [{ filter, doseWeighting, ctfByDepth }, update] = useMethodOptions('fbp');
   const setFilter = (next: typeof filter) => update({ filter: next });
+  const updateOptions = useAppStore((s) => s.updateOptions);
+  // Stable, for the field's effect.
+  const setCtfByDepth = useCallback((next: MicroscopeOverride | undefined) => updateOptions('fbp', { ctfByDepth: next }), [updateOptions]);
   return (
     <>
       <label className="field">
@@ -61,6 +105,7 @@ export function FbpFields({ disabled }: { disabled: boolean }) {
       )}
       <ImodRadialGuide filter={filter} setFilter={setFilter} disabled={disabled} />
       <DoseWeightingField value={doseWeighting} onChange={(next) => update({ doseWeighting: next })} disabled={disabled} />
+      <CtfByDepthField value={ctfByDepth} onChange={setCtfByDepth} disabled={disabled} />
     </>
   );
 }
