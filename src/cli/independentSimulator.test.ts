@@ -291,6 +291,10 @@ describe.skipIf(!hasPython)(title, () => {
     // And the two ask for one correction: both at once are refused.
     const both = await wedgelab([...base, '--phase-flip', '--ctf-by-depth', '--out', join(out, 'never.mrc')]);
     expect([both.code, both.stderr]).toEqual([2, expect.stringContaining('--phase-flip and --ctf-by-depth both correct the CTF')]);
+    // Without an estimate it is refused before any work, naming the stack.
+    const withoutEstimate = base.filter((arg, i) => arg !== estimate && base[i + 1] !== estimate);
+    const refused = await wedgelab([...withoutEstimate, '--ctf-by-depth', '--out', join(out, 'never.mrc')]);
+    expect([refused.code, refused.stderr]).toEqual([1, expect.stringContaining("thick/tilt_series.mrc: FBP's CTF correction by depth: the tilt series has no defocus")]);
   });
 
   it("the training simulator's tilted CTF (sim/simulate.ts) and its own, written apart, agree along the gradient", async () => {

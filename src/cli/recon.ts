@@ -6,7 +6,7 @@ import type { DoseWeightingParams } from '../engine/methods/common.ts';
 import { offsetReasonFor, offsetWarning } from '../engine/methods/preprocess.ts';
 import type { EngineContext } from '../engine/context.ts';
 import { isLearned, isOffsetFree, type MethodName, type RequestOf, type ResolvedRequest } from '../engine/methods/registry.ts';
-import { resolveOnTiltSeries, runReconstruction, type Reconstruction } from '../engine/methods/runners.ts';
+import { resolveOnTiltSeries, runReconstruction, SeriesProblemError, type Reconstruction } from '../engine/methods/runners.ts';
 import type { RunOptions } from '../engine/methods/slabs.ts';
 import { parseTiltNumbers, withoutTilts } from '../engine/evaluation/tiltSubsets.ts';
 import { darkTiltsInData, describeDarkTilts, type DarkTiltHint } from '../engine/darkTilts.ts';
@@ -317,13 +317,23 @@ export async function phaseFlipOfFile(ts: TiltSeries, path: string, engine: Engi
 /**
  * Complete and check a request for a tomogram that will be written to `outPath`, refusing one larger than this
  * machine's memory holds (checkTomogramMemory): checked once the request is complete, since the thickness defaults
- * to the tilts' width.
+ * to the tilts' width. A request the series cannot take (FBP's CTF by depth without a defocus) names `tiltsPath`.
  */
-export function resolveInto(outPath: string, ts: TiltSeries, request: RequestOf<'reconstruction'>): ResolvedRequest<'reconstruction'> {
-  const resolved = resolveOnTiltSeries<'reconstruction'>(ts, request);
+export function resolveInto(outPath: string, ts: TiltSeries, request: RequestOf<'reconstruction'>, tiltsPath?: string): ResolvedRequest<'reconstruction'> {
+  const resolved = namingStack(tiltsPath, () => resolveOnTiltSeries<'reconstruction'>(ts, request));
   const { binning, thickness } = resolved.params;
   checkTomogramMemory(outPath, { nx: binnedLength(ts.nx, binning), ny: binnedLength(ts.ny, binning), nz: thickness });
   return resolved;
+}
+
+/** `resolve()`, a request the series cannot take (SeriesProblemError) refused naming the stack it was read from. */
+function namingStack<T>(tiltsPath: string | undefined, resolve: () => T): T {
+  try {
+    return resolve();
+  } catch (error) {
+    if (tiltsPath && error instanceof SeriesProblemError) throw new Error(`${tiltsPath}: ${error.message}`, { cause: error });
+    throw error;
+  }
 }
 
 /** Reconstruct a tomogram that will be written to `outPath` (resolveInto, then the run). */
@@ -342,7 +352,7 @@ export async function reconCommand(args: string[]): Promise<void> {
   const atLoad = binningAtLoad(request);
   const { loaded, tiltSeries, label } = await flaggedTiltSeries(engine, values, paths.tilts, { bin: atLoad.bin });
   warnUnweighted(atLoad.request, tiltSeries);
-  const resolved = resolveInto(outPath, tiltSeries, atLoad.request);
+  const resolved = resolveInto(outPath, tiltSeries, atLoad.request, paths.tilts);
   warnOffset(resolved, tiltSeries, paths.tilts);
   warnUnflipped([resolved], tiltSeries, paths.tilts);
   sayImodThickness(loaded, resolved.params.thickness);

@@ -46,6 +46,12 @@ export interface MethodDefinition<N extends string, K extends MethodKind, P, F =
   defaults(input: Pick<InputShape<K>, 'nx'>, partial?: Partial<P>): P;
   /** Throws naming the parameter and its bound; called before any GPU work. The kind's shared parameters are checked by the registry. */
   validate(params: P): void;
+  /**
+   * Why these parameters cannot run on this tilt series (a CTF correction asked of a series without a defocus), or
+   * null: checked once the series is known, before any work (methods/runners.ts resolveOnTiltSeries; the CLI names
+   * the stack with it).
+   */
+  seriesProblem?(params: P, ts: TiltSeries): string | null;
   /** The parameters in words, e.g. "cosine, thickness 64, bin 1"; a result's label is "title (paramText)". */
   paramText(params: P, context?: DescribeContext<K, F>): string;
   /** The method's own command-line flags (the kind's shared flags come from the registry). */

@@ -4,6 +4,7 @@
  * benches) make the compiler refuse a method that lacks one. Page-safe: definitions only, no runners.
  * Add a method: docs/adding-a-method.md.
  */
+import type { TiltSeries } from '../types.ts';
 import { COMMON_FLAGS, validateCommon, type CommonParams } from './common.ts';
 import { COORDNET } from './coordnet/base.ts';
 import type { DescribeContext, InputShape, KindCommon, MethodDefinition, MethodKind } from './definition.ts';
@@ -101,6 +102,12 @@ export function resolveRequest<K extends MethodKind>(request: RequestOf<K>, inpu
   KINDS[definition.kind].validate(input as never, params as never);
   definition.validate(params);
   return { method: request.method, params, label: methodLabel(request.method, params, { input }) } as ResolvedRequest<K>;
+}
+
+/** Why a resolved request cannot run on this tilt series (MethodDefinition.seriesProblem), or null. */
+export function seriesProblem(resolved: { method: MethodName; params: object }, ts: TiltSeries): string | null {
+  const definition = methodDefinition(resolved.method) as { seriesProblem?(params: object, ts: TiltSeries): string | null };
+  return definition.seriesProblem?.(resolved.params, ts) ?? null;
 }
 
 /** Every name `--method` accepts for a kind's methods: their own, then their aliases (e.g. localnet-wavelet). */

@@ -17,6 +17,7 @@ import { binTiltSeries, subtractTiltMeans } from './preprocess.ts';
 import {
   methodLabel,
   resolveRequest,
+  seriesProblem,
   type FactsOf,
   type KindOf,
   type MethodName,
@@ -77,7 +78,15 @@ function prepare(ts: TiltSeries, params: { binning: number; subtractMean: boolea
 export function resolveOnTiltSeries<K extends 'reconstruction' | 'tiltSynthesis'>(ts: TiltSeries, request: RequestOf<K>): ResolvedRequest<K> {
   checkTiltAngles(ts.tiltAngles);
   checkValues(ts);
-  return resolveRequest<K>(request, ts);
+  const resolved = resolveRequest<K>(request, ts);
+  const problem = seriesProblem(resolved, ts);
+  if (problem) throw new SeriesProblemError(problem);
+  return resolved;
+}
+
+/** A request that cannot run on its tilt series (MethodDefinition.seriesProblem): a caller that knows the series' file names it. */
+export class SeriesProblemError extends Error {
+  name = 'SeriesProblemError';
 }
 
 /** Run a resolved reconstruction request (resolveOnTiltSeries). */

@@ -12,7 +12,7 @@ import {
   type DoseWeightingParams,
 } from '../common.ts';
 import type { MethodDefinition } from '../definition.ts';
-import { microscopeOverrideProblem, readMicroscopeFlags, type MicroscopeOverride } from '../../phaseFlip.ts';
+import { microscopeOverrideProblem, phaseFlipUnavailable, readMicroscopeFlags, type MicroscopeOverride } from '../../phaseFlip.ts';
 import { numberFlag, UsageError, type FlagValues } from '../flags.ts';
 
 export interface FbpParams extends CommonParams, DoseWeightingParams {
@@ -89,6 +89,10 @@ export const FBP: MethodDefinition<'fbp', 'reconstruction', FbpParams> = {
     if (!(falloff >= 0 && falloff <= 0.5)) throw new Error(`the radial filter's falloff must be in [0, 0.5] cycles/pixel (got ${falloff})`);
     // Both 0 pass only the zero frequency, which the ramp removes: the tomogram would be all zeros.
     if (cutoff === 0 && falloff === 0) throw new Error("the radial filter's cutoff and falloff are both 0: it would pass nothing");
+  },
+  seriesProblem(p, ts) {
+    const unavailable = p.ctfByDepth ? phaseFlipUnavailable(ts) : null;
+    return unavailable && `FBP's CTF correction by depth: ${unavailable}`;
   },
   paramText: (p) => `${filterText(p.filter)}, ${describeCommon(p)}${describeDoseWeighting(p)}${describeCtfByDepth(p)}`,
   flags: [

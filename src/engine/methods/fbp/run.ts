@@ -12,8 +12,7 @@ import type { Tomogram } from '../../../io/piecedVolume.ts';
 import type { ReconstructionRunner } from '../runner.ts';
 import { allocateSlabbedTomogram, forEachSlab, planSlabsForDevice, placeSlabVolume, slabTilts, type RunOptions } from '../slabs.ts';
 import type { EngineContext } from '../../context.ts';
-import { microscopeOverrideProblem, phaseFlipUnavailable } from '../../phaseFlip.ts';
-import type { FbpParams } from './base.ts';
+import { FBP, type FbpParams } from './base.ts';
 import { doseWeightedCpu, fbpSectionsCpu, reconstructFbpCpu } from './cpu.ts';
 import { reconstructByDepth, type DepthSlab } from './ctfByDepth.ts';
 
@@ -69,8 +68,9 @@ async function fbpSections(gpu: GpuContext, ts: TiltSeries, params: FbpParams, s
  */
 async function runFbp(engine: EngineContext, ts: TiltSeries, params: FbpParams, options: RunOptions): Promise<Tomogram> {
   if (!params.ctfByDepth) return engine.path === 'gpu' ? reconstructFbp(engine.gpu, ts, params, options) : reconstructFbpCpu(engine.pool, ts, params, options);
-  const unavailable = phaseFlipUnavailable(ts) ?? microscopeOverrideProblem(params.ctfByDepth);
-  if (unavailable) throw new Error(`FBP's CTF correction by depth: ${unavailable}`);
+  // Resolving checked both; a runner called directly (the evaluations' reconstructions) is checked here too.
+  const problem = FBP.seriesProblem?.(params, ts);
+  if (problem) throw new Error(problem);
   const weighted = engine.path === 'gpu' ? await doseWeighted(engine.gpu, ts, params, options) : await doseWeightedCpu(engine.pool, ts, params, options);
   const correction = { microscope: params.ctfByDepth, invertAngles: params.invertAngles };
   const volume = await reconstructByDepth(engine, weighted, params.thickness, correction, options, (flipped, slab, slabOptions) =>
