@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { cpuEngine, gpuEngine, type EngineContext } from '../../context.ts';
 import { callerPool } from '../../cpu/pool.ts';
 import { electronWavelength, MICROSCOPE_300KV } from '../../ctf.ts';
+import { doseWeightTiltSeries } from '../../doseWeighting.ts';
 import { subsetTilts } from '../../evaluation/tiltSubsets.ts';
 import { openNodeGpu } from '../../gpu/node.ts';
 import { columnDefocus, phaseFlipTilts, squaredFrequencies } from '../../phaseFlip.ts';
@@ -129,6 +130,17 @@ describe("FBP's CTF correction by depth", () => {
       alone.forEach((v, i) => (sum[i] += (v * weight(ts.nTilts)) / weight(1)));
     }
     expect(relativeError(sum, whole)).toBeLessThan(1e-5);
+  });
+
+  it('dose weights first when the series has doses: the same as by depth from the stack weighted beforehand', async () => {
+    const doses = { accumulatedDose: [12, 6, 2, 0, 4, 8, 10], exposureDose: new Array(7).fill(2) };
+    const ts = { ...ctfSeries(), ...doses };
+    const request = { method: 'fbp', params: { thickness: THICKNESS, ctfByDepth: {} } } as const;
+    const weighted = await reconstruct(cpuEngine(callerPool()), ts, request);
+    expect(weighted.label).toBe('FBP (ram-lak, thickness 40, bin 1, dose-weighted, CTF flipped by depth)');
+    const byHand = { ...doseWeightTiltSeries(ts), accumulatedDose: undefined, exposureDose: undefined };
+    const reference = await reconstruct(cpuEngine(callerPool()), byHand, request);
+    expect(relativeError(wholeVolume(weighted.volume, 'FBP').data, wholeVolume(reference.volume, 'FBP').data)).toBeLessThan(1e-6);
   });
 
   it('is refused, saying why, for a series without a defocus', async () => {
