@@ -11,7 +11,7 @@ import { subsetTilts } from '../../evaluation/tiltSubsets.ts';
 import { openNodeGpu } from '../../gpu/node.ts';
 import { columnDefocus, phaseFlipTilts, squaredFrequencies } from '../../phaseFlip.ts';
 import { Rng } from '../../sim/random.ts';
-import type { TiltSeries } from '../../types.ts';
+import { CancelledError, type TiltSeries } from '../../types.ts';
 import { fileOrderRuns, isPieced, wholeVolume } from '../../../io/piecedVolume.ts';
 import { relativeError } from '../../checks/kernelChecks.ts';
 import { UsageError } from '../flags.ts';
@@ -141,6 +141,20 @@ describe("FBP's CTF correction by depth", () => {
     const byHand = { ...doseWeightTiltSeries(ts), accumulatedDose: undefined, exposureDose: undefined };
     const reference = await reconstruct(cpuEngine(callerPool()), byHand, request);
     expect(relativeError(wholeVolume(weighted.volume, 'FBP').data, wholeVolume(reference.volume, 'FBP').data)).toBeLessThan(1e-6);
+  });
+
+  it("reports each slab's flip and FBP in turn, and stops at a cancel", async () => {
+    const ts = ctfSeries();
+    const request = { method: 'fbp', params: { thickness: THICKNESS, ctfByDepth: {} } } as const;
+    const seen: { fraction: number; message: string }[] = [];
+    await reconstruct(cpuEngine(callerPool()), ts, request, { onProgress: (p) => seen.push(p) });
+    // Three slabs at 1 Å: each one's flip from its start, its FBP from its middle.
+    expect(seen.filter((p) => p.message.endsWith('phase flipping the tilts (0 of 7)')).map((p) => p.fraction)).toEqual([0, 1 / 3, 2 / 3]);
+    expect(seen.find((p) => p.message.startsWith('depth slab 2 of 3: FBP'))?.fraction).toBeCloseTo(0.5, 9);
+    expect(seen.every((p, i) => i === 0 || p.fraction >= seen[i - 1].fraction)).toBe(true);
+    const cancelled = new AbortController();
+    cancelled.abort();
+    await expect(reconstruct(cpuEngine(callerPool()), ts, request, { signal: cancelled.signal })).rejects.toBeInstanceOf(CancelledError);
   });
 
   it('is refused, saying why, for a series without a defocus', async () => {

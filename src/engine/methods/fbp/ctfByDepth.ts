@@ -1,8 +1,8 @@
 /**
  * CTF correction by depth (docs/metadata.md#ctf-correction-by-depth), as novaCTF does for thick specimens: a point at
  * height z in the tomogram is z·p/cos θ further from focus along a tilt's beam than the tomogram's middle plane, on
- * top of the gradient across the tilted view that the 2-D flip corrects (../../phaseFlip.ts). Through 200 nm at 2 Å
- * that is a spread of 0.2 µm, several radians of phase at Nyquist. So the tomogram is cut into depth slabs; for
+ * top of the gradient across the tilted view that the 2-D flip corrects (../../phaseFlip.ts). Through 200 nm the
+ * defocus spreads 0.2 µm (0.4 µm at 60°): several radians of phase at Nyquist at 2 Å. So the tomogram is cut into depth slabs; for
  * each, every tilt is phase flipped at its defocus less the slab's height (µm: −zCentre·p/cos θ·10⁻⁴, the sign the
  * 2-D flip's gradient has, geometry's u = x·cos θ + z·sin θ), and only the slab's sections are back-projected from
  * those tilts (the projector's zCentre). The slabs are planned from the thickness, the pixel size and the voltage
@@ -74,10 +74,13 @@ export async function reconstructByDepth(
   for (const [j, slab] of slabs.entries()) {
     throwIfAborted(options.signal);
     const stage = `depth slab ${j + 1} of ${slabs.length}`;
-    options.onProgress?.({ fraction: j / slabs.length, message: `${stage}: phase flipping the tilts` });
+    // Each slab's share of the progress: its flip the first half, its FBP the second.
+    const [from, half, to] = [j, j + 0.5, j + 1].map((at) => at / slabs.length);
+    const onFlip = (done: number, total: number) => options.onProgress?.({ fraction: from + ((half - from) * done) / total, message: `${stage}: phase flipping the tilts (${done} of ${total})` });
+    onFlip(0, ts.nTilts);
     const defocus = slabDefocus(ts.defocus as number[], ts.tiltAngles, ts.pixelSize, slab.zCentre);
-    const flipped = await phaseFlipTiltSeries({ ...ts, defocus }, cpuPoolOf(engine), { ...correction, signal: options.signal });
-    placeSections(tomogram, slab.z0, await sections(flipped.tiltSeries, slab, stageOptions(options, j / slabs.length, (j + 1) / slabs.length, stage)));
+    const flipped = await phaseFlipTiltSeries({ ...ts, defocus }, cpuPoolOf(engine), { ...correction, signal: options.signal, onProgress: onFlip });
+    placeSections(tomogram, slab.z0, await sections(flipped.tiltSeries, slab, stageOptions(options, half, to, stage)));
   }
   return tomogram;
 }

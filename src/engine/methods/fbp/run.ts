@@ -68,7 +68,7 @@ async function fbpSections(gpu: GpuContext, ts: TiltSeries, params: FbpParams, s
  */
 async function runFbp(engine: EngineContext, ts: TiltSeries, params: FbpParams, options: RunOptions): Promise<Tomogram> {
   if (!params.ctfByDepth) return engine.path === 'gpu' ? reconstructFbp(engine.gpu, ts, params, options) : reconstructFbpCpu(engine.pool, ts, params, options);
-  // Resolving checked both; a runner called directly (the evaluations' reconstructions) is checked here too.
+  // Resolving checked this; a runner called directly (the evaluations' reconstructions of tilt subsets) is checked here too.
   const problem = FBP.seriesProblem?.(params, ts);
   if (problem) throw new Error(problem);
   const weighted = engine.path === 'gpu' ? await doseWeighted(engine.gpu, ts, params, options) : await doseWeightedCpu(engine.pool, ts, params, options);
