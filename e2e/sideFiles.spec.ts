@@ -14,7 +14,9 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { readMrc, writeMrc } from '../src/io/mrc.ts';
 import { simulatedStack, writeTlt } from './fixtures.ts';
-import { exportedMrc, exportedSeries, setParams, shareDemoPage } from './helpers.ts';
+import { exportedMrc, exportedSeries, selectedResultLabel, setParams, shareDemoPage } from './helpers.ts';
+import { DECONV_DEFAULTS } from '../src/engine/methods/deconv/base.ts';
+import { deconvolve } from '../src/engine/methods/deconv/run.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -479,5 +481,44 @@ test("FBP's CTF by depth: offered for a series with a CTF estimate, at the flip'
   await page.getByTestId('dataset-select').selectOption({ index: 0 });
   await expect(page.getByTestId('dataset-summary')).toContainText('Simulated demo');
   await expect(page.getByTestId('ctf-by-depth-note')).toHaveText(/^: the series has no CTF estimate/);
+  expect(pageErrors).toEqual([]);
+});
+
+test("CTF deconvolution of a result offers its series' mean defocus, refines it as the engine's filter does, is refused without a defocus, and says when the tilts were flipped", async () => {
+  const datasets = await page.evaluate(() => window.wedgelab.datasets());
+  const deep = datasets.find((d) => d.name === 'deep.mrc + deep.tlt + deep_CTF.txt')!;
+  const flippedDeep = datasets.find((d) => d.name === 'deep.mrc + deep.tlt + deep_CTF.txt, phase-flipped')!;
+  await page.getByTestId('dataset-select').selectOption(deep.id);
+  const fbpId = await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { thickness: 16, filter: { name: 'cosine' } } }));
+  await page.getByTestId('refine-method-select').selectOption('deconv');
+  // Without a defocus the run is refused, saying what to give; the results stay.
+  const before = await page.getByTestId('result-item').count();
+  await page.getByTestId('refine-button').click();
+  await expect(page.getByTestId('error-message')).toContainText("CTF deconvolution needs the tilts' defocus");
+  await page.getByTestId('error-dismiss').click();
+  await expect(page.getByTestId('result-item')).toHaveCount(before);
+  // The series' estimate (3 µm at every tilt), offered and taken.
+  await expect(page.getByTestId('deconv-defocus-hint')).toContainText("The series' CTF estimate: 3 µm on average");
+  await page.getByTestId('deconv-defocus-use').click();
+  await expect(page.getByTestId('deconv-defocus')).toHaveValue('3');
+  await expect(page.getByTestId('deconv-defocus-hint')).toHaveCount(0);
+  await page.getByTestId('refine-button').click();
+  await expect(page.getByTestId('result-item')).toHaveCount(before + 1, { timeout: 60_000 });
+  expect(await selectedResultLabel(page)).toBe('CTF deconvolution (3 µm, falloff 1, strength 1, high-pass 0.02) ← FBP (cosine, thickness 16, bin 1, mean subtracted)');
+  const refined = await page.evaluate(() => window.wedgelab.results().at(-1)!);
+  const [source, out] = [readMrc(await exportedMrc(page, fbpId)), readMrc(await exportedMrc(page, refined.id))];
+  const { nx, ny, nz } = source.header;
+  // The engine's filter (numpy's agrees with it: src/engine/methods/deconv/deconv.test.ts) on the exported FBP.
+  const expected = deconvolve({ nx, ny, nz, data: source.data, pixelSize: source.pixelSize[0] }, { ...DECONV_DEFAULTS, defocus: 3 });
+  const largest = expected.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  expect(out.data.reduce((m, v, i) => Math.max(m, Math.abs(v - expected[i])), 0) / largest).toBeLessThan(1e-5);
+  // A result of the flipped series: no estimate left to offer, and the panel says its tilts were flipped.
+  await page.getByTestId('dataset-select').selectOption(flippedDeep.id);
+  await page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { thickness: 16 } }));
+  await expect(page.getByTestId('deconv-flipped-hint')).toHaveText(": this result's tilts were flipped");
+  await expect(page.getByTestId('deconv-defocus-hint')).toHaveCount(0);
+  await page.getByTestId('deconv-phase-flipped').check();
+  await expect(page.getByTestId('deconv-flipped-hint')).toHaveCount(0);
+  await page.getByTestId('deconv-phase-flipped').uncheck();
   expect(pageErrors).toEqual([]);
 });

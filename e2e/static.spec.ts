@@ -131,6 +131,7 @@ const SMALL: Record<MethodName, Record<string, unknown>> = {
   coordnet: { binning: 4, thickness: 4, width: 4, layers: 1, slabRows: 32, stepsFirst: 2, stepsNext: 1 },
   localnet: { binning: 4, thickness: 8, model: 'broad-p11-wavelet' },
   gaussian: { sigma: 1 },
+  deconv: { defocus: 3 },
   cryogen: { cube: 16, overlap: 4 },
   isonet: { cube: 16, overlap: 4 },
   reproject: { angles: [66, -66], thickness: 16, iterations: 2 },

@@ -2,6 +2,7 @@
 import type { MethodBench } from './benchKit.ts';
 import { COORDNET_BENCH } from './coordnet/bench.ts';
 import { FBP_BENCH } from './fbp/bench.ts';
+import { DECONV_BENCH } from './deconv/bench.ts';
 import { GAUSSIAN_BENCH } from './gaussian/bench.ts';
 import { LATENTBP_BENCH } from './latentbp/bench.ts';
 import { LOCALNET_BENCH } from './localnet/bench.ts';
@@ -16,6 +17,7 @@ export const BENCHES: { [N in MethodName]: MethodBench<object> } = {
   coordnet: COORDNET_BENCH,
   localnet: LOCALNET_BENCH,
   gaussian: GAUSSIAN_BENCH,
+  deconv: DECONV_BENCH,
   cryogen: CRYOGEN_BENCH,
   isonet: ISONET_BENCH,
   reproject: REPROJECT_BENCH,

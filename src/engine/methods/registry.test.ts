@@ -26,6 +26,7 @@ describe('method registry', () => {
       ['coordnet', 'reconstruction'],
       ['localnet', 'reconstruction'],
       ['gaussian', 'refinement'],
+      ['deconv', 'refinement'],
       ['cryogen', 'refinement'],
       ['isonet', 'refinement'],
       ['reproject', 'tiltSynthesis'],
@@ -73,7 +74,7 @@ describe('method registry', () => {
 
   it('accepts aliases on the command line, presetting parameters', () => {
     expect(methodChoices('reconstruction')).toEqual(['fbp', 'sirt', 'coordnet', 'localnet', 'localnet-wavelet']);
-    expect(methodChoices('refinement')).toEqual(['gaussian', 'cryogen', 'isonet']);
+    expect(methodChoices('refinement')).toEqual(['gaussian', 'deconv', 'cryogen', 'isonet']);
     expect(methodChoices('tiltSynthesis')).toEqual(['reproject', 'latentbp']);
     expect(methodForCliName('localnet-wavelet')).toEqual({ method: 'localnet', preset: { model: 'broad96-p11-wavelet' } });
     expect(methodForCliName('sirt')).toEqual({ method: 'sirt', preset: {} });

@@ -9,6 +9,7 @@ import { COMMON_FLAGS, validateCommon, type CommonParams } from './common.ts';
 import { COORDNET } from './coordnet/base.ts';
 import type { DescribeContext, InputShape, KindCommon, MethodDefinition, MethodKind } from './definition.ts';
 import { FBP } from './fbp/base.ts';
+import { DECONV } from './deconv/base.ts';
 import { GAUSSIAN } from './gaussian/base.ts';
 import { LATENTBP } from './latentbp/base.ts';
 import type { FlagSpec } from './flags.ts';
@@ -17,7 +18,7 @@ import { REPROJECT } from './reproject/base.ts';
 import { SIRT } from './sirt/base.ts';
 import { CRYOGEN, ISONET } from './unetrefine/base.ts';
 
-export const METHODS = [FBP, SIRT, COORDNET, LOCALNET, GAUSSIAN, CRYOGEN, ISONET, REPROJECT, LATENTBP] as const;
+export const METHODS = [FBP, SIRT, COORDNET, LOCALNET, GAUSSIAN, DECONV, CRYOGEN, ISONET, REPROJECT, LATENTBP] as const;
 
 type Definitions = (typeof METHODS)[number];
 export type MethodName = Definitions['name'];

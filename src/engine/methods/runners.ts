@@ -9,6 +9,7 @@ import type { TiltSeries, Volume } from '../types.ts';
 import type { Tomogram } from '../../io/piecedVolume.ts';
 import { COORDNET_RUNNER } from './coordnet/run.ts';
 import { FBP_RUNNER } from './fbp/run.ts';
+import { DECONV_RUNNER } from './deconv/run.ts';
 import { GAUSSIAN_RUNNER } from './gaussian/run.ts';
 import { LATENTBP_RUNNER } from './latentbp/run.ts';
 import { LOCALNET_RUNNER } from './localnet/run.ts';
@@ -45,6 +46,7 @@ export const RUNNERS: { [N in MethodName]: RunnerOf<N> } = {
   coordnet: COORDNET_RUNNER,
   localnet: LOCALNET_RUNNER,
   gaussian: GAUSSIAN_RUNNER,
+  deconv: DECONV_RUNNER,
   cryogen: CRYOGEN_RUNNER,
   isonet: ISONET_RUNNER,
   reproject: REPROJECT_RUNNER,

@@ -6,6 +6,7 @@ import type { ComponentType } from 'react';
 import type { MethodName } from '../../../../workers/api.ts';
 import { CoordnetFields } from './CoordnetFields.tsx';
 import { FbpFields } from './FbpFields.tsx';
+import { DeconvFields } from './DeconvFields.tsx';
 import { GaussianFields } from './GaussianFields.tsx';
 import { LatentbpFields } from './LatentbpFields.tsx';
 import { LocalnetFields } from './LocalnetFields.tsx';
@@ -19,6 +20,7 @@ export const METHOD_PANELS: { [N in MethodName]: ComponentType<{ disabled: boole
   coordnet: CoordnetFields,
   localnet: LocalnetFields,
   gaussian: GaussianFields,
+  deconv: DeconvFields,
   cryogen: CryogenFields,
   isonet: IsonetFields,
   reproject: ReprojectFields,
