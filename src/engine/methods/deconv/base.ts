@@ -3,6 +3,7 @@
  * CTF with a simple model of the signal-to-noise ratio, the model of Tegunov's tom_deconv (as Warp and IsoNet run
  * it before their refinement), written here from its formulas. Page-safe; the runner is ./run.ts.
  */
+import { microscopeOverrideProblem } from '../../phaseFlip.ts';
 import type { MethodDefinition } from '../definition.ts';
 
 export interface DeconvParams {
@@ -47,7 +48,8 @@ export const DECONV: MethodDefinition<'deconv', 'refinement', DeconvParams> = {
   }),
   validate(p) {
     if (p.defocus !== undefined && !(p.defocus > 0 && p.defocus <= 20)) throw new Error(`the defocus must be in (0, 20] µm under focus (got ${p.defocus})`);
-    if (!(p.voltage >= 60 && p.voltage <= 400)) throw new Error(`the voltage must be in [60, 400] kV (got ${p.voltage})`);
+    const voltage = microscopeOverrideProblem({ voltage: p.voltage });
+    if (voltage) throw new Error(voltage);
     if (!(p.snrFalloff >= 0 && p.snrFalloff <= 10)) throw new Error(`the SNR falloff must be in [0, 10] (got ${p.snrFalloff})`);
     if (!(p.strength >= 0 && p.strength <= 3)) throw new Error(`the strength must be in [0, 3] (got ${p.strength})`);
     if (!(p.highpass > 0 && p.highpass <= 1)) throw new Error(`the high-pass must be in (0, 1] of Nyquist (got ${p.highpass})`);

@@ -86,6 +86,7 @@ describe('CTF deconvolution', () => {
     expect(resolveRefinement(size, { method: 'deconv', params: { defocus: 2.5, voltage: 200, phaseFlipped: true } }).label).toBe('CTF deconvolution (2.5 µm, 200 kV, falloff 1, strength 1, high-pass 0.02, phase-flipped)');
     expect(() => resolveRefinement(size, { method: 'deconv', params: { defocus: 0 } })).toThrow('the defocus must be in (0, 20] µm under focus (got 0)');
     expect(() => resolveRefinement(size, { method: 'deconv', params: { defocus: 3, highpass: 0 } })).toThrow('the high-pass must be in (0, 1]');
+    expect(() => resolveRefinement(size, { method: 'deconv', params: { defocus: 3, voltage: 1000 } })).toThrow('a voltage of 1000 kV: give 60–400 kV');
   });
 
   it('is refused, saying what to give, without a defocus', async () => {
