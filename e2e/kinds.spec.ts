@@ -151,7 +151,7 @@ test('a script naming an unknown method, or one of another kind, is refused: not
   expect(refused).toEqual([
     'unknown reconstruction method "nope": use one of fbp, sirt, coordnet, localnet',
     'unknown reconstruction method "gaussian": use one of fbp, sirt, coordnet, localnet',
-    'unknown refinement method "fbp": use one of gaussian, cryogen, isonet',
+    'unknown refinement method "fbp": use one of gaussian, deconv, cryogen, isonet',
   ]);
   expect(await page.evaluate(() => window.wedgelab.results().length)).toBe(count);
   await page.getByTestId('error-dismiss').click();

@@ -37,6 +37,8 @@ export function DeconvFields({ disabled }: { disabled: boolean }) {
       <div className="field-row">
         <NumberField label="SNR falloff" min={0} max={10} step={0.1} value={snrFalloff} onChange={(value) => update({ snrFalloff: value })} disabled={disabled} testId="deconv-falloff" title="How fast the SNR model falls with frequency (1–1.2 usually)" />
         <NumberField label="Strength" min={0} max={3} step={0.1} value={strength} onChange={(value) => update({ strength: value })} disabled={disabled} testId="deconv-strength" title="The SNR model at low frequency is 10^(3·strength): 1 for 1000, 0.67 for 100" />
+      </div>
+      <div className="field-row">
         <NumberField label="High-pass" unit="× Nyquist" min={0.001} max={1} step={0.01} value={highpass} onChange={(value) => update({ highpass: value })} disabled={disabled} testId="deconv-highpass" title="Below this fraction of Nyquist the SNR model rises from 0: the mean and the slowest ramps are taken off" />
       </div>
       <label className="check" title="The tilts were phase flipped (or FBP corrected the CTF by depth): the filter follows |CTF|">
