@@ -75,6 +75,11 @@ export function microscopeOverrideProblem(override: MicroscopeOverride): string 
   return null;
 }
 
+/** "300 kV, Cs 2.7 mm, Q 0.07": the values given, in that order, as labels and messages name a microscope. */
+export function microscopeText({ voltage, cs, amplitudeContrast }: MicroscopeOverride): string {
+  return [voltage !== undefined && `${voltage} kV`, cs !== undefined && `Cs ${cs} mm`, amplitudeContrast !== undefined && `Q ${amplitudeContrast}`].filter(Boolean).join(', ');
+}
+
 /** The command line's flags that give a flip its microscope instead of the series' own (--phase-flip's, FBP's --ctf-by-depth's), with the field each sets. */
 export const MICROSCOPE_FLAGS = { voltage: 'voltage', cs: 'cs', 'amplitude-contrast': 'amplitudeContrast' } as const;
 
@@ -288,12 +293,11 @@ export interface PhaseFlipReport {
  * angles when inverted: what a flipped series says it is.
  */
 export function phaseFlipText({ microscope, maxLevels, phaseShift, astigmatism, invertAngles }: Pick<PhaseFlipReport, 'microscope' | 'maxLevels' | 'phaseShift' | 'astigmatism' | 'invertAngles'>): string {
-  const { voltage, cs, amplitudeContrast } = microscope;
   const levels = maxLevels > 1 ? `up to ${maxLevels} defocus levels across a tilt` : 'one defocus per tilt';
   const shift = [
     ...(astigmatism !== undefined ? [`astigmatism (up to ${astigmatism.toFixed(2)} µm)`] : []),
     ...(phaseShift ? [`phase-plate shift (${phaseShiftRange(phaseShift)})`] : []),
   ].map((part) => ` and ${part}`).join('');
   const inverted = invertAngles ? '; the defocus gradient at the inverted tilt angles' : '';
-  return `phase flipped at each tilt's defocus${shift} (${voltage} kV, Cs ${cs} mm, Q ${amplitudeContrast}; ${levels}${inverted})`;
+  return `phase flipped at each tilt's defocus${shift} (${microscopeText(microscope)}; ${levels}${inverted})`;
 }

@@ -20,7 +20,31 @@ const TILTS_PER_THREAD = 1;
  * what is missing when the series cannot be flipped; `onProgress(done, total)` after each round of tilts, and a
  * cancel (`signal`) lands between rounds.
  */
-export async function phaseFlipTiltSeries(ts: TiltSeries, pool: CpuPool, options: PhaseFlipOptions & { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<PhaseFlipReport> {
+export async function phaseFlipTiltSeries(ts: TiltSeries, pool: CpuPool, options: FlipRunOptions = {}): Promise<PhaseFlipReport> {
+  const { data, geometry, invertAngles } = await phaseFlippedData(ts, pool, options);
+  const { phaseShift, astigmatism } = ts;
+  const maxLevels = Math.max(...Array.from({ length: ts.nTilts }, (_, t) => tiltLevels(geometry, t).levels.length));
+  // Out of shared memory: the flipped series is a data set of its own, and shared views cannot go into a Blob (an export).
+  const tiltSeries: TiltSeries = { ...ts, data: typeof SharedArrayBuffer !== 'undefined' && data.buffer instanceof SharedArrayBuffer ? data.slice() : data };
+  const reach = phaseFlipReach(ts, geometry.microscope) as PhaseFlipReport['reach'];
+  // Corrected: nothing is left to flip.
+  delete tiltSeries.defocus;
+  delete tiltSeries.phaseShift;
+  delete tiltSeries.astigmatism;
+  delete tiltSeries.defocusColumn;
+  const difference = astigmatism && Math.max(...astigmatism.cos2.map((c, t) => astigmatismAxes(c, astigmatism.sin2[t]).difference));
+  return { tiltSeries, maxLevels, microscope: geometry.microscope, ...(phaseShift && { phaseShift }), ...(difference !== undefined && { astigmatism: difference }), invertAngles, reach };
+}
+
+/** How a flip on the pool is asked for: PhaseFlipOptions, a cancel, progress after each round of tilts. */
+export type FlipRunOptions = PhaseFlipOptions & { signal?: AbortSignal; onProgress?: (done: number, total: number) => void };
+
+/**
+ * The series' data phase flipped (phaseFlipTiltSeries), in the pool's shared memory, and the geometry it was flipped
+ * with (and whether at inverted angles). `f2`: the stack's squaredFrequencies where the caller flips the same stack's size more than once (FBP's
+ * depth slabs); made here otherwise.
+ */
+export async function phaseFlippedData(ts: TiltSeries, pool: CpuPool, options: FlipRunOptions & { f2?: Float64Array } = {}): Promise<{ data: Float32Array; geometry: PhaseFlipGeometry; invertAngles: boolean }> {
   const unavailable = phaseFlipUnavailable(ts) ?? microscopeOverrideProblem(options.microscope ?? {});
   if (unavailable) throw new Error(`phase flip: ${unavailable}`);
   const microscope = microscopeOf(ts, options.microscope);
@@ -29,9 +53,7 @@ export async function phaseFlipTiltSeries(ts: TiltSeries, pool: CpuPool, options
   const tiltAngles = effectiveAngles(ts.tiltAngles, invertAngles);
   const geometry: PhaseFlipGeometry = { nx: ts.nx, ny: ts.ny, pixelSize: ts.pixelSize, tiltAngles, defocus: ts.defocus as number[], ...(phaseShift && { phaseShift }), ...(astigmatism && { astigmatism }), ...(defocusColumn && { defocusColumn }), microscope };
   const data = sharedCopy(ts.data);
-  // The frequencies are every tilt's: made once, shared with the threads.
-  const f2 = sharedDoubles(ts.nx * ts.ny);
-  f2.set(squaredFrequencies(ts.nx, ts.ny, ts.pixelSize));
+  const f2 = options.f2 ?? sharedSquaredFrequencies(ts.nx, ts.ny, ts.pixelSize);
   const step = TILTS_PER_THREAD * pool.threads;
   for (let t0 = 0; t0 < ts.nTilts; t0 += step) {
     // A turn of the event loop first, so that a cancel sent meanwhile is seen.
@@ -41,15 +63,12 @@ export async function phaseFlipTiltSeries(ts: TiltSeries, pool: CpuPool, options
     await pool.run({ kernel: 'phaseFlip', y0: t0, rows, data, geometry, f2 });
     options.onProgress?.(t0 + rows, ts.nTilts);
   }
-  const maxLevels = Math.max(...Array.from({ length: ts.nTilts }, (_, t) => tiltLevels(geometry, t).levels.length));
-  // Out of shared memory: the flipped series is a data set of its own, and shared views cannot go into a Blob (an export).
-  const tiltSeries: TiltSeries = { ...ts, data: typeof SharedArrayBuffer !== 'undefined' && data.buffer instanceof SharedArrayBuffer ? data.slice() : data };
-  const reach = phaseFlipReach(ts, microscope) as PhaseFlipReport['reach'];
-  // Corrected: nothing is left to flip.
-  delete tiltSeries.defocus;
-  delete tiltSeries.phaseShift;
-  delete tiltSeries.astigmatism;
-  delete tiltSeries.defocusColumn;
-  const difference = astigmatism && Math.max(...astigmatism.cos2.map((c, t) => astigmatismAxes(c, astigmatism.sin2[t]).difference));
-  return { tiltSeries, maxLevels, microscope, ...(phaseShift && { phaseShift }), ...(difference !== undefined && { astigmatism: difference }), invertAngles, reach };
+  return { data, geometry, invertAngles };
+}
+
+/** The frequencies every tilt of an nx × ny stack is flipped at (squaredFrequencies), made once in shared memory for the threads. */
+export function sharedSquaredFrequencies(nx: number, ny: number, pixelSize: number): Float64Array {
+  const f2 = sharedDoubles(nx * ny);
+  f2.set(squaredFrequencies(nx, ny, pixelSize));
+  return f2;
 }

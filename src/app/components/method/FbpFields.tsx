@@ -1,7 +1,7 @@
 import { useCallback, useEffect } from 'react';
 import type { Microscope } from '../../../engine/ctf.ts';
 import { FILTER_NAMES, RADIAL_DEFAULTS, radialAtBinning, sameFilter, type FilterName, type FilterSpec } from '../../../engine/filters.ts';
-import type { MicroscopeOverride } from '../../../engine/phaseFlip.ts';
+import { microscopeText, type MicroscopeOverride } from '../../../engine/phaseFlip.ts';
 import { selectDataset, useAppStore } from '../../state/store.ts';
 import { NumberField } from '../NumberField.tsx';
 import { DoseWeightingField } from './DoseWeightingField.tsx';
@@ -65,7 +65,7 @@ function CtfByDepthField({ value, onChange, disabled }: { value: MicroscopeOverr
       <input type="checkbox" checked={checked} disabled={disabled || unavailable !== null} onChange={(e) => onChange(e.target.checked ? (microscope ?? {}) : undefined)} data-testid="ctf-by-depth-input" />
       CTF by depth
       <span className="check-note" data-testid="ctf-by-depth-note">
-        {unavailable !== null ? `: ${unavailable}` : checked && microscope ? `: at ${microscope.voltage} kV, Cs ${microscope.cs} mm, Q ${microscope.amplitudeContrast} (the phase flip's fields)` : ''}
+        {unavailable !== null ? `: ${unavailable}` : checked && microscope ? `: at ${microscopeText(microscope)} (the phase flip's fields)` : ''}
       </span>
     </label>
   );

@@ -1,4 +1,5 @@
 /** CTF deconvolution's bench: the worker's CPU filter against the same filter with numpy's FFT (bench/deconv_reference.py), timed in the same run. */
+import { gpuEngine } from '../../context.ts';
 import { Rng } from '../../sim/random.ts';
 import type { MethodBench } from '../benchKit.ts';
 import { DECONV } from './base.ts';
@@ -33,7 +34,7 @@ export const DECONV_BENCH: MethodBench<DeconvBenchRow> = {
       const rng = new Rng(5);
       const volume = { nx, ny, nz, pixelSize: PIXEL_SIZE, data: Float32Array.from({ length: nx * ny * nz }, () => rng.normal()) };
       const started = performance.now();
-      await DECONV_RUNNER.run({ path: 'gpu', gpu }, volume, params, {});
+      await DECONV_RUNNER.run(gpuEngine(gpu), volume, params, {});
       const seconds = (performance.now() - started) / 1000;
       const reference = context.python('deconv_reference.py', ['time', nx, ny, nz, PIXEL_SIZE, DEFOCUS]) as { seconds: number } | null;
       const referenceSeconds = reference?.seconds ?? null;

@@ -12,7 +12,7 @@ import {
   type DoseWeightingParams,
 } from '../common.ts';
 import type { MethodDefinition } from '../definition.ts';
-import { microscopeOverrideProblem, phaseFlipUnavailable, readMicroscopeFlags, type MicroscopeOverride } from '../../phaseFlip.ts';
+import { microscopeOverrideProblem, microscopeText, phaseFlipUnavailable, readMicroscopeFlags, type MicroscopeOverride } from '../../phaseFlip.ts';
 import { numberFlag, UsageError, type FlagValues } from '../flags.ts';
 
 export interface FbpParams extends CommonParams, DoseWeightingParams {
@@ -27,9 +27,8 @@ export interface FbpParams extends CommonParams, DoseWeightingParams {
 /** ", CTF flipped by depth (200 kV)": the correction and the microscope values that differ from the series' own, for the label. */
 function describeCtfByDepth({ ctfByDepth }: FbpParams): string {
   if (!ctfByDepth) return '';
-  const { voltage, cs, amplitudeContrast } = ctfByDepth;
-  const given = [voltage !== undefined && `${voltage} kV`, cs !== undefined && `Cs ${cs} mm`, amplitudeContrast !== undefined && `Q ${amplitudeContrast}`].filter(Boolean);
-  return `, CTF flipped by depth${given.length ? ` (${given.join(', ')})` : ''}`;
+  const given = microscopeText(ctfByDepth);
+  return `, CTF flipped by depth${given ? ` (${given})` : ''}`;
 }
 
 /** "cosine", "radial 0.35/0.035": the filter as the label and messages name it. */

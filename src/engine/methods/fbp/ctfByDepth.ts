@@ -10,8 +10,8 @@
  * linearity, evaluation/crossValidation.ts).
  */
 import { cpuPoolOf, type EngineContext } from '../../context.ts';
-import { phaseFlipTiltSeries } from '../../cpu/phaseFlip.ts';
-import { defocusStep, microscopeOf, type MicroscopeOverride } from '../../phaseFlip.ts';
+import { phaseFlippedData, sharedSquaredFrequencies } from '../../cpu/phaseFlip.ts';
+import { defocusStep, microscopeOf, type PhaseFlipOptions } from '../../phaseFlip.ts';
 import { throwIfAborted, type TiltSeries } from '../../types.ts';
 import type { Tomogram } from '../../../io/piecedVolume.ts';
 import { allocateSlabbedTomogram, placeSections, stageOptions, type RunOptions } from '../slabs.ts';
@@ -49,12 +49,6 @@ export function slabDefocus(defocus: readonly number[], tiltAngles: readonly num
   return defocus.map((d, t) => d - (zCentre * pixelSize * 1e-4) / Math.cos((tiltAngles[t] * Math.PI) / 180));
 }
 
-/** What the by-depth correction asks beside the series: its microscope where it differs from the series' own. */
-export interface ByDepthOptions {
-  microscope: MicroscopeOverride;
-  invertAngles: boolean;
-}
-
 /**
  * The tomogram of `ts` (thickness sections), each depth slab reconstructed by `sections` from the tilts flipped for
  * its height (on the engine's CPU pool), in place. `ts` must carry a defocus (phaseFlipUnavailable); `sections`
@@ -64,13 +58,15 @@ export async function reconstructByDepth(
   engine: EngineContext,
   ts: TiltSeries,
   thickness: number,
-  correction: ByDepthOptions,
+  correction: PhaseFlipOptions,
   options: RunOptions,
   sections: (flipped: TiltSeries, slab: DepthSlab, options: RunOptions) => Promise<Tomogram>,
 ): Promise<Tomogram> {
   const microscope = microscopeOf(ts, correction.microscope);
   const slabs = depthSlabs(thickness, ts.pixelSize, microscope.voltage);
   const tomogram = allocateSlabbedTomogram(ts.nx, ts.ny, thickness, ts.pixelSize, options.pieceBytes);
+  // Every slab flips the same stack's size: its frequencies made once.
+  const f2 = sharedSquaredFrequencies(ts.nx, ts.ny, ts.pixelSize);
   for (const [j, slab] of slabs.entries()) {
     throwIfAborted(options.signal);
     const stage = `depth slab ${j + 1} of ${slabs.length}`;
@@ -79,8 +75,9 @@ export async function reconstructByDepth(
     const onFlip = (done: number, total: number) => options.onProgress?.({ fraction: from + ((half - from) * done) / total, message: `${stage}: phase flipping the tilts (${done} of ${total})` });
     onFlip(0, ts.nTilts);
     const defocus = slabDefocus(ts.defocus as number[], ts.tiltAngles, ts.pixelSize, slab.zCentre);
-    const flipped = await phaseFlipTiltSeries({ ...ts, defocus }, cpuPoolOf(engine), { ...correction, signal: options.signal, onProgress: onFlip });
-    placeSections(tomogram, slab.z0, await sections(flipped.tiltSeries, slab, stageOptions(options, half, to, stage)));
+    // The flipped tilts stay in the pool's shared memory: the slab's FBP reads them there, and nothing else keeps them.
+    const { data } = await phaseFlippedData({ ...ts, defocus }, cpuPoolOf(engine), { ...correction, f2, signal: options.signal, onProgress: onFlip });
+    placeSections(tomogram, slab.z0, await sections({ ...ts, data }, slab, stageOptions(options, half, to, stage)));
   }
   return tomogram;
 }
