@@ -16,7 +16,7 @@ import { readMrc, writeMrc } from '../src/io/mrc.ts';
 import { simulatedStack, writeTlt } from './fixtures.ts';
 import { exportedMrc, exportedSeries, selectedResultLabel, setParams, shareDemoPage } from './helpers.ts';
 import { DECONV_DEFAULTS } from '../src/engine/methods/deconv/base.ts';
-import { deconvolve } from '../src/engine/methods/deconv/run.ts';
+import { deconvolveReference } from '../src/engine/reference/deconv.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -484,7 +484,7 @@ test("FBP's CTF by depth: offered for a series with a CTF estimate, at the flip'
   expect(pageErrors).toEqual([]);
 });
 
-test("CTF deconvolution of a result offers its series' mean defocus, refines it as the engine's filter does, is refused without a defocus, and says when the tilts were flipped", async () => {
+test("CTF deconvolution of a result offers its series' mean defocus, refines it as the one-array filter does, is refused without a defocus, and says when the tilts were flipped", async () => {
   const datasets = await page.evaluate(() => window.wedgelab.datasets());
   const deep = datasets.find((d) => d.name === 'deep.mrc + deep.tlt + deep_CTF.txt')!;
   const flippedDeep = datasets.find((d) => d.name === 'deep.mrc + deep.tlt + deep_CTF.txt, phase-flipped')!;
@@ -508,8 +508,8 @@ test("CTF deconvolution of a result offers its series' mean defocus, refines it 
   const refined = await page.evaluate(() => window.wedgelab.results().at(-1)!);
   const [source, out] = [readMrc(await exportedMrc(page, fbpId)), readMrc(await exportedMrc(page, refined.id))];
   const { nx, ny, nz } = source.header;
-  // The engine's filter (numpy's agrees with it: src/engine/methods/deconv/deconv.test.ts) on the exported FBP.
-  const expected = deconvolve({ nx, ny, nz, data: source.data, pixelSize: source.pixelSize[0] }, { ...DECONV_DEFAULTS, defocus: 3 });
+  // The one-array filter (numpy's agrees with it: src/engine/methods/deconv/deconv.test.ts) on the exported FBP.
+  const expected = deconvolveReference({ nx, ny, nz, data: source.data, pixelSize: source.pixelSize[0] }, { ...DECONV_DEFAULTS, defocus: 3 });
   const largest = expected.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
   expect(out.data.reduce((m, v, i) => Math.max(m, Math.abs(v - expected[i])), 0) / largest).toBeLessThan(1e-5);
   // A result of the flipped series: no estimate left to offer, and the panel says its tilts were flipped.

@@ -10,6 +10,7 @@ import { filterRowsInPlace } from './rowFilter.ts';
 import { sirtIterationRows, type SirtRows } from './sirt.ts';
 import { doseWeightTilts } from '../doseWeighting.ts';
 import { phaseFlipTilts, type PhaseFlipGeometry } from '../phaseFlip.ts';
+import { spectrumColumnBlocks, spectrumForwardRows, spectrumInverseRows, type SpectrumColumnsTask, type SpectrumForwardTask, type SpectrumInverseTask } from './volumeSpectrum.ts';
 
 /** Filter detector rows in place (the rows of every tilt, counted together). */
 export interface FilterTask {
@@ -83,7 +84,17 @@ export interface PhaseFlipTask {
   f2: Float64Array;
 }
 
-export type CpuTask = FilterTask | BackProjectTask | ForwardProjectTask | SirtTask | PatchesTask | DoseWeightTask | PhaseFlipTask;
+export type CpuTask =
+  | FilterTask
+  | BackProjectTask
+  | ForwardProjectTask
+  | SirtTask
+  | PatchesTask
+  | DoseWeightTask
+  | PhaseFlipTask
+  | SpectrumForwardTask
+  | SpectrumColumnsTask
+  | SpectrumInverseTask;
 
 export function runTask(task: CpuTask, r0: number, r1: number): void {
   const from = task.y0 + r0;
@@ -105,5 +116,11 @@ export function runTask(task: CpuTask, r0: number, r1: number): void {
       return doseWeightTilts(task.data, task.data, task.nx, task.ny, from, to, task.exposures, task.inverseCritical);
     case 'phaseFlip':
       return phaseFlipTilts(task.data, task.geometry, task.f2, from, to);
+    case 'spectrumForward':
+      return spectrumForwardRows(task, from, to);
+    case 'spectrumColumns':
+      return spectrumColumnBlocks(task, from, to);
+    case 'spectrumInverse':
+      return spectrumInverseRows(task, from, to);
   }
 }

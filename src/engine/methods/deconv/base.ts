@@ -37,7 +37,7 @@ export const DECONV: MethodDefinition<'deconv', 'refinement', DeconvParams> = {
     'that the tomogram keeps its contrast; |CTF| for phase-flipped tilts), SNR = 10^(3·strength)·exp(−100·falloff·f/p)·(a raised ' +
     'cosine from 0 below the high-pass), f the fraction of Nyquist and p the pixel size in Å: the model of Tegunov\'s tom_deconv, ' +
     'which Warp and IsoNet run before refining. It restores the low frequencies the CTF damps and the contrast of membranes and ' +
-    'particles; it adds nothing in the missing wedge. Runs on the CPU in the worker, on the tomogram as one array (docs/refine.md#ctf-deconvolution).',
+    'particles; it adds nothing in the missing wedge. Runs on the CPU threads, in pieces of rows, so any tomogram the page holds (docs/refine.md#ctf-deconvolution).',
   defaults: (_input, partial = {}) => ({
     defocus: partial.defocus,
     voltage: partial.voltage ?? DECONV_DEFAULTS.voltage,

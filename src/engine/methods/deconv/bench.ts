@@ -1,5 +1,5 @@
-/** CTF deconvolution's bench: the worker's CPU filter against the same filter with numpy's FFT (bench/deconv_reference.py), timed in the same run. */
-import { gpuEngine } from '../../context.ts';
+/** CTF deconvolution's bench: the filter on the CPU pool, in pieces, against the same filter with numpy's FFT (bench/deconv_reference.py), timed in the same run. */
+import { cpuEngine } from '../../context.ts';
 import { Rng } from '../../sim/random.ts';
 import type { MethodBench } from '../benchKit.ts';
 import { DECONV } from './base.ts';
@@ -25,16 +25,16 @@ function table(rows: DeconvBenchRow[]): string {
 }
 
 export const DECONV_BENCH: MethodBench<DeconvBenchRow> = {
-  title: 'CTF deconvolution (CPU, float64 FFT, in the worker) against numpy',
-  async run(gpu, context) {
-    const sizes: [number, number, number][] = context.quick ? [[128, 128, 64]] : [[128, 128, 64], [256, 256, 128]];
+  title: 'CTF deconvolution (CPU pool, float64 lines, float32 half spectrum in pieces) against numpy',
+  async run(_gpu, context) {
+    const sizes: [number, number, number][] = context.quick ? [[128, 128, 64]] : [[128, 128, 64], [256, 256, 128], [512, 512, 128]];
     const rows: DeconvBenchRow[] = [];
     const params = DECONV.defaults({ nx: 0 }, { defocus: DEFOCUS });
     for (const [nx, ny, nz] of sizes) {
       const rng = new Rng(5);
       const volume = { nx, ny, nz, pixelSize: PIXEL_SIZE, data: Float32Array.from({ length: nx * ny * nz }, () => rng.normal()) };
       const started = performance.now();
-      await DECONV_RUNNER.run(gpuEngine(gpu), volume, params, {});
+      await DECONV_RUNNER.run(cpuEngine(context.cpu), volume, params, {});
       const seconds = (performance.now() - started) / 1000;
       const reference = context.python('deconv_reference.py', ['time', nx, ny, nz, PIXEL_SIZE, DEFOCUS]) as { seconds: number } | null;
       const referenceSeconds = reference?.seconds ?? null;

@@ -9,22 +9,29 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { relativeError } from '../../checks/kernelChecks.ts';
 import { cpuEngine } from '../../context.ts';
+import { nodePool } from '../../cpu/nodePool.ts';
 import { callerPool } from '../../cpu/pool.ts';
 import { ctf, firstFlippedFrequency, MICROSCOPE_300KV } from '../../ctf.ts';
 import { Rng } from '../../sim/random.ts';
-import type { Volume } from '../../types.ts';
+import { deconvolveReference } from '../../reference/deconv.ts';
+import { CancelledError, type Volume } from '../../types.ts';
 import { readMrc, writeMrc } from '../../../io/mrc.ts';
-import { wholeVolume } from '../../../io/piecedVolume.ts';
+import { isPieced, wholeVolume } from '../../../io/piecedVolume.ts';
 import { readDeclaredFlags } from '../flags.ts';
 import { methodFlags } from '../registry.ts';
 import { resolveRefinement, runRefinement } from '../runners.ts';
+import { slabVolume } from '../slabs.ts';
 import { DECONV, type DeconvParams } from './base.ts';
-import { deconvGain } from './run.ts';
+import { deconvGain } from './gain.ts';
 
 const PYTHON = '/usr/bin/python3';
 const hasMrcfile = spawnSync(PYTHON, ['-c', 'import numpy, mrcfile'], { encoding: 'utf8' }).status === 0;
 const dir = mkdtempSync(join(tmpdir(), 'wedgelab-deconv-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const threads = nodePool(2);
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  threads.close();
+});
 
 const params = (partial: Partial<DeconvParams>): DeconvParams & { defocus: number } => ({ ...DECONV.defaults({ nx: 0 }, partial), defocus: partial.defocus ?? 3 });
 
@@ -78,6 +85,26 @@ describe('CTF deconvolution', () => {
       const numpy = readMrc(new Uint8Array(readFileSync(output))).data;
       expect(relativeError(await deconvolved(volume, p), numpy)).toBeLessThan(1e-5);
     }
+  });
+
+  it('filters in pieces on two threads as the one-array filter does (odd and non-power-of-two sizes), with progress, and stops at a cancel', async () => {
+    const rng = new Rng(8);
+    const [nx, ny, nz] = [21, 13, 9];
+    const volume = { nx, ny, nz, pixelSize: 6, data: Float32Array.from({ length: nx * ny * nz }, () => rng.normal()) };
+    const p = params({ defocus: 2.5 });
+    const resolved = resolveRefinement(volume, { method: 'deconv', params: p });
+    const fractions: number[] = [];
+    // Pieces of 3 rows (21 × 9 floats a row): the tomogram and the half spectrum (11 × 9 complex a row) both pieced.
+    const options = { pieceBytes: 3 * nx * nz * 4, onProgress: ({ fraction }: { fraction: number }) => fractions.push(fraction) };
+    const result = (await runRefinement(cpuEngine(threads), volume, 'FBP', resolved, options)).volume;
+    expect(isPieced(result) && result.pieces.length).toBe(5);
+    const expected = deconvolveReference(volume, p);
+    expect(relativeError(slabVolume(result, { y0: 0, ny }), expected)).toBeLessThan(2e-6);
+    expect(fractions.every((f, i) => i === 0 || f >= fractions[i - 1])).toBe(true);
+    expect(fractions.at(-1)).toBe(1);
+    const controller = new AbortController();
+    const cancelled = runRefinement(cpuEngine(threads), volume, 'FBP', resolved, { onProgress: () => controller.abort(), signal: controller.signal });
+    await expect(cancelled).rejects.toBeInstanceOf(CancelledError);
   });
 
   it('reads its flags, names its parameters in the label, and refuses a request without a defocus', () => {

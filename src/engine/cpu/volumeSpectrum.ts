@@ -1,0 +1,236 @@
+/**
+ * A tomogram's 3-D spectrum held in pieces and made by the CPU pool's threads (./radialFilter.ts runs the passes):
+ * the kernels a thread runs on its part of the rows or columns.
+ *
+ * Why this layout. A tomogram is held as slabs of rows along y (io/piecedVolume.ts), so each y-row is a whole
+ * x–z plane: its 2-D transform needs that row alone (pass 1, per row), the y transform then needs every row of one
+ * (kx, kz) column (pass 2, per column), and the inverse x–z transforms one row again (pass 3). The spectrum is kept
+ * only for kx ≥ 0 (nh = ⌊nx/2⌋ + 1 coefficients: a real volume's spectrum is Hermitian), as float32 re/im arrays in
+ * pieces of whole y-rows, so that no array is larger than a piece and the whole takes about the tomogram's own
+ * size. Every line is transformed in float64 (../fft/cpuFft.ts); forward unscaled, the inverses scaled by 1/n each.
+ * Two real rows go through one complex x transform (a + i·b), split or joined by Hermitian symmetry.
+ */
+import { LineFft } from '../fft/cpuFft.ts';
+import { frequency } from '../metrics/fourier.ts';
+import { deconvVoxelGain, type DeconvGainParams } from '../methods/deconv/gain.ts';
+
+/** Coefficients kept along x: kx = 0 … ⌊nx/2⌋. */
+export function halfLength(nx: number): number {
+  return Math.floor(nx / 2) + 1;
+}
+
+/**
+ * The half spectrum of an nx × ny × nz volume: row y (nh × nz coefficients, kx fastest, then kz; the DFT index
+ * order of metrics/fourier.ts) lives in piece ⌊y / rowsPerPiece⌋ at (y mod rowsPerPiece)·nh·nz. After pass 1
+ * a row holds its plane's x–z transform; after pass 2 the full 3-D spectrum, filtered.
+ */
+export interface HalfSpectrum {
+  nx: number;
+  ny: number;
+  nz: number;
+  rowsPerPiece: number;
+  re: Float32Array[];
+  im: Float32Array[];
+}
+
+/** A gain that depends on |k| alone, as plain data that crosses to a pool thread: the methods that filter so. */
+export type RadialGain = { kind: 'deconv'; params: DeconvGainParams; pixelSize: number };
+
+/** The gain as a function of |k|² (cycles/voxel)². */
+function gainOfSquaredFrequency(gain: RadialGain): (k2: number) => number {
+  switch (gain.kind) {
+    case 'deconv':
+      return deconvVoxelGain(gain.params, gain.pixelSize);
+  }
+}
+
+/** Pass 1: rows [y0, y0 + rows) of a slab ([z][row][x]) transformed along x and z into the spectrum's rows y0 … . */
+export interface SpectrumForwardTask {
+  kernel: 'spectrumForward';
+  y0: number;
+  rows: number;
+  slab: Float32Array;
+  spectrum: HalfSpectrum;
+}
+
+/** Pass 2: columns blocks [y0, y0 + rows) (columnBlocks) transformed along y, multiplied by the gain, transformed back. */
+export interface SpectrumColumnsTask {
+  kernel: 'spectrumColumns';
+  y0: number;
+  rows: number;
+  spectrum: HalfSpectrum;
+  gain: RadialGain;
+}
+
+/** Pass 3: the spectrum's rows [y0, y0 + rows) transformed back along z and x into a slab ([z][row][x]). */
+export interface SpectrumInverseTask {
+  kernel: 'spectrumInverse';
+  y0: number;
+  rows: number;
+  slab: Float32Array;
+  spectrum: HalfSpectrum;
+}
+
+/** Consecutive kx columns gathered together along y: they share cache lines in every row. */
+const COLUMN_BLOCK = 16;
+
+/** Pass 2's units of work: blocks of up to COLUMN_BLOCK consecutive kx at one kz. */
+export function columnBlocks(nx: number, nz: number): number {
+  return Math.ceil(halfLength(nx) / COLUMN_BLOCK) * nz;
+}
+
+/** One plan per length, per thread: twiddles and chirps made once. */
+const plans = new Map<number, LineFft>();
+function planOf(n: number): LineFft {
+  let plan = plans.get(n);
+  if (!plan) plans.set(n, (plan = new LineFft(n)));
+  return plan;
+}
+
+/** Where spectrum row y starts: its piece and the offset in it. */
+function rowAt(spectrum: HalfSpectrum, y: number): { piece: number; offset: number } {
+  const piece = Math.floor(y / spectrum.rowsPerPiece);
+  return { piece, offset: (y - piece * spectrum.rowsPerPiece) * halfLength(spectrum.nx) * spectrum.nz };
+}
+
+/** Work space of one x–z plane: an x line and the plane's half spectrum, float64. */
+function planeSpace(nx: number, nz: number) {
+  const nh = halfLength(nx);
+  return { lineRe: new Float64Array(nx), lineIm: new Float64Array(nx), re: new Float64Array(nh * nz), im: new Float64Array(nh * nz), zRe: new Float64Array(nz), zIm: new Float64Array(nz) };
+}
+
+/** Transform every kx column of a plane's half spectrum (nh × nz, kx fastest) along z, in place. */
+function transformAlongZ(space: ReturnType<typeof planeSpace>, nh: number, nz: number, inverse: boolean): void {
+  const plan = planOf(nz);
+  const { re, im, zRe, zIm } = space;
+  for (let kx = 0; kx < nh; kx++) {
+    for (let z = 0; z < nz; z++) {
+      zRe[z] = re[kx + nh * z];
+      zIm[z] = im[kx + nh * z];
+    }
+    if (inverse) plan.inverse(zRe, zIm);
+    else plan.forward(zRe, zIm);
+    for (let z = 0; z < nz; z++) {
+      re[kx + nh * z] = zRe[z];
+      im[kx + nh * z] = zIm[z];
+    }
+  }
+}
+
+export function spectrumForwardRows(task: SpectrumForwardTask, from: number, to: number): void {
+  const { slab, spectrum } = task;
+  const { nx, nz } = spectrum;
+  const nh = halfLength(nx);
+  const space = planeSpace(nx, nz);
+  const { lineRe, lineIm, re, im } = space;
+  const plan = planOf(nx);
+  for (let y = from; y < to; y++) {
+    const row = y - task.y0;
+    // Rows z and z + 1 as one complex line Z = A + i·B: A = (Z[k] + conj Z[−k])/2, B = (Z[k] − conj Z[−k])/2i.
+    for (let z = 0; z < nz; z += 2) {
+      const a = nx * (row + task.rows * z);
+      const paired = z + 1 < nz;
+      for (let x = 0; x < nx; x++) {
+        lineRe[x] = slab[a + x];
+        lineIm[x] = paired ? slab[a + nx * task.rows + x] : 0;
+      }
+      plan.forward(lineRe, lineIm);
+      for (let k = 0; k < nh; k++) {
+        const m = k === 0 ? 0 : nx - k;
+        re[k + nh * z] = (lineRe[k] + lineRe[m]) / 2;
+        im[k + nh * z] = (lineIm[k] - lineIm[m]) / 2;
+        if (!paired) continue;
+        re[k + nh * (z + 1)] = (lineIm[k] + lineIm[m]) / 2;
+        im[k + nh * (z + 1)] = (lineRe[m] - lineRe[k]) / 2;
+      }
+    }
+    transformAlongZ(space, nh, nz, false);
+    const { piece, offset } = rowAt(spectrum, y);
+    spectrum.re[piece].set(re, offset);
+    spectrum.im[piece].set(im, offset);
+  }
+}
+
+export function spectrumColumnBlocks(task: SpectrumColumnsTask, from: number, to: number): void {
+  const { spectrum } = task;
+  const { nx, ny, nz } = spectrum;
+  const nh = halfLength(nx);
+  const blocksPerPlane = Math.ceil(nh / COLUMN_BLOCK);
+  const gain = gainOfSquaredFrequency(task.gain);
+  const plan = planOf(ny);
+  const fy2 = Float64Array.from({ length: ny }, (_, j) => frequency(j, ny) ** 2);
+  const rows = Array.from({ length: ny }, (_, y) => rowAt(spectrum, y));
+  const colRe = Array.from({ length: COLUMN_BLOCK }, () => new Float64Array(ny));
+  const colIm = Array.from({ length: COLUMN_BLOCK }, () => new Float64Array(ny));
+  for (let block = from; block < to; block++) {
+    const kz = Math.floor(block / blocksPerPlane);
+    const kx0 = (block - kz * blocksPerPlane) * COLUMN_BLOCK;
+    const width = Math.min(COLUMN_BLOCK, nh - kx0);
+    const at = kx0 + nh * kz;
+    for (let y = 0; y < ny; y++) {
+      const { piece, offset } = rows[y];
+      const pr = spectrum.re[piece];
+      const pi = spectrum.im[piece];
+      for (let b = 0; b < width; b++) {
+        colRe[b][y] = pr[offset + at + b];
+        colIm[b][y] = pi[offset + at + b];
+      }
+    }
+    const fz2 = frequency(kz, nz) ** 2;
+    for (let b = 0; b < width; b++) {
+      const fxz2 = frequency(kx0 + b, nx) ** 2 + fz2;
+      plan.forward(colRe[b], colIm[b]);
+      for (let ky = 0; ky < ny; ky++) {
+        const g = gain(fxz2 + fy2[ky]);
+        colRe[b][ky] *= g;
+        colIm[b][ky] *= g;
+      }
+      plan.inverse(colRe[b], colIm[b]);
+    }
+    for (let y = 0; y < ny; y++) {
+      const { piece, offset } = rows[y];
+      const pr = spectrum.re[piece];
+      const pi = spectrum.im[piece];
+      for (let b = 0; b < width; b++) {
+        pr[offset + at + b] = colRe[b][y];
+        pi[offset + at + b] = colIm[b][y];
+      }
+    }
+  }
+}
+
+export function spectrumInverseRows(task: SpectrumInverseTask, from: number, to: number): void {
+  const { slab, spectrum } = task;
+  const { nx, nz } = spectrum;
+  const nh = halfLength(nx);
+  const space = planeSpace(nx, nz);
+  const { lineRe, lineIm, re, im } = space;
+  const plan = planOf(nx);
+  for (let y = from; y < to; y++) {
+    const { piece, offset } = rowAt(spectrum, y);
+    re.set(spectrum.re[piece].subarray(offset, offset + nh * nz));
+    im.set(spectrum.im[piece].subarray(offset, offset + nh * nz));
+    transformAlongZ(space, nh, nz, true);
+    const row = y - task.y0;
+    // Rows z and z + 1 back as one complex line: Z = A + i·B, each of A and B extended to kx < 0 by A[−k] = conj A[k].
+    for (let z = 0; z < nz; z += 2) {
+      const paired = z + 1 < nz;
+      for (let k = 0; k < nx; k++) {
+        const conjugate = k >= nh;
+        const j = conjugate ? nx - k : k;
+        const aRe = re[j + nh * z];
+        const aIm = conjugate ? -im[j + nh * z] : im[j + nh * z];
+        const bRe = paired ? re[j + nh * (z + 1)] : 0;
+        const bIm = paired ? (conjugate ? -im[j + nh * (z + 1)] : im[j + nh * (z + 1)]) : 0;
+        lineRe[k] = aRe - bIm;
+        lineIm[k] = aIm + bRe;
+      }
+      plan.inverse(lineRe, lineIm);
+      const a = nx * (row + task.rows * z);
+      for (let x = 0; x < nx; x++) {
+        slab[a + x] = lineRe[x];
+        if (paired) slab[a + nx * task.rows + x] = lineIm[x];
+      }
+    }
+  }
+}
