@@ -12,7 +12,6 @@
  */
 import { LineFft } from '../fft/cpuFft.ts';
 import { frequency } from '../metrics/fourier.ts';
-import { deconvVoxelGain, type DeconvGainParams } from '../methods/deconv/gain.ts';
 
 /** Coefficients kept along x: kx = 0 … ⌊nx/2⌋. */
 export function halfLength(nx: number): number {
@@ -33,15 +32,24 @@ export interface HalfSpectrum {
   im: Float32Array[];
 }
 
-/** A gain that depends on |k| alone, as plain data that crosses to a pool thread: the methods that filter so. */
-export type RadialGain = { kind: 'deconv'; params: DeconvGainParams; pixelSize: number };
+/**
+ * A gain that depends on |k| alone, as plain data that crosses to a pool thread: its values at |k| = i·kMax/(n − 1)
+ * cycles/voxel (n = table.length, shared), linearly interpolated between (radialFilter.ts samples it finely).
+ */
+export interface RadialGain {
+  table: Float64Array;
+  kMax: number;
+}
 
 /** The gain as a function of |k|² (cycles/voxel)². */
-function gainOfSquaredFrequency(gain: RadialGain): (k2: number) => number {
-  switch (gain.kind) {
-    case 'deconv':
-      return deconvVoxelGain(gain.params, gain.pixelSize);
-  }
+function gainOfSquaredFrequency({ table, kMax }: RadialGain): (k2: number) => number {
+  const scale = (table.length - 1) / kMax;
+  const last = table.length - 2;
+  return (k2) => {
+    const t = Math.sqrt(k2) * scale;
+    const i = Math.min(last, Math.floor(t));
+    return table[i] + (t - i) * (table[i + 1] - table[i]);
+  };
 }
 
 /** Pass 1: rows [y0, y0 + rows) of a slab ([z][row][x]) transformed along x and z into the spectrum's rows y0 … . */

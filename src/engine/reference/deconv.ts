@@ -1,6 +1,6 @@
 /**
  * Reference of CTF deconvolution: the whole tomogram as one array through the one-array Fourier filter
- * (../volumeFourierFilter.ts, float64 throughout), the gain at each DFT index. The pooled filter in pieces
+ * (../volumeFourierFilter.ts, float64 throughout), the gain evaluated at each DFT index (not interpolated). The pooled filter in pieces
  * (../cpu/radialFilter.ts) is checked against it in the unit tests and in the page; numpy's filter, written apart,
  * checks both (bench/deconv_reference.py).
  */
@@ -13,5 +13,5 @@ export function deconvolveReference(volume: Volume, params: DeconvGainParams): F
   const { nx, ny, nz, pixelSize } = volume;
   const gain = deconvVoxelGain(params, pixelSize);
   const [fx, fy, fz] = [nx, ny, nz].map((n) => Float64Array.from({ length: n }, (_, j) => frequency(j, n) ** 2));
-  return filterVolume(volume.data, nx, ny, nz, (jx, jy, jz) => gain(fx[jx] + fy[jy] + fz[jz]));
+  return filterVolume(volume.data, nx, ny, nz, (jx, jy, jz) => gain(Math.sqrt(fx[jx] + fy[jy] + fz[jz])));
 }

@@ -1,6 +1,6 @@
 /**
- * CTF deconvolution's gain (./base.ts), on its own so that the CPU pool's threads can evaluate it at every voxel
- * (../../cpu/volumeSpectrum.ts) without loading the runner.
+ * CTF deconvolution's gain (./base.ts), on its own so that the reference (../../reference/deconv.ts) and the
+ * tests evaluate it without loading the runner.
  */
 import { ctfCurve, MICROSCOPE_300KV } from '../../ctf.ts';
 import type { DeconvParams } from './base.ts';
@@ -26,11 +26,8 @@ export function deconvGain(params: DeconvGainParams, pixelSize: number): (f: num
   };
 }
 
-/**
- * The gain at a DFT index whose frequency is `k2` = |k|² (cycles/voxel)²: f = |k| over Nyquist's 0.5 cycles/voxel,
- * each axis's own frequencies; the corners past Nyquist take its gain.
- */
-export function deconvVoxelGain(params: DeconvGainParams, pixelSize: number): (k2: number) => number {
+/** The gain at a DFT index |k| cycles/voxel from the origin: f = |k| over Nyquist's 0.5 cycles/voxel, each axis's own frequencies; the corners past Nyquist take its gain. */
+export function deconvVoxelGain(params: DeconvGainParams, pixelSize: number): (k: number) => number {
   const gain = deconvGain(params, pixelSize);
-  return (k2) => gain(Math.min(1, 2 * Math.sqrt(k2)));
+  return (k) => gain(Math.min(1, 2 * k));
 }
