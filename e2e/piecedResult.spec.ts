@@ -3,15 +3,15 @@
  * through the worker's test hook, puts the demo's FBP tomogram (128 × 128 × 8) in 13 pieces of at most 10 rows. The
  * page draws its slices; its statistics and its slices through piece boundaries are those of the one-array result
  * of the same run; the MRC download is byte for byte the one-array file; work that needs one array refuses it with
- * one message. Refined (Gaussian smoothing, the IsoNet-style U-Net), it gives a result in pieces holding the voxels
- * of the one-array result's refinement.
+ * one message; its Fourier sections are the one-array result's. Refined, it gives a result in pieces holding the
+ * voxels of the one-array result's refinement (Gaussian smoothing, the IsoNet-style U-Net, CTF deconvolution).
  */
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import type { RequestOf, SliceAxis } from '../workers/api.ts';
 import { expectSlicesDrawn, exportedMrc, openDemoPage } from './helpers.ts';
 
-test('a result in pieces shows its slices, has the one-array statistics and slices, and downloads the same MRC', async ({ browser }) => {
+test('a result in pieces shows its slices, has the one-array statistics, slices and Fourier sections, and downloads the same MRC', async ({ browser }) => {
   const pageErrors: string[] = [];
   const page = await openDemoPage(browser, pageErrors);
   const run = () => page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { binning: 1, thickness: 8 } }));
@@ -35,6 +35,14 @@ test('a result in pieces shows its slices, has the one-array statistics and slic
       { ids: [oneId, piecedId], axis, index },
     );
     expect(pieced, `${axis} ${index}`).toEqual(one);
+  }
+  // Fourier sections (the projection-slice theorem's: no 3-D transform, no one array) are the one-array result's.
+  for (const plane of ['kx-kz', 'kx-ky', 'ky-kz'] as const) {
+    const [one, pieced] = await page.evaluate(
+      ({ ids, plane }) => Promise.all(ids.map(async (id) => Array.from((await window.wedgelab.fourierSection(id, plane)).data))),
+      { ids: [oneId, piecedId], plane },
+    );
+    expect(pieced, plane).toEqual(one);
   }
 
   // The script's exportMrc gives one byte array: refused for a result in pieces, with the message on the page.
@@ -60,6 +68,8 @@ test('a result in pieces refines into pieces holding the voxels of the one-array
     { method: 'gaussian', params: { sigma: 1.5 } },
     // Cubes of 32 rows overlapping by 8 start at rows 0, 24, 48, …: the GPU path's cubes cross the pieces' boundaries.
     { method: 'isonet', params: { cube: 32, overlap: 8 } },
+    // The whole tomogram's 3-D spectrum, made a piece of rows at a time on the CPU threads.
+    { method: 'deconv', params: { defocus: 3 } },
   ];
   const oneId = await run();
   const oneRefined = [];

@@ -6,7 +6,6 @@ import * as Comlink from 'comlink';
 import { cpuEngine, describeEngine, gpuEngine, type EngineContext } from '../src/engine/context.ts';
 import type { CpuPool } from '../src/engine/cpu/pool.ts';
 import { chooseEnginePath, WEBGPU_HINT, type EngineChoice } from '../src/engine/enginePath.ts';
-import { dft3d } from '../src/engine/metrics/fourier.ts';
 import { openGpu, type GpuContext } from '../src/engine/gpu/device.ts';
 import { crossValidateAsAsked } from '../src/engine/evaluation/crossValidation.ts';
 import { oddEvenFsc, type OddEvenSplit } from '../src/engine/evaluation/oddEven.ts';
@@ -17,7 +16,6 @@ import { trustScore } from '../src/engine/evaluation/trust.ts';
 import { DEFAULT_TRUST_HELD_OUT } from '../src/engine/metrics/trust.ts';
 import { methodDefinition, type MethodName } from '../src/engine/methods/registry.ts';
 import { resolveOnTiltSeries, resolveRefinement, runReconstruction, runRefinement, runTiltSynthesis } from '../src/engine/methods/runners.ts';
-import { fft3dGpu } from '../src/engine/gpu/kernels/fft3d.ts';
 import { pagePool } from './cpuPool.ts';
 import { fourierSection } from '../src/engine/metrics/fourierSection.ts';
 import { fsc, resolutionAt } from '../src/engine/metrics/fsc.ts';
@@ -94,8 +92,6 @@ interface Result {
 const datasets = new Map<string, Dataset>();
 const results = new Map<string, Result>();
 const jobs = new Map<string, AbortController>();
-/** 3-D spectra of results (GPU FFT, or the CPU's), computed on first use for Fourier sections. */
-const spectra = new Map<string, { nx: number; ny: number; nz: number; re: Float32Array; im: Float32Array }>();
 /** Per tomogram brought in from a file, what lining it up found: its other half is lined up by it (importTomogram's `like`). */
 const lineUps = new Map<string, LineUp>();
 let gpuPromise: Promise<GpuContext> | null = null;
@@ -139,13 +135,6 @@ function methodEngine(...methods: MethodName[]): Promise<EngineContext> {
 }
 
 /** The 3-D DFT of a volume on the engine's path, in float32 as the GPU gives it. */
-async function spectrumOf(volume: Volume): Promise<{ re: Float32Array; im: Float32Array }> {
-  const on = await engine();
-  if (on.path === 'gpu') return fft3dGpu(on.gpu, volume);
-  const { re, im } = dft3d(volume);
-  return { re: Float32Array.from(re), im: Float32Array.from(im) };
-}
-
 /** What the page shows of the engine: the path and the adapter, or why there is none. */
 async function engineInfo(): Promise<GpuInfo> {
   let missing: string | null = null;
@@ -337,7 +326,7 @@ function putImported(datasetId: string, { volume, imported, lineUp, invertAngles
   return { dataset: summary, result };
 }
 
-/** A result let go, with its spectrum and its kept copy; a series whose ground truth it was has none now. */
+/** A result let go, with its kept copy; a series whose ground truth it was has none now. */
 function forgetResult(resultId: string): void {
   const result = results.get(resultId);
   if (result?.summary.method === 'ground-truth') {
@@ -345,7 +334,6 @@ function forgetResult(resultId: string): void {
     if (dataset) dataset.summary.hasGroundTruth = false;
   }
   results.delete(resultId);
-  spectra.delete(resultId);
   lineUps.delete(resultId);
   void session.forget(resultId).catch(() => undefined);
 }
@@ -818,13 +806,8 @@ const api: EngineWorkerApi = {
 
   async fourierSection(resultId: string, plane: FourierPlane) {
     const result = resultOf(resultId);
-    let spectrum = spectra.get(resultId);
-    if (!spectrum) {
-      const { nx, ny, nz } = result.volume;
-      spectrum = { nx, ny, nz, ...(await spectrumOf(wholeVolume(result.volume, 'A Fourier section'))) };
-      spectra.set(resultId, spectrum);
-    }
-    const section = fourierSection(spectrum, plane);
+    // The page keeps each section it asked for: nothing is cached here (a section is one pass over the voxels).
+    const section = fourierSection(result.volume, plane);
     const out = { ...section, plane, pixelSize: result.volume.pixelSize, tiltAngles: anglesOf(result) ?? [] };
     return Comlink.transfer(out, [section.data.buffer]);
   },

@@ -2,7 +2,7 @@
  * window.wedgelab: automation hook. Every call goes through the store's actions, exactly
  * like the buttons, so the page updates as if a user had clicked.
  */
-import type { DatasetSummary, DemoOptions, RequestOf, ResultSummary, Slice, SliceAxis } from '../../workers/api.ts';
+import type { DatasetSummary, DemoOptions, FourierPlane, FourierSection, RequestOf, ResultSummary, Slice, SliceAxis } from '../../workers/api.ts';
 import { getEngine } from './engineClient.ts';
 import { setAutoKeepBytes, useAppStore } from './state/store.ts';
 
@@ -28,6 +28,8 @@ export interface WedgeLabScripting {
   loseDevice(): Promise<void>;
   /** One slice of a result, as the viewer fetches it. */
   slice(resultId: string, axis: SliceAxis, index: number): Promise<Slice>;
+  /** One central section of a result's 3-D Fourier transform (log10(1 + |F|), zero frequency centred), as the Compare tab draws it. */
+  fourierSection(resultId: string, plane: FourierPlane): Promise<FourierSection>;
   /** The piece limit of later runs' tomograms (EngineWorkerApi.setPieceBytes; null: the default): puts a small result in pieces. */
   setPieceBytes(bytes: number | null): Promise<void>;
   /** The size above which later data sets and results are offered for keeping, not kept (null: the default). */
@@ -54,6 +56,7 @@ export function installScriptingHook(): void {
     datasets: () => [...store.getState().datasets],
     loseDevice: () => getEngine().loseDevice(),
     slice: (resultId, axis, index) => getEngine().getSlice(resultId, axis, index),
+    fourierSection: (resultId, plane) => getEngine().fourierSection(resultId, plane),
     setPieceBytes: async (bytes) => getEngine().setPieceBytes(bytes),
     setAutoKeepBytes,
   };

@@ -1,4 +1,6 @@
-/** Central sections of a 3-D spectrum for display: log10(1 + |F|), zero frequency at the centre pixel. */
+/** Central sections of a tomogram's 3-D spectrum for display: log10(1 + |F|), zero frequency at the centre pixel. */
+import { LineFft } from '../fft/cpuFft.ts';
+import { volumePieces, type Tomogram } from '../../io/piecedVolume.ts';
 
 export type FourierPlane = 'kx-kz' | 'kx-ky' | 'ky-kz';
 
@@ -15,20 +17,64 @@ function centredPosition(j: number, n: number): number {
   return (j + Math.floor(n / 2)) % n;
 }
 
-/** kx–kz (ky = 0): width nx, height nz; kx–ky (kz = 0): nx × ny; ky–kz (kx = 0): ny × nz. */
-export function fourierSection(
-  spectrum: { nx: number; ny: number; nz: number; re: ArrayLike<number>; im: ArrayLike<number> },
-  plane: FourierPlane,
-): Section {
-  const { nx, ny, nz, re, im } = spectrum;
-  const [nu, nv] = plane === 'kx-kz' ? [nx, nz] : plane === 'kx-ky' ? [nx, ny] : [ny, nz];
-  const index = (u: number, v: number): number =>
-    plane === 'kx-kz' ? u + nx * ny * v : plane === 'kx-ky' ? u + nx * v : nx * (u + ny * v);
+/**
+ * The central section of a tomogram's 3-D DFT through `plane`, for display (kx–kz: ky = 0, width nx, height nz;
+ * kx–ky: kz = 0, nx × ny; ky–kz: kx = 0, ny × nz). By the projection-slice theorem it is the 2-D DFT of the tomogram
+ * summed along the axis the plane leaves out, so no 3-D transform is made and a tomogram in pieces of any size
+ * (io/piecedVolume.ts) takes one pass over its voxels and one 2-D transform: the same values as the 3-D DFT's
+ * (unnormalised, float64), at a fraction of the memory and time.
+ */
+export function fourierSection(tomogram: Tomogram, plane: FourierPlane): Section {
+  const { nu, nv, re } = projectionAlong(tomogram, plane);
+  const im = new Float64Array(re.length);
+  dft2d(re, im, nu, nv);
   const data = new Float32Array(nu * nv);
   for (let v = 0; v < nv; v++)
     for (let u = 0; u < nu; u++) {
-      const i = index(u, v);
+      const i = u + nu * v;
       data[centredPosition(u, nu) + nu * centredPosition(v, nv)] = Math.log10(1 + Math.hypot(re[i], im[i]));
     }
   return { width: nu, height: nv, data, step: [1 / nu, 1 / nv] };
+}
+
+/** The tomogram summed along the axis `plane` leaves out, u fastest: x + nx·z (over y), x + nx·y (over z), y + ny·z (over x). */
+function projectionAlong(tomogram: Tomogram, plane: FourierPlane): { nu: number; nv: number; re: Float64Array } {
+  const { nx, ny, nz } = tomogram;
+  const [nu, nv] = plane === 'kx-kz' ? [nx, nz] : plane === 'kx-ky' ? [nx, ny] : [ny, nz];
+  const re = new Float64Array(nu * nv);
+  for (const { y0, volume } of volumePieces(tomogram)) {
+    for (let z = 0; z < nz; z++) {
+      for (let y = 0; y < volume.ny; y++) {
+        const row = nx * (y + volume.ny * z);
+        if (plane === 'ky-kz') {
+          let sum = 0;
+          for (let x = 0; x < nx; x++) sum += volume.data[row + x];
+          re[y0 + y + ny * z] += sum;
+          continue;
+        }
+        const at = nx * (plane === 'kx-kz' ? z : y0 + y);
+        for (let x = 0; x < nx; x++) re[at + x] += volume.data[row + x];
+      }
+    }
+  }
+  return { nu, nv, re };
+}
+
+/** In-place unnormalised 2-D DFT of an nu × nv complex array (u fastest). */
+function dft2d(re: Float64Array, im: Float64Array, nu: number, nv: number): void {
+  const rows = new LineFft(nu);
+  for (let v = 0; v < nv; v++) rows.forward(re.subarray(nu * v, nu * (v + 1)), im.subarray(nu * v, nu * (v + 1)));
+  const columns = new LineFft(nv);
+  const [cr, ci] = [new Float64Array(nv), new Float64Array(nv)];
+  for (let u = 0; u < nu; u++) {
+    for (let v = 0; v < nv; v++) {
+      cr[v] = re[u + nu * v];
+      ci[v] = im[u + nu * v];
+    }
+    columns.forward(cr, ci);
+    for (let v = 0; v < nv; v++) {
+      re[u + nu * v] = cr[v];
+      im[u + nu * v] = ci[v];
+    }
+  }
 }
