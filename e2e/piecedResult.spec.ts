@@ -4,7 +4,8 @@
  * page draws its slices; its statistics and its slices through piece boundaries are those of the one-array result
  * of the same run; the MRC download is byte for byte the one-array file; work that needs one array refuses it with
  * one message; its Fourier sections are the one-array result's. Refined, it gives a result in pieces holding the
- * voxels of the one-array result's refinement (Gaussian smoothing, the IsoNet-style U-Net, CTF deconvolution).
+ * voxels of the one-array result's refinement (Gaussian smoothing, the IsoNet-style U-Net, CTF deconvolution), and
+ * the FSC and the difference A − B between the two are the one-array pair's.
  */
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
@@ -59,7 +60,7 @@ test('a result in pieces shows its slices, has the one-array statistics, slices 
   await page.close();
 });
 
-test('a result in pieces refines into pieces holding the voxels of the one-array refinement', async ({ browser }) => {
+test('a result in pieces refines into pieces holding the voxels of the one-array refinement, with the same FSC and A − B', async ({ browser }) => {
   const pageErrors: string[] = [];
   const page = await openDemoPage(browser, pageErrors);
   const run = () => page.evaluate(() => window.wedgelab.run({ method: 'fbp', params: { binning: 1, thickness: 8 } }));
@@ -95,6 +96,30 @@ test('a result in pieces refines into pieces holding the voxels of the one-array
       );
       expect(b, `${request.method} ${axis} ${index}`).toEqual(a);
     }
+  }
+  // The FSC of a result and its refinement, both in pieces, is the one-array pair's (half spectra in pieces on the
+  // CPU threads either way: the same sums).
+  const [fscOne, fscPieced] = await page.evaluate(
+    (pairs) => Promise.all(pairs.map(([a, b]) => window.wedgelab.fsc(a, b))),
+    [[oneId, oneRefined[0]], [piecedId, piecedRefined[0]]],
+  );
+  expect(fscPieced.fsc).toEqual(fscOne.fsc);
+  expect(fscPieced.fscMissing).toEqual(fscOne.fscMissing);
+  expect(fscOne.fsc[1]).toBeGreaterThan(0.9);
+  // And so is A − B, B fitted to A: the same voxels, held in A's pieces.
+  const differences = await page.evaluate(
+    (pairs) => Promise.all(pairs.map(([a, b]) => window.wedgelab.difference(a, b, true))),
+    [[oneId, oneRefined[0]], [piecedId, piecedRefined[0]]],
+  );
+  const [differenceOne, differencePieced] = await page.evaluate((ids) => ids.map((id) => window.wedgelab.results().find((r) => r.id === id)!), differences);
+  expect(differencePieced.label).toBe(differenceOne.label);
+  expect(differencePieced.stats).toEqual(differenceOne.stats);
+  for (const [axis, index] of [['xz', 9], ['xz', 10], ['xy', 3]] as [SliceAxis, number][]) {
+    const [a, b] = await page.evaluate(
+      ({ ids, axis, index }) => Promise.all(ids.map(async (id) => Array.from((await window.wedgelab.slice(id!, axis, index)).data))),
+      { ids: differences, axis, index },
+    );
+    expect(b, `A − B ${axis} ${index}`).toEqual(a);
   }
   // The refinement in pieces is itself held in pieces: the one-array download refuses it.
   await expect(page.evaluate((id) => window.wedgelab.exportMrc(id), piecedRefined[0])).rejects.toThrow(/is held in 13 pieces/);

@@ -18,7 +18,8 @@ import { methodDefinition, type MethodName } from '../src/engine/methods/registr
 import { resolveOnTiltSeries, resolveRefinement, runReconstruction, runRefinement, runTiltSynthesis } from '../src/engine/methods/runners.ts';
 import { pagePool } from './cpuPool.ts';
 import { fourierSection } from '../src/engine/metrics/fourierSection.ts';
-import { fsc, resolutionAt } from '../src/engine/metrics/fsc.ts';
+import { resolutionAt, type FscCurves } from '../src/engine/metrics/fsc.ts';
+import { fscOfTomograms } from '../src/engine/cpu/spectrumPasses.ts';
 import { differenceOf } from '../src/engine/metrics/quality.ts';
 import { truthScores } from '../src/engine/metrics/truthScores.ts';
 import { forwardProject } from '../src/engine/methods/projection.ts';
@@ -442,16 +443,21 @@ function pairLabels(a: Result, b: Result): [string, string] {
 }
 
 /** `a` and `b` as one array each, refused with both sizes when they differ (`what` names the work). */
-function pairOfOneSize(a: Result, b: Result, what: string): [Volume, Volume] {
+/** Throws naming both results when they differ in size. */
+function assertOneSize(a: Result, b: Result, what: string): void {
   const [va, vb] = [a.volume, b.volume];
   if (va.nx !== vb.nx || va.ny !== vb.ny || va.nz !== vb.nz) {
     throw new Error(`${what} needs volumes of one size: ${a.summary.label} is ${va.nx}×${va.ny}×${va.nz}, ${b.summary.label} is ${vb.nx}×${vb.ny}×${vb.nz}`);
   }
-  return [wholeVolume(va, what), wholeVolume(vb, what)];
 }
 
-/** The FSC of `a` and `b` as the page shows it: `curves` when computed already (truthScores), else computed here. */
-function fscReport(a: Result, b: Result, curves = fsc(...pairOfOneSize(a, b, 'The FSC'), anglesOf(a))): FscReport {
+function pairOfOneSize(a: Result, b: Result, what: string): [Volume, Volume] {
+  assertOneSize(a, b, what);
+  return [wholeVolume(a.volume, what), wholeVolume(b.volume, what)];
+}
+
+/** The FSC of `a` and `b` as the page shows it, from its curves. */
+function fscReport(a: Result, b: Result, curves: FscCurves): FscReport {
   const [labelA, labelB] = pairLabels(a, b);
   return {
     ...curves,
@@ -794,7 +800,10 @@ const api: EngineWorkerApi = {
   },
 
   async fsc(resultIdA: string, resultIdB: string): Promise<FscReport> {
-    return fscReport(resultOf(resultIdA), resultOf(resultIdB));
+    const [a, b] = [resultOf(resultIdA), resultOf(resultIdB)];
+    assertOneSize(a, b, 'The FSC');
+    // On the CPU threads over half spectra in pieces: results of any size, either held in pieces.
+    return fscReport(a, b, await fscOfTomograms(a.volume, b.volume, anglesOf(a), pagePoolOnce()));
   },
 
   async groundTruthScores(resultId: string): Promise<GroundTruthScores> {
@@ -814,14 +823,11 @@ const api: EngineWorkerApi = {
 
   async difference(resultIdA: string, resultIdB: string, fitB = false): Promise<ResultSummary> {
     const [a, b] = [resultOf(resultIdA), resultOf(resultIdB)];
-    const [va, vb] = [wholeVolume(a.volume, 'A − B'), wholeVolume(b.volume, 'A − B')];
-    if (va.data.length !== vb.data.length || va.nx !== vb.nx || va.ny !== vb.ny) {
-      throw new Error(`A − B needs volumes of one size: ${a.summary.label} and ${b.summary.label} differ`);
-    }
-    const { data, fit } = differenceOf(va.data, vb.data, fitB);
+    assertOneSize(a, b, 'A − B');
+    const { volume, fit } = differenceOf(a.volume, b.volume, fitB);
     const scaled = fit && ` (B fitted to A: ×${fit.alpha.toPrecision(3)} ${fit.beta < 0 ? '−' : '+'} ${Math.abs(fit.beta).toPrecision(3)})`;
     const label = pairLabels(a, b).join(' − ') + (scaled || '');
-    return putResult({ datasetId: a.summary.datasetId, method: 'difference', label, params: null, invertAngles: a.summary.invertAngles, elapsedMs: 0 }, { ...va, data });
+    return putResult({ datasetId: a.summary.datasetId, method: 'difference', label, params: null, invertAngles: a.summary.invertAngles, elapsedMs: 0 }, volume);
   },
 
   async reproject(resultId: string, angle: number): Promise<Slice> {

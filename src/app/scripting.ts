@@ -2,8 +2,9 @@
  * window.wedgelab: automation hook. Every call goes through the store's actions, exactly
  * like the buttons, so the page updates as if a user had clicked.
  */
-import type { DatasetSummary, DemoOptions, FourierPlane, FourierSection, RequestOf, ResultSummary, Slice, SliceAxis } from '../../workers/api.ts';
+import type { DatasetSummary, DemoOptions, FourierPlane, FourierSection, FscReport, RequestOf, ResultSummary, Slice, SliceAxis } from '../../workers/api.ts';
 import { getEngine } from './engineClient.ts';
+import { useCompareStore } from './state/compareStore.ts';
 import { setAutoKeepBytes, useAppStore } from './state/store.ts';
 
 export interface WedgeLabScripting {
@@ -30,6 +31,10 @@ export interface WedgeLabScripting {
   slice(resultId: string, axis: SliceAxis, index: number): Promise<Slice>;
   /** One central section of a result's 3-D Fourier transform (log10(1 + |F|), zero frequency centred), as the Compare tab draws it. */
   fourierSection(resultId: string, plane: FourierPlane): Promise<FourierSection>;
+  /** The FSC of two results of one size (directional curves in A's series' wedge), as the Compare tab plots it. */
+  fsc(resultIdA: string, resultIdB: string): Promise<FscReport>;
+  /** A − B (with `fitB`, B's scale and offset fitted to A's first) as a new result, as the Compare tab's button makes it; resolves with its id (null if it failed: the page shows why). */
+  difference(resultIdA: string, resultIdB: string, fitB: boolean): Promise<string | null>;
   /** The piece limit of later runs' tomograms (EngineWorkerApi.setPieceBytes; null: the default): puts a small result in pieces. */
   setPieceBytes(bytes: number | null): Promise<void>;
   /** The size above which later data sets and results are offered for keeping, not kept (null: the default). */
@@ -57,6 +62,8 @@ export function installScriptingHook(): void {
     loseDevice: () => getEngine().loseDevice(),
     slice: (resultId, axis, index) => getEngine().getSlice(resultId, axis, index),
     fourierSection: (resultId, plane) => getEngine().fourierSection(resultId, plane),
+    fsc: (resultIdA, resultIdB) => getEngine().fsc(resultIdA, resultIdB),
+    difference: async (resultIdA, resultIdB, fitB) => (await useCompareStore.getState().makeDifference(resultIdA, resultIdB, fitB))?.id ?? null,
     setPieceBytes: async (bytes) => getEngine().setPieceBytes(bytes),
     setAutoKeepBytes,
   };

@@ -10,7 +10,16 @@ import { filterRowsInPlace } from './rowFilter.ts';
 import { sirtIterationRows, type SirtRows } from './sirt.ts';
 import { doseWeightTilts } from '../doseWeighting.ts';
 import { phaseFlipTilts, type PhaseFlipGeometry } from '../phaseFlip.ts';
-import { spectrumColumnBlocks, spectrumForwardRows, spectrumInverseRows, type SpectrumColumnsTask, type SpectrumForwardTask, type SpectrumInverseTask } from './volumeSpectrum.ts';
+import {
+  fscColumnBlocks,
+  spectrumColumnBlocks,
+  spectrumForwardRows,
+  spectrumInverseRows,
+  type FscColumnsTask,
+  type SpectrumColumnsTask,
+  type SpectrumForwardTask,
+  type SpectrumInverseTask,
+} from './volumeSpectrum.ts';
 
 /** Filter detector rows in place (the rows of every tilt, counted together). */
 export interface FilterTask {
@@ -94,7 +103,8 @@ export type CpuTask =
   | PhaseFlipTask
   | SpectrumForwardTask
   | SpectrumColumnsTask
-  | SpectrumInverseTask;
+  | SpectrumInverseTask
+  | FscColumnsTask;
 
 export function runTask(task: CpuTask, r0: number, r1: number): void {
   const from = task.y0 + r0;
@@ -122,5 +132,7 @@ export function runTask(task: CpuTask, r0: number, r1: number): void {
       return spectrumColumnBlocks(task, from, to);
     case 'spectrumInverse':
       return spectrumInverseRows(task, from, to);
+    case 'fscColumns':
+      return fscColumnBlocks(task, from, to);
   }
 }

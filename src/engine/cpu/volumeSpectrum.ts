@@ -8,10 +8,12 @@
  * only for kx ≥ 0 (nh = ⌊nx/2⌋ + 1 coefficients: a real volume's spectrum is Hermitian), as float32 re/im arrays in
  * pieces of whole y-rows, so that no array is larger than a piece and the whole takes about the tomogram's own
  * size. Every line is transformed in float64 (../fft/cpuFft.ts); forward unscaled, the inverses scaled by 1/n each.
- * Two real rows go through one complex x transform (a + i·b), split or joined by Hermitian symmetry.
+ * Two real rows go through one complex x transform (a + i·b), split or joined by Hermitian symmetry. Pass 2 either
+ * filters and transforms back (a radial filter) or sums two spectra's FSC terms per shell (an FSC).
  */
 import { LineFft } from '../fft/cpuFft.ts';
-import { frequency } from '../metrics/fourier.ts';
+import { frequency, mirrorIndex } from '../metrics/fourier.ts';
+import { addToShell, roundHalfEven, type FscShells } from '../metrics/fsc.ts';
 
 /** Coefficients kept along x: kx = 0 … ⌊nx/2⌋. */
 export function halfLength(nx: number): number {
@@ -34,7 +36,7 @@ export interface HalfSpectrum {
 
 /**
  * A gain that depends on |k| alone, as plain data that crosses to a pool thread: its values at |k| = i·kMax/(n − 1)
- * cycles/voxel (n = table.length, shared), linearly interpolated between (radialFilter.ts samples it finely).
+ * cycles/voxel (n = table.length, shared), linearly interpolated between (./spectrumPasses.ts samples it finely).
  */
 export interface RadialGain {
   table: Float64Array;
@@ -68,6 +70,20 @@ export interface SpectrumColumnsTask {
   rows: number;
   spectrum: HalfSpectrum;
   gain: RadialGain;
+}
+
+/**
+ * Pass 2 of an FSC: column blocks [y0, y0 + rows) of two half spectra transformed along y, and their terms added to
+ * the FSC's shell sums (metrics/fsc.ts), block y0 + i's into sums' i-th part of fscSums' length.
+ */
+export interface FscColumnsTask {
+  kernel: 'fscColumns';
+  y0: number;
+  rows: number;
+  a: HalfSpectrum;
+  b: HalfSpectrum;
+  shells: FscShells;
+  sums: Float64Array;
 }
 
 /** Pass 3: the spectrum's rows [y0, y0 + rows) transformed back along z and x into a slab ([z][row][x]). */
@@ -159,49 +175,100 @@ export function spectrumForwardRows(task: SpectrumForwardTask, from: number, to:
   }
 }
 
+/** The kx columns of one block: where they start in every row, and float64 work space for them along y. */
+function columnSpace(ny: number) {
+  return { re: Array.from({ length: COLUMN_BLOCK }, () => new Float64Array(ny)), im: Array.from({ length: COLUMN_BLOCK }, () => new Float64Array(ny)) };
+}
+
+/** Block `block`'s first kx, its kz, its width and where its first coefficient lies in a row. */
+function blockAt(nx: number, block: number): { kx0: number; kz: number; width: number; at: number } {
+  const nh = halfLength(nx);
+  const blocksPerPlane = Math.ceil(nh / COLUMN_BLOCK);
+  const kz = Math.floor(block / blocksPerPlane);
+  const kx0 = (block - kz * blocksPerPlane) * COLUMN_BLOCK;
+  return { kx0, kz, width: Math.min(COLUMN_BLOCK, nh - kx0), at: kx0 + nh * kz };
+}
+
+/** Copy `width` columns starting at `at` in every row of `spectrum` into `space` (out) or back (!out). */
+function moveColumns(spectrum: HalfSpectrum, at: number, width: number, space: ReturnType<typeof columnSpace>, out: boolean): void {
+  for (let y = 0; y < spectrum.ny; y++) {
+    const { piece, offset } = rowAt(spectrum, y);
+    const pr = spectrum.re[piece];
+    const pi = spectrum.im[piece];
+    for (let b = 0; b < width; b++) {
+      const i = offset + at + b;
+      if (out) {
+        space.re[b][y] = pr[i];
+        space.im[b][y] = pi[i];
+      } else {
+        pr[i] = space.re[b][y];
+        pi[i] = space.im[b][y];
+      }
+    }
+  }
+}
+
 export function spectrumColumnBlocks(task: SpectrumColumnsTask, from: number, to: number): void {
   const { spectrum } = task;
   const { nx, ny, nz } = spectrum;
-  const nh = halfLength(nx);
-  const blocksPerPlane = Math.ceil(nh / COLUMN_BLOCK);
   const gain = gainOfSquaredFrequency(task.gain);
   const plan = planOf(ny);
   const fy2 = Float64Array.from({ length: ny }, (_, j) => frequency(j, ny) ** 2);
-  const rows = Array.from({ length: ny }, (_, y) => rowAt(spectrum, y));
-  const colRe = Array.from({ length: COLUMN_BLOCK }, () => new Float64Array(ny));
-  const colIm = Array.from({ length: COLUMN_BLOCK }, () => new Float64Array(ny));
+  const column = columnSpace(ny);
   for (let block = from; block < to; block++) {
-    const kz = Math.floor(block / blocksPerPlane);
-    const kx0 = (block - kz * blocksPerPlane) * COLUMN_BLOCK;
-    const width = Math.min(COLUMN_BLOCK, nh - kx0);
-    const at = kx0 + nh * kz;
-    for (let y = 0; y < ny; y++) {
-      const { piece, offset } = rows[y];
-      const pr = spectrum.re[piece];
-      const pi = spectrum.im[piece];
-      for (let b = 0; b < width; b++) {
-        colRe[b][y] = pr[offset + at + b];
-        colIm[b][y] = pi[offset + at + b];
-      }
-    }
+    const { kx0, kz, width, at } = blockAt(nx, block);
+    moveColumns(spectrum, at, width, column, true);
     const fz2 = frequency(kz, nz) ** 2;
     for (let b = 0; b < width; b++) {
       const fxz2 = frequency(kx0 + b, nx) ** 2 + fz2;
-      plan.forward(colRe[b], colIm[b]);
+      const [re, im] = [column.re[b], column.im[b]];
+      plan.forward(re, im);
       for (let ky = 0; ky < ny; ky++) {
         const g = gain(fxz2 + fy2[ky]);
-        colRe[b][ky] *= g;
-        colIm[b][ky] *= g;
+        re[ky] *= g;
+        im[ky] *= g;
       }
-      plan.inverse(colRe[b], colIm[b]);
+      plan.inverse(re, im);
     }
-    for (let y = 0; y < ny; y++) {
-      const { piece, offset } = rows[y];
-      const pr = spectrum.re[piece];
-      const pi = spectrum.im[piece];
-      for (let b = 0; b < width; b++) {
-        pr[offset + at + b] = colRe[b][y];
-        pi[offset + at + b] = colIm[b][y];
+    moveColumns(spectrum, at, width, column, false);
+  }
+}
+
+/**
+ * The FSC's shell sums over the half spectra: each kx column but kx = 0 (and nx/2 for even nx, its own mirror)
+ * stands for its mirror −k too (F(−k) = conj F(k) for a real volume, the same terms), counted in the regions of the
+ * mirror's own (jx, jz), so that the sums are the whole grid's.
+ */
+export function fscColumnBlocks(task: FscColumnsTask, from: number, to: number): void {
+  const { a, b: bSpectrum, shells, sums } = task;
+  const { nx, ny, nz } = a;
+  const { nMax, nShells } = shells;
+  const length = sums.length / task.rows;
+  const plan = planOf(ny);
+  const fy2 = Float64Array.from({ length: ny }, (_, j) => frequency(j, ny) ** 2);
+  const [columnA, columnB] = [columnSpace(ny), columnSpace(ny)];
+  for (let block = from; block < to; block++) {
+    const part = sums.subarray((block - task.y0) * length, (block - task.y0 + 1) * length);
+    const { kx0, kz, width, at } = blockAt(nx, block);
+    moveColumns(a, at, width, columnA, true);
+    moveColumns(bSpectrum, at, width, columnB, true);
+    const fz2 = frequency(kz, nz) ** 2;
+    const mz = mirrorIndex(kz, nz);
+    for (let c = 0; c < width; c++) {
+      const kx = kx0 + c;
+      const ownMirror = kx === 0 || 2 * kx === nx;
+      const fxz2 = frequency(kx, nx) ** 2 + fz2;
+      const [ar, ai, br, bi] = [columnA.re[c], columnA.im[c], columnB.re[c], columnB.im[c]];
+      plan.forward(ar, ai);
+      plan.forward(br, bi);
+      for (let ky = 0; ky < ny; ky++) {
+        const r = roundHalfEven(Math.sqrt(fxz2 + fy2[ky]) * nMax);
+        if (r >= nShells) continue;
+        const num = ar[ky] * br[ky] + ai[ky] * bi[ky];
+        const pa = ar[ky] * ar[ky] + ai[ky] * ai[ky];
+        const pb = br[ky] * br[ky] + bi[ky] * bi[ky];
+        addToShell(part, shells, r, kx, kz, num, pa, pb);
+        if (!ownMirror) addToShell(part, shells, r, nx - kx, mz, num, pa, pb);
       }
     }
   }

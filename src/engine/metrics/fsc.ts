@@ -172,11 +172,86 @@ function rms(data: Float32Array): number {
   return Math.sqrt(s / Math.max(1, data.length));
 }
 
-function ratio(num: Float64Array, da: Float64Array, db: Float64Array): number[] {
+function ratio(sums: Float64Array, set: number, nShells: number): number[] {
+  const at = (sum: number) => sums.subarray((SUMS * set + sum) * nShells, (SUMS * set + sum + 1) * nShells);
+  const [num, da, db] = [at(0), at(1), at(2)];
   return Array.from(num, (v, r) => {
     const d = Math.sqrt(da[r] * db[r]);
     return d > 0 ? v / d : 0;
   });
+}
+
+/** The FSC's regions per (jx, jz) of the DFT grid and its shells: what every shell sum needs besides the spectra. */
+export interface FscShells {
+  nx: number;
+  nz: number;
+  nMax: number;
+  nShells: number;
+  /** measuredMaskXZ and wedgeMaskXZ when tilt angles were given (the directional curves), else null. */
+  measured: Uint8Array | null;
+  wedge: Uint8Array | null;
+}
+
+export function fscShells(dims: Dims, tiltAngles?: readonly number[]): FscShells {
+  const nMax = largestDimension(dims);
+  const directional = tiltAngles !== undefined && tiltAngles.length > 0;
+  return {
+    nx: dims.nx,
+    nz: dims.nz,
+    nMax,
+    nShells: Math.floor(nMax / 2) + 1,
+    measured: directional ? measuredMaskXZ(dims, tiltAngles) : null,
+    wedge: directional ? wedgeMaskXZ(dims, tiltAngles) : null,
+  };
+}
+
+/** The sums per set (all, measured, missing, wedge, wedge-missing): Re F_a·conj F_b, |F_a|², |F_b|², voxels. */
+const SETS = 5;
+const SUMS = 4;
+
+/** Zeroed shell sums, flat ([set][sum][shell]) so that parts summed apart (pool threads) add up elementwise. */
+export function fscSums(shells: FscShells): Float64Array {
+  return new Float64Array(SETS * SUMS * shells.nShells);
+}
+
+/** Add one DFT index's terms to shell r, in every set its (jx, jz) belongs to; `weight` counts it that many times. */
+export function addToShell(sums: Float64Array, shells: FscShells, r: number, jx: number, jz: number, num: number, pa: number, pb: number, weight = 1): void {
+  const { nShells, measured, wedge } = shells;
+  addToSet(sums, nShells, 0, r, num, pa, pb, weight);
+  if (!measured || !wedge) return;
+  const xz = jx + shells.nx * jz;
+  addToSet(sums, nShells, measured[xz] ? 1 : 2, r, num, pa, pb, weight);
+  addToSet(sums, nShells, wedge[xz] ? 3 : 4, r, num, pa, pb, weight);
+}
+
+function addToSet(sums: Float64Array, nShells: number, set: number, r: number, num: number, pa: number, pb: number, weight: number): void {
+  const at = SUMS * set * nShells + r;
+  sums[at] += weight * num;
+  sums[at + nShells] += weight * pa;
+  sums[at + 2 * nShells] += weight * pb;
+  sums[at + 3 * nShells] += weight;
+}
+
+/** The curves from the shell sums (the directional ones when the shells have regions). */
+export function fscCurves(sums: Float64Array, shells: FscShells): FscCurves {
+  const { nShells, nMax } = shells;
+  const counts = (set: number) => Array.from(sums.subarray((SUMS * set + 3) * nShells, (SUMS * set + 4) * nShells));
+  const curves: FscCurves = {
+    shells: Array.from({ length: nShells }, (_, r) => r / nMax),
+    fsc: ratio(sums, 0, nShells),
+    counts: counts(0),
+  };
+  if (shells.measured) {
+    curves.fscMeasured = ratio(sums, 1, nShells);
+    curves.fscMissing = ratio(sums, 2, nShells);
+    curves.fscWedge = ratio(sums, 3, nShells);
+    curves.fscWedgeMissing = ratio(sums, 4, nShells);
+    curves.countsMeasured = counts(1);
+    curves.countsMissing = counts(2);
+    curves.countsWedge = counts(3);
+    curves.countsWedgeMissing = counts(4);
+  }
+  return curves;
 }
 
 /**
@@ -188,9 +263,8 @@ export function fsc(a: Volume, b: Volume, tiltAngles?: readonly number[]): FscCu
   if (b.nx !== nx || b.ny !== ny || b.nz !== nz) {
     throw new RangeError(`FSC needs volumes of one size, got ${nx}×${ny}×${nz} and ${b.nx}×${b.ny}×${b.nz}`);
   }
-  const nMax = largestDimension(a);
-  const nShells = Math.floor(nMax / 2) + 1;
-  const directional = tiltAngles !== undefined && tiltAngles.length > 0;
+  const shells = fscShells(a, tiltAngles);
+  const { nMax, nShells } = shells;
 
   // FSC is scale-invariant; balancing the RMS keeps both halves of the packed transform accurate.
   const ra = rms(a.data);
@@ -205,19 +279,7 @@ export function fsc(a: Volume, b: Volume, tiltAngles?: readonly number[]): FscCu
   const kx2 = Float64Array.from({ length: nx }, (_, j) => frequency(j, nx) ** 2);
   const ky2 = Float64Array.from({ length: ny }, (_, j) => frequency(j, ny) ** 2);
   const kz2 = Float64Array.from({ length: nz }, (_, j) => frequency(j, nz) ** 2);
-  const measured = directional ? measuredMaskXZ(a, tiltAngles) : new Uint8Array(nx * nz);
-  const wedge = directional ? wedgeMaskXZ(a, tiltAngles) : new Uint8Array(nx * nz);
-
-  // Accumulators [num, |Fa|², |Fb|²] for: all, measured, missing, wedge, wedge-missing.
-  const acc = Array.from({ length: 5 }, () => [new Float64Array(nShells), new Float64Array(nShells), new Float64Array(nShells)]);
-  const counts = Array.from({ length: 5 }, () => new Float64Array(nShells));
-  const add = (set: number, r: number, num: number, pa: number, pb: number) => {
-    acc[set][0][r] += num;
-    acc[set][1][r] += pa;
-    acc[set][2][r] += pb;
-    counts[set][r]++;
-  };
-
+  const sums = fscSums(shells);
   for (let jz = 0; jz < nz; jz++) {
     const mz = mirrorIndex(jz, nz);
     for (let jy = 0; jy < ny; jy++) {
@@ -239,35 +301,11 @@ export function fsc(a: Volume, b: Volume, tiltAngles?: readonly number[]): FscCu
         const ai = 0.5 * keepA * (zi - wi);
         const br = 0.5 * keepB * (zi + wi);
         const bi = 0.5 * keepB * (wr - zr);
-        const num = ar * br + ai * bi;
-        const pa = ar * ar + ai * ai;
-        const pb = br * br + bi * bi;
-        add(0, r, num, pa, pb);
-        if (directional) {
-          const xz = jx + nx * jz;
-          add(measured[xz] ? 1 : 2, r, num, pa, pb);
-          add(wedge[xz] ? 3 : 4, r, num, pa, pb);
-        }
+        addToShell(sums, shells, r, jx, jz, ar * br + ai * bi, ar * ar + ai * ai, br * br + bi * bi);
       }
     }
   }
-
-  const curves: FscCurves = {
-    shells: Array.from({ length: nShells }, (_, r) => r / nMax),
-    fsc: ratio(acc[0][0], acc[0][1], acc[0][2]),
-    counts: Array.from(counts[0]),
-  };
-  if (directional) {
-    curves.fscMeasured = ratio(acc[1][0], acc[1][1], acc[1][2]);
-    curves.fscMissing = ratio(acc[2][0], acc[2][1], acc[2][2]);
-    curves.fscWedge = ratio(acc[3][0], acc[3][1], acc[3][2]);
-    curves.fscWedgeMissing = ratio(acc[4][0], acc[4][1], acc[4][2]);
-    curves.countsMeasured = Array.from(counts[1]);
-    curves.countsMissing = Array.from(counts[2]);
-    curves.countsWedge = Array.from(counts[3]);
-    curves.countsWedgeMissing = Array.from(counts[4]);
-  }
-  return curves;
+  return fscCurves(sums, shells);
 }
 
 /** Resolution (a length) of a frequency in cycles/voxel: Å when the pixel size is known, else voxels. Null/0 → null. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../sim/random.ts';
 import type { Volume } from '../types.ts';
+import { slabVolume } from '../methods/slabs.ts';
+import { isPieced, tomogramOf } from '../../io/piecedVolume.ts';
 import { affineFit, applyAffine, differenceOf, gaussianKernel, psnr, reflectIndex, ssim3d, SSIM_RADIUS, structuralSimilarity3d } from './quality.ts';
 
 function noiseVolume(nx: number, ny: number, nz: number, seed: number): Volume {
@@ -9,17 +11,31 @@ function noiseVolume(nx: number, ny: number, nz: number, seed: number): Volume {
 }
 
 describe('differenceOf', () => {
-  it('subtracts B as it is, or B brought to A by its least-squares scale and offset', () => {
-    const b = Float32Array.from({ length: 40 }, (_, i) => Math.cos(i));
-    const bump = Float32Array.from({ length: 40 }, (_, i) => (i === 7 ? 1 : 0));
+  it('subtracts B as it is, or B brought to A by its least-squares scale and offset, either held in pieces', () => {
+    const [nx, ny, nz] = [5, 4, 2];
+    const b = Float32Array.from({ length: nx * ny * nz }, (_, i) => Math.cos(i));
+    const bump = Float32Array.from({ length: b.length }, (_, i) => (i === 7 ? 1 : 0));
     // A: B at another scale and offset, plus one voxel of structure B lacks.
     const a = b.map((v, i) => 3 * v + 10 + bump[i]);
-    expect(Array.from(differenceOf(a, b, false).data)).toEqual(Array.from(a.map((v, i) => v - b[i])));
-    const { data, fit } = differenceOf(a, b, true);
+    const [va, vb] = [a, b].map((data) => ({ nx, ny, nz, pixelSize: 1, data }));
+    const plain = differenceOf(va, vb, false).volume as Volume;
+    expect(Array.from(plain.data)).toEqual(Array.from(a.map((v, i) => v - b[i])));
+    const { volume, fit } = differenceOf(va, vb, true);
+    const data = (volume as Volume).data;
     // The fit is pulled a little by the bump; what is left is the bump, less than a tenth elsewhere.
     expect(fit!.alpha).toBeCloseTo(3, 1);
     expect(data[7]).toBeGreaterThan(0.9);
     expect(Math.max(...Array.from(data).filter((_, i) => i !== 7).map(Math.abs))).toBeLessThan(0.1);
+    expect(fit).toEqual(affineFit(b, a));
+    // A in pieces of 1 and 3 rows, B in 2 and 2: the same voxels, held in A's pieces, and the same fit.
+    const pieced = (volume: Volume, rows: number[]) => {
+      let y0 = 0;
+      return tomogramOf(rows.map((n) => ({ nx, ny: n, nz, pixelSize: 1, data: slabVolume(volume, { y0: (y0 += n) - n, ny: n }) })));
+    };
+    const inPieces = differenceOf(pieced(va, [1, 3]), pieced(vb, [2, 2]), true);
+    expect(inPieces.fit).toEqual(fit);
+    expect(isPieced(inPieces.volume) && inPieces.volume.pieces.map((p) => p.ny)).toEqual([1, 3]);
+    expect(Array.from(slabVolume(inPieces.volume, { y0: 0, ny }))).toEqual(Array.from(data));
   });
 });
 

@@ -16,6 +16,7 @@
  * or neighbouring slices either side), so its memory stays near 40 B × nx × ny × (slab + 10).
  */
 import type { Volume } from '../types.ts';
+import { rowReader, tomogramOf, volumePieces, type Tomogram } from '../../io/piecedVolume.ts';
 
 export interface AffineFit {
   alpha: number;
@@ -32,37 +33,62 @@ function valuesOf(v: Volume | Values): Values {
  * Least-squares α, β minimising Σ(α·x + β − g)². When x is constant, α = 0 and β = mean(g).
  */
 export function affineFit(x: Values, g: Values): AffineFit {
-  const n = x.length;
-  if (g.length !== n) throw new RangeError(`affineFit: ${n} values against ${g.length}`);
-  if (n === 0) return { alpha: 0, beta: 0 };
+  if (g.length !== x.length) throw new RangeError(`affineFit: ${x.length} values against ${g.length}`);
+  return affineFitOfRuns(() => [[x, g]]);
+}
+
+/** affineFit of the runs' concatenations: `runs()` gives the same pairs (x, g) of equal lengths, in order, on each of its two passes. */
+function affineFitOfRuns(runs: () => Iterable<[Values, Values]>): AffineFit {
+  let n = 0;
   let mx = 0;
   let mg = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i];
-    mg += g[i];
+  for (const [x, g] of runs()) {
+    n += x.length;
+    for (let i = 0; i < x.length; i++) {
+      mx += x[i];
+      mg += g[i];
+    }
   }
+  if (n === 0) return { alpha: 0, beta: 0 };
   mx /= n;
   mg /= n;
   let sxx = 0;
   let sxg = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = x[i] - mx;
-    sxx += dx * dx;
-    sxg += dx * (g[i] - mg);
+  for (const [x, g] of runs()) {
+    for (let i = 0; i < x.length; i++) {
+      const dx = x[i] - mx;
+      sxx += dx * dx;
+      sxg += dx * (g[i] - mg);
+    }
   }
   const alpha = sxx > 0 ? sxg / sxx : 0;
   return { alpha, beta: mg - alpha * mx };
 }
 
+/** Every row (nx voxels) of two tomograms of one size, side by side, either held in pieces. */
+function* rowPairs(a: Tomogram, b: Tomogram): Generator<[Float32Array, Float32Array]> {
+  const [rowA, rowB] = [rowReader(a), rowReader(b)];
+  for (let z = 0; z < a.nz; z++) for (let y = 0; y < a.ny; y++) yield [rowA(y, z), rowB(y, z)];
+}
+
 /**
  * A − B voxel by voxel; with `fit`, A − (α·B + β) for the α, β that bring B closest to A (affineFit): results of
  * different methods or programs differ in scale and offset, which a plain difference shows everywhere and hides
- * what differs in structure.
+ * what differs in structure. Either may be held in pieces; the difference is held in A's.
  */
-export function differenceOf(a: Float32Array, b: Float32Array, fit: boolean): { data: Float32Array; fit: AffineFit | null } {
-  if (!fit) return { data: a.map((v, i) => v - b[i]), fit: null };
-  const bToA = affineFit(b, a);
-  return { data: a.map((v, i) => v - (bToA.alpha * b[i] + bToA.beta)), fit: bToA };
+export function differenceOf(a: Tomogram, b: Tomogram, fit: boolean): { volume: Tomogram; fit: AffineFit | null } {
+  const bToA = fit ? affineFitOfRuns(() => rowPairs(b, a)) : null;
+  const [alpha, beta] = bToA ? [bToA.alpha, bToA.beta] : [1, 0];
+  const pieces = volumePieces(a).map(({ volume }) => ({ ...volume, data: new Float32Array(volume.data.length) }));
+  const volume = tomogramOf(pieces);
+  const [rowA, rowB, rowOut] = [rowReader(a), rowReader(b), rowReader(volume)];
+  for (let z = 0; z < a.nz; z++) {
+    for (let y = 0; y < a.ny; y++) {
+      const [va, vb, out] = [rowA(y, z), rowB(y, z), rowOut(y, z)];
+      for (let x = 0; x < out.length; x++) out[x] = va[x] - (alpha * vb[x] + beta);
+    }
+  }
+  return { volume, fit: bToA };
 }
 
 /** x' = α·x + β, in float64. */

@@ -1,7 +1,7 @@
 /**
  * Reference of CTF deconvolution: the whole tomogram as one array through the one-array Fourier filter
  * (../volumeFourierFilter.ts, float64 throughout), the gain evaluated at each DFT index (not interpolated). The pooled filter in pieces
- * (../cpu/radialFilter.ts) is checked against it in the unit tests and in the page; numpy's filter, written apart,
+ * (../cpu/spectrumPasses.ts) is checked against it in the unit tests and in the page; numpy's filter, written apart,
  * checks both (bench/deconv_reference.py).
  */
 import { frequency } from '../metrics/fourier.ts';

@@ -1,10 +1,10 @@
 /**
  * CTF deconvolution (./base.ts) on the CPU pool: the tomogram's 3-D spectrum multiplied by the Wiener-like gain
- * (./gain.ts) at each DFT index's |k|, in pieces of rows (../../cpu/radialFilter.ts: the gain sampled on 65,536
+ * (./gain.ts) at each DFT index's |k|, in pieces of rows (../../cpu/spectrumPasses.ts: the gain sampled on 65,536
  * radii and interpolated), so that a tomogram of any size the page holds can be filtered.
  */
 import { cpuPoolOf } from '../../context.ts';
-import { radialFilterTomogram } from '../../cpu/radialFilter.ts';
+import { radialFilterTomogram } from '../../cpu/spectrumPasses.ts';
 import type { RefinementRunner } from '../runner.ts';
 import type { DeconvParams } from './base.ts';
 import { deconvVoxelGain } from './gain.ts';
