@@ -832,7 +832,7 @@ const api: EngineWorkerApi = {
 
   async reproject(resultId: string, angle: number): Promise<Slice> {
     const { volume, summary } = resultOf(resultId);
-    const projection = await forwardProject(await engine(), wholeVolume(volume, 'Reprojection'), [angle], { invertAngles: summary.invertAngles });
+    const projection = await forwardProject(await engine(), volume, [angle], { invertAngles: summary.invertAngles });
     return transferSlice({ width: projection.nx, height: projection.ny, data: projection.data });
   },
 

@@ -1,6 +1,7 @@
 // Tomograms held in pieces (io/piecedVolume.ts) with a tiny piece limit: FBP, SIRT and the local network on the CPU
 // path and on the GPU (Dawn), and the coordinate network (Dawn), give the same voxels in pieces as in one array, and every reader of a result (slices, statistics, the
-// 3-D view's box averages, MRC and OME-Zarr writing, the command line's files) gives the same values and bytes from the pieces.
+// 3-D view's box averages, MRC and OME-Zarr writing, the command line's files, projections at new angles) gives the same values and bytes
+// from the pieces.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { writeTomogram } from '../cli/outputs.ts';
 import { cpuEngine, gpuEngine, type EngineContext } from './context.ts';
 import { nodePool } from './cpu/nodePool.ts';
 import { openNodeGpu } from './gpu/node.ts';
+import { forwardProject } from './methods/projection.ts';
 import { reconstruct } from './methods/runners.ts';
 import type { RequestOf } from './methods/registry.ts';
 import type { RunOptions } from './methods/slabs.ts';
@@ -176,6 +178,16 @@ describe('a tomogram in pieces', () => {
     expect(gathered(run.pieced.volume)).toEqual(run.whole.data);
   });
 
+  it('projects at new angles from the pieces as from the one array: on the CPU pool a piece at a time, on the GPU slab by slab', async () => {
+    const fbp = await cpuFbp();
+    const angles = [-50, 7, 66];
+    const cpu = await forwardProject(cpuEngine(threads), fbp.pieced.volume, angles, { invertAngles: true });
+    expect(cpu.data).toEqual((await forwardProject(cpuEngine(threads), fbp.whole, angles, { invertAngles: true })).data);
+    const engine = gpuEngine(await openNodeGpu());
+    const gpu = await forwardProject(engine, fbp.pieced.volume, angles, { memoryBudgetBytes: SMALL_BUDGET });
+    expect(gpu.data).toEqual((await forwardProject(engine, fbp.whole, angles, { memoryBudgetBytes: SMALL_BUDGET })).data);
+  });
+
   it('every reader gives from the pieces what it gives from the one array: slices, statistics, box averages, MRC and OME-Zarr bytes', async () => {
     const { pieced, whole } = await cpuFbp();
     const tomogram = pieced.volume;
@@ -223,7 +235,7 @@ describe('a tomogram in pieces', () => {
 
   it('is refused, with one message naming the work and the size, by work that needs one array', async () => {
     const { pieced } = await cpuFbp();
-    expect(() => wholeVolume(pieced.volume, 'The FSC')).toThrow(/^The FSC needs the tomogram in one array, but this 70 × 10 × 6 tomogram \(16.4 KiB\) is held in 4 pieces/);
+    expect(() => wholeVolume(pieced.volume, 'Scoring against the ground truth')).toThrow(/^Scoring against the ground truth needs the tomogram in one array, but this 70 × 10 × 6 tomogram \(16.4 KiB\) is held in 4 pieces/);
   });
 });
 

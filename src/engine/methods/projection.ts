@@ -7,7 +7,8 @@ import { SlabProjector, type SlabShape } from '../gpu/kernels/projector.ts';
 import { withGpuScope } from '../gpu/scope.ts';
 import { tiltTrig, type Slab } from '../geometry.ts';
 import type { TiltSeries, Volume } from '../types.ts';
-import { allocateVolume, forEachSlab, planSlabsForDevice, placeSlabTilts, placeSlabVolume, slabTilts, slabVolume, type RunOptions } from './slabs.ts';
+import { allocateVolume, forEachSlab, planSlabsForDevice, placeSlabTilts, placeSlabVolume, slabTilts, slabVolume, stageOptions, type RunOptions } from './slabs.ts';
+import { isPieced, volumePieces, type Tomogram } from '../../io/piecedVolume.ts';
 
 type ProjectOptions = RunOptions & { invertAngles?: boolean };
 
@@ -47,7 +48,7 @@ async function projectBySlabs(gpu: GpuContext, shape: SlabShape, tiltAngles: rea
 }
 
 /** Project `volume` at `tiltAngles` (degrees); the detector is volume.nx wide. */
-export async function forwardProjectGpu(gpu: GpuContext, volume: Volume, tiltAngles: readonly number[], options: ProjectOptions = {}): Promise<TiltSeries> {
+export async function forwardProjectGpu(gpu: GpuContext, volume: Tomogram, tiltAngles: readonly number[], options: ProjectOptions = {}): Promise<TiltSeries> {
   const { nx, ny, nz } = volume;
   const nTilts = tiltAngles.length;
   const out: TiltSeries = { nx, ny, nTilts, data: new Float32Array(nx * ny * nTilts), tiltAngles: [...tiltAngles], pixelSize: volume.pixelSize };
@@ -65,7 +66,20 @@ export async function backProjectGpu(gpu: GpuContext, ts: TiltSeries, nz: number
   return volume;
 }
 
-/** Project `volume` at `tiltAngles` (degrees) on the engine's path. */
-export function forwardProject(engine: EngineContext, volume: Volume, tiltAngles: readonly number[], options: ProjectOptions = {}): Promise<TiltSeries> {
-  return engine.path === 'gpu' ? forwardProjectGpu(engine.gpu, volume, tiltAngles, options) : forwardProjectOnPool(engine.pool, volume, tiltAngles, options);
+/**
+ * Project `tomogram` (either held in pieces) at `tiltAngles` (degrees) on the engine's path: on the GPU slab by slab
+ * from the pieces, on the CPU pool a piece at a time (detector row y sees tomogram row y alone), so that no copy of
+ * the whole tomogram is made.
+ */
+export async function forwardProject(engine: EngineContext, tomogram: Tomogram, tiltAngles: readonly number[], options: ProjectOptions = {}): Promise<TiltSeries> {
+  if (engine.path === 'gpu') return forwardProjectGpu(engine.gpu, tomogram, tiltAngles, options);
+  if (!isPieced(tomogram)) return forwardProjectOnPool(engine.pool, tomogram, tiltAngles, options);
+  const { nx, ny, pixelSize } = tomogram;
+  const out: TiltSeries = { nx, ny, nTilts: tiltAngles.length, data: new Float32Array(nx * ny * tiltAngles.length), tiltAngles: [...tiltAngles], pixelSize };
+  const pieces = volumePieces(tomogram);
+  for (const [k, { y0, volume }] of pieces.entries()) {
+    const part = await forwardProjectOnPool(engine.pool, volume, tiltAngles, { ...stageOptions(options, k / pieces.length, (k + 1) / pieces.length), invertAngles: options.invertAngles });
+    placeSlabTilts(out, { y0, ny: volume.ny }, part.data);
+  }
+  return out;
 }
