@@ -6,9 +6,11 @@
  */
 import type { FrameHalf } from '../../io/relionStar.ts';
 import { MIN_TILTS } from '../../io/tiltSeriesChecks.ts';
-import { wholeVolume, type Tomogram } from '../../io/piecedVolume.ts';
+import type { Tomogram } from '../../io/piecedVolume.ts';
+import type { CpuPool } from '../cpu/pool.ts';
+import { fscOfTomograms } from '../cpu/spectrumPasses.ts';
 import { oddEvenSplit } from '../metrics/crossValidation.ts';
-import { fsc, type FscCurves } from '../metrics/fsc.ts';
+import type { FscCurves } from '../metrics/fsc.ts';
 import type { TiltSeries } from '../types.ts';
 import { subsetTilts } from './tiltSubsets.ts';
 
@@ -31,10 +33,18 @@ function tiltHalves(ts: TiltSeries, purpose: string): HalfSeries {
   return async (which) => subsetTilts(ts, split[which]);
 }
 
-/** The FSC of the halves' tomograms: of `halves`' even- and odd-indexed tilts when it is a tilt series. */
-export async function halvesFsc(halves: TiltSeries | HalfSeries, reconstructHalf: (half: TiltSeries, which: Half) => Promise<Tomogram>, purpose = 'odd/even FSC'): Promise<FscCurves> {
+/**
+ * The FSC of the halves' tomograms (of `halves`' even- and odd-indexed tilts when it is a tilt series), either held
+ * in pieces: over their half spectra on `pool` (../cpu/spectrumPasses.ts).
+ */
+export async function halvesFsc(
+  halves: TiltSeries | HalfSeries,
+  reconstructHalf: (half: TiltSeries, which: Half) => Promise<Tomogram>,
+  pool: CpuPool,
+  purpose = 'odd/even FSC',
+): Promise<FscCurves> {
   const halfSeries = typeof halves === 'function' ? halves : tiltHalves(halves, purpose);
-  const a = wholeVolume(await reconstructHalf(await halfSeries('even'), 'even'), `The ${purpose}`);
-  const b = wholeVolume(await reconstructHalf(await halfSeries('odd'), 'odd'), `The ${purpose}`);
-  return fsc(a, b);
+  const a = await reconstructHalf(await halfSeries('even'), 'even');
+  const b = await reconstructHalf(await halfSeries('odd'), 'odd');
+  return fscOfTomograms(a, b, undefined, pool);
 }

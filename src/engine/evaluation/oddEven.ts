@@ -3,7 +3,7 @@
  * are the even- and the odd-indexed tilts, or (frame halves) every tilt summed from only its even and only its
  * odd movie frames: the same tilts with independent noise, so the FSC measures the noise, not the sampling.
  */
-import type { EngineContext } from '../context.ts';
+import { cpuPoolOf, type EngineContext } from '../context.ts';
 import { reconstruct, type Reconstruction } from '../methods/runners.ts';
 import type { RequestOf } from '../methods/registry.ts';
 import type { RunOptions } from '../methods/slabs.ts';
@@ -38,17 +38,20 @@ export async function oddEvenFsc(engine: EngineContext, data: TiltSeries | Frame
   const split: OddEvenSplit = 'read' in data ? 'frames' : 'tilts';
   const halves = 'read' in data ? readingHalves(data, options) : data;
   let first: Reconstruction | undefined;
-  const curves = await halvesFsc(halves, async (half, which) => {
-    const from = which === 'even' ? 0 : 1;
-    const result = await reconstruct(engine, half, request, {
-      ...options,
-      // The FSC takes each half whole: one array, never pieces (io/piecedVolume.ts).
-      pieceBytes: Infinity,
-      onProgress: (p) => options.onProgress?.({ ...p, fraction: (from + p.fraction) / 2, message: `${which} ${split}: ${p.message}` }),
-    });
-    first ??= result;
-    return result.volume;
-  });
+  // Each half in pieces when large (io/piecedVolume.ts): the FSC takes them so.
+  const curves = await halvesFsc(
+    halves,
+    async (half, which) => {
+      const from = which === 'even' ? 0 : 1;
+      const result = await reconstruct(engine, half, request, {
+        ...options,
+        onProgress: (p) => options.onProgress?.({ ...p, fraction: (from + p.fraction) / 2, message: `${which} ${split}: ${p.message}` }),
+      });
+      first ??= result;
+      return result.volume;
+    },
+    cpuPoolOf(engine),
+  );
   const { label, volume } = first as Reconstruction;
   return {
     label: `${split === 'frames' ? 'frame-half' : 'odd/even'} FSC, ${label}`,

@@ -245,7 +245,7 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     // Mean subtraction is per tilt, so it commutes with the split as the filter does.
     const fbpParams = { ...FBP.defaults(ts, { thickness: 6, subtractMean: true }), filter: { name: 'cosine' as const } };
     const cosineFbp = (series: TiltSeries) => reconstructFbpCpu(callerPool(), series, fbpParams);
-    const { fbp } = await fbpAndFscWeights(ts, cosineFbp);
+    const { fbp } = await fbpAndFscWeights(ts, cosineFbp, callerPool());
     expect(relativeError(fbp.data, wholeVolume(await cosineFbp(ts), 'the test').data)).toBeLessThan(1e-6);
   });
 

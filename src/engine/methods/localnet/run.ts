@@ -35,7 +35,8 @@ import { FSC_HANDOVER, handedOver, handoverProblem, handsOver, handoverPurpose, 
 import { patchReach, slabPlan, type PatchGrid } from './grid.ts';
 import { LocalModel } from './model.ts';
 import { stackPolarity } from '../../polarity.ts';
-import type { EngineContext } from '../../context.ts';
+import { cpuPoolOf, type EngineContext } from '../../context.ts';
+import type { CpuPool } from '../../cpu/pool.ts';
 import { reconstructFbp } from '../fbp/run.ts';
 import { reconstructFbpCpu } from '../fbp/cpu.ts';
 import { combineHandover, fscWeights, radialFilterCpu, type RadialWeight } from './fbpHandover.ts';
@@ -205,7 +206,7 @@ export async function reconstructLocalnet(gpu: GpuContext, ts: TiltSeries, param
  * hand-over's FBP is not dose weighted, so the whole series' FBP is the halves' weighted by their tilt counts: two
  * FBPs instead of three.
  */
-export async function fbpAndFscWeights(ts: TiltSeries, cosineFbp: (series: TiltSeries) => Promise<Tomogram>): Promise<{ fbp: Volume; weight: RadialWeight }> {
+export async function fbpAndFscWeights(ts: TiltSeries, cosineFbp: (series: TiltSeries) => Promise<Tomogram>, pool: CpuPool): Promise<{ fbp: Volume; weight: RadialWeight }> {
   const halves: { volume: Volume; nTilts: number }[] = [];
   const { fsc } = await halvesFsc(
     ts,
@@ -214,6 +215,7 @@ export async function fbpAndFscWeights(ts: TiltSeries, cosineFbp: (series: TiltS
       halves.push({ volume, nTilts: half.nTilts });
       return volume;
     },
+    pool,
     FSC_HANDOVER,
   );
   const [a, b] = halves;
@@ -242,7 +244,7 @@ export async function handOverToFbp(engine: EngineContext, ts: TiltSeries, param
     const centred = subtractConstant(series, mean);
     return engine.path === 'gpu' ? reconstructFbp(engine.gpu, centred, fbpParams, quiet) : reconstructFbpCpu(engine.pool, centred, fbpParams, quiet);
   };
-  const { fbp, weight } = params.fbpFsc ? await fbpAndFscWeights(ts, cosineFbp) : { fbp: wholeVolume(await cosineFbp(ts), 'FBP'), weight: { below: params.fbpBelow } };
+  const { fbp, weight } = params.fbpFsc ? await fbpAndFscWeights(ts, cosineFbp, cpuPoolOf(engine)) : { fbp: wholeVolume(await cosineFbp(ts), 'FBP'), weight: { below: params.fbpBelow } };
   throwIfAborted(options.signal);
   const angles = effectiveAngles(ts.tiltAngles, params.invertAngles);
   const filter = async (volumes: Volume[], cone: readonly number[] | null, w: RadialWeight) =>
