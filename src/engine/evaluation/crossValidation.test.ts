@@ -88,6 +88,17 @@ describe('crossValidateEachTilt', () => {
     expect(report.scores[3].predicted).toEqual(alone.scores[0].predicted);
   });
 
+  it('takes reconstructions and refinements in pieces: the predictions of one array', async () => {
+    const { tiltSeries } = await simulateTiltSeries({ phantom: 'cell', size: [32, 12, 8], tiltAngles: tiltRange(-60, 60, 20), snrDb: 5, seed: 36, pixelSize: 10 });
+    const recipe = { method: 'sirt' as const, params: { thickness: 8, iterations: 3 }, refinement: { method: 'gaussian' as const, params: { sigma: 1 } } };
+    const whole = await crossValidate(engine, tiltSeries, recipe, [2, 5]);
+    // Pieces of 5 rows (32 × 8 float32 voxels a row) of the 12.
+    const pieced = await crossValidate(engine, tiltSeries, recipe, [2, 5], { pieceBytes: 5 * 32 * 8 * 4 });
+    expect(pieced.label).toBe(whole.label);
+    expect(whole.label).toMatch(/^Gaussian smoothing .* ← SIRT/);
+    expect(pieced.scores.map((s) => s.predicted)).toEqual(whole.scores.map((s) => s.predicted));
+  });
+
   it("reports progress as each reconstruction's share of the whole", async () => {
     const { tiltSeries } = await simulateTiltSeries({ phantom: 'cell', size: [32, 8, 8], tiltAngles: tiltRange(-60, 60, 20), snrDb: 5, seed: 32, pixelSize: 10 });
     const fractions: number[] = [];

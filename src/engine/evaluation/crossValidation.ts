@@ -10,7 +10,8 @@ import { binTiltSeries } from '../methods/preprocess.ts';
 import { forwardProject } from '../methods/projection.ts';
 import type { RunOptions } from '../methods/slabs.ts';
 import { agreementScore, projectionScores, tiltAgreement, type TiltAgreement } from '../metrics/crossValidation.ts';
-import type { Progress, TiltSeries, Volume } from '../types.ts';
+import type { Progress, TiltSeries } from '../types.ts';
+import type { Tomogram } from '../../io/piecedVolume.ts';
 import { checkEachTilt, heldOutTilts, isEachTilt, remainingIndices, subsetTilts } from './tiltSubsets.ts';
 import { recipeReconstructor, resolveRecipe, type Reconstructor, type ResolvedRecipe, type ResultRecipe } from './recipe.ts';
 import { methodDefinition } from '../methods/registry.ts';
@@ -44,7 +45,7 @@ function measuredAsReconstructed(ts: TiltSeries, indices: readonly number[], geo
 }
 
 /** The projector as the reconstruction saw its angles (negated when it negated them). */
-function projectAsReconstructed(engine: EngineContext, volume: Volume, tiltAngles: readonly number[], geometry: HeldOutGeometry): Promise<TiltSeries> {
+function projectAsReconstructed(engine: EngineContext, volume: Tomogram, tiltAngles: readonly number[], geometry: HeldOutGeometry): Promise<TiltSeries> {
   return forwardProject(engine, volume, tiltAngles, { invertAngles: geometry.invertAngles });
 }
 

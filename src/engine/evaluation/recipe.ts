@@ -11,11 +11,11 @@ import { resolveOnTiltSeries, resolveRefinement, runReconstruction, runRefinemen
 import { methodDefinition, type MethodName, type RequestOf, type ResolvedRequest } from '../methods/registry.ts';
 import { stageOptions, type RunOptions } from '../methods/slabs.ts';
 import { stackPolarity } from '../polarity.ts';
-import type { TiltSeries, Volume } from '../types.ts';
-import { wholeVolume } from '../../io/piecedVolume.ts';
+import type { TiltSeries } from '../types.ts';
+import type { Tomogram } from '../../io/piecedVolume.ts';
 
-/** Tilt series → tomogram, however made: a recipe, or a test's own (FBP blurred, FBP negated). */
-export type Reconstructor = (tiltSeries: TiltSeries) => Promise<Volume>;
+/** Tilt series → tomogram (either held in pieces), however made: a recipe, or a test's own (FBP blurred, FBP negated). */
+export type Reconstructor = (tiltSeries: TiltSeries) => Promise<Tomogram>;
 
 /** A reconstruction request, optionally after a tilt synthesis and before a refinement. */
 export type ResultRecipe = RequestOf<'reconstruction'> & {
@@ -68,16 +68,16 @@ export function recipeReconstructor(engine: EngineContext, recipe: ResolvedRecip
   const reconstruct: Reconstructor = async (measured) => {
     let k = 0;
     const synthesised = synthesis && (await runTiltSynthesis(engine, measured, synthesis, step(k++, synthesis.method)));
-    // Projected whole at the held-out angles: one array, never pieces (io/piecedVolume.ts), as the tomogram always was.
-    const out = await runReconstruction(engine, synthesised?.tiltSeries ?? measured, reconstruction, { ...step(k++, reconstruction.method), pieceBytes: Infinity });
-    const tomogram = wholeVolume(out.volume, 'Projecting the tomogram at the held-out angles');
+    // In pieces when large (io/piecedVolume.ts): the refinement and the projection at the held-out angles take them so.
+    const out = await runReconstruction(engine, synthesised?.tiltSeries ?? measured, reconstruction, step(k++, reconstruction.method));
+    const tomogram = out.volume;
     label = withTilts(out.label, synthesised?.label);
     if (!refinement) return tomogram;
     // 'auto' contrast of a U-Net refinement reads the measured tilts, as the page reads the data set's.
     const seriesPolarity = async () => stackPolarity(measured).polarity;
-    const refined = await runRefinement(engine, tomogram, label, refinement, { ...step(k, refinement.method), pieceBytes: Infinity, seriesPolarity });
+    const refined = await runRefinement(engine, tomogram, label, refinement, { ...step(k, refinement.method), seriesPolarity });
     label = refined.label;
-    return wholeVolume(refined.volume, 'Projecting the tomogram at the held-out angles');
+    return refined.volume;
   };
   return { reconstruct, label: () => label };
 }
