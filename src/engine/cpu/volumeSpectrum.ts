@@ -175,7 +175,7 @@ export function spectrumForwardRows(task: SpectrumForwardTask, from: number, to:
   }
 }
 
-/** The kx columns of one block: where they start in every row, and float64 work space for them along y. */
+/** Float64 work space for one block's kx columns along y. */
 function columnSpace(ny: number) {
   return { re: Array.from({ length: COLUMN_BLOCK }, () => new Float64Array(ny)), im: Array.from({ length: COLUMN_BLOCK }, () => new Float64Array(ny)) };
 }
