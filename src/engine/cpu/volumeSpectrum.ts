@@ -141,13 +141,15 @@ function transformAlongZ(space: ReturnType<typeof planeSpace>, nh: number, nz: n
   }
 }
 
+/** What a row kernel works with: the sizes, a plane's work space and the x transform's plan. */
+function rowWork({ nx, nz }: HalfSpectrum) {
+  return { nx, nz, nh: halfLength(nx), space: planeSpace(nx, nz), plan: planOf(nx) };
+}
+
 export function spectrumForwardRows(task: SpectrumForwardTask, from: number, to: number): void {
   const { slab, spectrum } = task;
-  const { nx, nz } = spectrum;
-  const nh = halfLength(nx);
-  const space = planeSpace(nx, nz);
+  const { nx, nz, nh, space, plan } = rowWork(spectrum);
   const { lineRe, lineIm, re, im } = space;
-  const plan = planOf(nx);
   for (let y = from; y < to; y++) {
     const row = y - task.y0;
     // Rows z and z + 1 as one complex line Z = A + i·B: A = (Z[k] + conj Z[−k])/2, B = (Z[k] − conj Z[−k])/2i.
@@ -276,11 +278,8 @@ export function fscColumnBlocks(task: FscColumnsTask, from: number, to: number):
 
 export function spectrumInverseRows(task: SpectrumInverseTask, from: number, to: number): void {
   const { slab, spectrum } = task;
-  const { nx, nz } = spectrum;
-  const nh = halfLength(nx);
-  const space = planeSpace(nx, nz);
+  const { nx, nz, nh, space, plan } = rowWork(spectrum);
   const { lineRe, lineIm, re, im } = space;
-  const plan = planOf(nx);
   for (let y = from; y < to; y++) {
     const { piece, offset } = rowAt(spectrum, y);
     re.set(spectrum.re[piece].subarray(offset, offset + nh * nz));
