@@ -17,7 +17,7 @@ import { allocateSlabbedTomogram, placeSlabVolume, slabVolume, type RunOptions }
 import { throwIfAborted } from '../types.ts';
 import { fscCurves, fscShells, fscSums, type FscCurves } from '../metrics/fsc.ts';
 import { sharedCopy, sharedDoubles, sharedFloats, type CpuPool } from './pool.ts';
-import { columnBlocks, halfLength, type HalfSpectrum, type RadialGain } from './volumeSpectrum.ts';
+import { columnBlocks, halfLength, type HalfSpectrum, type VoxelGain } from './volumeSpectrum.ts';
 
 /** Rows (or column blocks) each thread takes per round, between two looks at the cancel signal. */
 const ROWS_PER_THREAD = 2;
@@ -28,10 +28,10 @@ const GAIN_SAMPLES = 65536;
 const CORNER = Math.sqrt(3) / 2;
 
 /** `gainAt` (of |k| in cycles/voxel) sampled for the threads. */
-function sampledGain(gainAt: (k: number) => number): RadialGain {
+function sampledGain(gainAt: (k: number) => number): VoxelGain {
   const table = sharedDoubles(GAIN_SAMPLES);
   for (let i = 0; i < GAIN_SAMPLES; i++) table[i] = gainAt((i * CORNER) / (GAIN_SAMPLES - 1));
-  return { table, kMax: CORNER };
+  return { kind: 'sampled', table, kMax: CORNER };
 }
 
 /** The half spectrum's storage, in pieces of whole rows of at most `pieceBytes` per array, in shared memory. */
@@ -87,9 +87,13 @@ async function forwardPlanes(tomogram: Tomogram, pool: CpuPool, pieceBytes: numb
  * `tomogram` filtered by `gainAt(|k|)`, |k| in cycles/voxel (a new tomogram, in pieces of at most
  * options.pieceBytes). `what` names the work in the progress messages.
  */
-export async function radialFilterTomogram(tomogram: Tomogram, gainAt: (k: number) => number, pool: CpuPool, what: string, options: RunOptions = {}): Promise<Tomogram> {
+export function radialFilterTomogram(tomogram: Tomogram, gainAt: (k: number) => number, pool: CpuPool, what: string, options: RunOptions = {}): Promise<Tomogram> {
+  return filterTomogram(tomogram, sampledGain(gainAt), pool, what, options);
+}
+
+/** `tomogram` filtered by `gain` at every DFT index (a new tomogram, in pieces of at most options.pieceBytes). */
+export async function filterTomogram(tomogram: Tomogram, gain: VoxelGain, pool: CpuPool, what: string, options: RunOptions = {}): Promise<Tomogram> {
   const { nx, ny, nz, pixelSize } = tomogram;
-  const gain = sampledGain(gainAt);
   const lines = lineCounts(nx, nz);
   const step = passProgress(2 * ny * lines.plane + lines.blocks * lines.block, what, options);
   const spectrum = await forwardPlanes(tomogram, pool, options.pieceBytes, step);

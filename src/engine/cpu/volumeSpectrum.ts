@@ -14,6 +14,7 @@
 import { LineFft } from '../fft/cpuFft.ts';
 import { frequency, mirrorIndex } from '../metrics/fourier.ts';
 import { addToShell, roundHalfEven, type FscShells } from '../metrics/fsc.ts';
+import { radialWeight, type RadialWeight } from '../methods/localnet/fbpHandover.ts';
 
 /** Coefficients kept along x: kx = 0 … ⌊nx/2⌋. */
 export function halfLength(nx: number): number {
@@ -35,19 +36,31 @@ export interface HalfSpectrum {
 }
 
 /**
- * A gain that depends on |k| alone, as plain data that crosses to a pool thread: its values at |k| = i·kMax/(n − 1)
- * cycles/voxel (n = table.length, shared), linearly interpolated between (./spectrumPasses.ts samples it finely).
+ * A real gain at every DFT index, as plain data that crosses to a pool thread:
+ * - sampled: a function of |k| alone, its values at |k| = i·kMax/(n − 1) cycles/voxel (n = table.length, shared),
+ *   linearly interpolated between (./spectrumPasses.ts samples it finely);
+ * - weighted: the local network's hand-over weight (methods/localnet/fbpHandover.ts: a raised cosine of |k|, or
+ *   per FSC shell, floored by a Gaussian) times its cone's measured side in (kx, kz) where a cone is given.
  */
-export interface RadialGain {
-  table: Float64Array;
-  kMax: number;
-}
+export type VoxelGain = { kind: 'sampled'; table: Float64Array; kMax: number } | { kind: 'weighted'; weight: RadialWeight; nMax: number; cone: Uint8Array | null };
 
-/** The gain as a function of |k|² (cycles/voxel)². */
-function gainOfSquaredFrequency({ table, kMax }: RadialGain): (k2: number) => number {
+/**
+ * The gain at (jx, jz) of the grid and |k|² (cycles/voxel)². A cone's value at a coefficient is the mean of its own
+ * and its mirror's (−k): the one-array filter multiplies both and keeps the real part, which is that mean (the two
+ * differ only on an even size's Nyquist planes, where −k aliases to another side of the cone).
+ */
+function gainAt(gain: VoxelGain, nx: number, nz: number): (jx: number, jz: number, k2: number) => number {
+  if (gain.kind === 'weighted') {
+    const { weight, nMax, cone } = gain;
+    return (jx, jz, k2) => {
+      const side = cone ? (cone[jx + nx * jz] + cone[mirrorIndex(jx, nx) + nx * mirrorIndex(jz, nz)]) / 2 : 1;
+      return side && side * radialWeight(weight, Math.sqrt(k2), nMax);
+    };
+  }
+  const { table, kMax } = gain;
   const scale = (table.length - 1) / kMax;
   const last = table.length - 2;
-  return (k2) => {
+  return (_jx, _jz, k2) => {
     const t = Math.sqrt(k2) * scale;
     const i = Math.min(last, Math.floor(t));
     return table[i] + (t - i) * (table[i + 1] - table[i]);
@@ -69,7 +82,7 @@ export interface SpectrumColumnsTask {
   y0: number;
   rows: number;
   spectrum: HalfSpectrum;
-  gain: RadialGain;
+  gain: VoxelGain;
 }
 
 /**
@@ -213,7 +226,7 @@ function moveColumns(spectrum: HalfSpectrum, at: number, width: number, space: R
 export function spectrumColumnBlocks(task: SpectrumColumnsTask, from: number, to: number): void {
   const { spectrum } = task;
   const { nx, ny, nz } = spectrum;
-  const gain = gainOfSquaredFrequency(task.gain);
+  const gain = gainAt(task.gain, nx, nz);
   const plan = planOf(ny);
   const fy2 = Float64Array.from({ length: ny }, (_, j) => frequency(j, ny) ** 2);
   const column = columnSpace(ny);
@@ -226,7 +239,7 @@ export function spectrumColumnBlocks(task: SpectrumColumnsTask, from: number, to
       const [re, im] = [column.re[b], column.im[b]];
       plan.forward(re, im);
       for (let ky = 0; ky < ny; ky++) {
-        const g = gain(fxz2 + fy2[ky]);
+        const g = gain(kx0 + b, kz, fxz2 + fy2[ky]);
         re[ky] *= g;
         im[ky] *= g;
       }

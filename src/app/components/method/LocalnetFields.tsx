@@ -29,15 +29,11 @@ function ModelCalls() {
   );
 }
 
-/**
- * What the run would refuse before any work: a hand-over to FBP on a tomogram held in pieces, with too few tilts,
- * or (on the GPU path) whose spectrum the GPU cannot bind in one buffer.
- */
+/** What the run would refuse before any work: the FSC-weighted hand-over to FBP with too few tilts for two halves. */
 function HandoverWarning() {
   const series = useBinnedSeries();
   const localnet = useAppStore((s) => s.form.options.localnet);
-  const gpuLimits = useAppStore((s) => (s.gpu.status === 'ready' && s.gpu.info.engine === 'gpu' ? s.gpu.info : null));
-  const problem = series && handoverProblem({ ...localnet, thickness: series.thickness }, series, { gpuLimits });
+  const problem = series && handoverProblem(localnet, series);
   return problem ? (
     <div className="hint warn" data-testid="localnet-handover-warning">
       {problem}.

@@ -7,9 +7,7 @@ import type { MethodDefinition } from '../definition.ts';
 import { polarityText, type Polarity } from '../../polarity.ts';
 import { halfLength } from './grid.ts';
 import { MIN_TILTS } from '../../../io/tiltSeriesChecks.ts';
-import { notOneArray } from '../../../io/piecedVolume.ts';
 import { tooFewForHalves } from '../../evaluation/halves.ts';
-import { fft3dTooLarge, type BufferLimits } from '../../bufferLimits.ts';
 import { DEFAULT_LOCAL_MODEL, type LocalnetVariant } from './models.ts';
 
 export interface LocalnetParams extends CommonParams {
@@ -90,33 +88,13 @@ export function handedOver(params: Pick<LocalnetParams, 'fbpBelow' | 'fbpFsc'>):
   return params.fbpFsc ? "the measured side, weighted by the FBP's odd/even FSC," : `the frequencies below ${params.fbpBelow} cycles/voxel`;
 }
 
-export function handoverPurpose(params: Pick<LocalnetParams, 'fbpBelow' | 'fbpFsc'>): string {
-  return `Handing ${handedOver(params)} over to FBP (turn it off to keep the model's own)`;
-}
-
-/** Where a hand-over would run: the run's piece size (io/piecedVolume.ts; its default when absent), and on the GPU path the GPU's limits. */
-export interface HandoverTarget {
-  pieceBytes?: number;
-  gpuLimits?: BufferLimits | null;
-}
-
 /**
- * Why the asked hand-over could not finish on the (binned) series' nx × ny × thickness tomogram, or null: it
- * needs the tomogram in one array, the FSC-weighted one two halves of the tilts, and on the GPU path (`gpuLimits`,
- * the engine's GPU; absent on the CPU path) its 3-D FFTs the whole spectrum in one buffer the GPU binds. The run
- * refuses it before the model runs; the page says it beside the form.
+ * Why the asked hand-over could not finish on the (binned) series, or null: the FSC-weighted one needs two halves of
+ * the tilts. The run refuses it before the model runs; the page says it beside the form. (Any size: the hand-over
+ * works on tomograms held in pieces, on the CPU pool where the GPU cannot hold the spectrum.)
  */
-export function handoverProblem(
-  params: Pick<LocalnetParams, 'fbpBelow' | 'fbpFsc' | 'thickness'>,
-  series: { nx: number; ny: number; nTilts: number },
-  { pieceBytes, gpuLimits }: HandoverTarget = {},
-): string | null {
-  if (!handsOver(params)) return null;
-  const purpose = handoverPurpose(params);
-  const pieced = notOneArray(series.nx, series.ny, params.thickness, pieceBytes, purpose);
-  const halves = params.fbpFsc ? tooFewForHalves(series.nTilts, FSC_HANDOVER) : null;
-  const spectrum = gpuLimits ? fft3dTooLarge(gpuLimits, series.nx, series.ny, params.thickness) : null;
-  return pieced ?? halves ?? (spectrum && `${purpose} on this GPU: ${spectrum}`);
+export function handoverProblem(params: Pick<LocalnetParams, 'fbpBelow' | 'fbpFsc'>, series: { nTilts: number }): string | null {
+  return handsOver(params) && params.fbpFsc ? tooFewForHalves(series.nTilts, FSC_HANDOVER) : null;
 }
 
 export function variantOf(outputs: number): LocalnetVariant {

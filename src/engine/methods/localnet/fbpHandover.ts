@@ -28,6 +28,7 @@ import { frequency } from '../../metrics/fourier.ts';
 import { largestDimension, roundHalfEven, wedgeMaskXZ } from '../../metrics/fsc.ts';
 import type { Volume } from '../../types.ts';
 import { filterVolume } from '../../volumeFourierFilter.ts';
+import { rowReader, tomogramOf, volumePieces, type Tomogram } from '../../../io/piecedVolume.ts';
 
 /** The taper runs over [TAPER_START, TAPER_END]·fbpBelow: W is 1 below, 0 above, ½ at fbpBelow. */
 export const TAPER_START = 2 / 3;
@@ -74,7 +75,7 @@ export function radialWeight(weight: RadialWeight, f: number, nMax: number): num
  * The wedge cone's measured side in (kx, kz) (1 measured), for the tilt angles the reconstruction used; with no
  * angles, every direction (the FSC smoothing filters the whole tomogram).
  */
-export function filterCone(volume: Volume, angles: readonly number[] | null): Uint8Array {
+export function filterCone(volume: Pick<Volume, 'nx' | 'ny' | 'nz'>, angles: readonly number[] | null): Uint8Array {
   return angles ? wedgeMaskXZ(volume, angles) : new Uint8Array(volume.nx * volume.nz).fill(1);
 }
 
@@ -97,17 +98,31 @@ export function radialFilterCpu(volume: Volume, angles: readonly number[] | null
 
 /**
  * m + a·g − h with a = ⟨g, m⟩ / ⟨g, f⟩ (float64 sums), g = W∗f, h = W∗m: the model's tomogram with its
- * lowest measured frequencies taken from FBP. Returns the volume and a (0 when g is zero: nothing to hand over).
+ * lowest measured frequencies taken from FBP. Returns the volume, held in the model's pieces when it is pieced
+ * (any of the four may be), and a (0 when g is zero: nothing to hand over).
  */
-export function combineHandover(model: Float32Array, lowFbp: Float32Array, lowModel: Float32Array, fbp: Float32Array): { data: Float32Array; scale: number } {
+export function combineHandover(model: Tomogram, lowFbp: Tomogram, lowModel: Tomogram, fbp: Tomogram): { volume: Tomogram; scale: number } {
+  const [m, g, h, f] = [model, lowFbp, lowModel, fbp].map(rowReader);
   let gm = 0;
   let gf = 0;
-  for (let i = 0; i < model.length; i++) {
-    gm += lowFbp[i] * model[i];
-    gf += lowFbp[i] * fbp[i];
-  }
+  forEachRow(model, (y, z) => {
+    const [mr, gr, fr] = [m(y, z), g(y, z), f(y, z)];
+    for (let x = 0; x < mr.length; x++) {
+      gm += gr[x] * mr[x];
+      gf += gr[x] * fr[x];
+    }
+  });
   const scale = gf > 0 ? gm / gf : 0;
-  const data = new Float32Array(model.length);
-  for (let i = 0; i < model.length; i++) data[i] = model[i] + scale * lowFbp[i] - lowModel[i];
-  return { data, scale };
+  const volume = tomogramOf(volumePieces(model).map(({ volume }) => ({ ...volume, data: new Float32Array(volume.data.length) })));
+  const out = rowReader(volume);
+  forEachRow(model, (y, z) => {
+    const [row, mr, gr, hr] = [out(y, z), m(y, z), g(y, z), h(y, z)];
+    for (let x = 0; x < row.length; x++) row[x] = mr[x] + scale * gr[x] - hr[x];
+  });
+  return { volume, scale };
+}
+
+/** Every row of an ny × nz tomogram, in file order (z slowest): the voxel order of one array. */
+function forEachRow({ ny, nz }: { ny: number; nz: number }, visit: (y: number, z: number) => void): void {
+  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) visit(y, z);
 }

@@ -26,12 +26,12 @@ import { RowFilterPlan, rowFilterWorkBytes } from '../../gpu/kernels/rowFilter.t
 import { InverseWavelet3d } from './wavelet3d.ts';
 import { withGpuScope } from '../../gpu/scope.ts';
 import { throwIfAborted, type TiltSeries, type Volume } from '../../types.ts';
-import { wholeVolume, type Tomogram } from '../../../io/piecedVolume.ts';
+import { isPieced, rowReader, type Tomogram } from '../../../io/piecedVolume.ts';
 import { stackMeanStd, subtractConstant } from '../preprocess.ts';
 import type { ReconstructionRunner } from '../runner.ts';
 import { reconstructLocalnetCpu } from './cpu.ts';
 import { allocateSlabbedTomogram, DEFAULT_MEMORY_BUDGET, forEachSlab, placeSlabVolume, planSlabsForDevice, slabTilts, type RunOptions } from '../slabs.ts';
-import { FSC_HANDOVER, handedOver, handoverProblem, handsOver, handoverPurpose, type LocalnetFacts, type LocalnetParams, type ModelRunParams } from './base.ts';
+import { FSC_HANDOVER, handedOver, handoverProblem, handsOver, type LocalnetFacts, type LocalnetParams, type ModelRunParams } from './base.ts';
 import { patchReach, slabPlan, type PatchGrid } from './grid.ts';
 import { LocalModel } from './model.ts';
 import { stackPolarity } from '../../polarity.ts';
@@ -39,7 +39,10 @@ import { cpuPoolOf, type EngineContext } from '../../context.ts';
 import type { CpuPool } from '../../cpu/pool.ts';
 import { reconstructFbp } from '../fbp/run.ts';
 import { reconstructFbpCpu } from '../fbp/cpu.ts';
-import { combineHandover, fscWeights, radialFilterCpu, type RadialWeight } from './fbpHandover.ts';
+import { combineHandover, filterCone, fscWeights, type RadialWeight } from './fbpHandover.ts';
+import { filterTomogram } from '../../cpu/spectrumPasses.ts';
+import { fft3dTooLarge } from '../../bufferLimits.ts';
+import { largestDimension } from '../../metrics/fsc.ts';
 import { halvesFsc } from '../../evaluation/halves.ts';
 import { radialFilterGpu } from './fbpHandoverGpu.ts';
 
@@ -202,16 +205,16 @@ export async function reconstructLocalnet(gpu: GpuContext, ts: TiltSeries, param
 
 /**
  * The cosine FBP of all tilts and the FSC hand-over's per-shell weights, from the cosine FBPs of the even- and the
- * odd-indexed tilts. FBP is π/N times a sum over tilts, each filtered (and mean-subtracted) on its own, and the
- * hand-over's FBP is not dose weighted, so the whole series' FBP is the halves' weighted by their tilt counts: two
- * FBPs instead of three.
+ * odd-indexed tilts (either held in pieces). FBP is π/N times a sum over tilts, each filtered (and mean-subtracted)
+ * on its own, and the hand-over's FBP is not dose weighted, so the whole series' FBP is the halves' weighted by
+ * their tilt counts: two FBPs instead of three. The sum is made in the even half's own arrays.
  */
-export async function fbpAndFscWeights(ts: TiltSeries, cosineFbp: (series: TiltSeries) => Promise<Tomogram>, pool: CpuPool): Promise<{ fbp: Volume; weight: RadialWeight }> {
-  const halves: { volume: Volume; nTilts: number }[] = [];
+export async function fbpAndFscWeights(ts: TiltSeries, cosineFbp: (series: TiltSeries) => Promise<Tomogram>, pool: CpuPool): Promise<{ fbp: Tomogram; weight: RadialWeight }> {
+  const halves: { volume: Tomogram; nTilts: number }[] = [];
   const { fsc } = await halvesFsc(
     ts,
     async (half) => {
-      const volume = wholeVolume(await cosineFbp(half), 'FBP');
+      const volume = await cosineFbp(half);
       halves.push({ volume, nTilts: half.nTilts });
       return volume;
     },
@@ -219,22 +222,26 @@ export async function fbpAndFscWeights(ts: TiltSeries, cosineFbp: (series: TiltS
     FSC_HANDOVER,
   );
   const [a, b] = halves;
-  const data = new Float32Array(a.volume.data.length);
-  for (let i = 0; i < data.length; i++) data[i] = (a.nTilts * a.volume.data[i] + b.nTilts * b.volume.data[i]) / ts.nTilts;
-  return { fbp: { ...a.volume, data }, weight: { shells: fscWeights(fsc) } };
+  const [rowA, rowB] = [rowReader(a.volume), rowReader(b.volume)];
+  for (let z = 0; z < a.volume.nz; z++) {
+    for (let y = 0; y < a.volume.ny; y++) {
+      const [ra, rb] = [rowA(y, z), rowB(y, z)];
+      for (let x = 0; x < ra.length; x++) ra[x] = (a.nTilts * ra[x] + b.nTilts * rb[x]) / ts.nTilts;
+    }
+  }
+  return { fbp: a.volume, weight: { shells: fscWeights(fsc) } };
 }
 
 /**
  * The model's tomogram with its measured side moved toward the cosine FBP of the same tilts (./fbpHandover.ts):
  * below params.fbpBelow, or weighted by the FBP's own odd/even FSC (params.fbpFsc: the FBPs of the even- and
  * the odd-indexed tilts, which make the whole one) and then, with params.fscSigma, smoothed where that FSC is
- * low; on the run's path, the FBP's scale factor with it. Needs the tomogram in one array.
+ * low; the FBP's scale factor with it. Any size: the tomograms may be held in pieces (radialFilterOnPath).
  */
 export async function handOverToFbp(engine: EngineContext, ts: TiltSeries, params: LocalnetParams, tomogram: Tomogram, options: RunOptions): Promise<{ volume: Tomogram; fbpScale: number }> {
-  const model = wholeVolume(tomogram, handoverPurpose(params));
   options.onProgress?.({ fraction: 1, message: `Local model: handing ${handedOver(params)} over to FBP` });
   const fbpParams = { ...params, filter: { name: 'cosine' as const }, doseWeighting: false };
-  const quiet = { signal: options.signal, memoryBudgetBytes: options.memoryBudgetBytes };
+  const quiet = { signal: options.signal, memoryBudgetBytes: options.memoryBudgetBytes, pieceBytes: options.pieceBytes };
   // The model never sees the stack's mean (it normalises first); the FBP must not either. FBP of a constant is not
   // zero (the zero-padded ramp filter turns each row's ends into a bowl across the tomogram), so an offset, such as
   // an int16 stack near −32 700, would otherwise be handed over. One constant for the whole stack, so the FBP of
@@ -244,17 +251,34 @@ export async function handOverToFbp(engine: EngineContext, ts: TiltSeries, param
     const centred = subtractConstant(series, mean);
     return engine.path === 'gpu' ? reconstructFbp(engine.gpu, centred, fbpParams, quiet) : reconstructFbpCpu(engine.pool, centred, fbpParams, quiet);
   };
-  const { fbp, weight } = params.fbpFsc ? await fbpAndFscWeights(ts, cosineFbp, cpuPoolOf(engine)) : { fbp: wholeVolume(await cosineFbp(ts), 'FBP'), weight: { below: params.fbpBelow } };
+  const pool = cpuPoolOf(engine);
+  const { fbp, weight } = params.fbpFsc ? await fbpAndFscWeights(ts, cosineFbp, pool) : { fbp: await cosineFbp(ts), weight: { below: params.fbpBelow } };
   throwIfAborted(options.signal);
   const angles = effectiveAngles(ts.tiltAngles, params.invertAngles);
-  const filter = async (volumes: Volume[], cone: readonly number[] | null, w: RadialWeight) =>
-    engine.path === 'gpu' ? radialFilterGpu(engine.gpu, volumes, cone, w) : volumes.map((v) => radialFilterCpu(v, cone, w));
-  const [lowFbp, lowModel] = await filter([fbp, model], angles, weight);
-  const { data, scale } = combineHandover(model.data, lowFbp, lowModel, fbp.data);
-  const handed = { ...model, data };
+  const filter = (volumes: Tomogram[], cone: readonly number[] | null, w: RadialWeight) => radialFilterOnPath(engine, volumes, cone, w, pool, quiet);
+  const [lowFbp, lowModel] = await filter([fbp, tomogram], angles, weight);
+  const { volume: handed, scale } = combineHandover(tomogram, lowFbp, lowModel, fbp);
   if (!(params.fscSigma > 0 && 'shells' in weight)) return { volume: handed, fbpScale: scale };
   const [smoothed] = await filter([handed], null, { shells: weight.shells, floorSigma: params.fscSigma });
-  return { volume: { ...model, data: smoothed }, fbpScale: scale };
+  return { volume: smoothed, fbpScale: scale };
+}
+
+/**
+ * W∗v for each of `volumes` (one size): on the GPU (./fbpHandoverGpu.ts) when the run is on it, they are each one
+ * array and their spectrum fits one binding; otherwise on the CPU pool in pieces (../../cpu/spectrumPasses.ts), the
+ * same W at every DFT index, for tomograms of any size.
+ */
+async function radialFilterOnPath(engine: EngineContext, volumes: Tomogram[], angles: readonly number[] | null, weight: RadialWeight, pool: CpuPool, options: RunOptions): Promise<Tomogram[]> {
+  const [first] = volumes;
+  const { nx, ny, nz, pixelSize } = first;
+  if (engine.path === 'gpu' && !volumes.some(isPieced) && !fft3dTooLarge(engine.gpu.limits, nx, ny, nz)) {
+    const filtered = await radialFilterGpu(engine.gpu, volumes as Volume[], angles, weight);
+    return filtered.map((data) => ({ nx, ny, nz, pixelSize, data }));
+  }
+  const gain = { kind: 'weighted' as const, weight, nMax: largestDimension(first), cone: filterCone(first, angles) };
+  const out: Tomogram[] = [];
+  for (const volume of volumes) out.push(await filterTomogram(volume, gain, pool, 'FBP hand-over', options));
+  return out;
 }
 
 /** Opens the run's model (from the run's model library), reconstructs, and names the model's patch size, variant, backend and the stack's contrast. */
@@ -263,7 +287,7 @@ export const LOCALNET_RUNNER: ReconstructionRunner<LocalnetParams, LocalnetFacts
     const gpu = engine.path === 'gpu' ? engine.gpu : null;
     if (!options.models) throw new Error('the local network needs a model library (the worker or the CLI provides one)');
     // A hand-over the run could not finish is refused before the model runs, not after it.
-    const problem = handoverProblem(params, ts, { pieceBytes: options.pieceBytes, gpuLimits: gpu?.limits });
+    const problem = handoverProblem(params, ts);
     if (problem) throw new Error(problem);
     const model = await LocalModel.open(gpu, await options.models.load(params.model), { wasmUrl: options.models.wasmUrl, oddPart: !params.asTrained });
     try {
