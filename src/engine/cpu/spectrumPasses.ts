@@ -5,11 +5,11 @@
  * and write are copied into and out of shared memory a round at a time, so the input may be any tomogram and a
  * result is in ordinary (exportable) memory. Progress by lines transformed; a cancel is seen between rounds.
  *
- * - radialFilterTomogram: the tomogram multiplied by a gain that depends on |k| alone; the result is the one-array
- *   filter's (the periodic convolution of the whole tomogram) to a few parts in a million (float32 storage, the
- *   interpolated gain). The gain reaches the threads as its values on GAIN_SAMPLES radii from 0 to the corner,
- *   linearly interpolated: a step of 1.3·10⁻⁵ cycles/voxel (tom_deconv interpolates 2,048 samples to Nyquist, a
- *   step 16 times coarser).
+ * - filterTomogram: the tomogram multiplied by a gain at every DFT index (./volumeSpectrum.ts, VoxelGain); the
+ *   result is the one-array filter's (the periodic convolution of the whole tomogram) to float32 storage.
+ *   radialFilterTomogram: a gain that depends on |k| alone, which reaches the threads as its values on GAIN_SAMPLES
+ *   radii from 0 to the corner, linearly interpolated: a step of 1.3·10⁻⁵ cycles/voxel (tom_deconv interpolates
+ *   2,048 samples to Nyquist, a step 16 times coarser), within a few parts in a million of the gain per voxel.
  * - fscOfTomograms: the FSC of two tomograms (metrics/fsc.ts's curves, the same shell sums over the whole grid).
  */
 import { DEFAULT_PIECE_BYTES, type Tomogram } from '../../io/piecedVolume.ts';
