@@ -94,7 +94,7 @@ export function handedOver(params: Pick<LocalnetParams, 'fbpBelow' | 'fbpFsc'>):
  * works on tomograms held in pieces, on the CPU pool where the GPU cannot hold the spectrum.)
  */
 export function handoverProblem(params: Pick<LocalnetParams, 'fbpBelow' | 'fbpFsc'>, series: { nTilts: number }): string | null {
-  return handsOver(params) && params.fbpFsc ? tooFewForHalves(series.nTilts, FSC_HANDOVER) : null;
+  return params.fbpFsc ? tooFewForHalves(series.nTilts, FSC_HANDOVER) : null;
 }
 
 export function variantOf(outputs: number): LocalnetVariant {
