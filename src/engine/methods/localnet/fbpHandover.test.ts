@@ -250,7 +250,13 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     // Pieces of 2 rows (16 × 16 float32 voxels a row) on the CPU path, on two threads: its one-array tomogram.
     const onCpu = await run(cpuEngine(threads));
     expect(relativeError(onCpu, onGpu)).toBeLessThan(1e-4);
-    const inPieces = (await LOCALNET_RUNNER.run(cpuEngine(threads), ts, params, { models: TINY_WAVELET, pieceBytes: 2 * 16 * 16 * 4 })).volume;
+    const messages: string[] = [];
+    const onProgress = ({ message }: { message: string }) => void messages.push(message);
+    const inPieces = (await LOCALNET_RUNNER.run(cpuEngine(threads), ts, params, { models: TINY_WAVELET, pieceBytes: 2 * 16 * 16 * 4, onProgress })).volume;
+    // The hand-over's own steps say what they do, after the model's pass has filled the bar.
+    const handing = "Local model: handing the measured side, weighted by the FBP's odd/even FSC, over to FBP: ";
+    expect(messages.some((m) => m.startsWith(`${handing}FBP: rows`))).toBe(true);
+    expect(messages.some((m) => m.startsWith(`${handing}low-pass: filtering along y`))).toBe(true);
     expect(isPieced(inPieces)).toBe(true);
     expect(relativeError(slabVolume(inPieces, { y0: 0, ny: 6 }), onCpu)).toBeLessThan(1e-6);
   });

@@ -239,9 +239,16 @@ export async function fbpAndFscWeights(ts: TiltSeries, cosineFbp: (series: TiltS
  * low; the FBP's scale factor with it. Any size: the tomograms may be held in pieces (radialFilterOnPath).
  */
 export async function handOverToFbp(engine: EngineContext, ts: TiltSeries, params: LocalnetParams, tomogram: Tomogram, options: RunOptions): Promise<{ volume: Tomogram; fbpScale: number }> {
-  options.onProgress?.({ fraction: 1, message: `Local model: handing ${handedOver(params)} over to FBP` });
+  // The model's pass has filled the bar; the hand-over's own steps (its FBPs, FSC and low-passes) say what they do.
+  const handing = `Local model: handing ${handedOver(params)} over to FBP`;
+  options.onProgress?.({ fraction: 1, message: handing });
   const fbpParams = { ...params, filter: { name: 'cosine' as const }, doseWeighting: false };
-  const quiet = { signal: options.signal, memoryBudgetBytes: options.memoryBudgetBytes, pieceBytes: options.pieceBytes };
+  const quiet: RunOptions = {
+    signal: options.signal,
+    memoryBudgetBytes: options.memoryBudgetBytes,
+    pieceBytes: options.pieceBytes,
+    onProgress: options.onProgress && ((p) => options.onProgress?.({ fraction: 1, message: `${handing}: ${p.message}` })),
+  };
   // The model never sees the stack's mean (it normalises first); the FBP must not either. FBP of a constant is not
   // zero (the zero-padded ramp filter turns each row's ends into a bowl across the tomogram), so an offset, such as
   // an int16 stack near −32 700, would otherwise be handed over. One constant for the whole stack, so the FBP of
@@ -277,7 +284,7 @@ async function radialFilterOnPath(engine: EngineContext, volumes: Tomogram[], an
   }
   const gain = { kind: 'weighted' as const, weight, nMax: largestDimension(first), cone: filterCone(first, angles) };
   const out: Tomogram[] = [];
-  for (const volume of volumes) out.push(await filterTomogram(volume, gain, pool, 'FBP hand-over', options));
+  for (const volume of volumes) out.push(await filterTomogram(volume, gain, pool, 'low-pass', options));
   return out;
 }
 
