@@ -17,7 +17,7 @@ const sections = new Map<string, Promise<FourierSection>>();
  */
 const FIGURE_WIDTH = `min(100%, ${FOURIER_FIGURE.width * FOURIER_FIGURE.pixelRatio}px, calc((100vh - 230px) * ${FOURIER_FIGURE.width / FOURIER_FIGURE.height}))`;
 
-/** Central sections are computed once per result and plane (the worker caches the transform too). */
+/** Central sections are computed once per result and plane (one pass over the voxels and a 2-D DFT in the worker). */
 function fourierSection(resultId: string, plane: FourierPlane): Promise<FourierSection> {
   const key = `${resultId}|${plane}`;
   let request = sections.get(key);
@@ -27,6 +27,12 @@ function fourierSection(resultId: string, plane: FourierPlane): Promise<FourierS
     request.catch(() => sections.delete(key));
   }
   return request;
+}
+
+/** Let go of the sections of results no longer listed (a deleted result's id never comes back). */
+function forgetSectionsOfGone(listed: readonly { id: string }[]): void {
+  const ids = new Set(listed.map((r) => r.id));
+  for (const key of sections.keys()) if (!ids.has(key.slice(0, key.lastIndexOf('|')))) sections.delete(key);
 }
 
 /**
@@ -45,6 +51,8 @@ export function FourierView() {
   const showWedge = useCompareStore((s) => s.fourierWedge);
   const setFourier = useCompareStore((s) => s.setFourier);
   const showError = useAppStore((s) => s.showError);
+  const listed = useAppStore((s) => s.results);
+  useEffect(() => forgetSectionsOfGone(listed), [listed]);
   const canvasRef = useRef<HTMLCanvasElement>(null);
 
   const has = (id: string | null | undefined): id is string => !!id && results.some((r) => r.id === id);
