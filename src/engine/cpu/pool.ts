@@ -27,6 +27,14 @@ export function sharedDoubles(length: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(length * 8));
 }
 
+/** A copy of `bytes` in shared memory (sharedFloats): a mask every thread reads, passed without a copy per task. */
+export function sharedBytes(bytes: Uint8Array): Uint8Array {
+  if (typeof SharedArrayBuffer === 'undefined') return bytes;
+  const out = new Uint8Array(new SharedArrayBuffer(bytes.length));
+  out.set(bytes);
+  return out;
+}
+
 /** A copy of `data` in shared memory (sharedFloats). */
 export function sharedCopy(data: Float32Array): Float32Array {
   const out = sharedFloats(data.length);

@@ -16,7 +16,7 @@ import { DEFAULT_PIECE_BYTES, type Tomogram } from '../../io/piecedVolume.ts';
 import { allocateSlabbedTomogram, placeSlabVolume, slabVolume, type RunOptions } from '../methods/slabs.ts';
 import { throwIfAborted } from '../types.ts';
 import { fscCurves, fscShells, fscSums, type FscCurves } from '../metrics/fsc.ts';
-import { sharedCopy, sharedDoubles, sharedFloats, type CpuPool } from './pool.ts';
+import { sharedBytes, sharedCopy, sharedDoubles, sharedFloats, type CpuPool } from './pool.ts';
 import { columnBlocks, halfLength, type HalfSpectrum, type VoxelGain } from './volumeSpectrum.ts';
 
 /** Rows (or column blocks) each thread takes per round, between two looks at the cancel signal. */
@@ -127,7 +127,9 @@ export async function fscOfTomograms(a: Tomogram, b: Tomogram, tiltAngles: reado
   const step = passProgress(2 * ny * lines.plane + 2 * lines.blocks * lines.block, 'FSC', options);
   const spectrumA = await forwardPlanes(a, pool, options.pieceBytes, step);
   const spectrumB = await forwardPlanes(b, pool, options.pieceBytes, step);
-  const shells = fscShells(a, tiltAngles);
+  // The regions' masks in shared memory: every round's task reads them.
+  const own = fscShells(a, tiltAngles);
+  const shells = { ...own, measured: own.measured && sharedBytes(own.measured), wedge: own.wedge && sharedBytes(own.wedge) };
   const total = fscSums(shells);
   const blocksPerRound = BLOCKS_PER_THREAD * pool.threads;
   for (let b0 = 0; b0 < lines.blocks; b0 += blocksPerRound) {

@@ -36,7 +36,7 @@ import { patchReach, slabPlan, type PatchGrid } from './grid.ts';
 import { LocalModel } from './model.ts';
 import { stackPolarity } from '../../polarity.ts';
 import { cpuPoolOf, type EngineContext } from '../../context.ts';
-import type { CpuPool } from '../../cpu/pool.ts';
+import { sharedBytes, type CpuPool } from '../../cpu/pool.ts';
 import { reconstructFbp } from '../fbp/run.ts';
 import { reconstructFbpCpu } from '../fbp/cpu.ts';
 import { combineHandover, filterCone, fscWeights, type RadialWeight } from './fbpHandover.ts';
@@ -282,7 +282,8 @@ async function radialFilterOnPath(engine: EngineContext, volumes: Tomogram[], an
     const filtered = await radialFilterGpu(engine.gpu, volumes as Volume[], angles, weight);
     return filtered.map((data) => ({ nx, ny, nz, pixelSize, data }));
   }
-  const gain = { kind: 'weighted' as const, weight, nMax: largestDimension(first), cone: filterCone(first, angles) };
+  // The cone in shared memory: every round's task reads it.
+  const gain = { kind: 'weighted' as const, weight, nMax: largestDimension(first), cone: sharedBytes(filterCone(first, angles)) };
   const out: Tomogram[] = [];
   for (const volume of volumes) out.push(await filterTomogram(volume, gain, pool, 'low-pass', options));
   return out;
