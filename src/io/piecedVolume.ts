@@ -68,6 +68,16 @@ export function allocateTomogram(nx: number, ny: number, nz: number, pixelSize: 
   return tomogramOf(planPieces(nx, ny, nz, pieceBytes).map((range) => ({ nx, ny: range.ny, nz, pixelSize, data: new Float32Array(nx * range.ny * nz) })));
 }
 
+/** A zero-filled tomogram of `like`'s size, held in the same pieces. */
+export function allocateLike(like: Tomogram): Tomogram {
+  return tomogramOf(volumePieces(like).map(({ volume }) => ({ ...volume, data: new Float32Array(volume.data.length) })));
+}
+
+/** Every row (y, z) of an ny × nz tomogram in file order (z slowest): the voxel order of one array. */
+export function forEachRow({ ny, nz }: { ny: number; nz: number }, visit: (y: number, z: number) => void): void {
+  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) visit(y, z);
+}
+
 /** A reader of row y of XY section z (nx values, a view into the piece that holds it), for any tomogram. */
 export function rowReader(tomogram: Tomogram): (y: number, z: number) => Float32Array {
   const pieces = volumePieces(tomogram);

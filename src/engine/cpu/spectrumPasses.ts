@@ -75,10 +75,11 @@ async function forwardPlanes(tomogram: Tomogram, pool: CpuPool, pieceBytes: numb
   const { nx, ny, nz } = tomogram;
   const spectrum = allocateSpectrum(nx, ny, nz, Math.min(pieceBytes ?? DEFAULT_PIECE_BYTES, DEFAULT_PIECE_BYTES));
   const rowsPerRound = ROWS_PER_THREAD * pool.threads;
+  const { plane } = lineCounts(nx, nz);
   for (let y0 = 0; y0 < ny; y0 += rowsPerRound) {
     const rows = Math.min(rowsPerRound, ny - y0);
     await pool.run({ kernel: 'spectrumForward', y0, rows, slab: sharedCopy(slabVolume(tomogram, { y0, ny: rows })), spectrum });
-    await step(rows * lineCounts(nx, nz).plane, 'transforming the x–z planes');
+    await step(rows * plane, 'transforming the x–z planes');
   }
   return spectrum;
 }

@@ -16,7 +16,7 @@
  * or neighbouring slices either side), so its memory stays near 40 B × nx × ny × (slab + 10).
  */
 import type { Volume } from '../types.ts';
-import { rowReader, tomogramOf, volumePieces, type Tomogram } from '../../io/piecedVolume.ts';
+import { allocateLike, forEachRow, rowReader, type Tomogram } from '../../io/piecedVolume.ts';
 
 export interface AffineFit {
   alpha: number;
@@ -79,15 +79,12 @@ function* rowPairs(a: Tomogram, b: Tomogram): Generator<[Float32Array, Float32Ar
 export function differenceOf(a: Tomogram, b: Tomogram, fit: boolean): { volume: Tomogram; fit: AffineFit | null } {
   const bToA = fit ? affineFitOfRuns(() => rowPairs(b, a)) : null;
   const [alpha, beta] = bToA ? [bToA.alpha, bToA.beta] : [1, 0];
-  const pieces = volumePieces(a).map(({ volume }) => ({ ...volume, data: new Float32Array(volume.data.length) }));
-  const volume = tomogramOf(pieces);
+  const volume = allocateLike(a);
   const [rowA, rowB, rowOut] = [rowReader(a), rowReader(b), rowReader(volume)];
-  for (let z = 0; z < a.nz; z++) {
-    for (let y = 0; y < a.ny; y++) {
-      const [va, vb, out] = [rowA(y, z), rowB(y, z), rowOut(y, z)];
-      for (let x = 0; x < out.length; x++) out[x] = va[x] - (alpha * vb[x] + beta);
-    }
-  }
+  forEachRow(a, (y, z) => {
+    const [va, vb, out] = [rowA(y, z), rowB(y, z), rowOut(y, z)];
+    for (let x = 0; x < out.length; x++) out[x] = va[x] - (alpha * vb[x] + beta);
+  });
   return { volume, fit: bToA };
 }
 

@@ -10,24 +10,20 @@ import { planPieces, tomogramOf, type Tomogram } from '../../../io/piecedVolume.
 import { slabTilts, type RunOptions } from '../slabs.ts';
 import type { FbpParams } from './base.ts';
 import type { DepthSlab } from './ctfByDepth.ts';
+import { fbpOn, type FbpPath } from './path.ts';
 
 /** The tomogram in pieces of at most options.pieceBytes (io/piecedVolume.ts), each back-projected from its own rows of the filtered tilts. */
-export async function reconstructFbpCpu(pool: CpuPool, tiltSeries: TiltSeries, params: FbpParams, options: RunOptions = {}): Promise<Tomogram> {
-  const ts = await doseWeightedCpu(pool, tiltSeries, params, options);
-  const volume = await fbpSectionsCpu(pool, ts, params, { nz: params.thickness, zCentre: 0 }, options);
-  options.onProgress?.({ fraction: 1, message: 'FBP done' });
-  return volume;
+export function reconstructFbpCpu(pool: CpuPool, tiltSeries: TiltSeries, params: FbpParams, options: RunOptions = {}): Promise<Tomogram> {
+  return fbpOn(cpuFbpPath(pool), tiltSeries, params, options);
 }
 
-/** The series dose weighted on the pool when params ask, else as it is. */
-export async function doseWeightedCpu(pool: CpuPool, ts: TiltSeries, params: FbpParams, options: RunOptions): Promise<TiltSeries> {
-  if (!params.doseWeighting) return ts;
-  options.onProgress?.({ fraction: 0, message: 'FBP: dose weighting the tilts' });
-  return doseWeightOnPool(pool, ts, options.signal);
+/** FBP's steps on the CPU pool (./path.ts). */
+export function cpuFbpPath(pool: CpuPool): FbpPath {
+  return { doseWeight: (ts, signal) => doseWeightOnPool(pool, ts, signal), sections: (ts, params, sections, options) => fbpSectionsCpu(pool, ts, params, sections, options) };
 }
 
 /** FBP of `sections.nz` sections whose middle lies `sections.zCentre` voxels above the tomogram's (0: the whole tomogram). */
-export async function fbpSectionsCpu(pool: CpuPool, ts: TiltSeries, params: FbpParams, sections: Pick<DepthSlab, 'nz' | 'zCentre'>, options: RunOptions): Promise<Tomogram> {
+async function fbpSectionsCpu(pool: CpuPool, ts: TiltSeries, params: FbpParams, sections: Pick<DepthSlab, 'nz' | 'zCentre'>, options: RunOptions): Promise<Tomogram> {
   const { nx, ny, nTilts } = ts;
   const { nz, zCentre } = sections;
   options.onProgress?.({ fraction: 0, message: 'FBP: filtering the tilts' });

@@ -13,24 +13,26 @@ import type { ReconstructionRunner } from '../runner.ts';
 import { allocateSlabbedTomogram, forEachSlab, planSlabsForDevice, placeSlabVolume, slabTilts, type RunOptions } from '../slabs.ts';
 import type { EngineContext } from '../../context.ts';
 import { FBP, type FbpParams } from './base.ts';
-import { doseWeightedCpu, fbpSectionsCpu, reconstructFbpCpu } from './cpu.ts';
+import { cpuFbpPath } from './cpu.ts';
+import { doseWeightedOn, fbpOn, type FbpPath } from './path.ts';
 import { reconstructByDepth, type DepthSlab } from './ctfByDepth.ts';
 
 /**
  * Reconstruct an already binned tilt series (dose weighted first when params ask); the tomogram is nx × ny × thickness,
  * in pieces when larger than options.pieceBytes.
  */
-export async function reconstructFbp(gpu: GpuContext, tiltSeries: TiltSeries, params: FbpParams, options: RunOptions = {}): Promise<Tomogram> {
-  const ts = await doseWeighted(gpu, tiltSeries, params, options);
-  const volume = await fbpSections(gpu, ts, params, { nz: params.thickness, zCentre: 0 }, options);
-  options.onProgress?.({ fraction: 1, message: 'FBP done' });
-  return volume;
+export function reconstructFbp(gpu: GpuContext, tiltSeries: TiltSeries, params: FbpParams, options: RunOptions = {}): Promise<Tomogram> {
+  return fbpOn(gpuFbpPath(gpu), tiltSeries, params, options);
 }
 
-async function doseWeighted(gpu: GpuContext, ts: TiltSeries, params: FbpParams, options: RunOptions): Promise<TiltSeries> {
-  if (!params.doseWeighting) return ts;
-  options.onProgress?.({ fraction: 0, message: 'FBP: dose weighting the tilts' });
-  return doseWeightOnDevice(gpu, ts, options.signal);
+/** FBP's steps on the engine's path (./path.ts). */
+export function fbpPathOf(engine: EngineContext): FbpPath {
+  return engine.path === 'gpu' ? gpuFbpPath(engine.gpu) : cpuFbpPath(engine.pool);
+}
+
+/** FBP's steps on the GPU (./path.ts). */
+function gpuFbpPath(gpu: GpuContext): FbpPath {
+  return { doseWeight: (ts, signal) => doseWeightOnDevice(gpu, ts, signal), sections: (ts, params, sections, options) => fbpSections(gpu, ts, params, sections, options) };
 }
 
 /** FBP of `sections.nz` sections whose middle lies `sections.zCentre` voxels above the tomogram's (0: the whole tomogram), slab by slab of rows. */
@@ -67,15 +69,14 @@ async function fbpSections(gpu: GpuContext, ts: TiltSeries, params: FbpParams, s
  * depth slab by depth slab (./ctfByDepth.ts), refused naming what is missing when it has no defocus.
  */
 async function runFbp(engine: EngineContext, ts: TiltSeries, params: FbpParams, options: RunOptions): Promise<Tomogram> {
-  if (!params.ctfByDepth) return engine.path === 'gpu' ? reconstructFbp(engine.gpu, ts, params, options) : reconstructFbpCpu(engine.pool, ts, params, options);
+  const path = fbpPathOf(engine);
+  if (!params.ctfByDepth) return fbpOn(path, ts, params, options);
   // Resolving checked this; a runner called directly (the evaluations' reconstructions of tilt subsets) is checked here too.
   const problem = FBP.seriesProblem?.(params, ts);
   if (problem) throw new Error(problem);
-  const weighted = engine.path === 'gpu' ? await doseWeighted(engine.gpu, ts, params, options) : await doseWeightedCpu(engine.pool, ts, params, options);
+  const weighted = await doseWeightedOn(path, ts, params, options);
   const correction = { microscope: params.ctfByDepth, invertAngles: params.invertAngles };
-  const volume = await reconstructByDepth(engine, weighted, params.thickness, correction, options, (flipped, slab, slabOptions) =>
-    engine.path === 'gpu' ? fbpSections(engine.gpu, flipped, params, slab, slabOptions) : fbpSectionsCpu(engine.pool, flipped, params, slab, slabOptions),
-  );
+  const volume = await reconstructByDepth(engine, weighted, params.thickness, correction, options, (flipped, slab, slabOptions) => path.sections(flipped, params, slab, slabOptions));
   options.onProgress?.({ fraction: 1, message: 'FBP done' });
   return volume;
 }

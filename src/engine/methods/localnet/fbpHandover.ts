@@ -28,7 +28,7 @@ import { frequency } from '../../metrics/fourier.ts';
 import { largestDimension, roundHalfEven, wedgeMaskXZ } from '../../metrics/fsc.ts';
 import type { Volume } from '../../types.ts';
 import { filterVolume } from '../../volumeFourierFilter.ts';
-import { rowReader, tomogramOf, volumePieces, type Tomogram } from '../../../io/piecedVolume.ts';
+import { allocateLike, forEachRow, rowReader, type Tomogram } from '../../../io/piecedVolume.ts';
 
 /** The taper runs over [TAPER_START, TAPER_END]·fbpBelow: W is 1 below, 0 above, ½ at fbpBelow. */
 export const TAPER_START = 2 / 3;
@@ -113,16 +113,11 @@ export function combineHandover(model: Tomogram, lowFbp: Tomogram, lowModel: Tom
     }
   });
   const scale = gf > 0 ? gm / gf : 0;
-  const volume = tomogramOf(volumePieces(model).map(({ volume }) => ({ ...volume, data: new Float32Array(volume.data.length) })));
+  const volume = allocateLike(model);
   const out = rowReader(volume);
   forEachRow(model, (y, z) => {
     const [row, mr, gr, hr] = [out(y, z), m(y, z), g(y, z), h(y, z)];
     for (let x = 0; x < row.length; x++) row[x] = mr[x] + scale * gr[x] - hr[x];
   });
   return { volume, scale };
-}
-
-/** Every row of an ny × nz tomogram, in file order (z slowest): the voxel order of one array. */
-function forEachRow({ ny, nz }: { ny: number; nz: number }, visit: (y: number, z: number) => void): void {
-  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) visit(y, z);
 }

@@ -26,7 +26,7 @@ import { RowFilterPlan, rowFilterWorkBytes } from '../../gpu/kernels/rowFilter.t
 import { InverseWavelet3d } from './wavelet3d.ts';
 import { withGpuScope } from '../../gpu/scope.ts';
 import { throwIfAborted, type TiltSeries, type Volume } from '../../types.ts';
-import { isPieced, rowReader, type Tomogram } from '../../../io/piecedVolume.ts';
+import { forEachRow, isPieced, rowReader, type Tomogram } from '../../../io/piecedVolume.ts';
 import { stackMeanStd, subtractConstant } from '../preprocess.ts';
 import type { ReconstructionRunner } from '../runner.ts';
 import { reconstructLocalnetCpu } from './cpu.ts';
@@ -37,8 +37,8 @@ import { LocalModel } from './model.ts';
 import { stackPolarity } from '../../polarity.ts';
 import { cpuPoolOf, type EngineContext } from '../../context.ts';
 import { sharedBytes, type CpuPool } from '../../cpu/pool.ts';
-import { reconstructFbp } from '../fbp/run.ts';
-import { reconstructFbpCpu } from '../fbp/cpu.ts';
+import { fbpPathOf } from '../fbp/run.ts';
+import { fbpOn } from '../fbp/path.ts';
 import { combineHandover, filterCone, fscWeights, type RadialWeight } from './fbpHandover.ts';
 import { filterTomogram } from '../../cpu/spectrumPasses.ts';
 import { fft3dTooLarge } from '../../bufferLimits.ts';
@@ -223,12 +223,10 @@ export async function fbpAndFscWeights(ts: TiltSeries, cosineFbp: (series: TiltS
   );
   const [a, b] = halves;
   const [rowA, rowB] = [rowReader(a.volume), rowReader(b.volume)];
-  for (let z = 0; z < a.volume.nz; z++) {
-    for (let y = 0; y < a.volume.ny; y++) {
-      const [ra, rb] = [rowA(y, z), rowB(y, z)];
-      for (let x = 0; x < ra.length; x++) ra[x] = (a.nTilts * ra[x] + b.nTilts * rb[x]) / ts.nTilts;
-    }
-  }
+  forEachRow(a.volume, (y, z) => {
+    const [ra, rb] = [rowA(y, z), rowB(y, z)];
+    for (let x = 0; x < ra.length; x++) ra[x] = (a.nTilts * ra[x] + b.nTilts * rb[x]) / ts.nTilts;
+  });
   return { fbp: a.volume, weight: { shells: fscWeights(fsc) } };
 }
 
@@ -256,7 +254,7 @@ export async function handOverToFbp(engine: EngineContext, ts: TiltSeries, param
   const { mean } = stackMeanStd(ts);
   const cosineFbp = (series: TiltSeries) => {
     const centred = subtractConstant(series, mean);
-    return engine.path === 'gpu' ? reconstructFbp(engine.gpu, centred, fbpParams, quiet) : reconstructFbpCpu(engine.pool, centred, fbpParams, quiet);
+    return fbpOn(fbpPathOf(engine), centred, fbpParams, quiet);
   };
   const pool = cpuPoolOf(engine);
   const { fbp, weight } = params.fbpFsc ? await fbpAndFscWeights(ts, cosineFbp, pool) : { fbp: await cosineFbp(ts), weight: { below: params.fbpBelow } };
