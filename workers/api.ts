@@ -429,11 +429,14 @@ export interface EngineWorkerApi {
   percentiles(resultId: string, percentiles: number[]): Promise<number[]>;
   /** A thickness for a data set's tomograms, from the depth profile of a quick coarse FBP (engine/thickness.ts). */
   suggestThickness(datasetId: string, invertAngles: boolean): Promise<ThicknessSuggestion>;
-  /** FSC of two results of the same size. */
-  fsc(resultIdA: string, resultIdB: string): Promise<FscReport>;
+  /**
+   * FSC of two results of the same size; with a jobId it can be cancelled (cancel(jobId)), and onProgress hears
+   * its passes (two tomograms' half spectra, then the shell sums).
+   */
+  fsc(resultIdA: string, resultIdB: string, jobId?: string, onProgress?: (progress: Progress) => void): Promise<FscReport>;
   /** PSNR, SSIM and FSC against the dataset's ground truth; throws for data without one. */
   groundTruthScores(resultId: string): Promise<GroundTruthScores>;
-  /** Central section of the result's 3-D Fourier transform (computed on the GPU, cached per result). */
+  /** Central section of the result's 3-D Fourier transform (by the projection-slice theorem: no 3-D transform, nothing cached). */
   fourierSection(resultId: string, plane: FourierPlane): Promise<FourierSection>;
   /** A new result A − B (same size), listed like any other; with `fitB`, B's scale and offset fitted to A's first (differenceOf). */
   difference(resultIdA: string, resultIdB: string, fitB?: boolean): Promise<ResultSummary>;

@@ -799,11 +799,13 @@ const api: EngineWorkerApi = {
     });
   },
 
-  async fsc(resultIdA: string, resultIdB: string): Promise<FscReport> {
+  async fsc(resultIdA: string, resultIdB: string, jobId?: string, onProgress?: (p: Progress) => void): Promise<FscReport> {
     const [a, b] = [resultOf(resultIdA), resultOf(resultIdB)];
     assertOneSize(a, b, 'The FSC');
     // On the CPU threads over half spectra in pieces: results of any size, either held in pieces.
-    return fscReport(a, b, await fscOfTomograms(a.volume, b.volume, anglesOf(a), pagePoolOnce()));
+    const curves = (signal?: AbortSignal) =>
+      fscOfTomograms(a.volume, b.volume, anglesOf(a), pagePoolOnce(), { signal, onProgress: onProgress && ((p) => void onProgress(p)) });
+    return fscReport(a, b, await (jobId ? withJob(jobId, curves) : curves()));
   },
 
   async groundTruthScores(resultId: string): Promise<GroundTruthScores> {

@@ -1,6 +1,6 @@
 import type { EvalJob } from '../state/compareStore.ts';
 
-/** Progress bar and Cancel of an odd/even or cross-validation job; the last note when idle. */
+/** Progress bar and Cancel of a comparison's job (FSC, odd/even, cross-validation, trust score); the last note when idle. */
 export function EvalProgress<T>({ job, onCancel, name }: { job: EvalJob<T>; onCancel: () => void; name: string }) {
   if (!job.jobId) {
     return job.note ? (

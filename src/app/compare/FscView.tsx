@@ -7,6 +7,7 @@ import { exportFileName, fileStem } from '../util/download.ts';
 import { fscCsv } from './csv.ts';
 import { fscPlotSpec, fscSeries } from './figures.ts';
 import { useCompareDataset, useFamilyResults, useSelectedResults } from './hooks.ts';
+import { EvalProgress } from './EvalProgress.tsx';
 import { ResultSelect } from './ResultSelect.tsx';
 import { SvgFigure } from './SvgFigure.tsx';
 import { formatResolution, frequencyUnit } from './units.ts';
@@ -62,6 +63,7 @@ export function FscView() {
   const storedB = useCompareStore((s) => s.fscB);
   const setPair = useCompareStore((s) => s.setFscPair);
   const compute = useCompareStore((s) => s.computeFsc);
+  const cancel = useCompareStore((s) => s.cancelFsc);
   const fsc = useCompareStore((s) => s.fsc);
 
   const has = (id: string | null | undefined): id is string => !!id && results.some((r) => r.id === id);
@@ -73,7 +75,7 @@ export function FscView() {
   const resultB = results.find((r) => r.id === b);
   const sizeMismatch = resultA && resultB && (resultA.nx !== resultB.nx || resultA.ny !== resultB.ny || resultA.nz !== resultB.nz);
 
-  const report = fsc.report && fsc.key === `${a}|${b}` ? fsc.report : null;
+  const report = fsc.result?.key === `${a}|${b}` ? fsc.result.report : null;
   const spec = useMemo(() => (report ? fscPlotSpec(report) : null), [report]);
   const stem = exportFileName(dataset?.name ?? 'comparison', 'fsc', 'x').replace(/\.x$/, '');
 
@@ -86,14 +88,14 @@ export function FscView() {
         <button
           type="button"
           className="primary small"
-          disabled={!a || !b || fsc.busy || !!sizeMismatch}
+          disabled={!a || !b || fsc.jobId !== null || !!sizeMismatch}
           onClick={() => {
             setPair(a, b);
             void compute();
           }}
           data-testid="fsc-button"
         >
-          {fsc.busy ? 'Computing…' : 'Compute FSC'}
+          Compute FSC
         </button>
       </div>
       {sizeMismatch && (
@@ -101,11 +103,7 @@ export function FscView() {
           FSC needs two volumes of one size: {resultA.nx}×{resultA.ny}×{resultA.nz} vs {resultB.nx}×{resultB.ny}×{resultB.nz}.
         </div>
       )}
-      {fsc.error && !fsc.busy && (
-        <div className="run-note failed" data-testid="fsc-error">
-          {fsc.error}
-        </div>
-      )}
+      <EvalProgress job={fsc} onCancel={cancel} name="fsc" />
       {report && spec && (
         <div className="figure-row">
           <SvgFigure spec={spec} testId="fsc-plot" name="fsc" fileStem={`${stem}_${fileStem(report.labelA)}_vs_${fileStem(report.labelB)}`} csv={() => fscCsv(report)} />
@@ -119,7 +117,7 @@ export function FscView() {
           </div>
         </div>
       )}
-      {!report && !fsc.busy && !fsc.error && <div className="compare-empty">Pick two results of one size (e.g. a reconstruction and the ground truth) and press Compute FSC.</div>}
+      {!report && fsc.jobId === null && !fsc.note && <div className="compare-empty">Pick two results of one size (e.g. a reconstruction and the ground truth) and press Compute FSC.</div>}
     </div>
   );
 }

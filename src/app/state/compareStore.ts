@@ -35,7 +35,7 @@ export interface LinkedVoxel {
   dims: VolumeDims;
 }
 
-/** A long worker job of the comparison (odd/even, cross-validation, trust score) and what it produced. */
+/** A long worker job of the comparison (FSC, odd/even, cross-validation, trust score) and what it produced. */
 export interface EvalJob<T> {
   jobId: string | null;
   /** What runs, e.g. "FBP (cosine), thickness 32". */
@@ -73,7 +73,8 @@ export interface CompareState {
   fourierWedge: boolean;
   fscA: string | null;
   fscB: string | null;
-  fsc: { busy: boolean; report: FscReport | null; error: string | null; key: string | null };
+  /** The FSC of the pair fscA|fscB (`key`) computed last, and the one being computed (progress, cancel). */
+  fsc: EvalJob<{ key: string; report: FscReport }>;
   /** The FSC of a pipeline's two half tomograms of a data set (addHalvesWithFsc), drawn beside the Odd/even tab's curve for that data set. */
   pipelineHalvesFsc: { datasetId: string; report: FscReport } | null;
   differenceBusy: boolean;
@@ -101,6 +102,7 @@ export interface CompareActions {
   setFourier(patch: Partial<Pick<CompareState, 'fourierResultId' | 'fourierPlane' | 'fourierTilts' | 'fourierWedge'>>): void;
   setFscPair(a: string | null, b: string | null): void;
   computeFsc(): Promise<void>;
+  cancelFsc(): void;
   /**
    * A pipeline's two half tomograms of the selected series (the app store's offeredHalves) added beside the results,
    * the second lined up as the first was, and their FSC (the pipeline's own odd/even FSC) shown in the FSC tab and
@@ -137,7 +139,7 @@ export function oddEvenDescription(formLabel: string, split: OddEvenSplit): stri
 const idleJob = <T>(): EvalJob<T> => ({ jobId: null, label: '', progress: null, cancelling: false, result: null, resultLabel: '', resultDatasetId: null, note: null });
 let jobCounter = 0;
 
-type EvalKey = 'oddEven' | 'cv' | 'trust';
+type EvalKey = 'fsc' | 'oddEven' | 'cv' | 'trust';
 
 function describeForm(): { datasetId: string; label: string } | null {
   const app = useAppStore.getState();
@@ -203,7 +205,7 @@ export const useCompareStore = create<CompareStore>()((set, get) => {
     fourierWedge: true,
     fscA: null,
     fscB: null,
-    fsc: { busy: false, report: null, error: null, key: null },
+    fsc: idleJob(),
     pipelineHalvesFsc: null,
     differenceBusy: false,
     oddEven: idleJob(),
@@ -244,30 +246,32 @@ export const useCompareStore = create<CompareStore>()((set, get) => {
       set(patch);
     },
     setFscPair(fscA, fscB) {
-      set((s) => ({ fscA, fscB, fsc: { ...s.fsc, error: null } }));
+      set((s) => ({ fscA, fscB, fsc: { ...s.fsc, note: null } }));
     },
 
     async addHalvesWithFsc([first, second]) {
       const { importTomogram, selectedDatasetId: datasetId } = useAppStore.getState();
       const a = await importTomogram(first, 'tomogram');
       const b = await importTomogram(second, 'tomogram', a);
-      set((s) => ({ fscA: a, fscB: b, fsc: { ...s.fsc, error: null }, mainArea: 'compare', tab: 'fsc' }));
+      set((s) => ({ fscA: a, fscB: b, fsc: { ...s.fsc, note: null }, mainArea: 'compare', tab: 'fsc' }));
       await get().computeFsc();
-      const { report, key } = get().fsc;
-      if (datasetId && report && key === `${a}|${b}`) set({ pipelineHalvesFsc: { datasetId, report } });
+      const shown = get().fsc.result;
+      if (datasetId && shown?.key === `${a}|${b}`) set({ pipelineHalvesFsc: { datasetId, report: shown.report } });
     },
 
-    async computeFsc() {
+    computeFsc() {
       const { fscA, fscB } = get();
-      if (!fscA || !fscB) return;
-      const key = `${fscA}|${fscB}`;
-      set((s) => ({ fsc: { ...s.fsc, busy: true, error: null } }));
-      try {
-        const report = await getEngine().fsc(fscA, fscB);
-        set({ fsc: { busy: false, report, error: null, key } });
-      } catch (error) {
-        set((s) => ({ fsc: { ...s.fsc, busy: false, error: `FSC failed: ${errorMessage(error)}` } }));
-      }
+      const results = useAppStore.getState().results;
+      const [a, b] = [fscA, fscB].map((id) => results.find((r) => r.id === id));
+      if (!a || !b) return Promise.resolve();
+      const key = `${a.id}|${b.id}`;
+      return runEval('fsc', async (jobId, _datasetId, onProgress) => ({ key, report: await getEngine().fsc(a.id, b.id, jobId, onProgress) }), {
+        datasetId: a.datasetId,
+        label: `FSC of ${a.label} and ${b.label}`,
+      });
+    },
+    cancelFsc() {
+      cancelEval('fsc');
     },
 
     async makeDifference(a, b, fitB) {
