@@ -5,12 +5,13 @@
  * of the same run; the MRC download is byte for byte the one-array file; work that needs one array refuses it with
  * one message; its Fourier sections are the one-array result's. Refined, it gives a result in pieces holding the
  * voxels of the one-array result's refinement (Gaussian smoothing, the IsoNet-style U-Net, CTF deconvolution), and
- * the FSC and the difference A − B between the two are the one-array pair's.
+ * the FSC and the difference A − B between the two are the one-array pair's. Made at the ground truth's size, it is
+ * scored against the truth (PSNR, its two sides of the wedge, SSIM, FSC resolution) as the one-array result is.
  */
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import type { RequestOf, SliceAxis } from '../workers/api.ts';
-import { expectSlicesDrawn, exportedMrc, openDemoPage } from './helpers.ts';
+import { downloadText, expectSlicesDrawn, exportedMrc, openDemoPage } from './helpers.ts';
 
 test('a result in pieces shows its slices, has the one-array statistics, slices and Fourier sections, and downloads the same MRC', async ({ browser }) => {
   const pageErrors: string[] = [];
@@ -123,6 +124,31 @@ test('a result in pieces refines into pieces holding the voxels of the one-array
   }
   // The refinement in pieces is itself held in pieces: the one-array download refuses it.
   await expect(page.evaluate((id) => window.wedgelab.exportMrc(id), piecedRefined[0])).rejects.toThrow(/is held in 13 pieces/);
+  expect(pageErrors).toEqual([]);
+  await page.close();
+});
+
+test('a result in pieces is scored against the ground truth as the one-array result is', async ({ browser }) => {
+  const pageErrors: string[] = [];
+  const page = await openDemoPage(browser, pageErrors);
+  const truth = await page.evaluate(() => window.wedgelab.results().find((r) => r.method === 'ground-truth')!);
+  const run = () => page.evaluate((nz) => window.wedgelab.run({ method: 'fbp', params: { binning: 1, thickness: nz } }), truth.nz);
+  const oneId = await run();
+  // 10 rows of the tomogram per piece.
+  await page.evaluate((bytes) => window.wedgelab.setPieceBytes(bytes), 10 * truth.nx * truth.nz * 4);
+  const piecedId = await run();
+  await page.evaluate(() => window.wedgelab.setPieceBytes(null));
+
+  await page.getByTestId('view-mode-compare').click();
+  await page.getByTestId('compare-tab-metrics').click();
+  for (const id of [oneId, piecedId]) {
+    await expect(page.locator(`[data-testid=metrics-row][data-result-id="${id}"] [data-testid=metrics-psnr]`)).toHaveText(/\d/);
+  }
+  const { results } = JSON.parse((await downloadText(page, 'export-metrics-json')).text) as { results: Record<string, unknown>[] };
+  const [one, pieced] = [oneId, piecedId].map((id) => results.find((r) => r.id === id)!);
+  expect(pieced.error).toBeUndefined();
+  for (const key of ['psnrDb', 'psnrMeasuredSideDb', 'psnrMissingSideDb', 'ssim']) expect(pieced[key] as number, key).toBeCloseTo(one[key] as number, 8);
+  expect(pieced.fsc0143).toEqual(one.fsc0143);
   expect(pageErrors).toEqual([]);
   await page.close();
 });

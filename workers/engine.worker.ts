@@ -24,7 +24,7 @@ import { differenceOf } from '../src/engine/metrics/quality.ts';
 import { truthScores } from '../src/engine/metrics/truthScores.ts';
 import { forwardProject } from '../src/engine/methods/projection.ts';
 import { DEMO_DEFAULTS, DEMO_DEFAULTS_SOFTWARE_GPU, simulateTiltSeries } from '../src/engine/sim/simulate.ts';
-import { CancelledError, type Progress, type TiltSeries, type Volume } from '../src/engine/types.ts';
+import { CancelledError, type Progress, type TiltSeries } from '../src/engine/types.ts';
 import { seriesChecks } from '../src/engine/seriesChecks.ts';
 import { lineUpTomogram, tiltSeriesInstead, type LineUp } from '../src/engine/importedTomogram.ts';
 import type { Projector } from '../src/engine/projectionMatch.ts';
@@ -451,11 +451,6 @@ function assertOneSize(a: Result, b: Result, what: string): void {
   }
 }
 
-function pairOfOneSize(a: Result, b: Result, what: string): [Volume, Volume] {
-  assertOneSize(a, b, what);
-  return [wholeVolume(a.volume, what), wholeVolume(b.volume, what)];
-}
-
 /** The FSC of `a` and `b` as the page shows it, from its curves. */
 function fscReport(a: Result, b: Result, curves: FscCurves): FscReport {
   const [labelA, labelB] = pairLabels(a, b);
@@ -811,7 +806,9 @@ const api: EngineWorkerApi = {
   async groundTruthScores(resultId: string): Promise<GroundTruthScores> {
     const result = resultOf(resultId);
     const truth = groundTruthOf(result.summary.datasetId);
-    const { curves, psnr, psnrWedge, psnrWedgeMissing, ssim } = truthScores(...pairOfOneSize(result, truth, 'Scoring against the ground truth'), anglesOf(result));
+    assertOneSize(result, truth, 'Scoring against the ground truth');
+    // Either may be held in pieces: the FSC on the CPU threads, the rest row by row.
+    const { curves, psnr, psnrWedge, psnrWedgeMissing, ssim } = await truthScores(result.volume, truth.volume, anglesOf(result), pagePoolOnce());
     return { resultId, label: result.summary.label, psnr, psnrWedge, psnrWedgeMissing, ssim, fsc: fscReport(result, truth, curves) };
   },
 

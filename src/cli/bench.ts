@@ -22,6 +22,7 @@ import { batchTable, benchBatch } from './benchBatch.ts';
 import { benchCvEach, cvEachTable } from './benchCvEach.ts';
 import { benchDose, doseTable } from './benchDose.ts';
 import { benchFsc, fscTable } from './benchFsc.ts';
+import { benchTruth, truthTable } from './benchTruth.ts';
 import { benchPhaseFlip, phaseFlipTable } from './benchPhaseFlip.ts';
 import { benchCtfByDepth, ctfByDepthTable } from './benchCtfByDepth.ts';
 import { benchImport, importTable } from './benchImport.ts';
@@ -68,7 +69,7 @@ function localnetPageTable(rows: LocalnetPageRow[]): string {
 }
 
 /** The bench's parts: every method's own bench, then the CPU projector kernels, the 3-D FFT, dose weighting, the phase flip, lining up, each tilt held out, the 3-D view, the local network in the page, the batch command and loading a real-size stack. */
-export const BENCH_PARTS = [...METHODS.map((d) => d.name), 'cpu-kernels', 'fft', 'fsc', 'dose', 'phaseflip', 'ctfdepth', 'import', 'cv-each', 'render', 'localnet-page', 'batch', 'load'] as const;
+export const BENCH_PARTS = [...METHODS.map((d) => d.name), 'cpu-kernels', 'fft', 'fsc', 'truth', 'dose', 'phaseflip', 'ctfdepth', 'import', 'cv-each', 'render', 'localnet-page', 'batch', 'load'] as const;
 type Part = (typeof BENCH_PARTS)[number];
 const MODEL_BACKENDS = ['auto', 'webgpu', 'wasm'] as const satisfies readonly BenchContext['modelBackend'][];
 
@@ -91,7 +92,7 @@ function cachedPython(): BenchContext['python'] {
 /**
  * `wedgelab bench [--quick] [--only PART[,PART…]] [--model-backend auto|webgpu|wasm] [--out-dir DIR]`; the parts
  * are the methods' names (each method's own bench entry), cpu-kernels (the projector pair in TypeScript and in
- * WebAssembly SIMD, one thread), fft, fsc (the page's FSC against the one-array FSC), dose (dose weighting against numpy), phaseflip, ctfdepth (FBP by depth against
+ * WebAssembly SIMD, one thread), fft, fsc (the page's FSC against the one-array FSC), truth (the ground-truth scores against numpy and scikit-image), dose (dose weighting against numpy), phaseflip, ctfdepth (FBP by depth against
  * the 2-D flip then FBP), import, cv-each (every tilt
  * held out in turn with FBP against one cross-validation per tilt), render, localnet-page, batch and load.
  * --model-backend: the model benches' onnxruntime-web backend ('auto': WebGPU on a real GPU, wasm on a software
@@ -124,6 +125,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   const cpuKernels = parts.has('cpu-kernels') ? benchCpuKernels({ quick, log }) : [];
   const fftRows = parts.has('fft') ? await benchFft(gpu, quick ? FFT_BENCH_QUICK_SIZES : FFT_BENCH_SIZES, { log }) : [];
   const fscRows = parts.has('fsc') ? await benchFsc(context) : [];
+  const truthRows = parts.has('truth') ? await benchTruth(context) : [];
   const dose = parts.has('dose') ? await benchDose(gpu, context) : [];
   const phaseFlip = parts.has('phaseflip') ? await benchPhaseFlip(context) : [];
   const ctfByDepth = parts.has('ctfdepth') ? await benchCtfByDepth(context) : [];
@@ -139,7 +141,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   const machine = `${gpu.description}${gpu.isFallbackAdapter ? ' (software fallback adapter)' : ''}; host ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; peak host RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
   await mkdir(outDir, { recursive: true });
   const gpuInfo = { description: gpu.description, deviceName: gpu.deviceName, vendor: gpu.vendor, architecture: gpu.architecture, fallback: gpu.isFallbackAdapter };
-  const report = { date: new Date().toISOString(), machine, gpu: gpuInfo, methods, cpuKernels, fft: fftRows, fsc: fscRows, dose, phaseFlip, ctfByDepth, import: imports, cvEach, render: renderRows, localnetPage, batch, load };
+  const report = { date: new Date().toISOString(), machine, gpu: gpuInfo, methods, cpuKernels, fft: fftRows, fsc: fscRows, truth: truthRows, dose, phaseFlip, ctfByDepth, import: imports, cvEach, render: renderRows, localnetPage, batch, load };
   await writeFile(join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = [
     `Machine: ${machine}`,
@@ -147,6 +149,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     cpuKernels.length ? `\nThe CPU path's projector pair on one thread: TypeScript against WebAssembly SIMD\n\n${cpuKernelTable(cpuKernels)}` : '',
     fftRows.length ? `\n3-D FFT and FSC\n\n${fftTable(fftRows)}` : '',
     fscRows.length ? `\nFSC as the page computes it (half spectra in pieces, CPU pool) against the one-array FSC (one thread), in the same run\n\n${fscTable(fscRows)}` : '',
+    truthRows.length ? `\nScores against a ground truth (FSC, PSNR and its wedge sides, SSIM), both volumes in pieces, against numpy and scikit-image, in the same run\n\n${truthTable(truthRows)}` : '',
     dose.length ? `\nDose weighting (CPU: float64 FFT, one thread, and the CPU path's pool; GPU: float32, transfers included) against numpy's FFT of the same filter\n\n${doseTable(dose, context.cpu.threads)}` : '',
     phaseFlip.length ? `\nPhase flip (CTF correction; CPU pool: float64 FFT, a tilt per thread) against numpy's FFT of the same flip\n\n${phaseFlipTable(phaseFlip)}` : '',
     ctfByDepth.length ? `\nFBP correcting the CTF by depth (each tilt flipped per depth slab, on the CPU pool) against the 2-D flip then FBP, in the same run\n\n${ctfByDepthTable(ctfByDepth)}` : '',

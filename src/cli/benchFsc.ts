@@ -1,8 +1,8 @@
 /**
  * The FSC bench (`wedgelab bench --only fsc`): the FSC of two volumes as the page computes it (engine/cpu/
  * spectrumPasses.ts: half spectra in pieces of 256 MiB, on the CPU pool) against the one-array FSC timed in the same
- * run (metrics/fsc.ts: one packed float64 transform of the whole pair, one thread; the CLI's `metrics` and the
- * ground-truth scores use it), with the largest difference between their curves. --quick: 128³ only.
+ * run (metrics/fsc.ts: one packed float64 transform of the whole pair, one thread; the FRC and the kernel checks
+ * use it), with the largest difference between their curves. --quick: 128³ only.
  */
 import type { BenchContext } from '../engine/methods/benchKit.ts';
 import { fscOfTomograms } from '../engine/cpu/spectrumPasses.ts';

@@ -12,18 +12,23 @@
  * With --tilts (and --angles), B is a tomogram made elsewhere of that tilt series (another simulator's ground truth,
  * IMOD's or AreTomo's tomogram): lined up with the tilts first, its layout and axis directions told from them
  * (engine/importedTomogram.ts, docs/loading.md#tomograms-made-elsewhere), as the page does.
+ *
+ * Volumes of any size: each is read section by section into pieces of rows past the engine's piece size (as
+ * `refine` reads one), and the scores take them in pieces (the FSC on the CPU threads).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { lineUpTomogram } from '../engine/importedTomogram.ts';
 import { plainProjector } from '../engine/projectionMatch.ts';
 import { SSIM_WINDOW, truthScores } from '../engine/metrics/truthScores.ts';
 import { resolutionLength, resolutionUnit } from '../engine/metrics/fsc.ts';
-import { wholeVolume } from '../io/piecedVolume.ts';
-import type { Volume } from '../engine/types.ts';
+import { nodePool } from '../engine/cpu/nodePool.ts';
+import { DEFAULT_PIECE_BYTES, type Tomogram } from '../io/piecedVolume.ts';
 import { readAngleFile } from '../io/angles.ts';
-import { readMrc } from '../io/mrc.ts';
+import { readCheckedMrcHeader, readMrcStack, readMrcVolume } from '../io/mrcStream.ts';
 import { requireFlag } from '../engine/methods/flags.ts';
+import { openFile } from './openFile.ts';
+import { checkTomogramMemory } from './outputs.ts';
 import { parseOptions } from './options.ts';
 
 const OPTIONS = {
@@ -35,43 +40,48 @@ const OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
-/** Node's readFile refuses a file over 2 GiB − 1 byte (its message names no file). */
-const MAX_READ_BYTES = 2 ** 31 - 1;
-
-async function readVolume(path: string): Promise<Volume> {
-  // Read whole: the metrics' Fourier transforms need each volume in one array, in float64, several times its size.
-  const { size } = await stat(path);
-  if (size > MAX_READ_BYTES) {
-    throw new Error(`${path}: ${(size / 2 ** 30).toFixed(2)} GiB; the metrics read each volume whole, from files up to 2 GiB: bin both volumes (IMOD's binvol) or cut the same subvolume out of each (trimvol) first`);
-  }
-  const file = readMrc(new Uint8Array(await readFile(path)), { permissive: true, name: basename(path) });
-  for (const warning of file.warnings) process.stderr.write(`warning: ${basename(path)}: ${warning}\n`);
-  const { nx, ny, nz } = file.header;
-  return { nx, ny, nz, data: file.data, pixelSize: file.pixelSize[0] };
+/** Warnings of the permissive reader, each naming the file. */
+function warnAbout(path: string, warnings: string[]): void {
+  for (const warning of warnings) process.stderr.write(`warning: ${basename(path)}: ${warning}\n`);
 }
 
-/** B (named `name`) lined up with the tilt stack at `stackPath` and its angles: one array, with how it was read. */
-async function linedUp(b: Volume, name: string, stackPath: string, tiltAngles: number[]): Promise<{ volume: Volume; reading: string; binning: number }> {
-  const stack = await readVolume(stackPath);
+/** A volume read section by section, held in pieces of rows past `pieceBytes` (a file larger than one buffer reads). */
+async function readVolume(path: string, pieceBytes: number): Promise<Tomogram> {
+  const { blob } = await openFile(path);
+  const name = basename(path);
+  // A, B (or B lined up) and the FSC's two half spectra, each about a volume's float32 size, all held at once.
+  checkTomogramMemory(path, await readCheckedMrcHeader(blob, { permissive: true, name }), {
+    copies: 4,
+    remedy: "bin both volumes (IMOD's binvol) or cut the same subvolume out of each (trimvol) first",
+  });
+  const file = await readMrcVolume(blob, { permissive: true, name, pieceBytes });
+  warnAbout(path, file.warnings);
+  return file.volume;
+}
+
+/** B (named `name`) lined up with the tilt stack at `stackPath` and its angles, held in pieces past `pieceBytes`, with how it was read. */
+async function linedUp(b: Tomogram, name: string, stackPath: string, tiltAngles: number[], pieceBytes: number): Promise<{ volume: Tomogram; reading: string; binning: number }> {
+  const stack = await readMrcStack((await openFile(stackPath)).blob, { permissive: true, name: basename(stackPath) });
+  warnAbout(stackPath, stack.warnings);
   if (stack.nz !== tiltAngles.length) throw new Error(`${basename(stackPath)} has ${stack.nz} sections but the angle file has ${tiltAngles.length} angles`);
-  const tilts = { nx: stack.nx, ny: stack.ny, nTilts: stack.nz, data: stack.data, tiltAngles, pixelSize: stack.pixelSize };
-  const { volume, reading, binning } = await lineUpTomogram(b, tilts, name, plainProjector, { pieceBytes: Infinity });
-  return { volume: wholeVolume(volume, 'The metrics'), reading, binning };
+  const tilts = { nx: stack.nx, ny: stack.ny, nTilts: stack.nz, data: stack.data, tiltAngles, pixelSize: stack.pixelSize[0] };
+  return lineUpTomogram(b, tilts, name, plainProjector, { pieceBytes });
 }
 
 /** The flags that make a tomogram of the series the size of one lined up with it: "--thickness 64 --bin 2". */
-export const linedUpSizeFlags = (linedUp: { volume: Pick<Volume, 'nz'>; binning: number }) => `--thickness ${linedUp.volume.nz} --bin ${linedUp.binning}`;
+export const linedUpSizeFlags = (linedUp: { volume: { nz: number }; binning: number }) => `--thickness ${linedUp.volume.nz} --bin ${linedUp.binning}`;
 
-const size = (v: Volume) => `${v.nx}×${v.ny}×${v.nz}`;
+const size = (v: Tomogram) => `${v.nx}×${v.ny}×${v.nz}`;
 /** A number JSON can hold: Infinity (a perfect fit's PSNR) and NaN as null. */
 export const finiteOrNull = (v: number | null) => (v !== null && Number.isFinite(v) ? v : null);
 
-export async function metricsCommand(args: string[]): Promise<void> {
+/** `pieceBytes`: the largest piece a volume is held in (the engine's; tests make it small). */
+export async function metricsCommand(args: string[], pieceBytes = DEFAULT_PIECE_BYTES): Promise<void> {
   const { values } = parseOptions(args, OPTIONS);
   const aPath = requireFlag(values, 'a');
   const bPath = requireFlag(values, 'b');
-  const a = await readVolume(aPath);
-  let b = await readVolume(bPath);
+  const a = await readVolume(aPath, pieceBytes);
+  let b = await readVolume(bPath, pieceBytes);
   let tiltAngles: number[] | undefined;
   if (values.angles !== undefined) {
     const anglesPath = requireFlag(values, 'angles');
@@ -82,7 +92,7 @@ export async function metricsCommand(args: string[]): Promise<void> {
   let bBinning = 1;
   if (values.tilts !== undefined) {
     if (!tiltAngles) throw new Error('--tilts needs --angles: B is lined up with the tilts at their angles');
-    ({ volume: b, reading: bReading, binning: bBinning } = await linedUp(b, basename(bPath), requireFlag(values, 'tilts'), tiltAngles));
+    ({ volume: b, reading: bReading, binning: bBinning } = await linedUp(b, basename(bPath), requireFlag(values, 'tilts'), tiltAngles, pieceBytes));
     process.stderr.write(`${basename(bPath)}: ${bReading}\n`);
   }
   if (a.nx !== b.nx || a.ny !== b.ny || a.nz !== b.nz) {
@@ -97,7 +107,7 @@ export async function metricsCommand(args: string[]): Promise<void> {
     throw new Error(`${basename(aPath)} is ${size(a)} but ${basename(bPath)} is ${size(b)}${bReading ? ' as lined up with the tilts' : ''}: the volumes must have the same size${hint}`);
   }
 
-  const scores = truthScores(a, b, tiltAngles);
+  const scores = await truthScores(a, b, tiltAngles, nodePool());
   const { curves } = scores;
   const bySide = tiltAngles ? scores : undefined;
   const pixelSize = a.pixelSize > 0 ? a.pixelSize : 0;

@@ -33,8 +33,8 @@ export async function writeTomogram(path: string, tomogram: Tomogram, labels: st
 }
 
 export interface TomogramMemoryOptions {
-  /** 2 when the command holds its input tomogram beside the output (refine); 1 (a reconstruction) by default. */
-  copies?: 1 | 2;
+  /** 2 when the command holds its input tomogram beside the output (refine), more for `metrics`; 1 (a reconstruction) by default. */
+  copies?: number;
   /** How to make it smaller, for the message; by default a reconstruction's flags. */
   remedy?: string;
   /** The machine's memory; all of it by default. */

@@ -44,11 +44,12 @@ export function browserBudget(deviceMemoryGiB: number | undefined): MemoryBudget
  * Why an nx × ny × nz float32 tomogram (with its input beside it, for `copies` 2) does not fit `budget`, in words
  * without the remedy (each caller names its own fields or flags), or null when it fits.
  */
-export function tomogramMemoryProblem(shape: { nx: number; ny: number; nz: number }, budget: MemoryBudget, copies: 1 | 2 = 1): string | null {
+export function tomogramMemoryProblem(shape: { nx: number; ny: number; nz: number }, budget: MemoryBudget, copies = 1): string | null {
   const { nx, ny, nz } = shape;
   const bytes = copies * 4 * nx * ny * nz;
   if (bytes <= budget.share * budget.memoryBytes) return null;
-  const what = copies === 1 ? `a ${nx} × ${ny} × ${nz} tomogram is` : `a ${nx} × ${ny} × ${nz} tomogram and its result are`;
+  const size = `${nx} × ${ny} × ${nz}`;
+  const what = copies === 1 ? `a ${size} tomogram is` : copies === 2 ? `a ${size} tomogram and its result are` : `${copies} volumes of ${size} are`;
   return `${what} ${formatBytes(bytes)} of float32, more than ${budget.share * 100} % of ${budget.described}`;
 }
 

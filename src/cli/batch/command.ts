@@ -19,13 +19,15 @@ import { describeEngine, type EngineContext } from '../../engine/context.ts';
 import { commonDefaults } from '../../engine/methods/common.ts';
 import { choiceFlag, intFlag, requireFlag, UsageError, type FlagValues } from '../../engine/methods/flags.ts';
 import { isOffsetFree, type RequestOf } from '../../engine/methods/registry.ts';
-import type { Progress, TiltSeries, Volume } from '../../engine/types.ts';
+import type { Progress, TiltSeries } from '../../engine/types.ts';
 import { lineUpTomogram, type LineUp } from '../../engine/importedTomogram.ts';
 import { plainProjector } from '../../engine/projectionMatch.ts';
 import { truthScores } from '../../engine/metrics/truthScores.ts';
-import { fsc, resolutionAt, resolutionLength, resolutionUnit } from '../../engine/metrics/fsc.ts';
+import { resolutionAt, resolutionLength, resolutionUnit } from '../../engine/metrics/fsc.ts';
+import { fscOfTomograms } from '../../engine/cpu/spectrumPasses.ts';
+import { cpuPoolOf } from '../../engine/context.ts';
 import { readMrcVolume } from '../../io/mrcStream.ts';
-import { wholeVolume } from '../../io/piecedVolume.ts';
+import type { Tomogram } from '../../io/piecedVolume.ts';
 import { openFile } from '../openFile.ts';
 import { finiteOrNull, linedUpSizeFlags } from '../metrics.ts';
 import { mrcPieces } from '../../io/mrc.ts';
@@ -164,9 +166,11 @@ async function runOne(batch: Batch, entry: SeriesEntry, series: LoadedSeries, me
     const report = await oddEvenFsc(batch.engine, series.frameHalf ? { read: series.frameHalf } : ts, method.request, options('oddeven'));
     Object.assign(row, { oddEvenRes0143: resolutionLength(report.res0143, report.pixelSize), oddEvenRes05: resolutionLength(report.res05, report.pixelSize), resolutionUnit: resolutionUnit(report.pixelSize), oddEvenHalves: report.split });
   }
-  const tomogram = (series.truth || series.pipeline) && wholeVolume(result.volume, 'Scoring against a tomogram lined up with the series');
+  // The tomogram and the references lined up with the series may be held in pieces: the FSCs run on the CPU threads.
+  const tomogram = result.volume;
   const angles = effectiveAngles(ts.tiltAngles, result.params.invertAngles);
-  const scores = series.truth && tomogram && sameSize(entry, method.name, series.truth, tomogram, 'scored against') ? truthScores(tomogram, series.truth.volume, angles) : null;
+  const pool = cpuPoolOf(batch.engine);
+  const scores = series.truth && sameSize(entry, method.name, series.truth, tomogram, 'scored against') ? await truthScores(tomogram, series.truth.volume, angles, pool) : null;
   if (series.truth && scores) {
     const { pixelSize } = series.truth.volume;
     Object.assign(row, {
@@ -178,8 +182,8 @@ async function runOne(batch: Batch, entry: SeriesEntry, series: LoadedSeries, me
       resolutionUnit: resolutionUnit(pixelSize),
     });
   }
-  if (series.pipeline && tomogram && sameSize(entry, method.name, series.pipeline, tomogram, 'compared with')) {
-    const curves = fsc(tomogram, series.pipeline.volume);
+  if (series.pipeline && sameSize(entry, method.name, series.pipeline, tomogram, 'compared with')) {
+    const curves = await fscOfTomograms(tomogram, series.pipeline.volume, undefined, pool);
     const { pixelSize } = series.pipeline.volume;
     Object.assign(row, {
       pipelineFile: series.pipeline.file,
@@ -201,7 +205,7 @@ async function runOne(batch: Batch, entry: SeriesEntry, series: LoadedSeries, me
  * against", "compared with"); of another size (--thickness, --bin) it is not, said on stderr with what to change:
  * the tomogram itself is as asked, and its row stays done.
  */
-function sameSize(entry: SeriesEntry, method: string, reference: LinedUp, volume: Volume, what: string): boolean {
+function sameSize(entry: SeriesEntry, method: string, reference: LinedUp, volume: Tomogram, what: string): boolean {
   const { nx, ny, nz } = reference.volume;
   if (volume.nx === nx && volume.ny === ny && volume.nz === nz) return true;
   process.stderr.write(
@@ -229,7 +233,7 @@ interface LoadedSeries {
 
 /** A tomogram of a series lined up with it (linedUpFile): the volume, its file's name, the tilts' binning it is at, and what lining it up found. */
 interface LinedUp {
-  volume: Volume;
+  volume: Tomogram;
   file: string;
   binning: number;
   lineUp: LineUp;
@@ -265,7 +269,7 @@ async function loadSeries(batch: Batch, entry: SeriesEntry, bin: number): Promis
   const asUsed = { ...ts, tiltAngles: effectiveAngles(ts.tiltAngles, invertAngles) };
   const truth = batch.scores.has('truth') && entry.groundTruth ? await linedUpFile(entry.groundTruth, asUsed, batch.quiet, 'scored against') : undefined;
   const pipeline = batch.scores.has('pipeline') && entry.pipelineTomogram ? await linedUpFile(entry.pipelineTomogram, asUsed, batch.quiet, 'compared with') : undefined;
-  const pipelineHalves = batch.scores.has('pipeline') && entry.pipelineHalves ? await halvesFsc(entry.pipelineHalves, asUsed, batch.quiet) : undefined;
+  const pipelineHalves = batch.scores.has('pipeline') && entry.pipelineHalves ? await halvesFsc(entry.pipelineHalves, asUsed, batch) : undefined;
   const { specimenThickness } = loaded;
   return { ts, source, specimenThickness, ...(batch.halves === 'frames' && { frameHalf }), ...(truth && { truth }), ...(pipeline && { pipeline }), ...(pipelineHalves && { pipelineHalves }) };
 }
@@ -275,12 +279,12 @@ async function loadSeries(batch: Batch, entry: SeriesEntry, bin: number): Promis
  * (engine/importedTomogram.ts LineUpOptions.like), and their FSC: the pipeline's own odd/even FSC. Absent, said on
  * stderr, where either cannot be lined up.
  */
-async function halvesFsc([even, odd]: [string, string], ts: TiltSeries, quiet: boolean): Promise<HalvesFsc | undefined> {
+async function halvesFsc([even, odd]: [string, string], ts: TiltSeries, { quiet, engine }: Batch): Promise<HalvesFsc | undefined> {
   const what = 'compared with its other half';
   const first = await linedUpFile(even, ts, quiet, what);
   const second = first && (await linedUpFile(odd, ts, quiet, what, first.lineUp));
   if (!first || !second) return undefined;
-  const curves = fsc(first.volume, second.volume);
+  const curves = await fscOfTomograms(first.volume, second.volume, undefined, cpuPoolOf(engine));
   return { files: `${first.file}, ${second.file}`, res0143: resolutionAt(curves, 0.143), res05: resolutionAt(curves, 0.5), pixelSize: first.volume.pixelSize };
 }
 
@@ -293,9 +297,9 @@ async function linedUpFile(path: string, ts: TiltSeries, quiet: boolean, what: s
   const file = basename(path);
   try {
     const read = await readMrcVolume((await openFile(path)).blob, { name: file, permissive: true });
-    const { volume, binning, reading, lineUp } = await lineUpTomogram(read.volume, ts, file, plainProjector, { remarks: read.warnings, pieceBytes: Infinity, like });
+    const { volume, binning, reading, lineUp } = await lineUpTomogram(read.volume, ts, file, plainProjector, { remarks: read.warnings, like });
     if (!quiet) process.stderr.write(`${path}: ${reading}\n`);
-    return { volume: wholeVolume(volume, `Scoring against ${file}`), file, binning, lineUp };
+    return { volume, file, binning, lineUp };
   } catch (error) {
     process.stderr.write(`warning: ${path} not ${what}: ${(error as Error).message}\n`);
     return undefined;

@@ -18,12 +18,10 @@ export {
 export type { FscCurves } from './fsc.ts';
 export {
   affineFit,
-  applyAffine,
   gaussianKernel,
   psnr,
   psnrOfMse,
   reflectIndex,
-  residualAfterFit,
   ssim3d,
   SSIM_K1,
   SSIM_K2,

@@ -12,11 +12,11 @@
  *    population covariances, and the SSIM map averaged after cropping 5 voxels at every
  *    border. Every dimension must be at least 11, as in scikit-image.
  *
- * Everything is computed in float64. SSIM works in slabs along z (each slab with 5 reflected
- * or neighbouring slices either side), so its memory stays near 40 B × nx × ny × (slab + 10).
+ * Everything is computed in float64. Either volume may be held in pieces (io/piecedVolume.ts): the fit and the PSNR
+ * walk them row by row, and SSIM reads each XY section once, row by row, keeping 11 filtered sections (its memory
+ * 440 B × nx × ny), so nothing is copied whole.
  */
-import type { Volume } from '../types.ts';
-import { allocateLike, forEachRow, rowReader, type Tomogram } from '../../io/piecedVolume.ts';
+import { allocateLike, forEachRow, isPieced, rowReader, volumePieces, type Tomogram } from '../../io/piecedVolume.ts';
 
 export interface AffineFit {
   alpha: number;
@@ -25,16 +25,36 @@ export interface AffineFit {
 
 type Values = ArrayLike<number>;
 
-function valuesOf(v: Volume | Values): Values {
-  return 'data' in v && 'nx' in v ? v.data : (v as Values);
+function isTomogram(v: Tomogram | Values): v is Tomogram {
+  return 'nx' in v;
 }
 
 /**
- * Least-squares α, β minimising Σ(α·x + β − g)². When x is constant, α = 0 and β = mean(g).
+ * The pairs (x, g) of equal lengths that make up two volumes of one size (or two value arrays of one length), in
+ * one order: the whole arrays when both are one array, else every row side by side.
  */
-export function affineFit(x: Values, g: Values): AffineFit {
-  if (g.length !== x.length) throw new RangeError(`affineFit: ${x.length} values against ${g.length}`);
-  return affineFitOfRuns(() => [[x, g]]);
+function pairRuns(x: Tomogram | Values, g: Tomogram | Values): () => Iterable<[Values, Values]> {
+  if (!isTomogram(x) || !isTomogram(g)) {
+    const [a, b] = [x, g].map((v) => (isTomogram(v) ? valuesOf(v) : v));
+    if (a.length !== b.length) throw new RangeError(`affineFit: ${a.length} values against ${b.length}`);
+    return () => [[a, b]];
+  }
+  if (x.nx !== g.nx || x.ny !== g.ny || x.nz !== g.nz) throw new RangeError(`affineFit: ${x.nx}×${x.ny}×${x.nz} against ${g.nx}×${g.ny}×${g.nz}`);
+  return isPieced(x) || isPieced(g) ? () => rowPairs(x, g) : () => [[x.data, g.data]];
+}
+
+/** A one-array volume's values; a pieced one has none in one array (pairRuns walks its rows). */
+function valuesOf(v: Tomogram): Values {
+  if (isPieced(v)) throw new RangeError(`a ${v.nx}×${v.ny}×${v.nz} volume in ${v.pieces.length} pieces is not one array of values`);
+  return v.data;
+}
+
+/**
+ * Least-squares α, β minimising Σ(α·x + β − g)² over every voxel (either volume may be in pieces). When x is
+ * constant, α = 0 and β = mean(g).
+ */
+export function affineFit(x: Tomogram | Values, g: Tomogram | Values): AffineFit {
+  return affineFitOfRuns(pairRuns(x, g));
 }
 
 /** affineFit of the runs' concatenations: `runs()` gives the same pairs (x, g) of equal lengths, in order, on each of its two passes. */
@@ -77,7 +97,7 @@ function* rowPairs(a: Tomogram, b: Tomogram): Generator<[Float32Array, Float32Ar
  * what differs in structure. Either may be held in pieces; the difference is held in A's.
  */
 export function differenceOf(a: Tomogram, b: Tomogram, fit: boolean): { volume: Tomogram; fit: AffineFit | null } {
-  const bToA = fit ? affineFitOfRuns(() => rowPairs(b, a)) : null;
+  const bToA = fit ? affineFit(b, a) : null;
   const [alpha, beta] = bToA ? [bToA.alpha, bToA.beta] : [1, 0];
   const volume = allocateLike(a);
   const [rowA, rowB, rowOut] = [rowReader(a), rowReader(b), rowReader(volume)];
@@ -88,37 +108,23 @@ export function differenceOf(a: Tomogram, b: Tomogram, fit: boolean): { volume: 
   return { volume, fit: bToA };
 }
 
-/** x' = α·x + β, in float64. */
-export function applyAffine(x: Values, fit: AffineFit): Float64Array {
-  const out = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) out[i] = fit.alpha * x[i] + fit.beta;
-  return out;
-}
-
-function range(g: Values): number {
+/** max(truth) − min(truth), the PSNR's and SSIM's L (0 for no values). */
+function rangeOf(truth: Tomogram | Values): number {
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0; i < g.length; i++) {
-    if (g[i] < min) min = g[i];
-    if (g[i] > max) max = g[i];
+  for (const g of isTomogram(truth) ? volumePieces(truth).map((p) => p.volume.data) : [truth]) {
+    for (let i = 0; i < g.length; i++) {
+      if (g[i] < min) min = g[i];
+      if (g[i] > max) max = g[i];
+    }
   }
-  return g.length > 0 ? max - min : 0;
-}
-
-/** The residual x' − g of `result` after its affine fit to `truth`, in float64. */
-export function residualAfterFit(result: Volume | Values, truth: Volume | Values): Float64Array {
-  const x = valuesOf(result);
-  const g = valuesOf(truth);
-  const fit = affineFit(x, g);
-  const out = new Float64Array(g.length);
-  for (let i = 0; i < g.length; i++) out[i] = fit.alpha * x[i] + fit.beta - g[i];
-  return out;
+  return max >= min ? max - min : 0;
 }
 
 /** 10·log10(L² / mse), L = max(truth) − min(truth); +Infinity for mse 0. */
-export function psnrOfMse(mse: number, truth: Volume | Values): number {
+export function psnrOfMse(mse: number, truth: Tomogram | Values): number {
   if (mse === 0) return Infinity;
-  const L = range(valuesOf(truth));
+  const L = rangeOf(truth);
   return 10 * Math.log10((L * L) / mse);
 }
 
@@ -126,17 +132,20 @@ export function psnrOfMse(mse: number, truth: Volume | Values): number {
  * PSNR in dB of `result` against `truth` after the affine fit, L = max(truth) − min(truth).
  * Returns +Infinity for a perfect fit (including a constant truth, which any result fits).
  */
-export function psnr(result: Volume | Values, truth: Volume | Values): number {
-  const x = valuesOf(result);
-  const g = valuesOf(truth);
-  const fit = affineFit(x, g);
-  // Summed in place rather than from residualAfterFit: no second copy of a large volume.
+export function psnr(result: Tomogram | Values, truth: Tomogram | Values): number {
+  const runs = pairRuns(result, truth);
+  const { alpha, beta } = affineFitOfRuns(runs);
+  // Summed in place, run by run: no copy of a large volume.
   let se = 0;
-  for (let i = 0; i < g.length; i++) {
-    const d = fit.alpha * x[i] + fit.beta - g[i];
-    se += d * d;
+  let n = 0;
+  for (const [x, g] of runs()) {
+    for (let i = 0; i < g.length; i++) {
+      const d = alpha * x[i] + beta - g[i];
+      se += d * d;
+    }
+    n += g.length;
   }
-  return psnrOfMse(se / Math.max(1, g.length), truth);
+  return psnrOfMse(se / Math.max(1, n), truth);
 }
 
 /** SSIM window parameters (scikit-image with gaussian_weights=True). */
@@ -197,89 +206,82 @@ function filterColumns(slice: Float64Array, nx: number, ny: number, w: Float64Ar
 }
 
 /**
- * Mean SSIM of two volumes of one size exactly as scikit-image's
- * structural_similarity(im1, im2, gaussian_weights=True, sigma=1.5,
- * use_sample_covariance=False, data_range=dataRange), with no affine fit. `slabDepth` (output
- * slices per slab) only trades memory for time; the default keeps the slab near 80 MB.
+ * Mean SSIM of two volumes of one size (either may be held in pieces) exactly as scikit-image's
+ * structural_similarity(im1, im2, gaussian_weights=True, sigma=1.5, use_sample_covariance=False,
+ * data_range=dataRange). `fit` reads im2 as α·im2 + β (ssim3d's affine fit, without a fitted copy of the volume).
+ *
+ * The map is averaged over voxels at least SSIM_RADIUS from every border, whose windows never reach past the
+ * volume, so the borders' reflection never counts. Each XY section is read once, its five products (x, y, x², y²,
+ * xy) filtered along x and y into a ring of the last 11 sections; each output section is the ring's weighted sum
+ * along z. Memory: 5 × 11 float64 sections.
  */
-export function structuralSimilarity3d(
-  im1: Values,
-  im2: Values,
-  dims: Pick<Volume, 'nx' | 'ny' | 'nz'>,
-  dataRange: number,
-  options: { slabDepth?: number } = {},
-): number {
-  const { nx, ny, nz } = dims;
+export function structuralSimilarity3d(im1: Tomogram, im2: Tomogram, dataRange: number, fit: AffineFit = { alpha: 1, beta: 0 }): number {
+  const { nx, ny, nz } = im1;
   const r = SSIM_RADIUS;
   const win = 2 * r + 1;
-  if (im1.length !== nx * ny * nz || im2.length !== nx * ny * nz) {
-    throw new RangeError(`SSIM: expected ${nx} × ${ny} × ${nz} values, got ${im1.length} and ${im2.length}`);
+  if (im2.nx !== nx || im2.ny !== ny || im2.nz !== nz) {
+    throw new RangeError(`SSIM needs volumes of one size, got ${im2.nx}×${im2.ny}×${im2.nz} and ${nx}×${ny}×${nz}`);
   }
   if (nx < win || ny < win || nz < win) {
     throw new RangeError(`SSIM needs every dimension ≥ ${win} (the Gaussian window), got ${nx} × ${ny} × ${nz}`);
   }
+  const { alpha, beta } = fit;
+  const [rows1, rows2] = [rowReader(im1), rowReader(im2)];
   const w = gaussianKernel(SSIM_SIGMA, r);
   const C1 = (SSIM_K1 * dataRange) ** 2;
   const C2 = (SSIM_K2 * dataRange) ** 2;
   const plane = nx * ny;
-  // About 80 MB of slab fields (5 × 8 B per voxel) whatever the slice size.
-  const slabDepth = options.slabDepth ?? Math.max(4, Math.min(64, Math.floor(2e6 / plane) - 2 * r));
   const pad = new Float64Array(Math.max(nx, ny) + 2 * r);
   const tmp = new Float64Array(plane);
+  // ring[k][slot]: product k of section z, filtered along x and y, in slot z mod 11.
+  const ring = Array.from({ length: 5 }, () => Array.from({ length: win }, () => new Float64Array(plane)));
   const out = Array.from({ length: 5 }, () => new Float64Array(plane));
   let sum = 0;
   let count = 0;
 
-  for (let z0 = 0; z0 < nz; z0 += slabDepth) {
-    const z1 = Math.min(nz, z0 + slabDepth);
-    const depth = z1 - z0 + 2 * r;
-    // The five products for input slices z0 − r … z1 + r − 1 (reflected), filtered in x and y.
-    const fields = Array.from({ length: 5 }, () => new Float64Array(depth * plane));
-    const [f1, f2, f11, f22, f12] = fields;
-    for (let d = 0; d < depth; d++) {
-      const src = reflectIndex(z0 - r + d, nz) * plane;
-      const dst = d * plane;
-      for (let i = 0; i < plane; i++) {
-        const a = im1[src + i];
-        const b = im2[src + i];
-        f1[dst + i] = a;
-        f2[dst + i] = b;
-        f11[dst + i] = a * a;
-        f22[dst + i] = b * b;
-        f12[dst + i] = a * b;
+  for (let z = 0; z < nz; z++) {
+    const [f1, f2, f11, f22, f12] = ring.map((fields) => fields[z % win]);
+    for (let y = 0; y < ny; y++) {
+      const [row1, row2] = [rows1(y, z), rows2(y, z)];
+      const at = y * nx;
+      for (let x = 0; x < nx; x++) {
+        const a = row1[x];
+        const b = alpha * row2[x] + beta;
+        f1[at + x] = a;
+        f2[at + x] = b;
+        f11[at + x] = a * a;
+        f22[at + x] = b * b;
+        f12[at + x] = a * b;
       }
     }
-    for (const f of fields) {
-      filterRows(f, nx, depth * ny, w, pad);
-      for (let d = 0; d < depth; d++) filterColumns(f.subarray(d * plane, (d + 1) * plane), nx, ny, w, tmp);
+    for (const f of [f1, f2, f11, f22, f12]) {
+      filterRows(f, nx, ny, w, pad);
+      filterColumns(f, nx, ny, w, tmp);
     }
-    for (let z = z0; z < z1; z++) {
-      // Filter along z into `out`: output slice z uses slab slices (z − z0) … (z − z0 + 2r).
-      for (let k = 0; k < 5; k++) {
-        const o = out[k];
-        const f = fields[k];
-        o.fill(0);
-        for (let t = 0; t < win; t++) {
-          const base = (z - z0 + t) * plane;
-          const wt = w[t];
-          for (let i = 0; i < plane; i++) o[i] += wt * f[base + i];
-        }
+    // Sections z − 2r … z are in the ring: output section z − r, filtered along z.
+    if (z < 2 * r) continue;
+    for (let k = 0; k < 5; k++) {
+      const o = out[k];
+      o.fill(0);
+      for (let t = 0; t < win; t++) {
+        const f = ring[k][(z - 2 * r + t) % win];
+        const wt = w[t];
+        for (let i = 0; i < plane; i++) o[i] += wt * f[i];
       }
-      if (z < r || z >= nz - r) continue;
-      const [ux, uy, uxx, uyy, uxy] = out;
-      for (let y = r; y < ny - r; y++) {
-        for (let x = r; x < nx - r; x++) {
-          const i = x + nx * y;
-          const vx = uxx[i] - ux[i] * ux[i];
-          const vy = uyy[i] - uy[i] * uy[i];
-          const vxy = uxy[i] - ux[i] * uy[i];
-          const a1 = 2 * ux[i] * uy[i] + C1;
-          const a2 = 2 * vxy + C2;
-          const b1 = ux[i] * ux[i] + uy[i] * uy[i] + C1;
-          const b2 = vx + vy + C2;
-          sum += (a1 * a2) / (b1 * b2);
-          count++;
-        }
+    }
+    const [ux, uy, uxx, uyy, uxy] = out;
+    for (let y = r; y < ny - r; y++) {
+      for (let x = r; x < nx - r; x++) {
+        const i = x + nx * y;
+        const vx = uxx[i] - ux[i] * ux[i];
+        const vy = uyy[i] - uy[i] * uy[i];
+        const vxy = uxy[i] - ux[i] * uy[i];
+        const a1 = 2 * ux[i] * uy[i] + C1;
+        const a2 = 2 * vxy + C2;
+        const b1 = ux[i] * ux[i] + uy[i] * uy[i] + C1;
+        const b2 = vx + vy + C2;
+        sum += (a1 * a2) / (b1 * b2);
+        count++;
       }
     }
   }
@@ -287,15 +289,14 @@ export function structuralSimilarity3d(
 }
 
 /**
- * 3-D SSIM of `result` against `truth` (docs/conventions.md#psnr-and-ssim): affine-fit result → x', then
- * structural_similarity(truth, x', data_range = max(truth) − min(truth)). Identical volumes
+ * 3-D SSIM of `result` against `truth` (docs/conventions.md#psnr-and-ssim), either held in pieces: affine-fit
+ * result → x', then structural_similarity(truth, x', data_range = max(truth) − min(truth)). Identical volumes
  * give 1; a constant truth (L = 0) gives NaN, as scikit-image does.
  */
-export function ssim3d(result: Volume, truth: Volume): number {
+export function ssim3d(result: Tomogram, truth: Tomogram): number {
   const { nx, ny, nz } = truth;
   if (result.nx !== nx || result.ny !== ny || result.nz !== nz) {
     throw new RangeError(`SSIM needs volumes of one size, got ${result.nx}×${result.ny}×${result.nz} and ${nx}×${ny}×${nz}`);
   }
-  const fitted = applyAffine(result.data, affineFit(result.data, truth.data));
-  return structuralSimilarity3d(truth.data, fitted, truth, range(truth.data));
+  return structuralSimilarity3d(truth, result, rangeOf(truth), affineFit(result, truth));
 }

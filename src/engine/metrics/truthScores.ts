@@ -2,12 +2,16 @@
  * A result scored against a ground truth of its size (docs/conventions.md#psnr-and-ssim): PSNR and SSIM after the
  * affine fit of the result to the truth, the PSNR's error split by the wedge cone, and the FSC with its resolution
  * at 0.143 and 0.5 (frequencies in cycles/voxel). What the page's metrics, `wedgelab metrics` and `wedgelab batch`
- * report alike.
+ * report alike. Either volume may be held in pieces: the FSC runs over half spectra in pieces on the CPU pool, the
+ * rest row by row and plane by plane.
  */
-import { fsc, resolutionAt, type FscCurves } from './fsc.ts';
+import { resolutionAt, type FscCurves } from './fsc.ts';
 import { psnr, ssim3d, SSIM_RADIUS } from './quality.ts';
 import { wedgePsnr } from './wedgePsnr.ts';
-import type { Volume } from '../types.ts';
+import { fscOfTomograms } from '../cpu/spectrumPasses.ts';
+import type { CpuPool } from '../cpu/pool.ts';
+import type { RunOptions } from '../methods/slabs.ts';
+import type { Tomogram } from '../../io/piecedVolume.ts';
 
 export interface TruthScores {
   psnr: number;
@@ -25,9 +29,12 @@ export interface TruthScores {
 /** The smallest dimension SSIM's window fits in. */
 export const SSIM_WINDOW = 2 * SSIM_RADIUS + 1;
 
-/** `result` against `truth` (one size); `tiltAngles` as the result's reconstruction used them, for the wedge. */
-export function truthScores(result: Volume, truth: Volume, tiltAngles?: readonly number[]): TruthScores {
-  const curves = fsc(result, truth, tiltAngles);
+/**
+ * `result` against `truth` (one size); `tiltAngles` as the result's reconstruction used them, for the wedge.
+ * `options`: the FSC's progress and cancel (the other scores take one pass each over the voxels).
+ */
+export async function truthScores(result: Tomogram, truth: Tomogram, tiltAngles: readonly number[] | undefined, pool: CpuPool, options: RunOptions = {}): Promise<TruthScores> {
+  const curves = await fscOfTomograms(result, truth, tiltAngles, pool, options);
   const bySide = tiltAngles ? wedgePsnr(result, truth, tiltAngles) : { psnrWedge: null, psnrWedgeMissing: null };
   const fits = Math.min(truth.nx, truth.ny, truth.nz) >= SSIM_WINDOW;
   return {
