@@ -39,7 +39,7 @@ def scores(x, g, theta_min=-60.0, theta_max=60.0):
     inside = np.broadcast_to(cone(g.shape, theta_min, theta_max), g.shape)
     n2 = g.size**2
     psnr_sides = [10 * np.log10(L * L / (power[side].sum() / n2)) for side in (inside, ~inside)]
-    fa, fb = np.fft.fftn(xp), np.fft.fftn(g)
+    fa, fb = np.fft.fftn(x), np.fft.fftn(g)
     axes = np.meshgrid(*[np.fft.fftfreq(n) for n in g.shape], indexing="ij")
     n_max = max(g.shape)
     shell = np.rint(np.sqrt(sum(a * a for a in axes)) * n_max).astype(np.int64)
