@@ -434,8 +434,11 @@ export interface EngineWorkerApi {
    * its passes (two tomograms' half spectra, then the shell sums).
    */
   fsc(resultIdA: string, resultIdB: string, jobId?: string, onProgress?: (progress: Progress) => void): Promise<FscReport>;
-  /** PSNR, SSIM and FSC against the dataset's ground truth; throws for data without one. */
-  groundTruthScores(resultId: string): Promise<GroundTruthScores>;
+  /**
+   * PSNR, SSIM and FSC against the dataset's ground truth; throws for data without one. With a jobId it can be
+   * cancelled, and onProgress hears each score's progress.
+   */
+  groundTruthScores(resultId: string, jobId?: string, onProgress?: (progress: Progress) => void): Promise<GroundTruthScores>;
   /** Central section of the result's 3-D Fourier transform (by the projection-slice theorem: no 3-D transform, nothing cached). */
   fourierSection(resultId: string, plane: FourierPlane): Promise<FourierSection>;
   /** A new result A − B (same size), listed like any other; with `fitB`, B's scale and offset fitted to A's first (differenceOf). */

@@ -803,12 +803,14 @@ const api: EngineWorkerApi = {
     return fscReport(a, b, await (jobId ? withJob(jobId, curves) : curves()));
   },
 
-  async groundTruthScores(resultId: string): Promise<GroundTruthScores> {
+  async groundTruthScores(resultId: string, jobId?: string, onProgress?: (p: Progress) => void): Promise<GroundTruthScores> {
     const result = resultOf(resultId);
     const truth = groundTruthOf(result.summary.datasetId);
     assertOneSize(result, truth, 'Scoring against the ground truth');
     // Either may be held in pieces: the FSC on the CPU threads, the rest row by row.
-    const { curves, psnr, psnrWedge, psnrWedgeMissing, ssim } = await truthScores(result.volume, truth.volume, anglesOf(result), pagePoolOnce());
+    const score = (signal?: AbortSignal) =>
+      truthScores(result.volume, truth.volume, anglesOf(result), pagePoolOnce(), { signal, onProgress: onProgress && ((p) => void onProgress(p)) });
+    const { curves, psnr, psnrWedge, psnrWedgeMissing, ssim } = await (jobId ? withJob(jobId, score) : score());
     return { resultId, label: result.summary.label, psnr, psnrWedge, psnrWedgeMissing, ssim, fsc: fscReport(result, truth, curves) };
   },
 

@@ -6,6 +6,7 @@ import { metricsCsv, metricsJson, PSNR_NOTE, WEDGE_PSNR_NOTE, type MetricsRow } 
 import { downloadText } from './exportImage.ts';
 import { useCompareDataset, useFamilyResults, usePickSeries } from './hooks.ts';
 import { formatResolution } from './units.ts';
+import { EvalProgress } from './EvalProgress.tsx';
 import { ImportTomogramButton } from '../components/results/ImportTomogramButton.tsx';
 
 const formatDb = (v: number | null) => (v === null ? '' : formatNumber(v, 4));
@@ -21,6 +22,8 @@ export function MetricsView() {
   const { seriesOf, titleOf } = usePickSeries();
   const metrics = useCompareStore((s) => s.metrics);
   const compute = useCompareStore((s) => s.computeMetrics);
+  const scoring = useCompareStore((s) => s.scoring);
+  const cancelScoring = useCompareStore((s) => s.cancelScoring);
   const truth = results.find((r) => r.method === 'ground-truth' && r.datasetId === dataset?.id) ?? null;
   const scored = useMemo(() => results.filter((r) => r.method !== 'ground-truth' && r.method !== 'difference'), [results]);
   const sameSize = (r: (typeof results)[number]) => truth !== null && r.nx === truth.nx && r.ny === truth.ny && r.nz === truth.nz;
@@ -90,6 +93,7 @@ export function MetricsView() {
           JSON
         </button>
       </div>
+      <EvalProgress job={scoring} onCancel={cancelScoring} name="scoring" />
       <table className="compare-table metrics" data-testid="metrics-table">
         <thead>
           <tr>

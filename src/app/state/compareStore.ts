@@ -88,6 +88,8 @@ export interface CompareState {
   trustResultId: string | null;
   /** Ground-truth scores per result id. */
   metrics: Record<string, MetricEntry>;
+  /** The ground-truth scoring running now (one result at a time; its label names the result), with progress and cancel. */
+  scoring: EvalJob<null>;
 }
 
 export interface CompareActions {
@@ -122,6 +124,8 @@ export interface CompareActions {
   cancelTrust(): void;
   /** Score the given results against the ground truth (one after another, skipping scored ones). */
   computeMetrics(ids: string[], force?: boolean): Promise<void>;
+  /** Stop the scoring running now; the results still waiting are left unscored. */
+  cancelScoring(): void;
 }
 
 export type CompareStore = CompareState & CompareActions;
@@ -139,7 +143,10 @@ export function oddEvenDescription(formLabel: string, split: OddEvenSplit): stri
 const idleJob = <T>(): EvalJob<T> => ({ jobId: null, label: '', progress: null, cancelling: false, result: null, resultLabel: '', resultDatasetId: null, note: null });
 let jobCounter = 0;
 
-type EvalKey = 'fsc' | 'oddEven' | 'cv' | 'trust';
+type EvalKey = 'fsc' | 'oddEven' | 'cv' | 'trust' | 'scoring';
+
+/** Whether a loop of computeMetrics is scoring: a later call only adds its results to the queue it works through. */
+let scoringQueue = false;
 
 function describeForm(): { datasetId: string; label: string } | null {
   const app = useAppStore.getState();
@@ -157,16 +164,9 @@ export const useCompareStore = create<CompareStore>()((set, get) => {
       useAppStore.getState().showError('Load a tilt series (or the demo) first');
       return;
     }
-    const jobId = `${key}-${++jobCounter}-${Date.now().toString(36)}`;
-    const previous = get()[key] as EvalJob<T>;
-    set({ [key]: { ...previous, jobId, label: what.label, progress: { fraction: 0, message: 'Starting…' }, cancelling: false, note: null } });
-    const onProgress = progressProxy((progress: Progress) => {
-      const job = get()[key];
-      if (job.jobId !== jobId) return;
-      set({ [key]: { ...job, progress: job.cancelling ? { ...progress, message: 'Cancelling…' } : progress } });
-    });
+    const jobId = startJob(key, what.label);
     try {
-      const result = await start(jobId, what.datasetId, onProgress);
+      const result = await start(jobId, what.datasetId, progressOf(key, jobId));
       set({ [key]: { ...get()[key], jobId: null, progress: null, cancelling: false, result, resultLabel: what.label, resultDatasetId: what.datasetId, note: null } });
     } catch (error) {
       const cancelled = isCancellation(error);
@@ -180,6 +180,22 @@ export const useCompareStore = create<CompareStore>()((set, get) => {
         },
       });
     }
+  }
+
+  /** A new job in the slot `key` (what it kept from before stays), its id. */
+  function startJob(key: EvalKey, label: string): string {
+    const jobId = `${key}-${++jobCounter}-${Date.now().toString(36)}`;
+    set({ [key]: { ...get()[key], jobId, label, progress: { fraction: 0, message: 'Starting…' }, cancelling: false, note: null } });
+    return jobId;
+  }
+
+  /** The job's progress into its slot, while it is the slot's job ("Cancelling…" once asked to stop). */
+  function progressOf(key: EvalKey, jobId: string): (progress: Progress) => void {
+    return progressProxy((progress: Progress) => {
+      const job = get()[key];
+      if (job.jobId !== jobId) return;
+      set({ [key]: { ...job, progress: job.cancelling ? { ...progress, message: 'Cancelling…' } : progress } });
+    });
   }
 
   function cancelEval(key: EvalKey): void {
@@ -216,6 +232,7 @@ export const useCompareStore = create<CompareStore>()((set, get) => {
     trust: idleJob(),
     trustResultId: null,
     metrics: {},
+    scoring: idleJob(),
 
     setMainArea(mainArea) {
       set({ mainArea });
@@ -344,15 +361,34 @@ export const useCompareStore = create<CompareStore>()((set, get) => {
       });
       if (todo.length === 0) return;
       set((s) => ({ metrics: { ...s.metrics, ...Object.fromEntries(todo.map((id) => [id, { status: 'pending' } as MetricEntry])) } }));
-      for (const id of todo) {
-        let entry: MetricEntry;
-        try {
-          entry = { status: 'done', scores: await getEngine().groundTruthScores(id) };
-        } catch (error) {
-          entry = { status: 'failed', error: errorMessage(error) };
+      if (scoringQueue) return;
+      scoringQueue = true;
+      try {
+        const nextPending = () => Object.entries(get().metrics).find(([, entry]) => entry.status === 'pending')?.[0];
+        for (let id = nextPending(); id !== undefined; id = nextPending()) {
+          const result = useAppStore.getState().results.find((r) => r.id === id);
+          const jobId = startJob('scoring', `Scoring ${result?.label ?? 'a result'} against the ground truth`);
+          let entry: MetricEntry;
+          try {
+            entry = { status: 'done', scores: await getEngine().groundTruthScores(id, jobId, progressOf('scoring', jobId)) };
+          } catch (error) {
+            if (isCancellation(error)) {
+              // The results still waiting are let go with it: unscored, as before they were asked for.
+              const kept = Object.entries(get().metrics).filter(([, e]) => e.status !== 'pending');
+              set({ metrics: Object.fromEntries(kept), scoring: { ...idleJob(), note: { kind: 'cancelled', text: 'Cancelled; the results not scored yet stay unscored (Recompute scores them)' } } });
+              return;
+            }
+            entry = { status: 'failed', error: errorMessage(error) };
+          }
+          set((s) => ({ metrics: { ...s.metrics, [id]: entry } }));
         }
-        set((s) => ({ metrics: { ...s.metrics, [id]: entry } }));
+        set({ scoring: idleJob() });
+      } finally {
+        scoringQueue = false;
       }
+    },
+    cancelScoring() {
+      cancelEval('scoring');
     },
   };
 });

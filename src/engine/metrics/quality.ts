@@ -17,6 +17,7 @@
  * 440 B × nx × ny), so nothing is copied whole.
  */
 import { allocateLike, forEachRow, isPieced, rowReader, volumePieces, type Tomogram } from '../../io/piecedVolume.ts';
+import { drain, type Steps } from './steps.ts';
 
 export interface AffineFit {
   alpha: number;
@@ -216,6 +217,11 @@ function filterColumns(slice: Float64Array, nx: number, ny: number, w: Float64Ar
  * along z. Memory: 5 × 11 float64 sections.
  */
 export function structuralSimilarity3d(im1: Tomogram, im2: Tomogram, dataRange: number, fit: AffineFit = { alpha: 1, beta: 0 }): number {
+  return drain(structuralSimilaritySteps(im1, im2, dataRange, fit));
+}
+
+/** structuralSimilarity3d section by section, yielding the fraction of the sections read (metrics/steps.ts). */
+function* structuralSimilaritySteps(im1: Tomogram, im2: Tomogram, dataRange: number, fit: AffineFit): Steps<number> {
   const { nx, ny, nz } = im1;
   const r = SSIM_RADIUS;
   const win = 2 * r + 1;
@@ -258,6 +264,7 @@ export function structuralSimilarity3d(im1: Tomogram, im2: Tomogram, dataRange: 
       filterRows(f, nx, ny, w, pad);
       filterColumns(f, nx, ny, w, tmp);
     }
+    yield (z + 1) / nz;
     // Sections z − 2r … z are in the ring: output section z − r, filtered along z.
     if (z < 2 * r) continue;
     for (let k = 0; k < 5; k++) {
@@ -294,9 +301,14 @@ export function structuralSimilarity3d(im1: Tomogram, im2: Tomogram, dataRange: 
  * give 1; a constant truth (L = 0) gives NaN, as scikit-image does.
  */
 export function ssim3d(result: Tomogram, truth: Tomogram): number {
+  return drain(ssim3dSteps(result, truth));
+}
+
+/** ssim3d section by section, yielding the fraction of the sections read (metrics/steps.ts). */
+export function ssim3dSteps(result: Tomogram, truth: Tomogram): Steps<number> {
   const { nx, ny, nz } = truth;
   if (result.nx !== nx || result.ny !== ny || result.nz !== nz) {
     throw new RangeError(`SSIM needs volumes of one size, got ${result.nx}×${result.ny}×${result.nz} and ${nx}×${ny}×${nz}`);
   }
-  return structuralSimilarity3d(truth, result, rangeOf(truth), affineFit(result, truth));
+  return structuralSimilaritySteps(truth, result, rangeOf(truth), affineFit(result, truth));
 }

@@ -7,7 +7,7 @@ import { callerPool } from '../cpu/pool.ts';
 import { placeSlabVolume } from '../methods/slabs.ts';
 import { Rng } from '../sim/random.ts';
 import { tiltRange } from '../sim/tiltScheme.ts';
-import type { Volume } from '../types.ts';
+import { CancelledError, type Progress, type Volume } from '../types.ts';
 import { psnr } from './quality.ts';
 import { truthScores } from './truthScores.ts';
 
@@ -42,5 +42,26 @@ describe('truthScores', () => {
     const mse = (db: number) => 10 ** (-db / 10);
     expect(mse(pieced.psnrWedge!) + mse(pieced.psnrWedgeMissing!)).toBeCloseTo(mse(pieced.psnr), 12);
     expect([pieced.res0143, pieced.res05]).toEqual([whole.res0143, whole.res05]);
+  });
+});
+
+describe('truthScores progress and cancel', () => {
+  const [nx, ny, nz] = [24, 20, 16];
+  const rng = new Rng(2);
+  const truth: Volume = { nx, ny, nz, pixelSize: 1, data: Float32Array.from({ length: nx * ny * nz }, () => rng.normal()) };
+  const result: Volume = { ...truth, data: truth.data.map((v) => v + rng.normal()) };
+
+  it('tells its FSC within the first fifth of the bar, in order', async () => {
+    const seen: Progress[] = [];
+    await truthScores(result, truth, [-60, 0, 60], callerPool(), { onProgress: (p) => seen.push(p) });
+    expect(seen.length).toBeGreaterThan(0);
+    for (const p of seen.filter((p) => p.message.startsWith('FSC'))) expect(p.fraction).toBeLessThanOrEqual(0.2);
+    expect(seen.map((p) => p.fraction)).toEqual([...seen.map((p) => p.fraction)].sort((a, b) => a - b));
+  });
+
+  it('stops with a cancel', async () => {
+    const controller = new AbortController();
+    const scoring = truthScores(result, truth, [-60, 0, 60], callerPool(), { signal: controller.signal, onProgress: () => controller.abort() });
+    await expect(scoring).rejects.toBeInstanceOf(CancelledError);
   });
 });

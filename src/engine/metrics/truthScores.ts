@@ -6,11 +6,12 @@
  * rest row by row and plane by plane.
  */
 import { resolutionAt, type FscCurves } from './fsc.ts';
-import { psnr, ssim3d, SSIM_RADIUS } from './quality.ts';
-import { wedgePsnr } from './wedgePsnr.ts';
+import { psnr, ssim3dSteps, SSIM_RADIUS } from './quality.ts';
+import { stepped } from './steps.ts';
+import { wedgePsnrSteps } from './wedgePsnr.ts';
 import { fscOfTomograms } from '../cpu/spectrumPasses.ts';
 import type { CpuPool } from '../cpu/pool.ts';
-import type { RunOptions } from '../methods/slabs.ts';
+import { stageOptions, type RunOptions } from '../methods/slabs.ts';
 import type { Tomogram } from '../../io/piecedVolume.ts';
 
 export interface TruthScores {
@@ -29,18 +30,25 @@ export interface TruthScores {
 /** The smallest dimension SSIM's window fits in. */
 export const SSIM_WINDOW = 2 * SSIM_RADIUS + 1;
 
+/** The FSC's and the wedge sides' shares of the progress bar, SSIM the rest: about their shares of the time (`npm run bench -- --only truth`). */
+const SHARES = { fsc: 0.2, wedge: 0.15 };
+
 /**
  * `result` against `truth` (one size); `tiltAngles` as the result's reconstruction used them, for the wedge.
- * `options`: the FSC's progress and cancel (the other scores take one pass each over the voxels).
+ * `options`: progress through the scores (the FSC, the wedge sides, SSIM; the PSNR takes one quick pass) and cancel.
  */
 export async function truthScores(result: Tomogram, truth: Tomogram, tiltAngles: readonly number[] | undefined, pool: CpuPool, options: RunOptions = {}): Promise<TruthScores> {
-  const curves = await fscOfTomograms(result, truth, tiltAngles, pool, options);
-  const bySide = tiltAngles ? wedgePsnr(result, truth, tiltAngles) : { psnrWedge: null, psnrWedgeMissing: null };
+  const wedgeFrom = SHARES.fsc;
+  const ssimFrom = wedgeFrom + SHARES.wedge;
+  const curves = await fscOfTomograms(result, truth, tiltAngles, pool, stageOptions(options, 0, wedgeFrom));
+  const bySide = tiltAngles
+    ? await stepped(wedgePsnrSteps(result, truth, tiltAngles), 'PSNR by side of the wedge', stageOptions(options, wedgeFrom, ssimFrom))
+    : { psnrWedge: null, psnrWedgeMissing: null };
   const fits = Math.min(truth.nx, truth.ny, truth.nz) >= SSIM_WINDOW;
   return {
     psnr: psnr(result, truth),
     ...bySide,
-    ssim: fits ? ssim3d(result, truth) : null,
+    ssim: fits ? await stepped(ssim3dSteps(result, truth), 'SSIM', stageOptions(options, ssimFrom, 1)) : null,
     curves,
     res0143: resolutionAt(curves, 0.143),
     res05: resolutionAt(curves, 0.5),

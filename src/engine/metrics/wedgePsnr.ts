@@ -17,6 +17,7 @@ import { LineFft } from '../fft/cpuFft.ts';
 import { rowReader, type Tomogram } from '../../io/piecedVolume.ts';
 import { wedgeMaskXZ } from './fsc.ts';
 import { affineFit, psnrOfMse } from './quality.ts';
+import { drain, type Steps } from './steps.ts';
 
 export interface WedgePsnr {
   /** PSNR (dB) of the error on the measured side of the wedge cone [θmin, θmax] alone. */
@@ -27,6 +28,11 @@ export interface WedgePsnr {
 
 /** The PSNR of `result` against `truth` (one size, either in pieces), its error split by the wedge cone of `tiltAngles` (degrees). */
 export function wedgePsnr(result: Tomogram, truth: Tomogram, tiltAngles: readonly number[]): WedgePsnr {
+  return drain(wedgePsnrSteps(result, truth, tiltAngles));
+}
+
+/** wedgePsnr plane by plane, yielding the fraction of the planes done (metrics/steps.ts). */
+export function* wedgePsnrSteps(result: Tomogram, truth: Tomogram, tiltAngles: readonly number[]): Steps<WedgePsnr> {
   const { nx, ny, nz } = truth;
   const { alpha, beta } = affineFit(result, truth);
   const measured = wedgeMaskXZ(truth, tiltAngles);
@@ -58,6 +64,7 @@ export function wedgePsnr(result: Tomogram, truth: Tomogram, tiltAngles: readonl
         else seMissing += power;
       }
     }
+    yield (y + 1) / ny;
   }
   // Σ_k |R|² = ny · (the planes' sums); mean(r²) = Σ_k |R|² / N².
   const n2 = (nx * ny * nz) ** 2;
