@@ -112,6 +112,7 @@ describe('wedgelab metrics', () => {
     const b = save('h.mrc', smooth(12, 12, 13, 7, 0.3, 1));
     await expect(run(['--a', a, '--b', b, '--json'])).rejects.toThrow('g.mrc is 12×12×12 but h.mrc is 12×12×13');
     await expect(run(['--a', a, '--json'])).rejects.toThrow(UsageError);
+    await expect(run(['--a', a, '--b', a, '--angles', join(dir, 'none.tlt')])).rejects.toThrow(`${join(dir, 'none.tlt')}: no such file`);
   });
 
   it('reads volumes larger than a piece into pieces and scores them as one array', async () => {

@@ -16,7 +16,6 @@
  * Volumes of any size: each is read section by section into pieces of rows past the engine's piece size (as
  * `refine` reads one), and the scores take them in pieces (the FSC on the CPU threads).
  */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { lineUpTomogram } from '../engine/importedTomogram.ts';
 import { plainProjector } from '../engine/projectionMatch.ts';
@@ -27,7 +26,7 @@ import { DEFAULT_PIECE_BYTES, type Tomogram } from '../io/piecedVolume.ts';
 import { readAngleFile } from '../io/angles.ts';
 import { readCheckedMrcHeader, readMrcStack, readMrcVolume } from '../io/mrcStream.ts';
 import { requireFlag } from '../engine/methods/flags.ts';
-import { openFile } from './openFile.ts';
+import { openFile, readTextFile } from './openFile.ts';
 import { checkTomogramMemory } from './outputs.ts';
 import { parseOptions } from './options.ts';
 
@@ -85,7 +84,7 @@ export async function metricsCommand(args: string[], pieceBytes = DEFAULT_PIECE_
   let tiltAngles: number[] | undefined;
   if (values.angles !== undefined) {
     const anglesPath = requireFlag(values, 'angles');
-    tiltAngles = readAngleFile(anglesPath, await readFile(anglesPath, 'utf8')).tiltAngles;
+    tiltAngles = readAngleFile(anglesPath, await readTextFile(anglesPath)).tiltAngles;
     if (values['invert-angles'] === true) tiltAngles = tiltAngles.map((t) => -t);
   }
   let bReading: string | undefined;

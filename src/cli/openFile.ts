@@ -79,3 +79,8 @@ export async function openFile(path: string): Promise<{ name: string; blob: Blob
   // The readers use only FileBlob's members of Blob (io/mrcStream.ts, io/tiltSeriesFiles.ts).
   return { name: basename(path), blob: new FileBlob(path, 0, info.size) as unknown as Blob };
 }
+
+/** A text file's contents (an angle file); a missing path or a folder is refused naming it, as openFile does. */
+export async function readTextFile(path: string): Promise<string> {
+  return (await openFile(path)).blob.text();
+}

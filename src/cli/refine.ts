@@ -15,7 +15,7 @@ import { stringOptions } from './options.ts';
 import { methodCommand } from './methodFlags.ts';
 import { checkOutputs, checkTomogramMemory, writeTomogram } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
-import { openFile } from './openFile.ts';
+import { openFile, readTextFile } from './openFile.ts';
 import { progressPrinter } from './progress.ts';
 
 /** The input tomogram's path: --tomogram, or --in as earlier versions spelt it. */
@@ -32,7 +32,7 @@ async function measuredRange(values: FlagValues): Promise<TiltRange | null> {
   const { angles, wedge } = values;
   if (typeof angles === 'string' && typeof wedge === 'string') throw new UsageError('give the measured range once: --angles FILE.tlt or --wedge MIN,MAX');
   if (typeof angles === 'string') {
-    const { tiltAngles } = readAngleFile(angles, await (await openFile(angles)).blob.text());
+    const { tiltAngles } = readAngleFile(angles, await readTextFile(angles));
     return [Math.min(...tiltAngles), Math.max(...tiltAngles)];
   }
   if (typeof wedge !== 'string') return null;

@@ -1,5 +1,4 @@
 /** `wedgelab simulate`: a ground-truth volume, its tilt series and the .tlt, from the built-in simulator. */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { forwardProjectGpu } from '../engine/methods/projection.ts';
 import { PHANTOM_NAMES, type PhantomName } from '../engine/sim/phantoms.ts';
@@ -15,6 +14,7 @@ import { parseOptions } from './options.ts';
 import { writeFileAtomic } from './atomicWrite.ts';
 import { checkOutputs } from './outputs.ts';
 import { writeTiltSeriesPaths } from './recon.ts';
+import { readTextFile } from './openFile.ts';
 
 const OPTIONS = {
   phantom: { type: 'string' },
@@ -41,7 +41,7 @@ function parseSize(spec: string): [number, number, number] {
 async function tiltAngles(values: Record<string, unknown>): Promise<number[]> {
   if (values['angle-file'] !== undefined) {
     const path = values['angle-file'] as string;
-    return readAngleFile(path, await readFile(path, 'utf8')).tiltAngles;
+    return readAngleFile(path, await readTextFile(path)).tiltAngles;
   }
   const spec = requireFlag(values, 'angles');
   if (!values['dose-symmetric']) return parseAngleSpec(spec);
