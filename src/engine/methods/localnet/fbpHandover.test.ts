@@ -10,7 +10,7 @@ import { nodePool } from '../../cpu/nodePool.ts';
 import { callerPool } from '../../cpu/pool.ts';
 import { openNodeGpu } from '../../gpu/node.ts';
 import { Rng } from '../../sim/random.ts';
-import type { TiltSeries, Volume } from '../../types.ts';
+import type { Progress, TiltSeries, Volume } from '../../types.ts';
 import { isPieced, wholeVolume } from '../../../io/piecedVolume.ts';
 import { slabVolume, type RunOptions } from '../slabs.ts';
 import type { ModelLibrary } from '../../onnx/library.ts';
@@ -250,13 +250,18 @@ describe('FBP hand-over of the lowest measured frequencies', () => {
     // Pieces of 2 rows (16 × 16 float32 voxels a row) on the CPU path, on two threads: its one-array tomogram.
     const onCpu = await run(cpuEngine(threads));
     expect(relativeError(onCpu, onGpu)).toBeLessThan(1e-4);
-    const messages: string[] = [];
-    const onProgress = ({ message }: { message: string }) => void messages.push(message);
-    const inPieces = (await LOCALNET_RUNNER.run(cpuEngine(threads), ts, params, { models: TINY_WAVELET, pieceBytes: 2 * 16 * 16 * 4, onProgress })).volume;
-    // The hand-over's own steps say what they do, after the model's pass has filled the bar.
+    const seen: Progress[] = [];
+    const inPieces = (await LOCALNET_RUNNER.run(cpuEngine(threads), ts, params, { models: TINY_WAVELET, pieceBytes: 2 * 16 * 16 * 4, onProgress: (p) => void seen.push(p) })).volume;
+    const messages = seen.map((p) => p.message);
+    // The hand-over's own steps say what they do, in the last tenth of the bar after the model's pass, which never goes back.
     const handing = "Local model: handing the measured side, weighted by the FBP's odd/even FSC, over to FBP: ";
     expect(messages.some((m) => m.startsWith(`${handing}FBP: rows`))).toBe(true);
     expect(messages.some((m) => m.startsWith(`${handing}low-pass: filtering along y`))).toBe(true);
+    const fractions = seen.map((p) => p.fraction);
+    expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
+    expect(Math.min(...seen.filter((p) => p.message.startsWith(handing)).map((p) => p.fraction))).toBeGreaterThanOrEqual(0.9);
+    expect(Math.max(...seen.filter((p) => !p.message.startsWith('Local model: handing')).map((p) => p.fraction))).toBeLessThanOrEqual(0.9);
+    expect(fractions.at(-1)).toBeCloseTo(1, 9);
     expect(isPieced(inPieces)).toBe(true);
     expect(relativeError(slabVolume(inPieces, { y0: 0, ny: 6 }), onCpu)).toBeLessThan(1e-6);
   });

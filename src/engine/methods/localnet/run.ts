@@ -30,7 +30,7 @@ import { forEachRow, isPieced, rowReader, type Tomogram } from '../../../io/piec
 import { stackMeanStd, subtractConstant } from '../preprocess.ts';
 import type { ReconstructionRunner } from '../runner.ts';
 import { reconstructLocalnetCpu } from './cpu.ts';
-import { allocateSlabbedTomogram, DEFAULT_MEMORY_BUDGET, forEachSlab, placeSlabVolume, planSlabsForDevice, slabTilts, type RunOptions } from '../slabs.ts';
+import { allocateSlabbedTomogram, DEFAULT_MEMORY_BUDGET, forEachSlab, placeSlabVolume, planSlabsForDevice, slabTilts, stageOptions, type RunOptions } from '../slabs.ts';
 import { FSC_HANDOVER, handedOver, handoverProblem, handsOver, type LocalnetFacts, type LocalnetParams, type ModelRunParams } from './base.ts';
 import { patchReach, slabPlan, type PatchGrid } from './grid.ts';
 import { LocalModel } from './model.ts';
@@ -237,16 +237,19 @@ export async function fbpAndFscWeights(ts: TiltSeries, cosineFbp: (series: TiltS
  * low; the FBP's scale factor with it. Any size: the tomograms may be held in pieces (radialFilterOnPath).
  */
 export async function handOverToFbp(engine: EngineContext, ts: TiltSeries, params: LocalnetParams, tomogram: Tomogram, options: RunOptions): Promise<{ volume: Tomogram; fbpScale: number }> {
-  // The model's pass has filled the bar; the hand-over's own steps (its FBPs, FSC and low-passes) say what they do.
+  // Each of its steps (its FBPs, then the low-passes) takes an equal share of the bar, saying what it does.
   const handing = `Local model: handing ${handedOver(params)} over to FBP`;
-  options.onProgress?.({ fraction: 1, message: handing });
+  options.onProgress?.({ fraction: 0, message: handing });
   const fbpParams = { ...params, filter: { name: 'cosine' as const }, doseWeighting: false };
-  const quiet: RunOptions = {
+  const smoothing = params.fbpFsc && params.fscSigma > 0;
+  const steps = (params.fbpFsc ? 2 : 1) + (smoothing ? 3 : 2);
+  let stepsBegun = 0;
+  const nextStep = (): RunOptions => ({
     signal: options.signal,
     memoryBudgetBytes: options.memoryBudgetBytes,
     pieceBytes: options.pieceBytes,
-    onProgress: options.onProgress && ((p) => options.onProgress?.({ fraction: 1, message: `${handing}: ${p.message}` })),
-  };
+    onProgress: stageOptions(options, stepsBegun / steps, ++stepsBegun / steps, handing).onProgress,
+  });
   // The model never sees the stack's mean (it normalises first); the FBP must not either. FBP of a constant is not
   // zero (the zero-padded ramp filter turns each row's ends into a bowl across the tomogram), so an offset, such as
   // an int16 stack near −32 700, would otherwise be handed over. One constant for the whole stack, so the FBP of
@@ -254,16 +257,16 @@ export async function handOverToFbp(engine: EngineContext, ts: TiltSeries, param
   const { mean } = stackMeanStd(ts);
   const cosineFbp = (series: TiltSeries) => {
     const centred = subtractConstant(series, mean);
-    return fbpOn(fbpPathOf(engine), centred, fbpParams, quiet);
+    return fbpOn(fbpPathOf(engine), centred, fbpParams, nextStep());
   };
   const pool = cpuPoolOf(engine);
   const { fbp, weight } = params.fbpFsc ? await fbpAndFscWeights(ts, cosineFbp, pool) : { fbp: await cosineFbp(ts), weight: { below: params.fbpBelow } };
   throwIfAborted(options.signal);
   const angles = effectiveAngles(ts.tiltAngles, params.invertAngles);
-  const filter = (volumes: Tomogram[], cone: readonly number[] | null, w: RadialWeight) => radialFilterOnPath(engine, volumes, cone, w, pool, quiet);
+  const filter = (volumes: Tomogram[], cone: readonly number[] | null, w: RadialWeight) => radialFilterOnPath(engine, volumes, cone, w, pool, volumes.map(nextStep));
   const [lowFbp, lowModel] = await filter([fbp, tomogram], angles, weight);
   const { volume: handed, scale } = combineHandover(tomogram, lowFbp, lowModel, fbp);
-  if (!(params.fscSigma > 0 && 'shells' in weight)) return { volume: handed, fbpScale: scale };
+  if (!(smoothing && 'shells' in weight)) return { volume: handed, fbpScale: scale };
   const [smoothed] = await filter([handed], null, { shells: weight.shells, floorSigma: params.fscSigma });
   return { volume: smoothed, fbpScale: scale };
 }
@@ -271,9 +274,9 @@ export async function handOverToFbp(engine: EngineContext, ts: TiltSeries, param
 /**
  * W∗v for each of `volumes` (one size): on the GPU (./fbpHandoverGpu.ts) when the run is on it, they are each one
  * array and their spectrum fits one binding; otherwise on the CPU pool in pieces (../../cpu/spectrumPasses.ts), the
- * same W at every DFT index, for tomograms of any size.
+ * same W at every DFT index, for tomograms of any size. `options`: each volume's (its progress; the GPU's says none).
  */
-async function radialFilterOnPath(engine: EngineContext, volumes: Tomogram[], angles: readonly number[] | null, weight: RadialWeight, pool: CpuPool, options: RunOptions): Promise<Tomogram[]> {
+async function radialFilterOnPath(engine: EngineContext, volumes: Tomogram[], angles: readonly number[] | null, weight: RadialWeight, pool: CpuPool, options: RunOptions[]): Promise<Tomogram[]> {
   const [first] = volumes;
   const { nx, ny, nz, pixelSize } = first;
   if (engine.path === 'gpu' && !volumes.some(isPieced) && !fft3dTooLarge(engine.gpu.limits, nx, ny, nz)) {
@@ -283,9 +286,12 @@ async function radialFilterOnPath(engine: EngineContext, volumes: Tomogram[], an
   // The cone in shared memory: every round's task reads it.
   const gain = { kind: 'weighted' as const, weight, nMax: largestDimension(first), cone: sharedBytes(filterCone(first, angles)) };
   const out: Tomogram[] = [];
-  for (const volume of volumes) out.push(await filterTomogram(volume, gain, pool, 'low-pass', options));
+  for (const [k, volume] of volumes.entries()) out.push(await filterTomogram(volume, gain, pool, 'low-pass', options[k]));
   return out;
 }
+
+/** The model's pass's share of a run's progress bar when the hand-over to FBP follows (its two or three FBPs and low-passes take far less time than the model). */
+const MODEL_PASS_SHARE = 0.9;
 
 /** Opens the run's model (from the run's model library), reconstructs, and names the model's patch size, variant, backend and the stack's contrast. */
 export const LOCALNET_RUNNER: ReconstructionRunner<LocalnetParams, LocalnetFacts> = {
@@ -297,11 +303,13 @@ export const LOCALNET_RUNNER: ReconstructionRunner<LocalnetParams, LocalnetFacts
     if (problem) throw new Error(problem);
     const model = await LocalModel.open(gpu, await options.models.load(params.model), { wasmUrl: options.models.wasmUrl, oddPart: !params.asTrained });
     try {
-      const volume = engine.path === 'gpu' ? await reconstructLocalnet(engine.gpu, ts, params, model, options) : await reconstructLocalnetCpu(engine.pool, ts, params, model, options);
+      // With a hand-over, the model's pass takes most of the bar and the hand-over's steps the rest.
+      const modelPass = handsOver(params) ? stageOptions(options, 0, MODEL_PASS_SHARE) : options;
+      const volume = engine.path === 'gpu' ? await reconstructLocalnet(engine.gpu, ts, params, model, modelPass) : await reconstructLocalnetCpu(engine.pool, ts, params, model, modelPass);
       const { polarity } = stackPolarity(ts);
       const facts = { patch: model.patch, outputs: model.outputs, backend: model.backend, odd: model.odd, polarity };
       if (!handsOver(params)) return { volume, facts };
-      const handed = await handOverToFbp(engine, ts, params, volume, options);
+      const handed = await handOverToFbp(engine, ts, params, volume, stageOptions(options, MODEL_PASS_SHARE, 1));
       return { volume: handed.volume, facts: { ...facts, fbpScale: handed.fbpScale } };
     } finally {
       await model.release();
