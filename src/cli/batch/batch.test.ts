@@ -104,9 +104,10 @@ describe('wedgelab batch', () => {
     rmSync(join(out, 's2', 'sirt.mrc'));
     const retried = await wedgelab([...args, '--retry-failed', '--progress', 'json']);
     const done = retried.stdout.trim().split('\n').map((line) => JSON.parse(line) as { event: string; series: string; method: string; stage?: string });
-    // Progress names its stage: the reconstruction, then each score runs the method again from 0 to 1.
+    // Progress names its stage: the reconstruction, then each score from 0 to 1 (cv and odd/even run the method
+    // again; truth scores it against the series' ground truth).
     const stages = new Set(done.filter((e) => e.event === 'progress' && e.series === 's2').map((e) => e.stage));
-    expect([...stages]).toEqual(['reconstruction', 'cv', 'oddeven']);
+    expect([...stages]).toEqual(['reconstruction', 'cv', 'oddeven', 'truth']);
     expect(done.filter((e) => e.event === 'done' || e.event === 'failed').map((e) => `${e.series} ${e.method} ${e.event}`).sort()).toEqual([
       'cut fbp failed',
       'cut sirt failed',

@@ -119,7 +119,7 @@ async function packageVersion(): Promise<string> {
 }
 
 /** What a run's progress counts from 0 to 1: the reconstruction, then each score, which runs the method again. */
-type Stage = 'reconstruction' | 'cv' | 'oddeven';
+type Stage = 'reconstruction' | 'cv' | 'oddeven' | 'truth';
 
 /** A line of progress: a bar on the terminal (a line per tenth in a log), or a JSON line on stdout with --progress json. */
 function reporter(batch: Batch, series: string, method: string, stage: Stage): (p: Progress) => void {
@@ -170,7 +170,7 @@ async function runOne(batch: Batch, entry: SeriesEntry, series: LoadedSeries, me
   const tomogram = result.volume;
   const angles = effectiveAngles(ts.tiltAngles, result.params.invertAngles);
   const pool = cpuPoolOf(batch.engine);
-  const scores = series.truth && sameSize(entry, method.name, series.truth, tomogram, 'scored against') ? await truthScores(tomogram, series.truth.volume, angles, pool) : null;
+  const scores = series.truth && sameSize(entry, method.name, series.truth, tomogram, 'scored against') ? await truthScores(tomogram, series.truth.volume, angles, pool, options('truth')) : null;
   if (series.truth && scores) {
     const { pixelSize } = series.truth.volume;
     Object.assign(row, {
