@@ -74,7 +74,7 @@ ${methodUsage('tiltSynthesis', '                 ')}
   wedgelab training-set --count N --out-dir DIR [--phantom lamella[,varied…]] [--min-size 64] [--max-size 160] [--seed K] [--ctf-fraction F] [--ctf-pixel-size A[-B]] [--ctf-target phantom|filtered]
   wedgelab training-patches --set DIR --out-dir OUT [--points 4096] [--patch 11] [--variant voxel|wavelet] [--seed K]
                                      (≥ N points per example, whole rows; wavelet: half-grid points, 8 sub-band targets)
-  wedgelab metrics --a A.mrc --b B.mrc [--angles F.tlt [--tilts STACK.mrc]] [--invert-angles] [--json]
+  wedgelab metrics --a A.mrc --b B.mrc [--angles F.tlt [--tilts STACK.mrc]] [--invert-angles] [--json] [--quiet]
                  (--tilts: B is a tomogram made elsewhere of that series, e.g. another simulator's ground truth or IMOD's
                  tomogram, in XYZ or XZY at a whole binning: lined up with the tilts first, docs/loading.md#tomograms-made-elsewhere)
   wedgelab cv --tilts STACK.mrc --angles F.tlt [--exclude-tilts LIST] --method METHOD [method options] [--drop 0|±15|every:K|each] [--json]

@@ -33,7 +33,7 @@ function save(name: string, volume: Volume): string {
   return path;
 }
 
-async function run(args: string[], pieceBytes?: number): Promise<{ stdout: string; stderr: string }> {
+async function run(args: string[], pieceBytes?: number, progress = false): Promise<{ stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -44,7 +44,8 @@ async function run(args: string[], pieceBytes?: number): Promise<{ stdout: strin
     stderr += String(chunk);
     return true;
   });
-  await metricsCommand(args, pieceBytes);
+  // --quiet: stderr holds the warnings alone (progress is tested on its own).
+  await metricsCommand(progress ? args : [...args, '--quiet'], pieceBytes);
   vi.restoreAllMocks();
   return { stdout, stderr };
 }
@@ -128,6 +129,17 @@ describe('wedgelab metrics', () => {
       expect(Math.max(...pieced[key].map((v: number, i: number) => Math.abs(v - whole[key][i]))), key).toBeLessThan(1e-6);
     }
     for (const key of ['psnr', 'psnrWedge', 'psnrWedgeMissing', 'ssim']) expect(pieced[key], key).toBeCloseTo(whole[key], 10);
+  });
+
+  it('tells its progress on stderr unless --quiet, through each score', async () => {
+    const [a, b] = [save('r.mrc', smooth(16, 16, 16, 9, 0.3, 1)), save('s.mrc', smooth(16, 16, 16, 10, 0.3, 1))];
+    const angles = join(dir, 'progress.tlt');
+    writeFileSync(angles, formatTlt(tiltRange(-60, 60, 10)));
+    const { stdout, stderr } = await run(['--a', a, '--b', b, '--angles', angles, '--json'], undefined, true);
+    expect(JSON.parse(stdout).psnr).toBeGreaterThan(0);
+    // Not a terminal here: a line at each tenth, the FSC's first.
+    expect(stderr).toMatch(/^ {2}\d% FSC: /);
+    expect(stderr.trim().split('\n').every((line) => /^ *\d+% /.test(line))).toBe(true);
   });
 
   it('refuses, before reading them, volumes the machine cannot hold four times over', async () => {

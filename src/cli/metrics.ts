@@ -29,6 +29,7 @@ import { requireFlag } from '../engine/methods/flags.ts';
 import { openFile, readTextFile } from './openFile.ts';
 import { checkTomogramMemory } from './outputs.ts';
 import { parseOptions } from './options.ts';
+import { progressPrinter } from './progress.ts';
 
 const OPTIONS = {
   a: { type: 'string' },
@@ -37,6 +38,7 @@ const OPTIONS = {
   tilts: { type: 'string' },
   'invert-angles': { type: 'boolean' },
   json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
 } as const;
 
 /** Warnings of the permissive reader, each naming the file. */
@@ -106,7 +108,10 @@ export async function metricsCommand(args: string[], pieceBytes = DEFAULT_PIECE_
     throw new Error(`${basename(aPath)} is ${size(a)} but ${basename(bPath)} is ${size(b)}${bReading ? ' as lined up with the tilts' : ''}: the volumes must have the same size${hint}`);
   }
 
-  const scores = await truthScores(a, b, tiltAngles, nodePool());
+  // Progress on stderr (a bar, or a line per tenth in a log): large volumes take a minute or more.
+  const progress = progressPrinter(values.quiet === true);
+  const scores = await truthScores(a, b, tiltAngles, nodePool(), { onProgress: progress });
+  progress.end();
   const { curves } = scores;
   const bySide = tiltAngles ? scores : undefined;
   const pixelSize = a.pixelSize > 0 ? a.pixelSize : 0;
