@@ -380,7 +380,8 @@ export const useCompareStore = create<CompareStore>()((set, get) => {
             }
             entry = { status: 'failed', error: errorMessage(error) };
           }
-          set((s) => ({ metrics: { ...s.metrics, [id]: entry } }));
+          // Kept only while still asked for: a ground truth replaced meanwhile let every score go (below).
+          set((s) => (s.metrics[id]?.status === 'pending' ? { metrics: { ...s.metrics, [id]: entry } } : {}));
         }
         set({ scoring: idleJob() });
       } finally {
