@@ -20,6 +20,7 @@ import {
   type SpectrumForwardTask,
   type SpectrumInverseTask,
 } from './volumeSpectrum.ts';
+import { ssimBandRows, type SsimBandsTask } from './ssimBands.ts';
 
 /** Filter detector rows in place (the rows of every tilt, counted together). */
 export interface FilterTask {
@@ -104,7 +105,8 @@ export type CpuTask =
   | SpectrumForwardTask
   | SpectrumColumnsTask
   | SpectrumInverseTask
-  | FscColumnsTask;
+  | FscColumnsTask
+  | SsimBandsTask;
 
 export function runTask(task: CpuTask, r0: number, r1: number): void {
   const from = task.y0 + r0;
@@ -134,5 +136,7 @@ export function runTask(task: CpuTask, r0: number, r1: number): void {
       return spectrumInverseRows(task, from, to);
     case 'fscColumns':
       return fscColumnBlocks(task, from, to);
+    case 'ssimBands':
+      return ssimBandRows(task, from, to);
   }
 }

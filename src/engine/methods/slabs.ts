@@ -113,9 +113,8 @@ export function placeSlabTilts(ts: TiltSeries, slab: Slab, data: Float32Array): 
   }
 }
 
-/** The slab's rows of a tomogram, as [z][row][x], read from the pieces that hold them when it is pieced. */
-export function slabVolume(tomogram: Tomogram, slab: Slab): Float32Array {
-  const out = new Float32Array(tomogram.nz * slab.ny * tomogram.nx);
+/** The slab's rows of a tomogram, as [z][row][x], read from the pieces that hold them when it is pieced; into `out` when given (its length the slab's). */
+export function slabVolume(tomogram: Tomogram, slab: Slab, out: Float32Array = new Float32Array(tomogram.nz * slab.ny * tomogram.nx)): Float32Array {
   forEachSlabRun(tomogram, slab, (piece, slabRun) => slabRun(out).set(piece));
   return out;
 }

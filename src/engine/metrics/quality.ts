@@ -14,10 +14,9 @@
  *
  * Everything is computed in float64. Either volume may be held in pieces (io/piecedVolume.ts): the fit and the PSNR
  * walk them row by row, and SSIM reads each XY section once, row by row, keeping 11 filtered sections (its memory
- * 440 B × nx × ny), so nothing is copied whole.
+ * about 480 B × nx × ny), so nothing is copied whole; cpu/ssimPass.ts runs it in bands of rows on the CPU pool.
  */
 import { allocateLike, forEachRow, isPieced, rowReader, volumePieces, type Tomogram } from '../../io/piecedVolume.ts';
-import { drain, type Steps } from './steps.ts';
 
 export interface AffineFit {
   alpha: number;
@@ -206,31 +205,50 @@ function filterColumns(slice: Float64Array, nx: number, ny: number, w: Float64Ar
   slice.set(tmp);
 }
 
+/** The SSIM map summed over some of a volume's voxels, and how many: parts summed apart (bands of rows) add up. */
+export interface SsimSums {
+  sum: number;
+  count: number;
+}
+
 /**
  * Mean SSIM of two volumes of one size (either may be held in pieces) exactly as scikit-image's
  * structural_similarity(im1, im2, gaussian_weights=True, sigma=1.5, use_sample_covariance=False,
  * data_range=dataRange). `fit` reads im2 as α·im2 + β (ssim3d's affine fit, without a fitted copy of the volume).
- *
- * The map is averaged over voxels at least SSIM_RADIUS from every border, whose windows never reach past the
- * volume, so the borders' reflection never counts. Each XY section is read once, its five products (x, y, x², y²,
- * xy) filtered along x and y into a ring of the last 11 sections; each output section is the ring's weighted sum
- * along z. Memory: 5 × 11 float64 sections.
+ * One thread; cpu/ssimPass.ts splits the same sums over the CPU pool's threads.
  */
 export function structuralSimilarity3d(im1: Tomogram, im2: Tomogram, dataRange: number, fit: AffineFit = { alpha: 1, beta: 0 }): number {
-  return drain(structuralSimilaritySteps(im1, im2, dataRange, fit));
+  checkSsimSizes(im1, im2);
+  const { sum, count } = ssimSums(im1, im2, dataRange, fit, [SSIM_RADIUS, im1.ny - SSIM_RADIUS]);
+  return sum / count;
 }
 
-/** structuralSimilarity3d section by section, yielding the fraction of the sections read (metrics/steps.ts). */
-function* structuralSimilaritySteps(im1: Tomogram, im2: Tomogram, dataRange: number, fit: AffineFit): Steps<number> {
+/** Both volumes of one size, every dimension at least the Gaussian window (as scikit-image requires). */
+export function checkSsimSizes(im1: Tomogram, im2: Tomogram): void {
   const { nx, ny, nz } = im1;
-  const r = SSIM_RADIUS;
-  const win = 2 * r + 1;
+  const win = 2 * SSIM_RADIUS + 1;
   if (im2.nx !== nx || im2.ny !== ny || im2.nz !== nz) {
     throw new RangeError(`SSIM needs volumes of one size, got ${im2.nx}×${im2.ny}×${im2.nz} and ${nx}×${ny}×${nz}`);
   }
   if (nx < win || ny < win || nz < win) {
     throw new RangeError(`SSIM needs every dimension ≥ ${win} (the Gaussian window), got ${nx} × ${ny} × ${nz}`);
   }
+}
+
+/**
+ * The SSIM map of im1 and im2 (one size: the whole volumes, or a band of their rows) summed over the rows
+ * [counted[0], counted[1]) and the x and z at least SSIM_RADIUS from the borders.
+ *
+ * Only voxels whose window lies inside the volume count, so no border's reflection ever does, and a band of rows
+ * with SSIM_RADIUS rows either side of the ones it counts (fewer at the volume's own borders) sums exactly what the
+ * whole volume would over those rows. Each XY section is read once, its five products (x, y, x², y², xy) filtered
+ * along x and y into a ring of the last 11 sections; each output section is the ring's weighted sum along z.
+ * Memory: 5 × 12 float64 sections.
+ */
+export function ssimSums(im1: Tomogram, im2: Tomogram, dataRange: number, fit: AffineFit, counted: readonly [number, number]): SsimSums {
+  const { nx, ny, nz } = im1;
+  const r = SSIM_RADIUS;
+  const win = 2 * r + 1;
   const { alpha, beta } = fit;
   const [rows1, rows2] = [rowReader(im1), rowReader(im2)];
   const w = gaussianKernel(SSIM_SIGMA, r);
@@ -264,7 +282,6 @@ function* structuralSimilaritySteps(im1: Tomogram, im2: Tomogram, dataRange: num
       filterRows(f, nx, ny, w, pad);
       filterColumns(f, nx, ny, w, tmp);
     }
-    yield (z + 1) / nz;
     // Sections z − 2r … z are in the ring: output section z − r, filtered along z.
     if (z < 2 * r) continue;
     for (let k = 0; k < 5; k++) {
@@ -277,7 +294,7 @@ function* structuralSimilaritySteps(im1: Tomogram, im2: Tomogram, dataRange: num
       }
     }
     const [ux, uy, uxx, uyy, uxy] = out;
-    for (let y = r; y < ny - r; y++) {
+    for (let y = counted[0]; y < counted[1]; y++) {
       for (let x = r; x < nx - r; x++) {
         const i = x + nx * y;
         const vx = uxx[i] - ux[i] * ux[i];
@@ -292,7 +309,7 @@ function* structuralSimilaritySteps(im1: Tomogram, im2: Tomogram, dataRange: num
       }
     }
   }
-  return sum / count;
+  return { sum, count };
 }
 
 /**
@@ -301,14 +318,12 @@ function* structuralSimilaritySteps(im1: Tomogram, im2: Tomogram, dataRange: num
  * give 1; a constant truth (L = 0) gives NaN, as scikit-image does.
  */
 export function ssim3d(result: Tomogram, truth: Tomogram): number {
-  return drain(ssim3dSteps(result, truth));
+  const { dataRange, fit } = ssimInputs(result, truth);
+  return structuralSimilarity3d(truth, result, dataRange, fit);
 }
 
-/** ssim3d section by section, yielding the fraction of the sections read (metrics/steps.ts). */
-export function ssim3dSteps(result: Tomogram, truth: Tomogram): Steps<number> {
-  const { nx, ny, nz } = truth;
-  if (result.nx !== nx || result.ny !== ny || result.nz !== nz) {
-    throw new RangeError(`SSIM needs volumes of one size, got ${result.nx}×${result.ny}×${result.nz} and ${nx}×${ny}×${nz}`);
-  }
-  return structuralSimilaritySteps(truth, result, rangeOf(truth), affineFit(result, truth));
+/** What ssim3d reads `result` against `truth` with: the truth's range and the result's affine fit to it. */
+export function ssimInputs(result: Tomogram, truth: Tomogram): { dataRange: number; fit: AffineFit } {
+  checkSsimSizes(truth, result);
+  return { dataRange: rangeOf(truth), fit: affineFit(result, truth) };
 }

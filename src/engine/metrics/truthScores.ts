@@ -2,14 +2,15 @@
  * A result scored against a ground truth of its size (docs/conventions.md#psnr-and-ssim): PSNR and SSIM after the
  * affine fit of the result to the truth, the PSNR's error split by the wedge cone, and the FSC with its resolution
  * at 0.143 and 0.5 (frequencies in cycles/voxel). What the page's metrics, `wedgelab metrics` and `wedgelab batch`
- * report alike. Either volume may be held in pieces: the FSC runs over half spectra in pieces on the CPU pool, the
- * rest row by row and plane by plane.
+ * report alike. Either volume may be held in pieces: the FSC over half spectra in pieces and SSIM in bands of rows run
+ * on the CPU pool, the PSNR row by row and its wedge sides plane by plane.
  */
 import { resolutionAt, type FscCurves } from './fsc.ts';
-import { psnr, ssim3dSteps, SSIM_RADIUS } from './quality.ts';
+import { psnr, SSIM_RADIUS } from './quality.ts';
 import { stepped } from './steps.ts';
 import { wedgePsnrSteps } from './wedgePsnr.ts';
 import { fscOfTomograms } from '../cpu/spectrumPasses.ts';
+import { ssimOfTomograms } from '../cpu/ssimPass.ts';
 import type { CpuPool } from '../cpu/pool.ts';
 import { stageOptions, type RunOptions } from '../methods/slabs.ts';
 import type { Tomogram } from '../../io/piecedVolume.ts';
@@ -48,7 +49,7 @@ export async function truthScores(result: Tomogram, truth: Tomogram, tiltAngles:
   return {
     psnr: psnr(result, truth),
     ...bySide,
-    ssim: fits ? await stepped(ssim3dSteps(result, truth), 'SSIM', stageOptions(options, ssimFrom, 1)) : null,
+    ssim: fits ? await ssimOfTomograms(result, truth, pool, stageOptions(options, ssimFrom, 1)) : null,
     curves,
     res0143: resolutionAt(curves, 0.143),
     res05: resolutionAt(curves, 0.5),
