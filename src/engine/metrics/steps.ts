@@ -1,8 +1,7 @@
 /**
- * Long single-threaded scores (SSIM, the PSNR's wedge sides) written as generators that yield the fraction done
- * after each section or plane, so that one body serves both callers: a plain function runs it to its end at once
- * (drain), and the page's worker runs it with progress and a turn of the event loop now and then, where a cancel
- * arrives (stepped).
+ * A long single-threaded score (the PSNR's wedge sides, wedgePsnr.ts) written as a generator that yields the fraction
+ * done after each plane, so that one body serves both callers: a plain function runs it to its end at once (drain),
+ * and truthScores runs it with progress and a turn of the event loop now and then, where a cancel arrives (stepped).
  */
 import { throwIfAborted, type Progress } from '../types.ts';
 
