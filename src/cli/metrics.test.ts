@@ -142,15 +142,15 @@ describe('wedgelab metrics', () => {
     expect(stderr.trim().split('\n').every((line) => /^ *\d+% /.test(line))).toBe(true);
   });
 
-  it('refuses, before reading them, volumes the machine cannot hold four times over', async () => {
+  it('refuses, before reading them, volumes the machine cannot hold eight times over', async () => {
     const big = save('big.mrc', smooth(12, 12, 12, 7, 0.3, 1));
-    // The header made to say 4096 × 4096 × 4096 (256 GiB of float32, four times over 1 TiB), the file that long (sparse).
+    // The header made to say 4096 × 4096 × 4096 (256 GiB of float32, eight times 2 TiB), the file that long (sparse).
     const bytes = readFileSync(big);
     for (const at of [0, 4, 8]) bytes.writeInt32LE(4096, at);
     writeFileSync(big, bytes);
     truncateSync(big, 1024 + 4 * 4096 ** 3);
     const b = save('small.mrc', smooth(12, 12, 12, 8, 0.3, 1));
-    await expect(run(['--a', big, '--b', b, '--json'])).rejects.toThrow(`${big}: 4 volumes of 4096 × 4096 × 4096 are`);
+    await expect(run(['--a', big, '--b', b, '--json'])).rejects.toThrow(`${big}: 8 volumes of 4096 × 4096 × 4096 are`);
   });
 
   it('with --tilts, lines B up with the tilt series first (an XZY tomogram, z reversed) and scores as against the volume itself', async () => {
