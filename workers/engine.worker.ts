@@ -25,6 +25,7 @@ import { truthScores } from '../src/engine/metrics/truthScores.ts';
 import { forwardProject } from '../src/engine/methods/projection.ts';
 import { DEMO_DEFAULTS, DEMO_DEFAULTS_SOFTWARE_GPU, simulateTiltSeries } from '../src/engine/sim/simulate.ts';
 import { CancelledError, type Progress, type TiltSeries } from '../src/engine/types.ts';
+import type { RunOptions } from '../src/engine/methods/slabs.ts';
 import { seriesChecks } from '../src/engine/seriesChecks.ts';
 import { lineUpTomogram, tiltSeriesInstead, type LineUp } from '../src/engine/importedTomogram.ts';
 import type { Projector } from '../src/engine/projectionMatch.ts';
@@ -451,6 +452,15 @@ function assertOneSize(a: Result, b: Result, what: string): void {
   }
 }
 
+/**
+ * `work` as a cancellable job (withJob) when the page gives a job id, its progress passed on; a script's call
+ * (window.wedgelab) gives neither and just runs it.
+ */
+function pageJob<T>(jobId: string | undefined, onProgress: ((p: Progress) => void) | undefined, work: (options: RunOptions) => Promise<T>): Promise<T> {
+  const run = (signal?: AbortSignal) => work({ signal, onProgress: onProgress && ((p) => void onProgress(p)) });
+  return jobId ? withJob(jobId, run) : run();
+}
+
 /** The FSC of `a` and `b` as the page shows it, from its curves. */
 function fscReport(a: Result, b: Result, curves: FscCurves): FscReport {
   const [labelA, labelB] = pairLabels(a, b);
@@ -798,19 +808,16 @@ const api: EngineWorkerApi = {
     const [a, b] = [resultOf(resultIdA), resultOf(resultIdB)];
     assertOneSize(a, b, 'The FSC');
     // On the CPU threads over half spectra in pieces: results of any size, either held in pieces.
-    const curves = (signal?: AbortSignal) =>
-      fscOfTomograms(a.volume, b.volume, anglesOf(a), pagePoolOnce(), { signal, onProgress: onProgress && ((p) => void onProgress(p)) });
-    return fscReport(a, b, await (jobId ? withJob(jobId, curves) : curves()));
+    return fscReport(a, b, await pageJob(jobId, onProgress, (options) => fscOfTomograms(a.volume, b.volume, anglesOf(a), pagePoolOnce(), options)));
   },
 
   async groundTruthScores(resultId: string, jobId?: string, onProgress?: (p: Progress) => void): Promise<GroundTruthScores> {
     const result = resultOf(resultId);
     const truth = groundTruthOf(result.summary.datasetId);
     assertOneSize(result, truth, 'Scoring against the ground truth');
-    // Either may be held in pieces: the FSC on the CPU threads, the rest row by row.
-    const score = (signal?: AbortSignal) =>
-      truthScores(result.volume, truth.volume, anglesOf(result), pagePoolOnce(), { signal, onProgress: onProgress && ((p) => void onProgress(p)) });
-    const { curves, psnr, psnrWedge, psnrWedgeMissing, ssim } = await (jobId ? withJob(jobId, score) : score());
+    // Either may be held in pieces: the FSC and SSIM on the CPU threads, the rest row by row.
+    const scores = await pageJob(jobId, onProgress, (options) => truthScores(result.volume, truth.volume, anglesOf(result), pagePoolOnce(), options));
+    const { curves, psnr, psnrWedge, psnrWedgeMissing, ssim } = scores;
     return { resultId, label: result.summary.label, psnr, psnrWedge, psnrWedgeMissing, ssim, fsc: fscReport(result, truth, curves) };
   },
 
