@@ -16,7 +16,7 @@ import { DEFAULT_PIECE_BYTES, type Tomogram } from '../../io/piecedVolume.ts';
 import { allocateSlabbedTomogram, placeSlabVolume, slabVolume, type RunOptions } from '../methods/slabs.ts';
 import { throwIfAborted } from '../types.ts';
 import { fscCurves, fscShells, fscSums, type FscCurves } from '../metrics/fsc.ts';
-import { sharedBytes, sharedCopy, sharedDoubles, sharedFloats, type CpuPool } from './pool.ts';
+import { sharedBytes, sharedDoubles, sharedFloats, type CpuPool } from './pool.ts';
 import { columnBlocks, halfLength, type HalfSpectrum, type VoxelGain } from './volumeSpectrum.ts';
 
 /** Rows (or column blocks) each thread takes per round, between two looks at the cancel signal. */
@@ -78,7 +78,9 @@ async function forwardPlanes(tomogram: Tomogram, pool: CpuPool, pieceBytes: numb
   const { plane } = lineCounts(nx, nz);
   for (let y0 = 0; y0 < ny; y0 += rowsPerRound) {
     const rows = Math.min(rowsPerRound, ny - y0);
-    await pool.run({ kernel: 'spectrumForward', y0, rows, slab: sharedCopy(slabVolume(tomogram, { y0, ny: rows })), spectrum });
+    // The round's rows copied once, straight into shared memory.
+    const slab = slabVolume(tomogram, { y0, ny: rows }, sharedFloats(nx * rows * nz));
+    await pool.run({ kernel: 'spectrumForward', y0, rows, slab, spectrum });
     await step(rows * plane, 'transforming the x–z planes');
   }
   return spectrum;

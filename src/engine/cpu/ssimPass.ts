@@ -6,7 +6,7 @@
  */
 import type { Tomogram } from '../../io/piecedVolume.ts';
 import { slabVolume, type RunOptions } from '../methods/slabs.ts';
-import { SSIM_RADIUS, ssimInputs } from '../metrics/quality.ts';
+import { checkSsimSizes, fitToTruth, SSIM_RADIUS, type FitToTruth } from '../metrics/quality.ts';
 import { throwIfAborted } from '../types.ts';
 import { sharedDoubles, sharedFloats, type CpuPool } from './pool.ts';
 
@@ -16,11 +16,19 @@ const ROUND_BYTES = 256 * 2 ** 20;
 const MIN_BAND = 4 * SSIM_RADIUS;
 
 /**
- * ssim3d(result, truth) on `pool`: the same value up to the order of the sums. `roundBytes`: the copies' size per
- * round (tests make it small); progress per round, a cancel seen between rounds.
+ * ssim3d(result, truth) on `pool`: the same value up to the order of the sums. `fitted`: the result's fit and the
+ * truth's range, when the caller has them; `roundBytes`: the copies' size per round (tests make it small); progress
+ * per round, a cancel seen between rounds.
  */
-export async function ssimOfTomograms(result: Tomogram, truth: Tomogram, pool: CpuPool, options: RunOptions & { roundBytes?: number } = {}): Promise<number> {
-  const { dataRange, fit } = ssimInputs(result, truth);
+export async function ssimOfTomograms(
+  result: Tomogram,
+  truth: Tomogram,
+  pool: CpuPool,
+  options: RunOptions & { roundBytes?: number } = {},
+  fitted: FitToTruth = fitToTruth(result, truth),
+): Promise<number> {
+  checkSsimSizes(truth, result);
+  const { dataRange, fit } = fitted;
   const { nx, ny, nz } = truth;
   const r = SSIM_RADIUS;
   const roundRows = Math.floor((options.roundBytes ?? ROUND_BYTES) / (2 * 4 * nx * nz));

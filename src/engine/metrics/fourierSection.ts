@@ -1,5 +1,5 @@
 /** Central sections of a tomogram's 3-D spectrum for display: log10(1 + |F|), zero frequency at the centre pixel. */
-import { LineFft } from '../fft/cpuFft.ts';
+import { fft3d } from './fourier.ts';
 import { volumePieces, type Tomogram } from '../../io/piecedVolume.ts';
 
 export type FourierPlane = 'kx-kz' | 'kx-ky' | 'ky-kz';
@@ -27,7 +27,7 @@ function centredPosition(j: number, n: number): number {
 export function fourierSection(tomogram: Tomogram, plane: FourierPlane): Section {
   const { nu, nv, re } = projectionAlong(tomogram, plane);
   const im = new Float64Array(re.length);
-  dft2d(re, im, nu, nv);
+  fft3d(re, im, nu, nv, 1);
   const data = new Float32Array(nu * nv);
   for (let v = 0; v < nv; v++)
     for (let u = 0; u < nu; u++) {
@@ -58,23 +58,4 @@ function projectionAlong(tomogram: Tomogram, plane: FourierPlane): { nu: number;
     }
   }
   return { nu, nv, re };
-}
-
-/** In-place unnormalised 2-D DFT of an nu × nv complex array (u fastest). */
-function dft2d(re: Float64Array, im: Float64Array, nu: number, nv: number): void {
-  const rows = new LineFft(nu);
-  for (let v = 0; v < nv; v++) rows.forward(re.subarray(nu * v, nu * (v + 1)), im.subarray(nu * v, nu * (v + 1)));
-  const columns = new LineFft(nv);
-  const [cr, ci] = [new Float64Array(nv), new Float64Array(nv)];
-  for (let u = 0; u < nu; u++) {
-    for (let v = 0; v < nv; v++) {
-      cr[v] = re[u + nu * v];
-      ci[v] = im[u + nu * v];
-    }
-    columns.forward(cr, ci);
-    for (let v = 0; v < nv; v++) {
-      re[u + nu * v] = cr[v];
-      im[u + nu * v] = ci[v];
-    }
-  }
 }

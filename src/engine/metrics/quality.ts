@@ -121,20 +121,32 @@ function rangeOf(truth: Tomogram | Values): number {
   return max >= min ? max - min : 0;
 }
 
-/** 10·log10(L² / mse), L = max(truth) − min(truth); +Infinity for mse 0. */
-export function psnrOfMse(mse: number, truth: Tomogram | Values): number {
+/**
+ * What every score of `result` against `truth` reads it with: the result's affine fit to the truth and the truth's
+ * range L = max − min. Two passes over both volumes and one over the truth: made once for all the scores.
+ */
+export interface FitToTruth {
+  fit: AffineFit;
+  dataRange: number;
+}
+
+export function fitToTruth(result: Tomogram | Values, truth: Tomogram | Values): FitToTruth {
+  return { fit: affineFit(result, truth), dataRange: rangeOf(truth) };
+}
+
+/** 10·log10(L² / mse), L = `dataRange` (max(truth) − min(truth)); +Infinity for mse 0. */
+export function psnrOfMse(mse: number, dataRange: number): number {
   if (mse === 0) return Infinity;
-  const L = rangeOf(truth);
-  return 10 * Math.log10((L * L) / mse);
+  return 10 * Math.log10((dataRange * dataRange) / mse);
 }
 
 /**
- * PSNR in dB of `result` against `truth` after the affine fit, L = max(truth) − min(truth).
- * Returns +Infinity for a perfect fit (including a constant truth, which any result fits).
+ * PSNR in dB of `result` against `truth` after the affine fit, L = max(truth) − min(truth) (`fitted`: both, when
+ * the caller has them). Returns +Infinity for a perfect fit (including a constant truth, which any result fits).
  */
-export function psnr(result: Tomogram | Values, truth: Tomogram | Values): number {
+export function psnr(result: Tomogram | Values, truth: Tomogram | Values, fitted = fitToTruth(result, truth)): number {
   const runs = pairRuns(result, truth);
-  const { alpha, beta } = affineFitOfRuns(runs);
+  const { alpha, beta } = fitted.fit;
   // Summed in place, run by run: no copy of a large volume.
   let se = 0;
   let n = 0;
@@ -145,7 +157,7 @@ export function psnr(result: Tomogram | Values, truth: Tomogram | Values): numbe
     }
     n += g.length;
   }
-  return psnrOfMse(se / Math.max(1, n), truth);
+  return psnrOfMse(se / Math.max(1, n), fitted.dataRange);
 }
 
 /** SSIM window parameters (scikit-image with gaussian_weights=True). */
@@ -318,12 +330,7 @@ export function ssimSums(im1: Tomogram, im2: Tomogram, dataRange: number, fit: A
  * give 1; a constant truth (L = 0) gives NaN, as scikit-image does.
  */
 export function ssim3d(result: Tomogram, truth: Tomogram): number {
-  const { dataRange, fit } = ssimInputs(result, truth);
-  return structuralSimilarity3d(truth, result, dataRange, fit);
-}
-
-/** What ssim3d reads `result` against `truth` with: the truth's range and the result's affine fit to it. */
-export function ssimInputs(result: Tomogram, truth: Tomogram): { dataRange: number; fit: AffineFit } {
   checkSsimSizes(truth, result);
-  return { dataRange: rangeOf(truth), fit: affineFit(result, truth) };
+  const { dataRange, fit } = fitToTruth(result, truth);
+  return structuralSimilarity3d(truth, result, dataRange, fit);
 }

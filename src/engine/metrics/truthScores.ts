@@ -6,7 +6,7 @@
  * on the CPU pool, the PSNR row by row and its wedge sides plane by plane.
  */
 import { resolutionAt, type FscCurves } from './fsc.ts';
-import { psnr, SSIM_RADIUS } from './quality.ts';
+import { fitToTruth, psnr, SSIM_RADIUS } from './quality.ts';
 import { stepped } from './steps.ts';
 import { wedgePsnrSteps } from './wedgePsnr.ts';
 import { fscOfTomograms } from '../cpu/spectrumPasses.ts';
@@ -42,14 +42,16 @@ export async function truthScores(result: Tomogram, truth: Tomogram, tiltAngles:
   const wedgeFrom = SHARES.fsc;
   const ssimFrom = wedgeFrom + SHARES.wedge;
   const curves = await fscOfTomograms(result, truth, tiltAngles, pool, stageOptions(options, 0, wedgeFrom));
+  // The result's fit and the truth's range, once for the PSNR, its sides and SSIM.
+  const fitted = fitToTruth(result, truth);
   const bySide = tiltAngles
-    ? await stepped(wedgePsnrSteps(result, truth, tiltAngles), 'PSNR by side of the wedge', stageOptions(options, wedgeFrom, ssimFrom))
+    ? await stepped(wedgePsnrSteps(result, truth, tiltAngles, fitted), 'PSNR by side of the wedge', stageOptions(options, wedgeFrom, ssimFrom))
     : { psnrWedge: null, psnrWedgeMissing: null };
   const fits = Math.min(truth.nx, truth.ny, truth.nz) >= SSIM_WINDOW;
   return {
-    psnr: psnr(result, truth),
+    psnr: psnr(result, truth, fitted),
     ...bySide,
-    ssim: fits ? await ssimOfTomograms(result, truth, pool, stageOptions(options, ssimFrom, 1)) : null,
+    ssim: fits ? await ssimOfTomograms(result, truth, pool, stageOptions(options, ssimFrom, 1), fitted) : null,
     curves,
     res0143: resolutionAt(curves, 0.143),
     res05: resolutionAt(curves, 0.5),

@@ -13,10 +13,10 @@
  * plane is made from its rows, transformed and summed on its own, so the result and the truth may be held in
  * pieces and the memory is one plane.
  */
-import { LineFft } from '../fft/cpuFft.ts';
 import { rowReader, type Tomogram } from '../../io/piecedVolume.ts';
 import { wedgeMaskXZ } from './fsc.ts';
-import { affineFit, psnrOfMse } from './quality.ts';
+import { fft3d } from './fourier.ts';
+import { fitToTruth, psnrOfMse, type FitToTruth } from './quality.ts';
 import { drain, type Steps } from './steps.ts';
 
 export interface WedgePsnr {
@@ -31,42 +31,35 @@ export function wedgePsnr(result: Tomogram, truth: Tomogram, tiltAngles: readonl
   return drain(wedgePsnrSteps(result, truth, tiltAngles));
 }
 
-/** wedgePsnr plane by plane, yielding the fraction of the planes done (metrics/steps.ts). */
-export function* wedgePsnrSteps(result: Tomogram, truth: Tomogram, tiltAngles: readonly number[]): Steps<WedgePsnr> {
+/**
+ * wedgePsnr plane by plane, yielding the fraction of the planes done (metrics/steps.ts); `fitted`: the result's fit
+ * and the truth's range, when the caller has them.
+ */
+export function* wedgePsnrSteps(result: Tomogram, truth: Tomogram, tiltAngles: readonly number[], fitted: FitToTruth = fitToTruth(result, truth)): Steps<WedgePsnr> {
   const { nx, ny, nz } = truth;
-  const { alpha, beta } = affineFit(result, truth);
+  const { alpha, beta } = fitted.fit;
   const measured = wedgeMaskXZ(truth, tiltAngles);
   const [rowsX, rowsG] = [rowReader(result), rowReader(truth)];
-  const [fftX, fftZ] = [new LineFft(nx), new LineFft(nz)];
   const [re, im] = [new Float64Array(nx * nz), new Float64Array(nx * nz)];
-  const [lineRe, lineIm] = [new Float64Array(Math.max(nx, nz)), new Float64Array(Math.max(nx, nz))];
   let seWedge = 0;
   let seMissing = 0;
   for (let y = 0; y < ny; y++) {
-    // The plane's residual, transformed along x row by row…
+    // The plane's residual (x fastest, then z), its 2-D DFT, and each frequency's power on its side of the cone.
     for (let z = 0; z < nz; z++) {
       const [x, g] = [rowsX(y, z), rowsG(y, z)];
-      const [rowRe, rowIm] = [lineRe.subarray(0, nx), lineIm.subarray(0, nx)];
-      for (let i = 0; i < nx; i++) rowRe[i] = alpha * x[i] + beta - g[i];
-      rowIm.fill(0);
-      fftX.forward(rowRe, rowIm);
-      re.set(rowRe, nx * z);
-      im.set(rowIm, nx * z);
+      for (let i = 0; i < nx; i++) re[nx * z + i] = alpha * x[i] + beta - g[i];
     }
-    // …then along z column by column, each frequency's power added to its side of the cone.
-    const [colRe, colIm] = [lineRe.subarray(0, nz), lineIm.subarray(0, nz)];
-    for (let kx = 0; kx < nx; kx++) {
-      for (let z = 0; z < nz; z++) [colRe[z], colIm[z]] = [re[kx + nx * z], im[kx + nx * z]];
-      fftZ.forward(colRe, colIm);
-      for (let kz = 0; kz < nz; kz++) {
-        const power = colRe[kz] * colRe[kz] + colIm[kz] * colIm[kz];
-        if (measured[kx + nx * kz]) seWedge += power;
-        else seMissing += power;
-      }
+    im.fill(0);
+    fft3d(re, im, nx, nz, 1);
+    for (let k = 0; k < re.length; k++) {
+      const power = re[k] * re[k] + im[k] * im[k];
+      if (measured[k]) seWedge += power;
+      else seMissing += power;
     }
     yield (y + 1) / ny;
   }
   // Σ_k |R|² = ny · (the planes' sums); mean(r²) = Σ_k |R|² / N².
   const n2 = (nx * ny * nz) ** 2;
-  return { psnrWedge: psnrOfMse((ny * seWedge) / n2, truth), psnrWedgeMissing: psnrOfMse((ny * seMissing) / n2, truth) };
+  const { dataRange } = fitted;
+  return { psnrWedge: psnrOfMse((ny * seWedge) / n2, dataRange), psnrWedgeMissing: psnrOfMse((ny * seMissing) / n2, dataRange) };
 }
