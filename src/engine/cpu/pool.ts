@@ -5,6 +5,7 @@
  * its own; Node (worker_threads) and the page (module workers) each wrap their workers in PoolThread.
  */
 import { runTask, type CpuTask } from './tasks.ts';
+import { throwIfAborted, type Progress } from '../types.ts';
 
 export interface CpuPool {
   /** Threads the work is split over (1: the calling thread alone). */
@@ -113,4 +114,20 @@ export function runPart({ task, r0, r1 }: PartMessage): PartReply {
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
+}
+
+/**
+ * Progress over rounds of pool work, counted in any unit (lines, bands) out of `total`: `step(done, stage)` after a
+ * round tells "`what`: `stage`" at the fraction done, then lets the event loop turn once, so that a cancel sent
+ * meanwhile is seen (thrown here). A cancel sent before the first round is seen at once.
+ */
+export function roundProgress(total: number, what: string, options: { signal?: AbortSignal; onProgress?: (p: Progress) => void }): (done: number, stage: string) => Promise<void> {
+  let done = 0;
+  throwIfAborted(options.signal);
+  return async (count, stage) => {
+    done += count;
+    options.onProgress?.({ fraction: Math.min(1, done / total), message: `${what}: ${stage}` });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    throwIfAborted(options.signal);
+  };
 }

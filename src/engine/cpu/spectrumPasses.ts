@@ -14,9 +14,8 @@
  */
 import { DEFAULT_PIECE_BYTES, type Tomogram } from '../../io/piecedVolume.ts';
 import { allocateSlabbedTomogram, placeSlabVolume, slabVolume, type RunOptions } from '../methods/slabs.ts';
-import { throwIfAborted } from '../types.ts';
 import { fscCurves, fscShells, fscSums, type FscCurves } from '../metrics/fsc.ts';
-import { sharedBytes, sharedDoubles, sharedFloats, type CpuPool } from './pool.ts';
+import { roundProgress, sharedBytes, sharedDoubles, sharedFloats, type CpuPool } from './pool.ts';
 import { columnBlocks, halfLength, type HalfSpectrum, type VoxelGain } from './volumeSpectrum.ts';
 
 /** Rows (or column blocks) each thread takes per round, between two looks at the cancel signal. */
@@ -50,18 +49,6 @@ function allocateSpectrum(nx: number, ny: number, nz: number, pieceBytes: number
     throw new Error(`the 3-D spectrum of a ${nx} × ${ny} × ${nz} tomogram needs about ${Math.round((ny * rowFloats * 8) / 2 ** 20)} MiB more memory than this page can allocate: bin it or crop it`);
   }
   return { nx, ny, nz, rowsPerPiece, re, im };
-}
-
-/** Progress over a run's passes, by lines transformed; a turn of the event loop after each round, for a cancel. */
-function passProgress(total: number, what: string, options: RunOptions): (lines: number, stage: string) => Promise<void> {
-  let done = 0;
-  throwIfAborted(options.signal);
-  return async (lines, stage) => {
-    done += lines;
-    options.onProgress?.({ fraction: Math.min(1, done / total), message: `${what}: ${stage}` });
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    throwIfAborted(options.signal);
-  };
 }
 
 /** Lines per row of passes 1 and 3 (x lines two at a time, then z lines), and per column block of pass 2. */
@@ -98,7 +85,7 @@ export function radialFilterTomogram(tomogram: Tomogram, gainAt: (k: number) => 
 export async function filterTomogram(tomogram: Tomogram, gain: VoxelGain, pool: CpuPool, what: string, options: RunOptions = {}): Promise<Tomogram> {
   const { nx, ny, nz, pixelSize } = tomogram;
   const lines = lineCounts(nx, nz);
-  const step = passProgress(2 * ny * lines.plane + lines.blocks * lines.block, what, options);
+  const step = roundProgress(2 * ny * lines.plane + lines.blocks * lines.block, what, options);
   const spectrum = await forwardPlanes(tomogram, pool, options.pieceBytes, step);
   const result = allocateSlabbedTomogram(nx, ny, nz, pixelSize, options.pieceBytes);
   const blocksPerRound = BLOCKS_PER_THREAD * pool.threads;
@@ -127,7 +114,7 @@ export async function fscOfTomograms(a: Tomogram, b: Tomogram, tiltAngles: reado
   const { nx, ny, nz } = a;
   if (b.nx !== nx || b.ny !== ny || b.nz !== nz) throw new RangeError(`FSC needs volumes of one size, got ${nx}×${ny}×${nz} and ${b.nx}×${b.ny}×${b.nz}`);
   const lines = lineCounts(nx, nz);
-  const step = passProgress(2 * ny * lines.plane + 2 * lines.blocks * lines.block, 'FSC', options);
+  const step = roundProgress(2 * ny * lines.plane + 2 * lines.blocks * lines.block, 'FSC', options);
   const spectrumA = await forwardPlanes(a, pool, options.pieceBytes, step);
   const spectrumB = await forwardPlanes(b, pool, options.pieceBytes, step);
   // The regions' masks in shared memory: every round's task reads them.

@@ -7,8 +7,7 @@
 import type { Tomogram } from '../../io/piecedVolume.ts';
 import { slabVolume, type RunOptions } from '../methods/slabs.ts';
 import { checkSsimSizes, fitToTruth, SSIM_RADIUS, type FitToTruth } from '../metrics/quality.ts';
-import { throwIfAborted } from '../types.ts';
-import { sharedDoubles, sharedFloats, type CpuPool } from './pool.ts';
+import { roundProgress, sharedDoubles, sharedFloats, type CpuPool } from './pool.ts';
 
 /** Bytes of the two tomograms' band copies a round aims to hold at most (a band is never thinner than MIN_BAND rows). */
 const ROUND_BYTES = 256 * 2 ** 20;
@@ -38,10 +37,10 @@ export async function ssimOfTomograms(
   // The rows whose window lies inside the volume, in bands of `core`.
   const bands: [number, number][] = [];
   for (let first = r; first < ny - r; first += core) bands.push([first, Math.min(ny - r, first + core)]);
+  const step = roundProgress(bands.length, 'SSIM', options);
   let sum = 0;
   let count = 0;
   for (let b0 = 0; b0 < bands.length; b0 += pool.threads) {
-    throwIfAborted(options.signal);
     const round = bands.slice(b0, b0 + pool.threads);
     // Each band's rows with r more either side: inside the volume, since the counted rows keep r from its borders.
     const total = round.reduce((n, [first, end]) => n + (end - first + 2 * r) * nx * nz, 0);
@@ -59,9 +58,7 @@ export async function ssimOfTomograms(
     const sums = sharedDoubles(2 * round.length);
     await pool.run({ kernel: 'ssimBands', y0: b0, rows: round.length, nx, nz, bands: table, truth: truthRows, result: resultRows, dataRange, fit, sums });
     for (let i = 0; i < round.length; i++) [sum, count] = [sum + sums[2 * i], count + sums[2 * i + 1]];
-    options.onProgress?.({ fraction: Math.min(1, (b0 + round.length) / bands.length), message: 'SSIM: bands of rows' });
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await step(round.length, 'bands of rows');
   }
-  throwIfAborted(options.signal);
   return sum / count;
 }
