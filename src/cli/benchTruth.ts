@@ -6,13 +6,12 @@
  * in the same run. --quick: 128 × 128 × 64 only.
  */
 import type { BenchContext } from '../engine/methods/benchKit.ts';
-import { placeSlabVolume } from '../engine/methods/slabs.ts';
 import { fscOfTomograms } from '../engine/cpu/spectrumPasses.ts';
 import { psnr } from '../engine/metrics/quality.ts';
 import { ssimOfTomograms } from '../engine/cpu/ssimPass.ts';
 import { wedgePsnr } from '../engine/metrics/wedgePsnr.ts';
 import { Rng } from '../engine/sim/random.ts';
-import { allocateTomogram, type Tomogram } from '../io/piecedVolume.ts';
+import { inPieces } from '../engine/piecedFixture.ts';
 
 export interface TruthBenchRow {
   size: string;
@@ -41,14 +40,9 @@ export async function benchTruth(context: Pick<BenchContext, 'quick' | 'log' | '
   const rows: TruthBenchRow[] = [];
   for (const [nx, ny, nz] of sizes) {
     const rng = new Rng(3);
-    // Four pieces of rows each: the path a real-size result takes.
-    const inPieces = (data: Float32Array): Tomogram => {
-      const tomogram = allocateTomogram(nx, ny, nz, 4, Math.ceil(ny / 4) * nx * nz * 4);
-      placeSlabVolume(tomogram, { y0: 0, ny }, data);
-      return tomogram;
-    };
     const truthData = Float32Array.from({ length: nx * ny * nz }, () => rng.normal());
-    const [truth, result] = [inPieces(truthData), inPieces(truthData.map((v) => 2 * v + rng.normal()))];
+    // Four pieces of rows each: the path a real-size result takes.
+    const [truth, result] = [truthData, truthData.map((v) => 2 * v + rng.normal())].map((data) => inPieces({ nx, ny, nz, pixelSize: 4, data }, Math.ceil(ny / 4)));
     const fscSeconds = await timed(() => fscOfTomograms(result, truth, ANGLES, context.cpu));
     const wedgeSeconds = await timed(() => wedgePsnr(result, truth, ANGLES));
     const psnrSeconds = await timed(() => psnr(result, truth));

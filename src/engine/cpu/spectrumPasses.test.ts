@@ -4,13 +4,12 @@
 // tested through CTF deconvolution (methods/deconv/deconv.test.ts).
 import { afterAll, describe, expect, it } from 'vitest';
 import { fsc } from '../metrics/fsc.ts';
-import { slabVolume } from '../methods/slabs.ts';
 import { Rng } from '../sim/random.ts';
 import { CancelledError, type Volume } from '../types.ts';
-import { tomogramOf, type Tomogram } from '../../io/piecedVolume.ts';
 import { nodePool } from './nodePool.ts';
 import { callerPool, type CpuPool } from './pool.ts';
 import { fscOfTomograms } from './spectrumPasses.ts';
+import { inPieces } from '../piecedFixture.ts';
 
 const threads = nodePool(2);
 afterAll(() => threads.close());
@@ -24,15 +23,6 @@ function pair(nx: number, ny: number, nz: number, seed: number): [Volume, Volume
   const smooth = signal.map((v, i) => (i % nx > 0 ? 0.5 * (v + signal[i - 1]) : v));
   const volume = (mean: number): Volume => ({ nx, ny, nz, pixelSize: 2, data: Float32Array.from(smooth, (v) => mean + v + 0.7 * rng.normal()) });
   return [volume(3), volume(-1)];
-}
-
-function inPieces(volume: Volume, rows: number): Tomogram {
-  const pieces: Volume[] = [];
-  for (let y0 = 0; y0 < volume.ny; y0 += rows) {
-    const ny = Math.min(rows, volume.ny - y0);
-    pieces.push({ ...volume, ny, data: slabVolume(volume, { y0, ny }) });
-  }
-  return tomogramOf(pieces);
 }
 
 describe.each<[string, () => CpuPool]>([

@@ -2,14 +2,13 @@
 // against scikit-image in metrics/python.test.ts): the same value for bands of a row up to the whole, on the caller's
 // thread and on two worker threads, from tomograms in one array or in pieces; and a cancel between rounds.
 import { afterAll, describe, expect, it } from 'vitest';
-import { allocateTomogram, type Tomogram } from '../../io/piecedVolume.ts';
-import { placeSlabVolume } from '../methods/slabs.ts';
 import { ssim3d } from '../metrics/quality.ts';
 import { Rng } from '../sim/random.ts';
 import { CancelledError, type Volume } from '../types.ts';
 import { nodePool } from './nodePool.ts';
 import { callerPool, type CpuPool } from './pool.ts';
 import { ssimOfTomograms } from './ssimPass.ts';
+import { inPieces } from '../piecedFixture.ts';
 
 const threads = nodePool(2);
 afterAll(() => threads.close());
@@ -18,12 +17,6 @@ function pair(nx: number, ny: number, nz: number): [Volume, Volume] {
   const rng = new Rng(4);
   const truth: Volume = { nx, ny, nz, pixelSize: 1, data: Float32Array.from({ length: nx * ny * nz }, (_, i) => Math.sin(i / 9) + 0.3 * rng.normal()) };
   return [{ ...truth, data: truth.data.map((v) => 3 * v - 2 + rng.normal()) }, truth];
-}
-
-function inPieces(volume: Volume, rows: number): Tomogram {
-  const tomogram = allocateTomogram(volume.nx, volume.ny, volume.nz, volume.pixelSize, rows * volume.nx * volume.nz * 4);
-  placeSlabVolume(tomogram, { y0: 0, ny: volume.ny }, volume.data);
-  return tomogram;
 }
 
 describe.each<[string, () => CpuPool]>([

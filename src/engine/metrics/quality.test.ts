@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../sim/random.ts';
 import type { Volume } from '../types.ts';
-import { placeSlabVolume, slabVolume } from '../methods/slabs.ts';
-import { allocateTomogram, isPieced, tomogramOf } from '../../io/piecedVolume.ts';
+import { slabVolume } from '../methods/slabs.ts';
+import { isPieced, tomogramOf } from '../../io/piecedVolume.ts';
 import { affineFit, differenceOf, gaussianKernel, psnr, reflectIndex, ssim3d, SSIM_RADIUS, structuralSimilarity3d } from './quality.ts';
+import { inPieces } from '../piecedFixture.ts';
 
 function noiseVolume(nx: number, ny: number, nz: number, seed: number): Volume {
   const rng = new Rng(seed);
@@ -112,14 +113,7 @@ describe('SSIM', () => {
     const want = naiveSsim(a.data, b.data, nx, ny, nz, 6);
     expect(structuralSimilarity3d(a, b, 6)).toBeCloseTo(want, 12);
     // Read from pieces of 2, 3 and 5 rows (the last pieces shorter): the same sums.
-    for (const rows of [2, 3, 5]) {
-      const inPieces = (v: Volume) => {
-        const tomogram = allocateTomogram(nx, ny, nz, 0, rows * nx * nz * 4);
-        placeSlabVolume(tomogram, { y0: 0, ny }, v.data);
-        return tomogram;
-      };
-      expect(structuralSimilarity3d(inPieces(a), inPieces(b), 6)).toBeCloseTo(want, 12);
-    }
+    for (const rows of [2, 3, 5]) expect(structuralSimilarity3d(inPieces(a, rows), inPieces(b, rows), 6)).toBeCloseTo(want, 12);
   });
 
   it('needs every dimension ≥ 11', () => {

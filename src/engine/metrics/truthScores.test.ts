@@ -2,21 +2,14 @@
 // same pair in one array: a page's result in pieces is scored as one array would be. The one-array scores are each
 // checked against independent references in their own tests (quality, wedgePsnr, fsc, python).
 import { describe, expect, it } from 'vitest';
-import { allocateTomogram, isPieced, type Tomogram } from '../../io/piecedVolume.ts';
+import { isPieced } from '../../io/piecedVolume.ts';
 import { callerPool } from '../cpu/pool.ts';
-import { placeSlabVolume } from '../methods/slabs.ts';
 import { Rng } from '../sim/random.ts';
 import { tiltRange } from '../sim/tiltScheme.ts';
 import { CancelledError, type Progress, type Volume } from '../types.ts';
 import { psnr } from './quality.ts';
 import { truthScores } from './truthScores.ts';
-
-function inPieces(volume: Volume, rows: number): Tomogram {
-  const { nx, ny, nz, pixelSize } = volume;
-  const tomogram = allocateTomogram(nx, ny, nz, pixelSize, rows * nx * nz * 4);
-  placeSlabVolume(tomogram, { y0: 0, ny }, volume.data);
-  return tomogram;
-}
+import { inPieces } from '../piecedFixture.ts';
 
 describe('truthScores', () => {
   it('scores a pair held in pieces as the same pair in one array', async () => {

@@ -6,11 +6,12 @@ import { relativeError, standInRefineModel } from '../../checks/kernelChecks.ts'
 import { openNodeGpu } from '../../gpu/node.ts';
 import { Rng } from '../../sim/random.ts';
 import type { Volume } from '../../types.ts';
-import { fileOrderRuns, isPieced, planPieces, tomogramOf, volumePieces, wholeVolume, type Tomogram } from '../../../io/piecedVolume.ts';
+import { fileOrderRuns, isPieced, volumePieces, wholeVolume, type Tomogram } from '../../../io/piecedVolume.ts';
 import { meanStd, stackMeanStd } from '../preprocess.ts';
 import { slabVolume } from '../slabs.ts';
 import { planCubes, planRefineSlabs } from './cubes.ts';
 import { refineOnGpu, refineWithModel } from './run.ts';
+import { inPieces } from '../../piecedFixture.ts';
 
 const [NX, NY, NZ] = [37, 29, 11];
 const PARAMS = { model: 'stand-in', cube: 12, overlap: 3, batchSize: 2 };
@@ -21,11 +22,6 @@ const SLAB_ROWS = 14;
 function offsetVolume(): Volume {
   const rng = new Rng(11);
   return { nx: NX, ny: NY, nz: NZ, pixelSize: 3, data: Float32Array.from({ length: NX * NY * NZ }, () => 2 + 3 * rng.normal()) };
-}
-
-/** The same voxels as pieces of `rows` rows. */
-function inPieces(volume: Volume, rows: number): Tomogram {
-  return tomogramOf(planPieces(NX, NY, NZ, rowsBytes(rows)).map((range) => ({ ...volume, ny: range.ny, data: slabVolume(volume, range) })));
 }
 
 /** The pieces of `tomogram` hold the voxels of `one` (one array), value for value. */
