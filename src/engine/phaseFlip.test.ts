@@ -7,6 +7,7 @@ import { callerPool } from './cpu/pool.ts';
 import { columnDefocus, defocusLevels, defocusStep, flipChangesNothing, microscopeOf, microscopeOverrideProblem, phaseFlipReach, phaseFlipReachText, phaseFlipText, phaseFlipUnavailable } from './phaseFlip.ts';
 import { CancelledError, type TiltSeries } from './types.ts';
 import { firstFlippedFrequency, MICROSCOPE_300KV } from './ctf.ts';
+import { doseFilter } from './doseWeighting.ts';
 
 /** The flip on the calling thread (the CPU pool of one). */
 const flip = (ts: TiltSeries, options?: Parameters<typeof phaseFlipTiltSeries>[2]) => phaseFlipTiltSeries(ts, callerPool(), options);
@@ -124,6 +125,15 @@ describe('phase flip', () => {
     const ts = series(64, 64, input, [0], [1], 1);
     const [corrected, usual] = await Promise.all([flip(ts, { microscope: { cs: 0.01 } }), flip(ts)]);
     expect(corrected.microscope.cs).toBe(0.01);
+    // The flipped series carries the microscope it was corrected for, so its dose weighting sees the typed voltage.
+    expect(corrected.tiltSeries).toMatchObject({ voltage: 300, sphericalAberration: 0.01, amplitudeContrast: 0.07 });
+    const at200 = await flip({ ...ts, voltage: 300 }, { microscope: { voltage: 200 } });
+    expect(at200.tiltSeries.voltage).toBe(200);
+    const doses = { accumulatedDose: [0], exposureDose: [3] };
+    const weighting = (voltage?: number) => doseFilter({ ...ts, ...doses, ...(voltage && { voltage }) }).inverseCritical;
+    expect(doseFilter({ ...at200.tiltSeries, ...doses }).inverseCritical).toEqual(weighting(200));
+    expect(weighting(200)).not.toEqual(weighting(300));
+    expect((await flip(ts, { microscope: { voltage: 120 } })).tiltSeries.voltage).toBe(120);
     expect(corrected.tiltSeries.data).not.toEqual(usual.tiltSeries.data);
     await expect(flip(ts, { microscope: { amplitudeContrast: 1 } })).rejects.toThrow('phase flip: an amplitude contrast of 1: give a fraction');
   });

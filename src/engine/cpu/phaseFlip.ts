@@ -25,7 +25,10 @@ export async function phaseFlipTiltSeries(ts: TiltSeries, pool: CpuPool, options
   const { phaseShift, astigmatism } = ts;
   const maxLevels = Math.max(...Array.from({ length: ts.nTilts }, (_, t) => tiltLevels(geometry, t).levels.length));
   // Out of shared memory: the flipped series is a data set of its own, and shared views cannot go into a Blob (an export).
-  const tiltSeries: TiltSeries = { ...ts, data: typeof SharedArrayBuffer !== 'undefined' && data.buffer instanceof SharedArrayBuffer ? data.slice() : data };
+  // It records the microscope it was corrected for: a voltage typed for the flip is the one its dose weighting uses too.
+  const { voltage, cs: sphericalAberration, amplitudeContrast } = geometry.microscope;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && data.buffer instanceof SharedArrayBuffer;
+  const tiltSeries: TiltSeries = { ...ts, data: shared ? data.slice() : data, voltage, sphericalAberration, amplitudeContrast };
   const reach = phaseFlipReach(ts, geometry.microscope) as PhaseFlipReport['reach'];
   // Corrected: nothing is left to flip.
   delete tiltSeries.defocus;
