@@ -2,8 +2,8 @@
  * End-to-end: a result held in pieces (docs/loading.md#results-larger-than-one-buffer). A tiny piece limit, set
  * through the worker's test hook, puts the demo's FBP tomogram (128 × 128 × 8) in 13 pieces of at most 10 rows. The
  * page draws its slices; its statistics and its slices through piece boundaries are those of the one-array result
- * of the same run; the MRC download is byte for byte the one-array file; work that needs one array refuses it with
- * one message; its Fourier sections are the one-array result's. Refined, it gives a result in pieces holding the
+ * of the same run; the MRC download and the script's one-array export are byte for byte the one-array file; its
+ * details say it is held in 13 pieces; its Fourier sections are the one-array result's. Refined, it gives a result in pieces holding the
  * voxels of the one-array result's refinement (Gaussian smoothing, the IsoNet-style U-Net, CTF deconvolution), and
  * the FSC and the difference A − B between the two are the one-array pair's. Made at the ground truth's size, it is
  * scored against the truth (PSNR, its two sides of the wedge, SSIM, FSC resolution) as the one-array result is.
@@ -47,10 +47,11 @@ test('a result in pieces shows its slices, has the one-array statistics, slices 
     expect(pieced, plane).toEqual(one);
   }
 
-  // The script's exportMrc gives one byte array: refused for a result in pieces, with the message on the page.
-  await expect(page.evaluate((id) => window.wedgelab.exportMrc(id), piecedId)).rejects.toThrow(/needs the tomogram in one array, but this 128 × 128 × 8 tomogram .* is held in 13 pieces/);
-  await expect(page.getByTestId('error-message')).toContainText('Export failed: An MRC download in one piece needs the tomogram in one array');
-  await page.getByTestId('error-dismiss').click();
+  // Its details say how it is held; the script's exportMrc joins the pieces into the one-array file's bytes.
+  const pieces = await page.evaluate((ids) => ids.map((id) => window.wedgelab.results().find((r) => r.id === id)?.pieces), [oneId, piecedId]);
+  expect(pieces).toEqual([undefined, 13]);
+  await expect(page.getByTestId('result-memory')).toHaveText('(512.0 KiB, in 13 pieces)');
+  expect(Buffer.compare(Buffer.from(await exportedMrc(page, piecedId)), Buffer.from(reference))).toBe(0);
 
   // The download (no file picker, as in Firefox and Safari) is built from the pieces: the same bytes.
   await page.evaluate(() => Object.assign(window, { showSaveFilePicker: undefined, showDirectoryPicker: undefined }));
@@ -122,8 +123,9 @@ test('a result in pieces refines into pieces holding the voxels of the one-array
     );
     expect(b, `A − B ${axis} ${index}`).toEqual(a);
   }
-  // The refinement in pieces is itself held in pieces: the one-array download refuses it.
-  await expect(page.evaluate((id) => window.wedgelab.exportMrc(id), piecedRefined[0])).rejects.toThrow(/is held in 13 pieces/);
+  // The refinements in pieces are themselves held in pieces, the one-array ones in one array.
+  const pieces = await page.evaluate((ids) => ids.map((id) => window.wedgelab.results().find((r) => r.id === id)?.pieces), [...oneRefined, ...piecedRefined]);
+  expect(pieces).toEqual([...requests.map(() => undefined), ...requests.map(() => 13)]);
   expect(pageErrors).toEqual([]);
   await page.close();
 });

@@ -149,6 +149,8 @@ export interface ResultSummary {
   nz: number;
   pixelSize: number;
   stats: { min: number; max: number; mean: number; std: number };
+  /** How many pieces of rows the tomogram is held in, past the engine's piece limit (docs/loading.md); absent for one array. */
+  pieces?: number;
   elapsedMs: number;
   /** SIRT: relative reprojection residual ‖b − A·x‖/‖b‖ after each iteration. */
   residuals?: number[];
@@ -481,7 +483,10 @@ export interface EngineWorkerApi {
    * for the same held-out tilts returns it without work.
    */
   trust(jobId: string, resultId: string, onProgress: (progress: Progress) => void, heldOut?: string): Promise<ResultSummary>;
-  /** The result as MRC bytes (float32, full header, label naming method and parameters). */
+  /**
+   * The result as MRC bytes (float32, full header, label naming method and parameters), in one array: a result held
+   * in pieces is joined; refused, naming the size, where the browser cannot allocate that array.
+   */
   exportMrc(resultId: string): Promise<Uint8Array>;
   /** The same MRC written into a file the page picked (showSaveFilePicker), 4 MiB at a time: no copy of the whole file. */
   writeMrcFile(resultId: string, file: FileSystemFileHandle): Promise<void>;

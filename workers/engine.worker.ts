@@ -43,7 +43,8 @@ import { phaseFlipText } from '../src/engine/phaseFlip.ts';
 import { thonRings } from '../src/engine/thonRings.ts';
 import { effectiveAngles } from '../src/engine/geometry.ts';
 import { phaseFlipTiltSeries } from '../src/engine/cpu/phaseFlip.ts';
-import { DEFAULT_PIECE_BYTES, fileOrderRuns, volumePieces, wholeVolume, type Tomogram } from '../src/io/piecedVolume.ts';
+import { DEFAULT_PIECE_BYTES, fileOrderRuns, isPieced, volumePieces, wholeVolume, type Tomogram } from '../src/io/piecedVolume.ts';
+import { formatBytes } from '../src/io/bytes.ts';
 import { suggestThickness, thicknessWithMargin, type ThicknessSuggestion } from '../src/engine/thickness.ts';
 import type { ModelChoice, ModelFamily } from '../src/engine/methods/modelChoice.ts';
 import type {
@@ -245,7 +246,7 @@ function addDerivedDataset(
   return { dataset, groundTruth };
 }
 
-type ResultFields = Omit<ResultSummary, 'id' | 'nx' | 'ny' | 'nz' | 'pixelSize' | 'stats'>;
+type ResultFields = Omit<ResultSummary, 'id' | 'nx' | 'ny' | 'nz' | 'pixelSize' | 'stats' | 'pieces'>;
 
 /** A dropped tilt series read (readTiltSeriesFiles) and aligned; a read stopped by `options.signal` ends as cancelled. */
 async function readDropped(dropped: NamedBlob[], options: TiltSeriesLoadOptions): Promise<{ loaded: LoadedTiltSeries; tiltSeries: TiltSeries }> {
@@ -351,6 +352,9 @@ function putResult(fields: ResultFields, volume: Tomogram, id = nextId('r')): Re
     pixelSize: volume.pixelSize,
     stats: volumeStats(shownData({ summary: fields, volume })),
   };
+  // A restored summary may name pieces its volume no longer has: counted here, from the volume.
+  if (isPieced(volume)) summary.pieces = volume.pieces.length;
+  else delete summary.pieces;
   results.set(summary.id, { summary, volume });
   return summary;
 }
@@ -876,8 +880,16 @@ const api: EngineWorkerApi = {
   },
 
   async exportMrc(resultId: string): Promise<Uint8Array> {
-    const volume = wholeVolume(resultOf(resultId).volume, 'An MRC download in one piece');
-    const bytes = writeMrc(volume, { labels: exportLabels(resultId) });
+    const { summary, volume } = resultOf(resultId);
+    let bytes: Uint8Array;
+    try {
+      // A result held in pieces is joined into the one array asked for, where the browser can allocate it.
+      bytes = writeMrc(volume, { labels: exportLabels(resultId) });
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      const size = formatBytes(4 * volume.nx * volume.ny * volume.nz);
+      throw new Error(`${summary.label}: the browser could not allocate its MRC file (${size} of voxels) as one array; save it with Export MRC, which writes it 4 MiB at a time`, { cause: error });
+    }
     return Comlink.transfer(bytes, [bytes.buffer]);
   },
 

@@ -208,6 +208,7 @@ describe('a tomogram in pieces', () => {
 
     const labels = ['FBP (test)', 'from a random series'];
     expect(sameBytes(concat([...mrcPieces(tomogram, { labels })]), writeMrc(whole, { labels }))).toBe(true);
+    expect(sameBytes(writeMrc(tomogram, { labels }), writeMrc(whole, { labels }))).toBe(true);
 
     const [a, b] = [memoryStore(), memoryStore()];
     const levels = omeZarrLevels(tomogram);

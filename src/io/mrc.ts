@@ -835,13 +835,19 @@ export interface MrcWriteOptions {
  * labels (the first names WedgeLab; the caller adds the method and its parameters).
  *
  * ispg is 1 (a single volume, e.g. a tomogram) unless `stack` is set, in which case it is 0
- * (an image stack, e.g. a tilt series), as MRC2014 and mrcfile distinguish them.
+ * (an image stack, e.g. a tilt series), as MRC2014 and mrcfile distinguish them. One byte array of the whole
+ * file: mrcPieces writes the same bytes without it.
  */
-export function writeMrc(volume: MrcVolume, options: MrcWriteOptions = {}): Uint8Array {
+export function writeMrc(volume: MrcVolume | PiecedVolume, options: MrcWriteOptions = {}): Uint8Array {
   const header = mrcHeader(volume, options);
-  const out = new Uint8Array(HEADER_BYTES + 4 * volume.data.length);
+  const out = new Uint8Array(HEADER_BYTES + 4 * volume.nx * volume.ny * volume.nz);
   out.set(header);
-  out.set(float32Bytes(volume.data, 0, volume.data.length), HEADER_BYTES);
+  // A tomogram held in pieces is joined in file order: the bytes are those of the one array.
+  let at = HEADER_BYTES;
+  for (const data of fileOrderRuns(volume)) {
+    out.set(float32Bytes(data, 0, data.length), at);
+    at += 4 * data.length;
+  }
   return out;
 }
 

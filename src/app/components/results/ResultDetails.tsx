@@ -1,5 +1,6 @@
 import type { ResultSummary } from '../../../../workers/api.ts';
 import { useAppStore, selectResult } from '../../state/store.ts';
+import { formatBytes } from '../../../io/bytes.ts';
 import { formatNumber } from '../../util/format.ts';
 import { isLearned, isMethodName, methodDefinition } from '../../../engine/methods/registry.ts';
 import { LossPlot, ResidualPlot } from '../CurvePlot.tsx';
@@ -37,7 +38,11 @@ export function ResultDetails() {
       <dl className="kv">
         <dt>Size</dt>
         <dd>
-          {result.nx} × {result.ny} × {result.nz}
+          {result.nx} × {result.ny} × {result.nz}{' '}
+          <span className="muted" title="float32 in memory; past the engine's piece limit a tomogram is held in pieces of rows along y, which views, scores and exports read as one" data-testid="result-memory">
+            ({formatBytes(4 * result.nx * result.ny * result.nz)}
+            {result.pieces ? `, in ${result.pieces} pieces` : ''})
+          </span>
         </dd>
         {params && (
           <>
