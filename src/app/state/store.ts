@@ -23,6 +23,7 @@ import type { MethodKind } from '../../engine/methods/definition.ts';
 import { isMethodName, methodDefinition, methodsOfKind, type MethodNameOf } from '../../engine/methods/registry.ts';
 import { pageDefaultBinning, reportedDeviceMemoryGiB } from '../../engine/memoryBudget.ts';
 import { buildRequest, defaultForm, methodTitle, type MethodForm, type MethodOptions, type ReconstructionName } from './methodForm.ts';
+import { keepForm, readSavedForm, restoredForm } from './savedForm.ts';
 import { latestResultOf, upsertResult } from './results.ts';
 import { AUTO_KEEP_BYTES, bytesToKeep } from './keeping.ts';
 
@@ -146,6 +147,8 @@ export interface AppActions {
   updateCommon(patch: Partial<CommonParams>): void;
   /** Change some of one method's own settings. */
   updateOptions<N extends MethodName>(method: N, patch: Partial<MethodOptions<N>>): void;
+  /** Put one method's own settings back to its page defaults. */
+  resetOptions(method: MethodName): void;
   /** Check files as a model of a family in the engine and list it (the panel that asked chooses it). */
   addModel(family: ModelFamily, files: File[]): Promise<ModelChoice>;
   /** Run a method on the selected dataset; resolves with the new result's id. */
@@ -479,7 +482,8 @@ export const useAppStore = create<AppStore>()((set, get) => {
     keepOffers: {},
     results: [],
     selectedResultId: null,
-    form: defaultForm(),
+    // The methods and settings last used in this browser (savedForm.ts), where they still pass.
+    form: restoredForm(defaultForm(), readSavedForm()),
     job: null,
     runNote: null,
     error: null,
@@ -621,6 +625,9 @@ export const useAppStore = create<AppStore>()((set, get) => {
     },
     updateOptions(method, patch) {
       set((state) => ({ form: { ...state.form, options: { ...state.form.options, [method]: { ...state.form.options[method], ...patch } } } }));
+    },
+    resetOptions(method) {
+      set((state) => ({ form: { ...state.form, options: { ...state.form.options, [method]: methodDefinition(method).formDefaults() } } }));
     },
     async addModel(family, files) {
       try {
@@ -803,6 +810,11 @@ export const useAppStore = create<AppStore>()((set, get) => {
       }
     },
   };
+});
+
+// Every change of the methods' choices and settings is kept for the next visit.
+useAppStore.subscribe((state, previous) => {
+  if (state.form !== previous.form) keepForm(state.form);
 });
 
 /** The record without the given keys (undefined ones skipped). */
