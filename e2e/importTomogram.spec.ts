@@ -11,6 +11,7 @@
  * the odd/even FSC and in its CSV (halves of two sizes: the second refused by one message); a folder
  * of simulations picked whole asks which subfolder. (The orientation's numbers: src/engine/importedTomogram.test.ts.)
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,6 +136,52 @@ test("another program's binned tomogram is listed beside the results with the fo
   );
   await page.getByTestId('error-dismiss').click();
   expect(await resultsOf(dataset.id)).toEqual(before);
+  expect(pageErrors).toEqual([]);
+});
+
+// An OME-Zarr folder as the cryoET Data Portal and mrc2omezarr write it (zarr-python 2: Blosc LZ4 chunks, OME-NGFF 0.4,
+// voxel size in nm, two levels), of the volume x reversed: written by Debian's python3-zarr, which the suite needs.
+const WRITE_ZARR = `
+import sys, numpy as np, zarr
+path, raw, nx, ny, nz = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:6])
+data = np.fromfile(raw, dtype='<f4').reshape(nz, ny, nx)
+group = zarr.open_group(path, mode='w')
+group.create_dataset('0', data=data, chunks=(8, 16, 16))
+group.create_dataset('1', data=data[::2, ::2, ::2], chunks=(8, 16, 16))
+axes = [dict(name=n, type='space', unit='nanometer') for n in 'zyx']
+group.attrs['multiscales'] = [{'version': '0.4', 'axes': axes, 'datasets': [
+    {'path': '0', 'coordinateTransformations': [{'type': 'scale', 'scale': [1.0, 1.0, 1.0]}]},
+    {'path': '1', 'coordinateTransformations': [{'type': 'scale', 'scale': [2.0, 2.0, 2.0]}]}]}]
+`;
+
+test('an OME-Zarr folder (Blosc-compressed, in nm) is read, lined up and listed as an MRC file is; a folder that is not one is one message', async () => {
+  const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  const { groundTruth } = await simulation;
+  const dir = mkdtempSync(join(tmpdir(), 'wedgelab-zarr-'));
+  const flipped = tomogramFile(groundTruth, 'xyz', { x: true, y: false, z: false });
+  writeFileSync(join(dir, 'volume.f32'), flipped.data);
+  const run = spawnSync('/usr/bin/python3', ['-c', WRITE_ZARR, join(dir, 'picked', 'TS_07.zarr'), join(dir, 'volume.f32'), '48', '40', '12'], { encoding: 'utf8' });
+  expect(run.stderr).toBe('');
+  writeFileSync(join(dir, 'picked', 'notes.txt'), 'beside the Zarr folder');
+  // A folder above the Zarr folder picked: the Zarr folder inside is the one read.
+  await page.getByTestId('import-tomogram-zarr').setInputFiles(join(dir, 'picked'));
+  await expect.poll(async () => (await resultsOf(dataset.id)).map((r) => r.label)).toContain('TS_07.zarr');
+  const imported = (await resultsOf(dataset.id)).find((r) => r.label === 'TS_07.zarr')!;
+  expect([imported.nx, imported.ny, imported.nz, imported.pixelSize, imported.imported?.binning]).toEqual([48, 40, 12, 10, 1]);
+  await expect(page.getByTestId('imported-reading')).toContainText('x reversed to match the tilts');
+  await expect(page.getByTestId('imported-reading')).toContainText('the finest of its 2 levels ("0") is read');
+  for (const z of [0, 11]) {
+    const slice = await page.evaluate(([id, k]) => window.wedgelab.slice(id, 'xy', k).then((s) => Array.from(s.data)), [imported.id, z] as const);
+    expect(slice).toEqual(Array.from(groundTruth.data.subarray(48 * 40 * z, 48 * 40 * (z + 1))));
+  }
+  const before = await resultsOf(dataset.id);
+  mkdirSync(join(dir, 'stack'));
+  writeFileSync(join(dir, 'stack', 'a.tlt'), '0\n');
+  await page.getByTestId('import-tomogram-zarr').setInputFiles(join(dir, 'stack'));
+  await expect(page.getByTestId('error-message')).toContainText('stack: not a Zarr folder (no .zgroup, .zattrs, .zarray or zarr.json at its top)');
+  await page.getByTestId('error-dismiss').click();
+  expect(await resultsOf(dataset.id)).toEqual(before);
+  rmSync(dir, { recursive: true, force: true });
   expect(pageErrors).toEqual([]);
 });
 

@@ -23,6 +23,7 @@ import type { ThicknessSuggestion } from '../src/engine/thickness.ts';
 import type { Microscope } from '../src/engine/ctf.ts';
 import type { PhaseFlipOptions } from '../src/engine/phaseFlip.ts';
 import type { ThonRings } from '../src/engine/thonRings.ts';
+import type { ZarrFolder } from '../src/io/zarrFolder.ts';
 
 export type { CommonParams } from '../src/engine/methods/common.ts';
 export type { MethodName, MethodParams, MethodRequest, RequestOf } from '../src/engine/methods/registry.ts';
@@ -346,7 +347,7 @@ export interface EngineWorkerApi {
   loadFiles(files: File[], options?: LoadOptions, onProgress?: (progress: LoadProgress) => void): Promise<{ dataset: DatasetSummary; groundTruth?: ResultSummary }>;
   /**
    * Bring in a tomogram made elsewhere of data set `datasetId`'s series (docs/loading.md#tomograms-made-elsewhere): an
-   * MRC volume whose x and y (or x and z, XZY) are the tilts' at a whole binning, read in pieces past the piece limit,
+   * MRC volume (or an OME-Zarr folder's finest level, io/omeZarrRead.ts) whose x and y (or x and z, XZY) are the tilts' at a whole binning, read in pieces past the piece limit,
    * its layout and axis directions told from its projections against the tilts (engine/importedTomogram.ts), at
    * their angles negated when `options.invertAngles` (as the results it is compared with were made). As
    * 'ground-truth' it replaces the series' ground truth (a simulation from another simulator: the metrics score
@@ -357,7 +358,7 @@ export interface EngineWorkerApi {
    */
   importTomogram(
     datasetId: string,
-    file: File,
+    file: File | ZarrFolder,
     options: { role: 'ground-truth' | 'tomogram'; invertAngles: boolean; jobId?: string; like?: string },
     onProgress?: (progress: LoadProgress) => void,
   ): Promise<{ dataset: DatasetSummary; result: ResultSummary }>;

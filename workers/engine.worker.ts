@@ -45,6 +45,8 @@ import { effectiveAngles } from '../src/engine/geometry.ts';
 import { phaseFlipTiltSeries } from '../src/engine/cpu/phaseFlip.ts';
 import { DEFAULT_PIECE_BYTES, fileOrderRuns, isPieced, volumePieces, wholeVolume, type Tomogram } from '../src/io/piecedVolume.ts';
 import { formatBytes } from '../src/io/bytes.ts';
+import { readOmeZarrVolume } from '../src/io/omeZarrRead.ts';
+import { zarrFilesOf, type ZarrFolder } from '../src/io/zarrFolder.ts';
 import { suggestThickness, thicknessWithMargin, type ThicknessSuggestion } from '../src/engine/thickness.ts';
 import type { ModelChoice, ModelFamily } from '../src/engine/methods/modelChoice.ts';
 import type {
@@ -286,31 +288,39 @@ interface ImportedTomogram {
   elapsedMs: number;
 }
 
-/**
- * Read an MRC volume (in pieces past the piece limit) and line it up with `tiltSeries` (engine/importedTomogram.ts),
- * at its angles negated with `invertAngles`: refused, naming the file, when its sizes fit no tomogram of the tilts.
- */
-async function readImported(
-  tiltSeries: TiltSeries,
-  file: NamedBlob,
-  { invertAngles = false, signal, onProgress, like }: { invertAngles?: boolean; signal?: AbortSignal; onProgress?: (progress: LoadProgress) => void; like?: LineUp } = {},
-): Promise<ImportedTomogram> {
-  const started = performance.now();
-  // In pieces as results are (the reader's own default is one array).
-  const pieces = pieceBytes ?? DEFAULT_PIECE_BYTES;
+/** An MRC volume, or an OME-Zarr folder's finest level, in pieces past `pieceBytes`, with the readers' warnings. */
+async function readVolumeFile(file: NamedBlob | ZarrFolder, tiltSeries: TiltSeries, pieceBytes: number, signal?: AbortSignal, onProgress?: (progress: LoadProgress) => void): Promise<{ volume: Tomogram; warnings: string[] }> {
+  const progress = onProgress && ((p: LoadProgress) => void onProgress(p));
+  if ('files' in file) return readOmeZarrVolume(zarrFilesOf(file), { pieceBytes, signal, onProgress: progress });
   // A tilt series picked in place of its tomogram is told from the header, before a GiB is read for nothing; a
   // header too broken to say is left to the full read, which names what is wrong.
   const header = await readMrcHeaderOf(file.blob).catch(() => null);
   const instead = header && tiltSeriesInstead(file.name, header, tiltSeries);
   if (instead) throw new Error(instead);
-  const read = await readMrcVolume(file.blob, { name: file.name, permissive: true, pieceBytes: pieces, signal, onProgress: onProgress && ((p) => void onProgress(p)) });
+  return readMrcVolume(file.blob, { name: file.name, permissive: true, pieceBytes, signal, onProgress: progress });
+}
+
+/**
+ * Read an MRC volume or an OME-Zarr folder (in pieces past the piece limit) and line it up with `tiltSeries`
+ * (engine/importedTomogram.ts), at its angles negated with `invertAngles`: refused, naming the file, when its sizes
+ * fit no tomogram of the tilts.
+ */
+async function readImported(
+  tiltSeries: TiltSeries,
+  file: NamedBlob | ZarrFolder,
+  { invertAngles = false, signal, onProgress, like }: { invertAngles?: boolean; signal?: AbortSignal; onProgress?: (progress: LoadProgress) => void; like?: LineUp } = {},
+): Promise<ImportedTomogram> {
+  const started = performance.now();
+  // In pieces as results are (the reader's own default is one array).
+  const pieces = pieceBytes ?? DEFAULT_PIECE_BYTES;
+  const read = await readVolumeFile(file, tiltSeries, pieces, signal, onProgress);
   const on = await engine();
   const project: Projector = (volume, angles) => forwardProject(on, volume, angles, { signal });
   // Inverted angles: lined up as the results made with them are (their z runs the other way).
   const tilts = { ...tiltSeries, tiltAngles: effectiveAngles(tiltSeries.tiltAngles, invertAngles) };
   const remarks = [...(invertAngles ? ['against the tilt angles inverted, as the form has them'] : []), ...read.warnings];
   // The file is read: the bar stays full and says which step of the lining up runs.
-  const onStep = onProgress && ((step: string) => void onProgress({ fraction: 1, bytesRead: file.blob.size, step }));
+  const onStep = onProgress && ((step: string) => void onProgress({ fraction: 1, bytesRead: 'blob' in file ? file.blob.size : 0, step }));
   const { volume, binning, reading, lineUp } = await lineUpTomogram(read.volume, tilts, file.name, project, { remarks, pieceBytes: pieces, onStep, signal, like });
   return { volume, imported: { file: file.name, binning, reading }, lineUp, invertAngles, elapsedMs: performance.now() - started };
 }
@@ -567,7 +577,8 @@ const api: EngineWorkerApi = {
     const other = like === undefined ? undefined : { lineUp: lineUps.get(like), invertAngles: results.get(like)?.summary.invertAngles };
     if (other && (!other.lineUp || other.invertAngles === undefined)) throw new Error(`${file.name}: the tomogram to line it up as is gone (removed?): add it again`);
     const lining = { invertAngles: other?.invertAngles ?? invertAngles, like: other?.lineUp, onProgress };
-    const read = (signal?: AbortSignal) => readImported(datasetOf(datasetId).tiltSeries, { name: file.name, blob: file }, { ...lining, signal });
+    const source = file instanceof Blob ? { name: file.name, blob: file } : file;
+    const read = (signal?: AbortSignal) => readImported(datasetOf(datasetId).tiltSeries, source, { ...lining, signal });
     const imported = jobId ? await withJob(jobId, read) : await read();
     return putImported(datasetId, imported, role);
   },

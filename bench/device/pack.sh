@@ -11,8 +11,8 @@ trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/bin" "$stage/node_modules" "$stage/debs"
 cp "$(command -v node)" "$stage/bin/"
 # bin/wedgelab.js runs the TypeScript through tsx; the engine and io need webgpu (Dawn), onnxruntime-web,
-# fflate and zarrita (OME-Zarr): those and every package they depend on that npm installed here.
-roots=(tsx webgpu onnxruntime-web fflate zarrita)
+# fflate, zarrita and fzstd (OME-Zarr): those and every package they depend on that npm installed here.
+roots=(tsx webgpu onnxruntime-web fflate zarrita fzstd)
 packages=$(node -e '
   const fs = require("fs"), seen = new Set();
   const visit = (n) => {

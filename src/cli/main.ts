@@ -76,7 +76,8 @@ ${methodUsage('tiltSynthesis', '                 ')}
                                      (≥ N points per example, whole rows; wavelet: half-grid points, 8 sub-band targets)
   wedgelab metrics --a A.mrc --b B.mrc [--angles F.tlt [--tilts STACK.mrc]] [--invert-angles] [--json] [--quiet]
                  (--tilts: B is a tomogram made elsewhere of that series, e.g. another simulator's ground truth or IMOD's
-                 tomogram, in XYZ or XZY at a whole binning: lined up with the tilts first, docs/loading.md#tomograms-made-elsewhere)
+                 tomogram, in XYZ or XZY at a whole binning: lined up with the tilts first, docs/loading.md#tomograms-made-elsewhere;
+                 A and B may be OME-Zarr folders, the finest level read)
   wedgelab cv --tilts STACK.mrc --angles F.tlt [--exclude-tilts LIST] --method METHOD [method options] [--drop 0|±15|every:K|each] [--json]
                  ${RECIPE_USAGE}
                  (--drop each: every tilt held out in turn, one reconstruction each (FBP: by linearity, about two FBPs'

@@ -13,6 +13,7 @@ import { simulateTiltSeries } from '../engine/sim/simulate.ts';
 import { tiltRange } from '../engine/sim/tiltScheme.ts';
 import { formatTlt } from '../io/angles.ts';
 import { UsageError } from '../engine/methods/flags.ts';
+import { writeTomogram } from './outputs.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wedgelab-metrics-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -129,6 +130,22 @@ describe('wedgelab metrics', () => {
       expect(Math.max(...pieced[key].map((v: number, i: number) => Math.abs(v - whole[key][i]))), key).toBeLessThan(1e-6);
     }
     for (const key of ['psnr', 'psnrWedge', 'psnrWedgeMissing', 'ssim']) expect(pieced[key], key).toBeCloseTo(whole[key], 10);
+  });
+
+  it('reads an OME-Zarr folder as the MRC file of the same volume, in pieces too, and refuses a folder that is not one', async () => {
+    const [pVolume, qVolume] = [smooth(20, 18, 16, 7, 0.3, 2), smooth(20, 18, 16, 8, 0.3, 2)];
+    const [a, b] = [save('zp.mrc', pVolume), save('zq.mrc', qVolume)];
+    const zarr = join(dir, 'zq.ome.zarr');
+    await writeTomogram(zarr, qVolume, ['test']);
+    const fromMrc = JSON.parse((await run(['--a', a, '--b', b, '--json'])).stdout);
+    const fromZarr = await run(['--a', a, '--b', zarr, '--json']);
+    expect(fromZarr.stderr).toBe('');
+    expect({ ...JSON.parse(fromZarr.stdout), b }).toEqual(fromMrc);
+    // In pieces of 5 rows (the reader's bands): the same scores, as for MRC files in pieces.
+    const pieced = JSON.parse((await run(['--a', a, '--b', zarr, '--json'], 5 * 20 * 16 * 4)).stdout);
+    for (const key of ['psnr', 'ssim']) expect(pieced[key], key).toBeCloseTo(fromMrc[key], 10);
+    const notZarr = mkdtempSync(join(dir, 'plain-'));
+    await expect(run(['--a', a, '--b', notZarr, '--json'])).rejects.toThrow(/plain-\w+: not a Zarr folder/);
   });
 
   it('tells its progress on stderr unless --quiet, through each score', async () => {

@@ -24,10 +24,11 @@ import { resolutionLength, resolutionUnit } from '../engine/metrics/fsc.ts';
 import { nodePool } from '../engine/cpu/nodePool.ts';
 import { DEFAULT_PIECE_BYTES, type Tomogram } from '../io/piecedVolume.ts';
 import { readAngleFile } from '../io/angles.ts';
-import { readCheckedMrcHeader, readMrcStack, readMrcVolume } from '../io/mrcStream.ts';
+import { readMrcStack } from '../io/mrcStream.ts';
 import { requireFlag } from '../engine/methods/flags.ts';
 import { openFile, readTextFile } from './openFile.ts';
 import { checkTomogramMemory } from './outputs.ts';
+import { readTomogramPath } from './readTomogram.ts';
 import { parseOptions } from './options.ts';
 import { progressPrinter } from './progress.ts';
 
@@ -46,17 +47,16 @@ function warnAbout(path: string, warnings: string[]): void {
   for (const warning of warnings) process.stderr.write(`warning: ${basename(path)}: ${warning}\n`);
 }
 
-/** A volume read section by section, held in pieces of rows past `pieceBytes` (a file larger than one buffer reads). */
+/**
+ * A volume (an MRC file, or an OME-Zarr folder) read section by section or band by band, held in pieces of rows past
+ * `pieceBytes` (a file larger than one buffer reads).
+ */
 async function readVolume(path: string, pieceBytes: number): Promise<Tomogram> {
-  const { blob } = await openFile(path);
-  const name = basename(path);
   // A and B (or B lined up), then the FSC's two half spectra or SSIM's band copies and rings, with Node's own: a
   // 640 × 640 × 200 pair peaked at 7.4 volumes' float32 size.
-  checkTomogramMemory(path, await readCheckedMrcHeader(blob, { permissive: true, name }), {
-    copies: 8,
-    remedy: "bin both volumes (IMOD's binvol) or cut the same subvolume out of each (trimvol) first",
-  });
-  const file = await readMrcVolume(blob, { permissive: true, name, pieceBytes });
+  const checkShape = (shape: { nx: number; ny: number; nz: number }) =>
+    checkTomogramMemory(path, shape, { copies: 8, remedy: "bin both volumes (IMOD's binvol) or cut the same subvolume out of each (trimvol) first" });
+  const file = await readTomogramPath(path, { pieceBytes, checkShape });
   warnAbout(path, file.warnings);
   return file.volume;
 }

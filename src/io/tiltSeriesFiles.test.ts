@@ -77,6 +77,11 @@ describe('readTiltSeriesFiles', () => {
     );
     expect(await failure(readTiltSeriesFiles([stack, other, angles], { stack: 'none.mrc' }))).toBe('none.mrc is not among the dropped stacks (tilt.st, other.mrc)');
     expect(await failure(readTiltSeriesFiles([stack]))).toBe("no tilt-angle file (.tlt, .rawtlt, .mdoc or AreTomo .aln) among tilt.st, and none in the stack's extended header");
+    expect(await failure(readTiltSeriesFiles([angles, file('notes.txt', 'hello')]))).toBe('no MRC stack (.mrc, .st, .ali, .mrcs, optionally .gz) among tilt.tlt, notes.txt');
+    // A tomogram's OME-Zarr folder dropped where a series is expected: said, not listed file by file.
+    expect(await failure(readTiltSeriesFiles([file('.zgroup', '{}'), file('.zattrs', '{}'), file('.zarray', '{}'), file('0', '')]))).toBe(
+      'an OME-Zarr folder holds a tomogram, not a tilt series: load the series first, then add it with "OME-Zarr…" under the results',
+    );
   });
 
   it("of a pipeline's output folder, loads the stack whose angles come with it by name, or the one asked for, with its own side files", async () => {

@@ -13,6 +13,7 @@ import { FRAME_HALVES, isStarFile, type FrameHalf } from './relionStar.ts';
 import { binAlignment, comesWithAngles, isSideFile, planSeries, readSideFiles, type ImodRadial, type MetadataRow, type SeriesPlan } from './sideFiles.ts';
 import { checkTiltAngles, checkValues, tiltAngleWarnings } from './tiltSeriesChecks.ts';
 import { companionsOf, droppedSeriesStack, frameHalfOfStack, frameHalfStackNames, groundTruthInFolder, hasAnglesBeside, isStackFile, seriesStacks, tomogramHalvesBeside, tomogramsBeside } from './stackGroups.ts';
+import { isZarrMark } from './zarrFolder.ts';
 
 
 /** How to load: binning at load, progress and cancel (see readMrcStack), and the raw stack's tilt axis. */
@@ -87,6 +88,7 @@ export function sortDroppedFiles(
   const names = files.map((f) => f.name);
   const stacks = seriesStacks(names);
   const listed = names.join(', ') || 'the dropped files';
+  if (stacks.length === 0 && names.some(isZarrMark)) throw new Error('an OME-Zarr folder holds a tomogram, not a tilt series: load the series first, then add it with "OME-Zarr…" under the results');
   if (stacks.length === 0) throw new Error(`no MRC stack (.mrc, .st, .ali, .mrcs, optionally .gz) among ${listed}`);
   if (chosen !== undefined && !stacks.includes(chosen)) throw new Error(`${chosen} is not among the dropped stacks (${stacks.join(', ')})`);
   const stack = droppedSeriesStack(names, chosen);

@@ -24,6 +24,7 @@ import { isMethodName, methodDefinition, methodsOfKind, type MethodNameOf } from
 import { pageDefaultBinning, reportedDeviceMemoryGiB } from '../../engine/memoryBudget.ts';
 import { buildRequest, defaultForm, methodTitle, type MethodForm, type MethodOptions, type ReconstructionName } from './methodForm.ts';
 import { keepForm, readSavedForm, restoredForm } from './savedForm.ts';
+import type { ZarrFolder } from '../../io/zarrFolder.ts';
 import { latestResultOf, upsertResult } from './results.ts';
 import { AUTO_KEEP_BYTES, bytesToKeep } from './keeping.ts';
 
@@ -128,13 +129,14 @@ export interface AppActions {
    */
   phaseFlip(microscope?: MicroscopeOverride): Promise<DatasetSummary>;
   /**
-   * Bring in a tomogram made elsewhere of the selected series (docs/loading.md#tomograms-made-elsewhere): as its
+   * Bring in a tomogram made elsewhere of the selected series (an MRC file or an OME-Zarr folder;
+   * docs/loading.md#tomograms-made-elsewhere): as its
    * ground truth, or as a result beside WedgeLab's, lined up at the tilt angles as the form has them (inverted or
    * not). Read with the load's progress and cancel; the form's Thickness and Binning then match it. Resolves with the
    * new result's id. `like`: the id of a tomogram brought in before from a file made alike (its other half): this
    * one is lined up as that one was.
    */
-  importTomogram(file: File, role: 'ground-truth' | 'tomogram', like?: string): Promise<string>;
+  importTomogram(file: File | ZarrFolder, role: 'ground-truth' | 'tomogram', like?: string): Promise<string>;
   setLoadBinning(choice: LoadBinningChoice): void;
   setLoadTiltAxis(degrees: number): void;
   setTypedMicroscope(typed: { datasetId: string; microscope: Microscope } | null): void;
@@ -567,7 +569,7 @@ export const useAppStore = create<AppStore>()((set, get) => {
           // Offered beside the series (it came in its drop) and now added: offered no more.
           offeredTomograms: { ...state.offeredTomograms, [datasetId]: (state.offeredTomograms[datasetId] ?? []).filter((f) => f !== file) },
           // A half of the pair added: the pair is offered no more (the second, should it fail, names why; "Add a tomogram" takes it alone).
-          offeredHalves: state.offeredHalves[datasetId]?.includes(file) ? withoutKeys(state.offeredHalves, [datasetId]) : state.offeredHalves,
+          offeredHalves: state.offeredHalves[datasetId]?.some((half) => half === file) ? withoutKeys(state.offeredHalves, [datasetId]) : state.offeredHalves,
           datasets: state.datasets.map((d) => (d.id === dataset.id ? dataset : d)),
           // A series has one ground truth: the worker has let the one before go.
           results: [...state.results.filter((r) => role !== 'ground-truth' || r.datasetId !== datasetId || r.method !== 'ground-truth'), result],

@@ -1,5 +1,6 @@
 import { useRef } from 'react';
 import { formatBytes } from '../../../io/bytes.ts';
+import { zarrFolderOf, type ZarrFolder } from '../../../io/zarrFolder.ts';
 import { useCompareStore } from '../../state/compareStore.ts';
 import { useAppStore, selectDataset } from '../../state/store.ts';
 
@@ -24,28 +25,56 @@ export function ImportTomogramButton({ role }: { role: keyof typeof ROLE_TEXT })
   const reading = useAppStore((s) => s.fileLoad !== null);
   const importTomogram = useAppStore((s) => s.importTomogram);
   const input = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
   const text = ROLE_TEXT[role];
+  // The store reports a file that does not fit in the error banner.
   const onFiles = (element: HTMLInputElement) => {
     const [file] = element.files ?? [];
     element.value = '';
-    // The store reports a file that does not fit in the error banner.
     if (file) importTomogram(file, role).catch(() => undefined);
   };
+  const onFolder = (element: HTMLInputElement) => {
+    const folder = pickedZarrFolder(Array.from(element.files ?? []));
+    element.value = '';
+    if (folder) importTomogram(folder, role).catch(() => undefined);
+  };
+  const disabled = !dataset || reading;
   return (
     <>
       <input ref={input} type="file" accept=".mrc,.rec,.map,.gz" hidden onChange={(e) => onFiles(e.target)} data-testid={`import-${role}-file`} />
+      <input ref={folderInput} type="file" {...{ webkitdirectory: '' }} hidden onChange={(e) => onFolder(e.target)} data-testid={`import-${role}-zarr`} />
       <button
         type="button"
         className="small"
-        disabled={!dataset || reading}
+        disabled={disabled}
         onClick={() => input.current?.click()}
         title={`${text.title}. Its x and y (or x and z: the XZY layout of IMOD and AreTomo) are the tilts' at a whole binning, or it is at another pixel size given in both headers (and resampled); which way its axes run, and where its content sits, are told from the tilts.`}
         data-testid={`import-${role}`}
       >
         {text.button}
       </button>
+      <button
+        type="button"
+        className="small"
+        disabled={disabled}
+        onClick={() => folderInput.current?.click()}
+        title={`${text.title}, as an OME-Zarr folder (the cryoET Data Portal's, mrc2omezarr's, WedgeLab's own export): its finest level, lined up with the tilts as an MRC file is`}
+        data-testid={`import-${role}-zarr-button`}
+      >
+        OME-Zarr…
+      </button>
     </>
   );
+}
+
+/**
+ * The Zarr folder among a picked folder's files (paths from the picked folder's name down); where there is none,
+ * the picked folder itself, which the reader then refuses, naming it.
+ */
+function pickedZarrFolder(files: File[]): ZarrFolder | null {
+  if (files.length === 0) return null;
+  const entries = files.map((file) => ({ path: file.webkitRelativePath || file.name, blob: file }));
+  return zarrFolderOf(entries) ?? { name: entries[0].path.split('/')[0], files: entries };
 }
 
 /**

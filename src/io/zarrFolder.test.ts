@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { zarrFilesOf, zarrFolderOf } from './zarrFolder.ts';
+
+const entry = (path: string, text = path) => ({ path, blob: new Blob([text]) });
+const paths = (folder: ReturnType<typeof zarrFolderOf>) => folder && { name: folder.name, paths: folder.files.map((f) => f.path) };
+
+describe('a Zarr folder among picked files', () => {
+  it('is the shallowest folder holding a root mark, its files keyed below it', () => {
+    // The Zarr folder picked itself (v2): its name first in every path.
+    expect(paths(zarrFolderOf(['TS_01.zarr/.zgroup', 'TS_01.zarr/.zattrs', 'TS_01.zarr/0/.zarray', 'TS_01.zarr/0/0/0/0'].map((p) => entry(p))))).toEqual({
+      name: 'TS_01.zarr',
+      paths: ['.zgroup', '.zattrs', '0/.zarray', '0/0/0/0'],
+    });
+    // A folder above it picked (v3: zarr.json in every node), with other files beside the Zarr folder.
+    expect(paths(zarrFolderOf(['run/notes.txt', 'run/Tomograms/t.zarr/zarr.json', 'run/Tomograms/t.zarr/0/zarr.json', 'run/Tomograms/t.zarr/0/c/0/0/0'].map((p) => entry(p))))).toEqual({
+      name: 't.zarr',
+      paths: ['zarr.json', '0/zarr.json', '0/c/0/0/0'],
+    });
+    expect(zarrFolderOf([entry('stack/a.mrc'), entry('stack/a.tlt')])).toBeNull();
+  });
+
+  it("reads a file's bytes by its path, and nothing for a path it lacks", async () => {
+    const files = zarrFilesOf({ name: 'x.zarr', files: [entry('.zattrs', '{"a": 1}')] });
+    expect(new TextDecoder().decode(await files.read('.zattrs'))).toBe('{"a": 1}');
+    expect(await files.read('0/0/0/0')).toBeUndefined();
+  });
+});
