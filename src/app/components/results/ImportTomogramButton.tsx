@@ -40,7 +40,7 @@ export function ImportTomogramButton({ role }: { role: keyof typeof ROLE_TEXT })
   };
   const disabled = !dataset || reading;
   return (
-    <>
+    <span className="import-buttons">
       <input ref={input} type="file" accept=".mrc,.rec,.map,.gz" hidden onChange={(e) => onFiles(e.target)} data-testid={`import-${role}-file`} />
       <input ref={folderInput} type="file" {...{ webkitdirectory: '' }} hidden onChange={(e) => onFolder(e.target)} data-testid={`import-${role}-zarr`} />
       <button
@@ -63,7 +63,7 @@ export function ImportTomogramButton({ role }: { role: keyof typeof ROLE_TEXT })
       >
         OME-Zarr…
       </button>
-    </>
+    </span>
   );
 }
 
