@@ -9,7 +9,8 @@
  * is resampled onto the tilts' grid; a pipeline's tomogram that came with the series is offered, and added on
  * request, and its two half tomograms added together, the second lined up as the first, their FSC shown, also beside
  * the odd/even FSC and in its CSV (halves of two sizes: the second refused by one message); a folder
- * of simulations picked whole asks which subfolder. (The orientation's numbers: src/engine/importedTomogram.test.ts.)
+ * of simulations picked whole asks which subfolder. An OME-Zarr folder (zarr-python's, Blosc-compressed) is read as
+ * an MRC file is, picked with "OME-Zarr…" or offered when it came in a run folder with the series. (The orientation's numbers: src/engine/importedTomogram.test.ts.)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -181,6 +182,31 @@ test('an OME-Zarr folder (Blosc-compressed, in nm) is read, lined up and listed 
   await expect(page.getByTestId('error-message')).toContainText('stack: not a Zarr folder (no .zgroup, .zattrs, .zarray or zarr.json at its top)');
   await page.getByTestId('error-dismiss').click();
   expect(await resultsOf(dataset.id)).toEqual(before);
+  rmSync(dir, { recursive: true, force: true });
+  expect(pageErrors).toEqual([]);
+});
+
+test("a run folder picked whole (the series and its tomogram's OME-Zarr folder, as the cryoET Data Portal gives them): the series loads, the Zarr folder is offered and added on request", async () => {
+  const { groundTruth } = await simulation;
+  const dir = mkdtempSync(join(tmpdir(), 'wedgelab-run-'));
+  const run = join(dir, 'TS_026');
+  mkdirSync(join(run, 'TiltSeries'), { recursive: true });
+  for (const file of await seriesFiles('TS_026')) writeFileSync(join(run, 'TiltSeries', file.name), file.buffer);
+  writeFileSync(join(dir, 'volume.f32'), groundTruth.data);
+  const written = spawnSync('/usr/bin/python3', ['-c', WRITE_ZARR, join(run, 'Tomograms', 'TS_026.zarr'), join(dir, 'volume.f32'), '48', '40', '12'], { encoding: 'utf8' });
+  expect(written.stderr).toBe('');
+  await page.getByTestId('folder-input').setInputFiles(run);
+  await expect(page.getByTestId('dataset-summary')).toContainText('TS_026.mrc', { timeout: 60_000 });
+  const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  // Its chunks and metadata are not the series' files: no warning names them.
+  expect(dataset.warnings).toEqual([]);
+  await expect(page.getByTestId('offered-tomograms')).toContainText(/TS_026\.zarr \(OME-Zarr, [\d.]+ KiB\) came with the series/);
+  await page.getByTestId('offered-tomogram-add').click();
+  await expect.poll(async () => (await resultsOf(dataset.id)).map((r) => r.label)).toContain('TS_026.zarr');
+  await expect(page.getByTestId('offered-tomograms')).toHaveCount(0);
+  const imported = (await resultsOf(dataset.id)).find((r) => r.label === 'TS_026.zarr')!;
+  const slice = await page.evaluate((id) => window.wedgelab.slice(id, 'xy', 5).then((s) => Array.from(s.data)), imported.id);
+  expect(slice).toEqual(Array.from(groundTruth.data.subarray(48 * 40 * 5, 48 * 40 * 6)));
   rmSync(dir, { recursive: true, force: true });
   expect(pageErrors).toEqual([]);
 });

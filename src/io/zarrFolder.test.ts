@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { zarrFilesOf, zarrFolderOf } from './zarrFolder.ts';
+import { zarrFilesOf, zarrFolderOf, zarrFoldersIn } from './zarrFolder.ts';
 
 const entry = (path: string, text = path) => ({ path, blob: new Blob([text]) });
 const paths = (folder: ReturnType<typeof zarrFolderOf>) => folder && { name: folder.name, paths: folder.files.map((f) => f.path) };
@@ -17,6 +17,16 @@ describe('a Zarr folder among picked files', () => {
       paths: ['zarr.json', '0/zarr.json', '0/c/0/0/0'],
     });
     expect(zarrFolderOf([entry('stack/a.mrc'), entry('stack/a.tlt')])).toBeNull();
+  });
+
+  it('are every folder with a root mark not inside another, and the files outside them are the others', () => {
+    const files = ['run/TS.mrc', 'run/TS.tlt', 'run/a.zarr/.zgroup', 'run/a.zarr/0/.zarray', 'run/a.zarr/0/0.0.0', 'run/deep/b.zarr/zarr.json', 'run/deep/b.zarr/0/zarr.json', 'run/deep/notes.txt'].map((p) => entry(p));
+    const { folders, others } = zarrFoldersIn(files);
+    expect(folders.map((f) => paths(f))).toEqual([
+      { name: 'a.zarr', paths: ['.zgroup', '0/.zarray', '0/0.0.0'] },
+      { name: 'b.zarr', paths: ['zarr.json', '0/zarr.json'] },
+    ]);
+    expect(others.map((f) => f.path)).toEqual(['run/TS.mrc', 'run/TS.tlt', 'run/deep/notes.txt']);
   });
 
   it("reads a file's bytes by its path, and nothing for a path it lacks", async () => {

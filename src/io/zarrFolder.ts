@@ -24,19 +24,28 @@ const ROOT_MARKS = ['.zgroup', '.zattrs', '.zarray', 'zarr.json'];
 export const isZarrMark = (name: string): boolean => ROOT_MARKS.includes(name);
 
 /**
- * The Zarr folder among files picked or dropped with their paths ("TS_01.zarr/0/0/0/0", a folder's files' paths
- * below the picked folder, its own name first): the shallowest folder holding a root's mark. Null when there is none.
+ * The Zarr folders among files picked or dropped with their paths ("run/TS_01.zarr/0/0/0/0": from the picked or
+ * dropped folder's name down), shallowest first: each folder holding a root's mark that is not inside another, with
+ * the files below it keyed from it; and the files in none of them.
  */
+export function zarrFoldersIn<F extends { path: string; blob: Blob }>(files: readonly F[]): { folders: ZarrFolder[]; others: F[] } {
+  const marked = files.filter(({ path }) => isZarrMark(path.split('/').pop() as string)).map(({ path }) => path.split('/').slice(0, -1).join('/'));
+  const depth = (dir: string) => (dir === '' ? 0 : dir.split('/').length);
+  const roots: string[] = [];
+  for (const dir of [...new Set(marked)].sort((a, b) => depth(a) - depth(b) || a.localeCompare(b))) {
+    if (!roots.some((root) => root === '' || dir.startsWith(`${root}/`))) roots.push(dir);
+  }
+  const rootOf = (path: string) => roots.find((root) => root === '' || path.startsWith(`${root}/`));
+  const folders = roots.map((root) => ({
+    name: root.split('/').pop() || 'Zarr folder',
+    files: files.filter(({ path }) => rootOf(path) === root).map(({ path, blob }) => ({ path: root === '' ? path : path.slice(root.length + 1), blob })),
+  }));
+  return { folders, others: files.filter(({ path }) => rootOf(path) === undefined) };
+}
+
+/** The shallowest Zarr folder among picked files (zarrFoldersIn), or null when there is none. */
 export function zarrFolderOf(files: readonly { path: string; blob: Blob }[]): ZarrFolder | null {
-  const roots = files
-    .map(({ path }) => path.split('/'))
-    .filter((parts) => isZarrMark(parts[parts.length - 1]))
-    .map((parts) => parts.slice(0, -1).join('/'));
-  if (roots.length === 0) return null;
-  const root = roots.reduce((shallowest, dir) => (dir.split('/').length < shallowest.split('/').length ? dir : shallowest));
-  const prefix = root === '' ? '' : `${root}/`;
-  const inside = files.filter(({ path }) => path.startsWith(prefix)).map(({ path, blob }) => ({ path: path.slice(prefix.length), blob }));
-  return { name: root.split('/').pop() || 'Zarr folder', files: inside };
+  return zarrFoldersIn(files).folders[0] ?? null;
 }
 
 /** A folder's files as the reader asks for them. */

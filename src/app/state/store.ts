@@ -88,9 +88,10 @@ export interface AppState {
   formDefaults: Record<string, FormDefaults>;
   /**
    * Per data set, a pipeline's tomograms of it that came in its drop (its summary's tomogramsBeside: AreTomo's _Vol,
-   * etomo's _rec, RELION's rec_NAME): offered beside the results, read only when added.
+   * etomo's _rec, RELION's rec_NAME; and any OME-Zarr folder in the drop, offerZarrWith): offered beside the results,
+   * read only when added.
    */
-  offeredTomograms: Record<string, File[]>;
+  offeredTomograms: Record<string, (File | ZarrFolder)[]>;
   /** Per data set, a pipeline's two half tomograms of it, both in its drop (its summary's tomogramHalvesBeside): offered as a pair. */
   offeredHalves: Record<string, [File, File]>;
   results: ResultSummary[];
@@ -137,6 +138,11 @@ export interface AppActions {
    * one is lined up as that one was.
    */
   importTomogram(file: File | ZarrFolder, role: 'ground-truth' | 'tomogram', like?: string): Promise<string>;
+  /**
+   * OME-Zarr folders that came in a drop with a tilt series (a pipeline's or the cryoET Data Portal's run folder):
+   * offered beside the results of the series that `files` (the rest of the drop) load, once it has loaded.
+   */
+  offerZarrWith(files: readonly File[], folders: ZarrFolder[]): void;
   setLoadBinning(choice: LoadBinningChoice): void;
   setLoadTiltAxis(degrees: number): void;
   setTypedMicroscope(typed: { datasetId: string; microscope: Microscope } | null): void;
@@ -245,6 +251,8 @@ export const useAppStore = create<AppStore>()((set, get) => {
   const loadedFrom = new Map<string, string>();
   /** The data sets and results kept for after a reload (asked of the engine, or restored). */
   const keptIds = new Set<string>();
+  /** The last drop's OME-Zarr folders, until a load of that drop's files lists them (offerZarrWith). */
+  let zarrOffer: { files: Set<File>; folders: ZarrFolder[] } | null = null;
 
   /** Add (or replace) a dataset and make it the current one. */
   function addDataset(dataset: DatasetSummary, groundTruth?: ResultSummary): void {
@@ -533,7 +541,10 @@ export const useAppStore = create<AppStore>()((set, get) => {
       const { dataset } = await trackedRead(reading, read, ({ dataset, groundTruth }) => acceptDataset(dataset, groundTruth));
       loadedFrom.set(dataset.id, key);
       const beside = dataset.tomogramsBeside ?? [];
-      if (beside.length > 0) set((state) => ({ offeredTomograms: { ...state.offeredTomograms, [dataset.id]: files.filter((f) => beside.includes(f.name)) } }));
+      const zarrs = zarrOffer && files.some((f) => zarrOffer?.files.has(f)) ? zarrOffer.folders : [];
+      if (zarrs.length > 0) zarrOffer = null;
+      const offered = [...files.filter((f) => beside.includes(f.name)), ...zarrs];
+      if (offered.length > 0) set((state) => ({ offeredTomograms: { ...state.offeredTomograms, [dataset.id]: offered } }));
       const halves = dataset.tomogramHalvesBeside?.map((name) => files.find((f) => f.name === name));
       if (halves?.[0] && halves[1]) set((state) => ({ offeredHalves: { ...state.offeredHalves, [dataset.id]: [halves[0], halves[1]] as [File, File] } }));
       return dataset;
@@ -580,6 +591,10 @@ export const useAppStore = create<AppStore>()((set, get) => {
         keepOrOffer(result.id);
       });
       return result.id;
+    },
+
+    offerZarrWith(files, folders) {
+      zarrOffer = folders.length > 0 ? { files: new Set(files), folders } : null;
     },
 
     setLoadBinning(choice) {

@@ -12,6 +12,7 @@ import { isStarFile, relionSeriesNames } from '../../io/relionStar.ts';
 import { comesWithAngles } from '../../io/sideFiles.ts';
 import { hasAnglesBeside, seriesStacks } from '../../io/stackGroups.ts';
 import { fileStem } from '../util/download.ts';
+import { zarrFoldersIn } from '../../io/zarrFolder.ts';
 import type { DroppedFile } from './droppedFiles.ts';
 import { useAppStore } from './store.ts';
 
@@ -81,7 +82,8 @@ async function choiceOf(files: File[]): Promise<PendingSeries | null> {
  * choice of a folder, one of several RELION tilt series or of several stacks with their angles for the choice of
  * one, and a stack without an angle file, and without angles in its extended header, for a typed tilt range.
  */
-export async function loadDropped(dropped: readonly DroppedFile[]): Promise<void> {
+export async function loadDropped(all: readonly DroppedFile[]): Promise<void> {
+  const dropped = withoutZarrFolders(all);
   const folders = seriesFolders(dropped);
   const names = folders ? Object.keys(folders).sort() : [];
   if (folders && names.length > 1) {
@@ -90,6 +92,19 @@ export async function loadDropped(dropped: readonly DroppedFile[]): Promise<void
   }
   // Folders that repeat names, one of which holds a series: that folder's files only.
   return folders && names.length === 1 ? loadFolder(folders[names[0]], names[0]) : loadFolder(dropped.map((d) => d.file));
+}
+
+/**
+ * The drop less its OME-Zarr folders (a tomogram's, beside the series in a pipeline's or the cryoET Data Portal's
+ * run folder), which are offered beside the series it loads instead of being read as its files one by one; a drop
+ * of nothing but Zarr folders is left whole, for the load to say what it holds.
+ */
+function withoutZarrFolders(dropped: readonly DroppedFile[]): readonly DroppedFile[] {
+  const { folders, others } = zarrFoldersIn(dropped.map((d) => ({ path: d.folder ? `${d.folder}/${d.file.name}` : d.file.name, blob: d.file, dropped: d })));
+  const rest = others.map((o) => o.dropped);
+  if (folders.length === 0 || seriesStacks(rest.map((d) => d.file.name)).length === 0) return dropped;
+  useAppStore.getState().offerZarrWith(rest.map((d) => d.file), folders);
+  return rest;
 }
 
 /** Files of one folder (`folder`: its name, in a drop of several), loaded, or waiting for the choice or range they need. */

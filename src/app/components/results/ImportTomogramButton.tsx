@@ -1,4 +1,4 @@
-import { useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { formatBytes } from '../../../io/bytes.ts';
 import { zarrFolderOf, type ZarrFolder } from '../../../io/zarrFolder.ts';
 import { useCompareStore } from '../../state/compareStore.ts';
@@ -26,6 +26,10 @@ export function ImportTomogramButton({ role }: { role: keyof typeof ROLE_TEXT })
   const importTomogram = useAppStore((s) => s.importTomogram);
   const input = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
+  // A folder picked whole: React passes no webkitdirectory attribute, so it is set on the element.
+  useEffect(() => {
+    if (folderInput.current) folderInput.current.webkitdirectory = true;
+  }, []);
   const text = ROLE_TEXT[role];
   // The store reports a file that does not fit in the error banner.
   const onFiles = (element: HTMLInputElement) => {
@@ -42,7 +46,7 @@ export function ImportTomogramButton({ role }: { role: keyof typeof ROLE_TEXT })
   return (
     <span className="import-buttons">
       <input ref={input} type="file" accept=".mrc,.rec,.map,.gz" hidden onChange={(e) => onFiles(e.target)} data-testid={`import-${role}-file`} />
-      <input ref={folderInput} type="file" {...{ webkitdirectory: '' }} hidden onChange={(e) => onFolder(e.target)} data-testid={`import-${role}-zarr`} />
+      <input ref={folderInput} type="file" hidden onChange={(e) => onFolder(e.target)} data-testid={`import-${role}-zarr`} />
       <button
         type="button"
         className="small"
@@ -65,6 +69,13 @@ export function ImportTomogramButton({ role }: { role: keyof typeof ROLE_TEXT })
       </button>
     </span>
   );
+}
+
+/** Why a tomogram is offered beside the series. */
+function offerTitle(file: File | ZarrFolder): string {
+  return file instanceof Blob
+    ? "A tomogram named after this series came in its drop (AreTomo's _Vol, etomo's _rec): add it to compare with WedgeLab's results"
+    : 'An OME-Zarr folder came in the drop with this series (a tomogram of it, as the cryoET Data Portal gives them): add it to compare with WedgeLab\'s results';
 }
 
 /**
@@ -95,8 +106,8 @@ export function OfferedTomograms() {
     <ul className="offered-tomograms" data-testid="offered-tomograms">
       {(offered ?? []).map((file) => (
         <li key={file.name}>
-          <span title="A tomogram named after this series came in its drop (AreTomo's _Vol, etomo's _rec): add it to compare with WedgeLab's results">
-            {file.name} ({formatBytes(file.size)}) came with the series
+          <span title={offerTitle(file)}>
+            {file.name} ({file instanceof Blob ? formatBytes(file.size) : `OME-Zarr, ${formatBytes(file.files.reduce((sum, f) => sum + f.blob.size, 0))}`}) came with the series
           </span>
           <button type="button" className="small" disabled={reading} onClick={() => void importTomogram(file, 'tomogram').catch(() => undefined)} data-testid="offered-tomogram-add">
             Add
