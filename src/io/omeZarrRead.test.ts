@@ -64,6 +64,19 @@ describe('reading OME-Zarr', () => {
     files.set('0/.zarray', json({ zarr_format: 2, shape: [2, 2, 3, 4], chunks: [1, 2, 3, 4], dtype: '<f4', compressor: null, fill_value: 0, order: 'C', filters: null }));
     await expect(readOmeZarrVolume(inMemory('channels.zarr', files))).rejects.toThrow('channels.zarr: its array is 2 × 2 × 3 × 4: WedgeLab reads one 3-D volume');
   });
+
+  it('reads a bare Zarr array (no OME-NGFF metadata) at an unknown voxel size, and a chunk never written as the fill value', async () => {
+    const json = (value: object) => new TextEncoder().encode(JSON.stringify(value));
+    const values = Float32Array.from({ length: 2 * 3 * 4 }, (_, i) => i - 5.5);
+    const files = new Map([
+      ['.zarray', json({ zarr_format: 2, shape: [4, 3, 4], chunks: [2, 3, 4], dtype: '<f4', compressor: null, fill_value: 7, order: 'C', filters: null })],
+      ['0.0.0', new Uint8Array(values.buffer)],
+    ]);
+    const read = await readOmeZarrVolume(inMemory('bare.zarr', files));
+    expect(read.warnings).toEqual(['a bare Zarr array, without OME-NGFF metadata: the voxel size is unknown']);
+    expect([read.volume.nx, read.volume.ny, read.volume.nz, read.volume.pixelSize]).toEqual([4, 3, 4, 0]);
+    expect(voxels(read.volume)).toEqual(Float32Array.from([...values, ...new Array(24).fill(7)]));
+  });
 });
 
 // Written by Debian's python3-zarr (zarr-python 2, numcodecs): compressed chunks as the cryoET Data Portal's and

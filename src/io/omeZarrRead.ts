@@ -1,8 +1,8 @@
 /**
  * Reading a tomogram stored as OME-Zarr (OME-NGFF 0.4 and later, Zarr v2 or v3): the format of the CZ cryoET Data
  * Portal's tomograms, of mrc2omezarr and of WedgeLab's own export (./omeZarr.ts). The finest level of the first
- * image is read, a band of rows at a time, into the pieces a result is held in (./piecedVolume.ts); chunks may be
- * compressed (Blosc with LZ4 or Zstandard, Zstandard, gzip, zlib: zarrita and numcodecs, bundled with the page).
+ * image is read, a band of rows at a time, into the pieces a result is held in (./piecedVolume.ts), by zarrita; chunks
+ * may be stored raw or compressed by Blosc, LZ4 or Zstandard (decoded by ./blosc.ts), gzip or zlib (zarrita's own).
  *
  * Axes: the last three must be z, y, x (slowest first), which is also x fastest in memory, as an MRC file's
  * sections: the volume reads as an MRC volume of the same sizes would. Axes before them (time, channel) must be of
@@ -136,4 +136,3 @@ function asFloat32(data: unknown, name: string, dtype: string): Float32Array {
   if (numeric.some((type) => data instanceof type)) return Float32Array.from(data as ArrayLike<number>);
   throw new Error(`${name}: its values are ${dtype}: WedgeLab reads integers and floating-point numbers`);
 }
-
