@@ -23,6 +23,7 @@ import { benchCvEach, cvEachTable } from './benchCvEach.ts';
 import { benchDose, doseTable } from './benchDose.ts';
 import { benchFsc, fscTable } from './benchFsc.ts';
 import { benchTruth, truthTable } from './benchTruth.ts';
+import { benchZarr, zarrTable } from './benchZarr.ts';
 import { benchPhaseFlip, phaseFlipTable } from './benchPhaseFlip.ts';
 import { benchCtfByDepth, ctfByDepthTable } from './benchCtfByDepth.ts';
 import { benchImport, importTable } from './benchImport.ts';
@@ -68,8 +69,8 @@ function localnetPageTable(rows: LocalnetPageRow[]): string {
   return [head, ...body].join('\n');
 }
 
-/** The bench's parts: every method's own bench, then the CPU projector kernels, the 3-D FFT, dose weighting, the phase flip, lining up, each tilt held out, the 3-D view, the local network in the page, the batch command and loading a real-size stack. */
-export const BENCH_PARTS = [...METHODS.map((d) => d.name), 'cpu-kernels', 'fft', 'fsc', 'truth', 'dose', 'phaseflip', 'ctfdepth', 'import', 'cv-each', 'render', 'localnet-page', 'batch', 'load'] as const;
+/** The bench's parts: every method's own bench, then the CPU projector kernels, the 3-D FFT, dose weighting, the phase flip, lining up, reading OME-Zarr, each tilt held out, the 3-D view, the local network in the page, the batch command and loading a real-size stack. */
+export const BENCH_PARTS = [...METHODS.map((d) => d.name), 'cpu-kernels', 'fft', 'fsc', 'truth', 'dose', 'phaseflip', 'ctfdepth', 'import', 'zarr', 'cv-each', 'render', 'localnet-page', 'batch', 'load'] as const;
 type Part = (typeof BENCH_PARTS)[number];
 const MODEL_BACKENDS = ['auto', 'webgpu', 'wasm'] as const satisfies readonly BenchContext['modelBackend'][];
 
@@ -93,7 +94,7 @@ function cachedPython(): BenchContext['python'] {
  * `wedgelab bench [--quick] [--only PART[,PART…]] [--model-backend auto|webgpu|wasm] [--out-dir DIR]`; the parts
  * are the methods' names (each method's own bench entry), cpu-kernels (the projector pair in TypeScript and in
  * WebAssembly SIMD, one thread), fft, fsc (the page's FSC against the one-array FSC), truth (the ground-truth scores against numpy and scikit-image), dose (dose weighting against numpy), phaseflip, ctfdepth (FBP by depth against
- * the 2-D flip then FBP), import, cv-each (every tilt
+ * the 2-D flip then FBP), import, zarr (reading an OME-Zarr tomogram against zarr-python), cv-each (every tilt
  * held out in turn with FBP against one cross-validation per tilt), render, localnet-page, batch and load.
  * --model-backend: the model benches' onnxruntime-web backend ('auto': WebGPU on a real GPU, wasm on a software
  * adapter, as in the page).
@@ -130,6 +131,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   const phaseFlip = parts.has('phaseflip') ? await benchPhaseFlip(context) : [];
   const ctfByDepth = parts.has('ctfdepth') ? await benchCtfByDepth(context) : [];
   const imports = parts.has('import') ? await benchImport(context) : [];
+  const zarrRows = parts.has('zarr') ? await benchZarr(context) : [];
   const cvEach = parts.has('cv-each') ? await benchCvEach(gpu, context) : [];
   const renderSizes: [number, number, number][] = quick ? [[128, 128, 128]] : [[128, 128, 128], [256, 256, 256], [512, 512, 256]];
   const renderRows = parts.has('render') ? await benchRender(renderSizes, { softwareGpu: gpu.isFallbackAdapter, log }) : [];
@@ -141,7 +143,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   const machine = `${gpu.description}${gpu.isFallbackAdapter ? ' (software fallback adapter)' : ''}; host ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; peak host RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
   await mkdir(outDir, { recursive: true });
   const gpuInfo = { description: gpu.description, deviceName: gpu.deviceName, vendor: gpu.vendor, architecture: gpu.architecture, fallback: gpu.isFallbackAdapter };
-  const report = { date: new Date().toISOString(), machine, gpu: gpuInfo, methods, cpuKernels, fft: fftRows, fsc: fscRows, truth: truthRows, dose, phaseFlip, ctfByDepth, import: imports, cvEach, render: renderRows, localnetPage, batch, load };
+  const report = { date: new Date().toISOString(), machine, gpu: gpuInfo, methods, cpuKernels, fft: fftRows, fsc: fscRows, truth: truthRows, dose, phaseFlip, ctfByDepth, import: imports, zarr: zarrRows, cvEach, render: renderRows, localnetPage, batch, load };
   await writeFile(join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = [
     `Machine: ${machine}`,
@@ -154,6 +156,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     phaseFlip.length ? `\nPhase flip (CTF correction; CPU pool: float64 FFT, a tilt per thread) against numpy's FFT of the same flip\n\n${phaseFlipTable(phaseFlip)}` : '',
     ctfByDepth.length ? `\nFBP correcting the CTF by depth (each tilt flipped per depth slab, on the CPU pool) against the 2-D flip then FBP, in the same run\n\n${ctfByDepthTable(ctfByDepth)}` : '',
     imports.length ? `\nLining a tomogram made elsewhere up with its tilts (XZY, z reversed; its own projections at −60°, 0° and 60° as the tilts) against numpy's copy of the same turn and scipy's zoom\n\n${importTable(imports)}` : '',
+    zarrRows.length ? `\nReading an OME-Zarr tomogram (Blosc LZ4, byte shuffle, 256³ chunks, as zarr-python writes by default) against zarr-python reading it, in the same run\n\n${zarrTable(zarrRows)}` : '',
     cvEach.length ? `\nEvery tilt held out in turn with FBP (by linearity: the whole series' FBP less each tilt's own) against one cross-validation per tilt, in the same run\n\n${cvEachTable(cvEach)}` : '',
     renderRows.length ? `\n3-D view (chromium)\n\n${renderTable(renderRows)}` : '',
     localnetPage.length ? `\nLocal network in the page (chromium; the worker's own backend choice)\n\n${localnetPageTable(localnetPage)}` : '',
