@@ -9,6 +9,7 @@ import { withSerialEmTiltAngles } from '../io/extendedHeaderFixture.ts';
 import { mrcInfo, readMrc, writeMrc } from '../io/mrc.ts';
 import { readMrcInfo, readMrcStack } from '../io/mrcStream.ts';
 import { wedgelab } from './testKit.ts';
+import { writeTomogram } from './outputs.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wedgelab-info-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -224,5 +225,25 @@ describe('wedgelab info', () => {
     expect(run.stdout).toContain('  a    tilt_series.mrc + tilt_series.tlt\n       3 of 3 sections, -30° … 30°; scored against ground_truth.mrc\n');
     expect(run.stdout).toContain('  top  top.mrc + top.tlt\n       3 of 3 sections, -30° … 30°; scored against phantom.mrc\n');
     expect(run.stderr).toBe('');
+  });
+
+  it('describes an OME-Zarr tomogram as the page and metrics read it: size, voxel size, statistics, the level read', async () => {
+    const path = join(dir, 'tomo.ome.zarr');
+    await writeTomogram(path, { nx: 3, ny: 2, nz: 2, pixelSize: 1.5, data: Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) }, ['test']);
+    const run = await wedgelab(['info', path]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.split('\n')).toEqual([
+      path,
+      '  format          OME-Zarr (its finest level, as the page and metrics read it)',
+      '  size            3 × 2 × 2 (12 voxels)',
+      '  pixel size      1.5 Å',
+      '  min             1',
+      '  max             12',
+      '  mean            6.5',
+      '  std             3.45205',
+      '',
+    ]);
+    const json = JSON.parse((await wedgelab(['info', path, '--json'])).stdout);
+    expect(json).toMatchObject({ format: 'OME-Zarr', nx: 3, ny: 2, nz: 2, pixelSize: 1.5, min: 1, max: 12, mean: 6.5, warnings: [] });
   });
 });

@@ -7,7 +7,7 @@
  * the header before the data is read: a mismatch is refused with the loaders' words. A folder or a TSV list: the
  * tilt series batch would run from it (seriesListInfo).
  */
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { astigmatismAxes } from '../io/astigmatism.ts';
 import type { MrcInfo } from '../io/mrc.ts';
@@ -22,10 +22,18 @@ import { withRelionFiles } from './relionPaths.ts';
 import { listSeries } from './batch/series.ts';
 import { darkTiltsWarning, withFrameHalfStacks } from './recon.ts';
 import { parseOptions } from './options.ts';
+import { readTomogramPath } from './readTomogram.ts';
+import { isZarrMark } from '../io/zarrFolder.ts';
+import { fileOrderRuns } from '../io/piecedVolume.ts';
+import { volumeStats } from '../engine/volume.ts';
 
 export async function infoCommand(args: string[]): Promise<void> {
   const { positionals, values } = parseOptions(args, { json: { type: 'boolean' } }, Infinity);
   if (positionals.length === 0) throw new UsageError('info takes an MRC file, and optionally its side files (.tlt, .rawtlt, .mdoc, .xf, .xtilt, .aln, tilt.com, .defocus, _CTF.txt, _TLT.txt), a RELION tilt-series STAR file, or a folder or TSV list as batch takes them');
+  if (positionals.length === 1 && (await isZarrFolder(positionals[0]))) {
+    await zarrInfo(positionals[0], values.json === true);
+    return;
+  }
   if (positionals.length === 1 && (/\.tsv$/i.test(positionals[0]) || (await stat(positionals[0]).catch(() => null))?.isDirectory())) {
     await seriesListInfo(positionals[0], values.json === true);
     return;
@@ -50,6 +58,30 @@ export async function infoCommand(args: string[]): Promise<void> {
   } else {
     process.stdout.write(formatInfo(path, info, headerAngles) + (series ? formatSeries(series, sectionMeans) : ''));
   }
+}
+
+/** Whether `path` is a folder with a Zarr node's mark at its top (.zgroup, .zattrs, .zarray, zarr.json). */
+async function isZarrFolder(path: string): Promise<boolean> {
+  const names = await readdir(path).catch(() => [] as string[]);
+  return names.some(isZarrMark);
+}
+
+/** An OME-Zarr tomogram as the page and `metrics` read it (io/omeZarrRead.ts): its size, voxel size, the reader's remarks and statistics. */
+async function zarrInfo(path: string, json: boolean): Promise<void> {
+  const { volume, warnings } = await readTomogramPath(path);
+  const { nx, ny, nz, pixelSize } = volume;
+  const { min, max, mean, std } = volumeStats([...fileOrderRuns(volume)]);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ format: 'OME-Zarr', nx, ny, nz, pixelSize, min, max, mean, std, warnings }, nonFiniteAsText)}\n`);
+    return;
+  }
+  const rows: [string, string][] = [
+    ['format', 'OME-Zarr (its finest level, as the page and metrics read it)'],
+    ['size', `${nx} × ${ny} × ${nz} (${nx * ny * nz} voxels)`],
+    ['pixel size', pixelSize > 0 ? `${number(pixelSize)} Å` : 'unknown'],
+    ...(['min', 'max', 'mean', 'std'] as const).map((key): [string, string] => [key, number({ min, max, mean, std }[key])]),
+  ];
+  process.stdout.write(`${[path, ...rows.map(([name, value]) => `  ${name.padEnd(16)}${value}`), ...warnings.map((w) => `note: ${w}`)].join('\n')}\n`);
 }
 
 /** One series of a batch list, planned as batch would load it (no data read), or why it cannot be. */

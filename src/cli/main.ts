@@ -27,7 +27,8 @@ const USAGE = `usage:
   wedgelab info FILE.mrc [SIDE FILES…] [--json]   (header, every warning, statistics with NaN/±Inf counted apart;
                  with .tlt/.rawtlt/.mdoc/.xf/.xtilt/.aln/tilt.com/.defocus/_CTF.txt: the tilt series they describe, checked against the stack;
                  wedgelab info TS_01.star: a RELION 5 tilt series and the images it names;
-                 wedgelab info DIR|LIST.tsv: the tilt series batch would run from it, each with its files and what they give)
+                 wedgelab info DIR|LIST.tsv: the tilt series batch would run from it, each with its files and what they give;
+                 wedgelab info TOMO.zarr: an OME-Zarr tomogram as the page reads it)
   wedgelab recon --tilts STACK.mrc --angles FILE.tlt [--xf F.xf [--xtilt F.xtilt] | --aln F.aln] [--mdoc F.mdoc|STEM_TLT.txt] [--tilt-com tilt.com] [--defocus F.defocus|F_CTF.txt] [--session AreTomo3_Session.json] [--phase-flip [--voltage KV] [--cs MM] [--amplitude-contrast Q]] [--tilt-axis DEG] [--exclude-tilts LIST] [--series NAME] [--frames even|odd] --method ${methodChoices('reconstruction').join('|')}
                  ${commonUsage('reconstruction')} --out TOMO.mrc|TOMO.ome.zarr [--force]
 ${methodUsage('reconstruction', '                 ')}
