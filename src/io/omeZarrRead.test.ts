@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import * as zarr from 'zarrita';
 import { downsampleVolume } from '../engine/volume.ts';
 import { omeZarrPyramid, writeOmeZarr } from './omeZarr.ts';
 import { readOmeZarrVolume } from './omeZarrRead.ts';
@@ -50,6 +51,21 @@ describe('reading OME-Zarr', () => {
     const controller = new AbortController();
     controller.abort(new Error('cancelled'));
     await expect(readOmeZarrVolume(inMemory('tomo.ome.zarr', files), { signal: controller.signal })).rejects.toThrow('cancelled');
+  });
+
+  it('reads OME-NGFF 0.5 on Zarr v3 (its metadata under "ome", chunks keyed c/z/y/x), its voxel size in nm', async () => {
+    const tomogram = testTomogram(0);
+    const store = new Map<string, Uint8Array>();
+    const root = zarr.root(store as unknown as zarr.Mutable);
+    const axes = ['z', 'y', 'x'].map((name) => ({ name, type: 'space', unit: 'nanometer' }));
+    await zarr.create(root, { attributes: { ome: { version: '0.5', multiscales: [{ axes, datasets: [{ path: 's0', coordinateTransformations: [{ type: 'scale', scale: [0.25, 0.25, 0.25] }] }] }] } } });
+    const array = await zarr.create(root.resolve('s0'), { shape: [40, 50, 70], chunkShape: [16, 16, 32], dtype: 'float32' });
+    await zarr.set(array, null, { data: tomogram.data, shape: [40, 50, 70], stride: [50 * 70, 70, 1] });
+    const files = new Map([...store].map(([key, bytes]) => [key.slice(1), bytes]));
+    expect([...files.keys()]).toContain('s0/c/0/0/0');
+    const read = await readOmeZarrVolume(inMemory('v3.zarr', files));
+    expect(read.warnings).toEqual([]);
+    expect(read.volume).toEqual({ ...tomogram, pixelSize: 2.5 });
   });
 
   it('refuses, naming the folder, what is not one OME-Zarr volume', async () => {
