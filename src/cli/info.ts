@@ -5,7 +5,7 @@
  * voxels are counted by kind and shown as such, never folded into a blank statistic. With a stack's side files
  * (angles, alignment, .mdoc, IMOD's tilt.com), also what they say about it as the page and `recon` would load it, checked against
  * the header before the data is read: a mismatch is refused with the loaders' words. A folder or a TSV list: the
- * tilt series batch would run from it (seriesListInfo).
+ * tilt series batch would run from it (seriesListInfo); an OME-Zarr folder: the tomogram in it (zarrInfo).
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
@@ -29,7 +29,7 @@ import { volumeStats } from '../engine/volume.ts';
 
 export async function infoCommand(args: string[]): Promise<void> {
   const { positionals, values } = parseOptions(args, { json: { type: 'boolean' } }, Infinity);
-  if (positionals.length === 0) throw new UsageError('info takes an MRC file, and optionally its side files (.tlt, .rawtlt, .mdoc, .xf, .xtilt, .aln, tilt.com, .defocus, _CTF.txt, _TLT.txt), a RELION tilt-series STAR file, or a folder or TSV list as batch takes them');
+  if (positionals.length === 0) throw new UsageError('info takes an MRC file, and optionally its side files (.tlt, .rawtlt, .mdoc, .xf, .xtilt, .aln, tilt.com, .defocus, _CTF.txt, _TLT.txt), a RELION tilt-series STAR file, a folder or TSV list as batch takes them, or an OME-Zarr tomogram\'s folder');
   if (positionals.length === 1 && (await isZarrFolder(positionals[0]))) {
     await zarrInfo(positionals[0], values.json === true);
     return;

@@ -23,40 +23,49 @@ const BLOSC_COMPRESSORS = ['BloscLZ', 'LZ4', 'Snappy', 'zlib', 'Zstandard'];
 export function bloscDecompress(src: Uint8Array): Uint8Array {
   if (src.length < BLOSC_HEADER) throw new Error(`a Blosc chunk of ${src.length} bytes is shorter than its 16-byte header`);
   const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
-  const [flags, typesize] = [src[2], src[3]];
-  const [nbytes, blocksize] = [view.getUint32(4, true), view.getUint32(8, true)];
-  const out = new Uint8Array(nbytes);
-  if (nbytes === 0) return out;
-  if (flags & FLAG_MEMCPYED) {
-    out.set(src.subarray(BLOSC_HEADER, BLOSC_HEADER + nbytes));
+  const header = { version: src[0], flags: src[2], typesize: src[3], blocksize: view.getUint32(8, true) };
+  const out = new Uint8Array(view.getUint32(4, true));
+  if (out.length === 0) return out;
+  if (header.flags & FLAG_MEMCPYED) {
+    out.set(src.subarray(BLOSC_HEADER, BLOSC_HEADER + out.length));
     return out;
   }
-  const codec = streamDecoder((flags >> 5) & 0x7);
-  const shuffled = (flags & (FLAG_BYTE_SHUFFLE | FLAG_BIT_SHUFFLE)) !== 0;
-  const block = new Uint8Array(blocksize);
-  const blocks = Math.ceil(nbytes / blocksize);
-  for (let b = 0; b < blocks; b++) {
-    const size = Math.min(blocksize, nbytes - b * blocksize);
-    // A last, shorter block is always one stream; a whole one is split into its elements' bytes unless flagged not.
-    const streams = flags & FLAG_DONT_SPLIT || size < blocksize ? 1 : typesize;
-    const target = shuffled ? block.subarray(0, size) : out.subarray(b * blocksize, b * blocksize + size);
-    let at = view.getInt32(BLOSC_HEADER + 4 * b, true);
-    const streamBytes = size / streams;
-    for (let s = 0; s < streams; s++) {
-      const length = view.getInt32(at, true);
-      at += 4;
-      const stream = target.subarray(s * streamBytes, (s + 1) * streamBytes);
-      // A stream that did not compress is stored as it is.
-      if (length === streamBytes) stream.set(src.subarray(at, at + length));
-      else codec(src.subarray(at, at + length), stream);
-      at += length;
-    }
-    if (!shuffled) continue;
-    const dest = out.subarray(b * blocksize, b * blocksize + size);
-    if (flags & FLAG_BIT_SHUFFLE) bitUnshuffle(target, dest, typesize, src[0]);
-    else byteUnshuffle(target, dest, typesize);
+  if (header.typesize < 1 || header.blocksize < 1) throw new Error('a Blosc chunk with no element size or block size: the chunk is damaged');
+  const codec = streamDecoder((header.flags >> 5) & 0x7);
+  const scratch = new Uint8Array(header.blocksize);
+  for (let b = 0; b * header.blocksize < out.length; b++) {
+    const start = b * header.blocksize;
+    decodeBlock(src, view, view.getInt32(BLOSC_HEADER + 4 * b, true), out.subarray(start, Math.min(out.length, start + header.blocksize)), header, codec, scratch);
   }
   return out;
+}
+
+/** One Blosc block, its streams starting at byte `at` of `src`, decoded into `dest` (its bytes in the buffer). */
+function decodeBlock(
+  src: Uint8Array,
+  view: DataView,
+  at: number,
+  dest: Uint8Array,
+  { version, flags, typesize, blocksize }: { version: number; flags: number; typesize: number; blocksize: number },
+  codec: (src: Uint8Array, out: Uint8Array) => void,
+  scratch: Uint8Array,
+): void {
+  const shuffled = (flags & (FLAG_BYTE_SHUFFLE | FLAG_BIT_SHUFFLE)) !== 0;
+  const target = shuffled ? scratch.subarray(0, dest.length) : dest;
+  // A last, shorter block is always one stream; a whole one is split into its elements' bytes unless flagged not.
+  const streams = flags & FLAG_DONT_SPLIT || dest.length < blocksize ? 1 : typesize;
+  const streamBytes = dest.length / streams;
+  for (let s = 0; s < streams; s++) {
+    const length = view.getInt32(at, true);
+    at += 4;
+    const stream = target.subarray(s * streamBytes, (s + 1) * streamBytes);
+    // A stream that did not compress is stored as it is.
+    if (length === streamBytes) stream.set(src.subarray(at, at + length));
+    else codec(src.subarray(at, at + length), stream);
+    at += length;
+  }
+  if (flags & FLAG_BIT_SHUFFLE) bitUnshuffle(target, dest, typesize, version);
+  else if (flags & FLAG_BYTE_SHUFFLE) byteUnshuffle(target, dest, typesize);
 }
 
 /** numcodecs' LZ4 codec's bytes: the size, then one LZ4 block. */
