@@ -67,6 +67,15 @@ describe('wedgelab CLI', () => {
     const volume = { nx: 48, ny: 40, nz: 16, data: fbp.data, pixelSize: fbp.pixelSize[0] };
     expect(relativeError(smoothed.data, gaussianSmoothCpu(volume, 1.5).data)).toBeLessThan(1e-6);
     expect(smoothed.pixelSize[0]).toBeCloseTo(7, 4);
+    // The same tomogram as an OME-Zarr folder refines into the same voxels, named after the folder.
+    const zarr = join(dir, 'fbp.ome.zarr');
+    const written = await wedgelab(['recon', '--tilts', files.tiltSeries, '--angles', files.tiltAngles, '--method', 'fbp', '--thickness', '16', '--filter', 'shepp', '--quiet', '--out', zarr]);
+    expect(written.code, written.stderr).toBe(0);
+    const fromZarr = await wedgelab(['refine', '--in', zarr, '--method', 'gaussian', '--sigma', '1.5', '--quiet', '--out', join(dir, 'zarr_gaussian.mrc')]);
+    expect(fromZarr.code, fromZarr.stderr).toBe(0);
+    const zarrSmoothed = readMrc(new Uint8Array(readFileSync(join(dir, 'zarr_gaussian.mrc'))));
+    expect(zarrSmoothed.header.labels.slice(1, -1).join(' ')).toBe('Gaussian smoothing (sigma 1.5 voxels) <- fbp.ome.zarr');
+    expect(zarrSmoothed.data).toEqual(smoothed.data);
 
     // The local model's path itself is covered by methods/localnet.test.ts and onnx/trainedModel.test.ts: its first
     // onnxruntime-web run in a fresh CLI process takes ~30 s on this machine, too slow for this suite.
@@ -532,7 +541,7 @@ describe('wedgelab CLI', () => {
     expect((await wedgelab(['recon', '--method=sirt', '-h'])).stdout).toMatch(/--iterations K +iterations \(default: 20\)/);
     const usage = await wedgelab(['--help']);
     expect(usage.stderr).toContain(`--method ${methodChoices('reconstruction').join('|')}`);
-    expect(usage.stderr).toContain(`wedgelab refine --tomogram TOMO.mrc [--angles F.tlt | --wedge MIN,MAX] [--tilts STACK.mrc] --method ${methodChoices('refinement').join('|')}`);
+    expect(usage.stderr).toContain(`wedgelab refine --tomogram TOMO.mrc|TOMO.zarr [--angles F.tlt | --wedge MIN,MAX] [--tilts STACK.mrc] --method ${methodChoices('refinement').join('|')}`);
   });
 
   it('names the method\'s choices, refuses flags of another method, and takes other tools\' filter names', async () => {

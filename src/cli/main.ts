@@ -43,7 +43,7 @@ ${methodUsage('reconstruction', '                 ')}
                  --amplitude-contrast 0.07, which also override them (docs/metadata.md#ctf-correction-phase-flipping);
                  --exclude-tilts 1-3,41 leaves those tilts out, numbered from 1 in stack order as loaded, after the dark
                  ones and views the side files leave out: wedgelab info STACK ANGLES lists them)
-  wedgelab refine --tomogram TOMO.mrc [--angles F.tlt | --wedge MIN,MAX] [--tilts STACK.mrc] --method ${methodChoices('refinement').join('|')} --out OUT.mrc|OUT.ome.zarr [--force]
+  wedgelab refine --tomogram TOMO.mrc|TOMO.zarr [--angles F.tlt | --wedge MIN,MAX] [--tilts STACK.mrc] --method ${methodChoices('refinement').join('|')} --out OUT.mrc|OUT.ome.zarr [--force]
 ${methodUsage('refinement', '                 ')}
                  (--angles or --wedge: the range the tomogram was measured over; cryogen and isonet warn when it lies
                  outside their model's training wedges; --tilts: the stack it was made from, whose contrast their

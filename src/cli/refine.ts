@@ -4,9 +4,8 @@ import { UsageError, type FlagValues } from '../engine/methods/flags.ts';
 import { resolveRefinement, runRefinement } from '../engine/methods/runners.ts';
 import { modelWedgeWarning, type TiltRange } from '../engine/methods/unetrefine/trainingWedges.ts';
 import { readAngleFile } from '../io/angles.ts';
-import { writtenLabel } from '../io/mrc.ts';
 import { DEFAULT_PIECE_BYTES } from '../io/piecedVolume.ts';
-import { readCheckedMrcHeader, readMrcStack, readMrcVolume } from '../io/mrcStream.ts';
+import { readCheckedMrcHeader, readMrcStack } from '../io/mrcStream.ts';
 import type { MrcHeader } from '../io/mrc.ts';
 import { tomogramFits } from '../engine/importedTomogram.ts';
 import { stackPolarity, type Polarity } from '../engine/polarity.ts';
@@ -17,6 +16,7 @@ import { checkOutputs, checkTomogramMemory, writeTomogram } from './outputs.ts';
 import { cliModelLibrary } from './models.ts';
 import { openFile, readTextFile } from './openFile.ts';
 import { progressPrinter } from './progress.ts';
+import { openTomogramPath } from './readTomogram.ts';
 
 /** The input tomogram's path: --tomogram, or --in as earlier versions spelt it. */
 function tomogramPath(values: FlagValues): string {
@@ -76,7 +76,7 @@ function seriesPolarity({ path, blob, header }: TiltsFile): () => Promise<Polari
  * the thickness along y) is refused for a learned refinement, which takes the thickness, and the missing wedge,
  * along z (a Gaussian smoothing does not mind).
  */
-function refuseXzy(path: string, header: MrcHeader, { path: tiltsPath, header: tilts }: TiltsFile): void {
+function refuseXzy(path: string, header: Pick<MrcHeader, 'nx' | 'ny' | 'nz'>, { path: tiltsPath, header: tilts }: TiltsFile): void {
   const fits = tomogramFits(header, tilts);
   if (fits.length === 0 || fits.some((fit) => fit.layout === 'xyz')) return;
   throw new Error(
@@ -93,10 +93,9 @@ export async function refineCommand(args: string[]): Promise<void> {
   const outPath = command.paths.out;
   const measured = await measuredRange(values);
   await checkOutputs([outPath], [inPath, ...(typeof values.tilts === 'string' ? [values.tilts] : [])], values.force === true);
-  const { blob } = await openFile(inPath);
-  // The header (1 KiB) before any work: the tomogram and its result stay in memory until the result is written,
-  // and the request resolved on its size names the model that runs (the default one too) for the check.
-  const header = await readCheckedMrcHeader(blob, { name: inPath });
+  // The header (1 KiB; a Zarr folder's metadata) before any work: the tomogram and its result stay in memory until
+  // the result is written, and the request resolved on its size names the model that runs (the default one too) for the check.
+  const header = await openTomogramPath(inPath, { name: inPath });
   const tilts = await tiltsOf(values);
   checkTomogramMemory(outPath, header, { copies: 2, remedy: "bin it or cut out a subvolume first (IMOD's binvol, trimvol)" });
   const resolved = resolveRefinement(header, request);
@@ -107,9 +106,10 @@ export async function refineCommand(args: string[]): Promise<void> {
   if (warning) process.stderr.write(`warning: ${warning}\n`);
   const polarity = tilts && seriesPolarity(tilts);
   // Section by section into pieces of rows (the engine's piece size), so a tomogram larger than one buffer refines.
-  const file = await readMrcVolume(blob, { name: inPath, pieceBytes: DEFAULT_PIECE_BYTES });
-  const { volume: tomogram, nx, ny, nz } = file;
-  const sourceLabel = writtenLabel(file.header.labels) || basename(inPath);
+  const { volume: tomogram, warnings } = await header.read(DEFAULT_PIECE_BYTES);
+  for (const remark of warnings) process.stderr.write(`warning: ${basename(inPath)}: ${remark}\n`);
+  const { nx, ny, nz } = tomogram;
+  const sourceLabel = header.label || basename(inPath);
   const started = performance.now();
   const progress = progressPrinter(values.quiet === true);
   const out = await runRefinement(engine, tomogram, sourceLabel, resolved, { onProgress: progress, models: cliModelLibrary, seriesPolarity: polarity });

@@ -59,8 +59,21 @@ for (const [name, decode] of [['blosc', bloscDecompress], ['lz4', lz4CodecDecomp
 /** Å per unit of the OME-NGFF space units a tomogram comes in. */
 const ANGSTROMS_PER_UNIT: Record<string, number> = { angstrom: 1, nanometer: 10, micrometer: 1e4 };
 
-/** The finest level of the OME-Zarr image in `files`, as nx × ny × nz float32 (in pieces past `pieceBytes`). */
-export async function readOmeZarrVolume(files: ZarrFiles, options: ZarrReadOptions = {}): Promise<ZarrVolume> {
+/** An OME-Zarr image opened (its metadata read, no voxel yet): its finest level's size and voxel size, and its reading. */
+export interface OpenedZarr {
+  nx: number;
+  ny: number;
+  nz: number;
+  /** Å per voxel; 0 when unknown. */
+  pixelSize: number;
+  /** What is read and what is doubtful, in words (the level, an unknown voxel size, unequal x and y scales). */
+  warnings: string[];
+  /** Its voxels as float32, a band of rows at a time into pieces past `pieceBytes`. */
+  read(options?: Omit<ZarrReadOptions, 'checkShape'>): Promise<Tomogram>;
+}
+
+/** The finest level of the OME-Zarr image in `files` opened: refused, naming the folder, when it is not one 3-D volume. */
+export async function openOmeZarr(files: ZarrFiles): Promise<OpenedZarr> {
   const fail = (message: string): never => {
     throw new Error(`${files.name}: ${message}`);
   };
@@ -69,19 +82,27 @@ export async function readOmeZarrVolume(files: ZarrFiles, options: ZarrReadOptio
   const node = await zarr.open(root).catch(() => fail('not a Zarr folder (no .zgroup, .zattrs, .zarray or zarr.json at its top)'));
   const image = node instanceof zarr.Array ? { array: node, warnings: ['a bare Zarr array, without OME-NGFF metadata: the voxel size is unknown'], angstroms: 0 } : await finestLevel(node, root, fail);
   const { array } = image;
-  const warnings = [...image.warnings];
   const lead = array.shape.slice(0, -3);
   if (array.shape.length < 3 || lead.some((n) => n !== 1)) fail(`its array is ${array.shape.join(' × ')}: WedgeLab reads one 3-D volume (z, y, x; any axes before them of size 1)`);
   const [nz, ny, nx] = array.shape.slice(-3);
-  options.checkShape?.({ nx, ny, nz });
-  const pieces: Volume[] = [];
-  for (const { y0, ny: rows } of planPieces(nx, ny, nz, options.pieceBytes ?? DEFAULT_PIECE_BYTES)) {
-    options.signal?.throwIfAborted();
-    const band = await zarr.get(array, [...lead.map(() => 0), null, zarr.slice(y0, y0 + rows), null]).catch((error: Error) => fail(withCause(error)));
-    pieces.push({ nx, ny: rows, nz, pixelSize: image.angstroms, data: asFloat32(band.data, files.name, array.dtype) });
-    options.onProgress?.({ fraction: (y0 + rows) / ny, bytesRead: 0 });
-  }
-  return { volume: tomogramOf(pieces), warnings };
+  const read = async (options: Omit<ZarrReadOptions, 'checkShape'> = {}) => {
+    const pieces: Volume[] = [];
+    for (const { y0, ny: rows } of planPieces(nx, ny, nz, options.pieceBytes ?? DEFAULT_PIECE_BYTES)) {
+      options.signal?.throwIfAborted();
+      const band = await zarr.get(array, [...lead.map(() => 0), null, zarr.slice(y0, y0 + rows), null]).catch((error: Error) => fail(withCause(error)));
+      pieces.push({ nx, ny: rows, nz, pixelSize: image.angstroms, data: asFloat32(band.data, files.name, array.dtype) });
+      options.onProgress?.({ fraction: (y0 + rows) / ny, bytesRead: 0 });
+    }
+    return tomogramOf(pieces);
+  };
+  return { nx, ny, nz, pixelSize: image.angstroms, warnings: image.warnings, read };
+}
+
+/** The finest level of the OME-Zarr image in `files`, as nx × ny × nz float32 (in pieces past `pieceBytes`). */
+export async function readOmeZarrVolume(files: ZarrFiles, options: ZarrReadOptions = {}): Promise<ZarrVolume> {
+  const opened = await openOmeZarr(files);
+  options.checkShape?.(opened);
+  return { volume: await opened.read(options), warnings: opened.warnings };
 }
 
 type AnyGroup = zarr.Group<zarr.Readable>;
