@@ -71,6 +71,11 @@ export function ImportTomogramButton({ role }: { role: keyof typeof ROLE_TEXT })
   );
 }
 
+/** An offered tomogram's size on disk: an MRC file's, or all of a Zarr folder's files. */
+function offerSize(file: File | ZarrFolder): string {
+  return file instanceof Blob ? formatBytes(file.size) : `OME-Zarr, ${formatBytes(file.files.reduce((sum, f) => sum + f.blob.size, 0))}`;
+}
+
 /** Why a tomogram is offered beside the series. */
 function offerTitle(file: File | ZarrFolder): string {
   return file instanceof Blob
@@ -107,7 +112,7 @@ export function OfferedTomograms() {
       {(offered ?? []).map((file) => (
         <li key={file.name}>
           <span title={offerTitle(file)}>
-            {file.name} ({file instanceof Blob ? formatBytes(file.size) : `OME-Zarr, ${formatBytes(file.files.reduce((sum, f) => sum + f.blob.size, 0))}`}) came with the series
+            {file.name} ({offerSize(file)}) came with the series
           </span>
           <button type="button" className="small" disabled={reading} onClick={() => void importTomogram(file, 'tomogram').catch(() => undefined)} data-testid="offered-tomogram-add">
             Add
