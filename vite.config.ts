@@ -72,6 +72,8 @@ function offlineServiceWorker(): Plugin {
 export default defineConfig({
   plugins: [react(), contentSecurityPolicyMeta(), offlineServiceWorker()],
   worker: { format: 'es' },
+  // numcodecs' Emscripten codecs, which zarrita imports lazily and the page never loads (src/io/unbundledCodec.ts).
+  resolve: { alias: [{ find: /^numcodecs\/(blosc|lz4|zstd)$/, replacement: join(import.meta.dirname, 'src/io/unbundledCodec.ts') }] },
   // Pre-bundle up front so the dev server never reloads the page mid-session (or mid-test).
   // onnxruntime-web is already one self-contained ES module; pre-bundling it would move it away from its .wasm
   // and, found late (local models load it on demand), reload the page mid-session.
