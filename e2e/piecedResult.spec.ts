@@ -9,9 +9,12 @@
  * scored against the truth (PSNR, its two sides of the wedge, SSIM, FSC resolution) as the one-array result is.
  */
 import { readFile } from 'node:fs/promises';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import type { RequestOf, SliceAxis } from '../workers/api.ts';
 import { downloadText, expectSlicesDrawn, exportedMrc, openDemoPage } from './helpers.ts';
+
+/** How many pieces each result is held in (undefined: one array). */
+const piecesOf = (page: Page, ids: string[]) => page.evaluate((ids) => ids.map((id) => window.wedgelab.results().find((r) => r.id === id)?.pieces), ids);
 
 test('a result in pieces shows its slices, has the one-array statistics, slices and Fourier sections, and downloads the same MRC', async ({ browser }) => {
   const pageErrors: string[] = [];
@@ -48,8 +51,7 @@ test('a result in pieces shows its slices, has the one-array statistics, slices 
   }
 
   // Its details say how it is held; the script's exportMrc joins the pieces into the one-array file's bytes.
-  const pieces = await page.evaluate((ids) => ids.map((id) => window.wedgelab.results().find((r) => r.id === id)?.pieces), [oneId, piecedId]);
-  expect(pieces).toEqual([undefined, 13]);
+  expect(await piecesOf(page, [oneId, piecedId])).toEqual([undefined, 13]);
   await expect(page.getByTestId('result-memory')).toHaveText('(512.0 KiB, in 13 pieces)');
   expect(Buffer.compare(Buffer.from(await exportedMrc(page, piecedId)), Buffer.from(reference))).toBe(0);
 
@@ -124,8 +126,7 @@ test('a result in pieces refines into pieces holding the voxels of the one-array
     expect(b, `A − B ${axis} ${index}`).toEqual(a);
   }
   // The refinements in pieces are themselves held in pieces, the one-array ones in one array.
-  const pieces = await page.evaluate((ids) => ids.map((id) => window.wedgelab.results().find((r) => r.id === id)?.pieces), [...oneRefined, ...piecedRefined]);
-  expect(pieces).toEqual([...requests.map(() => undefined), ...requests.map(() => 13)]);
+  expect(await piecesOf(page, [...oneRefined, ...piecedRefined])).toEqual([...requests.map(() => undefined), ...requests.map(() => 13)]);
   expect(pageErrors).toEqual([]);
   await page.close();
 });

@@ -10,7 +10,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { astigmatismAxes } from '../io/astigmatism.ts';
-import type { MrcInfo } from '../io/mrc.ts';
+import { dataStats, mergeStats, type MrcInfo, type MrcStats } from '../io/mrc.ts';
 import type { HeaderAngles } from '../io/extendedHeader.ts';
 import { readMrcInfo, readStackHeaderAngles } from '../io/mrcStream.ts';
 import { isStackFile } from '../io/stackGroups.ts';
@@ -22,10 +22,9 @@ import { withRelionFiles } from './relionPaths.ts';
 import { listSeries } from './batch/series.ts';
 import { darkTiltsWarning, withFrameHalfStacks } from './recon.ts';
 import { parseOptions } from './options.ts';
-import { readTomogramPath } from './readTomogram.ts';
+import { zarrOnDisk } from './readTomogram.ts';
 import { isZarrMark } from '../io/zarrFolder.ts';
-import { fileOrderRuns } from '../io/piecedVolume.ts';
-import { volumeStats } from '../engine/volume.ts';
+import { openOmeZarr } from '../io/omeZarrRead.ts';
 
 export async function infoCommand(args: string[]): Promise<void> {
   const { positionals, values } = parseOptions(args, { json: { type: 'boolean' } }, Infinity);
@@ -66,11 +65,20 @@ async function isZarrFolder(path: string): Promise<boolean> {
   return names.some(isZarrMark);
 }
 
-/** An OME-Zarr tomogram as the page and `metrics` read it (io/omeZarrRead.ts): its size, voxel size, the reader's remarks and statistics. */
+/**
+ * An OME-Zarr tomogram as the page and `metrics` read it (io/omeZarrRead.ts): its size, voxel size, the reader's
+ * remarks and statistics, merged band by band (none kept: a volume of any size), as an MRC file's are.
+ */
 async function zarrInfo(path: string, json: boolean): Promise<void> {
-  const { volume, warnings } = await readTomogramPath(path);
-  const { nx, ny, nz, pixelSize } = volume;
-  const { min, max, mean, std } = volumeStats([...fileOrderRuns(volume)]);
+  const { nx, ny, nz, pixelSize, warnings, bands } = await openOmeZarr(zarrOnDisk(path));
+  let stats: MrcStats | null = null;
+  let count = 0;
+  for await (const { data } of bands()) {
+    const band = dataStats(data);
+    stats = stats ? mergeStats(stats, band, count, data.length) : band;
+    count += data.length;
+  }
+  const { min, max, mean, std } = stats as MrcStats;
   if (json) {
     process.stdout.write(`${JSON.stringify({ format: 'OME-Zarr', nx, ny, nz, pixelSize, min, max, mean, std, warnings }, nonFiniteAsText)}\n`);
     return;

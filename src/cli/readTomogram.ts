@@ -61,7 +61,7 @@ export async function readTomogramPath(path: string, options: { pieceBytes?: num
 }
 
 /** A Zarr folder on disk: each file read whole when asked for (chunks are a few MiB). */
-function zarrOnDisk(folder: string): ZarrFiles {
+export function zarrOnDisk(folder: string): ZarrFiles {
   return {
     name: basename(folder),
     read: async (path) => {

@@ -70,6 +70,8 @@ export interface OpenedZarr {
   warnings: string[];
   /** Its voxels as float32, a band of rows at a time into pieces past `pieceBytes`. */
   read(options?: Omit<ZarrReadOptions, 'checkShape'>): Promise<Tomogram>;
+  /** The same bands one at a time, none kept: statistics of a volume of any size (`wedgelab info`). */
+  bands(options?: Omit<ZarrReadOptions, 'checkShape'>): AsyncGenerator<Volume>;
 }
 
 /** The finest level of the OME-Zarr image in `files` opened: refused, naming the folder, when it is not one 3-D volume. */
@@ -85,17 +87,20 @@ export async function openOmeZarr(files: ZarrFiles): Promise<OpenedZarr> {
   const lead = array.shape.slice(0, -3);
   if (array.shape.length < 3 || lead.some((n) => n !== 1)) fail(`its array is ${array.shape.join(' × ')}: WedgeLab reads one 3-D volume (z, y, x; any axes before them of size 1)`);
   const [nz, ny, nx] = array.shape.slice(-3);
-  const read = async (options: Omit<ZarrReadOptions, 'checkShape'> = {}) => {
-    const pieces: Volume[] = [];
+  async function* bands(options: Omit<ZarrReadOptions, 'checkShape'> = {}): AsyncGenerator<Volume> {
     for (const { y0, ny: rows } of planPieces(nx, ny, nz, options.pieceBytes ?? DEFAULT_PIECE_BYTES)) {
       options.signal?.throwIfAborted();
       const band = await zarr.get(array, [...lead.map(() => 0), null, zarr.slice(y0, y0 + rows), null]).catch((error: Error) => fail(withCause(error)));
-      pieces.push({ nx, ny: rows, nz, pixelSize: image.angstroms, data: asFloat32(band.data, files.name, array.dtype) });
+      yield { nx, ny: rows, nz, pixelSize: image.angstroms, data: asFloat32(band.data, files.name, array.dtype) };
       options.onProgress?.({ fraction: (y0 + rows) / ny, bytesRead: 0 });
     }
+  }
+  const read = async (options: Omit<ZarrReadOptions, 'checkShape'> = {}) => {
+    const pieces: Volume[] = [];
+    for await (const band of bands(options)) pieces.push(band);
     return tomogramOf(pieces);
   };
-  return { nx, ny, nz, pixelSize: image.angstroms, warnings: image.warnings, read };
+  return { nx, ny, nz, pixelSize: image.angstroms, warnings: image.warnings, read, bands };
 }
 
 /** The finest level of the OME-Zarr image in `files`, as nx × ny × nz float32 (in pieces past `pieceBytes`). */

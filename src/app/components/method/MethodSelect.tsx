@@ -13,7 +13,9 @@ export function MethodSelect<K extends MethodKind>({ kind, testId, disabled }: {
   const setChoice = useAppStore((s) => s.setChoice);
   const blocked = useAppStore((s) => gpuOnlyReason(s.gpu));
   const definition = methodDefinition(method);
-  const changed = useAppStore((s) => JSON.stringify(s.form.options[method]) !== JSON.stringify(definition.formDefaults()));
+  // Compared when the settings change (the selector returns the form's own object), not on every store update.
+  const options = useAppStore((s) => s.form.options[method]);
+  const changed = JSON.stringify(options) !== JSON.stringify(definition.formDefaults());
   const resetOptions = useAppStore((s) => s.resetOptions);
   return (
     <div className="method-select">
