@@ -106,6 +106,11 @@ describe('a tomogram in pieces', () => {
       { y0: 0, ny: 1 },
       { y0: 1, ny: 1 },
     ]);
+    // Rows in multiples of 2 (a Zarr array's chunk rows) where a piece holds 2 or more: 3 fit, 2 are taken.
+    expect(planPieces(NX, NY, NZ, PIECE_BYTES, 2).map((p) => p.ny)).toEqual([2, 2, 2, 2, 2]);
+    // Fewer rows fit than the multiple, or the whole tomogram fits: as without it.
+    expect(planPieces(NX, NY, NZ, PIECE_BYTES, 4).map((p) => p.ny)).toEqual([3, 3, 3, 1]);
+    expect(planPieces(NX, NY, NZ, undefined, 4)).toEqual([{ y0: 0, ny: NY }]);
   });
 
   it('CPU FBP and SIRT (two threads): the same voxels and residuals in pieces as in one array', async () => {

@@ -46,10 +46,12 @@ export function volumePieces(tomogram: Tomogram): { y0: number; volume: Volume }
 
 /**
  * The row ranges [y0, y0 + ny) of the pieces of an nx × ny × nz tomogram: one range when its float32 voxels fit in
- * `pieceBytes`, else as many rows per piece as fit (at least one).
+ * `pieceBytes`, else as many rows per piece as fit (at least one), rounded down to a multiple of `rowMultiple` where
+ * one fits (a Zarr array's chunk rows: each chunk then falls in one piece and is decoded once).
  */
-export function planPieces(nx: number, ny: number, nz: number, pieceBytes = DEFAULT_PIECE_BYTES): { y0: number; ny: number }[] {
-  const rows = Math.max(1, Math.floor(pieceBytes / (4 * nx * nz)));
+export function planPieces(nx: number, ny: number, nz: number, pieceBytes = DEFAULT_PIECE_BYTES, rowMultiple = 1): { y0: number; ny: number }[] {
+  const fit = Math.max(1, Math.floor(pieceBytes / (4 * nx * nz)));
+  const rows = fit >= ny || fit < rowMultiple ? fit : fit - (fit % rowMultiple);
   const ranges = [];
   for (let y0 = 0; y0 < ny; y0 += rows) ranges.push({ y0, ny: Math.min(rows, ny - y0) });
   return ranges;
