@@ -17,6 +17,7 @@ import { DEFAULT_TRUST_HELD_OUT } from '../src/engine/metrics/trust.ts';
 import { methodDefinition, type MethodName } from '../src/engine/methods/registry.ts';
 import { resolveOnTiltSeries, resolveRefinement, runReconstruction, runRefinement, runTiltSynthesis } from '../src/engine/methods/runners.ts';
 import { pagePool } from './cpuPool.ts';
+import { poolChunkDecoder } from '../src/engine/cpu/chunkDecoder.ts';
 import { fourierSection } from '../src/engine/metrics/fourierSection.ts';
 import { resolutionAt, type FscCurves } from '../src/engine/metrics/fsc.ts';
 import { fscOfTomograms } from '../src/engine/cpu/spectrumPasses.ts';
@@ -291,7 +292,7 @@ interface ImportedTomogram {
 /** An MRC volume, or an OME-Zarr folder's finest level, in pieces past `pieceBytes`, with the readers' warnings. */
 async function readVolumeFile(file: NamedBlob | ZarrFolder, tiltSeries: TiltSeries, pieceBytes: number, signal?: AbortSignal, onProgress?: (progress: LoadProgress) => void): Promise<{ volume: Tomogram; warnings: string[] }> {
   const progress = onProgress && ((p: LoadProgress) => void onProgress(p));
-  if ('files' in file) return readOmeZarrVolume(zarrFilesOf(file), { pieceBytes, signal, onProgress: progress });
+  if ('files' in file) return readOmeZarrVolume(zarrFilesOf(file), { pieceBytes, signal, onProgress: progress, decodeChunks: poolChunkDecoder(pagePoolOnce()) });
   // A tilt series picked in place of its tomogram is told from the header, before a GiB is read for nothing; a
   // header too broken to say is left to the full read, which names what is wrong.
   const header = await readMrcHeaderOf(file.blob).catch(() => null);

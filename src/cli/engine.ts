@@ -4,8 +4,7 @@
  * the CPU when there is none or only the software adapter, unless a method named needs WebGPU.
  */
 import { cpuEngine, gpuEngine, type EngineContext } from '../engine/context.ts';
-import { nodePool } from '../engine/cpu/nodePool.ts';
-import type { CpuPool } from '../engine/cpu/pool.ts';
+import { cliPool } from './pool.ts';
 import { chooseEnginePath, ENGINE_CHOICES, type AdapterFacts } from '../engine/enginePath.ts';
 import { openNodeGpu } from '../engine/gpu/node.ts';
 import { choiceFlag, type FlagValues } from '../engine/methods/flags.ts';
@@ -36,12 +35,9 @@ export async function openCliEngine(
   return { engine, models: await checkModelPaths(requests) };
 }
 
-/** A node pool for CPU work beside a GPU engine (the phase flip), made at the first need and shared. */
-let besideGpu: CpuPool | null = null;
-
 async function openEngine(values: FlagValues, methods: readonly MethodName[]): Promise<EngineContext> {
   const choice = choiceFlag(values, 'engine', ENGINE_CHOICES) ?? 'auto';
   const needsGpu = methods.some((name) => !methodDefinition(name).cpu);
   const onCpu = choice === 'cpu' || (choice === 'auto' && !needsGpu && chooseEnginePath(choice, await realAdapter()) === 'cpu');
-  return onCpu ? cpuEngine(nodePool()) : gpuEngine(await openCliGpu(), () => (besideGpu ??= nodePool()));
+  return onCpu ? cpuEngine(cliPool()) : gpuEngine(await openCliGpu(), cliPool);
 }

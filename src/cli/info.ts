@@ -22,9 +22,8 @@ import { withRelionFiles } from './relionPaths.ts';
 import { listSeries } from './batch/series.ts';
 import { darkTiltsWarning, withFrameHalfStacks } from './recon.ts';
 import { parseOptions } from './options.ts';
-import { zarrOnDisk } from './readTomogram.ts';
+import { openZarrPath } from './readTomogram.ts';
 import { isZarrMark } from '../io/zarrFolder.ts';
-import { openOmeZarr } from '../io/omeZarrRead.ts';
 
 export async function infoCommand(args: string[]): Promise<void> {
   const { positionals, values } = parseOptions(args, { json: { type: 'boolean' } }, Infinity);
@@ -70,7 +69,7 @@ async function isZarrFolder(path: string): Promise<boolean> {
  * remarks and statistics, merged band by band (none kept: a volume of any size), as an MRC file's are.
  */
 async function zarrInfo(path: string, json: boolean): Promise<void> {
-  const { nx, ny, nz, pixelSize, warnings, bands } = await openOmeZarr(zarrOnDisk(path));
+  const { nx, ny, nz, pixelSize, warnings, bands } = await openZarrPath(path);
   let stats: MrcStats | null = null;
   let count = 0;
   for await (const { data } of bands()) {

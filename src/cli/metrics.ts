@@ -21,7 +21,6 @@ import { lineUpTomogram } from '../engine/importedTomogram.ts';
 import { plainProjector } from '../engine/projectionMatch.ts';
 import { SSIM_WINDOW, truthScores } from '../engine/metrics/truthScores.ts';
 import { resolutionLength, resolutionUnit } from '../engine/metrics/fsc.ts';
-import { nodePool } from '../engine/cpu/nodePool.ts';
 import { DEFAULT_PIECE_BYTES, type Tomogram } from '../io/piecedVolume.ts';
 import { readAngleFile } from '../io/angles.ts';
 import { readMrcStack } from '../io/mrcStream.ts';
@@ -29,6 +28,7 @@ import { requireFlag } from '../engine/methods/flags.ts';
 import { openFile, readTextFile } from './openFile.ts';
 import { checkTomogramMemory } from './outputs.ts';
 import { readTomogramPath } from './readTomogram.ts';
+import { cliPool } from './pool.ts';
 import { parseOptions } from './options.ts';
 import { progressPrinter } from './progress.ts';
 
@@ -111,7 +111,7 @@ export async function metricsCommand(args: string[], pieceBytes = DEFAULT_PIECE_
 
   // Progress on stderr (a bar, or a line per tenth in a log): large volumes take a minute or more.
   const progress = progressPrinter(values.quiet === true);
-  const scores = await truthScores(a, b, tiltAngles, nodePool(), { onProgress: progress });
+  const scores = await truthScores(a, b, tiltAngles, cliPool(), { onProgress: progress });
   progress.end();
   const { curves } = scores;
   const bySide = tiltAngles ? scores : undefined;

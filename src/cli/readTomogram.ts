@@ -7,7 +7,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { writtenLabel } from '../io/mrc.ts';
 import { readCheckedMrcHeader, readMrcVolume } from '../io/mrcStream.ts';
-import { openOmeZarr } from '../io/omeZarrRead.ts';
+import { openOmeZarr, type OpenedZarr } from '../io/omeZarrRead.ts';
+import { poolChunkDecoder } from '../engine/cpu/chunkDecoder.ts';
+import { cliPool } from './pool.ts';
 import type { Tomogram } from '../io/piecedVolume.ts';
 import type { ZarrFiles } from '../io/zarrFolder.ts';
 import { openFile } from './openFile.ts';
@@ -35,7 +37,7 @@ type Shape = { nx: number; ny: number; nz: number };
  */
 export async function openTomogramPath(path: string, options: { permissive?: boolean; name?: string } = {}): Promise<OpenedTomogram> {
   if ((await stat(path).catch(() => null))?.isDirectory()) {
-    const zarr = await openOmeZarr(zarrOnDisk(path));
+    const zarr = await openZarrPath(path);
     return { nx: zarr.nx, ny: zarr.ny, nz: zarr.nz, label: '', read: async (pieceBytes) => ({ volume: await zarr.read({ pieceBytes }), warnings: zarr.warnings }) };
   }
   const { blob } = await openFile(path);
@@ -58,6 +60,11 @@ export async function readTomogramPath(path: string, options: { pieceBytes?: num
   const opened = await openTomogramPath(path, { permissive: true });
   options.checkShape?.(opened);
   return opened.read(options.pieceBytes);
+}
+
+/** An OME-Zarr folder on disk opened, its chunks to be decoded on the command's CPU pool. */
+export function openZarrPath(folder: string): Promise<OpenedZarr> {
+  return openOmeZarr(zarrOnDisk(folder), { decodeChunks: poolChunkDecoder(cliPool()) });
 }
 
 /** A Zarr folder on disk: each file read whole when asked for (chunks are a few MiB). */

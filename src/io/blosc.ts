@@ -21,23 +21,71 @@ const BLOSC_COMPRESSORS = ['BloscLZ', 'LZ4', 'Snappy', 'zlib', 'Zstandard'];
 
 /** A Blosc 1 buffer's bytes, as c-blosc's blosc_decompress gives them. */
 export function bloscDecompress(src: Uint8Array): Uint8Array {
+  const header = bloscHeader(src);
+  const out = new Uint8Array(header.bytes);
+  decodeBloscBlocks(src, out, 0, header.blocks);
+  return out;
+}
+
+/** A Blosc 1 header: the decoded size, how it is cut into blocks and how they are stored. */
+interface BloscHeader {
+  version: number;
+  flags: number;
+  typesize: number;
+  blocksize: number;
+  /** Bytes once decoded. */
+  bytes: number;
+  /** Blocks to decode (a stored-whole buffer counts as one). */
+  blocks: number;
+}
+
+function bloscHeader(src: Uint8Array): BloscHeader {
   if (src.length < BLOSC_HEADER) throw new Error(`a Blosc chunk of ${src.length} bytes is shorter than its 16-byte header`);
   const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
-  const header = { version: src[0], flags: src[2], typesize: src[3], blocksize: view.getUint32(8, true) };
-  const out = new Uint8Array(view.getUint32(4, true));
-  if (out.length === 0) return out;
-  if (header.flags & FLAG_MEMCPYED) {
-    out.set(src.subarray(BLOSC_HEADER, BLOSC_HEADER + out.length));
-    return out;
-  }
+  const header = { version: src[0], flags: src[2], typesize: src[3], blocksize: view.getUint32(8, true), bytes: view.getUint32(4, true) };
+  if (header.bytes === 0) return { ...header, blocks: 0 };
+  if (header.flags & FLAG_MEMCPYED) return { ...header, blocks: 1 };
   if (header.typesize < 1 || header.blocksize < 1) throw new Error('a Blosc chunk with no element size or block size: the chunk is damaged');
+  return { ...header, blocks: Math.ceil(header.bytes / header.blocksize) };
+}
+
+/**
+ * Blocks [b0, b1) of the Blosc buffer `src` decoded into their place in `out` (its whole decoded size): the
+ * blocks are independent, so threads can share a chunk (engine/cpu/chunkDecode.ts).
+ */
+function decodeBloscBlocks(src: Uint8Array, out: Uint8Array, b0: number, b1: number): void {
+  const header = bloscHeader(src);
+  if (out.length !== header.bytes) throw new Error(`a Blosc chunk of ${header.bytes} bytes decoded into ${out.length}`);
+  if (header.flags & FLAG_MEMCPYED) {
+    if (b0 < b1) out.set(src.subarray(BLOSC_HEADER, BLOSC_HEADER + out.length));
+    return;
+  }
+  const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
   const codec = streamDecoder((header.flags >> 5) & 0x7);
   const scratch = new Uint8Array(header.blocksize);
-  for (let b = 0; b * header.blocksize < out.length; b++) {
+  for (let b = b0; b < b1; b++) {
     const start = b * header.blocksize;
     decodeBlock(src, view, view.getInt32(BLOSC_HEADER + 4 * b, true), out.subarray(start, Math.min(out.length, start + header.blocksize)), header, codec, scratch);
   }
-  return out;
+}
+
+/** The chunk codecs whose decoded size a chunk tells beforehand: chunks a CPU pool can decode into memory it made. */
+export type SizedCodec = 'blosc' | 'lz4';
+
+/** Decodes a chunk elsewhere (on a CPU pool's threads: engine/cpu/chunkDecoder.ts) and gives its bytes. */
+export type ChunkDecoder = (codec: SizedCodec, chunk: Uint8Array) => Promise<Uint8Array>;
+
+/** A chunk's decoded size and the independent blocks it decodes in (Blosc's blocks; an LZ4 codec chunk is one). */
+export function chunkLayout(codec: SizedCodec, src: Uint8Array): { bytes: number; blocks: number } {
+  if (codec === 'blosc') return bloscHeader(src);
+  if (src.length < 4) throw new Error(`an LZ4 chunk of ${src.length} bytes is shorter than its 4-byte size`);
+  return { bytes: new DataView(src.buffer, src.byteOffset, src.byteLength).getUint32(0, true), blocks: 1 };
+}
+
+/** Blocks [b0, b1) of the chunk `src` (chunkLayout) decoded into `out`, of the chunk's decoded size. */
+export function decodeChunkBlocks(codec: SizedCodec, src: Uint8Array, out: Uint8Array, b0: number, b1: number): void {
+  if (codec === 'blosc') decodeBloscBlocks(src, out, b0, b1);
+  else if (b0 < b1) lz4Block(src.subarray(4), out);
 }
 
 /** One Blosc block, its streams starting at byte `at` of `src`, decoded into `dest` (its bytes in the buffer). */
@@ -46,7 +94,7 @@ function decodeBlock(
   view: DataView,
   at: number,
   dest: Uint8Array,
-  { version, flags, typesize, blocksize }: { version: number; flags: number; typesize: number; blocksize: number },
+  { version, flags, typesize, blocksize }: BloscHeader,
   codec: (src: Uint8Array, out: Uint8Array) => void,
   scratch: Uint8Array,
 ): void {
@@ -70,8 +118,7 @@ function decodeBlock(
 
 /** numcodecs' LZ4 codec's bytes: the size, then one LZ4 block. */
 export function lz4CodecDecompress(src: Uint8Array): Uint8Array {
-  const size = new DataView(src.buffer, src.byteOffset, src.byteLength).getUint32(0, true);
-  const out = new Uint8Array(size);
+  const out = new Uint8Array(chunkLayout('lz4', src).bytes);
   lz4Block(src.subarray(4), out);
   return out;
 }

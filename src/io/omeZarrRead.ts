@@ -10,13 +10,21 @@
  * unit it is unknown (0), and said.
  */
 import * as zarr from 'zarrita';
-import { bloscDecompress, lz4CodecDecompress, zstdFrameDecompress } from './blosc.ts';
+import { bloscDecompress, lz4CodecDecompress, zstdFrameDecompress, type ChunkDecoder } from './blosc.ts';
 import { planPieces, tomogramOf, DEFAULT_PIECE_BYTES, type Tomogram } from './piecedVolume.ts';
 import type { Volume } from './types.ts';
 import type { StackProgress } from './mrcStream.ts';
 import type { ZarrFiles } from './zarrFolder.ts';
 
-export interface ZarrReadOptions {
+export interface ZarrOpenOptions {
+  /**
+   * Decodes the Blosc and LZ4 chunks elsewhere (the CPU pool's threads: engine/cpu/chunkDecoder.ts); without it
+   * each chunk is decoded on the reading thread as it arrives.
+   */
+  decodeChunks?: ChunkDecoder;
+}
+
+export interface ZarrReadOptions extends ZarrOpenOptions {
   /** Past this many bytes of float32 the volume is held in pieces of rows (the engine's limit by default). */
   pieceBytes?: number;
   /** After each band of rows. */
@@ -33,11 +41,16 @@ export interface ZarrVolume {
   warnings: string[];
 }
 
+/** Chunk bytes as the store gave them, with the decoder of the read that asked for them. */
+const decoderOf = new WeakMap<Uint8Array, ChunkDecoder>();
+
 /**
  * zarrita's codecs for Blosc, LZ4 and Zstandard, replaced by ./blosc.ts's: theirs evaluate strings as JavaScript,
  * which the page's Content Security Policy refuses. Under both names a codec has (Zarr v3's and numcodecs' for v2).
+ * A Blosc or LZ4 chunk whose read has a decoder goes to it; zarrita hands the store's bytes straight to the first
+ * codec, so a chunk that went through another codec first (a checksum) is decoded here.
  */
-function bytesCodec(name: string, decode: (bytes: Uint8Array) => Uint8Array) {
+function bytesCodec(name: string, decode: (bytes: Uint8Array) => Uint8Array, pooled?: 'blosc' | 'lz4') {
   return class {
     readonly kind = 'bytes_to_bytes';
     static fromConfig() {
@@ -46,13 +59,14 @@ function bytesCodec(name: string, decode: (bytes: Uint8Array) => Uint8Array) {
     encode(): never {
       throw new Error(`WedgeLab writes no ${name} chunks`);
     }
-    decode(bytes: Uint8Array): Uint8Array {
-      return decode(bytes);
+    decode(bytes: Uint8Array): Uint8Array | Promise<Uint8Array> {
+      const elsewhere = pooled && decoderOf.get(bytes);
+      return elsewhere ? elsewhere(pooled, bytes) : decode(bytes);
     }
   };
 }
-for (const [name, decode] of [['blosc', bloscDecompress], ['lz4', lz4CodecDecompress], ['zstd', zstdFrameDecompress]] as const) {
-  const codec = bytesCodec(name, decode);
+for (const [name, decode, pooled] of [['blosc', bloscDecompress, 'blosc'], ['lz4', lz4CodecDecompress, 'lz4'], ['zstd', zstdFrameDecompress, undefined]] as const) {
+  const codec = bytesCodec(name, decode, pooled);
   for (const key of [name, `numcodecs.${name}`]) zarr.registry.set(key, () => codec as never);
 }
 
@@ -75,11 +89,17 @@ export interface OpenedZarr {
 }
 
 /** The finest level of the OME-Zarr image in `files` opened: refused, naming the folder, when it is not one 3-D volume. */
-export async function openOmeZarr(files: ZarrFiles): Promise<OpenedZarr> {
+export async function openOmeZarr(files: ZarrFiles, { decodeChunks }: ZarrOpenOptions = {}): Promise<OpenedZarr> {
   const fail = (message: string): never => {
     throw new Error(`${files.name}: ${message}`);
   };
-  const store: zarr.Readable = { get: (key) => files.read(key.slice(1)) };
+  const store: zarr.Readable = {
+    get: async (key) => {
+      const bytes = await files.read(key.slice(1));
+      if (bytes && decodeChunks) decoderOf.set(bytes, decodeChunks);
+      return bytes;
+    },
+  };
   const root = zarr.root(store);
   const node = await zarr.open(root).catch(() => fail('not a Zarr folder (no .zgroup, .zattrs, .zarray or zarr.json at its top)'));
   const image = node instanceof zarr.Array ? { array: node, warnings: ['a bare Zarr array, without OME-NGFF metadata: the voxel size is unknown'], angstroms: 0 } : await finestLevel(node, root, fail);
@@ -88,7 +108,7 @@ export async function openOmeZarr(files: ZarrFiles): Promise<OpenedZarr> {
   if (array.shape.length < 3 || lead.some((n) => n !== 1)) fail(`its array is ${array.shape.join(' × ')}: WedgeLab reads one 3-D volume (z, y, x; any axes before them of size 1)`);
   const [nz, ny, nx] = array.shape.slice(-3);
   async function* bands(options: Omit<ZarrReadOptions, 'checkShape'> = {}): AsyncGenerator<Volume> {
-    for (const { y0, ny: rows } of planPieces(nx, ny, nz, options.pieceBytes ?? DEFAULT_PIECE_BYTES)) {
+    for (const { y0, ny: rows } of planPieces(nx, ny, nz, options.pieceBytes ?? DEFAULT_PIECE_BYTES, array.chunks.at(-2))) {
       options.signal?.throwIfAborted();
       const band = await zarr.get(array, [...lead.map(() => 0), null, zarr.slice(y0, y0 + rows), null]).catch((error: Error) => fail(withCause(error)));
       yield { nx, ny: rows, nz, pixelSize: image.angstroms, data: asFloat32(band.data, files.name, array.dtype) };
@@ -105,7 +125,7 @@ export async function openOmeZarr(files: ZarrFiles): Promise<OpenedZarr> {
 
 /** The finest level of the OME-Zarr image in `files`, as nx × ny × nz float32 (in pieces past `pieceBytes`). */
 export async function readOmeZarrVolume(files: ZarrFiles, options: ZarrReadOptions = {}): Promise<ZarrVolume> {
-  const opened = await openOmeZarr(files);
+  const opened = await openOmeZarr(files, options);
   options.checkShape?.(opened);
   return { volume: await opened.read(options), warnings: opened.warnings };
 }

@@ -21,6 +21,7 @@ import {
   type SpectrumInverseTask,
 } from './volumeSpectrum.ts';
 import { ssimBandRows, type SsimBandsTask } from './ssimBands.ts';
+import { decodeChunkBlockRows, type ChunkBlocksTask } from './chunkBlocks.ts';
 
 /** Filter detector rows in place (the rows of every tilt, counted together). */
 export interface FilterTask {
@@ -106,7 +107,8 @@ export type CpuTask =
   | SpectrumColumnsTask
   | SpectrumInverseTask
   | FscColumnsTask
-  | SsimBandsTask;
+  | SsimBandsTask
+  | ChunkBlocksTask;
 
 export function runTask(task: CpuTask, r0: number, r1: number): void {
   const from = task.y0 + r0;
@@ -138,5 +140,7 @@ export function runTask(task: CpuTask, r0: number, r1: number): void {
       return fscColumnBlocks(task, from, to);
     case 'ssimBands':
       return ssimBandRows(task, from, to);
+    case 'chunkBlocks':
+      return decodeChunkBlockRows(task, from, to);
   }
 }
