@@ -10,7 +10,8 @@
  * request, and its two half tomograms added together, the second lined up as the first, their FSC shown, also beside
  * the odd/even FSC and in its CSV (halves of two sizes: the second refused by one message); a folder
  * of simulations picked whole asks which subfolder. An OME-Zarr folder (zarr-python's, Blosc-compressed) is read as
- * an MRC file is, picked with "OME-Zarr…" or offered when it came in a run folder with the series. (The orientation's numbers: src/engine/importedTomogram.test.ts.)
+ * an MRC file is, picked with "OME-Zarr…" (of several in the picked folder, the one named after the series; else they are
+ * offered, or for a ground truth refused by one message) or offered when it came in a run folder with the series. (The orientation's numbers: src/engine/importedTomogram.test.ts.)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -182,6 +183,36 @@ test('an OME-Zarr folder (Blosc-compressed, in nm) is read, lined up and listed 
   await expect(page.getByTestId('error-message')).toContainText('stack: not a Zarr folder (no .zgroup, .zattrs, .zarray or zarr.json at its top)');
   await page.getByTestId('error-dismiss').click();
   expect(await resultsOf(dataset.id)).toEqual(before);
+  rmSync(dir, { recursive: true, force: true });
+  expect(pageErrors).toEqual([]);
+});
+
+test('a picked folder holding several OME-Zarr folders: the one named after the series is read; else a tomogram\'s are offered beside the results, and a ground truth\'s are one message naming them', async () => {
+  const dataset = await page.evaluate(() => window.wedgelab.datasets().at(-1)!);
+  const stem = dataset.name.split(/\s*\+\s*/)[0].replace(/\.[^.]+$/, '');
+  const { groundTruth } = await simulation;
+  const dir = mkdtempSync(join(tmpdir(), 'wedgelab-zarrs-'));
+  writeFileSync(join(dir, 'volume.f32'), groundTruth.data);
+  const writeZarr = (path: string) => expect(spawnSync('/usr/bin/python3', ['-c', WRITE_ZARR, join(dir, path), join(dir, 'volume.f32'), '48', '40', '12'], { encoding: 'utf8' }).stderr).toBe('');
+  for (const path of ['named/other.zarr', `named/${stem}.ome.zarr`, 'runs/run_a.zarr', 'runs/run_b.zarr']) writeZarr(path);
+  await page.getByTestId('import-tomogram-zarr').setInputFiles(join(dir, 'named'));
+  await expect.poll(async () => (await resultsOf(dataset.id)).map((r) => r.label)).toContain(`${stem}.ome.zarr`);
+  expect((await resultsOf(dataset.id)).map((r) => r.label)).not.toContain('other.zarr');
+  const before = await resultsOf(dataset.id);
+  await page.getByTestId('import-ground-truth-zarr').setInputFiles(join(dir, 'runs'));
+  await expect(page.getByTestId('error-message')).toContainText("runs holds 2 OME-Zarr folders (run_a.zarr, run_b.zarr), none named after the series: pick the ground truth's own folder");
+  await page.getByTestId('error-dismiss').click();
+  expect(await resultsOf(dataset.id)).toEqual(before);
+  await page.getByTestId('import-tomogram-zarr').setInputFiles(join(dir, 'runs'));
+  await expect(page.getByTestId('load-notice')).toContainText('runs holds 2 OME-Zarr folders (run_a.zarr, run_b.zarr): offered beside the results, to add the ones to compare');
+  await expect(page.getByTestId('offered-tomograms')).toContainText(/run_a\.zarr \(OME-Zarr, [\d.]+ KiB\) is in runs/);
+  await expect(page.getByTestId('offered-tomograms')).toContainText('run_b.zarr');
+  expect(await resultsOf(dataset.id)).toEqual(before);
+  for (const label of ['run_a.zarr', 'run_b.zarr']) {
+    await page.getByTestId('offered-tomogram-add').first().click();
+    await expect.poll(async () => (await resultsOf(dataset.id)).map((r) => r.label)).toContain(label);
+  }
+  await expect(page.getByTestId('offered-tomograms')).toHaveCount(0);
   rmSync(dir, { recursive: true, force: true });
   expect(pageErrors).toEqual([]);
 });

@@ -15,6 +15,8 @@ export interface ZarrFiles {
 export interface ZarrFolder {
   name: string;
   files: { path: string; blob: Blob }[];
+  /** The folder it was picked in, among other Zarr folders (the page then offers them all); absent otherwise. */
+  pickedIn?: string;
 }
 
 /** The files that mark a Zarr hierarchy's root: a v2 group or array, or any v3 node. */
@@ -43,9 +45,15 @@ export function zarrFoldersIn<F extends { path: string; blob: Blob }>(files: rea
   return { folders, others: files.filter(({ path }) => rootOf(path) === undefined) };
 }
 
-/** The shallowest Zarr folder among picked files (zarrFoldersIn), or null when there is none. */
-export function zarrFolderOf(files: readonly { path: string; blob: Blob }[]): ZarrFolder | null {
-  return zarrFoldersIn(files).folders[0] ?? null;
+/**
+ * The Zarr folder among `folders` named after the series whose file names make `seriesName` (its stack's stem:
+ * TS_026.zarr or TS_026.ome.zarr for TS_026.mrc), or null unless exactly one is.
+ */
+export function zarrFolderNamedAfter(folders: readonly ZarrFolder[], seriesName: string): ZarrFolder | null {
+  const stem = (name: string) => name.replace(/\.gz$/i, '').replace(/(\.ome)?\.[^.]+$/i, '').toLowerCase();
+  const stems = new Set(seriesName.split(/\s*\+\s*|,\s*/).map(stem));
+  const named = folders.filter((folder) => stems.has(stem(folder.name)));
+  return named.length === 1 ? named[0] : null;
 }
 
 /** A folder's files as the reader asks for them. */

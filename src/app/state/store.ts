@@ -24,7 +24,7 @@ import { isMethodName, methodDefinition, methodsOfKind, type MethodNameOf } from
 import { pageDefaultBinning, reportedDeviceMemoryGiB } from '../../engine/memoryBudget.ts';
 import { buildRequest, defaultForm, methodTitle, type MethodForm, type MethodOptions, type ReconstructionName } from './methodForm.ts';
 import { keepForm, readSavedForm, restoredForm } from './savedForm.ts';
-import type { ZarrFolder } from '../../io/zarrFolder.ts';
+import { zarrFolderNamedAfter, type ZarrFolder } from '../../io/zarrFolder.ts';
 import { latestResultOf, upsertResult } from './results.ts';
 import { AUTO_KEEP_BYTES, bytesToKeep } from './keeping.ts';
 
@@ -138,6 +138,12 @@ export interface AppActions {
    * one is lined up as that one was.
    */
   importTomogram(file: File | ZarrFolder, role: 'ground-truth' | 'tomogram', like?: string): Promise<string>;
+  /**
+   * The Zarr folders of a folder picked with "OME-Zarr…" (`picked`: its name): one is read (importTomogram); of
+   * several, the one named after the series is, else a tomogram's are offered beside the results to add one, and a
+   * ground truth's are one message naming them. The new result's id, or null where none was read.
+   */
+  importPickedZarr(picked: string, folders: ZarrFolder[], role: 'ground-truth' | 'tomogram'): Promise<string | null>;
   /**
    * OME-Zarr folders that came in a drop with a tilt series (a pipeline's or the cryoET Data Portal's run folder):
    * offered beside the results of the series that `files` (the rest of the drop) load, once it has loaded.
@@ -591,6 +597,21 @@ export const useAppStore = create<AppStore>()((set, get) => {
         keepOrOffer(result.id);
       });
       return result.id;
+    },
+
+    async importPickedZarr(picked, folders, role) {
+      const dataset = get().datasets.find((d) => d.id === get().selectedDatasetId);
+      const one = folders.length === 1 ? folders[0] : dataset && zarrFolderNamedAfter(folders, dataset.name);
+      if (one) return get().importTomogram(one, role);
+      const them = `${picked} holds ${folders.length} OME-Zarr folders (${listNames(folders.map((f) => f.name))})`;
+      if (role === 'ground-truth' || !dataset) {
+        get().showError(`${them}, none named after the series: pick the ground truth's own folder`);
+        return null;
+      }
+      const offered = get().offeredTomograms[dataset.id] ?? [];
+      const fresh = folders.filter((folder) => !offered.some((f) => f.name === folder.name)).map((folder) => ({ ...folder, pickedIn: picked }));
+      set((state) => ({ offeredTomograms: { ...state.offeredTomograms, [dataset.id]: [...offered, ...fresh] }, loadNotice: `${them}: offered beside the results, to add the ones to compare` }));
+      return null;
     },
 
     offerZarrWith(files, folders) {

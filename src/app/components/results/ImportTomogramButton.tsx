@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { formatBytes } from '../../../io/bytes.ts';
-import { zarrFolderOf, type ZarrFolder } from '../../../io/zarrFolder.ts';
+import { zarrFoldersIn, type ZarrFolder } from '../../../io/zarrFolder.ts';
 import { useCompareStore } from '../../state/compareStore.ts';
 import { useAppStore, selectDataset } from '../../state/store.ts';
 
@@ -24,6 +24,7 @@ export function ImportTomogramButton({ role }: { role: keyof typeof ROLE_TEXT })
   const dataset = useAppStore(selectDataset);
   const reading = useAppStore((s) => s.fileLoad !== null);
   const importTomogram = useAppStore((s) => s.importTomogram);
+  const importPickedZarr = useAppStore((s) => s.importPickedZarr);
   const input = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
   // A folder picked whole: React passes no webkitdirectory attribute, so it is set on the element.
@@ -38,9 +39,9 @@ export function ImportTomogramButton({ role }: { role: keyof typeof ROLE_TEXT })
     if (file) importTomogram(file, role).catch(() => undefined);
   };
   const onFolder = (element: HTMLInputElement) => {
-    const folder = pickedZarrFolder(Array.from(element.files ?? []));
+    const picked = pickedZarrFolders(Array.from(element.files ?? []));
     element.value = '';
-    if (folder) importTomogram(folder, role).catch(() => undefined);
+    if (picked) importPickedZarr(picked.name, picked.folders, role).catch(() => undefined);
   };
   const disabled = !dataset || reading;
   return (
@@ -76,21 +77,29 @@ function offerSize(file: File | ZarrFolder): string {
   return file instanceof Blob ? formatBytes(file.size) : `OME-Zarr, ${formatBytes(file.files.reduce((sum, f) => sum + f.blob.size, 0))}`;
 }
 
+/** Where an offered tomogram came from: the series' drop, or a folder of several picked with "OME-Zarr…". */
+function offerOrigin(file: File | ZarrFolder): string {
+  return !(file instanceof Blob) && file.pickedIn ? `is in ${file.pickedIn}` : 'came with the series';
+}
+
 /** Why a tomogram is offered beside the series. */
 function offerTitle(file: File | ZarrFolder): string {
-  return file instanceof Blob
-    ? "A tomogram named after this series came in its drop (AreTomo's _Vol, etomo's _rec): add it to compare with WedgeLab's results"
-    : 'An OME-Zarr folder came in the drop with this series (a tomogram of it, as the cryoET Data Portal gives them): add it to compare with WedgeLab\'s results';
+  if (file instanceof Blob) return "A tomogram named after this series came in its drop (AreTomo's _Vol, etomo's _rec): add it to compare with WedgeLab's results";
+  return file.pickedIn
+    ? `One of the OME-Zarr folders in ${file.pickedIn}, picked with "OME-Zarr…", none named after this series: add the ones to compare with WedgeLab's results`
+    : "An OME-Zarr folder came in the drop with this series (a tomogram of it, as the cryoET Data Portal gives them): add it to compare with WedgeLab's results";
 }
 
 /**
- * The Zarr folder among a picked folder's files (paths from the picked folder's name down); where there is none,
- * the picked folder itself, which the reader then refuses, naming it.
+ * The picked folder's name and the Zarr folders among its files (paths from the picked folder's name down); where
+ * there is none, the picked folder itself, which the reader then refuses, naming it.
  */
-function pickedZarrFolder(files: File[]): ZarrFolder | null {
+function pickedZarrFolders(files: File[]): { name: string; folders: ZarrFolder[] } | null {
   if (files.length === 0) return null;
   const entries = files.map((file) => ({ path: file.webkitRelativePath || file.name, blob: file }));
-  return zarrFolderOf(entries) ?? { name: entries[0].path.split('/')[0], files: entries };
+  const name = entries[0].path.split('/')[0];
+  const { folders } = zarrFoldersIn(entries);
+  return { name, folders: folders.length > 0 ? folders : [{ name, files: entries }] };
 }
 
 /**
@@ -112,7 +121,7 @@ export function OfferedTomograms() {
       {(offered ?? []).map((file) => (
         <li key={file.name}>
           <span title={offerTitle(file)}>
-            {file.name} ({offerSize(file)}) came with the series
+            {file.name} ({offerSize(file)}) {offerOrigin(file)}
           </span>
           <button type="button" className="small" disabled={reading} onClick={() => void importTomogram(file, 'tomogram').catch(() => undefined)} data-testid="offered-tomogram-add">
             Add
