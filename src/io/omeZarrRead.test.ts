@@ -42,12 +42,16 @@ describe('reading OME-Zarr', () => {
     const one = await readOmeZarrVolume(inMemory('tomo.ome.zarr', files));
     expect(one.volume).toEqual(tomogram);
     expect(one.warnings).toEqual(['the finest of its 2 levels ("0") is read']);
-    const fractions: number[] = [];
-    const pieced = await readOmeZarrVolume(inMemory('tomo.ome.zarr', files), { pieceBytes: 4 * 70 * 40 * 12, onProgress: (p) => fractions.push(p.fraction) });
+    const progress: { fraction: number; bytesRead: number }[] = [];
+    const pieced = await readOmeZarrVolume(inMemory('tomo.ome.zarr', files), { pieceBytes: 4 * 70 * 40 * 12, onProgress: (p) => progress.push(p) });
     expect(isPieced(pieced.volume) && pieced.volume.pieces.map((p) => p.ny)).toEqual([12, 12, 12, 12, 2]);
     expect(voxels(pieced.volume)).toEqual(tomogram.data);
     expect(pieced.volume.pixelSize).toBe(2.5);
-    expect(fractions).toEqual([12, 24, 36, 48, 50].map((rows) => rows / 50));
+    // Each band of rows reads its two 64³ chunks (x 0–63 and 64–69; 1 MiB each, stored raw): the bar moves half its
+    // rows at the first, the rest at the second, and stays there when the band is done.
+    const bands = [[0, 12], [12, 12], [24, 12], [36, 12], [48, 2]];
+    expect(progress.map((p) => p.fraction)).toEqual(bands.flatMap(([y0, rows]) => [y0 + rows / 2, y0 + rows, y0 + rows].map((y) => y / 50)));
+    expect(progress.map((p) => p.bytesRead / 2 ** 20)).toEqual([1, 2, 2, 3, 4, 4, 5, 6, 6, 7, 8, 8, 9, 10, 10]);
     const controller = new AbortController();
     controller.abort(new Error('cancelled'));
     await expect(readOmeZarrVolume(inMemory('tomo.ome.zarr', files), { signal: controller.signal })).rejects.toThrow('cancelled');

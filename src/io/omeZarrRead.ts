@@ -14,7 +14,7 @@ import { bloscDecompress, lz4CodecDecompress, zstdFrameDecompress, type ChunkDec
 import { planPieces, tomogramOf, DEFAULT_PIECE_BYTES, type Tomogram } from './piecedVolume.ts';
 import type { Volume } from './types.ts';
 import type { StackProgress } from './mrcStream.ts';
-import type { ZarrFiles } from './zarrFolder.ts';
+import { isZarrMark, type ZarrFiles } from './zarrFolder.ts';
 
 export interface ZarrOpenOptions {
   /**
@@ -93,10 +93,13 @@ export async function openOmeZarr(files: ZarrFiles, { decodeChunks }: ZarrOpenOp
   const fail = (message: string): never => {
     throw new Error(`${files.name}: ${message}`);
   };
+  // Told of each chunk file read (its compressed bytes), for the progress of the band being read.
+  let onChunk: ((bytes: number) => void) | undefined;
   const store: zarr.Readable = {
     get: async (key) => {
       const bytes = await files.read(key.slice(1));
       if (bytes && decodeChunks) decoderOf.set(bytes, decodeChunks);
+      if (bytes && !isZarrMark(key.split('/').pop() as string)) onChunk?.(bytes.length);
       return bytes;
     },
   };
@@ -107,12 +110,26 @@ export async function openOmeZarr(files: ZarrFiles, { decodeChunks }: ZarrOpenOp
   const lead = array.shape.slice(0, -3);
   if (array.shape.length < 3 || lead.some((n) => n !== 1)) fail(`its array is ${array.shape.join(' × ')}: WedgeLab reads one 3-D volume (z, y, x; any axes before them of size 1)`);
   const [nz, ny, nx] = array.shape.slice(-3);
+  const [cz, cy, cx] = array.chunks.slice(-3);
+  // One read at a time: the store tells the band being read of its chunks.
   async function* bands(options: Omit<ZarrReadOptions, 'checkShape'> = {}): AsyncGenerator<Volume> {
-    for (const { y0, ny: rows } of planPieces(nx, ny, nz, options.pieceBytes ?? DEFAULT_PIECE_BYTES, array.chunks.at(-2))) {
-      options.signal?.throwIfAborted();
-      const band = await zarr.get(array, [...lead.map(() => 0), null, zarr.slice(y0, y0 + rows), null]).catch((error: Error) => fail(withCause(error)));
-      yield { nx, ny: rows, nz, pixelSize: image.angstroms, data: asFloat32(band.data, files.name, array.dtype) };
-      options.onProgress?.({ fraction: (y0 + rows) / ny, bytesRead: 0 });
+    let bytesRead = 0;
+    try {
+      for (const { y0, ny: rows } of planPieces(nx, ny, nz, options.pieceBytes ?? DEFAULT_PIECE_BYTES, cy)) {
+        options.signal?.throwIfAborted();
+        // The bar moves with the band's chunks as they are read (a chunk never written, the fill value, is not).
+        const chunks = (Math.floor((y0 + rows - 1) / cy) - Math.floor(y0 / cy) + 1) * Math.ceil(nx / cx) * Math.ceil(nz / cz);
+        let read = 0;
+        onChunk = (bytes) => {
+          bytesRead += bytes;
+          options.onProgress?.({ fraction: (y0 + (rows * Math.min(++read, chunks)) / chunks) / ny, bytesRead });
+        };
+        const band = await zarr.get(array, [...lead.map(() => 0), null, zarr.slice(y0, y0 + rows), null]).catch((error: Error) => fail(withCause(error)));
+        yield { nx, ny: rows, nz, pixelSize: image.angstroms, data: asFloat32(band.data, files.name, array.dtype) };
+        options.onProgress?.({ fraction: (y0 + rows) / ny, bytesRead });
+      }
+    } finally {
+      onChunk = undefined;
     }
   }
   const read = async (options: Omit<ZarrReadOptions, 'checkShape'> = {}) => {
