@@ -43,7 +43,7 @@ export function DeconvFields({ disabled }: { disabled: boolean }) {
       </div>
       <label className="check" title="The tilts were phase flipped (or FBP corrected the CTF by depth): the filter follows |CTF|">
         <input type="checkbox" checked={phaseFlipped} disabled={disabled} onChange={(e) => update({ phaseFlipped: e.target.checked })} data-testid="deconv-phase-flipped" />
-        Phase-flipped tilts
+        <span className="check-label">Phase-flipped tilts</span>
         {flipped && !phaseFlipped && (
           <span className="check-note" data-testid="deconv-flipped-hint">
             : this result&apos;s tilts were flipped

@@ -8,7 +8,7 @@ export function DoseWeightingField({ value, onChange, disabled }: { value: boole
   return (
     <label className="check" title={unavailable ?? 'Weight every tilt by the exposure filter for the dose it had received (Grant & Grigorieff 2015) before reconstructing'}>
       <input type="checkbox" checked={checked} disabled={disabled || unavailable !== null} onChange={(e) => onChange(e.target.checked)} data-testid="dose-weighting-input" />
-      Dose weighting
+      <span className="check-label">Dose weighting</span>
       {unavailable !== null && (
         <span className="check-note" data-testid="dose-weighting-reason">
           : {unavailable}

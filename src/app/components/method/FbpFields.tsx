@@ -63,7 +63,7 @@ function CtfByDepthField({ value, onChange, disabled }: { value: MicroscopeOverr
       }
     >
       <input type="checkbox" checked={checked} disabled={disabled || unavailable !== null} onChange={(e) => onChange(e.target.checked ? (microscope ?? {}) : undefined)} data-testid="ctf-by-depth-input" />
-      CTF by depth
+      <span className="check-label">CTF by depth</span>
       <span className="check-note" data-testid="ctf-by-depth-note">
         {unavailable !== null ? `: ${unavailable}` : checked && microscope ? `: at ${microscopeText(microscope)} (the phase flip's fields)` : ''}
       </span>
