@@ -3,7 +3,8 @@
  * (Blosc LZ4 with byte shuffle, 256³ chunks: the cryoET Data Portal's layout), written by bench/zarr_read_reference.py,
  * read by the command line's reader (cli/readTomogram.ts: io/omeZarrRead.ts, the Blosc and LZ4 decoders of
  * io/blosc.ts on the CPU pool's threads, engine/cpu/chunkDecoder.ts, into pieces of rows) and by the same reader
- * decoding on its own thread, against zarr-python reading it into numpy, timed in the same run; best of three each. Needs python3-zarr (without it the part says so and has no rows). --quick: 256 × 256 × 64 only.
+ * decoding on its own thread, against zarr-python reading it into numpy, timed in the same run; best of three each.
+ * Needs python3-zarr (without it the part says so and has no rows). --quick: 256 × 256 × 64 only.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -10,7 +10,7 @@
  * unit it is unknown (0), and said.
  */
 import * as zarr from 'zarrita';
-import { bloscDecompress, lz4CodecDecompress, zstdFrameDecompress, type ChunkDecoder } from './blosc.ts';
+import { bloscDecompress, lz4CodecDecompress, zstdFrameDecompress, type ChunkDecoder, type SizedCodec } from './blosc.ts';
 import { planPieces, tomogramOf, DEFAULT_PIECE_BYTES, type Tomogram } from './piecedVolume.ts';
 import type { Volume } from './types.ts';
 import type { StackProgress } from './mrcStream.ts';
@@ -27,7 +27,7 @@ export interface ZarrOpenOptions {
 export interface ZarrReadOptions extends ZarrOpenOptions {
   /** Past this many bytes of float32 the volume is held in pieces of rows (the engine's limit by default). */
   pieceBytes?: number;
-  /** After each band of rows. */
+  /** As each chunk is read (the compressed bytes read so far) and after each band of rows. */
   onProgress?: (progress: StackProgress) => void;
   /** Checked between bands: an aborted read rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -50,7 +50,7 @@ const decoderOf = new WeakMap<Uint8Array, ChunkDecoder>();
  * A Blosc or LZ4 chunk whose read has a decoder goes to it; zarrita hands the store's bytes straight to the first
  * codec, so a chunk that went through another codec first (a checksum) is decoded here.
  */
-function bytesCodec(name: string, decode: (bytes: Uint8Array) => Uint8Array, pooled?: 'blosc' | 'lz4') {
+function bytesCodec(name: string, decode: (bytes: Uint8Array) => Uint8Array, pooled?: SizedCodec) {
   return class {
     readonly kind = 'bytes_to_bytes';
     static fromConfig() {

@@ -51,15 +51,19 @@ describe.skipIf(!zarrAvailable)('Zarr chunks decoded on the CPU pool', () => {
     expect(run.stderr).toBe('');
     const blosc = readdirSync(dir).filter((name) => name.startsWith('blosc') && name.endsWith('.enc')).sort();
     expect(blosc).toHaveLength(5);
-    // 0: every request in one run; 1: a run per chunk (each over BATCH bytes).
+    // Every request in one run, then a run per chunk (each over a 1-byte batch); the chunks are small, so no least size.
     for (const batchBytes of [2 ** 30, 1]) {
-      const decode = poolChunkDecoder(pool, batchBytes)!;
+      const decode = poolChunkDecoder(pool, { batchBytes, minPoolBytes: 0 })!;
       const decoded = await Promise.all([...blosc.map((name) => decode('blosc', bytes(name))), decode('lz4', bytes('lz4.enc'))]);
       blosc.forEach((name, i) => expect(same(decoded[i], bytes(name.replace('.enc', '.raw'))), `${name}, batches of ${batchBytes} bytes`).toBe(true));
       expect(same(decoded[5], lz4CodecDecompress(bytes('lz4.enc')))).toBe(true);
       expect(decoded[0].buffer).toBeInstanceOf(SharedArrayBuffer);
     }
-    const decode = poolChunkDecoder(pool)!;
+    // At the usual least size, these small chunks are decoded on the calling thread (its own memory).
+    const here = await poolChunkDecoder(pool)!('blosc', bytes(blosc[0]));
+    expect(same(here, bytes(blosc[0].replace('.enc', '.raw')))).toBe(true);
+    expect(here.buffer).toBeInstanceOf(ArrayBuffer);
+    const decode = poolChunkDecoder(pool, { batchBytes: 2 ** 30, minPoolBytes: 0 })!;
     const damaged = bytes('lz4.enc').slice(0, 500);
     const outcomes = await Promise.allSettled([decode('blosc', bytes(blosc[0])), decode('lz4', damaged), decode('blosc', bytes(blosc[1])), decode('blosc', new Uint8Array(8))]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected']);
@@ -80,7 +84,7 @@ describe.skipIf(!zarrAvailable)('Zarr chunks decoded on the CPU pool', () => {
       },
     };
     // Room for 35 rows a piece: 32, two whole chunk rows, so no chunk is decoded twice.
-    const pooled = poolChunkDecoder(pool)!;
+    const pooled = poolChunkDecoder(pool, { batchBytes: 2 ** 30, minPoolBytes: 0 })!;
     let decodes = 0;
     const decodeChunks: typeof pooled = (codec, chunk) => (decodes++, pooled(codec, chunk));
     const read = await readOmeZarrVolume(files, { pieceBytes: 4 * 45 * 20 * 35, decodeChunks });

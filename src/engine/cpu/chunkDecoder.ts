@@ -1,14 +1,21 @@
 /**
  * Compressed Zarr chunks decoded on the CPU pool (io/omeZarrRead.ts asks for each chunk as its bytes arrive): the
  * requests that arrive while the pool is busy wait and go together, their blocks split over the threads
- * (chunkBlocks.ts), at most BATCH_BYTES of decoded chunks at a time. Where the pool fails, the batch is decoded
- * again here, chunk by chunk, so that a damaged chunk is refused with its own message and the others still arrive.
+ * (chunkBlocks.ts), a bounded amount at a time (ChunkBatching). Where the pool fails, the batch is decoded again
+ * here, chunk by chunk, so that a damaged chunk is refused with its own message and the others still arrive.
  */
 import { chunkLayout, decodeChunkBlocks, type ChunkDecoder, type SizedCodec } from '../../io/blosc.ts';
 import type { CpuPool } from './pool.ts';
 
-/** Decoded bytes one pool run makes (a batch's first chunk goes whatever its size). */
-const BATCH_BYTES = 256 * 2 ** 20;
+/** How batches are made, in decoded bytes. */
+export interface ChunkBatching {
+  /** The most one pool run decodes (a batch's first chunk goes whatever its size). */
+  batchBytes: number;
+  /** The least: a smaller batch is decoded on the calling thread (a pool run, and the threads' start the first time, cost more than it saves). */
+  minPoolBytes: number;
+}
+
+const BATCHING: ChunkBatching = { batchBytes: 256 * 2 ** 20, minPoolBytes: 2 ** 20 };
 
 interface Request {
   codec: SizedCodec;
@@ -18,11 +25,8 @@ interface Request {
   reject: (error: unknown) => void;
 }
 
-/**
- * A decoder on `pool`'s threads; none for a pool of one thread (the reader's own decode costs no copies). Runs
- * decode at most `batchBytes` of chunks (tests make it small).
- */
-export function poolChunkDecoder(pool: CpuPool, batchBytes = BATCH_BYTES): ChunkDecoder | undefined {
+/** A decoder on `pool`'s threads; none for a pool of one thread (the reader's own decode costs no copies). */
+export function poolChunkDecoder(pool: CpuPool, { batchBytes, minPoolBytes }: ChunkBatching = BATCHING): ChunkDecoder | undefined {
   if (pool.threads < 2) return undefined;
   let waiting: Request[] = [];
   let draining = false;
@@ -31,7 +35,7 @@ export function poolChunkDecoder(pool: CpuPool, batchBytes = BATCH_BYTES): Chunk
     while (waiting.length > 0) {
       const batch = takeBatch(waiting, batchBytes);
       waiting = waiting.slice(batch.length);
-      await decodeBatch(pool, batch, staging);
+      await decodeBatch(pool, batch, staging, minPoolBytes);
     }
     draining = false;
   };
@@ -71,22 +75,27 @@ function stagingBytes(): (chunks: Uint8Array[]) => Uint8Array[] {
   };
 }
 
-async function decodeBatch(pool: CpuPool, batch: Request[], staging: (chunks: Uint8Array[]) => Uint8Array[]): Promise<void> {
+async function decodeBatch(pool: CpuPool, batch: Request[], staging: (chunks: Uint8Array[]) => Uint8Array[], minPoolBytes: number): Promise<void> {
   const firstBlock = [0];
   for (const { layout } of batch) firstBlock.push(firstBlock.at(-1)! + layout.blocks);
-  const decoded = batch.map(({ layout }) => new Uint8Array(new SharedArrayBuffer(layout.bytes)));
-  try {
-    const chunks = staging(batch.map(({ chunk }) => chunk));
-    await pool.run({ kernel: 'chunkBlocks', y0: 0, rows: firstBlock.at(-1)!, codecs: batch.map((r) => r.codec), chunks, decoded, firstBlock });
-    batch.forEach((request, i) => request.resolve(decoded[i]));
-  } catch {
-    for (const [i, request] of batch.entries()) {
-      try {
-        decodeChunkBlocks(request.codec, request.chunk, decoded[i], 0, request.layout.blocks);
-        request.resolve(decoded[i]);
-      } catch (error) {
-        request.reject(error);
-      }
+  if (batch.reduce((sum, { layout }) => sum + layout.bytes, 0) >= minPoolBytes) {
+    const decoded = batch.map(({ layout }) => new Uint8Array(new SharedArrayBuffer(layout.bytes)));
+    try {
+      const chunks = staging(batch.map(({ chunk }) => chunk));
+      await pool.run({ kernel: 'chunkBlocks', y0: 0, rows: firstBlock.at(-1)!, codecs: batch.map((r) => r.codec), chunks, decoded, firstBlock });
+      batch.forEach((request, i) => request.resolve(decoded[i]));
+      return;
+    } catch {
+      // Decoded again below, chunk by chunk: a damaged chunk is refused with its own message.
+    }
+  }
+  for (const request of batch) {
+    try {
+      const decoded = new Uint8Array(request.layout.bytes);
+      decodeChunkBlocks(request.codec, request.chunk, decoded, 0, request.layout.blocks);
+      request.resolve(decoded);
+    } catch (error) {
+      request.reject(error);
     }
   }
 }
