@@ -91,7 +91,7 @@ ${methodUsage('tiltSynthesis', '                 ')}
                  ${RECIPE_USAGE}
                  (a method's trust score against FBP on held-out tilts, of a refined result with --refine, of a
                  series with synthesised tilts with --synthesize-at; wedgelab trust --help)
-  wedgelab batch --list SERIES.tsv|DIR|tomograms.star --methods METHOD[,METHOD…] [method options] --out-dir OUT [--jobs N]
+  wedgelab batch --list SERIES.tsv|DIR|tomograms.star --methods METHOD[,METHOD…] [method options] --out-dir OUT [--format mrc|ome-zarr] [--jobs N]
                  [--scores cv,oddeven,truth,pipeline|none] [--halves tilts|frames] [--frames even|odd] [--phase-flip [--voltage KV] [--cs MM] [--amplitude-contrast Q]] [--drop 0|each] [--retry-failed] [--progress bar|json] [--task-index I]
                  [--slurm [--submit] [--partition P] [--time 4:00:00] [--mem 32G] [--gpus 1] [--throttle K]]
   wedgelab batch --merge --out-dir OUT

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMrc, writeMrc } from '../../io/mrc.ts';
 import { tomogramFile } from '../../engine/importedTomogramFixture.ts';
 import { wedgelab } from '../testKit.ts';
+import { readOmeZarrVolume } from '../../io/omeZarrRead.ts';
+import { zarrOnDisk } from '../readTomogram.ts';
 import type { BatchRow } from './rows.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'wedgelab-batch-'));
@@ -115,6 +117,22 @@ describe('wedgelab batch', () => {
       'short fbp failed',
       'short sirt failed',
     ]);
+  });
+
+  it('writes OME-Zarr folders with --format ome-zarr, the same voxels as its MRC files, and skips them when run again', async () => {
+    const zarrOut = join(dir, 'out-zarr');
+    const zarrArgs = ['batch', '--list', series, '--methods', 'fbp', '--thickness', '8', '--scores', 'none', '--task-index', '1', '--format', 'ome-zarr', '--out-dir', zarrOut, '--progress', 'json'];
+    const run = await wedgelab(zarrArgs);
+    expect(run.code, run.stderr).toBe(0);
+    expect(rows(zarrOut).map((r) => [r.series, r.status, r.output, r.label])).toEqual([['s1', 'done', join('s1', 'fbp.ome.zarr'), 'FBP (ram-lak, thickness 8, bin 1)']]);
+    const { volume } = await readOmeZarrVolume(zarrOnDisk(join(zarrOut, 's1', 'fbp.ome.zarr')));
+    const mrc = readMrc(new Uint8Array(readFileSync(join(out, 's1', 'fbp.mrc'))));
+    expect([volume.nx, volume.ny, volume.nz, volume.pixelSize]).toEqual([mrc.header.nx, mrc.header.ny, mrc.header.nz, mrc.pixelSize[0]]);
+    expect('data' in volume && volume.data).toEqual(mrc.data);
+    const again = await wedgelab(zarrArgs);
+    expect(again.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { event: string }).event)).toEqual(['skipped']);
+    const refused = await wedgelab([...zarrArgs.slice(0, -4), '--format', 'tiff', '--out-dir', zarrOut]);
+    expect(refused.stderr.split('\n')[0]).toMatch(/--format.*tiff/);
   });
 
   it('runs one series by task index, and refuses what it cannot do before any work', async () => {

@@ -30,8 +30,7 @@ import { readMrcVolume } from '../../io/mrcStream.ts';
 import type { Tomogram } from '../../io/piecedVolume.ts';
 import { openFile } from '../openFile.ts';
 import { finiteOrNull, linedUpSizeFlags } from '../metrics.ts';
-import { mrcPieces } from '../../io/mrc.ts';
-import { writeFileAtomic } from '../atomicWrite.ts';
+import { writeTomogram } from '../outputs.ts';
 import { openCliEngine } from '../engine.ts';
 import { METHOD_OPTIONS, methodRequests } from '../methodFlags.ts';
 import { checkModelPaths, cliModelLibrary } from '../models.ts';
@@ -49,6 +48,7 @@ const OPTIONS = {
   list: { type: 'string' },
   methods: { type: 'string' },
   'out-dir': { type: 'string' },
+  format: { type: 'string' },
   jobs: { type: 'string' },
   progress: { type: 'string' },
   scores: { type: 'string' },
@@ -77,8 +77,14 @@ const SWITCHES = new Set(Object.entries(OPTIONS).flatMap(([name, o]) => (o.type 
 const SCORES = ['cv', 'oddeven', 'truth', 'pipeline'] as const;
 type Score = (typeof SCORES)[number];
 
+/** How each tomogram is written: an MRC file, or an OME-Zarr folder (io/omeZarr.ts: a pyramid, for viewers such as napari). */
+const FORMATS = ['mrc', 'ome-zarr'] as const;
+const EXTENSIONS: Record<(typeof FORMATS)[number], string> = { mrc: '.mrc', 'ome-zarr': '.ome.zarr' };
+
 interface Batch {
   outDir: string;
+  /** Each tomogram's file name after its method: METHOD.mrc or METHOD.ome.zarr (--format). */
+  extension: string;
   methods: { name: string; request: RequestOf<'reconstruction'> }[];
   scores: Set<Score>;
   /** How the odd/even score halves each series: by tilt, or by movie frame (its even- and odd-frame sums). */
@@ -151,11 +157,11 @@ async function runOne(batch: Batch, entry: SeriesEntry, series: LoadedSeries, me
   const { ts } = series;
   const options = (stage: Stage) => ({ onProgress: reporter(batch, entry.name, method.name, stage), models: cliModelLibrary });
   const started = performance.now();
-  const output = join(entry.name, `${method.name}.mrc`);
+  const output = join(entry.name, `${method.name}${batch.extension}`);
   const result = await reconstructInto(output, batch.engine, ts, method.request, options('reconstruction'));
   const thinner = thinnerThanSpecimen(series.specimenThickness, result.params, ts.nx);
   if (thinner) process.stderr.write(`warning: ${entry.name} ${method.name}: ${thinner}\n`);
-  await writeFileAtomic(join(batch.outDir, output), mrcPieces(result.volume, { labels: [result.label, `from ${series.source}`] }));
+  await writeTomogram(join(batch.outDir, output), result.volume, [result.label, `from ${series.source}`]);
   const seconds = (performance.now() - started) / 1000;
   const row: BatchRow = { series: entry.name, method: method.name, status: 'done', output, label: result.label, seconds, gpu: describeEngine(batch.engine), version: batch.version, params: JSON.stringify(result.params), finishedAt: '' };
   if (batch.scores.has('cv')) {
@@ -407,6 +413,7 @@ export async function batchCommand(args: string[]): Promise<void> {
   const drop = (values.drop as string | undefined) ?? '0';
   if (!isEachTilt(drop)) parseHeldOut(drop);
   const halves = choiceFlag(values, 'halves', ODD_EVEN_SPLITS) ?? 'tilts';
+  const extension = EXTENSIONS[choiceFlag(values, 'format', FORMATS) ?? 'mrc'];
   const frames = choiceFlag(values, 'frames', FRAME_HALVES);
   if (frames && halves === 'frames') throw new UsageError('--halves frames reads both frame halves: leave out --frames');
   const microscope = microscopeFlags(values);
@@ -426,6 +433,7 @@ export async function batchCommand(args: string[]): Promise<void> {
   }
   const batch: Batch = {
     outDir,
+    extension,
     methods,
     scores,
     halves,
