@@ -2,15 +2,14 @@
  * A loaded raw stack made into the tilt series the methods reconstruct: its kept sections resampled through
  * the alignment that came with it (io/sideFiles.ts), or rotated by the tilt-axis angle given at load; a CTF
  * estimate's astigmatism turned with them, and the column where its defocus holds moved with them. One step
- * for the page's worker and the CLI: on the GPU path the WGSL resampler, on the CPU path the plain TypeScript
- * one it is tested against (a bilinear sample per pixel: seconds for a binned stack, small beside a
- * reconstruction).
+ * for the page's worker and the CLI: on the GPU path the WGSL resampler, on the CPU path the pool's (a section a
+ * thread; both tested against the plain TypeScript reference, reference/alignment.ts).
  */
 import type { Affine2D } from '../../io/alignmentFiles.ts';
 import type { LoadedTiltSeries } from '../../io/tiltSeriesFiles.ts';
 import type { Astigmatism } from '../../io/types.ts';
 import type { EngineContext } from '../context.ts';
-import { alignStackCpu } from '../reference/alignment.ts';
+import { alignStackOnPool } from '../cpu/alignStack.ts';
 import { throwIfAborted, type TiltSeries } from '../types.ts';
 import { alignStackGpu } from './resample.ts';
 
@@ -26,7 +25,7 @@ export async function alignLoadedTiltSeries(
   const raw = { nx: ts.nx, ny: ts.ny, nSections: ts.nTilts, data: ts.data };
   const outputSize = alignment.outputSize;
   throwIfAborted(signal);
-  const aligned = engine.path === 'gpu' ? await alignStackGpu(engine.gpu, raw, sections, { signal, outputSize }) : alignStackCpu(raw, sections, 1, outputSize);
+  const aligned = engine.path === 'gpu' ? await alignStackGpu(engine.gpu, raw, sections, { signal, outputSize }) : await alignStackOnPool(raw, sections, engine.pool, { signal, outputSize });
   const astigmatism = ts.astigmatism && turnedAstigmatism(ts.astigmatism, alignment.transforms);
   const defocusColumn = ts.defocus && alignment.transforms.map(rawCentreColumn);
   return { ...ts, nx: aligned.nx, ny: aligned.ny, data: aligned.data, ...(astigmatism && { astigmatism }), ...(defocusColumn?.some((x) => x !== 0) && { defocusColumn }) };

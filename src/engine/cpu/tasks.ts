@@ -22,6 +22,7 @@ import {
 } from './volumeSpectrum.ts';
 import { ssimBandRows, type SsimBandsTask } from './ssimBands.ts';
 import { decodeChunkBlockRows, type ChunkBlocksTask } from './chunkBlocks.ts';
+import { alignSectionRows, type AlignSectionsTask } from './alignSections.ts';
 
 /** Filter detector rows in place (the rows of every tilt, counted together). */
 export interface FilterTask {
@@ -108,7 +109,8 @@ export type CpuTask =
   | SpectrumInverseTask
   | FscColumnsTask
   | SsimBandsTask
-  | ChunkBlocksTask;
+  | ChunkBlocksTask
+  | AlignSectionsTask;
 
 export function runTask(task: CpuTask, r0: number, r1: number): void {
   const from = task.y0 + r0;
@@ -142,5 +144,7 @@ export function runTask(task: CpuTask, r0: number, r1: number): void {
       return ssimBandRows(task, from, to);
     case 'chunkBlocks':
       return decodeChunkBlockRows(task, from, to);
+    case 'alignSections':
+      return alignSectionRows(task, from, to);
   }
 }

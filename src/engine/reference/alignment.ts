@@ -20,7 +20,7 @@ function bilinear(raw: SectionStack, section: number, tx: number, ty: number, fi
   return (1 - fy) * ((1 - fx) * at(x0, y0) + fx * at(x1, y0)) + fy * ((1 - fx) * at(x0, y1) + fx * at(x1, y1));
 }
 
-export function alignStackCpu(raw: SectionStack, alignment: StackAlignment, bin = 1, outputSize = { nx: raw.nx, ny: raw.ny }): SectionStack {
+export function alignStackCpu(raw: SectionStack, alignment: Pick<StackAlignment, 'transforms' | 'keptSections'>, bin = 1, outputSize = { nx: raw.nx, ny: raw.ny }): SectionStack {
   const nx = Math.floor(outputSize.nx / bin);
   const ny = Math.floor(outputSize.ny / bin);
   const n = alignment.keptSections.length;
