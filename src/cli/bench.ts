@@ -2,7 +2,8 @@
  * `wedgelab bench` (npm run bench): every method's own bench entry (methods/benches.ts: FBP and SIRT on WebGPU and
  * on the CPU path, against scikit-image's iradon timed in the same run, the coordinate network's step, the local network's patches and
  * model against FBP), then the 3-D FFT, dose weighting and the phase flip against numpy (benchDose.ts, benchPhaseFlip.ts),
- * lining up a tomogram made elsewhere against numpy's copy (benchImport.ts), every tilt held out in turn with FBP
+ * lining up a tomogram made elsewhere against numpy's copy (benchImport.ts), reading an OME-Zarr tomogram against
+ * zarr-python (benchZarr.ts), applying a stack alignment against scipy (benchAlign.ts), every tilt held out in turn with FBP
  * against one cross-validation per tilt (benchCvEach.ts), the 3-D view, the local network in the page, one batch of tiny series
  * against separate recon calls, and loading a real-size stack at bin 4 against a plain read (benchLoad.ts). Writes
  * bench/out/bench.json and a Markdown table (also printed).
@@ -27,6 +28,7 @@ import { benchZarr, zarrTable } from './benchZarr.ts';
 import { benchPhaseFlip, phaseFlipTable } from './benchPhaseFlip.ts';
 import { benchCtfByDepth, ctfByDepthTable } from './benchCtfByDepth.ts';
 import { benchImport, importTable } from './benchImport.ts';
+import { alignTable, benchAlign } from './benchAlign.ts';
 import { benchLoad, loadTable } from './benchLoad.ts';
 import { benchLocalnetPage, type LocalnetPageRow } from './benchLocalnetPage.ts';
 import { benchRender, type RenderBenchRow } from './benchRender.ts';
@@ -70,7 +72,7 @@ function localnetPageTable(rows: LocalnetPageRow[]): string {
 }
 
 /** The bench's parts: every method's own bench, then the CPU projector kernels, the 3-D FFT, dose weighting, the phase flip, lining up, reading OME-Zarr, each tilt held out, the 3-D view, the local network in the page, the batch command and loading a real-size stack. */
-export const BENCH_PARTS = [...METHODS.map((d) => d.name), 'cpu-kernels', 'fft', 'fsc', 'truth', 'dose', 'phaseflip', 'ctfdepth', 'import', 'zarr', 'cv-each', 'render', 'localnet-page', 'batch', 'load'] as const;
+export const BENCH_PARTS = [...METHODS.map((d) => d.name), 'cpu-kernels', 'fft', 'fsc', 'truth', 'dose', 'phaseflip', 'ctfdepth', 'import', 'zarr', 'align', 'cv-each', 'render', 'localnet-page', 'batch', 'load'] as const;
 type Part = (typeof BENCH_PARTS)[number];
 const MODEL_BACKENDS = ['auto', 'webgpu', 'wasm'] as const satisfies readonly BenchContext['modelBackend'][];
 
@@ -132,6 +134,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   const ctfByDepth = parts.has('ctfdepth') ? await benchCtfByDepth(context) : [];
   const imports = parts.has('import') ? await benchImport(context) : [];
   const zarrRows = parts.has('zarr') ? await benchZarr(context) : [];
+  const alignRows = parts.has('align') ? await benchAlign(context) : [];
   const cvEach = parts.has('cv-each') ? await benchCvEach(gpu, context) : [];
   const renderSizes: [number, number, number][] = quick ? [[128, 128, 128]] : [[128, 128, 128], [256, 256, 256], [512, 512, 256]];
   const renderRows = parts.has('render') ? await benchRender(renderSizes, { softwareGpu: gpu.isFallbackAdapter, log }) : [];
@@ -143,7 +146,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   const machine = `${gpu.description}${gpu.isFallbackAdapter ? ' (software fallback adapter)' : ''}; host ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; peak host RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`;
   await mkdir(outDir, { recursive: true });
   const gpuInfo = { description: gpu.description, deviceName: gpu.deviceName, vendor: gpu.vendor, architecture: gpu.architecture, fallback: gpu.isFallbackAdapter };
-  const report = { date: new Date().toISOString(), machine, gpu: gpuInfo, methods, cpuKernels, fft: fftRows, fsc: fscRows, truth: truthRows, dose, phaseFlip, ctfByDepth, import: imports, zarr: zarrRows, cvEach, render: renderRows, localnetPage, batch, load };
+  const report = { date: new Date().toISOString(), machine, gpu: gpuInfo, methods, cpuKernels, fft: fftRows, fsc: fscRows, truth: truthRows, dose, phaseFlip, ctfByDepth, import: imports, zarr: zarrRows, align: alignRows, cvEach, render: renderRows, localnetPage, batch, load };
   await writeFile(join(outDir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = [
     `Machine: ${machine}`,
@@ -157,6 +160,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     ctfByDepth.length ? `\nFBP correcting the CTF by depth (each tilt flipped per depth slab, on the CPU pool) against the 2-D flip then FBP, in the same run\n\n${ctfByDepthTable(ctfByDepth)}` : '',
     imports.length ? `\nLining a tomogram made elsewhere up with its tilts (XZY, z reversed; its own projections at −60°, 0° and 60° as the tilts) against numpy's copy of the same turn and scipy's zoom\n\n${importTable(imports)}` : '',
     zarrRows.length ? `\nReading an OME-Zarr tomogram (Blosc LZ4, byte shuffle, 256³ chunks, as zarr-python writes by default), its chunks decoded on the CPU pool and on one thread, against zarr-python reading it, in the same run\n\n${zarrTable(zarrRows)}` : '',
+    alignRows.length ? `\nApplying a stack alignment (.xf, .aln) as the CPU path loads a series (a section a pool thread) against the plain TypeScript reference and scipy's affine_transform, in the same run\n\n${alignTable(alignRows)}` : '',
     cvEach.length ? `\nEvery tilt held out in turn with FBP (by linearity: the whole series' FBP less each tilt's own) against one cross-validation per tilt, in the same run\n\n${cvEachTable(cvEach)}` : '',
     renderRows.length ? `\n3-D view (chromium)\n\n${renderTable(renderRows)}` : '',
     localnetPage.length ? `\nLocal network in the page (chromium; the worker's own backend choice)\n\n${localnetPageTable(localnetPage)}` : '',

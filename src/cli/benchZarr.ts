@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BenchContext } from '../engine/methods/benchKit.ts';
+import { bestOfThree, type BenchContext } from '../engine/methods/benchKit.ts';
 import { openOmeZarr } from '../io/omeZarrRead.ts';
 import { readTomogramPath, zarrOnDisk } from './readTomogram.ts';
 
@@ -49,16 +49,6 @@ export async function benchZarr(context: Pick<BenchContext, 'quick' | 'log' | 'p
     rmSync(dir, { recursive: true, force: true });
   }
   return rows;
-}
-
-async function bestOfThree(read: () => Promise<unknown>): Promise<number> {
-  let seconds = Infinity;
-  for (let k = 0; k < 3; k++) {
-    const started = performance.now();
-    await read();
-    seconds = Math.min(seconds, (performance.now() - started) / 1000);
-  }
-  return seconds;
 }
 
 export function zarrTable(rows: ZarrBenchRow[]): string {

@@ -135,3 +135,14 @@ export function throughputTable(rows: ThroughputRow[]): string {
   );
   return [head, ...body].join('\n');
 }
+
+/** The shortest of three runs of `run`, in seconds (a bench's timing: the first run warms up what the others reuse). */
+export async function bestOfThree(run: () => Promise<unknown>): Promise<number> {
+  let best = Infinity;
+  for (let k = 0; k < 3; k++) {
+    const started = performance.now();
+    await run();
+    best = Math.min(best, (performance.now() - started) / 1000);
+  }
+  return best;
+}
