@@ -51,7 +51,7 @@ function bloscHeader(src: Uint8Array): BloscHeader {
 
 /**
  * Blocks [b0, b1) of the Blosc buffer `src` decoded into their place in `out` (its whole decoded size): the
- * blocks are independent, so threads can share a chunk (engine/cpu/chunkDecode.ts).
+ * blocks are independent, so threads can share a chunk (engine/cpu/chunkBlocks.ts).
  */
 function decodeBloscBlocks(src: Uint8Array, out: Uint8Array, b0: number, b1: number): void {
   const header = bloscHeader(src);
