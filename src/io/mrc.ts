@@ -839,14 +839,13 @@ export interface MrcWriteOptions {
  * file: mrcPieces writes the same bytes without it.
  */
 export function writeMrc(volume: MrcVolume | PiecedVolume, options: MrcWriteOptions = {}): Uint8Array {
-  const header = mrcHeader(volume, options);
+  // mrcPieces checks the volume and makes the header at once, before the file's array is allocated.
+  const pieces = mrcPieces(volume, options);
   const out = new Uint8Array(HEADER_BYTES + 4 * volume.nx * volume.ny * volume.nz);
-  out.set(header);
-  // A tomogram held in pieces is joined in file order: the bytes are those of the one array.
-  let at = HEADER_BYTES;
-  for (const data of fileOrderRuns(volume)) {
-    out.set(float32Bytes(data, 0, data.length), at);
-    at += 4 * data.length;
+  let at = 0;
+  for (const piece of pieces) {
+    out.set(piece, at);
+    at += piece.length;
   }
   return out;
 }
